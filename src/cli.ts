@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+/**
+ * `sopbot` command-line entry: a composition root. Each subcommand lives in src/cli/<name>.ts
+ * and exports `run(argv, io)`; it is loaded lazily so `sopbot forecast` never opens a database.
+ */
+import { pathToFileURL } from 'node:url';
+import type { CliIo, Subcommand } from './cli/types.js';
+
+const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Subcommand> }> = {
+  migrate: {
+    summary: 'apply database migrations (up|down|redo|status)',
+    load: () => import('./cli/migrate.js'),
+  },
+  import: {
+    summary: 'import a CSV: sopbot import <kind> <file.csv>',
+    load: () => import('./cli/import.js'),
+  },
+  seed: { summary: 'write CSVs for a sample company', load: () => import('./cli/seed.js') },
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(SUBCOMMANDS).map((k) => k.length));
+  const lines = Object.entries(SUBCOMMANDS).map(([k, v]) => `  ${k.padEnd(width)}  ${v.summary}`);
+  return [
+    'Usage: sopbot <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Run `sopbot <command> --help` for the options of one command.',
+  ].join('\n');
+}
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(`${usage()}\n`);
+    return name ? 0 : 2;
+  }
+  const entry = SUBCOMMANDS[name];
+  if (!entry) {
+    io.stderr(`sopbot: unknown command '${name}'.\n\n${usage()}\n`);
+    return 2;
+  }
+  const sub = await entry.load();
+  return sub.run(rest, io);
+}
+
+const invokedDirectly = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (invokedDirectly) {
+  const io: CliIo = {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    env: process.env,
+  };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`sopbot: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,85 @@
+/**
+ * One zod schema over the environment, parsed once and frozen. Every missing or invalid
+ * variable is reported at once, by name, with what to fix.
+ */
+import { z } from 'zod';
+import { SopError } from './errors.js';
+
+const slackUserId = /^[UW][A-Z0-9]{2,}$/;
+
+const base = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .default('postgres://postgres@127.0.0.1:5432/sopbot'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .default('redis://127.0.0.1:6379'),
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xoxb-/, 'must start with xoxb-')
+    .optional(),
+  SLACK_SIGNING_SECRET: z.string().min(8, 'must be the app signing secret').optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-/, 'must start with xapp- (an app-level token)')
+    .optional(),
+  SLACK_API_URL: z.url('must be a URL such as https://slack.com/api/').optional(),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SOPBOT_ADMIN_USERS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(/[\s,]+/).filter(Boolean))
+    .pipe(
+      z.array(
+        z.string().regex(slackUserId, 'each admin must be a Slack user id such as U012ABCDEF'),
+      ),
+    ),
+  SOPBOT_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]+$/)
+    .default('sopbot'),
+  SOPBOT_TIMEZONE: z.string().default('UTC'),
+  SOPBOT_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  SOPBOT_RECOMPUTE_DEBOUNCE_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
+});
+
+export type Config = Readonly<z.infer<typeof base>>;
+
+export interface ConfigNeeds {
+  /** Require the Slack credentials (bot and worker need them; the CLI does not). */
+  readonly slack?: boolean;
+}
+
+/** Parse the environment once. Throws a SopError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: ConfigNeeds = {}): Config {
+  const blanksRemoved = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const result = base.safeParse(blanksRemoved);
+  const problems: string[] = [];
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      problems.push(`${issue.path.join('.') || '(environment)'}: ${issue.message}`);
+    }
+  }
+  if (needs.slack) {
+    if (!blanksRemoved.SLACK_BOT_TOKEN)
+      problems.push('SLACK_BOT_TOKEN: required (the bot token, xoxb-...)');
+    if (!blanksRemoved.SLACK_SIGNING_SECRET && !blanksRemoved.SLACK_APP_TOKEN)
+      problems.push(
+        'SLACK_SIGNING_SECRET: required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
+      );
+  }
+  if (problems.length > 0 || !result.success) {
+    throw new SopError(
+      'config_invalid',
+      `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example.`,
+      problems,
+    );
+  }
+  return Object.freeze(result.data);
+}
