@@ -1,0 +1,20 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+export type Db = Kysely<Database>;
+
+export interface DbOptions {
+  readonly max?: number;
+  readonly applicationName?: string;
+}
+
+/** Build a Kysely instance over a pg pool. The caller owns it and must `destroy()` it. */
+export function createDb(url: string, opts: DbOptions = {}): Db {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.max ?? 10,
+    application_name: opts.applicationName ?? 'sopbot',
+  });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}

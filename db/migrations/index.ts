@@ -1,0 +1,10 @@
+/**
+ * The migration list, in order. A static provider (rather than a folder scan) works the same
+ * under tsx, vitest and the compiled dist/. Names are timestamps; never edit a landed one.
+ */
+import type { Migration } from 'kysely';
+import * as initial from './20261122T0400-initial.js';
+
+export const migrations: Record<string, Migration> = {
+  '20261122T0400-initial': initial,
+};

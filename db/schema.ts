@@ -1,0 +1,442 @@
+/**
+ * Table types: one interface per table, composed into `Database`. Months are 'YYYY-MM'
+ * strings; quantities and money are numbers (double precision).
+ */
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Role } from '../src/core/company.js';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<
+  Date | null,
+  Date | string | null | undefined,
+  Date | string | null
+>;
+/** bigint columns come back as strings from pg; we pass numbers or strings in. */
+type BigId = ColumnType<string, number | string, number | string>;
+type GeneratedBigId = ColumnType<string, number | string | undefined, never>;
+type Json<T> = ColumnType<T, string | T, string | T>;
+type JsonDefault<T> = ColumnType<T, string | T | undefined, string | T>;
+
+export type Phase =
+  | 'data_gathering'
+  | 'demand_review'
+  | 'supply_review'
+  | 'pre_sop'
+  | 'executive'
+  | 'closed';
+export type AdjustmentKindColumn = 'set' | 'delta_units' | 'delta_pct';
+
+export interface WorkspaceSettingsTable {
+  team_id: string;
+  demand_channel: string | null;
+  supply_channel: string | null;
+  exec_channel: string | null;
+  horizon_months: ColumnType<number, number | undefined, number>;
+  frozen_months: ColumnType<number, number | undefined, number>;
+  slushy_months: ColumnType<number, number | undefined, number>;
+  comment_threshold_pct: ColumnType<number, number | undefined, number>;
+  vote_mode: ColumnType<
+    'open' | 'anonymous',
+    'open' | 'anonymous' | undefined,
+    'open' | 'anonymous'
+  >;
+  vote_quorum: number | null;
+  /** Working days each phase lasts, by phase name. */
+  phase_days: JsonDefault<Partial<Record<Phase, number>>>;
+  timezone: ColumnType<string, string | undefined, string>;
+  updated_at: Timestamp;
+}
+
+export interface FamiliesTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  unit: ColumnType<string, string | undefined, string>;
+  price: number;
+  unit_cost: number;
+  holding_cost: number;
+  backlog_cost: number;
+  subcontract_cost: number | null;
+  safety_stock: ColumnType<number, number | undefined, number>;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface MembersTable {
+  slack_user_id: string;
+  display_name: string | null;
+  role: Role;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface MemberFamiliesTable {
+  slack_user_id: string;
+  family_id: number;
+}
+
+export interface ResourcesTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  kind: 'line' | 'workforce' | 'supplier' | 'storage';
+  unit: ColumnType<string, string | undefined, string>;
+  regular_capacity: number;
+  overtime_limit: ColumnType<number, number | undefined, number>;
+  overtime_cost: ColumnType<number, number | undefined, number>;
+  initial_workers: number | null;
+  hours_per_worker: number | null;
+  cost_per_worker: number | null;
+  hire_cost: number | null;
+  layoff_cost: number | null;
+  overtime_hours_per_worker: number | null;
+  min_workers: number | null;
+  max_workers: number | null;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ResourceLoadsTable {
+  family_id: number;
+  resource_id: number;
+  load_per_unit: number;
+}
+
+export interface SalesHistoryTable {
+  family_id: number;
+  period: string;
+  units: number;
+  revenue: number | null;
+  updated_at: Timestamp;
+}
+
+export interface InventorySnapshotsTable {
+  family_id: number;
+  period: string;
+  on_hand: number;
+  backlog: ColumnType<number, number | undefined, number>;
+  updated_at: Timestamp;
+}
+
+export interface BudgetTable {
+  family_id: number;
+  period: string;
+  volume: number;
+  revenue: number;
+  updated_at: Timestamp;
+}
+
+export interface ResourceCapacitiesTable {
+  resource_id: number;
+  period: string;
+  capacity: number;
+  overtime_limit: number | null;
+  updated_at: Timestamp;
+}
+
+export interface CyclesTable {
+  id: Generated<number>;
+  month: string;
+  phase: ColumnType<Phase, Phase | undefined, Phase>;
+  /** ISO timestamps of each phase's deadline, by phase name. */
+  deadlines: JsonDefault<Partial<Record<Phase, string>>>;
+  phase_entered_at: Timestamp;
+  opened_by: string | null;
+  opened_at: Timestamp;
+  closed_at: NullableTimestamp;
+  adopted_scenario_id: ColumnType<
+    string | null,
+    number | string | null | undefined,
+    number | string | null
+  >;
+}
+
+export interface BaselineModelsTable {
+  cycle_id: number;
+  family_id: number;
+  method: string;
+  params: JsonDefault<Record<string, number>>;
+  aicc: number | null;
+  history_hash: string;
+  fitted_at: Timestamp;
+}
+
+export interface BaselineForecastsTable {
+  cycle_id: number;
+  family_id: number;
+  period: string;
+  value: number;
+  naive: number | null;
+  lo80: number | null;
+  hi80: number | null;
+  lo95: number | null;
+  hi95: number | null;
+}
+
+export interface ForecastAdjustmentsTable {
+  id: GeneratedBigId;
+  cycle_id: number;
+  family_id: number;
+  period: string;
+  author: string;
+  author_role: Role;
+  kind: AdjustmentKindColumn;
+  value: number;
+  reason_code: string;
+  comment: string | null;
+  status: ColumnType<
+    'accepted' | 'flagged' | 'superseded' | 'withdrawn',
+    'accepted' | 'flagged' | 'superseded' | 'withdrawn' | undefined,
+    'accepted' | 'flagged' | 'superseded' | 'withdrawn'
+  >;
+  zone: 'frozen' | 'slushy' | 'liquid';
+  before_value: number | null;
+  after_value: number | null;
+  source: 'modal' | 'command' | 'cli' | 'api';
+  request_key: string;
+  slack_team_id: string | null;
+  slack_channel_id: string | null;
+  created_at: Timestamp;
+}
+
+export interface NoChangeDeclarationsTable {
+  cycle_id: number;
+  slack_user_id: string;
+  family_id: number;
+  created_at: Timestamp;
+}
+
+export interface CapacityUpdatesTable {
+  id: GeneratedBigId;
+  cycle_id: number | null;
+  resource_id: number;
+  period: string;
+  kind: AdjustmentKindColumn;
+  value: number;
+  reason_code: string;
+  comment: string | null;
+  is_constraint: ColumnType<boolean, boolean | undefined, boolean>;
+  status: ColumnType<
+    'open' | 'resolved' | 'withdrawn',
+    'open' | 'resolved' | 'withdrawn' | undefined,
+    'open' | 'resolved' | 'withdrawn'
+  >;
+  before_value: number | null;
+  after_value: number | null;
+  author: string;
+  source: 'modal' | 'command' | 'cli' | 'api' | 'import';
+  request_key: string;
+  created_at: Timestamp;
+  resolved_at: NullableTimestamp;
+}
+
+export interface PlanRunsTable {
+  id: GeneratedBigId;
+  cycle_id: number | null;
+  /** Deterministic key of the request that produced the run (idempotency). */
+  run_key: string;
+  trigger: string;
+  requested_by: string | null;
+  periods: Json<string[]>;
+  input_hash: string;
+  problem: Json<unknown>;
+  consensus: JsonDefault<unknown>;
+  capacity_check: JsonDefault<unknown>;
+  solver_ms: number | null;
+  total_ms: number | null;
+  created_at: Timestamp;
+}
+
+export interface PlanScenariosTable {
+  id: GeneratedBigId;
+  run_id: BigId;
+  name: string;
+  label: string;
+  assumptions: Json<unknown>;
+  status: 'optimal' | 'infeasible' | 'unbounded' | 'error';
+  message: string | null;
+  total_cost: number | null;
+  cost_breakdown: JsonDefault<Record<string, number>>;
+  kpis: JsonDefault<Record<string, number | null>>;
+}
+
+export interface PlanFamilyResultsTable {
+  scenario_id: BigId;
+  family_id: number;
+  period: string;
+  demand: number;
+  production: number;
+  subcontract: number;
+  inventory: number;
+  backlog: number;
+  lost_sales: ColumnType<number, number | undefined, number>;
+  revenue: ColumnType<number, number | undefined, number>;
+}
+
+export interface PlanResourceResultsTable {
+  scenario_id: BigId;
+  resource_id: number;
+  period: string;
+  load: number;
+  capacity: number;
+  overtime: ColumnType<number, number | undefined, number>;
+  utilisation: number;
+  workers: number | null;
+  hires: number | null;
+  layoffs: number | null;
+}
+
+export interface PollsTable {
+  id: GeneratedBigId;
+  cycle_id: number;
+  run_id: BigId;
+  poll_key: string;
+  question: string;
+  mode: 'open' | 'anonymous';
+  quorum: number | null;
+  status: ColumnType<'open' | 'closed', 'open' | 'closed' | undefined, 'open' | 'closed'>;
+  channel_id: string | null;
+  message_ts: string | null;
+  closes_at: NullableTimestamp;
+  created_by: string;
+  created_at: Timestamp;
+  closed_by: string | null;
+  closed_at: NullableTimestamp;
+  close_reason: string | null;
+}
+
+export interface PollOptionsTable {
+  poll_id: BigId;
+  scenario_id: BigId;
+  position: number;
+  label: string;
+}
+
+export interface VotesTable {
+  id: GeneratedBigId;
+  poll_id: BigId;
+  voter: string;
+  scenario_id: BigId;
+  /** False for votes from people who may not vote: kept for audit, never tallied. */
+  counted: boolean;
+  request_key: string;
+  created_at: Timestamp;
+  superseded_at: NullableTimestamp;
+}
+
+export interface DecisionsTable {
+  id: GeneratedBigId;
+  cycle_id: number;
+  poll_id: ColumnType<string | null, number | string | null | undefined, number | string | null>;
+  scenario_id: BigId;
+  title: string;
+  rationale: string;
+  decided_by: string;
+  decided_at: Timestamp;
+  request_key: string;
+}
+
+export interface ActionsTable {
+  id: GeneratedBigId;
+  decision_id: ColumnType<
+    string | null,
+    number | string | null | undefined,
+    number | string | null
+  >;
+  cycle_id: number;
+  description: string;
+  owner: string;
+  /** YYYY-MM-DD in the workspace time zone. */
+  due_date: string;
+  status: ColumnType<
+    'open' | 'done' | 'cancelled',
+    'open' | 'done' | 'cancelled' | undefined,
+    'open' | 'done' | 'cancelled'
+  >;
+  snoozed_until: NullableTimestamp;
+  created_by: string;
+  created_at: Timestamp;
+  done_at: NullableTimestamp;
+  done_by: string | null;
+  request_key: string;
+}
+
+/** Ledger of what the bot posted, keyed by what it posted about (exactly-once posting). */
+export interface SlackPostsTable {
+  post_key: string;
+  channel_id: string;
+  ts: string | null;
+  thread_ts: string | null;
+  file_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  id: GeneratedBigId;
+  at: Timestamp;
+  actor: string;
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  details: JsonDefault<Record<string, unknown>>;
+}
+
+export interface ProcessedRequestsTable {
+  request_key: string;
+  kind: string;
+  result: Json<unknown> | null;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  workspace_settings: WorkspaceSettingsTable;
+  families: FamiliesTable;
+  members: MembersTable;
+  member_families: MemberFamiliesTable;
+  resources: ResourcesTable;
+  resource_loads: ResourceLoadsTable;
+  sales_history: SalesHistoryTable;
+  inventory_snapshots: InventorySnapshotsTable;
+  budget: BudgetTable;
+  resource_capacities: ResourceCapacitiesTable;
+  cycles: CyclesTable;
+  baseline_models: BaselineModelsTable;
+  baseline_forecasts: BaselineForecastsTable;
+  forecast_adjustments: ForecastAdjustmentsTable;
+  no_change_declarations: NoChangeDeclarationsTable;
+  capacity_updates: CapacityUpdatesTable;
+  plan_runs: PlanRunsTable;
+  plan_scenarios: PlanScenariosTable;
+  plan_family_results: PlanFamilyResultsTable;
+  plan_resource_results: PlanResourceResultsTable;
+  polls: PollsTable;
+  poll_options: PollOptionsTable;
+  votes: VotesTable;
+  decisions: DecisionsTable;
+  actions: ActionsTable;
+  slack_posts: SlackPostsTable;
+  audit_log: AuditLogTable;
+  processed_requests: ProcessedRequestsTable;
+}
+
+export type FamilyRow = Selectable<FamiliesTable>;
+export type NewFamily = Insertable<FamiliesTable>;
+export type FamilyUpdate = Updateable<FamiliesTable>;
+export type ResourceRow = Selectable<ResourcesTable>;
+export type NewResource = Insertable<ResourcesTable>;
+export type MemberRow = Selectable<MembersTable>;
+export type CycleRow = Selectable<CyclesTable>;
+export type SettingsRow = Selectable<WorkspaceSettingsTable>;
+export type AdjustmentRow = Selectable<ForecastAdjustmentsTable>;
+export type NewAdjustment = Insertable<ForecastAdjustmentsTable>;
+export type CapacityUpdateRow = Selectable<CapacityUpdatesTable>;
+export type PlanRunRow = Selectable<PlanRunsTable>;
+export type PlanScenarioRow = Selectable<PlanScenariosTable>;
+export type PollRow = Selectable<PollsTable>;
+export type VoteRow = Selectable<VotesTable>;
+export type DecisionRow = Selectable<DecisionsTable>;
+export type ActionRow = Selectable<ActionsTable>;
+export type AuditRow = Selectable<AuditLogTable>;
