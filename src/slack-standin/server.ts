@@ -1,0 +1,316 @@
+/**
+ * A local stand-in for Slack's Web API: a real HTTP server that keeps workspace state,
+ * enforces the platform rules in docs/slack-standin.md and records every call.
+ * Point Bolt at it with `clientOptions: { slackApiUrl: standin.apiUrl }`.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ApiAnswer, ApiMethod } from './api.js';
+import { chatMethods } from './api-chat.js';
+import { directoryMethods } from './api-directory.js';
+import { fileMethods, filePayload } from './api-files.js';
+import { viewMethods } from './api-views.js';
+import { BodyError, parseApiBody, readRaw, uploadBytes } from './body.js';
+import { type JsonObject, str } from './json.js';
+import {
+  DEFAULT_POST_RATE,
+  ForcedFailures,
+  RateLimiter,
+  type RateLimitOptions,
+} from './rate-limit.js';
+import { postToResponseUrl } from './response-url.js';
+import {
+  DEFAULT_CHANNELS,
+  DEFAULT_IDENTITY,
+  DEFAULT_USERS,
+  type Identity,
+  StandinStore,
+} from './store.js';
+import type {
+  ChannelSeed,
+  ForcedFailure,
+  RecordedCall,
+  StoredEphemeral,
+  StoredFile,
+  StoredMessage,
+  StoredView,
+  UserSeed,
+} from './types.js';
+
+export interface StandinOptions {
+  /** 0 (default) picks a free port. */
+  readonly port?: number;
+  readonly host?: string;
+  readonly channels?: readonly ChannelSeed[];
+  readonly users?: readonly UserSeed[];
+  readonly identity?: Partial<Identity>;
+  /** Accepted tokens. Default: any token starting with `xoxb-` or `xoxp-`. */
+  readonly tokens?: readonly string[];
+  /** chat.postMessage limit per channel; `false` turns it off. */
+  readonly postMessageRate?: RateLimitOptions | false;
+  /** Clock in ms; tests can skew it to age trigger_ids or response_urls. */
+  readonly now?: () => number;
+}
+
+export interface Standin {
+  /** http://127.0.0.1:<port>, no trailing slash. */
+  readonly url: string;
+  /** The value for Bolt's `clientOptions.slackApiUrl` (ends with '/'). */
+  readonly apiUrl: string;
+  readonly identity: Identity;
+  readonly store: StandinStore;
+  readonly calls: readonly RecordedCall[];
+  readonly files: readonly StoredFile[];
+  callsTo(method: string): RecordedCall[];
+  /** Top-level messages of a channel (id or name), oldest first, deleted ones left out. */
+  messagesIn(channel: string): StoredMessage[];
+  threadReplies(channel: string, threadTs: string): StoredMessage[];
+  ephemeralsFor(user: string): StoredEphemeral[];
+  /** The user's open modal stack, bottom first. */
+  openViews(user: string): StoredView[];
+  homeView(user: string): StoredView | undefined;
+  issueTrigger(user: string): string;
+  issueResponseUrl(at: { channel: string; user: string; messageTs?: string }): string;
+  /** The next call(s) to `method` fail as described (e.g. `{ status: 429, retryAfter: 1 }`). */
+  failNext(method: string, failure: ForcedFailure): void;
+  /** Posts the scheduled messages that are due now; returns them. */
+  deliverScheduled(): StoredMessage[];
+  /** Resolves with the predicate's first truthy value; rejects after timeoutMs. */
+  waitFor<T>(predicate: () => T | undefined | null | false, timeoutMs?: number): Promise<T>;
+  /** Back to the seeded workspace: no messages, files, views, calls or forced failures. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const METHODS: Readonly<Record<string, ApiMethod>> = {
+  ...chatMethods,
+  ...viewMethods,
+  ...fileMethods,
+  ...directoryMethods,
+};
+
+export async function startStandin(opts: StandinOptions = {}): Promise<Standin> {
+  const now = opts.now ?? Date.now;
+  const identity: Identity = { ...DEFAULT_IDENTITY, ...opts.identity };
+  const store = new StandinStore(
+    identity,
+    { channels: opts.channels ?? DEFAULT_CHANNELS, users: opts.users ?? DEFAULT_USERS },
+    now,
+  );
+  const limiter = new RateLimiter(opts.postMessageRate ?? DEFAULT_POST_RATE);
+  const forced = new ForcedFailures();
+  let calls: RecordedCall[] = [];
+  let baseUrl = '';
+
+  const record = (method: string, args: JsonObject, answer: ApiAnswer): void => {
+    const { token: _token, ...rest } = args;
+    calls.push({ method, args: rest, at: now(), status: answer.status, response: answer.body });
+  };
+
+  const tokenOk = (token: string | undefined): boolean =>
+    token !== undefined && (opts.tokens ? opts.tokens.includes(token) : /^xox[bp]-/.test(token));
+
+  const callMethod = (method: string, args: JsonObject, token: string | undefined): ApiAnswer => {
+    const handler = METHODS[method];
+    if (!handler) return { status: 200, body: { ok: false, error: 'unknown_method' } };
+    if (token === undefined) return { status: 200, body: { ok: false, error: 'not_authed' } };
+    if (!tokenOk(token)) return { status: 200, body: { ok: false, error: 'invalid_auth' } };
+    const forcedFailure = forced.take(method);
+    if (forcedFailure) return forcedAnswer(forcedFailure);
+    if (method === 'chat.postMessage') {
+      const wait = limiter.take(str(args, 'channel') ?? '', now());
+      if (wait > 0)
+        return {
+          status: 429,
+          headers: { 'retry-after': String(wait) },
+          body: { ok: false, error: 'ratelimited' },
+        };
+    }
+    return handler({ args, store, baseUrl, now: now() });
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://standin.local');
+    const contentType = req.headers['content-type'] ?? '';
+    const raw = await readRaw(req);
+    const [, root, id] = url.pathname.split('/');
+    if (req.method === 'GET' && url.pathname === '/_standin/state')
+      return sendJson(res, 200, stateSnapshot());
+    if (req.method === 'GET' && root === 'files' && id) {
+      const file = store.files.get(id);
+      if (!file?.bytes) return sendJson(res, 404, { ok: false, error: 'file_not_found' });
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.end(file.bytes);
+      return;
+    }
+    if (req.method === 'POST' && root === 'upload' && id) {
+      const file = store.files.get(id);
+      if (!file) {
+        record('upload', { file_id: id }, { status: 404, body: { ok: false } });
+        res.writeHead(404).end('file not found');
+        return;
+      }
+      file.bytes = await uploadBytes(contentType, raw);
+      record(
+        'upload',
+        { file_id: id, bytes: file.bytes.length },
+        { status: 200, body: { ok: true } },
+      );
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${file.bytes.length}`);
+      return;
+    }
+    let args: JsonObject;
+    try {
+      args = parseApiBody(contentType, raw, url.searchParams);
+    } catch (err) {
+      if (!(err instanceof BodyError)) throw err;
+      return sendJson(res, 200, { ok: false, error: 'invalid_json', detail: err.message });
+    }
+    if (req.method === 'POST' && root === 'response' && id) {
+      const answer = postToResponseUrl(store, id, args);
+      record('response_url', { ...args, response_url_id: id }, answer);
+      return sendJson(res, answer.status, answer.body);
+    }
+    if (root === 'api' && id) {
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      const answer = callMethod(id, args, bearer ?? str(args, 'token'));
+      record(id, args, answer);
+      return sendJson(res, answer.status, answer.body, answer.headers);
+    }
+    sendJson(res, 404, { ok: false, error: 'unknown_path', path: url.pathname });
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent)
+        sendJson(res, 500, { ok: false, error: 'internal_error', detail: String(err) });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port, address } = server.address() as AddressInfo;
+  baseUrl = `http://${address}:${port}`;
+
+  const channelId = (ref: string): string => store.resolveChannel(ref)?.id ?? ref;
+
+  const stateSnapshot = (): JsonObject => ({
+    identity,
+    channels: [...store.channels.values()],
+    messages: store.messages
+      .filter((m) => !m.deleted)
+      .map((m) => ({ channel: m.channel, ...store.messagePayload(m) })),
+    ephemerals: store.ephemerals,
+    files: [...store.files.values()].map((f) => filePayload(store, baseUrl, f)),
+    openViews: Object.fromEntries(
+      [...store.stacks].map(([user, ids]) => [user, ids.map((v) => store.views.get(v))]),
+    ),
+    homeViews: Object.fromEntries(
+      [...store.homeViews].map(([user, v]) => [user, store.views.get(v)]),
+    ),
+    scheduled: store.scheduled,
+    calls: calls.map((c) => ({ method: c.method, at: c.at, status: c.status, ok: c.response.ok })),
+  });
+
+  const standin: Standin = {
+    url: baseUrl,
+    apiUrl: `${baseUrl}/api/`,
+    identity,
+    store,
+    get calls() {
+      return calls;
+    },
+    get files() {
+      return [...store.files.values()].filter((f) => f.completed);
+    },
+    callsTo: (method) => calls.filter((c) => c.method === method),
+    messagesIn: (channel) => {
+      const id = channelId(channel);
+      return store.messages.filter(
+        (m) =>
+          m.channel === id && !m.deleted && (m.thread_ts === undefined || m.thread_ts === m.ts),
+      );
+    },
+    threadReplies: (channel, threadTs) => {
+      const id = channelId(channel);
+      return store.messages.filter(
+        (m) => m.channel === id && !m.deleted && m.thread_ts === threadTs && m.ts !== threadTs,
+      );
+    },
+    ephemeralsFor: (user) => store.ephemerals.filter((e) => e.user === user),
+    openViews: (user) => store.stackOf(user),
+    homeView: (user) => {
+      const id = store.homeViews.get(user);
+      return id ? store.views.get(id) : undefined;
+    },
+    issueTrigger: (user) => store.issueTrigger(user),
+    issueResponseUrl: (at) => store.issueResponseUrl(baseUrl, at),
+    failNext: (method, failure) => forced.add(method, failure),
+    deliverScheduled: () => {
+      const due = store.scheduled.filter((s) => !s.delivered && s.post_at * 1000 <= now());
+      return due.map((s) => {
+        s.delivered = true;
+        const blocks = Array.isArray(s.args.blocks) ? s.args.blocks : undefined;
+        const threadTs = str(s.args, 'thread_ts');
+        return store.addMessage({
+          channel: s.channel,
+          text: str(s.args, 'text') ?? '',
+          ...(blocks ? { blocks } : {}),
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+          source: 'scheduled',
+        });
+      });
+    },
+    waitFor: (predicate, timeoutMs = 2000) => waitFor(predicate, timeoutMs),
+    reset: () => {
+      store.reset();
+      limiter.reset();
+      forced.reset();
+      calls = [];
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+  return standin;
+}
+
+function forcedAnswer(f: ForcedFailure): ApiAnswer {
+  const status = f.status ?? 200;
+  const error = f.error ?? (status === 429 ? 'ratelimited' : 'internal_error');
+  const headers: Record<string, string> =
+    status === 429 ? { 'retry-after': String(f.retryAfter ?? 1) } : {};
+  return { status, headers, body: { ok: false, error } };
+}
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: JsonObject,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+async function waitFor<T>(
+  predicate: () => T | undefined | null | false,
+  timeoutMs: number,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = predicate();
+    if (value !== undefined && value !== null && value !== false) return value;
+    if (Date.now() > deadline)
+      throw new Error(`standin.waitFor: condition still false after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

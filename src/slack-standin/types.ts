@@ -1,0 +1,123 @@
+/** Records the stand-in keeps. They mirror the shapes Slack's Web API answers with. */
+import type { JsonObject } from './json.js';
+
+export interface ChannelSeed {
+  readonly id: string;
+  readonly name: string;
+  readonly is_private?: boolean;
+}
+
+export interface UserSeed {
+  readonly id: string;
+  readonly name: string;
+  readonly real_name: string;
+  readonly tz: string;
+  readonly is_bot?: boolean;
+}
+
+export interface ChannelRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly is_private: boolean;
+  readonly is_im: boolean;
+  /** For a DM: the other user. */
+  readonly user?: string;
+  readonly created: number;
+}
+
+export type MessageSource = 'api' | 'response_url' | 'ack' | 'file_share' | 'scheduled';
+
+export interface StoredMessage {
+  readonly channel: string;
+  readonly ts: string;
+  readonly thread_ts?: string;
+  readonly user: string;
+  readonly bot_id: string;
+  text: string;
+  blocks?: readonly unknown[];
+  attachments?: readonly unknown[];
+  metadata?: JsonObject;
+  files: readonly string[];
+  edited?: { readonly user: string; readonly ts: string };
+  deleted: boolean;
+  readonly reactions: { readonly name: string; readonly users: string[] }[];
+  readonly source: MessageSource;
+}
+
+export interface StoredEphemeral {
+  readonly channel: string;
+  readonly user: string;
+  readonly ts: string;
+  readonly thread_ts?: string;
+  readonly text: string;
+  readonly blocks?: readonly unknown[];
+  readonly source: MessageSource;
+}
+
+export interface StoredFile {
+  readonly id: string;
+  readonly name: string;
+  readonly length: number;
+  readonly created: number;
+  title: string;
+  bytes?: Buffer;
+  completed: boolean;
+  readonly channels: string[];
+  readonly shares: { readonly channel: string; readonly ts: string; readonly thread_ts?: string }[];
+  initial_comment?: string;
+}
+
+export interface StoredView {
+  readonly id: string;
+  readonly user: string;
+  readonly type: 'modal' | 'home';
+  hash: string;
+  definition: JsonObject;
+  readonly root_view_id: string;
+  readonly previous_view_id: string | null;
+  external_id?: string;
+}
+
+export interface ScheduledMessage {
+  readonly id: string;
+  readonly channel: string;
+  readonly post_at: number;
+  readonly created_at: number;
+  readonly args: JsonObject;
+  delivered: boolean;
+}
+
+export interface TriggerRecord {
+  readonly id: string;
+  readonly user: string;
+  readonly issuedAt: number;
+  used: boolean;
+}
+
+export interface ResponseUrlRecord {
+  readonly id: string;
+  readonly channel: string;
+  readonly user: string;
+  readonly messageTs?: string;
+  readonly issuedAt: number;
+  posts: number;
+}
+
+export interface RecordedCall {
+  /** Web API method, or `upload` / `response_url` for those endpoints. */
+  readonly method: string;
+  readonly args: JsonObject;
+  readonly at: number;
+  readonly status: number;
+  readonly response: JsonObject;
+}
+
+export interface ForcedFailure {
+  /** HTTP status; 429 adds a `Retry-After` header. Default 200 with `ok: false`. */
+  readonly status?: number;
+  readonly retryAfter?: number;
+  /** Slack error code. Default `ratelimited` for 429, `internal_error` otherwise. */
+  readonly error?: string;
+  /** How many calls in a row fail. Default 1. */
+  readonly times?: number;
+}
