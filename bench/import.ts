@@ -1,0 +1,107 @@
+/**
+ * bench/import: seed the 200-family, 60-month, 20-resource company, then import every file it
+ * wrote into a fresh database, five times. Prints rows per second and the median time per file.
+ * Goal: the whole company imports in under 2 s.  Run: npx tsx bench/import.ts
+ */
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { createDb } from '../db/connect.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { toCsv } from '../src/csv/format.js';
+import { importCsv } from '../src/import/import-csv.js';
+import { companyToRows, IMPORT_ORDER, KIND_SPECS } from '../src/import/kinds.js';
+import { generateCompany } from '../src/seed/company.js';
+
+const ADMIN = process.env.SOPBOT_TEST_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const RUNS = Number(process.env.RUNS ?? 5);
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+async function admin(q: string) {
+  const c = new pg.Client({ connectionString: ADMIN });
+  await c.connect();
+  try {
+    await c.query(q);
+  } finally {
+    await c.end();
+  }
+}
+
+const company = generateCompany({ families: 200, months: 60, resources: 20 });
+const rows = companyToRows(company);
+const files = IMPORT_ORDER.map((kind) => {
+  const spec = KIND_SPECS[kind];
+  return {
+    kind,
+    rows: rows[kind].length,
+    text: toCsv(
+      spec.columns,
+      rows[kind].map((r) => spec.columns.map((c) => r[c] ?? null)),
+    ),
+  };
+});
+const totalRows = files.reduce((a, f) => a + f.rows, 0);
+const perFile = new Map<string, number[]>(files.map((f) => [f.kind, []]));
+const totals: number[] = [];
+const reimports: number[] = [];
+
+for (let run = 0; run < RUNS; run++) {
+  const name = `sopbot_bench_${randomBytes(4).toString('hex')}`;
+  await admin(`create database ${name}`);
+  const url = new URL(ADMIN);
+  url.pathname = `/${name}`;
+  const db = createDb(url.toString(), { max: 2 });
+  try {
+    const m = await migrateToLatest(db);
+    if (m.error) throw m.error;
+    const t0 = performance.now();
+    for (const f of files) {
+      const s = performance.now();
+      await importCsv(db, {
+        kind: f.kind,
+        fileName: `${f.kind}.csv`,
+        text: f.text,
+        actor: 'bench',
+      });
+      perFile.get(f.kind)!.push(performance.now() - s);
+    }
+    totals.push(performance.now() - t0);
+    const t1 = performance.now();
+    for (const f of files)
+      await importCsv(db, {
+        kind: f.kind,
+        fileName: `${f.kind}.csv`,
+        text: f.text,
+        actor: 'bench',
+      });
+    reimports.push(performance.now() - t1);
+  } finally {
+    await db.destroy();
+    await admin(`drop database ${name} with (force)`);
+  }
+}
+
+console.log(
+  `bench/import: company of 200 families, 60 months, 20 resources: ${totalRows} rows in ${files.length} files, ${RUNS} runs`,
+);
+console.log('file         rows   median ms   rows/s');
+for (const f of files) {
+  const ms = median(perFile.get(f.kind)!);
+  console.log(
+    `${f.kind.padEnd(11)} ${String(f.rows).padStart(6)} ${ms.toFixed(1).padStart(10)} ${Math.round(
+      (f.rows / ms) * 1000,
+    )
+      .toString()
+      .padStart(8)}`,
+  );
+}
+const med = median(totals);
+console.log(
+  `whole company (fresh database): median ${med.toFixed(0)} ms, ${Math.round((totalRows / med) * 1000)} rows/s (goal: < 2000 ms)`,
+);
+console.log(`same files again (nothing changes): median ${median(reimports).toFixed(0)} ms`);

@@ -1,0 +1,39 @@
+import type { Db } from '../connect.js';
+import type { AuditRow } from '../schema.js';
+
+export interface AuditEntry {
+  readonly actor: string;
+  readonly action: string;
+  readonly entity: string;
+  readonly entityId?: string | number | null;
+  readonly details?: Record<string, unknown>;
+}
+
+/** Append to the audit log. Call it inside the transaction that makes the change. */
+export async function audit(trx: Db, e: AuditEntry): Promise<void> {
+  await trx
+    .insertInto('audit_log')
+    .values({
+      actor: e.actor,
+      action: e.action,
+      entity: e.entity,
+      entity_id: e.entityId === undefined || e.entityId === null ? null : String(e.entityId),
+      details: JSON.stringify(e.details ?? {}),
+    })
+    .execute();
+}
+
+export async function auditTrail(
+  db: Db,
+  filter: { entity?: string; entityId?: string; action?: string; limit?: number } = {},
+): Promise<AuditRow[]> {
+  let q = db
+    .selectFrom('audit_log')
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(filter.limit ?? 100);
+  if (filter.entity) q = q.where('entity', '=', filter.entity);
+  if (filter.entityId) q = q.where('entity_id', '=', filter.entityId);
+  if (filter.action) q = q.where('action', '=', filter.action);
+  return q.execute();
+}

@@ -1,0 +1,30 @@
+import pg from 'pg';
+import { createDb, type Db } from '../../db/connect.js';
+import { loadConfig } from '../config.js';
+import type { CliIo } from './types.js';
+
+/** Open the configured database for one CLI command; the caller destroys it. */
+export function openDb(io: CliIo): Db {
+  const config = loadConfig(io.env);
+  return createDb(config.DATABASE_URL, { max: 4, applicationName: 'sopbot-cli' });
+}
+
+/** Create the configured database if it does not exist (a fresh machine). */
+export async function ensureDatabase(url: string): Promise<boolean> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  if (!/^[A-Za-z_][A-Za-z0-9_$-]*$/.test(name))
+    throw new Error(`DATABASE_URL: '${name}' is not a database name sopbot can create`);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (rowCount) return false;
+    await client.query(`create database "${name}"`);
+    return true;
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,72 @@
+import { createDb } from '../../db/connect.js';
+import {
+  migrateDownAll,
+  migrateDownOne,
+  migrateToLatest,
+  migrationStatus,
+} from '../../db/migrate.js';
+import { loadConfig } from '../config.js';
+import { parseCliArgs } from './args.js';
+import { ensureDatabase } from './db.js';
+import type { CliIo } from './types.js';
+
+const USAGE = `Usage: sopbot migrate [up|down|down-all|redo|status]
+  up        apply every pending migration (default); creates the database if it does not exist
+  down      undo the last migration
+  down-all  undo every migration
+  redo      undo every migration, then apply them all again
+  status    list migrations and when they ran`;
+
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const { positionals, values } = parseCliArgs(
+    argv,
+    { help: { type: 'boolean', short: 'h' } },
+    USAGE,
+  );
+  if (values.help) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  const action = positionals[0] ?? 'up';
+  if (!['up', 'down', 'down-all', 'redo', 'status'].includes(action)) {
+    io.stderr(`sopbot migrate: unknown action '${action}'.\n${USAGE}\n`);
+    return 2;
+  }
+  const config = loadConfig(io.env);
+  if (action === 'up' && (await ensureDatabase(config.DATABASE_URL)))
+    io.stdout('created the database\n');
+  const db = createDb(config.DATABASE_URL, { max: 1, applicationName: 'sopbot-migrate' });
+  try {
+    if (action === 'status') {
+      for (const m of await migrationStatus(db)) {
+        io.stdout(
+          `${m.executedAt ? m.executedAt.toISOString() : 'pending'.padEnd(24)}  ${m.name}\n`,
+        );
+      }
+      return 0;
+    }
+    const steps =
+      action === 'up'
+        ? [migrateToLatest]
+        : action === 'down'
+          ? [migrateDownOne]
+          : action === 'down-all'
+            ? [migrateDownAll]
+            : [migrateDownAll, migrateToLatest];
+    for (const step of steps) {
+      const res = await step(db);
+      for (const r of res.applied)
+        io.stdout(`${r.direction === 'Up' ? 'applied' : 'undone '} ${r.name}: ${r.status}\n`);
+      if (res.error) {
+        io.stderr(
+          `sopbot migrate: failed: ${res.error instanceof Error ? res.error.message : String(res.error)}\n`,
+        );
+        return 1;
+      }
+    }
+    io.stdout('migrations: up to date\n');
+    return 0;
+  } finally {
+    await db.destroy();
+  }
+}

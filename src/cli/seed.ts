@@ -1,0 +1,71 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isPeriod } from '../core/period.js';
+import { toCsv } from '../csv/format.js';
+import { UsageError } from '../errors.js';
+import { companyToRows, IMPORT_ORDER, KIND_SPECS } from '../import/kinds.js';
+import { generateCompany } from '../seed/company.js';
+import { parseCliArgs } from './args.js';
+import type { CliIo } from './types.js';
+
+const USAGE = `Usage: sopbot seed --out DIR [--families N] [--months M] [--resources R] [--seed S] [--last-actual YYYY-MM]
+Writes the import CSVs (families, resources, loads, sales, inventory, budget, capacities) of a
+sample company with trend, seasonality, noise, promotions, machine lines and a workforce.
+Defaults: 40 families, 48 months of history ending 2026-12, 8 resources, seed 42.`;
+
+function positiveInt(name: string, v: string | undefined, dflt: number, max: number): number {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new UsageError(
+      `--${name}: must be a whole number from 1 to ${max}, got '${v}'\n\n${USAGE}`,
+    );
+  return n;
+}
+
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseCliArgs(
+    argv,
+    {
+      out: { type: 'string' },
+      families: { type: 'string' },
+      months: { type: 'string' },
+      resources: { type: 'string' },
+      seed: { type: 'string' },
+      'last-actual': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    USAGE,
+  );
+  if (values.help) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  if (!values.out)
+    throw new UsageError(`--out: required (the folder to write the CSVs to)\n\n${USAGE}`);
+  const lastActual = values['last-actual'] ?? '2026-12';
+  if (!isPeriod(lastActual))
+    throw new UsageError(`--last-actual: must be a month as YYYY-MM, got '${lastActual}'`);
+  const company = generateCompany({
+    families: positiveInt('families', values.families, 40, 100_000),
+    months: positiveInt('months', values.months, 48, 600),
+    resources: positiveInt('resources', values.resources, 8, 10_000),
+    seed: positiveInt('seed', values.seed, 42, 2 ** 31),
+    lastActual,
+  });
+  const rows = companyToRows(company);
+  await mkdir(values.out, { recursive: true });
+  for (const kind of IMPORT_ORDER) {
+    const spec = KIND_SPECS[kind];
+    const file = join(values.out, spec.file);
+    await writeFile(
+      file,
+      toCsv(
+        spec.columns,
+        rows[kind].map((r) => spec.columns.map((c) => r[c] ?? null)),
+      ),
+    );
+    io.stdout(`wrote ${file} (${rows[kind].length} rows)\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,249 @@
+/**
+ * Import one CSV file of one kind: every row is validated first, codes are resolved, and the
+ * whole file is upserted by natural key in one transaction with an audit entry. A file with
+ * any bad row imports nothing; every bad row (up to a cap) is reported as
+ * `file:line: column 'x': what is wrong`.
+ */
+import { createHash } from 'node:crypto';
+import type { Db } from '../../db/connect.js';
+import { audit } from '../../db/queries/audit.js';
+import { familyIds, resourceIds } from '../../db/queries/codes.js';
+import { type UpsertCounts, upsertRows } from '../../db/queries/upsert.js';
+import { CsvSyntaxError, normaliseHeader, parseCsv } from '../csv/parse.js';
+import { SopError } from '../errors.js';
+import { type ImportKind, KIND_SPECS } from './kinds.js';
+
+export interface ImportRequest {
+  readonly kind: ImportKind;
+  /** Shown in error messages and recorded in the audit log. */
+  readonly fileName: string;
+  readonly text: string;
+  /** Who imports: a Slack user id or `cli:<login>`. */
+  readonly actor: string;
+  readonly maxErrors?: number;
+}
+
+export interface ImportResult extends UpsertCounts {
+  readonly kind: ImportKind;
+  readonly fileName: string;
+  readonly rows: number;
+  readonly sha256: string;
+}
+
+export class ImportError extends SopError {
+  constructor(
+    readonly fileName: string,
+    readonly problems: readonly string[],
+    readonly truncated: boolean,
+  ) {
+    super(
+      'validation',
+      `${fileName}: nothing was imported; ${problems.length}${truncated ? '+' : ''} problem${problems.length === 1 ? '' : 's'}:\n${problems.join('\n')}${truncated ? '\n(more problems not shown)' : ''}`,
+      problems,
+    );
+    this.name = 'ImportError';
+  }
+}
+
+interface ParsedRow {
+  readonly line: number;
+  readonly value: Record<string, unknown>;
+}
+
+class Problems {
+  readonly list: string[] = [];
+  truncated = false;
+  constructor(
+    private readonly file: string,
+    private readonly cap: number,
+  ) {}
+  add(line: number, column: string | null, message: string) {
+    if (this.list.length >= this.cap) {
+      this.truncated = true;
+      return;
+    }
+    this.list.push(`${this.file}:${line}: ${column ? `column '${column}': ` : ''}${message}`);
+  }
+  get any() {
+    return this.list.length > 0;
+  }
+}
+
+function parseRows(req: ImportRequest, problems: Problems): ParsedRow[] {
+  const spec = KIND_SPECS[req.kind];
+  let records: ReturnType<typeof parseCsv>;
+  try {
+    records = parseCsv(req.text);
+  } catch (err) {
+    if (err instanceof CsvSyntaxError) {
+      problems.add(err.line, null, err.message);
+      return [];
+    }
+    throw err;
+  }
+  const [head, ...body] = records;
+  if (!head) {
+    problems.add(1, null, `the file is empty; expected a header line: ${spec.columns.join(',')}`);
+    return [];
+  }
+  const header = normaliseHeader(head.fields);
+  for (const [i, h] of header.entries()) {
+    if (!spec.columns.includes(h))
+      problems.add(
+        head.line,
+        h || `#${i + 1}`,
+        `is not a column of ${spec.kind} (columns: ${spec.columns.join(', ')})`,
+      );
+    else if (header.indexOf(h) !== i) problems.add(head.line, h, 'appears twice in the header');
+  }
+  for (const col of spec.required) {
+    if (!header.includes(col)) problems.add(head.line, col, 'is missing from the header');
+  }
+  if (problems.any) return [];
+  if (body.length === 0) problems.add(head.line, null, 'the file has a header but no rows');
+
+  const seen = new Map<string, number>();
+  const rows: ParsedRow[] = [];
+  for (const rec of body) {
+    if (rec.fields.length !== header.length) {
+      problems.add(
+        rec.line,
+        null,
+        `has ${rec.fields.length} fields, the header has ${header.length}`,
+      );
+      continue;
+    }
+    const raw: Record<string, string> = {};
+    header.forEach((h, i) => {
+      raw[h] = rec.fields[i]!;
+    });
+    const parsed = spec.schema.safeParse(raw);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues)
+        problems.add(rec.line, String(issue.path[0] ?? ''), issue.message);
+      continue;
+    }
+    const key = spec.key.map((k) => String(parsed.data[k])).join('\u0000');
+    const first = seen.get(key);
+    if (first !== undefined) {
+      problems.add(
+        rec.line,
+        spec.key.join('+'),
+        `repeats the row on line ${first} (${spec.key.map((k) => parsed.data[k]).join(', ')})`,
+      );
+      continue;
+    }
+    seen.set(key, rec.line);
+    rows.push({ line: rec.line, value: parsed.data });
+  }
+  return rows;
+}
+
+/** Map parsed rows to table rows, resolving family and resource codes. */
+async function toTableRows(
+  trx: Db,
+  kind: ImportKind,
+  rows: readonly ParsedRow[],
+  problems: Problems,
+): Promise<{
+  table: Parameters<typeof upsertRows>[1];
+  key: string[];
+  rows: Record<string, unknown>[];
+}> {
+  const needsFamilies = ['loads', 'sales', 'inventory', 'budget'].includes(kind);
+  const needsResources = ['loads', 'capacities'].includes(kind);
+  const fam = needsFamilies ? await familyIds(trx) : new Map<string, number>();
+  const res = needsResources ? await resourceIds(trx) : new Map<string, number>();
+  const resolve = (line: number, col: 'family' | 'resource', code: unknown): number | null => {
+    const id = (col === 'family' ? fam : res).get(String(code));
+    if (id === undefined) {
+      problems.add(
+        line,
+        col,
+        `unknown ${col} '${String(code)}' (import ${col === 'family' ? 'families' : 'resources'} first)`,
+      );
+      return null;
+    }
+    return id;
+  };
+  const out: Record<string, unknown>[] = [];
+  const withIds = (
+    table: Parameters<typeof upsertRows>[1],
+    key: string[],
+    map: (r: ParsedRow) => Record<string, unknown> | null,
+  ) => {
+    for (const r of rows) {
+      const m = map(r);
+      if (m) out.push(m);
+    }
+    return { table, key, rows: out };
+  };
+  switch (kind) {
+    case 'families':
+      return withIds('families', ['code'], (r) => ({ ...r.value }));
+    case 'resources':
+      return withIds('resources', ['code'], (r) => ({ ...r.value }));
+    case 'loads':
+      return withIds('resource_loads', ['family_id', 'resource_id'], (r) => {
+        const f = resolve(r.line, 'family', r.value.family);
+        const s = resolve(r.line, 'resource', r.value.resource);
+        return f === null || s === null
+          ? null
+          : { family_id: f, resource_id: s, load_per_unit: r.value.load_per_unit };
+      });
+    case 'capacities':
+      return withIds('resource_capacities', ['resource_id', 'period'], (r) => {
+        const s = resolve(r.line, 'resource', r.value.resource);
+        return s === null
+          ? null
+          : {
+              resource_id: s,
+              period: r.value.period,
+              capacity: r.value.capacity,
+              overtime_limit: r.value.overtime_limit,
+            };
+      });
+    case 'sales':
+    case 'inventory':
+    case 'budget': {
+      const table =
+        kind === 'sales'
+          ? 'sales_history'
+          : kind === 'inventory'
+            ? 'inventory_snapshots'
+            : 'budget';
+      return withIds(table, ['family_id', 'period'], (r) => {
+        const f = resolve(r.line, 'family', r.value.family);
+        if (f === null) return null;
+        const { family: _family, ...rest } = r.value;
+        return { family_id: f, ...rest };
+      });
+    }
+  }
+}
+
+export async function importCsv(db: Db, req: ImportRequest): Promise<ImportResult> {
+  const problems = new Problems(req.fileName, req.maxErrors ?? 50);
+  const rows = parseRows(req, problems);
+  if (problems.any) throw new ImportError(req.fileName, problems.list, problems.truncated);
+  const sha256 = createHash('sha256').update(req.text).digest('hex');
+  return db.transaction().execute(async (trx) => {
+    const mapped = await toTableRows(trx, req.kind, rows, problems);
+    if (problems.any) throw new ImportError(req.fileName, problems.list, problems.truncated);
+    const counts = await upsertRows(trx, mapped.table, mapped.key, mapped.rows);
+    const result: ImportResult = {
+      kind: req.kind,
+      fileName: req.fileName,
+      rows: rows.length,
+      sha256,
+      ...counts,
+    };
+    await audit(trx, {
+      actor: req.actor,
+      action: 'import',
+      entity: req.kind,
+      details: { file: req.fileName, sha256, rows: rows.length, ...counts },
+    });
+    return result;
+  });
+}

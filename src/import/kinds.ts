@@ -1,0 +1,272 @@
+/**
+ * The CSV import formats, one per kind: columns, a zod schema per row, and how the sample
+ * company maps to rows. docs/data-format.md documents the same columns for people.
+ */
+import { z } from 'zod';
+import type { Company } from '../core/company.js';
+import { isPeriod } from '../core/period.js';
+
+export const IMPORT_KINDS = [
+  'families',
+  'resources',
+  'loads',
+  'sales',
+  'inventory',
+  'budget',
+  'capacities',
+] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+
+/** Accepted aliases on the command line. */
+export const KIND_ALIASES: Readonly<Record<string, ImportKind>> = {
+  history: 'sales',
+  actuals: 'sales',
+  capacity: 'capacities',
+  family: 'families',
+  resource: 'resources',
+  load: 'loads',
+};
+
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+const number = (what = 'a number') =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string({ error: 'is required' })
+      .trim()
+      .refine((s) => s !== '' && Number.isFinite(Number(s)), `must be ${what}`)
+      .transform(Number),
+  );
+const nonNegative = () => number('a number ≥ 0').refine((n) => n >= 0, 'must be ≥ 0');
+const optionalNonNegative = () =>
+  z.preprocess(blankToUndefined, nonNegative().optional()).transform((v) => v ?? null);
+const code = () =>
+  z
+    .string({ error: 'is required' })
+    .trim()
+    .min(1, 'is required')
+    .max(64, 'must be at most 64 characters')
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9_.-]*$/,
+      'must be a code of letters, digits, - _ or . (e.g. FAM-12)',
+    );
+const period = () =>
+  z
+    .string({ error: 'is required' })
+    .trim()
+    .refine(isPeriod, 'must be a month as YYYY-MM (e.g. 2027-03)');
+const text = (max = 200) =>
+  z.string({ error: 'is required' }).trim().min(1, 'is required').max(max);
+
+export const familyRow = z.object({
+  code: code(),
+  name: text(),
+  unit: z
+    .preprocess(blankToUndefined, z.string().trim().max(32).optional())
+    .transform((v) => v ?? 'units'),
+  price: nonNegative(),
+  unit_cost: nonNegative(),
+  holding_cost: nonNegative(),
+  backlog_cost: nonNegative(),
+  subcontract_cost: optionalNonNegative(),
+  safety_stock: optionalNonNegative().transform((v) => v ?? 0),
+});
+
+const RESOURCE_KINDS = ['line', 'workforce', 'supplier', 'storage'] as const;
+export const resourceRow = z
+  .object({
+    code: code(),
+    name: text(),
+    kind: z
+      .string({ error: 'is required' })
+      .trim()
+      .toLowerCase()
+      .pipe(z.enum(RESOURCE_KINDS, { error: `must be one of ${RESOURCE_KINDS.join(', ')}` })),
+    unit: z
+      .preprocess(blankToUndefined, z.string().trim().max(32).optional())
+      .transform((v) => v ?? 'hours'),
+    regular_capacity: nonNegative(),
+    overtime_limit: optionalNonNegative().transform((v) => v ?? 0),
+    overtime_cost: optionalNonNegative().transform((v) => v ?? 0),
+    initial_workers: optionalNonNegative(),
+    hours_per_worker: optionalNonNegative(),
+    cost_per_worker: optionalNonNegative(),
+    hire_cost: optionalNonNegative(),
+    layoff_cost: optionalNonNegative(),
+    overtime_hours_per_worker: optionalNonNegative(),
+    min_workers: optionalNonNegative(),
+    max_workers: optionalNonNegative(),
+  })
+  .superRefine((r, ctx) => {
+    if (r.kind !== 'workforce') return;
+    for (const k of [
+      'initial_workers',
+      'hours_per_worker',
+      'cost_per_worker',
+      'hire_cost',
+      'layoff_cost',
+    ] as const) {
+      if (r[k] === null)
+        ctx.addIssue({
+          code: 'custom',
+          path: [k],
+          message: 'is required for a workforce resource',
+        });
+    }
+  });
+
+export const loadRow = z.object({ family: code(), resource: code(), load_per_unit: nonNegative() });
+export const salesRow = z.object({
+  family: code(),
+  period: period(),
+  units: nonNegative(),
+  revenue: optionalNonNegative(),
+});
+export const inventoryRow = z.object({
+  family: code(),
+  period: period(),
+  on_hand: nonNegative(),
+  backlog: optionalNonNegative().transform((v) => v ?? 0),
+});
+export const budgetRow = z.object({
+  family: code(),
+  period: period(),
+  volume: nonNegative(),
+  revenue: nonNegative(),
+});
+export const capacityRow = z.object({
+  resource: code(),
+  period: period(),
+  capacity: nonNegative(),
+  overtime_limit: optionalNonNegative(),
+});
+
+export interface KindSpec {
+  readonly kind: ImportKind;
+  readonly file: string;
+  readonly schema: z.ZodType<Record<string, unknown>>;
+  /** Columns, required first. */
+  readonly columns: readonly string[];
+  readonly required: readonly string[];
+  /** Columns that make the natural key; a file may not repeat a key. */
+  readonly key: readonly string[];
+}
+
+function spec(
+  kind: ImportKind,
+  file: string,
+  schema: z.ZodObject | z.ZodType,
+  key: string[],
+): KindSpec {
+  const shape =
+    (schema instanceof z.ZodObject ? schema : (schema as unknown as { in?: z.ZodObject }).in)
+      ?.shape ?? {};
+  const columns = Object.keys(shape);
+  const required = columns.filter((c) => {
+    const r = (shape as Record<string, z.ZodType>)[c]!.safeParse(undefined);
+    return !r.success;
+  });
+  return {
+    kind,
+    file,
+    schema: schema as z.ZodType<Record<string, unknown>>,
+    columns,
+    required,
+    key,
+  };
+}
+
+export const KIND_SPECS: Readonly<Record<ImportKind, KindSpec>> = {
+  families: spec('families', 'families.csv', familyRow, ['code']),
+  resources: spec('resources', 'resources.csv', resourceRow, ['code']),
+  loads: spec('loads', 'loads.csv', loadRow, ['family', 'resource']),
+  sales: spec('sales', 'sales.csv', salesRow, ['family', 'period']),
+  inventory: spec('inventory', 'inventory.csv', inventoryRow, ['family', 'period']),
+  budget: spec('budget', 'budget.csv', budgetRow, ['family', 'period']),
+  capacities: spec('capacities', 'capacities.csv', capacityRow, ['resource', 'period']),
+};
+
+export type FamilyImportRow = z.infer<typeof familyRow>;
+export type ResourceImportRow = z.infer<typeof resourceRow>;
+export type LoadImportRow = z.infer<typeof loadRow>;
+export type SalesImportRow = z.infer<typeof salesRow>;
+export type InventoryImportRow = z.infer<typeof inventoryRow>;
+export type BudgetImportRow = z.infer<typeof budgetRow>;
+export type CapacityImportRow = z.infer<typeof capacityRow>;
+
+/** Rows (column → value) of each kind for a company, in the import formats. */
+export function companyToRows(
+  c: Company,
+): Record<ImportKind, Record<string, string | number | null>[]> {
+  return {
+    families: c.families.map((f) => ({
+      code: f.code,
+      name: f.name,
+      unit: f.unit,
+      price: f.price,
+      unit_cost: f.unitCost,
+      holding_cost: f.holdingCost,
+      backlog_cost: f.backlogCost,
+      subcontract_cost: f.subcontractCost,
+      safety_stock: f.safetyStock,
+    })),
+    resources: c.resources.map((r) => ({
+      code: r.code,
+      name: r.name,
+      kind: r.kind,
+      unit: r.unit,
+      regular_capacity: r.regularCapacity,
+      overtime_limit: r.overtimeLimit,
+      overtime_cost: r.overtimeCost,
+      initial_workers: r.workforce?.initialWorkers ?? null,
+      hours_per_worker: r.workforce?.hoursPerWorker ?? null,
+      cost_per_worker: r.workforce?.costPerWorker ?? null,
+      hire_cost: r.workforce?.hireCost ?? null,
+      layoff_cost: r.workforce?.layoffCost ?? null,
+      overtime_hours_per_worker: r.workforce?.overtimeHoursPerWorker ?? null,
+      min_workers: r.workforce?.minWorkers ?? null,
+      max_workers: r.workforce?.maxWorkers ?? null,
+    })),
+    loads: c.loads.map((l) => ({
+      family: l.family,
+      resource: l.resource,
+      load_per_unit: l.perUnit,
+    })),
+    sales: c.history.map((h) => ({
+      family: h.family,
+      period: h.period,
+      units: h.units,
+      revenue: h.revenue,
+    })),
+    inventory: c.inventory.map((i) => ({
+      family: i.family,
+      period: i.period,
+      on_hand: i.onHand,
+      backlog: i.backlog,
+    })),
+    budget: c.budget.map((b) => ({
+      family: b.family,
+      period: b.period,
+      volume: b.volume,
+      revenue: b.revenue,
+    })),
+    capacities: c.capacities.map((x) => ({
+      resource: x.resource,
+      period: x.period,
+      capacity: x.capacity,
+      overtime_limit: x.overtimeLimit,
+    })),
+  };
+}
+
+/** Import order: referenced kinds first. */
+export const IMPORT_ORDER: readonly ImportKind[] = [
+  'families',
+  'resources',
+  'loads',
+  'sales',
+  'inventory',
+  'budget',
+  'capacities',
+];

@@ -1,0 +1,196 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.js';
+import { ImportError, importCsv } from '../../src/import/import-csv.js';
+import { freshDb, type TestDb } from '../helpers/db.js';
+
+const FAMILIES = `code,name,unit,price,unit_cost,holding_cost,backlog_cost,subcontract_cost,safety_stock
+FAM-1,Classic Kettle,units,25,14,0.3,1.5,18,100
+FAM-2,"Premium Kettle, 2L",units,40,22,0.45,2.4,,50
+`;
+
+function io(env: NodeJS.ProcessEnv) {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out,
+    err,
+    io: { stdout: (s: string) => out.push(s), stderr: (s: string) => err.push(s), env },
+  };
+}
+
+describe('sopbot import', () => {
+  let t: TestDb;
+  let dir: string;
+  beforeAll(async () => {
+    t = await freshDb();
+    dir = await mkdtemp(join(tmpdir(), 'sopbot-import-'));
+  });
+  afterAll(async () => {
+    await t.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('imports families, and the same file twice changes nothing the second time', async () => {
+    const first = await importCsv(t.db, {
+      kind: 'families',
+      fileName: 'families.csv',
+      text: FAMILIES,
+      actor: 'U_PLANNER',
+    });
+    expect(first).toMatchObject({ rows: 2, inserted: 2, updated: 0, unchanged: 0 });
+    const before = await t.db.selectFrom('families').selectAll().orderBy('code').execute();
+    expect(before.map((f) => f.name)).toEqual(['Classic Kettle', 'Premium Kettle, 2L']);
+    expect(before[1]!.subcontract_cost).toBeNull();
+
+    const second = await importCsv(t.db, {
+      kind: 'families',
+      fileName: 'families.csv',
+      text: FAMILIES,
+      actor: 'U_PLANNER',
+    });
+    expect(second).toMatchObject({ rows: 2, inserted: 0, updated: 0, unchanged: 2 });
+    const after = await t.db.selectFrom('families').selectAll().orderBy('code').execute();
+    expect(after).toEqual(before);
+
+    const changed = FAMILIES.replace(
+      'FAM-1,Classic Kettle,units,25',
+      'FAM-1,Classic Kettle,units,26',
+    );
+    const third = await importCsv(t.db, {
+      kind: 'families',
+      fileName: 'families.csv',
+      text: changed,
+      actor: 'U_PLANNER',
+    });
+    expect(third).toMatchObject({ inserted: 0, updated: 1, unchanged: 1 });
+  });
+
+  it('a file with one bad row imports nothing and names that row and column', async () => {
+    const sales = [
+      'family,period,units,revenue',
+      'FAM-1,2026-01,120,3000',
+      'FAM-1,2026-13,130,3250',
+      'FAM-2,2026-01,80,3200',
+    ].join('\n');
+    const err = await importCsv(t.db, {
+      kind: 'sales',
+      fileName: 'sales.csv',
+      text: sales,
+      actor: 'U_PLANNER',
+    }).catch((e) => e);
+    expect(err).toBeInstanceOf(ImportError);
+    expect((err as ImportError).problems).toEqual([
+      "sales.csv:3: column 'period': must be a month as YYYY-MM (e.g. 2027-03)",
+    ]);
+    const count = await t.db
+      .selectFrom('sales_history')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(0);
+  });
+
+  it('reports every bad row, unknown codes, duplicates and header problems', async () => {
+    const sales = [
+      'family,period,units,revenue',
+      'FAM-1,2026-01,abc,',
+      'FAM-9,2026-01,10,',
+      'FAM-1,2026-02,-5,',
+      'FAM-2,2026-02,5,',
+      'FAM-2,2026-02,6,',
+    ].join('\r\n');
+    const err = (await importCsv(t.db, {
+      kind: 'sales',
+      fileName: 's.csv',
+      text: sales,
+      actor: 'U1',
+    }).catch((e) => e)) as ImportError;
+    expect(err.problems).toEqual([
+      "s.csv:2: column 'units': must be a number ≥ 0",
+      "s.csv:4: column 'units': must be ≥ 0",
+      "s.csv:6: column 'family+period': repeats the row on line 5 (FAM-2, 2026-02)",
+    ]);
+    const unknown = (await importCsv(t.db, {
+      kind: 'sales',
+      fileName: 'u.csv',
+      text: 'family,period,units\nFAM-9,2026-01,10\n',
+      actor: 'U1',
+    }).catch((e) => e)) as ImportError;
+    expect(unknown.problems).toEqual([
+      "u.csv:2: column 'family': unknown family 'FAM-9' (import families first)",
+    ]);
+    const header = (await importCsv(t.db, {
+      kind: 'budget',
+      fileName: 'b.csv',
+      text: 'family,month,volume\n',
+      actor: 'U1',
+    }).catch((e) => e)) as ImportError;
+    expect(header.problems).toContain(
+      "b.csv:1: column 'month': is not a column of budget (columns: family, period, volume, revenue)",
+    );
+    expect(header.problems).toContain("b.csv:1: column 'revenue': is missing from the header");
+  });
+
+  it('requires the workforce parameters of a workforce resource', async () => {
+    const text = 'code,name,kind,regular_capacity,initial_workers\nCREW-1,Crew,workforce,1600,10\n';
+    const err = (await importCsv(t.db, {
+      kind: 'resources',
+      fileName: 'r.csv',
+      text,
+      actor: 'U1',
+    }).catch((e) => e)) as ImportError;
+    expect(err.problems).toContain(
+      "r.csv:2: column 'hours_per_worker': is required for a workforce resource",
+    );
+  });
+
+  it('records who imported what, and when, in the audit log', async () => {
+    const rows = await t.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'import')
+      .orderBy('id')
+      .execute();
+    expect(rows.length).toBe(3);
+    expect(rows[0]).toMatchObject({ actor: 'U_PLANNER', entity: 'families' });
+    expect(rows[0]!.details).toMatchObject({ file: 'families.csv', rows: 2, inserted: 2 });
+    expect(rows[1]!.details).toMatchObject({ inserted: 0, updated: 0, unchanged: 2 });
+    expect(rows[0]!.at).toBeInstanceOf(Date);
+  });
+
+  it('seeds a company with the CLI and imports every file it wrote, twice', async () => {
+    const out = join(dir, 'company');
+    const seed = io({});
+    expect(
+      await main(
+        ['seed', '--families', '30', '--months', '36', '--resources', '6', '--out', out],
+        seed.io,
+      ),
+    ).toBe(0);
+    const cli = io({ DATABASE_URL: t.url });
+    expect(await main(['import', 'all', out, '--actor', 'cli:test'], cli.io)).toBe(0);
+    const text = cli.out.join('');
+    expect(text).toMatch(/sales\.csv: sales: 1080 rows \(1080 new/);
+    const again = io({ DATABASE_URL: t.url });
+    expect(await main(['import', 'all', out], again.io)).toBe(0);
+    expect(again.out.join('')).not.toMatch(/[1-9]\d* new|[1-9]\d* updated/);
+    const crew = await t.db
+      .selectFrom('resources')
+      .selectAll()
+      .where('kind', '=', 'workforce')
+      .execute();
+    expect(crew).toHaveLength(1);
+    expect(crew[0]!.hours_per_worker).toBe(160);
+  });
+
+  it('a bad file through the CLI exits 1 with file:line messages', async () => {
+    const file = join(dir, 'bad.csv');
+    await writeFile(file, 'resource,period,capacity\nLINE-1,2027-01,-1\n');
+    const cli = io({ DATABASE_URL: t.url });
+    expect(await main(['import', 'capacities', file], cli.io)).toBe(1);
+    expect(cli.err.join('')).toContain(`${file}:2: column 'capacity': must be ≥ 0`);
+    expect(await readFile(file, 'utf8')).toContain('LINE-1');
+  });
+});
