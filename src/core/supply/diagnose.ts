@@ -1,0 +1,156 @@
+/**
+ * Infeasibility in words. The elastic model (buildModel with elastic: true) may leave
+ * demand unmet, miss ending targets or add capacity, each at a penalty far above any real
+ * cost. Whatever slack it had to use is a requirement that cannot be met; the binding
+ * resources and the rules in force (subcontracting, backlog limits, strategy) say why.
+ */
+import type { BuiltModel, Strategy } from './model.js';
+import type { PlanProblem } from './problem.js';
+
+const EPS = 1e-6;
+const MAX_REASONS = 6;
+
+export function formatQty(n: number): string {
+  const r = Math.round(n * 10) / 10;
+  return r.toLocaleString('en-US', { maximumFractionDigits: 1 }).replace(/,/g, ' ');
+}
+
+interface Shortage {
+  readonly size: number;
+  readonly text: string;
+}
+
+export function explainInfeasible(
+  p: PlanProblem,
+  m: BuiltModel,
+  x: Float64Array,
+  strategy: Strategy,
+): string[] {
+  const T = p.periods.length;
+  const val = (j: number | undefined): number => (j === undefined || j < 0 ? 0 : (x[j] ?? 0));
+  const loadOn = (r: number, t: number): number => {
+    const l = m.loadsByResource[r]!;
+    let s = 0;
+    for (let n = 0; n < l.f.length; n++) s += l.a[n]! * val(m.P[l.f[n]! * T + t]);
+    return s;
+  };
+  const capacityOf = (r: number, t: number): { regular: number; overtime: number } => {
+    const k = r * T + t;
+    const res = p.resources[r]!;
+    const workers = res.workforce ? val(m.W[k]) : 0;
+    const regular = (m.baseCapacity[k] ?? 0) + workers * (m.hoursPerWorker[k] ?? 0);
+    let overtime = 0;
+    if (m.O[k]! >= 0)
+      overtime = res.workforce
+        ? workers * res.workforce.overtimeHoursPerWorker
+        : (m.overtimeLimit[k] ?? 0);
+    return { regular, overtime };
+  };
+  const describeResource = (r: number, t: number, extra: number): string => {
+    const res = p.resources[r]!;
+    const { regular, overtime } = capacityOf(r, t);
+    const unit = res.unit ? ` ${res.unit}` : '';
+    const has =
+      overtime > 0
+        ? `${formatQty(regular)}${unit} plus ${formatQty(overtime)}${unit} overtime`
+        : `${formatQty(regular)}${unit}${p.options.overtime ? ' and no overtime' : ' (overtime is not allowed)'}`;
+    const needs = formatQty(loadOn(r, t) + extra);
+    const crew =
+      res.workforce?.maxWorkers != null
+        ? ` (at most ${formatQty(res.workforce.maxWorkers)} workers)`
+        : '';
+    return `${res.code} needs ${needs}${unit} in ${p.periods[t]} but has ${has}${crew}`;
+  };
+  /** Resources family f uses that are full in month t. */
+  const fullFor = (f: number, t: number, extraUnits: number): string[] => {
+    const out: string[] = [];
+    m.loadsByResource.forEach((l, r) => {
+      const n = Array.from(l.f).indexOf(f);
+      if (n < 0) return;
+      const { regular, overtime } = capacityOf(r, t);
+      if (loadOn(r, t) >= regular + overtime - 1e-4 * Math.max(1, regular))
+        out.push(describeResource(r, t, l.a[n]! * extraUnits));
+    });
+    return out;
+  };
+  const rules = (f: number): string[] => {
+    const fam = p.families[f]!;
+    const out: string[] = [];
+    if (!p.options.subcontracting || fam.subcontractCost === null)
+      out.push('subcontracting is not allowed');
+    else if (fam.subcontractLimit !== null)
+      out.push(`subcontracting is capped at ${formatQty(fam.subcontractLimit)} units a month`);
+    if (strategy === 'chase') out.push('the chase strategy allows no new backlog');
+    else if (p.options.maxBacklog !== null)
+      out.push(`backlog is capped at ${formatQty(p.options.maxBacklog)} units`);
+    if (strategy !== 'chase' && fam.endingBacklogMax !== null)
+      out.push(
+        `the backlog must be down to ${formatQty(fam.endingBacklogMax)} by ${p.periods[T - 1]}`,
+      );
+    if (strategy === 'level') out.push('the level strategy keeps production constant');
+    return out;
+  };
+  const sentence = (head: string, causes: string[], ruleList: string[]): string => {
+    const parts = [...causes, ...ruleList];
+    if (parts.length === 0) return `${head}.`;
+    const last = parts.pop();
+    return `${head}: ${parts.length > 0 ? `${parts.join(', ')}, and ${last}` : last}.`;
+  };
+
+  const found: Shortage[] = [];
+  p.resources.forEach((res, r) => {
+    for (let t = 0; t < T; t++) {
+      const k = val(m.K[r * T + t]);
+      if (k <= EPS) continue;
+      const { regular, overtime } = capacityOf(r, t);
+      found.push({
+        size: Number.POSITIVE_INFINITY,
+        text:
+          `Frozen production in ${p.periods[t]} needs ${formatQty(loadOn(r, t))} ${res.unit} on ${res.code}` +
+          ` but it has ${formatQty(regular)} ${res.unit}${overtime > 0 ? ` plus ${formatQty(overtime)} ${res.unit} overtime` : ''}:` +
+          ' change the frozen plan or add capacity.',
+      });
+    }
+  });
+  p.families.forEach((fam, f) => {
+    for (let t = 0; t < T; t++) {
+      const u = val(m.U[f * T + t]);
+      if (u <= EPS) continue;
+      found.push({
+        size: u,
+        text: sentence(
+          `Demand for ${fam.code} in ${p.periods[t]} cannot be met (${formatQty(u)} units short)`,
+          fullFor(f, t, u),
+          rules(f),
+        ),
+      });
+    }
+    const e = val(m.E[f]);
+    if (e > EPS)
+      found.push({
+        size: e,
+        text: sentence(
+          `${fam.code} cannot end ${p.periods[T - 1]} with the required ${formatQty(fam.endingInventoryMin)} units in stock (${formatQty(e)} short)`,
+          fullFor(f, T - 1, e),
+          rules(f),
+        ),
+      });
+    const q = val(m.Q[f]);
+    if (q > EPS)
+      found.push({
+        size: q,
+        text: sentence(
+          `${fam.code}'s backlog cannot be brought down to ${formatQty(fam.endingBacklogMax ?? 0)} by ${p.periods[T - 1]} (${formatQty(q)} units over)`,
+          fullFor(f, T - 1, q),
+          rules(f),
+        ),
+      });
+  });
+  if (found.length === 0)
+    return ['The requirements contradict each other, but no single demand or target stands out.'];
+  found.sort((a, b) => b.size - a.size);
+  const shown = found.slice(0, MAX_REASONS).map((s) => s.text);
+  if (found.length > MAX_REASONS)
+    shown.push(`${found.length - MAX_REASONS} more shortages of the same kind are not listed.`);
+  return shown;
+}

@@ -1,0 +1,211 @@
+/**
+ * A linear program as plain arrays (rows in compressed sparse row form), and the port a
+ * solver implements. Core builds models and reads solutions; it never knows which solver
+ * runs them (src/solver/highs.ts is the adapter).
+ */
+
+/** minimise colCost·x subject to rowLower ≤ A·x ≤ rowUpper and colLower ≤ x ≤ colUpper. */
+export interface LpModel {
+  readonly numCols: number;
+  readonly numRows: number;
+  readonly colCost: Float64Array;
+  readonly colLower: Float64Array;
+  readonly colUpper: Float64Array;
+  readonly rowLower: Float64Array;
+  readonly rowUpper: Float64Array;
+  /** CSR: row i holds entries rowStarts[i] .. rowStarts[i+1]-1 of rowIndex/rowValue. */
+  readonly rowStarts: Int32Array;
+  readonly rowIndex: Int32Array;
+  readonly rowValue: Float64Array;
+  /** Names for export and debugging; computed on demand because big models rarely need them. */
+  colName(j: number): string;
+  rowName(i: number): string;
+}
+
+export type LpStatus = 'optimal' | 'infeasible' | 'unbounded' | 'error' | 'limit';
+
+export interface LpSolution {
+  readonly status: LpStatus;
+  readonly objective: number;
+  /** Column values (empty unless status is optimal). */
+  readonly x: Float64Array;
+  /** Row duals, when the solver gives them (empty otherwise). */
+  readonly rowDual: Float64Array;
+  /** Wall-clock seconds the solver itself reports for this solve. */
+  readonly solverSeconds: number;
+  /** Solver-side detail for logs; never shown to users as is. */
+  readonly detail?: string;
+}
+
+export interface LpSolver {
+  solve(model: LpModel): Promise<LpSolution>;
+}
+
+/** Grows a model row by row; amortised O(1) appends into typed arrays. */
+export class LpBuilder {
+  private cost: number[] = [];
+  private lower: number[] = [];
+  private upper: number[] = [];
+  private rLower: number[] = [];
+  private rUpper: number[] = [];
+  private starts: number[] = [0];
+  private index: number[] = [];
+  private value: number[] = [];
+
+  get numCols(): number {
+    return this.cost.length;
+  }
+
+  get numRows(): number {
+    return this.rLower.length;
+  }
+
+  addCol(cost: number, lower = 0, upper = Number.POSITIVE_INFINITY): number {
+    this.cost.push(cost);
+    this.lower.push(lower);
+    this.upper.push(upper);
+    return this.cost.length - 1;
+  }
+
+  setBounds(j: number, lower: number, upper: number): void {
+    this.lower[j] = lower;
+    this.upper[j] = upper;
+  }
+
+  getUpper(j: number): number {
+    return this.upper[j] ?? Number.POSITIVE_INFINITY;
+  }
+
+  setUpper(j: number, upper: number): void {
+    this.upper[j] = upper;
+  }
+
+  setCost(j: number, cost: number): void {
+    this.cost[j] = cost;
+  }
+
+  /** Adds lower ≤ Σ coef·x ≤ upper. Columns given as parallel arrays; a column must not repeat. */
+  addRow(cols: readonly number[], coefs: readonly number[], lower: number, upper: number): number {
+    for (let k = 0; k < cols.length; k++) {
+      const c = coefs[k] ?? 0;
+      if (c !== 0) {
+        this.index.push(cols[k] ?? 0);
+        this.value.push(c);
+      }
+    }
+    this.starts.push(this.index.length);
+    this.rLower.push(lower);
+    this.rUpper.push(upper);
+    return this.rLower.length - 1;
+  }
+
+  build(colName: (j: number) => string, rowName: (i: number) => string): LpModel {
+    return {
+      numCols: this.cost.length,
+      numRows: this.rLower.length,
+      colCost: Float64Array.from(this.cost),
+      colLower: Float64Array.from(this.lower),
+      colUpper: Float64Array.from(this.upper),
+      rowLower: Float64Array.from(this.rLower),
+      rowUpper: Float64Array.from(this.rUpper),
+      rowStarts: Int32Array.from(this.starts),
+      rowIndex: Int32Array.from(this.index),
+      rowValue: Float64Array.from(this.value),
+      colName,
+      rowName,
+    };
+  }
+}
+
+function term(coef: number, name: string, first: boolean): string {
+  if (coef >= 0) return first ? `${coef} ${name}` : ` + ${coef} ${name}`;
+  return ` - ${-coef} ${name}`;
+}
+
+/**
+ * The model in CPLEX LP text, for solvers that read it and for people debugging a plan.
+ * Built with one array join; lines are wrapped because LP readers cap line length.
+ */
+export function toCplexLp(model: LpModel): string {
+  const out: string[] = ['Minimize', ' obj:'];
+  let line: string[] = [];
+  const flush = (): void => {
+    if (line.length > 0) out.push(line.join(''));
+    line = [];
+  };
+  let first = true;
+  for (let j = 0; j < model.numCols; j++) {
+    const c = model.colCost[j] ?? 0;
+    if (c === 0) continue;
+    line.push(term(c, model.colName(j), first));
+    first = false;
+    if (line.length >= 8) flush();
+  }
+  if (first) line.push(` 0 ${model.colName(0)}`);
+  flush();
+  out.push('Subject To');
+  for (let i = 0; i < model.numRows; i++) {
+    const lo = model.rowLower[i] ?? 0;
+    const hi = model.rowUpper[i] ?? 0;
+    const a = model.rowStarts[i] ?? 0;
+    const b = model.rowStarts[i + 1] ?? 0;
+    if (a === b) continue;
+    const body: string[] = [];
+    for (let k = a; k < b; k++) {
+      body.push(term(model.rowValue[k] ?? 0, model.colName(model.rowIndex[k] ?? 0), k === a));
+    }
+    const expr = body.join('');
+    const name = model.rowName(i);
+    if (lo === hi) out.push(` ${name}: ${expr} = ${hi}`);
+    else {
+      if (Number.isFinite(lo)) out.push(` ${name}_lo: ${expr} >= ${lo}`);
+      if (Number.isFinite(hi)) out.push(` ${name}_hi: ${expr} <= ${hi}`);
+    }
+  }
+  out.push('Bounds');
+  for (let j = 0; j < model.numCols; j++) {
+    const lo = model.colLower[j] ?? 0;
+    const hi = model.colUpper[j] ?? Number.POSITIVE_INFINITY;
+    const name = model.colName(j);
+    if (lo === hi) out.push(` ${name} = ${lo}`);
+    else if (Number.isFinite(hi)) out.push(` ${lo} <= ${name} <= ${hi}`);
+    else if (lo !== 0) out.push(` ${name} >= ${lo}`);
+  }
+  out.push('End', '');
+  return out.join('\n');
+}
+
+/**
+ * Weak-duality check of a claimed optimum: from any row duals y, the reduced costs
+ * d = c − Aᵀy give the lower bound Σ y·(row bound) + Σ d·(column bound). When that bound
+ * equals the primal objective, the primal solution is optimal whoever computed it.
+ * Returns the bound (−Infinity when y is not dual feasible for this model).
+ */
+export function dualBound(model: LpModel, rowDual: Float64Array): number {
+  const d = Float64Array.from(model.colCost);
+  let bound = 0;
+  for (let i = 0; i < model.numRows; i++) {
+    const y = rowDual[i] ?? 0;
+    if (y === 0) continue;
+    const rhs = y > 0 ? (model.rowLower[i] ?? 0) : (model.rowUpper[i] ?? 0);
+    if (!Number.isFinite(rhs)) {
+      if (Math.abs(y) > 1e-9) return Number.NEGATIVE_INFINITY;
+      continue;
+    }
+    bound += y * rhs;
+    const a = model.rowStarts[i] ?? 0;
+    const b = model.rowStarts[i + 1] ?? 0;
+    for (let k = a; k < b; k++) {
+      const j = model.rowIndex[k] ?? 0;
+      d[j] = (d[j] ?? 0) - y * (model.rowValue[k] ?? 0);
+    }
+  }
+  for (let j = 0; j < model.numCols; j++) {
+    const dj = d[j] ?? 0;
+    if (Math.abs(dj) < 1e-9) continue;
+    const lim = dj > 0 ? (model.colLower[j] ?? 0) : (model.colUpper[j] ?? 0);
+    if (!Number.isFinite(lim)) return Number.NEGATIVE_INFINITY;
+    bound += dj * lim;
+  }
+  return bound;
+}

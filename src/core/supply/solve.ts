@@ -1,0 +1,292 @@
+/**
+ * Solve a plan problem: build the LP for a strategy, solve it through the LpSolver port,
+ * and read the solution back as a plan with its cost by term and its KPIs. When the LP has
+ * no solution, an elastic re-solve says in words which requirement cannot be met.
+ */
+import type { Period } from '../period.js';
+import { explainInfeasible } from './diagnose.js';
+import type { LpSolver } from './lp.js';
+import { type BuiltModel, buildModel, type Strategy } from './model.js';
+import type { PlanProblem } from './problem.js';
+
+export interface FamilyPeriodPlan {
+  readonly family: string;
+  readonly period: Period;
+  readonly demand: number;
+  readonly production: number;
+  readonly subcontract: number;
+  readonly inventory: number;
+  readonly backlog: number;
+  readonly lostSales: number;
+  /** Units below safety stock at the end of the month. */
+  readonly safetyShortfall: number;
+  readonly frozen: boolean;
+}
+
+export interface ResourcePeriodPlan {
+  readonly resource: string;
+  readonly period: Period;
+  readonly load: number;
+  /** Regular capacity available (for a workforce: its base plus workers × hours per worker). */
+  readonly capacity: number;
+  readonly overtime: number;
+  /** Most overtime allowed this month (for a workforce: workers × overtime hours per worker). */
+  readonly overtimeLimit: number;
+  readonly workers: number | null;
+  readonly hires: number;
+  readonly layoffs: number;
+  /** load / regular capacity; above 1 means overtime; null when there is no regular capacity. */
+  readonly utilisation: number | null;
+}
+
+export interface CostBreakdown {
+  readonly production: number;
+  readonly subcontract: number;
+  readonly holding: number;
+  readonly backlog: number;
+  readonly overtime: number;
+  readonly workforce: number;
+  readonly hiring: number;
+  readonly layoffs: number;
+  readonly lostSales: number;
+  readonly safetyStock: number;
+}
+
+export interface PlanKpis {
+  /** Units delivered in the month they were demanded / units demanded (backlog served oldest first). */
+  readonly fillRate: number;
+  readonly endingInventory: number;
+  /** Mean over months of the total end-of-month inventory. */
+  readonly averageInventory: number;
+  readonly averageUtilisation: number;
+  readonly peakUtilisation: number;
+  /** Resource-months loaded above 90% of regular capacity. */
+  readonly tenseResourceMonths: number;
+}
+
+export interface ModelSize {
+  readonly rows: number;
+  readonly columns: number;
+  readonly nonzeros: number;
+}
+
+interface PlanBase {
+  readonly strategy: Strategy;
+  readonly model: ModelSize;
+  /** Seconds HiGHS (or whichever solver) reports, summed over the solves made. */
+  readonly solverSeconds: number;
+}
+
+export interface SolvedPlan extends PlanBase {
+  readonly status: 'optimal';
+  readonly totalCost: number;
+  readonly costs: CostBreakdown;
+  readonly kpis: PlanKpis;
+  readonly families: readonly FamilyPeriodPlan[];
+  readonly resources: readonly ResourcePeriodPlan[];
+}
+
+export interface FailedPlan extends PlanBase {
+  readonly status: 'infeasible' | 'unbounded' | 'error';
+  /** One sentence per requirement that cannot be met, in plain words. */
+  readonly reasons: readonly string[];
+  readonly message: string;
+}
+
+export type PlanResult = SolvedPlan | FailedPlan;
+
+export interface SolveOptions {
+  readonly strategy?: Strategy;
+}
+
+const round = (v: number): number => Math.round(v * 1e9) / 1e9 + 0;
+
+export async function solvePlan(
+  problem: PlanProblem,
+  solver: LpSolver,
+  opts: SolveOptions = {},
+): Promise<PlanResult> {
+  const strategy = opts.strategy ?? 'optimal';
+  const built = buildModel(problem, { strategy });
+  const size: ModelSize = {
+    rows: built.lp.numRows,
+    columns: built.lp.numCols,
+    nonzeros: built.lp.rowIndex.length,
+  };
+  const sol = await solver.solve(built.lp);
+  if (sol.status === 'optimal') {
+    return {
+      ...readPlan(problem, built, sol.x),
+      strategy,
+      model: size,
+      solverSeconds: sol.solverSeconds,
+    };
+  }
+  if (sol.status === 'infeasible') {
+    const elastic = buildModel(problem, { strategy, elastic: true });
+    const esol = await solver.solve(elastic.lp);
+    const reasons =
+      esol.status === 'optimal'
+        ? explainInfeasible(problem, elastic, esol.x, strategy)
+        : ['The requirements contradict each other, and the diagnosis could not locate where.'];
+    return {
+      status: 'infeasible',
+      strategy,
+      model: size,
+      solverSeconds: sol.solverSeconds + esol.solverSeconds,
+      reasons,
+      message: `No ${strategy} plan meets every requirement. ${reasons.join(' ')}`,
+    };
+  }
+  if (sol.status === 'unbounded') {
+    const reasons = [
+      'Some cost is negative, so making more of something always pays; check the costs.',
+    ];
+    return {
+      status: 'unbounded',
+      strategy,
+      model: size,
+      solverSeconds: sol.solverSeconds,
+      reasons,
+      message: `The ${strategy} plan is unbounded. ${reasons[0]}`,
+    };
+  }
+  const reasons = [
+    sol.status === 'limit'
+      ? 'The solver ran out of time before finding the best plan.'
+      : 'The solver failed on this problem; nothing was planned.',
+  ];
+  return {
+    status: 'error',
+    strategy,
+    model: size,
+    solverSeconds: sol.solverSeconds,
+    reasons,
+    message: reasons[0] ?? '',
+  };
+}
+
+function readPlan(
+  p: PlanProblem,
+  m: BuiltModel,
+  x: Float64Array,
+): Pick<SolvedPlan, 'status' | 'totalCost' | 'costs' | 'kpis' | 'families' | 'resources'> {
+  const T = p.periods.length;
+  const v = (j: number | undefined): number => (j === undefined || j < 0 ? 0 : round(x[j] ?? 0));
+  const costs = {
+    production: 0,
+    subcontract: 0,
+    holding: 0,
+    backlog: 0,
+    overtime: 0,
+    workforce: 0,
+    hiring: 0,
+    layoffs: 0,
+    lostSales: 0,
+    safetyStock: 0,
+  };
+  const families: FamilyPeriodPlan[] = [];
+  let demanded = 0;
+  let onTime = 0;
+  const invByPeriod = new Float64Array(T);
+  p.families.forEach((fam, f) => {
+    for (let t = 0; t < T; t++) {
+      const k = f * T + t;
+      const row: FamilyPeriodPlan = {
+        family: fam.code,
+        period: p.periods[t]!,
+        demand: m.demand[k] ?? 0,
+        production: v(m.P[k]),
+        subcontract: v(m.S[k]),
+        inventory: v(m.I[k]),
+        backlog: v(m.B[k]),
+        lostSales: v(m.X[k]),
+        safetyShortfall: v(m.Z[k]),
+        frozen: !Number.isNaN(m.frozen[k] ?? Number.NaN),
+      };
+      families.push(row);
+      costs.production += row.production * fam.unitCost;
+      costs.subcontract += row.subcontract * (fam.subcontractCost ?? 0);
+      costs.holding += row.inventory * fam.holdingCost;
+      costs.backlog += row.backlog * fam.backlogCost;
+      costs.lostSales += row.lostSales * (fam.lostSalesCost ?? fam.price);
+      costs.safetyStock += row.safetyShortfall * p.options.safetyStockPenalty;
+      const served = row.demand - row.lostSales;
+      demanded += row.demand;
+      onTime += served - Math.min(served, row.backlog);
+      invByPeriod[t] = (invByPeriod[t] ?? 0) + row.inventory;
+    }
+  });
+  const resources: ResourcePeriodPlan[] = [];
+  let utilSum = 0;
+  let utilCount = 0;
+  let peak = 0;
+  let tense = 0;
+  p.resources.forEach((res, r) => {
+    const loads = m.loadsByResource[r]!;
+    const wf = res.workforce;
+    for (let t = 0; t < T; t++) {
+      const k = r * T + t;
+      let load = 0;
+      for (let n = 0; n < loads.f.length; n++) load += loads.a[n]! * v(m.P[loads.f[n]! * T + t]);
+      const workers = wf ? v(m.W[k]) : null;
+      const capacity = (m.baseCapacity[k] ?? 0) + (workers ?? 0) * (m.hoursPerWorker[k] ?? 0);
+      const overtime = v(m.O[k]);
+      const overtimeLimit = wf
+        ? m.O[k]! >= 0
+          ? (workers ?? 0) *
+            wf.overtimeHoursPerWorker *
+            (res.availabilityByPeriod[p.periods[t]!] ?? 1)
+          : 0
+        : m.O[k]! >= 0
+          ? (m.overtimeLimit[k] ?? 0)
+          : 0;
+      const utilisation = capacity > 0 ? round(load / capacity) : null;
+      resources.push({
+        resource: res.code,
+        period: p.periods[t]!,
+        load: round(load),
+        capacity: round(capacity),
+        overtime,
+        overtimeLimit: round(overtimeLimit),
+        workers,
+        hires: v(m.H[k]),
+        layoffs: v(m.L[k]),
+        utilisation,
+      });
+      costs.overtime += overtime * res.overtimeCost;
+      if (wf) {
+        costs.workforce += (workers ?? 0) * wf.costPerWorker;
+        costs.hiring += v(m.H[k]) * wf.hireCost;
+        costs.layoffs += v(m.L[k]) * wf.layoffCost;
+      }
+      if (utilisation !== null) {
+        utilSum += utilisation;
+        utilCount++;
+        peak = Math.max(peak, utilisation);
+        if (utilisation > 0.9) tense++;
+      }
+    }
+  });
+  const rounded = Object.fromEntries(
+    Object.entries(costs).map(([k, c]) => [k, Math.round(c * 100) / 100]),
+  ) as unknown as CostBreakdown;
+  const total = Object.values(costs).reduce((a, c) => a + c, 0);
+  let invSum = 0;
+  for (const i of invByPeriod) invSum += i;
+  return {
+    status: 'optimal',
+    totalCost: Math.round(total * 100) / 100,
+    costs: rounded,
+    kpis: {
+      fillRate: demanded > 0 ? onTime / demanded : 1,
+      endingInventory: invByPeriod[T - 1] ?? 0,
+      averageInventory: invSum / T,
+      averageUtilisation: utilCount > 0 ? utilSum / utilCount : 0,
+      peakUtilisation: peak,
+      tenseResourceMonths: tense,
+    },
+    families,
+    resources,
+  };
+}
