@@ -16,6 +16,7 @@ const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Subcomm
     load: () => import('./cli/import.js'),
   },
   seed: { summary: 'write CSVs for a sample company', load: () => import('./cli/seed.js') },
+  plan: { summary: 'solve a supply plan file (JSON)', load: () => import('./cli/plan.js') },
 };
 
 export function usage(): string {

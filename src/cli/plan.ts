@@ -1,0 +1,205 @@
+/**
+ * `sopbot plan <problem.json>`: solve one plan file (docs/plan-format.md) and print the plan,
+ * its cost by term and its KPIs, as a table or as JSON (total cost at `totalCost`).
+ */
+import { readFile } from 'node:fs/promises';
+import { formatQty } from '../core/supply/diagnose.js';
+import { STRATEGIES, type Strategy } from '../core/supply/model.js';
+import {
+  type PlanProblem,
+  PlanProblemError,
+  parsePlanProblem,
+  planProblemJsonSchema,
+} from '../core/supply/problem.js';
+import { type PlanResult, type SolvedPlan, solvePlan } from '../core/supply/solve.js';
+import { SopError, UsageError, ValidationError } from '../errors.js';
+import { createHighsSolver } from '../solver/highs.js';
+import { parseCliArgs } from './args.js';
+import type { CliIo } from './types.js';
+
+const USAGE = `Usage: sopbot plan <problem.json> [--strategy optimal|chase|level] [--format table|json]
+       sopbot plan --print-schema
+Solves the aggregate supply plan of a plan file (docs/plan-format.md) with HiGHS and prints
+the plan per family and month, per resource and month, the cost by term and the KPIs.
+  --strategy      optimal (default: the LP's free choice), chase (no stock, capacity flexes)
+                  or level (constant production and workforce)
+  --format        table (default) or json (the total cost is the top-level "totalCost")
+  --print-schema  print the JSON Schema of the plan file and exit`;
+
+/** Position in a JSON text as line:column, from the offset V8 puts in its messages. */
+function jsonPosition(text: string, message: string): string {
+  const m = /position (\d+)/.exec(message);
+  if (!m) return '';
+  const before = text.slice(0, Number(m[1]));
+  const line = before.split('\n').length;
+  const col = before.length - before.lastIndexOf('\n');
+  return `:${line}:${col}`;
+}
+
+export async function readPlanFile(file: string): Promise<PlanProblem> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? err})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    throw new ValidationError(`${file}${jsonPosition(text, msg)}: not valid JSON (${msg})`);
+  }
+  try {
+    return parsePlanProblem(json);
+  } catch (err) {
+    if (err instanceof PlanProblemError)
+      throw new ValidationError(
+        `${file}: the plan problem is not valid:\n  ${err.issues.join('\n  ')}`,
+        err.issues,
+      );
+    throw err;
+  }
+}
+
+const money = (n: number): string =>
+  n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const pct = (n: number | null): string => (n === null ? '-' : `${(n * 100).toFixed(1)}%`);
+
+function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export function formatPlanTable(p: PlanProblem, r: SolvedPlan): string {
+  const q = formatQty;
+  const fam = table(
+    [
+      'family',
+      'month',
+      'demand',
+      'production',
+      'subcontract',
+      'inventory',
+      'backlog',
+      'lost',
+      'frozen',
+    ],
+    r.families.map((x) => [
+      x.family,
+      x.period,
+      q(x.demand),
+      q(x.production),
+      q(x.subcontract),
+      q(x.inventory),
+      q(x.backlog),
+      q(x.lostSales),
+      x.frozen ? 'yes' : '',
+    ]),
+  );
+  const res = table(
+    [
+      'resource',
+      'month',
+      'load',
+      'capacity',
+      'overtime',
+      'ot limit',
+      'workers',
+      'hires',
+      'layoffs',
+      'util',
+    ],
+    r.resources.map((x) => [
+      x.resource,
+      x.period,
+      q(x.load),
+      q(x.capacity),
+      q(x.overtime),
+      q(x.overtimeLimit),
+      x.workers === null ? '' : q(x.workers),
+      q(x.hires),
+      q(x.layoffs),
+      pct(x.utilisation),
+    ]),
+  );
+  const costs = Object.entries(r.costs)
+    .filter(([, v]) => v !== 0)
+    .map(([k, v]) => `  ${k.padEnd(12)} ${money(v).padStart(16)}`);
+  const k = r.kpis;
+  return [
+    `${p.name}: ${r.strategy} plan, ${p.periods[0]}..${p.periods[p.periods.length - 1]}`,
+    '',
+    fam,
+    '',
+    res,
+    '',
+    `Cost (${p.currency})`,
+    ...costs,
+    `  ${'total'.padEnd(12)} ${money(r.totalCost).padStart(16)}`,
+    '',
+    'KPIs',
+    `  fill rate           ${pct(k.fillRate)}`,
+    `  ending inventory    ${q(k.endingInventory)}`,
+    `  average inventory   ${q(k.averageInventory)}`,
+    `  utilisation         ${pct(k.averageUtilisation)} average, ${pct(k.peakUtilisation)} peak, ${k.tenseResourceMonths} resource-months above 90%`,
+    '',
+  ].join('\n');
+}
+
+function toJson(r: PlanResult): string {
+  return `${JSON.stringify(r, null, 2)}\n`;
+}
+
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    return await runPlan(argv, io);
+  } catch (err) {
+    if (!(err instanceof SopError)) throw err;
+    io.stderr(`sopbot plan: ${err.message}\n`);
+    return err.code === 'usage' ? 2 : 1;
+  }
+}
+
+async function runPlan(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCliArgs(
+    argv,
+    {
+      strategy: { type: 'string', default: 'optimal' },
+      format: { type: 'string', default: 'table' },
+      'print-schema': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    USAGE,
+  );
+  if (values.help) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  if (values['print-schema']) {
+    io.stdout(`${JSON.stringify(planProblemJsonSchema(), null, 2)}\n`);
+    return 0;
+  }
+  const strategy = values.strategy as Strategy;
+  if (!STRATEGIES.includes(strategy))
+    throw new UsageError(
+      `--strategy: must be one of ${STRATEGIES.join(', ')}, got '${values.strategy}'\n\n${USAGE}`,
+    );
+  if (values.format !== 'table' && values.format !== 'json')
+    throw new UsageError(`--format: must be table or json, got '${values.format}'\n\n${USAGE}`);
+  const [file, ...extra] = positionals;
+  if (!file || extra.length > 0)
+    throw new UsageError(`expected exactly one plan file, got ${positionals.length}\n\n${USAGE}`);
+  const problem = await readPlanFile(file);
+  const solver = await createHighsSolver();
+  const result = await solvePlan(problem, solver, { strategy });
+  if (values.format === 'json') io.stdout(toJson(result));
+  else if (result.status === 'optimal') io.stdout(formatPlanTable(problem, result));
+  if (result.status !== 'optimal') {
+    io.stderr(`sopbot plan: ${file}: ${result.message}\n`);
+    return 1;
+  }
+  return 0;
+}
