@@ -1,0 +1,494 @@
+/**
+ * Exponential smoothing in state-space form, following R's forecast::ets (Hyndman et al. 2008):
+ * the state updates are the same for additive and multiplicative errors; the error type only
+ * changes the likelihood, so AICc is comparable across all models fitted to the same data.
+ *
+ *   -2·log L (up to a constant) = n·log Σe² + [multiplicative error] 2·Σ log|ŷ|
+ *
+ * Smoothing parameters and initial states (level, trend, m−1 seasonal states) are estimated
+ * together by Nelder–Mead within R's "usual" bounds (1e-4 ≤ β ≤ α ≤ 0.9999,
+ * γ ≤ 1 − α, 0.8 ≤ φ ≤ 0.98).
+ */
+import { decompose } from './decompose.js';
+import { nelderMead } from './optim.js';
+import { mulberry32, normalSource, quantileSorted, Z80, Z95 } from './prng.js';
+
+export type ErrorType = 'A' | 'M';
+export type TrendType = 'N' | 'A' | 'Ad';
+export type SeasonType = 'N' | 'A' | 'M';
+
+export interface EtsSpec {
+  readonly error: ErrorType;
+  readonly trend: TrendType;
+  readonly season: SeasonType;
+}
+
+export interface EtsFit {
+  readonly spec: EtsSpec;
+  readonly m: number;
+  readonly alpha: number;
+  readonly beta: number;
+  readonly gamma: number;
+  readonly phi: number;
+  /** Initial states (level, trend, seasonal by position of the first m observations). */
+  readonly l0: number;
+  readonly b0: number;
+  readonly s0: Float64Array;
+  /** Final states; `season[(n + h − 1) % m]` is the seasonal state for step h. */
+  readonly level: number;
+  readonly slope: number;
+  readonly season: Float64Array;
+  readonly n: number;
+  /** Number of estimated parameters, sigma included (R's np). */
+  readonly np: number;
+  readonly lik: number;
+  readonly aic: number;
+  readonly aicc: number;
+  readonly sigma2: number;
+}
+
+export interface Interval {
+  readonly mean: number[];
+  readonly lo80: number[];
+  readonly hi80: number[];
+  readonly lo95: number[];
+  readonly hi95: number[];
+}
+
+export function etsName(spec: EtsSpec): string {
+  return `ETS(${spec.error},${spec.trend},${spec.season})`;
+}
+
+const LO = 1e-4;
+const HI = 0.9999;
+
+interface Layout {
+  readonly hasBeta: boolean;
+  readonly hasGamma: boolean;
+  readonly hasPhi: boolean;
+  readonly iBeta: number;
+  readonly iGamma: number;
+  readonly iPhi: number;
+  readonly iL: number;
+  readonly iB: number;
+  readonly iS: number;
+  readonly size: number;
+}
+
+function layoutOf(spec: EtsSpec, m: number, freeSeason: boolean): Layout {
+  const hasBeta = spec.trend !== 'N';
+  const hasGamma = spec.season !== 'N';
+  const hasPhi = spec.trend === 'Ad';
+  let k = 1;
+  const iBeta = hasBeta ? k++ : -1;
+  const iGamma = hasGamma ? k++ : -1;
+  const iPhi = hasPhi ? k++ : -1;
+  const iL = k++;
+  const iB = hasBeta ? k++ : -1;
+  const iS = hasGamma ? k : -1;
+  if (hasGamma && freeSeason) k += m - 1;
+  return { hasBeta, hasGamma, hasPhi, iBeta, iGamma, iPhi, iL, iB, iS, size: k };
+}
+
+/**
+ * Runs the filter over y. Returns -2·log L (R's `lik`) or Infinity when a forecast breaks
+ * down. When `out` is given, the final states are written into it.
+ */
+function filter(
+  y: Float64Array,
+  spec: EtsSpec,
+  m: number,
+  alpha: number,
+  beta: number,
+  gamma: number,
+  phi: number,
+  l0: number,
+  b0: number,
+  ring: Float64Array,
+  out: { level: number; slope: number; sse: number } | null,
+): number {
+  const n = y.length;
+  const multErr = spec.error === 'M';
+  const trend = spec.trend === 'N' ? 0 : 1;
+  const seas = spec.season === 'N' ? 0 : spec.season === 'A' ? 1 : 2;
+  const ratio = trend ? beta / alpha : 0;
+  let l = l0;
+  let b = b0;
+  let sse = 0;
+  let sumLog = 0;
+  let j = 0;
+  for (let t = 0; t < n; t++) {
+    const yt = y[t] as number;
+    const phib = trend ? phi * b : 0;
+    const q = l + phib;
+    let s = 0;
+    let yhat = q;
+    let p = yt;
+    if (seas === 1) {
+      s = ring[j] as number;
+      yhat = q + s;
+      p = yt - s;
+    } else if (seas === 2) {
+      s = ring[j] as number;
+      if (s <= 1e-10) return Number.POSITIVE_INFINITY;
+      yhat = q * s;
+      p = yt / s;
+    }
+    let e: number;
+    if (multErr) {
+      if (Math.abs(yhat) < 1e-10) return Number.POSITIVE_INFINITY;
+      e = (yt - yhat) / yhat;
+      sumLog += Math.log(Math.abs(yhat));
+    } else {
+      e = yt - yhat;
+    }
+    sse += e * e;
+    const lnew = q + alpha * (p - q);
+    if (trend) b = phib + ratio * (lnew - l - phib);
+    if (seas === 1) ring[j] = s + gamma * (yt - q - s);
+    else if (seas === 2) {
+      if (Math.abs(q) < 1e-10) return Number.POSITIVE_INFINITY;
+      ring[j] = s + gamma * (yt / q - s);
+    }
+    l = lnew;
+    if (++j === m) j = 0;
+  }
+  if (!(sse > 0) || !Number.isFinite(sse)) {
+    if (sse === 0) sse = 1e-300;
+    else return Number.POSITIVE_INFINITY;
+  }
+  if (out) {
+    out.level = l;
+    out.slope = b;
+    out.sse = sse;
+  }
+  return n * Math.log(sse) + (multErr ? 2 * sumLog : 0);
+}
+
+/** R's initstate: decomposition of the first seasons, then a line through the adjusted data. */
+function initialStates(
+  y: readonly number[],
+  spec: EtsSpec,
+  m: number,
+): { l0: number; b0: number; s0: Float64Array } {
+  const n = y.length;
+  let s0: Float64Array = new Float64Array(Math.max(m, 1)).fill(spec.season === 'M' ? 1 : 0);
+  let ysa: number[] = [...y];
+  if (spec.season !== 'N') {
+    const head = y.slice(0, Math.min(n, 3 * m));
+    s0 = decompose(head, m, spec.season === 'A' ? 'additive' : 'multiplicative').figure;
+    ysa = y.map((v, t) =>
+      spec.season === 'A' ? v - (s0[t % m] as number) : v / (s0[t % m] as number),
+    );
+  }
+  const maxn = Math.min(Math.max(10, 2 * m), n);
+  if (spec.trend === 'N') {
+    let s = 0;
+    for (let t = 0; t < maxn; t++) s += ysa[t] as number;
+    return { l0: s / maxn, b0: 0, s0 };
+  }
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let sxy = 0;
+  for (let t = 1; t <= maxn; t++) {
+    const v = ysa[t - 1] as number;
+    sx += t;
+    sy += v;
+    sxx += t * t;
+    sxy += t * v;
+  }
+  const slope = maxn > 1 ? (maxn * sxy - sx * sy) / (maxn * sxx - sx * sx) : 0;
+  const intercept = (sy - slope * sx) / maxn;
+  return { l0: intercept, b0: slope, s0 };
+}
+
+export interface EtsFitOptions {
+  readonly maxEvals?: number;
+  /**
+   * Estimate the initial seasonal states by maximum likelihood (R's way, default) or keep the
+   * decomposition's figure (much faster: 5 instead of 16 free values for monthly data). The
+   * AICc counts the m−1 states either way, so the two stay comparable.
+   */
+  readonly seasonalInit?: 'optimize' | 'decomposition';
+}
+
+/** Fits one ETS model; null when it cannot be fitted (too few data, breakdown). */
+export function fitEts(
+  y: readonly number[],
+  spec: EtsSpec,
+  m: number,
+  opts: EtsFitOptions = {},
+): EtsFit | null {
+  const mm = spec.season === 'N' ? 1 : m;
+  const n = y.length;
+  const freeSeason = opts.seasonalInit !== 'decomposition';
+  const lay = layoutOf(spec, mm, freeSeason);
+  const np = lay.size + 1 + (lay.hasGamma && !freeSeason ? mm - 1 : 0);
+  if (np >= n - 1) return null;
+  if (spec.season !== 'N' && n < 2 * m) return null;
+  const yy = Float64Array.from(y);
+  const init = initialStates(y, spec, mm);
+  let scale = 0;
+  for (const v of y) scale += Math.abs(v) / n;
+  scale = Math.max(scale, 1e-8);
+
+  const x0 = new Float64Array(lay.size);
+  const lower = new Float64Array(lay.size).fill(Number.NEGATIVE_INFINITY);
+  const upper = new Float64Array(lay.size).fill(Number.POSITIVE_INFINITY);
+  const step = new Float64Array(lay.size);
+  const alpha0 = spec.season === 'N' ? 0.2 : 0.2 / Math.min(m, 4);
+  x0[0] = alpha0;
+  lower[0] = LO;
+  upper[0] = HI;
+  step[0] = 0.1;
+  if (lay.hasBeta) {
+    x0[lay.iBeta] = LO + 0.1 * (alpha0 - LO);
+    lower[lay.iBeta] = LO;
+    upper[lay.iBeta] = HI;
+    step[lay.iBeta] = 0.4 * (alpha0 - LO);
+  }
+  if (lay.hasGamma) {
+    x0[lay.iGamma] = LO + 0.05 * (1 - alpha0 - LO);
+    lower[lay.iGamma] = LO;
+    upper[lay.iGamma] = HI;
+    step[lay.iGamma] = 0.05;
+  }
+  if (lay.hasPhi) {
+    x0[lay.iPhi] = 0.97;
+    lower[lay.iPhi] = 0.8;
+    upper[lay.iPhi] = 0.98;
+    step[lay.iPhi] = -0.05;
+  }
+  x0[lay.iL] = init.l0;
+  step[lay.iL] = 0.1 * scale;
+  if (lay.hasBeta) {
+    x0[lay.iB] = init.b0;
+    step[lay.iB] = 0.01 * scale + 0.1 * Math.abs(init.b0);
+  }
+  let sSpread = 0;
+  if (lay.hasGamma && freeSeason) {
+    for (let k = 0; k < mm; k++)
+      sSpread += Math.abs((init.s0[k] as number) - (spec.season === 'M' ? 1 : 0)) / mm;
+    for (let k = 0; k < mm - 1; k++) {
+      x0[lay.iS + k] = init.s0[k] as number;
+      step[lay.iS + k] = Math.max(0.2 * sSpread, spec.season === 'M' ? 0.01 : 0.01 * scale);
+    }
+  }
+  const ring = new Float64Array(mm);
+  const unpack = (x: Float64Array): boolean => {
+    if (!lay.hasGamma) return true;
+    if (!freeSeason) {
+      ring.set(init.s0);
+      return true;
+    }
+    let sum = 0;
+    for (let k = 0; k < mm - 1; k++) {
+      const v = x[lay.iS + k] as number;
+      ring[k] = v;
+      sum += v;
+    }
+    ring[mm - 1] = spec.season === 'M' ? mm - sum : -sum;
+    if (spec.season === 'M')
+      for (let k = 0; k < mm; k++) if ((ring[k] as number) <= 1e-6) return false;
+    return true;
+  };
+  const objective = (x: Float64Array): number => {
+    const a = x[0] as number;
+    const b = lay.hasBeta ? (x[lay.iBeta] as number) : 0;
+    const g = lay.hasGamma ? (x[lay.iGamma] as number) : 0;
+    const p = lay.hasPhi ? (x[lay.iPhi] as number) : 1;
+    if (b > a || g > 1 - a) return Number.POSITIVE_INFINITY;
+    if (!unpack(x)) return Number.POSITIVE_INFINITY;
+    return filter(
+      yy,
+      spec,
+      mm,
+      a,
+      b,
+      g,
+      p,
+      x[lay.iL] as number,
+      lay.hasBeta ? (x[lay.iB] as number) : 0,
+      ring,
+      null,
+    );
+  };
+  const best = nelderMead(objective, x0, {
+    lower,
+    upper,
+    step,
+    maxEvals: opts.maxEvals ?? 400 + 100 * lay.size,
+    tol: 0,
+    // 0.01 on −2·log L is far below any AICc difference that matters
+    absTol: 1e-2,
+    restarts: 1,
+  });
+  if (!Number.isFinite(best.f)) return null;
+  const x = best.x;
+  unpack(x);
+  const s0 = Float64Array.from(ring);
+  const out = { level: 0, slope: 0, sse: 0 };
+  const alpha = x[0] as number;
+  const beta = lay.hasBeta ? (x[lay.iBeta] as number) : 0;
+  const gamma = lay.hasGamma ? (x[lay.iGamma] as number) : 0;
+  const phi = lay.hasPhi ? (x[lay.iPhi] as number) : 1;
+  const l0 = x[lay.iL] as number;
+  const b0 = lay.hasBeta ? (x[lay.iB] as number) : 0;
+  const lik = filter(yy, spec, mm, alpha, beta, gamma, phi, l0, b0, ring, out);
+  if (!Number.isFinite(lik)) return null;
+  const aic = lik + 2 * np;
+  const aicc = aic + (2 * np * (np + 1)) / (n - np - 1);
+  return {
+    spec,
+    m: mm,
+    alpha,
+    beta,
+    gamma,
+    phi,
+    l0,
+    b0,
+    s0,
+    level: out.level,
+    slope: out.slope,
+    season: Float64Array.from(ring),
+    n,
+    np,
+    lik,
+    aic,
+    aicc,
+    sigma2: out.sse / Math.max(1, n - np),
+  };
+}
+
+/** Point forecasts: (l + φ_h·b) combined with the seasonal state of step h. */
+export function etsPoint(fit: EtsFit, h: number): number[] {
+  const out: number[] = [];
+  let damp = 0;
+  let pw = 1;
+  for (let k = 1; k <= h; k++) {
+    pw *= fit.phi;
+    damp += fit.spec.trend === 'N' ? 0 : fit.spec.trend === 'A' ? 1 : pw;
+    const q = fit.level + damp * fit.slope;
+    const s = fit.season[(fit.n + k - 1) % fit.m] as number;
+    out.push(fit.spec.season === 'N' ? q : fit.spec.season === 'A' ? q + s : q * s);
+  }
+  return out;
+}
+
+/**
+ * Point forecasts with 80/95% intervals: analytic for the linear (additive-error, additive or
+ * no seasonality) class, otherwise by simulating `paths` sample paths with a seeded PRNG.
+ */
+export function etsForecast(fit: EtsFit, h: number, paths = 1000, seed = 42): Interval {
+  const mean = etsPoint(fit, h);
+  const linear = fit.spec.error === 'A' && fit.spec.season !== 'M';
+  if (linear) {
+    const lo80: number[] = [];
+    const hi80: number[] = [];
+    const lo95: number[] = [];
+    const hi95: number[] = [];
+    let acc = 1;
+    let phiJ = 0;
+    let pw = 1;
+    for (let k = 1; k <= h; k++) {
+      if (k > 1) {
+        const j = k - 1;
+        pw *= fit.phi;
+        phiJ += fit.spec.trend === 'N' ? 0 : fit.spec.trend === 'A' ? 1 : pw;
+        const c =
+          fit.alpha +
+          fit.beta * phiJ +
+          (fit.spec.season !== 'N' && j % fit.m === 0 ? fit.gamma : 0);
+        acc += c * c;
+      }
+      const sd = Math.sqrt(fit.sigma2 * acc);
+      const mu = mean[k - 1] as number;
+      lo80.push(mu - Z80 * sd);
+      hi80.push(mu + Z80 * sd);
+      lo95.push(mu - Z95 * sd);
+      hi95.push(mu + Z95 * sd);
+    }
+    return { mean, lo80, hi80, lo95, hi95 };
+  }
+  const sims = Array.from({ length: h }, () => new Float64Array(paths));
+  const normal = normalSource(mulberry32(seed));
+  const sd = Math.sqrt(fit.sigma2);
+  const ring = new Float64Array(fit.m);
+  const ratio = fit.spec.trend === 'N' ? 0 : fit.beta / fit.alpha;
+  for (let p = 0; p < paths; p++) {
+    ring.set(fit.season);
+    let l = fit.level;
+    let b = fit.slope;
+    for (let k = 0; k < h; k++) {
+      const j = (fit.n + k) % fit.m;
+      const phib = fit.spec.trend === 'N' ? 0 : fit.phi * b;
+      const q = l + phib;
+      const s = ring[j] as number;
+      const yhat = fit.spec.season === 'N' ? q : fit.spec.season === 'A' ? q + s : q * s;
+      const e = normal() * sd;
+      const yv = fit.spec.error === 'A' ? yhat + e : yhat * (1 + e);
+      (sims[k] as Float64Array)[p] = yv;
+      const pv = fit.spec.season === 'N' ? yv : fit.spec.season === 'A' ? yv - s : yv / s;
+      const lnew = q + fit.alpha * (pv - q);
+      if (fit.spec.trend !== 'N') b = phib + ratio * (lnew - l - phib);
+      if (fit.spec.season === 'A') ring[j] = s + fit.gamma * (yv - q - s);
+      else if (fit.spec.season === 'M' && q !== 0) ring[j] = s + fit.gamma * (yv / q - s);
+      l = lnew;
+    }
+  }
+  const lo80: number[] = [];
+  const hi80: number[] = [];
+  const lo95: number[] = [];
+  const hi95: number[] = [];
+  for (const col of sims) {
+    col.sort();
+    lo80.push(quantileSorted(col, 0.1));
+    hi80.push(quantileSorted(col, 0.9));
+    lo95.push(quantileSorted(col, 0.025));
+    hi95.push(quantileSorted(col, 0.975));
+  }
+  return { mean, lo80, hi80, lo95, hi95 };
+}
+
+export interface AutoEtsOptions {
+  /** Restrict to seasonal (true) or non-seasonal (false) models; undefined tries both. */
+  readonly seasonal?: boolean;
+  readonly damped?: boolean;
+  readonly maxEvals?: number;
+  readonly seasonalInit?: 'optimize' | 'decomposition';
+}
+
+/**
+ * The model set of R's ets(model = "ZZZ") without multiplicative trend: multiplicative errors
+ * and seasonality only for strictly positive data, and never additive error with
+ * multiplicative seasonality (numerically unstable). Picks the lowest AICc.
+ */
+export function autoEts(y: readonly number[], m: number, opts: AutoEtsOptions = {}): EtsFit | null {
+  const positive = y.every((v) => v > 0);
+  const seasons: SeasonType[] = [];
+  const canSeason = m > 1 && y.length >= 2 * m;
+  if (opts.seasonal !== true) seasons.push('N');
+  if (opts.seasonal !== false && canSeason) {
+    seasons.push('A');
+    if (positive) seasons.push('M');
+  }
+  if (seasons.length === 0) seasons.push('N');
+  const trends: TrendType[] =
+    opts.damped === true ? ['Ad'] : opts.damped === false ? ['N', 'A'] : ['N', 'A', 'Ad'];
+  const errors: ErrorType[] = positive ? ['A', 'M'] : ['A'];
+  let best: EtsFit | null = null;
+  for (const error of errors) {
+    for (const trend of trends) {
+      for (const season of seasons) {
+        if (error === 'A' && season === 'M') continue;
+        const fit = fitEts(y, { error, trend, season }, m, {
+          maxEvals: opts.maxEvals,
+          seasonalInit: opts.seasonalInit,
+        });
+        if (fit && (!best || fit.aicc < best.aicc)) best = fit;
+      }
+    }
+  }
+  return best;
+}

@@ -1,0 +1,383 @@
+/**
+ * Baseline forecasting for monthly series. `auto` (the product default) is the equal-weight
+ * combination of three proven methods, each chosen on principle rather than on a data set:
+ * ETS selected by AICc (R's forecast::ets model set), the M3 Theta method, and damped trend
+ * on seasonally adjusted data. Combining forecasts from different model families is the most
+ * reliable single improvement in the forecasting-competition literature (M3, M4).
+ *
+ * Fallbacks, in order: empty or non-finite input is refused; an all-zero series forecasts
+ * zero; fewer than 4 points use naive; intermittent series (≥ 30% zeros) use SBA; fewer than
+ * two seasons disable seasonality; zero or negative values disable multiplicative models.
+ * Forecasts of nonnegative series are clamped at 0. Output never holds NaN or Infinity.
+ */
+
+import type { EtsFit, EtsSpec } from './ets.js';
+import {
+  type AutoEtsOptions,
+  autoEts,
+  etsForecast,
+  etsName,
+  fitEts,
+  type Interval,
+} from './ets.js';
+import { fitHoltWinters, holtWintersPoint } from './holt-winters.js';
+import { reseason, seasonallyAdjust } from './seasonal-adjust.js';
+import {
+  crostonForecast,
+  isIntermittent,
+  meanForecast,
+  naiveForecast,
+  seasonalNaiveForecast,
+} from './simple.js';
+import { thetaForecast } from './theta.js';
+
+export type ForecastMethod =
+  | 'auto'
+  | 'ets'
+  | 'naive'
+  | 'snaive'
+  | 'mean'
+  | 'ses'
+  | 'holt'
+  | 'damped'
+  | 'hw-additive'
+  | 'hw-multiplicative'
+  | 'theta'
+  | 'croston'
+  | 'sba';
+
+export const FORECAST_METHODS: readonly ForecastMethod[] = [
+  'auto',
+  'ets',
+  'naive',
+  'snaive',
+  'mean',
+  'ses',
+  'holt',
+  'damped',
+  'hw-additive',
+  'hw-multiplicative',
+  'theta',
+  'croston',
+  'sba',
+];
+
+export interface ForecastOptions {
+  readonly horizon: number;
+  readonly method?: ForecastMethod;
+  /** Default 12. */
+  readonly seasonPeriod?: number;
+}
+
+export interface ForecastResult {
+  /** The model actually used, e.g. 'ETS(M,Ad,M)', 'theta' or 'comb(ETS(M,A,M), theta, damped)'. */
+  readonly method: string;
+  readonly params: Readonly<Record<string, number>>;
+  readonly aicc: number | null;
+  readonly mean: readonly number[];
+  readonly lo80: readonly number[];
+  readonly hi80: readonly number[];
+  readonly lo95: readonly number[];
+  readonly hi95: readonly number[];
+  readonly notes: readonly string[];
+}
+
+interface Draft extends Interval {
+  readonly method: string;
+  readonly params: Record<string, number>;
+  readonly aicc: number | null;
+  readonly notes: string[];
+}
+
+export function forecast(y: readonly number[], opts: ForecastOptions): ForecastResult {
+  const h = opts.horizon;
+  const m = opts.seasonPeriod ?? 12;
+  if (!Number.isInteger(h) || h < 1)
+    throw new RangeError(`horizon must be a whole number ≥ 1, got ${h}`);
+  if (!Number.isInteger(m) || m < 1)
+    throw new RangeError(`seasonPeriod must be a whole number ≥ 1, got ${m}`);
+  if (y.length === 0) throw new RangeError('cannot forecast an empty series');
+  const bad = y.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0)
+    throw new RangeError(`value ${bad + 1} of the series is not a finite number (${y[bad]})`);
+  const draft = dispatch(y, h, m, opts.method ?? 'auto');
+  return finish(y, draft);
+}
+
+function dispatch(y: readonly number[], h: number, m: number, method: ForecastMethod): Draft {
+  const n = y.length;
+  const notes: string[] = [];
+  if (y.every((v) => v === 0)) {
+    return {
+      ...flat(0, h),
+      method: 'zero',
+      params: {},
+      aicc: null,
+      notes: ['all values are zero: forecast is zero'],
+    };
+  }
+  if (n < 4 && method !== 'naive' && method !== 'mean') {
+    notes.push(`only ${n} observations: naive forecast used`);
+    return { ...naiveForecast(y, h), method: 'naive', params: {}, aicc: null, notes };
+  }
+  const seasonOk = m > 1 && n >= 2 * m;
+  if (
+    m > 1 &&
+    !seasonOk &&
+    method !== 'naive' &&
+    method !== 'mean' &&
+    method !== 'croston' &&
+    method !== 'sba'
+  )
+    notes.push(`fewer than two seasons (${n} < ${2 * m}): no seasonality`);
+  if (
+    !y.every((v) => v > 0) &&
+    (method === 'auto' || method === 'ets' || method === 'hw-multiplicative')
+  )
+    notes.push('zero or negative values: multiplicative models excluded');
+  switch (method) {
+    case 'auto':
+      if (isIntermittent(y)) {
+        notes.push('intermittent demand (≥ 30% zero months): SBA used');
+        return croston(y, h, 'sba', notes);
+      }
+      return combination(y, h, seasonOk ? m : 1, notes);
+    case 'ets':
+      return etsDraft(
+        autoEts(y, seasonOk ? m : 1, { seasonal: seasonOk ? undefined : false }),
+        y,
+        h,
+        notes,
+      );
+    case 'naive':
+      return { ...naiveForecast(y, h), method: 'naive', params: {}, aicc: null, notes };
+    case 'snaive':
+      return { ...seasonalNaiveForecast(y, h, m), method: 'snaive', params: {}, aicc: null, notes };
+    case 'mean':
+      return { ...meanForecast(y, h), method: 'mean', params: {}, aicc: null, notes };
+    case 'ses':
+      return adjusted(y, h, seasonOk ? m : 1, { error: 'A', trend: 'N', season: 'N' }, notes);
+    case 'holt':
+      return adjusted(y, h, seasonOk ? m : 1, { error: 'A', trend: 'A', season: 'N' }, notes);
+    case 'damped':
+      return adjusted(y, h, seasonOk ? m : 1, { error: 'A', trend: 'Ad', season: 'N' }, notes);
+    case 'hw-additive':
+    case 'hw-multiplicative':
+      return holtWinters(y, h, m, method === 'hw-additive' ? 'additive' : 'multiplicative', notes);
+    case 'theta':
+      return theta(y, h, seasonOk ? m : 1, notes);
+    case 'croston':
+    case 'sba':
+      return croston(y, h, method, notes);
+  }
+}
+
+function flat(v: number, h: number): Interval {
+  const a = Array.from({ length: h }, () => v);
+  return { mean: a, lo80: [...a], hi80: [...a], lo95: [...a], hi95: [...a] };
+}
+
+function etsParams(fit: EtsFit, prefix = ''): Record<string, number> {
+  const p: Record<string, number> = { [`${prefix}alpha`]: fit.alpha };
+  if (fit.spec.trend !== 'N') p[`${prefix}beta`] = fit.beta;
+  if (fit.spec.season !== 'N') p[`${prefix}gamma`] = fit.gamma;
+  if (fit.spec.trend === 'Ad') p[`${prefix}phi`] = fit.phi;
+  p[`${prefix}l0`] = fit.l0;
+  if (fit.spec.trend !== 'N') p[`${prefix}b0`] = fit.b0;
+  p[`${prefix}sigma`] = Math.sqrt(fit.sigma2);
+  return p;
+}
+
+function etsDraft(fit: EtsFit | null, y: readonly number[], h: number, notes: string[]): Draft {
+  if (!fit) {
+    notes.push('no ETS model could be fitted: naive forecast used');
+    return { ...naiveForecast(y, h), method: 'naive', params: {}, aicc: null, notes };
+  }
+  return {
+    ...etsForecast(fit, h),
+    method: etsName(fit.spec),
+    params: etsParams(fit),
+    aicc: fit.aicc,
+    notes,
+  };
+}
+
+/** M3-style SES/Holt/damped: fitted on seasonally adjusted data when the series is seasonal. */
+function adjusted(
+  y: readonly number[],
+  h: number,
+  m: number,
+  spec: EtsSpec,
+  notes: string[],
+): Draft {
+  const adj = seasonallyAdjust(y, m);
+  const fit = fitEts(adj.adjusted, spec, 1);
+  if (!fit) return etsDraft(null, y, h, notes);
+  const f = etsForecast(fit, h);
+  if (adj.seasonal)
+    notes.push('seasonal (lag-12 autocorrelation test, 90%): fitted on seasonally adjusted data');
+  const name = spec.trend === 'N' ? 'ses' : spec.trend === 'A' ? 'holt' : 'damped';
+  return {
+    mean: reseason(f.mean, adj, y.length),
+    lo80: reseason(f.lo80, adj, y.length),
+    hi80: reseason(f.hi80, adj, y.length),
+    lo95: reseason(f.lo95, adj, y.length),
+    hi95: reseason(f.hi95, adj, y.length),
+    method: name,
+    params: etsParams(fit),
+    aicc: adj.seasonal ? null : fit.aicc,
+    notes,
+  };
+}
+
+function theta(y: readonly number[], h: number, m: number, notes: string[]): Draft {
+  const r = thetaForecast(y, h, m);
+  if (!r) return etsDraft(null, y, h, notes);
+  if (r.seasonal)
+    notes.push('seasonal (lag-12 autocorrelation test, 90%): multiplicative decomposition');
+  return { ...r, method: 'theta', params: { alpha: r.alpha, drift: r.drift }, aicc: null, notes };
+}
+
+function croston(
+  y: readonly number[],
+  h: number,
+  variant: 'croston' | 'sba',
+  notes: string[],
+): Draft {
+  return {
+    ...crostonForecast(y, h, variant),
+    method: variant,
+    params: { alpha: 0.1 },
+    aicc: null,
+    notes,
+  };
+}
+
+function holtWinters(
+  y: readonly number[],
+  h: number,
+  m: number,
+  seasonal: 'additive' | 'multiplicative',
+  notes: string[],
+): Draft {
+  const fit = fitHoltWinters(y, m, seasonal);
+  if (!fit) {
+    notes.push(
+      `Holt-Winters ${seasonal} needs ${2 * m + 1}+ observations${seasonal === 'multiplicative' ? ' and positive values' : ''}: damped trend used`,
+    );
+    return adjusted(y, h, 1, { error: 'A', trend: 'Ad', season: 'N' }, notes);
+  }
+  const mean = holtWintersPoint(fit, h);
+  // R's predict.HoltWinters intervals: var_h = σ²(1 + Σ_{j<h} (α(1 + jβ) + γ·[j mod m = 0])²)
+  const sigma2 = fit.sse / (fit.count - 3);
+  const sd = (k: number) => {
+    let acc = 1;
+    for (let j = 1; j <= k; j++) {
+      const c = fit.alpha * (1 + j * fit.beta) + (j % m === 0 ? fit.gamma * (1 - fit.alpha) : 0);
+      acc += c * c;
+    }
+    return Math.sqrt(sigma2 * acc);
+  };
+  const params: Record<string, number> = {
+    alpha: fit.alpha,
+    beta: fit.beta,
+    gamma: fit.gamma,
+    a: fit.a,
+    b: fit.b,
+  };
+  fit.s.forEach((v, k) => {
+    params[`s${k + 1}`] = v;
+  });
+  params.SSE = fit.sse;
+  return {
+    mean,
+    lo80: mean.map((v, k) => v - 1.2815515655446004 * sd(k)),
+    hi80: mean.map((v, k) => v + 1.2815515655446004 * sd(k)),
+    lo95: mean.map((v, k) => v - 1.959963984540054 * sd(k)),
+    hi95: mean.map((v, k) => v + 1.959963984540054 * sd(k)),
+    method: `hw-${seasonal}`,
+    params,
+    aicc: null,
+    notes,
+  };
+}
+
+/** The members of `auto`, exported so the bench can score each one on its own. */
+export function autoMembers(
+  y: readonly number[],
+  h: number,
+  m: number,
+  etsOpts: AutoEtsOptions = {},
+): Draft[] {
+  const out: Draft[] = [];
+  const ets = autoEts(y, m, { seasonalInit: 'decomposition', ...etsOpts });
+  if (ets) out.push(etsDraft(ets, y, h, []));
+  out.push(theta(y, h, m, []));
+  out.push(adjusted(y, h, m, { error: 'A', trend: 'Ad', season: 'N' }, []));
+  return out;
+}
+
+function combination(y: readonly number[], h: number, m: number, notes: string[]): Draft {
+  const members = autoMembers(y, h, m).filter((d) => d.mean.every(Number.isFinite));
+  if (members.length === 0) return etsDraft(null, y, h, notes);
+  const avg = (pick: (d: Draft) => readonly number[]) =>
+    Array.from(
+      { length: h },
+      (_, k) => members.reduce((s, d) => s + (pick(d)[k] as number), 0) / members.length,
+    );
+  const params: Record<string, number> = {};
+  for (const d of members) {
+    const tag = d.method.startsWith('ETS') ? 'ets' : d.method;
+    for (const [k, v] of Object.entries(d.params)) params[`${tag}.${k}`] = v;
+  }
+  const ets = members.find((d) => d.method.startsWith('ETS'));
+  notes.push(
+    `equal-weight mean of ${members.map((d) => d.method).join(', ')}; intervals average the members' bounds; AICc is the ETS member's`,
+  );
+  return {
+    mean: avg((d) => d.mean),
+    lo80: avg((d) => d.lo80),
+    hi80: avg((d) => d.hi80),
+    lo95: avg((d) => d.lo95),
+    hi95: avg((d) => d.hi95),
+    method: `comb(${members.map((d) => d.method).join(', ')})`,
+    params,
+    aicc: ets?.aicc ?? null,
+    notes,
+  };
+}
+
+/** Clamps nonnegative series at zero, orders the bounds, and replaces anything non-finite. */
+function finish(y: readonly number[], d: Draft): ForecastResult {
+  const notes = [...d.notes];
+  let draft = d;
+  const all = [d.mean, d.lo80, d.hi80, d.lo95, d.hi95];
+  if (!all.every((a) => a.every(Number.isFinite))) {
+    notes.push(`${d.method} produced non-finite values: naive forecast used`);
+    draft = { ...naiveForecast(y, d.mean.length), method: 'naive', params: {}, aicc: null, notes };
+  }
+  const floor = y.every((v) => v >= 0) ? 0 : Number.NEGATIVE_INFINITY;
+  const clamp = (a: readonly number[]) => a.map((v) => Math.max(floor, v));
+  const mean = clamp(draft.mean);
+  const lo95 = clamp(draft.lo95).map((v, k) => Math.min(v, mean[k] as number));
+  const lo80 = clamp(draft.lo80).map((v, k) =>
+    Math.min(Math.max(v, lo95[k] as number), mean[k] as number),
+  );
+  const hi95 = clamp(draft.hi95).map((v, k) => Math.max(v, mean[k] as number));
+  const hi80 = clamp(draft.hi80).map((v, k) =>
+    Math.max(Math.min(v, hi95[k] as number), mean[k] as number),
+  );
+  const params: Record<string, number> = {};
+  for (const [k, v] of Object.entries(draft.params)) if (Number.isFinite(v)) params[k] = v;
+  return {
+    method: draft.method,
+    params,
+    aicc: draft.aicc !== null && Number.isFinite(draft.aicc) ? draft.aicc : null,
+    mean,
+    lo80,
+    hi80,
+    lo95,
+    hi95,
+    notes,
+  };
+}
