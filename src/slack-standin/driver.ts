@@ -1,0 +1,406 @@
+/**
+ * Sends requests to the bot the way Slack does: signed, form-encoded slash commands and
+ * interaction payloads, Events API callbacks, with retries and the 3 s ack deadline.
+ * Trigger ids and response URLs are issued by the stand-in so its rules apply to them.
+ */
+import { randomUUID } from 'node:crypto';
+import { isObject, type JsonObject, str } from './json.js';
+import type { Standin } from './server.js';
+import { slackSignatureHeaders } from './signing.js';
+import {
+  buildStateValues,
+  elementState,
+  type GivenValues,
+  type InputValue,
+  type LocatedElement,
+  locateElements,
+} from './state-values.js';
+import { applyViewAck, type ViewOutcome } from './view-lifecycle.js';
+
+export const ACK_DEADLINE_MS = 3000;
+
+export interface DriverOptions {
+  /** The bot's request URL, e.g. http://127.0.0.1:3000/slack/events. */
+  readonly botUrl: string;
+  readonly signingSecret: string;
+  readonly standin: Standin;
+}
+
+export interface SendOptions {
+  /** Sign with a timestamp this many seconds in the past (Bolt rejects > 300). */
+  readonly staleBySeconds?: number;
+  /** 'bad' signs with the wrong secret; 'none' sends no signature headers. */
+  readonly signature?: 'valid' | 'bad' | 'none';
+  /** Marks the request as Slack's nth retry (`x-slack-retry-num`). */
+  readonly retryNum?: number;
+  readonly retryReason?: string;
+}
+
+export interface SentRequest {
+  readonly kind: string;
+  readonly body: string;
+  readonly contentType: string;
+}
+
+export interface AckResult {
+  readonly status: number;
+  /** Parsed JSON when the bot answered JSON, else the text ('' for an empty ack). */
+  readonly body: unknown;
+  readonly ackMs: number;
+  /** 200 within the 3 s deadline. */
+  readonly ok: boolean;
+  readonly request: SentRequest;
+}
+
+export interface AckFailure {
+  readonly kind: string;
+  readonly status: number;
+  readonly ackMs: number;
+  readonly reason: 'operation_timeout' | 'http_error';
+}
+
+export interface CommandResult extends AckResult {
+  readonly triggerId: string;
+  readonly responseUrl: string;
+}
+
+export interface ViewSubmitResult extends AckResult {
+  readonly triggerId: string;
+  /** What Slack did with the modal stack after this ack. */
+  readonly outcome: ViewOutcome;
+}
+
+export interface Who {
+  readonly user: string;
+}
+
+export interface Driver {
+  /** Every ack that was late (operation_timeout) or not a 200. */
+  readonly failures: readonly AckFailure[];
+  command(
+    command: string,
+    opts: Who & { readonly channel: string; readonly text?: string } & SendOptions,
+  ): Promise<CommandResult>;
+  clickButton(
+    channel: string,
+    ts: string,
+    actionId: string,
+    opts: Who & SendOptions,
+  ): Promise<AckResult & { readonly triggerId: string; readonly responseUrl: string }>;
+  /** A select (or other input) changed inside a modal: block_actions with a view container. */
+  selectOption(
+    viewId: string,
+    actionId: string,
+    value: InputValue,
+    opts: Who & { readonly values?: GivenValues } & SendOptions,
+  ): Promise<AckResult & { readonly triggerId: string }>;
+  /** An external_select asks for options (block_suggestion). */
+  suggest(
+    viewId: string,
+    actionId: string,
+    query: string,
+    opts: Who & SendOptions,
+  ): Promise<AckResult>;
+  submitView(
+    viewId: string,
+    opts: Partial<Who> & { readonly values?: GivenValues } & SendOptions,
+  ): Promise<ViewSubmitResult>;
+  closeView(viewId: string, opts?: Partial<Who> & SendOptions): Promise<AckResult>;
+  event(
+    event: JsonObject,
+    opts?: SendOptions & { readonly eventId?: string },
+  ): Promise<AckResult & { readonly eventId: string }>;
+  urlVerification(challenge: string): Promise<AckResult>;
+  /** Sends an earlier request again, freshly signed (use with retryNum for Slack retries). */
+  resend(request: SentRequest, opts?: SendOptions): Promise<AckResult>;
+}
+
+export function createDriver(opts: DriverOptions): Driver {
+  const { standin } = opts;
+  const { identity, store } = standin;
+  const failures: AckFailure[] = [];
+
+  const userObj = (user: string) => ({
+    id: user,
+    username: store.users.get(user)?.name ?? user,
+    name: store.users.get(user)?.name ?? user,
+    team_id: identity.teamId,
+  });
+  const team = { id: identity.teamId, domain: identity.teamDomain };
+
+  const send = async (request: SentRequest, o: SendOptions = {}): Promise<AckResult> => {
+    const timestamp = Math.floor(Date.now() / 1000) - (o.staleBySeconds ?? 0);
+    const secret = o.signature === 'bad' ? `${opts.signingSecret}-wrong` : opts.signingSecret;
+    const headers: Record<string, string> = {
+      'content-type': request.contentType,
+      'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+      ...(o.signature === 'none' ? {} : slackSignatureHeaders(secret, timestamp, request.body)),
+      ...(o.retryNum !== undefined
+        ? {
+            'x-slack-retry-num': String(o.retryNum),
+            'x-slack-retry-reason': o.retryReason ?? 'http_timeout',
+          }
+        : {}),
+    };
+    const started = performance.now();
+    const res = await fetch(opts.botUrl, { method: 'POST', headers, body: request.body });
+    const text = await res.text();
+    const ackMs = performance.now() - started;
+    const isJson = (res.headers.get('content-type') ?? '').includes('json');
+    const body = isJson && text !== '' ? (JSON.parse(text) as unknown) : text;
+    const late = ackMs > ACK_DEADLINE_MS;
+    const ok = res.status === 200 && !late;
+    if (!ok)
+      failures.push({
+        kind: request.kind,
+        status: res.status,
+        ackMs,
+        reason: late ? 'operation_timeout' : 'http_error',
+      });
+    return { status: res.status, body, ackMs, ok, request };
+  };
+
+  const form = (kind: string, fields: Record<string, string>): SentRequest => ({
+    kind,
+    body: new URLSearchParams(fields).toString(),
+    contentType: 'application/x-www-form-urlencoded',
+  });
+  const interaction = (payload: JsonObject): SentRequest =>
+    form(str(payload, 'type') ?? 'interaction', { payload: JSON.stringify(payload) });
+
+  const openView = (viewId: string) => {
+    const view = store.views.get(viewId);
+    if (!view) throw new Error(`driver: no view '${viewId}' in the stand-in`);
+    return view;
+  };
+  const findElement = (blocks: unknown, actionId: string, where: string): LocatedElement => {
+    const found = locateElements(Array.isArray(blocks) ? blocks : []).find(
+      (l) => l.actionId === actionId,
+    );
+    if (!found) throw new Error(`driver: no element with action_id '${actionId}' in ${where}`);
+    return found;
+  };
+
+  return {
+    failures,
+
+    async command(command, o) {
+      const channel = store.resolveChannel(o.channel);
+      if (!channel) throw new Error(`driver: unknown channel '${o.channel}'`);
+      const triggerId = standin.issueTrigger(o.user);
+      const responseUrl = standin.issueResponseUrl({ channel: channel.id, user: o.user });
+      const result = await send(
+        form('slash_command', {
+          token: 'legacy-verification-token',
+          team_id: identity.teamId,
+          team_domain: identity.teamDomain,
+          channel_id: channel.id,
+          channel_name: channel.is_im ? 'directmessage' : channel.name,
+          user_id: o.user,
+          user_name: store.users.get(o.user)?.name ?? o.user,
+          command,
+          text: o.text ?? '',
+          api_app_id: identity.appId,
+          is_enterprise_install: 'false',
+          response_url: responseUrl,
+          trigger_id: triggerId,
+        }),
+        o,
+      );
+      recordCommandAck(result.body, channel.id, o.user);
+      return { ...result, triggerId, responseUrl };
+    },
+
+    async clickButton(channel, ts, actionId, o) {
+      const ch = store.resolveChannel(channel);
+      const message = ch ? store.findMessage(ch.id, ts) : undefined;
+      if (!ch || !message) throw new Error(`driver: no message ${channel}/${ts} to click`);
+      const l = findElement(message.blocks, actionId, `message ${ts}`);
+      const triggerId = standin.issueTrigger(o.user);
+      const responseUrl = standin.issueResponseUrl({ channel: ch.id, user: o.user, messageTs: ts });
+      const payload = {
+        type: 'block_actions',
+        user: userObj(o.user),
+        api_app_id: identity.appId,
+        token: 'legacy-verification-token',
+        container: { type: 'message', message_ts: ts, channel_id: ch.id, is_ephemeral: false },
+        trigger_id: triggerId,
+        team,
+        enterprise: null,
+        is_enterprise_install: false,
+        channel: { id: ch.id, name: ch.name },
+        message: store.messagePayload(message),
+        state: { values: {} },
+        response_url: responseUrl,
+        actions: [
+          {
+            action_id: l.actionId,
+            block_id: l.blockId,
+            text: l.element.text,
+            value: l.element.value,
+            type: str(l.element, 'type'),
+            ...(l.element.style !== undefined ? { style: l.element.style } : {}),
+            action_ts: actionTs(),
+          },
+        ],
+      };
+      return { ...(await send(interaction(payload), o)), triggerId, responseUrl };
+    },
+
+    async selectOption(viewId, actionId, value, o) {
+      const view = openView(viewId);
+      const blocks = Array.isArray(view.definition.blocks) ? view.definition.blocks : [];
+      const l = findElement(blocks, actionId, `view ${viewId}`);
+      if (l.blockType === 'input' && l.block.dispatch_action !== true)
+        throw new Error(
+          `driver: Slack sends no block_actions for '${actionId}': its input block lacks dispatch_action`,
+        );
+      const triggerId = standin.issueTrigger(o.user);
+      const values = buildStateValues(blocks, {
+        ...(o.values ?? {}),
+        [l.blockId]: { ...(o.values?.[l.blockId] ?? {}), [l.actionId]: value },
+      });
+      const payload = {
+        type: 'block_actions',
+        user: userObj(o.user),
+        api_app_id: identity.appId,
+        token: 'legacy-verification-token',
+        container: { type: 'view', view_id: viewId },
+        trigger_id: triggerId,
+        team,
+        enterprise: null,
+        is_enterprise_install: false,
+        view: { ...store.viewPayload(view), state: { values } },
+        actions: [
+          {
+            ...elementState(l, value),
+            action_id: l.actionId,
+            block_id: l.blockId,
+            action_ts: actionTs(),
+          },
+        ],
+      };
+      return { ...(await send(interaction(payload), o)), triggerId };
+    },
+
+    async suggest(viewId, actionId, query, o) {
+      const view = openView(viewId);
+      const l = findElement(view.definition.blocks, actionId, `view ${viewId}`);
+      const payload = {
+        type: 'block_suggestion',
+        user: userObj(o.user),
+        container: { type: 'view', view_id: viewId },
+        api_app_id: identity.appId,
+        token: 'legacy-verification-token',
+        action_id: l.actionId,
+        block_id: l.blockId,
+        value: query,
+        team,
+        enterprise: null,
+        is_enterprise_install: false,
+        view: store.viewPayload(view),
+      };
+      return send(interaction(payload), o);
+    },
+
+    async submitView(viewId, o) {
+      const view = openView(viewId);
+      const user = o.user ?? store.stackOwner(viewId) ?? view.user;
+      const blocks = Array.isArray(view.definition.blocks) ? view.definition.blocks : [];
+      const values = buildStateValues(blocks, o.values ?? {});
+      const triggerId = standin.issueTrigger(user);
+      const payload = {
+        type: 'view_submission',
+        team,
+        user: userObj(user),
+        api_app_id: identity.appId,
+        token: 'legacy-verification-token',
+        trigger_id: triggerId,
+        view: { ...store.viewPayload(view), state: { values } },
+        response_urls: [],
+        is_enterprise_install: false,
+        enterprise: null,
+      };
+      const result = await send(interaction(payload), o);
+      const outcome: ViewOutcome =
+        result.status === 200
+          ? applyViewAck(store, user, viewId, result.body)
+          : { action: 'rejected', reason: `bot answered HTTP ${result.status}` };
+      return { ...result, triggerId, outcome };
+    },
+
+    async closeView(viewId, o = {}) {
+      const view = openView(viewId);
+      const user = o.user ?? store.stackOwner(viewId) ?? view.user;
+      const payload = {
+        type: 'view_closed',
+        team,
+        user: userObj(user),
+        api_app_id: identity.appId,
+        token: 'legacy-verification-token',
+        view: store.viewPayload(view),
+        is_cleared: true,
+        is_enterprise_install: false,
+        enterprise: null,
+      };
+      store.stacks.delete(user);
+      return send(interaction(payload), o);
+    },
+
+    async event(event, o = {}) {
+      const eventId = o.eventId ?? `Ev${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`;
+      const envelope = {
+        token: 'legacy-verification-token',
+        team_id: identity.teamId,
+        api_app_id: identity.appId,
+        event: { event_ts: actionTs(), ...event },
+        type: 'event_callback',
+        event_id: eventId,
+        event_time: Math.floor(Date.now() / 1000),
+        authorizations: [
+          {
+            enterprise_id: null,
+            team_id: identity.teamId,
+            user_id: identity.botUserId,
+            is_bot: true,
+            is_enterprise_install: false,
+          },
+        ],
+        is_ext_shared_channel: false,
+      };
+      const request: SentRequest = {
+        kind: 'event_callback',
+        body: JSON.stringify(envelope),
+        contentType: 'application/json',
+      };
+      return { ...(await send(request, o)), eventId };
+    },
+
+    urlVerification(challenge) {
+      const body = JSON.stringify({
+        token: 'legacy-verification-token',
+        challenge,
+        type: 'url_verification',
+      });
+      return send({ kind: 'url_verification', body, contentType: 'application/json' });
+    },
+
+    resend: (request, o) => send(request, o),
+  };
+
+  /** Slack shows a slash command's non-empty ack body to the user (or channel). */
+  function recordCommandAck(body: unknown, channel: string, user: string): void {
+    if (body === '' || body === undefined) return;
+    const msg: JsonObject = isObject(body) ? body : { text: String(body) };
+    const text = str(msg, 'text') ?? '';
+    const blocks = Array.isArray(msg.blocks) ? msg.blocks : undefined;
+    if (str(msg, 'response_type') === 'in_channel')
+      store.addMessage({ channel, text, ...(blocks ? { blocks } : {}), source: 'ack' });
+    else store.addEphemeral({ channel, user, text, ...(blocks ? { blocks } : {}), source: 'ack' });
+  }
+}
+
+function actionTs(): string {
+  const now = Date.now() * 1000;
+  return `${Math.floor(now / 1e6)}.${String(now % 1e6).padStart(6, '0')}`;
+}
