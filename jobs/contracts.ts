@@ -1,0 +1,191 @@
+/**
+ * The queue contract: every queue, every job name with its zod payload schema and its
+ * deterministic job id. Producers (commands, services, the CLI) and processors (jobs/*.ts)
+ * both go through this file; nothing else names a job.
+ *
+ * Queues are separated by what they do, so a slow LP never delays a reminder:
+ * - `planning`: baseline, consensus, capacity check, scenarios (CPU heavy)
+ * - `posts`: charts and channel posts/edits (Slack Web API, rate limited)
+ * - `notifications`: DMs, nudges and reminders (delayed jobs)
+ */
+import { z } from 'zod';
+
+export const QUEUES = ['planning', 'posts', 'notifications'] as const;
+export type QueueName = (typeof QUEUES)[number];
+
+const period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM');
+const slackId = z.string().min(1).max(64);
+const id = z.union([z.number().int().positive(), z.string().regex(/^\d+$/)]).transform(String);
+/** Where to answer in Slack: a channel, optionally a thread, optionally an ephemeral user. */
+const replyTo = z
+  .object({ channel: slackId, threadTs: z.string().optional(), user: slackId.optional() })
+  .nullable()
+  .default(null);
+
+export const RECOMPUTE_REASONS = [
+  'submission',
+  'command',
+  'import',
+  'schedule',
+  'whatif',
+  'cycle',
+] as const;
+export const CHART_KINDS = ['gap', 'family', 'scenarios', 'accuracy'] as const;
+export type ChartKind = (typeof CHART_KINDS)[number];
+
+export const payloads = {
+  /** Debounced entry point: a burst of submissions in one cycle makes one recompute. */
+  recompute: z.object({
+    cycleId: z.number().int().positive(),
+    reason: z.enum(RECOMPUTE_REASONS),
+    requestedBy: slackId.nullable().default(null),
+    replyTo,
+    /** Set by `/sop plan` so the same click twice is one run. */
+    requestKey: z.string().max(200).nullable().default(null),
+  }),
+  /** Fit the statistical baseline for every family of a cycle (skipped when history did not change). */
+  baseline: z.object({ cycleId: z.number().int().positive(), runKey: z.string().min(1) }),
+  /** Consensus, rough-cut capacity check and scenarios; writes one immutable plan run. */
+  plan: z.object({
+    cycleId: z.number().int().positive(),
+    runKey: z.string().min(1),
+    trigger: z.string().min(1),
+    requestedBy: slackId.nullable().default(null),
+  }),
+  /** An ad-hoc what-if on top of the central scenario of the latest run. */
+  whatif: z.object({
+    cycleId: z.number().int().positive(),
+    text: z.string().min(1).max(500),
+    requestedBy: slackId,
+    requestKey: z.string().min(1).max(200),
+    replyTo,
+  }),
+  /** Render and post the charts of one plan run (exactly once per run and chart). */
+  'post-charts': z.object({
+    runId: id,
+    charts: z
+      .array(z.enum(CHART_KINDS))
+      .min(1)
+      .default([...CHART_KINDS]),
+    replyTo,
+  }),
+  /** Create or edit in place the cycle's summary message in the demand or supply channel. */
+  summary: z.object({
+    cycleId: z.number().int().positive(),
+    channel: z.enum(['demand', 'supply']),
+  }),
+  /** Re-render a poll's message (live tally, or its outcome once closed). */
+  'poll-refresh': z.object({ pollId: id }),
+  /** Close a poll at its deadline. */
+  'poll-deadline': z.object({ pollId: id }),
+  /** Advance a cycle's phase when its deadline passes. */
+  'phase-deadline': z.object({ cycleId: z.number().int().positive(), phase: z.string().min(1) }),
+  /** DM nudges to people who still owe input before a phase deadline. */
+  nudge: z.object({ cycleId: z.number().int().positive(), phase: z.string().min(1) }),
+  /** A reminder for a follow-up action: before the due date, on it, or overdue. */
+  'action-reminder': z.object({
+    actionId: id,
+    kind: z.enum(['before', 'due', 'overdue']),
+    /** Which occurrence (e.g. the date) so each reminder is sent once. */
+    occurrence: z.string().min(1).max(64),
+  }),
+  /** Post the meeting pack to the executive channel. */
+  pack: z.object({ cycleId: z.number().int().positive() }),
+} as const;
+
+export type JobName = keyof typeof payloads;
+export type JobPayload<N extends JobName> = z.output<(typeof payloads)[N]>;
+export type JobInput<N extends JobName> = z.input<(typeof payloads)[N]>;
+
+export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
+  recompute: 'planning',
+  baseline: 'planning',
+  plan: 'planning',
+  whatif: 'planning',
+  'post-charts': 'posts',
+  summary: 'posts',
+  'poll-refresh': 'posts',
+  'poll-deadline': 'notifications',
+  'phase-deadline': 'notifications',
+  nudge: 'notifications',
+  'action-reminder': 'notifications',
+  pack: 'posts',
+};
+
+/**
+ * Deterministic job ids: the same logical job always gets the same id, so BullMQ refuses a
+ * duplicate while the first is still known. Ids never contain ':' (BullMQ reserves it).
+ */
+export function jobId<N extends JobName>(name: N, p: JobPayload<N>): string {
+  const x = p as Record<string, unknown>;
+  switch (name) {
+    case 'recompute':
+      return x.requestKey
+        ? `recompute-req-${hash(String(x.requestKey))}`
+        : `recompute-cycle-${x.cycleId}`;
+    case 'baseline':
+      return `baseline-${hash(String(x.runKey))}`;
+    case 'plan':
+      return `plan-${hash(String(x.runKey))}`;
+    case 'whatif':
+      return `whatif-${hash(String(x.requestKey))}`;
+    case 'post-charts':
+      return `charts-run-${x.runId}`;
+    case 'summary':
+      return `summary-${x.cycleId}-${x.channel}`;
+    case 'poll-refresh':
+      return `poll-refresh-${x.pollId}`;
+    case 'poll-deadline':
+      return `poll-deadline-${x.pollId}`;
+    case 'phase-deadline':
+      return `phase-deadline-${x.cycleId}-${x.phase}`;
+    case 'nudge':
+      return `nudge-${x.cycleId}-${x.phase}`;
+    case 'action-reminder':
+      return `reminder-${x.actionId}-${x.kind}-${hash(String(x.occurrence))}`;
+    case 'pack':
+      return `pack-${x.cycleId}`;
+  }
+  throw new Error(`unknown job '${String(name)}'`);
+}
+
+/** Small stable hash (FNV-1a, hex) for ids built from free text. */
+export function hash(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0') + s.length.toString(16);
+}
+
+export function parsePayload<N extends JobName>(name: N, data: unknown): JobPayload<N> {
+  const r = payloads[name].safeParse(data);
+  if (!r.success) {
+    const why = r.error.issues
+      .map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`)
+      .join('; ');
+    throw new PayloadError(`job '${name}': invalid payload: ${why}`);
+  }
+  return r.data as JobPayload<N>;
+}
+
+/** A payload no retry can fix. Processors turn it into BullMQ's UnrecoverableError. */
+export class PayloadError extends Error {
+  override readonly name = 'PayloadError';
+}
+
+export interface EnqueueOptions {
+  /** Run no earlier than this many ms from now. */
+  readonly delayMs?: number;
+  /**
+   * Debounce: while a job with this id is delayed, a new one replaces it and restarts the
+   * delay, so a burst becomes one job.
+   */
+  readonly debounceMs?: number;
+}
+
+/** What producers see of the queues (the implementation is in jobs/queues.ts). */
+export interface JobQueue {
+  enqueue<N extends JobName>(name: N, payload: JobInput<N>, opts?: EnqueueOptions): Promise<string>;
+}

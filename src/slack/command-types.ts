@@ -1,0 +1,35 @@
+/**
+ * The contract between the `/sop` router (commands/sop.ts) and its subcommands
+ * (commands/sop-<name>.ts). The router acks first, resolves the member, checks the roles,
+ * and only then calls `handle`.
+ */
+import type { RespondFn, SlashCommand } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { Role } from '../core/company.js';
+import type { AppDeps } from '../deps.js';
+import type { Member } from '../services/members.js';
+
+export interface SopCommandContext {
+  readonly deps: AppDeps;
+  readonly command: SlashCommand;
+  /** Whitespace-separated tokens after the subcommand name (quotes keep phrases together). */
+  readonly args: readonly string[];
+  /** The raw text after the subcommand name. */
+  readonly rest: string;
+  readonly client: WebClient;
+  /** Posts to the command's response_url (ephemeral by default). */
+  readonly respond: RespondFn;
+  readonly member: Member;
+  /** A key derived from the request, stable across Slack's retries: use it for idempotency. */
+  readonly requestKey: string;
+}
+
+export interface SopSubcommand {
+  readonly name: string;
+  /** e.g. `/sop role @user sales|ops|planner|exec|admin` */
+  readonly usage: string;
+  readonly summary: string;
+  /** Roles allowed (admins always are); undefined means every member. */
+  readonly roles?: readonly Role[];
+  handle(ctx: SopCommandContext): Promise<void>;
+}
