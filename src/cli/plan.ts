@@ -26,11 +26,64 @@ the plan per family and month, per resource and month, the cost by term and the 
   --format        table (default) or json (the total cost is the top-level "totalCost")
   --print-schema  print the JSON Schema of the plan file and exit`;
 
-/** Position in a JSON text as line:column, from the offset V8 puts in its messages. */
-function jsonPosition(text: string, message: string): string {
-  const m = /position (\d+)/.exec(message);
-  if (!m) return '';
-  const before = text.slice(0, Number(m[1]));
+/** Offset of the first syntax error in a JSON text (Node 20's messages often omit it). */
+function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const ws = (): void => {
+    while (i < text.length && ' \t\n\r'.includes(text[i] ?? '')) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      i++;
+      ws();
+      if (text[i] === close) {
+        i++;
+        return;
+      }
+      for (;;) {
+        if (c === '{') {
+          ws();
+          if (text[i] !== '"') fail();
+          value();
+          ws();
+          if (text[i] !== ':') fail();
+          i++;
+        }
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === close) {
+          i++;
+          return;
+        } else fail();
+      }
+    }
+    const m = /^(?:"(?:[^"\\\n]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(
+      text.slice(i, i + 10_000),
+    );
+    if (!m) fail();
+    i += m?.[0].length ?? 0;
+  };
+  try {
+    value();
+    ws();
+    return i < text.length ? i : -1;
+  } catch (at) {
+    return typeof at === 'number' ? at : -1;
+  }
+}
+
+/** ':line:column' of the first JSON syntax error, or '' when it cannot be found. */
+function jsonPosition(text: string): string {
+  const at = jsonErrorOffset(text);
+  if (at < 0) return '';
+  const before = text.slice(0, at);
   const line = before.split('\n').length;
   const col = before.length - before.lastIndexOf('\n');
   return `:${line}:${col}`;
@@ -48,7 +101,7 @@ export async function readPlanFile(file: string): Promise<PlanProblem> {
     json = JSON.parse(text);
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
-    throw new ValidationError(`${file}${jsonPosition(text, msg)}: not valid JSON (${msg})`);
+    throw new ValidationError(`${file}${jsonPosition(text)}: not valid JSON (${msg})`);
   }
   try {
     return parsePlanProblem(json);

@@ -143,9 +143,12 @@ export async function createHighsSolver(options: HighsSolverOptions = {}): Promi
           }
           return attempt(runtime, m);
         } catch (err) {
+          const detail = err instanceof Error ? err.message : String(err);
+          // Input rejected in JavaScript before entering WASM: the runtime is intact.
+          if (runtime && err instanceof runtime.errors.HighsValidationError) return failed(detail);
           // An abort inside WASM can leave the heap in an unknown state: start afresh.
           runtime = null;
-          if (tries === 1) return failed(err instanceof Error ? err.message : String(err));
+          if (tries === 1) return failed(detail);
         }
       }
       return failed('unreachable');

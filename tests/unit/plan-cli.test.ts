@@ -1,0 +1,73 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { run } from '../../src/cli/plan.js';
+import type { CliIo } from '../../src/cli/types.js';
+
+async function plan(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIo = {
+    stdout: (s) => {
+      out += s;
+    },
+    stderr: (s) => {
+      err += s;
+    },
+    env: {},
+  };
+  const code = await run(argv, io);
+  return { code, out, err };
+}
+
+describe('sopbot plan', () => {
+  it('prints JSON with the total cost at the top level', async () => {
+    const r = await plan('examples/plans/red-tomato-tools.json', '--format', 'json');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out);
+    expect(json.totalCost).toBe(422275);
+    expect(json.status).toBe('optimal');
+    expect(json.families).toHaveLength(6);
+    expect(json.resources).toHaveLength(6);
+    expect(Object.keys(json.kpis)).toContain('fillRate');
+  });
+
+  it('prints tables with plan, cost by term and KPIs', async () => {
+    const r = await plan('examples/plans/hand-two-months.json', '--strategy', 'level');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('level plan');
+    expect(r.out).toMatch(/WIDGET\s+2027-01\s+80\s+115/);
+    expect(r.out).toMatch(/total\s+2,520\.00/);
+    expect(r.out).toContain('fill rate');
+  });
+
+  it('explains an infeasible plan on stderr and exits 1', async () => {
+    const r = await plan('examples/plans/infeasible-line-2.json');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('Demand for FAM-3 in 2027-04 cannot be met');
+  });
+
+  it('rejects a bad strategy with the usage', async () => {
+    const r = await plan('examples/plans/hand-two-months.json', '--strategy', 'greedy');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("--strategy: must be one of optimal, chase, level, got 'greedy'");
+  });
+
+  it('points at the line of broken JSON and at the bad field of a bad problem', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sopbot-plan-'));
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, '{\n  "periods": ["2027-01"],\n  "families": [,]\n}\n');
+    const a = await plan(broken);
+    expect(a.code).toBe(1);
+    expect(a.err).toContain(`${broken}:3:`);
+    const bad = join(dir, 'bad.json');
+    writeFileSync(
+      bad,
+      JSON.stringify({ periods: ['2027-01'], families: [{ code: 'A' }], demand: [] }),
+    );
+    const b = await plan(bad);
+    expect(b.code).toBe(1);
+    expect(b.err).toContain('families[0].unitCost:');
+  });
+});

@@ -1,0 +1,283 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dualBound, type LpSolver, toCplexLp } from '../../src/core/supply/lp.js';
+import { buildModel, STRATEGIES, type Strategy } from '../../src/core/supply/model.js';
+import { type PlanProblem, parsePlanProblem } from '../../src/core/supply/problem.js';
+import { type SolvedPlan, solvePlan } from '../../src/core/supply/solve.js';
+import { createHighsSolver, type HighsSolver } from '../../src/solver/highs.js';
+
+const example = (name: string): PlanProblem =>
+  parsePlanProblem(JSON.parse(readFileSync(`examples/plans/${name}.json`, 'utf8')));
+
+let solver: HighsSolver;
+beforeAll(async () => {
+  solver = await createHighsSolver();
+});
+
+async function solved(p: PlanProblem, strategy: Strategy = 'optimal'): Promise<SolvedPlan> {
+  const r = await solvePlan(p, solver, { strategy });
+  if (r.status !== 'optimal') throw new Error(`expected a plan, got ${r.status}: ${r.message}`);
+  return r;
+}
+
+const TOL = 1e-6;
+
+function expectBalanced(p: PlanProblem, plan: SolvedPlan): void {
+  for (const fam of p.families) {
+    let inv = fam.initialInventory;
+    let back = fam.initialBacklog;
+    for (const row of plan.families.filter((r) => r.family === fam.code)) {
+      // I_t − B_t = I_{t−1} − B_{t−1} + P_t + S_t − (D_t − lost_t)
+      const lhs = row.inventory - row.backlog;
+      const rhs = inv - back + row.production + row.subcontract - row.demand + row.lostSales;
+      expect(Math.abs(lhs - rhs), `${fam.code} ${row.period}`).toBeLessThan(TOL * 1e3);
+      expect(row.inventory).toBeGreaterThanOrEqual(0);
+      expect(row.backlog).toBeGreaterThanOrEqual(0);
+      inv = row.inventory;
+      back = row.backlog;
+    }
+  }
+}
+
+function expectWithinCapacity(plan: SolvedPlan): void {
+  for (const r of plan.resources) {
+    const slack = 1e-6 * Math.max(1, r.capacity);
+    expect(r.overtime, `${r.resource} ${r.period}`).toBeLessThanOrEqual(r.overtimeLimit + slack);
+    expect(r.load, `${r.resource} ${r.period}`).toBeLessThanOrEqual(
+      r.capacity + r.overtime + slack,
+    );
+  }
+}
+
+function expectCostsAddUp(plan: SolvedPlan): void {
+  const sum = Object.values(plan.costs).reduce((a, c) => a + c, 0);
+  expect(Math.abs(sum - plan.totalCost)).toBeLessThan(0.011 * Object.keys(plan.costs).length);
+}
+
+describe('textbook and hand-checked optima', () => {
+  it('Red Tomato Tools (Chopra & Meindl ch. 8) costs $422,275.00', async () => {
+    const p = example('red-tomato-tools');
+    const plan = await solved(p);
+    expect(plan.totalCost).toBe(422275);
+    expect(plan.costs.workforce).toBe(248000);
+    expect(plan.costs.production).toBe(155000);
+    expectCostsAddUp(plan);
+  });
+
+  it('the Red Tomato optimum carries a dual certificate (weak duality bound = primal cost)', async () => {
+    const built = buildModel(example('red-tomato-tools'), { strategy: 'optimal' });
+    const sol = await solver.solve(built.lp);
+    expect(sol.status).toBe('optimal');
+    const bound = dualBound(built.lp, sol.rowDual);
+    expect(bound).toBeCloseTo(422275, 2);
+    expect(sol.objective).toBeCloseTo(422275, 2);
+  });
+
+  it('two months by hand: 2 510.00 with the month-1 overtime carried forward', async () => {
+    const plan = await solved(example('hand-two-months'));
+    expect(plan.totalCost).toBe(2510);
+    expect(plan.families.map((r) => r.production)).toEqual([110, 120]);
+    expect(plan.families.map((r) => r.inventory)).toEqual([30, 0]);
+    expect(plan.resources.map((r) => r.overtime)).toEqual([10, 20]);
+  });
+});
+
+describe('every solution of every example', () => {
+  for (const name of ['red-tomato-tools', 'hand-two-months', 'three-families-two-lines']) {
+    for (const strategy of STRATEGIES) {
+      it(`${name} / ${strategy}: inventory balances, capacity holds, costs add up`, async () => {
+        const p = example(name);
+        const plan = await solved(p, strategy);
+        expectBalanced(p, plan);
+        expectWithinCapacity(plan);
+        expectCostsAddUp(plan);
+      });
+    }
+  }
+
+  it('no strategy beats the optimal one', async () => {
+    for (const name of ['red-tomato-tools', 'hand-two-months', 'three-families-two-lines']) {
+      const p = example(name);
+      const best = (await solved(p, 'optimal')).totalCost;
+      for (const s of ['chase', 'level'] as const)
+        expect((await solved(p, s)).totalCost).toBeGreaterThanOrEqual(best - 0.01);
+    }
+  });
+});
+
+describe('frozen zone', () => {
+  it('frozen production is what the adopted plan says, whatever the strategy and demand', async () => {
+    const p = example('three-families-two-lines');
+    const bumped: PlanProblem = {
+      ...p,
+      demand: p.demand.map((d) => ({ ...d, units: d.units * 1.3 })),
+    };
+    for (const problem of [p, bumped]) {
+      for (const s of STRATEGIES) {
+        const plan = await solved(problem, s);
+        for (const fr of p.frozen) {
+          const row = plan.families.find((r) => r.family === fr.family && r.period === fr.period);
+          expect(row?.production).toBe(fr.production);
+          expect(row?.frozen).toBe(true);
+        }
+        expect(plan.families.filter((r) => r.frozen)).toHaveLength(p.frozen.length);
+      }
+    }
+  });
+});
+
+describe('strategies behave as their names say', () => {
+  it('chase keeps no stock beyond safety stock and creates no backlog', async () => {
+    for (const name of ['red-tomato-tools', 'three-families-two-lines']) {
+      const p = example(name);
+      const plan = await solved(p, 'chase');
+      for (const fam of p.families) {
+        let cumDemand = 0;
+        const rows = plan.families.filter((r) => r.family === fam.code);
+        rows.forEach((r, t) => {
+          cumDemand += r.demand;
+          if (r.frozen) return;
+          let cap = Math.max(fam.safetyStock, fam.initialInventory - cumDemand);
+          if (t === rows.length - 1) cap = Math.max(cap, fam.endingInventoryMin);
+          expect(r.inventory, `${fam.code} ${r.period}`).toBeLessThanOrEqual(cap + TOL);
+          expect(r.backlog).toBeLessThanOrEqual(fam.initialBacklog + TOL);
+        });
+      }
+    }
+  });
+
+  it('chase on Red Tomato supplies each month what that month needs, nothing ahead', async () => {
+    const p = example('red-tomato-tools');
+    const chase = await solved(p, 'chase');
+    const opt = await solved(p, 'optimal');
+    const supply = chase.families.map((r) => r.production + r.subcontract);
+    // 1 000 units of opening stock cover part of January; June adds the 500-unit ending target.
+    const expected = [600, 3000, 3200, 3800, 2200, 2700];
+    supply.forEach((s, t) => {
+      expect(s).toBeCloseTo(expected[t] ?? -1, 6);
+    });
+    expect(chase.kpis.fillRate).toBe(1);
+    expect(chase.kpis.averageInventory).toBeLessThan(opt.kpis.averageInventory);
+    expect(chase.totalCost).toBeGreaterThan(opt.totalCost);
+  });
+
+  it('level produces the same quantity every free month and keeps the workforce constant', async () => {
+    for (const name of ['hand-two-months', 'three-families-two-lines', 'red-tomato-tools']) {
+      const p = example(name);
+      const plan = await solved(p, 'level');
+      for (const fam of p.families) {
+        const free = plan.families.filter((r) => r.family === fam.code && !r.frozen);
+        for (const r of free) expect(r.production).toBeCloseTo(free[0]?.production ?? -1, 6);
+      }
+      const frozenMonths = new Set(p.frozen.map((f) => f.period));
+      for (const res of p.resources.filter((r) => r.workforce)) {
+        const rows = plan.resources.filter(
+          (r) => r.resource === res.code && !frozenMonths.has(r.period),
+        );
+        for (const r of rows) expect(r.workers).toBeCloseTo(rows[0]?.workers ?? -1, 6);
+      }
+    }
+  });
+
+  it('level in the two-month example costs more than optimal because it cannot follow demand', async () => {
+    const p = example('hand-two-months');
+    const level = await solved(p, 'level');
+    expect(level.families.map((r) => r.production)).toEqual([115, 115]);
+    expect(level.totalCost).toBe(2520);
+  });
+});
+
+describe('infeasible problems get a reason a person can read', () => {
+  it('names the family, month, resource, hours and the rule that blocks the way out', async () => {
+    const r = await solvePlan(example('infeasible-line-2'), solver);
+    expect(r.status).toBe('infeasible');
+    if (r.status === 'optimal') return;
+    expect(r.reasons).toHaveLength(1);
+    expect(r.reasons[0]).toBe(
+      'Demand for FAM-3 in 2027-04 cannot be met (120 units short): LINE-2 needs 1 240 h in 2027-04 but has 900 h plus 100 h overtime, subcontracting is not allowed, and the backlog must be down to 0 by 2027-04.',
+    );
+    expect(r.message).not.toMatch(/highs|status|row|column|slack/i);
+  });
+
+  it('becomes feasible once the blocking rule is lifted (subcontracting allowed)', async () => {
+    const p = example('infeasible-line-2');
+    const fixed: PlanProblem = {
+      ...p,
+      families: p.families.map((f) => ({ ...f, subcontractCost: 90 })),
+    };
+    const plan = await solved(fixed);
+    // Buying at 90 beats making on overtime (55 + 2 h x 40 = 135), so all overtime goes too:
+    // 3 x 50 overtime units plus the 120 missing units are bought.
+    expect(plan.costs.subcontract).toBe(270 * 90);
+    expect(plan.costs.overtime).toBe(0);
+  });
+
+  it('frozen production above capacity is reported as such', async () => {
+    const p = example('hand-two-months');
+    const r = await solvePlan(
+      { ...p, frozen: [{ family: 'WIDGET', period: '2027-01', production: 150 }] },
+      solver,
+    );
+    expect(r.status).toBe('infeasible');
+    if (r.status === 'optimal') return;
+    expect(r.reasons[0]).toBe(
+      'Frozen production in 2027-01 needs 150 h on LINE but it has 100 h plus 20 h overtime: change the frozen plan or add capacity.',
+    );
+  });
+
+  it('an ending-inventory target that cannot be reached is named', async () => {
+    const p = example('hand-two-months');
+    const r = await solvePlan(
+      {
+        ...p,
+        families: p.families.map((f) => ({ ...f, subcontractCost: null, endingInventoryMin: 50 })),
+      },
+      solver,
+    );
+    expect(r.status).toBe('infeasible');
+    if (r.status === 'optimal') return;
+    expect(r.message).toContain('WIDGET');
+    expect(r.message).toContain('LINE needs');
+    expect(r.message).toContain('subcontracting is not allowed');
+  });
+});
+
+describe('HiGHS adapter', () => {
+  it('the LP-text path and the matrix path agree', async () => {
+    const text = await createHighsSolver({ input: 'lp' });
+    for (const name of ['red-tomato-tools', 'three-families-two-lines']) {
+      const built = buildModel(example(name), { strategy: 'optimal' });
+      const a = await solver.solve(built.lp);
+      const b = await text.solve(built.lp);
+      expect(b.status).toBe('optimal');
+      expect(b.objective).toBeCloseTo(a.objective, 4);
+    }
+  });
+
+  it('writes CPLEX LP text with every column and row', () => {
+    const built = buildModel(example('hand-two-months'), { strategy: 'optimal' });
+    const lp = toCplexLp(built.lp);
+    expect(lp.startsWith('Minimize\n obj:')).toBe(true);
+    expect(lp).toContain('Subject To');
+    expect(lp.trimEnd().endsWith('End')).toBe(true);
+    expect(lp).toContain('P_0_0');
+    expect(lp).toMatch(/O_0_1 <= 20/);
+  });
+
+  it('reports an error for a model it cannot take, then keeps solving', async () => {
+    const own: LpSolver & { loads: number } = await createHighsSolver();
+    const built = buildModel(example('hand-two-months'), { strategy: 'optimal' });
+    const broken = { ...built.lp, colCost: Float64Array.from(built.lp.colCost).fill(Number.NaN) };
+    const bad = await own.solve(broken);
+    expect(bad.status).toBe('error');
+    const good = await own.solve(built.lp);
+    expect(good.status).toBe('optimal');
+    expect(good.objective).toBeCloseTo(2510, 6);
+    expect(own.loads).toBe(1);
+  });
+
+  it('detects an infeasible LP', async () => {
+    const built = buildModel(example('infeasible-line-2'), { strategy: 'optimal' });
+    expect((await solver.solve(built.lp)).status).toBe('infeasible');
+  });
+});
