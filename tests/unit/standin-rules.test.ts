@@ -1,0 +1,222 @@
+import { describe, expect, it } from 'vitest';
+import {
+  blocksTooLong,
+  formatViolations,
+  validateBlocks,
+  validateView,
+} from '../../src/slack-standin/rules.js';
+
+const plain = (text: string) => ({ type: 'plain_text', text });
+const md = (text: string) => ({ type: 'mrkdwn', text });
+const option = (text: string, value: string) => ({ text: plain(text), value });
+const button = (text: string, value = 'v') => ({
+  type: 'button',
+  action_id: 'b',
+  text: plain(text),
+  value,
+});
+const pointers = (blocks: unknown, surface: 'message' | 'modal' | 'home' = 'message') =>
+  validateBlocks(blocks, surface).map((v) => v.pointer);
+
+describe('validateBlocks: counts per surface', () => {
+  const dividers = (n: number) => Array.from({ length: n }, () => ({ type: 'divider' }));
+  it('allows 50 blocks in a message and refuses 51', () => {
+    expect(validateBlocks(dividers(50), 'message')).toEqual([]);
+    expect(validateBlocks(dividers(51), 'message')).toEqual([
+      { pointer: '/blocks', message: 'no more than 50 items allowed' },
+    ]);
+  });
+  it('allows 100 blocks in a modal or home tab and refuses 101', () => {
+    expect(validateBlocks(dividers(100), 'modal')).toEqual([]);
+    expect(pointers(dividers(101), 'home')).toEqual(['/blocks']);
+  });
+  it('refuses a non-array and unknown block types', () => {
+    expect(pointers({ type: 'divider' })).toEqual(['/blocks']);
+    expect(pointers([{ type: 'table' }])).toEqual(['/blocks/0/type']);
+  });
+  it('refuses duplicate and over-long block ids', () => {
+    const blocks = [
+      { type: 'divider', block_id: 'a' },
+      { type: 'divider', block_id: 'a' },
+      { type: 'divider', block_id: 'x'.repeat(256) },
+    ];
+    expect(pointers(blocks)).toEqual(['/blocks/1/block_id', '/blocks/2/block_id']);
+  });
+});
+
+describe('validateBlocks: sections and headers', () => {
+  it('section text is 1 to 3000 characters', () => {
+    expect(pointers([{ type: 'section', text: md('x'.repeat(3000)) }])).toEqual([]);
+    expect(pointers([{ type: 'section', text: md('x'.repeat(3001)) }])).toEqual([
+      '/blocks/0/text/text',
+    ]);
+    expect(pointers([{ type: 'section', text: md('') }])).toEqual(['/blocks/0/text/text']);
+  });
+  it('a section needs text or fields', () => {
+    expect(pointers([{ type: 'section' }])).toEqual(['/blocks/0']);
+  });
+  it('at most 10 fields of at most 2000 characters', () => {
+    const fields = Array.from({ length: 10 }, () => md('f'));
+    expect(pointers([{ type: 'section', fields }])).toEqual([]);
+    expect(pointers([{ type: 'section', fields: [...fields, md('f')] }])).toEqual([
+      '/blocks/0/fields',
+    ]);
+    expect(pointers([{ type: 'section', fields: [md('x'.repeat(2001))] }])).toEqual([
+      '/blocks/0/fields/0/text',
+    ]);
+  });
+  it('header text is plain_text of at most 150 characters', () => {
+    expect(pointers([{ type: 'header', text: plain('x'.repeat(150)) }])).toEqual([]);
+    expect(pointers([{ type: 'header', text: plain('x'.repeat(151)) }])).toEqual([
+      '/blocks/0/text/text',
+    ]);
+    expect(pointers([{ type: 'header', text: md('*bold*') }])).toEqual(['/blocks/0/text/type']);
+  });
+  it('checks a section accessory like any element', () => {
+    expect(
+      pointers([{ type: 'section', text: md('x'), accessory: button('y'.repeat(76)) }]),
+    ).toEqual(['/blocks/0/accessory/text/text']);
+  });
+});
+
+describe('validateBlocks: elements', () => {
+  it('button text at most 75, value at most 2000', () => {
+    expect(
+      pointers([{ type: 'actions', elements: [button('x'.repeat(75), 'v'.repeat(2000))] }]),
+    ).toEqual([]);
+    expect(pointers([{ type: 'actions', elements: [button('x'.repeat(76))] }])).toEqual([
+      '/blocks/0/elements/0/text/text',
+    ]);
+    expect(pointers([{ type: 'actions', elements: [button('ok', 'v'.repeat(2001))] }])).toEqual([
+      '/blocks/0/elements/0/value',
+    ]);
+  });
+  it('button style is primary or danger', () => {
+    const b = { ...button('ok'), style: 'green' };
+    expect(pointers([{ type: 'actions', elements: [b] }])).toEqual(['/blocks/0/elements/0/style']);
+  });
+  it('an actions block holds 1 to 25 elements', () => {
+    const many = Array.from({ length: 26 }, () => button('b'));
+    expect(pointers([{ type: 'actions', elements: many.slice(0, 25) }])).toEqual([]);
+    expect(pointers([{ type: 'actions', elements: many }])).toEqual(['/blocks/0/elements']);
+    expect(pointers([{ type: 'actions', elements: [] }])).toEqual(['/blocks/0/elements']);
+  });
+  it('static select: at most 100 options, option text 75 and value 75', () => {
+    const opts = Array.from({ length: 101 }, (_, i) => option(`o${i}`, `v${i}`));
+    const select = (options: unknown[]) => [
+      { type: 'actions', elements: [{ type: 'static_select', action_id: 's', options }] },
+    ];
+    expect(pointers(select(opts.slice(0, 100)))).toEqual([]);
+    expect(pointers(select(opts))).toEqual(['/blocks/0/elements/0/options']);
+    expect(pointers(select([option('x'.repeat(76), 'v')]))).toEqual([
+      '/blocks/0/elements/0/options/0/text/text',
+    ]);
+    expect(pointers(select([option('t', 'v'.repeat(76))]))).toEqual([
+      '/blocks/0/elements/0/options/0/value',
+    ]);
+  });
+  it('option groups are checked too', () => {
+    const el = {
+      type: 'static_select',
+      action_id: 's',
+      option_groups: [{ label: plain('g'), options: [option('t', 'v'.repeat(76))] }],
+    };
+    expect(pointers([{ type: 'actions', elements: [el] }])).toEqual([
+      '/blocks/0/elements/0/option_groups/0/options/0/value',
+    ]);
+  });
+  it('number_input needs is_decimal_allowed', () => {
+    const input = (element: object) => [{ type: 'input', label: plain('n'), element }];
+    expect(pointers(input({ type: 'number_input', is_decimal_allowed: false }), 'modal')).toEqual(
+      [],
+    );
+    expect(pointers(input({ type: 'number_input' }), 'modal')).toEqual([
+      '/blocks/0/element/is_decimal_allowed',
+    ]);
+  });
+  it('an input block needs a label and an element', () => {
+    expect(pointers([{ type: 'input' }], 'modal')).toEqual([
+      '/blocks/0/label',
+      '/blocks/0/element',
+    ]);
+  });
+  it('refuses unknown element types', () => {
+    expect(pointers([{ type: 'actions', elements: [{ type: 'slider' }] }])).toEqual([
+      '/blocks/0/elements/0/type',
+    ]);
+  });
+});
+
+describe('validateBlocks: images', () => {
+  it('needs alt_text', () => {
+    expect(pointers([{ type: 'image', image_url: 'https://x/y.png' }])).toEqual([
+      '/blocks/0/alt_text',
+    ]);
+  });
+  it('needs exactly one of image_url or slack_file', () => {
+    expect(pointers([{ type: 'image', alt_text: 'a', image_url: 'https://x/y.png' }])).toEqual([]);
+    expect(pointers([{ type: 'image', alt_text: 'a', slack_file: { id: 'F1' } }])).toEqual([]);
+    expect(pointers([{ type: 'image', alt_text: 'a' }])).toEqual(['/blocks/0']);
+    expect(
+      pointers([
+        { type: 'image', alt_text: 'a', image_url: 'https://x/y.png', slack_file: { id: 'F1' } },
+      ]),
+    ).toEqual(['/blocks/0']);
+  });
+});
+
+describe('validateView', () => {
+  const base = {
+    type: 'modal',
+    callback_id: 'cb',
+    title: plain('Adjust'),
+    submit: plain('Save'),
+    blocks: [
+      { type: 'input', block_id: 'q', label: plain('Qty'), element: { type: 'plain_text_input' } },
+    ],
+  };
+  it('accepts a well-formed modal', () => {
+    expect(validateView(base)).toEqual([]);
+  });
+  it('title, submit and close are at most 24 characters', () => {
+    const long = plain('x'.repeat(25));
+    expect(
+      validateView({ ...base, title: long, submit: long, close: long }).map((v) => v.pointer),
+    ).toEqual(['/view/title/text', '/view/submit/text', '/view/close/text']);
+  });
+  it('callback_id at most 255, private_metadata at most 3000', () => {
+    const v = { ...base, callback_id: 'c'.repeat(256), private_metadata: 'm'.repeat(3001) };
+    expect(validateView(v).map((x) => x.pointer)).toEqual([
+      '/view/callback_id',
+      '/view/private_metadata',
+    ]);
+    expect(validateView({ ...base, private_metadata: 'm'.repeat(3000) })).toEqual([]);
+  });
+  it('needs a type, a title for modals, and submit when there are inputs', () => {
+    expect(validateView({ blocks: [] }).map((x) => x.pointer)).toEqual(['/view/type']);
+    const { title: _t, submit: _s, ...bare } = base;
+    expect(validateView(bare).map((x) => x.pointer)).toEqual(['/view/title', '/view/submit']);
+  });
+  it('a home view has no title and up to 100 blocks', () => {
+    const blocks = Array.from({ length: 100 }, () => ({ type: 'divider' }));
+    expect(validateView({ type: 'home', blocks })).toEqual([]);
+    expect(validateView({ type: 'home', blocks: [...blocks, { type: 'divider' }] })).toHaveLength(
+      1,
+    );
+  });
+});
+
+describe('size and formatting', () => {
+  it('flags blocks over about 13k characters', () => {
+    const block = (n: number) => ({ type: 'section', text: md('x'.repeat(n)) });
+    expect(blocksTooLong([block(2900), block(2900), block(2900), block(2900)])).toBe(false);
+    expect(blocksTooLong([block(2900), block(2900), block(2900), block(2900), block(2900)])).toBe(
+      true,
+    );
+  });
+  it('formats violations like Slack response_metadata messages', () => {
+    expect(formatViolations([{ pointer: '/blocks/0', message: 'is bad' }])).toEqual([
+      '[ERROR] is bad [json-pointer:/blocks/0]',
+    ]);
+  });
+});
