@@ -45,6 +45,36 @@ const modal = (callbackId: string, meta = '') => ({
   ],
 });
 
+const pickerModal = () => ({
+  type: 'modal' as const,
+  callback_id: 'picker',
+  title: { type: 'plain_text' as const, text: 'Pick' },
+  submit: { type: 'plain_text' as const, text: 'Next' },
+  blocks: [
+    {
+      type: 'input' as const,
+      block_id: 'family',
+      dispatch_action: true,
+      label: { type: 'plain_text' as const, text: 'Family' },
+      element: {
+        type: 'static_select' as const,
+        action_id: 'family_pick',
+        options: ['BIKES', 'PARTS'].map((v) => ({
+          text: { type: 'plain_text' as const, text: v },
+          value: v,
+        })),
+      },
+    },
+    {
+      type: 'input' as const,
+      block_id: 'site',
+      optional: true,
+      label: { type: 'plain_text' as const, text: 'Site' },
+      element: { type: 'external_select' as const, action_id: 'site_search' },
+    },
+  ],
+});
+
 const divider = () => ({ type: 'divider' as const });
 
 let standin: Standin;
@@ -130,6 +160,30 @@ beforeAll(async () => {
     const value = action.type === 'button' ? action.value : undefined;
     seen.clicks.push({ actionId: 'approve', value, channel: body.channel?.id });
     await respond({ replace_original: true, text: `Approved by <@${body.user.id}>` });
+  });
+  app.action('family_pick', async ({ ack, body, client }) => {
+    await ack();
+    if (body.type !== 'block_actions' || !body.view) return;
+    const picked = body.view.state.values.family?.family_pick?.selected_option?.value ?? '?';
+    const base = pickerModal();
+    await client.views.update({
+      view_id: body.view.id,
+      hash: body.view.hash,
+      view: {
+        ...base,
+        blocks: [
+          ...base.blocks,
+          { type: 'context', elements: [{ type: 'mrkdwn', text: `Picked ${picked}` }] },
+        ],
+      },
+    });
+  });
+  app.options('site_search', async ({ ack, body }) => {
+    const q = 'value' in body ? body.value : '';
+    await ack({ options: [{ text: { type: 'plain_text', text: `Site ${q}` }, value: `S-${q}` }] });
+  });
+  app.view('picker', async ({ ack }) => {
+    await ack({ response_action: 'push', view: modal('pushed') });
   });
   app.event('app_mention', async ({ context }) => {
     seen.retryNums.push(context.retryNum);
@@ -488,6 +542,47 @@ describe('Bolt against the stand-in', () => {
       .filter((c) => c.args.response_url_id === urlId)
       .map((c) => c.status);
     expect(urlCalls).toEqual([200, 200, 200, 200, 200, 404]);
+  });
+
+  it('a select dispatched inside a modal reaches Bolt, which updates the view', async () => {
+    const opened = await app.client.views.open({
+      token: TOKEN,
+      trigger_id: standin.issueTrigger('U_CARA'),
+      view: pickerModal(),
+    });
+    const viewId = opened.view!.id!;
+    const ack = await driver.selectOption(viewId, 'family_pick', 'PARTS', { user: 'U_CARA' });
+    expect(ack.status).toBe(200);
+    const updated = await standin.waitFor(() => {
+      const blocks = standin.openViews('U_CARA')[0]?.definition.blocks;
+      return Array.isArray(blocks) && blocks.length === 3 ? blocks : undefined;
+    });
+    expect(JSON.stringify(updated[2])).toContain('Picked PARTS');
+
+    const options = await driver.suggest(viewId, 'site_search', 'Lyon', { user: 'U_CARA' });
+    expect(options.body).toEqual({
+      options: [{ text: { type: 'plain_text', text: 'Site Lyon' }, value: 'S-Lyon' }],
+    });
+
+    const submitted = await driver.submitView(viewId, {
+      values: { family: { family_pick: 'BIKES' }, site: { site_search: 'S-Lyon' } },
+    });
+    expect(submitted.outcome.action).toBe('pushed');
+    expect(standin.openViews('U_CARA').map((v) => v.definition.callback_id)).toEqual([
+      'picker',
+      'pushed',
+    ]);
+  });
+
+  it('the driver will not dispatch a select whose input block lacks dispatch_action', async () => {
+    const opened = await app.client.views.open({
+      token: TOKEN,
+      trigger_id: standin.issueTrigger('U_ALICE'),
+      view: modal('forecast'),
+    });
+    await expect(
+      driver.selectOption(opened.view!.id!, 'pick', 'BIKES', { user: 'U_ALICE' }),
+    ).rejects.toThrow(/dispatch_action/);
   });
 
   it('the driver records an ack slower than 3 s as operation_timeout', async () => {
