@@ -6,7 +6,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
-const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
+const rootFlag = process.argv.indexOf('--root');
+const root =
+  rootFlag > 0
+    ? resolve(process.argv[rootFlag + 1])
+    : resolve(dirname(new URL(import.meta.url).pathname), '..');
 const IO_PACKAGES = /^(@slack\/|bullmq$|ioredis$|kysely$|kysely\/|pg$|pg\/|pino$)/;
 
 /** @type {{ scope: string, forbid: (spec: string, target: string | null) => string | null }[]} */

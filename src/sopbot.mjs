@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// The `sopbot` executable: runs the TypeScript CLI through tsx, so no build step is needed.
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('./cli.ts');
+process.exitCode = await main(process.argv.slice(2), {
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  env: process.env,
+}).catch((err) => {
+  process.stderr.write(`sopbot: ${err instanceof Error ? err.message : String(err)}\n`);
+  return 1;
+});
