@@ -320,10 +320,13 @@ export function autoMembers(
 function combination(y: readonly number[], h: number, m: number, notes: string[]): Draft {
   const members = autoMembers(y, h, m).filter((d) => d.mean.every(Number.isFinite));
   if (members.length === 0) return etsDraft(null, y, h, notes);
+  // each member is clamped like a forecast of its own before averaging
+  const floor = y.every((v) => v >= 0) ? 0 : Number.NEGATIVE_INFINITY;
   const avg = (pick: (d: Draft) => readonly number[]) =>
     Array.from(
       { length: h },
-      (_, k) => members.reduce((s, d) => s + (pick(d)[k] as number), 0) / members.length,
+      (_, k) =>
+        members.reduce((s, d) => s + Math.max(floor, pick(d)[k] as number), 0) / members.length,
     );
   const params: Record<string, number> = {};
   for (const d of members) {

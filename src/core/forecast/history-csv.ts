@@ -1,0 +1,177 @@
+/**
+ * Parses sales-history CSV text (pure: the caller reads the file). Two layouts:
+ * - long: a series column (series_id, series, family, sku, id), a period column
+ *   (period, month) with YYYY-MM values, a value column (value, units, qty, quantity), and
+ *   optionally `split` (train|test) as in the M3 file;
+ * - two columns: `period,value` under any header names (AirPassengers' month,passengers) is one
+ *   series.
+ * Errors read `file:line: column 'x': what is wrong`. Years need not have four digits: the M3
+ * file numbers the years of undated series from 0 (and -1), and is read as it is.
+ */
+import { addMonths, isPeriod, type Period, periodIndex } from '../period.js';
+
+export interface HistorySeries {
+  readonly id: string;
+  /** Period of the first row. */
+  readonly start: Period;
+  readonly train: readonly number[];
+  /** Rows marked split=test (empty when the file has no split column). */
+  readonly test: readonly number[];
+}
+
+export interface HistoryParse {
+  readonly series: readonly HistorySeries[];
+  readonly errors: readonly string[];
+}
+
+const ID_NAMES = ['series_id', 'series', 'family', 'sku', 'id'];
+const PERIOD_NAMES = ['period', 'month'];
+const VALUE_NAMES = ['value', 'units', 'qty', 'quantity'];
+const MAX_ERRORS = 20;
+const MONTH_RE = /^(-?\d{1,4})-(0[1-9]|1[0-2])$/;
+
+/** Months since year 0, or null when `s` is not a year-month. */
+function monthIndex(s: string): number | null {
+  const m = MONTH_RE.exec(s);
+  return m ? Number(m[1]) * 12 + Number(m[2]) - 1 : null;
+}
+
+function splitCsvLine(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cur += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      out.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  out.push(cur);
+  return out.map((s) => s.trim());
+}
+
+interface Row {
+  readonly line: number;
+  readonly period: Period;
+  readonly index: number;
+  readonly value: number;
+  readonly test: boolean;
+}
+
+export function parseHistoryCsv(text: string, source: string): HistoryParse {
+  const lines = text.split(/\r?\n/);
+  const errors: string[] = [];
+  const fail = (line: number, column: string | null, what: string) => {
+    if (errors.length < MAX_ERRORS)
+      errors.push(`${source}:${line}: ${column ? `column '${column}': ` : ''}${what}`);
+  };
+  const headerAt = lines.findIndex((l) => l.trim() !== '');
+  if (headerAt < 0) return { series: [], errors: [`${source}: the file is empty`] };
+  const header = splitCsvLine(lines[headerAt] as string).map((h) => h.toLowerCase());
+  const find = (names: readonly string[]) => header.findIndex((h) => names.includes(h));
+  let iId = find(ID_NAMES);
+  let iPeriod = find(PERIOD_NAMES);
+  let iValue = find(VALUE_NAMES);
+  const iSplit = header.indexOf('split');
+  if (header.length === 2 && iId < 0) {
+    iPeriod = Math.max(iPeriod, 0);
+    iValue = 1 - iPeriod;
+    iId = -1;
+  }
+  const missing: string[] = [];
+  if (iPeriod < 0) missing.push(`a period column (${PERIOD_NAMES.join(' or ')})`);
+  if (iValue < 0) missing.push(`a value column (${VALUE_NAMES.join(', ')})`);
+  if (missing.length > 0)
+    return {
+      series: [],
+      errors: [
+        `${source}:${headerAt + 1}: header needs ${missing.join(' and ')}; found ${header.join(', ')}`,
+      ],
+    };
+  const name = (i: number) => header[i] ?? `#${i + 1}`;
+  const rows = new Map<string, Row[]>();
+  for (let k = headerAt + 1; k < lines.length; k++) {
+    const raw = lines[k] as string;
+    if (raw.trim() === '') continue;
+    const lineNo = k + 1;
+    const cells = splitCsvLine(raw);
+    if (cells.length !== header.length) {
+      fail(lineNo, null, `expected ${header.length} columns, found ${cells.length}`);
+      continue;
+    }
+    const id = iId >= 0 ? (cells[iId] as string) : 'series';
+    if (id === '') {
+      fail(lineNo, name(iId), 'is empty; give the series or family code');
+      continue;
+    }
+    const period = cells[iPeriod] as string;
+    const index = monthIndex(period);
+    if (index === null) {
+      fail(lineNo, name(iPeriod), `'${period}' is not a month in YYYY-MM form`);
+      continue;
+    }
+    const text = cells[iValue] as string;
+    const value = text === '' ? Number.NaN : Number(text);
+    if (!Number.isFinite(value)) {
+      fail(lineNo, name(iValue), `'${text}' is not a number`);
+      continue;
+    }
+    let test = false;
+    if (iSplit >= 0) {
+      const s = (cells[iSplit] as string).toLowerCase();
+      if (s !== 'train' && s !== 'test') {
+        fail(lineNo, 'split', `'${cells[iSplit]}' must be train or test`);
+        continue;
+      }
+      test = s === 'test';
+    }
+    const list = rows.get(id);
+    const row = { line: lineNo, period, index, value, test };
+    if (list) list.push(row);
+    else rows.set(id, [row]);
+  }
+  const series: HistorySeries[] = [];
+  for (const [id, list] of rows) {
+    list.sort((a, b) => a.index - b.index);
+    const first = list[0] as Row;
+    let ok = true;
+    for (let i = 1; i < list.length; i++) {
+      const prev = list[i - 1] as Row;
+      const cur = list[i] as Row;
+      if (cur.index === prev.index) {
+        fail(cur.line, name(iPeriod), `${id} has ${cur.period} twice (also line ${prev.line})`);
+        ok = false;
+      } else if (cur.index !== prev.index + 1) {
+        fail(
+          cur.line,
+          name(iPeriod),
+          `${id} jumps from ${prev.period} to ${cur.period}: the months in between are missing`,
+        );
+        ok = false;
+      } else if (prev.test && !cur.test) {
+        fail(
+          cur.line,
+          'split',
+          `${id}: a train row (${cur.period}) comes after a test row (${prev.period})`,
+        );
+        ok = false;
+      }
+    }
+    if (!ok) continue;
+    series.push({
+      id,
+      start: first.period,
+      train: list.filter((r) => !r.test).map((r) => r.value),
+      test: list.filter((r) => r.test).map((r) => r.value),
+    });
+  }
+  return { series, errors };
+}
