@@ -8,7 +8,7 @@
  * Errors read `file:line: column 'x': what is wrong`. Years need not have four digits: the M3
  * file numbers the years of undated series from 0 (and -1), and is read as it is.
  */
-import { addMonths, isPeriod, type Period, periodIndex } from '../period.js';
+import type { Period } from '../period.js';
 
 export interface HistorySeries {
   readonly id: string;
