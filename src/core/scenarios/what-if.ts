@@ -1,0 +1,133 @@
+/**
+ * Ad-hoc what-if assumptions typed by a person, e.g. `demand FAM-3 +20% 2027-04..2027-06`
+ * or `capacity LINE-2 -50% 2027-02`. Several may be given, separated by ';' or new lines.
+ */
+import { isPeriod, type Period, periodIndex } from '../period.js';
+
+export type WhatIf =
+  | {
+      readonly kind: 'demand';
+      readonly family: string | null;
+      readonly pct: number;
+      readonly from?: Period;
+      readonly to?: Period;
+    }
+  | {
+      readonly kind: 'capacity';
+      readonly resource: string;
+      readonly pct: number;
+      readonly from?: Period;
+      readonly to?: Period;
+    }
+  | { readonly kind: 'overtime' | 'subcontracting'; readonly allowed: boolean }
+  | { readonly kind: 'price'; readonly family: string | null; readonly pct: number };
+
+export const WHAT_IF_SYNTAX: Readonly<Record<WhatIf['kind'], string>> = {
+  demand:
+    'demand <family|all> <+N%|-N%> [YYYY-MM[..YYYY-MM]]   e.g. demand FAM-3 +20% 2027-04..2027-06',
+  capacity:
+    'capacity <resource> <+N%|-N%> [YYYY-MM[..YYYY-MM]]   e.g. capacity LINE-2 -50% 2027-02',
+  overtime: 'overtime on|off',
+  subcontracting: 'subcontracting on|off',
+  price: 'price <family|all> <+N%|-N%>   e.g. price all -5%',
+};
+
+export class WhatIfError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WhatIfError';
+  }
+}
+
+const syntaxList = (): string =>
+  Object.values(WHAT_IF_SYNTAX)
+    .map((s) => `  ${s}`)
+    .join('\n');
+
+function pctOf(token: string | undefined, text: string, kind: WhatIf['kind']): number {
+  const m = token ? /^([+-]?\d+(?:\.\d+)?)%$/.exec(token) : null;
+  if (!m)
+    throw new WhatIfError(
+      `'${text}': '${token ?? ''}' is not a percentage like +20% or -50%; expected ${WHAT_IF_SYNTAX[kind]}`,
+    );
+  const pct = Number(m[1]);
+  if (pct <= -100)
+    throw new WhatIfError(`'${text}': ${token} would leave nothing; use more than -100%`);
+  return pct;
+}
+
+function rangeOf(
+  token: string | undefined,
+  text: string,
+  kind: WhatIf['kind'],
+): { from?: Period; to?: Period } {
+  if (token === undefined) return {};
+  const [from, to = from, ...rest] = token.split('..');
+  if (!from || !isPeriod(from) || !to || !isPeriod(to) || rest.length > 0)
+    throw new WhatIfError(
+      `'${text}': '${token}' is not a month or a range of months (YYYY-MM or YYYY-MM..YYYY-MM); expected ${WHAT_IF_SYNTAX[kind]}`,
+    );
+  if (periodIndex(to) < periodIndex(from))
+    throw new WhatIfError(`'${text}': the range ${token} ends before it starts`);
+  return { from, to };
+}
+
+export function parseWhatIf(text: string): WhatIf {
+  const clean = text.trim();
+  const tokens = clean.split(/\s+/);
+  const head = tokens[0]?.toLowerCase();
+  const arity = (kind: WhatIf['kind'], min: number, max: number): void => {
+    if (tokens.length < min || tokens.length > max)
+      throw new WhatIfError(`'${clean}': expected ${WHAT_IF_SYNTAX[kind]}`);
+  };
+  switch (head) {
+    case 'demand': {
+      arity('demand', 3, 4);
+      const name = tokens[1] ?? '';
+      return {
+        kind: 'demand',
+        family: name.toLowerCase() === 'all' ? null : name,
+        pct: pctOf(tokens[2], clean, 'demand'),
+        ...rangeOf(tokens[3], clean, 'demand'),
+      };
+    }
+    case 'capacity':
+      arity('capacity', 3, 4);
+      return {
+        kind: 'capacity',
+        resource: tokens[1] ?? '',
+        pct: pctOf(tokens[2], clean, 'capacity'),
+        ...rangeOf(tokens[3], clean, 'capacity'),
+      };
+    case 'overtime':
+    case 'subcontracting': {
+      arity(head, 2, 2);
+      const v = tokens[1]?.toLowerCase();
+      if (v !== 'on' && v !== 'off')
+        throw new WhatIfError(`'${clean}': expected ${WHAT_IF_SYNTAX[head]}`);
+      return { kind: head, allowed: v === 'on' };
+    }
+    case 'price': {
+      arity('price', 3, 3);
+      const name = tokens[1] ?? '';
+      return {
+        kind: 'price',
+        family: name.toLowerCase() === 'all' ? null : name,
+        pct: pctOf(tokens[2], clean, 'price'),
+      };
+    }
+    default:
+      throw new WhatIfError(
+        `'${clean}': unknown assumption '${tokens[0] ?? ''}'. Write one of:\n${syntaxList()}`,
+      );
+  }
+}
+
+/** Parses several what-ifs separated by ';' or new lines; empty parts are ignored. */
+export function parseWhatIfs(text: string): WhatIf[] {
+  return text
+    .split(/[;\n]/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map(parseWhatIf);
+}

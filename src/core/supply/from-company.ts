@@ -1,0 +1,146 @@
+/**
+ * From the company data (database shapes, src/core/company.ts) and a consensus demand plan
+ * to a plan problem the LP can solve.
+ */
+import type { Company } from '../company.js';
+import { type Period, periodIndex } from '../period.js';
+import { applyCapacityUpdates, type CapacityUpdate, type DemandLine } from './capacity-check.js';
+import type { PlanProblem } from './problem.js';
+
+export interface BuildPlanOptions {
+  readonly periods: readonly Period[];
+  readonly name?: string;
+  readonly currency?: string;
+  /** Production fixed by the adopted plan inside the frozen fence. */
+  readonly frozen?: readonly { family: string; period: Period; production: number }[];
+  /** Capacity updates and constraints from operations, applied after CapacityLine overrides. */
+  readonly updates?: readonly CapacityUpdate[];
+  /** Ending inventory target per family; default: its safety stock. */
+  readonly endingInventory?: Readonly<Record<string, number>>;
+  /** Options of the plan; safetyStockPenalty defaults to the highest backlog cost. */
+  readonly options?: Partial<PlanProblem['options']>;
+}
+
+/**
+ * Initial inventory and backlog come from each family's latest InventorySnapshot before the
+ * first plan month; families without one start empty.
+ */
+export function buildPlanProblem(
+  company: Company,
+  demand: readonly DemandLine[],
+  opts: BuildPlanOptions,
+): PlanProblem {
+  const periods = [...opts.periods];
+  const first = periods[0];
+  if (first === undefined) throw new RangeError('buildPlanProblem: periods must not be empty');
+  const firstIdx = periodIndex(first);
+  const inPlan = new Set(periods);
+
+  const opening = new Map<string, { period: number; onHand: number; backlog: number }>();
+  for (const s of company.inventory) {
+    const idx = periodIndex(s.period);
+    if (idx >= firstIdx) continue;
+    const prev = opening.get(s.family);
+    if (!prev || prev.period < idx)
+      opening.set(s.family, { period: idx, onHand: s.onHand, backlog: s.backlog });
+  }
+
+  const updatesBy = new Map<string, CapacityUpdate[]>();
+  for (const u of opts.updates ?? []) {
+    const key = `${u.resource}|${u.period}`;
+    updatesBy.set(key, [...(updatesBy.get(key) ?? []), u]);
+  }
+  const lines = new Map(company.capacities.map((c) => [`${c.resource}|${c.period}`, c]));
+
+  const resources = company.resources.map((r) => {
+    const capacityByPeriod: Record<string, number> = {};
+    const availabilityByPeriod: Record<string, number> = {};
+    const overtimeLimitByPeriod: Record<string, number> = {};
+    const wf = r.workforce;
+    const crewHours = wf ? wf.initialWorkers * wf.hoursPerWorker : 0;
+    for (const t of periods) {
+      const key = `${r.code}|${t}`;
+      const line = lines.get(key);
+      const base = line ? line.capacity : wf ? crewHours : r.regularCapacity;
+      const { capacity } = applyCapacityUpdates(base, updatesBy.get(key) ?? []);
+      if (line?.overtimeLimit != null) overtimeLimitByPeriod[t] = line.overtimeLimit;
+      if (wf) {
+        // A workforce's capacity follows its head count; overrides scale each worker's hours.
+        if (capacity !== crewHours && crewHours > 0) availabilityByPeriod[t] = capacity / crewHours;
+      } else if (capacity !== r.regularCapacity) capacityByPeriod[t] = capacity;
+    }
+    return {
+      code: r.code,
+      name: r.name,
+      unit: r.unit,
+      capacity: wf ? 0 : r.regularCapacity,
+      capacityByPeriod,
+      availabilityByPeriod,
+      overtimeLimit: r.overtimeLimit,
+      overtimeLimitByPeriod,
+      overtimeCost: r.overtimeCost,
+      workforce: wf
+        ? {
+            initialWorkers: wf.initialWorkers,
+            hoursPerWorker: wf.hoursPerWorker,
+            costPerWorker: wf.costPerWorker,
+            hireCost: wf.hireCost,
+            layoffCost: wf.layoffCost,
+            overtimeHoursPerWorker: wf.overtimeHoursPerWorker,
+            minWorkers: wf.minWorkers,
+            maxWorkers: wf.maxWorkers,
+          }
+        : null,
+    };
+  });
+
+  const families = company.families.map((f) => {
+    const open = opening.get(f.code);
+    return {
+      code: f.code,
+      name: f.name,
+      price: f.price,
+      unitCost: f.unitCost,
+      holdingCost: f.holdingCost,
+      backlogCost: f.backlogCost,
+      subcontractCost: f.subcontractCost,
+      subcontractLimit: null,
+      lostSalesCost: null,
+      safetyStock: f.safetyStock,
+      initialInventory: open?.onHand ?? 0,
+      initialBacklog: open?.backlog ?? 0,
+      endingInventoryMin: opts.endingInventory?.[f.code] ?? f.safetyStock,
+      endingBacklogMax: null,
+    };
+  });
+  const known = new Set(company.families.map((f) => f.code));
+  const summed = new Map<string, DemandLine>();
+  for (const d of demand) {
+    if (!inPlan.has(d.period) || !known.has(d.family)) continue;
+    const key = `${d.family}|${d.period}`;
+    const prev = summed.get(key);
+    summed.set(key, { family: d.family, period: d.period, units: (prev?.units ?? 0) + d.units });
+  }
+  const maxBacklogCost = Math.max(0, ...company.families.map((f) => f.backlogCost));
+  return {
+    name: opts.name ?? 'plan',
+    currency: opts.currency ?? 'USD',
+    periods,
+    families,
+    demand: [...summed.values()],
+    resources,
+    loads: company.loads.map((l) => ({
+      family: l.family,
+      resource: l.resource,
+      perUnit: l.perUnit,
+    })),
+    frozen: (opts.frozen ?? []).filter((f) => inPlan.has(f.period)).map((f) => ({ ...f })),
+    options: {
+      overtime: opts.options?.overtime ?? true,
+      subcontracting: opts.options?.subcontracting ?? true,
+      lostSales: opts.options?.lostSales ?? false,
+      maxBacklog: opts.options?.maxBacklog ?? null,
+      safetyStockPenalty: opts.options?.safetyStockPenalty ?? maxBacklogCost,
+    },
+  };
+}

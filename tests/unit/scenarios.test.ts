@@ -1,0 +1,190 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { planFinance } from '../../src/core/finance.js';
+import { parseWhatIf, parseWhatIfs, WhatIfError } from '../../src/core/scenarios/what-if.js';
+import {
+  applyScenario,
+  applyWhatIfs,
+  compareScenarios,
+  DEFAULT_SCENARIOS,
+  runScenarios,
+} from '../../src/core/scenarios.js';
+import { type PlanProblem, parsePlanProblem } from '../../src/core/supply/problem.js';
+import { solvePlan } from '../../src/core/supply/solve.js';
+import { createHighsSolver, type HighsSolver } from '../../src/solver/highs.js';
+
+const example = (name: string): PlanProblem =>
+  parsePlanProblem(JSON.parse(readFileSync(`examples/plans/${name}.json`, 'utf8')));
+
+let solver: HighsSolver;
+beforeAll(async () => {
+  solver = await createHighsSolver();
+});
+
+describe('what-if parser', () => {
+  it('reads demand, capacity, overtime, subcontracting and price assumptions', () => {
+    expect(parseWhatIf('demand FAM-3 +20% 2027-04..2027-06')).toEqual({
+      kind: 'demand',
+      family: 'FAM-3',
+      pct: 20,
+      from: '2027-04',
+      to: '2027-06',
+    });
+    expect(parseWhatIf('capacity LINE-2 -50% 2027-02')).toEqual({
+      kind: 'capacity',
+      resource: 'LINE-2',
+      pct: -50,
+      from: '2027-02',
+      to: '2027-02',
+    });
+    expect(parseWhatIf('Demand all -10%')).toEqual({ kind: 'demand', family: null, pct: -10 });
+    expect(parseWhatIf('overtime off')).toEqual({ kind: 'overtime', allowed: false });
+    expect(parseWhatIf('subcontracting on')).toEqual({ kind: 'subcontracting', allowed: true });
+    expect(parseWhatIf('price all +5%')).toEqual({ kind: 'price', family: null, pct: 5 });
+    expect(parseWhatIfs('demand FAM-1 +5%; overtime off\n\n')).toHaveLength(2);
+  });
+
+  it('says which syntax was expected', () => {
+    expect(() => parseWhatIf('demand FAM-3 20 2027-04')).toThrow(
+      "'demand FAM-3 20 2027-04': '20' is not a percentage like +20% or -50%; expected demand <family|all> <+N%|-N%> [YYYY-MM[..YYYY-MM]]",
+    );
+    expect(() => parseWhatIf('capacity LINE-2 -50% 2027-13')).toThrow(
+      /not a month or a range of months/,
+    );
+    expect(() => parseWhatIf('demand FAM-1 +5% 2027-06..2027-04')).toThrow(/ends before it starts/);
+    expect(() => parseWhatIf('overtime maybe')).toThrow('expected overtime on|off');
+    expect(() => parseWhatIf('capacity LINE-2 -100%')).toThrow(/more than -100%/);
+    try {
+      parseWhatIf('budget +5%');
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(WhatIfError);
+      expect((err as Error).message).toContain("unknown assumption 'budget'");
+      expect((err as Error).message).toContain('capacity <resource>');
+    }
+  });
+});
+
+describe('applying assumptions', () => {
+  const p = example('three-families-two-lines');
+
+  it('multiplies demand overall, per family and per period range', () => {
+    const s = applyScenario(p, {
+      name: 'x',
+      label: 'X',
+      demandMultiplier: 0.5,
+      familyMultipliers: { 'FAM-2': 2 },
+      demandChanges: [{ family: 'FAM-3', pct: 20, from: '2027-04', to: '2027-05' }],
+    });
+    const units = (f: string, t: string) =>
+      s.demand.find((d) => d.family === f && d.period === t)?.units;
+    expect(units('FAM-1', '2027-01')).toBe(450);
+    expect(units('FAM-2', '2027-01')).toBe(400);
+    expect(units('FAM-3', '2027-03')).toBe(130);
+    expect(units('FAM-3', '2027-04')).toBe(180);
+    expect(units('FAM-3', '2027-06')).toBe(120);
+    expect(p.demand.find((d) => d.family === 'FAM-1')?.units).toBe(900);
+  });
+
+  it('scales capacity, switches overtime and subcontracting, changes prices', () => {
+    const s = applyScenario(p, {
+      name: 'x',
+      label: 'X',
+      capacityChanges: [{ resource: 'LINE-2', pct: -50, from: '2027-02', to: '2027-02' }],
+      overtime: false,
+      subcontracting: false,
+      priceChangePct: 10,
+    });
+    expect(s.resources.find((r) => r.code === 'LINE-2')?.availabilityByPeriod).toEqual({
+      '2027-02': 0.5,
+    });
+    expect(s.options.overtime).toBe(false);
+    expect(s.options.subcontracting).toBe(false);
+    expect(s.families[0]?.price).toBeCloseTo(55, 10);
+  });
+
+  it('rejects unknown codes by name', () => {
+    expect(() =>
+      applyScenario(p, {
+        name: 'x',
+        label: 'X',
+        capacityChanges: [{ resource: 'LINE-9', pct: 5 }],
+      }),
+    ).toThrow("scenario 'x': a capacity change names unknown resource 'LINE-9'");
+  });
+
+  it('a capacity cut shows in the solved plan', async () => {
+    const what = applyWhatIfs(
+      DEFAULT_SCENARIOS[0]!,
+      parseWhatIfs('capacity LINE-1 -50% 2027-02..2027-03'),
+    );
+    const [r] = await runScenarios(p, [what], solver);
+    const caps = r?.plan?.resources.filter((x) => x.resource === 'LINE-1').map((x) => x.capacity);
+    expect(caps).toEqual([1000, 500, 400, 1000, 1000, 1000]);
+  });
+});
+
+describe('default scenarios on one grid', () => {
+  it('central, cautious and ambitious are solved and compared', async () => {
+    const p = example('three-families-two-lines');
+    const results = await runScenarios(p, DEFAULT_SCENARIOS, solver);
+    expect(results.map((r) => r.status)).toEqual(['optimal', 'optimal', 'optimal']);
+    const grid = compareScenarios(results);
+    expect(grid.columns.map((c) => c.name)).toEqual(['central', 'cautious', 'ambitious']);
+    const row = (m: string) => grid.rows.find((r) => r.metric === m)?.values ?? [];
+    // Cautious: no overtime at all.
+    expect(row('overtimeCost')[1]).toBe(0);
+    // Central equals a direct solve of the problem.
+    const direct = await solvePlan(p, solver);
+    expect(direct.status === 'optimal' && row('totalCost')[0] === direct.totalCost).toBe(true);
+    // Ambitious sells more, so it earns more revenue than cautious.
+    expect(row('revenue')[2]).toBeGreaterThan(row('revenue')[1] ?? Infinity);
+    expect(grid.rows.every((r) => r.values.length === 3)).toBe(true);
+    expect(row('workingCapitalDelta')).toEqual([null, null, null]);
+  });
+
+  it('an infeasible scenario gets its plain-words reason and empty cells', async () => {
+    const p = example('infeasible-line-2');
+    const [r] = await runScenarios(p, [DEFAULT_SCENARIOS[0]!], solver);
+    expect(r?.status).toBe('infeasible');
+    expect(r?.message).toContain('Demand for FAM-3');
+    const grid = compareScenarios(r ? [r] : []);
+    expect(grid.rows.every((row) => row.values[0] === null)).toBe(true);
+  });
+});
+
+describe('finance figures', () => {
+  it('revenue, margin, inventory value and days of supply of the hand example', async () => {
+    const p = example('hand-two-months');
+    const plan = await solvePlan(p, solver);
+    if (plan.status !== 'optimal') throw new Error(plan.message);
+    const f = planFinance(p, plan, [
+      { family: 'WIDGET', period: '2027-02', volume: 150, revenue: 4500 },
+    ]);
+    expect(f.revenue).toBe(230 * 30);
+    expect(f.makingCost).toBe(2510);
+    expect(f.grossMargin).toBe(6900 - 2510);
+    // No stock at the end: zero value, zero days.
+    expect(f.endingInventoryValue).toBe(0);
+    expect(f.averageInventoryValue).toBe((30 * 10) / 2);
+    expect(f.daysOfSupply).toBe(0);
+    // Opening stock is 0, so the budget implies none either.
+    expect(f.budgetInventoryValue).toBe(0);
+    expect(f.workingCapitalDelta).toBe(0);
+  });
+
+  it('working capital against the budget-implied stock (Red Tomato)', async () => {
+    const p = example('red-tomato-tools');
+    const plan = await solvePlan(p, solver);
+    if (plan.status !== 'optimal') throw new Error(plan.message);
+    const f = planFinance(p, plan, [
+      { family: 'TOOLS', period: '2027-06', volume: 2400, revenue: 96000 },
+    ]);
+    // Opening cover 1 000 / 1 600 of a month, applied to 2 400 budget units = 1 500 units at $10.
+    expect(f.budgetInventoryValue).toBe(15000);
+    expect(f.endingInventoryValue).toBe(5000);
+    expect(f.workingCapitalDelta).toBe(-10000);
+    // 500 units against (3 800 + 2 200 + 2 200) / (30 + 31 + 30) units a day.
+    expect(f.daysOfSupply).toBeCloseTo(500 / (8200 / 91), 10);
+  });
+});
