@@ -17,6 +17,7 @@ const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Subcomm
   },
   seed: { summary: 'write CSVs for a sample company', load: () => import('./cli/seed.js') },
   plan: { summary: 'solve a supply plan file (JSON)', load: () => import('./cli/plan.js') },
+  forecast: { summary: 'forecast a history CSV', load: () => import('./cli/forecast.js') },
 };
 
 export function usage(): string {

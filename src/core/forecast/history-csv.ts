@@ -12,8 +12,10 @@ import type { Period } from '../period.js';
 
 export interface HistorySeries {
   readonly id: string;
-  /** Period of the first row. */
+  /** Period of the first row, as written in the file. */
   readonly start: Period;
+  /** Months since year 0 of the first row (see {@link formatMonth}). */
+  readonly startIndex: number;
   readonly train: readonly number[];
   /** Rows marked split=test (empty when the file has no split column). */
   readonly test: readonly number[];
@@ -58,6 +60,13 @@ function splitCsvLine(line: string): string[] {
   return out.map((s) => s.trim());
 }
 
+/** YYYY-MM for years 1000–9999, otherwise the M3 file's unpadded year (`0-01`, `-1-12`). */
+export function formatMonth(index: number): string {
+  const year = Math.floor(index / 12);
+  const month = String(index - year * 12 + 1).padStart(2, '0');
+  return `${year >= 1000 && year <= 9999 ? String(year) : year}-${month}`;
+}
+
 interface Row {
   readonly line: number;
   readonly period: Period;
@@ -97,6 +106,8 @@ export function parseHistoryCsv(text: string, source: string): HistoryParse {
       ],
     };
   const name = (i: number) => header[i] ?? `#${i + 1}`;
+  // a two-column file is one series, named after the file
+  const singleId = source.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '') || 'series';
   const rows = new Map<string, Row[]>();
   for (let k = headerAt + 1; k < lines.length; k++) {
     const raw = lines[k] as string;
@@ -107,7 +118,7 @@ export function parseHistoryCsv(text: string, source: string): HistoryParse {
       fail(lineNo, null, `expected ${header.length} columns, found ${cells.length}`);
       continue;
     }
-    const id = iId >= 0 ? (cells[iId] as string) : 'series';
+    const id = iId >= 0 ? (cells[iId] as string) : singleId;
     if (id === '') {
       fail(lineNo, name(iId), 'is empty; give the series or family code');
       continue;
@@ -169,6 +180,7 @@ export function parseHistoryCsv(text: string, source: string): HistoryParse {
     series.push({
       id,
       start: first.period,
+      startIndex: first.index,
       train: list.filter((r) => !r.test).map((r) => r.value),
       test: list.filter((r) => r.test).map((r) => r.value),
     });
