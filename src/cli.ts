@@ -18,6 +18,7 @@ const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Subcomm
   seed: { summary: 'write CSVs for a sample company', load: () => import('./cli/seed.js') },
   plan: { summary: 'solve a supply plan file (JSON)', load: () => import('./cli/plan.js') },
   forecast: { summary: 'forecast a history CSV', load: () => import('./cli/forecast.js') },
+  bot: { summary: 'run the Slack app (HTTP or Socket Mode)', load: () => import('./cli/bot.js') },
 };
 
 export function usage(): string {

@@ -1,0 +1,5 @@
+/** Placeholder while the /capacity handlers are being written. */
+import type { App } from '@slack/bolt';
+import type { AppDeps } from '../src/deps.js';
+
+export function register(_app: App, _deps: AppDeps): void {}

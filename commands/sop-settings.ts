@@ -1,0 +1,75 @@
+/**
+ * `/sop settings` (admins): channels, time fences, horizon and the comment threshold.
+ * With no arguments it shows the current settings.
+ */
+import { z } from 'zod';
+import { UsageError } from '../src/errors.js';
+import { getSettings, type SettingsPatch, updateSettings } from '../src/services/settings.js';
+import type { SopSubcommand } from '../src/slack/command-types.js';
+import { settingsText } from '../src/slack/presenters/help.js';
+import { parseChannelMention } from '../src/slack/tokenise.js';
+
+const USAGE = [
+  '/sop settings channels demand #chan supply #chan exec #chan',
+  '/sop settings fences <frozen months> <slushy months>',
+  '/sop settings horizon <months>',
+  '/sop settings comment-threshold <percent>',
+].join('\n');
+
+const months = (what: string, min: number, max: number) =>
+  z.coerce
+    .number({ error: `${what} must be a number` })
+    .int(`${what} must be a whole number`)
+    .min(min, `${what} must be at least ${min}`)
+    .max(max, `${what} must be at most ${max}`);
+
+function parsePatch(args: readonly string[]): SettingsPatch {
+  const [what, ...rest] = args;
+  const check = <T>(schema: z.ZodType<T>, v: string | undefined): T => {
+    const r = schema.safeParse(v);
+    if (!r.success) throw new UsageError(`${r.error.issues[0]?.message}.\nUsage:\n${USAGE}`);
+    return r.data;
+  };
+  switch (what) {
+    case 'channels': {
+      const patch: { demand_channel?: string; supply_channel?: string; exec_channel?: string } = {};
+      for (let i = 0; i < rest.length; i += 2) {
+        const kind = rest[i];
+        const channel = parseChannelMention(rest[i + 1] ?? '');
+        if (!channel || (kind !== 'demand' && kind !== 'supply' && kind !== 'exec'))
+          throw new UsageError(
+            `Expected pairs like \`demand #channel\` (demand, supply or exec), got \`${rest.slice(i, i + 2).join(' ')}\`.\nUsage:\n${USAGE}`,
+          );
+        patch[`${kind}_channel`] = channel;
+      }
+      if (Object.keys(patch).length === 0)
+        throw new UsageError(`Name a channel.\nUsage:\n${USAGE}`);
+      return patch;
+    }
+    case 'fences':
+      return {
+        frozen_months: check(months('frozen months', 0, 12), rest[0]),
+        slushy_months: check(months('slushy months', 0, 24), rest[1]),
+      };
+    case 'horizon':
+      return { horizon_months: check(months('horizon', 1, 36), rest[0]) };
+    case 'comment-threshold':
+      return { comment_threshold_pct: check(months('comment threshold', 0, 1000), rest[0]) };
+    default:
+      throw new UsageError(`Unknown setting \`${what ?? ''}\`.\nUsage:\n${USAGE}`);
+  }
+}
+
+export const settings: SopSubcommand = {
+  name: 'settings',
+  usage: '/sop settings channels|fences|horizon|comment-threshold ...',
+  summary: 'channels, time fences, horizon (admins)',
+  roles: ['admin'],
+  async handle({ deps, args, respond }) {
+    const row =
+      args.length === 0
+        ? await getSettings(deps.db)
+        : await updateSettings(deps.db, parsePatch(args));
+    await respond({ response_type: 'ephemeral', text: settingsText(row) });
+  },
+};

@@ -1,0 +1,48 @@
+/**
+ * The `/sop` router: acks at once, tokenises the text, resolves the member, checks the
+ * subcommand's roles and hands over. Unknown subcommands get the help list.
+ */
+import type { App } from '@slack/bolt';
+import type { AppDeps } from '../src/deps.js';
+import { SopError } from '../src/errors.js';
+import { getMember, requireRole } from '../src/services/members.js';
+import { helpText } from '../src/slack/presenters/help.js';
+import { userMessage } from '../src/slack/reply.js';
+import { commandRequestKey } from '../src/slack/request-key.js';
+import { tokenise } from '../src/slack/tokenise.js';
+import { SOP_SUBCOMMANDS } from './sop-registry.js';
+
+export function register(app: App, deps: AppDeps): void {
+  app.command('/sop', async ({ ack, command, client, respond }) => {
+    await ack();
+    const text = command.text.trim();
+    const [first, ...args] = tokenise(text);
+    const name = (first ?? 'help').toLowerCase();
+    const sub = SOP_SUBCOMMANDS.find((s) => s.name === name);
+    if (!sub) {
+      await respond({
+        response_type: 'ephemeral',
+        text: `Unknown subcommand \`${first}\`.\n\n${helpText(SOP_SUBCOMMANDS)}`,
+      });
+      return;
+    }
+    try {
+      const member = await getMember(deps.db, command.user_id, deps.config.SOPBOT_ADMIN_USERS);
+      if (sub.roles) requireRole(member, sub.roles, `use \`/sop ${sub.name}\``);
+      await sub.handle({
+        deps,
+        command,
+        args,
+        rest: first === undefined ? '' : text.slice(text.indexOf(first) + first.length).trim(),
+        client,
+        respond,
+        member,
+        requestKey: commandRequestKey(command),
+      });
+    } catch (err) {
+      if (!(err instanceof SopError) || err.code === 'internal')
+        deps.logger.error({ err, sub: sub.name }, '/sop failed');
+      await respond({ response_type: 'ephemeral', text: `:warning: ${userMessage(err)}` });
+    }
+  });
+}

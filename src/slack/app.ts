@@ -1,0 +1,123 @@
+/**
+ * The Bolt app: HTTP receiver on `/slack/events` (plus GET `/healthz`), or Socket Mode when an
+ * app-level token is given. Handlers come from the registry in handlers.ts; this file only
+ * wires transport, logging, errors and shutdown.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App } from '@slack/bolt';
+import type { Redis } from 'ioredis';
+import { sql } from 'kysely';
+import type { AppDeps } from '../deps.js';
+import { boltLogger } from './bolt-logger.js';
+import { HANDLER_MODULES } from './handlers.js';
+import { tellUser } from './reply.js';
+
+export interface SlackAppOptions {
+  readonly signingSecret?: string;
+  readonly token: string;
+  /** xapp- token: switches to Socket Mode. */
+  readonly appToken?: string;
+  /** Web API base URL (the stand-in in tests), e.g. http://127.0.0.1:4000/api/ */
+  readonly apiUrl?: string;
+  /** HTTP port; 0 picks a free one. */
+  readonly port?: number;
+  /** Skip auth.test at start when both are known. */
+  readonly botId?: string;
+  readonly botUserId?: string;
+  /** Pinged by /healthz. */
+  readonly redis?: Redis;
+  /** Extra modules registered after HANDLER_MODULES (tests, benches). */
+  readonly modules?: readonly { register(app: App, deps: AppDeps): void }[];
+}
+
+interface ExtendedErrorArgs {
+  readonly error: Error;
+  readonly body: unknown;
+  readonly context: { readonly retryNum?: number };
+}
+
+export interface SlackApp {
+  readonly app: App;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** The bound HTTP port once started (HTTP mode), else null. */
+  port(): number | null;
+}
+
+export async function checkHealth(
+  deps: Pick<AppDeps, 'db'>,
+  redis?: Redis,
+): Promise<{ ok: boolean; db: boolean; redis: boolean | null }> {
+  const db = await sql`select 1`.execute(deps.db).then(
+    () => true,
+    () => false,
+  );
+  const r = redis
+    ? await redis.ping().then(
+        (p) => p === 'PONG',
+        () => false,
+      )
+    : null;
+  return { ok: db && r !== false, db, redis: r };
+}
+
+export function createSlackApp(deps: AppDeps, opts: SlackAppOptions): SlackApp {
+  const socketMode = Boolean(opts.appToken);
+  const app = new App({
+    token: opts.token,
+    ...(socketMode
+      ? { socketMode: true, appToken: opts.appToken }
+      : { signingSecret: opts.signingSecret ?? '' }),
+    ...(opts.botId && opts.botUserId ? { botId: opts.botId, botUserId: opts.botUserId } : {}),
+    clientOptions: opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {},
+    logger: boltLogger(deps.logger),
+    extendedErrorHandler: true,
+    deferInitialization: true,
+    customRoutes: [
+      {
+        path: '/healthz',
+        method: ['GET'],
+        handler: (_req, res) => {
+          void checkHealth(deps, opts.redis).then((h) => {
+            res.writeHead(h.ok ? 200 : 503, { 'content-type': 'application/json' });
+            res.end(JSON.stringify(h));
+          });
+        },
+      },
+    ],
+  });
+
+  // With extendedErrorHandler, Bolt calls this with { error, body, context }; its type for that
+  // overload is not exported from the package root, hence the local one.
+  const onError = async ({ error, body, context }: ExtendedErrorArgs): Promise<void> => {
+    deps.logger.error({ err: error, retryNum: context.retryNum }, 'unhandled error in a handler');
+    await tellUser(app.client, body, error).catch((err: unknown) =>
+      deps.logger.warn({ err }, 'could not tell the user about an error'),
+    );
+  };
+  app.error(onError as unknown as Parameters<App['error']>[0]);
+
+  for (const mod of [...HANDLER_MODULES, ...(opts.modules ?? [])]) mod.register(app, deps);
+
+  let server: Server | null = null;
+  return {
+    app,
+    async start() {
+      await app.init();
+      if (socketMode) {
+        await app.start();
+        return;
+      }
+      server = (await app.start(opts.port ?? 3000)) as Server;
+    },
+    async stop() {
+      await app.stop();
+      server = null;
+    },
+    port() {
+      const addr = server?.address() as AddressInfo | null | undefined;
+      return addr ? addr.port : null;
+    },
+  };
+}

@@ -1,0 +1,16 @@
+/**
+ * Every module that registers listeners on the Bolt app. Add one line per module; the app
+ * registers them in this order.
+ */
+import type { App } from '@slack/bolt';
+import * as capacity from '../../commands/capacity.js';
+import * as forecast from '../../commands/forecast.js';
+import * as home from '../../commands/home.js';
+import * as sop from '../../commands/sop.js';
+import type { AppDeps } from '../deps.js';
+
+export interface HandlerModule {
+  register(app: App, deps: AppDeps): void;
+}
+
+export const HANDLER_MODULES: readonly HandlerModule[] = [sop, forecast, capacity, home];

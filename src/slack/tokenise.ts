@@ -1,0 +1,22 @@
+/**
+ * Splits slash-command text into tokens: whitespace separates, straight or curly double
+ * quotes keep a phrase together (and are removed).
+ */
+export function tokenise(text: string): string[] {
+  const out: string[] = [];
+  const re = /"([^"]*)"|“([^”]*)”|(\S+)/g;
+  for (const m of text.matchAll(re)) out.push(m[1] ?? m[2] ?? m[3] ?? '');
+  return out;
+}
+
+/** `<@U123|name>` or `<@U123>` → U123; a bare id is accepted too. */
+export function parseUserMention(token: string): string | null {
+  const m = /^<@([UW][A-Z0-9_]+)(?:\|[^>]*)?>$/.exec(token) ?? /^([UW][A-Z0-9_]{2,})$/.exec(token);
+  return m?.[1] ?? null;
+}
+
+/** `<#C123|name>` or `<#C123>` → C123; a bare id is accepted too. */
+export function parseChannelMention(token: string): string | null {
+  const m = /^<#([CG][A-Z0-9_]+)(?:\|[^>]*)?>$/.exec(token) ?? /^([CG][A-Z0-9_]{2,})$/.exec(token);
+  return m?.[1] ?? null;
+}
