@@ -2,8 +2,26 @@
  * S&OP cycles: reading the current one. (The lifecycle — start, advance, close — is built on
  * top of these in the meeting work.)
  */
+import type { WebClient } from '@slack/web-api';
+import { sql } from 'kysely';
 import type { Db } from '../../db/connect.js';
-import type { CycleRow, Phase } from '../../db/schema.js';
+import { audit } from '../../db/queries/audit.js';
+import type { CycleRow, Phase, SettingsRow } from '../../db/schema.js';
+import type { JobQueue } from '../../jobs/contracts.js';
+import {
+  effectivePhaseDays,
+  nextPhase,
+  nudgeAt,
+  PHASE_EXPECTATIONS,
+  type PhaseDays,
+  phaseDeadlines,
+  TIMED_PHASES,
+} from '../core/cycle.js';
+import type { Clock } from '../deps.js';
+import { SopError, ValidationError } from '../errors.js';
+import { membersWithRole } from './members.js';
+import { dmOnce, postOnce } from './reminders.js';
+import { getSettings } from './settings.js';
 
 export const PHASES: readonly Phase[] = [
   'data_gathering',
@@ -50,4 +68,379 @@ export async function getCycleByMonth(db: Db, month: string): Promise<CycleRow |
 /** Phases in which sales may still adjust the forecast. */
 export function adjustmentsOpen(phase: Phase): boolean {
   return phase === 'data_gathering' || phase === 'demand_review';
+}
+
+// ---------------------------------------------------------------------------------------------
+// The lifecycle: start, advance (on command or at a deadline), close, nudges.
+// ---------------------------------------------------------------------------------------------
+
+/** What the lifecycle needs: the database, the queue for delayed jobs, and "now". */
+export interface CycleDeps {
+  readonly db: Db;
+  readonly queue: JobQueue;
+  readonly clock: Clock;
+}
+
+/**
+ * Open the cycle for `month` with a deadline per phase (settings.phase_days, in working days
+ * from now), and schedule its deadline and nudge jobs. Refuses a second open cycle.
+ */
+export async function startCycle(deps: CycleDeps, actor: string, month: string): Promise<CycleRow> {
+  if (!isPeriodText(month)) {
+    throw new ValidationError(`'${month}' is not a month; write it as YYYY-MM, e.g. 2027-01.`);
+  }
+  const now = deps.clock.now();
+  const cycle = await deps.db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext('sopbot.cycle.start'))`.execute(trx);
+    const open = await getOpenCycle(trx);
+    if (open) {
+      throw new SopError(
+        'conflict',
+        `Cycle ${open.month} is still open (phase: ${PHASE_LABEL[open.phase]}); close it first with \`/sop cycle close\`.`,
+      );
+    }
+    if (await getCycleByMonth(trx, month)) {
+      throw new SopError('conflict', `A cycle for ${month} already exists and is closed.`);
+    }
+    const settings = await getSettings(trx);
+    const deadlines = phaseDeadlines(now, settings.phase_days);
+    const row = await trx
+      .insertInto('cycles')
+      .values({
+        month,
+        phase: 'data_gathering',
+        deadlines: JSON.stringify(deadlines),
+        phase_entered_at: now,
+        opened_by: actor,
+        opened_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await audit(trx, {
+      actor,
+      action: 'cycle.start',
+      entity: 'cycle',
+      entityId: row.id,
+      details: { month, deadlines },
+    });
+    return row;
+  });
+  await scheduleCycleJobs(deps, cycle);
+  return cycle;
+}
+
+/** Enqueue the delayed `phase-deadline` and `nudge` jobs of every phase not yet passed. */
+export async function scheduleCycleJobs(deps: CycleDeps, cycle: CycleRow): Promise<void> {
+  const now = deps.clock.now();
+  const from = PHASES.indexOf(cycle.phase);
+  for (const phase of TIMED_PHASES) {
+    if (PHASES.indexOf(phase) < from) continue;
+    const deadline = cycle.deadlines[phase];
+    if (!deadline) continue;
+    const at = new Date(deadline);
+    await deps.queue.enqueue(
+      'phase-deadline',
+      { cycleId: cycle.id, phase },
+      { delayMs: Math.max(0, at.getTime() - now.getTime()) },
+    );
+    if (NUDGED_PHASES.includes(phase)) {
+      const when = nudgeAt(at, now);
+      await deps.queue.enqueue(
+        'nudge',
+        { cycleId: cycle.id, phase },
+        { delayMs: Math.max(0, when.getTime() - now.getTime()) },
+      );
+    }
+  }
+}
+
+/** Phases whose deadline is preceded by DM nudges to the people who still owe input. */
+export const NUDGED_PHASES: readonly Phase[] = ['demand_review', 'supply_review'];
+
+export interface PhaseChange {
+  readonly cycle: CycleRow;
+  /** False when the cycle was no longer in `from` (someone or something advanced it). */
+  readonly changed: boolean;
+  readonly from: Phase;
+  readonly to: Phase;
+}
+
+/**
+ * Move the cycle from `from` to the next phase. Idempotent: when the cycle is no longer in
+ * `from`, nothing happens (`changed: false`). Entering supply review or pre-S&OP requests a
+ * recompute; entering the executive phase requests the meeting pack.
+ */
+export async function advancePhase(
+  deps: CycleDeps,
+  cycleId: number,
+  from: Phase,
+  actor: string,
+): Promise<PhaseChange> {
+  const to = nextPhase(from);
+  if (to === null) {
+    const cycle = await requireCycle(deps.db, cycleId);
+    return { cycle, changed: false, from, to: from };
+  }
+  const now = deps.clock.now();
+  const res = await deps.db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('cycles')
+      .set({ phase: to, phase_entered_at: now, ...(to === 'closed' ? { closed_at: now } : {}) })
+      .where('id', '=', cycleId)
+      .where('phase', '=', from)
+      .returningAll()
+      .executeTakeFirst();
+    if (updated) {
+      await audit(trx, {
+        actor,
+        action: to === 'closed' ? 'cycle.close' : 'cycle.advance',
+        entity: 'cycle',
+        entityId: cycleId,
+        details: { from, to },
+      });
+    }
+    return updated;
+  });
+  if (!res) return { cycle: await requireCycle(deps.db, cycleId), changed: false, from, to };
+  if (to === 'supply_review' || to === 'pre_sop') {
+    await deps.queue.enqueue('recompute', { cycleId, reason: 'cycle' });
+  }
+  if (to === 'executive') await deps.queue.enqueue('pack', { cycleId });
+  return { cycle: res, changed: true, from, to };
+}
+
+/** Close the open cycle from whatever phase it is in. */
+export async function closeCycle(
+  deps: CycleDeps,
+  cycleId: number,
+  actor: string,
+): Promise<PhaseChange> {
+  const cycle = await requireCycle(deps.db, cycleId);
+  if (cycle.phase === 'closed') return { cycle, changed: false, from: 'closed', to: 'closed' };
+  const now = deps.clock.now();
+  const updated = await deps.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('cycles')
+      .set({ phase: 'closed', phase_entered_at: now, closed_at: now })
+      .where('id', '=', cycleId)
+      .where('phase', '=', cycle.phase)
+      .returningAll()
+      .executeTakeFirst();
+    if (row) {
+      await audit(trx, {
+        actor,
+        action: 'cycle.close',
+        entity: 'cycle',
+        entityId: cycleId,
+        details: { from: cycle.phase, adoptedScenarioId: row.adopted_scenario_id },
+      });
+    }
+    return row;
+  });
+  if (!updated)
+    return {
+      cycle: await requireCycle(deps.db, cycleId),
+      changed: false,
+      from: cycle.phase,
+      to: 'closed',
+    };
+  return { cycle: updated, changed: true, from: cycle.phase, to: 'closed' };
+}
+
+export async function requireCycle(db: Db, cycleId: number): Promise<CycleRow> {
+  const c = await getCycle(db, cycleId);
+  if (!c) throw new SopError('not_found', `No cycle with id ${cycleId}.`);
+  return c;
+}
+
+/** The open cycle, or a not_found error that says how to start one. */
+export async function requireOpenCycle(db: Db): Promise<CycleRow> {
+  const c = await getOpenCycle(db);
+  if (!c) {
+    throw new SopError(
+      'not_found',
+      'No cycle is open; a planner starts one with `/sop cycle start YYYY-MM`.',
+    );
+  }
+  return c;
+}
+
+/** Save working days per phase for the next cycles (`/sop cycle deadlines demand_review=5`). */
+export async function setPhaseDays(
+  db: Db,
+  actor: string,
+  days: PhaseDays,
+): Promise<Record<string, number>> {
+  return db.transaction().execute(async (trx) => {
+    const s = await getSettings(trx);
+    const merged = { ...s.phase_days, ...days };
+    await trx
+      .updateTable('workspace_settings')
+      .set({ phase_days: JSON.stringify(merged), updated_at: new Date() })
+      .where('team_id', '=', s.team_id)
+      .execute();
+    await audit(trx, {
+      actor,
+      action: 'settings.phase_days',
+      entity: 'settings',
+      entityId: s.team_id,
+      details: merged,
+    });
+    return effectivePhaseDays(merged);
+  });
+}
+
+/** The channel (settings) told about `phase`, or null when it is not configured. */
+export function channelFor(settings: SettingsRow, phase: Phase): string | null {
+  const a = PHASE_EXPECTATIONS[phase].audience;
+  return a === 'demand'
+    ? settings.demand_channel
+    : a === 'supply'
+      ? settings.supply_channel
+      : settings.exec_channel;
+}
+
+export function phaseAnnouncement(
+  cycle: CycleRow,
+  tz = 'UTC',
+): { text: string; blocks: unknown[] } {
+  const deadline = cycle.deadlines[cycle.phase];
+  const by = deadline ? ` by *${formatInstant(new Date(deadline), tz)}*` : '';
+  const what = PHASE_EXPECTATIONS[cycle.phase].expected;
+  const text = `S&OP ${cycle.month}: ${PHASE_LABEL[cycle.phase]} has started. ${what}${deadline ? ` Deadline: ${formatInstant(new Date(deadline), tz)}.` : ''}`;
+  return {
+    text,
+    blocks: [
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: `*S&OP ${cycle.month}: ${PHASE_LABEL[cycle.phase]}*${by}` },
+      },
+      { type: 'section', text: { type: 'mrkdwn', text: what } },
+    ],
+  };
+}
+
+export function formatInstant(d: Date, tz = 'UTC'): string {
+  try {
+    return `${new Intl.DateTimeFormat('en-GB', { timeZone: tz, dateStyle: 'medium', timeStyle: 'short' }).format(d)} (${tz})`;
+  } catch {
+    return d.toISOString();
+  }
+}
+
+/** Tell the phase's channel what is expected and by when, once per cycle and phase. */
+export async function announcePhase(
+  slack: WebClient,
+  db: Db,
+  cycle: CycleRow,
+): Promise<string | null> {
+  const settings = await getSettings(db);
+  const channel = channelFor(settings, cycle.phase);
+  if (!channel) return null;
+  return postOnce(
+    slack,
+    db,
+    `phase:${cycle.id}:${cycle.phase}`,
+    channel,
+    phaseAnnouncement(cycle, settings.timezone),
+  );
+}
+
+export interface OwedInput {
+  /** Sales reps and the families for which they made neither an adjustment nor "no change". */
+  readonly reps: readonly { userId: string; families: readonly string[] }[];
+  /** Operations members and the open constraints of the cycle. */
+  readonly ops: readonly { userId: string; constraints: readonly string[] }[];
+}
+
+export async function owedInput(db: Db, cycle: CycleRow): Promise<OwedInput> {
+  const reps = await db
+    .selectFrom('members')
+    .innerJoin('member_families', 'member_families.slack_user_id', 'members.slack_user_id')
+    .innerJoin('families', 'families.id', 'member_families.family_id')
+    .select(['members.slack_user_id as userId', 'families.id as familyId', 'families.code'])
+    .where('members.role', '=', 'sales')
+    .where('families.active', '=', true)
+    .orderBy('members.slack_user_id')
+    .orderBy('families.code')
+    .execute();
+  const adjusted = await db
+    .selectFrom('forecast_adjustments')
+    .select(['author', 'family_id'])
+    .where('cycle_id', '=', cycle.id)
+    .where('status', '<>', 'withdrawn')
+    .execute();
+  const declared = await db
+    .selectFrom('no_change_declarations')
+    .select(['slack_user_id', 'family_id'])
+    .where('cycle_id', '=', cycle.id)
+    .execute();
+  const done = new Set([
+    ...adjusted.map((a) => `${a.author}|${a.family_id}`),
+    ...declared.map((d) => `${d.slack_user_id}|${d.family_id}`),
+  ]);
+  const owed = new Map<string, string[]>();
+  for (const r of reps) {
+    if (done.has(`${r.userId}|${r.familyId}`)) continue;
+    owed.set(r.userId, [...(owed.get(r.userId) ?? []), r.code]);
+  }
+  const constraints = await db
+    .selectFrom('capacity_updates')
+    .innerJoin('resources', 'resources.id', 'capacity_updates.resource_id')
+    .select(['resources.code', 'capacity_updates.period', 'capacity_updates.reason_code'])
+    .where('capacity_updates.status', '=', 'open')
+    .where('capacity_updates.is_constraint', '=', true)
+    .where((eb) =>
+      eb.or([
+        eb('capacity_updates.cycle_id', '=', cycle.id),
+        eb('capacity_updates.cycle_id', 'is', null),
+      ]),
+    )
+    .orderBy('resources.code')
+    .orderBy('capacity_updates.period')
+    .execute();
+  const opsMembers = constraints.length ? await membersWithRole(db, ['ops']) : [];
+  const list = constraints.map((c) => `${c.code} ${c.period} (${c.reason_code})`);
+  return {
+    reps: [...owed.entries()].map(([userId, families]) => ({ userId, families })),
+    ops: opsMembers.map((m) => ({ userId: m.userId, constraints: list })),
+  };
+}
+
+/**
+ * DM everyone who still owes input before `phase`'s deadline, once each (ledger key
+ * nudge:<cycle>:<phase>:<user>). Does nothing when the cycle has left the phase.
+ */
+export async function sendNudges(
+  slack: WebClient,
+  db: Db,
+  cycleId: number,
+  phase: Phase,
+): Promise<string[]> {
+  const cycle = await requireCycle(db, cycleId);
+  if (cycle.phase !== phase) return [];
+  const owed = await owedInput(db, cycle);
+  const settings = await getSettings(db);
+  const deadline = cycle.deadlines[phase];
+  const by = deadline ? formatInstant(new Date(deadline), settings.timezone) : 'the deadline';
+  const sent: string[] = [];
+  if (phase === 'demand_review') {
+    for (const r of owed.reps) {
+      const text = `Reminder for S&OP ${cycle.month}: the demand review closes ${by}. You have not reviewed ${r.families.join(', ')} yet: adjust the forecast with \`/forecast\` or declare "no change".`;
+      if (await dmOnce(slack, db, `nudge:${cycle.id}:${phase}:${r.userId}`, r.userId, { text }))
+        sent.push(r.userId);
+    }
+  }
+  if (phase === 'supply_review') {
+    for (const o of owed.ops) {
+      const text = `Reminder for S&OP ${cycle.month}: the supply review closes ${by}. Open constraints: ${o.constraints.join('; ')}. Resolve or confirm them with \`/capacity\`.`;
+      if (await dmOnce(slack, db, `nudge:${cycle.id}:${phase}:${o.userId}`, o.userId, { text }))
+        sent.push(o.userId);
+    }
+  }
+  return sent;
+}
+
+function isPeriodText(s: string): boolean {
+  return /^\d{4}-(0[1-9]|1[0-2])$/.test(s);
 }

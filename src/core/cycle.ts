@@ -1,0 +1,167 @@
+/**
+ * The monthly S&OP cycle as a pure phase machine: the order of the phases, their deadlines
+ * (counted in working days from a start instant) and what each phase expects of whom.
+ */
+
+export type CyclePhase =
+  | 'data_gathering'
+  | 'demand_review'
+  | 'supply_review'
+  | 'pre_sop'
+  | 'executive'
+  | 'closed';
+
+export const PHASE_ORDER: readonly CyclePhase[] = [
+  'data_gathering',
+  'demand_review',
+  'supply_review',
+  'pre_sop',
+  'executive',
+  'closed',
+];
+
+/** Phases that have a deadline (every phase but `closed`). */
+export const TIMED_PHASES: readonly CyclePhase[] = PHASE_ORDER.slice(0, -1);
+
+/** Working days per phase when the workspace configures none. */
+export const DEFAULT_PHASE_DAYS: Readonly<Record<Exclude<CyclePhase, 'closed'>, number>> = {
+  data_gathering: 3,
+  demand_review: 5,
+  supply_review: 4,
+  pre_sop: 3,
+  executive: 2,
+};
+
+export type Audience = 'demand' | 'supply' | 'exec';
+
+export interface PhaseExpectation {
+  /** Which channel is told on entry. */
+  readonly audience: Audience;
+  /** What is expected during the phase, one sentence. */
+  readonly expected: string;
+}
+
+export const PHASE_EXPECTATIONS: Readonly<Record<CyclePhase, PhaseExpectation>> = {
+  data_gathering: {
+    audience: 'demand',
+    expected:
+      'Load sales actuals, inventory, capacities and budget (`sopbot import`); planners check the data.',
+  },
+  demand_review: {
+    audience: 'demand',
+    expected:
+      'Sales: adjust the baseline for your families with a reason (`/forecast`), or declare "no change".',
+  },
+  supply_review: {
+    audience: 'supply',
+    expected:
+      'Operations: update capacities and flag or resolve constraints (`/capacity`). Forecast adjustments are now closed.',
+  },
+  pre_sop: {
+    audience: 'exec',
+    expected:
+      'Planners: build and compare the scenarios (`/sop plan`); prepare the decisions for the executive meeting.',
+  },
+  executive: {
+    audience: 'exec',
+    expected:
+      'Executives: read the pack, vote on the scenarios (`/sop vote`) and record the decision with its follow-up actions.',
+  },
+  closed: {
+    audience: 'exec',
+    expected: 'The cycle is closed; the adopted plan is the reference for the month.',
+  },
+};
+
+export function isPhase(s: string): s is CyclePhase {
+  return (PHASE_ORDER as readonly string[]).includes(s);
+}
+
+/** The phase after `phase`, or null when the cycle is closed. */
+export function nextPhase(phase: CyclePhase): CyclePhase | null {
+  const i = PHASE_ORDER.indexOf(phase);
+  return PHASE_ORDER[i + 1] ?? null;
+}
+
+/** True when `a` comes strictly before `b`. */
+export function phaseBefore(a: CyclePhase, b: CyclePhase): boolean {
+  return PHASE_ORDER.indexOf(a) < PHASE_ORDER.indexOf(b);
+}
+
+/**
+ * `start` plus `days` working days (Monday to Friday, counted in UTC), at the same time of
+ * day. A start on a weekend counts from the next Monday.
+ */
+export function addWorkingDays(start: Date, days: number): Date {
+  const d = new Date(start.getTime());
+  let left = Math.max(0, Math.round(days));
+  while (isWeekend(d)) d.setUTCDate(d.getUTCDate() + 1);
+  while (left > 0) {
+    d.setUTCDate(d.getUTCDate() + 1);
+    if (!isWeekend(d)) left--;
+  }
+  return d;
+}
+
+function isWeekend(d: Date): boolean {
+  const w = d.getUTCDay();
+  return w === 0 || w === 6;
+}
+
+export type PhaseDays = Partial<Record<CyclePhase, number>>;
+
+/** Configured days over the defaults, per timed phase. */
+export function effectivePhaseDays(configured: PhaseDays): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of TIMED_PHASES) {
+    const v = configured[p];
+    out[p] =
+      v !== undefined && v > 0 ? v : DEFAULT_PHASE_DAYS[p as keyof typeof DEFAULT_PHASE_DAYS];
+  }
+  return out;
+}
+
+/**
+ * The deadline of each timed phase (ISO strings): phases follow one another, each lasting its
+ * working days, starting at `start`.
+ */
+export function phaseDeadlines(
+  start: Date,
+  configured: PhaseDays,
+): Partial<Record<CyclePhase, string>> {
+  const days = effectivePhaseDays(configured);
+  const out: Partial<Record<CyclePhase, string>> = {};
+  let at = start;
+  for (const p of TIMED_PHASES) {
+    at = addWorkingDays(at, days[p] ?? 0);
+    out[p] = at.toISOString();
+  }
+  return out;
+}
+
+/**
+ * Parse `demand_review=5 supply_review=4` (also `pre-sop=3`, `executive=2`). Each value is a
+ * whole number of working days from 1 to 30. Errors name the token to fix.
+ */
+export function parsePhaseDays(tokens: readonly string[]): PhaseDays {
+  if (tokens.length === 0) throw new Error('give at least one phase=days, e.g. demand_review=5');
+  const out: PhaseDays = {};
+  for (const t of tokens) {
+    const m = /^([a-z_-]+)=(\d+)$/i.exec(t.trim());
+    if (!m) throw new Error(`'${t}': write phase=days, e.g. demand_review=5`);
+    const phase = m[1]!.toLowerCase().replace(/-/g, '_');
+    if (!isPhase(phase) || phase === 'closed') {
+      throw new Error(`'${t}': unknown phase '${m[1]}'; use one of ${TIMED_PHASES.join(', ')}`);
+    }
+    const n = Number(m[2]);
+    if (n < 1 || n > 30) throw new Error(`'${t}': days must be between 1 and 30 working days`);
+    out[phase] = n;
+  }
+  return out;
+}
+
+/** When to nudge before a deadline: `hoursBefore` earlier, but never before `notBefore`. */
+export function nudgeAt(deadline: Date, notBefore: Date, hoursBefore = 24): Date {
+  const t = deadline.getTime() - hoursBefore * 3600_000;
+  return new Date(Math.max(t, notBefore.getTime()));
+}
