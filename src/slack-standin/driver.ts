@@ -106,10 +106,14 @@ export interface Driver {
     opts: Partial<Who> & { readonly values?: GivenValues } & SendOptions,
   ): Promise<ViewSubmitResult>;
   closeView(viewId: string, opts?: Partial<Who> & SendOptions): Promise<AckResult>;
+  /**
+   * An Events API callback. With `slackRetries`, a failed or late ack is retried up to 3
+   * times at once, as Slack does (it waits 1 min and 5 min between them; the driver does not).
+   */
   event(
     event: JsonObject,
-    opts?: SendOptions & { readonly eventId?: string },
-  ): Promise<AckResult & { readonly eventId: string }>;
+    opts?: SendOptions & { readonly eventId?: string; readonly slackRetries?: boolean },
+  ): Promise<AckResult & { readonly eventId: string; readonly attempts: readonly AckResult[] }>;
   urlVerification(challenge: string): Promise<AckResult>;
   /** Sends an earlier request again, freshly signed (use with retryNum for Slack retries). */
   resend(request: SentRequest, opts?: SendOptions): Promise<AckResult>;
@@ -373,7 +377,14 @@ export function createDriver(opts: DriverOptions): Driver {
         body: JSON.stringify(envelope),
         contentType: 'application/json',
       };
-      return { ...(await send(request, o)), eventId };
+      let result = await send(request, o);
+      const attempts = [result];
+      for (let n = 1; o.slackRetries && !result.ok && n <= 3; n += 1) {
+        const retryReason = result.ackMs > ACK_DEADLINE_MS ? 'http_timeout' : 'http_error';
+        result = await send(request, { ...o, retryNum: n, retryReason });
+        attempts.push(result);
+      }
+      return { ...result, eventId, attempts };
     },
 
     urlVerification(challenge) {

@@ -8,6 +8,52 @@ export interface RateLimitOptions {
 
 export const DEFAULT_POST_RATE: RateLimitOptions = { perSecond: 1, burst: 6 };
 
+/** Slack's per-method tiers, in calls per minute per workspace. */
+export const TIER_PER_MINUTE = { 2: 20, 3: 50, 4: 100 } as const;
+export type Tier = keyof typeof TIER_PER_MINUTE;
+
+export const METHOD_TIERS: Readonly<Record<string, Tier>> = {
+  'chat.update': 3,
+  'chat.delete': 3,
+  'chat.scheduleMessage': 3,
+  'reactions.add': 3,
+  'conversations.open': 3,
+  'conversations.info': 3,
+  'chat.postEphemeral': 4,
+  'users.info': 4,
+  'views.open': 4,
+  'views.push': 4,
+  'views.update': 4,
+  'views.publish': 4,
+  'files.getUploadURLExternal': 4,
+  'files.completeUploadExternal': 4,
+  'files.info': 4,
+};
+
+/** One bucket per method, sized to its tier: a minute's allowance, refilled evenly. */
+export class TierLimiter {
+  private readonly limiters = new Map<Tier, RateLimiter>();
+
+  constructor(enabled: boolean) {
+    if (!enabled) return;
+    for (const tier of [2, 3, 4] as const) {
+      const perMinute = TIER_PER_MINUTE[tier];
+      this.limiters.set(tier, new RateLimiter({ perSecond: perMinute / 60, burst: perMinute }));
+    }
+  }
+
+  /** 0 when the call may go through, else the Retry-After in seconds. */
+  take(method: string, nowMs: number): number {
+    const tier = METHOD_TIERS[method];
+    if (tier === undefined) return 0;
+    return this.limiters.get(tier)?.take(method, nowMs) ?? 0;
+  }
+
+  reset(): void {
+    for (const l of this.limiters.values()) l.reset();
+  }
+}
+
 /** A token bucket per key. */
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();

@@ -17,6 +17,7 @@ import {
   ForcedFailures,
   RateLimiter,
   type RateLimitOptions,
+  TierLimiter,
 } from './rate-limit.js';
 import { postToResponseUrl } from './response-url.js';
 import {
@@ -48,6 +49,8 @@ export interface StandinOptions {
   readonly tokens?: readonly string[];
   /** chat.postMessage limit per channel; `false` turns it off. */
   readonly postMessageRate?: RateLimitOptions | false;
+  /** Per-method tier limits (Tier 3: 50/min, Tier 4: 100/min). Default on. */
+  readonly tierLimits?: boolean;
   /** Clock in ms; tests can skew it to age trigger_ids or response_urls. */
   readonly now?: () => number;
 }
@@ -98,6 +101,7 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
     now,
   );
   const limiter = new RateLimiter(opts.postMessageRate ?? DEFAULT_POST_RATE);
+  const tiers = new TierLimiter(opts.tierLimits ?? true);
   const forced = new ForcedFailures();
   let calls: RecordedCall[] = [];
   let baseUrl = '';
@@ -117,15 +121,16 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
     if (!tokenOk(token)) return { status: 200, body: { ok: false, error: 'invalid_auth' } };
     const forcedFailure = forced.take(method);
     if (forcedFailure) return forcedAnswer(forcedFailure);
-    if (method === 'chat.postMessage') {
-      const wait = limiter.take(str(args, 'channel') ?? '', now());
-      if (wait > 0)
-        return {
-          status: 429,
-          headers: { 'retry-after': String(wait) },
-          body: { ok: false, error: 'ratelimited' },
-        };
-    }
+    const wait =
+      method === 'chat.postMessage'
+        ? limiter.take(str(args, 'channel') ?? '', now())
+        : tiers.take(method, now());
+    if (wait > 0)
+      return {
+        status: 429,
+        headers: { 'retry-after': String(wait) },
+        body: { ok: false, error: 'ratelimited' },
+      };
     return handler({ args, store, baseUrl, now: now() });
   };
 
@@ -266,6 +271,7 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
     reset: () => {
       store.reset();
       limiter.reset();
+      tiers.reset();
       forced.reset();
       calls = [];
     },

@@ -204,6 +204,22 @@ describe('chat', () => {
     expect(standin.messagesIn('C_SUPPLY').map((m) => m.source)).toEqual(['scheduled']);
   });
 
+  it('chat.update is a Tier 3 method: the 51st call in a minute gets 429', async () => {
+    const posted = await client.chat.postMessage({ channel: 'C_EXEC', text: 'tally 0' });
+    const outcomes: string[] = [];
+    for (let i = 1; i <= 51; i += 1) {
+      outcomes.push(
+        await client.chat.update({ channel: 'C_EXEC', ts: posted.ts!, text: `tally ${i}` }).then(
+          () => 'ok',
+          (e: unknown) => (e as { code: string }).code,
+        ),
+      );
+    }
+    expect(outcomes.filter((o) => o === 'ok')).toHaveLength(50);
+    expect(outcomes[50]).toBe(webApi.ErrorCode.RateLimitedError);
+    expect(standin.messagesIn('C_EXEC')[0]?.text).toBe('tally 50');
+  });
+
   it('the rate limit and forced failures can be combined with a status other than 429', async () => {
     standin.failNext('chat.postMessage', { status: 500, times: 2 });
     const strict = new webApi.WebClient(TOKEN, {

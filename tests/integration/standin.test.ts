@@ -516,6 +516,22 @@ describe('Bolt against the stand-in', () => {
     expect(seen.retryNums).toEqual([undefined, 1]);
   });
 
+  it('with slackRetries, a failed event delivery is retried with increasing retry numbers', async () => {
+    const event = {
+      type: 'app_mention',
+      user: 'U_BOB',
+      channel: 'C_DEMAND',
+      text: 'hi',
+      ts: '2.000001',
+    };
+    const before = seen.retryNums.length;
+    const res = await driver.event(event, { slackRetries: true, signature: 'bad' });
+    expect(res.attempts.map((a) => a.status)).toEqual([401, 401, 401, 401]);
+    expect(seen.retryNums.length).toBe(before);
+    const good = await driver.event(event, { slackRetries: true });
+    expect(good.attempts).toHaveLength(1);
+  });
+
   it('url_verification echoes the challenge', async () => {
     const res = await driver.urlVerification('abc123');
     expect(res.body).toEqual({ challenge: 'abc123' });

@@ -1,6 +1,6 @@
 import { verifySlackRequest } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from '../../src/slack-standin/rate-limit.js';
+import { RateLimiter, TierLimiter } from '../../src/slack-standin/rate-limit.js';
 import { signSlackRequest, slackSignatureHeaders } from '../../src/slack-standin/signing.js';
 
 const SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
@@ -48,5 +48,18 @@ describe('RateLimiter', () => {
     expect(Array.from({ length: 100 }, () => limiter.take('C1', 0)).every((w) => w === 0)).toBe(
       true,
     );
+  });
+});
+
+describe('TierLimiter', () => {
+  it('gives Tier 3 methods 50 calls a minute and Tier 4 methods 100', () => {
+    const tiers = new TierLimiter(true);
+    const run = (method: string, n: number) =>
+      Array.from({ length: n }, () => tiers.take(method, 0)).filter((w) => w === 0).length;
+    expect(run('chat.update', 60)).toBe(50);
+    expect(run('views.open', 120)).toBe(100);
+    expect(run('chat.getPermalink', 500)).toBe(500);
+    expect(tiers.take('chat.update', 0)).toBe(2);
+    expect(tiers.take('chat.update', 1200)).toBe(0);
   });
 });
