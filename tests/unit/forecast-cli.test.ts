@@ -1,0 +1,123 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../src/cli/types.js';
+import { main } from '../../src/cli.js';
+import { forecast } from '../../src/core/forecast/index.js';
+import { mase, smape } from '../../src/core/kpi.js';
+
+const fixture = (name: string) =>
+  fileURLToPath(new URL(`../fixtures/forecast/${name}`, import.meta.url));
+const tmp = mkdtempSync(join(tmpdir(), 'sopbot-forecast-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIo = { stdout: (s) => (out += s), stderr: (s) => (err += s), env: {} };
+  const code = await main(['forecast', ...argv], io);
+  return { code, out, err };
+}
+
+describe('sopbot forecast', () => {
+  it('reads the two-column AirPassengers file (month,passengers) as one series', async () => {
+    const r = await cli([
+      fixture('airpassengers.csv'),
+      '--method',
+      'hw-additive',
+      '--horizon',
+      '12',
+      '--format',
+      'json',
+    ]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out);
+    expect(json.series).toHaveLength(1);
+    const s = json.series[0];
+    expect(s.id).toBe('airpassengers');
+    expect(s.model).toBe('hw-additive');
+    expect(s.params.gamma).toBeCloseTo(1, 3);
+    expect(s.forecast[0].period).toBe('1961-01');
+    expect(s.forecast[11].period).toBe('1961-12');
+    expect(s.forecast[0].mean).toBeCloseTo(453.4977, 1);
+  });
+
+  it('fits train rows and scores test rows of the M3 file with --evaluate', async () => {
+    const r = await cli([fixture('m3-two-series.csv'), '--evaluate', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out);
+    expect(json.series.map((s: { id: string }) => s.id)).toEqual(['N1402', 'N2802']);
+    // N2802 is undated in M3: its years are kept as written
+    expect(json.series[1].forecast[0].period).toMatch(/^\d{1,4}-\d\d$/);
+    for (const s of json.series) expect(s.forecast).toHaveLength(18);
+    // the top-level figures are the means of the per-series scores, recomputed here
+    const { readFileSync } = await import('node:fs');
+    const rows = readFileSync(fixture('m3-two-series.csv'), 'utf8').trim().split(/\r?\n/).slice(1);
+    const scores = ['N1402', 'N2802'].map((id) => {
+      const mine = rows.map((l) => l.split(',')).filter((c) => c[0] === id);
+      const train = mine.filter((c) => c[4] === 'train').map((c) => Number(c[3]));
+      const test = mine.filter((c) => c[4] === 'test').map((c) => Number(c[3]));
+      const f = forecast(train, { horizon: 18 }).mean;
+      return [smape(test, f) ?? Number.NaN, mase(test, f, train) ?? Number.NaN];
+    });
+    expect(json.smape).toBeCloseTo(((scores[0]?.[0] ?? 0) + (scores[1]?.[0] ?? 0)) / 2, 8);
+    expect(json.mase).toBeCloseTo(((scores[0]?.[1] ?? 0) + (scores[1]?.[1] ?? 0)) / 2, 8);
+  });
+
+  it('prints text with the model, parameters and the forecast table', async () => {
+    const r = await cli([fixture('airpassengers.csv'), '--horizon', '3']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^airpassengers: comb\(ETS\(M,A[d]?,M\), theta, damped\)\s+AICc/);
+    expect(r.out).toMatch(/params: ets\.alpha=/);
+    expect(r.out).toMatch(/1961-03/);
+    expect(r.out).not.toMatch(/1961-04/);
+  });
+
+  it('writes CSV with one row per series and month', async () => {
+    const r = await cli([
+      fixture('m3-two-series.csv'),
+      '--horizon',
+      '2',
+      '--format',
+      'csv',
+      '--method',
+      'theta',
+    ]);
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n');
+    expect(lines[0]).toBe('series_id,period,mean,lo80,hi80,lo95,hi95,model');
+    expect(lines).toHaveLength(5);
+    expect(lines[1]).toMatch(/^N1402,1994-03,/);
+  });
+
+  it('names the file, line and column of bad rows', async () => {
+    const file = join(tmp, 'bad.csv');
+    writeFileSync(file, 'family,period,units\nA,2024-01,10\nA,2024-13,11\nA,2024-03,x\n');
+    const r = await cli([file]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`${file}:3: column 'period': '2024-13' is not a month in YYYY-MM form`);
+    expect(r.err).toContain(`${file}:4: column 'units': 'x' is not a number`);
+  });
+
+  it('reports missing months and duplicate months', async () => {
+    const file = join(tmp, 'gaps.csv');
+    writeFileSync(file, 'series,month,value\nA,2024-01,1\nA,2024-04,2\nB,2024-01,1\nB,2024-01,2\n');
+    const r = await cli([file]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/gaps\.csv:3: column 'month': A jumps from 2024-01 to 2024-04/);
+    expect(r.err).toMatch(/gaps\.csv:5: column 'month': B has 2024-01 twice \(also line 4\)/);
+  });
+
+  it('rejects unknown methods, bad horizons and a missing file with usage errors', async () => {
+    expect((await cli([fixture('airpassengers.csv'), '--method', 'magic'])).code).toBe(2);
+    expect((await cli([fixture('airpassengers.csv'), '--horizon', '0'])).err).toMatch(
+      /--horizon must be a whole number/,
+    );
+    const missing = await cli([join(tmp, 'nope.csv')]);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/cannot read/);
+    expect((await cli([])).code).toBe(2);
+  });
+});
