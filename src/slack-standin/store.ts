@@ -1,4 +1,5 @@
 /** The stand-in's workspace state: channels, users, messages, files, views, triggers. */
+import { randomBytes } from 'node:crypto';
 import type {
   ChannelRecord,
   ChannelSeed,
@@ -113,6 +114,8 @@ export class StandinStore {
     const name = ref.replace(/^#/, '');
     for (const c of this.channels.values()) if (!c.is_im && c.name === name) return c;
     if (this.users.has(ref)) return this.openDm(ref);
+    const dmUser = /^D_(.+)$/.exec(ref)?.[1];
+    if (dmUser !== undefined && this.users.has(dmUser)) return this.openDm(dmUser);
     return undefined;
   }
 
@@ -170,7 +173,7 @@ export class StandinStore {
   }
 
   issueTrigger(user: string): string {
-    const id = `${Date.now() % 1e7}.${this.seq + 1}.${this.nextId('').toLowerCase()}`;
+    const id = `${Math.floor(this.now())}.${this.nextId('')}.${randomBytes(16).toString('hex')}`;
     this.triggers.set(id, { id, user, issuedAt: this.now(), used: false });
     return id;
   }
