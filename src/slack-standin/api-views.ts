@@ -93,7 +93,9 @@ const update: ApiMethod = (ctx) => {
     viewId !== undefined
       ? store.views.get(viewId)
       : [...store.views.values()].find((v) => v.external_id === externalId);
-  if (!stored) return fail('not_found');
+  // A closed modal can no longer be updated.
+  if (!stored || (stored.type === 'modal' && store.stackOwner(stored.id) === undefined))
+    return fail('not_found');
   const hash = str(ctx.args, 'hash');
   if (hash !== undefined && hash !== stored.hash) return fail('hash_conflict');
   stored.definition = view;

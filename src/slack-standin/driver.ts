@@ -211,7 +211,7 @@ export function createDriver(opts: DriverOptions): Driver {
         }),
         o,
       );
-      recordCommandAck(result.body, channel.id, o.user);
+      if (result.status === 200) recordCommandAck(result.body, channel.id, o.user);
       return { ...result, triggerId, responseUrl };
     },
 
@@ -309,7 +309,10 @@ export function createDriver(opts: DriverOptions): Driver {
 
     async submitView(viewId, o) {
       const view = openView(viewId);
-      const user = o.user ?? store.stackOwner(viewId) ?? view.user;
+      const owner = store.stackOwner(viewId);
+      if (owner === undefined)
+        throw new Error(`driver: view '${viewId}' is not open; nothing to submit`);
+      const user = o.user ?? owner;
       const blocks = Array.isArray(view.definition.blocks) ? view.definition.blocks : [];
       const values = buildStateValues(blocks, o.values ?? {});
       const triggerId = standin.issueTrigger(user);

@@ -274,6 +274,13 @@ describe('Bolt against the stand-in', () => {
     expect(good.outcome.action).toBe('closed');
     expect(standin.openViews('U_CARA')).toEqual([]);
     expect(seen.submissions.at(-1)).toEqual({ qty: '120', family: 'PARTS', meta: 'F1' });
+    await expect(driver.submitView(viewId, { values: { qty: { value: '1' } } })).rejects.toThrow(
+      /not open/,
+    );
+    const late = await slackError(
+      app.client.views.update({ token: TOKEN, view_id: viewId, view: modal('forecast') }),
+    );
+    expect(late.error).toBe('not_found');
   });
 
   it('the driver refuses what Slack would not send: empty required input, unknown option', async () => {
