@@ -1,0 +1,116 @@
+/** Reads of stored plan runs and scenario results, for the vote, the decision and the pack. */
+import type { Db } from '../connect.js';
+import type { PlanRunRow, PlanScenarioRow } from '../schema.js';
+
+/** The cycle's latest plan run, or null. */
+export async function latestRun(db: Db, cycleId: number): Promise<PlanRunRow | null> {
+  return (
+    (await db
+      .selectFrom('plan_runs')
+      .selectAll()
+      .where('cycle_id', '=', cycleId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .executeTakeFirst()) ?? null
+  );
+}
+
+export async function runScenarios(db: Db, runId: string): Promise<PlanScenarioRow[]> {
+  return db
+    .selectFrom('plan_scenarios')
+    .selectAll()
+    .where('run_id', '=', runId)
+    .orderBy('id')
+    .execute();
+}
+
+export async function scenarioById(
+  db: Db,
+  scenarioId: string,
+): Promise<(PlanScenarioRow & { cycle_id: number | null }) | null> {
+  const row = await db
+    .selectFrom('plan_scenarios')
+    .innerJoin('plan_runs', 'plan_runs.id', 'plan_scenarios.run_id')
+    .selectAll('plan_scenarios')
+    .select('plan_runs.cycle_id')
+    .where('plan_scenarios.id', '=', scenarioId)
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+export interface FamilyResult {
+  readonly familyId: number;
+  readonly code: string;
+  readonly period: string;
+  readonly demand: number;
+  readonly production: number;
+  readonly inventory: number;
+  readonly backlog: number;
+  readonly lostSales: number;
+  readonly revenue: number;
+}
+
+export async function familyResults(db: Db, scenarioId: string): Promise<FamilyResult[]> {
+  const rows = await db
+    .selectFrom('plan_family_results')
+    .innerJoin('families', 'families.id', 'plan_family_results.family_id')
+    .select([
+      'plan_family_results.family_id',
+      'families.code',
+      'plan_family_results.period',
+      'plan_family_results.demand',
+      'plan_family_results.production',
+      'plan_family_results.inventory',
+      'plan_family_results.backlog',
+      'plan_family_results.lost_sales',
+      'plan_family_results.revenue',
+    ])
+    .where('plan_family_results.scenario_id', '=', scenarioId)
+    .orderBy('families.code')
+    .orderBy('plan_family_results.period')
+    .execute();
+  return rows.map((r) => ({
+    familyId: r.family_id,
+    code: r.code,
+    period: r.period,
+    demand: r.demand,
+    production: r.production,
+    inventory: r.inventory,
+    backlog: r.backlog,
+    lostSales: r.lost_sales,
+    revenue: r.revenue,
+  }));
+}
+
+export interface ResourceResult {
+  readonly code: string;
+  readonly period: string;
+  readonly load: number;
+  readonly capacity: number;
+  readonly overtime: number;
+  readonly utilisation: number;
+}
+
+export async function resourceResults(db: Db, scenarioId: string): Promise<ResourceResult[]> {
+  const rows = await db
+    .selectFrom('plan_resource_results')
+    .innerJoin('resources', 'resources.id', 'plan_resource_results.resource_id')
+    .select([
+      'resources.code',
+      'plan_resource_results.period',
+      'plan_resource_results.load',
+      'plan_resource_results.capacity',
+      'plan_resource_results.overtime',
+      'plan_resource_results.utilisation',
+    ])
+    .where('plan_resource_results.scenario_id', '=', scenarioId)
+    .orderBy('resources.code')
+    .orderBy('plan_resource_results.period')
+    .execute();
+  return rows.map((r) => ({ ...r }));
+}
+
+/** The central scenario of a run (by name), else its first scenario. */
+export function centralOf(scenarios: readonly PlanScenarioRow[]): PlanScenarioRow | null {
+  return scenarios.find((s) => s.name === 'central') ?? scenarios[0] ?? null;
+}

@@ -1,0 +1,240 @@
+/**
+ * Follow-up actions: listing, Done, Snooze, and their reminders. Reminders are delayed
+ * `action-reminder` jobs (deterministic ids) computed from the injected clock: 2 days
+ * before the due date, on it, and daily when overdue (at most OVERDUE_CAP times). Each
+ * send is claimed in the slack_posts ledger, so it happens once; Done and cancelled stop
+ * them (the processor checks the status), and Snooze moves them.
+ */
+import type { WebClient } from '@slack/web-api';
+import type { Db } from '../../db/connect.js';
+import { audit } from '../../db/queries/audit.js';
+import type { ActionRow } from '../../db/schema.js';
+import { SopError } from '../errors.js';
+import type { CycleDeps } from './cycles.js';
+import { dmOnce, type SlackMessage } from './reminders.js';
+
+export const REMINDER_HOUR_UTC = 9;
+export const BEFORE_DAYS = 2;
+export const OVERDUE_CAP = 3;
+
+export type ReminderKind = 'before' | 'due' | 'overdue';
+
+export interface ReminderSlot {
+  readonly kind: ReminderKind;
+  readonly occurrence: string;
+  readonly at: Date;
+}
+
+function dayAt(date: string, addDays: number): Date {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + addDays);
+  d.setUTCHours(REMINDER_HOUR_UTC);
+  return d;
+}
+
+const ymd = (d: Date) => d.toISOString().slice(0, 10);
+
+/** When a reminder of `kind` (and `occurrence`) is due. Snooze occurrences carry their instant. */
+export function reminderTime(dueDate: string, kind: ReminderKind, occurrence: string): Date {
+  if (occurrence.startsWith('snooze-')) return new Date(occurrence.slice('snooze-'.length));
+  if (kind === 'before') return dayAt(dueDate, -BEFORE_DAYS);
+  if (kind === 'due') return dayAt(dueDate, 0);
+  const m = /^overdue-(\d+)$/.exec(occurrence);
+  return dayAt(dueDate, m ? Number(m[1]) : 1);
+}
+
+/**
+ * The first reminders of an action created at `now`: "before" and "due" when still ahead,
+ * and the first overdue one (which schedules the next, up to the cap).
+ */
+export function initialReminders(dueDate: string, now: Date): ReminderSlot[] {
+  const out: ReminderSlot[] = [];
+  const before = dayAt(dueDate, -BEFORE_DAYS);
+  const due = dayAt(dueDate, 0);
+  if (before.getTime() > now.getTime())
+    out.push({ kind: 'before', occurrence: ymd(before), at: before });
+  if (due.getTime() > now.getTime()) out.push({ kind: 'due', occurrence: ymd(due), at: due });
+  out.push({ kind: 'overdue', occurrence: 'overdue-1', at: dayAt(dueDate, 1) });
+  return out;
+}
+
+/** The overdue reminder after `occurrence`, or null at the cap. */
+export function nextOverdue(dueDate: string, occurrence: string): ReminderSlot | null {
+  const m = /^overdue-(\d+)$/.exec(occurrence);
+  const k = m ? Number(m[1]) : 0;
+  if (k >= OVERDUE_CAP) return null;
+  return { kind: 'overdue', occurrence: `overdue-${k + 1}`, at: dayAt(dueDate, k + 1) };
+}
+
+export async function enqueueReminder(
+  deps: CycleDeps,
+  actionId: string,
+  slot: ReminderSlot,
+): Promise<void> {
+  await deps.queue.enqueue(
+    'action-reminder',
+    { actionId, kind: slot.kind, occurrence: slot.occurrence },
+    { delayMs: Math.max(0, slot.at.getTime() - deps.clock.now().getTime()) },
+  );
+}
+
+export async function scheduleActionReminders(deps: CycleDeps, action: ActionRow): Promise<void> {
+  for (const slot of initialReminders(action.due_date, deps.clock.now())) {
+    await enqueueReminder(deps, action.id, slot);
+  }
+}
+
+export async function getAction(db: Db, id: string): Promise<ActionRow | null> {
+  if (!/^\d+$/.test(id)) return null;
+  return (
+    (await db.selectFrom('actions').selectAll().where('id', '=', id).executeTakeFirst()) ?? null
+  );
+}
+
+export type ActionFilter = 'open' | 'overdue' | 'all';
+
+/** Today's date (YYYY-MM-DD, UTC) from the clock. */
+export function today(now: Date): string {
+  return ymd(now);
+}
+
+export function isOverdue(a: Pick<ActionRow, 'status' | 'due_date'>, now: Date): boolean {
+  return a.status === 'open' && a.due_date < today(now);
+}
+
+export async function listActions(
+  db: Db,
+  opts: { owner?: string; filter: ActionFilter; now: Date; cycleIdBefore?: number },
+): Promise<(ActionRow & { cycle: string })[]> {
+  let q = db
+    .selectFrom('actions')
+    .innerJoin('cycles', 'cycles.id', 'actions.cycle_id')
+    .selectAll('actions')
+    .select('cycles.month as cycle')
+    .orderBy('actions.due_date')
+    .orderBy('actions.id');
+  if (opts.owner) q = q.where('actions.owner', '=', opts.owner);
+  if (opts.filter !== 'all') q = q.where('actions.status', '=', 'open');
+  if (opts.filter === 'overdue') q = q.where('actions.due_date', '<', today(opts.now));
+  if (opts.cycleIdBefore !== undefined) q = q.where('actions.cycle_id', '<>', opts.cycleIdBefore);
+  return q.execute();
+}
+
+export async function markDone(
+  db: Db,
+  id: string,
+  by: string,
+  now: Date,
+): Promise<{ action: ActionRow; changed: boolean }> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('actions')
+      .set({ status: 'done', done_at: now, done_by: by })
+      .where('id', '=', id)
+      .where('status', '=', 'open')
+      .returningAll()
+      .executeTakeFirst();
+    if (row) {
+      await audit(trx, {
+        actor: by,
+        action: 'action.done',
+        entity: 'action',
+        entityId: id,
+        details: {},
+      });
+      return { action: row, changed: true };
+    }
+    const cur = await getAction(trx, id);
+    if (!cur) throw new SopError('not_found', `No follow-up action with id ${id}.`);
+    return { action: cur, changed: false };
+  });
+}
+
+export const SNOOZES = { '1d': 24, '1w': 7 * 24 } as const;
+export type Snooze = keyof typeof SNOOZES;
+
+/** Push the action's reminders to now + the snooze, and schedule one reminder then. */
+export async function snoozeAction(
+  deps: CycleDeps,
+  id: string,
+  by: string,
+  snooze: Snooze,
+): Promise<ActionRow> {
+  const now = deps.clock.now();
+  const until = new Date(now.getTime() + SNOOZES[snooze] * 3600_000);
+  const row = await deps.db.transaction().execute(async (trx) => {
+    const r = await trx
+      .updateTable('actions')
+      .set({ snoozed_until: until })
+      .where('id', '=', id)
+      .where('status', '=', 'open')
+      .returningAll()
+      .executeTakeFirst();
+    if (!r) {
+      const cur = await getAction(trx, id);
+      if (!cur) throw new SopError('not_found', `No follow-up action with id ${id}.`);
+      throw new SopError(
+        'conflict',
+        `This action is already ${cur.status}; there is nothing to snooze.`,
+      );
+    }
+    await audit(trx, {
+      actor: by,
+      action: 'action.snooze',
+      entity: 'action',
+      entityId: id,
+      details: { until: until.toISOString() },
+    });
+    return r;
+  });
+  const kind: ReminderKind = ymd(until) > row.due_date ? 'overdue' : 'due';
+  await enqueueReminder(deps, id, { kind, occurrence: `snooze-${until.toISOString()}`, at: until });
+  return row;
+}
+
+export type ReminderResult = 'sent' | 'already_sent' | 'not_open' | 'snoozed' | 'early' | 'missing';
+
+/**
+ * Send one reminder, at most once (ledger key reminder:<action>:<kind>:<occurrence>), then
+ * schedule the next overdue one. `message` builds the DM (the presenter lives in src/slack).
+ */
+export async function sendReminder(
+  deps: CycleDeps & { readonly slack: WebClient },
+  p: { actionId: string; kind: ReminderKind; occurrence: string },
+  message: (a: ActionRow, kind: ReminderKind, now: Date) => SlackMessage,
+): Promise<ReminderResult> {
+  const action = await getAction(deps.db, p.actionId);
+  if (!action) return 'missing';
+  if (action.status !== 'open') return 'not_open';
+  const now = deps.clock.now();
+  const at = reminderTime(action.due_date, p.kind, p.occurrence);
+  if (now.getTime() < at.getTime() - 60_000) return 'early';
+  const isSnoozeJob = p.occurrence.startsWith('snooze-');
+  const scheduleNext = async () => {
+    if (p.kind !== 'overdue' || isSnoozeJob) return;
+    const next = nextOverdue(action.due_date, p.occurrence);
+    if (next) await enqueueReminder(deps, action.id, next);
+  };
+  if (!isSnoozeJob && action.snoozed_until && action.snoozed_until.getTime() > now.getTime()) {
+    await scheduleNext();
+    return 'snoozed';
+  }
+  const key = `reminder:${action.id}:${p.kind}:${p.occurrence}`;
+  const ts = await dmOnce(deps.slack, deps.db, key, action.owner, message(action, p.kind, now));
+  await scheduleNext();
+  return ts ? 'sent' : 'already_sent';
+}
+
+/** DM each new action's owner once, with Done and Snooze buttons. */
+export async function notifyOwners(
+  slack: WebClient,
+  db: Db,
+  actions: readonly ActionRow[],
+  message: (a: ActionRow) => SlackMessage,
+): Promise<number> {
+  let sent = 0;
+  for (const a of actions) {
+    if (await dmOnce(slack, db, `action:${a.id}:assigned`, a.owner, message(a))) sent++;
+  }
+  return sent;
+}

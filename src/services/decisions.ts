@@ -1,0 +1,318 @@
+/**
+ * Executive decisions: one scenario adopted (linked to the exact plan_scenarios row voted
+ * on), a rationale, and follow-up actions with owners and due dates. The adopted scenario
+ * becomes the cycle's reference and fixes the frozen zone of the next cycle.
+ */
+import type { Db } from '../../db/connect.js';
+import { audit } from '../../db/queries/audit.js';
+import { latestRun, runScenarios, scenarioById } from '../../db/queries/plan-results.js';
+import type { ActionRow, CycleRow, DecisionRow } from '../../db/schema.js';
+import { toCsv } from '../csv/format.js';
+import { SopError, ValidationError } from '../errors.js';
+import { scheduleActionReminders } from './actions.js';
+import type { CycleDeps } from './cycles.js';
+
+export interface NewAction {
+  readonly owner: string;
+  /** YYYY-MM-DD */
+  readonly dueDate: string;
+  readonly description: string;
+}
+
+export interface RecordDecisionInput {
+  readonly cycleId: number;
+  readonly pollId: string | null;
+  readonly scenarioId: string;
+  readonly rationale: string;
+  readonly decidedBy: string;
+  readonly requestKey: string;
+  readonly actions: readonly NewAction[];
+}
+
+export interface DecisionRecord {
+  readonly decision: DecisionRow;
+  readonly actions: readonly ActionRow[];
+  /** False when the same request was already recorded (double submit). */
+  readonly created: boolean;
+}
+
+const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+export function validateActions(actions: readonly NewAction[]): string[] {
+  const errors: string[] = [];
+  actions.forEach((a, i) => {
+    const n = `action ${i + 1}`;
+    if (!a.owner) errors.push(`${n}: owner is missing`);
+    if (!DATE.test(a.dueDate)) errors.push(`${n}: due date '${a.dueDate}' must be YYYY-MM-DD`);
+    if (!a.description.trim()) errors.push(`${n}: description is empty`);
+    if (a.description.length > 500) errors.push(`${n}: description is longer than 500 characters`);
+  });
+  return errors;
+}
+
+/**
+ * Record a decision and its actions in one transaction; schedule the actions' reminders.
+ * Idempotent by request key: a double submit returns the first record with `created: false`.
+ */
+export async function recordDecision(
+  deps: CycleDeps,
+  input: RecordDecisionInput,
+): Promise<DecisionRecord> {
+  const rationale = input.rationale.trim();
+  if (!rationale) throw new ValidationError('rationale: say why this scenario is adopted.');
+  const errors = validateActions(input.actions);
+  if (errors.length)
+    throw new ValidationError(`Fix the follow-up actions: ${errors.join('; ')}.`, errors);
+  const scenario = await scenarioById(deps.db, input.scenarioId);
+  if (!scenario || scenario.cycle_id !== input.cycleId) {
+    throw new SopError(
+      'validation',
+      `scenario: ${input.scenarioId} is not a scenario of this cycle's plan runs.`,
+    );
+  }
+  const now = deps.clock.now();
+  const res = await deps.db.transaction().execute(async (trx) => {
+    const existing = await trx
+      .selectFrom('decisions')
+      .selectAll()
+      .where('request_key', '=', input.requestKey)
+      .executeTakeFirst();
+    if (existing) {
+      const acts = await trx
+        .selectFrom('actions')
+        .selectAll()
+        .where('decision_id', '=', existing.id)
+        .orderBy('id')
+        .execute();
+      return { decision: existing, actions: acts, created: false };
+    }
+    if (input.pollId) {
+      const prior = await trx
+        .selectFrom('decisions')
+        .select('id')
+        .where('poll_id', '=', input.pollId)
+        .executeTakeFirst();
+      if (prior) {
+        throw new SopError('conflict', `This vote already has a decision (decision ${prior.id}).`);
+      }
+    }
+    const decision = await trx
+      .insertInto('decisions')
+      .values({
+        cycle_id: input.cycleId,
+        poll_id: input.pollId,
+        scenario_id: input.scenarioId,
+        title: `Adopt the ${scenario.label} scenario`,
+        rationale,
+        decided_by: input.decidedBy,
+        decided_at: now,
+        request_key: input.requestKey,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const acts = input.actions.length
+      ? await trx
+          .insertInto('actions')
+          .values(
+            input.actions.map((a, i) => ({
+              decision_id: decision.id,
+              cycle_id: input.cycleId,
+              description: a.description.trim(),
+              owner: a.owner,
+              due_date: a.dueDate,
+              created_by: input.decidedBy,
+              created_at: now,
+              request_key: `${input.requestKey}:action:${i}`,
+            })),
+          )
+          .returningAll()
+          .execute()
+      : [];
+    await trx
+      .updateTable('cycles')
+      .set({ adopted_scenario_id: input.scenarioId })
+      .where('id', '=', input.cycleId)
+      .execute();
+    await audit(trx, {
+      actor: input.decidedBy,
+      action: 'decision.record',
+      entity: 'decision',
+      entityId: decision.id,
+      details: {
+        cycleId: input.cycleId,
+        pollId: input.pollId,
+        scenarioId: input.scenarioId,
+        runId: scenario.run_id,
+        rationale,
+        actions: acts.map((a) => ({ id: a.id, owner: a.owner, due: a.due_date })),
+      },
+    });
+    return { decision, actions: acts, created: true };
+  });
+  if (res.created) {
+    for (const a of res.actions) await scheduleActionReminders(deps, a);
+  }
+  return res;
+}
+
+/** Resolve a scenario name or label (`central`, `Cautious`) in the cycle's latest run. */
+export async function scenarioByName(db: Db, cycle: CycleRow, name: string): Promise<string> {
+  const run = await latestRun(db, cycle.id);
+  if (!run) {
+    throw new SopError(
+      'not_found',
+      `Cycle ${cycle.month} has no plan run yet; run \`/sop plan\` first.`,
+    );
+  }
+  const scenarios = await runScenarios(db, run.id);
+  const want = name.trim().toLowerCase();
+  const hit = scenarios.find(
+    (s) => s.name.toLowerCase() === want || s.label.toLowerCase() === want,
+  );
+  if (!hit) {
+    throw new SopError(
+      'validation',
+      `scenario: '${name}' is not in the latest plan run; choose one of ${scenarios.map((s) => s.name).join(', ')}.`,
+    );
+  }
+  return hit.id;
+}
+
+/**
+ * The adopted plan's production per family code and month: the frozen zone of the next
+ * cycle is fixed to these values. Empty when the cycle adopted nothing.
+ */
+export async function adoptedProduction(
+  db: Db,
+  cycleId: number,
+): Promise<Record<string, Record<string, number>>> {
+  const cycle = await db
+    .selectFrom('cycles')
+    .select('adopted_scenario_id')
+    .where('id', '=', cycleId)
+    .executeTakeFirst();
+  if (!cycle?.adopted_scenario_id) return {};
+  const rows = await db
+    .selectFrom('plan_family_results')
+    .innerJoin('families', 'families.id', 'plan_family_results.family_id')
+    .select(['families.code', 'plan_family_results.period', 'plan_family_results.production'])
+    .where('plan_family_results.scenario_id', '=', cycle.adopted_scenario_id)
+    .execute();
+  const out: Record<string, Record<string, number>> = {};
+  for (const r of rows) {
+    out[r.code] ??= {};
+    out[r.code]![r.period] = r.production;
+  }
+  return out;
+}
+
+export interface DecisionLogEntry {
+  readonly id: string;
+  readonly cycle: string;
+  readonly scenario: string;
+  readonly scenarioId: string;
+  readonly runId: string;
+  readonly rationale: string;
+  readonly decidedBy: string;
+  readonly decidedAt: Date;
+  readonly viaVote: boolean;
+  readonly actions: readonly ActionRow[];
+}
+
+export async function listDecisions(db: Db, cycleMonth?: string): Promise<DecisionLogEntry[]> {
+  let q = db
+    .selectFrom('decisions')
+    .innerJoin('cycles', 'cycles.id', 'decisions.cycle_id')
+    .innerJoin('plan_scenarios', 'plan_scenarios.id', 'decisions.scenario_id')
+    .selectAll('decisions')
+    .select(['cycles.month', 'plan_scenarios.label', 'plan_scenarios.run_id'])
+    .orderBy('decisions.decided_at')
+    .orderBy('decisions.id');
+  if (cycleMonth) q = q.where('cycles.month', '=', cycleMonth);
+  const rows = await q.execute();
+  const ids = rows.map((r) => r.id);
+  const acts = ids.length
+    ? await db
+        .selectFrom('actions')
+        .selectAll()
+        .where('decision_id', 'in', ids)
+        .orderBy('id')
+        .execute()
+    : [];
+  return rows.map((r) => ({
+    id: r.id,
+    cycle: r.month,
+    scenario: r.label,
+    scenarioId: r.scenario_id,
+    runId: r.run_id,
+    rationale: r.rationale,
+    decidedBy: r.decided_by,
+    decidedAt: r.decided_at,
+    viaVote: r.poll_id !== null,
+    actions: acts.filter((a) => a.decision_id === r.id),
+  }));
+}
+
+export function decisionsMarkdown(
+  entries: readonly DecisionLogEntry[],
+  title = 'Decision log',
+): string {
+  const lines = [`# ${title}`, ''];
+  if (entries.length === 0) lines.push('No decisions recorded.');
+  for (const e of entries) {
+    lines.push(
+      `## ${e.cycle}: ${e.scenario} (decision ${e.id})`,
+      '',
+      `- Decided by ${e.decidedBy} on ${e.decidedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC${e.viaVote ? ', after a vote' : ''}`,
+      `- Scenario snapshot: plan run ${e.runId}, scenario ${e.scenarioId}`,
+      `- Rationale: ${e.rationale.replace(/\s*\n\s*/g, ' ')}`,
+    );
+    if (e.actions.length) {
+      lines.push('', '| owner | due | status | action |', '|---|---|---|---|');
+      for (const a of e.actions) {
+        lines.push(
+          `| ${a.owner} | ${a.due_date} | ${a.status} | ${a.description.replace(/\|/g, '\\|')} |`,
+        );
+      }
+    }
+    lines.push('');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function decisionsCsv(entries: readonly DecisionLogEntry[]): string {
+  const rows: (string | number | null)[][] = [];
+  for (const e of entries) {
+    const base = [
+      e.cycle,
+      e.id,
+      e.scenario,
+      e.scenarioId,
+      e.runId,
+      e.rationale,
+      e.decidedBy,
+      e.decidedAt.toISOString(),
+    ];
+    if (e.actions.length === 0) rows.push([...base, null, null, null, null, null]);
+    for (const a of e.actions)
+      rows.push([...base, a.id, a.owner, a.due_date, a.status, a.description]);
+  }
+  return toCsv(
+    [
+      'cycle',
+      'decision_id',
+      'scenario',
+      'scenario_id',
+      'run_id',
+      'rationale',
+      'decided_by',
+      'decided_at',
+      'action_id',
+      'owner',
+      'due_date',
+      'status',
+      'action',
+    ],
+    rows,
+  );
+}

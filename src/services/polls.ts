@@ -1,0 +1,316 @@
+/**
+ * The scenario vote. A poll offers one option per scenario of the cycle's latest plan run
+ * (poll_options point at the exact plan_scenarios rows). Only executives' votes count; every
+ * click is kept (votes + audit_log). A voter's change supersedes their previous vote; the
+ * same click delivered twice (same request key) or the same choice twice is a no-op.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../../db/connect.js';
+import { audit } from '../../db/queries/audit.js';
+import { latestRun, runScenarios } from '../../db/queries/plan-results.js';
+import {
+  getPoll,
+  type PollOptionRow,
+  pollByKey,
+  pollOptions,
+  pollVotes,
+} from '../../db/queries/polls.js';
+import type { CycleRow, DecisionRow, PollRow } from '../../db/schema.js';
+import { type Tally, tally } from '../core/vote.js';
+import { SopError } from '../errors.js';
+import type { CycleDeps } from './cycles.js';
+import { getSettings } from './settings.js';
+
+export interface PollView {
+  readonly poll: PollRow;
+  readonly options: readonly PollOptionRow[];
+  readonly tally: Tally;
+  readonly decision: DecisionRow | null;
+}
+
+export const DEFAULT_POLL_HOURS = 48;
+
+export async function getPollView(db: Db, pollId: string): Promise<PollView> {
+  const poll = await getPoll(db, pollId);
+  if (!poll) throw new SopError('not_found', `No vote with id ${pollId}.`);
+  const options = await pollOptions(db, pollId);
+  const votes = await pollVotes(db, pollId);
+  const t = tally(
+    options.map((o) => ({ id: o.scenarioId, label: o.label })),
+    votes.map((v) => ({
+      voter: v.voter,
+      optionId: v.scenario_id,
+      counted: v.counted,
+      at: v.created_at,
+      supersededAt: v.superseded_at,
+    })),
+    poll.quorum,
+  );
+  const decision =
+    (await db
+      .selectFrom('decisions')
+      .selectAll()
+      .where('poll_id', '=', pollId)
+      .orderBy('id', 'desc')
+      .executeTakeFirst()) ?? null;
+  return { poll, options, tally: t, decision };
+}
+
+export interface CreatePollInput {
+  readonly cycle: CycleRow;
+  readonly createdBy: string;
+  readonly requestKey: string;
+  readonly hours?: number;
+}
+
+/**
+ * Create the poll for the cycle's latest plan run (the same request twice gives the same
+ * poll), and schedule its `poll-deadline` job. Refuses when a vote is already open.
+ */
+export async function createPoll(
+  deps: CycleDeps,
+  input: CreatePollInput,
+): Promise<{ view: PollView; created: boolean }> {
+  const key = `poll:${input.requestKey}`;
+  const existing = await pollByKey(deps.db, key);
+  if (existing) return { view: await getPollView(deps.db, existing.id), created: false };
+  const { cycle } = input;
+  if (cycle.phase === 'closed') {
+    throw new SopError(
+      'phase_closed',
+      `Cycle ${cycle.month} is closed; there is nothing left to vote on.`,
+    );
+  }
+  const run = await latestRun(deps.db, cycle.id);
+  if (!run) {
+    throw new SopError(
+      'not_found',
+      `Cycle ${cycle.month} has no plan run yet; run \`/sop plan\` first, then start the vote.`,
+    );
+  }
+  const scenarios = (await runScenarios(deps.db, run.id)).filter((s) => s.status === 'optimal');
+  if (scenarios.length === 0) {
+    throw new SopError(
+      'validation',
+      `The latest plan run of ${cycle.month} has no feasible scenario to vote on; fix the plan and run \`/sop plan\` again.`,
+    );
+  }
+  const hours = input.hours ?? DEFAULT_POLL_HOURS;
+  const now = deps.clock.now();
+  const closesAt = new Date(now.getTime() + hours * 3600_000);
+  const settings = await getSettings(deps.db);
+  const poll = await deps.db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext('sopbot.poll.' || ${cycle.id}))`.execute(trx);
+    const open = await trx
+      .selectFrom('polls')
+      .select(['id', 'channel_id', 'message_ts'])
+      .where('cycle_id', '=', cycle.id)
+      .where('status', '=', 'open')
+      .executeTakeFirst();
+    if (open) {
+      throw new SopError(
+        'conflict',
+        `A vote is already open for ${cycle.month} (vote ${open.id}); its chair closes it with the Close button.`,
+      );
+    }
+    const row = await trx
+      .insertInto('polls')
+      .values({
+        cycle_id: cycle.id,
+        run_id: run.id,
+        poll_key: key,
+        question: `Which scenario do we adopt for ${cycle.month}?`,
+        mode: settings.vote_mode,
+        quorum: settings.vote_quorum,
+        closes_at: closesAt,
+        created_by: input.createdBy,
+        created_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto('poll_options')
+      .values(
+        scenarios.map((s, i) => ({
+          poll_id: row.id,
+          scenario_id: s.id,
+          position: i + 1,
+          label: s.label,
+        })),
+      )
+      .execute();
+    await audit(trx, {
+      actor: input.createdBy,
+      action: 'poll.open',
+      entity: 'poll',
+      entityId: row.id,
+      details: {
+        cycleId: cycle.id,
+        runId: run.id,
+        scenarios: scenarios.map((s) => s.id),
+        mode: settings.vote_mode,
+        quorum: settings.vote_quorum,
+        closesAt: closesAt.toISOString(),
+      },
+    });
+    return row;
+  });
+  await deps.queue.enqueue('poll-deadline', { pollId: poll.id }, { delayMs: hours * 3600_000 });
+  return { view: await getPollView(deps.db, poll.id), created: true };
+}
+
+export async function attachPollMessage(
+  db: Db,
+  pollId: string,
+  channel: string,
+  ts: string,
+): Promise<void> {
+  await db
+    .updateTable('polls')
+    .set({ channel_id: channel, message_ts: ts })
+    .where('id', '=', pollId)
+    .execute();
+}
+
+export type VoteOutcome =
+  /** First counted vote of this voter. */
+  | 'recorded'
+  /** The voter changed their choice; the previous vote is superseded. */
+  | 'changed'
+  /** The same choice again: nothing changes. */
+  | 'same'
+  /** The same click delivered again (same request key): nothing changes. */
+  | 'duplicate'
+  /** Kept for audit, not counted: the voter is not an executive. */
+  | 'not_counted';
+
+export interface CastVoteInput {
+  readonly pollId: string;
+  readonly voter: string;
+  readonly scenarioId: string;
+  readonly requestKey: string;
+  /** True only for executives. */
+  readonly counted: boolean;
+}
+
+export async function castVote(
+  db: Db,
+  input: CastVoteInput,
+  now: Date,
+): Promise<{ outcome: VoteOutcome; view: PollView }> {
+  const outcome = await db.transaction().execute(async (trx): Promise<VoteOutcome> => {
+    const poll = await trx
+      .selectFrom('polls')
+      .selectAll()
+      .where('id', '=', input.pollId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!poll) throw new SopError('not_found', `No vote with id ${input.pollId}.`);
+    const dup = await trx
+      .selectFrom('votes')
+      .select('id')
+      .where('request_key', '=', input.requestKey)
+      .executeTakeFirst();
+    if (dup) return 'duplicate';
+    if (poll.status !== 'open') {
+      throw new SopError('phase_closed', 'This vote is closed; votes are no longer accepted.');
+    }
+    const option = await trx
+      .selectFrom('poll_options')
+      .select('label')
+      .where('poll_id', '=', input.pollId)
+      .where('scenario_id', '=', input.scenarioId)
+      .executeTakeFirst();
+    if (!option) {
+      throw new SopError(
+        'validation',
+        `Scenario ${input.scenarioId} is not an option of this vote.`,
+      );
+    }
+    const base = {
+      poll_id: input.pollId,
+      voter: input.voter,
+      scenario_id: input.scenarioId,
+      request_key: input.requestKey,
+      created_at: now,
+    };
+    if (!input.counted) {
+      await trx
+        .insertInto('votes')
+        .values({ ...base, counted: false })
+        .execute();
+      await audit(trx, {
+        actor: input.voter,
+        action: 'vote.not_counted',
+        entity: 'poll',
+        entityId: input.pollId,
+        details: { scenarioId: input.scenarioId, reason: 'not an executive' },
+      });
+      return 'not_counted';
+    }
+    const current = await trx
+      .selectFrom('votes')
+      .select(['id', 'scenario_id'])
+      .where('poll_id', '=', input.pollId)
+      .where('voter', '=', input.voter)
+      .where('counted', '=', true)
+      .where('superseded_at', 'is', null)
+      .executeTakeFirst();
+    if (current && current.scenario_id === input.scenarioId) return 'same';
+    if (current) {
+      await trx
+        .updateTable('votes')
+        .set({ superseded_at: now })
+        .where('id', '=', current.id)
+        .execute();
+    }
+    await trx
+      .insertInto('votes')
+      .values({ ...base, counted: true })
+      .execute();
+    await audit(trx, {
+      actor: input.voter,
+      action: current ? 'vote.change' : 'vote.cast',
+      entity: 'poll',
+      entityId: input.pollId,
+      details: { scenarioId: input.scenarioId, previous: current?.scenario_id ?? null },
+    });
+    return current ? 'changed' : 'recorded';
+  });
+  return { outcome, view: await getPollView(db, input.pollId) };
+}
+
+export type CloseReason = 'chair' | 'quorum' | 'deadline';
+
+/** Close the poll (idempotent: `closedNow` is false when it was already closed). */
+export async function closePoll(
+  db: Db,
+  input: { pollId: string; by: string; reason: CloseReason },
+  now: Date,
+): Promise<{ closedNow: boolean; view: PollView }> {
+  const closedNow = await db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('polls')
+      .set({ status: 'closed', closed_by: input.by, closed_at: now, close_reason: input.reason })
+      .where('id', '=', input.pollId)
+      .where('status', '=', 'open')
+      .returning('id')
+      .executeTakeFirst();
+    if (row) {
+      await audit(trx, {
+        actor: input.by,
+        action: 'poll.close',
+        entity: 'poll',
+        entityId: input.pollId,
+        details: { reason: input.reason },
+      });
+    }
+    return row !== undefined;
+  });
+  return { closedNow, view: await getPollView(db, input.pollId) };
+}
+
+/** The chair (poll creator) or an admin may close the vote. */
+export function mayClose(poll: PollRow, userId: string, isAdmin: boolean): boolean {
+  return isAdmin || poll.created_by === userId;
+}
