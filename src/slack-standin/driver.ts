@@ -105,7 +105,11 @@ export interface Driver {
     viewId: string,
     opts: Partial<Who> & { readonly values?: GivenValues } & SendOptions,
   ): Promise<ViewSubmitResult>;
-  closeView(viewId: string, opts?: Partial<Who> & SendOptions): Promise<AckResult>;
+  /**
+   * The user closes the modal (the whole stack). Slack sends view_closed only when the view
+   * has `notify_on_close: true`; otherwise this resolves with null and nothing is sent.
+   */
+  closeView(viewId: string, opts?: Partial<Who> & SendOptions): Promise<AckResult | null>;
   /**
    * An Events API callback. With `slackRetries`, a failed or late ack is retried up to 3
    * times at once, as Slack does (it waits 1 min and 5 min between them; the driver does not).
@@ -351,6 +355,7 @@ export function createDriver(opts: DriverOptions): Driver {
         enterprise: null,
       };
       store.stacks.delete(user);
+      if (view.definition.notify_on_close !== true) return null;
       return send(interaction(payload), o);
     },
 

@@ -87,6 +87,7 @@ const seen = {
   submissions: [] as { qty: string | null; family: string | null; meta: string }[],
   retryNums: [] as (number | undefined)[],
   respondResults: [] as string[],
+  closed: [] as string[],
   clicks: [] as { actionId: string; value: string | undefined; channel: string | undefined }[],
 };
 
@@ -184,6 +185,10 @@ beforeAll(async () => {
   });
   app.view('picker', async ({ ack }) => {
     await ack({ response_action: 'push', view: modal('pushed') });
+  });
+  app.view({ type: 'view_closed', callback_id: 'notify' }, async ({ ack, body }) => {
+    await ack();
+    seen.closed.push(body.view.id);
   });
   app.event('app_mention', async ({ context }) => {
     seen.retryNums.push(context.retryNum);
@@ -595,6 +600,23 @@ describe('Bolt against the stand-in', () => {
       'picker',
       'pushed',
     ]);
+  });
+
+  it('closing a modal sends view_closed only when notify_on_close is set', async () => {
+    const open = (notify: boolean) =>
+      app.client.views.open({
+        token: TOKEN,
+        trigger_id: standin.issueTrigger('U_BOB'),
+        view: { ...modal('notify'), notify_on_close: notify },
+      });
+    const quiet = await open(false);
+    expect(await driver.closeView(quiet.view!.id!)).toBeNull();
+    expect(standin.openViews('U_BOB')).toEqual([]);
+    const loud = await open(true);
+    const ack = await driver.closeView(loud.view!.id!);
+    expect(ack?.status).toBe(200);
+    await standin.waitFor(() => seen.closed.includes(loud.view!.id!));
+    expect(seen.closed).toEqual([loud.view!.id!]);
   });
 
   it('the driver will not dispatch a select whose input block lacks dispatch_action', async () => {
