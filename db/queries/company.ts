@@ -1,0 +1,107 @@
+/**
+ * The company as core sees it (src/core/company.ts), read from the database. Rows are mapped
+ * to domain types here, at the boundary; inactive families and resources are left out.
+ */
+import type { Company, Family, Resource } from '../../src/core/company.js';
+import type { Db } from '../connect.js';
+import type { FamilyRow, ResourceRow } from '../schema.js';
+
+export interface LoadedCompany {
+  readonly company: Company;
+  /** Database id by family code, and back. */
+  readonly familyIds: ReadonlyMap<string, number>;
+  readonly familyCodes: ReadonlyMap<number, string>;
+  readonly resourceIds: ReadonlyMap<string, number>;
+  readonly resourceCodes: ReadonlyMap<number, string>;
+}
+
+function toFamily(r: FamilyRow): Family {
+  return {
+    code: r.code,
+    name: r.name,
+    unit: r.unit,
+    price: r.price,
+    unitCost: r.unit_cost,
+    holdingCost: r.holding_cost,
+    backlogCost: r.backlog_cost,
+    subcontractCost: r.subcontract_cost,
+    safetyStock: r.safety_stock,
+  };
+}
+
+function toResource(r: ResourceRow): Resource {
+  const isWorkforce =
+    r.kind === 'workforce' && r.initial_workers !== null && r.hours_per_worker !== null;
+  return {
+    code: r.code,
+    name: r.name,
+    kind: r.kind,
+    unit: r.unit,
+    regularCapacity: r.regular_capacity,
+    overtimeLimit: r.overtime_limit,
+    overtimeCost: r.overtime_cost,
+    workforce: isWorkforce
+      ? {
+          initialWorkers: r.initial_workers ?? 0,
+          hoursPerWorker: r.hours_per_worker ?? 0,
+          costPerWorker: r.cost_per_worker ?? 0,
+          hireCost: r.hire_cost ?? 0,
+          layoffCost: r.layoff_cost ?? 0,
+          overtimeHoursPerWorker: r.overtime_hours_per_worker ?? 0,
+          minWorkers: r.min_workers,
+          maxWorkers: r.max_workers,
+        }
+      : null,
+  };
+}
+
+export async function loadCompany(db: Db): Promise<LoadedCompany> {
+  const [families, resources, loads, sales, inventory, budget, capacities] = await Promise.all([
+    db.selectFrom('families').selectAll().where('active', '=', true).orderBy('code').execute(),
+    db.selectFrom('resources').selectAll().where('active', '=', true).orderBy('code').execute(),
+    db.selectFrom('resource_loads').selectAll().execute(),
+    db
+      .selectFrom('sales_history')
+      .select(['family_id', 'period', 'units', 'revenue'])
+      .orderBy('family_id')
+      .orderBy('period')
+      .execute(),
+    db.selectFrom('inventory_snapshots').selectAll().execute(),
+    db.selectFrom('budget').selectAll().execute(),
+    db.selectFrom('resource_capacities').selectAll().execute(),
+  ]);
+  const familyIds = new Map(families.map((f) => [f.code, f.id]));
+  const familyCodes = new Map(families.map((f) => [f.id, f.code]));
+  const resourceIds = new Map(resources.map((r) => [r.code, r.id]));
+  const resourceCodes = new Map(resources.map((r) => [r.id, r.code]));
+  const fam = (id: number): string | undefined => familyCodes.get(id);
+  const res = (id: number): string | undefined => resourceCodes.get(id);
+  const company: Company = {
+    families: families.map(toFamily),
+    resources: resources.map(toResource),
+    loads: loads.flatMap((l) => {
+      const family = fam(l.family_id);
+      const resource = res(l.resource_id);
+      return family && resource ? [{ family, resource, perUnit: l.load_per_unit }] : [];
+    }),
+    history: sales.flatMap((s) => {
+      const family = fam(s.family_id);
+      return family ? [{ family, period: s.period, units: s.units, revenue: s.revenue }] : [];
+    }),
+    inventory: inventory.flatMap((i) => {
+      const family = fam(i.family_id);
+      return family ? [{ family, period: i.period, onHand: i.on_hand, backlog: i.backlog }] : [];
+    }),
+    budget: budget.flatMap((b) => {
+      const family = fam(b.family_id);
+      return family ? [{ family, period: b.period, volume: b.volume, revenue: b.revenue }] : [];
+    }),
+    capacities: capacities.flatMap((c) => {
+      const resource = res(c.resource_id);
+      return resource
+        ? [{ resource, period: c.period, capacity: c.capacity, overtimeLimit: c.overtime_limit }]
+        : [];
+    }),
+  };
+  return { company, familyIds, familyCodes, resourceIds, resourceCodes };
+}

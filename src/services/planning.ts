@@ -1,0 +1,341 @@
+/**
+ * The planning pipeline's service: load the company and the cycle from the database into
+ * core types, compute consensus with the stored adjustments, run the rough-cut capacity
+ * check with the capacity updates in force, solve the scenarios with the LP, and write one
+ * immutable plan run. A run is keyed by its run_key: asking twice writes once.
+ */
+import { createHash } from 'node:crypto';
+import type { Db } from '../../db/connect.js';
+import { baselineForecasts } from '../../db/queries/baselines.js';
+import { type LoadedCompany, loadCompany } from '../../db/queries/company.js';
+import {
+  capacityUpdatesInForce,
+  cycleAdjustments,
+  cycleById,
+} from '../../db/queries/cycle-inputs.js';
+import { insertPlanRun, type NewScenario, runByKey } from '../../db/queries/plan-runs.js';
+import type { CycleRow, SettingsRow } from '../../db/schema.js';
+import { type ConsensusLine, computeConsensus } from '../core/consensus.js';
+import { planFinance } from '../core/finance.js';
+import { addMonths, nextPeriods, type Period } from '../core/period.js';
+import type { WhatIf } from '../core/scenarios/what-if.js';
+import {
+  type CapacityCheck,
+  type DemandLine,
+  roughCutCapacity,
+} from '../core/supply/capacity-check.js';
+import { buildPlanProblem } from '../core/supply/from-company.js';
+import type { LpSolver } from '../core/supply/lp.js';
+import type { PlanProblem } from '../core/supply/problem.js';
+import { type PlanResult, solvePlan } from '../core/supply/solve.js';
+import { SopError } from '../errors.js';
+
+import {
+  applyWhatIfs,
+  type ScenarioDef,
+  type ScenarioInputs,
+  standardScenarios,
+} from './planning-scenarios.js';
+import { getSettings } from './settings.js';
+
+export interface PlanInputs {
+  readonly cycle: CycleRow;
+  readonly settings: SettingsRow;
+  readonly loaded: LoadedCompany;
+  readonly periods: readonly Period[];
+  readonly consensus: readonly ConsensusLine[];
+  readonly demand: readonly DemandLine[];
+  readonly base: ScenarioInputs;
+  readonly check: CapacityCheck;
+  readonly ms: {
+    readonly load: number;
+    readonly consensus: number;
+    readonly capacityCheck: number;
+  };
+}
+
+/** Everything a plan needs, from the database, with consensus and the rough-cut check. */
+export async function preparePlan(db: Db, cycleId: number): Promise<PlanInputs> {
+  const t0 = performance.now();
+  const cycle = await cycleById(db, cycleId);
+  if (!cycle) throw new SopError('not_found', `Cycle ${cycleId} does not exist.`);
+  const settings = await getSettings(db);
+  const loaded = await loadCompany(db);
+  const periods = nextPeriods(cycle.month, settings.horizon_months);
+  const inPlan = new Set(periods);
+  const [baseline, adjustments, updates] = await Promise.all([
+    baselineForecasts(db, cycleId),
+    cycleAdjustments(db, cycleId, loaded.familyCodes),
+    capacityUpdatesInForce(db, cycleId, loaded.resourceCodes),
+  ]);
+  const t1 = performance.now();
+  const baseLines = baseline.flatMap((b) => {
+    const family = loaded.familyCodes.get(b.familyId);
+    return family && inPlan.has(b.period) ? [{ family, period: b.period, value: b.value }] : [];
+  });
+  const consensus = computeConsensus(
+    baseLines,
+    adjustments.filter((a) => inPlan.has(a.period)),
+  );
+  const demand = consensus.map((c) => ({
+    family: c.family,
+    period: c.period,
+    units: c.consensus,
+  }));
+  const t2 = performance.now();
+  const { company } = loaded;
+  const check = roughCutCapacity({
+    resources: company.resources,
+    loads: company.loads,
+    capacities: company.capacities,
+    updates,
+    demand,
+    periods,
+  });
+  const t3 = performance.now();
+  return {
+    cycle,
+    settings,
+    loaded,
+    periods,
+    consensus,
+    demand,
+    base: { company, demand, updates, options: {} },
+    check,
+    ms: { load: t1 - t0, consensus: t2 - t1, capacityCheck: t3 - t2 },
+  };
+}
+
+export interface SolvedScenario {
+  readonly def: ScenarioDef;
+  readonly problem: PlanProblem;
+  readonly result: PlanResult;
+  readonly kpis: Record<string, number | null>;
+}
+
+/** Solves one scenario: its assumptions over the consensus, then the LP. */
+export async function solveScenario(
+  inputs: PlanInputs,
+  def: ScenarioDef,
+  solver: LpSolver,
+): Promise<SolvedScenario> {
+  const s = applyWhatIfs(inputs.base, def.assumptions, inputs.periods);
+  const problem = buildPlanProblem(s.company, s.demand, {
+    periods: inputs.periods,
+    name: `${inputs.cycle.month} ${def.name}`,
+    updates: s.updates,
+    options: s.options,
+  });
+  const result = await solvePlan(problem, solver);
+  return { def, problem, result, kpis: kpisOf(problem, result, s.company.budget) };
+}
+
+function kpisOf(
+  problem: PlanProblem,
+  result: PlanResult,
+  budget: ScenarioInputs['company']['budget'],
+): Record<string, number | null> {
+  if (result.status !== 'optimal') return {};
+  const fin = planFinance(problem, result, budget);
+  const overloads = result.resources.filter((r) => r.overtime > 1e-6).length;
+  return {
+    fillRate: result.kpis.fillRate,
+    endingInventory: result.kpis.endingInventory,
+    averageInventory: result.kpis.averageInventory,
+    averageUtilisation: result.kpis.averageUtilisation,
+    peakUtilisation: result.kpis.peakUtilisation,
+    tenseResourceMonths: result.kpis.tenseResourceMonths,
+    overloads,
+    revenue: fin.revenue,
+    grossMargin: fin.grossMargin,
+    grossMarginPct: fin.grossMarginPct,
+    endingInventoryValue: fin.endingInventoryValue,
+    daysOfSupply: fin.daysOfSupply,
+    workingCapitalDelta: fin.workingCapitalDelta,
+  };
+}
+
+function toNewScenario(s: SolvedScenario, loaded: LoadedCompany): NewScenario {
+  const r = s.result;
+  if (r.status !== 'optimal') {
+    return {
+      name: s.def.name,
+      label: s.def.label,
+      assumptions: s.def.assumptions,
+      status: r.status,
+      message: r.message,
+      totalCost: null,
+      costBreakdown: {},
+      kpis: {},
+      families: [],
+      resources: [],
+    };
+  }
+  const price = new Map(s.problem.families.map((f) => [f.code, f.price]));
+  const prevBacklog = new Map(s.problem.families.map((f) => [f.code, f.initialBacklog]));
+  return {
+    name: s.def.name,
+    label: s.def.label,
+    assumptions: s.def.assumptions,
+    status: 'optimal',
+    message: null,
+    totalCost: r.totalCost,
+    costBreakdown: { ...r.costs },
+    kpis: s.kpis,
+    families: r.families.map((f) => {
+      const before = prevBacklog.get(f.family) ?? 0;
+      prevBacklog.set(f.family, f.backlog);
+      const delivered = Math.max(0, f.demand - f.lostSales - (f.backlog - before));
+      return {
+        familyId: loaded.familyIds.get(f.family) ?? 0,
+        period: f.period,
+        demand: f.demand,
+        production: f.production,
+        subcontract: f.subcontract,
+        inventory: f.inventory,
+        backlog: f.backlog,
+        lostSales: f.lostSales,
+        revenue: delivered * (price.get(f.family) ?? 0),
+      };
+    }),
+    resources: r.resources.map((x) => ({
+      resourceId: loaded.resourceIds.get(x.resource) ?? 0,
+      period: x.period,
+      load: x.load,
+      capacity: x.capacity,
+      overtime: x.overtime,
+      utilisation: x.utilisation ?? 0,
+      workers: x.workers,
+      hires: x.workers === null ? null : x.hires,
+      layoffs: x.workers === null ? null : x.layoffs,
+    })),
+  };
+}
+
+export interface PlanRunRequest {
+  readonly cycleId: number;
+  readonly runKey: string;
+  readonly trigger: string;
+  readonly requestedBy: string | null;
+}
+
+export interface PlanStageMs {
+  readonly load: number;
+  readonly consensus: number;
+  readonly capacityCheck: number;
+  readonly scenarios: number;
+  readonly write: number;
+  readonly total: number;
+}
+
+export interface PlanRunOutcome {
+  readonly runId: string;
+  /** False when a run with this key already existed (a retried job): nothing was written. */
+  readonly created: boolean;
+  readonly ms: PlanStageMs | null;
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
+}
+
+/** Consensus, rough-cut check and the three scenarios, written as one immutable run. */
+export async function runPlan(
+  db: Db,
+  solver: LpSolver,
+  req: PlanRunRequest,
+): Promise<PlanRunOutcome> {
+  const existing = await runByKey(db, req.runKey);
+  if (existing) return { runId: existing.id, created: false, ms: null };
+  const t0 = performance.now();
+  const inputs = await preparePlan(db, req.cycleId);
+  const t1 = performance.now();
+  const defs = standardScenarios(
+    inputs.cycle.month,
+    inputs.settings.frozen_months,
+    addMonths(inputs.cycle.month, inputs.settings.horizon_months - 1),
+  );
+  const solved: SolvedScenario[] = [];
+  for (const def of defs) solved.push(await solveScenario(inputs, def, solver));
+  const t2 = performance.now();
+  const central = solved[0];
+  if (!central) throw new Error('runPlan: no scenario was solved');
+  const solverMs = solved.reduce((a, s) => a + s.result.solverSeconds * 1000, 0);
+  const inputHash = createHash('sha256')
+    .update(JSON.stringify({ problem: central.problem, consensus: inputs.demand }))
+    .digest('hex');
+  let runId: string;
+  try {
+    runId = await db.transaction().execute((trx) =>
+      insertPlanRun(trx, {
+        cycleId: req.cycleId,
+        runKey: req.runKey,
+        trigger: req.trigger,
+        requestedBy: req.requestedBy,
+        periods: inputs.periods,
+        inputHash,
+        problem: central.problem,
+        consensus: inputs.consensus
+          .filter((c) => c.steps.length > 1)
+          .map((c) => ({
+            family: c.family,
+            period: c.period,
+            baseline: c.baseline,
+            consensus: c.consensus,
+            steps: c.steps,
+          })),
+        capacityCheck: {
+          gaps: inputs.check.gaps.filter((g) => g.kind === 'overload').slice(0, 200),
+        },
+        solverMs: Math.round(solverMs),
+        totalMs: Math.round(t2 - t0),
+        scenarios: solved.map((s) => toNewScenario(s, inputs.loaded)),
+      }),
+    );
+  } catch (err) {
+    // Two workers raced on one key: the unique run_key refused the second run.
+    const winner = isUniqueViolation(err) ? await runByKey(db, req.runKey) : undefined;
+    if (!winner) throw err;
+    return { runId: winner.id, created: false, ms: null };
+  }
+  const t3 = performance.now();
+  return {
+    runId,
+    created: true,
+    ms: {
+      load: inputs.ms.load,
+      consensus: inputs.ms.consensus,
+      capacityCheck: inputs.ms.capacityCheck,
+      scenarios: t2 - t1,
+      write: t3 - t2,
+      total: t3 - t0,
+    },
+  };
+}
+
+export interface WhatIfOutcome {
+  readonly central: SolvedScenario;
+  readonly whatIf: SolvedScenario;
+}
+
+/** Central and central + the what-ifs, solved side by side (nothing is written). */
+export async function runWhatIf(
+  db: Db,
+  solver: LpSolver,
+  cycleId: number,
+  whatIfs: readonly WhatIf[],
+  label: string,
+): Promise<WhatIfOutcome> {
+  const inputs = await preparePlan(db, cycleId);
+  const central = await solveScenario(
+    inputs,
+    { name: 'central', label: 'Central', assumptions: [] },
+    solver,
+  );
+  const whatIf = await solveScenario(
+    inputs,
+    { name: 'whatif', label, assumptions: whatIfs },
+    solver,
+  );
+  return { central, whatIf };
+}
