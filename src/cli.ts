@@ -17,6 +17,14 @@ const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Subcomm
   },
   seed: { summary: 'write CSVs for a sample company', load: () => import('./cli/seed.js') },
   plan: { summary: 'solve a supply plan file (JSON)', load: () => import('./cli/plan.js') },
+  pack: {
+    summary: 'print the executive meeting pack (Markdown)',
+    load: () => import('./cli/pack.js'),
+  },
+  decisions: {
+    summary: 'print the decision log (md or csv)',
+    load: () => import('./cli/decisions.js'),
+  },
   forecast: { summary: 'forecast a history CSV', load: () => import('./cli/forecast.js') },
   bot: { summary: 'run the Slack app (HTTP or Socket Mode)', load: () => import('./cli/bot.js') },
 };
