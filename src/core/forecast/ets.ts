@@ -109,50 +109,58 @@ function filter(
 ): number {
   const n = y.length;
   const multErr = spec.error === 'M';
-  const trend = spec.trend === 'N' ? 0 : 1;
-  const seas = spec.season === 'N' ? 0 : spec.season === 'A' ? 1 : 2;
-  const ratio = trend ? beta / alpha : 0;
+  // no trend is a damped trend with φ = 0 and b = 0: the slope then stays 0
+  const hasTrend = spec.trend !== 'N';
+  const ph = hasTrend ? phi : 0;
+  const ratio = hasTrend ? beta / alpha : 0;
   let l = l0;
-  let b = b0;
+  let b = hasTrend ? b0 : 0;
   let sse = 0;
+  // Σ log|ŷ| is kept as a running product, folded into a log only when it grows large
   let sumLog = 0;
+  let prod = 1;
   let j = 0;
+  const season = spec.season;
   for (let t = 0; t < n; t++) {
     const yt = y[t] as number;
-    const phib = trend ? phi * b : 0;
+    const phib = ph * b;
     const q = l + phib;
-    let s = 0;
-    let yhat = q;
-    let p = yt;
-    if (seas === 1) {
-      s = ring[j] as number;
+    let yhat: number;
+    let lnew: number;
+    if (season === 'N') {
+      yhat = q;
+      lnew = q + alpha * (yt - q);
+    } else if (season === 'A') {
+      const s = ring[j] as number;
       yhat = q + s;
-      p = yt - s;
-    } else if (seas === 2) {
-      s = ring[j] as number;
-      if (s <= 1e-10) return Number.POSITIVE_INFINITY;
-      yhat = q * s;
-      p = yt / s;
-    }
-    let e: number;
-    if (multErr) {
-      if (Math.abs(yhat) < 1e-10) return Number.POSITIVE_INFINITY;
-      e = (yt - yhat) / yhat;
-      sumLog += Math.log(Math.abs(yhat));
+      lnew = q + alpha * (yt - s - q);
+      ring[j] = s + gamma * (yt - q - s);
     } else {
-      e = yt - yhat;
-    }
-    sse += e * e;
-    const lnew = q + alpha * (p - q);
-    if (trend) b = phib + ratio * (lnew - l - phib);
-    if (seas === 1) ring[j] = s + gamma * (yt - q - s);
-    else if (seas === 2) {
-      if (Math.abs(q) < 1e-10) return Number.POSITIVE_INFINITY;
+      const s = ring[j] as number;
+      if (s <= 1e-10 || Math.abs(q) < 1e-10) return Number.POSITIVE_INFINITY;
+      yhat = q * s;
+      lnew = q + alpha * (yt / s - q);
       ring[j] = s + gamma * (yt / q - s);
     }
+    if (multErr) {
+      const a = Math.abs(yhat);
+      if (a < 1e-10) return Number.POSITIVE_INFINITY;
+      const e = (yt - yhat) / yhat;
+      sse += e * e;
+      prod *= a;
+      if (prod > 1e150 || prod < 1e-150) {
+        sumLog += Math.log(prod);
+        prod = 1;
+      }
+    } else {
+      const e = yt - yhat;
+      sse += e * e;
+    }
+    b = phib + ratio * (lnew - l - phib);
     l = lnew;
     if (++j === m) j = 0;
   }
+  sumLog += Math.log(prod);
   if (!(sse > 0) || !Number.isFinite(sse)) {
     if (sse === 0) sse = 1e-300;
     else return Number.POSITIVE_INFINITY;
