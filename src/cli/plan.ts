@@ -3,7 +3,18 @@
  * its cost by term and its KPIs, as a table or as JSON (total cost at `totalCost`).
  */
 import { readFile } from 'node:fs/promises';
+import { parseWhatIfs, WhatIfError } from '../core/scenarios/what-if.js';
+import {
+  applyWhatIfs,
+  compareScenarios,
+  DEFAULT_SCENARIOS,
+  type MetricFormat,
+  runScenarios,
+  type ScenarioAssumptions,
+  type ScenarioResult,
+} from '../core/scenarios.js';
 import { formatQty } from '../core/supply/diagnose.js';
+import type { LpSolver } from '../core/supply/lp.js';
 import { STRATEGIES, type Strategy } from '../core/supply/model.js';
 import {
   type PlanProblem,
@@ -18,12 +29,15 @@ import { parseCliArgs } from './args.js';
 import type { CliIo } from './types.js';
 
 const USAGE = `Usage: sopbot plan <problem.json> [--strategy optimal|chase|level] [--format table|json]
+       sopbot plan <problem.json> --scenarios [--what-if "demand FAM-3 +20% 2027-04..2027-06; ..."]
        sopbot plan --print-schema
 Solves the aggregate supply plan of a plan file (docs/plan-format.md) with HiGHS and prints
 the plan per family and month, per resource and month, the cost by term and the KPIs.
   --strategy      optimal (default: the LP's free choice), chase (no stock, capacity flexes)
                   or level (constant production and workforce)
   --format        table (default) or json (the total cost is the top-level "totalCost")
+  --scenarios     solve central, cautious and ambitious and print them on one grid
+  --what-if TEXT  with --scenarios: add a what-if on top of central (';' between assumptions)
   --print-schema  print the JSON Schema of the plan file and exit`;
 
 /** Offset of the first syntax error in a JSON text (Node 20's messages often omit it). */
@@ -223,6 +237,8 @@ async function runPlan(argv: readonly string[], io: CliIo): Promise<number> {
       strategy: { type: 'string', default: 'optimal' },
       format: { type: 'string', default: 'table' },
       'print-schema': { type: 'boolean' },
+      scenarios: { type: 'boolean' },
+      'what-if': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     USAGE,
@@ -247,6 +263,8 @@ async function runPlan(argv: readonly string[], io: CliIo): Promise<number> {
     throw new UsageError(`expected exactly one plan file, got ${positionals.length}\n\n${USAGE}`);
   const problem = await readPlanFile(file);
   const solver = await createHighsSolver();
+  if (values.scenarios || values['what-if'] !== undefined)
+    return runGrid(problem, solver, values['what-if'], values.format, io);
   const result = await solvePlan(problem, solver, { strategy });
   if (values.format === 'json') io.stdout(toJson(result));
   else if (result.status === 'optimal') io.stdout(formatPlanTable(problem, result));
@@ -255,4 +273,54 @@ async function runPlan(argv: readonly string[], io: CliIo): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+function scenarioList(whatIf: string | undefined): ScenarioAssumptions[] {
+  const list = [...DEFAULT_SCENARIOS];
+  if (whatIf === undefined) return list;
+  try {
+    const central = DEFAULT_SCENARIOS[0]!;
+    list.push(applyWhatIfs(central, parseWhatIfs(whatIf), 'what-if', 'What-if'));
+  } catch (err) {
+    if (err instanceof WhatIfError) throw new UsageError(`--what-if: ${err.message}`);
+    throw err;
+  }
+  return list;
+}
+
+function formatCell(v: number | null, format: MetricFormat): string {
+  if (v === null) return '-';
+  if (format === 'percent') return `${(v * 100).toFixed(1)}%`;
+  if (format === 'money') return money(v);
+  if (format === 'days') return v.toFixed(1);
+  return formatQty(v);
+}
+
+async function runGrid(
+  problem: PlanProblem,
+  solver: LpSolver,
+  whatIf: string | undefined,
+  format: string | undefined,
+  io: CliIo,
+): Promise<number> {
+  let results: ScenarioResult[];
+  try {
+    results = await runScenarios(problem, scenarioList(whatIf), solver);
+  } catch (err) {
+    if (err instanceof RangeError) throw new UsageError(err.message);
+    throw err;
+  }
+  const grid = compareScenarios(results);
+  if (format === 'json') {
+    io.stdout(`${JSON.stringify({ grid, scenarios: results }, null, 2)}\n`);
+  } else {
+    const rows = grid.rows.map((r) => [
+      r.label,
+      r.unit,
+      ...r.values.map((v) => formatCell(v, r.format)),
+    ]);
+    io.stdout(`${table(['metric', 'unit', ...grid.columns.map((c) => c.label)], rows)}\n`);
+    for (const c of grid.columns) if (c.message) io.stdout(`\n${c.label}: ${c.message}\n`);
+  }
+  return results.every((r) => r.status === 'optimal') ? 0 : 1;
 }

@@ -188,8 +188,10 @@ export async function runScenarios(
   opts: RunScenariosOptions = {},
 ): Promise<ScenarioResult[]> {
   const out: ScenarioResult[] = [];
-  for (const a of scenarios) {
-    const p = applyScenario(problem, a);
+  // Apply every scenario first, so a bad assumption fails before any solving.
+  const problems = scenarios.map((a) => applyScenario(problem, a));
+  for (const [n, a] of scenarios.entries()) {
+    const p = problems[n]!;
     const r = await solvePlan(p, solver, { strategy: a.strategy ?? 'optimal' });
     if (r.status === 'optimal') {
       out.push({

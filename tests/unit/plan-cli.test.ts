@@ -70,4 +70,42 @@ describe('sopbot plan', () => {
     expect(b.code).toBe(1);
     expect(b.err).toContain('families[0].unitCost:');
   });
+
+  it('compares the default scenarios and a what-if on one grid', async () => {
+    const r = await plan(
+      'examples/plans/three-families-two-lines.json',
+      '--scenarios',
+      '--what-if',
+      'demand FAM-3 +20%; subcontracting off',
+      '--format',
+      'json',
+    );
+    const json = JSON.parse(r.out);
+    expect(json.grid.columns.map((c: { name: string }) => c.name)).toEqual([
+      'central',
+      'cautious',
+      'ambitious',
+      'what-if',
+    ]);
+    const sub = json.grid.rows.find((x: { metric: string }) => x.metric === 'subcontractCost');
+    expect(sub.values[3]).toBe(0);
+    expect(sub.values[0]).toBeGreaterThan(0);
+  });
+
+  it('says which what-if syntax was expected', async () => {
+    const r = await plan(
+      'examples/plans/hand-two-months.json',
+      '--what-if',
+      'capacity LINE -50 2027-01',
+    );
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("'-50' is not a percentage like +20% or -50%");
+    const u = await plan(
+      'examples/plans/hand-two-months.json',
+      '--what-if',
+      'capacity LINE-7 -50%',
+    );
+    expect(u.code).toBe(2);
+    expect(u.err).toContain("unknown resource 'LINE-7'");
+  });
 });
