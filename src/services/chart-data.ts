@@ -1,0 +1,307 @@
+/**
+ * From a stored plan run to the plain inputs of the chart builders (src/charts/types.ts).
+ * The mapping functions are pure (tested on their own); `loadRunCharts` reads the rows.
+ */
+import type { Db } from '../../db/connect.js';
+import { cycleAdjustments } from '../../db/queries/cycle-inputs.js';
+import { type ResourceResultRow, scenarioResourceResults } from '../../db/queries/plan-runs.js';
+import type { PlanRunRow, PlanScenarioRow } from '../../db/schema.js';
+import type {
+  AccuracyPoint,
+  BaselinePoint,
+  FamilySeries,
+  GapPoint,
+  ScenarioKpis,
+} from '../charts/types.js';
+import { computeConsensus } from '../core/consensus.js';
+import { bias, wmape } from '../core/kpi.js';
+import { addMonths, type Period, periodIndex } from '../core/period.js';
+
+/** What a plan run stores of consensus: only the lines someone adjusted. */
+export interface StoredConsensusLine {
+  readonly family: string;
+  readonly period: Period;
+  readonly baseline: number;
+  readonly consensus: number;
+  readonly steps: readonly {
+    adjustmentId: string;
+    author: string;
+    reasonCode: string;
+    before: number;
+    after: number;
+  }[];
+}
+
+interface ProblemResources {
+  readonly resources?: readonly {
+    code: string;
+    overtimeLimit: number;
+    overtimeLimitByPeriod?: Readonly<Record<string, number>>;
+    workforce?: { initialWorkers: number; overtimeHoursPerWorker: number } | null;
+  }[];
+}
+
+/** Load against regular capacity per resource and month, with the overtime allowed on top. */
+export function gapPoints(problem: unknown, rows: readonly ResourceResultRow[]): GapPoint[] {
+  const resources = (problem as ProblemResources | null)?.resources ?? [];
+  const byCode = new Map(resources.map((r) => [r.code, r]));
+  return rows.map((r) => {
+    const res = byCode.get(r.resource);
+    const limit = res
+      ? (res.overtimeLimitByPeriod?.[r.period] ??
+        (res.workforce
+          ? res.workforce.initialWorkers * res.workforce.overtimeHoursPerWorker
+          : res.overtimeLimit))
+      : 0;
+    return {
+      resource: r.resource,
+      period: r.period,
+      load: r.load,
+      capacity: r.capacity,
+      overtimeLimit: Math.max(0, limit),
+    };
+  });
+}
+
+const num = (v: number | null | undefined): number => (typeof v === 'number' ? v : 0);
+
+/** Headline figures of the solved scenarios, in run order. */
+export function scenarioKpis(
+  rows: readonly Pick<PlanScenarioRow, 'name' | 'label' | 'status' | 'kpis'>[],
+): ScenarioKpis[] {
+  return rows
+    .filter((s) => s.status === 'optimal')
+    .map((s) => {
+      const k = s.kpis;
+      return {
+        scenario: s.name,
+        label: s.label,
+        fillRate: num(k.fillRate),
+        endingInventoryValue: num(k.endingInventoryValue),
+        daysOfSupply: num(k.daysOfSupply),
+        grossMargin: num(k.grossMargin),
+        revenue: num(k.revenue),
+        peakUtilisation: num(k.peakUtilisation),
+        monthsOver90: num(k.tenseResourceMonths),
+      };
+    });
+}
+
+/** The families whose consensus moved furthest from the baseline (in units), largest first. */
+export function changedFamilies(lines: readonly StoredConsensusLine[], limit: number): string[] {
+  const moved = new Map<string, number>();
+  for (const l of lines) {
+    const d = Math.abs(l.consensus - l.baseline);
+    if (d > 0) moved.set(l.family, (moved.get(l.family) ?? 0) + d);
+  }
+  return [...moved.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, limit)
+    .map(([f]) => f);
+}
+
+export interface FamilyInputs {
+  readonly family: string;
+  readonly history: readonly { period: Period; units: number }[];
+  readonly baseline: readonly {
+    period: Period;
+    value: number;
+    lo80: number | null;
+    hi80: number | null;
+    lo95: number | null;
+    hi95: number | null;
+  }[];
+  readonly consensus: readonly StoredConsensusLine[];
+  /** Months of history to show before the first plan month. */
+  readonly historyMonths?: number;
+}
+
+export function familySeries(input: FamilyInputs): FamilySeries {
+  const first = input.baseline[0]?.period;
+  const keep = input.historyMonths ?? 24;
+  const history = first
+    ? input.history.filter(
+        (h) =>
+          periodIndex(h.period) < periodIndex(first) &&
+          periodIndex(h.period) >= periodIndex(addMonths(first, -keep)),
+      )
+    : [...input.history].slice(-keep);
+  const adjusted = new Map(
+    input.consensus.filter((c) => c.family === input.family).map((c) => [c.period, c]),
+  );
+  const baseline: BaselinePoint[] = input.baseline.map((b) => ({
+    period: b.period,
+    value: b.value,
+    lo80: b.lo80 ?? b.value,
+    hi80: b.hi80 ?? b.value,
+    lo95: b.lo95 ?? b.value,
+    hi95: b.hi95 ?? b.value,
+  }));
+  return {
+    family: input.family,
+    history: history.map((h) => ({ period: h.period, units: h.units })),
+    baseline,
+    consensus: input.baseline.map((b) => ({
+      period: b.period,
+      value: adjusted.get(b.period)?.consensus ?? b.value,
+    })),
+    adjustments: [...adjusted.values()].flatMap((c) =>
+      c.steps
+        .filter((s) => s.adjustmentId !== 'baseline' && s.adjustmentId !== 'floor')
+        .map((s) => ({
+          period: c.period,
+          author: s.author,
+          reasonCode: s.reasonCode,
+          before: s.before,
+          after: s.after,
+        })),
+    ),
+  };
+}
+
+/**
+ * Forecast quality of one closed cycle over the months that have actuals: accuracy and bias
+ * of the consensus, and FVA = WMAPE(statistical) − WMAPE(consensus) (positive: people helped).
+ */
+export function accuracyPoint(
+  cycle: Period,
+  lines: readonly { actual: number; statistical: number; consensus: number }[],
+): AccuracyPoint | null {
+  const actual = lines.map((l) => l.actual);
+  const consensus = lines.map((l) => l.consensus);
+  const eCons = wmape(actual, consensus);
+  const eStat = wmape(
+    actual,
+    lines.map((l) => l.statistical),
+  );
+  const b = bias(actual, consensus);
+  if (eCons === null || eStat === null || b === null) return null;
+  return { cycle, accuracy: Math.max(0, 1 - eCons), bias: b, fva: eStat - eCons };
+}
+
+/** Months of each closed cycle scored for accuracy (lag 0..2: what the cycle acted on). */
+export const ACCURACY_MONTHS = 3;
+
+async function accuracyTrend(db: Db, before: Period): Promise<AccuracyPoint[]> {
+  const cycles = await db
+    .selectFrom('cycles')
+    .select(['id', 'month'])
+    .where('closed_at', 'is not', null)
+    .where('month', '<', before)
+    .orderBy('month')
+    .execute();
+  if (cycles.length === 0) return [];
+  const families = await db.selectFrom('families').select(['id', 'code']).execute();
+  const codes = new Map(families.map((f) => [f.id, f.code]));
+  const sales = await db
+    .selectFrom('sales_history')
+    .select(['family_id', 'period', 'units'])
+    .execute();
+  const actual = new Map(sales.map((s) => [`${codes.get(s.family_id)}|${s.period}`, s.units]));
+  const out: AccuracyPoint[] = [];
+  for (const c of cycles) {
+    const last = addMonths(c.month, ACCURACY_MONTHS - 1);
+    const base = await db
+      .selectFrom('baseline_forecasts')
+      .select(['family_id', 'period', 'value'])
+      .where('cycle_id', '=', c.id)
+      .where('period', '>=', c.month)
+      .where('period', '<=', last)
+      .execute();
+    const baseline = base.flatMap((b) => {
+      const family = codes.get(b.family_id);
+      return family ? [{ family, period: b.period, value: b.value }] : [];
+    });
+    const adjustments = (await cycleAdjustments(db, c.id, codes)).filter(
+      (a) => a.period >= c.month && a.period <= last,
+    );
+    const lines = computeConsensus(baseline, adjustments).flatMap((l) => {
+      const a = actual.get(`${l.family}|${l.period}`);
+      return a === undefined
+        ? []
+        : [{ actual: a, statistical: l.baseline, consensus: l.consensus }];
+    });
+    const p = accuracyPoint(c.month, lines);
+    if (p) out.push(p);
+  }
+  return out;
+}
+
+export interface RunChartData {
+  readonly run: PlanRunRow;
+  readonly cycleMonth: Period | null;
+  readonly gap: readonly GapPoint[];
+  readonly scenarios: readonly ScenarioKpis[];
+  readonly families: readonly FamilySeries[];
+  readonly accuracy: readonly AccuracyPoint[];
+}
+
+export interface ChartDataOptions {
+  /** Family charts at most (the families with the largest consensus change). */
+  readonly maxFamilies?: number;
+}
+
+export async function loadRunCharts(
+  db: Db,
+  runId: string,
+  opts: ChartDataOptions = {},
+): Promise<RunChartData | null> {
+  const run = await db
+    .selectFrom('plan_runs')
+    .selectAll()
+    .where('id', '=', runId)
+    .executeTakeFirst();
+  if (!run) return null;
+  const scenarios = await db
+    .selectFrom('plan_scenarios')
+    .selectAll()
+    .where('run_id', '=', runId)
+    .orderBy('id')
+    .execute();
+  const central = scenarios.find((s) => s.name === 'central' && s.status === 'optimal');
+  const gap = central ? gapPoints(run.problem, await scenarioResourceResults(db, central.id)) : [];
+  const cycle = run.cycle_id
+    ? await db
+        .selectFrom('cycles')
+        .select(['id', 'month'])
+        .where('id', '=', run.cycle_id)
+        .executeTakeFirst()
+    : undefined;
+  const consensus = (run.consensus as StoredConsensusLine[] | null) ?? [];
+  const picked = changedFamilies(consensus, opts.maxFamilies ?? 3);
+  const families: FamilySeries[] = [];
+  for (const code of picked) {
+    const fam = await db
+      .selectFrom('families')
+      .select('id')
+      .where('code', '=', code)
+      .executeTakeFirst();
+    if (!fam || !cycle) continue;
+    const [history, baseline] = await Promise.all([
+      db
+        .selectFrom('sales_history')
+        .select(['period', 'units'])
+        .where('family_id', '=', fam.id)
+        .orderBy('period')
+        .execute(),
+      db
+        .selectFrom('baseline_forecasts')
+        .select(['period', 'value', 'lo80', 'hi80', 'lo95', 'hi95'])
+        .where('cycle_id', '=', cycle.id)
+        .where('family_id', '=', fam.id)
+        .where('period', 'in', run.periods)
+        .orderBy('period')
+        .execute(),
+    ]);
+    families.push(familySeries({ family: code, history, baseline, consensus }));
+  }
+  const accuracy = cycle ? await accuracyTrend(db, cycle.month) : [];
+  return {
+    run,
+    cycleMonth: cycle?.month ?? null,
+    gap,
+    scenarios: scenarioKpis(scenarios),
+    families,
+    accuracy,
+  };
+}
