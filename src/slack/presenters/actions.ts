@@ -1,0 +1,89 @@
+/** Follow-up actions: the owner's DM with Done and Snooze, reminders, lists and App Home rows. */
+import type { types } from '@slack/bolt';
+import type { ActionRow } from '../../../db/schema.js';
+import type { ReminderKind } from '../../services/actions.js';
+import { clip, mrkdwn, plain } from './format.js';
+
+export const ACTION_DONE = 'action_done';
+export const ACTION_SNOOZE_DAY = 'action_snooze_1d';
+export const ACTION_SNOOZE_WEEK = 'action_snooze_1w';
+
+type ActionLike = Pick<ActionRow, 'id' | 'owner' | 'due_date' | 'description' | 'status'>;
+
+export function actionButtons(a: ActionLike): types.ActionsBlock {
+  return {
+    type: 'actions',
+    block_id: `action_${a.id}`,
+    elements: [
+      {
+        type: 'button',
+        action_id: ACTION_DONE,
+        style: 'primary',
+        text: plain('Done'),
+        value: a.id,
+      },
+      { type: 'button', action_id: ACTION_SNOOZE_DAY, text: plain('Snooze 1 day'), value: a.id },
+      { type: 'button', action_id: ACTION_SNOOZE_WEEK, text: plain('Snooze 1 week'), value: a.id },
+    ],
+  };
+}
+
+const HEAD: Readonly<Record<ReminderKind | 'assigned', string>> = {
+  assigned: ':memo: You own a follow-up action from the executive S&OP meeting',
+  before: ':hourglass_flowing_sand: Due in 2 days',
+  due: ':alarm_clock: Due today',
+  overdue: ':warning: Overdue',
+};
+
+export function actionDm(
+  a: ActionLike,
+  kind: ReminderKind | 'assigned',
+): { text: string; blocks: types.KnownBlock[] } {
+  const text = `${HEAD[kind]}: #${a.id} ${a.description} (due ${a.due_date})`;
+  return {
+    text: clip(text, 3000),
+    blocks: [
+      {
+        type: 'section',
+        text: mrkdwn(clip(`${HEAD[kind]}\n*#${a.id}* ${a.description}\nDue *${a.due_date}*`, 3000)),
+      },
+      actionButtons(a),
+    ],
+  };
+}
+
+/** The message after Done (replaces the buttons). */
+export function actionDoneMessage(
+  a: ActionLike,
+  by: string,
+): { text: string; blocks: types.KnownBlock[] } {
+  const text = `:white_check_mark: #${a.id} ${a.description}: done (marked by <@${by}>). Reminders stopped.`;
+  return { text, blocks: [{ type: 'section', text: mrkdwn(clip(text, 3000)) }] };
+}
+
+export function actionsListText(
+  rows: readonly (ActionLike & { cycle?: string })[],
+  overdue: (a: ActionLike) => boolean,
+  title: string,
+): string {
+  if (rows.length === 0) return `${title}: none.`;
+  const lines = rows.map(
+    (a) =>
+      `${overdue(a) ? ':warning: *overdue* ' : ''}#${a.id} <@${a.owner}> due ${a.due_date} · ${a.status}${a.cycle ? ` · ${a.cycle}` : ''}: ${a.description}`,
+  );
+  return clip(`*${title}*\n${lines.join('\n')}`, 3000);
+}
+
+/** App Home rows: one section per open action with its Done/Snooze buttons (at most 20 actions). */
+export function homeActionItems(rows: readonly ActionLike[]): types.KnownBlock[] {
+  if (rows.length === 0) return [{ type: 'section', text: mrkdwn('No open follow-up actions.') }];
+  return rows
+    .slice(0, 20)
+    .flatMap((a) => [
+      {
+        type: 'section' as const,
+        text: mrkdwn(clip(`*#${a.id}* ${a.description} · due ${a.due_date}`, 3000)),
+      },
+      actionButtons(a),
+    ]);
+}

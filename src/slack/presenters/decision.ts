@@ -1,0 +1,214 @@
+/**
+ * The decision modal (scenario, rationale, follow-up action rows with owner, due date and
+ * description; "Add another action" grows it with views.update) and its pure parser, plus
+ * the decision-log message posted in the executive channel's thread.
+ */
+import type { types } from '@slack/bolt';
+import type { ActionRow } from '../../../db/schema.js';
+import type { DecisionLogEntry, NewAction } from '../../services/decisions.js';
+import { clip, mrkdwn, plain } from './format.js';
+
+export const DECISION_CALLBACK = 'decision_submit';
+export const DECISION_ADD_ACTION = 'decision_add_action';
+export const INITIAL_ACTION_ROWS = 3;
+/** 4 blocks per row would pass 100 only past 20 rows; 10 keeps the modal readable. */
+export const MAX_ACTION_ROWS = 10;
+
+export interface DecisionModalMeta {
+  readonly cycleId: number;
+  readonly pollId: string | null;
+  readonly rows: number;
+}
+
+export interface ScenarioChoice {
+  readonly scenarioId: string;
+  readonly label: string;
+}
+
+export function decisionModal(
+  meta: DecisionModalMeta,
+  choices: readonly ScenarioChoice[],
+  defaultScenarioId: string | null,
+  title = 'Record the decision',
+): types.View {
+  const options = choices
+    .slice(0, 100)
+    .map((c) => ({ text: plain(clip(c.label, 75)), value: c.scenarioId }));
+  const initial = options.find((o) => o.value === defaultScenarioId);
+  const blocks: types.KnownBlock[] = [
+    {
+      type: 'input',
+      block_id: 'scenario',
+      label: plain('Adopted scenario'),
+      element: {
+        type: 'static_select',
+        action_id: 'pick',
+        options,
+        ...(initial ? { initial_option: initial } : {}),
+      },
+    },
+    {
+      type: 'input',
+      block_id: 'rationale',
+      label: plain('Rationale'),
+      element: { type: 'plain_text_input', action_id: 'text', multiline: true, max_length: 2000 },
+    },
+    { type: 'header', text: plain('Follow-up actions') },
+    {
+      type: 'context',
+      elements: [
+        mrkdwn(
+          'Fill owner, due date and description for each action; leave a row empty to skip it.',
+        ),
+      ],
+    },
+  ];
+  const rows = Math.min(MAX_ACTION_ROWS, Math.max(0, meta.rows));
+  for (let i = 1; i <= rows; i++) {
+    blocks.push(
+      {
+        type: 'input',
+        block_id: `a${i}_owner`,
+        optional: true,
+        label: plain(`Action ${i}: owner`),
+        element: { type: 'users_select', action_id: 'owner' },
+      },
+      {
+        type: 'input',
+        block_id: `a${i}_due`,
+        optional: true,
+        label: plain(`Action ${i}: due date`),
+        element: { type: 'datepicker', action_id: 'due' },
+      },
+      {
+        type: 'input',
+        block_id: `a${i}_desc`,
+        optional: true,
+        label: plain(`Action ${i}: what`),
+        element: { type: 'plain_text_input', action_id: 'desc', max_length: 500 },
+      },
+    );
+  }
+  if (rows < MAX_ACTION_ROWS) {
+    blocks.push({
+      type: 'actions',
+      block_id: 'more',
+      elements: [
+        { type: 'button', action_id: DECISION_ADD_ACTION, text: plain('Add another action') },
+      ],
+    });
+  }
+  return {
+    type: 'modal',
+    callback_id: DECISION_CALLBACK,
+    private_metadata: JSON.stringify({ ...meta, rows }),
+    title: plain(clip(title, 24)),
+    submit: plain('Record'),
+    close: plain('Cancel'),
+    blocks,
+  };
+}
+
+/** The subset of view.state.values the parser reads. */
+export type StateValues = Record<
+  string,
+  Record<
+    string,
+    {
+      selected_option?: { value?: string } | null;
+      value?: string | null;
+      selected_user?: string | null;
+      selected_date?: string | null;
+    }
+  >
+>;
+
+export interface ParsedDecision {
+  readonly scenarioId: string | null;
+  readonly rationale: string;
+  readonly actions: readonly NewAction[];
+  /** block_id → message, for `response_action: 'errors'`. */
+  readonly errors: Readonly<Record<string, string>>;
+}
+
+export function parseDecisionState(
+  values: StateValues,
+  rows: number,
+  today: string,
+): ParsedDecision {
+  const errors: Record<string, string> = {};
+  const scenarioId = values.scenario?.pick?.selected_option?.value ?? null;
+  if (!scenarioId) errors.scenario = 'Choose the adopted scenario.';
+  const rationale = (values.rationale?.text?.value ?? '').trim();
+  if (!rationale) errors.rationale = 'Say why this scenario is adopted.';
+  const actions: NewAction[] = [];
+  for (let i = 1; i <= rows; i++) {
+    const owner = values[`a${i}_owner`]?.owner?.selected_user ?? '';
+    const due = values[`a${i}_due`]?.due?.selected_date ?? '';
+    const desc = (values[`a${i}_desc`]?.desc?.value ?? '').trim();
+    if (!owner && !due && !desc) continue;
+    if (!owner) errors[`a${i}_owner`] = `Action ${i} needs an owner.`;
+    if (!due) errors[`a${i}_due`] = `Action ${i} needs a due date.`;
+    else if (due < today) errors[`a${i}_due`] = `Action ${i}: the due date ${due} is in the past.`;
+    if (!desc) errors[`a${i}_desc`] = `Action ${i} needs a description.`;
+    if (owner && due && desc) actions.push({ owner, dueDate: due, description: desc });
+  }
+  return { scenarioId, rationale, actions, errors };
+}
+
+export function actionLine(
+  a: Pick<ActionRow, 'id' | 'owner' | 'due_date' | 'description' | 'status'>,
+): string {
+  const mark =
+    a.status === 'done'
+      ? ':white_check_mark:'
+      : a.status === 'cancelled'
+        ? ':heavy_multiplication_x:'
+        : ':black_small_square:';
+  return `${mark} #${a.id} <@${a.owner}> due ${a.due_date}: ${a.description}`;
+}
+
+export function decisionLogMessage(e: DecisionLogEntry): {
+  text: string;
+  blocks: types.KnownBlock[];
+} {
+  const text = `Decision ${e.id} (${e.cycle}): ${e.scenario} adopted by <@${e.decidedBy}>. ${e.rationale}`;
+  const lines = e.actions.length ? e.actions.map(actionLine).join('\n') : '_No follow-up action._';
+  return {
+    text: clip(text, 3000),
+    blocks: [
+      {
+        type: 'section',
+        text: mrkdwn(
+          clip(
+            `:scroll: *Decision ${e.id}, ${e.cycle}: ${e.scenario} adopted* by <@${e.decidedBy}>`,
+            3000,
+          ),
+        ),
+      },
+      { type: 'section', text: mrkdwn(clip(`*Rationale:* ${e.rationale}`, 3000)) },
+      { type: 'section', text: mrkdwn(clip(`*Follow-up actions*\n${lines}`, 3000)) },
+      {
+        type: 'context',
+        elements: [
+          mrkdwn(
+            `Plan run ${e.runId}, scenario ${e.scenarioId}${e.viaVote ? ' · after a vote' : ''}`,
+          ),
+        ],
+      },
+    ],
+  };
+}
+
+export function decisionsListText(entries: readonly DecisionLogEntry[]): string {
+  if (entries.length === 0) return 'No decisions recorded.';
+  return clip(
+    entries
+      .map(
+        (e) =>
+          `*${e.cycle}* · decision ${e.id}: *${e.scenario}* by <@${e.decidedBy}> on ${e.decidedAt.toISOString().slice(0, 10)}\n> ${e.rationale.replace(/\n/g, ' ')}${e.actions.length ? `\n${e.actions.map(actionLine).join('\n')}` : ''}`,
+      )
+      .join('\n\n'),
+    3000,
+  );
+}

@@ -1,0 +1,158 @@
+/**
+ * The scenario vote message: the comparison grid (one section of fields per scenario), one
+ * button per scenario, the live tally (names when open, counts when anonymous), a Close
+ * button for the chair; once closed, the outcome instead of the buttons.
+ */
+import type { types } from '@slack/bolt';
+import type { PollOptionRow } from '../../../db/queries/polls.js';
+import type { PollView } from '../../services/polls.js';
+import { clip, fmtQty, mrkdwn, plain } from './format.js';
+
+export const VOTE_CAST = 'vote_cast';
+export const VOTE_CLOSE = 'vote_close';
+/** Button on the chair's DM when a quorum or the deadline closed the vote. */
+export const DECISION_OPEN = 'decision_open';
+
+const pct = (x: number | null | undefined) =>
+  typeof x === 'number' ? `${(x * 100).toFixed(1)}%` : 'n/a';
+
+function scenarioFields(o: PollOptionRow): types.MrkdwnElement[] {
+  const k = o.kpis;
+  return [
+    mrkdwn(`*Total cost*\n${o.totalCost === null ? 'n/a' : fmtQty(o.totalCost)}`),
+    mrkdwn(`*Fill rate*\n${pct(k.fillRate)}`),
+    mrkdwn(
+      `*Avg inventory*\n${typeof k.averageInventory === 'number' ? fmtQty(k.averageInventory) : 'n/a'}`,
+    ),
+    mrkdwn(`*Utilisation avg / peak*\n${pct(k.averageUtilisation)} / ${pct(k.peakUtilisation)}`),
+  ];
+}
+
+/** One line per option: counts, and the voters' names when the vote is open. */
+export function tallyText(v: PollView): string {
+  const lines = v.tally.options.map((o) => {
+    const who =
+      v.poll.mode === 'open' && o.voters.length
+        ? ` ${o.voters.map((u) => `<@${u}>`).join(' ')}`
+        : '';
+    return `*${o.label}*: ${o.votes} vote${o.votes === 1 ? '' : 's'}${who}`;
+  });
+  const quorum = v.poll.quorum ? ` · quorum ${v.tally.total}/${v.poll.quorum}` : '';
+  lines.push(
+    `_${v.tally.total} executive vote${v.tally.total === 1 ? '' : 's'} counted${quorum} · ${v.poll.mode} vote_`,
+  );
+  return lines.join('\n');
+}
+
+export function outcomeText(v: PollView): string {
+  const why =
+    v.poll.close_reason === 'quorum'
+      ? 'quorum reached'
+      : v.poll.close_reason === 'deadline'
+        ? 'deadline passed'
+        : `closed by <@${v.poll.closed_by}>`;
+  const winner = v.tally.winner
+    ? v.tally.options.find((o) => o.id === v.tally.winner)?.label
+    : null;
+  const lead = winner
+    ? `Most votes: *${winner}*.`
+    : v.tally.tie
+      ? 'The vote is tied.'
+      : 'No executive voted.';
+  if (v.decision) {
+    const adopted =
+      v.options.find((o) => o.scenarioId === v.decision!.scenario_id)?.label ??
+      v.decision.scenario_id;
+    return `:white_check_mark: Vote closed (${why}). ${lead} Decision: *${adopted}* adopted by <@${v.decision.decided_by}>.`;
+  }
+  return `:lock: Vote closed (${why}). ${lead} Decision pending from the chair <@${v.poll.created_by}>.`;
+}
+
+export function voteMessage(v: PollView): { text: string; blocks: types.KnownBlock[] } {
+  const open = v.poll.status === 'open';
+  const blocks: types.KnownBlock[] = [
+    { type: 'header', text: plain(clip(`Scenario vote: ${v.poll.question}`, 150)) },
+    {
+      type: 'context',
+      elements: [
+        mrkdwn(
+          `Plan run ${v.poll.run_id} · chair <@${v.poll.created_by}> · only executives' votes count${v.poll.closes_at && open ? ` · closes <!date^${Math.floor(v.poll.closes_at.getTime() / 1000)}^{date_short_pretty} {time}|${v.poll.closes_at.toISOString()}>` : ''}`,
+        ),
+      ],
+    },
+  ];
+  for (const o of v.options.slice(0, 10)) {
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(`*${clip(o.label, 200)}*`),
+      fields: scenarioFields(o),
+    });
+  }
+  blocks.push({ type: 'divider' }, { type: 'section', text: mrkdwn(clip(tallyText(v), 3000)) });
+  if (open) {
+    blocks.push({
+      type: 'actions',
+      block_id: 'vote_buttons',
+      elements: [
+        ...v.options.slice(0, 20).map((o) => ({
+          type: 'button' as const,
+          action_id: `${VOTE_CAST}_${o.position}`,
+          text: plain(clip(o.label, 75)),
+          value: `${v.poll.id}:${o.scenarioId}`,
+        })),
+        {
+          type: 'button' as const,
+          action_id: VOTE_CLOSE,
+          text: plain('Close vote'),
+          style: 'danger' as const,
+          value: v.poll.id,
+        },
+      ],
+    });
+  } else {
+    blocks.push({ type: 'section', text: mrkdwn(clip(outcomeText(v), 3000)) });
+  }
+  const text = open
+    ? `Scenario vote for the cycle: ${v.options.map((o) => o.label).join(', ')}`
+    : outcomeText(v);
+  return { text, blocks };
+}
+
+/** The chair's DM after a quorum or deadline closed the vote: a button that opens the decision modal. */
+export function chairDecisionPrompt(v: PollView): { text: string; blocks: types.KnownBlock[] } {
+  const text = `${outcomeText(v)} Record the decision and its follow-up actions.`;
+  return {
+    text,
+    blocks: [
+      { type: 'section', text: mrkdwn(clip(text, 3000)) },
+      {
+        type: 'actions',
+        elements: [
+          {
+            type: 'button',
+            action_id: DECISION_OPEN,
+            style: 'primary',
+            text: plain('Record the decision'),
+            value: v.poll.id,
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** What a voter is told privately. */
+export function voteReceipt(outcome: string, label: string): string {
+  switch (outcome) {
+    case 'recorded':
+      return `Your vote for *${label}* is counted. You can change it until the vote closes.`;
+    case 'changed':
+      return `Your vote is now *${label}*; your previous vote no longer counts.`;
+    case 'same':
+      return `You already voted for *${label}*; nothing changed.`;
+    case 'duplicate':
+      return `Your vote for *${label}* was already received.`;
+    default:
+      return `Only executives' votes count, so your click for *${label}* is kept for the record but not counted.`;
+  }
+}
