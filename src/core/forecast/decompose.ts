@@ -77,7 +77,7 @@ export function acf(y: readonly number[], maxLag: number): Float64Array {
 
 /**
  * M3 Theta's test: seasonal when |r_m| exceeds 1.645 standard errors, where the standard
- * error is sqrt((1 + 2·Σ_{k<m} r_k²)/n). Needs more than 3·m observations.
+ * error is sqrt((1 + 2·Σ_{k<m} r_k²)/n). Needs at least 3·m observations.
  */
 export function isSeasonal(y: readonly number[], m: number): boolean {
   if (m <= 1 || y.length < 3 * m) return false;

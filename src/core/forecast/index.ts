@@ -263,7 +263,9 @@ function holtWinters(
   const fit = fitHoltWinters(y, m, seasonal);
   if (!fit) {
     notes.push(
-      `Holt-Winters ${seasonal} needs ${2 * m + 1}+ observations${seasonal === 'multiplicative' ? ' and positive values' : ''}: damped trend used`,
+      m < 2
+        ? `Holt-Winters needs a season of 2 or more months (got ${m}): damped trend used`
+        : `Holt-Winters ${seasonal} needs ${2 * m + 1}+ observations${seasonal === 'multiplicative' ? ' and positive values' : ''}: damped trend used`,
     );
     return adjusted(y, h, 1, { error: 'A', trend: 'Ad', season: 'N' }, notes);
   }
