@@ -5,13 +5,13 @@
 import { readFile } from 'node:fs/promises';
 import { parseWhatIfs, WhatIfError } from '../core/scenarios/what-if.js';
 import {
+  applyScenario,
   applyWhatIfs,
   compareScenarios,
   DEFAULT_SCENARIOS,
   type MetricFormat,
   runScenarios,
   type ScenarioAssumptions,
-  type ScenarioResult,
 } from '../core/scenarios.js';
 import { formatQty } from '../core/supply/diagnose.js';
 import type { LpSolver } from '../core/supply/lp.js';
@@ -262,9 +262,17 @@ async function runPlan(argv: readonly string[], io: CliIo): Promise<number> {
   if (!file || extra.length > 0)
     throw new UsageError(`expected exactly one plan file, got ${positionals.length}\n\n${USAGE}`);
   const problem = await readPlanFile(file);
+  if (values.scenarios || values['what-if'] !== undefined) {
+    const list = scenarioList(values['what-if']);
+    try {
+      for (const a of list) applyScenario(problem, a);
+    } catch (err) {
+      if (err instanceof RangeError) throw new UsageError(err.message);
+      throw err;
+    }
+    return runGrid(problem, await createHighsSolver(), list, values.format, io);
+  }
   const solver = await createHighsSolver();
-  if (values.scenarios || values['what-if'] !== undefined)
-    return runGrid(problem, solver, values['what-if'], values.format, io);
   const result = await solvePlan(problem, solver, { strategy });
   if (values.format === 'json') io.stdout(toJson(result));
   else if (result.status === 'optimal') io.stdout(formatPlanTable(problem, result));
@@ -299,17 +307,11 @@ function formatCell(v: number | null, format: MetricFormat): string {
 async function runGrid(
   problem: PlanProblem,
   solver: LpSolver,
-  whatIf: string | undefined,
+  scenarios: readonly ScenarioAssumptions[],
   format: string | undefined,
   io: CliIo,
 ): Promise<number> {
-  let results: ScenarioResult[];
-  try {
-    results = await runScenarios(problem, scenarioList(whatIf), solver);
-  } catch (err) {
-    if (err instanceof RangeError) throw new UsageError(err.message);
-    throw err;
-  }
+  const results = await runScenarios(problem, scenarios, solver);
   const grid = compareScenarios(results);
   if (format === 'json') {
     io.stdout(`${JSON.stringify({ grid, scenarios: results }, null, 2)}\n`);
