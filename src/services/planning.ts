@@ -16,26 +16,27 @@ import {
 import { insertPlanRun, type NewScenario, runByKey } from '../../db/queries/plan-runs.js';
 import type { CycleRow, SettingsRow } from '../../db/schema.js';
 import { type ConsensusLine, computeConsensus } from '../core/consensus.js';
-import { planFinance } from '../core/finance.js';
-import { addMonths, nextPeriods, type Period } from '../core/period.js';
+import { nextPeriods, type Period } from '../core/period.js';
 import type { WhatIf } from '../core/scenarios/what-if.js';
 import {
+  applyScenario,
+  applyWhatIfs,
+  DEFAULT_SCENARIOS,
+  runScenarios,
+  type ScenarioAssumptions,
+  type ScenarioResult,
+} from '../core/scenarios.js';
+import {
   type CapacityCheck,
+  type CapacityUpdate,
   type DemandLine,
   roughCutCapacity,
 } from '../core/supply/capacity-check.js';
 import { buildPlanProblem } from '../core/supply/from-company.js';
 import type { LpSolver } from '../core/supply/lp.js';
 import type { PlanProblem } from '../core/supply/problem.js';
-import { type PlanResult, solvePlan } from '../core/supply/solve.js';
 import { SopError } from '../errors.js';
 
-import {
-  applyWhatIfs,
-  type ScenarioDef,
-  type ScenarioInputs,
-  standardScenarios,
-} from './planning-scenarios.js';
 import { getSettings } from './settings.js';
 
 export interface PlanInputs {
@@ -45,7 +46,7 @@ export interface PlanInputs {
   readonly periods: readonly Period[];
   readonly consensus: readonly ConsensusLine[];
   readonly demand: readonly DemandLine[];
-  readonly base: ScenarioInputs;
+  readonly updates: readonly CapacityUpdate[];
   readonly check: CapacityCheck;
   readonly ms: {
     readonly load: number;
@@ -100,52 +101,56 @@ export async function preparePlan(db: Db, cycleId: number): Promise<PlanInputs> 
     periods,
     consensus,
     demand,
-    base: { company, demand, updates, options: {} },
+    updates,
     check,
     ms: { load: t1 - t0, consensus: t2 - t1, capacityCheck: t3 - t2 },
   };
 }
 
 export interface SolvedScenario {
-  readonly def: ScenarioDef;
+  readonly result: ScenarioResult;
+  /** The problem as the scenario saw it (its demand, capacities and prices). */
   readonly problem: PlanProblem;
-  readonly result: PlanResult;
   readonly kpis: Record<string, number | null>;
 }
 
-/** Solves one scenario: its assumptions over the consensus, then the LP. */
-export async function solveScenario(
-  inputs: PlanInputs,
-  def: ScenarioDef,
-  solver: LpSolver,
-): Promise<SolvedScenario> {
-  const s = applyWhatIfs(inputs.base, def.assumptions, inputs.periods);
-  const problem = buildPlanProblem(s.company, s.demand, {
+/** The consensus plan problem (central), with the capacity updates in force. */
+export function centralProblem(inputs: PlanInputs): PlanProblem {
+  return buildPlanProblem(inputs.loaded.company, inputs.demand, {
     periods: inputs.periods,
-    name: `${inputs.cycle.month} ${def.name}`,
-    updates: s.updates,
-    options: s.options,
+    name: `S&OP ${inputs.cycle.month}`,
+    updates: inputs.updates,
   });
-  const result = await solvePlan(problem, solver);
-  return { def, problem, result, kpis: kpisOf(problem, result, s.company.budget) };
 }
 
-function kpisOf(
-  problem: PlanProblem,
-  result: PlanResult,
-  budget: ScenarioInputs['company']['budget'],
-): Record<string, number | null> {
-  if (result.status !== 'optimal') return {};
-  const fin = planFinance(problem, result, budget);
-  const overloads = result.resources.filter((r) => r.overtime > 1e-6).length;
+/** Solves scenarios over the central problem with core's runScenarios. */
+export async function solveScenarios(
+  inputs: PlanInputs,
+  scenarios: readonly ScenarioAssumptions[],
+  solver: LpSolver,
+): Promise<SolvedScenario[]> {
+  const base = centralProblem(inputs);
+  const results = await runScenarios(base, scenarios, solver, {
+    budget: inputs.loaded.company.budget,
+  });
+  return results.map((result) => {
+    const problem = applyScenario(base, result.assumptions);
+    return { result, problem, kpis: kpisOf(result) };
+  });
+}
+
+function kpisOf(r: ScenarioResult): Record<string, number | null> {
+  if (!r.plan || !r.finance) return {};
+  const fin = r.finance;
   return {
-    fillRate: result.kpis.fillRate,
-    endingInventory: result.kpis.endingInventory,
-    averageInventory: result.kpis.averageInventory,
-    averageUtilisation: result.kpis.averageUtilisation,
-    peakUtilisation: result.kpis.peakUtilisation,
-    tenseResourceMonths: result.kpis.tenseResourceMonths,
-    overloads,
+    fillRate: r.plan.kpis.fillRate,
+    endingInventory: r.plan.kpis.endingInventory,
+    averageInventory: r.plan.kpis.averageInventory,
+    averageUtilisation: r.plan.kpis.averageUtilisation,
+    peakUtilisation: r.plan.kpis.peakUtilisation,
+    tenseResourceMonths: r.plan.kpis.tenseResourceMonths,
+    overloads: r.plan.resources.filter((x) => x.overtime > 1e-6).length,
+    totalCost: r.plan.totalCost,
     revenue: fin.revenue,
     grossMargin: fin.grossMargin,
     grossMarginPct: fin.grossMarginPct,
@@ -157,11 +162,11 @@ function kpisOf(
 
 function toNewScenario(s: SolvedScenario, loaded: LoadedCompany): NewScenario {
   const r = s.result;
-  if (r.status !== 'optimal') {
+  if (!r.plan) {
     return {
-      name: s.def.name,
-      label: s.def.label,
-      assumptions: s.def.assumptions,
+      name: r.name,
+      label: r.label,
+      assumptions: r.assumptions,
       status: r.status,
       message: r.message,
       totalCost: null,
@@ -171,18 +176,19 @@ function toNewScenario(s: SolvedScenario, loaded: LoadedCompany): NewScenario {
       resources: [],
     };
   }
+  const plan = r.plan;
   const price = new Map(s.problem.families.map((f) => [f.code, f.price]));
   const prevBacklog = new Map(s.problem.families.map((f) => [f.code, f.initialBacklog]));
   return {
-    name: s.def.name,
-    label: s.def.label,
-    assumptions: s.def.assumptions,
+    name: r.name,
+    label: r.label,
+    assumptions: r.assumptions,
     status: 'optimal',
     message: null,
-    totalCost: r.totalCost,
-    costBreakdown: { ...r.costs },
+    totalCost: plan.totalCost,
+    costBreakdown: { ...plan.costs },
     kpis: s.kpis,
-    families: r.families.map((f) => {
+    families: plan.families.map((f) => {
       const before = prevBacklog.get(f.family) ?? 0;
       prevBacklog.set(f.family, f.backlog);
       const delivered = Math.max(0, f.demand - f.lostSales - (f.backlog - before));
@@ -198,7 +204,7 @@ function toNewScenario(s: SolvedScenario, loaded: LoadedCompany): NewScenario {
         revenue: delivered * (price.get(f.family) ?? 0),
       };
     }),
-    resources: r.resources.map((x) => ({
+    resources: plan.resources.map((x) => ({
       resourceId: loaded.resourceIds.get(x.resource) ?? 0,
       period: x.period,
       load: x.load,
@@ -250,13 +256,7 @@ export async function runPlan(
   const t0 = performance.now();
   const inputs = await preparePlan(db, req.cycleId);
   const t1 = performance.now();
-  const defs = standardScenarios(
-    inputs.cycle.month,
-    inputs.settings.frozen_months,
-    addMonths(inputs.cycle.month, inputs.settings.horizon_months - 1),
-  );
-  const solved: SolvedScenario[] = [];
-  for (const def of defs) solved.push(await solveScenario(inputs, def, solver));
+  const solved = await solveScenarios(inputs, DEFAULT_SCENARIOS, solver);
   const t2 = performance.now();
   const central = solved[0];
   if (!central) throw new Error('runPlan: no scenario was solved');
@@ -327,15 +327,12 @@ export async function runWhatIf(
   label: string,
 ): Promise<WhatIfOutcome> {
   const inputs = await preparePlan(db, cycleId);
-  const central = await solveScenario(
+  const central = DEFAULT_SCENARIOS[0] ?? { name: 'central', label: 'Central' };
+  const [c, w] = await solveScenarios(
     inputs,
-    { name: 'central', label: 'Central', assumptions: [] },
+    [central, applyWhatIfs(central, whatIfs, 'whatif', label)],
     solver,
   );
-  const whatIf = await solveScenario(
-    inputs,
-    { name: 'whatif', label, assumptions: whatIfs },
-    solver,
-  );
-  return { central, whatIf };
+  if (!c || !w) throw new Error('runWhatIf: the scenarios were not solved');
+  return { central: c, whatIf: w };
 }
