@@ -113,6 +113,31 @@ describe('forecast() input checks and fallbacks', () => {
   });
 });
 
+describe('extreme inputs', () => {
+  const rnd = mulberry32(1);
+  const gens: Record<string, (n: number) => number[]> = {
+    huge: (n) => Array.from({ length: n }, () => 1e12 * (1 + 0.1 * noise())),
+    tiny: (n) => Array.from({ length: n }, () => 1e-9 * (1 + 0.5 * rnd())),
+    spike: (n) => Array.from({ length: n }, (_, t) => (t === n - 1 ? 1e9 : 5 + noise())),
+    lumpy: (n) => Array.from({ length: n }, (_, t) => (t % 12 === 0 ? 1000 : 1)),
+    negative: (n) => Array.from({ length: n }, () => -1e6 * rnd()),
+    exploding: (n) => Array.from({ length: n }, (_, t) => Math.exp(t / 5)),
+  };
+  const methods = ['auto', 'ets', 'snaive', 'holt', 'hw-multiplicative', 'theta', 'sba'] as const;
+  it('never returns NaN or Infinity, in any field', () => {
+    for (const [name, gen] of Object.entries(gens))
+      for (const n of [1, 3, 13, 25, 50])
+        for (const method of methods) {
+          const r = forecast(gen(n), { horizon: 18, method });
+          const label = `${name} n=${n} ${method}`;
+          expect(allFinite(r), label).toBe(true);
+          expect(r.mean, label).toHaveLength(18);
+          expect(r.aicc === null || Number.isFinite(r.aicc), label).toBe(true);
+          expect(Object.values(r.params).every(Number.isFinite), label).toBe(true);
+        }
+  });
+});
+
 describe('Theta', () => {
   it('on a straight line forecasts the last value plus half the slope per month', () => {
     // SES tracks the line almost exactly (alpha near 1), so the forecast is y_n + b/2·h
