@@ -45,6 +45,14 @@ const base = z.object({
   SOPBOT_TIMEZONE: z.string().default('UTC'),
   SOPBOT_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   SOPBOT_RECOMPUTE_DEBOUNCE_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
+  /** How long a worker holds a job's lock; a crashed worker's job is retried after it. */
+  SOPBOT_JOB_LOCK_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+  /** How often workers look for stalled jobs (default: half the lock duration). */
+  SOPBOT_STALLED_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).optional(),
+  /** Daily plan recompute of the open cycle, as a cron pattern in SOPBOT_TIMEZONE ('' = off). */
+  SOPBOT_RECOMPUTE_CRON: z.string().default('0 6 * * *'),
+  /** Directory holding DejaVuSans.ttf and DejaVuSans-Bold.ttf for the charts. */
+  SOPBOT_FONT_DIR: z.string().optional(),
 });
 
 export type Config = Readonly<z.infer<typeof base>>;
