@@ -49,7 +49,7 @@ const base = z.object({
   SOPBOT_JOB_LOCK_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
   /** How often workers look for stalled jobs (default: half the lock duration). */
   SOPBOT_STALLED_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).optional(),
-  /** Daily plan recompute of the open cycle, as a cron pattern in SOPBOT_TIMEZONE ('' = off). */
+  /** Daily plan recompute of the open cycle, as a cron pattern in SOPBOT_TIMEZONE ('off' = none). */
   SOPBOT_RECOMPUTE_CRON: z.string().default('0 6 * * *'),
   /** Directory holding DejaVuSans.ttf and DejaVuSans-Bold.ttf for the charts. */
   SOPBOT_FONT_DIR: z.string().optional(),
