@@ -1,0 +1,104 @@
+/**
+ * The meeting's Slack posts, shared by the command handlers and the job processors: the
+ * vote message edited in place, the pack in the executive channel, the decision log in the
+ * executive channel's thread, and the action owners' DMs. Each first post goes through the
+ * slack_posts ledger, so a retry never posts twice.
+ */
+import type { WebClient } from '@slack/web-api';
+import type { Db } from '../../db/connect.js';
+import { getPost, recordPost } from '../../db/queries/send-ledger.js';
+import type { ActionRow } from '../../db/schema.js';
+import { actionDm } from '../slack/presenters/actions.js';
+import { decisionLogMessage } from '../slack/presenters/decision.js';
+import { packMessage } from '../slack/presenters/pack.js';
+import { chairDecisionPrompt, voteMessage } from '../slack/presenters/vote.js';
+import { notifyOwners } from './actions.js';
+import { requireCycle } from './cycles.js';
+import { listDecisions } from './decisions.js';
+import { buildPack } from './pack.js';
+import { getPollView, type PollView } from './polls.js';
+import { dmOnce, postOnce } from './reminders.js';
+import { getSettings } from './settings.js';
+
+/** Re-render the poll's message (tally, or outcome once closed). */
+export async function refreshPollMessage(
+  slack: WebClient,
+  db: Db,
+  pollId: string,
+): Promise<PollView> {
+  const view = await getPollView(db, pollId);
+  if (view.poll.channel_id && view.poll.message_ts) {
+    const msg = voteMessage(view);
+    await slack.chat.update({
+      channel: view.poll.channel_id,
+      ts: view.poll.message_ts,
+      text: msg.text,
+      blocks: msg.blocks,
+    });
+  }
+  return view;
+}
+
+/** DM the chair (once) a button that opens the decision modal. */
+export async function promptChair(slack: WebClient, db: Db, view: PollView): Promise<void> {
+  await dmOnce(
+    slack,
+    db,
+    `poll:${view.poll.id}:chair-prompt`,
+    view.poll.created_by,
+    chairDecisionPrompt(view),
+  );
+}
+
+/** Post the cycle's pack in the executive channel, once per cycle. Null when no channel is set. */
+export async function postPack(
+  slack: WebClient,
+  db: Db,
+  cycleId: number,
+  now: Date,
+): Promise<string | null> {
+  const settings = await getSettings(db);
+  if (!settings.exec_channel) return null;
+  const cycle = await requireCycle(db, cycleId);
+  const pack = await buildPack(db, cycle.month, now);
+  return postOnce(slack, db, `pack:${cycleId}`, settings.exec_channel, packMessage(pack));
+}
+
+/**
+ * Post the decision log of `decisionId` in the executive channel, threaded under the vote
+ * message (or the pack) when there is one; then DM each action's owner.
+ */
+export async function publishDecision(
+  slack: WebClient,
+  db: Db,
+  decisionId: string,
+  actions: readonly ActionRow[],
+): Promise<void> {
+  const row = await db
+    .selectFrom('decisions')
+    .innerJoin('cycles', 'cycles.id', 'decisions.cycle_id')
+    .select(['decisions.cycle_id', 'decisions.poll_id', 'cycles.month'])
+    .where('decisions.id', '=', decisionId)
+    .executeTakeFirstOrThrow();
+  const entry = (await listDecisions(db, row.month)).find((e) => e.id === decisionId);
+  const settings = await getSettings(db);
+  let channel = settings.exec_channel;
+  let threadTs: string | undefined;
+  if (row.poll_id) {
+    const view = await refreshPollMessage(slack, db, row.poll_id);
+    if (view.poll.channel_id && view.poll.message_ts) {
+      channel = view.poll.channel_id;
+      threadTs = view.poll.message_ts;
+    }
+  }
+  if (!threadTs && channel) {
+    const pack = await getPost(db, `pack:${row.cycle_id}`);
+    if (pack?.ts && pack.channel === channel) threadTs = pack.ts;
+  }
+  if (entry && channel) {
+    const key = `decision:${decisionId}:log`;
+    const ts = await postOnce(slack, db, key, channel, decisionLogMessage(entry), threadTs);
+    if (ts) await recordPost(db, key, { channel, ts, threadTs: threadTs ?? null });
+  }
+  await notifyOwners(slack, db, actions, (a) => actionDm(a, 'assigned'));
+}
