@@ -20,15 +20,29 @@ interface Job {
   readonly method: ForecastMethod;
 }
 
-function run(job: Job): { means: number[][]; methods: string[] } {
+interface Run {
+  readonly means: number[][];
+  readonly methods: string[];
+  /** Test points inside the 80% and 95% intervals. */
+  readonly inside80: number;
+  readonly inside95: number;
+}
+
+function run(job: Job): Run {
   const means: number[][] = [];
   const methods: string[] = [];
+  let inside80 = 0;
+  let inside95 = 0;
   for (const s of job.series) {
     const r = forecast(s.train, { horizon: s.test.length, method: job.method });
     means.push([...r.mean]);
     methods.push(r.method);
+    s.test.forEach((a, k) => {
+      if (a >= (r.lo80[k] as number) && a <= (r.hi80[k] as number)) inside80++;
+      if (a >= (r.lo95[k] as number) && a <= (r.hi95[k] as number)) inside95++;
+    });
   }
-  return { means, methods };
+  return { means, methods, inside80, inside95 };
 }
 
 async function inWorkers(
@@ -106,6 +120,7 @@ async function main(): Promise<void> {
   const same = single.means.every((m, i) => m.every((v, k) => v === parallel[i]?.[k]));
 
   const mine = score(series, single.means);
+  const points = series.reduce((a, s) => a + s.test.length, 0);
   const ref = JSON.parse(readFileSync(REFERENCE, 'utf8')) as {
     methods: Record<string, { sMAPE: number; MASE: number }>;
   };
@@ -128,6 +143,7 @@ async function main(): Promise<void> {
     `series/s, ${workers} worker threads: ${(series.length / tParallel).toFixed(1)}  (${tParallel.toFixed(2)} s, incl. worker start-up)`,
     `series/s, 1 thread:            ${(series.length / tSingle).toFixed(1)}  (${tSingle.toFixed(2)} s)`,
     `worker and single-thread forecasts identical: ${same}`,
+    `interval coverage on the test rows: 80% → ${((100 * single.inside80) / points).toFixed(1)}%, 95% → ${((100 * single.inside95) / points).toFixed(1)}%`,
     `models used: ${[...counts].map(([k, v]) => `${k} ×${v}`).join(', ')}`,
   ];
   process.stdout.write(`${out.join('\n')}\n`);
