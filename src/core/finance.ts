@@ -56,11 +56,15 @@ export function planFinance(
     if (r.period === last) endingValue += r.inventory * f.unitCost;
     if (r.period === first) firstDemand.set(r.family, r.demand);
   }
+  const served = new Map<string, number>();
+  const endRow = new Map<string, SolvedPlan['families'][number]>();
+  for (const r of plan.families) {
+    served.set(r.family, (served.get(r.family) ?? 0) + r.demand - r.lostSales);
+    if (r.period === last) endRow.set(r.family, r);
+  }
   for (const f of problem.families) {
-    const rows = plan.families.filter((r) => r.family === f.code);
-    const demand = rows.reduce((a, r) => a + r.demand - r.lostSales, 0);
-    const endBacklog = rows[rows.length - 1]?.backlog ?? 0;
-    revenue += (demand - (endBacklog - f.initialBacklog)) * f.price;
+    const endBacklog = endRow.get(f.code)?.backlog ?? 0;
+    revenue += ((served.get(f.code) ?? 0) - (endBacklog - f.initialBacklog)) * f.price;
   }
   const c = plan.costs;
   const makingCost =
@@ -86,8 +90,7 @@ export function planFinance(
     const d1 = firstDemand.get(b.family);
     if (!f || !d1) continue;
     budgetValue = (budgetValue ?? 0) + f.initialInventory * (b.volume / d1) * f.unitCost;
-    const end = plan.families.find((r) => r.family === b.family && r.period === last);
-    planValueCovered += (end?.inventory ?? 0) * f.unitCost;
+    planValueCovered += (endRow.get(b.family)?.inventory ?? 0) * f.unitCost;
   }
   return {
     revenue,
