@@ -1,0 +1,12 @@
+/**
+ * `action-reminder`: one reminder of a follow-up action, sent at most once (ledger), skipped
+ * when the action is done, cancelled or snoozed; an overdue one schedules the next.
+ */
+import { sendReminder } from '../src/services/actions.js';
+import { actionDm } from '../src/slack/presenters/actions.js';
+import type { Processor } from './processor-types.js';
+
+export const actionReminder: Processor<'action-reminder'> = async (p, ctx) => {
+  const result = await sendReminder(ctx, p, (a, kind) => actionDm(a, kind));
+  return { result };
+};

@@ -1,0 +1,11 @@
+/** `nudge`: before a phase deadline, DM everyone who still owes input (each person once). */
+import { UnrecoverableError } from 'bullmq';
+import { isPhase } from '../src/core/cycle.js';
+import { sendNudges } from '../src/services/cycles.js';
+import type { Processor } from './processor-types.js';
+
+export const nudge: Processor<'nudge'> = async (p, ctx) => {
+  if (!isPhase(p.phase)) throw new UnrecoverableError(`nudge: unknown phase '${p.phase}'`);
+  const sent = await sendNudges(ctx.slack, ctx.db, p.cycleId, p.phase);
+  return { sent };
+};

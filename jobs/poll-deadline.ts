@@ -1,0 +1,17 @@
+/** `poll-deadline`: close the vote at its deadline, show the outcome, and ask the chair to decide. */
+
+import { promptChair, refreshPollMessage } from '../src/services/meeting-posts.js';
+import { closePoll } from '../src/services/polls.js';
+import type { Processor } from './processor-types.js';
+
+export const pollDeadline: Processor<'poll-deadline'> = async (p, ctx) => {
+  const { closedNow } = await closePoll(
+    ctx.db,
+    { pollId: p.pollId, by: 'deadline', reason: 'deadline' },
+    ctx.clock.now(),
+  );
+  const view = await refreshPollMessage(ctx.slack, ctx.db, p.pollId);
+  if (view.poll.close_reason !== 'chair' && !view.decision)
+    await promptChair(ctx.slack, ctx.db, view);
+  return { closedNow };
+};
