@@ -21,6 +21,7 @@ import {
   type Interval,
 } from './ets.js';
 import { fitHoltWinters, holtWintersPoint } from './holt-winters.js';
+import { Z80, Z95 } from './prng.js';
 import { reseason, seasonallyAdjust } from './seasonal-adjust.js';
 import {
   crostonForecast,
@@ -270,7 +271,9 @@ function holtWinters(
     return adjusted(y, h, 1, { error: 'A', trend: 'Ad', season: 'N' }, notes);
   }
   const mean = holtWintersPoint(fit, h);
-  // R's predict.HoltWinters intervals: var_h = σ²(1 + Σ_{j<h} (α(1 + jβ) + γ·[j mod m = 0])²)
+  // R's predict.HoltWinters intervals for the additive model (used as an approximation for the
+  // multiplicative one): var_h = σ²(1 + Σ_{j<h} (α(1 + jβ) + γ(1 − α)·[j mod m = 0])²),
+  // σ² = SSE / (n − m − 3)
   const sigma2 = fit.sse / (fit.count - 3);
   const sd = (k: number) => {
     let acc = 1;
@@ -293,10 +296,10 @@ function holtWinters(
   params.SSE = fit.sse;
   return {
     mean,
-    lo80: mean.map((v, k) => v - 1.2815515655446004 * sd(k)),
-    hi80: mean.map((v, k) => v + 1.2815515655446004 * sd(k)),
-    lo95: mean.map((v, k) => v - 1.959963984540054 * sd(k)),
-    hi95: mean.map((v, k) => v + 1.959963984540054 * sd(k)),
+    lo80: mean.map((v, k) => v - Z80 * sd(k)),
+    hi80: mean.map((v, k) => v + Z80 * sd(k)),
+    lo95: mean.map((v, k) => v - Z95 * sd(k)),
+    hi95: mean.map((v, k) => v + Z95 * sd(k)),
     method: `hw-${seasonal}`,
     params,
     aicc: null,
