@@ -1,5 +1,143 @@
-/** Placeholder while the /forecast handlers are being written. */
-import type { App } from '@slack/bolt';
+/**
+ * /forecast: sales reps adjust the demand forecast. No text opens the modal; text makes the
+ * same adjustment directly; `no-change` declares no change for the rep's families.
+ */
+import type { App, BlockAction, StaticSelectAction } from '@slack/bolt';
+import { activeFamilies } from '../db/queries/adjustments.js';
 import type { AppDeps } from '../src/deps.js';
+import { SopError } from '../src/errors.js';
+import {
+  type ChangeOutcome,
+  declareNoChangeForMember,
+  FORECAST_REASONS,
+  submitAdjustment,
+} from '../src/services/adjustments.js';
+import { getMember } from '../src/services/members.js';
+import { afterChange } from '../src/services/summary.js';
+import {
+  buildChangeModal,
+  type ChangeSpec,
+  errorBlock,
+  openChangeModal,
+  runTextChange,
+} from '../src/slack/change-flow.js';
+import { inputFromState } from '../src/slack/change-state.js';
+import {
+  CALLBACK,
+  confirmationModal,
+  decodeMeta,
+  FORECAST_TARGET_ACTION,
+  messageModal,
+  NO_CHANGE_ACTION,
+  targetGroups,
+} from '../src/slack/presenters/change-modal.js';
+import { FORECAST_USAGE } from '../src/slack/presenters/help.js';
+import { userMessage } from '../src/slack/reply.js';
+import { commandRequestKey, viewRequestKey } from '../src/slack/request-key.js';
 
-export function register(_app: App, _deps: AppDeps): void {}
+export const FORECAST: ChangeSpec = {
+  subject: 'forecast',
+  reasons: FORECAST_REASONS,
+  roles: ['sales', 'planner', 'exec'],
+  what: 'adjust the demand forecast',
+  usage: '/forecast FAM-12 2027-03..2027-05 +15% promotion "Spring campaign"',
+  submit: submitAdjustment,
+};
+
+export function register(app: App, deps: AppDeps): void {
+  app.command('/forecast', async ({ ack, command, client, respond }) => {
+    await ack();
+    const text = command.text.trim().toLowerCase();
+    if (text === '') return openChangeModal(deps, FORECAST, client, command);
+    if (text === 'help') {
+      await respond({ response_type: 'ephemeral', text: `Usage: \`${FORECAST_USAGE}\`` });
+      return;
+    }
+    if (text === 'no-change' || text === 'no change' || text === 'nochange') {
+      try {
+        const member = await getMember(deps.db, command.user_id, deps.config.SOPBOT_ADMIN_USERS);
+        const r = await declareNoChangeForMember(deps, member);
+        await respond({
+          response_type: 'ephemeral',
+          text: `:ok_hand: Recorded: no change this cycle (${r.cycleMonth}) for ${r.families.join(', ')}.`,
+        });
+      } catch (err) {
+        await respond({ response_type: 'ephemeral', text: `:warning: ${userMessage(err)}` });
+      }
+      return;
+    }
+    await runTextChange(deps, FORECAST, client, command, respond, commandRequestKey(command));
+  });
+
+  // Picking a family redraws the modal with its baseline and consensus.
+  app.action<BlockAction<StaticSelectAction>>(
+    FORECAST_TARGET_ACTION,
+    async ({ ack, body, action, client }) => {
+      await ack();
+      const view = body.view;
+      if (!view) return;
+      const meta = decodeMeta(view.private_metadata);
+      const member = await getMember(deps.db, body.user.id, deps.config.SOPBOT_ADMIN_USERS);
+      let next: ReturnType<typeof messageModal>;
+      try {
+        next = await buildChangeModal(
+          deps,
+          FORECAST,
+          member,
+          meta?.channelId ?? null,
+          action.selected_option?.value,
+        );
+      } catch (err) {
+        next = messageModal('Forecast', `:warning: ${userMessage(err)}`);
+      }
+      await client.views.update({ view_id: view.id, hash: view.hash, view: next });
+    },
+  );
+
+  // Big catalogues use an external select: options come from here, own families first.
+  app.options(FORECAST_TARGET_ACTION, async ({ ack, body }) => {
+    const member = await getMember(deps.db, body.user.id, deps.config.SOPBOT_ADMIN_USERS);
+    const q = body.value.trim().toLowerCase();
+    const all = (await activeFamilies(deps.db)).filter(
+      (f) => !q || f.code.toLowerCase().includes(q) || f.name.toLowerCase().includes(q),
+    );
+    const own = all.filter((f) => member.families.includes(f.code));
+    await ack({ option_groups: targetGroups('forecast', own, all) });
+  });
+
+  app.view(CALLBACK.forecast, async ({ ack, body, view, client }) => {
+    const meta = decodeMeta(view.private_metadata);
+    let outcome: ChangeOutcome;
+    try {
+      const member = await getMember(deps.db, body.user.id, deps.config.SOPBOT_ADMIN_USERS);
+      outcome = await submitAdjustment(deps, member, inputFromState(view.state.values), {
+        requestKey: viewRequestKey(view),
+        source: 'modal',
+        teamId: body.team?.id ?? null,
+        channelId: meta?.channelId ?? null,
+      });
+    } catch (err) {
+      if (!(err instanceof SopError) || err.code === 'internal')
+        deps.logger.error({ err }, 'forecast submission failed');
+      await ack({ response_action: 'errors', errors: { [errorBlock(err)]: userMessage(err) } });
+      return;
+    }
+    await ack({ response_action: 'update', view: confirmationModal(outcome, 'forecast') });
+    await afterChange(deps, client, 'forecast', outcome);
+  });
+
+  app.action(NO_CHANGE_ACTION, async ({ ack, body, client }) => {
+    await ack();
+    const member = await getMember(deps.db, body.user.id, deps.config.SOPBOT_ADMIN_USERS);
+    let text: string;
+    try {
+      const r = await declareNoChangeForMember(deps, member);
+      text = `:ok_hand: Recorded: no change this cycle (${r.cycleMonth}) for ${r.families.join(', ')}.`;
+    } catch (err) {
+      text = `:warning: ${userMessage(err)}`;
+    }
+    const view = (body as BlockAction).view;
+    if (view) await client.views.update({ view_id: view.id, view: messageModal('Forecast', text) });
+    else await client.chat.postMessage({ channel: body.user.id, text });
+  });
+}

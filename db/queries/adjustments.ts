@@ -1,0 +1,215 @@
+/** Forecast adjustments, baselines and no-change declarations, by cycle and family. */
+import { sql } from 'kysely';
+import type { Adjustment } from '../../src/core/consensus.js';
+import type { Db } from '../connect.js';
+import type { AdjustmentRow, NewAdjustment } from '../schema.js';
+
+export interface FamilyRef {
+  readonly id: number;
+  readonly code: string;
+  readonly name: string;
+}
+
+export async function activeFamilies(db: Db): Promise<FamilyRef[]> {
+  return db
+    .selectFrom('families')
+    .select(['id', 'code', 'name'])
+    .where('active', '=', true)
+    .orderBy('code')
+    .execute();
+}
+
+/** Case-insensitive lookup of an active family by code. */
+export async function familyByCode(db: Db, code: string): Promise<FamilyRef | null> {
+  const row = await db
+    .selectFrom('families')
+    .select(['id', 'code', 'name'])
+    .where('active', '=', true)
+    .where(sql<string>`upper(code)`, '=', code.toUpperCase())
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+export async function baselineOf(
+  db: Db,
+  cycleId: number,
+  familyId: number,
+): Promise<{ period: string; value: number }[]> {
+  return db
+    .selectFrom('baseline_forecasts')
+    .select(['period', 'value'])
+    .where('cycle_id', '=', cycleId)
+    .where('family_id', '=', familyId)
+    .orderBy('period')
+    .execute();
+}
+
+/** Adjustments that count for consensus (not withdrawn), as core `Adjustment`s. */
+export async function adjustmentsOf(
+  db: Db,
+  cycleId: number,
+  familyId: number,
+): Promise<Adjustment[]> {
+  const rows = await db
+    .selectFrom('forecast_adjustments')
+    .innerJoin('families', 'families.id', 'forecast_adjustments.family_id')
+    .select([
+      'forecast_adjustments.id',
+      'families.code',
+      'forecast_adjustments.period',
+      'forecast_adjustments.author',
+      'forecast_adjustments.author_role',
+      'forecast_adjustments.kind',
+      'forecast_adjustments.value',
+      'forecast_adjustments.reason_code',
+      'forecast_adjustments.comment',
+      'forecast_adjustments.created_at',
+    ])
+    .where('forecast_adjustments.cycle_id', '=', cycleId)
+    .where('forecast_adjustments.family_id', '=', familyId)
+    .where('forecast_adjustments.status', '<>', 'withdrawn')
+    .orderBy('forecast_adjustments.id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    family: r.code,
+    period: r.period,
+    author: r.author,
+    authorRole: r.author_role,
+    kind: r.kind,
+    value: r.value,
+    reasonCode: r.reason_code,
+    comment: r.comment,
+    createdAt: r.created_at.toISOString(),
+  }));
+}
+
+export async function adjustmentsByRequest(db: Db, requestKey: string): Promise<AdjustmentRow[]> {
+  return db
+    .selectFrom('forecast_adjustments')
+    .selectAll()
+    .where('request_key', '=', requestKey)
+    .orderBy('period')
+    .execute();
+}
+
+/** Inserts the rows; a row whose (request_key, family, period) exists is skipped. */
+export async function insertAdjustments(
+  trx: Db,
+  rows: readonly NewAdjustment[],
+): Promise<AdjustmentRow[]> {
+  if (rows.length === 0) return [];
+  return trx
+    .insertInto('forecast_adjustments')
+    .values([...rows])
+    .onConflict((oc) => oc.columns(['request_key', 'family_id', 'period']).doNothing())
+    .returningAll()
+    .execute();
+}
+
+export interface SubmissionRow {
+  readonly id: string;
+  readonly family: string;
+  readonly period: string;
+  readonly kind: AdjustmentRow['kind'];
+  readonly value: number;
+  readonly reasonCode: string;
+  readonly status: AdjustmentRow['status'];
+  readonly before: number | null;
+  readonly after: number | null;
+  readonly createdAt: Date;
+}
+
+/** A member's adjustments in a cycle, latest first. */
+export async function submissionsOf(
+  db: Db,
+  cycleId: number,
+  userId: string,
+  limit = 20,
+): Promise<SubmissionRow[]> {
+  const rows = await db
+    .selectFrom('forecast_adjustments')
+    .innerJoin('families', 'families.id', 'forecast_adjustments.family_id')
+    .select([
+      'forecast_adjustments.id',
+      'families.code',
+      'forecast_adjustments.period',
+      'forecast_adjustments.kind',
+      'forecast_adjustments.value',
+      'forecast_adjustments.reason_code',
+      'forecast_adjustments.status',
+      'forecast_adjustments.before_value',
+      'forecast_adjustments.after_value',
+      'forecast_adjustments.created_at',
+    ])
+    .where('forecast_adjustments.cycle_id', '=', cycleId)
+    .where('forecast_adjustments.author', '=', userId)
+    .orderBy('forecast_adjustments.id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    family: r.code,
+    period: r.period,
+    kind: r.kind,
+    value: r.value,
+    reasonCode: r.reason_code,
+    status: r.status,
+    before: r.before_value,
+    after: r.after_value,
+    createdAt: r.created_at,
+  }));
+}
+
+export interface FamilyActivity {
+  readonly family: string;
+  readonly adjustments: number;
+  readonly authors: number;
+  readonly flagged: number;
+}
+
+/** Per family: how many adjustments, by how many people, how many flagged. */
+export async function adjustmentActivity(db: Db, cycleId: number): Promise<FamilyActivity[]> {
+  const rows = await db
+    .selectFrom('forecast_adjustments')
+    .innerJoin('families', 'families.id', 'forecast_adjustments.family_id')
+    .select((eb) => [
+      'families.code',
+      eb.fn.countAll<string>().as('n'),
+      sql<string>`count(distinct forecast_adjustments.author)`.as('authors'),
+      sql<string>`count(*) filter (where forecast_adjustments.status = 'flagged')`.as('flagged'),
+    ])
+    .where('forecast_adjustments.cycle_id', '=', cycleId)
+    .where('forecast_adjustments.status', '<>', 'withdrawn')
+    .groupBy('families.code')
+    .orderBy('families.code')
+    .execute();
+  return rows.map((r) => ({
+    family: r.code,
+    adjustments: Number(r.n),
+    authors: Number(r.authors),
+    flagged: Number(r.flagged),
+  }));
+}
+
+/** Records "no change" for each family; returns how many were new. */
+export async function declareNoChange(
+  trx: Db,
+  cycleId: number,
+  userId: string,
+  familyIds: readonly number[],
+): Promise<number> {
+  if (familyIds.length === 0) return 0;
+  const rows = await trx
+    .insertInto('no_change_declarations')
+    .values(familyIds.map((f) => ({ cycle_id: cycleId, slack_user_id: userId, family_id: f })))
+    .onConflict((oc) => oc.columns(['cycle_id', 'slack_user_id', 'family_id']).doNothing())
+    .returning('family_id')
+    .execute();
+  return rows.length;
+}
+
+/** Serialises writers of one key for the rest of the transaction. */
+export async function lockKey(trx: Db, key: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+}

@@ -1,0 +1,342 @@
+/**
+ * Forecast adjustments: who may adjust, when, which months, and the before/after consensus of
+ * each month. All rows of one request are written in one transaction under its request key,
+ * so a retried or double-submitted request stores nothing new and answers the same way.
+ */
+import {
+  adjustmentsByRequest,
+  adjustmentsOf,
+  baselineOf,
+  declareNoChange,
+  type FamilyRef,
+  familyByCode,
+  insertAdjustments,
+  lockKey,
+} from '../../db/queries/adjustments.js';
+import { audit } from '../../db/queries/audit.js';
+import type { AdjustmentRow, CycleRow, SettingsRow } from '../../db/schema.js';
+import type { Role } from '../core/company.js';
+import { type AdjustmentKind, computeConsensus } from '../core/consensus.js';
+import { isPeriod, nextPeriods, type Period, periodIndex, periodRange } from '../core/period.js';
+import { checkFence } from '../core/time-fences.js';
+import type { AppDeps } from '../deps.js';
+import { SopError, ValidationError } from '../errors.js';
+import { adjustmentsOpen, getOpenCycle, PHASE_LABEL } from './cycles.js';
+import { type Member, requireRole } from './members.js';
+import { fencesOf, getSettings } from './settings.js';
+
+export const FORECAST_REASONS = [
+  'promotion',
+  'new_customer',
+  'lost_customer',
+  'price_change',
+  'market_intelligence',
+  'launch',
+  'end_of_life',
+  'other',
+] as const;
+export type ForecastReason = (typeof FORECAST_REASONS)[number];
+
+/** "new_customer" → "new customer". */
+export const reasonLabel = (code: string): string => code.replace(/_/g, ' ');
+
+/** A change as people express it, for a forecast family or a capacity resource. */
+export interface ChangeInput {
+  /** Family or resource code. */
+  readonly target: string;
+  readonly from: Period;
+  readonly to: Period;
+  readonly kind: AdjustmentKind;
+  readonly value: number;
+  readonly reason: string;
+  readonly comment: string | null;
+}
+
+export type ChangeField = 'target' | 'from' | 'to' | 'kind' | 'value' | 'reason' | 'comment';
+
+/** A problem with one field: the modal shows it on that field, the text form names it. */
+export class FieldError extends ValidationError {
+  readonly field: ChangeField;
+  constructor(field: ChangeField, message: string) {
+    super(message, [field]);
+    this.field = field;
+  }
+}
+
+export interface ChangeLine {
+  readonly period: Period;
+  readonly zone: 'frozen' | 'slushy' | 'liquid';
+  readonly flagged: boolean;
+  readonly before: number;
+  readonly after: number;
+  /** Why it was flagged (slushy zone, executive exception), or null. */
+  readonly note: string | null;
+}
+
+export interface ChangeOutcome {
+  readonly cycle: { readonly id: number; readonly month: Period };
+  readonly target: { readonly code: string; readonly name: string };
+  readonly author: string;
+  readonly input: ChangeInput;
+  readonly lines: readonly ChangeLine[];
+  /** True when this request had already been stored (a retry or a double submit). */
+  readonly replay: boolean;
+}
+
+export interface RequestMeta {
+  readonly requestKey: string;
+  readonly source: 'modal' | 'command' | 'cli' | 'api';
+  readonly teamId?: string | null;
+  readonly channelId?: string | null;
+}
+
+/** The months of the open cycle's horizon. */
+export function horizonOf(cycle: CycleRow, settings: SettingsRow): Period[] {
+  return nextPeriods(cycle.month, settings.horizon_months);
+}
+
+/** The open cycle, refused unless adjustments are still accepted in its phase. */
+export async function openCycleForChanges(deps: AppDeps, what: string): Promise<CycleRow> {
+  const cycle = await getOpenCycle(deps.db);
+  if (!cycle)
+    throw new SopError(
+      'phase_closed',
+      `No S&OP cycle is open, so there is nowhere to record ${what}. A planner opens one with \`/sop cycle start\`.`,
+    );
+  if (!adjustmentsOpen(cycle.phase)) {
+    const ended = cycle.deadlines.demand_review ?? cycle.phase_entered_at.toISOString();
+    throw new SopError(
+      'phase_closed',
+      `Adjustments closed when the demand review ended on ${ended.slice(0, 10)}; the ${cycle.month} cycle is now in ${PHASE_LABEL[cycle.phase]}. Ask a planner if this change must still count.`,
+    );
+  }
+  return cycle;
+}
+
+/** Checks the parts of a change that need no database: months, value, reason, comment. */
+export function checkChange(
+  input: ChangeInput,
+  horizon: readonly Period[],
+  reasons: readonly string[],
+): Period[] {
+  for (const f of ['from', 'to'] as const) {
+    if (!isPeriod(input[f]))
+      throw new FieldError(f, `\`${input[f]}\` is not a month; write it as YYYY-MM, e.g. 2027-03.`);
+  }
+  const first = horizon[0] ?? '';
+  const last = horizon.at(-1) ?? '';
+  if (periodIndex(input.to) < periodIndex(input.from))
+    throw new FieldError('to', `The range ends (${input.to}) before it starts (${input.from}).`);
+  for (const f of ['from', 'to'] as const) {
+    if (!horizon.includes(input[f]))
+      throw new FieldError(f, `${input[f]} is outside the horizon (${first} to ${last}).`);
+  }
+  if (!Number.isFinite(input.value)) throw new FieldError('value', 'Enter a number.');
+  if (input.kind === 'set' && input.value < 0)
+    throw new FieldError('value', 'A quantity cannot be negative.');
+  if (input.kind === 'delta_pct' && input.value < -100)
+    throw new FieldError('value', 'A decrease cannot be more than -100%.');
+  if (input.kind !== 'set' && input.value === 0)
+    throw new FieldError('value', 'A change of 0 changes nothing; use "no change" instead.');
+  if (!reasons.includes(input.reason))
+    throw new FieldError(
+      'reason',
+      `\`${input.reason}\` is not a reason; use one of ${reasons.map(reasonLabel).join(', ')}.`,
+    );
+  if (input.reason === 'other' && !input.comment?.trim())
+    throw new FieldError('comment', 'Say what the "other" reason is in a comment.');
+  return periodRange(input.from, input.to);
+}
+
+/** Size of a change in % of what it changes; Infinity from zero. */
+export function changePct(before: number, after: number): number {
+  if (before === after) return 0;
+  return before === 0 ? Number.POSITIVE_INFINITY : (Math.abs(after - before) / before) * 100;
+}
+
+export function requireCommentOverThreshold(
+  lines: readonly { before: number; after: number }[],
+  comment: string | null,
+  thresholdPct: number,
+): void {
+  if (comment?.trim()) return;
+  const big = Math.max(0, ...lines.map((l) => changePct(l.before, l.after)));
+  if (big > thresholdPct)
+    throw new FieldError(
+      'comment',
+      `A change of more than ${thresholdPct}% needs a comment saying why (this one is ${Number.isFinite(big) ? `${Math.round(big)}%` : 'from zero'}).`,
+    );
+}
+
+function fromRows(
+  rows: readonly AdjustmentRow[],
+  cycle: CycleRow,
+  family: FamilyRef,
+  input: ChangeInput,
+): ChangeOutcome {
+  return {
+    cycle: { id: cycle.id, month: cycle.month },
+    target: { code: family.code, name: family.name },
+    author: rows[0]?.author ?? '',
+    input,
+    lines: rows.map((r) => ({
+      period: r.period,
+      zone: r.zone,
+      flagged: r.status === 'flagged',
+      before: r.before_value ?? 0,
+      after: r.after_value ?? 0,
+      note: null,
+    })),
+    replay: true,
+  };
+}
+
+/** Store one adjustment request (one or more months) and return the before/after per month. */
+export async function submitAdjustment(
+  deps: AppDeps,
+  member: Member,
+  input: ChangeInput,
+  meta: RequestMeta,
+): Promise<ChangeOutcome> {
+  requireRole(member, ['sales', 'planner', 'exec'], 'adjust the demand forecast');
+  const role = member.role as Role;
+  const previous = await adjustmentsByRequest(deps.db, meta.requestKey);
+  const cycle = await openCycleForChanges(deps, 'a forecast adjustment');
+  const family = await familyByCode(deps.db, input.target);
+  if (!family)
+    throw new FieldError(
+      'target',
+      `There is no active family \`${input.target}\`; check the code.`,
+    );
+  if (previous.length > 0) return fromRows(previous, cycle, family, input);
+  const settings = await getSettings(deps.db);
+  const periods = checkChange(input, horizonOf(cycle, settings), FORECAST_REASONS);
+  const fences = fencesOf(settings);
+  const verdicts = periods.map((p) => ({ p, v: checkFence(cycle.month, p, fences, role) }));
+  const refused = verdicts.find((x) => !x.v.accepted);
+  if (refused) throw new SopError('frozen_zone', refused.v.reason ?? `${refused.p} is frozen.`);
+
+  const now = deps.clock.now();
+  return deps.db.transaction().execute(async (trx) => {
+    await lockKey(trx, `adjust:${cycle.id}:${family.id}`);
+    const again = await adjustmentsByRequest(trx, meta.requestKey);
+    if (again.length > 0) return fromRows(again, cycle, family, input);
+    const baseline = (await baselineOf(trx, cycle.id, family.id)).filter((b) =>
+      periods.includes(b.period),
+    );
+    const base = baseline.map((b) => ({ family: family.code, period: b.period, value: b.value }));
+    const existing = await adjustmentsOf(trx, cycle.id, family.id);
+    const mine = periods.map((p) => ({
+      id: `new:${p}`,
+      family: family.code,
+      period: p,
+      author: member.userId,
+      authorRole: role,
+      kind: input.kind,
+      value: input.value,
+      reasonCode: input.reason,
+      comment: input.comment,
+      createdAt: now.toISOString(),
+    }));
+    const before = computeConsensus(base, existing);
+    const after = computeConsensus(base, [...existing, ...mine]);
+    const valueAt = (lines: typeof before, p: Period) =>
+      lines.find((l) => l.period === p)?.consensus ?? 0;
+    const lines: ChangeLine[] = verdicts.map(({ p, v }) => ({
+      period: p,
+      zone: v.zone === 'past' ? 'frozen' : v.zone,
+      flagged: v.flagged,
+      before: valueAt(before, p),
+      after: valueAt(after, p),
+      note: v.flagged ? v.reason : null,
+    }));
+    requireCommentOverThreshold(lines, input.comment, settings.comment_threshold_pct);
+    const inserted = await insertAdjustments(
+      trx,
+      lines.map((l) => ({
+        cycle_id: cycle.id,
+        family_id: family.id,
+        period: l.period,
+        author: member.userId,
+        author_role: role,
+        kind: input.kind,
+        value: input.value,
+        reason_code: input.reason,
+        comment: input.comment?.trim() || null,
+        status: l.flagged ? 'flagged' : 'accepted',
+        zone: l.zone,
+        before_value: l.before,
+        after_value: l.after,
+        source: meta.source,
+        request_key: meta.requestKey,
+        slack_team_id: meta.teamId ?? null,
+        slack_channel_id: meta.channelId ?? null,
+        created_at: now,
+      })),
+    );
+    await audit(trx, {
+      actor: member.userId,
+      action: 'forecast.adjust',
+      entity: 'family',
+      entityId: family.code,
+      details: {
+        cycleId: cycle.id,
+        requestKey: meta.requestKey,
+        source: meta.source,
+        kind: input.kind,
+        value: input.value,
+        reason: input.reason,
+        comment: input.comment,
+        ids: inserted.map((r) => r.id),
+        lines,
+      },
+    });
+    return {
+      cycle: { id: cycle.id, month: cycle.month },
+      target: { code: family.code, name: family.name },
+      author: member.userId,
+      input,
+      lines,
+      replay: false,
+    };
+  });
+}
+
+/** "No change" for the member's families (or the given ones) in the open cycle. */
+export async function declareNoChangeForMember(
+  deps: AppDeps,
+  member: Member,
+  codes: readonly string[] = member.families,
+): Promise<{ cycleMonth: Period; families: string[]; added: number }> {
+  requireRole(member, ['sales', 'planner', 'exec'], 'declare no change to the forecast');
+  const cycle = await openCycleForChanges(deps, 'a no-change declaration');
+  if (codes.length === 0)
+    throw new SopError(
+      'validation',
+      'You cover no families yet, so there is nothing to declare. A planner assigns them with `/sop families @you FAM-1 ...`.',
+    );
+  const fams: FamilyRef[] = [];
+  for (const c of codes) {
+    const f = await familyByCode(deps.db, c);
+    if (!f) throw new FieldError('target', `There is no active family \`${c}\`.`);
+    fams.push(f);
+  }
+  const added = await deps.db.transaction().execute(async (trx) => {
+    const n = await declareNoChange(
+      trx,
+      cycle.id,
+      member.userId,
+      fams.map((f) => f.id),
+    );
+    if (n > 0)
+      await audit(trx, {
+        actor: member.userId,
+        action: 'forecast.no_change',
+        entity: 'cycle',
+        entityId: cycle.id,
+        details: { families: fams.map((f) => f.code) },
+      });
+    return n;
+  });
+  return { cycleMonth: cycle.month, families: fams.map((f) => f.code), added };
+}

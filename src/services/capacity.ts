@@ -1,0 +1,174 @@
+/**
+ * Capacity updates from operations: a resource's capacity in some months set, or changed by
+ * units or by %, with a reason. Capacity before = the period override (resource_capacities)
+ * or the regular capacity, with the earlier open updates applied in order; percentages apply
+ * to that base, so two -10% updates make -20%, as forecast deltas do.
+ */
+
+import { lockKey } from '../../db/queries/adjustments.js';
+import { audit } from '../../db/queries/audit.js';
+import {
+  capacityOverrides,
+  insertCapacityUpdates,
+  openUpdates,
+  type ResourceRef,
+  resourceByCode,
+  updatesByRequest,
+} from '../../db/queries/capacity.js';
+import type { CapacityUpdateRow, CycleRow } from '../../db/schema.js';
+import { applyAdjustment } from '../core/consensus.js';
+import type { Period } from '../core/period.js';
+import { zoneOf } from '../core/time-fences.js';
+import type { AppDeps } from '../deps.js';
+import {
+  type ChangeInput,
+  type ChangeLine,
+  type ChangeOutcome,
+  checkChange,
+  FieldError,
+  horizonOf,
+  openCycleForChanges,
+  type RequestMeta,
+  requireCommentOverThreshold,
+} from './adjustments.js';
+import { type Member, requireRole } from './members.js';
+import { fencesOf, getSettings } from './settings.js';
+
+export const CAPACITY_REASONS = [
+  'maintenance',
+  'breakdown',
+  'shortage',
+  'supplier',
+  'staffing',
+  'holiday',
+  'other',
+] as const;
+
+/** Capacity of each period after the given updates, starting from each period's base. */
+export function capacityAfterUpdates(
+  base: ReadonlyMap<Period, number>,
+  updates: readonly Pick<CapacityUpdateRow, 'period' | 'kind' | 'value'>[],
+): Map<Period, number> {
+  const out = new Map(base);
+  for (const u of updates) {
+    const b = base.get(u.period);
+    if (b === undefined) continue;
+    out.set(u.period, applyAdjustment(out.get(u.period) ?? b, b, u.kind, u.value));
+  }
+  return out;
+}
+
+function fromRows(
+  rows: readonly CapacityUpdateRow[],
+  cycle: CycleRow,
+  resource: ResourceRef,
+  input: ChangeInput,
+): ChangeOutcome {
+  return {
+    cycle: { id: cycle.id, month: cycle.month },
+    target: { code: resource.code, name: resource.name },
+    author: rows[0]?.author ?? '',
+    input,
+    lines: rows.map((r) => ({
+      period: r.period,
+      zone: 'liquid',
+      flagged: false,
+      before: r.before_value ?? 0,
+      after: r.after_value ?? 0,
+      note: null,
+    })),
+    replay: true,
+  };
+}
+
+export async function submitCapacityUpdate(
+  deps: AppDeps,
+  member: Member,
+  input: ChangeInput,
+  meta: RequestMeta,
+): Promise<ChangeOutcome> {
+  requireRole(member, ['ops', 'planner'], 'update capacity');
+  const previous = await updatesByRequest(deps.db, meta.requestKey);
+  const cycle = await openCycleForChanges(deps, 'a capacity update');
+  const resource = await resourceByCode(deps.db, input.target);
+  if (!resource)
+    throw new FieldError(
+      'target',
+      `There is no active resource \`${input.target}\`; check the code.`,
+    );
+  if (previous.length > 0) return fromRows(previous, cycle, resource, input);
+  const settings = await getSettings(deps.db);
+  const periods = checkChange(input, horizonOf(cycle, settings), CAPACITY_REASONS);
+  const fences = fencesOf(settings);
+  const now = deps.clock.now();
+
+  return deps.db.transaction().execute(async (trx) => {
+    await lockKey(trx, `capacity:${resource.id}`);
+    const again = await updatesByRequest(trx, meta.requestKey);
+    if (again.length > 0) return fromRows(again, cycle, resource, input);
+    const overrides = await capacityOverrides(trx, resource.id, periods);
+    const base = new Map(periods.map((p) => [p, overrides.get(p) ?? resource.regularCapacity]));
+    const earlier = await openUpdates(trx, resource.id, periods);
+    const before = capacityAfterUpdates(base, earlier);
+    const after = capacityAfterUpdates(base, [
+      ...earlier,
+      ...periods.map((p) => ({ period: p, kind: input.kind, value: input.value })),
+    ]);
+    const lines: ChangeLine[] = periods.map((p) => {
+      const zone = zoneOf(cycle.month, p, fences);
+      return {
+        period: p,
+        zone: zone === 'past' ? 'frozen' : zone,
+        flagged: false,
+        before: before.get(p) ?? 0,
+        after: after.get(p) ?? 0,
+        note: null,
+      };
+    });
+    requireCommentOverThreshold(lines, input.comment, settings.comment_threshold_pct);
+    const inserted = await insertCapacityUpdates(
+      trx,
+      lines.map((l) => ({
+        cycle_id: cycle.id,
+        resource_id: resource.id,
+        period: l.period,
+        kind: input.kind,
+        value: input.value,
+        reason_code: input.reason,
+        comment: input.comment?.trim() || null,
+        is_constraint: l.after < l.before,
+        before_value: l.before,
+        after_value: l.after,
+        author: member.userId,
+        source: meta.source,
+        request_key: meta.requestKey,
+        created_at: now,
+      })),
+    );
+    await audit(trx, {
+      actor: member.userId,
+      action: 'capacity.update',
+      entity: 'resource',
+      entityId: resource.code,
+      details: {
+        cycleId: cycle.id,
+        requestKey: meta.requestKey,
+        source: meta.source,
+        kind: input.kind,
+        value: input.value,
+        reason: input.reason,
+        comment: input.comment,
+        ids: inserted.map((r) => r.id),
+        lines,
+      },
+    });
+    return {
+      cycle: { id: cycle.id, month: cycle.month },
+      target: { code: resource.code, name: resource.name },
+      author: member.userId,
+      input,
+      lines,
+      replay: false,
+    };
+  });
+}

@@ -1,0 +1,19 @@
+/**
+ * Processed-request keys for effects that have no natural key of their own (events, some
+ * button clicks): the first caller claims the key and does the work, retries see it taken.
+ */
+
+import type { Db } from '../../db/connect.js';
+import { claimRequest } from '../../db/queries/requests.js';
+
+/** Runs `work` once per key; returns false (and does nothing) when the key was seen before. */
+export async function once(
+  db: Db,
+  key: string,
+  kind: string,
+  work: () => Promise<void>,
+): Promise<boolean> {
+  if (!(await claimRequest(db, key, kind))) return false;
+  await work();
+  return true;
+}

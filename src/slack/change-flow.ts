@@ -1,0 +1,186 @@
+/**
+ * The shared flow of /forecast and /capacity: open the modal (loading view first, the
+ * trigger_id lives 3 s), turn a submission or a typed command into a stored change, and
+ * answer. The command files say which service and reasons to use.
+ */
+import type { RespondFn, SlashCommand, webApi } from '@slack/bolt';
+import { activeFamilies, familyByCode } from '../../db/queries/adjustments.js';
+import { activeResources } from '../../db/queries/capacity.js';
+import type { Role } from '../core/company.js';
+import type { AppDeps } from '../deps.js';
+import { SopError } from '../errors.js';
+import {
+  type ChangeInput,
+  type ChangeOutcome,
+  FieldError,
+  horizonOf,
+  openCycleForChanges,
+  type RequestMeta,
+} from '../services/adjustments.js';
+import { demandView } from '../services/demand-view.js';
+import { getMember, type Member, requireRole } from '../services/members.js';
+import { getSettings } from '../services/settings.js';
+import { afterChange } from '../services/summary.js';
+import { parseChangeText } from './parse-change.js';
+import { type ChangeSubject, confirmationBlocks, confirmationText } from './presenters/change.js';
+import {
+  type ChangeModalData,
+  changeModal,
+  FIELD_BLOCK,
+  loadingModal,
+  type ModalMeta,
+  messageModal,
+  type TargetOption,
+} from './presenters/change-modal.js';
+import { userMessage } from './reply.js';
+
+export interface ChangeSpec {
+  readonly subject: ChangeSubject;
+  readonly reasons: readonly string[];
+  readonly roles: readonly Role[];
+  /** "adjust the demand forecast" — for refusals. */
+  readonly what: string;
+  readonly usage: string;
+  submit(
+    deps: AppDeps,
+    member: Member,
+    input: ChangeInput,
+    meta: RequestMeta,
+  ): Promise<ChangeOutcome>;
+}
+
+/** More than this and the target select searches (external_select) instead of listing. */
+export const STATIC_SELECT_MAX = 100;
+
+async function targets(
+  deps: AppDeps,
+  subject: ChangeSubject,
+  member: Member,
+): Promise<{ own: TargetOption[]; others: TargetOption[] }> {
+  if (subject === 'capacity') {
+    const all = await activeResources(deps.db);
+    return { own: [], others: all.map((r) => ({ code: r.code, name: r.name })) };
+  }
+  const all = await activeFamilies(deps.db);
+  const mine = new Set(member.families);
+  return {
+    own: all.filter((f) => mine.has(f.code)),
+    others: all.filter((f) => !mine.has(f.code)),
+  };
+}
+
+/** Builds the modal for a member; `selectedCode` shows that family's demand (forecast only). */
+export async function buildChangeModal(
+  deps: AppDeps,
+  spec: ChangeSpec,
+  member: Member,
+  channelId: string | null,
+  selectedCode?: string,
+) {
+  requireRole(member, spec.roles, spec.what);
+  const cycle = await openCycleForChanges(
+    deps,
+    spec.subject === 'forecast' ? 'a forecast adjustment' : 'a capacity update',
+  );
+  const settings = await getSettings(deps.db);
+  const { own, others } = await targets(deps, spec.subject, member);
+  const meta: ModalMeta = { cycleId: cycle.id, channelId };
+  let selected: TargetOption | undefined;
+  let demand: ChangeModalData['demand'];
+  if (selectedCode && spec.subject === 'forecast') {
+    const family = await familyByCode(deps.db, selectedCode);
+    if (family) {
+      selected = { code: family.code, name: family.name };
+      demand = await demandView(deps.db, cycle, settings, family);
+    }
+  }
+  return changeModal({
+    subject: spec.subject,
+    meta,
+    cycleMonth: cycle.month,
+    own,
+    others,
+    external: own.length + others.length > STATIC_SELECT_MAX,
+    horizon: horizonOf(cycle, settings),
+    reasons: spec.reasons,
+    thresholdPct: settings.comment_threshold_pct,
+    selected,
+    demand,
+  });
+}
+
+/** Opens the loading modal at once, then fills it in (or explains why not). */
+export async function openChangeModal(
+  deps: AppDeps,
+  spec: ChangeSpec,
+  client: webApi.WebClient,
+  command: SlashCommand,
+): Promise<void> {
+  const opened = await client.views.open({
+    trigger_id: command.trigger_id,
+    view: loadingModal(spec.subject),
+  });
+  const viewId = opened.view?.id;
+  if (!viewId) throw new Error('views.open returned no view id');
+  let view: ReturnType<typeof messageModal>;
+  try {
+    const member = await getMember(deps.db, command.user_id, deps.config.SOPBOT_ADMIN_USERS);
+    view = await buildChangeModal(deps, spec, member, command.channel_id);
+  } catch (err) {
+    if (!(err instanceof SopError)) deps.logger.error({ err }, `${spec.subject} modal failed`);
+    view = messageModal(
+      spec.subject === 'forecast' ? 'Forecast' : 'Capacity',
+      `:warning: ${userMessage(err)}`,
+    );
+  }
+  await client.views.update({
+    view_id: viewId,
+    ...(opened.view?.hash ? { hash: opened.view.hash } : {}),
+    view,
+  });
+}
+
+/** Which modal block shows an error. */
+export function errorBlock(err: unknown): string {
+  if (err instanceof FieldError) return FIELD_BLOCK[err.field];
+  if (err instanceof SopError && err.code === 'frozen_zone') return FIELD_BLOCK.from;
+  return FIELD_BLOCK.target;
+}
+
+/** `/forecast <text>`: parse, store, confirm (ephemeral), then follow up. */
+export async function runTextChange(
+  deps: AppDeps,
+  spec: ChangeSpec,
+  client: webApi.WebClient,
+  command: SlashCommand,
+  respond: RespondFn,
+  requestKey: string,
+): Promise<void> {
+  let outcome: ChangeOutcome;
+  try {
+    const member = await getMember(deps.db, command.user_id, deps.config.SOPBOT_ADMIN_USERS);
+    requireRole(member, spec.roles, spec.what);
+    const input = parseChangeText(command.text, spec.reasons);
+    outcome = await spec.submit(deps, member, input, {
+      requestKey,
+      source: 'command',
+      teamId: command.team_id,
+      channelId: command.channel_id,
+    });
+  } catch (err) {
+    if (!(err instanceof SopError) || err.code === 'internal')
+      deps.logger.error({ err }, `${spec.subject} command failed`);
+    const syntax = err instanceof FieldError || (err instanceof SopError && err.code === 'usage');
+    await respond({
+      response_type: 'ephemeral',
+      text: `:warning: ${userMessage(err)}${syntax ? `\nExpected: \`${spec.usage}\`` : ''}`,
+    });
+    return;
+  }
+  await respond({
+    response_type: 'ephemeral',
+    text: confirmationText(outcome, spec.subject),
+    blocks: confirmationBlocks(outcome, spec.subject),
+  });
+  await afterChange(deps, client, spec.subject, outcome);
+}

@@ -1,0 +1,57 @@
+/**
+ * The text form of /forecast and /capacity:
+ *   <CODE> <YYYY-MM>[..<YYYY-MM>] <=N | +N | -N | +N% | -N%> <reason> ["comment"]
+ * Reasons may be typed with spaces replaced by - or _ ("new-customer"). A comment may also be
+ * given unquoted after the reason.
+ */
+import type { AdjustmentKind } from '../core/consensus.js';
+import type { ChangeInput } from '../services/adjustments.js';
+import { FieldError } from '../services/adjustments.js';
+import { tokenise } from './tokenise.js';
+
+export function parseChangeValue(token: string): { kind: AdjustmentKind; value: number } | null {
+  const t = token.replace(/\s+/g, '').replace(/,/g, '').replace(/−/g, '-');
+  let m = /^=(\d+(?:\.\d+)?)$/.exec(t);
+  if (m) return { kind: 'set', value: Number(m[1]) };
+  m = /^([+-])(\d+(?:\.\d+)?)%$/.exec(t);
+  if (m) return { kind: 'delta_pct', value: Number(m[2]) * (m[1] === '-' ? -1 : 1) };
+  m = /^([+-])(\d+(?:\.\d+)?)$/.exec(t);
+  if (m) return { kind: 'delta_units', value: Number(m[2]) * (m[1] === '-' ? -1 : 1) };
+  return null;
+}
+
+export function normaliseReason(token: string): string {
+  return token.toLowerCase().replace(/[-\s]+/g, '_');
+}
+
+/** Parses the text; throws FieldError naming the first part that is wrong. */
+export function parseChangeText(text: string, reasons: readonly string[]): ChangeInput {
+  const tokens = tokenise(text);
+  const [target, range, change, ...rest] = tokens;
+  if (!target) throw new FieldError('target', 'Start with the code.');
+  if (!range) throw new FieldError('from', 'Give a month (YYYY-MM) or a range (YYYY-MM..YYYY-MM).');
+  const [from = '', to = from, ...more] = range.split(/\.\.|–/);
+  if (more.length > 0 || from === '')
+    throw new FieldError('from', `\`${range}\` is not a month or a range like 2027-03..2027-05.`);
+  if (!change) throw new FieldError('value', 'Give the change: =1200, +200, -150, +15% or -10%.');
+  const parsed = parseChangeValue(change);
+  if (!parsed)
+    throw new FieldError(
+      'value',
+      `\`${change}\` is not a change; write =1200 (set), +200 or -150 (units), +15% or -10%.`,
+    );
+  const [reasonToken, ...commentParts] = rest;
+  if (!reasonToken)
+    throw new FieldError(
+      'reason',
+      `Give a reason: ${reasons.map((r) => r.replace(/_/g, '-')).join(', ')}.`,
+    );
+  const reason = normaliseReason(reasonToken);
+  if (!reasons.includes(reason))
+    throw new FieldError(
+      'reason',
+      `\`${reasonToken}\` is not a reason; use one of ${reasons.map((r) => r.replace(/_/g, '-')).join(', ')}.`,
+    );
+  const comment = commentParts.join(' ').trim();
+  return { target, from, to, ...parsed, reason, comment: comment === '' ? null : comment };
+}

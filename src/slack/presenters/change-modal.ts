@@ -1,0 +1,320 @@
+/**
+ * The /forecast and /capacity modals. One builder for both: the target (family or resource),
+ * the months, the kind of change, the value, the reason and a comment. Block and action ids
+ * are stable so views.update keeps what the user typed.
+ */
+import type { types } from '@slack/bolt';
+import type { AdjustmentKind } from '../../core/consensus.js';
+import type { ChangeField, ChangeOutcome } from '../../services/adjustments.js';
+import type { DemandViewRow } from '../../services/demand-view.js';
+import { beforeAfterTable, type ChangeSubject } from './change.js';
+import { clip, fmtQty, mrkdwn, plain } from './format.js';
+
+/** Fields → block ids (errors are shown on the block). */
+export const FIELD_BLOCK: Readonly<Record<ChangeField, string>> = {
+  target: 'target',
+  from: 'from',
+  to: 'to',
+  kind: 'kind',
+  value: 'value',
+  reason: 'reason',
+  comment: 'comment',
+};
+export const ACTION = {
+  target: 'target_pick',
+  from: 'from_pick',
+  to: 'to_pick',
+  kind: 'kind_pick',
+  value: 'value_input',
+  reason: 'reason_pick',
+  comment: 'comment_input',
+} as const;
+
+export const CALLBACK: Readonly<Record<ChangeSubject, string>> = {
+  forecast: 'forecast_submit',
+  capacity: 'capacity_submit',
+};
+/** The family select dispatches this action (the modal then shows the family's demand). */
+export const FORECAST_TARGET_ACTION = 'forecast_target_pick';
+export const NO_CHANGE_ACTION = 'forecast_no_change';
+
+export const KIND_LABEL: Readonly<Record<AdjustmentKind, string>> = {
+  set: 'Set to (units)',
+  delta_units: 'Change by units (+/-)',
+  delta_pct: 'Change by % (+/-)',
+};
+
+export interface ModalMeta {
+  readonly cycleId: number;
+  /** Where the command was typed (for the confirmation), if known. */
+  readonly channelId: string | null;
+}
+
+export interface TargetOption {
+  readonly code: string;
+  readonly name: string;
+}
+
+export interface ChangeModalData {
+  readonly subject: ChangeSubject;
+  readonly meta: ModalMeta;
+  readonly cycleMonth: string;
+  /** Options grouped: the member's own first ("Your families"), then the rest. */
+  readonly own: readonly TargetOption[];
+  readonly others: readonly TargetOption[];
+  /** More than a static select holds: use an external select that searches. */
+  readonly external: boolean;
+  readonly horizon: readonly string[];
+  readonly reasons: readonly string[];
+  readonly thresholdPct: number;
+  readonly selected?: TargetOption | undefined;
+  readonly demand?: readonly DemandViewRow[] | undefined;
+}
+
+const option = (text: string, value: string): types.PlainTextOption => ({
+  text: plain(clip(text, 75)),
+  value: clip(value, 75),
+});
+export const targetOption = (t: TargetOption) => option(`${t.code} — ${t.name}`, t.code);
+const monthOption = (p: string) => option(p, p);
+const reasonOption = (r: string) => {
+  const label = r.replace(/_/g, ' ');
+  return option(label.charAt(0).toUpperCase() + label.slice(1), r);
+};
+
+export function encodeMeta(m: ModalMeta): string {
+  return JSON.stringify({ c: m.cycleId, ch: m.channelId });
+}
+
+export function decodeMeta(s: string | undefined): ModalMeta | null {
+  try {
+    const v = JSON.parse(s ?? '') as { c?: unknown; ch?: unknown };
+    if (typeof v.c !== 'number') return null;
+    return { cycleId: v.c, channelId: typeof v.ch === 'string' ? v.ch : null };
+  } catch {
+    return null;
+  }
+}
+
+/** Groups for a target select; "Your families" first. Each group and the total stay ≤ 100. */
+export function targetGroups(
+  subject: ChangeSubject,
+  own: readonly TargetOption[],
+  others: readonly TargetOption[],
+): { label: types.PlainTextElement; options: types.PlainTextOption[] }[] {
+  const ownCodes = new Set(own.map((o) => o.code));
+  const rest = others.filter((o) => !ownCodes.has(o.code));
+  const groups: { label: types.PlainTextElement; options: types.PlainTextOption[] }[] = [];
+  const mine = own.slice(0, 100);
+  if (mine.length)
+    groups.push({
+      label: plain(subject === 'forecast' ? 'Your families' : 'Your resources'),
+      options: mine.map(targetOption),
+    });
+  const room = 100 - mine.length;
+  if (rest.length && room > 0)
+    groups.push({
+      label: plain(subject === 'forecast' ? 'All families' : 'All resources'),
+      options: rest.slice(0, room).map(targetOption),
+    });
+  return groups;
+}
+
+function demandTable(rows: readonly DemandViewRow[]): string {
+  const lines = rows.map((r) => {
+    const flag = r.zone === 'frozen' ? ' frozen' : r.zone === 'slushy' ? ' slushy' : '';
+    const base = r.baseline === null ? '—' : fmtQty(r.baseline);
+    return `${r.period} ${base.padStart(9)} ${fmtQty(r.consensus).padStart(10)}${flag}`;
+  });
+  return `\`\`\`Month      Baseline  Consensus\n${lines.join('\n')}\`\`\``;
+}
+
+export function demandBlocks(t: TargetOption, rows: readonly DemandViewRow[]): types.KnownBlock[] {
+  const noBaseline = rows.every((r) => r.baseline === null);
+  return [
+    {
+      type: 'section',
+      block_id: 'demand_table',
+      text: mrkdwn(clip(`*${t.code}* — ${t.name}\n${demandTable(rows)}`, 3000)),
+    },
+    {
+      type: 'context',
+      block_id: 'demand_note',
+      elements: [
+        mrkdwn(
+          noBaseline
+            ? 'No statistical baseline for this cycle yet: the consensus is built from adjustments only.'
+            : 'Frozen months need an executive; slushy months are accepted and flagged for review.',
+        ),
+      ],
+    },
+  ];
+}
+
+export function changeModal(d: ChangeModalData): types.ModalView {
+  const forecast = d.subject === 'forecast';
+  const targetLabel = forecast ? 'Product family' : 'Resource';
+  const actionId = forecast ? FORECAST_TARGET_ACTION : ACTION.target;
+  const initialOption = d.selected ? targetOption(d.selected) : undefined;
+  let targetElement: types.StaticSelect | types.ExternalSelect;
+  if (d.external) {
+    const el: types.ExternalSelect = {
+      type: 'external_select',
+      action_id: actionId,
+      placeholder: plain(`Search ${forecast ? 'families' : 'resources'}`),
+      min_query_length: 0,
+    };
+    if (initialOption) el.initial_option = initialOption;
+    targetElement = el;
+  } else {
+    const el: types.StaticSelect = {
+      type: 'static_select',
+      action_id: actionId,
+      placeholder: plain(`Choose a ${forecast ? 'family' : 'resource'}`),
+      option_groups: targetGroups(d.subject, d.own, d.others),
+    };
+    if (initialOption) el.initial_option = initialOption;
+    targetElement = el;
+  }
+  const blocks: types.KnownBlock[] = [
+    {
+      type: 'input',
+      block_id: FIELD_BLOCK.target,
+      dispatch_action: forecast,
+      label: plain(targetLabel),
+      element: targetElement,
+    },
+  ];
+  if (forecast && d.selected && d.demand) blocks.push(...demandBlocks(d.selected, d.demand));
+  blocks.push(
+    {
+      type: 'input',
+      block_id: FIELD_BLOCK.from,
+      label: plain('From month'),
+      element: {
+        type: 'static_select',
+        action_id: ACTION.from,
+        options: d.horizon.slice(0, 100).map(monthOption),
+      },
+    },
+    {
+      type: 'input',
+      block_id: FIELD_BLOCK.to,
+      optional: true,
+      label: plain('To month (leave empty for one month)'),
+      element: {
+        type: 'static_select',
+        action_id: ACTION.to,
+        options: d.horizon.slice(0, 100).map(monthOption),
+      },
+    },
+    {
+      type: 'input',
+      block_id: FIELD_BLOCK.kind,
+      label: plain('Kind of change'),
+      element: {
+        type: 'static_select',
+        action_id: ACTION.kind,
+        initial_option: option(KIND_LABEL.delta_pct, 'delta_pct'),
+        options: (Object.keys(KIND_LABEL) as AdjustmentKind[]).map((k) => option(KIND_LABEL[k], k)),
+      },
+    },
+    {
+      type: 'input',
+      block_id: FIELD_BLOCK.value,
+      label: plain('Value'),
+      hint: plain('Units or percent, e.g. 1200, -150 or 15'),
+      element: { type: 'plain_text_input', action_id: ACTION.value, max_length: 20 },
+    },
+    {
+      type: 'input',
+      block_id: FIELD_BLOCK.reason,
+      label: plain('Reason'),
+      element: {
+        type: 'static_select',
+        action_id: ACTION.reason,
+        options: d.reasons.map(reasonOption),
+      },
+    },
+    {
+      type: 'input',
+      block_id: FIELD_BLOCK.comment,
+      optional: true,
+      label: plain('Comment'),
+      hint: plain(`Required for "other" and for changes over ${d.thresholdPct}%`),
+      element: {
+        type: 'plain_text_input',
+        action_id: ACTION.comment,
+        multiline: true,
+        max_length: 1000,
+      },
+    },
+  );
+  if (forecast)
+    blocks.push({
+      type: 'actions',
+      block_id: 'no_change',
+      elements: [
+        {
+          type: 'button',
+          action_id: NO_CHANGE_ACTION,
+          text: plain('No change for my families'),
+          value: String(d.meta.cycleId),
+        },
+      ],
+    });
+  return {
+    type: 'modal',
+    callback_id: CALLBACK[d.subject],
+    private_metadata: encodeMeta(d.meta),
+    title: plain(forecast ? `Forecast ${d.cycleMonth}` : `Capacity ${d.cycleMonth}`),
+    submit: plain('Save'),
+    close: plain('Cancel'),
+    blocks,
+  };
+}
+
+export function loadingModal(subject: ChangeSubject): types.ModalView {
+  return {
+    type: 'modal',
+    callback_id: `${CALLBACK[subject]}_loading`,
+    title: plain(subject === 'forecast' ? 'Forecast' : 'Capacity'),
+    close: plain('Cancel'),
+    blocks: [{ type: 'section', text: mrkdwn(':hourglass_flowing_sand: Loading…') }],
+  };
+}
+
+/** A modal that only says something (a refusal, a missing cycle). */
+export function messageModal(title: string, text: string): types.ModalView {
+  return {
+    type: 'modal',
+    title: plain(clip(title, 24)),
+    close: plain('Close'),
+    blocks: [{ type: 'section', text: mrkdwn(clip(text, 3000)) }],
+  };
+}
+
+export function confirmationModal(o: ChangeOutcome, subject: ChangeSubject): types.ModalView {
+  const flagged = o.lines.filter((l) => l.flagged).map((l) => l.period);
+  const blocks: types.KnownBlock[] = [
+    {
+      type: 'section',
+      text: mrkdwn(
+        `:white_check_mark: *Saved* ${o.target.code} (${clip(o.target.name, 80)}), cycle ${o.cycle.month}.`,
+      ),
+    },
+    { type: 'section', text: mrkdwn(clip(beforeAfterTable(o.lines), 3000)) },
+  ];
+  if (flagged.length)
+    blocks.push({
+      type: 'context',
+      elements: [mrkdwn(`:triangular_flag_on_post: Flagged for review: ${flagged.join(', ')}.`)],
+    });
+  return {
+    type: 'modal',
+    callback_id: `${CALLBACK[subject]}_done`,
+    title: plain(subject === 'forecast' ? 'Forecast saved' : 'Capacity saved'),
+    close: plain('Done'),
+    blocks,
+  };
+}

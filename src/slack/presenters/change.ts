@@ -1,0 +1,132 @@
+/**
+ * Presenters for a stored forecast adjustment or capacity update: the confirmation to its
+ * author, the short threaded note, and the one summary message per cycle and channel.
+ */
+import type { types } from '@slack/bolt';
+import type { FamilyActivity } from '../../../db/queries/adjustments.js';
+import type { ResourceActivity } from '../../../db/queries/capacity.js';
+import type { ChangeOutcome } from '../../services/adjustments.js';
+import { clip, fmtChange, fmtQty, fmtRange, mrkdwn, plain } from './format.js';
+
+export type ChangeSubject = 'forecast' | 'capacity';
+
+const NOUN: Readonly<Record<ChangeSubject, string>> = {
+  forecast: 'Forecast adjustment',
+  capacity: 'Capacity update',
+};
+
+/** A monospace table of month, before → after and the zone flag. */
+export function beforeAfterTable(lines: ChangeOutcome['lines']): string {
+  const rows = lines.map((l) => {
+    const arrow = `${fmtQty(l.before).padStart(9)} → ${fmtQty(l.after).padEnd(9)}`;
+    const zone = l.zone === 'liquid' ? '' : l.zone === 'frozen' ? 'frozen*' : 'slushy*';
+    return `${l.period}  ${arrow} ${zone}`.trimEnd();
+  });
+  return `\`\`\`Month       Before → After\n${rows.join('\n')}\`\`\``;
+}
+
+export function confirmationText(o: ChangeOutcome, subject: ChangeSubject): string {
+  const range = fmtRange(o.input.from, o.input.to);
+  return `${NOUN[subject]} saved: ${o.target.code} ${range} ${fmtChange(o.input.kind, o.input.value)} (${o.input.reason.replace(/_/g, ' ')}).`;
+}
+
+export function confirmationBlocks(o: ChangeOutcome, subject: ChangeSubject): types.KnownBlock[] {
+  const flagged = o.lines.filter((l) => l.flagged);
+  const blocks: types.KnownBlock[] = [
+    {
+      type: 'section',
+      text: mrkdwn(
+        `:white_check_mark: *${NOUN[subject]} saved* for *${o.target.code}* (${clip(o.target.name, 80)}), cycle ${o.cycle.month}: ${fmtChange(o.input.kind, o.input.value)}, ${o.input.reason.replace(/_/g, ' ')}${o.input.comment ? ` — “${clip(o.input.comment, 300)}”` : ''}`,
+      ),
+    },
+    { type: 'section', text: mrkdwn(clip(beforeAfterTable(o.lines), 3000)) },
+  ];
+  const notes = [...new Set(flagged.map((l) => l.note).filter((n): n is string => !!n))];
+  if (flagged.length > 0)
+    blocks.push({
+      type: 'context',
+      elements: [
+        mrkdwn(
+          clip(
+            `:triangular_flag_on_post: Flagged for review: ${flagged.map((l) => l.period).join(', ')}. ${notes.join(' ')}`,
+            3000,
+          ),
+        ),
+      ],
+    });
+  if (o.replay)
+    blocks.push({
+      type: 'context',
+      elements: [mrkdwn('This request had already been saved; nothing was recorded twice.')],
+    });
+  return blocks;
+}
+
+/** The one-line threaded note under the cycle's summary. */
+export function threadNote(o: ChangeOutcome): string {
+  const first = o.lines[0];
+  const last = o.lines.at(-1);
+  const span =
+    first && last
+      ? first === last
+        ? `${fmtQty(first.before)} → ${fmtQty(first.after)}`
+        : `${first.period} ${fmtQty(first.before)} → ${fmtQty(first.after)} … ${last.period} ${fmtQty(last.before)} → ${fmtQty(last.after)}`
+      : '';
+  const flag = o.lines.some((l) => l.flagged) ? ' :triangular_flag_on_post:' : '';
+  const comment = o.input.comment ? ` — “${clip(o.input.comment, 200)}”` : '';
+  return `<@${o.author}> *${o.target.code}* ${fmtRange(o.input.from, o.input.to)} ${fmtChange(o.input.kind, o.input.value)} (${o.input.reason.replace(/_/g, ' ')})${comment}: ${span}${flag}`;
+}
+
+export function demandSummaryBlocks(
+  cycleMonth: string,
+  activity: readonly FamilyActivity[],
+): types.KnownBlock[] {
+  const total = activity.reduce((s, a) => s + a.adjustments, 0);
+  const rows = activity
+    .slice(0, 40)
+    .map(
+      (a) =>
+        `• *${a.family}*: ${a.adjustments} adjustment${a.adjustments === 1 ? '' : 's'} by ${a.authors} ${a.authors === 1 ? 'person' : 'people'}${a.flagged ? `, ${a.flagged} flagged` : ''}`,
+    );
+  return [
+    { type: 'header', text: plain(clip(`Demand review ${cycleMonth}: forecast adjustments`, 150)) },
+    {
+      type: 'section',
+      text: mrkdwn(
+        clip(
+          total === 0
+            ? 'No adjustments yet.'
+            : `${total} adjustment month${total === 1 ? '' : 's'} so far.\n${rows.join('\n')}`,
+          3000,
+        ),
+      ),
+    },
+    {
+      type: 'context',
+      elements: [mrkdwn('Each submission is in the thread. Adjust with `/forecast`.')],
+    },
+  ];
+}
+
+export function supplySummaryBlocks(
+  cycleMonth: string,
+  activity: readonly ResourceActivity[],
+): types.KnownBlock[] {
+  const rows = activity
+    .slice(0, 40)
+    .map(
+      (a) =>
+        `• *${a.resource}*: ${a.updates} open update${a.updates === 1 ? '' : 's'}, net ${a.net >= 0 ? '+' : '-'}${fmtQty(Math.abs(a.net))}`,
+    );
+  return [
+    { type: 'header', text: plain(clip(`Supply review ${cycleMonth}: capacity updates`, 150)) },
+    {
+      type: 'section',
+      text: mrkdwn(clip(rows.length === 0 ? 'No capacity updates yet.' : rows.join('\n'), 3000)),
+    },
+    {
+      type: 'context',
+      elements: [mrkdwn('Each update is in the thread. Update with `/capacity`.')],
+    },
+  ];
+}

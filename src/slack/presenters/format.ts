@@ -1,0 +1,36 @@
+/** Small formatting helpers shared by the presenters. */
+import type { AdjustmentKind } from '../../core/consensus.js';
+
+/** 1234.5 → "1,235". */
+export function fmtQty(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+/** The change as typed: "=1,200", "+200", "-150", "+15%". */
+export function fmtChange(kind: AdjustmentKind, value: number): string {
+  const sign = value < 0 ? '-' : '+';
+  const abs = Math.abs(value);
+  if (kind === 'set') return `=${fmtQty(value)}`;
+  if (kind === 'delta_pct') return `${sign}${Number(abs.toFixed(2))}%`;
+  return `${sign}${fmtQty(abs)}`;
+}
+
+/** "2027-03" or "2027-03..2027-05". */
+export function fmtRange(from: string, to: string): string {
+  return from === to ? from : `${from}..${to}`;
+}
+
+/** Cuts to `max` characters with an ellipsis. */
+export function clip(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+}
+
+export const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
+export const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text });
+
+export const ZONE_MARK: Readonly<Record<string, string>> = {
+  frozen: ':snowflake: frozen',
+  slushy: ':droplet: slushy',
+  liquid: '',
+  past: 'past',
+};
