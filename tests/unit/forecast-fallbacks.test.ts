@@ -31,6 +31,13 @@ describe('forecast() input checks and fallbacks', () => {
     expect(r.hi95[2]).toBeGreaterThan(r.hi95[0] as number);
   });
 
+  it('leaves members that cannot be fitted out of the combination', () => {
+    const line = (n: number) => Array.from({ length: n }, (_, t) => 10 + t + (t % 2));
+    expect(forecast(line(4), { horizon: 2 }).method).toBe('naive');
+    expect(forecast(line(5), { horizon: 2 }).method).toBe('comb(ETS(A,N,N), theta)');
+    expect(forecast(line(8), { horizon: 2 }).method).toMatch(/^comb\(ETS\(.+\), theta, damped\)$/);
+  });
+
   it('drops seasonality with fewer than two seasons', () => {
     const y = Array.from({ length: 18 }, (_, t) => 100 + 10 * Math.sin(t) + t);
     const r = forecast(y, { horizon: 6 });

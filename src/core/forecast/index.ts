@@ -323,8 +323,16 @@ export function autoMembers(
 }
 
 function combination(y: readonly number[], h: number, m: number, notes: string[]): Draft {
-  const members = autoMembers(y, h, m).filter((d) => d.mean.every(Number.isFinite));
+  // a member that could not be fitted comes back as its naive fallback: leave it out
+  const members = autoMembers(y, h, m).filter(
+    (d) => d.method !== 'naive' && d.mean.every(Number.isFinite),
+  );
   if (members.length === 0) return etsDraft(null, y, h, notes);
+  if (members.length === 1) {
+    const only = members[0] as Draft;
+    notes.push(`too few observations for the other members: ${only.method} alone`);
+    return { ...only, notes: [...notes, ...only.notes] };
+  }
   // each member is clamped like a forecast of its own before averaging
   const floor = y.every((v) => v >= 0) ? 0 : Number.NEGATIVE_INFINITY;
   const avg = (pick: (d: Draft) => readonly number[]) =>
