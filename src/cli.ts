@@ -27,6 +27,7 @@ const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Subcomm
   },
   forecast: { summary: 'forecast a history CSV', load: () => import('./cli/forecast.js') },
   bot: { summary: 'run the Slack app (HTTP or Socket Mode)', load: () => import('./cli/bot.js') },
+  worker: { summary: 'process the job queues (plans, charts, posts)', load: () => import('./cli/worker.js') },
 };
 
 export function usage(): string {

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../../db/connect.js';
+import { audit } from '../../db/queries/audit.js';
 import { baselineForecasts } from '../../db/queries/baselines.js';
 import { type LoadedCompany, loadCompany } from '../../db/queries/company.js';
 import {
@@ -266,8 +267,8 @@ export async function runPlan(
     .digest('hex');
   let runId: string;
   try {
-    runId = await db.transaction().execute((trx) =>
-      insertPlanRun(trx, {
+    runId = await db.transaction().execute(async (trx) => {
+      const id = await insertPlanRun(trx, {
         cycleId: req.cycleId,
         runKey: req.runKey,
         trigger: req.trigger,
@@ -290,8 +291,16 @@ export async function runPlan(
         solverMs: Math.round(solverMs),
         totalMs: Math.round(t2 - t0),
         scenarios: solved.map((s) => toNewScenario(s, inputs.loaded)),
-      }),
-    );
+      });
+      await audit(trx, {
+        actor: req.requestedBy ?? 'sopbot',
+        action: 'plan.run',
+        entity: 'plan_run',
+        entityId: id,
+        details: { cycleId: req.cycleId, trigger: req.trigger, runKey: req.runKey },
+      });
+      return id;
+    });
   } catch (err) {
     // Two workers raced on one key: the unique run_key refused the second run.
     const winner = isUniqueViolation(err) ? await runByKey(db, req.runKey) : undefined;

@@ -1,0 +1,9 @@
+/** `baseline`: refit the statistical baseline of the families whose history changed. */
+import { fitBaselines } from '../src/services/planning-baseline.js';
+import type { Processor } from './processor-types.js';
+
+export const baseline: Processor<'baseline'> = async (p, ctx) => {
+  const out = await fitBaselines(ctx.db, p.cycleId);
+  ctx.logger.info({ cycleId: p.cycleId, ...out }, 'baseline done');
+  return out;
+};

@@ -1,0 +1,28 @@
+/**
+ * What the planning processors need beyond JobContext: the FlowProducer (the recompute job
+ * starts a flow) and the LP solver (one HiGHS runtime per worker process, loaded on first
+ * use). jobs/runtime.ts attaches them to every context it builds.
+ */
+import type { FlowProducer } from 'bullmq';
+import type { LpSolver } from '../src/core/supply/lp.js';
+import type { JobContext } from './processor-types.js';
+
+export interface RuntimeExtras {
+  readonly flows: FlowProducer;
+  solver(): Promise<LpSolver>;
+  /** Directory of the chart fonts (SOPBOT_FONT_DIR), if set. */
+  readonly fontDir?: string;
+}
+
+export interface ExtendedContext extends JobContext {
+  readonly extras: RuntimeExtras;
+}
+
+export function extrasOf(ctx: JobContext): RuntimeExtras {
+  const extras = (ctx as Partial<ExtendedContext>).extras;
+  if (!extras)
+    throw new Error(
+      'This job needs the runtime extras (flows, solver): run it with jobs/runtime.ts',
+    );
+  return extras;
+}

@@ -1,0 +1,80 @@
+/**
+ * `post-charts`: render a plan run's charts and post each exactly once (the ledger key is
+ * the run and the chart), into the channels by kind, or into the thread that asked for the
+ * run. With a thread, the headline figures come first.
+ */
+import { UnrecoverableError } from 'bullmq';
+import { ledgerKeys } from '../db/queries/post-ledger.js';
+import { renderChart } from '../src/charts/render.js';
+import { loadRunCharts } from '../src/services/chart-data.js';
+import { planCharts } from '../src/services/run-charts.js';
+import { getSettings } from '../src/services/settings.js';
+import { postFileOnce, postMessageOnce } from '../src/slack/post-ledger.js';
+import { planHeadline } from '../src/slack/presenters/plan-run.js';
+import { extrasOf } from './extras.js';
+import type { Processor } from './processor-types.js';
+
+export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
+  const { fontDir } = extrasOf(ctx);
+  const data = await loadRunCharts(ctx.db, p.runId, { maxFamilies: 3 });
+  if (!data) throw new UnrecoverableError(`post-charts: plan run ${p.runId} does not exist`);
+  const settings = await getSettings(ctx.db);
+  const channels = {
+    demand: settings.demand_channel,
+    supply: settings.supply_channel,
+    exec: settings.exec_channel,
+  };
+  const thread = p.replyTo?.threadTs ? p.replyTo : null;
+  if (thread) {
+    const scenarios = await ctx.db
+      .selectFrom('plan_scenarios')
+      .select(['name', 'label', 'status', 'message', 'kpis'])
+      .where('run_id', '=', p.runId)
+      .orderBy('id')
+      .execute();
+    await postMessageOnce(ctx.db, ctx.slack, {
+      key: `run:${p.runId}:headline`,
+      channel: thread.channel,
+      threadTs: thread.threadTs ?? null,
+      text: planHeadline(p.runId, data.cycleMonth, scenarios),
+    });
+  }
+  const done = new Set(
+    (await ledgerKeys(ctx.db, `run:${p.runId}:`)).filter((r) => r.ts).map((r) => r.postKey),
+  );
+  const renderMs: number[] = [];
+  const uploadMs: number[] = [];
+  let posted = 0;
+  let skipped = 0;
+  for (const c of planCharts(data, p.charts)) {
+    if (done.has(c.key)) {
+      skipped++;
+      continue;
+    }
+    const channel = thread?.channel ?? channels[c.role];
+    if (!channel) {
+      ctx.logger.warn({ chart: c.key, role: c.role }, 'no channel set for this chart; skipped');
+      continue;
+    }
+    const t0 = performance.now();
+    const chart = c.build();
+    const png = await renderChart(chart.spec, fontDir ? { fontDir } : {});
+    const t1 = performance.now();
+    const out = await postFileOnce(ctx.db, ctx.slack, {
+      key: c.key,
+      channel,
+      threadTs: thread?.threadTs ?? null,
+      filename: c.filename,
+      title: chart.title,
+      altText: chart.altText,
+      comment: chart.summary,
+      bytes: png.png,
+    });
+    renderMs.push(t1 - t0);
+    uploadMs.push(performance.now() - t1);
+    if (out.posted) posted++;
+    else skipped++;
+  }
+  ctx.logger.info({ runId: p.runId, posted, skipped }, 'charts posted');
+  return { runId: p.runId, posted, skipped, renderMs, uploadMs };
+};

@@ -1,0 +1,53 @@
+/**
+ * `recompute`: the debounced entry point. It starts one BullMQ flow for the cycle; children
+ * run before their parent, so the chain is nested:
+ *   post-charts (root) ← plan ← baseline.
+ * The run key comes from this job's id and creation time, so a retried recompute adds the
+ * same flow (the same job ids) and BullMQ keeps the first.
+ */
+import { CHART_KINDS, hash, jobId } from './contracts.js';
+import { extrasOf } from './extras.js';
+import type { Processor } from './processor-types.js';
+import { DEFAULT_JOB_OPTIONS } from './queues.js';
+
+export function runKeyOf(cycleId: number, job: { id?: string; timestamp: number }): string {
+  return `c${cycleId}-${job.id ?? 'x'}-${job.timestamp}`;
+}
+
+export const recompute: Processor<'recompute'> = async (p, ctx) => {
+  const { flows } = extrasOf(ctx);
+  const runKey = runKeyOf(p.cycleId, ctx.job);
+  const baseline = { cycleId: p.cycleId, runKey };
+  const plan = {
+    cycleId: p.cycleId,
+    runKey,
+    trigger: p.reason,
+    requestedBy: p.requestedBy,
+  };
+  const child = { ...DEFAULT_JOB_OPTIONS, failParentOnFailure: true };
+  await flows.add({
+    name: 'post-charts',
+    queueName: 'posts',
+    // runId is filled in from the plan job's return value when this job runs.
+    data: { charts: [...CHART_KINDS], replyTo: p.replyTo },
+    opts: { ...DEFAULT_JOB_OPTIONS, jobId: `charts-flow-${hash(runKey)}` },
+    children: [
+      {
+        name: 'plan',
+        queueName: 'planning',
+        data: plan,
+        opts: { ...child, jobId: jobId('plan', plan) },
+        children: [
+          {
+            name: 'baseline',
+            queueName: 'planning',
+            data: baseline,
+            opts: { ...child, jobId: jobId('baseline', baseline) },
+          },
+        ],
+      },
+    ],
+  });
+  ctx.logger.info({ cycleId: p.cycleId, runKey, reason: p.reason }, 'recompute flow started');
+  return { runKey };
+};

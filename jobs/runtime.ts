@@ -1,0 +1,157 @@
+/**
+ * The worker side of the queues: one BullMQ Worker per queue, dispatching by job name to
+ * jobs/registry.ts. Payloads are parsed first (a PayloadError becomes UnrecoverableError:
+ * no retry can fix it). A Slack 429 moves the job to delayed for Retry-After seconds instead
+ * of holding the worker. `close()` lets running jobs finish.
+ */
+import type { WebClient } from '@slack/web-api';
+import { DelayedError, FlowProducer, type Job, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Db } from '../db/connect.js';
+import type { Config } from '../src/config.js';
+import type { LpSolver } from '../src/core/supply/lp.js';
+import type { Clock } from '../src/deps.js';
+import type { Metrics } from '../src/metrics.js';
+import { createHighsSolver } from '../src/solver/highs.js';
+import {
+  type JobName,
+  type JobQueue,
+  PayloadError,
+  parsePayload,
+  QUEUES,
+  type QueueName,
+} from './contracts.js';
+import type { ExtendedContext, RuntimeExtras } from './extras.js';
+import { PROCESSORS } from './registry.js';
+
+export interface RuntimeDeps {
+  readonly db: Db;
+  readonly queue: JobQueue;
+  readonly slack: WebClient;
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** A connection for the workers (maxRetriesPerRequest: null). */
+  readonly connection: Redis;
+  readonly prefix: string;
+  readonly metrics?: Metrics;
+}
+
+export interface RuntimeOptions {
+  readonly queues?: readonly QueueName[];
+  readonly concurrency?: number;
+  readonly lockDurationMs?: number;
+  readonly stalledIntervalMs?: number;
+}
+
+export interface JobRuntime {
+  readonly workers: readonly Worker[];
+  /** Stop taking jobs, let running ones finish, close the workers and the flow producer. */
+  close(): Promise<void>;
+}
+
+/** Seconds Slack asked to wait, when the error is a 429 from WebClient. */
+export function retryAfterOf(err: unknown): number | null {
+  const e = err as { code?: unknown; retryAfter?: unknown } | null;
+  if (e?.code !== 'slack_webapi_rate_limited_error') return null;
+  return typeof e.retryAfter === 'number' && e.retryAfter > 0 ? e.retryAfter : 1;
+}
+
+/** A parent in a flow takes the run id its child returned when its own data has none. */
+async function withChildValues(job: Job): Promise<unknown> {
+  const data = (job.data ?? {}) as Record<string, unknown>;
+  if (data.runId !== undefined) return data;
+  const values = await job.getChildrenValues<{ runId?: unknown } | null>();
+  for (const v of Object.values(values)) {
+    if (v && typeof v === 'object' && v.runId !== undefined) return { ...data, runId: v.runId };
+  }
+  return data;
+}
+
+export function startRuntime(deps: RuntimeDeps, opts: RuntimeOptions = {}): JobRuntime {
+  const flows = new FlowProducer({ connection: deps.connection, prefix: deps.prefix });
+  let solver: Promise<LpSolver> | null = null;
+  const extras: RuntimeExtras = {
+    flows,
+    solver: () => {
+      solver ??= createHighsSolver();
+      return solver;
+    },
+    ...(deps.config.SOPBOT_FONT_DIR ? { fontDir: deps.config.SOPBOT_FONT_DIR } : {}),
+  };
+  const process = async (job: Job, token?: string): Promise<unknown> => {
+    const name = job.name as JobName;
+    const processor = PROCESSORS[name] as
+      | ((payload: unknown, ctx: ExtendedContext) => Promise<unknown>)
+      | undefined;
+    if (!processor) throw new UnrecoverableError(`No processor for job '${job.name}'.`);
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    const log = deps.logger.child({ job: name, jobId: job.id, attempt: job.attemptsMade + 1 });
+    try {
+      const payload = parsePayload(
+        name,
+        name === 'post-charts' ? await withChildValues(job) : job.data,
+      );
+      const result = await processor(payload, {
+        db: deps.db,
+        queue: deps.queue,
+        slack: deps.slack,
+        config: deps.config,
+        logger: log,
+        clock: deps.clock,
+        job,
+        extras,
+      });
+      deps.metrics?.observeJob(name, 'completed', seconds());
+      return result;
+    } catch (err) {
+      if (err instanceof PayloadError) {
+        deps.metrics?.observeJob(name, 'failed', seconds());
+        log.error({ err: err.message }, 'job payload is invalid; not retrying');
+        throw new UnrecoverableError(err.message);
+      }
+      const wait = retryAfterOf(err);
+      if (wait !== null && token) {
+        deps.metrics?.observeJob(name, 'delayed', seconds());
+        log.warn({ retryAfter: wait }, 'Slack rate limit: job delayed by Retry-After');
+        await job.moveToDelayed(Date.now() + wait * 1000, token);
+        throw new DelayedError();
+      }
+      deps.metrics?.observeJob(name, 'failed', seconds());
+      log.error({ err }, 'job failed');
+      throw err;
+    }
+  };
+  const lockDuration = opts.lockDurationMs ?? deps.config.SOPBOT_JOB_LOCK_MS;
+  const stalledInterval =
+    opts.stalledIntervalMs ??
+    deps.config.SOPBOT_STALLED_INTERVAL_MS ??
+    Math.max(200, Math.floor(lockDuration / 2));
+  const workers = (opts.queues ?? QUEUES).map(
+    (queueName) =>
+      new Worker(queueName, process, {
+        connection: deps.connection,
+        prefix: deps.prefix,
+        concurrency: opts.concurrency ?? deps.config.SOPBOT_WORKER_CONCURRENCY,
+        lockDuration,
+        stalledInterval,
+        maxStalledCount: 2,
+      }),
+  );
+  for (const w of workers) {
+    w.on('error', (err) => deps.logger.error({ err, queue: w.name }, 'worker error'));
+  }
+  let closing: Promise<void> | null = null;
+  return {
+    workers,
+    close() {
+      closing ??= (async () => {
+        await Promise.all(workers.map((w) => w.close()));
+        await flows.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * `whatif`: central and central + the typed assumptions, solved side by side (nothing is
+ * stored as a plan run), answered in the thread with the scenario chart and the differences.
+ */
+import { UnrecoverableError } from 'bullmq';
+import { scenarioChart } from '../src/charts/index.js';
+import { renderChart } from '../src/charts/render.js';
+import { parseWhatIfs, WhatIfError } from '../src/core/scenarios/what-if.js';
+import { scenarioKpis } from '../src/services/chart-data.js';
+import { runWhatIf } from '../src/services/planning.js';
+import { postFileOnce, postMessageOnce } from '../src/slack/post-ledger.js';
+import { whatIfDiff } from '../src/slack/presenters/plan-run.js';
+import { hash } from './contracts.js';
+import { extrasOf } from './extras.js';
+import type { Processor } from './processor-types.js';
+
+export const whatif: Processor<'whatif'> = async (p, ctx) => {
+  const { solver, fontDir } = extrasOf(ctx);
+  const key = `whatif:${hash(p.requestKey)}`;
+  const reply = p.replyTo;
+  const say = async (suffix: string, text: string) => {
+    if (!reply) return;
+    await postMessageOnce(ctx.db, ctx.slack, {
+      key: `${key}:${suffix}`,
+      channel: reply.channel,
+      threadTs: reply.threadTs ?? null,
+      text,
+    });
+  };
+  let whatIfs: ReturnType<typeof parseWhatIfs>;
+  try {
+    whatIfs = parseWhatIfs(p.text);
+  } catch (err) {
+    if (err instanceof WhatIfError) {
+      await say('error', `Could not read the what-if: ${err.message}`);
+      throw new UnrecoverableError(err.message);
+    }
+    throw err;
+  }
+  let out: Awaited<ReturnType<typeof runWhatIf>>;
+  try {
+    out = await runWhatIf(ctx.db, await solver(), p.cycleId, whatIfs, `What-if: ${p.text}`);
+  } catch (err) {
+    // Unknown family or resource codes: core says which; no retry can fix them.
+    if (err instanceof RangeError) {
+      await say('error', `Could not run the what-if \`${p.text}\`: ${err.message}`);
+      throw new UnrecoverableError(err.message);
+    }
+    throw err;
+  }
+  const figures = [out.central, out.whatIf].map((s) => ({
+    name: s.result.name,
+    label: s.result.label,
+    status: s.result.status,
+    message: s.result.message,
+    kpis: s.kpis,
+  }));
+  const [central, changed] = figures;
+  if (!central || !changed) throw new Error('whatif: the scenarios were not solved');
+  const diff = whatIfDiff(p.text, central, changed);
+  const kpis = scenarioKpis(figures);
+  if (reply && kpis.length === 2) {
+    const chart = scenarioChart(kpis);
+    const png = await renderChart(chart.spec, fontDir ? { fontDir } : {});
+    await postFileOnce(ctx.db, ctx.slack, {
+      key: `${key}:chart`,
+      channel: reply.channel,
+      threadTs: reply.threadTs ?? null,
+      filename: 'what-if.png',
+      title: chart.title,
+      altText: chart.altText,
+      comment: diff,
+      bytes: png.png,
+    });
+  } else await say('diff', diff);
+  return { central: central.kpis, whatIf: changed.kpis };
+};

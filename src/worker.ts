@@ -1,0 +1,132 @@
+/**
+ * The worker's composition root: builds the pool, the Redis connections, the queues, the
+ * Slack client (429s rejected, so the job is delayed instead of the worker blocked), the
+ * runtime and the metrics endpoint; schedules the daily recompute; closes everything in
+ * order on stop, letting running jobs finish.
+ */
+import { WebClient } from '@slack/web-api';
+import { createDb } from '../db/connect.js';
+import { createQueues, type Queues } from '../jobs/queues.js';
+import { type JobRuntime, startRuntime } from '../jobs/runtime.js';
+import type { Config } from './config.js';
+import { type Clock, systemClock } from './deps.js';
+import { createLogger } from './logger.js';
+import { Metrics, type MetricsServer, serveMetrics } from './metrics.js';
+import { createRedis } from './redis.js';
+
+export interface RunningWorker {
+  readonly runtime: JobRuntime;
+  readonly queues: Queues;
+  /** The metrics port, or null when METRICS_PORT is 0. */
+  readonly metricsPort: number | null;
+  stop(): Promise<void>;
+}
+
+export interface WorkerOptions {
+  readonly clock?: Clock;
+  /** Overrides METRICS_PORT; null turns the endpoint off. */
+  readonly metricsPort?: number | null;
+  readonly concurrency?: number;
+}
+
+export function slackClientFor(config: Config): WebClient {
+  return new WebClient(config.SLACK_BOT_TOKEN, {
+    ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+    rejectRateLimitedCalls: true,
+    // The queue retries the job with backoff; a client-side retry loop would hold the worker.
+    retryConfig: { retries: 0 },
+  });
+}
+
+/** Upserts the daily recompute of the open cycle (one scheduler per cycle). */
+export async function scheduleRecompute(
+  queues: Queues,
+  db: ReturnType<typeof createDb>,
+  config: Config,
+): Promise<string | null> {
+  if (config.SOPBOT_RECOMPUTE_CRON === 'off') return null;
+  const open = await db
+    .selectFrom('cycles')
+    .select('id')
+    .where('closed_at', 'is', null)
+    .where('phase', '!=', 'closed')
+    .orderBy('month', 'desc')
+    .executeTakeFirst();
+  if (!open) return null;
+  const id = `recompute-daily-cycle-${open.id}`;
+  await queues.queue('planning').upsertJobScheduler(
+    id,
+    { pattern: config.SOPBOT_RECOMPUTE_CRON, tz: config.SOPBOT_TIMEZONE },
+    {
+      name: 'recompute',
+      data: {
+        cycleId: open.id,
+        reason: 'schedule',
+        requestedBy: null,
+        replyTo: null,
+        requestKey: null,
+      },
+    },
+  );
+  return id;
+}
+
+export async function startWorker(
+  config: Config,
+  opts: WorkerOptions = {},
+): Promise<RunningWorker> {
+  const logger = createLogger(config.LOG_LEVEL, 'sopbot-worker');
+  const db = createDb(config.DATABASE_URL, { max: 10, applicationName: 'sopbot-worker' });
+  const producer = createRedis(config.REDIS_URL, 'producer');
+  const connection = createRedis(config.REDIS_URL, 'worker');
+  const queues = createQueues(producer, config.SOPBOT_QUEUE_PREFIX);
+  const metrics = new Metrics(
+    (['planning', 'posts', 'notifications'] as const).map((n) => queues.queue(n)),
+  );
+  const runtime = startRuntime(
+    {
+      db,
+      queue: queues,
+      slack: slackClientFor(config),
+      config,
+      logger,
+      clock: opts.clock ?? systemClock,
+      connection,
+      prefix: config.SOPBOT_QUEUE_PREFIX,
+      metrics,
+    },
+    opts.concurrency ? { concurrency: opts.concurrency } : {},
+  );
+  const port = opts.metricsPort === undefined ? config.METRICS_PORT : opts.metricsPort;
+  let server: MetricsServer | null = null;
+  try {
+    if (port !== null && port > 0) server = await serveMetrics(metrics, port);
+    await scheduleRecompute(queues, db, config);
+  } catch (err) {
+    await runtime.close();
+    await queues.close();
+    connection.disconnect();
+    producer.disconnect();
+    await db.destroy();
+    throw err;
+  }
+  logger.info({ metricsPort: server?.port ?? null }, 'sopbot worker started');
+  let stopping: Promise<void> | null = null;
+  return {
+    runtime,
+    queues,
+    metricsPort: server?.port ?? null,
+    stop() {
+      stopping ??= (async () => {
+        await runtime.close();
+        await server?.close();
+        await queues.close();
+        connection.disconnect();
+        producer.disconnect();
+        await db.destroy();
+        logger.info('sopbot worker stopped');
+      })();
+      return stopping;
+    },
+  };
+}
