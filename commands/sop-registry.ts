@@ -1,8 +1,25 @@
 /** Every `/sop` subcommand. Add one line per module (commands/sop-<name>.ts). */
 import type { SopSubcommand } from '../src/slack/command-types.js';
+import { actions } from './sop-actions.js';
+import { cycle } from './sop-cycle.js';
+import { decide } from './sop-decide.js';
+import { decisions } from './sop-decisions.js';
 import { families } from './sop-families.js';
 import { help } from './sop-help.js';
+import { pack } from './sop-pack.js';
 import { role } from './sop-role.js';
 import { settings } from './sop-settings.js';
+import { vote } from './sop-vote.js';
 
-export const SOP_SUBCOMMANDS: readonly SopSubcommand[] = [help, role, families, settings];
+export const SOP_SUBCOMMANDS: readonly SopSubcommand[] = [
+  help,
+  role,
+  families,
+  settings,
+  cycle,
+  pack,
+  vote,
+  decide,
+  actions,
+  decisions,
+];

@@ -3,14 +3,23 @@
  * registers them in this order.
  */
 import type { App } from '@slack/bolt';
+import * as actions from '../../commands/actions.js';
 import * as capacity from '../../commands/capacity.js';
 import * as forecast from '../../commands/forecast.js';
 import * as home from '../../commands/home.js';
 import * as sop from '../../commands/sop.js';
+import * as vote from '../../commands/vote.js';
 import type { AppDeps } from '../deps.js';
 
 export interface HandlerModule {
   register(app: App, deps: AppDeps): void;
 }
 
-export const HANDLER_MODULES: readonly HandlerModule[] = [sop, forecast, capacity, home];
+export const HANDLER_MODULES: readonly HandlerModule[] = [
+  sop,
+  forecast,
+  capacity,
+  home,
+  vote,
+  actions,
+];

@@ -77,13 +77,11 @@ export function actionsListText(
 /** App Home rows: one section per open action with its Done/Snooze buttons (at most 20 actions). */
 export function homeActionItems(rows: readonly ActionLike[]): types.KnownBlock[] {
   if (rows.length === 0) return [{ type: 'section', text: mrkdwn('No open follow-up actions.') }];
-  return rows
-    .slice(0, 20)
-    .flatMap((a) => [
-      {
-        type: 'section' as const,
-        text: mrkdwn(clip(`*#${a.id}* ${a.description} · due ${a.due_date}`, 3000)),
-      },
-      actionButtons(a),
-    ]);
+  return rows.slice(0, 20).flatMap((a) => [
+    {
+      type: 'section' as const,
+      text: mrkdwn(clip(`*#${a.id}* ${a.description} · due ${a.due_date}`, 3000)),
+    },
+    actionButtons(a),
+  ]);
 }

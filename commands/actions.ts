@@ -1,0 +1,92 @@
+/** Done and Snooze buttons on follow-up actions (DMs and App Home). */
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { AppDeps } from '../src/deps.js';
+import { getAction, markDone, type Snooze, snoozeAction } from '../src/services/actions.js';
+import { getMember } from '../src/services/members.js';
+import {
+  ACTION_DONE,
+  ACTION_SNOOZE_DAY,
+  ACTION_SNOOZE_WEEK,
+  actionDoneMessage,
+} from '../src/slack/presenters/actions.js';
+import { tellUser } from '../src/slack/reply.js';
+
+type Click = BlockAction<ButtonAction>;
+
+export function register(app: App, deps: AppDeps): void {
+  const allowed = async (body: Click, owner: string) => {
+    if (body.user.id === owner) return true;
+    const m = await getMember(deps.db, body.user.id, deps.config.SOPBOT_ADMIN_USERS);
+    return m.role === 'admin';
+  };
+  const tell = async (body: Click, client: App['client'], text: string) => {
+    const channel = body.channel?.id ?? body.container?.channel_id;
+    if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text });
+  };
+
+  app.action<Click>(ACTION_DONE, async ({ ack, body, action, client }) => {
+    await ack();
+    try {
+      const a = await getAction(deps.db, action.value ?? '');
+      if (!a) return tell(body, client, 'This action no longer exists.');
+      if (!(await allowed(body, a.owner)))
+        return tell(
+          body,
+          client,
+          `Only <@${a.owner}> (the owner) or an admin can close this action.`,
+        );
+      const { action: done, changed } = await markDone(
+        deps.db,
+        a.id,
+        body.user.id,
+        deps.clock.now(),
+      );
+      const channel = body.channel?.id ?? body.container?.channel_id;
+      const ts = body.message?.ts ?? body.container?.message_ts;
+      if (channel && ts && body.container?.type === 'message') {
+        const msg = actionDoneMessage(done, done.done_by ?? body.user.id);
+        await client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks });
+      } else if (!changed) {
+        await tell(body, client, `Action #${a.id} is already ${a.status}.`);
+      }
+    } catch (err) {
+      await tellUser(client, body, err);
+    }
+  });
+
+  const snooze =
+    (kind: Snooze) =>
+    async ({
+      ack,
+      body,
+      action,
+      client,
+    }: {
+      ack: () => Promise<void>;
+      body: Click;
+      action: ButtonAction;
+      client: App['client'];
+    }) => {
+      await ack();
+      try {
+        const a = await getAction(deps.db, action.value ?? '');
+        if (!a) return tell(body, client, 'This action no longer exists.');
+        if (!(await allowed(body, a.owner)))
+          return tell(
+            body,
+            client,
+            `Only <@${a.owner}> (the owner) or an admin can snooze this action.`,
+          );
+        const row = await snoozeAction(deps, a.id, body.user.id, kind);
+        await tell(
+          body,
+          client,
+          `Snoozed #${a.id} until ${row.snoozed_until?.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+        );
+      } catch (err) {
+        await tellUser(client, body, err);
+      }
+    };
+  app.action<Click>(ACTION_SNOOZE_DAY, snooze('1d'));
+  app.action<Click>(ACTION_SNOOZE_WEEK, snooze('1w'));
+}

@@ -1,0 +1,63 @@
+/**
+ * `/sop decide <scenario> "rationale"` (executives): record a decision without a vote.
+ * With no text, it opens the decision modal (scenario, rationale, follow-up actions).
+ */
+import { latestRun, runScenarios } from '../db/queries/plan-results.js';
+import { UsageError } from '../src/errors.js';
+import { requireOpenCycle } from '../src/services/cycles.js';
+import { recordDecision, scenarioByName } from '../src/services/decisions.js';
+import { publishDecision } from '../src/services/meeting-posts.js';
+import type { SopSubcommand } from '../src/slack/command-types.js';
+import { decisionModal, INITIAL_ACTION_ROWS } from '../src/slack/presenters/decision.js';
+
+export const decide: SopSubcommand = {
+  name: 'decide',
+  usage: '/sop decide [<scenario> "rationale"]',
+  summary: 'record the executive decision without a vote (no text: opens the form)',
+  roles: ['exec'],
+  async handle(ctx) {
+    const { db } = ctx.deps;
+    const cycle = await requireOpenCycle(db);
+    const [name, ...why] = ctx.args;
+    if (!name) {
+      const run = await latestRun(db, cycle.id);
+      if (!run)
+        throw new UsageError(`Cycle ${cycle.month} has no plan run yet; run \`/sop plan\` first.`);
+      const choices = (await runScenarios(db, run.id))
+        .filter((s) => s.status === 'optimal')
+        .map((s) => ({ scenarioId: s.id, label: s.label }));
+      const central = choices.find((c) => c.label.toLowerCase() === 'central') ?? choices[0];
+      await ctx.client.views.open({
+        trigger_id: ctx.command.trigger_id,
+        view: decisionModal(
+          { cycleId: cycle.id, pollId: null, rows: INITIAL_ACTION_ROWS },
+          choices,
+          central?.scenarioId ?? null,
+        ),
+      });
+      return;
+    }
+    const rationale = why.join(' ').trim();
+    if (!rationale)
+      throw new UsageError(
+        'Give the rationale too: `/sop decide central "protects service at the lowest cost"`.',
+      );
+    const scenarioId = await scenarioByName(db, cycle, name);
+    const rec = await recordDecision(ctx.deps, {
+      cycleId: cycle.id,
+      pollId: null,
+      scenarioId,
+      rationale,
+      decidedBy: ctx.member.userId,
+      requestKey: ctx.requestKey,
+      actions: [],
+    });
+    await publishDecision(ctx.client, db, rec.decision.id, rec.actions);
+    await ctx.respond({
+      response_type: 'ephemeral',
+      text: rec.created
+        ? `Decision ${rec.decision.id} recorded: ${rec.decision.title}.`
+        : `Decision ${rec.decision.id} was already recorded.`,
+    });
+  },
+};

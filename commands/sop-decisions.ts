@@ -1,0 +1,43 @@
+/** `/sop decisions [YYYY-MM] [md|csv]`: the decision log, listed or uploaded as a file. */
+import { isPeriod } from '../src/core/period.js';
+import { UsageError } from '../src/errors.js';
+import { decisionsCsv, decisionsMarkdown, listDecisions } from '../src/services/decisions.js';
+import type { SopSubcommand } from '../src/slack/command-types.js';
+import { decisionsListText } from '../src/slack/presenters/decision.js';
+
+export const decisions: SopSubcommand = {
+  name: 'decisions',
+  usage: '/sop decisions [YYYY-MM] [md|csv]',
+  summary: 'the decision log (scenario, rationale, who, when, actions); md or csv uploads a file',
+  async handle(ctx) {
+    let month: string | undefined;
+    let format: 'list' | 'md' | 'csv' = 'list';
+    for (const t of ctx.args) {
+      if (isPeriod(t)) month = t;
+      else if (t === 'md' || t === 'csv') format = t;
+      else
+        throw new UsageError(
+          `'${t}' is neither a month (YYYY-MM) nor md/csv.\nUsage: ${this.usage}`,
+        );
+    }
+    const entries = await listDecisions(ctx.deps.db, month);
+    if (format === 'list') {
+      await ctx.respond({ response_type: 'ephemeral', text: decisionsListText(entries) });
+      return;
+    }
+    const name = `sop-decisions${month ? `-${month}` : ''}.${format}`;
+    await ctx.client.filesUploadV2({
+      channel_id: ctx.command.channel_id,
+      filename: name,
+      title: `S&OP decisions${month ? ` ${month}` : ''}`,
+      content:
+        format === 'csv'
+          ? decisionsCsv(entries)
+          : decisionsMarkdown(entries, month ? `Decisions ${month}` : 'Decision log'),
+    });
+    await ctx.respond({
+      response_type: 'ephemeral',
+      text: `Uploaded ${name} (${entries.length} decisions).`,
+    });
+  },
+};

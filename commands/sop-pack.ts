@@ -1,0 +1,51 @@
+/**
+ * `/sop pack [md|post]`: the executive pack of the open cycle. Shown privately by default;
+ * `md` uploads pack.md to the channel; `post` posts it in the executive channel (planners).
+ */
+import { UsageError } from '../src/errors.js';
+import { requireOpenCycle } from '../src/services/cycles.js';
+import { postPack } from '../src/services/meeting-posts.js';
+import { requireRole } from '../src/services/members.js';
+import { buildPack, packMarkdown } from '../src/services/pack.js';
+import type { SopSubcommand } from '../src/slack/command-types.js';
+import { packMessage } from '../src/slack/presenters/pack.js';
+
+export const pack: SopSubcommand = {
+  name: 'pack',
+  usage: '/sop pack [md|post]',
+  summary: 'the executive meeting pack (ten questions), as a message or pack.md',
+  async handle(ctx) {
+    const { db, clock } = ctx.deps;
+    const cycle = await requireOpenCycle(db);
+    const how = ctx.args[0] ?? 'show';
+    if (how === 'post') {
+      requireRole(ctx.member, ['planner', 'exec'], 'post the pack');
+      const ts = await postPack(ctx.client, db, cycle.id, clock.now());
+      await ctx.respond({
+        response_type: 'ephemeral',
+        text: ts
+          ? 'The pack is posted in the executive channel.'
+          : 'The pack was already posted (or no executive channel is set: `/sop settings channels exec #channel`).',
+      });
+      return;
+    }
+    const data = await buildPack(db, cycle.month, clock.now());
+    if (how === 'md') {
+      await ctx.client.filesUploadV2({
+        channel_id: ctx.command.channel_id,
+        filename: `sop-pack-${cycle.month}.md`,
+        title: `S&OP ${cycle.month} executive pack`,
+        content: packMarkdown(data),
+      });
+      await ctx.respond({
+        response_type: 'ephemeral',
+        text: `Uploaded sop-pack-${cycle.month}.md.`,
+      });
+      return;
+    }
+    if (how !== 'show')
+      throw new UsageError('Use `/sop pack`, `/sop pack md` or `/sop pack post`.');
+    const msg = packMessage(data);
+    await ctx.respond({ response_type: 'ephemeral', text: msg.text, blocks: msg.blocks });
+  },
+};

@@ -1,0 +1,211 @@
+/**
+ * Vote buttons, the chair's Close button, the "Record the decision" button, the decision
+ * modal's "Add another action" and its submission. Handlers ack first, then call services.
+ */
+import type { App, BlockAction, ButtonAction, webApi } from '@slack/bolt';
+import type { AppDeps } from '../src/deps.js';
+import { SopError } from '../src/errors.js';
+import { today } from '../src/services/actions.js';
+import { recordDecision } from '../src/services/decisions.js';
+import { promptChair, publishDecision, refreshPollMessage } from '../src/services/meeting-posts.js';
+import { getMember } from '../src/services/members.js';
+import {
+  castVote,
+  closePoll,
+  getPollView,
+  mayClose,
+  type PollView,
+} from '../src/services/polls.js';
+import {
+  DECISION_ADD_ACTION,
+  DECISION_CALLBACK,
+  type DecisionModalMeta,
+  decisionModal,
+  INITIAL_ACTION_ROWS,
+  parseDecisionState,
+  type StateValues,
+} from '../src/slack/presenters/decision.js';
+import { DECISION_OPEN, VOTE_CAST, VOTE_CLOSE, voteReceipt } from '../src/slack/presenters/vote.js';
+import { tellUser, userMessage } from '../src/slack/reply.js';
+import { viewRequestKey } from '../src/slack/request-key.js';
+
+type Click = BlockAction<ButtonAction>;
+
+async function whisper(client: webApi.WebClient, body: Click, text: string): Promise<void> {
+  const channel = body.channel?.id ?? body.container?.channel_id;
+  if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text });
+  else await client.chat.postMessage({ channel: body.user.id, text });
+}
+
+function modalFor(view: PollView, rows = INITIAL_ACTION_ROWS) {
+  const choices = view.options.map((o) => ({ scenarioId: o.scenarioId, label: o.label }));
+  return decisionModal(
+    { cycleId: view.poll.cycle_id, pollId: view.poll.id, rows },
+    choices,
+    view.tally.winner,
+  );
+}
+
+const META = (raw: string): DecisionModalMeta => {
+  const m = JSON.parse(raw || '{}') as Partial<DecisionModalMeta>;
+  return {
+    cycleId: Number(m.cycleId),
+    pollId: m.pollId ?? null,
+    rows: Number(m.rows ?? INITIAL_ACTION_ROWS),
+  };
+};
+
+export function register(app: App, deps: AppDeps): void {
+  app.action<Click>(new RegExp(`^${VOTE_CAST}_\\d+$`), async ({ ack, body, action, client }) => {
+    await ack();
+    try {
+      const [pollId, scenarioId] = (action.value ?? '').split(':');
+      if (!pollId || !scenarioId)
+        throw new SopError('validation', 'This vote button is malformed.');
+      const member = await getMember(deps.db, body.user.id, deps.config.SOPBOT_ADMIN_USERS);
+      const counted = member.role === 'exec';
+      const { outcome, view } = await castVote(
+        deps.db,
+        {
+          pollId,
+          voter: body.user.id,
+          scenarioId,
+          counted,
+          requestKey: `vote:${pollId}:${body.user.id}:${action.action_ts}:${scenarioId}`,
+        },
+        deps.clock.now(),
+      );
+      const label = view.options.find((o) => o.scenarioId === scenarioId)?.label ?? scenarioId;
+      await whisper(client, body, voteReceipt(outcome, label));
+      if (outcome !== 'recorded' && outcome !== 'changed') return;
+      if (view.tally.quorumReached && view.poll.status === 'open') {
+        const closed = await closePoll(
+          deps.db,
+          { pollId, by: 'quorum', reason: 'quorum' },
+          deps.clock.now(),
+        );
+        const after = await refreshPollMessage(client, deps.db, pollId);
+        if (closed.closedNow) await promptChair(client, deps.db, after);
+        return;
+      }
+      await deps.queue.enqueue('poll-refresh', { pollId }, { debounceMs: 250 });
+    } catch (err) {
+      await tellUser(client, body, err);
+    }
+  });
+
+  app.action<Click>(VOTE_CLOSE, async ({ ack, body, action, client }) => {
+    await ack();
+    try {
+      const pollId = action.value ?? '';
+      const before = await getPollView(deps.db, pollId);
+      const member = await getMember(deps.db, body.user.id, deps.config.SOPBOT_ADMIN_USERS);
+      if (!mayClose(before.poll, body.user.id, member.role === 'admin')) {
+        await whisper(
+          client,
+          body,
+          `Only the chair <@${before.poll.created_by}> or an admin can close this vote.`,
+        );
+        return;
+      }
+      const { view } = await closePoll(
+        deps.db,
+        { pollId, by: body.user.id, reason: 'chair' },
+        deps.clock.now(),
+      );
+      if (!view.decision)
+        await client.views.open({ trigger_id: body.trigger_id, view: modalFor(view) });
+      await refreshPollMessage(client, deps.db, pollId);
+    } catch (err) {
+      await tellUser(client, body, err);
+    }
+  });
+
+  app.action<Click>(DECISION_OPEN, async ({ ack, body, action, client }) => {
+    await ack();
+    try {
+      const view = await getPollView(deps.db, action.value ?? '');
+      const member = await getMember(deps.db, body.user.id, deps.config.SOPBOT_ADMIN_USERS);
+      if (!mayClose(view.poll, body.user.id, member.role === 'admin')) {
+        await whisper(
+          client,
+          body,
+          `Only the chair <@${view.poll.created_by}> or an admin records this decision.`,
+        );
+        return;
+      }
+      if (view.decision) {
+        await whisper(
+          client,
+          body,
+          `Decision ${view.decision.id} is already recorded for this vote.`,
+        );
+        return;
+      }
+      await client.views.open({ trigger_id: body.trigger_id, view: modalFor(view) });
+    } catch (err) {
+      await tellUser(client, body, err);
+    }
+  });
+
+  app.action<Click>(DECISION_ADD_ACTION, async ({ ack, body, client }) => {
+    await ack();
+    const current = body.view;
+    if (!current) return;
+    const meta = META(current.private_metadata);
+    const choices: { scenarioId: string; label: string }[] = [];
+    const scenarioBlock = current.blocks.find(
+      (b) => (b as { block_id?: string }).block_id === 'scenario',
+    ) as { element?: { options?: { value: string; text: { text: string } }[] } } | undefined;
+    for (const o of scenarioBlock?.element?.options ?? [])
+      choices.push({ scenarioId: o.value, label: o.text.text });
+    const picked =
+      (current.state?.values as StateValues | undefined)?.scenario?.pick?.selected_option?.value ??
+      null;
+    await client.views.update({
+      view_id: current.id,
+      hash: current.hash,
+      view: decisionModal({ ...meta, rows: meta.rows + 1 }, choices, picked),
+    });
+  });
+
+  app.view(DECISION_CALLBACK, async ({ ack, body, view, client }) => {
+    const meta = META(view.private_metadata);
+    const now = deps.clock.now();
+    const parsed = parseDecisionState(view.state.values as StateValues, meta.rows, today(now));
+    if (Object.keys(parsed.errors).length || !parsed.scenarioId) {
+      await ack({ response_action: 'errors', errors: { ...parsed.errors } });
+      return;
+    }
+    let rec: Awaited<ReturnType<typeof recordDecision>>;
+    try {
+      const member = await getMember(deps.db, body.user.id, deps.config.SOPBOT_ADMIN_USERS);
+      if (member.role !== 'exec' && member.role !== 'admin') {
+        throw new SopError('forbidden', 'Only executives or admins record decisions.');
+      }
+      rec = await recordDecision(deps, {
+        cycleId: meta.cycleId,
+        pollId: meta.pollId,
+        scenarioId: parsed.scenarioId,
+        rationale: parsed.rationale,
+        decidedBy: body.user.id,
+        requestKey: viewRequestKey(view),
+        actions: parsed.actions,
+      });
+    } catch (err) {
+      if (!(err instanceof SopError) || err.code === 'internal')
+        deps.logger.error({ err }, 'decision failed');
+      await ack({
+        response_action: 'errors',
+        errors: { rationale: userMessage(err).slice(0, 2000) },
+      });
+      return;
+    }
+    await ack();
+    try {
+      await publishDecision(client, deps.db, rec.decision.id, rec.actions);
+    } catch (err) {
+      deps.logger.error({ err, decision: rec.decision.id }, 'posting the decision failed');
+    }
+  });
+}
