@@ -1,0 +1,541 @@
+/**
+ * /forecast and /capacity end to end: the real bot (sopbot's composition root) over HTTP,
+ * driven by the Slack stand-in, with real Postgres and Redis.
+ */
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../db/connect.js';
+import { createQueues, type Queues } from '../../jobs/queues.js';
+import { type RunningBot, startBot } from '../../src/bot.js';
+import { loadConfig } from '../../src/config.js';
+import {
+  createDriver,
+  type Driver,
+  type Standin,
+  startStandin,
+} from '../../src/slack-standin/index.js';
+import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+
+const SECRET = 'slack-forecast-test-secret';
+let tdb: TestDb;
+let db: Db;
+let standin: Standin;
+let bot: RunningBot;
+let driver: Driver;
+let redis: Redis;
+let queues: Queues;
+let cycleId: number;
+
+const REP = 'U_ALICE';
+const OPS = 'U_BOB';
+const NOBODY = 'U_CARA';
+
+async function rows(familyCode = 'FAM-1') {
+  return db
+    .selectFrom('forecast_adjustments')
+    .innerJoin('families', 'families.id', 'forecast_adjustments.family_id')
+    .selectAll('forecast_adjustments')
+    .where('families.code', '=', familyCode)
+    .orderBy('forecast_adjustments.id')
+    .execute();
+}
+
+async function recomputeJobs() {
+  const jobs = await queues.queue('planning').getJobs(['delayed', 'waiting', 'active']);
+  return jobs.filter((j) => j.name === 'recompute');
+}
+
+/** Opens /forecast (or /capacity) as `user` and returns the filled-in modal's view id. */
+async function openModal(command: '/forecast' | '/capacity', user: string): Promise<string> {
+  const ack = await driver.command(command, { user, channel: 'C_DEMAND' });
+  expect(ack.status).toBe(200);
+  return standin.waitFor(() => {
+    const v = standin.openViews(user).at(-1);
+    return v && String(v.definition.callback_id ?? '').endsWith('_submit') ? v.id : undefined;
+  });
+}
+
+const lastEphemeral = (user: string, n: number) =>
+  standin.waitFor(() => {
+    const all = standin.ephemeralsFor(user);
+    return all.length >= n ? all[n - 1] : undefined;
+  });
+
+beforeAll(async () => {
+  tdb = await freshDb();
+  db = tdb.db;
+  standin = await startStandin({ postMessageRate: false });
+  const prefix = redisPrefix('slack-forecast');
+  const config = loadConfig(
+    {
+      DATABASE_URL: tdb.url,
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      SLACK_BOT_TOKEN: 'xoxb-slack-forecast',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: standin.apiUrl,
+      LOG_LEVEL: 'silent',
+      SOPBOT_QUEUE_PREFIX: prefix,
+      SOPBOT_RECOMPUTE_DEBOUNCE_MS: '60000',
+    },
+    { slack: true },
+  );
+  bot = await startBot(config, { port: 0 });
+  driver = createDriver({
+    botUrl: `http://127.0.0.1:${bot.slack.port()}/slack/events`,
+    signingSecret: SECRET,
+    standin,
+  });
+  redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
+  queues = createQueues(redis, prefix);
+
+  const fams = await db
+    .insertInto('families')
+    .values([
+      {
+        code: 'FAM-1',
+        name: 'Road bikes',
+        price: 900,
+        unit_cost: 500,
+        holding_cost: 5,
+        backlog_cost: 20,
+      },
+      {
+        code: 'FAM-2',
+        name: 'Spare parts',
+        price: 20,
+        unit_cost: 8,
+        holding_cost: 1,
+        backlog_cost: 2,
+      },
+    ])
+    .returning(['id', 'code'])
+    .execute();
+  await db
+    .insertInto('resources')
+    .values({ code: 'LINE-2', name: 'Assembly line 2', kind: 'line', regular_capacity: 1000 })
+    .execute();
+  const cycle = await db
+    .insertInto('cycles')
+    .values({ month: '2027-01', phase: 'data_gathering' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  cycleId = cycle.id;
+  const fam1 = fams.find((f) => f.code === 'FAM-1')!.id;
+  const months = Array.from(
+    { length: 18 },
+    (_, i) => `${2027 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`,
+  );
+  await db
+    .insertInto('baseline_forecasts')
+    .values(months.map((period) => ({ cycle_id: cycleId, family_id: fam1, period, value: 1000 })))
+    .execute();
+  await db
+    .insertInto('members')
+    .values([
+      { slack_user_id: REP, role: 'sales' },
+      { slack_user_id: OPS, role: 'ops' },
+    ])
+    .execute();
+  await db.insertInto('member_families').values({ slack_user_id: REP, family_id: fam1 }).execute();
+  await db
+    .insertInto('workspace_settings')
+    .values({ team_id: 'T_SOP', demand_channel: 'C_DEMAND', supply_channel: 'C_SUPPLY' })
+    .execute();
+});
+
+afterAll(async () => {
+  await bot?.stop();
+  await queues?.close();
+  redis?.disconnect();
+  await standin?.close();
+  await tdb?.drop();
+});
+
+describe('/forecast', () => {
+  it('a rep opens the modal, picks a family (baseline shown), submits: stored, confirmed, summarised, audited, recompute queued', async () => {
+    const viewId = await openModal('/forecast', REP);
+    expect(standin.callsTo('views.open')[0]?.args.view).toMatchObject({
+      callback_id: 'forecast_submit_loading',
+    });
+    const modal = standin.store.views.get(viewId)!.definition;
+    const targetBlock = (
+      modal.blocks as {
+        block_id?: string;
+        element?: { option_groups?: { label: { text: string }; options: { value: string }[] }[] };
+      }[]
+    )[0];
+    expect(targetBlock?.element?.option_groups?.[0]).toMatchObject({
+      label: { text: 'Your families' },
+      options: [{ value: 'FAM-1' }],
+    });
+
+    // Slack sends the whole form's state with the dispatched action.
+    await driver.selectOption(viewId, 'forecast_target_pick', 'FAM-1', {
+      user: REP,
+      values: {
+        from: { from_pick: '2027-07' },
+        value: { value_input: '15' },
+        reason: { reason_pick: 'promotion' },
+      },
+    });
+    const table = await standin.waitFor(() => {
+      const text = JSON.stringify(standin.store.views.get(viewId)?.definition.blocks ?? []);
+      return text.includes('Baseline') ? text : undefined;
+    });
+    expect(table).toContain('2027-01');
+    expect(table).toContain('1,000');
+    expect(table).toMatch(/2027-01\s+1,000\s+1,000 frozen/);
+    expect(table).toMatch(/2027-03\s+1,000\s+1,000 slushy/);
+
+    const submitted = await driver.submitView(viewId, {
+      values: {
+        target: { forecast_target_pick: 'FAM-1' },
+        from: { from_pick: '2027-07' },
+        to: { to_pick: '2027-09' },
+        kind: { kind_pick: 'delta_pct' },
+        value: { value_input: '15' },
+        reason: { reason_pick: 'promotion' },
+      },
+    });
+    expect(submitted.outcome.action).toBe('updated');
+    const confirmation = JSON.stringify(standin.store.views.get(viewId)?.definition);
+    expect(confirmation).toContain('Saved');
+    expect(confirmation).toMatch(/2027-07\s+1,000 → 1,150/);
+
+    const stored = await rows();
+    expect(
+      stored.map((r) => [
+        r.period,
+        r.kind,
+        r.value,
+        r.before_value,
+        r.after_value,
+        r.status,
+        r.source,
+      ]),
+    ).toEqual([
+      ['2027-07', 'delta_pct', 15, 1000, 1150, 'accepted', 'modal'],
+      ['2027-08', 'delta_pct', 15, 1000, 1150, 'accepted', 'modal'],
+      ['2027-09', 'delta_pct', 15, 1000, 1150, 'accepted', 'modal'],
+    ]);
+
+    const summary = await standin.waitFor(() => standin.messagesIn('C_DEMAND')[0]);
+    expect(summary.text).toContain('Demand review 2027-01');
+    expect(JSON.stringify(summary.blocks)).toContain('FAM-1');
+    const replies = await standin.waitFor(() => {
+      const r = standin.threadReplies('C_DEMAND', summary.ts);
+      return r.length === 1 ? r : undefined;
+    });
+    expect(replies[0]?.text).toContain('<@U_ALICE> *FAM-1* 2027-07..2027-09 +15% (promotion)');
+
+    const audit = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'forecast.adjust')
+      .execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actor: REP, entity: 'family', entity_id: 'FAM-1' });
+
+    const queued = await recomputeJobs();
+    expect(queued).toHaveLength(1);
+    expect(queued[0]?.data).toMatchObject({ cycleId, reason: 'submission', requestedBy: REP });
+  });
+
+  it('a second submission (text form) edits the one summary in place and adds a threaded reply', async () => {
+    const ack = await driver.command('/forecast', {
+      user: REP,
+      channel: 'C_DEMAND',
+      text: 'FAM-1 2027-08 -150 lost-customer "Retailer X closed"',
+    });
+    expect(ack.status).toBe(200);
+    const confirm = await lastEphemeral(REP, 1);
+    expect(confirm.text).toContain('Forecast adjustment saved: FAM-1 2027-08 -150 (lost customer)');
+    // The rep's latest adjustment of a month replaces their earlier one (core consensus rule).
+    expect(JSON.stringify(confirm.blocks)).toMatch(/2027-08\s+1,150 → 850/);
+    const summary = standin.messagesIn('C_DEMAND');
+    expect(summary).toHaveLength(1);
+    await standin.waitFor(() => standin.threadReplies('C_DEMAND', summary[0]!.ts).length === 2);
+    expect(summary[0]?.edited).toBeDefined();
+    expect(standin.callsTo('chat.update')).toHaveLength(1);
+    expect(JSON.stringify(standin.messagesIn('C_DEMAND')[0]?.blocks)).toContain(
+      '4 adjustment months',
+    );
+    expect(await recomputeJobs()).toHaveLength(1); // debounced: still one pending recompute
+  });
+
+  it('an invalid submission shows inline errors and stores nothing', async () => {
+    const before = (await rows()).length;
+    const viewId = await openModal('/forecast', REP);
+    const bad = await driver.submitView(viewId, {
+      values: {
+        target: { forecast_target_pick: 'FAM-1' },
+        from: { from_pick: '2027-09' },
+        to: { to_pick: '2027-07' },
+        kind: { kind_pick: 'delta_units' },
+        value: { value_input: '200' },
+        reason: { reason_pick: 'launch' },
+      },
+    });
+    expect(bad.outcome).toEqual({
+      action: 'errors',
+      errors: { to: 'The range ends (2027-07) before it starts (2027-09).' },
+    });
+    const notANumber = await driver.submitView(viewId, {
+      values: {
+        target: { forecast_target_pick: 'FAM-1' },
+        from: { from_pick: '2027-09' },
+        kind: { kind_pick: 'delta_units' },
+        value: { value_input: 'lots' },
+        reason: { reason_pick: 'other' },
+      },
+    });
+    expect(notANumber.outcome).toMatchObject({
+      action: 'errors',
+      errors: { value: expect.stringContaining('"lots" is not a number') },
+    });
+    const noComment = await driver.submitView(viewId, {
+      values: {
+        target: { forecast_target_pick: 'FAM-1' },
+        from: { from_pick: '2027-09' },
+        kind: { kind_pick: 'delta_pct' },
+        value: { value_input: '40' },
+        reason: { reason_pick: 'launch' },
+      },
+    });
+    expect(noComment.outcome).toMatchObject({
+      action: 'errors',
+      errors: { comment: expect.stringContaining('more than 20%') },
+    });
+    expect(standin.openViews(REP)).toHaveLength(1);
+    expect(await rows()).toHaveLength(before);
+  });
+
+  it('an adjustment in the frozen zone is refused with the reason (modal and text)', async () => {
+    const before = (await rows()).length;
+    const viewId = await openModal('/forecast', REP);
+    const frozen = await driver.submitView(viewId, {
+      values: {
+        target: { forecast_target_pick: 'FAM-1' },
+        from: { from_pick: '2027-02' },
+        kind: { kind_pick: 'delta_units' },
+        value: { value_input: '50' },
+        reason: { reason_pick: 'promotion' },
+      },
+    });
+    expect(frozen.outcome).toMatchObject({
+      action: 'errors',
+      errors: { from: expect.stringContaining('frozen zone') },
+    });
+    expect(JSON.stringify(frozen.outcome)).toContain('Only an executive can approve an exception');
+    const n = standin.ephemeralsFor(REP).length;
+    await driver.command('/forecast', {
+      user: REP,
+      channel: 'C_DEMAND',
+      text: 'FAM-1 2027-01 =900 promotion',
+    });
+    const reply = await lastEphemeral(REP, n + 1);
+    expect(reply.text).toContain('2027-01 is in the frozen zone');
+    expect(await rows()).toHaveLength(before);
+  });
+
+  it('a slushy month is accepted and flagged', async () => {
+    const n = standin.ephemeralsFor(REP).length;
+    await driver.command('/forecast', {
+      user: REP,
+      channel: 'C_DEMAND',
+      text: 'FAM-1 2027-04 +5% market-intelligence',
+    });
+    const reply = await lastEphemeral(REP, n + 1);
+    expect(JSON.stringify(reply.blocks)).toContain('Flagged for review: 2027-04');
+    const r = (await rows()).filter((x) => x.period === '2027-04');
+    expect(r.map((x) => [x.status, x.zone, x.after_value])).toEqual([['flagged', 'slushy', 1050]]);
+  });
+
+  it('bad text gets the expected syntax back', async () => {
+    const n = standin.ephemeralsFor(REP).length;
+    await driver.command('/forecast', {
+      user: REP,
+      channel: 'C_DEMAND',
+      text: 'FAM-1 2027-08 lots promotion',
+    });
+    const reply = await lastEphemeral(REP, n + 1);
+    expect(reply.text).toContain('`lots` is not a change');
+    expect(reply.text).toContain(
+      'Expected: `/forecast FAM-12 2027-03..2027-05 +15% promotion "Spring campaign"`',
+    );
+  });
+
+  it('a retried submission and a double-clicked submit each store one row', async () => {
+    const viewId = await openModal('/forecast', REP);
+    const values = {
+      target: { forecast_target_pick: 'FAM-1' },
+      from: { from_pick: '2027-10' },
+      kind: { kind_pick: 'set' },
+      value: { value_input: '1300' },
+      reason: { reason_pick: 'new_customer' },
+      comment: { comment_input: 'Signed with Velo Store' },
+    };
+    const first = await driver.submitView(viewId, { values });
+    expect(first.outcome).toMatchObject({ action: 'updated' });
+    const retry = await driver.resend(first.request, { retryNum: 1, retryReason: 'http_timeout' });
+    expect(retry.status).toBe(200);
+    expect((await rows()).filter((r) => r.period === '2027-10')).toHaveLength(1);
+
+    const twice = await openModal('/forecast', REP);
+    const v2 = { ...values, from: { from_pick: '2027-11' } };
+    const [a, b] = await Promise.all([
+      driver.submitView(twice, { values: v2 }),
+      driver.submitView(twice, { values: v2 }),
+    ]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect((await rows()).filter((r) => r.period === '2027-11')).toHaveLength(1);
+
+    const n = standin.ephemeralsFor(REP).length;
+    const cmd = await driver.command('/forecast', {
+      user: REP,
+      channel: 'C_DEMAND',
+      text: 'FAM-1 2027-12 +10 launch',
+    });
+    await lastEphemeral(REP, n + 1);
+    await driver.resend(cmd.request, { retryNum: 1 });
+    await lastEphemeral(REP, n + 2);
+    expect((await rows()).filter((r) => r.period === '2027-12')).toHaveLength(1);
+    const audits = await db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'forecast.adjust')
+      .execute();
+    const keys = audits.map((a) => (a.details as { requestKey: string }).requestKey);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('no-change is recorded once per family', async () => {
+    await driver.command('/forecast', { user: REP, channel: 'C_DEMAND', text: 'no-change' });
+    await driver.command('/forecast', { user: REP, channel: 'C_DEMAND', text: 'no-change' });
+    await standin.waitFor(
+      () =>
+        standin.ephemeralsFor(REP).filter((e) => e.text.includes('no change this cycle')).length ===
+        2,
+    );
+    const decl = await db.selectFrom('no_change_declarations').selectAll().execute();
+    expect(decl).toHaveLength(1);
+  });
+});
+
+describe('/capacity', () => {
+  it('operations update capacity by text: stored with before/after, confirmed, summarised, audited, recompute queued', async () => {
+    await driver.command('/capacity', {
+      user: OPS,
+      channel: 'C_SUPPLY',
+      text: 'LINE-2 2027-07..2027-08 -30% maintenance "Overhaul"',
+    });
+    const reply = await lastEphemeral(OPS, 1);
+    expect(reply.text).toContain(
+      'Capacity update saved: LINE-2 2027-07..2027-08 -30% (maintenance)',
+    );
+    expect(JSON.stringify(reply.blocks)).toMatch(/2027-07\s+1,000 → 700/);
+    const stored = await db.selectFrom('capacity_updates').selectAll().orderBy('period').execute();
+    expect(
+      stored.map((r) => [r.period, r.kind, r.value, r.before_value, r.after_value, r.reason_code]),
+    ).toEqual([
+      ['2027-07', 'delta_pct', -30, 1000, 700, 'maintenance'],
+      ['2027-08', 'delta_pct', -30, 1000, 700, 'maintenance'],
+    ]);
+    const summary = await standin.waitFor(() => standin.messagesIn('C_SUPPLY')[0]);
+    expect(JSON.stringify(summary.blocks)).toContain('LINE-2');
+    await standin.waitFor(() => standin.threadReplies('C_SUPPLY', summary.ts).length === 1);
+    expect(
+      await db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('action', '=', 'capacity.update')
+        .execute(),
+    ).toHaveLength(1);
+    expect((await recomputeJobs()).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('the modal form applies on top of earlier updates, and edits the supply summary in place', async () => {
+    const viewId = await openModal('/capacity', OPS);
+    const res = await driver.submitView(viewId, {
+      values: {
+        target: { target_pick: 'LINE-2' },
+        from: { from_pick: '2027-07' },
+        kind: { kind_pick: 'set' },
+        value: { value_input: '800' },
+        reason: { reason_pick: 'staffing' },
+        comment: { comment_input: 'Second shift back' },
+      },
+    });
+    expect(res.outcome.action).toBe('updated');
+    expect(JSON.stringify(standin.store.views.get(viewId)?.definition)).toMatch(
+      /2027-07\s+700 → 800/,
+    );
+    await standin.waitFor(
+      () => standin.threadReplies('C_SUPPLY', standin.messagesIn('C_SUPPLY')[0]!.ts).length === 2,
+    );
+    expect(standin.messagesIn('C_SUPPLY')).toHaveLength(1);
+  });
+
+  it('a user who is not in operations is refused, with the reason', async () => {
+    await driver.command('/capacity', {
+      user: REP,
+      channel: 'C_SUPPLY',
+      text: 'LINE-2 2027-07 -10 breakdown',
+    });
+    const n = standin.ephemeralsFor(REP).length;
+    const reply = await standin.waitFor(() =>
+      standin.ephemeralsFor(REP).find((e) => e.text.includes('update capacity')),
+    );
+    expect(n).toBeGreaterThan(0);
+    expect(reply.text).toContain(
+      'Only Operations, Planner or Admin members can update capacity; your role is Sales.',
+    );
+    await driver.command('/capacity', { user: NOBODY, channel: 'C_SUPPLY' });
+    const modal = await standin.waitFor(() => {
+      const v = standin.openViews(NOBODY).at(-1);
+      return v && JSON.stringify(v.definition).includes('you have no role') ? v : undefined;
+    });
+    expect(JSON.stringify(modal.definition)).toContain(
+      'Only Operations, Planner or Admin members can update capacity',
+    );
+    const stored = await db
+      .selectFrom('capacity_updates')
+      .selectAll()
+      .where('author', 'in', [REP, NOBODY])
+      .execute();
+    expect(stored).toEqual([]);
+  });
+});
+
+describe('request security', () => {
+  it('an unsigned, badly signed or stale request gets 401 and does nothing', async () => {
+    const before = (await rows()).length;
+    const text = 'FAM-1 2028-01 +10 launch';
+    const none = await driver.command('/forecast', {
+      user: REP,
+      channel: 'C_DEMAND',
+      text,
+      signature: 'none',
+    });
+    const bad = await driver.command('/forecast', {
+      user: REP,
+      channel: 'C_DEMAND',
+      text,
+      signature: 'bad',
+    });
+    const stale = await driver.command('/forecast', {
+      user: REP,
+      channel: 'C_DEMAND',
+      text,
+      staleBySeconds: 400,
+    });
+    expect([none.status, bad.status, stale.status]).toEqual([401, 401, 401]);
+    expect(await rows()).toHaveLength(before);
+  });
+
+  it('/healthz reports the database and Redis', async () => {
+    const res = await fetch(`http://127.0.0.1:${bot.slack.port()}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true, db: true, redis: true });
+  });
+});
