@@ -7,9 +7,12 @@ import { decisions } from './sop-decisions.js';
 import { families } from './sop-families.js';
 import { help } from './sop-help.js';
 import { pack } from './sop-pack.js';
+import { plan } from './sop-plan.js';
 import { role } from './sop-role.js';
 import { settings } from './sop-settings.js';
+import { status } from './sop-status.js';
 import { vote } from './sop-vote.js';
+import { whatif } from './sop-whatif.js';
 
 export const SOP_SUBCOMMANDS: readonly SopSubcommand[] = [
   help,
@@ -22,4 +25,7 @@ export const SOP_SUBCOMMANDS: readonly SopSubcommand[] = [
   decide,
   actions,
   decisions,
+  plan,
+  whatif,
+  status,
 ];

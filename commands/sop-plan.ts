@@ -1,0 +1,33 @@
+/**
+ * `/sop plan` (planners): recompute the plan now. "Planning…" goes in the channel, and the
+ * job answers in that thread with the headline figures and the charts. The same request
+ * retried by Slack is one message and one run (ledger key and job id from the request key).
+ */
+import { UsageError } from '../src/errors.js';
+import { getOpenCycle } from '../src/services/cycles.js';
+import type { SopSubcommand } from '../src/slack/command-types.js';
+import { postMessageOnce } from '../src/slack/post-ledger.js';
+
+export const plan: SopSubcommand = {
+  name: 'plan',
+  usage: '/sop plan',
+  summary: 'recompute the plan now; results in the thread (planners)',
+  roles: ['planner'],
+  async handle({ deps, args, command, client, member, requestKey }) {
+    if (args.length > 0) throw new UsageError('`/sop plan` takes no arguments.');
+    const cycle = await getOpenCycle(deps.db);
+    if (!cycle) throw new UsageError('No S&OP cycle is open. Start one with `/sop cycle start`.');
+    const msg = await postMessageOnce(deps.db, client, {
+      key: `plan-request:${requestKey}`,
+      channel: command.channel_id,
+      text: `:hourglass_flowing_sand: Planning… <@${member.userId}> asked for a new plan of the ${cycle.month} cycle. Results will follow in this thread.`,
+    });
+    await deps.queue.enqueue('recompute', {
+      cycleId: cycle.id,
+      reason: 'command',
+      requestedBy: member.userId,
+      replyTo: { channel: command.channel_id, threadTs: msg.ts },
+      requestKey,
+    });
+  },
+};

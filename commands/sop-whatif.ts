@@ -1,0 +1,64 @@
+/**
+ * `/sop whatif <assumption>`: central against central + the assumption, answered in a
+ * thread with the scenario chart and the differences. Bad syntax or unknown codes get an
+ * ephemeral answer showing what to write.
+ */
+import { familyIds, resourceIds } from '../db/queries/codes.js';
+import { parseWhatIfs, WHAT_IF_SYNTAX, WhatIfError } from '../src/core/scenarios/what-if.js';
+import { UsageError } from '../src/errors.js';
+import { getOpenCycle } from '../src/services/cycles.js';
+import type { SopSubcommand } from '../src/slack/command-types.js';
+import { postMessageOnce } from '../src/slack/post-ledger.js';
+
+const USAGE = '/sop whatif <assumption>[; <assumption>…]';
+const syntax = (): string =>
+  Object.values(WHAT_IF_SYNTAX)
+    .map((s) => `• \`${s}\``)
+    .join('\n');
+
+export const whatif: SopSubcommand = {
+  name: 'whatif',
+  usage: `${USAGE}   e.g. /sop whatif demand FAM-3 +20% 2027-04..2027-06`,
+  summary: 'solve central with one assumption changed; differences in a thread',
+  roles: ['planner', 'exec', 'ops'],
+  async handle({ deps, rest, command, client, member, requestKey }) {
+    const text = rest.trim();
+    if (!text) throw new UsageError(`Say what to change. Usage: \`${USAGE}\`\n${syntax()}`);
+    let parsed: ReturnType<typeof parseWhatIfs>;
+    try {
+      parsed = parseWhatIfs(text);
+    } catch (err) {
+      if (err instanceof WhatIfError)
+        throw new UsageError(`${err.message}\nWrite one of:\n${syntax()}`);
+      throw err;
+    }
+    if (parsed.length === 0)
+      throw new UsageError(`Say what to change. Usage: \`${USAGE}\`\n${syntax()}`);
+    const [fams, res] = await Promise.all([familyIds(deps.db), resourceIds(deps.db)]);
+    for (const w of parsed) {
+      if ((w.kind === 'demand' || w.kind === 'price') && w.family !== null && !fams.has(w.family))
+        throw new UsageError(
+          `There is no family \`${w.family}\`. Use a family code (see \`/sop families\`) or \`all\`.`,
+        );
+      if (w.kind === 'capacity' && !res.has(w.resource))
+        throw new UsageError(
+          `There is no resource \`${w.resource}\`. Use a resource code such as ${[...res.keys()].slice(0, 3).join(', ')}.`,
+        );
+    }
+    const cycle = await getOpenCycle(deps.db);
+    if (!cycle)
+      throw new UsageError('No S&OP cycle is open, so there is no central plan to compare with.');
+    const msg = await postMessageOnce(deps.db, client, {
+      key: `whatif-request:${requestKey}`,
+      channel: command.channel_id,
+      text: `:crystal_ball: <@${member.userId}> asked: what if \`${text}\`? Solving against central…`,
+    });
+    await deps.queue.enqueue('whatif', {
+      cycleId: cycle.id,
+      text,
+      requestedBy: member.userId,
+      requestKey,
+      replyTo: { channel: command.channel_id, threadTs: msg.ts },
+    });
+  },
+};

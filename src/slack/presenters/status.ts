@@ -1,0 +1,63 @@
+/** `/sop status` in words: phase, deadlines, who owes input, the latest plan run. */
+import type { Phase } from '../../../db/schema.js';
+import type { CycleStatus } from '../../services/status.js';
+
+const LABEL: Readonly<Record<Phase, string>> = {
+  data_gathering: 'Data gathering',
+  demand_review: 'Demand review',
+  supply_review: 'Supply review',
+  pre_sop: 'Pre-S&OP',
+  executive: 'Executive S&OP',
+  closed: 'Closed',
+};
+
+const ORDER: readonly Phase[] = [
+  'data_gathering',
+  'demand_review',
+  'supply_review',
+  'pre_sop',
+  'executive',
+];
+
+/** ISO → "2027-01-12 17:00 UTC" (minutes, in UTC: unambiguous for everyone). */
+function when(iso: string | Date): string {
+  const d = typeof iso === 'string' ? new Date(iso) : iso;
+  if (Number.isNaN(d.getTime())) return String(iso);
+  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+const MAX_LISTED = 15;
+
+export function statusText(s: CycleStatus): string {
+  const lines = [`*S&OP cycle ${s.cycle.month}*: ${LABEL[s.cycle.phase]}`];
+  const deadlines = ORDER.filter((p) => s.deadlines[p]).map(
+    (p) => `${p === s.cycle.phase ? '▸ ' : ''}${LABEL[p]}: ${when(s.deadlines[p] ?? '')}`,
+  );
+  lines.push(
+    deadlines.length > 0 ? `*Deadlines*\n${deadlines.join('\n')}` : '*Deadlines*: none set',
+  );
+  if (s.pendingReps.length === 0)
+    lines.push('*Forecast input*: every sales rep has answered for every family.');
+  else {
+    const shown = s.pendingReps.slice(0, MAX_LISTED).map((r) => {
+      const fams = r.families.slice(0, 6).join(', ');
+      const more = r.families.length > 6 ? ` and ${r.families.length - 6} more` : '';
+      return `• <@${r.userId}>: ${fams}${more}`;
+    });
+    const extra =
+      s.pendingReps.length > MAX_LISTED ? [`…and ${s.pendingReps.length - MAX_LISTED} more`] : [];
+    lines.push(
+      `*Not submitted yet* (neither an adjustment nor "no change"): ${s.pendingReps.length}\n${[...shown, ...extra].join('\n')}`,
+    );
+  }
+  if (s.openConstraints.length > 0)
+    lines.push(
+      `*Open constraints (ops)*\n${s.openConstraints.map((c) => `• <@${c.userId}>: ${c.count}`).join('\n')}`,
+    );
+  lines.push(
+    s.latestRun
+      ? `*Latest plan run*: #${s.latestRun.id}, ${when(s.latestRun.createdAt)} (${s.latestRun.trigger})`
+      : '*Latest plan run*: none yet this cycle. Run `/sop plan`.',
+  );
+  return lines.join('\n\n');
+}
