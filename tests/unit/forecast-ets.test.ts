@@ -11,8 +11,9 @@ const y = readFileSync(new URL('airpassengers.csv', dir), 'utf8')
   .split(/\r?\n/)
   .slice(1)
   .map((l) => Number(l.split(',')[1]));
-const ets = JSON.parse(readFileSync(new URL('airpassengers_reference.json', dir), 'utf8'))
-  .R_forecast_ets;
+const ets = JSON.parse(
+  readFileSync(new URL('airpassengers_reference.json', dir), 'utf8'),
+).R_forecast_ets;
 
 describe('ETS on AirPassengers against R forecast::ets', () => {
   it("matches R's AICc for the models R's optimiser cannot miss (ANN, MNN)", () => {
@@ -22,9 +23,11 @@ describe('ETS on AirPassengers against R forecast::ets', () => {
     expect(mnn?.aicc).toBeCloseTo(ets.published.AICc_by_model.MNN, 1);
   });
 
-  it('counts parameters like R (ETS(M,Ad,M): 17 + sigma)', () => {
+  it("fits R's model ETS(M,Ad,M) as well as R, counting parameters like R (17 + sigma)", () => {
     const fit = fitEts(y, { error: 'M', trend: 'Ad', season: 'M' }, 12);
     expect(fit?.np).toBe(18);
+    expect(Math.abs((fit?.aicc ?? 0) / ets.published.AICc - 1)).toBeLessThan(0.005);
+    expect(fit?.phi).toBeGreaterThan(0.95);
   });
 
   it('auto picks multiplicative seasonality with AICc within 1% of R', () => {
@@ -74,6 +77,11 @@ describe('ETS on AirPassengers against R forecast::ets', () => {
 
   it('finds AirPassengers seasonal and a trend line not', () => {
     expect(isSeasonal(y, 12)).toBe(true);
-    expect(isSeasonal(Array.from({ length: 60 }, (_, t) => 100 + t), 12)).toBe(false);
+    expect(
+      isSeasonal(
+        Array.from({ length: 60 }, (_, t) => 100 + t),
+        12,
+      ),
+    ).toBe(false);
   });
 });

@@ -322,7 +322,7 @@ export function fitEts(
       null,
     );
   };
-  const best = nelderMead(objective, x0, {
+  const nm = {
     lower,
     upper,
     step,
@@ -331,7 +331,18 @@ export function fitEts(
     // 0.01 on −2·log L is far below any AICc difference that matters
     absTol: 1e-2,
     restarts: 1,
-  });
+  };
+  let best = nelderMead(objective, x0, nm);
+  if (freeSeason && lay.hasGamma) {
+    // the likelihood surface of seasonal models often has a second basin with a fast level
+    // and a slow seasonal; start there too and keep the better fit
+    const x1 = Float64Array.from(x0);
+    x1[0] = 0.6;
+    if (lay.hasGamma) x1[lay.iGamma] = 0.01;
+    if (lay.hasBeta) x1[lay.iBeta] = Math.min(x0[lay.iBeta] as number, 0.05);
+    const alt = nelderMead(objective, x1, nm);
+    if (alt.f < best.f) best = alt;
+  }
   if (!Number.isFinite(best.f)) return null;
   const x = best.x;
   unpack(x);
