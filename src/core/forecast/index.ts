@@ -83,7 +83,8 @@ export interface ForecastResult {
   readonly notes: readonly string[];
 }
 
-interface Draft extends Interval {
+/** A forecast before the final clean-up (clamping, ordering of bounds, finite checks). */
+export interface Draft extends Interval {
   readonly method: string;
   readonly params: Record<string, number>;
   readonly aicc: number | null;
