@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { forecast } from '../../src/core/forecast/index.js';
 import { fitHoltWinters } from '../../src/core/forecast/holt-winters.js';
+import { forecast } from '../../src/core/forecast/index.js';
 
 const dir = new URL('../fixtures/forecast/', import.meta.url);
 const y = readFileSync(new URL('airpassengers.csv', dir), 'utf8')
