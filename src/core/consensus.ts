@@ -65,16 +65,17 @@ export const OVERRIDE_ROLES: readonly Role[] = ['planner', 'exec', 'admin'];
 export const SYSTEM_AUTHOR = 'sopbot';
 
 /**
- * One adjustment applied to `before`; `base` is what a percentage applies to (the baseline,
- * or a sales rep's set that replaced it). Never below zero. Used for "before → after" previews.
+ * One adjustment applied to `before`; a percentage applies to `baseline` (pass the starting
+ * point: the baseline, or a sales rep's set that replaced it). Never below zero. Used for
+ * "before → after" previews.
  */
 export function applyAdjustment(
   before: number,
-  base: number,
+  baseline: number,
   kind: AdjustmentKind,
   value: number,
 ): number {
-  const raw = rawApply(before, base, kind, value);
+  const raw = rawApply(before, baseline, kind, value);
   return Math.max(0, raw);
 }
 
