@@ -32,7 +32,11 @@ export async function setUpCycle(
   opts: { horizon?: number } = {},
 ): Promise<{ cycleId: number; month: string }> {
   await importCompany(db, company);
-  const last = company.history.map((h) => h.period).sort().at(-1) ?? '2026-12';
+  const last =
+    company.history
+      .map((h) => h.period)
+      .sort()
+      .at(-1) ?? '2026-12';
   const month = addMonths(last, 1);
   await getSettings(db);
   await updateSettings(db, {
@@ -47,4 +51,97 @@ export async function setUpCycle(
     .returning('id')
     .executeTakeFirstOrThrow();
   return { cycleId: cycle.id, month };
+}
+
+/** Adjustments by a sales rep: +pct% on the first `months` plan months of each family. */
+export async function addAdjustments(
+  db: Db,
+  cycleId: number,
+  month: string,
+  changes: readonly { family: string; pct: number; months?: number }[],
+): Promise<void> {
+  const ids = new Map(
+    (await db.selectFrom('families').select(['id', 'code']).execute()).map((f) => [f.code, f.id]),
+  );
+  const rows = changes.flatMap((c, i) =>
+    Array.from({ length: c.months ?? 3 }, (_, k) => ({
+      cycle_id: cycleId,
+      family_id: ids.get(c.family) ?? 0,
+      period: addMonths(month, k + 3),
+      author: 'U_BOB',
+      author_role: 'sales' as const,
+      kind: 'delta_pct' as const,
+      value: c.pct,
+      reason_code: 'promotion',
+      zone: 'liquid' as const,
+      source: 'api' as const,
+      request_key: `test-adj-${cycleId}-${i}-${k}`,
+    })),
+  );
+  await db.insertInto('forecast_adjustments').values(rows).execute();
+}
+
+export function workerEnv(opts: {
+  dbUrl: string;
+  prefix: string;
+  apiUrl: string;
+  lockMs?: number;
+}): Record<string, string> {
+  return {
+    DATABASE_URL: opts.dbUrl,
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_API_URL: opts.apiUrl,
+    SOPBOT_QUEUE_PREFIX: opts.prefix,
+    SOPBOT_JOB_LOCK_MS: String(opts.lockMs ?? 30_000),
+    SOPBOT_RECOMPUTE_CRON: 'off',
+    METRICS_PORT: '0',
+    LOG_LEVEL: process.env.SOPBOT_TEST_LOG ?? 'silent',
+  };
+}
+
+export interface WorkerProcess {
+  readonly child: import('node:child_process').ChildProcess;
+  /** Structured log lines (pino JSON on stderr) seen so far. */
+  readonly logs: Record<string, unknown>[];
+  readonly exited: Promise<number | null>;
+}
+
+/** `sopbot worker` as a child process, as it runs in production. */
+export async function spawnWorker(env: Record<string, string>): Promise<WorkerProcess> {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'worker'], {
+    cwd: new URL('../..', import.meta.url).pathname,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Record<string, unknown>[] = [];
+  let buf = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    buf += d.toString();
+    let i = buf.indexOf('\n');
+    while (i >= 0) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      try {
+        logs.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        logs.push({ msg: line });
+      }
+      i = buf.indexOf('\n');
+    }
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const started = new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (d: Buffer) => {
+      if (d.toString().includes('sopbot worker started')) resolve();
+    });
+    child.on('exit', (code) =>
+      reject(
+        new Error(`worker exited with ${code} before starting: ${JSON.stringify(logs.slice(-5))}`),
+      ),
+    );
+  });
+  await started;
+  return { child, logs, exited };
 }

@@ -1,0 +1,158 @@
+/**
+ * The planning pipeline in process, against real Postgres, Redis and the Slack stand-in:
+ * a burst of submissions makes one recompute, one plan run and one set of charts; the
+ * charts are PNGs that decode; a 429 is waited out by delaying the job, and each post
+ * happens once.
+ */
+import { WebClient } from '@slack/web-api';
+import type { Job } from 'bullmq';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { generateCompany } from '../../src/seed/company.js';
+import { type Standin, startStandin } from '../../src/slack-standin/index.js';
+import { type RunningWorker, startWorker } from '../../src/worker.js';
+import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+import { addAdjustments, CHANNELS, setUpCycle, workerEnv } from './jobs-fixture.js';
+
+let t: TestDb;
+let standin: Standin;
+let worker: RunningWorker;
+let cycleId: number;
+let month: string;
+
+const company = generateCompany({ families: 6, months: 36, resources: 3, seed: 7 });
+
+beforeAll(async () => {
+  t = await freshDb();
+  standin = await startStandin();
+  ({ cycleId, month } = await setUpCycle(t.db, company, { horizon: 6 }));
+  await addAdjustments(t.db, cycleId, month, [
+    { family: 'FAM-2', pct: 25 },
+    { family: 'FAM-4', pct: -30 },
+  ]);
+  const config = loadConfig(
+    workerEnv({ dbUrl: t.url, prefix: redisPrefix('pipeline'), apiUrl: standin.apiUrl }),
+  );
+  worker = await startWorker(config, { metricsPort: null });
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await standin?.close();
+  await t?.drop();
+});
+
+const fileShares = (channel: string) =>
+  standin.messagesIn(channel).filter((m) => (m.files ?? []).length > 0);
+
+async function jobsNamed(name: string): Promise<Job[]> {
+  const out: Job[] = [];
+  for (const q of ['planning', 'posts'] as const) {
+    const jobs = await worker.queues
+      .queue(q)
+      .getJobs(['completed', 'failed', 'active', 'waiting', 'delayed']);
+    out.push(...jobs.filter((j) => j.name === name));
+  }
+  return out;
+}
+
+describe('a burst of 50 submissions', () => {
+  it('makes one recompute, one plan run and one set of charts', async () => {
+    for (let i = 0; i < 50; i++)
+      await worker.queues.enqueue(
+        'recompute',
+        { cycleId, reason: 'submission', requestedBy: 'U_BOB' },
+        { debounceMs: 400 },
+      );
+    // gap → supply, scenarios → exec, one family chart per adjusted family → demand.
+    await standin.waitFor(() => standin.files.length >= 4, 60_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    const runs = await t.db.selectFrom('plan_runs').selectAll().execute();
+    expect(runs).toHaveLength(1);
+    expect(await jobsNamed('recompute')).toHaveLength(1);
+    expect(fileShares(CHANNELS.supply)).toHaveLength(1);
+    expect(fileShares(CHANNELS.exec)).toHaveLength(1);
+    expect(fileShares(CHANNELS.demand)).toHaveLength(2);
+    expect(standin.files).toHaveLength(4);
+    const ledger = await t.db.selectFrom('slack_posts').selectAll().execute();
+    expect(ledger.map((r) => r.post_key).sort()).toEqual(
+      [
+        `run:${runs[0]?.id}:family:FAM-2`,
+        `run:${runs[0]?.id}:family:FAM-4`,
+        `run:${runs[0]?.id}:gap`,
+        `run:${runs[0]?.id}:scenarios`,
+      ].sort(),
+    );
+    expect(ledger.every((r) => r.ts !== null && r.file_id !== null)).toBe(true);
+  });
+
+  it('uploads PNGs that decode, with alt text and a summary', async () => {
+    for (const f of standin.files) {
+      expect(f.name).toMatch(/\.png$/);
+      const bytes = f.bytes ?? Buffer.alloc(0);
+      expect(bytes.length).toBeGreaterThan(5_000);
+      expect(bytes.length).toBeLessThan(1_000_000);
+      const png = PNG.sync.read(bytes);
+      expect(png.width).toBeGreaterThanOrEqual(400);
+      expect(png.height).toBeGreaterThanOrEqual(200);
+      expect(f.initial_comment ?? '').not.toBe('');
+    }
+    const altTexts = standin
+      .callsTo('files.getUploadURLExternal')
+      .map((c) => String(c.args.alt_text ?? ''));
+    expect(altTexts.every((a) => a.length > 20)).toBe(true);
+  });
+});
+
+describe('a Slack 429', () => {
+  it('delays the job by Retry-After and posts once', async () => {
+    standin.reset();
+    standin.failNext('files.getUploadURLExternal', { status: 429, retryAfter: 1 });
+    const before = await t.db.selectFrom('plan_runs').select('id').execute();
+    await worker.queues.enqueue('recompute', {
+      cycleId,
+      reason: 'command',
+      requestedBy: 'U_ALICE',
+      requestKey: 'test-429',
+    });
+    const started = Date.now();
+    await standin.waitFor(() => standin.files.length >= 4, 60_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    const limited = standin.callsTo('files.getUploadURLExternal').filter((c) => c.status === 429);
+    expect(limited).toHaveLength(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(standin.files).toHaveLength(4);
+    const after = await t.db.selectFrom('plan_runs').select('id').execute();
+    expect(after.length).toBe(before.length + 1);
+    const charts = (await jobsNamed('post-charts')).filter((j) => j.returnvalue?.posted === 4);
+    expect(charts).toHaveLength(1);
+    // Delayed, not failed: no failure was recorded on the job.
+    expect(charts[0]?.stacktrace ?? []).toHaveLength(0);
+    expect(charts[0]?.failedReason ?? null).toBeNull();
+  });
+
+  it('waits out a 429 on chat.postMessage in a thread reply, and posts the headline once', async () => {
+    standin.reset();
+    const client = new WebClient('xoxb-test', { slackApiUrl: standin.apiUrl });
+    const root = await client.chat.postMessage({ channel: 'C_GENERAL', text: 'Planning…' });
+    standin.failNext('chat.postMessage', { status: 429, retryAfter: 1 });
+    await worker.queues.enqueue('recompute', {
+      cycleId,
+      reason: 'command',
+      requestedBy: 'U_ALICE',
+      requestKey: 'test-429-thread-2',
+      replyTo: { channel: 'C_GENERAL', threadTs: root.ts ?? '' },
+    });
+    await standin.waitFor(
+      () => standin.threadReplies('C_GENERAL', root.ts ?? '').length >= 5,
+      60_000,
+    );
+    await new Promise((r) => setTimeout(r, 1000));
+    const replies = standin.threadReplies('C_GENERAL', root.ts ?? '');
+    const headlines = replies.filter((m) => /Plan run \d+ .*is ready/.test(m.text ?? ''));
+    expect(headlines).toHaveLength(1);
+    expect(replies.filter((m) => (m.files ?? []).length > 0)).toHaveLength(4);
+    expect(standin.callsTo('chat.postMessage').filter((c) => c.status === 429)).toHaveLength(1);
+  });
+});

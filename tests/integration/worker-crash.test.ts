@@ -1,0 +1,101 @@
+/**
+ * A worker process killed (SIGKILL) in the middle of posting charts: BullMQ's stalled-job
+ * check hands the job to another worker once the lock expires, and the ledger makes sure
+ * every chart ends up in the channel exactly once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createQueues, type Queues } from '../../jobs/queues.js';
+import { createRedis } from '../../src/redis.js';
+import { generateCompany } from '../../src/seed/company.js';
+import { type Standin, startStandin } from '../../src/slack-standin/index.js';
+import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+import {
+  addAdjustments,
+  setUpCycle,
+  spawnWorker,
+  type WorkerProcess,
+  workerEnv,
+} from './jobs-fixture.js';
+
+let t: TestDb;
+let standin: Standin;
+let queues: Queues;
+let redis: ReturnType<typeof createRedis>;
+const workers: WorkerProcess[] = [];
+let env: Record<string, string>;
+let cycleId: number;
+
+beforeAll(async () => {
+  t = await freshDb();
+  standin = await startStandin();
+  const company = generateCompany({ families: 6, months: 36, resources: 3, seed: 11 });
+  const setup = await setUpCycle(t.db, company, { horizon: 6 });
+  cycleId = setup.cycleId;
+  await addAdjustments(t.db, cycleId, setup.month, [
+    { family: 'FAM-1', pct: 20 },
+    { family: 'FAM-3', pct: -25 },
+    { family: 'FAM-5', pct: 40 },
+  ]);
+  const prefix = redisPrefix('crash');
+  env = {
+    ...workerEnv({ dbUrl: t.url, prefix, apiUrl: standin.apiUrl, lockMs: 1500 }),
+    SOPBOT_STALLED_INTERVAL_MS: '500',
+    SOPBOT_WORKER_CONCURRENCY: '1',
+    LOG_LEVEL: 'info',
+  };
+  redis = createRedis('redis://127.0.0.1:6379');
+  queues = createQueues(redis, prefix);
+});
+
+afterAll(async () => {
+  for (const w of workers) {
+    if (w.child.exitCode === null && w.child.signalCode === null) {
+      w.child.kill('SIGTERM');
+      await w.exited;
+    }
+  }
+  await queues?.close();
+  redis?.disconnect();
+  await standin?.close();
+  await t?.drop();
+});
+
+describe('a worker killed mid-job', () => {
+  it('leaves the job to another worker, and each chart is posted exactly once', async () => {
+    const first = await spawnWorker(env);
+    workers.push(first);
+    await queues.enqueue('recompute', {
+      cycleId,
+      reason: 'command',
+      requestedBy: 'U_ALICE',
+      requestKey: 'crash-test',
+    });
+    // Kill it the moment the first chart is in a channel: the others are still to come.
+    await standin.waitFor(() => standin.files.length >= 1, 60_000);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const atKill = standin.files.length;
+    expect(atKill).toBeGreaterThanOrEqual(1);
+    expect(atKill).toBeLessThan(5);
+
+    const second = await spawnWorker(env);
+    workers.push(second);
+    await standin.waitFor(() => standin.files.length >= 5, 60_000);
+    await new Promise((r) => setTimeout(r, 2000));
+
+    const names = standin.files.map((f) => f.name).sort();
+    expect(names).toHaveLength(5);
+    expect(new Set(names).size).toBe(5);
+    const shares = standin.store.messages.filter((m) => m.files.length > 0);
+    expect(shares).toHaveLength(5);
+    const ledger = await t.db.selectFrom('slack_posts').selectAll().execute();
+    expect(ledger).toHaveLength(5);
+    expect(ledger.every((r) => r.ts !== null)).toBe(true);
+    // The second worker finished the job the first one started.
+    const finished = second.logs.filter((l) => l.msg === 'charts posted');
+    expect(finished).toHaveLength(1);
+    expect(Number(finished[0]?.posted) + Number(finished[0]?.skipped)).toBe(5);
+    expect(Number(finished[0]?.skipped)).toBeGreaterThanOrEqual(atKill);
+    expect(await t.db.selectFrom('plan_runs').select('id').execute()).toHaveLength(1);
+  });
+});

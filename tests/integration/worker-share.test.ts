@@ -1,0 +1,100 @@
+/**
+ * Two worker processes on one set of queues: every job runs once, the work is shared, and
+ * no chart is posted twice.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createQueues, type Queues } from '../../jobs/queues.js';
+import { addMonths } from '../../src/core/period.js';
+import { createRedis } from '../../src/redis.js';
+import { generateCompany } from '../../src/seed/company.js';
+import { type Standin, startStandin } from '../../src/slack-standin/index.js';
+import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+import { setUpCycle, spawnWorker, type WorkerProcess, workerEnv } from './jobs-fixture.js';
+
+let t: TestDb;
+let standin: Standin;
+let queues: Queues;
+let redis: ReturnType<typeof createRedis>;
+const workers: WorkerProcess[] = [];
+const cycles: number[] = [];
+let env: Record<string, string>;
+
+const CYCLES = 4;
+
+beforeAll(async () => {
+  t = await freshDb();
+  standin = await startStandin({ postMessageRate: false });
+  const company = generateCompany({ families: 5, months: 36, resources: 3, seed: 3 });
+  const first = await setUpCycle(t.db, company, { horizon: 6 });
+  cycles.push(first.cycleId);
+  for (let i = 1; i < CYCLES; i++) {
+    const c = await t.db
+      .insertInto('cycles')
+      .values({ month: addMonths(first.month, i), phase: 'demand_review', opened_by: 'U_ALICE' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    cycles.push(c.id);
+  }
+  const prefix = redisPrefix('share');
+  env = {
+    ...workerEnv({ dbUrl: t.url, prefix, apiUrl: standin.apiUrl }),
+    SOPBOT_WORKER_CONCURRENCY: '1',
+    LOG_LEVEL: 'info',
+  };
+  redis = createRedis('redis://127.0.0.1:6379');
+  queues = createQueues(redis, prefix);
+});
+
+afterAll(async () => {
+  for (const w of workers) {
+    if (w.child.exitCode === null && w.child.signalCode === null) {
+      w.child.kill('SIGTERM');
+      await w.exited;
+    }
+  }
+  await queues?.close();
+  redis?.disconnect();
+  await standin?.close();
+  await t?.drop();
+});
+
+describe('two worker processes', () => {
+  it('share the work, run every job once and post every chart once', async () => {
+    workers.push(await spawnWorker(env), await spawnWorker(env));
+    for (const cycleId of cycles)
+      await queues.enqueue('recompute', {
+        cycleId,
+        reason: 'command',
+        requestedBy: 'U_ALICE',
+        requestKey: `share-${cycleId}`,
+      });
+    // Each run: the gap chart and the scenario chart (no adjustments, so no family charts).
+    await standin.waitFor(() => standin.files.length >= 2 * CYCLES, 90_000);
+    await new Promise((r) => setTimeout(r, 1500));
+
+    const runs = await t.db.selectFrom('plan_runs').select(['id', 'cycle_id']).execute();
+    expect(runs.map((r) => r.cycle_id).sort()).toEqual([...cycles].sort());
+    expect(standin.files).toHaveLength(2 * CYCLES);
+    expect(new Set(standin.files.map((f) => f.name)).size).toBe(2 * CYCLES);
+
+    const done = (w: WorkerProcess, msg: string) => w.logs.filter((l) => l.msg === msg);
+    const planLogs = workers.flatMap((w) => done(w, 'plan run done'));
+    expect(planLogs).toHaveLength(CYCLES);
+    expect(planLogs.every((l) => l.created === true)).toBe(true);
+    expect(workers.flatMap((w) => done(w, 'baseline done'))).toHaveLength(CYCLES);
+    expect(workers.flatMap((w) => done(w, 'charts posted'))).toHaveLength(CYCLES);
+    expect(workers.flatMap((w) => done(w, 'recompute flow started'))).toHaveLength(CYCLES);
+    // Both took part.
+    for (const w of workers) {
+      const jobs = w.logs.filter((l) =>
+        ['plan run done', 'baseline done', 'charts posted', 'recompute flow started'].includes(
+          String(l.msg),
+        ),
+      );
+      expect(jobs.length).toBeGreaterThan(0);
+    }
+    // Graceful stop: SIGTERM, exit code 0.
+    for (const w of workers) w.child.kill('SIGTERM');
+    expect(await Promise.all(workers.map((w) => w.exited))).toEqual([0, 0]);
+  });
+});

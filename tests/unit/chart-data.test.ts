@@ -1,0 +1,216 @@
+import { describe, expect, it } from 'vitest';
+import {
+  accuracyPoint,
+  changedFamilies,
+  familySeries,
+  gapPoints,
+  type StoredConsensusLine,
+  scenarioKpis,
+} from '../../src/services/chart-data.js';
+
+const line = (
+  family: string,
+  period: string,
+  baseline: number,
+  consensus: number,
+): StoredConsensusLine => ({
+  family,
+  period,
+  baseline,
+  consensus,
+  steps: [
+    {
+      adjustmentId: 'baseline',
+      author: 'sopbot',
+      reasonCode: 'baseline',
+      before: baseline,
+      after: baseline,
+    },
+    {
+      adjustmentId: '7',
+      author: 'U_BOB',
+      reasonCode: 'promotion',
+      before: baseline,
+      after: consensus,
+    },
+  ],
+});
+
+describe('changedFamilies', () => {
+  it('ranks families by the total units consensus moved from baseline, either way', () => {
+    const lines = [
+      line('A', '2027-01', 100, 110),
+      line('A', '2027-02', 100, 110),
+      line('B', '2027-01', 100, 70),
+      line('C', '2027-01', 100, 105),
+      line('D', '2027-01', 100, 100),
+    ];
+    expect(changedFamilies(lines, 3)).toEqual(['B', 'A', 'C']);
+    expect(changedFamilies(lines, 1)).toEqual(['B']);
+    expect(changedFamilies([], 3)).toEqual([]);
+  });
+
+  it('breaks ties by code so the choice is stable', () => {
+    expect(changedFamilies([line('Z', '2027-01', 10, 20), line('M', '2027-01', 10, 0)], 2)).toEqual(
+      ['M', 'Z'],
+    );
+  });
+});
+
+describe('gapPoints', () => {
+  const problem = {
+    resources: [
+      { code: 'LINE-1', overtimeLimit: 50, overtimeLimitByPeriod: { '2027-02': 10 } },
+      {
+        code: 'CREW',
+        overtimeLimit: 0,
+        workforce: { initialWorkers: 10, overtimeHoursPerWorker: 8 },
+      },
+    ],
+  };
+  const rows = [
+    {
+      resource: 'LINE-1',
+      period: '2027-01',
+      load: 120,
+      capacity: 100,
+      overtime: 20,
+      utilisation: 1.2,
+    },
+    {
+      resource: 'LINE-1',
+      period: '2027-02',
+      load: 90,
+      capacity: 100,
+      overtime: 0,
+      utilisation: 0.9,
+    },
+    {
+      resource: 'CREW',
+      period: '2027-01',
+      load: 10,
+      capacity: 1600,
+      overtime: 0,
+      utilisation: 0.01,
+    },
+  ];
+
+  it('takes load and capacity from the results and the overtime allowed from the problem', () => {
+    expect(gapPoints(problem, rows)).toEqual([
+      { resource: 'LINE-1', period: '2027-01', load: 120, capacity: 100, overtimeLimit: 50 },
+      { resource: 'LINE-1', period: '2027-02', load: 90, capacity: 100, overtimeLimit: 10 },
+      { resource: 'CREW', period: '2027-01', load: 10, capacity: 1600, overtimeLimit: 80 },
+    ]);
+  });
+
+  it('gives no overtime for a resource the problem does not know', () => {
+    expect(gapPoints(null, rows.slice(0, 1))[0]?.overtimeLimit).toBe(0);
+  });
+});
+
+describe('scenarioKpis', () => {
+  it('maps stored KPIs, leaves out scenarios without a plan, and reads missing figures as 0', () => {
+    const out = scenarioKpis([
+      {
+        name: 'central',
+        label: 'Central',
+        status: 'optimal',
+        kpis: {
+          fillRate: 0.95,
+          grossMargin: 1000,
+          revenue: 5000,
+          peakUtilisation: 1.1,
+          tenseResourceMonths: 3,
+          endingInventoryValue: 70,
+          daysOfSupply: 12,
+        },
+      },
+      { name: 'cautious', label: 'Cautious', status: 'infeasible', kpis: {} },
+      {
+        name: 'ambitious',
+        label: 'Ambitious',
+        status: 'optimal',
+        kpis: { fillRate: 0.8, daysOfSupply: null },
+      },
+    ]);
+    expect(out).toHaveLength(2);
+    expect(out[0]).toEqual({
+      scenario: 'central',
+      label: 'Central',
+      fillRate: 0.95,
+      endingInventoryValue: 70,
+      daysOfSupply: 12,
+      grossMargin: 1000,
+      revenue: 5000,
+      peakUtilisation: 1.1,
+      monthsOver90: 3,
+    });
+    expect(out[1]?.daysOfSupply).toBe(0);
+    expect(out[1]?.grossMargin).toBe(0);
+  });
+});
+
+describe('familySeries', () => {
+  const baseline = ['2027-01', '2027-02', '2027-03'].map((period, i) => ({
+    period,
+    value: 100 + i,
+    lo80: 90,
+    hi80: 110 + i,
+    lo95: null,
+    hi95: null,
+  }));
+  const history = Array.from({ length: 36 }, (_, i) => ({
+    period: `20${24 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`,
+    units: i,
+  }));
+
+  it('keeps the last 24 months of history, the baseline band and the adjusted consensus', () => {
+    const s = familySeries({
+      family: 'A',
+      history,
+      baseline,
+      consensus: [line('A', '2027-02', 101, 150), line('B', '2027-01', 1, 2)],
+    });
+    expect(s.history).toHaveLength(24);
+    expect(s.history[0]?.period).toBe('2025-01');
+    expect(s.history.at(-1)?.period).toBe('2026-12');
+    expect(s.consensus.map((c) => c.value)).toEqual([100, 150, 102]);
+    expect(s.baseline[0]).toEqual({
+      period: '2027-01',
+      value: 100,
+      lo80: 90,
+      hi80: 110,
+      lo95: 100,
+      hi95: 100,
+    });
+    expect(s.adjustments).toEqual([
+      { period: '2027-02', author: 'U_BOB', reasonCode: 'promotion', before: 101, after: 150 },
+    ]);
+  });
+});
+
+describe('accuracyPoint', () => {
+  it('scores the consensus and gives FVA as statistical error minus consensus error', () => {
+    // actual 100, 100; statistical 80, 120 (WMAPE 0.2); consensus 90, 110 (WMAPE 0.1).
+    const p = accuracyPoint('2026-05', [
+      { actual: 100, statistical: 80, consensus: 90 },
+      { actual: 100, statistical: 120, consensus: 110 },
+    ]);
+    expect(p?.cycle).toBe('2026-05');
+    expect(p?.accuracy).toBeCloseTo(0.9, 12);
+    expect(p?.bias).toBeCloseTo(0, 12);
+    expect(p?.fva).toBeCloseTo(0.1, 12);
+  });
+
+  it('says when people made it worse, and over-forecast shows as positive bias', () => {
+    const p = accuracyPoint('2026-06', [{ actual: 100, statistical: 100, consensus: 130 }]);
+    expect(p?.fva).toBeCloseTo(-0.3, 12);
+    expect(p?.bias).toBeCloseTo(0.3, 12);
+    expect(p?.accuracy).toBeCloseTo(0.7, 12);
+  });
+
+  it('gives nothing without actuals', () => {
+    expect(accuracyPoint('2026-07', [])).toBeNull();
+    expect(accuracyPoint('2026-07', [{ actual: 0, statistical: 1, consensus: 1 }])).toBeNull();
+  });
+});
