@@ -13,7 +13,6 @@ import { z } from 'zod';
 export const QUEUES = ['planning', 'posts', 'notifications'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
-const period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM');
 const slackId = z.string().min(1).max(64);
 const id = z.union([z.number().int().positive(), z.string().regex(/^\d+$/)]).transform(String);
 /** Where to answer in Slack: a channel, optionally a thread, optionally an ephemeral user. */
