@@ -22,6 +22,7 @@ import {
   runTextChange,
 } from '../src/slack/change-flow.js';
 import { inputFromState } from '../src/slack/change-state.js';
+import { publishHome } from '../src/slack/home.js';
 import {
   CALLBACK,
   confirmationModal,
@@ -126,7 +127,8 @@ export function register(app: App, deps: AppDeps): void {
     await afterChange(deps, client, 'forecast', outcome);
   });
 
-  app.action(NO_CHANGE_ACTION, async ({ ack, body, client }) => {
+  // From the modal (the modal then says so) or from App Home (the Home tab is redrawn).
+  app.action<BlockAction>(NO_CHANGE_ACTION, async ({ ack, body, client }) => {
     await ack();
     const member = await getMember(deps.db, body.user.id, deps.config.SOPBOT_ADMIN_USERS);
     let text: string;
@@ -136,8 +138,11 @@ export function register(app: App, deps: AppDeps): void {
     } catch (err) {
       text = `:warning: ${userMessage(err)}`;
     }
-    const view = (body as BlockAction).view;
-    if (view) await client.views.update({ view_id: view.id, view: messageModal('Forecast', text) });
-    else await client.chat.postMessage({ channel: body.user.id, text });
+    if (body.view?.type === 'modal')
+      await client.views.update({ view_id: body.view.id, view: messageModal('Forecast', text) });
+    else {
+      await client.chat.postMessage({ channel: body.user.id, text });
+      await publishHome(deps, client, body.user.id);
+    }
   });
 }

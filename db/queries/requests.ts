@@ -28,3 +28,8 @@ export async function saveRequestResult(db: Db, key: string, result: unknown): P
     .where('request_key', '=', key)
     .execute();
 }
+
+/** Gives a key back when its work failed, so Slack's retry can do it. */
+export async function releaseRequest(db: Db, key: string): Promise<void> {
+  await db.deleteFrom('processed_requests').where('request_key', '=', key).execute();
+}

@@ -4,9 +4,12 @@
  */
 
 import type { Db } from '../../db/connect.js';
-import { claimRequest } from '../../db/queries/requests.js';
+import { claimRequest, releaseRequest } from '../../db/queries/requests.js';
 
-/** Runs `work` once per key; returns false (and does nothing) when the key was seen before. */
+/**
+ * Runs `work` once per key; returns false (and does nothing) when the key was seen before.
+ * A failed run gives the key back so a retry can try again.
+ */
 export async function once(
   db: Db,
   key: string,
@@ -14,6 +17,11 @@ export async function once(
   work: () => Promise<void>,
 ): Promise<boolean> {
   if (!(await claimRequest(db, key, kind))) return false;
-  await work();
+  try {
+    await work();
+  } catch (err) {
+    await releaseRequest(db, key);
+    throw err;
+  }
   return true;
 }

@@ -49,6 +49,13 @@ export interface ChangeSpec {
   ): Promise<ChangeOutcome>;
 }
 
+/** What opening a modal needs: a slash command or a button click both carry it. */
+export interface ModalTrigger {
+  readonly trigger_id: string;
+  readonly user_id: string;
+  readonly channel_id: string | null;
+}
+
 /** More than this and the target select searches (external_select) instead of listing. */
 export const STATIC_SELECT_MAX = 100;
 
@@ -114,7 +121,7 @@ export async function openChangeModal(
   deps: AppDeps,
   spec: ChangeSpec,
   client: webApi.WebClient,
-  command: SlashCommand,
+  command: ModalTrigger,
 ): Promise<void> {
   const opened = await client.views.open({
     trigger_id: command.trigger_id,

@@ -1,0 +1,117 @@
+/** The App Home tab: who you are in sopbot, the cycle, your submissions and your actions. */
+import type { types } from '@slack/bolt';
+import type { SubmissionRow } from '../../../db/queries/adjustments.js';
+import type { ActionRow, CycleRow, Phase } from '../../../db/schema.js';
+import { PHASE_LABEL, PHASES } from '../../services/cycles.js';
+import { type Member, ROLE_LABEL } from '../../services/members.js';
+import { homeActionItems } from './actions.js';
+import { clip, fmtChange, fmtQty, mrkdwn, plain } from './format.js';
+
+export const HOME_OPEN_FORECAST = 'home_open_forecast';
+export const HOME_OPEN_CAPACITY = 'home_open_capacity';
+export const HOME_NO_CHANGE = 'forecast_no_change';
+
+export function memberSection(m: Member): types.KnownBlock {
+  const role = m.role
+    ? `*${ROLE_LABEL[m.role]}*`
+    : '_no role yet_ (an admin sets it with `/sop role`)';
+  const fams = m.families.length ? m.families.map((f) => `\`${f}\``).join(', ') : '_none_';
+  return {
+    type: 'section',
+    text: mrkdwn(clip(`Your role: ${role}\nYour families: ${fams}`, 3000)),
+  };
+}
+
+export function cycleSection(c: CycleRow | null): types.KnownBlock[] {
+  if (!c)
+    return [
+      {
+        type: 'section',
+        text: mrkdwn('No S&OP cycle is open. A planner starts one with `/sop cycle start`.'),
+      },
+    ];
+  const deadlines = PHASES.filter((p): p is Exclude<Phase, 'closed'> => p !== 'closed')
+    .map((p) => {
+      const d = c.deadlines[p];
+      const mark = p === c.phase ? ' ← now' : '';
+      return d ? `• ${PHASE_LABEL[p]}: ${d.slice(0, 10)}${mark}` : null;
+    })
+    .filter((s): s is string => s !== null);
+  return [
+    { type: 'header', text: plain(`S&OP cycle ${c.month}`) },
+    {
+      type: 'section',
+      text: mrkdwn(
+        clip(
+          `Phase: *${PHASE_LABEL[c.phase]}*${deadlines.length ? `\nDeadlines:\n${deadlines.join('\n')}` : ''}`,
+          3000,
+        ),
+      ),
+    },
+  ];
+}
+
+export function submissionsSection(rows: readonly SubmissionRow[]): types.KnownBlock[] {
+  const lines = rows.map((r) => {
+    const ba =
+      r.before !== null && r.after !== null ? ` ${fmtQty(r.before)} → ${fmtQty(r.after)}` : '';
+    return `• *${r.family}* ${r.period} ${fmtChange(r.kind, r.value)} (${r.reasonCode.replace(/_/g, ' ')})${ba} · ${r.status}`;
+  });
+  return [
+    { type: 'header', text: plain('Your submissions this cycle') },
+    {
+      type: 'section',
+      text: mrkdwn(
+        clip(
+          lines.length ? lines.join('\n') : 'None yet. Use `/forecast` or the buttons above.',
+          3000,
+        ),
+      ),
+    },
+  ];
+}
+
+/** Open follow-up actions with their Done/Snooze buttons (the meeting work owns the rows). */
+export function homeActionsSection(actions: readonly ActionRow[]): types.KnownBlock[] {
+  return [{ type: 'header', text: plain('Your open actions') }, ...homeActionItems(actions)];
+}
+
+export function homeButtons(m: Member): types.KnownBlock {
+  const elements: types.Button[] = [];
+  if (m.role === 'sales' || m.role === 'planner' || m.role === 'exec' || m.role === 'admin')
+    elements.push(
+      {
+        type: 'button',
+        action_id: HOME_OPEN_FORECAST,
+        text: plain('Adjust forecast'),
+        style: 'primary',
+      },
+      { type: 'button', action_id: HOME_NO_CHANGE, text: plain('No change for my families') },
+    );
+  if (m.role === 'ops' || m.role === 'planner' || m.role === 'admin')
+    elements.push({
+      type: 'button',
+      action_id: HOME_OPEN_CAPACITY,
+      text: plain('Update capacity'),
+    });
+  return elements.length
+    ? { type: 'actions', block_id: 'home_buttons', elements }
+    : { type: 'context', elements: [mrkdwn('Ask an admin for a role to take part in the cycle.')] };
+}
+
+export function homeView(d: {
+  member: Member;
+  cycle: CycleRow | null;
+  submissions: readonly SubmissionRow[];
+  actions: readonly ActionRow[];
+}): types.HomeView {
+  const blocks: types.KnownBlock[] = [
+    { type: 'header', text: plain('sopbot: monthly S&OP') },
+    memberSection(d.member),
+    ...cycleSection(d.cycle),
+  ];
+  if (d.cycle)
+    blocks.push(homeButtons(d.member), { type: 'divider' }, ...submissionsSection(d.submissions));
+  blocks.push({ type: 'divider' }, ...homeActionsSection(d.actions));
+  return { type: 'home', blocks: blocks.slice(0, 100) };
+}

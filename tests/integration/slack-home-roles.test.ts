@@ -1,0 +1,223 @@
+/**
+ * Roles, settings, help and App Home end to end: the real bot over HTTP against the Slack
+ * stand-in, with real Postgres and Redis.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../db/connect.js';
+import { type RunningBot, startBot } from '../../src/bot.js';
+import { loadConfig } from '../../src/config.js';
+import {
+  createDriver,
+  type Driver,
+  type Standin,
+  startStandin,
+} from '../../src/slack-standin/index.js';
+import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+
+const SECRET = 'slack-home-roles-secret';
+// SOPBOT_ADMIN_USERS takes real-looking Slack ids, so this workspace has its own users.
+const ADMIN = 'UCARA001';
+const REP = 'UALICE01';
+const OTHER = 'UBOB0001';
+const USERS = [
+  { id: ADMIN, name: 'cara', real_name: 'Cara Singh', tz: 'Asia/Kolkata' },
+  { id: REP, name: 'alice', real_name: 'Alice Martin', tz: 'Europe/Paris' },
+  { id: OTHER, name: 'bob', real_name: 'Bob Chen', tz: 'America/New_York' },
+];
+let tdb: TestDb;
+let db: Db;
+let standin: Standin;
+let bot: RunningBot;
+let driver: Driver;
+
+/** Sends `/sop <text>` and returns the ephemeral answer. */
+async function sop(user: string, text: string): Promise<string> {
+  const n = standin.ephemeralsFor(user).length;
+  const ack = await driver.command('/sop', { user, channel: 'C_GENERAL', text });
+  expect(ack.status).toBe(200);
+  const e = await standin.waitFor(() => standin.ephemeralsFor(user)[n]);
+  return e.text;
+}
+
+beforeAll(async () => {
+  tdb = await freshDb();
+  db = tdb.db;
+  standin = await startStandin({ users: USERS });
+  const config = loadConfig(
+    {
+      DATABASE_URL: tdb.url,
+      SLACK_BOT_TOKEN: 'xoxb-home-roles',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: standin.apiUrl,
+      LOG_LEVEL: 'silent',
+      SOPBOT_ADMIN_USERS: ADMIN,
+      SOPBOT_QUEUE_PREFIX: redisPrefix('home-roles'),
+    },
+    { slack: true },
+  );
+  bot = await startBot(config, { port: 0 });
+  driver = createDriver({
+    botUrl: `http://127.0.0.1:${bot.slack.port()}/slack/events`,
+    signingSecret: SECRET,
+    standin,
+  });
+  await db
+    .insertInto('families')
+    .values(
+      ['FAM-1', 'FAM-2'].map((code) => ({
+        code,
+        name: `Family ${code}`,
+        price: 10,
+        unit_cost: 5,
+        holding_cost: 1,
+        backlog_cost: 2,
+      })),
+    )
+    .execute();
+});
+
+afterAll(async () => {
+  await bot?.stop();
+  await standin?.close();
+  await tdb?.drop();
+});
+
+describe('/sop roles and settings', () => {
+  it('help lists the commands with their usage', async () => {
+    const text = await sop(REP, 'help');
+    expect(text).toContain('/forecast FAM-12 2027-03..2027-05 +15% promotion');
+    expect(text).toContain('/sop role @user sales|ops|planner|exec|admin');
+    expect(text).toContain('/sop families @user FAM-1 FAM-2');
+    const unknown = await sop(REP, 'frobnicate');
+    expect(unknown).toContain('Unknown subcommand `frobnicate`');
+    expect(unknown).toContain('/sop help');
+  });
+
+  it('only admins set roles; the first admin comes from SOPBOT_ADMIN_USERS', async () => {
+    const refused = await sop(REP, 'role <@UBOB0001|bob> exec');
+    expect(refused).toContain(
+      'Only Admin members can use `/sop role`; you have no role in sopbot yet.',
+    );
+    expect(await db.selectFrom('members').selectAll().execute()).toEqual([]);
+
+    expect(await sop(ADMIN, 'role <@UALICE01|alice> sales')).toBe('<@UALICE01> is now *Sales*.');
+    const bad = await sop(ADMIN, 'role <@UBOB0001|bob> wizard');
+    expect(bad).toContain('`wizard` is not a role; use one of sales, ops, planner, exec, admin');
+    const rows = await db.selectFrom('members').select(['slack_user_id', 'role']).execute();
+    expect(rows).toEqual([{ slack_user_id: REP, role: 'sales' }]);
+    const audit = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'member.role')
+      .execute();
+    expect(audit).toHaveLength(1);
+  });
+
+  it('admins and planners assign families; unknown codes are named', async () => {
+    expect(await sop(ADMIN, 'families <@UALICE01|alice> FAM-1 FAM-2')).toBe(
+      '<@UALICE01> now covers `FAM-1`, `FAM-2`.',
+    );
+    expect(await sop(ADMIN, 'families <@UALICE01> FAM-9')).toContain('Unknown family: FAM-9.');
+    expect(await sop(REP, 'families <@UALICE01> FAM-1')).toContain(
+      'Only Planner or Admin members can use `/sop families`; your role is Sales.',
+    );
+    const fams = await db.selectFrom('member_families').selectAll().execute();
+    expect(fams).toHaveLength(2);
+  });
+
+  it('admins set channels, fences and the horizon', async () => {
+    const text = await sop(
+      ADMIN,
+      'settings channels demand <#C_DEMAND|sop-demand> supply <#C_SUPPLY|sop-supply> exec <#C_EXEC|sop-exec>',
+    );
+    expect(text).toContain('demand <#C_DEMAND>, supply <#C_SUPPLY>, exec <#C_EXEC>');
+    expect(await sop(ADMIN, 'settings fences 1 3')).toContain('frozen 1, slushy 3');
+    expect(await sop(ADMIN, 'settings horizon 40')).toContain('horizon must be at most 36');
+    const s = await db.selectFrom('workspace_settings').selectAll().executeTakeFirstOrThrow();
+    expect([s.demand_channel, s.frozen_months, s.slushy_months, s.horizon_months]).toEqual([
+      'C_DEMAND',
+      1,
+      3,
+      18,
+    ]);
+  });
+});
+
+describe('App Home', () => {
+  it('shows role, families, the cycle with deadlines, submissions and actions; one publish per event', async () => {
+    const cycle = await db
+      .insertInto('cycles')
+      .values({
+        month: '2027-01',
+        phase: 'demand_review',
+        deadlines: JSON.stringify({
+          data_gathering: '2027-01-05T17:00:00Z',
+          demand_review: '2027-01-12T17:00:00Z',
+        }),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('actions')
+      .values({
+        cycle_id: cycle.id,
+        description: 'Confirm the spring promotion volumes',
+        owner: REP,
+        due_date: '2027-01-20',
+        created_by: ADMIN,
+        request_key: 'home-test-action',
+      })
+      .execute();
+    const n = standin.ephemeralsFor(REP).length;
+    await driver.command('/forecast', {
+      user: REP,
+      channel: 'C_DEMAND',
+      text: 'FAM-2 2027-09 +40 launch "First shipments"',
+    });
+    await standin.waitFor(() => standin.ephemeralsFor(REP)[n]);
+
+    const first = await driver.event({
+      type: 'app_home_opened',
+      user: REP,
+      channel: `D_${REP}`,
+      tab: 'home',
+    });
+    expect(first.status).toBe(200);
+    const home = await standin.waitFor(() => standin.homeView(REP));
+    const text = JSON.stringify(home.definition);
+    expect(text).toContain('Your role: *Sales*');
+    expect(text).toContain('`FAM-1`, `FAM-2`');
+    expect(text).toContain('S&OP cycle 2027-01');
+    expect(text).toContain('Phase: *Demand review*');
+    expect(text).toContain('Demand review: 2027-01-12 ← now');
+    expect(text).toContain('*FAM-2* 2027-09 +40 (launch) 0 → 40 · accepted');
+    expect(text).toContain('Confirm the spring promotion volumes');
+    expect(text).toContain('action_done');
+
+    await driver.resend(first.request, { retryNum: 1, retryReason: 'http_timeout' });
+    await driver.event(
+      { type: 'app_home_opened', user: REP, channel: `D_${REP}`, tab: 'home' },
+      { eventId: first.eventId },
+    );
+    await driver.event({ type: 'app_home_opened', user: REP, channel: `D_${REP}`, tab: 'home' });
+    await standin.waitFor(() => standin.callsTo('views.publish').length === 2);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(standin.callsTo('views.publish')).toHaveLength(2);
+    const keys = await db.selectFrom('processed_requests').select('kind').execute();
+    expect(keys.filter((k) => k.kind === 'app_home_opened')).toHaveLength(2);
+  });
+
+  it('a user with no role sees why, and no buttons that would only refuse them', async () => {
+    await driver.event({
+      type: 'app_home_opened',
+      user: OTHER,
+      channel: `D_${OTHER}`,
+      tab: 'home',
+    });
+    const otherHome = await standin.waitFor(() => standin.homeView(OTHER));
+    const text = JSON.stringify(otherHome.definition);
+    expect(text).toContain('_no role yet_');
+    expect(text).toContain('Ask an admin for a role');
+    expect(text).not.toContain('home_open_forecast');
+  });
+});
