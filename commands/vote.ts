@@ -180,8 +180,12 @@ export function register(app: App, deps: AppDeps): void {
     let rec: Awaited<ReturnType<typeof recordDecision>>;
     try {
       const member = await getMember(deps.db, body.user.id, deps.config.SOPBOT_ADMIN_USERS);
-      if (member.role !== 'exec' && member.role !== 'admin') {
-        throw new SopError('forbidden', 'Only executives or admins record decisions.');
+      const chair = meta.pollId ? (await getPollView(deps.db, meta.pollId)).poll.created_by : null;
+      if (member.role !== 'exec' && member.role !== 'admin' && body.user.id !== chair) {
+        throw new SopError(
+          'forbidden',
+          'Only executives, admins or the chair of the vote record decisions.',
+        );
       }
       rec = await recordDecision(deps, {
         cycleId: meta.cycleId,
