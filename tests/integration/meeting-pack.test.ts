@@ -1,0 +1,248 @@
+/**
+ * The meeting pack answers the ten questions from stored data: each section is present,
+ * shows the figures computed from this cycle's tables, and changes when the data does.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../db/connect.js';
+import { buildPack, packMarkdown } from '../../src/services/pack.js';
+import { freshDb, type TestDb } from '../helpers/db.js';
+import { insertFamilies, insertRun, SCENARIOS } from './meeting-fixture.js';
+
+let tdb: TestDb;
+let db: Db;
+let fam: { fam1: number; fam2: number; line: number };
+let cur: number;
+let actionId: string;
+const NOW = new Date('2027-01-20T10:00:00Z');
+
+/** The lines of section n of the Markdown pack. */
+function section(md: string, n: number): string {
+  const start = md.indexOf(`## ${n}. `);
+  expect(start, `section ${n} present`).toBeGreaterThanOrEqual(0);
+  const next = md.indexOf('\n## ', start + 1);
+  return md.slice(start, next < 0 ? undefined : next);
+}
+
+const pack = async () => packMarkdown(await buildPack(db, '2027-01', NOW));
+
+beforeAll(async () => {
+  tdb = await freshDb();
+  db = tdb.db;
+  fam = await insertFamilies(db);
+  await db
+    .insertInto('workspace_settings')
+    .values({ team_id: 'default', frozen_months: 1, slushy_months: 2 })
+    .execute();
+  const prev = await db
+    .insertInto('cycles')
+    .values({ month: '2026-12', phase: 'closed', closed_at: new Date('2026-12-20T00:00:00Z') })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const prevRun = await insertRun(db, {
+    cycleId: prev.id,
+    runKey: 'pack-prev',
+    periods: ['2026-12', '2027-01', '2027-02', '2027-03', '2027-04', '2027-05'],
+    demand: { [fam.fam1]: 100, [fam.fam2]: 1000 },
+    price: { [fam.fam1]: 900, [fam.fam2]: 20 },
+    resources: [{ id: fam.line, capacity: 600, loadPerUnit: 0.5 }],
+    scenarios: SCENARIOS,
+  });
+  await db
+    .updateTable('cycles')
+    .set({ adopted_scenario_id: prevRun.ids.central! })
+    .where('id', '=', prev.id)
+    .execute();
+  const c = await db
+    .insertInto('cycles')
+    .values({ month: '2027-01', phase: 'executive' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  cur = c.id;
+  await insertRun(db, {
+    cycleId: cur,
+    runKey: 'pack-cur',
+    periods: ['2027-01', '2027-02', '2027-03', '2027-04', '2027-05', '2027-06'],
+    demand: { [fam.fam1]: 120, [fam.fam2]: 1000 },
+    price: { [fam.fam1]: 900, [fam.fam2]: 20 },
+    resources: [{ id: fam.line, capacity: 500, loadPerUnit: 0.5 }],
+    scenarios: SCENARIOS,
+  });
+  await db
+    .insertInto('sales_history')
+    .values([
+      { family_id: fam.fam1, period: '2026-12', units: 90 },
+      { family_id: fam.fam2, period: '2026-12', units: 1100 },
+    ])
+    .execute();
+  const months = ['2027-01', '2027-02', '2027-03', '2027-04', '2027-05', '2027-06'];
+  await db
+    .insertInto('budget')
+    .values(
+      months.flatMap((p) => [
+        { family_id: fam.fam1, period: p, volume: 100, revenue: 90_000 },
+        { family_id: fam.fam2, period: p, volume: 1000, revenue: 20_000 },
+      ]),
+    )
+    .execute();
+  await db
+    .insertInto('capacity_updates')
+    .values({
+      cycle_id: cur,
+      resource_id: fam.line,
+      period: '2027-02',
+      kind: 'delta_units',
+      value: -100,
+      reason_code: 'maintenance',
+      comment: 'gearbox overhaul',
+      is_constraint: true,
+      author: 'U_OPS',
+      source: 'command',
+      request_key: 'cap-1',
+    })
+    .execute();
+  await db
+    .insertInto('forecast_adjustments')
+    .values({
+      cycle_id: cur,
+      family_id: fam.fam2,
+      period: '2027-03',
+      author: 'U_REP',
+      author_role: 'sales',
+      kind: 'delta_units',
+      value: 300,
+      reason_code: 'launch',
+      status: 'flagged',
+      zone: 'slushy',
+      before_value: 1000,
+      after_value: 1300,
+      source: 'command',
+      request_key: 'adj-1',
+    })
+    .execute();
+  const a = await db
+    .insertInto('actions')
+    .values({
+      cycle_id: prev.id,
+      description: 'Qualify a second gearbox supplier',
+      owner: 'U_OPS',
+      due_date: '2027-01-05',
+      created_by: 'U_EXEC',
+      request_key: 'act-1',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  actionId = a.id;
+});
+
+afterAll(async () => {
+  await tdb?.drop();
+});
+
+describe('meeting pack', () => {
+  it('answers each of the ten questions with figures from the stored data', async () => {
+    const md = await pack();
+    // 1. Five common months: (120 + 1000) × 5 now vs (100 + 1000) × 5 before.
+    expect(section(md, 1)).toContain('5,600 vs 5,500 in 2026-12 (+1.8%)');
+    expect(section(md, 1)).toContain('Biggest movers: FAM-1 +100 (+20.0%)');
+    expect(section(md, 1)).toContain('Capacity over the same months: 2,500 vs 3,000 (-16.7%)');
+    // 2. Dec actuals 90 and 1100 against 100 and 1000: WMAPE 110/1190, bias −90/1190.
+    expect(section(md, 2)).toContain('Forecast accuracy 90.8%');
+    expect(section(md, 2)).toContain('bias -7.6%');
+    expect(section(md, 2)).toContain('OFF TARGET'); // |bias| > 5%
+    expect(section(md, 2)).toContain('Planned fill rate 97.0%');
+    expect(section(md, 2)).toContain('Capacity utilisation 112.0% on average');
+    // 3. Families against last cycle's plan.
+    expect(section(md, 3)).toContain('FAM-1: actual 90 vs 100 planned last cycle (-10.0%');
+    expect(section(md, 3)).toContain('FAM-2: actual 1,100 vs 1,000 planned last cycle (+10.0%');
+    // 4. Revenue 120·900·6 + 1000·20·6 = 768,000 vs budget 660,000; margin after cost 100,000.
+    expect(section(md, 4)).toContain('768,000 vs budget 660,000 (+16.4%)');
+    expect(section(md, 4)).toContain('Margin after plan cost 668,000');
+    // 5. Risks.
+    expect(section(md, 5)).toContain(
+      'NEW constraint: LINE-1 2027-02 (maintenance: gearbox overhaul)',
+    );
+    expect(section(md, 5)).toContain('Flagged slushy adjustment: FAM-2 2027-03 by U_REP (launch)');
+    // 6. Decision needed, with the scenarios.
+    expect(section(md, 6)).toContain('DECISION NEEDED NOW');
+    expect(section(md, 6)).toContain('Cautious: cost 90,000');
+    // 7. Launches.
+    expect(section(md, 7)).toContain('FAM-2 2027-03: launch by U_REP (1,000 → 1,300)');
+    // 8. 1120 × 0.5 / 500 = 112%.
+    expect(section(md, 8)).toContain('LINE-1 2027-01 loaded at 112.0%');
+    // 9. Frozen 1 + slushy 2: months 4–6 are liquid; 3 × 1120 vs 3 × 1100.
+    expect(section(md, 9)).toContain(
+      'From 2027-04 (beyond the slushy zone): plan 3,360 vs budget 3,300 units (+1.8%)',
+    );
+    // 10. The open action of the previous cycle, overdue.
+    expect(section(md, 10)).toContain(
+      `OVERDUE #${actionId} <@U_OPS> due 2027-01-05: Qualify a second gearbox supplier (from 2026-12)`,
+    );
+  });
+
+  it('each section changes when its data changes', async () => {
+    const before = await pack();
+
+    await db
+      .updateTable('sales_history')
+      .set({ units: 100 })
+      .where('family_id', '=', fam.fam1)
+      .execute();
+    await db
+      .updateTable('budget')
+      .set({ revenue: 30_000 })
+      .where('family_id', '=', fam.fam2)
+      .execute();
+    await db
+      .updateTable('capacity_updates')
+      .set({ status: 'resolved', resolved_at: NOW })
+      .where('request_key', '=', 'cap-1')
+      .execute();
+    await db
+      .updateTable('forecast_adjustments')
+      .set({ status: 'withdrawn' })
+      .where('request_key', '=', 'adj-1')
+      .execute();
+    await db.updateTable('budget').set({ volume: 200 }).where('family_id', '=', fam.fam1).execute();
+    await db
+      .updateTable('actions')
+      .set({ status: 'done', done_at: NOW, done_by: 'U_OPS' })
+      .where('id', '=', actionId)
+      .execute();
+    // A newer run: FAM-1 back to 100, capacity up to 700.
+    const run = await insertRun(db, {
+      cycleId: cur,
+      runKey: 'pack-cur-2',
+      periods: ['2027-01', '2027-02', '2027-03', '2027-04', '2027-05', '2027-06'],
+      demand: { [fam.fam1]: 100, [fam.fam2]: 1000 },
+      price: { [fam.fam1]: 900, [fam.fam2]: 20 },
+      resources: [{ id: fam.line, capacity: 700, loadPerUnit: 0.5 }],
+      scenarios: SCENARIOS,
+      createdAt: new Date(Date.now() + 60_000),
+    });
+    await db
+      .insertInto('decisions')
+      .values({
+        cycle_id: cur,
+        scenario_id: run.ids.cautious!,
+        title: 'Adopt the Cautious scenario',
+        rationale: 'cash',
+        decided_by: 'U_EXEC',
+        request_key: 'dec-1',
+      })
+      .execute();
+
+    const after = await pack();
+    for (let n = 1; n <= 10; n++)
+      expect(section(after, n), `section ${n}`).not.toBe(section(before, n));
+    expect(section(after, 1)).toContain('No family moved.');
+    expect(section(after, 2)).toContain('Forecast accuracy 91.7%'); // 1 − 100/1200
+    expect(section(after, 3)).toContain('FAM-1: actual 100 vs 100 planned last cycle (0.0%');
+    expect(section(after, 4)).toContain('vs budget 720,000');
+    expect(section(after, 5)).toContain('No open constraint and no flagged adjustment.');
+    expect(section(after, 6)).toContain('Decided: Cautious scenario adopted by U_EXEC.');
+    expect(section(after, 7)).toContain('No launch or end-of-life adjustment this cycle.');
+    expect(section(after, 8)).toContain('No resource loaded above 100%');
+    expect(section(after, 9)).toContain('vs budget 3,600 units');
+    expect(section(after, 10)).toContain('No open action from earlier cycles.');
+  });
+});
