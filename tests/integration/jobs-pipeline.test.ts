@@ -125,8 +125,11 @@ describe('a Slack 429', () => {
     expect(standin.files).toHaveLength(4);
     const after = await t.db.selectFrom('plan_runs').select('id').execute();
     expect(after.length).toBe(before.length + 1);
-    const charts = (await jobsNamed('post-charts')).filter((j) => j.returnvalue?.posted === 4);
+    const known = new Set(before.map((r) => r.id));
+    const newRun = after.find((r) => !known.has(r.id))?.id;
+    const charts = (await jobsNamed('post-charts')).filter((j) => j.returnvalue?.runId === newRun);
     expect(charts).toHaveLength(1);
+    expect(charts[0]?.returnvalue?.posted).toBe(4);
     // Delayed, not failed: no failure was recorded on the job.
     expect(charts[0]?.stacktrace ?? []).toHaveLength(0);
     expect(charts[0]?.failedReason ?? null).toBeNull();

@@ -1,0 +1,190 @@
+/**
+ * bench/pipeline: the seeded 200-family company (60 months of history, 20 resources),
+ * imported into a fresh database; from a forecast adjustment written through the service
+ * and a recompute enqueued, to the last chart posted on the Slack stand-in, with an
+ * in-process worker. Prints each stage and the end-to-end time.
+ *
+ * Two cases: "history changed" (the baseline of all 200 families is fitted: the first run
+ * of a cycle, or after new actuals are imported) and "history unchanged" (every family's
+ * history hash matches and the baseline is skipped: the usual case for a submission).
+ * The recompute is enqueued without the debounce delay (SOPBOT_RECOMPUTE_DEBOUNCE_MS, 2 s
+ * by default, comes on top when it is a burst of submissions).
+ *
+ * Goal: under 5 s end to end, median chart render under 60 ms.  Run: npx tsx bench/pipeline.ts
+ */
+import { randomBytes } from 'node:crypto';
+import type { Job } from 'bullmq';
+import pg from 'pg';
+import { createDb } from '../db/connect.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { loadConfig } from '../src/config.js';
+import { addMonths } from '../src/core/period.js';
+import { createLogger } from '../src/logger.js';
+import { generateCompany } from '../src/seed/company.js';
+import { submitAdjustment } from '../src/services/adjustments.js';
+import { startStandin } from '../src/slack-standin/index.js';
+import { startWorker } from '../src/worker.js';
+import { setUpCycle, workerEnv } from '../tests/integration/jobs-fixture.js';
+
+const ADMIN = process.env.SOPBOT_TEST_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const UNCHANGED_RUNS = Number(process.env.RUNS ?? 5);
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length === 0 ? Number.NaN : s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const ms = (v: number): string => `${v.toFixed(0).padStart(6)} ms`;
+
+async function admin(q: string): Promise<void> {
+  const c = new pg.Client({ connectionString: ADMIN });
+  await c.connect();
+  try {
+    await c.query(q);
+  } finally {
+    await c.end();
+  }
+}
+
+const name = `sopbot_bench_${randomBytes(4).toString('hex')}`;
+await admin(`create database ${name}`);
+const url = new URL(ADMIN);
+url.pathname = `/${name}`;
+const db = createDb(url.toString(), { max: 4 });
+const standin = await startStandin({ postMessageRate: false });
+let stopWorker: (() => Promise<void>) | null = null;
+
+try {
+  const m = await migrateToLatest(db);
+  if (m.error) throw m.error;
+  const company = generateCompany({ families: 200, months: 60, resources: 20, seed: 1 });
+  const t0 = performance.now();
+  const { cycleId, month } = await setUpCycle(db, company);
+  console.log(
+    `import + cycle: ${ms(performance.now() - t0)} (200 families, 60 months, 20 resources)`,
+  );
+
+  const config = loadConfig({
+    ...workerEnv({
+      dbUrl: url.toString(),
+      prefix: `sopbot-bench-${randomBytes(3).toString('hex')}`,
+      apiUrl: standin.apiUrl,
+    }),
+    LOG_LEVEL: 'silent',
+  });
+  const worker = await startWorker(config, { metricsPort: null, concurrency: 2 });
+  stopWorker = () => worker.stop();
+  const deps = {
+    db,
+    queue: worker.queues,
+    config,
+    logger: createLogger('silent'),
+    clock: { now: () => new Date() },
+  };
+  const member = {
+    userId: 'U_BENCH',
+    role: 'planner' as const,
+    families: [],
+    bootstrapAdmin: false,
+  };
+
+  const finished = async (runKeyJob: string): Promise<Record<string, Job | undefined>> => {
+    const planning = await worker.queues.queue('planning').getJobs(['completed']);
+    const posts = await worker.queues.queue('posts').getJobs(['completed']);
+    const plan = planning.find(
+      (j) => j.name === 'plan' && String(j.data.runKey).includes(runKeyJob),
+    );
+    const baseline = planning.find(
+      (j) => j.name === 'baseline' && String(j.data.runKey).includes(runKeyJob),
+    );
+    const charts = posts.find(
+      (j) => j.name === 'post-charts' && j.returnvalue?.runId === plan?.returnvalue?.runId,
+    );
+    return { plan, baseline, charts };
+  };
+
+  let round = 0;
+  const once = async () => {
+    round++;
+    const family = `FAM-${String(1 + ((round * 37) % 200)).padStart(1, '0')}`;
+    const filesBefore = standin.files.length;
+    const start = performance.now();
+    await submitAdjustment(
+      deps,
+      member,
+      {
+        target: family,
+        from: addMonths(month, 4),
+        to: addMonths(month, 6),
+        kind: 'delta_pct',
+        value: 10 + round,
+        reason: 'promotion',
+        comment: null,
+      },
+      { requestKey: `bench-${round}`, source: 'api' },
+    );
+    const submitted = performance.now();
+    const jobId = await worker.queues.enqueue('recompute', {
+      cycleId,
+      reason: 'submission',
+      requestedBy: member.userId,
+      requestKey: `bench-recompute-${round}`,
+    });
+    // gap + scenarios + the (up to 3) most changed families.
+    const expected = 2 + Math.min(3, round);
+    await standin.waitFor(() => standin.files.length >= filesBefore + expected, 120_000);
+    const end = performance.now();
+    const rec = await worker.queues.queue('planning').getJob(jobId);
+    const key = String(rec?.id ?? jobId);
+    let jobs = await finished(`-${key}-`);
+    for (let i = 0; i < 50 && !jobs.charts; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      jobs = await finished(`-${key}-`);
+    }
+    return {
+      total: end - start,
+      submit: submitted - start,
+      baseline: jobs.baseline?.returnvalue as { fitted: number; skipped: number; ms: number },
+      plan: jobs.plan?.returnvalue?.ms as Record<string, number> | null,
+      renderMs: (jobs.charts?.returnvalue?.renderMs ?? []) as number[],
+      uploadMs: (jobs.charts?.returnvalue?.uploadMs ?? []) as number[],
+    };
+  };
+
+  const report = (label: string, r: Awaited<ReturnType<typeof once>>): void => {
+    console.log(`\n${label}`);
+    console.log(`  submission (service)     ${ms(r.submit)}`);
+    console.log(
+      `  baseline                 ${ms(r.baseline?.ms ?? Number.NaN)}  (${r.baseline?.fitted} fitted, ${r.baseline?.skipped} skipped)`,
+    );
+    console.log(`  load from db             ${ms(r.plan?.load ?? Number.NaN)}`);
+    console.log(`  consensus                ${ms(r.plan?.consensus ?? Number.NaN)}`);
+    console.log(`  capacity check           ${ms(r.plan?.capacityCheck ?? Number.NaN)}`);
+    console.log(`  scenarios (3 LPs)        ${ms(r.plan?.scenarios ?? Number.NaN)}`);
+    console.log(`  write plan run           ${ms(r.plan?.write ?? Number.NaN)}`);
+    console.log(
+      `  chart renders            ${ms(r.renderMs.reduce((a, b) => a + b, 0))}  (${r.renderMs.length} charts: ${r.renderMs.map((x) => x.toFixed(0)).join(', ')} ms)`,
+    );
+    console.log(`  uploads                  ${ms(r.uploadMs.reduce((a, b) => a + b, 0))}`);
+    console.log(`  END TO END               ${ms(r.total)}`);
+  };
+
+  const changed = await once();
+  report('Case 1: history changed (baseline fitted for every family)', changed);
+  const unchanged: Awaited<ReturnType<typeof once>>[] = [];
+  for (let i = 0; i < UNCHANGED_RUNS; i++) unchanged.push(await once());
+  report(`Case 2: history unchanged (baseline skipped), run 1 of ${UNCHANGED_RUNS}`, unchanged[0]!);
+  const renders = [...changed.renderMs, ...unchanged.flatMap((r) => r.renderMs)];
+  console.log('\nSummary');
+  console.log(`  end to end, history changed:              ${ms(changed.total)}`);
+  console.log(
+    `  end to end, history unchanged (median of ${UNCHANGED_RUNS}): ${ms(median(unchanged.map((r) => r.total)))}`,
+  );
+  console.log(`  median chart render (${renders.length} renders):         ${ms(median(renders))}`);
+  console.log('  goal: < 5000 ms end to end, < 60 ms median render');
+} finally {
+  await stopWorker?.();
+  await standin.close();
+  await db.destroy();
+  await admin(`drop database if exists ${name} with (force)`);
+}
