@@ -4,18 +4,21 @@
  */
 import { UsageError } from '../src/errors.js';
 import { requireOpenCycle } from '../src/services/cycles.js';
+import { requireRole } from '../src/services/members.js';
 import { attachPollMessage, createPoll } from '../src/services/polls.js';
 import { postOnce } from '../src/services/reminders.js';
-import { getSettings } from '../src/services/settings.js';
-import type { SopSubcommand } from '../src/slack/command-types.js';
+import { getSettings, updateSettings } from '../src/services/settings.js';
+import type { SopCommandContext, SopSubcommand } from '../src/slack/command-types.js';
 import { voteMessage } from '../src/slack/presenters/vote.js';
 
 export const vote: SopSubcommand = {
   name: 'vote',
-  usage: '/sop vote [hours open, default 48]',
+  usage:
+    '/sop vote [hours open, default 48] | /sop vote mode open|anonymous | /sop vote quorum N|off',
   summary: 'post the scenario vote (one button per scenario; only executives count)',
   roles: ['planner', 'exec'],
   async handle(ctx) {
+    if (ctx.args[0] === 'mode' || ctx.args[0] === 'quorum') return configure(ctx);
     const hoursText = ctx.args[0];
     const hours = hoursText === undefined ? undefined : Number(hoursText.replace(/h$/i, ''));
     if (hours !== undefined && (!Number.isFinite(hours) || hours <= 0 || hours > 24 * 14))
@@ -46,3 +49,31 @@ export const vote: SopSubcommand = {
     });
   },
 };
+
+/** `/sop vote mode open|anonymous`, `/sop vote quorum N|off` (admins): how the next votes run. */
+async function configure(ctx: SopCommandContext): Promise<void> {
+  requireRole(ctx.member, [], 'change how votes run');
+  const [what, value] = ctx.args;
+  if (what === 'mode') {
+    if (value !== 'open' && value !== 'anonymous')
+      throw new UsageError(
+        `mode: use \`open\` (names shown) or \`anonymous\` (counts only), got '${value ?? ''}'.`,
+      );
+    await updateSettings(ctx.deps.db, { vote_mode: value });
+    await ctx.respond({ response_type: 'ephemeral', text: `Next votes are ${value}.` });
+    return;
+  }
+  const n = value === 'off' ? null : Number(value);
+  if (n !== null && (!Number.isInteger(n) || n < 1 || n > 100))
+    throw new UsageError(
+      `quorum: give a number of executive votes from 1 to 100, or \`off\`, got '${value ?? ''}'.`,
+    );
+  await updateSettings(ctx.deps.db, { vote_quorum: n });
+  await ctx.respond({
+    response_type: 'ephemeral',
+    text:
+      n === null
+        ? 'Next votes have no quorum; the chair or the deadline closes them.'
+        : `Next votes close when ${n} executives have voted.`,
+  });
+}
