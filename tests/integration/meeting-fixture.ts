@@ -3,21 +3,39 @@
  * (plan_runs → plan_scenarios → results), so the vote, decision and pack tests do not
  * depend on the solver.
  */
-import type { WebClient } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
 import { UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import type { Db } from '../../db/connect.js';
 import { actionReminder } from '../../jobs/action-reminder.js';
-import { type JobName, type JobQueue, parsePayload } from '../../jobs/contracts.js';
+import {
+  type JobInput,
+  type JobName,
+  type JobQueue,
+  jobId,
+  parsePayload,
+  type QueueName,
+} from '../../jobs/contracts.js';
 import { nudge } from '../../jobs/nudge.js';
 import { pack } from '../../jobs/pack.js';
 import { phaseDeadline } from '../../jobs/phase-deadline.js';
 import { pollDeadline } from '../../jobs/poll-deadline.js';
 import { pollRefresh } from '../../jobs/poll-refresh.js';
 import type { JobContext, Processor } from '../../jobs/processor-types.js';
+import { createQueues, type Queues } from '../../jobs/queues.js';
+import { startBot } from '../../src/bot.js';
 import type { Config } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
 import type { Clock } from '../../src/deps.js';
 import { createLogger } from '../../src/logger.js';
+import { createRedis } from '../../src/redis.js';
+import {
+  createDriver,
+  type Driver,
+  type Standin,
+  startStandin,
+} from '../../src/slack-standin/index.js';
+import { freshDb, redisPrefix } from '../helpers/db.js';
 
 export interface FixtureScenario {
   readonly name: string;
@@ -217,4 +235,140 @@ export function startMeetingWorker(deps: {
       await Promise.all(workers.map((w) => w.close()));
     },
   };
+}
+
+export interface Harness {
+  readonly db: Db;
+  readonly standin: Standin;
+  readonly driver: Driver;
+  readonly queues: Queues;
+  readonly env: Record<string, string>;
+  /** Promote a delayed job (it "comes due") and wait for its return value. */
+  comeDue<N extends JobName>(
+    name: N,
+    payload: JobInput<N>,
+    queue: QueueName,
+  ): Promise<Record<string, unknown>>;
+  /** Remove the job's record and enqueue it again (a redelivery), then wait for its result. */
+  runAgain<N extends JobName>(
+    name: N,
+    payload: JobInput<N>,
+    queue: QueueName,
+  ): Promise<Record<string, unknown>>;
+  finished(queue: QueueName, id: string): Promise<Record<string, unknown>>;
+  /** `/sop <text>` as `user`. */
+  sop(user: string, text: string, channel?: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real bot (startBot) against the stand-in, a test database, Redis queues under a unique
+ * prefix, and the meeting worker; all with the given clock.
+ */
+export async function startHarness(opts: {
+  label: string;
+  users: readonly string[];
+  clock: Clock;
+}): Promise<Harness> {
+  const tdb = await freshDb();
+  const standin = await startStandin({
+    postMessageRate: false,
+    users: opts.users.map((id) => ({
+      id,
+      name: id.slice(2).toLowerCase(),
+      real_name: id.slice(2),
+      tz: 'UTC',
+    })),
+  });
+  const prefix = redisPrefix(opts.label);
+  const secret = `${opts.label}-secret`;
+  const env: Record<string, string> = {
+    DATABASE_URL: tdb.url,
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    SLACK_BOT_TOKEN: `xoxb-${opts.label}`,
+    SLACK_SIGNING_SECRET: secret,
+    SLACK_API_URL: standin.apiUrl,
+    LOG_LEVEL: 'silent',
+    SOPBOT_QUEUE_PREFIX: prefix,
+    SOPBOT_RECOMPUTE_CRON: 'off',
+  };
+  const config = loadConfig(env, { slack: true });
+  const bot = await startBot(config, { clock: opts.clock, port: 0 });
+  const driver = createDriver({
+    botUrl: `http://127.0.0.1:${bot.slack.port()}/slack/events`,
+    signingSecret: secret,
+    standin,
+  });
+  const redis = new Redis(env.REDIS_URL!, { maxRetriesPerRequest: null });
+  const queues = createQueues(redis, prefix);
+  const workerRedis = createRedis(env.REDIS_URL!, 'worker');
+  // Only the meeting's queues: the planning queue keeps its jobs so a test can see them.
+  const worker = startMeetingWorker({
+    db: tdb.db,
+    queue: queues,
+    slack: new WebClient(env.SLACK_BOT_TOKEN, {
+      slackApiUrl: standin.apiUrl,
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 0 },
+    }),
+    config,
+    clock: opts.clock,
+    connection: workerRedis,
+    prefix,
+  });
+  const finished = async (queue: QueueName, id: string) => {
+    const q = queues.queue(queue);
+    for (let i = 0; i < 200; i++) {
+      const job = await q.getJob(id);
+      const state = job ? await job.getState() : 'missing';
+      if (state === 'completed') return (job!.returnvalue ?? {}) as Record<string, unknown>;
+      if (state === 'failed') throw new Error(`job ${id} failed: ${job!.failedReason}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`job ${id} did not finish`);
+  };
+  return {
+    db: tdb.db,
+    standin,
+    driver,
+    queues,
+    env,
+    finished,
+    async comeDue(name, payload, queue) {
+      const id = jobId(name, parsePayload(name, payload));
+      const job = await queues.queue(queue).getJob(id);
+      if (!job) throw new Error(`no job ${id}`);
+      if ((await job.getState()) === 'delayed') await job.promote();
+      return finished(queue, id);
+    },
+    async runAgain(name, payload, queue) {
+      const id = jobId(name, parsePayload(name, payload));
+      await (await queues.queue(queue).getJob(id))?.remove();
+      await queues.enqueue(name, payload);
+      return finished(queue, id);
+    },
+    async sop(user, text, channel = 'C_EXEC') {
+      const ack = await driver.command('/sop', { user, channel, text });
+      if (ack.status !== 200) throw new Error(`/sop ${text}: HTTP ${ack.status}`);
+    },
+    async stop() {
+      await worker.close();
+      await bot.stop();
+      await queues.close();
+      redis.disconnect();
+      workerRedis.disconnect();
+      await standin.close();
+      await tdb.drop();
+    },
+  };
+}
+
+/** Poll `get` until `ok` holds (at most ~5 s), then return the last value. */
+export async function pollUntil<T>(get: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+  for (let i = 0; i < 100; i++) {
+    const v = await get();
+    if (ok(v)) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return get();
 }

@@ -4,33 +4,21 @@
  * a clock the test sets; a delayed job "comes due" when the test moves the clock and
  * promotes it, as BullMQ would when its delay runs out.
  */
-import { WebClient } from '@slack/web-api';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
-import {
-  type JobInput,
-  type JobName,
-  jobId,
-  parsePayload,
-  type QueueName,
-} from '../../jobs/contracts.js';
-import { createQueues, type Queues } from '../../jobs/queues.js';
-import { type RunningBot, startBot } from '../../src/bot.js';
+import type { JobInput, JobName, QueueName } from '../../jobs/contracts.js';
 import { main } from '../../src/cli.js';
-import { loadConfig } from '../../src/config.js';
-import { createRedis } from '../../src/redis.js';
 import { adoptedProduction } from '../../src/services/decisions.js';
+import type { Driver, Standin } from '../../src/slack-standin/index.js';
 import {
-  createDriver,
-  type Driver,
-  type Standin,
-  startStandin,
-} from '../../src/slack-standin/index.js';
-import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
-import { insertFamilies, insertRun, SCENARIOS, startMeetingWorker } from './meeting-fixture.js';
+  type Harness,
+  insertFamilies,
+  insertRun,
+  pollUntil,
+  SCENARIOS,
+  startHarness,
+} from './meeting-fixture.js';
 
-const SECRET = 'meeting-flow-secret';
 const PLANNER = 'U_PLAN';
 const EXEC1 = 'U_EXEC1';
 const EXEC2 = 'U_EXEC2';
@@ -38,25 +26,15 @@ const REP1 = 'U_REP1';
 const REP2 = 'U_REP2';
 const OPS = 'U_OPS';
 const CARA = 'U_CARA';
-const USERS = [PLANNER, EXEC1, EXEC2, REP1, REP2, OPS, CARA].map((id) => ({
-  id,
-  name: id.slice(2).toLowerCase(),
-  real_name: id.slice(2),
-  tz: 'UTC',
-}));
 
 let now = new Date('2027-01-04T08:00:00Z');
 const clock = { now: () => new Date(now.getTime()) };
 
-let tdb: TestDb;
+let h: Harness;
 let db: Db;
 let standin: Standin;
-let bot: RunningBot;
 let driver: Driver;
-let redis: Redis;
-let workerRedis: Redis;
-let queues: Queues;
-let runtime: { close(): Promise<void> };
+let queues: Harness['queues'];
 let env: Record<string, string>;
 let fam: { fam1: number; fam2: number; line: number };
 
@@ -66,87 +44,23 @@ const dms = (user: string) => standin.messagesIn(`D_${user}`);
 const waitFor = <T>(f: () => T | undefined | null | false, ms = 10_000) => standin.waitFor(f, ms);
 const ephemeralWith = (user: string, needle: string) =>
   waitFor(() => standin.ephemeralsFor(user).find((e) => e.text.includes(needle)));
-
-async function sop(user: string, text: string, channel = 'C_EXEC') {
-  const ack = await driver.command('/sop', { user, channel, text });
-  expect(ack.status).toBe(200);
-  return ack;
-}
+const sop = (user: string, text: string, channel = 'C_EXEC') => h.sop(user, text, channel);
+const comeDue = <N extends JobName>(name: N, payload: JobInput<N>, queue: QueueName) =>
+  h.comeDue(name, payload, queue);
+const runAgain = <N extends JobName>(name: N, payload: JobInput<N>, queue: QueueName) =>
+  h.runAgain(name, payload, queue);
 
 async function cycleRow(month: string) {
   return db.selectFrom('cycles').selectAll().where('month', '=', month).executeTakeFirst();
 }
 
-/** Wait until a job is finished, and return its return value. */
-async function finished(queue: QueueName, id: string): Promise<Record<string, unknown>> {
-  const q = queues.queue(queue);
-  for (let i = 0; i < 200; i++) {
-    const job = await q.getJob(id);
-    const state = job ? await job.getState() : 'missing';
-    if (state === 'completed') return (job!.returnvalue ?? {}) as Record<string, unknown>;
-    if (state === 'failed') throw new Error(`job ${id} failed: ${job!.failedReason}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`job ${id} did not finish`);
-}
-
-/** The delayed job comes due now: promote it and wait for its result. */
-async function comeDue<N extends JobName>(name: N, payload: JobInput<N>, queue: QueueName) {
-  const id = jobId(name, parsePayload(name, payload));
-  const job = await queues.queue(queue).getJob(id);
-  if (!job) throw new Error(`no job ${id}`);
-  if ((await job.getState()) === 'delayed') await job.promote();
-  return finished(queue, id);
-}
-
-/** Run the same job again after its record is gone (a redelivery): the ledger must hold. */
-async function runAgain<N extends JobName>(name: N, payload: JobInput<N>, queue: QueueName) {
-  const id = jobId(name, parsePayload(name, payload));
-  await (await queues.queue(queue).getJob(id))?.remove();
-  await queues.enqueue(name, payload);
-  return finished(queue, id);
-}
-
 beforeAll(async () => {
-  tdb = await freshDb();
-  db = tdb.db;
-  standin = await startStandin({ postMessageRate: false, users: USERS });
-  const prefix = redisPrefix('meeting');
-  env = {
-    DATABASE_URL: tdb.url,
-    REDIS_URL: 'redis://127.0.0.1:6379',
-    SLACK_BOT_TOKEN: 'xoxb-meeting',
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: standin.apiUrl,
-    LOG_LEVEL: 'silent',
-    SOPBOT_QUEUE_PREFIX: prefix,
-    SOPBOT_RECOMPUTE_CRON: 'off',
-  };
-  const config = loadConfig(env, { slack: true });
-  bot = await startBot(config, { clock, port: 0 });
-  driver = createDriver({
-    botUrl: `http://127.0.0.1:${bot.slack.port()}/slack/events`,
-    signingSecret: SECRET,
-    standin,
-  });
-  redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
-  queues = createQueues(redis, prefix);
-  workerRedis = createRedis(env.REDIS_URL!, 'worker');
-  // Only the meeting's queues: the planning queue keeps its jobs so the test can see them.
-  runtime = startMeetingWorker({
-    db,
-    queue: queues,
-    slack: new WebClient(env.SLACK_BOT_TOKEN, {
-      slackApiUrl: standin.apiUrl,
-      rejectRateLimitedCalls: true,
-      retryConfig: { retries: 0 },
-    }),
-    config,
+  h = await startHarness({
+    label: 'meeting-flow',
+    users: [PLANNER, EXEC1, EXEC2, REP1, REP2, OPS, CARA],
     clock,
-    connection: workerRedis,
-    prefix,
   });
-
+  ({ db, standin, driver, queues, env } = h);
   fam = await insertFamilies(db);
   await db
     .insertInto('members')
@@ -180,13 +94,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await runtime?.close();
-  await bot?.stop();
-  await queues?.close();
-  redis?.disconnect();
-  workerRedis?.disconnect();
-  await standin?.close();
-  await tdb?.drop();
+  await h?.stop();
 });
 
 let cycleId = 0;
@@ -422,15 +330,6 @@ describe('the scenario vote and the decision', () => {
     expect(await db.selectFrom('actions').selectAll().execute()).toHaveLength(2);
   });
 });
-
-async function pollUntil<T>(get: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  for (let i = 0; i < 100; i++) {
-    const v = await get();
-    if (ok(v)) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return get();
-}
 
 describe('follow-up actions', () => {
   it('each reminder fires once with the clock the test controls, and Done stops them', async () => {
