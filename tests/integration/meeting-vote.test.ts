@@ -1,0 +1,260 @@
+/**
+ * The vote's other paths through the stand-in: anonymous tally, quorum close with the chair's
+ * DM button, "Add another action", Snooze moving a reminder, the deadline closing a vote,
+ * and `/sop decide` without a vote.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../db/connect.js';
+import type { Standin } from '../../src/slack-standin/index.js';
+import {
+  type Harness,
+  insertFamilies,
+  insertRun,
+  pollUntil,
+  SCENARIOS,
+  startHarness,
+} from './meeting-fixture.js';
+
+const ADMIN = 'U_ADMIN';
+const PLANNER = 'U_PLAN';
+const EXEC1 = 'U_EXEC1';
+const EXEC2 = 'U_EXEC2';
+const EXEC3 = 'U_EXEC3';
+const OPS = 'U_OPS';
+
+let now = new Date('2027-03-15T10:00:00Z');
+const clock = { now: () => new Date(now.getTime()) };
+let h: Harness;
+let db: Db;
+let standin: Standin;
+let cycleId: number;
+let ids: Record<string, string>;
+
+const waitFor = <T>(f: () => T | undefined | null | false) => standin.waitFor(f, 10_000);
+const ephemeralWith = (user: string, needle: string) =>
+  waitFor(() => standin.ephemeralsFor(user).find((e) => e.text.includes(needle)));
+const pollMessage = (ts: string) =>
+  JSON.stringify(standin.messagesIn('C_EXEC').find((m) => m.ts === ts)?.blocks ?? []);
+
+beforeAll(async () => {
+  h = await startHarness({
+    label: 'meeting-vote',
+    users: [ADMIN, PLANNER, EXEC1, EXEC2, EXEC3, OPS],
+    clock,
+  });
+  ({ db, standin } = h);
+  const fam = await insertFamilies(db);
+  await db
+    .insertInto('members')
+    .values([
+      { slack_user_id: ADMIN, role: 'admin' },
+      { slack_user_id: PLANNER, role: 'planner' },
+      { slack_user_id: EXEC1, role: 'exec' },
+      { slack_user_id: EXEC2, role: 'exec' },
+      { slack_user_id: EXEC3, role: 'exec' },
+      { slack_user_id: OPS, role: 'ops' },
+    ])
+    .execute();
+  await db
+    .insertInto('workspace_settings')
+    .values({ team_id: 'default', exec_channel: 'C_EXEC' })
+    .execute();
+  const c = await db
+    .insertInto('cycles')
+    .values({ month: '2027-03', phase: 'executive' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  cycleId = c.id;
+  ids = (
+    await insertRun(db, {
+      cycleId,
+      runKey: 'vote-run',
+      periods: ['2027-03', '2027-04'],
+      demand: { [fam.fam1]: 100 },
+      price: { [fam.fam1]: 900 },
+      resources: [{ id: fam.line, capacity: 1000, loadPerUnit: 1 }],
+      scenarios: SCENARIOS,
+    })
+  ).ids;
+});
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+describe('vote settings, quorum and the chair prompt', () => {
+  it('only admins configure votes; an anonymous tally shows counts, not names; the quorum closes the vote', async () => {
+    await h.sop(EXEC1, 'vote mode anonymous');
+    await ephemeralWith(EXEC1, 'Only Admin');
+    await h.sop(ADMIN, 'vote mode anonymous');
+    await ephemeralWith(ADMIN, 'Next votes are anonymous');
+    await h.sop(ADMIN, 'vote quorum 2');
+    await ephemeralWith(ADMIN, 'close when 2 executives');
+
+    await h.sop(EXEC1, 'vote');
+    const msg = await waitFor(() =>
+      standin
+        .messagesIn('C_EXEC')
+        .find((m) => JSON.stringify(m.blocks ?? []).includes('vote_cast_1')),
+    );
+    await h.driver.clickButton('C_EXEC', msg.ts, 'vote_cast_1', { user: EXEC1 });
+    await waitFor(() => pollMessage(msg.ts).includes('*Central*: 1 vote'));
+    // The chair is named in the header context; voters are not named in the tally.
+    expect(pollMessage(msg.ts)).not.toContain(`1 vote <@${EXEC1}>`);
+    expect(pollMessage(msg.ts)).toContain('anonymous vote');
+
+    await h.driver.clickButton('C_EXEC', msg.ts, 'vote_cast_3', { user: EXEC2 });
+    await waitFor(() => pollMessage(msg.ts).includes('Vote closed (quorum reached)'));
+    expect(pollMessage(msg.ts)).toContain('The vote is tied.');
+    expect(pollMessage(msg.ts)).not.toContain('vote_cast_1');
+    const poll = await db.selectFrom('polls').selectAll().executeTakeFirstOrThrow();
+    expect(poll.status).toBe('closed');
+    expect(poll.close_reason).toBe('quorum');
+
+    await h.driver
+      .clickButton('C_EXEC', msg.ts, 'vote_close', { user: EXEC1 })
+      .catch(() => undefined);
+    // Votes after the close are refused (the buttons are gone; a stale client may still send one).
+    const prompt = await waitFor(() =>
+      standin
+        .messagesIn(`D_${EXEC1}`)
+        .find((m) => JSON.stringify(m.blocks ?? []).includes('decision_open')),
+    );
+    expect(prompt.text).toContain('Record the decision');
+    expect(
+      standin
+        .messagesIn(`D_${EXEC1}`)
+        .filter((m) => JSON.stringify(m.blocks ?? []).includes('decision_open')),
+    ).toHaveLength(1);
+  });
+
+  it('the chair opens the modal from the DM, adds a fourth action row and records the decision', async () => {
+    const prompt = standin
+      .messagesIn(`D_${EXEC1}`)
+      .find((m) => JSON.stringify(m.blocks ?? []).includes('decision_open'))!;
+    await h.driver.clickButton(`D_${EXEC1}`, prompt.ts, 'decision_open', { user: EXEC2 });
+    await ephemeralWith(EXEC2, 'Only the chair');
+    await h.driver.clickButton(`D_${EXEC1}`, prompt.ts, 'decision_open', { user: EXEC1 });
+    const modal = await waitFor(() => standin.openViews(EXEC1).at(-1));
+    // A tie: no default scenario.
+    expect(JSON.stringify(modal.definition.blocks)).not.toContain('initial_option');
+    // The chair has picked the scenario and typed the rationale, then adds a row.
+    await h.driver.selectOption(modal.id, 'decision_add_action', null, {
+      user: EXEC1,
+      values: {
+        scenario: { pick: ids.ambitious! },
+        rationale: { text: 'Growth: the new retailer contract is signed.' },
+      },
+    });
+    await waitFor(() =>
+      JSON.stringify(standin.openViews(EXEC1).at(-1)?.definition.blocks ?? []).includes('a4_desc'),
+    );
+    const res = await h.driver.submitView(modal.id, {
+      user: EXEC1,
+      values: {
+        scenario: { pick: ids.ambitious! },
+        rationale: { text: 'Growth: the new retailer contract is signed.' },
+        a4_owner: { owner: OPS },
+        a4_due: { due: '2027-03-25' },
+        a4_desc: { desc: 'Hire two temporary operators' },
+      },
+    });
+    expect(res.status).toBe(200);
+    const d = await pollUntil(
+      () => db.selectFrom('decisions').selectAll().execute(),
+      (r) => r.length === 1,
+    );
+    expect(d[0]!.scenario_id).toBe(ids.ambitious);
+    const acts = await db.selectFrom('actions').selectAll().execute();
+    expect(acts.map((a) => a.description)).toEqual(['Hire two temporary operators']);
+  });
+
+  it('Snooze moves the reminders: the due one is skipped, the snoozed one is sent', async () => {
+    const action = await db.selectFrom('actions').selectAll().executeTakeFirstOrThrow();
+    const dm = await waitFor(() =>
+      standin.messagesIn(`D_${OPS}`).find((m) => m.text.includes('Hire two')),
+    );
+    now = new Date('2027-03-24T10:00:00Z');
+    await h.driver.clickButton(`D_${OPS}`, dm.ts, 'action_snooze_1w', { user: OPS });
+    await ephemeralWith(OPS, 'Snoozed');
+    const snoozed = await pollUntil(
+      () =>
+        db
+          .selectFrom('actions')
+          .select('snoozed_until')
+          .where('id', '=', action.id)
+          .executeTakeFirstOrThrow(),
+      (r) => r.snoozed_until !== null,
+    );
+    expect(snoozed.snoozed_until!.toISOString()).toBe('2027-03-31T10:00:00.000Z');
+    const count = standin.messagesIn(`D_${OPS}`).length;
+
+    now = new Date('2027-03-25T09:00:00Z');
+    expect(
+      await h.comeDue(
+        'action-reminder',
+        { actionId: action.id, kind: 'due', occurrence: '2027-03-25' },
+        'notifications',
+      ),
+    ).toEqual({ result: 'snoozed' });
+    expect(standin.messagesIn(`D_${OPS}`)).toHaveLength(count);
+
+    now = new Date('2027-03-31T10:00:00Z');
+    expect(
+      await h.comeDue(
+        'action-reminder',
+        { actionId: action.id, kind: 'overdue', occurrence: 'snooze-2027-03-31T10:00:00.000Z' },
+        'notifications',
+      ),
+    ).toEqual({ result: 'sent' });
+    expect(standin.messagesIn(`D_${OPS}`)).toHaveLength(count + 1);
+    expect(standin.messagesIn(`D_${OPS}`).at(-1)!.text).toContain('Overdue');
+  });
+
+  it('the deadline closes a vote and asks the chair; /sop decide records a decision without a vote', async () => {
+    await h.sop(ADMIN, 'vote quorum off');
+    await ephemeralWith(ADMIN, 'no quorum');
+    await h.sop(PLANNER, 'vote 2');
+    const poll = await pollUntil(
+      () => db.selectFrom('polls').selectAll().where('status', '=', 'open').executeTakeFirst(),
+      (p) => p?.message_ts != null,
+    );
+    expect(poll!.closes_at!.toISOString()).toBe(
+      new Date(now.getTime() + 2 * 3600_000).toISOString(),
+    );
+    const closed = await h.comeDue('poll-deadline', { pollId: poll!.id }, 'notifications');
+    expect(closed).toEqual({ closedNow: true });
+    expect(
+      (
+        await db
+          .selectFrom('polls')
+          .selectAll()
+          .where('id', '=', poll!.id)
+          .executeTakeFirstOrThrow()
+      ).close_reason,
+    ).toBe('deadline');
+    await waitFor(() => pollMessage(poll!.message_ts!).includes('deadline passed'));
+    await waitFor(() =>
+      standin
+        .messagesIn(`D_${PLANNER}`)
+        .find((m) => JSON.stringify(m.blocks ?? []).includes('decision_open')),
+    );
+
+    await h.sop(PLANNER, 'decide cautious "planners may not"');
+    await ephemeralWith(PLANNER, 'Only Executive');
+    await h.sop(EXEC3, 'decide prudent "typo"');
+    await ephemeralWith(EXEC3, "'prudent' is not in the latest plan run");
+    await h.sop(EXEC3, 'decide cautious "Cash is tight this quarter"');
+    await ephemeralWith(EXEC3, 'recorded: Adopt the Cautious scenario');
+    const c = await db
+      .selectFrom('cycles')
+      .selectAll()
+      .where('id', '=', cycleId)
+      .executeTakeFirstOrThrow();
+    expect(c.adopted_scenario_id).toBe(ids.cautious);
+    const log = await waitFor(() =>
+      standin.messagesIn('C_EXEC').find((m) => m.text.includes('Cash is tight')),
+    );
+    expect(log.text).toContain('Cautious adopted');
+  });
+});
