@@ -44,13 +44,15 @@ export async function baselineOf(
     .execute();
 }
 
-/** Adjustments that count for consensus (not withdrawn), as core `Adjustment`s. */
+/** Adjustments that count for consensus (not withdrawn), as core `Adjustment`s; optionally only some months. */
 export async function adjustmentsOf(
   db: Db,
   cycleId: number,
   familyId: number,
+  periods?: readonly string[],
 ): Promise<Adjustment[]> {
-  const rows = await db
+  if (periods && periods.length === 0) return [];
+  let q = db
     .selectFrom('forecast_adjustments')
     .innerJoin('families', 'families.id', 'forecast_adjustments.family_id')
     .select([
@@ -68,8 +70,9 @@ export async function adjustmentsOf(
     .where('forecast_adjustments.cycle_id', '=', cycleId)
     .where('forecast_adjustments.family_id', '=', familyId)
     .where('forecast_adjustments.status', '<>', 'withdrawn')
-    .orderBy('forecast_adjustments.id')
-    .execute();
+    .orderBy('forecast_adjustments.id');
+  if (periods) q = q.where('forecast_adjustments.period', 'in', [...periods]);
+  const rows = await q.execute();
   return rows.map((r) => ({
     id: r.id,
     family: r.code,

@@ -200,16 +200,16 @@ export async function submitAdjustment(
 ): Promise<ChangeOutcome> {
   requireRole(member, ['sales', 'planner', 'exec'], 'adjust the demand forecast');
   const role = member.role as Role;
-  const previous = await adjustmentsByRequest(deps.db, meta.requestKey);
-  const cycle = await openCycleForChanges(deps, 'a forecast adjustment');
-  const family = await familyByCode(deps.db, input.target);
+  const [cycle, family, settings] = await Promise.all([
+    openCycleForChanges(deps, 'a forecast adjustment'),
+    familyByCode(deps.db, input.target),
+    getSettings(deps.db),
+  ]);
   if (!family)
     throw new FieldError(
       'target',
       `There is no active family \`${input.target}\`; check the code.`,
     );
-  if (previous.length > 0) return fromRows(previous, cycle, family, input);
-  const settings = await getSettings(deps.db);
   const periods = checkChange(input, horizonOf(cycle, settings), FORECAST_REASONS);
   const fences = fencesOf(settings);
   const verdicts = periods.map((p) => ({ p, v: checkFence(cycle.month, p, fences, role) }));
@@ -225,7 +225,7 @@ export async function submitAdjustment(
       periods.includes(b.period),
     );
     const base = baseline.map((b) => ({ family: family.code, period: b.period, value: b.value }));
-    const existing = await adjustmentsOf(trx, cycle.id, family.id);
+    const existing = await adjustmentsOf(trx, cycle.id, family.id, periods);
     const mine = periods.map((p) => ({
       id: `new:${p}`,
       family: family.code,

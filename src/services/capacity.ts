@@ -88,16 +88,16 @@ export async function submitCapacityUpdate(
   meta: RequestMeta,
 ): Promise<ChangeOutcome> {
   requireRole(member, ['ops', 'planner'], 'update capacity');
-  const previous = await updatesByRequest(deps.db, meta.requestKey);
-  const cycle = await openCycleForChanges(deps, 'a capacity update');
-  const resource = await resourceByCode(deps.db, input.target);
+  const [cycle, resource, settings] = await Promise.all([
+    openCycleForChanges(deps, 'a capacity update'),
+    resourceByCode(deps.db, input.target),
+    getSettings(deps.db),
+  ]);
   if (!resource)
     throw new FieldError(
       'target',
       `There is no active resource \`${input.target}\`; check the code.`,
     );
-  if (previous.length > 0) return fromRows(previous, cycle, resource, input);
-  const settings = await getSettings(deps.db);
   const periods = checkChange(input, horizonOf(cycle, settings), CAPACITY_REASONS);
   const fences = fencesOf(settings);
   const now = deps.clock.now();

@@ -31,15 +31,12 @@ export async function demandView(
   const horizon = horizonOf(cycle, settings);
   const [baseline, adjustments] = await Promise.all([
     baselineOf(db, cycle.id, family.id),
-    adjustmentsOf(db, cycle.id, family.id),
+    adjustmentsOf(db, cycle.id, family.id, horizon),
   ]);
   const base = baseline
     .filter((b) => horizon.includes(b.period))
     .map((b) => ({ family: family.code, period: b.period, value: b.value }));
-  const lines = computeConsensus(
-    base,
-    adjustments.filter((a) => horizon.includes(a.period)),
-  );
+  const lines = computeConsensus(base, adjustments);
   const fences = fencesOf(settings);
   return horizon.map((p) => {
     const line = lines.find((l) => l.period === p);

@@ -65,6 +65,51 @@ export async function refreshSummary(
   });
 }
 
+/** Thread notes waiting for the summary refresh in progress, per deps (each bot) and post key. */
+const pendingByDeps = new WeakMap<AppDeps, Map<string, { notes: string[]; run: Promise<void> }>>();
+
+/** Notes per threaded reply when a burst of submissions is batched. */
+const NOTES_PER_REPLY = 20;
+
+/**
+ * Refresh the summary and post `note` in its thread. While a refresh of the same summary is
+ * running, later notes wait and go out together in the next one: one edit and one reply
+ * for a burst, instead of one each per submission (Slack allows ~1 post/s per channel).
+ */
+export function queueSummary(
+  deps: AppDeps,
+  client: webApi.WebClient,
+  subject: ChangeSubject,
+  cycle: { readonly id: number; readonly month: string },
+  note: string,
+): Promise<void> {
+  let pending = pendingByDeps.get(deps);
+  if (!pending) {
+    pending = new Map();
+    pendingByDeps.set(deps, pending);
+  }
+  const key = summaryPostKey(cycle.id, subject);
+  const current = pending.get(key);
+  if (current) {
+    current.notes.push(note);
+    return current.run;
+  }
+  const entry = { notes: [note], run: Promise.resolve() };
+  const map = pending;
+  entry.run = (async () => {
+    try {
+      while (entry.notes.length > 0) {
+        const batch = entry.notes.splice(0, NOTES_PER_REPLY);
+        await refreshSummary(deps, client, subject, cycle, batch.join('\n'));
+      }
+    } finally {
+      map.delete(key);
+    }
+  })();
+  pending.set(key, entry);
+  return entry.run;
+}
+
 /** Follow-ups of a stored change (nothing for a replay): recompute, then the channel summary. */
 export async function afterChange(
   deps: AppDeps,
@@ -83,7 +128,7 @@ export async function afterChange(
     deps.logger.error({ err, cycleId: outcome.cycle.id }, 'could not request a recompute');
   }
   try {
-    await refreshSummary(deps, client, subject, outcome.cycle, threadNote(outcome));
+    await queueSummary(deps, client, subject, outcome.cycle, threadNote(outcome));
   } catch (err) {
     deps.logger.error({ err, cycleId: outcome.cycle.id }, 'could not update the channel summary');
   }

@@ -27,6 +27,8 @@ export interface SlackAppOptions {
   readonly botUserId?: string;
   /** Pinged by /healthz. */
   readonly redis?: Redis;
+  /** How long stop() waits for running listeners (default 15 s). */
+  readonly drainTimeoutMs?: number;
   /** Extra modules registered after HANDLER_MODULES (tests, benches). */
   readonly modules?: readonly { register(app: App, deps: AppDeps): void }[];
 }
@@ -73,6 +75,8 @@ export function createSlackApp(deps: AppDeps, opts: SlackAppOptions): SlackApp {
     clientOptions: opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {},
     logger: boltLogger(deps.logger),
     extendedErrorHandler: true,
+    // No conversation-state middleware: sopbot keeps its state in Postgres, and it costs every request.
+    convoStore: false,
     deferInitialization: true,
     customRoutes: [
       {
@@ -98,6 +102,29 @@ export function createSlackApp(deps: AppDeps, opts: SlackAppOptions): SlackApp {
   };
   app.error(onError as unknown as Parameters<App['error']>[0]);
 
+  // Listeners keep working after they ack; stop() lets them finish before the pool closes.
+  let inFlight = 0;
+  let drained: (() => void) | null = null;
+  app.use(async ({ next }) => {
+    inFlight += 1;
+    try {
+      await next();
+    } finally {
+      inFlight -= 1;
+      if (inFlight === 0) drained?.();
+    }
+  });
+  const waitForListeners = (timeoutMs: number) =>
+    inFlight === 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, timeoutMs);
+          drained = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+
   for (const mod of [...HANDLER_MODULES, ...(opts.modules ?? [])]) mod.register(app, deps);
 
   let server: Server | null = null;
@@ -113,6 +140,7 @@ export function createSlackApp(deps: AppDeps, opts: SlackAppOptions): SlackApp {
     },
     async stop() {
       await app.stop();
+      await waitForListeners(opts.drainTimeoutMs ?? 15_000);
       server = null;
     },
     port() {
