@@ -111,10 +111,6 @@ describe('vote settings, quorum and the chair prompt', () => {
     expect(poll.status).toBe('closed');
     expect(poll.close_reason).toBe('quorum');
 
-    await h.driver
-      .clickButton('C_EXEC', msg.ts, 'vote_close', { user: EXEC1 })
-      .catch(() => undefined);
-    // Votes after the close are refused (the buttons are gone; a stale client may still send one).
     const prompt = await waitFor(() =>
       standin
         .messagesIn(`D_${EXEC1}`)
