@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { type PackData, packMarkdown, packSections } from '../../src/services/pack.js';
+import { packMessage } from '../../src/slack/presenters/pack.js';
+import { validateBlocks } from '../../src/slack-standin/index.js';
+
+function data(actions: number, overloads: number): PackData {
+  return {
+    cycle: { id: 2, month: '2027-02', phase: 'Executive S&OP' },
+    runId: '9',
+    scenario: 'Central',
+    previous: { month: '2027-01', runId: '4' },
+    changes: {
+      periods: ['2027-02', '2027-03'],
+      consensusNow: 2200,
+      consensusBefore: 2000,
+      capacityNow: 1000,
+      capacityBefore: 1000,
+      movers: [{ family: 'FAM-1', now: 1200, before: 1000, delta: 200, deltaPct: 0.2 }],
+    },
+    kpis: {
+      accuracy: 0.7,
+      bias: 0.02,
+      pairs: 4,
+      cycles: ['2027-01'],
+      fillRate: 0.99,
+      averageUtilisation: 0.95,
+      peakUtilisation: 1.2,
+    },
+    families: [
+      { family: 'FAM-1', periods: ['2027-01'], actual: 900, forecast: 1000, deltaPct: -0.1 },
+    ],
+    finance: {
+      periods: ['2027-02', '2027-03'],
+      revenue: 1000,
+      budget: null,
+      gapPct: null,
+      cost: 600,
+      margin: 400,
+      marginPct: 0.4,
+    },
+    risks: { constraints: [], flagged: [] },
+    decisions: {
+      scenarios: [
+        {
+          name: 'central',
+          label: 'Central',
+          status: 'optimal',
+          totalCost: 600,
+          fillRate: 0.99,
+          revenue: 1000,
+        },
+        {
+          name: 'x',
+          label: 'What-if',
+          status: 'infeasible',
+          totalCost: null,
+          fillRate: null,
+          revenue: 0,
+        },
+      ],
+      poll: null,
+      decided: null,
+    },
+    productDevelopment: [],
+    overloads: Array.from({ length: overloads }, (_, i) => ({
+      resource: `R-${i}`,
+      period: '2027-02',
+      utilisation: 1.1,
+    })),
+    longTerm: { from: null, plan: 0, budget: null, gapPct: null, worst: [] },
+    actions: Array.from({ length: actions }, (_, i) => ({
+      id: String(i + 1),
+      cycle: '2027-01',
+      owner: 'U_OPS',
+      due: '2027-01-31',
+      description: `Action number ${i + 1} with a fairly long description of what has to happen`,
+      overdue: i % 2 === 0,
+    })),
+  };
+}
+
+describe('pack presenters', () => {
+  it('marks the decision to take, judges KPIs against their targets, and says what is missing', () => {
+    const s = packSections(data(1, 0));
+    expect(s.map((x) => x.n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const text = (n: number) => s[n - 1]!.lines.join('\n');
+    expect(text(2)).toContain('Forecast accuracy 70.0% (target ≥ 80.0%: OFF TARGET)');
+    expect(text(2)).toContain('bias +2.0% (target within ±5.0%: on target)');
+    expect(text(2)).toContain(
+      'Capacity utilisation 95.0% on average, peak 120.0% (target ≤ 90.0% on average: OFF TARGET)',
+    );
+    expect(text(4)).toContain('vs budget n/a (no budget loaded)');
+    expect(text(6)).toMatch(/^DECISION NEEDED NOW/);
+    expect(text(6)).toContain('What-if: infeasible.');
+    expect(packMessage(data(1, 0)).blocks[7]).toMatchObject({
+      text: { text: expect.stringContaining(':rotating_light: *6.') },
+    });
+  });
+
+  it('stays within Slack limits with many actions and overloads, and the Markdown keeps every action', () => {
+    const big = data(200, 50);
+    const msg = packMessage(big);
+    expect(msg.blocks.length).toBeLessThanOrEqual(50);
+    expect(validateBlocks(msg.blocks, 'message')).toEqual([]);
+    const md = packMarkdown(big);
+    expect(md.match(/^- (OVERDUE )?#\d+ /gm)).toHaveLength(200);
+    expect(md.match(/loaded at 110\.0%/g)).toHaveLength(8);
+  });
+});

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import type { PollOptionRow } from '../../db/queries/polls.js';
+import type { PollRow } from '../../db/schema.js';
+import { tally } from '../../src/core/vote.js';
+import type { PollView } from '../../src/services/polls.js';
+import { decisionModal, MAX_ACTION_ROWS } from '../../src/slack/presenters/decision.js';
+import { tallyText, voteMessage } from '../../src/slack/presenters/vote.js';
+import { validateBlocks, validateView } from '../../src/slack-standin/index.js';
+
+const poll = (over: Partial<PollRow> = {}): PollRow => ({
+  id: '7',
+  cycle_id: 1,
+  run_id: '3',
+  poll_key: 'k',
+  question: 'Which scenario do we adopt for 2027-01?',
+  mode: 'open',
+  quorum: null,
+  status: 'open',
+  channel_id: 'C_EXEC',
+  message_ts: '1.0',
+  closes_at: new Date('2027-01-22T10:00:00Z'),
+  created_by: 'U_CHAIR',
+  created_at: new Date('2027-01-20T10:00:00Z'),
+  closed_by: null,
+  closed_at: null,
+  close_reason: null,
+  ...over,
+});
+
+const options: PollOptionRow[] = Array.from({ length: 10 }, (_, i) => ({
+  scenarioId: String(i + 1),
+  position: i + 1,
+  label: `Scenario ${i + 1} with a long label that goes on and on and on and on and on`,
+  name: `s${i}`,
+  status: 'optimal',
+  totalCost: 1000 * (i + 1),
+  kpis: { fillRate: 0.9, averageInventory: 10, averageUtilisation: 0.8, peakUtilisation: 1.1 },
+  costBreakdown: {},
+}));
+
+const view = (p: PollRow): PollView => ({
+  poll: p,
+  options,
+  tally: tally(
+    options.map((o) => ({ id: o.scenarioId, label: o.label })),
+    [
+      { voter: 'U_A', optionId: '1', counted: true, at: new Date(1), supersededAt: null },
+      { voter: 'U_B', optionId: '1', counted: true, at: new Date(2), supersededAt: null },
+    ],
+    p.quorum,
+  ),
+  decision: null,
+});
+
+describe('vote presenters', () => {
+  it('names voters in an open vote and only counts in an anonymous one', () => {
+    expect(tallyText(view(poll()))).toContain('2 votes <@U_A> <@U_B>');
+    const anon = tallyText(view(poll({ mode: 'anonymous', quorum: 3 })));
+    expect(anon).toContain('2 votes');
+    expect(anon).not.toContain('<@U_A>');
+    expect(anon).toContain('quorum 2/3');
+  });
+
+  it('ten scenarios fit one valid message; a closed vote shows the outcome instead of buttons', () => {
+    const open = voteMessage(view(poll()));
+    expect(validateBlocks(open.blocks, 'message')).toEqual([]);
+    expect(JSON.stringify(open.blocks).match(/"action_id":"vote_cast_\d+"/g)).toHaveLength(10);
+    const closed = voteMessage(view(poll({ status: 'closed', close_reason: 'deadline' })));
+    expect(validateBlocks(closed.blocks, 'message')).toEqual([]);
+    expect(JSON.stringify(closed.blocks)).not.toContain('vote_cast_');
+    expect(closed.text).toContain('Vote closed (deadline passed). Most votes: *Scenario 1');
+  });
+
+  it('the decision modal stays valid from no action row up to the maximum', () => {
+    const choices = options.map((o) => ({ scenarioId: o.scenarioId, label: o.label }));
+    for (const rows of [0, 3, MAX_ACTION_ROWS, MAX_ACTION_ROWS + 5]) {
+      const v = decisionModal({ cycleId: 1, pollId: '7', rows }, choices, '2');
+      expect(validateView(v)).toEqual([]);
+      expect(JSON.parse(v.private_metadata ?? '{}').rows).toBe(Math.min(rows, MAX_ACTION_ROWS));
+    }
+  });
+});
