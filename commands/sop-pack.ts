@@ -2,8 +2,9 @@
  * `/sop pack [md|post]`: the executive pack of the open cycle. Shown privately by default;
  * `md` uploads pack.md to the channel; `post` posts it in the executive channel (planners).
  */
+import { isPeriod } from '../src/core/period.js';
 import { UsageError } from '../src/errors.js';
-import { requireOpenCycle } from '../src/services/cycles.js';
+import { getCycleByMonth, requireOpenCycle } from '../src/services/cycles.js';
 import { postPack } from '../src/services/meeting-posts.js';
 import { requireRole } from '../src/services/members.js';
 import { buildPack, packMarkdown } from '../src/services/pack.js';
@@ -12,12 +13,14 @@ import { packMessage } from '../src/slack/presenters/pack.js';
 
 export const pack: SopSubcommand = {
   name: 'pack',
-  usage: '/sop pack [md|post]',
+  usage: '/sop pack [YYYY-MM] [md|post]',
   summary: 'the executive meeting pack (ten questions), as a message or pack.md',
   async handle(ctx) {
     const { db, clock } = ctx.deps;
-    const cycle = await requireOpenCycle(db);
-    const how = ctx.args[0] ?? 'show';
+    const month = ctx.args.find((a) => isPeriod(a));
+    const how = ctx.args.find((a) => !isPeriod(a)) ?? 'show';
+    const cycle = month ? await getCycleByMonth(db, month) : await requireOpenCycle(db);
+    if (!cycle) throw new UsageError(`No cycle for ${month}; \`/sop cycle\` shows the open one.`);
     if (how === 'post') {
       requireRole(ctx.member, ['planner', 'exec'], 'post the pack');
       const ts = await postPack(ctx.client, db, cycle.id, clock.now());
@@ -44,7 +47,7 @@ export const pack: SopSubcommand = {
       return;
     }
     if (how !== 'show')
-      throw new UsageError('Use `/sop pack`, `/sop pack md` or `/sop pack post`.');
+      throw new UsageError('Use `/sop pack [YYYY-MM]`, `/sop pack md` or `/sop pack post`.');
     const msg = packMessage(data);
     await ctx.respond({ response_type: 'ephemeral', text: msg.text, blocks: msg.blocks });
   },

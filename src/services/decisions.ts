@@ -86,6 +86,18 @@ export async function recordDecision(
         .execute();
       return { decision: existing, actions: acts, created: false };
     }
+    const cycle = await trx
+      .selectFrom('cycles')
+      .select(['month', 'phase'])
+      .where('id', '=', input.cycleId)
+      .executeTakeFirst();
+    if (!cycle) throw new SopError('not_found', `No cycle with id ${input.cycleId}.`);
+    if (cycle.phase === 'closed') {
+      throw new SopError(
+        'phase_closed',
+        `Cycle ${cycle.month} is closed; its decision can no longer change. Record it in the open cycle.`,
+      );
+    }
     if (input.pollId) {
       const prior = await trx
         .selectFrom('decisions')

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import type { JobInput, JobName, QueueName } from '../../jobs/contracts.js';
 import { main } from '../../src/cli.js';
-import { adoptedProduction } from '../../src/services/decisions.js';
+import { adoptedProduction, recordDecision } from '../../src/services/decisions.js';
 import type { Driver, Standin } from '../../src/slack-standin/index.js';
 import {
   type Harness,
@@ -399,6 +399,22 @@ describe('follow-up actions', () => {
     );
     expect((await cycleRow('2027-01'))!.closed_at).not.toBeNull();
 
+    // A closed cycle's decision cannot change any more.
+    await expect(
+      recordDecision(
+        { db, queue: queues, clock },
+        {
+          cycleId,
+          pollId: null,
+          scenarioId: ids.central!,
+          rationale: 'too late',
+          decidedBy: EXEC1,
+          requestKey: 'late-decision',
+          actions: [],
+        },
+      ),
+    ).rejects.toThrow(/Cycle 2027-01 is closed/);
+
     now = new Date('2027-02-11T10:00:00Z');
     await sop(PLANNER, 'cycle start 2027-02');
     await pollUntil(
@@ -422,6 +438,13 @@ describe('follow-up actions', () => {
     const packText = JSON.stringify(pack.blocks);
     expect(packText).toContain(`OVERDUE #${a2}`);
     expect(packText).not.toContain('Book weekend overtime'); // done
+
+    // The closed cycle's pack on request: its decision is recorded.
+    await sop(EXEC1, 'pack 2027-01');
+    const old = await waitFor(() =>
+      standin.ephemeralsFor(EXEC1).find((e) => e.text.includes('S&OP 2027-01: executive pack')),
+    );
+    expect(JSON.stringify(old.blocks)).toContain('Decided: Cautious scenario adopted by');
 
     await sop(EXEC1, `actions overdue`);
     const list = await ephemeralWith(EXEC1, 'Overdue actions');
