@@ -65,16 +65,33 @@ export async function refreshSummary(
   });
 }
 
-/** Thread notes waiting for the summary refresh in progress, per deps (each bot) and post key. */
-const pendingByDeps = new WeakMap<AppDeps, Map<string, { notes: string[]; run: Promise<void> }>>();
+/** Per deps (each running bot) and post key: the notes waiting, and when it was last refreshed. */
+interface SummaryQueue {
+  readonly pending: Map<string, { notes: string[]; run: Promise<void> }>;
+  readonly lastAt: Map<string, number>;
+}
+const queuesByDeps = new WeakMap<AppDeps, SummaryQueue>();
 
-/** Notes per threaded reply when a burst of submissions is batched. */
-const NOTES_PER_REPLY = 20;
+/** Slack allows about one post per second per channel: refresh a summary at most this often. */
+export const SUMMARY_MIN_INTERVAL_MS = 1000;
+/** Notes shown in one threaded reply; the rest of a burst is counted. */
+export const NOTES_PER_REPLY = 20;
+
+/** The threaded reply for a batch of notes: the first ones, then how many more. */
+export function batchNote(notes: readonly string[]): string {
+  const shown = notes.slice(0, NOTES_PER_REPLY);
+  const more = notes.length - shown.length;
+  return more > 0
+    ? `${shown.join('\n')}\n…and ${more} more submission${more === 1 ? '' : 's'} (counted in the summary above).`
+    : shown.join('\n');
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Refresh the summary and post `note` in its thread. While a refresh of the same summary is
- * running, later notes wait and go out together in the next one: one edit and one reply
- * for a burst, instead of one each per submission (Slack allows ~1 post/s per channel).
+ * running or too recent, later notes wait and go out together: under a burst of submissions
+ * the channel gets one edit and one reply per second, not one each per submission.
  */
 export function queueSummary(
   deps: AppDeps,
@@ -83,30 +100,33 @@ export function queueSummary(
   cycle: { readonly id: number; readonly month: string },
   note: string,
 ): Promise<void> {
-  let pending = pendingByDeps.get(deps);
-  if (!pending) {
-    pending = new Map();
-    pendingByDeps.set(deps, pending);
+  let q = queuesByDeps.get(deps);
+  if (!q) {
+    q = { pending: new Map(), lastAt: new Map() };
+    queuesByDeps.set(deps, q);
   }
   const key = summaryPostKey(cycle.id, subject);
-  const current = pending.get(key);
+  const current = q.pending.get(key);
   if (current) {
     current.notes.push(note);
     return current.run;
   }
   const entry = { notes: [note], run: Promise.resolve() };
-  const map = pending;
+  const queue = q;
   entry.run = (async () => {
     try {
       while (entry.notes.length > 0) {
-        const batch = entry.notes.splice(0, NOTES_PER_REPLY);
-        await refreshSummary(deps, client, subject, cycle, batch.join('\n'));
+        const wait = (queue.lastAt.get(key) ?? 0) + SUMMARY_MIN_INTERVAL_MS - Date.now();
+        if (wait > 0) await sleep(wait);
+        const batch = entry.notes.splice(0);
+        queue.lastAt.set(key, Date.now());
+        await refreshSummary(deps, client, subject, cycle, batchNote(batch));
       }
     } finally {
-      map.delete(key);
+      queue.pending.delete(key);
     }
   })();
-  pending.set(key, entry);
+  q.pending.set(key, entry);
   return entry.run;
 }
 

@@ -1,0 +1,242 @@
+import { describe, expect, it } from 'vitest';
+import type { ChangeOutcome } from '../../src/services/adjustments.js';
+import { FieldError } from '../../src/services/adjustments.js';
+import { batchNote } from '../../src/services/summary.js';
+import { inputFromState, parseNumber } from '../../src/slack/change-state.js';
+import { parseChangeText, parseChangeValue } from '../../src/slack/parse-change.js';
+import {
+  beforeAfterTable,
+  confirmationBlocks,
+  demandSummaryBlocks,
+  threadNote,
+} from '../../src/slack/presenters/change.js';
+import {
+  changeModal,
+  decodeMeta,
+  encodeMeta,
+  targetGroups,
+} from '../../src/slack/presenters/change-modal.js';
+import { fmtChange } from '../../src/slack/presenters/format.js';
+import { helpText } from '../../src/slack/presenters/help.js';
+import { parseChannelMention, parseUserMention, tokenise } from '../../src/slack/tokenise.js';
+import { validateBlocks, validateView } from '../../src/slack-standin/index.js';
+
+const REASONS = ['promotion', 'new_customer', 'other'];
+
+describe('text form parsing', () => {
+  it('reads the example from the issue', () => {
+    expect(
+      parseChangeText('FAM-12 2027-03..2027-05 +15% promotion "Spring campaign"', REASONS),
+    ).toEqual({
+      target: 'FAM-12',
+      from: '2027-03',
+      to: '2027-05',
+      kind: 'delta_pct',
+      value: 15,
+      reason: 'promotion',
+      comment: 'Spring campaign',
+    });
+  });
+
+  it('reads set, units, negative percent, one month, dashed reasons and curly quotes', () => {
+    expect(parseChangeValue('=1,200')).toEqual({ kind: 'set', value: 1200 });
+    expect(parseChangeValue('+200')).toEqual({ kind: 'delta_units', value: 200 });
+    expect(parseChangeValue('-150')).toEqual({ kind: 'delta_units', value: -150 });
+    expect(parseChangeValue('-10%')).toEqual({ kind: 'delta_pct', value: -10 });
+    expect(parseChangeValue('150')).toBeNull();
+    const p = parseChangeText('FAM-1 2027-03 -10% new-customer “Lost to rival”', REASONS);
+    expect([p.from, p.to, p.reason, p.comment]).toEqual([
+      '2027-03',
+      '2027-03',
+      'new_customer',
+      'Lost to rival',
+    ]);
+  });
+
+  it('names the part that is wrong', () => {
+    const fieldOf = (t: string) => {
+      try {
+        parseChangeText(t, REASONS);
+        return 'none';
+      } catch (err) {
+        return err instanceof FieldError ? `${err.field}: ${err.message}` : String(err);
+      }
+    };
+    expect(fieldOf('FAM-1')).toMatch(/^from: /);
+    expect(fieldOf('FAM-1 2027-03')).toMatch(/^value: /);
+    expect(fieldOf('FAM-1 2027-03 lots promotion')).toBe(
+      'value: `lots` is not a change; write =1200 (set), +200 or -150 (units), +15% or -10%.',
+    );
+    expect(fieldOf('FAM-1 2027-03 +5%')).toMatch(
+      /^reason: Give a reason: promotion, new-customer, other/,
+    );
+    expect(fieldOf('FAM-1 2027-03 +5% vibes')).toMatch(/^reason: `vibes` is not a reason/);
+  });
+
+  it('tokenises quotes and parses mentions', () => {
+    expect(tokenise('role <@U1|a b> "two words" x')).toEqual([
+      'role',
+      '<@U1|a',
+      'b>',
+      'two words',
+      'x',
+    ]);
+    expect(parseUserMention('<@U012ABC|alice>')).toBe('U012ABC');
+    expect(parseUserMention('alice')).toBeNull();
+    expect(parseChannelMention('<#C0123|sop-demand>')).toBe('C0123');
+    expect(parseNumber('1,200')).toBe(1200);
+    expect(parseNumber('-15%')).toBe(-15);
+    expect(parseNumber('ten')).toBeNull();
+  });
+});
+
+const outcome = (over: Partial<ChangeOutcome> = {}): ChangeOutcome => ({
+  cycle: { id: 3, month: '2027-01' },
+  target: { code: 'FAM-1', name: 'Road bikes' },
+  author: 'U1',
+  input: {
+    target: 'FAM-1',
+    from: '2027-03',
+    to: '2027-04',
+    kind: 'delta_pct',
+    value: 15,
+    reason: 'promotion',
+    comment: 'Spring',
+  },
+  lines: [
+    {
+      period: '2027-03',
+      zone: 'slushy',
+      flagged: true,
+      before: 1000,
+      after: 1150,
+      note: '2027-03 is in the slushy zone.',
+    },
+    { period: '2027-04', zone: 'liquid', flagged: false, before: 2000, after: 2300, note: null },
+  ],
+  replay: false,
+  ...over,
+});
+
+describe('change presenters', () => {
+  it('the confirmation shows before → after per month and what was flagged, within Block Kit limits', () => {
+    const blocks = confirmationBlocks(outcome(), 'forecast');
+    const text = JSON.stringify(blocks);
+    expect(beforeAfterTable(outcome().lines)).toContain('2027-03      1,000 → 1,150     slushy*');
+    expect(text).toContain('Flagged for review: 2027-03');
+    expect(text).not.toContain('already been saved');
+    expect(validateBlocks(blocks, 'message')).toEqual([]);
+    expect(JSON.stringify(confirmationBlocks(outcome({ replay: true }), 'forecast'))).toContain(
+      'already been saved',
+    );
+  });
+
+  it('the thread note is one line with the span of values', () => {
+    expect(threadNote(outcome())).toBe(
+      '<@U1> *FAM-1* 2027-03..2027-04 +15% (promotion) — “Spring”: 2027-03 1,000 → 1,150 … 2027-04 2,000 → 2,300 :triangular_flag_on_post:',
+    );
+    expect(fmtChange('set', 1200)).toBe('=1,200');
+    expect(fmtChange('delta_units', -150)).toBe('-150');
+  });
+
+  it('a burst of notes becomes one reply that counts the rest', () => {
+    const notes = Array.from({ length: 25 }, (_, i) => `note ${i}`);
+    const text = batchNote(notes);
+    expect(text.split('\n')).toHaveLength(21);
+    expect(text).toContain('…and 5 more submissions');
+    expect(batchNote(['a', 'b'])).toBe('a\nb');
+  });
+
+  it('the demand summary counts adjustments per family', () => {
+    const blocks = demandSummaryBlocks('2027-01', [
+      { family: 'FAM-1', adjustments: 3, authors: 2, flagged: 1 },
+      { family: 'FAM-2', adjustments: 1, authors: 1, flagged: 0 },
+    ]);
+    const text = JSON.stringify(blocks);
+    expect(text).toContain('4 adjustment months so far');
+    expect(text).toContain('*FAM-1*: 3 adjustments by 2 people, 1 flagged');
+    expect(text).toContain('*FAM-2*: 1 adjustment by 1 person');
+    expect(validateBlocks(blocks, 'message')).toEqual([]);
+  });
+
+  it('help lists every subcommand usage', () => {
+    const text = helpText([{ usage: '/sop role @user sales', summary: 'give a role' }]);
+    expect(text).toContain('`/sop role @user sales` give a role');
+    expect(text).toContain('/forecast FAM-12');
+    expect(text).toContain('/capacity LINE-2');
+  });
+});
+
+describe('the change modal', () => {
+  const fam = (i: number) => ({ code: `FAM-${i}`, name: `Family ${i}` });
+  const horizon = ['2027-01', '2027-02', '2027-03'];
+
+  it('puts the rep’s families first and stays within Slack’s limits', () => {
+    const view = changeModal({
+      subject: 'forecast',
+      meta: { cycleId: 7, channelId: 'C1' },
+      cycleMonth: '2027-01',
+      own: [fam(2)],
+      others: [fam(1), fam(3)],
+      external: false,
+      horizon,
+      reasons: REASONS,
+      thresholdPct: 20,
+      selected: fam(2),
+      demand: horizon.map((period, i) => ({
+        period,
+        baseline: 1000 + i,
+        consensus: 1100,
+        zone: i < 2 ? 'frozen' : 'slushy',
+        adjustments: 1,
+      })),
+    });
+    expect(validateView(view)).toEqual([]);
+    const groups = targetGroups('forecast', [fam(2)], [fam(1), fam(2), fam(3)]);
+    expect(groups.map((g) => [g.label.text, g.options.map((o) => o.value)])).toEqual([
+      ['Your families', ['FAM-2']],
+      ['All families', ['FAM-1', 'FAM-3']],
+    ]);
+    const table = JSON.stringify(view.blocks);
+    expect(table).toContain('2027-01     1,000      1,100 frozen');
+    expect(table).toContain('2027-03     1,002      1,100 slushy');
+    expect(decodeMeta(view.private_metadata)).toEqual({ cycleId: 7, channelId: 'C1' });
+    expect(decodeMeta('not json')).toBeNull();
+    expect(decodeMeta(encodeMeta({ cycleId: 1, channelId: null }))).toEqual({
+      cycleId: 1,
+      channelId: null,
+    });
+  });
+
+  it('never lists more than 100 options in a static select', () => {
+    const many = Array.from({ length: 150 }, (_, i) => fam(i));
+    const groups = targetGroups('forecast', many.slice(0, 30), many);
+    expect(groups.reduce((n, g) => n + g.options.length, 0)).toBe(100);
+    expect(groups[0]?.options).toHaveLength(30);
+  });
+
+  it('reads the submitted state, reporting the missing field', () => {
+    const state = {
+      target: {
+        forecast_target_pick: { type: 'static_select', selected_option: { value: 'FAM-1' } },
+      },
+      from: { from_pick: { type: 'static_select', selected_option: { value: '2027-03' } } },
+      to: { to_pick: { type: 'static_select', selected_option: null } },
+      kind: { kind_pick: { type: 'static_select', selected_option: { value: 'set' } } },
+      value: { value_input: { type: 'plain_text_input', value: '1,200' } },
+      reason: { reason_pick: { type: 'static_select', selected_option: { value: 'promotion' } } },
+      comment: { comment_input: { type: 'plain_text_input', value: null } },
+    };
+    expect(inputFromState(state)).toEqual({
+      target: 'FAM-1',
+      from: '2027-03',
+      to: '2027-03',
+      kind: 'set',
+      value: 1200,
+      reason: 'promotion',
+      comment: null,
+    });
+    const noValue = { ...state, value: { value_input: { type: 'plain_text_input', value: '  ' } } };
+    expect(() => inputFromState(noValue)).toThrow(expect.objectContaining({ field: 'value' }));
+  });
+});
