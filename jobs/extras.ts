@@ -5,11 +5,14 @@
  */
 import type { FlowProducer } from 'bullmq';
 import type { LpSolver } from '../src/core/supply/lp.js';
+import type { FitMany } from '../src/services/baseline-pool.js';
 import type { JobContext } from './processor-types.js';
 
 export interface RuntimeExtras {
   readonly flows: FlowProducer;
   solver(): Promise<LpSolver>;
+  /** Fits many forecasts on every core (the worker's thread pool). */
+  readonly fitMany: FitMany;
   /** Directory of the chart fonts (SOPBOT_FONT_DIR), if set. */
   readonly fontDir?: string;
 }

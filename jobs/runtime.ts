@@ -13,6 +13,8 @@ import type { Config } from '../src/config.js';
 import type { LpSolver } from '../src/core/supply/lp.js';
 import type { Clock } from '../src/deps.js';
 import type { Metrics } from '../src/metrics.js';
+import { createBaselinePool, fitInProcess } from '../src/services/baseline-pool.js';
+import { warmUpSolver } from '../src/services/planning.js';
 import { createHighsSolver } from '../src/solver/highs.js';
 import {
   type JobName,
@@ -43,6 +45,8 @@ export interface RuntimeOptions {
   readonly concurrency?: number;
   readonly lockDurationMs?: number;
   readonly stalledIntervalMs?: number;
+  /** Threads that fit baselines (default: every core). */
+  readonly baselineThreads?: number;
 }
 
 export interface JobRuntime {
@@ -71,11 +75,19 @@ async function withChildValues(job: Job): Promise<unknown> {
 
 export function startRuntime(deps: RuntimeDeps, opts: RuntimeOptions = {}): JobRuntime {
   const flows = new FlowProducer({ connection: deps.connection, prefix: deps.prefix });
+  const planning = (opts.queues ?? QUEUES).includes('planning');
+  const pool = planning ? createBaselinePool(opts.baselineThreads) : null;
   let solver: Promise<LpSolver> | null = null;
   const extras: RuntimeExtras = {
     flows,
+    fitMany: pool?.fit ?? fitInProcess,
     solver: () => {
-      solver ??= createHighsSolver();
+      solver ??= createHighsSolver().then(async (s) => {
+        await warmUpSolver(s).catch((err: unknown) =>
+          deps.logger.warn({ err }, 'solver warm-up failed'),
+        );
+        return s;
+      });
       return solver;
     },
     ...(deps.config.SOPBOT_FONT_DIR ? { fontDir: deps.config.SOPBOT_FONT_DIR } : {}),
@@ -129,6 +141,9 @@ export function startRuntime(deps: RuntimeDeps, opts: RuntimeOptions = {}): JobR
     opts.stalledIntervalMs ??
     deps.config.SOPBOT_STALLED_INTERVAL_MS ??
     Math.max(200, Math.floor(lockDuration / 2));
+  // Load and warm the LP solver now, while the first jobs are still on their way.
+  if (planning)
+    extras.solver().catch((err: unknown) => deps.logger.error({ err }, 'LP solver did not load'));
   const workers = (opts.queues ?? QUEUES).map(
     (queueName) =>
       new Worker(queueName, process, {
@@ -150,6 +165,7 @@ export function startRuntime(deps: RuntimeDeps, opts: RuntimeOptions = {}): JobR
       closing ??= (async () => {
         await Promise.all(workers.map((w) => w.close()));
         await flows.close();
+        await pool?.close();
       })();
       return closing;
     },

@@ -12,10 +12,11 @@ import {
 } from '../../db/queries/baselines.js';
 import { loadCompany } from '../../db/queries/company.js';
 import { cycleById } from '../../db/queries/cycle-inputs.js';
-import { type ForecastMethod, forecast } from '../core/forecast/index.js';
+import type { ForecastMethod } from '../core/forecast/index.js';
 import { addMonths, type Period, periodIndex, periodRange } from '../core/period.js';
 import { SopError } from '../errors.js';
 
+import { type FitMany, fitInProcess, type SeriesTask } from './baseline-pool.js';
 import { getSettings } from './settings.js';
 
 export interface BaselineOutcome {
@@ -42,7 +43,12 @@ export function monthlySeries(
 export async function fitBaselines(
   db: Db,
   cycleId: number,
-  opts: { readonly method?: ForecastMethod; readonly force?: boolean } = {},
+  opts: {
+    readonly method?: ForecastMethod;
+    readonly force?: boolean;
+    /** How to fit many series (default: in this thread); the worker passes its thread pool. */
+    readonly fit?: FitMany;
+  } = {},
 ): Promise<BaselineOutcome> {
   const t0 = performance.now();
   const cycle = await cycleById(db, cycleId);
@@ -59,9 +65,11 @@ export async function fitBaselines(
     byFamily.set(h.family, list);
   }
   const models: BaselineModelInput[] = [];
+  const tasks: (SeriesTask & { familyId: number; hash: string; last: Period; naive: number })[] =
+    [];
   let skipped = 0;
   for (const f of loaded.company.families) {
-    const familyId = loaded.familyIds.get(f.code)!;
+    const familyId = loaded.familyIds.get(f.code) ?? 0;
     const series = monthlySeries(byFamily.get(f.code) ?? [], cycle.month);
     const hash = createHash('sha256')
       .update(`${method}|${cycle.month}|${lastPlan}|${series.first}|${series.y.join(',')}`)
@@ -93,16 +101,32 @@ export async function fitBaselines(
     }
     const horizon = periodIndex(lastPlan) - periodIndex(series.last);
     if (horizon < 1) continue;
-    const fit = forecast(series.y, { horizon, method });
-    const naive = series.y[series.y.length - 1] ?? 0;
+    tasks.push({
+      key: f.code,
+      y: series.y,
+      horizon,
+      familyId,
+      hash,
+      last: series.last,
+      naive: series.y[series.y.length - 1] ?? 0,
+    });
+  }
+  const fits = await (opts.fit ?? fitInProcess)(tasks, method);
+  for (const t of tasks) {
+    const fit = fits.get(t.key);
+    if (!fit || fit instanceof Error)
+      throw new SopError(
+        'validation',
+        `The sales history of family ${t.key} cannot be forecast: ${fit?.message ?? 'no result'}`,
+      );
     const lines = fit.mean.flatMap((value, i) => {
-      const period = addMonths(series.last!, i + 1);
+      const period = addMonths(t.last, i + 1);
       if (periodIndex(period) < periodIndex(cycle.month)) return [];
       return [
         {
           period,
           value,
-          naive,
+          naive: t.naive,
           lo80: fit.lo80[i] ?? null,
           hi80: fit.hi80[i] ?? null,
           lo95: fit.lo95[i] ?? null,
@@ -111,11 +135,11 @@ export async function fitBaselines(
       ];
     });
     models.push({
-      familyId,
+      familyId: t.familyId,
       method: fit.method,
       params: fit.params,
       aicc: fit.aicc !== null && Number.isFinite(fit.aicc) ? fit.aicc : null,
-      historyHash: hash,
+      historyHash: t.hash,
       lines,
     });
   }

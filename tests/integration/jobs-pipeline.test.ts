@@ -63,7 +63,7 @@ describe('a burst of 50 submissions', () => {
       await worker.queues.enqueue(
         'recompute',
         { cycleId, reason: 'submission', requestedBy: 'U_BOB' },
-        { debounceMs: 400 },
+        { debounceMs: 2000 },
       );
     // gap → supply, scenarios → exec, one family chart per adjusted family → demand.
     await standin.waitFor(() => standin.files.length >= 4, 60_000);
