@@ -1,6 +1,7 @@
 /**
- * S&OP cycles: reading the current one. (The lifecycle — start, advance, close — is built on
- * top of these in the meeting work.)
+ * S&OP cycles: reading the current one, and the lifecycle on top of the pure phase machine
+ * (src/core/cycle.ts): start, advance on command or at a deadline, close, announcements and
+ * nudges.
  */
 import type { WebClient } from '@slack/web-api';
 import { sql } from 'kysely';
