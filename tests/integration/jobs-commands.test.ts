@@ -1,0 +1,171 @@
+/**
+ * /sop plan, /sop whatif and /sop status end to end: the real bot over HTTP driven by the
+ * Slack stand-in, a real worker (in process) on real Redis, and Postgres.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningBot, startBot } from '../../src/bot.js';
+import { loadConfig } from '../../src/config.js';
+import { generateCompany } from '../../src/seed/company.js';
+import {
+  createDriver,
+  type Driver,
+  type Standin,
+  startStandin,
+} from '../../src/slack-standin/index.js';
+import { type RunningWorker, startWorker } from '../../src/worker.js';
+import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+import { addAdjustments, CHANNELS, setUpCycle, workerEnv } from './jobs-fixture.js';
+
+const SECRET = 'jobs-commands-secret';
+const PLANNER = 'U_ALICE';
+const REP = 'U_BOB';
+const OPS = 'U_CARA';
+
+let t: TestDb;
+let standin: Standin;
+let bot: RunningBot;
+let worker: RunningWorker;
+let driver: Driver;
+
+async function sop(user: string, text: string) {
+  const n = standin.ephemeralsFor(user).length;
+  const ack = await driver.command('/sop', { user, channel: 'C_GENERAL', text });
+  expect(ack.status).toBe(200);
+  return { n };
+}
+
+async function ephemeral(user: string, n: number): Promise<string> {
+  const e = await standin.waitFor(() => standin.ephemeralsFor(user)[n], 10_000);
+  return e.text;
+}
+
+beforeAll(async () => {
+  t = await freshDb();
+  standin = await startStandin({ postMessageRate: false });
+  const company = generateCompany({ families: 5, months: 36, resources: 3, seed: 5 });
+  const { cycleId, month } = await setUpCycle(t.db, company, { horizon: 6 });
+  await addAdjustments(t.db, cycleId, month, [{ family: 'FAM-2', pct: 30 }]);
+  await t.db
+    .insertInto('members')
+    .values([
+      { slack_user_id: PLANNER, role: 'planner' },
+      { slack_user_id: REP, role: 'sales' },
+      { slack_user_id: OPS, role: 'ops' },
+    ])
+    .execute();
+  const fams = await t.db.selectFrom('families').select(['id', 'code']).execute();
+  const id = (code: string) => fams.find((f) => f.code === code)?.id ?? 0;
+  await t.db
+    .insertInto('member_families')
+    .values([
+      { slack_user_id: REP, family_id: id('FAM-2') },
+      { slack_user_id: REP, family_id: id('FAM-3') },
+    ])
+    .execute();
+  const res = await t.db.selectFrom('resources').select('id').executeTakeFirstOrThrow();
+  await t.db
+    .insertInto('capacity_updates')
+    .values({
+      cycle_id: cycleId,
+      resource_id: res.id,
+      period: month,
+      kind: 'delta_pct',
+      value: -10,
+      reason_code: 'maintenance',
+      is_constraint: true,
+      author: OPS,
+      source: 'api',
+      request_key: 'jobs-commands-constraint',
+    })
+    .execute();
+  const prefix = redisPrefix('jobs-commands');
+  const env = {
+    ...workerEnv({ dbUrl: t.url, prefix, apiUrl: standin.apiUrl }),
+    SLACK_SIGNING_SECRET: SECRET,
+  };
+  const config = loadConfig(env, { slack: true });
+  bot = await startBot(config, { port: 0 });
+  worker = await startWorker(config, { metricsPort: null });
+  driver = createDriver({
+    botUrl: `http://127.0.0.1:${bot.slack.port()}/slack/events`,
+    signingSecret: SECRET,
+    standin,
+  });
+});
+
+afterAll(async () => {
+  await bot?.stop();
+  await worker?.stop();
+  await standin?.close();
+  await t?.drop();
+});
+
+describe('/sop status', () => {
+  it('shows the phase, who has not submitted and the open constraints', async () => {
+    const { n } = await sop(PLANNER, 'status');
+    const text = await ephemeral(PLANNER, n);
+    expect(text).toContain('Demand review');
+    // The rep adjusted FAM-2 (through the fixture, as U_BOB) but not FAM-3.
+    expect(text).toMatch(/<@U_BOB>: FAM-3(?!,)/);
+    expect(text).toContain('<@U_CARA>: 1');
+    expect(text).toContain('none yet this cycle');
+  });
+});
+
+describe('/sop plan', () => {
+  it('is refused to a sales rep', async () => {
+    const { n } = await sop(REP, 'plan');
+    expect(await ephemeral(REP, n)).toMatch(/planner/i);
+  });
+
+  it('answers in the thread with the headline figures and the charts', async () => {
+    await sop(PLANNER, 'plan');
+    const root = await standin.waitFor(
+      () => standin.messagesIn('C_GENERAL').find((m) => m.text.includes('Planning…')),
+      10_000,
+    );
+    const replies = await standin.waitFor(() => {
+      const r = standin.threadReplies('C_GENERAL', root.ts);
+      return r.filter((m) => m.files.length > 0).length >= 3 ? r : undefined;
+    }, 60_000);
+    const headline = replies.filter((m) => /Plan run \d+ for \d{4}-\d{2} is ready/.test(m.text));
+    expect(headline).toHaveLength(1);
+    expect(headline[0]?.text).toMatch(/Central.*fill rate \d/);
+    expect(headline[0]?.text).toContain('Cautious');
+    // gap, scenarios and the one adjusted family, all in the thread, none in the channels.
+    expect(replies.filter((m) => m.files.length > 0)).toHaveLength(3);
+    for (const c of Object.values(CHANNELS)) expect(standin.messagesIn(c)).toHaveLength(0);
+    const { n } = await sop(PLANNER, 'status');
+    expect(await ephemeral(PLANNER, n)).toMatch(/Latest plan run\*: #\d+/);
+  });
+});
+
+describe('/sop whatif', () => {
+  it('answers with the scenario chart and the differences from central', async () => {
+    await sop(PLANNER, 'whatif demand FAM-2 +50%');
+    const root = await standin.waitFor(
+      () => standin.messagesIn('C_GENERAL').find((m) => m.text.includes('what if')),
+      10_000,
+    );
+    const reply = await standin.waitFor(
+      () => standin.threadReplies('C_GENERAL', root.ts).find((m) => m.files.length > 0),
+      60_000,
+    );
+    const file = standin.files.find((f) => f.id === reply.files[0]);
+    expect(file?.initial_comment).toContain('demand FAM-2 +50%');
+    expect(file?.initial_comment).toMatch(/Fill rate: .* vs central/);
+    expect(file?.initial_comment).toMatch(/Cost: \$[\d,]+ \(\+\$[\d,]+ vs central/);
+  });
+
+  it('explains bad syntax in an ephemeral reply with the expected syntax', async () => {
+    const { n } = await sop(PLANNER, 'whatif demand FAM-2 twenty');
+    const text = await ephemeral(PLANNER, n);
+    expect(text).toContain("'twenty' is not a percentage");
+    expect(text).toContain('demand <family|all> <+N%|-N%>');
+  });
+
+  it('names an unknown family', async () => {
+    const { n } = await sop(PLANNER, 'whatif demand FAM-99 +10%');
+    expect(await ephemeral(PLANNER, n)).toContain('There is no family `FAM-99`');
+  });
+});
