@@ -160,6 +160,26 @@ describe('the cycle', () => {
     expect(moved).toEqual({ changed: true, phase: 'supply_review' });
     await waitFor(() => texts('C_SUPPLY').find((t) => t.includes('Supply review')));
     expect(await queues.queue('planning').getJob(`recompute-cycle-${cycleId}`)).toBeTruthy();
+    // Operations are nudged about the open constraints before the supply review closes.
+    await db
+      .insertInto('capacity_updates')
+      .values({
+        cycle_id: cycleId,
+        resource_id: fam.line,
+        period: '2027-02',
+        kind: 'delta_units',
+        value: -200,
+        reason_code: 'maintenance',
+        is_constraint: true,
+        author: OPS,
+        source: 'command',
+        request_key: 'flow-constraint',
+      })
+      .execute();
+    expect(
+      (await comeDue('nudge', { cycleId, phase: 'supply_review' }, 'notifications')).sent,
+    ).toEqual([OPS]);
+    expect(dms(OPS).at(-1)!.text).toContain('LINE-1 2027-02 (maintenance)');
     // A deadline of a phase the cycle has left does nothing.
     const stale = await comeDue(
       'phase-deadline',
