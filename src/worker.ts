@@ -24,7 +24,7 @@ export interface RunningWorker {
 
 export interface WorkerOptions {
   readonly clock?: Clock;
-  /** Overrides METRICS_PORT; null turns the endpoint off. */
+  /** Overrides METRICS_PORT: a port (0 = any free one), or null for no endpoint. */
   readonly metricsPort?: number | null;
   readonly concurrency?: number;
 }
@@ -97,10 +97,16 @@ export async function startWorker(
     },
     opts.concurrency ? { concurrency: opts.concurrency } : {},
   );
-  const port = opts.metricsPort === undefined ? config.METRICS_PORT : opts.metricsPort;
+  // METRICS_PORT=0 turns the endpoint off; the option's 0 picks a free port (tests).
+  const port =
+    opts.metricsPort === undefined
+      ? config.METRICS_PORT > 0
+        ? config.METRICS_PORT
+        : null
+      : opts.metricsPort;
   let server: MetricsServer | null = null;
   try {
-    if (port !== null && port > 0) server = await serveMetrics(metrics, port);
+    if (port !== null) server = await serveMetrics(metrics, port);
     await scheduleRecompute(queues, db, config);
   } catch (err) {
     await runtime.close();
