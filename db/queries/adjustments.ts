@@ -44,7 +44,11 @@ export async function baselineOf(
     .execute();
 }
 
-/** Adjustments that count for consensus (not withdrawn), as core `Adjustment`s; optionally only some months. */
+/**
+ * Adjustments that count for consensus, as core `Adjustment`s; optionally only some months.
+ * Only each person's latest adjustment per month is returned (core rule 1 supersedes the
+ * others), so the cost stays flat however often people resubmit.
+ */
 export async function adjustmentsOf(
   db: Db,
   cycleId: number,
@@ -70,7 +74,11 @@ export async function adjustmentsOf(
     .where('forecast_adjustments.cycle_id', '=', cycleId)
     .where('forecast_adjustments.family_id', '=', familyId)
     .where('forecast_adjustments.status', '<>', 'withdrawn')
-    .orderBy('forecast_adjustments.id');
+    .distinctOn(['forecast_adjustments.period', 'forecast_adjustments.author'])
+    .orderBy('forecast_adjustments.period')
+    .orderBy('forecast_adjustments.author')
+    .orderBy('forecast_adjustments.created_at', 'desc')
+    .orderBy('forecast_adjustments.id', 'desc');
   if (periods) q = q.where('forecast_adjustments.period', 'in', [...periods]);
   const rows = await q.execute();
   return rows.map((r) => ({

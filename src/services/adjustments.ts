@@ -219,8 +219,6 @@ export async function submitAdjustment(
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (trx) => {
     await lockKey(trx, `adjust:${cycle.id}:${family.id}`);
-    const again = await adjustmentsByRequest(trx, meta.requestKey);
-    if (again.length > 0) return fromRows(again, cycle, family, input);
     const baseline = (await baselineOf(trx, cycle.id, family.id)).filter((b) =>
       periods.includes(b.period),
     );
@@ -250,7 +248,6 @@ export async function submitAdjustment(
       after: valueAt(after, p),
       note: v.flagged ? v.reason : null,
     }));
-    requireCommentOverThreshold(lines, input.comment, settings.comment_threshold_pct);
     const inserted = await insertAdjustments(
       trx,
       lines.map((l) => ({
@@ -274,6 +271,12 @@ export async function submitAdjustment(
         created_at: now,
       })),
     );
+    // A retry or a double submit of a stored request: its rows are there already.
+    if (inserted.length === 0) {
+      const stored = await adjustmentsByRequest(trx, meta.requestKey);
+      if (stored.length > 0) return fromRows(stored, cycle, family, input);
+    }
+    requireCommentOverThreshold(lines, input.comment, settings.comment_threshold_pct);
     await audit(trx, {
       actor: member.userId,
       action: 'forecast.adjust',

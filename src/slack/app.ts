@@ -69,7 +69,8 @@ export function createSlackApp(deps: AppDeps, opts: SlackAppOptions): SlackApp {
   const app = new App({
     token: opts.token,
     ...(socketMode
-      ? { socketMode: true, appToken: opts.appToken }
+      ? // Socket Mode: events come over the socket; /healthz is still served on the port.
+        { socketMode: true, appToken: opts.appToken, installerOptions: { port: opts.port ?? 3000 } }
       : { signingSecret: opts.signingSecret ?? '' }),
     ...(opts.botId && opts.botUserId ? { botId: opts.botId, botUserId: opts.botUserId } : {}),
     clientOptions: opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {},
