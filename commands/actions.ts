@@ -2,6 +2,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { AppDeps } from '../src/deps.js';
 import { getAction, markDone, type Snooze, snoozeAction } from '../src/services/actions.js';
+import { homeData } from '../src/services/home.js';
 import { getMember } from '../src/services/members.js';
 import {
   ACTION_DONE,
@@ -9,6 +10,7 @@ import {
   ACTION_SNOOZE_WEEK,
   actionDoneMessage,
 } from '../src/slack/presenters/actions.js';
+import { homeView } from '../src/slack/presenters/home.js';
 import { tellUser } from '../src/slack/reply.js';
 
 type Click = BlockAction<ButtonAction>;
@@ -22,6 +24,15 @@ export function register(app: App, deps: AppDeps): void {
   const tell = async (body: Click, client: App['client'], text: string) => {
     const channel = body.channel?.id ?? body.container?.channel_id;
     if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text });
+  };
+
+  /** A click on App Home: publish it again so the action's row reflects the change. */
+  const refreshHome = async (body: Click, client: App['client']) => {
+    if (body.container?.type !== 'view' || body.view?.type !== 'home') return;
+    await client.views.publish({
+      user_id: body.user.id,
+      view: homeView(await homeData(deps, body.user.id)),
+    });
   };
 
   app.action<Click>(ACTION_DONE, async ({ ack, body, action, client }) => {
@@ -49,6 +60,7 @@ export function register(app: App, deps: AppDeps): void {
       } else if (!changed) {
         await tell(body, client, `Action #${a.id} is already ${a.status}.`);
       }
+      await refreshHome(body, client);
     } catch (err) {
       await tellUser(client, body, err);
     }
@@ -83,6 +95,7 @@ export function register(app: App, deps: AppDeps): void {
           client,
           `Snoozed #${a.id} until ${row.snoozed_until?.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
         );
+        await refreshHome(body, client);
       } catch (err) {
         await tellUser(client, body, err);
       }

@@ -363,12 +363,13 @@ export async function startHarness(opts: {
   };
 }
 
-/** Poll `get` until `ok` holds (at most ~5 s), then return the last value. */
+/** Poll `get` until `ok` holds (at most ~5 s); throws with the last value otherwise. */
 export async function pollUntil<T>(get: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+  let last: T | undefined;
   for (let i = 0; i < 100; i++) {
-    const v = await get();
-    if (ok(v)) return v;
+    last = await get();
+    if (ok(last)) return last;
     await new Promise((r) => setTimeout(r, 50));
   }
-  return get();
+  throw new Error(`pollUntil: condition still false; last value ${JSON.stringify(last)}`);
 }

@@ -205,6 +205,27 @@ describe('vote settings, quorum and the chair prompt', () => {
     ).toEqual({ result: 'sent' });
     expect(standin.messagesIn(`D_${OPS}`)).toHaveLength(count + 1);
     expect(standin.messagesIn(`D_${OPS}`).at(-1)!.text).toContain('Overdue');
+
+    // Done from App Home: the action leaves the Home tab, which is published again.
+    await h.driver.event({ type: 'app_home_opened', user: OPS, channel: `D_${OPS}`, tab: 'home' });
+    const home = await waitFor(() => {
+      const v = standin.homeView(OPS);
+      return v && JSON.stringify(v.definition.blocks).includes('Hire two') ? v : undefined;
+    });
+    // The button's value is the action id, as Slack sends it.
+    await h.driver.selectOption(home.id, 'action_done', action.id, { user: OPS });
+    await pollUntil(
+      () =>
+        db
+          .selectFrom('actions')
+          .select('status')
+          .where('id', '=', action.id)
+          .executeTakeFirstOrThrow(),
+      (r) => r.status === 'done',
+    );
+    await waitFor(
+      () => !JSON.stringify(standin.homeView(OPS)?.definition.blocks ?? []).includes('Hire two'),
+    );
   });
 
   it('the deadline closes a vote and asks the chair; /sop decide records a decision without a vote', async () => {
