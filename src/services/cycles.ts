@@ -156,7 +156,7 @@ export async function scheduleCycleJobs(deps: CycleDeps, cycle: CycleRow): Promi
 }
 
 /** Phases whose deadline is preceded by DM nudges to the people who still owe input. */
-export const NUDGED_PHASES: readonly Phase[] = ['demand_review', 'supply_review'];
+export const NUDGED_PHASES: readonly Phase[] = ['demand_review', 'supply_review', 'executive'];
 
 export interface PhaseChange {
   readonly cycle: CycleRow;
@@ -439,7 +439,36 @@ export async function sendNudges(
         sent.push(o.userId);
     }
   }
+  if (phase === 'executive') {
+    for (const userId of await executivesYetToVote(db, cycle.id)) {
+      const text = `Reminder for S&OP ${cycle.month}: the executive phase closes ${by} and your vote on the scenarios is not in yet. Vote with the buttons on the vote message.`;
+      if (await dmOnce(slack, db, `nudge:${cycle.id}:${phase}:${userId}`, userId, { text }))
+        sent.push(userId);
+    }
+  }
   return sent;
+}
+
+/** Executives without a counted vote in the cycle's open vote (none when no vote is open). */
+export async function executivesYetToVote(db: Db, cycleId: number): Promise<string[]> {
+  const poll = await db
+    .selectFrom('polls')
+    .select('id')
+    .where('cycle_id', '=', cycleId)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  if (!poll) return [];
+  const voted = await db
+    .selectFrom('votes')
+    .select('voter')
+    .where('poll_id', '=', poll.id)
+    .where('counted', '=', true)
+    .execute();
+  const has = new Set(voted.map((v) => v.voter));
+  return (await membersWithRole(db, ['exec']))
+    .map((m) => m.userId)
+    .filter((u) => !has.has(u))
+    .sort();
 }
 
 function isPeriodText(s: string): boolean {

@@ -126,7 +126,7 @@ describe('the cycle', () => {
         .filter((j) => j.name === 'nudge')
         .map((j) => j.data.phase)
         .sort(),
-    ).toEqual(['demand_review', 'supply_review']);
+    ).toEqual(['demand_review', 'executive', 'supply_review']);
 
     await sop(PLANNER, 'cycle start 2027-02');
     await ephemeralWith(PLANNER, 'Cycle 2027-01 is still open');
@@ -256,6 +256,13 @@ describe('the scenario vote and the decision', () => {
     expect(audits.map((a) => a.action).sort()).toEqual(
       ['poll.open', 'vote.cast', 'vote.change', 'vote.not_counted', 'vote.not_counted'].sort(),
     );
+
+    // Before the executive deadline, only the executive who has not voted is nudged.
+    expect((await comeDue('nudge', { cycleId, phase: 'executive' }, 'notifications')).sent).toEqual(
+      [EXEC2],
+    );
+    expect(dms(EXEC2).at(-1)!.text).toContain('your vote on the scenarios is not in yet');
+    expect(dms(EXEC1)).toHaveLength(0);
 
     await driver.clickButton('C_EXEC', pollTs, 'vote_cast_2', { user: EXEC2 });
     const updated = await waitFor(() => {
