@@ -3,6 +3,7 @@
  * modal's "Add another action" and its submission. Handlers ack first, then call services.
  */
 import type { App, BlockAction, ButtonAction, webApi } from '@slack/bolt';
+import { z } from 'zod';
 import type { AppDeps } from '../src/deps.js';
 import { SopError } from '../src/errors.js';
 import { today } from '../src/services/actions.js';
@@ -22,6 +23,7 @@ import {
   type DecisionModalMeta,
   decisionModal,
   INITIAL_ACTION_ROWS,
+  MAX_ACTION_ROWS,
   parseDecisionState,
   type StateValues,
 } from '../src/slack/presenters/decision.js';
@@ -46,22 +48,41 @@ function modalFor(view: PollView, rows = INITIAL_ACTION_ROWS) {
   );
 }
 
-const META = (raw: string): DecisionModalMeta => {
-  const m = JSON.parse(raw || '{}') as Partial<DecisionModalMeta>;
-  return {
-    cycleId: Number(m.cycleId),
-    pollId: m.pollId ?? null,
-    rows: Number(m.rows ?? INITIAL_ACTION_ROWS),
-  };
-};
+const id = z.string().regex(/^\d+$/, 'must be a numeric id');
+const MetaSchema = z.object({
+  cycleId: z.number().int().positive(),
+  pollId: id.nullable(),
+  rows: z.number().int().min(0).max(MAX_ACTION_ROWS),
+});
+/** The vote button's value: `<pollId>:<scenarioId>`. */
+const VoteValue = z.string().regex(/^\d+:\d+$/, 'must be <poll>:<scenario>');
+
+/** The decision modal's private_metadata, parsed once at the edge. */
+function parseMeta(raw: string): DecisionModalMeta {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw || '{}');
+  } catch {
+    throw new SopError(
+      'validation',
+      'The decision form is damaged (private_metadata is not JSON).',
+    );
+  }
+  const r = MetaSchema.safeParse(json);
+  if (!r.success) {
+    const why = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new SopError('validation', `The decision form is damaged (${why}).`);
+  }
+  return r.data;
+}
 
 export function register(app: App, deps: AppDeps): void {
   app.action<Click>(new RegExp(`^${VOTE_CAST}_\\d+$`), async ({ ack, body, action, client }) => {
     await ack();
     try {
-      const [pollId, scenarioId] = (action.value ?? '').split(':');
-      if (!pollId || !scenarioId)
-        throw new SopError('validation', 'This vote button is malformed.');
+      const value = VoteValue.safeParse(action.value);
+      if (!value.success) throw new SopError('validation', 'This vote button is malformed.');
+      const [pollId = '', scenarioId = ''] = value.data.split(':');
       const member = await getMember(deps.db, body.user.id, deps.config.SOPBOT_ADMIN_USERS);
       const counted = member.role === 'exec';
       const { outcome, view } = await castVote(
@@ -150,27 +171,37 @@ export function register(app: App, deps: AppDeps): void {
 
   app.action<Click>(DECISION_ADD_ACTION, async ({ ack, body, client }) => {
     await ack();
-    const current = body.view;
-    if (!current) return;
-    const meta = META(current.private_metadata);
-    const choices: { scenarioId: string; label: string }[] = [];
-    const scenarioBlock = current.blocks.find(
-      (b) => (b as { block_id?: string }).block_id === 'scenario',
-    ) as { element?: { options?: { value: string; text: { text: string } }[] } } | undefined;
-    for (const o of scenarioBlock?.element?.options ?? [])
-      choices.push({ scenarioId: o.value, label: o.text.text });
-    const picked =
-      (current.state?.values as StateValues | undefined)?.scenario?.pick?.selected_option?.value ??
-      null;
-    await client.views.update({
-      view_id: current.id,
-      hash: current.hash,
-      view: decisionModal({ ...meta, rows: meta.rows + 1 }, choices, picked),
-    });
+    try {
+      const current = body.view;
+      if (!current) return;
+      const meta = parseMeta(current.private_metadata);
+      const choices: { scenarioId: string; label: string }[] = [];
+      const scenarioBlock = current.blocks.find(
+        (b) => (b as { block_id?: string }).block_id === 'scenario',
+      ) as { element?: { options?: { value: string; text: { text: string } }[] } } | undefined;
+      for (const o of scenarioBlock?.element?.options ?? [])
+        choices.push({ scenarioId: o.value, label: o.text.text });
+      const picked =
+        (current.state?.values as StateValues | undefined)?.scenario?.pick?.selected_option
+          ?.value ?? null;
+      await client.views.update({
+        view_id: current.id,
+        hash: current.hash,
+        view: decisionModal({ ...meta, rows: meta.rows + 1 }, choices, picked),
+      });
+    } catch (err) {
+      await tellUser(client, body, err);
+    }
   });
 
   app.view(DECISION_CALLBACK, async ({ ack, body, view, client }) => {
-    const meta = META(view.private_metadata);
+    let meta: DecisionModalMeta;
+    try {
+      meta = parseMeta(view.private_metadata);
+    } catch (err) {
+      await ack({ response_action: 'errors', errors: { rationale: userMessage(err) } });
+      return;
+    }
     const now = deps.clock.now();
     const parsed = parseDecisionState(view.state.values as StateValues, meta.rows, today(now));
     if (Object.keys(parsed.errors).length || !parsed.scenarioId) {
