@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { App, LogLevel } from '@slack/bolt';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -234,14 +234,22 @@ async function main(): Promise<void> {
     };
     const confirmationsBefore = standin.callsTo('response_url').length;
     const t0 = performance.now();
-    const cpu = { bot: 0, bare: 0 };
+    const cpu = { bot: 0, bare: 0, botPhaseDriver: 0, barePhaseDriver: 0 };
+    const ownCpu = () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1e6;
+    };
     for (let r = 0; r < rounds; r += 1) {
       let c = cpuSeconds(bot.child.pid);
+      let own = ownCpu();
       results.bot.push(...(await load(drivers.bot, rate, duration / rounds, seq)));
       cpu.bot += cpuSeconds(bot.child.pid) - c;
+      cpu.botPhaseDriver += ownCpu() - own;
       c = cpuSeconds(bare.child.pid);
+      own = ownCpu();
       results.bare.push(...(await load(drivers.bare, rate, duration / rounds, seq)));
       cpu.bare += cpuSeconds(bare.child.pid) - c;
+      cpu.barePhaseDriver += ownCpu() - own;
     }
     const loadMs = performance.now() - t0;
     // The bot's follow-up work (DB writes, confirmations) after the acks: wait for it to finish.
@@ -282,7 +290,8 @@ async function main(): Promise<void> {
         `bot   ${String(b.n).padStart(6)}  ${String(b.failed).padStart(6)}  ${f(b.p50)}  ${f(b.p99)}  ${f(b.max)}`,
         `bare  ${String(z.n).padStart(6)}  ${String(z.failed).padStart(6)}  ${f(z.p50)}  ${f(z.p99)}  ${f(z.max)}`,
         `ratio bot/bare: p50 ${(b.p50 / z.p50).toFixed(2)}x, p99 ${(b.p99 / z.p99).toFixed(2)}x`,
-        `CPU used while under load: bot ${(cpu.bot / duration).toFixed(2)} cores, bare ${(cpu.bare / duration).toFixed(2)} cores (of ${availableParallelism()})`,
+        `CPU used while under load: bot ${(cpu.bot / duration).toFixed(2)} cores, bare ${(cpu.bare / duration).toFixed(2)} cores (of ${availableParallelism()}); ` +
+          `this process (driver + stand-in) ${(cpu.botPhaseDriver / duration).toFixed(2)} cores during the bot's rounds, ${(cpu.barePhaseDriver / duration).toFixed(2)} during the bare app's; load average ${loadavg()[0]?.toFixed(2)}`,
         `goal: p99 < 100 ms ${b.p99 < 100 ? 'MET' : 'NOT MET'}; within 2x of bare ${b.p99 <= 2 * z.p99 ? 'MET' : 'NOT MET'}`,
         `bot follow-up work: ${stored - Number(warmRows.n)}/${results.bot.length} adjustments stored (+${warmCommands} warm-up), ` +
           `${standin.callsTo('response_url').length - confirmationsBefore} confirmations; drained ${(drainMs / 1000).toFixed(1)} s after ${(loadMs / 1000).toFixed(1)} s of load`,
