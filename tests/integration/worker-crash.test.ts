@@ -38,8 +38,8 @@ beforeAll(async () => {
   ]);
   const prefix = redisPrefix('crash');
   env = {
-    ...workerEnv({ dbUrl: t.url, prefix, apiUrl: standin.apiUrl, lockMs: 1500 }),
-    SOPBOT_STALLED_INTERVAL_MS: '500',
+    ...workerEnv({ dbUrl: t.url, prefix, apiUrl: standin.apiUrl, lockMs: 3000 }),
+    SOPBOT_STALLED_INTERVAL_MS: '1000',
     SOPBOT_WORKER_CONCURRENCY: '1',
     LOG_LEVEL: 'info',
   };
@@ -91,11 +91,13 @@ describe('a worker killed mid-job', () => {
     const ledger = await t.db.selectFrom('slack_posts').selectAll().execute();
     expect(ledger).toHaveLength(5);
     expect(ledger.every((r) => r.ts !== null)).toBe(true);
-    // The second worker finished the job the first one started.
+    // The second worker finished the job the first one started, posting only what was
+    // missing. (On a loaded machine a lock can also lapse and the job run twice: the ledger
+    // still posts each chart once, which the sum checks.)
     const finished = second.logs.filter((l) => l.msg === 'charts posted');
-    expect(finished).toHaveLength(1);
-    expect(Number(finished[0]?.posted) + Number(finished[0]?.skipped)).toBe(5);
-    expect(Number(finished[0]?.skipped)).toBeGreaterThanOrEqual(atKill);
+    expect(finished.length).toBeGreaterThanOrEqual(1);
+    const postedBySecond = finished.reduce((a, l) => a + Number(l.posted), 0);
+    expect(postedBySecond).toBe(5 - atKill);
     expect(await t.db.selectFrom('plan_runs').select('id').execute()).toHaveLength(1);
   });
 });
