@@ -1,0 +1,62 @@
+/**
+ * The forecast-accuracy trend: accuracy (1 − WMAPE), bias and forecast value added per
+ * closed cycle. The sign convention of bias is in the chart itself.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { clip, formatPercent, formatPoints } from './format.js';
+import { CHART_WIDTH, chartTheme, palette } from './theme.js';
+import type { AccuracyPoint, ChartResult } from './types.js';
+
+const SERIES = [
+  'Accuracy (1 − WMAPE)',
+  'Bias (+ = over-forecast)',
+  'FVA of the consensus',
+] as const;
+
+export function accuracyChart(points: readonly AccuracyPoint[]): ChartResult {
+  const sorted = [...points].sort((a, b) => a.cycle.localeCompare(b.cycle));
+  const values = sorted.flatMap((p) => [
+    { cycle: p.cycle, series: SERIES[0], value: p.accuracy },
+    { cycle: p.cycle, series: SERIES[1], value: p.bias },
+    { cycle: p.cycle, series: SERIES[2], value: p.fva },
+  ]);
+  const title = 'Forecast accuracy, bias and value added';
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: chartTheme,
+    title: {
+      text: title,
+      subtitle: [
+        'Bias = Σ(F − A) / ΣA: positive means over-forecast.',
+        'FVA > 0: the consensus beat the statistical forecast.',
+      ],
+    },
+    width: CHART_WIDTH - 140,
+    height: 280,
+    data: { values },
+    layer: [
+      { mark: { type: 'rule', color: '#9a9a9a' }, encoding: { y: { datum: 0 } } },
+      {
+        mark: { type: 'line', strokeWidth: 2.5, point: { size: 60, filled: true } },
+        encoding: {
+          x: { field: 'cycle', type: 'ordinal', title: 'Cycle', axis: { labelAngle: -45 } },
+          y: { field: 'value', type: 'quantitative', title: null, axis: { format: '.0%' } },
+          color: {
+            field: 'series',
+            type: 'nominal',
+            title: null,
+            scale: { domain: [...SERIES], range: [palette.ok, palette.warn, palette.good] },
+          },
+          tooltip: [{ field: 'cycle' }, { field: 'series' }, { field: 'value', format: '.1%' }],
+        },
+      },
+    ],
+  } as TopLevelSpec;
+  const last = sorted.at(-1);
+  const prev = sorted.at(-2);
+  const summary = last
+    ? `Cycle ${last.cycle}: accuracy ${formatPercent(last.accuracy)}${prev ? ` (${formatPoints(last.accuracy - prev.accuracy)} vs ${prev.cycle})` : ''}, bias ${formatPercent(last.bias, 1, true)} (${last.bias > 0 ? 'over' : last.bias < 0 ? 'under' : 'no'}-forecast), FVA ${formatPoints(last.fva)}${last.fva < 0 ? ': the adjustments made the forecast worse' : ''}.`
+    : 'No closed cycle with actuals yet.';
+  const altText = `Line chart over ${sorted.length} cycles of forecast accuracy, bias and forecast value added. ${summary.replace(/\*/g, '')}`;
+  return { spec, title, altText: clip(altText, 1000), summary: clip(summary, 600) };
+}

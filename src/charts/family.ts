@@ -1,0 +1,170 @@
+/**
+ * The family chart: sales history, the statistical baseline with its 80% and 95%
+ * prediction intervals, the consensus, and each adjustment that moved it.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { clip, formatNumber, formatPercent } from './format.js';
+import { CHART_WIDTH, chartTheme, palette } from './theme.js';
+import type { ChartResult, FamilySeries } from './types.js';
+
+const date = (period: string) => `${period}-01`;
+
+export const FAMILY_HISTORY_MONTHS = 36;
+
+export function familyChart(s: FamilySeries): ChartResult {
+  const history = s.history.slice(-FAMILY_HISTORY_MONTHS);
+  const lines = [
+    ...history.map((h) => ({
+      date: date(h.period),
+      period: h.period,
+      series: 'Actual sales',
+      value: h.units,
+    })),
+    ...s.baseline.map((b) => ({
+      date: date(b.period),
+      period: b.period,
+      series: 'Baseline (statistical)',
+      value: b.value,
+    })),
+    ...s.consensus.map((c) => ({
+      date: date(c.period),
+      period: c.period,
+      series: 'Consensus',
+      value: c.value,
+    })),
+  ];
+  const band = s.baseline.map((b) => ({
+    date: date(b.period),
+    lo80: b.lo80,
+    hi80: b.hi80,
+    lo95: b.lo95,
+    hi95: b.hi95,
+  }));
+  const adj = s.adjustments.map((a) => ({
+    date: date(a.period),
+    period: a.period,
+    before: a.before,
+    after: a.after,
+    who: a.author,
+    reason: a.reasonCode,
+  }));
+  const title = `${s.family}: demand history, baseline and consensus`;
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: chartTheme,
+    title: {
+      text: title,
+      subtitle: 'Shaded: 80% and 95% prediction intervals of the baseline; dots: adjustments',
+    },
+    width: CHART_WIDTH - 140,
+    height: 300,
+    layer: [
+      {
+        data: { values: band },
+        mark: { type: 'area', color: palette.band95, opacity: 0.9 },
+        encoding: {
+          x: {
+            field: 'date',
+            type: 'temporal',
+            title: null,
+            axis: { format: '%Y-%m', labelAngle: -45 },
+          },
+          y: {
+            field: 'lo95',
+            type: 'quantitative',
+            title: 'Units per month',
+            axis: { format: ',' },
+          },
+          y2: { field: 'hi95' },
+        },
+      },
+      {
+        data: { values: band },
+        mark: { type: 'area', color: palette.band80, opacity: 0.9 },
+        encoding: {
+          x: { field: 'date', type: 'temporal' },
+          y: { field: 'lo80', type: 'quantitative' },
+          y2: { field: 'hi80' },
+        },
+      },
+      {
+        data: { values: lines },
+        mark: { type: 'line', strokeWidth: 2.5, point: false },
+        encoding: {
+          x: { field: 'date', type: 'temporal' },
+          y: {
+            field: 'value',
+            type: 'quantitative',
+            title: 'Units per month',
+            axis: { format: ',' },
+          },
+          color: {
+            field: 'series',
+            type: 'nominal',
+            title: null,
+            scale: {
+              domain: ['Actual sales', 'Baseline (statistical)', 'Consensus'],
+              range: [palette.history, palette.baseline, palette.consensus],
+            },
+          },
+          strokeDash: {
+            field: 'series',
+            type: 'nominal',
+            legend: null,
+            scale: {
+              domain: ['Actual sales', 'Baseline (statistical)', 'Consensus'],
+              range: [
+                [1, 0],
+                [6, 4],
+                [1, 0],
+              ],
+            },
+          },
+        },
+      },
+      {
+        data: { values: adj },
+        mark: {
+          type: 'point',
+          filled: true,
+          size: 110,
+          color: palette.consensus,
+          stroke: '#ffffff',
+          strokeWidth: 1.5,
+        },
+        encoding: {
+          x: { field: 'date', type: 'temporal' },
+          y: { field: 'after', type: 'quantitative' },
+          tooltip: [
+            { field: 'period' },
+            { field: 'who' },
+            { field: 'reason' },
+            { field: 'before', format: ',' },
+            { field: 'after', format: ',' },
+          ],
+        },
+      },
+    ],
+    resolve: { scale: { color: 'independent' } },
+  } as TopLevelSpec;
+
+  const sum = (xs: readonly { value: number }[]) => xs.reduce((a, b) => a + b.value, 0);
+  const baseTotal = sum(s.baseline);
+  const consTotal = s.consensus.length ? sum(s.consensus) : baseTotal;
+  const change = baseTotal > 0 ? consTotal / baseTotal - 1 : 0;
+  const months = s.consensus.length || s.baseline.length;
+  const byReason = new Map<string, number>();
+  for (const a of s.adjustments)
+    byReason.set(a.reasonCode, (byReason.get(a.reasonCode) ?? 0) + (a.after - a.before));
+  const reasons = [...byReason.entries()]
+    .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
+    .map(([r, d]) => `${r.replace(/_/g, ' ')} ${d >= 0 ? '+' : ''}${formatNumber(d)}`);
+  const summary = `*${s.family}*: consensus ${formatNumber(consTotal)} units over ${months} months vs baseline ${formatNumber(baseTotal)} (${formatPercent(change, 1, true)}).${
+    s.adjustments.length
+      ? ` ${s.adjustments.length} adjusted month${s.adjustments.length === 1 ? '' : 's'}: ${reasons.join(', ')}.`
+      : ' No adjustments.'
+  }`;
+  const lastActual = history.at(-1);
+  const altText = `Line chart for ${s.family}: ${history.length} months of actual sales${lastActual ? ` up to ${lastActual.period} (last ${formatNumber(lastActual.units)} units)` : ''}, the baseline forecast for ${s.baseline.length} months with its 80% and 95% intervals, and the consensus, which totals ${formatNumber(consTotal)} units against ${formatNumber(baseTotal)} for the baseline. ${s.adjustments.length} adjustments are marked.`;
+  return { spec, title, altText: clip(altText, 1000), summary: clip(summary, 600) };
+}

@@ -1,0 +1,126 @@
+/**
+ * The gap chart: load against capacity for every resource and month, as a heat map of
+ * utilisation. Overloads are red (dark red when even the overtime allowed cannot cover
+ * them), months above 90% amber. With many resources only the most loaded are drawn, and
+ * the subtitle says so.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { clip, formatNumber, formatPercent } from './format.js';
+import { CHART_WIDTH, chartTheme, palette } from './theme.js';
+import type { ChartResult, GapPoint } from './types.js';
+
+export const GAP_MAX_RESOURCES = 12;
+
+export type GapStatus = 'beyond overtime' | 'over capacity' | 'above 90%' | 'below 90%';
+
+export function gapStatus(p: GapPoint): GapStatus {
+  if (p.capacity <= 0) return p.load > 0 ? 'beyond overtime' : 'below 90%';
+  if (p.load > p.capacity + p.overtimeLimit + 1e-9) return 'beyond overtime';
+  if (p.load > p.capacity + 1e-9) return 'over capacity';
+  if (p.load > 0.9 * p.capacity) return 'above 90%';
+  return 'below 90%';
+}
+
+const util = (p: GapPoint) =>
+  p.capacity > 0 ? p.load / p.capacity : p.load > 0 ? Number.POSITIVE_INFINITY : 0;
+
+export function gapChart(
+  points: readonly GapPoint[],
+  opts: { maxResources?: number } = {},
+): ChartResult {
+  const max = opts.maxResources ?? GAP_MAX_RESOURCES;
+  const peakBy = new Map<string, number>();
+  for (const p of points) peakBy.set(p.resource, Math.max(peakBy.get(p.resource) ?? 0, util(p)));
+  const ranked = [...peakBy.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const shown = ranked.slice(0, max).map(([r]) => r);
+  const shownSet = new Set(shown);
+  const values = points
+    .filter((p) => shownSet.has(p.resource))
+    .map((p) => {
+      const u = util(p);
+      return {
+        resource: p.resource,
+        period: p.period,
+        load: Math.round(p.load),
+        capacity: Math.round(p.capacity),
+        utilisation: Number.isFinite(u) ? u : 9.99,
+        label: Number.isFinite(u) ? `${Math.round(u * 100)}` : '∞',
+        status: gapStatus(p),
+      };
+    });
+  const overloads = points
+    .filter((p) => p.load > p.capacity + 1e-9)
+    .sort((a, b) => util(b) - util(a) || b.load - b.capacity - (a.load - a.capacity));
+  const near = points.filter((p) => gapStatus(p) === 'above 90%').length;
+  const months = new Set(points.map((p) => p.period)).size;
+  const title = 'Capacity check: load against capacity';
+  const subtitle =
+    ranked.length > shown.length
+      ? `Utilisation % per resource and month; the ${shown.length} most loaded of ${ranked.length} resources`
+      : `Utilisation % per resource and month, ${ranked.length} resources`;
+  const cellWidth = Math.max(
+    18,
+    Math.min(48, Math.floor((CHART_WIDTH - 120) / Math.max(1, months))),
+  );
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: chartTheme,
+    title: { text: title, subtitle },
+    data: { values },
+    width: cellWidth * Math.max(1, months),
+    height: { step: 24 },
+    encoding: {
+      x: { field: 'period', type: 'ordinal', title: null, axis: { labelAngle: -45 } },
+      y: { field: 'resource', type: 'nominal', title: null, sort: shown },
+    },
+    layer: [
+      {
+        mark: { type: 'rect', stroke: '#ffffff', strokeWidth: 1 },
+        encoding: {
+          color: {
+            field: 'status',
+            type: 'nominal',
+            title: null,
+            scale: {
+              domain: ['below 90%', 'above 90%', 'over capacity', 'beyond overtime'],
+              range: [palette.okLight, palette.warn, palette.over, palette.severe],
+            },
+          },
+          tooltip: [
+            { field: 'resource' },
+            { field: 'period' },
+            { field: 'load', format: ',' },
+            { field: 'capacity', format: ',' },
+            { field: 'utilisation', format: '.0%' },
+          ],
+        },
+      },
+      {
+        mark: { type: 'text', fontSize: 10 },
+        encoding: {
+          text: { field: 'label' },
+          color: {
+            condition: {
+              test: "datum.status === 'over capacity' || datum.status === 'beyond overtime'",
+              value: '#ffffff',
+            },
+            value: palette.ink,
+          },
+        },
+      },
+    ],
+  } as TopLevelSpec;
+
+  const worst = overloads
+    .slice(0, 3)
+    .map(
+      (p) =>
+        `${p.resource} in ${p.period} at ${formatPercent(util(p), 0)} (${formatNumber(p.load - p.capacity)} over${p.load > p.capacity + p.overtimeLimit ? ', beyond overtime' : ''})`,
+    );
+  const peak = ranked[0];
+  const summary = overloads.length
+    ? `*${overloads.length} overload${overloads.length === 1 ? '' : 's'}* (resource-months over capacity): ${worst.join('; ')}${overloads.length > 3 ? '; …' : ''}. ${near} more above 90%.`
+    : `No overloads: every resource stays within capacity${peak ? `; the peak is ${peak[0]} at ${formatPercent(peak[1], 0)}` : ''}. ${near} resource-month${near === 1 ? '' : 's'} above 90%.`;
+  const altText = `Heat map of utilisation for ${shown.length} resources over ${months} months. ${overloads.length} resource-months are over capacity${worst.length ? `, worst: ${worst.join('; ')}` : ''}. ${near} are above 90%.`;
+  return { spec, title, altText: clip(altText, 1000), summary: clip(summary, 600) };
+}

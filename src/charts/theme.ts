@@ -1,0 +1,90 @@
+/**
+ * The one look every chart shares: DejaVu Sans (the font the renderer loads), sizes that
+ * stay readable when Slack shows an 800 px wide image, light gridlines and a small palette
+ * whose meanings (overload red, warning amber) are the same in every chart.
+ */
+import type { Config } from 'vega-lite';
+
+export const FONT_FAMILY = 'DejaVu Sans';
+
+/** Width of a full chart in CSS pixels before the renderer's zoom. */
+export const CHART_WIDTH = 800;
+
+export const palette = {
+  ink: '#1d1c1d',
+  muted: '#616061',
+  grid: '#e8e8e8',
+  ok: '#4c78a8',
+  okLight: '#9ecae9',
+  warn: '#f2a33a',
+  over: '#d62728',
+  severe: '#7f0e12',
+  good: '#2e8b57',
+  history: '#3b3b3b',
+  baseline: '#4c78a8',
+  consensus: '#e45756',
+  band80: '#9ecae9',
+  band95: '#d6e8f5',
+  capacity: '#1d1c1d',
+  overtime: '#8c8c8c',
+  /** Categories in order: central, cautious, ambitious, then what-ifs. */
+  categories: ['#4c78a8', '#72b7b2', '#f58518', '#b279a2', '#9d755d', '#bab0ac', '#54a24b'],
+} as const;
+
+export const chartTheme: Config = {
+  font: FONT_FAMILY,
+  background: '#ffffff',
+  padding: 16,
+  view: { stroke: null },
+  title: {
+    font: FONT_FAMILY,
+    fontSize: 18,
+    fontWeight: 'bold',
+    color: palette.ink,
+    anchor: 'start',
+    offset: 14,
+    subtitleFont: FONT_FAMILY,
+    subtitleFontSize: 13,
+    subtitleColor: palette.muted,
+    subtitlePadding: 6,
+  },
+  axis: {
+    labelFont: FONT_FAMILY,
+    titleFont: FONT_FAMILY,
+    labelFontSize: 12,
+    titleFontSize: 13,
+    titleFontWeight: 'normal',
+    labelColor: '#3d3d3d',
+    titleColor: '#3d3d3d',
+    gridColor: palette.grid,
+    domainColor: '#9a9a9a',
+    tickColor: '#9a9a9a',
+    labelOverlap: true,
+  },
+  legend: {
+    labelFont: FONT_FAMILY,
+    titleFont: FONT_FAMILY,
+    labelFontSize: 12,
+    titleFontSize: 12,
+    titleFontWeight: 'normal',
+    labelColor: '#3d3d3d',
+    titleColor: '#3d3d3d',
+    orient: 'top',
+    symbolSize: 120,
+    labelLimit: 360,
+  },
+  header: {
+    labelFont: FONT_FAMILY,
+    titleFont: FONT_FAMILY,
+    labelFontSize: 13,
+    labelFontWeight: 'bold',
+    labelColor: palette.ink,
+    labelAnchor: 'start',
+    labelPadding: 4,
+    titleFontSize: 13,
+  },
+  text: { font: FONT_FAMILY, fontSize: 11, color: palette.ink },
+  range: { category: [...palette.categories] },
+  concat: { spacing: 28 },
+  facet: { spacing: 20 },
+};

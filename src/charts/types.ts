@@ -1,0 +1,89 @@
+/**
+ * Plain inputs of the chart builders. Jobs map plan-run results to these shapes; the
+ * builders never see the database or Slack.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import type { Period } from '../core/period.js';
+
+/** Load against capacity for one resource in one month, in the resource's capacity unit. */
+export interface GapPoint {
+  readonly resource: string;
+  readonly period: Period;
+  readonly load: number;
+  readonly capacity: number;
+  /** Extra capacity that overtime can add on top of `capacity` (0 when none). */
+  readonly overtimeLimit: number;
+}
+
+export interface HistoryPoint {
+  readonly period: Period;
+  readonly units: number;
+}
+
+/** Statistical forecast with its 80% and 95% prediction intervals. */
+export interface BaselinePoint {
+  readonly period: Period;
+  readonly value: number;
+  readonly lo80: number;
+  readonly hi80: number;
+  readonly lo95: number;
+  readonly hi95: number;
+}
+
+export interface ConsensusPoint {
+  readonly period: Period;
+  readonly value: number;
+}
+
+export interface AdjustmentPoint {
+  readonly period: Period;
+  readonly author: string;
+  readonly reasonCode: string;
+  readonly before: number;
+  readonly after: number;
+}
+
+export interface FamilySeries {
+  readonly family: string;
+  readonly history: readonly HistoryPoint[];
+  readonly baseline: readonly BaselinePoint[];
+  readonly consensus: readonly ConsensusPoint[];
+  readonly adjustments: readonly AdjustmentPoint[];
+}
+
+/** Headline figures of one scenario (central, cautious, ambitious or a what-if). */
+export interface ScenarioKpis {
+  readonly scenario: string;
+  readonly label: string;
+  /** Units delivered on time / units demanded, 0..1. */
+  readonly fillRate: number;
+  readonly endingInventoryValue: number;
+  readonly daysOfSupply: number;
+  readonly grossMargin: number;
+  readonly revenue: number;
+  /** Highest load / capacity over all resource-months (1 = 100%). */
+  readonly peakUtilisation: number;
+  /** Number of resource-months above 90% utilisation. */
+  readonly monthsOver90: number;
+}
+
+/** Forecast quality of one closed cycle; all three as fractions (0.05 = 5%). */
+export interface AccuracyPoint {
+  readonly cycle: Period;
+  /** max(0, 1 − WMAPE). */
+  readonly accuracy: number;
+  /** Σ(F−A)/ΣA: positive means over-forecast. */
+  readonly bias: number;
+  /** Error of the statistical forecast minus error of the consensus: positive means the process helped. */
+  readonly fva: number;
+}
+
+/** What every builder returns: the spec to render plus words for Slack and screen readers. */
+export interface ChartResult {
+  readonly spec: TopLevelSpec;
+  readonly title: string;
+  /** Describes the chart for screen readers; at most 1000 characters (Slack image alt_text). */
+  readonly altText: string;
+  /** The numbers that matter, in Slack mrkdwn; at most 600 characters. */
+  readonly summary: string;
+}

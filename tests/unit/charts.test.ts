@@ -1,0 +1,161 @@
+import { PNG } from 'pngjs';
+import { describe, expect, it } from 'vitest';
+import {
+  accuracyChart,
+  familyChart,
+  gapChart,
+  gapStatus,
+  palette,
+  renderChart,
+  scenarioChart,
+} from '../../src/charts/index.js';
+import {
+  sampleAccuracy,
+  sampleFamily,
+  sampleGap,
+  sampleScenarios,
+} from '../../src/charts/samples.js';
+import type { GapPoint } from '../../src/charts/types.js';
+
+async function rendered(spec: Parameters<typeof renderChart>[0]) {
+  const out = await renderChart(spec);
+  const png = PNG.sync.read(out.png);
+  return { ...out, decoded: png };
+}
+
+/** Share of pixels with exactly this colour. */
+function share(png: PNG, hex: string): number {
+  const r = Number.parseInt(hex.slice(1, 3), 16);
+  const g = Number.parseInt(hex.slice(3, 5), 16);
+  const b = Number.parseInt(hex.slice(5, 7), 16);
+  let n = 0;
+  for (let i = 0; i < png.data.length; i += 4) {
+    if (png.data[i] === r && png.data[i + 1] === g && png.data[i + 2] === b) n++;
+  }
+  return n / (png.width * png.height);
+}
+
+describe('chart rendering', () => {
+  it.each([
+    ['gap', () => gapChart(sampleGap(20, 24))],
+    ['family', () => familyChart(sampleFamily())],
+    ['scenarios', () => scenarioChart(sampleScenarios())],
+    ['accuracy', () => accuracyChart(sampleAccuracy())],
+  ])(
+    '%s: a PNG that decodes, of a sensible size, with its title drawn in text',
+    async (_name, build) => {
+      const chart = build();
+      const out = await rendered(chart.spec);
+      expect(out.decoded.width).toBe(out.width);
+      expect(out.width).toBeGreaterThanOrEqual(600);
+      expect(out.width).toBeLessThanOrEqual(2600);
+      expect(out.height).toBeGreaterThanOrEqual(300);
+      expect(out.height).toBeLessThanOrEqual(2400);
+      expect(out.png.length).toBeGreaterThan(5_000);
+      expect(out.png.length).toBeLessThan(2_000_000);
+      expect(out.svg).toContain('<text');
+      expect(out.svg).toContain(chart.title.replace(/&/g, '&amp;').slice(0, 20));
+      expect(out.svg).toContain('DejaVu Sans');
+      expect(chart.altText.length).toBeLessThanOrEqual(1000);
+      expect(chart.summary.length).toBeLessThanOrEqual(600);
+    },
+  );
+});
+
+describe('gap chart', () => {
+  const point = (
+    resource: string,
+    period: string,
+    load: number,
+    capacity = 100,
+    overtimeLimit = 10,
+  ): GapPoint => ({
+    resource,
+    period,
+    load,
+    capacity,
+    overtimeLimit,
+  });
+
+  it('classifies utilisation', () => {
+    expect(gapStatus(point('L', '2027-01', 80))).toBe('below 90%');
+    expect(gapStatus(point('L', '2027-01', 95))).toBe('above 90%');
+    expect(gapStatus(point('L', '2027-01', 105))).toBe('over capacity');
+    expect(gapStatus(point('L', '2027-01', 125))).toBe('beyond overtime');
+  });
+
+  it('paints overloads red only when there are overloads', async () => {
+    const calm = [
+      point('LINE-1', '2027-01', 50),
+      point('LINE-1', '2027-02', 60),
+      point('LINE-2', '2027-01', 70),
+    ];
+    const busy = [...calm.slice(0, 2), point('LINE-2', '2027-01', 105)];
+    const severe = [...calm.slice(0, 2), point('LINE-2', '2027-01', 118)];
+    const calmPng = (await rendered(gapChart(calm).spec)).decoded;
+    const busyPng = (await rendered(gapChart(busy).spec)).decoded;
+    // Without overloads the red is only the legend's swatch; with one, a whole cell is red.
+    expect(share(calmPng, palette.over)).toBeLessThan(0.001);
+    expect(share(busyPng, palette.over)).toBeGreaterThan(share(calmPng, palette.over) + 0.003);
+    const severePng = (await rendered(gapChart(severe).spec)).decoded;
+    expect(share(severePng, palette.severe)).toBeGreaterThan(
+      share(calmPng, palette.severe) + 0.003,
+    );
+  });
+
+  it('summarises the worst overloads from the data', () => {
+    const a = gapChart([
+      point('LINE-1', '2027-03', 118),
+      point('LINE-2', '2027-03', 95),
+      point('LINE-2', '2027-04', 80),
+    ]);
+    expect(a.summary).toContain('*1 overload*');
+    expect(a.summary).toContain('LINE-1 in 2027-03 at 118% (18 over, beyond overtime)');
+    expect(a.summary).toContain('1 more above 90%');
+    const b = gapChart([point('LINE-1', '2027-03', 70)]);
+    expect(b.summary).toContain('No overloads');
+    expect(b.summary).toContain('LINE-1 at 70%');
+  });
+
+  it('shows only the most loaded resources, and says so', () => {
+    const c = gapChart(sampleGap(20, 6), { maxResources: 5 });
+    const values = (c.spec as { data: { values: { resource: string }[] } }).data.values;
+    expect(new Set(values.map((v) => v.resource)).size).toBe(5);
+    expect((c.spec as { title: { subtitle: string } }).title.subtitle).toContain(
+      'the 5 most loaded of 20 resources',
+    );
+  });
+});
+
+describe('summaries come from the numbers', () => {
+  it('scenario summary states differences against central', () => {
+    const rows = sampleScenarios();
+    const s = scenarioChart(rows).summary;
+    expect(s).toContain('*Central*: fill rate 96.2%');
+    expect(s).toContain('*Ambitious*: margin +$570k');
+    expect(s).toContain('fill rate −4.4 pts');
+    const changed = scenarioChart(
+      rows.map((r) => (r.scenario === 'ambitious' ? { ...r, grossMargin: 4_000_000 } : r)),
+    ).summary;
+    expect(changed).toContain('*Ambitious*: margin −$1.1M');
+  });
+
+  it('family summary totals the consensus against the baseline and names the reasons', () => {
+    const f = sampleFamily();
+    const s = familyChart(f).summary;
+    const base = f.baseline.reduce((a, b) => a + b.value, 0);
+    expect(s).toContain(`baseline ${base.toLocaleString('en-US')}`);
+    expect(s).toContain('3 adjusted months: promotion +');
+    expect(familyChart({ ...f, adjustments: [], consensus: [] }).summary).toContain(
+      'No adjustments',
+    );
+  });
+
+  it('accuracy summary gives the latest cycle with the bias sign convention', () => {
+    const s = accuracyChart(sampleAccuracy()).summary;
+    expect(s).toMatch(
+      /^Cycle 2026-12: accuracy 87\.6% \(\+1\.2 pts vs 2026-11\), bias −1\.2% \(under-forecast\)/,
+    );
+    expect(accuracyChart([]).summary).toBe('No closed cycle with actuals yet.');
+  });
+});
