@@ -6,6 +6,7 @@ import type { App } from '@slack/bolt';
 import type { AppDeps } from '../src/deps.js';
 import { SopError } from '../src/errors.js';
 import { getMember, requireRole } from '../src/services/members.js';
+import { once } from '../src/services/requests.js';
 import { helpText } from '../src/slack/presenters/help.js';
 import { userMessage } from '../src/slack/reply.js';
 import { commandRequestKey } from '../src/slack/request-key.js';
@@ -29,16 +30,21 @@ export function register(app: App, deps: AppDeps): void {
     try {
       const member = await getMember(deps.db, command.user_id, deps.config.SOPBOT_ADMIN_USERS);
       if (sub.roles) requireRole(member, sub.roles, `use \`/sop ${sub.name}\``);
-      await sub.handle({
-        deps,
-        command,
-        args,
-        rest: first === undefined ? '' : text.slice(text.indexOf(first) + first.length).trim(),
-        client,
-        respond,
-        member,
-        requestKey: commandRequestKey(command),
-      });
+      const requestKey = commandRequestKey(command);
+      // Slack's retries of this very command (x-slack-retry-num) do nothing a second time.
+      const ran = await once(deps.db, requestKey, `sop:${sub.name}`, () =>
+        sub.handle({
+          deps,
+          command,
+          args,
+          rest: first === undefined ? '' : text.slice(text.indexOf(first) + first.length).trim(),
+          client,
+          respond,
+          member,
+          requestKey,
+        }),
+      );
+      if (!ran) deps.logger.info({ sub: sub.name, requestKey }, '/sop retry ignored');
     } catch (err) {
       if (!(err instanceof SopError) || err.code === 'internal')
         deps.logger.error({ err, sub: sub.name }, '/sop failed');

@@ -533,6 +533,12 @@ describe('request security', () => {
     expect(await rows()).toHaveLength(before);
   });
 
+  it('every request was acked with 200 within 3 s, apart from the deliberately unsigned ones', () => {
+    const late = driver.failures.filter((f) => f.status !== 401);
+    expect(late).toEqual([]);
+    expect(driver.failures.filter((f) => f.status === 401)).toHaveLength(3);
+  });
+
   it('/healthz reports the database and Redis', async () => {
     const res = await fetch(`http://127.0.0.1:${bot.slack.port()}/healthz`);
     expect(res.status).toBe(200);

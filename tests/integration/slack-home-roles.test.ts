@@ -111,6 +111,26 @@ describe('/sop roles and settings', () => {
       .where('action', '=', 'member.role')
       .execute();
     expect(audit).toHaveLength(1);
+
+    // Slack retries the same request (same trigger_id): it is done once and answered once.
+    const ack = await driver.command('/sop', {
+      user: ADMIN,
+      channel: 'C_GENERAL',
+      text: 'role <@UALICE01|alice> sales',
+    });
+    const retry = await driver.resend(ack.request, { retryNum: 1, retryReason: 'http_timeout' });
+    expect([ack.status, retry.status]).toEqual([200, 200]);
+    await sop(ADMIN, 'help'); // answered after the retry was handled
+    const audits = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'member.role')
+      .execute();
+    expect(audits).toHaveLength(2);
+    const answers = standin
+      .ephemeralsFor(ADMIN)
+      .filter((e) => e.text === '<@UALICE01> is now *Sales*.');
+    expect(answers).toHaveLength(2); // the first /sop role above, and this request once
   });
 
   it('admins and planners assign families; unknown codes are named', async () => {
