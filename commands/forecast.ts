@@ -91,7 +91,10 @@ export function register(app: App, deps: AppDeps): void {
       } catch (err) {
         next = messageModal('Forecast', `:warning: ${userMessage(err)}`);
       }
-      await client.views.update({ view_id: view.id, hash: view.hash, view: next });
+      // A newer pick already redrew the modal (hash_conflict): that one wins, nothing to tell.
+      await client.views
+        .update({ view_id: view.id, hash: view.hash, view: next })
+        .catch((err: unknown) => deps.logger.warn({ err }, 'family pick: modal not redrawn'));
     },
   );
 
