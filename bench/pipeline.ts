@@ -11,6 +11,7 @@
  * by default, comes on top when it is a burst of submissions).
  *
  * Goal: under 5 s end to end, median chart render under 60 ms.  Run: npx tsx bench/pipeline.ts
+ * (RUNS=n repeats the unchanged case; SAVE_CHARTS=dir writes the last run's PNGs there.)
  */
 import { randomBytes } from 'node:crypto';
 import type { Job } from 'bullmq';
@@ -22,9 +23,10 @@ import { addMonths } from '../src/core/period.js';
 import { createLogger } from '../src/logger.js';
 import { generateCompany } from '../src/seed/company.js';
 import { submitAdjustment } from '../src/services/adjustments.js';
+import { fitBaselines } from '../src/services/planning-baseline.js';
 import { startStandin } from '../src/slack-standin/index.js';
 import { startWorker } from '../src/worker.js';
-import { setUpCycle, workerEnv } from '../tests/integration/jobs-fixture.js';
+import { addAdjustments, setUpCycle, workerEnv } from '../tests/integration/jobs-fixture.js';
 
 const ADMIN = process.env.SOPBOT_TEST_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const UNCHANGED_RUNS = Number(process.env.RUNS ?? 5);
@@ -63,6 +65,21 @@ try {
   console.log(
     `import + cycle: ${ms(performance.now() - t0)} (200 families, 60 months, 20 resources)`,
   );
+  // Three closed cycles (6, 9 and 12 months back) with baselines and a few adjustments, so
+  // the accuracy trend has points, as it would in a company using the bot for a year.
+  for (const back of [12, 9, 6]) {
+    const past = await db
+      .insertInto('cycles')
+      .values({ month: addMonths(month, -back), phase: 'closed', closed_at: new Date() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await fitBaselines(db, past.id, { method: 'theta' });
+    await addAdjustments(db, past.id, addMonths(month, -back - 3), [
+      { family: 'FAM-3', pct: 15 },
+      { family: 'FAM-8', pct: -10 },
+      { family: 'FAM-21', pct: 25 },
+    ]);
+  }
 
   const config = loadConfig({
     ...workerEnv({
@@ -130,8 +147,8 @@ try {
       requestedBy: member.userId,
       requestKey: `bench-recompute-${round}`,
     });
-    // gap + scenarios + the (up to 3) most changed families.
-    const expected = 2 + Math.min(3, round);
+    // gap + scenarios + accuracy + the (up to 3) most changed families.
+    const expected = 3 + Math.min(3, round);
     await standin.waitFor(() => standin.files.length >= filesBefore + expected, 120_000);
     const end = performance.now();
     const rec = await worker.queues.queue('planning').getJob(jobId);
@@ -182,6 +199,17 @@ try {
   );
   console.log(`  median chart render (${renders.length} renders):         ${ms(median(renders))}`);
   console.log('  goal: < 5000 ms end to end, < 60 ms median render');
+  const save = process.env.SAVE_CHARTS;
+  if (save) {
+    // The last round's charts, e.g. SAVE_CHARTS=docs/img for the README.
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(save, { recursive: true });
+    for (const f of standin.files.slice(-(3 + Math.min(3, round)))) {
+      const out = `${save}/chart-${f.name.replace(/^run-\d+-/, '')}`;
+      if (f.bytes) writeFileSync(out, f.bytes);
+      console.log(`  saved ${out}`);
+    }
+  }
 } finally {
   await stopWorker?.();
   await standin.close();

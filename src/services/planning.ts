@@ -117,13 +117,27 @@ export interface SolvedScenario {
   readonly kpis: Record<string, number | null>;
 }
 
-/** The consensus plan problem (central), with the capacity updates in force. */
+/**
+ * The consensus plan problem (central), with the capacity updates in force. Demand must be
+ * served by the end of the horizon or given up as a lost sale costing its price: without
+ * that, an open-ended backlog lets the LP push the last months' demand past the horizon
+ * for a few months of backlog cost, and the plan stops producing at its end.
+ */
 export function centralProblem(inputs: PlanInputs): PlanProblem {
-  return buildPlanProblem(inputs.loaded.company, inputs.demand, {
+  const p = buildPlanProblem(inputs.loaded.company, inputs.demand, {
     periods: inputs.periods,
     name: `S&OP ${inputs.cycle.month}`,
     updates: inputs.updates,
+    options: { lostSales: true },
   });
+  return {
+    ...p,
+    families: p.families.map((f) => ({
+      ...f,
+      endingBacklogMax: f.endingBacklogMax ?? 0,
+      lostSalesCost: f.lostSalesCost ?? f.price + f.backlogCost,
+    })),
+  };
 }
 
 /** Solves scenarios over the central problem with core's runScenarios. */
