@@ -16,6 +16,10 @@ const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Subcomm
     load: () => import('./cli/import.js'),
   },
   seed: { summary: 'write CSVs for a sample company', load: () => import('./cli/seed.js') },
+  demo: {
+    summary: 'run a whole S&OP cycle end to end against a local Slack stand-in',
+    load: () => import('./cli/demo.js'),
+  },
   plan: { summary: 'solve a supply plan file (JSON)', load: () => import('./cli/plan.js') },
   pack: {
     summary: 'print the executive meeting pack (Markdown)',
@@ -27,7 +31,10 @@ const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Subcomm
   },
   forecast: { summary: 'forecast a history CSV', load: () => import('./cli/forecast.js') },
   bot: { summary: 'run the Slack app (HTTP or Socket Mode)', load: () => import('./cli/bot.js') },
-  worker: { summary: 'process the job queues (plans, charts, posts)', load: () => import('./cli/worker.js') },
+  worker: {
+    summary: 'process the job queues (plans, charts, posts)',
+    load: () => import('./cli/worker.js'),
+  },
 };
 
 export function usage(): string {

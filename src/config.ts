@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { SopError } from './errors.js';
 
-const slackUserId = /^[UW][A-Z0-9]{2,}$/;
+const slackUserId = /^[UW][A-Z0-9_]{2,}$/;
 
 const base = z.object({
   DATABASE_URL: z

@@ -264,10 +264,14 @@ export function createDriver(opts: DriverOptions): Driver {
           `driver: Slack sends no block_actions for '${actionId}': its input block lacks dispatch_action`,
         );
       const triggerId = standin.issueTrigger(o.user);
-      const values = buildStateValues(blocks, {
-        ...(o.values ?? {}),
-        [l.blockId]: { ...(o.values?.[l.blockId] ?? {}), [l.actionId]: value },
-      });
+      const values = buildStateValues(
+        blocks,
+        {
+          ...(o.values ?? {}),
+          [l.blockId]: { ...(o.values?.[l.blockId] ?? {}), [l.actionId]: value },
+        },
+        false,
+      );
       const payload = {
         type: 'block_actions',
         user: userObj(o.user),

@@ -39,7 +39,15 @@ export function locateElements(blocks: readonly unknown[]): LocatedElement[] {
   return out;
 }
 
-export function buildStateValues(blocks: readonly unknown[], given: GivenValues): StateValues {
+/**
+ * `requireInputs`: on submission Slack refuses a modal whose required inputs are empty; a
+ * dispatched action (block_actions) carries whatever state the form has so far.
+ */
+export function buildStateValues(
+  blocks: readonly unknown[],
+  given: GivenValues,
+  requireInputs = true,
+): StateValues {
   const located = locateElements(blocks);
   for (const [blockId, actions] of Object.entries(given)) {
     for (const actionId of Object.keys(actions)) {
@@ -55,6 +63,8 @@ export function buildStateValues(blocks: readonly unknown[], given: GivenValues)
   for (const l of located) {
     const value = given[l.blockId]?.[l.actionId];
     if (l.blockType !== 'input' && value === undefined) continue;
+    if (!requireInputs && l.blockType === 'input' && isEmpty(value ?? initialOf(l.element)))
+      continue;
     if (l.blockType === 'input' && isEmpty(value ?? initialOf(l.element)) && !l.block.optional)
       throw new Error(
         `Slack would not submit: input block '${l.blockId}' is required and has no value`,

@@ -17,7 +17,14 @@ export interface BuildPlanOptions {
   readonly updates?: readonly CapacityUpdate[];
   /** Ending inventory target per family; default: its safety stock. */
   readonly endingInventory?: Readonly<Record<string, number>>;
-  /** Options of the plan; safetyStockPenalty defaults to the highest backlog cost. */
+  /** Ending backlog cap per family; default 0: every order is served by the horizon's end. */
+  readonly endingBacklog?: Readonly<Record<string, number>>;
+  /**
+   * Options of the plan; safetyStockPenalty defaults to the highest backlog cost. Lost sales
+   * are allowed by default, each costing the family's price (the revenue given up), so the
+   * plan stays feasible when capacity is short, and giving up a sale is never cheaper than
+   * making it.
+   */
   readonly options?: Partial<PlanProblem['options']>;
 }
 
@@ -105,12 +112,12 @@ export function buildPlanProblem(
       backlogCost: f.backlogCost,
       subcontractCost: f.subcontractCost,
       subcontractLimit: null,
-      lostSalesCost: null,
+      lostSalesCost: f.price,
       safetyStock: f.safetyStock,
       initialInventory: open?.onHand ?? 0,
       initialBacklog: open?.backlog ?? 0,
       endingInventoryMin: opts.endingInventory?.[f.code] ?? f.safetyStock,
-      endingBacklogMax: null,
+      endingBacklogMax: opts.endingBacklog?.[f.code] ?? 0,
     };
   });
   const known = new Set(company.families.map((f) => f.code));
@@ -138,7 +145,7 @@ export function buildPlanProblem(
     options: {
       overtime: opts.options?.overtime ?? true,
       subcontracting: opts.options?.subcontracting ?? true,
-      lostSales: opts.options?.lostSales ?? false,
+      lostSales: opts.options?.lostSales ?? true,
       maxBacklog: opts.options?.maxBacklog ?? null,
       safetyStockPenalty: opts.options?.safetyStockPenalty ?? maxBacklogCost,
     },

@@ -1,0 +1,448 @@
+/**
+ * `npm run demo`: one whole S&OP cycle, end to end, on this machine. A local Slack stand-in
+ * plays Slack; the real bot (over HTTP) and a real worker run against a fresh PostgreSQL
+ * database and Redis queues of their own; a sample company is seeded and imported; then
+ * people act through slash commands, modals and buttons, exactly as they would in Slack.
+ * Everything Slack showed is written to the output folder: the transcript, the charts and
+ * the meeting pack.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { createDb, type Db } from '../../db/connect.js';
+import { migrateToLatest } from '../../db/migrate.js';
+import { QUEUES } from '../../jobs/contracts.js';
+import { createQueues, type Queues } from '../../jobs/queues.js';
+import { startBot } from '../bot.js';
+import { loadConfig } from '../config.js';
+import { toCsv } from '../csv/format.js';
+import { importCsv } from '../import/import-csv.js';
+import { companyToRows, IMPORT_ORDER, KIND_SPECS } from '../import/kinds.js';
+import { createRedis } from '../redis.js';
+import { generateCompany } from '../seed/company.js';
+import { buildPack, packMarkdown } from '../services/pack.js';
+import { createDriver, type Driver, type Standin, startStandin } from '../slack-standin/index.js';
+import { startWorker } from '../worker.js';
+import { renderTranscript } from './transcript.js';
+
+export interface DemoOptions {
+  /** Base database URL; the demo creates (and drops) a database of its own on that server. */
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  readonly outDir: string;
+  readonly families: number;
+  readonly keepDatabase: boolean;
+  readonly log: (line: string) => void;
+}
+
+export interface DemoResult {
+  readonly database: string;
+  readonly planRuns: number;
+  readonly decision: { scenario: string; rationale: string; actions: number } | null;
+  readonly chartsPosted: number;
+  readonly transcriptPath: string;
+  readonly seconds: number;
+}
+
+const PEOPLE: Readonly<Record<string, string>> = {
+  U_ADA: 'Ada (admin)',
+  U_PAT: 'Pat (planner)',
+  U_RITA: 'Rita (sales)',
+  U_SAM: 'Sam (sales)',
+  U_OTTO: 'Otto (operations)',
+  U_CEO: 'Carla (CEO)',
+  U_CFO: 'Farid (CFO)',
+  U_COO: 'Omar (COO)',
+};
+
+const CYCLE = '2027-01';
+
+async function withAdmin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const c = new pg.Client({ connectionString: admin.toString() });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** Waits until no planning or post work is left (delayed reminders and deadlines excepted). */
+async function settle(queues: Queues, timeoutMs = 120_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let quiet = 0;
+  while (Date.now() < until) {
+    let busy = 0;
+    for (const name of QUEUES) {
+      const c = await queues
+        .queue(name)
+        .getJobCounts('waiting', 'active', 'delayed', 'waiting-children', 'prioritized');
+      busy +=
+        (c.waiting ?? 0) + (c.active ?? 0) + (c['waiting-children'] ?? 0) + (c.prioritized ?? 0);
+      if (name !== 'notifications') busy += c.delayed ?? 0;
+    }
+    quiet = busy === 0 ? quiet + 1 : 0;
+    if (quiet >= 3) return;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error('the queues did not settle in time (is a worker stuck?)');
+}
+
+export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
+  const t0 = performance.now();
+  const log = opts.log;
+  const dbName = `sopbot_demo_${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const dbUrl = new URL(opts.databaseUrl);
+  dbUrl.pathname = `/${dbName}`;
+  const prefix = `sopbot-demo:${dbName}`;
+  const secret = randomBytes(16).toString('hex');
+
+  log(`sopbot demo: a whole S&OP cycle for ${CYCLE}, against a local Slack stand-in`);
+  await withAdmin(opts.databaseUrl, (c) => c.query(`create database "${dbName}"`));
+  let db: Db | null = createDb(dbUrl.toString(), { max: 4, applicationName: 'sopbot-demo' });
+  const cleanups: (() => Promise<void>)[] = [];
+  let standinRef: Standin | null = null;
+  try {
+    const m = await migrateToLatest(db);
+    if (m.error) throw m.error;
+    log(`• database ${dbName} created and migrated`);
+
+    const company = generateCompany({
+      families: opts.families,
+      months: 48,
+      resources: 8,
+      seed: 2027,
+    });
+    const rows = companyToRows(company);
+    for (const kind of IMPORT_ORDER) {
+      const spec = KIND_SPECS[kind];
+      const text = toCsv(
+        spec.columns,
+        rows[kind].map((r) => spec.columns.map((c) => r[c] ?? null)),
+      );
+      await importCsv(db, { kind, fileName: spec.file, text, actor: 'U_PAT' });
+    }
+    log(
+      `• sample company imported: ${company.families.length} families, ${company.resources.length} resources, ${company.history.length} family-months of sales history`,
+    );
+
+    const standin: Standin = await startStandin({
+      users: Object.entries(PEOPLE).map(([id, name]) => ({
+        id,
+        name: name.split(' ')[0]!.toLowerCase(),
+        real_name: name,
+        tz: 'UTC',
+      })),
+    });
+    standinRef = standin;
+    cleanups.push(() => standin.close());
+    const env: NodeJS.ProcessEnv = {
+      DATABASE_URL: dbUrl.toString(),
+      REDIS_URL: opts.redisUrl,
+      SLACK_BOT_TOKEN: 'xoxb-sopbot-demo',
+      SLACK_SIGNING_SECRET: secret,
+      SLACK_API_URL: standin.apiUrl,
+      LOG_LEVEL: process.env.SOPBOT_DEMO_LOG_LEVEL ?? 'silent',
+      SOPBOT_ADMIN_USERS: 'U_ADA',
+      SOPBOT_QUEUE_PREFIX: prefix,
+      SOPBOT_RECOMPUTE_DEBOUNCE_MS: '500',
+      SOPBOT_RECOMPUTE_CRON: 'off',
+      METRICS_PORT: '0',
+    };
+    const config = loadConfig(env, { slack: true });
+    const bot = await startBot(config, { port: 0 });
+    cleanups.push(() => bot.stop());
+    const worker = await startWorker(config, { metricsPort: null });
+    cleanups.push(() => worker.stop());
+    const redis = createRedis(opts.redisUrl);
+    const queues = createQueues(redis, prefix);
+    cleanups.push(async () => {
+      for (const q of QUEUES) await queues.queue(q).obliterate({ force: true });
+      await queues.close();
+      redis.disconnect();
+    });
+    const driver: Driver = createDriver({
+      botUrl: `http://127.0.0.1:${bot.slack.port()}/slack/events`,
+      signingSecret: secret,
+      standin,
+    });
+    log(`• bot listening on :${bot.slack.port()}, worker started, stand-in at ${standin.url}`);
+
+    const sop = async (user: string, text: string, channel = 'C_EXEC') => {
+      const r = await driver.command('/sop', { user, channel, text });
+      if (r.status !== 200) throw new Error(`/sop ${text}: HTTP ${r.status}`);
+    };
+    const lastEphemeral = (user: string) => standin.ephemeralsFor(user).at(-1)?.text ?? '';
+    const say = (who: string, what: string) => log(`  ${PEOPLE[who]}: ${what}`);
+    const count = async (
+      table: 'plan_runs' | 'decisions' | 'forecast_adjustments' | 'capacity_updates',
+    ) =>
+      Number(
+        (
+          await db!
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+
+    log('\n1. Set-up');
+    say('U_ADA', '/sop settings channels demand #sop-demand supply #sop-supply exec #sop-exec');
+    await sop(
+      'U_ADA',
+      'settings channels demand <#C_DEMAND|sop-demand> supply <#C_SUPPLY|sop-supply> exec <#C_EXEC|sop-exec>',
+    );
+    for (const [user, role] of [
+      ['U_PAT', 'planner'],
+      ['U_RITA', 'sales'],
+      ['U_SAM', 'sales'],
+      ['U_OTTO', 'ops'],
+      ['U_CEO', 'exec'],
+      ['U_CFO', 'exec'],
+      ['U_COO', 'exec'],
+    ] as const) {
+      await sop('U_ADA', `role <@${user}|${user.slice(2).toLowerCase()}> ${role}`);
+    }
+    await sop('U_ADA', 'families <@U_RITA|rita> FAM-1 FAM-2 FAM-3');
+    await sop('U_ADA', 'families <@U_SAM|sam> FAM-4 FAM-5');
+    say('U_ADA', 'gave everyone a role; Rita covers FAM-1..3, Sam FAM-4..5');
+
+    log('\n2. Data gathering');
+    say('U_PAT', `/sop cycle start ${CYCLE}`);
+    await sop('U_PAT', `cycle start ${CYCLE}`);
+    await standin.waitFor(() => standin.messagesIn('C_DEMAND').length > 0, 10_000);
+    say('U_PAT', '/sop plan   (baseline forecast, consensus, capacity check, three scenarios)');
+    await sop('U_PAT', 'plan', 'C_EXEC');
+    await standin.waitFor(async () => (await count('plan_runs')) >= 1, 120_000);
+    await settle(queues);
+    log(`  → plan run 1 stored; ${standin.files.length} charts posted`);
+
+    log('\n3. Demand review');
+    await sop('U_PAT', 'cycle next');
+    say(
+      'U_RITA',
+      '/forecast  (opens the modal, picks FAM-1, +15% for 2027-05..2027-07, promotion)',
+    );
+    await driver.command('/forecast', { user: 'U_RITA', channel: 'C_DEMAND', text: '' });
+    const viewId = await standin.waitFor(() => {
+      const v = standin.openViews('U_RITA').at(-1);
+      return v && String(v.definition.callback_id ?? '') === 'forecast_submit' ? v.id : undefined;
+    }, 10_000);
+    await driver.selectOption(viewId, 'forecast_target_pick', 'FAM-1', {
+      user: 'U_RITA',
+      values: { from: { from_pick: '2027-05' }, value: { value_input: '15' } },
+    });
+    await standin.waitFor(
+      () =>
+        JSON.stringify(standin.store.views.get(viewId)?.definition.blocks ?? []).includes(
+          'Baseline',
+        ),
+      10_000,
+    );
+    const submitted = await driver.submitView(viewId, {
+      user: 'U_RITA',
+      values: {
+        target: { forecast_target_pick: 'FAM-1' },
+        from: { from_pick: '2027-05' },
+        to: { to_pick: '2027-07' },
+        kind: { kind_pick: 'delta_pct' },
+        value: { value_input: '15' },
+        reason: { reason_pick: 'promotion' },
+        comment: { comment_input: 'Spring campaign with the top 3 retailers' },
+      },
+    });
+    if (submitted.status !== 200)
+      throw new Error(`the forecast modal was refused: HTTP ${submitted.status}`);
+    say(
+      'U_RITA',
+      '/forecast FAM-2 2027-04..2027-06 -10% lost-customer "Acme moved to a competitor"',
+    );
+    await driver.command('/forecast', {
+      user: 'U_RITA',
+      channel: 'C_DEMAND',
+      text: 'FAM-2 2027-04..2027-06 -10% lost-customer "Acme moved to a competitor"',
+    });
+    say('U_RITA', '/forecast FAM-3 2027-01 +20% promotion   (a frozen month)');
+    await driver.command('/forecast', {
+      user: 'U_RITA',
+      channel: 'C_DEMAND',
+      text: 'FAM-3 2027-01 +20% promotion',
+    });
+    await standin.waitFor(() => /frozen/i.test(lastEphemeral('U_RITA')), 10_000);
+    log(`  → refused: ${lastEphemeral('U_RITA').split('\n')[0]}`);
+    say('U_SAM', '/forecast no-change');
+    await driver.command('/forecast', { user: 'U_SAM', channel: 'C_DEMAND', text: 'no-change' });
+    await standin.waitFor(async () => (await count('forecast_adjustments')) >= 6, 10_000);
+    log(
+      `  → ${await count('forecast_adjustments')} adjustment rows stored; one summary in #sop-demand, edited in place`,
+    );
+
+    log('\n4. Supply review');
+    await sop('U_PAT', 'cycle next');
+    say('U_OTTO', '/capacity LINE-2 2027-03..2027-04 -30% maintenance "Spindle overhaul"');
+    await driver.command('/capacity', {
+      user: 'U_OTTO',
+      channel: 'C_SUPPLY',
+      text: 'LINE-2 2027-03..2027-04 -30% maintenance "Spindle overhaul"',
+    });
+    await standin.waitFor(async () => (await count('capacity_updates')) >= 2, 10_000);
+    await standin.waitFor(async () => (await count('plan_runs')) >= 2, 120_000);
+    await settle(queues);
+    log(
+      `  → the submissions were merged into one recompute: plan run ${await count('plan_runs')} stored`,
+    );
+    say('U_PAT', '/sop whatif demand FAM-3 +20% 2027-04..2027-06');
+    await sop('U_PAT', 'whatif demand FAM-3 +20% 2027-04..2027-06', 'C_EXEC');
+    await settle(queues);
+    await sop('U_PAT', 'status', 'C_EXEC');
+
+    log('\n5. Pre-S&OP and the executive meeting');
+    await sop('U_PAT', 'cycle next');
+    await sop('U_PAT', 'cycle next');
+    await settle(queues);
+    await standin.waitFor(
+      () => standin.messagesIn('C_EXEC').some((m) => /pack/i.test(m.text)),
+      120_000,
+    );
+    log('  → the meeting pack is in #sop-exec');
+    say('U_PAT', '/sop vote');
+    await sop('U_PAT', 'vote');
+    const poll = await standin.waitFor(
+      () =>
+        standin
+          .messagesIn('C_EXEC')
+          .find((m) => JSON.stringify(m.blocks ?? []).includes('vote_cast_1')),
+      120_000,
+    );
+    await driver.clickButton('C_EXEC', poll.ts, 'vote_cast_1', { user: 'U_CEO' });
+    await driver.clickButton('C_EXEC', poll.ts, 'vote_cast_2', { user: 'U_CFO' });
+    await driver.clickButton('C_EXEC', poll.ts, 'vote_cast_1', { user: 'U_COO' });
+    await driver.clickButton('C_EXEC', poll.ts, 'vote_cast_1', { user: 'U_RITA' });
+    say(
+      'U_CEO',
+      'votes Central; Farid (CFO) votes Cautious; Omar (COO) votes Central; Rita clicks too (not counted)',
+    );
+    await driver.clickButton('C_EXEC', poll.ts, 'vote_cast_1', { user: 'U_CFO' });
+    say('U_CFO', 'changes the vote to Central');
+    await standin.waitFor(async () => {
+      const n = await db!
+        .selectFrom('votes')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('counted', '=', true)
+        .where('superseded_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      return Number(n.n) === 3;
+    }, 10_000);
+    say('U_PAT', 'closes the vote (Close button) and records the decision in the modal');
+    await driver.clickButton('C_EXEC', poll.ts, 'vote_close', { user: 'U_PAT' });
+    const modal = await standin.waitFor(() => {
+      const v = standin.openViews('U_PAT').at(-1);
+      return v?.definition.callback_id === 'decision_submit' ? v : undefined;
+    }, 10_000);
+    const due = (days: number) =>
+      new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+    await driver.submitView(modal.id, {
+      user: 'U_PAT',
+      values: {
+        rationale: {
+          text: 'Central protects service at 95%+ with overtime on LINE-2; cautious cuts margin more than it saves.',
+        },
+        a1_owner: { owner: 'U_OTTO' },
+        a1_due: { due: due(10) },
+        a1_desc: { desc: 'Book weekend overtime on LINE-2 for March and April' },
+        a2_owner: { owner: 'U_RITA' },
+        a2_due: { due: due(14) },
+        a2_desc: { desc: 'Confirm the spring promotion volumes with the top 3 retailers' },
+      },
+    });
+    await standin.waitFor(async () => (await count('decisions')) === 1, 10_000);
+    await settle(queues);
+    await sop('U_PAT', 'actions all');
+    await sop('U_PAT', 'decisions');
+
+    log('\n6. Close');
+    await sop('U_PAT', 'cycle close');
+    await settle(queues);
+
+    // Output: transcript, charts, pack.
+    await mkdir(opts.outDir, { recursive: true });
+    const transcriptPath = join(opts.outDir, 'transcript.md');
+    await writeFile(transcriptPath, renderTranscript(standin, PEOPLE));
+    let charts = 0;
+    for (const f of standin.files) {
+      if (f.bytes && f.name.endsWith('.png')) {
+        await writeFile(join(opts.outDir, f.name), f.bytes);
+        charts++;
+      }
+    }
+    await writeFile(
+      join(opts.outDir, 'pack.md'),
+      packMarkdown(await buildPack(db, CYCLE, new Date())),
+    );
+    const decision = await db
+      .selectFrom('decisions')
+      .innerJoin('plan_scenarios', 'plan_scenarios.id', 'decisions.scenario_id')
+      .select(['plan_scenarios.label', 'decisions.rationale', 'decisions.id'])
+      .executeTakeFirst();
+    const actions = await db.selectFrom('actions').select('id').execute();
+    const grid = await db
+      .selectFrom('plan_scenarios')
+      .select(['label', 'status', 'total_cost', 'kpis', 'run_id'])
+      .orderBy('run_id', 'desc')
+      .orderBy('id')
+      .execute();
+    const latestRun = grid[0]?.run_id;
+    log('\nScenarios of the latest plan run:');
+    for (const s of grid.filter((g) => g.run_id === latestRun)) {
+      const k = s.kpis as Record<string, number | null>;
+      const fill = typeof k.fillRate === 'number' ? `${(k.fillRate * 100).toFixed(1)}%` : 'n/a';
+      const peak =
+        typeof k.peakUtilisation === 'number' ? `${(k.peakUtilisation * 100).toFixed(0)}%` : 'n/a';
+      log(
+        `  ${s.label.padEnd(12)} ${s.status.padEnd(10)} cost ${Math.round(s.total_cost ?? 0)
+          .toLocaleString('en-US')
+          .padStart(14)}  fill rate ${fill}  peak utilisation ${peak}`,
+      );
+    }
+    const result: DemoResult = {
+      database: dbName,
+      planRuns: await count('plan_runs'),
+      decision: decision
+        ? { scenario: decision.label, rationale: decision.rationale, actions: actions.length }
+        : null,
+      chartsPosted: charts,
+      transcriptPath,
+      seconds: (performance.now() - t0) / 1000,
+    };
+    log(
+      `\nDecision: ${result.decision?.scenario ?? 'none'} adopted, ${result.decision?.actions ?? 0} follow-up actions with owners and due dates.`,
+    );
+    log(
+      `${result.planRuns} plan runs, ${charts} charts posted. Slack transcript, charts and pack in ${opts.outDir}/`,
+    );
+    return result;
+  } catch (err) {
+    if (standinRef) {
+      await mkdir(opts.outDir, { recursive: true });
+      await writeFile(join(opts.outDir, 'transcript.md'), renderTranscript(standinRef, PEOPLE));
+      log(
+        `The demo stopped early; what Slack showed so far is in ${join(opts.outDir, 'transcript.md')}`,
+      );
+    }
+    throw err;
+  } finally {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+    await db?.destroy();
+    db = null;
+    if (!opts.keepDatabase) {
+      await withAdmin(opts.databaseUrl, (c) =>
+        c.query(`drop database if exists "${dbName}" with (force)`),
+      ).catch(() => undefined);
+    }
+    log(`(${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  }
+}
