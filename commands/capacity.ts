@@ -13,6 +13,7 @@ import {
   runTextChange,
 } from '../src/slack/change-flow.js';
 import { inputFromState } from '../src/slack/change-state.js';
+import { followUp } from '../src/slack/follow-up.js';
 import { CALLBACK, confirmationModal, decodeMeta } from '../src/slack/presenters/change-modal.js';
 import { CAPACITY_USAGE } from '../src/slack/presenters/help.js';
 import { userMessage } from '../src/slack/reply.js';
@@ -36,7 +37,9 @@ export function register(app: App, deps: AppDeps): void {
       await respond({ response_type: 'ephemeral', text: `Usage: \`${CAPACITY_USAGE}\`` });
       return;
     }
-    await runTextChange(deps, CAPACITY, client, command, respond, commandRequestKey(command));
+    await followUp(deps, () =>
+      runTextChange(deps, CAPACITY, client, command, respond, commandRequestKey(command)),
+    );
   });
 
   app.view(CALLBACK.capacity, async ({ ack, body, view, client }) => {

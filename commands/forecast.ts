@@ -22,6 +22,7 @@ import {
   runTextChange,
 } from '../src/slack/change-flow.js';
 import { inputFromState } from '../src/slack/change-state.js';
+import { followUp } from '../src/slack/follow-up.js';
 import { publishHome } from '../src/slack/home.js';
 import {
   CALLBACK,
@@ -67,7 +68,9 @@ export function register(app: App, deps: AppDeps): void {
       }
       return;
     }
-    await runTextChange(deps, FORECAST, client, command, respond, commandRequestKey(command));
+    await followUp(deps, () =>
+      runTextChange(deps, FORECAST, client, command, respond, commandRequestKey(command)),
+    );
   });
 
   // Picking a family redraws the modal with its baseline and consensus.

@@ -1,0 +1,33 @@
+/**
+ * A bound on the work listeners do after they ack, per running bot. Under a burst, the
+ * excess waits in this queue (cheap) instead of running as hundreds of interleaved database
+ * and HTTP chains, so the event loop stays free to read and ack new requests quickly.
+ */
+import type { AppDeps } from '../deps.js';
+
+export const FOLLOW_UP_CONCURRENCY = 8;
+
+interface Slots {
+  active: number;
+  readonly waiting: (() => void)[];
+}
+
+const slotsByDeps = new WeakMap<AppDeps, Slots>();
+
+export async function followUp<T>(deps: AppDeps, work: () => Promise<T>): Promise<T> {
+  let slots = slotsByDeps.get(deps);
+  if (!slots) {
+    slots = { active: 0, waiting: [] };
+    slotsByDeps.set(deps, slots);
+  }
+  const s = slots;
+  if (s.active >= FOLLOW_UP_CONCURRENCY) await new Promise<void>((r) => s.waiting.push(r));
+  else s.active += 1;
+  try {
+    return await work();
+  } finally {
+    const next = s.waiting.shift();
+    if (next) next();
+    else s.active -= 1;
+  }
+}
