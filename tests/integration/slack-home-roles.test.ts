@@ -120,16 +120,16 @@ describe('/sop roles and settings', () => {
     });
     const retry = await driver.resend(ack.request, { retryNum: 1, retryReason: 'http_timeout' });
     expect([ack.status, retry.status]).toEqual([200, 200]);
-    await sop(ADMIN, 'help'); // answered after the retry was handled
+    const isAnswer = (e: { text: string }) => e.text === '<@UALICE01> is now *Sales*.';
+    await standin.waitFor(() => standin.ephemeralsFor(ADMIN).filter(isAnswer).length >= 2);
+    expect(await sop(ADMIN, 'help')).toContain('*sopbot commands*'); // after the retry was handled
     const audits = await db
       .selectFrom('audit_log')
       .selectAll()
       .where('action', '=', 'member.role')
       .execute();
     expect(audits).toHaveLength(2);
-    const answers = standin
-      .ephemeralsFor(ADMIN)
-      .filter((e) => e.text === '<@UALICE01> is now *Sales*.');
+    const answers = standin.ephemeralsFor(ADMIN).filter(isAnswer);
     expect(answers).toHaveLength(2); // the first /sop role above, and this request once
   });
 
