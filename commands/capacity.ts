@@ -8,6 +8,7 @@ import { getMember } from '../src/services/members.js';
 import { afterChange } from '../src/services/summary.js';
 import {
   type ChangeSpec,
+  confirmPrivately,
   errorBlock,
   openChangeModal,
   runTextChange,
@@ -60,6 +61,13 @@ export function register(app: App, deps: AppDeps): void {
       return;
     }
     await ack({ response_action: 'update', view: confirmationModal(outcome, 'capacity') });
+    await confirmPrivately(
+      client,
+      body.user.id,
+      meta?.channelId ?? null,
+      outcome,
+      'capacity',
+    ).catch((err: unknown) => deps.logger.warn({ err }, 'confirmation not sent'));
     await afterChange(deps, client, 'capacity', outcome);
   });
 }

@@ -17,6 +17,7 @@ import { afterChange } from '../src/services/summary.js';
 import {
   buildChangeModal,
   type ChangeSpec,
+  confirmPrivately,
   errorBlock,
   openChangeModal,
   runTextChange,
@@ -130,6 +131,13 @@ export function register(app: App, deps: AppDeps): void {
       return;
     }
     await ack({ response_action: 'update', view: confirmationModal(outcome, 'forecast') });
+    await confirmPrivately(
+      client,
+      body.user.id,
+      meta?.channelId ?? null,
+      outcome,
+      'forecast',
+    ).catch((err: unknown) => deps.logger.warn({ err }, 'confirmation not sent'));
     await afterChange(deps, client, 'forecast', outcome);
   });
 

@@ -154,6 +154,33 @@ export function errorBlock(err: unknown): string {
   return FIELD_BLOCK.target;
 }
 
+/**
+ * After a modal submission: the confirmation, privately, where the modal was opened (an
+ * ephemeral), or by DM when there is no such channel or the bot may not post there.
+ */
+export async function confirmPrivately(
+  client: webApi.WebClient,
+  userId: string,
+  channelId: string | null,
+  outcome: ChangeOutcome,
+  subject: ChangeSubject,
+): Promise<void> {
+  const message = {
+    text: confirmationText(outcome, subject),
+    blocks: confirmationBlocks(outcome, subject),
+  };
+  if (channelId) {
+    const sent = await client.chat
+      .postEphemeral({ channel: channelId, user: userId, ...message })
+      .then(
+        () => true,
+        () => false,
+      );
+    if (sent) return;
+  }
+  await client.chat.postMessage({ channel: userId, ...message });
+}
+
 /** `/forecast <text>`: parse, store, confirm (ephemeral), then follow up. */
 export async function runTextChange(
   deps: AppDeps,

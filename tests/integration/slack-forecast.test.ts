@@ -201,6 +201,12 @@ describe('/forecast', () => {
     const confirmation = JSON.stringify(standin.store.views.get(viewId)?.definition);
     expect(confirmation).toContain('Saved');
     expect(confirmation).toMatch(/2027-07\s+1,000 → 1,150/);
+    const ephemeral = await lastEphemeral(REP, 1);
+    expect(ephemeral.channel).toBe('C_DEMAND');
+    expect(ephemeral.text).toBe(
+      'Forecast adjustment saved: FAM-1 2027-07..2027-09 +15% (promotion).',
+    );
+    expect(JSON.stringify(ephemeral.blocks)).toMatch(/2027-09\s+1,000 → 1,150/);
 
     const stored = await rows();
     expect(
@@ -242,13 +248,14 @@ describe('/forecast', () => {
   });
 
   it('a second submission (text form) edits the one summary in place and adds a threaded reply', async () => {
+    const n = standin.ephemeralsFor(REP).length;
     const ack = await driver.command('/forecast', {
       user: REP,
       channel: 'C_DEMAND',
       text: 'FAM-1 2027-08 -150 lost-customer "Retailer X closed"',
     });
     expect(ack.status).toBe(200);
-    const confirm = await lastEphemeral(REP, 1);
+    const confirm = await lastEphemeral(REP, n + 1);
     expect(confirm.text).toContain('Forecast adjustment saved: FAM-1 2027-08 -150 (lost customer)');
     // The rep's latest adjustment of a month replaces their earlier one (core consensus rule).
     expect(JSON.stringify(confirm.blocks)).toMatch(/2027-08\s+1,150 → 850/);
@@ -424,12 +431,13 @@ describe('/forecast', () => {
 
 describe('/capacity', () => {
   it('operations update capacity by text: stored with before/after, confirmed, summarised, audited, recompute queued', async () => {
+    const n = standin.ephemeralsFor(OPS).length;
     await driver.command('/capacity', {
       user: OPS,
       channel: 'C_SUPPLY',
       text: 'LINE-2 2027-07..2027-08 -30% maintenance "Overhaul"',
     });
-    const reply = await lastEphemeral(OPS, 1);
+    const reply = await lastEphemeral(OPS, n + 1);
     expect(reply.text).toContain(
       'Capacity update saved: LINE-2 2027-07..2027-08 -30% (maintenance)',
     );
