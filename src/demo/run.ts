@@ -439,9 +439,18 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     await db?.destroy();
     db = null;
     if (!opts.keepDatabase) {
-      await withAdmin(opts.databaseUrl, (c) =>
-        c.query(`drop database if exists "${dbName}" with (force)`),
-      ).catch(() => undefined);
+      await withAdmin(opts.databaseUrl, async (c) => {
+        // Pool.end() resolves before its sockets close: wait for them rather than kill them.
+        for (let i = 0; i < 50; i++) {
+          const r = await c.query(
+            'select count(*)::int as n from pg_stat_activity where datname = $1',
+            [dbName],
+          );
+          if (r.rows[0]?.n === 0) break;
+          await new Promise((res) => setTimeout(res, 100));
+        }
+        await c.query(`drop database if exists "${dbName}" with (force)`);
+      }).catch(() => undefined);
     }
     log(`(${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   }

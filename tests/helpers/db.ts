@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { createDb, type Db } from '../../db/connect.js';
-import { adminUrl, dbUrl, withAdmin } from './pg-admin.js';
+import { adminUrl, dbUrl, dropDatabase, withAdmin } from './pg-admin.js';
 
 export interface TestDb {
   readonly db: Db;
@@ -26,7 +26,7 @@ export async function freshDb(): Promise<TestDb> {
     name,
     drop: async () => {
       await db.destroy();
-      await withAdmin(adminUrl(), (c) => c.query(`drop database if exists "${name}" with (force)`));
+      await dropDatabase(name);
     },
   };
 }
@@ -43,7 +43,7 @@ export async function emptyDb(): Promise<TestDb> {
     name,
     drop: async () => {
       await db.destroy();
-      await withAdmin(adminUrl(), (c) => c.query(`drop database if exists "${name}" with (force)`));
+      await dropDatabase(name);
     },
   };
 }
