@@ -21,6 +21,14 @@ export function accuracyChart(points: readonly AccuracyPoint[]): ChartResult {
     { cycle: p.cycle, series: SERIES[2], value: p.fva },
   ]);
   const title = 'Forecast accuracy, bias and value added';
+  const x = { field: 'cycle', type: 'ordinal', title: 'Cycle', axis: { labelAngle: -45 } } as const;
+  const color = {
+    field: 'series',
+    type: 'nominal',
+    title: null,
+    scale: { domain: [...SERIES], range: [palette.ok, palette.warn, palette.good] },
+  } as const;
+  const tooltip = [{ field: 'cycle' }, { field: 'series' }, { field: 'value', format: '.1%' }];
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: chartTheme,
@@ -31,24 +39,47 @@ export function accuracyChart(points: readonly AccuracyPoint[]): ChartResult {
         'FVA > 0: the consensus beat the statistical forecast.',
       ],
     },
-    width: CHART_WIDTH - 140,
-    height: 280,
     data: { values },
-    layer: [
-      { mark: { type: 'rule', color: '#9a9a9a' }, encoding: { y: { datum: 0 } } },
+    vconcat: [
       {
+        width: CHART_WIDTH - 140,
+        height: 150,
+        transform: [{ filter: `datum.series === '${SERIES[0]}'` }],
         mark: { type: 'line', strokeWidth: 2.5, point: { size: 60, filled: true } },
         encoding: {
-          x: { field: 'cycle', type: 'ordinal', title: 'Cycle', axis: { labelAngle: -45 } },
-          y: { field: 'value', type: 'quantitative', title: null, axis: { format: '.0%' } },
-          color: {
-            field: 'series',
-            type: 'nominal',
-            title: null,
-            scale: { domain: [...SERIES], range: [palette.ok, palette.warn, palette.good] },
+          x: { ...x, title: null, axis: { labels: false, ticks: false, domain: false } },
+          y: {
+            field: 'value',
+            type: 'quantitative',
+            title: 'Accuracy',
+            scale: { zero: false, padding: 12 },
+            axis: { format: '.0%', tickCount: 4 },
           },
-          tooltip: [{ field: 'cycle' }, { field: 'series' }, { field: 'value', format: '.1%' }],
+          color,
+          tooltip,
         },
+      },
+      {
+        width: CHART_WIDTH - 140,
+        height: 150,
+        transform: [{ filter: `datum.series !== '${SERIES[0]}'` }],
+        layer: [
+          { mark: { type: 'rule', color: '#9a9a9a' }, encoding: { y: { datum: 0 } } },
+          {
+            mark: { type: 'line', strokeWidth: 2.5, point: { size: 60, filled: true } },
+            encoding: {
+              x,
+              y: {
+                field: 'value',
+                type: 'quantitative',
+                title: 'Bias and FVA',
+                axis: { format: '.0%', tickCount: 5 },
+              },
+              color,
+              tooltip,
+            },
+          },
+        ],
       },
     ],
   } as TopLevelSpec;

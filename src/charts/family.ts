@@ -10,6 +10,8 @@ import type { ChartResult, FamilySeries } from './types.js';
 const date = (period: string) => `${period}-01`;
 
 export const FAMILY_HISTORY_MONTHS = 36;
+/** Above this many adjustments the chart keeps the dots and leaves the names to the tooltips. */
+export const ADJUSTMENT_LABELS_MAX = 8;
 
 export function familyChart(s: FamilySeries): ChartResult {
   const history = s.history.slice(-FAMILY_HISTORY_MONTHS);
@@ -40,21 +42,32 @@ export function familyChart(s: FamilySeries): ChartResult {
     lo95: b.lo95,
     hi95: b.hi95,
   }));
-  const adj = s.adjustments.map((a) => ({
-    date: date(a.period),
-    period: a.period,
-    before: a.before,
-    after: a.after,
-    who: a.author,
-    reason: a.reasonCode,
-  }));
+  const adj = [...s.adjustments]
+    .sort((a, b) => a.period.localeCompare(b.period))
+    .map((a) => ({
+      date: date(a.period),
+      period: a.period,
+      before: a.before,
+      after: a.after,
+      who: a.author,
+      reason: a.reasonCode,
+      label: `${a.author} · ${a.reasonCode.replace(/_/g, ' ')}`,
+    }));
+  // A run of months adjusted by the same person for the same reason gets one label, at its
+  // start; successive labels alternate between two heights so neighbours do not overlap.
+  const labels = adj
+    .filter((a, i) => a.label !== adj[i - 1]?.label)
+    .map((a, i) => ({ ...a, tier: i % 2 }));
   const title = `${s.family}: demand history, baseline and consensus`;
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: chartTheme,
     title: {
       text: title,
-      subtitle: 'Shaded: 80% and 95% prediction intervals of the baseline; dots: adjustments',
+      subtitle: [
+        'Shaded: 80% and 95% prediction intervals of the baseline.',
+        'Dots: adjustments, labelled with who made them and why.',
+      ],
     },
     width: CHART_WIDTH - 140,
     height: 300,
@@ -73,7 +86,7 @@ export function familyChart(s: FamilySeries): ChartResult {
             field: 'lo95',
             type: 'quantitative',
             title: 'Units per month',
-            axis: { format: ',' },
+            axis: { format: ',.0f' },
           },
           y2: { field: 'hi95' },
         },
@@ -96,7 +109,7 @@ export function familyChart(s: FamilySeries): ChartResult {
             field: 'value',
             type: 'quantitative',
             title: 'Units per month',
-            axis: { format: ',' },
+            axis: { format: ',.0f' },
           },
           color: {
             field: 'series',
@@ -124,6 +137,32 @@ export function familyChart(s: FamilySeries): ChartResult {
       },
       {
         data: { values: adj },
+        mark: { type: 'rule', color: palette.consensus, strokeWidth: 1.5, strokeDash: [2, 2] },
+        encoding: {
+          x: { field: 'date', type: 'temporal' },
+          y: { field: 'before', type: 'quantitative' },
+          y2: { field: 'after' },
+        },
+      },
+      ...[0, 1].map((tier) => ({
+        data: { values: labels.length <= ADJUSTMENT_LABELS_MAX ? labels : [] },
+        transform: [{ filter: `datum.tier === ${tier}` }],
+        mark: {
+          type: 'text',
+          fontSize: 11,
+          align: 'right',
+          dx: -10,
+          dy: tier === 0 ? -10 : -26,
+          color: palette.ink,
+        },
+        encoding: {
+          x: { field: 'date', type: 'temporal' },
+          y: { field: 'after', type: 'quantitative' },
+          text: { field: 'label' },
+        },
+      })),
+      {
+        data: { values: adj },
         mark: {
           type: 'point',
           filled: true,
@@ -139,8 +178,8 @@ export function familyChart(s: FamilySeries): ChartResult {
             { field: 'period' },
             { field: 'who' },
             { field: 'reason' },
-            { field: 'before', format: ',' },
-            { field: 'after', format: ',' },
+            { field: 'before', format: ',.0f' },
+            { field: 'after', format: ',.0f' },
           ],
         },
       },

@@ -89,8 +89,8 @@ export function gapChart(
           tooltip: [
             { field: 'resource' },
             { field: 'period' },
-            { field: 'load', format: ',' },
-            { field: 'capacity', format: ',' },
+            { field: 'load', format: ',.0f' },
+            { field: 'capacity', format: ',.0f' },
             { field: 'utilisation', format: '.0%' },
           ],
         },

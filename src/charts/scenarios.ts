@@ -16,7 +16,7 @@ interface Panel {
 
 const PANELS: readonly Panel[] = [
   { field: 'fillRate', title: 'Service: fill rate', format: '.0%' },
-  { field: 'grossMargin', title: 'Gross margin', format: '$,.3s' },
+  { field: 'grossMargin', title: 'Gross margin', format: '$,.3~s' },
   { field: 'daysOfSupply', title: 'Inventory: days of supply', format: ',.0f' },
   { field: 'peakUtilisation', title: 'Capacity tension: peak utilisation', format: '.0%', rule: 1 },
 ];
