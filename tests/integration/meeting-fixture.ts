@@ -318,7 +318,7 @@ export async function startHarness(opts: {
   });
   const finished = async (queue: QueueName, id: string) => {
     const q = queues.queue(queue);
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < 400; i++) {
       const job = await q.getJob(id);
       const state = job ? await job.getState() : 'missing';
       if (state === 'completed') return (job!.returnvalue ?? {}) as Record<string, unknown>;
@@ -363,10 +363,10 @@ export async function startHarness(opts: {
   };
 }
 
-/** Poll `get` until `ok` holds (at most ~5 s); throws with the last value otherwise. */
+/** Poll `get` until `ok` holds (at most ~20 s); throws with the last value otherwise. */
 export async function pollUntil<T>(get: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
   let last: T | undefined;
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 400; i++) {
     last = await get();
     if (ok(last)) return last;
     await new Promise((r) => setTimeout(r, 50));

@@ -41,7 +41,7 @@ let fam: { fam1: number; fam2: number; line: number };
 const texts = (channel: string) =>
   standin.messagesIn(channel).map((m) => `${m.text}\n${JSON.stringify(m.blocks ?? [])}`);
 const dms = (user: string) => standin.messagesIn(`D_${user}`);
-const waitFor = <T>(f: () => T | undefined | null | false, ms = 10_000) => standin.waitFor(f, ms);
+const waitFor = <T>(f: () => T | undefined | null | false, ms = 20_000) => standin.waitFor(f, ms);
 const ephemeralWith = (user: string, needle: string) =>
   waitFor(() => standin.ephemeralsFor(user).find((e) => e.text.includes(needle)));
 const sop = (user: string, text: string, channel = 'C_EXEC') => h.sop(user, text, channel);

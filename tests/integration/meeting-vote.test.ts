@@ -30,7 +30,7 @@ let standin: Standin;
 let cycleId: number;
 let ids: Record<string, string>;
 
-const waitFor = <T>(f: () => T | undefined | null | false) => standin.waitFor(f, 10_000);
+const waitFor = <T>(f: () => T | undefined | null | false) => standin.waitFor(f, 20_000);
 const ephemeralWith = (user: string, needle: string) =>
   waitFor(() => standin.ephemeralsFor(user).find((e) => e.text.includes(needle)));
 const pollMessage = (ts: string) =>
