@@ -3,7 +3,14 @@ export { accuracyChart } from './accuracy.js';
 export { FAMILY_HISTORY_MONTHS, familyChart } from './family.js';
 export * from './format.js';
 export { GAP_MAX_RESOURCES, type GapStatus, gapChart, gapStatus } from './gap.js';
-export { DEFAULT_FONT_DIR, type RenderedChart, type RenderOptions, renderChart } from './render.js';
+export {
+  chartSvg,
+  DEFAULT_FONT_DIR,
+  type RenderedChart,
+  type RenderOptions,
+  renderChart,
+  svgToPng,
+} from './render.js';
 export { scenarioChart } from './scenarios.js';
 export { CHART_WIDTH, chartTheme, FONT_FAMILY, palette } from './theme.js';
 export type * from './types.js';

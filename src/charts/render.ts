@@ -57,23 +57,26 @@ const offlineLoader: vega.Loader = {
   file: refuse,
 };
 
-export async function renderChart(
-  spec: TopLevelSpec,
-  opts: RenderOptions = {},
-): Promise<RenderedChart> {
-  const files = fontFiles(opts.fontDir ?? DEFAULT_FONT_DIR);
-  const vgSpec = compile(spec).spec;
-  const view = new vega.View(vega.parse(vgSpec), {
+/** vega-lite → vega → SVG, with the offline loader. */
+export async function chartSvg(spec: TopLevelSpec): Promise<string> {
+  const view = new vega.View(vega.parse(compile(spec).spec), {
     renderer: 'none',
     loader: offlineLoader,
     logLevel: vega.Error,
   });
-  let svg: string;
   try {
-    svg = await view.toSVG();
+    return await view.toSVG();
   } finally {
     view.finalize();
   }
+}
+
+/** SVG → PNG with resvg and the DejaVu fonts; `scale` is the pixel ratio (default 2). */
+export function svgToPng(
+  svg: string,
+  opts: RenderOptions = {},
+): { png: Buffer; width: number; height: number } {
+  const files = fontFiles(opts.fontDir ?? DEFAULT_FONT_DIR);
   const image = new Resvg(svg, {
     font: {
       fontFiles: [...files],
@@ -84,5 +87,14 @@ export async function renderChart(
     fitTo: { mode: 'zoom', value: opts.scale ?? 2 },
     background: '#ffffff',
   }).render();
-  return { png: image.asPng(), svg, width: image.width, height: image.height };
+  return { png: image.asPng(), width: image.width, height: image.height };
+}
+
+export async function renderChart(
+  spec: TopLevelSpec,
+  opts: RenderOptions = {},
+): Promise<RenderedChart> {
+  fontFiles(opts.fontDir ?? DEFAULT_FONT_DIR);
+  const svg = await chartSvg(spec);
+  return { svg, ...svgToPng(svg, opts) };
 }
