@@ -121,9 +121,9 @@ describe('gap chart', () => {
     const c = gapChart(sampleGap(20, 6), { maxResources: 5 });
     const values = (c.spec as { data: { values: { resource: string }[] } }).data.values;
     expect(new Set(values.map((v) => v.resource)).size).toBe(5);
-    expect((c.spec as { title: { subtitle: string } }).title.subtitle).toContain(
-      'the 5 most loaded of 20 resources',
-    );
+    const subtitle = (c.spec as { title: { subtitle: string[] } }).title.subtitle.join(' ');
+    expect(subtitle).toContain('The 5 most loaded of 20 resources');
+    expect(c.altText).toContain('5 resources');
   });
 });
 
