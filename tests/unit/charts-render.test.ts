@@ -1,0 +1,75 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  accuracyChart,
+  chartSvg,
+  chartTheme,
+  familyChart,
+  renderChart,
+  svgToPng,
+} from '../../src/charts/index.js';
+import { sampleAccuracy, sampleFamily } from '../../src/charts/samples.js';
+import type { FamilySeries } from '../../src/charts/types.js';
+
+describe('renderer', () => {
+  it('names the missing font files and the variable that relocates them', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'sopbot-fonts-'));
+    await expect(renderChart(familyChart(sampleFamily()).spec, { fontDir: empty })).rejects.toThrow(
+      /DejaVuSans\.ttf.*SOPBOT_FONT_DIR/s,
+    );
+  });
+
+  it('never loads data from a URL', async () => {
+    const spec = {
+      config: chartTheme,
+      data: { url: 'http://127.0.0.1:9/data.json' },
+      mark: 'point',
+      encoding: { x: { field: 'a', type: 'quantitative' } },
+    } as const;
+    // Vega logs a failed load and draws an empty chart; what matters is that no request
+    // leaves the process, which the offline loader guarantees by refusing every URI.
+    const svg = await chartSvg(spec);
+    expect(svg).not.toContain('<path class="mark-symbol');
+  });
+
+  it('scale sets the PNG pixel ratio', async () => {
+    const svg = await chartSvg(accuracyChart(sampleAccuracy()).spec);
+    const one = svgToPng(svg, { scale: 1 });
+    const two = svgToPng(svg, { scale: 2 });
+    expect(Math.abs(two.width - 2 * one.width)).toBeLessThanOrEqual(1);
+    expect(Math.abs(two.height - 2 * one.height)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('family chart', () => {
+  it('labels each run of adjustments with who made it and why', async () => {
+    const base = sampleFamily();
+    const series: FamilySeries = {
+      ...base,
+      adjustments: [
+        { period: '2027-05', author: 'Rita', reasonCode: 'promotion', before: 1500, after: 1800 },
+        { period: '2027-06', author: 'Rita', reasonCode: 'promotion', before: 1700, after: 2000 },
+        {
+          period: '2027-09',
+          author: 'Omar',
+          reasonCode: 'lost_customer',
+          before: 1500,
+          after: 1200,
+        },
+      ],
+    };
+    const svg = await chartSvg(familyChart(series).spec);
+    expect(svg.match(/>Rita · promotion</g)?.length).toBe(1);
+    expect(svg).toContain('>Omar · lost customer<');
+    expect(svg).not.toMatch(/\de\+\d/);
+  });
+});
+
+describe('accuracy chart', () => {
+  it('states the bias sign convention in the picture', async () => {
+    const svg = await chartSvg(accuracyChart(sampleAccuracy()).spec);
+    expect(svg).toContain('positive means over-forecast');
+  });
+});
