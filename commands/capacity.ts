@@ -38,9 +38,11 @@ export function register(app: App, deps: AppDeps): void {
       await respond({ response_type: 'ephemeral', text: `Usage: \`${CAPACITY_USAGE}\`` });
       return;
     }
-    await followUp(deps, () =>
-      runTextChange(deps, CAPACITY, client, command, respond, commandRequestKey(command)),
+    // Storing and confirming take a bounded slot; the channel summary waits outside it.
+    const outcome = await followUp(deps, () =>
+      runTextChange(deps, CAPACITY, command, respond, commandRequestKey(command)),
     );
+    if (outcome) await afterChange(deps, client, 'capacity', outcome);
   });
 
   app.view(CALLBACK.capacity, async ({ ack, body, view, client }) => {

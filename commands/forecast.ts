@@ -69,9 +69,11 @@ export function register(app: App, deps: AppDeps): void {
       }
       return;
     }
-    await followUp(deps, () =>
-      runTextChange(deps, FORECAST, client, command, respond, commandRequestKey(command)),
+    // Storing and confirming take a bounded slot; the channel summary waits outside it.
+    const outcome = await followUp(deps, () =>
+      runTextChange(deps, FORECAST, command, respond, commandRequestKey(command)),
     );
+    if (outcome) await afterChange(deps, client, 'forecast', outcome);
   });
 
   // Picking a family redraws the modal with its baseline and consensus.

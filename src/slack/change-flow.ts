@@ -20,7 +20,6 @@ import {
 import { demandView } from '../services/demand-view.js';
 import { getMember, type Member, requireRole } from '../services/members.js';
 import { getSettings } from '../services/settings.js';
-import { afterChange } from '../services/summary.js';
 import { parseChangeText } from './parse-change.js';
 import { type ChangeSubject, confirmationBlocks, confirmationText } from './presenters/change.js';
 import {
@@ -181,15 +180,17 @@ export async function confirmPrivately(
   await client.chat.postMessage({ channel: userId, ...message });
 }
 
-/** `/forecast <text>`: parse, store, confirm (ephemeral), then follow up. */
+/**
+ * `/forecast <text>`: parse, store and confirm (ephemeral). Returns the stored change for the
+ * caller's follow-ups (afterChange), or null when it was refused (the user has been told).
+ */
 export async function runTextChange(
   deps: AppDeps,
   spec: ChangeSpec,
-  client: webApi.WebClient,
   command: SlashCommand,
   respond: RespondFn,
   requestKey: string,
-): Promise<void> {
+): Promise<ChangeOutcome | null> {
   let outcome: ChangeOutcome;
   try {
     const member = await getMember(deps.db, command.user_id, deps.config.SOPBOT_ADMIN_USERS);
@@ -209,12 +210,12 @@ export async function runTextChange(
       response_type: 'ephemeral',
       text: `:warning: ${userMessage(err)}${syntax ? `\nExpected: \`${spec.usage}\`` : ''}`,
     });
-    return;
+    return null;
   }
   await respond({
     response_type: 'ephemeral',
     text: confirmationText(outcome, spec.subject),
     blocks: confirmationBlocks(outcome, spec.subject),
   });
-  await afterChange(deps, client, spec.subject, outcome);
+  return outcome;
 }
