@@ -1,4 +1,6 @@
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,16 +24,26 @@ describe('renderer', () => {
   });
 
   it('never loads data from a URL', async () => {
-    const spec = {
-      config: chartTheme,
-      data: { url: 'http://127.0.0.1:9/data.json' },
-      mark: 'point',
-      encoding: { x: { field: 'a', type: 'quantitative' } },
-    } as const;
-    // Vega logs a failed load and draws an empty chart; what matters is that no request
-    // leaves the process, which the offline loader guarantees by refusing every URI.
-    const svg = await chartSvg(spec);
-    expect(svg).not.toContain('<path class="mark-symbol');
+    let requests = 0;
+    const server = createServer((_req, res) => {
+      requests++;
+      res.setHeader('content-type', 'application/json');
+      res.end('[{"a":1},{"a":2}]');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const svg = await chartSvg({
+        config: chartTheme,
+        data: { url: `http://127.0.0.1:${port}/data.json` },
+        mark: 'point',
+        encoding: { x: { field: 'a', type: 'quantitative' } },
+      });
+      expect(requests).toBe(0);
+      expect(svg).not.toContain('mark-symbol role-mark" role="graphics-object"><path');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('scale sets the PNG pixel ratio', async () => {
