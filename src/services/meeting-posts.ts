@@ -6,7 +6,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
-import { getPost, recordPost } from '../../db/queries/send-ledger.js';
+import { getPost, recordPost } from '../../db/queries/slack-posts.js';
 import type { ActionRow } from '../../db/schema.js';
 import { actionDm } from '../slack/presenters/actions.js';
 import { decisionLogMessage } from '../slack/presenters/decision.js';

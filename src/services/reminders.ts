@@ -5,7 +5,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
-import { claimPost, recordPost, releasePost } from '../../db/queries/send-ledger.js';
+import { claimPost, recordPost, releasePost } from '../../db/queries/slack-posts.js';
 
 export interface SlackMessage {
   readonly text: string;

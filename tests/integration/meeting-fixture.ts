@@ -321,8 +321,10 @@ export async function startHarness(opts: {
     for (let i = 0; i < 400; i++) {
       const job = await q.getJob(id);
       const state = job ? await job.getState() : 'missing';
-      if (state === 'completed') return (job!.returnvalue ?? {}) as Record<string, unknown>;
-      if (state === 'failed') throw new Error(`job ${id} failed: ${job!.failedReason}`);
+      // Read the job again once it is done: the copy fetched before may predate the result.
+      const done = state === 'completed' || state === 'failed' ? await q.getJob(id) : null;
+      if (state === 'completed') return (done?.returnvalue ?? {}) as Record<string, unknown>;
+      if (state === 'failed') throw new Error(`job ${id} failed: ${done?.failedReason}`);
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`job ${id} did not finish`);
