@@ -5,7 +5,8 @@
  */
 import type { AppDeps } from '../deps.js';
 
-export const FOLLOW_UP_CONCURRENCY = 8;
+/** As many as the bot's database pool has connections. */
+export const FOLLOW_UP_CONCURRENCY = 10;
 
 interface Slots {
   active: number;
