@@ -5,18 +5,22 @@
  * encoding). The load average is printed too: on a shared machine it explains the spread.
  * Goal: median under 60 ms.  Run: npx tsx bench/charts.ts [--write-docs]
  */
+
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { Resvg } from '@resvg/resvg-js';
 import {
   accuracyChart,
   chartSvg,
+  DEFAULT_FONT_DIR,
   familyChart,
   gapChart,
   renderChart,
   scenarioChart,
   svgToPng,
 } from '../src/charts/index.js';
+import { encodePng } from '../src/charts/png.js';
 import { sampleAccuracy, sampleFamily, sampleGap, sampleScenarios } from '../src/charts/samples.js';
 
 const RUNS = Number(process.env.RUNS ?? 20);
@@ -59,6 +63,31 @@ for (const [name, c] of Object.entries(charts)) {
     `${name.padEnd(10)} ${ms(q(total, 0.5))} ${ms(q(total, 0.95))} | ${ms(q(svgT, 0.5))} ${ms(q(pngT, 0.5))} | ${`${last.width}x${last.height}`.padStart(9)} ${(last.png.length / 1024).toFixed(0).padStart(5)}`,
   );
   if (process.argv.includes('--write-docs')) writeFileSync(`docs/img/${name}.png`, last.png);
+}
+// The PNG encoder, side by side with resvg's own, on the same rasterised gap chart.
+{
+  const svg = await chartSvg(charts.gap.spec);
+  const image = new Resvg(svg, {
+    font: { fontFiles: [`${DEFAULT_FONT_DIR}/DejaVuSans.ttf`], loadSystemFonts: false },
+    fitTo: { mode: 'zoom', value: 2 },
+    background: '#ffffff',
+  }).render();
+  const theirs: number[] = [];
+  const ours: number[] = [];
+  let sizes = [0, 0];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    const a = image.asPng();
+    const t1 = performance.now();
+    const b = encodePng(image.pixels, image.width, image.height);
+    const t2 = performance.now();
+    theirs.push(t1 - t0);
+    ours.push(t2 - t1);
+    sizes = [a.length, b.length];
+  }
+  console.log(
+    `PNG encoding (gap, ${image.width}x${image.height}): resvg asPng ${q(theirs, 0.5).toFixed(1)} ms, ${(sizes[0]! / 1024).toFixed(0)} KB; encodePng ${q(ours, 0.5).toFixed(1)} ms, ${(sizes[1]! / 1024).toFixed(0)} KB; ratio ${(q(theirs, 0.5) / q(ours, 0.5)).toFixed(2)}x`,
+  );
 }
 console.log(
   `median of the four medians: ${q(medians, 0.5).toFixed(1)} ms (goal: < 60 ms); load average now ${loadavg()[0]!.toFixed(1)}`,

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { encodePng } from './png.js';
 
 /** Where Debian and Ubuntu put fonts-dejavu-core. */
 export const DEFAULT_FONT_DIR = '/usr/share/fonts/truetype/dejavu';
@@ -87,7 +88,12 @@ export function svgToPng(
     fitTo: { mode: 'zoom', value: opts.scale ?? 2 },
     background: '#ffffff',
   }).render();
-  return { png: image.asPng(), width: image.width, height: image.height };
+  // The background is opaque, so resvg's premultiplied pixels equal straight RGBA.
+  return {
+    png: encodePng(image.pixels, image.width, image.height),
+    width: image.width,
+    height: image.height,
+  };
 }
 
 export async function renderChart(
