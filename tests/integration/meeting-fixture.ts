@@ -1,30 +1,21 @@
 /**
  * Test fixture for the meeting tests: plan runs written straight through the tables
  * (plan_runs → plan_scenarios → results), so the vote, decision and pack tests do not
- * depend on the solver.
+ * depend on the solver; and a harness of the real bot, the stand-in and the worker runtime.
  */
 import { WebClient } from '@slack/web-api';
-import { UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Db } from '../../db/connect.js';
-import { actionReminder } from '../../jobs/action-reminder.js';
 import {
   type JobInput,
   type JobName,
-  type JobQueue,
   jobId,
   parsePayload,
   type QueueName,
 } from '../../jobs/contracts.js';
-import { nudge } from '../../jobs/nudge.js';
-import { pack } from '../../jobs/pack.js';
-import { phaseDeadline } from '../../jobs/phase-deadline.js';
-import { pollDeadline } from '../../jobs/poll-deadline.js';
-import { pollRefresh } from '../../jobs/poll-refresh.js';
-import type { JobContext, Processor } from '../../jobs/processor-types.js';
 import { createQueues, type Queues } from '../../jobs/queues.js';
+import { startRuntime } from '../../jobs/runtime.js';
 import { startBot } from '../../src/bot.js';
-import type { Config } from '../../src/config.js';
 import { loadConfig } from '../../src/config.js';
 import type { Clock } from '../../src/deps.js';
 import { createLogger } from '../../src/logger.js';
@@ -184,59 +175,6 @@ export const SCENARIOS: readonly FixtureScenario[] = [
   { name: 'ambitious', label: 'Ambitious', scale: 1.15, totalCost: 120_000, fillRate: 0.92 },
 ];
 
-/**
- * A BullMQ worker over the posts and notifications queues that runs the meeting's
- * processors (the same functions jobs/registry.ts maps), so these tests do not load the
- * planning and chart processors.
- */
-export function startMeetingWorker(deps: {
-  db: Db;
-  queue: JobQueue;
-  slack: WebClient;
-  config: Config;
-  clock: Clock;
-  connection: Redis;
-  prefix: string;
-}): { close(): Promise<void> } {
-  const processors: { [N in JobName]?: Processor<N> } = {
-    'phase-deadline': phaseDeadline,
-    nudge,
-    'action-reminder': actionReminder,
-    'poll-deadline': pollDeadline,
-    'poll-refresh': pollRefresh,
-    pack,
-  };
-  const logger = createLogger('silent', 'meeting-test-worker');
-  const workers = (['posts', 'notifications'] as const).map(
-    (name) =>
-      new Worker(
-        name,
-        async (job) => {
-          const jobName = job.name as JobName;
-          const p = processors[jobName] as
-            | ((x: unknown, c: JobContext) => Promise<unknown>)
-            | undefined;
-          if (!p) throw new UnrecoverableError(`no meeting processor for ${job.name}`);
-          return p(parsePayload(jobName, job.data), {
-            db: deps.db,
-            queue: deps.queue,
-            slack: deps.slack,
-            config: deps.config,
-            logger,
-            clock: deps.clock,
-            job,
-          });
-        },
-        { connection: deps.connection, prefix: deps.prefix, concurrency: 4 },
-      ),
-  );
-  return {
-    async close() {
-      await Promise.all(workers.map((w) => w.close()));
-    },
-  };
-}
-
 export interface Harness {
   readonly db: Db;
   readonly standin: Standin;
@@ -302,20 +240,25 @@ export async function startHarness(opts: {
   const redis = new Redis(env.REDIS_URL!, { maxRetriesPerRequest: null });
   const queues = createQueues(redis, prefix);
   const workerRedis = createRedis(env.REDIS_URL!, 'worker');
-  // Only the meeting's queues: the planning queue keeps its jobs so a test can see them.
-  const worker = startMeetingWorker({
-    db: tdb.db,
-    queue: queues,
-    slack: new WebClient(env.SLACK_BOT_TOKEN, {
-      slackApiUrl: standin.apiUrl,
-      rejectRateLimitedCalls: true,
-      retryConfig: { retries: 0 },
-    }),
-    config,
-    clock: opts.clock,
-    connection: workerRedis,
-    prefix,
-  });
+  // The production worker runtime (jobs/registry.ts), on the meeting's queues only: the
+  // planning queue keeps its jobs so a test can see what was requested.
+  const worker = startRuntime(
+    {
+      db: tdb.db,
+      queue: queues,
+      slack: new WebClient(env.SLACK_BOT_TOKEN, {
+        slackApiUrl: standin.apiUrl,
+        rejectRateLimitedCalls: true,
+        retryConfig: { retries: 0 },
+      }),
+      config,
+      logger: createLogger('silent', `${opts.label}-worker`),
+      clock: opts.clock,
+      connection: workerRedis,
+      prefix,
+    },
+    { queues: ['posts', 'notifications'] },
+  );
   const finished = async (queue: QueueName, id: string) => {
     const q = queues.queue(queue);
     for (let i = 0; i < 400; i++) {

@@ -1,6 +1,6 @@
 /**
  * The executive meeting end to end: the real bot over HTTP (driven by the Slack stand-in),
- * real Postgres and Redis, and the meeting's job processors in an in-process worker. Time is
+ * real Postgres and Redis, and the production worker runtime in-process. Time is
  * a clock the test sets; a delayed job "comes due" when the test moves the clock and
  * promotes it, as BullMQ would when its delay runs out.
  */
