@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { App, LogLevel } from '@slack/bolt';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -239,15 +240,24 @@ async function main(): Promise<void> {
       const u = process.cpuUsage();
       return (u.user + u.system) / 1e6;
     };
+    // This process's own event-loop delay per target: a stall here inflates what it measures.
+    const loopDelay = {
+      bot: monitorEventLoopDelay({ resolution: 10 }),
+      bare: monitorEventLoopDelay({ resolution: 10 }),
+    };
     for (let r = 0; r < rounds; r += 1) {
       let c = cpuSeconds(bot.child.pid);
       let own = ownCpu();
+      loopDelay.bot.enable();
       results.bot.push(...(await load(drivers.bot, rate, duration / rounds, seq)));
+      loopDelay.bot.disable();
       cpu.bot += cpuSeconds(bot.child.pid) - c;
       cpu.botPhaseDriver += ownCpu() - own;
       c = cpuSeconds(bare.child.pid);
       own = ownCpu();
+      loopDelay.bare.enable();
       results.bare.push(...(await load(drivers.bare, rate, duration / rounds, seq)));
+      loopDelay.bare.disable();
       cpu.bare += cpuSeconds(bare.child.pid) - c;
       cpu.barePhaseDriver += ownCpu() - own;
     }
@@ -292,6 +302,7 @@ async function main(): Promise<void> {
         `ratio bot/bare: p50 ${(b.p50 / z.p50).toFixed(2)}x, p99 ${(b.p99 / z.p99).toFixed(2)}x`,
         `CPU used while under load: bot ${(cpu.bot / duration).toFixed(2)} cores, bare ${(cpu.bare / duration).toFixed(2)} cores (of ${availableParallelism()}); ` +
           `this process (driver + stand-in) ${(cpu.botPhaseDriver / duration).toFixed(2)} cores during the bot's rounds, ${(cpu.barePhaseDriver / duration).toFixed(2)} during the bare app's; load average ${loadavg()[0]?.toFixed(2)}`,
+        `driver's own event-loop delay p99: ${(loopDelay.bot.percentile(99) / 1e6).toFixed(1)} ms in the bot's rounds, ${(loopDelay.bare.percentile(99) / 1e6).toFixed(1)} ms in the bare app's`,
         `goal: p99 < 100 ms ${b.p99 < 100 ? 'MET' : 'NOT MET'}; within 2x of bare ${b.p99 <= 2 * z.p99 ? 'MET' : 'NOT MET'}`,
         `bot follow-up work: ${stored - Number(warmRows.n)}/${results.bot.length} adjustments stored (+${warmCommands} warm-up), ` +
           `${standin.callsTo('response_url').length - confirmationsBefore} confirmations; drained ${(drainMs / 1000).toFixed(1)} s after ${(loadMs / 1000).toFixed(1)} s of load`,
