@@ -26,6 +26,8 @@ export interface PollView {
   readonly options: readonly PollOptionRow[];
   readonly tally: Tally;
   readonly decision: DecisionRow | null;
+  /** The run's scenario chart, when the post-charts job has uploaded it (ledger `run:<id>:scenarios`). */
+  readonly chartFileId: string | null;
 }
 
 export const DEFAULT_POLL_HOURS = 48;
@@ -53,7 +55,13 @@ export async function getPollView(db: Db, pollId: string): Promise<PollView> {
       .where('poll_id', '=', pollId)
       .orderBy('id', 'desc')
       .executeTakeFirst()) ?? null;
-  return { poll, options, tally: t, decision };
+  const chart = await db
+    .selectFrom('slack_posts')
+    .select('file_id')
+    .where('post_key', '=', `run:${poll.run_id}:scenarios`)
+    .where('ts', 'is not', null)
+    .executeTakeFirst();
+  return { poll, options, tally: t, decision, chartFileId: chart?.file_id ?? null };
 }
 
 export interface CreatePollInput {

@@ -3,6 +3,7 @@
  * DM button, "Add another action", Snooze moving a reminder, the deadline closing a vote,
  * and `/sop decide` without a vote.
  */
+import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import type { Standin } from '../../src/slack-standin/index.js';
@@ -29,6 +30,7 @@ let db: Db;
 let standin: Standin;
 let cycleId: number;
 let ids: Record<string, string>;
+let chartFile = '';
 
 const waitFor = <T>(f: () => T | undefined | null | false) => standin.waitFor(f, 20_000);
 const ephemeralWith = (user: string, needle: string) =>
@@ -65,17 +67,35 @@ beforeAll(async () => {
     .returning('id')
     .executeTakeFirstOrThrow();
   cycleId = c.id;
-  ids = (
-    await insertRun(db, {
-      cycleId,
-      runKey: 'vote-run',
-      periods: ['2027-03', '2027-04'],
-      demand: { [fam.fam1]: 100 },
-      price: { [fam.fam1]: 900 },
-      resources: [{ id: fam.line, capacity: 1000, loadPerUnit: 1 }],
-      scenarios: SCENARIOS,
+  const run = await insertRun(db, {
+    cycleId,
+    runKey: 'vote-run',
+    periods: ['2027-03', '2027-04'],
+    demand: { [fam.fam1]: 100 },
+    price: { [fam.fam1]: 900 },
+    resources: [{ id: fam.line, capacity: 1000, loadPerUnit: 1 }],
+    scenarios: SCENARIOS,
+  });
+  ids = run.ids;
+  // The run's scenario chart, as the post-charts job leaves it: a file shared in the exec
+  // channel and its ledger row.
+  const client = new WebClient(h.env.SLACK_BOT_TOKEN, { slackApiUrl: standin.apiUrl });
+  const up = (await client.filesUploadV2({
+    channel_id: 'C_EXEC',
+    filename: `run-${run.runId}-scenarios.png`,
+    file: Buffer.from('png'),
+  })) as unknown as { files: { files?: { id: string }[] }[] };
+  chartFile = up.files[0]?.files?.[0]?.id ?? '';
+  expect(chartFile).not.toBe('');
+  await db
+    .insertInto('slack_posts')
+    .values({
+      post_key: `run:${run.runId}:scenarios`,
+      channel_id: 'C_EXEC',
+      file_id: chartFile,
+      ts: '1.1',
     })
-  ).ids;
+    .execute();
 });
 
 afterAll(async () => {
@@ -97,6 +117,8 @@ describe('vote settings, quorum and the chair prompt', () => {
         .messagesIn('C_EXEC')
         .find((m) => JSON.stringify(m.blocks ?? []).includes('vote_cast_1')),
     );
+    // The chart above the grid.
+    expect(JSON.stringify(msg.blocks)).toContain(`"slack_file":{"id":"${chartFile}"}`);
     await h.driver.clickButton('C_EXEC', msg.ts, 'vote_cast_1', { user: EXEC1 });
     await waitFor(() => pollMessage(msg.ts).includes('*Central*: 1 vote'));
     // The chair is named in the header context; voters are not named in the tally.

@@ -50,6 +50,7 @@ const view = (p: PollRow): PollView => ({
     p.quorum,
   ),
   decision: null,
+  chartFileId: null,
 });
 
 describe('vote presenters', () => {
@@ -69,6 +70,13 @@ describe('vote presenters', () => {
     expect(validateBlocks(closed.blocks, 'message')).toEqual([]);
     expect(JSON.stringify(closed.blocks)).not.toContain('vote_cast_');
     expect(closed.text).toContain('Vote closed (deadline passed). Most votes: *Scenario 1');
+  });
+
+  it('shows the run scenario chart above the grid when it was uploaded', () => {
+    const msg = voteMessage({ ...view(poll()), chartFileId: 'F123' });
+    expect(validateBlocks(msg.blocks, 'message')).toEqual([]);
+    expect(msg.blocks[2]).toMatchObject({ type: 'image', slack_file: { id: 'F123' } });
+    expect(JSON.stringify(voteMessage(view(poll())).blocks)).not.toContain('"image"');
   });
 
   it('the decision modal stays valid from no action row up to the maximum', () => {

@@ -81,6 +81,13 @@ export function voteMessage(v: PollView): { text: string; blocks: types.KnownBlo
       ],
     },
   ];
+  if (v.chartFileId) {
+    blocks.push({
+      type: 'image',
+      slack_file: { id: v.chartFileId },
+      alt_text: `Scenario comparison of plan run ${v.poll.run_id}: ${v.options.map((o) => o.label).join(', ')}`,
+    });
+  }
   for (const o of v.options.slice(0, 10)) {
     blocks.push({
       type: 'section',
