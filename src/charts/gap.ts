@@ -124,12 +124,14 @@ export function gapChart(
     .slice(0, 3)
     .map(
       (p) =>
-        `${p.resource} in ${p.period} at ${formatPercent(util(p), 0)} (${formatNumber(p.load - p.capacity)} over${p.load > p.capacity + p.overtimeLimit ? ', beyond overtime' : ''})`,
+        `${p.resource} in ${p.period} ${p.capacity > 0 ? `at ${formatPercent(util(p), 0)}` : 'with no capacity'} (${formatNumber(p.load - p.capacity)} over${p.load > p.capacity + p.overtimeLimit ? ', beyond overtime' : ''})`,
     );
   const peak = ranked[0];
-  const summary = overloads.length
-    ? `*${overloads.length} overload${overloads.length === 1 ? '' : 's'}* (resource-months over capacity): ${worst.join('; ')}${overloads.length > 3 ? '; …' : ''}. ${near} more above 90%.`
-    : `No overloads: every resource stays within capacity${peak ? `; the peak is ${peak[0]} at ${formatPercent(peak[1], 0)}` : ''}. ${near} resource-month${near === 1 ? '' : 's'} above 90%.`;
+  const summary = !points.length
+    ? 'No capacity data for this run.'
+    : overloads.length
+      ? `*${overloads.length} overload${overloads.length === 1 ? '' : 's'}* (resource-months over capacity): ${worst.join('; ')}${overloads.length > 3 ? `; +${overloads.length - 3} more` : ''}. ${near} more above 90%.`
+      : `No overloads: every resource stays within capacity${peak ? `; the peak is ${peak[0]} at ${formatPercent(peak[1], 0)}` : ''}. ${near} resource-month${near === 1 ? '' : 's'} above 90%.`;
   const altText = `Heat map of utilisation for ${shown.length} resources over ${months} months. ${overloads.length} resource-months are over capacity${worst.length ? `, worst: ${worst.join('; ')}` : ''}. ${near} are above 90%.`;
   return { spec, title, altText: clip(altText, 1000), summary: clip(summary, 600) };
 }

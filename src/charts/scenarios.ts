@@ -80,11 +80,15 @@ export function scenarioChart(rows: readonly ScenarioKpis[]): ChartResult {
 
   const central = rows.find((r) => r.scenario === 'central') ?? rows[0];
   const parts = rows.map((r) => {
-    if (!central || r === central)
-      return `*${r.label}*: fill rate ${formatPercent(r.fillRate)}, margin ${formatMoney(r.grossMargin)}, peak ${formatPercent(r.peakUtilisation, 0)}, ${r.monthsOver90} resource-months >90%`;
-    return `*${r.label}*: margin ${formatMoney(r.grossMargin - central.grossMargin, '$', true)}, fill rate ${formatPoints(r.fillRate - central.fillRate)}, revenue ${formatMoney(r.revenue - central.revenue, '$', true)}`;
+    const vsCentral = central && r !== central;
+    const fill = `fill rate ${formatPercent(r.fillRate)}${vsCentral ? ` (${formatPoints(r.fillRate - central.fillRate)})` : ''}`;
+    const tension = `peak utilisation ${formatPercent(r.peakUtilisation, 0)} (${r.monthsOver90} resource-month${r.monthsOver90 === 1 ? '' : 's'} >90%)`;
+    const money = vsCentral
+      ? `revenue ${formatMoney(r.revenue - central.revenue, '$', true)}, margin ${formatMoney(r.grossMargin - central.grossMargin, '$', true)} vs ${central.label};`
+      : `revenue ${formatMoney(r.revenue)}, margin ${formatMoney(r.grossMargin)},`;
+    return `*${r.label}*: ${money} ${fill}, ${tension}`;
   });
-  const summary = `${parts.join('. ')}${central && rows.length > 1 ? ' (vs central)' : ''}.`;
+  const summary = rows.length ? `${parts.join('.\n')}.` : 'No scenarios to compare.';
   const altText = `Four bar charts comparing ${rows.length} scenarios. ${rows
     .map(
       (r) =>

@@ -9,6 +9,7 @@ import {
   chartSvg,
   chartTheme,
   familyChart,
+  gapChart,
   renderChart,
   svgToPng,
 } from '../../src/charts/index.js';
@@ -83,5 +84,15 @@ describe('accuracy chart', () => {
   it('states the bias sign convention in the picture', async () => {
     const svg = await chartSvg(accuracyChart(sampleAccuracy()).spec);
     expect(svg).toContain('positive means over-forecast');
+  });
+});
+
+describe('gap summary edge cases', () => {
+  it('says when there is nothing to show and names a resource with no capacity', () => {
+    expect(gapChart([]).summary).toBe('No capacity data for this run.');
+    const s = gapChart([
+      { resource: 'PAINT', period: '2027-02', load: 40, capacity: 0, overtimeLimit: 0 },
+    ]).summary;
+    expect(s).toContain('PAINT in 2027-02 with no capacity (40 over, beyond overtime)');
   });
 });

@@ -131,13 +131,15 @@ describe('summaries come from the numbers', () => {
   it('scenario summary states differences against central', () => {
     const rows = sampleScenarios();
     const s = scenarioChart(rows).summary;
-    expect(s).toContain('*Central*: fill rate 96.2%');
-    expect(s).toContain('*Ambitious*: margin +$570k');
-    expect(s).toContain('fill rate −4.4 pts');
+    expect(s).toContain('*Central*: revenue $');
+    expect(s).toContain('fill rate 96.2%');
+    expect(s).toContain('margin +$570k vs Central');
+    expect(s).toContain('(−4.4 pts)');
     const changed = scenarioChart(
       rows.map((r) => (r.scenario === 'ambitious' ? { ...r, grossMargin: 4_000_000 } : r)),
     ).summary;
-    expect(changed).toContain('*Ambitious*: margin −$1.1M');
+    expect(changed).toContain('margin −$1.1M vs Central');
+    expect(scenarioChart([]).summary).toBe('No scenarios to compare.');
   });
 
   it('family summary totals the consensus against the baseline and names the reasons', () => {
