@@ -83,7 +83,12 @@ function stopChild(child: ChildProcess): Promise<void> {
     if (child.exitCode !== null) return resolve();
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+    setTimeout(() => {
+      process.stderr.write(
+        `bench: pid ${child.pid} still running 20 s after SIGTERM; killing it\n`,
+      );
+      child.kill('SIGKILL');
+    }, 20_000).unref();
   });
 }
 
@@ -223,11 +228,20 @@ async function main(): Promise<void> {
     await load(drivers.bot, rate, 1, seq); // warm-up, not measured
     await load(drivers.bare, rate, 1, seq);
     const warmCommands = seq.n / 2;
-    await sleep(2000);
-    const warmRows = await db
-      .selectFrom('forecast_adjustments')
-      .select(db.fn.countAll<string>().as('n'))
-      .executeTakeFirstOrThrow();
+    // Let the warm-up's follow-up work finish, so the measured rounds start from quiet.
+    const countRows = async () =>
+      Number(
+        (
+          await db
+            .selectFrom('forecast_adjustments')
+            .select(db.fn.countAll<string>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const warmStart = performance.now();
+    while ((await countRows()) < warmCommands && performance.now() - warmStart < 60_000)
+      await sleep(250);
+    const warmRows = { n: await countRows() };
 
     const results = {
       bot: [] as { ms: number; ok: boolean }[],
