@@ -40,6 +40,7 @@ import { solvePlan } from '../core/supply/solve.js';
 import { SopError } from '../errors.js';
 import { generateCompany } from '../seed/company.js';
 
+import { adoptedProduction } from './decisions.js';
 import { getSettings } from './settings.js';
 
 export interface PlanInputs {
@@ -50,12 +51,43 @@ export interface PlanInputs {
   readonly consensus: readonly ConsensusLine[];
   readonly demand: readonly DemandLine[];
   readonly updates: readonly CapacityUpdate[];
+  /** Production fixed in this cycle's frozen months by the previous cycle's adopted plan. */
+  readonly frozen: readonly { family: string; period: Period; production: number }[];
   readonly check: CapacityCheck;
   readonly ms: {
     readonly load: number;
     readonly consensus: number;
     readonly capacityCheck: number;
   };
+}
+
+/**
+ * The frozen zone: production in this cycle's first `frozen_months` months is fixed to what
+ * the latest earlier cycle's adopted plan (its decision) said for those months.
+ */
+export async function frozenFromAdoptedPlan(
+  db: Db,
+  month: Period,
+  frozenPeriods: readonly Period[],
+): Promise<{ family: string; period: Period; production: number }[]> {
+  if (frozenPeriods.length === 0) return [];
+  const previous = await db
+    .selectFrom('cycles')
+    .select('id')
+    .where('month', '<', month)
+    .where('adopted_scenario_id', 'is not', null)
+    .orderBy('month', 'desc')
+    .executeTakeFirst();
+  if (!previous) return [];
+  const adopted = await adoptedProduction(db, previous.id);
+  const out: { family: string; period: Period; production: number }[] = [];
+  for (const [family, byPeriod] of Object.entries(adopted)) {
+    for (const period of frozenPeriods) {
+      const production = byPeriod[period];
+      if (production !== undefined) out.push({ family, period, production });
+    }
+  }
+  return out;
 }
 
 /** Everything a plan needs, from the database, with consensus and the rough-cut check. */
@@ -96,6 +128,11 @@ export async function preparePlan(db: Db, cycleId: number): Promise<PlanInputs> 
     demand,
     periods,
   });
+  const frozen = await frozenFromAdoptedPlan(
+    db,
+    cycle.month,
+    periods.slice(0, settings.frozen_months),
+  );
   const t3 = performance.now();
   return {
     cycle,
@@ -105,6 +142,7 @@ export async function preparePlan(db: Db, cycleId: number): Promise<PlanInputs> 
     consensus,
     demand,
     updates,
+    frozen,
     check,
     ms: { load: t1 - t0, consensus: t2 - t1, capacityCheck: t3 - t2 },
   };
@@ -128,6 +166,7 @@ export function centralProblem(inputs: PlanInputs): PlanProblem {
     periods: inputs.periods,
     name: `S&OP ${inputs.cycle.month}`,
     updates: inputs.updates,
+    frozen: inputs.frozen,
     options: { lostSales: true },
   });
   return {
