@@ -59,24 +59,39 @@ function env(name: string, fallback: number): number {
   return n;
 }
 
-function startChild(
-  args: string[],
-  extraEnv: NodeJS.ProcessEnv,
-): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, args, {
+interface Child {
+  readonly child: ChildProcess;
+  readonly port: number;
+  /** Event-loop delay lines (p50, p99, max in ms) reported by bench/loop-delay.cjs. */
+  readonly loopDelays: { p50: number; p99: number; max: number }[];
+}
+
+function startChild(args: string[], extraEnv: NodeJS.ProcessEnv): Promise<Child> {
+  const child = spawn(process.execPath, ['--require', './bench/loop-delay.cjs', ...args], {
     env: { ...process.env, ...extraEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  const loopDelays: Child['loopDelays'] = [];
   return new Promise((resolve, reject) => {
     let out = '';
+    let started = false;
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
+      for (const m of out.matchAll(/loop-delay ([\d.]+) ([\d.]+) ([\d.]+)\n/g))
+        loopDelays.push({ p50: Number(m[1]), p99: Number(m[2]), max: Number(m[3]) });
+      out = out.replace(/loop-delay [^\n]*\n/g, '');
       const m = /listening on port (\d+)/.exec(out);
-      if (m) resolve({ child, port: Number(m[1]) });
+      if (m && !started) {
+        started = true;
+        resolve({ child, port: Number(m[1]), loopDelays });
+      }
     });
     child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${out}`)));
   });
 }
+
+/** Toggles the child's loop-delay histogram (bench/loop-delay.cjs). */
+const toggleLoopDelay = (c: Child) => c.child.kill('SIGUSR2');
 
 function stopChild(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
@@ -263,14 +278,18 @@ async function main(): Promise<void> {
       let c = cpuSeconds(bot.child.pid);
       let own = ownCpu();
       loopDelay.bot.enable();
+      toggleLoopDelay(bot);
       results.bot.push(...(await load(drivers.bot, rate, duration / rounds, seq)));
+      toggleLoopDelay(bot);
       loopDelay.bot.disable();
       cpu.bot += cpuSeconds(bot.child.pid) - c;
       cpu.botPhaseDriver += ownCpu() - own;
       c = cpuSeconds(bare.child.pid);
       own = ownCpu();
       loopDelay.bare.enable();
+      toggleLoopDelay(bare);
       results.bare.push(...(await load(drivers.bare, rate, duration / rounds, seq)));
+      toggleLoopDelay(bare);
       loopDelay.bare.disable();
       cpu.bare += cpuSeconds(bare.child.pid) - c;
       cpu.barePhaseDriver += ownCpu() - own;
@@ -304,6 +323,9 @@ async function main(): Promise<void> {
         max: ok.at(-1) ?? Number.NaN,
       };
     };
+    await sleep(200); // the last loop-delay lines
+    const worst = (c: Child, k: 'p99' | 'max') =>
+      Math.max(...c.loopDelays.map((x) => x[k])).toFixed(1);
     const b = summary(results.bot);
     const z = summary(results.bare);
     const f = (x: number) => x.toFixed(2).padStart(8);
@@ -316,6 +338,7 @@ async function main(): Promise<void> {
         `ratio bot/bare: p50 ${(b.p50 / z.p50).toFixed(2)}x, p99 ${(b.p99 / z.p99).toFixed(2)}x`,
         `CPU used while under load: bot ${(cpu.bot / duration).toFixed(2)} cores, bare ${(cpu.bare / duration).toFixed(2)} cores (of ${availableParallelism()}); ` +
           `this process (driver + stand-in) ${(cpu.botPhaseDriver / duration).toFixed(2)} cores during the bot's rounds, ${(cpu.barePhaseDriver / duration).toFixed(2)} during the bare app's; load average ${loadavg()[0]?.toFixed(2)}`,
+        `event-loop delay inside each target (worst round) p99/max: bot ${worst(bot, 'p99')}/${worst(bot, 'max')} ms, bare ${worst(bare, 'p99')}/${worst(bare, 'max')} ms`,
         `driver's own event-loop delay p99: ${(loopDelay.bot.percentile(99) / 1e6).toFixed(1)} ms in the bot's rounds, ${(loopDelay.bare.percentile(99) / 1e6).toFixed(1)} ms in the bare app's`,
         `goal: p99 < 100 ms ${b.p99 < 100 ? 'MET' : 'NOT MET'}; within 2x of bare ${b.p99 <= 2 * z.p99 ? 'MET' : 'NOT MET'}`,
         `bot follow-up work: ${stored - Number(warmRows.n)}/${results.bot.length} adjustments stored (+${warmCommands} warm-up), ` +
