@@ -2,9 +2,15 @@
  * `post-charts`: render a plan run's charts and post each exactly once (the ledger key is
  * the run and the chart), into the channels by kind, or into the thread that asked for the
  * run. With a thread, the headline figures come first.
+ *
+ * No noise: a chart whose picture and summary are the same as one already posted in that
+ * channel (an earlier run with the same numbers) is not posted again. A thread that asked
+ * for the run always gets its charts.
  */
+import { createHash } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import { ledgerKeys } from '../db/queries/post-ledger.js';
+import { getPost, recordPost } from '../db/queries/slack-posts.js';
 import { renderChart } from '../src/charts/render.js';
 import { loadRunCharts } from '../src/services/chart-data.js';
 import { planCharts } from '../src/services/run-charts.js';
@@ -46,6 +52,7 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
   const uploadMs: number[] = [];
   let posted = 0;
   let skipped = 0;
+  let unchanged = 0;
   for (const c of planCharts(data, p.charts)) {
     if (done.has(c.key)) {
       skipped++;
@@ -58,6 +65,13 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
     }
     const t0 = performance.now();
     const chart = c.build();
+    const contentKey = thread
+      ? null
+      : `content:${channel}:${createHash('sha256').update(JSON.stringify(chart.spec)).update(chart.summary).digest('hex').slice(0, 32)}`;
+    if (contentKey && (await getPost(ctx.db, contentKey))) {
+      unchanged++;
+      continue;
+    }
     const png = await renderChart(chart.spec, fontDir ? { fontDir } : {});
     const t1 = performance.now();
     const out = await postFileOnce(ctx.db, ctx.slack, {
@@ -74,7 +88,9 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
     uploadMs.push(performance.now() - t1);
     if (out.posted) posted++;
     else skipped++;
+    if (contentKey)
+      await recordPost(ctx.db, contentKey, { channel, ts: out.ts, fileId: out.fileId ?? null });
   }
-  ctx.logger.info({ runId: p.runId, posted, skipped }, 'charts posted');
-  return { runId: p.runId, posted, skipped, renderMs, uploadMs };
+  ctx.logger.info({ runId: p.runId, posted, skipped, unchanged }, 'charts posted');
+  return { runId: p.runId, posted, skipped, unchanged, renderMs, uploadMs };
 };

@@ -79,7 +79,8 @@ export interface Standin {
   /** Posts the scheduled messages that are due now; returns them. */
   deliverScheduled(): StoredMessage[];
   /** Resolves with the predicate's first truthy value; rejects after timeoutMs. */
-  waitFor<T>(predicate: () => T | undefined | null | false, timeoutMs?: number): Promise<T>;
+  /** Polls `predicate` (sync or async) until it gives a value other than undefined, null or false. */
+  waitFor<T>(predicate: () => Falsy<T> | Promise<Falsy<T>>, timeoutMs?: number): Promise<T>;
   /** Back to the seeded workspace: no messages, files, views, calls or forced failures. */
   reset(): void;
   close(): Promise<void>;
@@ -307,13 +308,15 @@ function sendJson(
   res.end(text);
 }
 
+type Falsy<T> = T | undefined | null | false;
+
 async function waitFor<T>(
-  predicate: () => T | undefined | null | false,
+  predicate: () => Falsy<T> | Promise<Falsy<T>>,
   timeoutMs: number,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = predicate();
+    const value = await predicate();
     if (value !== undefined && value !== null && value !== false) return value;
     if (Date.now() > deadline)
       throw new Error(`standin.waitFor: condition still false after ${timeoutMs} ms`);

@@ -1,0 +1,93 @@
+/**
+ * No bot noise: a second recompute whose numbers did not change stores a new plan run but
+ * posts no chart again; a change posts only the charts it changed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../db/connect.js';
+import { loadConfig } from '../../src/config.js';
+import { generateCompany } from '../../src/seed/company.js';
+import { type Standin, startStandin } from '../../src/slack-standin/index.js';
+import { type RunningWorker, startWorker } from '../../src/worker.js';
+import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+import { addAdjustments, CHANNELS, setUpCycle } from './jobs-fixture.js';
+
+describe('charts of an unchanged plan are not posted again', () => {
+  let t: TestDb;
+  let db: Db;
+  let standin: Standin;
+  let worker: RunningWorker;
+  let cycleId = 0;
+  let month = '';
+
+  beforeAll(async () => {
+    t = await freshDb();
+    db = t.db;
+    standin = await startStandin({ postMessageRate: false, tierLimits: false });
+    const config = loadConfig(
+      {
+        DATABASE_URL: t.url,
+        SLACK_BOT_TOKEN: 'xoxb-unchanged',
+        SLACK_SIGNING_SECRET: 'unchanged-secret',
+        SLACK_API_URL: standin.apiUrl,
+        LOG_LEVEL: 'silent',
+        SOPBOT_QUEUE_PREFIX: redisPrefix('unchanged'),
+        SOPBOT_RECOMPUTE_CRON: 'off',
+      },
+      { slack: true },
+    );
+    ({ cycleId, month } = await setUpCycle(
+      db,
+      generateCompany({ families: 8, months: 36, resources: 4, seed: 5 }),
+      { horizon: 12 },
+    ));
+    worker = await startWorker(config, { metricsPort: null });
+  });
+  afterAll(async () => {
+    for (const q of ['planning', 'posts', 'notifications'] as const)
+      await worker.queues.queue(q).obliterate({ force: true });
+    await worker.stop();
+    await standin.close();
+    await t.drop();
+  });
+
+  const runs = async () =>
+    Number(
+      (
+        await db
+          .selectFrom('plan_runs')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const filesIn = (channel: string) =>
+    standin.files.filter((f) => f.channels.includes(channel)).length;
+  /** Enqueue a recompute and wait for its post-charts job (the flow's last step) to complete. */
+  async function recompute(key: string, n: number) {
+    await worker.queues.enqueue('recompute', { cycleId, reason: 'command', requestKey: key });
+    await standin.waitFor(async () => {
+      const done = await worker.queues.queue('posts').getJobs(['completed']);
+      const failed = await worker.queues.queue('posts').getJobs(['failed']);
+      if (failed.length) throw new Error(`post-charts failed: ${failed[0]!.failedReason}`);
+      return done.filter((j) => j.name === 'post-charts').length >= n;
+    }, 60_000);
+  }
+
+  it('posts the first run, nothing for an identical second run, and only what changed after that', async () => {
+    await recompute('first', 1);
+    const supply1 = filesIn(CHANNELS.supply);
+    const exec1 = filesIn(CHANNELS.exec);
+    expect(supply1).toBe(1);
+    expect(exec1).toBe(1);
+
+    await recompute('second', 2);
+    expect(await runs()).toBe(2);
+    expect(filesIn(CHANNELS.supply)).toBe(supply1);
+    expect(filesIn(CHANNELS.exec)).toBe(exec1);
+    expect(filesIn(CHANNELS.demand)).toBe(0);
+
+    await addAdjustments(db, cycleId, month, [{ family: 'FAM-1', pct: 25, months: 3 }]);
+    await recompute('third', 3);
+    expect(filesIn(CHANNELS.demand)).toBe(1);
+    expect(filesIn(CHANNELS.exec)).toBe(exec1 + 1);
+  });
+});
