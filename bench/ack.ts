@@ -350,6 +350,15 @@ async function main(): Promise<void> {
     await Promise.all(children.map(stopChild));
     await standin.close();
     await db.destroy();
+    // Pool.end() resolves before its sockets close: wait for them rather than kill them.
+    for (let i = 0; i < 50; i += 1) {
+      const { rows } = await admin.query<{ n: number }>(
+        'select count(*)::int as n from pg_stat_activity where datname = $1',
+        [dbName],
+      );
+      if ((rows[0]?.n ?? 0) === 0) break;
+      await sleep(100);
+    }
     await admin.query(`drop database if exists "${dbName}" with (force)`);
     await admin.end();
     const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
