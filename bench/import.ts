@@ -8,9 +8,8 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { createDb } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { toCsv } from '../src/csv/format.js';
+import { companyCsvFiles } from '../src/import/import-company.js';
 import { importCsv } from '../src/import/import-csv.js';
-import { companyToRows, IMPORT_ORDER, KIND_SPECS } from '../src/import/kinds.js';
 import { generateCompany } from '../src/seed/company.js';
 
 const ADMIN = process.env.SOPBOT_TEST_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -33,18 +32,7 @@ async function admin(q: string) {
 }
 
 const company = generateCompany({ families: 200, months: 60, resources: 20 });
-const rows = companyToRows(company);
-const files = IMPORT_ORDER.map((kind) => {
-  const spec = KIND_SPECS[kind];
-  return {
-    kind,
-    rows: rows[kind].length,
-    text: toCsv(
-      spec.columns,
-      rows[kind].map((r) => spec.columns.map((c) => r[c] ?? null)),
-    ),
-  };
-});
+const files = companyCsvFiles(company);
 const totalRows = files.reduce((a, f) => a + f.rows, 0);
 const perFile = new Map<string, number[]>(files.map((f) => [f.kind, []]));
 const totals: number[] = [];

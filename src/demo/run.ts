@@ -17,9 +17,7 @@ import { QUEUES } from '../../jobs/contracts.js';
 import { createQueues, type Queues } from '../../jobs/queues.js';
 import { startBot } from '../bot.js';
 import { loadConfig } from '../config.js';
-import { toCsv } from '../csv/format.js';
-import { importCsv } from '../import/import-csv.js';
-import { companyToRows, IMPORT_ORDER, KIND_SPECS } from '../import/kinds.js';
+import { importCompany } from '../import/import-company.js';
 import { createRedis } from '../redis.js';
 import { generateCompany } from '../seed/company.js';
 import { buildPack, packMarkdown } from '../services/pack.js';
@@ -117,15 +115,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       resources: 8,
       seed: 2027,
     });
-    const rows = companyToRows(company);
-    for (const kind of IMPORT_ORDER) {
-      const spec = KIND_SPECS[kind];
-      const text = toCsv(
-        spec.columns,
-        rows[kind].map((r) => spec.columns.map((c) => r[c] ?? null)),
-      );
-      await importCsv(db, { kind, fileName: spec.file, text, actor: 'U_PAT' });
-    }
+    await importCompany(db, company, 'U_PAT');
     log(
       `• sample company imported: ${company.families.length} families, ${company.resources.length} resources, ${company.history.length} family-months of sales history`,
     );

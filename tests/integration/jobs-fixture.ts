@@ -5,24 +5,13 @@
 import type { Db } from '../../db/connect.js';
 import type { Company } from '../../src/core/company.js';
 import { addMonths } from '../../src/core/period.js';
-import { toCsv } from '../../src/csv/format.js';
-import { importCsv } from '../../src/import/import-csv.js';
-import { companyToRows, IMPORT_ORDER, KIND_SPECS } from '../../src/import/kinds.js';
+import { importCompany as importCompanyCsv } from '../../src/import/import-company.js';
 import { getSettings, updateSettings } from '../../src/services/settings.js';
 
 export const CHANNELS = { demand: 'C_DEMAND', supply: 'C_SUPPLY', exec: 'C_EXEC' } as const;
 
 export async function importCompany(db: Db, company: Company): Promise<void> {
-  const rows = companyToRows(company);
-  for (const kind of IMPORT_ORDER) {
-    const spec = KIND_SPECS[kind];
-    if (rows[kind].length === 0) continue;
-    const text = toCsv(
-      spec.columns,
-      rows[kind].map((r) => spec.columns.map((c) => r[c] ?? null)),
-    );
-    await importCsv(db, { kind, fileName: `${kind}.csv`, text, actor: 'test' });
-  }
+  await importCompanyCsv(db, company, 'test');
 }
 
 /** Imports the company, opens the cycle after its last actual, and sets the channels. */

@@ -4,9 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQueues, type Queues } from '../../jobs/queues.js';
-import { toCsv } from '../../src/csv/format.js';
-import { importCsv } from '../../src/import/import-csv.js';
-import { companyToRows, IMPORT_ORDER, KIND_SPECS } from '../../src/import/kinds.js';
+import { importCompany } from '../../src/import/import-company.js';
 import { createRedis } from '../../src/redis.js';
 import { generateCompany } from '../../src/seed/company.js';
 import { recordDecision } from '../../src/services/decisions.js';
@@ -23,17 +21,11 @@ describe('frozen zone from the adopted plan', () => {
     t = await freshDb();
     redis = createRedis('redis://127.0.0.1:6379');
     queues = createQueues(redis, redisPrefix('frozen'));
-    const rows = companyToRows(
+    await importCompany(
+      t.db,
       generateCompany({ families: 6, months: 36, resources: 4, seed: 11 }),
+      'test',
     );
-    for (const kind of IMPORT_ORDER) {
-      const spec = KIND_SPECS[kind];
-      const text = toCsv(
-        spec.columns,
-        rows[kind].map((r) => spec.columns.map((c) => r[c] ?? null)),
-      );
-      await importCsv(t.db, { kind, fileName: spec.file, text, actor: 'test' });
-    }
   });
   afterAll(async () => {
     for (const q of ['planning', 'posts', 'notifications'] as const)
