@@ -16,5 +16,8 @@ export function createDb(url: string, opts: DbOptions = {}): Db {
     max: opts.max ?? 10,
     application_name: opts.applicationName ?? 'sopbot',
   });
+  // An idle client whose connection the server closes (restart, failover, a forced drop)
+  // emits 'error'; without a listener that would crash the process. The pool replaces it.
+  pool.on('error', () => {});
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
