@@ -283,7 +283,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     await standin.waitFor(async () => (await count('plan_runs')) >= 2, 120_000);
     await settle(queues);
     log(
-      `  → the submissions were merged into one recompute: plan run ${await count('plan_runs')} stored`,
+      `  → ${await count('plan_runs')} plan runs so far: each burst of submissions became one recompute`,
     );
     say('U_PAT', '/sop whatif demand FAM-3 +20% 2027-04..2027-06');
     await sop('U_PAT', 'whatif demand FAM-3 +20% 2027-04..2027-06', 'C_EXEC');

@@ -76,7 +76,12 @@ describe('a burst of 50 submissions', () => {
     expect(fileShares(CHANNELS.demand)).toHaveLength(2);
     expect(standin.files).toHaveLength(4);
     const ledger = await t.db.selectFrom('slack_posts').selectAll().execute();
-    expect(ledger.map((r) => r.post_key).sort()).toEqual(
+    expect(
+      ledger
+        .map((r) => r.post_key)
+        .filter((k) => k.startsWith('run:'))
+        .sort(),
+    ).toEqual(
       [
         `run:${runs[0]?.id}:family:FAM-2`,
         `run:${runs[0]?.id}:family:FAM-4`,
@@ -108,6 +113,9 @@ describe('a burst of 50 submissions', () => {
 describe('a Slack 429', () => {
   it('delays the job by Retry-After and posts once', async () => {
     standin.reset();
+    // The stand-in forgot what its channels show, so the ledger's record of which charts are
+    // already there goes too (otherwise the unchanged charts would rightly not be re-posted).
+    await t.db.deleteFrom('slack_posts').where('post_key', 'like', 'content:%').execute();
     standin.failNext('files.getUploadURLExternal', { status: 429, retryAfter: 1 });
     const before = await t.db.selectFrom('plan_runs').select('id').execute();
     await worker.queues.enqueue('recompute', {
