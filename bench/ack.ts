@@ -5,6 +5,7 @@
  *
  *   npx tsx bench/ack.ts                 # 200 commands/s for 20 s to each
  *   RATE=100 DURATION_S=5 npx tsx bench/ack.ts
+ *   BENCH_CPU_PROF=1 npx tsx bench/ack.ts   # also write V8 CPU profiles of both targets to /tmp/prof
  *
  * The two targets are measured in alternating blocks (ROUNDS, default 4) in the same run, so
  * drift of the machine affects both alike. Prints p50/p99 ack latency of each and the ratio.
@@ -67,10 +68,19 @@ interface Child {
 }
 
 function startChild(args: string[], extraEnv: NodeJS.ProcessEnv): Promise<Child> {
-  const child = spawn(process.execPath, ['--require', './bench/loop-delay.cjs', ...args], {
-    env: { ...process.env, ...extraEnv },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
+      '--require',
+      './bench/loop-delay.cjs',
+      ...args,
+    ],
+    {
+      env: { ...process.env, ...extraEnv },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const loopDelays: Child['loopDelays'] = [];
   return new Promise((resolve, reject) => {
     let out = '';
