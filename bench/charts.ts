@@ -64,6 +64,23 @@ for (const [name, c] of Object.entries(charts)) {
   );
   if (process.argv.includes('--write-docs')) writeFileSync(`docs/img/${name}.png`, last.png);
 }
+// Text drawn by resvg against text as outlines (src/charts/text-paths.ts), side by side.
+{
+  const svg = await chartSvg(charts.gap.spec);
+  const withText: number[] = [];
+  const outlined: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    let t = performance.now();
+    svgToPng(svg, { outlineText: false });
+    withText.push(performance.now() - t);
+    t = performance.now();
+    svgToPng(svg);
+    outlined.push(performance.now() - t);
+  }
+  console.log(
+    `SVG to PNG (gap): resvg shaping the text ${q(withText, 0.5).toFixed(1)} ms; text as outlines ${q(outlined, 0.5).toFixed(1)} ms; ratio ${(q(withText, 0.5) / q(outlined, 0.5)).toFixed(2)}x`,
+  );
+}
 // The PNG encoder, side by side with resvg's own, on the same rasterised gap chart.
 {
   const svg = await chartSvg(charts.gap.spec);
