@@ -92,7 +92,11 @@ async function settle(queues: Queues, timeoutMs = 120_000): Promise<void> {
 
 export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const t0 = performance.now();
-  const log = opts.log;
+  // Section headers carry the time since the start, so a slow step shows where it is.
+  const log = (line: string) =>
+    opts.log(
+      /^\n\d\. /.test(line) ? `${line}  [${((performance.now() - t0) / 1000).toFixed(1)} s]` : line,
+    );
   const dbName = `sopbot_demo_${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const dbUrl = new URL(opts.databaseUrl);
   dbUrl.pathname = `/${dbName}`;
