@@ -538,7 +538,7 @@ export function packSections(p: PackData): PackSection[] {
       ),
       ...r.flagged.map(
         (f) =>
-          `Flagged ${f.zone} adjustment: ${f.family} ${f.period} by ${f.author} (${f.reason}).`,
+          `Flagged ${f.zone} adjustment: ${f.family} ${f.period} by <@${f.author}> (${f.reason.replace(/_/g, ' ')}).`,
       ),
       ...(r.constraints.length + r.flagged.length === 0
         ? ['No open constraint and no flagged adjustment.']
