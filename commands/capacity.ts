@@ -1,24 +1,18 @@
 /** /capacity: operations update a resource's capacity, by modal or typed command. */
 import type { App } from '@slack/bolt';
 import type { AppDeps } from '../src/deps.js';
-import { SopError } from '../src/errors.js';
-import type { ChangeOutcome } from '../src/services/adjustments.js';
 import { CAPACITY_REASONS, submitCapacityUpdate } from '../src/services/capacity.js';
-import { getMember } from '../src/services/members.js';
 import { afterChange } from '../src/services/summary.js';
 import {
   type ChangeSpec,
-  confirmPrivately,
-  errorBlock,
   openChangeModal,
   runTextChange,
+  submitChangeView,
 } from '../src/slack/change-flow.js';
-import { inputFromState } from '../src/slack/change-state.js';
 import { followUp } from '../src/slack/follow-up.js';
-import { CALLBACK, confirmationModal, decodeMeta } from '../src/slack/presenters/change-modal.js';
+import { CALLBACK } from '../src/slack/presenters/change-modal.js';
 import { CAPACITY_USAGE } from '../src/slack/presenters/help.js';
-import { userMessage } from '../src/slack/reply.js';
-import { commandRequestKey, viewRequestKey } from '../src/slack/request-key.js';
+import { commandRequestKey } from '../src/slack/request-key.js';
 
 export const CAPACITY: ChangeSpec = {
   subject: 'capacity',
@@ -45,31 +39,5 @@ export function register(app: App, deps: AppDeps): void {
     if (outcome) await afterChange(deps, client, 'capacity', outcome);
   });
 
-  app.view(CALLBACK.capacity, async ({ ack, body, view, client }) => {
-    const meta = decodeMeta(view.private_metadata);
-    let outcome: ChangeOutcome;
-    try {
-      const member = await getMember(deps.db, body.user.id, deps.config.SOPBOT_ADMIN_USERS);
-      outcome = await submitCapacityUpdate(deps, member, inputFromState(view.state.values), {
-        requestKey: viewRequestKey(view),
-        source: 'modal',
-        teamId: body.team?.id ?? null,
-        channelId: meta?.channelId ?? null,
-      });
-    } catch (err) {
-      if (!(err instanceof SopError) || err.code === 'internal')
-        deps.logger.error({ err }, 'capacity submission failed');
-      await ack({ response_action: 'errors', errors: { [errorBlock(err)]: userMessage(err) } });
-      return;
-    }
-    await ack({ response_action: 'update', view: confirmationModal(outcome, 'capacity') });
-    await confirmPrivately(
-      client,
-      body.user.id,
-      meta?.channelId ?? null,
-      outcome,
-      'capacity',
-    ).catch((err: unknown) => deps.logger.warn({ err }, 'confirmation not sent'));
-    await afterChange(deps, client, 'capacity', outcome);
-  });
+  app.view(CALLBACK.capacity, (args) => submitChangeView(deps, CAPACITY, args));
 }

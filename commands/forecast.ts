@@ -5,9 +5,7 @@
 import type { App, BlockAction, StaticSelectAction } from '@slack/bolt';
 import { activeFamilies } from '../db/queries/adjustments.js';
 import type { AppDeps } from '../src/deps.js';
-import { SopError } from '../src/errors.js';
 import {
-  type ChangeOutcome,
   declareNoChangeForMember,
   FORECAST_REASONS,
   submitAdjustment,
@@ -17,17 +15,14 @@ import { afterChange } from '../src/services/summary.js';
 import {
   buildChangeModal,
   type ChangeSpec,
-  confirmPrivately,
-  errorBlock,
   openChangeModal,
   runTextChange,
+  submitChangeView,
 } from '../src/slack/change-flow.js';
-import { inputFromState } from '../src/slack/change-state.js';
 import { followUp } from '../src/slack/follow-up.js';
 import { publishHome } from '../src/slack/home.js';
 import {
   CALLBACK,
-  confirmationModal,
   decodeMeta,
   FORECAST_TARGET_ACTION,
   messageModal,
@@ -36,7 +31,7 @@ import {
 } from '../src/slack/presenters/change-modal.js';
 import { FORECAST_USAGE } from '../src/slack/presenters/help.js';
 import { userMessage } from '../src/slack/reply.js';
-import { commandRequestKey, viewRequestKey } from '../src/slack/request-key.js';
+import { commandRequestKey } from '../src/slack/request-key.js';
 
 export const FORECAST: ChangeSpec = {
   subject: 'forecast',
@@ -115,33 +110,7 @@ export function register(app: App, deps: AppDeps): void {
     await ack({ option_groups: targetGroups('forecast', own, all) });
   });
 
-  app.view(CALLBACK.forecast, async ({ ack, body, view, client }) => {
-    const meta = decodeMeta(view.private_metadata);
-    let outcome: ChangeOutcome;
-    try {
-      const member = await getMember(deps.db, body.user.id, deps.config.SOPBOT_ADMIN_USERS);
-      outcome = await submitAdjustment(deps, member, inputFromState(view.state.values), {
-        requestKey: viewRequestKey(view),
-        source: 'modal',
-        teamId: body.team?.id ?? null,
-        channelId: meta?.channelId ?? null,
-      });
-    } catch (err) {
-      if (!(err instanceof SopError) || err.code === 'internal')
-        deps.logger.error({ err }, 'forecast submission failed');
-      await ack({ response_action: 'errors', errors: { [errorBlock(err)]: userMessage(err) } });
-      return;
-    }
-    await ack({ response_action: 'update', view: confirmationModal(outcome, 'forecast') });
-    await confirmPrivately(
-      client,
-      body.user.id,
-      meta?.channelId ?? null,
-      outcome,
-      'forecast',
-    ).catch((err: unknown) => deps.logger.warn({ err }, 'confirmation not sent'));
-    await afterChange(deps, client, 'forecast', outcome);
-  });
+  app.view(CALLBACK.forecast, (args) => submitChangeView(deps, FORECAST, args));
 
   // From the modal (the modal then says so) or from App Home (the Home tab is redrawn).
   app.action<BlockAction>(NO_CHANGE_ACTION, async ({ ack, body, client }) => {

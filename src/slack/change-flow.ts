@@ -3,7 +3,13 @@
  * trigger_id lives 3 s), turn a submission or a typed command into a stored change, and
  * answer. The command files say which service and reasons to use.
  */
-import type { RespondFn, SlashCommand, webApi } from '@slack/bolt';
+import type {
+  AllMiddlewareArgs,
+  RespondFn,
+  SlackViewMiddlewareArgs,
+  SlashCommand,
+  webApi,
+} from '@slack/bolt';
 import { activeFamilies, familyByCode } from '../../db/queries/adjustments.js';
 import { activeResources } from '../../db/queries/capacity.js';
 import type { Role } from '../core/company.js';
@@ -20,11 +26,15 @@ import {
 import { demandView } from '../services/demand-view.js';
 import { getMember, type Member, requireRole } from '../services/members.js';
 import { getSettings } from '../services/settings.js';
+import { afterChange } from '../services/summary.js';
+import { inputFromState } from './change-state.js';
 import { parseChangeText } from './parse-change.js';
 import { type ChangeSubject, confirmationBlocks, confirmationText } from './presenters/change.js';
 import {
   type ChangeModalData,
   changeModal,
+  confirmationModal,
+  decodeMeta,
   FIELD_BLOCK,
   loadingModal,
   type ModalMeta,
@@ -32,6 +42,7 @@ import {
   type TargetOption,
 } from './presenters/change-modal.js';
 import { userMessage } from './reply.js';
+import { viewRequestKey } from './request-key.js';
 
 export interface ChangeSpec {
   readonly subject: ChangeSubject;
@@ -218,4 +229,41 @@ export async function runTextChange(
     blocks: confirmationBlocks(outcome, spec.subject),
   });
   return outcome;
+}
+
+/**
+ * A change modal is submitted: validate and store before the ack, so problems show inline on
+ * their fields and the modal stays open; then show the saved values, confirm privately,
+ * refresh the channel summary and request a recompute.
+ */
+export async function submitChangeView(
+  deps: AppDeps,
+  spec: ChangeSpec,
+  { ack, body, view, client }: SlackViewMiddlewareArgs & AllMiddlewareArgs,
+): Promise<void> {
+  const meta = decodeMeta(view.private_metadata);
+  let outcome: ChangeOutcome;
+  try {
+    const member = await getMember(deps.db, body.user.id, deps.config.SOPBOT_ADMIN_USERS);
+    outcome = await spec.submit(deps, member, inputFromState(view.state.values), {
+      requestKey: viewRequestKey(view),
+      source: 'modal',
+      teamId: body.team?.id ?? null,
+      channelId: meta?.channelId ?? null,
+    });
+  } catch (err) {
+    if (!(err instanceof SopError) || err.code === 'internal')
+      deps.logger.error({ err }, `${spec.subject} submission failed`);
+    await ack({ response_action: 'errors', errors: { [errorBlock(err)]: userMessage(err) } });
+    return;
+  }
+  await ack({ response_action: 'update', view: confirmationModal(outcome, spec.subject) });
+  await confirmPrivately(
+    client,
+    body.user.id,
+    meta?.channelId ?? null,
+    outcome,
+    spec.subject,
+  ).catch((err: unknown) => deps.logger.warn({ err }, 'confirmation not sent'));
+  await afterChange(deps, client, spec.subject, outcome);
 }
