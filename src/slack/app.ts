@@ -70,7 +70,16 @@ export function createSlackApp(deps: AppDeps, opts: SlackAppOptions): SlackApp {
     token: opts.token,
     ...(socketMode
       ? // Socket Mode: events come over the socket; /healthz is still served on the port.
-        { socketMode: true, appToken: opts.appToken, installerOptions: { port: opts.port ?? 3000 } }
+        // The socket client makes its own Web API calls (apps.connections.open): it needs the
+        // same base URL as the app's client.
+        {
+          socketMode: true,
+          appToken: opts.appToken,
+          installerOptions: {
+            port: opts.port ?? 3000,
+            ...(opts.apiUrl ? { clientOptions: { slackApiUrl: opts.apiUrl } } : {}),
+          },
+        }
       : { signingSecret: opts.signingSecret ?? '' }),
     ...(opts.botId && opts.botUserId ? { botId: opts.botId, botUserId: opts.botUserId } : {}),
     clientOptions: opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {},
