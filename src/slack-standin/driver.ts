@@ -3,10 +3,12 @@
  * interaction payloads, Events API callbacks, with retries and the 3 s ack deadline.
  * Trigger ids and response URLs are issued by the stand-in so its rules apply to them.
  */
+
 import { randomUUID } from 'node:crypto';
 import { isObject, type JsonObject, str } from './json.js';
 import type { Standin } from './server.js';
 import { slackSignatureHeaders } from './signing.js';
+import type { SocketAck } from './socket-mode.js';
 import {
   buildStateValues,
   elementState,
@@ -81,6 +83,11 @@ export interface Driver {
     command: string,
     opts: Who & { readonly channel: string; readonly text?: string } & SendOptions,
   ): Promise<CommandResult>;
+  /** The same slash command delivered over Socket Mode (an envelope to the connected app). */
+  socketCommand(
+    command: string,
+    opts: Who & { readonly channel: string; readonly text?: string },
+  ): Promise<SocketAck & { readonly triggerId: string; readonly responseUrl: string }>;
   clickButton(
     channel: string,
     ts: string,
@@ -189,34 +196,44 @@ export function createDriver(opts: DriverOptions): Driver {
     return found;
   };
 
+  /** The fields of a slash command as Slack sends them (form fields over HTTP, JSON over a socket). */
+  const commandFields = (command: string, o: { user: string; channel: string; text?: string }) => {
+    const channel = store.resolveChannel(o.channel);
+    if (!channel) throw new Error(`driver: unknown channel '${o.channel}'`);
+    const triggerId = standin.issueTrigger(o.user);
+    const responseUrl = standin.issueResponseUrl({ channel: channel.id, user: o.user });
+    const fields = {
+      token: 'legacy-verification-token',
+      team_id: identity.teamId,
+      team_domain: identity.teamDomain,
+      channel_id: channel.id,
+      channel_name: channel.is_im ? 'directmessage' : channel.name,
+      user_id: o.user,
+      user_name: store.users.get(o.user)?.name ?? o.user,
+      command,
+      text: o.text ?? '',
+      api_app_id: identity.appId,
+      is_enterprise_install: 'false',
+      response_url: responseUrl,
+      trigger_id: triggerId,
+    };
+    return { fields, channelId: channel.id, triggerId, responseUrl };
+  };
+
   return {
     failures,
 
     async command(command, o) {
-      const channel = store.resolveChannel(o.channel);
-      if (!channel) throw new Error(`driver: unknown channel '${o.channel}'`);
-      const triggerId = standin.issueTrigger(o.user);
-      const responseUrl = standin.issueResponseUrl({ channel: channel.id, user: o.user });
-      const result = await send(
-        form('slash_command', {
-          token: 'legacy-verification-token',
-          team_id: identity.teamId,
-          team_domain: identity.teamDomain,
-          channel_id: channel.id,
-          channel_name: channel.is_im ? 'directmessage' : channel.name,
-          user_id: o.user,
-          user_name: store.users.get(o.user)?.name ?? o.user,
-          command,
-          text: o.text ?? '',
-          api_app_id: identity.appId,
-          is_enterprise_install: 'false',
-          response_url: responseUrl,
-          trigger_id: triggerId,
-        }),
-        o,
-      );
-      if (result.status === 200) recordCommandAck(result.body, channel.id, o.user);
+      const { fields, channelId, triggerId, responseUrl } = commandFields(command, o);
+      const result = await send(form('slash_command', fields), o);
+      if (result.status === 200) recordCommandAck(result.body, channelId, o.user);
       return { ...result, triggerId, responseUrl };
+    },
+
+    async socketCommand(command, o) {
+      const { fields, triggerId, responseUrl } = commandFields(command, o);
+      const ack = await standin.socketMode.send('slash_commands', fields);
+      return { ...ack, triggerId, responseUrl };
     },
 
     async clickButton(channel, ts, actionId, o) {

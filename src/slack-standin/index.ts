@@ -15,6 +15,7 @@ export {
 export { LIMITS, type Surface, type Violation, validateBlocks, validateView } from './rules.js';
 export { type Standin, type StandinOptions, startStandin } from './server.js';
 export { signSlackRequest, slackSignatureHeaders } from './signing.js';
+export { type SocketAck, SocketModeHub } from './socket-mode.js';
 export type { GivenValues, InputValue } from './state-values.js';
 export { DEFAULT_CHANNELS, DEFAULT_IDENTITY, DEFAULT_USERS, type Identity } from './store.js';
 export type * from './types.js';

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { ApiAnswer, ApiMethod } from './api.js';
 import { chatMethods } from './api-chat.js';
 import { directoryMethods } from './api-directory.js';
@@ -20,6 +21,7 @@ import {
   TierLimiter,
 } from './rate-limit.js';
 import { postToResponseUrl } from './response-url.js';
+import { SocketModeHub } from './socket-mode.js';
 import {
   DEFAULT_CHANNELS,
   DEFAULT_IDENTITY,
@@ -56,6 +58,8 @@ export interface StandinOptions {
 }
 
 export interface Standin {
+  /** Socket Mode: the clients connected through apps.connections.open, and envelopes to them. */
+  readonly socketMode: SocketModeHub;
   /** http://127.0.0.1:<port>, no trailing slash. */
   readonly url: string;
   /** The value for Bolt's `clientOptions.slackApiUrl` (ends with '/'). */
@@ -104,6 +108,7 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
   const limiter = new RateLimiter(opts.postMessageRate ?? DEFAULT_POST_RATE);
   const tiers = new TierLimiter(opts.tierLimits ?? true);
   const forced = new ForcedFailures();
+  const socketMode = new SocketModeHub(identity.appId);
   let calls: RecordedCall[] = [];
   let baseUrl = '';
 
@@ -116,6 +121,13 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
     token !== undefined && (opts.tokens ? opts.tokens.includes(token) : /^xox[bp]-/.test(token));
 
   const callMethod = (method: string, args: JsonObject, token: string | undefined): ApiAnswer => {
+    if (method === 'apps.connections.open') {
+      // Only an app-level token (xapp-, scope connections:write) may open a socket.
+      if (token === undefined) return { status: 200, body: { ok: false, error: 'not_authed' } };
+      if (!/^xapp-/.test(token))
+        return { status: 200, body: { ok: false, error: 'not_allowed_token_type' } };
+      return { status: 200, body: { ok: true, url: socketMode.issueUrl(baseUrl) } };
+    }
     const handler = METHODS[method];
     if (!handler) return { status: 200, body: { ok: false, error: 'unknown_method' } };
     if (token === undefined) return { status: 200, body: { ok: false, error: 'not_authed' } };
@@ -191,6 +203,9 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
       if (!res.headersSent)
         sendJson(res, 500, { ok: false, error: 'internal_error', detail: String(err) });
     });
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+    if (!socketMode.accept(req, socket)) socket.destroy();
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -276,8 +291,10 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
       forced.reset();
       calls = [];
     },
+    socketMode,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        socketMode.close();
         server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolve()));
       }),
