@@ -170,6 +170,22 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       const r = await driver.command('/sop', { user, channel, text });
       if (r.status !== 200) throw new Error(`/sop ${text}: HTTP ${r.status}`);
     };
+    /**
+     * `/sop cycle next`, then wait until the cycle is in `phase`: commands are acked at once and
+     * run concurrently, and a second "next" sent before the first lands is (rightly) refused
+     * as a double click.
+     */
+    const nextPhase = async (phase: string) => {
+      await sop('U_PAT', 'cycle next');
+      await standin.waitFor(async () => {
+        const c = await db!
+          .selectFrom('cycles')
+          .select('phase')
+          .where('month', '=', CYCLE)
+          .executeTakeFirst();
+        return c?.phase === phase;
+      }, 30_000);
+    };
     const lastEphemeral = (user: string) => standin.ephemeralsFor(user).at(-1)?.text ?? '';
     const say = (who: string, what: string) => log(`  ${PEOPLE[who]}: ${what}`);
     const count = async (
@@ -216,7 +232,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     log(`  → plan run 1 stored; ${standin.files.length} charts posted`);
 
     log('\n3. Demand review');
-    await sop('U_PAT', 'cycle next');
+    await nextPhase('demand_review');
     say(
       'U_RITA',
       '/forecast  (opens the modal, picks FAM-1, +15% for 2027-05..2027-07, promotion)',
@@ -276,7 +292,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     );
 
     log('\n4. Supply review');
-    await sop('U_PAT', 'cycle next');
+    await nextPhase('supply_review');
     say('U_OTTO', '/capacity LINE-2 2027-03..2027-04 -30% maintenance "Spindle overhaul"');
     await driver.command('/capacity', {
       user: 'U_OTTO',
@@ -295,8 +311,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     await sop('U_PAT', 'status', 'C_EXEC');
 
     log('\n5. Pre-S&OP and the executive meeting');
-    await sop('U_PAT', 'cycle next');
-    await sop('U_PAT', 'cycle next');
+    await nextPhase('pre_sop');
+    await nextPhase('executive');
     await settle(queues);
     await standin.waitFor(
       () => standin.messagesIn('C_EXEC').some((m) => /pack/i.test(m.text)),

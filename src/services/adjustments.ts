@@ -96,14 +96,23 @@ export function horizonOf(cycle: CycleRow, settings: SettingsRow): Period[] {
 }
 
 /** The open cycle, refused unless adjustments are still accepted in its phase. */
-export async function openCycleForChanges(deps: AppDeps, what: string): Promise<CycleRow> {
+/**
+ * The open cycle a change is recorded in. Forecast adjustments close when the demand review
+ * ends; capacity updates and constraints (`anyPhase`) are taken until the cycle closes,
+ * since the supply review is exactly when operations make them.
+ */
+export async function openCycleForChanges(
+  deps: AppDeps,
+  what: string,
+  opts: { readonly anyPhase?: boolean } = {},
+): Promise<CycleRow> {
   const cycle = await getOpenCycle(deps.db);
   if (!cycle)
     throw new SopError(
       'phase_closed',
       `No S&OP cycle is open, so there is nowhere to record ${what}. A planner opens one with \`/sop cycle start\`.`,
     );
-  if (!adjustmentsOpen(cycle.phase)) {
+  if (!opts.anyPhase && !adjustmentsOpen(cycle.phase)) {
     const ended = cycle.deadlines.demand_review ?? cycle.phase_entered_at.toISOString();
     throw new SopError(
       'phase_closed',

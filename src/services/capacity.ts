@@ -89,7 +89,7 @@ export async function submitCapacityUpdate(
 ): Promise<ChangeOutcome> {
   requireRole(member, ['ops', 'planner'], 'update capacity');
   const [cycle, resource, settings] = await Promise.all([
-    openCycleForChanges(deps, 'a capacity update'),
+    openCycleForChanges(deps, 'a capacity update', { anyPhase: true }),
     resourceByCode(deps.db, input.target),
     getSettings(deps.db),
   ]);

@@ -95,10 +95,10 @@ export async function buildChangeModal(
   selectedCode?: string,
 ) {
   requireRole(member, spec.roles, spec.what);
-  const cycle = await openCycleForChanges(
-    deps,
-    spec.subject === 'forecast' ? 'a forecast adjustment' : 'a capacity update',
-  );
+  const cycle =
+    spec.subject === 'forecast'
+      ? await openCycleForChanges(deps, 'a forecast adjustment')
+      : await openCycleForChanges(deps, 'a capacity update', { anyPhase: true });
   const settings = await getSettings(deps.db);
   const { own, others } = await targets(deps, spec.subject, member);
   const meta: ModalMeta = { cycleId: cycle.id, channelId };

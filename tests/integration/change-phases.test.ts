@@ -1,0 +1,99 @@
+/**
+ * Which phases take which changes: forecast adjustments close when the demand review ends;
+ * capacity updates and constraints are taken until the cycle closes (the supply review is
+ * when operations make them).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createQueues } from '../../jobs/queues.js';
+import { loadConfig } from '../../src/config.js';
+import { systemClock } from '../../src/deps.js';
+import { SopError } from '../../src/errors.js';
+import { importCompany } from '../../src/import/import-company.js';
+import { createLogger } from '../../src/logger.js';
+import { createRedis } from '../../src/redis.js';
+import { generateCompany } from '../../src/seed/company.js';
+import { submitAdjustment } from '../../src/services/adjustments.js';
+import { submitCapacityUpdate } from '../../src/services/capacity.js';
+import { getMember } from '../../src/services/members.js';
+import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+
+describe('changes by phase', () => {
+  let t: TestDb;
+  const redis = createRedis('redis://127.0.0.1:6379');
+  const queue = createQueues(redis, redisPrefix('phases'));
+  beforeAll(async () => {
+    t = await freshDb();
+    await importCompany(
+      t.db,
+      generateCompany({ families: 4, months: 24, resources: 3, seed: 3 }),
+      'test',
+    );
+    await t.db
+      .insertInto('members')
+      .values([
+        { slack_user_id: 'U_OPS', role: 'ops' },
+        { slack_user_id: 'U_PLAN', role: 'planner' },
+      ])
+      .execute();
+    await t.db.insertInto('cycles').values({ month: '2027-01', phase: 'supply_review' }).execute();
+  });
+  afterAll(async () => {
+    for (const q of ['planning', 'posts', 'notifications'] as const)
+      await queue.queue(q).obliterate({ force: true });
+    await queue.close();
+    redis.disconnect();
+    await t.drop();
+  });
+
+  const deps = () => ({
+    db: t.db,
+    queue,
+    config: loadConfig({ LOG_LEVEL: 'silent' }),
+    logger: createLogger('silent'),
+    clock: systemClock,
+  });
+
+  it('takes a capacity update in the supply review', async () => {
+    const ops = await getMember(t.db, 'U_OPS');
+    const out = await submitCapacityUpdate(
+      deps(),
+      ops,
+      {
+        target: 'LINE-1',
+        from: '2027-04',
+        to: '2027-05',
+        kind: 'delta_pct',
+        value: -30,
+        reason: 'maintenance',
+        comment: 'Overhaul',
+      },
+      { requestKey: 'phase-cap-1', source: 'api' },
+    );
+    expect(out.lines.map((l) => l.period)).toEqual(['2027-04', '2027-05']);
+    expect(out.replay).toBe(false);
+    const rows = await t.db.selectFrom('capacity_updates').selectAll().execute();
+    expect(rows).toHaveLength(2);
+  });
+
+  it('refuses a forecast adjustment once the demand review has ended, and says why', async () => {
+    const planner = await getMember(t.db, 'U_PLAN');
+    const err = await submitAdjustment(
+      deps(),
+      planner,
+      {
+        target: 'FAM-1',
+        from: '2027-05',
+        to: '2027-05',
+        kind: 'delta_pct',
+        value: 10,
+        reason: 'promotion',
+        comment: null,
+      },
+      { requestKey: 'phase-adj-1', source: 'api' },
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SopError);
+    expect((err as SopError).code).toBe('phase_closed');
+    expect((err as SopError).message).toContain('now in Supply review');
+    expect(await t.db.selectFrom('forecast_adjustments').selectAll().execute()).toHaveLength(0);
+  });
+});
