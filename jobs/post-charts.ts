@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
+import { runScenarios } from '../db/queries/plan-runs.js';
 import { ledgerKeys } from '../db/queries/post-ledger.js';
 import { getPost, recordPost } from '../db/queries/slack-posts.js';
 import { renderChart } from '../src/charts/render.js';
@@ -32,12 +33,7 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
   };
   const thread = p.replyTo?.threadTs ? p.replyTo : null;
   if (thread) {
-    const scenarios = await ctx.db
-      .selectFrom('plan_scenarios')
-      .select(['name', 'label', 'status', 'message', 'kpis'])
-      .where('run_id', '=', p.runId)
-      .orderBy('id')
-      .execute();
+    const scenarios = await runScenarios(ctx.db, p.runId);
     await postMessageOnce(ctx.db, ctx.slack, {
       key: `run:${p.runId}:headline`,
       channel: thread.channel,
