@@ -35,17 +35,34 @@ export function register(app: App, deps: AppDeps): void {
     });
   };
 
+  /** The clicked action, if it exists and the clicker may change it; otherwise says why. */
+  const ownedAction = async (
+    body: Click,
+    client: App['client'],
+    action: ButtonAction,
+    verb: string,
+  ) => {
+    const a = await getAction(deps.db, action.value ?? '');
+    if (!a) {
+      await tell(body, client, 'This action no longer exists.');
+      return null;
+    }
+    if (!(await allowed(body, a.owner))) {
+      await tell(
+        body,
+        client,
+        `Only <@${a.owner}> (the owner) or an admin can ${verb} this action.`,
+      );
+      return null;
+    }
+    return a;
+  };
+
   app.action<Click>(ACTION_DONE, async ({ ack, body, action, client }) => {
     await ack();
     try {
-      const a = await getAction(deps.db, action.value ?? '');
-      if (!a) return tell(body, client, 'This action no longer exists.');
-      if (!(await allowed(body, a.owner)))
-        return tell(
-          body,
-          client,
-          `Only <@${a.owner}> (the owner) or an admin can close this action.`,
-        );
+      const a = await ownedAction(body, client, action, 'close');
+      if (!a) return;
       const { action: done, changed } = await markDone(
         deps.db,
         a.id,
@@ -81,14 +98,8 @@ export function register(app: App, deps: AppDeps): void {
     }) => {
       await ack();
       try {
-        const a = await getAction(deps.db, action.value ?? '');
-        if (!a) return tell(body, client, 'This action no longer exists.');
-        if (!(await allowed(body, a.owner)))
-          return tell(
-            body,
-            client,
-            `Only <@${a.owner}> (the owner) or an admin can snooze this action.`,
-          );
+        const a = await ownedAction(body, client, action, 'snooze');
+        if (!a) return;
         const row = await snoozeAction(deps, a.id, body.user.id, kind);
         await tell(
           body,
