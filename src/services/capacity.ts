@@ -16,8 +16,8 @@ import {
   updatesByRequest,
 } from '../../db/queries/capacity.js';
 import type { CapacityUpdateRow, CycleRow } from '../../db/schema.js';
-import { applyAdjustment } from '../core/consensus.js';
 import type { Period } from '../core/period.js';
+import { applyCapacityUpdates } from '../core/supply/capacity-check.js';
 import { zoneOf } from '../core/time-fences.js';
 import type { AppDeps } from '../deps.js';
 import {
@@ -45,15 +45,28 @@ export const CAPACITY_REASONS = [
 ] as const;
 
 /** Capacity of each period after the given updates, starting from each period's base. */
+/**
+ * Capacity per month after the updates in force, by the same rule the plan uses (core's
+ * applyCapacityUpdates: in order, a % applies to the capacity so far), so the before → after
+ * an operator is shown is what the plan will see.
+ */
 export function capacityAfterUpdates(
   base: ReadonlyMap<Period, number>,
   updates: readonly Pick<CapacityUpdateRow, 'period' | 'kind' | 'value'>[],
 ): Map<Period, number> {
-  const out = new Map(base);
-  for (const u of updates) {
-    const b = base.get(u.period);
-    if (b === undefined) continue;
-    out.set(u.period, applyAdjustment(out.get(u.period) ?? b, b, u.kind, u.value));
+  const out = new Map<Period, number>();
+  for (const [period, capacity] of base) {
+    const inMonth = updates
+      .filter((u) => u.period === period)
+      .map((u, i) => ({
+        id: String(i),
+        resource: '',
+        period,
+        kind: u.kind,
+        value: u.value,
+        reason: '',
+      }));
+    out.set(period, applyCapacityUpdates(capacity, inMonth).capacity);
   }
   return out;
 }

@@ -15,6 +15,7 @@ import { generateCompany } from '../../src/seed/company.js';
 import { submitAdjustment } from '../../src/services/adjustments.js';
 import { submitCapacityUpdate } from '../../src/services/capacity.js';
 import { getMember } from '../../src/services/members.js';
+import { preparePlan } from '../../src/services/planning.js';
 import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
 
 describe('changes by phase', () => {
@@ -73,6 +74,32 @@ describe('changes by phase', () => {
     expect(out.replay).toBe(false);
     const rows = await t.db.selectFrom('capacity_updates').selectAll().execute();
     expect(rows).toHaveLength(2);
+  });
+
+  it('shows the capacity the plan will use: a second -30% applies to what the first left', async () => {
+    const ops = await getMember(t.db, 'U_OPS');
+    const out = await submitCapacityUpdate(
+      deps(),
+      ops,
+      {
+        target: 'LINE-1',
+        from: '2027-04',
+        to: '2027-04',
+        kind: 'delta_pct',
+        value: -30,
+        reason: 'breakdown',
+        comment: 'Spindle',
+      },
+      { requestKey: 'phase-cap-2', source: 'api' },
+    );
+    const line = out.lines[0]!;
+    expect(line.after).toBeCloseTo(line.before * 0.7, 9);
+    const cycle = await t.db.selectFrom('cycles').select('id').executeTakeFirstOrThrow();
+    const planned = (await preparePlan(t.db, cycle.id)).check.months.find(
+      (m) => m.resource === 'LINE-1' && m.period === '2027-04',
+    )!;
+    expect(planned.capacity).toBeCloseTo(line.after, 9);
+    expect(planned.capacity).toBeCloseTo(planned.baseCapacity * 0.49, 9);
   });
 
   it('refuses a forecast adjustment once the demand review has ended, and says why', async () => {
