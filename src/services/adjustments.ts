@@ -3,6 +3,8 @@
  * each month. All rows of one request are written in one transaction under its request key,
  * so a retried or double-submitted request stores nothing new and answers the same way.
  */
+
+import type { Db } from '../../db/connect.js';
 import {
   adjustmentsByRequest,
   adjustmentsOf,
@@ -88,6 +90,51 @@ export interface RequestMeta {
   readonly source: 'modal' | 'command' | 'cli' | 'api';
   readonly teamId?: string | null;
   readonly channelId?: string | null;
+}
+
+/**
+ * Audit a stored change (inside its transaction) and give the outcome the rep or operator is
+ * shown: one place for adjustments and capacity updates alike.
+ */
+export async function recordChange(
+  trx: Db,
+  c: {
+    readonly action: string;
+    readonly entity: string;
+    readonly target: { readonly code: string; readonly name: string };
+    readonly cycle: CycleRow;
+    readonly member: Member;
+    readonly input: ChangeInput;
+    readonly meta: RequestMeta;
+    readonly ids: readonly string[];
+    readonly lines: readonly ChangeLine[];
+  },
+): Promise<ChangeOutcome> {
+  await audit(trx, {
+    actor: c.member.userId,
+    action: c.action,
+    entity: c.entity,
+    entityId: c.target.code,
+    details: {
+      cycleId: c.cycle.id,
+      requestKey: c.meta.requestKey,
+      source: c.meta.source,
+      kind: c.input.kind,
+      value: c.input.value,
+      reason: c.input.reason,
+      comment: c.input.comment,
+      ids: c.ids,
+      lines: c.lines,
+    },
+  });
+  return {
+    cycle: { id: c.cycle.id, month: c.cycle.month },
+    target: { code: c.target.code, name: c.target.name },
+    author: c.member.userId,
+    input: c.input,
+    lines: c.lines,
+    replay: false,
+  };
 }
 
 /** The months of the open cycle's horizon. */
@@ -286,31 +333,17 @@ export async function submitAdjustment(
       if (stored.length > 0) return fromRows(stored, cycle, family, input);
     }
     requireCommentOverThreshold(lines, input.comment, settings.comment_threshold_pct);
-    await audit(trx, {
-      actor: member.userId,
+    return recordChange(trx, {
       action: 'forecast.adjust',
       entity: 'family',
-      entityId: family.code,
-      details: {
-        cycleId: cycle.id,
-        requestKey: meta.requestKey,
-        source: meta.source,
-        kind: input.kind,
-        value: input.value,
-        reason: input.reason,
-        comment: input.comment,
-        ids: inserted.map((r) => r.id),
-        lines,
-      },
-    });
-    return {
-      cycle: { id: cycle.id, month: cycle.month },
-      target: { code: family.code, name: family.name },
-      author: member.userId,
+      target: family,
+      cycle,
+      member,
       input,
+      meta,
+      ids: inserted.map((r) => r.id),
       lines,
-      replay: false,
-    };
+    });
   });
 }
 

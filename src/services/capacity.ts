@@ -6,7 +6,6 @@
  */
 
 import { lockKey } from '../../db/queries/adjustments.js';
-import { audit } from '../../db/queries/audit.js';
 import {
   capacityOverrides,
   insertCapacityUpdates,
@@ -29,6 +28,7 @@ import {
   horizonOf,
   openCycleForChanges,
   type RequestMeta,
+  recordChange,
   requireCommentOverThreshold,
 } from './adjustments.js';
 import { type Member, requireRole } from './members.js';
@@ -158,30 +158,16 @@ export async function submitCapacityUpdate(
         created_at: now,
       })),
     );
-    await audit(trx, {
-      actor: member.userId,
+    return recordChange(trx, {
       action: 'capacity.update',
       entity: 'resource',
-      entityId: resource.code,
-      details: {
-        cycleId: cycle.id,
-        requestKey: meta.requestKey,
-        source: meta.source,
-        kind: input.kind,
-        value: input.value,
-        reason: input.reason,
-        comment: input.comment,
-        ids: inserted.map((r) => r.id),
-        lines,
-      },
-    });
-    return {
-      cycle: { id: cycle.id, month: cycle.month },
-      target: { code: resource.code, name: resource.name },
-      author: member.userId,
+      target: resource,
+      cycle,
+      member,
       input,
+      meta,
+      ids: inserted.map((r) => r.id),
       lines,
-      replay: false,
-    };
+    });
   });
 }
