@@ -1,7 +1,26 @@
 /** The part of opentype.js (which ships no types) that the text-to-path step uses. */
 declare module 'opentype.js' {
+  export type PathCommand =
+    | { readonly type: 'M' | 'L'; readonly x: number; readonly y: number }
+    | {
+        readonly type: 'Q';
+        readonly x1: number;
+        readonly y1: number;
+        readonly x: number;
+        readonly y: number;
+      }
+    | {
+        readonly type: 'C';
+        readonly x1: number;
+        readonly y1: number;
+        readonly x2: number;
+        readonly y2: number;
+        readonly x: number;
+        readonly y: number;
+      }
+    | { readonly type: 'Z' };
   export interface Path {
-    toPathData(options?: { decimalPlaces?: number; optimize?: boolean; flipY?: boolean }): string;
+    readonly commands: readonly PathCommand[];
   }
   export interface Glyph {
     readonly advanceWidth?: number;

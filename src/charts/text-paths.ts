@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import opentype, { type Font } from 'opentype.js';
+import opentype, { type Font, type Glyph, type PathCommand } from 'opentype.js';
 
 interface Faces {
   readonly regular: Font;
@@ -70,17 +70,62 @@ function lines(inner: string): Line[] | null {
   return rest.trim() === '' ? out : null;
 }
 
+/** Hundredths of a CSS pixel: a 50th of a device pixel at the renderer's 2x. */
+const H = 100;
+const hundredths = (n: number) => String(n / H);
+
+interface GlyphOutline {
+  /** Where the outline starts, relative to the pen, in hundredths; null for a blank glyph. */
+  readonly start: readonly [number, number] | null;
+  /** The rest of the outline in relative commands, from that start. */
+  readonly rest: string;
+}
+
 /**
- * Outline of one glyph at the origin, at size OUTLINE_SIZE (scaled down when drawn), by face
- * and character: computed once. Outlines taken at small sizes lose their counters (a 9 with
- * its hole filled), so they are always taken large.
+ * The outline of one glyph at one size, by face and character: computed once. Coordinates are
+ * rounded to hundredths in the glyph's own frame and the commands are relative, so the same
+ * string serves wherever the glyph is drawn and nothing drifts. Outlines come from the font at
+ * full size, so small digits keep their counters.
  */
-const OUTLINE_SIZE = 1000;
-const glyphCache = new Map<string, string>();
+const glyphCache = new Map<string, GlyphOutline>();
+
+function glyphOutline(font: Font, key: string, glyph: Glyph, size: number): GlyphOutline {
+  let out = glyphCache.get(key);
+  if (out) return out;
+  const k = (size / font.unitsPerEm) * H;
+  const commands = glyph.getPath(0, 0, font.unitsPerEm).commands;
+  let start: [number, number] | null = null;
+  let [cx, cy] = [0, 0]; // current point
+  let [sx, sy] = [0, 0]; // start of the current subpath
+  const parts: string[] = [];
+  const rel = (x: number, y: number): string =>
+    `${hundredths(Math.round(x * k) - cx)} ${hundredths(Math.round(y * k) - cy)}`;
+  for (const c of commands) {
+    if (c.type === 'Z') {
+      parts.push('z');
+      [cx, cy] = [sx, sy];
+      continue;
+    }
+    const x = Math.round(c.x * k);
+    const y = Math.round(c.y * k);
+    if (c.type === 'M' && start === null) start = [x, y];
+    else if (c.type === 'M') parts.push(`m${rel(c.x, c.y)}`);
+    else if (c.type === 'L') parts.push(`l${rel(c.x, c.y)}`);
+    else if (c.type === 'Q') parts.push(`q${rel(c.x1, c.y1)} ${rel(c.x, c.y)}`);
+    else if (c.type === 'C') parts.push(`c${rel(c.x1, c.y1)} ${rel(c.x2, c.y2)} ${rel(c.x, c.y)}`);
+    [cx, cy] = [x, y];
+    if (c.type === 'M') [sx, sy] = [x, y];
+  }
+  out = { start, rest: parts.join('') };
+  glyphCache.set(key, out);
+  return out;
+}
 
 /**
  * Glyph by glyph with pair kerning: charts hold only Latin labels and figures, so no further
- * shaping is needed (opentype.js 2.0's own shaper trips on DejaVu's ccmp table).
+ * shaping is needed (opentype.js 2.0's own shaper trips on DejaVu's ccmp table). The whole run
+ * becomes one path: one element for resvg to parse and fill, where a path per glyph, each
+ * with its own transform, costs it several times as much.
  */
 function layout(
   font: Font,
@@ -88,40 +133,29 @@ function layout(
   text: string,
   size: number,
 ): { width: number; draw: (x: number, y: number) => string } {
-  const scale = size / font.unitsPerEm;
+  const k = size / font.unitsPerEm;
   const chars = [...text];
   const glyphs = chars.map((c) => font.charToGlyph(c));
   const offsets: number[] = [];
   let pen = 0;
   glyphs.forEach((g, i) => {
-    if (i > 0) pen += font.getKerningValue(glyphs[i - 1]!, g) * scale;
+    if (i > 0) pen += font.getKerningValue(glyphs[i - 1]!, g) * k;
     offsets.push(pen);
-    pen += (g.advanceWidth ?? 0) * scale;
+    pen += (g.advanceWidth ?? 0) * k;
   });
-  const outline = (i: number): string => {
-    const key = `${face}|${chars[i]}`;
-    let d = glyphCache.get(key);
-    if (d === undefined) {
-      d = glyphs[i]!.getPath(0, 0, OUTLINE_SIZE).toPathData({
-        decimalPlaces: 1,
-        optimize: false,
-        flipY: false,
-      });
-      glyphCache.set(key, d);
-    }
-    return d;
-  };
   return {
     width: pen,
-    draw: (x, y) =>
-      glyphs
-        .map((_, i) => {
-          const d = outline(i);
-          return d
-            ? `<path transform="translate(${(x + offsets[i]!).toFixed(2)},${y.toFixed(2)}) scale(${(size / OUTLINE_SIZE).toFixed(5)})" d="${d}"/>`
-            : '';
-        })
-        .join(''),
+    draw: (x, y) => {
+      const d: string[] = [];
+      const y0 = Math.round(y * H);
+      glyphs.forEach((g, i) => {
+        const { start, rest } = glyphOutline(font, `${face}|${size}|${chars[i]}`, g, size);
+        if (!start) return;
+        const x0 = Math.round((x + offsets[i]!) * H);
+        d.push(`M${hundredths(x0 + start[0])} ${hundredths(y0 + start[1])}${rest}`);
+      });
+      return d.join('');
+    },
   };
 }
 
@@ -146,11 +180,12 @@ function textToPath(tag: string, inner: string, faces: Faces): string | null {
     const x = (l.x ?? x0) - (anchor === 'middle' ? w / 2 : anchor === 'end' ? w : 0);
     parts.push(run.draw(x, y));
   }
+  if (parts.every((p) => p === '')) return '';
   const keep = ['transform', 'fill', 'opacity', 'fill-opacity']
     .filter((k) => a.has(k))
     .map((k) => `${k}="${a.get(k)}"`)
     .join(' ');
-  return `<g ${keep}>${parts.join('')}</g>`;
+  return `<path ${keep} d="${parts.join('')}"/>`;
 }
 
 /** The same SVG with its text drawn as outlines. */

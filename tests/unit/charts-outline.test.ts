@@ -18,10 +18,13 @@ describe('text drawn as outlines', () => {
     `<text text-anchor="${anchor}" transform="translate(${x},${y})" font-family="DejaVu Sans" font-size="12px" font-weight="${weight}" fill="#1d1c1d">${s}</text>`;
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="320" height="90"><rect width="320" height="90" fill="#ffffff"/>${label(10, 20, '90 96 99 &amp; 2027-09')}${label(310, 45, 'Rita · promotion', 'bold', 'end')}${label(160, 75, 'LINE-14 at 118%', 'normal', 'middle')}</svg>`;
 
-  it('replaces every <text> with paths', () => {
+  it('replaces every <text> with one path holding all its glyphs', () => {
     const out = outlineText(svg, DEFAULT_FONT_DIR);
     expect(out).not.toContain('<text');
-    expect((out.match(/<path /g) ?? []).length).toBeGreaterThan(30);
+    expect((out.match(/<path /g) ?? []).length).toBe(3);
+    // One closed outline or more per visible glyph: 16 + 13 + 12 of them, and counters.
+    expect((out.match(/[Mm]/g) ?? []).length).toBeGreaterThan(41);
+    expect(out).toContain('transform="translate(310,45)"');
   });
 
   it('looks like the text resvg draws itself: same ink, same places (counters of 9 included)', () => {
