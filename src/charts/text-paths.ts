@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import opentype, { type Font, type Glyph, type PathCommand } from 'opentype.js';
+import opentype, { type Font, type Glyph } from 'opentype.js';
 
 interface Faces {
   readonly regular: Font;
