@@ -7,7 +7,7 @@
  */
 
 import { writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Resvg } from '@resvg/resvg-js';
 import {
@@ -21,7 +21,9 @@ import {
   svgToPng,
 } from '../src/charts/index.js';
 import { encodePng } from '../src/charts/png.js';
+import { flattenOpacity, svgBands } from '../src/charts/raster-prep.js';
 import { sampleAccuracy, sampleFamily, sampleGap, sampleScenarios } from '../src/charts/samples.js';
+import { outlineText } from '../src/charts/text-paths.js';
 
 const RUNS = Number(process.env.RUNS ?? 20);
 const charts = {
@@ -51,7 +53,7 @@ for (const [name, c] of Object.entries(charts)) {
     const t1 = performance.now();
     const svg = await chartSvg(c.spec);
     const t2 = performance.now();
-    svgToPng(svg);
+    await svgToPng(svg);
     const t3 = performance.now();
     total.push(t1 - t0);
     svgT.push(t2 - t1);
@@ -71,10 +73,10 @@ for (const [name, c] of Object.entries(charts)) {
   const outlined: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     let t = performance.now();
-    svgToPng(svg, { outlineText: false });
+    await svgToPng(svg, { outlineText: false });
     withText.push(performance.now() - t);
     t = performance.now();
-    svgToPng(svg);
+    await svgToPng(svg);
     outlined.push(performance.now() - t);
   }
   console.log(
@@ -96,7 +98,7 @@ for (const [name, c] of Object.entries(charts)) {
     const t0 = performance.now();
     const a = image.asPng();
     const t1 = performance.now();
-    const b = encodePng(image.pixels, image.width, image.height);
+    const b = await encodePng([{ pixels: image.pixels, height: image.height }], image.width);
     const t2 = performance.now();
     theirs.push(t1 - t0);
     ours.push(t2 - t1);
@@ -104,6 +106,23 @@ for (const [name, c] of Object.entries(charts)) {
   }
   console.log(
     `PNG encoding (gap, ${image.width}x${image.height}): resvg asPng ${q(theirs, 0.5).toFixed(1)} ms, ${(sizes[0]! / 1024).toFixed(0)} KB; encodePng ${q(ours, 0.5).toFixed(1)} ms, ${(sizes[1]! / 1024).toFixed(0)} KB; ratio ${(q(theirs, 0.5) / q(ours, 0.5)).toFixed(2)}x`,
+  );
+}
+// Rasterising and deflating in bands on libuv's thread pool against the picture whole.
+{
+  const svg = await chartSvg(charts.gap.spec);
+  const whole: number[] = [];
+  const banded: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    let t = performance.now();
+    await svgToPng(svg, { bands: 1 });
+    whole.push(performance.now() - t);
+    t = performance.now();
+    await svgToPng(svg);
+    banded.push(performance.now() - t);
+  }
+  console.log(
+    `SVG to PNG (gap): whole ${q(whole, 0.5).toFixed(1)} ms; in ${svgBands(flattenOpacity(outlineText(svg, DEFAULT_FONT_DIR)), 2).length} bands ${q(banded, 0.5).toFixed(1)} ms; ratio ${(q(whole, 0.5) / q(banded, 0.5)).toFixed(2)}x (${availableParallelism()} cores)`,
   );
 }
 console.log(

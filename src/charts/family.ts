@@ -166,6 +166,7 @@ export function familyChart(s: FamilySeries): ChartResult {
         mark: {
           type: 'point',
           filled: true,
+          opacity: 1,
           size: 110,
           color: palette.consensus,
           stroke: '#ffffff',

@@ -1,11 +1,28 @@
 /**
- * A minimal PNG encoder for opaque RGBA pixels: no row filters and zlib at level 1.
- * Charts are mostly flat colour, so this compresses about as well as resvg's own
- * encoder (within ~15%) in about half the time; bench/charts measures both side by side.
+ * A minimal PNG encoder for opaque RGBA pixels: no row filters and zlib at level 1. Charts
+ * are mostly flat colour, so this compresses about as well as resvg's own encoder (within
+ * ~15%) in a fraction of the time; bench/charts measures both side by side.
+ *
+ * The image may arrive in horizontal bands (the renderer rasterises bands in parallel).
+ * Each band is deflated on libuv's thread pool at the same time, and the pieces are joined
+ * into the one zlib stream PNG needs, the way pigz does it: every band but the last ends on
+ * a full flush (byte-aligned, no dictionary carried over), and the stream's Adler-32 is
+ * combined from the bands' own checksums, which zlib computes.
  */
-import { crc32, deflateSync } from 'node:zlib';
+import { constants, crc32, createDeflate } from 'node:zlib';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** zlib header for deflate, 32 KiB window, fastest compression (CMF 0x78, FLG 0x01). */
+const ZLIB_HEADER = Buffer.from([0x78, 0x01]);
+/** An empty final block with fixed codes, as zlib writes it after a full flush. */
+const EMPTY_FINAL_BLOCK = Buffer.from([0x03, 0x00]);
+const ADLER_BASE = 65521;
+
+/** Rows of RGBA pixels, top to bottom, 4 bytes each. */
+export interface PixelBand {
+  readonly pixels: Uint8Array;
+  readonly height: number;
+}
 
 function chunk(type: string, data: Buffer): Buffer {
   const out = Buffer.alloc(12 + data.length);
@@ -16,18 +33,83 @@ function chunk(type: string, data: Buffer): Buffer {
   return out;
 }
 
-/** `rgba` holds width × height pixels, 4 bytes each, rows top to bottom. */
-export function encodePng(rgba: Uint8Array, width: number, height: number): Buffer {
+/** The scanlines of a band: each row behind its filter-type byte (0, none). */
+function scanlines(band: PixelBand, width: number): Buffer {
   const stride = width * 4;
-  if (rgba.length !== stride * height) {
+  if (band.pixels.length !== stride * band.height) {
     throw new RangeError(
-      `encodePng: expected ${stride * height} bytes for ${width}x${height}, got ${rgba.length}`,
+      `encodePng: expected ${stride * band.height} bytes for ${width}x${band.height}, got ${band.pixels.length}`,
     );
   }
-  const src = Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength);
-  const raw = Buffer.alloc((stride + 1) * height);
-  for (let y = 0; y < height; y++)
+  const src = Buffer.from(band.pixels.buffer, band.pixels.byteOffset, band.pixels.byteLength);
+  const raw = Buffer.alloc((stride + 1) * band.height);
+  for (let y = 0; y < band.height; y++)
     src.copy(raw, y * (stride + 1) + 1, y * stride, (y + 1) * stride);
+  return raw;
+}
+
+interface Deflated {
+  /** Deflate blocks ending on a full flush: no zlib header, no final block, no checksum. */
+  readonly blocks: Buffer;
+  readonly adler: number;
+  readonly length: number;
+}
+
+/**
+ * Deflate one band off the main thread. zlib is asked to full-flush and then finish, so its
+ * output is header, blocks, an empty final block and the band's Adler-32: the blocks are
+ * cut out and the checksum kept for combining.
+ */
+function deflateBand(raw: Buffer): Promise<Deflated> {
+  return new Promise((resolve, reject) => {
+    const z = createDeflate({ level: 1 });
+    const out: Buffer[] = [];
+    z.on('data', (b: Buffer) => out.push(b));
+    z.on('error', reject);
+    z.on('end', () => {
+      const all = Buffer.concat(out);
+      const tail = all.subarray(all.length - 6, all.length - 4);
+      if (!all.subarray(0, 2).equals(ZLIB_HEADER) || !tail.equals(EMPTY_FINAL_BLOCK)) {
+        reject(new Error('encodePng: zlib did not end the band on a full flush'));
+        return;
+      }
+      resolve({
+        blocks: all.subarray(2, all.length - 6),
+        adler: all.readUInt32BE(all.length - 4),
+        length: raw.length,
+      });
+    });
+    z.write(raw);
+    z.flush(constants.Z_FULL_FLUSH, () => z.end());
+  });
+}
+
+/** adler32_combine from zlib: the checksum of A followed by B, from theirs and B's length. */
+export function adler32Combine(a: number, b: number, lengthB: number): number {
+  const rem = lengthB % ADLER_BASE;
+  let sum1 = a & 0xffff;
+  let sum2 = (rem * sum1) % ADLER_BASE;
+  sum1 += (b & 0xffff) + ADLER_BASE - 1;
+  sum2 += (a >>> 16) + (b >>> 16) + ADLER_BASE - rem;
+  if (sum1 >= ADLER_BASE) sum1 -= ADLER_BASE;
+  if (sum1 >= ADLER_BASE) sum1 -= ADLER_BASE;
+  if (sum2 >= ADLER_BASE * 2) sum2 -= ADLER_BASE * 2;
+  if (sum2 >= ADLER_BASE) sum2 -= ADLER_BASE;
+  return (sum2 * 65536 + sum1) >>> 0;
+}
+
+/** Encode `width`-pixel-wide bands, top to bottom, as one PNG. */
+export async function encodePng(bands: readonly PixelBand[], width: number): Promise<Buffer> {
+  if (bands.length === 0) throw new RangeError('encodePng: no pixels');
+  const height = bands.reduce((h, b) => h + b.height, 0);
+  // Scanlines of the next band are laid out while zlib works on the previous ones.
+  const pending: Promise<Deflated>[] = [];
+  for (const band of bands) pending.push(deflateBand(scanlines(band, width)));
+  const parts = await Promise.all(pending);
+  let adler = 1;
+  for (const p of parts) adler = adler32Combine(adler, p.adler, p.length);
+  const checksum = Buffer.alloc(4);
+  checksum.writeUInt32BE(adler, 0);
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
@@ -36,7 +118,10 @@ export function encodePng(rgba: Uint8Array, width: number, height: number): Buff
   return Buffer.concat([
     SIGNATURE,
     chunk('IHDR', header),
-    chunk('IDAT', deflateSync(raw, { level: 1 })),
+    chunk(
+      'IDAT',
+      Buffer.concat([ZLIB_HEADER, ...parts.map((p) => p.blocks), EMPTY_FINAL_BLOCK, checksum]),
+    ),
     chunk('IEND', Buffer.alloc(0)),
   ]);
 }

@@ -27,9 +27,9 @@ describe('text drawn as outlines', () => {
     expect(out).toContain('transform="translate(310,45)"');
   });
 
-  it('looks like the text resvg draws itself: same ink, same places (counters of 9 included)', () => {
-    const shaped = dark(svgToPng(svg, { outlineText: false }).png);
-    const outlined = dark(svgToPng(svg).png);
+  it('looks like the text resvg draws itself: same ink, same places (counters of 9 included)', async () => {
+    const shaped = dark((await svgToPng(svg, { outlineText: false })).png);
+    const outlined = dark((await svgToPng(svg)).png);
     expect(shaped.count).toBeGreaterThan(1000);
     expect(Math.abs(outlined.count - shaped.count) / shaped.count).toBeLessThan(0.06);
     let differ = 0;
@@ -39,17 +39,17 @@ describe('text drawn as outlines', () => {
     expect(differ / shaped.count).toBeLessThan(0.1);
   });
 
-  it('keeps the counters of small digits open (a 9 at 10 px is not a blob)', () => {
+  it('keeps the counters of small digits open (a 9 at 10 px is not a blob)', async () => {
     const nines = `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="30"><rect width="200" height="30" fill="#ffffff"/><text text-anchor="start" transform="translate(4,20)" font-family="DejaVu Sans" font-size="10px" fill="#000000">9999999999 6666 0000</text></svg>`;
-    const shaped = dark(svgToPng(nines, { outlineText: false, scale: 4 }).png);
-    const outlined = dark(svgToPng(nines, { scale: 4 }).png);
+    const shaped = dark((await svgToPng(nines, { outlineText: false, scale: 4 })).png);
+    const outlined = dark((await svgToPng(nines, { scale: 4 })).png);
     expect(Math.abs(outlined.count - shaped.count) / shaped.count).toBeLessThan(0.06);
   });
 
   it('renders a whole chart the same way either path', async () => {
     const chart = await chartSvg(gapChart(sampleGap(8, 6)).spec);
-    const a = dark(svgToPng(chart, { outlineText: false }).png);
-    const b = dark(svgToPng(chart).png);
+    const a = dark((await svgToPng(chart, { outlineText: false })).png);
+    const b = dark((await svgToPng(chart)).png);
     expect(Math.abs(a.count - b.count) / a.count).toBeLessThan(0.06);
   });
 });

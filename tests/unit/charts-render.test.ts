@@ -49,8 +49,8 @@ describe('renderer', () => {
 
   it('scale sets the PNG pixel ratio', async () => {
     const svg = await chartSvg(accuracyChart(sampleAccuracy()).spec);
-    const one = svgToPng(svg, { scale: 1 });
-    const two = svgToPng(svg, { scale: 2 });
+    const one = await svgToPng(svg, { scale: 1 });
+    const two = await svgToPng(svg, { scale: 2 });
     expect(Math.abs(two.width - 2 * one.width)).toBeLessThanOrEqual(1);
     expect(Math.abs(two.height - 2 * one.height)).toBeLessThanOrEqual(1);
   });
