@@ -48,7 +48,10 @@ function scanlines(band: PixelBand, width: number): Buffer {
   return raw;
 }
 
-interface Deflated {
+/** One band, deflated: what `assemblePng` joins. */
+export interface DeflatedBand {
+  readonly width: number;
+  readonly height: number;
   /** Deflate blocks ending on a full flush: no zlib header, no final block, no checksum. */
   readonly blocks: Buffer;
   readonly adler: number;
@@ -56,11 +59,12 @@ interface Deflated {
 }
 
 /**
- * Deflate one band off the main thread. zlib is asked to full-flush and then finish, so its
- * output is header, blocks, an empty final block and the band's Adler-32: the blocks are
- * cut out and the checksum kept for combining.
+ * Deflate one band's scanlines off the main thread. zlib is asked to full-flush and then
+ * finish, so its output is header, blocks, an empty final block and the band's Adler-32:
+ * the blocks are cut out and the checksum kept for combining.
  */
-function deflateBand(raw: Buffer): Promise<Deflated> {
+export function deflateBand(band: PixelBand, width: number): Promise<DeflatedBand> {
+  const raw = scanlines(band, width);
   return new Promise((resolve, reject) => {
     const z = createDeflate({ level: 1 });
     const out: Buffer[] = [];
@@ -74,6 +78,8 @@ function deflateBand(raw: Buffer): Promise<Deflated> {
         return;
       }
       resolve({
+        width,
+        height: band.height,
         blocks: all.subarray(2, all.length - 6),
         adler: all.readUInt32BE(all.length - 4),
         length: raw.length,
@@ -98,14 +104,13 @@ export function adler32Combine(a: number, b: number, lengthB: number): number {
   return (sum2 * 65536 + sum1) >>> 0;
 }
 
-/** Encode `width`-pixel-wide bands, top to bottom, as one PNG. */
-export async function encodePng(bands: readonly PixelBand[], width: number): Promise<Buffer> {
-  if (bands.length === 0) throw new RangeError('encodePng: no pixels');
-  const height = bands.reduce((h, b) => h + b.height, 0);
-  // Scanlines of the next band are laid out while zlib works on the previous ones.
-  const pending: Promise<Deflated>[] = [];
-  for (const band of bands) pending.push(deflateBand(scanlines(band, width)));
-  const parts = await Promise.all(pending);
+/** Join deflated bands, top to bottom, into one PNG. */
+export function assemblePng(parts: readonly DeflatedBand[]): Buffer {
+  const width = parts[0]?.width;
+  if (width === undefined) throw new RangeError('encodePng: no pixels');
+  if (parts.some((p) => p.width !== width))
+    throw new RangeError(`encodePng: bands of different widths (${parts.map((p) => p.width)})`);
+  const height = parts.reduce((h, p) => h + p.height, 0);
   let adler = 1;
   for (const p of parts) adler = adler32Combine(adler, p.adler, p.length);
   const checksum = Buffer.alloc(4);
@@ -124,4 +129,10 @@ export async function encodePng(bands: readonly PixelBand[], width: number): Pro
     ),
     chunk('IEND', Buffer.alloc(0)),
   ]);
+}
+
+/** Encode `width`-pixel-wide bands, top to bottom, as one PNG (deflated in parallel). */
+export async function encodePng(bands: readonly PixelBand[], width: number): Promise<Buffer> {
+  if (bands.length === 0) throw new RangeError('encodePng: no pixels');
+  return assemblePng(await Promise.all(bands.map((b) => deflateBand(b, width))));
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { renderAsync } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { encodePng } from './png.js';
+import { assemblePng, deflateBand } from './png.js';
 import { flattenOpacity, svgBands } from './raster-prep.js';
 import { outlineText } from './text-paths.js';
 
@@ -160,16 +160,16 @@ export async function svgToPng(
     fitTo: { mode: 'zoom' as const, value: scale },
     background: '#ffffff',
   };
-  const images = await Promise.all(
-    svgBands(source, scale, opts.bands).map((band) => renderAsync(band, options)),
-  );
-  const width = images[0]!.width;
+  // Each band is deflated as soon as it is drawn, while the others are still being drawn.
   // The background is opaque, so resvg's premultiplied pixels equal straight RGBA.
-  const png = await encodePng(
-    images.map((im) => ({ pixels: im.pixels, height: im.height })),
-    width,
+  const parts = await Promise.all(
+    svgBands(source, scale, opts.bands).map(async (band) => {
+      const image = await renderAsync(band, options);
+      return deflateBand({ pixels: image.pixels, height: image.height }, image.width);
+    }),
   );
-  return { png, width, height: images.reduce((h, im) => h + im.height, 0) };
+  const png = assemblePng(parts);
+  return { png, width: parts[0]!.width, height: parts.reduce((h, p) => h + p.height, 0) };
 }
 
 export async function renderChart(
