@@ -3,10 +3,10 @@
  * median and p95 of the whole render, and, measured in the same loop, of its two stages:
  * vega-lite → vega → SVG, and resvg SVG → PNG (text shaping, rasterising at 2x, PNG
  * encoding). The load average is printed too: on a shared machine it explains the spread.
- * Goal: median under 60 ms.  Run: npx tsx bench/charts.ts [--write-docs]
+ * Goal: median under 60 ms.  Run: npx tsx bench/charts.ts
+ * (The README's pictures come from the seeded company: SAVE_CHARTS=docs/img npx tsx bench/pipeline.ts.)
  */
 
-import { writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Resvg } from '@resvg/resvg-js';
@@ -64,7 +64,6 @@ for (const [name, c] of Object.entries(charts)) {
   console.log(
     `${name.padEnd(10)} ${ms(q(total, 0.5))} ${ms(q(total, 0.95))} | ${ms(q(svgT, 0.5))} ${ms(q(pngT, 0.5))} | ${`${last.width}x${last.height}`.padStart(9)} ${(last.png.length / 1024).toFixed(0).padStart(5)}`,
   );
-  if (process.argv.includes('--write-docs')) writeFileSync(`docs/img/${name}.png`, last.png);
 }
 // Text drawn by resvg against text as outlines (src/charts/text-paths.ts), side by side.
 {
