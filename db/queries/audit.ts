@@ -9,9 +9,12 @@ export interface AuditEntry {
   readonly details?: Record<string, unknown>;
 }
 
-/** Append to the audit log. Call it inside the transaction that makes the change. */
-export async function audit(trx: Db, e: AuditEntry): Promise<void> {
-  await trx
+/**
+ * Append to the audit log and return the entry's id. Call it inside the transaction that makes
+ * the change.
+ */
+export async function audit(trx: Db, e: AuditEntry): Promise<string> {
+  const row = await trx
     .insertInto('audit_log')
     .values({
       actor: e.actor,
@@ -20,7 +23,9 @@ export async function audit(trx: Db, e: AuditEntry): Promise<void> {
       entity_id: e.entityId === undefined || e.entityId === null ? null : String(e.entityId),
       details: JSON.stringify(e.details ?? {}),
     })
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
 }
 
 export async function auditTrail(

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { basename, join } from 'node:path';
+import { loadConfig } from '../config.js';
 import { UsageError } from '../errors.js';
 import { ImportError, type ImportResult, importCsv } from '../import/import-csv.js';
 import {
@@ -10,15 +11,23 @@ import {
   KIND_ALIASES,
   KIND_SPECS,
 } from '../import/kinds.js';
+import { getOpenCycle } from '../services/cycles.js';
+import { changedImports, requestImportRecompute } from '../services/import-recompute.js';
 import { parseCliArgs } from './args.js';
 import { openDb } from './db.js';
+import { type CliQueues, openQueues, withTimeout } from './queues.js';
 import type { CliIo } from './types.js';
 
-const USAGE = `Usage: sopbot import <kind> <file.csv> [--actor NAME]
-       sopbot import all <dir> [--actor NAME]
+const USAGE = `Usage: sopbot import <kind> <file.csv> [--actor NAME] [--no-recompute]
+       sopbot import all <dir> [--actor NAME] [--no-recompute]
 Kinds: ${IMPORT_KINDS.join(', ')} (see docs/data-format.md).
 Each file is one transaction: a file with any bad row imports nothing.
-'all' imports every kind's file found in <dir> (families.csv, resources.csv, ...), in order.`;
+'all' imports every kind's file found in <dir> (families.csv, resources.csv, ...), in order.
+An import that changed any row then asks for one recompute of the open cycle's plan (through
+REDIS_URL); --no-recompute skips that, e.g. for a bulk load in several steps.`;
+
+/** How long Redis may take to answer before the import gives up asking for a recompute. */
+const REDIS_TIMEOUT_MS = 5000;
 
 export function resolveKind(s: string): ImportKind {
   const k = s.toLowerCase();
@@ -34,10 +43,52 @@ function line(r: ImportResult): string {
   return `${r.fileName}: ${r.kind}: ${r.rows} rows (${r.inserted} new, ${r.updated} updated, ${r.unchanged} unchanged)\n`;
 }
 
+/**
+ * After every file is committed: one recompute of the open cycle if any row changed. The
+ * import stands whatever happens here, so a Redis failure is a warning, not a failed command.
+ */
+async function requestRecompute(
+  db: ReturnType<typeof openDb>,
+  results: readonly ImportResult[],
+  io: CliIo,
+): Promise<void> {
+  const changed = changedImports(results);
+  if (changed.length === 0) {
+    io.stdout('nothing changed: no recompute needed\n');
+    return;
+  }
+  const cycle = await getOpenCycle(db);
+  if (!cycle) {
+    io.stdout('no open cycle: nothing to recompute\n');
+    return;
+  }
+  let queues: CliQueues | null = null;
+  try {
+    queues = await openQueues(loadConfig(io.env), REDIS_TIMEOUT_MS);
+    await withTimeout(
+      requestImportRecompute(queues.queues, cycle.id, changed),
+      REDIS_TIMEOUT_MS,
+      () => `no answer from Redis within ${REDIS_TIMEOUT_MS} ms`,
+    );
+    io.stdout(`recompute requested for cycle ${cycle.month} (reason: import)\n`);
+  } catch (err) {
+    io.stderr(
+      `sopbot import: imported, but could not request a recompute (${(err as Error).message}); run \`/sop plan\` in Slack when Redis is up\n`,
+    );
+  } finally {
+    // Closing only releases the connection; the outcome is already reported above.
+    await queues?.close().catch(() => undefined);
+  }
+}
+
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { positionals, values } = parseCliArgs(
     argv,
-    { actor: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    {
+      actor: { type: 'string' },
+      'no-recompute': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
     USAGE,
   );
   if (values.help) {
@@ -52,6 +103,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       ? IMPORT_ORDER.map((kind) => ({ kind, file: join(path, KIND_SPECS[kind].file) }))
       : [{ kind: resolveKind(kindArg), file: path }];
   const db = openDb(io);
+  const results: ImportResult[] = [];
   try {
     for (const { kind, file } of files) {
       let text: string;
@@ -63,16 +115,14 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         return 1;
       }
       try {
-        io.stdout(
-          line(
-            await importCsv(db, {
-              kind,
-              fileName: kindArg === 'all' ? basename(file) : file,
-              text,
-              actor,
-            }),
-          ),
-        );
+        const result = await importCsv(db, {
+          kind,
+          fileName: kindArg === 'all' ? basename(file) : file,
+          text,
+          actor,
+        });
+        results.push(result);
+        io.stdout(line(result));
       } catch (err) {
         if (err instanceof ImportError) {
           io.stderr(`${err.message}\n`);
@@ -81,6 +131,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         throw err;
       }
     }
+    if (values['no-recompute']) io.stdout('no recompute requested (--no-recompute)\n');
+    else await requestRecompute(db, results, io);
     return 0;
   } finally {
     await db.destroy();

@@ -28,6 +28,8 @@ export interface ImportResult extends UpsertCounts {
   readonly fileName: string;
   readonly rows: number;
   readonly sha256: string;
+  /** The audit log entry of this import: one per committed import, even of the same file. */
+  readonly auditId: string;
 }
 
 export class ImportError extends SopError {
@@ -231,19 +233,19 @@ export async function importCsv(db: Db, req: ImportRequest): Promise<ImportResul
     const mapped = await toTableRows(trx, req.kind, rows, problems);
     if (problems.any) throw new ImportError(req.fileName, problems.list, problems.truncated);
     const counts = await upsertRows(trx, mapped.table, mapped.key, mapped.rows);
-    const result: ImportResult = {
-      kind: req.kind,
-      fileName: req.fileName,
-      rows: rows.length,
-      sha256,
-      ...counts,
-    };
-    await audit(trx, {
+    const auditId = await audit(trx, {
       actor: req.actor,
       action: 'import',
       entity: req.kind,
       details: { file: req.fileName, sha256, rows: rows.length, ...counts },
     });
-    return result;
+    return {
+      kind: req.kind,
+      fileName: req.fileName,
+      rows: rows.length,
+      sha256,
+      auditId,
+      ...counts,
+    };
   });
 }

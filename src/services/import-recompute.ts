@@ -1,0 +1,39 @@
+/**
+ * After an import: ask for one recompute of the open cycle, through the same `recompute` job
+ * that submissions and `/sop plan` use. The planning flow refits a family's baseline only when
+ * its history hash changed, so new actuals get a refit and unchanged ones cost nothing.
+ */
+import { createHash } from 'node:crypto';
+import type { JobQueue } from '../../jobs/contracts.js';
+import type { ImportResult } from '../import/import-csv.js';
+
+/** The imports that inserted or updated a row; only these call for a new plan. */
+export function changedImports(results: readonly ImportResult[]): readonly ImportResult[] {
+  return results.filter((r) => r.inserted + r.updated > 0);
+}
+
+/**
+ * The request key of one import run: the files' SHA-256 and their audit entries, both already
+ * in the audit log. The same run asking twice (a retry) is one job; a later import of the same
+ * content (say, after reverting a file) is a committed change of its own and gets its own run.
+ */
+export function importRequestKey(cycleId: number, changed: readonly ImportResult[]): string {
+  const digest = createHash('sha256')
+    .update(changed.map((r) => `${r.kind} ${r.sha256} ${r.auditId}`).join('\n'))
+    .digest('hex');
+  return `import:c${cycleId}:${digest}`;
+}
+
+/** Enqueue the recompute (not debounced: the request key is the job id). Returns the job id. */
+export function requestImportRecompute(
+  queue: JobQueue,
+  cycleId: number,
+  changed: readonly ImportResult[],
+): Promise<string> {
+  return queue.enqueue('recompute', {
+    cycleId,
+    reason: 'import',
+    requestedBy: null,
+    requestKey: importRequestKey(cycleId, changed),
+  });
+}

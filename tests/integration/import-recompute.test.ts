@@ -1,0 +1,283 @@
+/**
+ * `sopbot import` asks for one recompute of the open cycle when it changed something, through
+ * the same `recompute` job as submissions and `/sop plan`; the import stands even when Redis
+ * cannot be reached.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createQueues, type Queues } from '../../jobs/queues.js';
+import { main } from '../../src/cli.js';
+import { type ImportResult, importCsv } from '../../src/import/import-csv.js';
+import type { ImportKind } from '../../src/import/kinds.js';
+import { createRedis } from '../../src/redis.js';
+import { importRequestKey, requestImportRecompute } from '../../src/services/import-recompute.js';
+import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const COMPANY = join(import.meta.dirname, '../../examples/company');
+
+const families = (price: number) =>
+  `code,name,unit,price,unit_cost,holding_cost,backlog_cost,subcontract_cost,safety_stock
+FAM-1,Classic Kettle,units,${price},147.51,2.95,14.79,186.23,907
+FAM-2,Premium Kettle,units,302.11,171.46,3.43,18.13,231.14,230
+`;
+
+const redis = createRedis(REDIS_URL);
+const opened: Queues[] = [];
+/** The queues under one test's own prefix, closed and emptied at the end. */
+function queuesFor(prefix: string): Queues {
+  const q = createQueues(redis, prefix);
+  opened.push(q);
+  return q;
+}
+
+async function recomputeJobs(prefix: string) {
+  const jobs = await queuesFor(prefix)
+    .queue('planning')
+    .getJobs(['waiting', 'delayed', 'active', 'completed', 'failed', 'prioritized']);
+  return jobs.filter((j) => j.name === 'recompute');
+}
+
+function cli(env: NodeJS.ProcessEnv) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io = { stdout: (s: string) => out.push(s), stderr: (s: string) => err.push(s), env };
+  return {
+    io,
+    out: () => out.join(''),
+    err: () => err.join(''),
+  };
+}
+
+afterAll(async () => {
+  for (const q of opened) await q.queue('planning').obliterate({ force: true });
+  await Promise.all(opened.map((q) => q.close()));
+  redis.disconnect();
+});
+
+describe('sopbot import with an open cycle', () => {
+  let t: TestDb;
+  let dir: string;
+  let cycleId: number;
+  const env = (prefix: string, redisUrl = REDIS_URL) => ({
+    DATABASE_URL: t.url,
+    REDIS_URL: redisUrl,
+    SOPBOT_QUEUE_PREFIX: prefix,
+  });
+  const writeFamilies = async (name: string, price: number) => {
+    const file = join(dir, name);
+    await writeFile(file, families(price));
+    return file;
+  };
+  const priceOfFam1 = async () =>
+    (
+      await t.db
+        .selectFrom('families')
+        .select('price')
+        .where('code', '=', 'FAM-1')
+        .executeTakeFirstOrThrow()
+    ).price;
+
+  beforeAll(async () => {
+    t = await freshDb();
+    dir = await mkdtemp(join(tmpdir(), 'sopbot-import-recompute-'));
+    cycleId = (
+      await t.db
+        .insertInto('cycles')
+        .values({ month: '2026-12', phase: 'demand_review' })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+  });
+  afterAll(async () => {
+    await t?.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('import all requests one recompute for all its files, at the end', async () => {
+    const prefix = redisPrefix('import-all');
+    const run = cli(env(prefix));
+    expect(await main(['import', 'all', COMPANY], run.io)).toBe(0);
+    expect(run.out()).toMatch(/sales\.csv: sales: \d+ rows \(\d+ new/);
+    expect(run.out().match(/recompute requested/g)).toHaveLength(1);
+    expect(run.out().trimEnd().split('\n').at(-1)).toBe(
+      'recompute requested for cycle 2026-12 (reason: import)',
+    );
+    const jobs = await recomputeJobs(prefix);
+    expect(jobs).toHaveLength(1);
+    // The one request covers every file the run imported, as the audit log recorded them.
+    const entries = await t.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'import')
+      .orderBy('id')
+      .execute();
+    expect(entries).toHaveLength(7);
+    const results = entries.map(
+      (e): ImportResult => ({
+        kind: e.entity as ImportKind,
+        fileName: String(e.details.file),
+        rows: Number(e.details.rows),
+        sha256: String(e.details.sha256),
+        auditId: e.id,
+        inserted: Number(e.details.inserted),
+        updated: Number(e.details.updated),
+        unchanged: Number(e.details.unchanged),
+      }),
+    );
+    expect(jobs[0]!.data.requestKey).toBe(importRequestKey(cycleId, results));
+  });
+
+  describe('one file', () => {
+    const prefix = redisPrefix('import-one');
+
+    it('an import that changes rows enqueues exactly one recompute of the open cycle, reason import', async () => {
+      const file = await writeFamilies('families.csv', 250);
+      const run = cli(env(prefix));
+      expect(await main(['import', 'families', file], run.io)).toBe(0);
+      expect(run.out()).toContain('(0 new, 1 updated, 1 unchanged)');
+      expect(run.out()).toContain('recompute requested for cycle 2026-12 (reason: import)\n');
+      expect(run.err()).toBe('');
+      const jobs = await recomputeJobs(prefix);
+      expect(jobs).toHaveLength(1);
+      expect(jobs[0]!.data).toMatchObject({
+        cycleId,
+        reason: 'import',
+        requestedBy: null,
+        replyTo: null,
+      });
+      expect(jobs[0]!.data.requestKey).toMatch(/^import:c\d+:[0-9a-f]{64}$/);
+      expect(jobs[0]!.id).toMatch(/^recompute-req-/);
+    });
+
+    it('the identical import run again enqueues nothing new', async () => {
+      const before = (await recomputeJobs(prefix)).map((j) => j.id);
+      const run = cli(env(prefix));
+      expect(await main(['import', 'families', join(dir, 'families.csv')], run.io)).toBe(0);
+      expect(run.out()).toContain('(0 new, 0 updated, 2 unchanged)');
+      expect(run.out()).toContain('nothing changed: no recompute needed\n');
+      expect(run.out()).not.toContain('recompute requested');
+      expect((await recomputeJobs(prefix)).map((j) => j.id)).toEqual(before);
+    });
+  });
+
+  it('the same run asking twice (a retry) makes one job', async () => {
+    const prefix = redisPrefix('import-retry');
+    const result = await importCsv(t.db, {
+      kind: 'families',
+      fileName: 'families.csv',
+      text: families(251),
+      actor: 'cli:test',
+    });
+    expect(result.updated).toBe(1);
+    const queues = queuesFor(prefix);
+    const first = await requestImportRecompute(queues, cycleId, [result]);
+    const second = await requestImportRecompute(queues, cycleId, [result]);
+    expect(second).toBe(first);
+    expect(await recomputeJobs(prefix)).toHaveLength(1);
+  });
+
+  it('a file imported again after another changed the rows is a new request', async () => {
+    const prefix = redisPrefix('import-revert');
+    const a = await writeFamilies('a.csv', 260);
+    const b = await writeFamilies('b.csv', 261);
+    expect(await main(['import', 'families', a, '--no-recompute'], cli(env(prefix)).io)).toBe(0);
+    for (const file of [b, a, b]) {
+      const run = cli(env(prefix));
+      expect(await main(['import', 'families', file], run.io)).toBe(0);
+      expect(run.out()).toContain('recompute requested');
+    }
+    const jobs = await recomputeJobs(prefix);
+    expect(jobs).toHaveLength(3);
+    expect(new Set(jobs.map((j) => j.id)).size).toBe(3);
+    expect(await priceOfFam1()).toBe(261);
+  });
+
+  it('--no-recompute imports and enqueues none', async () => {
+    const prefix = redisPrefix('import-no-recompute');
+    const file = await writeFamilies('bulk.csv', 270);
+    const run = cli(env(prefix));
+    expect(await main(['import', 'families', file, '--no-recompute'], run.io)).toBe(0);
+    expect(run.out()).toContain('(0 new, 1 updated, 1 unchanged)');
+    expect(run.out()).toContain('no recompute requested (--no-recompute)\n');
+    expect(await priceOfFam1()).toBe(270);
+    expect(await recomputeJobs(prefix)).toHaveLength(0);
+  });
+
+  it('--no-recompute is in the usage text', async () => {
+    const run = cli(env('unused'));
+    expect(await main(['import', '--help'], run.io)).toBe(0);
+    expect(run.out()).toContain('[--no-recompute]');
+  });
+
+  it('an unreachable Redis still exits 0, with the rows committed and a warning on stderr', async () => {
+    const file = await writeFamilies('offline.csv', 280);
+    const run = cli(env(redisPrefix('import-offline'), 'redis://127.0.0.1:1'));
+    const started = Date.now();
+    expect(await main(['import', 'families', file], run.io)).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(await priceOfFam1()).toBe(280);
+    expect(run.out()).toContain('(0 new, 1 updated, 1 unchanged)');
+    expect(run.out()).not.toContain('recompute requested');
+    expect(run.err()).toMatch(
+      /^sopbot import: imported, but could not request a recompute \(.*ECONNREFUSED.*\); run `\/sop plan` in Slack when Redis is up\n$/,
+    );
+  });
+
+  it('a Redis that never answers is given up on within the time limit, and the connection closed', async () => {
+    const sockets: Socket[] = [];
+    const closed: Promise<void>[] = [];
+    const silent: Server = createServer((s) => {
+      sockets.push(s);
+      s.resume(); // read and drop the commands, so the client's FIN is seen
+      closed.push(new Promise((resolve) => s.on('close', () => resolve())));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    try {
+      const file = await writeFamilies('silent.csv', 290);
+      const run = cli(env(redisPrefix('import-silent'), `redis://127.0.0.1:${port}`));
+      const started = Date.now();
+      expect(await main(['import', 'families', file], run.io)).toBe(0);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(await priceOfFam1()).toBe(290);
+      expect(run.err()).toContain(
+        'imported, but could not request a recompute (no answer from Redis within 5000 ms)',
+      );
+      expect(sockets.length).toBeGreaterThan(0);
+      await Promise.all(closed);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+});
+
+describe('sopbot import with no open cycle', () => {
+  let t: TestDb;
+  let dir: string;
+  beforeAll(async () => {
+    t = await freshDb();
+    dir = await mkdtemp(join(tmpdir(), 'sopbot-import-no-cycle-'));
+    await t.db.insertInto('cycles').values({ month: '2026-11', phase: 'closed' }).execute();
+  });
+  afterAll(async () => {
+    await t?.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('says there is nothing to recompute, exits 0 and enqueues none', async () => {
+    const prefix = redisPrefix('import-no-cycle');
+    const file = join(dir, 'families.csv');
+    await writeFile(file, families(250));
+    const run = cli({ DATABASE_URL: t.url, REDIS_URL, SOPBOT_QUEUE_PREFIX: prefix });
+    expect(await main(['import', 'families', file], run.io)).toBe(0);
+    expect(run.out()).toContain('(2 new, 0 updated, 0 unchanged)');
+    expect(run.out().trimEnd().split('\n').at(-1)).toBe('no open cycle: nothing to recompute');
+    expect(run.err()).toBe('');
+    expect(await recomputeJobs(prefix)).toHaveLength(0);
+  });
+});
