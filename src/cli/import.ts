@@ -104,6 +104,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       : [{ kind: resolveKind(kindArg), file: path }];
   const db = openDb(io);
   const results: ImportResult[] = [];
+  // A bad file stops `import all`, but the files before it are committed: their changes
+  // still get a recompute, and the exit status still says something failed.
+  let failed = false;
   try {
     for (const { kind, file } of files) {
       let text: string;
@@ -112,7 +115,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       } catch (err) {
         if (kindArg === 'all' && (err as NodeJS.ErrnoException).code === 'ENOENT') continue;
         io.stderr(`sopbot import: cannot read ${file}: ${(err as Error).message}\n`);
-        return 1;
+        failed = true;
+        break;
       }
       try {
         const result = await importCsv(db, {
@@ -124,16 +128,16 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         results.push(result);
         io.stdout(line(result));
       } catch (err) {
-        if (err instanceof ImportError) {
-          io.stderr(`${err.message}\n`);
-          return 1;
-        }
-        throw err;
+        if (!(err instanceof ImportError)) throw err;
+        io.stderr(`${err.message}\n`);
+        failed = true;
+        break;
       }
     }
+    if (failed && changedImports(results).length === 0) return 1;
     if (values['no-recompute']) io.stdout('no recompute requested (--no-recompute)\n');
     else await requestRecompute(db, results, io);
-    return 0;
+    return failed ? 1 : 0;
   } finally {
     await db.destroy();
   }

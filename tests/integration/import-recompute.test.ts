@@ -3,7 +3,7 @@
  * the same `recompute` job as submissions and `/sop plan`; the import stands even when Redis
  * cannot be reached.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -194,6 +194,23 @@ describe('sopbot import with an open cycle', () => {
     expect(jobs).toHaveLength(3);
     expect(new Set(jobs.map((j) => j.id)).size).toBe(3);
     expect(await priceOfFam1()).toBe(261);
+  });
+
+  it('import all stopped by a bad file still recomputes what the files before it committed', async () => {
+    const prefix = redisPrefix('import-partial');
+    const partial = join(dir, 'partial');
+    await mkdir(partial);
+    await writeFile(join(partial, 'families.csv'), families(280));
+    await writeFile(
+      join(partial, 'resources.csv'),
+      'code,name,kind,unit,regular_capacity\nLINE-1,Line 1,line,hours,not-a-number\n',
+    );
+    const run = cli(env(prefix));
+    expect(await main(['import', 'all', partial], run.io)).toBe(1);
+    expect(run.err()).toContain('resources.csv');
+    expect(await priceOfFam1()).toBe(280);
+    expect(run.out()).toContain('recompute requested for cycle 2026-12 (reason: import)');
+    expect(await recomputeJobs(prefix)).toHaveLength(1);
   });
 
   it('--no-recompute imports and enqueues none', async () => {
