@@ -7,15 +7,18 @@
  * Prints the model size, each scenario's wall time against HiGHS's own solve time, the
  * share of time spent outside the solver, and the same model solved through LP text for
  * comparison. Goal: three scenarios under 2 s in total, under 20% of it outside HiGHS.
+ * Last, the three scenarios one after another in this thread against the same on the thread
+ * pool the worker uses (src/services/thread-pool.ts), in turn, with the ratio of medians.
  */
-import { parseArgs } from 'node:util';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
 import type { SalesActual } from '../src/core/company.js';
 import { addMonths, nextPeriods, type Period, periodIndex } from '../src/core/period.js';
-import { DEFAULT_SCENARIOS, runScenarios } from '../src/core/scenarios.js';
+import { DEFAULT_SCENARIOS, runScenarios, type ScenarioResult } from '../src/core/scenarios.js';
 import { buildPlanProblem } from '../src/core/supply/from-company.js';
 import { buildModel } from '../src/core/supply/model.js';
 import { solvePlan } from '../src/core/supply/solve.js';
 import { generateCompany } from '../src/seed/company.js';
+import { createThreadPool } from '../src/services/thread-pool.js';
 import { createHighsSolver } from '../src/solver/highs.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
@@ -142,4 +145,39 @@ for (let run = 0; run < runs; run++) {
 console.log(
   `\ncentral LP handed over as CSR arrays: ${median(matrixMs).toFixed(1)} ms; as LP text: ${median(textMs).toFixed(1)} ms ` +
     `(ratio ${(median(textMs) / median(matrixMs)).toFixed(2)})`,
+);
+
+// Side by side: the three scenarios one after another in this thread (as the worker solved
+// them before) and on the thread pool (as it solves them now), same problem, in turn.
+const pool = createThreadPool();
+const pooled = pool.solver(solver);
+await pooled.ready();
+const untimed = (rs: readonly ScenarioResult[]) =>
+  rs.map((r) => ({
+    ...r,
+    solverSeconds: 0,
+    plan: r.plan ? { ...r.plan, solverSeconds: 0 } : null,
+  }));
+const serialMs: number[] = [];
+const pooledMs: number[] = [];
+let reference: ReturnType<typeof untimed> | null = null;
+let identical = true;
+for (let run = 0; run < runs; run++) {
+  const order = [
+    [serialMs, solver],
+    [pooledMs, pooled],
+  ] as const;
+  for (const [times, s] of run % 2 ? [...order].reverse() : order) {
+    const a = performance.now();
+    const all = await runScenarios(problem, DEFAULT_SCENARIOS, s);
+    times.push(performance.now() - a);
+    reference ??= untimed(all);
+    identical &&= isDeepStrictEqual(untimed(all), reference);
+  }
+}
+await pool.close();
+console.log(
+  `\nthree scenarios one after another in this thread: ${median(serialMs).toFixed(1)} ms; ` +
+    `on the thread pool (${pool.threads} threads): ${median(pooledMs).toFixed(1)} ms ` +
+    `(ratio ${(median(serialMs) / median(pooledMs)).toFixed(2)}); plans identical: ${identical ? 'yes' : 'NO'}`,
 );

@@ -1,11 +1,12 @@
 /**
  * What the planning processors need beyond JobContext: the FlowProducer (the recompute job
- * starts a flow) and the LP solver (one HiGHS runtime per worker process, loaded on first
- * use). jobs/runtime.ts attaches them to every context it builds.
+ * starts a flow) and the LP solver (a HiGHS runtime in this thread, loaded on first use,
+ * and one in each thread of the worker's pool). jobs/runtime.ts attaches them to every
+ * context it builds.
  */
 import type { FlowProducer } from 'bullmq';
 import type { LpSolver } from '../src/core/supply/lp.js';
-import type { FitMany } from '../src/services/baseline-pool.js';
+import type { FitMany } from '../src/services/thread-pool.js';
 import type { JobContext } from './processor-types.js';
 
 export interface RuntimeExtras {

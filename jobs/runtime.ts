@@ -13,8 +13,8 @@ import type { Config } from '../src/config.js';
 import type { LpSolver } from '../src/core/supply/lp.js';
 import type { Clock } from '../src/deps.js';
 import type { Metrics } from '../src/metrics.js';
-import { createBaselinePool, fitInProcess } from '../src/services/baseline-pool.js';
-import { warmUpSolver } from '../src/services/planning.js';
+import { warmUpSolver } from '../src/services/solver-warm-up.js';
+import { createThreadPool, fitInProcess } from '../src/services/thread-pool.js';
 import { createHighsSolver } from '../src/solver/highs.js';
 import {
   type JobName,
@@ -45,8 +45,8 @@ export interface RuntimeOptions {
   readonly concurrency?: number;
   readonly lockDurationMs?: number;
   readonly stalledIntervalMs?: number;
-  /** Threads that fit baselines (default: every core). */
-  readonly baselineThreads?: number;
+  /** Threads that fit baselines and solve scenarios, this one included (default: every core). */
+  readonly poolThreads?: number;
 }
 
 export interface JobRuntime {
@@ -76,17 +76,19 @@ async function withChildValues(job: Job): Promise<unknown> {
 export function startRuntime(deps: RuntimeDeps, opts: RuntimeOptions = {}): JobRuntime {
   const flows = new FlowProducer({ connection: deps.connection, prefix: deps.prefix });
   const planning = (opts.queues ?? QUEUES).includes('planning');
-  const pool = planning ? createBaselinePool(opts.baselineThreads) : null;
+  const pool = planning ? createThreadPool(opts.poolThreads) : null;
   let solver: Promise<LpSolver> | null = null;
   const extras: RuntimeExtras = {
     flows,
     fitMany: pool?.fit ?? fitInProcess,
+    // This thread's HiGHS runtime; with a pool, the scenarios of a run are also solved on
+    // its threads, each with a runtime of its own.
     solver: () => {
       solver ??= createHighsSolver().then(async (s) => {
         await warmUpSolver(s).catch((err: unknown) =>
           deps.logger.warn({ err }, 'solver warm-up failed'),
         );
-        return s;
+        return pool ? pool.solver(s) : s;
       });
       return solver;
     },

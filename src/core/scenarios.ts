@@ -181,32 +181,38 @@ export interface RunScenariosOptions {
   readonly budget?: readonly BudgetLine[];
 }
 
+/**
+ * Solves each scenario and prices its plan. The solves are independent and are all asked
+ * of the solver at once: a solver that runs several at a time (the worker's thread pool)
+ * solves them side by side, one that runs one at a time solves them in turn. Either way the
+ * results come back in the scenarios' order.
+ */
 export async function runScenarios(
   problem: PlanProblem,
   scenarios: readonly ScenarioAssumptions[],
   solver: LpSolver,
   opts: RunScenariosOptions = {},
 ): Promise<ScenarioResult[]> {
-  const out: ScenarioResult[] = [];
   // Apply every scenario first, so a bad assumption fails before any solving.
   const problems = scenarios.map((a) => applyScenario(problem, a));
-  for (const [n, a] of scenarios.entries()) {
-    const p = problems[n]!;
-    const r = await solvePlan(p, solver, { strategy: a.strategy ?? 'optimal' });
-    if (r.status === 'optimal') {
-      out.push({
-        name: a.name,
-        label: a.label,
-        assumptions: a,
-        status: 'optimal',
-        plan: r,
-        finance: planFinance(p, r, opts.budget),
-        message: null,
-        reasons: [],
-        solverSeconds: r.solverSeconds,
-      });
-    } else {
-      out.push({
+  return Promise.all(
+    scenarios.map(async (a, n): Promise<ScenarioResult> => {
+      const p = problems[n]!;
+      const r = await solvePlan(p, solver, { strategy: a.strategy ?? 'optimal' });
+      if (r.status === 'optimal') {
+        return {
+          name: a.name,
+          label: a.label,
+          assumptions: a,
+          status: 'optimal',
+          plan: r,
+          finance: planFinance(p, r, opts.budget),
+          message: null,
+          reasons: [],
+          solverSeconds: r.solverSeconds,
+        };
+      }
+      return {
         name: a.name,
         label: a.label,
         assumptions: a,
@@ -216,10 +222,9 @@ export async function runScenarios(
         message: r.message,
         reasons: r.reasons,
         solverSeconds: r.solverSeconds,
-      });
-    }
-  }
-  return out;
+      };
+    }),
+  );
 }
 
 export type MetricFormat = 'percent' | 'money' | 'units' | 'days' | 'count';

@@ -15,9 +15,8 @@ import { cycleById } from '../../db/queries/cycle-inputs.js';
 import type { ForecastMethod } from '../core/forecast/index.js';
 import { addMonths, type Period, periodIndex, periodRange } from '../core/period.js';
 import { SopError } from '../errors.js';
-
-import { type FitMany, fitInProcess, type SeriesTask } from './baseline-pool.js';
 import { getSettings } from './settings.js';
+import { type FitMany, fitInProcess, type SeriesTask } from './thread-pool.js';
 
 export interface BaselineOutcome {
   readonly fitted: number;

@@ -14,7 +14,12 @@ import {
   cycleAdjustments,
   cycleById,
 } from '../../db/queries/cycle-inputs.js';
-import { insertPlanRun, type NewScenario, runByKey } from '../../db/queries/plan-runs.js';
+import {
+  insertPlanRun,
+  type NewPlanRun,
+  type NewScenario,
+  runByKey,
+} from '../../db/queries/plan-runs.js';
 import type { CycleRow, SettingsRow } from '../../db/schema.js';
 import { type ConsensusLine, computeConsensus } from '../core/consensus.js';
 import { nextPeriods, type Period } from '../core/period.js';
@@ -36,9 +41,7 @@ import {
 import { buildPlanProblem } from '../core/supply/from-company.js';
 import type { LpSolver } from '../core/supply/lp.js';
 import type { PlanProblem } from '../core/supply/problem.js';
-import { solvePlan } from '../core/supply/solve.js';
 import { SopError } from '../errors.js';
-import { generateCompany } from '../seed/company.js';
 
 import { adoptedProduction } from './decisions.js';
 import { getSettings } from './settings.js';
@@ -301,6 +304,45 @@ function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
 }
 
+/** The run as it is written: its inputs, what changed in consensus, the gaps and the scenarios. */
+export function planRunRecord(
+  req: PlanRunRequest,
+  inputs: PlanInputs,
+  solved: readonly SolvedScenario[],
+  totalMs: number,
+): NewPlanRun {
+  const central = solved[0];
+  if (!central) throw new Error('planRunRecord: no scenario was solved');
+  const solverMs = solved.reduce((a, s) => a + s.result.solverSeconds * 1000, 0);
+  const inputHash = createHash('sha256')
+    .update(JSON.stringify({ problem: central.problem, consensus: inputs.demand }))
+    .digest('hex');
+  return {
+    cycleId: req.cycleId,
+    runKey: req.runKey,
+    trigger: req.trigger,
+    requestedBy: req.requestedBy,
+    periods: inputs.periods,
+    inputHash,
+    problem: central.problem,
+    consensus: inputs.consensus
+      .filter((c) => c.steps.length > 1)
+      .map((c) => ({
+        family: c.family,
+        period: c.period,
+        baseline: c.baseline,
+        consensus: c.consensus,
+        steps: c.steps,
+      })),
+    capacityCheck: {
+      gaps: inputs.check.gaps.filter((g) => g.kind === 'overload').slice(0, 200),
+    },
+    solverMs: Math.round(solverMs),
+    totalMs: Math.round(totalMs),
+    scenarios: solved.map((s) => toNewScenario(s, inputs.loaded)),
+  };
+}
+
 /** Consensus, rough-cut check and the three scenarios, written as one immutable run. */
 export async function runPlan(
   db: Db,
@@ -314,39 +356,11 @@ export async function runPlan(
   const t1 = performance.now();
   const solved = await solveScenarios(inputs, DEFAULT_SCENARIOS, solver);
   const t2 = performance.now();
-  const central = solved[0];
-  if (!central) throw new Error('runPlan: no scenario was solved');
-  const solverMs = solved.reduce((a, s) => a + s.result.solverSeconds * 1000, 0);
-  const inputHash = createHash('sha256')
-    .update(JSON.stringify({ problem: central.problem, consensus: inputs.demand }))
-    .digest('hex');
+  const record = planRunRecord(req, inputs, solved, t2 - t0);
   let runId: string;
   try {
     runId = await db.transaction().execute(async (trx) => {
-      const id = await insertPlanRun(trx, {
-        cycleId: req.cycleId,
-        runKey: req.runKey,
-        trigger: req.trigger,
-        requestedBy: req.requestedBy,
-        periods: inputs.periods,
-        inputHash,
-        problem: central.problem,
-        consensus: inputs.consensus
-          .filter((c) => c.steps.length > 1)
-          .map((c) => ({
-            family: c.family,
-            period: c.period,
-            baseline: c.baseline,
-            consensus: c.consensus,
-            steps: c.steps,
-          })),
-        capacityCheck: {
-          gaps: inputs.check.gaps.filter((g) => g.kind === 'overload').slice(0, 200),
-        },
-        solverMs: Math.round(solverMs),
-        totalMs: Math.round(t2 - t0),
-        scenarios: solved.map((s) => toNewScenario(s, inputs.loaded)),
-      });
+      const id = await insertPlanRun(trx, record);
       await audit(trx, {
         actor: req.requestedBy ?? 'sopbot',
         action: 'plan.run',
@@ -399,17 +413,4 @@ export async function runWhatIf(
   );
   if (!c || !w) throw new Error('runWhatIf: the scenarios were not solved');
   return { central: c, whatIf: w };
-}
-
-/**
- * Solves a small made-up plan once so the first real solve does not pay for the WASM
- * warm-up (measured: the first 200-family solve takes ~1.9 s cold, ~0.9 s after this).
- */
-export async function warmUpSolver(solver: LpSolver): Promise<void> {
-  const company = generateCompany({ families: 20, months: 12, resources: 5, seed: 1 });
-  const periods = nextPeriods('2030-01', 12);
-  const demand = company.families.flatMap((f) =>
-    periods.map((period) => ({ family: f.code, period, units: 100 })),
-  );
-  await solvePlan(buildPlanProblem(company, demand, { periods }), solver);
 }
