@@ -2,8 +2,9 @@
  * Plan runs: immutable records of one recompute (the tables refuse UPDATE and DELETE).
  * A run is written once per run_key; a retried job finds it and writes nothing.
  */
+import { type Insertable, sql } from 'kysely';
 import type { Db } from '../connect.js';
-import type { PlanRunRow, PlanScenarioRow } from '../schema.js';
+import type { Database, PlanRunRow, PlanScenarioRow } from '../schema.js';
 
 export interface NewFamilyResult {
   readonly familyId: number;
@@ -61,8 +62,64 @@ export async function runByKey(db: Db, runKey: string): Promise<PlanRunRow | und
   return db.selectFrom('plan_runs').selectAll().where('run_key', '=', runKey).executeTakeFirst();
 }
 
-/** Rows per INSERT statement, well under Postgres' 65535 parameters. */
-const CHUNK = 4000;
+type ResultTable = 'plan_family_results' | 'plan_resource_results';
+type ResultRow<T extends ResultTable> = Required<Insertable<Database[T]>>;
+/** Every column of a result table with the Postgres type of its array (the compiler checks all are there). */
+type ColumnTypes<T extends ResultTable> = {
+  readonly [K in keyof ResultRow<T> & string]: 'bigint' | 'int' | 'text' | 'float8';
+};
+
+const FAMILY_COLUMNS: ColumnTypes<'plan_family_results'> = {
+  scenario_id: 'bigint',
+  family_id: 'int',
+  period: 'text',
+  demand: 'float8',
+  production: 'float8',
+  subcontract: 'float8',
+  inventory: 'float8',
+  backlog: 'float8',
+  lost_sales: 'float8',
+  revenue: 'float8',
+};
+
+const RESOURCE_COLUMNS: ColumnTypes<'plan_resource_results'> = {
+  scenario_id: 'bigint',
+  resource_id: 'int',
+  period: 'text',
+  load: 'float8',
+  capacity: 'float8',
+  overtime: 'float8',
+  utilisation: 'float8',
+  workers: 'float8',
+  hires: 'float8',
+  layoffs: 'float8',
+};
+
+/** Rows per statement: bounds the size of one statement for a very large company. */
+const CHUNK = 50_000;
+
+/**
+ * Inserts many rows with one statement per chunk: each column is one array parameter, and
+ * Postgres unnests the arrays into rows. Ten parameters instead of ten per row: the server
+ * parses a few arrays instead of a VALUES list of tens of thousands of parameters, about
+ * 1.5 times faster for the 10 800 rows of a 200-family run (bench/pipeline.ts). Numbers go
+ * as their shortest round-trip text, as bound parameters do, so the stored doubles are the
+ * same.
+ */
+async function insertByColumns<T extends ResultTable>(
+  trx: Db,
+  table: T,
+  types: ColumnTypes<T>,
+  rows: readonly ResultRow<T>[],
+): Promise<void> {
+  const columns = Object.keys(types) as (keyof ColumnTypes<T> & string)[];
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const chunk = rows.slice(i, i + CHUNK);
+    const arrays = columns.map((c) => sql`${chunk.map((r) => r[c])}::${sql.raw(types[c])}[]`);
+    await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))})
+      select * from unnest(${sql.join(arrays)})`.execute(trx);
+  }
+}
 
 /** Writes the run, its scenarios and their results. The caller owns the transaction. */
 export async function insertPlanRun(trx: Db, run: NewPlanRun): Promise<string> {
@@ -83,10 +140,11 @@ export async function insertPlanRun(trx: Db, run: NewPlanRun): Promise<string> {
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  for (const s of run.scenarios) {
-    const sc = await trx
-      .insertInto('plan_scenarios')
-      .values({
+  if (run.scenarios.length === 0) return inserted.id;
+  const scenarioRows = await trx
+    .insertInto('plan_scenarios')
+    .values(
+      run.scenarios.map((s) => ({
         run_id: inserted.id,
         name: s.name,
         label: s.label,
@@ -96,44 +154,46 @@ export async function insertPlanRun(trx: Db, run: NewPlanRun): Promise<string> {
         total_cost: s.totalCost,
         cost_breakdown: JSON.stringify(s.costBreakdown),
         kpis: JSON.stringify(s.kpis),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const families = s.families.map((f) => ({
-      scenario_id: sc.id,
-      family_id: f.familyId,
-      period: f.period,
-      demand: f.demand,
-      production: f.production,
-      subcontract: f.subcontract,
-      inventory: f.inventory,
-      backlog: f.backlog,
-      lost_sales: f.lostSales,
-      revenue: f.revenue,
-    }));
-    for (let i = 0; i < families.length; i += CHUNK)
-      await trx
-        .insertInto('plan_family_results')
-        .values(families.slice(i, i + CHUNK))
-        .execute();
-    const resources = s.resources.map((r) => ({
-      scenario_id: sc.id,
-      resource_id: r.resourceId,
-      period: r.period,
-      load: r.load,
-      capacity: r.capacity,
-      overtime: r.overtime,
-      utilisation: r.utilisation,
-      workers: r.workers,
-      hires: r.hires,
-      layoffs: r.layoffs,
-    }));
-    for (let i = 0; i < resources.length; i += CHUNK)
-      await trx
-        .insertInto('plan_resource_results')
-        .values(resources.slice(i, i + CHUNK))
-        .execute();
+      })),
+    )
+    .returning(['id', 'name'])
+    .execute();
+  // Names are unique within a run (plan_scenarios_run_name).
+  const idOf = new Map(scenarioRows.map((r) => [r.name, r.id]));
+  const families: ResultRow<'plan_family_results'>[] = [];
+  const resources: ResultRow<'plan_resource_results'>[] = [];
+  for (const s of run.scenarios) {
+    const scenarioId = idOf.get(s.name);
+    if (scenarioId === undefined) throw new Error(`insertPlanRun: scenario '${s.name}' not stored`);
+    for (const f of s.families)
+      families.push({
+        scenario_id: scenarioId,
+        family_id: f.familyId,
+        period: f.period,
+        demand: f.demand,
+        production: f.production,
+        subcontract: f.subcontract,
+        inventory: f.inventory,
+        backlog: f.backlog,
+        lost_sales: f.lostSales,
+        revenue: f.revenue,
+      });
+    for (const r of s.resources)
+      resources.push({
+        scenario_id: scenarioId,
+        resource_id: r.resourceId,
+        period: r.period,
+        load: r.load,
+        capacity: r.capacity,
+        overtime: r.overtime,
+        utilisation: r.utilisation,
+        workers: r.workers,
+        hires: r.hires,
+        layoffs: r.layoffs,
+      });
   }
+  await insertByColumns(trx, 'plan_family_results', FAMILY_COLUMNS, families);
+  await insertByColumns(trx, 'plan_resource_results', RESOURCE_COLUMNS, resources);
   return inserted.id;
 }
 

@@ -1,0 +1,206 @@
+/**
+ * Writing a plan run: every result row is stored as given (doubles to the last bit, nulls as
+ * nulls), in one transaction, and the stored rows refuse UPDATE and DELETE.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertPlanRun, type NewScenario } from '../../db/queries/plan-runs.js';
+import { generateCompany } from '../../src/seed/company.js';
+import { freshDb, type TestDb } from '../helpers/db.js';
+import { importCompany } from './jobs-fixture.js';
+
+let t: TestDb;
+let familyIds: number[];
+let resourceIds: number[];
+
+beforeAll(async () => {
+  t = await freshDb();
+  await importCompany(t.db, generateCompany({ families: 3, months: 24, resources: 2, seed: 5 }));
+  familyIds = (await t.db.selectFrom('families').select('id').orderBy('id').execute()).map(
+    (r) => r.id,
+  );
+  resourceIds = (await t.db.selectFrom('resources').select('id').orderBy('id').execute()).map(
+    (r) => r.id,
+  );
+});
+
+afterAll(async () => {
+  await t?.drop();
+});
+
+const periods = ['2031-01', '2031-02', '2031-03'];
+/** Values that text round trips get wrong when done carelessly. */
+const awkward = [0.1 + 0.2, 1 / 3, Math.PI * 1e8, 5e-324, 1e21, 0, 2 ** 53 + 2, 7];
+
+function scenario(name: string, k: number): NewScenario {
+  const v = (i: number) => awkward[(i + k) % awkward.length]! * (k + 1);
+  return {
+    name,
+    label: name.toUpperCase(),
+    assumptions: { name, demandMultiplier: 1 + k / 10 },
+    status: 'optimal',
+    message: null,
+    totalCost: v(1),
+    costBreakdown: { production: v(2) },
+    kpis: { fillRate: v(3), daysOfSupply: null },
+    families: familyIds.flatMap((familyId, f) =>
+      periods.map((period, p) => ({
+        familyId,
+        period,
+        demand: v(f + p),
+        production: v(f + p + 1),
+        subcontract: v(f + p + 2),
+        inventory: v(f + p + 3),
+        backlog: v(f + p + 4),
+        lostSales: v(f + p + 5),
+        revenue: v(f + p + 6),
+      })),
+    ),
+    resources: resourceIds.flatMap((resourceId, r) =>
+      periods.map((period, p) => ({
+        resourceId,
+        period,
+        load: v(r + p),
+        capacity: v(r + p + 1),
+        overtime: v(r + p + 2),
+        utilisation: v(r + p + 3),
+        workers: r === 0 ? v(r + p + 4) : null,
+        hires: r === 0 ? v(r + p + 5) : null,
+        layoffs: r === 0 ? 0 : null,
+      })),
+    ),
+  };
+}
+
+const failed: NewScenario = {
+  name: 'stretched',
+  label: 'Stretched',
+  assumptions: {},
+  status: 'infeasible',
+  message: 'No plan.',
+  totalCost: null,
+  costBreakdown: {},
+  kpis: {},
+  families: [],
+  resources: [],
+};
+
+describe('insertPlanRun', () => {
+  it('stores the run, its scenarios and every result row exactly as given', async () => {
+    const scenarios = [scenario('central', 0), scenario('cautious', 1), failed];
+    const runId = await t.db.transaction().execute((trx) =>
+      insertPlanRun(trx, {
+        cycleId: null,
+        runKey: 'plan-runs-exact',
+        trigger: 'test',
+        requestedBy: null,
+        periods,
+        inputHash: 'h',
+        problem: { name: 'p' },
+        consensus: [],
+        capacityCheck: {},
+        solverMs: 1,
+        totalMs: 2,
+        scenarios,
+      }),
+    );
+    const stored = await t.db
+      .selectFrom('plan_scenarios')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .orderBy('id')
+      .execute();
+    expect(stored.map((s) => [s.name, s.status, s.total_cost])).toEqual(
+      scenarios.map((s) => [s.name, s.status, s.totalCost]),
+    );
+    for (const [i, s] of scenarios.entries()) {
+      const id = stored[i]!.id;
+      const families = await t.db
+        .selectFrom('plan_family_results')
+        .selectAll()
+        .where('scenario_id', '=', id)
+        .orderBy('family_id')
+        .orderBy('period')
+        .execute();
+      expect(
+        families.map((f) => ({
+          familyId: f.family_id,
+          period: f.period,
+          demand: f.demand,
+          production: f.production,
+          subcontract: f.subcontract,
+          inventory: f.inventory,
+          backlog: f.backlog,
+          lostSales: f.lost_sales,
+          revenue: f.revenue,
+        })),
+      ).toEqual(s.families);
+      const resources = await t.db
+        .selectFrom('plan_resource_results')
+        .selectAll()
+        .where('scenario_id', '=', id)
+        .orderBy('resource_id')
+        .orderBy('period')
+        .execute();
+      expect(
+        resources.map((r) => ({
+          resourceId: r.resource_id,
+          period: r.period,
+          load: r.load,
+          capacity: r.capacity,
+          overtime: r.overtime,
+          utilisation: r.utilisation,
+          workers: r.workers,
+          hires: r.hires,
+          layoffs: r.layoffs,
+        })),
+      ).toEqual(s.resources);
+    }
+  });
+
+  it('writes nothing when a row is refused, and stored rows refuse UPDATE and DELETE', async () => {
+    const bad = scenario('central', 0);
+    const broken = { ...bad, families: [...bad.families, { ...bad.families[0]!, familyId: -1 }] };
+    const write = (runKey: string, s: NewScenario) =>
+      t.db.transaction().execute((trx) =>
+        insertPlanRun(trx, {
+          cycleId: null,
+          runKey,
+          trigger: 'test',
+          requestedBy: null,
+          periods,
+          inputHash: 'h',
+          problem: {},
+          consensus: [],
+          capacityCheck: {},
+          solverMs: null,
+          totalMs: null,
+          scenarios: [s],
+        }),
+      );
+    await expect(write('plan-runs-broken', broken)).rejects.toThrow(/foreign key/);
+    expect(
+      await t.db
+        .selectFrom('plan_runs')
+        .select('id')
+        .where('run_key', '=', 'plan-runs-broken')
+        .execute(),
+    ).toEqual([]);
+
+    const runId = await write('plan-runs-locked', bad);
+    const sc = await t.db
+      .selectFrom('plan_scenarios')
+      .select('id')
+      .where('run_id', '=', runId)
+      .executeTakeFirstOrThrow();
+    await expect(
+      t.db
+        .updateTable('plan_family_results')
+        .set({ production: 0 })
+        .where('scenario_id', '=', sc.id)
+        .execute(),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      t.db.deleteFrom('plan_resource_results').where('scenario_id', '=', sc.id).execute(),
+    ).rejects.toThrow(/append-only/);
+  });
+});
