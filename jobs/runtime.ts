@@ -45,7 +45,10 @@ export interface RuntimeOptions {
   readonly concurrency?: number;
   readonly lockDurationMs?: number;
   readonly stalledIntervalMs?: number;
-  /** Threads that fit baselines and solve scenarios, this one included (default: every core). */
+  /**
+   * Threads that fit baselines and solve scenarios, this one included (default:
+   * defaultThreads in src/services/thread-pool.ts).
+   */
   readonly poolThreads?: number;
 }
 
