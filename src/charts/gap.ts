@@ -33,13 +33,14 @@ export function gapChart(
   for (const p of points) peakBy.set(p.resource, Math.max(peakBy.get(p.resource) ?? 0, util(p)));
   const ranked = [...peakBy.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const shown = ranked.slice(0, max).map(([r]) => r);
-  const shownSet = new Set(shown);
+  const rank = new Map(shown.map((r, i) => [r, i]));
   const values = points
-    .filter((p) => shownSet.has(p.resource))
+    .filter((p) => rank.has(p.resource))
     .map((p) => {
       const u = util(p);
       return {
         resource: p.resource,
+        rank: rank.get(p.resource)!,
         period: p.period,
         load: Math.round(p.load),
         capacity: Math.round(p.capacity),
@@ -90,7 +91,9 @@ export function gapChart(
         field: 'resource',
         type: 'nominal',
         title: null,
-        sort: shown,
+        // Most loaded first. The order travels in the data, not in the spec, so every run's
+        // chart shares one compiled shape (src/charts/render.ts).
+        sort: { field: 'rank', op: 'min', order: 'ascending' },
         scale: { paddingInner: 1 / 24, paddingOuter: 0 },
       },
     },

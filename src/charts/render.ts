@@ -68,13 +68,17 @@ const offlineLoader: vega.Loader = {
  * A chart spec split into its shape (everything but the inline data) and its data. Charts of
  * the same kind differ only in their data most of the time, so the shape is compiled and
  * parsed once (vega-lite compile and vega parse are half the SVG stage) and each render
- * only feeds the data into a new view. Render-only details are dropped on the way: a PNG has
- * no tooltips and no ARIA labels, and computing them per mark is wasted work.
+ * only feeds the data into a new view. The chart's title text is a signal, set per render,
+ * so one family's chart and the next share a shape. Render-only details are dropped on the
+ * way: a PNG has no tooltips and no ARIA labels, and computing them per mark is wasted work.
  */
 interface Split {
   readonly shape: TopLevelSpec;
   readonly data: (readonly unknown[])[];
+  readonly signals: Readonly<Record<string, unknown>>;
 }
+
+const TITLE_SIGNAL = 'sopbot_title';
 
 function split(spec: TopLevelSpec): Split {
   const data: (readonly unknown[])[] = [];
@@ -94,15 +98,37 @@ function split(spec: TopLevelSpec): Split {
     }
     return out;
   };
-  const shape = walk(spec) as TopLevelSpec & { config?: Record<string, unknown> };
+  const shape = walk(spec) as TopLevelSpec & {
+    config?: Record<string, unknown>;
+    title?: unknown;
+    params?: unknown[];
+  };
   shape.config = { ...shape.config, aria: false };
-  return { shape, data };
+  const signals: Record<string, unknown> = {};
+  const title = typeof shape.title === 'object' ? (shape.title as { text?: unknown }) : null;
+  const text = typeof shape.title === 'string' ? shape.title : title?.text;
+  if (typeof text === 'string' || Array.isArray(text)) {
+    shape.title = { ...title, text: { expr: TITLE_SIGNAL } };
+    shape.params = [...(shape.params ?? []), { name: TITLE_SIGNAL, value: '' }];
+    signals[TITLE_SIGNAL] = text;
+  }
+  return { shape, data, signals };
 }
 
 const INLINE_PREFIX = 'sopbot_inline_';
 /** Compiled shapes, most recently used last. Builders make a handful of shapes per company. */
 const runtimes = new Map<string, vega.Runtime>();
 const MAX_RUNTIMES = 64;
+
+/** Forget every compiled shape (tests compare a cached render with a fresh one). */
+export function clearShapeCache(): void {
+  runtimes.clear();
+}
+
+/** How many shapes are compiled and kept. */
+export function shapeCacheSize(): number {
+  return runtimes.size;
+}
 
 function runtimeFor(shape: TopLevelSpec): vega.Runtime {
   const key = JSON.stringify(shape);
@@ -116,7 +142,7 @@ function runtimeFor(shape: TopLevelSpec): vega.Runtime {
 
 /** vega-lite → vega → SVG, with the offline loader. */
 export async function chartSvg(spec: TopLevelSpec): Promise<string> {
-  const { shape, data } = split(spec);
+  const { shape, data, signals } = split(spec);
   const view = new vega.View(runtimeFor(shape), {
     renderer: 'none',
     loader: offlineLoader,
@@ -129,6 +155,7 @@ export async function chartSvg(spec: TopLevelSpec): Promise<string> {
       values.map((v) => (v && typeof v === 'object' ? { ...v } : v)),
     );
   });
+  for (const [name, value] of Object.entries(signals)) view.signal(name, value);
   try {
     return await view.toSVG();
   } finally {

@@ -13,10 +13,48 @@ import {
   renderChart,
   svgToPng,
 } from '../../src/charts/index.js';
-import { sampleAccuracy, sampleFamily } from '../../src/charts/samples.js';
+import { clearShapeCache, shapeCacheSize } from '../../src/charts/render.js';
+import { sampleAccuracy, sampleFamily, sampleGap } from '../../src/charts/samples.js';
 import type { FamilySeries } from '../../src/charts/types.js';
 
 describe('renderer', () => {
+  it('draws from a shape compiled for another chart exactly what a fresh compile draws', async () => {
+    const fam = (family: string, shift: number) => {
+      const base = sampleFamily();
+      return familyChart({
+        ...base,
+        family,
+        history: base.history.map((h) => ({ ...h, units: h.units + shift })),
+      }).spec;
+    };
+    // Every load 3% higher: other numbers and colours, the same ranking of resources.
+    const gap = (k: number) =>
+      gapChart(sampleGap(20, 24).map((p) => ({ ...p, load: p.load * k }))).spec;
+    for (const [first, second] of [
+      [fam('FAM-1', 0), fam('FAM-77', 250)],
+      [gap(1), gap(1.03)],
+    ] as const) {
+      clearShapeCache();
+      const fresh = await chartSvg(second);
+      clearShapeCache();
+      await chartSvg(first);
+      const shapes = shapeCacheSize();
+      const reused = await chartSvg(second);
+      expect(shapeCacheSize()).toBe(shapes); // no new compile: the shape was shared
+      expect(reused).toBe(fresh);
+    }
+    // The title really is per render: both families' names are drawn, each in its own chart.
+    expect(await chartSvg(fam('FAM-77', 0))).toContain('FAM-77: demand history');
+    expect(await chartSvg(fam('FAM-1', 0))).not.toContain('FAM-77');
+  });
+
+  it('leaves the caller’s data as it was', async () => {
+    const spec = familyChart(sampleFamily()).spec as { data?: unknown; layer?: unknown };
+    const before = JSON.stringify(spec);
+    await chartSvg(spec as Parameters<typeof chartSvg>[0]);
+    expect(JSON.stringify(spec)).toBe(before);
+  });
+
   it('names the missing font files and the variable that relocates them', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'sopbot-fonts-'));
     await expect(renderChart(familyChart(sampleFamily()).spec, { fontDir: empty })).rejects.toThrow(
