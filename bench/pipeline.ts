@@ -10,26 +10,44 @@
  * The recompute is enqueued without the debounce delay (SOPBOT_RECOMPUTE_DEBOUNCE_MS, 2 s
  * by default, comes on top when it is a burst of submissions).
  *
+ * Then, side by side on the same inputs, the two planning stages as they were and as they are:
+ * the scenarios solved one after another in this thread or on the worker's thread pool, and
+ * the result rows written as multi-row VALUES or as unnested column arrays (medians, ratio).
+ *
  * Goal: under 5 s end to end, median chart render under 60 ms.  Run: npx tsx bench/pipeline.ts
- * (RUNS=n repeats the unchanged case; SAVE_CHARTS=dir writes the last run's PNGs there.)
+ * (RUNS=n repeats the unchanged case; SIDE_RUNS=n the side-by-side, 0 skips it;
+ * SAVE_CHARTS=dir writes the last run's PNGs there.)
  */
 import { randomBytes } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { Job } from 'bullmq';
 import pg from 'pg';
-import { createDb } from '../db/connect.js';
+import { createDb, type Db } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { insertPlanRun, type NewPlanRun } from '../db/queries/plan-runs.js';
 import { loadConfig } from '../src/config.js';
 import { addMonths } from '../src/core/period.js';
+import { DEFAULT_SCENARIOS } from '../src/core/scenarios.js';
 import { createLogger } from '../src/logger.js';
 import { generateCompany } from '../src/seed/company.js';
 import { submitAdjustment } from '../src/services/adjustments.js';
+import {
+  planRunRecord,
+  preparePlan,
+  type SolvedScenario,
+  solveScenarios,
+} from '../src/services/planning.js';
 import { fitBaselines } from '../src/services/planning-baseline.js';
+import { warmUpSolver } from '../src/services/solver-warm-up.js';
+import { createThreadPool } from '../src/services/thread-pool.js';
 import { startStandin } from '../src/slack-standin/index.js';
+import { createHighsSolver } from '../src/solver/highs.js';
 import { startWorker } from '../src/worker.js';
 import { addAdjustments, setUpCycle, workerEnv } from '../tests/integration/jobs-fixture.js';
 
 const ADMIN = process.env.SOPBOT_TEST_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const UNCHANGED_RUNS = Number(process.env.RUNS ?? 5);
+const SIDE_RUNS = Number(process.env.SIDE_RUNS ?? 5);
 
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -37,6 +55,84 @@ const median = (xs: readonly number[]): number => {
   return s.length === 0 ? Number.NaN : s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 const ms = (v: number): string => `${v.toFixed(0).padStart(6)} ms`;
+
+/**
+ * The plan-run write as it was before the result rows went in as unnested column arrays
+ * (db/queries/plan-runs.ts): one statement per scenario, and its result rows as multi-row
+ * VALUES in chunks of 4000 rows (10 parameters a row). Kept only so that this bench
+ * times the old and the new write on the same run, side by side.
+ */
+async function insertPlanRunBefore(trx: Db, run: NewPlanRun): Promise<string> {
+  const inserted = await trx
+    .insertInto('plan_runs')
+    .values({
+      cycle_id: run.cycleId,
+      run_key: run.runKey,
+      trigger: run.trigger,
+      requested_by: run.requestedBy,
+      periods: JSON.stringify(run.periods),
+      input_hash: run.inputHash,
+      problem: JSON.stringify(run.problem),
+      consensus: JSON.stringify(run.consensus),
+      capacity_check: JSON.stringify(run.capacityCheck),
+      solver_ms: run.solverMs,
+      total_ms: run.totalMs,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  for (const s of run.scenarios) {
+    const sc = await trx
+      .insertInto('plan_scenarios')
+      .values({
+        run_id: inserted.id,
+        name: s.name,
+        label: s.label,
+        assumptions: JSON.stringify(s.assumptions),
+        status: s.status,
+        message: s.message,
+        total_cost: s.totalCost,
+        cost_breakdown: JSON.stringify(s.costBreakdown),
+        kpis: JSON.stringify(s.kpis),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const families = s.families.map((f) => ({
+      scenario_id: sc.id,
+      family_id: f.familyId,
+      period: f.period,
+      demand: f.demand,
+      production: f.production,
+      subcontract: f.subcontract,
+      inventory: f.inventory,
+      backlog: f.backlog,
+      lost_sales: f.lostSales,
+      revenue: f.revenue,
+    }));
+    for (let i = 0; i < families.length; i += 4000)
+      await trx
+        .insertInto('plan_family_results')
+        .values(families.slice(i, i + 4000))
+        .execute();
+    const resources = s.resources.map((r) => ({
+      scenario_id: sc.id,
+      resource_id: r.resourceId,
+      period: r.period,
+      load: r.load,
+      capacity: r.capacity,
+      overtime: r.overtime,
+      utilisation: r.utilisation,
+      workers: r.workers,
+      hires: r.hires,
+      layoffs: r.layoffs,
+    }));
+    for (let i = 0; i < resources.length; i += 4000)
+      await trx
+        .insertInto('plan_resource_results')
+        .values(resources.slice(i, i + 4000))
+        .execute();
+  }
+  return inserted.id;
+}
 
 async function admin(q: string): Promise<void> {
   const c = new pg.Client({ connectionString: ADMIN });
@@ -195,6 +291,13 @@ try {
     `  end to end, history unchanged (median of ${UNCHANGED_RUNS}): ${ms(median(unchanged.map((r) => r.total)))}`,
   );
   console.log(`  median chart render (${renders.length} renders):         ${ms(median(renders))}`);
+  const stage = (k: string) => median(unchanged.map((r) => r.plan?.[k] ?? Number.NaN));
+  console.log(
+    `  scenarios (3 LPs), history unchanged (median of ${UNCHANGED_RUNS}): ${ms(stage('scenarios'))}`,
+  );
+  console.log(
+    `  write plan run, history unchanged (median of ${UNCHANGED_RUNS}):    ${ms(stage('write'))}`,
+  );
   console.log('  goal: < 5000 ms end to end, < 60 ms median render');
   const save = process.env.SAVE_CHARTS;
   if (save) {
@@ -205,6 +308,93 @@ try {
       const out = `${save}/chart-${f.name.replace(/^run-\d+-/, '')}`;
       if (f.bytes) writeFileSync(out, f.bytes);
       console.log(`  saved ${out}`);
+    }
+  }
+
+  // Side by side on the same inputs, in turn: the two planning stages as they were (the
+  // scenarios solved one after another in this thread; the result rows as multi-row VALUES)
+  // and as they are (the scenarios on the thread pool; the rows as unnested column arrays).
+  if (SIDE_RUNS > 0) {
+    const local = await createHighsSolver();
+    await warmUpSolver(local);
+    const pool = createThreadPool();
+    try {
+      const pooled = pool.solver(local);
+      await pooled.ready();
+      const inputs = await preparePlan(db, cycleId);
+      const untimed = (xs: readonly SolvedScenario[]) =>
+        xs.map((x) => ({
+          ...x.result,
+          solverSeconds: 0,
+          plan: x.result.plan ? { ...x.result.plan, solverSeconds: 0 } : null,
+          kpis: x.kpis,
+        }));
+      const times: Record<'serial' | 'pooled' | 'before' | 'now', number[]> = {
+        serial: [],
+        pooled: [],
+        before: [],
+        now: [],
+      };
+      let reference: ReturnType<typeof untimed> | null = null;
+      let identical = true;
+      let solved: SolvedScenario[] = [];
+      for (let i = 0; i < SIDE_RUNS; i++) {
+        const solvers = [
+          ['serial', local],
+          ['pooled', pooled],
+        ] as const;
+        for (const [k, solver] of i % 2 ? [...solvers].reverse() : solvers) {
+          const a = performance.now();
+          solved = await solveScenarios(inputs, DEFAULT_SCENARIOS, solver);
+          times[k].push(performance.now() - a);
+          reference ??= untimed(solved);
+          identical &&= isDeepStrictEqual(untimed(solved), reference);
+        }
+        const writes = [
+          ['before', insertPlanRunBefore],
+          ['now', insertPlanRun],
+        ] as const;
+        for (const [k, write] of i % 2 ? [...writes].reverse() : writes) {
+          const req = {
+            cycleId,
+            runKey: `bench-side-${k}-${i}`,
+            trigger: 'bench',
+            requestedBy: null,
+          };
+          const record = planRunRecord(req, inputs, solved, 0);
+          const a = performance.now();
+          await db.transaction().execute((trx) => write(trx, record));
+          times[k].push(performance.now() - a);
+        }
+      }
+      const line = (stage: string, old: string, a: number[], now: string, b: number[]) =>
+        `  ${stage.padEnd(24)} ${old.padEnd(26)} ${ms(median(a))}   ${now.padEnd(28)} ${ms(median(b))}   ratio ${(median(a) / median(b)).toFixed(2)}`;
+      console.log(
+        `\nSide by side, same inputs (median of ${SIDE_RUNS}, in turn; SIDE_RUNS=0 skips)`,
+      );
+      console.log(
+        line(
+          'scenarios (3 LPs)',
+          'one by one, this thread',
+          times.serial,
+          `thread pool (${pool.threads} threads)`,
+          times.pooled,
+        ),
+      );
+      console.log(
+        `  ${''.padEnd(24)} plans identical to the last bit: ${identical ? 'yes' : 'NO'}`,
+      );
+      console.log(
+        line(
+          'write plan run (insert)',
+          'VALUES, 4000-row chunks',
+          times.before,
+          'unnested column arrays',
+          times.now,
+        ),
+      );
+    } finally {
+      await pool.close();
     }
   }
 } finally {

@@ -101,10 +101,10 @@ const CHUNK = 50_000;
 /**
  * Inserts many rows with one statement per chunk: each column is one array parameter, and
  * Postgres unnests the arrays into rows. Ten parameters instead of ten per row: the server
- * parses a few arrays instead of a VALUES list of tens of thousands of parameters, about
- * 1.5 times faster for the 10 800 rows of a 200-family run (bench/pipeline.ts). Numbers go
- * as their shortest round-trip text, as bound parameters do, so the stored doubles are the
- * same.
+ * parses a few arrays instead of a VALUES list of tens of thousands of parameters: 1.2 to
+ * 1.6 times faster for the 10 800 rows of a 200-family run (bench/pipeline.ts); the rest is
+ * mostly the foreign-key checks, one per row and key. Numbers go as their shortest
+ * round-trip text, as bound parameters do, so the stored doubles are the same.
  */
 async function insertByColumns<T extends ResultTable>(
   trx: Db,
