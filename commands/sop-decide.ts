@@ -2,7 +2,7 @@
  * `/sop decide <scenario> "rationale"` (executives): record a decision without a vote.
  * With no text, it opens the decision modal (scenario, rationale, follow-up actions).
  */
-import { latestRun, runScenarios } from '../db/queries/plan-results.js';
+import { latestRun, runScenarios } from '../db/queries/plan-runs.js';
 import { UsageError } from '../src/errors.js';
 import { requireOpenCycle } from '../src/services/cycles.js';
 import { recordDecision, scenarioByName } from '../src/services/decisions.js';

@@ -1,28 +1,9 @@
-/** Reads of stored plan runs and scenario results, for the vote, the decision and the pack. */
+/**
+ * Reads of a stored run's scenarios and their result rows, for the vote, the decision, the
+ * pack and the charts. Finding the run and listing its scenarios is in plan-runs.ts.
+ */
 import type { Db } from '../connect.js';
-import type { PlanRunRow, PlanScenarioRow } from '../schema.js';
-
-/** The cycle's latest plan run, or null. */
-export async function latestRun(db: Db, cycleId: number): Promise<PlanRunRow | null> {
-  return (
-    (await db
-      .selectFrom('plan_runs')
-      .selectAll()
-      .where('cycle_id', '=', cycleId)
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .executeTakeFirst()) ?? null
-  );
-}
-
-export async function runScenarios(db: Db, runId: string): Promise<PlanScenarioRow[]> {
-  return db
-    .selectFrom('plan_scenarios')
-    .selectAll()
-    .where('run_id', '=', runId)
-    .orderBy('id')
-    .execute();
-}
+import type { PlanScenarioRow } from '../schema.js';
 
 export async function scenarioById(
   db: Db,

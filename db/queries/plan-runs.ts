@@ -1,6 +1,7 @@
 /**
  * Plan runs: immutable records of one recompute (the tables refuse UPDATE and DELETE).
- * A run is written once per run_key; a retried job finds it and writes nothing.
+ * A run is written once per run_key; a retried job finds it and writes nothing. Finding
+ * runs and their scenarios is here too; their result rows are read in plan-results.ts.
  */
 import { type Insertable, sql } from 'kysely';
 import type { Db } from '../connect.js';
@@ -201,51 +202,39 @@ export async function getRun(db: Db, runId: string): Promise<PlanRunRow | undefi
   return db.selectFrom('plan_runs').selectAll().where('id', '=', runId).executeTakeFirst();
 }
 
-export async function latestRun(db: Db, cycleId: number): Promise<PlanRunRow | undefined> {
+/** What callers need of the latest run: its header, without the stored problem and consensus. */
+export type PlanRunHead = Pick<
+  PlanRunRow,
+  'id' | 'cycle_id' | 'run_key' | 'trigger' | 'requested_by' | 'created_at'
+>;
+
+/**
+ * The cycle's latest plan run: the one with the highest id, the number people see
+ * ("Plan run 42 is ready", `/sop status`). The vote, `/sop decide`, the pack and
+ * `/sop status` all read "the latest run" here, so they always name the same run. The id
+ * comes from a sequence at insert and cannot be set by hand; created_at can, and ties
+ * within a transaction.
+ */
+export async function latestRun(db: Db, cycleId: number): Promise<PlanRunHead | undefined> {
   return db
     .selectFrom('plan_runs')
-    .selectAll()
+    .select(['id', 'cycle_id', 'run_key', 'trigger', 'requested_by', 'created_at'])
     .where('cycle_id', '=', cycleId)
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
 }
 
+/**
+ * A run's scenarios in the order the run solved and wrote them (DEFAULT_SCENARIOS: central,
+ * cautious, ambitious), which is how the headline, the vote's options, the decision form
+ * and the charts list them.
+ */
 export async function runScenarios(db: Db, runId: string): Promise<PlanScenarioRow[]> {
   return db
     .selectFrom('plan_scenarios')
     .selectAll()
     .where('run_id', '=', runId)
     .orderBy('id')
-    .execute();
-}
-
-export interface ResourceResultRow {
-  readonly resource: string;
-  readonly period: string;
-  readonly load: number;
-  readonly capacity: number;
-  readonly overtime: number;
-  readonly utilisation: number;
-}
-
-export async function scenarioResourceResults(
-  db: Db,
-  scenarioId: string,
-): Promise<ResourceResultRow[]> {
-  return db
-    .selectFrom('plan_resource_results as r')
-    .innerJoin('resources', 'resources.id', 'r.resource_id')
-    .select([
-      'resources.code as resource',
-      'r.period',
-      'r.load',
-      'r.capacity',
-      'r.overtime',
-      'r.utilisation',
-    ])
-    .where('r.scenario_id', '=', scenarioId)
-    .orderBy('resources.code')
-    .orderBy('r.period')
     .execute();
 }

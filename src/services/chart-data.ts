@@ -4,7 +4,8 @@
  */
 import type { Db } from '../../db/connect.js';
 import { cycleAdjustments } from '../../db/queries/cycle-inputs.js';
-import { type ResourceResultRow, scenarioResourceResults } from '../../db/queries/plan-runs.js';
+import { type ResourceResult, resourceResults } from '../../db/queries/plan-results.js';
+import { getRun, runScenarios } from '../../db/queries/plan-runs.js';
 import type { PlanRunRow, PlanScenarioRow } from '../../db/schema.js';
 import type {
   AccuracyPoint,
@@ -42,11 +43,11 @@ interface ProblemResources {
 }
 
 /** Load against regular capacity per resource and month, with the overtime allowed on top. */
-export function gapPoints(problem: unknown, rows: readonly ResourceResultRow[]): GapPoint[] {
+export function gapPoints(problem: unknown, rows: readonly ResourceResult[]): GapPoint[] {
   const resources = (problem as ProblemResources | null)?.resources ?? [];
   const byCode = new Map(resources.map((r) => [r.code, r]));
   return rows.map((r) => {
-    const res = byCode.get(r.resource);
+    const res = byCode.get(r.code);
     const limit = res
       ? (res.overtimeLimitByPeriod?.[r.period] ??
         (res.workforce
@@ -54,7 +55,7 @@ export function gapPoints(problem: unknown, rows: readonly ResourceResultRow[]):
           : res.overtimeLimit))
       : 0;
     return {
-      resource: r.resource,
+      resource: r.code,
       period: r.period,
       load: r.load,
       capacity: r.capacity,
@@ -246,20 +247,11 @@ export async function loadRunCharts(
   runId: string,
   opts: ChartDataOptions = {},
 ): Promise<RunChartData | null> {
-  const run = await db
-    .selectFrom('plan_runs')
-    .selectAll()
-    .where('id', '=', runId)
-    .executeTakeFirst();
+  const run = await getRun(db, runId);
   if (!run) return null;
-  const scenarios = await db
-    .selectFrom('plan_scenarios')
-    .selectAll()
-    .where('run_id', '=', runId)
-    .orderBy('id')
-    .execute();
+  const scenarios = await runScenarios(db, runId);
   const central = scenarios.find((s) => s.name === 'central' && s.status === 'optimal');
-  const gap = central ? gapPoints(run.problem, await scenarioResourceResults(db, central.id)) : [];
+  const gap = central ? gapPoints(run.problem, await resourceResults(db, central.id)) : [];
   const cycle = run.cycle_id
     ? await db
         .selectFrom('cycles')

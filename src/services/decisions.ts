@@ -5,7 +5,8 @@
  */
 import type { Db } from '../../db/connect.js';
 import { audit } from '../../db/queries/audit.js';
-import { latestRun, runScenarios, scenarioById } from '../../db/queries/plan-results.js';
+import { scenarioById } from '../../db/queries/plan-results.js';
+import { latestRun, runScenarios } from '../../db/queries/plan-runs.js';
 import type { ActionRow, CycleRow, DecisionRow } from '../../db/schema.js';
 import { toCsv } from '../csv/format.js';
 import { SopError, ValidationError } from '../errors.js';

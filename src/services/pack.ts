@@ -9,10 +9,9 @@ import {
   centralOf,
   type FamilyResult,
   familyResults,
-  latestRun,
   resourceResults,
-  runScenarios,
 } from '../../db/queries/plan-results.js';
+import { latestRun, runScenarios } from '../../db/queries/plan-runs.js';
 import type { CycleRow, PlanScenarioRow } from '../../db/schema.js';
 import { accuracy, BIAS_SIGN_CONVENTION, bias } from '../core/kpi.js';
 import { zoneOf } from '../core/time-fences.js';

@@ -7,7 +7,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/connect.js';
 import { audit } from '../../db/queries/audit.js';
-import { latestRun, runScenarios } from '../../db/queries/plan-results.js';
+import { latestRun, runScenarios } from '../../db/queries/plan-runs.js';
 import {
   getPoll,
   type PollOptionRow,

@@ -4,6 +4,7 @@
  * this cycle; ops members with open constraints), and the latest plan run.
  */
 import type { Db } from '../../db/connect.js';
+import { latestRun } from '../../db/queries/plan-runs.js';
 import type { CycleRow, Phase } from '../../db/schema.js';
 
 export interface PendingRep {
@@ -64,13 +65,7 @@ export async function cycleStatus(db: Db, cycle: CycleRow): Promise<CycleStatus>
       .groupBy('c.author')
       .orderBy('c.author')
       .execute(),
-    db
-      .selectFrom('plan_runs')
-      .select(['id', 'created_at', 'trigger'])
-      .where('cycle_id', '=', cycle.id)
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst(),
+    latestRun(db, cycle.id),
   ]);
   const done = new Set([
     ...adjusted.map((a) => `${a.author}|${a.family_id}`),

@@ -49,7 +49,6 @@ export interface FixtureRun {
   /** Capacity per resource id, and load per unit of demand. */
   readonly resources: readonly { id: number; capacity: number; loadPerUnit: number }[];
   readonly scenarios: readonly FixtureScenario[];
-  readonly createdAt?: Date;
 }
 
 export async function insertRun(
@@ -65,7 +64,6 @@ export async function insertRun(
       periods: JSON.stringify(r.periods),
       input_hash: r.runKey,
       problem: JSON.stringify({}),
-      ...(r.createdAt ? { created_at: r.createdAt } : {}),
     })
     .returning('id')
     .executeTakeFirstOrThrow();

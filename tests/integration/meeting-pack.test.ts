@@ -219,7 +219,6 @@ describe('meeting pack', () => {
       price: { [fam.fam1]: 900, [fam.fam2]: 20 },
       resources: [{ id: fam.line, capacity: 700, loadPerUnit: 0.5 }],
       scenarios: SCENARIOS,
-      createdAt: new Date(Date.now() + 60_000),
     });
     await db
       .insertInto('decisions')

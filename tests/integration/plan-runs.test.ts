@@ -1,10 +1,18 @@
 /**
  * Writing a plan run: every result row is stored as given (doubles to the last bit, nulls as
- * nulls), in one transaction, and the stored rows refuse UPDATE and DELETE.
+ * nulls), in one transaction, and the stored rows refuse UPDATE and DELETE. Reading runs
+ * back: which run is a cycle's latest, and the order of its scenarios.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertPlanRun, type NewScenario } from '../../db/queries/plan-runs.js';
+import {
+  insertPlanRun,
+  latestRun,
+  type NewScenario,
+  runScenarios,
+} from '../../db/queries/plan-runs.js';
 import { generateCompany } from '../../src/seed/company.js';
+import { scenarioByName } from '../../src/services/decisions.js';
+import { cycleStatus } from '../../src/services/status.js';
 import { freshDb, type TestDb } from '../helpers/db.js';
 import { importCompany } from './jobs-fixture.js';
 
@@ -202,5 +210,56 @@ describe('insertPlanRun', () => {
     await expect(
       t.db.deleteFrom('plan_resource_results').where('scenario_id', '=', sc.id).execute(),
     ).rejects.toThrow(/append-only/);
+  });
+});
+
+describe('latestRun and runScenarios', () => {
+  it("names the cycle's run with the highest id, the one /sop status shows, whatever created_at says", async () => {
+    const cycle = await t.db
+      .insertInto('cycles')
+      .values({ month: '2031-01' })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    // An earlier run whose created_at lies in the future: ordered by created_at it would win.
+    const earlier = await t.db
+      .insertInto('plan_runs')
+      .values({
+        cycle_id: cycle.id,
+        run_key: 'plan-runs-latest-1',
+        trigger: 'test',
+        periods: JSON.stringify(periods),
+        input_hash: 'h',
+        problem: JSON.stringify({}),
+        created_at: new Date(Date.now() + 86_400_000),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    // Written in the order the planning service solves them; by name it would be the reverse.
+    const written = [scenario('central', 0), scenario('cautious', 1), scenario('ambitious', 2)];
+    const newer = await t.db.transaction().execute((trx) =>
+      insertPlanRun(trx, {
+        cycleId: cycle.id,
+        runKey: 'plan-runs-latest-2',
+        trigger: 'test',
+        requestedBy: null,
+        periods,
+        inputHash: 'h',
+        problem: {},
+        consensus: [],
+        capacityCheck: {},
+        solverMs: null,
+        totalMs: null,
+        scenarios: written,
+      }),
+    );
+    expect(BigInt(newer)).toBeGreaterThan(BigInt(earlier.id));
+
+    expect((await latestRun(t.db, cycle.id))?.id).toBe(newer);
+    expect((await cycleStatus(t.db, cycle)).latestRun?.id).toBe(newer);
+    // /sop decide resolves names in the same run.
+    const central = await scenarioByName(t.db, cycle, 'Central');
+    const scenarios = await runScenarios(t.db, newer);
+    expect(scenarios.map((s) => s.name)).toEqual(['central', 'cautious', 'ambitious']);
+    expect(scenarios[0]?.id).toBe(central);
   });
 });

@@ -70,7 +70,7 @@ describe('gapPoints', () => {
   };
   const rows = [
     {
-      resource: 'LINE-1',
+      code: 'LINE-1',
       period: '2027-01',
       load: 120,
       capacity: 100,
@@ -78,7 +78,7 @@ describe('gapPoints', () => {
       utilisation: 1.2,
     },
     {
-      resource: 'LINE-1',
+      code: 'LINE-1',
       period: '2027-02',
       load: 90,
       capacity: 100,
@@ -86,7 +86,7 @@ describe('gapPoints', () => {
       utilisation: 0.9,
     },
     {
-      resource: 'CREW',
+      code: 'CREW',
       period: '2027-01',
       load: 10,
       capacity: 1600,
