@@ -10,8 +10,7 @@
 import { createHash } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import { runScenarios } from '../db/queries/plan-runs.js';
-import { ledgerKeys } from '../db/queries/post-ledger.js';
-import { getPost, recordPost } from '../db/queries/slack-posts.js';
+import { getPost, postsWithPrefix, recordPost } from '../db/queries/slack-posts.js';
 import { renderChart } from '../src/charts/render.js';
 import { loadRunCharts } from '../src/services/chart-data.js';
 import { planCharts } from '../src/services/run-charts.js';
@@ -42,7 +41,7 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
     });
   }
   const done = new Set(
-    (await ledgerKeys(ctx.db, `run:${p.runId}:`)).filter((r) => r.ts).map((r) => r.postKey),
+    (await postsWithPrefix(ctx.db, `run:${p.runId}:`)).filter((r) => r.ts).map((r) => r.postKey),
   );
   const renderMs: number[] = [];
   const uploadMs: number[] = [];

@@ -1,19 +1,80 @@
 /**
- * The slack_posts ledger: what the bot posted, keyed by what it posted about. A sender first
- * claims the key (insert, do nothing on conflict); only the claimant posts, so a retried job
- * or a duplicate delivery never posts twice.
+ * The slack_posts ledger: what the bot posted, keyed by what it posted about
+ * (e.g. `run:42:chart:gap`). A sender first claims the key (insert, nothing on conflict);
+ * only the claimant posts, so a retried job or a duplicate delivery never posts twice.
+ * A row's state is read from its columns:
+ * claimed (no file_id, no ts) → file reserved (file_id, no ts) → posted (ts).
+ * src/slack/post-ledger.ts builds exactly-once posting of messages and files on these steps.
  */
+import type { Selectable } from 'kysely';
 import type { Db } from '../connect.js';
+import type { SlackPostsTable } from '../schema.js';
 
-/** True when this call claimed `key` (nobody posted it before). */
-export async function claimPost(db: Db, key: string, channelId: string): Promise<boolean> {
-  const res = await db
+export interface LedgerRow {
+  readonly postKey: string;
+  readonly channel: string;
+  readonly ts: string | null;
+  readonly threadTs: string | null;
+  readonly fileId: string | null;
+}
+
+function toLedgerRow(row: Selectable<SlackPostsTable>): LedgerRow {
+  return {
+    postKey: row.post_key,
+    channel: row.channel_id,
+    ts: row.ts,
+    threadTs: row.thread_ts,
+    fileId: row.file_id,
+  };
+}
+
+export type Claim =
+  | { readonly claimed: true; readonly row: LedgerRow }
+  /** `row` is null when the earlier claim was given back (releasePost) in the meantime. */
+  | { readonly claimed: false; readonly row: LedgerRow | null };
+
+/**
+ * Claims `key`, or finds the earlier claim. `claimed` is true when this call made the row
+ * (nobody claimed the key before); `row` is the row as it stands.
+ */
+export async function claimPost(
+  db: Db,
+  key: string,
+  channel: string,
+  threadTs: string | null = null,
+): Promise<Claim> {
+  const inserted = await db
     .insertInto('slack_posts')
-    .values({ post_key: key, channel_id: channelId })
+    .values({ post_key: key, channel_id: channel, thread_ts: threadTs })
     .onConflict((oc) => oc.column('post_key').doNothing())
-    .returning('post_key')
+    .returningAll()
     .executeTakeFirst();
-  return res !== undefined;
+  if (inserted) return { claimed: true, row: toLedgerRow(inserted) };
+  const row = await db
+    .selectFrom('slack_posts')
+    .selectAll()
+    .where('post_key', '=', key)
+    .executeTakeFirst();
+  return { claimed: false, row: row ? toLedgerRow(row) : null };
+}
+
+/** Records the file reserved for a claimed key, unless the key is already posted. */
+export async function setPostFile(db: Db, key: string, fileId: string): Promise<void> {
+  await db
+    .updateTable('slack_posts')
+    .set({ file_id: fileId, updated_at: new Date() })
+    .where('post_key', '=', key)
+    .where('ts', 'is', null)
+    .execute();
+}
+
+/** Marks a claimed key posted. */
+export async function setPostTs(db: Db, key: string, ts: string): Promise<void> {
+  await db
+    .updateTable('slack_posts')
+    .set({ ts, updated_at: new Date() })
+    .where('post_key', '=', key)
+    .execute();
 }
 
 /** Give a claim back when the post failed, so a retry can post. */
@@ -21,6 +82,7 @@ export async function releasePost(db: Db, key: string): Promise<void> {
   await db.deleteFrom('slack_posts').where('post_key', '=', key).where('ts', 'is', null).execute();
 }
 
+/** Writes (or overwrites) the row of `key` without a claim. */
 export async function recordPost(
   db: Db,
   key: string,
@@ -47,24 +109,22 @@ export async function recordPost(
     .execute();
 }
 
-export async function getPost(
-  db: Db,
-  key: string,
-): Promise<{ channel: string; ts: string | null; threadTs: string | null } | null> {
+export async function getPost(db: Db, key: string): Promise<LedgerRow | null> {
   const row = await db
     .selectFrom('slack_posts')
-    .select(['channel_id', 'ts', 'thread_ts'])
+    .selectAll()
     .where('post_key', '=', key)
     .executeTakeFirst();
-  return row ? { channel: row.channel_id, ts: row.ts, threadTs: row.thread_ts } : null;
+  return row ? toLedgerRow(row) : null;
 }
 
-export async function postKeysLike(db: Db, prefix: string): Promise<string[]> {
+/** The rows whose key starts with `prefix`, by key. */
+export async function postsWithPrefix(db: Db, prefix: string): Promise<LedgerRow[]> {
   const rows = await db
     .selectFrom('slack_posts')
-    .select('post_key')
+    .selectAll()
     .where('post_key', 'like', `${prefix.replace(/[%_\\]/g, '\\$&')}%`)
     .orderBy('post_key')
     .execute();
-  return rows.map((r) => r.post_key);
+  return rows.map(toLedgerRow);
 }

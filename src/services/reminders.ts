@@ -21,7 +21,7 @@ export async function postOnce(
   msg: SlackMessage,
   threadTs?: string,
 ): Promise<string | null> {
-  if (!(await claimPost(db, key, channel))) return null;
+  if (!(await claimPost(db, key, channel)).claimed) return null;
   try {
     const res = await slack.chat.postMessage({
       channel,

@@ -21,7 +21,7 @@
 import type { Block, KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
-import { claimLedgerRow, setLedgerFile, setLedgerTs } from '../../db/queries/post-ledger.js';
+import { claimPost, type LedgerRow, setPostFile, setPostTs } from '../../db/queries/slack-posts.js';
 
 export interface FilePost {
   readonly key: string;
@@ -64,18 +64,26 @@ async function shareTs(slack: WebClient, fileId: string, channel: string): Promi
   return null;
 }
 
+/** Claims the post's key, or reads the earlier claim, and returns its ledger row. */
+async function claim(db: Db, p: MessagePost | FilePost): Promise<LedgerRow> {
+  const { row } = await claimPost(db, p.key, p.channel, p.threadTs ?? null);
+  if (!row)
+    throw new Error(`slack_posts: the claim on '${p.key}' was given back while it was read`);
+  return row;
+}
+
 function slackError(err: unknown): string | undefined {
   const data = (err as { data?: { error?: unknown } } | null)?.data;
   return typeof data?.error === 'string' ? data.error : undefined;
 }
 
 export async function postFileOnce(db: Db, slack: WebClient, p: FilePost): Promise<PostOutcome> {
-  const row = await claimLedgerRow(db, p.key, p.channel, p.threadTs ?? null);
+  const row = await claim(db, p);
   if (row.ts) return { ts: row.ts, posted: false, ...(row.fileId ? { fileId: row.fileId } : {}) };
   if (row.fileId) {
     const ts = await shareTs(slack, row.fileId, p.channel);
     if (ts) {
-      await setLedgerTs(db, p.key, ts);
+      await setPostTs(db, p.key, ts);
       return { ts, posted: false, fileId: row.fileId };
     }
   }
@@ -88,7 +96,7 @@ export async function postFileOnce(db: Db, slack: WebClient, p: FilePost): Promi
   const uploadUrl = url.upload_url;
   if (!fileId || !uploadUrl)
     throw new Error('files.getUploadURLExternal gave no file_id or upload_url');
-  await setLedgerFile(db, p.key, fileId);
+  await setPostFile(db, p.key, fileId);
   const res = await fetch(uploadUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/octet-stream' },
@@ -103,7 +111,7 @@ export async function postFileOnce(db: Db, slack: WebClient, p: FilePost): Promi
   });
   // Sharing can finish asynchronously in Slack; the file id alone then marks it done.
   const ts = (await shareTs(slack, fileId, p.channel)) ?? `file:${fileId}`;
-  await setLedgerTs(db, p.key, ts);
+  await setPostTs(db, p.key, ts);
   return { ts, posted: true, fileId };
 }
 
@@ -120,7 +128,7 @@ export async function postMessageOnce(
   slack: WebClient,
   p: MessagePost,
 ): Promise<PostOutcome> {
-  const row = await claimLedgerRow(db, p.key, p.channel, p.threadTs ?? null);
+  const row = await claim(db, p);
   if (row.ts) return { ts: row.ts, posted: false };
   const res = await slack.chat.postMessage({
     channel: p.channel,
@@ -129,6 +137,6 @@ export async function postMessageOnce(
     ...(p.threadTs ? { thread_ts: p.threadTs } : {}),
   });
   if (!res.ts) throw new Error('chat.postMessage returned no ts');
-  await setLedgerTs(db, p.key, res.ts);
+  await setPostTs(db, p.key, res.ts);
   return { ts: res.ts, posted: true };
 }
