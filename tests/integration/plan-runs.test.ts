@@ -92,6 +92,25 @@ const failed: NewScenario = {
   resources: [],
 };
 
+/** Writes a run of `scenarios` through insertPlanRun, in its own transaction. */
+const write = (runKey: string, scenarios: readonly NewScenario[], cycleId: number | null = null) =>
+  t.db.transaction().execute((trx) =>
+    insertPlanRun(trx, {
+      cycleId,
+      runKey,
+      trigger: 'test',
+      requestedBy: null,
+      periods,
+      inputHash: 'h',
+      problem: {},
+      consensus: [],
+      capacityCheck: {},
+      solverMs: null,
+      totalMs: null,
+      scenarios,
+    }),
+  );
+
 describe('insertPlanRun', () => {
   it('stores the run, its scenarios and every result row exactly as given', async () => {
     const scenarios = [scenario('central', 0), scenario('cautious', 1), failed];
@@ -168,24 +187,7 @@ describe('insertPlanRun', () => {
   it('writes nothing when a row is refused, and stored rows refuse UPDATE and DELETE', async () => {
     const bad = scenario('central', 0);
     const broken = { ...bad, families: [...bad.families, { ...bad.families[0]!, familyId: -1 }] };
-    const write = (runKey: string, s: NewScenario) =>
-      t.db.transaction().execute((trx) =>
-        insertPlanRun(trx, {
-          cycleId: null,
-          runKey,
-          trigger: 'test',
-          requestedBy: null,
-          periods,
-          inputHash: 'h',
-          problem: {},
-          consensus: [],
-          capacityCheck: {},
-          solverMs: null,
-          totalMs: null,
-          scenarios: [s],
-        }),
-      );
-    await expect(write('plan-runs-broken', broken)).rejects.toThrow(/foreign key/);
+    await expect(write('plan-runs-broken', [broken])).rejects.toThrow(/foreign key/);
     expect(
       await t.db
         .selectFrom('plan_runs')
@@ -194,7 +196,7 @@ describe('insertPlanRun', () => {
         .execute(),
     ).toEqual([]);
 
-    const runId = await write('plan-runs-locked', bad);
+    const runId = await write('plan-runs-locked', [bad]);
     const sc = await t.db
       .selectFrom('plan_scenarios')
       .select('id')
@@ -236,22 +238,7 @@ describe('latestRun and runScenarios', () => {
       .executeTakeFirstOrThrow();
     // Written in the order the planning service solves them; by name it would be the reverse.
     const written = [scenario('central', 0), scenario('cautious', 1), scenario('ambitious', 2)];
-    const newer = await t.db.transaction().execute((trx) =>
-      insertPlanRun(trx, {
-        cycleId: cycle.id,
-        runKey: 'plan-runs-latest-2',
-        trigger: 'test',
-        requestedBy: null,
-        periods,
-        inputHash: 'h',
-        problem: {},
-        consensus: [],
-        capacityCheck: {},
-        solverMs: null,
-        totalMs: null,
-        scenarios: written,
-      }),
-    );
+    const newer = await write('plan-runs-latest-2', written, cycle.id);
     expect(BigInt(newer)).toBeGreaterThan(BigInt(earlier.id));
 
     expect((await latestRun(t.db, cycle.id))?.id).toBe(newer);
