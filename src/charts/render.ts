@@ -143,6 +143,9 @@ function runtimeFor(shape: TopLevelSpec): vega.Runtime {
 /** vega-lite → vega → SVG, with the offline loader. */
 export async function chartSvg(spec: TopLevelSpec): Promise<string> {
   const { shape, data, signals } = split(spec);
+  // A fresh view per render. A kept view fed new data would save its construction, but vega
+  // then keeps the old order of axis items, so label-overlap hiding can differ from a fresh
+  // render (tried; the shape test in tests/unit/charts-render.test.ts catches it).
   const view = new vega.View(runtimeFor(shape), {
     renderer: 'none',
     loader: offlineLoader,
