@@ -81,9 +81,28 @@ export async function adjustmentsOf(
     .orderBy('forecast_adjustments.id', 'desc');
   if (periods) q = q.where('forecast_adjustments.period', 'in', [...periods]);
   const rows = await q.execute();
-  return rows.map((r) => ({
-    id: r.id,
-    family: r.code,
+  return rows.map((r) => toAdjustment(r, r.code));
+}
+
+/** A stored adjustment as core's `Adjustment`, for the family with code `family`. */
+export function toAdjustment(
+  r: Pick<
+    AdjustmentRow,
+    | 'id'
+    | 'period'
+    | 'author'
+    | 'author_role'
+    | 'kind'
+    | 'value'
+    | 'reason_code'
+    | 'comment'
+    | 'created_at'
+  >,
+  family: string,
+): Adjustment {
+  return {
+    id: String(r.id),
+    family,
     period: r.period,
     author: r.author,
     authorRole: r.author_role,
@@ -92,7 +111,7 @@ export async function adjustmentsOf(
     reasonCode: r.reason_code,
     comment: r.comment,
     createdAt: r.created_at.toISOString(),
-  }));
+  };
 }
 
 export async function adjustmentsByRequest(db: Db, requestKey: string): Promise<AdjustmentRow[]> {

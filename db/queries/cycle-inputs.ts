@@ -6,6 +6,7 @@ import type { Adjustment } from '../../src/core/consensus.js';
 import type { CapacityUpdate } from '../../src/core/supply/capacity-check.js';
 import type { Db } from '../connect.js';
 import type { CycleRow } from '../schema.js';
+import { toAdjustment } from './adjustments.js';
 
 /** Adjustments that count (accepted or flagged), oldest first. */
 export async function cycleAdjustments(
@@ -23,21 +24,7 @@ export async function cycleAdjustments(
     .execute();
   return rows.flatMap((r) => {
     const family = familyCodes.get(r.family_id);
-    if (!family) return [];
-    return [
-      {
-        id: String(r.id),
-        family,
-        period: r.period,
-        author: r.author,
-        authorRole: r.author_role,
-        kind: r.kind,
-        value: r.value,
-        reasonCode: r.reason_code,
-        comment: r.comment,
-        createdAt: r.created_at.toISOString(),
-      },
-    ];
+    return family ? [toAdjustment(r, family)] : [];
   });
 }
 
