@@ -4,13 +4,7 @@ import { basename, join } from 'node:path';
 import { loadConfig } from '../config.js';
 import { UsageError } from '../errors.js';
 import { ImportError, type ImportResult, importCsv } from '../import/import-csv.js';
-import {
-  IMPORT_KINDS,
-  IMPORT_ORDER,
-  type ImportKind,
-  KIND_ALIASES,
-  KIND_SPECS,
-} from '../import/kinds.js';
+import { IMPORT_KINDS, type ImportKind, KIND_ALIASES, KIND_SPECS } from '../import/kinds.js';
 import { getOpenCycle } from '../services/cycles.js';
 import { changedImports, requestImportRecompute } from '../services/import-recompute.js';
 import { parseCliArgs } from './args.js';
@@ -100,7 +94,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const actor = values.actor ?? `cli:${userInfo().username}`;
   const files: { kind: ImportKind; file: string }[] =
     kindArg === 'all'
-      ? IMPORT_ORDER.map((kind) => ({ kind, file: join(path, KIND_SPECS[kind].file) }))
+      ? IMPORT_KINDS.map((kind) => ({ kind, file: join(path, KIND_SPECS[kind].file) }))
       : [{ kind: resolveKind(kindArg), file: path }];
   const db = openDb(io);
   const results: ImportResult[] = [];

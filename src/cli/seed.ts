@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { isPeriod } from '../core/period.js';
 import { toCsv } from '../csv/format.js';
 import { UsageError } from '../errors.js';
-import { companyToRows, IMPORT_ORDER, KIND_SPECS } from '../import/kinds.js';
+import { companyToRows, IMPORT_KINDS, KIND_SPECS } from '../import/kinds.js';
 import { generateCompany } from '../seed/company.js';
 import { parseCliArgs } from './args.js';
 import type { CliIo } from './types.js';
@@ -55,7 +55,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   });
   const rows = companyToRows(company);
   await mkdir(values.out, { recursive: true });
-  for (const kind of IMPORT_ORDER) {
+  for (const kind of IMPORT_KINDS) {
     const spec = KIND_SPECS[kind];
     const file = join(values.out, spec.file);
     await writeFile(

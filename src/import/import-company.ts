@@ -6,14 +6,14 @@ import type { Db } from '../../db/connect.js';
 import type { Company } from '../core/company.js';
 import { toCsv } from '../csv/format.js';
 import { type ImportResult, importCsv } from './import-csv.js';
-import { companyToRows, IMPORT_ORDER, type ImportKind, KIND_SPECS } from './kinds.js';
+import { companyToRows, IMPORT_KINDS, type ImportKind, KIND_SPECS } from './kinds.js';
 
 /** The CSV text of each kind, as `sopbot seed` writes it. */
 export function companyCsvFiles(
   company: Company,
 ): { kind: ImportKind; file: string; rows: number; text: string }[] {
   const rows = companyToRows(company);
-  return IMPORT_ORDER.map((kind) => {
+  return IMPORT_KINDS.map((kind) => {
     const spec = KIND_SPECS[kind];
     return {
       kind,

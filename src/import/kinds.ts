@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Company } from '../core/company.js';
 import { isPeriod } from '../core/period.js';
 
+/** Every kind, in import order: a kind comes after the kinds its rows refer to. */
 export const IMPORT_KINDS = [
   'families',
   'resources',
@@ -259,14 +260,3 @@ export function companyToRows(
     })),
   };
 }
-
-/** Import order: referenced kinds first. */
-export const IMPORT_ORDER: readonly ImportKind[] = [
-  'families',
-  'resources',
-  'loads',
-  'sales',
-  'inventory',
-  'budget',
-  'capacities',
-];
