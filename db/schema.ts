@@ -4,6 +4,7 @@
  */
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Role } from '../src/core/company.js';
+import type { CyclePhase } from '../src/core/cycle.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<
@@ -17,13 +18,8 @@ type GeneratedBigId = ColumnType<string, number | string | undefined, never>;
 type Json<T> = ColumnType<T, string | T, string | T>;
 type JsonDefault<T> = ColumnType<T, string | T | undefined, string | T>;
 
-export type Phase =
-  | 'data_gathering'
-  | 'demand_review'
-  | 'supply_review'
-  | 'pre_sop'
-  | 'executive'
-  | 'closed';
+/** A cycle's phase (src/core/cycle.ts has the phase machine). */
+export type Phase = CyclePhase;
 export type AdjustmentKindColumn = 'set' | 'delta_units' | 'delta_pct';
 
 export interface WorkspaceSettingsTable {

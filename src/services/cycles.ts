@@ -14,6 +14,7 @@ import {
   nextPhase,
   nudgeAt,
   PHASE_EXPECTATIONS,
+  PHASE_ORDER,
   type PhaseDays,
   phaseDeadlines,
   TIMED_PHASES,
@@ -23,15 +24,6 @@ import { SopError, ValidationError } from '../errors.js';
 import { membersWithRole } from './members.js';
 import { dmOnce, postOnce } from './reminders.js';
 import { getSettings } from './settings.js';
-
-export const PHASES: readonly Phase[] = [
-  'data_gathering',
-  'demand_review',
-  'supply_review',
-  'pre_sop',
-  'executive',
-  'closed',
-];
 
 export const PHASE_LABEL: Readonly<Record<Phase, string>> = {
   data_gathering: 'Data gathering',
@@ -133,9 +125,9 @@ export async function startCycle(deps: CycleDeps, actor: string, month: string):
 /** Enqueue the delayed `phase-deadline` and `nudge` jobs of every phase not yet passed. */
 export async function scheduleCycleJobs(deps: CycleDeps, cycle: CycleRow): Promise<void> {
   const now = deps.clock.now();
-  const from = PHASES.indexOf(cycle.phase);
+  const from = PHASE_ORDER.indexOf(cycle.phase);
   for (const phase of TIMED_PHASES) {
-    if (PHASES.indexOf(phase) < from) continue;
+    if (PHASE_ORDER.indexOf(phase) < from) continue;
     const deadline = cycle.deadlines[phase];
     if (!deadline) continue;
     const at = new Date(deadline);

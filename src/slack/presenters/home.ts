@@ -2,7 +2,8 @@
 import type { types } from '@slack/bolt';
 import type { SubmissionRow } from '../../../db/queries/adjustments.js';
 import type { ActionRow, CycleRow, Phase } from '../../../db/schema.js';
-import { PHASE_LABEL, PHASES } from '../../services/cycles.js';
+import { PHASE_ORDER } from '../../core/cycle.js';
+import { PHASE_LABEL } from '../../services/cycles.js';
 import { type Member, ROLE_LABEL } from '../../services/members.js';
 import { homeActionItems } from './actions.js';
 import { clip, fmtChange, fmtQty, mrkdwn, plain } from './format.js';
@@ -30,7 +31,7 @@ export function cycleSection(c: CycleRow | null): types.KnownBlock[] {
         text: mrkdwn('No S&OP cycle is open. A planner starts one with `/sop cycle start`.'),
       },
     ];
-  const deadlines = PHASES.filter((p): p is Exclude<Phase, 'closed'> => p !== 'closed')
+  const deadlines = PHASE_ORDER.filter((p): p is Exclude<Phase, 'closed'> => p !== 'closed')
     .map((p) => {
       const d = c.deadlines[p];
       const mark = p === c.phase ? ' ← now' : '';

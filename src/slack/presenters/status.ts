@@ -1,23 +1,7 @@
 /** `/sop status` in words: phase, deadlines, who owes input, the latest plan run. */
-import type { Phase } from '../../../db/schema.js';
+import { TIMED_PHASES } from '../../core/cycle.js';
+import { PHASE_LABEL } from '../../services/cycles.js';
 import type { CycleStatus } from '../../services/status.js';
-
-const LABEL: Readonly<Record<Phase, string>> = {
-  data_gathering: 'Data gathering',
-  demand_review: 'Demand review',
-  supply_review: 'Supply review',
-  pre_sop: 'Pre-S&OP',
-  executive: 'Executive S&OP',
-  closed: 'Closed',
-};
-
-const ORDER: readonly Phase[] = [
-  'data_gathering',
-  'demand_review',
-  'supply_review',
-  'pre_sop',
-  'executive',
-];
 
 /** ISO → "2027-01-12 17:00 UTC" (minutes, in UTC: unambiguous for everyone). */
 function when(iso: string | Date): string {
@@ -29,9 +13,9 @@ function when(iso: string | Date): string {
 const MAX_LISTED = 15;
 
 export function statusText(s: CycleStatus): string {
-  const lines = [`*S&OP cycle ${s.cycle.month}*: ${LABEL[s.cycle.phase]}`];
-  const deadlines = ORDER.filter((p) => s.deadlines[p]).map(
-    (p) => `${p === s.cycle.phase ? '▸ ' : ''}${LABEL[p]}: ${when(s.deadlines[p] ?? '')}`,
+  const lines = [`*S&OP cycle ${s.cycle.month}*: ${PHASE_LABEL[s.cycle.phase]}`];
+  const deadlines = TIMED_PHASES.filter((p) => s.deadlines[p]).map(
+    (p) => `${p === s.cycle.phase ? '▸ ' : ''}${PHASE_LABEL[p]}: ${when(s.deadlines[p] ?? '')}`,
   );
   lines.push(
     deadlines.length > 0 ? `*Deadlines*\n${deadlines.join('\n')}` : '*Deadlines*: none set',
