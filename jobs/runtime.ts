@@ -4,36 +4,20 @@
  * no retry can fix it). A Slack 429 moves the job to delayed for Retry-After seconds instead
  * of holding the worker. `close()` lets running jobs finish.
  */
-import type { WebClient } from '@slack/web-api';
 import { DelayedError, FlowProducer, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Logger } from 'pino';
-import type { Db } from '../db/connect.js';
-import type { Config } from '../src/config.js';
 import type { LpSolver } from '../src/core/supply/lp.js';
-import type { Clock } from '../src/deps.js';
 import type { Metrics } from '../src/metrics.js';
 import { warmUpSolver } from '../src/services/solver-warm-up.js';
 import { createThreadPool, fitInProcess } from '../src/services/thread-pool.js';
 import { createHighsSolver } from '../src/solver/highs.js';
-import {
-  type JobName,
-  type JobQueue,
-  PayloadError,
-  parsePayload,
-  QUEUES,
-  type QueueName,
-} from './contracts.js';
+import { type JobName, PayloadError, parsePayload, QUEUES, type QueueName } from './contracts.js';
 import type { ExtendedContext, RuntimeExtras } from './extras.js';
+import type { JobContext } from './processor-types.js';
 import { PROCESSORS } from './registry.js';
 
-export interface RuntimeDeps {
-  readonly db: Db;
-  readonly queue: JobQueue;
-  readonly slack: WebClient;
-  readonly config: Config;
-  readonly logger: Logger;
-  readonly clock: Clock;
+/** What every job's context is built from, and what the workers themselves need. */
+export interface RuntimeDeps extends Omit<JobContext, 'job'> {
   /** A connection for the workers (maxRetriesPerRequest: null). */
   readonly connection: Redis;
   readonly prefix: string;
