@@ -12,31 +12,22 @@ export interface TestDb {
 }
 
 /** A fresh, fully migrated database of this test file's own (a clone of the run's template). */
-export async function freshDb(): Promise<TestDb> {
-  const template = inject('dbTemplate');
-  const name = `sopbot_t_${inject('runId')}_${randomBytes(4).toString('hex')}`;
-  await withAdmin(adminUrl(), async (c) => {
-    await c.query(`create database "${name}" template "${template}"`);
-  });
-  const url = dbUrl(name);
-  const db = createDb(url, { max: 5 });
-  return {
-    db,
-    url,
-    name,
-    drop: async () => {
-      await db.destroy();
-      await dropDatabase(name);
-    },
-  };
+export function freshDb(): Promise<TestDb> {
+  return createTestDb(inject('dbTemplate'), 5);
 }
 
 /** An empty database (no migrations), for migration tests. */
-export async function emptyDb(): Promise<TestDb> {
+export function emptyDb(): Promise<TestDb> {
+  return createTestDb(null, 2);
+}
+
+async function createTestDb(template: string | null, max: number): Promise<TestDb> {
   const name = `sopbot_t_${inject('runId')}_${randomBytes(4).toString('hex')}`;
-  await withAdmin(adminUrl(), (c) => c.query(`create database "${name}"`));
+  await withAdmin(adminUrl(), async (c) => {
+    await c.query(`create database "${name}"${template ? ` template "${template}"` : ''}`);
+  });
   const url = dbUrl(name);
-  const db = createDb(url, { max: 2 });
+  const db = createDb(url, { max });
   return {
     db,
     url,

@@ -134,3 +134,13 @@ export async function spawnWorker(env: Record<string, string>): Promise<WorkerPr
   await started;
   return { child, logs, exited };
 }
+
+/** SIGTERM each worker process still running, and wait for it to exit. */
+export async function stopWorkers(workers: readonly WorkerProcess[]): Promise<void> {
+  for (const w of workers) {
+    if (w.child.exitCode === null && w.child.signalCode === null) {
+      w.child.kill('SIGTERM');
+      await w.exited;
+    }
+  }
+}

@@ -13,6 +13,7 @@ import {
   addAdjustments,
   setUpCycle,
   spawnWorker,
+  stopWorkers,
   type WorkerProcess,
   workerEnv,
 } from './jobs-fixture.js';
@@ -48,12 +49,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const w of workers) {
-    if (w.child.exitCode === null && w.child.signalCode === null) {
-      w.child.kill('SIGTERM');
-      await w.exited;
-    }
-  }
+  await stopWorkers(workers);
   await queues?.close();
   redis?.disconnect();
   await standin?.close();

@@ -9,7 +9,13 @@ import { createRedis } from '../../src/redis.js';
 import { generateCompany } from '../../src/seed/company.js';
 import { type Standin, startStandin } from '../../src/slack-standin/index.js';
 import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
-import { setUpCycle, spawnWorker, type WorkerProcess, workerEnv } from './jobs-fixture.js';
+import {
+  setUpCycle,
+  spawnWorker,
+  stopWorkers,
+  type WorkerProcess,
+  workerEnv,
+} from './jobs-fixture.js';
 
 let t: TestDb;
 let standin: Standin;
@@ -46,12 +52,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const w of workers) {
-    if (w.child.exitCode === null && w.child.signalCode === null) {
-      w.child.kill('SIGTERM');
-      await w.exited;
-    }
-  }
+  await stopWorkers(workers);
   await queues?.close();
   redis?.disconnect();
   await standin?.close();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ForecastResult, forecast } from '../../src/core/forecast/index.js';
+import { FORECAST_METHODS, type ForecastResult, forecast } from '../../src/core/forecast/index.js';
 import { mulberry32, normalSource } from '../../src/core/forecast/prng.js';
 import { crostonForecast } from '../../src/core/forecast/simple.js';
 import { thetaForecast } from '../../src/core/forecast/theta.js';
@@ -91,22 +91,7 @@ describe('forecast() input checks and fallbacks', () => {
       { length: 60 },
       (_, t) => 200 + 2 * t + 30 * Math.sin((2 * Math.PI * t) / 12) + 5 * noise(),
     );
-    const methods = [
-      'auto',
-      'ets',
-      'naive',
-      'snaive',
-      'mean',
-      'ses',
-      'holt',
-      'damped',
-      'hw-additive',
-      'hw-multiplicative',
-      'theta',
-      'croston',
-      'sba',
-    ] as const;
-    for (const method of methods) {
+    for (const method of FORECAST_METHODS) {
       const r = forecast(y, { horizon: 7, method });
       expect(r.mean, method).toHaveLength(7);
       expect(allFinite(r), method).toBe(true);
