@@ -58,7 +58,6 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
       ctx.logger.warn({ chart: c.key, role: c.role }, 'no channel set for this chart; skipped');
       continue;
     }
-    const t0 = performance.now();
     const chart = c.build();
     const contentKey = thread
       ? null
@@ -67,6 +66,8 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
       unchanged++;
       continue;
     }
+    // renderMs is the render alone (spec to PNG), what bench/pipeline reports per chart.
+    const t0 = performance.now();
     const png = await renderChart(chart.spec, fontDir ? { fontDir } : {});
     const t1 = performance.now();
     const out = await postFileOnce(ctx.db, ctx.slack, {

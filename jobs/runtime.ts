@@ -6,6 +6,7 @@
  */
 import { DelayedError, FlowProducer, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { warmUpCharts } from '../src/charts/warm-up.js';
 import type { LpSolver } from '../src/core/supply/lp.js';
 import type { Metrics } from '../src/metrics.js';
 import { warmUpSolver } from '../src/services/solver-warm-up.js';
@@ -38,6 +39,8 @@ export interface RuntimeOptions {
 
 export interface JobRuntime {
   readonly workers: readonly Worker[];
+  /** The chart renderer's warm-up (SOPBOT_CHART_WARMUP_ROUNDS), when this runtime renders charts. */
+  readonly chartWarmUp: Promise<{ renders: number; error?: Error }> | null;
   /** Stop taking jobs, let running ones finish, close the workers and the flow producer. */
   close(): Promise<void>;
 }
@@ -133,6 +136,20 @@ export function startRuntime(deps: RuntimeDeps, opts: RuntimeOptions = {}): JobR
   // Load and warm the LP solver now, while the first jobs are still on their way.
   if (planning)
     extras.solver().catch((err: unknown) => deps.logger.error({ err }, 'LP solver did not load'));
+  // Charts are drawn by post-charts (posts) and what-if (planning): warm the renderer in the
+  // background, so the first real charts after a start are not the slow ones.
+  const queues = opts.queues ?? QUEUES;
+  const rounds = deps.config.SOPBOT_CHART_WARMUP_ROUNDS;
+  const warm =
+    rounds > 0 && (queues.includes('posts') || planning)
+      ? warmUpCharts(rounds, extras.fontDir ? { fontDir: extras.fontDir } : {})
+      : null;
+  const chartWarmUp =
+    warm?.done.then((r) => {
+      if (r.error) deps.logger.warn({ err: r.error }, 'chart warm-up failed');
+      else deps.logger.debug({ renders: r.renders }, 'chart renderer warmed up');
+      return r;
+    }) ?? null;
   const workers = (opts.queues ?? QUEUES).map(
     (queueName) =>
       new Worker(queueName, process, {
@@ -150,8 +167,11 @@ export function startRuntime(deps: RuntimeDeps, opts: RuntimeOptions = {}): JobR
   let closing: Promise<void> | null = null;
   return {
     workers,
+    chartWarmUp,
     close() {
       closing ??= (async () => {
+        warm?.stop();
+        await warm?.done; // the render in progress, at most one
         await Promise.all(workers.map((w) => w.close()));
         await flows.close();
         await pool?.close();

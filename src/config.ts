@@ -53,6 +53,8 @@ const base = z.object({
   SOPBOT_RECOMPUTE_CRON: z.string().default('0 6 * * *'),
   /** Directory holding DejaVuSans.ttf and DejaVuSans-Bold.ttf for the charts. */
   SOPBOT_FONT_DIR: z.string().optional(),
+  /** Rounds of sample charts a worker renders at start to warm the renderer (0 = none). */
+  SOPBOT_CHART_WARMUP_ROUNDS: z.coerce.number().int().min(0).max(50).default(6),
 });
 
 export type Config = Readonly<z.infer<typeof base>>;
