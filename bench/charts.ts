@@ -7,6 +7,7 @@
  * (The README's pictures come from the seeded company: SAVE_CHARTS=docs/img npx tsx bench/pipeline.ts.)
  */
 
+import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Resvg } from '@resvg/resvg-js';
@@ -26,6 +27,21 @@ import { sampleAccuracy, sampleFamily, sampleGap, sampleScenarios } from '../src
 import { outlineText } from '../src/charts/text-paths.js';
 
 const RUNS = Number(process.env.RUNS ?? 20);
+/** CPU time the hypervisor gave to other guests (Linux's steal), in jiffies, and all of it. */
+function cpuTimes(): { steal: number; total: number } | null {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]!
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    return { steal: f[7] ?? 0, total: f.reduce((a, b) => a + b, 0) };
+  } catch {
+    return null;
+  }
+}
+const cpuAtStart = cpuTimes();
 const charts = {
   gap: gapChart(sampleGap(20, 24)),
   family: familyChart(sampleFamily()),
@@ -124,6 +140,11 @@ for (const [name, c] of Object.entries(charts)) {
     `SVG to PNG (gap): whole ${q(whole, 0.5).toFixed(1)} ms; in ${svgBands(flattenOpacity(outlineText(svg, DEFAULT_FONT_DIR)), 2).length} bands ${q(banded, 0.5).toFixed(1)} ms; ratio ${(q(whole, 0.5) / q(banded, 0.5)).toFixed(2)}x (${availableParallelism()} cores)`,
   );
 }
+const cpuAtEnd = cpuTimes();
+const steal =
+  cpuAtStart && cpuAtEnd && cpuAtEnd.total > cpuAtStart.total
+    ? `; CPU stolen by the hypervisor during the run ${((100 * (cpuAtEnd.steal - cpuAtStart.steal)) / (cpuAtEnd.total - cpuAtStart.total)).toFixed(0)}%`
+    : '';
 console.log(
-  `median of the four medians: ${q(medians, 0.5).toFixed(1)} ms (goal: < 60 ms); load average now ${loadavg()[0]!.toFixed(1)}`,
+  `median of the four medians: ${q(medians, 0.5).toFixed(1)} ms (goal: < 60 ms); load average now ${loadavg()[0]!.toFixed(1)}${steal}`,
 );
