@@ -121,42 +121,60 @@ function glyphOutline(font: Font, key: string, glyph: Glyph, size: number): Glyp
   return out;
 }
 
+/** A laid-out run: its advance width, and each drawn glyph's outline and pen offset. */
+interface Run {
+  readonly width: number;
+  readonly glyphs: readonly {
+    readonly offset: number;
+    readonly start: readonly [number, number];
+    readonly rest: string;
+  }[];
+}
+
+/**
+ * Runs by face, size and text. Chart labels repeat from render to render (months, resource
+ * names, figures), and opentype.js's kerning lookup is the slow part of laying one out.
+ * Bounded: cleared when full, as a company has a few thousand distinct labels at most.
+ */
+const runCache = new Map<string, Run>();
+const MAX_RUNS = 8192;
+
 /**
  * Glyph by glyph with pair kerning: charts hold only Latin labels and figures, so no further
  * shaping is needed (opentype.js 2.0's own shaper trips on DejaVu's ccmp table). The whole run
  * becomes one path: one element for resvg to parse and fill, where a path per glyph, each
  * with its own transform, costs it several times as much.
  */
-function layout(
-  font: Font,
-  face: string,
-  text: string,
-  size: number,
-): { width: number; draw: (x: number, y: number) => string } {
+function layout(font: Font, face: string, text: string, size: number): Run {
+  const key = `${face}|${size}|${text}`;
+  const cached = runCache.get(key);
+  if (cached) return cached;
   const k = size / font.unitsPerEm;
   const chars = [...text];
   const glyphs = chars.map((c) => font.charToGlyph(c));
-  const offsets: number[] = [];
+  const drawn: Run['glyphs'][number][] = [];
   let pen = 0;
   glyphs.forEach((g, i) => {
     if (i > 0) pen += font.getKerningValue(glyphs[i - 1]!, g) * k;
-    offsets.push(pen);
+    const { start, rest } = glyphOutline(font, `${face}|${size}|${chars[i]}`, g, size);
+    if (start) drawn.push({ offset: pen, start, rest });
     pen += (g.advanceWidth ?? 0) * k;
   });
-  return {
-    width: pen,
-    draw: (x, y) => {
-      const d: string[] = [];
-      const y0 = Math.round(y * H);
-      glyphs.forEach((g, i) => {
-        const { start, rest } = glyphOutline(font, `${face}|${size}|${chars[i]}`, g, size);
-        if (!start) return;
-        const x0 = Math.round((x + offsets[i]!) * H);
-        d.push(`M${hundredths(x0 + start[0])} ${hundredths(y0 + start[1])}${rest}`);
-      });
-      return d.join('');
-    },
-  };
+  const run = { width: pen, glyphs: drawn };
+  if (runCache.size >= MAX_RUNS) runCache.clear();
+  runCache.set(key, run);
+  return run;
+}
+
+/** A run's path data with its pen at (x, y), on the hundredths grid. */
+function drawRun(run: Run, x: number, y: number): string {
+  const y0 = Math.round(y * H);
+  let d = '';
+  for (const { offset, start, rest } of run.glyphs) {
+    const x0 = Math.round((x + offset) * H);
+    d += `M${hundredths(x0 + start[0])} ${hundredths(y0 + start[1])}${rest}`;
+  }
+  return d;
 }
 
 function textToPath(tag: string, inner: string, faces: Faces): string | null {
@@ -178,7 +196,7 @@ function textToPath(tag: string, inner: string, faces: Faces): string | null {
     const run = layout(font, bold ? 'b' : 'r', l.text, size);
     const w = run.width;
     const x = (l.x ?? x0) - (anchor === 'middle' ? w / 2 : anchor === 'end' ? w : 0);
-    parts.push(run.draw(x, y));
+    parts.push(drawRun(run, x, y));
   }
   if (parts.every((p) => p === '')) return '';
   const keep = ['transform', 'fill', 'opacity', 'fill-opacity']
