@@ -68,11 +68,6 @@ export const payloads = {
       .default([...CHART_KINDS]),
     replyTo,
   }),
-  /** Create or edit in place the cycle's summary message in the demand or supply channel. */
-  summary: z.object({
-    cycleId: z.number().int().positive(),
-    channel: z.enum(['demand', 'supply']),
-  }),
   /** Re-render a poll's message (live tally, or its outcome once closed). */
   'poll-refresh': z.object({ pollId: id }),
   /** Close a poll at its deadline. */
@@ -102,7 +97,6 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   plan: 'planning',
   whatif: 'planning',
   'post-charts': 'posts',
-  summary: 'posts',
   'poll-refresh': 'posts',
   'poll-deadline': 'notifications',
   'phase-deadline': 'notifications',
@@ -130,8 +124,6 @@ export function jobId<N extends JobName>(name: N, p: JobPayload<N>): string {
       return `whatif-${hash(String(x.requestKey))}`;
     case 'post-charts':
       return `charts-run-${x.runId}`;
-    case 'summary':
-      return `summary-${x.cycleId}-${x.channel}`;
     case 'poll-refresh':
       return `poll-refresh-${x.pollId}`;
     case 'poll-deadline':

@@ -1,6 +1,7 @@
 /**
- * Every processor, by job name. jobs/runtime.ts dispatches on this map; a job without an
- * entry fails as unrecoverable. Add one line per processor.
+ * Every processor, by job name: the type makes a job named in jobs/contracts.ts without a
+ * processor a compile error. jobs/runtime.ts dispatches on this map; a job whose name is not
+ * in it (an old or foreign job left in Redis) fails as unrecoverable.
  */
 import { actionReminder } from './action-reminder.js';
 import { baseline } from './baseline.js';
@@ -16,7 +17,7 @@ import type { Processor } from './processor-types.js';
 import { recompute } from './recompute.js';
 import { whatif } from './whatif.js';
 
-export const PROCESSORS: { [N in JobName]?: Processor<N> } = {
+export const PROCESSORS: { readonly [N in JobName]: Processor<N> } = {
   recompute,
   baseline,
   plan,
