@@ -7,6 +7,8 @@
  * Two cases: "history changed" (the baseline of all 200 families is fitted: the first run
  * of a cycle, or after new actuals are imported) and "history unchanged" (every family's
  * history hash matches and the baseline is skipped: the usual case for a submission).
+ * A third case times `/sop whatif` as the command enqueues it: from the job to the scenario
+ * chart and the differences from central posted in the asking thread.
  * The recompute is enqueued without the debounce delay (SOPBOT_RECOMPUTE_DEBOUNCE_MS, 2 s
  * by default, comes on top when it is a burst of submissions).
  *
@@ -45,7 +47,12 @@ import { createThreadPool } from '../src/services/thread-pool.js';
 import { startStandin } from '../src/slack-standin/index.js';
 import { createHighsSolver } from '../src/solver/highs.js';
 import { startWorker } from '../src/worker.js';
-import { addAdjustments, setUpCycle, workerEnv } from '../tests/integration/jobs-fixture.js';
+import {
+  addAdjustments,
+  CHANNELS,
+  setUpCycle,
+  workerEnv,
+} from '../tests/integration/jobs-fixture.js';
 
 const ADMIN = process.env.SOPBOT_TEST_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const UNCHANGED_RUNS = Number(process.env.RUNS ?? 5);
@@ -296,6 +303,41 @@ try {
   for (let i = 0; i < UNCHANGED_RUNS; i++) unchanged.push(await once());
   report(`Case 2: history unchanged (baseline skipped), run 1 of ${UNCHANGED_RUNS}`, unchanged[0]!);
   const renders = [...changed.renderMs, ...unchanged.flatMap((r) => r.renderMs)];
+
+  // Case 3: /sop whatif, as the command enqueues it (a thread to answer in), to the scenario
+  // chart and the differences from central posted in that thread. Central and the what-if
+  // are solved side by side on the latest run's inputs; nothing is stored as a plan run.
+  const whatIfs = [
+    'demand FAM-3 +20% 2027-04..2027-06',
+    'capacity LINE-2 -50%',
+    'demand FAM-8 -30%',
+    'capacity LINE-5 +25%',
+    'demand FAM-21 +40%',
+  ];
+  const whatIfMs: number[] = [];
+  for (const [i, text] of whatIfs.entries()) {
+    const parent = standin.store.addMessage({
+      channel: CHANNELS.demand,
+      text: `/sop whatif ${text}`,
+      source: 'api',
+    });
+    const start = performance.now();
+    await worker.queues.enqueue('whatif', {
+      cycleId,
+      text,
+      requestedBy: member.userId,
+      requestKey: `bench-whatif-${i}`,
+      replyTo: { channel: CHANNELS.demand, threadTs: parent.ts },
+    });
+    await standin.waitFor(
+      () => standin.threadReplies(CHANNELS.demand, parent.ts).some((m) => m.files.length > 0),
+      60_000,
+    );
+    whatIfMs.push(performance.now() - start);
+  }
+  console.log(
+    `\nCase 3: /sop whatif, enqueued to the chart in the thread (${whatIfs.length} what-ifs): ${whatIfMs.map((x) => x.toFixed(0)).join(', ')} ms`,
+  );
   console.log('\nSummary');
   console.log(`  end to end, history changed:              ${ms(changed.total)}`);
   console.log(
@@ -309,6 +351,7 @@ try {
   console.log(
     `  write plan run, history unchanged (median of ${UNCHANGED_RUNS}):    ${ms(stage('write'))}`,
   );
+  console.log(`  /sop whatif to its chart (median of ${whatIfMs.length}):  ${ms(median(whatIfMs))}`);
   console.log('  goal: < 5000 ms end to end, < 60 ms median render');
   const save = process.env.SAVE_CHARTS;
   if (save) {
