@@ -224,21 +224,29 @@ export function requireCommentOverThreshold(
     );
 }
 
-function fromRows(
-  rows: readonly AdjustmentRow[],
+/** What both change tables keep of a stored row: enough to show the change again. */
+type StoredChangeRow = Pick<AdjustmentRow, 'author' | 'period' | 'before_value' | 'after_value'>;
+
+/**
+ * The outcome of a request that was already stored (a retry or a double submit), rebuilt
+ * from its rows: one place for adjustments and capacity updates alike. `state` gives a row's
+ * zone and flag, which only forecast adjustments store.
+ */
+export function replayedChange<R extends StoredChangeRow>(
+  rows: readonly R[],
   cycle: CycleRow,
-  family: FamilyRef,
+  target: { readonly code: string; readonly name: string },
   input: ChangeInput,
+  state: (row: R) => Pick<ChangeLine, 'zone' | 'flagged'>,
 ): ChangeOutcome {
   return {
     cycle: { id: cycle.id, month: cycle.month },
-    target: { code: family.code, name: family.name },
+    target: { code: target.code, name: target.name },
     author: rows[0]?.author ?? '',
     input,
     lines: rows.map((r) => ({
       period: r.period,
-      zone: r.zone,
-      flagged: r.status === 'flagged',
+      ...state(r),
       before: r.before_value ?? 0,
       after: r.after_value ?? 0,
       note: null,
@@ -330,7 +338,11 @@ export async function submitAdjustment(
     // A retry or a double submit of a stored request: its rows are there already.
     if (inserted.length === 0) {
       const stored = await adjustmentsByRequest(trx, meta.requestKey);
-      if (stored.length > 0) return fromRows(stored, cycle, family, input);
+      if (stored.length > 0)
+        return replayedChange(stored, cycle, family, input, (r) => ({
+          zone: r.zone,
+          flagged: r.status === 'flagged',
+        }));
     }
     requireCommentOverThreshold(lines, input.comment, settings.comment_threshold_pct);
     return recordChange(trx, {

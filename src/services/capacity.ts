@@ -10,11 +10,10 @@ import {
   capacityOverrides,
   insertCapacityUpdates,
   openUpdates,
-  type ResourceRef,
   resourceByCode,
   updatesByRequest,
 } from '../../db/queries/capacity.js';
-import type { CapacityUpdateRow, CycleRow } from '../../db/schema.js';
+import type { CapacityUpdateRow } from '../../db/schema.js';
 import type { Period } from '../core/period.js';
 import { applyCapacityUpdates } from '../core/supply/capacity-check.js';
 import { zoneOf } from '../core/time-fences.js';
@@ -29,6 +28,7 @@ import {
   openCycleForChanges,
   type RequestMeta,
   recordChange,
+  replayedChange,
   requireCommentOverThreshold,
 } from './adjustments.js';
 import { type Member, requireRole } from './members.js';
@@ -71,29 +71,6 @@ export function capacityAfterUpdates(
   return out;
 }
 
-function fromRows(
-  rows: readonly CapacityUpdateRow[],
-  cycle: CycleRow,
-  resource: ResourceRef,
-  input: ChangeInput,
-): ChangeOutcome {
-  return {
-    cycle: { id: cycle.id, month: cycle.month },
-    target: { code: resource.code, name: resource.name },
-    author: rows[0]?.author ?? '',
-    input,
-    lines: rows.map((r) => ({
-      period: r.period,
-      zone: 'liquid',
-      flagged: false,
-      before: r.before_value ?? 0,
-      after: r.after_value ?? 0,
-      note: null,
-    })),
-    replay: true,
-  };
-}
-
 export async function submitCapacityUpdate(
   deps: AppDeps,
   member: Member,
@@ -118,7 +95,11 @@ export async function submitCapacityUpdate(
   return deps.db.transaction().execute(async (trx) => {
     await lockKey(trx, `capacity:${resource.id}`);
     const again = await updatesByRequest(trx, meta.requestKey);
-    if (again.length > 0) return fromRows(again, cycle, resource, input);
+    if (again.length > 0)
+      return replayedChange(again, cycle, resource, input, () => ({
+        zone: 'liquid',
+        flagged: false,
+      }));
     const overrides = await capacityOverrides(trx, resource.id, periods);
     const base = new Map(periods.map((p) => [p, overrides.get(p) ?? resource.regularCapacity]));
     const earlier = await openUpdates(trx, resource.id, periods);
