@@ -3,6 +3,7 @@ import { startBot } from '../bot.js';
 import { loadConfig } from '../config.js';
 import { parseCliArgs } from './args.js';
 import type { CliIo } from './types.js';
+import { untilSignal } from './until-signal.js';
 
 const USAGE = `Usage: sopbot bot [--port <n>]
 
@@ -30,17 +31,6 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   io.stdout(
     `sopbot bot listening${bot.slack.port() ? ` on port ${bot.slack.port()}` : ' (Socket Mode)'}\n`,
   );
-  await new Promise<void>((resolve) => {
-    const onSignal = () => {
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
-      bot.stop().then(resolve, (err: unknown) => {
-        io.stderr(`sopbot bot: error while stopping: ${String(err)}\n`);
-        resolve();
-      });
-    };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
-  });
+  await untilSignal('sopbot bot', io, () => bot.stop());
   return 0;
 }

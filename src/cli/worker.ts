@@ -3,6 +3,7 @@ import { loadConfig } from '../config.js';
 import { startWorker } from '../worker.js';
 import { parseCliArgs } from './args.js';
 import type { CliIo } from './types.js';
+import { untilSignal } from './until-signal.js';
 
 const USAGE = `Usage: sopbot worker [--concurrency <n>]
 
@@ -43,17 +44,6 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   io.stdout(
     `sopbot worker started${worker.metricsPort ? ` (metrics on port ${worker.metricsPort})` : ''}\n`,
   );
-  await new Promise<void>((resolve) => {
-    const onSignal = () => {
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
-      worker.stop().then(resolve, (err: unknown) => {
-        io.stderr(`sopbot worker: error while stopping: ${String(err)}\n`);
-        resolve();
-      });
-    };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
-  });
+  await untilSignal('sopbot worker', io, () => worker.stop());
   return 0;
 }
