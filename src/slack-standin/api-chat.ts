@@ -9,6 +9,7 @@ import {
   ok,
 } from './api.js';
 import { str } from './json.js';
+import { isMetadataError, messageMetadata } from './metadata.js';
 
 const MAX_SCHEDULE_AHEAD_S = 120 * 24 * 3600;
 const SCHEDULE_WINDOW_S = 5 * 60;
@@ -20,6 +21,8 @@ const postMessage: ApiMethod = (ctx) => {
   if (!channel) return fail('channel_not_found');
   const content = messageContent(args);
   if (isAnswer(content)) return content;
+  const meta = messageMetadata(args);
+  if (isMetadataError(meta)) return meta;
   const threadTs = str(args, 'thread_ts');
   if (threadTs !== undefined && threadTs !== '' && !store.findMessage(channel.id, threadTs))
     return fail('thread_not_found');
@@ -27,9 +30,14 @@ const postMessage: ApiMethod = (ctx) => {
     channel: channel.id,
     ...content,
     ...(threadTs ? { thread_ts: threadTs } : {}),
+    ...(meta.metadata ? { metadata: meta.metadata } : {}),
     source: 'api',
   });
-  return ok({ channel: channel.id, ts: message.ts, message: store.messagePayload(message) });
+  return ok({
+    channel: channel.id,
+    ts: message.ts,
+    message: store.messagePayload(message, { metadata: true }),
+  });
 };
 
 const update: ApiMethod = ({ args, store }) => {
@@ -41,16 +49,19 @@ const update: ApiMethod = ({ args, store }) => {
   if (!message) return fail('message_not_found');
   const content = messageContent(args);
   if (isAnswer(content)) return content;
+  const meta = messageMetadata(args);
+  if (isMetadataError(meta)) return meta;
   message.text = content.text;
-  // Slack keeps the old blocks when an update gives none.
+  // Slack keeps the old blocks when an update gives none (the stand-in keeps metadata alike).
   if (content.blocks !== undefined) message.blocks = content.blocks;
   if (content.attachments !== undefined) message.attachments = content.attachments;
+  if (meta.metadata !== undefined) message.metadata = meta.metadata;
   message.edited = { user: store.identity.botUserId, ts: store.nextTs() };
   return ok({
     channel: channel.id,
     ts,
     text: message.text,
-    message: store.messagePayload(message),
+    message: store.messagePayload(message, { metadata: true }),
   });
 };
 

@@ -19,6 +19,8 @@ export const METHOD_TIERS: Readonly<Record<string, Tier>> = {
   'reactions.add': 3,
   'conversations.open': 3,
   'conversations.info': 3,
+  'conversations.history': 3,
+  'conversations.replies': 3,
   'chat.postEphemeral': 4,
   'users.info': 4,
   'views.open': 4,

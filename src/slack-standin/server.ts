@@ -10,6 +10,7 @@ import type { ApiAnswer, ApiMethod } from './api.js';
 import { chatMethods } from './api-chat.js';
 import { directoryMethods } from './api-directory.js';
 import { fileMethods, filePayload } from './api-files.js';
+import { historyMethods } from './api-history.js';
 import { viewMethods } from './api-views.js';
 import { BodyError, parseApiBody, readRaw, uploadBytes } from './body.js';
 import { type JsonObject, str } from './json.js';
@@ -95,6 +96,7 @@ const METHODS: Readonly<Record<string, ApiMethod>> = {
   ...viewMethods,
   ...fileMethods,
   ...directoryMethods,
+  ...historyMethods,
 };
 
 export async function startStandin(opts: StandinOptions = {}): Promise<Standin> {
@@ -221,7 +223,7 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
     channels: [...store.channels.values()],
     messages: store.messages
       .filter((m) => !m.deleted)
-      .map((m) => ({ channel: m.channel, ...store.messagePayload(m) })),
+      .map((m) => ({ channel: m.channel, ...store.messagePayload(m, { metadata: true }) })),
     ephemerals: store.ephemerals,
     files: [...store.files.values()].map((f) => filePayload(store, baseUrl, f)),
     openViews: Object.fromEntries(

@@ -1,5 +1,6 @@
 /** The stand-in's workspace state: channels, users, messages, files, views, triggers. */
 import { randomBytes } from 'node:crypto';
+import type { JsonObject } from './json.js';
 import type {
   ChannelRecord,
   ChannelSeed,
@@ -146,6 +147,7 @@ export class StandinStore {
     attachments?: readonly unknown[];
     thread_ts?: string;
     files?: readonly string[];
+    metadata?: JsonObject;
     source: MessageSource;
   }): StoredMessage {
     const message: StoredMessage = {
@@ -161,6 +163,7 @@ export class StandinStore {
       ...(fields.thread_ts !== undefined ? { thread_ts: fields.thread_ts } : {}),
       ...(fields.blocks !== undefined ? { blocks: fields.blocks } : {}),
       ...(fields.attachments !== undefined ? { attachments: fields.attachments } : {}),
+      ...(fields.metadata !== undefined ? { metadata: fields.metadata } : {}),
     };
     this.messages.push(message);
     return message;
@@ -222,7 +225,11 @@ export class StandinStore {
     };
   }
 
-  messagePayload(m: StoredMessage): Record<string, unknown> {
+  /**
+   * The message as the Web API returns it. Its metadata only with `metadata: true` (what
+   * conversations.history and .replies give with include_all_metadata).
+   */
+  messagePayload(m: StoredMessage, opts: { metadata?: boolean } = {}): Record<string, unknown> {
     const replies = m.thread_ts === undefined ? this.replyCount(m) : 0;
     return {
       type: 'message',
@@ -242,6 +249,7 @@ export class StandinStore {
       ...(m.reactions.length > 0
         ? { reactions: m.reactions.map((r) => ({ ...r, count: r.users.length })) }
         : {}),
+      ...(opts.metadata && m.metadata !== undefined ? { metadata: m.metadata } : {}),
     };
   }
 
