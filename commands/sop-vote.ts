@@ -6,9 +6,9 @@ import { UsageError } from '../src/errors.js';
 import { requireOpenCycle } from '../src/services/cycles.js';
 import { requireRole } from '../src/services/members.js';
 import { attachPollMessage, createPoll } from '../src/services/polls.js';
-import { postOnce } from '../src/services/reminders.js';
 import { getSettings, updateSettings } from '../src/services/settings.js';
 import type { SopCommandContext, SopSubcommand } from '../src/slack/command-types.js';
+import { postMessageOnce } from '../src/slack/post-ledger.js';
 import { voteMessage } from '../src/slack/presenters/vote.js';
 
 export const vote: SopSubcommand = {
@@ -35,14 +35,13 @@ export const vote: SopSubcommand = {
     });
     const settings = await getSettings(db);
     const channel = settings.exec_channel ?? ctx.command.channel_id;
-    const ts = await postOnce(
-      ctx.client,
-      db,
-      `poll:${view.poll.id}:message`,
+    // Attached whether this call posted it or an earlier attempt did (and stopped before).
+    const msg = await postMessageOnce(db, ctx.client, {
+      key: `poll:${view.poll.id}:message`,
       channel,
-      voteMessage(view),
-    );
-    if (ts) await attachPollMessage(db, view.poll.id, channel, ts);
+      ...voteMessage(view),
+    });
+    await attachPollMessage(db, view.poll.id, channel, msg.ts);
     await ctx.respond({
       response_type: 'ephemeral',
       text: `Vote ${view.poll.id} is open in <#${channel}> with ${view.options.length} scenarios; you chair it (Close button).`,

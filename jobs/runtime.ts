@@ -2,7 +2,9 @@
  * The worker side of the queues: one BullMQ Worker per queue, dispatching by job name to
  * jobs/registry.ts. Payloads are parsed first (a PayloadError becomes UnrecoverableError:
  * no retry can fix it). A Slack 429 moves the job to delayed for Retry-After seconds instead
- * of holding the worker. `close()` lets running jobs finish.
+ * of holding the worker, and so does a message another worker is posting right now
+ * (PostInFlightError), until that post is recorded or its claim is stale. Neither uses an
+ * attempt. `close()` lets running jobs finish.
  */
 import { DelayedError, FlowProducer, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -11,6 +13,7 @@ import type { LpSolver } from '../src/core/supply/lp.js';
 import type { Metrics } from '../src/metrics.js';
 import { warmUpSolver } from '../src/services/solver-warm-up.js';
 import { createThreadPool, fitInProcess } from '../src/services/thread-pool.js';
+import { PostInFlightError } from '../src/slack/post-ledger.js';
 import { createHighsSolver } from '../src/solver/highs.js';
 import { type JobName, PayloadError, parsePayload, QUEUES, type QueueName } from './contracts.js';
 import type { ExtendedContext, RuntimeExtras } from './extras.js';
@@ -121,6 +124,15 @@ export function startRuntime(deps: RuntimeDeps, opts: RuntimeOptions = {}): JobR
         deps.metrics?.observeJob(name, 'delayed', seconds());
         log.warn({ retryAfter: wait }, 'Slack rate limit: job delayed by Retry-After');
         await job.moveToDelayed(Date.now() + wait * 1000, token);
+        throw new DelayedError();
+      }
+      if (err instanceof PostInFlightError && token) {
+        deps.metrics?.observeJob(name, 'delayed', seconds());
+        log.warn(
+          { key: err.key, retryAfterMs: err.retryAfterMs },
+          'another worker is posting this message: job delayed',
+        );
+        await job.moveToDelayed(Date.now() + err.retryAfterMs, token);
         throw new DelayedError();
       }
       deps.metrics?.observeJob(name, 'failed', seconds());

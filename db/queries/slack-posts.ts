@@ -4,9 +4,11 @@
  * only the claimant posts, so a retried job or a duplicate delivery never posts twice.
  * A row's state is read from its columns:
  * claimed (no file_id, no ts) → file reserved (file_id, no ts) → posted (ts).
+ * `updated_at` is the claim's time: a claim left without a ts can be taken over once it is
+ * stale, and only by the one caller whose compare-and-swap on it wins (takeOverClaim).
  * src/slack/post-ledger.ts builds exactly-once posting of messages and files on these steps.
  */
-import type { Selectable } from 'kysely';
+import { type Expression, type Selectable, type SqlBool, sql } from 'kysely';
 import type { Db } from '../connect.js';
 import type { SlackPostsTable } from '../schema.js';
 
@@ -16,6 +18,10 @@ export interface LedgerRow {
   readonly ts: string | null;
   readonly threadTs: string | null;
   readonly fileId: string | null;
+  /** When the key was first claimed. */
+  readonly createdAt: Date;
+  /** When the current claim was made (or taken over), or the row last changed. */
+  readonly updatedAt: Date;
 }
 
 function toLedgerRow(row: Selectable<SlackPostsTable>): LedgerRow {
@@ -25,12 +31,24 @@ function toLedgerRow(row: Selectable<SlackPostsTable>): LedgerRow {
     ts: row.ts,
     threadTs: row.thread_ts,
     fileId: row.file_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
   };
+}
+
+/**
+ * `updated_at` is still the instant a caller read. Postgres keeps microseconds and the driver
+ * reads milliseconds, so the comparison allows a few; every write that moves a claim without a
+ * ts (a renewal, a takeover) comes seconds after the claim it replaces, so this cannot mistake
+ * one claim for another.
+ */
+function stillClaimedAt(seen: Date): Expression<SqlBool> {
+  return sql<SqlBool>`abs(extract(epoch from (updated_at - ${seen}::timestamptz))) < 0.005`;
 }
 
 export type Claim =
   | { readonly claimed: true; readonly row: LedgerRow }
-  /** `row` is null when the earlier claim was given back (releasePost) in the meantime. */
+  /** `row` is null when the earlier claim was given back (releaseClaim) in the meantime. */
   | { readonly claimed: false; readonly row: LedgerRow | null };
 
 /**
@@ -77,9 +95,57 @@ export async function setPostTs(db: Db, key: string, ts: string): Promise<void> 
     .execute();
 }
 
-/** Give a claim back when the post failed, so a retry can post. */
-export async function releasePost(db: Db, key: string): Promise<void> {
-  await db.deleteFrom('slack_posts').where('post_key', '=', key).where('ts', 'is', null).execute();
+/**
+ * Takes over a claim left without a ts: only when it is still the claim the caller read
+ * (`seen`, its updated_at), is older than `staleMs` by the database's clock, and has no ts.
+ * The row comes back with a new updated_at, the taker's claim; null when another caller
+ * took it over, posted, or gave it back first.
+ */
+export async function takeOverClaim(
+  db: Db,
+  key: string,
+  seen: Date,
+  staleMs: number,
+): Promise<LedgerRow | null> {
+  const row = await db
+    .updateTable('slack_posts')
+    .set({ updated_at: sql`now()` })
+    .where('post_key', '=', key)
+    .where('ts', 'is', null)
+    .where(stillClaimedAt(seen))
+    .where(sql<SqlBool>`updated_at < now() - make_interval(secs => ${staleMs / 1000})`)
+    .returningAll()
+    .executeTakeFirst();
+  return row ? toLedgerRow(row) : null;
+}
+
+/**
+ * Renews the claim made at `claimedAt` (its holder is still at work): the new claim time, or
+ * null when the claim is no longer that one (posted, given back, taken over).
+ */
+export async function renewClaim(db: Db, key: string, claimedAt: Date): Promise<Date | null> {
+  const row = await db
+    .updateTable('slack_posts')
+    .set({ updated_at: sql`now()` })
+    .where('post_key', '=', key)
+    .where('ts', 'is', null)
+    .where(stillClaimedAt(claimedAt))
+    .returning('updated_at')
+    .executeTakeFirst();
+  return row?.updated_at ?? null;
+}
+
+/**
+ * Gives a claim back when Slack refused the post (nothing was sent), so a retry can post at
+ * once; only the claim made at `claimedAt`, never one another caller has taken over since.
+ */
+export async function releaseClaim(db: Db, key: string, claimedAt: Date): Promise<void> {
+  await db
+    .deleteFrom('slack_posts')
+    .where('post_key', '=', key)
+    .where('ts', 'is', null)
+    .where(stillClaimedAt(claimedAt))
+    .execute();
 }
 
 /** Writes (or overwrites) the row of `key` without a claim. */

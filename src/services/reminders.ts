@@ -1,18 +1,26 @@
 /**
- * Sending once: nudges before phase deadlines and follow-up action reminders. Every send is
- * claimed in the slack_posts ledger under a key (per cycle/phase/user, or per
- * action/kind/occurrence) before it goes out, so retries and duplicate jobs never send twice.
+ * Sending once: the meeting's messages and DMs (the pack, the decision log, phase messages,
+ * nudges, action reminders). Each send has a ledger key (per cycle/phase/user, or per
+ * action/kind/occurrence) and goes through postMessageOnce (src/slack/post-ledger.ts), so it
+ * goes out exactly once: a retry or a duplicate job never sends it again, and a crash between
+ * the claim and the post does not lose it (the next attempt finds nothing under the key in
+ * Slack and sends it).
  */
+import type { Block, KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
-import { claimPost, recordPost, releasePost } from '../../db/queries/slack-posts.js';
+import { postMessageOnce } from '../slack/post-ledger.js';
 
 export interface SlackMessage {
   readonly text: string;
   readonly blocks?: readonly unknown[];
 }
 
-/** Post `msg` to `channel` unless `key` was posted before. Returns the ts, or null when skipped. */
+/**
+ * Post `msg` to `channel` (a conversation id) once under `key`. Returns the ts when this
+ * call sent it, null when it had been sent before. Throws PostInFlightError while another
+ * caller is sending it.
+ */
 export async function postOnce(
   slack: WebClient,
   db: Db,
@@ -21,24 +29,17 @@ export async function postOnce(
   msg: SlackMessage,
   threadTs?: string,
 ): Promise<string | null> {
-  if (!(await claimPost(db, key, channel)).claimed) return null;
-  try {
-    const res = await slack.chat.postMessage({
-      channel,
-      text: msg.text,
-      ...(msg.blocks ? { blocks: msg.blocks as never } : {}),
-      ...(threadTs ? { thread_ts: threadTs } : {}),
-    });
-    const ts = res.ts ?? null;
-    await recordPost(db, key, { channel: res.channel ?? channel, ts, threadTs: threadTs ?? null });
-    return ts;
-  } catch (err) {
-    await releasePost(db, key);
-    throw err;
-  }
+  const out = await postMessageOnce(db, slack, {
+    key,
+    channel,
+    text: msg.text,
+    ...(msg.blocks ? { blocks: msg.blocks as readonly (KnownBlock | Block)[] } : {}),
+    ...(threadTs ? { threadTs } : {}),
+  });
+  return out.posted ? out.ts : null;
 }
 
-/** Open (or reuse) the DM with `user` and post there once under `key`. */
+/** Open (or reuse) the DM with `user` and post there once under `key` (as postOnce). */
 export async function dmOnce(
   slack: WebClient,
   db: Db,

@@ -13,15 +13,73 @@
  * the unshared file is private and invisible, and a new upload starts. No crash point shows
  * a chart twice.
  *
- * Messages: claim, chat.postMessage, record the ts at once. The one window left is between
- * Slack's answer and the UPDATE that records the ts (a few milliseconds): a crash exactly
- * there reposts the message on retry. Slack offers no lookup by our key to close it.
+ * Messages: claim, chat.postMessage with the key in the message's metadata
+ * (`{ event_type: 'sopbot_post', event_payload: { post_key } }`), record the ts. A caller
+ * that finds the key claimed but without a ts never posts blindly and never skips:
+ * - a fresh claim (younger than STALE_CLAIM_MS) may be posting right now: it waits up to
+ *   IN_FLIGHT_WAIT_MS for the ts, then throws PostInFlightError (the worker delays the job);
+ * - a stale claim was left by a crash, before or after Slack answered. The channel's history
+ *   (conversations.history, or conversations.replies for a thread) since the claim is read
+ *   with include_all_metadata: a message carrying the key is the post, and its ts is
+ *   recorded; with none, the caller takes the claim over (compare-and-swap on updated_at, so
+ *   one taker wins) and posts.
+ * When Slack refuses the post (an error answer or a 429: nothing was sent) the claim is
+ * given back at once; when the answer is lost (network, 5xx) the claim stays and the stale
+ * path decides. The claimant renews its claim while its call is in flight, so a slow call
+ * is not taken for a crash. The one case left is a claimant that freezes for longer than
+ * STALE_CLAIM_MS between its claim and Slack's answer, which a taker cannot see.
  */
 
 import type { Block, KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
-import { claimPost, type LedgerRow, setPostFile, setPostTs } from '../../db/queries/slack-posts.js';
+import {
+  claimPost,
+  type LedgerRow,
+  releaseClaim,
+  renewClaim,
+  setPostFile,
+  setPostTs,
+  takeOverClaim,
+} from '../../db/queries/slack-posts.js';
+import { SopError } from '../errors.js';
+
+/** The metadata event_type of every message posted under a ledger key. */
+export const POST_EVENT_TYPE = 'sopbot_post';
+
+/**
+ * A claim without a ts older than this is not being posted any more. Its holder renews it
+ * every STALE_CLAIM_MS / 3 while its chat.postMessage is in flight (Bolt's client retries a
+ * failed call for minutes), so only a holder that died or froze leaves a claim this old.
+ */
+export const STALE_CLAIM_MS = 60_000;
+
+/** How long a caller that meets another caller's fresh claim waits for its ts. */
+export const IN_FLIGHT_WAIT_MS = 2_000;
+
+/** The history is read from this long before the claim (Postgres's and Slack's clocks). */
+export const LOOKUP_MARGIN_MS = 5 * 60_000;
+
+const POLL_MS = 100;
+
+/**
+ * Another caller holds a fresh claim on the key and may be posting it right now. Retry after
+ * `retryAfterMs`: by then the post is recorded, or the claim is stale and can be resolved.
+ */
+export class PostInFlightError extends SopError {
+  readonly key: string;
+  readonly retryAfterMs: number;
+  constructor(key: string, retryAfterMs: number) {
+    const ms = Math.max(1000, Math.ceil(retryAfterMs));
+    super(
+      'conflict',
+      `This message ('${key}') is being posted by another request right now; try again in ${Math.ceil(ms / 1000)} s.`,
+    );
+    this.name = 'PostInFlightError';
+    this.key = key;
+    this.retryAfterMs = ms;
+  }
+}
 
 export interface FilePost {
   readonly key: string;
@@ -38,7 +96,7 @@ export interface FilePost {
 
 export interface PostOutcome {
   readonly ts: string;
-  /** False when the ledger already had it: nothing was sent this time. */
+  /** False when it was posted before (the ledger, or Slack, had it): nothing was sent now. */
   readonly posted: boolean;
   readonly fileId?: string;
 }
@@ -117,26 +175,145 @@ export async function postFileOnce(db: Db, slack: WebClient, p: FilePost): Promi
 
 export interface MessagePost {
   readonly key: string;
+  /** A conversation id (C…, D…), not a name: a stale claim is resolved by reading its history. */
   readonly channel: string;
   readonly threadTs?: string | null;
   readonly text: string;
   readonly blocks?: readonly (KnownBlock | Block)[];
 }
 
+/**
+ * Posts `p` once under its key: the ts, and whether this call sent it. Throws
+ * PostInFlightError while another caller's fresh claim on the key has no ts yet.
+ */
 export async function postMessageOnce(
   db: Db,
   slack: WebClient,
   p: MessagePost,
 ): Promise<PostOutcome> {
-  const row = await claim(db, p);
-  if (row.ts) return { ts: row.ts, posted: false };
-  const res = await slack.chat.postMessage({
-    channel: p.channel,
-    text: p.text,
-    ...(p.blocks ? { blocks: [...p.blocks] } : {}),
-    ...(p.threadTs ? { thread_ts: p.threadTs } : {}),
-  });
-  if (!res.ts) throw new Error('chat.postMessage returned no ts');
-  await setPostTs(db, p.key, res.ts);
-  return { ts: res.ts, posted: true };
+  const deadline = Date.now() + IN_FLIGHT_WAIT_MS;
+  for (;;) {
+    const c = await claimPost(db, p.key, p.channel, p.threadTs ?? null);
+    if (c.claimed) return send(db, slack, p, c.row);
+    // Given back (a refused post) between our insert and our read: claim it again.
+    if (!c.row) continue;
+    if (c.row.ts) return { ts: c.row.ts, posted: false };
+    const age = Date.now() - c.row.updatedAt.getTime();
+    if (age >= STALE_CLAIM_MS) {
+      const ts = await findPost(slack, c.row, p.key);
+      if (ts) {
+        await setPostTs(db, p.key, ts);
+        return { ts, posted: false };
+      }
+      const mine = await takeOverClaim(db, p.key, c.row.updatedAt, STALE_CLAIM_MS);
+      if (mine) return send(db, slack, p, mine);
+      // Another caller took it over or recorded the post first: read the row again.
+    }
+    if (Date.now() >= deadline)
+      throw new PostInFlightError(p.key, Math.max(STALE_CLAIM_MS - age, 0));
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+/** chat.postMessage under the claim `row`, then the ts recorded. */
+async function send(
+  db: Db,
+  slack: WebClient,
+  p: MessagePost,
+  row: LedgerRow,
+): Promise<PostOutcome> {
+  const lease = holdClaim(db, p.key, row.updatedAt);
+  let ts: string | undefined;
+  try {
+    const res = await slack.chat.postMessage({
+      channel: p.channel,
+      text: p.text,
+      ...(p.blocks ? { blocks: [...p.blocks] } : {}),
+      ...(p.threadTs ? { thread_ts: p.threadTs } : {}),
+      metadata: { event_type: POST_EVENT_TYPE, event_payload: { post_key: p.key } },
+    });
+    ts = res.ts;
+  } catch (err) {
+    const claimedAt = await lease.stop();
+    // Slack answered that it did not post: the next attempt may claim at once. Any other
+    // failure (no answer) may hide a post, so the claim stays for the stale path to resolve.
+    if (slackRefused(err)) await releaseClaim(db, p.key, claimedAt);
+    throw err;
+  }
+  await lease.stop();
+  if (!ts) throw new Error('chat.postMessage returned no ts');
+  await setPostTs(db, p.key, ts);
+  return { ts, posted: true };
+}
+
+/** Renews the claim made at `claimedAt` until stopped; `stop` gives the latest claim time. */
+function holdClaim(db: Db, key: string, claimedAt: Date): { stop(): Promise<Date> } {
+  let at = claimedAt;
+  let renewing = Promise.resolve();
+  const timer = setInterval(() => {
+    renewing = renewing
+      .then(async () => {
+        at = (await renewClaim(db, key, at)) ?? at;
+      })
+      .catch(() => {}); // a renewal that fails leaves the claim to age; the next one may work
+  }, STALE_CLAIM_MS / 3);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await renewing;
+      return at;
+    },
+  };
+}
+
+interface HistoryMessage {
+  readonly ts?: string;
+  readonly metadata?: { readonly event_type?: string; readonly event_payload?: unknown };
+}
+
+/**
+ * The ts of the message posted under `key` in the claim's channel (or thread) since the
+ * key was first claimed, if there is one: read from the history with its metadata.
+ */
+async function findPost(slack: WebClient, row: LedgerRow, key: string): Promise<string | null> {
+  const oldest = ((row.createdAt.getTime() - LOOKUP_MARGIN_MS) / 1000).toFixed(6);
+  let cursor: string | undefined;
+  do {
+    const page = {
+      channel: row.channel,
+      oldest,
+      include_all_metadata: true,
+      limit: 200,
+      ...(cursor ? { cursor } : {}),
+    };
+    let res: { messages?: unknown[]; response_metadata?: { next_cursor?: string } };
+    try {
+      res = row.threadTs
+        ? await slack.conversations.replies({ ...page, ts: row.threadTs })
+        : await slack.conversations.history(page);
+    } catch (err) {
+      // A refusal (missing_scope, not_in_channel…) would refuse every retry too: say what
+      // the bot needs. Other failures (a 429, the network) go to the retry as they are.
+      const refusal = slackError(err);
+      if (!refusal) throw err;
+      throw new Error(
+        `Cannot tell whether '${key}' was posted in ${row.channel}: reading its history failed with ${refusal}. The bot needs channels:history, groups:history and im:history, and to be a member of the channel.`,
+        { cause: err },
+      );
+    }
+    for (const m of (res.messages ?? []) as readonly HistoryMessage[]) {
+      const payload = m.metadata?.event_payload as { post_key?: unknown } | undefined;
+      if (m.ts && m.metadata?.event_type === POST_EVENT_TYPE && payload?.post_key === key)
+        return m.ts;
+    }
+    cursor = res.response_metadata?.next_cursor || undefined;
+  } while (cursor);
+  return null;
+}
+
+/** Slack answered and posted nothing: an error answer (ok: false) or a 429. */
+function slackRefused(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'slack_webapi_platform_error' || code === 'slack_webapi_rate_limited_error';
 }

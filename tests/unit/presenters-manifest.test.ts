@@ -33,6 +33,10 @@ describe('manifest.json', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
       [
         'channels:read',
+        // Read back by the post ledger after a crash (src/slack/post-ledger.ts).
+        'channels:history',
+        'groups:history',
+        'im:history',
         'chat:write',
         'chat:write.public',
         'commands',
