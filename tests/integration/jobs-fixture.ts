@@ -1,11 +1,14 @@
 /**
  * Shared setup of the jobs and worker tests (and bench/pipeline): a seeded company imported
- * through the real CSV import, one open cycle, and the workspace channels of the stand-in.
+ * through the real CSV import, one open cycle, the workspace channels of the stand-in, and
+ * `sopbot worker` processes on queues of their own.
  */
 import type { Db } from '../../db/connect.js';
+import { createQueues, type Queues } from '../../jobs/queues.js';
 import type { Company } from '../../src/core/company.js';
 import { addMonths } from '../../src/core/period.js';
 import { importCompany as importCompanyCsv } from '../../src/import/import-company.js';
+import { createRedis } from '../../src/redis.js';
 import { getSettings, updateSettings } from '../../src/services/settings.js';
 
 export const CHANNELS = { demand: 'C_DEMAND', supply: 'C_SUPPLY', exec: 'C_EXEC' } as const;
@@ -70,12 +73,14 @@ export async function addAdjustments(
   await db.insertInto('forecast_adjustments').values(rows).execute();
 }
 
-export function workerEnv(opts: {
-  dbUrl: string;
-  prefix: string;
-  apiUrl: string;
-  lockMs?: number;
-}): Record<string, string> {
+export interface WorkerEnvOptions {
+  readonly dbUrl: string;
+  readonly prefix: string;
+  readonly apiUrl: string;
+  readonly lockMs?: number;
+}
+
+export function workerEnv(opts: WorkerEnvOptions): Record<string, string> {
   return {
     DATABASE_URL: opts.dbUrl,
     REDIS_URL: 'redis://127.0.0.1:6379',
@@ -138,11 +143,56 @@ export async function spawnWorker(env: Record<string, string>): Promise<WorkerPr
 }
 
 /** SIGTERM each worker process still running, and wait for it to exit. */
-export async function stopWorkers(workers: readonly WorkerProcess[]): Promise<void> {
+async function stopWorkers(workers: readonly WorkerProcess[]): Promise<void> {
   for (const w of workers) {
     if (w.child.exitCode === null && w.child.signalCode === null) {
       w.child.kill('SIGTERM');
       await w.exited;
     }
   }
+}
+
+/** `sopbot worker` processes on one set of queues, as the worker-process tests run them. */
+export interface WorkerProcesses {
+  /** The queues the workers take their jobs from. */
+  readonly queues: Queues;
+  /** The processes started so far, in order. */
+  readonly started: readonly WorkerProcess[];
+  /** Starts one more worker process. */
+  spawn(): Promise<WorkerProcess>;
+  /** SIGTERMs the processes still running, waits for them, and closes the queues. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Queues under `opts.prefix` and the env of worker processes on them: one job at a time
+ * each, and info logs, which the tests read. `env` adds to the worker env.
+ */
+export function workerProcesses(
+  opts: WorkerEnvOptions & { readonly env?: Record<string, string> },
+): WorkerProcesses {
+  const { env: extra, ...envOpts } = opts;
+  const env = {
+    ...workerEnv(envOpts),
+    ...extra,
+    SOPBOT_WORKER_CONCURRENCY: '1',
+    LOG_LEVEL: 'info',
+  };
+  const redis = createRedis('redis://127.0.0.1:6379');
+  const queues = createQueues(redis, opts.prefix);
+  const started: WorkerProcess[] = [];
+  return {
+    queues,
+    started,
+    async spawn() {
+      const w = await spawnWorker(env);
+      started.push(w);
+      return w;
+    },
+    async stop() {
+      await stopWorkers(started);
+      await queues.close();
+      redis.disconnect();
+    },
+  };
 }

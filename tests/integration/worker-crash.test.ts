@@ -4,26 +4,19 @@
  * every chart ends up in the channel exactly once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createQueues, type Queues } from '../../jobs/queues.js';
-import { createRedis } from '../../src/redis.js';
 import { generateCompany } from '../../src/seed/company.js';
 import { type Standin, startStandin } from '../../src/slack-standin/index.js';
 import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
 import {
   addAdjustments,
   setUpCycle,
-  spawnWorker,
-  stopWorkers,
-  type WorkerProcess,
-  workerEnv,
+  type WorkerProcesses,
+  workerProcesses,
 } from './jobs-fixture.js';
 
 let t: TestDb;
 let standin: Standin;
-let queues: Queues;
-let redis: ReturnType<typeof createRedis>;
-const workers: WorkerProcess[] = [];
-let env: Record<string, string>;
+let pool: WorkerProcesses;
 let cycleId: number;
 
 beforeAll(async () => {
@@ -37,30 +30,25 @@ beforeAll(async () => {
     { family: 'FAM-3', pct: -25 },
     { family: 'FAM-5', pct: 40 },
   ]);
-  const prefix = redisPrefix('crash');
-  env = {
-    ...workerEnv({ dbUrl: t.url, prefix, apiUrl: standin.apiUrl, lockMs: 3000 }),
-    SOPBOT_STALLED_INTERVAL_MS: '1000',
-    SOPBOT_WORKER_CONCURRENCY: '1',
-    LOG_LEVEL: 'info',
-  };
-  redis = createRedis('redis://127.0.0.1:6379');
-  queues = createQueues(redis, prefix);
+  pool = workerProcesses({
+    dbUrl: t.url,
+    prefix: redisPrefix('crash'),
+    apiUrl: standin.apiUrl,
+    lockMs: 3000,
+    env: { SOPBOT_STALLED_INTERVAL_MS: '1000' },
+  });
 });
 
 afterAll(async () => {
-  await stopWorkers(workers);
-  await queues?.close();
-  redis?.disconnect();
+  await pool?.stop();
   await standin?.close();
   await t?.drop();
 });
 
 describe('a worker killed mid-job', () => {
   it('leaves the job to another worker, and each chart is posted exactly once', async () => {
-    const first = await spawnWorker(env);
-    workers.push(first);
-    await queues.enqueue('recompute', {
+    const first = await pool.spawn();
+    await pool.queues.enqueue('recompute', {
       cycleId,
       reason: 'command',
       requestedBy: 'U_ALICE',
@@ -74,8 +62,7 @@ describe('a worker killed mid-job', () => {
     expect(atKill).toBeGreaterThanOrEqual(1);
     expect(atKill).toBeLessThan(5);
 
-    const second = await spawnWorker(env);
-    workers.push(second);
+    const second = await pool.spawn();
     await standin.waitFor(() => standin.files.length >= 5, 60_000);
     await new Promise((r) => setTimeout(r, 2000));
 

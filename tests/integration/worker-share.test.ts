@@ -3,27 +3,21 @@
  * no chart is posted twice.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createQueues, type Queues } from '../../jobs/queues.js';
 import { addMonths } from '../../src/core/period.js';
-import { createRedis } from '../../src/redis.js';
 import { generateCompany } from '../../src/seed/company.js';
 import { type Standin, startStandin } from '../../src/slack-standin/index.js';
 import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
 import {
   setUpCycle,
-  spawnWorker,
-  stopWorkers,
   type WorkerProcess,
-  workerEnv,
+  type WorkerProcesses,
+  workerProcesses,
 } from './jobs-fixture.js';
 
 let t: TestDb;
 let standin: Standin;
-let queues: Queues;
-let redis: ReturnType<typeof createRedis>;
-const workers: WorkerProcess[] = [];
+let pool: WorkerProcesses;
 const cycles: number[] = [];
-let env: Record<string, string>;
 
 const CYCLES = 4;
 
@@ -41,29 +35,22 @@ beforeAll(async () => {
       .executeTakeFirstOrThrow();
     cycles.push(c.id);
   }
-  const prefix = redisPrefix('share');
-  env = {
-    ...workerEnv({ dbUrl: t.url, prefix, apiUrl: standin.apiUrl }),
-    SOPBOT_WORKER_CONCURRENCY: '1',
-    LOG_LEVEL: 'info',
-  };
-  redis = createRedis('redis://127.0.0.1:6379');
-  queues = createQueues(redis, prefix);
+  pool = workerProcesses({ dbUrl: t.url, prefix: redisPrefix('share'), apiUrl: standin.apiUrl });
 });
 
 afterAll(async () => {
-  await stopWorkers(workers);
-  await queues?.close();
-  redis?.disconnect();
+  await pool?.stop();
   await standin?.close();
   await t?.drop();
 });
 
 describe('two worker processes', () => {
   it('share the work, run every job once and post every chart once', async () => {
-    workers.push(await spawnWorker(env), await spawnWorker(env));
+    await pool.spawn();
+    await pool.spawn();
+    const workers = pool.started;
     for (const cycleId of cycles)
-      await queues.enqueue('recompute', {
+      await pool.queues.enqueue('recompute', {
         cycleId,
         reason: 'command',
         requestedBy: 'U_ALICE',
