@@ -351,7 +351,9 @@ try {
   console.log(
     `  write plan run, history unchanged (median of ${UNCHANGED_RUNS}):    ${ms(stage('write'))}`,
   );
-  console.log(`  /sop whatif to its chart (median of ${whatIfMs.length}):  ${ms(median(whatIfMs))}`);
+  console.log(
+    `  /sop whatif to its chart (median of ${whatIfMs.length}):  ${ms(median(whatIfMs))}`,
+  );
   console.log('  goal: < 5000 ms end to end, < 60 ms median render');
   const save = process.env.SAVE_CHARTS;
   if (save) {
