@@ -17,6 +17,7 @@ import { createQueues, type Queues } from '../../jobs/queues.js';
 import { startRuntime } from '../../jobs/runtime.js';
 import { startBot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
+import type { Role } from '../../src/core/company.js';
 import type { Clock } from '../../src/deps.js';
 import { createLogger } from '../../src/logger.js';
 import { createRedis } from '../../src/redis.js';
@@ -197,19 +198,43 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
+/** A clock the test moves: `now()` is the time last `set` (at first, `start`). */
+export interface TestClock extends Clock {
+  set(at: Date | string): void;
+}
+
+export function testClock(start: string): TestClock {
+  let at = new Date(start);
+  return {
+    now: () => new Date(at.getTime()),
+    set: (to) => {
+      at = new Date(to);
+    },
+  };
+}
+
 /**
  * The real bot (startBot) against the stand-in, a test database, Redis queues under a unique
  * prefix, and the meeting worker; all with the given clock.
  */
 export async function startHarness(opts: {
   label: string;
-  users: readonly string[];
+  /** Workspace members and their sopbot role (the members table); Slack users too. */
+  members?: Readonly<Record<string, Role>>;
+  /** Slack users of the workspace who are not members. */
+  users?: readonly string[];
   clock: Clock;
 }): Promise<Harness> {
   const tdb = await freshDb();
+  const members = Object.entries(opts.members ?? {});
+  if (members.length > 0)
+    await tdb.db
+      .insertInto('members')
+      .values(members.map(([id, role]) => ({ slack_user_id: id, role })))
+      .execute();
   const standin = await startStandin({
     postMessageRate: false,
-    users: opts.users.map((id) => ({
+    users: [...members.map(([id]) => id), ...(opts.users ?? [])].map((id) => ({
       id,
       name: id.slice(2).toLowerCase(),
       real_name: id.slice(2),

@@ -17,6 +17,7 @@ import {
   pollUntil,
   SCENARIOS,
   startHarness,
+  testClock,
 } from './meeting-fixture.js';
 
 const PLANNER = 'U_PLAN';
@@ -27,8 +28,7 @@ const REP2 = 'U_REP2';
 const OPS = 'U_OPS';
 const CARA = 'U_CARA';
 
-let now = new Date('2027-01-04T08:00:00Z');
-const clock = { now: () => new Date(now.getTime()) };
+const clock = testClock('2027-01-04T08:00:00Z');
 
 let h: Harness;
 let db: Db;
@@ -57,22 +57,19 @@ async function cycleRow(month: string) {
 beforeAll(async () => {
   h = await startHarness({
     label: 'meeting-flow',
-    users: [PLANNER, EXEC1, EXEC2, REP1, REP2, OPS, CARA],
+    members: {
+      [PLANNER]: 'planner',
+      [EXEC1]: 'exec',
+      [EXEC2]: 'exec',
+      [REP1]: 'sales',
+      [REP2]: 'sales',
+      [OPS]: 'ops',
+    },
+    users: [CARA],
     clock,
   });
   ({ db, standin, driver, queues, env } = h);
   fam = await insertFamilies(db);
-  await db
-    .insertInto('members')
-    .values([
-      { slack_user_id: PLANNER, role: 'planner' },
-      { slack_user_id: EXEC1, role: 'exec' },
-      { slack_user_id: EXEC2, role: 'exec' },
-      { slack_user_id: REP1, role: 'sales' },
-      { slack_user_id: REP2, role: 'sales' },
-      { slack_user_id: OPS, role: 'ops' },
-    ])
-    .execute();
   await db
     .insertInto('member_families')
     .values([
@@ -151,7 +148,7 @@ describe('the cycle', () => {
 
     // The demand review deadline passes: the cycle moves on, the supply channel is told,
     // and a recompute is requested.
-    now = new Date(cycle.deadlines.demand_review!);
+    clock.set(cycle.deadlines.demand_review!);
     const moved = await comeDue(
       'phase-deadline',
       { cycleId, phase: 'demand_review' },
@@ -287,7 +284,7 @@ describe('the scenario vote and the decision', () => {
       'open',
     );
 
-    now = new Date('2027-01-20T10:00:00Z');
+    clock.set('2027-01-20T10:00:00Z');
     await driver.clickButton('C_EXEC', pollTs, 'vote_close', { user: PLANNER });
     const modal = await waitFor(() => standin.openViews(PLANNER).at(-1));
     expect(modal.definition.callback_id).toBe('decision_submit');
@@ -365,7 +362,7 @@ describe('follow-up actions', () => {
     ).id;
     const before = dms(OPS).length;
 
-    now = new Date('2027-02-08T09:00:00Z');
+    clock.set('2027-02-08T09:00:00Z');
     const r1 = await comeDue(
       'action-reminder',
       { actionId: a1, kind: 'before', occurrence: '2027-02-08' },
@@ -384,7 +381,7 @@ describe('follow-up actions', () => {
     ).toEqual({ result: 'already_sent' });
     expect(dms(OPS)).toHaveLength(before + 1);
 
-    now = new Date('2027-02-10T09:00:00Z');
+    clock.set('2027-02-10T09:00:00Z');
     expect(
       await comeDue(
         'action-reminder',
@@ -407,7 +404,7 @@ describe('follow-up actions', () => {
     );
     await waitFor(() => dms(OPS).find((m) => m.ts === last.ts && m.text.includes('done')));
 
-    now = new Date('2027-02-11T09:00:00Z');
+    clock.set('2027-02-11T09:00:00Z');
     expect(
       await comeDue(
         'action-reminder',
@@ -442,7 +439,7 @@ describe('follow-up actions', () => {
       ),
     ).rejects.toThrow(/Cycle 2027-01 is closed/);
 
-    now = new Date('2027-02-11T10:00:00Z');
+    clock.set('2027-02-11T10:00:00Z');
     await sop(PLANNER, 'cycle start 2027-02');
     await pollUntil(
       () => cycleRow('2027-02'),

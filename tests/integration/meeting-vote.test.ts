@@ -14,6 +14,7 @@ import {
   pollUntil,
   SCENARIOS,
   startHarness,
+  testClock,
 } from './meeting-fixture.js';
 
 const ADMIN = 'U_ADMIN';
@@ -23,8 +24,7 @@ const EXEC2 = 'U_EXEC2';
 const EXEC3 = 'U_EXEC3';
 const OPS = 'U_OPS';
 
-let now = new Date('2027-03-15T10:00:00Z');
-const clock = { now: () => new Date(now.getTime()) };
+const clock = testClock('2027-03-15T10:00:00Z');
 let h: Harness;
 let db: Db;
 let standin: Standin;
@@ -41,22 +41,18 @@ const pollMessage = (ts: string) =>
 beforeAll(async () => {
   h = await startHarness({
     label: 'meeting-vote',
-    users: [ADMIN, PLANNER, EXEC1, EXEC2, EXEC3, OPS],
+    members: {
+      [ADMIN]: 'admin',
+      [PLANNER]: 'planner',
+      [EXEC1]: 'exec',
+      [EXEC2]: 'exec',
+      [EXEC3]: 'exec',
+      [OPS]: 'ops',
+    },
     clock,
   });
   ({ db, standin } = h);
   const fam = await insertFamilies(db);
-  await db
-    .insertInto('members')
-    .values([
-      { slack_user_id: ADMIN, role: 'admin' },
-      { slack_user_id: PLANNER, role: 'planner' },
-      { slack_user_id: EXEC1, role: 'exec' },
-      { slack_user_id: EXEC2, role: 'exec' },
-      { slack_user_id: EXEC3, role: 'exec' },
-      { slack_user_id: OPS, role: 'ops' },
-    ])
-    .execute();
   await db
     .insertInto('workspace_settings')
     .values({ team_id: 'default', exec_channel: 'C_EXEC' })
@@ -192,7 +188,7 @@ describe('vote settings, quorum and the chair prompt', () => {
     const dm = await waitFor(() =>
       standin.messagesIn(`D_${OPS}`).find((m) => m.text.includes('Hire two')),
     );
-    now = new Date('2027-03-24T10:00:00Z');
+    clock.set('2027-03-24T10:00:00Z');
     await h.driver.clickButton(`D_${OPS}`, dm.ts, 'action_snooze_1w', { user: OPS });
     await ephemeralWith(OPS, 'Snoozed');
     const snoozed = await pollUntil(
@@ -207,7 +203,7 @@ describe('vote settings, quorum and the chair prompt', () => {
     expect(snoozed.snoozed_until!.toISOString()).toBe('2027-03-31T10:00:00.000Z');
     const count = standin.messagesIn(`D_${OPS}`).length;
 
-    now = new Date('2027-03-25T09:00:00Z');
+    clock.set('2027-03-25T09:00:00Z');
     expect(
       await h.comeDue(
         'action-reminder',
@@ -217,7 +213,7 @@ describe('vote settings, quorum and the chair prompt', () => {
     ).toEqual({ result: 'snoozed' });
     expect(standin.messagesIn(`D_${OPS}`)).toHaveLength(count);
 
-    now = new Date('2027-03-31T10:00:00Z');
+    clock.set('2027-03-31T10:00:00Z');
     expect(
       await h.comeDue(
         'action-reminder',
@@ -259,7 +255,7 @@ describe('vote settings, quorum and the chair prompt', () => {
       (p) => p?.message_ts != null,
     );
     expect(poll!.closes_at!.toISOString()).toBe(
-      new Date(now.getTime() + 2 * 3600_000).toISOString(),
+      new Date(clock.now().getTime() + 2 * 3600_000).toISOString(),
     );
     const closed = await h.comeDue('poll-deadline', { pollId: poll!.id }, 'notifications');
     expect(closed).toEqual({ closedNow: true });
