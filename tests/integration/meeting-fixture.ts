@@ -2,6 +2,7 @@
  * Test fixture for the meeting tests: plan runs written straight through the tables
  * (plan_runs → plan_scenarios → results), so the vote, decision and pack tests do not
  * depend on the solver; and a harness of the real bot, the stand-in and the worker runtime.
+ * The two-family catalogue (insertFamilies) serves slack-forecast too.
  */
 import { WebClient } from '@slack/web-api';
 import { Redis } from 'ioredis';
@@ -124,8 +125,16 @@ export async function insertRun(
   return { runId: run.id, ids };
 }
 
+/**
+ * Two families (FAM-1 road bikes, FAM-2 spare parts) and one assembly line, LINE-1 unless
+ * `line` names another.
+ */
 export async function insertFamilies(
   db: Db,
+  line: { readonly code: string; readonly name: string } = {
+    code: 'LINE-1',
+    name: 'Assembly line',
+  },
 ): Promise<{ fam1: number; fam2: number; line: number }> {
   const fams = await db
     .insertInto('families')
@@ -149,15 +158,15 @@ export async function insertFamilies(
     ])
     .returning(['id', 'code'])
     .execute();
-  const line = await db
+  const res = await db
     .insertInto('resources')
-    .values({ code: 'LINE-1', name: 'Assembly line', kind: 'line', regular_capacity: 1000 })
+    .values({ ...line, kind: 'line', regular_capacity: 1000 })
     .returning('id')
     .executeTakeFirstOrThrow();
   return {
     fam1: fams.find((f) => f.code === 'FAM-1')!.id,
     fam2: fams.find((f) => f.code === 'FAM-2')!.id,
-    line: line.id,
+    line: res.id,
   };
 }
 

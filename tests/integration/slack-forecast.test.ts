@@ -15,6 +15,7 @@ import {
   startStandin,
 } from '../../src/slack-standin/index.js';
 import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+import { insertFamilies } from './meeting-fixture.js';
 
 const SECRET = 'slack-forecast-test-secret';
 let tdb: TestDb;
@@ -88,39 +89,13 @@ beforeAll(async () => {
   redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
   queues = createQueues(redis, prefix);
 
-  const fams = await db
-    .insertInto('families')
-    .values([
-      {
-        code: 'FAM-1',
-        name: 'Road bikes',
-        price: 900,
-        unit_cost: 500,
-        holding_cost: 5,
-        backlog_cost: 20,
-      },
-      {
-        code: 'FAM-2',
-        name: 'Spare parts',
-        price: 20,
-        unit_cost: 8,
-        holding_cost: 1,
-        backlog_cost: 2,
-      },
-    ])
-    .returning(['id', 'code'])
-    .execute();
-  await db
-    .insertInto('resources')
-    .values({ code: 'LINE-2', name: 'Assembly line 2', kind: 'line', regular_capacity: 1000 })
-    .execute();
+  const { fam1 } = await insertFamilies(db, { code: 'LINE-2', name: 'Assembly line 2' });
   const cycle = await db
     .insertInto('cycles')
     .values({ month: '2027-01', phase: 'data_gathering' })
     .returning('id')
     .executeTakeFirstOrThrow();
   cycleId = cycle.id;
-  const fam1 = fams.find((f) => f.code === 'FAM-1')!.id;
   const months = Array.from(
     { length: 18 },
     (_, i) => `${2027 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`,
