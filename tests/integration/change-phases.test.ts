@@ -12,7 +12,7 @@ import { importCompany } from '../../src/import/import-company.js';
 import { createLogger } from '../../src/logger.js';
 import { createRedis } from '../../src/redis.js';
 import { generateCompany } from '../../src/seed/company.js';
-import { submitAdjustment } from '../../src/services/adjustments.js';
+import { type ChangeInput, submitAdjustment } from '../../src/services/adjustments.js';
 import { submitCapacityUpdate } from '../../src/services/capacity.js';
 import { getMember } from '../../src/services/members.js';
 import { preparePlan } from '../../src/services/planning.js';
@@ -54,21 +54,22 @@ describe('changes by phase', () => {
     clock: systemClock,
   });
 
-  it('takes a capacity update in the supply review', async () => {
-    const ops = await getMember(t.db, 'U_OPS');
-    const out = await submitCapacityUpdate(
+  /** An update of LINE-1 by operations, in %. */
+  const updateLine1 = async (
+    change: Pick<ChangeInput, 'from' | 'to' | 'value' | 'reason' | 'comment'>,
+    requestKey: string,
+  ) =>
+    submitCapacityUpdate(
       deps(),
-      ops,
-      {
-        target: 'LINE-1',
-        from: '2027-04',
-        to: '2027-05',
-        kind: 'delta_pct',
-        value: -30,
-        reason: 'maintenance',
-        comment: 'Overhaul',
-      },
-      { requestKey: 'phase-cap-1', source: 'api' },
+      await getMember(t.db, 'U_OPS'),
+      { target: 'LINE-1', kind: 'delta_pct', ...change },
+      { requestKey, source: 'api' },
+    );
+
+  it('takes a capacity update in the supply review', async () => {
+    const out = await updateLine1(
+      { from: '2027-04', to: '2027-05', value: -30, reason: 'maintenance', comment: 'Overhaul' },
+      'phase-cap-1',
     );
     expect(out.lines.map((l) => l.period)).toEqual(['2027-04', '2027-05']);
     expect(out.replay).toBe(false);
@@ -77,20 +78,9 @@ describe('changes by phase', () => {
   });
 
   it('shows the capacity the plan will use: a second -30% applies to what the first left', async () => {
-    const ops = await getMember(t.db, 'U_OPS');
-    const out = await submitCapacityUpdate(
-      deps(),
-      ops,
-      {
-        target: 'LINE-1',
-        from: '2027-04',
-        to: '2027-04',
-        kind: 'delta_pct',
-        value: -30,
-        reason: 'breakdown',
-        comment: 'Spindle',
-      },
-      { requestKey: 'phase-cap-2', source: 'api' },
+    const out = await updateLine1(
+      { from: '2027-04', to: '2027-04', value: -30, reason: 'breakdown', comment: 'Spindle' },
+      'phase-cap-2',
     );
     const line = out.lines[0]!;
     expect(line.after).toBeCloseTo(line.before * 0.7, 9);
