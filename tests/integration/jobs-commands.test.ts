@@ -3,18 +3,14 @@
  * Slack stand-in, a real worker (in process) on real Redis, and Postgres.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningBot, startBot } from '../../src/bot.js';
+import type { RunningBot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
 import { generateCompany } from '../../src/seed/company.js';
-import {
-  createDriver,
-  type Driver,
-  type Standin,
-  startStandin,
-} from '../../src/slack-standin/index.js';
+import { type Driver, type Standin, startStandin } from '../../src/slack-standin/index.js';
 import { type RunningWorker, startWorker } from '../../src/worker.js';
 import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
 import { addAdjustments, CHANNELS, setUpCycle, workerEnv } from './jobs-fixture.js';
+import { startHttpBot } from './meeting-fixture.js';
 
 const SECRET = 'jobs-commands-secret';
 const PLANNER = 'U_ALICE';
@@ -84,13 +80,8 @@ beforeAll(async () => {
     SLACK_SIGNING_SECRET: SECRET,
   };
   const config = loadConfig(env, { slack: true });
-  bot = await startBot(config, { port: 0 });
+  ({ bot, driver } = await startHttpBot(config, standin));
   worker = await startWorker(config, { metricsPort: null });
-  driver = createDriver({
-    botUrl: `http://127.0.0.1:${bot.slack.port()}/slack/events`,
-    signingSecret: SECRET,
-    standin,
-  });
 });
 
 afterAll(async () => {

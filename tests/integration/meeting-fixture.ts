@@ -2,7 +2,8 @@
  * Test fixture for the meeting tests: plan runs written straight through the tables
  * (plan_runs → plan_scenarios → results), so the vote, decision and pack tests do not
  * depend on the solver; and a harness of the real bot, the stand-in and the worker runtime.
- * The two-family catalogue (insertFamilies) serves slack-forecast too.
+ * The two-family catalogue (insertFamilies) and the bot over HTTP (startHttpBot) serve the
+ * other Slack tests too.
  */
 import { WebClient } from '@slack/web-api';
 import { Redis } from 'ioredis';
@@ -16,8 +17,8 @@ import {
 } from '../../jobs/contracts.js';
 import { createQueues, type Queues } from '../../jobs/queues.js';
 import { startRuntime } from '../../jobs/runtime.js';
-import { startBot } from '../../src/bot.js';
-import { loadConfig } from '../../src/config.js';
+import { type RunningBot, startBot } from '../../src/bot.js';
+import { type Config, loadConfig } from '../../src/config.js';
 import type { Role } from '../../src/core/company.js';
 import type { Clock } from '../../src/deps.js';
 import { createLogger } from '../../src/logger.js';
@@ -207,6 +208,24 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
+/**
+ * The real bot (startBot) over HTTP on a free port, and a stand-in driver that signs its
+ * requests with the config's signing secret, as Slack does.
+ */
+export async function startHttpBot(
+  config: Config,
+  standin: Standin,
+  opts: { readonly clock?: Clock } = {},
+): Promise<{ bot: RunningBot; driver: Driver }> {
+  const bot = await startBot(config, { ...opts, port: 0 });
+  const driver = createDriver({
+    botUrl: `http://127.0.0.1:${bot.slack.port()}/slack/events`,
+    signingSecret: config.SLACK_SIGNING_SECRET ?? '',
+    standin,
+  });
+  return { bot, driver };
+}
+
 /** A clock the test moves: `now()` is the time last `set` (at first, `start`). */
 export interface TestClock extends Clock {
   set(at: Date | string): void;
@@ -264,12 +283,7 @@ export async function startHarness(opts: {
     SOPBOT_CHART_WARMUP_ROUNDS: '0',
   };
   const config = loadConfig(env, { slack: true });
-  const bot = await startBot(config, { clock: opts.clock, port: 0 });
-  const driver = createDriver({
-    botUrl: `http://127.0.0.1:${bot.slack.port()}/slack/events`,
-    signingSecret: secret,
-    standin,
-  });
+  const { bot, driver } = await startHttpBot(config, standin, { clock: opts.clock });
   const redis = new Redis(env.REDIS_URL!, { maxRetriesPerRequest: null });
   const queues = createQueues(redis, prefix);
   const workerRedis = createRedis(env.REDIS_URL!, 'worker');

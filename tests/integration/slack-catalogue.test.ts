@@ -3,15 +3,11 @@
  * families with an external select, the rep's own families first.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type RunningBot, startBot } from '../../src/bot.js';
+import type { RunningBot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
-import {
-  createDriver,
-  type Driver,
-  type Standin,
-  startStandin,
-} from '../../src/slack-standin/index.js';
+import { type Driver, type Standin, startStandin } from '../../src/slack-standin/index.js';
 import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+import { startHttpBot } from './meeting-fixture.js';
 
 const SECRET = 'slack-catalogue-secret';
 const REP = 'U_ALICE';
@@ -23,7 +19,7 @@ let driver: Driver;
 beforeAll(async () => {
   tdb = await freshDb();
   standin = await startStandin();
-  bot = await startBot(
+  ({ bot, driver } = await startHttpBot(
     loadConfig(
       {
         DATABASE_URL: tdb.url,
@@ -35,13 +31,8 @@ beforeAll(async () => {
       },
       { slack: true },
     ),
-    { port: 0 },
-  );
-  driver = createDriver({
-    botUrl: `http://127.0.0.1:${bot.slack.port()}/slack/events`,
-    signingSecret: SECRET,
     standin,
-  });
+  ));
   const fams = await tdb.db
     .insertInto('families')
     .values(

@@ -6,16 +6,11 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import { createQueues, type Queues } from '../../jobs/queues.js';
-import { type RunningBot, startBot } from '../../src/bot.js';
+import type { RunningBot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
-import {
-  createDriver,
-  type Driver,
-  type Standin,
-  startStandin,
-} from '../../src/slack-standin/index.js';
+import { type Driver, type Standin, startStandin } from '../../src/slack-standin/index.js';
 import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
-import { insertFamilies } from './meeting-fixture.js';
+import { insertFamilies, startHttpBot } from './meeting-fixture.js';
 
 const SECRET = 'slack-forecast-test-secret';
 let tdb: TestDb;
@@ -80,12 +75,7 @@ beforeAll(async () => {
     },
     { slack: true },
   );
-  bot = await startBot(config, { port: 0 });
-  driver = createDriver({
-    botUrl: `http://127.0.0.1:${bot.slack.port()}/slack/events`,
-    signingSecret: SECRET,
-    standin,
-  });
+  ({ bot, driver } = await startHttpBot(config, standin));
   redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
   queues = createQueues(redis, prefix);
 

@@ -4,15 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
-import { type RunningBot, startBot } from '../../src/bot.js';
+import type { RunningBot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
-import {
-  createDriver,
-  type Driver,
-  type Standin,
-  startStandin,
-} from '../../src/slack-standin/index.js';
+import { type Driver, type Standin, startStandin } from '../../src/slack-standin/index.js';
 import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+import { startHttpBot } from './meeting-fixture.js';
 
 const SECRET = 'slack-home-roles-secret';
 // SOPBOT_ADMIN_USERS takes real-looking Slack ids, so this workspace has its own users.
@@ -55,12 +51,7 @@ beforeAll(async () => {
     },
     { slack: true },
   );
-  bot = await startBot(config, { port: 0 });
-  driver = createDriver({
-    botUrl: `http://127.0.0.1:${bot.slack.port()}/slack/events`,
-    signingSecret: SECRET,
-    standin,
-  });
+  ({ bot, driver } = await startHttpBot(config, standin));
   await db
     .insertInto('families')
     .values(
