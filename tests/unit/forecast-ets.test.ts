@@ -1,19 +1,16 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isSeasonal } from '../../src/core/forecast/decompose.js';
 import { etsForecast, fitEts } from '../../src/core/forecast/ets.js';
 import { forecast } from '../../src/core/forecast/index.js';
 import { Z95 } from '../../src/core/forecast/prng.js';
+import {
+  airPassengers,
+  airPassengersReference,
+  expectNestedIntervals,
+} from './forecast-fixture.js';
 
-const dir = new URL('../fixtures/forecast/', import.meta.url);
-const y = readFileSync(new URL('airpassengers.csv', dir), 'utf8')
-  .trim()
-  .split(/\r?\n/)
-  .slice(1)
-  .map((l) => Number(l.split(',')[1]));
-const ets = JSON.parse(
-  readFileSync(new URL('airpassengers_reference.json', dir), 'utf8'),
-).R_forecast_ets;
+const y = airPassengers;
+const ets = airPassengersReference.R_forecast_ets;
 
 describe('ETS on AirPassengers against R forecast::ets', () => {
   it("matches R's AICc for the models R's optimiser cannot miss (ANN, MNN)", () => {
@@ -56,12 +53,7 @@ describe('ETS on AirPassengers against R forecast::ets', () => {
     const a = etsForecast(fit, 12);
     const b = etsForecast(fit, 12);
     expect(a).toEqual(b);
-    a.mean.forEach((v, k) => {
-      expect(a.lo95[k]).toBeLessThan(a.lo80[k] as number);
-      expect(a.lo80[k]).toBeLessThan(v);
-      expect(a.hi80[k]).toBeGreaterThan(v);
-      expect(a.hi95[k]).toBeGreaterThan(a.hi80[k] as number);
-    });
+    expectNestedIntervals(a);
   });
 
   it('analytic intervals of ETS(A,N,N) are σ·sqrt(1 + (h−1)α²)', () => {
