@@ -17,6 +17,7 @@ import { submitCapacityUpdate } from '../../src/services/capacity.js';
 import { getMember } from '../../src/services/members.js';
 import { preparePlan } from '../../src/services/planning.js';
 import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+import { emptyQueues } from './jobs-fixture.js';
 
 describe('changes by phase', () => {
   let t: TestDb;
@@ -39,8 +40,7 @@ describe('changes by phase', () => {
     await t.db.insertInto('cycles').values({ month: '2027-01', phase: 'supply_review' }).execute();
   });
   afterAll(async () => {
-    for (const q of ['planning', 'posts', 'notifications'] as const)
-      await queue.queue(q).obliterate({ force: true });
+    await emptyQueues(queue);
     await queue.close();
     redis.disconnect();
     await t.drop();

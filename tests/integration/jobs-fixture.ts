@@ -4,6 +4,7 @@
  * `sopbot worker` processes on queues of their own.
  */
 import type { Db } from '../../db/connect.js';
+import { QUEUES } from '../../jobs/contracts.js';
 import { createQueues, type Queues } from '../../jobs/queues.js';
 import type { Company } from '../../src/core/company.js';
 import { addMonths } from '../../src/core/period.js';
@@ -71,6 +72,11 @@ export async function addAdjustments(
     })),
   );
   await db.insertInto('forecast_adjustments').values(rows).execute();
+}
+
+/** Removes every job of every queue: the end of a test that left jobs behind. */
+export async function emptyQueues(queues: Queues): Promise<void> {
+  for (const q of QUEUES) await queues.queue(q).obliterate({ force: true });
 }
 
 export interface WorkerEnvOptions {

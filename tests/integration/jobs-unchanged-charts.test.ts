@@ -9,7 +9,7 @@ import { generateCompany } from '../../src/seed/company.js';
 import { type Standin, startStandin } from '../../src/slack-standin/index.js';
 import { type RunningWorker, startWorker } from '../../src/worker.js';
 import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
-import { addAdjustments, CHANNELS, setUpCycle } from './jobs-fixture.js';
+import { addAdjustments, CHANNELS, emptyQueues, setUpCycle } from './jobs-fixture.js';
 
 describe('charts of an unchanged plan are not posted again', () => {
   let t: TestDb;
@@ -44,8 +44,7 @@ describe('charts of an unchanged plan are not posted again', () => {
     worker = await startWorker(config, { metricsPort: null });
   });
   afterAll(async () => {
-    for (const q of ['planning', 'posts', 'notifications'] as const)
-      await worker.queues.queue(q).obliterate({ force: true });
+    await emptyQueues(worker.queues);
     await worker.stop();
     await standin.close();
     await t.drop();

@@ -12,6 +12,7 @@ import { preparePlan, runPlan } from '../../src/services/planning.js';
 import { fitBaselines } from '../../src/services/planning-baseline.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
 import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+import { emptyQueues } from './jobs-fixture.js';
 
 describe('frozen zone from the adopted plan', () => {
   let t: TestDb;
@@ -28,8 +29,7 @@ describe('frozen zone from the adopted plan', () => {
     );
   });
   afterAll(async () => {
-    for (const q of ['planning', 'posts', 'notifications'] as const)
-      await queues.queue(q).obliterate({ force: true });
+    await emptyQueues(queues);
     await queues.close();
     redis.disconnect();
     await t.drop();
