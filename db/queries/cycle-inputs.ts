@@ -1,6 +1,7 @@
 /**
  * What people submitted in a cycle, mapped to core's shapes: forecast adjustments (for
- * consensus) and capacity updates in force (for the rough-cut check and the LP).
+ * consensus) and capacity updates in force (for the rough-cut check and the LP); and
+ * which sales reps have yet to submit (for the nudges and `/sop status`).
  */
 import type { Adjustment } from '../../src/core/consensus.js';
 import type { CapacityUpdate } from '../../src/core/supply/capacity-check.js';
@@ -56,6 +57,54 @@ export async function capacityUpdatesInForce(
       },
     ];
   });
+}
+
+export interface RepOwing {
+  readonly userId: string;
+  /** Codes of the rep's active families with neither an adjustment nor a no-change declaration. */
+  readonly families: readonly string[];
+}
+
+/**
+ * The sales reps who still owe forecast input in the cycle: for each, the active families
+ * they cover with neither an adjustment (withdrawn ones do not count) nor a no-change
+ * declaration from them. By user id, then family code; reps who owe nothing are left out.
+ */
+export async function repsOwingInput(db: Db, cycleId: number): Promise<RepOwing[]> {
+  const [assignments, adjusted, declared] = await Promise.all([
+    db
+      .selectFrom('members')
+      .innerJoin('member_families', 'member_families.slack_user_id', 'members.slack_user_id')
+      .innerJoin('families', 'families.id', 'member_families.family_id')
+      .select(['members.slack_user_id as userId', 'families.id as familyId', 'families.code'])
+      .where('members.role', '=', 'sales')
+      .where('families.active', '=', true)
+      .orderBy('members.slack_user_id')
+      .orderBy('families.code')
+      .execute(),
+    db
+      .selectFrom('forecast_adjustments')
+      .select(['author', 'family_id'])
+      .distinct()
+      .where('cycle_id', '=', cycleId)
+      .where('status', '<>', 'withdrawn')
+      .execute(),
+    db
+      .selectFrom('no_change_declarations')
+      .select(['slack_user_id', 'family_id'])
+      .where('cycle_id', '=', cycleId)
+      .execute(),
+  ]);
+  const done = new Set([
+    ...adjusted.map((a) => `${a.author}|${a.family_id}`),
+    ...declared.map((d) => `${d.slack_user_id}|${d.family_id}`),
+  ]);
+  const owed = new Map<string, string[]>();
+  for (const a of assignments) {
+    if (done.has(`${a.userId}|${a.familyId}`)) continue;
+    owed.set(a.userId, [...(owed.get(a.userId) ?? []), a.code]);
+  }
+  return [...owed.entries()].map(([userId, families]) => ({ userId, families }));
 }
 
 export async function cycleById(db: Db, cycleId: number): Promise<CycleRow | undefined> {

@@ -7,6 +7,7 @@ import type { WebClient } from '@slack/web-api';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connect.js';
 import { audit } from '../../db/queries/audit.js';
+import { repsOwingInput } from '../../db/queries/cycle-inputs.js';
 import type { CycleRow, Phase, SettingsRow } from '../../db/schema.js';
 import type { JobQueue } from '../../jobs/contracts.js';
 import {
@@ -347,36 +348,7 @@ export interface OwedInput {
 }
 
 export async function owedInput(db: Db, cycle: CycleRow): Promise<OwedInput> {
-  const reps = await db
-    .selectFrom('members')
-    .innerJoin('member_families', 'member_families.slack_user_id', 'members.slack_user_id')
-    .innerJoin('families', 'families.id', 'member_families.family_id')
-    .select(['members.slack_user_id as userId', 'families.id as familyId', 'families.code'])
-    .where('members.role', '=', 'sales')
-    .where('families.active', '=', true)
-    .orderBy('members.slack_user_id')
-    .orderBy('families.code')
-    .execute();
-  const adjusted = await db
-    .selectFrom('forecast_adjustments')
-    .select(['author', 'family_id'])
-    .where('cycle_id', '=', cycle.id)
-    .where('status', '<>', 'withdrawn')
-    .execute();
-  const declared = await db
-    .selectFrom('no_change_declarations')
-    .select(['slack_user_id', 'family_id'])
-    .where('cycle_id', '=', cycle.id)
-    .execute();
-  const done = new Set([
-    ...adjusted.map((a) => `${a.author}|${a.family_id}`),
-    ...declared.map((d) => `${d.slack_user_id}|${d.family_id}`),
-  ]);
-  const owed = new Map<string, string[]>();
-  for (const r of reps) {
-    if (done.has(`${r.userId}|${r.familyId}`)) continue;
-    owed.set(r.userId, [...(owed.get(r.userId) ?? []), r.code]);
-  }
+  const reps = await repsOwingInput(db, cycle.id);
   const constraints = await db
     .selectFrom('capacity_updates')
     .innerJoin('resources', 'resources.id', 'capacity_updates.resource_id')
@@ -395,7 +367,7 @@ export async function owedInput(db: Db, cycle: CycleRow): Promise<OwedInput> {
   const opsMembers = constraints.length ? await membersWithRole(db, ['ops']) : [];
   const list = constraints.map((c) => `${c.code} ${c.period} (${c.reason_code})`);
   return {
-    reps: [...owed.entries()].map(([userId, families]) => ({ userId, families })),
+    reps,
     ops: opsMembers.map((m) => ({ userId: m.userId, constraints: list })),
   };
 }
