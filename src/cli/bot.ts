@@ -28,9 +28,11 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return 2;
   }
   const bot = await startBot(config, port === undefined ? {} : { port });
+  // Listen for the signal before saying so: a supervisor may stop us as soon as it reads it.
+  const stopped = untilSignal('sopbot bot', io, () => bot.stop());
   io.stdout(
     `sopbot bot listening${bot.slack.port() ? ` on port ${bot.slack.port()}` : ' (Socket Mode)'}\n`,
   );
-  await untilSignal('sopbot bot', io, () => bot.stop());
+  await stopped;
   return 0;
 }

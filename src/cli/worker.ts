@@ -41,9 +41,11 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return 2;
   }
   const worker = await startWorker(config, concurrency === undefined ? {} : { concurrency });
+  // Listen for the signal before saying so: a supervisor may stop us as soon as it reads it.
+  const stopped = untilSignal('sopbot worker', io, () => worker.stop());
   io.stdout(
     `sopbot worker started${worker.metricsPort ? ` (metrics on port ${worker.metricsPort})` : ''}\n`,
   );
-  await untilSignal('sopbot worker', io, () => worker.stop());
+  await stopped;
   return 0;
 }

@@ -85,4 +85,15 @@ describe('two worker processes', () => {
     for (const w of workers) w.child.kill('SIGTERM');
     expect(await Promise.all(workers.map((w) => w.exited))).toEqual([0, 0]);
   });
+
+  it('stop cleanly when SIGTERM comes the moment they say they started', async () => {
+    // A supervisor may stop a worker as soon as it reads "started": the handler must already
+    // be there, or the default action kills the process (exit code null, signal SIGTERM).
+    for (let i = 0; i < 3; i++) {
+      const w = await pool.spawn();
+      w.child.kill('SIGTERM');
+      expect(await w.exited).toBe(0);
+      expect(w.child.signalCode).toBeNull();
+    }
+  });
 });
