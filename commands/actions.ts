@@ -4,12 +4,14 @@ import type { AppDeps } from '../src/deps.js';
 import { getAction, markDone, type Snooze, snoozeAction } from '../src/services/actions.js';
 import { homeData } from '../src/services/home.js';
 import { getMember } from '../src/services/members.js';
+import { getSettings } from '../src/services/settings.js';
 import {
   ACTION_DONE,
   ACTION_SNOOZE_DAY,
   ACTION_SNOOZE_WEEK,
   actionDoneMessage,
 } from '../src/slack/presenters/actions.js';
+import { slackDate } from '../src/slack/presenters/format.js';
 import { homeView } from '../src/slack/presenters/home.js';
 import { tellUser } from '../src/slack/reply.js';
 
@@ -101,11 +103,9 @@ export function register(app: App, deps: AppDeps): void {
         const a = await ownedAction(body, client, action, 'snooze');
         if (!a) return;
         const row = await snoozeAction(deps, a.id, body.user.id, kind);
-        await tell(
-          body,
-          client,
-          `Snoozed #${a.id} until ${row.snoozed_until?.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
-        );
+        const { timezone } = await getSettings(deps.db);
+        const until = row.snoozed_until ? ` until ${slackDate(row.snoozed_until, timezone)}` : '';
+        await tell(body, client, `Snoozed #${a.id}${until}.`);
         await refreshHome(body, client);
       } catch (err) {
         await tellUser(client, body, err);

@@ -1,6 +1,7 @@
 /** `/sop actions [@user] [open|overdue|all]`: follow-up actions (default: everyone's open ones). */
 import { UsageError } from '../src/errors.js';
-import { type ActionFilter, isOverdue, listActions } from '../src/services/actions.js';
+import { type ActionFilter, isOverdue, listActions, today } from '../src/services/actions.js';
+import { getSettings } from '../src/services/settings.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { actionsListText } from '../src/slack/presenters/actions.js';
 import { parseUserMention } from '../src/slack/tokenise.js';
@@ -26,12 +27,17 @@ export const actions: SopSubcommand = {
         owner = u;
       }
     }
-    const now = ctx.deps.clock.now();
-    const rows = await listActions(ctx.deps.db, { filter, now, ...(owner ? { owner } : {}) });
+    const { timezone } = await getSettings(ctx.deps.db);
+    const day = today(ctx.deps.clock.now(), timezone);
+    const rows = await listActions(ctx.deps.db, {
+      filter,
+      today: day,
+      ...(owner ? { owner } : {}),
+    });
     const title = `${filter === 'all' ? 'All' : filter === 'overdue' ? 'Overdue' : 'Open'} actions${owner ? ` of <@${owner}>` : ''}`;
     await ctx.respond({
       response_type: 'ephemeral',
-      text: actionsListText(rows, (a) => isOverdue(a, now), title),
+      text: actionsListText(rows, (a) => isOverdue(a, day), title),
     });
   },
 };

@@ -8,7 +8,6 @@ import {
   advancePhase,
   announcePhase,
   closeCycle,
-  formatInstant,
   getOpenCycle,
   PHASE_LABEL,
   requireOpenCycle,
@@ -18,6 +17,7 @@ import {
 import { requireRole } from '../src/services/members.js';
 import { getSettings } from '../src/services/settings.js';
 import type { SopCommandContext, SopSubcommand } from '../src/slack/command-types.js';
+import { slackDate } from '../src/slack/presenters/format.js';
 
 const USAGE = [
   '/sop cycle                       show the open cycle and its deadlines',
@@ -37,14 +37,15 @@ async function status(ctx: SopCommandContext): Promise<void> {
     });
     return;
   }
+  // Plain lines, not a code block: Slack renders no date formatting inside one.
   const lines = TIMED_PHASES.map((p) => {
     const d = cycle.deadlines[p];
-    const mark = p === cycle.phase ? '▶' : ' ';
-    return `${mark} ${PHASE_LABEL[p]}: ${d ? formatInstant(new Date(d), settings.timezone) : 'n/a'}`;
+    const mark = p === cycle.phase ? '▸ ' : '';
+    return `${mark}${PHASE_LABEL[p]}: ${d ? slackDate(new Date(d), settings.timezone) : 'n/a'}`;
   });
   await ctx.respond({
     response_type: 'ephemeral',
-    text: `*S&OP ${cycle.month}* is in *${PHASE_LABEL[cycle.phase]}*.\n\`\`\`${lines.join('\n')}\`\`\``,
+    text: `*S&OP ${cycle.month}* is in *${PHASE_LABEL[cycle.phase]}*.\n${lines.join('\n')}`,
   });
 }
 

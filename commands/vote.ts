@@ -17,6 +17,7 @@ import {
   mayClose,
   type PollView,
 } from '../src/services/polls.js';
+import { getSettings } from '../src/services/settings.js';
 import {
   DECISION_ADD_ACTION,
   DECISION_CALLBACK,
@@ -202,8 +203,10 @@ export function register(app: App, deps: AppDeps): void {
       await ack({ response_action: 'errors', errors: { rationale: userMessage(err) } });
       return;
     }
-    const now = deps.clock.now();
-    const parsed = parseDecisionState(view.state.values as StateValues, meta.rows, today(now));
+    // "In the past" means before today in the company's time zone.
+    const { timezone } = await getSettings(deps.db);
+    const day = today(deps.clock.now(), timezone);
+    const parsed = parseDecisionState(view.state.values as StateValues, meta.rows, day);
     if (Object.keys(parsed.errors).length || !parsed.scenarioId) {
       await ack({ response_action: 'errors', errors: { ...parsed.errors } });
       return;

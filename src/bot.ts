@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { type AppDeps, type Clock, systemClock } from './deps.js';
 import { createLogger } from './logger.js';
 import { createRedis } from './redis.js';
+import { useConfiguredTimezone } from './services/settings.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
 
 export interface RunningBot {
@@ -47,6 +48,7 @@ export async function startBot(config: Config, opts: BotOptions = {}): Promise<R
     await db.destroy();
   };
   try {
+    await useConfiguredTimezone(db, config, logger);
     await slack.start();
   } catch (err) {
     await closeAll();

@@ -3,6 +3,7 @@
  * variable is reported at once, by name, with what to fix.
  */
 import { z } from 'zod';
+import { isTimeZone } from './core/calendar.js';
 import { SopError } from './errors.js';
 
 const slackUserId = /^[UW][A-Z0-9_]{2,}$/;
@@ -42,7 +43,11 @@ const base = z.object({
     .string()
     .regex(/^[\w:.-]+$/)
     .default('sopbot'),
-  SOPBOT_TIMEZONE: z.string().default('UTC'),
+  /** The company's time zone: deadlines, reminders and the daily recompute are in it. */
+  SOPBOT_TIMEZONE: z
+    .string()
+    .refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris or UTC')
+    .default('UTC'),
   SOPBOT_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   SOPBOT_RECOMPUTE_DEBOUNCE_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
   /** How long a worker holds a job's lock; a crashed worker's job is retried after it. */

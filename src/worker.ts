@@ -13,6 +13,7 @@ import { type Clock, systemClock } from './deps.js';
 import { createLogger } from './logger.js';
 import { Metrics, type MetricsServer, serveMetrics } from './metrics.js';
 import { createRedis } from './redis.js';
+import { useConfiguredTimezone } from './services/settings.js';
 
 export interface RunningWorker {
   readonly runtime: JobRuntime;
@@ -77,6 +78,13 @@ export async function startWorker(
 ): Promise<RunningWorker> {
   const logger = createLogger(config.LOG_LEVEL, 'sopbot-worker');
   const db = createDb(config.DATABASE_URL, { max: 10, applicationName: 'sopbot-worker' });
+  // Before any job runs: the jobs read the company's zone from the settings.
+  try {
+    await useConfiguredTimezone(db, config, logger);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
   const producer = createRedis(config.REDIS_URL, 'producer');
   const connection = createRedis(config.REDIS_URL, 'worker');
   const queues = createQueues(producer, config.SOPBOT_QUEUE_PREFIX);

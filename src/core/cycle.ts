@@ -1,7 +1,9 @@
 /**
  * The monthly S&OP cycle as a pure phase machine: the order of the phases, their deadlines
- * (counted in working days from a start instant) and what each phase expects of whom.
+ * (counted in working days of the company's time zone from a start instant) and what each
+ * phase expects of whom.
  */
+import { addWorkingDays } from './calendar.js';
 
 export type CyclePhase =
   | 'data_gathering'
@@ -88,26 +90,6 @@ export function phaseBefore(a: CyclePhase, b: CyclePhase): boolean {
   return PHASE_ORDER.indexOf(a) < PHASE_ORDER.indexOf(b);
 }
 
-/**
- * `start` plus `days` working days (Monday to Friday, counted in UTC), at the same time of
- * day. A start on a weekend counts from the next Monday.
- */
-export function addWorkingDays(start: Date, days: number): Date {
-  const d = new Date(start.getTime());
-  let left = Math.max(0, Math.round(days));
-  while (isWeekend(d)) d.setUTCDate(d.getUTCDate() + 1);
-  while (left > 0) {
-    d.setUTCDate(d.getUTCDate() + 1);
-    if (!isWeekend(d)) left--;
-  }
-  return d;
-}
-
-function isWeekend(d: Date): boolean {
-  const w = d.getUTCDay();
-  return w === 0 || w === 6;
-}
-
 export type PhaseDays = Partial<Record<CyclePhase, number>>;
 
 /** Configured days over the defaults, per timed phase. */
@@ -123,18 +105,21 @@ export function effectivePhaseDays(configured: PhaseDays): Record<string, number
 
 /**
  * The deadline of each timed phase (ISO strings): phases follow one another, each lasting its
- * working days, starting at `start`.
+ * working days, starting at `start`. Days are counted in `zone` (an IANA time zone), and
+ * every deadline is at the start's local time of day.
  */
 export function phaseDeadlines(
   start: Date,
   configured: PhaseDays,
+  zone: string,
 ): Partial<Record<CyclePhase, string>> {
   const days = effectivePhaseDays(configured);
   const out: Partial<Record<CyclePhase, string>> = {};
-  let at = start;
+  let total = 0;
   for (const p of TIMED_PHASES) {
-    at = addWorkingDays(at, days[p] ?? 0);
-    out[p] = at.toISOString();
+    // Counted from the start each time, so every deadline keeps the start's wall-clock time.
+    total += Math.max(0, Math.round(days[p] ?? 0));
+    out[p] = addWorkingDays(start, total, zone).toISOString();
   }
   return out;
 }

@@ -1,19 +1,23 @@
 /**
  * Follow-up actions: listing, Done, Snooze, and their reminders. Reminders are delayed
- * `action-reminder` jobs (deterministic ids) computed from the injected clock: 2 days
- * before the due date, on it, and daily when overdue (at most OVERDUE_CAP times). Each
- * send is claimed in the slack_posts ledger, so it happens once; Done and cancelled stop
- * them (the processor checks the status), and Snooze moves them.
+ * `action-reminder` jobs (deterministic ids) computed from the injected clock, at
+ * REMINDER_HOUR in the company's time zone (settings.timezone): 2 days before the due date,
+ * on it, and daily when overdue (at most OVERDUE_CAP times). A due date is a day of that
+ * zone, and so is "today". Each send is claimed in the slack_posts ledger, so it happens
+ * once; Done and cancelled stop them (the processor checks the status), and Snooze moves them.
  */
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
 import { audit } from '../../db/queries/audit.js';
 import type { ActionRow } from '../../db/schema.js';
+import { addDays, atLocalHour, localDate } from '../core/calendar.js';
 import { SopError } from '../errors.js';
 import type { CycleDeps } from './cycles.js';
 import { dmOnce, type SlackMessage } from './reminders.js';
+import { getSettings } from './settings.js';
 
-export const REMINDER_HOUR_UTC = 9;
+/** Local hour (in the company's zone) at which reminders are sent. */
+export const REMINDER_HOUR = 9;
 export const BEFORE_DAYS = 2;
 export const OVERDUE_CAP = 3;
 
@@ -25,45 +29,54 @@ export interface ReminderSlot {
   readonly at: Date;
 }
 
-function dayAt(date: string, addDays: number): Date {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + addDays);
-  d.setUTCHours(REMINDER_HOUR_UTC);
-  return d;
+/** REMINDER_HOUR, local time, `offset` days from the due date. */
+function dayAt(dueDate: string, offset: number, zone: string): Date {
+  return atLocalHour(addDays(dueDate, offset), REMINDER_HOUR, zone);
 }
 
-const ymd = (d: Date) => d.toISOString().slice(0, 10);
-
-/** When a reminder of `kind` (and `occurrence`) is due. Snooze occurrences carry their instant. */
-export function reminderTime(dueDate: string, kind: ReminderKind, occurrence: string): Date {
+/**
+ * When a reminder of `kind` (and `occurrence`) is due, in the company's `zone`. Snooze
+ * occurrences carry their instant.
+ */
+export function reminderTime(
+  dueDate: string,
+  kind: ReminderKind,
+  occurrence: string,
+  zone: string,
+): Date {
   if (occurrence.startsWith('snooze-')) return new Date(occurrence.slice('snooze-'.length));
-  if (kind === 'before') return dayAt(dueDate, -BEFORE_DAYS);
-  if (kind === 'due') return dayAt(dueDate, 0);
+  if (kind === 'before') return dayAt(dueDate, -BEFORE_DAYS, zone);
+  if (kind === 'due') return dayAt(dueDate, 0, zone);
   const m = /^overdue-(\d+)$/.exec(occurrence);
-  return dayAt(dueDate, m ? Number(m[1]) : 1);
+  return dayAt(dueDate, m ? Number(m[1]) : 1, zone);
 }
 
 /**
  * The first reminders of an action created at `now`: "before" and "due" when still ahead,
- * and the first overdue one (which schedules the next, up to the cap).
+ * and the first overdue one (which schedules the next, up to the cap). Their occurrence is
+ * the local date they fall on.
  */
-export function initialReminders(dueDate: string, now: Date): ReminderSlot[] {
+export function initialReminders(dueDate: string, now: Date, zone: string): ReminderSlot[] {
   const out: ReminderSlot[] = [];
-  const before = dayAt(dueDate, -BEFORE_DAYS);
-  const due = dayAt(dueDate, 0);
+  const before = dayAt(dueDate, -BEFORE_DAYS, zone);
+  const due = dayAt(dueDate, 0, zone);
   if (before.getTime() > now.getTime())
-    out.push({ kind: 'before', occurrence: ymd(before), at: before });
-  if (due.getTime() > now.getTime()) out.push({ kind: 'due', occurrence: ymd(due), at: due });
-  out.push({ kind: 'overdue', occurrence: 'overdue-1', at: dayAt(dueDate, 1) });
+    out.push({ kind: 'before', occurrence: addDays(dueDate, -BEFORE_DAYS), at: before });
+  if (due.getTime() > now.getTime()) out.push({ kind: 'due', occurrence: dueDate, at: due });
+  out.push({ kind: 'overdue', occurrence: 'overdue-1', at: dayAt(dueDate, 1, zone) });
   return out;
 }
 
 /** The overdue reminder after `occurrence`, or null at the cap. */
-export function nextOverdue(dueDate: string, occurrence: string): ReminderSlot | null {
+export function nextOverdue(
+  dueDate: string,
+  occurrence: string,
+  zone: string,
+): ReminderSlot | null {
   const m = /^overdue-(\d+)$/.exec(occurrence);
   const k = m ? Number(m[1]) : 0;
   if (k >= OVERDUE_CAP) return null;
-  return { kind: 'overdue', occurrence: `overdue-${k + 1}`, at: dayAt(dueDate, k + 1) };
+  return { kind: 'overdue', occurrence: `overdue-${k + 1}`, at: dayAt(dueDate, k + 1, zone) };
 }
 
 export async function enqueueReminder(
@@ -79,7 +92,8 @@ export async function enqueueReminder(
 }
 
 export async function scheduleActionReminders(deps: CycleDeps, action: ActionRow): Promise<void> {
-  for (const slot of initialReminders(action.due_date, deps.clock.now())) {
+  const { timezone } = await getSettings(deps.db);
+  for (const slot of initialReminders(action.due_date, deps.clock.now(), timezone)) {
     await enqueueReminder(deps, action.id, slot);
   }
 }
@@ -93,18 +107,19 @@ export async function getAction(db: Db, id: string): Promise<ActionRow | null> {
 
 export type ActionFilter = 'open' | 'overdue' | 'all';
 
-/** Today's date (YYYY-MM-DD, UTC) from the clock. */
-export function today(now: Date): string {
-  return ymd(now);
+/** Today's date (YYYY-MM-DD) in the company's `zone`, from the clock. */
+export function today(now: Date, zone: string): string {
+  return localDate(now, zone);
 }
 
-export function isOverdue(a: Pick<ActionRow, 'status' | 'due_date'>, now: Date): boolean {
-  return a.status === 'open' && a.due_date < today(now);
+/** Open and due before `day`, the company's local date of today (from `today()`). */
+export function isOverdue(a: Pick<ActionRow, 'status' | 'due_date'>, day: string): boolean {
+  return a.status === 'open' && a.due_date < day;
 }
 
 export async function listActions(
   db: Db,
-  opts: { owner?: string; filter: ActionFilter; now: Date; cycleIdBefore?: number },
+  opts: { owner?: string; filter: ActionFilter; today: string; cycleIdBefore?: number },
 ): Promise<(ActionRow & { cycle: string })[]> {
   let q = db
     .selectFrom('actions')
@@ -115,7 +130,7 @@ export async function listActions(
     .orderBy('actions.id');
   if (opts.owner) q = q.where('actions.owner', '=', opts.owner);
   if (opts.filter !== 'all') q = q.where('actions.status', '=', 'open');
-  if (opts.filter === 'overdue') q = q.where('actions.due_date', '<', today(opts.now));
+  if (opts.filter === 'overdue') q = q.where('actions.due_date', '<', opts.today);
   if (opts.cycleIdBefore !== undefined) q = q.where('actions.cycle_id', '<>', opts.cycleIdBefore);
   return q.execute();
 }
@@ -187,7 +202,8 @@ export async function snoozeAction(
     });
     return r;
   });
-  const kind: ReminderKind = ymd(until) > row.due_date ? 'overdue' : 'due';
+  const { timezone } = await getSettings(deps.db);
+  const kind: ReminderKind = localDate(until, timezone) > row.due_date ? 'overdue' : 'due';
   await enqueueReminder(deps, id, { kind, occurrence: `snooze-${until.toISOString()}`, at: until });
   return row;
 }
@@ -207,12 +223,13 @@ export async function sendReminder(
   if (!action) return 'missing';
   if (action.status !== 'open') return 'not_open';
   const now = deps.clock.now();
-  const at = reminderTime(action.due_date, p.kind, p.occurrence);
+  const { timezone } = await getSettings(deps.db);
+  const at = reminderTime(action.due_date, p.kind, p.occurrence, timezone);
   if (now.getTime() < at.getTime() - 60_000) return 'early';
   const isSnoozeJob = p.occurrence.startsWith('snooze-');
   const scheduleNext = async () => {
     if (p.kind !== 'overdue' || isSnoozeJob) return;
-    const next = nextOverdue(action.due_date, p.occurrence);
+    const next = nextOverdue(action.due_date, p.occurrence, timezone);
     if (next) await enqueueReminder(deps, action.id, next);
   };
   if (!isSnoozeJob && action.snoozed_until && action.snoozed_until.getTime() > now.getTime()) {

@@ -22,6 +22,7 @@ import {
 } from '../core/cycle.js';
 import type { Clock } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
+import { slackDate } from '../slack/presenters/format.js';
 import { membersWithRole } from './members.js';
 import { dmOnce, postOnce } from './reminders.js';
 import { getSettings } from './settings.js';
@@ -77,7 +78,8 @@ export interface CycleDeps {
 
 /**
  * Open the cycle for `month` with a deadline per phase (settings.phase_days, in working days
- * from now), and schedule its deadline and nudge jobs. Refuses a second open cycle.
+ * of the company's time zone from now), and schedule its deadline and nudge jobs. Refuses a
+ * second open cycle.
  */
 export async function startCycle(deps: CycleDeps, actor: string, month: string): Promise<CycleRow> {
   if (!isPeriodText(month)) {
@@ -97,7 +99,7 @@ export async function startCycle(deps: CycleDeps, actor: string, month: string):
       throw new SopError('conflict', `A cycle for ${month} already exists and is closed.`);
     }
     const settings = await getSettings(trx);
-    const deadlines = phaseDeadlines(now, settings.phase_days);
+    const deadlines = phaseDeadlines(now, settings.phase_days, settings.timezone);
     const row = await trx
       .insertInto('cycles')
       .values({
@@ -294,32 +296,28 @@ export function channelFor(settings: SettingsRow, phase: Phase): string | null {
       : settings.exec_channel;
 }
 
+/** The message that opens a phase: what is expected, and the deadline (company zone `tz`). */
 export function phaseAnnouncement(
   cycle: CycleRow,
-  tz = 'UTC',
+  tz: string,
 ): { text: string; blocks: unknown[] } {
   const deadline = cycle.deadlines[cycle.phase];
-  const by = deadline ? ` by *${formatInstant(new Date(deadline), tz)}*` : '';
+  const at = deadline ? slackDate(new Date(deadline), tz) : null;
   const what = PHASE_EXPECTATIONS[cycle.phase].expected;
-  const text = `S&OP ${cycle.month}: ${PHASE_LABEL[cycle.phase]} has started. ${what}${deadline ? ` Deadline: ${formatInstant(new Date(deadline), tz)}.` : ''}`;
+  const text = `S&OP ${cycle.month}: ${PHASE_LABEL[cycle.phase]} has started. ${what}${at ? ` Deadline: ${at}.` : ''}`;
   return {
     text,
     blocks: [
       {
         type: 'section',
-        text: { type: 'mrkdwn', text: `*S&OP ${cycle.month}: ${PHASE_LABEL[cycle.phase]}*${by}` },
+        text: {
+          type: 'mrkdwn',
+          text: `*S&OP ${cycle.month}: ${PHASE_LABEL[cycle.phase]}*${at ? ` by *${at}*` : ''}`,
+        },
       },
       { type: 'section', text: { type: 'mrkdwn', text: what } },
     ],
   };
-}
-
-export function formatInstant(d: Date, tz = 'UTC'): string {
-  try {
-    return `${new Intl.DateTimeFormat('en-GB', { timeZone: tz, dateStyle: 'medium', timeStyle: 'short' }).format(d)} (${tz})`;
-  } catch {
-    return d.toISOString();
-  }
 }
 
 /** Tell the phase's channel what is expected and by when, once per cycle and phase. */
@@ -387,7 +385,7 @@ export async function sendNudges(
   const owed = await owedInput(db, cycle);
   const settings = await getSettings(db);
   const deadline = cycle.deadlines[phase];
-  const by = deadline ? formatInstant(new Date(deadline), settings.timezone) : 'the deadline';
+  const by = deadline ? slackDate(new Date(deadline), settings.timezone) : 'the deadline';
   const sent: string[] = [];
   if (phase === 'demand_review') {
     for (const r of owed.reps) {

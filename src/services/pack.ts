@@ -16,7 +16,7 @@ import type { CycleRow, PlanScenarioRow } from '../../db/schema.js';
 import { accuracy, BIAS_SIGN_CONVENTION, bias } from '../core/kpi.js';
 import { zoneOf } from '../core/time-fences.js';
 import { SopError } from '../errors.js';
-import { isOverdue, listActions } from './actions.js';
+import { isOverdue, listActions, today } from './actions.js';
 import { getCycleByMonth, PHASE_LABEL } from './cycles.js';
 import { fencesOf, getSettings } from './settings.js';
 
@@ -352,7 +352,8 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
     .slice(0, 3);
 
   // Q10: open actions of earlier cycles.
-  const acts = await listActions(db, { filter: 'open', now, cycleIdBefore: cycle.id });
+  const day = today(now, settings.timezone);
+  const acts = await listActions(db, { filter: 'open', today: day, cycleIdBefore: cycle.id });
 
   return {
     cycle: { id: cycle.id, month, phase: PHASE_LABEL[cycle.phase] },
@@ -448,7 +449,7 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
       owner: a.owner,
       due: a.due_date,
       description: a.description,
-      overdue: isOverdue(a, now),
+      overdue: isOverdue(a, day),
     })),
   };
 }

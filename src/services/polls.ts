@@ -28,6 +28,8 @@ export interface PollView {
   readonly decision: DecisionRow | null;
   /** The run's scenario chart, when the post-charts job has uploaded it (ledger `run:<id>:scenarios`). */
   readonly chartFileId: string | null;
+  /** The company's time zone (settings), for the close time's fallback text. */
+  readonly timezone: string;
 }
 
 export const DEFAULT_POLL_HOURS = 48;
@@ -61,7 +63,8 @@ export async function getPollView(db: Db, pollId: string): Promise<PollView> {
     .where('post_key', '=', `run:${poll.run_id}:scenarios`)
     .where('ts', 'is not', null)
     .executeTakeFirst();
-  return { poll, options, tally: t, decision, chartFileId: chart?.file_id ?? null };
+  const { timezone } = await getSettings(db);
+  return { poll, options, tally: t, decision, chartFileId: chart?.file_id ?? null, timezone };
 }
 
 export interface CreatePollInput {

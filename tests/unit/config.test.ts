@@ -55,6 +55,14 @@ describe('loadConfig', () => {
     expect(e.message).toMatch(/See \.env\.example/);
   });
 
+  it('takes an IANA time zone and names a wrong one', () => {
+    expect(loadConfig({}).SOPBOT_TIMEZONE).toBe('UTC');
+    expect(loadConfig({ SOPBOT_TIMEZONE: 'Asia/Tokyo' }).SOPBOT_TIMEZONE).toBe('Asia/Tokyo');
+    expect(() => loadConfig({ SOPBOT_TIMEZONE: 'Tokyo' })).toThrow(
+      /SOPBOT_TIMEZONE: must be an IANA time zone/,
+    );
+  });
+
   it('requires the Slack credentials only when asked', () => {
     expect(() => loadConfig({}, { slack: true })).toThrow(/SLACK_BOT_TOKEN: required/);
     expect(() =>

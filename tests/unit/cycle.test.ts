@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { addWorkingDays } from '../../src/core/calendar.js';
 import {
-  addWorkingDays,
   DEFAULT_PHASE_DAYS,
   nextPhase,
   nudgeAt,
@@ -30,17 +30,17 @@ describe('phase machine', () => {
 
   it('counts working days and skips weekends', () => {
     // Friday 2027-01-01 10:00 UTC + 1 working day = Monday 2027-01-04.
-    expect(addWorkingDays(new Date('2027-01-01T10:00:00Z'), 1).toISOString()).toBe(
+    expect(addWorkingDays(new Date('2027-01-01T10:00:00Z'), 1, 'UTC').toISOString()).toBe(
       '2027-01-04T10:00:00.000Z',
     );
     // A Saturday start counts from Monday: +2 = Wednesday.
-    expect(addWorkingDays(new Date('2027-01-02T08:00:00Z'), 2).toISOString()).toBe(
+    expect(addWorkingDays(new Date('2027-01-02T08:00:00Z'), 2, 'UTC').toISOString()).toBe(
       '2027-01-06T08:00:00.000Z',
     );
   });
 
   it('chains the deadlines from the configured working days, defaults elsewhere', () => {
-    const d = phaseDeadlines(new Date('2027-01-04T09:00:00Z'), { demand_review: 1 });
+    const d = phaseDeadlines(new Date('2027-01-04T09:00:00Z'), { demand_review: 1 }, 'UTC');
     // Monday + 3 (data gathering default) = Thursday; +1 = Friday; +4 supply = next Thursday.
     expect(DEFAULT_PHASE_DAYS.data_gathering).toBe(3);
     expect(d.data_gathering).toBe('2027-01-07T09:00:00.000Z');
@@ -72,7 +72,7 @@ describe('phase machine', () => {
 
 describe('action reminder schedule', () => {
   it('plans before, due and the first overdue reminder when all are ahead', () => {
-    const slots = initialReminders('2027-02-10', new Date('2027-02-01T12:00:00Z'));
+    const slots = initialReminders('2027-02-10', new Date('2027-02-01T12:00:00Z'), 'UTC');
     expect(slots.map((s) => [s.kind, s.occurrence, s.at.toISOString()])).toEqual([
       ['before', '2027-02-08', '2027-02-08T09:00:00.000Z'],
       ['due', '2027-02-10', '2027-02-10T09:00:00.000Z'],
@@ -81,15 +81,15 @@ describe('action reminder schedule', () => {
   });
 
   it('drops reminders already in the past and caps the overdue chain', () => {
-    const slots = initialReminders('2027-02-10', new Date('2027-02-09T12:00:00Z'));
+    const slots = initialReminders('2027-02-10', new Date('2027-02-09T12:00:00Z'), 'UTC');
     expect(slots.map((s) => s.kind)).toEqual(['due', 'overdue']);
-    expect(nextOverdue('2027-02-10', 'overdue-1')?.occurrence).toBe('overdue-2');
-    expect(nextOverdue('2027-02-10', 'overdue-3')).toBeNull();
-    expect(reminderTime('2027-02-10', 'overdue', 'overdue-2').toISOString()).toBe(
+    expect(nextOverdue('2027-02-10', 'overdue-1', 'UTC')?.occurrence).toBe('overdue-2');
+    expect(nextOverdue('2027-02-10', 'overdue-3', 'UTC')).toBeNull();
+    expect(reminderTime('2027-02-10', 'overdue', 'overdue-2', 'UTC').toISOString()).toBe(
       '2027-02-12T09:00:00.000Z',
     );
-    expect(reminderTime('2027-02-10', 'due', 'snooze-2027-02-15T10:00:00.000Z').toISOString()).toBe(
-      '2027-02-15T10:00:00.000Z',
-    );
+    expect(
+      reminderTime('2027-02-10', 'due', 'snooze-2027-02-15T10:00:00.000Z', 'UTC').toISOString(),
+    ).toBe('2027-02-15T10:00:00.000Z');
   });
 });

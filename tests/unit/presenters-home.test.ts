@@ -51,6 +51,7 @@ describe('App Home presenter', () => {
         },
       ],
       actions: Array.from({ length: 30 }, (_, i) => action(i + 1)),
+      timezone: 'UTC',
     });
     expect(validateView(view)).toEqual([]);
     expect(view.blocks.length).toBeLessThanOrEqual(100);
@@ -71,6 +72,7 @@ describe('App Home presenter', () => {
         cycle: null,
         submissions: [],
         actions: [],
+        timezone: 'UTC',
       }),
     );
     expect(text).toContain('_no role yet_');

@@ -51,6 +51,7 @@ const view = (p: PollRow): PollView => ({
   ),
   decision: null,
   chartFileId: null,
+  timezone: 'UTC',
 });
 
 describe('vote presenters', () => {
@@ -77,6 +78,16 @@ describe('vote presenters', () => {
     expect(validateBlocks(msg.blocks, 'message')).toEqual([]);
     expect(msg.blocks[2]).toMatchObject({ type: 'image', slack_file: { id: 'F123' } });
     expect(JSON.stringify(voteMessage(view(poll())).blocks)).not.toContain('"image"');
+  });
+
+  it("shows the close time in each reader's zone, the fallback in the company's", () => {
+    const context = (v: PollView) => JSON.stringify(voteMessage(v).blocks[1]);
+    // 2027-01-22T10:00:00Z = 1800612000; 19:00 in Tokyo.
+    expect(context({ ...view(poll()), timezone: 'Asia/Tokyo' })).toContain(
+      'closes <!date^1800612000^{date_short_pretty} {time}|2027-01-22 19:00 Asia/Tokyo>',
+    );
+    expect(context(view(poll()))).toContain('|2027-01-22 10:00 UTC>');
+    expect(context(view(poll({ status: 'closed' })))).not.toContain('closes');
   });
 
   it('the decision modal stays valid from no action row up to the maximum', () => {

@@ -1,4 +1,5 @@
 /** Small formatting helpers shared by the presenters. */
+import { localDateTime } from '../../core/calendar.js';
 import type { AdjustmentKind } from '../../core/consensus.js';
 
 /** 1234.5 → "1,235". */
@@ -18,6 +19,16 @@ export function fmtChange(kind: AdjustmentKind, value: number): string {
 /** "2027-03" or "2027-03..2027-05". */
 export function fmtRange(from: string, to: string): string {
   return from === to ? from : `${from}..${to}`;
+}
+
+/**
+ * An instant as Slack date formatting: each reader sees it in their own time zone ("Tue, Jan
+ * 12 5:00 PM"), and clients that cannot render it show the fallback, in the company's `zone`
+ * with the zone named ("2027-01-12 17:00 Asia/Tokyo").
+ */
+export function slackDate(instant: Date, zone: string): string {
+  const unix = Math.floor(instant.getTime() / 1000);
+  return `<!date^${unix}^{date_short_pretty} {time}|${localDateTime(instant, zone)} ${zone}>`;
 }
 
 /** Cuts to `max` characters with an ellipsis. */

@@ -2,6 +2,7 @@
 import type { types } from '@slack/bolt';
 import type { SubmissionRow } from '../../../db/queries/adjustments.js';
 import type { ActionRow, CycleRow, Phase } from '../../../db/schema.js';
+import { localDate } from '../../core/calendar.js';
 import { PHASE_ORDER } from '../../core/cycle.js';
 import { PHASE_LABEL } from '../../services/cycles.js';
 import { type Member, ROLE_LABEL } from '../../services/members.js';
@@ -23,7 +24,8 @@ export function memberSection(m: Member): types.KnownBlock {
   };
 }
 
-export function cycleSection(c: CycleRow | null): types.KnownBlock[] {
+/** The cycle and its deadlines' days in the company's `timezone`. */
+export function cycleSection(c: CycleRow | null, timezone: string): types.KnownBlock[] {
   if (!c)
     return [
       {
@@ -35,7 +37,7 @@ export function cycleSection(c: CycleRow | null): types.KnownBlock[] {
     .map((p) => {
       const d = c.deadlines[p];
       const mark = p === c.phase ? ' ← now' : '';
-      return d ? `• ${PHASE_LABEL[p]}: ${d.slice(0, 10)}${mark}` : null;
+      return d ? `• ${PHASE_LABEL[p]}: ${localDate(new Date(d), timezone)}${mark}` : null;
     })
     .filter((s): s is string => s !== null);
   return [
@@ -105,11 +107,13 @@ export function homeView(d: {
   cycle: CycleRow | null;
   submissions: readonly SubmissionRow[];
   actions: readonly ActionRow[];
+  /** The company's time zone (settings.timezone). */
+  timezone: string;
 }): types.HomeView {
   const blocks: types.KnownBlock[] = [
     { type: 'header', text: plain('sopbot: monthly S&OP') },
     memberSection(d.member),
-    ...cycleSection(d.cycle),
+    ...cycleSection(d.cycle, d.timezone),
   ];
   if (d.cycle)
     blocks.push(homeButtons(d.member), { type: 'divider' }, ...submissionsSection(d.submissions));

@@ -2,20 +2,23 @@
 import { TIMED_PHASES } from '../../core/cycle.js';
 import { PHASE_LABEL } from '../../services/cycles.js';
 import type { CycleStatus } from '../../services/status.js';
+import { slackDate } from './format.js';
 
-/** ISO → "2027-01-12 17:00 UTC" (minutes, in UTC: unambiguous for everyone). */
-function when(iso: string | Date): string {
+/** An instant in each reader's zone (fallback: the company's `zone`, named). */
+function when(iso: string | Date, zone: string): string {
   const d = typeof iso === 'string' ? new Date(iso) : iso;
   if (Number.isNaN(d.getTime())) return String(iso);
-  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return slackDate(d, zone);
 }
 
 const MAX_LISTED = 15;
 
-export function statusText(s: CycleStatus): string {
+/** `timezone` is the company's (settings.timezone). */
+export function statusText(s: CycleStatus, timezone: string): string {
   const lines = [`*S&OP cycle ${s.cycle.month}*: ${PHASE_LABEL[s.cycle.phase]}`];
   const deadlines = TIMED_PHASES.filter((p) => s.deadlines[p]).map(
-    (p) => `${p === s.cycle.phase ? '▸ ' : ''}${PHASE_LABEL[p]}: ${when(s.deadlines[p] ?? '')}`,
+    (p) =>
+      `${p === s.cycle.phase ? '▸ ' : ''}${PHASE_LABEL[p]}: ${when(s.deadlines[p] ?? '', timezone)}`,
   );
   lines.push(
     deadlines.length > 0 ? `*Deadlines*\n${deadlines.join('\n')}` : '*Deadlines*: none set',
@@ -40,7 +43,7 @@ export function statusText(s: CycleStatus): string {
     );
   lines.push(
     s.latestRun
-      ? `*Latest plan run*: #${s.latestRun.id}, ${when(s.latestRun.createdAt)} (${s.latestRun.trigger})`
+      ? `*Latest plan run*: #${s.latestRun.id}, ${when(s.latestRun.createdAt, timezone)} (${s.latestRun.trigger})`
       : '*Latest plan run*: none yet this cycle. Run `/sop plan`.',
   );
   return lines.join('\n\n');

@@ -6,7 +6,7 @@
 import type { types } from '@slack/bolt';
 import type { PollOptionRow } from '../../../db/queries/polls.js';
 import type { PollView } from '../../services/polls.js';
-import { clip, fmtQty, mrkdwn, plain } from './format.js';
+import { clip, fmtQty, mrkdwn, plain, slackDate } from './format.js';
 
 export const VOTE_CAST = 'vote_cast';
 export const VOTE_CLOSE = 'vote_close';
@@ -76,7 +76,7 @@ export function voteMessage(v: PollView): { text: string; blocks: types.KnownBlo
       type: 'context',
       elements: [
         mrkdwn(
-          `Plan run ${v.poll.run_id} · chair <@${v.poll.created_by}> · only executives' votes count${v.poll.closes_at && open ? ` · closes <!date^${Math.floor(v.poll.closes_at.getTime() / 1000)}^{date_short_pretty} {time}|${v.poll.closes_at.toISOString()}>` : ''}`,
+          `Plan run ${v.poll.run_id} · chair <@${v.poll.created_by}> · only executives' votes count${v.poll.closes_at && open ? ` · closes ${slackDate(v.poll.closes_at, v.timezone)}` : ''}`,
         ),
       ],
     },

@@ -1,0 +1,61 @@
+/**
+ * The company's calendar: working days, local dates and wall-clock times in an IANA time zone
+ * (the zone is always a parameter). Zone rules and DST come from luxon, the library BullMQ's
+ * cron parser already uses for the daily recompute, so both read a zone the same way.
+ */
+import { DateTime, IANAZone } from 'luxon';
+
+/** True for a time zone this calendar can use ('UTC', 'Asia/Tokyo', 'America/Los_Angeles'…). */
+export function isTimeZone(zone: string): boolean {
+  return IANAZone.isValidZone(zone);
+}
+
+function inZone(instant: Date, zone: string): DateTime {
+  const dt = DateTime.fromJSDate(instant, { zone });
+  if (!dt.isValid) throw new RangeError(`'${zone}' is not a time zone: ${dt.invalidExplanation}`);
+  return dt;
+}
+
+const isWeekend = (dt: DateTime) => dt.weekday >= 6;
+
+/**
+ * `start` plus `days` working days (Monday to Friday in `zone`), at the same local wall-clock
+ * time whatever DST did in between. A start on a local weekend counts from the next Monday.
+ */
+export function addWorkingDays(start: Date, days: number, zone: string): Date {
+  const from = inZone(start, zone);
+  let offset = 0;
+  while (isWeekend(from.plus({ days: offset }))) offset++;
+  let left = Math.max(0, Math.round(days));
+  while (left > 0) {
+    offset++;
+    if (!isWeekend(from.plus({ days: offset }))) left--;
+  }
+  // One step from the start: calendar days keep the local time (luxon moves a time that
+  // does not exist that day, in a spring-forward gap, to just after it).
+  return from.plus({ days: offset }).toJSDate();
+}
+
+/** The local date (YYYY-MM-DD) of an instant in `zone`. */
+export function localDate(instant: Date, zone: string): string {
+  return inZone(instant, zone).toFormat('yyyy-MM-dd');
+}
+
+/** The local date and time of an instant in `zone`: "2027-01-12 17:00". */
+export function localDateTime(instant: Date, zone: string): string {
+  return inZone(instant, zone).toFormat('yyyy-MM-dd HH:mm');
+}
+
+/** `date` (YYYY-MM-DD) plus `days` calendar days. */
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The instant of `hour`:00 local time on `date` (YYYY-MM-DD) in `zone`. */
+export function atLocalHour(date: string, hour: number, zone: string): Date {
+  const dt = DateTime.fromISO(date, { zone }).set({ hour, minute: 0, second: 0, millisecond: 0 });
+  if (!dt.isValid) throw new RangeError(`${date} in '${zone}': ${dt.invalidExplanation}`);
+  return dt.toJSDate();
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import type { CycleRow } from '../../db/schema.js';
+import { phaseAnnouncement } from '../../src/services/cycles.js';
+import type { CycleStatus } from '../../src/services/status.js';
+import { slackDate } from '../../src/slack/presenters/format.js';
+import { cycleSection } from '../../src/slack/presenters/home.js';
+import { statusText } from '../../src/slack/presenters/status.js';
+import { validateBlocks } from '../../src/slack-standin/index.js';
+
+// Tue 2027-01-12 17:00 in Tokyo = 08:00 UTC = 1799740800.
+const DEADLINE = '2027-01-12T08:00:00.000Z';
+const TOKYO_DATE = '<!date^1799740800^{date_short_pretty} {time}|2027-01-12 17:00 Asia/Tokyo>';
+
+const cycle: CycleRow = {
+  id: 1,
+  month: '2027-01',
+  phase: 'demand_review',
+  deadlines: { data_gathering: '2027-01-07T08:00:00.000Z', demand_review: DEADLINE },
+  phase_entered_at: new Date('2027-01-07T08:00:00Z'),
+  opened_by: 'U_PLANNER',
+  opened_at: new Date('2027-01-04T08:00:00Z'),
+  closed_at: null,
+  adopted_scenario_id: null,
+};
+
+describe('deadlines in Slack', () => {
+  it("is Slack date formatting: the reader's own zone, the company's as the fallback", () => {
+    expect(slackDate(new Date(DEADLINE), 'Asia/Tokyo')).toBe(TOKYO_DATE);
+    expect(slackDate(new Date(DEADLINE), 'UTC')).toBe(
+      '<!date^1799740800^{date_short_pretty} {time}|2027-01-12 08:00 UTC>',
+    );
+    expect(slackDate(new Date(DEADLINE), 'America/Los_Angeles')).toContain(
+      '|2027-01-12 00:00 America/Los_Angeles>',
+    );
+  });
+
+  it('/sop status shows every deadline that way', () => {
+    const s: CycleStatus = {
+      cycle: { id: 1, month: '2027-01', phase: 'demand_review', phase_entered_at: new Date() },
+      deadlines: cycle.deadlines,
+      pendingReps: [],
+      openConstraints: [],
+      latestRun: { id: '9', createdAt: new Date('2027-01-11T23:30:00Z'), trigger: 'manual' },
+    };
+    const text = statusText(s, 'Asia/Tokyo');
+    expect(text).toContain(`▸ Demand review: ${TOKYO_DATE}`);
+    expect(text).toContain(
+      'Data gathering: <!date^1799308800^{date_short_pretty} {time}|2027-01-07 17:00 Asia/Tokyo>',
+    );
+    expect(text).toContain('*Latest plan run*: #9, <!date^');
+    expect(text).toContain('|2027-01-12 08:30 Asia/Tokyo> (manual)');
+    expect(text).not.toContain(' UTC');
+  });
+
+  it("App Home shows each deadline's day in the company zone", () => {
+    // Tue 2027-01-12 08:00 in Tokyo is still the 11th in UTC.
+    const early = { ...cycle, deadlines: { demand_review: '2027-01-11T23:00:00.000Z' } };
+    const text = JSON.stringify(cycleSection(early, 'Asia/Tokyo'));
+    expect(text).toContain('Demand review: 2027-01-12 ← now');
+    expect(JSON.stringify(cycleSection(early, 'UTC'))).toContain('Demand review: 2027-01-11 ← now');
+  });
+
+  it('a phase announcement shows its deadline that way, in the text and the blocks', () => {
+    const msg = phaseAnnouncement(cycle, 'Asia/Tokyo');
+    expect(msg.text).toContain(`Demand review has started.`);
+    expect(msg.text).toMatch(new RegExp(`Deadline: ${TOKYO_DATE.replace(/[\^{}|]/g, '\\$&')}\\.$`));
+    expect(JSON.stringify(msg.blocks[0])).toContain(`by *${TOKYO_DATE}*`);
+    expect(validateBlocks(msg.blocks, 'message')).toEqual([]);
+    const closed = phaseAnnouncement({ ...cycle, phase: 'closed' }, 'Asia/Tokyo');
+    expect(closed.text).not.toContain('Deadline');
+  });
+});
