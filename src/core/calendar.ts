@@ -36,6 +36,17 @@ export function addWorkingDays(start: Date, days: number, zone: string): Date {
   return from.plus({ days: offset }).toJSDate();
 }
 
+/**
+ * The last working day (Monday to Friday in `zone`) before `instant`'s local day, at the same
+ * local wall-clock time: a Monday 17:00 gives the Friday before at 17:00.
+ */
+export function previousWorkingDay(instant: Date, zone: string): Date {
+  const from = inZone(instant, zone);
+  let offset = -1;
+  while (isWeekend(from.plus({ days: offset }))) offset--;
+  return from.plus({ days: offset }).toJSDate();
+}
+
 /** The local date (YYYY-MM-DD) of an instant in `zone`. */
 export function localDate(instant: Date, zone: string): string {
   return inZone(instant, zone).toFormat('yyyy-MM-dd');

@@ -3,7 +3,7 @@
  * (counted in working days of the company's time zone from a start instant) and what each
  * phase expects of whom.
  */
-import { addWorkingDays } from './calendar.js';
+import { addWorkingDays, previousWorkingDay } from './calendar.js';
 
 export type CyclePhase =
   | 'data_gathering'
@@ -145,8 +145,12 @@ export function parsePhaseDays(tokens: readonly string[]): PhaseDays {
   return out;
 }
 
-/** When to nudge before a deadline: `hoursBefore` earlier, but never before `notBefore`. */
-export function nudgeAt(deadline: Date, notBefore: Date, hoursBefore = 24): Date {
-  const t = deadline.getTime() - hoursBefore * 3600_000;
+/**
+ * When to nudge before a deadline: one working day earlier in the company's `zone`, at the
+ * same local time (a Monday deadline is nudged on the Friday, not on the Sunday), but never
+ * before `notBefore`.
+ */
+export function nudgeAt(deadline: Date, notBefore: Date, zone: string): Date {
+  const t = previousWorkingDay(deadline, zone).getTime();
   return new Date(Math.max(t, notBefore.getTime()));
 }

@@ -128,6 +128,7 @@ export async function startCycle(deps: CycleDeps, actor: string, month: string):
 /** Enqueue the delayed `phase-deadline` and `nudge` jobs of every phase not yet passed. */
 export async function scheduleCycleJobs(deps: CycleDeps, cycle: CycleRow): Promise<void> {
   const now = deps.clock.now();
+  const { timezone } = await getSettings(deps.db);
   const from = PHASE_ORDER.indexOf(cycle.phase);
   for (const phase of TIMED_PHASES) {
     if (PHASE_ORDER.indexOf(phase) < from) continue;
@@ -140,7 +141,7 @@ export async function scheduleCycleJobs(deps: CycleDeps, cycle: CycleRow): Promi
       { delayMs: Math.max(0, at.getTime() - now.getTime()) },
     );
     if (NUDGED_PHASES.includes(phase)) {
-      const when = nudgeAt(at, now);
+      const when = nudgeAt(at, now, timezone);
       await deps.queue.enqueue(
         'nudge',
         { cycleId: cycle.id, phase },

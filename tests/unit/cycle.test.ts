@@ -59,14 +59,27 @@ describe('phase machine', () => {
     expect(() => parsePhaseDays(['executive:3'])).toThrow(/write phase=days/);
   });
 
-  it('nudges 24 h before a deadline, never before now', () => {
+  it('nudges one working day before a deadline, at its local time, never before now', () => {
+    // Friday 09:00 UTC: nudged on Thursday 09:00.
     const dl = new Date('2027-01-08T09:00:00Z');
-    expect(nudgeAt(dl, new Date('2027-01-04T00:00:00Z')).toISOString()).toBe(
+    expect(nudgeAt(dl, new Date('2027-01-04T00:00:00Z'), 'UTC').toISOString()).toBe(
       '2027-01-07T09:00:00.000Z',
     );
-    expect(nudgeAt(dl, new Date('2027-01-08T00:00:00Z')).toISOString()).toBe(
+    expect(nudgeAt(dl, new Date('2027-01-08T00:00:00Z'), 'UTC').toISOString()).toBe(
       '2027-01-08T00:00:00.000Z',
     );
+    // Monday 17:00 in Tokyo (08:00 UTC): nudged on the Friday before at 17:00 Tokyo, not on
+    // the Sunday, as 24 hours before would be.
+    const monday = new Date('2027-01-11T08:00:00Z');
+    expect(nudgeAt(monday, new Date('2027-01-04T00:00:00Z'), 'Asia/Tokyo').toISOString()).toBe(
+      '2027-01-08T08:00:00.000Z',
+    );
+    // Across the spring DST change in Los Angeles: Monday 2027-03-15 10:00 PDT (17:00 UTC)
+    // is nudged on Friday 2027-03-12 10:00 PST (18:00 UTC).
+    const afterDst = new Date('2027-03-15T17:00:00Z');
+    expect(
+      nudgeAt(afterDst, new Date('2027-03-01T00:00:00Z'), 'America/Los_Angeles').toISOString(),
+    ).toBe('2027-03-12T18:00:00.000Z');
   });
 });
 
