@@ -2,6 +2,7 @@
 import { webApi } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Standin, startStandin } from '../../src/slack-standin/index.js';
+import { slackError, standinClient } from '../helpers/slack.js';
 
 const TOKEN = 'xoxb-standin-api';
 let standin: Standin;
@@ -10,11 +11,7 @@ let skewMs = 0;
 
 beforeAll(async () => {
   standin = await startStandin({ now: () => Date.now() + skewMs, postMessageRate: false });
-  client = new webApi.WebClient(TOKEN, {
-    slackApiUrl: standin.apiUrl,
-    rejectRateLimitedCalls: true,
-    logLevel: webApi.LogLevel.ERROR,
-  });
+  client = standinClient(standin, TOKEN);
 });
 
 afterAll(async () => {
@@ -25,15 +22,6 @@ beforeEach(() => {
   skewMs = 0;
   standin.reset();
 });
-
-async function slackError(call: Promise<unknown>): Promise<string> {
-  try {
-    await call;
-  } catch (err) {
-    return (err as { data?: { error?: string } }).data?.error ?? String(err);
-  }
-  return 'none';
-}
 
 const section = (text: string) => ({
   type: 'section' as const,

@@ -5,6 +5,7 @@
 import { webApi } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Standin, startStandin } from '../../src/slack-standin/index.js';
+import { slackError, standinClient } from '../helpers/slack.js';
 
 const TOKEN = 'xoxb-standin-history';
 let standin: Standin;
@@ -12,12 +13,7 @@ let client: webApi.WebClient;
 
 beforeAll(async () => {
   standin = await startStandin({ postMessageRate: false });
-  client = new webApi.WebClient(TOKEN, {
-    slackApiUrl: standin.apiUrl,
-    rejectRateLimitedCalls: true,
-    retryConfig: { retries: 0 },
-    logLevel: webApi.LogLevel.ERROR,
-  });
+  client = standinClient(standin, TOKEN, { retries: 0 });
 });
 
 afterAll(async () => {
@@ -27,15 +23,6 @@ afterAll(async () => {
 beforeEach(() => {
   standin.reset();
 });
-
-async function slackError(call: Promise<unknown>): Promise<string> {
-  try {
-    await call;
-  } catch (err) {
-    return (err as { data?: { error?: string } }).data?.error ?? String(err);
-  }
-  return 'none';
-}
 
 /** A Web API call with a JSON body, answered as parsed JSON (what WebClient cannot send). */
 async function rawCall(method: string, body: Record<string, unknown>) {

@@ -12,6 +12,7 @@ import {
   type Standin,
   startStandin,
 } from '../../src/slack-standin/index.js';
+import { slackFailure, standinClient } from '../helpers/slack.js';
 
 const SECRET = 'standin-test-signing-secret';
 const TOKEN = 'xoxb-standin-test';
@@ -92,17 +93,6 @@ const seen = {
 };
 
 /** The Slack error code and response_metadata messages of a failed Web API call. */
-async function slackError(call: Promise<unknown>): Promise<{ error: string; messages: string[] }> {
-  try {
-    await call;
-  } catch (err) {
-    const data = (err as { data?: { error?: string; response_metadata?: { messages?: string[] } } })
-      .data;
-    return { error: data?.error ?? String(err), messages: data?.response_metadata?.messages ?? [] };
-  }
-  return { error: 'none', messages: [] };
-}
-
 function platformError(err: unknown): string {
   const data = (err as { data?: { error?: string } }).data;
   return data?.error ?? String(err);
@@ -282,7 +272,7 @@ describe('Bolt against the stand-in', () => {
     await expect(driver.submitView(viewId, { values: { qty: { value: '1' } } })).rejects.toThrow(
       /not open/,
     );
-    const late = await slackError(
+    const late = await slackFailure(
       app.client.views.update({ token: TOKEN, view_id: viewId, view: modal('forecast') }),
     );
     expect(late.error).toBe('not_found');
@@ -327,7 +317,7 @@ describe('Bolt against the stand-in', () => {
 
   it('chat.postMessage with 51 blocks fails invalid_blocks; 50 pass', async () => {
     const blocks = Array.from({ length: 51 }, divider);
-    const err = await slackError(
+    const err = await slackFailure(
       app.client.chat.postMessage({ token: TOKEN, channel: 'C_SUPPLY', text: 'too many', blocks }),
     );
     expect(err.error).toBe('invalid_blocks');
@@ -343,7 +333,7 @@ describe('Bolt against the stand-in', () => {
   });
 
   it('an over-long button text fails invalid_blocks, naming the field', async () => {
-    const result = await slackError(
+    const result = await slackFailure(
       app.client.chat.postMessage({
         token: TOKEN,
         channel: 'C_SUPPLY',
@@ -438,11 +428,7 @@ describe('Bolt against the stand-in', () => {
   });
 
   it('a forced 429 reaches WebClient, which throws a rate-limited error with retryAfter', async () => {
-    const client = new webApi.WebClient(TOKEN, {
-      slackApiUrl: standin.apiUrl,
-      rejectRateLimitedCalls: true,
-      logLevel: webApi.LogLevel.ERROR,
-    });
+    const client = standinClient(standin, TOKEN);
     standin.failNext('chat.postMessage', { status: 429, retryAfter: 7 });
     const err = await client.chat.postMessage({ channel: 'C_GENERAL', text: 'hello' }).then(
       () => undefined,
@@ -455,11 +441,7 @@ describe('Bolt against the stand-in', () => {
   });
 
   it('posting faster than ~1/s per channel gets 429 with Retry-After after the burst', async () => {
-    const client = new webApi.WebClient(TOKEN, {
-      slackApiUrl: standin.apiUrl,
-      rejectRateLimitedCalls: true,
-      logLevel: webApi.LogLevel.ERROR,
-    });
+    const client = standinClient(standin, TOKEN);
     const outcomes: string[] = [];
     for (let i = 0; i < 10; i += 1) {
       outcomes.push(
