@@ -3,6 +3,7 @@
  * enforces the platform rules in docs/slack-standin.md and records every call.
  * Point Bolt at it with `clientOptions: { slackApiUrl: standin.apiUrl }`.
  */
+
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -22,6 +23,7 @@ import {
   TierLimiter,
 } from './rate-limit.js';
 import { postToResponseUrl } from './response-url.js';
+import { manifestScopes, missingScope, requiredScope } from './scopes.js';
 import { SocketModeHub } from './socket-mode.js';
 import {
   DEFAULT_CHANNELS,
@@ -50,6 +52,11 @@ export interface StandinOptions {
   readonly identity?: Partial<Identity>;
   /** Accepted tokens. Default: any token starting with `xoxb-` or `xoxp-`. */
   readonly tokens?: readonly string[];
+  /**
+   * The scopes the tokens hold; a call without its scope gets `missing_scope`. Default: the
+   * bot scopes of the project's manifest.json; `null` checks none.
+   */
+  readonly scopes?: readonly string[] | null;
   /** chat.postMessage limit per channel; `false` turns it off. */
   readonly postMessageRate?: RateLimitOptions | false;
   /** Per-method tier limits (Tier 3: 50/min, Tier 4: 100/min). Default on. */
@@ -119,6 +126,7 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
     calls.push({ method, args: rest, at: now(), status: answer.status, response: answer.body });
   };
 
+  const scopes = opts.scopes === undefined ? manifestScopes() : opts.scopes;
   const tokenOk = (token: string | undefined): boolean =>
     token !== undefined && (opts.tokens ? opts.tokens.includes(token) : /^xox[bp]-/.test(token));
 
@@ -134,6 +142,8 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
     if (!handler) return { status: 200, body: { ok: false, error: 'unknown_method' } };
     if (token === undefined) return { status: 200, body: { ok: false, error: 'not_authed' } };
     if (!tokenOk(token)) return { status: 200, body: { ok: false, error: 'invalid_auth' } };
+    const scope = scopes ? requiredScope(method, args, store) : null;
+    if (scope && scopes && !scopes.includes(scope)) return missingScope(scope, scopes);
     const forcedFailure = forced.take(method);
     if (forcedFailure) return forcedAnswer(forcedFailure);
     const wait =

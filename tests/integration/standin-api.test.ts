@@ -10,7 +10,12 @@ let client: webApi.WebClient;
 let skewMs = 0;
 
 beforeAll(async () => {
-  standin = await startStandin({ now: () => Date.now() + skewMs, postMessageRate: false });
+  // These tests exercise the methods themselves, whatever the app's scopes (standin-scopes tests those).
+  standin = await startStandin({
+    now: () => Date.now() + skewMs,
+    postMessageRate: false,
+    scopes: null,
+  });
   client = standinClient(standin, TOKEN);
 });
 

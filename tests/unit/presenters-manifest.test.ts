@@ -41,6 +41,8 @@ describe('manifest.json', () => {
         'chat:write.public',
         'commands',
         'files:write',
+        // files.info: whether an uploaded chart was shared (src/slack/post-ledger.ts).
+        'files:read',
         'im:write',
         'users:read',
       ].sort(),
