@@ -186,7 +186,12 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
         return c?.phase === phase;
       }, 30_000);
     };
-    const lastEphemeral = (user: string) => standin.ephemeralsFor(user).at(-1)?.text ?? '';
+    /** The user's latest ephemeral matching `re` (commands run concurrently: any order). */
+    const ephemeral = (user: string, re: RegExp) =>
+      standin
+        .ephemeralsFor(user)
+        .map((e) => e.text)
+        .findLast((t) => re.test(t));
     const say = (who: string, what: string) => log(`  ${PEOPLE[who]}: ${what}`);
     const count = async (
       table: 'plan_runs' | 'decisions' | 'forecast_adjustments' | 'capacity_updates',
@@ -282,8 +287,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       channel: 'C_DEMAND',
       text: 'FAM-3 2027-01 +20% promotion',
     });
-    await standin.waitFor(() => /frozen/i.test(lastEphemeral('U_RITA')), 10_000);
-    log(`  → refused: ${lastEphemeral('U_RITA').split('\n')[0]}`);
+    // The FAM-2 confirmation and this refusal may come back in either order.
+    const refused = await standin.waitFor(() => ephemeral('U_RITA', /frozen/i), 10_000);
+    log(`  → refused: ${refused.split('\n')[0]}`);
     say('U_SAM', '/forecast no-change');
     await driver.command('/forecast', { user: 'U_SAM', channel: 'C_DEMAND', text: 'no-change' });
     await standin.waitFor(async () => (await count('forecast_adjustments')) >= 6, 10_000);
