@@ -5,7 +5,7 @@
  * tokens hold the scopes the project's manifest.json asks for, so a call the installed app
  * could not make fails in the tests too.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { ApiAnswer } from './api.js';
 import { type JsonObject, str } from './json.js';
 import type { StandinStore } from './store.js';
@@ -56,10 +56,16 @@ export function missingScope(needed: string, provided: readonly string[]): ApiAn
   };
 }
 
+/** The repository's manifest.json: two levels up from here, three from a build in dist/. */
+function defaultManifest(): URL {
+  const candidates = ['../../manifest.json', '../../../manifest.json'].map(
+    (rel) => new URL(rel, import.meta.url),
+  );
+  return candidates.find((u) => existsSync(u)) ?? (candidates[0] as URL);
+}
+
 /** The bot scopes that manifest.json (at the repository's root) asks for. */
-export function manifestScopes(
-  file: URL = new URL('../../manifest.json', import.meta.url),
-): readonly string[] {
+export function manifestScopes(file: URL = defaultManifest()): readonly string[] {
   let manifest: { oauth_config?: { scopes?: { bot?: unknown } } };
   try {
     manifest = JSON.parse(readFileSync(file, 'utf8')) as typeof manifest;
