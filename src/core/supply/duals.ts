@@ -42,7 +42,9 @@ export type BoundKind =
   | 'maxWorkers'
   | 'frozenProduction'
   | 'endingInventory'
-  | 'endingBacklog';
+  | 'endingBacklog'
+  | 'minStock'
+  | 'shelfLife';
 
 /** A limit the optimal plan presses against, with what loosening it by one unit is worth. */
 export interface BindingBound {
@@ -131,24 +133,30 @@ export function readDuals(p: PlanProblem, m: BuiltModel, sol: LpSolution): PlanD
           relax: 'raise',
           value: capacity,
         });
-      let overtimeLimit = 0;
+      // A crew-wide or machine cap is the overtime column's upper bound; per worker, a row.
+      let overtimeLimit = colBound(m.O[k], 'overtimeLimit', res.code, period);
       const oRow = m.rows.overtime[k] ?? -1;
       if (oRow >= 0) {
-        overtimeLimit = clean(-rowDual(oRow));
+        const perWorker = clean(-rowDual(oRow));
+        overtimeLimit += perWorker;
         const workers = sol.x[m.W[k] ?? -1] ?? 0;
-        const perWorker = res.workforce?.overtimeHoursPerWorker ?? 0;
-        const avail = res.availabilityByPeriod[period] ?? 1;
-        if (overtimeLimit > 0)
+        if (perWorker > 0)
           binding.push({
             kind: 'overtimeLimit',
             subject: res.code,
             period,
-            limit: clean(workers * perWorker * avail),
+            limit: clean(workers * (m.overtimePerWorker[k] ?? 0)),
             relax: 'raise',
-            value: overtimeLimit,
+            value: perWorker,
           });
-      } else overtimeLimit = clean(colBound(m.O[k], 'overtimeLimit', res.code, period));
-      resources.push({ resource: res.code, period, unit: res.unit, capacity, overtimeLimit });
+      }
+      resources.push({
+        resource: res.code,
+        period,
+        unit: res.unit,
+        capacity,
+        overtimeLimit: clean(overtimeLimit),
+      });
       if (res.workforce) {
         const j = m.W[k] ?? -1;
         if (j >= 0) {
@@ -184,8 +192,17 @@ export function readDuals(p: PlanProblem, m: BuiltModel, sol: LpSolution): PlanD
         );
       }
       const inv = m.I[k] ?? -1;
-      if (inv >= 0 && Number.isFinite(m.lp.colUpper[inv] ?? Number.POSITIVE_INFINITY))
-        colBound(inv, 'chaseLimit', fam.code, period);
+      if (inv >= 0) {
+        // Below: the hard minimum stock; above: the chase strategy's cap.
+        const rc = d[inv] ?? 0;
+        colBound(inv, rc > 0 ? 'minStock' : 'chaseLimit', fam.code, period);
+      }
+      const fresh = m.rows.freshness[k] ?? -1;
+      if (fresh >= 0)
+        push(
+          { kind: 'shelfLife', subject: fam.code, period, limit: 0, relax: 'raise' },
+          -rowDual(fresh),
+        );
       const back = m.B[k] ?? -1;
       if (back >= 0 && Number.isFinite(m.lp.colUpper[back] ?? Number.POSITIVE_INFINITY))
         colBound(
