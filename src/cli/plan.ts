@@ -22,7 +22,12 @@ import {
   parsePlanProblem,
   planProblemJsonSchema,
 } from '../core/supply/problem.js';
-import { type PlanResult, type SolvedPlan, solvePlan } from '../core/supply/solve.js';
+import {
+  type MipReport,
+  type PlanResult,
+  type SolvedPlan,
+  solvePlan,
+} from '../core/supply/solve.js';
 import { SopError, UsageError, ValidationError } from '../errors.js';
 import { createHighsSolver } from '../solver/highs.js';
 import { parseCliArgs } from './args.js';
@@ -142,6 +147,8 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
 
 export function formatPlanTable(p: PlanProblem, r: SolvedPlan): string {
   const q = formatQty;
+  const withMin = r.families.some((x) => x.minStock !== undefined);
+  const withScrap = r.families.some((x) => x.scrapped !== undefined);
   const fam = table(
     [
       'family',
@@ -150,8 +157,10 @@ export function formatPlanTable(p: PlanProblem, r: SolvedPlan): string {
       'production',
       'subcontract',
       'inventory',
+      ...(withMin ? ['min stock'] : []),
       'backlog',
       'lost',
+      ...(withScrap ? ['scrapped'] : []),
       'frozen',
     ],
     r.families.map((x) => [
@@ -161,8 +170,10 @@ export function formatPlanTable(p: PlanProblem, r: SolvedPlan): string {
       q(x.production),
       q(x.subcontract),
       q(x.inventory),
+      ...(withMin ? [x.minStock === undefined ? '' : q(x.minStock)] : []),
       q(x.backlog),
       q(x.lostSales),
+      ...(withScrap ? [x.scrapped === undefined ? '' : q(x.scrapped)] : []),
       x.frozen ? 'yes' : '',
     ]),
   );
@@ -218,9 +229,21 @@ export function formatPlanTable(p: PlanProblem, r: SolvedPlan): string {
     `  ending inventory    ${q(k.endingInventory)}`,
     `  average inventory   ${q(k.averageInventory)}`,
     `  utilisation         ${pct(k.averageUtilisation)} average, ${pct(k.peakUtilisation)} peak, ${k.tenseResourceMonths} resource-months above 90%`,
+    ...(k.scrappedUnits !== undefined
+      ? [`  scrapped            ${q(k.scrappedUnits)} units worth ${money(k.scrapValue ?? 0)}`]
+      : []),
+    ...(r.mip ? ['', mipLine(r.mip)] : []),
     ...(shadow.length > 0 ? ['', `Shadow prices (${p.currency} saved per unit)`, ...shadow] : []),
     '',
   ].join('\n');
+}
+
+/** One line on how an integer plan was solved: proven, or stopped by the time limit. */
+export function mipLine(m: MipReport): string {
+  const gap = `${(m.gap * 100).toFixed(2)}%`;
+  return m.timeLimitHit
+    ? `Whole numbers: stopped by the ${m.timeLimit} s time limit with the best plan found; it is at most ${gap} above the best possible.`
+    : `Whole numbers: proven optimal within a gap of ${gap} (target ${(m.relativeGap * 100).toFixed(2)}%, time limit ${m.timeLimit} s).`;
 }
 
 function toJson(r: PlanResult): string {

@@ -285,13 +285,18 @@ export function buildModel(p: PlanProblem, opts: BuildOptions): BuiltModel {
       // The hard minimum is a bound on I, or a penalised row in the elastic model.
       I[k] = col(Col.Inventory, f, t, cost('holdingCost'), elastic ? 0 : floor, invHi);
       B[k] = col(Col.Backlog, f, t, cost('backlogCost'), 0, backHi);
-      if (lostSales) X[k] = col(Col.Lost, f, t, cost('lostSalesCost'));
+      // Demand given up or unserved is at most the month's demand (it must not feed stock).
+      if (lostSales) X[k] = col(Col.Lost, f, t, cost('lostSalesCost'), 0, demand[k] ?? 0);
       if (fam.safetyStock > 0) Z[k] = col(Col.SafetyShort, f, t, safetyStockPenalty);
       if (fam.shelfLife?.expired === 'scrap') SC[k] = col(Col.Scrap, f, t, fam.shelfLife.scrapCost);
       if (elastic) {
-        U[k] = col(Col.Unmet, f, t, penalty);
-        if (floor > 0) V[k] = col(Col.MinStockShort, f, t, penalty);
-        if (fam.shelfLife?.expired === 'forbid') EX[k] = col(Col.ExpiredExcess, f, t, penalty);
+        U[k] = col(Col.Unmet, f, t, penalty, 0, demand[k] ?? 0);
+        // A shortfall in every month still costs less than one unit of unmet demand: when a
+        // minimum or an expiry rule is what cannot be met, the diagnosis names it rather
+        // than the demand it would otherwise leave unserved.
+        const soft = penalty / (2 * T);
+        if (floor > 0) V[k] = col(Col.MinStockShort, f, t, soft);
+        if (fam.shelfLife?.expired === 'forbid') EX[k] = col(Col.ExpiredExcess, f, t, soft);
       }
     }
     if (elastic) {
