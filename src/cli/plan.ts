@@ -149,6 +149,9 @@ export function formatPlanTable(p: PlanProblem, r: SolvedPlan): string {
   const q = formatQty;
   const withMin = r.families.some((x) => x.minStock !== undefined);
   const withScrap = r.families.some((x) => x.scrapped !== undefined);
+  const withOrders = r.resources.some(
+    (x) => x.orderPeriod !== undefined || x.ordered !== undefined,
+  );
   const fam = table(
     [
       'family',
@@ -189,6 +192,7 @@ export function formatPlanTable(p: PlanProblem, r: SolvedPlan): string {
       'hires',
       'layoffs',
       'util',
+      ...(withOrders ? ['ordered in'] : []),
     ],
     r.resources.map((x) => [
       x.resource,
@@ -201,6 +205,13 @@ export function formatPlanTable(p: PlanProblem, r: SolvedPlan): string {
       q(x.hires),
       q(x.layoffs),
       pct(x.utilisation),
+      ...(withOrders
+        ? [
+            x.orderPeriod === undefined && x.ordered === undefined
+              ? ''
+              : `${x.ordered === false ? 'no order' : (x.orderPeriod ?? '')}${x.fixedOrder ? ' (fixed)' : ''}`,
+          ]
+        : []),
     ]),
   );
   const costs = Object.entries(r.costs)

@@ -462,3 +462,71 @@ describe('the multi-product crew model of the issue', () => {
     expect(dualBound(built.lp, sol.rowDual)).toBeCloseTo(plan.totalCost, 1);
   });
 });
+
+describe('suppliers and storage', () => {
+  it('lead time and minimum order: $1,260.00', async () => {
+    // January receives the 60 parts ordered before the plan, February none (both fixed by
+    // the 2-month lead time). March and April orders are 0 or ≥ 50: one order of 60 in
+    // March (held 30 for April) beats 50 + 50 (20 units too many), and January's surplus
+    // 30 wait for February: 120 × $10 + (30 + 30) × $1.
+    const plan = solved(await solvePlan(file('hand-supplier'), solver));
+    expect(plan.families.map((r) => r.production)).toEqual([60, 0, 60, 0]);
+    expect(plan.totalCost).toBe(1260);
+    expect(plan.resources.map((r) => r.orderPeriod)).toEqual([
+      '2026-11',
+      '2026-12',
+      '2027-01',
+      '2027-02',
+    ]);
+    expect(plan.resources.map((r) => r.fixedOrder)).toEqual([true, true, false, false]);
+    expect(plan.resources.map((r) => r.ordered)).toEqual([undefined, undefined, true, false]);
+    expect(plan.mip?.gap).toBeLessThanOrEqual(1e-9);
+  });
+
+  it('without the minimum order March and April each make their own 30: $1,230.00', async () => {
+    const plan = solved(
+      await solvePlan(
+        file('hand-supplier', (p) => {
+          delete p.resources[0].minOrderQuantity;
+        }),
+        solver,
+      ),
+    );
+    expect(plan.totalCost).toBe(120 * 10 + 30);
+    expect(plan.mip).toBeUndefined();
+  });
+
+  it('a fixed order inside the lead time that is too small is explained', async () => {
+    const r = await solvePlan(
+      file('hand-supplier', (p) => {
+        p.resources[0].scheduledReceipts = { '2027-01': 20, '2027-02': 0 };
+      }),
+      solver,
+    );
+    expect(r.status).toBe('infeasible');
+    if (r.status !== 'optimal')
+      expect(r.message).toContain(
+        'SUP needs 30 parts in 2027-01 but has 20 parts and no overtime (inside its 2-month lead time',
+      );
+  });
+
+  it('a warehouse of 300 m³ (2 m³ a box) caps the stock built ahead: $3,950.00', async () => {
+    // 300 boxes due in March, 100 a month of line capacity: at most 150 boxes fit in stock,
+    // so January makes 50, February 100, March 100 and 50 are bought at $25.
+    const plan = solved(await solvePlan(file('hand-storage'), solver));
+    expect(plan.families.map((r) => r.inventory)).toEqual([50, 150, 0]);
+    expect(plan.resources.filter((r) => r.resource === 'WH').map((r) => r.load)).toEqual([
+      100, 300, 0,
+    ]);
+    expect(plan.totalCost).toBe(250 * 10 + 50 * 25 + (50 + 150) * 1);
+    const roomier = solved(
+      await solvePlan(
+        file('hand-storage', (p) => {
+          p.resources[1].capacity = 1000;
+        }),
+        solver,
+      ),
+    );
+    expect(roomier.totalCost).toBe(300 * 10 + 100 + 200);
+  });
+});

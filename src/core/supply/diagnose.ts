@@ -30,8 +30,9 @@ export function explainInfeasible(
   const val = (j: number | undefined): number => (j === undefined || j < 0 ? 0 : (x[j] ?? 0));
   const loadOn = (r: number, t: number): number => {
     const l = m.loadsByResource[r]!;
+    const used = p.resources[r]!.storage ? m.I : m.P;
     let s = 0;
-    for (let n = 0; n < l.f.length; n++) s += l.a[n]! * val(m.P[l.f[n]! * T + t]);
+    for (let n = 0; n < l.f.length; n++) s += l.a[n]! * val(used[l.f[n]! * T + t]);
     return s;
   };
   const capacityOf = (r: number, t: number): { regular: number; overtime: number } => {
@@ -54,7 +55,12 @@ export function explainInfeasible(
       res.workforce?.maxWorkers != null
         ? ` (at most ${formatQty(res.workforce.maxWorkers)} workers)`
         : '';
-    return `${res.code} needs ${needs}${unit} in ${p.periods[t]} but has ${has}${crew}`;
+    const fixed =
+      t < (res.leadTime ?? 0)
+        ? ` (inside its ${res.leadTime}-month lead time: only what was ordered before the plan arrives)`
+        : '';
+    const what = res.storage ? `${res.code} must store` : `${res.code} needs`;
+    return `${what} ${needs}${unit} in ${p.periods[t]} but has ${has}${crew}${fixed}`;
   };
   /** Resources family f uses that are full in month t. */
   const fullFor = (f: number, t: number, extraUnits: number): string[] => {

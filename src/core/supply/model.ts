@@ -35,6 +35,8 @@ export const Col = {
   MinStockShort: 15,
   /** Elastic only: units that would expire where expiry is forbidden. */
   ExpiredExcess: 16,
+  /** Supplier with a minimum order: 1 when an order arrives this month (binary). */
+  Order: 17,
 } as const;
 export type Col = (typeof Col)[keyof typeof Col];
 
@@ -56,6 +58,7 @@ const COL_PREFIX = [
   'SCRAP',
   'V',
   'EXP',
+  'Y',
 ];
 
 /** Days in a month `YYYY-MM` (for cover in days of demand). */
@@ -115,6 +118,8 @@ export interface BuiltModel {
   readonly H: Int32Array;
   readonly L: Int32Array;
   readonly K: Int32Array;
+  /** Order-or-not binaries of suppliers with a minimum order quantity. */
+  readonly Y: Int32Array;
   /** Per family. */
   readonly E: Int32Array;
   readonly Q: Int32Array;
@@ -310,6 +315,7 @@ export function buildModel(p: PlanProblem, opts: BuildOptions): BuiltModel {
   const H = idx(R * T);
   const L = idx(R * T);
   const K = idx(R * T);
+  const Y = idx(R * T);
   const baseCapacity = new Float64Array(R * T);
   const hoursPerWorker = new Float64Array(R * T);
   const overtimeLimit = new Float64Array(R * T);
@@ -322,6 +328,9 @@ export function buildModel(p: PlanProblem, opts: BuildOptions): BuiltModel {
       const period = p.periods[t]!;
       const avail = res.availabilityByPeriod[period] ?? 1;
       baseCapacity[k] = (res.capacityByPeriod[period] ?? res.capacity) * avail;
+      // Inside a supplier's lead time the orders are placed: what arrives is fixed.
+      if (t < (res.leadTime ?? 0))
+        baseCapacity[k] = res.scheduledReceipts?.[period] ?? baseCapacity[k]!;
       hoursPerWorker[k] = wf ? wf.hoursPerWorker * avail : 0;
       let otLimit: number;
       if (wf) {
@@ -350,6 +359,10 @@ export function buildModel(p: PlanProblem, opts: BuildOptions): BuiltModel {
         if (wf.integer) for (const j of [W[k]!, H[k]!, L[k]!]) b.setInteger(j);
       }
       if (elastic) K[k] = col(Col.ExtraCapacity, r, t, penalty * 100);
+      if ((res.minOrderQuantity ?? 0) > 0 && t >= (res.leadTime ?? 0)) {
+        Y[k] = col(Col.Order, r, t, 0, 0, 1);
+        b.setInteger(Y[k]!);
+      }
     }
   }
 
@@ -358,6 +371,9 @@ export function buildModel(p: PlanProblem, opts: BuildOptions): BuiltModel {
     F,
     R,
     demand,
+    baseCapacity,
+    overtimeLimit,
+    Y,
     minStock,
     overtimePerWorker,
     P,
@@ -407,6 +423,7 @@ export function buildModel(p: PlanProblem, opts: BuildOptions): BuiltModel {
     H,
     L,
     K,
+    Y,
     E,
     Q,
     demand,
@@ -425,6 +442,9 @@ interface RowCtx {
   F: number;
   R: number;
   demand: Float64Array;
+  baseCapacity: Float64Array;
+  overtimeLimit: Float64Array;
+  Y: Int32Array;
   minStock: Float64Array;
   overtimePerWorker: Float64Array;
   SC: Int32Array;
@@ -536,12 +556,29 @@ function addRows(b: Builder, p: PlanProblem, c: RowCtx): ModelRows {
       const k = r * T + t;
       const period = p.periods[t]!;
       const avail = res.availabilityByPeriod[period] ?? 1;
-      // Capacity: Σ a·P − O − hours·W − K ≤ base capacity.
-      for (let n = 0; n < loads.f.length; n++) put(c.P[loads.f[n]! * T + t]!, loads.a[n]!);
+      // Capacity: Σ a·P − O − hours·W − K ≤ base capacity; a warehouse loads the stock I.
+      const used = res.storage ? c.I : c.P;
+      const addLoad = (): void => {
+        for (let n = 0; n < loads.f.length; n++) put(used[loads.f[n]! * T + t]!, loads.a[n]!);
+      };
+      addLoad();
       put(c.O[k]!, -1);
       if (wf) put(c.W[k]!, -wf.hoursPerWorker * avail);
       put(c.K[k]!, -1);
-      rows.capacity[k] = row(-Infinity, (res.capacityByPeriod[period] ?? res.capacity) * avail);
+      rows.capacity[k] = row(-Infinity, c.baseCapacity[k] ?? 0);
+      const y = c.Y[k]!;
+      if (y >= 0) {
+        // Minimum order: what arrives (and is used) this month is 0 or at least the MOQ:
+        // MOQ·Y ≤ Σ a·P ≤ M·Y, M = the most that can arrive.
+        const moq = res.minOrderQuantity ?? 0;
+        addLoad();
+        put(y, -moq);
+        row(0, Infinity);
+        addLoad();
+        put(c.K[k]!, -1);
+        put(y, -bigM(p, c, r, t));
+        row(-Infinity, 0);
+      }
       if (wf) {
         // Workforce: W[t] − W[t-1] − H + L = 0 (W[-1] = initial workers).
         put(c.W[k]!, 1);
@@ -560,6 +597,24 @@ function addRows(b: Builder, p: PlanProblem, c: RowCtx): ModelRows {
     }
   }
   return rows;
+}
+
+/** The most a supplier can deliver in month t: capacity plus overtime, or all demand's load. */
+function bigM(p: PlanProblem, c: RowCtx, r: number, t: number): number {
+  const k = r * c.T + t;
+  const cap = (c.baseCapacity[k] ?? 0) + (c.O[k]! >= 0 ? (c.overtimeLimit[k] ?? 0) : 0);
+  if (Number.isFinite(cap)) return cap;
+  const loads = c.byRes[r]!;
+  let total = 0;
+  for (let n = 0; n < loads.f.length; n++) {
+    const f = loads.f[n]!;
+    const fam = p.families[f]!;
+    let units = fam.initialBacklog + fam.endingInventoryMin;
+    for (let s = 0; s < c.T; s++)
+      units += (c.demand[f * c.T + s] ?? 0) + (c.minStock[f * c.T + s] ?? 0);
+    total += loads.a[n]! * units;
+  }
+  return total;
 }
 
 function addStrategyRows(

@@ -143,6 +143,28 @@ const resource = z
     overtimeLimitByPeriod: perPeriod.default({}),
     overtimeCost: money.default(0).describe('Cost per capacity unit of overtime.'),
     overtimeCostByPeriod: costByPeriod('Overtime cost'),
+    storage: z
+      .boolean()
+      .optional()
+      .describe(
+        'A warehouse: loads count units (or m³) of each family in stock at month end, not production.',
+      ),
+    leadTime: z
+      .number()
+      .int({ message: 'must be a whole number of months' })
+      .min(0)
+      .optional()
+      .describe(
+        'Supplier: months between an order and its arrival; orders arriving before are fixed.',
+      ),
+    scheduledReceipts: perPeriod
+      .optional()
+      .describe(
+        'Supplier: capacity units already ordered, arriving in the months inside the lead time (default: the regular capacity).',
+      ),
+    minOrderQuantity: qty
+      .optional()
+      .describe('Supplier: each month’s order is either nothing or at least this (a MIP).'),
     workforce: workforce.nullable().default(null),
   })
   .strict();
@@ -293,8 +315,15 @@ function crossCheck(p: PlanProblem): string[] {
       'availabilityByPeriod',
       'overtimeLimitByPeriod',
       'overtimeCostByPeriod',
+      'scheduledReceipts',
     ] as const)
       months(r[field], `resources[${i}].${field}`);
+    if (r.workforce && (r.storage || r.leadTime !== undefined || r.minOrderQuantity !== undefined))
+      issues.push(
+        `resources[${i}]: a workforce cannot also be a warehouse or a supplier (storage, leadTime, minOrderQuantity)`,
+      );
+    if (r.storage && (r.leadTime !== undefined || r.minOrderQuantity !== undefined))
+      issues.push(`resources[${i}]: a warehouse (storage) has no leadTime or minOrderQuantity`);
     if (r.workforce)
       for (const field of WORKFORCE_BY_PERIOD)
         months(r.workforce[field], `resources[${i}].workforce.${field}`);

@@ -3,7 +3,7 @@
  * and read the solution back as a plan with its cost by term and its KPIs. When the LP has
  * no solution, an elastic re-solve says in words which requirement cannot be met.
  */
-import type { Period } from '../period.js';
+import { addMonths, type Period } from '../period.js';
 import { explainInfeasible } from './diagnose.js';
 import { type PlanDuals, readDuals } from './duals.js';
 import type { LpSolver } from './lp.js';
@@ -43,6 +43,12 @@ export interface ResourcePeriodPlan {
   readonly layoffs: number;
   /** load / regular capacity; above 1 means overtime; null when there is no regular capacity. */
   readonly utilisation: number | null;
+  /** Supplier with a lead time: the month the order arriving now is placed in. */
+  readonly orderPeriod?: Period;
+  /** Supplier: true inside the lead time, where what arrives was ordered before the plan. */
+  readonly fixedOrder?: boolean;
+  /** Supplier with a minimum order quantity: whether an order arrives this month. */
+  readonly ordered?: boolean;
 }
 
 export interface CostBreakdown {
@@ -287,7 +293,8 @@ function readPlan(
     for (let t = 0; t < T; t++) {
       const k = r * T + t;
       let load = 0;
-      for (let n = 0; n < loads.f.length; n++) load += loads.a[n]! * v(m.P[loads.f[n]! * T + t]);
+      const used = res.storage ? m.I : m.P;
+      for (let n = 0; n < loads.f.length; n++) load += loads.a[n]! * v(used[loads.f[n]! * T + t]);
       const workers = wf ? v(m.W[k]) : null;
       const capacity = (m.baseCapacity[k] ?? 0) + (workers ?? 0) * (m.hoursPerWorker[k] ?? 0);
       const overtime = v(m.O[k]);
@@ -304,6 +311,13 @@ function readPlan(
         hires: v(m.H[k]),
         layoffs: v(m.L[k]),
         utilisation,
+        ...(res.leadTime !== undefined
+          ? {
+              orderPeriod: addMonths(p.periods[t]!, -res.leadTime),
+              fixedOrder: t < res.leadTime,
+            }
+          : {}),
+        ...(m.Y[k]! >= 0 ? { ordered: v(m.Y[k]) > 0.5 } : {}),
       });
       costs.overtime += c(m.O[k]);
       costs.workforce += c(m.W[k]);
