@@ -33,13 +33,16 @@ import { createHighsSolver } from '../solver/highs.js';
 import { parseCliArgs } from './args.js';
 import type { CliIo } from './types.js';
 
-const USAGE = `Usage: sopbot plan <problem.json> [--strategy optimal|chase|level] [--format table|json]
+const USAGE = `Usage: sopbot plan <problem.json> [--strategy optimal|chase-stock|chase-workforce|level] [--format table|json]
        sopbot plan <problem.json> --scenarios [--what-if "demand FAM-3 +20% 2027-04..2027-06; ..."]
        sopbot plan --print-schema
 Solves the aggregate supply plan of a plan file (docs/plan-format.md) with HiGHS and prints
 the plan per family and month, per resource and month, the cost by term and the KPIs.
-  --strategy      optimal (default: the LP's free choice), chase (no stock, capacity flexes)
-                  or level (constant production and workforce)
+  --strategy      optimal (default: the LP's free choice); chase-stock (alias chase: no stock
+                  or new backlog, capacity flexes by the cheapest means, a crew may idle);
+                  chase-workforce (the textbook chase: the crew is hired and laid off to make
+                  exactly what each month needs, no overtime or subcontracting); level
+                  (constant production and workforce)
   --format        table (default) or json (the total cost is the top-level "totalCost")
   --scenarios     solve central, cautious and ambitious and print them on one grid
   --what-if TEXT  with --scenarios: add a what-if on top of central (';' between assumptions)

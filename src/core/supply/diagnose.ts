@@ -4,7 +4,7 @@
  * cost. Whatever slack it had to use is a requirement that cannot be met; the binding
  * resources and the rules in force (subcontracting, backlog limits, strategy) say why.
  */
-import { type BuiltModel, overtimeCap, type Strategy } from './model.js';
+import { type BuiltModel, isChase, overtimeCap, type Strategy } from './model.js';
 import type { PlanProblem } from './problem.js';
 
 const EPS = 1e-6;
@@ -77,14 +77,18 @@ export function explainInfeasible(
   const rules = (f: number): string[] => {
     const fam = p.families[f]!;
     const out: string[] = [];
-    if (!p.options.subcontracting || fam.subcontractCost === null)
+    if (strategy === 'chase-workforce') {
+      // said with the strategy below
+    } else if (!p.options.subcontracting || fam.subcontractCost === null)
       out.push('subcontracting is not allowed');
     else if (fam.subcontractLimit !== null)
       out.push(`subcontracting is capped at ${formatQty(fam.subcontractLimit)} units a month`);
-    if (strategy === 'chase') out.push('the chase strategy allows no new backlog');
+    if (strategy === 'chase-workforce')
+      out.push('the workforce chase allows no new backlog, no subcontracting and no crew overtime');
+    else if (isChase(strategy)) out.push('the chase strategy allows no new backlog');
     else if (p.options.maxBacklog !== null)
       out.push(`backlog is capped at ${formatQty(p.options.maxBacklog)} units`);
-    if (strategy !== 'chase' && fam.endingBacklogMax !== null)
+    if (!isChase(strategy) && fam.endingBacklogMax !== null)
       out.push(
         `the backlog must be down to ${formatQty(fam.endingBacklogMax)} by ${p.periods[T - 1]}`,
       );

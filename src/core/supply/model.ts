@@ -7,8 +7,25 @@ import { addMonths } from '../period.js';
 import { type LpBuilder as Builder, LpBuilder, type LpModel } from './lp.js';
 import { familyCost, type PlanFamily, type PlanProblem, resourceCost } from './problem.js';
 
-export type Strategy = 'optimal' | 'chase' | 'level';
-export const STRATEGIES: readonly Strategy[] = ['optimal', 'chase', 'level'];
+/**
+ * - optimal: the LP's free choice.
+ * - chase (= chase-stock): stock and backlog follow demand; capacity flexes by whatever is
+ *   cheapest, so a crew may sit idle.
+ * - chase-workforce: the textbook chase: as chase-stock, and each workforce is sized month
+ *   by month to its load (no idle time, no crew overtime), with no subcontracting.
+ * - level: constant production and head count.
+ */
+export type Strategy = 'optimal' | 'chase' | 'chase-stock' | 'chase-workforce' | 'level';
+export const STRATEGIES: readonly Strategy[] = [
+  'optimal',
+  'chase',
+  'chase-stock',
+  'chase-workforce',
+  'level',
+];
+/** True for both chase strategies: no stock beyond what rules require, no new backlog. */
+export const isChase = (s: Strategy): boolean =>
+  s === 'chase' || s === 'chase-stock' || s === 'chase-workforce';
 
 export const Col = {
   Production: 0,
@@ -249,7 +266,8 @@ export function buildModel(p: PlanProblem, opts: BuildOptions): BuiltModel {
   const penalty = maxCost * 1e3 * T;
 
   const { overtime, subcontracting, lostSales, maxBacklog, safetyStockPenalty } = p.options;
-  const chase = opts.strategy === 'chase';
+  const chase = isChase(opts.strategy);
+  const crewChase = opts.strategy === 'chase-workforce';
   const SC = idx(F * T);
   const V = idx(F * T);
   const EX = idx(F * T);
@@ -269,7 +287,12 @@ export function buildModel(p: PlanProblem, opts: BuildOptions): BuiltModel {
       P[k] = Number.isNaN(fix)
         ? col(Col.Production, f, t, cost('unitCost'))
         : col(Col.Production, f, t, cost('unitCost'), fix, fix);
-      if (subcontracting && fam.subcontractCost !== null && fam.subcontractLimit !== 0)
+      if (
+        subcontracting &&
+        !crewChase &&
+        fam.subcontractCost !== null &&
+        fam.subcontractLimit !== 0
+      )
         S[k] = col(
           Col.Subcontract,
           f,
@@ -343,7 +366,8 @@ export function buildModel(p: PlanProblem, opts: BuildOptions): BuiltModel {
           pw === null || (pw === 0 && crew !== undefined) ? Infinity : pw * avail;
       } else otLimit = res.overtimeLimitByPeriod[period] ?? res.overtimeLimit;
       overtimeLimit[k] = overtime ? otLimit : 0;
-      if (overtime && otLimit > 0 && (wf === null || (overtimePerWorker[k] ?? 0) > 0))
+      const crewOvertime = wf !== null && !crewChase && (overtimePerWorker[k] ?? 0) > 0;
+      if (overtime && otLimit > 0 && (wf === null || crewOvertime))
         O[k] = col(Col.Overtime, r, t, resourceCost(res, 'overtimeCost', period), 0, otLimit);
       if (wf) {
         W[k] = col(
@@ -367,6 +391,7 @@ export function buildModel(p: PlanProblem, opts: BuildOptions): BuiltModel {
   }
 
   const rows = addRows(b, p, {
+    crewChase,
     T,
     F,
     R,
@@ -438,6 +463,7 @@ export function buildModel(p: PlanProblem, opts: BuildOptions): BuiltModel {
 }
 
 interface RowCtx {
+  crewChase: boolean;
   T: number;
   F: number;
   R: number;
@@ -565,7 +591,11 @@ function addRows(b: Builder, p: PlanProblem, c: RowCtx): ModelRows {
       put(c.O[k]!, -1);
       if (wf) put(c.W[k]!, -wf.hoursPerWorker * avail);
       put(c.K[k]!, -1);
-      rows.capacity[k] = row(-Infinity, c.baseCapacity[k] ?? 0);
+      // The workforce chase sizes the crew to its load: its hours are all used.
+      // Whole workers: idle time under one worker's hours (the head count is rounded up).
+      const sized = wf !== null && c.crewChase && (c.baseCapacity[k] ?? 0) === 0;
+      const slack = wf?.integer ? wf.hoursPerWorker * avail * (1 - 1e-9) : 0;
+      rows.capacity[k] = row(sized ? -slack : -Infinity, c.baseCapacity[k] ?? 0);
       const y = c.Y[k]!;
       if (y >= 0) {
         // Minimum order: what arrives (and is used) this month is 0 or at least the MOQ:
