@@ -61,7 +61,9 @@ describe('sopbot plan', () => {
   it('rejects a bad strategy with the usage', async () => {
     const r = await plan('examples/plans/hand-two-months.json', '--strategy', 'greedy');
     expect(r.code).toBe(2);
-    expect(r.err).toContain("--strategy: must be one of optimal, chase, chase-stock, chase-workforce, level, got 'greedy'");
+    expect(r.err).toContain(
+      "--strategy: must be one of optimal, chase, chase-stock, chase-workforce, level, got 'greedy'",
+    );
   });
 
   it('points at the line of broken JSON and at the bad field of a bad problem', async () => {
