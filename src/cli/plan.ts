@@ -44,6 +44,10 @@ the plan per family and month, per resource and month, the cost by term and the 
                   exactly what each month needs, no overtime or subcontracting); level
                   (constant production and workforce)
   --format        table (default) or json (the total cost is the top-level "totalCost")
+  --time-limit S  integer plans (whole workers, minimum orders): seconds before the best plan
+                  found is returned (overrides options.mip.timeLimit, default 60)
+  --gap G         integer plans: stop when within this relative gap (0.001 = 0.1%; overrides
+                  options.mip.relativeGap, default 0.0001)
   --scenarios     solve central, cautious and ambitious and print them on one grid
   --what-if TEXT  with --scenarios: add a what-if on top of central (';' between assumptions)
   --print-schema  print the JSON Schema of the plan file and exit`;
@@ -283,6 +287,8 @@ async function runPlan(argv: readonly string[], io: CliIo): Promise<number> {
       'print-schema': { type: 'boolean' },
       scenarios: { type: 'boolean' },
       'what-if': { type: 'string' },
+      'time-limit': { type: 'string' },
+      gap: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     USAGE,
@@ -305,7 +311,7 @@ async function runPlan(argv: readonly string[], io: CliIo): Promise<number> {
   const [file, ...extra] = positionals;
   if (!file || extra.length > 0)
     throw new UsageError(`expected exactly one plan file, got ${positionals.length}\n\n${USAGE}`);
-  const problem = await readPlanFile(file);
+  const problem = withMipFlags(await readPlanFile(file), values['time-limit'], values.gap);
   if (values.scenarios || values['what-if'] !== undefined) {
     const list = scenarioList(values['what-if']);
     try {
@@ -325,6 +331,37 @@ async function runPlan(argv: readonly string[], io: CliIo): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** --time-limit and --gap on top of the plan file's options.mip. */
+function withMipFlags(
+  p: PlanProblem,
+  timeLimit: string | undefined,
+  gap: string | undefined,
+): PlanProblem {
+  if (timeLimit === undefined && gap === undefined) return p;
+  const num = (flag: string, v: string, ok: (n: number) => boolean, want: string): number => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || !ok(n))
+      throw new UsageError(`--${flag}: must be ${want}, got '${v}'`);
+    return n;
+  };
+  return {
+    ...p,
+    options: {
+      ...p.options,
+      mip: {
+        timeLimit:
+          timeLimit === undefined
+            ? (p.options.mip?.timeLimit ?? 60)
+            : num('time-limit', timeLimit, (n) => n > 0, 'a number of seconds > 0'),
+        relativeGap:
+          gap === undefined
+            ? (p.options.mip?.relativeGap ?? 1e-4)
+            : num('gap', gap, (n) => n >= 0 && n <= 1, 'a share between 0 and 1'),
+      },
+    },
+  };
 }
 
 function scenarioList(whatIf: string | undefined): ScenarioAssumptions[] {

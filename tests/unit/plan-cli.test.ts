@@ -33,6 +33,24 @@ describe('sopbot plan', () => {
     expect(Object.keys(json.kpis)).toContain('fillRate');
   });
 
+  it('solves Red Tomato with whole workers at $422,660.00 and reports the gap and limit set', async () => {
+    const r = await plan(
+      'examples/plans/red-tomato-integer.json',
+      '--time-limit',
+      '20',
+      '--gap',
+      '0',
+    );
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/total\s+422,660\.00/);
+    expect(r.out).toContain(
+      'Whole numbers: proven optimal within a gap of 0.00% (target 0.00%, time limit 20 s).',
+    );
+    const bad = await plan('examples/plans/red-tomato-integer.json', '--gap', '2');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("--gap: must be a share between 0 and 1, got '2'");
+  });
+
   it('prints the shadow prices in a duals section of the JSON', async () => {
     const r = await plan('examples/plans/red-tomato-tools.json', '--format', 'json');
     const { duals } = JSON.parse(r.out);
