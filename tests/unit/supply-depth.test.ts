@@ -530,3 +530,32 @@ describe('suppliers and storage', () => {
     expect(roomier.totalCost).toBe(300 * 10 + 100 + 200);
   });
 });
+
+describe('an integer plan stopped by its time limit', () => {
+  it('is returned as the best plan found, saying the limit stopped it and the gap left', async () => {
+    const problem = file('red-tomato-integer');
+    // A solver that stops where HiGHS stops at a time limit with an incumbent: the primal
+    // solution of a feasible plan (here the proven one), the gap still open.
+    const real = await solver.solve(buildModel(problem, { strategy: 'optimal' }).lp);
+    const stopped = {
+      solve: async () => ({
+        ...real,
+        status: 'limit' as const,
+        mip: { gap: 0.0123, dualBound: 417461.3, timeLimitHit: true },
+      }),
+    };
+    const plan = solved(await solvePlan(problem, stopped));
+    expect(plan.totalCost).toBe(422660);
+    expect(plan.mip).toEqual({
+      gap: 0.0123,
+      bound: 417461.3,
+      timeLimit: 60,
+      relativeGap: 0,
+      timeLimitHit: true,
+    });
+    const { mipLine } = await import('../../src/cli/plan.js');
+    expect(mipLine(plan.mip!)).toBe(
+      'Whole numbers: stopped by the 60 s time limit with the best plan found; it is at most 1.23% above the best possible.',
+    );
+  });
+});
