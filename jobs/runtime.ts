@@ -34,8 +34,8 @@ export interface RuntimeOptions {
   readonly lockDurationMs?: number;
   readonly stalledIntervalMs?: number;
   /**
-   * Threads that fit baselines and solve scenarios, this one included (default:
-   * defaultThreads in src/services/thread-pool.ts).
+   * Threads that fit baselines and solve scenarios (default: defaultThreads in
+   * src/services/thread-pool.ts).
    */
   readonly poolThreads?: number;
 }
@@ -74,15 +74,17 @@ export function startRuntime(deps: RuntimeDeps, opts: RuntimeOptions = {}): JobR
   const extras: RuntimeExtras = {
     flows,
     fitMany: pool?.fit ?? fitInProcess,
-    // This thread's HiGHS runtime; with a pool, the scenarios of a run are also solved on
-    // its threads, each with a runtime of its own.
+    // With a pool, every LP is solved on its threads, each with a HiGHS runtime of its own;
+    // without one (a worker that does not plan), on a HiGHS runtime in this thread.
     solver: () => {
-      solver ??= createHighsSolver().then(async (s) => {
-        await warmUpSolver(s).catch((err: unknown) =>
-          deps.logger.warn({ err }, 'solver warm-up failed'),
-        );
-        return pool ? pool.solver(s) : s;
-      });
+      solver ??= pool
+        ? pool.ready().then(() => pool.solver)
+        : createHighsSolver().then(async (s) => {
+            await warmUpSolver(s).catch((err: unknown) =>
+              deps.logger.warn({ err }, 'solver warm-up failed'),
+            );
+            return s;
+          });
       return solver;
     },
     ...(deps.config.SOPBOT_FONT_DIR ? { fontDir: deps.config.SOPBOT_FONT_DIR } : {}),

@@ -11,7 +11,7 @@ import { type JobRuntime, startRuntime } from '../jobs/runtime.js';
 import type { Config } from './config.js';
 import { type Clock, systemClock } from './deps.js';
 import { createLogger } from './logger.js';
-import { Metrics, type MetricsServer, serveMetrics } from './metrics.js';
+import { countingEnqueueFailures, Metrics, type MetricsServer, serveMetrics } from './metrics.js';
 import { createRedis } from './redis.js';
 import { useConfiguredTimezone } from './services/settings.js';
 
@@ -94,7 +94,7 @@ export async function startWorker(
   const runtime = startRuntime(
     {
       db,
-      queue: queues,
+      queue: countingEnqueueFailures(queues, metrics),
       slack: slackClientFor(config),
       config,
       logger,

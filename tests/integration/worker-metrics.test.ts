@@ -94,7 +94,7 @@ describe('metrics', () => {
       /sopbot_job_duration_seconds_count\{job="post-charts",outcome="failed"\} 1\n/,
     );
     expect(text).toMatch(
-      /sopbot_job_duration_seconds_bucket\{job="post-charts",outcome="failed",le="\+Inf"\} 1\n/,
+      /sopbot_job_duration_seconds_bucket\{le="\+Inf",job="post-charts",outcome="failed"\} 1\n/,
     );
   });
 
