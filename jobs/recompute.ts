@@ -6,7 +6,6 @@
  * same flow (the same job ids) and BullMQ keeps the first.
  */
 import { CHART_KINDS, hash, jobId } from './contracts.js';
-import { extrasOf } from './extras.js';
 import type { Processor } from './processor-types.js';
 import { DEFAULT_JOB_OPTIONS } from './queues.js';
 
@@ -15,7 +14,7 @@ export function runKeyOf(cycleId: number, job: { id?: string; timestamp: number 
 }
 
 export const recompute: Processor<'recompute'> = async (p, ctx) => {
-  const { flows } = extrasOf(ctx);
+  const { flows } = ctx.worker;
   const runKey = runKeyOf(p.cycleId, ctx.job);
   const baseline = { cycleId: p.cycleId, runKey };
   const plan = {
