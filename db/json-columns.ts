@@ -19,10 +19,11 @@ import type {
 } from 'kysely';
 import { z } from 'zod';
 import { PHASE_ORDER } from '../src/core/cycle.js';
+import { isPeriod } from '../src/core/period.js';
 import { planProblemSchema } from '../src/core/supply/problem.js';
 
 const phase = z.enum(PHASE_ORDER as [string, ...string[]]);
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
+const month = z.string().refine(isPeriod, 'must be a month as YYYY-MM');
 const numbers = z.record(z.string(), z.number());
 
 /** Each JSONB column by name (table in the comment), with the schema of what sopbot writes. */

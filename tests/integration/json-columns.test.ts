@@ -63,8 +63,6 @@ describe('JSONB columns read through zod', () => {
     const free = new Set([
       // plan_scenarios.assumptions: a scenario's own assumption list, free-form by design.
       'assumptions',
-      // processed_requests.result: never read.
-      'result',
     ]);
     const unchecked = columns.rows
       .map((r) => r.column_name)
