@@ -34,7 +34,7 @@ import {
   scenarioChart,
 } from '../src/charts/index.js';
 import { sampleAccuracy, sampleFamily, sampleGap, sampleScenarios } from '../src/charts/samples.js';
-import { nextPeriods } from '../src/core/period.js';
+import { addMonths, nextPeriods } from '../src/core/period.js';
 import { DEFAULT_SCENARIOS, runScenarios, type ScenarioResult } from '../src/core/scenarios.js';
 import { buildPlanProblem } from '../src/core/supply/from-company.js';
 import type { LpSolver } from '../src/core/supply/lp.js';
@@ -134,15 +134,18 @@ try {
     const lib = createThreadPool();
     await lib.ready();
 
-    const company = generateCompany({ families: 80, months: 24, resources: 10, seed: 5 });
+    // Next year's demand: last year's sales, 10% up.
+    const company = generateCompany({
+      families: 80,
+      months: 24,
+      resources: 10,
+      seed: 5,
+      lastActual: '2030-12',
+    });
     const periods = nextPeriods('2031-01', 12);
-    const demand = company.families.flatMap((f, i) =>
-      periods.map((period, t) => ({
-        family: f.code,
-        period,
-        units: 90 + ((i * 7 + t * 5) % 50) * 4,
-      })),
-    );
+    const demand = company.history
+      .filter((h) => h.period >= '2030-01')
+      .map((h) => ({ family: h.family, period: addMonths(h.period, 12), units: h.units * 1.1 }));
     const problem = buildPlanProblem(company, demand, { periods, name: 'bench' });
     const untimed = (rs: readonly ScenarioResult[]) =>
       rs.map((r) => ({
@@ -169,9 +172,11 @@ try {
     console.log(
       `  longest event-loop stall during a run, median: hand-written ${ms(median(stall.hand))}, piscina ${ms(median(stall.lib))}`,
     );
-    const series: SeriesTask[] = Array.from({ length: 120 }, (_, i) => ({
-      key: `S${i}`,
-      y: Array.from({ length: 36 }, (_, t) => 100 + 20 * Math.sin((t + i) / 2) + ((t * i) % 7)),
+    // The seeded company's sales history: 120 families, 36 months each.
+    const seeded = generateCompany({ families: 120, months: 36, resources: 4, seed: 9 });
+    const series: SeriesTask[] = seeded.families.map((f) => ({
+      key: f.code,
+      y: seeded.history.filter((h) => h.family === f.code).map((h) => h.units),
       horizon: 6,
     }));
     await sideBySide(

@@ -80,11 +80,12 @@ export function startRuntime(deps: RuntimeDeps, opts: RuntimeOptions = {}): JobR
   const services: WorkerServices = {
     flows,
     fitMany: pool?.fit ?? fitInProcess,
-    // With a pool, every LP is solved on its threads, each with a HiGHS runtime of its own;
-    // without one (a worker that does not plan), on a HiGHS runtime in this thread.
+    // With a pool, every LP is solved on its threads, each with a HiGHS runtime of its own
+    // (a thread not warm yet loads it for its first solve); without one (a worker that does
+    // not plan), on a HiGHS runtime in this thread.
     solver: () => {
       solver ??= pool
-        ? pool.ready().then(() => pool.solver)
+        ? Promise.resolve(pool.solver)
         : createHighsSolver().then(async (s) => {
             await warmUpSolver(s).catch((err: unknown) =>
               deps.logger.warn({ err }, 'solver warm-up failed'),
@@ -150,9 +151,8 @@ export function startRuntime(deps: RuntimeDeps, opts: RuntimeOptions = {}): JobR
     opts.stalledIntervalMs ??
     deps.config.SOPBOT_STALLED_INTERVAL_MS ??
     Math.max(200, Math.floor(lockDuration / 2));
-  // Load and warm the LP solver now, while the first jobs are still on their way.
-  if (planning)
-    services.solver().catch((err: unknown) => deps.logger.error({ err }, 'LP solver did not load'));
+  // Start the threads and warm their LP solvers now, while the first jobs are on their way.
+  pool?.ready().catch((err: unknown) => deps.logger.error({ err }, 'LP solver did not load'));
   // Charts are drawn by post-charts (posts) and what-if (planning): warm the renderer in the
   // background, so the first real charts after a start are not the slow ones.
   const queues = opts.queues ?? QUEUES;

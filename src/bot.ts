@@ -5,13 +5,13 @@
 import { createDb } from '../db/connect.js';
 import { createQueues } from '../jobs/queues.js';
 import type { Config } from './config.js';
-import { type AppDeps, type Clock, systemClock } from './deps.js';
+import { type AppDeps, type Clock, runOnce, systemClock } from './deps.js';
 import { createLogger } from './logger.js';
 import {
   countingEnqueueFailures,
   Metrics,
   type MetricsServer,
-  serveMetrics,
+  serveMetricsIfAsked,
   slackMetricsModule,
 } from './metrics.js';
 import { createRedis } from './redis.js';
@@ -56,13 +56,6 @@ export async function startBot(config: Config, opts: BotOptions = {}): Promise<R
     redis,
     modules: [slackMetricsModule(metrics)],
   });
-  // BOT_METRICS_PORT=0 turns the endpoint off; the option's 0 picks a free port (tests).
-  const metricsPort =
-    opts.metricsPort === undefined
-      ? config.BOT_METRICS_PORT > 0
-        ? config.BOT_METRICS_PORT
-        : null
-      : opts.metricsPort;
   let server: MetricsServer | null = null;
   const closeAll = async () => {
     await server?.close();
@@ -73,7 +66,7 @@ export async function startBot(config: Config, opts: BotOptions = {}): Promise<R
   try {
     await useConfiguredTimezone(db, config, logger);
     await slack.start();
-    if (metricsPort !== null) server = await serveMetrics(metrics, metricsPort);
+    server = await serveMetricsIfAsked(metrics, opts.metricsPort, config.BOT_METRICS_PORT);
   } catch (err) {
     await closeAll();
     throw err;
@@ -86,18 +79,14 @@ export async function startBot(config: Config, opts: BotOptions = {}): Promise<R
     },
     'sopbot bot started',
   );
-  let stopping: Promise<void> | null = null;
   return {
     slack,
     deps,
     metricsPort: server?.port ?? null,
-    stop() {
-      stopping ??= (async () => {
-        await slack.stop();
-        await closeAll();
-        logger.info('sopbot bot stopped');
-      })();
-      return stopping;
-    },
+    stop: runOnce(async () => {
+      await slack.stop();
+      await closeAll();
+      logger.info('sopbot bot stopped');
+    }),
   };
 }

@@ -163,6 +163,19 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
+/**
+ * The endpoint a process asked for: the option when given (a port, 0 for any free one, or
+ * null for none), else the configured port, where 0 turns the endpoint off.
+ */
+export function serveMetricsIfAsked(
+  metrics: Metrics,
+  option: number | null | undefined,
+  configured: number,
+): Promise<MetricsServer | null> {
+  const port = option === undefined ? (configured > 0 ? configured : null) : option;
+  return port === null ? Promise.resolve(null) : serveMetrics(metrics, port);
+}
+
 /** Serves GET /metrics. Port 0 picks a free port. */
 export async function serveMetrics(metrics: Metrics, port: number): Promise<MetricsServer> {
   const server: Server = createServer((req, res) => {

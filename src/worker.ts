@@ -9,9 +9,14 @@ import { createDb } from '../db/connect.js';
 import { createQueues, type Queues } from '../jobs/queues.js';
 import { type JobRuntime, startRuntime } from '../jobs/runtime.js';
 import type { Config } from './config.js';
-import { type Clock, systemClock } from './deps.js';
+import { type Clock, runOnce, systemClock } from './deps.js';
 import { createLogger } from './logger.js';
-import { countingEnqueueFailures, Metrics, type MetricsServer, serveMetrics } from './metrics.js';
+import {
+  countingEnqueueFailures,
+  Metrics,
+  type MetricsServer,
+  serveMetricsIfAsked,
+} from './metrics.js';
 import { createRedis } from './redis.js';
 import { useConfiguredTimezone } from './services/settings.js';
 
@@ -105,16 +110,9 @@ export async function startWorker(
     },
     opts.concurrency ? { concurrency: opts.concurrency } : {},
   );
-  // METRICS_PORT=0 turns the endpoint off; the option's 0 picks a free port (tests).
-  const port =
-    opts.metricsPort === undefined
-      ? config.METRICS_PORT > 0
-        ? config.METRICS_PORT
-        : null
-      : opts.metricsPort;
   let server: MetricsServer | null = null;
   try {
-    if (port !== null) server = await serveMetrics(metrics, port);
+    server = await serveMetricsIfAsked(metrics, opts.metricsPort, config.METRICS_PORT);
     await scheduleRecompute(queues, db, config);
   } catch (err) {
     await runtime.close();
@@ -125,22 +123,18 @@ export async function startWorker(
     throw err;
   }
   logger.info({ metricsPort: server?.port ?? null }, 'sopbot worker started');
-  let stopping: Promise<void> | null = null;
   return {
     runtime,
     queues,
     metricsPort: server?.port ?? null,
-    stop() {
-      stopping ??= (async () => {
-        await runtime.close();
-        await server?.close();
-        await queues.close();
-        connection.disconnect();
-        producer.disconnect();
-        await db.destroy();
-        logger.info('sopbot worker stopped');
-      })();
-      return stopping;
-    },
+    stop: runOnce(async () => {
+      await runtime.close();
+      await server?.close();
+      await queues.close();
+      connection.disconnect();
+      producer.disconnect();
+      await db.destroy();
+      logger.info('sopbot worker stopped');
+    }),
   };
 }

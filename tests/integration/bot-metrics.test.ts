@@ -9,41 +9,26 @@ import { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQueues } from '../../jobs/queues.js';
-import { type RunningBot, startBot } from '../../src/bot.js';
-import { loadConfig } from '../../src/config.js';
+import type { RunningBot } from '../../src/bot.js';
 import { countingEnqueueFailures, Metrics, slackMetricsModule } from '../../src/metrics.js';
 import { createSlackApp } from '../../src/slack/app.js';
-import {
-  createDriver,
-  type Driver,
-  type Standin,
-  startStandin,
-} from '../../src/slack-standin/index.js';
-import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+import { createDriver, type Driver, type Standin } from '../../src/slack-standin/index.js';
+import { startTestBot, type TestBot } from '../helpers/bot.js';
+import { redisPrefix } from '../helpers/db.js';
+import { scrapeMetrics } from '../helpers/metrics.js';
 
-let t: TestDb;
-let standin: Standin;
+let running: TestBot;
 let bot: RunningBot;
+let standin: Standin;
 let driver: Driver;
 
 beforeAll(async () => {
-  t = await freshDb();
-  standin = await startStandin({ postMessageRate: false });
-  const config = loadConfig(
-    {
-      DATABASE_URL: t.url,
-      SLACK_BOT_TOKEN: 'xoxb-bot-metrics',
-      SLACK_SIGNING_SECRET: 'bot-metrics-secret',
-      SLACK_API_URL: standin.apiUrl,
-      SOPBOT_ADMIN_USERS: 'U_ALICE',
-      LOG_LEVEL: 'silent',
-      SOPBOT_QUEUE_PREFIX: redisPrefix('bot-metrics'),
-      SOPBOT_RECOMPUTE_CRON: 'off',
-      SOPBOT_CHART_WARMUP_ROUNDS: '0',
-    },
-    { slack: true },
+  running = await startTestBot(
+    'bot-metrics',
+    { SLACK_SIGNING_SECRET: 'bot-metrics-secret' },
+    { metricsPort: 0 },
   );
-  bot = await startBot(config, { port: 0, metricsPort: 0 });
+  ({ bot, standin } = running);
   driver = createDriver({
     botUrl: `http://127.0.0.1:${bot.slack.port()}/slack/events`,
     signingSecret: 'bot-metrics-secret',
@@ -52,17 +37,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await bot?.stop();
-  await standin?.close();
-  await t?.drop();
+  await running?.stop();
 });
 
-const scrape = async (): Promise<string> => {
-  const res = await fetch(`http://127.0.0.1:${bot.metricsPort}/metrics`);
-  expect(res.status).toBe(200);
-  expect(res.headers.get('content-type')).toContain('text/plain');
-  return res.text();
-};
+const scrape = () => scrapeMetrics(bot.metricsPort);
 
 describe('bot metrics', () => {
   it('time the ack of each slash command', async () => {

@@ -4,19 +4,12 @@
  * fails the read, naming the column and the field.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { JSON_COLUMNS } from '../../db/json-columns.js';
 import { freshDb, type TestDb } from '../helpers/db.js';
 
-let t: TestDb;
-
-beforeAll(async () => {
-  t = await freshDb();
-});
-
-afterAll(async () => {
-  await t?.drop();
-});
+const t: TestDb = await freshDb();
+afterAll(() => t.drop());
 
 describe('JSONB columns read through zod', () => {
   it('read back what sopbot wrote, unchanged', async () => {
