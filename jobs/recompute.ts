@@ -9,7 +9,7 @@ import { CHART_KINDS, hash, jobId } from './contracts.js';
 import type { Processor } from './processor-types.js';
 import { DEFAULT_JOB_OPTIONS } from './queues.js';
 
-export function runKeyOf(cycleId: number, job: { id?: string; timestamp: number }): string {
+function runKeyOf(cycleId: number, job: { id?: string; timestamp: number }): string {
   return `c${cycleId}-${job.id ?? 'x'}-${job.timestamp}`;
 }
 

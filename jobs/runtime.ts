@@ -48,7 +48,7 @@ export interface JobRuntime {
 }
 
 /** Seconds Slack asked to wait, when the error is a 429 from WebClient. */
-export function retryAfterOf(err: unknown): number | null {
+function retryAfterOf(err: unknown): number | null {
   const e = err as { code?: unknown; retryAfter?: unknown } | null;
   if (e?.code !== 'slack_webapi_rate_limited_error') return null;
   return typeof e.retryAfter === 'number' && e.retryAfter > 0 ? e.retryAfter : 1;

@@ -13,9 +13,9 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 import type { JobQueue } from '../jobs/contracts.js';
 
 /** Seconds. */
-export const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 /** Seconds; Slack wants an ack within 3. */
-export const ACK_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3];
+const ACK_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3];
 
 export type JobOutcome = 'completed' | 'failed' | 'delayed';
 
@@ -24,7 +24,7 @@ export interface QueueDepthSource {
   getJobCounts(...types: string[]): Promise<Record<string, number>>;
 }
 
-export const QUEUE_STATES = [
+const QUEUE_STATES = [
   'waiting',
   'active',
   'delayed',

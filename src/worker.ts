@@ -35,7 +35,7 @@ export interface WorkerOptions {
   readonly concurrency?: number;
 }
 
-export function slackClientFor(config: Config): WebClient {
+function slackClientFor(config: Config): WebClient {
   return new WebClient(config.SLACK_BOT_TOKEN, {
     ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
     rejectRateLimitedCalls: true,

@@ -103,7 +103,7 @@ function jsonPosition(text: string): string {
   return `:${line}:${col}`;
 }
 
-export async function readPlanFile(file: string): Promise<PlanProblem> {
+async function readPlanFile(file: string): Promise<PlanProblem> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -140,7 +140,7 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-export function formatPlanTable(p: PlanProblem, r: SolvedPlan): string {
+function formatPlanTable(p: PlanProblem, r: SolvedPlan): string {
   const q = formatQty;
   const fam = table(
     [
