@@ -71,18 +71,13 @@ export async function startBot(config: Config, opts: BotOptions = {}): Promise<R
     await closeAll();
     throw err;
   }
-  logger.info(
-    {
-      port: slack.port(),
-      socketMode: Boolean(config.SLACK_APP_TOKEN),
-      metricsPort: server?.port ?? null,
-    },
-    'sopbot bot started',
-  );
+  const metricsPort = server?.port ?? null;
+  const socketMode = Boolean(config.SLACK_APP_TOKEN);
+  logger.info({ port: slack.port(), socketMode, metricsPort }, 'sopbot bot started');
   return {
     slack,
     deps,
-    metricsPort: server?.port ?? null,
+    metricsPort,
     stop: runOnce(async () => {
       await slack.stop();
       await closeAll();

@@ -76,7 +76,7 @@ const toMap = (all: readonly FitOutcome[]): Map<string, ForecastResult | Error> 
 /** Everything in this thread (small inputs, tests, a worker without the planning queue). */
 export const fitInProcess: FitMany = async (series, method) => toMap(fitSeries(series, method));
 
-function lpArrays(m: LpModel): LpArrays {
+export function lpArrays(m: LpModel): LpArrays {
   return {
     numCols: m.numCols,
     numRows: m.numRows,
