@@ -167,8 +167,8 @@ console.log(
 // Side by side: the three scenarios one after another in this thread (as the worker solved
 // them before) and on the thread pool (as it solves them now), same problem, in turn.
 const pool = createThreadPool();
-const pooled = pool.solver(solver);
-await pooled.ready();
+await pool.ready();
+const pooled = pool.solver;
 const untimed = (rs: readonly ScenarioResult[]) =>
   rs.map((r) => ({
     ...r,

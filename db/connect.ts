@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { JsonColumnsPlugin } from './json-columns.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -19,5 +20,8 @@ export function createDb(url: string, opts: DbOptions = {}): Db {
   // An idle client whose connection the server closes (restart, failover, a forced drop)
   // emits 'error'; without a listener that would crash the process. The pool replaces it.
   pool.on('error', () => {});
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    plugins: [new JsonColumnsPlugin()],
+  });
 }

@@ -413,7 +413,6 @@ export interface AuditLogTable {
 export interface ProcessedRequestsTable {
   request_key: string;
   kind: string;
-  result: Json<unknown> | null;
   created_at: Timestamp;
 }
 
@@ -451,11 +450,7 @@ export interface Database {
 }
 
 export type FamilyRow = Selectable<FamiliesTable>;
-export type NewFamily = Insertable<FamiliesTable>;
-export type FamilyUpdate = Updateable<FamiliesTable>;
 export type ResourceRow = Selectable<ResourcesTable>;
-export type NewResource = Insertable<ResourcesTable>;
-export type MemberRow = Selectable<MembersTable>;
 export type CycleRow = Selectable<CyclesTable>;
 export type SettingsRow = Selectable<WorkspaceSettingsTable>;
 export type AdjustmentRow = Selectable<ForecastAdjustmentsTable>;

@@ -10,9 +10,14 @@ import { openCycleId } from '../db/queries/cycle-inputs.js';
 import { createQueues, type Queues } from '../jobs/queues.js';
 import { type JobRuntime, startRuntime } from '../jobs/runtime.js';
 import type { Config } from './config.js';
-import { type Clock, systemClock } from './deps.js';
+import { type Clock, runOnce, systemClock } from './deps.js';
 import { createLogger } from './logger.js';
-import { Metrics, type MetricsServer, serveMetrics } from './metrics.js';
+import {
+  countingEnqueueFailures,
+  Metrics,
+  type MetricsServer,
+  serveMetricsIfAsked,
+} from './metrics.js';
 import { createRedis } from './redis.js';
 import { useConfiguredTimezone } from './services/settings.js';
 
@@ -31,7 +36,7 @@ export interface WorkerOptions {
   readonly concurrency?: number;
 }
 
-export function slackClientFor(config: Config): WebClient {
+function slackClientFor(config: Config): WebClient {
   return new WebClient(config.SLACK_BOT_TOKEN, {
     ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
     rejectRateLimitedCalls: true,
@@ -89,7 +94,7 @@ export async function startWorker(
   const runtime = startRuntime(
     {
       db,
-      queue: queues,
+      queue: countingEnqueueFailures(queues, metrics),
       slack: slackClientFor(config),
       config,
       logger,
@@ -100,16 +105,9 @@ export async function startWorker(
     },
     opts.concurrency ? { concurrency: opts.concurrency } : {},
   );
-  // METRICS_PORT=0 turns the endpoint off; the option's 0 picks a free port (tests).
-  const port =
-    opts.metricsPort === undefined
-      ? config.METRICS_PORT > 0
-        ? config.METRICS_PORT
-        : null
-      : opts.metricsPort;
   let server: MetricsServer | null = null;
   try {
-    if (port !== null) server = await serveMetrics(metrics, port);
+    server = await serveMetricsIfAsked(metrics, opts.metricsPort, config.METRICS_PORT);
     await scheduleRecompute(queues, db, config);
   } catch (err) {
     await runtime.close();
@@ -120,22 +118,18 @@ export async function startWorker(
     throw err;
   }
   logger.info({ metricsPort: server?.port ?? null }, 'sopbot worker started');
-  let stopping: Promise<void> | null = null;
   return {
     runtime,
     queues,
     metricsPort: server?.port ?? null,
-    stop() {
-      stopping ??= (async () => {
-        await runtime.close();
-        await server?.close();
-        await queues.close();
-        connection.disconnect();
-        producer.disconnect();
-        await db.destroy();
-        logger.info('sopbot worker stopped');
-      })();
-      return stopping;
-    },
+    stop: runOnce(async () => {
+      await runtime.close();
+      await server?.close();
+      await queues.close();
+      connection.disconnect();
+      producer.disconnect();
+      await db.destroy();
+      logger.info('sopbot worker stopped');
+    }),
   };
 }

@@ -115,7 +115,7 @@ function jsonPosition(text: string): string {
   return `:${line}:${col}`;
 }
 
-export async function readPlanFile(file: string): Promise<PlanProblem> {
+async function readPlanFile(file: string): Promise<PlanProblem> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -152,7 +152,7 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-export function formatPlanTable(p: PlanProblem, r: SolvedPlan): string {
+function formatPlanTable(p: PlanProblem, r: SolvedPlan): string {
   const q = formatQty;
   const withMin = r.families.some((x) => x.minStock !== undefined);
   const withScrap = r.families.some((x) => x.scrapped !== undefined);

@@ -248,14 +248,6 @@ export const KIND_SPECS: Readonly<Record<ImportKind, KindSpec>> = {
   ]),
 };
 
-export type FamilyImportRow = z.infer<typeof familyRow>;
-export type ResourceImportRow = z.infer<typeof resourceRow>;
-export type LoadImportRow = z.infer<typeof loadRow>;
-export type SalesImportRow = z.infer<typeof salesRow>;
-export type InventoryImportRow = z.infer<typeof inventoryRow>;
-export type BudgetImportRow = z.infer<typeof budgetRow>;
-export type CapacityImportRow = z.infer<typeof capacityRow>;
-
 /** Rows (column → value) of each kind for a company, in the import formats. */
 export function companyToRows(
   c: Company,

@@ -199,7 +199,7 @@ export function accuracyPoint(
 }
 
 /** Months of each closed cycle scored for accuracy (lag 0..2: what the cycle acted on). */
-export const ACCURACY_MONTHS = 3;
+const ACCURACY_MONTHS = 3;
 
 async function accuracyTrend(db: Db, before: Period): Promise<AccuracyPoint[]> {
   const cycles = await db
