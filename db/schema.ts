@@ -387,6 +387,39 @@ export interface ProcessedRequestsTable {
   created_at: Timestamp;
 }
 
+/** A cycle's forecast for the month `lag` months after it, kept so later cycles score it. */
+export interface ForecastSnapshotsTable {
+  cycle_id: number;
+  family_id: number;
+  period: string;
+  lag: number;
+  naive: number;
+  baseline: number;
+  consensus: number;
+  /** The adjustment chain: author, reason code, before and after, in order. */
+  steps: JsonDefault<{ author: string; reasonCode: string; before: number; after: number }[]>;
+  created_at: Timestamp;
+}
+
+export interface ProductionActualsTable {
+  family_id: number;
+  period: string;
+  units: number;
+  updated_at: Timestamp;
+}
+
+/** Customer order lines: requested and shipped dates are YYYY-MM-DD. */
+export interface OrderLinesTable {
+  order_id: string;
+  line: number;
+  family_id: number;
+  requested_date: string;
+  shipped_date: string | null;
+  ordered_qty: number;
+  shipped_qty: ColumnType<number, number | undefined, number>;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   workspace_settings: WorkspaceSettingsTable;
   families: FamiliesTable;
@@ -416,6 +449,9 @@ export interface Database {
   slack_posts: SlackPostsTable;
   audit_log: AuditLogTable;
   processed_requests: ProcessedRequestsTable;
+  forecast_snapshots: ForecastSnapshotsTable;
+  production_actuals: ProductionActualsTable;
+  order_lines: OrderLinesTable;
 }
 
 export type FamilyRow = Selectable<FamiliesTable>;

@@ -57,6 +57,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   await mkdir(values.out, { recursive: true });
   for (const kind of IMPORT_KINDS) {
     const spec = KIND_SPECS[kind];
+    if (rows[kind].length === 0) continue; // a header-only file would not import
     const file = join(values.out, spec.file);
     await writeFile(
       file,

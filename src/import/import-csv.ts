@@ -152,7 +152,9 @@ async function toTableRows(
   key: string[];
   rows: Record<string, unknown>[];
 }> {
-  const needsFamilies = ['loads', 'sales', 'inventory', 'budget'].includes(kind);
+  const needsFamilies = ['loads', 'sales', 'inventory', 'budget', 'production', 'orders'].includes(
+    kind,
+  );
   const needsResources = ['loads', 'capacities'].includes(kind);
   const fam = needsFamilies ? await familyIds(trx) : new Map<string, number>();
   const res = needsResources ? await resourceIds(trx) : new Map<string, number>();
@@ -205,15 +207,25 @@ async function toTableRows(
               overtime_limit: r.value.overtime_limit,
             };
       });
+    case 'orders':
+      return withIds('order_lines', ['order_id', 'line'], (r) => {
+        const f = resolve(r.line, 'family', r.value.family);
+        if (f === null) return null;
+        const { family: _family, ...rest } = r.value;
+        return { family_id: f, ...rest };
+      });
     case 'sales':
     case 'inventory':
-    case 'budget': {
+    case 'budget':
+    case 'production': {
       const table =
         kind === 'sales'
           ? 'sales_history'
           : kind === 'inventory'
             ? 'inventory_snapshots'
-            : 'budget';
+            : kind === 'production'
+              ? 'production_actuals'
+              : 'budget';
       return withIds(table, ['family_id', 'period'], (r) => {
         const f = resolve(r.line, 'family', r.value.family);
         if (f === null) return null;

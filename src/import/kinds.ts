@@ -15,6 +15,8 @@ export const IMPORT_KINDS = [
   'inventory',
   'budget',
   'capacities',
+  'production',
+  'orders',
 ] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
@@ -26,6 +28,8 @@ export const KIND_ALIASES: Readonly<Record<string, ImportKind>> = {
   family: 'families',
   resource: 'resources',
   load: 'loads',
+  order: 'orders',
+  'order-lines': 'orders',
 };
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -143,6 +147,40 @@ export const capacityRow = z.object({
   overtime_limit: optionalNonNegative(),
 });
 
+/** Monthly production actuals (plan adherence). */
+export const productionRow = z.object({ family: code(), period: period(), units: nonNegative() });
+
+const isDay = (s: string) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+};
+const day = () =>
+  z
+    .string({ error: 'is required' })
+    .trim()
+    .refine(isDay, 'must be a date as YYYY-MM-DD (e.g. 2027-03-15)');
+
+/** Customer order lines (fill rate, OTIF): an unshipped line has no shipped_date. */
+export const orderRow = z
+  .object({
+    order_id: code(),
+    line: number('a whole number ≥ 1').refine((n) => Number.isInteger(n) && n >= 1, 'must be a whole number ≥ 1'),
+    family: code(),
+    requested_date: day(),
+    shipped_date: z.preprocess(blankToUndefined, day().optional()).transform((v) => v ?? null),
+    ordered_qty: number('a number > 0').refine((n) => n > 0, 'must be > 0'),
+    shipped_qty: optionalNonNegative().transform((v) => v ?? 0),
+  })
+  .superRefine((r, ctx) => {
+    if (r.shipped_qty > 0 && r.shipped_date === null)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['shipped_date'],
+        message: 'is required when shipped_qty is above 0',
+      });
+  });
+
 export interface KindSpec {
   readonly kind: ImportKind;
   readonly file: string;
@@ -186,6 +224,8 @@ export const KIND_SPECS: Readonly<Record<ImportKind, KindSpec>> = {
   inventory: spec('inventory', 'inventory.csv', inventoryRow, ['family', 'period']),
   budget: spec('budget', 'budget.csv', budgetRow, ['family', 'period']),
   capacities: spec('capacities', 'capacities.csv', capacityRow, ['resource', 'period']),
+  production: spec('production', 'production.csv', productionRow, ['family', 'period']),
+  orders: spec('orders', 'orders.csv', orderRow, ['order_id', 'line']),
 };
 
 export type FamilyImportRow = z.infer<typeof familyRow>;
@@ -258,5 +298,8 @@ export function companyToRows(
       capacity: x.capacity,
       overtime_limit: x.overtimeLimit,
     })),
+    // Actuals of execution: the sample company has none until a cycle has run.
+    production: [],
+    orders: [],
   };
 }
