@@ -102,6 +102,11 @@ export interface LagScore {
 
 export interface KpiSet {
   readonly byLag: Readonly<Record<string, LagScore>>;
+  /** Sales over the reviewed months against the adopted scenario's demand and revenue. */
+  readonly salesUnits: number;
+  readonly plannedDemand: number | null;
+  readonly revenue: number;
+  readonly plannedRevenue: number | null;
   readonly actualProduction: number;
   readonly plannedProduction: number;
   readonly adherence: number | null;
@@ -158,6 +163,10 @@ interface Parts {
   obsolete: number;
   cash: number;
   planCash: number | null;
+  units: number;
+  planDemand: number | null;
+  revenue: number;
+  planRevenue: number | null;
 }
 
 function familyParts(
@@ -194,6 +203,10 @@ function familyParts(
   let cogs = 0;
   let cash = 0;
   let planCash: number | null = null;
+  let units = 0;
+  let revenue = 0;
+  let planDemand: number | null = null;
+  let planRevenue: number | null = null;
   for (const p of periods) {
     const plan = idx.plan.get(key(fam.code, p));
     const made = idx.prod.get(key(fam.code, p));
@@ -204,10 +217,15 @@ function familyParts(
     const sold = idx.sales.get(key(fam.code, p));
     if (sold) {
       cogs += sold.units * fam.unitCost;
-      cash += sold.revenue ?? sold.units * fam.price;
+      units += sold.units;
+      revenue += sold.revenue ?? sold.units * fam.price;
     }
     cash -= (made ?? 0) * fam.unitCost;
-    if (plan) planCash = (planCash ?? 0) + plan.revenue - plan.production * fam.unitCost;
+    if (plan) {
+      planCash = (planCash ?? 0) + plan.revenue - plan.production * fam.unitCost;
+      planDemand = (planDemand ?? 0) + plan.demand;
+      planRevenue = (planRevenue ?? 0) + plan.revenue;
+    }
   }
   const stockPoints = new Map<Period, number>();
   for (const p of [addMonths(periods[0] as Period, -1), ...periods]) {
@@ -237,8 +255,12 @@ function familyParts(
     planEndBacklog: planEnd ? planEnd.backlog : null,
     forward,
     obsolete: end && soldRecently === 0 ? end.onHand * fam.unitCost : 0,
-    cash,
+    cash: cash + revenue,
     planCash,
+    units,
+    planDemand,
+    revenue,
+    planRevenue,
   };
 }
 
@@ -267,6 +289,10 @@ function kpiSet(p: Parts, months: number, stockValueAt: (v: number) => number): 
   const plannedProduction = sumOf(p.prodP);
   return {
     byLag: lagScores(p.lags),
+    salesUnits: p.units,
+    plannedDemand: p.planDemand,
+    revenue: p.revenue,
+    plannedRevenue: p.planRevenue,
     actualProduction: sumOf(p.prodA),
     plannedProduction,
     adherence: p.prodA.length ? planAdherence(p.prodA, p.prodP) : null,
@@ -316,6 +342,10 @@ export function performanceReview(input: ReviewInput): Review {
     obsolete: 0,
     cash: 0,
     planCash: null,
+    units: 0,
+    planDemand: null,
+    revenue: 0,
+    planRevenue: null,
   };
   // Totals in value: stock and cover are added in money (units of families do not add up).
   let endValue: number | null = null;
@@ -347,6 +377,10 @@ export function performanceReview(input: ReviewInput): Review {
     total.obsolete += p.obsolete;
     total.cash += p.cash;
     total.planCash = addOrNull(total.planCash, p.planCash);
+    total.units += p.units;
+    total.revenue += p.revenue;
+    total.planDemand = addOrNull(total.planDemand, p.planDemand);
+    total.planRevenue = addOrNull(total.planRevenue, p.planRevenue);
     endValue = addOrNull(endValue, p.endStock === null ? null : p.endStock * fam.unitCost);
     planEndValue = addOrNull(
       planEndValue,

@@ -165,7 +165,10 @@ const day = () =>
 export const orderRow = z
   .object({
     order_id: code(),
-    line: number('a whole number ≥ 1').refine((n) => Number.isInteger(n) && n >= 1, 'must be a whole number ≥ 1'),
+    line: number('a whole number ≥ 1').refine(
+      (n) => Number.isInteger(n) && n >= 1,
+      'must be a whole number ≥ 1',
+    ),
     family: code(),
     requested_date: day(),
     shipped_date: z.preprocess(blankToUndefined, day().optional()).transform((v) => v ?? null),

@@ -3,6 +3,7 @@
  * (src/core/cycle.ts): start, advance on command or at a deadline, close, announcements and
  * nudges.
  */
+
 import type { WebClient } from '@slack/web-api';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connect.js';
@@ -25,6 +26,7 @@ import { SopError, ValidationError } from '../errors.js';
 import { slackDate } from '../slack/presenters/format.js';
 import { membersWithRole } from './members.js';
 import { dmOnce, postOnce } from './reminders.js';
+import { snapshotCycle } from './review.js';
 import { getSettings } from './settings.js';
 
 export const PHASE_LABEL: Readonly<Record<Phase, string>> = {
@@ -195,6 +197,7 @@ export async function advancePhase(
         entityId: cycleId,
         details: { from, to },
       });
+      if (to === 'closed') await snapshotCycle(trx, updated);
     }
     return updated;
   });
@@ -231,6 +234,7 @@ export async function closeCycle(
         entityId: cycleId,
         details: { from: cycle.phase, adoptedScenarioId: row.adopted_scenario_id },
       });
+      await snapshotCycle(trx, row);
     }
     return row;
   });

@@ -236,6 +236,27 @@ describe('performance review', () => {
     });
   });
 
+  it('sales against the scenario the decision assumed', () => {
+    expect(a).toMatchObject({
+      salesUnits: 220,
+      plannedDemand: 100 + 120,
+      revenue: 100 * 20 + 2500,
+      plannedRevenue: 2000 + 2400,
+    });
+    expect(b).toMatchObject({
+      salesUnits: 0,
+      plannedDemand: null,
+      revenue: 0,
+      plannedRevenue: null,
+    });
+    expect(r.total).toMatchObject({
+      salesUnits: 220,
+      plannedDemand: 220,
+      revenue: 4500,
+      plannedRevenue: 4400,
+    });
+  });
+
   it('refuses an empty review', () => {
     expect(() => performanceReview({ ...INPUT, periods: [] })).toThrow(/at least one month/);
   });
