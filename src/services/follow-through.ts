@@ -55,7 +55,7 @@ export interface Assumption {
   readonly what: string;
   readonly assumed: number;
   readonly actual: number;
-  /** (actual − assumed) / assumed; null when nothing was assumed. */
+  /** (actual − assumed) / assumed; null unless the assumption is above zero. */
   readonly deltaPct: number | null;
 }
 
@@ -182,7 +182,14 @@ export function followThrough(
     assumptions: pairs.flatMap(([what, assumed, actual]) =>
       assumed === null
         ? []
-        : [{ what, assumed, actual, deltaPct: ratio(actual - assumed, assumed) }],
+        : [
+            {
+              what,
+              assumed,
+              actual,
+              deltaPct: assumed > 0 ? ratio(actual - assumed, assumed) : null,
+            },
+          ],
     ),
     actionsDue: due.length,
     actionsDone: done,

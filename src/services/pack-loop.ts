@@ -3,7 +3,6 @@
  * changed since the last adopted plan (question 1) and the decisions' follow-through
  * (question 10). Pure: data in, lines of text out; text people typed is escaped for mrkdwn.
  */
-import { BIAS_SIGN_CONVENTION } from '../core/kpi.js';
 import type { KpiSet, LagScore } from '../core/review.js';
 import type { FollowThrough, WhatChanged } from './follow-through.js';
 import type { CycleReview } from './review.js';
@@ -127,7 +126,7 @@ export function reviewLines(l: PackLoop): string[] {
   return [
     head,
     lags.length
-      ? `Forecast accuracy ${lags.join('; ')}. ${BIAS_SIGN_CONVENTION}.`
+      ? `Forecast accuracy by lag (1 − WMAPE; bias + = over-forecast): ${lags.join('; ')}.`
       : 'Forecast accuracy: no lag-1 or lag-3 snapshot covers these months yet.',
     ...[fvaLine(r)].filter((x): x is string => x !== null),
     t.adherence === null
@@ -173,7 +172,7 @@ export function followLines(l: PackLoop): string[] {
     out.push(
       ...f.assumptions.map(
         (a) =>
-          `${escapeText(f.scenario as string)} (${f.month}) assumed ${a.what} ${num(a.assumed)} for ${months(f.periods)}; actual ${num(a.actual)} (${pct(a.deltaPct, true)}).`,
+          `${escapeText(f.scenario as string)} (${f.month}) assumed ${a.what} ${num(a.assumed)} for ${months(f.periods)}; actual ${num(a.actual)} (${a.deltaPct === null ? `${signed(a.actual - a.assumed)} vs plan` : pct(a.deltaPct, true)}).`,
       ),
     );
   out.push(
