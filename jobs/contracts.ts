@@ -85,6 +85,8 @@ export const payloads = {
   }),
   /** Post the meeting pack to the executive channel. */
   pack: z.object({ cycleId: z.number().int().positive() }),
+  /** Post the performance review that opens a cycle (once per cycle). */
+  review: z.object({ cycleId: z.number().int().positive() }),
 } as const;
 
 export type JobName = keyof typeof payloads;
@@ -103,6 +105,7 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   nudge: 'notifications',
   'action-reminder': 'notifications',
   pack: 'posts',
+  review: 'posts',
 };
 
 /**
@@ -136,6 +139,8 @@ export function jobId<N extends JobName>(name: N, p: JobPayload<N>): string {
       return `reminder-${x.actionId}-${x.kind}-${hash(String(x.occurrence))}`;
     case 'pack':
       return `pack-${x.cycleId}`;
+    case 'review':
+      return `review-${x.cycleId}`;
   }
   throw new Error(`unknown job '${String(name)}'`);
 }

@@ -15,6 +15,7 @@ import { pollRefresh } from './poll-refresh.js';
 import { postCharts } from './post-charts.js';
 import type { Processor } from './processor-types.js';
 import { recompute } from './recompute.js';
+import { review } from './review.js';
 import { whatif } from './whatif.js';
 
 export const PROCESSORS: { readonly [N in JobName]: Processor<N> } = {
@@ -30,4 +31,5 @@ export const PROCESSORS: { readonly [N in JobName]: Processor<N> } = {
   'poll-deadline': pollDeadline,
   'poll-refresh': pollRefresh,
   pack,
+  review,
 };

@@ -226,3 +226,14 @@ export async function referenceScenario(
   const s = centralOf(await runScenarios(db, run.id));
   return s ? { runId: run.id, scenario: s, adopted: false } : null;
 }
+
+/** The cycle before `month`, if any. */
+export async function previousCycle(db: Db, month: string): Promise<CycleRow | null> {
+  const row = await db
+    .selectFrom('cycles')
+    .selectAll()
+    .where('month', '<', month)
+    .orderBy('month', 'desc')
+    .executeTakeFirst();
+  return row ?? null;
+}

@@ -80,8 +80,8 @@ export interface CycleDeps {
 
 /**
  * Open the cycle for `month` with a deadline per phase (settings.phase_days, in working days
- * of the company's time zone from now), and schedule its deadline and nudge jobs. Refuses a
- * second open cycle.
+ * of the company's time zone from now), schedule its deadline and nudge jobs, and request the
+ * performance review. Refuses a second open cycle.
  */
 export async function startCycle(deps: CycleDeps, actor: string, month: string): Promise<CycleRow> {
   if (!isPeriodText(month)) {
@@ -124,6 +124,8 @@ export async function startCycle(deps: CycleDeps, actor: string, month: string):
     return row;
   });
   await scheduleCycleJobs(deps, cycle);
+  // The cycle opens with the review of how the last adopted plan did.
+  await deps.queue.enqueue('review', { cycleId: cycle.id });
   return cycle;
 }
 

@@ -18,7 +18,6 @@ import { zoneOf } from '../core/time-fences.js';
 import { SopError } from '../errors.js';
 import { isOverdue, listActions, today } from './actions.js';
 import { getCycleByMonth, PHASE_LABEL } from './cycles.js';
-import { followThrough, whatChanged } from './follow-through.js';
 import {
   changedLines,
   escapeText,
@@ -27,7 +26,7 @@ import {
   type PackLoop,
   reviewLines,
 } from './pack-loop.js';
-import { reviewTrend } from './review.js';
+import { loopOf } from './review-post.js';
 import { fencesOf, getSettings } from './settings.js';
 
 /** Targets the KPIs are shown against. */
@@ -327,14 +326,8 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
   const acts = await listActions(db, { filter: 'open', today: day, cycleIdBefore: cycle.id });
 
   // The loop: review of the months since the previous cycle, what changed, follow-through.
-  const trend = await reviewTrend(db, month);
-  const changed = await whatChanged(db, cycle, prevCycle ?? null, day);
-  const last = trend.at(-1);
-  const loop: PackLoop = {
-    trend,
-    changed,
-    follow: last ? followThrough(last, changed.actions, day) : null,
-  };
+  const loop = await loopOf(db, cycle, now);
+  const last = loop.trend.at(-1);
   const lag1 = last?.review.total.byLag['1'];
 
   return {

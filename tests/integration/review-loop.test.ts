@@ -17,8 +17,11 @@ import { buildPack, packMarkdown } from '../../src/services/pack.js';
 import { runPlan } from '../../src/services/planning.js';
 import { fitBaselines } from '../../src/services/planning-baseline.js';
 import { reviewOf } from '../../src/services/review.js';
+import { postReview } from '../../src/services/review-post.js';
+import { startStandin } from '../../src/slack-standin/index.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
 import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+import { standinClient } from '../helpers/slack.js';
 import { emptyQueues, setUpCycle } from './jobs-fixture.js';
 
 let t: TestDb;
@@ -344,5 +347,29 @@ describe('three cycles with actuals between them', () => {
     expect(section(10)).toContain(
       'Action completion rate 50.0%: 1 of 2 actions due so far are done.',
     );
+  });
+
+  it('the review is posted once in the demand channel: the 12-cycle trend chart, then the message', async () => {
+    const standin = await startStandin();
+    try {
+      const slack = standinClient(standin, 'xoxb-review');
+      const cycleId = ids.get('2027-03')!;
+      const first = await postReview(slack, db, cycleId, clock.at);
+      const again = await postReview(slack, db, cycleId, clock.at);
+      expect(first).not.toBeNull();
+      expect(again).toBeNull();
+      const messages = standin.messagesIn('C_DEMAND');
+      const review = messages.filter((m) => m.text.includes('performance review of 2027-02'));
+      expect(review).toHaveLength(1);
+      const blocks = JSON.stringify(review[0]!.blocks);
+      expect(blocks).toContain('Service: fill rate 65.0%, OTIF 33.3% over 3 order lines.');
+      expect(blocks).toContain('Action completion rate 50.0%');
+      const files = standin.files.filter((f) => f.name === 'review-2027-03.png');
+      expect(files).toHaveLength(1);
+      // Three cycles reviewed: 2027-01 (nothing before it), 2027-02 and 2027-03.
+      expect(files[0]!.initial_comment ?? '').toContain('Cycle 2027-03: lag-1 accuracy, consensus');
+    } finally {
+      await standin.close();
+    }
   });
 });

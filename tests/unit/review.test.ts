@@ -3,6 +3,7 @@
  * written as the arithmetic that gives it, from the data in this file).
  */
 import { describe, expect, it } from 'vitest';
+import { reviewTrendChart } from '../../src/charts/review.js';
 import {
   fillRate,
   inventoryTurns,
@@ -259,5 +260,37 @@ describe('performance review', () => {
 
   it('refuses an empty review', () => {
     expect(() => performanceReview({ ...INPUT, periods: [] })).toThrow(/at least one month/);
+  });
+});
+
+describe('review trend chart', () => {
+  it('plots each KPI a cycle has and sums up the last cycle against the one before', () => {
+    const c = reviewTrendChart([
+      {
+        cycle: '2027-03',
+        accuracy: 0.8,
+        baselineAccuracy: 0.7,
+        adherence: 0.9,
+        fillRate: null,
+        otif: null,
+      },
+      {
+        cycle: '2027-02',
+        accuracy: 0.75,
+        baselineAccuracy: null,
+        adherence: 0.95,
+        fillRate: 0.9,
+        otif: 0.5,
+      },
+    ]);
+    const values = (c.spec as { data: { values: { cycle: string; series: string }[] } }).data
+      .values;
+    expect(values).toHaveLength(3 + 4);
+    expect(values[0]).toMatchObject({ cycle: '2027-02', series: 'Lag-1 accuracy, consensus' });
+    // 80% − 75% = +5 pts; 90% − 95% = −5 pts
+    expect(c.summary).toBe(
+      'Cycle 2027-03: lag-1 accuracy, consensus 80.0% (+5.0 pts vs 2027-02), lag-1 accuracy, baseline 70.0%, plan adherence 90.0% (−5.0 pts vs 2027-02).',
+    );
+    expect(reviewTrendChart([]).summary).toBe('No cycle to review yet.');
   });
 });
