@@ -87,6 +87,16 @@ export const payloads = {
   pack: z.object({ cycleId: z.number().int().positive() }),
   /** Post the performance review that opens a cycle (once per cycle). */
   review: z.object({ cycleId: z.number().int().positive() }),
+  /** S&OE: check one week's actuals against the adopted plan and post its deviations. */
+  'execution-check': z.object({
+    week: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    /** What asked for it (an import's audit ids): a later import checks again. */
+    requestKey: z.string().min(1).max(200),
+  }),
+  /** S&OE: publish a deviation operations reported (reminders, owner DM, supply channel). */
+  'deviation-publish': z.object({ deviationId: id }),
+  /** S&OE: the weekly digest, on the company's Monday morning (job scheduler). */
+  'execution-digest': z.object({}),
 } as const;
 
 export type JobName = keyof typeof payloads;
@@ -106,6 +116,9 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   'action-reminder': 'notifications',
   pack: 'posts',
   review: 'posts',
+  'execution-check': 'posts',
+  'deviation-publish': 'posts',
+  'execution-digest': 'notifications',
 };
 
 /**
@@ -141,6 +154,12 @@ export function jobId<N extends JobName>(name: N, p: JobPayload<N>): string {
       return `pack-${x.cycleId}`;
     case 'review':
       return `review-${x.cycleId}`;
+    case 'execution-check':
+      return `execution-check-${x.week}-${hash(String(x.requestKey))}`;
+    case 'deviation-publish':
+      return `deviation-publish-${x.deviationId}`;
+    case 'execution-digest':
+      return 'execution-digest';
   }
   throw new Error(`unknown job '${String(name)}'`);
 }

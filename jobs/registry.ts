@@ -6,6 +6,7 @@
 import { actionReminder } from './action-reminder.js';
 import { baseline } from './baseline.js';
 import type { JobName } from './contracts.js';
+import { deviationPublish, executionCheck, executionDigest } from './execution.js';
 import { nudge } from './nudge.js';
 import { pack } from './pack.js';
 import { phaseDeadline } from './phase-deadline.js';
@@ -32,4 +33,8 @@ export const PROCESSORS: { readonly [N in JobName]: Processor<N> } = {
   'poll-refresh': pollRefresh,
   pack,
   review,
+  // Weekly S&OE.
+  'execution-check': executionCheck,
+  'deviation-publish': deviationPublish,
+  'execution-digest': executionDigest,
 };

@@ -145,6 +145,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       SOPBOT_QUEUE_PREFIX: prefix,
       SOPBOT_RECOMPUTE_DEBOUNCE_MS: '500',
       SOPBOT_RECOMPUTE_CRON: 'off',
+      SOPBOT_DIGEST_CRON: 'off',
       METRICS_PORT: '0',
     };
     const config = loadConfig(env, { slack: true });

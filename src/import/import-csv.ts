@@ -152,13 +152,24 @@ async function toTableRows(
   key: string[];
   rows: Record<string, unknown>[];
 }> {
-  const needsFamilies = ['loads', 'sales', 'inventory', 'budget', 'production', 'orders'].includes(
-    kind,
-  );
-  const needsResources = ['loads', 'capacities'].includes(kind);
+  const needsFamilies = [
+    'loads',
+    'sales',
+    'inventory',
+    'budget',
+    'production',
+    'orders',
+    'weekly-sales',
+    'weekly-production',
+  ].includes(kind);
+  const needsResources = ['loads', 'capacities', 'receipts'].includes(kind);
   const fam = needsFamilies ? await familyIds(trx) : new Map<string, number>();
   const res = needsResources ? await resourceIds(trx) : new Map<string, number>();
-  const resolve = (line: number, col: 'family' | 'resource', code: unknown): number | null => {
+  const resolve = (
+    line: number,
+    col: 'family' | 'resource' | 'supplier',
+    code: unknown,
+  ): number | null => {
     const id = (col === 'family' ? fam : res).get(String(code));
     if (id === undefined) {
       problems.add(
@@ -205,6 +216,31 @@ async function toTableRows(
               period: r.value.period,
               capacity: r.value.capacity,
               overtime_limit: r.value.overtime_limit,
+            };
+      });
+    case 'weekly-sales':
+    case 'weekly-production':
+      return withIds('weekly_actuals', ['family_id', 'week', 'kind'], (r) => {
+        const f = resolve(r.line, 'family', r.value.family);
+        return f === null
+          ? null
+          : {
+              family_id: f,
+              week: r.value.week,
+              kind: kind === 'weekly-sales' ? 'sales' : 'production',
+              units: r.value.units,
+            };
+      });
+    case 'receipts':
+      return withIds('supplier_receipts', ['resource_id', 'week'], (r) => {
+        const s = resolve(r.line, 'supplier', r.value.supplier);
+        return s === null
+          ? null
+          : {
+              resource_id: s,
+              week: r.value.week,
+              expected: r.value.expected,
+              received: r.value.received,
             };
       });
     case 'orders':

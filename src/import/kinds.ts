@@ -17,6 +17,9 @@ export const IMPORT_KINDS = [
   'capacities',
   'production',
   'orders',
+  'weekly-sales',
+  'weekly-production',
+  'receipts',
 ] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
@@ -30,6 +33,7 @@ export const KIND_ALIASES: Readonly<Record<string, ImportKind>> = {
   load: 'loads',
   order: 'orders',
   'order-lines': 'orders',
+  'supplier-receipts': 'receipts',
 };
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -184,6 +188,23 @@ export const orderRow = z
       });
   });
 
+const monday = () =>
+  day().refine(
+    (s) => new Date(`${s}T00:00:00Z`).getUTCDay() === 1,
+    'must be the Monday that starts the week (YYYY-MM-DD)',
+  );
+
+/** Weekly actuals of S&OE: sales or production of a family in the week starting that Monday. */
+export const weeklyRow = z.object({ family: code(), week: monday(), units: nonNegative() });
+
+/** Supplier receipts of a week: what was due from a supplier resource and what arrived. */
+export const receiptRow = z.object({
+  supplier: code(),
+  week: monday(),
+  expected: nonNegative(),
+  received: nonNegative(),
+});
+
 export interface KindSpec {
   readonly kind: ImportKind;
   readonly file: string;
@@ -229,6 +250,12 @@ export const KIND_SPECS: Readonly<Record<ImportKind, KindSpec>> = {
   capacities: spec('capacities', 'capacities.csv', capacityRow, ['resource', 'period']),
   production: spec('production', 'production.csv', productionRow, ['family', 'period']),
   orders: spec('orders', 'orders.csv', orderRow, ['order_id', 'line']),
+  'weekly-sales': spec('weekly-sales', 'weekly-sales.csv', weeklyRow, ['family', 'week']),
+  'weekly-production': spec('weekly-production', 'weekly-production.csv', weeklyRow, [
+    'family',
+    'week',
+  ]),
+  receipts: spec('receipts', 'receipts.csv', receiptRow, ['supplier', 'week']),
 };
 
 export type FamilyImportRow = z.infer<typeof familyRow>;
@@ -304,5 +331,8 @@ export function companyToRows(
     // Actuals of execution: the sample company has none until a cycle has run.
     production: [],
     orders: [],
+    'weekly-sales': [],
+    'weekly-production': [],
+    receipts: [],
   };
 }

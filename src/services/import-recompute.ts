@@ -8,7 +8,13 @@ import type { JobQueue } from '../../jobs/contracts.js';
 import type { ImportResult } from '../import/import-csv.js';
 
 /** Kinds that are actuals of execution only (the review reads them; no plan input). */
-const REVIEW_ONLY_KINDS: ReadonlySet<string> = new Set(['production', 'orders']);
+const REVIEW_ONLY_KINDS: ReadonlySet<string> = new Set([
+  'production',
+  'orders',
+  'weekly-sales',
+  'weekly-production',
+  'receipts',
+]);
 
 /** The imports of plan inputs that inserted or updated a row; only these call for a new plan. */
 export function changedImports(results: readonly ImportResult[]): readonly ImportResult[] {

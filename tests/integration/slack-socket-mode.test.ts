@@ -33,6 +33,7 @@ describe('Socket Mode', () => {
         LOG_LEVEL: 'silent',
         SOPBOT_QUEUE_PREFIX: redisPrefix('socket'),
         SOPBOT_RECOMPUTE_CRON: 'off',
+        SOPBOT_DIGEST_CRON: 'off',
         SOPBOT_CHART_WARMUP_ROUNDS: '0',
       },
       { slack: true },
