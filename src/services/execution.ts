@@ -81,13 +81,10 @@ async function suggestOwner(
 }
 
 /**
- * Record the deviations that are new (one transaction each: the deviation, its action and
- * the audit entry), then schedule the reminders, DM the owner and post in the supply channel.
+ * Record the deviations that are new: one transaction each for the deviation, its action and
+ * the audit entry. Publishing them (`publishDeviation`) is the caller's next step.
  */
-async function record(
-  deps: CycleDeps,
-  pending: readonly Pending[],
-): Promise<RecordedDeviation[]> {
+async function record(deps: CycleDeps, pending: readonly Pending[]): Promise<RecordedDeviation[]> {
   if (pending.length === 0) return [];
   const settings = await getSettings(deps.db);
   const cycle = await latestCycle(deps.db);
