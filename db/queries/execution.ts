@@ -2,6 +2,7 @@
  * Reads and writes of weekly S&OE: the week's actuals and receipts, the adopted plan's month,
  * who should own a deviation, and the deviations themselves.
  */
+import { sql } from 'kysely';
 import type { Db } from '../connect.js';
 import type { CycleRow, DeviationKind } from '../schema.js';
 
@@ -98,6 +99,7 @@ export interface NewDeviation {
   readonly comment: string | null;
   readonly reportedBy: string | null;
   readonly frozenBreak: boolean;
+  readonly createdAt: Date;
 }
 
 /** Inserts the deviation unless its key is known; returns its id when it is new. */
@@ -116,6 +118,7 @@ export async function insertDeviation(db: Db, d: NewDeviation): Promise<string |
       comment: d.comment,
       reported_by: d.reportedBy,
       frozen_break: d.frozenBreak,
+      created_at: d.createdAt,
     })
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
     .returning('id')
@@ -188,4 +191,22 @@ export async function deviationById(db: Db, id: string) {
         .executeTakeFirst()) ?? null)
     : null;
   return { ...d, action };
+}
+
+/** The database's clock. */
+export async function dbNow(db: Db): Promise<Date> {
+  const r = await sql<{ now: Date }>`select now() as now`.execute(db);
+  return r.rows[0]!.now;
+}
+
+/** The weeks whose weekly actuals or receipts were inserted or changed since `since`. */
+export async function weeksChangedSince(db: Db, since: Date): Promise<string[]> {
+  const rows = await db
+    .selectFrom('weekly_actuals')
+    .select('week')
+    .where('updated_at', '>=', since)
+    .union(db.selectFrom('supplier_receipts').select('week').where('updated_at', '>=', since))
+    .orderBy('week')
+    .execute();
+  return rows.map((r) => r.week);
 }

@@ -22,9 +22,11 @@ import {
   ownerCandidates,
   planMonth,
   weekActuals,
+  weeksChangedSince,
   weekTotals,
 } from '../../db/queries/execution.js';
 import type { DeviationKind } from '../../db/schema.js';
+import type { JobQueue } from '../../jobs/contracts.js';
 import { addDays, addWorkingDays, localDate } from '../core/calendar.js';
 import {
   detectDeviations,
@@ -35,6 +37,7 @@ import {
 } from '../core/execution.js';
 import { monthsBetween } from '../core/period.js';
 import { SopError, ValidationError } from '../errors.js';
+import type { ImportResult } from '../import/import-csv.js';
 import { actionDm } from '../slack/presenters/actions.js';
 import { deviationMessage, digestMessage } from '../slack/presenters/execution.js';
 import { notifyOwners, scheduleActionReminders } from './actions.js';
@@ -231,6 +234,7 @@ export async function checkWeek(deps: ExecutionDeps, week: string): Promise<Reco
       comment: null,
       reportedBy: null,
       frozenBreak: d.frozenBreak,
+      createdAt: deps.clock.now(),
       owner: await suggestOwner(deps.db, d.kind, d.family, fallback),
     });
   }
@@ -296,6 +300,7 @@ export async function reportDeviation(
       comment: r.comment || null,
       reportedBy: r.reportedBy,
       frozenBreak,
+      createdAt: deps.clock.now(),
       owner: r.reportedBy,
     },
   ]);
@@ -340,4 +345,33 @@ export async function postDigest(deps: ExecutionDeps): Promise<string | null> {
       })),
     }),
   );
+}
+
+const WEEKLY_KINDS: ReadonlySet<string> = new Set([
+  'weekly-sales',
+  'weekly-production',
+  'receipts',
+]);
+
+/** The weekly imports that changed a row. */
+export function weeklyImports(results: readonly ImportResult[]): readonly ImportResult[] {
+  return results.filter((r) => WEEKLY_KINDS.has(r.kind) && r.inserted + r.updated > 0);
+}
+
+/**
+ * After an import of weekly actuals: one `execution-check` per week it changed (rows whose
+ * updated_at is not before `since`). Returns the weeks.
+ */
+export async function requestExecutionChecks(
+  db: Db,
+  queue: JobQueue,
+  results: readonly ImportResult[],
+  since: Date,
+): Promise<string[]> {
+  const changed = weeklyImports(results);
+  if (changed.length === 0) return [];
+  const weeks = await weeksChangedSince(db, since);
+  const requestKey = `import:${changed.map((r) => r.auditId).join(',')}`;
+  for (const week of weeks) await queue.enqueue('execution-check', { week, requestKey });
+  return weeks;
 }

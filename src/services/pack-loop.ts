@@ -12,6 +12,13 @@ export interface PackLoop {
   readonly trend: readonly CycleReview[];
   readonly changed: WhatChanged;
   readonly follow: FollowThrough | null;
+  /** S&OE deviations since the last meeting that broke the frozen zone's assumptions. */
+  readonly escalations: readonly {
+    readonly summary: string;
+    readonly owner: string | null;
+    readonly due: string | null;
+    readonly status: string | null;
+  }[];
 }
 
 const num = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -181,4 +188,12 @@ export function followLines(l: PackLoop): string[] {
       : `Action completion rate ${pct(f.completionRate)}: ${f.actionsDone} of ${f.actionsDue} actions due so far are done.`,
   );
   return out;
+}
+
+/** Question 6: what weekly S&OE escalated to this meeting. */
+export function escalationLines(l: PackLoop): string[] {
+  return l.escalations.map(
+    (e) =>
+      `DECIDE: escalated from S&OE (breaks the frozen plan): ${escapeText(e.summary)}${e.owner ? `; owner <@${e.owner}>, due ${e.due}, ${e.status === 'done' ? 'done' : 'open'}` : ''}.`,
+  );
 }

@@ -20,6 +20,7 @@ import { isOverdue, listActions, today } from './actions.js';
 import { getCycleByMonth, PHASE_LABEL } from './cycles.js';
 import {
   changedLines,
+  escalationLines,
   escapeText,
   familyLines,
   followLines,
@@ -540,6 +541,7 @@ export function packSections(p: PackData): PackSection[] {
           ? `${x.label}: cost ${x.totalCost === null ? 'n/a' : num(x.totalCost)}, revenue ${num(x.revenue)}, fill rate ${pct(x.fillRate)}.`
           : `${x.label}: ${x.status}.`,
       ),
+      ...(p.loop ? escalationLines(p.loop) : []),
       ...(p.overloads.length
         ? ['Later: capacity investment for the overloaded months below.']
         : []),

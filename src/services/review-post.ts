@@ -5,6 +5,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
+import { frozenBreaksSince } from '../../db/queries/execution.js';
 import { previousCycle } from '../../db/queries/review.js';
 import type { CycleRow } from '../../db/schema.js';
 import { renderChart } from '../charts/render.js';
@@ -24,9 +25,21 @@ export async function loopOf(db: Db, cycle: CycleRow, now: Date): Promise<PackLo
   const { timezone } = await getSettings(db);
   const day = today(now, timezone);
   const trend = await reviewTrend(db, cycle.month);
-  const changed = await whatChanged(db, cycle, await previousCycle(db, cycle.month), day);
+  const previous = await previousCycle(db, cycle.month);
+  const changed = await whatChanged(db, cycle, previous, day);
   const last = trend.at(-1);
-  return { trend, changed, follow: last ? followThrough(last, changed.actions, day) : null };
+  const escalations = await frozenBreaksSince(db, previous?.closed_at ?? null);
+  return {
+    trend,
+    changed,
+    follow: last ? followThrough(last, changed.actions, day) : null,
+    escalations: escalations.map((e) => ({
+      summary: e.summary,
+      owner: e.owner,
+      due: e.due_date,
+      status: e.status,
+    })),
+  };
 }
 
 export function trendPoints(trend: readonly CycleReview[]): ReviewTrendPoint[] {
