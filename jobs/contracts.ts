@@ -96,7 +96,13 @@ export const payloads = {
   /** S&OE: publish a deviation operations reported (reminders, owner DM, supply channel). */
   'deviation-publish': z.object({ deviationId: id }),
   /** S&OE: the weekly digest, on the company's Monday morning (job scheduler). */
-  'execution-digest': z.object({}),
+  'execution-digest': z.object({
+    /** The week's Monday; by default the week before the one the job runs in. */
+    week: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
+  }),
 } as const;
 
 export type JobName = keyof typeof payloads;
@@ -159,7 +165,7 @@ export function jobId<N extends JobName>(name: N, p: JobPayload<N>): string {
     case 'deviation-publish':
       return `deviation-publish-${x.deviationId}`;
     case 'execution-digest':
-      return 'execution-digest';
+      return x.week ? `execution-digest-${x.week}` : 'execution-digest';
   }
   throw new Error(`unknown job '${String(name)}'`);
 }

@@ -17,7 +17,7 @@ export const deviationPublish: Processor<'deviation-publish'> = async (p, ctx) =
   return { published: true };
 };
 
-export const executionDigest: Processor<'execution-digest'> = async (_p, ctx) => {
-  const ts = await postDigest(ctx);
+export const executionDigest: Processor<'execution-digest'> = async (p, ctx) => {
+  const ts = await postDigest(ctx, p.week);
   return { posted: ts !== null };
 };

@@ -312,11 +312,11 @@ export function lastWeek(now: Date, zone: string): string {
   return addDays(mondayOf(localDate(now, zone)), -7);
 }
 
-/** The Monday digest in the supply channel, once per week. */
-export async function postDigest(deps: ExecutionDeps): Promise<string | null> {
+/** The Monday digest in the supply channel, once per week (by default last week's). */
+export async function postDigest(deps: ExecutionDeps, forWeek?: string): Promise<string | null> {
   const settings = await getSettings(deps.db);
   if (!settings.supply_channel) return null;
-  const week = lastWeek(deps.clock.now(), settings.timezone);
+  const week = forWeek ?? lastWeek(deps.clock.now(), settings.timezone);
   const today = localDate(deps.clock.now(), settings.timezone);
   const [totals, deviations] = await Promise.all([
     weekTotals(deps.db, week),
