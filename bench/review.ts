@@ -95,14 +95,12 @@ async function seed(db: Db): Promise<string> {
   );
   await chunked(
     ids.flatMap((id, i) =>
-      months
-        .slice(0, CYCLES + 7)
-        .map((p, j) => ({
-          family_id: id,
-          period: p,
-          on_hand: base(i) * wobble(i, j + 3),
-          backlog: j % 4,
-        })),
+      months.slice(0, CYCLES + 7).map((p, j) => ({
+        family_id: id,
+        period: p,
+        on_hand: base(i) * wobble(i, j + 3),
+        backlog: j % 4,
+      })),
     ),
     (c) =>
       db
