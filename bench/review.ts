@@ -11,16 +11,8 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { createDb, type Db } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
-import {
-  actualsBetween,
-  ordersBetween,
-  planLines,
-  reviewFamilies,
-  snapshotsBetween,
-} from '../db/queries/review.js';
 import { addMonths, periodRange } from '../src/core/period.js';
-import { performanceReview } from '../src/core/review.js';
-import { reviewTrend } from '../src/services/review.js';
+import { loadReviewWindow, reviewFromWindow, reviewTrend } from '../src/services/review.js';
 
 const ADMIN = process.env.SOPBOT_TEST_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const RUNS = Number(process.env.RUNS ?? 5);
@@ -240,32 +232,14 @@ try {
     whole.push(performance.now() - t0);
     reviews = trend.length;
     // The same reads and math, timed apart.
-    const periods = trend.flatMap((x) => x.review.periods);
-    const first = periods[0]!;
-    const last = periods.at(-1)!;
+    const plans = trend.map((x) => ({
+      periods: x.review.periods,
+      ref: x.reference ? { scenario: { id: x.reference.scenarioId } } : null,
+    }));
     const t1 = performance.now();
-    const [families, snapshots, actuals, orders, plans] = await Promise.all([
-      reviewFamilies(db),
-      snapshotsBetween(db, first, last),
-      actualsBetween(db, addMonths(first, -6), addMonths(last, 3)),
-      ordersBetween(db, first, last),
-      planLines(
-        db,
-        trend.flatMap((x) => (x.reference ? [x.reference.scenarioId] : [])),
-      ),
-    ]);
+    const rows = await loadReviewWindow(db, plans);
     const t2 = performance.now();
-    for (const x of trend)
-      performanceReview({
-        periods: x.review.periods,
-        families,
-        snapshots,
-        sales: actuals.sales,
-        production: actuals.production,
-        inventory: actuals.inventory,
-        orders,
-        plan: x.reference ? (plans.get(x.reference.scenarioId) ?? []) : [],
-      });
+    for (const p of plans) reviewFromWindow(rows!, p.periods, p.ref?.scenario.id ?? null);
     const t3 = performance.now();
     reads.push(t2 - t1);
     math.push(t3 - t2);

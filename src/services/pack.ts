@@ -12,7 +12,7 @@ import {
   resourceResults,
 } from '../../db/queries/plan-results.js';
 import { latestRun, runScenarios } from '../../db/queries/plan-runs.js';
-import { referenceScenario } from '../../db/queries/review.js';
+import { previousCycle, referenceScenario } from '../../db/queries/review.js';
 import { BIAS_SIGN_CONVENTION } from '../core/kpi.js';
 import { zoneOf } from '../core/time-fences.js';
 import { SopError } from '../errors.js';
@@ -177,12 +177,7 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
   const central = centralOf(scenarios.filter((s) => s.status === 'optimal'));
   const fam = central ? await familyResults(db, central.id) : [];
   const res = central ? await resourceResults(db, central.id) : [];
-  const prevCycle = await db
-    .selectFrom('cycles')
-    .selectAll()
-    .where('month', '<', month)
-    .orderBy('month', 'desc')
-    .executeTakeFirst();
+  const prevCycle = await previousCycle(db, month);
   const prevRef = prevCycle ? await referenceScenario(db, prevCycle) : null;
   const prevFam = prevRef ? await familyResults(db, prevRef.scenario.id) : [];
   const prevRes = prevRef ? await resourceResults(db, prevRef.scenario.id) : [];

@@ -131,9 +131,32 @@ export async function reviewTrend(
   const refs = await Promise.all(
     plans.map(async (p) => (p.prev ? await referenceScenario(db, p.prev) : null)),
   );
+  const planned = plans.map((p, i) => ({ ...p, ref: refs[i] ?? null }));
+  const rows = await loadReviewWindow(db, planned);
+  if (!rows) return [];
+  return planned.map((p) => ({
+    month: p.month,
+    reference:
+      p.ref && p.prev
+        ? {
+            month: p.prev.month,
+            scenarioId: p.ref.scenario.id,
+            label: p.ref.scenario.label,
+            adopted: p.ref.adopted,
+          }
+        : null,
+    review: reviewFromWindow(rows, p.periods, p.ref?.scenario.id ?? null),
+  }));
+}
+
+/** Everything the reviews of a window of cycles read: one query per table. */
+export async function loadReviewWindow(
+  db: Db,
+  plans: readonly { periods: readonly Period[]; ref: { scenario: { id: string } } | null }[],
+) {
   const first = plans[0]?.periods[0];
   const last = plans.at(-1)?.periods.at(-1);
-  if (!first || !last) return [];
+  if (!first || !last) return null;
   const [families, snapshots, actuals, orders, planByScenario] = await Promise.all([
     reviewFamilies(db),
     snapshotsBetween(db, first, last),
@@ -141,33 +164,29 @@ export async function reviewTrend(
     ordersBetween(db, first, last),
     planLines(
       db,
-      refs.flatMap((r) => (r ? [r.scenario.id] : [])),
+      plans.flatMap((p) => (p.ref ? [p.ref.scenario.id] : [])),
     ),
   ]);
-  return plans.map((p, i) => {
-    const ref = refs[i] ?? null;
-    return {
-      month: p.month,
-      reference:
-        ref && p.prev
-          ? {
-              month: p.prev.month,
-              scenarioId: ref.scenario.id,
-              label: ref.scenario.label,
-              adopted: ref.adopted,
-            }
-          : null,
-      review: performanceReview({
-        periods: p.periods,
-        families,
-        snapshots,
-        sales: actuals.sales,
-        production: actuals.production,
-        inventory: actuals.inventory,
-        orders,
-        plan: ref ? (planByScenario.get(ref.scenario.id) ?? []) : [],
-      }),
-    };
+  return { families, snapshots, actuals, orders, planByScenario };
+}
+
+export type ReviewWindow = NonNullable<Awaited<ReturnType<typeof loadReviewWindow>>>;
+
+/** One cycle's review from the window's rows (pure). */
+export function reviewFromWindow(
+  w: ReviewWindow,
+  periods: readonly Period[],
+  scenarioId: string | null,
+): Review {
+  return performanceReview({
+    periods,
+    families: w.families,
+    snapshots: w.snapshots,
+    sales: w.actuals.sales,
+    production: w.actuals.production,
+    inventory: w.actuals.inventory,
+    orders: w.orders,
+    plan: scenarioId ? (w.planByScenario.get(scenarioId) ?? []) : [],
   });
 }
 

@@ -29,7 +29,7 @@ beforeAll(async () => {
   h = await startHarness({
     label: 'soe',
     clock,
-    members: { U_OTTO: 'ops', U_RITA: 'sales', U_PAT: 'planner', U_CEO: 'exec' },
+    members: { U_OTTO: 'ops', U_RITA: 'sales', U_PAT: 'planner', U_CEO: 'exec', U_ADA: 'admin' },
   });
   db = h.db;
   const fam = await insertFamilies(db);
@@ -222,5 +222,28 @@ describe('weekly S&OE', () => {
       'Sales 380 units, production 300 units. 3 deviations open, 2 for the executive meeting.',
     );
     expect(digest[0]!.text).toBe('S&OE digest, week of 2027-02-01: 3 open deviations');
+  });
+
+  it('admins set the thresholds with /sop settings execution; a bad key is named', async () => {
+    await h.sop('U_ADA', 'settings execution production=35 due-days=3', 'C_SUPPLY');
+    await h.standin.waitFor(
+      () =>
+        h.standin.ephemeralsFor('U_ADA').some((e) => e.text.includes('production 35% below plan')),
+      10_000,
+    );
+    const row = await db
+      .selectFrom('workspace_settings')
+      .select(['soe_production_shortfall_pct', 'soe_due_days', 'soe_receipt_shortfall_pct'])
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({
+      soe_production_shortfall_pct: 35,
+      soe_due_days: 3,
+      soe_receipt_shortfall_pct: 10,
+    });
+    await h.sop('U_ADA', 'settings execution speed=3', 'C_SUPPLY');
+    await h.standin.waitFor(
+      () => h.standin.ephemeralsFor('U_ADA').some((e) => e.text.includes('got `speed=3`')),
+      10_000,
+    );
   });
 });

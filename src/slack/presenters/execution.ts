@@ -18,6 +18,14 @@ const KIND_LABEL: Readonly<Record<DeviationKind, string>> = {
   reported: 'Reported by operations',
 };
 
+const quantityInput = (block: string, label: string): types.KnownBlock => ({
+  type: 'input',
+  block_id: block,
+  optional: true,
+  label: plain(label),
+  element: { type: 'number_input', action_id: 'value', is_decimal_allowed: true, min_value: '0' },
+});
+
 export function executionModal(today: string): types.View {
   return {
     type: 'modal',
@@ -64,30 +72,8 @@ export function executionModal(today: string): types.View {
         label: plain('Week (any day of it)'),
         element: { type: 'datepicker', action_id: 'date', initial_date: today },
       },
-      {
-        type: 'input',
-        block_id: 'expected',
-        optional: true,
-        label: plain('Quantity expected that week'),
-        element: {
-          type: 'number_input',
-          action_id: 'value',
-          is_decimal_allowed: true,
-          min_value: '0',
-        },
-      },
-      {
-        type: 'input',
-        block_id: 'actual',
-        optional: true,
-        label: plain('Quantity you now expect'),
-        element: {
-          type: 'number_input',
-          action_id: 'value',
-          is_decimal_allowed: true,
-          min_value: '0',
-        },
-      },
+      quantityInput('expected', 'Quantity expected that week'),
+      quantityInput('actual', 'Quantity you now expect'),
       {
         type: 'input',
         block_id: 'comment',
