@@ -45,14 +45,19 @@ export async function insertSnapshots(db: Db, rows: readonly NewSnapshot[]): Pro
   return inserted;
 }
 
-export async function hasSnapshots(db: Db, cycleId: number): Promise<boolean> {
-  const r = await db
+/** Of the given cycles, those that kept snapshots. */
+export async function cyclesWithSnapshots(
+  db: Db,
+  cycleIds: readonly number[],
+): Promise<Set<number>> {
+  if (cycleIds.length === 0) return new Set();
+  const rows = await db
     .selectFrom('forecast_snapshots')
     .select('cycle_id')
-    .where('cycle_id', '=', cycleId)
-    .limit(1)
-    .executeTakeFirst();
-  return r !== undefined;
+    .distinct()
+    .where('cycle_id', 'in', [...cycleIds])
+    .execute();
+  return new Set(rows.map((r) => r.cycle_id));
 }
 
 /** A cycle's baseline (value and naive) for the given months. */

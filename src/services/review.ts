@@ -14,7 +14,7 @@ import {
   actualsBetween,
   baselineFor,
   cyclesUpTo,
-  hasSnapshots,
+  cyclesWithSnapshots,
   insertSnapshots,
   type NewSnapshot,
   ordersBetween,
@@ -117,9 +117,13 @@ export async function reviewTrend(
   count = TREND_CYCLES,
 ): Promise<CycleReview[]> {
   const cycles = await cyclesUpTo(db, month);
-  for (const c of cycles)
-    if (c.closed_at && c.month < month && !(await hasSnapshots(db, c.id)))
-      await db.transaction().execute((trx) => snapshotCycle(trx, c));
+  const closed = cycles.filter((c) => c.closed_at && c.month < month);
+  const kept = await cyclesWithSnapshots(
+    db,
+    closed.map((c) => c.id),
+  );
+  for (const c of closed)
+    if (!kept.has(c.id)) await db.transaction().execute((trx) => snapshotCycle(trx, c));
   const months = [...new Set([...cycles.map((c) => c.month), month])].sort();
   const window = months.slice(-count);
   const byMonth = new Map(cycles.map((c) => [c.month, c]));
