@@ -204,8 +204,8 @@ export interface DigestView {
 const MAX_DIGEST_LINES = 15;
 
 export function digestMessage(v: DigestView): { text: string; blocks: types.KnownBlock[] } {
-  const num = (n: number | null) =>
-    n === null ? 'not imported' : Math.round(n).toLocaleString('en-US');
+  const units = (n: number | null) =>
+    n === null ? 'not imported' : `${Math.round(n).toLocaleString('en-US')} units`;
   const open = v.deviations.filter((d) => d.status === 'open' || d.status === 'overdue');
   const line = (d: DigestView['deviations'][number]) =>
     `${d.frozenBreak ? ':rotating_light: ' : ''}${d.status === 'overdue' ? '*OVERDUE* ' : d.status === 'done' ? ':white_check_mark: ' : ''}${escapeText(d.summary)}${d.owner ? ` · <@${d.owner}> due ${d.due}` : ''}`;
@@ -219,7 +219,7 @@ export function digestMessage(v: DigestView): { text: string; blocks: types.Know
       {
         type: 'section',
         text: mrkdwn(
-          `Sales ${num(v.sales)} units, production ${num(v.production)} units. ${open.length} deviation${open.length === 1 ? '' : 's'} open, ${v.deviations.filter((d) => d.frozenBreak && d.status !== 'done').length} for the executive meeting.`,
+          `Sales ${units(v.sales)}, production ${units(v.production)}. ${open.length} deviation${open.length === 1 ? '' : 's'} open, ${v.deviations.filter((d) => d.frozenBreak && d.status !== 'done').length} for the executive meeting.`,
         ),
       },
       {
