@@ -12,6 +12,9 @@ import {
   planAdherence,
 } from '../../src/core/kpi.js';
 import { performanceReview, type ReviewInput } from '../../src/core/review.js';
+import { followThrough, type WhatChanged } from '../../src/services/follow-through.js';
+import { reviewMessage } from '../../src/slack/presenters/review.js';
+import { validateBlocks } from '../../src/slack-standin/index.js';
 
 const plan = (
   family: string,
@@ -292,5 +295,42 @@ describe('review trend chart', () => {
       'Cycle 2027-03: lag-1 accuracy, consensus 80.0% (+5.0 pts vs 2027-02), lag-1 accuracy, baseline 70.0%, plan adherence 90.0% (−5.0 pts vs 2027-02).',
     );
     expect(reviewTrendChart([]).summary).toBe('No cycle to review yet.');
+  });
+});
+
+describe('review message', () => {
+  it('is valid Block Kit and shows the review’s figures', () => {
+    const review = performanceReview(INPUT);
+    const changed: WhatChanged = {
+      previous: { month: '2027-01', scenario: 'Central', adopted: true },
+      periods: ['2027-03'],
+      figures: [],
+      constraints: { added: [], resolved: [], stillOpen: 0 },
+      decisions: [{ scenario: 'Central', rationale: 'a <b> & c', by: 'U_CEO' }],
+      actions: [],
+    };
+    const trend = [
+      {
+        month: '2027-03',
+        reference: { month: '2027-01', scenarioId: '1', label: 'Central', adopted: true },
+        review,
+      },
+    ];
+    const msg = reviewMessage('2027-03', {
+      trend,
+      changed,
+      follow: followThrough(trend[0]!, [], '2027-03-05'),
+      escalations: [],
+    });
+    expect(validateBlocks(msg.blocks, 'message')).toEqual([]);
+    const text = JSON.stringify(msg.blocks);
+    // 1 − 30/220 = 86.4%; fill rate 35/65 = 53.8%; OTIF 1/4
+    expect(text).toContain('Plan adherence 86.4%: produced 210 vs 220 planned.');
+    expect(text).toContain('Service: fill rate 53.8%, OTIF 25.0% over 4 order lines.');
+    expect(text).toContain('“a &lt;b&gt; &amp; c”');
+    // revenue 4,500 vs 4,400 assumed: +2.3%
+    expect(text).toContain(
+      'Central (2027-01) assumed revenue 4,400 for 2027-01–2027-02; actual 4,500 (+2.3%).',
+    );
   });
 });
