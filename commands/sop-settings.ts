@@ -14,7 +14,16 @@ const USAGE = [
   '/sop settings fences <frozen months> <slushy months>',
   '/sop settings horizon <months>',
   '/sop settings comment-threshold <percent>',
+  '/sop settings execution production=<%> receipts=<%> frozen-break=<%> due-days=<days>',
 ].join('\n');
+
+/** `/sop settings execution` keys → the S&OE threshold columns. */
+const EXECUTION_KEYS = {
+  production: ['soe_production_shortfall_pct', 'production shortfall %', 0.1, 100],
+  receipts: ['soe_receipt_shortfall_pct', 'receipt shortfall %', 0.1, 100],
+  'frozen-break': ['soe_frozen_break_pct', 'frozen-zone break %', 0.1, 1000],
+  'due-days': ['soe_due_days', 'due days', 0, 30],
+} as const;
 
 const months = (what: string, min: number, max: number) =>
   z.coerce
@@ -55,6 +64,29 @@ function parsePatch(args: readonly string[]): SettingsPatch {
       return { horizon_months: check(months('horizon', 1, 36), rest[0]) };
     case 'comment-threshold':
       return { comment_threshold_pct: check(months('comment threshold', 0, 1000), rest[0]) };
+    case 'execution': {
+      const patch: Record<string, number> = {};
+      for (const pair of rest) {
+        const [k, v] = pair.split('=');
+        const spec = EXECUTION_KEYS[(k ?? '') as keyof typeof EXECUTION_KEYS];
+        if (!spec)
+          throw new UsageError(
+            `Expected key=value with a key of ${Object.keys(EXECUTION_KEYS).join(', ')}, got \`${pair}\`.\nUsage:\n${USAGE}`,
+          );
+        const [column, what, min, max] = spec;
+        const n = z.coerce
+          .number({ error: `${what} must be a number` })
+          .min(min, `${what} must be at least ${min}`)
+          .max(max, `${what} must be at most ${max}`);
+        patch[column] = check(
+          column === 'soe_due_days' ? n.int(`${what} must be a whole number`) : n,
+          v,
+        );
+      }
+      if (Object.keys(patch).length === 0)
+        throw new UsageError(`Name a threshold.\nUsage:\n${USAGE}`);
+      return patch as SettingsPatch;
+    }
     default:
       throw new UsageError(`Unknown setting \`${what ?? ''}\`.\nUsage:\n${USAGE}`);
   }
@@ -62,8 +94,8 @@ function parsePatch(args: readonly string[]): SettingsPatch {
 
 export const settings: SopSubcommand = {
   name: 'settings',
-  usage: '/sop settings channels|fences|horizon|comment-threshold ...',
-  summary: 'channels, time fences, horizon (admins)',
+  usage: '/sop settings channels|fences|horizon|comment-threshold|execution ...',
+  summary: 'channels, time fences, horizon, S&OE thresholds (admins)',
   roles: ['admin'],
   async handle({ deps, args, respond }) {
     const row =

@@ -40,6 +40,12 @@ export interface WorkspaceSettingsTable {
   /** Working days each phase lasts, by phase name. */
   phase_days: JsonDefault<Partial<Record<Phase, number>>>;
   timezone: ColumnType<string, string | undefined, string>;
+  /** S&OE thresholds: production below plan, receipts below expected, frozen-zone break (%). */
+  soe_production_shortfall_pct: ColumnType<number, number | undefined, number>;
+  soe_receipt_shortfall_pct: ColumnType<number, number | undefined, number>;
+  soe_frozen_break_pct: ColumnType<number, number | undefined, number>;
+  /** Working days a deviation's owner gets. */
+  soe_due_days: ColumnType<number, number | undefined, number>;
   updated_at: Timestamp;
 }
 
@@ -416,6 +422,79 @@ export interface ProcessedRequestsTable {
   created_at: Timestamp;
 }
 
+/** A cycle's forecast for the month `lag` months after it, kept so later cycles score it. */
+export interface ForecastSnapshotsTable {
+  cycle_id: number;
+  family_id: number;
+  period: string;
+  lag: number;
+  naive: number;
+  baseline: number;
+  consensus: number;
+  /** The adjustment chain: author, reason code, before and after, in order. */
+  steps: JsonDefault<{ author: string; reasonCode: string; before: number; after: number }[]>;
+  created_at: Timestamp;
+}
+
+export interface ProductionActualsTable {
+  family_id: number;
+  period: string;
+  units: number;
+  updated_at: Timestamp;
+}
+
+/** Customer order lines: requested and shipped dates are YYYY-MM-DD. */
+export interface OrderLinesTable {
+  order_id: string;
+  line: number;
+  family_id: number;
+  requested_date: string;
+  shipped_date: string | null;
+  ordered_qty: number;
+  shipped_qty: ColumnType<number, number | undefined, number>;
+  updated_at: Timestamp;
+}
+
+/** Weekly actuals; `week` is the week's Monday (YYYY-MM-DD). */
+export interface WeeklyActualsTable {
+  family_id: number;
+  week: string;
+  kind: 'sales' | 'production';
+  units: number;
+  updated_at: Timestamp;
+}
+
+export interface SupplierReceiptsTable {
+  resource_id: number;
+  week: string;
+  expected: number;
+  received: number;
+  updated_at: Timestamp;
+}
+
+export type DeviationKind =
+  | 'sales_above_p90'
+  | 'production_below_plan'
+  | 'supplier_short'
+  | 'reported';
+
+export interface DeviationsTable {
+  id: GeneratedBigId;
+  dedupe_key: string;
+  kind: DeviationKind;
+  week: string;
+  family_id: number | null;
+  resource_id: number | null;
+  actual: number | null;
+  expected: number | null;
+  summary: string;
+  comment: string | null;
+  reported_by: string | null;
+  frozen_break: ColumnType<boolean, boolean | undefined, boolean>;
+  action_id: ColumnType<string | null, number | string | null | undefined, number | string | null>;
+  created_at: Timestamp;
+}
+
 export interface Database {
   workspace_settings: WorkspaceSettingsTable;
   families: FamiliesTable;
@@ -447,6 +526,12 @@ export interface Database {
   slack_posts: SlackPostsTable;
   audit_log: AuditLogTable;
   processed_requests: ProcessedRequestsTable;
+  forecast_snapshots: ForecastSnapshotsTable;
+  production_actuals: ProductionActualsTable;
+  order_lines: OrderLinesTable;
+  weekly_actuals: WeeklyActualsTable;
+  supplier_receipts: SupplierReceiptsTable;
+  deviations: DeviationsTable;
 }
 
 export type FamilyRow = Selectable<FamiliesTable>;

@@ -85,6 +85,24 @@ export const payloads = {
   }),
   /** Post the meeting pack to the executive channel. */
   pack: z.object({ cycleId: z.number().int().positive() }),
+  /** Post the performance review that opens a cycle (once per cycle). */
+  review: z.object({ cycleId: z.number().int().positive() }),
+  /** S&OE: check one week's actuals against the adopted plan and post its deviations. */
+  'execution-check': z.object({
+    week: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    /** What asked for it (an import's audit ids): a later import checks again. */
+    requestKey: z.string().min(1).max(200),
+  }),
+  /** S&OE: publish a deviation operations reported (reminders, owner DM, supply channel). */
+  'deviation-publish': z.object({ deviationId: id }),
+  /** S&OE: the weekly digest, on the company's Monday morning (job scheduler). */
+  'execution-digest': z.object({
+    /** The week's Monday; by default the week before the one the job runs in. */
+    week: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
+  }),
 } as const;
 
 export type JobName = keyof typeof payloads;
@@ -103,6 +121,10 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   nudge: 'notifications',
   'action-reminder': 'notifications',
   pack: 'posts',
+  review: 'posts',
+  'execution-check': 'posts',
+  'deviation-publish': 'posts',
+  'execution-digest': 'notifications',
 };
 
 /**
@@ -122,6 +144,10 @@ const JOB_IDS: { readonly [N in JobName]: (p: JobPayload<N>) => string } = {
   nudge: (p) => `nudge-${p.cycleId}-${p.phase}`,
   'action-reminder': (p) => `reminder-${p.actionId}-${p.kind}-${hash(p.occurrence)}`,
   pack: (p) => `pack-${p.cycleId}`,
+  review: (p) => `review-${p.cycleId}`,
+  'execution-check': (p) => `execution-check-${p.week}-${hash(p.requestKey)}`,
+  'deviation-publish': (p) => `deviation-publish-${p.deviationId}`,
+  'execution-digest': (p) => (p.week ? `execution-digest-${p.week}` : 'execution-digest'),
 };
 
 /** The id of a job: one function per job name, so a job without one does not compile. */

@@ -6,6 +6,7 @@
 import { actionReminder } from './action-reminder.js';
 import { baseline } from './baseline.js';
 import type { JobName } from './contracts.js';
+import { deviationPublish, executionCheck, executionDigest } from './execution.js';
 import { nudge } from './nudge.js';
 import { pack } from './pack.js';
 import { phaseDeadline } from './phase-deadline.js';
@@ -15,6 +16,7 @@ import { pollRefresh } from './poll-refresh.js';
 import { postCharts } from './post-charts.js';
 import type { Processor } from './processor-types.js';
 import { recompute } from './recompute.js';
+import { review } from './review.js';
 import { whatif } from './whatif.js';
 
 export const PROCESSORS: { readonly [N in JobName]: Processor<N> } = {
@@ -30,4 +32,9 @@ export const PROCESSORS: { readonly [N in JobName]: Processor<N> } = {
   'poll-deadline': pollDeadline,
   'poll-refresh': pollRefresh,
   pack,
+  review,
+  // Weekly S&OE.
+  'execution-check': executionCheck,
+  'deviation-publish': deviationPublish,
+  'execution-digest': executionDigest,
 };

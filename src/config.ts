@@ -58,6 +58,8 @@ const base = z.object({
   SOPBOT_STALLED_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).optional(),
   /** Daily plan recompute of the open cycle, as a cron pattern in SOPBOT_TIMEZONE ('off' = none). */
   SOPBOT_RECOMPUTE_CRON: z.string().default('0 6 * * *'),
+  /** The weekly S&OE digest (cron in SOPBOT_TIMEZONE; 'off' turns it off): Monday 08:00. */
+  SOPBOT_DIGEST_CRON: z.string().default('0 8 * * 1'),
   /** Directory holding DejaVuSans.ttf and DejaVuSans-Bold.ttf for the charts. */
   SOPBOT_FONT_DIR: z.string().optional(),
   /** Rounds of sample charts a worker renders at start to warm the renderer (0 = none). */

@@ -72,6 +72,20 @@ export async function scheduleRecompute(
   return id;
 }
 
+/** Upserts the weekly S&OE digest: Monday morning in the company's time zone. */
+export async function scheduleDigest(queues: Queues, config: Config): Promise<string | null> {
+  if (config.SOPBOT_DIGEST_CRON === 'off') return null;
+  const id = 'execution-digest-weekly';
+  await queues
+    .queue('notifications')
+    .upsertJobScheduler(
+      id,
+      { pattern: config.SOPBOT_DIGEST_CRON, tz: config.SOPBOT_TIMEZONE },
+      { name: 'execution-digest', data: {} },
+    );
+  return id;
+}
+
 export async function startWorker(
   config: Config,
   opts: WorkerOptions = {},
@@ -109,6 +123,7 @@ export async function startWorker(
   try {
     server = await serveMetricsIfAsked(metrics, opts.metricsPort, config.METRICS_PORT);
     await scheduleRecompute(queues, db, config);
+    await scheduleDigest(queues, config);
   } catch (err) {
     await runtime.close();
     await queues.close();

@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { basename, join } from 'node:path';
+import { dbNow } from '../../db/queries/execution.js';
 import { loadConfig } from '../config.js';
 import { UsageError } from '../errors.js';
 import { ImportError, type ImportResult, importCsv } from '../import/import-csv.js';
 import { IMPORT_KINDS, type ImportKind, KIND_ALIASES, KIND_SPECS } from '../import/kinds.js';
 import { getOpenCycle } from '../services/cycles.js';
+import { requestExecutionChecks, weeklyImports } from '../services/execution.js';
 import { changedImports, requestImportRecompute } from '../services/import-recompute.js';
 import { parseCliArgs } from './args.js';
 import { openDb } from './db.js';
@@ -56,18 +58,57 @@ async function requestRecompute(
     io.stdout('no open cycle: nothing to recompute\n');
     return;
   }
+  await withCliQueues(
+    io,
+    async (queues) => {
+      await requestImportRecompute(queues, cycle.id, changed);
+      io.stdout(`recompute requested for cycle ${cycle.month} (reason: import)\n`);
+    },
+    'a recompute',
+    'run `/sop plan` in Slack when Redis is up',
+  );
+}
+
+/** Weekly actuals that changed: one S&OE check per week they touched. */
+async function requestWeekChecks(
+  db: ReturnType<typeof openDb>,
+  results: readonly ImportResult[],
+  since: Date,
+  io: CliIo,
+): Promise<void> {
+  if (weeklyImports(results).length === 0) return;
+  await withCliQueues(
+    io,
+    async (queues) => {
+      const weeks = await requestExecutionChecks(db, queues, results, since);
+      if (weeks.length) io.stdout(`S&OE check requested for the weeks of ${weeks.join(', ')}\n`);
+    },
+    'the S&OE check',
+    'import the file again when Redis is up',
+  );
+}
+
+/**
+ * Runs `fn` with the queues (REDIS_URL). The import stands whatever happens here, so a Redis
+ * failure is a warning, not a failed command.
+ */
+async function withCliQueues(
+  io: CliIo,
+  fn: (queues: CliQueues['queues']) => Promise<void>,
+  what: string,
+  remedy: string,
+): Promise<void> {
   let queues: CliQueues | null = null;
   try {
     queues = await openQueues(loadConfig(io.env), REDIS_TIMEOUT_MS);
     await withTimeout(
-      requestImportRecompute(queues.queues, cycle.id, changed),
+      fn(queues.queues),
       REDIS_TIMEOUT_MS,
       () => `no answer from Redis within ${REDIS_TIMEOUT_MS} ms`,
     );
-    io.stdout(`recompute requested for cycle ${cycle.month} (reason: import)\n`);
   } catch (err) {
     io.stderr(
-      `sopbot import: imported, but could not request a recompute (${(err as Error).message}); run \`/sop plan\` in Slack when Redis is up\n`,
+      `sopbot import: imported, but could not request ${what} (${(err as Error).message}); ${remedy}\n`,
     );
   } finally {
     // Closing only releases the connection; the outcome is already reported above.
@@ -102,6 +143,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   // still get a recompute, and the exit status still says something failed.
   let failed = false;
   try {
+    // Weekly rows this run changes have an updated_at from here on (the database's clock).
+    const since = await dbNow(db);
     for (const { kind, file } of files) {
       let text: string;
       try {
@@ -131,6 +174,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     if (failed && changedImports(results).length === 0) return 1;
     if (values['no-recompute']) io.stdout('no recompute requested (--no-recompute)\n');
     else await requestRecompute(db, results, io);
+    await requestWeekChecks(db, results, since, io);
     return failed ? 1 : 0;
   } finally {
     await db.destroy();

@@ -59,6 +59,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     // A file needs rows to import; the sample company has no costs by month.
     if (rows[kind].length === 0) continue;
     const spec = KIND_SPECS[kind];
+    if (rows[kind].length === 0) continue; // a header-only file would not import
     const file = join(values.out, spec.file);
     await writeFile(
       file,

@@ -349,3 +349,71 @@ function getOr<V>(map: Map<string, V>, key: string, make: () => V): V {
   }
   return v;
 }
+
+// ---------------------------------------------------------------------------------------
+// Execution KPIs: plan adherence, service, stock
+
+/** Plan adherence = 1 − Σ|actual − planned| / Σ planned (production, per family and month). */
+export function planAdherence(
+  actual: readonly number[],
+  planned: readonly number[],
+): number | null {
+  check(actual, planned);
+  let err = 0;
+  let tot = 0;
+  actual.forEach((a, i) => {
+    err += Math.abs(a - (planned[i] as number));
+    tot += planned[i] as number;
+  });
+  return tot > 0 ? 1 - err / tot : null;
+}
+
+/** One customer order line; dates are YYYY-MM-DD (compared as text). */
+export interface OrderLine {
+  readonly requestedDate: string;
+  readonly shippedDate: string | null;
+  readonly ordered: number;
+  readonly shipped: number;
+}
+
+const onTime = (l: OrderLine) => l.shippedDate !== null && l.shippedDate <= l.requestedDate;
+
+/** Fill rate (units) = units delivered on time (capped at the ordered quantity) / units ordered. */
+export function fillRate(lines: readonly OrderLine[]): number | null {
+  let onTimeUnits = 0;
+  let ordered = 0;
+  for (const l of lines) {
+    ordered += l.ordered;
+    if (onTime(l)) onTimeUnits += Math.min(l.shipped, l.ordered);
+  }
+  return ordered > 0 ? onTimeUnits / ordered : null;
+}
+
+/** OTIF = lines shipped complete on or before the requested date / lines due. */
+export function otif(lines: readonly OrderLine[]): number | null {
+  if (lines.length === 0) return null;
+  let ok = 0;
+  for (const l of lines) if (onTime(l) && l.shipped >= l.ordered) ok++;
+  return ok / lines.length;
+}
+
+/**
+ * Inventory turns, annualised: cost of goods sold over `months` / average inventory value,
+ * × 12 / months. Null without stock.
+ */
+export function inventoryTurns(
+  cogs: number,
+  averageInventoryValue: number,
+  months: number,
+): number | null {
+  return averageInventoryValue > 0 && months > 0
+    ? ((cogs / averageInventoryValue) * 12) / months
+    : null;
+}
+
+/** Months of cover = stock / average forward monthly demand; null without forward demand. */
+export function monthsOfCover(stock: number, forwardDemand: readonly number[]): number | null {
+  if (forwardDemand.length === 0) return null;
+  const avg = forwardDemand.reduce((s, d) => s + d, 0) / forwardDemand.length;
+  return avg > 0 ? stock / avg : null;
+}

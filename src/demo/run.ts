@@ -23,6 +23,7 @@ import { generateCompany } from '../seed/company.js';
 import { buildPack, packMarkdown } from '../services/pack.js';
 import { createDriver, type Driver, type Standin, startStandin } from '../slack-standin/index.js';
 import { startWorker } from '../worker.js';
+import { LOOP_MONTHS, playLoop, writePack } from './loop.js';
 import { renderTranscript } from './transcript.js';
 
 export interface DemoOptions {
@@ -41,6 +42,8 @@ export interface DemoResult {
   readonly decision: { scenario: string; rationale: string; actions: number } | null;
   readonly chartsPosted: number;
   readonly transcriptPath: string;
+  /** The pack of each cycle, demo-output/pack-YYYY-MM.md. */
+  readonly packs: readonly string[];
   readonly seconds: number;
 }
 
@@ -145,6 +148,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       SOPBOT_QUEUE_PREFIX: prefix,
       SOPBOT_RECOMPUTE_DEBOUNCE_MS: '500',
       SOPBOT_RECOMPUTE_CRON: 'off',
+      SOPBOT_DIGEST_CRON: 'off',
       METRICS_PORT: '0',
     };
     const config = loadConfig(env, { slack: true });
@@ -175,13 +179,13 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
      * run concurrently, and a second "next" sent before the first lands is (rightly) refused
      * as a double click.
      */
-    const nextPhase = async (phase: string) => {
+    const nextPhase = async (phase: string, month = CYCLE) => {
       await sop('U_PAT', 'cycle next');
       await standin.waitFor(async () => {
         const c = await db!
           .selectFrom('cycles')
           .select('phase')
-          .where('month', '=', CYCLE)
+          .where('month', '=', month)
           .executeTakeFirst();
         return c?.phase === phase;
       }, 30_000);
@@ -383,9 +387,25 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     log('\n6. Close');
     await sop('U_PAT', 'cycle close');
     await settle(queues);
+    await mkdir(opts.outDir, { recursive: true });
+    const packs = [await writePack(db, opts.outDir, CYCLE)];
+
+    log('\n7. Closing the loop: two more monthly cycles, actuals between them, one S&OE week');
+    await playLoop({
+      db,
+      queues,
+      standin,
+      driver,
+      sop,
+      nextPhase,
+      say,
+      log,
+      settle,
+      packs,
+      outDir: opts.outDir,
+    });
 
     // Output: transcript, charts, pack.
-    await mkdir(opts.outDir, { recursive: true });
     const transcriptPath = join(opts.outDir, 'transcript.md');
     await writeFile(transcriptPath, renderTranscript(standin, PEOPLE));
     let charts = 0;
@@ -395,16 +415,21 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
         charts++;
       }
     }
+    // pack.md: the last cycle's pack (each cycle's is in pack-YYYY-MM.md).
     await writeFile(
       join(opts.outDir, 'pack.md'),
-      packMarkdown(await buildPack(db, CYCLE, new Date())),
+      packMarkdown(await buildPack(db, LOOP_MONTHS.at(-1) ?? CYCLE, new Date())),
     );
     const decision = await db
       .selectFrom('decisions')
       .innerJoin('plan_scenarios', 'plan_scenarios.id', 'decisions.scenario_id')
       .select(['plan_scenarios.label', 'decisions.rationale', 'decisions.id'])
+      .orderBy('decisions.id')
       .executeTakeFirst();
-    const actions = await db.selectFrom('actions').select('id').execute();
+    // The first cycle's decision and its actions (later ones are in the packs).
+    const actions = decision
+      ? await db.selectFrom('actions').select('id').where('decision_id', '=', decision.id).execute()
+      : [];
     const grid = await db
       .selectFrom('plan_scenarios')
       .select(['label', 'status', 'total_cost', 'kpis', 'run_id'])
@@ -432,6 +457,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
         : null,
       chartsPosted: charts,
       transcriptPath,
+      packs,
       seconds: (performance.now() - t0) / 1000,
     };
     log(

@@ -152,11 +152,25 @@ async function toTableRows(
   key: string[];
   rows: Record<string, unknown>[];
 }> {
-  const needsFamilies = ['loads', 'sales', 'inventory', 'budget', 'family_costs'].includes(kind);
-  const needsResources = ['loads', 'capacities', 'resource_costs'].includes(kind);
+  const needsFamilies = [
+    'loads',
+    'sales',
+    'inventory',
+    'budget',
+    'family_costs',
+    'production',
+    'orders',
+    'weekly-sales',
+    'weekly-production',
+  ].includes(kind);
+  const needsResources = ['loads', 'capacities', 'resource_costs', 'receipts'].includes(kind);
   const fam = needsFamilies ? await familyIds(trx) : new Map<string, number>();
   const res = needsResources ? await resourceIds(trx) : new Map<string, number>();
-  const resolve = (line: number, col: 'family' | 'resource', code: unknown): number | null => {
+  const resolve = (
+    line: number,
+    col: 'family' | 'resource' | 'supplier',
+    code: unknown,
+  ): number | null => {
     const id = (col === 'family' ? fam : res).get(String(code));
     if (id === undefined) {
       problems.add(
@@ -205,6 +219,38 @@ async function toTableRows(
               overtime_limit: r.value.overtime_limit,
             };
       });
+    case 'weekly-sales':
+    case 'weekly-production':
+      return withIds('weekly_actuals', ['family_id', 'week', 'kind'], (r) => {
+        const f = resolve(r.line, 'family', r.value.family);
+        return f === null
+          ? null
+          : {
+              family_id: f,
+              week: r.value.week,
+              kind: kind === 'weekly-sales' ? 'sales' : 'production',
+              units: r.value.units,
+            };
+      });
+    case 'receipts':
+      return withIds('supplier_receipts', ['resource_id', 'week'], (r) => {
+        const s = resolve(r.line, 'supplier', r.value.supplier);
+        return s === null
+          ? null
+          : {
+              resource_id: s,
+              week: r.value.week,
+              expected: r.value.expected,
+              received: r.value.received,
+            };
+      });
+    case 'orders':
+      return withIds('order_lines', ['order_id', 'line'], (r) => {
+        const f = resolve(r.line, 'family', r.value.family);
+        if (f === null) return null;
+        const { family: _family, ...rest } = r.value;
+        return { family_id: f, ...rest };
+      });
     case 'resource_costs':
       return withIds('resource_period_costs', ['resource_id', 'period'], (r) => {
         const s = resolve(r.line, 'resource', r.value.resource);
@@ -221,13 +267,16 @@ async function toTableRows(
       });
     case 'sales':
     case 'inventory':
-    case 'budget': {
+    case 'budget':
+    case 'production': {
       const table =
         kind === 'sales'
           ? 'sales_history'
           : kind === 'inventory'
             ? 'inventory_snapshots'
-            : 'budget';
+            : kind === 'production'
+              ? 'production_actuals'
+              : 'budget';
       return withIds(table, ['family_id', 'period'], (r) => {
         const f = resolve(r.line, 'family', r.value.family);
         if (f === null) return null;

@@ -17,6 +17,11 @@ export const IMPORT_KINDS = [
   'capacities',
   'family_costs',
   'resource_costs',
+  'production',
+  'orders',
+  'weekly-sales',
+  'weekly-production',
+  'receipts',
 ] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
@@ -30,6 +35,9 @@ export const KIND_ALIASES: Readonly<Record<string, ImportKind>> = {
   load: 'loads',
   'family-costs': 'family_costs',
   'resource-costs': 'resource_costs',
+  order: 'orders',
+  'order-lines': 'orders',
+  'supplier-receipts': 'receipts',
 };
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -198,6 +206,60 @@ export const resourceCostRow = z.object({
   layoff_cost: optionalNonNegative(),
 });
 
+/** Monthly production actuals (plan adherence). */
+export const productionRow = z.object({ family: code(), period: period(), units: nonNegative() });
+
+const isDay = (s: string) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+};
+const day = () =>
+  z
+    .string({ error: 'is required' })
+    .trim()
+    .refine(isDay, 'must be a date as YYYY-MM-DD (e.g. 2027-03-15)');
+
+/** Customer order lines (fill rate, OTIF): an unshipped line has no shipped_date. */
+export const orderRow = z
+  .object({
+    order_id: code(),
+    line: number('a whole number ≥ 1').refine(
+      (n) => Number.isInteger(n) && n >= 1,
+      'must be a whole number ≥ 1',
+    ),
+    family: code(),
+    requested_date: day(),
+    shipped_date: z.preprocess(blankToUndefined, day().optional()).transform((v) => v ?? null),
+    ordered_qty: number('a number > 0').refine((n) => n > 0, 'must be > 0'),
+    shipped_qty: optionalNonNegative().transform((v) => v ?? 0),
+  })
+  .superRefine((r, ctx) => {
+    if (r.shipped_qty > 0 && r.shipped_date === null)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['shipped_date'],
+        message: 'is required when shipped_qty is above 0',
+      });
+  });
+
+const monday = () =>
+  day().refine(
+    (s) => new Date(`${s}T00:00:00Z`).getUTCDay() === 1,
+    'must be the Monday that starts the week (YYYY-MM-DD)',
+  );
+
+/** Weekly actuals of S&OE: sales or production of a family in the week starting that Monday. */
+export const weeklyRow = z.object({ family: code(), week: monday(), units: nonNegative() });
+
+/** Supplier receipts of a week: what was due from a supplier resource and what arrived. */
+export const receiptRow = z.object({
+  supplier: code(),
+  week: monday(),
+  expected: nonNegative(),
+  received: nonNegative(),
+});
+
 export interface KindSpec {
   readonly kind: ImportKind;
   readonly file: string;
@@ -246,6 +308,14 @@ export const KIND_SPECS: Readonly<Record<ImportKind, KindSpec>> = {
     'resource',
     'period',
   ]),
+  production: spec('production', 'production.csv', productionRow, ['family', 'period']),
+  orders: spec('orders', 'orders.csv', orderRow, ['order_id', 'line']),
+  'weekly-sales': spec('weekly-sales', 'weekly-sales.csv', weeklyRow, ['family', 'week']),
+  'weekly-production': spec('weekly-production', 'weekly-production.csv', weeklyRow, [
+    'family',
+    'week',
+  ]),
+  receipts: spec('receipts', 'receipts.csv', receiptRow, ['supplier', 'week']),
 };
 
 /** Rows (column → value) of each kind for a company, in the import formats. */
@@ -336,5 +406,11 @@ export function companyToRows(
       hire_cost: x.hireCost,
       layoff_cost: x.layoffCost,
     })),
+    // Actuals of execution: the sample company has none until a cycle has run.
+    production: [],
+    orders: [],
+    'weekly-sales': [],
+    'weekly-production': [],
+    receipts: [],
   };
 }

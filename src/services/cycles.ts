@@ -3,6 +3,7 @@
  * (src/core/cycle.ts): start, advance on command or at a deadline, close, announcements and
  * nudges.
  */
+
 import type { WebClient } from '@slack/web-api';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connect.js';
@@ -26,6 +27,7 @@ import { SopError, ValidationError } from '../errors.js';
 import { slackDate } from '../slack/presenters/format.js';
 import { membersWithRole } from './members.js';
 import { dmOnce, postOnce } from './reminders.js';
+import { snapshotCycle } from './review.js';
 import { getSettings } from './settings.js';
 
 export const PHASE_LABEL: Readonly<Record<Phase, string>> = {
@@ -79,8 +81,8 @@ export interface CycleDeps {
 
 /**
  * Open the cycle for `month` with a deadline per phase (settings.phase_days, in working days
- * of the company's time zone from now), and schedule its deadline and nudge jobs. Refuses a
- * second open cycle.
+ * of the company's time zone from now), schedule its deadline and nudge jobs, and request the
+ * performance review. Refuses a second open cycle.
  */
 export async function startCycle(deps: CycleDeps, actor: string, month: string): Promise<CycleRow> {
   if (!isPeriod(month)) {
@@ -123,6 +125,8 @@ export async function startCycle(deps: CycleDeps, actor: string, month: string):
     return row;
   });
   await scheduleCycleJobs(deps, cycle);
+  // The cycle opens with the review of how the last adopted plan did.
+  await deps.queue.enqueue('review', { cycleId: cycle.id });
   return cycle;
 }
 
@@ -196,6 +200,7 @@ export async function advancePhase(
         entityId: cycleId,
         details: { from, to },
       });
+      if (to === 'closed') await snapshotCycle(trx, updated);
     }
     return updated;
   });
@@ -232,6 +237,7 @@ export async function closeCycle(
         entityId: cycleId,
         details: { from: cycle.phase, adoptedScenarioId: row.adopted_scenario_id },
       });
+      await snapshotCycle(trx, row);
     }
     return row;
   });

@@ -7,9 +7,18 @@ import { createHash } from 'node:crypto';
 import type { JobQueue } from '../../jobs/contracts.js';
 import type { ImportResult } from '../import/import-csv.js';
 
-/** The imports that inserted or updated a row; only these call for a new plan. */
+/** Kinds that are actuals of execution only (the review reads them; no plan input). */
+const REVIEW_ONLY_KINDS: ReadonlySet<string> = new Set([
+  'production',
+  'orders',
+  'weekly-sales',
+  'weekly-production',
+  'receipts',
+]);
+
+/** The imports of plan inputs that inserted or updated a row; only these call for a new plan. */
 export function changedImports(results: readonly ImportResult[]): readonly ImportResult[] {
-  return results.filter((r) => r.inserted + r.updated > 0);
+  return results.filter((r) => r.inserted + r.updated > 0 && !REVIEW_ONLY_KINDS.has(r.kind));
 }
 
 /**

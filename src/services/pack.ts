@@ -12,12 +12,22 @@ import {
   resourceResults,
 } from '../../db/queries/plan-results.js';
 import { latestRun, runScenarios } from '../../db/queries/plan-runs.js';
-import type { CycleRow, PlanScenarioRow } from '../../db/schema.js';
-import { accuracy, BIAS_SIGN_CONVENTION, bias } from '../core/kpi.js';
+import { previousCycle, referenceScenario } from '../../db/queries/review.js';
+import { BIAS_SIGN_CONVENTION } from '../core/kpi.js';
 import { zoneOf } from '../core/time-fences.js';
 import { SopError } from '../errors.js';
 import { isOverdue, listActions, today } from './actions.js';
 import { getCycleByMonth, PHASE_LABEL } from './cycles.js';
+import {
+  changedLines,
+  escalationLines,
+  escapeText,
+  familyLines,
+  followLines,
+  type PackLoop,
+  reviewLines,
+} from './pack-loop.js';
+import { loopOf } from './review-post.js';
 import { fencesOf, getSettings } from './settings.js';
 
 /** Targets the KPIs are shown against. */
@@ -133,6 +143,8 @@ export interface PackData {
     readonly gapPct: number | null;
     readonly worst: readonly { period: string; plan: number; budget: number; gapPct: number }[];
   };
+  /** The loop: performance review (Q2, Q3), what changed (Q1), follow-through (Q10). */
+  readonly loop: PackLoop | null;
   /** Q10 */
   readonly actions: readonly {
     readonly id: string;
@@ -146,25 +158,6 @@ export interface PackData {
 
 const sum = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0);
 const ratio = (a: number, b: number) => (b !== 0 ? a / b : null);
-
-/** The scenario a cycle's numbers are read from: the adopted one, else the latest central. */
-async function referenceScenario(
-  db: Db,
-  cycle: CycleRow,
-): Promise<{ runId: string; scenario: PlanScenarioRow } | null> {
-  if (cycle.adopted_scenario_id) {
-    const s = await db
-      .selectFrom('plan_scenarios')
-      .selectAll()
-      .where('id', '=', cycle.adopted_scenario_id)
-      .executeTakeFirst();
-    if (s) return { runId: s.run_id, scenario: s };
-  }
-  const run = await latestRun(db, cycle.id);
-  if (!run) return null;
-  const s = centralOf(await runScenarios(db, run.id));
-  return s ? { runId: run.id, scenario: s } : null;
-}
 
 function byFamily(
   rows: readonly FamilyResult[],
@@ -184,12 +177,7 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
   const central = centralOf(scenarios.filter((s) => s.status === 'optimal'));
   const fam = central ? await familyResults(db, central.id) : [];
   const res = central ? await resourceResults(db, central.id) : [];
-  const prevCycle = await db
-    .selectFrom('cycles')
-    .selectAll()
-    .where('month', '<', month)
-    .orderBy('month', 'desc')
-    .executeTakeFirst();
+  const prevCycle = await previousCycle(db, month);
   const prevRef = prevCycle ? await referenceScenario(db, prevCycle) : null;
   const prevFam = prevRef ? await familyResults(db, prevRef.scenario.id) : [];
   const prevRes = prevRef ? await resourceResults(db, prevRef.scenario.id) : [];
@@ -221,28 +209,6 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
     .where('sales_history.period', '<', month)
     .execute();
   const actualOf = new Map(actuals.map((a) => [`${a.code}|${a.period}`, a.units]));
-  const archived = await db
-    .selectFrom('cycles')
-    .selectAll()
-    .where('month', '<', month)
-    .orderBy('month')
-    .execute();
-  const A: number[] = [];
-  const F: number[] = [];
-  const measured: string[] = [];
-  for (const c of archived) {
-    const ref = await referenceScenario(db, c);
-    if (!ref) continue;
-    let any = false;
-    for (const r of await familyResults(db, ref.scenario.id)) {
-      const a = actualOf.get(`${r.code}|${r.period}`);
-      if (a === undefined) continue;
-      A.push(a);
-      F.push(r.demand);
-      any = true;
-    }
-    if (any) measured.push(c.month);
-  }
   const util = res.map((r) => r.utilisation);
   const kpiFill = central?.kpis.fillRate;
 
@@ -355,6 +321,11 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
   const day = today(now, settings.timezone);
   const acts = await listActions(db, { filter: 'open', today: day, cycleIdBefore: cycle.id });
 
+  // The loop: review of the months since the previous cycle, what changed, follow-through.
+  const loop = await loopOf(db, cycle, now);
+  const last = loop.trend.at(-1);
+  const lag1 = last?.review.total.byLag['1'];
+
   return {
     cycle: { id: cycle.id, month, phase: PHASE_LABEL[cycle.phase] },
     runId: run?.id ?? null,
@@ -369,10 +340,11 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
       movers,
     },
     kpis: {
-      accuracy: A.length ? accuracy(A, F) : null,
-      bias: A.length ? bias(A, F) : null,
-      pairs: A.length,
-      cycles: measured,
+      // Lag-1 consensus accuracy and bias of the review (the snapshots' own scores).
+      accuracy: lag1?.consensusAccuracy ?? null,
+      bias: lag1?.consensusBias ?? null,
+      pairs: lag1?.pairs ?? 0,
+      cycles: last?.review.periods ?? [],
       fillRate: typeof kpiFill === 'number' ? kpiFill : null,
       averageUtilisation: util.length ? sum(util) / util.length : null,
       peakUtilisation: util.length ? Math.max(...util) : null,
@@ -443,6 +415,7 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
       gapPct: ltBudget === null ? null : ratio(ltPlan - ltBudget, ltBudget),
       worst,
     },
+    loop,
     actions: acts.map((a) => ({
       id: a.id,
       cycle: a.cycle,
@@ -486,6 +459,7 @@ export function packSections(p: PackData): PackSection[] {
             ch.movers.length
               ? `Biggest movers: ${ch.movers.map((m) => `${m.family} ${m.delta > 0 ? '+' : ''}${num(m.delta)} (${pct(m.deltaPct, true)})`).join(', ')}.`
               : 'No family moved.',
+            ...(p.loop ? changedLines(p.loop) : []),
           ],
   });
   const k = p.kpis;
@@ -494,8 +468,9 @@ export function packSections(p: PackData): PackSection[] {
     title: 'How are we executing against performance metrics?',
     lines: [
       k.accuracy === null
-        ? 'Forecast accuracy: no actuals yet for earlier cycles.'
-        : `Forecast accuracy ${pct(k.accuracy)} (target ≥ ${pct(KPI_TARGETS.accuracy)}: ${vs(k.accuracy >= KPI_TARGETS.accuracy)}), bias ${pct(k.bias, true)} (target within ±${pct(KPI_TARGETS.absBias)}: ${vs(Math.abs(k.bias ?? 0) <= KPI_TARGETS.absBias)}); ${k.pairs} family-months from ${k.cycles.join(', ')}. ${BIAS_SIGN_CONVENTION}.`,
+        ? 'Forecast accuracy: no lag-1 forecast of an earlier cycle has its actual yet.'
+        : `Lag-1 forecast accuracy ${pct(k.accuracy)} (target ≥ ${pct(KPI_TARGETS.accuracy)}: ${vs(k.accuracy >= KPI_TARGETS.accuracy)}), bias ${pct(k.bias, true)} (target within ±${pct(KPI_TARGETS.absBias)}: ${vs(Math.abs(k.bias ?? 0) <= KPI_TARGETS.absBias)}); ${k.pairs} family-months of ${k.cycles.join(', ')}. ${BIAS_SIGN_CONVENTION}.`,
+      ...(p.loop ? reviewLines(p.loop) : []),
       k.fillRate === null
         ? 'Fill rate: no plan run yet.'
         : `Planned fill rate ${pct(k.fillRate)} (target ≥ ${pct(KPI_TARGETS.fillRate)}: ${vs(k.fillRate >= KPI_TARGETS.fillRate)}).`,
@@ -507,12 +482,15 @@ export function packSections(p: PackData): PackSection[] {
   s.push({
     n: 3,
     title: 'How are product families performing?',
-    lines: p.families.length
-      ? p.families.map(
-          (f) =>
-            `${f.family}: actual ${num(f.actual)} vs ${num(f.forecast)} planned last cycle (${pct(f.deltaPct, true)}, ${f.periods.join(', ')}).`,
-        )
-      : ['No actuals yet against the last cycle’s plan.'],
+    lines:
+      p.loop && familyLines(p.loop).length
+        ? familyLines(p.loop)
+        : p.families.length
+          ? p.families.map(
+              (f) =>
+                `${f.family}: actual ${num(f.actual)} vs ${num(f.forecast)} planned last cycle (${pct(f.deltaPct, true)}, ${f.periods.join(', ')}).`,
+            )
+          : ['No actuals yet against the last cycle’s plan.'],
   });
   const fi = p.finance;
   s.push({
@@ -558,6 +536,7 @@ export function packSections(p: PackData): PackSection[] {
           ? `${x.label}: cost ${x.totalCost === null ? 'n/a' : num(x.totalCost)}, revenue ${num(x.revenue)}, fill rate ${pct(x.fillRate)}.`
           : `${x.label}: ${x.status}.`,
       ),
+      ...(p.loop ? escalationLines(p.loop) : []),
       ...(p.overloads.length
         ? ['Later: capacity investment for the overloaded months below.']
         : []),
@@ -601,12 +580,15 @@ export function packSections(p: PackData): PackSection[] {
   s.push({
     n: 10,
     title: 'What are the follow-up actions?',
-    lines: p.actions.length
-      ? p.actions.map(
-          (a) =>
-            `${a.overdue ? 'OVERDUE ' : ''}#${a.id} <@${a.owner}> due ${a.due}: ${a.description} (from ${a.cycle}).`,
-        )
-      : ['No open action from earlier cycles.'],
+    lines: [
+      ...(p.loop ? followLines(p.loop) : []),
+      ...(p.actions.length
+        ? p.actions.map(
+            (a) =>
+              `${a.overdue ? 'OVERDUE ' : ''}#${a.id} <@${a.owner}> due ${a.due}: ${escapeText(a.description)} (from ${a.cycle}).`,
+          )
+        : ['No open action from earlier cycles.']),
+    ],
   });
   return s;
 }

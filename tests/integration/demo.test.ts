@@ -40,6 +40,29 @@ describe('npm run demo', () => {
     const pack = await readFile(join(out, 'pack.md'), 'utf8');
     for (let q = 1; q <= 10; q++) expect(pack).toContain(`${q}. `);
 
+    // The loop: three cycles, each with its pack; the third compares with real actuals.
+    expect(result.packs.map((p) => p.split(/[\\/]/).at(-1))).toEqual([
+      'pack-2027-01.md',
+      'pack-2027-02.md',
+      'pack-2027-03.md',
+    ]);
+    const first = await readFile(join(out, 'pack-2027-01.md'), 'utf8');
+    expect(first).toContain('First cycle: nothing to compare with.');
+    const third = await readFile(join(out, 'pack-2027-03.md'), 'utf8');
+    expect(third).toMatch(/Lag-1 forecast accuracy \d+\.\d%/);
+    expect(third).toContain('Review of 2027-02 against 2027-02’s adopted Central plan:');
+    expect(third).toMatch(/Plan adherence \d+\.\d%/);
+    expect(third).toMatch(/Service: fill rate \d+\.\d%, OTIF \d+\.\d% over \d+ order lines/);
+    expect(third).toContain('2027-02 decided: Central by <@U_CEO>');
+    expect(third).toMatch(/Central \(2027-02\) assumed revenue [\d,]+ for 2027-02; actual [\d,]+/);
+    expect(third).toContain('DECIDE: escalated from S&OE (breaks the frozen plan): FAM-1 sold');
+    const second = await readFile(join(out, 'pack-2027-02.md'), 'utf8');
+    expect(second).toContain('Action completion rate 100.0%: 1 of 1 actions due so far are done.');
+    expect(transcript).toContain('S&OP 2027-03: performance review');
+    expect(transcript).toContain('*Sales above P90*: FAM-1 sold');
+    expect(transcript).toContain('S&OE digest: week of 2027-03-01');
+    expect((await readdir(out)).filter((f) => f.startsWith('review-'))).toHaveLength(3);
+
     const pngs = (await readdir(out)).filter((f) => f.endsWith('.png'));
     expect(pngs.length).toBe(result.chartsPosted);
     const img = PNG.sync.read(await readFile(join(out, pngs[0]!)));

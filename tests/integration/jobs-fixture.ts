@@ -95,6 +95,7 @@ export function workerEnv(opts: WorkerEnvOptions): Record<string, string> {
     SOPBOT_QUEUE_PREFIX: opts.prefix,
     SOPBOT_JOB_LOCK_MS: String(opts.lockMs ?? 30_000),
     SOPBOT_RECOMPUTE_CRON: 'off',
+    SOPBOT_DIGEST_CRON: 'off',
     // Tests start many short-lived workers: no renderer warm-up (tests/unit/charts-warm-up.test.ts).
     SOPBOT_CHART_WARMUP_ROUNDS: '0',
     METRICS_PORT: '0',

@@ -32,6 +32,7 @@ describe('charts of an unchanged plan are not posted again', () => {
         LOG_LEVEL: 'silent',
         SOPBOT_QUEUE_PREFIX: redisPrefix('unchanged'),
         SOPBOT_RECOMPUTE_CRON: 'off',
+        SOPBOT_DIGEST_CRON: 'off',
         SOPBOT_CHART_WARMUP_ROUNDS: '0',
       },
       { slack: true },

@@ -280,6 +280,7 @@ export async function startHarness(opts: {
     LOG_LEVEL: 'silent',
     SOPBOT_QUEUE_PREFIX: prefix,
     SOPBOT_RECOMPUTE_CRON: 'off',
+    SOPBOT_DIGEST_CRON: 'off',
     SOPBOT_CHART_WARMUP_ROUNDS: '0',
   };
   const config = loadConfig(env, { slack: true });

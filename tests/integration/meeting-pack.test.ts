@@ -33,6 +33,29 @@ beforeAll(async () => {
     .insertInto('workspace_settings')
     .values({ team_id: 'default', frozen_months: 1, slushy_months: 2 })
     .execute();
+  // November's lag-1 forecast of December (the snapshot it kept when it closed).
+  const nov = await db
+    .insertInto('cycles')
+    .values({ month: '2026-11', phase: 'closed', closed_at: new Date('2026-11-20T00:00:00Z') })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('forecast_snapshots')
+    .values(
+      [
+        { f: fam.fam1, c: 100 },
+        { f: fam.fam2, c: 1000 },
+      ].map(({ f, c }) => ({
+        cycle_id: nov.id,
+        family_id: f,
+        period: '2026-12',
+        lag: 1,
+        naive: c,
+        baseline: c,
+        consensus: c,
+      })),
+    )
+    .execute();
   const prev = await db
     .insertInto('cycles')
     .values({ month: '2026-12', phase: 'closed', closed_at: new Date('2026-12-20T00:00:00Z') })
@@ -146,14 +169,19 @@ describe('meeting pack', () => {
     expect(section(md, 1)).toContain('Biggest movers: FAM-1 +100 (+20.0%)');
     expect(section(md, 1)).toContain('Capacity over the same months: 2,500 vs 3,000 (-16.7%)');
     // 2. Dec actuals 90 and 1100 against 100 and 1000: WMAPE 110/1190, bias −90/1190.
-    expect(section(md, 2)).toContain('Forecast accuracy 90.8%');
+    expect(section(md, 2)).toContain('Lag-1 forecast accuracy 90.8%');
+    expect(section(md, 2)).toContain('Review of 2026-12 against 2026-12’s adopted Central plan:');
     expect(section(md, 2)).toContain('bias -7.6%');
     expect(section(md, 2)).toContain('OFF TARGET'); // |bias| > 5%
     expect(section(md, 2)).toContain('Planned fill rate 97.0%');
     expect(section(md, 2)).toContain('Capacity utilisation 112.0% on average');
     // 3. Families against last cycle's plan.
-    expect(section(md, 3)).toContain('FAM-1: actual 90 vs 100 planned last cycle (-10.0%');
-    expect(section(md, 3)).toContain('FAM-2: actual 1,100 vs 1,000 planned last cycle (+10.0%');
+    expect(section(md, 3)).toContain(
+      'FAM-1: sold 90 vs 100 planned (-10.0%), lag-1 accuracy 88.9%', // 1 − 10/90,
+    );
+    expect(section(md, 3)).toContain(
+      'FAM-2: sold 1,100 vs 1,000 planned (+10.0%), lag-1 accuracy 90.9%', // 1 − 100/1100,
+    );
     // 4. Revenue 120·900·6 + 1000·20·6 = 768,000 vs budget 660,000; margin after cost 100,000.
     expect(section(md, 4)).toContain('768,000 vs budget 660,000 (+16.4%)');
     expect(section(md, 4)).toContain('Margin after plan cost 668,000');
@@ -236,8 +264,8 @@ describe('meeting pack', () => {
     for (let n = 1; n <= 10; n++)
       expect(section(after, n), `section ${n}`).not.toBe(section(before, n));
     expect(section(after, 1)).toContain('No family moved.');
-    expect(section(after, 2)).toContain('Forecast accuracy 91.7%'); // 1 − 100/1200
-    expect(section(after, 3)).toContain('FAM-1: actual 100 vs 100 planned last cycle (0.0%');
+    expect(section(after, 2)).toContain('Lag-1 forecast accuracy 91.7%'); // 1 − 100/1200
+    expect(section(after, 3)).toContain('FAM-1: sold 100 vs 100 planned (0.0%)');
     expect(section(after, 4)).toContain('vs budget 720,000');
     expect(section(after, 5)).toContain('No open constraint and no flagged adjustment.');
     expect(section(after, 6)).toContain('Decided: Cautious scenario adopted by U_EXEC.');

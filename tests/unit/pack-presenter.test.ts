@@ -68,6 +68,7 @@ function data(actions: number, overloads: number): PackData {
       utilisation: 1.1,
     })),
     longTerm: { from: null, plan: 0, budget: null, gapPct: null, worst: [] },
+    loop: null,
     actions: Array.from({ length: actions }, (_, i) => ({
       id: String(i + 1),
       cycle: '2027-01',
@@ -84,7 +85,7 @@ describe('pack presenters', () => {
     const s = packSections(data(1, 0));
     expect(s.map((x) => x.n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     const text = (n: number) => s[n - 1]!.lines.join('\n');
-    expect(text(2)).toContain('Forecast accuracy 70.0% (target ≥ 80.0%: OFF TARGET)');
+    expect(text(2)).toContain('Lag-1 forecast accuracy 70.0% (target ≥ 80.0%: OFF TARGET)');
     expect(text(2)).toContain('bias +2.0% (target within ±5.0%: on target)');
     expect(text(2)).toContain(
       'Capacity utilisation 95.0% on average, peak 120.0% (target ≤ 90.0% on average: OFF TARGET)',

@@ -1,0 +1,23 @@
+/**
+ * `/sop execution` (operations, planners, admins): opens the weekly S&OE form to report a
+ * deviation the imported numbers cannot show yet (a supplier delay, a line stop).
+ */
+import { today } from '../src/services/actions.js';
+import { getSettings } from '../src/services/settings.js';
+import type { SopSubcommand } from '../src/slack/command-types.js';
+import { executionModal } from '../src/slack/presenters/execution.js';
+
+export const execution: SopSubcommand = {
+  name: 'execution',
+  usage: '/sop execution',
+  summary:
+    'report a weekly deviation (supplier delay, line stop): posted with an owner and due date',
+  roles: ['ops', 'planner', 'admin'],
+  async handle(ctx) {
+    const { timezone } = await getSettings(ctx.deps.db);
+    await ctx.client.views.open({
+      trigger_id: ctx.command.trigger_id,
+      view: executionModal(today(ctx.deps.clock.now(), timezone)),
+    });
+  },
+};

@@ -1,0 +1,212 @@
+/**
+ * Reads and writes of weekly S&OE: the week's actuals and receipts, the adopted plan's month,
+ * who should own a deviation, and the deviations themselves.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../connect.js';
+import type { CycleRow, DeviationKind } from '../schema.js';
+
+export async function weekActuals(db: Db, week: string) {
+  const [actuals, receipts] = await Promise.all([
+    db
+      .selectFrom('weekly_actuals')
+      .innerJoin('families', 'families.id', 'weekly_actuals.family_id')
+      .select(['families.code as family', 'weekly_actuals.kind', 'weekly_actuals.units'])
+      .where('weekly_actuals.week', '=', week)
+      .orderBy('families.code')
+      .execute(),
+    db
+      .selectFrom('supplier_receipts')
+      .innerJoin('resources', 'resources.id', 'supplier_receipts.resource_id')
+      .select(['resources.code as supplier', 'expected', 'received'])
+      .where('supplier_receipts.week', '=', week)
+      .orderBy('resources.code')
+      .execute(),
+  ]);
+  return { actuals, receipts };
+}
+
+/** The latest cycle that adopted a scenario: the plan execution is steered against. */
+export async function lastAdoptedCycle(db: Db): Promise<CycleRow | null> {
+  const row = await db
+    .selectFrom('cycles')
+    .selectAll()
+    .where('adopted_scenario_id', 'is not', null)
+    .orderBy('month', 'desc')
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+/** The latest cycle (open or not): deviations' actions belong to it. */
+export async function latestCycle(db: Db): Promise<CycleRow | null> {
+  const row = await db.selectFrom('cycles').selectAll().orderBy('month', 'desc').executeTakeFirst();
+  return row ?? null;
+}
+
+/** The adopted scenario's month per family, with the cycle's baseline and its 80% upper bound. */
+export async function planMonth(db: Db, cycle: CycleRow, month: string) {
+  if (!cycle.adopted_scenario_id) return [];
+  return db
+    .selectFrom('plan_family_results as r')
+    .innerJoin('families', 'families.id', 'r.family_id')
+    .leftJoin('baseline_forecasts as b', (j) =>
+      j
+        .onRef('b.family_id', '=', 'r.family_id')
+        .onRef('b.period', '=', 'r.period')
+        .on('b.cycle_id', '=', cycle.id),
+    )
+    .select([
+      'families.code as family',
+      'r.demand',
+      'r.production',
+      'b.value as baseline',
+      'b.hi80',
+    ])
+    .where('r.scenario_id', '=', cycle.adopted_scenario_id)
+    .where('r.period', '=', month)
+    .execute();
+}
+
+/** Members who could own a deviation: sales reps by family, operations, planners. */
+export async function ownerCandidates(db: Db) {
+  const [reps, members] = await Promise.all([
+    db
+      .selectFrom('member_families')
+      .innerJoin('members', 'members.slack_user_id', 'member_families.slack_user_id')
+      .innerJoin('families', 'families.id', 'member_families.family_id')
+      .select(['families.code as family', 'members.slack_user_id as user'])
+      .where('members.role', '=', 'sales')
+      .orderBy('members.slack_user_id')
+      .execute(),
+    db
+      .selectFrom('members')
+      .select(['slack_user_id as user', 'role'])
+      .orderBy('slack_user_id')
+      .execute(),
+  ]);
+  return { reps, members };
+}
+
+export interface NewDeviation {
+  readonly dedupeKey: string;
+  readonly kind: DeviationKind;
+  readonly week: string;
+  readonly familyId: number | null;
+  readonly resourceId: number | null;
+  readonly actual: number | null;
+  readonly expected: number | null;
+  readonly summary: string;
+  readonly comment: string | null;
+  readonly reportedBy: string | null;
+  readonly frozenBreak: boolean;
+  readonly createdAt: Date;
+}
+
+/** Inserts the deviation unless its key is known; returns its id when it is new. */
+export async function insertDeviation(db: Db, d: NewDeviation): Promise<string | null> {
+  const row = await db
+    .insertInto('deviations')
+    .values({
+      dedupe_key: d.dedupeKey,
+      kind: d.kind,
+      week: d.week,
+      family_id: d.familyId,
+      resource_id: d.resourceId,
+      actual: d.actual,
+      expected: d.expected,
+      summary: d.summary,
+      comment: d.comment,
+      reported_by: d.reportedBy,
+      frozen_break: d.frozenBreak,
+      created_at: d.createdAt,
+    })
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+export async function linkAction(db: Db, deviationId: string, actionId: string): Promise<void> {
+  await db
+    .updateTable('deviations')
+    .set({ action_id: actionId })
+    .where('id', '=', deviationId)
+    .execute();
+}
+
+/** Deviations with their action's owner, due date and status. */
+export function deviationsWithActions(db: Db) {
+  return db
+    .selectFrom('deviations')
+    .leftJoin('actions', 'actions.id', 'deviations.action_id')
+    .select([
+      'deviations.id',
+      'deviations.kind',
+      'deviations.week',
+      'deviations.summary',
+      'deviations.frozen_break',
+      'deviations.created_at',
+      'actions.id as action_id',
+      'actions.owner',
+      'actions.due_date',
+      'actions.status',
+    ])
+    .orderBy('deviations.week')
+    .orderBy('deviations.id');
+}
+
+/** Frozen-zone breaks found since `since`, for the next executive meeting. */
+export async function frozenBreaksSince(db: Db, since: Date | null) {
+  let q = deviationsWithActions(db).where('deviations.frozen_break', '=', true);
+  if (since) q = q.where('deviations.created_at', '>=', since);
+  return q.execute();
+}
+
+/** Deviations of the weeks from `from` (inclusive), and every one whose action is still open. */
+export async function deviationsForDigest(db: Db, from: string) {
+  return deviationsWithActions(db)
+    .where((eb) => eb.or([eb('deviations.week', '>=', from), eb('actions.status', '=', 'open')]))
+    .execute();
+}
+
+/** The week's weekly actuals summed by kind, against nothing: the digest's headline. */
+export async function weekTotals(db: Db, week: string) {
+  return db
+    .selectFrom('weekly_actuals')
+    .select(['kind', (eb) => eb.fn.sum<number>('units').as('units')])
+    .where('week', '=', week)
+    .groupBy('kind')
+    .execute();
+}
+
+/** One deviation with its action. */
+export async function deviationById(db: Db, id: string) {
+  const d = await db.selectFrom('deviations').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!d) return null;
+  const action = d.action_id
+    ? ((await db
+        .selectFrom('actions')
+        .selectAll()
+        .where('id', '=', d.action_id)
+        .executeTakeFirst()) ?? null)
+    : null;
+  return { ...d, action };
+}
+
+/** The database's clock. */
+export async function dbNow(db: Db): Promise<Date> {
+  const r = await sql<{ now: Date }>`select now() as now`.execute(db);
+  return r.rows[0]!.now;
+}
+
+/** The weeks whose weekly actuals or receipts were inserted or changed since `since`. */
+export async function weeksChangedSince(db: Db, since: Date): Promise<string[]> {
+  const rows = await db
+    .selectFrom('weekly_actuals')
+    .select('week')
+    .where('updated_at', '>=', since)
+    .union(db.selectFrom('supplier_receipts').select('week').where('updated_at', '>=', since))
+    .orderBy('week')
+    .execute();
+  return rows.map((r) => r.week);
+}

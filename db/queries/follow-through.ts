@@ -1,0 +1,77 @@
+/**
+ * What the decisions of a cycle became: its decisions, the status of every action, and the
+ * capacity constraints opened or resolved since.
+ */
+import type { Db } from '../connect.js';
+
+export async function decisionsOf(db: Db, cycleId: number) {
+  return db
+    .selectFrom('decisions')
+    .innerJoin('plan_scenarios', 'plan_scenarios.id', 'decisions.scenario_id')
+    .select([
+      'decisions.id',
+      'plan_scenarios.label',
+      'decisions.rationale',
+      'decisions.decided_by',
+      'decisions.decided_at',
+    ])
+    .where('decisions.cycle_id', '=', cycleId)
+    .orderBy('decisions.id')
+    .execute();
+}
+
+/** Every action of the cycles before `month`, with its cycle's month. */
+export async function actionsBefore(db: Db, month: string) {
+  return db
+    .selectFrom('actions')
+    .innerJoin('cycles', 'cycles.id', 'actions.cycle_id')
+    .select([
+      'actions.id',
+      'cycles.month as cycle',
+      'actions.description',
+      'actions.owner',
+      'actions.due_date',
+      'actions.status',
+      'actions.done_at',
+    ])
+    .where('cycles.month', '<', month)
+    .orderBy('actions.due_date')
+    .orderBy('actions.id')
+    .execute();
+}
+
+/** Constraints opened in the cycle, and those resolved since `since`. */
+export async function constraintChanges(db: Db, cycleId: number, since: Date) {
+  const base = db
+    .selectFrom('capacity_updates')
+    .innerJoin('resources', 'resources.id', 'capacity_updates.resource_id')
+    .select([
+      'resources.code as resource',
+      'capacity_updates.period',
+      'capacity_updates.reason_code as reason',
+      'capacity_updates.status',
+    ])
+    .where('capacity_updates.is_constraint', '=', true)
+    .orderBy('capacity_updates.period')
+    .orderBy('resources.code');
+  const [added, resolved, carried] = await Promise.all([
+    base
+      .where('capacity_updates.cycle_id', '=', cycleId)
+      .where('capacity_updates.status', '=', 'open')
+      .execute(),
+    base
+      .where('capacity_updates.status', '=', 'resolved')
+      .where('capacity_updates.resolved_at', '>=', since)
+      .execute(),
+    base
+      .where('capacity_updates.status', '=', 'open')
+      .where((eb) =>
+        eb.or([
+          eb('capacity_updates.cycle_id', '<>', cycleId),
+          eb('capacity_updates.cycle_id', 'is', null),
+        ]),
+      )
+      .execute(),
+  ]);
+  return { added, resolved, carried };
+}

@@ -1,0 +1,23 @@
+/**
+ * Weekly S&OE jobs: check a week's imported actuals (`execution-check`), publish a deviation
+ * operations reported (`deviation-publish`), and the Monday digest (`execution-digest`, from
+ * the job scheduler the worker upserts). Each post is keyed in the ledger: a retry sends
+ * nothing twice.
+ */
+import { checkWeek, postDigest, publishDeviation } from '../src/services/execution.js';
+import type { Processor } from './processor-types.js';
+
+export const executionCheck: Processor<'execution-check'> = async (p, ctx) => {
+  const found = await checkWeek(ctx, p.week);
+  return { deviations: found.length };
+};
+
+export const deviationPublish: Processor<'deviation-publish'> = async (p, ctx) => {
+  await publishDeviation(ctx, p.deviationId);
+  return { published: true };
+};
+
+export const executionDigest: Processor<'execution-digest'> = async (p, ctx) => {
+  const ts = await postDigest(ctx, p.week);
+  return { posted: ts !== null };
+};

@@ -1,0 +1,112 @@
+/**
+ * The performance review's trend: lag-1 forecast accuracy (consensus and baseline), plan
+ * adherence, fill rate and OTIF, per cycle, over the last cycles (12 by default). A cycle
+ * without the data for a KPI has no point for it.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { clip, formatPercent, formatPoints } from './format.js';
+import { CHART_WIDTH, chartTheme, palette } from './theme.js';
+import type { ChartResult } from './types.js';
+
+export interface ReviewTrendPoint {
+  readonly cycle: string;
+  readonly accuracy: number | null;
+  readonly baselineAccuracy: number | null;
+  readonly adherence: number | null;
+  readonly fillRate: number | null;
+  readonly otif: number | null;
+}
+
+const SERIES = [
+  ['accuracy', 'Lag-1 accuracy, consensus'],
+  ['baselineAccuracy', 'Lag-1 accuracy, baseline'],
+  ['adherence', 'Plan adherence'],
+  ['fillRate', 'Fill rate'],
+  ['otif', 'OTIF'],
+] as const;
+
+export function reviewTrendChart(points: readonly ReviewTrendPoint[]): ChartResult {
+  const sorted = [...points].sort((a, b) => a.cycle.localeCompare(b.cycle));
+  const values = sorted.flatMap((p) =>
+    SERIES.flatMap(([k, series]) => {
+      const v = p[k];
+      return v === null ? [] : [{ cycle: p.cycle, series, value: v }];
+    }),
+  );
+  const title = 'Performance review: the last cycles';
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: chartTheme,
+    title: {
+      text: title,
+      subtitle: ['Each cycle scores the months since the previous one, against its adopted plan.'],
+    },
+    width: CHART_WIDTH - 160,
+    height: 260,
+    data: { values },
+    mark: { type: 'line', strokeWidth: 2.5, point: { size: 60, filled: true } },
+    encoding: {
+      x: { field: 'cycle', type: 'ordinal', title: 'Cycle', axis: { labelAngle: -45 } },
+      y: {
+        field: 'value',
+        type: 'quantitative',
+        title: null,
+        scale: { domain: [0, 1] },
+        axis: { format: '.0%', tickCount: 5 },
+      },
+      color: {
+        field: 'series',
+        type: 'nominal',
+        title: null,
+        scale: {
+          domain: SERIES.map(([, s]) => s),
+          range: [
+            palette.consensus,
+            palette.baseline,
+            palette.warn,
+            palette.good,
+            palette.categories[3],
+          ],
+        },
+      },
+      strokeDash: {
+        field: 'series',
+        type: 'nominal',
+        legend: null,
+        scale: {
+          domain: SERIES.map(([, s]) => s),
+          range: [
+            [1, 0],
+            [4, 3],
+            [1, 0],
+            [1, 0],
+            [1, 0],
+          ],
+        },
+      },
+      tooltip: [{ field: 'cycle' }, { field: 'series' }, { field: 'value', format: '.1%' }],
+    },
+  } as TopLevelSpec;
+  const last = sorted.at(-1);
+  const prev = sorted.at(-2);
+  const change = (k: (typeof SERIES)[number][0]) => {
+    const a = last?.[k];
+    const b = prev?.[k];
+    return a !== null && a !== undefined && b !== null && b !== undefined
+      ? ` (${formatPoints(a - b)} vs ${prev?.cycle})`
+      : '';
+  };
+  const parts = last
+    ? SERIES.flatMap(([k, name]) => {
+        const v = last[k];
+        return v === null ? [] : [`${name.toLowerCase()} ${formatPercent(v)}${change(k)}`];
+      })
+    : [];
+  const summary = last
+    ? parts.length
+      ? `Cycle ${last.cycle}: ${parts.join(', ')}.`
+      : `Cycle ${last.cycle}: no actuals to score yet.`
+    : 'No cycle to review yet.';
+  const altText = `Line chart over ${sorted.length} cycles of lag-1 forecast accuracy, plan adherence, fill rate and OTIF. ${summary}`;
+  return { spec, title, altText: clip(altText, 1000), summary: clip(summary, 600) };
+}

@@ -1,0 +1,199 @@
+/**
+ * The demo's loop (issue 15): after the first cycle, two more monthly cycles with simulated
+ * actuals imported between them, and one S&OE week. Each cycle opens with its performance
+ * review, runs to the executive phase, adopts a scenario and closes; its pack is written as
+ * pack-YYYY-MM.md. By the third cycle the pack compares with real actuals: lag-1 accuracy of
+ * the first cycle's forecast, adherence, service, follow-through, and the S&OE escalations.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Db } from '../../db/connect.js';
+import { dbNow } from '../../db/queries/execution.js';
+import { familyResults } from '../../db/queries/plan-results.js';
+import { referenceScenario } from '../../db/queries/review.js';
+import type { Queues } from '../../jobs/queues.js';
+import { weekShare } from '../core/execution.js';
+import { addMonths } from '../core/period.js';
+import { toCsv } from '../csv/format.js';
+import { type ImportResult, importCsv } from '../import/import-csv.js';
+import { type ImportKind, KIND_SPECS } from '../import/kinds.js';
+import { type PlannedMonth, simulateMonth, simulateWeek } from '../seed/actuals.js';
+import { requestExecutionChecks } from '../services/execution.js';
+import { buildPack, packMarkdown } from '../services/pack.js';
+import type { Driver, Standin } from '../slack-standin/index.js';
+
+/** The cycles after the first one. */
+export const LOOP_MONTHS = ['2027-02', '2027-03'] as const;
+/** The S&OE week: the first week of the third cycle's month. */
+const SOE_WEEK = '2027-03-01';
+
+export interface LoopContext {
+  readonly db: Db;
+  readonly queues: Queues;
+  readonly standin: Standin;
+  readonly driver: Driver;
+  readonly sop: (user: string, text: string, channel?: string) => Promise<void>;
+  readonly nextPhase: (phase: string, month?: string) => Promise<void>;
+  readonly say: (who: string, what: string) => void;
+  readonly log: (line: string) => void;
+  readonly settle: (queues: Queues) => Promise<void>;
+  readonly packs: string[];
+  readonly outDir: string;
+}
+
+export async function writePack(db: Db, outDir: string, month: string): Promise<string> {
+  const path = join(outDir, `pack-${month}.md`);
+  await writeFile(path, packMarkdown(await buildPack(db, month, new Date())));
+  return path;
+}
+
+async function importRows(db: Db, kind: ImportKind, rows: readonly Record<string, unknown>[]) {
+  const spec = KIND_SPECS[kind];
+  const text = toCsv(
+    spec.columns,
+    rows.map((r) => spec.columns.map((c) => (r[c] ?? null) as string | number | null)),
+  );
+  return importCsv(db, { kind, fileName: `${kind}.csv`, text, actor: 'U_PAT' });
+}
+
+/** The adopted plan of the cycle `month`, for the month itself. */
+async function adoptedMonth(db: Db, cycleMonth: string, period: string): Promise<PlannedMonth[]> {
+  const cycle = await db
+    .selectFrom('cycles')
+    .selectAll()
+    .where('month', '=', cycleMonth)
+    .executeTakeFirstOrThrow();
+  const ref = await referenceScenario(db, cycle);
+  if (!ref) throw new Error(`cycle ${cycleMonth} has no plan to simulate actuals from`);
+  const prices = new Map(
+    (await db.selectFrom('families').select(['code', 'price']).execute()).map((f) => [
+      f.code,
+      f.price,
+    ]),
+  );
+  return (await familyResults(db, ref.scenario.id))
+    .filter((r) => r.period === period)
+    .map((r) => ({
+      family: r.code,
+      demand: r.demand,
+      production: r.production,
+      inventory: r.inventory,
+      price: prices.get(r.code) ?? 0,
+    }));
+}
+
+export async function playLoop(ctx: LoopContext): Promise<void> {
+  const { db, standin, driver, sop, say, log } = ctx;
+  for (const [i, month] of LOOP_MONTHS.entries()) {
+    const past = addMonths(month, -1);
+    const a = simulateMonth(past, await adoptedMonth(db, past, past), 2027 + i);
+    let rows = 0;
+    for (const [kind, r] of [
+      ['sales', a.sales],
+      ['production', a.production],
+      ['inventory', a.inventory],
+      ['orders', a.orders],
+    ] as const)
+      rows += (await importRows(db, kind, r)).rows;
+    say('U_PAT', `sopbot import sales|production|inventory|orders  (actuals of ${past})`);
+    log(`  → ${rows} rows of simulated ${past} actuals imported`);
+
+    if (month === '2027-03') await soeWeek(ctx);
+
+    say('U_PAT', `/sop cycle start ${month}`);
+    await sop('U_PAT', `cycle start ${month}`);
+    await standin.waitFor(
+      () =>
+        standin
+          .messagesIn('C_DEMAND')
+          .some((m) => m.text.startsWith(`S&OP ${month}: performance review`)),
+      60_000,
+    );
+    log(
+      `  → the performance review of ${past} opens ${month} in #sop-demand, with its trend chart`,
+    );
+    if (month === '2027-02') {
+      // Otto booked the overtime: Done from the action's DM.
+      const dm = standin
+        .messagesIn('D_U_OTTO')
+        .find((m) => m.text.includes('Book weekend overtime'));
+      if (dm) {
+        await driver.clickButton('D_U_OTTO', dm.ts, 'action_done', { user: 'U_OTTO' });
+        say('U_OTTO', 'clicks Done on “Book weekend overtime on LINE-2”');
+      }
+    }
+    for (const phase of ['demand_review', 'supply_review', 'pre_sop', 'executive'])
+      await ctx.nextPhase(phase, month);
+    await ctx.settle(ctx.queues);
+    say('U_CEO', `/sop decide central "Stay on the central plan for ${month}"`);
+    await sop('U_CEO', `decide central "Stay on the central plan for ${month}"`);
+    await standin.waitFor(async () => {
+      const d = await db
+        .selectFrom('decisions')
+        .innerJoin('cycles', 'cycles.id', 'decisions.cycle_id')
+        .select('decisions.id')
+        .where('cycles.month', '=', month)
+        .executeTakeFirst();
+      return d !== undefined;
+    }, 30_000);
+    await sop('U_PAT', 'cycle close');
+    await ctx.settle(ctx.queues);
+    ctx.packs.push(await writePack(db, ctx.outDir, month));
+    log(`  → ${month}: Central adopted, cycle closed, pack-${month}.md written`);
+  }
+}
+
+/** One S&OE week: weekly imports, the check, a report from operations, the Monday digest. */
+async function soeWeek(ctx: LoopContext): Promise<void> {
+  const { db, queues, standin, driver, say, log } = ctx;
+  log(`\n  S&OE, week of ${SOE_WEEK}`);
+  const supplier = await db
+    .selectFrom('resources')
+    .select('code')
+    .where('kind', '=', 'supplier')
+    .executeTakeFirst();
+  const plan = await adoptedMonth(db, '2027-02', '2027-03');
+  const w = simulateWeek(SOE_WEEK, weekShare(SOE_WEEK), plan, {
+    spike: 'FAM-1',
+    shortfall: 'FAM-4',
+    supplier: supplier?.code ?? null,
+  });
+  const since = await dbNow(db);
+  const results: ImportResult[] = [
+    await importRows(db, 'weekly-sales', w.weeklySales),
+    await importRows(db, 'weekly-production', w.weeklyProduction),
+    ...(w.receipts.length ? [await importRows(db, 'receipts', w.receipts)] : []),
+  ];
+  say('U_PAT', 'sopbot import weekly-sales|weekly-production|receipts');
+  await requestExecutionChecks(db, queues, results, since);
+  await ctx.settle(queues);
+  const found = await db.selectFrom('deviations').select('id').execute();
+  log(`  → ${found.length} deviations posted in #sop-supply, each with an owner and a due date`);
+
+  say('U_OTTO', '/sop execution  (LINE-1 stops for two days: a gearbox failure)');
+  await driver.command('/sop', { user: 'U_OTTO', channel: 'C_SUPPLY', text: 'execution' });
+  const view = await standin.waitFor(() => {
+    const v = standin.openViews('U_OTTO').at(-1);
+    return v?.definition.callback_id === 'execution_submit' ? v : undefined;
+  }, 10_000);
+  await driver.submitView(view.id, {
+    user: 'U_OTTO',
+    values: {
+      kind: { pick: 'production_stop' },
+      code: { value: 'LINE-1' },
+      day: { date: '2027-03-03' },
+      expected: { value: '500' },
+      actual: { value: '300' },
+      comment: { value: 'Gearbox failure; the spare arrives Friday.' },
+    },
+  });
+  await standin.waitFor(
+    () => standin.messagesIn('C_SUPPLY').some((m) => m.text.startsWith('Reported by operations')),
+    20_000,
+  );
+  await queues.enqueue('execution-digest', { week: SOE_WEEK });
+  await ctx.settle(queues);
+  log(
+    '  → Otto’s report posted; Monday’s digest in #sop-supply; frozen-zone breaks go to the next pack',
+  );
+}

@@ -1,0 +1,377 @@
+/**
+ * Weekly S&OE (docs/meeting.md, "Between meetings"): the week's actuals against the adopted
+ * plan. Each deviation beyond the settings' thresholds is recorded once (its key: kind, week,
+ * family or supplier), gets a follow-up action with a suggested owner and due date (so it is
+ * reminded, listed and closed like any decision's action), and is posted in the supply
+ * channel. One that breaks the frozen zone's assumptions is marked for the next executive
+ * meeting (the pack's question 6). Operations report what the numbers cannot show (a supplier
+ * delay) with `/sop execution`.
+ */
+import type { WebClient } from '@slack/web-api';
+import type { Db } from '../../db/connect.js';
+import { audit } from '../../db/queries/audit.js';
+import { familyIds, resourceIds } from '../../db/queries/codes.js';
+import {
+  deviationById,
+  deviationsForDigest,
+  insertDeviation,
+  lastAdoptedCycle,
+  latestCycle,
+  linkAction,
+  type NewDeviation,
+  ownerCandidates,
+  planMonth,
+  weekActuals,
+  weeksChangedSince,
+  weekTotals,
+} from '../../db/queries/execution.js';
+import type { DeviationKind } from '../../db/schema.js';
+import type { JobQueue } from '../../jobs/contracts.js';
+import { addDays, addWorkingDays, localDate } from '../core/calendar.js';
+import {
+  detectDeviations,
+  mondayOf,
+  REPORT_KINDS,
+  type ReportKind,
+  weekMonth,
+} from '../core/execution.js';
+import { monthsBetween } from '../core/period.js';
+import { SopError, ValidationError } from '../errors.js';
+import type { ImportResult } from '../import/import-csv.js';
+import { actionDm } from '../slack/presenters/actions.js';
+import { deviationMessage, digestMessage } from '../slack/presenters/execution.js';
+import { notifyOwners, scheduleActionReminders } from './actions.js';
+import type { CycleDeps } from './cycles.js';
+import { postOnce } from './reminders.js';
+import { getSettings } from './settings.js';
+
+export interface ExecutionDeps extends CycleDeps {
+  readonly slack: WebClient;
+}
+
+export interface RecordedDeviation {
+  readonly id: string;
+  readonly kind: DeviationKind;
+  readonly summary: string;
+  readonly owner: string;
+  readonly due: string;
+  readonly frozenBreak: boolean;
+  readonly actionId: string;
+}
+
+const num = (n: number) => Math.round(n).toLocaleString('en-US');
+const pct = (a: number, e: number) =>
+  e > 0 ? `${a >= e ? '+' : ''}${(((a - e) / e) * 100).toFixed(1)}%` : 'n/a';
+
+interface Pending extends NewDeviation {
+  readonly owner: string;
+}
+
+/** Who should own a deviation: the family's sales rep, operations, or a planner. */
+async function suggestOwner(
+  db: Db,
+  kind: DeviationKind,
+  family: string | null,
+  fallback: string,
+): Promise<string> {
+  const { reps, members } = await ownerCandidates(db);
+  const byRole = (role: string) => members.find((m) => m.role === role)?.user;
+  if (kind === 'sales_above_p90') {
+    const rep = reps.find((r) => r.family === family)?.user;
+    return rep ?? byRole('planner') ?? byRole('admin') ?? fallback;
+  }
+  return byRole('ops') ?? byRole('planner') ?? byRole('admin') ?? fallback;
+}
+
+/**
+ * Record the deviations that are new: one transaction each for the deviation, its action and
+ * the audit entry. Publishing them (`publishDeviation`) is the caller's next step.
+ */
+async function record(deps: CycleDeps, pending: readonly Pending[]): Promise<RecordedDeviation[]> {
+  if (pending.length === 0) return [];
+  const settings = await getSettings(deps.db);
+  const cycle = await latestCycle(deps.db);
+  if (!cycle) throw new SopError('conflict', 'No cycle yet: start one with `/sop cycle start`.');
+  const due = localDate(
+    addWorkingDays(deps.clock.now(), settings.soe_due_days, settings.timezone),
+    settings.timezone,
+  );
+  const out: RecordedDeviation[] = [];
+  for (const p of pending) {
+    const made = await deps.db.transaction().execute(async (trx) => {
+      const id = await insertDeviation(trx, p);
+      if (id === null) return null;
+      const action = await trx
+        .insertInto('actions')
+        .values({
+          cycle_id: cycle.id,
+          description: p.summary,
+          owner: p.owner,
+          due_date: due,
+          created_by: p.reportedBy ?? 'sopbot',
+          request_key: `deviation:${p.dedupeKey}`,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await linkAction(trx, id, action.id);
+      await audit(trx, {
+        actor: p.reportedBy ?? 'sopbot',
+        action: 'deviation.record',
+        entity: 'deviation',
+        entityId: id,
+        details: { kind: p.kind, week: p.week, owner: p.owner, due, frozenBreak: p.frozenBreak },
+      });
+      return { id, action };
+    });
+    if (!made) continue;
+    out.push({
+      id: made.id,
+      kind: p.kind,
+      summary: p.summary,
+      owner: p.owner,
+      due,
+      frozenBreak: p.frozenBreak,
+      actionId: made.action.id,
+    });
+  }
+  return out;
+}
+
+/**
+ * Schedule the deviation's reminders, DM its owner and post it in the supply channel; each
+ * once (the ledger keys), so a retry or a second call sends nothing twice.
+ */
+export async function publishDeviation(deps: ExecutionDeps, deviationId: string): Promise<void> {
+  const d = await deviationById(deps.db, deviationId);
+  if (!d?.action) return;
+  const action = d.action;
+  // Reminder jobs have deterministic ids: enqueuing them again adds nothing.
+  await scheduleActionReminders(deps, action);
+  await notifyOwners(deps.slack, deps.db, [action], (a) => actionDm(a, 'assigned'));
+  const { supply_channel } = await getSettings(deps.db);
+  if (supply_channel)
+    await postOnce(
+      deps.slack,
+      deps.db,
+      `deviation:${d.id}`,
+      supply_channel,
+      deviationMessage({
+        id: d.id,
+        kind: d.kind,
+        week: d.week,
+        summary: d.summary,
+        comment: d.comment,
+        owner: action.owner,
+        due: action.due_date,
+        actionId: action.id,
+        frozenBreak: d.frozen_break,
+        reportedBy: d.reported_by,
+      }),
+    );
+}
+
+/** Check one week's imported actuals against the adopted plan; returns the new deviations. */
+export async function checkWeek(deps: ExecutionDeps, week: string): Promise<RecordedDeviation[]> {
+  const settings = await getSettings(deps.db);
+  const adopted = await lastAdoptedCycle(deps.db);
+  if (!adopted) return [];
+  const month = weekMonth(week);
+  const lead = monthsBetween(adopted.month, month);
+  const frozen = lead >= 0 && lead < settings.frozen_months;
+  const [{ actuals, receipts }, plan] = await Promise.all([
+    weekActuals(deps.db, week),
+    planMonth(deps.db, adopted, month),
+  ]);
+  const planOf = new Map(plan.map((p) => [p.family, p]));
+  const families = [...new Set(actuals.map((a) => a.family))].flatMap((family) => {
+    const p = planOf.get(family);
+    if (!p) return [];
+    const of = (kind: string) =>
+      actuals.find((a) => a.family === family && a.kind === kind)?.units ?? null;
+    return [
+      {
+        family,
+        sales: of('sales'),
+        production: of('production'),
+        consensus: p.demand,
+        baseline: p.baseline,
+        hi80: p.hi80,
+        plannedProduction: p.production,
+      },
+    ];
+  });
+  const found = detectDeviations(week, {
+    families,
+    receipts,
+    frozen,
+    thresholds: {
+      productionShortfallPct: settings.soe_production_shortfall_pct,
+      receiptShortfallPct: settings.soe_receipt_shortfall_pct,
+      frozenBreakPct: settings.soe_frozen_break_pct,
+    },
+  });
+  const fam = await familyIds(deps.db);
+  const res = await resourceIds(deps.db);
+  const fallback = adopted.opened_by ?? 'sopbot';
+  const pending: Pending[] = [];
+  for (const d of found) {
+    const what = d.family ?? d.supplier ?? '';
+    const summary =
+      d.kind === 'sales_above_p90'
+        ? `${what} sold ${num(d.actual)} in the week of ${week}, above its P90 share ${num(d.expected)} (${pct(d.actual, d.expected)})`
+        : d.kind === 'production_below_plan'
+          ? `${what} produced ${num(d.actual)} in the week of ${week}, ${pct(d.actual, d.expected)} against its planned ${num(d.expected)}`
+          : `${what} delivered ${num(d.actual)} of ${num(d.expected)} due in the week of ${week} (${pct(d.actual, d.expected)})`;
+    pending.push({
+      dedupeKey: `${d.kind}:${week}:${what}`,
+      kind: d.kind,
+      week,
+      familyId: d.family ? (fam.get(d.family) ?? null) : null,
+      resourceId: d.supplier ? (res.get(d.supplier) ?? null) : null,
+      actual: d.actual,
+      expected: d.expected,
+      summary,
+      comment: null,
+      reportedBy: null,
+      frozenBreak: d.frozenBreak,
+      createdAt: deps.clock.now(),
+      owner: await suggestOwner(deps.db, d.kind, d.family, fallback),
+    });
+  }
+  const made = await record(deps, pending);
+  for (const d of made) await publishDeviation(deps, d.id);
+  return made;
+}
+
+export interface ExecutionReport {
+  readonly kind: ReportKind;
+  /** A family or resource code. */
+  readonly code: string;
+  /** Any day of the week concerned (YYYY-MM-DD). */
+  readonly day: string;
+  readonly expected: number | null;
+  readonly actual: number | null;
+  readonly comment: string;
+  readonly reportedBy: string;
+  readonly requestKey: string;
+}
+
+/**
+ * A deviation operations report (`/sop execution`), owned by the reporter. Recorded only:
+ * the caller publishes it (`publishDeviation`) once it has answered Slack.
+ */
+export async function reportDeviation(
+  deps: CycleDeps,
+  r: ExecutionReport,
+): Promise<RecordedDeviation | null> {
+  const settings = await getSettings(deps.db);
+  const fam = await familyIds(deps.db);
+  const res = await resourceIds(deps.db);
+  const familyId = fam.get(r.code) ?? null;
+  const resourceId = res.get(r.code) ?? null;
+  if (familyId === null && resourceId === null)
+    throw new ValidationError(`code: '${r.code}' is neither a family nor a resource code.`);
+  const week = mondayOf(r.day);
+  const adopted = await lastAdoptedCycle(deps.db);
+  const lead = adopted ? monthsBetween(adopted.month, weekMonth(week)) : -1;
+  const short =
+    r.expected !== null && r.actual !== null && r.expected > 0
+      ? (r.expected - r.actual) / r.expected
+      : null;
+  const frozenBreak =
+    lead >= 0 &&
+    lead < settings.frozen_months &&
+    short !== null &&
+    short > settings.soe_frozen_break_pct / 100;
+  const impact =
+    r.expected !== null && r.actual !== null
+      ? `: ${num(r.actual)} of ${num(r.expected)} expected (${pct(r.actual, r.expected)})`
+      : '';
+  const [made] = await record(deps, [
+    {
+      dedupeKey: `reported:${r.requestKey}`,
+      kind: 'reported',
+      week,
+      familyId,
+      resourceId,
+      actual: r.actual,
+      expected: r.expected,
+      summary: `${REPORT_KINDS[r.kind]} on ${r.code} in the week of ${week}${impact}`,
+      comment: r.comment || null,
+      reportedBy: r.reportedBy,
+      frozenBreak,
+      createdAt: deps.clock.now(),
+      owner: r.reportedBy,
+    },
+  ]);
+  return made ?? null;
+}
+
+/** The week before the one holding `now`, in the company's zone: what a Monday digest covers. */
+export function lastWeek(now: Date, zone: string): string {
+  return addDays(mondayOf(localDate(now, zone)), -7);
+}
+
+/** The Monday digest in the supply channel, once per week (by default last week's). */
+export async function postDigest(deps: ExecutionDeps, forWeek?: string): Promise<string | null> {
+  const settings = await getSettings(deps.db);
+  if (!settings.supply_channel) return null;
+  const week = forWeek ?? lastWeek(deps.clock.now(), settings.timezone);
+  const today = localDate(deps.clock.now(), settings.timezone);
+  const [totals, deviations] = await Promise.all([
+    weekTotals(deps.db, week),
+    deviationsForDigest(deps.db, week),
+  ]);
+  return postOnce(
+    deps.slack,
+    deps.db,
+    `digest:${week}`,
+    settings.supply_channel,
+    digestMessage({
+      week,
+      sales: totals.find((t) => t.kind === 'sales')?.units ?? null,
+      production: totals.find((t) => t.kind === 'production')?.units ?? null,
+      deviations: deviations.map((d) => ({
+        summary: d.summary,
+        week: d.week,
+        owner: d.owner,
+        due: d.due_date,
+        status:
+          d.status === 'open' && d.due_date !== null && d.due_date < today
+            ? 'overdue'
+            : (d.status ?? 'open'),
+        frozenBreak: d.frozen_break,
+        actionId: d.action_id,
+      })),
+    }),
+  );
+}
+
+const WEEKLY_KINDS: ReadonlySet<string> = new Set([
+  'weekly-sales',
+  'weekly-production',
+  'receipts',
+]);
+
+/** The weekly imports that changed a row. */
+export function weeklyImports(results: readonly ImportResult[]): readonly ImportResult[] {
+  return results.filter((r) => WEEKLY_KINDS.has(r.kind) && r.inserted + r.updated > 0);
+}
+
+/**
+ * After an import of weekly actuals: one `execution-check` per week it changed (rows whose
+ * updated_at is not before `since`). Returns the weeks.
+ */
+export async function requestExecutionChecks(
+  db: Db,
+  queue: JobQueue,
+  results: readonly ImportResult[],
+  since: Date,
+): Promise<string[]> {
+  const changed = weeklyImports(results);
+  if (changed.length === 0) return [];
+  const weeks = await weeksChangedSince(db, since);
+  const requestKey = `import:${changed.map((r) => r.auditId).join(',')}`;
+  for (const week of weeks) await queue.enqueue('execution-check', { week, requestKey });
+  return weeks;
+}

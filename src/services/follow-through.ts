@@ -1,0 +1,198 @@
+/**
+ * What changed since the last adopted plan, and what its decision became (the pack's
+ * questions 1 and 10, the review's follow-through):
+ *
+ * - the previous cycle's adopted scenario against this cycle's central, over the months both
+ *   cover: demand, production and revenue, and the planned fill rate;
+ * - constraints opened this cycle, resolved since the previous cycle closed, still open;
+ * - the previous cycle's decisions, and each earlier action: done, overdue, open or dropped;
+ * - the decision's assumptions against what happened over the reviewed months ("Central
+ *   assumed revenue 236M; actual 221M (−6%)"), from the performance review;
+ * - the action completion rate: actions done / actions due by today (dropped ones left out).
+ */
+import type { Db } from '../../db/connect.js';
+import { actionsBefore, constraintChanges, decisionsOf } from '../../db/queries/follow-through.js';
+import { familyResults } from '../../db/queries/plan-results.js';
+import { referenceScenario } from '../../db/queries/review.js';
+import type { CycleRow } from '../../db/schema.js';
+import type { Period } from '../core/period.js';
+import type { CycleReview } from './review.js';
+
+export interface FigureChange {
+  readonly name: string;
+  readonly before: number | null;
+  readonly now: number | null;
+}
+
+export interface ActionStatus {
+  readonly id: string;
+  readonly cycle: Period;
+  readonly owner: string;
+  readonly due: string;
+  readonly description: string;
+  readonly state: 'done' | 'overdue' | 'open' | 'dropped';
+}
+
+export interface WhatChanged {
+  readonly previous: {
+    readonly month: Period;
+    readonly scenario: string;
+    readonly adopted: boolean;
+  } | null;
+  /** Over the months both plans cover. */
+  readonly periods: readonly Period[];
+  readonly figures: readonly FigureChange[];
+  readonly constraints: {
+    readonly added: readonly { resource: string; period: string; reason: string }[];
+    readonly resolved: readonly { resource: string; period: string; reason: string }[];
+    readonly stillOpen: number;
+  };
+  readonly decisions: readonly { scenario: string; rationale: string; by: string }[];
+  readonly actions: readonly ActionStatus[];
+}
+
+export interface Assumption {
+  readonly what: string;
+  readonly assumed: number;
+  readonly actual: number;
+  /** (actual − assumed) / assumed; null unless the assumption is above zero. */
+  readonly deltaPct: number | null;
+}
+
+export interface FollowThrough {
+  readonly scenario: string | null;
+  readonly month: Period | null;
+  readonly periods: readonly Period[];
+  readonly assumptions: readonly Assumption[];
+  readonly actionsDue: number;
+  readonly actionsDone: number;
+  readonly completionRate: number | null;
+}
+
+const sum = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0);
+const ratio = (a: number, b: number) => (b !== 0 ? a / b : null);
+
+export async function whatChanged(
+  db: Db,
+  cycle: CycleRow,
+  previous: CycleRow | null,
+  today: string,
+): Promise<WhatChanged> {
+  const prevRef = previous ? await referenceScenario(db, previous) : null;
+  const nowRef = await referenceScenario(db, { id: cycle.id, adopted_scenario_id: null });
+  const [before, now] = await Promise.all([
+    prevRef ? familyResults(db, prevRef.scenario.id) : Promise.resolve([]),
+    nowRef ? familyResults(db, nowRef.scenario.id) : Promise.resolve([]),
+  ]);
+  const beforePeriods = new Set(before.map((r) => r.period));
+  const common = [...new Set(now.map((r) => r.period))].filter((p) => beforePeriods.has(p)).sort();
+  const inCommon = new Set(common);
+  const total = (rows: typeof now, f: (r: (typeof now)[number]) => number) =>
+    sum(rows.filter((r) => inCommon.has(r.period)).map(f));
+  const fill = (k: Record<string, number | null> | undefined) =>
+    typeof k?.fillRate === 'number' ? k.fillRate : null;
+  const figures: FigureChange[] =
+    prevRef && nowRef
+      ? [
+          {
+            name: 'demand',
+            before: total(before, (r) => r.demand),
+            now: total(now, (r) => r.demand),
+          },
+          {
+            name: 'production',
+            before: total(before, (r) => r.production),
+            now: total(now, (r) => r.production),
+          },
+          {
+            name: 'revenue',
+            before: total(before, (r) => r.revenue),
+            now: total(now, (r) => r.revenue),
+          },
+          {
+            name: 'planned fill rate',
+            before: fill(prevRef.scenario.kpis),
+            now: fill(nowRef.scenario.kpis),
+          },
+        ]
+      : [];
+  const since = previous?.closed_at ?? previous?.opened_at ?? cycle.opened_at;
+  const c = await constraintChanges(db, cycle.id, since);
+  const decisions = previous ? await decisionsOf(db, previous.id) : [];
+  const actions = await actionsBefore(db, cycle.month);
+  return {
+    previous:
+      previous && prevRef
+        ? { month: previous.month, scenario: prevRef.scenario.label, adopted: prevRef.adopted }
+        : null,
+    periods: common,
+    figures,
+    constraints: {
+      added: c.added,
+      resolved: c.resolved,
+      stillOpen: c.carried.length,
+    },
+    decisions: decisions.map((d) => ({
+      scenario: d.label,
+      rationale: d.rationale,
+      by: d.decided_by,
+    })),
+    actions: actions.map((a) => ({
+      id: a.id,
+      cycle: a.cycle,
+      owner: a.owner,
+      due: a.due_date,
+      description: a.description,
+      state:
+        a.status === 'done'
+          ? 'done'
+          : a.status === 'cancelled'
+            ? 'dropped'
+            : a.due_date < today
+              ? 'overdue'
+              : 'open',
+    })),
+  };
+}
+
+/** The decision's assumptions against the review's actuals, and the action completion rate. */
+export function followThrough(
+  review: CycleReview,
+  actions: readonly ActionStatus[],
+  today: string,
+): FollowThrough {
+  const t = review.review.total;
+  const sold = t.salesUnits > 0;
+  const pairs: [string, number | null, number][] = [
+    ['revenue', sold ? t.plannedRevenue : null, t.revenue],
+    ['demand (units)', sold ? t.plannedDemand : null, t.salesUnits],
+    ['production (units)', t.adherence === null ? null : t.plannedProduction, t.actualProduction],
+    ['operating cash', sold ? t.plannedCash : null, t.cash],
+  ];
+  if (t.stockValue !== null) pairs.push(['stock value', t.plannedStockValue, t.stockValue]);
+  // Actions due by today, and those done early; dropped ones are left out.
+  const due = actions.filter(
+    (a) => a.state === 'done' || (a.state !== 'dropped' && a.due <= today),
+  );
+  const done = due.filter((a) => a.state === 'done').length;
+  return {
+    scenario: review.reference?.label ?? null,
+    month: review.reference?.month ?? null,
+    periods: review.review.periods,
+    assumptions: pairs.flatMap(([what, assumed, actual]) =>
+      assumed === null
+        ? []
+        : [
+            {
+              what,
+              assumed,
+              actual,
+              deltaPct: assumed > 0 ? ratio(actual - assumed, assumed) : null,
+            },
+          ],
+    ),
+    actionsDue: due.length,
+    actionsDone: done,
+    completionRate: due.length ? done / due.length : null,
+  };
+}

@@ -1,0 +1,199 @@
+/**
+ * The pack's lines that close the loop: the performance review (questions 2 and 3), what
+ * changed since the last adopted plan (question 1) and the decisions' follow-through
+ * (question 10). Pure: data in, lines of text out; text people typed is escaped for mrkdwn.
+ */
+import type { KpiSet, LagScore } from '../core/review.js';
+import type { FollowThrough, WhatChanged } from './follow-through.js';
+import type { CycleReview } from './review.js';
+
+export interface PackLoop {
+  /** The reviews of the last cycles, oldest first; the last one is this cycle's. */
+  readonly trend: readonly CycleReview[];
+  readonly changed: WhatChanged;
+  readonly follow: FollowThrough | null;
+  /** S&OE deviations since the last meeting that broke the frozen zone's assumptions. */
+  readonly escalations: readonly {
+    readonly summary: string;
+    readonly owner: string | null;
+    readonly due: string | null;
+    readonly status: string | null;
+  }[];
+}
+
+const num = (n: number) => Math.round(n).toLocaleString('en-US');
+const pct = (x: number | null, signed = false) =>
+  x === null ? 'n/a' : `${signed && x > 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+const signed = (n: number) => `${n > 0 ? '+' : ''}${num(n)}`;
+const ratio = (a: number, b: number) => (b !== 0 ? a / b : null);
+const months = (ps: readonly string[]) =>
+  ps.length > 1 ? `${ps[0]}–${ps[ps.length - 1]}` : (ps[0] ?? '');
+
+/** Text someone typed, safe inside mrkdwn (Slack's three control characters). */
+export function escapeText(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+const MAX_FAMILIES = 5;
+
+function lagLine(lag: string, s: LagScore | undefined): string | null {
+  if (!s || s.pairs === 0 || s.consensusAccuracy === null) return null;
+  return `lag ${lag}: consensus ${pct(s.consensusAccuracy)} (bias ${pct(s.consensusBias, true)}) vs baseline ${pct(s.baselineAccuracy)} (bias ${pct(s.baselineBias, true)}), ${s.pairs} family-months`;
+}
+
+/** Question 1: the lines added after the consensus and capacity comparison. */
+export function changedLines(l: PackLoop): string[] {
+  const c = l.changed;
+  const out: string[] = [];
+  if (c.previous && c.figures.length) {
+    const figs = c.figures
+      .filter((f) => f.before !== null && f.now !== null)
+      .map((f) =>
+        f.name.includes('rate')
+          ? `${f.name} ${pct(f.now)} vs ${pct(f.before)}`
+          : `${f.name} ${num(f.now as number)} vs ${num(f.before as number)} (${pct(ratio((f.now as number) - (f.before as number), f.before as number), true)})`,
+      );
+    out.push(
+      `Against ${c.previous.month}’s ${c.previous.adopted ? 'adopted' : 'latest'} ${escapeText(c.previous.scenario)} plan over ${months(c.periods)}: ${figs.join(', ')}.`,
+    );
+  }
+  const k = c.constraints;
+  const list = (xs: typeof k.added) =>
+    xs
+      .slice(0, 4)
+      .map((x) => `${x.resource} ${x.period} (${x.reason.replace(/_/g, ' ')})`)
+      .join(', ');
+  out.push(
+    `Constraints: ${k.added.length} new${k.added.length ? ` (${list(k.added)})` : ''}, ${k.resolved.length} resolved${k.resolved.length ? ` (${list(k.resolved)})` : ''}, ${k.stillOpen} still open from earlier cycles.`,
+  );
+  for (const d of c.decisions)
+    out.push(
+      `${c.previous?.month ?? 'Last cycle'} decided: ${escapeText(d.scenario)} by <@${d.by}>: “${escapeText(d.rationale)}”.`,
+    );
+  if (c.actions.length) {
+    const n = (s: string) => c.actions.filter((a) => a.state === s).length;
+    out.push(
+      `Actions of earlier cycles: ${n('done')} done, ${n('overdue')} overdue, ${n('open')} open, ${n('dropped')} dropped.`,
+    );
+  }
+  return out;
+}
+
+function fvaLine(r: CycleReview): string | null {
+  const f = r.review.fva;
+  if (f.matched === 0) return null;
+  const step = (name: string) => f.steps.find((s) => s.step === name)?.fva ?? 0;
+  const who = Object.entries(f.byPerson)
+    .sort((a, b) => b[1].fva - a[1].fva)
+    .slice(0, 3)
+    .map(([p, v]) => `<@${p}> ${signed(v.fva)}`);
+  const why = Object.entries(f.byReason)
+    .sort((a, b) => b[1].fva - a[1].fva)
+    .slice(0, 3)
+    .map(([p, v]) => `${p.replace(/_/g, ' ')} ${signed(v.fva)}`);
+  return `Forecast value added (units of error removed; + = the step helped): statistical vs naive ${signed(step('statistical'))}, people’s adjustments ${signed(step('adjustments'))}, consensus rules ${signed(step('consensus'))}${who.length ? `; by person ${who.join(', ')}` : ''}${why.length ? `; by reason ${why.join(', ')}` : ''}.`;
+}
+
+function stockLines(t: KpiSet): string[] {
+  const out: string[] = [];
+  const parts: string[] = [];
+  if (t.turns !== null) parts.push(`turns ${t.turns.toFixed(1)} a year`);
+  if (t.coverMonths !== null)
+    parts.push(
+      `cover ${t.coverMonths.toFixed(1)} months vs ${t.targetCoverMonths === null ? 'n/a' : t.targetCoverMonths.toFixed(1)} planned`,
+    );
+  if (t.backlog !== null)
+    parts.push(
+      `backlog ${num(t.backlog)} vs ${t.plannedBacklog === null ? 'n/a' : num(t.plannedBacklog)} planned`,
+    );
+  parts.push(`obsolete stock ${num(t.obsoleteValue)}`);
+  out.push(`Stock: ${parts.join(', ')}.`);
+  if (t.stockValue !== null && t.plannedStockValue !== null)
+    out.push(
+      `Working capital in stock ${num(t.stockValue)} vs ${num(t.plannedStockValue)} in the adopted scenario (${pct(ratio(t.stockValue - t.plannedStockValue, t.plannedStockValue), true)}); operating cash (revenue − production at cost) ${num(t.cash)} vs ${t.plannedCash === null ? 'n/a' : num(t.plannedCash)}.`,
+    );
+  return out;
+}
+
+/** Question 2: the review's totals. */
+export function reviewLines(l: PackLoop): string[] {
+  const r = l.trend.at(-1);
+  if (!r) return [];
+  const t = r.review.total;
+  const head = `Review of ${months(r.review.periods)}${r.reference ? ` against ${r.reference.month}’s ${r.reference.adopted ? 'adopted' : 'latest'} ${escapeText(r.reference.label)} plan` : ''}:`;
+  const hasActuals = t.salesUnits > 0 || t.actualProduction > 0 || t.orderLines > 0;
+  if (!hasActuals)
+    return [
+      `${head} no actuals yet; import sales, production, inventory and orders (\`sopbot import\`).`,
+    ];
+  const lags = Object.entries(t.byLag).flatMap(([lag, s]) => {
+    const x = lagLine(lag, s);
+    return x ? [x] : [];
+  });
+  return [
+    head,
+    lags.length
+      ? `Forecast accuracy by lag (1 − WMAPE; bias + = over-forecast): ${lags.join('; ')}.`
+      : 'Forecast accuracy: no lag-1 or lag-3 snapshot covers these months yet.',
+    ...[fvaLine(r)].filter((x): x is string => x !== null),
+    t.adherence === null
+      ? 'Plan adherence: no production actuals against the plan yet.'
+      : `Plan adherence ${pct(t.adherence)}: produced ${num(t.actualProduction)} vs ${num(t.plannedProduction)} planned.`,
+    t.orderLines === 0
+      ? 'Service: no order lines due in these months (import orders).'
+      : `Service: fill rate ${pct(t.fillRate)}, OTIF ${pct(t.otif)} over ${t.orderLines} order lines.`,
+    ...stockLines(t),
+  ];
+}
+
+/** Question 3: the families furthest from the plan, with their KPIs. */
+export function familyLines(l: PackLoop): string[] {
+  const r = l.trend.at(-1);
+  if (!r) return [];
+  const rows = Object.entries(r.review.byFamily)
+    .filter(([, k]) => k.plannedDemand !== null && k.salesUnits > 0)
+    .map(([f, k]) => ({
+      f,
+      k,
+      d: ratio(k.salesUnits - (k.plannedDemand ?? 0), k.plannedDemand ?? 0),
+    }))
+    .sort((a, b) => Math.abs(b.d ?? 0) - Math.abs(a.d ?? 0));
+  const shown = rows.slice(0, MAX_FAMILIES).map(({ f, k, d }) => {
+    const acc = k.byLag['1']?.consensusAccuracy ?? null;
+    return `${f}: sold ${num(k.salesUnits)} vs ${num(k.plannedDemand ?? 0)} planned (${pct(d, true)})${acc === null ? '' : `, lag-1 accuracy ${pct(acc)}`}${k.adherence === null ? '' : `, adherence ${pct(k.adherence)}`}${k.fillRate === null ? '' : `, fill rate ${pct(k.fillRate)}, OTIF ${pct(k.otif)}`}.`;
+  });
+  if (rows.length > MAX_FAMILIES) {
+    const rest = rows.slice(MAX_FAMILIES);
+    const worst = Math.max(...rest.map((x) => Math.abs(x.d ?? 0)));
+    shown.push(`${rest.length} other families within ±${pct(worst)} of plan.`);
+  }
+  return shown;
+}
+
+/** Question 10: follow-through of the last decision, before the open actions. */
+export function followLines(l: PackLoop): string[] {
+  const f = l.follow;
+  if (!f) return [];
+  const out: string[] = [];
+  if (f.scenario && f.assumptions.length)
+    out.push(
+      ...f.assumptions.map(
+        (a) =>
+          `${escapeText(f.scenario as string)} (${f.month}) assumed ${a.what} ${num(a.assumed)} for ${months(f.periods)}; actual ${num(a.actual)} (${a.deltaPct === null ? `${signed(a.actual - a.assumed)} vs plan` : pct(a.deltaPct, true)}).`,
+      ),
+    );
+  out.push(
+    f.completionRate === null
+      ? 'Action completion rate: no action due yet.'
+      : `Action completion rate ${pct(f.completionRate)}: ${f.actionsDone} of ${f.actionsDue} actions due so far are done.`,
+  );
+  return out;
+}
+
+/** Question 6: what weekly S&OE escalated to this meeting. */
+export function escalationLines(l: PackLoop): string[] {
+  return l.escalations.map(
+    (e) =>
+      `DECIDE: escalated from S&OE (breaks the frozen plan): ${escapeText(e.summary)}${e.owner ? `; owner <@${e.owner}>, due ${e.due}, ${e.status === 'done' ? 'done' : 'open'}` : ''}.`,
+  );
+}

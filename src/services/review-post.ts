@@ -1,0 +1,84 @@
+/**
+ * The review step: at the start of each cycle the review is posted in the demand channel
+ * (the data-gathering channel; the executive channel when no demand channel is set), once
+ * per cycle: the trend chart over the last 12 cycles, then the message.
+ */
+import type { WebClient } from '@slack/web-api';
+import type { Db } from '../../db/connect.js';
+import { frozenBreaksSince } from '../../db/queries/execution.js';
+import { previousCycle } from '../../db/queries/review.js';
+import type { CycleRow } from '../../db/schema.js';
+import { renderChart } from '../charts/render.js';
+import { type ReviewTrendPoint, reviewTrendChart } from '../charts/review.js';
+import { postFileOnce } from '../slack/post-ledger.js';
+import { reviewMessage } from '../slack/presenters/review.js';
+import { today } from './actions.js';
+import { requireCycle } from './cycles.js';
+import { followThrough, whatChanged } from './follow-through.js';
+import type { PackLoop } from './pack-loop.js';
+import { postOnce } from './reminders.js';
+import { type CycleReview, reviewTrend } from './review.js';
+import { getSettings } from './settings.js';
+
+/** The review, what changed and the follow-through of a cycle, as the pack and the post show them. */
+export async function loopOf(db: Db, cycle: CycleRow, now: Date): Promise<PackLoop> {
+  const { timezone } = await getSettings(db);
+  const day = today(now, timezone);
+  const trend = await reviewTrend(db, cycle.month);
+  const previous = await previousCycle(db, cycle.month);
+  const changed = await whatChanged(db, cycle, previous, day);
+  const last = trend.at(-1);
+  const escalations = await frozenBreaksSince(db, previous?.closed_at ?? null);
+  return {
+    trend,
+    changed,
+    follow: last ? followThrough(last, changed.actions, day) : null,
+    escalations: escalations.map((e) => ({
+      summary: e.summary,
+      owner: e.owner,
+      due: e.due_date,
+      status: e.status,
+    })),
+  };
+}
+
+export function trendPoints(trend: readonly CycleReview[]): ReviewTrendPoint[] {
+  return trend.map((r) => {
+    const t = r.review.total;
+    return {
+      cycle: r.month,
+      accuracy: t.byLag['1']?.consensusAccuracy ?? null,
+      baselineAccuracy: t.byLag['1']?.baselineAccuracy ?? null,
+      adherence: t.adherence,
+      fillRate: t.fillRate,
+      otif: t.otif,
+    };
+  });
+}
+
+/** Post the cycle's review once (chart, then message). Null when no channel is set. */
+export async function postReview(
+  slack: WebClient,
+  db: Db,
+  cycleId: number,
+  now: Date,
+  opts: { readonly fontDir?: string } = {},
+): Promise<string | null> {
+  const settings = await getSettings(db);
+  const channel = settings.demand_channel ?? settings.exec_channel;
+  if (!channel) return null;
+  const cycle = await requireCycle(db, cycleId);
+  const loop = await loopOf(db, cycle, now);
+  const chart = reviewTrendChart(trendPoints(loop.trend));
+  const png = await renderChart(chart.spec, opts.fontDir ? { fontDir: opts.fontDir } : {});
+  await postFileOnce(db, slack, {
+    key: `review:${cycleId}:trend`,
+    channel,
+    filename: `review-${cycle.month}.png`,
+    title: chart.title,
+    altText: chart.altText,
+    comment: chart.summary,
+    bytes: png.png,
+  });
+  return postOnce(slack, db, `review:${cycleId}`, channel, reviewMessage(cycle.month, loop));
+}

@@ -1,0 +1,238 @@
+/**
+ * Weekly S&OE in Slack: the `/sop execution` modal for operations and its parser, a
+ * deviation's post in the supply channel, and the Monday digest. Text people typed is
+ * escaped before it reaches mrkdwn.
+ */
+import type { types } from '@slack/bolt';
+import type { DeviationKind } from '../../../db/schema.js';
+import { REPORT_KINDS, type ReportKind } from '../../core/execution.js';
+import { escapeText } from '../../services/pack-loop.js';
+import { clip, mrkdwn, plain } from './format.js';
+
+export const EXECUTION_CALLBACK = 'execution_submit';
+
+const KIND_LABEL: Readonly<Record<DeviationKind, string>> = {
+  sales_above_p90: 'Sales above P90',
+  production_below_plan: 'Production below plan',
+  supplier_short: 'Supplier short',
+  reported: 'Reported by operations',
+};
+
+const quantityInput = (block: string, label: string): types.KnownBlock => ({
+  type: 'input',
+  block_id: block,
+  optional: true,
+  label: plain(label),
+  element: { type: 'number_input', action_id: 'value', is_decimal_allowed: true, min_value: '0' },
+});
+
+export function executionModal(today: string): types.View {
+  return {
+    type: 'modal',
+    callback_id: EXECUTION_CALLBACK,
+    title: plain('Report a deviation'),
+    submit: plain('Report'),
+    close: plain('Cancel'),
+    blocks: [
+      {
+        type: 'context',
+        elements: [
+          mrkdwn(
+            'Weekly S&OE: what the imported numbers cannot show yet. It is posted in the supply channel with you as its owner; one that breaks the frozen plan goes to the next executive meeting.',
+          ),
+        ],
+      },
+      {
+        type: 'input',
+        block_id: 'kind',
+        label: plain('What happened'),
+        element: {
+          type: 'static_select',
+          action_id: 'pick',
+          options: Object.entries(REPORT_KINDS).map(([value, label]) => ({
+            text: plain(label),
+            value,
+          })),
+        },
+      },
+      {
+        type: 'input',
+        block_id: 'code',
+        label: plain('Supplier, line or family code'),
+        element: {
+          type: 'plain_text_input',
+          action_id: 'value',
+          max_length: 64,
+          placeholder: plain('SUP-1'),
+        },
+      },
+      {
+        type: 'input',
+        block_id: 'day',
+        label: plain('Week (any day of it)'),
+        element: { type: 'datepicker', action_id: 'date', initial_date: today },
+      },
+      quantityInput('expected', 'Quantity expected that week'),
+      quantityInput('actual', 'Quantity you now expect'),
+      {
+        type: 'input',
+        block_id: 'comment',
+        label: plain('What you know'),
+        element: {
+          type: 'plain_text_input',
+          action_id: 'value',
+          multiline: true,
+          max_length: 1000,
+        },
+      },
+    ],
+  };
+}
+
+type Values = Record<
+  string,
+  Record<
+    string,
+    {
+      selected_option?: { value?: string } | null;
+      value?: string | null;
+      selected_date?: string | null;
+    }
+  >
+>;
+
+export interface ParsedReport {
+  readonly kind: ReportKind | null;
+  readonly code: string;
+  readonly day: string;
+  readonly expected: number | null;
+  readonly actual: number | null;
+  readonly comment: string;
+  readonly errors: Readonly<Record<string, string>>;
+}
+
+export function parseExecutionState(values: Values): ParsedReport {
+  const errors: Record<string, string> = {};
+  const kind = values.kind?.pick?.selected_option?.value ?? '';
+  if (!(kind in REPORT_KINDS)) errors.kind = 'Choose what happened.';
+  const code = (values.code?.value?.value ?? '').trim();
+  if (!code) errors.code = 'Give the supplier, line or family code.';
+  const day = values.day?.date?.selected_date ?? '';
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) errors.day = 'Pick a day of the week concerned.';
+  const qty = (block: string) => {
+    const raw = (values[block]?.value?.value ?? '').trim();
+    if (!raw) return null;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < 0) {
+      errors[block] = 'Must be a number ≥ 0.';
+      return null;
+    }
+    return n;
+  };
+  const expected = qty('expected');
+  const actual = qty('actual');
+  if ((expected === null) !== (actual === null) && !errors.expected && !errors.actual)
+    errors[expected === null ? 'expected' : 'actual'] = 'Give both quantities, or neither.';
+  const comment = (values.comment?.value?.value ?? '').trim();
+  if (!comment) errors.comment = 'Say what you know.';
+  return {
+    kind: kind in REPORT_KINDS ? (kind as ReportKind) : null,
+    code,
+    day,
+    expected,
+    actual,
+    comment,
+    errors,
+  };
+}
+
+export interface DeviationView {
+  readonly id: string;
+  readonly kind: DeviationKind;
+  readonly week: string;
+  readonly summary: string;
+  readonly comment: string | null;
+  readonly owner: string;
+  readonly due: string;
+  readonly actionId: string;
+  readonly frozenBreak: boolean;
+  readonly reportedBy: string | null;
+}
+
+export function deviationMessage(d: DeviationView): { text: string; blocks: types.KnownBlock[] } {
+  const head = `${d.frozenBreak ? ':rotating_light: ' : ':warning: '}*${KIND_LABEL[d.kind]}*: ${escapeText(d.summary)}.`;
+  const owner = `Suggested owner <@${d.owner}>, due ${d.due} (action #${d.actionId}: Done and Snooze in their DM; \`/sop actions\` lists it).`;
+  const lines = [
+    head,
+    ...(d.comment ? [`> ${escapeText(d.comment).replace(/\n/g, '\n> ')}`] : []),
+    owner,
+    ...(d.frozenBreak
+      ? ['This breaks the frozen zone’s assumptions: it goes to the next executive meeting.']
+      : []),
+  ];
+  return {
+    text: clip(`${KIND_LABEL[d.kind]}: ${d.summary}`, 3000),
+    blocks: [
+      { type: 'section', text: mrkdwn(clip(lines.join('\n'), 3000)) },
+      {
+        type: 'context',
+        elements: [
+          mrkdwn(
+            `Weekly S&OE · week of ${d.week} · deviation ${d.id}${d.reportedBy ? ` · reported by <@${d.reportedBy}>` : ''}`,
+          ),
+        ],
+      },
+    ],
+  };
+}
+
+export interface DigestView {
+  readonly week: string;
+  readonly sales: number | null;
+  readonly production: number | null;
+  readonly deviations: readonly {
+    summary: string;
+    week: string;
+    owner: string | null;
+    due: string | null;
+    status: string;
+    frozenBreak: boolean;
+    actionId: string | null;
+  }[];
+}
+
+const MAX_DIGEST_LINES = 15;
+
+export function digestMessage(v: DigestView): { text: string; blocks: types.KnownBlock[] } {
+  const units = (n: number | null) =>
+    n === null ? 'not imported' : `${Math.round(n).toLocaleString('en-US')} units`;
+  const open = v.deviations.filter((d) => d.status === 'open' || d.status === 'overdue');
+  const line = (d: DigestView['deviations'][number]) =>
+    `${d.frozenBreak ? ':rotating_light: ' : ''}${d.status === 'overdue' ? '*OVERDUE* ' : d.status === 'done' ? ':white_check_mark: ' : ''}${escapeText(d.summary)}${d.owner ? ` · <@${d.owner}> due ${d.due}` : ''}`;
+  const shown = v.deviations.slice(0, MAX_DIGEST_LINES).map(line);
+  if (v.deviations.length > MAX_DIGEST_LINES)
+    shown.push(`…and ${v.deviations.length - MAX_DIGEST_LINES} more (\`/sop actions\`).`);
+  return {
+    text: `S&OE digest, week of ${v.week}: ${open.length} open deviation${open.length === 1 ? '' : 's'}`,
+    blocks: [
+      { type: 'header', text: plain(clip(`S&OE digest: week of ${v.week}`, 150)) },
+      {
+        type: 'section',
+        text: mrkdwn(
+          `Sales ${units(v.sales)}, production ${units(v.production)}. ${open.length} deviation${open.length === 1 ? '' : 's'} open, ${v.deviations.filter((d) => d.frozenBreak && d.status !== 'done').length} for the executive meeting.`,
+        ),
+      },
+      {
+        type: 'section',
+        text: mrkdwn(
+          clip(
+            shown.length
+              ? shown.map((l) => `• ${l}`).join('\n')
+              : 'No deviation: the week ran to plan.',
+            3000,
+          ),
+        ),
+      },
+    ],
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * The performance review message that opens a cycle: what the last adopted plan did over the
+ * months since the previous cycle (KPIs in total, the families furthest from plan), what
+ * changed, and what the last decision became. The lines are the pack's (src/services/pack-loop.ts).
+ */
+import type { types } from '@slack/bolt';
+import {
+  changedLines,
+  familyLines,
+  followLines,
+  type PackLoop,
+  reviewLines,
+} from '../../services/pack-loop.js';
+import { clip, mrkdwn, plain } from './format.js';
+
+const section = (title: string, lines: readonly string[]): types.KnownBlock[] =>
+  lines.length
+    ? [
+        {
+          type: 'section',
+          text: mrkdwn(clip(`*${title}*\n${lines.map((l) => `• ${l}`).join('\n')}`, 3000)),
+        },
+      ]
+    : [];
+
+export function reviewMessage(
+  month: string,
+  loop: PackLoop,
+): { text: string; blocks: types.KnownBlock[] } {
+  const r = loop.trend.at(-1);
+  const months = r ? r.review.periods.join(', ') : '';
+  return {
+    text: `S&OP ${month}: performance review of ${months}`,
+    blocks: [
+      { type: 'header', text: plain(clip(`S&OP ${month}: performance review`, 150)) },
+      {
+        type: 'context',
+        elements: [
+          mrkdwn(
+            `The cycle opens by reviewing ${months || 'the last month'}: KPIs per family and in total, against the last adopted plan. Trend chart below; the same lines are in the pack (questions 1–3 and 10).`,
+          ),
+        ],
+      },
+      ...section('How we executed', reviewLines(loop)),
+      ...section('Families furthest from plan', familyLines(loop)),
+      ...section('What changed since the last adopted plan', changedLines(loop)),
+      ...section('Follow-through of the last decision', followLines(loop)),
+    ],
+  };
+}

@@ -1,0 +1,249 @@
+/**
+ * Weekly S&OE end to end: weekly CSV imports → the `execution-check` job in the production
+ * worker runtime → deviations posted in the supply channel with a suggested owner and due
+ * date, tracked as actions; `/sop execution` from operations; the frozen-zone break in the
+ * next pack; the Monday digest. Thresholds are worked out by hand below.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../db/connect.js';
+import { importCsv } from '../../src/import/import-csv.js';
+import { requestExecutionChecks } from '../../src/services/execution.js';
+import { buildPack, packMarkdown } from '../../src/services/pack.js';
+import {
+  type Harness,
+  insertFamilies,
+  insertRun,
+  SCENARIOS,
+  startHarness,
+  testClock,
+} from './meeting-fixture.js';
+
+// Monday 8 February 2027, 09:00 UTC: the week of 1 February is over.
+const clock = testClock('2027-02-08T09:00:00Z');
+let h: Harness;
+let db: Db;
+
+const WEEK = '2027-02-01';
+
+beforeAll(async () => {
+  h = await startHarness({
+    label: 'soe',
+    clock,
+    members: { U_OTTO: 'ops', U_RITA: 'sales', U_PAT: 'planner', U_CEO: 'exec', U_ADA: 'admin' },
+  });
+  db = h.db;
+  const fam = await insertFamilies(db);
+  await db
+    .insertInto('resources')
+    .values({ code: 'SUP-1', name: 'Frames supplier', kind: 'supplier', regular_capacity: 500 })
+    .execute();
+  await db
+    .insertInto('member_families')
+    .values({ slack_user_id: 'U_RITA', family_id: fam.fam1 })
+    .execute();
+  await db
+    .insertInto('workspace_settings')
+    .values({
+      team_id: 'default',
+      supply_channel: 'C_SUPPLY',
+      exec_channel: 'C_EXEC',
+      frozen_months: 2,
+    })
+    .execute();
+  const jan = await db
+    .insertInto('cycles')
+    .values({ month: '2027-01', phase: 'closed', closed_at: new Date('2027-01-20T00:00:00Z') })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  // The adopted plan: FAM-1 400 a month, FAM-2 1000 a month, produced as demanded.
+  const run = await insertRun(db, {
+    cycleId: jan.id,
+    runKey: 'soe-jan',
+    periods: ['2027-01', '2027-02', '2027-03', '2027-04'],
+    demand: { [fam.fam1]: 400, [fam.fam2]: 1000 },
+    price: { [fam.fam1]: 900, [fam.fam2]: 20 },
+    resources: [{ id: fam.line, capacity: 2000, loadPerUnit: 1 }],
+    scenarios: SCENARIOS,
+  });
+  await db
+    .updateTable('cycles')
+    .set({ adopted_scenario_id: run.ids.central! })
+    .where('id', '=', jan.id)
+    .execute();
+  // January's baseline of February: 400, upper 80% bound 480 (the P90).
+  await db
+    .insertInto('baseline_forecasts')
+    .values({ cycle_id: jan.id, family_id: fam.fam1, period: '2027-02', value: 400, hi80: 480 })
+    .execute();
+  await db.insertInto('cycles').values({ month: '2027-02', phase: 'data_gathering' }).execute();
+}, 60_000);
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+async function weekly(kind: 'weekly-sales' | 'weekly-production' | 'receipts', text: string) {
+  return importCsv(db, { kind, fileName: `${kind}.csv`, text, actor: 'U_PAT' });
+}
+
+describe('weekly S&OE', () => {
+  it('from the weekly imports to posted deviations, each with an owner and a due date', async () => {
+    const since = new Date(Date.now() - 60_000);
+    const results = [
+      // FAM-1: the week is 7/28 of February; P90 share 400 × 480/400 × 0.25 = 120; sold 130.
+      await weekly('weekly-sales', `family,week,units\nFAM-1,${WEEK},130\nFAM-2,${WEEK},250\n`),
+      // FAM-2: planned 1000 × 0.25 = 250, 10% tolerance → below 225 is a deviation; made 200.
+      await weekly(
+        'weekly-production',
+        `family,week,units\nFAM-2,${WEEK},200\nFAM-1,${WEEK},100\n`,
+      ),
+      // SUP-1: 95 of 100 due is within 10%.
+      await weekly('receipts', `supplier,week,expected,received\nSUP-1,${WEEK},100,95\n`),
+    ];
+    const weeks = await requestExecutionChecks(db, h.queues, results, since);
+    expect(weeks).toEqual([WEEK]);
+    const jobId = (await h.queues.queue('posts').getJobs(['waiting', 'active', 'completed']))
+      .map((j) => j.id)
+      .find((id) => id?.startsWith(`execution-check-${WEEK}`));
+    expect(jobId).toBeDefined();
+    const out = await h.finished('posts', jobId!);
+    expect(out).toEqual({ deviations: 2 });
+
+    const posts = h.standin.messagesIn('C_SUPPLY');
+    expect(posts).toHaveLength(2);
+    const sales = JSON.stringify(posts.find((m) => m.text.startsWith('Sales above P90'))?.blocks);
+    expect(sales).toContain(
+      'FAM-1 sold 130 in the week of 2027-02-01, above its P90 share 120 (+8.3%)',
+    );
+    // The family's sales rep owns it; two working days from Monday 8 February.
+    expect(sales).toContain('Suggested owner <@U_RITA>, due 2027-02-10');
+    // 130 against the consensus share 100 is 30% off in a frozen month (threshold 25%).
+    expect(sales).toContain('goes to the next executive meeting');
+    const prod = JSON.stringify(
+      posts.find((m) => m.text.startsWith('Production below plan'))?.blocks,
+    );
+    expect(prod).toContain(
+      'FAM-2 produced 200 in the week of 2027-02-01, -20.0% against its planned 250',
+    );
+    expect(prod).toContain('Suggested owner <@U_OTTO>, due 2027-02-10');
+    expect(prod).not.toContain('executive meeting'); // 20% is within the frozen-zone threshold
+
+    const actions = await db
+      .selectFrom('actions')
+      .select(['owner', 'due_date', 'status', 'description'])
+      .orderBy('id')
+      .execute();
+    expect(actions.map((a) => `${a.owner} ${a.due_date} ${a.status}`)).toEqual([
+      'U_RITA 2027-02-10 open',
+      'U_OTTO 2027-02-10 open',
+    ]);
+    // Each owner got the action's DM (its ledger entry has the message's ts).
+    const dms = await db
+      .selectFrom('slack_posts')
+      .select(['post_key', 'ts'])
+      .where('post_key', 'like', 'action:%:assigned')
+      .execute();
+    expect(dms).toHaveLength(2);
+    expect(dms.every((d) => d.ts)).toBe(true);
+  });
+
+  it('checking the same week again posts nothing new', async () => {
+    const id = await h.queues.enqueue('execution-check', { week: WEEK, requestKey: 'again' });
+    expect(await h.finished('posts', id)).toEqual({ deviations: 0 });
+    expect(h.standin.messagesIn('C_SUPPLY')).toHaveLength(2);
+    expect(await db.selectFrom('deviations').select('id').execute()).toHaveLength(2);
+  });
+
+  it('operations report a supplier delay with /sop execution; it breaks the frozen plan', async () => {
+    await h.driver.command('/sop', { user: 'U_OTTO', channel: 'C_SUPPLY', text: 'execution' });
+    const view = await h.standin.waitFor(() => {
+      const v = h.standin.openViews('U_OTTO').at(-1);
+      return v?.definition.callback_id === 'execution_submit' ? v : undefined;
+    }, 10_000);
+    const refused = await h.driver.submitView(view.id, {
+      user: 'U_OTTO',
+      values: {
+        kind: { pick: 'supplier_delay' },
+        code: { value: 'NOPE' },
+        day: { date: '2027-02-10' },
+        comment: { value: 'x' },
+      },
+    });
+    expect(JSON.stringify(refused.body)).toContain(
+      "'NOPE' is neither a family nor a resource code",
+    );
+    await h.driver.submitView(view.id, {
+      user: 'U_OTTO',
+      values: {
+        kind: { pick: 'supplier_delay' },
+        code: { value: 'SUP-1' },
+        day: { date: '2027-02-10' },
+        expected: { value: '100' },
+        actual: { value: '60' },
+        comment: { value: 'Port strike <at> Rotterdam & Antwerp' },
+      },
+    });
+    const post = await h.standin.waitFor(
+      () =>
+        h.standin.messagesIn('C_SUPPLY').find((m) => m.text.startsWith('Reported by operations')),
+      20_000,
+    );
+    const blocks = JSON.stringify(post.blocks);
+    // The week of Wednesday 10 February starts on Monday 8; 60 of 100 is 40% short, > 25%.
+    expect(blocks).toContain(
+      'Supplier delay on SUP-1 in the week of 2027-02-08: 60 of 100 expected (-40.0%)',
+    );
+    expect(blocks).toContain('Port strike &lt;at&gt; Rotterdam &amp; Antwerp');
+    expect(blocks).toContain('Suggested owner <@U_OTTO>, due 2027-02-10');
+    expect(blocks).toContain('goes to the next executive meeting');
+  });
+
+  it('the next pack asks the executives to decide on the frozen-zone breaks', async () => {
+    const md = packMarkdown(await buildPack(db, '2027-02', clock.now()));
+    const q6 = md.slice(md.indexOf('## 6. '), md.indexOf('## 7. '));
+    expect(q6).toContain(
+      'DECIDE: escalated from S&OE (breaks the frozen plan): FAM-1 sold 130 in the week of 2027-02-01, above its P90 share 120 (+8.3%); owner <@U_RITA>, due 2027-02-10, open.',
+    );
+    expect(q6).toContain('Supplier delay on SUP-1 in the week of 2027-02-08');
+    expect(q6).not.toContain('FAM-2 produced');
+  });
+
+  it('the Monday digest sums up last week and lists the open deviations, once', async () => {
+    clock.set('2027-02-08T08:00:00Z');
+    const id = await h.queues.enqueue('execution-digest', {});
+    await h.finished('notifications', id);
+    const digest = h.standin
+      .messagesIn('C_SUPPLY')
+      .filter((m) => m.text.startsWith('S&OE digest, week of 2027-02-01'));
+    expect(digest).toHaveLength(1);
+    const blocks = JSON.stringify(digest[0]!.blocks);
+    // Sales 130 + 250, production 200 + 100; three deviations open, two for the meeting.
+    expect(blocks).toContain(
+      'Sales 380 units, production 300 units. 3 deviations open, 2 for the executive meeting.',
+    );
+    expect(digest[0]!.text).toBe('S&OE digest, week of 2027-02-01: 3 open deviations');
+  });
+
+  it('admins set the thresholds with /sop settings execution; a bad key is named', async () => {
+    await h.sop('U_ADA', 'settings execution production=35 due-days=3', 'C_SUPPLY');
+    await h.standin.waitFor(
+      () =>
+        h.standin.ephemeralsFor('U_ADA').some((e) => e.text.includes('production 35% below plan')),
+      10_000,
+    );
+    const row = await db
+      .selectFrom('workspace_settings')
+      .select(['soe_production_shortfall_pct', 'soe_due_days', 'soe_receipt_shortfall_pct'])
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({
+      soe_production_shortfall_pct: 35,
+      soe_due_days: 3,
+      soe_receipt_shortfall_pct: 10,
+    });
+    await h.sop('U_ADA', 'settings execution speed=3', 'C_SUPPLY');
+    await h.standin.waitFor(
+      () => h.standin.ephemeralsFor('U_ADA').some((e) => e.text.includes('got `speed=3`')),
+      10_000,
+    );
+  });
+});

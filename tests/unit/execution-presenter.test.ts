@@ -1,0 +1,83 @@
+/** The S&OE modal's parser and the deviation and digest messages (Block Kit checked). */
+import { describe, expect, it } from 'vitest';
+import {
+  deviationMessage,
+  digestMessage,
+  executionModal,
+  parseExecutionState,
+} from '../../src/slack/presenters/execution.js';
+import { validateBlocks } from '../../src/slack-standin/index.js';
+
+const v = (value: string) => ({ value: { value } });
+
+describe('/sop execution form', () => {
+  it('names each missing or wrong field', () => {
+    const r = parseExecutionState({
+      kind: { pick: { selected_option: null } },
+      code: v(' '),
+      day: { date: { selected_date: null } },
+      expected: v('-3'),
+      actual: v(''),
+      comment: v(''),
+    });
+    expect(r.errors).toEqual({
+      kind: 'Choose what happened.',
+      code: 'Give the supplier, line or family code.',
+      day: 'Pick a day of the week concerned.',
+      expected: 'Must be a number ≥ 0.',
+      comment: 'Say what you know.',
+    });
+    const half = parseExecutionState({
+      kind: { pick: { selected_option: { value: 'supplier_delay' } } },
+      code: v('SUP-1'),
+      day: { date: { selected_date: '2027-02-10' } },
+      expected: v('100'),
+      actual: v(''),
+      comment: v('late'),
+    });
+    expect(half.errors).toEqual({ actual: 'Give both quantities, or neither.' });
+  });
+
+  it('parses a complete report', () => {
+    const r = parseExecutionState({
+      kind: { pick: { selected_option: { value: 'quality_hold' } } },
+      code: v(' FAM-2 '),
+      day: { date: { selected_date: '2027-02-10' } },
+      expected: v('100'),
+      actual: v('62.5'),
+      comment: v('Batch 42 on hold'),
+    });
+    expect(r).toEqual({
+      kind: 'quality_hold',
+      code: 'FAM-2',
+      day: '2027-02-10',
+      expected: 100,
+      actual: 62.5,
+      comment: 'Batch 42 on hold',
+      errors: {},
+    });
+  });
+
+  it('the modal and the messages are valid Block Kit; typed text is escaped', () => {
+    expect(validateBlocks(executionModal('2027-02-08').blocks, 'modal')).toEqual([]);
+    const m = deviationMessage({
+      id: '7',
+      kind: 'reported',
+      week: '2027-02-08',
+      summary: 'Supplier delay on SUP-1',
+      comment: 'Strike <here> & there',
+      owner: 'U_OTTO',
+      due: '2027-02-10',
+      actionId: '12',
+      frozenBreak: true,
+      reportedBy: 'U_OTTO',
+    });
+    expect(validateBlocks(m.blocks, 'message')).toEqual([]);
+    expect(JSON.stringify(m.blocks)).toContain('Strike &lt;here&gt; &amp; there');
+    expect(JSON.stringify(m.blocks)).toContain('goes to the next executive meeting');
+    const d = digestMessage({ week: '2027-02-01', sales: null, production: 12.4, deviations: [] });
+    expect(validateBlocks(d.blocks, 'message')).toEqual([]);
+    expect(JSON.stringify(d.blocks)).toContain('Sales not imported, production 12 units.');
+    expect(JSON.stringify(d.blocks)).toContain('No deviation: the week ran to plan.');
+  });
+});

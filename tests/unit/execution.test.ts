@@ -1,0 +1,103 @@
+/** Weekly S&OE deviations against hand-worked thresholds. */
+import { describe, expect, it } from 'vitest';
+import { detectDeviations, mondayOf, weekMonth, weekShare } from '../../src/core/execution.js';
+
+const T = { productionShortfallPct: 10, receiptShortfallPct: 10, frozenBreakPct: 25 };
+
+describe('weeks', () => {
+  it('a week is its Thursday’s month, 7 / days of that month', () => {
+    expect(weekMonth('2027-02-01')).toBe('2027-02');
+    expect(weekShare('2027-02-01')).toBe(7 / 28);
+    expect(weekMonth('2027-03-29')).toBe('2027-04'); // Thursday 1 April
+    expect(weekShare('2027-03-29')).toBe(7 / 30);
+    expect(mondayOf('2027-02-07')).toBe('2027-02-01'); // a Sunday
+    expect(mondayOf('2027-02-01')).toBe('2027-02-01');
+  });
+});
+
+describe('deviations of a week', () => {
+  const found = detectDeviations('2027-02-01', {
+    frozen: true,
+    thresholds: T,
+    families: [
+      // P90 share 400 × (480 / 400) × 7/28 = 120; planned production 400 × 7/28 = 100
+      {
+        family: 'A',
+        sales: 130,
+        production: 80,
+        consensus: 400,
+        baseline: 400,
+        hi80: 480,
+        plannedProduction: 400,
+      },
+      // P90 share 200 × 1 × 7/28 = 50 (no baseline: the consensus itself); production 46 ≥ 45
+      {
+        family: 'B',
+        sales: 50,
+        production: 46,
+        consensus: 200,
+        baseline: null,
+        hi80: null,
+        plannedProduction: 200,
+      },
+    ],
+    receipts: [
+      { supplier: 'SUP-1', expected: 100, received: 85 },
+      { supplier: 'SUP-2', expected: 0, received: 0 },
+    ],
+  });
+
+  it('finds sales above P90, production below plan and a short supplier, nothing else', () => {
+    expect(found.map((d) => `${d.kind} ${d.family ?? d.supplier}`)).toEqual([
+      'sales_above_p90 A',
+      'production_below_plan A',
+      'supplier_short SUP-1',
+    ]);
+    expect(found[0]).toMatchObject({ actual: 130, expected: 120 });
+    expect(found[1]).toMatchObject({ actual: 80, expected: 100 });
+    expect(found[2]).toMatchObject({ actual: 85, expected: 100 });
+  });
+
+  it('escalates only what misses the frozen plan by more than the threshold', () => {
+    // sales 130 vs consensus share 100: 30% > 25%; production 80 vs 100: 20%; receipts 15%
+    expect(found.map((d) => d.frozenBreak)).toEqual([true, false, false]);
+    const liquid = detectDeviations('2027-02-01', {
+      frozen: false,
+      thresholds: T,
+      families: [
+        {
+          family: 'A',
+          sales: 130,
+          production: null,
+          consensus: 400,
+          baseline: 400,
+          hi80: 480,
+          plannedProduction: 0,
+        },
+      ],
+      receipts: [],
+    });
+    expect(liquid).toHaveLength(1);
+    expect(liquid[0]!.frozenBreak).toBe(false);
+  });
+
+  it('the thresholds come from the settings', () => {
+    const loose = detectDeviations('2027-02-01', {
+      frozen: false,
+      thresholds: { ...T, productionShortfallPct: 25, receiptShortfallPct: 20 },
+      families: [
+        {
+          family: 'A',
+          sales: null,
+          production: 80,
+          consensus: 0,
+          baseline: null,
+          hi80: null,
+          plannedProduction: 400,
+        },
+      ],
+      receipts: [{ supplier: 'SUP-1', expected: 100, received: 85 }],
+    });
+    expect(loose).toEqual([]);
+  });
+});

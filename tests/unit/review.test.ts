@@ -1,0 +1,336 @@
+/**
+ * The performance review against figures worked out by hand (each expected value below is
+ * written as the arithmetic that gives it, from the data in this file).
+ */
+import { describe, expect, it } from 'vitest';
+import { reviewTrendChart } from '../../src/charts/review.js';
+import {
+  fillRate,
+  inventoryTurns,
+  monthsOfCover,
+  otif,
+  planAdherence,
+} from '../../src/core/kpi.js';
+import { performanceReview, type ReviewInput } from '../../src/core/review.js';
+import { followThrough, type WhatChanged } from '../../src/services/follow-through.js';
+import { reviewMessage } from '../../src/slack/presenters/review.js';
+import { validateBlocks } from '../../src/slack-standin/index.js';
+
+const plan = (
+  family: string,
+  period: string,
+  demand: number,
+  production: number,
+  inventory: number,
+  revenue: number,
+) => ({
+  family,
+  period,
+  demand,
+  production,
+  inventory,
+  backlog: 0,
+  revenue,
+});
+
+const INPUT: ReviewInput = {
+  periods: ['2027-01', '2027-02'],
+  families: [
+    { code: 'A', unitCost: 10, price: 20 },
+    { code: 'B', unitCost: 5, price: 8 },
+  ],
+  snapshots: [
+    {
+      family: 'A',
+      period: '2027-01',
+      lag: 1,
+      naive: 90,
+      baseline: 110,
+      consensus: 105,
+      steps: [{ author: 'U_RITA', reasonCode: 'promotion', before: 110, after: 105 }],
+    },
+    {
+      family: 'A',
+      period: '2027-02',
+      lag: 1,
+      naive: 100,
+      baseline: 100,
+      consensus: 130,
+      steps: [{ author: 'U_RITA', reasonCode: 'promotion', before: 100, after: 130 }],
+    },
+    { family: 'A', period: '2027-02', lag: 3, naive: 80, baseline: 90, consensus: 90, steps: [] },
+    {
+      family: 'B',
+      period: '2027-02',
+      lag: 1,
+      naive: 10,
+      baseline: 5,
+      consensus: 0,
+      steps: [{ author: 'U_SAM', reasonCode: 'lost_customer', before: 5, after: 0 }],
+    },
+    // outside the review: ignored
+    { family: 'A', period: '2027-03', lag: 1, naive: 1, baseline: 1, consensus: 1, steps: [] },
+  ],
+  sales: [
+    { family: 'A', period: '2027-01', units: 100, revenue: null },
+    { family: 'A', period: '2027-02', units: 120, revenue: 2500 },
+    { family: 'B', period: '2027-01', units: 0, revenue: null },
+    { family: 'B', period: '2027-02', units: 0, revenue: null },
+  ],
+  production: [
+    { family: 'A', period: '2027-01', units: 110 },
+    { family: 'A', period: '2027-02', units: 100 },
+  ],
+  inventory: [
+    { family: 'A', period: '2026-12', onHand: 50, backlog: 0 },
+    { family: 'A', period: '2027-01', onHand: 60, backlog: 0 },
+    { family: 'A', period: '2027-02', onHand: 40, backlog: 5 },
+    { family: 'B', period: '2027-02', onHand: 200, backlog: 0 },
+  ],
+  orders: [
+    {
+      family: 'A',
+      requestedDate: '2027-01-15',
+      shippedDate: '2027-01-14',
+      ordered: 10,
+      shipped: 10,
+    },
+    {
+      family: 'A',
+      requestedDate: '2027-02-10',
+      shippedDate: '2027-02-12',
+      ordered: 20,
+      shipped: 20,
+    },
+    {
+      family: 'A',
+      requestedDate: '2027-02-20',
+      shippedDate: '2027-02-20',
+      ordered: 30,
+      shipped: 25,
+    },
+    { family: 'A', requestedDate: '2027-02-25', shippedDate: null, ordered: 5, shipped: 0 },
+    { family: 'A', requestedDate: '2027-03-05', shippedDate: null, ordered: 99, shipped: 0 },
+  ],
+  plan: [
+    plan('A', '2027-01', 100, 100, 50, 2000),
+    plan('A', '2027-02', 120, 120, 30, 2400),
+    plan('A', '2027-03', 100, 100, 30, 2000),
+    plan('A', '2027-04', 110, 110, 30, 2200),
+    plan('A', '2027-05', 90, 90, 30, 1800),
+  ],
+};
+
+describe('execution KPIs', () => {
+  it('plan adherence = 1 − Σ|actual − plan| / Σ plan', () => {
+    expect(planAdherence([110, 100], [100, 120])).toBeCloseTo(1 - 30 / 220, 12);
+    expect(planAdherence([5], [0])).toBeNull();
+  });
+
+  it('fill rate counts on-time units up to the ordered quantity; OTIF counts complete on-time lines', () => {
+    const lines = INPUT.orders.slice(0, 4);
+    expect(fillRate(lines)).toBeCloseTo((10 + 0 + 25 + 0) / (10 + 20 + 30 + 5), 12);
+    expect(otif(lines)).toBeCloseTo(1 / 4, 12);
+    expect(
+      fillRate([
+        { requestedDate: '2027-01-01', shippedDate: '2027-01-01', ordered: 5, shipped: 9 },
+      ]),
+    ).toBe(1);
+    expect(fillRate([])).toBeNull();
+    expect(otif([])).toBeNull();
+  });
+
+  it('turns are annualised; cover is stock over average forward demand', () => {
+    expect(inventoryTurns(2200, 500, 2)).toBeCloseTo((2200 / 500) * 6, 12);
+    expect(inventoryTurns(10, 0, 1)).toBeNull();
+    expect(monthsOfCover(40, [100, 110, 90])).toBeCloseTo(0.4, 12);
+    expect(monthsOfCover(40, [])).toBeNull();
+  });
+});
+
+describe('performance review', () => {
+  const r = performanceReview(INPUT);
+  const a = r.byFamily.A!;
+  const b = r.byFamily.B!;
+
+  it('scores the lag-1 and lag-3 snapshots of consensus and baseline', () => {
+    expect(a.byLag['1']!.pairs).toBe(2);
+    expect(a.byLag['1']!.consensusAccuracy).toBeCloseTo(1 - (5 + 10) / 220, 12);
+    expect(a.byLag['1']!.consensusBias).toBeCloseTo((5 + 10) / 220, 12);
+    expect(a.byLag['1']!.baselineAccuracy).toBeCloseTo(1 - (10 + 20) / 220, 12);
+    expect(a.byLag['1']!.baselineBias).toBeCloseTo((10 - 20) / 220, 12);
+    expect(a.byLag['3']).toMatchObject({ pairs: 1, consensusAccuracy: 0.75, consensusBias: -0.25 });
+    expect(b.byLag['1']).toMatchObject({ pairs: 1, consensusAccuracy: null, consensusBias: null });
+    expect(b.byLag['3']!.pairs).toBe(0);
+    const t = r.total.byLag['1']!;
+    expect(t.pairs).toBe(3);
+    expect(t.consensusAccuracy).toBeCloseTo(1 - 15 / 220, 12);
+    expect(t.baselineAccuracy).toBeCloseTo(1 - (10 + 20 + 5) / 220, 12);
+    expect(t.baselineBias).toBeCloseTo((10 - 20 + 5) / 220, 12);
+  });
+
+  it('forecast value added by step, person and reason code', () => {
+    expect(r.fva.matched).toBe(4);
+    // naive 10+20+40+10, statistical 10+20+30+5, after adjustments 5+10+30+0, consensus same
+    expect(r.fva.steps.map((s) => [s.step, s.error, s.fva])).toEqual([
+      ['naive', 80, null],
+      ['statistical', 65, 15],
+      ['adjustments', 45, 20],
+      ['consensus', 45, 0],
+    ]);
+    expect(r.fva.byPerson.U_RITA).toMatchObject({
+      adjustments: 2,
+      errorBefore: 30,
+      errorAfter: 15,
+      fva: 15,
+      helped: 2,
+      hurt: 0,
+    });
+    expect(r.fva.byPerson.U_SAM).toMatchObject({ adjustments: 1, fva: 5 });
+    expect(r.fva.byReason.promotion!.fva).toBe(15);
+    expect(r.fva.byReason.lost_customer!.fva).toBe(5);
+  });
+
+  it('plan adherence and service per family and in total', () => {
+    expect(a.adherence).toBeCloseTo(1 - 30 / 220, 12);
+    expect(a).toMatchObject({ actualProduction: 210, plannedProduction: 220, orderLines: 4 });
+    expect(a.fillRate).toBeCloseTo(35 / 65, 12);
+    expect(a.otif).toBeCloseTo(0.25, 12);
+    expect(b).toMatchObject({ adherence: null, fillRate: null, otif: null, orderLines: 0 });
+    expect(r.total.adherence).toBeCloseTo(1 - 30 / 220, 12);
+    expect(r.total.fillRate).toBeCloseTo(35 / 65, 12);
+  });
+
+  it('stock: turns, cover against the plan, backlog, obsolete stock', () => {
+    // COGS 220 × 10; stock value 500, 600, 400 → average 500; two months → × 6
+    expect(a.cogs).toBe(2200);
+    expect(a.averageStockValue).toBeCloseTo(500, 12);
+    expect(a.turns).toBeCloseTo((2200 / 500) * 6, 12);
+    expect(a.coverMonths).toBeCloseTo(40 / 100, 12);
+    expect(a.targetCoverMonths).toBeCloseTo(30 / 100, 12);
+    expect(a).toMatchObject({ backlog: 5, plannedBacklog: 0, obsoleteValue: 0 });
+    expect(b.turns).toBe(0);
+    expect(b.coverMonths).toBeNull();
+    expect(b.obsoleteValue).toBe(200 * 5); // sold nothing for six months
+    // total: stock value 500, 600, 400 + 1000 → average 2500/3
+    expect(r.total.turns).toBeCloseTo((2200 / (2500 / 3)) * 6, 9);
+    expect(r.total.coverMonths).toBeCloseTo(400 / 1000, 12); // families with forward demand, in value
+    expect(r.total.targetCoverMonths).toBeCloseTo(300 / 1000, 12);
+    expect(r.total).toMatchObject({ backlog: 5, plannedBacklog: 0, obsoleteValue: 1000 });
+  });
+
+  it('working capital in stock and operating cash against the adopted scenario', () => {
+    expect(a.stockValue).toBe(400);
+    expect(a.plannedStockValue).toBe(300);
+    // revenue 100 × 20 + 2500, production (110 + 100) × 10
+    expect(a.cash).toBe(2000 + 2500 - 2100);
+    // plan: (2000 − 100 × 10) + (2400 − 120 × 10)
+    expect(a.plannedCash).toBe(1000 + 1200);
+    expect(b).toMatchObject({
+      stockValue: 1000,
+      plannedStockValue: null,
+      cash: 0,
+      plannedCash: null,
+    });
+    expect(r.total).toMatchObject({
+      stockValue: 1400,
+      plannedStockValue: 300,
+      cash: 2400,
+      plannedCash: 2200,
+    });
+  });
+
+  it('sales against the scenario the decision assumed', () => {
+    expect(a).toMatchObject({
+      salesUnits: 220,
+      plannedDemand: 100 + 120,
+      revenue: 100 * 20 + 2500,
+      plannedRevenue: 2000 + 2400,
+    });
+    expect(b).toMatchObject({
+      salesUnits: 0,
+      plannedDemand: null,
+      revenue: 0,
+      plannedRevenue: null,
+    });
+    expect(r.total).toMatchObject({
+      salesUnits: 220,
+      plannedDemand: 220,
+      revenue: 4500,
+      plannedRevenue: 4400,
+    });
+  });
+
+  it('refuses an empty review', () => {
+    expect(() => performanceReview({ ...INPUT, periods: [] })).toThrow(/at least one month/);
+  });
+});
+
+describe('review trend chart', () => {
+  it('plots each KPI a cycle has and sums up the last cycle against the one before', () => {
+    const c = reviewTrendChart([
+      {
+        cycle: '2027-03',
+        accuracy: 0.8,
+        baselineAccuracy: 0.7,
+        adherence: 0.9,
+        fillRate: null,
+        otif: null,
+      },
+      {
+        cycle: '2027-02',
+        accuracy: 0.75,
+        baselineAccuracy: null,
+        adherence: 0.95,
+        fillRate: 0.9,
+        otif: 0.5,
+      },
+    ]);
+    const values = (c.spec as { data: { values: { cycle: string; series: string }[] } }).data
+      .values;
+    expect(values).toHaveLength(3 + 4);
+    expect(values[0]).toMatchObject({ cycle: '2027-02', series: 'Lag-1 accuracy, consensus' });
+    // 80% − 75% = +5 pts; 90% − 95% = −5 pts
+    expect(c.summary).toBe(
+      'Cycle 2027-03: lag-1 accuracy, consensus 80.0% (+5.0 pts vs 2027-02), lag-1 accuracy, baseline 70.0%, plan adherence 90.0% (−5.0 pts vs 2027-02).',
+    );
+    expect(reviewTrendChart([]).summary).toBe('No cycle to review yet.');
+  });
+});
+
+describe('review message', () => {
+  it('is valid Block Kit and shows the review’s figures', () => {
+    const review = performanceReview(INPUT);
+    const changed: WhatChanged = {
+      previous: { month: '2027-01', scenario: 'Central', adopted: true },
+      periods: ['2027-03'],
+      figures: [],
+      constraints: { added: [], resolved: [], stillOpen: 0 },
+      decisions: [{ scenario: 'Central', rationale: 'a <b> & c', by: 'U_CEO' }],
+      actions: [],
+    };
+    const trend = [
+      {
+        month: '2027-03',
+        reference: { month: '2027-01', scenarioId: '1', label: 'Central', adopted: true },
+        review,
+      },
+    ];
+    const msg = reviewMessage('2027-03', {
+      trend,
+      changed,
+      follow: followThrough(trend[0]!, [], '2027-03-05'),
+      escalations: [],
+    });
+    expect(validateBlocks(msg.blocks, 'message')).toEqual([]);
+    const text = JSON.stringify(msg.blocks);
+    // 1 − 30/220 = 86.4%; fill rate 35/65 = 53.8%; OTIF 1/4
+    expect(text).toContain('Plan adherence 86.4%: produced 210 vs 220 planned.');
+    expect(text).toContain('Service: fill rate 53.8%, OTIF 25.0% over 4 order lines.');
+    expect(text).toContain('“a &lt;b&gt; &amp; c”');
+    // revenue 4,500 vs 4,400 assumed: +2.3%
+    expect(text).toContain(
+      'Central (2027-01) assumed revenue 4,400 for 2027-01–2027-02; actual 4,500 (+2.3%).',
+    );
+  });
+});
