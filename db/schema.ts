@@ -284,6 +284,15 @@ export interface PlanResourceResultsTable {
   layoffs: number | null;
 }
 
+/** Shadow prices of a scenario's resource capacities (migration 20261203T1800). */
+export interface PlanResourceDualsTable {
+  scenario_id: BigId;
+  resource_id: number;
+  period: string;
+  shadow_price: number;
+  overtime_shadow_price: number | null;
+}
+
 export interface PollsTable {
   id: GeneratedBigId;
   cycle_id: number;
@@ -408,6 +417,7 @@ export interface Database {
   plan_scenarios: PlanScenariosTable;
   plan_family_results: PlanFamilyResultsTable;
   plan_resource_results: PlanResourceResultsTable;
+  plan_resource_duals: PlanResourceDualsTable;
   polls: PollsTable;
   poll_options: PollOptionsTable;
   votes: VotesTable;
