@@ -66,6 +66,20 @@ export interface BuiltModel {
   readonly frozen: Float64Array;
   /** loads[r] = family indices and units of capacity per unit. */
   readonly loadsByResource: readonly { readonly f: Int32Array; readonly a: Float64Array }[];
+  /** Row indices (−1 when the row does not exist), for reading duals. */
+  readonly rows: ModelRows;
+}
+
+export interface ModelRows {
+  /** Inventory balance of family f in month t, at f*T+t. */
+  readonly balance: Int32Array;
+  /** Regular capacity of resource r in month t, at r*T+t. */
+  readonly capacity: Int32Array;
+  /** A workforce's overtime limit (overtime ≤ hours per worker × workers), at r*T+t. */
+  readonly overtime: Int32Array;
+  /** Ending inventory minimum and ending backlog maximum, per family. */
+  readonly endingInventory: Int32Array;
+  readonly endingBacklog: Int32Array;
 }
 
 export interface BuildOptions {
@@ -207,7 +221,7 @@ export function buildModel(p: PlanProblem, opts: BuildOptions): BuiltModel {
     }
   }
 
-  addRows(b, p, { T, F, R, demand, P, S, I, B, X, Z, U, E, Q, O, W, H, L, K, byRes });
+  const rows = addRows(b, p, { T, F, R, demand, P, S, I, B, X, Z, U, E, Q, O, W, H, L, K, byRes });
   addStrategyRows(b, p, opts.strategy, { T, F, R, P, W, frozenPeriod });
 
   const lp = b.build(
@@ -239,6 +253,7 @@ export function buildModel(p: PlanProblem, opts: BuildOptions): BuiltModel {
     overtimeLimit,
     frozen,
     loadsByResource: byRes.map((x) => ({ f: Int32Array.from(x.f), a: Float64Array.from(x.a) })),
+    rows,
   };
 }
 
@@ -264,8 +279,16 @@ interface RowCtx {
   byRes: { f: number[]; a: number[] }[];
 }
 
-function addRows(b: Builder, p: PlanProblem, c: RowCtx): void {
+function addRows(b: Builder, p: PlanProblem, c: RowCtx): ModelRows {
   const { T, F, R } = c;
+  const idx = (n: number): Int32Array => new Int32Array(n).fill(-1);
+  const rows = {
+    balance: idx(F * T),
+    capacity: idx(R * T),
+    overtime: idx(R * T),
+    endingInventory: idx(F),
+    endingBacklog: idx(F),
+  };
   const cols: number[] = [];
   const coefs: number[] = [];
   const put = (j: number, v: number): void => {
@@ -274,10 +297,11 @@ function addRows(b: Builder, p: PlanProblem, c: RowCtx): void {
       coefs.push(v);
     }
   };
-  const row = (lo: number, hi: number): void => {
-    b.addRow(cols, coefs, lo, hi);
+  const row = (lo: number, hi: number): number => {
+    const i = b.addRow(cols, coefs, lo, hi);
     cols.length = 0;
     coefs.length = 0;
+    return i;
   };
   for (let f = 0; f < F; f++) {
     const fam = p.families[f]!;
@@ -296,7 +320,7 @@ function addRows(b: Builder, p: PlanProblem, c: RowCtx): void {
         put(c.I[k - 1]!, 1);
         put(c.B[k - 1]!, -1);
       }
-      row(rhs, rhs);
+      rows.balance[k] = row(rhs, rhs);
       if (c.Z[k]! >= 0) {
         put(c.I[k]!, 1);
         put(c.Z[k]!, 1);
@@ -307,12 +331,12 @@ function addRows(b: Builder, p: PlanProblem, c: RowCtx): void {
     if (fam.endingInventoryMin > 0) {
       put(c.I[last]!, 1);
       put(c.E[f]!, 1);
-      row(fam.endingInventoryMin, Infinity);
+      rows.endingInventory[f] = row(fam.endingInventoryMin, Infinity);
     }
     if (fam.endingBacklogMax !== null) {
       put(c.B[last]!, 1);
       put(c.Q[f]!, -1);
-      row(-Infinity, fam.endingBacklogMax);
+      rows.endingBacklog[f] = row(-Infinity, fam.endingBacklogMax);
     }
   }
   for (let r = 0; r < R; r++) {
@@ -328,7 +352,7 @@ function addRows(b: Builder, p: PlanProblem, c: RowCtx): void {
       put(c.O[k]!, -1);
       if (wf) put(c.W[k]!, -wf.hoursPerWorker * avail);
       put(c.K[k]!, -1);
-      row(-Infinity, (res.capacityByPeriod[period] ?? res.capacity) * avail);
+      rows.capacity[k] = row(-Infinity, (res.capacityByPeriod[period] ?? res.capacity) * avail);
       if (wf) {
         // Workforce: W[t] − W[t-1] − H + L = 0 (W[-1] = initial workers).
         put(c.W[k]!, 1);
@@ -340,11 +364,12 @@ function addRows(b: Builder, p: PlanProblem, c: RowCtx): void {
         if (c.O[k]! >= 0) {
           put(c.O[k]!, 1);
           put(c.W[k]!, -wf.overtimeHoursPerWorker * avail);
-          row(-Infinity, 0);
+          rows.overtime[k] = row(-Infinity, 0);
         }
       }
     }
   }
+  return rows;
 }
 
 function addStrategyRows(

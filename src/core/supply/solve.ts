@@ -5,6 +5,7 @@
  */
 import type { Period } from '../period.js';
 import { explainInfeasible } from './diagnose.js';
+import { type PlanDuals, readDuals } from './duals.js';
 import type { LpSolver } from './lp.js';
 import { type BuiltModel, buildModel, type Strategy } from './model.js';
 import type { PlanProblem } from './problem.js';
@@ -79,6 +80,11 @@ interface PlanBase {
 
 export interface SolvedPlan extends PlanBase {
   readonly status: 'optimal';
+  /**
+   * Shadow prices from the LP's duals (src/core/supply/duals.ts); null for a MIP or when
+   * the solver gave none. Optional so that plans built elsewhere (fixtures) need not carry it.
+   */
+  readonly duals?: PlanDuals | null;
   readonly totalCost: number;
   readonly costs: CostBreakdown;
   readonly kpis: PlanKpis;
@@ -120,6 +126,7 @@ export async function solvePlan(
       strategy,
       model: size,
       solverSeconds: sol.solverSeconds,
+      duals: readDuals(problem, built, sol),
     };
   }
   if (sol.status === 'infeasible') {
