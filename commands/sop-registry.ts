@@ -4,6 +4,7 @@ import { actions } from './sop-actions.js';
 import { cycle } from './sop-cycle.js';
 import { decide } from './sop-decide.js';
 import { decisions } from './sop-decisions.js';
+import { explain } from './sop-explain.js';
 import { families } from './sop-families.js';
 import { help } from './sop-help.js';
 import { pack } from './sop-pack.js';
@@ -28,4 +29,5 @@ export const SOP_SUBCOMMANDS: readonly SopSubcommand[] = [
   plan,
   whatif,
   status,
+  explain,
 ];

@@ -37,15 +37,33 @@ export async function resourceByCodeCi(db: Db, code: string): Promise<ResourceSu
     .where('active', '=', true)
     .executeTakeFirst();
   return row
-    ? { id: row.id, code: row.code, name: row.name, unit: row.unit, overtimeCost: row.overtime_cost }
+    ? {
+        id: row.id,
+        code: row.code,
+        name: row.name,
+        unit: row.unit,
+        overtimeCost: row.overtime_cost,
+      }
     : null;
 }
 
 /** A few active codes of each kind, for "no such code" answers. */
 export async function someCodes(db: Db): Promise<{ families: string[]; resources: string[] }> {
   const [f, r] = await Promise.all([
-    db.selectFrom('families').select('code').where('active', '=', true).orderBy('code').limit(4).execute(),
-    db.selectFrom('resources').select('code').where('active', '=', true).orderBy('code').limit(4).execute(),
+    db
+      .selectFrom('families')
+      .select('code')
+      .where('active', '=', true)
+      .orderBy('code')
+      .limit(4)
+      .execute(),
+    db
+      .selectFrom('resources')
+      .select('code')
+      .where('active', '=', true)
+      .orderBy('code')
+      .limit(4)
+      .execute(),
   ]);
   return { families: f.map((x) => x.code), resources: r.map((x) => x.code) };
 }
@@ -118,7 +136,10 @@ export async function familyAdjustmentRows(
 }
 
 export interface ArchiveRows {
-  readonly adjustments: readonly (AdjustmentRow & { readonly code: string; readonly month: string })[];
+  readonly adjustments: readonly (AdjustmentRow & {
+    readonly code: string;
+    readonly month: string;
+  })[];
   readonly baselines: readonly {
     readonly cycle_id: number;
     readonly family_id: number;
@@ -126,7 +147,11 @@ export interface ArchiveRows {
     readonly value: number;
     readonly naive: number | null;
   }[];
-  readonly actuals: readonly { readonly code: string; readonly period: string; readonly units: number }[];
+  readonly actuals: readonly {
+    readonly code: string;
+    readonly period: string;
+    readonly units: number;
+  }[];
 }
 
 /**
@@ -144,7 +169,7 @@ export async function fvaArchive(db: Db, month: string): Promise<ArchiveRows> {
     .selectAll('a')
     .select(['f.code', 'c.month'])
     .where('c.month', '<', month)
-    .where('a.status', 'in', ['accepted', 'flagged', 'superseded'])
+    .where('a.status', 'in', ['accepted', 'flagged'])
     .orderBy('a.created_at')
     .orderBy('a.id')
     .execute();
@@ -281,10 +306,7 @@ export async function resourceUpdatesInForce(
 }
 
 /** Display names of members (ids without one are left out). */
-export async function memberNames(
-  db: Db,
-  ids: readonly string[],
-): Promise<Map<string, string>> {
+export async function memberNames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
   const rows = await db
     .selectFrom('members')
@@ -321,7 +343,7 @@ export async function cycleByMonth(
   return row ? { id: row.id, month: row.month, closed: row.phase === 'closed' } : null;
 }
 
-export interface ResourceDual {
+export interface StoredResourceDual {
   readonly scenarioId: string;
   readonly resourceId: number;
   readonly period: string;
@@ -330,7 +352,10 @@ export interface ResourceDual {
 }
 
 /** Writes a run's shadow prices (the caller owns the transaction). */
-export async function insertResourceDuals(trx: Db, rows: readonly ResourceDual[]): Promise<void> {
+export async function insertResourceDuals(
+  trx: Db,
+  rows: readonly StoredResourceDual[],
+): Promise<void> {
   for (let i = 0; i < rows.length; i += 10_000) {
     await trx
       .insertInto('plan_resource_duals')
@@ -352,12 +377,9 @@ export async function resourceDuals(
   db: Db,
   scenarioId: string,
   resourceIds?: readonly number[],
-): Promise<ResourceDual[]> {
+): Promise<StoredResourceDual[]> {
   if (resourceIds && resourceIds.length === 0) return [];
-  let q = db
-    .selectFrom('plan_resource_duals')
-    .selectAll()
-    .where('scenario_id', '=', scenarioId);
+  let q = db.selectFrom('plan_resource_duals').selectAll().where('scenario_id', '=', scenarioId);
   if (resourceIds) q = q.where('resource_id', 'in', [...resourceIds]);
   const rows = await q.execute();
   return rows.map((r) => ({

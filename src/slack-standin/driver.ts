@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { isObject, type JsonObject, str } from './json.js';
 import type { Standin } from './server.js';
+import { manifestShortcuts } from './shortcuts.js';
 import { slackSignatureHeaders } from './signing.js';
 import type { SocketAck } from './socket-mode.js';
 import {
@@ -92,6 +93,16 @@ export interface Driver {
     channel: string,
     ts: string,
     actionId: string,
+    opts: Who & SendOptions,
+  ): Promise<AckResult & { readonly triggerId: string; readonly responseUrl: string }>;
+  /**
+   * A message shortcut chosen on a message (`message_action`). Refused, as Slack would not
+   * offer it, unless manifest.json declares a message shortcut with this callback_id.
+   */
+  messageShortcut(
+    channel: string,
+    ts: string,
+    callbackId: string,
     opts: Who & SendOptions,
   ): Promise<AckResult & { readonly triggerId: string; readonly responseUrl: string }>;
   /** A select (or other input) changed inside a modal: block_actions with a view container. */
@@ -268,6 +279,35 @@ export function createDriver(opts: DriverOptions): Driver {
             action_ts: actionTs(),
           },
         ],
+      };
+      return { ...(await send(interaction(payload), o)), triggerId, responseUrl };
+    },
+
+    async messageShortcut(channel, ts, callbackId, o) {
+      const declared = manifestShortcuts().some(
+        (s) => s.type === 'message' && s.callback_id === callbackId,
+      );
+      if (!declared)
+        throw new Error(`driver: manifest.json declares no message shortcut '${callbackId}'`);
+      const ch = store.resolveChannel(channel);
+      const message = ch ? store.findMessage(ch.id, ts) : undefined;
+      if (!ch || !message) throw new Error(`driver: no message ${channel}/${ts}`);
+      const triggerId = standin.issueTrigger(o.user);
+      const responseUrl = standin.issueResponseUrl({ channel: ch.id, user: o.user });
+      const payload = {
+        type: 'message_action',
+        token: 'legacy-verification-token',
+        action_ts: actionTs(),
+        team,
+        user: userObj(o.user),
+        channel: { id: ch.id, name: ch.name },
+        is_enterprise_install: false,
+        enterprise: null,
+        callback_id: callbackId,
+        trigger_id: triggerId,
+        response_url: responseUrl,
+        message_ts: ts,
+        message: store.messagePayload(message),
       };
       return { ...(await send(interaction(payload), o)), triggerId, responseUrl };
     },

@@ -42,7 +42,8 @@ const tagOf = (method: string): string => (method.startsWith('ETS') ? 'ets' : me
 const WHY: Readonly<Record<string, string>> = {
   none: 'There is no sales history for this family, so the baseline is zero.',
   zero: 'Every month of history is zero, so the baseline is zero.',
-  naive: 'Too little history for a model (fewer than 4 months, or no model could be fitted): the last month is carried forward.',
+  naive:
+    'Too little history for a model (fewer than 4 months, or no model could be fitted): the last month is carried forward.',
   sba: 'Demand is intermittent (30% or more of the months are zero): Syntetos–Boylan (SBA) forecasts the size and the interval of orders.',
   croston: "Croston's method for intermittent demand.",
   theta: 'The Theta method (M3 competition winner) was asked for.',

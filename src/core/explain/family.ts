@@ -221,9 +221,11 @@ function bindingText(
   const top = [...priced].sort((a, b) => Math.abs(b.shadowPrice!) - Math.abs(a.shadowPrice!))[0];
   if (top) return `${top.resource} in ${period}: its capacity is used up.`;
   const full = resources.find((r) => r.state === 'full');
-  if (full) return `${full.resource} in ${period}: regular time and the overtime allowed are used up.`;
+  if (full)
+    return `${full.resource} in ${period}: regular time and the overtime allowed are used up.`;
   const ot = resources.find((r) => r.state === 'overtime');
-  if (ot) return `${ot.resource} in ${period}: regular capacity is used up; overtime covers the rest.`;
+  if (ot)
+    return `${ot.resource} in ${period}: regular capacity is used up; overtime covers the rest.`;
   return null;
 }
 

@@ -134,7 +134,8 @@ export function explainResourceMonth(input: ResourceMonthInput): ResourceMonthEx
   const backlogged = sum((f) => f.perUnit * f.supply.backlogged);
   const lost = sum((f) => f.perUnit * f.supply.lost);
   const built = new Set<Period>();
-  for (const f of input.families) if (f.row.inventory < f.previous.inventory) for (const p of f.builtIn) built.add(p);
+  for (const f of input.families)
+    if (f.row.inventory < f.previous.inventory) for (const p of f.builtIn) built.add(p);
   const p = input.plan;
   return {
     resource: input.resource,
