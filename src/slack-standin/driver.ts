@@ -95,6 +95,12 @@ export interface Driver {
     actionId: string,
     opts: Who & SendOptions,
   ): Promise<AckResult & { readonly triggerId: string; readonly responseUrl: string }>;
+  /** A button clicked in an ephemeral message (found by its user and ts). */
+  clickEphemeralButton(
+    ts: string,
+    actionId: string,
+    opts: Who & SendOptions,
+  ): Promise<AckResult & { readonly triggerId: string; readonly responseUrl: string }>;
   /**
    * A message shortcut chosen on a message (`message_action`). Refused, as Slack would not
    * offer it, unless manifest.json declares a message shortcut with this callback_id.
@@ -276,6 +282,41 @@ export function createDriver(opts: DriverOptions): Driver {
             value: l.element.value,
             type: str(l.element, 'type'),
             ...(l.element.style !== undefined ? { style: l.element.style } : {}),
+            action_ts: actionTs(),
+          },
+        ],
+      };
+      return { ...(await send(interaction(payload), o)), triggerId, responseUrl };
+    },
+
+    async clickEphemeralButton(ts, actionId, o) {
+      const eph = store.ephemerals.find((e) => e.ts === ts && e.user === o.user);
+      if (!eph) throw new Error(`driver: no ephemeral ${ts} for ${o.user} to click`);
+      const ch = store.resolveChannel(eph.channel);
+      if (!ch) throw new Error(`driver: unknown channel '${eph.channel}'`);
+      const l = findElement(eph.blocks, actionId, `ephemeral ${ts}`);
+      const triggerId = standin.issueTrigger(o.user);
+      const responseUrl = standin.issueResponseUrl({ channel: ch.id, user: o.user });
+      const payload = {
+        type: 'block_actions',
+        user: userObj(o.user),
+        api_app_id: identity.appId,
+        token: 'legacy-verification-token',
+        container: { type: 'message', message_ts: ts, channel_id: ch.id, is_ephemeral: true },
+        trigger_id: triggerId,
+        team,
+        enterprise: null,
+        is_enterprise_install: false,
+        channel: { id: ch.id, name: ch.name },
+        state: { values: {} },
+        response_url: responseUrl,
+        actions: [
+          {
+            action_id: l.actionId,
+            block_id: l.blockId,
+            text: l.element.text,
+            value: l.element.value,
+            type: str(l.element, 'type'),
             action_ts: actionTs(),
           },
         ],

@@ -132,6 +132,12 @@ const FORMS: readonly Form[] = [
   },
 ];
 
+/**
+ * What people typed, echoed back: markup characters are dropped so the echo can never ping
+ * or link in the chat the answer is shown in.
+ */
+const echo = (s: string | undefined): string => (s ?? '').replace(/[<>&`*_~]/g, '').slice(0, 80);
+
 const DOWN = /^(down|low|lower|falling|going\s+down)$/i;
 
 function help(reason: string): string {
@@ -150,15 +156,12 @@ export function parseExplainQuestion(text: string, cycleMonth: Period): ParsedQu
     .trim();
   if (t === '') return { ok: false, message: help('Say which figure to explain.') };
   const plain = new RegExp(`^${CODE}\\s+(.+)$`, 'i').exec(t);
-  if (plain && !/^(why|what|who)$/i.test(plain[1] ?? '')) {
-    const when = resolveWhen(plain[2] ?? '', cycleMonth);
-    if (!when)
-      return {
-        ok: false,
-        message: help(`\`${plain[2]}\` is not a month (write 2027-05, May, or 2027-05..2027-07).`),
-      };
-    return withRange({ intent: 'explain', code: plain[1] ?? '', ...when, direction: null });
-  }
+  const plainWhen =
+    plain && !/^(why|what|who)$/i.test(plain[1] ?? '')
+      ? resolveWhen(plain[2] ?? '', cycleMonth)
+      : null;
+  if (plain && plainWhen)
+    return withRange({ intent: 'explain', code: plain[1] ?? '', ...plainWhen, direction: null });
   for (const f of FORMS) {
     const m = f.re.exec(t);
     if (!m) continue;
@@ -174,10 +177,20 @@ export function parseExplainQuestion(text: string, cycleMonth: Period): ParsedQu
     if (!when)
       return {
         ok: false,
-        message: help(`\`${whenText}\` is not a month (write 2027-05, May, or 2027-05..2027-07).`),
+        message: help(
+          `\`${echo(whenText)}\` is not a month (write 2027-05, May, or 2027-05..2027-07).`,
+        ),
       };
     return withRange({ intent: f.intent, code, ...when, direction });
   }
+  // "FAM-3 someday": a code-like first word (digits, a dash, capitals) with a bad month.
+  if (plain && /[0-9_-]|^[A-Z]{2,}$/.test(plain[1] ?? ''))
+    return {
+      ok: false,
+      message: help(
+        `\`${echo(plain[2])}\` is not a month (write 2027-05, May, or 2027-05..2027-07).`,
+      ),
+    };
   return { ok: false, message: help('That question is not one I understand.') };
 }
 
