@@ -21,6 +21,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainQuestion } from '../../src/services/explain.js';
+import { buildPack, packSections } from '../../src/services/pack.js';
 import { runPlan } from '../../src/services/planning.js';
 import { getSettings } from '../../src/services/settings.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
@@ -418,6 +419,17 @@ describe('/sop explain on a hand-made company', () => {
     expect(body).toContain('One more h on LINE-1 in 2027-02 is worth *$6.00*');
     expect(body).toContain('*68 h over* regular capacity');
     expect(body).toContain('overtime 20 h ($80.00)');
+  });
+
+  it('the pack’s question 8 ranks the binding constraints by what an hour is worth', async () => {
+    const pack = await buildPack(h.db, '2027-01', new Date('2027-01-10T10:00:00Z'));
+    const q8 = packSections(pack).find((s) => s.n === 8)!;
+    // February's hour saves the $6 backlog, January's the $6 backlog less $1 holding.
+    expect(q8.lines).toEqual([
+      'Ranked by what one more unit of capacity is worth (shadow price):',
+      'LINE-1 2027-02: one more h is worth $6.00 (loaded at 120.0%).',
+      'LINE-1 2027-01: one more h is worth $5.00 (loaded at 120.0%).',
+    ]);
   });
 
   it('who changed FAM-A lists every change with its status; an unknown question lists the forms', async () => {
