@@ -70,10 +70,36 @@ function pack(title: string, lines: readonly string[]): string[] {
   return out;
 }
 
-function capped(lines: readonly string[], max: number, what: string): string[] {
-  if (lines.length <= max) return [...lines];
-  return [...lines.slice(0, max), `_…and ${lines.length - max} more ${what}._`];
+/** Characters and lines the variable-length lists of an answer may take. */
+interface Limits {
+  readonly chars: number;
+  readonly lines: number;
 }
+
+const jsonSize = (x: unknown): number => JSON.stringify(x).length;
+
+/**
+ * The first lines that fit in `max` lines and `chars` characters (as JSON, as Slack counts
+ * them), then "…and N more" for the rest.
+ */
+function capped(lines: readonly string[], lim: Limits, what: string): string[] {
+  const out: string[] = [];
+  let used = 0;
+  for (const line of lines) {
+    const size = jsonSize(line) + 1;
+    if (out.length >= lim.lines || used + size > lim.chars - 80) break;
+    out.push(line);
+    used += size;
+  }
+  if (out.length < lines.length) out.push(`_…and ${lines.length - out.length} more ${what}._`);
+  return out;
+}
+
+/** What is left for a list once the fixed blocks are counted. */
+const remaining = (lim: Limits, fixed: readonly Block[]): Limits => ({
+  chars: Math.max(600, lim.chars - jsonSize(fixed)),
+  lines: lim.lines,
+});
 
 const section = (text: string): Block => ({ type: 'section', text: mrkdwn(text) });
 const context = (text: string): Block => ({
@@ -213,18 +239,10 @@ function scenarioFields(
 function familyMonthBlocks(
   m: FamilyMonthExplanation,
   names: Readonly<Record<string, string>>,
+  lim: Limits,
 ): Block[] {
-  const blocks: Block[] = [section(historyText(m)), section(baselineText(m))];
-  const steps = capped(
-    m.steps.map((s) => stepLine(s, names)),
-    MAX_LINES,
-    'adjustments',
-  );
-  if (steps.length)
-    for (const t of pack(`*Adjustments* (${m.steps.length})`, steps)) blocks.push(section(t));
-  else blocks.push(section('*Adjustments*\n_None: the consensus is the baseline._'));
-  blocks.push(section(consensusText(m)));
-  blocks.push(section(supplyText(m)));
+  const head: Block[] = [section(historyText(m)), section(baselineText(m))];
+  const tail: Block[] = [section(consensusText(m)), section(supplyText(m))];
   const sc = scenarioFields(
     m.scenarios.map((s) => ({
       label: s.label,
@@ -232,20 +250,33 @@ function familyMonthBlocks(
       text: `demand ${q(s.demand)} · made ${q(s.production)} · revenue ${s.revenue === null ? 'n/a' : money(s.revenue)}`,
     })),
   );
-  if (sc) blocks.push(sc);
-  return blocks;
+  if (sc) tail.push(sc);
+  const steps = capped(
+    m.steps.map((s) => stepLine(s, names)),
+    remaining(lim, [...head, ...tail]),
+    'adjustments (sopbot explain … --format json lists them all)',
+  );
+  const middle = steps.length
+    ? pack(`*Adjustments* (${m.steps.length})`, steps).map(section)
+    : [section('*Adjustments*\n_None: the consensus is the baseline._')];
+  return [...head, ...middle, ...tail];
 }
 
 function familyRangeBlocks(
   months: readonly FamilyMonthExplanation[],
   names: Readonly<Record<string, string>>,
+  lim: Limits,
 ): Block[] {
   const lines = months.map((m) => {
     const s = m.plan?.supply;
     const plan = s
       ? ` · made ${q(s.production)}, sub ${q(s.subcontract)}, stock ${signed(s.fromStock)}, backlog ${signed(s.backlogged)}, lost ${q(s.lost)}${m.plan?.binding ? ` · binds: ${escapeMrkdwn(m.plan.binding.split(':')[0] ?? '')}` : ''}`
       : '';
-    return `• *${m.period}*: baseline ${q(m.baseline?.value ?? 0)} ${m.steps.length ? m.steps.map((x) => signed(x.change)).join(' ') : ''} = *${q(m.consensus)}*${plan}`;
+    const changes = m.steps.reduce((a, x) => a + x.change, 0);
+    const adj = m.steps.length
+      ? ` ${signed(changes)} (${m.steps.length} change${m.steps.length === 1 ? '' : 's'})`
+      : '';
+    return `• *${m.period}*: baseline ${q(m.baseline?.value ?? 0)}${adj} = *${q(m.consensus)}*${plan}`;
   });
   const baseline = months.reduce((a, m) => a + (m.baseline?.value ?? 0), 0);
   const consensus = months.reduce((a, m) => a + m.consensus, 0);
@@ -259,12 +290,12 @@ function familyRangeBlocks(
       byAuthor.set(key, (byAuthor.get(key) ?? 0) + s.change);
     }
   const blocks: Block[] = [];
-  for (const t of pack('*Month by month*', capped(lines, MAX_LINES, 'months')))
-    blocks.push(section(t));
+  const half = { chars: lim.chars / 2, lines: lim.lines };
+  for (const t of pack('*Month by month*', capped(lines, half, 'months'))) blocks.push(section(t));
   const adj = [...byAuthor.entries()].map(([k, v]) => `• ${signed(v)} ${k}`);
   for (const t of pack(
     `*Total: ${q(consensus)}* = baseline ${q(baseline)} + adjustments ${signed(consensus - baseline)}`,
-    capped(adj, MAX_LINES, 'authors'),
+    capped(adj, remaining(lim, blocks), 'people and reasons'),
   ))
     blocks.push(section(t));
   const first = months[0];
@@ -290,6 +321,7 @@ function familyRangeBlocks(
 function resourceMonthBlocks(
   m: ResourceMonthExplanation,
   names: Readonly<Record<string, string>>,
+  lim: Limits,
 ): Block[] {
   const u = escapeMrkdwn(m.unit);
   const fams = m.families.map(
@@ -304,9 +336,13 @@ function resourceMonthBlocks(
     );
   const blocks: Block[] = [];
   for (const t of pack(`*Load by family* (${m.families.length})`, shown)) blocks.push(section(t));
-  const updates = m.updates.map(
-    (x) =>
-      `• ${fmtChange(x.kind, x.value)} by ${who(x.author, names)} · \`${escapeMrkdwn(x.reason)}\`${x.comment ? ` · “${escapeMrkdwn(clip(x.comment, 300))}”` : ''}${x.isConstraint ? ' · constraint' : ''}`,
+  const updates = capped(
+    m.updates.map(
+      (x) =>
+        `• ${fmtChange(x.kind, x.value)} by ${who(x.author, names)} · \`${escapeMrkdwn(x.reason)}\`${x.comment ? ` · “${escapeMrkdwn(clip(x.comment, 300))}”` : ''}${x.isConstraint ? ' · constraint' : ''}`,
+    ),
+    { chars: Math.min(SECTION_CHARS - 300, lim.chars / 3), lines: lim.lines },
+    'updates',
   );
   blocks.push(
     section(
@@ -358,12 +394,12 @@ function resourceMonthBlocks(
   return blocks;
 }
 
-function resourceRangeBlocks(months: readonly ResourceMonthExplanation[]): Block[] {
+function resourceRangeBlocks(months: readonly ResourceMonthExplanation[], lim: Limits): Block[] {
   const lines = months.map((m) => {
     const u = escapeMrkdwn(m.unit);
     return `• *${m.period}*: load ${q(m.load)} of ${q(m.capacity)} ${u}${m.overload > 0 ? `, ${q(m.overload)} over at consensus` : ''}${m.response.overtime > 0 ? `, overtime ${q(m.response.overtime)}` : ''} · shadow price ${m.shadowPrice === null ? 'n/a' : money(m.shadowPrice)}`;
   });
-  return pack('*Month by month*', capped(lines, MAX_LINES, 'months')).map(section);
+  return pack('*Month by month*', capped(lines, lim, 'months')).map(section);
 }
 
 // --- who changed ------------------------------------------------------------------------
@@ -457,18 +493,23 @@ export function explainMessage(e: Explanation, opts: ExplainMessageOptions = {})
     .filter(Boolean)
     .join(' · ');
   blocks.push(context(about));
+  const maxChars = opts.maxChars ?? MESSAGE_CHARS;
+  const lim: Limits = {
+    chars: maxChars - jsonSize(blocks) - 400,
+    lines: Number.isFinite(maxChars) ? MAX_LINES : Number.POSITIVE_INFINITY,
+  };
   if (e.kind === 'family') {
     const [only] = e.months;
-    if (e.months.length === 1 && only) blocks.push(...familyMonthBlocks(only, e.names));
-    else blocks.push(...familyRangeBlocks(e.months, e.names));
+    if (e.months.length === 1 && only) blocks.push(...familyMonthBlocks(only, e.names, lim));
+    else blocks.push(...familyRangeBlocks(e.months, e.names, lim));
   } else if (e.kind === 'resource') {
     const [only] = e.months;
-    if (e.months.length === 1 && only) blocks.push(...resourceMonthBlocks(only, e.names));
-    else blocks.push(...resourceRangeBlocks(e.months));
+    if (e.months.length === 1 && only) blocks.push(...resourceMonthBlocks(only, e.names, lim));
+    else blocks.push(...resourceRangeBlocks(e.months, lim));
   } else {
     const lines = capped(
       e.changes.map((c) => changeLine(c, e.names)),
-      MAX_LINES,
+      lim,
       'changes',
     );
     if (lines.length === 0)
