@@ -20,6 +20,7 @@
  * builds one more A instead of backlogging it ($6 − $1 = $5); March has slack ($0).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.js';
 import { explainQuestion } from '../../src/services/explain.js';
 import { buildPack, packSections } from '../../src/services/pack.js';
 import { runPlan } from '../../src/services/planning.js';
@@ -430,6 +431,33 @@ describe('/sop explain on a hand-made company', () => {
       'LINE-1 2027-02: one more h is worth $6.00 (loaded at 120.0%).',
       'LINE-1 2027-01: one more h is worth $5.00 (loaded at 120.0%).',
     ]);
+  });
+
+  it('sopbot explain prints the same chain, as JSON with --format json', async () => {
+    let out = '';
+    const io = { stdout: (x: string) => void (out += x), stderr: () => {}, env: h.env };
+    expect(await main(['explain', 'FAM-A', '2027-02', '--format', 'json'], io)).toBe(0);
+    const json = JSON.parse(out);
+    expect(json.kind).toBe('family');
+    expect(json.months[0].consensus).toBe(138);
+    expect(json.months[0].steps.map((s: { change: number }) => s.change)).toEqual([50, 8]);
+    expect(json.months[0].plan.supply.fromStock).toBeCloseTo(40, 6);
+    out = '';
+    expect(await main(['explain', 'what', 'limits', 'LINE-1', 'in', 'February'], io)).toBe(0);
+    expect(out).toContain('One more h on LINE-1 in 2027-02 is worth $6.00');
+    expect(out).not.toContain('&lt;');
+    out = '';
+    expect(await main(['explain', 'how', 'are', 'we'], io)).toBe(2);
+    expect(out).toContain('who changed FAM-2');
+  });
+
+  it('/sop help describes /sop explain', async () => {
+    await h.driver.command('/sop', { user: 'U_REP2', channel: 'C_DEMAND', text: 'help' });
+    const help = await h.standin.waitFor(() =>
+      h.standin.ephemeralsFor('U_REP2').find((x) => x.text.includes('sopbot commands')),
+    );
+    expect(help.text).toContain('/sop explain FAM-3 2027-05');
+    expect(help.text).toContain('what a constraint costs');
   });
 
   it('who changed FAM-A lists every change with its status; an unknown question lists the forms', async () => {

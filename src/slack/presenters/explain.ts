@@ -159,7 +159,7 @@ function stepLine(
   if (s.role === 'floor')
     return `• *${signed(s.change)}* floor at zero (demand cannot be negative)`;
   const parts = [
-    `• *${signed(s.change)}* (${fmtChange(s.kind, s.value)}${s.role === 'override' ? ', override' : ''}) by ${who(s.author, names)}`,
+    `• *${signed(s.change)}*${s.kind === 'delta_units' ? '' : ` (${fmtChange(s.kind, s.value)}${s.role === 'override' ? ', override' : ''})`} by ${who(s.author, names)}`,
     `reason \`${escapeMrkdwn(s.reasonCode)}\``,
     s.comment ? `“${escapeMrkdwn(clip(s.comment, 300))}”` : null,
     s.flagged ? ':triangular_flag_on_post: flagged' : null,
@@ -205,7 +205,7 @@ function supplyText(m: FamilyMonthExplanation): string {
         ? `; one more unit of capacity is worth ${money(r.shadowPrice)}`
         : '';
     lines.push(
-      `• ${escapeMrkdwn(r.resource)}: this family ${q(r.familyLoad)} of ${q(r.load)} loaded, capacity ${q(r.capacity)}, ${state}${price}`,
+      `• ${escapeMrkdwn(r.resource)}: this family's load ${q(r.familyLoad)} of ${q(r.load)}, capacity ${q(r.capacity)}, ${state}${price}`,
     );
   }
   lines.push(
@@ -543,7 +543,13 @@ export function explainPlainText(e: Explanation): string {
   });
   const out: string[] = [];
   const unmark = (s: string) =>
-    s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/[*`]/g, '');
+    s
+      .replace(/:triangular_flag_on_post: /g, '')
+      .replace(/:warning: /g, 'Warning: ')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&')
+      .replace(/[*`]/g, '');
   for (const b of blocks) {
     if (b.type === 'header') out.push(b.text.text, '='.repeat(Math.min(b.text.text.length, 80)));
     else if (b.type === 'context')
