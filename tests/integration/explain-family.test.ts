@@ -435,7 +435,13 @@ describe('/sop explain on a hand-made company', () => {
 
   it('sopbot explain prints the same chain, as JSON with --format json', async () => {
     let out = '';
-    const io = { stdout: (x: string) => void (out += x), stderr: () => {}, env: h.env };
+    const io = {
+      stdout: (x: string) => {
+        out += x;
+      },
+      stderr: () => {},
+      env: h.env,
+    };
     expect(await main(['explain', 'FAM-A', '2027-02', '--format', 'json'], io)).toBe(0);
     const json = JSON.parse(out);
     expect(json.kind).toBe('family');
