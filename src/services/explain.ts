@@ -280,6 +280,14 @@ async function explainFamily(
     runView(db, cycle.id),
     fvaSoFar(db, cycle.month),
   ]);
+  const last = periods[periods.length - 1] ?? cycle.month;
+  if (last < cycle.month) {
+    // Past months have actuals, not a plan: say what was sold instead of a zero consensus.
+    const sold = history.filter((h) => periods.includes(h.period)).reduce((a, h) => a + h.units, 0);
+    throw new UsageError(
+      `${periods.length === 1 ? periods[0] : `${periods[0]}..${last}`} is before the ${cycle.month} cycle: ${family.code} sold ${Math.round(sold).toLocaleString('en-US')} ${family.unit} then. Explanations cover the cycle's plan months, from ${cycle.month}.`,
+    );
+  }
   const counted = adjustmentRows.filter((r) => r.status === 'accepted' || r.status === 'flagged');
   const meta = new Map<string, AdjustmentMeta>(
     counted.map((r) => [

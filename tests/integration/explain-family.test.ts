@@ -494,5 +494,9 @@ describe('/sop explain on a hand-made company', () => {
         .find((x) => x.text.includes('no family or resource `FAM-Z`')),
     );
     expect(unknown.text).toContain('FAM-A');
+    // A past month has actuals, not a plan: 2026-02 sold 100 + 13.
+    await expect(explainQuestion(h.db, 'FAM-A 2026-02')).rejects.toThrow(
+      '2026-02 is before the 2027-01 cycle: FAM-A sold 113 units then.',
+    );
   });
 });
