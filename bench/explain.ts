@@ -126,7 +126,7 @@ async function main(): Promise<void> {
     });
     const dual = (await resourceDuals(db, central.id, [crew.id])).find((d) => d.period === target);
     console.log(
-      `\nshadow price of CREW-1 ${target}: stored ${dual?.shadowPrice.toFixed(4)}, re-solve ${saved.toFixed(4)}`,
+      `\nshadow price of CREW-1 ${target}: stored ${dual?.shadowPrice?.toFixed(4)}, re-solve ${saved.toFixed(4)}`,
     );
     console.log('way                       median ms');
     console.log(`read the stored duals     ${median(stored).toFixed(2).padStart(9)}`);

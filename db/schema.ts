@@ -289,8 +289,9 @@ export interface PlanResourceDualsTable {
   scenario_id: BigId;
   resource_id: number;
   period: string;
-  shadow_price: number;
+  shadow_price: number | null;
   overtime_shadow_price: number | null;
+  overtime_limit: number | null;
 }
 
 export interface PollsTable {

@@ -347,8 +347,11 @@ export interface StoredResourceDual {
   readonly scenarioId: string;
   readonly resourceId: number;
   readonly period: string;
-  readonly shadowPrice: number;
+  /** null when the solver gave no duals (an integer program). */
+  readonly shadowPrice: number | null;
   readonly overtimeShadowPrice: number | null;
+  /** The most overtime the plan allowed that month. */
+  readonly overtimeLimit: number | null;
 }
 
 /** Writes a run's shadow prices (the caller owns the transaction). */
@@ -366,6 +369,7 @@ export async function insertResourceDuals(
           period: r.period,
           shadow_price: r.shadowPrice,
           overtime_shadow_price: r.overtimeShadowPrice,
+          overtime_limit: r.overtimeLimit,
         })),
       )
       .execute();
@@ -388,6 +392,7 @@ export async function resourceDuals(
     period: r.period,
     shadowPrice: r.shadow_price,
     overtimeShadowPrice: r.overtime_shadow_price,
+    overtimeLimit: r.overtime_limit,
   }));
 }
 
@@ -408,10 +413,11 @@ export async function topShadowPrices(
     .orderBy('r.code')
     .limit(limit)
     .execute();
+  // The filter above keeps positive prices only; nulls never pass it.
   return rows.map((r) => ({
     code: r.code,
     period: r.period,
-    shadowPrice: r.shadow_price,
+    shadowPrice: r.shadow_price ?? 0,
     unit: r.unit,
   }));
 }

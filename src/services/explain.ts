@@ -198,24 +198,6 @@ function previousOf(
   return { inventory: fam?.initialInventory ?? 0, backlog: fam?.initialBacklog ?? 0 };
 }
 
-/** The most overtime the plan allowed on a resource in a month (as core's solve reads it). */
-function overtimeLimitOf(
-  problem: PlanProblem | null,
-  code: string,
-  period: Period,
-  workers: number | null,
-): number {
-  const res = problem?.resources.find((r) => r.code === code);
-  if (!problem || !res || !problem.options.overtime) return 0;
-  if (res.workforce)
-    return (
-      (workers ?? 0) *
-      res.workforce.overtimeHoursPerWorker *
-      (res.availabilityByPeriod[period] ?? 1)
-    );
-  return res.overtimeLimitByPeriod[period] ?? res.overtimeLimit;
-}
-
 // --- forecast value added so far ------------------------------------------------------
 
 /** FVA of every person and reason over earlier cycles' adjustments whose actuals arrived. */
@@ -328,6 +310,8 @@ async function explainFamily(
       ])
     : [[], []];
 
+  const dual = (resourceId: number, period: Period) =>
+    duals.find((d) => d.resourceId === resourceId && d.period === period);
   const months = periods.map((period) => {
     const line: ConsensusLine = consensus.find((c) => c.period === period) ?? {
       family: family.code,
@@ -371,10 +355,8 @@ async function explainFamily(
                     load: r.load,
                     capacity: r.capacity,
                     overtime: r.overtime,
-                    overtimeLimit: overtimeLimitOf(run.problem, code, period, r.workers),
-                    shadowPrice:
-                      duals.find((d) => d.resourceId === r.resourceId && d.period === period)
-                        ?.shadowPrice ?? null,
+                    overtimeLimit: dual(r.resourceId, period)?.overtimeLimit ?? null,
+                    shadowPrice: dual(r.resourceId, period)?.shadowPrice ?? null,
                   };
                 }),
             }
@@ -494,7 +476,7 @@ async function explainResource(
           load: own?.load ?? 0,
           capacity: own?.capacity ?? 0,
           overtime: own?.overtime ?? 0,
-          overtimeLimit: overtimeLimitOf(run.problem, resource.code, period, own?.workers ?? null),
+          overtimeLimit: duals.find((d) => d.period === period)?.overtimeLimit ?? null,
         },
         baseCapacity: null,
         updates: updates

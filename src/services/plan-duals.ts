@@ -1,6 +1,7 @@
 /**
  * Keeps each scenario's shadow prices (core's PlanDuals, from HiGHS's duals) with its plan
- * run, per resource and month, so explanations and the pack read them without solving again.
+ * run, per resource and month, with the overtime limit the plan had, so explanations and the
+ * pack read them without solving again.
  */
 import type { Db } from '../../db/connect.js';
 import type { LoadedCompany } from '../../db/queries/company.js';
@@ -19,17 +20,23 @@ export async function storeRunDuals(
   const rows: StoredResourceDual[] = [];
   for (const s of solved) {
     const scenarioId = ids.get(s.result.name);
-    const duals = s.result.plan?.duals;
-    if (!scenarioId || !duals) continue;
-    for (const d of duals.resources) {
-      const resourceId = loaded.resourceIds.get(d.resource);
+    const plan = s.result.plan;
+    if (!scenarioId || !plan) continue;
+    // Every resource-month gets its row: the limit always, the prices when there are duals.
+    const prices = new Map(
+      (plan.duals?.resources ?? []).map((d) => [`${d.resource}|${d.period}`, d]),
+    );
+    for (const r of plan.resources) {
+      const resourceId = loaded.resourceIds.get(r.resource);
       if (resourceId === undefined) continue;
+      const d = prices.get(`${r.resource}|${r.period}`);
       rows.push({
         scenarioId,
         resourceId,
-        period: d.period,
-        shadowPrice: d.capacity,
-        overtimeShadowPrice: d.overtimeLimit,
+        period: r.period,
+        shadowPrice: d?.capacity ?? null,
+        overtimeShadowPrice: d?.overtimeLimit ?? null,
+        overtimeLimit: r.overtimeLimit,
       });
     }
   }

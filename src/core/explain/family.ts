@@ -71,7 +71,8 @@ export interface ResourceMonthRow {
   readonly load: number;
   readonly capacity: number;
   readonly overtime: number;
-  readonly overtimeLimit: number;
+  /** The most overtime the plan allowed; null when the run did not keep it. */
+  readonly overtimeLimit: number | null;
   /** What one more unit of capacity is worth in this month (HiGHS dual), when known. */
   readonly shadowPrice: number | null;
 }
@@ -97,7 +98,7 @@ export interface ResourceUse {
   readonly load: number;
   readonly capacity: number;
   readonly overtime: number;
-  readonly overtimeLimit: number;
+  readonly overtimeLimit: number | null;
   readonly shadowPrice: number | null;
   /** full: regular capacity and the overtime allowed are used up; overtime: some overtime. */
   readonly state: 'full' | 'overtime' | 'spare';
@@ -202,10 +203,12 @@ export function resourceState(r: {
   load: number;
   capacity: number;
   overtime: number;
-  overtimeLimit: number;
+  overtimeLimit: number | null;
 }): ResourceUse['state'] {
   const tol = EPS * Math.max(1, r.capacity);
-  if (r.load >= r.capacity + r.overtimeLimit - tol && r.load > tol) return 'full';
+  // An unknown overtime limit never makes a resource "full": say only what is known.
+  if (r.overtimeLimit !== null && r.load >= r.capacity + r.overtimeLimit - tol && r.load > tol)
+    return 'full';
   if (r.overtime > tol) return 'overtime';
   return 'spare';
 }

@@ -45,7 +45,8 @@ export interface ResourceMonthInput {
     readonly load: number;
     readonly capacity: number;
     readonly overtime: number;
-    readonly overtimeLimit: number;
+    /** null when the run did not keep it. */
+    readonly overtimeLimit: number | null;
   };
   /** Regular capacity before the updates in force. */
   readonly baseCapacity: number | null;
@@ -89,7 +90,7 @@ export interface ResourceMonthExplanation {
   readonly overload: number;
   readonly response: {
     readonly overtime: number;
-    readonly overtimeLimit: number;
+    readonly overtimeLimit: number | null;
     readonly overtimeCost: number;
     /** Capacity units of demand met from stock built earlier (negative: stock built now). */
     readonly fromStock: number;

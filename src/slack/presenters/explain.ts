@@ -198,7 +198,7 @@ function supplyText(m: FamilyMonthExplanation): string {
       r.state === 'full'
         ? 'full (regular time and the overtime allowed)'
         : r.state === 'overtime'
-          ? `on overtime: ${q(r.overtime)} of ${q(r.overtimeLimit)} allowed`
+          ? `on overtime: ${q(r.overtime)}${r.overtimeLimit === null ? '' : ` of ${q(r.overtimeLimit)} allowed`}`
           : `${q(r.capacity - r.load)} spare`;
     const price =
       r.shadowPrice !== null && r.shadowPrice > 0
@@ -348,7 +348,7 @@ function resourceMonthBlocks(
     section(
       clip(
         [
-          `*Capacity: ${q(m.capacity)} ${u}* regular${m.response.overtimeLimit > 0 ? `, up to ${q(m.response.overtimeLimit)} ${u} overtime` : ', no overtime allowed'}`,
+          `*Capacity: ${q(m.capacity)} ${u}* regular${m.response.overtimeLimit === null ? '' : m.response.overtimeLimit > 0 ? `, up to ${q(m.response.overtimeLimit)} ${u} overtime` : ', no overtime allowed'}`,
           ...(updates.length
             ? ['Updates and constraints in force:', ...updates]
             : ['No capacity update in force.']),
