@@ -39,11 +39,9 @@ const digest = (parts: readonly string[]): string =>
   createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 40);
 
 export function register(app: App, deps: AppDeps): void {
-  const fail = async (client: App['client'], body: unknown, err: unknown, what: string) => {
-    if (!(err instanceof SopError) || err.code === 'internal')
-      deps.logger.error({ err }, `${what} failed`);
-    await tellUser(client, body, err);
-  };
+  /** An error a person should not see as is: logged once with its stack (a SopError is not). */
+  const unexpected = (err: unknown): boolean =>
+    !(err instanceof SopError) || err.code === 'internal';
 
   app.action<BlockAction<ButtonAction>>(
     ACTION_EXPLAIN_SHARE,
@@ -64,7 +62,8 @@ export function register(app: App, deps: AppDeps): void {
           });
         });
       } catch (err) {
-        await fail(client, body, err, 'explain share');
+        if (unexpected(err)) deps.logger.error({ err }, 'explain share failed');
+        await tellUser(client, body, err);
       }
     },
   );
@@ -95,12 +94,8 @@ export function register(app: App, deps: AppDeps): void {
           view: explainModal(figures, metadata),
         });
       } catch (err) {
-        await fail(
-          client,
-          { user: shortcut.user, channel: shortcut.channel },
-          err,
-          'explain shortcut',
-        );
+        if (unexpected(err)) deps.logger.error({ err }, 'explain shortcut failed');
+        await tellUser(client, { user: shortcut.user, channel: shortcut.channel }, err);
       }
     },
   );
@@ -128,7 +123,8 @@ export function register(app: App, deps: AppDeps): void {
           view: explainModal(figures, view.private_metadata, { figure, explanation }),
         });
       } catch (err) {
-        await fail(client, body, err, 'explain pick');
+        if (unexpected(err)) deps.logger.error({ err }, 'explain pick failed');
+        await tellUser(client, body, err);
       }
     },
   );
