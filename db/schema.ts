@@ -294,6 +294,14 @@ export interface PlanResourceDualsTable {
   overtime_limit: number | null;
 }
 
+/** Marginal cost of demand per family and month of a scenario (migration 20261203T1800). */
+export interface PlanFamilyDualsTable {
+  scenario_id: BigId;
+  family_id: number;
+  period: string;
+  demand_price: number;
+}
+
 export interface PollsTable {
   id: GeneratedBigId;
   cycle_id: number;
@@ -419,6 +427,7 @@ export interface Database {
   plan_family_results: PlanFamilyResultsTable;
   plan_resource_results: PlanResourceResultsTable;
   plan_resource_duals: PlanResourceDualsTable;
+  plan_family_duals: PlanFamilyDualsTable;
   polls: PollsTable;
   poll_options: PollOptionsTable;
   votes: VotesTable;

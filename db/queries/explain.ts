@@ -421,3 +421,42 @@ export async function topShadowPrices(
     unit: r.unit,
   }));
 }
+
+export interface StoredFamilyDual {
+  readonly scenarioId: string;
+  readonly familyId: number;
+  readonly period: string;
+  readonly demandPrice: number;
+}
+
+/** Writes a run's marginal costs of demand (the caller owns the transaction). */
+export async function insertFamilyDuals(trx: Db, rows: readonly StoredFamilyDual[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 10_000) {
+    await trx
+      .insertInto('plan_family_duals')
+      .values(
+        rows.slice(i, i + 10_000).map((r) => ({
+          scenario_id: r.scenarioId,
+          family_id: r.familyId,
+          period: r.period,
+          demand_price: r.demandPrice,
+        })),
+      )
+      .execute();
+  }
+}
+
+/** What one more unit demanded costs, per month, for one family in a scenario. */
+export async function familyDuals(
+  db: Db,
+  scenarioId: string,
+  familyId: number,
+): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('plan_family_duals')
+    .select(['period', 'demand_price'])
+    .where('scenario_id', '=', scenarioId)
+    .where('family_id', '=', familyId)
+    .execute();
+  return new Map(rows.map((r) => [r.period, r.demand_price]));
+}

@@ -15,6 +15,7 @@ import {
   cycleByMonth,
   familyAdjustmentRows,
   familyByCodeCi,
+  familyDuals,
   fvaArchive,
   loadsOnResource,
   memberNames,
@@ -303,12 +304,13 @@ async function explainFamily(
     }
   }
   const central = run?.central ?? null;
-  const [resRows, duals] = central
+  const [resRows, duals, marginal] = central
     ? await Promise.all([
         scenarioResourceRows(db, [central.id], resourceIds),
         resourceDuals(db, central.id, resourceIds),
+        familyDuals(db, central.id, family.id),
       ])
-    : [[], []];
+    : [[], [], new Map<string, number>()];
 
   const dual = (resourceId: number, period: Period) =>
     duals.find((d) => d.resourceId === resourceId && d.period === period);
@@ -345,6 +347,7 @@ async function explainFamily(
               frozen: (run.problem?.frozen ?? []).some(
                 (f) => f.family === family.code && f.period === period,
               ),
+              marginalCost: marginal.get(period) ?? null,
               loads: loads.map((l) => ({ resource: l.resource, perUnit: l.perUnit })),
               resources: resRows
                 .filter((r) => r.period === period)

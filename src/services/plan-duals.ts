@@ -5,7 +5,12 @@
  */
 import type { Db } from '../../db/connect.js';
 import type { LoadedCompany } from '../../db/queries/company.js';
-import { insertResourceDuals, type StoredResourceDual } from '../../db/queries/explain.js';
+import {
+  insertFamilyDuals,
+  insertResourceDuals,
+  type StoredFamilyDual,
+  type StoredResourceDual,
+} from '../../db/queries/explain.js';
 import { runScenarios } from '../../db/queries/plan-runs.js';
 import type { SolvedScenario } from './planning.js';
 
@@ -18,6 +23,7 @@ export async function storeRunDuals(
 ): Promise<number> {
   const ids = new Map((await runScenarios(trx, runId)).map((s) => [s.name, s.id]));
   const rows: StoredResourceDual[] = [];
+  const demand: StoredFamilyDual[] = [];
   for (const s of solved) {
     const scenarioId = ids.get(s.result.name);
     const plan = s.result.plan;
@@ -26,6 +32,11 @@ export async function storeRunDuals(
     const prices = new Map(
       (plan.duals?.resources ?? []).map((d) => [`${d.resource}|${d.period}`, d]),
     );
+    for (const d of plan.duals?.families ?? []) {
+      const familyId = loaded.familyIds.get(d.family);
+      if (familyId !== undefined)
+        demand.push({ scenarioId, familyId, period: d.period, demandPrice: d.demand });
+    }
     for (const r of plan.resources) {
       const resourceId = loaded.resourceIds.get(r.resource);
       if (resourceId === undefined) continue;
@@ -41,5 +52,6 @@ export async function storeRunDuals(
     }
   }
   await insertResourceDuals(trx, rows);
-  return rows.length;
+  await insertFamilyDuals(trx, demand);
+  return rows.length + demand.length;
 }

@@ -17,7 +17,8 @@
  * unit.) So January makes 100 A + 40 B on 120 h, February 90 A + 60 B on 120 h with 8 A
  * backlogged, March 68 A + 40 B on 88 h. Cost: A 258 × 10 + B 140 × 8 + 40 h × 4 + 40 × 1
  * + 8 × 6 = $3,948. One more February hour saves the backlog ($6); one more January hour
- * builds one more A instead of backlogging it ($6 − $1 = $5); March has slack ($0).
+ * builds one more A instead of backlogging it ($6 − $1 = $5); March has slack ($0). One
+ * more A demanded in February is made in March and backlogged: $10 + $6 = $16.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
@@ -344,6 +345,9 @@ describe('/sop explain on a hand-made company', () => {
     expect(line.familyLoad).toBeCloseTo(90, 6);
     expect(line.shadowPrice).toBeCloseTo(6, 6);
     expect(m.plan?.binding).toContain('LINE-1 in 2027-02');
+    // One more unit of FAM-A in February: every cheaper hour is taken, so it is made in
+    // March on a spare hour and backlogged a month: $10 + $6.
+    expect(m.plan?.marginalCost).toBeCloseTo(16, 6);
     // Each scenario: central 138; cautious −10%; ambitious +15%; central revenue 130 × $50.
     const byName = Object.fromEntries(m.scenarios.map((x) => [x.name, x]));
     expect(byName.central?.demand).toBeCloseTo(138, 6);
@@ -395,6 +399,7 @@ describe('/sop explain on a hand-made company', () => {
       'Demand 138 = made 90 + subcontracted 0 + from stock 40 + backlogged 8 + lost 0',
     );
     expect(body).toContain('one more unit of capacity is worth $6.00');
+    expect(body).toContain('One more unit demanded would cost $16.00');
     const before = h.standin.messagesIn('C_DEMAND').length;
     const click = await h.driver.clickEphemeralButton(eph.ts, 'explain_share', { user: 'U_REP' });
     expect(click.ok).toBe(true);

@@ -110,6 +110,7 @@ describe('explainFamilyMonth', () => {
       },
       previous: { inventory: 40, backlog: 0 },
       frozen: false,
+      marginalCost: 16,
       loads: [{ resource: 'LINE-1', perUnit: 1 }],
       resources: [
         {

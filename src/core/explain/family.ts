@@ -111,6 +111,8 @@ export interface FamilyPlanExplanation {
   /** Whether the run planned for today's consensus (false: adjustments came after it). */
   readonly matchesConsensus: boolean;
   readonly frozen: boolean;
+  /** What one more unit demanded this month would add to the plan's cost (HiGHS dual). */
+  readonly marginalCost: number | null;
   readonly resources: readonly ResourceUse[];
   /** The constraint that binds, in words; null when none does. */
   readonly binding: string | null;
@@ -170,6 +172,7 @@ export interface FamilyMonthInput {
     /** Stock and backlog at the end of the previous month (the opening ones in month 1). */
     readonly previous: { readonly inventory: number; readonly backlog: number };
     readonly frozen: boolean;
+    readonly marginalCost: number | null;
     readonly loads: readonly { readonly resource: string; readonly perUnit: number }[];
     readonly resources: readonly ResourceMonthRow[];
   } | null;
@@ -298,6 +301,7 @@ export function explainFamilyMonth(input: FamilyMonthInput): FamilyMonthExplanat
       supply,
       matchesConsensus: Math.abs(p.row.demand - c.consensus) <= EPS * Math.max(1, c.consensus),
       frozen: p.frozen,
+      marginalCost: p.marginalCost,
       resources,
       binding: bindingText(resources, p.frozen, input.period),
     };

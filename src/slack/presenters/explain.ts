@@ -187,7 +187,7 @@ function supplyText(m: FamilyMonthExplanation): string {
   const lines = [
     `*Supply in plan run ${p.runId} (${escapeMrkdwn(p.scenario)})*`,
     `Demand ${q(s.demand)} = made ${q(s.production)} + subcontracted ${q(s.subcontract)} ${s.fromStock >= 0 ? `+ from stock ${q(s.fromStock)}` : `− into stock ${q(-s.fromStock)}`} ${s.backlogged >= 0 ? `+ backlogged ${q(s.backlogged)}` : `− late orders served ${q(-s.backlogged)}`} + lost ${q(s.lost)}`,
-    `Stock at month end ${q(s.closingInventory)}, backlog ${q(s.closingBacklog)}.`,
+    `Stock at month end ${q(s.closingInventory)}, backlog ${q(s.closingBacklog)}.${p.marginalCost === null ? '' : ` One more unit demanded would cost ${money(p.marginalCost)}.`}`,
   ];
   if (!p.matchesConsensus)
     lines.push(
