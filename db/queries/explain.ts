@@ -3,8 +3,10 @@
  * run's scenarios, plus the earlier cycles' adjustments that measure forecast value added.
  */
 import { sql } from 'kysely';
+import type { PlanFamilyRow } from '../../src/core/explain/family.js';
 import type { Db } from '../connect.js';
-import type { AdjustmentRow, CapacityUpdateRow } from '../schema.js';
+import type { AdjustmentRow } from '../schema.js';
+import type { BaselineLine } from './baselines.js';
 
 export interface SubjectRef {
   readonly id: number;
@@ -86,14 +88,7 @@ export interface FamilyBaseline {
     readonly params: Record<string, number>;
     readonly aicc: number | null;
   } | null;
-  readonly lines: readonly {
-    readonly period: string;
-    readonly value: number;
-    readonly lo80: number | null;
-    readonly hi80: number | null;
-    readonly lo95: number | null;
-    readonly hi95: number | null;
-  }[];
+  readonly lines: readonly Omit<BaselineLine, 'familyId'>[];
 }
 
 export async function baselineOfFamily(
@@ -193,17 +188,10 @@ export async function fvaArchive(db: Db, month: string): Promise<ArchiveRows> {
   return { adjustments, baselines, actuals };
 }
 
-export interface ScenarioFamilyRow {
+export interface ScenarioFamilyRow extends PlanFamilyRow {
   readonly scenarioId: string;
   readonly familyId: number;
   readonly period: string;
-  readonly demand: number;
-  readonly production: number;
-  readonly subcontract: number;
-  readonly inventory: number;
-  readonly backlog: number;
-  readonly lostSales: number;
-  readonly revenue: number;
 }
 
 /** Result rows of some families in some scenarios (all months), by scenario, family, month. */
@@ -283,26 +271,6 @@ export async function loadsOnResource(
     .orderBy('f.code')
     .execute();
   return rows.map((r) => ({ familyId: r.family_id, code: r.code, perUnit: r.load_per_unit }));
-}
-
-/** Capacity updates of a resource in force for a cycle: open, of the cycle or of none. */
-export async function resourceUpdatesInForce(
-  db: Db,
-  cycleId: number,
-  resourceId: number,
-  periods: readonly string[],
-): Promise<CapacityUpdateRow[]> {
-  if (periods.length === 0) return [];
-  return db
-    .selectFrom('capacity_updates')
-    .selectAll()
-    .where('resource_id', '=', resourceId)
-    .where('period', 'in', [...periods])
-    .where('status', '=', 'open')
-    .where((eb) => eb.or([eb('cycle_id', '=', cycleId), eb('cycle_id', 'is', null)]))
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
 }
 
 /** Display names of members (ids without one are left out). */

@@ -8,6 +8,7 @@
  */
 import type { Db } from '../../db/connect.js';
 import { toAdjustment } from '../../db/queries/adjustments.js';
+import { openUpdates } from '../../db/queries/capacity.js';
 import { familyIds, resourceIds } from '../../db/queries/codes.js';
 import {
   baselineOfFamily,
@@ -22,7 +23,6 @@ import {
   type ResourceSubject,
   resourceByCodeCi,
   resourceDuals,
-  resourceUpdatesInForce,
   type ScenarioFamilyRow,
   type SubjectRef,
   salesOf,
@@ -176,15 +176,8 @@ async function runView(db: Db, cycleId: number): Promise<RunView | null> {
   };
 }
 
-const toPlanRow = (r: ScenarioFamilyRow): PlanFamilyRow => ({
-  demand: r.demand,
-  production: r.production,
-  subcontract: r.subcontract,
-  inventory: r.inventory,
-  backlog: r.backlog,
-  lostSales: r.lostSales,
-  revenue: r.revenue,
-});
+const toPlanRow = ({ scenarioId, familyId, period, ...row }: ScenarioFamilyRow): PlanFamilyRow =>
+  row;
 
 /** Stock and backlog at the end of the month before `period` in a scenario's results. */
 function previousOf(
@@ -461,7 +454,10 @@ async function explainResource(
       okScenarios.map((s) => s.id),
       [resource.id],
     ),
-    resourceUpdatesInForce(db, cycle.id, resource.id, periods),
+    // In force for this cycle: open, and of this cycle or of none (as the plan reads them).
+    openUpdates(db, resource.id, periods).then((rows) =>
+      rows.filter((u) => u.cycle_id === cycle.id || u.cycle_id === null),
+    ),
     resourceDuals(db, central.id, [resource.id]),
   ]);
   const base = run.problem?.resources.find((r) => r.code === resource.code);

@@ -213,6 +213,46 @@ export function createDriver(opts: DriverOptions): Driver {
     return found;
   };
 
+  /** block_actions for a button in a message (or an ephemeral one) in channel `ch`. */
+  const click = async (
+    ch: { id: string; name: string },
+    ts: string,
+    blocks: unknown,
+    actionId: string,
+    o: Who & SendOptions,
+    at: { responseUrl: string; ephemeral: boolean; message?: JsonObject },
+  ) => {
+    const l = findElement(blocks, actionId, `${at.ephemeral ? 'ephemeral' : 'message'} ${ts}`);
+    const triggerId = standin.issueTrigger(o.user);
+    const payload = {
+      type: 'block_actions',
+      user: userObj(o.user),
+      api_app_id: identity.appId,
+      token: 'legacy-verification-token',
+      container: { type: 'message', message_ts: ts, channel_id: ch.id, is_ephemeral: at.ephemeral },
+      trigger_id: triggerId,
+      team,
+      enterprise: null,
+      is_enterprise_install: false,
+      channel: { id: ch.id, name: ch.name },
+      ...(at.message ? { message: at.message } : {}),
+      state: { values: {} },
+      response_url: at.responseUrl,
+      actions: [
+        {
+          action_id: l.actionId,
+          block_id: l.blockId,
+          text: l.element.text,
+          value: l.element.value,
+          type: str(l.element, 'type'),
+          ...(l.element.style !== undefined ? { style: l.element.style } : {}),
+          action_ts: actionTs(),
+        },
+      ],
+    };
+    return { ...(await send(interaction(payload), o)), triggerId, responseUrl: at.responseUrl };
+  };
+
   /** The fields of a slash command as Slack sends them (form fields over HTTP, JSON over a socket). */
   const commandFields = (command: string, o: { user: string; channel: string; text?: string }) => {
     const channel = store.resolveChannel(o.channel);
@@ -257,36 +297,12 @@ export function createDriver(opts: DriverOptions): Driver {
       const ch = store.resolveChannel(channel);
       const message = ch ? store.findMessage(ch.id, ts) : undefined;
       if (!ch || !message) throw new Error(`driver: no message ${channel}/${ts} to click`);
-      const l = findElement(message.blocks, actionId, `message ${ts}`);
-      const triggerId = standin.issueTrigger(o.user);
       const responseUrl = standin.issueResponseUrl({ channel: ch.id, user: o.user, messageTs: ts });
-      const payload = {
-        type: 'block_actions',
-        user: userObj(o.user),
-        api_app_id: identity.appId,
-        token: 'legacy-verification-token',
-        container: { type: 'message', message_ts: ts, channel_id: ch.id, is_ephemeral: false },
-        trigger_id: triggerId,
-        team,
-        enterprise: null,
-        is_enterprise_install: false,
-        channel: { id: ch.id, name: ch.name },
+      return click(ch, ts, message.blocks, actionId, o, {
+        responseUrl,
+        ephemeral: false,
         message: store.messagePayload(message),
-        state: { values: {} },
-        response_url: responseUrl,
-        actions: [
-          {
-            action_id: l.actionId,
-            block_id: l.blockId,
-            text: l.element.text,
-            value: l.element.value,
-            type: str(l.element, 'type'),
-            ...(l.element.style !== undefined ? { style: l.element.style } : {}),
-            action_ts: actionTs(),
-          },
-        ],
-      };
-      return { ...(await send(interaction(payload), o)), triggerId, responseUrl };
+      });
     },
 
     async clickEphemeralButton(ts, actionId, o) {
@@ -294,34 +310,9 @@ export function createDriver(opts: DriverOptions): Driver {
       if (!eph) throw new Error(`driver: no ephemeral ${ts} for ${o.user} to click`);
       const ch = store.resolveChannel(eph.channel);
       if (!ch) throw new Error(`driver: unknown channel '${eph.channel}'`);
-      const l = findElement(eph.blocks, actionId, `ephemeral ${ts}`);
-      const triggerId = standin.issueTrigger(o.user);
+      // Slack sends no copy of an ephemeral message with its clicks.
       const responseUrl = standin.issueResponseUrl({ channel: ch.id, user: o.user });
-      const payload = {
-        type: 'block_actions',
-        user: userObj(o.user),
-        api_app_id: identity.appId,
-        token: 'legacy-verification-token',
-        container: { type: 'message', message_ts: ts, channel_id: ch.id, is_ephemeral: true },
-        trigger_id: triggerId,
-        team,
-        enterprise: null,
-        is_enterprise_install: false,
-        channel: { id: ch.id, name: ch.name },
-        state: { values: {} },
-        response_url: responseUrl,
-        actions: [
-          {
-            action_id: l.actionId,
-            block_id: l.blockId,
-            text: l.element.text,
-            value: l.element.value,
-            type: str(l.element, 'type'),
-            action_ts: actionTs(),
-          },
-        ],
-      };
-      return { ...(await send(interaction(payload), o)), triggerId, responseUrl };
+      return click(ch, ts, eph.blocks, actionId, o, { responseUrl, ephemeral: true });
     },
 
     async messageShortcut(channel, ts, callbackId, o) {

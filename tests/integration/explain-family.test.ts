@@ -33,6 +33,16 @@ const COMMENT = '<!channel> big push & <b>more</b>';
 
 describe('/sop explain on a hand-made company', () => {
   let h: Harness;
+  /** `/sop <text>` as `user`, and the first ephemeral answer that `match` accepts. */
+  const ask = async (
+    user: string,
+    channel: string,
+    text: string,
+    match: (t: string) => boolean,
+  ) => {
+    await h.driver.command('/sop', { user, channel, text });
+    return h.standin.waitFor(() => h.standin.ephemeralsFor(user).find((x) => match(x.text)));
+  };
   let cycleId: number;
   let runId: string;
 
@@ -413,13 +423,8 @@ describe('/sop explain on a hand-made company', () => {
   });
 
   it('answers the resource question with its shadow price in words', async () => {
-    await h.driver.command('/sop', {
-      user: 'U_PLAN',
-      channel: 'C_SUPPLY',
-      text: 'explain what limits LINE-1 in February',
-    });
-    const eph = await h.standin.waitFor(() =>
-      h.standin.ephemeralsFor('U_PLAN').find((x) => x.text.startsWith('LINE-1 2027-02')),
+    const eph = await ask('U_PLAN', 'C_SUPPLY', 'explain what limits LINE-1 in February', (t) =>
+      t.startsWith('LINE-1 2027-02'),
     );
     const body = JSON.stringify(eph.blocks);
     expect(body).toContain('One more h on LINE-1 in 2027-02 is worth *$6.00*');
@@ -463,10 +468,7 @@ describe('/sop explain on a hand-made company', () => {
   });
 
   it('/sop help describes /sop explain', async () => {
-    await h.driver.command('/sop', { user: 'U_REP2', channel: 'C_DEMAND', text: 'help' });
-    const help = await h.standin.waitFor(() =>
-      h.standin.ephemeralsFor('U_REP2').find((x) => x.text.includes('sopbot commands')),
-    );
+    const help = await ask('U_REP2', 'C_DEMAND', 'help', (t) => t.includes('sopbot commands'));
     expect(help.text).toContain('/sop explain FAM-3 2027-05');
     expect(help.text).toContain('what a constraint costs');
   });
@@ -479,24 +481,12 @@ describe('/sop explain on a hand-made company', () => {
       ['U_REP', 50, 'accepted'],
       ['U_REP2', 10, 'flagged'],
     ]);
-    await h.driver.command('/sop', {
-      user: 'U_REP',
-      channel: 'C_DEMAND',
-      text: 'explain how are we doing',
-    });
-    const eph = await h.standin.waitFor(() =>
-      h.standin.ephemeralsFor('U_REP').find((x) => x.text.includes('not one I understand')),
+    const eph = await ask('U_REP', 'C_DEMAND', 'explain how are we doing', (t) =>
+      t.includes('not one I understand'),
     );
     expect(eph.text).toContain('what limits LINE-1 in August');
-    await h.driver.command('/sop', {
-      user: 'U_REP',
-      channel: 'C_DEMAND',
-      text: 'explain FAM-Z 2027-02',
-    });
-    const unknown = await h.standin.waitFor(() =>
-      h.standin
-        .ephemeralsFor('U_REP')
-        .find((x) => x.text.includes('no family or resource `FAM-Z`')),
+    const unknown = await ask('U_REP', 'C_DEMAND', 'explain FAM-Z 2027-02', (t) =>
+      t.includes('no family or resource `FAM-Z`'),
     );
     expect(unknown.text).toContain('FAM-A');
     // A past month has actuals, not a plan: 2026-02 sold 100 + 13.

@@ -13,6 +13,7 @@
 import type { AdjustmentKind, ConsensusLine } from '../consensus.js';
 import type { AdjustmentFva } from '../kpi.js';
 import { addMonths, type Period } from '../period.js';
+import type { FamilyPeriodPlan } from '../supply/solve.js';
 import { type BaselineWhy, describeBaseline } from './baseline.js';
 
 export interface HistoryPoint {
@@ -55,16 +56,11 @@ export interface ExplainStep {
   readonly reasonFva: AdjustmentFva | null;
 }
 
-/** One family-month row of a stored scenario. */
-export interface PlanFamilyRow {
-  readonly demand: number;
-  readonly production: number;
-  readonly subcontract: number;
-  readonly inventory: number;
-  readonly backlog: number;
-  readonly lostSales: number;
-  readonly revenue: number;
-}
+/** One family-month row of a stored scenario: the solved plan's figures and the revenue. */
+export type PlanFamilyRow = Pick<
+  FamilyPeriodPlan,
+  'demand' | 'production' | 'subcontract' | 'inventory' | 'backlog' | 'lostSales'
+> & { readonly revenue: number };
 
 export interface ResourceMonthRow {
   readonly resource: string;
