@@ -5,6 +5,7 @@ import { cycle } from './sop-cycle.js';
 import { decide } from './sop-decide.js';
 import { decisions } from './sop-decisions.js';
 import { execution } from './sop-execution.js';
+import { explain } from './sop-explain.js';
 import { families } from './sop-families.js';
 import { help } from './sop-help.js';
 import { pack } from './sop-pack.js';
@@ -30,4 +31,5 @@ export const SOP_SUBCOMMANDS: readonly SopSubcommand[] = [
   whatif,
   status,
   execution,
+  explain,
 ];

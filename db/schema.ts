@@ -320,6 +320,24 @@ export interface PlanResourceResultsTable {
   layoffs: number | null;
 }
 
+/** Shadow prices of a scenario's resource capacities (migration 20261203T1800). */
+export interface PlanResourceDualsTable {
+  scenario_id: BigId;
+  resource_id: number;
+  period: string;
+  shadow_price: number | null;
+  overtime_shadow_price: number | null;
+  overtime_limit: number | null;
+}
+
+/** Marginal cost of demand per family and month of a scenario (migration 20261203T1800). */
+export interface PlanFamilyDualsTable {
+  scenario_id: BigId;
+  family_id: number;
+  period: string;
+  demand_price: number;
+}
+
 export interface PollsTable {
   id: GeneratedBigId;
   cycle_id: number;
@@ -518,6 +536,8 @@ export interface Database {
   plan_scenarios: PlanScenariosTable;
   plan_family_results: PlanFamilyResultsTable;
   plan_resource_results: PlanResourceResultsTable;
+  plan_resource_duals: PlanResourceDualsTable;
+  plan_family_duals: PlanFamilyDualsTable;
   polls: PollsTable;
   poll_options: PollOptionsTable;
   votes: VotesTable;

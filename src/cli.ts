@@ -25,6 +25,10 @@ const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Subcomm
     summary: 'print the executive meeting pack (Markdown)',
     load: () => import('./cli/pack.js'),
   },
+  explain: {
+    summary: 'where a figure comes from: sopbot explain FAM-3 2027-05 [--format json]',
+    load: () => import('./cli/explain.js'),
+  },
   decisions: {
     summary: 'print the decision log (md or csv)',
     load: () => import('./cli/decisions.js'),

@@ -5,6 +5,7 @@
  * writes it; the Slack presenter (src/slack/presenters/pack.ts) shows the same data.
  */
 import type { Db } from '../../db/connect.js';
+import { topShadowPrices } from '../../db/queries/explain.js';
 import {
   centralOf,
   type FamilyResult,
@@ -135,6 +136,17 @@ export interface PackData {
     readonly period: string;
     readonly utilisation: number;
   }[];
+  /**
+   * Q8, ranked by money: the binding capacities of the central plan with the highest shadow
+   * prices (what one more unit is worth), at most five. Absent for runs without duals.
+   */
+  readonly criticalConstraints?: readonly {
+    readonly resource: string;
+    readonly period: string;
+    readonly unit: string;
+    readonly shadowPrice: number;
+    readonly utilisation: number | null;
+  }[];
   /** Q9 */
   readonly longTerm: {
     readonly from: string | null;
@@ -236,6 +248,7 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
   const revenue = sum(fam.map((r) => r.revenue));
   const budgetRevenue = budgetRows.length ? sum(budgetRows.map((b) => b.revenue)) : null;
   const cost = central?.total_cost ?? null;
+  const priced = central ? await topShadowPrices(db, central.id, 5) : [];
 
   // Q5 and Q8: constraints, flagged adjustments, overloads.
   const constraints = await db
@@ -405,6 +418,13 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
         after: a.after_value,
         author: a.author,
       })),
+    criticalConstraints: priced.map((c) => ({
+      resource: c.code,
+      period: c.period,
+      unit: c.unit,
+      shadowPrice: c.shadowPrice,
+      utilisation: res.find((r) => r.code === c.code && r.period === c.period)?.utilisation ?? null,
+    })),
     overloads: res
       .filter((r) => r.utilisation > 1 + 1e-9)
       .map((r) => ({ resource: r.code, period: r.period, utilisation: r.utilisation })),
@@ -555,11 +575,7 @@ export function packSections(p: PackData): PackSection[] {
   s.push({
     n: 8,
     title: 'Do we have critical constraints?',
-    lines: p.overloads.length
-      ? p.overloads
-          .slice(0, 8)
-          .map((o) => `${o.resource} ${o.period} loaded at ${pct(o.utilisation)}.`)
-      : ['No resource loaded above 100% in the central scenario.'],
+    lines: criticalLines(p),
   });
   const lt = p.longTerm;
   s.push({
@@ -591,6 +607,28 @@ export function packSections(p: PackData): PackSection[] {
     ],
   });
   return s;
+}
+
+/** Q8: the constraints worth most first (shadow prices), then the other overloads. */
+function criticalLines(p: PackData): string[] {
+  const top = p.criticalConstraints ?? [];
+  const listed = new Set(top.map((c) => `${c.resource}|${c.period}`));
+  const ranked = top.map(
+    (c) =>
+      `${c.resource} ${c.period}: one more ${c.unit} is worth $${c.shadowPrice.toFixed(2)}${c.utilisation === null ? '' : ` (loaded at ${pct(c.utilisation)})`}.`,
+  );
+  const others = p.overloads
+    .filter((o) => !listed.has(`${o.resource}|${o.period}`))
+    .slice(0, 8 - Math.min(ranked.length, 5))
+    .map((o) => `${o.resource} ${o.period} loaded at ${pct(o.utilisation)}.`);
+  if (ranked.length + others.length === 0)
+    return ['No resource loaded above 100% in the central scenario.'];
+  return [
+    ...(ranked.length
+      ? ['Ranked by what one more unit of capacity is worth (shadow price):', ...ranked]
+      : []),
+    ...others,
+  ];
 }
 
 export function packMarkdown(p: PackData): string {

@@ -44,6 +44,7 @@ import type { PlanProblem } from '../core/supply/problem.js';
 import { SopError } from '../errors.js';
 
 import { adoptedProduction } from './decisions.js';
+import { storeRunDuals } from './plan-duals.js';
 import { getSettings } from './settings.js';
 
 export interface PlanInputs {
@@ -362,6 +363,7 @@ export async function runPlan(
   try {
     runId = await db.transaction().execute(async (trx) => {
       const id = await insertPlanRun(trx, record);
+      await storeRunDuals(trx, id, solved, inputs.loaded);
       await audit(trx, {
         actor: req.requestedBy ?? 'sopbot',
         action: 'plan.run',

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { isObject, type JsonObject, str } from './json.js';
 import type { Standin } from './server.js';
+import { manifestShortcuts } from './shortcuts.js';
 import { slackSignatureHeaders } from './signing.js';
 import type { SocketAck } from './socket-mode.js';
 import {
@@ -92,6 +93,22 @@ export interface Driver {
     channel: string,
     ts: string,
     actionId: string,
+    opts: Who & SendOptions,
+  ): Promise<AckResult & { readonly triggerId: string; readonly responseUrl: string }>;
+  /** A button clicked in an ephemeral message (found by its user and ts). */
+  clickEphemeralButton(
+    ts: string,
+    actionId: string,
+    opts: Who & SendOptions,
+  ): Promise<AckResult & { readonly triggerId: string; readonly responseUrl: string }>;
+  /**
+   * A message shortcut chosen on a message (`message_action`). Refused, as Slack would not
+   * offer it, unless manifest.json declares a message shortcut with this callback_id.
+   */
+  messageShortcut(
+    channel: string,
+    ts: string,
+    callbackId: string,
     opts: Who & SendOptions,
   ): Promise<AckResult & { readonly triggerId: string; readonly responseUrl: string }>;
   /** A select (or other input) changed inside a modal: block_actions with a view container. */
@@ -196,6 +213,46 @@ export function createDriver(opts: DriverOptions): Driver {
     return found;
   };
 
+  /** block_actions for a button in a message (or an ephemeral one) in channel `ch`. */
+  const click = async (
+    ch: { id: string; name: string },
+    ts: string,
+    blocks: unknown,
+    actionId: string,
+    o: Who & SendOptions,
+    at: { responseUrl: string; ephemeral: boolean; message?: JsonObject },
+  ) => {
+    const l = findElement(blocks, actionId, `${at.ephemeral ? 'ephemeral' : 'message'} ${ts}`);
+    const triggerId = standin.issueTrigger(o.user);
+    const payload = {
+      type: 'block_actions',
+      user: userObj(o.user),
+      api_app_id: identity.appId,
+      token: 'legacy-verification-token',
+      container: { type: 'message', message_ts: ts, channel_id: ch.id, is_ephemeral: at.ephemeral },
+      trigger_id: triggerId,
+      team,
+      enterprise: null,
+      is_enterprise_install: false,
+      channel: { id: ch.id, name: ch.name },
+      ...(at.message ? { message: at.message } : {}),
+      state: { values: {} },
+      response_url: at.responseUrl,
+      actions: [
+        {
+          action_id: l.actionId,
+          block_id: l.blockId,
+          text: l.element.text,
+          value: l.element.value,
+          type: str(l.element, 'type'),
+          ...(l.element.style !== undefined ? { style: l.element.style } : {}),
+          action_ts: actionTs(),
+        },
+      ],
+    };
+    return { ...(await send(interaction(payload), o)), triggerId, responseUrl: at.responseUrl };
+  };
+
   /** The fields of a slash command as Slack sends them (form fields over HTTP, JSON over a socket). */
   const commandFields = (command: string, o: { user: string; channel: string; text?: string }) => {
     const channel = store.resolveChannel(o.channel);
@@ -240,34 +297,49 @@ export function createDriver(opts: DriverOptions): Driver {
       const ch = store.resolveChannel(channel);
       const message = ch ? store.findMessage(ch.id, ts) : undefined;
       if (!ch || !message) throw new Error(`driver: no message ${channel}/${ts} to click`);
-      const l = findElement(message.blocks, actionId, `message ${ts}`);
-      const triggerId = standin.issueTrigger(o.user);
       const responseUrl = standin.issueResponseUrl({ channel: ch.id, user: o.user, messageTs: ts });
-      const payload = {
-        type: 'block_actions',
-        user: userObj(o.user),
-        api_app_id: identity.appId,
-        token: 'legacy-verification-token',
-        container: { type: 'message', message_ts: ts, channel_id: ch.id, is_ephemeral: false },
-        trigger_id: triggerId,
-        team,
-        enterprise: null,
-        is_enterprise_install: false,
-        channel: { id: ch.id, name: ch.name },
+      return click(ch, ts, message.blocks, actionId, o, {
+        responseUrl,
+        ephemeral: false,
         message: store.messagePayload(message),
-        state: { values: {} },
+      });
+    },
+
+    async clickEphemeralButton(ts, actionId, o) {
+      const eph = store.ephemerals.find((e) => e.ts === ts && e.user === o.user);
+      if (!eph) throw new Error(`driver: no ephemeral ${ts} for ${o.user} to click`);
+      const ch = store.resolveChannel(eph.channel);
+      if (!ch) throw new Error(`driver: unknown channel '${eph.channel}'`);
+      // Slack sends no copy of an ephemeral message with its clicks.
+      const responseUrl = standin.issueResponseUrl({ channel: ch.id, user: o.user });
+      return click(ch, ts, eph.blocks, actionId, o, { responseUrl, ephemeral: true });
+    },
+
+    async messageShortcut(channel, ts, callbackId, o) {
+      const declared = manifestShortcuts().some(
+        (s) => s.type === 'message' && s.callback_id === callbackId,
+      );
+      if (!declared)
+        throw new Error(`driver: manifest.json declares no message shortcut '${callbackId}'`);
+      const ch = store.resolveChannel(channel);
+      const message = ch ? store.findMessage(ch.id, ts) : undefined;
+      if (!ch || !message) throw new Error(`driver: no message ${channel}/${ts}`);
+      const triggerId = standin.issueTrigger(o.user);
+      const responseUrl = standin.issueResponseUrl({ channel: ch.id, user: o.user });
+      const payload = {
+        type: 'message_action',
+        token: 'legacy-verification-token',
+        action_ts: actionTs(),
+        team,
+        user: userObj(o.user),
+        channel: { id: ch.id, name: ch.name },
+        is_enterprise_install: false,
+        enterprise: null,
+        callback_id: callbackId,
+        trigger_id: triggerId,
         response_url: responseUrl,
-        actions: [
-          {
-            action_id: l.actionId,
-            block_id: l.blockId,
-            text: l.element.text,
-            value: l.element.value,
-            type: str(l.element, 'type'),
-            ...(l.element.style !== undefined ? { style: l.element.style } : {}),
-            action_ts: actionTs(),
-          },
-        ],
+        message_ts: ts,
+        message: store.messagePayload(message),
       };
       return { ...(await send(interaction(payload), o)), triggerId, responseUrl };
     },

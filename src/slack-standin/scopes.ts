@@ -57,7 +57,7 @@ export function missingScope(needed: string, provided: readonly string[]): ApiAn
 }
 
 /** The repository's manifest.json: two levels up from here, three from a build in dist/. */
-function defaultManifest(): URL {
+export function defaultManifest(): URL {
   const candidates = ['../../manifest.json', '../../../manifest.json'].map(
     (rel) => new URL(rel, import.meta.url),
   );

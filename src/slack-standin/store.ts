@@ -149,12 +149,14 @@ export class StandinStore {
     files?: readonly string[];
     metadata?: JsonObject;
     source: MessageSource;
+    /** A person's message (no bot_id); default: the bot's. For tests of what people post. */
+    user?: string;
   }): StoredMessage {
     const message: StoredMessage = {
       channel: fields.channel,
       ts: this.nextTs(),
-      user: this.identity.botUserId,
-      bot_id: this.identity.botId,
+      user: fields.user ?? this.identity.botUserId,
+      ...(fields.user === undefined ? { bot_id: this.identity.botId } : {}),
       text: fields.text,
       files: fields.files ?? [],
       deleted: false,

@@ -32,7 +32,7 @@ export interface StoredMessage {
   readonly ts: string;
   readonly thread_ts?: string;
   readonly user: string;
-  readonly bot_id: string;
+  readonly bot_id?: string;
   text: string;
   blocks?: readonly unknown[];
   attachments?: readonly unknown[];

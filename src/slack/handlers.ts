@@ -6,6 +6,7 @@ import type { App } from '@slack/bolt';
 import * as actions from '../../commands/actions.js';
 import * as capacity from '../../commands/capacity.js';
 import * as execution from '../../commands/execution.js';
+import * as explain from '../../commands/explain.js';
 import * as forecast from '../../commands/forecast.js';
 import * as home from '../../commands/home.js';
 import * as sop from '../../commands/sop.js';
@@ -24,4 +25,5 @@ export const HANDLER_MODULES: readonly HandlerModule[] = [
   vote,
   actions,
   execution,
+  explain,
 ];

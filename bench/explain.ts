@@ -1,0 +1,147 @@
+/**
+ * bench/explain: `/sop explain` on the seeded 200-family company (60 months of history, 20
+ * resources, 18-month horizon), from the question to the Slack message (service + presenter),
+ * for a family month, a resource month, an 18-month range and "who changed". Prints medians.
+ *
+ * Side by side, the shadow price of one resource-month read as the run stored it (HiGHS's
+ * duals, plan_resource_duals) against what it costs to get the same figure by solving the
+ * plan again with one more hour (the finite difference the tests use to check it): median
+ * times and their ratio. The figures agree (printed).
+ *
+ * Run: SOPBOT_TEST_ADMIN_URL=postgres://…/postgres npx tsx bench/explain.ts  (RUNS=n, default 9)
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createDb } from '../db/connect.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { resourceDuals } from '../db/queries/explain.js';
+import { addMonths } from '../src/core/period.js';
+import { buildModel } from '../src/core/supply/model.js';
+import { parsePlanProblem } from '../src/core/supply/problem.js';
+import { generateCompany } from '../src/seed/company.js';
+import { explainQuestion } from '../src/services/explain.js';
+import { runPlan } from '../src/services/planning.js';
+import { fitBaselines } from '../src/services/planning-baseline.js';
+import { explainMessage } from '../src/slack/presenters/explain.js';
+import { createHighsSolver } from '../src/solver/highs.js';
+import { addAdjustments, setUpCycle } from '../tests/integration/jobs-fixture.js';
+
+const ADMIN = process.env.SOPBOT_TEST_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const RUNS = Number(process.env.RUNS ?? 9);
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
+};
+
+async function timed(fn: () => Promise<unknown>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    await fn();
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const name = `sopbot_bench_explain_${randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(ADMIN);
+  url.pathname = `/${name}`;
+  const db = createDb(url.toString(), { max: 5 });
+  try {
+    const res = await migrateToLatest(db);
+    if (res.error) throw res.error;
+    const company = generateCompany({ families: 200, months: 60, resources: 20, seed: 3 });
+    const { cycleId, month } = await setUpCycle(db, company);
+    await fitBaselines(db, cycleId);
+    await addAdjustments(
+      db,
+      cycleId,
+      month,
+      Array.from({ length: 40 }, (_, i) => ({ family: `FAM-${i + 1}`, pct: 5 + (i % 10) })),
+    );
+    const solver = await createHighsSolver();
+    const t0 = performance.now();
+    const run = await runPlan(db, solver, {
+      cycleId,
+      runKey: 'bench',
+      trigger: 'bench',
+      requestedBy: null,
+    });
+    const planMs = performance.now() - t0;
+    const target = addMonths(month, 3);
+    const questions = [
+      ['family month', `FAM-1 ${target}`],
+      ['resource month', `CREW-1 ${target}`],
+      ['family, 18 months', `FAM-1 ${month}..${addMonths(month, 17)}`],
+      ['who changed', 'who changed FAM-1'],
+    ] as const;
+    console.log(
+      `200 families, 20 resources; plan run (3 scenarios, duals stored): ${planMs.toFixed(0)} ms\n`,
+    );
+    console.log('question             median ms   (service + presenter, RUNS=%d)', RUNS);
+    for (const [label, q] of questions) {
+      const ms = await timed(async () => explainMessage(await explainQuestion(db, q)));
+      console.log(`${label.padEnd(20)} ${median(ms).toFixed(1).padStart(9)}`);
+    }
+
+    // Side by side: the stored dual against a re-solve with one more hour.
+    const central = await db
+      .selectFrom('plan_scenarios')
+      .select('id')
+      .where('run_id', '=', run.runId)
+      .where('name', '=', 'central')
+      .executeTakeFirstOrThrow();
+    const crew = await db
+      .selectFrom('resources')
+      .select('id')
+      .where('code', '=', 'CREW-1')
+      .executeTakeFirstOrThrow();
+    const stored = await timed(() => resourceDuals(db, central.id, [crew.id]));
+    const row = await db
+      .selectFrom('plan_runs')
+      .select('problem')
+      .where('id', '=', run.runId)
+      .executeTakeFirstOrThrow();
+    const problem = parsePlanProblem(row.problem);
+    const cost = async (p: typeof problem) =>
+      (await solver.solve(buildModel(p, { strategy: 'optimal' }).lp)).objective;
+    const base = await cost(problem);
+    let saved = 0;
+    const resolve = await timed(async () => {
+      const more = await cost({
+        ...problem,
+        resources: problem.resources.map((r) =>
+          r.code === 'CREW-1'
+            ? { ...r, capacityByPeriod: { ...r.capacityByPeriod, [target]: 1 } }
+            : r,
+        ),
+      });
+      saved = base - more;
+    });
+    const dual = (await resourceDuals(db, central.id, [crew.id])).find((d) => d.period === target);
+    console.log(
+      `\nshadow price of CREW-1 ${target}: stored ${dual?.shadowPrice?.toFixed(4)}, re-solve ${saved.toFixed(4)}`,
+    );
+    console.log('way                       median ms');
+    console.log(`read the stored duals     ${median(stored).toFixed(2).padStart(9)}`);
+    console.log(`re-solve with one hour    ${median(resolve).toFixed(2).padStart(9)}`);
+    console.log(
+      `ratio (re-solve / read)   ${(median(resolve) / median(stored)).toFixed(1).padStart(9)}x`,
+    );
+  } finally {
+    await db.destroy();
+    await admin.query(`drop database ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

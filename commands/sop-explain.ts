@@ -1,0 +1,32 @@
+/**
+ * `/sop explain FAM-3 2027-05`, `/sop explain LINE-1 2027-08`, `/sop explain why is FAM-3 up
+ * in May`: the chain behind a figure, answered to the asker alone with a button to share it
+ * in the channel. Questions that fit no form get the list of forms that do.
+ */
+import { z } from 'zod';
+import { explainQuestion } from '../src/services/explain.js';
+import type { SopSubcommand } from '../src/slack/command-types.js';
+import { explainMessage } from '../src/slack/presenters/explain.js';
+
+/** What the "Share in channel" button carries: the question and the cycle it was asked of. */
+export const shareValueSchema = z.object({
+  q: z.string().min(1).max(1500),
+  c: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
+});
+export type ShareValue = z.infer<typeof shareValueSchema>;
+
+export const explain: SopSubcommand = {
+  name: 'explain',
+  usage: '/sop explain FAM-3 2027-05 | LINE-1 2027-08 | why is FAM-3 up in May | who changed FAM-2',
+  summary:
+    'where a figure comes from: history, baseline, each adjustment, consensus, supply, and what a constraint costs',
+  async handle({ deps, rest, respond }) {
+    const e = await explainQuestion(deps.db, rest);
+    const share =
+      e.kind === 'not_understood'
+        ? undefined
+        : JSON.stringify({ q: rest.slice(0, 1500), c: e.cycleMonth } satisfies ShareValue);
+    const msg = explainMessage(e, share ? { share } : {});
+    await respond({ response_type: 'ephemeral', text: msg.text, blocks: msg.blocks });
+  },
+};

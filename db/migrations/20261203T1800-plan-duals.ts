@@ -1,0 +1,45 @@
+/**
+ * What one more unit of each resource's capacity is worth in a scenario's plan: the shadow
+ * prices HiGHS gives with the optimum (row duals of the capacity rows, and of the overtime
+ * limits), with the overtime limit the plan had, kept with the run so `/sop explain LINE-1
+ * 2027-08` and the pack's question 8 read them instead of solving again; and what one more
+ * unit demanded would cost, per family and month. Append-only, like the other plan results.
+ */
+import { type Kysely, sql } from 'kysely';
+
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createTable('plan_resource_duals')
+    .addColumn('scenario_id', 'bigint', (c) => c.notNull().references('plan_scenarios.id'))
+    .addColumn('resource_id', 'integer', (c) => c.notNull().references('resources.id'))
+    .addColumn('period', 'text', (c) => c.notNull())
+    // Money saved by one more unit of regular capacity (≥ 0 at an optimum); null when the
+    // solver gave no duals (an integer program).
+    .addColumn('shadow_price', 'double precision')
+    // Money saved by allowing one more unit of overtime; null when the resource has none.
+    .addColumn('overtime_shadow_price', 'double precision')
+    // The most overtime the plan allowed that month (the limit the price above is for).
+    .addColumn('overtime_limit', 'double precision')
+    .addPrimaryKeyConstraint('plan_resource_duals_pk', ['scenario_id', 'resource_id', 'period'])
+    .execute();
+  await sql`create trigger plan_resource_duals_immutable before update or delete on plan_resource_duals for each row execute function sopbot_refuse_change()`.execute(
+    db,
+  );
+  await db.schema
+    .createTable('plan_family_duals')
+    .addColumn('scenario_id', 'bigint', (c) => c.notNull().references('plan_scenarios.id'))
+    .addColumn('family_id', 'integer', (c) => c.notNull().references('families.id'))
+    .addColumn('period', 'text', (c) => c.notNull())
+    // What one more unit demanded that month would add to the total cost (marginal cost).
+    .addColumn('demand_price', 'double precision', (c) => c.notNull())
+    .addPrimaryKeyConstraint('plan_family_duals_pk', ['scenario_id', 'family_id', 'period'])
+    .execute();
+  await sql`create trigger plan_family_duals_immutable before update or delete on plan_family_duals for each row execute function sopbot_refuse_change()`.execute(
+    db,
+  );
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('plan_family_duals').execute();
+  await db.schema.dropTable('plan_resource_duals').execute();
+}

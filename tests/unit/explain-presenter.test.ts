@@ -1,0 +1,82 @@
+/** The explain presenters: escaping, Slack's limits whatever the size, and the CLI's full text. */
+import { describe, expect, it } from 'vitest';
+import type { FamilyMonthExplanation } from '../../src/core/explain/family.js';
+import type { Explanation } from '../../src/services/explain.js';
+import {
+  escapeMrkdwn,
+  explainMessage,
+  explainPlainText,
+  parseFigureValue,
+} from '../../src/slack/presenters/explain.js';
+
+const COMMENT = '<!channel> <@U1> & <https://x.example|click> *bold*';
+
+function family(steps: number): Explanation {
+  const month: FamilyMonthExplanation = {
+    family: 'FAM-1',
+    period: '2027-03',
+    history: [{ period: '2026-12', units: 100 }],
+    sameMonthLastYear: null,
+    baseline: { value: 100, lo80: 90, hi80: 110, lo95: 80, hi95: 120 },
+    model: { method: 'naive', why: 'Too little history.', aicc: null, members: [] },
+    steps: Array.from({ length: steps }, (_, i) => ({
+      id: String(i),
+      author: `U${i}`,
+      kind: 'delta_units' as const,
+      value: 1,
+      before: 100 + i,
+      after: 101 + i,
+      change: 1,
+      reasonCode: 'promo',
+      comment: COMMENT,
+      role: 'adjustment' as const,
+      flagged: i % 2 === 0,
+      zone: 'liquid' as const,
+      authorFva: null,
+      reasonFva: null,
+    })),
+    superseded: 0,
+    consensus: 100 + steps,
+    plan: null,
+    scenarios: [],
+    checks: { chainGap: 0, supplyGap: null },
+  };
+  return {
+    kind: 'family',
+    query: { intent: 'explain', code: 'FAM-1', from: '2027-03', to: '2027-03', direction: null },
+    family: { id: 1, code: 'FAM-1', name: 'One', unit: 'units' },
+    months: [month],
+    cycleMonth: '2027-01',
+    runId: '9',
+    names: {},
+  };
+}
+
+describe('explain presenters', () => {
+  it('escapes what people typed, as Slack documents', () => {
+    expect(escapeMrkdwn('<!here> & <@U1>')).toBe('&lt;!here&gt; &amp; &lt;@U1&gt;');
+    const json = JSON.stringify(explainMessage(family(3)).blocks);
+    expect(json).not.toContain('<!channel>');
+    expect(json).not.toContain('<https://');
+    expect(json).toContain('&lt;!channel&gt; &lt;@U1&gt; &amp;');
+  });
+
+  it('fits 500 adjustments into one message, keeping the sum, and the CLI text keeps them all', () => {
+    const e = family(500);
+    const msg = explainMessage(e, { share: '{"q":"FAM-1 2027-03","c":"2027-01"}' });
+    expect(msg.blocks.length).toBeLessThanOrEqual(50);
+    expect(JSON.stringify(msg.blocks).length).toBeLessThan(13_000);
+    const json = JSON.stringify(msg.blocks);
+    expect(json).toContain('*Consensus: 600* = baseline 100');
+    expect(json).toMatch(/and \d+ more adjustments/);
+    expect(msg.blocks.at(-1)).toMatchObject({ type: 'actions' });
+    const text = explainPlainText(e);
+    expect(text.match(/• \+1 by U\d+ /g)).toHaveLength(500);
+    expect(text).toContain('<!channel>');
+  });
+
+  it('reads a picked figure back', () => {
+    expect(parseFigureValue('FAM-12 2027-03')).toEqual({ code: 'FAM-12', period: '2027-03' });
+    expect(parseFigureValue('FAM-12 March')).toBeNull();
+  });
+});
