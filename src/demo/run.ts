@@ -23,6 +23,7 @@ import { generateCompany } from '../seed/company.js';
 import { buildPack, packMarkdown } from '../services/pack.js';
 import { createDriver, type Driver, type Standin, startStandin } from '../slack-standin/index.js';
 import { startWorker } from '../worker.js';
+import { writePage } from './page.js';
 import { renderTranscript } from './transcript.js';
 
 export interface DemoOptions {
@@ -41,6 +42,8 @@ export interface DemoResult {
   readonly decision: { scenario: string; rationale: string; actions: number } | null;
   readonly chartsPosted: number;
   readonly transcriptPath: string;
+  /** index.html: the conversation laid out like Slack, charts inline. */
+  readonly pagePath: string;
   readonly seconds: number;
 }
 
@@ -108,6 +111,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   let db: Db | null = createDb(dbUrl.toString(), { max: 4, applicationName: 'sopbot-demo' });
   const cleanups: (() => Promise<void>)[] = [];
   let standinRef: Standin | null = null;
+  let driverRef: Driver | null = null;
   try {
     const m = await migrateToLatest(db);
     if (m.error) throw m.error;
@@ -164,6 +168,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       signingSecret: secret,
       standin,
     });
+    driverRef = driver;
     log(`• bot listening on :${bot.slack.port()}, worker started, stand-in at ${standin.url}`);
 
     const sop = async (user: string, text: string, channel = 'C_EXEC') => {
@@ -388,6 +393,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     await mkdir(opts.outDir, { recursive: true });
     const transcriptPath = join(opts.outDir, 'transcript.md');
     await writeFile(transcriptPath, renderTranscript(standin, PEOPLE));
+    const pagePath = await writePage(opts.outDir, {
+      standin,
+      actions: driver.actions,
+      people: PEOPLE,
+    });
     let charts = 0;
     for (const f of standin.files) {
       if (f.bytes && f.name.endsWith('.png')) {
@@ -432,22 +442,26 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
         : null,
       chartsPosted: charts,
       transcriptPath,
+      pagePath,
       seconds: (performance.now() - t0) / 1000,
     };
     log(
       `\nDecision: ${result.decision?.scenario ?? 'none'} adopted, ${result.decision?.actions ?? 0} follow-up actions with owners and due dates.`,
     );
     log(
-      `${result.planRuns} plan runs, ${charts} charts posted. Slack transcript, charts and pack in ${opts.outDir}/`,
+      `${result.planRuns} plan runs, ${charts} charts posted. Open ${pagePath} to see what Slack showed; the transcript, charts and pack are in ${opts.outDir}/`,
     );
     return result;
   } catch (err) {
     if (standinRef) {
       await mkdir(opts.outDir, { recursive: true });
       await writeFile(join(opts.outDir, 'transcript.md'), renderTranscript(standinRef, PEOPLE));
-      log(
-        `The demo stopped early; what Slack showed so far is in ${join(opts.outDir, 'transcript.md')}`,
-      );
+      const page = await writePage(opts.outDir, {
+        standin: standinRef,
+        actions: driverRef?.actions ?? [],
+        people: PEOPLE,
+      });
+      log(`The demo stopped early; what Slack showed so far is in ${page}`);
     }
     throw err;
   } finally {

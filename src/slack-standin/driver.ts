@@ -54,6 +54,37 @@ export interface AckResult {
   readonly request: SentRequest;
 }
 
+/**
+ * What people did, in order, as the driver played it: slash commands typed, buttons clicked
+ * and modals submitted (the view as shown, with the values entered). The demo's page shows
+ * them the way Slack would have.
+ */
+export type UserAction =
+  | {
+      readonly kind: 'command';
+      readonly at: number;
+      readonly user: string;
+      readonly channel: string;
+      readonly command: string;
+      readonly text: string;
+    }
+  | {
+      readonly kind: 'click';
+      readonly at: number;
+      readonly user: string;
+      readonly channel: string;
+      readonly ts: string;
+      readonly label: string;
+    }
+  | {
+      readonly kind: 'submit';
+      readonly at: number;
+      readonly user: string;
+      readonly view: JsonObject;
+      readonly values: JsonObject;
+      readonly accepted: boolean;
+    };
+
 export interface AckFailure {
   readonly kind: string;
   readonly status: number;
@@ -79,6 +110,8 @@ export interface Who {
 export interface Driver {
   /** Every ack that was late (operation_timeout) or not a 200. */
   readonly failures: readonly AckFailure[];
+  /** Every command, click and modal submission, in order. */
+  readonly actions: readonly UserAction[];
   command(
     command: string,
     opts: Who & { readonly channel: string; readonly text?: string } & SendOptions,
@@ -134,6 +167,7 @@ export function createDriver(opts: DriverOptions): Driver {
   const { standin } = opts;
   const { identity, store } = standin;
   const failures: AckFailure[] = [];
+  const actions: UserAction[] = [];
 
   const userObj = (user: string) => ({
     id: user,
@@ -222,9 +256,18 @@ export function createDriver(opts: DriverOptions): Driver {
 
   return {
     failures,
+    actions,
 
     async command(command, o) {
       const { fields, channelId, triggerId, responseUrl } = commandFields(command, o);
+      actions.push({
+        kind: 'command',
+        at: Date.now(),
+        user: o.user,
+        channel: channelId,
+        command,
+        text: o.text ?? '',
+      });
       const result = await send(form('slash_command', fields), o);
       if (result.status === 200) recordCommandAck(result.body, channelId, o.user);
       return { ...result, triggerId, responseUrl };
@@ -241,6 +284,8 @@ export function createDriver(opts: DriverOptions): Driver {
       const message = ch ? store.findMessage(ch.id, ts) : undefined;
       if (!ch || !message) throw new Error(`driver: no message ${channel}/${ts} to click`);
       const l = findElement(message.blocks, actionId, `message ${ts}`);
+      const label = isObject(l.element.text) ? (str(l.element.text, 'text') ?? actionId) : actionId;
+      actions.push({ kind: 'click', at: Date.now(), user: o.user, channel: ch.id, ts, label });
       const triggerId = standin.issueTrigger(o.user);
       const responseUrl = standin.issueResponseUrl({ channel: ch.id, user: o.user, messageTs: ts });
       const payload = {
@@ -353,11 +398,21 @@ export function createDriver(opts: DriverOptions): Driver {
         is_enterprise_install: false,
         enterprise: null,
       };
+      // As shown when submitted: the bot's answer may update the view in place.
+      const shown = structuredClone(view.definition);
       const result = await send(interaction(payload), o);
       const outcome: ViewOutcome =
         result.status === 200
           ? applyViewAck(store, user, viewId, result.body)
           : { action: 'rejected', reason: `bot answered HTTP ${result.status}` };
+      actions.push({
+        kind: 'submit',
+        at: Date.now(),
+        user,
+        view: shown,
+        values: structuredClone(values) as JsonObject,
+        accepted: outcome.action !== 'rejected' && outcome.action !== 'errors',
+      });
       return { ...result, triggerId, outcome };
     },
 
