@@ -387,6 +387,12 @@ export interface ProcessedRequestsTable {
   created_at: Timestamp;
 }
 
+export interface SlackUserNamesTable {
+  slack_user_id: string;
+  display_name: string;
+  fetched_at: Timestamp;
+}
+
 export interface Database {
   workspace_settings: WorkspaceSettingsTable;
   families: FamiliesTable;
@@ -416,6 +422,7 @@ export interface Database {
   slack_posts: SlackPostsTable;
   audit_log: AuditLogTable;
   processed_requests: ProcessedRequestsTable;
+  slack_user_names: SlackUserNamesTable;
 }
 
 export type FamilyRow = Selectable<FamiliesTable>;

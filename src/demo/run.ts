@@ -20,7 +20,8 @@ import { loadConfig } from '../config.js';
 import { importCompany } from '../import/import-company.js';
 import { createRedis } from '../redis.js';
 import { generateCompany } from '../seed/company.js';
-import { buildPack, packMarkdown } from '../services/pack.js';
+import { buildPack, packMarkdown, packPeople } from '../services/pack.js';
+import { createUserNames } from '../services/user-names.js';
 import { createDriver, type Driver, type Standin, startStandin } from '../slack-standin/index.js';
 import { startWorker } from '../worker.js';
 import { writePage } from './page.js';
@@ -131,7 +132,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const standin: Standin = await startStandin({
       users: Object.entries(PEOPLE).map(([id, name]) => ({
         id,
-        name: name.split(' ')[0]!.toLowerCase(),
+        name: name.split(' ')[0]!,
         real_name: name,
         tz: 'UTC',
       })),
@@ -405,9 +406,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
         charts++;
       }
     }
+    const pack = await buildPack(db, CYCLE, new Date());
+    const names = createUserNames({ db, slack: bot.slack.app.client });
     await writeFile(
       join(opts.outDir, 'pack.md'),
-      packMarkdown(await buildPack(db, CYCLE, new Date())),
+      packMarkdown(pack, await names.names(packPeople(pack))),
     );
     const decision = await db
       .selectFrom('decisions')

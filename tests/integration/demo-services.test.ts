@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
 import { probeRedis } from '../../src/cli/services.js';
+import { main } from '../../src/cli.js';
 import { demoServices } from '../../src/demo/local-services.js';
 
 const NOWHERE_PG = 'postgres://postgres@127.0.0.1:1/x';
