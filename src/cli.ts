@@ -3,6 +3,7 @@
  * `sopbot` command-line entry: a composition root. Each subcommand lives in src/cli/<name>.ts
  * and exports `run(argv, io)`; it is loaded lazily so `sopbot forecast` never opens a database.
  */
+import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { explainServiceError, requireServices } from './cli/services.js';
 import type { CliIo, Subcommand } from './cli/types.js';
@@ -46,6 +47,10 @@ const SUBCOMMANDS: Record<
     summary: 'run the Slack app (HTTP or Socket Mode)',
     needs: ['postgres', 'redis'],
     load: () => import('./cli/bot.js'),
+  },
+  doctor: {
+    summary: 'check the installation: environment, database, Redis, Slack token and scopes, fonts',
+    load: () => import('./cli/doctor.js'),
   },
   worker: {
     summary: 'process the job queues (plans, charts, posts)',
@@ -99,8 +104,19 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 }
 
+/**
+ * Reads `.env` from the working directory, if there is one, into process.env. Variables
+ * already set in the environment win (as with `node --env-file`).
+ */
+export function loadDotEnv(file = '.env'): boolean {
+  if (!existsSync(file)) return false;
+  process.loadEnvFile(file);
+  return true;
+}
+
 const invokedDirectly = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (invokedDirectly) {
+  loadDotEnv();
   const io: CliIo = {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
