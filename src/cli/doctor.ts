@@ -194,11 +194,19 @@ export async function diagnose(env: NodeJS.ProcessEnv): Promise<Finding[]> {
       for (const id of channels) {
         const info = await client.conversations.info({ channel: id }).catch((e: unknown) => e);
         const ch = (info as { channel?: { name?: string; is_member?: boolean } }).channel;
-        if (!ch)
+        const error = (info as { data?: { error?: string } }).data?.error;
+        if (!ch && error === 'missing_scope')
+          // A private channel: the manifest asks for groups:history, not groups:read.
+          add({
+            check: 'channels',
+            ok: true,
+            detail: `${id} is private: cannot check membership; make sure the bot was invited`,
+          });
+        else if (!ch)
           add({
             check: 'channels',
             ok: false,
-            detail: `${id}: ${String((info as { data?: { error?: string } }).data?.error ?? info)}`,
+            detail: `${id}: ${String(error ?? info)}`,
             fix: 'Set the channel again with `/sop settings channels …` (it may have been deleted or made private).',
           });
         else if (ch.is_member === false)
