@@ -2,14 +2,13 @@
  * The static Docker checks CI runs instead of a Docker engine: the real files pass; each
  * kind of mistake is caught with a message naming it.
  */
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCiScript } from '../helpers/ci-script.js';
 
 const repo = join(import.meta.dirname, '../..');
-const script = join(repo, '.ci/check-docker.mjs');
 const roots: string[] = [];
 
 /** A copy of the repository's Docker files, with `edit` applied to them. */
@@ -38,17 +37,7 @@ function tree(edit: (files: Record<string, string>) => void = () => {}): string 
   return root;
 }
 
-function check(root: string): { code: number; out: string } {
-  try {
-    return {
-      code: 0,
-      out: execFileSync('node', [script, '--root', root], { encoding: 'utf8', stdio: 'pipe' }),
-    };
-  } catch (e) {
-    const err = e as { status: number; stderr: string };
-    return { code: err.status, out: err.stderr };
-  }
-}
+const check = (root: string) => runCiScript('check-docker.mjs', root);
 
 describe('Docker files check', () => {
   afterAll(() => {

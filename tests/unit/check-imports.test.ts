@@ -1,26 +1,15 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCiScript } from '../helpers/ci-script.js';
 
-const script = join(import.meta.dirname, '../../.ci/check-imports.mjs');
 const root = mkdtempSync(join(tmpdir(), 'sopbot-deps-'));
 function file(path: string, text: string) {
   mkdirSync(dirname(join(root, path)), { recursive: true });
   writeFileSync(join(root, path), text);
 }
-function run(): { code: number; out: string } {
-  try {
-    return {
-      code: 0,
-      out: execFileSync('node', [script, '--root', root], { encoding: 'utf8', stdio: 'pipe' }),
-    };
-  } catch (e) {
-    const err = e as { status: number; stderr: string };
-    return { code: err.status, out: err.stderr };
-  }
-}
+const run = () => runCiScript('check-imports.mjs', root);
 
 describe('dependency-direction check', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
