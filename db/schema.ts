@@ -513,6 +513,12 @@ export interface DeviationsTable {
   created_at: Timestamp;
 }
 
+export interface SlackUserNamesTable {
+  slack_user_id: string;
+  display_name: string;
+  fetched_at: Timestamp;
+}
+
 export interface Database {
   workspace_settings: WorkspaceSettingsTable;
   families: FamiliesTable;
@@ -552,6 +558,7 @@ export interface Database {
   weekly_actuals: WeeklyActualsTable;
   supplier_receipts: SupplierReceiptsTable;
   deviations: DeviationsTable;
+  slack_user_names: SlackUserNamesTable;
 }
 
 export type FamilyRow = Selectable<FamiliesTable>;

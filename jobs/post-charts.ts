@@ -12,17 +12,21 @@ import { UnrecoverableError } from 'bullmq';
 import { runScenarios } from '../db/queries/plan-runs.js';
 import { getPost, postsWithPrefix, recordPost } from '../db/queries/slack-posts.js';
 import { renderChart } from '../src/charts/render.js';
-import { loadRunCharts } from '../src/services/chart-data.js';
+import { authorsOf, loadRunCharts, withAuthorNames } from '../src/services/chart-data.js';
 import { planCharts } from '../src/services/run-charts.js';
 import { getSettings } from '../src/services/settings.js';
+import { userNamesFor } from '../src/services/user-names.js';
 import { postFileOnce, postMessageOnce } from '../src/slack/post-ledger.js';
 import { planHeadline } from '../src/slack/presenters/plan-run.js';
 import type { Processor } from './processor-types.js';
 
 export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
   const { fontDir } = ctx.worker;
-  const data = await loadRunCharts(ctx.db, p.runId, { maxFamilies: 3 });
-  if (!data) throw new UnrecoverableError(`post-charts: plan run ${p.runId} does not exist`);
+  const loaded = await loadRunCharts(ctx.db, p.runId, { maxFamilies: 3 });
+  if (!loaded) throw new UnrecoverableError(`post-charts: plan run ${p.runId} does not exist`);
+  // Charts show people by name: a picture cannot render a <@U…> mention.
+  const nameOf = await userNamesFor(ctx.db, ctx.slack, ctx.logger).names(authorsOf(loaded));
+  const data = withAuthorNames(loaded, nameOf);
   const settings = await getSettings(ctx.db);
   const channels = {
     demand: settings.demand_channel,

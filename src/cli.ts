@@ -3,16 +3,27 @@
  * `sopbot` command-line entry: a composition root. Each subcommand lives in src/cli/<name>.ts
  * and exports `run(argv, io)`; it is loaded lazily so `sopbot forecast` never opens a database.
  */
+import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { explainServiceError, requireServices } from './cli/services.js';
 import type { CliIo, Subcommand } from './cli/types.js';
+import { loadConfig } from './config.js';
 
-const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Subcommand> }> = {
+type Service = 'postgres' | 'redis';
+
+/** `needs`: the services checked before the command runs, so a missing one is a sentence. */
+const SUBCOMMANDS: Record<
+  string,
+  { summary: string; needs?: readonly Service[]; load: () => Promise<Subcommand> }
+> = {
   migrate: {
-    summary: 'apply database migrations (up|down|redo|status)',
+    summary: 'apply database migrations (up|down|redo|reset|status)',
+    needs: ['postgres'],
     load: () => import('./cli/migrate.js'),
   },
   import: {
     summary: 'import a CSV: sopbot import <kind> <file.csv>',
+    needs: ['postgres'],
     load: () => import('./cli/import.js'),
   },
   seed: { summary: 'write CSVs for a sample company', load: () => import('./cli/seed.js') },
@@ -23,6 +34,7 @@ const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Subcomm
   plan: { summary: 'solve a supply plan file (JSON)', load: () => import('./cli/plan.js') },
   pack: {
     summary: 'print the executive meeting pack (Markdown)',
+    needs: ['postgres'],
     load: () => import('./cli/pack.js'),
   },
   explain: {
@@ -31,12 +43,22 @@ const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Subcomm
   },
   decisions: {
     summary: 'print the decision log (md or csv)',
+    needs: ['postgres'],
     load: () => import('./cli/decisions.js'),
   },
   forecast: { summary: 'forecast a history CSV', load: () => import('./cli/forecast.js') },
-  bot: { summary: 'run the Slack app (HTTP or Socket Mode)', load: () => import('./cli/bot.js') },
+  bot: {
+    summary: 'run the Slack app (HTTP or Socket Mode)',
+    needs: ['postgres', 'redis'],
+    load: () => import('./cli/bot.js'),
+  },
+  doctor: {
+    summary: 'check the installation: environment, database, Redis, Slack token and scopes, fonts',
+    load: () => import('./cli/doctor.js'),
+  },
   worker: {
     summary: 'process the job queues (plans, charts, posts)',
+    needs: ['postgres', 'redis'],
     load: () => import('./cli/worker.js'),
   },
 };
@@ -65,12 +87,40 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stderr(`sopbot: unknown command '${name}'.\n\n${usage()}\n`);
     return 2;
   }
-  const sub = await entry.load();
-  return sub.run(rest, io);
+  const wantsHelp = rest.some((a) => a === '--help' || a === '-h');
+  // Probed only once the configuration parses: a bad variable is reported by the command.
+  const urls = (() => {
+    try {
+      return loadConfig(io.env);
+    } catch {
+      return null;
+    }
+  })();
+  try {
+    if (entry.needs && !wantsHelp && urls) await requireServices(urls, entry.needs);
+    const sub = await entry.load();
+    return await sub.run(rest, io);
+  } catch (err) {
+    const sentence = urls ? explainServiceError(err, urls) : null;
+    if (!sentence) throw err;
+    io.stderr(`${sentence}\n`);
+    return 1;
+  }
+}
+
+/**
+ * Reads `.env` from the working directory, if there is one, into process.env. Variables
+ * already set in the environment win (as with `node --env-file`).
+ */
+export function loadDotEnv(file = '.env'): boolean {
+  if (!existsSync(file)) return false;
+  process.loadEnvFile(file);
+  return true;
 }
 
 const invokedDirectly = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (invokedDirectly) {
+  loadDotEnv();
   const io: CliIo = {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),

@@ -8,6 +8,7 @@ import * as dropProcessedRequestsResult from './20261203T1200-drop-processed-req
 import * as supplyDepth from './20261203T1300-supply-depth.js';
 import * as review from './20261203T1500-review.js';
 import * as execution from './20261203T1530-execution.js';
+import * as userNames from './20261203T1600-user-names.js';
 import * as planDuals from './20261203T1800-plan-duals.js';
 
 export const migrations: Record<string, Migration> = {
@@ -16,5 +17,6 @@ export const migrations: Record<string, Migration> = {
   '20261203T1300-supply-depth': supplyDepth,
   '20261203T1500-review': review,
   '20261203T1530-execution': execution,
+  '20261203T1600-user-names': userNames,
   '20261203T1800-plan-duals': planDuals,
 };

@@ -1,6 +1,8 @@
+import { WebClient } from '@slack/web-api';
 import pg from 'pg';
 import { createDb, type Db } from '../../db/connect.js';
 import { loadConfig } from '../config.js';
+import { createUserNames, type UserNames } from '../services/user-names.js';
 import type { CliIo } from './types.js';
 
 /** Open the configured database for one CLI command; the caller destroys it. */
@@ -27,4 +29,19 @@ export async function ensureDatabase(url: string): Promise<boolean> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Names for a CLI export: those the bot has already looked up (in the database); with
+ * SLACK_BOT_TOKEN set, Slack is asked about the others.
+ */
+export function cliUserNames(db: Db, io: CliIo): UserNames {
+  const config = loadConfig(io.env);
+  const slack = config.SLACK_BOT_TOKEN
+    ? new WebClient(config.SLACK_BOT_TOKEN, {
+        ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+        retryConfig: { retries: 1 },
+      })
+    : null;
+  return createUserNames({ db, slack });
 }

@@ -3,11 +3,12 @@ import { isPeriod } from '../core/period.js';
 import { UsageError } from '../errors.js';
 import { decisionsCsv, decisionsMarkdown, listDecisions } from '../services/decisions.js';
 import { parseCliArgs } from './args.js';
-import { openDb } from './db.js';
+import { cliUserNames, openDb } from './db.js';
 import type { CliIo } from './types.js';
 
 const USAGE = `Usage: sopbot decisions [--cycle YYYY-MM] [--format md|csv]
-Prints the decision log (every cycle, or one) with the follow-up actions. Reads DATABASE_URL.`;
+Prints the decision log (every cycle, or one) with the follow-up actions, people by name
+(the CSV keeps their ids too). Reads DATABASE_URL.`;
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseCliArgs(
@@ -31,10 +32,17 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const db = openDb(io);
   try {
     const entries = await listDecisions(db, values.cycle);
+    const who = await cliUserNames(db, io).names(
+      entries.flatMap((e) => [e.decidedBy, ...e.actions.map((a) => a.owner)]),
+    );
     io.stdout(
       format === 'csv'
-        ? decisionsCsv(entries)
-        : decisionsMarkdown(entries, values.cycle ? `Decisions ${values.cycle}` : 'Decision log'),
+        ? decisionsCsv(entries, who)
+        : decisionsMarkdown(
+            entries,
+            values.cycle ? `Decisions ${values.cycle}` : 'Decision log',
+            who,
+          ),
     );
     return 0;
   } finally {

@@ -1,4 +1,5 @@
 import { loadConfig } from '../config.js';
+import { demoServices } from '../demo/local-services.js';
 import { runDemo } from '../demo/run.js';
 import { parseCliArgs } from './args.js';
 import type { CliIo } from './types.js';
@@ -6,8 +7,10 @@ import type { CliIo } from './types.js';
 const USAGE = `Usage: sopbot demo [--out DIR] [--families N] [--keep-database]
 Runs one whole S&OP cycle end to end on this machine: a local Slack stand-in, the real bot and
 worker, a fresh database on DATABASE_URL's server (dropped afterwards unless --keep-database),
-and Redis queues of its own. Writes the Slack transcript, the charts and the pack to DIR
-(default demo-output).`;
+and Redis queues of its own. When DATABASE_URL does not answer it starts an embedded
+PostgreSQL in a temporary folder; when REDIS_URL does not answer, a private redis-server from
+the PATH; both are removed afterwards. Writes the conversation as Slack showed it
+(index.html), the charts and the pack to DIR (default demo-output).`;
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseCliArgs(
@@ -30,13 +33,26 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return 2;
   }
   const config = loadConfig(io.env);
-  const result = await runDemo({
-    databaseUrl: config.DATABASE_URL,
-    redisUrl: config.REDIS_URL,
-    outDir: values.out ?? 'demo-output',
-    families,
-    keepDatabase: values['keep-database'] ?? false,
-    log: (line) => io.stdout(`${line}\n`),
-  });
-  return result.decision ? 0 : 1;
+  const log = (line: string) => io.stdout(`${line}\n`);
+  // Ctrl-C: exit through process.exit, whose 'exit' hooks stop the private services.
+  const interrupted = () => process.exit(130);
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  const services = await demoServices(config.DATABASE_URL, config.REDIS_URL, log);
+  try {
+    const result = await runDemo({
+      databaseUrl: services.databaseUrl,
+      redisUrl: services.redisUrl,
+      outDir: values.out ?? 'demo-output',
+      families,
+      keepDatabase:
+        (values['keep-database'] ?? false) && services.databaseUrl === config.DATABASE_URL,
+      log,
+    });
+    return result.decision ? 0 : 1;
+  } finally {
+    await services.stop();
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+  }
 }

@@ -10,12 +10,21 @@ import { parseCliArgs } from './args.js';
 import { ensureDatabase } from './db.js';
 import type { CliIo } from './types.js';
 
-const USAGE = `Usage: sopbot migrate [up|down|down-all|redo|status]
+const USAGE = `Usage: sopbot migrate [up|down|down-all|redo|reset|status]
   up        apply every pending migration (default); creates the database if it does not exist
   down      undo the last migration
   down-all  undo every migration
-  redo      undo every migration, then apply them all again
+  redo      undo the last migration, then apply it again
+  reset     undo every migration, then apply them all again (erases all data)
   status    list migrations and when they ran`;
+
+const ACTIONS = {
+  up: [migrateToLatest],
+  down: [migrateDownOne],
+  'down-all': [migrateDownAll],
+  redo: [migrateDownOne, migrateToLatest],
+  reset: [migrateDownAll, migrateToLatest],
+} as const;
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { positionals, values } = parseCliArgs(
@@ -28,7 +37,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return 0;
   }
   const action = positionals[0] ?? 'up';
-  if (!['up', 'down', 'down-all', 'redo', 'status'].includes(action)) {
+  if (action !== 'status' && !Object.hasOwn(ACTIONS, action)) {
     io.stderr(`sopbot migrate: unknown action '${action}'.\n${USAGE}\n`);
     return 2;
   }
@@ -45,14 +54,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       }
       return 0;
     }
-    const steps =
-      action === 'up'
-        ? [migrateToLatest]
-        : action === 'down'
-          ? [migrateDownOne]
-          : action === 'down-all'
-            ? [migrateDownAll]
-            : [migrateDownAll, migrateToLatest];
+    const steps = ACTIONS[action as keyof typeof ACTIONS];
     for (const step of steps) {
       const res = await step(db);
       for (const r of res.applied)

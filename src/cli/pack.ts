@@ -2,14 +2,16 @@
 import { isPeriod } from '../core/period.js';
 import { UsageError } from '../errors.js';
 import { getOpenCycle } from '../services/cycles.js';
-import { buildPack, packMarkdown } from '../services/pack.js';
+import { buildPack, packMarkdown, packPeople } from '../services/pack.js';
 import { parseCliArgs } from './args.js';
-import { openDb } from './db.js';
+import { cliUserNames, openDb } from './db.js';
 import type { CliIo } from './types.js';
 
 const USAGE = `Usage: sopbot pack [--cycle YYYY-MM] [--as-of YYYY-MM-DD]
 Prints the executive meeting pack of a cycle (default: the open cycle) as Markdown.
---as-of: the day actions are judged overdue against (default: today). Reads DATABASE_URL.`;
+--as-of: the day actions are judged overdue against (default: today). Reads DATABASE_URL.
+People appear by display name (users.info; with SLACK_BOT_TOKEN unset, the names the bot
+has already seen).`;
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseCliArgs(
@@ -36,7 +38,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     const month = values.cycle ?? (await getOpenCycle(db))?.month;
     if (!month) throw new UsageError(`--cycle: no cycle is open; name one.\n\n${USAGE}`);
-    io.stdout(packMarkdown(await buildPack(db, month, now)));
+    const pack = await buildPack(db, month, now);
+    io.stdout(packMarkdown(pack, await cliUserNames(db, io).names(packPeople(pack))));
     return 0;
   } finally {
     await db.destroy();

@@ -2,27 +2,61 @@
 import { loadConfig } from '../config.js';
 import { startWorker } from '../worker.js';
 import { parseCliArgs } from './args.js';
+import { requireServices } from './services.js';
 import type { CliIo } from './types.js';
 import { untilSignal } from './until-signal.js';
 
-const USAGE = `Usage: sopbot worker [--concurrency <n>]
+const USAGE = `Usage: sopbot worker [--concurrency <n>] [--check]
 
 Processes the planning, posts and notifications queues: plan recomputes, charts and posts,
 reminders. Run as many as you like, on any machine that reaches Redis and Postgres; each job
 runs once. Prometheus metrics on METRICS_PORT (/metrics; 0 = off). SIGTERM lets running
 jobs finish. Needs SLACK_BOT_TOKEN, DATABASE_URL, REDIS_URL; SLACK_API_URL points the Web API
-elsewhere (the local stand-in).`;
+elsewhere (the local stand-in).
+
+--check: a health check for a running worker (Docker's HEALTHCHECK): its metrics endpoint on
+127.0.0.1:METRICS_PORT answers, and Postgres and Redis answer. Exits 0 when healthy.`;
+
+/** The running worker's metrics endpoint answers, and so do the services it needs. */
+async function check(io: CliIo): Promise<number> {
+  const config = loadConfig(io.env);
+  const problems: string[] = [];
+  if (config.METRICS_PORT > 0) {
+    const url = `http://127.0.0.1:${config.METRICS_PORT}/metrics`;
+    const res = await fetch(url, { signal: AbortSignal.timeout(3000) }).catch((e: unknown) => e);
+    if (!(res instanceof Response) || !res.ok)
+      problems.push(
+        `no worker answers on ${url} (${res instanceof Response ? `HTTP ${res.status}` : String((res as Error).message ?? res)})`,
+      );
+  }
+  try {
+    await requireServices(config, ['postgres', 'redis']);
+  } catch (err) {
+    problems.push(err instanceof Error ? err.message : String(err));
+  }
+  if (problems.length) {
+    io.stderr(`sopbot worker --check: unhealthy: ${problems.join('\n')}\n`);
+    return 1;
+  }
+  io.stdout('sopbot worker --check: healthy\n');
+  return 0;
+}
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseCliArgs(
     argv,
-    { concurrency: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    {
+      concurrency: { type: 'string' },
+      check: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
     USAGE,
   );
   if (values.help) {
     io.stdout(`${USAGE}\n`);
     return 0;
   }
+  if (values.check) return check(io);
   const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
   if (
     concurrency !== undefined &&

@@ -19,7 +19,8 @@ import { type ImportResult, importCsv } from '../import/import-csv.js';
 import { type ImportKind, KIND_SPECS } from '../import/kinds.js';
 import { type PlannedMonth, simulateMonth, simulateWeek } from '../seed/actuals.js';
 import { requestExecutionChecks } from '../services/execution.js';
-import { buildPack, packMarkdown } from '../services/pack.js';
+import { buildPack, packMarkdown, packPeople } from '../services/pack.js';
+import type { UserNames } from '../services/user-names.js';
 import type { Driver, Standin } from '../slack-standin/index.js';
 
 /** The cycles after the first one. */
@@ -38,12 +39,20 @@ export interface LoopContext {
   readonly log: (line: string) => void;
   readonly settle: (queues: Queues) => Promise<void>;
   readonly packs: string[];
+  /** Shows people by name in the pack files. */
+  readonly names: UserNames;
   readonly outDir: string;
 }
 
-export async function writePack(db: Db, outDir: string, month: string): Promise<string> {
+export async function writePack(
+  db: Db,
+  outDir: string,
+  month: string,
+  names: UserNames,
+): Promise<string> {
   const path = join(outDir, `pack-${month}.md`);
-  await writeFile(path, packMarkdown(await buildPack(db, month, new Date())));
+  const pack = await buildPack(db, month, new Date());
+  await writeFile(path, packMarkdown(pack, await names.names(packPeople(pack))));
   return path;
 }
 
@@ -138,7 +147,7 @@ export async function playLoop(ctx: LoopContext): Promise<void> {
     }, 30_000);
     await sop('U_PAT', 'cycle close');
     await ctx.settle(ctx.queues);
-    ctx.packs.push(await writePack(db, ctx.outDir, month));
+    ctx.packs.push(await writePack(db, ctx.outDir, month, ctx.names));
     log(`  → ${month}: Central adopted, cycle closed, pack-${month}.md written`);
   }
 }

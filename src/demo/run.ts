@@ -20,10 +20,12 @@ import { loadConfig } from '../config.js';
 import { importCompany } from '../import/import-company.js';
 import { createRedis } from '../redis.js';
 import { generateCompany } from '../seed/company.js';
-import { buildPack, packMarkdown } from '../services/pack.js';
+import { buildPack, packMarkdown, packPeople } from '../services/pack.js';
+import { createUserNames } from '../services/user-names.js';
 import { createDriver, type Driver, type Standin, startStandin } from '../slack-standin/index.js';
 import { startWorker } from '../worker.js';
 import { LOOP_MONTHS, playLoop, writePack } from './loop.js';
+import { writePage } from './page.js';
 import { renderTranscript } from './transcript.js';
 
 export interface DemoOptions {
@@ -44,6 +46,8 @@ export interface DemoResult {
   readonly transcriptPath: string;
   /** The pack of each cycle, demo-output/pack-YYYY-MM.md. */
   readonly packs: readonly string[];
+  /** index.html: the conversation laid out like Slack, charts inline. */
+  readonly pagePath: string;
   readonly seconds: number;
 }
 
@@ -111,6 +115,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   let db: Db | null = createDb(dbUrl.toString(), { max: 4, applicationName: 'sopbot-demo' });
   const cleanups: (() => Promise<void>)[] = [];
   let standinRef: Standin | null = null;
+  let driverRef: Driver | null = null;
   try {
     const m = await migrateToLatest(db);
     if (m.error) throw m.error;
@@ -130,7 +135,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const standin: Standin = await startStandin({
       users: Object.entries(PEOPLE).map(([id, name]) => ({
         id,
-        name: name.split(' ')[0]!.toLowerCase(),
+        name: name.split(' ')[0]!,
         real_name: name,
         tz: 'UTC',
       })),
@@ -168,6 +173,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       signingSecret: secret,
       standin,
     });
+    driverRef = driver;
     log(`• bot listening on :${bot.slack.port()}, worker started, stand-in at ${standin.url}`);
 
     const sop = async (user: string, text: string, channel = 'C_EXEC') => {
@@ -388,7 +394,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     await sop('U_PAT', 'cycle close');
     await settle(queues);
     await mkdir(opts.outDir, { recursive: true });
-    const packs = [await writePack(db, opts.outDir, CYCLE)];
+    const names = createUserNames({ db, slack: bot.slack.app.client });
+    const packs = [await writePack(db, opts.outDir, CYCLE, names)];
 
     log('\n7. Closing the loop: two more monthly cycles, actuals between them, one S&OE week');
     await playLoop({
@@ -402,12 +409,18 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       log,
       settle,
       packs,
+      names,
       outDir: opts.outDir,
     });
 
     // Output: transcript, charts, pack.
     const transcriptPath = join(opts.outDir, 'transcript.md');
     await writeFile(transcriptPath, renderTranscript(standin, PEOPLE));
+    const pagePath = await writePage(opts.outDir, {
+      standin,
+      actions: driver.actions,
+      people: PEOPLE,
+    });
     let charts = 0;
     for (const f of standin.files) {
       if (f.bytes && f.name.endsWith('.png')) {
@@ -415,10 +428,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
         charts++;
       }
     }
-    // pack.md: the last cycle's pack (each cycle's is in pack-YYYY-MM.md).
+    // pack.md: the last cycle's pack (each cycle's is in pack-YYYY-MM.md), people by name.
+    const pack = await buildPack(db, LOOP_MONTHS.at(-1) ?? CYCLE, new Date());
     await writeFile(
       join(opts.outDir, 'pack.md'),
-      packMarkdown(await buildPack(db, LOOP_MONTHS.at(-1) ?? CYCLE, new Date())),
+      packMarkdown(pack, await names.names(packPeople(pack))),
     );
     const decision = await db
       .selectFrom('decisions')
@@ -458,22 +472,26 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       chartsPosted: charts,
       transcriptPath,
       packs,
+      pagePath,
       seconds: (performance.now() - t0) / 1000,
     };
     log(
       `\nDecision: ${result.decision?.scenario ?? 'none'} adopted, ${result.decision?.actions ?? 0} follow-up actions with owners and due dates.`,
     );
     log(
-      `${result.planRuns} plan runs, ${charts} charts posted. Slack transcript, charts and pack in ${opts.outDir}/`,
+      `${result.planRuns} plan runs, ${charts} charts posted. Open ${pagePath} to see what Slack showed; the transcript, charts and pack are in ${opts.outDir}/`,
     );
     return result;
   } catch (err) {
     if (standinRef) {
       await mkdir(opts.outDir, { recursive: true });
       await writeFile(join(opts.outDir, 'transcript.md'), renderTranscript(standinRef, PEOPLE));
-      log(
-        `The demo stopped early; what Slack showed so far is in ${join(opts.outDir, 'transcript.md')}`,
-      );
+      const page = await writePage(opts.outDir, {
+        standin: standinRef,
+        actions: driverRef?.actions ?? [],
+        people: PEOPLE,
+      });
+      log(`The demo stopped early; what Slack showed so far is in ${page}`);
     }
     throw err;
   } finally {

@@ -315,3 +315,22 @@ export async function loadRunCharts(
     accuracy,
   };
 }
+
+/** The same data with adjustment authors shown by display name (charts cannot render mentions). */
+export function withAuthorNames(
+  data: RunChartData,
+  nameOf: (userId: string) => string,
+): RunChartData {
+  return {
+    ...data,
+    families: data.families.map((f) => ({
+      ...f,
+      adjustments: f.adjustments.map((a) => ({ ...a, author: nameOf(a.author) })),
+    })),
+  };
+}
+
+/** Every adjustment author of the data, to resolve their names in one go. */
+export function authorsOf(data: RunChartData): string[] {
+  return [...new Set(data.families.flatMap((f) => f.adjustments.map((a) => a.author)))];
+}

@@ -266,9 +266,11 @@ export async function listDecisions(db: Db, cycleMonth?: string): Promise<Decisi
   }));
 }
 
+/** `who`: a user id as the reader should see it (a name in files; a mention in Slack). */
 export function decisionsMarkdown(
   entries: readonly DecisionLogEntry[],
   title = 'Decision log',
+  who: (userId: string) => string = (id) => id,
 ): string {
   const lines = [`# ${title}`, ''];
   if (entries.length === 0) lines.push('No decisions recorded.');
@@ -276,7 +278,7 @@ export function decisionsMarkdown(
     lines.push(
       `## ${e.cycle}: ${e.scenario} (decision ${e.id})`,
       '',
-      `- Decided by ${e.decidedBy} on ${e.decidedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC${e.viaVote ? ', after a vote' : ''}`,
+      `- Decided by ${who(e.decidedBy)} on ${e.decidedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC${e.viaVote ? ', after a vote' : ''}`,
       `- Scenario snapshot: plan run ${e.runId}, scenario ${e.scenarioId}`,
       `- Rationale: ${e.rationale.replace(/\s*\n\s*/g, ' ')}`,
     );
@@ -284,7 +286,7 @@ export function decisionsMarkdown(
       lines.push('', '| owner | due | status | action |', '|---|---|---|---|');
       for (const a of e.actions) {
         lines.push(
-          `| ${a.owner} | ${a.due_date} | ${a.status} | ${a.description.replace(/\|/g, '\\|')} |`,
+          `| ${who(a.owner).replace(/\|/g, '\\|')} | ${a.due_date} | ${a.status} | ${a.description.replace(/\|/g, '\\|')} |`,
         );
       }
     }
@@ -293,7 +295,11 @@ export function decisionsMarkdown(
   return `${lines.join('\n')}\n`;
 }
 
-export function decisionsCsv(entries: readonly DecisionLogEntry[]): string {
+/** Ids for machines, and the names people read (`decided_by_name`, `owner_name`). */
+export function decisionsCsv(
+  entries: readonly DecisionLogEntry[],
+  who: (userId: string) => string = (id) => id,
+): string {
   const rows: (string | number | null)[][] = [];
   for (const e of entries) {
     const base = [
@@ -306,9 +312,19 @@ export function decisionsCsv(entries: readonly DecisionLogEntry[]): string {
       e.decidedBy,
       e.decidedAt.toISOString(),
     ];
-    if (e.actions.length === 0) rows.push([...base, null, null, null, null, null]);
+    if (e.actions.length === 0)
+      rows.push([...base, null, null, null, null, null, who(e.decidedBy), null]);
     for (const a of e.actions)
-      rows.push([...base, a.id, a.owner, a.due_date, a.status, a.description]);
+      rows.push([
+        ...base,
+        a.id,
+        a.owner,
+        a.due_date,
+        a.status,
+        a.description,
+        who(e.decidedBy),
+        who(a.owner),
+      ]);
   }
   return toCsv(
     [
@@ -325,6 +341,8 @@ export function decisionsCsv(entries: readonly DecisionLogEntry[]): string {
       'due_date',
       'status',
       'action',
+      'decided_by_name',
+      'owner_name',
     ],
     rows,
   );

@@ -462,8 +462,16 @@ export interface PackSection {
   readonly lines: readonly string[];
 }
 
-/** The ten answers as short lines of text (mrkdwn-friendly: `*bold*` is avoided). */
-export function packSections(p: PackData): PackSection[] {
+const mention = (id: string) => `<@${id}>`;
+
+/**
+ * The ten answers as short lines of text (mrkdwn-friendly: `*bold*` is avoided). `who` shows
+ * a person: a mention in Slack (the default; Slack renders it), a name in a file.
+ */
+export function packSections(
+  p: PackData,
+  who: (userId: string) => string = mention,
+): PackSection[] {
   const s: PackSection[] = [];
   const ch = p.changes;
   s.push({
@@ -536,7 +544,7 @@ export function packSections(p: PackData): PackSection[] {
       ),
       ...r.flagged.map(
         (f) =>
-          `Flagged ${f.zone} adjustment: ${f.family} ${f.period} by <@${f.author}> (${f.reason.replace(/_/g, ' ')}).`,
+          `Flagged ${f.zone} adjustment: ${f.family} ${f.period} by ${who(f.author)} (${f.reason.replace(/_/g, ' ')}).`,
       ),
       ...(r.constraints.length + r.flagged.length === 0
         ? ['No open constraint and no flagged adjustment.']
@@ -549,7 +557,7 @@ export function packSections(p: PackData): PackSection[] {
     title: 'Which decisions must be made now, and which later?',
     lines: [
       d.decided
-        ? `Decided: ${d.decided.scenario} scenario adopted by ${d.decided.by}.`
+        ? `Decided: ${d.decided.scenario} scenario adopted by ${who(d.decided.by)}.`
         : `DECISION NEEDED NOW: adopt one scenario${d.poll ? ` (vote ${d.poll.id} is ${d.poll.status})` : ' (`/sop vote`)'}.`,
       ...d.scenarios.map((x) =>
         x.status === 'optimal'
@@ -568,7 +576,7 @@ export function packSections(p: PackData): PackSection[] {
     lines: p.productDevelopment.length
       ? p.productDevelopment.map(
           (x) =>
-            `${x.family} ${x.period}: ${x.reason} by ${x.author} (${x.before === null ? '?' : num(x.before)} → ${x.after === null ? '?' : num(x.after)}).`,
+            `${x.family} ${x.period}: ${x.reason} by ${who(x.author)} (${x.before === null ? '?' : num(x.before)} → ${x.after === null ? '?' : num(x.after)}).`,
         )
       : ['No launch or end-of-life adjustment this cycle.'],
   });
@@ -601,7 +609,7 @@ export function packSections(p: PackData): PackSection[] {
       ...(p.actions.length
         ? p.actions.map(
             (a) =>
-              `${a.overdue ? 'OVERDUE ' : ''}#${a.id} <@${a.owner}> due ${a.due}: ${escapeText(a.description)} (from ${a.cycle}).`,
+              `${a.overdue ? 'OVERDUE ' : ''}#${a.id} ${who(a.owner)} due ${a.due}: ${escapeText(a.description)} (from ${a.cycle}).`,
           )
         : ['No open action from earlier cycles.']),
     ],
@@ -631,14 +639,27 @@ function criticalLines(p: PackData): string[] {
   ];
 }
 
-export function packMarkdown(p: PackData): string {
+/** Every person the pack names, to resolve them in one go. */
+export function packPeople(p: PackData): string[] {
+  return [
+    ...new Set([
+      ...p.risks.flagged.map((f) => f.author),
+      ...(p.decisions.decided ? [p.decisions.decided.by] : []),
+      ...p.productDevelopment.map((x) => x.author),
+      ...p.actions.map((a) => a.owner),
+    ]),
+  ];
+}
+
+/** A file, not a message: mentions would not render, so people are shown by `who` (a name). */
+export function packMarkdown(p: PackData, who: (userId: string) => string = (id) => id): string {
   const head = [
     `# S&OP ${p.cycle.month}: executive pack`,
     '',
     `Phase: ${p.cycle.phase}. Plan run ${p.runId ?? 'none'}${p.previous ? `, compared with ${p.previous.month}` : ''}.`,
     '',
   ];
-  const body = packSections(p).flatMap((sec) => [
+  const body = packSections(p, who).flatMap((sec) => [
     `## ${sec.n}. ${sec.title}`,
     '',
     ...sec.lines.map((l) => `- ${l}`),

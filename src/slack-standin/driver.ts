@@ -55,6 +55,37 @@ export interface AckResult {
   readonly request: SentRequest;
 }
 
+/**
+ * What people did, in order, as the driver played it: slash commands typed, buttons clicked
+ * and modals submitted (the view as shown, with the values entered). The demo's page shows
+ * them the way Slack would have.
+ */
+export type UserAction =
+  | {
+      readonly kind: 'command';
+      readonly at: number;
+      readonly user: string;
+      readonly channel: string;
+      readonly command: string;
+      readonly text: string;
+    }
+  | {
+      readonly kind: 'click';
+      readonly at: number;
+      readonly user: string;
+      readonly channel: string;
+      readonly ts: string;
+      readonly label: string;
+    }
+  | {
+      readonly kind: 'submit';
+      readonly at: number;
+      readonly user: string;
+      readonly view: JsonObject;
+      readonly values: JsonObject;
+      readonly accepted: boolean;
+    };
+
 export interface AckFailure {
   readonly kind: string;
   readonly status: number;
@@ -80,6 +111,8 @@ export interface Who {
 export interface Driver {
   /** Every ack that was late (operation_timeout) or not a 200. */
   readonly failures: readonly AckFailure[];
+  /** Every command, click and modal submission, in order. */
+  readonly actions: readonly UserAction[];
   command(
     command: string,
     opts: Who & { readonly channel: string; readonly text?: string } & SendOptions,
@@ -151,6 +184,7 @@ export function createDriver(opts: DriverOptions): Driver {
   const { standin } = opts;
   const { identity, store } = standin;
   const failures: AckFailure[] = [];
+  const actions: UserAction[] = [];
 
   const userObj = (user: string) => ({
     id: user,
@@ -223,6 +257,8 @@ export function createDriver(opts: DriverOptions): Driver {
     at: { responseUrl: string; ephemeral: boolean; message?: JsonObject },
   ) => {
     const l = findElement(blocks, actionId, `${at.ephemeral ? 'ephemeral' : 'message'} ${ts}`);
+    const label = isObject(l.element.text) ? (str(l.element.text, 'text') ?? actionId) : actionId;
+    actions.push({ kind: 'click', at: Date.now(), user: o.user, channel: ch.id, ts, label });
     const triggerId = standin.issueTrigger(o.user);
     const payload = {
       type: 'block_actions',
@@ -279,9 +315,18 @@ export function createDriver(opts: DriverOptions): Driver {
 
   return {
     failures,
+    actions,
 
     async command(command, o) {
       const { fields, channelId, triggerId, responseUrl } = commandFields(command, o);
+      actions.push({
+        kind: 'command',
+        at: Date.now(),
+        user: o.user,
+        channel: channelId,
+        command,
+        text: o.text ?? '',
+      });
       const result = await send(form('slash_command', fields), o);
       if (result.status === 200) recordCommandAck(result.body, channelId, o.user);
       return { ...result, triggerId, responseUrl };
@@ -425,11 +470,21 @@ export function createDriver(opts: DriverOptions): Driver {
         is_enterprise_install: false,
         enterprise: null,
       };
+      // As shown when submitted: the bot's answer may update the view in place.
+      const shown = structuredClone(view.definition);
       const result = await send(interaction(payload), o);
       const outcome: ViewOutcome =
         result.status === 200
           ? applyViewAck(store, user, viewId, result.body)
           : { action: 'rejected', reason: `bot answered HTTP ${result.status}` };
+      actions.push({
+        kind: 'submit',
+        at: Date.now(),
+        user,
+        view: shown,
+        values: structuredClone(values) as JsonObject,
+        accepted: outcome.action !== 'rejected' && outcome.action !== 'errors',
+      });
       return { ...result, triggerId, outcome };
     },
 

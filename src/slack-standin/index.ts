@@ -10,6 +10,7 @@ export {
   type DriverOptions,
   type SendOptions,
   type SentRequest,
+  type UserAction,
   type ViewSubmitResult,
 } from './driver.js';
 export { LIMITS, type Surface, type Violation, validateBlocks, validateView } from './rules.js';

@@ -203,9 +203,16 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
     }
     if (root === 'api' && id) {
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-      const answer = callMethod(id, args, bearer ?? str(args, 'token'));
+      const token = bearer ?? str(args, 'token');
+      const answer = callMethod(id, args, token);
+      // As Slack does: a valid token's granted scopes on every answer (WebClient reads them
+      // into response_metadata.scopes; `sopbot doctor` compares them with the manifest).
+      const granted: Record<string, string> =
+        scopes && tokenOk(token) && !/^xapp-/.test(token ?? '')
+          ? { 'x-oauth-scopes': scopes.join(',') }
+          : {};
       record(id, args, answer);
-      return sendJson(res, answer.status, answer.body, answer.headers);
+      return sendJson(res, answer.status, answer.body, { ...answer.headers, ...granted });
     }
     sendJson(res, 404, { ok: false, error: 'unknown_path', path: url.pathname });
   };

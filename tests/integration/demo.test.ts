@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../../src/demo/run.js';
+import { openPage } from '../helpers/browser.js';
 import { adminUrl, withAdmin } from '../helpers/pg-admin.js';
 
 describe('npm run demo', () => {
@@ -73,6 +74,30 @@ describe('npm run demo', () => {
     );
     expect(left.rowCount).toBe(0);
     expect(lines.join('\n')).toContain('Decision: Central adopted, 2 follow-up actions');
+
+    // The page, as a person opens it: headless Chromium, no network, every image loads.
+    // SOPBOT_SCREENSHOT_DIR=docs/img refreshes the README's screenshots.
+    const shots = process.env.SOPBOT_SCREENSHOT_DIR ?? out;
+    const page = await openPage(result.pagePath, {
+      screenshots: [
+        { path: join(shots, 'demo-page.png') },
+        { path: join(shots, 'demo-page-exec.png'), anchor: '#c-C_EXEC .msg:has(img.chart)' },
+        { path: join(shots, 'demo-page-modal.png'), anchor: '#modals' },
+      ],
+    });
+    expect(page.consoleErrors).toEqual([]);
+    expect(page.brokenImages).toEqual([]);
+    expect(page.networkRequests).toEqual([]);
+    expect(page.images).toBeGreaterThanOrEqual(result.chartsPosted);
+    expect(page.text).toContain('# sop-demand');
+    expect(page.text).toContain('Only visible to Rita (sales)');
+    expect(page.text).toContain('Record the decision');
+    // The modal as filled in: the rationale typed, the owner picked shown by name.
+    expect(page.text).toContain('cautious cuts margin more than it saves');
+    expect(page.text).toContain('@Otto (operations)');
+    expect(page.text).not.toMatch(/<@U_|<#C_/);
+    const shot = PNG.sync.read(await readFile(join(shots, 'demo-page.png')));
+    expect(shot.width).toBe(1280);
     // The whole cycle runs in ~10-25 s alone; beside the rest of the suite on 2 cores it can
     // take several times that (Slack-like rate limits delay posts by their Retry-After).
   }, 300_000);

@@ -189,9 +189,7 @@ describe('meeting pack', () => {
     expect(section(md, 5)).toContain(
       'NEW constraint: LINE-1 2027-02 (maintenance: gearbox overhaul)',
     );
-    expect(section(md, 5)).toContain(
-      'Flagged slushy adjustment: FAM-2 2027-03 by <@U_REP> (launch)',
-    );
+    expect(section(md, 5)).toContain('Flagged slushy adjustment: FAM-2 2027-03 by U_REP (launch)');
     // 6. Decision needed, with the scenarios.
     expect(section(md, 6)).toContain('DECISION NEEDED NOW');
     expect(section(md, 6)).toContain('Cautious: cost 90,000');
@@ -205,7 +203,7 @@ describe('meeting pack', () => {
     );
     // 10. The open action of the previous cycle, overdue.
     expect(section(md, 10)).toContain(
-      `OVERDUE #${actionId} <@U_OPS> due 2027-01-05: Qualify a second gearbox supplier (from 2026-12)`,
+      `OVERDUE #${actionId} U_OPS due 2027-01-05: Qualify a second gearbox supplier (from 2026-12)`,
     );
   });
 

@@ -1,0 +1,275 @@
+/**
+ * `sopbot doctor`: is this installation ready? Checks the environment, the database and its
+ * migrations, Redis, the Slack token (auth.test) and the scopes it was granted against the
+ * manifest, the chart fonts and the channels. Every problem comes with its fix; the exit
+ * code is 1 when there is any. It only reads: nothing is created or changed.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { WebClient } from '@slack/web-api';
+import { createDb } from '../../db/connect.js';
+import { migrationStatus } from '../../db/migrate.js';
+import { DEFAULT_FONT_DIR } from '../charts/render.js';
+import { type Config, loadConfig } from '../config.js';
+import { SopError } from '../errors.js';
+import { manifestScopes } from '../slack-standin/scopes.js';
+import { parseCliArgs } from './args.js';
+import {
+  hostOf,
+  postgresMissing,
+  postgresRefused,
+  probePostgres,
+  probeRedis,
+  redisMissing,
+} from './services.js';
+import type { CliIo } from './types.js';
+
+const USAGE = `Usage: sopbot doctor
+Checks what sopbot needs, in order: the environment (.env), PostgreSQL and the migrations,
+Redis, the Slack token (auth.test) and its scopes against manifest.json, the chart fonts,
+and the S&OP channels. Prints each problem with its fix; exits 1 if there is any.`;
+
+export interface Finding {
+  readonly check: string;
+  readonly ok: boolean;
+  /** What was found. */
+  readonly detail: string;
+  /** What to do about it (problems only). */
+  readonly fix?: string;
+}
+
+const FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'];
+
+/** Runs every check that can run; a failed one skips only the checks that depend on it. */
+export async function diagnose(env: NodeJS.ProcessEnv): Promise<Finding[]> {
+  const out: Finding[] = [];
+  const add = (f: Finding) => out.push(f);
+  // Channel ids from the settings, checked against Slack once the token works.
+  let channels: string[] = [];
+
+  // 1. Environment.
+  let config: Config;
+  try {
+    config = loadConfig(env, { slack: true });
+    add({ check: 'environment', ok: true, detail: 'every variable is valid' });
+  } catch (err) {
+    const details = err instanceof SopError ? err.details : [String(err)];
+    for (const d of details)
+      add({
+        check: 'environment',
+        ok: false,
+        detail: d,
+        fix: 'Set it in .env (copy .env.example; blank lines take the default) and run again.',
+      });
+    // Carry on with what parses, so the other checks still say something useful.
+    try {
+      config = loadConfig(env);
+    } catch {
+      return out;
+    }
+  }
+  if (config.SOPBOT_ADMIN_USERS.length === 0)
+    add({
+      check: 'environment',
+      ok: false,
+      detail: 'SOPBOT_ADMIN_USERS is empty: nobody can set channels and roles',
+      fix: 'Set SOPBOT_ADMIN_USERS to your Slack member id (profile → ⋯ → Copy member ID).',
+    });
+
+  // 2. PostgreSQL, the database, the migrations.
+  const pgProbe = await probePostgres(config.DATABASE_URL);
+  let dbReady = false;
+  if (!pgProbe.ok) {
+    add({
+      check: 'database',
+      ok: false,
+      detail: `PostgreSQL at ${hostOf(config.DATABASE_URL)}: ${pgProbe.message}`,
+      fix: pgProbe.unreachable
+        ? postgresMissing(config.DATABASE_URL, pgProbe.message).replace(/^.*?\)\. /, '')
+        : postgresRefused(config.DATABASE_URL, pgProbe.message),
+    });
+  } else {
+    const db = createDb(config.DATABASE_URL, { max: 1, applicationName: 'sopbot-doctor' });
+    try {
+      const status = await migrationStatus(db);
+      const pending = status.filter((m) => !m.executedAt).map((m) => m.name);
+      if (pending.length)
+        add({
+          check: 'migrations',
+          ok: false,
+          detail: `${pending.length} of ${status.length} pending: ${pending.join(', ')}`,
+          fix: 'Run `sopbot migrate` (with docker compose: `docker compose run --rm migrate`).',
+        });
+      else {
+        dbReady = true;
+        add({ check: 'migrations', ok: true, detail: `all ${status.length} applied` });
+      }
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      add({
+        check: 'database',
+        ok: false,
+        detail: message,
+        fix: /does not exist/.test(message)
+          ? 'Run `sopbot migrate`: it creates the database, then applies the migrations.'
+          : 'Check DATABASE_URL: the user needs to create tables in that database.',
+      });
+    }
+    if (dbReady) {
+      const s = await db
+        .selectFrom('workspace_settings')
+        .select(['demand_channel', 'supply_channel', 'exec_channel'])
+        .orderBy('updated_at', 'desc')
+        .executeTakeFirst();
+      const missing = (['demand', 'supply', 'exec'] as const).filter((k) => !s?.[`${k}_channel`]);
+      channels = s
+        ? [s.demand_channel, s.supply_channel, s.exec_channel].filter((c): c is string => !!c)
+        : [];
+      add(
+        missing.length
+          ? {
+              check: 'channels',
+              ok: false,
+              detail: `no ${missing.join(', ')} channel set`,
+              fix: 'In Slack, as an admin: `/sop settings channels demand #sop-demand supply #sop-supply exec #sop-exec` (invite the bot to each: `/invite @sopbot`).',
+            }
+          : { check: 'channels', ok: true, detail: 'demand, supply and exec channels are set' },
+      );
+    }
+    await db.destroy();
+  }
+
+  // 3. Redis.
+  const redisProbe = await probeRedis(config.REDIS_URL);
+  add(
+    redisProbe.ok
+      ? { check: 'redis', ok: true, detail: `Redis at ${hostOf(config.REDIS_URL)} answers` }
+      : {
+          check: 'redis',
+          ok: false,
+          detail: `Redis at ${hostOf(config.REDIS_URL)}: ${redisProbe.message}`,
+          fix: redisMissing(config.REDIS_URL, redisProbe.message).replace(/^.*?Redis\. /, ''),
+        },
+  );
+
+  // 4. Slack: the token, then its scopes against the manifest, then the channels.
+  if (config.SLACK_BOT_TOKEN) {
+    const client = new WebClient(config.SLACK_BOT_TOKEN, {
+      ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: 10_000,
+    });
+    try {
+      const auth = await client.auth.test();
+      add({
+        check: 'slack token',
+        ok: true,
+        detail: `auth.test: bot ${auth.user ?? auth.user_id} in workspace ${auth.team ?? auth.team_id}`,
+      });
+      const granted = auth.response_metadata?.scopes ?? [];
+      const wanted = manifestScopes();
+      const missing = wanted.filter((s) => !granted.includes(s));
+      add(
+        granted.length === 0
+          ? {
+              check: 'slack scopes',
+              ok: false,
+              detail: 'Slack did not say which scopes the token holds',
+              fix: 'Use the Bot User OAuth Token (xoxb-) from OAuth & Permissions.',
+            }
+          : missing.length
+            ? {
+                check: 'slack scopes',
+                ok: false,
+                detail: `missing ${missing.join(', ')} (manifest.json asks for ${wanted.length}; the token has ${granted.length})`,
+                fix: 'Add them under OAuth & Permissions → Bot Token Scopes (or paste manifest.json into App Manifest), then Reinstall to Workspace and copy the new token.',
+              }
+            : {
+                check: 'slack scopes',
+                ok: true,
+                detail: `all ${wanted.length} scopes of manifest.json granted`,
+              },
+      );
+      for (const id of channels) {
+        const info = await client.conversations.info({ channel: id }).catch((e: unknown) => e);
+        const ch = (info as { channel?: { name?: string; is_member?: boolean } }).channel;
+        const error = (info as { data?: { error?: string } }).data?.error;
+        if (!ch && error === 'missing_scope')
+          // A private channel: the manifest asks for groups:history, not groups:read.
+          add({
+            check: 'channels',
+            ok: true,
+            detail: `${id} is private: cannot check membership; make sure the bot was invited`,
+          });
+        else if (!ch)
+          add({
+            check: 'channels',
+            ok: false,
+            detail: `${id}: ${String(error ?? info)}`,
+            fix: 'Set the channel again with `/sop settings channels …` (it may have been deleted or made private).',
+          });
+        else if (ch.is_member === false)
+          add({
+            check: 'channels',
+            ok: false,
+            detail: `the bot is not in #${ch.name}`,
+            fix: `In #${ch.name}: \`/invite @sopbot\`.`,
+          });
+      }
+    } catch (err) {
+      const code = (err as { data?: { error?: string } }).data?.error;
+      add({
+        check: 'slack token',
+        ok: false,
+        detail: `auth.test: ${code ?? (err instanceof Error ? err.message : String(err))}`,
+        fix:
+          code === 'invalid_auth' || code === 'not_authed' || code === 'token_revoked'
+            ? 'Copy the Bot User OAuth Token (xoxb-…) from your app’s OAuth & Permissions page into SLACK_BOT_TOKEN; reinstall the app if it was revoked.'
+            : 'Check that this machine reaches slack.com (or SLACK_API_URL) over HTTPS.',
+      });
+    }
+  }
+
+  // 5. Chart fonts.
+  const fontDir = config.SOPBOT_FONT_DIR ?? DEFAULT_FONT_DIR;
+  const absent = FONT_FILES.filter((f) => !existsSync(join(fontDir, f)));
+  add(
+    absent.length
+      ? {
+          check: 'fonts',
+          ok: false,
+          detail: `${absent.join(' and ')} not in ${fontDir}`,
+          fix: `Install them (\`sudo apt-get install fonts-dejavu-core\`; the Docker image has them) or set SOPBOT_FONT_DIR to a folder holding ${FONT_FILES.join(' and ')}.`,
+        }
+      : { check: 'fonts', ok: true, detail: `DejaVu Sans in ${fontDir}` },
+  );
+  return out;
+}
+
+export function formatFindings(findings: readonly Finding[]): string {
+  const lines: string[] = [];
+  for (const f of findings) {
+    lines.push(`${f.ok ? '✓' : '✗'} ${f.check}: ${f.detail}`);
+    if (!f.ok && f.fix) lines.push(`    fix: ${f.fix}`);
+  }
+  const problems = findings.filter((f) => !f.ok).length;
+  lines.push(
+    '',
+    problems
+      ? `${problems} problem${problems === 1 ? '' : 's'} found.`
+      : 'Everything sopbot needs is in place.',
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseCliArgs(argv, { help: { type: 'boolean', short: 'h' } }, USAGE);
+  if (values.help) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  const findings = await diagnose(io.env);
+  io.stdout(formatFindings(findings));
+  return findings.some((f) => !f.ok) ? 1 : 0;
+}

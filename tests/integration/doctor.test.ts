@@ -1,0 +1,124 @@
+/**
+ * `sopbot doctor` against a healthy installation and a broken one: a bad token, a token
+ * missing scopes the manifest asks for, no chart fonts, no Redis, migrations not applied.
+ * Each problem is named with its fix, and the exit code says whether there is any.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.js';
+import { type Standin, startStandin } from '../../src/slack-standin/index.js';
+import { manifestScopes } from '../../src/slack-standin/scopes.js';
+import { emptyDb, freshDb, type TestDb } from '../helpers/db.js';
+
+async function doctor(env: NodeJS.ProcessEnv): Promise<{ code: number; out: string }> {
+  let out = '';
+  const code = await main(['doctor'], {
+    stdout: (s) => {
+      out += s;
+    },
+    stderr: (s) => {
+      out += s;
+    },
+    env,
+  });
+  return { code, out };
+}
+
+describe('sopbot doctor', () => {
+  let t: TestDb;
+  let bare: TestDb;
+  let full: Standin;
+  let partial: Standin;
+  let noFonts = '';
+  beforeAll(async () => {
+    [t, bare] = await Promise.all([freshDb(), emptyDb()]);
+    full = await startStandin({ tokens: ['xoxb-good'] });
+    partial = await startStandin({
+      tokens: ['xoxb-good'],
+      scopes: manifestScopes().filter((s) => s !== 'files:write' && s !== 'users:read'),
+    });
+    noFonts = await mkdtemp(join(tmpdir(), 'sopbot-nofonts-'));
+    await t.db
+      .insertInto('workspace_settings')
+      .values({
+        team_id: 'T_SOP',
+        demand_channel: 'C_DEMAND',
+        supply_channel: 'C_SUPPLY',
+        exec_channel: 'C_EXEC',
+      })
+      .execute();
+  });
+  afterAll(async () => {
+    await full?.close();
+    await partial?.close();
+    await t?.drop();
+    await bare?.drop();
+    if (noFonts) await rm(noFonts, { recursive: true, force: true });
+  });
+
+  const env = (over: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({
+    DATABASE_URL: t.url,
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    SLACK_BOT_TOKEN: 'xoxb-good',
+    SLACK_SIGNING_SECRET: 'a-signing-secret',
+    SLACK_API_URL: full.apiUrl,
+    SOPBOT_ADMIN_USERS: 'U_ADA',
+    ...over,
+  });
+
+  it('passes a healthy installation', async () => {
+    const r = await doctor(env({}));
+    expect(r.out).toContain('✓ slack token: auth.test');
+    expect(r.out).toContain(
+      `✓ slack scopes: all ${manifestScopes().length} scopes of manifest.json granted`,
+    );
+    expect(r.out).toContain('✓ channels: demand, supply and exec channels are set');
+    expect(r.out).toContain('Everything sopbot needs is in place.');
+    expect(r.out).not.toContain('✗');
+    expect(r.code).toBe(0);
+  });
+
+  it('a bad token: invalid_auth, with where to copy the right one', async () => {
+    const r = await doctor(env({ SLACK_BOT_TOKEN: 'xoxb-revoked' }));
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('✗ slack token: auth.test: invalid_auth');
+    expect(r.out).toContain('Bot User OAuth Token');
+    expect(r.out).toContain('1 problem found.');
+  });
+
+  it('a token without the scopes the manifest asks for, no fonts, no Redis', async () => {
+    const r = await doctor(
+      env({
+        SLACK_API_URL: partial.apiUrl,
+        SOPBOT_FONT_DIR: noFonts,
+        REDIS_URL: 'redis://127.0.0.1:1',
+      }),
+    );
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(
+      /✗ slack scopes: missing files:write, users:read \(manifest\.json asks for \d+; the token has \d+\)/,
+    );
+    expect(r.out).toContain('Reinstall to Workspace');
+    expect(r.out).toContain(`✗ fonts: DejaVuSans.ttf and DejaVuSans-Bold.ttf not in ${noFonts}`);
+    expect(r.out).toContain('apt-get install fonts-dejavu-core');
+    expect(r.out).toContain('✗ redis: Redis at 127.0.0.1:1');
+    expect(r.out).toContain('apt-get install redis-server');
+    expect(r.out).toContain('3 problems found.');
+  });
+
+  it('migrations not applied, channels and environment missing', async () => {
+    const r = await doctor({
+      DATABASE_URL: bare.url,
+      REDIS_URL: 'redis://127.0.0.1:6379',
+    });
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('✗ environment: SLACK_BOT_TOKEN: required');
+    expect(r.out).toContain('✗ environment: SOPBOT_ADMIN_USERS is empty');
+    expect(r.out).toMatch(/✗ migrations: \d+ of \d+ pending/);
+    expect(r.out).toContain('Run `sopbot migrate`');
+    // Without a token there is nothing to ask Slack.
+    expect(r.out).not.toContain('slack token');
+  });
+});
