@@ -69,7 +69,9 @@ describe('sopbot forecast', () => {
   it('prints text with the model, parameters and the forecast table', async () => {
     const r = await cli([fixture('airpassengers.csv'), '--horizon', '3']);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^airpassengers: comb\(ETS\(M,A[d]?,M\), theta, damped\)\s+AICc/);
+    expect(r.out).toMatch(
+      /^airpassengers: comb\(ETS\(M,A[d]?,M\), theta, dotm, CES\((none|partial|full)\)\)\s+AICc/,
+    );
     expect(r.out).toMatch(/params: ets\.alpha=/);
     expect(r.out).toMatch(/1961-03/);
     expect(r.out).not.toMatch(/1961-04/);
