@@ -13,9 +13,17 @@
  * Horizons past the table reuse its last row (s_h itself keeps growing).
  */
 
-export type MemberName = 'ets' | 'theta' | 'damped' | 'dotm' | 'ces';
+export type MemberName = 'ets' | 'theta' | 'damped' | 'dotm' | 'ces' | 'arima';
 
-export const MEMBER_NAMES: readonly MemberName[] = ['ets', 'theta', 'damped', 'dotm', 'ces'];
+/** The candidates that bench/forecast-cv.ts weighs. */
+export const MEMBER_NAMES: readonly MemberName[] = [
+  'ets',
+  'theta',
+  'damped',
+  'dotm',
+  'ces',
+  'arima',
+];
 
 export interface Combination {
   /** 'median' takes the median of the members' forecasts (weights ignored, all equal). */

@@ -11,8 +11,7 @@
  *
  * where A_t and B_t are the intercept and slope of the least-squares line through Y_1..Y_t,
  * updated as each observation arrives. ℓ_0, α ∈ (0, 1) and θ ≥ 1 minimise the one-step mean
- * squared error. Forecasts run the same recursion forward with μ in place of the unknown Y
- * (the paper's eq. 13 in recursive form). With θ = 2 and static A, B this is the M3 Theta method.
+ * squared error. With θ = 2 and static A, B this is the M3 Theta method.
  *
  * Intervals use the SES-equivalent variance σ²(1 + (h − 1)α²) on the adjusted scale; `auto`
  * recalibrates its combined intervals anyway (see calibration.ts).
@@ -41,11 +40,11 @@ interface State {
   b: number;
 }
 
-/** One step of the recursion at time t (1-based): returns μ_t, then absorbs y (or μ_t). */
-function step(s: State, t: number, alpha: number, theta: number, y: number | null): number {
+/** One step of the recursion at time t (1-based): returns μ_t, then absorbs y. */
+function step(s: State, t: number, alpha: number, theta: number, y: number): number {
   const q = 1 - alpha;
   const mu = s.level + (1 - 1 / theta) * (q ** (t - 1) * s.a + ((1 - q ** t) / alpha) * s.b);
-  const v = y ?? mu;
+  const v = y;
   const prevMean = s.mean;
   s.level = alpha * v + q * s.level;
   s.mean = ((t - 1) * prevMean + v) / t;
@@ -66,7 +65,11 @@ export function dotmSse(x: readonly number[], alpha: number, theta: number, l0: 
   return sse;
 }
 
-/** Forecasts of the recursion for fixed parameters (no seasonal adjustment). */
+/**
+ * Forecasts for fixed parameters (no seasonal adjustment), by the paper's eq. (13) as
+ * forecTheta::dotm computes them: with ℓ_n, A_n, B_n the last states,
+ * Ŷ_{n+h} = ℓ_n + (1 − 1/θ)·[(1 − α)^n·A_n + ((h − 1) + (1 − (1 − α)^{n+1})/α)·B_n].
+ */
 export function dotmPoint(
   x: readonly number[],
   h: number,
@@ -77,9 +80,12 @@ export function dotmPoint(
   const s: State = { level: l0, mean: 0, a: 0, b: 0 };
   const n = x.length;
   for (let t = 1; t <= n; t++) step(s, t, alpha, theta, x[t - 1] as number);
-  const out: number[] = [];
-  for (let k = 1; k <= h; k++) out.push(step(s, n + k, alpha, theta, null));
-  return out;
+  const q = 1 - alpha;
+  const w = 1 - 1 / theta;
+  return Array.from(
+    { length: h },
+    (_, k) => s.level + w * (q ** n * s.a + (k + (1 - q ** (n + 1)) / alpha) * s.b),
+  );
 }
 
 export function fitDotm(x: readonly number[]): Omit<DotmFit, 'seasonal'> | null {

@@ -11,6 +11,7 @@
  * Forecasts of nonnegative series are clamped at 0. Output never holds NaN or Infinity.
  */
 
+import { arimaForecast, arimaName, autoArima } from './arima.js';
 import { COMBINATION, calibrated, combineStep, type MemberName } from './calibration.js';
 import { autoCes, cesForecast } from './ces.js';
 import { dotmForecast } from './dotm.js';
@@ -50,7 +51,8 @@ export type ForecastMethod =
   | 'croston'
   | 'sba'
   | 'dotm'
-  | 'ces';
+  | 'ces'
+  | 'arima';
 
 export const FORECAST_METHODS: readonly ForecastMethod[] = [
   'auto',
@@ -68,6 +70,7 @@ export const FORECAST_METHODS: readonly ForecastMethod[] = [
   'sba',
   'dotm',
   'ces',
+  'arima',
 ];
 
 export interface ForecastOptions {
@@ -182,6 +185,8 @@ function dispatch(y: readonly number[], h: number, m: number, method: ForecastMe
       return dotm(y, h, seasonOk ? m : 1, notes);
     case 'ces':
       return ces(y, h, seasonOk ? m : 1, notes);
+    case 'arima':
+      return arima(y, h, seasonOk ? m : 1, notes);
   }
 }
 
@@ -276,6 +281,33 @@ function ces(y: readonly number[], h: number, m: number, notes: string[]): Draft
   return {
     ...cesForecast(fit, h),
     method: `CES(${fit.seasonality})`,
+    params,
+    aicc: fit.aicc,
+    notes,
+  };
+}
+
+function arima(y: readonly number[], h: number, m: number, notes: string[]): Draft {
+  const fit = autoArima(y, m);
+  if (!fit) return etsDraft(null, y, h, notes);
+  const params: Record<string, number> = {};
+  fit.ar.forEach((v, i) => {
+    params[`ar${i + 1}`] = v;
+  });
+  fit.ma.forEach((v, i) => {
+    params[`ma${i + 1}`] = v;
+  });
+  fit.sar.forEach((v, i) => {
+    params[`sar${i + 1}`] = v;
+  });
+  fit.sma.forEach((v, i) => {
+    params[`sma${i + 1}`] = v;
+  });
+  if (fit.order.constant) params[fit.order.d + fit.order.D === 0 ? 'mean' : 'drift'] = fit.constant;
+  params.sigma = Math.sqrt(fit.sigma2);
+  return {
+    ...arimaForecast(fit, h),
+    method: arimaName(fit.order),
     params,
     aicc: fit.aicc,
     notes,
@@ -378,6 +410,7 @@ export function autoMembers(
     } else if (name === 'theta') d = theta(y, h, m, []);
     else if (name === 'damped') d = adjusted(y, h, m, { error: 'A', trend: 'Ad', season: 'N' }, []);
     else if (name === 'dotm') d = dotm(y, h, m, []);
+    else if (name === 'arima') d = arima(y, h, m, []);
     else d = ces(y, h, m, []);
     const all = [d.mean, d.lo80, d.hi80, d.lo95, d.hi95];
     if (d.method !== 'naive' && all.every((a) => a.every(Number.isFinite)))
