@@ -466,7 +466,9 @@ export function arimaForecast(fit: ArimaFit, h: number): Interval {
   // full AR polynomial: φ(B)Φ(B^m)(1 − B)^d(1 − B^m)^D, as x_t = Σ a_k x_{t−k} + …
   const arma = multiply(fit.ar, fit.sar, o.m, 1);
   let poly = new Map<number, number>([[0, 1]]);
-  arma.lags.forEach((k, i) => poly.set(k, -(arma.coefs[i] as number)));
+  arma.lags.forEach((k, i) => {
+    poly.set(k, -(arma.coefs[i] as number));
+  });
   const times = (lag: number) => {
     const next = new Map<number, number>();
     for (const [k, v] of poly) {
