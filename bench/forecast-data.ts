@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type HistorySeries, parseHistoryCsv } from '../src/core/forecast/history-csv.js';
+import { type HistorySeries, parseHistoryCsv } from '../src/csv/history.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_DATA_DIR = join(REPO, '..', 'shared', 'data');

@@ -15,7 +15,6 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { COMBINATION, combineStep, type MemberName } from '../src/core/forecast/calibration.js';
-import type { HistorySeries } from '../src/core/forecast/history-csv.js';
 import {
   autoMembers,
   FORECAST_METHODS,
@@ -25,6 +24,7 @@ import {
 } from '../src/core/forecast/index.js';
 import { isIntermittent } from '../src/core/forecast/simple.js';
 import { mase, maseScale, smape } from '../src/core/kpi.js';
+import type { HistorySeries } from '../src/csv/history.js';
 import { DATA_OPTIONS, dataPaths, loadSeries } from './forecast-data.js';
 
 interface Job {
