@@ -150,7 +150,7 @@ function memberRows(series: readonly HistorySeries[]): {
   rows: [string, number, number][];
   own: Map<MemberName, ForecastResult[]>;
 } {
-  const names: MemberName[] = ['ets', 'theta', 'damped', 'dotm', 'ces'];
+  const names: MemberName[] = ['ets', 'theta', 'damped', 'dotm', 'ces', 'arima'];
   const means = new Map<string, number[][]>();
   const own = new Map<MemberName, ForecastResult[]>();
   const add = (k: string, v: number[]) => {
@@ -162,8 +162,9 @@ function memberRows(series: readonly HistorySeries[]): {
     ['mean(ets, theta, damped) [before]', ['ets', 'theta', 'damped'], 'mean'],
     ['mean(ets, theta, dotm, ces)', ['ets', 'theta', 'dotm', 'ces'], 'mean'],
     ['median(ets, theta, dotm, ces)', ['ets', 'theta', 'dotm', 'ces'], 'median'],
-    ['mean(all five)', names, 'mean'],
-    ['median(all five)', names, 'median'],
+    ['mean(ets, theta, dotm, ces, arima)', ['ets', 'theta', 'dotm', 'ces', 'arima'], 'mean'],
+    ['median(ets, theta, dotm, ces, arima)', ['ets', 'theta', 'dotm', 'ces', 'arima'], 'median'],
+    ['median(ets, dotm, ces, arima) [SCUM]', ['ets', 'dotm', 'ces', 'arima'], 'median'],
   ];
   for (const s of series) {
     const h = s.test.length;
@@ -254,7 +255,13 @@ async function main(): Promise<void> {
   rows.sort((a, b) => a[1] - b[1]);
   const counts = new Map<string, number>();
   for (const r of single) {
-    const k = r.method.replace(/ETS\([^)]*\)/, 'ETS(...)').replace(/CES\([^)]*\)/, 'CES(...)');
+    const k = r.method
+      .replace(/ETS\([^)]*\)/, 'ETS(...)')
+      .replace(/CES\([^)]*\)/, 'CES(...)')
+      .replace(
+        /ARIMA\([^,)]*,[^,)]*,[^)]*\)(\([^)]*\)\[\d+\])?( with (mean|drift))?/,
+        'ARIMA(...)',
+      );
     counts.set(k, (counts.get(k) ?? 0) + 1);
   }
   const out = [

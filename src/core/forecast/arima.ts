@@ -135,24 +135,44 @@ export function nsdiffs(x: readonly number[], m: number): number {
 /** Coefficients of φ(B)·Φ(B^m) as lag → coefficient (sign convention x_t = Σ c_j x_{t−j}). */
 function multiply(a: readonly number[], s: readonly number[], m: number, sign: 1 | -1) {
   // polynomials 1 − sign·Σ a_i B^i and 1 − sign·Σ s_j B^{jm}; returns the lags and values of
-  // the product written as 1 − sign·Σ c_k B^k
-  const poly = new Map<number, number>([[0, 1]]);
-  const add = (k: number, v: number) => poly.set(k, (poly.get(k) ?? 0) + v);
-  const left = [1, ...a.map((v) => -sign * v)];
-  const right = [1, ...s.map((v) => -sign * v)];
-  left.forEach((u, i) => {
-    right.forEach((w, j) => {
-      if (u !== 0 && w !== 0 && i + j > 0) add(i + j * m, u * w);
-    });
-  });
+  // the product written as 1 − sign·Σ c_k B^k. Lags i + j·m never collide while a.length < m.
   const lags: number[] = [];
   const coefs: number[] = [];
-  for (const [k, v] of [...poly].sort((p, q) => p[0] - q[0])) {
-    if (k === 0 || v === 0) continue;
-    lags.push(k);
-    coefs.push(-sign * v);
-  }
+  productInto(a, s, m, sign, lags, coefs);
   return { lags, coefs };
+}
+
+/** multiply() into reusable arrays (cleared first); the hot path of the fit. */
+function productInto(
+  a: ArrayLike<number>,
+  s: ArrayLike<number>,
+  m: number,
+  sign: 1 | -1,
+  lags: number[],
+  coefs: number[],
+): void {
+  lags.length = 0;
+  coefs.length = 0;
+  const dense = a.length >= m && s.length > 0;
+  const acc = dense ? new Map<number, number>() : null;
+  for (let j = 0; j <= s.length; j++) {
+    const w = j === 0 ? 1 : -sign * (s[j - 1] as number);
+    for (let i = 0; i <= a.length; i++) {
+      if (i === 0 && j === 0) continue;
+      const u = i === 0 ? 1 : -sign * (a[i - 1] as number);
+      const lag = i + j * m;
+      if (acc) acc.set(lag, (acc.get(lag) ?? 0) + u * w);
+      else {
+        lags.push(lag);
+        coefs.push(-sign * u * w);
+      }
+    }
+  }
+  if (acc)
+    for (const [lag, v] of [...acc].sort((x, y) => x[0] - y[0])) {
+      lags.push(lag);
+      coefs.push(-sign * v);
+    }
 }
 
 /** All roots of 1 − Σ c_i z^i outside the circle of radius `margin` (step-down / Schur test). */
@@ -240,14 +260,17 @@ export function fitArima(y: readonly number[], o: ArimaOrder): ArimaFit | null {
     if (!o.constant) setup = { w, nstar };
     return w;
   };
+  const ar = { lags: [] as number[], coefs: [] as number[] };
+  const ma = { lags: [] as number[], coefs: [] as number[] };
+  const neg = (v: readonly number[]) => v.map((u) => -u);
   const objective = (x: Float64Array) => {
     const s = split(x);
     if (o.p > 0 && !rootsOutside(s.ar)) return Number.POSITIVE_INFINITY;
     if (o.P > 0 && !rootsOutside(s.sar)) return Number.POSITIVE_INFINITY;
-    if (o.q > 0 && !rootsOutside(s.ma.map((v) => -v))) return Number.POSITIVE_INFINITY;
-    if (o.Q > 0 && !rootsOutside(s.sma.map((v) => -v))) return Number.POSITIVE_INFINITY;
-    const ar = multiply(s.ar, s.sar, o.m, 1);
-    const ma = multiply(s.ma, s.sma, o.m, -1);
+    if (o.q > 0 && !rootsOutside(neg(s.ma))) return Number.POSITIVE_INFINITY;
+    if (o.Q > 0 && !rootsOutside(neg(s.sma))) return Number.POSITIVE_INFINITY;
+    productInto(s.ar, s.sar, o.m, 1, ar.lags, ar.coefs);
+    productInto(s.ma, s.sma, o.m, -1, ma.lags, ma.coefs);
     return innovations(wFor(s.c), ar, ma, e);
   };
   const dim = nArma + (o.constant ? 1 : 0);
@@ -292,7 +315,7 @@ function levenbergMarquardt(
   const jac = Array.from({ length: dim }, () => new Float64Array(n));
   let lambda = 1e-3;
   const h = 1e-6;
-  for (let iter = 0; iter < 50; iter++) {
+  for (let iter = 0; iter < 25; iter++) {
     for (let i = 0; i < dim; i++) {
       const xi = Float64Array.from(x);
       xi[i] = (xi[i] as number) + h;
@@ -332,7 +355,7 @@ function levenbergMarquardt(
         r = Float64Array.from(e);
         lambda = Math.max(lambda / 3, 1e-9);
         accepted = true;
-        if (gain < 1e-8) return x;
+        if (gain < 1e-6) return x;
       } else lambda *= 4;
     }
     if (!accepted) break;
