@@ -225,6 +225,7 @@ async function main(): Promise<void> {
 
   const tPar: number[] = [];
   const tOne: number[] = [];
+  const cpuOne: number[] = [];
   let parallel: ForecastResult[] = [];
   let single: ForecastResult[] = [];
   for (let r = 0; r < runs; r++) {
@@ -232,8 +233,11 @@ async function main(): Promise<void> {
     parallel = await inWorkers(series, method, workers);
     tPar.push((performance.now() - t0) / 1000);
     t0 = performance.now();
+    const c0 = process.cpuUsage();
     single = run({ series, method });
     tOne.push((performance.now() - t0) / 1000);
+    const c = process.cpuUsage(c0);
+    cpuOne.push((c.user + c.system) / 1000 / series.length);
   }
   const same = single.every((r, i) => r.mean.every((v, k) => v === parallel[i]?.mean[k]));
 
@@ -284,6 +288,7 @@ async function main(): Promise<void> {
     `series/s, ${workers} worker threads: median ${(series.length / median(tPar)).toFixed(1)} over ${runs} runs (${tPar.map((t) => t.toFixed(2)).join(', ')} s, incl. worker start-up)`,
     `series/s, 1 thread:            median ${(series.length / median(tOne)).toFixed(1)} over ${runs} runs (${tOne.map((t) => t.toFixed(2)).join(', ')} s)`,
     `ratio worker threads / 1 thread: ${(median(tOne) / median(tPar)).toFixed(2)}`,
+    `CPU time, 1 thread: median ${median(cpuOne).toFixed(2)} ms a series (${cpuOne.map((v) => v.toFixed(2)).join(', ')}); two uncontended cores would do ${(2000 / median(cpuOne)).toFixed(0)} series/s (CPU-bound, derived, not measured)`,
     `worker and single-thread forecasts identical: ${same}`,
     `models used: ${[...counts].map(([k, v]) => `${k} ×${v}`).join(', ')}`,
     `auto is the ${COMBINATION.rule} of ${COMBINATION.members.map((x) => x.name).join(', ')}`,

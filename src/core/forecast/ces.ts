@@ -166,8 +166,8 @@ export function fitCes(y: readonly number[], kind: CesSeasonality, m: number): C
       lower,
       upper,
       step: start.map(() => 0.1),
-      maxEvals: 400,
-      tol: 1e-8,
+      maxEvals: 250,
+      tol: 1e-6,
     });
     if (!Number.isFinite(r.f)) return best ? finishFit() : null;
     best = unpack(r.x);

@@ -103,8 +103,8 @@ export function fitDotm(x: readonly number[]): Omit<DotmFit, 'seasonal'> | null 
     lower: [0.01, 1, Number.NEGATIVE_INFINITY],
     upper: [0.99, 100, Number.POSITIVE_INFINITY],
     step: [0.2, 0.5, 0.1],
-    maxEvals: 600,
-    tol: 1e-8,
+    maxEvals: 300,
+    tol: 1e-6,
   });
   if (!Number.isFinite(r.f)) return null;
   return {
