@@ -4,7 +4,7 @@
  * read). Origins sit 18 and 36 months before the end of each training part; each forecasts 18
  * months, and the second is used when at least 30 months precede it.
  *
- *   npx tsx bench/forecast-cv.ts [--data DIR | --file PATH] [--origins 2] [--step 0.05]
+ *   npx tsx bench/forecast-cv.ts [--data DIR | --file PATH] [--origins 2] [--step 0.1]
  *
  * Prints every member, equal-weight means and medians of the member subsets, and the best
  * weights on a simplex grid, ranked by sMAPE and MASE relative to the old three-member mean;
@@ -138,7 +138,7 @@ function main(): void {
     options: {
       ...DATA_OPTIONS,
       origins: { type: 'string', default: '2' },
-      step: { type: 'string', default: '0.05' },
+      step: { type: 'string', default: '0.1' },
     },
   });
   const { file } = dataPaths(values);

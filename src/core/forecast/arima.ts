@@ -25,7 +25,7 @@
  */
 import { decompose } from './decompose.js';
 import type { Interval } from './ets.js';
-import { Z80, Z95 } from './prng.js';
+import { psiInterval } from './prng.js';
 
 export interface ArimaOrder {
   readonly p: number;
@@ -540,19 +540,5 @@ export function arimaForecast(fit: ArimaFit, h: number): Interval {
     });
     psi.push(v);
   }
-  const lo80: number[] = [];
-  const hi80: number[] = [];
-  const lo95: number[] = [];
-  const hi95: number[] = [];
-  let acc = 0;
-  for (let k = 0; k < h; k++) {
-    acc += (psi[k] as number) ** 2;
-    const sd = Math.sqrt(fit.sigma2 * acc);
-    const mu = mean[k] as number;
-    lo80.push(mu - Z80 * sd);
-    hi80.push(mu + Z80 * sd);
-    lo95.push(mu - Z95 * sd);
-    hi95.push(mu + Z95 * sd);
-  }
-  return { mean, lo80, hi80, lo95, hi95 };
+  return psiInterval(mean, psi, fit.sigma2);
 }

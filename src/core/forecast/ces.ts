@@ -21,7 +21,7 @@
  */
 import type { Interval } from './ets.js';
 import { nelderMead } from './optim.js';
-import { Z80, Z95 } from './prng.js';
+import { psiInterval } from './prng.js';
 
 export type CesSeasonality = 'none' | 'partial' | 'full';
 
@@ -272,19 +272,7 @@ export function cesForecast(fit: CesFit, h: number): Interval {
   // the response to a unit error at step 1 (linear model: difference of two projections)
   const zero = new Float64Array(m);
   const psi = project(0, 0, zero, zero, 1);
-  const lo80: number[] = [];
-  const hi80: number[] = [];
-  const lo95: number[] = [];
-  const hi95: number[] = [];
-  let acc = 0;
-  for (let k = 0; k < h; k++) {
-    acc += k === 0 ? 1 : (psi[k] as number) ** 2;
-    const sd = Math.sqrt(fit.sigma2 * acc);
-    const mu = mean[k] as number;
-    lo80.push(mu - Z80 * sd);
-    hi80.push(mu + Z80 * sd);
-    lo95.push(mu - Z95 * sd);
-    hi95.push(mu + Z95 * sd);
-  }
-  return { mean, lo80, hi80, lo95, hi95 };
+  // psi[0] is the state before the error arrives; ψ_0 = 1
+  psi[0] = 1;
+  return psiInterval(mean, psi, fit.sigma2);
 }

@@ -18,7 +18,7 @@
  */
 import type { Interval } from './ets.js';
 import { nelderMead } from './optim.js';
-import { Z80, Z95 } from './prng.js';
+import { psiInterval } from './prng.js';
 import { reseason, seasonallyAdjust } from './seasonal-adjust.js';
 
 export interface DotmFit {
@@ -122,14 +122,14 @@ export function dotmForecast(y: readonly number[], h: number, m: number): DotmRe
   if (!fit) return null;
   const mean = dotmPoint(adj.adjusted, h, fit.alpha, fit.theta, fit.l0);
   const sigma2 = (fit.mse * n) / Math.max(1, n - 3);
-  const sd = (k: number) => Math.sqrt(sigma2 * (1 + k * fit.alpha * fit.alpha));
-  const band = (z: number) => mean.map((v, k) => v + z * sd(k));
+  const psi = mean.map((_, k) => (k === 0 ? 1 : fit.alpha));
+  const b = psiInterval(mean, psi, sigma2);
   return {
     mean: reseason(mean, adj, n),
-    lo80: reseason(band(-Z80), adj, n),
-    hi80: reseason(band(Z80), adj, n),
-    lo95: reseason(band(-Z95), adj, n),
-    hi95: reseason(band(Z95), adj, n),
+    lo80: reseason(b.lo80, adj, n),
+    hi80: reseason(b.hi80, adj, n),
+    lo95: reseason(b.lo95, adj, n),
+    hi95: reseason(b.hi95, adj, n),
     fit: { ...fit, seasonal: adj.seasonal },
   };
 }
