@@ -14,7 +14,9 @@
 import { parseArgs } from 'node:util';
 import {
   COMBINATION,
+  type Combination,
   calibrated,
+  combineStep,
   MEMBER_NAMES,
   type MemberName,
 } from '../src/core/forecast/calibration.js';
@@ -62,33 +64,27 @@ function windows(originsWanted: number, file: string): Window[] {
 
 type Weights = Partial<Record<MemberName, number>>;
 
-function combine(w: Window, weights: Weights, median: boolean): number[] | null {
+type Rule = Combination['rule'];
+
+function combine(w: Window, weights: Weights, rule: Rule): number[] | null {
   const names = MEMBER_NAMES.filter((n) => (weights[n] ?? 0) > 0 && w.means[n]);
   if (names.length === 0) return null;
-  if (median) {
-    return w.actual.map((_, k) => {
-      const v = names.map((n) => (w.means[n] as number[])[k] as number).sort((a, b) => a - b);
-      const c = v.length;
-      return c % 2
-        ? (v[(c - 1) / 2] as number)
-        : ((v[c / 2 - 1] as number) + (v[c / 2] as number)) / 2;
-    });
-  }
-  const total = names.reduce((a, n) => a + (weights[n] as number), 0);
+  const ws = names.map((n) => weights[n] as number);
   return w.actual.map((_, k) =>
-    names.reduce(
-      (a, n) => a + ((weights[n] as number) / total) * ((w.means[n] as number[])[k] as number),
-      0,
+    combineStep(
+      rule,
+      names.map((n) => (w.means[n] as number[])[k] as number),
+      ws,
     ),
   );
 }
 
-function score(ws: readonly Window[], weights: Weights, median = false) {
+function score(ws: readonly Window[], weights: Weights, rule: Rule = 'mean') {
   let s = 0;
   let m = 0;
   let c = 0;
   for (const w of ws) {
-    const f = combine(w, weights, median);
+    const f = combine(w, weights, rule);
     if (!f) continue;
     let a = 0;
     let b = 0;
@@ -147,15 +143,42 @@ function main(): void {
   const tFit = (performance.now() - t0) / 1000;
   const old: Weights = { ets: 1, theta: 1, damped: 1 };
   const base = score(ws, old);
-  const rows: { name: string; smape: number; mase: number; w?: Weights; untuned?: boolean }[] = [];
+  const rows: {
+    name: string;
+    smape: number;
+    mase: number;
+    w?: Weights;
+    untuned?: boolean;
+    rule?: Rule;
+  }[] = [];
   for (const n of MEMBER_NAMES) rows.push({ name: n, ...score(ws, { [n]: 1 }) });
   for (let mask = 1; mask < 1 << MEMBER_NAMES.length; mask++) {
     const names = MEMBER_NAMES.filter((_, i) => mask & (1 << i));
     if (names.length < 2) continue;
     const w: Weights = Object.fromEntries(names.map((n) => [n, 1]));
-    rows.push({ name: `mean(${names.join(', ')})`, ...score(ws, w), w, untuned: true });
+    rows.push({
+      name: `mean(${names.join(', ')})`,
+      ...score(ws, w),
+      w,
+      untuned: true,
+      rule: 'mean',
+    });
     if (names.length >= 3)
-      rows.push({ name: `median(${names.join(', ')})`, ...score(ws, w, true), untuned: true });
+      rows.push({
+        name: `median(${names.join(', ')})`,
+        ...score(ws, w, 'median'),
+        w,
+        untuned: true,
+        rule: 'median',
+      });
+    if (names.length >= 4)
+      rows.push({
+        name: `trimmed(${names.join(', ')})`,
+        ...score(ws, w, 'trimmed'),
+        w,
+        untuned: true,
+        rule: 'trimmed',
+      });
   }
   const steps = Math.round(1 / Number(values.step));
   const t1 = performance.now();
@@ -204,7 +227,7 @@ function main(): void {
       const cur = score(
         scoreOn,
         Object.fromEntries(COMBINATION.members.map((x) => [x.name, x.weight])),
-        COMBINATION.rule === 'median',
+        COMBINATION.rule,
       );
       out.push(
         `  fit on ${a} → ${label(w)}; on ${b}: ${r.smape.toFixed(3)} / ${r.mase.toFixed(4)}  (equal weights ${eq.smape.toFixed(3)} / ${eq.mase.toFixed(4)}, shipped ${cur.smape.toFixed(3)} / ${cur.mase.toFixed(4)})`,
@@ -215,16 +238,18 @@ function main(): void {
   if (pick)
     out.push(
       '',
-      `rule: the best equal-weight mean or median of a member subset → ${pick.name} (${pick.smape.toFixed(3)} / ${pick.mase.toFixed(4)})`,
+      `rule: the best equal-weight mean, median or trimmed mean of a member subset → ${pick.name} (${pick.smape.toFixed(3)} / ${pick.mase.toFixed(4)})`,
     );
-  // calibration for the shipped combination
-  const shipped: Weights = Object.fromEntries(COMBINATION.members.map((x) => [x.name, x.weight]));
-  const shippedMedian = COMBINATION.rule === 'median';
+  // calibration for the combination the rule picks (the shipped one when nothing changed)
+  const shipped: Weights =
+    pick?.w ?? Object.fromEntries(COMBINATION.members.map((x) => [x.name, x.weight]));
+  const shippedRule: Rule = pick?.rule ?? COMBINATION.rule;
+  const shippedNames = MEMBER_NAMES.filter((n) => (shipped[n] ?? 0) > 0);
   const z: number[][] = Array.from({ length: H }, () => []);
   for (const w of ws) {
-    const f = combine(w, shipped, shippedMedian);
+    const f = combine(w, shipped, shippedRule);
     if (!f) continue;
-    const names = COMBINATION.members.map((x) => x.name).filter((n) => w.half[n]);
+    const names = shippedNames.filter((n) => w.half[n]);
     w.actual.forEach((y, k) => {
       const s =
         names.reduce((a, n) => a + ((w.half[n] as number[])[k] as number), 0) / names.length;
@@ -249,9 +274,9 @@ function main(): void {
   // in-sample check of the table on the windows themselves, by band
   const cover = [0, 0, 0].map(() => ({ n: 0, in80: 0, in95: 0 }));
   for (const w of ws) {
-    const f = combine(w, shipped, shippedMedian);
+    const f = combine(w, shipped, shippedRule);
     if (!f) continue;
-    const names = COMBINATION.members.map((x) => x.name).filter((n) => w.half[n]);
+    const names = shippedNames.filter((n) => w.half[n]);
     const s = w.actual.map(
       (_, k) =>
         names.reduce((a, n) => a + ((w.half[n] as number[])[k] as number), 0) / names.length,
@@ -267,7 +292,7 @@ function main(): void {
   }
   out.push(
     '',
-    `shipped combination: ${COMBINATION.rule} of ${label(shipped)}`,
+    `combination for calibration.ts (the rule's pick): ${shippedRule} of ${shippedNames.join(', ')}; shipped now: ${COMBINATION.rule} of ${COMBINATION.members.map((x) => x.name).join(', ')}`,
     `its coverage on these windows with the table below (in-sample for the table): ${cover
       .map(
         (c, i) =>

@@ -158,13 +158,14 @@ function memberRows(series: readonly HistorySeries[]): {
     list.push(v);
     means.set(k, list);
   };
-  const combos: [string, MemberName[], 'mean' | 'median'][] = [
+  const combos: [string, MemberName[], 'mean' | 'median' | 'trimmed'][] = [
     ['mean(ets, theta, damped) [before]', ['ets', 'theta', 'damped'], 'mean'],
     ['mean(ets, theta, dotm, ces)', ['ets', 'theta', 'dotm', 'ces'], 'mean'],
     ['median(ets, theta, dotm, ces)', ['ets', 'theta', 'dotm', 'ces'], 'median'],
     ['mean(ets, theta, dotm, ces, arima)', ['ets', 'theta', 'dotm', 'ces', 'arima'], 'mean'],
     ['median(ets, theta, dotm, ces, arima)', ['ets', 'theta', 'dotm', 'ces', 'arima'], 'median'],
     ['median(ets, dotm, ces, arima) [SCUM]', ['ets', 'dotm', 'ces', 'arima'], 'median'],
+    ['trimmed(ets, theta, dotm, ces, arima)', ['ets', 'theta', 'dotm', 'ces', 'arima'], 'trimmed'],
   ];
   for (const s of series) {
     const h = s.test.length;

@@ -184,10 +184,14 @@ describe('auto ARIMA against R forecast::auto.arima(AirPassengers)', () => {
 });
 
 describe('combination and calibrated intervals', () => {
-  it('takes the median or the weighted mean', () => {
+  it('takes the median, the trimmed mean or the weighted mean', () => {
     expect(combineStep('median', [4, 1, 3, 10], [1, 1, 1, 1])).toBe(3.5);
     expect(combineStep('median', [4, 1, 3], [1, 1, 1])).toBe(3);
     expect(combineStep('mean', [4, 1], [3, 1])).toBe(3.25);
+    // trimmed: drop the highest and the lowest, average the rest: (2 + 3 + 4) / 3
+    expect(combineStep('trimmed', [100, 2, 3, -50, 4], [1, 1, 1, 1, 1])).toBe(3);
+    // fewer than four members: the plain mean
+    expect(combineStep('trimmed', [1, 2, 6], [1, 1, 1])).toBe(3);
   });
 
   it('places the bounds at mean + q·scale per horizon, reusing the last row past the table', () => {

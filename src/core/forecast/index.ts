@@ -461,7 +461,7 @@ function combination(y: readonly number[], h: number, m: number, notes: string[]
   const ets = members.find((x) => x.name === 'ets');
   const names = members.map((x) => x.draft.method).join(', ');
   notes.push(
-    `${COMBINATION.rule === 'median' ? 'median' : 'weighted mean'} of ${names} (chosen by rolling-origin validation); intervals calibrated per horizon on rolling-origin errors; AICc is the ETS member's`,
+    `${COMBINATION.rule === 'mean' ? 'weighted mean' : COMBINATION.rule === 'median' ? 'median' : 'mean without the highest and lowest'} of ${names} (chosen by rolling-origin validation); intervals calibrated per horizon on rolling-origin errors; AICc is the ETS member's`,
   );
   return {
     mean,
