@@ -130,7 +130,7 @@ function intervals(series: readonly HistorySeries[], rs: readonly ForecastResult
   return { bands, msis: msis / msisN, above95: above / points, below95: below / points, points };
 }
 
-const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 
 function intervalLines(name: string, sc: IntervalScore): string[] {
   return [
@@ -292,7 +292,7 @@ async function main(): Promise<void> {
     `CPU time, 1 thread: median ${median(cpuOne).toFixed(2)} ms a series (${cpuOne.map((v) => v.toFixed(2)).join(', ')}); two uncontended cores would do ${(2000 / median(cpuOne)).toFixed(0)} series/s (CPU-bound, derived, not measured)`,
     `worker and single-thread forecasts identical: ${same}`,
     `models used: ${[...counts].map(([k, v]) => `${k} ×${v}`).join(', ')}`,
-    `auto is the ${COMBINATION.rule} of ${COMBINATION.members.map((x) => x.name).join(', ')}`,
+    `auto is the ${COMBINATION.rule === 'trimmed' ? 'trimmed mean' : COMBINATION.rule} of ${COMBINATION.members.map((x) => x.name).join(', ')}`,
   );
   process.stdout.write(`${out.join('\n')}\n`);
 }
