@@ -6,6 +6,7 @@
  */
 import { WebClient } from '@slack/web-api';
 import { createDb } from '../db/connect.js';
+import { openCycleId } from '../db/queries/cycle-inputs.js';
 import { createQueues, type Queues } from '../jobs/queues.js';
 import { type JobRuntime, startRuntime } from '../jobs/runtime.js';
 import type { Config } from './config.js';
@@ -46,22 +47,16 @@ export async function scheduleRecompute(
   config: Config,
 ): Promise<string | null> {
   if (config.SOPBOT_RECOMPUTE_CRON === 'off') return null;
-  const open = await db
-    .selectFrom('cycles')
-    .select('id')
-    .where('closed_at', 'is', null)
-    .where('phase', '!=', 'closed')
-    .orderBy('month', 'desc')
-    .executeTakeFirst();
-  if (!open) return null;
-  const id = `recompute-daily-cycle-${open.id}`;
+  const cycleId = await openCycleId(db);
+  if (cycleId === undefined) return null;
+  const id = `recompute-daily-cycle-${cycleId}`;
   await queues.queue('planning').upsertJobScheduler(
     id,
     { pattern: config.SOPBOT_RECOMPUTE_CRON, tz: config.SOPBOT_TIMEZONE },
     {
       name: 'recompute',
       data: {
-        cycleId: open.id,
+        cycleId,
         reason: 'schedule',
         requestedBy: null,
         replyTo: null,

@@ -130,6 +130,7 @@ export async function preparePlan(db: Db, cycleId: number): Promise<PlanInputs> 
     updates,
     demand,
     periods,
+    families: company.families,
   });
   const frozen = await frozenFromAdoptedPlan(
     db,
