@@ -3,10 +3,10 @@
  * with the model chosen and its parameters; `--evaluate` scores the file's test rows.
  */
 import { readFile } from 'node:fs/promises';
-import { formatMonth, parseHistoryCsv } from '../core/forecast/history-csv.js';
 import type { ForecastResult } from '../core/forecast/index.js';
 import { FORECAST_METHODS, type ForecastMethod, forecast } from '../core/forecast/index.js';
 import { mase, smape } from '../core/kpi.js';
+import { formatMonth, parseHistoryCsv } from '../csv/history.js';
 import { asSopError, UsageError, ValidationError } from '../errors.js';
 import { parseCliArgs } from './args.js';
 import type { CliIo } from './types.js';

@@ -69,10 +69,24 @@ describe('sopbot forecast', () => {
   it('prints text with the model, parameters and the forecast table', async () => {
     const r = await cli([fixture('airpassengers.csv'), '--horizon', '3']);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^airpassengers: comb\(ETS\(M,A[d]?,M\), theta, damped\)\s+AICc/);
+    expect(r.out).toMatch(
+      /^airpassengers: comb\(ETS\(M,A[d]?,M\), theta, dotm, CES\((none|partial|full)\), ARIMA\([^)]*\)\([^)]*\)\[12\]\)\s+AICc/,
+    );
     expect(r.out).toMatch(/params: ets\.alpha=/);
     expect(r.out).toMatch(/1961-03/);
     expect(r.out).not.toMatch(/1961-04/);
+  });
+
+  it('runs each new member on its own with --method', async () => {
+    for (const [method, name] of [
+      ['arima', /^airpassengers: ARIMA\(\d,1,\d\)\(\d,1,\d\)\[12\]/],
+      ['ces', /^airpassengers: CES\((partial|full)\)/],
+      ['dotm', /^airpassengers: dotm/],
+    ] as const) {
+      const r = await cli([fixture('airpassengers.csv'), '--horizon', '3', '--method', method]);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(name);
+    }
   });
 
   it('writes CSV with one row per series and month', async () => {

@@ -34,8 +34,12 @@ describe('forecast() input checks and fallbacks', () => {
   it('leaves members that cannot be fitted out of the combination', () => {
     const line = (n: number) => Array.from({ length: n }, (_, t) => 10 + t + (t % 2));
     expect(forecast(line(4), { horizon: 2 }).method).toBe('naive');
-    expect(forecast(line(5), { horizon: 2 }).method).toBe('comb(ETS(A,N,N), theta)');
-    expect(forecast(line(8), { horizon: 2 }).method).toMatch(/^comb\(ETS\(.+\), theta, damped\)$/);
+    expect(forecast(line(5), { horizon: 2 }).method).toMatch(
+      /^comb\(ETS\(A,N,N\), theta, dotm, CES\(none\), ARIMA\(.+\)$/,
+    );
+    expect(forecast(line(8), { horizon: 2 }).method).toMatch(
+      /^comb\(ETS\(.+\), theta, dotm, CES\(none\), ARIMA\(.+\)$/,
+    );
   });
 
   it('drops seasonality with fewer than two seasons', () => {

@@ -11,6 +11,10 @@
  * Forecasts of nonnegative series are clamped at 0. Output never holds NaN or Infinity.
  */
 
+import { arimaForecast, arimaName, autoArima } from './arima.js';
+import { COMBINATION, calibrated, combineStep, type MemberName } from './calibration.js';
+import { autoCes, cesForecast } from './ces.js';
+import { dotmForecast } from './dotm.js';
 import type { EtsFit, EtsSpec } from './ets.js';
 import {
   type AutoEtsOptions,
@@ -45,7 +49,10 @@ export type ForecastMethod =
   | 'hw-multiplicative'
   | 'theta'
   | 'croston'
-  | 'sba';
+  | 'sba'
+  | 'dotm'
+  | 'ces'
+  | 'arima';
 
 export const FORECAST_METHODS: readonly ForecastMethod[] = [
   'auto',
@@ -61,6 +68,9 @@ export const FORECAST_METHODS: readonly ForecastMethod[] = [
   'theta',
   'croston',
   'sba',
+  'dotm',
+  'ces',
+  'arima',
 ];
 
 export interface ForecastOptions {
@@ -71,7 +81,7 @@ export interface ForecastOptions {
 }
 
 export interface ForecastResult {
-  /** The model actually used, e.g. 'ETS(M,Ad,M)', 'theta' or 'comb(ETS(M,A,M), theta, damped)'. */
+  /** The model actually used, e.g. 'ETS(M,Ad,M)', 'theta' or 'comb(ETS(M,A,M), theta, dotm, CES(full))'. */
   readonly method: string;
   readonly params: Readonly<Record<string, number>>;
   readonly aicc: number | null;
@@ -171,6 +181,12 @@ function dispatch(y: readonly number[], h: number, m: number, method: ForecastMe
     case 'croston':
     case 'sba':
       return croston(y, h, method, notes);
+    case 'dotm':
+      return dotm(y, h, seasonOk ? m : 1, notes);
+    case 'ces':
+      return ces(y, h, seasonOk ? m : 1, notes);
+    case 'arima':
+      return arima(y, h, seasonOk ? m : 1, notes);
   }
 }
 
@@ -238,6 +254,64 @@ function theta(y: readonly number[], h: number, m: number, notes: string[]): Dra
   if (r.seasonal)
     notes.push('seasonal (lag-12 autocorrelation test, 90%): multiplicative decomposition');
   return { ...r, method: 'theta', params: { alpha: r.alpha, drift: r.drift }, aicc: null, notes };
+}
+
+function dotm(y: readonly number[], h: number, m: number, notes: string[]): Draft {
+  const r = dotmForecast(y, h, m);
+  if (!r) return etsDraft(null, y, h, notes);
+  if (r.fit.seasonal)
+    notes.push('seasonal (lag-12 autocorrelation test, 90%): multiplicative decomposition');
+  const { fit, ...interval } = r;
+  return {
+    ...interval,
+    method: 'dotm',
+    params: { alpha: fit.alpha, theta: fit.theta, l0: fit.l0, sigma: Math.sqrt(fit.mse) },
+    aicc: null,
+    notes,
+  };
+}
+
+function ces(y: readonly number[], h: number, m: number, notes: string[]): Draft {
+  const fit = autoCes(y, m);
+  if (!fit) return etsDraft(null, y, h, notes);
+  const params: Record<string, number> = { a0: fit.a0, a1: fit.a1 };
+  if (fit.seasonality === 'full') Object.assign(params, { b0: fit.b0, b1: fit.b1 });
+  if (fit.seasonality === 'partial') params.gamma = fit.gamma;
+  params.sigma = Math.sqrt(fit.sigma2);
+  return {
+    ...cesForecast(fit, h),
+    method: `CES(${fit.seasonality})`,
+    params,
+    aicc: fit.aicc,
+    notes,
+  };
+}
+
+function arima(y: readonly number[], h: number, m: number, notes: string[]): Draft {
+  const fit = autoArima(y, m);
+  if (!fit) return etsDraft(null, y, h, notes);
+  const params: Record<string, number> = {};
+  fit.ar.forEach((v, i) => {
+    params[`ar${i + 1}`] = v;
+  });
+  fit.ma.forEach((v, i) => {
+    params[`ma${i + 1}`] = v;
+  });
+  fit.sar.forEach((v, i) => {
+    params[`sar${i + 1}`] = v;
+  });
+  fit.sma.forEach((v, i) => {
+    params[`sma${i + 1}`] = v;
+  });
+  if (fit.order.constant) params[fit.order.d + fit.order.D === 0 ? 'mean' : 'drift'] = fit.constant;
+  params.sigma = Math.sqrt(fit.sigma2);
+  return {
+    ...arimaForecast(fit, h),
+    method: arimaName(fit.order),
+    params,
+    aicc: fit.aicc,
+    notes,
+  };
 }
 
 function croston(
@@ -308,58 +382,93 @@ function holtWinters(
   };
 }
 
-/** The members of `auto`, exported so the bench can score each one on its own. */
+/** A member of `auto` by its short name. */
+export interface Member {
+  readonly name: MemberName;
+  readonly draft: Draft;
+}
+
+/**
+ * Every candidate member of `auto`, exported so the bench can score each one on its own and
+ * the cross-validation bench can choose the combination. A member that could not be fitted
+ * (its naive fallback) or produced non-finite values is left out.
+ */
 export function autoMembers(
   y: readonly number[],
   h: number,
   m: number,
+  only: readonly MemberName[] = ['ets', 'theta', 'damped', 'dotm', 'ces'],
   etsOpts: AutoEtsOptions = {},
-): Draft[] {
-  const out: Draft[] = [];
-  const ets = autoEts(y, m, { seasonalInit: 'decomposition', ...etsOpts });
-  if (ets) out.push(etsDraft(ets, y, h, []));
-  out.push(theta(y, h, m, []));
-  out.push(adjusted(y, h, m, { error: 'A', trend: 'Ad', season: 'N' }, []));
+): Member[] {
+  const out: Member[] = [];
+  for (const name of only) {
+    let d: Draft;
+    if (name === 'ets') {
+      const fit = autoEts(y, m, { seasonalInit: 'decomposition', ...etsOpts });
+      if (!fit) continue;
+      d = etsDraft(fit, y, h, []);
+    } else if (name === 'theta') d = theta(y, h, m, []);
+    else if (name === 'damped') d = adjusted(y, h, m, { error: 'A', trend: 'Ad', season: 'N' }, []);
+    else if (name === 'dotm') d = dotm(y, h, m, []);
+    else if (name === 'arima') d = arima(y, h, m, []);
+    else d = ces(y, h, m, []);
+    const all = [d.mean, d.lo80, d.hi80, d.lo95, d.hi95];
+    if (d.method !== 'naive' && all.every((a) => a.every(Number.isFinite)))
+      out.push({ name, draft: d });
+  }
   return out;
 }
 
 function combination(y: readonly number[], h: number, m: number, notes: string[]): Draft {
-  // a member that could not be fitted comes back as its naive fallback: leave it out
-  const members = autoMembers(y, h, m).filter(
-    (d) => d.method !== 'naive' && d.mean.every(Number.isFinite),
+  const members = autoMembers(
+    y,
+    h,
+    m,
+    COMBINATION.members.map((w) => w.name),
   );
   if (members.length === 0) return etsDraft(null, y, h, notes);
   if (members.length === 1) {
-    const only = members[0] as Draft;
+    const only = (members[0] as Member).draft;
     notes.push(`too few observations for the other members: ${only.method} alone`);
     return { ...only, notes: [...notes, ...only.notes] };
   }
-  // each member is clamped like a forecast of its own before averaging
+  // each member is clamped like a forecast of its own before combining
   const floor = y.every((v) => v >= 0) ? 0 : Number.NEGATIVE_INFINITY;
-  const avg = (pick: (d: Draft) => readonly number[]) =>
-    Array.from(
-      { length: h },
-      (_, k) =>
-        members.reduce((s, d) => s + Math.max(floor, pick(d)[k] as number), 0) / members.length,
-    );
+  const weight = new Map(COMBINATION.members.map((w) => [w.name, w.weight]));
+  const weights = members.map((x) => weight.get(x.name) ?? 0);
+  const mean = Array.from({ length: h }, (_, k) =>
+    combineStep(
+      COMBINATION.rule,
+      members.map((x) => Math.max(floor, x.draft.mean[k] as number)),
+      weights,
+    ),
+  );
+  // the scale of the calibrated intervals: the members' own 95% half-widths, averaged
+  const scale = Array.from(
+    { length: h },
+    (_, k) =>
+      members.reduce(
+        (s, x) => s + ((x.draft.hi95[k] as number) - (x.draft.lo95[k] as number)) / 2,
+        0,
+      ) / members.length,
+  );
   const params: Record<string, number> = {};
-  for (const d of members) {
-    const tag = d.method.startsWith('ETS') ? 'ets' : d.method;
-    for (const [k, v] of Object.entries(d.params)) params[`${tag}.${k}`] = v;
+  for (const x of members) {
+    for (const [k, v] of Object.entries(x.draft.params)) params[`${x.name}.${k}`] = v;
+    if (COMBINATION.rule === 'mean')
+      params[`${x.name}.weight`] = (weight.get(x.name) ?? 0) / weights.reduce((a, b) => a + b, 0);
   }
-  const ets = members.find((d) => d.method.startsWith('ETS'));
+  const ets = members.find((x) => x.name === 'ets');
+  const names = members.map((x) => x.draft.method).join(', ');
   notes.push(
-    `equal-weight mean of ${members.map((d) => d.method).join(', ')}; intervals average the members' bounds; AICc is the ETS member's`,
+    `${COMBINATION.rule === 'mean' ? 'weighted mean' : COMBINATION.rule === 'median' ? 'median' : 'mean without the highest and lowest'} of ${names} (chosen by rolling-origin validation); intervals calibrated per horizon on rolling-origin errors; AICc is the ETS member's`,
   );
   return {
-    mean: avg((d) => d.mean),
-    lo80: avg((d) => d.lo80),
-    hi80: avg((d) => d.hi80),
-    lo95: avg((d) => d.lo95),
-    hi95: avg((d) => d.hi95),
-    method: `comb(${members.map((d) => d.method).join(', ')})`,
+    mean,
+    ...calibrated(mean, scale),
+    method: `comb(${names})`,
     params,
-    aicc: ets?.aicc ?? null,
+    aicc: ets?.draft.aicc ?? null,
     notes,
   };
 }

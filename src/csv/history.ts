@@ -6,9 +6,11 @@
  * - two columns: `period,value` under any header names (AirPassengers' month,passengers) is one
  *   series.
  * Errors read `file:line: column 'x': what is wrong`. Years need not have four digits: the M3
- * file numbers the years of undated series from 0 (and -1), and is read as it is.
+ * file numbers the years of undated series from 0 (and -1), and is read as it is. Records come
+ * from the project's one CSV reader (./parse.ts); cells are trimmed.
  */
-import type { Period } from '../period.js';
+import type { Period } from '../core/period.js';
+import { CsvSyntaxError, normaliseHeader, parseCsv } from './parse.js';
 
 export interface HistorySeries {
   readonly id: string;
@@ -38,28 +40,6 @@ function monthIndex(s: string): number | null {
   return m ? Number(m[1]) * 12 + Number(m[2]) - 1 : null;
 }
 
-function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur);
-  return out.map((s) => s.trim());
-}
-
 /** YYYY-MM for years 1000–9999, otherwise the M3 file's unpadded year (`0-01`, `-1-12`). */
 export function formatMonth(index: number): string {
   const year = Math.floor(index / 12);
@@ -76,15 +56,24 @@ interface Row {
 }
 
 export function parseHistoryCsv(text: string, source: string): HistoryParse {
-  const lines = text.split(/\r?\n/);
   const errors: string[] = [];
   const fail = (line: number, column: string | null, what: string) => {
     if (errors.length < MAX_ERRORS)
       errors.push(`${source}:${line}: ${column ? `column '${column}': ` : ''}${what}`);
   };
-  const headerAt = lines.findIndex((l) => l.trim() !== '');
-  if (headerAt < 0) return { series: [], errors: [`${source}: the file is empty`] };
-  const header = splitCsvLine(lines[headerAt] as string).map((h) => h.toLowerCase());
+  let records: { line: number; cells: string[] }[];
+  try {
+    records = parseCsv(text)
+      .map((r) => ({ line: r.line, cells: r.fields.map((f) => f.trim()) }))
+      .filter((r) => !(r.cells.length === 1 && r.cells[0] === ''));
+  } catch (err) {
+    if (err instanceof CsvSyntaxError)
+      return { series: [], errors: [`${source}:${err.line}: ${err.message}`] };
+    throw err;
+  }
+  const first = records[0];
+  if (!first) return { series: [], errors: [`${source}: the file is empty`] };
+  const header = normaliseHeader(first.cells);
   const find = (names: readonly string[]) => header.findIndex((h) => names.includes(h));
   let iId = find(ID_NAMES);
   let iPeriod = find(PERIOD_NAMES);
@@ -102,18 +91,16 @@ export function parseHistoryCsv(text: string, source: string): HistoryParse {
     return {
       series: [],
       errors: [
-        `${source}:${headerAt + 1}: header needs ${missing.join(' and ')}; found ${header.join(', ')}`,
+        `${source}:${first.line}: header needs ${missing.join(' and ')}; found ${header.join(', ')}`,
       ],
     };
   const name = (i: number) => header[i] ?? `#${i + 1}`;
   // a two-column file is one series, named after the file
   const singleId = source.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '') || 'series';
   const rows = new Map<string, Row[]>();
-  for (let k = headerAt + 1; k < lines.length; k++) {
-    const raw = lines[k] as string;
-    if (raw.trim() === '') continue;
-    const lineNo = k + 1;
-    const cells = splitCsvLine(raw);
+  for (const record of records.slice(1)) {
+    const lineNo = record.line;
+    const cells = record.cells;
     if (cells.length !== header.length) {
       fail(lineNo, null, `expected ${header.length} columns, found ${cells.length}`);
       continue;

@@ -1,0 +1,312 @@
+/**
+ * Chooses how `auto` combines its members, and calibrates its intervals, by rolling-origin
+ * cross-validation on the TRAINING part of the M3 monthly dev series only (test rows are never
+ * read). Origins sit 18 and 36 months before the end of each training part; each forecasts 18
+ * months, and the second is used when at least 30 months precede it.
+ *
+ *   npx tsx bench/forecast-cv.ts [--data DIR | --file PATH] [--origins 2] [--step 0.1]
+ *
+ * Prints every member, equal-weight means and medians of the member subsets, and the best
+ * weights on a simplex grid, ranked by sMAPE and MASE relative to the old three-member mean;
+ * then cross-checks the weights (fit on one origin, scored on the other), and prints the
+ * tables for src/core/forecast/calibration.ts.
+ */
+import { parseArgs } from 'node:util';
+import {
+  COMBINATION,
+  type Combination,
+  calibrated,
+  combineStep,
+  MEMBER_NAMES,
+  type MemberName,
+} from '../src/core/forecast/calibration.js';
+import { autoMembers } from '../src/core/forecast/index.js';
+import { quantileSorted } from '../src/core/forecast/prng.js';
+import { isIntermittent } from '../src/core/forecast/simple.js';
+import { maseScale } from '../src/core/kpi.js';
+import { DATA_OPTIONS, dataPaths, loadSeries } from './forecast-data.js';
+
+const H = 18;
+
+interface Window {
+  readonly origin: number;
+  readonly actual: readonly number[];
+  readonly scale: number;
+  /** Clamped member means and 95% half-widths, by member; absent when it could not be fitted. */
+  readonly means: Partial<Record<MemberName, number[]>>;
+  readonly half: Partial<Record<MemberName, number[]>>;
+}
+
+function windows(originsWanted: number, file: string): Window[] {
+  const out: Window[] = [];
+  for (const s of loadSeries(file)) {
+    for (let o = 1; o <= originsWanted; o++) {
+      const cut = s.train.length - o * H;
+      if (cut < (o === 1 ? 12 : 30)) continue;
+      const train = s.train.slice(0, cut);
+      const actual = s.train.slice(cut, cut + H);
+      if (train.every((v) => v === 0) || isIntermittent(train)) continue;
+      const scale = maseScale(train, 12);
+      if (scale === null) continue;
+      const m = train.length >= 24 ? 12 : 1;
+      const floor = train.every((v) => v >= 0) ? 0 : Number.NEGATIVE_INFINITY;
+      const means: Partial<Record<MemberName, number[]>> = {};
+      const half: Partial<Record<MemberName, number[]>> = {};
+      for (const x of autoMembers(train, H, m, MEMBER_NAMES)) {
+        means[x.name] = x.draft.mean.map((v) => Math.max(floor, v));
+        half[x.name] = x.draft.hi95.map((v, k) => (v - (x.draft.lo95[k] as number)) / 2);
+      }
+      out.push({ origin: o, actual, scale, means, half });
+    }
+  }
+  return out;
+}
+
+type Weights = Partial<Record<MemberName, number>>;
+
+type Rule = Combination['rule'];
+
+function combine(w: Window, weights: Weights, rule: Rule): number[] | null {
+  const names = MEMBER_NAMES.filter((n) => (weights[n] ?? 0) > 0 && w.means[n]);
+  if (names.length === 0) return null;
+  const ws = names.map((n) => weights[n] as number);
+  return w.actual.map((_, k) =>
+    combineStep(
+      rule,
+      names.map((n) => (w.means[n] as number[])[k] as number),
+      ws,
+    ),
+  );
+}
+
+function score(ws: readonly Window[], weights: Weights, rule: Rule = 'mean') {
+  let s = 0;
+  let m = 0;
+  let c = 0;
+  for (const w of ws) {
+    const f = combine(w, weights, rule);
+    if (!f) continue;
+    let a = 0;
+    let b = 0;
+    w.actual.forEach((y, k) => {
+      const v = f[k] as number;
+      const den = Math.abs(y) + Math.abs(v);
+      a += den > 0 ? (200 * Math.abs(y - v)) / den : 0;
+      b += Math.abs(y - v);
+    });
+    s += a / H;
+    m += b / H / w.scale;
+    c++;
+  }
+  return { smape: s / c, mase: m / c };
+}
+
+function* simplex(n: number, steps: number): Generator<number[]> {
+  if (n === 1) {
+    yield [steps];
+    return;
+  }
+  for (let i = 0; i <= steps; i++) for (const rest of simplex(n - 1, steps - i)) yield [i, ...rest];
+}
+
+function bestWeights(ws: readonly Window[], steps: number, base: { smape: number; mase: number }) {
+  let best: { w: Weights; rel: number } | null = null;
+  for (const g of simplex(MEMBER_NAMES.length, steps)) {
+    const w: Weights = {};
+    MEMBER_NAMES.forEach((n, i) => {
+      w[n] = (g[i] as number) / steps;
+    });
+    const r = score(ws, w);
+    const rel = r.smape / base.smape + r.mase / base.mase;
+    if (!best || rel < best.rel) best = { w, rel };
+  }
+  return best as { w: Weights; rel: number };
+}
+
+function label(w: Weights): string {
+  return MEMBER_NAMES.filter((n) => (w[n] ?? 0) > 0)
+    .map((n) => `${n} ${(w[n] as number).toFixed(2)}`)
+    .join(', ');
+}
+
+function main(): void {
+  const { values } = parseArgs({
+    options: {
+      ...DATA_OPTIONS,
+      origins: { type: 'string', default: '2' },
+      step: { type: 'string', default: '0.1' },
+    },
+  });
+  const { file } = dataPaths(values);
+  const t0 = performance.now();
+  const ws = windows(Number(values.origins), file);
+  const tFit = (performance.now() - t0) / 1000;
+  const old: Weights = { ets: 1, theta: 1, damped: 1 };
+  const base = score(ws, old);
+  const rows: {
+    name: string;
+    smape: number;
+    mase: number;
+    w?: Weights;
+    untuned?: boolean;
+    rule?: Rule;
+  }[] = [];
+  for (const n of MEMBER_NAMES) rows.push({ name: n, ...score(ws, { [n]: 1 }) });
+  for (let mask = 1; mask < 1 << MEMBER_NAMES.length; mask++) {
+    const names = MEMBER_NAMES.filter((_, i) => mask & (1 << i));
+    if (names.length < 2) continue;
+    const w: Weights = Object.fromEntries(names.map((n) => [n, 1]));
+    rows.push({
+      name: `mean(${names.join(', ')})`,
+      ...score(ws, w),
+      w,
+      untuned: true,
+      rule: 'mean',
+    });
+    if (names.length >= 3)
+      rows.push({
+        name: `median(${names.join(', ')})`,
+        ...score(ws, w, 'median'),
+        w,
+        untuned: true,
+        rule: 'median',
+      });
+    if (names.length >= 4)
+      rows.push({
+        name: `trimmed(${names.join(', ')})`,
+        ...score(ws, w, 'trimmed'),
+        w,
+        untuned: true,
+        rule: 'trimmed',
+      });
+  }
+  const steps = Math.round(1 / Number(values.step));
+  const t1 = performance.now();
+  const bw = bestWeights(ws, steps, base);
+  const tGrid = (performance.now() - t1) / 1000;
+  rows.push({ name: `weights(${label(bw.w)})`, ...score(ws, bw.w), w: bw.w });
+  const rel = (r: { smape: number; mase: number }) => r.smape / base.smape + r.mase / base.mase;
+  rows.sort((a, b) => rel(a) - rel(b));
+  const o1 = ws.filter((w) => w.origin === 1);
+  const o2 = ws.filter((w) => w.origin === 2);
+  const out = [
+    `rolling-origin CV on the training part: ${ws.length} windows (${o1.length} at origin n−18, ${o2.length} at n−36), horizon ${H}`,
+    `members fitted in ${tFit.toFixed(1)} s; weight grid (step ${values.step}) searched in ${tGrid.toFixed(1)} s`,
+    `ranked by sMAPE/sMAPE₀ + MASE/MASE₀, where ₀ is the old mean(ets, theta, damped): ${base.smape.toFixed(3)} / ${base.mase.toFixed(4)}`,
+    '',
+    `${'combination'.padEnd(56)} ${'sMAPE'.padStart(8)} ${'MASE'.padStart(8)} ${'rel'.padStart(7)}`,
+    ...rows
+      .slice(0, 25)
+      .map(
+        (r) =>
+          `${r.name.padEnd(56)} ${r.smape.toFixed(3).padStart(8)} ${r.mase.toFixed(4).padStart(8)} ${rel(r).toFixed(4).padStart(7)}`,
+      ),
+    '  …',
+    ...rows
+      .filter((r) => MEMBER_NAMES.includes(r.name as MemberName))
+      .map(
+        (r) =>
+          `${r.name.padEnd(56)} ${r.smape.toFixed(3).padStart(8)} ${r.mase.toFixed(4).padStart(8)} ${rel(r).toFixed(4).padStart(7)}`,
+      ),
+  ];
+  // do the weights travel? fit on one origin, score on the other
+  if (o1.length > 0 && o2.length > 0) {
+    out.push(
+      '',
+      'weights fitted on one origin, scored on the other (sMAPE / MASE); when they lose to equal',
+      'weights there, fitted weights do not travel and the rule below ignores them:',
+    );
+    for (const [fitOn, scoreOn, a, b] of [
+      [o2, o1, 'n−36', 'n−18'],
+      [o1, o2, 'n−18', 'n−36'],
+    ] as const) {
+      const bFit = score(fitOn, old);
+      const w = bestWeights(fitOn, steps, bFit).w;
+      const r = score(scoreOn, w);
+      const eq = score(scoreOn, Object.fromEntries(MEMBER_NAMES.map((n) => [n, 1])));
+      const cur = score(
+        scoreOn,
+        Object.fromEntries(COMBINATION.members.map((x) => [x.name, x.weight])),
+        COMBINATION.rule,
+      );
+      out.push(
+        `  fit on ${a} → ${label(w)}; on ${b}: ${r.smape.toFixed(3)} / ${r.mase.toFixed(4)}  (equal weights ${eq.smape.toFixed(3)} / ${eq.mase.toFixed(4)}, shipped ${cur.smape.toFixed(3)} / ${cur.mase.toFixed(4)})`,
+      );
+    }
+  }
+  const pick = rows.find((r) => r.untuned);
+  if (pick)
+    out.push(
+      '',
+      `rule: the best equal-weight mean, median or trimmed mean of a member subset → ${pick.name} (${pick.smape.toFixed(3)} / ${pick.mase.toFixed(4)})`,
+    );
+  // calibration for the combination the rule picks (the shipped one when nothing changed)
+  const shipped: Weights =
+    pick?.w ?? Object.fromEntries(COMBINATION.members.map((x) => [x.name, x.weight]));
+  const shippedRule: Rule = pick?.rule ?? COMBINATION.rule;
+  const shippedNames = MEMBER_NAMES.filter((n) => (shipped[n] ?? 0) > 0);
+  const z: number[][] = Array.from({ length: H }, () => []);
+  for (const w of ws) {
+    const f = combine(w, shipped, shippedRule);
+    if (!f) continue;
+    const names = shippedNames.filter((n) => w.half[n]);
+    w.actual.forEach((y, k) => {
+      const s =
+        names.reduce((a, n) => a + ((w.half[n] as number[])[k] as number), 0) / names.length;
+      if (s > 0) z[k]?.push((y - (f[k] as number)) / s);
+    });
+  }
+  const table: [number, number, number, number][] = [];
+  for (let k = 0; k < H; k++) {
+    const pool = z
+      .slice(Math.max(0, k - 2), Math.min(H, k + 3))
+      .flat()
+      .sort((a, b) => a - b);
+    table.push(
+      [0.025, 0.1, 0.9, 0.975].map((p) => quantileSorted(pool, p)) as [
+        number,
+        number,
+        number,
+        number,
+      ],
+    );
+  }
+  // in-sample check of the table on the windows themselves, by band
+  const cover = [0, 0, 0].map(() => ({ n: 0, in80: 0, in95: 0 }));
+  for (const w of ws) {
+    const f = combine(w, shipped, shippedRule);
+    if (!f) continue;
+    const names = shippedNames.filter((n) => w.half[n]);
+    const s = w.actual.map(
+      (_, k) =>
+        names.reduce((a, n) => a + ((w.half[n] as number[])[k] as number), 0) / names.length,
+    );
+    const b = calibrated(f, s, table);
+    w.actual.forEach((y, k) => {
+      const c = cover[Math.floor(k / 6)];
+      if (!c) return;
+      c.n++;
+      if (y >= (b.lo80[k] as number) && y <= (b.hi80[k] as number)) c.in80++;
+      if (y >= (b.lo95[k] as number) && y <= (b.hi95[k] as number)) c.in95++;
+    });
+  }
+  out.push(
+    '',
+    `combination for calibration.ts (the rule's pick): ${shippedRule} of ${shippedNames.join(', ')}; shipped now: ${COMBINATION.rule} of ${COMBINATION.members.map((x) => x.name).join(', ')}`,
+    `its coverage on these windows with the table below (in-sample for the table): ${cover
+      .map(
+        (c, i) =>
+          `h${i * 6 + 1}-${i * 6 + 6} ${((100 * c.in80) / c.n).toFixed(1)}/${((100 * c.in95) / c.n).toFixed(1)}`,
+      )
+      .join(', ')}`,
+    '',
+    'export const INTERVAL_QUANTILES: readonly (readonly [number, number, number, number])[] = [',
+    ...table.map((r) => `  [${r.map((v) => v.toFixed(3)).join(', ')}],`),
+    '];',
+    '',
+    `best weights on the grid: ${label(bw.w)}`,
+  );
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+main();

@@ -1,0 +1,215 @@
+/**
+ * The members added for `auto`'s combination (DOTM, CES, auto ARIMA) and the calibrated
+ * intervals, against hand calculations written out here and against R's published
+ * auto.arima(AirPassengers) printout.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  arimaForecast,
+  autoArima,
+  diff,
+  fitArima,
+  kpss,
+  ndiffs,
+  nsdiffs,
+  rootsOutside,
+} from '../../src/core/forecast/arima.js';
+import { calibrated, combineStep } from '../../src/core/forecast/calibration.js';
+import { type CesFit, cesForecast, fitCes } from '../../src/core/forecast/ces.js';
+import { dotmForecast, dotmPoint, dotmSse } from '../../src/core/forecast/dotm.js';
+import { forecast } from '../../src/core/forecast/index.js';
+import { airPassengers, expectNestedIntervals } from './forecast-fixture.js';
+
+describe('Dynamic Optimised Theta Model (Fiorucci et al. 2016)', () => {
+  // y = 10, 12, 11, 15 with α = 0.5, θ = 2, ℓ0 = 10, worked by hand from the paper's eqs:
+  // t=1: A0 = B0 = 0 → μ1 = ℓ0 = 10, e1 = 0; ℓ1 = 10, Ȳ1 = 10, B1 = 0, A1 = 10
+  // t=2: μ2 = 10 + ½·(½·10 + 1.5·0) = 12.5, e2 = −0.5; ℓ2 = 11, Ȳ2 = 11,
+  //      B2 = (0 + 6·(12 − 10)/2)/3 = 2, A2 = 11 − 1.5·2 = 8
+  // t=3: μ3 = 11 + ½·(¼·8 + 1.75·2) = 13.75, e3 = −2.75; ℓ3 = 11, Ȳ3 = 11,
+  //      B3 = (1·2 + 0)/4 = 0.5, A3 = 11 − 2·0.5 = 10 (the OLS line through 10, 12, 11)
+  // t=4: μ4 = 11 + ½·(⅛·10 + 1.875·0.5) = 12.09375, e4 = 2.90625
+  // SSE = 0 + 0.25 + 7.5625 + 8.4462890625
+  const y = [10, 12, 11, 15];
+
+  it('runs the one-step recursion of the paper', () => {
+    expect(dotmSse(y, 0.5, 2, 10)).toBeCloseTo(16.2587890625, 12);
+  });
+
+  it("forecasts by the paper's eq. (13)", () => {
+    // t=4 update: ℓ4 = 13, Ȳ4 = 12, B4 = (2·0.5 + 6·(15 − 11)/4)/5 = 1.4 (OLS slope of y),
+    // A4 = 12 − 2.5·1.4 = 8.5; Ŷ(h) = 13 + ½·(8.5/16 + (h − 1 + (1 − 1/32)/0.5)·1.4)
+    const f = dotmPoint(y, 2, 0.5, 2, 10);
+    expect(f[0]).toBeCloseTo(14.621875, 12);
+    expect(f[1]).toBeCloseTo(15.321875, 12);
+  });
+
+  it('with θ = 1 is simple exponential smoothing', () => {
+    // (1 − 1/θ) = 0 removes the trend line: μ_t = ℓ_{t−1}, forecasts flat at ℓ_n
+    expect(dotmSse(y, 0.5, 1, 10)).toBeCloseTo(0 + 4 + 0 + 16, 12);
+    expect(dotmPoint(y, 3, 0.5, 1, 10)).toEqual([13, 13, 13]);
+  });
+
+  it('extrapolates a straight line exactly once fitted', () => {
+    const line = Array.from({ length: 30 }, (_, t) => 100 + 3 * t);
+    const r = dotmForecast(line, 6, 1);
+    expect(r).not.toBeNull();
+    r?.mean.forEach((v, k) => {
+      expect(v).toBeCloseTo(100 + 3 * (30 + k), 0);
+    });
+  });
+});
+
+describe('Complex Exponential Smoothing (Svetunkov et al. 2022)', () => {
+  const fitWith = (over: Partial<CesFit>): CesFit => ({
+    seasonality: 'none',
+    m: 1,
+    a0: 1.2,
+    a1: 0.8,
+    b0: 1,
+    b1: 1,
+    gamma: 0,
+    sigma2: 4,
+    aicc: 0,
+    level: 10,
+    potential: 5,
+    s1: new Float64Array(1),
+    s2: new Float64Array(1),
+    n: 20,
+    ...over,
+  });
+
+  it('forecasts w·F^(h−1)·x with the variance of the ψ-weights', () => {
+    // F = [[1, −(1 − a1)], [1, 1 − a0]] = [[1, −0.2], [1, −0.2]] from (ℓ, c) = (10, 5):
+    // ŷ1 = 10; (ℓ, c) → (10 − 1, 10 − 1) = (9, 9): ŷ2 = 9; → (9 − 1.8, 9 − 1.8): ŷ3 = 7.2.
+    // g = (a0 − a1, a0 + a1) = (0.4, 2): ψ1 = 0.4, ψ2 = 0.4 − 0.2·2 = 0; σ² = 4
+    const f = cesForecast(fitWith({}), 3);
+    expect(f.mean[0]).toBeCloseTo(10, 12);
+    expect(f.mean[1]).toBeCloseTo(9, 12);
+    expect(f.mean[2]).toBeCloseTo(7.2, 12);
+    const z95 = 1.959963984540054;
+    expect((f.hi95[0] as number) - 10).toBeCloseTo(z95 * 2, 10);
+    expect((f.hi95[1] as number) - 9).toBeCloseTo(z95 * Math.sqrt(4 * 1.16), 10);
+    expect((f.hi95[2] as number) - 7.2).toBeCloseTo(z95 * Math.sqrt(4 * 1.16), 10);
+  });
+
+  it('adds the partial seasonal state of the step', () => {
+    // ℓ stays 10 (a1 = 1, c = 0, a0 = 1: F = [[1, 0], [1, 0]]); s by position n + h − 1 mod 4
+    const s1 = Float64Array.from([1, -2, 3, -4]);
+    const f = cesForecast(
+      fitWith({ seasonality: 'partial', m: 4, a0: 1, a1: 1, potential: 0, s1, n: 6 }),
+      4,
+    );
+    // n = 6: steps 1..4 are positions 6, 7, 8, 9 → ring 2, 3, 0, 1
+    expect(f.mean).toEqual([13, 6, 11, 8]);
+  });
+
+  it('fits a level-shift series with a stable complex parameter and picks by AICc', () => {
+    const y = Array.from({ length: 60 }, (_, t) => 50 + (t >= 30 ? 10 : 0) + ((t * 7) % 5) - 2);
+    const fit = fitCes(y, 'none', 12);
+    expect(fit).not.toBeNull();
+    // forecasts settle near the new level of 60
+    const f = cesForecast(fit as CesFit, 12);
+    expect(Math.abs((f.mean[11] as number) - 60)).toBeLessThan(5);
+    const r = forecast(airPassengers, { horizon: 12, method: 'ces' });
+    expect(r.method).toMatch(/^CES\((partial|full)\)$/);
+    expectNestedIntervals(r);
+  });
+});
+
+describe('auto ARIMA against R forecast::auto.arima(AirPassengers)', () => {
+  // R: ARIMA(2,1,1)(0,1,0)[12], ar1 0.5960, ar2 0.2143, ma1 −0.9819, sigma^2 132.3,
+  // log likelihood −504.92, AICc 1018.17 (summary(auto.arima(AirPassengers)), forecast 8.x)
+  it('differences like R: D = 1 by seasonal strength, then d = 1 by KPSS', () => {
+    expect(nsdiffs(airPassengers, 12)).toBe(1);
+    expect(ndiffs(diff(airPassengers, 12))).toBe(1);
+  });
+
+  it("estimates R's model within the gap between conditional and exact likelihood", () => {
+    const fit = fitArima(airPassengers, {
+      p: 2,
+      d: 1,
+      q: 1,
+      P: 0,
+      D: 1,
+      Q: 0,
+      m: 12,
+      constant: false,
+    });
+    expect(fit).not.toBeNull();
+    expect(fit?.ar[0]).toBeCloseTo(0.596, 1);
+    expect(fit?.ar[1]).toBeCloseTo(0.2143, 1);
+    expect(fit?.ma[0]).toBeCloseTo(-0.9819, 1);
+    expect(Math.abs((fit?.sigma2 ?? 0) / 132.3 - 1)).toBeLessThan(0.02);
+    expect(Math.abs((fit?.aicc ?? 0) / 1018.17 - 1)).toBeLessThan(0.005);
+  });
+
+  it('KPSS statistic by hand on a short series', () => {
+    // x = 1, 2, 3, 4: e = −1.5, −0.5, 0.5, 1.5; partial sums −1.5, −2, −1.5, 0 → Σ S² = 8.5,
+    // divided by n² = 16; lags trunc(4·0.04^¼) = 1: γ0 = 5/4, γ1 = (0.75 − 0.25 + 0.75)/4,
+    // long-run variance 1.25 + 2·½·0.3125 = 1.5625 → 0.53125 / 1.5625 = 0.34
+    expect(kpss([1, 2, 3, 4])).toBeCloseTo(0.34, 12);
+  });
+
+  it("refuses roots within R's 1.01 of the unit circle", () => {
+    expect(rootsOutside([0.5])).toBe(true);
+    expect(rootsOutside([0.995])).toBe(false);
+    // 1 − 1.2z + 0.35z² = (1 − 0.5z)(1 − 0.7z): roots 2 and 1/0.7
+    expect(rootsOutside([1.2, -0.35])).toBe(true);
+    // (1 − 0.5z)(1 − 1.1z): a root inside
+    expect(rootsOutside([1.6, -0.55])).toBe(false);
+  });
+
+  it('forecasts a random walk with drift as a straight line with √h intervals', () => {
+    // ARIMA(0,1,0) with drift δ: ŷ(n + h) = y_n + h·δ, Var = h·σ²
+    const y = [10, 12, 13, 15, 18, 19, 21, 24, 25, 27, 30, 31];
+    const fit = fitArima(y, { p: 0, d: 1, q: 0, P: 0, D: 0, Q: 0, m: 1, constant: true });
+    const diffs = diff(y);
+    const delta = diffs.reduce((a, v) => a + v, 0) / diffs.length;
+    expect(fit?.constant).toBeCloseTo(delta, 4);
+    const f = arimaForecast(fit as NonNullable<typeof fit>, 3);
+    expect(f.mean[2]).toBeCloseTo(31 + 3 * delta, 3);
+    const sse = diffs.reduce((a, v) => a + (v - delta) ** 2, 0);
+    const sd3 = Math.sqrt((3 * sse) / diffs.length);
+    expect((f.hi95[2] as number) - (f.mean[2] as number)).toBeCloseTo(1.959963984540054 * sd3, 3);
+  });
+
+  it('the automatic search returns a seasonal model with nested intervals', () => {
+    const fit = autoArima(airPassengers, 12);
+    expect(fit?.order.d).toBe(1);
+    expect(fit?.order.D).toBe(1);
+    const r = forecast(airPassengers, { horizon: 12, method: 'arima' });
+    expect(r.method).toMatch(/^ARIMA\(\d,1,\d\)\(\d,1,\d\)\[12\]$/);
+    expectNestedIntervals(r);
+  });
+});
+
+describe('combination and calibrated intervals', () => {
+  it('takes the median, the trimmed mean or the weighted mean', () => {
+    expect(combineStep('median', [4, 1, 3, 10], [1, 1, 1, 1])).toBe(3.5);
+    expect(combineStep('median', [4, 1, 3], [1, 1, 1])).toBe(3);
+    expect(combineStep('mean', [4, 1], [3, 1])).toBe(3.25);
+    // trimmed: drop the highest and the lowest, average the rest: (2 + 3 + 4) / 3
+    expect(combineStep('trimmed', [100, 2, 3, -50, 4], [1, 1, 1, 1, 1])).toBe(3);
+    // fewer than four members: the plain mean
+    expect(combineStep('trimmed', [1, 2, 6], [1, 1, 1])).toBe(3);
+  });
+
+  it('places the bounds at mean + q·scale per horizon, reusing the last row past the table', () => {
+    const table = [
+      [-2, -1, 1, 2],
+      [-3, -1.5, 1.25, 2.5],
+    ] as const;
+    const b = calibrated([100, 100, 100], [10, 10, 20], table);
+    expect(b.lo95).toEqual([80, 70, 40]);
+    expect(b.lo80).toEqual([90, 85, 70]);
+    expect(b.hi80).toEqual([110, 112.5, 125]);
+    expect(b.hi95).toEqual([120, 125, 150]);
+  });
+
+  it("auto's intervals nest and widen with the horizon on AirPassengers", () => {
+    const r = forecast(airPassengers, { horizon: 18 });
+    expectNestedIntervals(r);
+    const w = (k: number) => (r.hi95[k] as number) - (r.lo95[k] as number);
+    expect(w(17)).toBeGreaterThan(w(0));
+  });
+});
