@@ -9,6 +9,10 @@
  * together by Nelder–Mead within R's "usual" bounds (1e-4 ≤ β ≤ α ≤ 0.9999,
  * γ ≤ 1 − α, 0.8 ≤ φ ≤ 0.98).
  */
+import type { Interval } from './interval.js';
+
+export type { Interval } from './interval.js';
+
 import { decompose } from './decompose.js';
 import { nelderMead } from './optim.js';
 import { mulberry32, normalSource, quantileSorted, Z80, Z95 } from './prng.js';
@@ -45,14 +49,6 @@ export interface EtsFit {
   readonly aic: number;
   readonly aicc: number;
   readonly sigma2: number;
-}
-
-export interface Interval {
-  readonly mean: number[];
-  readonly lo80: number[];
-  readonly hi80: number[];
-  readonly lo95: number[];
-  readonly hi95: number[];
 }
 
 export function etsName(spec: EtsSpec): string {

@@ -1,4 +1,4 @@
-import type { Interval } from './ets.js';
+import type { Interval } from './interval.js';
 
 /** Seeded pseudo-random numbers (mulberry32) so simulated intervals are reproducible. */
 export function mulberry32(seed: number): () => number {
