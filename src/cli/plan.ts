@@ -199,6 +199,12 @@ export function formatPlanTable(p: PlanProblem, r: SolvedPlan): string {
     .filter(([, v]) => v !== 0)
     .map(([k, v]) => `  ${k.padEnd(12)} ${money(v).padStart(16)}`);
   const k = r.kpis;
+  const shadow = (r.duals?.binding ?? [])
+    .slice(0, 5)
+    .map(
+      (b) =>
+        `  ${b.kind} ${b.subject}${b.period ? ` ${b.period}` : ''} (${q(b.limit)}): ${money(b.value)} a unit ${b.relax === 'raise' ? 'more' : 'less'}`,
+    );
   return [
     `${p.name}: ${r.strategy} plan, ${p.periods[0]}..${p.periods[p.periods.length - 1]}`,
     '',
@@ -215,6 +221,7 @@ export function formatPlanTable(p: PlanProblem, r: SolvedPlan): string {
     `  ending inventory    ${q(k.endingInventory)}`,
     `  average inventory   ${q(k.averageInventory)}`,
     `  utilisation         ${pct(k.averageUtilisation)} average, ${pct(k.peakUtilisation)} peak, ${k.tenseResourceMonths} resource-months above 90%`,
+    ...(shadow.length > 0 ? ['', `Shadow prices (${p.currency} saved per unit)`, ...shadow] : []),
     '',
   ].join('\n');
 }

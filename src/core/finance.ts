@@ -18,7 +18,7 @@
  */
 import type { BudgetLine } from './company.js';
 import { daysInMonth } from './period.js';
-import type { PlanProblem } from './supply/problem.js';
+import { familyCost, type PlanProblem } from './supply/problem.js';
 import type { SolvedPlan } from './supply/solve.js';
 
 export interface PlanFinance {
@@ -62,23 +62,24 @@ export function planFinance(
   let valueSum = 0;
   let openingValue = 0;
   const firstDemand = new Map<string, number>();
-  for (const f of problem.families) openingValue += f.initialInventory * f.unitCost;
+  for (const f of problem.families)
+    openingValue += f.initialInventory * familyCost(f, 'unitCost', first);
+  const endRow = new Map<string, SolvedPlan['families'][number]>();
+  const prevBacklog = new Map(problem.families.map((f) => [f.code, f.initialBacklog]));
   for (const r of plan.families) {
     const f = fam.get(r.family);
     if (!f) continue;
-    valueSum += r.inventory * f.unitCost;
-    if (r.period === last) endingValue += r.inventory * f.unitCost;
+    const cost = familyCost(f, 'unitCost', r.period);
+    valueSum += r.inventory * cost;
+    if (r.period === last) {
+      endingValue += r.inventory * cost;
+      endRow.set(r.family, r);
+    }
     if (r.period === first) firstDemand.set(r.family, r.demand);
-  }
-  const served = new Map<string, number>();
-  const endRow = new Map<string, SolvedPlan['families'][number]>();
-  for (const r of plan.families) {
-    served.set(r.family, (served.get(r.family) ?? 0) + r.demand - r.lostSales);
-    if (r.period === last) endRow.set(r.family, r);
-  }
-  for (const f of problem.families) {
-    const endBacklog = endRow.get(f.code)?.backlog ?? 0;
-    revenue += ((served.get(f.code) ?? 0) - (endBacklog - f.initialBacklog)) * f.price;
+    // Delivered this month: demand not given up, less what was added to the backlog.
+    const before = prevBacklog.get(r.family) ?? 0;
+    prevBacklog.set(r.family, r.backlog);
+    revenue += (r.demand - r.lostSales - (r.backlog - before)) * familyCost(f, 'price', r.period);
   }
   const c = plan.costs;
   const makingCost =
@@ -89,6 +90,7 @@ export function planFinance(
     c.hiring +
     c.layoffs +
     c.holding +
+    (c.scrap ?? 0) +
     investmentCost;
   const grossMargin = margin(revenue, makingCost, openingValue, endingValue);
 

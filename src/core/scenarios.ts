@@ -197,7 +197,14 @@ export function applyScenario(problem: PlanProblem, a: ScenarioAssumptions): Pla
       workforce: wf
         ? {
             ...wf,
-            overtimeHoursPerWorker: wf.overtimeHoursPerWorker * otShare,
+            overtimeHoursPerWorker:
+              wf.overtimeHoursPerWorker === null ? null : wf.overtimeHoursPerWorker * otShare,
+            ...(wf.crewOvertimeLimit === undefined
+              ? {}
+              : { crewOvertimeLimit: wf.crewOvertimeLimit * otShare }),
+            ...(wf.crewOvertimeLimitByPeriod === undefined
+              ? {}
+              : { crewOvertimeLimitByPeriod: scale(wf.crewOvertimeLimitByPeriod) }),
             maxWorkers: a.hiringFreeze
               ? Math.min(wf.maxWorkers ?? Infinity, wf.initialWorkers)
               : wf.maxWorkers,

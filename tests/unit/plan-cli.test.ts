@@ -33,6 +33,16 @@ describe('sopbot plan', () => {
     expect(Object.keys(json.kpis)).toContain('fillRate');
   });
 
+  it('prints the shadow prices in a duals section of the JSON', async () => {
+    const r = await plan('examples/plans/red-tomato-tools.json', '--format', 'json');
+    const { duals } = JSON.parse(r.out);
+    expect(duals.resources).toHaveLength(6);
+    expect(duals.families).toHaveLength(6);
+    // tests/unit/supply-duals.test.ts re-solves to confirm the figures; here, the shape.
+    expect(duals.resources[3]).toMatchObject({ resource: 'CREW', period: '2027-04', unit: 'h' });
+    expect(duals.binding[0]).toMatchObject({ kind: 'endingInventory', subject: 'TOOLS' });
+  });
+
   it('prints tables with plan, cost by term and KPIs', async () => {
     const r = await plan('examples/plans/hand-two-months.json', '--strategy', 'level');
     expect(r.code).toBe(0);

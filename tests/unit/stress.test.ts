@@ -96,7 +96,7 @@ describe('a plan that produces less', () => {
     const p: PlanProblem = withSpread(
       {
         ...base,
-        families: base.families.map((f, i) => (i === 0 ? { ...f, shelfLifeMonths: 2 } : f)),
+        families: base.families.map((f, i) => (i === 0 ? { ...f, shelfLife: { periods: 2, expired: 'scrap' as const, scrapCost: 1 } } : f)),
       },
       25,
       35,

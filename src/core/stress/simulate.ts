@@ -21,7 +21,7 @@
 
 import { margin, monthlyCash } from '../finance.js';
 import { type CashSettings, DEFAULT_CASH } from '../scenarios/schema.js';
-import type { PlanProblem } from '../supply/problem.js';
+import { familyCost, type PlanProblem, resourceCost } from '../supply/problem.js';
 import type { SolvedPlan } from '../supply/solve.js';
 
 export interface StressInput {
@@ -166,8 +166,34 @@ export function stressPlan(
     coverUnits[f] = (sum / tail) * coverMonths;
   }
   const { lostSales, maxBacklog, safetyStockPenalty } = p.options;
+  const first = p.periods[0]!;
   let openingValue = 0;
-  for (const fam of p.families) openingValue += fam.initialInventory * fam.unitCost;
+  for (const fam of p.families)
+    openingValue += fam.initialInventory * familyCost(fam, 'unitCost', first);
+  // Prices and costs by family and month (plan files may give them by month).
+  const price = new Float64Array(F * T);
+  const unitCost = new Float64Array(F * T);
+  const holdCost = new Float64Array(F * T);
+  const backCost = new Float64Array(F * T);
+  const subCost = new Float64Array(F * T);
+  const lostCost = new Float64Array(F * T);
+  p.families.forEach((fam, f) => {
+    p.periods.forEach((period, t) => {
+      const k = f * T + t;
+      price[k] = familyCost(fam, 'price', period);
+      unitCost[k] = familyCost(fam, 'unitCost', period);
+      holdCost[k] = familyCost(fam, 'holdingCost', period);
+      backCost[k] = familyCost(fam, 'backlogCost', period);
+      subCost[k] = fam.subcontractCost === null ? 0 : familyCost(fam, 'subcontractCost', period);
+      lostCost[k] = familyCost(fam, 'lostSalesCost', period);
+    });
+  });
+  const otCost = new Float64Array(R * T);
+  p.resources.forEach((res, r) => {
+    p.periods.forEach((period, t) => {
+      otCost[r * T + t] = resourceCost(res, 'overtimeCost', period);
+    });
+  });
 
   const out: StressSamples = {
     samples: S,
@@ -183,7 +209,7 @@ export function stressPlan(
     peakWorkingCapital: new Float64Array(S),
     cashByMonth: new Float64Array(S * T),
   };
-  const maxLife = p.families.reduce((m, f) => Math.max(m, f.shelfLifeMonths ?? 1), 1);
+  const maxLife = p.families.reduce((m, f) => Math.max(m, f.shelfLife?.periods ?? 1), 1);
   const cohorts = new Float64Array(maxLife + 1);
   const prod = new Float64Array(F * T);
   const revByMonth = new Float64Array(T);
@@ -202,15 +228,14 @@ export function stressPlan(
     let writtenOff = 0;
     for (let f = 0; f < F; f++) {
       const fam = p.families[f]!;
-      const life = fam.shelfLifeMonths ?? 0;
+      const life = fam.shelfLife?.periods ?? 0;
+      const scrapCost = fam.shelfLife?.scrapCost ?? 0;
       const L = life > 0 ? life : 1;
       cohorts.fill(0);
       // cohorts[a] holds stock of age a months (a = 0: made this month); aging comes first.
       cohorts[0] = fam.initialInventory;
       let backlog = fam.initialBacklog;
       const base = (s * F + f) * T;
-      const subCost = fam.subcontractCost ?? 0;
-      const lostCost = fam.lostSalesCost ?? fam.price;
       for (let t = 0; t < T; t++) {
         const k = f * T + t;
         const d = (demand[base + t] ?? 0) * uplift;
@@ -254,18 +279,22 @@ export function stressPlan(
         const served = d - lost;
         demanded += d;
         onTime += served - Math.min(served, newBacklog);
-        revByMonth[t] = revByMonth[t]! + shipped * fam.price;
+        revByMonth[t] = revByMonth[t]! + shipped * price[k]!;
         costByMonth[t] =
-          costByMonth[t]! + make * fam.unitCost + bought * subCost + inv * fam.holdingCost;
-        invValue[t] = invValue[t]! + inv * fam.unitCost;
-        writtenOff += expired * fam.unitCost;
+          costByMonth[t]! +
+          make * unitCost[k]! +
+          bought * subCost[k]! +
+          inv * holdCost[k]! +
+          expired * scrapCost;
+        invValue[t] = invValue[t]! + inv * unitCost[k]!;
+        writtenOff += expired * unitCost[k]!;
         penalty +=
-          newBacklog * fam.backlogCost +
-          (lostSales ? lost * lostCost : 0) +
+          newBacklog * backCost[k]! +
+          (lostSales ? lost * lostCost[k]! : 0) +
           Math.max(0, fam.safetyStock - inv) * safetyStockPenalty;
         if (t === T - 1) {
-          endValue += inv * fam.unitCost;
-          excess += Math.max(0, inv - coverUnits[f]!) * fam.unitCost;
+          endValue += inv * unitCost[k]!;
+          excess += Math.max(0, inv - coverUnits[f]!) * unitCost[k]!;
         }
       }
     }
@@ -273,13 +302,13 @@ export function stressPlan(
     for (let r = 0; r < R; r++) {
       const fs = loadF[r]!;
       const as = loadA[r]!;
-      const otCost = p.resources[r]!.overtimeCost;
-      if (otCost === 0) continue;
       for (let t = 0; t < T; t++) {
+        const c = otCost[r * T + t]!;
+        if (c === 0) continue;
         let load = 0;
         for (let n = 0; n < fs.length; n++) load += as[n]! * prod[fs[n]! * T + t]!;
         const ot = load - regular[r * T + t]!;
-        if (ot > 1e-9) costByMonth[t] = costByMonth[t]! + ot * otCost;
+        if (ot > 1e-9) costByMonth[t] = costByMonth[t]! + ot * c;
       }
     }
     const money = monthlyCash(revByMonth, costByMonth, cash.dsoDays, cash.dpoDays);

@@ -4,7 +4,7 @@
  * cost. Whatever slack it had to use is a requirement that cannot be met; the binding
  * resources and the rules in force (subcontracting, backlog limits, strategy) say why.
  */
-import type { BuiltModel, Strategy } from './model.js';
+import { type BuiltModel, overtimeCap, type Strategy } from './model.js';
 import type { PlanProblem } from './problem.js';
 
 const EPS = 1e-6;
@@ -39,12 +39,7 @@ export function explainInfeasible(
     const res = p.resources[r]!;
     const workers = res.workforce ? val(m.W[k]) : 0;
     const regular = (m.baseCapacity[k] ?? 0) + workers * (m.hoursPerWorker[k] ?? 0);
-    let overtime = 0;
-    if (m.O[k]! >= 0)
-      overtime = res.workforce
-        ? workers * res.workforce.overtimeHoursPerWorker
-        : (m.overtimeLimit[k] ?? 0);
-    return { regular, overtime };
+    return { regular, overtime: overtimeCap(m, k, workers) };
   };
   const describeResource = (r: number, t: number, extra: number): string => {
     const res = p.resources[r]!;
@@ -90,6 +85,27 @@ export function explainInfeasible(
     if (strategy === 'level') out.push('the level strategy keeps production constant');
     return out;
   };
+  /** With a shelf life, stock at a month end can only come from the last life−1 months. */
+  const freshnessCause = (f: number, t: number): string[] => {
+    const life = p.families[f]!.shelfLife?.periods;
+    if (life === undefined) return [];
+    const from = Math.max(0, t - life + 2);
+    return [
+      life === 1
+        ? `its shelf life of 1 month means no stock can be carried`
+        : `with a shelf life of ${life} months only units made in ${p.periods[from]}..${p.periods[t]} can still be in stock`,
+    ];
+  };
+  const frozenCause = (f: number, t: number): string[] => {
+    const life = p.families[f]!.shelfLife?.periods ?? 1;
+    const out: string[] = [];
+    for (let s = Math.max(0, t - life + 1); s <= t; s++) {
+      const fix = m.frozen[f * T + s] ?? Number.NaN;
+      if (!Number.isNaN(fix))
+        out.push(`production in ${p.periods[s]} is frozen at ${formatQty(fix)} units`);
+    }
+    return out;
+  };
   const sentence = (head: string, causes: string[], ruleList: string[]): string => {
     const parts = [...causes, ...ruleList];
     if (parts.length === 0) return `${head}.`;
@@ -122,6 +138,30 @@ export function explainInfeasible(
           `Demand for ${fam.code} in ${p.periods[t]} cannot be met (${formatQty(u)} units short)`,
           fullFor(f, t, u),
           rules(f),
+        ),
+      });
+    }
+    for (let t = 0; t < T; t++) {
+      const short = val(m.V[f * T + t]);
+      if (short <= EPS) continue;
+      found.push({
+        size: short,
+        text: sentence(
+          `${fam.code} cannot keep its minimum stock of ${formatQty(m.minStock[f * T + t] ?? 0)} units at the end of ${p.periods[t]} (${formatQty(short)} short)`,
+          [...fullFor(f, t, short), ...freshnessCause(f, t)],
+          rules(f),
+        ),
+      });
+    }
+    for (let t = 0; t < T; t++) {
+      const over = val(m.EX[f * T + t]);
+      if (over <= EPS) continue;
+      found.push({
+        size: over,
+        text: sentence(
+          `${formatQty(over)} units of ${fam.code} would expire at the end of ${p.periods[t]}, and expiry is forbidden (shelf life ${fam.shelfLife?.periods ?? 0} months)`,
+          frozenCause(f, t),
+          ['allow scrapping (shelfLife.expired: scrap) or lower the frozen or minimum quantities'],
         ),
       });
     }
