@@ -40,6 +40,11 @@ export interface WorkspaceSettingsTable {
   /** Working days each phase lasts, by phase name. */
   phase_days: JsonDefault<Partial<Record<Phase, number>>>;
   timezone: ColumnType<string, string | undefined, string>;
+  /** Days sales outstanding and days payables outstanding (cash by month). */
+  dso_days: ColumnType<number, number | undefined, number>;
+  dpo_days: ColumnType<number, number | undefined, number>;
+  stress_samples: ColumnType<number, number | undefined, number>;
+  stress_seed: ColumnType<number, number | undefined, number>;
   updated_at: Timestamp;
 }
 
@@ -53,6 +58,10 @@ export interface FamiliesTable {
   holding_cost: number;
   backlog_cost: number;
   subcontract_cost: number | null;
+  /** Most units bought outside per month; null: no limit. */
+  subcontract_limit: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Months a unit can be sold in; null: it keeps. */
+  shelf_life_months: ColumnType<number | null, number | null | undefined, number | null>;
   safety_stock: ColumnType<number, number | undefined, number>;
   active: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: Timestamp;
@@ -256,6 +265,17 @@ export interface PlanScenariosTable {
   total_cost: number | null;
   cost_breakdown: JsonDefault<Record<string, number>>;
   kpis: JsonDefault<Record<string, number | null>>;
+  /** The plan against the demand samples (src/core/stress); null in runs before it. */
+  stress: ColumnType<unknown, string | null | undefined, never>;
+}
+
+export interface CycleScenariosTable {
+  cycle_id: number;
+  name: string;
+  position: number;
+  assumptions: Json<unknown>;
+  updated_by: string;
+  updated_at: Timestamp;
 }
 
 export interface PlanFamilyResultsTable {
@@ -406,6 +426,7 @@ export interface Database {
   capacity_updates: CapacityUpdatesTable;
   plan_runs: PlanRunsTable;
   plan_scenarios: PlanScenariosTable;
+  cycle_scenarios: CycleScenariosTable;
   plan_family_results: PlanFamilyResultsTable;
   plan_resource_results: PlanResourceResultsTable;
   polls: PollsTable;

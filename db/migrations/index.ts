@@ -4,7 +4,9 @@
  */
 import type { Migration } from 'kysely';
 import * as initial from './20261122T0400-initial.js';
+import * as scenariosCash from './20261203T1400-scenarios-cash.js';
 
 export const migrations: Record<string, Migration> = {
   '20261122T0400-initial': initial,
+  '20261203T1400-scenarios-cash': scenariosCash,
 };

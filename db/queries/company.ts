@@ -25,6 +25,8 @@ function toFamily(r: FamilyRow): Family {
     holdingCost: r.holding_cost,
     backlogCost: r.backlog_cost,
     subcontractCost: r.subcontract_cost,
+    subcontractLimit: r.subcontract_limit,
+    shelfLifeMonths: r.shelf_life_months,
     safetyStock: r.safety_stock,
   };
 }

@@ -21,6 +21,10 @@ export interface Family {
   readonly backlogCost: number;
   /** Cost per unit bought from a subcontractor; null when subcontracting is impossible. */
   readonly subcontractCost: number | null;
+  /** Most units bought outside per month; null or absent: no limit. */
+  readonly subcontractLimit?: number | null;
+  /** Months a unit can be sold in before it expires; null or absent: it keeps. */
+  readonly shelfLifeMonths?: number | null;
   /** Units to keep in stock at the end of each month (soft, penalised). */
   readonly safetyStock: number;
 }

@@ -71,6 +71,11 @@ export const familyRow = z.object({
   holding_cost: nonNegative(),
   backlog_cost: nonNegative(),
   subcontract_cost: optionalNonNegative(),
+  subcontract_limit: optionalNonNegative(),
+  shelf_life_months: optionalNonNegative().refine(
+    (v) => v === null || v === undefined || (Number.isInteger(v) && v >= 1),
+    'must be a whole number of months, at least 1',
+  ),
   safety_stock: optionalNonNegative().transform((v) => v ?? 0),
 });
 
@@ -210,6 +215,8 @@ export function companyToRows(
       holding_cost: f.holdingCost,
       backlog_cost: f.backlogCost,
       subcontract_cost: f.subcontractCost,
+      subcontract_limit: f.subcontractLimit ?? null,
+      shelf_life_months: f.shelfLifeMonths ?? null,
       safety_stock: f.safetyStock,
     })),
     resources: c.resources.map((r) => ({
