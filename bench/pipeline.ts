@@ -289,6 +289,9 @@ try {
     console.log(`  consensus                ${ms(r.plan?.consensus ?? Number.NaN)}`);
     console.log(`  capacity check           ${ms(r.plan?.capacityCheck ?? Number.NaN)}`);
     console.log(`  scenarios (3 LPs)        ${ms(r.plan?.scenarios ?? Number.NaN)}`);
+    console.log(
+      `    of which stress test   ${ms(r.plan?.stress ?? Number.NaN)}  (every scenario against the demand samples)`,
+    );
     console.log(`  write plan run           ${ms(r.plan?.write ?? Number.NaN)}`);
     console.log(
       `  chart renders            ${ms(r.renderMs.reduce((a, b) => a + b, 0))}  (${r.renderMs.length} charts: ${r.renderMs.map((x) => x.toFixed(0)).join(', ')} ms)`,
@@ -350,6 +353,9 @@ try {
   );
   console.log(
     `  write plan run, history unchanged (median of ${UNCHANGED_RUNS}):    ${ms(stage('write'))}`,
+  );
+  console.log(
+    `  stress test (500 samples x 3 scenarios), history unchanged (median of ${UNCHANGED_RUNS}): ${ms(stage('stress'))}`,
   );
   console.log(
     `  /sop whatif to its chart (median of ${whatIfMs.length}):  ${ms(median(whatIfMs))}`,

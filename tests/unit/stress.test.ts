@@ -96,7 +96,11 @@ describe('a plan that produces less', () => {
     const p: PlanProblem = withSpread(
       {
         ...base,
-        families: base.families.map((f, i) => (i === 0 ? { ...f, shelfLife: { periods: 2, expired: 'scrap' as const, scrapCost: 1 } } : f)),
+        families: base.families.map((f, i) =>
+          i === 0
+            ? { ...f, shelfLife: { periods: 2, expired: 'scrap' as const, scrapCost: 1 } }
+            : f,
+        ),
       },
       25,
       35,

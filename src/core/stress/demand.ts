@@ -103,6 +103,44 @@ export function sampleShocks(F: number, T: number, opts: SamplingOptions): Float
   return z;
 }
 
+/**
+ * Demand of every sample at (s*F+f)*T+t, drawn directly (the same numbers as
+ * demandFromShocks(dist, sampleShocks(...)), without the intermediate array).
+ */
+export function sampleDemand(dist: DemandDistribution, opts: SamplingOptions): Float64Array {
+  const F = dist.families.length;
+  const T = dist.periods.length;
+  const w = opts.marketShare ?? DEFAULT_MARKET_SHARE;
+  const phi = opts.persistence ?? DEFAULT_PERSISTENCE;
+  const innov = Math.sqrt(1 - phi * phi);
+  const a = Math.sqrt(w);
+  const b = Math.sqrt(1 - w);
+  const normal = normalSource(mulberry32(opts.seed));
+  const out = new Float64Array(opts.samples * F * T);
+  const market = new Float64Array(T);
+  const { median, sdLow, sdHigh } = dist;
+  for (let s = 0; s < opts.samples; s++) {
+    let m = normal();
+    for (let t = 0; t < T; t++) {
+      if (t > 0) m = phi * m + innov * normal();
+      market[t] = a * m;
+    }
+    for (let f = 0; f < F; f++) {
+      let e = normal();
+      const base = (s * F + f) * T;
+      const k0 = f * T;
+      for (let t = 0; t < T; t++) {
+        if (t > 0) e = phi * e + innov * normal();
+        const z = market[t]! + b * e;
+        const k = k0 + t;
+        const d = median[k]! + z * (z < 0 ? sdLow[k]! : sdHigh[k]!);
+        out[base + t] = d > 0 ? d : 0;
+      }
+    }
+  }
+  return out;
+}
+
 /** Demand of every sample at (s*F+f)*T+t, from the distribution and the shocks. */
 export function demandFromShocks(dist: DemandDistribution, z: Float64Array): Float64Array {
   const n = dist.median.length;

@@ -12,9 +12,8 @@ import type { SolvedPlan } from '../supply/solve.js';
 import {
   type DemandDistribution,
   demandDistribution,
-  demandFromShocks,
   type SamplingOptions,
-  sampleShocks,
+  sampleDemand,
 } from './demand.js';
 import { type StressInput, type StressSamples, stressPlan } from './simulate.js';
 
@@ -108,8 +107,7 @@ export function drawDemand(
   widen?: ReadonlyMap<string, number>,
 ): DemandSamples {
   const distribution = demandDistribution(base, widen);
-  const z = sampleShocks(base.families.length, base.periods.length, sampling);
-  return { distribution, demand: demandFromShocks(distribution, z) };
+  return { distribution, demand: sampleDemand(distribution, sampling) };
 }
 
 export interface StressRunOptions {

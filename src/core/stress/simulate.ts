@@ -210,6 +210,18 @@ export function stressPlan(
     cashByMonth: new Float64Array(S * T),
   };
   const maxLife = p.families.reduce((m, f) => Math.max(m, f.shelfLife?.periods ?? 1), 1);
+  const lifeOf = Int32Array.from(p.families, (f) => f.shelfLife?.periods ?? 0);
+  const scrapOf = Float64Array.from(p.families, (f) => f.shelfLife?.scrapCost ?? 0);
+  const safetyOf = Float64Array.from(p.families, (f) => f.safetyStock);
+  const initialInv = Float64Array.from(p.families, (f) => f.initialInventory);
+  const initialBack = Float64Array.from(p.families, (f) => f.initialBacklog);
+  // Backlog a month may carry: what the plan carried when sales may be lost, else the cap.
+  const backlogCap = new Float64Array(F * T);
+  const lostPenalty = new Float64Array(F * T);
+  for (let k = 0; k < F * T; k++) {
+    backlogCap[k] = lostSales ? planB[k]! : (maxBacklog ?? Infinity);
+    lostPenalty[k] = lostSales ? lostCost[k]! : 0;
+  }
   const cohorts = new Float64Array(maxLife + 1);
   const prod = new Float64Array(F * T);
   const revByMonth = new Float64Array(T);
@@ -227,58 +239,67 @@ export function stressPlan(
     let excess = 0;
     let writtenOff = 0;
     for (let f = 0; f < F; f++) {
-      const fam = p.families[f]!;
-      const life = fam.shelfLife?.periods ?? 0;
-      const scrapCost = fam.shelfLife?.scrapCost ?? 0;
+      const life = lifeOf[f]!;
+      const scrapCost = scrapOf[f]!;
+      const safety = safetyOf[f]!;
       const L = life > 0 ? life : 1;
-      cohorts.fill(0);
-      // cohorts[a] holds stock of age a months (a = 0: made this month); aging comes first.
-      cohorts[0] = fam.initialInventory;
-      let backlog = fam.initialBacklog;
+      // Without a shelf life the stock is one number; with one, cohorts[a] holds the stock of
+      // age a months (a = 0: made this month), and aging comes first each month.
+      let inv = initialInv[f]!;
+      if (life > 0) {
+        cohorts.fill(0);
+        cohorts[0] = inv;
+      }
+      let backlog = initialBack[f]!;
       const base = (s * F + f) * T;
       for (let t = 0; t < T; t++) {
         const k = f * T + t;
-        const d = (demand[base + t] ?? 0) * uplift;
+        const d = demand[base + t]! * uplift;
         let make = planP[k]!;
         if (t >= fixed && t > 0) {
-          const surprise = (demand[base + t - 1] ?? 0) * uplift - planD[k - 1]!;
-          make = Math.max(0, Math.min(make + surprise, Math.max(make, capShare[k]!)));
+          const surprise = demand[base + t - 1]! * uplift - planD[k - 1]!;
+          const most = make > capShare[k]! ? make : capShare[k]!;
+          make = make + surprise < most ? make + surprise : most;
+          if (make < 0) make = 0;
         }
         prod[k] = make;
         const bought = planS[k]!;
-        // Age the stock by a month; without a shelf life everything old sits in cohorts[1].
-        if (life > 0) {
-          for (let a = L; a >= 1; a--) cohorts[a] = cohorts[a - 1]!;
-        } else cohorts[1] = cohorts[1]! + cohorts[0]!;
-        cohorts[0] = make + bought;
         const needs = backlog + d;
-        let stock = 0;
-        for (let a = 0; a <= (life > 0 ? L : 1); a++) stock += cohorts[a]!;
-        const held = Math.min(stock, reserve[k]!);
-        let toServe = Math.min(needs, stock - held);
-        for (let a = life > 0 ? L : 1; a >= 0 && toServe > 0; a--) {
-          const take = Math.min(cohorts[a]!, toServe);
-          cohorts[a] = cohorts[a]! - take;
-          toServe -= take;
-        }
-        const shipped = Math.min(needs, stock - held) - toServe;
-        toServe = needs - shipped;
-        const cap = lostSales ? planB[k]! : (maxBacklog ?? Infinity);
-        const newBacklog = Math.min(toServe, cap);
-        const lost = toServe - newBacklog;
-        backlog = newBacklog;
-        // Stock made L months ago (age L−1 now) expires at this month's end.
+        let shipped: number;
         let expired = 0;
-        if (life > 0) {
+        if (life === 0) {
+          const stock = inv + make + bought;
+          const held = stock < reserve[k]! ? stock : reserve[k]!;
+          const avail = stock - held;
+          shipped = needs < avail ? needs : avail;
+          inv = stock - shipped;
+        } else {
+          for (let a = L; a >= 1; a--) cohorts[a] = cohorts[a - 1]!;
+          cohorts[0] = make + bought;
+          let stock = 0;
+          for (let a = 0; a <= L; a++) stock += cohorts[a]!;
+          const held = Math.min(stock, reserve[k]!);
+          shipped = Math.min(needs, stock - held);
+          let toTake = shipped;
+          for (let a = L; a >= 0 && toTake > 0; a--) {
+            const take = Math.min(cohorts[a]!, toTake);
+            cohorts[a] = cohorts[a]! - take;
+            toTake -= take;
+          }
+          // Stock made L months ago (age L−1 now) expires at this month's end.
           expired = cohorts[L - 1]! + cohorts[L]!;
           cohorts[L - 1] = 0;
           cohorts[L] = 0;
+          inv = 0;
+          for (let a = 0; a < L - 1; a++) inv += cohorts[a]!;
         }
-        let inv = 0;
-        for (let a = 0; a <= (life > 0 ? L : 1); a++) inv += cohorts[a]!;
+        const short = needs - shipped;
+        const newBacklog = short < backlogCap[k]! ? short : backlogCap[k]!;
+        const lost = short - newBacklog;
+        backlog = newBacklog;
         const served = d - lost;
         demanded += d;
-        onTime += served - Math.min(served, newBacklog);
+        onTime += served - (served < newBacklog ? served : newBacklog);
         revByMonth[t] = revByMonth[t]! + shipped * price[k]!;
         costByMonth[t] =
           costByMonth[t]! +
@@ -288,15 +309,12 @@ export function stressPlan(
           expired * scrapCost;
         invValue[t] = invValue[t]! + inv * unitCost[k]!;
         writtenOff += expired * unitCost[k]!;
-        penalty +=
-          newBacklog * backCost[k]! +
-          (lostSales ? lost * lostCost[k]! : 0) +
-          Math.max(0, fam.safetyStock - inv) * safetyStockPenalty;
-        if (t === T - 1) {
-          endValue += inv * unitCost[k]!;
-          excess += Math.max(0, inv - coverUnits[f]!) * unitCost[k]!;
-        }
+        penalty += newBacklog * backCost[k]! + lost * lostPenalty[k]!;
+        if (inv < safety) penalty += (safety - inv) * safetyStockPenalty;
       }
+      const kEnd = f * T + T - 1;
+      endValue += inv * unitCost[kEnd]!;
+      if (inv > coverUnits[f]!) excess += (inv - coverUnits[f]!) * unitCost[kEnd]!;
     }
     // Overtime: load above regular capacity, at each resource's overtime cost.
     for (let r = 0; r < R; r++) {
