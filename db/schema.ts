@@ -352,6 +352,8 @@ export interface DecisionsTable {
   decided_by: string;
   decided_at: Timestamp;
   request_key: string;
+  /** What adopting the scenario accepts, in one sentence (null before the stress test). */
+  trade_off: ColumnType<string | null, string | null | undefined, never>;
 }
 
 export interface ActionsTable {

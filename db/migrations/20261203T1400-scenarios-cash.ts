@@ -5,6 +5,7 @@
  * - workspace_settings: payment terms (DSO, DPO) and the stress test's sampling
  * - plan_scenarios.stress: the scenario against the demand samples (spreads, cash by month)
  * - cycle_scenarios: a cycle's scenarios as planners set them (`/sop scenario set`)
+ * - decisions.trade_off: the trade-off the adopted scenario accepts, kept with the snapshot
  */
 import { type Kysely, sql } from 'kysely';
 
@@ -30,6 +31,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     )
     .execute();
   await db.schema.alterTable('plan_scenarios').addColumn('stress', 'jsonb').execute();
+  await db.schema.alterTable('decisions').addColumn('trade_off', 'text').execute();
   await db.schema
     .createTable('cycle_scenarios')
     .addColumn('cycle_id', 'integer', (c) => c.notNull().references('cycles.id'))
@@ -44,6 +46,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('cycle_scenarios').execute();
+  await db.schema.alterTable('decisions').dropColumn('trade_off').execute();
   await db.schema.alterTable('plan_scenarios').dropColumn('stress').execute();
   await db.schema
     .alterTable('workspace_settings')

@@ -7,6 +7,7 @@ import * as actions from '../../commands/actions.js';
 import * as capacity from '../../commands/capacity.js';
 import * as forecast from '../../commands/forecast.js';
 import * as home from '../../commands/home.js';
+import * as scenario from '../../commands/scenario.js';
 import * as sop from '../../commands/sop.js';
 import * as vote from '../../commands/vote.js';
 import type { AppDeps } from '../deps.js';
@@ -21,5 +22,6 @@ export const HANDLER_MODULES: readonly HandlerModule[] = [
   capacity,
   home,
   vote,
+  scenario,
   actions,
 ];

@@ -23,6 +23,24 @@ export interface DecisionModalMeta {
 export interface ScenarioChoice {
   readonly scenarioId: string;
   readonly label: string;
+  /** What adopting it accepts (src/core/scenarios/trade-off.ts), when the run has one. */
+  readonly tradeOff?: string | null;
+}
+
+const escapeText = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The trade-off each choice accepts, shown under the select so the chair sees what they adopt. */
+function tradeOffBlocks(choices: readonly ScenarioChoice[]): types.KnownBlock[] {
+  const lines = choices.filter((c) => c.tradeOff).map((c) => `• ${escapeText(c.tradeOff ?? '')}`);
+  if (lines.length === 0) return [];
+  return [
+    {
+      type: 'section',
+      block_id: 'trade_offs',
+      text: mrkdwn(clip(`*The trade-off you accept*\n${lines.join('\n')}`, 3000)),
+    },
+  ];
 }
 
 export function decisionModal(
@@ -47,6 +65,7 @@ export function decisionModal(
         ...(initial ? { initial_option: initial } : {}),
       },
     },
+    ...tradeOffBlocks(choices),
     {
       type: 'input',
       block_id: 'rationale',
@@ -187,6 +206,14 @@ export function decisionLogMessage(e: DecisionLogEntry): {
         ),
       },
       { type: 'section', text: mrkdwn(clip(`*Rationale:* ${e.rationale}`, 3000)) },
+      ...(e.tradeOff
+        ? [
+            {
+              type: 'section' as const,
+              text: mrkdwn(clip(`*Trade-off accepted:* ${escapeText(e.tradeOff)}`, 3000)),
+            },
+          ]
+        : []),
       { type: 'section', text: mrkdwn(clip(`*Follow-up actions*\n${lines}`, 3000)) },
       {
         type: 'context',
