@@ -15,6 +15,7 @@ import { userMessage } from '../src/slack/reply.js';
 
 const Meta = z.object({
   cycleId: z.number().int().positive(),
+  month: z.string().regex(/^\d{4}-\d{2}$/),
   name: z.string().regex(/^[a-z][a-z0-9-]{0,29}$/),
   channel: z.string().min(1),
 });
@@ -39,15 +40,10 @@ export function register(app: App, deps: AppDeps): void {
       const list = await setCycleScenario(deps.db, meta.data.cycleId, parsed.input, body.user.id);
       await ack();
       acked = true;
-      const cycle = await deps.db
-        .selectFrom('cycles')
-        .select('month')
-        .where('id', '=', meta.data.cycleId)
-        .executeTakeFirst();
       await client.chat.postEphemeral({
         channel: meta.data.channel,
         user: body.user.id,
-        text: `Saved *${meta.data.name}*; the next plan run (\`/sop plan\`) uses it.\n${scenarioListText(cycle?.month ?? '', list)}`,
+        text: `Saved *${meta.data.name}*; the next plan run (\`/sop plan\`) uses it.\n${scenarioListText(meta.data.month, list)}`,
       });
     } catch (err) {
       if (!(err instanceof SopError) || err.code === 'internal')

@@ -42,7 +42,10 @@ export const scenario: SopSubcommand = {
       const current = list.scenarios.find((s) => s.name === key) ?? null;
       await client.views.open({
         trigger_id: command.trigger_id,
-        view: scenarioModal({ cycleId: cycle.id, name: key, channel: command.channel_id }, current),
+        view: scenarioModal(
+          { cycleId: cycle.id, month: cycle.month, name: key, channel: command.channel_id },
+          current,
+        ),
       });
       return;
     }

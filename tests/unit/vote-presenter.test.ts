@@ -138,7 +138,7 @@ describe('trade-offs on the vote', () => {
   it('states each scenario’s trade-off in one sentence, against central, escaped', () => {
     const v = { ...view(poll()), options: [central, ambitious] };
     const msg = voteMessage(v);
-    expect(validateBlocks(msg.blocks)).toEqual([]);
+    expect(validateBlocks(msg.blocks, 'message')).toEqual([]);
     const text = JSON.stringify(msg.blocks);
     // By hand: P90 margin 23.3M − 11.0M = +12.3M; expected 11.5M − 10.0M = +1.5M; stock at
     // P10 demand 4.1M; cash at P10 −3.0M − budget 3.0M = −6.0M; 93% vs 90% = +3.0 pts.

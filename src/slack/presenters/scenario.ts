@@ -11,6 +11,7 @@ export const SCENARIO_CALLBACK = 'scenario_submit';
 
 export interface ScenarioModalMeta {
   readonly cycleId: number;
+  readonly month: string;
   readonly name: string;
   readonly channel: string;
 }
