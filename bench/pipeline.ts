@@ -363,12 +363,18 @@ try {
   console.log('  goal: < 5000 ms end to end, < 60 ms median render');
   const save = process.env.SAVE_CHARTS;
   if (save) {
-    // The last round's charts, e.g. SAVE_CHARTS=docs/img for the README.
+    // The latest chart of each kind, e.g. SAVE_CHARTS=docs/img for the README: gap,
+    // scenarios, cash, accuracy, one family (the what-if charts are not kept).
     const { mkdirSync, writeFileSync } = await import('node:fs');
     mkdirSync(save, { recursive: true });
-    for (const f of standin.files.slice(-(3 + Math.min(3, round)))) {
-      const out = `${save}/chart-${f.name.replace(/^run-\d+-/, '')}`;
-      if (f.bytes) writeFileSync(out, f.bytes);
+    const seen = new Set<string>();
+    for (const f of [...standin.files].reverse()) {
+      const m = /^run-\d+-(gap|scenarios|cash|accuracy|fam-\d+)\.png$/.exec(f.name);
+      const kind = m?.[1]?.startsWith('fam-') ? 'family' : m?.[1];
+      if (!kind || seen.has(kind) || !f.bytes) continue;
+      seen.add(kind);
+      const out = `${save}/chart-${kind}.png`;
+      writeFileSync(out, f.bytes);
       console.log(`  saved ${out}`);
     }
   }

@@ -337,7 +337,10 @@ export async function runScenarios(
   const solved = await Promise.all(
     scenarios.map((a, n) => solvePlan(problems[n]!, solver, { strategy: a.strategy ?? 'optimal' })),
   );
-  const ctx = opts.stress ? stressContext(problem, opts) : null;
+  const first = solved[0];
+  const ctx = opts.stress
+    ? stressContext(problem, opts, first?.status === 'optimal' ? first : null)
+    : null;
   return scenarios.map((a, n): ScenarioResult => {
     const p = problems[n]!;
     const r = solved[n]!;
@@ -373,13 +376,25 @@ export async function runScenarios(
   });
 }
 
-/** The samples and the budget's cash a run's scenarios are all measured against. */
-export function stressContext(problem: PlanProblem, opts: RunScenariosOptions): StressContext {
+/**
+ * The samples and the budget's cash a run's scenarios are all measured against; `central`
+ * (the first scenario's plan) gives the budget its cash cost per unit (see budgetCash).
+ */
+export function stressContext(
+  problem: PlanProblem,
+  opts: RunScenariosOptions,
+  central: SolvedPlan | null = null,
+): StressContext {
   const st = opts.stress ?? { samples: 500, seed: 1 };
   const cash = opts.cash ?? DEFAULT_CASH;
+  const c = central?.costs;
+  const materials = c ? c.production + c.subcontract : 0;
+  const all = c
+    ? materials + c.overtime + c.workforce + c.hiring + c.layoffs + c.holding + (c.scrap ?? 0)
+    : 0;
   return {
     samples: drawDemand(problem, { samples: st.samples, seed: st.seed }, st.widen),
-    budget: budgetCash(problem, opts.budget ?? [], cash),
+    budget: budgetCash(problem, opts.budget ?? [], cash, materials > 0 ? all / materials : 1),
     fixedMonths: st.fixedMonths ?? 3,
     cash,
   };

@@ -255,16 +255,21 @@ export async function solveScenarios(
   let results = solvedOnly;
   if (opts.stress) {
     const widen = wideningFromErrors(demandDistribution(base), inputs.pastErrors);
-    const ctx = stressContext(base, {
-      budget,
-      cash,
-      stress: {
-        samples: s.stress_samples,
-        seed: s.stress_seed,
-        fixedMonths: s.frozen_months + s.slushy_months,
-        widen,
+    const central = solvedOnly[0]?.plan ?? null;
+    const ctx = stressContext(
+      base,
+      {
+        budget,
+        cash,
+        stress: {
+          samples: s.stress_samples,
+          seed: s.stress_seed,
+          fixedMonths: s.frozen_months + s.slushy_months,
+          widen,
+        },
       },
-    });
+      central,
+    );
     results = solvedOnly.map((r) =>
       r.plan
         ? {

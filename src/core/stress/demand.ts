@@ -75,38 +75,7 @@ export function demandDistribution(
   };
 }
 
-/** The standardised shocks z of every sample, family and month, at (s*F+f)*T+t. */
-export function sampleShocks(F: number, T: number, opts: SamplingOptions): Float64Array {
-  const w = opts.marketShare ?? DEFAULT_MARKET_SHARE;
-  const phi = opts.persistence ?? DEFAULT_PERSISTENCE;
-  const innov = Math.sqrt(1 - phi * phi);
-  const a = Math.sqrt(w);
-  const b = Math.sqrt(1 - w);
-  const normal = normalSource(mulberry32(opts.seed));
-  const z = new Float64Array(opts.samples * F * T);
-  const market = new Float64Array(T);
-  for (let s = 0; s < opts.samples; s++) {
-    let m = normal();
-    for (let t = 0; t < T; t++) {
-      if (t > 0) m = phi * m + innov * normal();
-      market[t] = m;
-    }
-    for (let f = 0; f < F; f++) {
-      let e = normal();
-      const base = (s * F + f) * T;
-      for (let t = 0; t < T; t++) {
-        if (t > 0) e = phi * e + innov * normal();
-        z[base + t] = a * (market[t] ?? 0) + b * e;
-      }
-    }
-  }
-  return z;
-}
-
-/**
- * Demand of every sample at (s*F+f)*T+t, drawn directly (the same numbers as
- * demandFromShocks(dist, sampleShocks(...)), without the intermediate array).
- */
+/** Demand of every sample at (s*F+f)*T+t (the shocks as in the module's comment). */
 export function sampleDemand(dist: DemandDistribution, opts: SamplingOptions): Float64Array {
   const F = dist.families.length;
   const T = dist.periods.length;
@@ -137,19 +106,6 @@ export function sampleDemand(dist: DemandDistribution, opts: SamplingOptions): F
         out[base + t] = d > 0 ? d : 0;
       }
     }
-  }
-  return out;
-}
-
-/** Demand of every sample at (s*F+f)*T+t, from the distribution and the shocks. */
-export function demandFromShocks(dist: DemandDistribution, z: Float64Array): Float64Array {
-  const n = dist.median.length;
-  const out = new Float64Array(z.length);
-  for (let i = 0; i < z.length; i++) {
-    const k = i % n;
-    const zi = z[i] ?? 0;
-    const sd = zi < 0 ? (dist.sdLow[k] ?? 0) : (dist.sdHigh[k] ?? 0);
-    out[i] = Math.max(0, (dist.median[k] ?? 0) + zi * sd);
   }
   return out;
 }

@@ -139,14 +139,18 @@ export interface BudgetCash {
 
 /**
  * The budget's cash on the same terms: budget revenue collected after DSO, budget volume at
- * unit cost paid after DPO, and stock that keeps each family's opening cover (opening stock ×
- * budget volume of the month / budget volume of the first month). Null without budget lines
- * for the plan's months.
+ * its full unit cost paid after DPO, and stock that keeps each family's opening cover
+ * (opening stock × budget volume of the month / budget volume of the first month). The
+ * budget has volumes and revenue but no costs: its full unit cost is the unit cost times
+ * `costFactor`, the central plan's cash costs over its cost of materials (production and
+ * subcontracting), so the budget carries the same workforce, overtime and holding costs per
+ * unit as the plan. Null without budget lines for the plan's months.
  */
 export function budgetCash(
   base: PlanProblem,
   budget: readonly BudgetLine[],
   cash: CashSettings = DEFAULT_CASH,
+  costFactor = 1,
 ): BudgetCash | null {
   const T = base.periods.length;
   const tIdx = new Map(base.periods.map((t, i) => [t, i]));
@@ -161,7 +165,7 @@ export function budgetCash(
     if (t === undefined || !f) continue;
     any = true;
     revenue[t] = revenue[t]! + b.revenue;
-    costs[t] = costs[t]! + b.volume * f.unitCost;
+    costs[t] = costs[t]! + b.volume * f.unitCost * costFactor;
     const v = volume.get(b.family) ?? new Float64Array(T);
     v[t] = b.volume;
     volume.set(b.family, v);
