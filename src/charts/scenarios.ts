@@ -101,7 +101,8 @@ export function scenarioChart(rows: readonly ScenarioKpis[]): ChartResult {
         mark: { type: 'text', align: 'left', dx: 4, fontSize: 11 },
         encoding: {
           y: { field: 'label', type: 'nominal', sort: labels },
-          x: { field: p.field, type: 'quantitative' },
+          // Past the whisker's end, so the label never sits on it.
+          x: { field: p.whisker?.[1] ?? p.field, type: 'quantitative' },
           text: { field: p.field, type: 'quantitative', format: p.format },
         },
       },
