@@ -23,7 +23,6 @@ import {
   stressScenario,
 } from './stress/index.js';
 import type { LpSolver } from './supply/lp.js';
-import type { Strategy } from './supply/model.js';
 import type { PlanProblem } from './supply/problem.js';
 import { type SolvedPlan, solvePlan } from './supply/solve.js';
 
