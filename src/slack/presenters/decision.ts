@@ -6,7 +6,7 @@
 import type { types } from '@slack/bolt';
 import type { ActionRow } from '../../../db/schema.js';
 import type { DecisionLogEntry, NewAction } from '../../services/decisions.js';
-import { clip, mrkdwn, plain } from './format.js';
+import { clip, escapeText, mrkdwn, plain } from './format.js';
 
 export const DECISION_CALLBACK = 'decision_submit';
 export const DECISION_ADD_ACTION = 'decision_add_action';
@@ -26,9 +26,6 @@ export interface ScenarioChoice {
   /** What adopting it accepts (src/core/scenarios/trade-off.ts), when the run has one. */
   readonly tradeOff?: string | null;
 }
-
-const escapeText = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** The trade-off each choice accepts, shown under the select so the chair sees what they adopt. */
 function tradeOffBlocks(choices: readonly ScenarioChoice[]): types.KnownBlock[] {

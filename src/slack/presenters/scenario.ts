@@ -5,7 +5,7 @@
  */
 import type { types } from '@slack/bolt';
 import type { ScenarioAssumptions } from '../../core/scenarios.js';
-import { clip, mrkdwn, plain } from './format.js';
+import { clip, escapeText, mrkdwn, plain } from './format.js';
 
 export const SCENARIO_CALLBACK = 'scenario_submit';
 
@@ -16,8 +16,6 @@ export interface ScenarioModalMeta {
   readonly channel: string;
 }
 
-const esc = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const signed = (v: number): string => `${v >= 0 ? '+' : ''}${Number(v.toFixed(2))}%`;
 
 /** One scenario's levers in one line of plain words. */
@@ -65,7 +63,7 @@ export function scenarioListText(
     [
       head,
       ...list.scenarios.map(
-        (s) => `• *${esc(s.label)}* (\`${s.name}\`): ${esc(scenarioSummary(s))}.`,
+        (s) => `• *${escapeText(s.label)}* (\`${s.name}\`): ${escapeText(scenarioSummary(s))}.`,
       ),
     ].join('\n'),
     3000,

@@ -7,7 +7,7 @@ import type { types } from '@slack/bolt';
 import type { PollOptionRow } from '../../../db/queries/polls.js';
 import { compactMoney, tradeOffSentences } from '../../core/scenarios/trade-off.js';
 import type { PollView } from '../../services/polls.js';
-import { clip, fmtQty, mrkdwn, plain, slackDate } from './format.js';
+import { clip, escapeText, fmtQty, mrkdwn, plain, slackDate } from './format.js';
 
 export const VOTE_CAST = 'vote_cast';
 export const VOTE_CLOSE = 'vote_close';
@@ -40,11 +40,6 @@ function scenarioFields(o: PollOptionRow): types.MrkdwnElement[] {
     mrkdwn(`*Peak working capital*\n${money(k.workingCapital)}`),
     mrkdwn(`*Utilisation avg / peak*\n${pct(k.averageUtilisation)} / ${pct(k.peakUtilisation)}`),
   ];
-}
-
-/** Slack's escaping of text typed by people (labels) before it reaches mrkdwn. */
-export function escapeText(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** The trade-off each option accepts, one sentence per scenario (empty before the stress test). */
