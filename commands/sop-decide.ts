@@ -5,7 +5,7 @@
 import { latestRun, runScenarios } from '../db/queries/plan-runs.js';
 import { UsageError } from '../src/errors.js';
 import { requireOpenCycle } from '../src/services/cycles.js';
-import { recordDecision, scenarioByName } from '../src/services/decisions.js';
+import { recordDecision, runTradeOffs, scenarioByName } from '../src/services/decisions.js';
 import { publishDecision } from '../src/services/meeting-posts.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { decisionModal, INITIAL_ACTION_ROWS } from '../src/slack/presenters/decision.js';
@@ -23,9 +23,10 @@ export const decide: SopSubcommand = {
       const run = await latestRun(db, cycle.id);
       if (!run)
         throw new UsageError(`Cycle ${cycle.month} has no plan run yet; run \`/sop plan\` first.`);
+      const tradeOffs = await runTradeOffs(db, run.id);
       const choices = (await runScenarios(db, run.id))
         .filter((s) => s.status === 'optimal')
-        .map((s) => ({ scenarioId: s.id, label: s.label }));
+        .map((s) => ({ scenarioId: s.id, label: s.label, tradeOff: tradeOffs.get(s.id) ?? null }));
       const central = choices.find((c) => c.label.toLowerCase() === 'central') ?? choices[0];
       await ctx.client.views.open({
         trigger_id: ctx.command.trigger_id,

@@ -28,7 +28,13 @@ import {
   parseDecisionState,
   type StateValues,
 } from '../src/slack/presenters/decision.js';
-import { DECISION_OPEN, VOTE_CAST, VOTE_CLOSE, voteReceipt } from '../src/slack/presenters/vote.js';
+import {
+  DECISION_OPEN,
+  tradeOffs,
+  VOTE_CAST,
+  VOTE_CLOSE,
+  voteReceipt,
+} from '../src/slack/presenters/vote.js';
 import { tellUser, userMessage } from '../src/slack/reply.js';
 import { viewRequestKey } from '../src/slack/request-key.js';
 
@@ -41,12 +47,29 @@ async function whisper(client: webApi.WebClient, body: Click, text: string): Pro
 }
 
 function modalFor(view: PollView, rows = INITIAL_ACTION_ROWS) {
-  const choices = view.options.map((o) => ({ scenarioId: o.scenarioId, label: o.label }));
+  const sentences = tradeOffs(view.options);
+  const choices = view.options.map((o, i) => ({
+    scenarioId: o.scenarioId,
+    label: o.label,
+    tradeOff: sentences[i] ?? null,
+  }));
   return decisionModal(
     { cycleId: view.poll.cycle_id, pollId: view.poll.id, rows },
     choices,
     view.tally.winner,
   );
+}
+
+/** The rebuilt modal keeps the trade-off section the first one showed (after the select). */
+function keepTradeOffs(
+  view: ReturnType<typeof decisionModal>,
+  before: readonly unknown[],
+): ReturnType<typeof decisionModal> {
+  const section = before.find((b) => (b as { block_id?: string }).block_id === 'trade_offs');
+  if (!section) return view;
+  const blocks = [...view.blocks];
+  blocks.splice(1, 0, section as (typeof blocks)[number]);
+  return { ...view, blocks };
 }
 
 const id = z.string().regex(/^\d+$/, 'must be a numeric id');
@@ -188,7 +211,10 @@ export function register(app: App, deps: AppDeps): void {
       await client.views.update({
         view_id: current.id,
         hash: current.hash,
-        view: decisionModal({ ...meta, rows: meta.rows + 1 }, choices, picked),
+        view: keepTradeOffs(
+          decisionModal({ ...meta, rows: meta.rows + 1 }, choices, picked),
+          current.blocks,
+        ),
       });
     } catch (err) {
       await tellUser(client, body, err);

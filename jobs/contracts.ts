@@ -29,7 +29,7 @@ export const RECOMPUTE_REASONS = [
   'whatif',
   'cycle',
 ] as const;
-export const CHART_KINDS = ['gap', 'family', 'scenarios', 'accuracy'] as const;
+export const CHART_KINDS = ['gap', 'family', 'scenarios', 'cash', 'accuracy'] as const;
 export type ChartKind = (typeof CHART_KINDS)[number];
 
 export const payloads = {

@@ -457,10 +457,14 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       const fill = typeof k.fillRate === 'number' ? `${(k.fillRate * 100).toFixed(1)}%` : 'n/a';
       const peak =
         typeof k.peakUtilisation === 'number' ? `${(k.peakUtilisation * 100).toFixed(0)}%` : 'n/a';
+      const money = (v: number | null | undefined) =>
+        typeof v === 'number'
+          ? Math.round(v).toLocaleString('en-US').padStart(14)
+          : 'n/a'.padStart(14);
+      const risk =
+        typeof k.serviceAtRisk === 'number' ? `${(k.serviceAtRisk * 100).toFixed(1)}%` : 'n/a';
       log(
-        `  ${s.label.padEnd(12)} ${s.status.padEnd(10)} cost ${Math.round(s.total_cost ?? 0)
-          .toLocaleString('en-US')
-          .padStart(14)}  fill rate ${fill}  peak utilisation ${peak}`,
+        `  ${s.label.padEnd(12)} ${s.status.padEnd(10)} margin ${money(k.grossMargin)}  expected ${money(k.expectedMargin)}  fill rate ${fill} (at risk ${risk})  cash at P10 ${money(k.cashFlowP10)}  peak utilisation ${peak}`,
       );
     }
     const result: DemoResult = {

@@ -8,6 +8,7 @@ import { audit } from '../../db/queries/audit.js';
 import { scenarioById } from '../../db/queries/plan-results.js';
 import { latestRun, runScenarios } from '../../db/queries/plan-runs.js';
 import type { ActionRow, CycleRow, DecisionRow } from '../../db/schema.js';
+import { tradeOffSentences } from '../core/scenarios/trade-off.js';
 import { toCsv } from '../csv/format.js';
 import { SopError, ValidationError } from '../errors.js';
 import { scheduleActionReminders } from './actions.js';
@@ -71,6 +72,7 @@ export async function recordDecision(
       `scenario: ${input.scenarioId} is not a scenario of this cycle's plan runs.`,
     );
   }
+  const tradeOff = await tradeOffOf(deps.db, scenario.run_id, input.scenarioId);
   const now = deps.clock.now();
   const res = await deps.db.transaction().execute(async (trx) => {
     const existing = await trx
@@ -120,6 +122,7 @@ export async function recordDecision(
         decided_by: input.decidedBy,
         decided_at: now,
         request_key: input.requestKey,
+        trade_off: tradeOff,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -229,7 +232,20 @@ export interface DecisionLogEntry {
   readonly decidedBy: string;
   readonly decidedAt: Date;
   readonly viaVote: boolean;
+  /** What the adopted scenario accepts, as shown when it was decided. */
+  readonly tradeOff: string | null;
   readonly actions: readonly ActionRow[];
+}
+
+/** The trade-off sentences of a run's solved scenarios, by scenario id (against central). */
+export async function runTradeOffs(db: Db, runId: string): Promise<Map<string, string | null>> {
+  const rows = (await runScenarios(db, runId)).filter((s) => s.status === 'optimal');
+  const sentences = tradeOffSentences(rows.map((r) => ({ label: r.label, kpis: r.kpis })));
+  return new Map(rows.map((r, i) => [r.id, sentences[i] ?? null]));
+}
+
+async function tradeOffOf(db: Db, runId: string, scenarioId: string): Promise<string | null> {
+  return (await runTradeOffs(db, runId)).get(scenarioId) ?? null;
 }
 
 export async function listDecisions(db: Db, cycleMonth?: string): Promise<DecisionLogEntry[]> {
@@ -258,6 +274,7 @@ export async function listDecisions(db: Db, cycleMonth?: string): Promise<Decisi
     scenario: r.label,
     scenarioId: r.scenario_id,
     runId: r.run_id,
+    tradeOff: r.trade_off,
     rationale: r.rationale,
     decidedBy: r.decided_by,
     decidedAt: r.decided_at,
@@ -280,6 +297,7 @@ export function decisionsMarkdown(
       '',
       `- Decided by ${who(e.decidedBy)} on ${e.decidedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC${e.viaVote ? ', after a vote' : ''}`,
       `- Scenario snapshot: plan run ${e.runId}, scenario ${e.scenarioId}`,
+      ...(e.tradeOff ? [`- Trade-off accepted: ${e.tradeOff}`] : []),
       `- Rationale: ${e.rationale.replace(/\s*\n\s*/g, ' ')}`,
     );
     if (e.actions.length) {

@@ -173,13 +173,16 @@ export function buildPlanProblem(
       holdingCost: f.holdingCost,
       backlogCost: f.backlogCost,
       subcontractCost: f.subcontractCost,
-      subcontractLimit: null,
+      subcontractLimit: f.subcontractLimit ?? null,
       lostSalesCost: f.price,
       safetyStock: f.safetyStock,
       initialInventory: open?.onHand ?? 0,
       initialBacklog: open?.backlog ?? 0,
       endingInventoryMin: opts.endingInventory?.[f.code] ?? f.safetyStock,
       endingBacklogMax: opts.endingBacklog?.[f.code] ?? 0,
+      ...(f.shelfLifeMonths
+        ? { shelfLife: { periods: f.shelfLifeMonths, expired: 'scrap' as const, scrapCost: 0 } }
+        : {}),
     };
   });
   const known = new Set(company.families.map((f) => f.code));

@@ -6,7 +6,7 @@
 import type { types } from '@slack/bolt';
 import type { ActionRow } from '../../../db/schema.js';
 import type { DecisionLogEntry, NewAction } from '../../services/decisions.js';
-import { clip, mrkdwn, plain } from './format.js';
+import { clip, escapeText, mrkdwn, plain } from './format.js';
 
 export const DECISION_CALLBACK = 'decision_submit';
 export const DECISION_ADD_ACTION = 'decision_add_action';
@@ -23,6 +23,21 @@ export interface DecisionModalMeta {
 export interface ScenarioChoice {
   readonly scenarioId: string;
   readonly label: string;
+  /** What adopting it accepts (src/core/scenarios/trade-off.ts), when the run has one. */
+  readonly tradeOff?: string | null;
+}
+
+/** The trade-off each choice accepts, shown under the select so the chair sees what they adopt. */
+function tradeOffBlocks(choices: readonly ScenarioChoice[]): types.KnownBlock[] {
+  const lines = choices.filter((c) => c.tradeOff).map((c) => `• ${escapeText(c.tradeOff ?? '')}`);
+  if (lines.length === 0) return [];
+  return [
+    {
+      type: 'section',
+      block_id: 'trade_offs',
+      text: mrkdwn(clip(`*The trade-off you accept*\n${lines.join('\n')}`, 3000)),
+    },
+  ];
 }
 
 export function decisionModal(
@@ -47,6 +62,7 @@ export function decisionModal(
         ...(initial ? { initial_option: initial } : {}),
       },
     },
+    ...tradeOffBlocks(choices),
     {
       type: 'input',
       block_id: 'rationale',
@@ -187,6 +203,14 @@ export function decisionLogMessage(e: DecisionLogEntry): {
         ),
       },
       { type: 'section', text: mrkdwn(clip(`*Rationale:* ${e.rationale}`, 3000)) },
+      ...(e.tradeOff
+        ? [
+            {
+              type: 'section' as const,
+              text: mrkdwn(clip(`*Trade-off accepted:* ${escapeText(e.tradeOff)}`, 3000)),
+            },
+          ]
+        : []),
       { type: 'section', text: mrkdwn(clip(`*Follow-up actions*\n${lines}`, 3000)) },
       {
         type: 'context',

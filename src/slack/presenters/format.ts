@@ -31,6 +31,11 @@ export function slackDate(instant: Date, zone: string): string {
   return `<!date^${unix}^{date_short_pretty} {time}|${localDateTime(instant, zone)} ${zone}>`;
 }
 
+/** Slack's escaping of text people typed (&, <, >) before it reaches mrkdwn. */
+export function escapeText(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 /** Cuts to `max` characters with an ellipsis. */
 export function clip(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, max - 1)}…`;

@@ -5,8 +5,9 @@
  */
 import type { types } from '@slack/bolt';
 import type { PollOptionRow } from '../../../db/queries/polls.js';
+import { compactMoney, tradeOffSentences } from '../../core/scenarios/trade-off.js';
 import type { PollView } from '../../services/polls.js';
-import { clip, fmtQty, mrkdwn, plain, slackDate } from './format.js';
+import { clip, escapeText, fmtQty, mrkdwn, plain, slackDate } from './format.js';
 
 export const VOTE_CAST = 'vote_cast';
 export const VOTE_CLOSE = 'vote_close';
@@ -16,16 +17,34 @@ export const DECISION_OPEN = 'decision_open';
 const pct = (x: number | null | undefined) =>
   typeof x === 'number' ? `${(x * 100).toFixed(1)}%` : 'n/a';
 
+const money = (x: number | null | undefined) => (typeof x === 'number' ? compactMoney(x) : 'n/a');
+
 function scenarioFields(o: PollOptionRow): types.MrkdwnElement[] {
   const k = o.kpis;
+  if (typeof k.expectedMargin !== 'number') {
+    // A run from before the stress test: its plan's own figures.
+    return [
+      mrkdwn(`*Margin*\n${money(k.grossMargin)}`),
+      mrkdwn(`*Fill rate*\n${pct(k.fillRate)}`),
+      mrkdwn(
+        `*Avg inventory*\n${typeof k.averageInventory === 'number' ? fmtQty(k.averageInventory) : 'n/a'}`,
+      ),
+      mrkdwn(`*Utilisation avg / peak*\n${pct(k.averageUtilisation)} / ${pct(k.peakUtilisation)}`),
+    ];
+  }
   return [
-    mrkdwn(`*Total cost*\n${o.totalCost === null ? 'n/a' : fmtQty(o.totalCost)}`),
-    mrkdwn(`*Fill rate*\n${pct(k.fillRate)}`),
-    mrkdwn(
-      `*Avg inventory*\n${typeof k.averageInventory === 'number' ? fmtQty(k.averageInventory) : 'n/a'}`,
-    ),
+    mrkdwn(`*Expected margin*\n${money(k.expectedMargin)} (P10 ${money(k.marginP10)})`),
+    mrkdwn(`*Fill rate expected / at risk*\n${pct(k.expectedFillRate)} / ${pct(k.serviceAtRisk)}`),
+    mrkdwn(`*Cash expected / P10*\n${money(k.cashFlow)} / ${money(k.cashFlowP10)}`),
+    mrkdwn(`*Excess stock*\n${money(k.excessInventoryValue)} expected`),
+    mrkdwn(`*Peak working capital*\n${money(k.workingCapital)}`),
     mrkdwn(`*Utilisation avg / peak*\n${pct(k.averageUtilisation)} / ${pct(k.peakUtilisation)}`),
   ];
+}
+
+/** The trade-off each option accepts, one sentence per scenario (empty before the stress test). */
+export function tradeOffs(options: readonly PollOptionRow[]): (string | null)[] {
+  return tradeOffSentences(options.map((o) => ({ label: o.label, kpis: o.kpis })));
 }
 
 /** One line per option: counts, and the voters' names when the vote is open. */
@@ -88,13 +107,20 @@ export function voteMessage(v: PollView): { text: string; blocks: types.KnownBlo
       alt_text: `Scenario comparison of plan run ${v.poll.run_id}: ${v.options.map((o) => o.label).join(', ')}`,
     });
   }
-  for (const o of v.options.slice(0, 10)) {
+  const sentences = tradeOffs(v.options);
+  v.options.slice(0, 10).forEach((o, i) => {
     blocks.push({
       type: 'section',
-      text: mrkdwn(`*${clip(o.label, 200)}*`),
+      text: mrkdwn(`*${escapeText(clip(o.label, 200))}*`),
       fields: scenarioFields(o),
     });
-  }
+    const sentence = sentences[i];
+    if (sentence)
+      blocks.push({
+        type: 'context',
+        elements: [mrkdwn(clip(`:scales: ${escapeText(sentence)}`, 3000))],
+      });
+  });
   blocks.push({ type: 'divider' }, { type: 'section', text: mrkdwn(clip(tallyText(v), 3000)) });
   if (open) {
     blocks.push({
