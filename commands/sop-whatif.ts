@@ -9,6 +9,7 @@ import { UsageError } from '../src/errors.js';
 import { getOpenCycle } from '../src/services/cycles.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { postMessageOnce } from '../src/slack/post-ledger.js';
+import { esc } from '../src/slack/presenters/format.js';
 
 const USAGE = '/sop whatif <assumption>[; <assumption>…]';
 const syntax = (): string =>
@@ -51,7 +52,7 @@ export const whatif: SopSubcommand = {
     const msg = await postMessageOnce(deps.db, client, {
       key: `whatif-request:${requestKey}`,
       channel: command.channel_id,
-      text: `:crystal_ball: <@${member.userId}> asked: what if \`${text}\`? Solving against central…`,
+      text: `:crystal_ball: <@${member.userId}> asked: what if \`${esc(text)}\`? Solving against central…`,
     });
     await deps.queue.enqueue('whatif', {
       cycleId: cycle.id,

@@ -6,7 +6,7 @@
 import type { types } from '@slack/bolt';
 import type { ActionRow } from '../../../db/schema.js';
 import type { DecisionLogEntry, NewAction } from '../../services/decisions.js';
-import { clip, mrkdwn, plain } from './format.js';
+import { clip, esc, mrkdwn, plain } from './format.js';
 
 export const DECISION_CALLBACK = 'decision_submit';
 export const DECISION_ADD_ACTION = 'decision_add_action';
@@ -165,14 +165,14 @@ export function actionLine(
       : a.status === 'cancelled'
         ? ':heavy_multiplication_x:'
         : ':black_small_square:';
-  return `${mark} #${a.id} <@${a.owner}> due ${a.due_date}: ${a.description}`;
+  return `${mark} #${a.id} <@${a.owner}> due ${a.due_date}: ${esc(a.description)}`;
 }
 
 export function decisionLogMessage(e: DecisionLogEntry): {
   text: string;
   blocks: types.KnownBlock[];
 } {
-  const text = `Decision ${e.id} (${e.cycle}): ${e.scenario} adopted by <@${e.decidedBy}>. ${e.rationale}`;
+  const text = `Decision ${e.id} (${e.cycle}): ${esc(e.scenario)} adopted by <@${e.decidedBy}>. ${esc(e.rationale)}`;
   const lines = e.actions.length ? e.actions.map(actionLine).join('\n') : '_No follow-up action._';
   return {
     text: clip(text, 3000),
@@ -181,18 +181,18 @@ export function decisionLogMessage(e: DecisionLogEntry): {
         type: 'section',
         text: mrkdwn(
           clip(
-            `:scroll: *Decision ${e.id}, ${e.cycle}: ${e.scenario} adopted* by <@${e.decidedBy}>`,
+            `:scroll: *Decision ${e.id}, ${e.cycle}: ${esc(e.scenario)} adopted* by <@${e.decidedBy}>`,
             3000,
           ),
         ),
       },
-      { type: 'section', text: mrkdwn(clip(`*Rationale:* ${e.rationale}`, 3000)) },
+      { type: 'section', text: mrkdwn(clip(`*Rationale:* ${esc(e.rationale)}`, 3000)) },
       { type: 'section', text: mrkdwn(clip(`*Follow-up actions*\n${lines}`, 3000)) },
       {
         type: 'context',
         elements: [
           mrkdwn(
-            `Plan run ${e.runId}, scenario ${e.scenarioId}${e.viaVote ? ' · after a vote' : ''}`,
+            `Plan run ${e.runId}, scenario ${esc(e.scenarioId)}${e.viaVote ? ' · after a vote' : ''}`,
           ),
         ],
       },
@@ -206,7 +206,7 @@ export function decisionsListText(entries: readonly DecisionLogEntry[]): string 
     entries
       .map(
         (e) =>
-          `*${e.cycle}* · decision ${e.id}: *${e.scenario}* by <@${e.decidedBy}> on ${e.decidedAt.toISOString().slice(0, 10)}\n> ${e.rationale.replace(/\n/g, ' ')}${e.actions.length ? `\n${e.actions.map(actionLine).join('\n')}` : ''}`,
+          `*${e.cycle}* · decision ${e.id}: *${esc(e.scenario)}* by <@${e.decidedBy}> on ${e.decidedAt.toISOString().slice(0, 10)}\n> ${esc(e.rationale.replace(/\n/g, ' '))}${e.actions.length ? `\n${e.actions.map(actionLine).join('\n')}` : ''}`,
       )
       .join('\n\n'),
     3000,
