@@ -7,6 +7,7 @@ import { familyIds, resourceIds } from '../db/queries/codes.js';
 import { parseWhatIfs, WHAT_IF_SYNTAX, WhatIfError } from '../src/core/scenarios/what-if.js';
 import { UsageError } from '../src/errors.js';
 import { getOpenCycle } from '../src/services/cycles.js';
+import { enqueueDurably } from '../src/services/outbox.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { postMessageOnce } from '../src/slack/post-ledger.js';
 import { esc } from '../src/slack/presenters/format.js';
@@ -22,7 +23,7 @@ export const whatif: SopSubcommand = {
   usage: `${USAGE}   e.g. /sop whatif demand FAM-3 +20% 2027-04..2027-06`,
   summary: 'solve central with one assumption changed; differences in a thread',
   roles: ['planner', 'exec', 'ops'],
-  async handle({ deps, rest, command, client, member, requestKey }) {
+  async handle({ deps, rest, command, client, member, requestKey, respond }) {
     const text = rest.trim();
     if (!text) throw new UsageError(`Say what to change. Usage: \`${USAGE}\`\n${syntax()}`);
     let parsed: ReturnType<typeof parseWhatIfs>;
@@ -54,12 +55,17 @@ export const whatif: SopSubcommand = {
       channel: command.channel_id,
       text: `:crystal_ball: <@${member.userId}> asked: what if \`${esc(text)}\`? Solving against central…`,
     });
-    await deps.queue.enqueue('whatif', {
+    const d = await enqueueDurably(deps, 'whatif', {
       cycleId: cycle.id,
       text,
       requestedBy: member.userId,
       requestKey,
       replyTo: { channel: command.channel_id, threadTs: msg.ts },
     });
+    if (d.pending > 0)
+      await respond({
+        response_type: 'ephemeral',
+        text: ':hourglass: Your what-if is saved, but the job queue is unavailable: it will be solved as soon as the queue is back, and answered in the thread.',
+      });
   },
 };

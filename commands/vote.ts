@@ -10,6 +10,7 @@ import { today } from '../src/services/actions.js';
 import { recordDecision } from '../src/services/decisions.js';
 import { promptChair, publishDecision, refreshPollMessage } from '../src/services/meeting-posts.js';
 import { getMember } from '../src/services/members.js';
+import { enqueueDurably } from '../src/services/outbox.js';
 import {
   castVote,
   closePoll,
@@ -110,7 +111,7 @@ export function register(app: App, deps: AppDeps): void {
         if (closed.closedNow) await promptChair(client, deps.db, after);
         return;
       }
-      await deps.queue.enqueue('poll-refresh', { pollId }, { debounceMs: 250 });
+      await enqueueDurably(deps, 'poll-refresh', { pollId }, { debounceMs: 250 });
     } catch (err) {
       await tellUser(client, body, err);
     }

@@ -387,6 +387,20 @@ export interface ProcessedRequestsTable {
   created_at: Timestamp;
 }
 
+/** Job requests written with the change that owes them; a relay delivers them to BullMQ. */
+export interface JobOutboxTable {
+  id: GeneratedBigId;
+  job_name: string;
+  payload: Json<Record<string, unknown>>;
+  run_at: Timestamp;
+  debounce_ms: number | null;
+  created_at: Timestamp;
+  delivered_at: NullableTimestamp;
+  job_id: string | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+}
+
 export interface Database {
   workspace_settings: WorkspaceSettingsTable;
   families: FamiliesTable;
@@ -416,6 +430,7 @@ export interface Database {
   slack_posts: SlackPostsTable;
   audit_log: AuditLogTable;
   processed_requests: ProcessedRequestsTable;
+  job_outbox: JobOutboxTable;
 }
 
 export type FamilyRow = Selectable<FamiliesTable>;

@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { type AppDeps, type Clock, systemClock } from './deps.js';
 import { createLogger } from './logger.js';
 import { createRedis } from './redis.js';
+import { type OutboxRelay, startOutboxRelay } from './services/outbox.js';
 import { useConfiguredTimezone } from './services/settings.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
 
@@ -30,7 +31,7 @@ export async function startBot(config: Config, opts: BotOptions = {}): Promise<R
   const logger = createLogger(config.LOG_LEVEL, 'sopbot-bot');
   const db = createDb(config.DATABASE_URL, { max: 10, applicationName: 'sopbot-bot' });
   const redis = createRedis(config.REDIS_URL, 'producer');
-  const queue = createQueues(redis, config.SOPBOT_QUEUE_PREFIX);
+  const queue = createQueues(redis, config.SOPBOT_QUEUE_PREFIX, logger);
   const deps: AppDeps = { db, queue, config, logger, clock: opts.clock ?? systemClock };
   const slack = createSlackApp(deps, {
     token: config.SLACK_BOT_TOKEN ?? '',
@@ -42,7 +43,9 @@ export async function startBot(config: Config, opts: BotOptions = {}): Promise<R
     port: opts.port ?? config.PORT,
     redis,
   });
+  let relay: OutboxRelay | null = null;
   const closeAll = async () => {
+    await relay?.stop();
     await queue.close();
     redis.disconnect();
     await db.destroy();
@@ -50,6 +53,8 @@ export async function startBot(config: Config, opts: BotOptions = {}): Promise<R
   try {
     await useConfiguredTimezone(db, config, logger);
     await slack.start();
+    // Job requests recorded while the queue was down go out as soon as it answers again.
+    relay = startOutboxRelay(deps);
   } catch (err) {
     await closeAll();
     throw err;

@@ -13,6 +13,7 @@ import { type Clock, systemClock } from './deps.js';
 import { createLogger } from './logger.js';
 import { Metrics, type MetricsServer, serveMetrics } from './metrics.js';
 import { createRedis } from './redis.js';
+import { startOutboxRelay } from './services/outbox.js';
 import { useConfiguredTimezone } from './services/settings.js';
 
 export interface RunningWorker {
@@ -87,7 +88,7 @@ export async function startWorker(
   }
   const producer = createRedis(config.REDIS_URL, 'producer');
   const connection = createRedis(config.REDIS_URL, 'worker');
-  const queues = createQueues(producer, config.SOPBOT_QUEUE_PREFIX);
+  const queues = createQueues(producer, config.SOPBOT_QUEUE_PREFIX, logger);
   const metrics = new Metrics(
     (['planning', 'posts', 'notifications'] as const).map((n) => queues.queue(n)),
   );
@@ -124,6 +125,8 @@ export async function startWorker(
     await db.destroy();
     throw err;
   }
+  // Job requests recorded while the queue was down go out as soon as it answers again.
+  const relay = startOutboxRelay({ db, queue: queues, logger });
   logger.info({ metricsPort: server?.port ?? null }, 'sopbot worker started');
   let stopping: Promise<void> | null = null;
   return {
@@ -132,6 +135,7 @@ export async function startWorker(
     metricsPort: server?.port ?? null,
     stop() {
       stopping ??= (async () => {
+        await relay.stop();
         await runtime.close();
         await server?.close();
         await queues.close();

@@ -13,6 +13,7 @@ import type { ActionRow } from '../../db/schema.js';
 import { addDays, atLocalHour, localDate } from '../core/calendar.js';
 import { SopError } from '../errors.js';
 import type { CycleDeps } from './cycles.js';
+import { enqueueDurably } from './outbox.js';
 import { dmOnce, type SlackMessage } from './reminders.js';
 import { getSettings } from './settings.js';
 
@@ -84,7 +85,8 @@ export async function enqueueReminder(
   actionId: string,
   slot: ReminderSlot,
 ): Promise<void> {
-  await deps.queue.enqueue(
+  await enqueueDurably(
+    deps,
     'action-reminder',
     { actionId, kind: slot.kind, occurrence: slot.occurrence },
     { delayMs: Math.max(0, slot.at.getTime() - deps.clock.now().getTime()) },

@@ -25,6 +25,7 @@ import type { AppDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
 import { adjustmentsOpen, getOpenCycle, PHASE_LABEL } from './cycles.js';
 import { type Member, requireRole } from './members.js';
+import { requestJob } from './outbox.js';
 import { fencesOf, getSettings } from './settings.js';
 
 export const FORECAST_REASONS = [
@@ -83,6 +84,8 @@ export interface ChangeOutcome {
   readonly lines: readonly ChangeLine[];
   /** True when this request had already been stored (a retry or a double submit). */
   readonly replay: boolean;
+  /** The job requests (outbox ids) recorded with the change: its recompute. */
+  readonly jobRequests?: readonly string[];
 }
 
 export interface RequestMeta {
@@ -108,6 +111,8 @@ export async function recordChange(
     readonly meta: RequestMeta;
     readonly ids: readonly string[];
     readonly lines: readonly ChangeLine[];
+    /** A burst of changes makes one recompute (SOPBOT_RECOMPUTE_DEBOUNCE_MS). */
+    readonly recomputeDebounceMs: number;
   },
 ): Promise<ChangeOutcome> {
   await audit(trx, {
@@ -127,6 +132,13 @@ export async function recordChange(
       lines: c.lines,
     },
   });
+  // The recompute this change owes, recorded with it: it is not lost if Redis is down.
+  const recompute = await requestJob(
+    trx,
+    'recompute',
+    { cycleId: c.cycle.id, reason: 'submission', requestedBy: c.member.userId },
+    { debounceMs: c.recomputeDebounceMs },
+  );
   return {
     cycle: { id: c.cycle.id, month: c.cycle.month },
     target: { code: c.target.code, name: c.target.name },
@@ -134,6 +146,7 @@ export async function recordChange(
     input: c.input,
     lines: c.lines,
     replay: false,
+    jobRequests: [recompute],
   };
 }
 
@@ -355,6 +368,7 @@ export async function submitAdjustment(
       meta,
       ids: inserted.map((r) => r.id),
       lines,
+      recomputeDebounceMs: deps.config.SOPBOT_RECOMPUTE_DEBOUNCE_MS,
     });
   });
 }

@@ -149,6 +149,7 @@ export async function submitCapacityUpdate(
       meta,
       ids: inserted.map((r) => r.id),
       lines,
+      recomputeDebounceMs: deps.config.SOPBOT_RECOMPUTE_DEBOUNCE_MS,
     });
   });
 }

@@ -19,6 +19,7 @@ import type { CycleRow, DecisionRow, PollRow } from '../../db/schema.js';
 import { type Tally, tally } from '../core/vote.js';
 import { SopError } from '../errors.js';
 import type { CycleDeps } from './cycles.js';
+import { deliverJobs, requestJob } from './outbox.js';
 import { getSettings } from './settings.js';
 
 export interface PollView {
@@ -164,9 +165,15 @@ export async function createPoll(
         closesAt: closesAt.toISOString(),
       },
     });
-    return row;
+    const deadlineJob = await requestJob(
+      trx,
+      'poll-deadline',
+      { pollId: row.id },
+      { delayMs: hours * 3600_000 },
+    );
+    return { ...row, deadlineJob };
   });
-  await deps.queue.enqueue('poll-deadline', { pollId: poll.id }, { delayMs: hours * 3600_000 });
+  await deliverJobs(deps.db, deps.queue, { ids: [poll.deadlineJob] });
   return { view: await getPollView(deps.db, poll.id), created: true };
 }
 

@@ -16,6 +16,7 @@ import {
   threadNote,
 } from '../slack/presenters/change.js';
 import type { ChangeOutcome } from './adjustments.js';
+import { deliverJobs } from './outbox.js';
 import { getSettings } from './settings.js';
 
 export const summaryPostKey = (cycleId: number, subject: ChangeSubject): string =>
@@ -138,14 +139,17 @@ export async function afterChange(
   outcome: ChangeOutcome,
 ): Promise<void> {
   if (outcome.replay) return;
+  // The recompute was recorded with the change; hand it to the queue now. If the queue is
+  // down it waits in the outbox, and the relay delivers it once the queue is back.
   try {
-    await deps.queue.enqueue(
-      'recompute',
-      { cycleId: outcome.cycle.id, reason: 'submission', requestedBy: outcome.author },
-      { debounceMs: deps.config.SOPBOT_RECOMPUTE_DEBOUNCE_MS },
-    );
+    const d = await deliverJobs(deps.db, deps.queue, { ids: outcome.jobRequests ?? [] });
+    if (d.pending > 0)
+      deps.logger.info(
+        { cycleId: outcome.cycle.id, reason: d.error?.message },
+        'job queue unavailable: the recompute waits in the outbox',
+      );
   } catch (err) {
-    deps.logger.error({ err, cycleId: outcome.cycle.id }, 'could not request a recompute');
+    deps.logger.error({ err, cycleId: outcome.cycle.id }, 'could not hand the recompute over');
   }
   try {
     await queueSummary(deps, client, subject, outcome.cycle, threadNote(outcome));
