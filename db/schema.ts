@@ -401,6 +401,14 @@ export interface JobOutboxTable {
   last_error: string | null;
 }
 
+/** Which ledger key posts a chart picture in a channel (post-charts' "already shown"). */
+export interface ChartFingerprintsTable {
+  channel_id: string;
+  fingerprint: string;
+  post_key: string;
+  created_at: Timestamp;
+}
+
 export interface Database {
   workspace_settings: WorkspaceSettingsTable;
   families: FamiliesTable;
@@ -431,6 +439,7 @@ export interface Database {
   audit_log: AuditLogTable;
   processed_requests: ProcessedRequestsTable;
   job_outbox: JobOutboxTable;
+  chart_fingerprints: ChartFingerprintsTable;
 }
 
 export type FamilyRow = Selectable<FamiliesTable>;

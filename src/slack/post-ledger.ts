@@ -33,9 +33,12 @@
 import type { Block, KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
+import { claimFingerprint, takeOverFingerprint } from '../../db/queries/chart-fingerprints.js';
 import {
   claimPost,
+  getPost,
   type LedgerRow,
+  recordPost,
   releaseClaim,
   renewClaim,
   setPostFile,
@@ -316,4 +319,53 @@ async function findPost(slack: WebClient, row: LedgerRow, key: string): Promise<
 function slackRefused(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return code === 'slack_webapi_platform_error' || code === 'slack_webapi_rate_limited_error';
+}
+
+/** How long `claimContent` waits for the post of a picture another job is posting. */
+export const CONTENT_WAIT_MS = 10_000;
+
+/** What `claimContent` found: the caller posts the picture, or another key shows it already. */
+export type ContentClaim =
+  | { readonly mine: true }
+  /** `owner` is the ledger row of the post that shows it (null or without ts while in flight). */
+  | { readonly mine: false; readonly ownerKey: string; readonly owner: LedgerRow | null };
+
+/**
+ * "Is this picture already in the channel?", answered atomically: the content fingerprint is
+ * claimed for `key` (chart_fingerprints' primary key), so of two jobs with the same picture
+ * one posts. A claim whose post never came (no ts, and the claim older than STALE_CLAIM_MS:
+ * its holder crashed or Slack refused it) is taken over by compare-and-swap.
+ */
+export async function claimContent(
+  db: Db,
+  c: { readonly channel: string; readonly fingerprint: string; readonly key: string },
+  /** How long to wait for a post in flight under the other key before answering. */
+  waitMs = CONTENT_WAIT_MS,
+): Promise<ContentClaim> {
+  const owner = await claimFingerprint(db, c.channel, c.fingerprint, c.key, STALE_CLAIM_MS);
+  if (owner.postKey === c.key) return { mine: true };
+  let row = await getPost(db, owner.postKey);
+  if (!row?.ts && owner.stale) {
+    if (await takeOverFingerprint(db, c.channel, c.fingerprint, owner.postKey, c.key))
+      return { mine: true };
+    return claimContent(db, c, waitMs);
+  }
+  for (let waited = 0; !row?.ts && waited < waitMs; waited += POLL_MS) {
+    await new Promise((r) => setTimeout(r, POLL_MS));
+    row = await getPost(db, owner.postKey);
+  }
+  return { mine: false, ownerKey: owner.postKey, owner: row };
+}
+
+/**
+ * Records that `key` is shown by an existing post (the same picture posted under another
+ * key), so what reads `key` (the vote's chart) finds that message and its file.
+ */
+export async function recordSharedPost(db: Db, key: string, shown: LedgerRow): Promise<void> {
+  await recordPost(db, key, {
+    channel: shown.channel,
+    ts: shown.ts,
+    threadTs: shown.threadTs,
+    fileId: shown.fileId,
+  });
 }

@@ -3,6 +3,7 @@
  * through the real CSV import, one open cycle, the workspace channels of the stand-in, and
  * `sopbot worker` processes on queues of their own.
  */
+import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/connect.js';
 import { QUEUES } from '../../jobs/contracts.js';
 import { createQueues, type Queues } from '../../jobs/queues.js';
@@ -56,6 +57,8 @@ export async function addAdjustments(
   const ids = new Map(
     (await db.selectFrom('families').select(['id', 'code']).execute()).map((f) => [f.code, f.id]),
   );
+  // A batch of its own: a test may add adjustments more than once.
+  const batch = randomUUID().slice(0, 8);
   const rows = changes.flatMap((c, i) =>
     Array.from({ length: c.months ?? 3 }, (_, k) => ({
       cycle_id: cycleId,
@@ -68,7 +71,7 @@ export async function addAdjustments(
       reason_code: 'promotion',
       zone: 'liquid' as const,
       source: 'api' as const,
-      request_key: `test-adj-${cycleId}-${i}-${k}`,
+      request_key: `test-adj-${cycleId}-${batch}-${i}-${k}`,
     })),
   );
   await db.insertInto('forecast_adjustments').values(rows).execute();

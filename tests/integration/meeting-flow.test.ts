@@ -161,7 +161,10 @@ describe('the cycle', () => {
       .getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
     expect(
       planning.filter(
-        (j) => j.name === 'recompute' && j.data.cycleId === cycleId && j.data.reason === 'cycle',
+        (j) =>
+          j.name === 'recompute' &&
+          j.data.cycleId === cycleId &&
+          j.data.requestKey === `phase:${cycleId}:supply_review`,
       ),
     ).toHaveLength(1);
     // Operations are nudged about the open constraints before the supply review closes.

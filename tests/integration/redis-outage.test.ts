@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQueues } from '../../jobs/queues.js';
 import type { RunningBot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
-import { createRedis } from '../../src/redis.js';
 import { addMonths } from '../../src/core/period.js';
+import { createRedis } from '../../src/redis.js';
 import { generateCompany } from '../../src/seed/company.js';
 import type { Driver, Standin } from '../../src/slack-standin/index.js';
 import { startStandin } from '../../src/slack-standin/index.js';
@@ -91,7 +91,11 @@ describe('Redis down', () => {
     await redis.stop();
 
     // An adjustment is saved, and its recompute is recorded with it.
-    const saved = await command('/forecast', REP, `FAM-2 ${addMonths(month, 8)} +10% promotion "spring"`);
+    const saved = await command(
+      '/forecast',
+      REP,
+      `FAM-2 ${addMonths(month, 8)} +10% promotion "spring"`,
+    );
     expect(saved).toMatch(/Forecast adjustment saved/);
     const adjustments = await t.db
       .selectFrom('forecast_adjustments')
