@@ -13,7 +13,6 @@
 import { createHash } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import { runScenarios } from '../db/queries/plan-runs.js';
-import { postsWithPrefix } from '../db/queries/slack-posts.js';
 import { renderChart } from '../src/charts/render.js';
 import { loadRunCharts } from '../src/services/chart-data.js';
 import { planCharts } from '../src/services/run-charts.js';
@@ -21,6 +20,7 @@ import { getSettings } from '../src/services/settings.js';
 import {
   CONTENT_WAIT_MS,
   claimContent,
+  ledgerEntries,
   PostInFlightError,
   postFileOnce,
   postMessageOnce,
@@ -53,7 +53,7 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
     });
   }
   const done = new Set(
-    (await postsWithPrefix(ctx.db, `run:${p.runId}:`)).filter((r) => r.ts).map((r) => r.postKey),
+    (await ledgerEntries(ctx.db, `run:${p.runId}:`)).filter((r) => r.ts).map((r) => r.postKey),
   );
   const renderMs: number[] = [];
   const uploadMs: number[] = [];

@@ -18,6 +18,7 @@ import {
 import type { CycleRow, DecisionRow, PollRow } from '../../db/schema.js';
 import { type Tally, tally } from '../core/vote.js';
 import { SopError } from '../errors.js';
+import { ledgerEntry } from '../slack/post-ledger.js';
 import type { CycleDeps } from './cycles.js';
 import { deliverJobs, requestJob } from './outbox.js';
 import { getSettings } from './settings.js';
@@ -58,14 +59,16 @@ export async function getPollView(db: Db, pollId: string): Promise<PollView> {
       .where('poll_id', '=', pollId)
       .orderBy('id', 'desc')
       .executeTakeFirst()) ?? null;
-  const chart = await db
-    .selectFrom('slack_posts')
-    .select('file_id')
-    .where('post_key', '=', `run:${poll.run_id}:scenarios`)
-    .where('ts', 'is not', null)
-    .executeTakeFirst();
+  const chart = await ledgerEntry(db, `run:${poll.run_id}:scenarios`);
   const { timezone } = await getSettings(db);
-  return { poll, options, tally: t, decision, chartFileId: chart?.file_id ?? null, timezone };
+  return {
+    poll,
+    options,
+    tally: t,
+    decision,
+    chartFileId: chart?.ts ? chart.fileId : null,
+    timezone,
+  };
 }
 
 export interface CreatePollInput {

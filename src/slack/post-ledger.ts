@@ -36,8 +36,10 @@ import type { Db } from '../../db/connect.js';
 import { claimFingerprint, takeOverFingerprint } from '../../db/queries/chart-fingerprints.js';
 import {
   claimPost,
+  forgetPost,
   getPost,
   type LedgerRow,
+  postsWithPrefix,
   recordPost,
   releaseClaim,
   renewClaim,
@@ -368,4 +370,37 @@ export async function recordSharedPost(db: Db, key: string, shown: LedgerRow): P
     threadTs: shown.threadTs,
     fileId: shown.fileId,
   });
+}
+
+/** What the ledger holds for `key` (claimed or posted), or null. */
+export function ledgerEntry(db: Db, key: string): Promise<LedgerRow | null> {
+  return getPost(db, key);
+}
+
+/**
+ * The one message under `key`, kept up to date: posted once (postMessageOnce), then edited in
+ * place with chat.update. When it now belongs in another channel, it is posted there anew.
+ */
+export async function upsertMessage(
+  db: Db,
+  slack: WebClient,
+  p: MessagePost,
+): Promise<PostOutcome> {
+  const row = await getPost(db, p.key);
+  if (row?.ts && row.channel === p.channel) {
+    await slack.chat.update({
+      channel: p.channel,
+      ts: row.ts,
+      text: p.text,
+      ...(p.blocks ? { blocks: [...p.blocks] } : {}),
+    });
+    return { ts: row.ts, posted: false };
+  }
+  if (row?.ts) await forgetPost(db, p.key);
+  return postMessageOnce(db, slack, p);
+}
+
+/** What the ledger holds for the keys that start with `prefix` (e.g. a run's charts). */
+export function ledgerEntries(db: Db, prefix: string): Promise<LedgerRow[]> {
+  return postsWithPrefix(db, prefix);
 }
