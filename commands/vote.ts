@@ -7,7 +7,11 @@ import { z } from 'zod';
 import type { AppDeps } from '../src/deps.js';
 import { SopError } from '../src/errors.js';
 import { today } from '../src/services/actions.js';
-import { recordDecision } from '../src/services/decisions.js';
+import {
+  currentDecision,
+  recordDecision,
+  SupersedeReasonRequired,
+} from '../src/services/decisions.js';
 import { promptChair, publishDecision, refreshPollMessage } from '../src/services/meeting-posts.js';
 import { getMember } from '../src/services/members.js';
 import { enqueueDurably } from '../src/services/outbox.js';
@@ -41,10 +45,11 @@ async function whisper(client: webApi.WebClient, body: Click, text: string): Pro
   else await client.chat.postMessage({ channel: body.user.id, text });
 }
 
-function modalFor(view: PollView, rows = INITIAL_ACTION_ROWS) {
+async function modalFor(db: AppDeps['db'], view: PollView, rows = INITIAL_ACTION_ROWS) {
   const choices = view.options.map((o) => ({ scenarioId: o.scenarioId, label: o.label }));
+  const current = await currentDecision(db, view.poll.cycle_id);
   return decisionModal(
-    { cycleId: view.poll.cycle_id, pollId: view.poll.id, rows },
+    { cycleId: view.poll.cycle_id, pollId: view.poll.id, rows, supersedes: current?.id ?? null },
     choices,
     view.tally.winner,
   );
@@ -55,6 +60,7 @@ const MetaSchema = z.object({
   cycleId: z.number().int().positive(),
   pollId: id.nullable(),
   rows: z.number().int().min(0).max(MAX_ACTION_ROWS),
+  supersedes: id.nullable().optional(),
 });
 /** The vote button's value: `<pollId>:<scenarioId>`. */
 const VoteValue = z.string().regex(/^\d+:\d+$/, 'must be <poll>:<scenario>');
@@ -137,7 +143,10 @@ export function register(app: App, deps: AppDeps): void {
         deps.clock.now(),
       );
       if (!view.decision)
-        await client.views.open({ trigger_id: body.trigger_id, view: modalFor(view) });
+        await client.views.open({
+          trigger_id: body.trigger_id,
+          view: await modalFor(deps.db, view),
+        });
       await refreshPollMessage(client, deps.db, pollId);
     } catch (err) {
       await tellUser(client, body, err);
@@ -165,7 +174,7 @@ export function register(app: App, deps: AppDeps): void {
         );
         return;
       }
-      await client.views.open({ trigger_id: body.trigger_id, view: modalFor(view) });
+      await client.views.open({ trigger_id: body.trigger_id, view: await modalFor(deps.db, view) });
     } catch (err) {
       await tellUser(client, body, err);
     }
@@ -230,13 +239,19 @@ export function register(app: App, deps: AppDeps): void {
         decidedBy: body.user.id,
         requestKey: viewRequestKey(view),
         actions: parsed.actions,
+        supersedeReason: parsed.supersedeReason,
       });
     } catch (err) {
       if (!(err instanceof SopError) || err.code === 'internal')
         deps.logger.error({ err }, 'decision failed');
+      // A decision recorded since this form opened: the form has no field for the reason.
+      const reopen =
+        err instanceof SupersedeReasonRequired
+          ? ' Close this form and open it again to give the reason.'
+          : '';
       await ack({
         response_action: 'errors',
-        errors: { rationale: userMessage(err).slice(0, 2000) },
+        errors: { rationale: `${userMessage(err)}${reopen}`.slice(0, 2000) },
       });
       return;
     }

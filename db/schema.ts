@@ -332,6 +332,9 @@ export interface DecisionsTable {
   decided_by: string;
   decided_at: Timestamp;
   request_key: string;
+  /** The earlier decision of the cycle this one replaces, and why. */
+  supersedes_id: ColumnType<string | null, number | string | null | undefined, never>;
+  supersede_reason: ColumnType<string | null, string | null | undefined, never>;
 }
 
 export interface ActionsTable {

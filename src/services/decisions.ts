@@ -28,6 +28,21 @@ export interface RecordDecisionInput {
   readonly decidedBy: string;
   readonly requestKey: string;
   readonly actions: readonly NewAction[];
+  /** Required when the cycle already has a decision: why this one replaces it. */
+  readonly supersedeReason?: string | null;
+}
+
+/** The cycle already has a decision: a new one must say why it supersedes it. */
+export class SupersedeReasonRequired extends SopError {
+  readonly prior: { readonly id: string; readonly title: string };
+  constructor(month: string, prior: { readonly id: string; readonly title: string }) {
+    super(
+      'conflict',
+      `Cycle ${month} already has decision ${prior.id} (${prior.title}). A new decision supersedes it: say why it no longer holds.`,
+    );
+    this.name = 'SupersedeReasonRequired';
+    this.prior = prior;
+  }
 }
 
 export interface DecisionRecord {
@@ -93,6 +108,13 @@ export async function recordDecision(
       .where('id', '=', input.cycleId)
       .executeTakeFirst();
     if (!cycle) throw new SopError('not_found', `No cycle with id ${input.cycleId}.`);
+    // Decisions of a cycle are recorded one at a time (the supersession chain has no fork).
+    await trx
+      .selectFrom('cycles')
+      .select('id')
+      .where('id', '=', input.cycleId)
+      .forUpdate()
+      .execute();
     if (cycle.phase === 'closed') {
       throw new SopError(
         'phase_closed',
@@ -100,6 +122,30 @@ export async function recordDecision(
       );
     }
     if (input.pollId) {
+      // A decision after a vote: the vote is closed, and the scenario is one of its options.
+      const poll = await trx
+        .selectFrom('polls')
+        .select(['id', 'cycle_id', 'status'])
+        .where('id', '=', input.pollId)
+        .executeTakeFirst();
+      if (!poll || poll.cycle_id !== input.cycleId)
+        throw new SopError('not_found', `Vote ${input.pollId} is not a vote of this cycle.`);
+      if (poll.status !== 'closed')
+        throw new SopError(
+          'conflict',
+          `Vote ${poll.id} is still open: its chair closes it first, then the decision is recorded.`,
+        );
+      const option = await trx
+        .selectFrom('poll_options')
+        .select('scenario_id')
+        .where('poll_id', '=', poll.id)
+        .where('scenario_id', '=', input.scenarioId)
+        .executeTakeFirst();
+      if (!option)
+        throw new SopError(
+          'validation',
+          `scenario: ${input.scenarioId} is not one of the scenarios of vote ${poll.id}.`,
+        );
       const prior = await trx
         .selectFrom('decisions')
         .select('id')
@@ -109,6 +155,14 @@ export async function recordDecision(
         throw new SopError('conflict', `This vote already has a decision (decision ${prior.id}).`);
       }
     }
+    const earlier = await trx
+      .selectFrom('decisions')
+      .select(['id', 'title'])
+      .where('cycle_id', '=', input.cycleId)
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    const supersedeReason = input.supersedeReason?.trim() || null;
+    if (earlier && !supersedeReason) throw new SupersedeReasonRequired(cycle.month, earlier);
     const decision = await trx
       .insertInto('decisions')
       .values({
@@ -120,6 +174,8 @@ export async function recordDecision(
         decided_by: input.decidedBy,
         decided_at: now,
         request_key: input.requestKey,
+        supersedes_id: earlier ? earlier.id : null,
+        supersede_reason: earlier ? supersedeReason : null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -157,6 +213,7 @@ export async function recordDecision(
         scenarioId: input.scenarioId,
         runId: scenario.run_id,
         rationale,
+        ...(earlier ? { supersedes: earlier.id, supersedeReason } : {}),
         actions: acts.map((a) => ({ id: a.id, owner: a.owner, due: a.due_date })),
       },
     });
@@ -166,6 +223,21 @@ export async function recordDecision(
     for (const a of res.actions) await scheduleActionReminders(deps, a);
   }
   return res;
+}
+
+/** The cycle's current decision (the newest), which a new one would supersede. */
+export async function currentDecision(
+  db: Db,
+  cycleId: number,
+): Promise<{ readonly id: string; readonly title: string } | null> {
+  return (
+    (await db
+      .selectFrom('decisions')
+      .select(['id', 'title'])
+      .where('cycle_id', '=', cycleId)
+      .orderBy('id', 'desc')
+      .executeTakeFirst()) ?? null
+  );
 }
 
 /** Resolve a scenario name or label (`central`, `Cautious`) in the cycle's latest run. */
@@ -230,6 +302,8 @@ export interface DecisionLogEntry {
   readonly decidedAt: Date;
   readonly viaVote: boolean;
   readonly actions: readonly ActionRow[];
+  /** The earlier decision this one replaces, and why (optional: older entries have none). */
+  readonly supersedes?: { readonly id: string; readonly reason: string } | null;
 }
 
 export async function listDecisions(db: Db, cycleMonth?: string): Promise<DecisionLogEntry[]> {
@@ -263,6 +337,7 @@ export async function listDecisions(db: Db, cycleMonth?: string): Promise<Decisi
     decidedAt: r.decided_at,
     viaVote: r.poll_id !== null,
     actions: acts.filter((a) => a.decision_id === r.id),
+    supersedes: r.supersedes_id ? { id: r.supersedes_id, reason: r.supersede_reason ?? '' } : null,
   }));
 }
 
@@ -280,6 +355,10 @@ export function decisionsMarkdown(
       `- Scenario snapshot: plan run ${e.runId}, scenario ${e.scenarioId}`,
       `- Rationale: ${e.rationale.replace(/\s*\n\s*/g, ' ')}`,
     );
+    if (e.supersedes)
+      lines.push(
+        `- Supersedes decision ${e.supersedes.id}: ${e.supersedes.reason.replace(/\s*\n\s*/g, ' ')}`,
+      );
     if (e.actions.length) {
       lines.push('', '| owner | due | status | action |', '|---|---|---|---|');
       for (const a of e.actions) {

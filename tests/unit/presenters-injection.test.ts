@@ -238,6 +238,7 @@ function decision(evil: string): DecisionLogEntry {
     decidedAt: new Date(0),
     viaVote: true,
     actions: [action(evil)],
+    supersedes: { id: '0', reason: evil },
   };
 }
 

@@ -18,6 +18,8 @@ export interface DecisionModalMeta {
   readonly cycleId: number;
   readonly pollId: string | null;
   readonly rows: number;
+  /** The cycle's current decision, which this one would supersede (asks why). */
+  readonly supersedes?: string | null;
 }
 
 export interface ScenarioChoice {
@@ -53,6 +55,21 @@ export function decisionModal(
       label: plain('Rationale'),
       element: { type: 'plain_text_input', action_id: 'text', multiline: true, max_length: 2000 },
     },
+    ...(meta.supersedes
+      ? [
+          {
+            type: 'input' as const,
+            block_id: 'supersede',
+            label: plain(clip(`Why this replaces decision ${meta.supersedes}`, 2000)),
+            element: {
+              type: 'plain_text_input' as const,
+              action_id: 'text',
+              multiline: true,
+              max_length: 1000,
+            },
+          },
+        ]
+      : []),
     { type: 'header', text: plain('Follow-up actions') },
     {
       type: 'context',
@@ -127,6 +144,8 @@ export interface ParsedDecision {
   readonly scenarioId: string | null;
   readonly rationale: string;
   readonly actions: readonly NewAction[];
+  /** Why it replaces the cycle's earlier decision (null when the form did not ask). */
+  readonly supersedeReason: string | null;
   /** block_id → message, for `response_action: 'errors'`. */
   readonly errors: Readonly<Record<string, string>>;
 }
@@ -141,6 +160,8 @@ export function parseDecisionState(
   if (!scenarioId) errors.scenario = 'Choose the adopted scenario.';
   const rationale = (values.rationale?.text?.value ?? '').trim();
   if (!rationale) errors.rationale = 'Say why this scenario is adopted.';
+  const supersedeReason = values.supersede ? (values.supersede.text?.value ?? '').trim() : null;
+  if (supersedeReason === '') errors.supersede = 'Say why the earlier decision no longer holds.';
   const actions: NewAction[] = [];
   for (let i = 1; i <= rows; i++) {
     const owner = values[`a${i}_owner`]?.owner?.selected_user ?? '';
@@ -153,7 +174,7 @@ export function parseDecisionState(
     if (!desc) errors[`a${i}_desc`] = `Action ${i} needs a description.`;
     if (owner && due && desc) actions.push({ owner, dueDate: due, description: desc });
   }
-  return { scenarioId, rationale, actions, errors };
+  return { scenarioId, rationale, actions, supersedeReason, errors };
 }
 
 export function actionLine(
@@ -187,6 +208,16 @@ export function decisionLogMessage(e: DecisionLogEntry): {
         ),
       },
       { type: 'section', text: mrkdwn(clip(`*Rationale:* ${esc(e.rationale)}`, 3000)) },
+      ...(e.supersedes
+        ? [
+            {
+              type: 'section' as const,
+              text: mrkdwn(
+                clip(`*Supersedes decision ${e.supersedes.id}:* ${esc(e.supersedes.reason)}`, 3000),
+              ),
+            },
+          ]
+        : []),
       { type: 'section', text: mrkdwn(clip(`*Follow-up actions*\n${lines}`, 3000)) },
       {
         type: 'context',
@@ -206,7 +237,7 @@ export function decisionsListText(entries: readonly DecisionLogEntry[]): string 
     entries
       .map(
         (e) =>
-          `*${e.cycle}* · decision ${e.id}: *${esc(e.scenario)}* by <@${e.decidedBy}> on ${e.decidedAt.toISOString().slice(0, 10)}\n> ${esc(e.rationale.replace(/\n/g, ' '))}${e.actions.length ? `\n${e.actions.map(actionLine).join('\n')}` : ''}`,
+          `*${e.cycle}* · decision ${e.id}: *${esc(e.scenario)}* by <@${e.decidedBy}> on ${e.decidedAt.toISOString().slice(0, 10)}\n> ${esc(e.rationale.replace(/\n/g, ' '))}${e.supersedes ? `\n_Supersedes decision ${e.supersedes.id}: ${esc(e.supersedes.reason.replace(/\n/g, ' '))}_` : ''}${e.actions.length ? `\n${e.actions.map(actionLine).join('\n')}` : ''}`,
       )
       .join('\n\n'),
     3000,
