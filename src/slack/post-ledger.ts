@@ -404,3 +404,20 @@ export async function upsertMessage(
 export function ledgerEntries(db: Db, prefix: string): Promise<LedgerRow[]> {
   return postsWithPrefix(db, prefix);
 }
+
+/**
+ * True when `channel`/`ts` is a message the ledger posted under a key starting with one of
+ * `prefixes` (a click's payload names a message; this says whether it is really ours).
+ */
+export async function isLedgerMessage(
+  db: Db,
+  prefixes: readonly string[],
+  channel: string,
+  ts: string,
+): Promise<boolean> {
+  for (const prefix of prefixes) {
+    const rows = await postsWithPrefix(db, prefix);
+    if (rows.some((r) => r.channel === channel && r.ts === ts)) return true;
+  }
+  return false;
+}
