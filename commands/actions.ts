@@ -99,7 +99,7 @@ export function register(app: App, deps: AppDeps): void {
       }
       await refreshHome(body, client);
     } catch (err) {
-      await tellUser(client, body, err);
+      await tellUser(client, body, err, deps.logger);
     }
   });
 
@@ -126,7 +126,7 @@ export function register(app: App, deps: AppDeps): void {
         await tell(body, client, `Snoozed #${a.id}${until}.`);
         await refreshHome(body, client);
       } catch (err) {
-        await tellUser(client, body, err);
+        await tellUser(client, body, err, deps.logger);
       }
     };
   app.action<Click>(ACTION_SNOOZE_DAY, snooze('1d'));

@@ -19,6 +19,7 @@ export const plan: SopSubcommand = {
     const cycle = await getOpenCycle(deps.db);
     if (!cycle) throw new UsageError('No S&OP cycle is open. Start one with `/sop cycle start`.');
     const msg = await postMessageOnce(deps.db, client, {
+      logger: deps.logger,
       key: `plan-request:${requestKey}`,
       channel: command.channel_id,
       text: `:hourglass_flowing_sand: Planning… <@${member.userId}> asked for a new plan of the ${cycle.month} cycle. Results will follow in this thread.`,

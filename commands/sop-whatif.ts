@@ -51,6 +51,7 @@ export const whatif: SopSubcommand = {
     if (!cycle)
       throw new UsageError('No S&OP cycle is open, so there is no central plan to compare with.');
     const msg = await postMessageOnce(deps.db, client, {
+      logger: deps.logger,
       key: `whatif-request:${requestKey}`,
       channel: command.channel_id,
       text: `:crystal_ball: <@${member.userId}> asked: what if \`${esc(text)}\`? Solving against central…`,

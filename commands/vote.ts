@@ -34,7 +34,7 @@ import {
   type StateValues,
 } from '../src/slack/presenters/decision.js';
 import { DECISION_OPEN, VOTE_CAST, VOTE_CLOSE, voteReceipt } from '../src/slack/presenters/vote.js';
-import { tellUser, userMessage } from '../src/slack/reply.js';
+import { logUnexpected, tellUser, userMessage } from '../src/slack/reply.js';
 import { viewRequestKey } from '../src/slack/request-key.js';
 
 type Click = BlockAction<ButtonAction>;
@@ -107,19 +107,29 @@ export function register(app: App, deps: AppDeps): void {
       const label = view.options.find((o) => o.scenarioId === scenarioId)?.label ?? scenarioId;
       await whisper(client, body, voteReceipt(outcome, label));
       if (outcome !== 'recorded' && outcome !== 'changed') return;
-      if (view.tally.quorumReached && view.poll.status === 'open') {
-        const closed = await closePoll(
-          deps.db,
-          { pollId, by: 'quorum', reason: 'quorum' },
-          deps.clock.now(),
+      try {
+        if (view.tally.quorumReached && view.poll.status === 'open') {
+          const closed = await closePoll(
+            deps.db,
+            { pollId, by: 'quorum', reason: 'quorum' },
+            deps.clock.now(),
+          );
+          const after = await refreshPollMessage(client, deps.db, pollId);
+          if (closed.closedNow) await promptChair(client, deps.db, after);
+          return;
+        }
+        await enqueueDurably(deps, 'poll-refresh', { pollId }, { debounceMs: 250 });
+      } catch (err) {
+        // The vote is stored (the receipt said so); only the message's refresh failed.
+        deps.logger.error({ err, pollId }, 'vote stored, but the vote message was not refreshed');
+        await whisper(
+          client,
+          body,
+          'Your vote is stored, but the vote message could not be refreshed yet. It has been logged.',
         );
-        const after = await refreshPollMessage(client, deps.db, pollId);
-        if (closed.closedNow) await promptChair(client, deps.db, after);
-        return;
       }
-      await enqueueDurably(deps, 'poll-refresh', { pollId }, { debounceMs: 250 });
     } catch (err) {
-      await tellUser(client, body, err);
+      await tellUser(client, body, err, deps.logger);
     }
   });
 
@@ -149,7 +159,7 @@ export function register(app: App, deps: AppDeps): void {
         });
       await refreshPollMessage(client, deps.db, pollId);
     } catch (err) {
-      await tellUser(client, body, err);
+      await tellUser(client, body, err, deps.logger);
     }
   });
 
@@ -176,7 +186,7 @@ export function register(app: App, deps: AppDeps): void {
       }
       await client.views.open({ trigger_id: body.trigger_id, view: await modalFor(deps.db, view) });
     } catch (err) {
-      await tellUser(client, body, err);
+      await tellUser(client, body, err, deps.logger);
     }
   });
 
@@ -201,7 +211,7 @@ export function register(app: App, deps: AppDeps): void {
         view: decisionModal({ ...meta, rows: meta.rows + 1 }, choices, picked),
       });
     } catch (err) {
-      await tellUser(client, body, err);
+      await tellUser(client, body, err, deps.logger);
     }
   });
 
@@ -210,6 +220,7 @@ export function register(app: App, deps: AppDeps): void {
     try {
       meta = parseMeta(view.private_metadata);
     } catch (err) {
+      logUnexpected(deps.logger, err, 'decision form metadata unreadable');
       await ack({ response_action: 'errors', errors: { rationale: userMessage(err) } });
       return;
     }

@@ -46,6 +46,7 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
   if (thread) {
     const scenarios = await runScenarios(ctx.db, p.runId);
     await postMessageOnce(ctx.db, ctx.slack, {
+      logger: ctx.logger,
       key: keyOf(`run:${p.runId}:headline`),
       channel: thread.channel,
       threadTs: thread.threadTs ?? null,

@@ -22,6 +22,7 @@ export const whatif: Processor<'whatif'> = async (p, ctx) => {
   const say = async (suffix: string, text: string) => {
     if (!reply) return;
     await postMessageOnce(ctx.db, ctx.slack, {
+      logger: ctx.logger,
       key: `${key}:${suffix}`,
       channel: reply.channel,
       threadTs: reply.threadTs ?? null,

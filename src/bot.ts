@@ -29,7 +29,7 @@ export interface BotOptions {
 
 export async function startBot(config: Config, opts: BotOptions = {}): Promise<RunningBot> {
   const logger = createLogger(config.LOG_LEVEL, 'sopbot-bot');
-  const db = createDb(config.DATABASE_URL, { max: 10, applicationName: 'sopbot-bot' });
+  const db = createDb(config.DATABASE_URL, { max: 10, applicationName: 'sopbot-bot', logger });
   const redis = createRedis(config.REDIS_URL, 'producer');
   const queue = createQueues(redis, config.SOPBOT_QUEUE_PREFIX, logger);
   const deps: AppDeps = { db, queue, config, logger, clock: opts.clock ?? systemClock };

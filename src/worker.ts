@@ -78,7 +78,11 @@ export async function startWorker(
   opts: WorkerOptions = {},
 ): Promise<RunningWorker> {
   const logger = createLogger(config.LOG_LEVEL, 'sopbot-worker');
-  const db = createDb(config.DATABASE_URL, { max: 10, applicationName: 'sopbot-worker' });
+  const db = createDb(config.DATABASE_URL, {
+    max: 10,
+    applicationName: 'sopbot-worker',
+    logger,
+  });
   // Before any job runs: the jobs read the company's zone from the settings.
   try {
     await useConfiguredTimezone(db, config, logger);

@@ -185,6 +185,8 @@ export interface MessagePost {
   readonly threadTs?: string | null;
   readonly text: string;
   readonly blocks?: readonly (KnownBlock | Block)[];
+  /** Where a failed renewal of the claim is reported (the claim then ages; the next may work). */
+  readonly logger?: { warn(obj: object, msg: string): void };
 }
 
 /**
@@ -227,7 +229,7 @@ async function send(
   p: MessagePost,
   row: LedgerRow,
 ): Promise<PostOutcome> {
-  const lease = holdClaim(db, p.key, row.updatedAt);
+  const lease = holdClaim(db, p.key, row.updatedAt, p.logger);
   let ts: string | undefined;
   try {
     const res = await slack.chat.postMessage({
@@ -252,7 +254,12 @@ async function send(
 }
 
 /** Renews the claim made at `claimedAt` until stopped; `stop` gives the latest claim time. */
-function holdClaim(db: Db, key: string, claimedAt: Date): { stop(): Promise<Date> } {
+function holdClaim(
+  db: Db,
+  key: string,
+  claimedAt: Date,
+  logger?: MessagePost['logger'],
+): { stop(): Promise<Date> } {
   let at = claimedAt;
   let renewing = Promise.resolve();
   const timer = setInterval(() => {
@@ -260,7 +267,8 @@ function holdClaim(db: Db, key: string, claimedAt: Date): { stop(): Promise<Date
       .then(async () => {
         at = (await renewClaim(db, key, at)) ?? at;
       })
-      .catch(() => {}); // a renewal that fails leaves the claim to age; the next one may work
+      // A renewal that fails leaves the claim to age; the next one may work.
+      .catch((err: unknown) => logger?.warn({ err, key }, 'post ledger: claim renewal failed'));
   }, STALE_CLAIM_MS / 3);
   timer.unref();
   return {
