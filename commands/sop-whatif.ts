@@ -9,7 +9,7 @@ import { UsageError } from '../src/errors.js';
 import { getOpenCycle } from '../src/services/cycles.js';
 import { enqueueDurably } from '../src/services/outbox.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
-import { postMessageOnce } from '../src/slack/post-ledger.js';
+import { MOVED_TO_DM, postWhereInvoked } from '../src/slack/invoking-channel.js';
 import { esc } from '../src/slack/presenters/format.js';
 
 const USAGE = '/sop whatif <assumption>[; <assumption>…]';
@@ -50,8 +50,9 @@ export const whatif: SopSubcommand = {
     const cycle = await getOpenCycle(deps.db);
     if (!cycle)
       throw new UsageError('No S&OP cycle is open, so there is no central plan to compare with.');
-    const msg = await postMessageOnce(deps.db, client, {
+    const msg = await postWhereInvoked(deps.db, client, {
       logger: deps.logger,
+      user: member.userId,
       key: `whatif-request:${requestKey}`,
       channel: command.channel_id,
       text: `:crystal_ball: <@${member.userId}> asked: what if \`${esc(text)}\`? Solving against central…`,
@@ -61,8 +62,9 @@ export const whatif: SopSubcommand = {
       text,
       requestedBy: member.userId,
       requestKey,
-      replyTo: { channel: command.channel_id, threadTs: msg.ts },
+      replyTo: { channel: msg.channel, threadTs: msg.ts },
     });
+    if (msg.inDm) await respond({ response_type: 'ephemeral', text: MOVED_TO_DM });
     if (d.pending > 0)
       await respond({
         response_type: 'ephemeral',
