@@ -5,6 +5,7 @@
  */
 import { familyIds, resourceIds } from '../db/queries/codes.js';
 import { parseWhatIfs, WHAT_IF_SYNTAX, WhatIfError } from '../src/core/scenarios/what-if.js';
+import { controlCharacterMessage } from '../src/core/text.js';
 import { UsageError } from '../src/errors.js';
 import { getOpenCycle } from '../src/services/cycles.js';
 import { enqueueDurably } from '../src/services/outbox.js';
@@ -25,6 +26,8 @@ export const whatif: SopSubcommand = {
   roles: ['planner', 'exec', 'ops'],
   async handle({ deps, rest, command, client, member, requestKey, respond }) {
     const text = rest.trim();
+    const control = controlCharacterMessage('The what-if', text);
+    if (control) throw new UsageError(control);
     if (!text) throw new UsageError(`Say what to change. Usage: \`${USAGE}\`\n${syntax()}`);
     let parsed: ReturnType<typeof parseWhatIfs>;
     try {

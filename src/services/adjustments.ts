@@ -20,6 +20,7 @@ import type { AdjustmentRow, CycleRow, SettingsRow } from '../../db/schema.js';
 import type { Role } from '../core/company.js';
 import { type AdjustmentKind, computeConsensus } from '../core/consensus.js';
 import { isPeriod, nextPeriods, type Period, periodIndex, periodRange } from '../core/period.js';
+import { controlCharacterMessage } from '../core/text.js';
 import { checkFence } from '../core/time-fences.js';
 import type { AppDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
@@ -183,11 +184,44 @@ export async function openCycleForChanges(
 }
 
 /** Checks the parts of a change that need no database: months, value, reason, comment. */
+/** Largest change accepted, in units (set or +/-) and in % (a bigger one is a typo). */
+export const MAX_CHANGE_UNITS = 1e9;
+export const MAX_CHANGE_PCT = 1000;
+
+/**
+ * The typed text and the size of the value, checked before anything reads the database:
+ * control characters are refused with the field's name (Postgres refuses NUL), and the value
+ * is bounded.
+ */
+export function checkChangeText(input: ChangeInput): void {
+  const fields = [
+    ['target', 'The code'],
+    ['reason', 'The reason'],
+    ['comment', 'The comment'],
+  ] as const;
+  for (const [field, label] of fields) {
+    const why = controlCharacterMessage(label, input[field] ?? '');
+    if (why) throw new FieldError(field, why);
+  }
+  if (!Number.isFinite(input.value)) throw new FieldError('value', 'Enter a number.');
+  if (input.kind === 'delta_pct' && Math.abs(input.value) > MAX_CHANGE_PCT)
+    throw new FieldError(
+      'value',
+      `A change of ${input.value > 0 ? '+' : ''}${input.value}% is not accepted: at most ±${MAX_CHANGE_PCT}%. Check the value.`,
+    );
+  if (input.kind !== 'delta_pct' && Math.abs(input.value) > MAX_CHANGE_UNITS)
+    throw new FieldError(
+      'value',
+      `${input.value} units is not accepted: at most ${MAX_CHANGE_UNITS.toLocaleString('en-US')} units. Check the value.`,
+    );
+}
+
 export function checkChange(
   input: ChangeInput,
   horizon: readonly Period[],
   reasons: readonly string[],
 ): Period[] {
+  checkChangeText(input);
   for (const f of ['from', 'to'] as const) {
     if (!isPeriod(input[f]))
       throw new FieldError(f, `\`${input[f]}\` is not a month; write it as YYYY-MM, e.g. 2027-03.`);
@@ -276,6 +310,7 @@ export async function submitAdjustment(
   meta: RequestMeta,
 ): Promise<ChangeOutcome> {
   requireRole(member, ['sales', 'planner', 'exec'], 'adjust the demand forecast');
+  checkChangeText(input);
   const role = member.role as Role;
   const [cycle, family, settings] = await Promise.all([
     openCycleForChanges(deps, 'a forecast adjustment'),

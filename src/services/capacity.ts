@@ -23,6 +23,7 @@ import {
   type ChangeLine,
   type ChangeOutcome,
   checkChange,
+  checkChangeText,
   FieldError,
   horizonOf,
   openCycleForChanges,
@@ -78,6 +79,7 @@ export async function submitCapacityUpdate(
   meta: RequestMeta,
 ): Promise<ChangeOutcome> {
   requireRole(member, ['ops', 'planner'], 'update capacity');
+  checkChangeText(input);
   const [cycle, resource, settings] = await Promise.all([
     openCycleForChanges(deps, 'a capacity update', { anyPhase: true }),
     resourceByCode(deps.db, input.target),

@@ -8,6 +8,7 @@ import { audit } from '../../db/queries/audit.js';
 import { scenarioById } from '../../db/queries/plan-results.js';
 import { latestRun, runScenarios } from '../../db/queries/plan-runs.js';
 import type { ActionRow, CycleRow, DecisionRow } from '../../db/schema.js';
+import { controlCharacterMessage } from '../core/text.js';
 import { toCsv } from '../csv/format.js';
 import { SopError, ValidationError } from '../errors.js';
 import { scheduleActionReminders } from './actions.js';
@@ -76,6 +77,18 @@ export async function recordDecision(
 ): Promise<DecisionRecord> {
   const rationale = input.rationale.trim();
   if (!rationale) throw new ValidationError('rationale: say why this scenario is adopted.');
+  const typed: [string, string][] = [
+    ['The rationale', rationale],
+    ['The reason it supersedes the earlier decision', input.supersedeReason ?? ''],
+    ...input.actions.map((a, i): [string, string] => [
+      `Action ${i + 1}'s description`,
+      a.description,
+    ]),
+  ];
+  for (const [label, text] of typed) {
+    const why = controlCharacterMessage(label, text);
+    if (why) throw new ValidationError(why);
+  }
   const errors = validateActions(input.actions);
   if (errors.length)
     throw new ValidationError(`Fix the follow-up actions: ${errors.join('; ')}.`, errors);
