@@ -14,8 +14,10 @@ export interface OutboxRow {
   readonly id: string;
   readonly jobName: string;
   readonly payload: Record<string, unknown>;
-  /** What is left of the delay now (0 when due), to the second. */
-  readonly waitMs: number;
+  /** The delay asked for, from when the request was recorded. */
+  readonly delayMs: number;
+  /** Time since the request was recorded. */
+  readonly elapsedMs: number;
   readonly debounceMs: number | null;
 }
 
@@ -48,10 +50,10 @@ export async function lockPending(
       'job_name',
       'payload',
       'debounce_ms',
-      // The delay left, counted in whole seconds elapsed: a request delivered at once keeps
-      // its delay to the millisecond, one delivered late still runs at its time (to the second).
-      sql<number>`greatest(0, extract(epoch from run_at - created_at) * 1000
-        - floor(extract(epoch from clock_timestamp() - created_at)) * 1000)::float8`.as('wait_ms'),
+      sql<number>`(extract(epoch from run_at - created_at) * 1000)::float8`.as('delay_ms'),
+      sql<number>`(extract(epoch from clock_timestamp() - created_at) * 1000)::float8`.as(
+        'elapsed_ms',
+      ),
     ])
     .where('delivered_at', 'is', null)
     .orderBy('id')
@@ -65,7 +67,8 @@ export async function lockPending(
     id: r.id,
     jobName: r.job_name,
     payload: r.payload,
-    waitMs: Math.round(r.wait_ms),
+    delayMs: Math.round(r.delay_ms),
+    elapsedMs: Math.round(r.elapsed_ms),
     debounceMs: r.debounce_ms,
   }));
 }

@@ -79,8 +79,9 @@ export interface CycleDeps {
 
 /**
  * Open the cycle for `month` with a deadline per phase (settings.phase_days, in working days
- * of the company's time zone from now), and request its deadline and nudge jobs and its first
- * recompute, with the cycle (the outbox). Refuses a second open cycle.
+ * of the company's time zone from now), and request its deadline and nudge jobs with the
+ * cycle (the outbox). Its first plan comes from `/sop plan` or the daily schedule. Refuses a
+ * second open cycle.
  */
 export async function startCycle(deps: CycleDeps, actor: string, month: string): Promise<CycleRow> {
   if (!isPeriodText(month)) {
@@ -121,15 +122,6 @@ export async function startCycle(deps: CycleDeps, actor: string, month: string):
       details: { month, deadlines },
     });
     const jobs = await requestCycleJobs(trx, row, now, settings.timezone);
-    // The new cycle's first plan (the baseline reps see in /forecast), with the opening.
-    jobs.push(
-      await requestJob(trx, 'recompute', {
-        cycleId: row.id,
-        reason: 'cycle',
-        requestedBy: actor,
-        requestKey: `phase:${row.id}:data_gathering`,
-      }),
-    );
     return { row, jobs };
   });
   await deliverJobs(deps.db, deps.queue, { ids: cycle.jobs });

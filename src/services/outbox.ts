@@ -103,11 +103,14 @@ export async function deliverJobs(
       limit: opts.limit ?? 100,
     });
     for (const r of rows) {
+      // The producer hands its requests over right after its commit: their delay as asked.
+      // The relay delivers late: what is left of it, so the job still runs at its time.
+      const waitMs = opts.ids ? r.delayMs : Math.max(0, r.delayMs - r.elapsedMs);
       try {
         const jobId = await withTimeout(
           queue.enqueue(r.jobName as JobName, r.payload as JobInput<JobName>, {
             ...(r.debounceMs ? { debounceMs: r.debounceMs } : {}),
-            ...(r.waitMs > 0 ? { delayMs: r.waitMs } : {}),
+            ...(waitMs > 0 ? { delayMs: waitMs } : {}),
           }),
           timeoutMs,
         );
