@@ -62,7 +62,8 @@ function parsePatch(args: readonly string[]): SettingsPatch {
 
 export const settings: SopSubcommand = {
   name: 'settings',
-  usage: '/sop settings channels|fences|horizon|comment-threshold ...',
+  usage:
+    '/sop settings channels demand #chan supply #chan exec #chan | fences <frozen> <slushy> | horizon <months> | comment-threshold <percent>',
   summary: 'channels, time fences, horizon (admins)',
   roles: ['admin'],
   async handle({ deps, args, respond }) {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../connect.js';
 import type { AuditRow } from '../schema.js';
 
@@ -41,4 +42,18 @@ export async function auditTrail(
   if (filter.entityId) q = q.where('entity_id', '=', filter.entityId);
   if (filter.action) q = q.where('action', '=', filter.action);
   return q.execute();
+}
+
+/** When cycle `cycleId` left `phase` (its audited phase change), or null. */
+export async function phaseLeftAt(db: Db, cycleId: number, phase: string): Promise<Date | null> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select('at')
+    .where('entity', '=', 'cycle')
+    .where('entity_id', '=', String(cycleId))
+    .where('action', 'in', ['cycle.advance', 'cycle.close'])
+    .where(sql<boolean>`details->>'from' = ${phase}`)
+    .orderBy('id')
+    .executeTakeFirst();
+  return row?.at ?? null;
 }

@@ -15,7 +15,7 @@ import {
   insertAdjustments,
   lockKey,
 } from '../../db/queries/adjustments.js';
-import { audit } from '../../db/queries/audit.js';
+import { audit, phaseLeftAt } from '../../db/queries/audit.js';
 import type { AdjustmentRow, CycleRow, SettingsRow } from '../../db/schema.js';
 import type { Role } from '../core/company.js';
 import { type AdjustmentKind, computeConsensus } from '../core/consensus.js';
@@ -162,6 +162,15 @@ export function horizonOf(cycle: CycleRow, settings: SettingsRow): Period[] {
  * ends; capacity updates and constraints (`anyPhase`) are taken until the cycle closes,
  * since the supply review is exactly when operations make them.
  */
+/**
+ * When the cycle left the demand review: the audit log's phase change out of it, or (for a
+ * cycle moved on by hand in the database) when it entered its present phase.
+ */
+async function demandReviewEndedAt(db: AppDeps['db'], cycle: CycleRow): Promise<Date> {
+  if (cycle.phase === 'supply_review') return cycle.phase_entered_at;
+  return (await phaseLeftAt(db, cycle.id, 'demand_review')) ?? cycle.phase_entered_at;
+}
+
 export async function openCycleForChanges(
   deps: AppDeps,
   what: string,
@@ -174,10 +183,12 @@ export async function openCycleForChanges(
       `No S&OP cycle is open, so there is nowhere to record ${what}. A planner opens one with \`/sop cycle start\`.`,
     );
   if (!opts.anyPhase && !adjustmentsOpen(cycle.phase)) {
-    const ended = cycle.deadlines.demand_review ?? cycle.phase_entered_at.toISOString();
+    // When the review really ended: the phase change into supply review, not the deadline
+    // (a planner may move on early, or late).
+    const ended = await demandReviewEndedAt(deps.db, cycle);
     throw new SopError(
       'phase_closed',
-      `Adjustments closed when the demand review ended on ${ended.slice(0, 10)}; the ${cycle.month} cycle is now in ${PHASE_LABEL[cycle.phase]}. Ask a planner if this change must still count.`,
+      `Adjustments closed when the demand review ended on ${ended.toISOString().slice(0, 10)}; the ${cycle.month} cycle is now in ${PHASE_LABEL[cycle.phase]}. Ask a planner if this change must still count.`,
     );
   }
   return cycle;

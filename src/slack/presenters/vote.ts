@@ -113,6 +113,12 @@ export function voteMessage(v: PollView): { text: string; blocks: types.KnownBlo
           text: plain('Close vote'),
           style: 'danger' as const,
           value: v.poll.id,
+          confirm: {
+            title: plain('Close the vote?'),
+            text: plain('No more votes are counted after this. The outcome is shown to everyone.'),
+            confirm: plain('Close vote'),
+            deny: plain('Keep it open'),
+          },
         },
       ],
     });
