@@ -6,15 +6,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertPlanRun } from '../../db/queries/plan-runs.js';
-import { loadConfig } from '../../src/config.js';
 import { DEFAULT_SCENARIOS } from '../../src/core/scenarios.js';
 import { generateCompany } from '../../src/seed/company.js';
 import { planRunRecord, preparePlan, solveScenarios } from '../../src/services/planning.js';
 import { type Standin, startStandin } from '../../src/slack-standin/index.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
-import { type RunningWorker, startWorker } from '../../src/worker.js';
+import type { RunningWorker } from '../../src/worker.js';
 import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
-import { CHANNELS, emptyQueues, setUpCycle, workerEnv } from './jobs-fixture.js';
+import { CHANNELS, inProcessWorker, setUpCycle, stopAll } from './jobs-fixture.js';
 
 let t: TestDb;
 let standin: Standin;
@@ -42,23 +41,16 @@ beforeAll(async () => {
     );
     runIds.push(await t.db.transaction().execute((trx) => insertPlanRun(trx, rec)));
   }
-  const config = loadConfig(
-    {
-      ...workerEnv({ dbUrl: t.url, prefix: redisPrefix('chart-race'), apiUrl: standin.apiUrl }),
-      SOPBOT_WORKER_CONCURRENCY: '4',
-      SLACK_SIGNING_SECRET: 'chart-race-secret',
-    },
-    { slack: true },
-  );
-  worker = await startWorker(config, { metricsPort: null });
+  worker = await inProcessWorker({
+    dbUrl: t.url,
+    apiUrl: standin.apiUrl,
+    label: 'chart-race',
+    prefix: redisPrefix('chart-race'),
+    env: { SOPBOT_WORKER_CONCURRENCY: '4' },
+  });
 });
 
-afterAll(async () => {
-  if (worker) await emptyQueues(worker.queues);
-  await worker?.stop();
-  await standin?.close();
-  await t?.drop();
-});
+afterAll(() => stopAll(worker, standin, t));
 
 describe('two chart jobs with the same pictures at once', () => {
   it('post each picture once, and each run names the post of its chart', async () => {

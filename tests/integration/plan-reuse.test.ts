@@ -5,15 +5,14 @@
  * swallowed by the job id of the earlier one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { systemClock } from '../../src/deps.js';
 import { generateCompany } from '../../src/seed/company.js';
 import { advancePhase } from '../../src/services/cycles.js';
 import { type Standin, startStandin } from '../../src/slack-standin/index.js';
-import { type RunningWorker, startWorker } from '../../src/worker.js';
+import type { RunningWorker } from '../../src/worker.js';
 import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
 import { standinClient } from '../helpers/slack.js';
-import { addAdjustments, emptyQueues, setUpCycle, workerEnv } from './jobs-fixture.js';
+import { addAdjustments, inProcessWorker, setUpCycle, stopAll } from './jobs-fixture.js';
 
 let t: TestDb;
 let standin: Standin;
@@ -29,22 +28,15 @@ beforeAll(async () => {
     generateCompany({ families: 4, months: 36, resources: 3, seed: 21 }),
     { horizon: 9 },
   ));
-  const config = loadConfig(
-    {
-      ...workerEnv({ dbUrl: t.url, prefix: redisPrefix('plan-reuse'), apiUrl: standin.apiUrl }),
-      SLACK_SIGNING_SECRET: 'plan-reuse-secret',
-    },
-    { slack: true },
-  );
-  worker = await startWorker(config, { metricsPort: null });
+  worker = await inProcessWorker({
+    dbUrl: t.url,
+    apiUrl: standin.apiUrl,
+    label: 'plan-reuse',
+    prefix: redisPrefix('plan-reuse'),
+  });
 });
 
-afterAll(async () => {
-  if (worker) await emptyQueues(worker.queues);
-  await worker?.stop();
-  await standin?.close();
-  await t?.drop();
-});
+afterAll(() => stopAll(worker, standin, t));
 
 const runIds = async () =>
   (
