@@ -375,8 +375,8 @@ try {
     await warmUpSolver(local);
     const pool = createThreadPool();
     try {
-      const pooled = pool.solver(local);
-      await pooled.ready();
+      await pool.ready();
+      const pooled = pool.solver;
       const inputs = await preparePlan(db, cycleId);
       const untimed = (xs: readonly SolvedScenario[]) =>
         xs.map((x) => ({

@@ -8,9 +8,9 @@ import {
   type Snooze,
   snoozeAction,
 } from '../src/services/actions.js';
-import { homeData } from '../src/services/home.js';
 import { getMember } from '../src/services/members.js';
 import { getSettings } from '../src/services/settings.js';
+import { publishHome } from '../src/slack/home.js';
 import {
   ACTION_DONE,
   ACTION_SNOOZE_DAY,
@@ -18,7 +18,6 @@ import {
   actionDoneMessage,
 } from '../src/slack/presenters/actions.js';
 import { slackDate } from '../src/slack/presenters/format.js';
-import { homeView } from '../src/slack/presenters/home.js';
 import { tellUser } from '../src/slack/reply.js';
 
 type Click = BlockAction<ButtonAction>;
@@ -37,10 +36,7 @@ export function register(app: App, deps: AppDeps): void {
   /** A click on App Home: publish it again so the action's row reflects the change. */
   const refreshHome = async (body: Click, client: App['client']) => {
     if (body.container?.type !== 'view' || body.view?.type !== 'home') return;
-    await client.views.publish({
-      user_id: body.user.id,
-      view: homeView(await homeData(deps, body.user.id)),
-    });
+    await publishHome(deps, client, body.user.id);
   };
 
   /** The clicked action, if it exists and the clicker may change it; otherwise says why. */

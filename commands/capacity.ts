@@ -3,13 +3,13 @@ import type { App } from '@slack/bolt';
 import type { AppDeps } from '../src/deps.js';
 import { CAPACITY_REASONS, submitCapacityUpdate } from '../src/services/capacity.js';
 import { afterChange } from '../src/services/summary.js';
+import { afterAck } from '../src/slack/after-ack-limit.js';
 import {
   type ChangeSpec,
   openChangeModal,
   runTextChange,
   submitChangeView,
 } from '../src/slack/change-flow.js';
-import { followUp } from '../src/slack/follow-up.js';
 import { CALLBACK } from '../src/slack/presenters/change-modal.js';
 import { CAPACITY_USAGE } from '../src/slack/presenters/help.js';
 import { commandRequestKey } from '../src/slack/request-key.js';
@@ -33,7 +33,7 @@ export function register(app: App, deps: AppDeps): void {
       return;
     }
     // Storing and confirming take a bounded slot; the channel summary waits outside it.
-    const outcome = await followUp(deps, () =>
+    const outcome = await afterAck(deps, () =>
       runTextChange(deps, CAPACITY, command, respond, commandRequestKey(command)),
     );
     if (outcome) await afterChange(deps, client, 'capacity', outcome);

@@ -12,6 +12,7 @@ import {
 } from '../src/services/adjustments.js';
 import { getMember } from '../src/services/members.js';
 import { afterChange } from '../src/services/summary.js';
+import { afterAck } from '../src/slack/after-ack-limit.js';
 import {
   buildChangeModal,
   type ChangeSpec,
@@ -19,7 +20,6 @@ import {
   runTextChange,
   submitChangeView,
 } from '../src/slack/change-flow.js';
-import { followUp } from '../src/slack/follow-up.js';
 import { publishHome } from '../src/slack/home.js';
 import {
   CALLBACK,
@@ -66,7 +66,7 @@ export function register(app: App, deps: AppDeps): void {
       return;
     }
     // Storing and confirming take a bounded slot; the channel summary waits outside it.
-    const outcome = await followUp(deps, () =>
+    const outcome = await afterAck(deps, () =>
       runTextChange(deps, FORECAST, command, respond, commandRequestKey(command)),
     );
     if (outcome) await afterChange(deps, client, 'forecast', outcome);

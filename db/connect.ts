@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { JsonColumnsPlugin } from './json-columns.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -23,5 +24,8 @@ export function createDb(url: string, opts: DbOptions = {}): Db {
   pool.on('error', (err) =>
     opts.logger?.warn({ err }, 'postgres: an idle connection failed; the pool replaces it'),
   );
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    plugins: [new JsonColumnsPlugin()],
+  });
 }

@@ -54,6 +54,11 @@ export interface FamiliesTable {
   backlog_cost: number;
   subcontract_cost: number | null;
   safety_stock: ColumnType<number, number | undefined, number>;
+  min_stock_units: ColumnType<number | null, number | null | undefined, number | null>;
+  min_stock_share: ColumnType<number | null, number | null | undefined, number | null>;
+  min_stock_days: ColumnType<number | null, number | null | undefined, number | null>;
+  shelf_life_months: ColumnType<number | null, number | null | undefined, number | null>;
+  scrap_cost: ColumnType<number | null, number | null | undefined, number | null>;
   active: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -89,6 +94,10 @@ export interface ResourcesTable {
   overtime_hours_per_worker: number | null;
   min_workers: number | null;
   max_workers: number | null;
+  crew_overtime_limit: ColumnType<number | null, number | null | undefined, number | null>;
+  integer_workers: ColumnType<boolean, boolean | undefined, boolean>;
+  lead_time_months: ColumnType<number | null, number | null | undefined, number | null>;
+  min_order_qty: ColumnType<number | null, number | null | undefined, number | null>;
   active: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -129,6 +138,27 @@ export interface ResourceCapacitiesTable {
   period: string;
   capacity: number;
   overtime_limit: number | null;
+  updated_at: Timestamp;
+}
+
+export interface FamilyPeriodCostsTable {
+  family_id: number;
+  period: string;
+  price: number | null;
+  unit_cost: number | null;
+  holding_cost: number | null;
+  backlog_cost: number | null;
+  subcontract_cost: number | null;
+  updated_at: Timestamp;
+}
+
+export interface ResourcePeriodCostsTable {
+  resource_id: number;
+  period: string;
+  overtime_cost: number | null;
+  cost_per_worker: number | null;
+  hire_cost: number | null;
+  layoff_cost: number | null;
   updated_at: Timestamp;
 }
 
@@ -386,7 +416,6 @@ export interface AuditLogTable {
 export interface ProcessedRequestsTable {
   request_key: string;
   kind: string;
-  result: Json<unknown> | null;
   created_at: Timestamp;
 }
 
@@ -423,6 +452,8 @@ export interface Database {
   inventory_snapshots: InventorySnapshotsTable;
   budget: BudgetTable;
   resource_capacities: ResourceCapacitiesTable;
+  family_period_costs: FamilyPeriodCostsTable;
+  resource_period_costs: ResourcePeriodCostsTable;
   cycles: CyclesTable;
   baseline_models: BaselineModelsTable;
   baseline_forecasts: BaselineForecastsTable;
@@ -446,11 +477,7 @@ export interface Database {
 }
 
 export type FamilyRow = Selectable<FamiliesTable>;
-export type NewFamily = Insertable<FamiliesTable>;
-export type FamilyUpdate = Updateable<FamiliesTable>;
 export type ResourceRow = Selectable<ResourcesTable>;
-export type NewResource = Insertable<ResourcesTable>;
-export type MemberRow = Selectable<MembersTable>;
 export type CycleRow = Selectable<CyclesTable>;
 export type SettingsRow = Selectable<WorkspaceSettingsTable>;
 export type AdjustmentRow = Selectable<ForecastAdjustmentsTable>;

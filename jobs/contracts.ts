@@ -110,35 +110,24 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
  * Deterministic job ids: the same logical job always gets the same id, so BullMQ refuses a
  * duplicate while the first is still known. Ids never contain ':' (BullMQ reserves it).
  */
+const JOB_IDS: { readonly [N in JobName]: (p: JobPayload<N>) => string } = {
+  recompute: (p) =>
+    p.requestKey ? `recompute-req-${hash(p.requestKey)}` : `recompute-cycle-${p.cycleId}`,
+  baseline: (p) => `baseline-${hash(p.runKey)}`,
+  plan: (p) => `plan-${hash(p.runKey)}`,
+  whatif: (p) => `whatif-${hash(p.requestKey)}`,
+  'post-charts': (p) => `charts-run-${p.runId}`,
+  'poll-refresh': (p) => `poll-refresh-${p.pollId}`,
+  'poll-deadline': (p) => `poll-deadline-${p.pollId}`,
+  'phase-deadline': (p) => `phase-deadline-${p.cycleId}-${p.phase}`,
+  nudge: (p) => `nudge-${p.cycleId}-${p.phase}`,
+  'action-reminder': (p) => `reminder-${p.actionId}-${p.kind}-${hash(p.occurrence)}`,
+  pack: (p) => `pack-${p.cycleId}`,
+};
+
+/** The id of a job: one function per job name, so a job without one does not compile. */
 export function jobId<N extends JobName>(name: N, p: JobPayload<N>): string {
-  const x = p as Record<string, unknown>;
-  switch (name) {
-    case 'recompute':
-      return x.requestKey
-        ? `recompute-req-${hash(String(x.requestKey))}`
-        : `recompute-cycle-${x.cycleId}`;
-    case 'baseline':
-      return `baseline-${hash(String(x.runKey))}`;
-    case 'plan':
-      return `plan-${hash(String(x.runKey))}`;
-    case 'whatif':
-      return `whatif-${hash(String(x.requestKey))}`;
-    case 'post-charts':
-      return `charts-run-${x.runId}`;
-    case 'poll-refresh':
-      return `poll-refresh-${x.pollId}`;
-    case 'poll-deadline':
-      return `poll-deadline-${x.pollId}`;
-    case 'phase-deadline':
-      return `phase-deadline-${x.cycleId}-${x.phase}`;
-    case 'nudge':
-      return `nudge-${x.cycleId}-${x.phase}`;
-    case 'action-reminder':
-      return `reminder-${x.actionId}-${x.kind}-${hash(String(x.occurrence))}`;
-    case 'pack':
-      return `pack-${x.cycleId}`;
-  }
-  throw new Error(`unknown job '${String(name)}'`);
+  return JOB_IDS[name](p);
 }
 
 /**

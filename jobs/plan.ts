@@ -1,10 +1,9 @@
 /** `plan`: consensus, rough-cut check and scenarios, written as one immutable plan run. */
 import { runPlan } from '../src/services/planning.js';
-import { extrasOf } from './extras.js';
 import type { Processor } from './processor-types.js';
 
 export const plan: Processor<'plan'> = async (p, ctx) => {
-  const solver = await extrasOf(ctx).solver();
+  const solver = await ctx.worker.solver();
   const out = await runPlan(ctx.db, solver, p);
   ctx.logger.info({ runId: out.runId, created: out.created, ms: out.ms }, 'plan run done');
   // The parent post-charts job reads runId from this return value.

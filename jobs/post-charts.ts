@@ -27,11 +27,10 @@ import {
   recordSharedPost,
 } from '../src/slack/post-ledger.js';
 import { planHeadline } from '../src/slack/presenters/plan-run.js';
-import { extrasOf } from './extras.js';
 import type { Processor } from './processor-types.js';
 
 export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
-  const { fontDir } = extrasOf(ctx);
+  const { fontDir } = ctx.worker;
   const data = await loadRunCharts(ctx.db, p.runId, { maxFamilies: 3 });
   if (!data) throw new UnrecoverableError(`post-charts: plan run ${p.runId} does not exist`);
   const settings = await getSettings(ctx.db);

@@ -3,11 +3,13 @@
  * call core and services, write results, and post. They are registered in jobs/registry.ts.
  */
 import type { WebClient } from '@slack/web-api';
-import type { Job } from 'bullmq';
+import type { FlowProducer, Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Db } from '../db/connect.js';
 import type { Config } from '../src/config.js';
+import type { LpSolver } from '../src/core/supply/lp.js';
 import type { Clock } from '../src/deps.js';
+import type { FitMany } from '../src/services/thread-pool.js';
 import type { JobName, JobPayload, JobQueue } from './contracts.js';
 
 export interface JobContext {
@@ -19,6 +21,22 @@ export interface JobContext {
   readonly logger: Logger;
   readonly clock: Clock;
   readonly job: Job;
+  /** What the worker runtime (jobs/runtime.ts) builds once and lends every job. */
+  readonly worker: WorkerServices;
+}
+
+/**
+ * The worker's own services: the FlowProducer (the recompute job starts a flow), the LP
+ * solver and the baseline fitter (both on the worker's thread pool), and the chart fonts.
+ */
+export interface WorkerServices {
+  readonly flows: FlowProducer;
+  /** Loaded on first use, warm when it resolves. */
+  solver(): Promise<LpSolver>;
+  /** Fits many forecasts on every core. */
+  readonly fitMany: FitMany;
+  /** Directory of the chart fonts (SOPBOT_FONT_DIR), if set. */
+  readonly fontDir?: string;
 }
 
 export type Processor<N extends JobName> = (

@@ -6,16 +6,15 @@
  * same flow (the same job ids) and BullMQ keeps the first.
  */
 import { CHART_KINDS, hash, jobId } from './contracts.js';
-import { extrasOf } from './extras.js';
 import type { Processor } from './processor-types.js';
 import { DEFAULT_JOB_OPTIONS } from './queues.js';
 
-export function runKeyOf(cycleId: number, job: { id?: string; timestamp: number }): string {
+function runKeyOf(cycleId: number, job: { id?: string; timestamp: number }): string {
   return `c${cycleId}-${job.id ?? 'x'}-${job.timestamp}`;
 }
 
 export const recompute: Processor<'recompute'> = async (p, ctx) => {
-  const { flows } = extrasOf(ctx);
+  const { flows } = ctx.worker;
   const runKey = runKeyOf(p.cycleId, ctx.job);
   const baseline = { cycleId: p.cycleId, runKey };
   const plan = {

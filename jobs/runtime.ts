@@ -16,12 +16,11 @@ import { createThreadPool, fitInProcess } from '../src/services/thread-pool.js';
 import { PostInFlightError } from '../src/slack/post-ledger.js';
 import { createHighsSolver } from '../src/solver/highs.js';
 import { type JobName, PayloadError, parsePayload, QUEUES, type QueueName } from './contracts.js';
-import type { ExtendedContext, RuntimeExtras } from './extras.js';
-import type { JobContext } from './processor-types.js';
+import type { JobContext, WorkerServices } from './processor-types.js';
 import { PROCESSORS } from './registry.js';
 
 /** What every job's context is built from, and what the workers themselves need. */
-export interface RuntimeDeps extends Omit<JobContext, 'job'> {
+export interface RuntimeDeps extends Omit<JobContext, 'job' | 'worker'> {
   /** A connection for the workers (maxRetriesPerRequest: null). */
   readonly connection: Redis;
   readonly prefix: string;
@@ -34,8 +33,8 @@ export interface RuntimeOptions {
   readonly lockDurationMs?: number;
   readonly stalledIntervalMs?: number;
   /**
-   * Threads that fit baselines and solve scenarios, this one included (default:
-   * defaultThreads in src/services/thread-pool.ts).
+   * Threads that fit baselines and solve scenarios (default: defaultThreads in
+   * src/services/thread-pool.ts).
    */
   readonly poolThreads?: number;
 }
@@ -49,7 +48,7 @@ export interface JobRuntime {
 }
 
 /** Seconds Slack asked to wait, when the error is a 429 from WebClient. */
-export function retryAfterOf(err: unknown): number | null {
+function retryAfterOf(err: unknown): number | null {
   const e = err as { code?: unknown; retryAfter?: unknown } | null;
   if (e?.code !== 'slack_webapi_rate_limited_error') return null;
   return typeof e.retryAfter === 'number' && e.retryAfter > 0 ? e.retryAfter : 1;
@@ -66,51 +65,58 @@ async function withChildValues(job: Job): Promise<unknown> {
   return data;
 }
 
+const isJobName = (name: string): name is JobName => Object.hasOwn(PROCESSORS, name);
+
+/** Parses the payload by the job's schema and runs its processor, both typed by the name. */
+function runProcessor<N extends JobName>(name: N, data: unknown, ctx: JobContext) {
+  return PROCESSORS[name](parsePayload(name, data), ctx);
+}
+
 export function startRuntime(deps: RuntimeDeps, opts: RuntimeOptions = {}): JobRuntime {
   const flows = new FlowProducer({ connection: deps.connection, prefix: deps.prefix });
   const planning = (opts.queues ?? QUEUES).includes('planning');
   const pool = planning ? createThreadPool(opts.poolThreads) : null;
   let solver: Promise<LpSolver> | null = null;
-  const extras: RuntimeExtras = {
+  const services: WorkerServices = {
     flows,
     fitMany: pool?.fit ?? fitInProcess,
-    // This thread's HiGHS runtime; with a pool, the scenarios of a run are also solved on
-    // its threads, each with a runtime of its own.
+    // With a pool, every LP is solved on its threads, each with a HiGHS runtime of its own
+    // (a thread not warm yet loads it for its first solve); without one (a worker that does
+    // not plan), on a HiGHS runtime in this thread.
     solver: () => {
-      solver ??= createHighsSolver().then(async (s) => {
-        await warmUpSolver(s).catch((err: unknown) =>
-          deps.logger.warn({ err }, 'solver warm-up failed'),
-        );
-        return pool ? pool.solver(s) : s;
-      });
+      solver ??= pool
+        ? Promise.resolve(pool.solver)
+        : createHighsSolver().then(async (s) => {
+            await warmUpSolver(s).catch((err: unknown) =>
+              deps.logger.warn({ err }, 'solver warm-up failed'),
+            );
+            return s;
+          });
       return solver;
     },
     ...(deps.config.SOPBOT_FONT_DIR ? { fontDir: deps.config.SOPBOT_FONT_DIR } : {}),
   };
   const process = async (job: Job, token?: string): Promise<unknown> => {
-    const name = job.name as JobName;
-    const processor = PROCESSORS[name] as
-      | ((payload: unknown, ctx: ExtendedContext) => Promise<unknown>)
-      | undefined;
-    if (!processor) throw new UnrecoverableError(`No processor for job '${job.name}'.`);
+    const name = job.name;
+    if (!isJobName(name)) throw new UnrecoverableError(`No processor for job '${job.name}'.`);
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     const log = deps.logger.child({ job: name, jobId: job.id, attempt: job.attemptsMade + 1 });
     try {
-      const payload = parsePayload(
+      const result = await runProcessor(
         name,
         name === 'post-charts' ? await withChildValues(job) : job.data,
+        {
+          db: deps.db,
+          queue: deps.queue,
+          slack: deps.slack,
+          config: deps.config,
+          logger: log,
+          clock: deps.clock,
+          job,
+          worker: services,
+        },
       );
-      const result = await processor(payload, {
-        db: deps.db,
-        queue: deps.queue,
-        slack: deps.slack,
-        config: deps.config,
-        logger: log,
-        clock: deps.clock,
-        job,
-        extras,
-      });
       deps.metrics?.observeJob(name, 'completed', seconds());
       return result;
     } catch (err) {
@@ -145,16 +151,15 @@ export function startRuntime(deps: RuntimeDeps, opts: RuntimeOptions = {}): JobR
     opts.stalledIntervalMs ??
     deps.config.SOPBOT_STALLED_INTERVAL_MS ??
     Math.max(200, Math.floor(lockDuration / 2));
-  // Load and warm the LP solver now, while the first jobs are still on their way.
-  if (planning)
-    extras.solver().catch((err: unknown) => deps.logger.error({ err }, 'LP solver did not load'));
+  // Start the threads and warm their LP solvers now, while the first jobs are on their way.
+  pool?.ready().catch((err: unknown) => deps.logger.error({ err }, 'LP solver did not load'));
   // Charts are drawn by post-charts (posts) and what-if (planning): warm the renderer in the
   // background, so the first real charts after a start are not the slow ones.
   const queues = opts.queues ?? QUEUES;
   const rounds = deps.config.SOPBOT_CHART_WARMUP_ROUNDS;
   const warm =
     rounds > 0 && (queues.includes('posts') || planning)
-      ? warmUpCharts(rounds, extras.fontDir ? { fontDir: extras.fontDir } : {})
+      ? warmUpCharts(rounds, services.fontDir ? { fontDir: services.fontDir } : {})
       : null;
   const chartWarmUp =
     warm?.done.then((r) => {

@@ -12,11 +12,10 @@ import { postFileOnce, postMessageOnce } from '../src/slack/post-ledger.js';
 import { esc } from '../src/slack/presenters/format.js';
 import { whatIfDiff } from '../src/slack/presenters/plan-run.js';
 import { hash } from './contracts.js';
-import { extrasOf } from './extras.js';
 import type { Processor } from './processor-types.js';
 
 export const whatif: Processor<'whatif'> = async (p, ctx) => {
-  const { solver, fontDir } = extrasOf(ctx);
+  const { solver, fontDir } = ctx.worker;
   const key = `whatif:${hash(p.requestKey)}`;
   const reply = p.replyTo;
   const say = async (suffix: string, text: string) => {

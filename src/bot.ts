@@ -5,8 +5,15 @@
 import { createDb } from '../db/connect.js';
 import { createQueues } from '../jobs/queues.js';
 import type { Config } from './config.js';
-import { type AppDeps, type Clock, systemClock } from './deps.js';
+import { type AppDeps, type Clock, runOnce, systemClock } from './deps.js';
 import { createLogger } from './logger.js';
+import {
+  countingEnqueueFailures,
+  Metrics,
+  type MetricsServer,
+  serveMetricsIfAsked,
+  slackMetricsModule,
+} from './metrics.js';
 import { createRedis } from './redis.js';
 import { type OutboxRelay, startOutboxRelay } from './services/outbox.js';
 import { useConfiguredTimezone } from './services/settings.js';
@@ -15,6 +22,8 @@ import { createSlackApp, type SlackApp } from './slack/app.js';
 export interface RunningBot {
   readonly slack: SlackApp;
   readonly deps: AppDeps;
+  /** The metrics port, or null when BOT_METRICS_PORT is 0. */
+  readonly metricsPort: number | null;
   /** Stop taking requests, then close the queues, Redis and the pool. */
   stop(): Promise<void>;
 }
@@ -25,13 +34,17 @@ export interface BotOptions {
   readonly port?: number;
   readonly botId?: string;
   readonly botUserId?: string;
+  /** Overrides BOT_METRICS_PORT: a port (0 = any free one), or null for no endpoint. */
+  readonly metricsPort?: number | null;
 }
 
 export async function startBot(config: Config, opts: BotOptions = {}): Promise<RunningBot> {
   const logger = createLogger(config.LOG_LEVEL, 'sopbot-bot');
   const db = createDb(config.DATABASE_URL, { max: 10, applicationName: 'sopbot-bot', logger });
   const redis = createRedis(config.REDIS_URL, 'producer');
-  const queue = createQueues(redis, config.SOPBOT_QUEUE_PREFIX, logger);
+  const queues = createQueues(redis, config.SOPBOT_QUEUE_PREFIX, logger);
+  const metrics = new Metrics();
+  const queue = countingEnqueueFailures(queues, metrics);
   const deps: AppDeps = { db, queue, config, logger, clock: opts.clock ?? systemClock };
   const slack = createSlackApp(deps, {
     token: config.SLACK_BOT_TOKEN ?? '',
@@ -42,11 +55,14 @@ export async function startBot(config: Config, opts: BotOptions = {}): Promise<R
     ...(opts.botUserId ? { botUserId: opts.botUserId } : {}),
     port: opts.port ?? config.PORT,
     redis,
+    modules: [slackMetricsModule(metrics)],
   });
+  let server: MetricsServer | null = null;
   let relay: OutboxRelay | null = null;
   const closeAll = async () => {
     await relay?.stop();
-    await queue.close();
+    await server?.close();
+    await queues.close();
     redis.disconnect();
     await db.destroy();
   };
@@ -55,25 +71,22 @@ export async function startBot(config: Config, opts: BotOptions = {}): Promise<R
     await slack.start();
     // Job requests recorded while the queue was down go out as soon as it answers again.
     relay = startOutboxRelay(deps);
+    server = await serveMetricsIfAsked(metrics, opts.metricsPort, config.BOT_METRICS_PORT);
   } catch (err) {
     await closeAll();
     throw err;
   }
-  logger.info(
-    { port: slack.port(), socketMode: Boolean(config.SLACK_APP_TOKEN) },
-    'sopbot bot started',
-  );
-  let stopping: Promise<void> | null = null;
+  const metricsPort = server?.port ?? null;
+  const socketMode = Boolean(config.SLACK_APP_TOKEN);
+  logger.info({ port: slack.port(), socketMode, metricsPort }, 'sopbot bot started');
   return {
     slack,
     deps,
-    stop() {
-      stopping ??= (async () => {
-        await slack.stop();
-        await closeAll();
-        logger.info('sopbot bot stopped');
-      })();
-      return stopping;
-    },
+    metricsPort,
+    stop: runOnce(async () => {
+      await slack.stop();
+      await closeAll();
+      logger.info('sopbot bot stopped');
+    }),
   };
 }

@@ -29,6 +29,8 @@ const base = z.object({
   SLACK_API_URL: z.url('must be a URL such as https://slack.com/api/').optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** Off by default: a bot and a worker on one host would otherwise want the same port. */
+  BOT_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SOPBOT_ADMIN_USERS: z
     .string()

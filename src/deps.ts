@@ -14,6 +14,18 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/**
+ * `work` run at most once: every call waits for the one run (a process's `stop()` may be
+ * called by a signal and by its caller).
+ */
+export function runOnce(work: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  return () => {
+    running ??= work();
+    return running;
+  };
+}
+
 export interface AppDeps {
   readonly db: Db;
   readonly queue: JobQueue;

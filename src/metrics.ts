@@ -1,28 +1,30 @@
 /**
- * Prometheus metrics of the worker, in the text exposition format (no client library: two
- * metric families do not justify a dependency). Queue depth is read from Redis at scrape
- * time; job durations are a histogram per job name and outcome.
+ * Prometheus metrics, by prom-client: the process's own (CPU, memory, handles, GC, event-loop
+ * delay), and sopbot's. Each process keeps a registry of its own (no global one), served on
+ * its own port:
+ * - the worker: queue depth per queue and state, read from Redis at scrape time; the time
+ *   spent on each job attempt, per job name and outcome;
+ * - the bot: how long a listener took to ack, listener errors, and enqueues that failed.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { App, ReceiverEvent } from '@slack/bolt';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { JobQueue } from '../jobs/contracts.js';
 
 /** Seconds. */
-export const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120] as const;
+const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+/** Seconds; Slack wants an ack within 3. */
+const ACK_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3];
 
 export type JobOutcome = 'completed' | 'failed' | 'delayed';
-
-interface Series {
-  readonly counts: number[];
-  sum: number;
-  count: number;
-}
 
 export interface QueueDepthSource {
   readonly name: string;
   getJobCounts(...types: string[]): Promise<Record<string, number>>;
 }
 
-export const QUEUE_STATES = [
+const QUEUE_STATES = [
   'waiting',
   'active',
   'delayed',
@@ -33,61 +35,145 @@ export const QUEUE_STATES = [
 ] as const;
 
 export class Metrics {
-  private readonly series = new Map<string, Series>();
+  readonly registry = new Registry();
+  private readonly jobs: Histogram<'job' | 'outcome'>;
+  private readonly acks: Histogram<'kind'>;
+  private readonly handlerErrors: Counter<'kind'>;
+  private readonly enqueueFailures: Counter<'job'>;
 
-  constructor(private readonly queues: readonly QueueDepthSource[] = []) {}
-
-  observeJob(name: string, outcome: JobOutcome, seconds: number): void {
-    const key = `${name}\u0000${outcome}`;
-    let s = this.series.get(key);
-    if (!s) {
-      s = { counts: DURATION_BUCKETS.map(() => 0), sum: 0, count: 0 };
-      this.series.set(key, s);
-    }
-    DURATION_BUCKETS.forEach((le, i) => {
-      if (seconds <= le) s.counts[i] = (s.counts[i] ?? 0) + 1;
+  constructor(queues: readonly QueueDepthSource[] = []) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'sopbot_queue_jobs',
+      help: 'Jobs in each queue by state.',
+      labelNames: ['queue', 'state'],
+      registers,
+      async collect() {
+        for (const q of queues) {
+          const counts = await q.getJobCounts(...QUEUE_STATES);
+          for (const state of QUEUE_STATES) this.set({ queue: q.name, state }, counts[state] ?? 0);
+        }
+      },
     });
-    s.sum += seconds;
-    s.count += 1;
+    this.jobs = new Histogram({
+      name: 'sopbot_job_duration_seconds',
+      help: 'Time a worker spent on one job attempt.',
+      labelNames: ['job', 'outcome'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.acks = new Histogram({
+      name: 'sopbot_ack_seconds',
+      help: 'Time from the bot receiving a request to its listener acking it, by kind of request.',
+      labelNames: ['kind'],
+      buckets: ACK_BUCKETS,
+      registers,
+    });
+    this.handlerErrors = new Counter({
+      name: 'sopbot_handler_errors_total',
+      help: 'Listeners that ended in an error, by kind of request.',
+      labelNames: ['kind'],
+      registers,
+    });
+    this.enqueueFailures = new Counter({
+      name: 'sopbot_enqueue_failures_total',
+      help: 'Jobs that could not be enqueued (Redis down, a payload refused), by job name.',
+      labelNames: ['job'],
+      registers,
+    });
   }
 
-  async render(): Promise<string> {
-    const lines: string[] = [
-      '# HELP sopbot_queue_jobs Jobs in each queue by state.',
-      '# TYPE sopbot_queue_jobs gauge',
-    ];
-    for (const q of this.queues) {
-      const counts = await q.getJobCounts(...QUEUE_STATES);
-      for (const state of QUEUE_STATES)
-        lines.push(
-          `sopbot_queue_jobs{queue="${esc(q.name)}",state="${state}"} ${counts[state] ?? 0}`,
-        );
-    }
-    lines.push(
-      '# HELP sopbot_job_duration_seconds Time a worker spent on one job attempt.',
-      '# TYPE sopbot_job_duration_seconds histogram',
-    );
-    for (const [key, s] of [...this.series.entries()].sort()) {
-      const [name = '', outcome = ''] = key.split('\u0000');
-      const labels = `job="${esc(name)}",outcome="${outcome}"`;
-      DURATION_BUCKETS.forEach((le, i) => {
-        lines.push(`sopbot_job_duration_seconds_bucket{${labels},le="${le}"} ${s.counts[i] ?? 0}`);
-      });
-      lines.push(`sopbot_job_duration_seconds_bucket{${labels},le="+Inf"} ${s.count}`);
-      lines.push(`sopbot_job_duration_seconds_sum{${labels}} ${s.sum}`);
-      lines.push(`sopbot_job_duration_seconds_count{${labels}} ${s.count}`);
-    }
-    return `${lines.join('\n')}\n`;
+  observeJob(name: string, outcome: JobOutcome, seconds: number): void {
+    this.jobs.observe({ job: name, outcome }, seconds);
+  }
+
+  observeAck(kind: string, seconds: number): void {
+    this.acks.observe({ kind }, seconds);
+  }
+
+  countHandlerError(kind: string): void {
+    this.handlerErrors.inc({ kind });
+  }
+
+  countEnqueueFailure(job: string): void {
+    this.enqueueFailures.inc({ job });
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
   }
 }
 
-function esc(v: string): string {
-  return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+/** The same queue, counting the enqueues that fail (the error still reaches the caller). */
+export function countingEnqueueFailures<Q extends JobQueue>(queue: Q, metrics: Metrics): Q {
+  return {
+    ...queue,
+    enqueue: ((name, input, opts) =>
+      queue.enqueue(name, input, opts).catch((err: unknown) => {
+        metrics.countEnqueueFailure(name);
+        throw err;
+      })) as JobQueue['enqueue'],
+  };
+}
+
+/** What a Slack request is, as a label: `slash_command`, `block_actions`, `view_submission`... */
+function requestKind(body: unknown): string {
+  const b = (body ?? {}) as { command?: unknown; type?: unknown };
+  if (typeof b.command === 'string') return 'slash_command';
+  return typeof b.type === 'string' ? b.type : 'unknown';
+}
+
+/**
+ * A handler module for the Bolt app (SlackAppOptions.modules). It times each ack from the
+ * moment the receiver hands the request to the app (`App.processEvent`, which both the HTTP
+ * and the Socket Mode receivers call), and counts the listeners that throw with a global
+ * middleware (the error goes on to the app's error handler). Bolt gives each middleware a
+ * copy of the request's arguments, so the ack can only be wrapped where the event enters.
+ */
+export function slackMetricsModule(metrics: Metrics): { register(app: App): void } {
+  return {
+    register(app) {
+      const processEvent = app.processEvent.bind(app);
+      app.processEvent = (event: ReceiverEvent) => {
+        const started = performance.now();
+        const kind = requestKind(event.body);
+        return processEvent({
+          ...event,
+          ack: (response) => {
+            metrics.observeAck(kind, (performance.now() - started) / 1000);
+            return event.ack(response);
+          },
+        });
+      };
+      app.use(async ({ body, next }) => {
+        try {
+          await next();
+        } catch (err) {
+          metrics.countHandlerError(requestKind(body));
+          throw err;
+        }
+      });
+    },
+  };
 }
 
 export interface MetricsServer {
   readonly port: number;
   close(): Promise<void>;
+}
+
+/**
+ * The endpoint a process asked for: the option when given (a port, 0 for any free one, or
+ * null for none), else the configured port, where 0 turns the endpoint off.
+ */
+export function serveMetricsIfAsked(
+  metrics: Metrics,
+  option: number | null | undefined,
+  configured: number,
+): Promise<MetricsServer | null> {
+  const port = option === undefined ? (configured > 0 ? configured : null) : option;
+  return port === null ? Promise.resolve(null) : serveMetrics(metrics, port);
 }
 
 /** Serves GET /metrics. Port 0 picks a free port. */
@@ -99,7 +185,7 @@ export async function serveMetrics(metrics: Metrics, port: number): Promise<Metr
     }
     metrics.render().then(
       (body) => {
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
         res.end(body);
       },
       (err: unknown) => {

@@ -6,12 +6,18 @@
  */
 import { WebClient } from '@slack/web-api';
 import { createDb } from '../db/connect.js';
+import { openCycleId } from '../db/queries/cycle-inputs.js';
 import { createQueues, type Queues } from '../jobs/queues.js';
 import { type JobRuntime, startRuntime } from '../jobs/runtime.js';
 import type { Config } from './config.js';
-import { type Clock, systemClock } from './deps.js';
+import { type Clock, runOnce, systemClock } from './deps.js';
 import { createLogger } from './logger.js';
-import { Metrics, type MetricsServer, serveMetrics } from './metrics.js';
+import {
+  countingEnqueueFailures,
+  Metrics,
+  type MetricsServer,
+  serveMetricsIfAsked,
+} from './metrics.js';
 import { createRedis } from './redis.js';
 import { startOutboxRelay } from './services/outbox.js';
 import { useConfiguredTimezone } from './services/settings.js';
@@ -31,7 +37,7 @@ export interface WorkerOptions {
   readonly concurrency?: number;
 }
 
-export function slackClientFor(config: Config): WebClient {
+function slackClientFor(config: Config): WebClient {
   return new WebClient(config.SLACK_BOT_TOKEN, {
     ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
     rejectRateLimitedCalls: true,
@@ -47,22 +53,16 @@ export async function scheduleRecompute(
   config: Config,
 ): Promise<string | null> {
   if (config.SOPBOT_RECOMPUTE_CRON === 'off') return null;
-  const open = await db
-    .selectFrom('cycles')
-    .select('id')
-    .where('closed_at', 'is', null)
-    .where('phase', '!=', 'closed')
-    .orderBy('month', 'desc')
-    .executeTakeFirst();
-  if (!open) return null;
-  const id = `recompute-daily-cycle-${open.id}`;
+  const cycleId = await openCycleId(db);
+  if (cycleId === undefined) return null;
+  const id = `recompute-daily-cycle-${cycleId}`;
   await queues.queue('planning').upsertJobScheduler(
     id,
     { pattern: config.SOPBOT_RECOMPUTE_CRON, tz: config.SOPBOT_TIMEZONE },
     {
       name: 'recompute',
       data: {
-        cycleId: open.id,
+        cycleId,
         reason: 'schedule',
         requestedBy: null,
         replyTo: null,
@@ -99,7 +99,7 @@ export async function startWorker(
   const runtime = startRuntime(
     {
       db,
-      queue: queues,
+      queue: countingEnqueueFailures(queues, metrics),
       slack: slackClientFor(config),
       config,
       logger,
@@ -110,16 +110,9 @@ export async function startWorker(
     },
     opts.concurrency ? { concurrency: opts.concurrency } : {},
   );
-  // METRICS_PORT=0 turns the endpoint off; the option's 0 picks a free port (tests).
-  const port =
-    opts.metricsPort === undefined
-      ? config.METRICS_PORT > 0
-        ? config.METRICS_PORT
-        : null
-      : opts.metricsPort;
   let server: MetricsServer | null = null;
   try {
-    if (port !== null) server = await serveMetrics(metrics, port);
+    server = await serveMetricsIfAsked(metrics, opts.metricsPort, config.METRICS_PORT);
     await scheduleRecompute(queues, db, config);
   } catch (err) {
     await runtime.close();
@@ -132,23 +125,19 @@ export async function startWorker(
   // Job requests recorded while the queue was down go out as soon as it answers again.
   const relay = startOutboxRelay({ db, queue: queues, logger });
   logger.info({ metricsPort: server?.port ?? null }, 'sopbot worker started');
-  let stopping: Promise<void> | null = null;
   return {
     runtime,
     queues,
     metricsPort: server?.port ?? null,
-    stop() {
-      stopping ??= (async () => {
-        await relay.stop();
-        await runtime.close();
-        await server?.close();
-        await queues.close();
-        connection.disconnect();
-        producer.disconnect();
-        await db.destroy();
-        logger.info('sopbot worker stopped');
-      })();
-      return stopping;
-    },
+    stop: runOnce(async () => {
+      await relay.stop();
+      await runtime.close();
+      await server?.close();
+      await queues.close();
+      connection.disconnect();
+      producer.disconnect();
+      await db.destroy();
+      logger.info('sopbot worker stopped');
+    }),
   };
 }

@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import type { Db } from '../connect.js';
-import type { AuditRow } from '../schema.js';
 
 export interface AuditEntry {
   readonly actor: string;
@@ -27,21 +26,6 @@ export async function audit(trx: Db, e: AuditEntry): Promise<string> {
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
-}
-
-export async function auditTrail(
-  db: Db,
-  filter: { entity?: string; entityId?: string; action?: string; limit?: number } = {},
-): Promise<AuditRow[]> {
-  let q = db
-    .selectFrom('audit_log')
-    .selectAll()
-    .orderBy('id', 'desc')
-    .limit(filter.limit ?? 100);
-  if (filter.entity) q = q.where('entity', '=', filter.entity);
-  if (filter.entityId) q = q.where('entity_id', '=', filter.entityId);
-  if (filter.action) q = q.where('action', '=', filter.action);
-  return q.execute();
 }
 
 /** When cycle `cycleId` left `phase` (its audited phase change), or null. */

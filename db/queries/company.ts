@@ -26,6 +26,12 @@ function toFamily(r: FamilyRow): Family {
     backlogCost: r.backlog_cost,
     subcontractCost: r.subcontract_cost,
     safetyStock: r.safety_stock,
+    minStock:
+      r.min_stock_units === null && r.min_stock_share === null && r.min_stock_days === null
+        ? null
+        : { units: r.min_stock_units, share: r.min_stock_share, days: r.min_stock_days },
+    shelfLifeMonths: r.shelf_life_months,
+    scrapCost: r.scrap_cost,
   };
 }
 
@@ -50,13 +56,27 @@ function toResource(r: ResourceRow): Resource {
           overtimeHoursPerWorker: r.overtime_hours_per_worker ?? 0,
           minWorkers: r.min_workers,
           maxWorkers: r.max_workers,
+          crewOvertimeLimit: r.crew_overtime_limit,
+          integer: r.integer_workers,
         }
       : null,
+    leadTimeMonths: r.lead_time_months,
+    minOrderQuantity: r.min_order_qty,
   };
 }
 
 export async function loadCompany(db: Db): Promise<LoadedCompany> {
-  const [families, resources, loads, sales, inventory, budget, capacities] = await Promise.all([
+  const [
+    families,
+    resources,
+    loads,
+    sales,
+    inventory,
+    budget,
+    capacities,
+    familyCosts,
+    resourceCosts,
+  ] = await Promise.all([
     db.selectFrom('families').selectAll().where('active', '=', true).orderBy('code').execute(),
     db.selectFrom('resources').selectAll().where('active', '=', true).orderBy('code').execute(),
     db.selectFrom('resource_loads').selectAll().execute(),
@@ -69,6 +89,8 @@ export async function loadCompany(db: Db): Promise<LoadedCompany> {
     db.selectFrom('inventory_snapshots').selectAll().execute(),
     db.selectFrom('budget').selectAll().execute(),
     db.selectFrom('resource_capacities').selectAll().execute(),
+    db.selectFrom('family_period_costs').selectAll().execute(),
+    db.selectFrom('resource_period_costs').selectAll().execute(),
   ]);
   const familyIds = new Map(families.map((f) => [f.code, f.id]));
   const familyCodes = new Map(families.map((f) => [f.id, f.code]));
@@ -100,6 +122,37 @@ export async function loadCompany(db: Db): Promise<LoadedCompany> {
       const resource = res(c.resource_id);
       return resource
         ? [{ resource, period: c.period, capacity: c.capacity, overtimeLimit: c.overtime_limit }]
+        : [];
+    }),
+    familyCosts: familyCosts.flatMap((c) => {
+      const family = fam(c.family_id);
+      return family
+        ? [
+            {
+              family,
+              period: c.period,
+              price: c.price,
+              unitCost: c.unit_cost,
+              holdingCost: c.holding_cost,
+              backlogCost: c.backlog_cost,
+              subcontractCost: c.subcontract_cost,
+            },
+          ]
+        : [];
+    }),
+    resourceCosts: resourceCosts.flatMap((c) => {
+      const resource = res(c.resource_id);
+      return resource
+        ? [
+            {
+              resource,
+              period: c.period,
+              overtimeCost: c.overtime_cost,
+              costPerWorker: c.cost_per_worker,
+              hireCost: c.hire_cost,
+              layoffCost: c.layoff_cost,
+            },
+          ]
         : [];
     }),
   };

@@ -1,7 +1,8 @@
 /**
  * What people submitted in a cycle, mapped to core's shapes: forecast adjustments (for
  * consensus) and capacity updates in force (for the rough-cut check and the LP); and
- * which sales reps have yet to submit (for the nudges and `/sop status`).
+ * which sales reps have yet to submit and which ops members have open constraints (for the
+ * nudges and `/sop status`); and the open cycle's id (for the worker's schedule).
  */
 import type { Adjustment } from '../../src/core/consensus.js';
 import type { CapacityUpdate } from '../../src/core/supply/capacity-check.js';
@@ -105,6 +106,45 @@ export async function repsOwingInput(db: Db, cycleId: number): Promise<RepOwing[
     owed.set(a.userId, [...(owed.get(a.userId) ?? []), a.code]);
   }
   return [...owed.entries()].map(([userId, families]) => ({ userId, families }));
+}
+
+export interface OpenConstraints {
+  readonly userId: string;
+  readonly count: number;
+}
+
+/**
+ * Ops members with open capacity constraints that apply to the cycle (its own or standing
+ * ones, with no cycle), and how many each has; by user id.
+ */
+export async function openConstraintsByOps(db: Db, cycleId: number): Promise<OpenConstraints[]> {
+  const rows = await db
+    .selectFrom('capacity_updates as c')
+    .innerJoin('members as m', 'm.slack_user_id', 'c.author')
+    .select(['c.author', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('m.role', '=', 'ops')
+    .where('c.is_constraint', '=', true)
+    .where('c.status', '=', 'open')
+    .where((eb) => eb.or([eb('c.cycle_id', '=', cycleId), eb('c.cycle_id', 'is', null)]))
+    .groupBy('c.author')
+    .orderBy('c.author')
+    .execute();
+  return rows.map((r) => ({ userId: r.author, count: Number(r.n) }));
+}
+
+/**
+ * The id of the open cycle (not closed, no close time), the latest month first; undefined
+ * when every cycle is closed.
+ */
+export async function openCycleId(db: Db): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('cycles')
+    .select('id')
+    .where('closed_at', 'is', null)
+    .where('phase', '!=', 'closed')
+    .orderBy('month', 'desc')
+    .executeTakeFirst();
+  return row?.id;
 }
 
 export async function cycleById(db: Db, cycleId: number): Promise<CycleRow | undefined> {

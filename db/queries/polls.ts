@@ -26,18 +26,6 @@ export async function pollByKey(db: Db, key: string): Promise<PollRow | null> {
   );
 }
 
-export async function openPollOfCycle(db: Db, cycleId: number): Promise<PollRow | null> {
-  return (
-    (await db
-      .selectFrom('polls')
-      .selectAll()
-      .where('cycle_id', '=', cycleId)
-      .where('status', '=', 'open')
-      .orderBy('id', 'desc')
-      .executeTakeFirst()) ?? null
-  );
-}
-
 export async function pollOptions(db: Db, pollId: string): Promise<PollOptionRow[]> {
   const rows = await db
     .selectFrom('poll_options')

@@ -1,32 +1,15 @@
-/** Processed request keys: the record that a request's effect happened, with its result. */
+/** Processed request keys: the record that a request's effect happened. */
 import type { Db } from '../connect.js';
 
 /** Claims a key; false when it was already processed (a retry or a double submit). */
 export async function claimRequest(db: Db, key: string, kind: string): Promise<boolean> {
   const rows = await db
     .insertInto('processed_requests')
-    .values({ request_key: key, kind, result: null })
+    .values({ request_key: key, kind })
     .onConflict((oc) => oc.column('request_key').doNothing())
     .returning('request_key')
     .execute();
   return rows.length > 0;
-}
-
-export async function requestResult(db: Db, key: string): Promise<unknown> {
-  const row = await db
-    .selectFrom('processed_requests')
-    .select('result')
-    .where('request_key', '=', key)
-    .executeTakeFirst();
-  return row?.result ?? null;
-}
-
-export async function saveRequestResult(db: Db, key: string, result: unknown): Promise<void> {
-  await db
-    .updateTable('processed_requests')
-    .set({ result: JSON.stringify(result) })
-    .where('request_key', '=', key)
-    .execute();
 }
 
 /** Gives a key back when its work failed, so Slack's retry can do it. */

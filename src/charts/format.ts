@@ -26,11 +26,6 @@ export function formatNumber(n: number, digits = 0): string {
 }
 
 /** Like formatNumber with a leading + for positive values. */
-export function formatSigned(n: number, digits = 0): string {
-  const s = formatNumber(n, digits);
-  return n > 0 && s.replace(/[0.,]/g, '') !== '' ? `+${s}` : s;
-}
-
 /** 0.9614 → "96.1%". */
 export function formatPercent(fraction: number, digits = 1, signed = false): string {
   if (!Number.isFinite(fraction)) return fraction > 0 ? '∞%' : 'n/a';

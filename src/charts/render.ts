@@ -1,6 +1,7 @@
 /**
- * vega-lite spec → vega → SVG → PNG, all in process. resvg draws no text without fonts,
- * so the DejaVu Sans files are handed to it explicitly and system fonts are never scanned.
+ * vega-lite spec → vega → SVG → PNG, all in process. resvg draws the text and encodes the
+ * PNG; it draws no text without fonts, so the DejaVu Sans files are handed to it explicitly
+ * and system fonts are never scanned.
  */
 
 import { existsSync } from 'node:fs';
@@ -8,9 +9,6 @@ import { join } from 'node:path';
 import { renderAsync } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { assemblePng, deflateBand } from './png.js';
-import { flattenOpacity, svgBands } from './raster-prep.js';
-import { outlineText } from './text-paths.js';
 
 /** Where Debian and Ubuntu put fonts-dejavu-core. */
 export const DEFAULT_FONT_DIR = '/usr/share/fonts/truetype/dejavu';
@@ -21,10 +19,6 @@ export interface RenderOptions {
   readonly fontDir?: string;
   /** Pixel ratio of the PNG; 2 keeps text crisp on high-density screens. */
   readonly scale?: number;
-  /** Draw text as glyph outlines before rasterising (default true; faster, same look). */
-  readonly outlineText?: boolean;
-  /** Horizontal bands rasterised in parallel (default: one per core, up to 4; 1 = whole). */
-  readonly bands?: number;
 }
 
 export interface RenderedChart {
@@ -167,39 +161,25 @@ export async function chartSvg(spec: TopLevelSpec): Promise<string> {
 }
 
 /**
- * SVG → PNG with resvg and the DejaVu fonts; `scale` is the pixel ratio (default 2). The
- * bands are rasterised and deflated on libuv's thread pool in parallel, so a chart takes
- * about half the wall time on two cores and the event loop stays free meanwhile.
+ * SVG → PNG with resvg and the DejaVu fonts; `scale` is the pixel ratio (default 2). resvg
+ * draws on libuv's thread pool, so the event loop stays free meanwhile.
  */
 export async function svgToPng(
   svg: string,
   opts: RenderOptions = {},
 ): Promise<{ png: Buffer; width: number; height: number }> {
-  const dir = opts.fontDir ?? DEFAULT_FONT_DIR;
-  const files = fontFiles(dir);
-  const scale = opts.scale ?? 2;
-  // Text as outlines: resvg fills paths far faster than it shapes text, and looks the same.
-  const source = flattenOpacity(opts.outlineText === false ? svg : outlineText(svg, dir));
-  const options = {
+  const files = fontFiles(opts.fontDir ?? DEFAULT_FONT_DIR);
+  const image = await renderAsync(svg, {
     font: {
       fontFiles: [...files],
       loadSystemFonts: false,
       defaultFontFamily: 'DejaVu Sans',
       sansSerifFamily: 'DejaVu Sans',
     },
-    fitTo: { mode: 'zoom' as const, value: scale },
+    fitTo: { mode: 'zoom', value: opts.scale ?? 2 },
     background: '#ffffff',
-  };
-  // Each band is deflated as soon as it is drawn, while the others are still being drawn.
-  // The background is opaque, so resvg's premultiplied pixels equal straight RGBA.
-  const parts = await Promise.all(
-    svgBands(source, scale, opts.bands).map(async (band) => {
-      const image = await renderAsync(band, options);
-      return deflateBand({ pixels: image.pixels, height: image.height }, image.width);
-    }),
-  );
-  const png = assemblePng(parts);
-  return { png, width: parts[0]!.width, height: parts.reduce((h, p) => h + p.height, 0) };
+  });
+  return { png: image.asPng(), width: image.width, height: image.height };
 }
 
 export async function renderChart(

@@ -1,8 +1,8 @@
 /**
  * Warm the renderer in a new worker before real charts arrive. The first render of each
- * chart kind compiles its shape, and V8 needs several renders of each before vega, the
- * outliner and the PNG encoder run at full speed: in a fresh process the first chart took
- * about 500 ms and the next few 100-150 ms, against 50-80 ms once warm (bench/pipeline).
+ * chart kind compiles its shape, and V8 needs several renders of each before vega runs at
+ * full speed: in a fresh process the first chart takes several times as long as once warm
+ * (bench/pipeline).
  * The sample charts are drawn in rotation, one at a time with the event loop free between
  * them, so jobs that arrive meanwhile are not held up; `stop` ends it early.
  */

@@ -23,7 +23,7 @@ REDIS_URL); --no-recompute skips that, e.g. for a bulk load in several steps.`;
 /** How long Redis may take to answer before the import gives up asking for a recompute. */
 const REDIS_TIMEOUT_MS = 5000;
 
-export function resolveKind(s: string): ImportKind {
+function resolveKind(s: string): ImportKind {
   const k = s.toLowerCase();
   if ((IMPORT_KINDS as readonly string[]).includes(k)) return k as ImportKind;
   const alias = KIND_ALIASES[k];

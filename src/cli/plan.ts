@@ -22,20 +22,32 @@ import {
   parsePlanProblem,
   planProblemJsonSchema,
 } from '../core/supply/problem.js';
-import { type PlanResult, type SolvedPlan, solvePlan } from '../core/supply/solve.js';
+import {
+  type MipReport,
+  type PlanResult,
+  type SolvedPlan,
+  solvePlan,
+} from '../core/supply/solve.js';
 import { SopError, UsageError, ValidationError } from '../errors.js';
 import { createHighsSolver } from '../solver/highs.js';
 import { parseCliArgs } from './args.js';
 import type { CliIo } from './types.js';
 
-const USAGE = `Usage: sopbot plan <problem.json> [--strategy optimal|chase|level] [--format table|json]
+const USAGE = `Usage: sopbot plan <problem.json> [--strategy optimal|chase-stock|chase-workforce|level] [--format table|json]
        sopbot plan <problem.json> --scenarios [--what-if "demand FAM-3 +20% 2027-04..2027-06; ..."]
        sopbot plan --print-schema
 Solves the aggregate supply plan of a plan file (docs/plan-format.md) with HiGHS and prints
 the plan per family and month, per resource and month, the cost by term and the KPIs.
-  --strategy      optimal (default: the LP's free choice), chase (no stock, capacity flexes)
-                  or level (constant production and workforce)
+  --strategy      optimal (default: the LP's free choice); chase-stock (alias chase: no stock
+                  or new backlog, capacity flexes by the cheapest means, a crew may idle);
+                  chase-workforce (the textbook chase: the crew is hired and laid off to make
+                  exactly what each month needs, no overtime or subcontracting); level
+                  (constant production and workforce)
   --format        table (default) or json (the total cost is the top-level "totalCost")
+  --time-limit S  integer plans (whole workers, minimum orders): seconds before the best plan
+                  found is returned (overrides options.mip.timeLimit, default 60)
+  --gap G         integer plans: stop when within this relative gap (0.001 = 0.1%; overrides
+                  options.mip.relativeGap, default 0.0001)
   --scenarios     solve central, cautious and ambitious and print them on one grid
   --what-if TEXT  with --scenarios: add a what-if on top of central (';' between assumptions)
   --print-schema  print the JSON Schema of the plan file and exit`;
@@ -103,7 +115,7 @@ function jsonPosition(text: string): string {
   return `:${line}:${col}`;
 }
 
-export async function readPlanFile(file: string): Promise<PlanProblem> {
+async function readPlanFile(file: string): Promise<PlanProblem> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -140,8 +152,13 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-export function formatPlanTable(p: PlanProblem, r: SolvedPlan): string {
+function formatPlanTable(p: PlanProblem, r: SolvedPlan): string {
   const q = formatQty;
+  const withMin = r.families.some((x) => x.minStock !== undefined);
+  const withScrap = r.families.some((x) => x.scrapped !== undefined);
+  const withOrders = r.resources.some(
+    (x) => x.orderPeriod !== undefined || x.ordered !== undefined,
+  );
   const fam = table(
     [
       'family',
@@ -150,8 +167,10 @@ export function formatPlanTable(p: PlanProblem, r: SolvedPlan): string {
       'production',
       'subcontract',
       'inventory',
+      ...(withMin ? ['min stock'] : []),
       'backlog',
       'lost',
+      ...(withScrap ? ['scrapped'] : []),
       'frozen',
     ],
     r.families.map((x) => [
@@ -161,8 +180,10 @@ export function formatPlanTable(p: PlanProblem, r: SolvedPlan): string {
       q(x.production),
       q(x.subcontract),
       q(x.inventory),
+      ...(withMin ? [x.minStock === undefined ? '' : q(x.minStock)] : []),
       q(x.backlog),
       q(x.lostSales),
+      ...(withScrap ? [x.scrapped === undefined ? '' : q(x.scrapped)] : []),
       x.frozen ? 'yes' : '',
     ]),
   );
@@ -178,6 +199,7 @@ export function formatPlanTable(p: PlanProblem, r: SolvedPlan): string {
       'hires',
       'layoffs',
       'util',
+      ...(withOrders ? ['ordered in'] : []),
     ],
     r.resources.map((x) => [
       x.resource,
@@ -190,12 +212,25 @@ export function formatPlanTable(p: PlanProblem, r: SolvedPlan): string {
       q(x.hires),
       q(x.layoffs),
       pct(x.utilisation),
+      ...(withOrders
+        ? [
+            x.orderPeriod === undefined && x.ordered === undefined
+              ? ''
+              : `${x.ordered === false ? 'no order' : (x.orderPeriod ?? '')}${x.fixedOrder ? ' (fixed)' : ''}`,
+          ]
+        : []),
     ]),
   );
   const costs = Object.entries(r.costs)
     .filter(([, v]) => v !== 0)
     .map(([k, v]) => `  ${k.padEnd(12)} ${money(v).padStart(16)}`);
   const k = r.kpis;
+  const shadow = (r.duals?.binding ?? [])
+    .slice(0, 5)
+    .map(
+      (b) =>
+        `  ${b.kind} ${b.subject}${b.period ? ` ${b.period}` : ''} (${q(b.limit)}): ${money(b.value)} a unit ${b.relax === 'raise' ? 'more' : 'less'}`,
+    );
   return [
     `${p.name}: ${r.strategy} plan, ${p.periods[0]}..${p.periods[p.periods.length - 1]}`,
     '',
@@ -212,8 +247,21 @@ export function formatPlanTable(p: PlanProblem, r: SolvedPlan): string {
     `  ending inventory    ${q(k.endingInventory)}`,
     `  average inventory   ${q(k.averageInventory)}`,
     `  utilisation         ${pct(k.averageUtilisation)} average, ${pct(k.peakUtilisation)} peak, ${k.tenseResourceMonths} resource-months above 90%`,
+    ...(k.scrappedUnits !== undefined
+      ? [`  scrapped            ${q(k.scrappedUnits)} units worth ${money(k.scrapValue ?? 0)}`]
+      : []),
+    ...(r.mip ? ['', mipLine(r.mip)] : []),
+    ...(shadow.length > 0 ? ['', `Shadow prices (${p.currency} saved per unit)`, ...shadow] : []),
     '',
   ].join('\n');
+}
+
+/** One line on how an integer plan was solved: proven, or stopped by the time limit. */
+export function mipLine(m: MipReport): string {
+  const gap = `${(m.gap * 100).toFixed(2)}%`;
+  return m.timeLimitHit
+    ? `Whole numbers: stopped by the ${m.timeLimit} s time limit with the best plan found; it is at most ${gap} above the best possible.`
+    : `Whole numbers: proven optimal within a gap of ${gap} (target ${(m.relativeGap * 100).toFixed(2)}%, time limit ${m.timeLimit} s).`;
 }
 
 function toJson(r: PlanResult): string {
@@ -239,6 +287,8 @@ async function runPlan(argv: readonly string[], io: CliIo): Promise<number> {
       'print-schema': { type: 'boolean' },
       scenarios: { type: 'boolean' },
       'what-if': { type: 'string' },
+      'time-limit': { type: 'string' },
+      gap: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     USAGE,
@@ -261,7 +311,7 @@ async function runPlan(argv: readonly string[], io: CliIo): Promise<number> {
   const [file, ...extra] = positionals;
   if (!file || extra.length > 0)
     throw new UsageError(`expected exactly one plan file, got ${positionals.length}\n\n${USAGE}`);
-  const problem = await readPlanFile(file);
+  const problem = withMipFlags(await readPlanFile(file), values['time-limit'], values.gap);
   if (values.scenarios || values['what-if'] !== undefined) {
     const list = scenarioList(values['what-if']);
     try {
@@ -281,6 +331,37 @@ async function runPlan(argv: readonly string[], io: CliIo): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** --time-limit and --gap on top of the plan file's options.mip. */
+function withMipFlags(
+  p: PlanProblem,
+  timeLimit: string | undefined,
+  gap: string | undefined,
+): PlanProblem {
+  if (timeLimit === undefined && gap === undefined) return p;
+  const num = (flag: string, v: string, ok: (n: number) => boolean, want: string): number => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || !ok(n))
+      throw new UsageError(`--${flag}: must be ${want}, got '${v}'`);
+    return n;
+  };
+  return {
+    ...p,
+    options: {
+      ...p.options,
+      mip: {
+        timeLimit:
+          timeLimit === undefined
+            ? (p.options.mip?.timeLimit ?? 60)
+            : num('time-limit', timeLimit, (n) => n > 0, 'a number of seconds > 0'),
+        relativeGap:
+          gap === undefined
+            ? (p.options.mip?.relativeGap ?? 1e-4)
+            : num('gap', gap, (n) => n >= 0 && n <= 1, 'a share between 0 and 1'),
+      },
+    },
+  };
 }
 
 function scenarioList(whatIf: string | undefined): ScenarioAssumptions[] {

@@ -56,6 +56,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const rows = companyToRows(company);
   await mkdir(values.out, { recursive: true });
   for (const kind of IMPORT_KINDS) {
+    // A file needs rows to import; the sample company has no costs by month.
+    if (rows[kind].length === 0) continue;
     const spec = KIND_SPECS[kind];
     const file = join(values.out, spec.file);
     await writeFile(

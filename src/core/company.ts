@@ -23,6 +23,16 @@ export interface Family {
   readonly subcontractCost: number | null;
   /** Units to keep in stock at the end of each month (soft, penalised). */
   readonly safetyStock: number;
+  /** Hard minimum stock at each month end: units, share of next month's demand, days of it. */
+  readonly minStock?: {
+    readonly units: number | null;
+    readonly share: number | null;
+    readonly days: number | null;
+  } | null;
+  /** Months a unit can be sold in (made in t: t .. t+months−1); null = no shelf life. */
+  readonly shelfLifeMonths?: number | null;
+  /** Cost of throwing away one expired unit. */
+  readonly scrapCost?: number | null;
 }
 
 export interface WorkforceParams {
@@ -37,6 +47,10 @@ export interface WorkforceParams {
   readonly overtimeHoursPerWorker: number;
   readonly minWorkers: number | null;
   readonly maxWorkers: number | null;
+  /** Overtime hours the whole crew may give per month; null/absent = no crew-wide cap. */
+  readonly crewOvertimeLimit?: number | null;
+  /** Whole workers: head count, hires and layoffs are integers. */
+  readonly integer?: boolean;
 }
 
 export interface Resource {
@@ -52,6 +66,10 @@ export interface Resource {
   /** Cost per capacity unit of overtime. */
   readonly overtimeCost: number;
   readonly workforce: WorkforceParams | null;
+  /** Supplier: months between an order and its arrival. */
+  readonly leadTimeMonths?: number | null;
+  /** Supplier: each month's order is nothing or at least this (capacity units). */
+  readonly minOrderQuantity?: number | null;
 }
 
 /** Capacity units of `resource` that one unit of `family` uses. */
@@ -90,6 +108,27 @@ export interface CapacityLine {
   readonly overtimeLimit: number | null;
 }
 
+/** Costs of a family in one month that differ from its constants (null = the constant). */
+export interface FamilyPeriodCost {
+  readonly family: string;
+  readonly period: Period;
+  readonly price: number | null;
+  readonly unitCost: number | null;
+  readonly holdingCost: number | null;
+  readonly backlogCost: number | null;
+  readonly subcontractCost: number | null;
+}
+
+/** Costs of a resource (its overtime, its workforce) in one month (null = the constant). */
+export interface ResourcePeriodCost {
+  readonly resource: string;
+  readonly period: Period;
+  readonly overtimeCost: number | null;
+  readonly costPerWorker: number | null;
+  readonly hireCost: number | null;
+  readonly layoffCost: number | null;
+}
+
 export interface Company {
   readonly families: readonly Family[];
   readonly resources: readonly Resource[];
@@ -98,6 +137,8 @@ export interface Company {
   readonly inventory: readonly InventorySnapshot[];
   readonly budget: readonly BudgetLine[];
   readonly capacities: readonly CapacityLine[];
+  readonly familyCosts?: readonly FamilyPeriodCost[];
+  readonly resourceCosts?: readonly ResourcePeriodCost[];
 }
 
 /** Time fences, in months counted from the cycle month (month 1 is the cycle month). */

@@ -85,11 +85,6 @@ export function nextPhase(phase: CyclePhase): CyclePhase | null {
   return PHASE_ORDER[i + 1] ?? null;
 }
 
-/** True when `a` comes strictly before `b`. */
-export function phaseBefore(a: CyclePhase, b: CyclePhase): boolean {
-  return PHASE_ORDER.indexOf(a) < PHASE_ORDER.indexOf(b);
-}
-
 export type PhaseDays = Partial<Record<CyclePhase, number>>;
 
 /** Configured days over the defaults, per timed phase. */

@@ -16,8 +16,6 @@ import type { Period } from './period.js';
 export const BIAS_SIGN_CONVENTION =
   'bias = Σ(forecast − actual) / Σ actual: positive means over-forecast, negative means under-forecast';
 
-export const TRACKING_SIGNAL_LIMIT = 4;
-
 function check(actual: readonly number[], forecast: readonly number[]): void {
   if (actual.length !== forecast.length)
     throw new RangeError(

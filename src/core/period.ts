@@ -58,8 +58,3 @@ export function daysInMonth(p: Period): number {
   const m = i % 12;
   return new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
 }
-
-/** The period of a date, in UTC. */
-export function periodOf(d: Date): Period {
-  return periodFromIndex(d.getUTCFullYear() * 12 + d.getUTCMonth());
-}

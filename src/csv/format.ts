@@ -1,5 +1,5 @@
 /** Write CSV text: fields with commas, quotes or newlines are quoted. */
-export function csvField(v: string | number | null | undefined): string {
+function csvField(v: string | number | null | undefined): string {
   if (v === null || v === undefined) return '';
   const s =
     typeof v === 'number'

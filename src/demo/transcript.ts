@@ -5,7 +5,7 @@
 import type { Standin, StoredMessage } from '../slack-standin/index.js';
 
 /** Flatten Block Kit into plain lines: headers, sections, fields, context, images. */
-export function blocksToText(blocks: readonly unknown[] | undefined): string[] {
+function blocksToText(blocks: readonly unknown[] | undefined): string[] {
   const out: string[] = [];
   const text = (t: unknown): string =>
     t && typeof t === 'object' && 'text' in t ? String((t as { text: unknown }).text) : '';

@@ -161,8 +161,8 @@ async function toTableRows(
   key: string[];
   rows: Record<string, unknown>[];
 }> {
-  const needsFamilies = ['loads', 'sales', 'inventory', 'budget'].includes(kind);
-  const needsResources = ['loads', 'capacities'].includes(kind);
+  const needsFamilies = ['loads', 'sales', 'inventory', 'budget', 'family_costs'].includes(kind);
+  const needsResources = ['loads', 'capacities', 'resource_costs'].includes(kind);
   const fam = needsFamilies ? await familyIds(trx) : new Map<string, number>();
   const res = needsResources ? await resourceIds(trx) : new Map<string, number>();
   const resolve = (line: number, col: 'family' | 'resource', code: unknown): number | null => {
@@ -213,6 +213,20 @@ async function toTableRows(
               capacity: r.value.capacity,
               overtime_limit: r.value.overtime_limit,
             };
+      });
+    case 'resource_costs':
+      return withIds('resource_period_costs', ['resource_id', 'period'], (r) => {
+        const s = resolve(r.line, 'resource', r.value.resource);
+        if (s === null) return null;
+        const { resource: _resource, ...rest } = r.value;
+        return { resource_id: s, ...rest };
+      });
+    case 'family_costs':
+      return withIds('family_period_costs', ['family_id', 'period'], (r) => {
+        const f = resolve(r.line, 'family', r.value.family);
+        if (f === null) return null;
+        const { family: _family, ...rest } = r.value;
+        return { family_id: f, ...rest };
       });
     case 'sales':
     case 'inventory':

@@ -15,6 +15,8 @@ export const IMPORT_KINDS = [
   'inventory',
   'budget',
   'capacities',
+  'family_costs',
+  'resource_costs',
 ] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
@@ -26,6 +28,8 @@ export const KIND_ALIASES: Readonly<Record<string, ImportKind>> = {
   family: 'families',
   resource: 'resources',
   load: 'loads',
+  'family-costs': 'family_costs',
+  'resource-costs': 'resource_costs',
 };
 
 /** No quantity, price or capacity in a plan comes near this; a bigger one is a typo. */
@@ -46,6 +50,30 @@ const number = (what = 'a number') =>
 const nonNegative = () => number('a number ≥ 0').refine((n) => n >= 0, 'must be ≥ 0');
 const optionalNonNegative = () =>
   z.preprocess(blankToUndefined, nonNegative().optional()).transform((v) => v ?? null);
+const optionalWholeNumber = (min: number) =>
+  z
+    .preprocess(
+      blankToUndefined,
+      number(`a whole number ≥ ${min}`)
+        .refine((n) => Number.isInteger(n) && n >= min, `must be a whole number ≥ ${min}`)
+        .optional(),
+    )
+    .transform((v) => v ?? null);
+const YES = ['yes', 'true', '1', 'y'];
+const NO = ['no', 'false', '0', 'n'];
+const optionalBoolean = () =>
+  z
+    .preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .trim()
+        .toLowerCase()
+        .refine((s) => YES.includes(s) || NO.includes(s), 'must be yes or no')
+        .transform((s) => YES.includes(s))
+        .optional(),
+    )
+    .transform((v) => v ?? false);
 const code = () =>
   z
     .string({ error: 'is required' })
@@ -83,6 +111,11 @@ export const familyRow = z.object({
   backlog_cost: nonNegative(),
   subcontract_cost: optionalNonNegative(),
   safety_stock: optionalNonNegative().transform((v) => v ?? 0),
+  min_stock_units: optionalNonNegative(),
+  min_stock_share: optionalNonNegative(),
+  min_stock_days: optionalNonNegative(),
+  shelf_life_months: optionalWholeNumber(1),
+  scrap_cost: optionalNonNegative(),
 });
 
 const RESOURCE_KINDS = ['line', 'workforce', 'supplier', 'storage'] as const;
@@ -112,6 +145,10 @@ export const resourceRow = z
     overtime_hours_per_worker: optionalNonNegative(),
     min_workers: optionalNonNegative(),
     max_workers: optionalNonNegative(),
+    crew_overtime_limit: optionalNonNegative(),
+    integer_workers: optionalBoolean(),
+    lead_time_months: optionalWholeNumber(0),
+    min_order_qty: optionalNonNegative(),
   })
   .superRefine((r, ctx) => {
     if (r.kind !== 'workforce') return;
@@ -157,6 +194,24 @@ export const capacityRow = z.object({
   overtime_limit: optionalNonNegative(),
 });
 
+export const familyCostRow = z.object({
+  family: code(),
+  period: period(),
+  price: optionalNonNegative(),
+  unit_cost: optionalNonNegative(),
+  holding_cost: optionalNonNegative(),
+  backlog_cost: optionalNonNegative(),
+  subcontract_cost: optionalNonNegative(),
+});
+export const resourceCostRow = z.object({
+  resource: code(),
+  period: period(),
+  overtime_cost: optionalNonNegative(),
+  cost_per_worker: optionalNonNegative(),
+  hire_cost: optionalNonNegative(),
+  layoff_cost: optionalNonNegative(),
+});
+
 export interface KindSpec {
   readonly kind: ImportKind;
   readonly file: string;
@@ -200,15 +255,12 @@ export const KIND_SPECS: Readonly<Record<ImportKind, KindSpec>> = {
   inventory: spec('inventory', 'inventory.csv', inventoryRow, ['family', 'period']),
   budget: spec('budget', 'budget.csv', budgetRow, ['family', 'period']),
   capacities: spec('capacities', 'capacities.csv', capacityRow, ['resource', 'period']),
+  family_costs: spec('family_costs', 'family_costs.csv', familyCostRow, ['family', 'period']),
+  resource_costs: spec('resource_costs', 'resource_costs.csv', resourceCostRow, [
+    'resource',
+    'period',
+  ]),
 };
-
-export type FamilyImportRow = z.infer<typeof familyRow>;
-export type ResourceImportRow = z.infer<typeof resourceRow>;
-export type LoadImportRow = z.infer<typeof loadRow>;
-export type SalesImportRow = z.infer<typeof salesRow>;
-export type InventoryImportRow = z.infer<typeof inventoryRow>;
-export type BudgetImportRow = z.infer<typeof budgetRow>;
-export type CapacityImportRow = z.infer<typeof capacityRow>;
 
 /** Rows (column → value) of each kind for a company, in the import formats. */
 export function companyToRows(
@@ -225,6 +277,11 @@ export function companyToRows(
       backlog_cost: f.backlogCost,
       subcontract_cost: f.subcontractCost,
       safety_stock: f.safetyStock,
+      min_stock_units: f.minStock?.units ?? null,
+      min_stock_share: f.minStock?.share ?? null,
+      min_stock_days: f.minStock?.days ?? null,
+      shelf_life_months: f.shelfLifeMonths ?? null,
+      scrap_cost: f.scrapCost ?? null,
     })),
     resources: c.resources.map((r) => ({
       code: r.code,
@@ -242,6 +299,10 @@ export function companyToRows(
       overtime_hours_per_worker: r.workforce?.overtimeHoursPerWorker ?? null,
       min_workers: r.workforce?.minWorkers ?? null,
       max_workers: r.workforce?.maxWorkers ?? null,
+      crew_overtime_limit: r.workforce?.crewOvertimeLimit ?? null,
+      integer_workers: r.workforce?.integer ? 'yes' : null,
+      lead_time_months: r.leadTimeMonths ?? null,
+      min_order_qty: r.minOrderQuantity ?? null,
     })),
     loads: c.loads.map((l) => ({
       family: l.family,
@@ -271,6 +332,23 @@ export function companyToRows(
       period: x.period,
       capacity: x.capacity,
       overtime_limit: x.overtimeLimit,
+    })),
+    family_costs: (c.familyCosts ?? []).map((x) => ({
+      family: x.family,
+      period: x.period,
+      price: x.price,
+      unit_cost: x.unitCost,
+      holding_cost: x.holdingCost,
+      backlog_cost: x.backlogCost,
+      subcontract_cost: x.subcontractCost,
+    })),
+    resource_costs: (c.resourceCosts ?? []).map((x) => ({
+      resource: x.resource,
+      period: x.period,
+      overtime_cost: x.overtimeCost,
+      cost_per_worker: x.costPerWorker,
+      hire_cost: x.hireCost,
+      layoff_cost: x.layoffCost,
     })),
   };
 }

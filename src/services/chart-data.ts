@@ -38,8 +38,28 @@ interface ProblemResources {
     code: string;
     overtimeLimit: number;
     overtimeLimitByPeriod?: Readonly<Record<string, number>>;
-    workforce?: { initialWorkers: number; overtimeHoursPerWorker: number } | null;
+    workforce?: {
+      initialWorkers: number;
+      overtimeHoursPerWorker: number | null;
+      crewOvertimeLimit?: number;
+    } | null;
   }[];
+}
+
+/** A crew's overtime: per worker (null = uncapped) and crew-wide caps, the smaller binding. */
+function crewOvertime(wf: {
+  initialWorkers: number;
+  overtimeHoursPerWorker: number | null;
+  crewOvertimeLimit?: number;
+}): number {
+  const pw = wf.overtimeHoursPerWorker;
+  const crew = wf.crewOvertimeLimit ?? Number.POSITIVE_INFINITY;
+  const perWorker =
+    pw === null || (pw === 0 && wf.crewOvertimeLimit !== undefined)
+      ? Number.POSITIVE_INFINITY
+      : wf.initialWorkers * pw;
+  const cap = Math.min(perWorker, crew);
+  return Number.isFinite(cap) ? cap : 0;
 }
 
 /** Load against regular capacity per resource and month, with the overtime allowed on top. */
@@ -50,9 +70,7 @@ export function gapPoints(problem: unknown, rows: readonly ResourceResult[]): Ga
     const res = byCode.get(r.code);
     const limit = res
       ? (res.overtimeLimitByPeriod?.[r.period] ??
-        (res.workforce
-          ? res.workforce.initialWorkers * res.workforce.overtimeHoursPerWorker
-          : res.overtimeLimit))
+        (res.workforce ? crewOvertime(res.workforce) : res.overtimeLimit))
       : 0;
     return {
       resource: r.code,
@@ -181,7 +199,7 @@ export function accuracyPoint(
 }
 
 /** Months of each closed cycle scored for accuracy (lag 0..2: what the cycle acted on). */
-export const ACCURACY_MONTHS = 3;
+const ACCURACY_MONTHS = 3;
 
 async function accuracyTrend(db: Db, before: Period): Promise<AccuracyPoint[]> {
   const cycles = await db

@@ -20,6 +20,7 @@ import {
   phaseDeadlines,
   TIMED_PHASES,
 } from '../core/cycle.js';
+import { isPeriod } from '../core/period.js';
 import type { Clock } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
 import { slackDate } from '../slack/presenters/format.js';
@@ -84,7 +85,7 @@ export interface CycleDeps {
  * second open cycle.
  */
 export async function startCycle(deps: CycleDeps, actor: string, month: string): Promise<CycleRow> {
-  if (!isPeriodText(month)) {
+  if (!isPeriod(month)) {
     throw new ValidationError(`'${month}' is not a month; write it as YYYY-MM, e.g. 2027-01.`);
   }
   const now = deps.clock.now();
@@ -462,8 +463,4 @@ export async function executivesYetToVote(db: Db, cycleId: number): Promise<stri
     .map((m) => m.userId)
     .filter((u) => !has.has(u))
     .sort();
-}
-
-function isPeriodText(s: string): boolean {
-  return /^\d{4}-(0[1-9]|1[0-2])$/.test(s);
 }

@@ -4,6 +4,13 @@
  */
 import type { Db } from '../../db/connect.js';
 import { audit } from '../../db/queries/audit.js';
+import {
+  familiesWithCodes,
+  familyCodesOf,
+  replaceMemberFamilies,
+  roleOf,
+  upsertRole,
+} from '../../db/queries/members.js';
 import type { Role } from '../core/company.js';
 import { SopError } from '../errors.js';
 
@@ -31,24 +38,13 @@ export async function getMember(
   userId: string,
   adminUsers: readonly string[] = [],
 ): Promise<Member> {
-  const row = await db
-    .selectFrom('members')
-    .select(['role'])
-    .where('slack_user_id', '=', userId)
-    .executeTakeFirst();
-  const fams = await db
-    .selectFrom('member_families')
-    .innerJoin('families', 'families.id', 'member_families.family_id')
-    .select('families.code')
-    .where('member_families.slack_user_id', '=', userId)
-    .orderBy('families.code')
-    .execute();
+  const [role, families] = await Promise.all([roleOf(db, userId), familyCodesOf(db, userId)]);
   const bootstrap = adminUsers.includes(userId);
   return {
     userId,
-    role: row?.role ?? (bootstrap ? 'admin' : null),
-    families: fams.map((f) => f.code),
-    bootstrapAdmin: bootstrap && !row,
+    role: role ?? (bootstrap ? 'admin' : null),
+    families,
+    bootstrapAdmin: bootstrap && role === null,
   };
 }
 
@@ -81,22 +77,14 @@ export async function setRole(
   displayName?: string,
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const before = await trx
-      .selectFrom('members')
-      .select('role')
-      .where('slack_user_id', '=', userId)
-      .executeTakeFirst();
-    await trx
-      .insertInto('members')
-      .values({ slack_user_id: userId, role, display_name: displayName ?? null })
-      .onConflict((oc) => oc.column('slack_user_id').doUpdateSet({ role, updated_at: new Date() }))
-      .execute();
+    const before = await roleOf(trx, userId);
+    await upsertRole(trx, { userId, role, displayName: displayName ?? null });
     await audit(trx, {
       actor,
       action: 'member.role',
       entity: 'member',
       entityId: userId,
-      details: { from: before?.role ?? null, to: role },
+      details: { from: before, to: role },
     });
   });
 }
@@ -109,13 +97,7 @@ export async function assignFamilies(
   codes: readonly string[],
 ): Promise<string[]> {
   return db.transaction().execute(async (trx) => {
-    const found = codes.length
-      ? await trx
-          .selectFrom('families')
-          .select(['id', 'code'])
-          .where('code', 'in', [...codes])
-          .execute()
-      : [];
+    const found = await familiesWithCodes(trx, codes);
     const missing = codes.filter((c) => !found.some((f) => f.code === c));
     if (missing.length) {
       throw new SopError(
@@ -123,24 +105,17 @@ export async function assignFamilies(
         `Unknown famil${missing.length === 1 ? 'y' : 'ies'}: ${missing.join(', ')}.`,
       );
     }
-    const member = await trx
-      .selectFrom('members')
-      .select('role')
-      .where('slack_user_id', '=', userId)
-      .executeTakeFirst();
-    if (!member) {
+    if ((await roleOf(trx, userId)) === null) {
       throw new SopError(
         'not_found',
         `<@${userId}> has no role yet; give them one first with \`/sop role <@${userId}> sales\`.`,
       );
     }
-    await trx.deleteFrom('member_families').where('slack_user_id', '=', userId).execute();
-    if (found.length) {
-      await trx
-        .insertInto('member_families')
-        .values(found.map((f) => ({ slack_user_id: userId, family_id: f.id })))
-        .execute();
-    }
+    await replaceMemberFamilies(
+      trx,
+      userId,
+      found.map((f) => f.id),
+    );
     await audit(trx, {
       actor,
       action: 'member.families',
@@ -152,14 +127,5 @@ export async function assignFamilies(
   });
 }
 
-export async function membersWithRole(
-  db: Db,
-  roles: readonly Role[],
-): Promise<{ userId: string; role: Role }[]> {
-  const rows = await db
-    .selectFrom('members')
-    .select(['slack_user_id', 'role'])
-    .where('role', 'in', [...roles])
-    .execute();
-  return rows.map((r) => ({ userId: r.slack_user_id, role: r.role }));
-}
+/** The query lives in db/queries; services/cycles.ts still imports it from here. */
+export { membersWithRole } from '../../db/queries/members.js';

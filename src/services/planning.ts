@@ -70,7 +70,7 @@ export interface PlanInputs {
  * The frozen zone: production in this cycle's first `frozen_months` months is fixed to what
  * the latest earlier cycle's adopted plan (its decision) said for those months.
  */
-export async function frozenFromAdoptedPlan(
+async function frozenFromAdoptedPlan(
   db: Db,
   month: Period,
   frozenPeriods: readonly Period[],
@@ -132,6 +132,7 @@ export async function preparePlan(db: Db, cycleId: number): Promise<PlanInputs> 
     updates,
     demand,
     periods,
+    families: company.families,
   });
   const frozen = await frozenFromAdoptedPlan(
     db,
@@ -166,7 +167,7 @@ export interface SolvedScenario {
  * that, an open-ended backlog lets the LP push the last months' demand past the horizon
  * for a few months of backlog cost, and the plan stops producing at its end.
  */
-export function centralProblem(inputs: PlanInputs): PlanProblem {
+function centralProblem(inputs: PlanInputs): PlanProblem {
   const p = buildPlanProblem(inputs.loaded.company, inputs.demand, {
     periods: inputs.periods,
     name: `S&OP ${inputs.cycle.month}`,

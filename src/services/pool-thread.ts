@@ -1,13 +1,12 @@
 /**
- * Worker-thread side of the thread pool (src/services/thread-pool.ts): fits batches of
+ * A thread of the pool (src/services/thread-pool.ts), loaded by piscina: fits batches of
  * series with core `forecast`, and solves LPs with a HiGHS runtime of its own (loaded and
- * warmed when asked to, or on the first solve). Pure CPU; answers each request by id.
+ * warmed when asked to, or on the first solve). Pure CPU.
  */
-import { parentPort } from 'node:worker_threads';
 import type { LpModel } from '../core/supply/lp.js';
 import { createHighsSolver, type HighsSolver } from '../solver/highs.js';
 import { warmUpSolver } from './solver-warm-up.js';
-import { fitSeries, type LpArrays, type ThreadReply, type ThreadRequest } from './thread-pool.js';
+import { fitSeries, type LpArrays, type PoolAnswer, type PoolTask } from './thread-pool.js';
 
 let solver: Promise<HighsSolver> | null = null;
 const highs = (): Promise<HighsSolver> => {
@@ -25,18 +24,9 @@ const withNames = (m: LpArrays): LpModel => ({
   rowName: (i) => `r${i}`,
 });
 
-async function answer(req: ThreadRequest): Promise<ThreadReply> {
-  try {
-    if (req.kind === 'fit') return { id: req.id, results: fitSeries(req.series, req.method) };
-    const s = await highs();
-    if (req.kind === 'warm') return { id: req.id, warm: true };
-    return { id: req.id, solution: await s.solve(withNames(req.model)) };
-  } catch (err) {
-    return { id: req.id, error: err instanceof Error ? err.message : String(err) };
-  }
+export default async function answer(task: PoolTask): Promise<PoolAnswer[PoolTask['kind']]> {
+  if (task.kind === 'fit') return fitSeries(task.series, task.method);
+  const s = await highs();
+  if (task.kind === 'warm') return true;
+  return s.solve(withNames(task.model));
 }
-
-parentPort?.on('message', (req: ThreadRequest) => {
-  void answer(req).then((reply) => parentPort?.postMessage(reply));
-});
-parentPort?.postMessage({ ready: true } satisfies ThreadReply);

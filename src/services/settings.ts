@@ -77,7 +77,7 @@ export async function useConfiguredTimezone(
 }
 
 /** The time zone of a settings row nobody set (the column's default). */
-export const DEFAULT_TIMEZONE = 'UTC';
+const DEFAULT_TIMEZONE = 'UTC';
 
 /**
  * Store the deployment's time zone (SOPBOT_TIMEZONE) as the company's, in the settings that

@@ -4,14 +4,14 @@
  * this cycle; ops members with open constraints), and the latest plan run.
  */
 import type { Db } from '../../db/connect.js';
-import { type RepOwing, repsOwingInput } from '../../db/queries/cycle-inputs.js';
+import {
+  type OpenConstraints,
+  openConstraintsByOps,
+  type RepOwing,
+  repsOwingInput,
+} from '../../db/queries/cycle-inputs.js';
 import { latestRun } from '../../db/queries/plan-runs.js';
 import type { CycleRow, Phase } from '../../db/schema.js';
-
-export interface OpenConstraints {
-  readonly userId: string;
-  readonly count: number;
-}
 
 export interface CycleStatus {
   readonly cycle: Pick<CycleRow, 'id' | 'month' | 'phase' | 'phase_entered_at'>;
@@ -26,19 +26,9 @@ export interface CycleStatus {
 }
 
 export async function cycleStatus(db: Db, cycle: CycleRow): Promise<CycleStatus> {
-  const [pendingReps, constraints, run] = await Promise.all([
+  const [pendingReps, openConstraints, run] = await Promise.all([
     repsOwingInput(db, cycle.id),
-    db
-      .selectFrom('capacity_updates as c')
-      .innerJoin('members as m', 'm.slack_user_id', 'c.author')
-      .select(['c.author', (eb) => eb.fn.countAll<string>().as('n')])
-      .where('m.role', '=', 'ops')
-      .where('c.is_constraint', '=', true)
-      .where('c.status', '=', 'open')
-      .where((eb) => eb.or([eb('c.cycle_id', '=', cycle.id), eb('c.cycle_id', 'is', null)]))
-      .groupBy('c.author')
-      .orderBy('c.author')
-      .execute(),
+    openConstraintsByOps(db, cycle.id),
     latestRun(db, cycle.id),
   ]);
   return {
@@ -50,7 +40,7 @@ export async function cycleStatus(db: Db, cycle: CycleRow): Promise<CycleStatus>
     },
     deadlines: cycle.deadlines,
     pendingReps,
-    openConstraints: constraints.map((c) => ({ userId: c.author, count: Number(c.n) })),
+    openConstraints,
     latestRun: run ? { id: run.id, createdAt: run.created_at, trigger: run.trigger } : null,
   };
 }

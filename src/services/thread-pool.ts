@@ -1,19 +1,20 @@
 /**
- * Pure CPU work on every core: fitting many baselines, and solving independent LPs (the
- * scenarios of a plan run). Of its N executors (defaultThreads), N−1 are worker threads kept
- * alive (a thread costs from ~50 ms built to ~1 s under tsx to start, so it is started
- * once, not per job), and this thread does a share of the work itself.
+ * The worker's CPU work on every core: fitting many baselines, and solving independent LPs
+ * (the scenarios of a plan run). All of it runs on piscina's worker threads and none on this
+ * thread, which must stay free to renew BullMQ's job locks. piscina keeps the threads alive
+ * (a thread costs ~50 ms built to ~1 s under tsx to start) and starts a new one when one dies;
+ * the task that was running on it fails, and its job is retried.
  *
- * - `fit`: the series are dealt round-robin to N shares; this thread fits one share.
- * - `solver(local)`: an LpSolver that hands each model to the first free executor, a pool
- *   thread (with its own HiGHS runtime) or `local` on this thread. The models are
- *   independent and HiGHS is deterministic, so a solution does not depend on where it
- *   was computed.
+ * - `fit`: the series are dealt round-robin to one share per thread.
+ * - `solver`: an LpSolver that hands each model to the next free thread, each with a HiGHS
+ *   runtime of its own. The models are independent and HiGHS is deterministic, so a
+ *   solution does not depend on where it was computed.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { Piscina } from 'piscina';
 import { type ForecastMethod, type ForecastResult, forecast } from '../core/forecast/index.js';
 import type { LpModel, LpSolution, LpSolver } from '../core/supply/lp.js';
 
@@ -32,36 +33,31 @@ export type FitMany = (
 /** An LP as it crosses to a thread: the arrays only (names are functions, and not needed). */
 export type LpArrays = Omit<LpModel, 'colName' | 'rowName'>;
 
-/** What this thread sends a pool thread. */
-export type ThreadRequest =
+/** A task for a pool thread, and what it answers. */
+export type PoolTask =
   | {
       readonly kind: 'fit';
-      readonly id: number;
       readonly method: ForecastMethod;
       readonly series: readonly SeriesTask[];
     }
-  | { readonly kind: 'solve'; readonly id: number; readonly model: LpArrays }
-  /** Load and warm the thread's HiGHS runtime; answered like a request. */
-  | { readonly kind: 'warm'; readonly id: number };
-
-/** What a pool thread answers. */
-export type ThreadReply =
-  | { readonly ready: true }
-  | { readonly id: number; readonly results: FitOutcome[] }
-  | { readonly id: number; readonly solution: LpSolution }
-  | { readonly id: number; readonly warm: true }
-  | { readonly id: number; readonly error: string };
+  | { readonly kind: 'solve'; readonly model: LpArrays }
+  /** Load and warm the thread's HiGHS runtime. */
+  | { readonly kind: 'warm' };
+export interface PoolAnswer {
+  readonly fit: FitOutcome[];
+  readonly solve: LpSolution;
+  readonly warm: true;
+}
 
 /**
- * The thread entry: the built .js next to this file, or from source (under tsx) a small ES
- * module that registers tsx's loader in the thread and then imports the .ts entry.
+ * The file piscina loads in each thread: the built pool-thread.js next to this file, or
+ * from source a small ES module that registers tsx's loader in the thread first.
  */
-function threadEntry(): URL {
+function threadEntry(): string {
   const ts = new URL('./pool-thread.ts', import.meta.url);
-  if (!existsSync(fileURLToPath(ts))) return new URL('./pool-thread.js', import.meta.url);
-  const api = import.meta.resolve('tsx/esm/api');
-  const boot = `import { register } from ${JSON.stringify(api)}; register(); await import(${JSON.stringify(ts.href)});`;
-  return new URL(`data:text/javascript,${encodeURIComponent(boot)}`);
+  if (!existsSync(fileURLToPath(ts)))
+    return fileURLToPath(new URL('./pool-thread.js', import.meta.url));
+  return fileURLToPath(new URL('./pool-thread-tsx.mjs', import.meta.url));
 }
 
 export function fitSeries(series: readonly SeriesTask[], method: ForecastMethod): FitOutcome[] {
@@ -77,7 +73,7 @@ export function fitSeries(series: readonly SeriesTask[], method: ForecastMethod)
 const toMap = (all: readonly FitOutcome[]): Map<string, ForecastResult | Error> =>
   new Map(all.map((o) => [o.key, 'result' in o ? o.result : new Error(o.error)]));
 
-/** Everything in this thread (small inputs, tests, one-core machines). */
+/** Everything in this thread (small inputs, tests, a worker without the planning queue). */
 export const fitInProcess: FitMany = async (series, method) => toMap(fitSeries(series, method));
 
 export function lpArrays(m: LpModel): LpArrays {
@@ -95,196 +91,83 @@ export function lpArrays(m: LpModel): LpArrays {
   };
 }
 
-interface PoolThread {
-  readonly worker: Worker;
-  readonly ready: Promise<void>;
-  /** Requests sent and not answered yet. */
-  readonly pending: Map<number, (reply: ThreadReply) => void>;
-  /** Its HiGHS runtime is loaded and warm: it may take solves. */
-  solverReady: boolean;
-  /** It crashed or was closed: it gets no more work. */
-  dead: boolean;
-}
-
-export interface PoolSolver extends LpSolver {
-  /** Resolves when every live thread's HiGHS runtime is warm (until then `local` solves). */
-  ready(): Promise<void>;
-}
-
 export interface ThreadPool {
-  /** Executors: the pool threads and this one. */
+  /** Threads kept alive. */
   readonly threads: number;
   readonly fit: FitMany;
-  /**
-   * An LpSolver over the pool: each model goes to the first free executor, a pool thread or
-   * `local` (this thread's solver). Solves asked for together run at the same time. The
-   * threads load and warm their own HiGHS runtime when this is first called; until a
-   * thread's is warm, it gets no solves.
-   */
-  solver(local: LpSolver): PoolSolver;
+  /** Solves each model on the next free thread; models asked for together run at once. */
+  readonly solver: LpSolver;
+  /** Resolves when every thread has started and its HiGHS runtime is loaded and warm. */
+  ready(): Promise<void>;
+  /** The threads alive now (a dead one is replaced). */
+  liveThreads(): readonly Worker[];
   close(): Promise<void>;
 }
 
 /**
- * Executors by default: one per core, and at least three when there are two cores or more.
- * A plan run solves three LPs of unequal length; with two executors the third waits for
- * one to be free, with three the cores are shared and the run ends when the longest LP
- * does. Measured on two cores: 987 ms against 1221 ms for the three 200-family scenarios
- * (serial 1720 ms), for ~50 MB more memory; fitting baselines takes the same time either way.
+ * Threads by default: one per core, and at least three when there are two cores or more.
+ * A plan run solves three LPs of unequal length; with two threads the third waits for one
+ * to be free, with three the cores are shared and the run ends when the longest LP does.
  */
 export function defaultThreads(cores = availableParallelism()): number {
   return cores > 1 ? Math.max(cores, 3) : 1;
 }
 
-/** Starts `threads − 1` worker threads now (default: defaultThreads(), at most 8). */
+/** Starts the threads now (default: defaultThreads(), at most 8). */
 export function createThreadPool(threads = defaultThreads()): ThreadPool {
   const n = Math.max(1, Math.min(threads, 8));
-  let nextId = 1;
-  /** The solvers' dispatchers, woken when a thread's HiGHS runtime becomes ready. */
-  const dispatchers = new Set<() => void>();
-
-  const pool: PoolThread[] = Array.from({ length: n - 1 }, () => {
-    const worker = new Worker(threadEntry());
-    worker.unref();
-    const pending = new Map<number, (reply: ThreadReply) => void>();
-    const t: PoolThread = {
-      worker,
-      pending,
-      solverReady: false,
-      dead: false,
-      ready: new Promise<void>((resolve, reject) => {
-        worker.on('message', (m: ThreadReply) => {
-          if ('ready' in m) return resolve();
-          const answer = pending.get(m.id);
-          pending.delete(m.id);
-          answer?.(m);
-        });
-        const die = (err: Error) => {
-          t.dead = true;
-          reject(err);
-          const answers = [...pending.values()];
-          pending.clear();
-          for (const answer of answers) answer({ id: -1, error: err.message });
-        };
-        worker.once('error', die);
-        worker.once('exit', (code) => die(new Error(`pool thread exited with code ${code}`)));
-      }),
-    };
-    t.ready.catch(() => undefined);
-    return t;
+  const pool = new Piscina<PoolTask, PoolAnswer[keyof PoolAnswer]>({
+    filename: threadEntry(),
+    minThreads: n,
+    maxThreads: n,
+    // The threads live as long as the pool: an idle one is not stopped.
+    idleTimeout: Number.POSITIVE_INFINITY,
   });
-
-  /**
-   * Sends one request once the thread has started, and waits for its answer; a thread that
-   * dies answers with an error. The request counts as pending at once, so a dispatcher
-   * that looks next sees the thread busy.
-   */
-  const request = (t: PoolThread, req: ThreadRequest): Promise<ThreadReply> =>
-    new Promise<ThreadReply>((resolve) => {
-      if (t.dead) return resolve({ id: req.id, error: 'the pool thread is gone' });
-      t.pending.set(req.id, resolve);
-      t.ready.then(
-        () => t.worker.postMessage(req),
-        (err: unknown) => {
-          t.pending.delete(req.id);
-          resolve({ id: req.id, error: err instanceof Error ? err.message : String(err) });
-        },
-      );
-    });
+  // A thread that dies fails the task it ran (its caller sees the error); piscina replaces it.
+  pool.on('error', () => undefined);
+  const run = <K extends PoolTask['kind']>(task: Extract<PoolTask, { kind: K }>) =>
+    pool.run(task) as Promise<PoolAnswer[K]>;
 
   const fit: FitMany = async (series, method) => {
-    const live = pool.filter((t) => !t.dead);
-    const shares = Math.max(1, Math.min(live.length + 1, Math.floor(series.length / 10)));
+    const shares = Math.max(1, Math.min(n, Math.floor(series.length / 10)));
     const dealt: SeriesTask[][] = Array.from({ length: shares }, () => []);
     series.forEach((s, i) => {
       dealt[i % shares]?.push(s);
     });
-    const [mine = [], ...others] = dealt;
-    const pending = others.map(async (share, i) => {
-      const t = live[i];
-      if (!t) return fitSeries(share, method);
-      const reply = await request(t, { kind: 'fit', id: nextId++, method, series: share });
-      if ('error' in reply) throw new Error(`fitting in a pool thread failed: ${reply.error}`);
-      return 'results' in reply ? reply.results : [];
-    });
-    const here = fitSeries(mine, method);
-    return toMap([here, ...(await Promise.all(pending))].flat());
+    const results = await Promise.all(
+      dealt.map((share) =>
+        run({ kind: 'fit', method, series: share }).catch((err: unknown) => {
+          throw new Error(`fitting in a pool thread failed: ${(err as Error).message}`, {
+            cause: err,
+          });
+        }),
+      ),
+    );
+    return toMap(results.flat());
+  };
+
+  const solver: LpSolver = {
+    solve: (model) =>
+      run({ kind: 'solve', model: lpArrays(model) }).catch((err: unknown) => {
+        throw new Error(`solving in a pool thread failed: ${(err as Error).message}`, {
+          cause: err,
+        });
+      }),
   };
 
   let warming: Promise<void> | null = null;
-  const warm = (): Promise<void> => {
-    warming ??= Promise.all(
-      pool.map(async (t) => {
-        // A thread that did not start, or whose HiGHS did not load, is given no solves.
-        const reply = await request(t, { kind: 'warm', id: nextId++ });
-        if ('warm' in reply) {
-          t.solverReady = true;
-          for (const d of dispatchers) d();
-        }
-      }),
-    ).then(() => undefined);
-    return warming;
-  };
-
-  const solver = (local: LpSolver): PoolSolver => {
-    interface Waiting {
-      readonly model: LpModel;
-      readonly resolve: (s: LpSolution) => void;
-      readonly reject: (e: unknown) => void;
-    }
-    const queue: Waiting[] = [];
-    let localBusy = false;
-    const runLocal = (job: Waiting): void => {
-      localBusy = true;
-      // Later, so every solve asked for in this turn is handed out before this thread blocks.
-      setImmediate(() => {
-        Promise.resolve()
-          .then(() => local.solve(job.model))
-          .then(job.resolve, job.reject)
-          .finally(() => {
-            localBusy = false;
-            // After the answers that came in while this thread was busy: a thread that is
-            // free by now takes the next model, and this one stays free for other work.
-            setImmediate(dispatch);
-          });
-      });
-    };
-    const runThere = (t: PoolThread, job: Waiting): void => {
-      void request(t, { kind: 'solve', id: nextId++, model: lpArrays(job.model) }).then((reply) => {
-        if ('solution' in reply) job.resolve(reply.solution);
-        else {
-          const why = 'error' in reply ? reply.error : 'no solution in the answer';
-          job.reject(new Error(`solving in a pool thread failed: ${why}`));
-        }
-        dispatch();
-      });
-    };
-    const dispatch = (): void => {
-      while (queue.length > 0) {
-        const t = pool.find((p) => p.solverReady && !p.dead && p.pending.size === 0);
-        if (t) runThere(t, queue.shift()!);
-        else if (!localBusy) runLocal(queue.shift()!);
-        else return;
-      }
-    };
-    dispatchers.add(dispatch);
-    void warm();
-    return {
-      solve: (model) =>
-        new Promise<LpSolution>((resolve, reject) => {
-          queue.push({ model, resolve, reject });
-          dispatch();
-        }),
-      ready: warm,
-    };
-  };
-
   return {
     threads: n,
     fit,
     solver,
-    async close() {
-      await Promise.all(pool.map((t) => t.worker.terminate()));
+    // n warm-ups at once: each thread takes one (a thread runs one task at a time).
+    ready: () => {
+      warming ??= Promise.all(Array.from({ length: n }, () => run({ kind: 'warm' }))).then(
+        () => undefined,
+      );
+      return warming;
     },
+    liveThreads: () => pool.threads,
+    close: () => pool.destroy(),
   };
 }

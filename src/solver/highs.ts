@@ -11,7 +11,13 @@
 
 import type { Highs } from 'highs';
 import highsModule from 'highs';
-import { type LpModel, type LpSolution, type LpSolver, toCplexLp } from '../core/supply/lp.js';
+import {
+  type LpModel,
+  type LpSolution,
+  type LpSolver,
+  type MipSettings,
+  toCplexLp,
+} from '../core/supply/lp.js';
 
 type HighsLoader = (options?: object) => Promise<Highs>;
 
@@ -63,7 +69,10 @@ export async function createHighsSolver(options: HighsSolverOptions = {}): Promi
   };
 
   const solveMatrix = (h: Highs, m: LpModel): LpSolution => {
+    const mip: MipSettings | undefined = m.mipSettings;
+    const isMip = m.integrality?.some((v) => v === 1) === true;
     const model = h.createModel({
+      ...(isMip && m.integrality ? { integrality: Int32Array.from(m.integrality) } : {}),
       numCols: m.numCols,
       numRows: m.numRows,
       colCost: m.colCost,
@@ -82,6 +91,8 @@ export async function createHighsSolver(options: HighsSolverOptions = {}): Promi
     });
     try {
       model.options.set(solverOptions);
+      if (isMip && mip)
+        model.options.set({ time_limit: mip.timeLimit, mip_rel_gap: mip.relativeGap });
       model.run();
       if (model.getModelStatus() === h.constants.modelStatus.unboundedOrInfeasible) {
         // Presolve could not tell which; the simplex without presolve can.
@@ -90,15 +101,32 @@ export async function createHighsSolver(options: HighsSolverOptions = {}): Promi
       }
       const status = statusOf(h, model.getModelStatus());
       const solverSeconds = model.getRunTime();
-      if (status !== 'optimal') {
+      // A MIP stopped by its time limit still has its best plan so far (primal status 2).
+      const incumbent =
+        isMip && status === 'limit' && Number(model.info.get('primal_solution_status')) === 2;
+      if (status !== 'optimal' && !incumbent) {
         return { status, objective: Number.NaN, x: EMPTY, rowDual: EMPTY, solverSeconds };
       }
       const sol = model.getSolution();
+      const objective = model.getObjectiveValue();
+      if (isMip) {
+        const dualBound = Number(model.info.get('mip_dual_bound'));
+        const gap = Number(model.info.get('mip_gap'));
+        return {
+          status,
+          objective,
+          x: sol.colValue,
+          rowDual: EMPTY,
+          solverSeconds,
+          mip: { gap: Number.isFinite(gap) ? gap : 0, dualBound, timeLimitHit: incumbent },
+        };
+      }
       return {
         status,
-        objective: model.getObjectiveValue(),
+        objective,
         x: sol.colValue,
         rowDual: sol.rowDual,
+        colDual: sol.colDual,
         solverSeconds,
       };
     } finally {

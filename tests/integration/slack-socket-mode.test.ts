@@ -4,40 +4,19 @@
  * them over the socket, and does the same work as over HTTP.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningBot, startBot } from '../../src/bot.js';
-import { loadConfig } from '../../src/config.js';
-import {
-  createDriver,
-  type Driver,
-  type Standin,
-  startStandin,
-} from '../../src/slack-standin/index.js';
-import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+import { createDriver, type Driver, type Standin } from '../../src/slack-standin/index.js';
+import { startTestBot, type TestBot } from '../helpers/bot.js';
+import type { TestDb } from '../helpers/db.js';
 
 describe('Socket Mode', () => {
   let t: TestDb;
   let standin: Standin;
-  let bot: RunningBot;
+  let running: TestBot;
   let driver: Driver;
 
   beforeAll(async () => {
-    t = await freshDb();
-    standin = await startStandin({ postMessageRate: false });
-    const config = loadConfig(
-      {
-        DATABASE_URL: t.url,
-        SLACK_BOT_TOKEN: 'xoxb-socket',
-        SLACK_APP_TOKEN: 'xapp-1-socket-test',
-        SLACK_API_URL: standin.apiUrl,
-        SOPBOT_ADMIN_USERS: 'U_ALICE',
-        LOG_LEVEL: 'silent',
-        SOPBOT_QUEUE_PREFIX: redisPrefix('socket'),
-        SOPBOT_RECOMPUTE_CRON: 'off',
-        SOPBOT_CHART_WARMUP_ROUNDS: '0',
-      },
-      { slack: true },
-    );
-    bot = await startBot(config, { port: 0 });
+    running = await startTestBot('socket', { SLACK_APP_TOKEN: 'xapp-1-socket-test' });
+    ({ t, standin } = running);
     // The signing secret is not needed: nothing comes over HTTP.
     driver = createDriver({
       botUrl: 'http://127.0.0.1:9/unused',
@@ -47,9 +26,7 @@ describe('Socket Mode', () => {
     await standin.waitFor(() => standin.socketMode.connections > 0, 10_000);
   });
   afterAll(async () => {
-    await bot?.stop();
-    await standin?.close();
-    await t?.drop();
+    await running?.stop();
   });
 
   it('opens the socket with the app-level token only', () => {

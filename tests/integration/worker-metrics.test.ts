@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config.js';
 import { type Standin, startStandin } from '../../src/slack-standin/index.js';
 import { type RunningWorker, scheduleRecompute, startWorker } from '../../src/worker.js';
 import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+import { scrapeMetrics } from '../helpers/metrics.js';
 import { workerEnv } from './jobs-fixture.js';
 
 let t: TestDb;
@@ -29,12 +30,7 @@ afterAll(async () => {
   await t?.drop();
 });
 
-const scrape = async (): Promise<string> => {
-  const res = await fetch(`http://127.0.0.1:${worker.metricsPort}/metrics`);
-  expect(res.status).toBe(200);
-  expect(res.headers.get('content-type')).toContain('text/plain');
-  return res.text();
-};
+const scrape = () => scrapeMetrics(worker.metricsPort);
 
 describe('the daily recompute', () => {
   it('is a job scheduler for the open cycle, in the workspace time zone', async () => {
@@ -94,7 +90,7 @@ describe('metrics', () => {
       /sopbot_job_duration_seconds_count\{job="post-charts",outcome="failed"\} 1\n/,
     );
     expect(text).toMatch(
-      /sopbot_job_duration_seconds_bucket\{job="post-charts",outcome="failed",le="\+Inf"\} 1\n/,
+      /sopbot_job_duration_seconds_bucket\{le="\+Inf",job="post-charts",outcome="failed"\} 1\n/,
     );
   });
 

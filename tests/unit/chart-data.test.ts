@@ -103,6 +103,27 @@ describe('gapPoints', () => {
     ]);
   });
 
+  it('caps a crew at its crew-wide overtime limit, alone or with the per-worker cap', () => {
+    const crewRow = rows.slice(2);
+    const withCap = (workforce: object) => ({
+      resources: [{ code: 'CREW', overtimeLimit: 0, workforce }],
+    });
+    // 10 × 8 = 80 h per worker, crew cap 50 h: 50.
+    expect(
+      gapPoints(
+        withCap({ initialWorkers: 10, overtimeHoursPerWorker: 8, crewOvertimeLimit: 50 }),
+        crewRow,
+      )[0]?.overtimeLimit,
+    ).toBe(50);
+    // Crew cap only (per-worker left at its default 0): 120.
+    expect(
+      gapPoints(
+        withCap({ initialWorkers: 10, overtimeHoursPerWorker: 0, crewOvertimeLimit: 120 }),
+        crewRow,
+      )[0]?.overtimeLimit,
+    ).toBe(120);
+  });
+
   it('gives no overtime for a resource the problem does not know', () => {
     expect(gapPoints(null, rows.slice(0, 1))[0]?.overtimeLimit).toBe(0);
   });

@@ -33,6 +33,34 @@ describe('sopbot plan', () => {
     expect(Object.keys(json.kpis)).toContain('fillRate');
   });
 
+  it('solves Red Tomato with whole workers at $422,660.00 and reports the gap and limit set', async () => {
+    const r = await plan(
+      'examples/plans/red-tomato-integer.json',
+      '--time-limit',
+      '20',
+      '--gap',
+      '0',
+    );
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/total\s+422,660\.00/);
+    expect(r.out).toContain(
+      'Whole numbers: proven optimal within a gap of 0.00% (target 0.00%, time limit 20 s).',
+    );
+    const bad = await plan('examples/plans/red-tomato-integer.json', '--gap', '2');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("--gap: must be a share between 0 and 1, got '2'");
+  });
+
+  it('prints the shadow prices in a duals section of the JSON', async () => {
+    const r = await plan('examples/plans/red-tomato-tools.json', '--format', 'json');
+    const { duals } = JSON.parse(r.out);
+    expect(duals.resources).toHaveLength(6);
+    expect(duals.families).toHaveLength(6);
+    // tests/unit/supply-duals.test.ts re-solves to confirm the figures; here, the shape.
+    expect(duals.resources[3]).toMatchObject({ resource: 'CREW', period: '2027-04', unit: 'h' });
+    expect(duals.binding[0]).toMatchObject({ kind: 'endingInventory', subject: 'TOOLS' });
+  });
+
   it('prints tables with plan, cost by term and KPIs', async () => {
     const r = await plan('examples/plans/hand-two-months.json', '--strategy', 'level');
     expect(r.code).toBe(0);
@@ -51,7 +79,9 @@ describe('sopbot plan', () => {
   it('rejects a bad strategy with the usage', async () => {
     const r = await plan('examples/plans/hand-two-months.json', '--strategy', 'greedy');
     expect(r.code).toBe(2);
-    expect(r.err).toContain("--strategy: must be one of optimal, chase, level, got 'greedy'");
+    expect(r.err).toContain(
+      "--strategy: must be one of optimal, chase, chase-stock, chase-workforce, level, got 'greedy'",
+    );
   });
 
   it('points at the line of broken JSON and at the bad field of a bad problem', async () => {

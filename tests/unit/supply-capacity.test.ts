@@ -122,3 +122,75 @@ describe('rough-cut capacity check', () => {
     expect(check.gapsByRelative[0]).toMatchObject({ resource: 'CREW', period: '2027-02' });
   });
 });
+
+describe('suppliers, warehouses and crew caps in the rough-cut check', () => {
+  const periods = ['2027-01', '2027-02', '2027-03'];
+  const demand = [
+    { family: 'A', period: '2027-01', units: 40 },
+    { family: 'A', period: '2027-02', units: 200 },
+    { family: 'A', period: '2027-03', units: 100 },
+  ];
+  const supplier: Resource = {
+    ...line('SUP', 150),
+    kind: 'supplier',
+    leadTimeMonths: 2,
+    minOrderQuantity: 50,
+  };
+  const warehouse: Resource = { ...line('WH', 60), kind: 'storage' };
+  const check = roughCutCapacity({
+    resources: [
+      supplier,
+      warehouse,
+      { ...crew, workforce: { ...crew.workforce!, crewOvertimeLimit: 100 } },
+    ],
+    loads: [
+      { family: 'A', resource: 'SUP', perUnit: 1 },
+      { family: 'A', resource: 'WH', perUnit: 2 },
+      { family: 'A', resource: 'CREW', perUnit: 1 },
+    ],
+    demand,
+    periods,
+    families: [
+      {
+        code: 'A',
+        name: 'A',
+        unit: 'units',
+        price: 1,
+        unitCost: 1,
+        holdingCost: 1,
+        backlogCost: 1,
+        subcontractCost: null,
+        safetyStock: 10,
+        minStock: { units: null, share: 0.25, days: null },
+      },
+    ],
+  });
+  const month = (r: string, p: string) =>
+    check.months.find((m) => m.resource === r && m.period === p);
+
+  it('a supplier month inside the lead time is fixed, ordered two months before', () => {
+    expect(month('SUP', '2027-01')).toMatchObject({ orderPeriod: '2026-11', fixedOrder: true });
+    expect(month('SUP', '2027-03')).toMatchObject({ orderPeriod: '2027-01', fixedOrder: false });
+    // February: 200 on 150, inside the lead time: too late to order more.
+    const gap = check.gaps.find((g) => g.resource === 'SUP' && g.period === '2027-02');
+    expect(gap).toMatchObject({ kind: 'overload', units: 50, fixedOrder: true });
+  });
+
+  it('flags a load under the minimum order quantity', () => {
+    expect(month('SUP', '2027-01')?.belowMinimumOrder).toBe(true); // 40 < 50
+    expect(month('SUP', '2027-02')?.belowMinimumOrder).toBe(false);
+  });
+
+  it('loads a warehouse with the stock the families must hold', () => {
+    // End of January: max(safety 10, 25% of February's 200 = 50) = 50 units × 2 m³ = 100 m³.
+    // End of February: 25% of 100 = 25; end of March (its own demand again): 25.
+    expect(month('WH', '2027-01')).toMatchObject({ load: 100, storage: true });
+    expect(month('WH', '2027-02')?.load).toBe(50);
+    expect(month('WH', '2027-03')?.load).toBe(50);
+  });
+
+  it('caps a crew’s overtime at the crew-wide limit', () => {
+    // 10 workers × 12 h = 120 h per worker, crew cap 100 h.
+    expect(month('CREW', '2027-01')?.overtimeLimit).toBe(100);
+  });
+});

@@ -87,6 +87,13 @@ describe('every solution of every example', () => {
     for (const strategy of STRATEGIES) {
       it(`${name} / ${strategy}: inventory balances, capacity holds, costs add up`, async () => {
         const p = example(name);
+        if (name === 'hand-two-months' && strategy === 'chase-workforce') {
+          // No crew to size and no subcontracting: February's 150 exceed the line's 120.
+          const r = await solvePlan(p, solver, { strategy });
+          expect(r.status).toBe('infeasible');
+          if (r.status !== 'optimal') expect(r.message).toContain('the workforce chase allows');
+          return;
+        }
         const plan = await solved(p, strategy);
         expectBalanced(p, plan);
         expectWithinCapacity(plan);
@@ -127,6 +134,21 @@ describe('frozen zone', () => {
 });
 
 describe('strategies behave as their names say', () => {
+  it('the textbook (workforce) chase sizes the crew to each month: Red Tomato $484,250.00', async () => {
+    // Hand calculation: each month makes its net need (January 1 600 − 1 000 in stock = 600,
+    // June 2 200 + 500 ending stock) with 4 h a unit and 160 h a worker: 15, 75, 80, 95, 55
+    // and 67.5 workers. Hires 60 + 5 + 15 + 12.5 = 92.5 at $300, layoffs 65 + 40 = 105 at
+    // $500, 387.5 worker-months at $640, 15 500 units at $10, and 500 units held in June.
+    const plan = await solved(example('red-tomato-tools'), 'chase-workforce');
+    expect(plan.resources.map((r) => r.workers)).toEqual([15, 75, 80, 95, 55, 67.5]);
+    expect(plan.resources.every((r) => r.utilisation === 1 && r.overtime === 0)).toBe(true);
+    expect(plan.totalCost).toBe(15500 * 10 + 387.5 * 640 + 92.5 * 300 + 105 * 500 + 500 * 2);
+    // The stock chase ('chase', 'chase-stock') lets the crew idle instead: 27% in January.
+    const stock = await solved(example('red-tomato-tools'), 'chase-stock');
+    expect(stock.resources[0]?.utilisation).toBeLessThan(0.3);
+    expect((await solved(example('red-tomato-tools'), 'chase')).totalCost).toBe(stock.totalCost);
+  });
+
   it('chase keeps no stock beyond safety stock and creates no backlog', async () => {
     for (const name of ['red-tomato-tools', 'three-families-two-lines']) {
       const p = example(name);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextPeriods } from '../../src/core/period.js';
 import { parseWhatIfs } from '../../src/core/scenarios/what-if.js';
@@ -44,21 +45,13 @@ const untimed = (results: readonly ScenarioResult[]) =>
 
 let pool: ThreadPool;
 let local: HighsSolver;
-let solvedHere = 0;
 let parallel: LpSolver;
 
 beforeAll(async () => {
   local = await createHighsSolver();
   pool = createThreadPool(3);
-  const counting: LpSolver = {
-    solve: (m) => {
-      solvedHere++;
-      return local.solve(m);
-    },
-  };
-  const solver = pool.solver(counting);
-  await solver.ready();
-  parallel = solver;
+  await pool.ready();
+  parallel = pool.solver;
 });
 
 afterAll(async () => {
@@ -74,11 +67,8 @@ describe('scenarios solved on the thread pool', () => {
     ];
     const serial = await runScenarios(problem, scenarios, local);
     expect(serial.map((r) => r.status)).toEqual(['optimal', 'optimal', 'optimal', 'optimal']);
-    solvedHere = 0;
     const side = await runScenarios(problem, scenarios, parallel);
     expect(untimed(side)).toEqual(untimed(serial));
-    // Two threads took the first two models; this thread solved the rest.
-    expect(solvedHere).toBeLessThan(scenarios.length);
   });
 
   it('diagnose an infeasible plan the same way (the elastic re-solve runs there too)', async () => {
@@ -92,16 +82,63 @@ describe('scenarios solved on the thread pool', () => {
   });
 });
 
+const series: SeriesTask[] = Array.from({ length: 30 }, (_, i) => ({
+  key: `S${i}`,
+  y: Array.from({ length: 36 }, (_, t) => 100 + 20 * Math.sin((t + i) / 2) + ((t * i) % 7)),
+  horizon: 6,
+}));
+
 describe('baselines fitted on the thread pool', () => {
   it('are the fits made in this thread', async () => {
-    const series: SeriesTask[] = Array.from({ length: 30 }, (_, i) => ({
-      key: `S${i}`,
-      y: Array.from({ length: 36 }, (_, t) => 100 + 20 * Math.sin((t + i) / 2) + ((t * i) % 7)),
-      horizon: 6,
-    }));
     const there = await pool.fit(series, 'auto');
     const here = await fitInProcess(series, 'auto');
     expect([...there.keys()].sort()).toEqual([...here.keys()].sort());
     for (const [key, fit] of here) expect(there.get(key)).toEqual(fit);
   });
 });
+
+/** Waits until the pool has `n` live threads again, none of them `dead`. */
+async function replaced(dead: Worker, n: number): Promise<readonly Worker[]> {
+  for (;;) {
+    const live = pool.liveThreads();
+    if (live.length === n && !live.includes(dead)) return live;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('a pool thread that dies', () => {
+  it('fails the solve it was running, and the other solves still finish', async () => {
+    const problem = generatedProblem();
+    const serial = await runScenarios(problem, DEFAULT_SCENARIOS, local);
+    const [victim] = pool.liveThreads();
+    const solves = runScenariosEach(problem, parallel);
+    await victim!.terminate();
+    const settled = await Promise.allSettled(solves);
+    const failed = settled.filter((s) => s.status === 'rejected');
+    expect(failed).toHaveLength(1);
+    expect(String((failed[0] as PromiseRejectedResult).reason)).toMatch(
+      /^Error: solving in a pool thread failed: /,
+    );
+    await replaced(victim!, 3);
+    // Solved again on the pool (a job's retry), every scenario is what it is in this thread.
+    expect(untimed(await runScenarios(problem, DEFAULT_SCENARIOS, parallel))).toEqual(
+      untimed(serial),
+    );
+  });
+
+  it('is replaced: the pool keeps its threads and goes on fitting', async () => {
+    const before = pool.liveThreads();
+    expect(before).toHaveLength(3);
+    await before[1]!.terminate();
+    const after = await replaced(before[1]!, 3);
+    expect(after.filter((t) => before.includes(t))).toHaveLength(2);
+    const there = await pool.fit(series, 'auto');
+    const here = await fitInProcess(series, 'auto');
+    for (const [key, fit] of here) expect(there.get(key)).toEqual(fit);
+  });
+});
+
+/** Each default scenario solved on its own, at once (one per thread). */
+function runScenariosEach(problem: PlanProblem, solver: LpSolver): Promise<ScenarioResult[]>[] {
+  return DEFAULT_SCENARIOS.map((s) => runScenarios(problem, [s], solver));
+}

@@ -2,8 +2,8 @@
  * Rough-cut capacity check: the load a demand plan puts on every resource each month,
  * against the capacity available once the capacity updates in force are applied.
  */
-import type { CapacityLine, Load, Resource } from '../company.js';
-import type { Period } from '../period.js';
+import type { CapacityLine, Family, Load, Resource } from '../company.js';
+import { addMonths, type Period } from '../period.js';
 
 /** A capacity update or constraint from operations, applied in list order. */
 export interface CapacityUpdate {
@@ -29,6 +29,12 @@ export interface CapacityCheckInput {
   readonly updates?: readonly CapacityUpdate[];
   readonly demand: readonly DemandLine[];
   readonly periods: readonly Period[];
+  /**
+   * Families, for warehouses: a storage resource's load is the stock the families must
+   * hold at month end (the larger of safety stock and minimum stock). Without them a
+   * warehouse's load is 0.
+   */
+  readonly families?: readonly Family[];
 }
 
 export interface ResourceMonth {
@@ -43,6 +49,14 @@ export interface ResourceMonth {
   readonly utilisation: number | null;
   /** Ids of the updates applied, in order. */
   readonly updates: readonly string[];
+  /** Supplier with a lead time: the month this month's arrival is ordered in. */
+  readonly orderPeriod?: Period;
+  /** Supplier: inside the lead time, so what arrives was ordered before the plan. */
+  readonly fixedOrder?: boolean;
+  /** Supplier: a load above 0 but below the minimum order quantity. */
+  readonly belowMinimumOrder?: boolean;
+  /** Warehouse: the load is stock at month end, not production. */
+  readonly storage?: boolean;
 }
 
 export interface CapacityGap {
@@ -55,6 +69,8 @@ export interface CapacityGap {
   readonly relative: number;
   /** Whether the allowed overtime covers the overload. */
   readonly coveredByOvertime: boolean;
+  /** Supplier inside its lead time: too late to order more for this month. */
+  readonly fixedOrder?: boolean;
 }
 
 export interface CapacityCheck {
@@ -100,12 +116,35 @@ export function roughCutCapacity(input: CapacityCheckInput): CapacityCheck {
   }
   const months: ResourceMonth[] = [];
   const gaps: CapacityGap[] = [];
+  const families = new Map((input.families ?? []).map((f) => [f.code, f]));
+  /** Stock family f must hold at the end of month i: safety stock or the hard minimum. */
+  const requiredStock = (family: string, i: number): number => {
+    const f = families.get(family);
+    if (!f) return 0;
+    const period = input.periods[i]!;
+    const nextPeriod = input.periods[i + 1] ?? period;
+    const next = demand.get(`${family}|${nextPeriod}`) ?? 0;
+    const ms = f.minStock;
+    const [y, m] = addMonths(period, 1).split('-').map(Number);
+    const days = new Date(Date.UTC(y ?? 2000, m ?? 1, 0)).getUTCDate();
+    return Math.max(
+      f.safetyStock,
+      ms?.units ?? 0,
+      (ms?.share ?? 0) * next,
+      ((ms?.days ?? 0) * next) / days,
+    );
+  };
   for (const r of input.resources) {
     const loads = input.loads.filter((l) => l.resource === r.code);
-    for (const period of input.periods) {
+    const storage = r.kind === 'storage';
+    const lead = r.kind === 'supplier' ? (r.leadTimeMonths ?? 0) : 0;
+    for (const [i, period] of input.periods.entries()) {
       const key = `${r.code}|${period}`;
       let load = 0;
-      for (const l of loads) load += l.perUnit * (demand.get(`${l.family}|${period}`) ?? 0);
+      for (const l of loads)
+        load +=
+          l.perUnit *
+          (storage ? requiredStock(l.family, i) : (demand.get(`${l.family}|${period}`) ?? 0));
       const line = override.get(key);
       const baseCapacity = line
         ? line.capacity
@@ -115,7 +154,10 @@ export function roughCutCapacity(input: CapacityCheckInput): CapacityCheck {
       const overtimeLimit =
         line?.overtimeLimit ??
         (r.workforce
-          ? r.workforce.initialWorkers * r.workforce.overtimeHoursPerWorker
+          ? Math.min(
+              r.workforce.initialWorkers * r.workforce.overtimeHoursPerWorker,
+              r.workforce.crewOvertimeLimit ?? Number.POSITIVE_INFINITY,
+            )
           : r.overtimeLimit);
       const { capacity, applied } = applyCapacityUpdates(baseCapacity, updates.get(key) ?? []);
       months.push({
@@ -127,6 +169,13 @@ export function roughCutCapacity(input: CapacityCheckInput): CapacityCheck {
         overtimeLimit,
         utilisation: capacity > 0 ? load / capacity : load > 0 ? null : 0,
         updates: applied,
+        ...(storage ? { storage: true } : {}),
+        ...(r.kind === 'supplier' && r.leadTimeMonths != null
+          ? { orderPeriod: addMonths(period, -lead), fixedOrder: i < lead }
+          : {}),
+        ...(r.kind === 'supplier' && (r.minOrderQuantity ?? 0) > 0
+          ? { belowMinimumOrder: load > 0 && load < (r.minOrderQuantity ?? 0) }
+          : {}),
       });
       if (load === capacity) continue;
       const over = load > capacity;
@@ -138,6 +187,7 @@ export function roughCutCapacity(input: CapacityCheckInput): CapacityCheck {
         units,
         relative: capacity > 0 ? units / capacity : Number.POSITIVE_INFINITY,
         coveredByOvertime: over && load - capacity <= overtimeLimit,
+        ...(i < lead ? { fixedOrder: true } : {}),
       });
     }
   }

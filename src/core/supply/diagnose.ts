@@ -4,7 +4,7 @@
  * cost. Whatever slack it had to use is a requirement that cannot be met; the binding
  * resources and the rules in force (subcontracting, backlog limits, strategy) say why.
  */
-import type { BuiltModel, Strategy } from './model.js';
+import { type BuiltModel, isChase, overtimeCap, type Strategy } from './model.js';
 import type { PlanProblem } from './problem.js';
 
 const EPS = 1e-6;
@@ -30,8 +30,9 @@ export function explainInfeasible(
   const val = (j: number | undefined): number => (j === undefined || j < 0 ? 0 : (x[j] ?? 0));
   const loadOn = (r: number, t: number): number => {
     const l = m.loadsByResource[r]!;
+    const used = p.resources[r]!.storage ? m.I : m.P;
     let s = 0;
-    for (let n = 0; n < l.f.length; n++) s += l.a[n]! * val(m.P[l.f[n]! * T + t]);
+    for (let n = 0; n < l.f.length; n++) s += l.a[n]! * val(used[l.f[n]! * T + t]);
     return s;
   };
   const capacityOf = (r: number, t: number): { regular: number; overtime: number } => {
@@ -39,12 +40,7 @@ export function explainInfeasible(
     const res = p.resources[r]!;
     const workers = res.workforce ? val(m.W[k]) : 0;
     const regular = (m.baseCapacity[k] ?? 0) + workers * (m.hoursPerWorker[k] ?? 0);
-    let overtime = 0;
-    if (m.O[k]! >= 0)
-      overtime = res.workforce
-        ? workers * res.workforce.overtimeHoursPerWorker
-        : (m.overtimeLimit[k] ?? 0);
-    return { regular, overtime };
+    return { regular, overtime: overtimeCap(m, k, workers) };
   };
   const describeResource = (r: number, t: number, extra: number): string => {
     const res = p.resources[r]!;
@@ -59,7 +55,12 @@ export function explainInfeasible(
       res.workforce?.maxWorkers != null
         ? ` (at most ${formatQty(res.workforce.maxWorkers)} workers)`
         : '';
-    return `${res.code} needs ${needs}${unit} in ${p.periods[t]} but has ${has}${crew}`;
+    const fixed =
+      t < (res.leadTime ?? 0)
+        ? ` (inside its ${res.leadTime}-month lead time: only what was ordered before the plan arrives)`
+        : '';
+    const what = res.storage ? `${res.code} must store` : `${res.code} needs`;
+    return `${what} ${needs}${unit} in ${p.periods[t]} but has ${has}${crew}${fixed}`;
   };
   /** Resources family f uses that are full in month t. */
   const fullFor = (f: number, t: number, extraUnits: number): string[] => {
@@ -76,18 +77,43 @@ export function explainInfeasible(
   const rules = (f: number): string[] => {
     const fam = p.families[f]!;
     const out: string[] = [];
-    if (!p.options.subcontracting || fam.subcontractCost === null)
+    if (strategy === 'chase-workforce') {
+      // said with the strategy below
+    } else if (!p.options.subcontracting || fam.subcontractCost === null)
       out.push('subcontracting is not allowed');
     else if (fam.subcontractLimit !== null)
       out.push(`subcontracting is capped at ${formatQty(fam.subcontractLimit)} units a month`);
-    if (strategy === 'chase') out.push('the chase strategy allows no new backlog');
+    if (strategy === 'chase-workforce')
+      out.push('the workforce chase allows no new backlog, no subcontracting and no crew overtime');
+    else if (isChase(strategy)) out.push('the chase strategy allows no new backlog');
     else if (p.options.maxBacklog !== null)
       out.push(`backlog is capped at ${formatQty(p.options.maxBacklog)} units`);
-    if (strategy !== 'chase' && fam.endingBacklogMax !== null)
+    if (!isChase(strategy) && fam.endingBacklogMax !== null)
       out.push(
         `the backlog must be down to ${formatQty(fam.endingBacklogMax)} by ${p.periods[T - 1]}`,
       );
     if (strategy === 'level') out.push('the level strategy keeps production constant');
+    return out;
+  };
+  /** With a shelf life, stock at a month end can only come from the last life−1 months. */
+  const freshnessCause = (f: number, t: number): string[] => {
+    const life = p.families[f]!.shelfLife?.periods;
+    if (life === undefined) return [];
+    const from = Math.max(0, t - life + 2);
+    return [
+      life === 1
+        ? `its shelf life of 1 month means no stock can be carried`
+        : `with a shelf life of ${life} months only units made in ${p.periods[from]}..${p.periods[t]} can still be in stock`,
+    ];
+  };
+  const frozenCause = (f: number, t: number): string[] => {
+    const life = p.families[f]!.shelfLife?.periods ?? 1;
+    const out: string[] = [];
+    for (let s = Math.max(0, t - life + 1); s <= t; s++) {
+      const fix = m.frozen[f * T + s] ?? Number.NaN;
+      if (!Number.isNaN(fix))
+        out.push(`production in ${p.periods[s]} is frozen at ${formatQty(fix)} units`);
+    }
     return out;
   };
   const sentence = (head: string, causes: string[], ruleList: string[]): string => {
@@ -122,6 +148,30 @@ export function explainInfeasible(
           `Demand for ${fam.code} in ${p.periods[t]} cannot be met (${formatQty(u)} units short)`,
           fullFor(f, t, u),
           rules(f),
+        ),
+      });
+    }
+    for (let t = 0; t < T; t++) {
+      const short = val(m.V[f * T + t]);
+      if (short <= EPS) continue;
+      found.push({
+        size: short,
+        text: sentence(
+          `${fam.code} cannot keep its minimum stock of ${formatQty(m.minStock[f * T + t] ?? 0)} units at the end of ${p.periods[t]} (${formatQty(short)} short)`,
+          [...fullFor(f, t, short), ...freshnessCause(f, t)],
+          rules(f),
+        ),
+      });
+    }
+    for (let t = 0; t < T; t++) {
+      const over = val(m.EX[f * T + t]);
+      if (over <= EPS) continue;
+      found.push({
+        size: over,
+        text: sentence(
+          `${formatQty(over)} units of ${fam.code} would expire at the end of ${p.periods[t]}, and expiry is forbidden (shelf life ${fam.shelfLife?.periods ?? 0} months)`,
+          frozenCause(f, t),
+          ['allow scrapping (shelfLife.expired: scrap) or lower the frozen or minimum quantities'],
         ),
       });
     }

@@ -58,6 +58,31 @@ export function buildPlanProblem(
     updatesBy.set(key, [...(updatesBy.get(key) ?? []), u]);
   }
   const lines = new Map(company.capacities.map((c) => [`${c.resource}|${c.period}`, c]));
+  /** Per-period overrides of a cost, for the plan months only: { period: value }. */
+  const byPeriod = <T extends { period: Period }>(
+    rows: readonly T[] | undefined,
+    pick: (r: T) => number | null,
+  ): Record<string, number> | undefined => {
+    const out: Record<string, number> = {};
+    for (const r of rows ?? []) {
+      const v = pick(r);
+      if (v !== null && inPlan.has(r.period)) out[r.period] = v;
+    }
+    return Object.keys(out).length > 0 ? out : undefined;
+  };
+  const costsOf = <K extends string, T extends { period: Period } & Record<K, string>>(
+    rows: readonly T[] | undefined,
+    key: K,
+  ): Map<string, T[]> => {
+    const m = new Map<string, T[]>();
+    for (const r of rows ?? []) m.set(r[key], [...(m.get(r[key]) ?? []), r]);
+    return m;
+  };
+  const famCosts = costsOf(company.familyCosts, 'family');
+  const resCosts = costsOf(company.resourceCosts, 'resource');
+  /** Only the optional fields that are set, so plans without them are unchanged. */
+  const defined = <T extends Record<string, unknown>>(o: T): Partial<T> =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
   const resources = company.resources.map((r) => {
     const capacityByPeriod: Record<string, number> = {};
@@ -76,7 +101,15 @@ export function buildPlanProblem(
         if (capacity !== crewHours && crewHours > 0) availabilityByPeriod[t] = capacity / crewHours;
       } else if (capacity !== r.regularCapacity) capacityByPeriod[t] = capacity;
     }
+    const rc = resCosts.get(r.code);
     return {
+      ...defined({
+        overtimeCostByPeriod: byPeriod(rc, (x) => x.overtimeCost),
+        storage: r.kind === 'storage' ? true : undefined,
+        leadTime: r.kind === 'supplier' ? (r.leadTimeMonths ?? undefined) : undefined,
+        minOrderQuantity:
+          r.kind === 'supplier' && r.minOrderQuantity ? r.minOrderQuantity : undefined,
+      }),
       code: r.code,
       name: r.name,
       unit: r.unit,
@@ -96,6 +129,13 @@ export function buildPlanProblem(
             overtimeHoursPerWorker: wf.overtimeHoursPerWorker,
             minWorkers: wf.minWorkers,
             maxWorkers: wf.maxWorkers,
+            ...defined({
+              crewOvertimeLimit: wf.crewOvertimeLimit ?? undefined,
+              integer: wf.integer ? true : undefined,
+              costPerWorkerByPeriod: byPeriod(rc, (x) => x.costPerWorker),
+              hireCostByPeriod: byPeriod(rc, (x) => x.hireCost),
+              layoffCostByPeriod: byPeriod(rc, (x) => x.layoffCost),
+            }),
           }
         : null,
     };
@@ -103,7 +143,29 @@ export function buildPlanProblem(
 
   const families = company.families.map((f) => {
     const open = opening.get(f.code);
+    const fc = famCosts.get(f.code);
+    const ms = f.minStock;
+    const optional = defined({
+      priceByPeriod: byPeriod(fc, (x) => x.price),
+      unitCostByPeriod: byPeriod(fc, (x) => x.unitCost),
+      holdingCostByPeriod: byPeriod(fc, (x) => x.holdingCost),
+      backlogCostByPeriod: byPeriod(fc, (x) => x.backlogCost),
+      subcontractCostByPeriod: byPeriod(fc, (x) => x.subcontractCost),
+      // Lost sales cost the price: a price by month is the lost-sales cost by month.
+      lostSalesCostByPeriod: byPeriod(fc, (x) => x.price),
+      minStock: ms
+        ? defined({
+            units: ms.units ?? undefined,
+            shareOfNextDemand: ms.share ?? undefined,
+            daysOfDemand: ms.days ?? undefined,
+          })
+        : undefined,
+      shelfLife: f.shelfLifeMonths
+        ? { periods: f.shelfLifeMonths, expired: 'scrap' as const, scrapCost: f.scrapCost ?? 0 }
+        : undefined,
+    });
     return {
+      ...optional,
       code: f.code,
       name: f.name,
       price: f.price,

@@ -17,6 +17,10 @@ export interface LpModel {
   readonly rowStarts: Int32Array;
   readonly rowIndex: Int32Array;
   readonly rowValue: Float64Array;
+  /** 1 where the column must take a whole value (a MIP); absent or all 0 = a pure LP. */
+  readonly integrality?: Uint8Array;
+  /** How to solve it when it is a MIP (it travels with the model, e.g. to a pool thread). */
+  readonly mipSettings?: MipSettings;
   /** Names for export and debugging; computed on demand because big models rarely need them. */
   colName(j: number): string;
   rowName(i: number): string;
@@ -29,12 +33,33 @@ export interface LpSolution {
   readonly objective: number;
   /** Column values (empty unless status is optimal). */
   readonly x: Float64Array;
-  /** Row duals, when the solver gives them (empty otherwise). */
+  /**
+   * Row duals, when the solver gives them (empty otherwise): the change in the objective
+   * per unit the row's active bound moves (HiGHS's sign convention). None for a MIP.
+   */
   readonly rowDual: Float64Array;
+  /** Column reduced costs, same convention (empty or absent when not given). */
+  readonly colDual?: Float64Array;
+  /** For a MIP: the relative gap between the plan found and the best bound, and that bound. */
+  readonly mip?: MipInfo;
   /** Wall-clock seconds the solver itself reports for this solve. */
   readonly solverSeconds: number;
   /** Solver-side detail for logs; never shown to users as is. */
   readonly detail?: string;
+}
+
+export interface MipInfo {
+  /** (objective − best bound) / |objective|; 0 when proven optimal within tolerance. */
+  readonly gap: number;
+  readonly dualBound: number;
+  /** True when the time limit stopped the search before the gap closed. */
+  readonly timeLimitHit: boolean;
+}
+
+/** How a MIP is solved: seconds before stopping with the best plan so far, and the gap target. */
+export interface MipSettings {
+  readonly timeLimit: number;
+  readonly relativeGap: number;
 }
 
 export interface LpSolver {
@@ -51,6 +76,7 @@ export class LpBuilder {
   private starts: number[] = [0];
   private index: number[] = [];
   private value: number[] = [];
+  private integer: number[] = [];
 
   get numCols(): number {
     return this.cost.length;
@@ -65,6 +91,11 @@ export class LpBuilder {
     this.lower.push(lower);
     this.upper.push(upper);
     return this.cost.length - 1;
+  }
+
+  /** Marks column j as integer (the model becomes a MIP). */
+  setInteger(j: number): void {
+    this.integer.push(j);
   }
 
   setBounds(j: number, lower: number, upper: number): void {
@@ -99,8 +130,18 @@ export class LpBuilder {
     return this.rLower.length - 1;
   }
 
-  build(colName: (j: number) => string, rowName: (i: number) => string): LpModel {
+  build(
+    colName: (j: number) => string,
+    rowName: (i: number) => string,
+    mipSettings?: MipSettings,
+  ): LpModel {
+    let integrality: Uint8Array | undefined;
+    if (this.integer.length > 0) {
+      integrality = new Uint8Array(this.cost.length);
+      for (const j of this.integer) integrality[j] = 1;
+    }
     return {
+      ...(integrality ? { integrality, ...(mipSettings ? { mipSettings } : {}) } : {}),
       numCols: this.cost.length,
       numRows: this.rLower.length,
       colCost: Float64Array.from(this.cost),
@@ -170,6 +211,11 @@ export function toCplexLp(model: LpModel): string {
     if (lo === hi) out.push(` ${name} = ${lo}`);
     else if (Number.isFinite(hi)) out.push(` ${lo} <= ${name} <= ${hi}`);
     else if (lo !== 0) out.push(` ${name} >= ${lo}`);
+  }
+  if (model.integrality?.some((v) => v === 1)) {
+    out.push('General');
+    for (let j = 0; j < model.numCols; j++)
+      if (model.integrality[j] === 1) out.push(` ${model.colName(j)}`);
   }
   out.push('End', '');
   return out.join('\n');

@@ -13,6 +13,54 @@ const code = z.string().min(1, { message: 'must not be empty' });
 const money = z.number().finite().nonnegative();
 const qty = z.number().finite().nonnegative();
 const perPeriod = z.record(period, qty);
+/** A cost that changes by month: each month listed overrides the constant (same unit). */
+const costByPeriod = (what: string) =>
+  z
+    .record(period, money)
+    .optional()
+    .describe(`${what} by month, overriding the constant for the months listed.`);
+
+const minStock = z
+  .object({
+    units: qty.optional().describe('Units to keep at the end of every month.'),
+    unitsByPeriod: perPeriod.optional().describe('Units by month (overrides `units`).'),
+    shareOfNextDemand: qty
+      .optional()
+      .describe("Cover: this share of next month's demand (0.1 = 10%) at each month end."),
+    daysOfDemand: qty
+      .optional()
+      .describe("Cover: this many days of next month's demand (its units / its calendar days)."),
+    demandAfterHorizon: qty
+      .optional()
+      .describe(
+        'Demand of the month after the last plan month, for cover in the last month; default: the last month repeats.',
+      ),
+  })
+  .strict()
+  .describe(
+    'Hard minimum stock at every month end: the largest of the rules given. Not applied in frozen months.',
+  );
+
+const shelfLife = z
+  .object({
+    periods: z
+      .number()
+      .int({ message: 'must be a whole number of months' })
+      .min(1, { message: 'must be at least 1 month' })
+      .describe(
+        'Months a unit can be sold in: made in t, it serves demand in t .. t+periods−1, then expires.',
+      ),
+    expired: z
+      .enum(['scrap', 'forbid'])
+      .default('scrap')
+      .describe(
+        "'scrap': expired stock is thrown away at scrapCost; 'forbid': nothing may expire.",
+      ),
+    scrapCost: money
+      .default(0)
+      .describe('Cost of disposing of one expired unit (on top of its value).'),
+  })
+  .strict();
 
 const family = z
   .object({
@@ -39,6 +87,14 @@ const family = z
       .nullable()
       .default(null)
       .describe('Backlog allowed at the end of the horizon; null = no limit.'),
+    priceByPeriod: costByPeriod('Price'),
+    unitCostByPeriod: costByPeriod('Unit cost'),
+    holdingCostByPeriod: costByPeriod('Holding cost'),
+    backlogCostByPeriod: costByPeriod('Backlog cost'),
+    subcontractCostByPeriod: costByPeriod('Subcontract cost (only where subcontractCost is set)'),
+    lostSalesCostByPeriod: costByPeriod('Lost-sales cost'),
+    minStock: minStock.optional(),
+    shelfLife: shelfLife.optional(),
   })
   .strict();
 
@@ -49,9 +105,27 @@ const workforce = z
     costPerWorker: money.describe('Regular-time cost of one worker for one month.'),
     hireCost: money,
     layoffCost: money,
-    overtimeHoursPerWorker: qty.default(0),
+    overtimeHoursPerWorker: qty
+      .nullable()
+      .default(0)
+      .describe(
+        'Overtime one worker may give per month (times availability); null = no per-worker cap.',
+      ),
+    crewOvertimeLimit: qty
+      .optional()
+      .describe(
+        'Overtime the whole crew may give per month (hours), on top of the per-worker cap.',
+      ),
+    crewOvertimeLimitByPeriod: perPeriod.optional().describe('Crew overtime limit by month.'),
     minWorkers: qty.nullable().default(null),
     maxWorkers: qty.nullable().default(null),
+    costPerWorkerByPeriod: costByPeriod('Cost per worker'),
+    hireCostByPeriod: costByPeriod('Hire cost'),
+    layoffCostByPeriod: costByPeriod('Layoff cost'),
+    integer: z
+      .boolean()
+      .optional()
+      .describe('Whole workers: workers, hires and layoffs are integers (the plan is a MIP).'),
   })
   .strict();
 
@@ -68,6 +142,29 @@ const resource = z
     overtimeLimit: qty.default(0).describe('Max overtime per month (not for a workforce).'),
     overtimeLimitByPeriod: perPeriod.default({}),
     overtimeCost: money.default(0).describe('Cost per capacity unit of overtime.'),
+    overtimeCostByPeriod: costByPeriod('Overtime cost'),
+    storage: z
+      .boolean()
+      .optional()
+      .describe(
+        'A warehouse: loads count units (or m³) of each family in stock at month end, not production.',
+      ),
+    leadTime: z
+      .number()
+      .int({ message: 'must be a whole number of months' })
+      .min(0)
+      .optional()
+      .describe(
+        'Supplier: months between an order and its arrival; orders arriving before are fixed.',
+      ),
+    scheduledReceipts: perPeriod
+      .optional()
+      .describe(
+        'Supplier: capacity units already ordered, arriving in the months inside the lead time (default: the regular capacity).',
+      ),
+    minOrderQuantity: qty
+      .optional()
+      .describe('Supplier: each month’s order is either nothing or at least this (a MIP).'),
     workforce: workforce.nullable().default(null),
   })
   .strict();
@@ -83,6 +180,23 @@ const options = z
     lostSales: z.boolean().default(false).describe('Demand may be given up at lostSalesCost.'),
     maxBacklog: qty.nullable().default(null).describe('Backlog cap per family and month.'),
     safetyStockPenalty: money.default(0).describe('Cost per unit per month below safety stock.'),
+    mip: z
+      .object({
+        timeLimit: z
+          .number()
+          .positive()
+          .default(60)
+          .describe('Seconds before the best plan found so far is returned.'),
+        relativeGap: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(1e-4)
+          .describe('Stop when the plan is proven within this share of the best possible.'),
+      })
+      .strict()
+      .optional()
+      .describe('How integer plans (whole workers, minimum orders) are solved.'),
   })
   .strict();
 
@@ -130,6 +244,46 @@ function issuePath(path: readonly PropertyKey[]): string {
     .replace(/^\./, '');
 }
 
+const FAMILY_BY_PERIOD = [
+  'priceByPeriod',
+  'unitCostByPeriod',
+  'holdingCostByPeriod',
+  'backlogCostByPeriod',
+  'subcontractCostByPeriod',
+  'lostSalesCostByPeriod',
+] as const;
+const WORKFORCE_BY_PERIOD = [
+  'costPerWorkerByPeriod',
+  'hireCostByPeriod',
+  'layoffCostByPeriod',
+  'crewOvertimeLimitByPeriod',
+] as const;
+
+/** A family's cost or price in a month: the month's override, else the constant. */
+export function familyCost(
+  f: PlanFamily,
+  field: 'price' | 'unitCost' | 'holdingCost' | 'backlogCost' | 'subcontractCost' | 'lostSalesCost',
+  t: Period,
+): number {
+  const rec = f[`${field}ByPeriod`];
+  const override = rec?.[t];
+  if (override !== undefined) return override;
+  if (field === 'lostSalesCost') return f.lostSalesCost ?? familyCost(f, 'price', t);
+  return f[field] ?? 0;
+}
+
+/** A resource's overtime cost, or its workforce's costs, in a month. */
+export function resourceCost(
+  r: PlanResource,
+  field: 'overtimeCost' | 'costPerWorker' | 'hireCost' | 'layoffCost',
+  t: Period,
+): number {
+  if (field === 'overtimeCost') return r.overtimeCostByPeriod?.[t] ?? r.overtimeCost;
+  const wf = r.workforce;
+  if (!wf) return 0;
+  return wf[`${field}ByPeriod`]?.[t] ?? wf[field];
+}
+
 /** Cross-field checks that zod's shape cannot express: unknown codes, periods, duplicates. */
 function crossCheck(p: PlanProblem): string[] {
   const issues: string[] = [];
@@ -141,10 +295,16 @@ function crossCheck(p: PlanProblem): string[] {
       issues.push(`periods[${i}]: '${t}' does not follow '${prev}' (months must be consecutive)`);
     periods.add(t);
   });
+  const months = (rec: Readonly<Record<string, number>> | undefined, at: string): void => {
+    for (const t of Object.keys(rec ?? {}))
+      if (!periods.has(t)) issues.push(`${at}.${t}: not a plan month`);
+  };
   const fams = new Set<string>();
   p.families.forEach((f, i) => {
     if (fams.has(f.code)) issues.push(`families[${i}].code: '${f.code}' appears twice`);
     fams.add(f.code);
+    for (const field of FAMILY_BY_PERIOD) months(f[field], `families[${i}].${field}`);
+    months(f.minStock?.unitsByPeriod, `families[${i}].minStock.unitsByPeriod`);
   });
   const res = new Set<string>();
   p.resources.forEach((r, i) => {
@@ -154,9 +314,19 @@ function crossCheck(p: PlanProblem): string[] {
       'capacityByPeriod',
       'availabilityByPeriod',
       'overtimeLimitByPeriod',
+      'overtimeCostByPeriod',
+      'scheduledReceipts',
     ] as const)
-      for (const t of Object.keys(r[field]))
-        if (!periods.has(t)) issues.push(`resources[${i}].${field}.${t}: not a plan month`);
+      months(r[field], `resources[${i}].${field}`);
+    if (r.workforce && (r.storage || r.leadTime !== undefined || r.minOrderQuantity !== undefined))
+      issues.push(
+        `resources[${i}]: a workforce cannot also be a warehouse or a supplier (storage, leadTime, minOrderQuantity)`,
+      );
+    if (r.storage && (r.leadTime !== undefined || r.minOrderQuantity !== undefined))
+      issues.push(`resources[${i}]: a warehouse (storage) has no leadTime or minOrderQuantity`);
+    if (r.workforce)
+      for (const field of WORKFORCE_BY_PERIOD)
+        months(r.workforce[field], `resources[${i}].workforce.${field}`);
   });
   const seen = new Set<string>();
   p.demand.forEach((d, i) => {

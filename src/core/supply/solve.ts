@@ -3,11 +3,12 @@
  * and read the solution back as a plan with its cost by term and its KPIs. When the LP has
  * no solution, an elastic re-solve says in words which requirement cannot be met.
  */
-import type { Period } from '../period.js';
+import { addMonths, type Period } from '../period.js';
 import { explainInfeasible } from './diagnose.js';
+import { type PlanDuals, readDuals } from './duals.js';
 import type { LpSolver } from './lp.js';
-import { type BuiltModel, buildModel, type Strategy } from './model.js';
-import type { PlanProblem } from './problem.js';
+import { type BuiltModel, buildModel, overtimeCap, type Strategy } from './model.js';
+import { familyCost, type PlanProblem } from './problem.js';
 
 export interface FamilyPeriodPlan {
   readonly family: string;
@@ -21,6 +22,11 @@ export interface FamilyPeriodPlan {
   /** Units below safety stock at the end of the month. */
   readonly safetyShortfall: number;
   readonly frozen: boolean;
+  /** Hard minimum stock at this month end (present when the family has one). */
+  readonly minStock?: number;
+  /** Shelf life: units that expired at this month end and were thrown away, and their value at unit cost. */
+  readonly scrapped?: number;
+  readonly scrapValue?: number;
 }
 
 export interface ResourcePeriodPlan {
@@ -37,6 +43,12 @@ export interface ResourcePeriodPlan {
   readonly layoffs: number;
   /** load / regular capacity; above 1 means overtime; null when there is no regular capacity. */
   readonly utilisation: number | null;
+  /** Supplier with a lead time: the month the order arriving now is placed in. */
+  readonly orderPeriod?: Period;
+  /** Supplier: true inside the lead time, where what arrives was ordered before the plan. */
+  readonly fixedOrder?: boolean;
+  /** Supplier with a minimum order quantity: whether an order arrives this month. */
+  readonly ordered?: boolean;
 }
 
 export interface CostBreakdown {
@@ -50,6 +62,8 @@ export interface CostBreakdown {
   readonly layoffs: number;
   readonly lostSales: number;
   readonly safetyStock: number;
+  /** Disposal cost of expired units (shelf life); their value is in `scrapValue` of the KPIs. */
+  readonly scrap?: number;
 }
 
 export interface PlanKpis {
@@ -62,6 +76,20 @@ export interface PlanKpis {
   readonly peakUtilisation: number;
   /** Resource-months loaded above 90% of regular capacity. */
   readonly tenseResourceMonths: number;
+  /** Units that expired over the horizon, and their value at the unit cost of the month they were made. */
+  readonly scrappedUnits?: number;
+  readonly scrapValue?: number;
+}
+
+/** How an integer plan was solved (whole workers, minimum order quantities). */
+export interface MipReport {
+  /** Relative gap between this plan and the best bound HiGHS proved; ≤ relativeGap when optimal. */
+  readonly gap: number;
+  readonly bound: number;
+  readonly timeLimit: number;
+  readonly relativeGap: number;
+  /** True when the time limit stopped the search: the plan is the best found, not proven best. */
+  readonly timeLimitHit: boolean;
 }
 
 export interface ModelSize {
@@ -79,6 +107,13 @@ interface PlanBase {
 
 export interface SolvedPlan extends PlanBase {
   readonly status: 'optimal';
+  /**
+   * Shadow prices from the LP's duals (src/core/supply/duals.ts); null for a MIP or when
+   * the solver gave none. Optional so that plans built elsewhere (fixtures) need not carry it.
+   */
+  readonly duals?: PlanDuals | null;
+  /** Present when the plan has integer variables. */
+  readonly mip?: MipReport;
   readonly totalCost: number;
   readonly costs: CostBreakdown;
   readonly kpis: PlanKpis;
@@ -114,12 +149,25 @@ export async function solvePlan(
     nonzeros: built.lp.rowIndex.length,
   };
   const sol = await solver.solve(built.lp);
-  if (sol.status === 'optimal') {
+  const settings = built.lp.mipSettings;
+  if (sol.status === 'optimal' || (sol.status === 'limit' && sol.mip && sol.x.length > 0)) {
     return {
       ...readPlan(problem, built, sol.x),
       strategy,
       model: size,
       solverSeconds: sol.solverSeconds,
+      duals: readDuals(problem, built, sol),
+      ...(sol.mip && settings
+        ? {
+            mip: {
+              gap: sol.mip.gap,
+              bound: sol.mip.dualBound,
+              timeLimit: settings.timeLimit,
+              relativeGap: settings.relativeGap,
+              timeLimitHit: sol.mip.timeLimitHit,
+            },
+          }
+        : {}),
     };
   }
   if (sol.status === 'infeasible') {
@@ -184,7 +232,13 @@ function readPlan(
     layoffs: 0,
     lostSales: 0,
     safetyStock: 0,
+    scrap: 0,
   };
+  /** Cost of column j at its value: per-period costs are in the LP's objective. */
+  const c = (j: number | undefined): number =>
+    j === undefined || j < 0 ? 0 : v(j) * (m.lp.colCost[j] ?? 0);
+  let scrappedUnits = 0;
+  let scrapValue = 0;
   const families: FamilyPeriodPlan[] = [];
   let demanded = 0;
   let onTime = 0;
@@ -192,6 +246,12 @@ function readPlan(
   p.families.forEach((fam, f) => {
     for (let t = 0; t < T; t++) {
       const k = f * T + t;
+      const scrapped = v(m.SC[k]);
+      // Expired units were made shelfLife − 1 months earlier (or are opening stock).
+      const life = fam.shelfLife?.periods ?? 1;
+      const madeIn = t - life + 1;
+      const value =
+        scrapped * familyCost(fam, 'unitCost', p.periods[Math.max(0, madeIn)] ?? p.periods[0]!);
       const row: FamilyPeriodPlan = {
         family: fam.code,
         period: p.periods[t]!,
@@ -203,14 +263,19 @@ function readPlan(
         lostSales: v(m.X[k]),
         safetyShortfall: v(m.Z[k]),
         frozen: !Number.isNaN(m.frozen[k] ?? Number.NaN),
+        ...(fam.minStock ? { minStock: round(m.minStock[k] ?? 0) } : {}),
+        ...(fam.shelfLife ? { scrapped, scrapValue: Math.round(value * 100) / 100 } : {}),
       };
       families.push(row);
-      costs.production += row.production * fam.unitCost;
-      costs.subcontract += row.subcontract * (fam.subcontractCost ?? 0);
-      costs.holding += row.inventory * fam.holdingCost;
-      costs.backlog += row.backlog * fam.backlogCost;
-      costs.lostSales += row.lostSales * (fam.lostSalesCost ?? fam.price);
-      costs.safetyStock += row.safetyShortfall * p.options.safetyStockPenalty;
+      scrappedUnits += scrapped;
+      scrapValue += value;
+      costs.production += c(m.P[k]);
+      costs.subcontract += c(m.S[k]);
+      costs.holding += c(m.I[k]);
+      costs.backlog += c(m.B[k]);
+      costs.lostSales += c(m.X[k]);
+      costs.safetyStock += c(m.Z[k]);
+      costs.scrap += c(m.SC[k]);
       const served = row.demand - row.lostSales;
       demanded += row.demand;
       onTime += served - Math.min(served, row.backlog);
@@ -228,19 +293,12 @@ function readPlan(
     for (let t = 0; t < T; t++) {
       const k = r * T + t;
       let load = 0;
-      for (let n = 0; n < loads.f.length; n++) load += loads.a[n]! * v(m.P[loads.f[n]! * T + t]);
+      const used = res.storage ? m.I : m.P;
+      for (let n = 0; n < loads.f.length; n++) load += loads.a[n]! * v(used[loads.f[n]! * T + t]);
       const workers = wf ? v(m.W[k]) : null;
       const capacity = (m.baseCapacity[k] ?? 0) + (workers ?? 0) * (m.hoursPerWorker[k] ?? 0);
       const overtime = v(m.O[k]);
-      const overtimeLimit = wf
-        ? m.O[k]! >= 0
-          ? (workers ?? 0) *
-            wf.overtimeHoursPerWorker *
-            (res.availabilityByPeriod[p.periods[t]!] ?? 1)
-          : 0
-        : m.O[k]! >= 0
-          ? (m.overtimeLimit[k] ?? 0)
-          : 0;
+      const overtimeLimit = overtimeCap(m, k, workers ?? 0);
       const utilisation = capacity > 0 ? round(load / capacity) : null;
       resources.push({
         resource: res.code,
@@ -253,13 +311,18 @@ function readPlan(
         hires: v(m.H[k]),
         layoffs: v(m.L[k]),
         utilisation,
+        ...(res.leadTime !== undefined
+          ? {
+              orderPeriod: addMonths(p.periods[t]!, -res.leadTime),
+              fixedOrder: t < res.leadTime,
+            }
+          : {}),
+        ...(m.Y[k]! >= 0 ? { ordered: v(m.Y[k]) > 0.5 } : {}),
       });
-      costs.overtime += overtime * res.overtimeCost;
-      if (wf) {
-        costs.workforce += (workers ?? 0) * wf.costPerWorker;
-        costs.hiring += v(m.H[k]) * wf.hireCost;
-        costs.layoffs += v(m.L[k]) * wf.layoffCost;
-      }
+      costs.overtime += c(m.O[k]);
+      costs.workforce += c(m.W[k]);
+      costs.hiring += c(m.H[k]);
+      costs.layoffs += c(m.L[k]);
       if (utilisation !== null) {
         utilSum += utilisation;
         utilCount++;
@@ -268,10 +331,12 @@ function readPlan(
       }
     }
   });
+  const hasScrap = p.families.some((f) => f.shelfLife);
+  const { scrap: _scrap, ...always } = costs;
   const rounded = Object.fromEntries(
-    Object.entries(costs).map(([k, c]) => [k, Math.round(c * 100) / 100]),
+    Object.entries(hasScrap ? costs : always).map(([k, x]) => [k, Math.round(x * 100) / 100]),
   ) as unknown as CostBreakdown;
-  const total = Object.values(costs).reduce((a, c) => a + c, 0);
+  const total = Object.values(costs).reduce((a, x) => a + x, 0);
   let invSum = 0;
   for (const i of invByPeriod) invSum += i;
   return {
@@ -285,6 +350,9 @@ function readPlan(
       averageUtilisation: utilCount > 0 ? utilSum / utilCount : 0,
       peakUtilisation: peak,
       tenseResourceMonths: tense,
+      ...(hasScrap
+        ? { scrappedUnits: round(scrappedUnits), scrapValue: Math.round(scrapValue * 100) / 100 }
+        : {}),
     },
     families,
     resources,

@@ -1,12 +1,12 @@
 /**
- * A bound on the work listeners do after they ack, per running bot. Under a burst, the
+ * A bound on the work listeners do after they ack, per running bot (`afterAck`). Under a burst, the
  * excess waits in this queue (cheap) instead of running as hundreds of interleaved database
  * and HTTP chains, so the event loop stays free to read and ack new requests quickly.
  */
 import type { AppDeps } from '../deps.js';
 
 /** As many as the bot's database pool has connections. */
-export const FOLLOW_UP_CONCURRENCY = 10;
+export const AFTER_ACK_CONCURRENCY = 10;
 
 interface Slots {
   active: number;
@@ -15,14 +15,15 @@ interface Slots {
 
 const slotsByDeps = new WeakMap<AppDeps, Slots>();
 
-export async function followUp<T>(deps: AppDeps, work: () => Promise<T>): Promise<T> {
+/** Runs `work` when one of the bot's after-ack slots is free. */
+export async function afterAck<T>(deps: AppDeps, work: () => Promise<T>): Promise<T> {
   let slots = slotsByDeps.get(deps);
   if (!slots) {
     slots = { active: 0, waiting: [] };
     slotsByDeps.set(deps, slots);
   }
   const s = slots;
-  if (s.active >= FOLLOW_UP_CONCURRENCY) await new Promise<void>((r) => s.waiting.push(r));
+  if (s.active >= AFTER_ACK_CONCURRENCY) await new Promise<void>((r) => s.waiting.push(r));
   else s.active += 1;
   try {
     return await work();

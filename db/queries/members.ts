@@ -1,0 +1,77 @@
+/** Members: each Slack user's role and the families a sales rep covers. */
+import type { Role } from '../../src/core/company.js';
+import type { Db } from '../connect.js';
+
+/** The user's role in the database, or null when they have none. */
+export async function roleOf(db: Db, userId: string): Promise<Role | null> {
+  const row = await db
+    .selectFrom('members')
+    .select('role')
+    .where('slack_user_id', '=', userId)
+    .executeTakeFirst();
+  return row?.role ?? null;
+}
+
+/** Codes of the families the user covers, in code order. */
+export async function familyCodesOf(db: Db, userId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('member_families')
+    .innerJoin('families', 'families.id', 'member_families.family_id')
+    .select('families.code')
+    .where('member_families.slack_user_id', '=', userId)
+    .orderBy('families.code')
+    .execute();
+  return rows.map((r) => r.code);
+}
+
+/** Creates the member with `role`, or changes an existing member's role. */
+export async function upsertRole(
+  db: Db,
+  member: { userId: string; role: Role; displayName: string | null },
+): Promise<void> {
+  const { userId, role, displayName } = member;
+  await db
+    .insertInto('members')
+    .values({ slack_user_id: userId, role, display_name: displayName })
+    .onConflict((oc) => oc.column('slack_user_id').doUpdateSet({ role, updated_at: new Date() }))
+    .execute();
+}
+
+/** The families (active or not) whose code is one of `codes`; codes with none are left out. */
+export async function familiesWithCodes(
+  db: Db,
+  codes: readonly string[],
+): Promise<{ id: number; code: string }[]> {
+  if (codes.length === 0) return [];
+  return db
+    .selectFrom('families')
+    .select(['id', 'code'])
+    .where('code', 'in', [...codes])
+    .execute();
+}
+
+/** Makes `familyIds` the only families the user covers. Run it in the caller's transaction. */
+export async function replaceMemberFamilies(
+  trx: Db,
+  userId: string,
+  familyIds: readonly number[],
+): Promise<void> {
+  await trx.deleteFrom('member_families').where('slack_user_id', '=', userId).execute();
+  if (familyIds.length === 0) return;
+  await trx
+    .insertInto('member_families')
+    .values(familyIds.map((id) => ({ slack_user_id: userId, family_id: id })))
+    .execute();
+}
+
+export async function membersWithRole(
+  db: Db,
+  roles: readonly Role[],
+): Promise<{ userId: string; role: Role }[]> {
+  const rows = await db
+    .selectFrom('members')
+    .select(['slack_user_id', 'role'])
+    .where('role', 'in', [...roles])
+    .execute();
+  return rows.map((r) => ({ userId: r.slack_user_id, role: r.role }));
+}

@@ -1,0 +1,243 @@
+/**
+ * Shadow prices of a solved plan, read from the LP's duals (docs/plan-format.md, "Shadow
+ * prices"). Every figure is money per unit, signed so that it reads as "worth": what the
+ * total cost would fall by if the limit were one unit looser (one more hour on a crew, one
+ * more unit of subcontracting allowed), or, for demand, what one more unit demanded adds.
+ *
+ * A dual is a derivative: it holds for small changes only, up to the point where the plan
+ * would change its shape. When the LP has several optimal bases the solver gives one of
+ * them, so a shadow price is exact for the direction the test in
+ * tests/unit/supply-duals.test.ts checks (one more unit), not necessarily for one less.
+ * A MIP (integer workers, minimum order quantities) has no duals: `duals` is then null.
+ */
+import type { Period } from '../period.js';
+import type { LpSolution } from './lp.js';
+import type { BuiltModel } from './model.js';
+import type { PlanProblem } from './problem.js';
+
+export interface ResourceDual {
+  readonly resource: string;
+  readonly period: Period;
+  readonly unit: string;
+  /** What one more unit of regular capacity (an hour on a crew) this month is worth. */
+  readonly capacity: number;
+  /** What one more unit of overtime allowed this month is worth (the overtime limit). */
+  readonly overtimeLimit: number;
+}
+
+export interface FamilyDual {
+  readonly family: string;
+  readonly period: Period;
+  /** What one more unit demanded this month would add to the total cost. */
+  readonly demand: number;
+}
+
+export type BoundKind =
+  | 'capacity'
+  | 'overtimeLimit'
+  | 'subcontractLimit'
+  | 'maxBacklog'
+  | 'chaseLimit'
+  | 'minWorkers'
+  | 'maxWorkers'
+  | 'frozenProduction'
+  | 'endingInventory'
+  | 'endingBacklog'
+  | 'minStock'
+  | 'shelfLife';
+
+/** A limit the optimal plan presses against, with what loosening it by one unit is worth. */
+export interface BindingBound {
+  readonly kind: BoundKind;
+  /** Family or resource code. */
+  readonly subject: string;
+  /** The month, or null for a limit on the whole horizon. */
+  readonly period: Period | null;
+  /** The limit's value in the plan (units, hours, workers). */
+  readonly limit: number;
+  /** 'raise' for an upper limit, 'lower' for a lower limit (a frozen quantity may be either). */
+  readonly relax: 'raise' | 'lower';
+  /** Money saved per unit the limit is loosened; always > 0. */
+  readonly value: number;
+}
+
+export interface PlanDuals {
+  /** One row per resource and month, binding or not. */
+  readonly resources: readonly ResourceDual[];
+  /** One row per family and month: the marginal cost of serving one more unit. */
+  readonly families: readonly FamilyDual[];
+  /** Every binding limit, most valuable first. */
+  readonly binding: readonly BindingBound[];
+}
+
+/** Duals smaller than this (money per unit) count as zero: the limit does not bind. */
+const TOL = 1e-7;
+const clean = (v: number): number => {
+  const r = Math.round(v * 1e6) / 1e6;
+  return Math.abs(r) < TOL ? 0 : r + 0;
+};
+
+/** The shadow prices of an optimal LP solution, or null when the solver gave no duals. */
+export function readDuals(p: PlanProblem, m: BuiltModel, sol: LpSolution): PlanDuals | null {
+  const y = sol.rowDual;
+  const d = sol.colDual;
+  if (y.length !== m.lp.numRows || !d || d.length !== m.lp.numCols) return null;
+  if (m.lp.integrality?.some((v) => v === 1)) return null;
+  const T = p.periods.length;
+  const rowDual = (i: number | undefined): number => (i === undefined || i < 0 ? 0 : (y[i] ?? 0));
+  const binding: BindingBound[] = [];
+  const push = (b: Omit<BindingBound, 'value'>, v: number): void => {
+    const value = clean(v);
+    if (value > 0) binding.push({ ...b, value });
+  };
+  /** A column at a bound: its reduced cost says what moving that bound is worth. */
+  const colBound = (
+    j: number | undefined,
+    kind: BoundKind,
+    subject: string,
+    period: Period | null,
+  ): number => {
+    if (j === undefined || j < 0) return 0;
+    const rc = d[j] ?? 0;
+    const lo = m.lp.colLower[j] ?? 0;
+    const hi = m.lp.colUpper[j] ?? Number.POSITIVE_INFINITY;
+    // rc < 0: raising the upper bound lowers the cost; rc > 0: lowering the lower bound does.
+    if (rc < -TOL && Number.isFinite(hi)) {
+      push({ kind, subject, period, limit: hi, relax: 'raise' }, -rc);
+      return -rc;
+    }
+    if (rc > TOL && lo > 0) {
+      push({ kind, subject, period, limit: lo, relax: 'lower' }, rc);
+      return rc;
+    }
+    return 0;
+  };
+
+  const resources: ResourceDual[] = [];
+  p.resources.forEach((res, r) => {
+    for (let t = 0; t < T; t++) {
+      const k = r * T + t;
+      const period = p.periods[t]!;
+      // Capacity rows are "load − extra ≤ capacity": a binding one has a dual ≤ 0.
+      const capacity = clean(-rowDual(m.rows.capacity[k]));
+      const capLimit = m.lp.rowUpper[m.rows.capacity[k] ?? 0] ?? 0;
+      if (capacity > 0)
+        binding.push({
+          kind: 'capacity',
+          subject: res.code,
+          period,
+          limit: clean(
+            capLimit +
+              (res.workforce ? (m.hoursPerWorker[k] ?? 0) * (sol.x[m.W[k] ?? -1] ?? 0) : 0),
+          ),
+          relax: 'raise',
+          value: capacity,
+        });
+      // A crew-wide or machine cap is the overtime column's upper bound; per worker, a row.
+      let overtimeLimit = colBound(m.O[k], 'overtimeLimit', res.code, period);
+      const oRow = m.rows.overtime[k] ?? -1;
+      if (oRow >= 0) {
+        const perWorker = clean(-rowDual(oRow));
+        overtimeLimit += perWorker;
+        const workers = sol.x[m.W[k] ?? -1] ?? 0;
+        if (perWorker > 0)
+          binding.push({
+            kind: 'overtimeLimit',
+            subject: res.code,
+            period,
+            limit: clean(workers * (m.overtimePerWorker[k] ?? 0)),
+            relax: 'raise',
+            value: perWorker,
+          });
+      }
+      resources.push({
+        resource: res.code,
+        period,
+        unit: res.unit,
+        capacity,
+        overtimeLimit: clean(overtimeLimit),
+      });
+      if (res.workforce) {
+        const j = m.W[k] ?? -1;
+        if (j >= 0) {
+          const rc = d[j] ?? 0;
+          if (rc < -TOL && Number.isFinite(m.lp.colUpper[j] ?? Number.POSITIVE_INFINITY))
+            colBound(j, 'maxWorkers', res.code, period);
+          else if (rc > TOL) colBound(j, 'minWorkers', res.code, period);
+        }
+      }
+    }
+  });
+
+  const families: FamilyDual[] = [];
+  p.families.forEach((fam, f) => {
+    for (let t = 0; t < T; t++) {
+      const k = f * T + t;
+      const period = p.periods[t]!;
+      families.push({ family: fam.code, period, demand: clean(rowDual(m.rows.balance[k])) });
+      colBound(m.S[k], 'subcontractLimit', fam.code, period);
+      const frozen = m.frozen[k] ?? Number.NaN;
+      if (!Number.isNaN(frozen)) {
+        // Fixed production: lo = hi, so the reduced cost's sign says which way pays.
+        const rc = d[m.P[k] ?? -1] ?? 0;
+        push(
+          {
+            kind: 'frozenProduction',
+            subject: fam.code,
+            period,
+            limit: frozen,
+            relax: rc > 0 ? 'lower' : 'raise',
+          },
+          Math.abs(rc),
+        );
+      }
+      const inv = m.I[k] ?? -1;
+      if (inv >= 0) {
+        // Below: the hard minimum stock; above: the chase strategy's cap.
+        const rc = d[inv] ?? 0;
+        colBound(inv, rc > 0 ? 'minStock' : 'chaseLimit', fam.code, period);
+      }
+      const fresh = m.rows.freshness[k] ?? -1;
+      if (fresh >= 0)
+        push(
+          { kind: 'shelfLife', subject: fam.code, period, limit: 0, relax: 'raise' },
+          -rowDual(fresh),
+        );
+      const back = m.B[k] ?? -1;
+      if (back >= 0 && Number.isFinite(m.lp.colUpper[back] ?? Number.POSITIVE_INFINITY))
+        colBound(
+          back,
+          p.options.maxBacklog !== null ? 'maxBacklog' : 'chaseLimit',
+          fam.code,
+          period,
+        );
+    }
+    const last = p.periods[T - 1]!;
+    const e = m.rows.endingInventory[f] ?? -1;
+    if (e >= 0)
+      push(
+        {
+          kind: 'endingInventory',
+          subject: fam.code,
+          period: last,
+          limit: fam.endingInventoryMin,
+          relax: 'lower',
+        },
+        rowDual(e),
+      );
+    const q = m.rows.endingBacklog[f] ?? -1;
+    if (q >= 0)
+      push(
+        {
+          kind: 'endingBacklog',
+          subject: fam.code,
+          period: last,
+          limit: fam.endingBacklogMax ?? 0,
+          relax: 'raise',
+        },
+        -rowDual(q),
+      );
+  });
+  binding.sort((a, b) => b.value - a.value);
+  return { resources, families, binding };
+}
