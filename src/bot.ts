@@ -70,7 +70,9 @@ export async function startBot(config: Config, opts: BotOptions = {}): Promise<R
     await useConfiguredTimezone(db, config, logger);
     await slack.start();
     // Job requests recorded while the queue was down go out as soon as it answers again.
-    relay = startOutboxRelay(deps);
+    relay = startOutboxRelay(deps, {
+      requestRetentionDays: config.SOPBOT_REQUEST_RETENTION_DAYS,
+    });
     server = await serveMetricsIfAsked(metrics, opts.metricsPort, config.BOT_METRICS_PORT);
   } catch (err) {
     await closeAll();

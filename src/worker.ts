@@ -123,7 +123,10 @@ export async function startWorker(
     throw err;
   }
   // Job requests recorded while the queue was down go out as soon as it answers again.
-  const relay = startOutboxRelay({ db, queue: queues, logger });
+  const relay = startOutboxRelay(
+    { db, queue: queues, logger },
+    { requestRetentionDays: config.SOPBOT_REQUEST_RETENTION_DAYS },
+  );
   logger.info({ metricsPort: server?.port ?? null }, 'sopbot worker started');
   return {
     runtime,

@@ -20,6 +20,7 @@ import {
   pruneDelivered,
   undelivered,
 } from '../../db/queries/outbox.js';
+import { pruneRequests } from '../../db/queries/requests.js';
 import {
   type EnqueueOptions,
   type JobInput,
@@ -139,7 +140,12 @@ export interface OutboxRelay {
  */
 export function startOutboxRelay(
   deps: { readonly db: Db; readonly queue: JobQueue; readonly logger: Logger },
-  opts: { readonly intervalMs?: number; readonly timeoutMs?: number } = {},
+  opts: {
+    readonly intervalMs?: number;
+    readonly timeoutMs?: number;
+    /** Also prunes processed Slack request keys older than this (SOPBOT_REQUEST_RETENTION_DAYS). */
+    readonly requestRetentionDays?: number;
+  } = {},
 ): OutboxRelay {
   const intervalMs = opts.intervalMs ?? RELAY_INTERVAL_MS;
   let stopped = false;
@@ -166,6 +172,7 @@ export function startOutboxRelay(
     if (Date.now() - lastPrune > 3600_000) {
       lastPrune = Date.now();
       await pruneDelivered(deps.db, OUTBOX_RETENTION_DAYS);
+      if (opts.requestRetentionDays) await pruneRequests(deps.db, opts.requestRetentionDays);
     }
   };
   const loop = (async () => {
