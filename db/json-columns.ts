@@ -81,6 +81,8 @@ export const JSON_COLUMNS: Readonly<Record<string, z.ZodType>> = {
   }),
   /** audit_log: what the entry is about. */
   details: z.record(z.string(), z.unknown()),
+  /** job_outbox: a job's payload (checked against the job contract when it is requested). */
+  payload: z.record(z.string(), z.unknown()),
 };
 
 export class JsonColumnError extends Error {

@@ -23,8 +23,8 @@ import { isOverdue, listActions, today } from './actions.js';
 import { getCycleByMonth, PHASE_LABEL } from './cycles.js';
 import {
   changedLines,
+  esc,
   escalationLines,
-  escapeText,
   familyLines,
   followLines,
   type PackLoop,
@@ -658,7 +658,7 @@ export function packSections(
       ...(p.actions.length
         ? p.actions.map(
             (a) =>
-              `${a.overdue ? 'OVERDUE ' : ''}#${a.id} ${who(a.owner)} due ${a.due}: ${escapeText(a.description)} (from ${a.cycle}).`,
+              `${a.overdue ? 'OVERDUE ' : ''}#${a.id} ${who(a.owner)} due ${a.due}: ${esc(a.description)} (from ${a.cycle}).`,
           )
         : ['No open action from earlier cycles.']),
     ],
