@@ -289,6 +289,9 @@ try {
     console.log(`  consensus                ${ms(r.plan?.consensus ?? Number.NaN)}`);
     console.log(`  capacity check           ${ms(r.plan?.capacityCheck ?? Number.NaN)}`);
     console.log(`  scenarios (3 LPs)        ${ms(r.plan?.scenarios ?? Number.NaN)}`);
+    console.log(
+      `    of which stress test   ${ms(r.plan?.stress ?? Number.NaN)}  (every scenario against the demand samples)`,
+    );
     console.log(`  write plan run           ${ms(r.plan?.write ?? Number.NaN)}`);
     console.log(
       `  chart renders            ${ms(r.renderMs.reduce((a, b) => a + b, 0))}  (${r.renderMs.length} charts: ${r.renderMs.map((x) => x.toFixed(0)).join(', ')} ms)`,
@@ -352,17 +355,26 @@ try {
     `  write plan run, history unchanged (median of ${UNCHANGED_RUNS}):    ${ms(stage('write'))}`,
   );
   console.log(
+    `  stress test (500 samples x 3 scenarios), history unchanged (median of ${UNCHANGED_RUNS}): ${ms(stage('stress'))}`,
+  );
+  console.log(
     `  /sop whatif to its chart (median of ${whatIfMs.length}):  ${ms(median(whatIfMs))}`,
   );
   console.log('  goal: < 5000 ms end to end, < 60 ms median render');
   const save = process.env.SAVE_CHARTS;
   if (save) {
-    // The last round's charts, e.g. SAVE_CHARTS=docs/img for the README.
+    // The latest chart of each kind, e.g. SAVE_CHARTS=docs/img for the README: gap,
+    // scenarios, cash, accuracy, one family (the what-if charts are not kept).
     const { mkdirSync, writeFileSync } = await import('node:fs');
     mkdirSync(save, { recursive: true });
-    for (const f of standin.files.slice(-(3 + Math.min(3, round)))) {
-      const out = `${save}/chart-${f.name.replace(/^run-\d+-/, '')}`;
-      if (f.bytes) writeFileSync(out, f.bytes);
+    const seen = new Set<string>();
+    for (const f of [...standin.files].reverse()) {
+      const m = /^run-\d+-(gap|scenarios|cash|accuracy|fam-\d+)\.png$/.exec(f.name);
+      const kind = m?.[1]?.startsWith('fam-') ? 'family' : m?.[1];
+      if (!kind || seen.has(kind) || !f.bytes) continue;
+      seen.add(kind);
+      const out = `${save}/chart-${kind}.png`;
+      writeFileSync(out, f.bytes);
       console.log(`  saved ${out}`);
     }
   }

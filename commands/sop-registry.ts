@@ -11,6 +11,7 @@ import { help } from './sop-help.js';
 import { pack } from './sop-pack.js';
 import { plan } from './sop-plan.js';
 import { role } from './sop-role.js';
+import { scenario } from './sop-scenario.js';
 import { settings } from './sop-settings.js';
 import { status } from './sop-status.js';
 import { vote } from './sop-vote.js';
@@ -28,6 +29,7 @@ export const SOP_SUBCOMMANDS: readonly SopSubcommand[] = [
   actions,
   decisions,
   plan,
+  scenario,
   whatif,
   status,
   execution,

@@ -5,9 +5,10 @@
  * (written by hand, or by an older sopbot) fails the read with the column and the field,
  * instead of surfacing later as `undefined` deep inside a chart or a plan.
  *
- * Column names are unique to their table across the schema (and no query aliases another
- * value to one of them), so rows are matched by column name. Values are checked, not
- * transformed: a read returns exactly what was stored.
+ * Rows are matched by column name. Every JSONB column here holds an object or an array, so
+ * a plain column of another table that shares a name with one (forecast_snapshots.consensus,
+ * a number) is told apart by its value and left alone. Values are checked, not transformed:
+ * a read returns exactly what was stored.
  */
 import type {
   KyselyPlugin,
@@ -25,6 +26,7 @@ import { planProblemSchema } from '../src/core/supply/problem.js';
 const phase = z.enum(PHASE_ORDER as [string, ...string[]]);
 const month = z.string().refine(isPeriod, 'must be a month as YYYY-MM');
 const numbers = z.record(z.string(), z.number());
+const spread = z.looseObject({ expected: z.number(), p10: z.number(), p90: z.number() });
 
 /** Each JSONB column by name (table in the comment), with the schema of what sopbot writes. */
 export const JSON_COLUMNS: Readonly<Record<string, z.ZodType>> = {
@@ -54,8 +56,33 @@ export const JSON_COLUMNS: Readonly<Record<string, z.ZodType>> = {
   cost_breakdown: numbers,
   /** plan_scenarios: KPIs (null where one is undefined, e.g. no demand). */
   kpis: z.record(z.string(), z.number().nullable()),
+  /** forecast_snapshots: the adjustments that made the consensus of a snapshot. */
+  steps: z.array(
+    z.looseObject({
+      author: z.string(),
+      reasonCode: z.string(),
+      before: z.number(),
+      after: z.number(),
+    }),
+  ),
+  /** plan_scenarios: the scenario against the demand samples (src/core/stress). */
+  stress: z.looseObject({
+    samples: z.number().int().positive(),
+    fillRate: spread,
+    margin: spread,
+    cashFlow: spread,
+    excessInventoryValue: spread,
+    peakWorkingCapital: spread,
+    cumulativeCash: z.array(z.number()),
+    cumulativeCashP10: z.array(z.number()),
+    budget: z
+      .looseObject({ cumulativeCash: z.array(z.number()), peakWorkingCapital: z.number() })
+      .nullable(),
+  }),
   /** audit_log: what the entry is about. */
   details: z.record(z.string(), z.unknown()),
+  /** job_outbox: a job's payload (checked against the job contract when it is requested). */
+  payload: z.record(z.string(), z.unknown()),
 };
 
 export class JsonColumnError extends Error {
@@ -65,7 +92,7 @@ export class JsonColumnError extends Error {
 function check(row: UnknownRow): void {
   for (const [column, value] of Object.entries(row)) {
     const schema = JSON_COLUMNS[column];
-    if (!schema || value === null) continue;
+    if (!schema || value === null || typeof value !== 'object') continue;
     const r = schema.safeParse(value);
     if (!r.success) {
       const why = r.error.issues

@@ -46,6 +46,11 @@ export interface WorkspaceSettingsTable {
   soe_frozen_break_pct: ColumnType<number, number | undefined, number>;
   /** Working days a deviation's owner gets. */
   soe_due_days: ColumnType<number, number | undefined, number>;
+  /** Days sales outstanding and days payables outstanding (cash by month). */
+  dso_days: ColumnType<number, number | undefined, number>;
+  dpo_days: ColumnType<number, number | undefined, number>;
+  stress_samples: ColumnType<number, number | undefined, number>;
+  stress_seed: ColumnType<number, number | undefined, number>;
   updated_at: Timestamp;
 }
 
@@ -59,6 +64,8 @@ export interface FamiliesTable {
   holding_cost: number;
   backlog_cost: number;
   subcontract_cost: number | null;
+  /** Most units bought outside per month; null: no limit. */
+  subcontract_limit: ColumnType<number | null, number | null | undefined, number | null>;
   safety_stock: ColumnType<number, number | undefined, number>;
   min_stock_units: ColumnType<number | null, number | null | undefined, number | null>;
   min_stock_share: ColumnType<number | null, number | null | undefined, number | null>;
@@ -292,6 +299,17 @@ export interface PlanScenariosTable {
   total_cost: number | null;
   cost_breakdown: JsonDefault<Record<string, number>>;
   kpis: JsonDefault<Record<string, number | null>>;
+  /** The plan against the demand samples (src/core/stress); null in runs before it. */
+  stress: ColumnType<unknown, string | null | undefined, never>;
+}
+
+export interface CycleScenariosTable {
+  cycle_id: number;
+  name: string;
+  position: number;
+  assumptions: Json<unknown>;
+  updated_by: string;
+  updated_at: Timestamp;
 }
 
 export interface PlanFamilyResultsTable {
@@ -386,6 +404,11 @@ export interface DecisionsTable {
   decided_by: string;
   decided_at: Timestamp;
   request_key: string;
+  /** What adopting the scenario accepts, in one sentence (null before the stress test). */
+  trade_off: ColumnType<string | null, string | null | undefined, never>;
+  /** The earlier decision of the cycle this one replaces, and why. */
+  supersedes_id: ColumnType<string | null, number | string | null | undefined, never>;
+  supersede_reason: ColumnType<string | null, string | null | undefined, never>;
 }
 
 export interface ActionsTable {
@@ -519,6 +542,28 @@ export interface SlackUserNamesTable {
   fetched_at: Timestamp;
 }
 
+/** Job requests written with the change that owes them; a relay delivers them to BullMQ. */
+export interface JobOutboxTable {
+  id: GeneratedBigId;
+  job_name: string;
+  payload: Json<Record<string, unknown>>;
+  run_at: Timestamp;
+  debounce_ms: number | null;
+  created_at: Timestamp;
+  delivered_at: NullableTimestamp;
+  job_id: string | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+}
+
+/** Which ledger key posts a chart picture in a channel (post-charts' "already shown"). */
+export interface ChartFingerprintsTable {
+  channel_id: string;
+  fingerprint: string;
+  post_key: string;
+  created_at: Timestamp;
+}
+
 export interface Database {
   workspace_settings: WorkspaceSettingsTable;
   families: FamiliesTable;
@@ -540,6 +585,7 @@ export interface Database {
   capacity_updates: CapacityUpdatesTable;
   plan_runs: PlanRunsTable;
   plan_scenarios: PlanScenariosTable;
+  cycle_scenarios: CycleScenariosTable;
   plan_family_results: PlanFamilyResultsTable;
   plan_resource_results: PlanResourceResultsTable;
   plan_resource_duals: PlanResourceDualsTable;
@@ -559,6 +605,8 @@ export interface Database {
   supplier_receipts: SupplierReceiptsTable;
   deviations: DeviationsTable;
   slack_user_names: SlackUserNamesTable;
+  job_outbox: JobOutboxTable;
+  chart_fingerprints: ChartFingerprintsTable;
 }
 
 export type FamilyRow = Selectable<FamiliesTable>;

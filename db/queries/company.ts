@@ -25,6 +25,7 @@ function toFamily(r: FamilyRow): Family {
     holdingCost: r.holding_cost,
     backlogCost: r.backlog_cost,
     subcontractCost: r.subcontract_cost,
+    subcontractLimit: r.subcontract_limit,
     safetyStock: r.safety_stock,
     minStock:
       r.min_stock_units === null && r.min_stock_share === null && r.min_stock_days === null

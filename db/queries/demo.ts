@@ -102,7 +102,6 @@ export async function firstDecision(
 export interface ScenarioSummary {
   readonly label: string;
   readonly status: string;
-  readonly totalCost: number | null;
   readonly kpis: Record<string, number | null>;
 }
 
@@ -110,12 +109,12 @@ export interface ScenarioSummary {
 export async function latestRunScenarios(db: Db): Promise<ScenarioSummary[]> {
   const grid = await db
     .selectFrom('plan_scenarios')
-    .select(['label', 'status', 'total_cost', 'kpis', 'run_id'])
+    .select(['label', 'status', 'kpis', 'run_id'])
     .orderBy('run_id', 'desc')
     .orderBy('id')
     .execute();
   const latestRun = grid[0]?.run_id;
   return grid
     .filter((g) => g.run_id === latestRun)
-    .map((g) => ({ label: g.label, status: g.status, totalCost: g.total_cost, kpis: g.kpis }));
+    .map((g) => ({ label: g.label, status: g.status, kpis: g.kpis }));
 }

@@ -40,6 +40,8 @@ export interface NewScenario {
   readonly totalCost: number | null;
   readonly costBreakdown: Readonly<Record<string, number>>;
   readonly kpis: Readonly<Record<string, number | null>>;
+  /** The scenario against the demand samples (src/core/stress), or null. */
+  readonly stress?: unknown;
   readonly families: readonly NewFamilyResult[];
   readonly resources: readonly NewResourceResult[];
 }
@@ -155,6 +157,7 @@ export async function insertPlanRun(trx: Db, run: NewPlanRun): Promise<string> {
         total_cost: s.totalCost,
         cost_breakdown: JSON.stringify(s.costBreakdown),
         kpis: JSON.stringify(s.kpis),
+        stress: s.stress === undefined || s.stress === null ? null : JSON.stringify(s.stress),
       })),
     )
     .returning(['id', 'name'])
@@ -219,6 +222,20 @@ export async function latestRun(db: Db, cycleId: number): Promise<PlanRunHead | 
   return db
     .selectFrom('plan_runs')
     .select(['id', 'cycle_id', 'run_key', 'trigger', 'requested_by', 'created_at'])
+    .where('cycle_id', '=', cycleId)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** The id and input hash of the cycle's latest run. */
+export async function latestRunInputs(
+  db: Db,
+  cycleId: number,
+): Promise<Pick<PlanRunRow, 'id' | 'input_hash'> | undefined> {
+  return db
+    .selectFrom('plan_runs')
+    .select(['id', 'input_hash'])
     .where('cycle_id', '=', cycleId)
     .orderBy('id', 'desc')
     .limit(1)

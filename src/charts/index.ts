@@ -1,5 +1,6 @@
 /** Chart builders (pure: data in, vega-lite spec and words out) and the PNG renderer. */
 export { accuracyChart } from './accuracy.js';
+export { cashChart } from './cash.js';
 export { FAMILY_HISTORY_MONTHS, familyChart } from './family.js';
 export * from './format.js';
 export { GAP_MAX_RESOURCES, type GapStatus, gapChart, gapStatus } from './gap.js';

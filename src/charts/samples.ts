@@ -2,8 +2,8 @@
  * Realistic sample inputs for the four charts, used by the tests, bench/charts and the
  * README images. Deterministic.
  */
-import { addMonths, nextPeriods } from '../core/period.js';
-import type { AccuracyPoint, FamilySeries, GapPoint, ScenarioKpis } from './types.js';
+import { addMonths, nextPeriods, type Period } from '../core/period.js';
+import type { AccuracyPoint, CashSeries, FamilySeries, GapPoint, ScenarioKpis } from './types.js';
 
 export function sampleGap(resources = 20, months = 24): GapPoint[] {
   const periods = nextPeriods('2027-01', months);
@@ -76,6 +76,12 @@ export function sampleScenarios(): ScenarioKpis[] {
       revenue: 14_900_000,
       peakUtilisation: 1.08,
       monthsOver90: 14,
+      stress: {
+        fillRate: { expected: 0.951, p10: 0.902, p90: 0.986 },
+        margin: { expected: 4_980_000, p10: 4_310_000, p90: 5_520_000 },
+        cashFlow: { expected: 2_900_000, p10: 2_250_000, p90: 3_420_000 },
+        excessInventoryValue: { expected: 310_000, p10: 90_000, p90: 640_000 },
+      },
     },
     {
       scenario: 'cautious',
@@ -87,6 +93,12 @@ export function sampleScenarios(): ScenarioKpis[] {
       revenue: 13_400_000,
       peakUtilisation: 0.94,
       monthsOver90: 5,
+      stress: {
+        fillRate: { expected: 0.912, p10: 0.846, p90: 0.961 },
+        margin: { expected: 4_720_000, p10: 4_290_000, p90: 5_010_000 },
+        cashFlow: { expected: 3_150_000, p10: 2_700_000, p90: 3_480_000 },
+        excessInventoryValue: { expected: 120_000, p10: 20_000, p90: 290_000 },
+      },
     },
     {
       scenario: 'ambitious',
@@ -98,8 +110,37 @@ export function sampleScenarios(): ScenarioKpis[] {
       revenue: 17_100_000,
       peakUtilisation: 1.21,
       monthsOver90: 27,
+      stress: {
+        fillRate: { expected: 0.968, p10: 0.931, p90: 0.992 },
+        margin: { expected: 5_160_000, p10: 3_980_000, p90: 6_240_000 },
+        cashFlow: { expected: 2_300_000, p10: 1_180_000, p90: 3_310_000 },
+        excessInventoryValue: { expected: 820_000, p10: 260_000, p90: 1_650_000 },
+      },
     },
   ];
+}
+
+/** Cumulative cash of the three sample scenarios over 12 months, and the budget's. */
+export function sampleCash(): {
+  series: CashSeries[];
+  budget: { period: Period; cumulative: number }[];
+} {
+  const months = nextPeriods('2027-01', 12);
+  const line = (start: number, slope: number, spread: number) => {
+    let run = 0;
+    return months.map((period, k) => {
+      run += k === 0 ? start : slope * (1 + 0.15 * Math.sin(k / 2));
+      return { period, cumulative: run, cumulativeP10: run - spread * Math.sqrt(k + 1) };
+    });
+  };
+  return {
+    series: [
+      { scenario: 'central', label: 'Central', points: line(-150_000, 260_000, 120_000) },
+      { scenario: 'cautious', label: 'Cautious', points: line(-50_000, 270_000, 90_000) },
+      { scenario: 'ambitious', label: 'Ambitious', points: line(-600_000, 250_000, 220_000) },
+    ],
+    budget: months.map((period, k) => ({ period, cumulative: -100_000 + 265_000 * k })),
+  };
 }
 
 export function sampleAccuracy(): AccuracyPoint[] {

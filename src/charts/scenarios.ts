@@ -1,6 +1,8 @@
 /**
  * The scenario comparison: service, inventory, margin and capacity tension side by side,
- * one small bar chart each, the scenarios in the same colours everywhere.
+ * one small bar chart each, the scenarios in the same colours everywhere. With the stress
+ * test's figures the bars are expected values over the demand samples and each carries a
+ * whisker from P10 to P90.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { clip, formatMoney, formatNumber, formatPercent, formatPoints } from './format.js';
@@ -8,22 +10,63 @@ import { chartTheme, palette } from './theme.js';
 import type { ChartResult, ScenarioKpis } from './types.js';
 
 interface Panel {
-  readonly field: keyof ScenarioKpis;
+  readonly field: string;
   readonly title: string;
   readonly format: string;
   readonly rule?: number;
+  /** Fields of the whisker's ends (P10 and P90). */
+  readonly whisker?: readonly [string, string];
 }
 
 const PANELS: readonly Panel[] = [
   { field: 'fillRate', title: 'Service: fill rate', format: '.0%' },
-  { field: 'grossMargin', title: 'Gross margin', format: '$,.3~s' },
+  { field: 'grossMargin', title: 'Margin', format: '$,.3~s' },
   { field: 'daysOfSupply', title: 'Inventory: days of supply', format: ',.0f' },
+  { field: 'peakUtilisation', title: 'Capacity tension: peak utilisation', format: '.0%', rule: 1 },
+];
+
+const STRESS_PANELS: readonly Panel[] = [
+  {
+    field: 'fillRate_e',
+    title: 'Service: fill rate (P10–P90)',
+    format: '.0%',
+    whisker: ['fillRate_lo', 'fillRate_hi'],
+  },
+  {
+    field: 'margin_e',
+    title: 'Margin (P10–P90)',
+    format: '$,.3~s',
+    whisker: ['margin_lo', 'margin_hi'],
+  },
+  {
+    field: 'excess_e',
+    title: 'Stock beyond cover or expired (P10–P90)',
+    format: '$,.3~s',
+    whisker: ['excess_lo', 'excess_hi'],
+  },
   { field: 'peakUtilisation', title: 'Capacity tension: peak utilisation', format: '.0%', rule: 1 },
 ];
 
 export function scenarioChart(rows: readonly ScenarioKpis[]): ChartResult {
   const labels = rows.map((r) => r.label);
-  const values = rows.map((r) => ({ ...r }));
+  const stressed = rows.length > 0 && rows.every((r) => r.stress);
+  const values = rows.map((r) => {
+    const { stress, ...rest } = r;
+    return stress
+      ? {
+          ...rest,
+          fillRate_e: stress.fillRate.expected,
+          fillRate_lo: stress.fillRate.p10,
+          fillRate_hi: stress.fillRate.p90,
+          margin_e: stress.margin.expected,
+          margin_lo: stress.margin.p10,
+          margin_hi: stress.margin.p90,
+          excess_e: stress.excessInventoryValue.expected,
+          excess_lo: stress.excessInventoryValue.p10,
+          excess_hi: stress.excessInventoryValue.p90,
+        }
+      : rest;
+  });
   const title = 'Scenarios compared';
   const panel = (p: Panel) => ({
     title: { text: p.title, fontSize: 14 },
@@ -58,10 +101,30 @@ export function scenarioChart(rows: readonly ScenarioKpis[]): ChartResult {
         mark: { type: 'text', align: 'left', dx: 4, fontSize: 11 },
         encoding: {
           y: { field: 'label', type: 'nominal', sort: labels },
-          x: { field: p.field, type: 'quantitative' },
+          // Past the whisker's end, so the label never sits on it.
+          x: { field: p.whisker?.[1] ?? p.field, type: 'quantitative' },
           text: { field: p.field, type: 'quantitative', format: p.format },
         },
       },
+      ...(p.whisker
+        ? [
+            {
+              mark: { type: 'rule', color: palette.ink, strokeWidth: 1.5 },
+              encoding: {
+                y: { field: 'label', type: 'nominal', sort: labels },
+                x: { field: p.whisker[0], type: 'quantitative' },
+                x2: { field: p.whisker[1] },
+              },
+            },
+            ...p.whisker.map((f) => ({
+              mark: { type: 'tick', color: palette.ink, thickness: 1.5, size: 12 },
+              encoding: {
+                y: { field: 'label', type: 'nominal', sort: labels },
+                x: { field: f, type: 'quantitative' },
+              },
+            })),
+          ]
+        : []),
       ...(p.rule !== undefined
         ? [
             {
@@ -75,10 +138,15 @@ export function scenarioChart(rows: readonly ScenarioKpis[]): ChartResult {
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: chartTheme,
-    title: { text: title, subtitle: 'Red dashed line: 100% of capacity' },
+    title: {
+      text: title,
+      subtitle: stressed
+        ? 'Bars: expected over the demand samples; whiskers: P10 to P90. Red dashed line: 100% of capacity'
+        : 'Red dashed line: 100% of capacity',
+    },
     data: { values },
     columns: 2,
-    concat: PANELS.map(panel),
+    concat: (stressed ? STRESS_PANELS : PANELS).map(panel),
   } as unknown as TopLevelSpec;
 
   const central = rows.find((r) => r.scenario === 'central') ?? rows[0];
@@ -89,13 +157,17 @@ export function scenarioChart(rows: readonly ScenarioKpis[]): ChartResult {
     const money = vsCentral
       ? `revenue ${formatMoney(r.revenue - central.revenue, '$', true)}, margin ${formatMoney(r.grossMargin - central.grossMargin, '$', true)} vs ${central.label};`
       : `revenue ${formatMoney(r.revenue)}, margin ${formatMoney(r.grossMargin)},`;
-    return `*${r.label}*: ${money} ${fill}, ${tension}`;
+    const risk = r.stress
+      ? `, fill rate ${formatPercent(r.stress.fillRate.p10)} at P10, margin ${formatMoney(r.stress.margin.p10)}–${formatMoney(r.stress.margin.p90)} (P10–P90)`
+      : '';
+    return `*${r.label}*: ${money} ${fill}${risk}, ${tension}`;
   });
   const summary = rows.length ? `${parts.join('.\n')}.` : 'No scenarios to compare.';
   const altText = `Four bar charts comparing ${rows.length} scenarios. ${rows
-    .map(
-      (r) =>
-        `${r.label}: fill rate ${formatPercent(r.fillRate)}, gross margin ${formatMoney(r.grossMargin)}, ${formatNumber(r.daysOfSupply)} days of supply, peak utilisation ${formatPercent(r.peakUtilisation, 0)}.`,
+    .map((r) =>
+      r.stress
+        ? `${r.label}: expected fill rate ${formatPercent(r.stress.fillRate.expected)} (P10 ${formatPercent(r.stress.fillRate.p10)}), expected margin ${formatMoney(r.stress.margin.expected)} (P10 ${formatMoney(r.stress.margin.p10)}, P90 ${formatMoney(r.stress.margin.p90)}), excess stock ${formatMoney(r.stress.excessInventoryValue.expected)}, peak utilisation ${formatPercent(r.peakUtilisation, 0)}.`
+        : `${r.label}: fill rate ${formatPercent(r.fillRate)}, margin ${formatMoney(r.grossMargin)}, ${formatNumber(r.daysOfSupply)} days of supply, peak utilisation ${formatPercent(r.peakUtilisation, 0)}.`,
     )
     .join(' ')}`;
   return { spec, title, altText: clip(altText, 1000), summary: clip(summary, 600) };

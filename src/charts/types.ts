@@ -65,6 +65,30 @@ export interface ScenarioKpis {
   readonly peakUtilisation: number;
   /** Number of resource-months above 90% utilisation. */
   readonly monthsOver90: number;
+  /** The plan against uncertain demand: expected value and the P10–P90 range (absent before the stress test). */
+  readonly stress?: {
+    readonly fillRate: Spread;
+    readonly margin: Spread;
+    readonly cashFlow: Spread;
+    readonly excessInventoryValue: Spread;
+  };
+}
+
+export interface Spread {
+  readonly expected: number;
+  readonly p10: number;
+  readonly p90: number;
+}
+
+/** Cumulative cash of one scenario at each month's end (expected, and at P10). */
+export interface CashSeries {
+  readonly scenario: string;
+  readonly label: string;
+  readonly points: readonly {
+    readonly period: Period;
+    readonly cumulative: number;
+    readonly cumulativeP10: number;
+  }[];
 }
 
 /** Forecast quality of one closed cycle; all three as fractions (0.05 = 5%). */

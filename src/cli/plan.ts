@@ -3,6 +3,7 @@
  * its cost by term and its KPIs, as a table or as JSON (total cost at `totalCost`).
  */
 import { readFile } from 'node:fs/promises';
+import { DEFAULT_CASH, DEFAULT_STRESS } from '../core/scenarios/schema.js';
 import { parseWhatIfs, WhatIfError } from '../core/scenarios/what-if.js';
 import {
   applyScenario,
@@ -48,7 +49,9 @@ the plan per family and month, per resource and month, the cost by term and the 
                   found is returned (overrides options.mip.timeLimit, default 60)
   --gap G         integer plans: stop when within this relative gap (0.001 = 0.1%; overrides
                   options.mip.relativeGap, default 0.0001)
-  --scenarios     solve central, cautious and ambitious and print them on one grid
+  --scenarios     solve the plan file's scenarios (default: central, cautious and
+                  ambitious), play each against the same demand samples (the file's
+                  p10/p90 and "stress") and print them on one grid
   --what-if TEXT  with --scenarios: add a what-if on top of central (';' between assumptions)
   --print-schema  print the JSON Schema of the plan file and exit`;
 
@@ -313,7 +316,7 @@ async function runPlan(argv: readonly string[], io: CliIo): Promise<number> {
     throw new UsageError(`expected exactly one plan file, got ${positionals.length}\n\n${USAGE}`);
   const problem = withMipFlags(await readPlanFile(file), values['time-limit'], values.gap);
   if (values.scenarios || values['what-if'] !== undefined) {
-    const list = scenarioList(values['what-if']);
+    const list = scenarioList(values['what-if'], problem.scenarios);
     try {
       for (const a of list) applyScenario(problem, a);
     } catch (err) {
@@ -364,11 +367,14 @@ function withMipFlags(
   };
 }
 
-function scenarioList(whatIf: string | undefined): ScenarioAssumptions[] {
-  const list = [...DEFAULT_SCENARIOS];
+function scenarioList(
+  whatIf: string | undefined,
+  fromFile: readonly ScenarioAssumptions[] | undefined,
+): ScenarioAssumptions[] {
+  const list = [...(fromFile && fromFile.length > 0 ? fromFile : DEFAULT_SCENARIOS)];
   if (whatIf === undefined) return list;
   try {
-    const central = DEFAULT_SCENARIOS[0]!;
+    const central = list[0]!;
     list.push(applyWhatIfs(central, parseWhatIfs(whatIf), 'what-if', 'What-if'));
   } catch (err) {
     if (err instanceof WhatIfError) throw new UsageError(`--what-if: ${err.message}`);
@@ -392,7 +398,14 @@ async function runGrid(
   format: string | undefined,
   io: CliIo,
 ): Promise<number> {
-  const results = await runScenarios(problem, scenarios, solver);
+  const results = await runScenarios(problem, scenarios, solver, {
+    stress: {
+      samples: problem.stress?.samples ?? DEFAULT_STRESS.samples,
+      seed: problem.stress?.seed ?? DEFAULT_STRESS.seed,
+      fixedMonths: problem.stress?.fixedMonths ?? 3,
+    },
+    cash: problem.cash ?? DEFAULT_CASH,
+  });
   const grid = compareScenarios(results);
   if (format === 'json') {
     io.stdout(`${JSON.stringify({ grid, scenarios: results }, null, 2)}\n`);

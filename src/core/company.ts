@@ -21,6 +21,8 @@ export interface Family {
   readonly backlogCost: number;
   /** Cost per unit bought from a subcontractor; null when subcontracting is impossible. */
   readonly subcontractCost: number | null;
+  /** Most units bought outside per month; null or absent: no limit. */
+  readonly subcontractLimit?: number | null;
   /** Units to keep in stock at the end of each month (soft, penalised). */
   readonly safetyStock: number;
   /** Hard minimum stock at each month end: units, share of next month's demand, days of it. */

@@ -3,9 +3,12 @@
  *
  * - revenue: units delivered in the horizon × price. Delivered = demand − lost sales −
  *   (ending backlog − opening backlog).
- * - making cost: production + subcontract + overtime + workforce + hiring + layoffs + holding.
- * - gross margin: revenue − making cost + change in inventory value at unit cost (stock built
- *   is an asset, not a loss; stock run down was paid for before the horizon).
+ * - making cost (the plan's cash costs): production + subcontract + overtime + workforce +
+ *   hiring + layoffs + holding + a capacity investment. The model's penalty terms (backlog,
+ *   lost sales, safety-stock shortfall) are not money anyone pays and are left out.
+ * - margin, the one definition used everywhere (CLI, Slack, charts, pack): revenue − making
+ *   cost + change in inventory value at unit cost (stock built is an asset, not a loss; stock
+ *   run down was paid for before the horizon). See `margin` below.
  * - days of supply: ending inventory / average daily demand of the last three plan months
  *   (the forward months the plan knows about).
  * - working capital vs budget: ending inventory value − the inventory value the budget
@@ -15,7 +18,7 @@
  */
 import type { BudgetLine } from './company.js';
 import { daysInMonth } from './period.js';
-import type { PlanProblem } from './supply/problem.js';
+import { familyCost, type PlanProblem } from './supply/problem.js';
 import type { SolvedPlan } from './supply/solve.js';
 
 export interface PlanFinance {
@@ -34,10 +37,21 @@ export interface PlanFinance {
   readonly workingCapitalDelta: number | null;
 }
 
+/** The one margin: revenue − the plan's cash costs + change in inventory value at unit cost. */
+export function margin(
+  revenue: number,
+  cashCosts: number,
+  openingInventoryValue: number,
+  endingInventoryValue: number,
+): number {
+  return revenue - cashCosts + (endingInventoryValue - openingInventoryValue);
+}
+
 export function planFinance(
   problem: PlanProblem,
   plan: SolvedPlan,
   budget: readonly BudgetLine[] = [],
+  investmentCost = 0,
 ): PlanFinance {
   const T = problem.periods.length;
   const last = problem.periods[T - 1]!;
@@ -48,28 +62,37 @@ export function planFinance(
   let valueSum = 0;
   let openingValue = 0;
   const firstDemand = new Map<string, number>();
-  for (const f of problem.families) openingValue += f.initialInventory * f.unitCost;
+  for (const f of problem.families)
+    openingValue += f.initialInventory * familyCost(f, 'unitCost', first);
+  const endRow = new Map<string, SolvedPlan['families'][number]>();
+  const prevBacklog = new Map(problem.families.map((f) => [f.code, f.initialBacklog]));
   for (const r of plan.families) {
     const f = fam.get(r.family);
     if (!f) continue;
-    valueSum += r.inventory * f.unitCost;
-    if (r.period === last) endingValue += r.inventory * f.unitCost;
+    const cost = familyCost(f, 'unitCost', r.period);
+    valueSum += r.inventory * cost;
+    if (r.period === last) {
+      endingValue += r.inventory * cost;
+      endRow.set(r.family, r);
+    }
     if (r.period === first) firstDemand.set(r.family, r.demand);
-  }
-  const served = new Map<string, number>();
-  const endRow = new Map<string, SolvedPlan['families'][number]>();
-  for (const r of plan.families) {
-    served.set(r.family, (served.get(r.family) ?? 0) + r.demand - r.lostSales);
-    if (r.period === last) endRow.set(r.family, r);
-  }
-  for (const f of problem.families) {
-    const endBacklog = endRow.get(f.code)?.backlog ?? 0;
-    revenue += ((served.get(f.code) ?? 0) - (endBacklog - f.initialBacklog)) * f.price;
+    // Delivered this month: demand not given up, less what was added to the backlog.
+    const before = prevBacklog.get(r.family) ?? 0;
+    prevBacklog.set(r.family, r.backlog);
+    revenue += (r.demand - r.lostSales - (r.backlog - before)) * familyCost(f, 'price', r.period);
   }
   const c = plan.costs;
   const makingCost =
-    c.production + c.subcontract + c.overtime + c.workforce + c.hiring + c.layoffs + c.holding;
-  const grossMargin = revenue - makingCost + (endingValue - openingValue);
+    c.production +
+    c.subcontract +
+    c.overtime +
+    c.workforce +
+    c.hiring +
+    c.layoffs +
+    c.holding +
+    (c.scrap ?? 0) +
+    investmentCost;
+  const grossMargin = margin(revenue, makingCost, openingValue, endingValue);
 
   const tail = problem.periods.slice(Math.max(0, T - 3));
   const tailSet = new Set(tail);
@@ -104,4 +127,72 @@ export function planFinance(
     budgetInventoryValue: budgetValue,
     workingCapitalDelta: budgetValue === null ? null : planValueCovered - budgetValue,
   };
+}
+
+/**
+ * Amounts of each month received or paid `days` later. A month's amount is spread evenly
+ * over the month (months counted as 30 days), so with days = 30k + r the share (30 − r)/30
+ * lands k months later and r/30 one month after that. What lands after the horizon is
+ * left out (it is a receivable or payable at the end).
+ */
+export function lagByDays(amounts: ArrayLike<number>, days: number): Float64Array {
+  const T = amounts.length;
+  const out = new Float64Array(T);
+  const k = Math.floor(days / 30);
+  const r = days / 30 - k;
+  for (let t = 0; t < T; t++) {
+    const a = amounts[t] ?? 0;
+    if (t + k < T) out[t + k] = (out[t + k] ?? 0) + a * (1 - r);
+    if (r > 0 && t + k + 1 < T) out[t + k + 1] = (out[t + k + 1] ?? 0) + a * r;
+  }
+  return out;
+}
+
+export interface MonthlyCash {
+  /** Revenue collected in each month (after DSO). */
+  readonly collected: Float64Array;
+  /** Cash costs paid in each month (after DPO). */
+  readonly paid: Float64Array;
+  /** collected − paid. */
+  readonly net: Float64Array;
+  /** Revenue billed and not yet collected at each month's end. */
+  readonly receivables: Float64Array;
+  /** Costs incurred and not yet paid at each month's end. */
+  readonly payables: Float64Array;
+}
+
+/**
+ * Cash by month: revenue collected after `dsoDays` minus cash costs paid after `dpoDays`.
+ * The costs are everything the plan spends (production, subcontracting, overtime, the
+ * workforce, hiring, layoffs, holding, an investment), so the stock built is cash out when
+ * its production is paid: net cash = collected revenue − paid cost of the goods sold −
+ * paid stock build − paid other costs. Sales and costs from before the horizon are left
+ * out, as are those collected or paid after it.
+ */
+export function monthlyCash(
+  revenue: ArrayLike<number>,
+  costs: ArrayLike<number>,
+  dsoDays: number,
+  dpoDays: number,
+): MonthlyCash {
+  const T = revenue.length;
+  const collected = lagByDays(revenue, dsoDays);
+  const paid = lagByDays(costs, dpoDays);
+  const net = new Float64Array(T);
+  const receivables = new Float64Array(T);
+  const payables = new Float64Array(T);
+  let billed = 0;
+  let got = 0;
+  let owed = 0;
+  let settled = 0;
+  for (let t = 0; t < T; t++) {
+    net[t] = (collected[t] ?? 0) - (paid[t] ?? 0);
+    billed += revenue[t] ?? 0;
+    got += collected[t] ?? 0;
+    owed += costs[t] ?? 0;
+    settled += paid[t] ?? 0;
+    receivables[t] = billed - got;
+    payables[t] = owed - settled;
+  }
+  return { collected, paid, net, receivables, payables };
 }

@@ -2,77 +2,139 @@
  * Scenarios: the consensus plan problem changed by a few named assumptions, each solved and
  * all compared on one grid (docs/plan-format.md, "Scenarios").
  */
+import { z } from 'zod';
 import type { BudgetLine } from './company.js';
 import { type PlanFinance, planFinance } from './finance.js';
-import { type Period, periodIndex } from './period.js';
+import { daysInMonth, type Period, periodIndex } from './period.js';
+import {
+  type CashSettings,
+  DEFAULT_CASH,
+  type ScenarioAssumptionsInput,
+  scenarioAssumptionsSchema,
+} from './scenarios/schema.js';
 import type { WhatIf } from './scenarios/what-if.js';
+import {
+  type BudgetCash,
+  budgetCash,
+  type DemandSamples,
+  drawDemand,
+  monthIndex,
+  type StressSummary,
+  stressScenario,
+} from './stress/index.js';
 import type { LpSolver } from './supply/lp.js';
-import type { Strategy } from './supply/model.js';
 import type { PlanProblem } from './supply/problem.js';
 import { type SolvedPlan, solvePlan } from './supply/solve.js';
 
-export interface DemandChange {
-  /** null or absent: every family. */
-  readonly family?: string | null;
-  readonly pct: number;
-  readonly from?: Period;
-  readonly to?: Period;
-}
-
-export interface CapacityChange {
-  readonly resource: string;
-  readonly pct: number;
-  readonly from?: Period;
-  readonly to?: Period;
-}
-
-export interface PriceChange {
-  readonly family?: string | null;
-  readonly pct: number;
-}
-
-export interface ScenarioAssumptions {
-  readonly name: string;
-  readonly label: string;
-  /** Multiplies every family's demand (1 = consensus). */
-  readonly demandMultiplier?: number;
-  /** Multiplies one family's demand, on top of demandMultiplier. */
-  readonly familyMultipliers?: Readonly<Record<string, number>>;
-  /** Percentage changes by family and month range, applied in order on top. */
-  readonly demandChanges?: readonly DemandChange[];
-  /** Percentage changes of a resource's regular capacity (a workforce: hours per worker). */
-  readonly capacityChanges?: readonly CapacityChange[];
-  /** Overtime allowed; absent: as in the problem. */
-  readonly overtime?: boolean;
-  /** Subcontracting allowed; absent: as in the problem. */
-  readonly subcontracting?: boolean;
-  /** Price change of every family, in percent. */
-  readonly priceChangePct?: number;
-  readonly priceChanges?: readonly PriceChange[];
-  readonly strategy?: Strategy;
-}
+export type ScenarioAssumptions = DeepReadonly<ScenarioAssumptionsInput>;
+type DeepReadonly<T> = T extends (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+export type DemandChange = NonNullable<ScenarioAssumptions['demandChanges']>[number];
+export type CapacityChange = NonNullable<ScenarioAssumptions['capacityChanges']>[number];
 
 /**
- * Central = the consensus as is. Cautious = demand −10% and no overtime (a slowdown with
- * a cash squeeze). Ambitious = demand +15% with overtime and subcontracting open.
+ * The three plans the company could commit to (docs/plan-format.md, "Scenarios"):
+ * - Central: plan to the consensus, overtime allowed, subcontracting within the company's
+ *   limits.
+ * - Cautious: plan to the consensus −10%, no overtime, no subcontracting, stock targets cut
+ *   to 5 days of cover, hiring frozen (protect cash).
+ * - Ambitious: plan to +15% with a promotion (price −3%, expected to add 6% to demand),
+ *   overtime, subcontracting up to 25% of demand, and 15% more capacity on the most loaded
+ *   resource from the fourth month.
  */
 export const DEFAULT_SCENARIOS: readonly ScenarioAssumptions[] = [
-  { name: 'central', label: 'Central' },
-  { name: 'cautious', label: 'Cautious', demandMultiplier: 0.9, overtime: false },
+  { name: 'central', label: 'Central', overtime: true },
+  {
+    name: 'cautious',
+    label: 'Cautious',
+    demandMultiplier: 0.9,
+    overtime: false,
+    subcontracting: false,
+    stockCoverDays: 5,
+    hiringFreeze: true,
+  },
   {
     name: 'ambitious',
     label: 'Ambitious',
     demandMultiplier: 1.15,
+    promotion: { pricePct: -3, upliftPct: 6 },
     overtime: true,
     subcontracting: true,
+    subcontractCapPct: 25,
+    capacityInvestment: { resource: null, sizePct: 15 },
   },
 ];
+
+/** Parses a list of scenarios (a plan file's or a stored one); throws naming the bad field. */
+export function parseScenarios(input: unknown): ScenarioAssumptions[] {
+  return z.array(scenarioAssumptionsSchema).parse(input);
+}
 
 function inRange(t: Period, from?: Period, to?: Period): boolean {
   const i = periodIndex(t);
   return (
     (from === undefined || i >= periodIndex(from)) && (to === undefined || i <= periodIndex(to))
   );
+}
+
+/** A capacity investment with its resource, size, cost and first month resolved. */
+export interface ResolvedInvestment {
+  readonly resource: string;
+  /** Capacity added per month, in the resource's unit. */
+  readonly size: number;
+  readonly cost: number;
+  readonly from: Period;
+}
+
+/** Regular capacity of a resource in a month, as the problem states it (workforce: its crew). */
+function regularCapacity(r: PlanProblem['resources'][number], t: Period): number {
+  const crew = r.workforce ? r.workforce.initialWorkers * r.workforce.hoursPerWorker : 0;
+  return ((r.capacityByPeriod[t] ?? r.capacity) + crew) * (r.availabilityByPeriod[t] ?? 1);
+}
+
+/**
+ * The investment of a scenario, resolved on the problem: a null resource is the machine or
+ * supplier (not a workforce) with the highest load of planned demand over its regular
+ * capacity; the size is a share of its mean regular capacity; the default cost is six months
+ * of that size at its overtime cost; the default first month is the fourth.
+ */
+export function resolveInvestment(
+  problem: PlanProblem,
+  a: ScenarioAssumptions,
+): ResolvedInvestment | null {
+  const inv = a.capacityInvestment;
+  if (!inv) return null;
+  let res = inv.resource ? problem.resources.find((r) => r.code === inv.resource) : undefined;
+  if (inv.resource && !res)
+    throw new RangeError(
+      `scenario '${a.name}': the capacity investment names unknown resource '${inv.resource}'`,
+    );
+  if (!res) {
+    const demand = new Map<string, number>();
+    for (const d of problem.demand) demand.set(d.family, (demand.get(d.family) ?? 0) + d.units);
+    let best = -1;
+    for (const r of problem.resources) {
+      if (r.workforce) continue;
+      let load = 0;
+      for (const l of problem.loads)
+        if (l.resource === r.code) load += l.perUnit * (demand.get(l.family) ?? 0);
+      const cap = problem.periods.reduce((acc, t) => acc + regularCapacity(r, t), 0);
+      const u = cap > 0 ? load / cap : 0;
+      if (u > best) {
+        best = u;
+        res = r;
+      }
+    }
+  }
+  if (!res) return null;
+  const mean =
+    problem.periods.reduce((acc, t) => acc + regularCapacity(res, t), 0) / problem.periods.length;
+  const size = (mean * inv.sizePct) / 100;
+  const from = inv.from ?? problem.periods[Math.min(3, problem.periods.length - 1)]!;
+  return { resource: res.code, size, cost: inv.cost ?? size * 6 * res.overtimeCost, from };
 }
 
 /** The problem as the scenario sees it. Unknown family or resource codes throw a RangeError. */
@@ -91,30 +153,83 @@ export function applyScenario(problem: PlanProblem, a: ScenarioAssumptions): Pla
       throw new RangeError(
         `scenario '${a.name}': a capacity change names unknown resource '${c.resource}'`,
       );
+  const investment = resolveInvestment(problem, a);
 
   const demand = problem.demand.map((d) => {
     let m = (a.demandMultiplier ?? 1) * (a.familyMultipliers?.[d.family] ?? 1);
     for (const c of a.demandChanges ?? [])
       if ((c.family == null || c.family === d.family) && inRange(d.period, c.from, c.to))
         m *= 1 + c.pct / 100;
-    return { ...d, units: d.units * m };
+    return { family: d.family, period: d.period, units: d.units * m };
   });
+  const planned = new Map<string, number>();
+  for (const d of demand) planned.set(d.family, (planned.get(d.family) ?? 0) + d.units);
+  const horizonDays = problem.periods.reduce((acc, t) => acc + daysInMonth(t), 0);
+  const otShare = a.overtimeCapPct === undefined ? 1 : a.overtimeCapPct / 100;
+
   const resourcesOut = problem.resources.map((r) => {
     const changes = (a.capacityChanges ?? []).filter((c) => c.resource === r.code);
-    if (changes.length === 0) return r;
     const availabilityByPeriod: Record<string, number> = { ...r.availabilityByPeriod };
     for (const t of problem.periods) {
       let f = availabilityByPeriod[t] ?? 1;
       for (const c of changes) if (inRange(t, c.from, c.to)) f *= 1 + c.pct / 100;
       if (f !== 1) availabilityByPeriod[t] = Math.max(0, f);
     }
-    return { ...r, availabilityByPeriod };
+    const capacityByPeriod: Record<string, number> = { ...r.capacityByPeriod };
+    if (investment?.resource === r.code)
+      for (const t of problem.periods)
+        if (periodIndex(t) >= periodIndex(investment.from)) {
+          // The capacity field is scaled by availability; add the size as available hours.
+          const avail = availabilityByPeriod[t] ?? 1;
+          capacityByPeriod[t] =
+            (capacityByPeriod[t] ?? r.capacity) + (avail > 0 ? investment.size / avail : 0);
+        }
+    const scale = (rec: Readonly<Record<string, number>>): Record<string, number> =>
+      Object.fromEntries(Object.entries(rec).map(([k, v]) => [k, v * otShare]));
+    const wf = r.workforce;
+    return {
+      ...r,
+      availabilityByPeriod,
+      capacityByPeriod,
+      overtimeLimit: r.overtimeLimit * otShare,
+      overtimeLimitByPeriod: scale(r.overtimeLimitByPeriod),
+      workforce: wf
+        ? {
+            ...wf,
+            overtimeHoursPerWorker:
+              wf.overtimeHoursPerWorker === null ? null : wf.overtimeHoursPerWorker * otShare,
+            ...(wf.crewOvertimeLimit === undefined
+              ? {}
+              : { crewOvertimeLimit: wf.crewOvertimeLimit * otShare }),
+            ...(wf.crewOvertimeLimitByPeriod === undefined
+              ? {}
+              : { crewOvertimeLimitByPeriod: scale(wf.crewOvertimeLimitByPeriod) }),
+            maxWorkers: a.hiringFreeze
+              ? Math.min(wf.maxWorkers ?? Infinity, wf.initialWorkers)
+              : wf.maxWorkers,
+          }
+        : null,
+    };
   });
   const familiesOut = problem.families.map((f) => {
-    let m = 1 + (a.priceChangePct ?? 0) / 100;
+    let m = (1 + (a.priceChangePct ?? 0) / 100) * (1 + (a.promotion?.pricePct ?? 0) / 100);
     for (const p of a.priceChanges ?? [])
       if (p.family == null || p.family === f.code) m *= 1 + p.pct / 100;
-    return m === 1 ? f : { ...f, price: f.price * m };
+    const monthly = (planned.get(f.code) ?? 0) / problem.periods.length;
+    const cap =
+      a.subcontractCapPct === undefined
+        ? f.subcontractLimit
+        : Math.min(f.subcontractLimit ?? Infinity, (monthly * a.subcontractCapPct) / 100);
+    const cover =
+      a.stockCoverDays === undefined
+        ? null
+        : ((planned.get(f.code) ?? 0) / horizonDays) * a.stockCoverDays;
+    return {
+      ...f,
+      price: f.price * m,
+      subcontractLimit: cap,
+      ...(cover === null ? {} : { safetyStock: cover, endingInventoryMin: cover }),
+    };
   });
   return {
     ...problem,
@@ -175,10 +290,32 @@ export interface ScenarioResult {
   readonly message: string | null;
   readonly reasons: readonly string[];
   readonly solverSeconds: number;
+  /** The capacity investment, resolved on the problem; null without one. */
+  readonly investment: ResolvedInvestment | null;
+  /** The plan played against the demand samples; null without a plan or without a stress test. */
+  readonly stress: StressSummary | null;
 }
 
 export interface RunScenariosOptions {
   readonly budget?: readonly BudgetLine[];
+  /** Sampling of the stress test; absent: no stress test. */
+  readonly stress?: {
+    readonly samples: number;
+    readonly seed: number;
+    /** Months held to the plan (frozen + slushy); default 3. */
+    readonly fixedMonths?: number;
+    /** Spread factor per family from past consensus errors. */
+    readonly widen?: ReadonlyMap<string, number>;
+  };
+  readonly cash?: CashSettings;
+}
+
+/** Stress-test figures shared by every scenario of one run. */
+export interface StressContext {
+  readonly samples: DemandSamples;
+  readonly budget: BudgetCash | null;
+  readonly fixedMonths: number;
+  readonly cash: CashSettings;
 }
 
 /**
@@ -195,35 +332,92 @@ export async function runScenarios(
 ): Promise<ScenarioResult[]> {
   // Apply every scenario first, so a bad assumption fails before any solving.
   const problems = scenarios.map((a) => applyScenario(problem, a));
-  return Promise.all(
-    scenarios.map(async (a, n): Promise<ScenarioResult> => {
-      const p = problems[n]!;
-      const r = await solvePlan(p, solver, { strategy: a.strategy ?? 'optimal' });
-      if (r.status === 'optimal') {
-        return {
-          name: a.name,
-          label: a.label,
-          assumptions: a,
-          status: 'optimal',
-          plan: r,
-          finance: planFinance(p, r, opts.budget),
-          message: null,
-          reasons: [],
-          solverSeconds: r.solverSeconds,
-        };
-      }
+  const investments = scenarios.map((a) => resolveInvestment(problem, a));
+  const solved = await Promise.all(
+    scenarios.map((a, n) => solvePlan(problems[n]!, solver, { strategy: a.strategy ?? 'optimal' })),
+  );
+  const first = solved[0];
+  const ctx = opts.stress
+    ? stressContext(problem, opts, first?.status === 'optimal' ? first : null)
+    : null;
+  return scenarios.map((a, n): ScenarioResult => {
+    const p = problems[n]!;
+    const r = solved[n]!;
+    const investment = investments[n] ?? null;
+    if (r.status === 'optimal') {
       return {
         name: a.name,
         label: a.label,
         assumptions: a,
-        status: r.status,
-        plan: null,
-        finance: null,
-        message: r.message,
-        reasons: r.reasons,
+        status: 'optimal',
+        plan: r,
+        finance: planFinance(p, r, opts.budget, investment?.cost ?? 0),
+        message: null,
+        reasons: [],
         solverSeconds: r.solverSeconds,
+        investment,
+        stress: ctx ? stressOne(ctx, p, r, a, investment) : null,
       };
-    }),
+    }
+    return {
+      name: a.name,
+      label: a.label,
+      assumptions: a,
+      status: r.status,
+      plan: null,
+      finance: null,
+      message: r.message,
+      reasons: r.reasons,
+      solverSeconds: r.solverSeconds,
+      investment,
+      stress: null,
+    };
+  });
+}
+
+/**
+ * The samples and the budget's cash a run's scenarios are all measured against; `central`
+ * (the first scenario's plan) gives the budget its cash cost per unit (see budgetCash).
+ */
+export function stressContext(
+  problem: PlanProblem,
+  opts: RunScenariosOptions,
+  central: SolvedPlan | null = null,
+): StressContext {
+  const st = opts.stress ?? { samples: 500, seed: 1 };
+  const cash = opts.cash ?? DEFAULT_CASH;
+  const c = central?.costs;
+  const materials = c ? c.production + c.subcontract : 0;
+  const all = c
+    ? materials + c.overtime + c.workforce + c.hiring + c.layoffs + c.holding + (c.scrap ?? 0)
+    : 0;
+  return {
+    samples: drawDemand(problem, { samples: st.samples, seed: st.seed }, st.widen),
+    budget: budgetCash(problem, opts.budget ?? [], cash, materials > 0 ? all / materials : 1),
+    fixedMonths: st.fixedMonths ?? 3,
+    cash,
+  };
+}
+
+/** One scenario's plan played against the run's samples. */
+export function stressOne(
+  ctx: StressContext,
+  p: PlanProblem,
+  plan: SolvedPlan,
+  a: ScenarioAssumptions,
+  investment: ResolvedInvestment | null,
+): StressSummary {
+  return stressScenario(
+    {
+      problem: p,
+      plan,
+      investment: investment
+        ? { cost: investment.cost, month: monthIndex(p, investment.from) }
+        : null,
+      upliftPct: a.promotion?.upliftPct ?? 0,
+    },
+    ctx.samples,
+    { fixedMonths: ctx.fixedMonths, cash: ctx.cash, budget: ctx.budget },
   );
 }
 
@@ -252,7 +446,75 @@ export interface ScenarioGrid {
 
 type MetricPick = (r: ScenarioResult & { plan: SolvedPlan; finance: PlanFinance }) => number | null;
 
+const money = (
+  metric: string,
+  label: string,
+  higherIsBetter: boolean | null,
+  pick: MetricPick,
+): Omit<ScenarioGridRow, 'values'> & { pick: MetricPick } => ({
+  metric,
+  label,
+  unit: 'money',
+  format: 'money',
+  higherIsBetter,
+  pick,
+});
+
+/** Rows of the stress test: the plan against the demand samples (null without one). */
+const STRESS_METRICS: readonly (Omit<ScenarioGridRow, 'values'> & { pick: MetricPick })[] = [
+  {
+    metric: 'expectedFillRate',
+    label: 'Expected fill rate',
+    unit: '%',
+    format: 'percent',
+    higherIsBetter: true,
+    pick: (r) => r.stress?.fillRate.expected ?? null,
+  },
+  {
+    metric: 'serviceAtRisk',
+    label: 'Service at risk (P10 fill rate)',
+    unit: '%',
+    format: 'percent',
+    higherIsBetter: true,
+    pick: (r) => r.stress?.fillRate.p10 ?? null,
+  },
+  money('expectedMargin', 'Expected margin', true, (r) => r.stress?.margin.expected ?? null),
+  money('marginP10', 'Margin at P10', true, (r) => r.stress?.margin.p10 ?? null),
+  money(
+    'expectedEndingInventoryValue',
+    'Expected ending inventory value',
+    false,
+    (r) => r.stress?.endingInventoryValue.expected ?? null,
+  ),
+  money(
+    'excessInventoryValue',
+    'Excess and expired stock (expected)',
+    false,
+    (r) => r.stress?.excessInventoryValue.expected ?? null,
+  ),
+  money('cashFlow', 'Cash flow (expected)', true, (r) => r.stress?.cashFlow.expected ?? null),
+  money('cashFlowP10', 'Cash flow at P10', true, (r) => r.stress?.cashFlow.p10 ?? null),
+  money(
+    'workingCapital',
+    'Peak working capital',
+    false,
+    (r) => r.stress?.peakWorkingCapital.expected ?? null,
+  ),
+  money('workingCapitalVsBudget', 'Peak working capital vs budget', false, (r) => {
+    const b = r.stress?.budget;
+    return r.stress && b ? r.stress.peakWorkingCapital.expected - b.peakWorkingCapital : null;
+  }),
+  money('cashCost', 'Cash cost (expected)', false, (r) => r.stress?.cashCost.expected ?? null),
+  money(
+    'penaltyCost',
+    'Model penalties (not cash)',
+    false,
+    (r) => r.stress?.penaltyCost.expected ?? null,
+  ),
+];
+
 const METRICS: readonly (Omit<ScenarioGridRow, 'values'> & { pick: MetricPick })[] = [
+  ...STRESS_METRICS,
   {
     metric: 'fillRate',
     label: 'Fill rate',
@@ -328,7 +590,7 @@ const METRICS: readonly (Omit<ScenarioGridRow, 'values'> & { pick: MetricPick })
   },
   {
     metric: 'totalCost',
-    label: 'Total plan cost',
+    label: 'Model objective (costs + penalties)',
     unit: 'money',
     format: 'money',
     higherIsBetter: false,
@@ -344,7 +606,7 @@ const METRICS: readonly (Omit<ScenarioGridRow, 'values'> & { pick: MetricPick })
   },
   {
     metric: 'grossMargin',
-    label: 'Gross margin',
+    label: 'Margin at planned demand',
     unit: 'money',
     format: 'money',
     higherIsBetter: true,
@@ -352,7 +614,7 @@ const METRICS: readonly (Omit<ScenarioGridRow, 'values'> & { pick: MetricPick })
   },
   {
     metric: 'grossMarginPct',
-    label: 'Gross margin %',
+    label: 'Margin % at planned demand',
     unit: '%',
     format: 'percent',
     higherIsBetter: true,

@@ -405,9 +405,13 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       people: PEOPLE,
     });
     let charts = 0;
+    const written = new Set<string>();
     for (const f of standin.files) {
       if (f.bytes && f.name.endsWith('.png')) {
-        await writeFile(join(opts.outDir, f.name), f.bytes);
+        // A run's chart posted twice (in a thread that asked, then in its channel) keeps both.
+        const name = written.has(f.name) ? `${f.id}-${f.name}` : f.name;
+        written.add(name);
+        await writeFile(join(opts.outDir, name), f.bytes);
         charts++;
       }
     }
@@ -425,10 +429,14 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       const fill = typeof k.fillRate === 'number' ? `${(k.fillRate * 100).toFixed(1)}%` : 'n/a';
       const peak =
         typeof k.peakUtilisation === 'number' ? `${(k.peakUtilisation * 100).toFixed(0)}%` : 'n/a';
+      const money = (v: number | null | undefined) =>
+        typeof v === 'number'
+          ? Math.round(v).toLocaleString('en-US').padStart(14)
+          : 'n/a'.padStart(14);
+      const risk =
+        typeof k.serviceAtRisk === 'number' ? `${(k.serviceAtRisk * 100).toFixed(1)}%` : 'n/a';
       log(
-        `  ${s.label.padEnd(12)} ${s.status.padEnd(10)} cost ${Math.round(s.totalCost ?? 0)
-          .toLocaleString('en-US')
-          .padStart(14)}  fill rate ${fill}  peak utilisation ${peak}`,
+        `  ${s.label.padEnd(12)} ${s.status.padEnd(10)} margin ${money(k.grossMargin)}  expected ${money(k.expectedMargin)}  fill rate ${fill} (at risk ${risk})  cash at P10 ${money(k.cashFlowP10)}  peak utilisation ${peak}`,
       );
     }
     const result: DemoResult = {

@@ -1,7 +1,9 @@
 /**
  * A realistic sample company for tests, benchmarks and the demo: product families with trend,
  * seasonality, noise and promotions; machine lines, one supplier and a workforce, sized so
- * that peak months overload some lines. Deterministic for a given seed.
+ * that peak months overload some lines (and others not); subcontracting for about half the
+ * families, dearer than making and limited per month; a shelf life of 2 to 4 months for about
+ * a quarter. Deterministic for a given seed.
  */
 import type {
   BudgetLine,
@@ -67,6 +69,9 @@ export function generateCompany(opts: SeedOptions): Company {
   if (!(nf >= 1 && months >= 1 && nr >= 1))
     throw new RangeError('families, months and resources must be at least 1');
   const rng = createRng(opts.seed ?? 42);
+  // A second stream for the attributes added later (subcontracting limits, shelf lives), so
+  // the rest of a seeded company stays what it was.
+  const terms = createRng((opts.seed ?? 42) ^ 0x5eed);
   const lastActual = opts.lastActual ?? '2026-12';
   const planMonths = opts.planMonths ?? 24;
   const historyPeriods = nextPeriods(addMonths(lastActual, -(months - 1)), months);
@@ -90,6 +95,13 @@ export function generateCompany(opts: SeedOptions): Company {
       noise: rng.uniform(0.04, 0.14),
       intermittent,
     });
+    const subcontractCost =
+      rng.next() < 0.8 ? Math.round(unitCost * rng.uniform(1.2, 1.45) * 100) / 100 : null;
+    // Subcontracting: about half the families, at a premium, and only so much a month.
+    const canSubcontract = subcontractCost !== null && terms.next() < 0.65;
+    const subcontractLimit = canSubcontract ? Math.round(level * terms.uniform(0.1, 0.3)) : null;
+    // Fresh or fashion ranges keep 2 to 4 months.
+    const shelfLifeMonths = terms.next() < 0.25 ? terms.int(2, 4) : null;
     families.push({
       code: `FAM-${i}`,
       name: `${ADJECTIVES[(i - 1) % ADJECTIVES.length]} ${NOUNS[Math.floor((i - 1) / ADJECTIVES.length) % NOUNS.length]}${i > 100 ? ` ${Math.ceil(i / 100)}` : ''}`,
@@ -98,8 +110,9 @@ export function generateCompany(opts: SeedOptions): Company {
       unitCost,
       holdingCost: Math.round(unitCost * 0.02 * 100) / 100,
       backlogCost: Math.round(price * 0.06 * 100) / 100,
-      subcontractCost:
-        rng.next() < 0.8 ? Math.round(unitCost * rng.uniform(1.2, 1.45) * 100) / 100 : null,
+      subcontractCost: canSubcontract ? Math.round((subcontractCost ?? 0) * 115) / 100 : null,
+      subcontractLimit,
+      shelfLifeMonths,
       safetyStock: Math.round(level * rng.uniform(0.2, 0.5)),
     });
   }

@@ -10,6 +10,7 @@ import type { PlanRunRow, PlanScenarioRow } from '../../db/schema.js';
 import type {
   AccuracyPoint,
   BaselinePoint,
+  CashSeries,
   FamilySeries,
   GapPoint,
   ScenarioKpis,
@@ -17,6 +18,7 @@ import type {
 import { computeConsensus } from '../core/consensus.js';
 import { bias, wmape } from '../core/kpi.js';
 import { addMonths, type Period, periodIndex } from '../core/period.js';
+import type { StressSummary } from '../core/stress/index.js';
 
 /** What a plan run stores of consensus: only the lines someone adjusted. */
 export interface StoredConsensusLine {
@@ -84,15 +86,34 @@ export function gapPoints(problem: unknown, rows: readonly ResourceResult[]): Ga
 
 const num = (v: number | null | undefined): number => (typeof v === 'number' ? v : 0);
 
+/** The stored stress summary of a scenario (src/core/stress), or null. */
+function storedStress(row: { stress?: unknown }): StressSummary | null {
+  const x = row.stress as StressSummary | null | undefined;
+  return x && typeof x === 'object' && 'fillRate' in x ? x : null;
+}
+
 /** Headline figures of the solved scenarios, in run order. */
 export function scenarioKpis(
-  rows: readonly Pick<PlanScenarioRow, 'name' | 'label' | 'status' | 'kpis'>[],
+  rows: readonly (Pick<PlanScenarioRow, 'name' | 'label' | 'status' | 'kpis'> & {
+    stress?: unknown;
+  })[],
 ): ScenarioKpis[] {
   return rows
     .filter((s) => s.status === 'optimal')
     .map((s) => {
       const k = s.kpis;
+      const x = storedStress(s);
       return {
+        ...(x
+          ? {
+              stress: {
+                fillRate: x.fillRate,
+                margin: x.margin,
+                cashFlow: x.cashFlow,
+                excessInventoryValue: x.excessInventoryValue,
+              },
+            }
+          : {}),
         scenario: s.name,
         label: s.label,
         fillRate: num(k.fillRate),
@@ -104,6 +125,34 @@ export function scenarioKpis(
         monthsOver90: num(k.tenseResourceMonths),
       };
     });
+}
+
+/** Cumulative cash by month of each scenario with a stress test, and the budget's. */
+export function cashSeries(
+  periods: readonly Period[],
+  rows: readonly (Pick<PlanScenarioRow, 'name' | 'label' | 'status'> & { stress?: unknown })[],
+): RunChartData['cash'] {
+  const series: CashSeries[] = [];
+  let budget: { period: Period; cumulative: number }[] | null = null;
+  for (const r of rows) {
+    const x = r.status === 'optimal' ? storedStress(r) : null;
+    if (!x) continue;
+    series.push({
+      scenario: r.name,
+      label: r.label,
+      points: periods.map((period, t) => ({
+        period,
+        cumulative: x.cumulativeCash[t] ?? 0,
+        cumulativeP10: x.cumulativeCashP10[t] ?? 0,
+      })),
+    });
+    if (!budget && x.budget)
+      budget = periods.map((period, t) => ({
+        period,
+        cumulative: x.budget?.cumulativeCash[t] ?? 0,
+      }));
+  }
+  return series.length ? { series, budget } : null;
 }
 
 /** The families whose consensus moved furthest from the baseline (in units), largest first. */
@@ -251,6 +300,11 @@ export interface RunChartData {
   readonly cycleMonth: Period | null;
   readonly gap: readonly GapPoint[];
   readonly scenarios: readonly ScenarioKpis[];
+  /** Cumulative cash by scenario and the budget's; null before the stress test. */
+  readonly cash: {
+    readonly series: readonly CashSeries[];
+    readonly budget: readonly { period: Period; cumulative: number }[] | null;
+  } | null;
   readonly families: readonly FamilySeries[];
   readonly accuracy: readonly AccuracyPoint[];
 }
@@ -311,6 +365,7 @@ export async function loadRunCharts(
     cycleMonth: cycle?.month ?? null,
     gap,
     scenarios: scenarioKpis(scenarios),
+    cash: cashSeries(run.periods as Period[], scenarios),
     families,
     accuracy,
   };

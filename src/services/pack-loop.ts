@@ -30,7 +30,7 @@ const months = (ps: readonly string[]) =>
   ps.length > 1 ? `${ps[0]}–${ps[ps.length - 1]}` : (ps[0] ?? '');
 
 /** Text someone typed, safe inside mrkdwn (Slack's three control characters). */
-export function escapeText(s: string): string {
+export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
@@ -54,7 +54,7 @@ export function changedLines(l: PackLoop): string[] {
           : `${f.name} ${num(f.now as number)} vs ${num(f.before as number)} (${pct(ratio((f.now as number) - (f.before as number), f.before as number), true)})`,
       );
     out.push(
-      `Against ${c.previous.month}’s ${c.previous.adopted ? 'adopted' : 'latest'} ${escapeText(c.previous.scenario)} plan over ${months(c.periods)}: ${figs.join(', ')}.`,
+      `Against ${c.previous.month}’s ${c.previous.adopted ? 'adopted' : 'latest'} ${esc(c.previous.scenario)} plan over ${months(c.periods)}: ${figs.join(', ')}.`,
     );
   }
   const k = c.constraints;
@@ -68,7 +68,7 @@ export function changedLines(l: PackLoop): string[] {
   );
   for (const d of c.decisions)
     out.push(
-      `${c.previous?.month ?? 'Last cycle'} decided: ${escapeText(d.scenario)} by <@${d.by}>: “${escapeText(d.rationale)}”.`,
+      `${c.previous?.month ?? 'Last cycle'} decided: ${esc(d.scenario)} by <@${d.by}>: “${esc(d.rationale)}”.`,
     );
   if (c.actions.length) {
     const n = (s: string) => c.actions.filter((a) => a.state === s).length;
@@ -120,7 +120,7 @@ export function reviewLines(l: PackLoop): string[] {
   const r = l.trend.at(-1);
   if (!r) return [];
   const t = r.review.total;
-  const head = `Review of ${months(r.review.periods)}${r.reference ? ` against ${r.reference.month}’s ${r.reference.adopted ? 'adopted' : 'latest'} ${escapeText(r.reference.label)} plan` : ''}:`;
+  const head = `Review of ${months(r.review.periods)}${r.reference ? ` against ${r.reference.month}’s ${r.reference.adopted ? 'adopted' : 'latest'} ${esc(r.reference.label)} plan` : ''}:`;
   const hasActuals = t.salesUnits > 0 || t.actualProduction > 0 || t.orderLines > 0;
   if (!hasActuals)
     return [
@@ -179,7 +179,7 @@ export function followLines(l: PackLoop): string[] {
     out.push(
       ...f.assumptions.map(
         (a) =>
-          `${escapeText(f.scenario as string)} (${f.month}) assumed ${a.what} ${num(a.assumed)} for ${months(f.periods)}; actual ${num(a.actual)} (${a.deltaPct === null ? `${signed(a.actual - a.assumed)} vs plan` : pct(a.deltaPct, true)}).`,
+          `${esc(f.scenario as string)} (${f.month}) assumed ${a.what} ${num(a.assumed)} for ${months(f.periods)}; actual ${num(a.actual)} (${a.deltaPct === null ? `${signed(a.actual - a.assumed)} vs plan` : pct(a.deltaPct, true)}).`,
       ),
     );
   out.push(
@@ -194,6 +194,6 @@ export function followLines(l: PackLoop): string[] {
 export function escalationLines(l: PackLoop): string[] {
   return l.escalations.map(
     (e) =>
-      `DECIDE: escalated from S&OE (breaks the frozen plan): ${escapeText(e.summary)}${e.owner ? `; owner <@${e.owner}>, due ${e.due}, ${e.status === 'done' ? 'done' : 'open'}` : ''}.`,
+      `DECIDE: escalated from S&OE (breaks the frozen plan): ${esc(e.summary)}${e.owner ? `; owner <@${e.owner}>, due ${e.due}, ${e.status === 'done' ? 'done' : 'open'}` : ''}.`,
   );
 }

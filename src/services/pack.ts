@@ -14,15 +14,17 @@ import {
 } from '../../db/queries/plan-results.js';
 import { latestRun, runScenarios } from '../../db/queries/plan-runs.js';
 import { previousCycle, referenceScenario } from '../../db/queries/review.js';
-import { BIAS_SIGN_CONVENTION } from '../core/kpi.js';
+import type { CycleRow, PlanScenarioRow } from '../../db/schema.js';
+import { accuracy, BIAS_SIGN_CONVENTION, bias } from '../core/kpi.js';
+import { tradeOffSentences } from '../core/scenarios/trade-off.js';
 import { zoneOf } from '../core/time-fences.js';
 import { SopError } from '../errors.js';
 import { isOverdue, listActions, today } from './actions.js';
 import { getCycleByMonth, PHASE_LABEL } from './cycles.js';
 import {
   changedLines,
+  esc,
   escalationLines,
-  escapeText,
   familyLines,
   followLines,
   type PackLoop,
@@ -88,8 +90,17 @@ export interface PackData {
     readonly budget: number | null;
     readonly gapPct: number | null;
     readonly cost: number | null;
+    /** The one margin (src/core/finance.ts): revenue − the plan's cash costs + stock change. */
     readonly margin: number | null;
     readonly marginPct: number | null;
+    /** The central plan against the demand samples (null before the stress test). */
+    readonly expectedMargin: number | null;
+    readonly marginP10: number | null;
+    readonly cashFlow: number | null;
+    readonly cashFlowP10: number | null;
+    readonly budgetCashFlow: number | null;
+    readonly workingCapital: number | null;
+    readonly workingCapitalVsBudget: number | null;
   };
   /** Q5 */
   readonly risks: {
@@ -117,6 +128,10 @@ export interface PackData {
       readonly totalCost: number | null;
       readonly fillRate: number | null;
       readonly revenue: number;
+      readonly serviceAtRisk: number | null;
+      readonly excessInventoryValue: number | null;
+      /** What adopting it accepts, in one sentence (src/core/scenarios/trade-off.ts). */
+      readonly tradeOff: string | null;
     }[];
     readonly poll: { readonly id: string; readonly status: string } | null;
     readonly decided: { readonly scenario: string; readonly by: string } | null;
@@ -249,6 +264,16 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
   const budgetRevenue = budgetRows.length ? sum(budgetRows.map((b) => b.revenue)) : null;
   const cost = central?.total_cost ?? null;
   const priced = central ? await topShadowPrices(db, central.id, 5) : [];
+  const ck = central?.kpis ?? {};
+  const kNum = (k: Record<string, number | null>, key: string): number | null =>
+    typeof k[key] === 'number' ? (k[key] as number) : null;
+  const centralMargin = kNum(ck, 'grossMargin');
+  const sentences = tradeOffSentences(
+    scenarios.filter((x) => x.status === 'optimal').map((x) => ({ label: x.label, kpis: x.kpis })),
+  );
+  const sentenceOf = new Map(
+    scenarios.filter((x) => x.status === 'optimal').map((x, i) => [x.id, sentences[i] ?? null]),
+  );
 
   // Q5 and Q8: constraints, flagged adjustments, overloads.
   const constraints = await db
@@ -375,8 +400,15 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
       budget: budgetRevenue,
       gapPct: budgetRevenue === null ? null : ratio(revenue - budgetRevenue, budgetRevenue),
       cost,
-      margin: cost === null ? null : revenue - cost,
-      marginPct: cost === null ? null : ratio(revenue - cost, revenue),
+      margin: centralMargin,
+      marginPct: centralMargin === null ? null : ratio(centralMargin, revenue),
+      expectedMargin: kNum(ck, 'expectedMargin'),
+      marginP10: kNum(ck, 'marginP10'),
+      cashFlow: kNum(ck, 'cashFlow'),
+      cashFlowP10: kNum(ck, 'cashFlowP10'),
+      budgetCashFlow: kNum(ck, 'budgetCashFlow'),
+      workingCapital: kNum(ck, 'workingCapital'),
+      workingCapitalVsBudget: kNum(ck, 'workingCapitalVsBudget'),
     },
     risks: {
       constraints: constraints.map((c) => ({
@@ -404,6 +436,9 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
         totalCost: s.total_cost,
         fillRate: typeof s.kpis.fillRate === 'number' ? s.kpis.fillRate : null,
         revenue: scenarioRevenue.get(s.id) ?? 0,
+        serviceAtRisk: kNum(s.kpis, 'serviceAtRisk'),
+        excessInventoryValue: kNum(s.kpis, 'excessInventoryValue'),
+        tradeOff: sentenceOf.get(s.id) ?? null,
       })),
       poll: poll ? { id: poll.id, status: poll.status } : null,
       decided: decided ? { scenario: decided.label, by: decided.decided_by } : null,
@@ -452,6 +487,7 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
 // ---------------------------------------------------------------------------------------------
 
 export const num = (n: number) => Math.round(n).toLocaleString('en-US');
+const signedNum = (n: number) => `${n >= 0 ? '+' : '−'}${num(Math.abs(n))}`;
 export const pct = (x: number | null, signed = false) =>
   x === null ? 'n/a' : `${signed && x > 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 const vs = (ok: boolean) => (ok ? 'on target' : 'OFF TARGET');
@@ -529,7 +565,14 @@ export function packSections(
           `Revenue of the ${p.scenario ?? 'central'} scenario ${num(fi.revenue)} vs budget ${fi.budget === null ? 'n/a (no budget loaded)' : num(fi.budget)} (${pct(fi.gapPct, true)}), ${fi.periods[0]}–${fi.periods.at(-1)}.`,
           fi.margin === null
             ? 'Margin: no cost figure.'
-            : `Margin after plan cost ${num(fi.margin)} (${pct(fi.marginPct)} of revenue).`,
+            : `Margin ${num(fi.margin)} (${pct(fi.marginPct)} of revenue): revenue less the plan's cash costs, plus the change in stock at cost; the model's penalties are not in it.`,
+          ...(fi.expectedMargin === null
+            ? []
+            : [
+                `Against uncertain demand: expected margin ${num(fi.expectedMargin)}, ${num(fi.marginP10 ?? 0)} at P10.`,
+                `Cash over the horizon ${num(fi.cashFlow ?? 0)} expected, ${num(fi.cashFlowP10 ?? 0)} at P10${fi.budgetCashFlow === null ? '' : ` vs budget ${num(fi.budgetCashFlow)} (${signedNum((fi.cashFlowP10 ?? 0) - fi.budgetCashFlow)} at P10)`}.`,
+                `Peak working capital ${num(fi.workingCapital ?? 0)}${fi.workingCapitalVsBudget === null ? '' : ` (${signedNum(fi.workingCapitalVsBudget)} vs budget)`}.`,
+              ]),
         ]
       : ['No plan run yet: run `/sop plan`.'],
   });
@@ -549,6 +592,12 @@ export function packSections(
       ...(r.constraints.length + r.flagged.length === 0
         ? ['No open constraint and no flagged adjustment.']
         : []),
+      ...p.decisions.scenarios
+        .filter((x) => x.serviceAtRisk !== null)
+        .map(
+          (x) =>
+            `Demand risk, ${x.label}: fill rate ${pct(x.serviceAtRisk)} in the worst tenth of demand outcomes; ${num(x.excessInventoryValue ?? 0)} of stock expected beyond cover or past its shelf life.`,
+        ),
     ],
   });
   const d = p.decisions;
@@ -560,9 +609,9 @@ export function packSections(
         ? `Decided: ${d.decided.scenario} scenario adopted by ${who(d.decided.by)}.`
         : `DECISION NEEDED NOW: adopt one scenario${d.poll ? ` (vote ${d.poll.id} is ${d.poll.status})` : ' (`/sop vote`)'}.`,
       ...d.scenarios.map((x) =>
-        x.status === 'optimal'
-          ? `${x.label}: cost ${x.totalCost === null ? 'n/a' : num(x.totalCost)}, revenue ${num(x.revenue)}, fill rate ${pct(x.fillRate)}.`
-          : `${x.label}: ${x.status}.`,
+        x.status !== 'optimal'
+          ? `${x.label}: ${x.status}.`
+          : (x.tradeOff ?? `${x.label}: revenue ${num(x.revenue)}, fill rate ${pct(x.fillRate)}.`),
       ),
       ...(p.loop ? escalationLines(p.loop) : []),
       ...(p.overloads.length
@@ -609,7 +658,7 @@ export function packSections(
       ...(p.actions.length
         ? p.actions.map(
             (a) =>
-              `${a.overdue ? 'OVERDUE ' : ''}#${a.id} ${who(a.owner)} due ${a.due}: ${escapeText(a.description)} (from ${a.cycle}).`,
+              `${a.overdue ? 'OVERDUE ' : ''}#${a.id} ${who(a.owner)} due ${a.due}: ${esc(a.description)} (from ${a.cycle}).`,
           )
         : ['No open action from earlier cycles.']),
     ],

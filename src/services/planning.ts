@@ -6,16 +6,20 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../../db/connect.js';
+import { lockKey } from '../../db/queries/adjustments.js';
 import { audit } from '../../db/queries/audit.js';
 import { baselineForecasts } from '../../db/queries/baselines.js';
 import { type LoadedCompany, loadCompany } from '../../db/queries/company.js';
+import { pastConsensusErrors } from '../../db/queries/consensus-errors.js';
 import {
   capacityUpdatesInForce,
   cycleAdjustments,
   cycleById,
 } from '../../db/queries/cycle-inputs.js';
+import { cycleScenarios } from '../../db/queries/cycle-scenarios.js';
 import {
   insertPlanRun,
+  latestRunInputs,
   type NewPlanRun,
   type NewScenario,
   runByKey,
@@ -31,7 +35,14 @@ import {
   runScenarios,
   type ScenarioAssumptions,
   type ScenarioResult,
+  stressContext,
+  stressOne,
 } from '../core/scenarios.js';
+import {
+  demandDistribution,
+  type StressSummary,
+  wideningFromErrors,
+} from '../core/stress/index.js';
 import {
   type CapacityCheck,
   type CapacityUpdate,
@@ -58,6 +69,12 @@ export interface PlanInputs {
   /** Production fixed in this cycle's frozen months by the previous cycle's adopted plan. */
   readonly frozen: readonly { family: string; period: Period; production: number }[];
   readonly check: CapacityCheck;
+  /** P10 and P90 of each family-month's demand ('FAM|YYYY-MM'): the baseline's 80% interval scaled to the consensus. */
+  readonly intervals: ReadonlyMap<string, { readonly p10: number; readonly p90: number }>;
+  /** Relative errors of past consensus plans, by family (widen the demand spread). */
+  readonly pastErrors: ReadonlyMap<string, readonly number[]>;
+  /** The cycle's scenarios as planners set them (`/sop scenario`), else the defaults. */
+  readonly scenarios: readonly ScenarioAssumptions[];
   readonly ms: {
     readonly load: number;
     readonly consensus: number;
@@ -103,10 +120,12 @@ export async function preparePlan(db: Db, cycleId: number): Promise<PlanInputs> 
   const loaded = await loadCompany(db);
   const periods = nextPeriods(cycle.month, settings.horizon_months);
   const inPlan = new Set(periods);
-  const [baseline, adjustments, updates] = await Promise.all([
+  const [baseline, adjustments, updates, pastErrors, scenarios] = await Promise.all([
     baselineForecasts(db, cycleId),
     cycleAdjustments(db, cycleId, loaded.familyCodes),
     capacityUpdatesInForce(db, cycleId, loaded.resourceCodes),
+    pastConsensusErrors(db, cycle.month, loaded.familyCodes),
+    cycleScenarios(db, cycleId),
   ]);
   const t1 = performance.now();
   const baseLines = baseline.flatMap((b) => {
@@ -122,6 +141,16 @@ export async function preparePlan(db: Db, cycleId: number): Promise<PlanInputs> 
     period: c.period,
     units: c.consensus,
   }));
+  const intervals = new Map<string, { p10: number; p90: number }>();
+  const byKey = new Map(consensus.map((c) => [`${c.family}|${c.period}`, c.consensus]));
+  for (const b of baseline) {
+    const family = loaded.familyCodes.get(b.familyId);
+    if (!family || b.lo80 === null || b.hi80 === null) continue;
+    const key = `${family}|${b.period}`;
+    const units = byKey.get(key);
+    if (units === undefined) continue;
+    intervals.set(key, demandInterval(units, b.value, b.lo80, b.hi80));
+  }
   const t2 = performance.now();
   const { company } = loaded;
   const check = roughCutCapacity({
@@ -149,8 +178,30 @@ export async function preparePlan(db: Db, cycleId: number): Promise<PlanInputs> 
     updates,
     frozen,
     check,
+    intervals,
+    pastErrors,
+    scenarios: scenarios.length > 0 ? scenarios : DEFAULT_SCENARIOS,
     ms: { load: t1 - t0, consensus: t2 - t1, capacityCheck: t3 - t2 },
   };
+}
+
+/**
+ * The baseline's 80% interval (its P10 and P90) moved onto the consensus: the same relative
+ * spread around the consensus as around the baseline; an interval around a zero baseline
+ * keeps its width in units.
+ */
+export function demandInterval(
+  units: number,
+  baseline: number,
+  lo80: number,
+  hi80: number,
+): { p10: number; p90: number } {
+  if (baseline > 0)
+    return {
+      p10: Math.min(units, Math.max(0, (units * lo80) / baseline)),
+      p90: Math.max(units, (units * hi80) / baseline),
+    };
+  return { p10: Math.max(0, units - (baseline - lo80)), p90: units + (hi80 - baseline) };
 }
 
 export interface SolvedScenario {
@@ -176,6 +227,10 @@ function centralProblem(inputs: PlanInputs): PlanProblem {
   });
   return {
     ...p,
+    demand: p.demand.map((d) => {
+      const i = inputs.intervals.get(`${d.family}|${d.period}`);
+      return i ? { ...d, p10: Math.min(d.units, i.p10), p90: Math.max(d.units, i.p90) } : d;
+    }),
     families: p.families.map((f) => ({
       ...f,
       endingBacklogMax: f.endingBacklogMax ?? 0,
@@ -184,16 +239,57 @@ function centralProblem(inputs: PlanInputs): PlanProblem {
   };
 }
 
-/** Solves scenarios over the central problem with core's runScenarios. */
+/**
+ * Solves scenarios over the central problem with core's runScenarios and, with `stress`,
+ * plays each against the same demand samples (the workspace's sampling and payment terms;
+ * the frozen and slushy months held to the plan).
+ */
 export async function solveScenarios(
   inputs: PlanInputs,
   scenarios: readonly ScenarioAssumptions[],
   solver: LpSolver,
+  opts: { readonly stress?: boolean; readonly timings?: { stressMs: number } } = {},
 ): Promise<SolvedScenario[]> {
   const base = centralProblem(inputs);
-  const results = await runScenarios(base, scenarios, solver, {
-    budget: inputs.loaded.company.budget,
-  });
+  const s = inputs.settings;
+  const cash = { dsoDays: s.dso_days, dpoDays: s.dpo_days, coverMonths: 3 };
+  const budget = inputs.loaded.company.budget;
+  const solvedOnly = await runScenarios(base, scenarios, solver, { budget, cash });
+  const t0 = performance.now();
+  let results = solvedOnly;
+  if (opts.stress) {
+    const widen = wideningFromErrors(demandDistribution(base), inputs.pastErrors);
+    const central = solvedOnly[0]?.plan ?? null;
+    const ctx = stressContext(
+      base,
+      {
+        budget,
+        cash,
+        stress: {
+          samples: s.stress_samples,
+          seed: s.stress_seed,
+          fixedMonths: s.frozen_months + s.slushy_months,
+          widen,
+        },
+      },
+      central,
+    );
+    results = solvedOnly.map((r) =>
+      r.plan
+        ? {
+            ...r,
+            stress: stressOne(
+              ctx,
+              applyScenario(base, r.assumptions),
+              r.plan,
+              r.assumptions,
+              r.investment,
+            ),
+          }
+        : r,
+    );
+  }
+  if (opts.timings) opts.timings.stressMs = performance.now() - t0;
   return results.map((result) => {
     const problem = applyScenario(base, result.assumptions);
     return { result, problem, kpis: kpisOf(result) };
@@ -218,6 +314,33 @@ function kpisOf(r: ScenarioResult): Record<string, number | null> {
     endingInventoryValue: fin.endingInventoryValue,
     daysOfSupply: fin.daysOfSupply,
     workingCapitalDelta: fin.workingCapitalDelta,
+    ...stressKpis(r.stress),
+  };
+}
+
+/** The stress test's figures as KPIs (metric names as in the grid), empty without one. */
+export function stressKpis(x: StressSummary | null): Record<string, number | null> {
+  if (!x) return {};
+  return {
+    expectedFillRate: x.fillRate.expected,
+    serviceAtRisk: x.fillRate.p10,
+    fillRateP90: x.fillRate.p90,
+    expectedMargin: x.margin.expected,
+    marginP10: x.margin.p10,
+    marginP90: x.margin.p90,
+    expectedEndingInventoryValue: x.endingInventoryValue.expected,
+    excessInventoryValue: x.excessInventoryValue.expected,
+    excessInventoryValueP90: x.excessInventoryValue.p90,
+    cashFlow: x.cashFlow.expected,
+    cashFlowP10: x.cashFlow.p10,
+    cashFlowP90: x.cashFlow.p90,
+    budgetCashFlow: x.budget ? (x.budget.cumulativeCash.at(-1) ?? null) : null,
+    workingCapital: x.peakWorkingCapital.expected,
+    workingCapitalVsBudget: x.budget
+      ? x.peakWorkingCapital.expected - x.budget.peakWorkingCapital
+      : null,
+    cashCost: x.cashCost.expected,
+    penaltyCost: x.penaltyCost.expected,
   };
 }
 
@@ -249,6 +372,7 @@ function toNewScenario(s: SolvedScenario, loaded: LoadedCompany): NewScenario {
     totalCost: plan.totalCost,
     costBreakdown: { ...plan.costs },
     kpis: s.kpis,
+    stress: r.stress,
     families: plan.families.map((f) => {
       const before = prevBacklog.get(f.family) ?? 0;
       prevBacklog.set(f.family, f.backlog);
@@ -291,19 +415,37 @@ export interface PlanStageMs {
   readonly consensus: number;
   readonly capacityCheck: number;
   readonly scenarios: number;
+  /** Of which the stress test (every scenario against the demand samples). */
+  readonly stress: number;
   readonly write: number;
   readonly total: number;
 }
 
 export interface PlanRunOutcome {
   readonly runId: string;
-  /** False when a run with this key already existed (a retried job): nothing was written. */
+  /**
+   * False when nothing was written: a run with this key already existed (a retried job), or
+   * the cycle's latest run has the same inputs (`reused`).
+   */
   readonly created: boolean;
+  /** True when the latest run of the cycle had exactly these inputs and answers this request. */
+  readonly reused?: boolean;
   readonly ms: PlanStageMs | null;
 }
 
 function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
+}
+
+/**
+ * What a run is computed from: the central problem (demand after consensus, capacities with
+ * the updates in force, the frozen plan, prices) and the consensus lines. Equal hashes, equal
+ * runs: the scenarios are a pure function of it.
+ */
+export function planInputHash(inputs: PlanInputs): string {
+  return createHash('sha256')
+    .update(JSON.stringify({ problem: centralProblem(inputs), consensus: inputs.demand }))
+    .digest('hex');
 }
 
 /** The run as it is written: its inputs, what changed in consensus, the gaps and the scenarios. */
@@ -316,9 +458,7 @@ export function planRunRecord(
   const central = solved[0];
   if (!central) throw new Error('planRunRecord: no scenario was solved');
   const solverMs = solved.reduce((a, s) => a + s.result.solverSeconds * 1000, 0);
-  const inputHash = createHash('sha256')
-    .update(JSON.stringify({ problem: central.problem, consensus: inputs.demand }))
-    .digest('hex');
+  const inputHash = planInputHash(inputs);
   return {
     cycleId: req.cycleId,
     runKey: req.runKey,
@@ -355,13 +495,28 @@ export async function runPlan(
   if (existing) return { runId: existing.id, created: false, ms: null };
   const t0 = performance.now();
   const inputs = await preparePlan(db, req.cycleId);
+  // Exactly one run per input: a request whose inputs are those of the cycle's latest run
+  // gets that run (a phase change, `/sop plan` and a capacity update seconds apart).
+  const hash = planInputHash(inputs);
+  const same = await latestRunInputs(db, req.cycleId);
+  if (same?.input_hash === hash) return { runId: same.id, created: false, reused: true, ms: null };
   const t1 = performance.now();
-  const solved = await solveScenarios(inputs, DEFAULT_SCENARIOS, solver);
+  const timings = { stressMs: 0 };
+  const solved = await solveScenarios(inputs, inputs.scenarios, solver, { stress: true, timings });
   const t2 = performance.now();
   const record = planRunRecord(req, inputs, solved, t2 - t0);
   let runId: string;
+  let reused: string | null = null;
   try {
     runId = await db.transaction().execute(async (trx) => {
+      // Runs of one cycle are written one at a time, so two requests with the same new
+      // inputs solved side by side write one run: the second finds the first here.
+      await lockKey(trx, `plan-run:${req.cycleId}`);
+      const latest = await latestRunInputs(trx, req.cycleId);
+      if (latest?.input_hash === hash) {
+        reused = latest.id;
+        return latest.id;
+      }
       const id = await insertPlanRun(trx, record);
       await storeRunDuals(trx, id, solved, inputs.loaded);
       await audit(trx, {
@@ -379,6 +534,7 @@ export async function runPlan(
     if (!winner) throw err;
     return { runId: winner.id, created: false, ms: null };
   }
+  if (reused !== null) return { runId: reused, created: false, reused: true, ms: null };
   const t3 = performance.now();
   return {
     runId,
@@ -388,6 +544,7 @@ export async function runPlan(
       consensus: inputs.ms.consensus,
       capacityCheck: inputs.ms.capacityCheck,
       scenarios: t2 - t1,
+      stress: timings.stressMs,
       write: t3 - t2,
       total: t3 - t0,
     },
@@ -408,7 +565,7 @@ export async function runWhatIf(
   label: string,
 ): Promise<WhatIfOutcome> {
   const inputs = await preparePlan(db, cycleId);
-  const central = DEFAULT_SCENARIOS[0] ?? { name: 'central', label: 'Central' };
+  const central = inputs.scenarios[0] ?? DEFAULT_SCENARIOS[0]!;
   const [c, w] = await solveScenarios(
     inputs,
     [central, applyWhatIfs(central, whatIfs, 'whatif', label)],

@@ -4,7 +4,7 @@
  */
 
 import type { ChartKind } from '../../jobs/contracts.js';
-import { accuracyChart, familyChart, gapChart, scenarioChart } from '../charts/index.js';
+import { accuracyChart, cashChart, familyChart, gapChart, scenarioChart } from '../charts/index.js';
 import type { ChartResult } from '../charts/types.js';
 import type { RunChartData } from './chart-data.js';
 
@@ -24,6 +24,7 @@ export const CHART_CHANNEL: Readonly<Record<ChartKind, ChannelRole>> = {
   gap: 'supply',
   family: 'demand',
   scenarios: 'exec',
+  cash: 'exec',
   accuracy: 'demand',
 };
 
@@ -48,6 +49,15 @@ export function planCharts(data: RunChartData, kinds: readonly ChartKind[]): Pla
       filename: `run-${runId}-scenarios.png`,
       role: CHART_CHANNEL.scenarios,
       build: () => scenarioChart(data.scenarios),
+    });
+  const cash = data.cash;
+  if (want.has('cash') && cash)
+    out.push({
+      key: `run:${runId}:cash`,
+      kind: 'cash',
+      filename: `run-${runId}-cash.png`,
+      role: CHART_CHANNEL.cash,
+      build: () => cashChart(cash.series, cash.budget),
     });
   if (want.has('family'))
     for (const f of data.families)

@@ -9,6 +9,7 @@ import * as execution from '../../commands/execution.js';
 import * as explain from '../../commands/explain.js';
 import * as forecast from '../../commands/forecast.js';
 import * as home from '../../commands/home.js';
+import * as scenario from '../../commands/scenario.js';
 import * as sop from '../../commands/sop.js';
 import * as vote from '../../commands/vote.js';
 import type { AppDeps } from '../deps.js';
@@ -23,6 +24,7 @@ export const HANDLER_MODULES: readonly HandlerModule[] = [
   capacity,
   home,
   vote,
+  scenario,
   actions,
   execution,
   explain,

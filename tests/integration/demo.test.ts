@@ -40,6 +40,11 @@ describe('npm run demo', () => {
     expect(transcript).toMatch(/frozen zone/);
     const pack = await readFile(join(out, 'pack.md'), 'utf8');
     for (let q = 1; q <= 10; q++) expect(pack).toContain(`${q}. `);
+    // The trade-offs are stated on the vote and in the pack (questions 4 to 6).
+    expect(transcript).toMatch(/Ambitious: [+−]\$[\d.]+[kMB]? margin if demand comes \(P90\)/);
+    expect(pack).toMatch(/Ambitious: [+−]\$[\d.]+[kMB]? margin if demand comes \(P90\)/);
+    expect(pack).toContain('Against uncertain demand: expected margin');
+    expect(pack).toContain('Demand risk, Cautious: fill rate');
 
     // The loop: three cycles, each with its pack; the third compares with real actuals.
     expect(result.packs.map((p) => p.split(/[\\/]/).at(-1))).toEqual([

@@ -65,16 +65,16 @@ describe('a burst of 50 submissions', () => {
         { cycleId, reason: 'submission', requestedBy: 'U_BOB' },
         { debounceMs: 2000 },
       );
-    // gap → supply, scenarios → exec, one family chart per adjusted family → demand.
-    await standin.waitFor(() => standin.files.length >= 4, 60_000);
+    // gap → supply, scenarios and cash → exec, one family chart per adjusted family → demand.
+    await standin.waitFor(() => standin.files.length >= 5, 60_000);
     await new Promise((r) => setTimeout(r, 1500));
     const runs = await t.db.selectFrom('plan_runs').selectAll().execute();
     expect(runs).toHaveLength(1);
     expect(await jobsNamed('recompute')).toHaveLength(1);
     expect(fileShares(CHANNELS.supply)).toHaveLength(1);
-    expect(fileShares(CHANNELS.exec)).toHaveLength(1);
+    expect(fileShares(CHANNELS.exec)).toHaveLength(2);
     expect(fileShares(CHANNELS.demand)).toHaveLength(2);
-    expect(standin.files).toHaveLength(4);
+    expect(standin.files).toHaveLength(5);
     const ledger = await t.db.selectFrom('slack_posts').selectAll().execute();
     expect(
       ledger
@@ -87,6 +87,7 @@ describe('a burst of 50 submissions', () => {
         `run:${runs[0]?.id}:family:FAM-4`,
         `run:${runs[0]?.id}:gap`,
         `run:${runs[0]?.id}:scenarios`,
+        `run:${runs[0]?.id}:cash`,
       ].sort(),
     );
     expect(ledger.every((r) => r.ts !== null && r.file_id !== null)).toBe(true);
@@ -115,7 +116,9 @@ describe('a Slack 429', () => {
     standin.reset();
     // The stand-in forgot what its channels show, so the ledger's record of which charts are
     // already there goes too (otherwise the unchanged charts would rightly not be re-posted).
-    await t.db.deleteFrom('slack_posts').where('post_key', 'like', 'content:%').execute();
+    await t.db.deleteFrom('chart_fingerprints').execute();
+    // New inputs, so the recompute makes a new run (equal inputs would reuse the last one).
+    await addAdjustments(t.db, cycleId, month, [{ family: 'FAM-2', pct: 10 }]);
     standin.failNext('files.getUploadURLExternal', { status: 429, retryAfter: 1 });
     const before = await t.db.selectFrom('plan_runs').select('id').execute();
     await worker.queues.enqueue('recompute', {
@@ -125,19 +128,19 @@ describe('a Slack 429', () => {
       requestKey: 'test-429',
     });
     const started = Date.now();
-    await standin.waitFor(() => standin.files.length >= 4, 60_000);
+    await standin.waitFor(() => standin.files.length >= 5, 60_000);
     await new Promise((r) => setTimeout(r, 1000));
     const limited = standin.callsTo('files.getUploadURLExternal').filter((c) => c.status === 429);
     expect(limited).toHaveLength(1);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
-    expect(standin.files).toHaveLength(4);
+    expect(standin.files).toHaveLength(5);
     const after = await t.db.selectFrom('plan_runs').select('id').execute();
     expect(after.length).toBe(before.length + 1);
     const known = new Set(before.map((r) => r.id));
     const newRun = after.find((r) => !known.has(r.id))?.id;
     const charts = (await jobsNamed('post-charts')).filter((j) => j.returnvalue?.runId === newRun);
     expect(charts).toHaveLength(1);
-    expect(charts[0]?.returnvalue?.posted).toBe(4);
+    expect(charts[0]?.returnvalue?.posted).toBe(5);
     // Delayed, not failed: no failure was recorded on the job.
     expect(charts[0]?.stacktrace ?? []).toHaveLength(0);
     expect(charts[0]?.failedReason ?? null).toBeNull();
@@ -156,14 +159,14 @@ describe('a Slack 429', () => {
       replyTo: { channel: 'C_GENERAL', threadTs: root.ts ?? '' },
     });
     await standin.waitFor(
-      () => standin.threadReplies('C_GENERAL', root.ts ?? '').length >= 5,
+      () => standin.threadReplies('C_GENERAL', root.ts ?? '').length >= 6,
       60_000,
     );
     await new Promise((r) => setTimeout(r, 1000));
     const replies = standin.threadReplies('C_GENERAL', root.ts ?? '');
     const headlines = replies.filter((m) => /Plan run \d+ .*is ready/.test(m.text ?? ''));
     expect(headlines).toHaveLength(1);
-    expect(replies.filter((m) => (m.files ?? []).length > 0)).toHaveLength(4);
+    expect(replies.filter((m) => (m.files ?? []).length > 0)).toHaveLength(5);
     expect(standin.callsTo('chat.postMessage').filter((c) => c.status === 429)).toHaveLength(1);
   });
 });

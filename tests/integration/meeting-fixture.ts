@@ -40,6 +40,8 @@ export interface FixtureScenario {
   readonly fillRate: number;
   /** Production as a share of demand (default 1). */
   readonly produce?: number;
+  /** More KPIs as the planning service stores them (the margin, the stress test's figures). */
+  readonly kpis?: Readonly<Record<string, number>>;
 }
 
 export interface FixtureRun {
@@ -88,6 +90,7 @@ export async function insertRun(
           averageInventory: 0,
           averageUtilisation: peak,
           peakUtilisation: peak,
+          ...s.kpis,
         }),
       })
       .returning('id')
@@ -172,7 +175,27 @@ export async function insertFamilies(
 }
 
 export const SCENARIOS: readonly FixtureScenario[] = [
-  { name: 'central', label: 'Central', scale: 1, totalCost: 100_000, fillRate: 0.97 },
+  {
+    name: 'central',
+    label: 'Central',
+    scale: 1,
+    totalCost: 100_000,
+    fillRate: 0.97,
+    kpis: {
+      grossMargin: 668_000,
+      expectedMargin: 650_000,
+      marginP10: 600_000,
+      marginP90: 700_000,
+      serviceAtRisk: 0.9,
+      excessInventoryValue: 12_000,
+      excessInventoryValueP90: 20_000,
+      cashFlow: 340_000,
+      cashFlowP10: 300_000,
+      budgetCashFlow: 320_000,
+      workingCapital: 150_000,
+      workingCapitalVsBudget: 10_000,
+    },
+  },
   {
     name: 'cautious',
     label: 'Cautious',
@@ -181,7 +204,22 @@ export const SCENARIOS: readonly FixtureScenario[] = [
     fillRate: 0.95,
     produce: 0.95,
   },
-  { name: 'ambitious', label: 'Ambitious', scale: 1.15, totalCost: 120_000, fillRate: 0.92 },
+  {
+    name: 'ambitious',
+    label: 'Ambitious',
+    scale: 1.15,
+    totalCost: 120_000,
+    fillRate: 0.92,
+    kpis: {
+      expectedMargin: 660_000,
+      marginP90: 760_000,
+      serviceAtRisk: 0.86,
+      excessInventoryValue: 40_000,
+      excessInventoryValueP90: 95_000,
+      cashFlowP10: 250_000,
+      budgetCashFlow: 320_000,
+    },
+  },
 ];
 
 export interface Harness {

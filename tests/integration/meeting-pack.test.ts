@@ -182,9 +182,14 @@ describe('meeting pack', () => {
     expect(section(md, 3)).toContain(
       'FAM-2: sold 1,100 vs 1,000 planned (+10.0%), lag-1 accuracy 90.9%', // 1 − 100/1100,
     );
-    // 4. Revenue 120·900·6 + 1000·20·6 = 768,000 vs budget 660,000; margin after cost 100,000.
+    // 4. Revenue 120·900·6 + 1000·20·6 = 768,000 vs budget 660,000; the stored margin
+    // (the one definition) 668,000 = 87.0% of revenue; the stress figures as stored.
     expect(section(md, 4)).toContain('768,000 vs budget 660,000 (+16.4%)');
-    expect(section(md, 4)).toContain('Margin after plan cost 668,000');
+    expect(section(md, 4)).toContain('Margin 668,000 (87.0% of revenue)');
+    expect(section(md, 4)).toContain('expected margin 650,000, 600,000 at P10');
+    // Cash at P10 300,000 against the budget's 320,000: −20,000.
+    expect(section(md, 4)).toContain('300,000 at P10 vs budget 320,000 (−20,000 at P10)');
+    expect(section(md, 4)).toContain('Peak working capital 150,000 (+10,000 vs budget)');
     // 5. Risks.
     expect(section(md, 5)).toContain(
       'NEW constraint: LINE-1 2027-02 (maintenance: gearbox overhaul)',
@@ -192,7 +197,13 @@ describe('meeting pack', () => {
     expect(section(md, 5)).toContain('Flagged slushy adjustment: FAM-2 2027-03 by U_REP (launch)');
     // 6. Decision needed, with the scenarios.
     expect(section(md, 6)).toContain('DECISION NEEDED NOW');
-    expect(section(md, 6)).toContain('Cautious: cost 90,000');
+    // Trade-offs against central: P90 margin 760k − 700k, expected 660k − 650k, cash at P10
+    // 250k − budget 320k, service at risk 86% − 90%.
+    expect(section(md, 6)).toContain(
+      "Ambitious: +$60k margin if demand comes (P90) and +$10k expected; at P10 demand it leaves $95k of stock beyond 3 months' cover and cash −$70k against budget; service at risk 86.0% (−4.0 pts).",
+    );
+    expect(section(md, 6)).toContain('Cautious: revenue');
+    expect(section(md, 5)).toContain('Demand risk, Ambitious: fill rate 86.0%');
     // 7. Launches.
     expect(section(md, 7)).toContain('FAM-2 2027-03: launch by U_REP (1,000 → 1,300)');
     // 8. 1120 × 0.5 / 500 = 112%.

@@ -152,6 +152,11 @@ describe('vote settings, quorum and the chair prompt', () => {
     const modal = await waitFor(() => standin.openViews(EXEC1).at(-1));
     // A tie: no default scenario.
     expect(JSON.stringify(modal.definition.blocks)).not.toContain('initial_option');
+    // The trade-off each choice accepts is on the modal (the fixture's stress KPIs: P90
+    // margin 760k vs 700k, expected 660k vs 650k, cash at P10 250k vs the budget's 320k).
+    const tradeOff =
+      "Ambitious: +$60k margin if demand comes (P90) and +$10k expected; at P10 demand it leaves $95k of stock beyond 3 months' cover and cash −$70k against budget; service at risk 86.0% (−4.0 pts).";
+    expect(JSON.stringify(modal.definition.blocks)).toContain(tradeOff);
     // The chair has picked the scenario and typed the rationale, then adds a row.
     await h.driver.selectOption(modal.id, 'decision_add_action', null, {
       user: EXEC1,
@@ -163,6 +168,8 @@ describe('vote settings, quorum and the chair prompt', () => {
     await waitFor(() =>
       JSON.stringify(standin.openViews(EXEC1).at(-1)?.definition.blocks ?? []).includes('a4_desc'),
     );
+    // Still there after the modal was rebuilt with a fourth row.
+    expect(JSON.stringify(standin.openViews(EXEC1).at(-1)?.definition.blocks)).toContain(tradeOff);
     const res = await h.driver.submitView(modal.id, {
       user: EXEC1,
       values: {
@@ -179,6 +186,8 @@ describe('vote settings, quorum and the chair prompt', () => {
       (r) => r.length === 1,
     );
     expect(d[0]!.scenario_id).toBe(ids.ambitious);
+    // The decision keeps the trade-off it accepted, with the scenario snapshot.
+    expect(d[0]!.trade_off).toBe(tradeOff);
     const acts = await db.selectFrom('actions').selectAll().execute();
     expect(acts.map((a) => a.description)).toEqual(['Hire two temporary operators']);
   });
@@ -279,7 +288,13 @@ describe('vote settings, quorum and the chair prompt', () => {
     await ephemeralWith(PLANNER, 'Only Executive');
     await h.sop(EXEC3, 'decide prudent "typo"');
     await ephemeralWith(EXEC3, "'prudent' is not in the latest plan run");
+    // The cycle has a decision already (the quorum vote's): a new one says why it replaces it.
     await h.sop(EXEC3, 'decide cautious "Cash is tight this quarter"');
+    await ephemeralWith(EXEC3, 'A new decision supersedes it');
+    await h.sop(
+      EXEC3,
+      'decide cautious "Cash is tight this quarter" supersedes "the budget was cut after the vote"',
+    );
     await ephemeralWith(EXEC3, 'recorded: Adopt the Cautious scenario');
     const c = await db
       .selectFrom('cycles')

@@ -94,6 +94,7 @@ describe('user names', () => {
         gap: [],
         scenarios: [],
         accuracy: [],
+        cash: null,
         families: [
           {
             family: 'FAM-1',
@@ -121,6 +122,7 @@ describe('user names', () => {
           decidedBy: 'U_RITA',
           decidedAt: new Date('2027-01-20T10:00:00Z'),
           viaVote: true,
+          tradeOff: null,
           actions: [
             {
               id: '5',

@@ -60,24 +60,24 @@ describe('a worker killed mid-job', () => {
     await first.exited;
     const atKill = standin.files.length;
     expect(atKill).toBeGreaterThanOrEqual(1);
-    expect(atKill).toBeLessThan(5);
+    expect(atKill).toBeLessThan(6);
 
     const second = await pool.spawn();
-    await standin.waitFor(() => standin.files.length >= 5, 60_000);
+    await standin.waitFor(() => standin.files.length >= 6, 60_000);
     await new Promise((r) => setTimeout(r, 2000));
 
     const names = standin.files.map((f) => f.name).sort();
-    expect(names).toHaveLength(5);
-    expect(new Set(names).size).toBe(5);
+    expect(names).toHaveLength(6);
+    expect(new Set(names).size).toBe(6);
     const shares = standin.store.messages.filter((m) => m.files.length > 0);
-    expect(shares).toHaveLength(5);
+    expect(shares).toHaveLength(6);
     // One ledger row per run and chart (the content:* rows record what each channel shows).
     const ledger = await t.db
       .selectFrom('slack_posts')
       .selectAll()
       .where('post_key', 'like', 'run:%')
       .execute();
-    expect(ledger).toHaveLength(5);
+    expect(ledger).toHaveLength(6);
     expect(ledger.every((r) => r.ts !== null)).toBe(true);
     // The second worker finished the job the first one started, posting only what was
     // missing. (On a loaded machine a lock can also lapse and the job run twice: the ledger
@@ -85,7 +85,7 @@ describe('a worker killed mid-job', () => {
     const finished = second.logs.filter((l) => l.msg === 'charts posted');
     expect(finished.length).toBeGreaterThanOrEqual(1);
     const postedBySecond = finished.reduce((a, l) => a + Number(l.posted), 0);
-    expect(postedBySecond).toBe(5 - atKill);
+    expect(postedBySecond).toBe(6 - atKill);
     expect(await t.db.selectFrom('plan_runs').select('id').execute()).toHaveLength(1);
-  });
+  }, 120_000); // Worker processes start cold and render three charts a run: more than the default minute on a busy machine.
 });

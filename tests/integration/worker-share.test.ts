@@ -56,14 +56,14 @@ describe('two worker processes', () => {
         requestedBy: 'U_ALICE',
         requestKey: `share-${cycleId}`,
       });
-    // Each run: the gap chart and the scenario chart (no adjustments, so no family charts).
-    await standin.waitFor(() => standin.files.length >= 2 * CYCLES, 90_000);
+    // Each run: the gap, scenario and cash charts (no adjustments, so no family charts).
+    await standin.waitFor(() => standin.files.length >= 3 * CYCLES, 90_000);
     await new Promise((r) => setTimeout(r, 1500));
 
     const runs = await t.db.selectFrom('plan_runs').select(['id', 'cycle_id']).execute();
     expect(runs.map((r) => r.cycle_id).sort()).toEqual([...cycles].sort());
-    expect(standin.files).toHaveLength(2 * CYCLES);
-    expect(new Set(standin.files.map((f) => f.name)).size).toBe(2 * CYCLES);
+    expect(standin.files).toHaveLength(3 * CYCLES);
+    expect(new Set(standin.files.map((f) => f.name)).size).toBe(3 * CYCLES);
 
     const done = (w: WorkerProcess, msg: string) => w.logs.filter((l) => l.msg === msg);
     const planLogs = workers.flatMap((w) => done(w, 'plan run done'));
@@ -84,7 +84,7 @@ describe('two worker processes', () => {
     // Graceful stop: SIGTERM, exit code 0.
     for (const w of workers) w.child.kill('SIGTERM');
     expect(await Promise.all(workers.map((w) => w.exited))).toEqual([0, 0]);
-  });
+  }, 120_000); // Worker processes start cold and render three charts a run: more than the default minute on a busy machine.
 
   it('stop cleanly when SIGTERM comes the moment they say they started', async () => {
     // A supervisor may stop a worker as soon as it reads "started": the handler must already

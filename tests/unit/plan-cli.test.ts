@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -120,6 +120,78 @@ describe('sopbot plan', () => {
     const sub = json.grid.rows.find((x: { metric: string }) => x.metric === 'subcontractCost');
     expect(sub.values[3]).toBe(0);
     expect(sub.values[0]).toBeGreaterThan(0);
+    // The stress test's rows, with the metric names of the issue.
+    const metrics = json.grid.rows.map((x: { metric: string }) => x.metric);
+    for (const m of [
+      'expectedFillRate',
+      'serviceAtRisk',
+      'expectedEndingInventoryValue',
+      'excessInventoryValue',
+      'cashFlow',
+      'cashFlowP10',
+      'workingCapital',
+      'cashCost',
+      'penaltyCost',
+    ])
+      expect(metrics).toContain(m);
+  });
+
+  it('runs the plan file’s own scenarios against its p10/p90 and stress settings', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sopbot-plan-'));
+    const base = JSON.parse(readFileSync('examples/plans/three-families-two-lines.json', 'utf8'));
+    const file = join(dir, 'plan.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        ...base,
+        demand: base.demand.map((d: { units: number }) => ({
+          ...d,
+          p10: d.units * 0.7,
+          p90: d.units * 1.4,
+        })),
+        scenarios: [
+          { name: 'central', label: 'Central' },
+          { name: 'lean', label: 'Lean', overtime: false, stockCoverDays: 3 },
+        ],
+        stress: { samples: 50, seed: 9, fixedMonths: 2 },
+        cash: { dsoDays: 30, dpoDays: 60, coverMonths: 2 },
+      }),
+    );
+    const a = await plan(file, '--scenarios', '--format', 'json');
+    const b = await plan(file, '--scenarios', '--format', 'json');
+    const grid = JSON.parse(a.out).grid;
+    expect(grid.columns.map((c: { name: string }) => c.name)).toEqual(['central', 'lean']);
+    // Uncertain demand: the P10 of fill rate is below its expected value.
+    const row = (m: string) => grid.rows.find((x: { metric: string }) => x.metric === m).values;
+    expect(row('serviceAtRisk')[0]).toBeLessThan(row('expectedFillRate')[0]);
+    expect(JSON.stringify(JSON.parse(b.out).grid)).toBe(JSON.stringify(grid));
+  });
+
+  it('names a bad p10 or scenario in a plan file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sopbot-plan-'));
+    const base = JSON.parse(readFileSync('examples/plans/hand-two-months.json', 'utf8'));
+    const file = join(dir, 'plan.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        ...base,
+        demand: [{ family: 'WIDGET', period: '2027-01', units: 80, p10: 90 }, base.demand[1]],
+        scenarios: [{ name: 'Central', label: 'Central' }],
+      }),
+    );
+    const r = await plan(file, '--scenarios');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('scenarios[0].name: must be a short lower-case name');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        ...base,
+        demand: [{ family: 'WIDGET', period: '2027-01', units: 80, p10: 90 }, base.demand[1]],
+      }),
+    );
+    const p = await plan(file, '--scenarios');
+    expect(p.code).toBe(1);
+    expect(p.err).toContain('demand[0].p10: 90 is above units (80)');
   });
 
   it('says which what-if syntax was expected', async () => {

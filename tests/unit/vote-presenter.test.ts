@@ -99,3 +99,56 @@ describe('vote presenters', () => {
     }
   });
 });
+
+describe('trade-offs on the vote', () => {
+  const stressed = (label: string, k: Record<string, number>, position = 1): PollOptionRow => ({
+    scenarioId: label,
+    position,
+    label,
+    name: label.toLowerCase(),
+    status: 'optimal',
+    totalCost: 1,
+    kpis: { averageUtilisation: 0.8, peakUtilisation: 1, ...k },
+    costBreakdown: {},
+  });
+  const central = stressed('Central', {
+    expectedMargin: 10_000_000,
+    marginP10: 8_000_000,
+    marginP90: 11_000_000,
+    expectedFillRate: 0.95,
+    serviceAtRisk: 0.9,
+    excessInventoryValueP90: 1_000_000,
+    cashFlowP10: 2_000_000,
+    budgetCashFlow: 3_000_000,
+  });
+  const ambitious = stressed(
+    'Ambitious <b>',
+    {
+      expectedMargin: 11_500_000,
+      marginP90: 23_300_000,
+      expectedFillRate: 0.97,
+      serviceAtRisk: 0.93,
+      excessInventoryValueP90: 4_100_000,
+      cashFlowP10: -3_000_000,
+      budgetCashFlow: 3_000_000,
+    },
+    2,
+  );
+
+  it('states each scenario’s trade-off in one sentence, against central, escaped', () => {
+    const v = { ...view(poll()), options: [central, ambitious] };
+    const msg = voteMessage(v);
+    expect(validateBlocks(msg.blocks, 'message')).toEqual([]);
+    const text = JSON.stringify(msg.blocks);
+    // By hand: P90 margin 23.3M − 11.0M = +12.3M; expected 11.5M − 10.0M = +1.5M; stock at
+    // P10 demand 4.1M; cash at P10 −3.0M − budget 3.0M = −6.0M; 93% vs 90% = +3.0 pts.
+    expect(text).toContain(
+      "Ambitious &lt;b&gt;: +$12.3M margin if demand comes (P90) and +$1.5M expected; at P10 demand it leaves $4.1M of stock beyond 3 months' cover and cash −$6.0M against budget; service at risk 93.0% (+3.0 pts).",
+    );
+    expect(text).toContain(
+      "Central: expected margin $10.0M; at P10 demand it leaves $1.0M of stock beyond 3 months' cover and cash −$1.0M against budget; service at risk 90.0%.",
+    );
+    // The label typed by a planner is escaped in mrkdwn (the button is plain text).
+    expect(text).toContain('"text":"*Ambitious &lt;b&gt;*"');
+  });
+});

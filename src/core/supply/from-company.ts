@@ -173,7 +173,7 @@ export function buildPlanProblem(
       holdingCost: f.holdingCost,
       backlogCost: f.backlogCost,
       subcontractCost: f.subcontractCost,
-      subcontractLimit: null,
+      subcontractLimit: f.subcontractLimit ?? null,
       lostSalesCost: f.price,
       safetyStock: f.safetyStock,
       initialInventory: open?.onHand ?? 0,

@@ -5,6 +5,11 @@
  */
 import { z } from 'zod';
 import { type Period, periodIndex } from '../period.js';
+import {
+  cashSettingsSchema,
+  scenarioAssumptionsSchema,
+  stressSettingsSchema,
+} from '../scenarios/schema.js';
 
 const period = z
   .string()
@@ -170,7 +175,15 @@ const resource = z
   .strict();
 
 const load = z.object({ family: code, resource: code, perUnit: qty }).strict();
-const demandLine = z.object({ family: code, period, units: qty }).strict();
+const demandLine = z
+  .object({
+    family: code,
+    period,
+    units: qty,
+    p10: qty.optional().describe('10th percentile of demand (stress test); default: units.'),
+    p90: qty.optional().describe('90th percentile of demand (stress test); default: units.'),
+  })
+  .strict();
 const frozenLine = z.object({ family: code, period, production: qty }).strict();
 
 const options = z
@@ -219,6 +232,12 @@ export const planProblemSchema = z
       maxBacklog: null,
       safetyStockPenalty: 0,
     }),
+    scenarios: z
+      .array(scenarioAssumptionsSchema)
+      .optional()
+      .describe('Scenarios for --scenarios; default: central, cautious and ambitious.'),
+    stress: stressSettingsSchema.optional().describe('Sampling of the stress test.'),
+    cash: cashSettingsSchema.optional().describe('Payment terms and the excess-stock limit.'),
   })
   .strict();
 
@@ -333,6 +352,10 @@ function crossCheck(p: PlanProblem): string[] {
     if (!fams.has(d.family)) issues.push(`demand[${i}].family: unknown family '${d.family}'`);
     if (!periods.has(d.period))
       issues.push(`demand[${i}].period: '${d.period}' is not a plan month`);
+    if (d.p10 !== undefined && d.p10 > d.units)
+      issues.push(`demand[${i}].p10: ${d.p10} is above units (${d.units})`);
+    if (d.p90 !== undefined && d.p90 < d.units)
+      issues.push(`demand[${i}].p90: ${d.p90} is below units (${d.units})`);
     const key = `${d.family}|${d.period}`;
     if (seen.has(key)) issues.push(`demand[${i}]: ${d.family} ${d.period} appears twice`);
     seen.add(key);
@@ -345,6 +368,11 @@ function crossCheck(p: PlanProblem): string[] {
     if (!fams.has(f.family)) issues.push(`frozen[${i}].family: unknown family '${f.family}'`);
     if (!periods.has(f.period))
       issues.push(`frozen[${i}].period: '${f.period}' is not a plan month`);
+  });
+  const names = new Set<string>();
+  (p.scenarios ?? []).forEach((s, i) => {
+    if (names.has(s.name)) issues.push(`scenarios[${i}].name: '${s.name}' appears twice`);
+    names.add(s.name);
   });
   return issues;
 }

@@ -31,6 +31,16 @@ export function slackDate(instant: Date, zone: string): string {
   return `<!date^${unix}^{date_short_pretty} {time}|${localDateTime(instant, zone)} ${zone}>`;
 }
 
+/**
+ * Text people typed (comments, reasons, rationales, action descriptions, names from a CSV),
+ * made safe for `mrkdwn`: Slack's documented escaping of `&`, `<` and `>`, so `<!channel>`,
+ * `<@U…>`, `<!subteam^…>` and `<https://…|label>` show as typed instead of pinging people
+ * or rendering links. Every presenter puts user text through this (or a `plain_text` object).
+ */
+export function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 /** Cuts to `max` characters with an ellipsis. */
 export function clip(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, max - 1)}…`;

@@ -5,8 +5,9 @@
  */
 import type { types } from '@slack/bolt';
 import type { PollOptionRow } from '../../../db/queries/polls.js';
+import { compactMoney, tradeOffSentences } from '../../core/scenarios/trade-off.js';
 import type { PollView } from '../../services/polls.js';
-import { clip, fmtQty, mrkdwn, plain, slackDate } from './format.js';
+import { clip, esc, fmtQty, mrkdwn, plain, slackDate } from './format.js';
 
 export const VOTE_CAST = 'vote_cast';
 export const VOTE_CLOSE = 'vote_close';
@@ -16,16 +17,34 @@ export const DECISION_OPEN = 'decision_open';
 const pct = (x: number | null | undefined) =>
   typeof x === 'number' ? `${(x * 100).toFixed(1)}%` : 'n/a';
 
+const money = (x: number | null | undefined) => (typeof x === 'number' ? compactMoney(x) : 'n/a');
+
 function scenarioFields(o: PollOptionRow): types.MrkdwnElement[] {
   const k = o.kpis;
+  if (typeof k.expectedMargin !== 'number') {
+    // A run from before the stress test: its plan's own figures.
+    return [
+      mrkdwn(`*Margin*\n${money(k.grossMargin)}`),
+      mrkdwn(`*Fill rate*\n${pct(k.fillRate)}`),
+      mrkdwn(
+        `*Avg inventory*\n${typeof k.averageInventory === 'number' ? fmtQty(k.averageInventory) : 'n/a'}`,
+      ),
+      mrkdwn(`*Utilisation avg / peak*\n${pct(k.averageUtilisation)} / ${pct(k.peakUtilisation)}`),
+    ];
+  }
   return [
-    mrkdwn(`*Total cost*\n${o.totalCost === null ? 'n/a' : fmtQty(o.totalCost)}`),
-    mrkdwn(`*Fill rate*\n${pct(k.fillRate)}`),
-    mrkdwn(
-      `*Avg inventory*\n${typeof k.averageInventory === 'number' ? fmtQty(k.averageInventory) : 'n/a'}`,
-    ),
+    mrkdwn(`*Expected margin*\n${money(k.expectedMargin)} (P10 ${money(k.marginP10)})`),
+    mrkdwn(`*Fill rate expected / at risk*\n${pct(k.expectedFillRate)} / ${pct(k.serviceAtRisk)}`),
+    mrkdwn(`*Cash expected / P10*\n${money(k.cashFlow)} / ${money(k.cashFlowP10)}`),
+    mrkdwn(`*Excess stock*\n${money(k.excessInventoryValue)} expected`),
+    mrkdwn(`*Peak working capital*\n${money(k.workingCapital)}`),
     mrkdwn(`*Utilisation avg / peak*\n${pct(k.averageUtilisation)} / ${pct(k.peakUtilisation)}`),
   ];
+}
+
+/** The trade-off each option accepts, one sentence per scenario (empty before the stress test). */
+export function tradeOffs(options: readonly PollOptionRow[]): (string | null)[] {
+  return tradeOffSentences(options.map((o) => ({ label: o.label, kpis: o.kpis })));
 }
 
 /** One line per option: counts, and the voters' names when the vote is open. */
@@ -35,7 +54,7 @@ export function tallyText(v: PollView): string {
       v.poll.mode === 'open' && o.voters.length
         ? ` ${o.voters.map((u) => `<@${u}>`).join(' ')}`
         : '';
-    return `*${o.label}*: ${o.votes} vote${o.votes === 1 ? '' : 's'}${who}`;
+    return `*${esc(o.label)}*: ${o.votes} vote${o.votes === 1 ? '' : 's'}${who}`;
   });
   const quorum = v.poll.quorum ? ` · quorum ${v.tally.total}/${v.poll.quorum}` : '';
   lines.push(
@@ -55,7 +74,7 @@ export function outcomeText(v: PollView): string {
     ? v.tally.options.find((o) => o.id === v.tally.winner)?.label
     : null;
   const lead = winner
-    ? `Most votes: *${winner}*.`
+    ? `Most votes: *${esc(winner)}*.`
     : v.tally.tie
       ? 'The vote is tied.'
       : 'No executive voted.';
@@ -63,7 +82,7 @@ export function outcomeText(v: PollView): string {
     const adopted =
       v.options.find((o) => o.scenarioId === v.decision!.scenario_id)?.label ??
       v.decision.scenario_id;
-    return `:white_check_mark: Vote closed (${why}). ${lead} Decision: *${adopted}* adopted by <@${v.decision.decided_by}>.`;
+    return `:white_check_mark: Vote closed (${why}). ${lead} Decision: *${esc(adopted)}* adopted by <@${v.decision.decided_by}>.`;
   }
   return `:lock: Vote closed (${why}). ${lead} Decision pending from the chair <@${v.poll.created_by}>.`;
 }
@@ -88,13 +107,20 @@ export function voteMessage(v: PollView): { text: string; blocks: types.KnownBlo
       alt_text: `Scenario comparison of plan run ${v.poll.run_id}: ${v.options.map((o) => o.label).join(', ')}`,
     });
   }
-  for (const o of v.options.slice(0, 10)) {
+  const sentences = tradeOffs(v.options);
+  v.options.slice(0, 10).forEach((o, i) => {
     blocks.push({
       type: 'section',
-      text: mrkdwn(`*${clip(o.label, 200)}*`),
+      text: mrkdwn(`*${esc(clip(o.label, 200))}*`),
       fields: scenarioFields(o),
     });
-  }
+    const sentence = sentences[i];
+    if (sentence)
+      blocks.push({
+        type: 'context',
+        elements: [mrkdwn(clip(`:scales: ${esc(sentence)}`, 3000))],
+      });
+  });
   blocks.push({ type: 'divider' }, { type: 'section', text: mrkdwn(clip(tallyText(v), 3000)) });
   if (open) {
     blocks.push({
@@ -113,6 +139,12 @@ export function voteMessage(v: PollView): { text: string; blocks: types.KnownBlo
           text: plain('Close vote'),
           style: 'danger' as const,
           value: v.poll.id,
+          confirm: {
+            title: plain('Close the vote?'),
+            text: plain('No more votes are counted after this. The outcome is shown to everyone.'),
+            confirm: plain('Close vote'),
+            deny: plain('Keep it open'),
+          },
         },
       ],
     });
@@ -120,7 +152,7 @@ export function voteMessage(v: PollView): { text: string; blocks: types.KnownBlo
     blocks.push({ type: 'section', text: mrkdwn(clip(outcomeText(v), 3000)) });
   }
   const text = open
-    ? `Scenario vote for the cycle: ${v.options.map((o) => o.label).join(', ')}`
+    ? `Scenario vote for the cycle: ${esc(v.options.map((o) => o.label).join(', '))}`
     : outcomeText(v);
   return { text, blocks };
 }
@@ -152,14 +184,14 @@ export function chairDecisionPrompt(v: PollView): { text: string; blocks: types.
 export function voteReceipt(outcome: string, label: string): string {
   switch (outcome) {
     case 'recorded':
-      return `Your vote for *${label}* is counted. You can change it until the vote closes.`;
+      return `Your vote for *${esc(label)}* is counted. You can change it until the vote closes.`;
     case 'changed':
-      return `Your vote is now *${label}*; your previous vote no longer counts.`;
+      return `Your vote is now *${esc(label)}*; your previous vote no longer counts.`;
     case 'same':
-      return `You already voted for *${label}*; nothing changed.`;
+      return `You already voted for *${esc(label)}*; nothing changed.`;
     case 'duplicate':
-      return `Your vote for *${label}* was already received.`;
+      return `Your vote for *${esc(label)}* was already received.`;
     default:
-      return `Only executives' votes count, so your click for *${label}* is kept for the record but not counted.`;
+      return `Only executives' votes count, so your click for *${esc(label)}* is kept for the record but not counted.`;
   }
 }

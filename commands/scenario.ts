@@ -1,0 +1,54 @@
+/** The `/sop scenario set` modal's submission: parse, save through the service, confirm. */
+import type { App } from '@slack/bolt';
+import { z } from 'zod';
+import type { AppDeps } from '../src/deps.js';
+import { SopError } from '../src/errors.js';
+import { getMember } from '../src/services/members.js';
+import { setCycleScenario } from '../src/services/scenarios.js';
+import {
+  parseScenarioState,
+  SCENARIO_CALLBACK,
+  type ScenarioStateValues,
+  scenarioListText,
+} from '../src/slack/presenters/scenario.js';
+import { userMessage } from '../src/slack/reply.js';
+
+const Meta = z.object({
+  cycleId: z.number().int().positive(),
+  month: z.string().regex(/^\d{4}-\d{2}$/),
+  name: z.string().regex(/^[a-z][a-z0-9-]{0,29}$/),
+  channel: z.string().min(1),
+});
+
+export function register(app: App, deps: AppDeps): void {
+  app.view(SCENARIO_CALLBACK, async ({ ack, body, view, client }) => {
+    const meta = Meta.safeParse(JSON.parse(view.private_metadata || '{}'));
+    if (!meta.success) {
+      await ack({ response_action: 'errors', errors: { label: 'This form is out of date.' } });
+      return;
+    }
+    const parsed = parseScenarioState(meta.data.name, view.state.values as ScenarioStateValues);
+    if (!parsed.input) {
+      await ack({ response_action: 'errors', errors: parsed.errors });
+      return;
+    }
+    let acked = false;
+    try {
+      const member = await getMember(deps.db, body.user.id, deps.config.SOPBOT_ADMIN_USERS);
+      if (member.role !== 'planner' && member.role !== 'admin')
+        throw new SopError('forbidden', 'Only planners and admins set scenarios.');
+      const list = await setCycleScenario(deps.db, meta.data.cycleId, parsed.input, body.user.id);
+      await ack();
+      acked = true;
+      await client.chat.postEphemeral({
+        channel: meta.data.channel,
+        user: body.user.id,
+        text: `Saved *${meta.data.name}*; the next plan run (\`/sop plan\`) uses it.\n${scenarioListText(meta.data.month, list)}`,
+      });
+    } catch (err) {
+      if (!(err instanceof SopError) || err.code === 'internal')
+        deps.logger.error({ err }, 'scenario save failed');
+      if (!acked) await ack({ response_action: 'errors', errors: { label: userMessage(err) } });
+    }
+  });
+}

@@ -1,0 +1,54 @@
+/**
+ * `/sop scenario list|set <name>|reset` (planners): the cycle's scenarios. `set` opens the
+ * modal (commands/scenario.ts saves it); the next plan run uses them.
+ */
+import { UsageError } from '../src/errors.js';
+import { requireOpenCycle } from '../src/services/cycles.js';
+import { listCycleScenarios, resetCycleScenarios } from '../src/services/scenarios.js';
+import type { SopSubcommand } from '../src/slack/command-types.js';
+import { scenarioListText, scenarioModal } from '../src/slack/presenters/scenario.js';
+
+const USAGE = '/sop scenario list | set <name> | reset';
+const NAME = /^[a-z][a-z0-9-]{0,29}$/;
+
+export const scenario: SopSubcommand = {
+  name: 'scenario',
+  usage: USAGE,
+  summary: 'the cycle’s scenarios: list, change one in a modal, back to the defaults (planners)',
+  roles: ['planner'],
+  async handle({ deps, args, respond, client, command, member }) {
+    const cycle = await requireOpenCycle(deps.db);
+    const [what = 'list', name] = args;
+    if (what === 'list') {
+      const list = await listCycleScenarios(deps.db, cycle.id);
+      await respond({ response_type: 'ephemeral', text: scenarioListText(cycle.month, list) });
+      return;
+    }
+    if (what === 'reset') {
+      const list = await resetCycleScenarios(deps.db, cycle.id, member.userId);
+      await respond({
+        response_type: 'ephemeral',
+        text: `Back to the default scenarios; the next plan run uses them.\n${scenarioListText(cycle.month, list)}`,
+      });
+      return;
+    }
+    if (what === 'set') {
+      const key = (name ?? '').toLowerCase();
+      if (!NAME.test(key))
+        throw new UsageError(
+          `Name the scenario: a short lower-case name such as \`central\` or \`cash-first\`.\nUsage: ${USAGE}`,
+        );
+      const list = await listCycleScenarios(deps.db, cycle.id);
+      const current = list.scenarios.find((s) => s.name === key) ?? null;
+      await client.views.open({
+        trigger_id: command.trigger_id,
+        view: scenarioModal(
+          { cycleId: cycle.id, month: cycle.month, name: key, channel: command.channel_id },
+          current,
+        ),
+      });
+      return;
+    }
+    throw new UsageError(`Unknown \`/sop scenario ${what}\`.\nUsage: ${USAGE}`);
+  },
+};

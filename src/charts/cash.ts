@@ -1,0 +1,109 @@
+/**
+ * Cash against budget: the cumulative net cash of each scenario at every month's end
+ * (expected over the demand samples, solid; at P10, dotted), and the budget's, dashed.
+ * Revenue is collected after the DSO and costs paid after the DPO (src/core/finance.ts).
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import type { Period } from '../core/period.js';
+import { clip, formatMoney } from './format.js';
+import { chartTheme, palette } from './theme.js';
+import type { CashSeries, ChartResult } from './types.js';
+
+export function cashChart(
+  series: readonly CashSeries[],
+  budget: readonly { period: Period; cumulative: number }[] | null,
+): ChartResult {
+  const labels = series.map((s) => s.label);
+  const all = budget ? [...labels, 'Budget'] : labels;
+  const colours = [
+    ...palette.categories.slice(0, labels.length),
+    ...(budget ? [palette.muted] : []),
+  ];
+  const values = [
+    ...series.flatMap((s) =>
+      s.points.flatMap((p) => [
+        { label: s.label, period: p.period, cash: p.cumulative, line: 'expected' },
+        { label: s.label, period: p.period, cash: p.cumulativeP10, line: 'P10' },
+      ]),
+    ),
+    ...(budget ?? []).map((p) => ({
+      label: 'Budget',
+      period: p.period,
+      cash: p.cumulative,
+      line: 'budget',
+    })),
+  ];
+  const title = 'Cumulative cash against budget';
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: chartTheme,
+    title: {
+      text: title,
+      subtitle: 'Solid: expected over the demand samples; dotted: P10; dashed grey: budget',
+    },
+    width: 640,
+    height: 300,
+    data: { values },
+    layer: [
+      {
+        mark: { type: 'rule', color: palette.grid },
+        encoding: { y: { datum: 0 } },
+      },
+      {
+        mark: { type: 'line', point: false, strokeWidth: 2 },
+        encoding: {
+          x: { field: 'period', type: 'ordinal', title: null, axis: { labelAngle: -45 } },
+          y: {
+            field: 'cash',
+            type: 'quantitative',
+            title: 'Cumulative net cash',
+            axis: { format: '$,.3~s' },
+          },
+          color: {
+            field: 'label',
+            type: 'nominal',
+            title: null,
+            scale: { domain: all, range: colours },
+            legend: { orient: 'top' },
+          },
+          strokeDash: {
+            field: 'line',
+            type: 'nominal',
+            legend: null,
+            scale: {
+              domain: ['expected', 'P10', 'budget'],
+              range: [
+                [1, 0],
+                [2, 3],
+                [6, 4],
+              ],
+            },
+          },
+          detail: { field: 'line', type: 'nominal' },
+        },
+      },
+    ],
+  } as unknown as TopLevelSpec;
+
+  const end = (s: CashSeries) => s.points.at(-1);
+  const budgetEnd = budget?.at(-1)?.cumulative ?? null;
+  const parts = series.map((s) => {
+    const e = end(s);
+    if (!e) return `*${s.label}*: no months.`;
+    const vs =
+      budgetEnd === null
+        ? ''
+        : ` (${formatMoney(e.cumulative - budgetEnd, '$', true)} vs budget, ${formatMoney(e.cumulativeP10 - budgetEnd, '$', true)} at P10)`;
+    return `*${s.label}*: ${formatMoney(e.cumulative)} by ${e.period}${vs}`;
+  });
+  const summary = series.length ? `${parts.join('.\n')}.` : 'No scenarios to compare.';
+  const altText = `Line chart of cumulative net cash by month for ${series.length} scenarios${budget ? ' and the budget' : ''}. ${series
+    .map((s) => {
+      const e = end(s);
+      return e
+        ? `${s.label} ends at ${formatMoney(e.cumulative)} expected, ${formatMoney(e.cumulativeP10)} at P10.`
+        : '';
+    })
+    .join(' ')}${budgetEnd === null ? '' : ` Budget ends at ${formatMoney(budgetEnd)}.`}`;
+  return { spec, title, altText: clip(altText, 1000), summary: clip(summary, 600) };
+}

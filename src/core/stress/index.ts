@@ -1,0 +1,200 @@
+/**
+ * The stress test of a set of scenarios: one set of demand samples, every scenario's plan
+ * played against it, and the figures the grid shows (expected, P10 and P90).
+ */
+import type { BudgetLine } from '../company.js';
+import { monthlyCash } from '../finance.js';
+import { periodIndex } from '../period.js';
+import { quantileSorted } from '../random.js';
+import { type CashSettings, DEFAULT_CASH } from '../scenarios/schema.js';
+import type { PlanProblem } from '../supply/problem.js';
+import type { SolvedPlan } from '../supply/solve.js';
+import {
+  type DemandDistribution,
+  demandDistribution,
+  type SamplingOptions,
+  sampleDemand,
+} from './demand.js';
+import { type StressInput, type StressSamples, stressPlan } from './simulate.js';
+
+export * from './demand.js';
+export * from './simulate.js';
+
+/** Expected value (mean over samples) and the 10th and 90th percentiles of a figure. */
+export interface Spread {
+  readonly expected: number;
+  readonly p10: number;
+  readonly p90: number;
+}
+
+export interface StressSummary {
+  readonly samples: number;
+  readonly fillRate: Spread;
+  readonly margin: Spread;
+  readonly revenue: Spread;
+  readonly cashFlow: Spread;
+  readonly cashCost: Spread;
+  readonly penaltyCost: Spread;
+  readonly endingInventoryValue: Spread;
+  readonly excessInventoryValue: Spread;
+  readonly writtenOffValue: Spread;
+  readonly peakWorkingCapital: Spread;
+  /** Expected cumulative net cash at each month's end. */
+  readonly cumulativeCash: readonly number[];
+  /** 10th percentile of cumulative net cash at each month's end. */
+  readonly cumulativeCashP10: readonly number[];
+  /** The budget's cumulative cash and peak working capital on the same terms; null without. */
+  readonly budget: BudgetCash | null;
+}
+
+export function spreadOf(xs: Float64Array): Spread {
+  const sorted = Float64Array.from(xs).sort();
+  let sum = 0;
+  for (const x of xs) sum += x;
+  return {
+    expected: xs.length > 0 ? sum / xs.length : 0,
+    p10: quantileSorted(sorted, 0.1),
+    p90: quantileSorted(sorted, 0.9),
+  };
+}
+
+export function summarise(
+  x: StressSamples,
+  T: number,
+  budget: BudgetCash | null = null,
+): StressSummary {
+  const S = x.samples;
+  const cumulative: number[] = [];
+  const cumulativeP10: number[] = [];
+  const running = new Float64Array(S);
+  for (let t = 0; t < T; t++) {
+    let sum = 0;
+    for (let s = 0; s < S; s++) {
+      running[s] = running[s]! + x.cashByMonth[s * T + t]!;
+      sum += running[s]!;
+    }
+    cumulative.push(S > 0 ? sum / S : 0);
+    cumulativeP10.push(quantileSorted(Float64Array.from(running).sort(), 0.1));
+  }
+  return {
+    samples: S,
+    fillRate: spreadOf(x.fillRate),
+    margin: spreadOf(x.margin),
+    revenue: spreadOf(x.revenue),
+    cashFlow: spreadOf(x.cashFlow),
+    cashCost: spreadOf(x.cashCost),
+    penaltyCost: spreadOf(x.penaltyCost),
+    endingInventoryValue: spreadOf(x.endingInventoryValue),
+    excessInventoryValue: spreadOf(x.excessInventoryValue),
+    writtenOffValue: spreadOf(x.writtenOffValue),
+    peakWorkingCapital: spreadOf(x.peakWorkingCapital),
+    cumulativeCash: cumulative,
+    cumulativeCashP10: cumulativeP10,
+    budget,
+  };
+}
+
+/** The demand samples every scenario is played against. */
+export interface DemandSamples {
+  readonly distribution: DemandDistribution;
+  /** At (s*F+f)*T+t. */
+  readonly demand: Float64Array;
+}
+
+export function drawDemand(
+  base: PlanProblem,
+  sampling: SamplingOptions,
+  widen?: ReadonlyMap<string, number>,
+): DemandSamples {
+  const distribution = demandDistribution(base, widen);
+  return { distribution, demand: sampleDemand(distribution, sampling) };
+}
+
+export interface StressRunOptions {
+  readonly fixedMonths: number;
+  readonly cash?: CashSettings;
+  readonly replanLiquid?: boolean;
+  readonly budget?: BudgetCash | null;
+}
+
+/** Plays one scenario's plan against the samples and summarises it. */
+export function stressScenario(
+  input: StressInput,
+  samples: DemandSamples,
+  opts: StressRunOptions,
+): StressSummary {
+  const x = stressPlan(input, samples.demand, samples.distribution.median, {
+    fixedMonths: opts.fixedMonths,
+    ...(opts.cash ? { cash: opts.cash } : {}),
+    ...(opts.replanLiquid === undefined ? {} : { replanLiquid: opts.replanLiquid }),
+  });
+  return summarise(x, input.problem.periods.length, opts.budget ?? null);
+}
+
+export interface BudgetCash {
+  /** Cumulative net cash of the budget at each month's end. */
+  readonly cumulativeCash: readonly number[];
+  readonly peakWorkingCapital: number;
+}
+
+/**
+ * The budget's cash on the same terms: budget revenue collected after DSO, budget volume at
+ * its full unit cost paid after DPO, and stock that keeps each family's opening cover
+ * (opening stock × budget volume of the month / budget volume of the first month). The
+ * budget has volumes and revenue but no costs: its full unit cost is the unit cost times
+ * `costFactor`, the central plan's cash costs over its cost of materials (production and
+ * subcontracting), so the budget carries the same workforce, overtime and holding costs per
+ * unit as the plan. Null without budget lines for the plan's months.
+ */
+export function budgetCash(
+  base: PlanProblem,
+  budget: readonly BudgetLine[],
+  cash: CashSettings = DEFAULT_CASH,
+  costFactor = 1,
+): BudgetCash | null {
+  const T = base.periods.length;
+  const tIdx = new Map(base.periods.map((t, i) => [t, i]));
+  const fam = new Map(base.families.map((f) => [f.code, f]));
+  const revenue = new Float64Array(T);
+  const costs = new Float64Array(T);
+  const volume = new Map<string, Float64Array>();
+  let any = false;
+  for (const b of budget) {
+    const t = tIdx.get(b.period);
+    const f = fam.get(b.family);
+    if (t === undefined || !f) continue;
+    any = true;
+    revenue[t] = revenue[t]! + b.revenue;
+    costs[t] = costs[t]! + b.volume * f.unitCost * costFactor;
+    const v = volume.get(b.family) ?? new Float64Array(T);
+    v[t] = b.volume;
+    volume.set(b.family, v);
+  }
+  if (!any) return null;
+  const money = monthlyCash(revenue, costs, cash.dsoDays, cash.dpoDays);
+  const cumulativeCash: number[] = [];
+  let run = 0;
+  let peak = -Infinity;
+  for (let t = 0; t < T; t++) {
+    run += money.net[t]!;
+    cumulativeCash.push(run);
+    let stock = 0;
+    for (const [code, v] of volume) {
+      const f = fam.get(code)!;
+      const first = v[0]! > 0 ? v[0]! : 1;
+      stock += f.initialInventory * f.unitCost * (v[t]! / first);
+    }
+    peak = Math.max(peak, stock + money.receivables[t]! - money.payables[t]!);
+  }
+  return { cumulativeCash, peakWorkingCapital: peak };
+}
+
+/** Month index of a period in the problem's horizon (−1 when outside). */
+export function monthIndex(problem: PlanProblem, period: string): number {
+  const first = problem.periods[0];
+  if (!first) return -1;
+  const i = periodIndex(period) - periodIndex(first);
+  return i >= 0 && i < problem.periods.length ? i : -1;
+}
+
+export type { SolvedPlan };

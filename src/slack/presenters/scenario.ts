@@ -1,0 +1,282 @@
+/**
+ * `/sop scenario`: the list of a cycle's scenarios in words, and the modal that sets one
+ * scenario's levers (the plan it commits to: demand, price, overtime, subcontracting, a
+ * capacity investment, stock cover, hiring).
+ */
+import type { types } from '@slack/bolt';
+import type { ScenarioAssumptions } from '../../core/scenarios.js';
+import { clip, esc, mrkdwn, plain } from './format.js';
+
+export const SCENARIO_CALLBACK = 'scenario_submit';
+
+export interface ScenarioModalMeta {
+  readonly cycleId: number;
+  readonly month: string;
+  readonly name: string;
+  readonly channel: string;
+}
+
+const signed = (v: number): string => `${v >= 0 ? '+' : ''}${Number(v.toFixed(2))}%`;
+
+/** One scenario's levers in one line of plain words. */
+export function scenarioSummary(a: ScenarioAssumptions): string {
+  const parts: string[] = [];
+  const m = a.demandMultiplier ?? 1;
+  parts.push(
+    m === 1 ? 'plans for the consensus' : `plans for the consensus ${signed((m - 1) * 100)}`,
+  );
+  for (const d of a.demandChanges ?? [])
+    parts.push(
+      `demand ${d.family ?? 'all'} ${signed(d.pct)}${d.from ? ` ${d.from}..${d.to ?? ''}` : ''}`,
+    );
+  if (a.promotion)
+    parts.push(
+      `a promotion (price ${signed(a.promotion.pricePct)}, expected demand ${signed(a.promotion.upliftPct)})`,
+    );
+  if (a.priceChangePct) parts.push(`price ${signed(a.priceChangePct)}`);
+  if (a.overtime === false) parts.push('no overtime');
+  else if (a.overtimeCapPct !== undefined)
+    parts.push(`overtime up to ${a.overtimeCapPct}% of its limit`);
+  else if (a.overtime) parts.push('overtime allowed');
+  if (a.subcontracting === false) parts.push('no subcontracting');
+  else if (a.subcontractCapPct !== undefined)
+    parts.push(`subcontracting up to ${a.subcontractCapPct}% of demand`);
+  const inv = a.capacityInvestment;
+  if (inv)
+    parts.push(
+      `+${inv.sizePct}% capacity on ${inv.resource ?? 'the most loaded resource'}${inv.from ? ` from ${inv.from}` : ''}${inv.cost === undefined ? '' : ` for ${inv.cost.toLocaleString('en-US')}`}`,
+    );
+  if (a.stockCoverDays !== undefined)
+    parts.push(`stock targets of ${a.stockCoverDays} days of cover`);
+  if (a.hiringFreeze) parts.push('a hiring freeze');
+  return parts.join(', ');
+}
+
+export function scenarioListText(
+  month: string,
+  list: { readonly scenarios: readonly ScenarioAssumptions[]; readonly defaults: boolean },
+): string {
+  const head = list.defaults
+    ? `Scenarios of ${month} (the defaults; \`/sop scenario set <name>\` changes one):`
+    : `Scenarios of ${month} (set for this cycle; \`/sop scenario reset\` goes back to the defaults):`;
+  return clip(
+    [
+      head,
+      ...list.scenarios.map(
+        (s) => `• *${esc(s.label)}* (\`${s.name}\`): ${esc(scenarioSummary(s))}.`,
+      ),
+    ].join('\n'),
+    3000,
+  );
+}
+
+const text = (
+  block: string,
+  label: string,
+  initial: string | undefined,
+  hint: string,
+  optional = true,
+): types.KnownBlock => ({
+  type: 'input',
+  block_id: block,
+  optional,
+  label: plain(label),
+  hint: plain(hint),
+  element: {
+    type: 'plain_text_input',
+    action_id: 'v',
+    ...(initial !== undefined && initial !== '' ? { initial_value: initial } : {}),
+  },
+});
+
+const choice = (
+  block: string,
+  label: string,
+  options: readonly [string, string][],
+  initial: string,
+): types.KnownBlock => {
+  const opts = options.map(([value, t]) => ({ text: plain(t), value }));
+  return {
+    type: 'input',
+    block_id: block,
+    label: plain(label),
+    element: {
+      type: 'static_select',
+      action_id: 'v',
+      options: opts,
+      initial_option: opts.find((o) => o.value === initial) ?? opts[0]!,
+    },
+  };
+};
+
+const str = (v: number | undefined): string | undefined =>
+  v === undefined ? undefined : String(v);
+
+export function scenarioModal(meta: ScenarioModalMeta, a: ScenarioAssumptions | null): types.View {
+  const m = a?.demandMultiplier;
+  const inv = a?.capacityInvestment;
+  return {
+    type: 'modal',
+    callback_id: SCENARIO_CALLBACK,
+    private_metadata: JSON.stringify(meta),
+    title: plain(clip(`Scenario ${meta.name}`, 24)),
+    submit: plain('Save'),
+    close: plain('Cancel'),
+    blocks: [
+      {
+        type: 'context',
+        elements: [
+          mrkdwn(
+            'A scenario is a plan the company would commit to: what demand it plans for and how supply answers. The next plan run plays it against the same uncertain demand as the others.',
+          ),
+        ],
+      },
+      text('label', 'Label', a?.label ?? meta.name, 'Shown on the grid and the vote.', false),
+      text(
+        'plan_pct',
+        'Demand planned vs consensus (%)',
+        m === undefined ? undefined : String(Number(((m - 1) * 100).toFixed(4))),
+        'e.g. -10 or 15; blank: the consensus.',
+      ),
+      text(
+        'price_pct',
+        'Price change (%)',
+        str(a?.promotion?.pricePct ?? a?.priceChangePct),
+        'e.g. -3 for a promotion.',
+      ),
+      text(
+        'uplift_pct',
+        'Promotion: demand it brings (%)',
+        str(a?.promotion?.upliftPct),
+        'What the promotion is expected to add to real demand; blank: none.',
+      ),
+      choice(
+        'overtime',
+        'Overtime',
+        [
+          ['on', 'Allowed'],
+          ['off', 'Not allowed'],
+        ],
+        a?.overtime === false ? 'off' : 'on',
+      ),
+      text(
+        'overtime_cap',
+        'Overtime cap (% of each limit)',
+        str(a?.overtimeCapPct),
+        'blank: up to the limits.',
+      ),
+      choice(
+        'subcontracting',
+        'Subcontracting',
+        [
+          ['on', 'Allowed'],
+          ['off', 'Not allowed'],
+        ],
+        a?.subcontracting === false ? 'off' : 'on',
+      ),
+      text(
+        'subcontract_cap',
+        'Subcontracting cap (% of demand)',
+        str(a?.subcontractCapPct),
+        'Per family and month; blank: the suppliers’ limits.',
+      ),
+      text(
+        'invest_size',
+        'Capacity investment (% of capacity)',
+        str(inv?.sizePct),
+        'blank: no investment.',
+      ),
+      text(
+        'invest_resource',
+        'Investment: resource',
+        inv?.resource ?? undefined,
+        'Code, e.g. LINE-1; blank: the most loaded.',
+      ),
+      text(
+        'invest_cost',
+        'Investment: one-off cost',
+        str(inv?.cost),
+        'blank: 6 months of it at overtime cost.',
+      ),
+      text(
+        'invest_from',
+        'Investment: first month (YYYY-MM)',
+        inv?.from,
+        'blank: the fourth plan month.',
+      ),
+      text(
+        'cover_days',
+        'Stock targets (days of cover)',
+        str(a?.stockCoverDays),
+        'blank: each family’s safety stock.',
+      ),
+      choice(
+        'hiring',
+        'Hiring',
+        [
+          ['open', 'Allowed'],
+          ['freeze', 'Frozen'],
+        ],
+        a?.hiringFreeze ? 'freeze' : 'open',
+      ),
+    ],
+  };
+}
+
+export type ScenarioStateValues = Record<
+  string,
+  Record<string, { value?: string | null; selected_option?: { value: string } | null }>
+>;
+
+/** The modal's answers as scenario assumptions, or field errors by block id. */
+export function parseScenarioState(
+  name: string,
+  values: ScenarioStateValues,
+): { readonly input: Record<string, unknown> | null; readonly errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  const raw = (b: string): string => (values[b]?.v?.value ?? '').trim();
+  const pick = (b: string): string => values[b]?.v?.selected_option?.value ?? '';
+  const num = (b: string, min: number, max: number): number | undefined => {
+    const s = raw(b).replace(/%$/, '');
+    if (s === '') return undefined;
+    const v = Number(s);
+    if (!Number.isFinite(v)) errors[b] = `'${raw(b)}' is not a number.`;
+    else if (v < min || v > max) errors[b] = `Must be between ${min} and ${max}.`;
+    return Number.isFinite(v) ? v : undefined;
+  };
+  const label = raw('label');
+  if (!label) errors.label = 'Give the scenario a label.';
+  else if (label.length > 40) errors.label = 'At most 40 characters.';
+  const plan = num('plan_pct', -90, 300);
+  const price = num('price_pct', -90, 300);
+  const uplift = num('uplift_pct', 0, 300);
+  const otCap = num('overtime_cap', 0, 100);
+  const subCap = num('subcontract_cap', 0, 100);
+  const size = num('invest_size', 0, 500);
+  const cost = num('invest_cost', 0, 1e12);
+  const cover = num('cover_days', 0, 365);
+  const from = raw('invest_from');
+  if (from && !/^\d{4}-(0[1-9]|1[0-2])$/.test(from)) errors.invest_from = 'A month as YYYY-MM.';
+  const resource = raw('invest_resource');
+  if ((resource || cost !== undefined || from) && !size)
+    errors.invest_size = 'Say how much capacity the investment adds.';
+  if (Object.keys(errors).length) return { input: null, errors };
+  const input: Record<string, unknown> = { name, label };
+  if (plan !== undefined && plan !== 0) input.demandMultiplier = 1 + plan / 100;
+  if (uplift !== undefined) input.promotion = { pricePct: price ?? 0, upliftPct: uplift };
+  else if (price !== undefined && price !== 0) input.priceChangePct = price;
+  input.overtime = pick('overtime') !== 'off';
+  if (otCap !== undefined) input.overtimeCapPct = otCap;
+  input.subcontracting = pick('subcontracting') !== 'off';
+  if (subCap !== undefined) input.subcontractCapPct = subCap;
+  if (size)
+    input.capacityInvestment = {
+      resource: resource || null,
+      sizePct: size,
+      ...(cost === undefined ? {} : { cost }),
+      ...(from ? { from } : {}),
+    };
+  if (cover !== undefined) input.stockCoverDays = cover;
+  if (pick('hiring') === 'freeze') input.hiringFreeze = true;
+  return { input, errors };
+}

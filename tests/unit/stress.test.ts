@@ -1,0 +1,291 @@
+/**
+ * The stress test's properties (issue #14, "Done when"): what must hold whatever the data,
+ * checked on the textbook and hand examples and on random variations of them.
+ */
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { monthlyCash } from '../../src/core/finance.js';
+import { createRng } from '../../src/core/random.js';
+import {
+  compareScenarios,
+  DEFAULT_SCENARIOS,
+  runScenarios,
+  type ScenarioAssumptions,
+} from '../../src/core/scenarios.js';
+import { drawDemand, spreadOf, stressPlan } from '../../src/core/stress/index.js';
+import { type PlanProblem, parsePlanProblem } from '../../src/core/supply/problem.js';
+import { type SolvedPlan, solvePlan } from '../../src/core/supply/solve.js';
+import { createHighsSolver, type HighsSolver } from '../../src/solver/highs.js';
+
+const example = (name: string): PlanProblem =>
+  parsePlanProblem(JSON.parse(readFileSync(`examples/plans/${name}.json`, 'utf8')));
+
+/** The problem with every demand row given a spread of ±`pct`% at P10/P90. */
+const withSpread = (p: PlanProblem, lowPct: number, highPct = lowPct): PlanProblem => ({
+  ...p,
+  demand: p.demand.map((d) => ({
+    ...d,
+    p10: d.units * (1 - lowPct / 100),
+    p90: d.units * (1 + highPct / 100),
+  })),
+});
+
+let solver: HighsSolver;
+beforeAll(async () => {
+  solver = await createHighsSolver();
+});
+
+async function solved(p: PlanProblem): Promise<SolvedPlan> {
+  const r = await solvePlan(p, solver);
+  if (r.status !== 'optimal') throw new Error(r.message);
+  return r;
+}
+
+describe('no uncertainty: the stress test is the deterministic plan', () => {
+  const plans = ['three-families-two-lines', 'red-tomato-tools', 'winston-sailco'];
+  // Scenarios that plan for the consensus itself (demand multiplier 1), with levers.
+  const levers: ScenarioAssumptions[] = [
+    { name: 'central', label: 'Central' },
+    { name: 'lean', label: 'Lean', overtime: false, stockCoverDays: 5, hiringFreeze: true },
+    {
+      name: 'invest',
+      label: 'Invest',
+      subcontractCapPct: 20,
+      capacityInvestment: { resource: null, sizePct: 20 },
+    },
+  ];
+  for (const name of plans)
+    it(`${name}: expected figures equal the plan's (p10 = p90 = units)`, async () => {
+      const p = withSpread(example(name), 0);
+      const results = await runScenarios(p, levers, solver, {
+        stress: { samples: 40, seed: 7, fixedMonths: 2 },
+      });
+      // A lever may make a textbook example infeasible (Winston's yard needs overtime). And
+      // the LP may keep stock and backlog of one family at once: short of capacity, it meets
+      // an ending-inventory target by backlogging more and "holding" units it never made
+      // (I − B is what its balance fixes). No simulation can hold stock it never made, so
+      // such a plan is not a physical plan to compare with; the lean lever on the
+      // three-family example makes one (reported, left to the LP's owner).
+      const physical = results.filter(
+        (r) => r.plan?.families.every((x) => x.inventory < 1e-9 || x.backlog < 1e-9) === true,
+      );
+      expect(physical.length).toBeGreaterThanOrEqual(2);
+      for (const r of physical) {
+        if (!r.plan) continue;
+        if (!r.finance || !r.stress) throw new Error(`${r.name}: no figures`);
+        const s = r.stress;
+        const c = r.plan.costs;
+        expect(s.fillRate.expected).toBeCloseTo(r.plan.kpis.fillRate, 9);
+        expect(s.fillRate.p10).toBeCloseTo(r.plan.kpis.fillRate, 9);
+        // Money to within rounding: the plan reports each cost term rounded to the cent.
+        expect(s.revenue.expected).toBeCloseTo(r.finance.revenue, 4);
+        expect(s.margin.expected).toBeCloseTo(r.finance.grossMargin, 1);
+        expect(s.cashCost.expected).toBeCloseTo(r.finance.makingCost, 1);
+        expect(s.penaltyCost.expected).toBeCloseTo(c.backlog + c.lostSales + c.safetyStock, 1);
+        expect(s.endingInventoryValue.expected).toBeCloseTo(r.finance.endingInventoryValue, 4);
+        // Every sample is the same world: no spread.
+        expect(s.margin.p90 - s.margin.p10).toBeCloseTo(0, 6);
+      }
+    });
+});
+
+describe('a plan that produces less', () => {
+  it('never has a higher serviceAtRisk or excessInventoryValue on the same samples', async () => {
+    const base = example('three-families-two-lines');
+    // Give one family a two-month shelf life so expiry counts too.
+    const p: PlanProblem = withSpread(
+      {
+        ...base,
+        families: base.families.map((f, i) =>
+          i === 0
+            ? { ...f, shelfLife: { periods: 2, expired: 'scrap' as const, scrapCost: 1 } }
+            : f,
+        ),
+      },
+      25,
+      35,
+    );
+    const plan = await solved(p);
+    const samples = drawDemand(p, { samples: 200, seed: 11 });
+    const rng = createRng(2026);
+    for (let trial = 0; trial < 25; trial++) {
+      // A random plan, and one that makes less of something in some months.
+      const more: SolvedPlan = {
+        ...plan,
+        families: plan.families.map((r) => ({
+          ...r,
+          production: r.production * rng.uniform(0.7, 1.4),
+        })),
+      };
+      const less: SolvedPlan = {
+        ...more,
+        families: more.families.map((r) => ({
+          ...r,
+          production: rng.next() < 0.5 ? r.production * rng.uniform(0, 1) : r.production,
+        })),
+      };
+      for (const fixedMonths of [0, 2, 6]) {
+        const run = (x: SolvedPlan) =>
+          stressPlan({ problem: p, plan: x }, samples.demand, samples.distribution.median, {
+            fixedMonths,
+          });
+        const a = run(more);
+        const b = run(less);
+        expect(spreadOf(b.fillRate).p10).toBeLessThanOrEqual(spreadOf(a.fillRate).p10 + 1e-12);
+        expect(spreadOf(b.excessInventoryValue).expected).toBeLessThanOrEqual(
+          spreadOf(a.excessInventoryValue).expected + 1e-6,
+        );
+        // Sample by sample, too.
+        for (let s = 0; s < a.samples; s++) {
+          expect(b.fillRate[s]!).toBeLessThanOrEqual(a.fillRate[s]! + 1e-12);
+          expect(b.excessInventoryValue[s]!).toBeLessThanOrEqual(a.excessInventoryValue[s]! + 1e-6);
+        }
+      }
+    }
+  });
+});
+
+describe('widening the uncertainty', () => {
+  /*
+   * "Widening the uncertainty never raises serviceAtRisk" is true where fill rate falls as
+   * one number, the demand, rises: one family and one month, served from a fixed plan. The
+   * samples' shocks are common to both widths, so each sample's demand moves away from the
+   * median, the P10 of fill rate comes from the same high-demand samples, and their demand
+   * only grows.
+   *
+   * Over several months or families it is not a theorem: fill rate is a ratio of sums, and
+   * widening also raises demand in samples where some family or month is served in full from
+   * stock (numerator and denominator both grow), or lowers it where one is short. The last
+   * test shows such a case, so the property is stated where it holds.
+   */
+  it('never raises serviceAtRisk for one family-month under a fixed plan', async () => {
+    const rng = createRng(99);
+    for (let trial = 0; trial < 30; trial++) {
+      const units = rng.uniform(50, 500);
+      const cap = units * rng.uniform(0.7, 1.3);
+      const p = parsePlanProblem({
+        periods: ['2027-01'],
+        families: [
+          {
+            code: 'A',
+            price: 20,
+            unitCost: 10,
+            holdingCost: 1,
+            backlogCost: 3,
+            initialInventory: rng.uniform(0, 50),
+          },
+        ],
+        demand: [{ family: 'A', period: '2027-01', units }],
+        resources: [{ code: 'L', capacity: cap }],
+        loads: [{ family: 'A', resource: 'L', perUnit: 1 }],
+        options: { lostSales: true },
+      });
+      const plan = await solved(p);
+      let previous = Infinity;
+      for (const pct of [0, 5, 10, 20, 40, 80]) {
+        const q = withSpread(p, Math.min(pct, 95), pct);
+        const samples = drawDemand(q, { samples: 300, seed: 5 });
+        const x = stressPlan({ problem: q, plan }, samples.demand, samples.distribution.median, {
+          fixedMonths: 1,
+        });
+        const atRisk = spreadOf(x.fillRate).p10;
+        expect(atRisk).toBeLessThanOrEqual(previous + 1e-12);
+        previous = atRisk;
+      }
+    }
+  });
+
+  it('can raise it over several families: a counterexample', async () => {
+    // Family A is well stocked, family B is short and its demand swings more. The market
+    // factor moves both together, so the low-fill samples are those where both demands are
+    // high. Widening A's spread lifts A's demand further in those samples, and A's extra
+    // demand is served from stock: served / demanded goes up.
+    const p = parsePlanProblem({
+      periods: ['2027-01'],
+      families: [
+        {
+          code: 'A',
+          price: 10,
+          unitCost: 5,
+          holdingCost: 1,
+          backlogCost: 2,
+          initialInventory: 500,
+        },
+        { code: 'B', price: 10, unitCost: 5, holdingCost: 1, backlogCost: 2 },
+      ],
+      demand: [
+        { family: 'A', period: '2027-01', units: 100, p10: 94, p90: 106 },
+        { family: 'B', period: '2027-01', units: 100, p10: 62, p90: 138 },
+      ],
+      resources: [{ code: 'L', capacity: 50 }],
+      loads: [{ family: 'B', resource: 'L', perUnit: 1 }],
+      options: { lostSales: true },
+    });
+    const plan = await solved(p);
+    const atRisk = (q: PlanProblem): number => {
+      const samples = drawDemand(q, { samples: 400, seed: 3, marketShare: 0.95 });
+      const x = stressPlan({ problem: q, plan }, samples.demand, samples.distribution.median, {
+        fixedMonths: 1,
+      });
+      return spreadOf(x.fillRate).p10;
+    };
+    const narrow = atRisk(p);
+    const wide = atRisk({
+      ...p,
+      demand: p.demand.map((d) => (d.family === 'A' ? { ...d, p10: 80, p90: 120 } : d)),
+    });
+    expect(wide).toBeGreaterThan(narrow);
+  });
+});
+
+describe('reproducible', () => {
+  it('the same seed gives the same grid, byte for byte; another seed another grid', async () => {
+    const p = withSpread(example('three-families-two-lines'), 20, 30);
+    const grid = async (seed: number) =>
+      JSON.stringify(
+        compareScenarios(
+          await runScenarios(p, DEFAULT_SCENARIOS, solver, {
+            stress: { samples: 100, seed, fixedMonths: 2 },
+          }),
+        ),
+      );
+    const a = await grid(42);
+    expect(await grid(42)).toBe(a);
+    expect(await grid(43)).not.toBe(a);
+  });
+});
+
+describe('cash by month', () => {
+  it('two months by hand (examples/plans/hand-two-months.json)', async () => {
+    /*
+     * The optimal plan (docs/plan-format.md): make 110 in January (10 h overtime at 5) and
+     * keep 30 (holding 2 each), make 120 in February (20 h overtime). Price 30, unit cost 10.
+     *   revenue:  Jan 80 × 30 = 2 400          Feb 150 × 30 = 4 500
+     *   costs:    Jan 110×10 + 10×5 + 30×2 = 1 210    Feb 120×10 + 20×5 = 1 300
+     * DSO 15 days: half a month's sales are collected in the month, half the next month.
+     *   collected: Jan 1 200                  Feb 1 200 + 2 250 = 3 450
+     * DPO 45 days: half of a month's costs are paid one month later, half two months later.
+     *   paid:      Jan 0                      Feb 605
+     *   net cash:  Jan 1 200                  Feb 2 845          horizon 4 045
+     * Working capital = stock at cost + receivables − payables:
+     *   Jan 30×10 + (2 400 − 1 200) − (1 210 − 0) = 290
+     *   Feb 0 + (6 900 − 4 650) − (2 510 − 605) = 345      peak 345
+     * Margin: revenue 6 900 − cash costs 2 510 + stock change 0 = 4 390.
+     */
+    const p = example('hand-two-months');
+    const plan = await solved(p);
+    const samples = drawDemand(p, { samples: 3, seed: 1 });
+    const x = stressPlan({ problem: p, plan }, samples.demand, samples.distribution.median, {
+      fixedMonths: 2,
+      cash: { dsoDays: 15, dpoDays: 45, coverMonths: 3 },
+    });
+    expect(x.cashByMonth[0]).toBeCloseTo(1200, 6);
+    expect(x.cashByMonth[1]).toBeCloseTo(2845, 6);
+    expect(x.cashFlow[0]).toBeCloseTo(4045, 6);
+    expect(x.peakWorkingCapital[0]).toBeCloseTo(345, 6);
+    expect(x.margin[0]).toBeCloseTo(4390, 6);
+    const m = monthlyCash([2400, 4500], [1210, 1300], 15, 45);
+    expect([...m.receivables]).toEqual([1200, 2250]);
+    expect([...m.payables]).toEqual([1210, 1905]);
+  });
+});
