@@ -5,26 +5,16 @@
  * The hand example examples/plans/hand-ending-target.json shows the old and the new optimum;
  * random plans show the rule in general.
  */
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/random.js';
 import type { LpModel } from '../../src/core/supply/lp.js';
 import { buildModel } from '../../src/core/supply/model.js';
 import { type PlanProblem, parsePlanProblem } from '../../src/core/supply/problem.js';
-import { type PlanResult, type SolvedPlan, solvePlan } from '../../src/core/supply/solve.js';
+import { type SolvedPlan, solvePlan } from '../../src/core/supply/solve.js';
 import { createHighsSolver, type HighsSolver } from '../../src/solver/highs.js';
+import { planFile, solved } from '../helpers/plan-files.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: plan files edited as plain JSON
-type Json = any;
-const file = (name: string, edit: (p: Json) => void = () => {}): PlanProblem => {
-  const raw = JSON.parse(readFileSync(`examples/plans/${name}.json`, 'utf8'));
-  edit(raw);
-  return parsePlanProblem(raw);
-};
-const solved = (r: PlanResult): SolvedPlan => {
-  if (r.status !== 'optimal') throw new Error(r.message);
-  return r;
-};
+const file = planFile;
 
 let solver: HighsSolver;
 beforeAll(async () => {
