@@ -180,9 +180,6 @@ export function buildPlanProblem(
       initialBacklog: open?.backlog ?? 0,
       endingInventoryMin: opts.endingInventory?.[f.code] ?? f.safetyStock,
       endingBacklogMax: opts.endingBacklog?.[f.code] ?? 0,
-      ...(f.shelfLifeMonths
-        ? { shelfLife: { periods: f.shelfLifeMonths, expired: 'scrap' as const, scrapCost: 0 } }
-        : {}),
     };
   });
   const known = new Set(company.families.map((f) => f.code));
