@@ -1,7 +1,13 @@
 /** Done and Snooze buttons on follow-up actions (DMs and App Home). */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { AppDeps } from '../src/deps.js';
-import { getAction, markDone, type Snooze, snoozeAction } from '../src/services/actions.js';
+import {
+  getAction,
+  isActionMessage,
+  markDone,
+  type Snooze,
+  snoozeAction,
+} from '../src/services/actions.js';
 import { getMember } from '../src/services/members.js';
 import { getSettings } from '../src/services/settings.js';
 import { publishHome } from '../src/slack/home.js';
@@ -69,15 +75,27 @@ export function register(app: App, deps: AppDeps): void {
       );
       const channel = body.channel?.id ?? body.container?.channel_id;
       const ts = body.message?.ts ?? body.container?.message_ts;
-      if (channel && ts && body.container?.type === 'message') {
+      // Only the bot's own DM about this action is rewritten, as the ledger knows it: the
+      // payload's channel and ts are the clicker's to forge.
+      const own =
+        channel && ts && body.container?.type === 'message'
+          ? await isActionMessage(deps.db, a.id, channel, ts)
+          : false;
+      if (own && channel && ts) {
         const msg = actionDoneMessage(done, done.done_by ?? body.user.id);
         await client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks });
+      } else if (body.container?.type === 'message') {
+        await tell(
+          body,
+          client,
+          changed ? `Action #${a.id} is done.` : `Action #${a.id} is already ${a.status}.`,
+        );
       } else if (!changed) {
         await tell(body, client, `Action #${a.id} is already ${a.status}.`);
       }
       await refreshHome(body, client);
     } catch (err) {
-      await tellUser(client, body, err);
+      await tellUser(client, body, err, deps.logger);
     }
   });
 
@@ -104,7 +122,7 @@ export function register(app: App, deps: AppDeps): void {
         await tell(body, client, `Snoozed #${a.id}${until}.`);
         await refreshHome(body, client);
       } catch (err) {
-        await tellUser(client, body, err);
+        await tellUser(client, body, err, deps.logger);
       }
     };
   app.action<Click>(ACTION_SNOOZE_DAY, snooze('1d'));

@@ -30,7 +30,7 @@ import {
   targetGroups,
 } from '../src/slack/presenters/change-modal.js';
 import { FORECAST_USAGE } from '../src/slack/presenters/help.js';
-import { userMessage } from '../src/slack/reply.js';
+import { logUnexpected, userMessage } from '../src/slack/reply.js';
 import { commandRequestKey } from '../src/slack/request-key.js';
 
 export const FORECAST: ChangeSpec = {
@@ -60,6 +60,7 @@ export function register(app: App, deps: AppDeps): void {
           text: `:ok_hand: Recorded: no change this cycle (${r.cycleMonth}) for ${r.families.join(', ')}.`,
         });
       } catch (err) {
+        logUnexpected(deps.logger, err, '/forecast no-change failed');
         await respond({ response_type: 'ephemeral', text: `:warning: ${userMessage(err)}` });
       }
       return;
@@ -90,6 +91,7 @@ export function register(app: App, deps: AppDeps): void {
           action.selected_option?.value,
         );
       } catch (err) {
+        logUnexpected(deps.logger, err, 'family pick failed');
         next = messageModal('Forecast', `:warning: ${userMessage(err)}`);
       }
       // A newer pick already redrew the modal (hash_conflict): that one wins, nothing to tell.
@@ -121,6 +123,7 @@ export function register(app: App, deps: AppDeps): void {
       const r = await declareNoChangeForMember(deps, member);
       text = `:ok_hand: Recorded: no change this cycle (${r.cycleMonth}) for ${r.families.join(', ')}.`;
     } catch (err) {
+      logUnexpected(deps.logger, err, 'no-change button failed');
       text = `:warning: ${userMessage(err)}`;
     }
     if (body.view?.type === 'modal')

@@ -2,7 +2,7 @@
  * `/sop cycle`: status (everyone), start / next / close / deadlines (planners and admins).
  * Phases also advance at their deadline (the `phase-deadline` job).
  */
-import { parsePhaseDays, TIMED_PHASES } from '../src/core/cycle.js';
+import { type CyclePhase, parsePhaseDays, TIMED_PHASES } from '../src/core/cycle.js';
 import { UsageError } from '../src/errors.js';
 import {
   advancePhase,
@@ -49,6 +49,13 @@ async function status(ctx: SopCommandContext): Promise<void> {
   });
 }
 
+/** What a phase change owes, when the job queue is down: said as it is. */
+const QUEUE_BACK: Partial<Record<CyclePhase, string>> = {
+  supply_review: 'The job queue is unavailable: the plan will be recomputed as soon as it is back.',
+  pre_sop: 'The job queue is unavailable: the plan will be recomputed as soon as it is back.',
+  executive: 'The job queue is unavailable: the meeting pack will be posted as soon as it is back.',
+};
+
 export const cycle: SopSubcommand = {
   name: 'cycle',
   usage: '/sop cycle [start YYYY-MM | next | close | deadlines phase=days ...]',
@@ -81,7 +88,7 @@ export const cycle: SopSubcommand = {
         await ctx.respond({
           response_type: 'ephemeral',
           text: ch.changed
-            ? `S&OP ${open.month}: ${PHASE_LABEL[ch.from]} → *${PHASE_LABEL[ch.to]}*.`
+            ? `S&OP ${open.month}: ${PHASE_LABEL[ch.from]} → *${PHASE_LABEL[ch.to]}*.${ch.jobsWaiting ? ` ${QUEUE_BACK[ch.to] ?? ''}` : ''}`
             : `S&OP ${open.month} had already moved on; it is in ${PHASE_LABEL[ch.cycle.phase]}.`,
         });
         return;

@@ -1,18 +1,25 @@
 /**
- * `/sop decide <scenario> "rationale"` (executives): record a decision without a vote.
- * With no text, it opens the decision modal (scenario, rationale, follow-up actions).
+ * `/sop decide <scenario> "rationale" [supersedes "reason"]` (executives): record a decision
+ * without a vote. With no text, it opens the decision modal (scenario, rationale, follow-up
+ * actions). When the cycle already has a decision, the new one says why it supersedes it.
  */
 import { latestRun, runScenarios } from '../db/queries/plan-runs.js';
 import { UsageError } from '../src/errors.js';
 import { requireOpenCycle } from '../src/services/cycles.js';
-import { recordDecision, runTradeOffs, scenarioByName } from '../src/services/decisions.js';
+import {
+  currentDecision,
+  recordDecision,
+  runTradeOffs,
+  SupersedeReasonRequired,
+  scenarioByName,
+} from '../src/services/decisions.js';
 import { publishDecision } from '../src/services/meeting-posts.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { decisionModal, INITIAL_ACTION_ROWS } from '../src/slack/presenters/decision.js';
 
 export const decide: SopSubcommand = {
   name: 'decide',
-  usage: '/sop decide [<scenario> "rationale"]',
+  usage: '/sop decide [<scenario> "rationale" [supersedes "reason"]]',
   summary: 'record the executive decision without a vote (no text: opens the form)',
   roles: ['exec'],
   async handle(ctx) {
@@ -28,17 +35,31 @@ export const decide: SopSubcommand = {
         .filter((s) => s.status === 'optimal')
         .map((s) => ({ scenarioId: s.id, label: s.label, tradeOff: tradeOffs.get(s.id) ?? null }));
       const central = choices.find((c) => c.label.toLowerCase() === 'central') ?? choices[0];
+      const current = await currentDecision(db, cycle.id);
       await ctx.client.views.open({
         trigger_id: ctx.command.trigger_id,
         view: decisionModal(
-          { cycleId: cycle.id, pollId: null, rows: INITIAL_ACTION_ROWS },
+          {
+            cycleId: cycle.id,
+            pollId: null,
+            rows: INITIAL_ACTION_ROWS,
+            supersedes: current?.id ?? null,
+          },
           choices,
           central?.scenarioId ?? null,
         ),
       });
       return;
     }
-    const rationale = why.join(' ').trim();
+    const cut = why.findIndex((w) => w.toLowerCase() === 'supersedes');
+    const rationale = (cut < 0 ? why : why.slice(0, cut)).join(' ').trim();
+    const supersedeReason =
+      cut < 0
+        ? null
+        : why
+            .slice(cut + 1)
+            .join(' ')
+            .trim() || null;
     if (!rationale)
       throw new UsageError(
         'Give the rationale too: `/sop decide central "protects service at the lowest cost"`.',
@@ -52,6 +73,13 @@ export const decide: SopSubcommand = {
       decidedBy: ctx.member.userId,
       requestKey: ctx.requestKey,
       actions: [],
+      supersedeReason,
+    }).catch((err: unknown) => {
+      if (err instanceof SupersedeReasonRequired)
+        throw new UsageError(
+          `${err.message} Add it after the rationale: \`/sop decide ${name} "rationale" supersedes "reason"\`.`,
+        );
+      throw err;
     });
     await publishDecision(ctx.client, db, rec.decision.id, rec.actions);
     await ctx.respond({

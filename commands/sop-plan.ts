@@ -5,29 +5,38 @@
  */
 import { UsageError } from '../src/errors.js';
 import { getOpenCycle } from '../src/services/cycles.js';
+import { enqueueDurably } from '../src/services/outbox.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
-import { postMessageOnce } from '../src/slack/post-ledger.js';
+import { MOVED_TO_DM, postWhereInvoked } from '../src/slack/invoking-channel.js';
 
 export const plan: SopSubcommand = {
   name: 'plan',
   usage: '/sop plan',
   summary: 'recompute the plan now; results in the thread (planners)',
   roles: ['planner'],
-  async handle({ deps, args, command, client, member, requestKey }) {
+  async handle({ deps, args, command, client, member, requestKey, respond }) {
     if (args.length > 0) throw new UsageError('`/sop plan` takes no arguments.');
     const cycle = await getOpenCycle(deps.db);
     if (!cycle) throw new UsageError('No S&OP cycle is open. Start one with `/sop cycle start`.');
-    const msg = await postMessageOnce(deps.db, client, {
+    const msg = await postWhereInvoked(deps.db, client, {
+      logger: deps.logger,
+      user: member.userId,
       key: `plan-request:${requestKey}`,
       channel: command.channel_id,
       text: `:hourglass_flowing_sand: Planning… <@${member.userId}> asked for a new plan of the ${cycle.month} cycle. Results will follow in this thread.`,
     });
-    await deps.queue.enqueue('recompute', {
+    const d = await enqueueDurably(deps, 'recompute', {
       cycleId: cycle.id,
       reason: 'command',
       requestedBy: member.userId,
-      replyTo: { channel: command.channel_id, threadTs: msg.ts },
+      replyTo: { channel: msg.channel, threadTs: msg.ts },
       requestKey,
     });
+    if (msg.inDm) await respond({ response_type: 'ephemeral', text: MOVED_TO_DM });
+    if (d.pending > 0)
+      await respond({
+        response_type: 'ephemeral',
+        text: ':hourglass: Your request is saved, but the job queue is unavailable: the plan will be computed as soon as it is back, and the results will follow in the thread.',
+      });
   },
 };

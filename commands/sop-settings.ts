@@ -94,7 +94,8 @@ function parsePatch(args: readonly string[]): SettingsPatch {
 
 export const settings: SopSubcommand = {
   name: 'settings',
-  usage: '/sop settings channels|fences|horizon|comment-threshold|execution ...',
+  usage:
+    '/sop settings channels demand #chan supply #chan exec #chan | fences <frozen> <slushy> | horizon <months> | comment-threshold <percent> | execution ...',
   summary: 'channels, time fences, horizon, S&OE thresholds (admins)',
   roles: ['admin'],
   async handle({ deps, args, respond }) {

@@ -8,7 +8,7 @@ import { requireRole } from '../src/services/members.js';
 import { attachPollMessage, createPoll } from '../src/services/polls.js';
 import { getSettings, updateSettings } from '../src/services/settings.js';
 import type { SopCommandContext, SopSubcommand } from '../src/slack/command-types.js';
-import { postMessageOnce } from '../src/slack/post-ledger.js';
+import { MOVED_TO_DM, postWhereInvoked } from '../src/slack/invoking-channel.js';
 import { voteMessage } from '../src/slack/presenters/vote.js';
 
 export const vote: SopSubcommand = {
@@ -36,15 +36,17 @@ export const vote: SopSubcommand = {
     const settings = await getSettings(db);
     const channel = settings.exec_channel ?? ctx.command.channel_id;
     // Attached whether this call posted it or an earlier attempt did (and stopped before).
-    const msg = await postMessageOnce(db, ctx.client, {
+    const msg = await postWhereInvoked(db, ctx.client, {
+      logger: ctx.deps.logger,
+      user: ctx.member.userId,
       key: `poll:${view.poll.id}:message`,
       channel,
       ...voteMessage(view),
     });
-    await attachPollMessage(db, view.poll.id, channel, msg.ts);
+    await attachPollMessage(db, view.poll.id, msg.channel, msg.ts);
     await ctx.respond({
       response_type: 'ephemeral',
-      text: `Vote ${view.poll.id} is open in <#${channel}> with ${view.options.length} scenarios; you chair it (Close button).`,
+      text: `${msg.inDm ? `${MOVED_TO_DM} ` : ''}Vote ${view.poll.id} is open in <#${msg.channel}> with ${view.options.length} scenarios; you chair it (Close button).`,
     });
   },
 };

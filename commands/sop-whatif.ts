@@ -5,10 +5,13 @@
  */
 import { familyIds, resourceIds } from '../db/queries/codes.js';
 import { parseWhatIfs, WHAT_IF_SYNTAX, WhatIfError } from '../src/core/scenarios/what-if.js';
+import { controlCharacterMessage } from '../src/core/text.js';
 import { UsageError } from '../src/errors.js';
 import { getOpenCycle } from '../src/services/cycles.js';
+import { enqueueDurably } from '../src/services/outbox.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
-import { postMessageOnce } from '../src/slack/post-ledger.js';
+import { MOVED_TO_DM, postWhereInvoked } from '../src/slack/invoking-channel.js';
+import { esc } from '../src/slack/presenters/format.js';
 
 const USAGE = '/sop whatif <assumption>[; <assumption>…]';
 const syntax = (): string =>
@@ -21,8 +24,10 @@ export const whatif: SopSubcommand = {
   usage: `${USAGE}   e.g. /sop whatif demand FAM-3 +20% 2027-04..2027-06`,
   summary: 'solve central with one assumption changed; differences in a thread',
   roles: ['planner', 'exec', 'ops'],
-  async handle({ deps, rest, command, client, member, requestKey }) {
+  async handle({ deps, rest, command, client, member, requestKey, respond }) {
     const text = rest.trim();
+    const control = controlCharacterMessage('The what-if', text);
+    if (control) throw new UsageError(control);
     if (!text) throw new UsageError(`Say what to change. Usage: \`${USAGE}\`\n${syntax()}`);
     let parsed: ReturnType<typeof parseWhatIfs>;
     try {
@@ -48,17 +53,25 @@ export const whatif: SopSubcommand = {
     const cycle = await getOpenCycle(deps.db);
     if (!cycle)
       throw new UsageError('No S&OP cycle is open, so there is no central plan to compare with.');
-    const msg = await postMessageOnce(deps.db, client, {
+    const msg = await postWhereInvoked(deps.db, client, {
+      logger: deps.logger,
+      user: member.userId,
       key: `whatif-request:${requestKey}`,
       channel: command.channel_id,
-      text: `:crystal_ball: <@${member.userId}> asked: what if \`${text}\`? Solving against central…`,
+      text: `:crystal_ball: <@${member.userId}> asked: what if \`${esc(text)}\`? Solving against central…`,
     });
-    await deps.queue.enqueue('whatif', {
+    const d = await enqueueDurably(deps, 'whatif', {
       cycleId: cycle.id,
       text,
       requestedBy: member.userId,
       requestKey,
-      replyTo: { channel: command.channel_id, threadTs: msg.ts },
+      replyTo: { channel: msg.channel, threadTs: msg.ts },
     });
+    if (msg.inDm) await respond({ response_type: 'ephemeral', text: MOVED_TO_DM });
+    if (d.pending > 0)
+      await respond({
+        response_type: 'ephemeral',
+        text: ':hourglass: Your what-if is saved, but the job queue is unavailable: it will be solved as soon as the queue is back, and answered in the thread.',
+      });
   },
 };

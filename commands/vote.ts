@@ -7,9 +7,14 @@ import { z } from 'zod';
 import type { AppDeps } from '../src/deps.js';
 import { SopError } from '../src/errors.js';
 import { today } from '../src/services/actions.js';
-import { recordDecision } from '../src/services/decisions.js';
+import {
+  currentDecision,
+  recordDecision,
+  SupersedeReasonRequired,
+} from '../src/services/decisions.js';
 import { promptChair, publishDecision, refreshPollMessage } from '../src/services/meeting-posts.js';
 import { getMember } from '../src/services/members.js';
+import { enqueueDurably } from '../src/services/outbox.js';
 import {
   castVote,
   closePoll,
@@ -35,7 +40,7 @@ import {
   VOTE_CLOSE,
   voteReceipt,
 } from '../src/slack/presenters/vote.js';
-import { tellUser, userMessage } from '../src/slack/reply.js';
+import { logUnexpected, tellUser, userMessage } from '../src/slack/reply.js';
 import { viewRequestKey } from '../src/slack/request-key.js';
 
 type Click = BlockAction<ButtonAction>;
@@ -46,15 +51,16 @@ async function whisper(client: webApi.WebClient, body: Click, text: string): Pro
   else await client.chat.postMessage({ channel: body.user.id, text });
 }
 
-function modalFor(view: PollView, rows = INITIAL_ACTION_ROWS) {
+async function modalFor(db: AppDeps['db'], view: PollView, rows = INITIAL_ACTION_ROWS) {
   const sentences = tradeOffs(view.options);
   const choices = view.options.map((o, i) => ({
     scenarioId: o.scenarioId,
     label: o.label,
     tradeOff: sentences[i] ?? null,
   }));
+  const current = await currentDecision(db, view.poll.cycle_id);
   return decisionModal(
-    { cycleId: view.poll.cycle_id, pollId: view.poll.id, rows },
+    { cycleId: view.poll.cycle_id, pollId: view.poll.id, rows, supersedes: current?.id ?? null },
     choices,
     view.tally.winner,
   );
@@ -77,6 +83,7 @@ const MetaSchema = z.object({
   cycleId: z.number().int().positive(),
   pollId: id.nullable(),
   rows: z.number().int().min(0).max(MAX_ACTION_ROWS),
+  supersedes: id.nullable().optional(),
 });
 /** The vote button's value: `<pollId>:<scenarioId>`. */
 const VoteValue = z.string().regex(/^\d+:\d+$/, 'must be <poll>:<scenario>');
@@ -123,19 +130,29 @@ export function register(app: App, deps: AppDeps): void {
       const label = view.options.find((o) => o.scenarioId === scenarioId)?.label ?? scenarioId;
       await whisper(client, body, voteReceipt(outcome, label));
       if (outcome !== 'recorded' && outcome !== 'changed') return;
-      if (view.tally.quorumReached && view.poll.status === 'open') {
-        const closed = await closePoll(
-          deps.db,
-          { pollId, by: 'quorum', reason: 'quorum' },
-          deps.clock.now(),
+      try {
+        if (view.tally.quorumReached && view.poll.status === 'open') {
+          const closed = await closePoll(
+            deps.db,
+            { pollId, by: 'quorum', reason: 'quorum' },
+            deps.clock.now(),
+          );
+          const after = await refreshPollMessage(client, deps.db, pollId);
+          if (closed.closedNow) await promptChair(client, deps.db, after);
+          return;
+        }
+        await enqueueDurably(deps, 'poll-refresh', { pollId }, { debounceMs: 250 });
+      } catch (err) {
+        // The vote is stored (the receipt said so); only the message's refresh failed.
+        deps.logger.error({ err, pollId }, 'vote stored, but the vote message was not refreshed');
+        await whisper(
+          client,
+          body,
+          'Your vote is stored, but the vote message could not be refreshed yet. It has been logged.',
         );
-        const after = await refreshPollMessage(client, deps.db, pollId);
-        if (closed.closedNow) await promptChair(client, deps.db, after);
-        return;
       }
-      await deps.queue.enqueue('poll-refresh', { pollId }, { debounceMs: 250 });
     } catch (err) {
-      await tellUser(client, body, err);
+      await tellUser(client, body, err, deps.logger);
     }
   });
 
@@ -159,10 +176,13 @@ export function register(app: App, deps: AppDeps): void {
         deps.clock.now(),
       );
       if (!view.decision)
-        await client.views.open({ trigger_id: body.trigger_id, view: modalFor(view) });
+        await client.views.open({
+          trigger_id: body.trigger_id,
+          view: await modalFor(deps.db, view),
+        });
       await refreshPollMessage(client, deps.db, pollId);
     } catch (err) {
-      await tellUser(client, body, err);
+      await tellUser(client, body, err, deps.logger);
     }
   });
 
@@ -187,9 +207,9 @@ export function register(app: App, deps: AppDeps): void {
         );
         return;
       }
-      await client.views.open({ trigger_id: body.trigger_id, view: modalFor(view) });
+      await client.views.open({ trigger_id: body.trigger_id, view: await modalFor(deps.db, view) });
     } catch (err) {
-      await tellUser(client, body, err);
+      await tellUser(client, body, err, deps.logger);
     }
   });
 
@@ -217,7 +237,7 @@ export function register(app: App, deps: AppDeps): void {
         ),
       });
     } catch (err) {
-      await tellUser(client, body, err);
+      await tellUser(client, body, err, deps.logger);
     }
   });
 
@@ -226,6 +246,7 @@ export function register(app: App, deps: AppDeps): void {
     try {
       meta = parseMeta(view.private_metadata);
     } catch (err) {
+      logUnexpected(deps.logger, err, 'decision form metadata unreadable');
       await ack({ response_action: 'errors', errors: { rationale: userMessage(err) } });
       return;
     }
@@ -255,13 +276,19 @@ export function register(app: App, deps: AppDeps): void {
         decidedBy: body.user.id,
         requestKey: viewRequestKey(view),
         actions: parsed.actions,
+        supersedeReason: parsed.supersedeReason,
       });
     } catch (err) {
       if (!(err instanceof SopError) || err.code === 'internal')
         deps.logger.error({ err }, 'decision failed');
+      // A decision recorded since this form opened: the form has no field for the reason.
+      const reopen =
+        err instanceof SupersedeReasonRequired
+          ? ' Close this form and open it again to give the reason.'
+          : '';
       await ack({
         response_action: 'errors',
-        errors: { rationale: userMessage(err).slice(0, 2000) },
+        errors: { rationale: `${userMessage(err)}${reopen}`.slice(0, 2000) },
       });
       return;
     }

@@ -8,6 +8,8 @@ export type Db = Kysely<Database>;
 export interface DbOptions {
   readonly max?: number;
   readonly applicationName?: string;
+  /** Where errors of idle clients go (a server restart, a dropped connection). */
+  readonly logger?: { warn(obj: object, msg: string): void };
 }
 
 /** Build a Kysely instance over a pg pool. The caller owns it and must `destroy()` it. */
@@ -19,7 +21,9 @@ export function createDb(url: string, opts: DbOptions = {}): Db {
   });
   // An idle client whose connection the server closes (restart, failover, a forced drop)
   // emits 'error'; without a listener that would crash the process. The pool replaces it.
-  pool.on('error', () => {});
+  pool.on('error', (err) =>
+    opts.logger?.warn({ err }, 'postgres: an idle connection failed; the pool replaces it'),
+  );
   return new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
     plugins: [new JsonColumnsPlugin()],

@@ -26,6 +26,7 @@ import { planProblemSchema } from '../src/core/supply/problem.js';
 const phase = z.enum(PHASE_ORDER as [string, ...string[]]);
 const month = z.string().refine(isPeriod, 'must be a month as YYYY-MM');
 const numbers = z.record(z.string(), z.number());
+const spread = z.looseObject({ expected: z.number(), p10: z.number(), p90: z.number() });
 
 /** Each JSONB column by name (table in the comment), with the schema of what sopbot writes. */
 export const JSON_COLUMNS: Readonly<Record<string, z.ZodType>> = {
@@ -77,8 +78,24 @@ export const JSON_COLUMNS: Readonly<Record<string, z.ZodType>> = {
       after: z.number(),
     }),
   ),
+  /** plan_scenarios: the scenario against the demand samples (src/core/stress). */
+  stress: z.looseObject({
+    samples: z.number().int().positive(),
+    fillRate: spread,
+    margin: spread,
+    cashFlow: spread,
+    excessInventoryValue: spread,
+    peakWorkingCapital: spread,
+    cumulativeCash: z.array(z.number()),
+    cumulativeCashP10: z.array(z.number()),
+    budget: z
+      .looseObject({ cumulativeCash: z.array(z.number()), peakWorkingCapital: z.number() })
+      .nullable(),
+  }),
   /** audit_log: what the entry is about. */
   details: z.record(z.string(), z.unknown()),
+  /** job_outbox: a job's payload (checked against the job contract when it is requested). */
+  payload: z.record(z.string(), z.unknown()),
 };
 
 export class JsonColumnError extends Error {

@@ -406,6 +406,9 @@ export interface DecisionsTable {
   request_key: string;
   /** What adopting the scenario accepts, in one sentence (null before the stress test). */
   trade_off: ColumnType<string | null, string | null | undefined, never>;
+  /** The earlier decision of the cycle this one replaces, and why. */
+  supersedes_id: ColumnType<string | null, number | string | null | undefined, never>;
+  supersede_reason: ColumnType<string | null, string | null | undefined, never>;
 }
 
 export interface ActionsTable {
@@ -539,6 +542,28 @@ export interface SlackUserNamesTable {
   fetched_at: Timestamp;
 }
 
+/** Job requests written with the change that owes them; a relay delivers them to BullMQ. */
+export interface JobOutboxTable {
+  id: GeneratedBigId;
+  job_name: string;
+  payload: Json<Record<string, unknown>>;
+  run_at: Timestamp;
+  debounce_ms: number | null;
+  created_at: Timestamp;
+  delivered_at: NullableTimestamp;
+  job_id: string | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+}
+
+/** Which ledger key posts a chart picture in a channel (post-charts' "already shown"). */
+export interface ChartFingerprintsTable {
+  channel_id: string;
+  fingerprint: string;
+  post_key: string;
+  created_at: Timestamp;
+}
+
 export interface Database {
   workspace_settings: WorkspaceSettingsTable;
   families: FamiliesTable;
@@ -580,6 +605,8 @@ export interface Database {
   supplier_receipts: SupplierReceiptsTable;
   deviations: DeviationsTable;
   slack_user_names: SlackUserNamesTable;
+  job_outbox: JobOutboxTable;
+  chart_fingerprints: ChartFingerprintsTable;
 }
 
 export type FamilyRow = Selectable<FamiliesTable>;

@@ -8,6 +8,7 @@
  * - `posts`: charts and channel posts/edits (Slack Web API, rate limited)
  * - `notifications`: DMs, nudges and reminders (delayed jobs)
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 export const QUEUES = ['planning', 'posts', 'notifications'] as const;
@@ -155,14 +156,12 @@ export function jobId<N extends JobName>(name: N, p: JobPayload<N>): string {
   return JOB_IDS[name](p);
 }
 
-/** Small stable hash (FNV-1a, hex) for ids built from free text. */
+/**
+ * A stable hash for ids built from free text: SHA-256, hex, first 32 characters (128 bits).
+ * A collision would silently drop a job (its id taken), so no 32-bit hash.
+ */
 export function hash(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(16).padStart(8, '0') + s.length.toString(16);
+  return createHash('sha256').update(s).digest('hex').slice(0, 32);
 }
 
 export function parsePayload<N extends JobName>(name: N, data: unknown): JobPayload<N> {

@@ -4,19 +4,29 @@
  * run. With a thread, the headline figures come first.
  *
  * No noise: a chart whose picture and summary are the same as one already posted in that
- * channel (an earlier run with the same numbers) is not posted again. A thread that asked
- * for the run always gets its charts.
+ * channel (an earlier run with the same numbers) is not posted again; the picture is claimed
+ * atomically through the ledger (`claimContent`), so two jobs never both post it, and the
+ * run's chart key then names that post (the vote shows the chart of its run). A thread that
+ * asked for the run always gets its headline and charts, under keys of that thread: a run
+ * reused for a second request answers in the second thread too.
  */
 import { createHash } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import { runScenarios } from '../db/queries/plan-runs.js';
-import { getPost, postsWithPrefix, recordPost } from '../db/queries/slack-posts.js';
 import { renderChart } from '../src/charts/render.js';
 import { authorsOf, loadRunCharts, withAuthorNames } from '../src/services/chart-data.js';
 import { planCharts } from '../src/services/run-charts.js';
 import { getSettings } from '../src/services/settings.js';
 import { userNamesFor } from '../src/services/user-names.js';
-import { postFileOnce, postMessageOnce } from '../src/slack/post-ledger.js';
+import {
+  CONTENT_WAIT_MS,
+  claimContent,
+  ledgerEntries,
+  PostInFlightError,
+  postFileOnce,
+  postMessageOnce,
+  recordSharedPost,
+} from '../src/slack/post-ledger.js';
 import { planHeadline } from '../src/slack/presenters/plan-run.js';
 import type { Processor } from './processor-types.js';
 
@@ -34,17 +44,20 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
     exec: settings.exec_channel,
   };
   const thread = p.replyTo?.threadTs ? p.replyTo : null;
+  /** The ledger key of a chart: the run's own in the channels, the thread's in a thread. */
+  const keyOf = (key: string) => (thread ? `${key}@${thread.channel}:${thread.threadTs}` : key);
   if (thread) {
     const scenarios = await runScenarios(ctx.db, p.runId);
     await postMessageOnce(ctx.db, ctx.slack, {
-      key: `run:${p.runId}:headline`,
+      logger: ctx.logger,
+      key: keyOf(`run:${p.runId}:headline`),
       channel: thread.channel,
       threadTs: thread.threadTs ?? null,
       text: planHeadline(p.runId, data.cycleMonth, scenarios),
     });
   }
   const done = new Set(
-    (await postsWithPrefix(ctx.db, `run:${p.runId}:`)).filter((r) => r.ts).map((r) => r.postKey),
+    (await ledgerEntries(ctx.db, `run:${p.runId}:`)).filter((r) => r.ts).map((r) => r.postKey),
   );
   const renderMs: number[] = [];
   const uploadMs: number[] = [];
@@ -52,7 +65,8 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
   let skipped = 0;
   let unchanged = 0;
   for (const c of planCharts(data, p.charts)) {
-    if (done.has(c.key)) {
+    const key = keyOf(c.key);
+    if (done.has(key)) {
       skipped++;
       continue;
     }
@@ -62,19 +76,27 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
       continue;
     }
     const chart = c.build();
-    const contentKey = thread
-      ? null
-      : `content:${channel}:${createHash('sha256').update(JSON.stringify(chart.spec)).update(chart.summary).digest('hex').slice(0, 32)}`;
-    if (contentKey && (await getPost(ctx.db, contentKey))) {
-      unchanged++;
-      continue;
+    if (!thread) {
+      const fingerprint = createHash('sha256')
+        .update(JSON.stringify(chart.spec))
+        .update(chart.summary)
+        .digest('hex')
+        .slice(0, 32);
+      const claim = await claimContent(ctx.db, { channel, fingerprint, key });
+      if (!claim.mine) {
+        // The same picture is being posted by another job right now: come back for its ts.
+        if (!claim.owner?.ts) throw new PostInFlightError(claim.ownerKey, CONTENT_WAIT_MS);
+        await recordSharedPost(ctx.db, key, claim.owner);
+        unchanged++;
+        continue;
+      }
     }
     // renderMs is the render alone (spec to PNG), what bench/pipeline reports per chart.
     const t0 = performance.now();
     const png = await renderChart(chart.spec, fontDir ? { fontDir } : {});
     const t1 = performance.now();
     const out = await postFileOnce(ctx.db, ctx.slack, {
-      key: c.key,
+      key,
       channel,
       threadTs: thread?.threadTs ?? null,
       filename: c.filename,
@@ -87,8 +109,6 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
     uploadMs.push(performance.now() - t1);
     if (out.posted) posted++;
     else skipped++;
-    if (contentKey)
-      await recordPost(ctx.db, contentKey, { channel, ts: out.ts, fileId: out.fileId ?? null });
   }
   ctx.logger.info({ runId: p.runId, posted, skipped, unchanged }, 'charts posted');
   return { runId: p.runId, posted, skipped, unchanged, renderMs, uploadMs };

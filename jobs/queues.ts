@@ -30,13 +30,27 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
-export function createQueues(connection: Redis, prefix: string): Queues {
+/**
+ * `logger`: where the queues' connection errors go, once per outage (with the stack) rather
+ * than at every reconnection attempt; without it, BullMQ prints them.
+ */
+export function createQueues(
+  connection: Redis,
+  prefix: string,
+  logger?: { warn(obj: object, msg: string): void },
+): Queues {
   const queues = new Map<QueueName, Queue>();
+  let down = false;
+  if (logger) connection.on('ready', () => (down = false));
   for (const name of QUEUES) {
-    queues.set(
-      name,
-      new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
-    );
+    const q = new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+    if (logger)
+      q.on('error', (err) => {
+        if (down) return;
+        down = true;
+        logger.warn({ err, queue: name }, 'job queue connection lost; requests wait in the outbox');
+      });
+    queues.set(name, q);
   }
   const get = (name: QueueName): Queue => queues.get(name)!;
   return {

@@ -9,6 +9,7 @@ import { parseWhatIfs, WhatIfError } from '../src/core/scenarios/what-if.js';
 import { scenarioKpis } from '../src/services/chart-data.js';
 import { runWhatIf } from '../src/services/planning.js';
 import { postFileOnce, postMessageOnce } from '../src/slack/post-ledger.js';
+import { esc } from '../src/slack/presenters/format.js';
 import { whatIfDiff } from '../src/slack/presenters/plan-run.js';
 import { hash } from './contracts.js';
 import type { Processor } from './processor-types.js';
@@ -20,6 +21,7 @@ export const whatif: Processor<'whatif'> = async (p, ctx) => {
   const say = async (suffix: string, text: string) => {
     if (!reply) return;
     await postMessageOnce(ctx.db, ctx.slack, {
+      logger: ctx.logger,
       key: `${key}:${suffix}`,
       channel: reply.channel,
       threadTs: reply.threadTs ?? null,
@@ -31,7 +33,7 @@ export const whatif: Processor<'whatif'> = async (p, ctx) => {
     whatIfs = parseWhatIfs(p.text);
   } catch (err) {
     if (err instanceof WhatIfError) {
-      await say('error', `Could not read the what-if: ${err.message}`);
+      await say('error', `Could not read the what-if: ${esc(err.message)}`);
       throw new UnrecoverableError(err.message);
     }
     throw err;
@@ -42,7 +44,7 @@ export const whatif: Processor<'whatif'> = async (p, ctx) => {
   } catch (err) {
     // Unknown family or resource codes: core says which; no retry can fix them.
     if (err instanceof RangeError) {
-      await say('error', `Could not run the what-if \`${p.text}\`: ${err.message}`);
+      await say('error', `Could not run the what-if \`${esc(p.text)}\`: ${esc(err.message)}`);
       throw new UnrecoverableError(err.message);
     }
     throw err;

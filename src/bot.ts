@@ -15,6 +15,7 @@ import {
   slackMetricsModule,
 } from './metrics.js';
 import { createRedis } from './redis.js';
+import { type OutboxRelay, startOutboxRelay } from './services/outbox.js';
 import { useConfiguredTimezone } from './services/settings.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
 
@@ -39,9 +40,9 @@ export interface BotOptions {
 
 export async function startBot(config: Config, opts: BotOptions = {}): Promise<RunningBot> {
   const logger = createLogger(config.LOG_LEVEL, 'sopbot-bot');
-  const db = createDb(config.DATABASE_URL, { max: 10, applicationName: 'sopbot-bot' });
+  const db = createDb(config.DATABASE_URL, { max: 10, applicationName: 'sopbot-bot', logger });
   const redis = createRedis(config.REDIS_URL, 'producer');
-  const queues = createQueues(redis, config.SOPBOT_QUEUE_PREFIX);
+  const queues = createQueues(redis, config.SOPBOT_QUEUE_PREFIX, logger);
   const metrics = new Metrics();
   const queue = countingEnqueueFailures(queues, metrics);
   const deps: AppDeps = { db, queue, config, logger, clock: opts.clock ?? systemClock };
@@ -57,7 +58,9 @@ export async function startBot(config: Config, opts: BotOptions = {}): Promise<R
     modules: [slackMetricsModule(metrics)],
   });
   let server: MetricsServer | null = null;
+  let relay: OutboxRelay | null = null;
   const closeAll = async () => {
+    await relay?.stop();
     await server?.close();
     await queues.close();
     redis.disconnect();
@@ -66,6 +69,10 @@ export async function startBot(config: Config, opts: BotOptions = {}): Promise<R
   try {
     await useConfiguredTimezone(db, config, logger);
     await slack.start();
+    // Job requests recorded while the queue was down go out as soon as it answers again.
+    relay = startOutboxRelay(deps, {
+      requestRetentionDays: config.SOPBOT_REQUEST_RETENTION_DAYS,
+    });
     server = await serveMetricsIfAsked(metrics, opts.metricsPort, config.BOT_METRICS_PORT);
   } catch (err) {
     await closeAll();

@@ -52,6 +52,8 @@ const base = z.object({
     .default('UTC'),
   SOPBOT_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   SOPBOT_RECOMPUTE_DEBOUNCE_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
+  /** Days a processed Slack request key is kept (a retry after that runs again). */
+  SOPBOT_REQUEST_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** How long a worker holds a job's lock; a crashed worker's job is retried after it. */
   SOPBOT_JOB_LOCK_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
   /** How often workers look for stalled jobs (default: half the lock duration). */

@@ -19,6 +19,7 @@ import {
   serveMetricsIfAsked,
 } from './metrics.js';
 import { createRedis } from './redis.js';
+import { startOutboxRelay } from './services/outbox.js';
 import { useConfiguredTimezone } from './services/settings.js';
 
 export interface RunningWorker {
@@ -91,7 +92,11 @@ export async function startWorker(
   opts: WorkerOptions = {},
 ): Promise<RunningWorker> {
   const logger = createLogger(config.LOG_LEVEL, 'sopbot-worker');
-  const db = createDb(config.DATABASE_URL, { max: 10, applicationName: 'sopbot-worker' });
+  const db = createDb(config.DATABASE_URL, {
+    max: 10,
+    applicationName: 'sopbot-worker',
+    logger,
+  });
   // Before any job runs: the jobs read the company's zone from the settings.
   try {
     await useConfiguredTimezone(db, config, logger);
@@ -101,7 +106,7 @@ export async function startWorker(
   }
   const producer = createRedis(config.REDIS_URL, 'producer');
   const connection = createRedis(config.REDIS_URL, 'worker');
-  const queues = createQueues(producer, config.SOPBOT_QUEUE_PREFIX);
+  const queues = createQueues(producer, config.SOPBOT_QUEUE_PREFIX, logger);
   const metrics = new Metrics(
     (['planning', 'posts', 'notifications'] as const).map((n) => queues.queue(n)),
   );
@@ -132,12 +137,18 @@ export async function startWorker(
     await db.destroy();
     throw err;
   }
+  // Job requests recorded while the queue was down go out as soon as it answers again.
+  const relay = startOutboxRelay(
+    { db, queue: queues, logger },
+    { requestRetentionDays: config.SOPBOT_REQUEST_RETENTION_DAYS },
+  );
   logger.info({ metricsPort: server?.port ?? null }, 'sopbot worker started');
   return {
     runtime,
     queues,
     metricsPort: server?.port ?? null,
     stop: runOnce(async () => {
+      await relay.stop();
       await runtime.close();
       await server?.close();
       await queues.close();

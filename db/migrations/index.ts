@@ -11,6 +11,9 @@ import * as review from './20261203T1500-review.js';
 import * as execution from './20261203T1530-execution.js';
 import * as userNames from './20261203T1600-user-names.js';
 import * as planDuals from './20261203T1800-plan-duals.js';
+import * as jobOutbox from './20261203T1900-job-outbox.js';
+import * as chartFingerprints from './20261203T1910-chart-fingerprints.js';
+import * as decisionSupersedes from './20261203T1920-decision-supersedes.js';
 
 export const migrations: Record<string, Migration> = {
   '20261122T0400-initial': initial,
@@ -21,4 +24,7 @@ export const migrations: Record<string, Migration> = {
   '20261203T1530-execution': execution,
   '20261203T1600-user-names': userNames,
   '20261203T1800-plan-duals': planDuals,
+  '20261203T1900-job-outbox': jobOutbox,
+  '20261203T1910-chart-fingerprints': chartFingerprints,
+  '20261203T1920-decision-supersedes': decisionSupersedes,
 };

@@ -1,5 +1,5 @@
+import { sql } from 'kysely';
 import type { Db } from '../connect.js';
-import type { AuditRow } from '../schema.js';
 
 export interface AuditEntry {
   readonly actor: string;
@@ -26,4 +26,18 @@ export async function audit(trx: Db, e: AuditEntry): Promise<string> {
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
+}
+
+/** When cycle `cycleId` left `phase` (its audited phase change), or null. */
+export async function phaseLeftAt(db: Db, cycleId: number, phase: string): Promise<Date | null> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select('at')
+    .where('entity', '=', 'cycle')
+    .where('entity_id', '=', String(cycleId))
+    .where('action', 'in', ['cycle.advance', 'cycle.close'])
+    .where(sql<boolean>`details->>'from' = ${phase}`)
+    .orderBy('id')
+    .executeTakeFirst();
+  return row?.at ?? null;
 }

@@ -228,6 +228,20 @@ export async function latestRun(db: Db, cycleId: number): Promise<PlanRunHead | 
     .executeTakeFirst();
 }
 
+/** The id and input hash of the cycle's latest run. */
+export async function latestRunInputs(
+  db: Db,
+  cycleId: number,
+): Promise<Pick<PlanRunRow, 'id' | 'input_hash'> | undefined> {
+  return db
+    .selectFrom('plan_runs')
+    .select(['id', 'input_hash'])
+    .where('cycle_id', '=', cycleId)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
 /**
  * A run's scenarios in the order the run solved and wrote them (DEFAULT_SCENARIOS: central,
  * cautious, ambitious), which is how the headline, the vote's options, the decision form

@@ -1,4 +1,5 @@
 /** Processed request keys: the record that a request's effect happened. */
+import { sql } from 'kysely';
 import type { Db } from '../connect.js';
 
 /** Claims a key; false when it was already processed (a retry or a double submit). */
@@ -15,4 +16,13 @@ export async function claimRequest(db: Db, key: string, kind: string): Promise<b
 /** Gives a key back when its work failed, so Slack's retry can do it. */
 export async function releaseRequest(db: Db, key: string): Promise<void> {
   await db.deleteFrom('processed_requests').where('request_key', '=', key).execute();
+}
+
+/** Deletes processed request keys older than `days`; returns how many. */
+export async function pruneRequests(db: Db, days: number): Promise<number> {
+  const res = await db
+    .deleteFrom('processed_requests')
+    .where('created_at', '<', sql<Date>`now() - make_interval(days => ${days})`)
+    .executeTakeFirst();
+  return Number(res.numDeletedRows);
 }

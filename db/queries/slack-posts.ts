@@ -194,3 +194,8 @@ export async function postsWithPrefix(db: Db, prefix: string): Promise<LedgerRow
     .execute();
   return rows.map(toLedgerRow);
 }
+
+/** Deletes the row of `key` (a message that moved to another channel is posted anew). */
+export async function forgetPost(db: Db, key: string): Promise<void> {
+  await db.deleteFrom('slack_posts').where('post_key', '=', key).execute();
+}

@@ -422,9 +422,13 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       people: PEOPLE,
     });
     let charts = 0;
+    const written = new Set<string>();
     for (const f of standin.files) {
       if (f.bytes && f.name.endsWith('.png')) {
-        await writeFile(join(opts.outDir, f.name), f.bytes);
+        // A run's chart posted twice (in a thread that asked, then in its channel) keeps both.
+        const name = written.has(f.name) ? `${f.id}-${f.name}` : f.name;
+        written.add(name);
+        await writeFile(join(opts.outDir, name), f.bytes);
         charts++;
       }
     }

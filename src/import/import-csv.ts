@@ -9,6 +9,7 @@ import type { Db } from '../../db/connect.js';
 import { audit } from '../../db/queries/audit.js';
 import { familyIds, resourceIds } from '../../db/queries/codes.js';
 import { type UpsertCounts, upsertRows } from '../../db/queries/upsert.js';
+import { controlCharacter } from '../core/text.js';
 import { CsvSyntaxError, normaliseHeader, parseCsv } from '../csv/parse.js';
 import { SopError } from '../errors.js';
 import { type ImportKind, KIND_SPECS } from './kinds.js';
@@ -119,6 +120,14 @@ function parseRows(req: ImportRequest, problems: Problems): ParsedRow[] {
     header.forEach((h, i) => {
       raw[h] = rec.fields[i]!;
     });
+    const control = header.filter((h) => controlCharacter(raw[h] ?? '') !== null);
+    for (const h of control)
+      problems.add(
+        rec.line,
+        h,
+        `contains a control character (${controlCharacter(raw[h] ?? '')}); remove it`,
+      );
+    if (control.length) continue;
     const parsed = spec.schema.safeParse(raw);
     if (!parsed.success) {
       for (const issue of parsed.error.issues)

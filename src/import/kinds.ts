@@ -40,6 +40,9 @@ export const KIND_ALIASES: Readonly<Record<string, ImportKind>> = {
   'supplier-receipts': 'receipts',
 };
 
+/** No quantity, price or capacity in a plan comes near this; a bigger one is a typo. */
+const MAX_MAGNITUDE = 1e12;
+
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 const number = (what = 'a number') =>
@@ -49,7 +52,8 @@ const number = (what = 'a number') =>
       .string({ error: 'is required' })
       .trim()
       .refine((s) => s !== '' && Number.isFinite(Number(s)), `must be ${what}`)
-      .transform(Number),
+      .transform(Number)
+      .refine((n) => Math.abs(n) <= MAX_MAGNITUDE, 'is too large (at most 1,000,000,000,000)'),
   );
 const nonNegative = () => number('a number ≥ 0').refine((n) => n >= 0, 'must be ≥ 0');
 const optionalNonNegative = () =>
@@ -94,13 +98,20 @@ const period = () =>
     .trim()
     .refine(isPeriod, 'must be a month as YYYY-MM (e.g. 2027-03)');
 const text = (max = 200) =>
-  z.string({ error: 'is required' }).trim().min(1, 'is required').max(max);
+  z
+    .string({ error: 'is required' })
+    .trim()
+    .min(1, 'is required')
+    .max(max, `is too long (at most ${max} characters)`);
 
 export const familyRow = z.object({
   code: code(),
   name: text(),
   unit: z
-    .preprocess(blankToUndefined, z.string().trim().max(32).optional())
+    .preprocess(
+      blankToUndefined,
+      z.string().trim().max(32, 'is too long (at most 32 characters)').optional(),
+    )
     .transform((v) => v ?? 'units'),
   price: nonNegative(),
   unit_cost: nonNegative(),
@@ -127,7 +138,10 @@ export const resourceRow = z
       .toLowerCase()
       .pipe(z.enum(RESOURCE_KINDS, { error: `must be one of ${RESOURCE_KINDS.join(', ')}` })),
     unit: z
-      .preprocess(blankToUndefined, z.string().trim().max(32).optional())
+      .preprocess(
+        blankToUndefined,
+        z.string().trim().max(32, 'is too long (at most 32 characters)').optional(),
+      )
       .transform((v) => v ?? 'hours'),
     regular_capacity: nonNegative(),
     overtime_limit: optionalNonNegative().transform((v) => v ?? 0),

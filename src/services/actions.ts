@@ -12,7 +12,9 @@ import { audit } from '../../db/queries/audit.js';
 import type { ActionRow } from '../../db/schema.js';
 import { addDays, atLocalHour, localDate } from '../core/calendar.js';
 import { SopError } from '../errors.js';
+import { isLedgerMessage } from '../slack/post-ledger.js';
 import type { CycleDeps } from './cycles.js';
+import { enqueueDurably } from './outbox.js';
 import { dmOnce, type SlackMessage } from './reminders.js';
 import { getSettings } from './settings.js';
 
@@ -84,7 +86,8 @@ export async function enqueueReminder(
   actionId: string,
   slot: ReminderSlot,
 ): Promise<void> {
-  await deps.queue.enqueue(
+  await enqueueDurably(
+    deps,
     'action-reminder',
     { actionId, kind: slot.kind, occurrence: slot.occurrence },
     { delayMs: Math.max(0, slot.at.getTime() - deps.clock.now().getTime()) },
@@ -96,6 +99,11 @@ export async function scheduleActionReminders(deps: CycleDeps, action: ActionRow
   for (const slot of initialReminders(action.due_date, deps.clock.now(), timezone)) {
     await enqueueReminder(deps, action.id, slot);
   }
+}
+
+/** True when `channel`/`ts` is the bot's DM about action `id` (its assignment or a reminder). */
+export function isActionMessage(db: Db, id: string, channel: string, ts: string): Promise<boolean> {
+  return isLedgerMessage(db, [`action:${id}:`, `reminder:${id}:`], channel, ts);
 }
 
 export async function getAction(db: Db, id: string): Promise<ActionRow | null> {

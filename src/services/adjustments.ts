@@ -15,16 +15,18 @@ import {
   insertAdjustments,
   lockKey,
 } from '../../db/queries/adjustments.js';
-import { audit } from '../../db/queries/audit.js';
+import { audit, phaseLeftAt } from '../../db/queries/audit.js';
 import type { AdjustmentRow, CycleRow, SettingsRow } from '../../db/schema.js';
 import type { Role } from '../core/company.js';
 import { type AdjustmentKind, computeConsensus } from '../core/consensus.js';
 import { isPeriod, nextPeriods, type Period, periodIndex, periodRange } from '../core/period.js';
+import { controlCharacterMessage } from '../core/text.js';
 import { checkFence } from '../core/time-fences.js';
 import type { AppDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
 import { adjustmentsOpen, getOpenCycle, PHASE_LABEL } from './cycles.js';
 import { type Member, requireRole } from './members.js';
+import { requestJob } from './outbox.js';
 import { fencesOf, getSettings } from './settings.js';
 
 export const FORECAST_REASONS = [
@@ -83,6 +85,8 @@ export interface ChangeOutcome {
   readonly lines: readonly ChangeLine[];
   /** True when this request had already been stored (a retry or a double submit). */
   readonly replay: boolean;
+  /** The job requests (outbox ids) recorded with the change: its recompute. */
+  readonly jobRequests?: readonly string[];
 }
 
 export interface RequestMeta {
@@ -108,6 +112,8 @@ export async function recordChange(
     readonly meta: RequestMeta;
     readonly ids: readonly string[];
     readonly lines: readonly ChangeLine[];
+    /** A burst of changes makes one recompute (SOPBOT_RECOMPUTE_DEBOUNCE_MS). */
+    readonly recomputeDebounceMs: number;
   },
 ): Promise<ChangeOutcome> {
   await audit(trx, {
@@ -127,6 +133,13 @@ export async function recordChange(
       lines: c.lines,
     },
   });
+  // The recompute this change owes, recorded with it: it is not lost if Redis is down.
+  const recompute = await requestJob(
+    trx,
+    'recompute',
+    { cycleId: c.cycle.id, reason: 'submission', requestedBy: c.member.userId },
+    { debounceMs: c.recomputeDebounceMs },
+  );
   return {
     cycle: { id: c.cycle.id, month: c.cycle.month },
     target: { code: c.target.code, name: c.target.name },
@@ -134,6 +147,7 @@ export async function recordChange(
     input: c.input,
     lines: c.lines,
     replay: false,
+    jobRequests: [recompute],
   };
 }
 
@@ -148,6 +162,15 @@ export function horizonOf(cycle: CycleRow, settings: SettingsRow): Period[] {
  * ends; capacity updates and constraints (`anyPhase`) are taken until the cycle closes,
  * since the supply review is exactly when operations make them.
  */
+/**
+ * When the cycle left the demand review: the audit log's phase change out of it, or (for a
+ * cycle moved on by hand in the database) when it entered its present phase.
+ */
+async function demandReviewEndedAt(db: AppDeps['db'], cycle: CycleRow): Promise<Date> {
+  if (cycle.phase === 'supply_review') return cycle.phase_entered_at;
+  return (await phaseLeftAt(db, cycle.id, 'demand_review')) ?? cycle.phase_entered_at;
+}
+
 export async function openCycleForChanges(
   deps: AppDeps,
   what: string,
@@ -160,21 +183,56 @@ export async function openCycleForChanges(
       `No S&OP cycle is open, so there is nowhere to record ${what}. A planner opens one with \`/sop cycle start\`.`,
     );
   if (!opts.anyPhase && !adjustmentsOpen(cycle.phase)) {
-    const ended = cycle.deadlines.demand_review ?? cycle.phase_entered_at.toISOString();
+    // When the review really ended: the phase change into supply review, not the deadline
+    // (a planner may move on early, or late).
+    const ended = await demandReviewEndedAt(deps.db, cycle);
     throw new SopError(
       'phase_closed',
-      `Adjustments closed when the demand review ended on ${ended.slice(0, 10)}; the ${cycle.month} cycle is now in ${PHASE_LABEL[cycle.phase]}. Ask a planner if this change must still count.`,
+      `Adjustments closed when the demand review ended on ${ended.toISOString().slice(0, 10)}; the ${cycle.month} cycle is now in ${PHASE_LABEL[cycle.phase]}. Ask a planner if this change must still count.`,
     );
   }
   return cycle;
 }
 
 /** Checks the parts of a change that need no database: months, value, reason, comment. */
+/** Largest change accepted, in units (set or +/-) and in % (a bigger one is a typo). */
+export const MAX_CHANGE_UNITS = 1e9;
+export const MAX_CHANGE_PCT = 1000;
+
+/**
+ * The typed text and the size of the value, checked before anything reads the database:
+ * control characters are refused with the field's name (Postgres refuses NUL), and the value
+ * is bounded.
+ */
+export function checkChangeText(input: ChangeInput): void {
+  const fields = [
+    ['target', 'The code'],
+    ['reason', 'The reason'],
+    ['comment', 'The comment'],
+  ] as const;
+  for (const [field, label] of fields) {
+    const why = controlCharacterMessage(label, input[field] ?? '');
+    if (why) throw new FieldError(field, why);
+  }
+  if (!Number.isFinite(input.value)) throw new FieldError('value', 'Enter a number.');
+  if (input.kind === 'delta_pct' && Math.abs(input.value) > MAX_CHANGE_PCT)
+    throw new FieldError(
+      'value',
+      `A change of ${input.value > 0 ? '+' : ''}${input.value}% is not accepted: at most ±${MAX_CHANGE_PCT}%. Check the value.`,
+    );
+  if (input.kind !== 'delta_pct' && Math.abs(input.value) > MAX_CHANGE_UNITS)
+    throw new FieldError(
+      'value',
+      `${input.value} units is not accepted: at most ${MAX_CHANGE_UNITS.toLocaleString('en-US')} units. Check the value.`,
+    );
+}
+
 export function checkChange(
   input: ChangeInput,
   horizon: readonly Period[],
   reasons: readonly string[],
 ): Period[] {
+  checkChangeText(input);
   for (const f of ['from', 'to'] as const) {
     if (!isPeriod(input[f]))
       throw new FieldError(f, `\`${input[f]}\` is not a month; write it as YYYY-MM, e.g. 2027-03.`);
@@ -263,6 +321,7 @@ export async function submitAdjustment(
   meta: RequestMeta,
 ): Promise<ChangeOutcome> {
   requireRole(member, ['sales', 'planner', 'exec'], 'adjust the demand forecast');
+  checkChangeText(input);
   const role = member.role as Role;
   const [cycle, family, settings] = await Promise.all([
     openCycleForChanges(deps, 'a forecast adjustment'),
@@ -355,6 +414,7 @@ export async function submitAdjustment(
       meta,
       ids: inserted.map((r) => r.id),
       lines,
+      recomputeDebounceMs: deps.config.SOPBOT_RECOMPUTE_DEBOUNCE_MS,
     });
   });
 }

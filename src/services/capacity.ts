@@ -23,6 +23,7 @@ import {
   type ChangeLine,
   type ChangeOutcome,
   checkChange,
+  checkChangeText,
   FieldError,
   horizonOf,
   openCycleForChanges,
@@ -78,6 +79,7 @@ export async function submitCapacityUpdate(
   meta: RequestMeta,
 ): Promise<ChangeOutcome> {
   requireRole(member, ['ops', 'planner'], 'update capacity');
+  checkChangeText(input);
   const [cycle, resource, settings] = await Promise.all([
     openCycleForChanges(deps, 'a capacity update', { anyPhase: true }),
     resourceByCode(deps.db, input.target),
@@ -149,6 +151,7 @@ export async function submitCapacityUpdate(
       meta,
       ids: inserted.map((r) => r.id),
       lines,
+      recomputeDebounceMs: deps.config.SOPBOT_RECOMPUTE_DEBOUNCE_MS,
     });
   });
 }

@@ -26,6 +26,7 @@ import type { Clock } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
 import { slackDate } from '../slack/presenters/format.js';
 import { membersWithRole } from './members.js';
+import { deliverJobs, requestJob } from './outbox.js';
 import { dmOnce, postOnce } from './reminders.js';
 import { snapshotCycle } from './review.js';
 import { getSettings } from './settings.js';
@@ -81,8 +82,9 @@ export interface CycleDeps {
 
 /**
  * Open the cycle for `month` with a deadline per phase (settings.phase_days, in working days
- * of the company's time zone from now), schedule its deadline and nudge jobs, and request the
- * performance review. Refuses a second open cycle.
+ * of the company's time zone from now), and request its deadline and nudge jobs and the
+ * performance review with the cycle (the outbox). Its first plan comes from `/sop plan` or the
+ * daily schedule. Refuses a second open cycle.
  */
 export async function startCycle(deps: CycleDeps, actor: string, month: string): Promise<CycleRow> {
   if (!isPeriod(month)) {
@@ -122,38 +124,53 @@ export async function startCycle(deps: CycleDeps, actor: string, month: string):
       entityId: row.id,
       details: { month, deadlines },
     });
-    return row;
+    const jobs = await requestCycleJobs(trx, row, now, settings.timezone);
+    // The cycle opens with the review of how the last adopted plan did.
+    jobs.push(await requestJob(trx, 'review', { cycleId: row.id }));
+    return { row, jobs };
   });
-  await scheduleCycleJobs(deps, cycle);
-  // The cycle opens with the review of how the last adopted plan did.
-  await deps.queue.enqueue('review', { cycleId: cycle.id });
-  return cycle;
+  await deliverJobs(deps.db, deps.queue, { ids: cycle.jobs });
+  return cycle.row;
 }
 
-/** Enqueue the delayed `phase-deadline` and `nudge` jobs of every phase not yet passed. */
-export async function scheduleCycleJobs(deps: CycleDeps, cycle: CycleRow): Promise<void> {
-  const now = deps.clock.now();
-  const { timezone } = await getSettings(deps.db);
+/**
+ * Records (in `trx`, with the cycle) the delayed `phase-deadline` and `nudge` jobs of every
+ * phase not yet passed. Returns the requests' ids.
+ */
+async function requestCycleJobs(
+  trx: Db,
+  cycle: CycleRow,
+  now: Date,
+  timezone: string,
+): Promise<string[]> {
+  const ids: string[] = [];
   const from = PHASE_ORDER.indexOf(cycle.phase);
   for (const phase of TIMED_PHASES) {
     if (PHASE_ORDER.indexOf(phase) < from) continue;
     const deadline = cycle.deadlines[phase];
     if (!deadline) continue;
     const at = new Date(deadline);
-    await deps.queue.enqueue(
-      'phase-deadline',
-      { cycleId: cycle.id, phase },
-      { delayMs: Math.max(0, at.getTime() - now.getTime()) },
+    ids.push(
+      await requestJob(
+        trx,
+        'phase-deadline',
+        { cycleId: cycle.id, phase },
+        { delayMs: Math.max(0, at.getTime() - now.getTime()) },
+      ),
     );
     if (NUDGED_PHASES.includes(phase)) {
       const when = nudgeAt(at, now, timezone);
-      await deps.queue.enqueue(
-        'nudge',
-        { cycleId: cycle.id, phase },
-        { delayMs: Math.max(0, when.getTime() - now.getTime()) },
+      ids.push(
+        await requestJob(
+          trx,
+          'nudge',
+          { cycleId: cycle.id, phase },
+          { delayMs: Math.max(0, when.getTime() - now.getTime()) },
+        ),
       );
     }
   }
+  return ids;
 }
 
 /** Phases whose deadline is preceded by DM nudges to the people who still owe input. */
@@ -165,6 +182,11 @@ export interface PhaseChange {
   readonly changed: boolean;
   readonly from: Phase;
   readonly to: Phase;
+  /**
+   * True when the change requested a job (a recompute, the pack) that the queue has not taken
+   * yet: it waits in the outbox and is delivered as soon as the queue is back.
+   */
+  readonly jobsWaiting?: boolean;
 }
 
 /**
@@ -202,14 +224,22 @@ export async function advancePhase(
       });
       if (to === 'closed') await snapshotCycle(trx, updated);
     }
-    return updated;
+    // The work a phase owes is requested with the phase change itself (the outbox).
+    const jobs: string[] = [];
+    if (updated && (to === 'supply_review' || to === 'pre_sop'))
+      jobs.push(
+        await requestJob(trx, 'recompute', {
+          cycleId,
+          reason: 'cycle',
+          requestKey: `phase:${cycleId}:${to}`,
+        }),
+      );
+    if (updated && to === 'executive') jobs.push(await requestJob(trx, 'pack', { cycleId }));
+    return updated ? { row: updated, jobs } : null;
   });
   if (!res) return { cycle: await requireCycle(deps.db, cycleId), changed: false, from, to };
-  if (to === 'supply_review' || to === 'pre_sop') {
-    await deps.queue.enqueue('recompute', { cycleId, reason: 'cycle' });
-  }
-  if (to === 'executive') await deps.queue.enqueue('pack', { cycleId });
-  return { cycle: res, changed: true, from, to };
+  const delivery = await deliverJobs(deps.db, deps.queue, { ids: res.jobs });
+  return { cycle: res.row, changed: true, from, to, jobsWaiting: delivery.pending > 0 };
 }
 
 /** Close the open cycle from whatever phase it is in. */

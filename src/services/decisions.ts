@@ -9,6 +9,7 @@ import { scenarioById } from '../../db/queries/plan-results.js';
 import { latestRun, runScenarios } from '../../db/queries/plan-runs.js';
 import type { ActionRow, CycleRow, DecisionRow } from '../../db/schema.js';
 import { tradeOffSentences } from '../core/scenarios/trade-off.js';
+import { controlCharacterMessage } from '../core/text.js';
 import { toCsv } from '../csv/format.js';
 import { SopError, ValidationError } from '../errors.js';
 import { scheduleActionReminders } from './actions.js';
@@ -29,6 +30,21 @@ export interface RecordDecisionInput {
   readonly decidedBy: string;
   readonly requestKey: string;
   readonly actions: readonly NewAction[];
+  /** Required when the cycle already has a decision: why this one replaces it. */
+  readonly supersedeReason?: string | null;
+}
+
+/** The cycle already has a decision: a new one must say why it supersedes it. */
+export class SupersedeReasonRequired extends SopError {
+  readonly prior: { readonly id: string; readonly title: string };
+  constructor(month: string, prior: { readonly id: string; readonly title: string }) {
+    super(
+      'conflict',
+      `Cycle ${month} already has decision ${prior.id} (${prior.title}). A new decision supersedes it: say why it no longer holds.`,
+    );
+    this.name = 'SupersedeReasonRequired';
+    this.prior = prior;
+  }
 }
 
 export interface DecisionRecord {
@@ -62,6 +78,18 @@ export async function recordDecision(
 ): Promise<DecisionRecord> {
   const rationale = input.rationale.trim();
   if (!rationale) throw new ValidationError('rationale: say why this scenario is adopted.');
+  const typed: [string, string][] = [
+    ['The rationale', rationale],
+    ['The reason it supersedes the earlier decision', input.supersedeReason ?? ''],
+    ...input.actions.map((a, i): [string, string] => [
+      `Action ${i + 1}'s description`,
+      a.description,
+    ]),
+  ];
+  for (const [label, text] of typed) {
+    const why = controlCharacterMessage(label, text);
+    if (why) throw new ValidationError(why);
+  }
   const errors = validateActions(input.actions);
   if (errors.length)
     throw new ValidationError(`Fix the follow-up actions: ${errors.join('; ')}.`, errors);
@@ -95,6 +123,13 @@ export async function recordDecision(
       .where('id', '=', input.cycleId)
       .executeTakeFirst();
     if (!cycle) throw new SopError('not_found', `No cycle with id ${input.cycleId}.`);
+    // Decisions of a cycle are recorded one at a time (the supersession chain has no fork).
+    await trx
+      .selectFrom('cycles')
+      .select('id')
+      .where('id', '=', input.cycleId)
+      .forUpdate()
+      .execute();
     if (cycle.phase === 'closed') {
       throw new SopError(
         'phase_closed',
@@ -102,6 +137,30 @@ export async function recordDecision(
       );
     }
     if (input.pollId) {
+      // A decision after a vote: the vote is closed, and the scenario is one of its options.
+      const poll = await trx
+        .selectFrom('polls')
+        .select(['id', 'cycle_id', 'status'])
+        .where('id', '=', input.pollId)
+        .executeTakeFirst();
+      if (!poll || poll.cycle_id !== input.cycleId)
+        throw new SopError('not_found', `Vote ${input.pollId} is not a vote of this cycle.`);
+      if (poll.status !== 'closed')
+        throw new SopError(
+          'conflict',
+          `Vote ${poll.id} is still open: its chair closes it first, then the decision is recorded.`,
+        );
+      const option = await trx
+        .selectFrom('poll_options')
+        .select('scenario_id')
+        .where('poll_id', '=', poll.id)
+        .where('scenario_id', '=', input.scenarioId)
+        .executeTakeFirst();
+      if (!option)
+        throw new SopError(
+          'validation',
+          `scenario: ${input.scenarioId} is not one of the scenarios of vote ${poll.id}.`,
+        );
       const prior = await trx
         .selectFrom('decisions')
         .select('id')
@@ -111,6 +170,14 @@ export async function recordDecision(
         throw new SopError('conflict', `This vote already has a decision (decision ${prior.id}).`);
       }
     }
+    const earlier = await trx
+      .selectFrom('decisions')
+      .select(['id', 'title'])
+      .where('cycle_id', '=', input.cycleId)
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    const supersedeReason = input.supersedeReason?.trim() || null;
+    if (earlier && !supersedeReason) throw new SupersedeReasonRequired(cycle.month, earlier);
     const decision = await trx
       .insertInto('decisions')
       .values({
@@ -123,6 +190,8 @@ export async function recordDecision(
         decided_at: now,
         request_key: input.requestKey,
         trade_off: tradeOff,
+        supersedes_id: earlier ? earlier.id : null,
+        supersede_reason: earlier ? supersedeReason : null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -160,6 +229,7 @@ export async function recordDecision(
         scenarioId: input.scenarioId,
         runId: scenario.run_id,
         rationale,
+        ...(earlier ? { supersedes: earlier.id, supersedeReason } : {}),
         actions: acts.map((a) => ({ id: a.id, owner: a.owner, due: a.due_date })),
       },
     });
@@ -169,6 +239,21 @@ export async function recordDecision(
     for (const a of res.actions) await scheduleActionReminders(deps, a);
   }
   return res;
+}
+
+/** The cycle's current decision (the newest), which a new one would supersede. */
+export async function currentDecision(
+  db: Db,
+  cycleId: number,
+): Promise<{ readonly id: string; readonly title: string } | null> {
+  return (
+    (await db
+      .selectFrom('decisions')
+      .select(['id', 'title'])
+      .where('cycle_id', '=', cycleId)
+      .orderBy('id', 'desc')
+      .executeTakeFirst()) ?? null
+  );
 }
 
 /** Resolve a scenario name or label (`central`, `Cautious`) in the cycle's latest run. */
@@ -235,6 +320,8 @@ export interface DecisionLogEntry {
   /** What the adopted scenario accepts, as shown when it was decided. */
   readonly tradeOff: string | null;
   readonly actions: readonly ActionRow[];
+  /** The earlier decision this one replaces, and why (optional: older entries have none). */
+  readonly supersedes?: { readonly id: string; readonly reason: string } | null;
 }
 
 /** The trade-off sentences of a run's solved scenarios, by scenario id (against central). */
@@ -280,6 +367,7 @@ export async function listDecisions(db: Db, cycleMonth?: string): Promise<Decisi
     decidedAt: r.decided_at,
     viaVote: r.poll_id !== null,
     actions: acts.filter((a) => a.decision_id === r.id),
+    supersedes: r.supersedes_id ? { id: r.supersedes_id, reason: r.supersede_reason ?? '' } : null,
   }));
 }
 
@@ -300,6 +388,10 @@ export function decisionsMarkdown(
       ...(e.tradeOff ? [`- Trade-off accepted: ${e.tradeOff}`] : []),
       `- Rationale: ${e.rationale.replace(/\s*\n\s*/g, ' ')}`,
     );
+    if (e.supersedes)
+      lines.push(
+        `- Supersedes decision ${e.supersedes.id}: ${e.supersedes.reason.replace(/\s*\n\s*/g, ' ')}`,
+      );
     if (e.actions.length) {
       lines.push('', '| owner | due | status | action |', '|---|---|---|---|');
       for (const a of e.actions) {

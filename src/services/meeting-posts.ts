@@ -6,8 +6,8 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
-import { getPost, recordPost } from '../../db/queries/slack-posts.js';
 import type { ActionRow } from '../../db/schema.js';
+import { ledgerEntry } from '../slack/post-ledger.js';
 import { actionDm } from '../slack/presenters/actions.js';
 import { decisionLogMessage } from '../slack/presenters/decision.js';
 import { packMessage } from '../slack/presenters/pack.js';
@@ -92,13 +92,12 @@ export async function publishDecision(
     }
   }
   if (!threadTs && channel) {
-    const pack = await getPost(db, `pack:${row.cycle_id}`);
+    const pack = await ledgerEntry(db, `pack:${row.cycle_id}`);
     if (pack?.ts && pack.channel === channel) threadTs = pack.ts;
   }
   if (entry && channel) {
     const key = `decision:${decisionId}:log`;
-    const ts = await postOnce(slack, db, key, channel, decisionLogMessage(entry), threadTs);
-    if (ts) await recordPost(db, key, { channel, ts, threadTs: threadTs ?? null });
+    await postOnce(slack, db, key, channel, decisionLogMessage(entry), threadTs);
   }
   await notifyOwners(slack, db, actions, (a) => actionDm(a, 'assigned'));
 }

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../../db/connect.js';
+import { lockKey } from '../../db/queries/adjustments.js';
 import { audit } from '../../db/queries/audit.js';
 import { baselineForecasts } from '../../db/queries/baselines.js';
 import { type LoadedCompany, loadCompany } from '../../db/queries/company.js';
@@ -18,6 +19,7 @@ import {
 import { cycleScenarios } from '../../db/queries/cycle-scenarios.js';
 import {
   insertPlanRun,
+  latestRunInputs,
   type NewPlanRun,
   type NewScenario,
   runByKey,
@@ -421,13 +423,29 @@ export interface PlanStageMs {
 
 export interface PlanRunOutcome {
   readonly runId: string;
-  /** False when a run with this key already existed (a retried job): nothing was written. */
+  /**
+   * False when nothing was written: a run with this key already existed (a retried job), or
+   * the cycle's latest run has the same inputs (`reused`).
+   */
   readonly created: boolean;
+  /** True when the latest run of the cycle had exactly these inputs and answers this request. */
+  readonly reused?: boolean;
   readonly ms: PlanStageMs | null;
 }
 
 function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
+}
+
+/**
+ * What a run is computed from: the central problem (demand after consensus, capacities with
+ * the updates in force, the frozen plan, prices) and the consensus lines. Equal hashes, equal
+ * runs: the scenarios are a pure function of it.
+ */
+export function planInputHash(inputs: PlanInputs): string {
+  return createHash('sha256')
+    .update(JSON.stringify({ problem: centralProblem(inputs), consensus: inputs.demand }))
+    .digest('hex');
 }
 
 /** The run as it is written: its inputs, what changed in consensus, the gaps and the scenarios. */
@@ -440,9 +458,7 @@ export function planRunRecord(
   const central = solved[0];
   if (!central) throw new Error('planRunRecord: no scenario was solved');
   const solverMs = solved.reduce((a, s) => a + s.result.solverSeconds * 1000, 0);
-  const inputHash = createHash('sha256')
-    .update(JSON.stringify({ problem: central.problem, consensus: inputs.demand }))
-    .digest('hex');
+  const inputHash = planInputHash(inputs);
   return {
     cycleId: req.cycleId,
     runKey: req.runKey,
@@ -479,14 +495,28 @@ export async function runPlan(
   if (existing) return { runId: existing.id, created: false, ms: null };
   const t0 = performance.now();
   const inputs = await preparePlan(db, req.cycleId);
+  // Exactly one run per input: a request whose inputs are those of the cycle's latest run
+  // gets that run (a phase change, `/sop plan` and a capacity update seconds apart).
+  const hash = planInputHash(inputs);
+  const same = await latestRunInputs(db, req.cycleId);
+  if (same?.input_hash === hash) return { runId: same.id, created: false, reused: true, ms: null };
   const t1 = performance.now();
   const timings = { stressMs: 0 };
   const solved = await solveScenarios(inputs, inputs.scenarios, solver, { stress: true, timings });
   const t2 = performance.now();
   const record = planRunRecord(req, inputs, solved, t2 - t0);
   let runId: string;
+  let reused: string | null = null;
   try {
     runId = await db.transaction().execute(async (trx) => {
+      // Runs of one cycle are written one at a time, so two requests with the same new
+      // inputs solved side by side write one run: the second finds the first here.
+      await lockKey(trx, `plan-run:${req.cycleId}`);
+      const latest = await latestRunInputs(trx, req.cycleId);
+      if (latest?.input_hash === hash) {
+        reused = latest.id;
+        return latest.id;
+      }
       const id = await insertPlanRun(trx, record);
       await storeRunDuals(trx, id, solved, inputs.loaded);
       await audit(trx, {
@@ -504,6 +534,7 @@ export async function runPlan(
     if (!winner) throw err;
     return { runId: winner.id, created: false, ms: null };
   }
+  if (reused !== null) return { runId: reused, created: false, reused: true, ms: null };
   const t3 = performance.now();
   return {
     runId,

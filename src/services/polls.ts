@@ -18,7 +18,9 @@ import {
 import type { CycleRow, DecisionRow, PollRow } from '../../db/schema.js';
 import { type Tally, tally } from '../core/vote.js';
 import { SopError } from '../errors.js';
+import { ledgerEntry } from '../slack/post-ledger.js';
 import type { CycleDeps } from './cycles.js';
+import { deliverJobs, requestJob } from './outbox.js';
 import { getSettings } from './settings.js';
 
 export interface PollView {
@@ -57,14 +59,16 @@ export async function getPollView(db: Db, pollId: string): Promise<PollView> {
       .where('poll_id', '=', pollId)
       .orderBy('id', 'desc')
       .executeTakeFirst()) ?? null;
-  const chart = await db
-    .selectFrom('slack_posts')
-    .select('file_id')
-    .where('post_key', '=', `run:${poll.run_id}:scenarios`)
-    .where('ts', 'is not', null)
-    .executeTakeFirst();
+  const chart = await ledgerEntry(db, `run:${poll.run_id}:scenarios`);
   const { timezone } = await getSettings(db);
-  return { poll, options, tally: t, decision, chartFileId: chart?.file_id ?? null, timezone };
+  return {
+    poll,
+    options,
+    tally: t,
+    decision,
+    chartFileId: chart?.ts ? chart.fileId : null,
+    timezone,
+  };
 }
 
 export interface CreatePollInput {
@@ -164,9 +168,15 @@ export async function createPoll(
         closesAt: closesAt.toISOString(),
       },
     });
-    return row;
+    const deadlineJob = await requestJob(
+      trx,
+      'poll-deadline',
+      { pollId: row.id },
+      { delayMs: hours * 3600_000 },
+    );
+    return { ...row, deadlineJob };
   });
-  await deps.queue.enqueue('poll-deadline', { pollId: poll.id }, { delayMs: hours * 3600_000 });
+  await deliverJobs(deps.db, deps.queue, { ids: [poll.deadlineJob] });
   return { view: await getPollView(deps.db, poll.id), created: true };
 }
 

@@ -4,11 +4,13 @@
  * each submission as a short threaded reply. Creation is serialised by an advisory lock on
  * the ledger key, so two simultaneous first submissions make one message.
  */
+
+import { createHash } from 'node:crypto';
 import type { webApi } from '@slack/bolt';
 import { adjustmentActivity, lockKey } from '../../db/queries/adjustments.js';
 import { capacityActivity } from '../../db/queries/capacity.js';
-import { getPost, recordPost } from '../../db/queries/slack-posts.js';
 import type { AppDeps } from '../deps.js';
+import { postMessageOnce, upsertMessage } from '../slack/post-ledger.js';
 import {
   type ChangeSubject,
   demandSummaryBlocks,
@@ -16,6 +18,7 @@ import {
   threadNote,
 } from '../slack/presenters/change.js';
 import type { ChangeOutcome } from './adjustments.js';
+import { deliverJobs } from './outbox.js';
 import { getSettings } from './settings.js';
 
 export const summaryPostKey = (cycleId: number, subject: ChangeSubject): string =>
@@ -49,18 +52,15 @@ export async function refreshSummary(
       subject === 'forecast'
         ? `Demand review ${cycle.month}: forecast adjustments`
         : `Supply review ${cycle.month}: capacity updates`;
-    const existing = await getPost(trx, key);
-    let ts: string;
-    if (existing?.ts && existing.channel === channel) {
-      await client.chat.update({ channel, ts: existing.ts, text, blocks });
-      ts = existing.ts;
-    } else {
-      const posted = await client.chat.postMessage({ channel, text, blocks });
-      if (!posted.ts) throw new Error('chat.postMessage returned no ts');
-      ts = posted.ts;
-      await recordPost(trx, key, { channel, ts });
-    }
-    if (note) await client.chat.postMessage({ channel, thread_ts: ts, text: note });
+    const { ts } = await upsertMessage(trx, client, { key, channel, text, blocks });
+    // Each batch of notes once (its text names the changes and their before → after).
+    if (note)
+      await postMessageOnce(trx, client, {
+        key: `${key}:note:${createHash('sha256').update(note).digest('hex').slice(0, 32)}`,
+        channel,
+        threadTs: ts,
+        text: note,
+      });
     return { channel, ts };
   });
 }
@@ -138,14 +138,17 @@ export async function afterChange(
   outcome: ChangeOutcome,
 ): Promise<void> {
   if (outcome.replay) return;
+  // The recompute was recorded with the change; hand it to the queue now. If the queue is
+  // down it waits in the outbox, and the relay delivers it once the queue is back.
   try {
-    await deps.queue.enqueue(
-      'recompute',
-      { cycleId: outcome.cycle.id, reason: 'submission', requestedBy: outcome.author },
-      { debounceMs: deps.config.SOPBOT_RECOMPUTE_DEBOUNCE_MS },
-    );
+    const d = await deliverJobs(deps.db, deps.queue, { ids: outcome.jobRequests ?? [] });
+    if (d.pending > 0)
+      deps.logger.info(
+        { cycleId: outcome.cycle.id, reason: d.error?.message },
+        'job queue unavailable: the recompute waits in the outbox',
+      );
   } catch (err) {
-    deps.logger.error({ err, cycleId: outcome.cycle.id }, 'could not request a recompute');
+    deps.logger.error({ err, cycleId: outcome.cycle.id }, 'could not hand the recompute over');
   }
   try {
     await queueSummary(deps, client, subject, outcome.cycle, threadNote(outcome));

@@ -5,7 +5,7 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App } from '@slack/bolt';
+import { App, type CustomRoute, HTTPReceiver } from '@slack/bolt';
 import type { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import type { AppDeps } from '../deps.js';
@@ -64,42 +64,81 @@ export async function checkHealth(
   return { ok: db && r !== false, db, redis: r };
 }
 
+/** Slack's replay window: a request stamped further from now, either way, is refused. */
+export const MAX_CLOCK_SKEW_S = 300;
+
+/**
+ * True when the `x-slack-request-timestamp` header is missing, not a number, or more than
+ * MAX_CLOCK_SKEW_S from `nowMs` in either direction. Bolt's own check refuses only the past.
+ */
+export function timestampRefused(header: string | string[] | undefined, nowMs: number): boolean {
+  const raw = Array.isArray(header) ? header[0] : header;
+  if (raw === undefined || !/^\d+$/.test(raw)) return true;
+  return Math.abs(nowMs / 1000 - Number(raw)) > MAX_CLOCK_SKEW_S;
+}
+
 export function createSlackApp(deps: AppDeps, opts: SlackAppOptions): SlackApp {
   const socketMode = Boolean(opts.appToken);
+  const logger = boltLogger(deps.logger);
+  const customRoutes: CustomRoute[] = [
+    {
+      path: '/healthz',
+      method: ['GET'],
+      handler: (_req, res) => {
+        void checkHealth(deps, opts.redis).then((h) => {
+          res.writeHead(h.ok ? 200 : 503, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(h));
+        });
+      },
+    },
+  ];
+  const receiver = socketMode
+    ? null
+    : new HTTPReceiver({ signingSecret: opts.signingSecret ?? '', customRoutes, logger });
+  if (receiver) {
+    // Requests stamped too far in the future are refused before Bolt sees them (replay
+    // protection both ways); Bolt then checks the signature and the past.
+    const listener = receiver.requestListener;
+    receiver.requestListener = (req, res) => {
+      if (
+        req.method === 'POST' &&
+        req.url?.split('?')[0] === '/slack/events' &&
+        timestampRefused(req.headers['x-slack-request-timestamp'], Date.now())
+      ) {
+        deps.logger.warn(
+          { timestamp: req.headers['x-slack-request-timestamp'] },
+          'request refused: its timestamp is more than 5 minutes from now',
+        );
+        res.writeHead(401, { 'content-type': 'text/plain' });
+        res.end('request timestamp out of range');
+        return;
+      }
+      listener(req, res);
+    };
+  }
   const app = new App({
     token: opts.token,
-    ...(socketMode
-      ? // Socket Mode: events come over the socket; /healthz is still served on the port.
+    ...(receiver
+      ? { receiver }
+      : // Socket Mode: events come over the socket; /healthz is still served on the port.
         // The socket client makes its own Web API calls (apps.connections.open): it needs the
         // same base URL as the app's client.
         {
           socketMode: true,
           appToken: opts.appToken,
+          customRoutes,
           installerOptions: {
             port: opts.port ?? 3000,
             ...(opts.apiUrl ? { clientOptions: { slackApiUrl: opts.apiUrl } } : {}),
           },
-        }
-      : { signingSecret: opts.signingSecret ?? '' }),
+        }),
     ...(opts.botId && opts.botUserId ? { botId: opts.botId, botUserId: opts.botUserId } : {}),
     clientOptions: opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {},
-    logger: boltLogger(deps.logger),
+    logger,
     extendedErrorHandler: true,
     // No conversation-state middleware: sopbot keeps its state in Postgres, and it costs every request.
     convoStore: false,
     deferInitialization: true,
-    customRoutes: [
-      {
-        path: '/healthz',
-        method: ['GET'],
-        handler: (_req, res) => {
-          void checkHealth(deps, opts.redis).then((h) => {
-            res.writeHead(h.ok ? 200 : 503, { 'content-type': 'application/json' });
-            res.end(JSON.stringify(h));
-          });
-        },
-      },
-    ],
   });
 
   // With extendedErrorHandler, Bolt calls this with { error, body, context }; its type for that

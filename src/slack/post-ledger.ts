@@ -33,9 +33,14 @@
 import type { Block, KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
+import { claimFingerprint, takeOverFingerprint } from '../../db/queries/chart-fingerprints.js';
 import {
   claimPost,
+  forgetPost,
+  getPost,
   type LedgerRow,
+  postsWithPrefix,
+  recordPost,
   releaseClaim,
   renewClaim,
   setPostFile,
@@ -180,6 +185,8 @@ export interface MessagePost {
   readonly threadTs?: string | null;
   readonly text: string;
   readonly blocks?: readonly (KnownBlock | Block)[];
+  /** Where a failed renewal of the claim is reported (the claim then ages; the next may work). */
+  readonly logger?: { warn(obj: object, msg: string): void };
 }
 
 /**
@@ -222,7 +229,7 @@ async function send(
   p: MessagePost,
   row: LedgerRow,
 ): Promise<PostOutcome> {
-  const lease = holdClaim(db, p.key, row.updatedAt);
+  const lease = holdClaim(db, p.key, row.updatedAt, p.logger);
   let ts: string | undefined;
   try {
     const res = await slack.chat.postMessage({
@@ -247,7 +254,12 @@ async function send(
 }
 
 /** Renews the claim made at `claimedAt` until stopped; `stop` gives the latest claim time. */
-function holdClaim(db: Db, key: string, claimedAt: Date): { stop(): Promise<Date> } {
+function holdClaim(
+  db: Db,
+  key: string,
+  claimedAt: Date,
+  logger?: MessagePost['logger'],
+): { stop(): Promise<Date> } {
   let at = claimedAt;
   let renewing = Promise.resolve();
   const timer = setInterval(() => {
@@ -255,7 +267,8 @@ function holdClaim(db: Db, key: string, claimedAt: Date): { stop(): Promise<Date
       .then(async () => {
         at = (await renewClaim(db, key, at)) ?? at;
       })
-      .catch(() => {}); // a renewal that fails leaves the claim to age; the next one may work
+      // A renewal that fails leaves the claim to age; the next one may work.
+      .catch((err: unknown) => logger?.warn({ err, key }, 'post ledger: claim renewal failed'));
   }, STALE_CLAIM_MS / 3);
   timer.unref();
   return {
@@ -316,4 +329,103 @@ async function findPost(slack: WebClient, row: LedgerRow, key: string): Promise<
 function slackRefused(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return code === 'slack_webapi_platform_error' || code === 'slack_webapi_rate_limited_error';
+}
+
+/** How long `claimContent` waits for the post of a picture another job is posting. */
+export const CONTENT_WAIT_MS = 10_000;
+
+/** What `claimContent` found: the caller posts the picture, or another key shows it already. */
+export type ContentClaim =
+  | { readonly mine: true }
+  /** `owner` is the ledger row of the post that shows it (null or without ts while in flight). */
+  | { readonly mine: false; readonly ownerKey: string; readonly owner: LedgerRow | null };
+
+/**
+ * "Is this picture already in the channel?", answered atomically: the content fingerprint is
+ * claimed for `key` (chart_fingerprints' primary key), so of two jobs with the same picture
+ * one posts. A claim whose post never came (no ts, and the claim older than STALE_CLAIM_MS:
+ * its holder crashed or Slack refused it) is taken over by compare-and-swap.
+ */
+export async function claimContent(
+  db: Db,
+  c: { readonly channel: string; readonly fingerprint: string; readonly key: string },
+  /** How long to wait for a post in flight under the other key before answering. */
+  waitMs = CONTENT_WAIT_MS,
+): Promise<ContentClaim> {
+  const owner = await claimFingerprint(db, c.channel, c.fingerprint, c.key, STALE_CLAIM_MS);
+  if (owner.postKey === c.key) return { mine: true };
+  let row = await getPost(db, owner.postKey);
+  if (!row?.ts && owner.stale) {
+    if (await takeOverFingerprint(db, c.channel, c.fingerprint, owner.postKey, c.key))
+      return { mine: true };
+    return claimContent(db, c, waitMs);
+  }
+  for (let waited = 0; !row?.ts && waited < waitMs; waited += POLL_MS) {
+    await new Promise((r) => setTimeout(r, POLL_MS));
+    row = await getPost(db, owner.postKey);
+  }
+  return { mine: false, ownerKey: owner.postKey, owner: row };
+}
+
+/**
+ * Records that `key` is shown by an existing post (the same picture posted under another
+ * key), so what reads `key` (the vote's chart) finds that message and its file.
+ */
+export async function recordSharedPost(db: Db, key: string, shown: LedgerRow): Promise<void> {
+  await recordPost(db, key, {
+    channel: shown.channel,
+    ts: shown.ts,
+    threadTs: shown.threadTs,
+    fileId: shown.fileId,
+  });
+}
+
+/** What the ledger holds for `key` (claimed or posted), or null. */
+export function ledgerEntry(db: Db, key: string): Promise<LedgerRow | null> {
+  return getPost(db, key);
+}
+
+/**
+ * The one message under `key`, kept up to date: posted once (postMessageOnce), then edited in
+ * place with chat.update. When it now belongs in another channel, it is posted there anew.
+ */
+export async function upsertMessage(
+  db: Db,
+  slack: WebClient,
+  p: MessagePost,
+): Promise<PostOutcome> {
+  const row = await getPost(db, p.key);
+  if (row?.ts && row.channel === p.channel) {
+    await slack.chat.update({
+      channel: p.channel,
+      ts: row.ts,
+      text: p.text,
+      ...(p.blocks ? { blocks: [...p.blocks] } : {}),
+    });
+    return { ts: row.ts, posted: false };
+  }
+  if (row?.ts) await forgetPost(db, p.key);
+  return postMessageOnce(db, slack, p);
+}
+
+/** What the ledger holds for the keys that start with `prefix` (e.g. a run's charts). */
+export function ledgerEntries(db: Db, prefix: string): Promise<LedgerRow[]> {
+  return postsWithPrefix(db, prefix);
+}
+
+/**
+ * True when `channel`/`ts` is a message the ledger posted under a key starting with one of
+ * `prefixes` (a click's payload names a message; this says whether it is really ours).
+ */
+export async function isLedgerMessage(
+  db: Db,
+  prefixes: readonly string[],
+  channel: string,
+  ts: string,
+): Promise<boolean> {
+  for (const prefix of prefixes) {
+    const rows = await postsWithPrefix(db, prefix);
+    if (rows.some((r) => r.channel === channel && r.ts === ts)) return true;
+  }
+  return false;
 }

@@ -1,16 +1,32 @@
 /**
  * Telling a person what went wrong: a sentence, never a stack. SopErrors carry their own
- * sentence; anything else becomes a generic apology (the details go to the log).
+ * sentence; anything else becomes a generic apology, and is logged once, with its stack
+ * (`logUnexpected`, or `tellUser` given a logger).
  */
 import type { webApi } from '@slack/bolt';
 import { SopError } from '../errors.js';
 
+/** Says nothing of what was saved: an error can come after a commit (a vote is stored, then its refresh fails). */
 export const INTERNAL_ERROR_TEXT =
-  'Something went wrong on our side and nothing was saved. It has been logged; please try again in a minute.';
+  'Something went wrong on our side. It has been logged; please try again in a minute.';
 
 export function userMessage(err: unknown): string {
   if (err instanceof SopError && err.code !== 'internal') return err.message;
   return INTERNAL_ERROR_TEXT;
+}
+
+/** An error no sentence of ours covers (not a SopError, or an internal one). */
+export function isUnexpected(err: unknown): boolean {
+  return !(err instanceof SopError) || err.code === 'internal';
+}
+
+/** Logs `err` with its stack when it is unexpected (a SopError is the user's to fix). */
+export function logUnexpected(
+  logger: { error(obj: object, msg: string): void },
+  err: unknown,
+  what: string,
+): void {
+  if (isUnexpected(err)) logger.error({ err }, what);
 }
 
 interface ErrorBody {
@@ -26,7 +42,10 @@ export async function tellUser(
   client: webApi.WebClient,
   body: unknown,
   err: unknown,
+  /** Given when the caller has not logged `err` yet: it is logged here if unexpected. */
+  logger?: { error(obj: object, msg: string): void },
 ): Promise<void> {
+  if (logger) logUnexpected(logger, err, 'request failed');
   const b = (body ?? {}) as ErrorBody;
   const text = `:warning: ${userMessage(err)}`;
   if (typeof b.response_url === 'string') {

@@ -93,6 +93,16 @@ describe('changes by phase', () => {
   });
 
   it('refuses a forecast adjustment once the demand review has ended, and says why', async () => {
+    // The review was planned to end in 2099 but the planner moved on on 2027-01-12: the
+    // refusal names the day it really ended.
+    await t.db
+      .updateTable('cycles')
+      .set({
+        deadlines: JSON.stringify({ demand_review: '2099-01-01T00:00:00.000Z' }),
+        phase_entered_at: new Date('2027-01-12T09:00:00Z'),
+      })
+      .where('month', '=', '2027-01')
+      .execute();
     const planner = await getMember(t.db, 'U_PLAN');
     const err = await submitAdjustment(
       deps(),
@@ -111,6 +121,7 @@ describe('changes by phase', () => {
     expect(err).toBeInstanceOf(SopError);
     expect((err as SopError).code).toBe('phase_closed');
     expect((err as SopError).message).toContain('now in Supply review');
+    expect((err as SopError).message).toContain('the demand review ended on 2027-01-12');
     expect(await t.db.selectFrom('forecast_adjustments').selectAll().execute()).toHaveLength(0);
   });
 });

@@ -193,4 +193,26 @@ describe('sopbot import', () => {
     expect(cli.err.join('')).toContain(`${file}:2: column 'capacity': must be ≥ 0`);
     expect(await readFile(file, 'utf8')).toContain('LINE-1');
   });
+
+  it('names the column of a control character, a value too long and one too large', async () => {
+    const header = 'code,name,unit,price,unit_cost,holding_cost,backlog_cost';
+    const text = [
+      header,
+      'FAM-90,Nul\u0000name,units,10,5,1,2',
+      `FAM-91,${'x'.repeat(201)},units,10,5,1,2`,
+      'FAM-92,Huge,units,1e25,5,1,2',
+    ].join('\n');
+    const err = await importCsv(t.db, {
+      kind: 'families',
+      fileName: 'bad.csv',
+      text,
+      actor: 'U_PLANNER',
+    }).catch((e) => e);
+    expect(err).toBeInstanceOf(ImportError);
+    expect((err as ImportError).problems).toEqual([
+      "bad.csv:2: column 'name': contains a control character (U+0000); remove it",
+      "bad.csv:3: column 'name': is too long (at most 200 characters)",
+      "bad.csv:4: column 'price': is too large (at most 1,000,000,000,000)",
+    ]);
+  });
 });

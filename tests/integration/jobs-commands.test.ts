@@ -131,6 +131,25 @@ describe('/sop plan', () => {
   });
 });
 
+describe('/sop plan typed where the bot cannot post', () => {
+  it('puts the thread in the planner’s DM and says so', async () => {
+    // A private channel the bot is not in: Slack answers chat.postMessage with channel_not_found.
+    standin.failNext('chat.postMessage', { error: 'channel_not_found' });
+    const { n } = await sop(PLANNER, 'plan');
+    expect(await ephemeral(PLANNER, n)).toMatch(/answer in our direct messages/);
+    const root = await standin.waitFor(
+      () => standin.messagesIn(`D_${PLANNER}`).find((m) => m.text.includes('Planning…')),
+      10_000,
+    );
+    // The inputs did not change since the last run: that run answers in the DM thread.
+    const replies = await standin.waitFor(() => {
+      const r = standin.threadReplies(`D_${PLANNER}`, root.ts);
+      return r.some((m) => /Plan run \d+ for \d{4}-\d{2} is ready/.test(m.text)) ? r : undefined;
+    }, 60_000);
+    expect(replies.length).toBeGreaterThan(0);
+  });
+});
+
 describe('/sop whatif', () => {
   it('answers with the scenario chart and the differences from central', async () => {
     await sop(PLANNER, 'whatif demand FAM-2 +50%');

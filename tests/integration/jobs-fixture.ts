@@ -3,14 +3,17 @@
  * through the real CSV import, one open cycle, the workspace channels of the stand-in, and
  * `sopbot worker` processes on queues of their own.
  */
+import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/connect.js';
 import { QUEUES } from '../../jobs/contracts.js';
 import { createQueues, type Queues } from '../../jobs/queues.js';
+import { loadConfig } from '../../src/config.js';
 import type { Company } from '../../src/core/company.js';
 import { addMonths } from '../../src/core/period.js';
 import { importCompany as importCompanyCsv } from '../../src/import/import-company.js';
 import { createRedis } from '../../src/redis.js';
 import { getSettings, updateSettings } from '../../src/services/settings.js';
+import { type RunningWorker, startWorker } from '../../src/worker.js';
 
 export const CHANNELS = { demand: 'C_DEMAND', supply: 'C_SUPPLY', exec: 'C_EXEC' } as const;
 
@@ -56,6 +59,8 @@ export async function addAdjustments(
   const ids = new Map(
     (await db.selectFrom('families').select(['id', 'code']).execute()).map((f) => [f.code, f.id]),
   );
+  // A batch of its own: a test may add adjustments more than once.
+  const batch = randomUUID().slice(0, 8);
   const rows = changes.flatMap((c, i) =>
     Array.from({ length: c.months ?? 3 }, (_, k) => ({
       cycle_id: cycleId,
@@ -68,7 +73,7 @@ export async function addAdjustments(
       reason_code: 'promotion',
       zone: 'liquid' as const,
       source: 'api' as const,
-      request_key: `test-adj-${cycleId}-${i}-${k}`,
+      request_key: `test-adj-${cycleId}-${batch}-${i}-${k}`,
     })),
   );
   await db.insertInto('forecast_adjustments').values(rows).execute();
@@ -202,4 +207,35 @@ export function workerProcesses(
       redis.disconnect();
     },
   };
+}
+
+/** A worker in this process on queues of its own (`prefix`), posting to the stand-in. */
+export async function inProcessWorker(o: {
+  readonly dbUrl: string;
+  readonly apiUrl: string;
+  readonly label: string;
+  readonly prefix: string;
+  readonly env?: Record<string, string>;
+}): Promise<RunningWorker> {
+  const config = loadConfig(
+    {
+      ...workerEnv({ dbUrl: o.dbUrl, prefix: o.prefix, apiUrl: o.apiUrl }),
+      SLACK_SIGNING_SECRET: `${o.label}-secret`,
+      ...o.env,
+    },
+    { slack: true },
+  );
+  return startWorker(config, { metricsPort: null });
+}
+
+/** The end of a test with an in-process worker: its jobs, the worker, the stand-in, the database. */
+export async function stopAll(
+  worker: RunningWorker | undefined,
+  standin: { close(): Promise<void> } | undefined,
+  t: { drop(): Promise<void> } | undefined,
+): Promise<void> {
+  if (worker) await emptyQueues(worker.queues);
+  await worker?.stop();
+  await standin?.close();
+  await t?.drop();
 }

@@ -116,7 +116,9 @@ describe('a Slack 429', () => {
     standin.reset();
     // The stand-in forgot what its channels show, so the ledger's record of which charts are
     // already there goes too (otherwise the unchanged charts would rightly not be re-posted).
-    await t.db.deleteFrom('slack_posts').where('post_key', 'like', 'content:%').execute();
+    await t.db.deleteFrom('chart_fingerprints').execute();
+    // New inputs, so the recompute makes a new run (equal inputs would reuse the last one).
+    await addAdjustments(t.db, cycleId, month, [{ family: 'FAM-2', pct: 10 }]);
     standin.failNext('files.getUploadURLExternal', { status: 429, retryAfter: 1 });
     const before = await t.db.selectFrom('plan_runs').select('id').execute();
     await worker.queues.enqueue('recompute', {

@@ -156,7 +156,17 @@ describe('the cycle', () => {
     );
     expect(moved).toEqual({ changed: true, phase: 'supply_review' });
     await waitFor(() => texts('C_SUPPLY').find((t) => t.includes('Supply review')));
-    expect(await queues.queue('planning').getJob(`recompute-cycle-${cycleId}`)).toBeTruthy();
+    const planning = await queues
+      .queue('planning')
+      .getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
+    expect(
+      planning.filter(
+        (j) =>
+          j.name === 'recompute' &&
+          j.data.cycleId === cycleId &&
+          j.data.requestKey === `phase:${cycleId}:supply_review`,
+      ),
+    ).toHaveLength(1);
     // Operations are nudged about the open constraints before the supply review closes.
     await db
       .insertInto('capacity_updates')
@@ -396,13 +406,30 @@ describe('follow-up actions', () => {
 
     // Done from the reminder DM.
     const last = dms(OPS).at(-1)!;
-    await driver.clickButton(`D_${OPS}`, last.ts, 'action_done', { user: OPS });
+    const click = await driver.clickButton(`D_${OPS}`, last.ts, 'action_done', { user: OPS });
     await pollUntil(
       () =>
         db.selectFrom('actions').select('status').where('id', '=', a1).executeTakeFirstOrThrow(),
       (r) => r.status === 'done',
     );
     await waitFor(() => dms(OPS).find((m) => m.ts === last.ts && m.text.includes('done')));
+
+    // A forged Done: the owner's click, naming the vote message in the exec channel instead of
+    // the DM. Only the bot's own DM about the action (per the ledger) may be rewritten.
+    const vote = () => standin.messagesIn('C_EXEC').find((m) => m.ts === pollTs);
+    const voteBefore = JSON.stringify([vote()?.text, vote()?.blocks]);
+    const payload = JSON.parse(new URLSearchParams(click.request.body).get('payload') ?? '{}');
+    payload.channel = { ...payload.channel, id: 'C_EXEC' };
+    payload.container = { ...payload.container, channel_id: 'C_EXEC', message_ts: pollTs };
+    payload.message = { ...payload.message, ts: pollTs };
+    const whispers = standin.callsTo('chat.postEphemeral').length;
+    const forged = await driver.resend({
+      ...click.request,
+      body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+    });
+    expect(forged.status).toBe(200);
+    await waitFor(() => standin.callsTo('chat.postEphemeral').length > whispers || undefined);
+    expect(JSON.stringify([vote()?.text, vote()?.blocks])).toBe(voteBefore);
 
     clock.set('2027-02-11T09:00:00Z');
     expect(

@@ -288,7 +288,13 @@ describe('vote settings, quorum and the chair prompt', () => {
     await ephemeralWith(PLANNER, 'Only Executive');
     await h.sop(EXEC3, 'decide prudent "typo"');
     await ephemeralWith(EXEC3, "'prudent' is not in the latest plan run");
+    // The cycle has a decision already (the quorum vote's): a new one says why it replaces it.
     await h.sop(EXEC3, 'decide cautious "Cash is tight this quarter"');
+    await ephemeralWith(EXEC3, 'A new decision supersedes it');
+    await h.sop(
+      EXEC3,
+      'decide cautious "Cash is tight this quarter" supersedes "the budget was cut after the vote"',
+    );
     await ephemeralWith(EXEC3, 'recorded: Adopt the Cautious scenario');
     const c = await db
       .selectFrom('cycles')

@@ -12,6 +12,7 @@ import {
   type Standin,
   startStandin,
 } from '../../src/slack-standin/index.js';
+import { manifestScopes } from '../../src/slack-standin/scopes.js';
 import { slackFailure, standinClient } from '../helpers/slack.js';
 
 const SECRET = 'standin-test-signing-secret';
@@ -99,7 +100,12 @@ function platformError(err: unknown): string {
 }
 
 beforeAll(async () => {
-  standin = await startStandin({ now: () => Date.now() + skewMs });
+  // users.info is called here to test the stand-in's forced errors; the bot itself needs no
+  // users:read (manifest.json), so this stand-in's tokens get it on top.
+  standin = await startStandin({
+    now: () => Date.now() + skewMs,
+    scopes: [...manifestScopes(), 'users:read'],
+  });
   app = new App({
     token: TOKEN,
     signingSecret: SECRET,

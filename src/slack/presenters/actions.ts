@@ -2,7 +2,7 @@
 import type { types } from '@slack/bolt';
 import type { ActionRow } from '../../../db/schema.js';
 import type { ReminderKind } from '../../services/actions.js';
-import { clip, mrkdwn, plain } from './format.js';
+import { clip, esc, mrkdwn, plain } from './format.js';
 
 export const ACTION_DONE = 'action_done';
 export const ACTION_SNOOZE_DAY = 'action_snooze_1d';
@@ -39,13 +39,15 @@ export function actionDm(
   a: ActionLike,
   kind: ReminderKind | 'assigned',
 ): { text: string; blocks: types.KnownBlock[] } {
-  const text = `${HEAD[kind]}: #${a.id} ${a.description} (due ${a.due_date})`;
+  const text = `${HEAD[kind]}: #${a.id} ${esc(a.description)} (due ${a.due_date})`;
   return {
     text: clip(text, 3000),
     blocks: [
       {
         type: 'section',
-        text: mrkdwn(clip(`${HEAD[kind]}\n*#${a.id}* ${a.description}\nDue *${a.due_date}*`, 3000)),
+        text: mrkdwn(
+          clip(`${HEAD[kind]}\n*#${a.id}* ${esc(a.description)}\nDue *${a.due_date}*`, 3000),
+        ),
       },
       actionButtons(a),
     ],
@@ -57,7 +59,7 @@ export function actionDoneMessage(
   a: ActionLike,
   by: string,
 ): { text: string; blocks: types.KnownBlock[] } {
-  const text = `:white_check_mark: #${a.id} ${a.description}: done (marked by <@${by}>). Reminders stopped.`;
+  const text = `:white_check_mark: #${a.id} ${esc(a.description)}: done (marked by <@${by}>). Reminders stopped.`;
   return { text, blocks: [{ type: 'section', text: mrkdwn(clip(text, 3000)) }] };
 }
 
@@ -69,7 +71,7 @@ export function actionsListText(
   if (rows.length === 0) return `${title}: none.`;
   const lines = rows.map(
     (a) =>
-      `${overdue(a) ? ':warning: *overdue* ' : ''}#${a.id} <@${a.owner}> due ${a.due_date} · ${a.status}${a.cycle ? ` · ${a.cycle}` : ''}: ${a.description}`,
+      `${overdue(a) ? ':warning: *overdue* ' : ''}#${a.id} <@${a.owner}> due ${a.due_date} · ${a.status}${a.cycle ? ` · ${esc(a.cycle)}` : ''}: ${esc(a.description)}`,
   );
   return clip(`*${title}*\n${lines.join('\n')}`, 3000);
 }
@@ -80,7 +82,7 @@ export function homeActionItems(rows: readonly ActionLike[]): types.KnownBlock[]
   return rows.slice(0, 20).flatMap((a) => [
     {
       type: 'section' as const,
-      text: mrkdwn(clip(`*#${a.id}* ${a.description} · due ${a.due_date}`, 3000)),
+      text: mrkdwn(clip(`*#${a.id}* ${esc(a.description)} · due ${a.due_date}`, 3000)),
     },
     actionButtons(a),
   ]);

@@ -8,7 +8,7 @@ import type { AdjustmentKind } from '../../core/consensus.js';
 import type { ChangeField, ChangeOutcome } from '../../services/adjustments.js';
 import type { DemandViewRow } from '../../services/demand-view.js';
 import { beforeAfterTable, type ChangeSubject } from './change.js';
-import { clip, fmtQty, mrkdwn, plain } from './format.js';
+import { clip, esc, fmtQty, mrkdwn, plain } from './format.js';
 
 /** Fields → block ids (errors are shown on the block). */
 export const FIELD_BLOCK: Readonly<Record<ChangeField, string>> = {
@@ -135,7 +135,9 @@ export function demandBlocks(t: TargetOption, rows: readonly DemandViewRow[]): t
     {
       type: 'section',
       block_id: 'demand_table',
-      text: mrkdwn(clip(`*${t.code}* — ${t.name}\n${demandTable(rows)}`, 3000)),
+      text: mrkdwn(
+        clip(`*${esc(t.code)}* — ${esc(clip(t.name, 200))}\n${demandTable(rows)}`, 3000),
+      ),
     },
     {
       type: 'context',
@@ -300,7 +302,7 @@ export function confirmationModal(o: ChangeOutcome, subject: ChangeSubject): typ
     {
       type: 'section',
       text: mrkdwn(
-        `:white_check_mark: *Saved* ${o.target.code} (${clip(o.target.name, 80)}), cycle ${o.cycle.month}.`,
+        `:white_check_mark: *Saved* ${esc(o.target.code)} (${esc(clip(o.target.name, 80))}), cycle ${o.cycle.month}.`,
       ),
     },
     { type: 'section', text: mrkdwn(clip(beforeAfterTable(o.lines), 3000)) },

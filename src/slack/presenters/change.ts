@@ -6,7 +6,7 @@ import type { types } from '@slack/bolt';
 import type { FamilyActivity } from '../../../db/queries/adjustments.js';
 import type { ResourceActivity } from '../../../db/queries/capacity.js';
 import type { ChangeOutcome } from '../../services/adjustments.js';
-import { clip, fmtChange, fmtQty, fmtRange, mrkdwn, plain } from './format.js';
+import { clip, esc, fmtChange, fmtQty, fmtRange, mrkdwn, plain } from './format.js';
 
 export type ChangeSubject = 'forecast' | 'capacity';
 
@@ -25,9 +25,12 @@ export function beforeAfterTable(lines: ChangeOutcome['lines']): string {
   return `\`\`\`Month       Before → After\n${rows.join('\n')}\`\`\``;
 }
 
+/** A reason code as words, escaped (reason codes are set by an admin). */
+const reasonText = (r: string) => esc(r.replace(/_/g, ' '));
+
 export function confirmationText(o: ChangeOutcome, subject: ChangeSubject): string {
   const range = fmtRange(o.input.from, o.input.to);
-  return `${NOUN[subject]} saved: ${o.target.code} ${range} ${fmtChange(o.input.kind, o.input.value)} (${o.input.reason.replace(/_/g, ' ')}).`;
+  return `${NOUN[subject]} saved: ${esc(o.target.code)} ${range} ${fmtChange(o.input.kind, o.input.value)} (${reasonText(o.input.reason)}).`;
 }
 
 export function confirmationBlocks(o: ChangeOutcome, subject: ChangeSubject): types.KnownBlock[] {
@@ -36,7 +39,7 @@ export function confirmationBlocks(o: ChangeOutcome, subject: ChangeSubject): ty
     {
       type: 'section',
       text: mrkdwn(
-        `:white_check_mark: *${NOUN[subject]} saved* for *${o.target.code}* (${clip(o.target.name, 80)}), cycle ${o.cycle.month}: ${fmtChange(o.input.kind, o.input.value)}, ${o.input.reason.replace(/_/g, ' ')}${o.input.comment ? ` — “${clip(o.input.comment, 300)}”` : ''}`,
+        `:white_check_mark: *${NOUN[subject]} saved* for *${esc(o.target.code)}* (${esc(clip(o.target.name, 80))}), cycle ${o.cycle.month}: ${fmtChange(o.input.kind, o.input.value)}, ${reasonText(o.input.reason)}${o.input.comment ? ` — “${esc(clip(o.input.comment, 300))}”` : ''}`,
       ),
     },
     { type: 'section', text: mrkdwn(clip(beforeAfterTable(o.lines), 3000)) },
@@ -48,7 +51,7 @@ export function confirmationBlocks(o: ChangeOutcome, subject: ChangeSubject): ty
       elements: [
         mrkdwn(
           clip(
-            `:triangular_flag_on_post: Flagged for review: ${flagged.map((l) => l.period).join(', ')}. ${notes.join(' ')}`,
+            `:triangular_flag_on_post: Flagged for review: ${flagged.map((l) => l.period).join(', ')}. ${esc(notes.join(' '))}`,
             3000,
           ),
         ),
@@ -73,8 +76,8 @@ export function threadNote(o: ChangeOutcome): string {
         : `${first.period} ${fmtQty(first.before)} → ${fmtQty(first.after)} … ${last.period} ${fmtQty(last.before)} → ${fmtQty(last.after)}`
       : '';
   const flag = o.lines.some((l) => l.flagged) ? ' :triangular_flag_on_post:' : '';
-  const comment = o.input.comment ? ` — “${clip(o.input.comment, 200)}”` : '';
-  return `<@${o.author}> *${o.target.code}* ${fmtRange(o.input.from, o.input.to)} ${fmtChange(o.input.kind, o.input.value)} (${o.input.reason.replace(/_/g, ' ')})${comment}: ${span}${flag}`;
+  const comment = o.input.comment ? ` — “${esc(clip(o.input.comment, 200))}”` : '';
+  return `<@${o.author}> *${esc(o.target.code)}* ${fmtRange(o.input.from, o.input.to)} ${fmtChange(o.input.kind, o.input.value)} (${reasonText(o.input.reason)})${comment}: ${span}${flag}`;
 }
 
 export function demandSummaryBlocks(
@@ -86,7 +89,7 @@ export function demandSummaryBlocks(
     .slice(0, 40)
     .map(
       (a) =>
-        `• *${a.family}*: ${a.adjustments} adjustment${a.adjustments === 1 ? '' : 's'} by ${a.authors} ${a.authors === 1 ? 'person' : 'people'}${a.flagged ? `, ${a.flagged} flagged` : ''}`,
+        `• *${esc(a.family)}*: ${a.adjustments} adjustment${a.adjustments === 1 ? '' : 's'} by ${a.authors} ${a.authors === 1 ? 'person' : 'people'}${a.flagged ? `, ${a.flagged} flagged` : ''}`,
     );
   return [
     { type: 'header', text: plain(clip(`Demand review ${cycleMonth}: forecast adjustments`, 150)) },
@@ -116,7 +119,7 @@ export function supplySummaryBlocks(
     .slice(0, 40)
     .map(
       (a) =>
-        `• *${a.resource}*: ${a.updates} open update${a.updates === 1 ? '' : 's'}, net ${a.net >= 0 ? '+' : '-'}${fmtQty(Math.abs(a.net))}`,
+        `• *${esc(a.resource)}*: ${a.updates} open update${a.updates === 1 ? '' : 's'}, net ${a.net >= 0 ? '+' : '-'}${fmtQty(Math.abs(a.net))}`,
     );
   return [
     { type: 'header', text: plain(clip(`Supply review ${cycleMonth}: capacity updates`, 150)) },

@@ -6,7 +6,7 @@
 import type { types } from '@slack/bolt';
 import type { ActionRow } from '../../../db/schema.js';
 import type { DecisionLogEntry, NewAction } from '../../services/decisions.js';
-import { clip, escapeText, mrkdwn, plain } from './format.js';
+import { clip, esc, mrkdwn, plain } from './format.js';
 
 export const DECISION_CALLBACK = 'decision_submit';
 export const DECISION_ADD_ACTION = 'decision_add_action';
@@ -18,6 +18,8 @@ export interface DecisionModalMeta {
   readonly cycleId: number;
   readonly pollId: string | null;
   readonly rows: number;
+  /** The cycle's current decision, which this one would supersede (asks why). */
+  readonly supersedes?: string | null;
 }
 
 export interface ScenarioChoice {
@@ -29,7 +31,7 @@ export interface ScenarioChoice {
 
 /** The trade-off each choice accepts, shown under the select so the chair sees what they adopt. */
 function tradeOffBlocks(choices: readonly ScenarioChoice[]): types.KnownBlock[] {
-  const lines = choices.filter((c) => c.tradeOff).map((c) => `• ${escapeText(c.tradeOff ?? '')}`);
+  const lines = choices.filter((c) => c.tradeOff).map((c) => `• ${esc(c.tradeOff ?? '')}`);
   if (lines.length === 0) return [];
   return [
     {
@@ -69,6 +71,21 @@ export function decisionModal(
       label: plain('Rationale'),
       element: { type: 'plain_text_input', action_id: 'text', multiline: true, max_length: 2000 },
     },
+    ...(meta.supersedes
+      ? [
+          {
+            type: 'input' as const,
+            block_id: 'supersede',
+            label: plain(clip(`Why this replaces decision ${meta.supersedes}`, 2000)),
+            element: {
+              type: 'plain_text_input' as const,
+              action_id: 'text',
+              multiline: true,
+              max_length: 1000,
+            },
+          },
+        ]
+      : []),
     { type: 'header', text: plain('Follow-up actions') },
     {
       type: 'context',
@@ -143,6 +160,8 @@ export interface ParsedDecision {
   readonly scenarioId: string | null;
   readonly rationale: string;
   readonly actions: readonly NewAction[];
+  /** Why it replaces the cycle's earlier decision (null when the form did not ask). */
+  readonly supersedeReason: string | null;
   /** block_id → message, for `response_action: 'errors'`. */
   readonly errors: Readonly<Record<string, string>>;
 }
@@ -157,6 +176,8 @@ export function parseDecisionState(
   if (!scenarioId) errors.scenario = 'Choose the adopted scenario.';
   const rationale = (values.rationale?.text?.value ?? '').trim();
   if (!rationale) errors.rationale = 'Say why this scenario is adopted.';
+  const supersedeReason = values.supersede ? (values.supersede.text?.value ?? '').trim() : null;
+  if (supersedeReason === '') errors.supersede = 'Say why the earlier decision no longer holds.';
   const actions: NewAction[] = [];
   for (let i = 1; i <= rows; i++) {
     const owner = values[`a${i}_owner`]?.owner?.selected_user ?? '';
@@ -169,7 +190,7 @@ export function parseDecisionState(
     if (!desc) errors[`a${i}_desc`] = `Action ${i} needs a description.`;
     if (owner && due && desc) actions.push({ owner, dueDate: due, description: desc });
   }
-  return { scenarioId, rationale, actions, errors };
+  return { scenarioId, rationale, actions, supersedeReason, errors };
 }
 
 export function actionLine(
@@ -181,14 +202,14 @@ export function actionLine(
       : a.status === 'cancelled'
         ? ':heavy_multiplication_x:'
         : ':black_small_square:';
-  return `${mark} #${a.id} <@${a.owner}> due ${a.due_date}: ${a.description}`;
+  return `${mark} #${a.id} <@${a.owner}> due ${a.due_date}: ${esc(a.description)}`;
 }
 
 export function decisionLogMessage(e: DecisionLogEntry): {
   text: string;
   blocks: types.KnownBlock[];
 } {
-  const text = `Decision ${e.id} (${e.cycle}): ${e.scenario} adopted by <@${e.decidedBy}>. ${e.rationale}`;
+  const text = `Decision ${e.id} (${e.cycle}): ${esc(e.scenario)} adopted by <@${e.decidedBy}>. ${esc(e.rationale)}`;
   const lines = e.actions.length ? e.actions.map(actionLine).join('\n') : '_No follow-up action._';
   return {
     text: clip(text, 3000),
@@ -197,17 +218,27 @@ export function decisionLogMessage(e: DecisionLogEntry): {
         type: 'section',
         text: mrkdwn(
           clip(
-            `:scroll: *Decision ${e.id}, ${e.cycle}: ${e.scenario} adopted* by <@${e.decidedBy}>`,
+            `:scroll: *Decision ${e.id}, ${e.cycle}: ${esc(e.scenario)} adopted* by <@${e.decidedBy}>`,
             3000,
           ),
         ),
       },
-      { type: 'section', text: mrkdwn(clip(`*Rationale:* ${e.rationale}`, 3000)) },
+      { type: 'section', text: mrkdwn(clip(`*Rationale:* ${esc(e.rationale)}`, 3000)) },
       ...(e.tradeOff
         ? [
             {
               type: 'section' as const,
-              text: mrkdwn(clip(`*Trade-off accepted:* ${escapeText(e.tradeOff)}`, 3000)),
+              text: mrkdwn(clip(`*Trade-off accepted:* ${esc(e.tradeOff)}`, 3000)),
+            },
+          ]
+        : []),
+      ...(e.supersedes
+        ? [
+            {
+              type: 'section' as const,
+              text: mrkdwn(
+                clip(`*Supersedes decision ${e.supersedes.id}:* ${esc(e.supersedes.reason)}`, 3000),
+              ),
             },
           ]
         : []),
@@ -216,7 +247,7 @@ export function decisionLogMessage(e: DecisionLogEntry): {
         type: 'context',
         elements: [
           mrkdwn(
-            `Plan run ${e.runId}, scenario ${e.scenarioId}${e.viaVote ? ' · after a vote' : ''}`,
+            `Plan run ${e.runId}, scenario ${esc(e.scenarioId)}${e.viaVote ? ' · after a vote' : ''}`,
           ),
         ],
       },
@@ -230,7 +261,7 @@ export function decisionsListText(entries: readonly DecisionLogEntry[]): string 
     entries
       .map(
         (e) =>
-          `*${e.cycle}* · decision ${e.id}: *${e.scenario}* by <@${e.decidedBy}> on ${e.decidedAt.toISOString().slice(0, 10)}\n> ${e.rationale.replace(/\n/g, ' ')}${e.actions.length ? `\n${e.actions.map(actionLine).join('\n')}` : ''}`,
+          `*${e.cycle}* · decision ${e.id}: *${esc(e.scenario)}* by <@${e.decidedBy}> on ${e.decidedAt.toISOString().slice(0, 10)}\n> ${esc(e.rationale.replace(/\n/g, ' '))}${e.supersedes ? `\n_Supersedes decision ${e.supersedes.id}: ${esc(e.supersedes.reason.replace(/\n/g, ' '))}_` : ''}${e.actions.length ? `\n${e.actions.map(actionLine).join('\n')}` : ''}`,
       )
       .join('\n\n'),
     3000,

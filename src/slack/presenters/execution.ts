@@ -6,8 +6,7 @@
 import type { types } from '@slack/bolt';
 import type { DeviationKind } from '../../../db/schema.js';
 import { REPORT_KINDS, type ReportKind } from '../../core/execution.js';
-import { escapeText } from '../../services/pack-loop.js';
-import { clip, mrkdwn, plain } from './format.js';
+import { clip, esc, mrkdwn, plain } from './format.js';
 
 export const EXECUTION_CALLBACK = 'execution_submit';
 
@@ -160,11 +159,11 @@ export interface DeviationView {
 }
 
 export function deviationMessage(d: DeviationView): { text: string; blocks: types.KnownBlock[] } {
-  const head = `${d.frozenBreak ? ':rotating_light: ' : ':warning: '}*${KIND_LABEL[d.kind]}*: ${escapeText(d.summary)}.`;
+  const head = `${d.frozenBreak ? ':rotating_light: ' : ':warning: '}*${KIND_LABEL[d.kind]}*: ${esc(d.summary)}.`;
   const owner = `Suggested owner <@${d.owner}>, due ${d.due} (action #${d.actionId}: Done and Snooze in their DM; \`/sop actions\` lists it).`;
   const lines = [
     head,
-    ...(d.comment ? [`> ${escapeText(d.comment).replace(/\n/g, '\n> ')}`] : []),
+    ...(d.comment ? [`> ${esc(d.comment).replace(/\n/g, '\n> ')}`] : []),
     owner,
     ...(d.frozenBreak
       ? ['This breaks the frozen zone’s assumptions: it goes to the next executive meeting.']
@@ -208,7 +207,7 @@ export function digestMessage(v: DigestView): { text: string; blocks: types.Know
     n === null ? 'not imported' : `${Math.round(n).toLocaleString('en-US')} units`;
   const open = v.deviations.filter((d) => d.status === 'open' || d.status === 'overdue');
   const line = (d: DigestView['deviations'][number]) =>
-    `${d.frozenBreak ? ':rotating_light: ' : ''}${d.status === 'overdue' ? '*OVERDUE* ' : d.status === 'done' ? ':white_check_mark: ' : ''}${escapeText(d.summary)}${d.owner ? ` · <@${d.owner}> due ${d.due}` : ''}`;
+    `${d.frozenBreak ? ':rotating_light: ' : ''}${d.status === 'overdue' ? '*OVERDUE* ' : d.status === 'done' ? ':white_check_mark: ' : ''}${esc(d.summary)}${d.owner ? ` · <@${d.owner}> due ${d.due}` : ''}`;
   const shown = v.deviations.slice(0, MAX_DIGEST_LINES).map(line);
   if (v.deviations.length > MAX_DIGEST_LINES)
     shown.push(`…and ${v.deviations.length - MAX_DIGEST_LINES} more (\`/sop actions\`).`);

@@ -31,8 +31,13 @@ export function slackDate(instant: Date, zone: string): string {
   return `<!date^${unix}^{date_short_pretty} {time}|${localDateTime(instant, zone)} ${zone}>`;
 }
 
-/** Slack's escaping of text people typed (&, <, >) before it reaches mrkdwn. */
-export function escapeText(s: string): string {
+/**
+ * Text people typed (comments, reasons, rationales, action descriptions, names from a CSV),
+ * made safe for `mrkdwn`: Slack's documented escaping of `&`, `<` and `>`, so `<!channel>`,
+ * `<@U…>`, `<!subteam^…>` and `<https://…|label>` show as typed instead of pinging people
+ * or rendering links. Every presenter puts user text through this (or a `plain_text` object).
+ */
+export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
@@ -50,3 +55,15 @@ export const ZONE_MARK: Readonly<Record<string, string>> = {
   liquid: '',
   past: 'past',
 };
+
+/**
+ * Lines that hold typed text next to the message's own mentions of the members it names:
+ * every line is escaped, then only the mentions of those members are made live again, so text
+ * that imitates one can ping no one the message does not already ping, and `<!channel>`, other
+ * mentions and links stay text.
+ */
+export function escKeepingMentions(line: string, named: ReadonlySet<string>): string {
+  return esc(line).replace(/&lt;@([A-Z0-9_]+)&gt;/g, (whole, id: string) =>
+    named.has(id) ? `<@${id}>` : whole,
+  );
+}

@@ -7,7 +7,7 @@ import { PHASE_ORDER } from '../../core/cycle.js';
 import { PHASE_LABEL } from '../../services/cycles.js';
 import { type Member, ROLE_LABEL } from '../../services/members.js';
 import { homeActionItems } from './actions.js';
-import { clip, fmtChange, fmtQty, mrkdwn, plain } from './format.js';
+import { clip, esc, fmtChange, fmtQty, mrkdwn, plain } from './format.js';
 
 export const HOME_OPEN_FORECAST = 'home_open_forecast';
 export const HOME_OPEN_CAPACITY = 'home_open_capacity';
@@ -17,7 +17,7 @@ export function memberSection(m: Member): types.KnownBlock {
   const role = m.role
     ? `*${ROLE_LABEL[m.role]}*`
     : '_no role yet_ (an admin sets it with `/sop role`)';
-  const fams = m.families.length ? m.families.map((f) => `\`${f}\``).join(', ') : '_none_';
+  const fams = m.families.length ? m.families.map((f) => `\`${esc(f)}\``).join(', ') : '_none_';
   return {
     type: 'section',
     text: mrkdwn(clip(`Your role: ${role}\nYour families: ${fams}`, 3000)),
@@ -58,7 +58,7 @@ export function submissionsSection(rows: readonly SubmissionRow[]): types.KnownB
   const lines = rows.map((r) => {
     const ba =
       r.before !== null && r.after !== null ? ` ${fmtQty(r.before)} → ${fmtQty(r.after)}` : '';
-    return `• *${r.family}* ${r.period} ${fmtChange(r.kind, r.value)} (${r.reasonCode.replace(/_/g, ' ')})${ba} · ${r.status}`;
+    return `• *${esc(r.family)}* ${r.period} ${fmtChange(r.kind, r.value)} (${esc(r.reasonCode.replace(/_/g, ' '))})${ba} · ${r.status}`;
   });
   return [
     { type: 'header', text: plain('Your submissions this cycle') },

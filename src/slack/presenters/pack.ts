@@ -1,10 +1,12 @@
 /** The meeting pack as Block Kit: a header, then one short section per question (≤ 13 blocks). */
 import type { types } from '@slack/bolt';
-import { type PackData, packSections } from '../../services/pack.js';
-import { clip, mrkdwn, plain } from './format.js';
+import { type PackData, packPeople, packSections } from '../../services/pack.js';
+import { clip, escKeepingMentions, mrkdwn, plain } from './format.js';
 
 export function packMessage(p: PackData): { text: string; blocks: types.KnownBlock[] } {
   const sections = packSections(p);
+  // The pack's lines are plain text: escaped here, with the mentions of the members it names.
+  const named = new Set(packPeople(p));
   const blocks: types.KnownBlock[] = [
     { type: 'header', text: plain(clip(`S&OP ${p.cycle.month}: executive pack`, 150)) },
     {
@@ -21,7 +23,10 @@ export function packMessage(p: PackData): { text: string; blocks: types.KnownBlo
     blocks.push({
       type: 'section',
       text: mrkdwn(
-        clip(`${marked}*${s.n}. ${s.title}*\n${s.lines.map((l) => `• ${l}`).join('\n')}`, 3000),
+        clip(
+          `${marked}*${s.n}. ${s.title}*\n${s.lines.map((l) => `• ${escKeepingMentions(l, named)}`).join('\n')}`,
+          3000,
+        ),
       ),
     });
   }

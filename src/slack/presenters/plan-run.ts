@@ -3,6 +3,7 @@
  * differences a what-if makes against central. Pure functions of the stored KPIs.
  */
 import { formatNumber, formatPercent } from '../../charts/format.js';
+import { esc } from './format.js';
 
 export type Kpis = Readonly<Record<string, number | null | undefined>>;
 
@@ -29,8 +30,8 @@ export function planHeadline(
 ): string {
   const lines = s.map((x) =>
     x.status === 'optimal'
-      ? `• *${x.label}*: fill rate ${pct(x.kpis.fillRate)}, margin ${money(x.kpis.grossMargin)}${typeof x.kpis.expectedMargin === 'number' ? ` (expected ${money(x.kpis.expectedMargin)} against uncertain demand, fill rate at risk ${pct(x.kpis.serviceAtRisk)}, cash at P10 ${money(x.kpis.cashFlowP10)})` : ''}, peak utilisation ${pct(x.kpis.peakUtilisation)}, ${count(x.kpis.overloads)} overloaded resource-months`
-      : `• *${x.label}*: no plan (${x.status}). ${x.message ?? ''}`.trim(),
+      ? `• *${esc(x.label)}*: fill rate ${pct(x.kpis.fillRate)}, margin ${money(x.kpis.grossMargin)}${typeof x.kpis.expectedMargin === 'number' ? ` (expected ${money(x.kpis.expectedMargin)} against uncertain demand, fill rate at risk ${pct(x.kpis.serviceAtRisk)}, cash at P10 ${money(x.kpis.cashFlowP10)})` : ''}, peak utilisation ${pct(x.kpis.peakUtilisation)}, ${count(x.kpis.overloads)} overloaded resource-months`
+      : `• *${esc(x.label)}*: no plan (${x.status}). ${esc(x.message ?? '')}`.trim(),
   );
   return [`*Plan run ${runId}${cycleMonth ? ` for ${cycleMonth}` : ''} is ready.*`, ...lines].join(
     '\n',
@@ -69,11 +70,11 @@ export function whatIfDiff(
   central: ScenarioFigures,
   whatIf: ScenarioFigures,
 ): string {
-  const head = `*What-if:* \`${text}\``;
+  const head = `*What-if:* \`${esc(text)}\``;
   if (central.status !== 'optimal')
-    return `${head}\nCentral has no plan (${central.status}): ${central.message ?? ''}`.trim();
+    return `${head}\nCentral has no plan (${central.status}): ${esc(central.message ?? '')}`.trim();
   if (whatIf.status !== 'optimal')
-    return `${head}\nNo plan meets this what-if (${whatIf.status}). ${whatIf.message ?? ''}`.trim();
+    return `${head}\nNo plan meets this what-if (${whatIf.status}). ${esc(whatIf.message ?? '')}`.trim();
   const lines = DIFFS.map((d) => {
     const a = central.kpis[d.key];
     const b = whatIf.kpis[d.key];

@@ -5,7 +5,7 @@
  */
 import type { types } from '@slack/bolt';
 import type { ScenarioAssumptions } from '../../core/scenarios.js';
-import { clip, escapeText, mrkdwn, plain } from './format.js';
+import { clip, esc, mrkdwn, plain } from './format.js';
 
 export const SCENARIO_CALLBACK = 'scenario_submit';
 
@@ -63,7 +63,7 @@ export function scenarioListText(
     [
       head,
       ...list.scenarios.map(
-        (s) => `• *${escapeText(s.label)}* (\`${s.name}\`): ${escapeText(scenarioSummary(s))}.`,
+        (s) => `• *${esc(s.label)}* (\`${s.name}\`): ${esc(scenarioSummary(s))}.`,
       ),
     ].join('\n'),
     3000,

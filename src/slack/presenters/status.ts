@@ -2,7 +2,7 @@
 import { TIMED_PHASES } from '../../core/cycle.js';
 import { PHASE_LABEL } from '../../services/cycles.js';
 import type { CycleStatus } from '../../services/status.js';
-import { slackDate } from './format.js';
+import { esc, slackDate } from './format.js';
 
 /** An instant in each reader's zone (fallback: the company's `zone`, named). */
 function when(iso: string | Date, zone: string): string {
@@ -27,7 +27,7 @@ export function statusText(s: CycleStatus, timezone: string): string {
     lines.push('*Forecast input*: every sales rep has answered for every family.');
   else {
     const shown = s.pendingReps.slice(0, MAX_LISTED).map((r) => {
-      const fams = r.families.slice(0, 6).join(', ');
+      const fams = esc(r.families.slice(0, 6).join(', '));
       const more = r.families.length > 6 ? ` and ${r.families.length - 6} more` : '';
       return `• <@${r.userId}>: ${fams}${more}`;
     });

@@ -7,7 +7,7 @@ import type { types } from '@slack/bolt';
 import type { PollOptionRow } from '../../../db/queries/polls.js';
 import { compactMoney, tradeOffSentences } from '../../core/scenarios/trade-off.js';
 import type { PollView } from '../../services/polls.js';
-import { clip, escapeText, fmtQty, mrkdwn, plain, slackDate } from './format.js';
+import { clip, esc, fmtQty, mrkdwn, plain, slackDate } from './format.js';
 
 export const VOTE_CAST = 'vote_cast';
 export const VOTE_CLOSE = 'vote_close';
@@ -54,7 +54,7 @@ export function tallyText(v: PollView): string {
       v.poll.mode === 'open' && o.voters.length
         ? ` ${o.voters.map((u) => `<@${u}>`).join(' ')}`
         : '';
-    return `*${o.label}*: ${o.votes} vote${o.votes === 1 ? '' : 's'}${who}`;
+    return `*${esc(o.label)}*: ${o.votes} vote${o.votes === 1 ? '' : 's'}${who}`;
   });
   const quorum = v.poll.quorum ? ` · quorum ${v.tally.total}/${v.poll.quorum}` : '';
   lines.push(
@@ -74,7 +74,7 @@ export function outcomeText(v: PollView): string {
     ? v.tally.options.find((o) => o.id === v.tally.winner)?.label
     : null;
   const lead = winner
-    ? `Most votes: *${winner}*.`
+    ? `Most votes: *${esc(winner)}*.`
     : v.tally.tie
       ? 'The vote is tied.'
       : 'No executive voted.';
@@ -82,7 +82,7 @@ export function outcomeText(v: PollView): string {
     const adopted =
       v.options.find((o) => o.scenarioId === v.decision!.scenario_id)?.label ??
       v.decision.scenario_id;
-    return `:white_check_mark: Vote closed (${why}). ${lead} Decision: *${adopted}* adopted by <@${v.decision.decided_by}>.`;
+    return `:white_check_mark: Vote closed (${why}). ${lead} Decision: *${esc(adopted)}* adopted by <@${v.decision.decided_by}>.`;
   }
   return `:lock: Vote closed (${why}). ${lead} Decision pending from the chair <@${v.poll.created_by}>.`;
 }
@@ -111,14 +111,14 @@ export function voteMessage(v: PollView): { text: string; blocks: types.KnownBlo
   v.options.slice(0, 10).forEach((o, i) => {
     blocks.push({
       type: 'section',
-      text: mrkdwn(`*${escapeText(clip(o.label, 200))}*`),
+      text: mrkdwn(`*${esc(clip(o.label, 200))}*`),
       fields: scenarioFields(o),
     });
     const sentence = sentences[i];
     if (sentence)
       blocks.push({
         type: 'context',
-        elements: [mrkdwn(clip(`:scales: ${escapeText(sentence)}`, 3000))],
+        elements: [mrkdwn(clip(`:scales: ${esc(sentence)}`, 3000))],
       });
   });
   blocks.push({ type: 'divider' }, { type: 'section', text: mrkdwn(clip(tallyText(v), 3000)) });
@@ -139,6 +139,12 @@ export function voteMessage(v: PollView): { text: string; blocks: types.KnownBlo
           text: plain('Close vote'),
           style: 'danger' as const,
           value: v.poll.id,
+          confirm: {
+            title: plain('Close the vote?'),
+            text: plain('No more votes are counted after this. The outcome is shown to everyone.'),
+            confirm: plain('Close vote'),
+            deny: plain('Keep it open'),
+          },
         },
       ],
     });
@@ -146,7 +152,7 @@ export function voteMessage(v: PollView): { text: string; blocks: types.KnownBlo
     blocks.push({ type: 'section', text: mrkdwn(clip(outcomeText(v), 3000)) });
   }
   const text = open
-    ? `Scenario vote for the cycle: ${v.options.map((o) => o.label).join(', ')}`
+    ? `Scenario vote for the cycle: ${esc(v.options.map((o) => o.label).join(', '))}`
     : outcomeText(v);
   return { text, blocks };
 }
@@ -178,14 +184,14 @@ export function chairDecisionPrompt(v: PollView): { text: string; blocks: types.
 export function voteReceipt(outcome: string, label: string): string {
   switch (outcome) {
     case 'recorded':
-      return `Your vote for *${label}* is counted. You can change it until the vote closes.`;
+      return `Your vote for *${esc(label)}* is counted. You can change it until the vote closes.`;
     case 'changed':
-      return `Your vote is now *${label}*; your previous vote no longer counts.`;
+      return `Your vote is now *${esc(label)}*; your previous vote no longer counts.`;
     case 'same':
-      return `You already voted for *${label}*; nothing changed.`;
+      return `You already voted for *${esc(label)}*; nothing changed.`;
     case 'duplicate':
-      return `Your vote for *${label}* was already received.`;
+      return `Your vote for *${esc(label)}* was already received.`;
     default:
-      return `Only executives' votes count, so your click for *${label}* is kept for the record but not counted.`;
+      return `Only executives' votes count, so your click for *${esc(label)}* is kept for the record but not counted.`;
   }
 }

@@ -1,0 +1,86 @@
+/**
+ * Two chart jobs with the same pictures for the same channels, run at the same time (two
+ * stored runs with equal results, each posted by its own job): every picture is posted once,
+ * since the content check is an atomic claim through the ledger; and each run's chart key
+ * names the one post, so a vote over either run shows its chart.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertPlanRun } from '../../db/queries/plan-runs.js';
+import { DEFAULT_SCENARIOS } from '../../src/core/scenarios.js';
+import { generateCompany } from '../../src/seed/company.js';
+import { planRunRecord, preparePlan, solveScenarios } from '../../src/services/planning.js';
+import { type Standin, startStandin } from '../../src/slack-standin/index.js';
+import { createHighsSolver } from '../../src/solver/highs.js';
+import type { RunningWorker } from '../../src/worker.js';
+import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+import { CHANNELS, inProcessWorker, setUpCycle, stopAll } from './jobs-fixture.js';
+
+let t: TestDb;
+let standin: Standin;
+let worker: RunningWorker;
+const runIds: string[] = [];
+
+beforeAll(async () => {
+  t = await freshDb();
+  standin = await startStandin({ postMessageRate: false, tierLimits: false });
+  const { cycleId } = await setUpCycle(
+    t.db,
+    generateCompany({ families: 4, months: 36, resources: 3, seed: 8 }),
+    { horizon: 9 },
+  );
+  // Two runs from the same inputs, written as two runs (as before runs were reused).
+  const inputs = await preparePlan(t.db, cycleId);
+  const solver = await createHighsSolver();
+  const solved = await solveScenarios(inputs, DEFAULT_SCENARIOS, solver);
+  for (const runKey of ['race-a', 'race-b']) {
+    const rec = planRunRecord(
+      { cycleId, runKey, trigger: 'command', requestedBy: null },
+      inputs,
+      solved,
+      0,
+    );
+    runIds.push(await t.db.transaction().execute((trx) => insertPlanRun(trx, rec)));
+  }
+  worker = await inProcessWorker({
+    dbUrl: t.url,
+    apiUrl: standin.apiUrl,
+    label: 'chart-race',
+    prefix: redisPrefix('chart-race'),
+    env: { SOPBOT_WORKER_CONCURRENCY: '4' },
+  });
+});
+
+afterAll(() => stopAll(worker, standin, t));
+
+describe('two chart jobs with the same pictures at once', () => {
+  it('post each picture once, and each run names the post of its chart', async () => {
+    const jobs = await Promise.all(
+      runIds.map((runId) =>
+        worker.queues.enqueue('post-charts', { runId, charts: ['gap', 'scenarios'] }),
+      ),
+    );
+    await standin.waitFor(async () => {
+      const posts = worker.queues.queue('posts');
+      const states = await Promise.all(jobs.map((id) => posts.getJobState(id)));
+      const failed = await posts.getJobs(['failed']);
+      if (failed.length) throw new Error(`post-charts failed: ${failed[0]!.failedReason}`);
+      return states.every((s) => s === 'completed') ? true : undefined;
+    }, 60_000);
+    const filesIn = (c: string) => standin.files.filter((f) => f.channels.includes(c));
+    expect(filesIn(CHANNELS.supply)).toHaveLength(1);
+    expect(filesIn(CHANNELS.exec)).toHaveLength(1);
+    const scenarioFiles = await t.db
+      .selectFrom('slack_posts')
+      .select(['post_key', 'file_id'])
+      .where(
+        'post_key',
+        'in',
+        runIds.map((id) => `run:${id}:scenarios`),
+      )
+      .execute();
+    expect(scenarioFiles).toHaveLength(2);
+    expect(new Set(scenarioFiles.map((r) => r.file_id))).toEqual(
+      new Set([filesIn(CHANNELS.exec)[0]!.id]),
+    );
+  });
+});

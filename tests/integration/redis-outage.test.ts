@@ -1,0 +1,148 @@
+/**
+ * Chaos: Redis dies under the real bot. Commands still answer while it is down, and say what
+ * is true; every job the changes owe is recorded in Postgres with them (the outbox) and
+ * reaches the queue once Redis is back, with nobody acting. The Redis here is the test's own
+ * (tests/helpers/redis-server.ts), stopped and started by the test; the shared one is never
+ * touched.
+ */
+import type { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createQueues } from '../../jobs/queues.js';
+import type { RunningBot } from '../../src/bot.js';
+import { loadConfig } from '../../src/config.js';
+import { addMonths } from '../../src/core/period.js';
+import { createRedis } from '../../src/redis.js';
+import { generateCompany } from '../../src/seed/company.js';
+import type { Driver, Standin } from '../../src/slack-standin/index.js';
+import { startStandin } from '../../src/slack-standin/index.js';
+import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+import { type PrivateRedis, startPrivateRedis } from '../helpers/redis-server.js';
+import { setUpCycle, workerEnv } from './jobs-fixture.js';
+import { startHttpBot } from './meeting-fixture.js';
+
+const SECRET = 'redis-outage-secret';
+const PLANNER = 'U_PAT';
+const REP = 'U_REN';
+
+let t: TestDb;
+let standin: Standin;
+let redis: PrivateRedis;
+let bot: RunningBot;
+let driver: Driver;
+let prefix: string;
+let month: string;
+
+beforeAll(async () => {
+  t = await freshDb();
+  redis = await startPrivateRedis();
+  standin = await startStandin({ postMessageRate: false });
+  const company = generateCompany({ families: 3, months: 24, resources: 2, seed: 11 });
+  ({ month } = await setUpCycle(t.db, company, { horizon: 12 }));
+  await t.db
+    .insertInto('members')
+    .values([
+      { slack_user_id: PLANNER, role: 'planner' },
+      { slack_user_id: REP, role: 'sales' },
+    ])
+    .execute();
+  prefix = redisPrefix('outage');
+  const config = loadConfig(
+    {
+      ...workerEnv({ dbUrl: t.url, prefix, apiUrl: standin.apiUrl }),
+      REDIS_URL: redis.url,
+      SLACK_SIGNING_SECRET: SECRET,
+      SOPBOT_RECOMPUTE_DEBOUNCE_MS: '60000',
+    },
+    { slack: true },
+  );
+  ({ bot, driver } = await startHttpBot(config, standin));
+});
+
+afterAll(async () => {
+  await bot?.stop();
+  await standin?.close();
+  await redis?.stop();
+  await t?.drop();
+});
+
+/** The user's next ephemeral after the `n` they had, while Redis is still down. */
+async function nextEphemeral(user: string, n: number): Promise<string> {
+  const e = await standin.waitFor(() => standin.ephemeralsFor(user)[n], 15_000);
+  return e.text;
+}
+
+async function command(name: string, user: string, text: string): Promise<string> {
+  const n = standin.ephemeralsFor(user).length;
+  const ack = await driver.command(name, { user, channel: 'C_GENERAL', text });
+  expect(ack.status).toBe(200);
+  return nextEphemeral(user, n);
+}
+
+const pending = async () =>
+  t.db
+    .selectFrom('job_outbox')
+    .select(['job_name', 'payload'])
+    .where('delivered_at', 'is', null)
+    .orderBy('id')
+    .execute();
+
+describe('Redis down', () => {
+  it('commands answer truthfully while Redis is down, and owed jobs reach the queue once it is back', async () => {
+    await redis.stop();
+
+    // An adjustment is saved, and its recompute is recorded with it.
+    const saved = await command(
+      '/forecast',
+      REP,
+      `FAM-2 ${addMonths(month, 8)} +10% promotion "spring"`,
+    );
+    expect(saved).toMatch(/Forecast adjustment saved/);
+    const adjustments = await t.db
+      .selectFrom('forecast_adjustments')
+      .select('id')
+      .where('request_key', 'is not', null)
+      .execute();
+    expect(adjustments.length).toBeGreaterThan(0);
+
+    // `/sop plan` answers (before Redis is back) and says the plan waits for the queue.
+    const planned = await command('/sop', PLANNER, 'plan');
+    expect(planned).toMatch(
+      /job queue is unavailable: the plan will be computed as soon as it is back/,
+    );
+
+    // `/sop cycle next` moves the cycle and says the recompute waits for the queue.
+    const moved = await command('/sop', PLANNER, 'cycle next');
+    expect(moved).toMatch(/Demand review → \*Supply review\*/);
+    expect(moved).toMatch(/plan will be recomputed as soon as it is back/);
+
+    const waiting = await pending();
+    expect(waiting.map((w) => [w.job_name, w.payload.reason])).toEqual([
+      ['recompute', 'submission'],
+      ['recompute', 'command'],
+      ['recompute', 'cycle'],
+    ]);
+
+    // Redis comes back: nobody acts, and every request reaches the queue.
+    await redis.start();
+    await standin.waitFor(async () => ((await pending()).length === 0 ? true : undefined), 30_000);
+    const conn = createRedis(redis.url);
+    const queues = createQueues(conn, prefix);
+    try {
+      const planning: Queue = queues.queue('planning');
+      const jobs = await planning.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
+      const reasons = jobs
+        .filter((j) => j.name === 'recompute')
+        .map((j) => (j.data as { reason: string }).reason)
+        .sort();
+      expect(reasons).toEqual(['command', 'cycle', 'submission']);
+      await Promise.all(
+        ['planning', 'posts', 'notifications'].map((q) =>
+          queues.queue(q as 'planning').obliterate({ force: true }),
+        ),
+      );
+    } finally {
+      await queues.close();
+      conn.disconnect();
+    }
+  });
+});

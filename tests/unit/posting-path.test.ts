@@ -1,0 +1,53 @@
+/**
+ * One posting path (docs/architecture.md, "Exactly once"): channel posts go through
+ * src/slack/post-ledger.ts, and only the ledger and its queries touch the slack_posts table.
+ * The few direct calls left are private answers to the person who acted (a DM fallback for
+ * an ephemeral, a file they asked for), which have no ledger key; they are listed here.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+function sources(dir: string): string[] {
+  return readdirSync(join(ROOT, dir)).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(join(ROOT, path)).isDirectory()) return sources(path);
+    return path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+const FILES = ['src', 'commands', 'jobs', 'db']
+  .flatMap(sources)
+  .filter((f) => !f.startsWith(join('src', 'slack-standin')) && !f.includes('migrations'));
+
+const uses = (re: RegExp) =>
+  FILES.filter((f) => re.test(readFileSync(join(ROOT, f), 'utf8'))).map((f) =>
+    relative('.', f).split('\\').join('/'),
+  );
+
+describe('one posting path', () => {
+  it('only the ledger and its queries touch slack_posts', () => {
+    expect(uses(/slack_posts'|recordPost\(|getPost\(|postsWithPrefix\(/).sort()).toEqual(
+      ['db/queries/slack-posts.ts', 'src/slack/post-ledger.ts'].sort(),
+    );
+  });
+
+  it('posts and uploads go through post-ledger.ts, except private answers to the actor', () => {
+    expect(
+      uses(/chat\.postMessage\(|filesUploadV2\(|files\.completeUploadExternal\(/).sort(),
+    ).toEqual(
+      [
+        'commands/forecast.ts',
+        'commands/sop-decisions.ts',
+        'commands/sop-pack.ts',
+        'commands/vote.ts',
+        'src/slack/change-flow.ts',
+        'src/slack/post-ledger.ts',
+        'src/slack/reply.ts',
+      ].sort(),
+    );
+  });
+});

@@ -1,0 +1,46 @@
+/** #19 item 13: help shows the settings syntax, Close asks first, job ids use SHA-256. */
+import { describe, expect, it } from 'vitest';
+import { SOP_SUBCOMMANDS } from '../../commands/sop-registry.js';
+import { hash } from '../../jobs/contracts.js';
+import { tally } from '../../src/core/vote.js';
+import type { PollView } from '../../src/services/polls.js';
+import { helpText } from '../../src/slack/presenters/help.js';
+import { VOTE_CLOSE, voteMessage } from '../../src/slack/presenters/vote.js';
+
+describe('small truths', () => {
+  it('/sop help shows how to set the channels', () => {
+    expect(helpText(SOP_SUBCOMMANDS)).toContain(
+      '/sop settings channels demand #chan supply #chan exec #chan',
+    );
+  });
+
+  it('the Close vote button asks for confirmation', () => {
+    const view = {
+      poll: {
+        id: '7',
+        run_id: '3',
+        question: 'Which scenario?',
+        mode: 'open',
+        quorum: null,
+        status: 'open',
+        closes_at: null,
+        created_by: 'U_CHAIR',
+        close_reason: null,
+        closed_by: null,
+      },
+      options: [],
+      tally: tally([], [], null),
+      decision: null,
+      chartFileId: null,
+      timezone: 'UTC',
+    } as unknown as PollView;
+    const close = JSON.stringify(voteMessage(view).blocks)
+      .split('"action_id"')
+      .find((s) => s.startsWith(`:"${VOTE_CLOSE}"`));
+    expect(close).toContain('"confirm":{"title"');
+  });
+
+  it('ids from free text are SHA-256 (FIPS 180-2 example: "abc")', () => {
+    expect(hash('abc')).toBe('ba7816bf8f01cfea414140de5dae2223');
+  });
+});
