@@ -56,19 +56,6 @@ export const JSON_COLUMNS: Readonly<Record<string, z.ZodType>> = {
   cost_breakdown: numbers,
   /** plan_scenarios: KPIs (null where one is undefined, e.g. no demand). */
   kpis: z.record(z.string(), z.number().nullable()),
-  /** plan_scenarios: the scenario against the demand samples (src/core/stress, StressSummary). */
-  stress: (() => {
-    const spread = z.looseObject({ expected: z.number(), p10: z.number(), p90: z.number() });
-    return z.looseObject({
-      samples: z.number(),
-      fillRate: spread,
-      margin: spread,
-      cashFlow: spread,
-      excessInventoryValue: spread,
-      cumulativeCash: z.array(z.number()),
-      cumulativeCashP10: z.array(z.number()),
-    });
-  })(),
   /** forecast_snapshots: the adjustments that made the consensus of a snapshot. */
   steps: z.array(
     z.looseObject({
