@@ -2,7 +2,10 @@
  * The gap chart: load against capacity for every resource and month, as a heat map of
  * utilisation. Overloads are red (dark red when even the overtime allowed cannot cover
  * them), months above 90% amber. With many resources only the most loaded are drawn, and
- * the subtitle says so.
+ * the subtitle says so. Suppliers' months inside the lead time (orders already placed) carry
+ * a square, months whose need is under the minimum order a triangle; a warehouse's row is
+ * its stock at month end against storage capacity, labelled "(stock)". The summary gives
+ * each of the three one line.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { clip, formatNumber, formatPercent } from './format.js';
@@ -39,7 +42,7 @@ export function gapChart(
     .map((p) => {
       const u = util(p);
       return {
-        resource: p.resource,
+        resource: p.storage ? `${p.resource} (stock)` : p.resource,
         rank: rank.get(p.resource)!,
         period: p.period,
         load: Math.round(p.load),
@@ -47,8 +50,11 @@ export function gapChart(
         utilisation: Number.isFinite(u) ? u : 9.99,
         label: Number.isFinite(u) ? `${Math.round(u * 100)}` : '∞',
         status: gapStatus(p),
+        fixedOrder: p.fixedOrder === true,
+        belowMinimumOrder: p.belowMinimumOrder === true,
       };
     });
+  const markers = MARKERS.filter((m) => values.some((v) => v[m.flag]));
   const overloads = points
     .filter((p) => p.load > p.capacity + 1e-9)
     .sort((a, b) => util(b) - util(a) || b.load - b.capacity - (a.load - a.capacity));
@@ -65,6 +71,8 @@ export function gapChart(
           'Utilisation % per resource and month; numbers where above 90%.',
           `All ${ranked.length} resources.`,
         ];
+  if (points.some((p) => p.storage && rank.has(p.resource)))
+    subtitle.push('A warehouse (stock) row is its stock at month end against storage capacity.');
   const cellWidth = Math.max(
     18,
     Math.min(48, Math.floor((CHART_WIDTH - 120) / Math.max(1, months))),
@@ -135,6 +143,30 @@ export function gapChart(
           },
         },
       },
+      // Supplier marks in the cell's top corners, with a legend of the kinds present.
+      ...markers.map((m) => ({
+        transform: [{ filter: `datum.${m.flag}` }],
+        mark: {
+          type: 'point',
+          filled: true,
+          size: 40,
+          color: palette.ink,
+          stroke: '#ffffff',
+          strokeWidth: 0.75,
+          opacity: 1,
+          xOffset: m.side * (cellWidth / 2 - 6),
+          yOffset: -5,
+        },
+        encoding: {
+          shape: {
+            datum: m.label,
+            type: 'nominal',
+            title: null,
+            scale: { domain: markers.map((x) => x.label), range: markers.map((x) => x.shape) },
+            legend: { orient: 'bottom', direction: 'horizontal', symbolSize: 60 },
+          },
+        },
+      })),
     ],
   } as TopLevelSpec;
 
@@ -150,6 +182,76 @@ export function gapChart(
     : overloads.length
       ? `*${overloads.length} overload${overloads.length === 1 ? '' : 's'}* (resource-months over capacity): ${worst.join('; ')}${overloads.length > 3 ? `; +${overloads.length - 3} more` : ''}. ${near} more above 90%.`
       : `No overloads: every resource stays within capacity${peak ? `; the peak is ${peak[0]} at ${formatPercent(peak[1], 0)}` : ''}. ${near} resource-month${near === 1 ? '' : 's'} above 90%.`;
-  const altText = `Heat map of utilisation for ${shown.length} resources over ${months} months. ${overloads.length} resource-months are over capacity${worst.length ? `, worst: ${worst.join('; ')}` : ''}. ${near} are above 90%.`;
-  return { spec, title, altText: clip(altText, 1000), summary: clip(summary, 600) };
+  const notes = supplyNotes(points);
+  const altText = `Heat map of utilisation for ${shown.length} resources over ${months} months. ${overloads.length} resource-months are over capacity${worst.length ? `, worst: ${worst.join('; ')}` : ''}. ${near} are above 90%.${notes.length ? ` ${notes.join(' ')}` : ''}`;
+  return {
+    spec,
+    title,
+    altText: clip(altText, 1000),
+    summary: [clip(summary, 600), ...notes.map((n) => clip(n, 300))].join('\n'),
+  };
+}
+
+const MARKERS = [
+  {
+    flag: 'fixedOrder',
+    label: 'order already placed (lead time)',
+    shape: 'square',
+    side: -1,
+  },
+  {
+    flag: 'belowMinimumOrder',
+    label: 'need under the minimum order',
+    shape: 'triangle-down',
+    side: 1,
+  },
+] as const;
+
+/** "SUP in 2027-01, 2027-02; WH in 2027-03" with at most `max` months in all. */
+function monthsByResource(points: readonly GapPoint[], max = 6): string {
+  const by = new Map<string, string[]>();
+  for (const p of points) by.set(p.resource, [...(by.get(p.resource) ?? []), p.period]);
+  const parts: string[] = [];
+  let listed = 0;
+  for (const [resource, periods] of by) {
+    const room = max - listed;
+    if (room <= 0) break;
+    const shown = periods.slice(0, room);
+    listed += shown.length;
+    parts.push(`${resource} in ${shown.join(', ')}`);
+  }
+  const more = points.length - listed;
+  return `${parts.join('; ')}${more > 0 ? ` (+${more} more)` : ''}`;
+}
+
+/** One line each: orders fixed inside a lead time, needs under a minimum order, warehouses. */
+function supplyNotes(points: readonly GapPoint[]): string[] {
+  const notes: string[] = [];
+  const fixed = points.filter((p) => p.fixedOrder);
+  if (fixed.length)
+    notes.push(
+      `Orders already placed (inside the supplier's lead time): ${monthsByResource(fixed)}; too late to order more, only overtime or other sources can add.`,
+    );
+  const under = points.filter((p) => p.belowMinimumOrder);
+  if (under.length)
+    notes.push(
+      `Need under the minimum order: ${monthsByResource(under)}; each order is 0 or at least the minimum, so orders are bunched.`,
+    );
+  const peaks = new Map<string, GapPoint>();
+  for (const p of points)
+    if (p.storage) {
+      const best = peaks.get(p.resource);
+      if (!best || util(p) > util(best)) peaks.set(p.resource, p);
+    }
+  if (peaks.size)
+    notes.push(
+      `Warehouse stock against storage capacity: ${[...peaks.values()]
+        .slice(0, 4)
+        .map(
+          (p) =>
+            `${p.resource} peaks ${p.capacity > 0 ? `at ${formatPercent(util(p), 0)}` : 'with no capacity'} in ${p.period} (${formatNumber(p.load)} of ${formatNumber(p.capacity)})`,
+        )
+        .join('; ')}${peaks.size > 4 ? ` (+${peaks.size - 4} more)` : ''}.`,
+    );
+  return notes;
 }

@@ -13,6 +13,12 @@ export interface GapPoint {
   readonly capacity: number;
   /** Extra capacity that overtime can add on top of `capacity` (0 when none). */
   readonly overtimeLimit: number;
+  /** Supplier inside its lead time: what arrives was ordered before the plan (fixed). */
+  readonly fixedOrder?: boolean;
+  /** Supplier: the month's need is above 0 but under the minimum order quantity. */
+  readonly belowMinimumOrder?: boolean;
+  /** Warehouse: the load is stock at month end, against storage capacity. */
+  readonly storage?: boolean;
 }
 
 export interface HistoryPoint {

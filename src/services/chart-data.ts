@@ -36,10 +36,16 @@ export interface StoredConsensusLine {
 }
 
 interface ProblemResources {
+  readonly periods?: readonly string[];
+  readonly demand?: readonly { family: string; period: string; units: number }[];
+  readonly loads?: readonly { family: string; resource: string; perUnit: number }[];
   readonly resources?: readonly {
     code: string;
     overtimeLimit: number;
     overtimeLimitByPeriod?: Readonly<Record<string, number>>;
+    leadTime?: number;
+    minOrderQuantity?: number;
+    storage?: boolean;
     workforce?: {
       initialWorkers: number;
       overtimeHoursPerWorker: number | null;
@@ -64,22 +70,42 @@ function crewOvertime(wf: {
   return Number.isFinite(cap) ? cap : 0;
 }
 
-/** Load against regular capacity per resource and month, with the overtime allowed on top. */
+/**
+ * Load against regular capacity per resource and month, with the overtime allowed on top,
+ * and the rough-cut check's supplier and warehouse marks (src/core/supply/capacity-check.ts):
+ * a month inside a supplier's lead time (its order is already placed), a month whose need
+ * (Σ load per unit × demand) is above 0 but under the minimum order, a warehouse's months.
+ */
 export function gapPoints(problem: unknown, rows: readonly ResourceResult[]): GapPoint[] {
-  const resources = (problem as ProblemResources | null)?.resources ?? [];
+  const p = problem as ProblemResources | null;
+  const resources = p?.resources ?? [];
   const byCode = new Map(resources.map((r) => [r.code, r]));
+  const monthIndex = new Map((p?.periods ?? []).map((t, i) => [t, i]));
+  const demand = new Map((p?.demand ?? []).map((d) => [`${d.family}|${d.period}`, d.units]));
+  const need = (resource: string, period: string): number => {
+    let total = 0;
+    for (const l of p?.loads ?? [])
+      if (l.resource === resource) total += l.perUnit * (demand.get(`${l.family}|${period}`) ?? 0);
+    return total;
+  };
   return rows.map((r) => {
     const res = byCode.get(r.code);
     const limit = res
       ? (res.overtimeLimitByPeriod?.[r.period] ??
         (res.workforce ? crewOvertime(res.workforce) : res.overtimeLimit))
       : 0;
+    const i = monthIndex.get(r.period);
+    const moq = res?.minOrderQuantity ?? 0;
+    const needed = moq > 0 ? need(r.code, r.period) : 0;
     return {
       resource: r.code,
       period: r.period,
       load: r.load,
       capacity: r.capacity,
       overtimeLimit: Math.max(0, limit),
+      ...(i !== undefined && i < (res?.leadTime ?? 0) ? { fixedOrder: true } : {}),
+      ...(needed > 0 && needed < moq ? { belowMinimumOrder: true } : {}),
+      ...(res?.storage ? { storage: true } : {}),
     };
   });
 }

@@ -127,6 +127,46 @@ describe('gapPoints', () => {
   it('gives no overtime for a resource the problem does not know', () => {
     expect(gapPoints(null, rows.slice(0, 1))[0]?.overtimeLimit).toBe(0);
   });
+
+  it("marks a supplier's lead-time months, its needs under the minimum order, and warehouses", () => {
+    const supply = {
+      periods: ['2027-01', '2027-02', '2027-03', '2027-04'],
+      // 2 parts a unit of A and 1 of B. Need: 2·20 + 5 = 45, 0, 2·10 + 10 = 30, 2·40 + 0 = 80.
+      demand: [
+        { family: 'A', period: '2027-01', units: 20 },
+        { family: 'B', period: '2027-01', units: 5 },
+        { family: 'A', period: '2027-03', units: 10 },
+        { family: 'B', period: '2027-03', units: 10 },
+        { family: 'A', period: '2027-04', units: 40 },
+      ],
+      loads: [
+        { family: 'A', resource: 'PARTS', perUnit: 2 },
+        { family: 'B', resource: 'PARTS', perUnit: 1 },
+        { family: 'A', resource: 'WH', perUnit: 0.5 },
+      ],
+      resources: [
+        { code: 'PARTS', overtimeLimit: 0, leadTime: 1, minOrderQuantity: 50 },
+        { code: 'WH', overtimeLimit: 0, storage: true },
+      ],
+    };
+    const row = (code: string, period: string) => ({
+      code,
+      period,
+      load: 10,
+      capacity: 100,
+      overtime: 0,
+      utilisation: 0.1,
+    });
+    const out = gapPoints(supply, [
+      ...supply.periods.map((t) => row('PARTS', t)),
+      row('WH', '2027-01'),
+    ]);
+    // January is inside the one-month lead time; January (45) and March (30) need more than
+    // 0 but less than 50; February needs nothing and April 80.
+    expect(out.map((p) => p.fixedOrder === true)).toEqual([true, false, false, false, false]);
+    expect(out.map((p) => p.belowMinimumOrder === true)).toEqual([true, false, true, false, false]);
+    expect(out.map((p) => p.storage === true)).toEqual([false, false, false, false, true]);
+  });
 });
 
 describe('scenarioKpis', () => {

@@ -117,6 +117,57 @@ describe('gap chart', () => {
     expect(b.summary).toContain('LINE-1 at 70%');
   });
 
+  it("marks suppliers' fixed orders and small needs, labels warehouses, one line each", async () => {
+    const plain = [
+      point('LINE-1', '2027-01', 50),
+      point('LINE-1', '2027-02', 60),
+      point('PARTS', '2027-01', 40),
+      point('PARTS', '2027-02', 40),
+      point('PARTS', '2027-03', 40),
+      point('WH', '2027-01', 70),
+      point('WH', '2027-02', 85),
+      point('WH', '2027-03', 60),
+    ];
+    const flagged = plain.map((p) =>
+      p.resource === 'PARTS'
+        ? { ...p, fixedOrder: p.period === '2027-01', belowMinimumOrder: p.period !== '2027-01' }
+        : p.resource === 'WH'
+          ? { ...p, storage: true }
+          : p,
+    );
+    const c = gapChart(flagged);
+    const lines = c.summary.split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[1]).toBe(
+      "Orders already placed (inside the supplier's lead time): PARTS in 2027-01; too late to order more, only overtime or other sources can add.",
+    );
+    expect(lines[2]).toBe(
+      'Need under the minimum order: PARTS in 2027-02, 2027-03; each order is 0 or at least the minimum, so orders are bunched.',
+    );
+    expect(lines[3]).toBe(
+      'Warehouse stock against storage capacity: WH peaks at 85% in 2027-02 (85 of 100).',
+    );
+    const spec = c.spec as {
+      data: { values: { resource: string }[] };
+      layer: { encoding?: { shape?: { datum: string } } }[];
+    };
+    expect(spec.data.values.filter((v) => v.resource === 'WH (stock)')).toHaveLength(3);
+    expect(spec.layer.flatMap((l) => l.encoding?.shape?.datum ?? [])).toEqual([
+      'order already placed (lead time)',
+      'need under the minimum order',
+    ]);
+    // Without marks: the summary is one line and the picture has no marker layer.
+    const none = gapChart(plain);
+    expect(none.summary.split('\n')).toHaveLength(1);
+    expect((none.spec as { layer: unknown[] }).layer).toHaveLength(2);
+    // The marks are drawn: more pixels in ink (the markers and their legend symbols), counted
+    // rather than as a share because the legend below makes the picture taller.
+    const inkPixels = (png: PNG): number => share(png, palette.ink) * png.width * png.height;
+    const marked = inkPixels((await rendered(c.spec)).decoded);
+    const unmarked = inkPixels((await rendered(none.spec)).decoded);
+    expect(marked).toBeGreaterThan(unmarked + 100);
+  });
+
   it('shows only the most loaded resources, and says so', () => {
     const c = gapChart(sampleGap(20, 6), { maxResources: 5 });
     const values = (c.spec as { data: { values: { resource: string }[] } }).data.values;

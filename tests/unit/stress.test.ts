@@ -61,11 +61,10 @@ describe('no uncertainty: the stress test is the deterministic plan', () => {
         stress: { samples: 40, seed: 7, fixedMonths: 2 },
       });
       // A lever may make a textbook example infeasible (Winston's yard needs overtime). And
-      // the LP may keep stock and backlog of one family at once: short of capacity, it meets
-      // an ending-inventory target by backlogging more and "holding" units it never made
-      // (I − B is what its balance fixes). No simulation can hold stock it never made, so
-      // such a plan is not a physical plan to compare with; the lean lever on the
-      // three-family example makes one (reported, left to the LP's owner).
+      // the LP may hold stock it made back from waiting customers, when a stock rule asks for
+      // it (a safety stock priced above holding + backlog, an ending target; docs/plan-format.md,
+      // "Stock and backlog together"). The simulation ships whatever is on hand, so such a
+      // plan is not the one it plays; the lean lever on the three-family example makes one.
       const physical = results.filter(
         (r) => r.plan?.families.every((x) => x.inventory < 1e-9 || x.backlog < 1e-9) === true,
       );

@@ -3,29 +3,15 @@
  * examples/plans/ whose optimum is derived in docs/plan-format.md, and the shelf-life
  * formulation against an explicit stock-by-age LP written here.
  */
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dualBound, LpBuilder } from '../../src/core/supply/lp.js';
 import { buildModel, minStockLevels } from '../../src/core/supply/model.js';
-import {
-  type PlanProblem,
-  PlanProblemError,
-  parsePlanProblem,
-} from '../../src/core/supply/problem.js';
-import { type PlanResult, type SolvedPlan, solvePlan } from '../../src/core/supply/solve.js';
+import { PlanProblemError, parsePlanProblem } from '../../src/core/supply/problem.js';
+import { solvePlan } from '../../src/core/supply/solve.js';
 import { createHighsSolver, type HighsSolver } from '../../src/solver/highs.js';
+import { type Json, planFile, solved } from '../helpers/plan-files.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: plan files edited as plain JSON
-type Json = any;
-const file = (name: string, edit: (p: Json) => void = () => {}): PlanProblem => {
-  const raw = JSON.parse(readFileSync(`examples/plans/${name}.json`, 'utf8'));
-  edit(raw);
-  return parsePlanProblem(raw);
-};
-const solved = (r: PlanResult): SolvedPlan => {
-  if (r.status !== 'optimal') throw new Error(r.message);
-  return r;
-};
+const file = planFile;
 
 let solver: HighsSolver;
 beforeAll(async () => {

@@ -174,7 +174,9 @@ export function readDuals(p: PlanProblem, m: BuiltModel, sol: LpSolution): PlanD
     for (let t = 0; t < T; t++) {
       const k = f * T + t;
       const period = p.periods[t]!;
-      families.push({ family: fam.code, period, demand: clean(rowDual(m.rows.balance[k])) });
+      // Demand is the right-hand side of the balance and of the shipped row: both move.
+      const demand = rowDual(m.rows.balance[k]) + rowDual(m.rows.shipped[k]);
+      families.push({ family: fam.code, period, demand: clean(demand) });
       colBound(m.S[k], 'subcontractLimit', fam.code, period);
       const frozen = m.frozen[k] ?? Number.NaN;
       if (!Number.isNaN(frozen)) {

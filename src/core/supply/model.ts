@@ -160,6 +160,8 @@ export interface BuiltModel {
 export interface ModelRows {
   /** Inventory balance of family f in month t, at f*T+t. */
   readonly balance: Int32Array;
+  /** Units shipped are not negative (backlog grows by at most the month's demand), at f*T+t. */
+  readonly shipped: Int32Array;
   /** Regular capacity of resource r in month t, at r*T+t. */
   readonly capacity: Int32Array;
   /** A workforce's overtime limit (overtime ≤ hours per worker × workers), at r*T+t. */
@@ -498,6 +500,7 @@ function addRows(b: Builder, p: PlanProblem, c: RowCtx): ModelRows {
   const idx = (n: number): Int32Array => new Int32Array(n).fill(-1);
   const rows = {
     balance: idx(F * T),
+    shipped: idx(F * T),
     capacity: idx(R * T),
     overtime: idx(R * T),
     endingInventory: idx(F),
@@ -538,6 +541,15 @@ function addRows(b: Builder, p: PlanProblem, c: RowCtx): ModelRows {
         put(c.B[k - 1]!, -1);
       }
       rows.balance[k] = row(rhs, rhs);
+      // Shipped: D − X − U + B[t-1] − B[t] ≥ 0. The balance alone fixes only I − B, so a
+      // stock rule (a minimum, a safety stock, an ending target) could otherwise be met by
+      // raising I and B together: stock that was never made. With it, stock and backlog of
+      // one family coexist only when stock really made is held back for such a rule.
+      put(c.B[k]!, 1);
+      put(c.X[k]!, 1);
+      put(c.U[k]!, 1);
+      if (t > 0) put(c.B[k - 1]!, -1);
+      rows.shipped[k] = row(-Infinity, (c.demand[k] ?? 0) + (t === 0 ? fam.initialBacklog : 0));
       if (c.Z[k]! >= 0) {
         put(c.I[k]!, 1);
         put(c.Z[k]!, 1);
