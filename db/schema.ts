@@ -2,7 +2,7 @@
  * Table types: one interface per table, composed into `Database`. Months are 'YYYY-MM'
  * strings; quantities and money are numbers (double precision).
  */
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { Role } from '../src/core/company.js';
 import type { CyclePhase } from '../src/core/cycle.js';
 

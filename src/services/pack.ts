@@ -14,8 +14,7 @@ import {
 } from '../../db/queries/plan-results.js';
 import { latestRun, runScenarios } from '../../db/queries/plan-runs.js';
 import { previousCycle, referenceScenario } from '../../db/queries/review.js';
-import type { CycleRow, PlanScenarioRow } from '../../db/schema.js';
-import { accuracy, BIAS_SIGN_CONVENTION, bias } from '../core/kpi.js';
+import { BIAS_SIGN_CONVENTION } from '../core/kpi.js';
 import { tradeOffSentences } from '../core/scenarios/trade-off.js';
 import { zoneOf } from '../core/time-fences.js';
 import { SopError } from '../errors.js';
