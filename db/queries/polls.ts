@@ -188,3 +188,14 @@ export async function closeOpenPoll(
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/** Who has a counted vote in the poll. */
+export async function countedVoters(db: Db, pollId: string): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('votes')
+    .select('voter')
+    .where('poll_id', '=', pollId)
+    .where('counted', '=', true)
+    .execute();
+  return new Set(rows.map((v) => v.voter));
+}

@@ -5,10 +5,20 @@
  */
 
 import type { WebClient } from '@slack/web-api';
-import { sql } from 'kysely';
 import type { Db } from '../../db/connect.js';
 import { audit } from '../../db/queries/audit.js';
-import { repsOwingInput } from '../../db/queries/cycle-inputs.js';
+import { cycleById, repsOwingInput } from '../../db/queries/cycle-inputs.js';
+import {
+  cycleOfMonth,
+  insertCycle,
+  lockCycleStart,
+  movePhase,
+  openConstraintLabels,
+  openCycle,
+  savePhaseDays,
+} from '../../db/queries/cycles.js';
+import { membersWithRole } from '../../db/queries/members.js';
+import { countedVoters, openPollOf } from '../../db/queries/polls.js';
 import type { CycleRow, Phase, SettingsRow } from '../../db/schema.js';
 import type { JobQueue } from '../../jobs/contracts.js';
 import {
@@ -25,7 +35,6 @@ import { isPeriod } from '../core/period.js';
 import type { Clock } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
 import { slackDate } from '../slack/presenters/format.js';
-import { membersWithRole } from './members.js';
 import { deliverJobs, requestJob } from './outbox.js';
 import { dmOnce, postOnce } from './reminders.js';
 import { snapshotCycle } from './review.js';
@@ -42,26 +51,15 @@ export const PHASE_LABEL: Readonly<Record<Phase, string>> = {
 
 /** The open cycle (the latest month not closed), or null. */
 export async function getOpenCycle(db: Db): Promise<CycleRow | null> {
-  const row = await db
-    .selectFrom('cycles')
-    .selectAll()
-    .where('phase', '<>', 'closed')
-    .orderBy('month', 'desc')
-    .executeTakeFirst();
-  return row ?? null;
+  return openCycle(db);
 }
 
 export async function getCycle(db: Db, id: number): Promise<CycleRow | null> {
-  return (
-    (await db.selectFrom('cycles').selectAll().where('id', '=', id).executeTakeFirst()) ?? null
-  );
+  return (await cycleById(db, id)) ?? null;
 }
 
 export async function getCycleByMonth(db: Db, month: string): Promise<CycleRow | null> {
-  return (
-    (await db.selectFrom('cycles').selectAll().where('month', '=', month).executeTakeFirst()) ??
-    null
-  );
+  return cycleOfMonth(db, month);
 }
 
 /** Phases in which sales may still adjust the forecast. */
@@ -92,7 +90,7 @@ export async function startCycle(deps: CycleDeps, actor: string, month: string):
   }
   const now = deps.clock.now();
   const cycle = await deps.db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(hashtext('sopbot.cycle.start'))`.execute(trx);
+    await lockCycleStart(trx);
     const open = await getOpenCycle(trx);
     if (open) {
       throw new SopError(
@@ -105,18 +103,14 @@ export async function startCycle(deps: CycleDeps, actor: string, month: string):
     }
     const settings = await getSettings(trx);
     const deadlines = phaseDeadlines(now, settings.phase_days, settings.timezone);
-    const row = await trx
-      .insertInto('cycles')
-      .values({
-        month,
-        phase: 'data_gathering',
-        deadlines: JSON.stringify(deadlines),
-        phase_entered_at: now,
-        opened_by: actor,
-        opened_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await insertCycle(trx, {
+      month,
+      phase: 'data_gathering',
+      deadlines: JSON.stringify(deadlines),
+      phase_entered_at: now,
+      opened_by: actor,
+      opened_at: now,
+    });
     await audit(trx, {
       actor,
       action: 'cycle.start',
@@ -207,13 +201,7 @@ export async function advancePhase(
   }
   const now = deps.clock.now();
   const res = await deps.db.transaction().execute(async (trx) => {
-    const updated = await trx
-      .updateTable('cycles')
-      .set({ phase: to, phase_entered_at: now, ...(to === 'closed' ? { closed_at: now } : {}) })
-      .where('id', '=', cycleId)
-      .where('phase', '=', from)
-      .returningAll()
-      .executeTakeFirst();
+    const updated = await movePhase(trx, cycleId, from, to, now);
     if (updated) {
       await audit(trx, {
         actor,
@@ -252,13 +240,7 @@ export async function closeCycle(
   if (cycle.phase === 'closed') return { cycle, changed: false, from: 'closed', to: 'closed' };
   const now = deps.clock.now();
   const updated = await deps.db.transaction().execute(async (trx) => {
-    const row = await trx
-      .updateTable('cycles')
-      .set({ phase: 'closed', phase_entered_at: now, closed_at: now })
-      .where('id', '=', cycleId)
-      .where('phase', '=', cycle.phase)
-      .returningAll()
-      .executeTakeFirst();
+    const row = await movePhase(trx, cycleId, cycle.phase, 'closed', now);
     if (row) {
       await audit(trx, {
         actor,
@@ -308,11 +290,7 @@ export async function setPhaseDays(
   return db.transaction().execute(async (trx) => {
     const s = await getSettings(trx);
     const merged = { ...s.phase_days, ...days };
-    await trx
-      .updateTable('workspace_settings')
-      .set({ phase_days: JSON.stringify(merged), updated_at: new Date() })
-      .where('team_id', '=', s.team_id)
-      .execute();
+    await savePhaseDays(trx, s.team_id, merged);
     await audit(trx, {
       actor,
       action: 'settings.phase_days',
@@ -385,23 +363,8 @@ export interface OwedInput {
 
 export async function owedInput(db: Db, cycle: CycleRow): Promise<OwedInput> {
   const reps = await repsOwingInput(db, cycle.id);
-  const constraints = await db
-    .selectFrom('capacity_updates')
-    .innerJoin('resources', 'resources.id', 'capacity_updates.resource_id')
-    .select(['resources.code', 'capacity_updates.period', 'capacity_updates.reason_code'])
-    .where('capacity_updates.status', '=', 'open')
-    .where('capacity_updates.is_constraint', '=', true)
-    .where((eb) =>
-      eb.or([
-        eb('capacity_updates.cycle_id', '=', cycle.id),
-        eb('capacity_updates.cycle_id', 'is', null),
-      ]),
-    )
-    .orderBy('resources.code')
-    .orderBy('capacity_updates.period')
-    .execute();
-  const opsMembers = constraints.length ? await membersWithRole(db, ['ops']) : [];
-  const list = constraints.map((c) => `${c.code} ${c.period} (${c.reason_code})`);
+  const list = await openConstraintLabels(db, cycle.id);
+  const opsMembers = list.length ? await membersWithRole(db, ['ops']) : [];
   return {
     reps,
     ops: opsMembers.map((m) => ({ userId: m.userId, constraints: list })),
@@ -451,20 +414,9 @@ export async function sendNudges(
 
 /** Executives without a counted vote in the cycle's open vote (none when no vote is open). */
 export async function executivesYetToVote(db: Db, cycleId: number): Promise<string[]> {
-  const poll = await db
-    .selectFrom('polls')
-    .select('id')
-    .where('cycle_id', '=', cycleId)
-    .where('status', '=', 'open')
-    .executeTakeFirst();
+  const poll = await openPollOf(db, cycleId);
   if (!poll) return [];
-  const voted = await db
-    .selectFrom('votes')
-    .select('voter')
-    .where('poll_id', '=', poll.id)
-    .where('counted', '=', true)
-    .execute();
-  const has = new Set(voted.map((v) => v.voter));
+  const has = await countedVoters(db, poll.id);
   return (await membersWithRole(db, ['exec']))
     .map((m) => m.userId)
     .filter((u) => !has.has(u))
