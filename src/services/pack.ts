@@ -7,6 +7,14 @@
 import type { Db } from '../../db/connect.js';
 import { topShadowPrices } from '../../db/queries/explain.js';
 import {
+  budgetIn,
+  latestDecisionOf,
+  latestPollOf,
+  openConstraintLines,
+  salesBefore,
+  standingAdjustments,
+} from '../../db/queries/pack.js';
+import {
   centralOf,
   type FamilyResult,
   familyResults,
@@ -229,12 +237,7 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
     sum(rows.filter((r) => set.has(r.period)).map((r) => r.capacity));
 
   // Q2 and Q3: forecasts of archived cycles against the actuals that have arrived since.
-  const actuals = await db
-    .selectFrom('sales_history')
-    .innerJoin('families', 'families.id', 'sales_history.family_id')
-    .select(['families.code', 'sales_history.period', 'sales_history.units'])
-    .where('sales_history.period', '<', month)
-    .execute();
+  const actuals = await salesBefore(db, month);
   const actualOf = new Map(actuals.map((a) => [`${a.code}|${a.period}`, a.units]));
   const util = res.map((r) => r.utilisation);
   const kpiFill = central?.kpis.fillRate;
@@ -252,14 +255,7 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
 
   // Q4: the central scenario's revenue and margin against the budget.
   const periods = [...new Set(fam.map((r) => r.period))].sort();
-  const budgetRows = periods.length
-    ? await db
-        .selectFrom('budget')
-        .innerJoin('families', 'families.id', 'budget.family_id')
-        .select(['families.code', 'budget.period', 'budget.volume', 'budget.revenue'])
-        .where('budget.period', 'in', periods)
-        .execute()
-    : [];
+  const budgetRows = await budgetIn(db, periods);
   const revenue = sum(fam.map((r) => r.revenue));
   const budgetRevenue = budgetRows.length ? sum(budgetRows.map((b) => b.revenue)) : null;
   const cost = central?.total_cost ?? null;
@@ -276,54 +272,12 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
   );
 
   // Q5 and Q8: constraints, flagged adjustments, overloads.
-  const constraints = await db
-    .selectFrom('capacity_updates')
-    .innerJoin('resources', 'resources.id', 'capacity_updates.resource_id')
-    .select([
-      'resources.code',
-      'capacity_updates.period',
-      'capacity_updates.reason_code',
-      'capacity_updates.comment',
-      'capacity_updates.cycle_id',
-    ])
-    .where('capacity_updates.status', '=', 'open')
-    .where('capacity_updates.is_constraint', '=', true)
-    .orderBy('capacity_updates.period')
-    .orderBy('resources.code')
-    .execute();
-  const adjustments = await db
-    .selectFrom('forecast_adjustments')
-    .innerJoin('families', 'families.id', 'forecast_adjustments.family_id')
-    .select([
-      'families.code',
-      'forecast_adjustments.period',
-      'forecast_adjustments.author',
-      'forecast_adjustments.reason_code',
-      'forecast_adjustments.zone',
-      'forecast_adjustments.status',
-      'forecast_adjustments.before_value',
-      'forecast_adjustments.after_value',
-    ])
-    .where('forecast_adjustments.cycle_id', '=', cycle.id)
-    .where('forecast_adjustments.status', 'in', ['accepted', 'flagged'])
-    .orderBy('families.code')
-    .orderBy('forecast_adjustments.period')
-    .execute();
+  const constraints = await openConstraintLines(db);
+  const adjustments = await standingAdjustments(db, cycle.id);
 
   // Q6: the vote.
-  const poll = await db
-    .selectFrom('polls')
-    .select(['id', 'status'])
-    .where('cycle_id', '=', cycle.id)
-    .orderBy('id', 'desc')
-    .executeTakeFirst();
-  const decided = await db
-    .selectFrom('decisions')
-    .innerJoin('plan_scenarios', 'plan_scenarios.id', 'decisions.scenario_id')
-    .select(['plan_scenarios.label', 'decisions.decided_by'])
-    .where('decisions.cycle_id', '=', cycle.id)
-    .orderBy('decisions.id', 'desc')
-    .executeTakeFirst();
+  const poll = await latestPollOf(db, cycle.id);
+  const decided = await latestDecisionOf(db, cycle.id);
   const scenarioRevenue = new Map<string, number>();
   for (const s of scenarios) {
     if (s.status !== 'optimal') continue;
