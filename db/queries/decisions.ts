@@ -175,3 +175,16 @@ export async function decisionLog(db: Db, cycleMonth?: string): Promise<Decision
   if (cycleMonth) q = q.where('cycles.month', '=', cycleMonth);
   return q.execute();
 }
+
+/** The decision's cycle (id and month) and its poll, if it followed a vote. */
+export async function decisionContext(
+  db: Db,
+  decisionId: string,
+): Promise<{ cycle_id: number; poll_id: string | null; month: string }> {
+  return db
+    .selectFrom('decisions')
+    .innerJoin('cycles', 'cycles.id', 'decisions.cycle_id')
+    .select(['decisions.cycle_id', 'decisions.poll_id', 'cycles.month'])
+    .where('decisions.id', '=', decisionId)
+    .executeTakeFirstOrThrow();
+}
