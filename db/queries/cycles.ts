@@ -83,3 +83,19 @@ export async function openConstraintLabels(db: Db, cycleId: number): Promise<str
     .execute();
   return rows.map((c) => `${c.code} ${c.period} (${c.reason_code})`);
 }
+
+/** The latest cycle before `month` that adopted a scenario, or null. */
+export async function lastAdoptedCycleBefore(
+  db: Db,
+  month: string,
+): Promise<{ id: number } | null> {
+  return (
+    (await db
+      .selectFrom('cycles')
+      .select('id')
+      .where('month', '<', month)
+      .where('adopted_scenario_id', 'is not', null)
+      .orderBy('month', 'desc')
+      .executeTakeFirst()) ?? null
+  );
+}
