@@ -378,3 +378,19 @@ export function decisionsCsv(
     rows,
   );
 }
+
+export interface DecisionChoice {
+  readonly scenarioId: string;
+  readonly label: string;
+  readonly tradeOff: string | null;
+}
+
+/** The solved scenarios of the cycle's latest run to decide between; null before any run. */
+export async function decisionChoices(db: Db, cycleId: number): Promise<DecisionChoice[] | null> {
+  const run = await latestRun(db, cycleId);
+  if (!run) return null;
+  const tradeOffs = await runTradeOffs(db, run.id);
+  return (await runScenarios(db, run.id))
+    .filter((s) => s.status === 'optimal')
+    .map((s) => ({ scenarioId: s.id, label: s.label, tradeOff: tradeOffs.get(s.id) ?? null }));
+}
