@@ -1,31 +1,25 @@
 /**
  * S&OP cycles: reading the current one, and the lifecycle on top of the pure phase machine
- * (src/core/cycle.ts): start, advance on command or at a deadline, close, announcements and
- * nudges.
+ * (src/core/cycle.ts): start, advance on command or at a deadline, close. What the cycle
+ * tells people (announcements, nudges) is in services/cycle-posts.ts.
  */
-
-import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
 import { audit } from '../../db/queries/audit.js';
-import { cycleById, repsOwingInput } from '../../db/queries/cycle-inputs.js';
+import { cycleById } from '../../db/queries/cycle-inputs.js';
 import {
   cycleOfMonth,
   insertCycle,
   lockCycleStart,
   movePhase,
-  openConstraintLabels,
   openCycle,
   savePhaseDays,
 } from '../../db/queries/cycles.js';
-import { membersWithRole } from '../../db/queries/members.js';
-import { countedVoters, openPollOf } from '../../db/queries/polls.js';
-import type { CycleRow, Phase, SettingsRow } from '../../db/schema.js';
+import type { CycleRow, Phase } from '../../db/schema.js';
 import type { JobQueue } from '../../jobs/contracts.js';
 import {
   effectivePhaseDays,
   nextPhase,
   nudgeAt,
-  PHASE_EXPECTATIONS,
   PHASE_ORDER,
   type PhaseDays,
   phaseDeadlines,
@@ -34,9 +28,7 @@ import {
 import { isPeriod } from '../core/period.js';
 import type { Clock } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
-import { slackDate } from '../slack/presenters/format.js';
 import { deliverJobs, requestJob } from './outbox.js';
-import { dmOnce, postOnce } from './reminders.js';
 import { snapshotCycle } from './review.js';
 import { getSettings } from './settings.js';
 
@@ -300,125 +292,4 @@ export async function setPhaseDays(
     });
     return effectivePhaseDays(merged);
   });
-}
-
-/** The channel (settings) told about `phase`, or null when it is not configured. */
-export function channelFor(settings: SettingsRow, phase: Phase): string | null {
-  const a = PHASE_EXPECTATIONS[phase].audience;
-  return a === 'demand'
-    ? settings.demand_channel
-    : a === 'supply'
-      ? settings.supply_channel
-      : settings.exec_channel;
-}
-
-/** The message that opens a phase: what is expected, and the deadline (company zone `tz`). */
-export function phaseAnnouncement(
-  cycle: CycleRow,
-  tz: string,
-): { text: string; blocks: unknown[] } {
-  const deadline = cycle.deadlines[cycle.phase];
-  const at = deadline ? slackDate(new Date(deadline), tz) : null;
-  const what = PHASE_EXPECTATIONS[cycle.phase].expected;
-  const text = `S&OP ${cycle.month}: ${PHASE_LABEL[cycle.phase]} has started. ${what}${at ? ` Deadline: ${at}.` : ''}`;
-  return {
-    text,
-    blocks: [
-      {
-        type: 'section',
-        text: {
-          type: 'mrkdwn',
-          text: `*S&OP ${cycle.month}: ${PHASE_LABEL[cycle.phase]}*${at ? ` by *${at}*` : ''}`,
-        },
-      },
-      { type: 'section', text: { type: 'mrkdwn', text: what } },
-    ],
-  };
-}
-
-/** Tell the phase's channel what is expected and by when, once per cycle and phase. */
-export async function announcePhase(
-  slack: WebClient,
-  db: Db,
-  cycle: CycleRow,
-): Promise<string | null> {
-  const settings = await getSettings(db);
-  const channel = channelFor(settings, cycle.phase);
-  if (!channel) return null;
-  return postOnce(
-    slack,
-    db,
-    `phase:${cycle.id}:${cycle.phase}`,
-    channel,
-    phaseAnnouncement(cycle, settings.timezone),
-  );
-}
-
-export interface OwedInput {
-  /** Sales reps and the families for which they made neither an adjustment nor "no change". */
-  readonly reps: readonly { userId: string; families: readonly string[] }[];
-  /** Operations members and the open constraints of the cycle. */
-  readonly ops: readonly { userId: string; constraints: readonly string[] }[];
-}
-
-export async function owedInput(db: Db, cycle: CycleRow): Promise<OwedInput> {
-  const reps = await repsOwingInput(db, cycle.id);
-  const list = await openConstraintLabels(db, cycle.id);
-  const opsMembers = list.length ? await membersWithRole(db, ['ops']) : [];
-  return {
-    reps,
-    ops: opsMembers.map((m) => ({ userId: m.userId, constraints: list })),
-  };
-}
-
-/**
- * DM everyone who still owes input before `phase`'s deadline, once each (ledger key
- * nudge:<cycle>:<phase>:<user>). Does nothing when the cycle has left the phase.
- */
-export async function sendNudges(
-  slack: WebClient,
-  db: Db,
-  cycleId: number,
-  phase: Phase,
-): Promise<string[]> {
-  const cycle = await requireCycle(db, cycleId);
-  if (cycle.phase !== phase) return [];
-  const owed = await owedInput(db, cycle);
-  const settings = await getSettings(db);
-  const deadline = cycle.deadlines[phase];
-  const by = deadline ? slackDate(new Date(deadline), settings.timezone) : 'the deadline';
-  const sent: string[] = [];
-  if (phase === 'demand_review') {
-    for (const r of owed.reps) {
-      const text = `Reminder for S&OP ${cycle.month}: the demand review closes ${by}. You have not reviewed ${r.families.join(', ')} yet: adjust the forecast with \`/forecast\` or declare "no change".`;
-      if (await dmOnce(slack, db, `nudge:${cycle.id}:${phase}:${r.userId}`, r.userId, { text }))
-        sent.push(r.userId);
-    }
-  }
-  if (phase === 'supply_review') {
-    for (const o of owed.ops) {
-      const text = `Reminder for S&OP ${cycle.month}: the supply review closes ${by}. Open constraints: ${o.constraints.join('; ')}. Resolve or confirm them with \`/capacity\`.`;
-      if (await dmOnce(slack, db, `nudge:${cycle.id}:${phase}:${o.userId}`, o.userId, { text }))
-        sent.push(o.userId);
-    }
-  }
-  if (phase === 'executive') {
-    for (const userId of await executivesYetToVote(db, cycle.id)) {
-      const text = `Reminder for S&OP ${cycle.month}: the executive phase closes ${by} and your vote on the scenarios is not in yet. Vote with the buttons on the vote message.`;
-      if (await dmOnce(slack, db, `nudge:${cycle.id}:${phase}:${userId}`, userId, { text }))
-        sent.push(userId);
-    }
-  }
-  return sent;
-}
-
-/** Executives without a counted vote in the cycle's open vote (none when no vote is open). */
-export async function executivesYetToVote(db: Db, cycleId: number): Promise<string[]> {
-  const poll = await openPollOf(db, cycleId);
-  if (!poll) return [];
-  const has = await countedVoters(db, poll.id);
-  return (await membersWithRole(db, ['exec']))
-    .map((m) => m.userId)
-    .filter((u) => !has.has(u))
-    .sort();
 }
