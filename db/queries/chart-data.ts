@@ -33,19 +33,6 @@ export async function allSales(
   return db.selectFrom('sales_history').select(['family_id', 'period', 'units']).execute();
 }
 
-/** One family's sales history, by period. */
-export async function familySales(
-  db: Db,
-  familyId: number,
-): Promise<{ period: string; units: number }[]> {
-  return db
-    .selectFrom('sales_history')
-    .select(['period', 'units'])
-    .where('family_id', '=', familyId)
-    .orderBy('period')
-    .execute();
-}
-
 /** The cycle's baseline values from `from` to `to` (months, inclusive), every family. */
 export async function baselineValuesBetween(
   db: Db,

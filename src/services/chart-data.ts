@@ -9,10 +9,10 @@ import {
   closedCyclesBefore,
   cycleMonthOf,
   familyBaseline,
-  familySales,
 } from '../../db/queries/chart-data.js';
 import { familyIds } from '../../db/queries/codes.js';
 import { cycleAdjustments } from '../../db/queries/cycle-inputs.js';
+import { salesOf } from '../../db/queries/explain.js';
 import { type ResourceResult, resourceResults } from '../../db/queries/plan-results.js';
 import { getRun, runScenarios } from '../../db/queries/plan-runs.js';
 import type { PlanRunRow, PlanScenarioRow } from '../../db/schema.js';
@@ -326,7 +326,7 @@ export async function loadRunCharts(
     const familyId = ids.get(code);
     if (familyId === undefined || !cycle) continue;
     const [history, baseline] = await Promise.all([
-      familySales(db, familyId),
+      salesOf(db, familyId),
       familyBaseline(db, cycle.id, familyId, run.periods),
     ]);
     families.push(familySeries({ family: code, history, baseline, consensus }));
