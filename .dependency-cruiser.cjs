@@ -159,11 +159,8 @@ module.exports = {
     ),
     forbid(
       'commands-through-services',
-      'Commands call services, not query modules. Known exceptions until issue #12 item 1 moves them: forecast.ts, sop-decide.ts and sop-whatif.ts.',
-      {
-        path: '^commands/',
-        pathNot: '^commands/(forecast|sop-decide|sop-whatif)\\.ts$',
-      },
+      'Commands call services, not query modules.',
+      { path: '^commands/' },
       { path: '^db/queries/' },
     ),
 

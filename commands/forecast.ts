@@ -3,11 +3,11 @@
  * same adjustment directly; `no-change` declares no change for the rep's families.
  */
 import type { App, BlockAction, StaticSelectAction } from '@slack/bolt';
-import { activeFamilies } from '../db/queries/adjustments.js';
 import type { AppDeps } from '../src/deps.js';
 import {
   declareNoChangeForMember,
   FORECAST_REASONS,
+  familiesToAdjust,
   submitAdjustment,
 } from '../src/services/adjustments.js';
 import { getMember } from '../src/services/members.js';
@@ -105,7 +105,7 @@ export function register(app: App, deps: AppDeps): void {
   app.options(FORECAST_TARGET_ACTION, async ({ ack, body }) => {
     const member = await getMember(deps.db, body.user.id, deps.config.SOPBOT_ADMIN_USERS);
     const q = body.value.trim().toLowerCase();
-    const all = (await activeFamilies(deps.db)).filter(
+    const all = (await familiesToAdjust(deps.db)).filter(
       (f) => !q || f.code.toLowerCase().includes(q) || f.name.toLowerCase().includes(q),
     );
     const own = all.filter((f) => member.families.includes(f.code));

@@ -4,9 +4,9 @@
  */
 import { type CyclePhase, parsePhaseDays, TIMED_PHASES } from '../src/core/cycle.js';
 import { UsageError } from '../src/errors.js';
+import { announcePhase } from '../src/services/cycle-posts.js';
 import {
   advancePhase,
-  announcePhase,
   closeCycle,
   getOpenCycle,
   PHASE_LABEL,

@@ -3,13 +3,12 @@
  * without a vote. With no text, it opens the decision modal (scenario, rationale, follow-up
  * actions). When the cycle already has a decision, the new one says why it supersedes it.
  */
-import { latestRun, runScenarios } from '../db/queries/plan-runs.js';
 import { UsageError } from '../src/errors.js';
 import { requireOpenCycle } from '../src/services/cycles.js';
 import {
   currentDecision,
+  decisionChoices,
   recordDecision,
-  runTradeOffs,
   SupersedeReasonRequired,
   scenarioByName,
 } from '../src/services/decisions.js';
@@ -27,13 +26,9 @@ export const decide: SopSubcommand = {
     const cycle = await requireOpenCycle(db);
     const [name, ...why] = ctx.args;
     if (!name) {
-      const run = await latestRun(db, cycle.id);
-      if (!run)
+      const choices = await decisionChoices(db, cycle.id);
+      if (!choices)
         throw new UsageError(`Cycle ${cycle.month} has no plan run yet; run \`/sop plan\` first.`);
-      const tradeOffs = await runTradeOffs(db, run.id);
-      const choices = (await runScenarios(db, run.id))
-        .filter((s) => s.status === 'optimal')
-        .map((s) => ({ scenarioId: s.id, label: s.label, tradeOff: tradeOffs.get(s.id) ?? null }));
       const central = choices.find((c) => c.label.toLowerCase() === 'central') ?? choices[0];
       const current = await currentDecision(db, cycle.id);
       await ctx.client.views.open({

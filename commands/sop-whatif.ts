@@ -3,12 +3,12 @@
  * thread with the scenario chart and the differences. Bad syntax or unknown codes get an
  * ephemeral answer showing what to write.
  */
-import { familyIds, resourceIds } from '../db/queries/codes.js';
 import { parseWhatIfs, WHAT_IF_SYNTAX, WhatIfError } from '../src/core/scenarios/what-if.js';
 import { controlCharacterMessage } from '../src/core/text.js';
 import { UsageError } from '../src/errors.js';
 import { getOpenCycle } from '../src/services/cycles.js';
 import { enqueueDurably } from '../src/services/outbox.js';
+import { knownCodes } from '../src/services/scenarios.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { MOVED_TO_DM, postWhereInvoked } from '../src/slack/invoking-channel.js';
 import { esc } from '../src/slack/presenters/format.js';
@@ -39,7 +39,7 @@ export const whatif: SopSubcommand = {
     }
     if (parsed.length === 0)
       throw new UsageError(`Say what to change. Usage: \`${USAGE}\`\n${syntax()}`);
-    const [fams, res] = await Promise.all([familyIds(deps.db), resourceIds(deps.db)]);
+    const { families: fams, resources: res } = await knownCodes(deps.db);
     for (const w of parsed) {
       if ((w.kind === 'demand' || w.kind === 'price') && w.family !== null && !fams.has(w.family))
         throw new UsageError(

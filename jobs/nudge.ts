@@ -1,7 +1,7 @@
 /** `nudge`: before a phase deadline, DM everyone who still owes input (each person once). */
 import { UnrecoverableError } from 'bullmq';
 import { isPhase } from '../src/core/cycle.js';
-import { sendNudges } from '../src/services/cycles.js';
+import { sendNudges } from '../src/services/cycle-posts.js';
 import type { Processor } from './processor-types.js';
 
 export const nudge: Processor<'nudge'> = async (p, ctx) => {

@@ -4,7 +4,8 @@
  */
 import { UnrecoverableError } from 'bullmq';
 import { isPhase } from '../src/core/cycle.js';
-import { advancePhase, announcePhase } from '../src/services/cycles.js';
+import { announcePhase } from '../src/services/cycle-posts.js';
+import { advancePhase } from '../src/services/cycles.js';
 import type { Processor } from './processor-types.js';
 
 export const phaseDeadline: Processor<'phase-deadline'> = async (p, ctx) => {

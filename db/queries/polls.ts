@@ -1,6 +1,7 @@
 /** Polls, their options (linked to exact plan_scenarios rows) and votes. */
+import { type Insertable, sql } from 'kysely';
 import type { Db } from '../connect.js';
-import type { PollRow, VoteRow } from '../schema.js';
+import type { PollRow, PollsTable, VoteRow, VotesTable } from '../schema.js';
 
 export interface PollOptionRow {
   readonly scenarioId: string;
@@ -57,4 +58,144 @@ export async function pollOptions(db: Db, pollId: string): Promise<PollOptionRow
 
 export async function pollVotes(db: Db, pollId: string): Promise<VoteRow[]> {
   return db.selectFrom('votes').selectAll().where('poll_id', '=', pollId).orderBy('id').execute();
+}
+
+/** Serializes poll creation for one cycle until the caller's transaction ends. */
+export async function lockPollCreation(trx: Db, cycleId: number): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext('sopbot.poll.' || ${cycleId}))`.execute(trx);
+}
+
+/** The cycle's open poll, if any. */
+export async function openPollOf(db: Db, cycleId: number): Promise<{ id: string } | null> {
+  return (
+    (await db
+      .selectFrom('polls')
+      .select('id')
+      .where('cycle_id', '=', cycleId)
+      .where('status', '=', 'open')
+      .executeTakeFirst()) ?? null
+  );
+}
+
+/** Inserts the poll and its options (one per scenario, in order). Run it in the caller's transaction. */
+export async function insertPoll(
+  trx: Db,
+  poll: Insertable<PollsTable>,
+  options: readonly { scenarioId: string; label: string }[],
+): Promise<PollRow> {
+  const row = await trx.insertInto('polls').values(poll).returningAll().executeTakeFirstOrThrow();
+  await trx
+    .insertInto('poll_options')
+    .values(
+      options.map((o, i) => ({
+        poll_id: row.id,
+        scenario_id: o.scenarioId,
+        position: i + 1,
+        label: o.label,
+      })),
+    )
+    .execute();
+  return row;
+}
+
+export async function setPollMessage(
+  db: Db,
+  pollId: string,
+  channel: string,
+  ts: string,
+): Promise<void> {
+  await db
+    .updateTable('polls')
+    .set({ channel_id: channel, message_ts: ts })
+    .where('id', '=', pollId)
+    .execute();
+}
+
+/** The poll, locked for update until the caller's transaction ends. */
+export async function lockPoll(trx: Db, pollId: string): Promise<PollRow | null> {
+  return (
+    (await trx
+      .selectFrom('polls')
+      .selectAll()
+      .where('id', '=', pollId)
+      .forUpdate()
+      .executeTakeFirst()) ?? null
+  );
+}
+
+export async function voteWithKeyExists(db: Db, requestKey: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('votes')
+    .select('id')
+    .where('request_key', '=', requestKey)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The label of the poll's option for `scenarioId`, or null when it is not an option. */
+export async function optionLabel(
+  db: Db,
+  pollId: string,
+  scenarioId: string,
+): Promise<string | null> {
+  const row = await db
+    .selectFrom('poll_options')
+    .select('label')
+    .where('poll_id', '=', pollId)
+    .where('scenario_id', '=', scenarioId)
+    .executeTakeFirst();
+  return row?.label ?? null;
+}
+
+/** The voter's counted vote that nothing has superseded yet. */
+export async function currentVote(
+  db: Db,
+  pollId: string,
+  voter: string,
+): Promise<{ id: string; scenario_id: string } | null> {
+  return (
+    (await db
+      .selectFrom('votes')
+      .select(['id', 'scenario_id'])
+      .where('poll_id', '=', pollId)
+      .where('voter', '=', voter)
+      .where('counted', '=', true)
+      .where('superseded_at', 'is', null)
+      .executeTakeFirst()) ?? null
+  );
+}
+
+export async function supersedeVote(db: Db, voteId: string, at: Date): Promise<void> {
+  await db.updateTable('votes').set({ superseded_at: at }).where('id', '=', voteId).execute();
+}
+
+export async function insertVote(db: Db, vote: Insertable<VotesTable>): Promise<void> {
+  await db.insertInto('votes').values(vote).execute();
+}
+
+/** Closes the poll if it is open; true when this call closed it. */
+export async function closeOpenPoll(
+  db: Db,
+  pollId: string,
+  close: { by: string; at: Date; reason: string },
+): Promise<boolean> {
+  const row = await db
+    .updateTable('polls')
+    .set({ status: 'closed', closed_by: close.by, closed_at: close.at, close_reason: close.reason })
+    .where('id', '=', pollId)
+    .where('status', '=', 'open')
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Who has a counted vote in the poll. */
+export async function countedVoters(db: Db, pollId: string): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('votes')
+    .select('voter')
+    .where('poll_id', '=', pollId)
+    .where('counted', '=', true)
+    .execute();
+  return new Set(rows.map((v) => v.voter));
 }

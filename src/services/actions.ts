@@ -8,6 +8,12 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
+import {
+  actionById,
+  actionsWhere,
+  completeOpenAction,
+  snoozeOpenAction,
+} from '../../db/queries/actions.js';
 import { audit } from '../../db/queries/audit.js';
 import type { ActionRow } from '../../db/schema.js';
 import { addDays, atLocalHour, localDate } from '../core/calendar.js';
@@ -108,9 +114,7 @@ export function isActionMessage(db: Db, id: string, channel: string, ts: string)
 
 export async function getAction(db: Db, id: string): Promise<ActionRow | null> {
   if (!/^\d+$/.test(id)) return null;
-  return (
-    (await db.selectFrom('actions').selectAll().where('id', '=', id).executeTakeFirst()) ?? null
-  );
+  return actionById(db, id);
 }
 
 export type ActionFilter = 'open' | 'overdue' | 'all';
@@ -129,18 +133,12 @@ export async function listActions(
   db: Db,
   opts: { owner?: string; filter: ActionFilter; today: string; cycleIdBefore?: number },
 ): Promise<(ActionRow & { cycle: string })[]> {
-  let q = db
-    .selectFrom('actions')
-    .innerJoin('cycles', 'cycles.id', 'actions.cycle_id')
-    .selectAll('actions')
-    .select('cycles.month as cycle')
-    .orderBy('actions.due_date')
-    .orderBy('actions.id');
-  if (opts.owner) q = q.where('actions.owner', '=', opts.owner);
-  if (opts.filter !== 'all') q = q.where('actions.status', '=', 'open');
-  if (opts.filter === 'overdue') q = q.where('actions.due_date', '<', opts.today);
-  if (opts.cycleIdBefore !== undefined) q = q.where('actions.cycle_id', '<>', opts.cycleIdBefore);
-  return q.execute();
+  return actionsWhere(db, {
+    ...(opts.owner ? { owner: opts.owner } : {}),
+    open: opts.filter !== 'all',
+    ...(opts.filter === 'overdue' ? { dueBefore: opts.today } : {}),
+    ...(opts.cycleIdBefore !== undefined ? { notOfCycle: opts.cycleIdBefore } : {}),
+  });
 }
 
 export async function markDone(
@@ -150,13 +148,7 @@ export async function markDone(
   now: Date,
 ): Promise<{ action: ActionRow; changed: boolean }> {
   return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .updateTable('actions')
-      .set({ status: 'done', done_at: now, done_by: by })
-      .where('id', '=', id)
-      .where('status', '=', 'open')
-      .returningAll()
-      .executeTakeFirst();
+    const row = await completeOpenAction(trx, id, { by, at: now });
     if (row) {
       await audit(trx, {
         actor: by,
@@ -186,13 +178,7 @@ export async function snoozeAction(
   const now = deps.clock.now();
   const until = new Date(now.getTime() + SNOOZES[snooze] * 3600_000);
   const row = await deps.db.transaction().execute(async (trx) => {
-    const r = await trx
-      .updateTable('actions')
-      .set({ snoozed_until: until })
-      .where('id', '=', id)
-      .where('status', '=', 'open')
-      .returningAll()
-      .executeTakeFirst();
+    const r = await snoozeOpenAction(trx, id, until);
     if (!r) {
       const cur = await getAction(trx, id);
       if (!cur) throw new SopError('not_found', `No follow-up action with id ${id}.`);

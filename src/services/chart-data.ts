@@ -3,7 +3,16 @@
  * The mapping functions are pure (tested on their own); `loadRunCharts` reads the rows.
  */
 import type { Db } from '../../db/connect.js';
+import {
+  allSales,
+  baselineValuesBetween,
+  closedCyclesBefore,
+  cycleMonthOf,
+  familyBaseline,
+} from '../../db/queries/chart-data.js';
+import { familyIds } from '../../db/queries/codes.js';
 import { cycleAdjustments } from '../../db/queries/cycle-inputs.js';
+import { salesOf } from '../../db/queries/explain.js';
 import { type ResourceResult, resourceResults } from '../../db/queries/plan-results.js';
 import { getRun, runScenarios } from '../../db/queries/plan-runs.js';
 import type { PlanRunRow, PlanScenarioRow } from '../../db/schema.js';
@@ -277,31 +286,15 @@ export function accuracyPoint(
 const ACCURACY_MONTHS = 3;
 
 async function accuracyTrend(db: Db, before: Period): Promise<AccuracyPoint[]> {
-  const cycles = await db
-    .selectFrom('cycles')
-    .select(['id', 'month'])
-    .where('closed_at', 'is not', null)
-    .where('month', '<', before)
-    .orderBy('month')
-    .execute();
+  const cycles = await closedCyclesBefore(db, before);
   if (cycles.length === 0) return [];
-  const families = await db.selectFrom('families').select(['id', 'code']).execute();
-  const codes = new Map(families.map((f) => [f.id, f.code]));
-  const sales = await db
-    .selectFrom('sales_history')
-    .select(['family_id', 'period', 'units'])
-    .execute();
+  const codes = new Map([...(await familyIds(db))].map(([code, id]) => [id, code]));
+  const sales = await allSales(db);
   const actual = new Map(sales.map((s) => [`${codes.get(s.family_id)}|${s.period}`, s.units]));
   const out: AccuracyPoint[] = [];
   for (const c of cycles) {
     const last = addMonths(c.month, ACCURACY_MONTHS - 1);
-    const base = await db
-      .selectFrom('baseline_forecasts')
-      .select(['family_id', 'period', 'value'])
-      .where('cycle_id', '=', c.id)
-      .where('period', '>=', c.month)
-      .where('period', '<=', last)
-      .execute();
+    const base = await baselineValuesBetween(db, c.id, c.month, last);
     const baseline = base.flatMap((b) => {
       const family = codes.get(b.family_id);
       return family ? [{ family, period: b.period, value: b.value }] : [];
@@ -350,38 +343,17 @@ export async function loadRunCharts(
   const scenarios = await runScenarios(db, runId);
   const central = scenarios.find((s) => s.name === 'central' && s.status === 'optimal');
   const gap = central ? gapPoints(run.problem, await resourceResults(db, central.id)) : [];
-  const cycle = run.cycle_id
-    ? await db
-        .selectFrom('cycles')
-        .select(['id', 'month'])
-        .where('id', '=', run.cycle_id)
-        .executeTakeFirst()
-    : undefined;
+  const cycle = run.cycle_id ? await cycleMonthOf(db, run.cycle_id) : undefined;
   const consensus = (run.consensus as StoredConsensusLine[] | null) ?? [];
   const picked = changedFamilies(consensus, opts.maxFamilies ?? 3);
   const families: FamilySeries[] = [];
+  const ids = picked.length && cycle ? await familyIds(db) : new Map<string, number>();
   for (const code of picked) {
-    const fam = await db
-      .selectFrom('families')
-      .select('id')
-      .where('code', '=', code)
-      .executeTakeFirst();
-    if (!fam || !cycle) continue;
+    const familyId = ids.get(code);
+    if (familyId === undefined || !cycle) continue;
     const [history, baseline] = await Promise.all([
-      db
-        .selectFrom('sales_history')
-        .select(['period', 'units'])
-        .where('family_id', '=', fam.id)
-        .orderBy('period')
-        .execute(),
-      db
-        .selectFrom('baseline_forecasts')
-        .select(['period', 'value', 'lo80', 'hi80', 'lo95', 'hi95'])
-        .where('cycle_id', '=', cycle.id)
-        .where('family_id', '=', fam.id)
-        .where('period', 'in', run.periods)
-        .orderBy('period')
-        .execute(),
+      salesOf(db, familyId),
+      familyBaseline(db, cycle.id, familyId, run.periods),
     ]);
     families.push(familySeries({ family: code, history, baseline, consensus }));
   }

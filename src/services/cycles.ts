@@ -1,21 +1,25 @@
 /**
  * S&OP cycles: reading the current one, and the lifecycle on top of the pure phase machine
- * (src/core/cycle.ts): start, advance on command or at a deadline, close, announcements and
- * nudges.
+ * (src/core/cycle.ts): start, advance on command or at a deadline, close. What the cycle
+ * tells people (announcements, nudges) is in services/cycle-posts.ts.
  */
-
-import type { WebClient } from '@slack/web-api';
-import { sql } from 'kysely';
 import type { Db } from '../../db/connect.js';
 import { audit } from '../../db/queries/audit.js';
-import { repsOwingInput } from '../../db/queries/cycle-inputs.js';
-import type { CycleRow, Phase, SettingsRow } from '../../db/schema.js';
+import { cycleById } from '../../db/queries/cycle-inputs.js';
+import {
+  cycleOfMonth,
+  insertCycle,
+  lockCycleStart,
+  movePhase,
+  openCycle,
+  savePhaseDays,
+} from '../../db/queries/cycles.js';
+import type { CycleRow, Phase } from '../../db/schema.js';
 import type { JobQueue } from '../../jobs/contracts.js';
 import {
   effectivePhaseDays,
   nextPhase,
   nudgeAt,
-  PHASE_EXPECTATIONS,
   PHASE_ORDER,
   type PhaseDays,
   phaseDeadlines,
@@ -24,10 +28,7 @@ import {
 import { isPeriod } from '../core/period.js';
 import type { Clock } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
-import { slackDate } from '../slack/presenters/format.js';
-import { membersWithRole } from './members.js';
 import { deliverJobs, requestJob } from './outbox.js';
-import { dmOnce, postOnce } from './reminders.js';
 import { snapshotCycle } from './review.js';
 import { getSettings } from './settings.js';
 
@@ -42,26 +43,15 @@ export const PHASE_LABEL: Readonly<Record<Phase, string>> = {
 
 /** The open cycle (the latest month not closed), or null. */
 export async function getOpenCycle(db: Db): Promise<CycleRow | null> {
-  const row = await db
-    .selectFrom('cycles')
-    .selectAll()
-    .where('phase', '<>', 'closed')
-    .orderBy('month', 'desc')
-    .executeTakeFirst();
-  return row ?? null;
+  return openCycle(db);
 }
 
 export async function getCycle(db: Db, id: number): Promise<CycleRow | null> {
-  return (
-    (await db.selectFrom('cycles').selectAll().where('id', '=', id).executeTakeFirst()) ?? null
-  );
+  return (await cycleById(db, id)) ?? null;
 }
 
 export async function getCycleByMonth(db: Db, month: string): Promise<CycleRow | null> {
-  return (
-    (await db.selectFrom('cycles').selectAll().where('month', '=', month).executeTakeFirst()) ??
-    null
-  );
+  return cycleOfMonth(db, month);
 }
 
 /** Phases in which sales may still adjust the forecast. */
@@ -92,7 +82,7 @@ export async function startCycle(deps: CycleDeps, actor: string, month: string):
   }
   const now = deps.clock.now();
   const cycle = await deps.db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(hashtext('sopbot.cycle.start'))`.execute(trx);
+    await lockCycleStart(trx);
     const open = await getOpenCycle(trx);
     if (open) {
       throw new SopError(
@@ -105,18 +95,14 @@ export async function startCycle(deps: CycleDeps, actor: string, month: string):
     }
     const settings = await getSettings(trx);
     const deadlines = phaseDeadlines(now, settings.phase_days, settings.timezone);
-    const row = await trx
-      .insertInto('cycles')
-      .values({
-        month,
-        phase: 'data_gathering',
-        deadlines: JSON.stringify(deadlines),
-        phase_entered_at: now,
-        opened_by: actor,
-        opened_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await insertCycle(trx, {
+      month,
+      phase: 'data_gathering',
+      deadlines: JSON.stringify(deadlines),
+      phase_entered_at: now,
+      opened_by: actor,
+      opened_at: now,
+    });
     await audit(trx, {
       actor,
       action: 'cycle.start',
@@ -207,13 +193,7 @@ export async function advancePhase(
   }
   const now = deps.clock.now();
   const res = await deps.db.transaction().execute(async (trx) => {
-    const updated = await trx
-      .updateTable('cycles')
-      .set({ phase: to, phase_entered_at: now, ...(to === 'closed' ? { closed_at: now } : {}) })
-      .where('id', '=', cycleId)
-      .where('phase', '=', from)
-      .returningAll()
-      .executeTakeFirst();
+    const updated = await movePhase(trx, cycleId, from, to, now);
     if (updated) {
       await audit(trx, {
         actor,
@@ -252,13 +232,7 @@ export async function closeCycle(
   if (cycle.phase === 'closed') return { cycle, changed: false, from: 'closed', to: 'closed' };
   const now = deps.clock.now();
   const updated = await deps.db.transaction().execute(async (trx) => {
-    const row = await trx
-      .updateTable('cycles')
-      .set({ phase: 'closed', phase_entered_at: now, closed_at: now })
-      .where('id', '=', cycleId)
-      .where('phase', '=', cycle.phase)
-      .returningAll()
-      .executeTakeFirst();
+    const row = await movePhase(trx, cycleId, cycle.phase, 'closed', now);
     if (row) {
       await audit(trx, {
         actor,
@@ -308,11 +282,7 @@ export async function setPhaseDays(
   return db.transaction().execute(async (trx) => {
     const s = await getSettings(trx);
     const merged = { ...s.phase_days, ...days };
-    await trx
-      .updateTable('workspace_settings')
-      .set({ phase_days: JSON.stringify(merged), updated_at: new Date() })
-      .where('team_id', '=', s.team_id)
-      .execute();
+    await savePhaseDays(trx, s.team_id, merged);
     await audit(trx, {
       actor,
       action: 'settings.phase_days',
@@ -322,151 +292,4 @@ export async function setPhaseDays(
     });
     return effectivePhaseDays(merged);
   });
-}
-
-/** The channel (settings) told about `phase`, or null when it is not configured. */
-export function channelFor(settings: SettingsRow, phase: Phase): string | null {
-  const a = PHASE_EXPECTATIONS[phase].audience;
-  return a === 'demand'
-    ? settings.demand_channel
-    : a === 'supply'
-      ? settings.supply_channel
-      : settings.exec_channel;
-}
-
-/** The message that opens a phase: what is expected, and the deadline (company zone `tz`). */
-export function phaseAnnouncement(
-  cycle: CycleRow,
-  tz: string,
-): { text: string; blocks: unknown[] } {
-  const deadline = cycle.deadlines[cycle.phase];
-  const at = deadline ? slackDate(new Date(deadline), tz) : null;
-  const what = PHASE_EXPECTATIONS[cycle.phase].expected;
-  const text = `S&OP ${cycle.month}: ${PHASE_LABEL[cycle.phase]} has started. ${what}${at ? ` Deadline: ${at}.` : ''}`;
-  return {
-    text,
-    blocks: [
-      {
-        type: 'section',
-        text: {
-          type: 'mrkdwn',
-          text: `*S&OP ${cycle.month}: ${PHASE_LABEL[cycle.phase]}*${at ? ` by *${at}*` : ''}`,
-        },
-      },
-      { type: 'section', text: { type: 'mrkdwn', text: what } },
-    ],
-  };
-}
-
-/** Tell the phase's channel what is expected and by when, once per cycle and phase. */
-export async function announcePhase(
-  slack: WebClient,
-  db: Db,
-  cycle: CycleRow,
-): Promise<string | null> {
-  const settings = await getSettings(db);
-  const channel = channelFor(settings, cycle.phase);
-  if (!channel) return null;
-  return postOnce(
-    slack,
-    db,
-    `phase:${cycle.id}:${cycle.phase}`,
-    channel,
-    phaseAnnouncement(cycle, settings.timezone),
-  );
-}
-
-export interface OwedInput {
-  /** Sales reps and the families for which they made neither an adjustment nor "no change". */
-  readonly reps: readonly { userId: string; families: readonly string[] }[];
-  /** Operations members and the open constraints of the cycle. */
-  readonly ops: readonly { userId: string; constraints: readonly string[] }[];
-}
-
-export async function owedInput(db: Db, cycle: CycleRow): Promise<OwedInput> {
-  const reps = await repsOwingInput(db, cycle.id);
-  const constraints = await db
-    .selectFrom('capacity_updates')
-    .innerJoin('resources', 'resources.id', 'capacity_updates.resource_id')
-    .select(['resources.code', 'capacity_updates.period', 'capacity_updates.reason_code'])
-    .where('capacity_updates.status', '=', 'open')
-    .where('capacity_updates.is_constraint', '=', true)
-    .where((eb) =>
-      eb.or([
-        eb('capacity_updates.cycle_id', '=', cycle.id),
-        eb('capacity_updates.cycle_id', 'is', null),
-      ]),
-    )
-    .orderBy('resources.code')
-    .orderBy('capacity_updates.period')
-    .execute();
-  const opsMembers = constraints.length ? await membersWithRole(db, ['ops']) : [];
-  const list = constraints.map((c) => `${c.code} ${c.period} (${c.reason_code})`);
-  return {
-    reps,
-    ops: opsMembers.map((m) => ({ userId: m.userId, constraints: list })),
-  };
-}
-
-/**
- * DM everyone who still owes input before `phase`'s deadline, once each (ledger key
- * nudge:<cycle>:<phase>:<user>). Does nothing when the cycle has left the phase.
- */
-export async function sendNudges(
-  slack: WebClient,
-  db: Db,
-  cycleId: number,
-  phase: Phase,
-): Promise<string[]> {
-  const cycle = await requireCycle(db, cycleId);
-  if (cycle.phase !== phase) return [];
-  const owed = await owedInput(db, cycle);
-  const settings = await getSettings(db);
-  const deadline = cycle.deadlines[phase];
-  const by = deadline ? slackDate(new Date(deadline), settings.timezone) : 'the deadline';
-  const sent: string[] = [];
-  if (phase === 'demand_review') {
-    for (const r of owed.reps) {
-      const text = `Reminder for S&OP ${cycle.month}: the demand review closes ${by}. You have not reviewed ${r.families.join(', ')} yet: adjust the forecast with \`/forecast\` or declare "no change".`;
-      if (await dmOnce(slack, db, `nudge:${cycle.id}:${phase}:${r.userId}`, r.userId, { text }))
-        sent.push(r.userId);
-    }
-  }
-  if (phase === 'supply_review') {
-    for (const o of owed.ops) {
-      const text = `Reminder for S&OP ${cycle.month}: the supply review closes ${by}. Open constraints: ${o.constraints.join('; ')}. Resolve or confirm them with \`/capacity\`.`;
-      if (await dmOnce(slack, db, `nudge:${cycle.id}:${phase}:${o.userId}`, o.userId, { text }))
-        sent.push(o.userId);
-    }
-  }
-  if (phase === 'executive') {
-    for (const userId of await executivesYetToVote(db, cycle.id)) {
-      const text = `Reminder for S&OP ${cycle.month}: the executive phase closes ${by} and your vote on the scenarios is not in yet. Vote with the buttons on the vote message.`;
-      if (await dmOnce(slack, db, `nudge:${cycle.id}:${phase}:${userId}`, userId, { text }))
-        sent.push(userId);
-    }
-  }
-  return sent;
-}
-
-/** Executives without a counted vote in the cycle's open vote (none when no vote is open). */
-export async function executivesYetToVote(db: Db, cycleId: number): Promise<string[]> {
-  const poll = await db
-    .selectFrom('polls')
-    .select('id')
-    .where('cycle_id', '=', cycleId)
-    .where('status', '=', 'open')
-    .executeTakeFirst();
-  if (!poll) return [];
-  const voted = await db
-    .selectFrom('votes')
-    .select('voter')
-    .where('poll_id', '=', poll.id)
-    .where('counted', '=', true)
-    .execute();
-  const has = new Set(voted.map((v) => v.voter));
-  return (await membersWithRole(db, ['exec']))
-    .map((m) => m.userId)
-    .filter((u) => !has.has(u))
-    .sort();
 }

@@ -5,6 +5,18 @@
  */
 import type { Db } from '../../db/connect.js';
 import { audit } from '../../db/queries/audit.js';
+import {
+  actionsOfDecisions,
+  adoptedProductionOf,
+  decisionByKey,
+  decisionIdOfPoll,
+  decisionLog,
+  insertDecision,
+  isPollOption,
+  lockCycleForDecision,
+  newestDecision,
+  pollStatus,
+} from '../../db/queries/decisions.js';
 import { scenarioById } from '../../db/queries/plan-results.js';
 import { latestRun, runScenarios } from '../../db/queries/plan-runs.js';
 import type { ActionRow, CycleRow, DecisionRow } from '../../db/schema.js';
@@ -103,33 +115,14 @@ export async function recordDecision(
   const tradeOff = await tradeOffOf(deps.db, scenario.run_id, input.scenarioId);
   const now = deps.clock.now();
   const res = await deps.db.transaction().execute(async (trx) => {
-    const existing = await trx
-      .selectFrom('decisions')
-      .selectAll()
-      .where('request_key', '=', input.requestKey)
-      .executeTakeFirst();
+    const existing = await decisionByKey(trx, input.requestKey);
     if (existing) {
-      const acts = await trx
-        .selectFrom('actions')
-        .selectAll()
-        .where('decision_id', '=', existing.id)
-        .orderBy('id')
-        .execute();
+      const acts = await actionsOfDecisions(trx, [existing.id]);
       return { decision: existing, actions: acts, created: false };
     }
-    const cycle = await trx
-      .selectFrom('cycles')
-      .select(['month', 'phase'])
-      .where('id', '=', input.cycleId)
-      .executeTakeFirst();
-    if (!cycle) throw new SopError('not_found', `No cycle with id ${input.cycleId}.`);
     // Decisions of a cycle are recorded one at a time (the supersession chain has no fork).
-    await trx
-      .selectFrom('cycles')
-      .select('id')
-      .where('id', '=', input.cycleId)
-      .forUpdate()
-      .execute();
+    const cycle = await lockCycleForDecision(trx, input.cycleId);
+    if (!cycle) throw new SopError('not_found', `No cycle with id ${input.cycleId}.`);
     if (cycle.phase === 'closed') {
       throw new SopError(
         'phase_closed',
@@ -138,11 +131,7 @@ export async function recordDecision(
     }
     if (input.pollId) {
       // A decision after a vote: the vote is closed, and the scenario is one of its options.
-      const poll = await trx
-        .selectFrom('polls')
-        .select(['id', 'cycle_id', 'status'])
-        .where('id', '=', input.pollId)
-        .executeTakeFirst();
+      const poll = await pollStatus(trx, input.pollId);
       if (!poll || poll.cycle_id !== input.cycleId)
         throw new SopError('not_found', `Vote ${input.pollId} is not a vote of this cycle.`);
       if (poll.status !== 'closed')
@@ -150,37 +139,22 @@ export async function recordDecision(
           'conflict',
           `Vote ${poll.id} is still open: its chair closes it first, then the decision is recorded.`,
         );
-      const option = await trx
-        .selectFrom('poll_options')
-        .select('scenario_id')
-        .where('poll_id', '=', poll.id)
-        .where('scenario_id', '=', input.scenarioId)
-        .executeTakeFirst();
-      if (!option)
+      if (!(await isPollOption(trx, poll.id, input.scenarioId)))
         throw new SopError(
           'validation',
           `scenario: ${input.scenarioId} is not one of the scenarios of vote ${poll.id}.`,
         );
-      const prior = await trx
-        .selectFrom('decisions')
-        .select('id')
-        .where('poll_id', '=', input.pollId)
-        .executeTakeFirst();
-      if (prior) {
-        throw new SopError('conflict', `This vote already has a decision (decision ${prior.id}).`);
+      const prior = await decisionIdOfPoll(trx, input.pollId);
+      if (prior !== null) {
+        throw new SopError('conflict', `This vote already has a decision (decision ${prior}).`);
       }
     }
-    const earlier = await trx
-      .selectFrom('decisions')
-      .select(['id', 'title'])
-      .where('cycle_id', '=', input.cycleId)
-      .orderBy('id', 'desc')
-      .executeTakeFirst();
+    const earlier = await newestDecision(trx, input.cycleId);
     const supersedeReason = input.supersedeReason?.trim() || null;
     if (earlier && !supersedeReason) throw new SupersedeReasonRequired(cycle.month, earlier);
-    const decision = await trx
-      .insertInto('decisions')
-      .values({
+    const { decision, actions: acts } = await insertDecision(
+      trx,
+      {
         cycle_id: input.cycleId,
         poll_id: input.pollId,
         scenario_id: input.scenarioId,
@@ -192,32 +166,17 @@ export async function recordDecision(
         trade_off: tradeOff,
         supersedes_id: earlier ? earlier.id : null,
         supersede_reason: earlier ? supersedeReason : null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const acts = input.actions.length
-      ? await trx
-          .insertInto('actions')
-          .values(
-            input.actions.map((a, i) => ({
-              decision_id: decision.id,
-              cycle_id: input.cycleId,
-              description: a.description.trim(),
-              owner: a.owner,
-              due_date: a.dueDate,
-              created_by: input.decidedBy,
-              created_at: now,
-              request_key: `${input.requestKey}:action:${i}`,
-            })),
-          )
-          .returningAll()
-          .execute()
-      : [];
-    await trx
-      .updateTable('cycles')
-      .set({ adopted_scenario_id: input.scenarioId })
-      .where('id', '=', input.cycleId)
-      .execute();
+      },
+      input.actions.map((a, i) => ({
+        cycle_id: input.cycleId,
+        description: a.description.trim(),
+        owner: a.owner,
+        due_date: a.dueDate,
+        created_by: input.decidedBy,
+        created_at: now,
+        request_key: `${input.requestKey}:action:${i}`,
+      })),
+    );
     await audit(trx, {
       actor: input.decidedBy,
       action: 'decision.record',
@@ -246,14 +205,7 @@ export async function currentDecision(
   db: Db,
   cycleId: number,
 ): Promise<{ readonly id: string; readonly title: string } | null> {
-  return (
-    (await db
-      .selectFrom('decisions')
-      .select(['id', 'title'])
-      .where('cycle_id', '=', cycleId)
-      .orderBy('id', 'desc')
-      .executeTakeFirst()) ?? null
-  );
+  return newestDecision(db, cycleId);
 }
 
 /** Resolve a scenario name or label (`central`, `Cautious`) in the cycle's latest run. */
@@ -287,24 +239,7 @@ export async function adoptedProduction(
   db: Db,
   cycleId: number,
 ): Promise<Record<string, Record<string, number>>> {
-  const cycle = await db
-    .selectFrom('cycles')
-    .select('adopted_scenario_id')
-    .where('id', '=', cycleId)
-    .executeTakeFirst();
-  if (!cycle?.adopted_scenario_id) return {};
-  const rows = await db
-    .selectFrom('plan_family_results')
-    .innerJoin('families', 'families.id', 'plan_family_results.family_id')
-    .select(['families.code', 'plan_family_results.period', 'plan_family_results.production'])
-    .where('plan_family_results.scenario_id', '=', cycle.adopted_scenario_id)
-    .execute();
-  const out: Record<string, Record<string, number>> = {};
-  for (const r of rows) {
-    out[r.code] ??= {};
-    out[r.code]![r.period] = r.production;
-  }
-  return out;
+  return adoptedProductionOf(db, cycleId);
 }
 
 export interface DecisionLogEntry {
@@ -336,25 +271,11 @@ async function tradeOffOf(db: Db, runId: string, scenarioId: string): Promise<st
 }
 
 export async function listDecisions(db: Db, cycleMonth?: string): Promise<DecisionLogEntry[]> {
-  let q = db
-    .selectFrom('decisions')
-    .innerJoin('cycles', 'cycles.id', 'decisions.cycle_id')
-    .innerJoin('plan_scenarios', 'plan_scenarios.id', 'decisions.scenario_id')
-    .selectAll('decisions')
-    .select(['cycles.month', 'plan_scenarios.label', 'plan_scenarios.run_id'])
-    .orderBy('decisions.decided_at')
-    .orderBy('decisions.id');
-  if (cycleMonth) q = q.where('cycles.month', '=', cycleMonth);
-  const rows = await q.execute();
-  const ids = rows.map((r) => r.id);
-  const acts = ids.length
-    ? await db
-        .selectFrom('actions')
-        .selectAll()
-        .where('decision_id', 'in', ids)
-        .orderBy('id')
-        .execute()
-    : [];
+  const rows = await decisionLog(db, cycleMonth);
+  const acts = await actionsOfDecisions(
+    db,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => ({
     id: r.id,
     cycle: r.month,
@@ -456,4 +377,20 @@ export function decisionsCsv(
     ],
     rows,
   );
+}
+
+export interface DecisionChoice {
+  readonly scenarioId: string;
+  readonly label: string;
+  readonly tradeOff: string | null;
+}
+
+/** The solved scenarios of the cycle's latest run to decide between; null before any run. */
+export async function decisionChoices(db: Db, cycleId: number): Promise<DecisionChoice[] | null> {
+  const run = await latestRun(db, cycleId);
+  if (!run) return null;
+  const tradeOffs = await runTradeOffs(db, run.id);
+  return (await runScenarios(db, run.id))
+    .filter((s) => s.status === 'optimal')
+    .map((s) => ({ scenarioId: s.id, label: s.label, tradeOff: tradeOffs.get(s.id) ?? null }));
 }

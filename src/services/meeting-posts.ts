@@ -6,6 +6,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
+import { decisionContext } from '../../db/queries/decisions.js';
 import type { ActionRow } from '../../db/schema.js';
 import { ledgerEntry } from '../slack/post-ledger.js';
 import { actionDm } from '../slack/presenters/actions.js';
@@ -74,12 +75,7 @@ export async function publishDecision(
   decisionId: string,
   actions: readonly ActionRow[],
 ): Promise<void> {
-  const row = await db
-    .selectFrom('decisions')
-    .innerJoin('cycles', 'cycles.id', 'decisions.cycle_id')
-    .select(['decisions.cycle_id', 'decisions.poll_id', 'cycles.month'])
-    .where('decisions.id', '=', decisionId)
-    .executeTakeFirstOrThrow();
+  const row = await decisionContext(db, decisionId);
   const entry = (await listDecisions(db, row.month)).find((e) => e.id === decisionId);
   const settings = await getSettings(db);
   let channel = settings.exec_channel;

@@ -126,6 +126,3 @@ export async function assignFamilies(
     return found.map((f) => f.code).sort();
   });
 }
-
-/** The query lives in db/queries; services/cycles.ts still imports it from here. */
-export { membersWithRole } from '../../db/queries/members.js';

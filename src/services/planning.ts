@@ -17,6 +17,7 @@ import {
   cycleById,
 } from '../../db/queries/cycle-inputs.js';
 import { cycleScenarios } from '../../db/queries/cycle-scenarios.js';
+import { lastAdoptedCycleBefore } from '../../db/queries/cycles.js';
 import {
   insertPlanRun,
   latestRunInputs,
@@ -92,13 +93,7 @@ async function frozenFromAdoptedPlan(
   frozenPeriods: readonly Period[],
 ): Promise<{ family: string; period: Period; production: number }[]> {
   if (frozenPeriods.length === 0) return [];
-  const previous = await db
-    .selectFrom('cycles')
-    .select('id')
-    .where('month', '<', month)
-    .where('adopted_scenario_id', 'is not', null)
-    .orderBy('month', 'desc')
-    .executeTakeFirst();
+  const previous = await lastAdoptedCycleBefore(db, month);
   if (!previous) return [];
   const adopted = await adoptedProduction(db, previous.id);
   const out: { family: string; period: Period; production: number }[] = [];

@@ -4,16 +4,27 @@
  * click is kept (votes + audit_log). A voter's change supersedes their previous vote; the
  * same click delivered twice (same request key) or the same choice twice is a no-op.
  */
-import { sql } from 'kysely';
 import type { Db } from '../../db/connect.js';
 import { audit } from '../../db/queries/audit.js';
+import { decisionOfPoll } from '../../db/queries/decisions.js';
 import { latestRun, runScenarios } from '../../db/queries/plan-runs.js';
 import {
+  closeOpenPoll,
+  currentVote,
   getPoll,
+  insertPoll,
+  insertVote,
+  lockPoll,
+  lockPollCreation,
+  openPollOf,
+  optionLabel,
   type PollOptionRow,
   pollByKey,
   pollOptions,
   pollVotes,
+  setPollMessage,
+  supersedeVote,
+  voteWithKeyExists,
 } from '../../db/queries/polls.js';
 import type { CycleRow, DecisionRow, PollRow } from '../../db/schema.js';
 import { type Tally, tally } from '../core/vote.js';
@@ -52,13 +63,7 @@ export async function getPollView(db: Db, pollId: string): Promise<PollView> {
     })),
     poll.quorum,
   );
-  const decision =
-    (await db
-      .selectFrom('decisions')
-      .selectAll()
-      .where('poll_id', '=', pollId)
-      .orderBy('id', 'desc')
-      .executeTakeFirst()) ?? null;
+  const decision = await decisionOfPoll(db, pollId);
   const chart = await ledgerEntry(db, `run:${poll.run_id}:scenarios`);
   const { timezone } = await getSettings(db);
   return {
@@ -115,22 +120,17 @@ export async function createPoll(
   const closesAt = new Date(now.getTime() + hours * 3600_000);
   const settings = await getSettings(deps.db);
   const poll = await deps.db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(hashtext('sopbot.poll.' || ${cycle.id}))`.execute(trx);
-    const open = await trx
-      .selectFrom('polls')
-      .select(['id', 'channel_id', 'message_ts'])
-      .where('cycle_id', '=', cycle.id)
-      .where('status', '=', 'open')
-      .executeTakeFirst();
+    await lockPollCreation(trx, cycle.id);
+    const open = await openPollOf(trx, cycle.id);
     if (open) {
       throw new SopError(
         'conflict',
         `A vote is already open for ${cycle.month} (vote ${open.id}); its chair closes it with the Close button.`,
       );
     }
-    const row = await trx
-      .insertInto('polls')
-      .values({
+    const row = await insertPoll(
+      trx,
+      {
         cycle_id: cycle.id,
         run_id: run.id,
         poll_key: key,
@@ -140,20 +140,9 @@ export async function createPoll(
         closes_at: closesAt,
         created_by: input.createdBy,
         created_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await trx
-      .insertInto('poll_options')
-      .values(
-        scenarios.map((s, i) => ({
-          poll_id: row.id,
-          scenario_id: s.id,
-          position: i + 1,
-          label: s.label,
-        })),
-      )
-      .execute();
+      },
+      scenarios.map((s) => ({ scenarioId: s.id, label: s.label })),
+    );
     await audit(trx, {
       actor: input.createdBy,
       action: 'poll.open',
@@ -186,11 +175,7 @@ export async function attachPollMessage(
   channel: string,
   ts: string,
 ): Promise<void> {
-  await db
-    .updateTable('polls')
-    .set({ channel_id: channel, message_ts: ts })
-    .where('id', '=', pollId)
-    .execute();
+  await setPollMessage(db, pollId, channel, ts);
 }
 
 export type VoteOutcome =
@@ -220,29 +205,14 @@ export async function castVote(
   now: Date,
 ): Promise<{ outcome: VoteOutcome; view: PollView }> {
   const outcome = await db.transaction().execute(async (trx): Promise<VoteOutcome> => {
-    const poll = await trx
-      .selectFrom('polls')
-      .selectAll()
-      .where('id', '=', input.pollId)
-      .forUpdate()
-      .executeTakeFirst();
+    const poll = await lockPoll(trx, input.pollId);
     if (!poll) throw new SopError('not_found', `No vote with id ${input.pollId}.`);
-    const dup = await trx
-      .selectFrom('votes')
-      .select('id')
-      .where('request_key', '=', input.requestKey)
-      .executeTakeFirst();
-    if (dup) return 'duplicate';
+    if (await voteWithKeyExists(trx, input.requestKey)) return 'duplicate';
     if (poll.status !== 'open') {
       throw new SopError('phase_closed', 'This vote is closed; votes are no longer accepted.');
     }
-    const option = await trx
-      .selectFrom('poll_options')
-      .select('label')
-      .where('poll_id', '=', input.pollId)
-      .where('scenario_id', '=', input.scenarioId)
-      .executeTakeFirst();
-    if (!option) {
+    const option = await optionLabel(trx, input.pollId, input.scenarioId);
+    if (option === null) {
       throw new SopError(
         'validation',
         `Scenario ${input.scenarioId} is not an option of this vote.`,
@@ -256,10 +226,7 @@ export async function castVote(
       created_at: now,
     };
     if (!input.counted) {
-      await trx
-        .insertInto('votes')
-        .values({ ...base, counted: false })
-        .execute();
+      await insertVote(trx, { ...base, counted: false });
       await audit(trx, {
         actor: input.voter,
         action: 'vote.not_counted',
@@ -269,26 +236,12 @@ export async function castVote(
       });
       return 'not_counted';
     }
-    const current = await trx
-      .selectFrom('votes')
-      .select(['id', 'scenario_id'])
-      .where('poll_id', '=', input.pollId)
-      .where('voter', '=', input.voter)
-      .where('counted', '=', true)
-      .where('superseded_at', 'is', null)
-      .executeTakeFirst();
+    const current = await currentVote(trx, input.pollId, input.voter);
     if (current && current.scenario_id === input.scenarioId) return 'same';
     if (current) {
-      await trx
-        .updateTable('votes')
-        .set({ superseded_at: now })
-        .where('id', '=', current.id)
-        .execute();
+      await supersedeVote(trx, current.id, now);
     }
-    await trx
-      .insertInto('votes')
-      .values({ ...base, counted: true })
-      .execute();
+    await insertVote(trx, { ...base, counted: true });
     await audit(trx, {
       actor: input.voter,
       action: current ? 'vote.change' : 'vote.cast',
@@ -310,14 +263,12 @@ export async function closePoll(
   now: Date,
 ): Promise<{ closedNow: boolean; view: PollView }> {
   const closedNow = await db.transaction().execute(async (trx) => {
-    const row = await trx
-      .updateTable('polls')
-      .set({ status: 'closed', closed_by: input.by, closed_at: now, close_reason: input.reason })
-      .where('id', '=', input.pollId)
-      .where('status', '=', 'open')
-      .returning('id')
-      .executeTakeFirst();
-    if (row) {
+    const closed = await closeOpenPoll(trx, input.pollId, {
+      by: input.by,
+      at: now,
+      reason: input.reason,
+    });
+    if (closed) {
       await audit(trx, {
         actor: input.by,
         action: 'poll.close',
@@ -326,7 +277,7 @@ export async function closePoll(
         details: { reason: input.reason },
       });
     }
-    return row !== undefined;
+    return closed;
   });
   return { closedNow, view: await getPollView(db, input.pollId) };
 }

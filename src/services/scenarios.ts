@@ -92,3 +92,11 @@ export async function resetCycleScenarios(
   });
   return { scenarios: DEFAULT_SCENARIOS, defaults: true };
 }
+
+/** The family and resource codes the company has (code → id), to check the codes people type. */
+export async function knownCodes(
+  db: Db,
+): Promise<{ families: Map<string, number>; resources: Map<string, number> }> {
+  const [families, resources] = await Promise.all([familyIds(db), resourceIds(db)]);
+  return { families, resources };
+}

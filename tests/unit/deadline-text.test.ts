@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CycleRow } from '../../db/schema.js';
-import { phaseAnnouncement } from '../../src/services/cycles.js';
 import type { CycleStatus } from '../../src/services/status.js';
+import { phaseAnnouncement } from '../../src/slack/presenters/cycle.js';
 import { slackDate } from '../../src/slack/presenters/format.js';
 import { cycleSection } from '../../src/slack/presenters/home.js';
 import { statusText } from '../../src/slack/presenters/status.js';

@@ -77,8 +77,6 @@ const ALLOWED: Files = {
     "import { s } from '../charts/spec.js';",
     'export const svc = [Kysely, q, jobId, fmt, post, s];',
   ].join('\n'),
-  'commands/forecast.ts':
-    "import type { SubmissionRow } from '../db/queries/adjustments.js';\nexport type F = SubmissionRow;\n",
   'commands/capacity.ts': [
     "import { App } from '@slack/bolt';",
     "import { z } from 'zod';",

@@ -1,6 +1,7 @@
 /** The meeting pack as Block Kit: a header, then one short section per question (≤ 13 blocks). */
 import type { types } from '@slack/bolt';
-import { type PackData, packPeople, packSections } from '../../services/pack.js';
+import type { PackData } from '../../services/pack-data.js';
+import { packPeople, packSections } from '../../services/pack-markdown.js';
 import { clip, escKeepingMentions, mrkdwn, plain } from './format.js';
 
 export function packMessage(p: PackData): { text: string; blocks: types.KnownBlock[] } {

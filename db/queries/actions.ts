@@ -1,0 +1,66 @@
+/** Follow-up actions: one by id, the filtered list, and the changes Done and Snooze make. */
+import type { Db } from '../connect.js';
+import type { ActionRow } from '../schema.js';
+
+export async function actionById(db: Db, id: string): Promise<ActionRow | null> {
+  return (
+    (await db.selectFrom('actions').selectAll().where('id', '=', id).executeTakeFirst()) ?? null
+  );
+}
+
+export interface ActionQuery {
+  readonly owner?: string;
+  /** Only open actions. */
+  readonly open: boolean;
+  /** Only actions due before this date (YYYY-MM-DD). */
+  readonly dueBefore?: string;
+  /** Leave out the actions of this cycle. */
+  readonly notOfCycle?: number;
+}
+
+/** Actions with their cycle's month, by due date then id. */
+export async function actionsWhere(
+  db: Db,
+  query: ActionQuery,
+): Promise<(ActionRow & { cycle: string })[]> {
+  let q = db
+    .selectFrom('actions')
+    .innerJoin('cycles', 'cycles.id', 'actions.cycle_id')
+    .selectAll('actions')
+    .select('cycles.month as cycle')
+    .orderBy('actions.due_date')
+    .orderBy('actions.id');
+  if (query.owner) q = q.where('actions.owner', '=', query.owner);
+  if (query.open) q = q.where('actions.status', '=', 'open');
+  if (query.dueBefore !== undefined) q = q.where('actions.due_date', '<', query.dueBefore);
+  if (query.notOfCycle !== undefined) q = q.where('actions.cycle_id', '<>', query.notOfCycle);
+  return q.execute();
+}
+
+/** Marks the action done if it is open; null when it is not (or does not exist). */
+export async function completeOpenAction(
+  db: Db,
+  id: string,
+  done: { by: string; at: Date },
+): Promise<ActionRow | null> {
+  const row = await db
+    .updateTable('actions')
+    .set({ status: 'done', done_at: done.at, done_by: done.by })
+    .where('id', '=', id)
+    .where('status', '=', 'open')
+    .returningAll()
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+/** Snoozes the action's reminders until `until` if it is open; null when it is not. */
+export async function snoozeOpenAction(db: Db, id: string, until: Date): Promise<ActionRow | null> {
+  const row = await db
+    .updateTable('actions')
+    .set({ snoozed_until: until })
+    .where('id', '=', id)
+    .where('status', '=', 'open')
+    .returningAll()
+    .executeTakeFirst();
+  return row ?? null;
+}

@@ -1,0 +1,67 @@
+/** What the run charts read besides the run itself: cycles, sales history, baselines. */
+import type { Db } from '../connect.js';
+
+/** Closed cycles of months before `before`, oldest first. */
+export async function closedCyclesBefore(
+  db: Db,
+  before: string,
+): Promise<{ id: number; month: string }[]> {
+  return db
+    .selectFrom('cycles')
+    .select(['id', 'month'])
+    .where('closed_at', 'is not', null)
+    .where('month', '<', before)
+    .orderBy('month')
+    .execute();
+}
+
+export async function cycleMonthOf(
+  db: Db,
+  cycleId: number,
+): Promise<{ id: number; month: string } | undefined> {
+  return db
+    .selectFrom('cycles')
+    .select(['id', 'month'])
+    .where('id', '=', cycleId)
+    .executeTakeFirst();
+}
+
+/** Every family's sales history. */
+export async function allSales(
+  db: Db,
+): Promise<{ family_id: number; period: string; units: number }[]> {
+  return db.selectFrom('sales_history').select(['family_id', 'period', 'units']).execute();
+}
+
+/** The cycle's baseline values from `from` to `to` (months, inclusive), every family. */
+export async function baselineValuesBetween(
+  db: Db,
+  cycleId: number,
+  from: string,
+  to: string,
+): Promise<{ family_id: number; period: string; value: number }[]> {
+  return db
+    .selectFrom('baseline_forecasts')
+    .select(['family_id', 'period', 'value'])
+    .where('cycle_id', '=', cycleId)
+    .where('period', '>=', from)
+    .where('period', '<=', to)
+    .execute();
+}
+
+/** One family's baseline with its prediction intervals over `periods`, by period. */
+export async function familyBaseline(
+  db: Db,
+  cycleId: number,
+  familyId: number,
+  periods: readonly string[],
+) {
+  return db
+    .selectFrom('baseline_forecasts')
+    .select(['period', 'value', 'lo80', 'hi80', 'lo95', 'hi95'])
+    .where('cycle_id', '=', cycleId)
+    .where('family_id', '=', familyId)
+    .where('period', 'in', [...periods])
+    .orderBy('period')
+    .execute();
+}

@@ -1,0 +1,101 @@
+/** Cycles: the open one, by id or month, opening one, and moving it through its phases. */
+import { type Insertable, sql } from 'kysely';
+import type { Db } from '../connect.js';
+import type { CycleRow, CyclesTable, Phase } from '../schema.js';
+
+/** The open cycle (the latest month not closed), or null. */
+export async function openCycle(db: Db): Promise<CycleRow | null> {
+  const row = await db
+    .selectFrom('cycles')
+    .selectAll()
+    .where('phase', '<>', 'closed')
+    .orderBy('month', 'desc')
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+export async function cycleOfMonth(db: Db, month: string): Promise<CycleRow | null> {
+  return (
+    (await db.selectFrom('cycles').selectAll().where('month', '=', month).executeTakeFirst()) ??
+    null
+  );
+}
+
+/** Serializes cycle starts until the caller's transaction ends. */
+export async function lockCycleStart(trx: Db): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext('sopbot.cycle.start'))`.execute(trx);
+}
+
+export async function insertCycle(trx: Db, cycle: Insertable<CyclesTable>): Promise<CycleRow> {
+  return trx.insertInto('cycles').values(cycle).returningAll().executeTakeFirstOrThrow();
+}
+
+/**
+ * Moves the cycle from `from` to `to` (setting closed_at when `to` is closed); null when the
+ * cycle is no longer in `from`, so a second caller changes nothing.
+ */
+export async function movePhase(
+  db: Db,
+  cycleId: number,
+  from: Phase,
+  to: Phase,
+  at: Date,
+): Promise<CycleRow | null> {
+  const row = await db
+    .updateTable('cycles')
+    .set({ phase: to, phase_entered_at: at, ...(to === 'closed' ? { closed_at: at } : {}) })
+    .where('id', '=', cycleId)
+    .where('phase', '=', from)
+    .returningAll()
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+/** Saves the working days per phase (a JSON object) in the workspace's settings row. */
+export async function savePhaseDays(
+  db: Db,
+  teamId: string,
+  phaseDays: Record<string, number>,
+): Promise<void> {
+  await db
+    .updateTable('workspace_settings')
+    .set({ phase_days: JSON.stringify(phaseDays), updated_at: new Date() })
+    .where('team_id', '=', teamId)
+    .execute();
+}
+
+/** Open constraints that apply to the cycle (its own or standing ones), as `CODE period (reason)`. */
+export async function openConstraintLabels(db: Db, cycleId: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('capacity_updates')
+    .innerJoin('resources', 'resources.id', 'capacity_updates.resource_id')
+    .select(['resources.code', 'capacity_updates.period', 'capacity_updates.reason_code'])
+    .where('capacity_updates.status', '=', 'open')
+    .where('capacity_updates.is_constraint', '=', true)
+    .where((eb) =>
+      eb.or([
+        eb('capacity_updates.cycle_id', '=', cycleId),
+        eb('capacity_updates.cycle_id', 'is', null),
+      ]),
+    )
+    .orderBy('resources.code')
+    .orderBy('capacity_updates.period')
+    .execute();
+  return rows.map((c) => `${c.code} ${c.period} (${c.reason_code})`);
+}
+
+/** The latest cycle before `month` that adopted a scenario, or null. */
+export async function lastAdoptedCycleBefore(
+  db: Db,
+  month: string,
+): Promise<{ id: number } | null> {
+  return (
+    (await db
+      .selectFrom('cycles')
+      .select('id')
+      .where('month', '<', month)
+      .where('adopted_scenario_id', 'is not', null)
+      .orderBy('month', 'desc')
+      .executeTakeFirst()) ?? null
+  );
+}

@@ -1,0 +1,190 @@
+/** Decisions (one adopted scenario each), the follow-up actions they create, and the log. */
+import type { Insertable } from 'kysely';
+import type { Db } from '../connect.js';
+import type { ActionRow, ActionsTable, DecisionRow, DecisionsTable } from '../schema.js';
+
+/** The newest decision recorded after the poll, if any. */
+export async function decisionOfPoll(db: Db, pollId: string): Promise<DecisionRow | null> {
+  return (
+    (await db
+      .selectFrom('decisions')
+      .selectAll()
+      .where('poll_id', '=', pollId)
+      .orderBy('id', 'desc')
+      .executeTakeFirst()) ?? null
+  );
+}
+
+export async function decisionByKey(db: Db, requestKey: string): Promise<DecisionRow | null> {
+  return (
+    (await db
+      .selectFrom('decisions')
+      .selectAll()
+      .where('request_key', '=', requestKey)
+      .executeTakeFirst()) ?? null
+  );
+}
+
+/** The actions of the given decisions, in id order. */
+export async function actionsOfDecisions(
+  db: Db,
+  decisionIds: readonly string[],
+): Promise<ActionRow[]> {
+  if (decisionIds.length === 0) return [];
+  return db
+    .selectFrom('actions')
+    .selectAll()
+    .where('decision_id', 'in', [...decisionIds])
+    .orderBy('id')
+    .execute();
+}
+
+/** The cycle's month and phase, the cycle row locked until the caller's transaction ends. */
+export async function lockCycleForDecision(
+  trx: Db,
+  cycleId: number,
+): Promise<{ month: string; phase: string } | null> {
+  const cycle = await trx
+    .selectFrom('cycles')
+    .select(['month', 'phase'])
+    .where('id', '=', cycleId)
+    .executeTakeFirst();
+  if (!cycle) return null;
+  await trx.selectFrom('cycles').select('id').where('id', '=', cycleId).forUpdate().execute();
+  return cycle;
+}
+
+export async function pollStatus(
+  db: Db,
+  pollId: string,
+): Promise<{ id: string; cycle_id: number; status: 'open' | 'closed' } | null> {
+  return (
+    (await db
+      .selectFrom('polls')
+      .select(['id', 'cycle_id', 'status'])
+      .where('id', '=', pollId)
+      .executeTakeFirst()) ?? null
+  );
+}
+
+export async function isPollOption(db: Db, pollId: string, scenarioId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('poll_options')
+    .select('scenario_id')
+    .where('poll_id', '=', pollId)
+    .where('scenario_id', '=', scenarioId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Any decision recorded after the poll (its id). */
+export async function decisionIdOfPoll(db: Db, pollId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('decisions')
+    .select('id')
+    .where('poll_id', '=', pollId)
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+/** The cycle's current decision (the newest), which a new one would supersede. */
+export async function newestDecision(
+  db: Db,
+  cycleId: number,
+): Promise<{ id: string; title: string } | null> {
+  return (
+    (await db
+      .selectFrom('decisions')
+      .select(['id', 'title'])
+      .where('cycle_id', '=', cycleId)
+      .orderBy('id', 'desc')
+      .executeTakeFirst()) ?? null
+  );
+}
+
+/**
+ * Inserts the decision and its actions, and makes its scenario the cycle's adopted one.
+ * Run it in the caller's transaction.
+ */
+export async function insertDecision(
+  trx: Db,
+  decision: Insertable<DecisionsTable>,
+  actions: readonly Omit<Insertable<ActionsTable>, 'decision_id'>[],
+): Promise<{ decision: DecisionRow; actions: ActionRow[] }> {
+  const row = await trx
+    .insertInto('decisions')
+    .values(decision)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const acts = actions.length
+    ? await trx
+        .insertInto('actions')
+        .values(actions.map((a) => ({ ...a, decision_id: row.id })))
+        .returningAll()
+        .execute()
+    : [];
+  await trx
+    .updateTable('cycles')
+    .set({ adopted_scenario_id: decision.scenario_id })
+    .where('id', '=', decision.cycle_id)
+    .execute();
+  return { decision: row, actions: acts };
+}
+
+/** The adopted scenario's production per family code and month; empty when none is adopted. */
+export async function adoptedProductionOf(
+  db: Db,
+  cycleId: number,
+): Promise<Record<string, Record<string, number>>> {
+  const cycle = await db
+    .selectFrom('cycles')
+    .select('adopted_scenario_id')
+    .where('id', '=', cycleId)
+    .executeTakeFirst();
+  if (!cycle?.adopted_scenario_id) return {};
+  const rows = await db
+    .selectFrom('plan_family_results')
+    .innerJoin('families', 'families.id', 'plan_family_results.family_id')
+    .select(['families.code', 'plan_family_results.period', 'plan_family_results.production'])
+    .where('plan_family_results.scenario_id', '=', cycle.adopted_scenario_id)
+    .execute();
+  const out: Record<string, Record<string, number>> = {};
+  for (const r of rows) {
+    out[r.code] ??= {};
+    out[r.code]![r.period] = r.production;
+  }
+  return out;
+}
+
+export interface DecisionLogRow extends DecisionRow {
+  readonly month: string;
+  readonly label: string;
+  readonly run_id: string;
+}
+
+/** Every decision (or one cycle's), with its cycle's month and its scenario, in decision order. */
+export async function decisionLog(db: Db, cycleMonth?: string): Promise<DecisionLogRow[]> {
+  let q = db
+    .selectFrom('decisions')
+    .innerJoin('cycles', 'cycles.id', 'decisions.cycle_id')
+    .innerJoin('plan_scenarios', 'plan_scenarios.id', 'decisions.scenario_id')
+    .selectAll('decisions')
+    .select(['cycles.month', 'plan_scenarios.label', 'plan_scenarios.run_id'])
+    .orderBy('decisions.decided_at')
+    .orderBy('decisions.id');
+  if (cycleMonth) q = q.where('cycles.month', '=', cycleMonth);
+  return q.execute();
+}
+
+/** The decision's cycle (id and month) and its poll, if it followed a vote. */
+export async function decisionContext(
+  db: Db,
+  decisionId: string,
+): Promise<{ cycle_id: number; poll_id: string | null; month: string }> {
+  return db
+    .selectFrom('decisions')
+    .innerJoin('cycles', 'cycles.id', 'decisions.cycle_id')
+    .select(['decisions.cycle_id', 'decisions.poll_id', 'cycles.month'])
+    .where('decisions.id', '=', decisionId)
+    .executeTakeFirstOrThrow();
+}

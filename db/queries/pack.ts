@@ -1,0 +1,109 @@
+/** What the meeting pack reads besides plan results: actuals, budget, risks and the vote. */
+import type { Db } from '../connect.js';
+
+/** Units sold per family code and month, for months before `month`. */
+export async function salesBefore(
+  db: Db,
+  month: string,
+): Promise<{ code: string; period: string; units: number }[]> {
+  return db
+    .selectFrom('sales_history')
+    .innerJoin('families', 'families.id', 'sales_history.family_id')
+    .select(['families.code', 'sales_history.period', 'sales_history.units'])
+    .where('sales_history.period', '<', month)
+    .execute();
+}
+
+/** Budget volume and revenue per family code for `periods`. */
+export async function budgetIn(
+  db: Db,
+  periods: readonly string[],
+): Promise<{ code: string; period: string; volume: number; revenue: number }[]> {
+  if (periods.length === 0) return [];
+  return db
+    .selectFrom('budget')
+    .innerJoin('families', 'families.id', 'budget.family_id')
+    .select(['families.code', 'budget.period', 'budget.volume', 'budget.revenue'])
+    .where('budget.period', 'in', [...periods])
+    .execute();
+}
+
+export interface OpenConstraintLine {
+  readonly code: string;
+  readonly period: string;
+  readonly reason_code: string;
+  readonly comment: string | null;
+  readonly cycle_id: number | null;
+}
+
+/** Every open capacity constraint (of any cycle), by period then resource code. */
+export async function openConstraintLines(db: Db): Promise<OpenConstraintLine[]> {
+  return db
+    .selectFrom('capacity_updates')
+    .innerJoin('resources', 'resources.id', 'capacity_updates.resource_id')
+    .select([
+      'resources.code',
+      'capacity_updates.period',
+      'capacity_updates.reason_code',
+      'capacity_updates.comment',
+      'capacity_updates.cycle_id',
+    ])
+    .where('capacity_updates.status', '=', 'open')
+    .where('capacity_updates.is_constraint', '=', true)
+    .orderBy('capacity_updates.period')
+    .orderBy('resources.code')
+    .execute();
+}
+
+/** The cycle's accepted and flagged adjustments, by family code then period. */
+export async function standingAdjustments(db: Db, cycleId: number) {
+  return db
+    .selectFrom('forecast_adjustments')
+    .innerJoin('families', 'families.id', 'forecast_adjustments.family_id')
+    .select([
+      'families.code',
+      'forecast_adjustments.period',
+      'forecast_adjustments.author',
+      'forecast_adjustments.reason_code',
+      'forecast_adjustments.zone',
+      'forecast_adjustments.status',
+      'forecast_adjustments.before_value',
+      'forecast_adjustments.after_value',
+    ])
+    .where('forecast_adjustments.cycle_id', '=', cycleId)
+    .where('forecast_adjustments.status', 'in', ['accepted', 'flagged'])
+    .orderBy('families.code')
+    .orderBy('forecast_adjustments.period')
+    .execute();
+}
+
+/** The cycle's newest poll. */
+export async function latestPollOf(
+  db: Db,
+  cycleId: number,
+): Promise<{ id: string; status: 'open' | 'closed' } | null> {
+  return (
+    (await db
+      .selectFrom('polls')
+      .select(['id', 'status'])
+      .where('cycle_id', '=', cycleId)
+      .orderBy('id', 'desc')
+      .executeTakeFirst()) ?? null
+  );
+}
+
+/** The scenario label and decider of the cycle's newest decision. */
+export async function latestDecisionOf(
+  db: Db,
+  cycleId: number,
+): Promise<{ label: string; decided_by: string } | null> {
+  return (
+    (await db
+      .selectFrom('decisions')
+      .innerJoin('plan_scenarios', 'plan_scenarios.id', 'decisions.scenario_id')
+      .select(['plan_scenarios.label', 'decisions.decided_by'])
+      .where('decisions.cycle_id', '=', cycleId)
+      .orderBy('decisions.id', 'desc')
+      .executeTakeFirst()) ?? null
+  );
+}

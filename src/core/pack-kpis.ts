@@ -1,0 +1,127 @@
+/**
+ * The meeting pack's arithmetic: what moved since the last plan, how families did against
+ * it, and how far the liquid months are from the budget. Plain data in and out.
+ */
+
+export const sum = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0);
+
+/** a / b, or null when b is 0. */
+export const ratio = (a: number, b: number): number | null => (b !== 0 ? a / b : null);
+
+export interface Mover {
+  readonly family: string;
+  readonly now: number;
+  readonly before: number;
+  readonly delta: number;
+  readonly deltaPct: number | null;
+}
+
+/** Demand per family code, summed over `periods`. */
+export function demandByFamily(
+  rows: readonly { code: string; period: string; demand: number }[],
+  periods: ReadonlySet<string>,
+): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const r of rows) if (periods.has(r.period)) m.set(r.code, (m.get(r.code) ?? 0) + r.demand);
+  return m;
+}
+
+/** The `limit` families whose demand moved most (by absolute change); unmoved ones left out. */
+export function topMovers(
+  nowBy: ReadonlyMap<string, number>,
+  beforeBy: ReadonlyMap<string, number>,
+  limit: number,
+): Mover[] {
+  return [...new Set([...nowBy.keys(), ...beforeBy.keys()])]
+    .map((f) => {
+      const n = nowBy.get(f) ?? 0;
+      const b = beforeBy.get(f) ?? 0;
+      return { family: f, now: n, before: b, delta: n - b, deltaPct: ratio(n - b, b) };
+    })
+    .filter((m) => Math.abs(m.delta) > 1e-9)
+    .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta))
+    .slice(0, limit);
+}
+
+export interface FamilyPerformance {
+  readonly family: string;
+  readonly periods: readonly string[];
+  readonly actual: number;
+  readonly forecast: number;
+  readonly deltaPct: number | null;
+}
+
+/**
+ * Actuals against an earlier plan's demand, per family, over the months that have an actual
+ * (`actualOf` is keyed `code|period`).
+ */
+export function familyPerformance(
+  planned: readonly { code: string; period: string; demand: number }[],
+  actualOf: ReadonlyMap<string, number>,
+): FamilyPerformance[] {
+  const perf = new Map<string, { periods: string[]; actual: number; forecast: number }>();
+  for (const r of planned) {
+    const a = actualOf.get(`${r.code}|${r.period}`);
+    if (a === undefined) continue;
+    const e = perf.get(r.code) ?? { periods: [], actual: 0, forecast: 0 };
+    e.periods.push(r.period);
+    e.actual += a;
+    e.forecast += r.demand;
+    perf.set(r.code, e);
+  }
+  return [...perf.entries()].map(([family, e]) => ({
+    family,
+    periods: e.periods.sort(),
+    actual: e.actual,
+    forecast: e.forecast,
+    deltaPct: ratio(e.actual - e.forecast, e.forecast),
+  }));
+}
+
+export interface BudgetGap {
+  readonly from: string | null;
+  readonly plan: number;
+  readonly budget: number | null;
+  readonly gapPct: number | null;
+  /** The `limit` months furthest from the budget, in relative terms. */
+  readonly worst: readonly { period: string; plan: number; budget: number; gapPct: number }[];
+}
+
+/** Planned demand against budget volume over `months` (the liquid zone). */
+export function budgetGap(
+  months: readonly string[],
+  plan: readonly { period: string; demand: number }[],
+  budget: readonly { period: string; volume: number }[],
+  limit: number,
+): BudgetGap {
+  const set = new Set(months);
+  const planBy = new Map<string, number>();
+  for (const r of plan)
+    if (set.has(r.period)) planBy.set(r.period, (planBy.get(r.period) ?? 0) + r.demand);
+  const budBy = new Map<string, number>();
+  for (const b of budget)
+    if (set.has(b.period)) budBy.set(b.period, (budBy.get(b.period) ?? 0) + b.volume);
+  const total = sum([...planBy.values()]);
+  const totalBudget = budBy.size ? sum([...budBy.values()]) : null;
+  const worst = months
+    .filter((p) => budBy.has(p))
+    .map((p) => {
+      const planned = planBy.get(p) ?? 0;
+      const budgeted = budBy.get(p) ?? 0;
+      return {
+        period: p,
+        plan: planned,
+        budget: budgeted,
+        gapPct: ratio(planned - budgeted, budgeted) ?? 0,
+      };
+    })
+    .sort((a, b) => Math.abs(b.gapPct) - Math.abs(a.gapPct))
+    .slice(0, limit);
+  return {
+    from: months[0] ?? null,
+    plan: total,
+    budget: totalBudget,
+    gapPct: totalBudget === null ? null : ratio(total - totalBudget, totalBudget),
+    worst,
+  };
+}

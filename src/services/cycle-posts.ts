@@ -1,0 +1,120 @@
+/**
+ * What the cycle tells people: the announcement in the phase's channel when a phase opens,
+ * and DMs to everyone who still owes input before its deadline. Each goes through the post
+ * ledger once (services/reminders.ts); the messages come from src/slack/presenters/cycle.ts.
+ */
+import type { WebClient } from '@slack/web-api';
+import type { Db } from '../../db/connect.js';
+import { repsOwingInput } from '../../db/queries/cycle-inputs.js';
+import { openConstraintLabels } from '../../db/queries/cycles.js';
+import { membersWithRole } from '../../db/queries/members.js';
+import { countedVoters, openPollOf } from '../../db/queries/polls.js';
+import type { CycleRow, Phase, SettingsRow } from '../../db/schema.js';
+import { PHASE_EXPECTATIONS } from '../core/cycle.js';
+import {
+  demandNudgeText,
+  phaseAnnouncement,
+  supplyNudgeText,
+  voteNudgeText,
+} from '../slack/presenters/cycle.js';
+import { slackDate } from '../slack/presenters/format.js';
+import { requireCycle } from './cycles.js';
+import { dmOnce, postOnce } from './reminders.js';
+import { getSettings } from './settings.js';
+
+/** The channel (settings) told about `phase`, or null when it is not configured. */
+export function channelFor(settings: SettingsRow, phase: Phase): string | null {
+  const a = PHASE_EXPECTATIONS[phase].audience;
+  return a === 'demand'
+    ? settings.demand_channel
+    : a === 'supply'
+      ? settings.supply_channel
+      : settings.exec_channel;
+}
+
+/** Tell the phase's channel what is expected and by when, once per cycle and phase. */
+export async function announcePhase(
+  slack: WebClient,
+  db: Db,
+  cycle: CycleRow,
+): Promise<string | null> {
+  const settings = await getSettings(db);
+  const channel = channelFor(settings, cycle.phase);
+  if (!channel) return null;
+  return postOnce(
+    slack,
+    db,
+    `phase:${cycle.id}:${cycle.phase}`,
+    channel,
+    phaseAnnouncement(cycle, settings.timezone),
+  );
+}
+
+export interface OwedInput {
+  /** Sales reps and the families for which they made neither an adjustment nor "no change". */
+  readonly reps: readonly { userId: string; families: readonly string[] }[];
+  /** Operations members and the open constraints of the cycle. */
+  readonly ops: readonly { userId: string; constraints: readonly string[] }[];
+}
+
+export async function owedInput(db: Db, cycle: CycleRow): Promise<OwedInput> {
+  const reps = await repsOwingInput(db, cycle.id);
+  const list = await openConstraintLabels(db, cycle.id);
+  const opsMembers = list.length ? await membersWithRole(db, ['ops']) : [];
+  return {
+    reps,
+    ops: opsMembers.map((m) => ({ userId: m.userId, constraints: list })),
+  };
+}
+
+/**
+ * DM everyone who still owes input before `phase`'s deadline, once each (ledger key
+ * nudge:<cycle>:<phase>:<user>). Does nothing when the cycle has left the phase.
+ */
+export async function sendNudges(
+  slack: WebClient,
+  db: Db,
+  cycleId: number,
+  phase: Phase,
+): Promise<string[]> {
+  const cycle = await requireCycle(db, cycleId);
+  if (cycle.phase !== phase) return [];
+  const owed = await owedInput(db, cycle);
+  const settings = await getSettings(db);
+  const deadline = cycle.deadlines[phase];
+  const by = deadline ? slackDate(new Date(deadline), settings.timezone) : 'the deadline';
+  const sent: string[] = [];
+  if (phase === 'demand_review') {
+    for (const r of owed.reps) {
+      const text = demandNudgeText(cycle.month, by, r.families);
+      if (await dmOnce(slack, db, `nudge:${cycle.id}:${phase}:${r.userId}`, r.userId, { text }))
+        sent.push(r.userId);
+    }
+  }
+  if (phase === 'supply_review') {
+    for (const o of owed.ops) {
+      const text = supplyNudgeText(cycle.month, by, o.constraints);
+      if (await dmOnce(slack, db, `nudge:${cycle.id}:${phase}:${o.userId}`, o.userId, { text }))
+        sent.push(o.userId);
+    }
+  }
+  if (phase === 'executive') {
+    for (const userId of await executivesYetToVote(db, cycle.id)) {
+      const text = voteNudgeText(cycle.month, by);
+      if (await dmOnce(slack, db, `nudge:${cycle.id}:${phase}:${userId}`, userId, { text }))
+        sent.push(userId);
+    }
+  }
+  return sent;
+}
+
+/** Executives without a counted vote in the cycle's open vote (none when no vote is open). */
+export async function executivesYetToVote(db: Db, cycleId: number): Promise<string[]> {
+  const poll = await openPollOf(db, cycleId);
+  if (!poll) return [];
+  const has = await countedVoters(db, poll.id);
+  return (await membersWithRole(db, ['exec']))
+    .map((m) => m.userId)
+    .filter((u) => !has.has(u))
+    .sort();
+}

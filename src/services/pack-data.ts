@@ -1,0 +1,147 @@
+/**
+ * What the executive meeting pack holds: the answers to the ten questions of
+ * docs/sop-domain.md as data. `buildPack` (services/pack.ts) fills it; the Markdown export
+ * (services/pack-markdown.ts) and the Slack presenter show it.
+ */
+import type { Mover } from '../core/pack-kpis.js';
+import type { PackLoop } from './pack-loop.js';
+
+/** Targets the KPIs are shown against. */
+export const KPI_TARGETS = {
+  accuracy: 0.8,
+  absBias: 0.05,
+  fillRate: 0.95,
+  averageUtilisation: 0.9,
+} as const;
+
+export interface PackData {
+  readonly cycle: { readonly id: number; readonly month: string; readonly phase: string };
+  readonly runId: string | null;
+  readonly scenario: string | null;
+  readonly previous: { readonly month: string; readonly runId: string | null } | null;
+  /** Q1 */
+  readonly changes: {
+    readonly periods: readonly string[];
+    readonly consensusNow: number;
+    readonly consensusBefore: number | null;
+    readonly capacityNow: number;
+    readonly capacityBefore: number | null;
+    readonly movers: readonly Mover[];
+  };
+  /** Q2 */
+  readonly kpis: {
+    readonly accuracy: number | null;
+    readonly bias: number | null;
+    readonly pairs: number;
+    readonly cycles: readonly string[];
+    readonly fillRate: number | null;
+    readonly averageUtilisation: number | null;
+    readonly peakUtilisation: number | null;
+  };
+  /** Q3: actuals against the previous cycle's consensus. */
+  readonly families: readonly {
+    readonly family: string;
+    readonly periods: readonly string[];
+    readonly actual: number;
+    readonly forecast: number;
+    readonly deltaPct: number | null;
+  }[];
+  /** Q4 */
+  readonly finance: {
+    readonly periods: readonly string[];
+    readonly revenue: number;
+    readonly budget: number | null;
+    readonly gapPct: number | null;
+    readonly cost: number | null;
+    /** The one margin (src/core/finance.ts): revenue − the plan's cash costs + stock change. */
+    readonly margin: number | null;
+    readonly marginPct: number | null;
+    /** The central plan against the demand samples (null before the stress test). */
+    readonly expectedMargin: number | null;
+    readonly marginP10: number | null;
+    readonly cashFlow: number | null;
+    readonly cashFlowP10: number | null;
+    readonly budgetCashFlow: number | null;
+    readonly workingCapital: number | null;
+    readonly workingCapitalVsBudget: number | null;
+  };
+  /** Q5 */
+  readonly risks: {
+    readonly constraints: readonly {
+      readonly resource: string;
+      readonly period: string;
+      readonly reason: string;
+      readonly comment: string | null;
+      readonly isNew: boolean;
+    }[];
+    readonly flagged: readonly {
+      readonly family: string;
+      readonly period: string;
+      readonly author: string;
+      readonly reason: string;
+      readonly zone: string;
+    }[];
+  };
+  /** Q6 */
+  readonly decisions: {
+    readonly scenarios: readonly {
+      readonly name: string;
+      readonly label: string;
+      readonly status: string;
+      readonly totalCost: number | null;
+      readonly fillRate: number | null;
+      readonly revenue: number;
+      readonly serviceAtRisk: number | null;
+      readonly excessInventoryValue: number | null;
+      /** What adopting it accepts, in one sentence (src/core/scenarios/trade-off.ts). */
+      readonly tradeOff: string | null;
+    }[];
+    readonly poll: { readonly id: string; readonly status: string } | null;
+    readonly decided: { readonly scenario: string; readonly by: string } | null;
+  };
+  /** Q7 */
+  readonly productDevelopment: readonly {
+    readonly family: string;
+    readonly period: string;
+    readonly reason: string;
+    readonly before: number | null;
+    readonly after: number | null;
+    readonly author: string;
+  }[];
+  /** Q8 */
+  readonly overloads: readonly {
+    readonly resource: string;
+    readonly period: string;
+    readonly utilisation: number;
+  }[];
+  /**
+   * Q8, ranked by money: the binding capacities of the central plan with the highest shadow
+   * prices (what one more unit is worth), at most five. Absent for runs without duals.
+   */
+  readonly criticalConstraints?: readonly {
+    readonly resource: string;
+    readonly period: string;
+    readonly unit: string;
+    readonly shadowPrice: number;
+    readonly utilisation: number | null;
+  }[];
+  /** Q9 */
+  readonly longTerm: {
+    readonly from: string | null;
+    readonly plan: number;
+    readonly budget: number | null;
+    readonly gapPct: number | null;
+    readonly worst: readonly { period: string; plan: number; budget: number; gapPct: number }[];
+  };
+  /** The loop: performance review (Q2, Q3), what changed (Q1), follow-through (Q10). */
+  readonly loop: PackLoop | null;
+  /** Q10 */
+  readonly actions: readonly {
+    readonly id: string;
+    readonly cycle: string;
+    readonly owner: string;
+    readonly due: string;
+    readonly description: string;
+    readonly overdue: boolean;
+  }[];
+}

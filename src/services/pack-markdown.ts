@@ -1,0 +1,247 @@
+/**
+ * The meeting pack as text: the ten answers as short lines (shared by the Markdown export and
+ * the Slack presenter, src/slack/presenters/pack.ts) and the Markdown file itself.
+ */
+import { BIAS_SIGN_CONVENTION } from '../core/kpi.js';
+import { ratio } from '../core/pack-kpis.js';
+import { KPI_TARGETS, type PackData } from './pack-data.js';
+import {
+  changedLines,
+  escalationLines,
+  familyLines,
+  followLines,
+  loopPeople,
+  reviewLines,
+} from './pack-loop.js';
+
+export const num = (n: number) => Math.round(n).toLocaleString('en-US');
+const signedNum = (n: number) => `${n >= 0 ? '+' : '−'}${num(Math.abs(n))}`;
+export const pct = (x: number | null, signed = false) =>
+  x === null ? 'n/a' : `${signed && x > 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+const vs = (ok: boolean) => (ok ? 'on target' : 'OFF TARGET');
+
+export interface PackSection {
+  readonly n: number;
+  readonly title: string;
+  readonly lines: readonly string[];
+}
+
+const mention = (id: string) => `<@${id}>`;
+
+/**
+ * The ten answers as short lines of text (mrkdwn-friendly: `*bold*` is avoided). `who` shows
+ * a person: a mention in Slack (the default; Slack renders it), a name in a file.
+ */
+export function packSections(
+  p: PackData,
+  who: (userId: string) => string = mention,
+): PackSection[] {
+  const s: PackSection[] = [];
+  const ch = p.changes;
+  s.push({
+    n: 1,
+    title: 'What has changed since last month?',
+    lines: !p.previous
+      ? ['First cycle: nothing to compare with.']
+      : ch.consensusBefore === null
+        ? [`${p.previous.month} has no plan run to compare with.`]
+        : [
+            `Consensus demand over ${ch.periods.length} common months: ${num(ch.consensusNow)} vs ${num(ch.consensusBefore)} in ${p.previous.month} (${pct(ratio(ch.consensusNow - ch.consensusBefore, ch.consensusBefore), true)}).`,
+            `Capacity over the same months: ${num(ch.capacityNow)} vs ${num(ch.capacityBefore ?? 0)} (${pct(ratio(ch.capacityNow - (ch.capacityBefore ?? 0), ch.capacityBefore ?? 0), true)}).`,
+            ch.movers.length
+              ? `Biggest movers: ${ch.movers.map((m) => `${m.family} ${m.delta > 0 ? '+' : ''}${num(m.delta)} (${pct(m.deltaPct, true)})`).join(', ')}.`
+              : 'No family moved.',
+            ...(p.loop ? changedLines(p.loop, who) : []),
+          ],
+  });
+  const k = p.kpis;
+  s.push({
+    n: 2,
+    title: 'How are we executing against performance metrics?',
+    lines: [
+      k.accuracy === null
+        ? 'Forecast accuracy: no lag-1 forecast of an earlier cycle has its actual yet.'
+        : `Lag-1 forecast accuracy ${pct(k.accuracy)} (target ≥ ${pct(KPI_TARGETS.accuracy)}: ${vs(k.accuracy >= KPI_TARGETS.accuracy)}), bias ${pct(k.bias, true)} (target within ±${pct(KPI_TARGETS.absBias)}: ${vs(Math.abs(k.bias ?? 0) <= KPI_TARGETS.absBias)}); ${k.pairs} family-months of ${k.cycles.join(', ')}. ${BIAS_SIGN_CONVENTION}.`,
+      ...(p.loop ? reviewLines(p.loop, who) : []),
+      k.fillRate === null
+        ? 'Fill rate: no plan run yet.'
+        : `Planned fill rate ${pct(k.fillRate)} (target ≥ ${pct(KPI_TARGETS.fillRate)}: ${vs(k.fillRate >= KPI_TARGETS.fillRate)}).`,
+      k.averageUtilisation === null
+        ? 'Utilisation: no plan run yet.'
+        : `Capacity utilisation ${pct(k.averageUtilisation)} on average, peak ${pct(k.peakUtilisation)} (target ≤ ${pct(KPI_TARGETS.averageUtilisation)} on average: ${vs(k.averageUtilisation <= KPI_TARGETS.averageUtilisation)}).`,
+    ],
+  });
+  s.push({
+    n: 3,
+    title: 'How are product families performing?',
+    lines:
+      p.loop && familyLines(p.loop).length
+        ? familyLines(p.loop)
+        : p.families.length
+          ? p.families.map(
+              (f) =>
+                `${f.family}: actual ${num(f.actual)} vs ${num(f.forecast)} planned last cycle (${pct(f.deltaPct, true)}, ${f.periods.join(', ')}).`,
+            )
+          : ['No actuals yet against the last cycle’s plan.'],
+  });
+  const fi = p.finance;
+  s.push({
+    n: 4,
+    title: 'Are we on plan financially?',
+    lines: fi.periods.length
+      ? [
+          `Revenue of the ${p.scenario ?? 'central'} scenario ${num(fi.revenue)} vs budget ${fi.budget === null ? 'n/a (no budget loaded)' : num(fi.budget)} (${pct(fi.gapPct, true)}), ${fi.periods[0]}–${fi.periods.at(-1)}.`,
+          fi.margin === null
+            ? 'Margin: no cost figure.'
+            : `Margin ${num(fi.margin)} (${pct(fi.marginPct)} of revenue): revenue less the plan's cash costs, plus the change in stock at cost; the model's penalties are not in it.`,
+          ...(fi.expectedMargin === null
+            ? []
+            : [
+                `Against uncertain demand: expected margin ${num(fi.expectedMargin)}, ${num(fi.marginP10 ?? 0)} at P10.`,
+                `Cash over the horizon ${num(fi.cashFlow ?? 0)} expected, ${num(fi.cashFlowP10 ?? 0)} at P10${fi.budgetCashFlow === null ? '' : ` vs budget ${num(fi.budgetCashFlow)} (${signedNum((fi.cashFlowP10 ?? 0) - fi.budgetCashFlow)} at P10)`}.`,
+                `Peak working capital ${num(fi.workingCapital ?? 0)}${fi.workingCapitalVsBudget === null ? '' : ` (${signedNum(fi.workingCapitalVsBudget)} vs budget)`}.`,
+              ]),
+        ]
+      : ['No plan run yet: run `/sop plan`.'],
+  });
+  const r = p.risks;
+  s.push({
+    n: 5,
+    title: 'Which risks, known or new, must we consider?',
+    lines: [
+      ...r.constraints.map(
+        (c) =>
+          `${c.isNew ? 'NEW' : 'Known'} constraint: ${c.resource} ${c.period} (${c.reason}${c.comment ? `: ${c.comment}` : ''}).`,
+      ),
+      ...r.flagged.map(
+        (f) =>
+          `Flagged ${f.zone} adjustment: ${f.family} ${f.period} by ${who(f.author)} (${f.reason.replace(/_/g, ' ')}).`,
+      ),
+      ...(r.constraints.length + r.flagged.length === 0
+        ? ['No open constraint and no flagged adjustment.']
+        : []),
+      ...p.decisions.scenarios
+        .filter((x) => x.serviceAtRisk !== null)
+        .map(
+          (x) =>
+            `Demand risk, ${x.label}: fill rate ${pct(x.serviceAtRisk)} in the worst tenth of demand outcomes; ${num(x.excessInventoryValue ?? 0)} of stock expected beyond cover or past its shelf life.`,
+        ),
+    ],
+  });
+  const d = p.decisions;
+  s.push({
+    n: 6,
+    title: 'Which decisions must be made now, and which later?',
+    lines: [
+      d.decided
+        ? `Decided: ${d.decided.scenario} scenario adopted by ${who(d.decided.by)}.`
+        : `DECISION NEEDED NOW: adopt one scenario${d.poll ? ` (vote ${d.poll.id} is ${d.poll.status})` : ' (`/sop vote`)'}.`,
+      ...d.scenarios.map((x) =>
+        x.status !== 'optimal'
+          ? `${x.label}: ${x.status}.`
+          : (x.tradeOff ?? `${x.label}: revenue ${num(x.revenue)}, fill rate ${pct(x.fillRate)}.`),
+      ),
+      ...(p.loop ? escalationLines(p.loop, who) : []),
+      ...(p.overloads.length
+        ? ['Later: capacity investment for the overloaded months below.']
+        : []),
+    ],
+  });
+  s.push({
+    n: 7,
+    title: 'Is product development on track?',
+    lines: p.productDevelopment.length
+      ? p.productDevelopment.map(
+          (x) =>
+            `${x.family} ${x.period}: ${x.reason} by ${who(x.author)} (${x.before === null ? '?' : num(x.before)} → ${x.after === null ? '?' : num(x.after)}).`,
+        )
+      : ['No launch or end-of-life adjustment this cycle.'],
+  });
+  s.push({
+    n: 8,
+    title: 'Do we have critical constraints?',
+    lines: criticalLines(p),
+  });
+  const lt = p.longTerm;
+  s.push({
+    n: 9,
+    title: 'Does the long-term plan need revising?',
+    lines:
+      lt.from === null
+        ? ['The plan does not reach beyond the slushy zone.']
+        : [
+            `From ${lt.from} (beyond the slushy zone): plan ${num(lt.plan)} vs budget ${lt.budget === null ? 'n/a' : num(lt.budget)} units (${pct(lt.gapPct, true)}).`,
+            ...(lt.worst.length
+              ? [
+                  `Largest gaps: ${lt.worst.map((w) => `${w.period} ${pct(w.gapPct, true)}`).join(', ')}.`,
+                ]
+              : []),
+          ],
+  });
+  s.push({
+    n: 10,
+    title: 'What are the follow-up actions?',
+    lines: [
+      ...(p.loop ? followLines(p.loop) : []),
+      ...(p.actions.length
+        ? p.actions.map(
+            (a) =>
+              `${a.overdue ? 'OVERDUE ' : ''}#${a.id} ${who(a.owner)} due ${a.due}: ${a.description} (from ${a.cycle}).`,
+          )
+        : ['No open action from earlier cycles.']),
+    ],
+  });
+  return s;
+}
+
+/** Q8: the constraints worth most first (shadow prices), then the other overloads. */
+function criticalLines(p: PackData): string[] {
+  const top = p.criticalConstraints ?? [];
+  const listed = new Set(top.map((c) => `${c.resource}|${c.period}`));
+  const ranked = top.map(
+    (c) =>
+      `${c.resource} ${c.period}: one more ${c.unit} is worth $${c.shadowPrice.toFixed(2)}${c.utilisation === null ? '' : ` (loaded at ${pct(c.utilisation)})`}.`,
+  );
+  const others = p.overloads
+    .filter((o) => !listed.has(`${o.resource}|${o.period}`))
+    .slice(0, 8 - Math.min(ranked.length, 5))
+    .map((o) => `${o.resource} ${o.period} loaded at ${pct(o.utilisation)}.`);
+  if (ranked.length + others.length === 0)
+    return ['No resource loaded above 100% in the central scenario.'];
+  return [
+    ...(ranked.length
+      ? ['Ranked by what one more unit of capacity is worth (shadow price):', ...ranked]
+      : []),
+    ...others,
+  ];
+}
+
+/** Every person the pack names, to resolve them in one go. */
+export function packPeople(p: PackData): string[] {
+  return [
+    ...new Set([
+      ...p.risks.flagged.map((f) => f.author),
+      ...(p.decisions.decided ? [p.decisions.decided.by] : []),
+      ...p.productDevelopment.map((x) => x.author),
+      ...p.actions.map((a) => a.owner),
+      ...(p.loop ? loopPeople(p.loop) : []),
+    ]),
+  ];
+}
+
+/** A file, not a message: mentions would not render, so people are shown by `who` (a name). */
+export function packMarkdown(p: PackData, who: (userId: string) => string = (id) => id): string {
+  const head = [
+    `# S&OP ${p.cycle.month}: executive pack`,
+    '',
+    `Phase: ${p.cycle.phase}. Plan run ${p.runId ?? 'none'}${p.previous ? `, compared with ${p.previous.month}` : ''}.`,
+    '',
+  ];
+  const body = packSections(p, who).flatMap((sec) => [
+    `## ${sec.n}. ${sec.title}`,
+    '',
+    ...sec.lines.map((l) => `- ${l}`),
+    '',
+  ]);
+  return `${[...head, ...body].join('\n')}`;
+}

@@ -1,0 +1,44 @@
+/** Cycle messages: the announcement that opens a phase, and the nudges before its deadline. */
+import type { CycleRow } from '../../../db/schema.js';
+import { PHASE_EXPECTATIONS } from '../../core/cycle.js';
+import { PHASE_LABEL } from '../../services/cycles.js';
+import { slackDate } from './format.js';
+
+/** The message that opens a phase: what is expected, and the deadline (company zone `tz`). */
+export function phaseAnnouncement(
+  cycle: CycleRow,
+  tz: string,
+): { text: string; blocks: unknown[] } {
+  const deadline = cycle.deadlines[cycle.phase];
+  const at = deadline ? slackDate(new Date(deadline), tz) : null;
+  const what = PHASE_EXPECTATIONS[cycle.phase].expected;
+  const text = `S&OP ${cycle.month}: ${PHASE_LABEL[cycle.phase]} has started. ${what}${at ? ` Deadline: ${at}.` : ''}`;
+  return {
+    text,
+    blocks: [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `*S&OP ${cycle.month}: ${PHASE_LABEL[cycle.phase]}*${at ? ` by *${at}*` : ''}`,
+        },
+      },
+      { type: 'section', text: { type: 'mrkdwn', text: what } },
+    ],
+  };
+}
+
+/** The DM to a sales rep who has not reviewed `families` before the demand review closes `by`. */
+export function demandNudgeText(month: string, by: string, families: readonly string[]): string {
+  return `Reminder for S&OP ${month}: the demand review closes ${by}. You have not reviewed ${families.join(', ')} yet: adjust the forecast with \`/forecast\` or declare "no change".`;
+}
+
+/** The DM to an operations member while `constraints` are open before the supply review closes. */
+export function supplyNudgeText(month: string, by: string, constraints: readonly string[]): string {
+  return `Reminder for S&OP ${month}: the supply review closes ${by}. Open constraints: ${constraints.join('; ')}. Resolve or confirm them with \`/capacity\`.`;
+}
+
+/** The DM to an executive whose vote is not in before the executive phase closes `by`. */
+export function voteNudgeText(month: string, by: string): string {
+  return `Reminder for S&OP ${month}: the executive phase closes ${by} and your vote on the scenarios is not in yet. Vote with the buttons on the vote message.`;
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import {
+  budgetGap,
+  demandByFamily,
+  familyPerformance,
+  topMovers,
+} from '../../src/core/pack-kpis.js';
+
+describe('pack KPIs (hand-computed)', () => {
+  it('sums demand per family over the given months only', () => {
+    const rows = [
+      { code: 'A', period: '2027-01', demand: 10 },
+      { code: 'A', period: '2027-02', demand: 5 },
+      { code: 'A', period: '2027-03', demand: 100 },
+      { code: 'B', period: '2027-01', demand: 7 },
+    ];
+    const by = demandByFamily(rows, new Set(['2027-01', '2027-02']));
+    expect([...by.entries()]).toEqual([
+      ['A', 15],
+      ['B', 7],
+    ]);
+  });
+
+  it('ranks movers by absolute change, drops unmoved families, keeps a new family', () => {
+    const now = new Map([
+      ['A', 120],
+      ['B', 50],
+      ['C', 30],
+    ]);
+    const before = new Map([
+      ['A', 100],
+      ['B', 80],
+      ['D', 30],
+    ]);
+    // A +20 (+20%), B −30 (−37.5%), C +30 (no base), D −30 (−100%): |30| ties keep key order.
+    const m = topMovers(now, before, 3);
+    expect(m.map((x) => [x.family, x.delta])).toEqual([
+      ['B', -30],
+      ['C', 30],
+      ['D', -30],
+    ]);
+    expect(m[0]?.deltaPct).toBeCloseTo(-0.375, 12);
+    expect(m[1]?.deltaPct).toBeNull();
+    expect(topMovers(new Map([['A', 5]]), new Map([['A', 5]]), 3)).toEqual([]);
+  });
+
+  it('scores families on the months with an actual', () => {
+    const planned = [
+      { code: 'A', period: '2027-02', demand: 100 },
+      { code: 'A', period: '2027-01', demand: 100 },
+      { code: 'A', period: '2027-03', demand: 100 },
+      { code: 'B', period: '2027-01', demand: 40 },
+    ];
+    const actual = new Map([
+      ['A|2027-01', 90],
+      ['A|2027-02', 120],
+      ['B|2027-01', 50],
+    ]);
+    // A: actual 210 vs 200 planned over Jan–Feb (+5%); B: 50 vs 40 (+25%).
+    const f = familyPerformance(planned, actual);
+    expect(f).toEqual([
+      { family: 'A', periods: ['2027-01', '2027-02'], actual: 210, forecast: 200, deltaPct: 0.05 },
+      { family: 'B', periods: ['2027-01'], actual: 50, forecast: 40, deltaPct: 0.25 },
+    ]);
+  });
+
+  it('compares the liquid months with the budget and names the worst months', () => {
+    const months = ['2027-04', '2027-05', '2027-06'];
+    const plan = [
+      { period: '2027-03', demand: 999 },
+      { period: '2027-04', demand: 110 },
+      { period: '2027-05', demand: 60 },
+      { period: '2027-05', demand: 20 },
+      { period: '2027-06', demand: 50 },
+    ];
+    const budget = [
+      { period: '2027-04', volume: 100 },
+      { period: '2027-05', volume: 100 },
+    ];
+    // Plan 110 + 80 + 50 = 240; budget 200 (June has none): +20%.
+    // Apr +10%, May −20%: May is the worst.
+    const g = budgetGap(months, plan, budget, 3);
+    expect(g.from).toBe('2027-04');
+    expect(g.plan).toBe(240);
+    expect(g.budget).toBe(200);
+    expect(g.gapPct).toBeCloseTo(0.2, 12);
+    expect(g.worst.map((w) => [w.period, w.plan, w.budget])).toEqual([
+      ['2027-05', 80, 100],
+      ['2027-04', 110, 100],
+    ]);
+    expect(g.worst[0]?.gapPct).toBeCloseTo(-0.2, 12);
+    expect(budgetGap(months, plan, [], 3)).toMatchObject({ budget: null, gapPct: null, worst: [] });
+  });
+});
