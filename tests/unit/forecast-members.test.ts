@@ -5,9 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  type ArimaOrder,
   arimaForecast,
   autoArima,
   diff,
+  exactArma,
   fitArima,
   kpss,
   ndiffs,
@@ -124,23 +126,44 @@ describe('auto ARIMA against R forecast::auto.arima(AirPassengers)', () => {
     expect(ndiffs(diff(airPassengers, 12))).toBe(1);
   });
 
-  it("estimates R's model within the gap between conditional and exact likelihood", () => {
-    const fit = fitArima(airPassengers, {
-      p: 2,
-      d: 1,
-      q: 1,
-      P: 0,
-      D: 1,
-      Q: 0,
-      m: 12,
-      constant: false,
-    });
+  const r211: ArimaOrder = { p: 2, d: 1, q: 1, P: 0, D: 1, Q: 0, m: 12, constant: false };
+
+  it("estimates R's model by exact maximum likelihood (CSS-ML) to R's printed digits", () => {
+    const fit = fitArima(airPassengers, r211);
     expect(fit).not.toBeNull();
+    expect(fit?.ar[0]).toBeCloseTo(0.596, 3);
+    expect(fit?.ar[1]).toBeCloseTo(0.2143, 3);
+    expect(fit?.ma[0]).toBeCloseTo(-0.9819, 3);
+    expect(fit?.sigma2).toBeCloseTo(132.3, 0);
+    expect(fit?.aicc).toBeCloseTo(1018.17, 1);
+  });
+
+  it('the conditional fit alone stays within the gap between CSS and exact likelihood', () => {
+    const fit = fitArima(airPassengers, r211, { method: 'css' });
     expect(fit?.ar[0]).toBeCloseTo(0.596, 1);
-    expect(fit?.ar[1]).toBeCloseTo(0.2143, 1);
     expect(fit?.ma[0]).toBeCloseTo(-0.9819, 1);
-    expect(Math.abs((fit?.sigma2 ?? 0) / 132.3 - 1)).toBeLessThan(0.02);
     expect(Math.abs((fit?.aicc ?? 0) / 1018.17 - 1)).toBeLessThan(0.005);
+    expect(Math.abs((fit?.aicc ?? 0) - 1018.17)).toBeGreaterThan(0.3);
+  });
+
+  it('exact likelihood of an AR(1) by hand: x1 from the stationary variance, then conditional', () => {
+    // AR(1), φ = 0.5, σ² = 1 scale: F_1 = 1/(1 − φ²) = 4/3, v_1 = x_1; then F = 1, v_t = x_t − φx_{t−1}
+    // S = 1²·(3/4) + (2 − 0.5)² + (0.5 − 1)² = 0.75 + 2.25 + 0.25 = 3.25, Σ log F = log(4/3)
+    const stats = { s: 0, sumLogF: 0 };
+    const e = new Float64Array(3);
+    exactArma([1, 2, 0.5], { lags: [1], coefs: [0.5] }, { lags: [], coefs: [] }, e, stats);
+    expect(stats.s).toBeCloseTo(3.25, 12);
+    expect(stats.sumLogF).toBeCloseTo(Math.log(4 / 3), 12);
+  });
+
+  it('exact likelihood of an MA(1) by hand', () => {
+    // MA(1), θ = 0.5: F_1 = 1 + θ² = 1.25; P_2|1 after x_1: F_2 = 1 + θ² − θ²/F_1 = 1.05
+    // v_1 = x_1 = 1; v_2 = x_2 − (θ/F_1)·v_1 = 2 − 0.4 = 1.6; S = 1/1.25 + 1.6²/1.05
+    const stats = { s: 0, sumLogF: 0 };
+    const e = new Float64Array(2);
+    exactArma([1, 2], { lags: [], coefs: [] }, { lags: [1], coefs: [0.5] }, e, stats);
+    expect(stats.s).toBeCloseTo(0.8 + 2.56 / 1.05, 12);
+    expect(stats.sumLogF).toBeCloseTo(Math.log(1.25) + Math.log(1.05), 12);
   });
 
   it('KPSS statistic by hand on a short series', () => {
@@ -169,7 +192,8 @@ describe('auto ARIMA against R forecast::auto.arima(AirPassengers)', () => {
     const f = arimaForecast(fit as NonNullable<typeof fit>, 3);
     expect(f.mean[2]).toBeCloseTo(31 + 3 * delta, 3);
     const sse = diffs.reduce((a, v) => a + (v - delta) ** 2, 0);
-    const sd3 = Math.sqrt((3 * sse) / diffs.length);
+    // forecast::Arima's σ²: SSE / (n − k + 1), k = 2 (drift and σ²)
+    const sd3 = Math.sqrt((3 * sse) / (diffs.length - 1));
     expect((f.hi95[2] as number) - (f.mean[2] as number)).toBeCloseTo(1.959963984540054 * sd3, 3);
   });
 

@@ -16,9 +16,12 @@
  * Estimation: the regression part (mean or drift) is removed, the series is differenced, and
  * the ARMA coefficients minimise the sum of squared innovations with zero pre-sample values
  * (a conditional-sum-of-squares fit over every differenced point, so that models of different
- * orders are compared on the same observations), by Nelder–Mead. R refines CSS estimates by
- * exact maximum likelihood; that step is left out for speed, so coefficients differ from R's
- * in the second or third digit on short series. AICc counts the coefficients and σ².
+ * orders are compared on the same observations), by Levenberg–Marquardt. fitArima's default
+ * then refines them by exact Gaussian likelihood (Kalman filter, exactArma), as R's CSS-ML:
+ * on AirPassengers it reproduces R's ARIMA(2,1,1)(0,1,0)[12] to the printed digits. The
+ * stepwise search ranks models by the conditional fit (as auto.arima(approximation = TRUE))
+ * and refits its leading `refit` models by exact likelihood; that is off by default for speed.
+ * AICc counts the coefficients and σ².
  *
  * Forecasts and intervals come from the ψ-weights of the full (differenced) model:
  * Var_h = σ²·Σ_{j<h} ψ_j².
@@ -231,7 +234,118 @@ function innovations(
   return sse;
 }
 
-export function fitArima(y: readonly number[], o: ArimaOrder): ArimaFit | null {
+/**
+ * Exact Gaussian likelihood of a zero-mean ARMA (sparse lags, σ² = 1 scale) over w by the
+ * Kalman filter on Harvey's state-space form, as R's arima() (method "ML" after "CSS"):
+ * state dimension r = max(p, q + 1), initial covariance the stationary one, Σ_k g_k g_kᵀ with
+ * g_0 = (1, θ_1, …), g_k = T g_{k−1} (Gardner et al.'s P0, summed until the terms vanish).
+ * Once F_t has settled at 1 the filter is in its steady state and runs as the plain
+ * innovations recursion. Writes v_t/√F_t · exp(Σ log F/(2n)) into `e`, so that the sum of
+ * squares it returns, S·(Π F_t)^(1/n), is minimal exactly where the concentrated likelihood
+ * n·log(S/n) + Σ log F_t is; `stats` receives S and Σ log F_t.
+ */
+export function exactArma(
+  w: ArrayLike<number>,
+  ar: { lags: readonly number[]; coefs: readonly number[] },
+  ma: { lags: readonly number[]; coefs: readonly number[] },
+  e: Float64Array,
+  stats?: { s: number; sumLogF: number },
+): number {
+  const n = w.length;
+  const p = ar.lags.length > 0 ? (ar.lags[ar.lags.length - 1] as number) : 0;
+  const q = ma.lags.length > 0 ? (ma.lags[ma.lags.length - 1] as number) : 0;
+  const r = Math.max(p, q + 1);
+  const phi = new Float64Array(r + 1);
+  ar.lags.forEach((k, i) => {
+    phi[k - 1] = ar.coefs[i] as number;
+  });
+  const rv = new Float64Array(r);
+  rv[0] = 1;
+  ma.lags.forEach((k, i) => {
+    rv[k] = ma.coefs[i] as number;
+  });
+  // stationary covariance of the state
+  const P = new Float64Array(r * r);
+  const g = Float64Array.from(rv);
+  const gn = new Float64Array(r);
+  for (let k = 0; k < 400; k++) {
+    let norm = 0;
+    for (let i = 0; i < r; i++) {
+      const gi = g[i] as number;
+      if (gi === 0) continue;
+      norm += gi * gi;
+      for (let j = 0; j < r; j++) P[i * r + j] = (P[i * r + j] as number) + gi * (g[j] as number);
+    }
+    if (norm < 1e-14 * Math.max(1, P[0] as number)) break;
+    const g0 = g[0] as number;
+    for (let i = 0; i < r; i++)
+      gn[i] = (phi[i] as number) * g0 + (i + 1 < r ? (g[i + 1] as number) : 0);
+    g.set(gn);
+  }
+  const a = new Float64Array(r);
+  const tp = new Float64Array(r * r);
+  const col = new Float64Array(r);
+  let s = 0;
+  let sumLogF = 0;
+  let steady = false;
+  for (let t = 0; t < n; t++) {
+    const v = (w[t] as number) - (a[0] as number);
+    if (steady) {
+      s += v * v;
+      e[t] = v;
+      for (let i = 0; i < r; i++) a[i] = (a[i] as number) + (rv[i] as number) * v;
+    } else {
+      const F = P[0] as number;
+      if (!(F > 0)) return Number.POSITIVE_INFINITY;
+      s += (v * v) / F;
+      sumLogF += Math.log(F);
+      e[t] = v / Math.sqrt(F);
+      for (let i = 0; i < r; i++) col[i] = P[i * r] as number;
+      for (let i = 0; i < r; i++) {
+        const pi0 = (col[i] as number) / F;
+        a[i] = (a[i] as number) + pi0 * v;
+        if (pi0 === 0) continue;
+        for (let j = 0; j < r; j++)
+          P[i * r + j] = (P[i * r + j] as number) - pi0 * (col[j] as number);
+      }
+      // P ← T P Tᵀ + R Rᵀ
+      for (let i = 0; i < r; i++)
+        for (let j = 0; j < r; j++)
+          tp[i * r + j] =
+            (phi[i] as number) * (P[j] as number) +
+            (i + 1 < r ? (P[(i + 1) * r + j] as number) : 0);
+      for (let i = 0; i < r; i++)
+        for (let j = 0; j < r; j++)
+          P[i * r + j] =
+            (phi[j] as number) * (tp[i * r] as number) +
+            (j + 1 < r ? (tp[i * r + j + 1] as number) : 0) +
+            (rv[i] as number) * (rv[j] as number);
+      if (Math.abs(F - 1) < 1e-9 && Math.abs((P[0] as number) - 1) < 1e-9) steady = true;
+    }
+    // a ← T a
+    const a0 = a[0] as number;
+    for (let i = 0; i < r; i++)
+      a[i] = (phi[i] as number) * a0 + (i + 1 < r ? (a[i + 1] as number) : 0);
+  }
+  if (stats) {
+    stats.s = s;
+    stats.sumLogF = sumLogF;
+  }
+  const scale = Math.exp(sumLogF / (2 * n));
+  for (let t = 0; t < n; t++) e[t] = (e[t] as number) * scale;
+  return s * scale * scale;
+}
+
+export interface FitOptions {
+  /** "ml" (default): CSS estimates refined by exact maximum likelihood, as R's CSS-ML. */
+  readonly method?: 'css' | 'ml';
+}
+
+export function fitArima(
+  y: readonly number[],
+  o: ArimaOrder,
+  fitOpts: FitOptions = {},
+): ArimaFit | null {
   const nArma = o.p + o.q + o.P + o.Q;
   const nstar = y.length - o.d - o.D * o.m;
   const k = nArma + (o.constant ? 1 : 0) + 1;
@@ -274,13 +388,41 @@ export function fitArima(y: readonly number[], o: ArimaOrder): ArimaFit | null {
     return innovations(wFor(s.c), ar, ma, e);
   };
   const dim = nArma + (o.constant ? 1 : 0);
-  const x = dim > 0 ? levenbergMarquardt(objective, e, dim) : new Float64Array(0);
+  let x = dim > 0 ? levenbergMarquardt(objective, e, dim) : new Float64Array(0);
+  let sigma2: number;
+  let lik: number;
+  if ((fitOpts.method ?? 'ml') === 'ml') {
+    const stats = { s: 0, sumLogF: 0 };
+    const exact = (z: Float64Array) => {
+      const u = split(z);
+      if (o.p > 0 && !rootsOutside(u.ar)) return Number.POSITIVE_INFINITY;
+      if (o.P > 0 && !rootsOutside(u.sar)) return Number.POSITIVE_INFINITY;
+      productInto(u.ar, u.sar, o.m, 1, ar.lags, ar.coefs);
+      productInto(u.ma, u.sma, o.m, -1, ma.lags, ma.coefs);
+      return exactArma(wFor(u.c), ar, ma, e, stats);
+    };
+    // from the conditional estimates a few steps suffice
+    if (dim > 0) x = levenbergMarquardt(exact, e, dim, x, 8);
+    if (!Number.isFinite(exact(x))) return null;
+    // R refuses non-invertible MA fits the same way (the 1.01 margin in auto.arima)
+    const u = split(x);
+    if (o.q > 0 && !rootsOutside(neg(u.ma))) return null;
+    if (o.Q > 0 && !rootsOutside(neg(u.sma))) return null;
+    const s2 = stats.s / nstar;
+    if (!(s2 > 0)) return null;
+    lik = -0.5 * (nstar * Math.log(2 * Math.PI * s2) + stats.sumLogF + nstar);
+    // forecast::Arima's σ²: the squared standardised innovations over nstar − k + 1
+    sigma2 = stats.s / (nstar - k + 1);
+  } else {
+    const sse0 = objective(x);
+    if (!Number.isFinite(sse0)) return null;
+    sigma2 = sse0 / nstar;
+    if (!(sigma2 > 0)) return null;
+    lik = -0.5 * nstar * (Math.log(2 * Math.PI * sigma2) + 1);
+  }
   const s = split(x);
-  const sse = objective(x);
-  if (!Number.isFinite(sse)) return null;
-  const sigma2 = sse / nstar;
-  if (!(sigma2 > 0)) return null;
-  const lik = -0.5 * nstar * (Math.log(2 * Math.PI * sigma2) + 1);
+  // residuals for the forecast recursion: the innovations at the final coefficients
+  if (!Number.isFinite(objective(x))) return null;
   const aic = -2 * lik + 2 * k;
   const aicc = aic + (2 * k * (k + 1)) / (nstar - k - 1);
   return {
@@ -306,16 +448,18 @@ function levenbergMarquardt(
   sse: (x: Float64Array) => number,
   e: Float64Array,
   dim: number,
+  start?: Float64Array,
+  maxIter = 25,
 ): Float64Array {
   const n = e.length;
-  let x = new Float64Array(dim);
+  let x = start ? Float64Array.from(start) : new Float64Array(dim);
   let f = sse(x);
   if (!Number.isFinite(f)) return x;
   let r = Float64Array.from(e);
   const jac = Array.from({ length: dim }, () => new Float64Array(n));
   let lambda = 1e-3;
   const h = 1e-6;
-  for (let iter = 0; iter < 25; iter++) {
+  for (let iter = 0; iter < maxIter; iter++) {
     for (let i = 0; i < dim; i++) {
       const xi = Float64Array.from(x);
       xi[i] = (xi[i] as number) + h;
@@ -408,6 +552,12 @@ export interface AutoArimaOptions {
   readonly maxP?: number;
   readonly maxQ?: number;
   readonly maxOrder?: number;
+  /**
+   * How many of the search's leading models are refitted by exact likelihood. Default 0: on
+   * the M3 dev half two refits moved ARIMA alone from sMAPE 15.22 to 15.08 at four times the
+   * CPU (about 30 ms a series against 7), which the ≥100 series/s goal cannot carry.
+   */
+  readonly refit?: number;
 }
 
 export function autoArima(
@@ -436,7 +586,7 @@ export function autoArima(
     if (constant && !allowConstant) return false;
     const key = `${p},${q},${P},${Q},${constant}`;
     if (tried.has(key)) return false;
-    const fit = fitArima(y, { p, d, q, P, D, Q, m: mm, constant });
+    const fit = fitArima(y, { p, d, q, P, D, Q, m: mm, constant }, { method: 'css' });
     tried.set(key, fit);
     if (fit && Number.isFinite(fit.aicc) && (!best || fit.aicc < best.aicc)) {
       best = fit;
@@ -480,7 +630,18 @@ export function autoArima(
     }
     if (!improved) break;
   }
-  return best;
+  // as auto.arima(approximation = TRUE): the search ranks by the conditional fit, then the
+  // leading models are refitted by exact maximum likelihood and the best of those is kept
+  const ranked = [...tried.values()]
+    .filter((f): f is ArimaFit => f !== null && Number.isFinite(f.aicc))
+    .sort((u, v) => u.aicc - v.aicc)
+    .slice(0, opts.refit ?? 0);
+  let exact: ArimaFit | null = null;
+  for (const f of ranked) {
+    const ml = fitArima(y, f.order);
+    if (ml && Number.isFinite(ml.aicc) && (!exact || ml.aicc < exact.aicc)) exact = ml;
+  }
+  return exact ?? best;
 }
 
 /** Point forecasts and intervals from the ψ-weights of the full model. */
