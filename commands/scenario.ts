@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { can } from '../src/core/policy.js';
 import type { AppDeps } from '../src/deps.js';
 import { SopError } from '../src/errors.js';
-import { memberOf } from '../src/slack/member-context.js';
 import { setCycleScenario } from '../src/services/scenarios.js';
+import { memberOf } from '../src/slack/member-context.js';
 import {
   parseScenarioState,
   SCENARIO_CALLBACK,

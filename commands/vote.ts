@@ -23,6 +23,7 @@ import {
   type PollView,
 } from '../src/services/polls.js';
 import { getSettings } from '../src/services/settings.js';
+import { memberOf } from '../src/slack/member-context.js';
 import {
   DECISION_ADD_ACTION,
   DECISION_CALLBACK,
@@ -40,7 +41,6 @@ import {
   VOTE_CLOSE,
   voteReceipt,
 } from '../src/slack/presenters/vote.js';
-import { memberOf } from '../src/slack/member-context.js';
 import { logUnexpected, tellUser, userMessage } from '../src/slack/reply.js';
 import { viewRequestKey } from '../src/slack/request-key.js';
 
