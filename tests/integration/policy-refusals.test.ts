@@ -11,7 +11,7 @@ import type { RunningBot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
 import { type Driver, type Standin, startStandin } from '../../src/slack-standin/index.js';
 import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
-import { insertFamilies, startHttpBot } from './meeting-fixture.js';
+import { insertFamilies, seedForecastCycle, startHttpBot } from './meeting-fixture.js';
 
 const SECRET = 'policy-refusals-secret';
 const TOKEN = 'xoxb-policy-refusals';
@@ -52,28 +52,7 @@ beforeAll(async () => {
   );
   ({ bot, driver } = await startHttpBot(config, standin));
   const { fam1 } = await insertFamilies(db);
-  const cycle = await db
-    .insertInto('cycles')
-    .values({ month: '2027-01', phase: 'data_gathering' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const months = Array.from({ length: 12 }, (_, i) => `2027-${String(i + 1).padStart(2, '0')}`);
-  await db
-    .insertInto('baseline_forecasts')
-    .values(months.map((period) => ({ cycle_id: cycle.id, family_id: fam1, period, value: 1000 })))
-    .execute();
-  await db
-    .insertInto('members')
-    .values([
-      { slack_user_id: REP, role: 'sales' },
-      { slack_user_id: OPS, role: 'ops' },
-    ])
-    .execute();
-  await db.insertInto('member_families').values({ slack_user_id: REP, family_id: fam1 }).execute();
-  await db
-    .insertInto('workspace_settings')
-    .values({ team_id: 'T_SOP', demand_channel: 'C_DEMAND', supply_channel: 'C_SUPPLY' })
-    .execute();
+  await seedForecastCycle(db, fam1, { rep: REP, ops: OPS, months: 12 });
 });
 
 afterAll(async () => {
