@@ -13,6 +13,10 @@ import type { Role } from './company.js';
 export const POLICY = {
   /** /forecast (modal, typed, family pick) and "No change for my families". */
   'forecast.adjust': ['sales', 'planner', 'exec', 'admin'],
+  /** Change a month in the frozen zone, accepted as an exception and flagged (core/time-fences). */
+  'forecast.frozen-exception': ['exec', 'admin'],
+  /** A forecast `set` that overrides the reps' adjustments in the consensus (core/consensus). */
+  'forecast.override': ['planner', 'exec', 'admin'],
   /** /capacity (modal, typed). */
   'capacity.update': ['ops', 'planner', 'admin'],
   /** A vote counts towards the tally (anyone may click; only these are counted). */
