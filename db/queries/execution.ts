@@ -4,7 +4,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../connect.js';
-import type { CycleRow, DeviationKind } from '../schema.js';
+import type { ActionRow, CycleRow, DeviationKind } from '../schema.js';
 
 export async function weekActuals(db: Db, week: string) {
   const [actuals, receipts] = await Promise.all([
@@ -124,6 +124,32 @@ export async function insertDeviation(db: Db, d: NewDeviation): Promise<string |
     .returning('id')
     .executeTakeFirst();
   return row?.id ?? null;
+}
+
+/** The follow-up action a deviation asks for, in the cycle it belongs to. */
+export async function insertDeviationAction(
+  trx: Db,
+  a: {
+    readonly cycleId: number;
+    readonly description: string;
+    readonly owner: string;
+    readonly dueDate: string;
+    readonly createdBy: string;
+    readonly requestKey: string;
+  },
+): Promise<ActionRow> {
+  return trx
+    .insertInto('actions')
+    .values({
+      cycle_id: a.cycleId,
+      description: a.description,
+      owner: a.owner,
+      due_date: a.dueDate,
+      created_by: a.createdBy,
+      request_key: a.requestKey,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export async function linkAction(db: Db, deviationId: string, actionId: string): Promise<void> {

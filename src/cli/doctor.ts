@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { createDb } from '../../db/connect.js';
 import { migrationStatus } from '../../db/migrate.js';
+import { latestSettings } from '../../db/queries/settings.js';
 import { DEFAULT_FONT_DIR } from '../charts/render.js';
 import { type Config, loadConfig } from '../config.js';
 import { SopError } from '../errors.js';
@@ -116,11 +117,8 @@ export async function diagnose(env: NodeJS.ProcessEnv): Promise<Finding[]> {
       });
     }
     if (dbReady) {
-      const s = await db
-        .selectFrom('workspace_settings')
-        .select(['demand_channel', 'supply_channel', 'exec_channel'])
-        .orderBy('updated_at', 'desc')
-        .executeTakeFirst();
+      // latestSettings, not getSettings: the doctor only reads, and a missing row stays missing.
+      const s = await latestSettings(db);
       const missing = (['demand', 'supply', 'exec'] as const).filter((k) => !s?.[`${k}_channel`]);
       channels = s
         ? [s.demand_channel, s.supply_channel, s.exec_channel].filter((c): c is string => !!c)

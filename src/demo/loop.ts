@@ -8,6 +8,13 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Db } from '../../db/connect.js';
+import {
+  cycleOfMonth,
+  familyPrices,
+  hasDecision,
+  rowCount,
+  someSupplierCode,
+} from '../../db/queries/demo.js';
 import { dbNow } from '../../db/queries/execution.js';
 import { familyResults } from '../../db/queries/plan-results.js';
 import { referenceScenario } from '../../db/queries/review.js';
@@ -67,19 +74,11 @@ async function importRows(db: Db, kind: ImportKind, rows: readonly Record<string
 
 /** The adopted plan of the cycle `month`, for the month itself. */
 async function adoptedMonth(db: Db, cycleMonth: string, period: string): Promise<PlannedMonth[]> {
-  const cycle = await db
-    .selectFrom('cycles')
-    .selectAll()
-    .where('month', '=', cycleMonth)
-    .executeTakeFirstOrThrow();
+  const cycle = await cycleOfMonth(db, cycleMonth);
+  if (!cycle) throw new Error(`no cycle ${cycleMonth} to simulate actuals from`);
   const ref = await referenceScenario(db, cycle);
   if (!ref) throw new Error(`cycle ${cycleMonth} has no plan to simulate actuals from`);
-  const prices = new Map(
-    (await db.selectFrom('families').select(['code', 'price']).execute()).map((f) => [
-      f.code,
-      f.price,
-    ]),
-  );
+  const prices = await familyPrices(db);
   return (await familyResults(db, ref.scenario.id))
     .filter((r) => r.period === period)
     .map((r) => ({
@@ -136,15 +135,7 @@ export async function playLoop(ctx: LoopContext): Promise<void> {
     await ctx.settle(ctx.queues);
     say('U_CEO', `/sop decide central "Stay on the central plan for ${month}"`);
     await sop('U_CEO', `decide central "Stay on the central plan for ${month}"`);
-    await standin.waitFor(async () => {
-      const d = await db
-        .selectFrom('decisions')
-        .innerJoin('cycles', 'cycles.id', 'decisions.cycle_id')
-        .select('decisions.id')
-        .where('cycles.month', '=', month)
-        .executeTakeFirst();
-      return d !== undefined;
-    }, 30_000);
+    await standin.waitFor(() => hasDecision(db, month), 30_000);
     await sop('U_PAT', 'cycle close');
     await ctx.settle(ctx.queues);
     ctx.packs.push(await writePack(db, ctx.outDir, month, ctx.names));
@@ -156,16 +147,12 @@ export async function playLoop(ctx: LoopContext): Promise<void> {
 async function soeWeek(ctx: LoopContext): Promise<void> {
   const { db, queues, standin, driver, say, log } = ctx;
   log(`\n  S&OE, week of ${SOE_WEEK}`);
-  const supplier = await db
-    .selectFrom('resources')
-    .select('code')
-    .where('kind', '=', 'supplier')
-    .executeTakeFirst();
+  const supplier = await someSupplierCode(db);
   const plan = await adoptedMonth(db, '2027-02', '2027-03');
   const w = simulateWeek(SOE_WEEK, weekShare(SOE_WEEK), plan, {
     spike: 'FAM-1',
     shortfall: 'FAM-4',
-    supplier: supplier?.code ?? null,
+    supplier,
   });
   const since = await dbNow(db);
   const results: ImportResult[] = [
@@ -176,8 +163,8 @@ async function soeWeek(ctx: LoopContext): Promise<void> {
   say('U_PAT', 'sopbot import weekly-sales|weekly-production|receipts');
   await requestExecutionChecks(db, queues, results, since);
   await ctx.settle(queues);
-  const found = await db.selectFrom('deviations').select('id').execute();
-  log(`  → ${found.length} deviations posted in #sop-supply, each with an owner and a due date`);
+  const found = await rowCount(db, 'deviations');
+  log(`  → ${found} deviations posted in #sop-supply, each with an owner and a due date`);
 
   say('U_OTTO', '/sop execution  (LINE-1 stops for two days: a gearbox failure)');
   await driver.command('/sop', { user: 'U_OTTO', channel: 'C_SUPPLY', text: 'execution' });

@@ -13,6 +13,14 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { createDb, type Db } from '../../db/connect.js';
 import { migrateToLatest } from '../../db/migrate.js';
+import {
+  type CountedTable,
+  countedVotes,
+  cyclePhase,
+  firstDecision,
+  latestRunScenarios,
+  rowCount,
+} from '../../db/queries/demo.js';
 import { QUEUES } from '../../jobs/contracts.js';
 import { createQueues, type Queues } from '../../jobs/queues.js';
 import { startBot } from '../bot.js';
@@ -187,14 +195,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
      */
     const nextPhase = async (phase: string, month = CYCLE) => {
       await sop('U_PAT', 'cycle next');
-      await standin.waitFor(async () => {
-        const c = await db!
-          .selectFrom('cycles')
-          .select('phase')
-          .where('month', '=', month)
-          .executeTakeFirst();
-        return c?.phase === phase;
-      }, 30_000);
+      await standin.waitFor(async () => (await cyclePhase(db!, month)) === phase, 30_000);
     };
     /** The user's latest ephemeral matching `re` (commands run concurrently: any order). */
     const ephemeral = (user: string, re: RegExp) =>
@@ -203,17 +204,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
         .map((e) => e.text)
         .findLast((t) => re.test(t));
     const say = (who: string, what: string) => log(`  ${PEOPLE[who]}: ${what}`);
-    const count = async (
-      table: 'plan_runs' | 'decisions' | 'forecast_adjustments' | 'capacity_updates',
-    ) =>
-      Number(
-        (
-          await db!
-            .selectFrom(table)
-            .select((eb) => eb.fn.countAll<string>().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
+    const count = (table: CountedTable) => rowCount(db!, table);
 
     log('\n1. Set-up');
     say('U_ADA', '/sop settings channels demand #sop-demand supply #sop-supply exec #sop-exec');
@@ -354,15 +345,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     );
     await driver.clickButton('C_EXEC', poll.ts, 'vote_cast_1', { user: 'U_CFO' });
     say('U_CFO', 'changes the vote to Central');
-    await standin.waitFor(async () => {
-      const n = await db!
-        .selectFrom('votes')
-        .select((eb) => eb.fn.countAll<string>().as('n'))
-        .where('counted', '=', true)
-        .where('superseded_at', 'is', null)
-        .executeTakeFirstOrThrow();
-      return Number(n.n) === 3;
-    }, 10_000);
+    await standin.waitFor(async () => (await countedVotes(db!)) === 3, 10_000);
     say('U_PAT', 'closes the vote (Close button) and records the decision in the modal');
     await driver.clickButton('C_EXEC', poll.ts, 'vote_close', { user: 'U_PAT' });
     const modal = await standin.waitFor(() => {
@@ -438,26 +421,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       join(opts.outDir, 'pack.md'),
       packMarkdown(pack, await names.names(packPeople(pack))),
     );
-    const decision = await db
-      .selectFrom('decisions')
-      .innerJoin('plan_scenarios', 'plan_scenarios.id', 'decisions.scenario_id')
-      .select(['plan_scenarios.label', 'decisions.rationale', 'decisions.id'])
-      .orderBy('decisions.id')
-      .executeTakeFirst();
     // The first cycle's decision and its actions (later ones are in the packs).
-    const actions = decision
-      ? await db.selectFrom('actions').select('id').where('decision_id', '=', decision.id).execute()
-      : [];
-    const grid = await db
-      .selectFrom('plan_scenarios')
-      .select(['label', 'status', 'total_cost', 'kpis', 'run_id'])
-      .orderBy('run_id', 'desc')
-      .orderBy('id')
-      .execute();
-    const latestRun = grid[0]?.run_id;
+    const decision = await firstDecision(db);
     log('\nScenarios of the latest plan run:');
-    for (const s of grid.filter((g) => g.run_id === latestRun)) {
-      const k = s.kpis as Record<string, number | null>;
+    for (const s of await latestRunScenarios(db)) {
+      const k = s.kpis;
       const fill = typeof k.fillRate === 'number' ? `${(k.fillRate * 100).toFixed(1)}%` : 'n/a';
       const peak =
         typeof k.peakUtilisation === 'number' ? `${(k.peakUtilisation * 100).toFixed(0)}%` : 'n/a';
@@ -474,9 +442,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const result: DemoResult = {
       database: dbName,
       planRuns: await count('plan_runs'),
-      decision: decision
-        ? { scenario: decision.label, rationale: decision.rationale, actions: actions.length }
-        : null,
+      decision,
       chartsPosted: charts,
       transcriptPath,
       packs,

@@ -15,6 +15,7 @@ import {
   deviationById,
   deviationsForDigest,
   insertDeviation,
+  insertDeviationAction,
   lastAdoptedCycle,
   latestCycle,
   linkAction,
@@ -101,18 +102,14 @@ async function record(deps: CycleDeps, pending: readonly Pending[]): Promise<Rec
     const made = await deps.db.transaction().execute(async (trx) => {
       const id = await insertDeviation(trx, p);
       if (id === null) return null;
-      const action = await trx
-        .insertInto('actions')
-        .values({
-          cycle_id: cycle.id,
-          description: p.summary,
-          owner: p.owner,
-          due_date: due,
-          created_by: p.reportedBy ?? 'sopbot',
-          request_key: `deviation:${p.dedupeKey}`,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const action = await insertDeviationAction(trx, {
+        cycleId: cycle.id,
+        description: p.summary,
+        owner: p.owner,
+        dueDate: due,
+        createdBy: p.reportedBy ?? 'sopbot',
+        requestKey: `deviation:${p.dedupeKey}`,
+      });
       await linkAction(trx, id, action.id);
       await audit(trx, {
         actor: p.reportedBy ?? 'sopbot',

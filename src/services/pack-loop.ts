@@ -1,7 +1,7 @@
 /**
  * The pack's lines that close the loop: the performance review (questions 2 and 3), what
  * changed since the last adopted plan (question 1) and the decisions' follow-through
- * (question 10). Pure: data in, lines of text out; text people typed is escaped for mrkdwn.
+ * (question 10). Pure: data in, lines of plain text out; presenters escape them for mrkdwn.
  */
 import type { KpiSet, LagScore } from '../core/review.js';
 import type { FollowThrough, WhatChanged } from './follow-through.js';
@@ -29,9 +29,20 @@ const ratio = (a: number, b: number) => (b !== 0 ? a / b : null);
 const months = (ps: readonly string[]) =>
   ps.length > 1 ? `${ps[0]}–${ps[ps.length - 1]}` : (ps[0] ?? '');
 
-/** Text someone typed, safe inside mrkdwn (Slack's three control characters). */
-export function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** How a line shows a member: a mention in Slack (the default), a name in a file. */
+type Who = (userId: string) => string;
+const mention: Who = (id) => `<@${id}>`;
+
+/**
+ * The members the loop's lines mention as `<@id>`. The lines are plain text (what people
+ * typed included); presenters escape them and make only these mentions live again.
+ */
+export function loopPeople(l: PackLoop): string[] {
+  return [
+    ...l.changed.decisions.map((d) => d.by),
+    ...l.escalations.flatMap((e) => (e.owner ? [e.owner] : [])),
+    ...l.trend.flatMap((r) => Object.keys(r.review.fva.byPerson)),
+  ];
 }
 
 const MAX_FAMILIES = 5;
@@ -42,7 +53,7 @@ function lagLine(lag: string, s: LagScore | undefined): string | null {
 }
 
 /** Question 1: the lines added after the consensus and capacity comparison. */
-export function changedLines(l: PackLoop): string[] {
+export function changedLines(l: PackLoop, who: Who = mention): string[] {
   const c = l.changed;
   const out: string[] = [];
   if (c.previous && c.figures.length) {
@@ -54,7 +65,7 @@ export function changedLines(l: PackLoop): string[] {
           : `${f.name} ${num(f.now as number)} vs ${num(f.before as number)} (${pct(ratio((f.now as number) - (f.before as number), f.before as number), true)})`,
       );
     out.push(
-      `Against ${c.previous.month}’s ${c.previous.adopted ? 'adopted' : 'latest'} ${esc(c.previous.scenario)} plan over ${months(c.periods)}: ${figs.join(', ')}.`,
+      `Against ${c.previous.month}’s ${c.previous.adopted ? 'adopted' : 'latest'} ${c.previous.scenario} plan over ${months(c.periods)}: ${figs.join(', ')}.`,
     );
   }
   const k = c.constraints;
@@ -68,7 +79,7 @@ export function changedLines(l: PackLoop): string[] {
   );
   for (const d of c.decisions)
     out.push(
-      `${c.previous?.month ?? 'Last cycle'} decided: ${esc(d.scenario)} by <@${d.by}>: “${esc(d.rationale)}”.`,
+      `${c.previous?.month ?? 'Last cycle'} decided: ${d.scenario} by ${who(d.by)}: “${d.rationale}”.`,
     );
   if (c.actions.length) {
     const n = (s: string) => c.actions.filter((a) => a.state === s).length;
@@ -79,19 +90,19 @@ export function changedLines(l: PackLoop): string[] {
   return out;
 }
 
-function fvaLine(r: CycleReview): string | null {
+function fvaLine(r: CycleReview, who: Who): string | null {
   const f = r.review.fva;
   if (f.matched === 0) return null;
   const step = (name: string) => f.steps.find((s) => s.step === name)?.fva ?? 0;
-  const who = Object.entries(f.byPerson)
+  const people = Object.entries(f.byPerson)
     .sort((a, b) => b[1].fva - a[1].fva)
     .slice(0, 3)
-    .map(([p, v]) => `<@${p}> ${signed(v.fva)}`);
+    .map(([p, v]) => `${who(p)} ${signed(v.fva)}`);
   const why = Object.entries(f.byReason)
     .sort((a, b) => b[1].fva - a[1].fva)
     .slice(0, 3)
     .map(([p, v]) => `${p.replace(/_/g, ' ')} ${signed(v.fva)}`);
-  return `Forecast value added (units of error removed; + = the step helped): statistical vs naive ${signed(step('statistical'))}, people’s adjustments ${signed(step('adjustments'))}, consensus rules ${signed(step('consensus'))}${who.length ? `; by person ${who.join(', ')}` : ''}${why.length ? `; by reason ${why.join(', ')}` : ''}.`;
+  return `Forecast value added (units of error removed; + = the step helped): statistical vs naive ${signed(step('statistical'))}, people’s adjustments ${signed(step('adjustments'))}, consensus rules ${signed(step('consensus'))}${people.length ? `; by person ${people.join(', ')}` : ''}${why.length ? `; by reason ${why.join(', ')}` : ''}.`;
 }
 
 function stockLines(t: KpiSet): string[] {
@@ -116,11 +127,11 @@ function stockLines(t: KpiSet): string[] {
 }
 
 /** Question 2: the review's totals. */
-export function reviewLines(l: PackLoop): string[] {
+export function reviewLines(l: PackLoop, who: Who = mention): string[] {
   const r = l.trend.at(-1);
   if (!r) return [];
   const t = r.review.total;
-  const head = `Review of ${months(r.review.periods)}${r.reference ? ` against ${r.reference.month}’s ${r.reference.adopted ? 'adopted' : 'latest'} ${esc(r.reference.label)} plan` : ''}:`;
+  const head = `Review of ${months(r.review.periods)}${r.reference ? ` against ${r.reference.month}’s ${r.reference.adopted ? 'adopted' : 'latest'} ${r.reference.label} plan` : ''}:`;
   const hasActuals = t.salesUnits > 0 || t.actualProduction > 0 || t.orderLines > 0;
   if (!hasActuals)
     return [
@@ -135,7 +146,7 @@ export function reviewLines(l: PackLoop): string[] {
     lags.length
       ? `Forecast accuracy by lag (1 − WMAPE; bias + = over-forecast): ${lags.join('; ')}.`
       : 'Forecast accuracy: no lag-1 or lag-3 snapshot covers these months yet.',
-    ...[fvaLine(r)].filter((x): x is string => x !== null),
+    ...[fvaLine(r, who)].filter((x): x is string => x !== null),
     t.adherence === null
       ? 'Plan adherence: no production actuals against the plan yet.'
       : `Plan adherence ${pct(t.adherence)}: produced ${num(t.actualProduction)} vs ${num(t.plannedProduction)} planned.`,
@@ -179,7 +190,7 @@ export function followLines(l: PackLoop): string[] {
     out.push(
       ...f.assumptions.map(
         (a) =>
-          `${esc(f.scenario as string)} (${f.month}) assumed ${a.what} ${num(a.assumed)} for ${months(f.periods)}; actual ${num(a.actual)} (${a.deltaPct === null ? `${signed(a.actual - a.assumed)} vs plan` : pct(a.deltaPct, true)}).`,
+          `${f.scenario as string} (${f.month}) assumed ${a.what} ${num(a.assumed)} for ${months(f.periods)}; actual ${num(a.actual)} (${a.deltaPct === null ? `${signed(a.actual - a.assumed)} vs plan` : pct(a.deltaPct, true)}).`,
       ),
     );
   out.push(
@@ -191,9 +202,9 @@ export function followLines(l: PackLoop): string[] {
 }
 
 /** Question 6: what weekly S&OE escalated to this meeting. */
-export function escalationLines(l: PackLoop): string[] {
+export function escalationLines(l: PackLoop, who: Who = mention): string[] {
   return l.escalations.map(
     (e) =>
-      `DECIDE: escalated from S&OE (breaks the frozen plan): ${esc(e.summary)}${e.owner ? `; owner <@${e.owner}>, due ${e.due}, ${e.status === 'done' ? 'done' : 'open'}` : ''}.`,
+      `DECIDE: escalated from S&OE (breaks the frozen plan): ${e.summary}${e.owner ? `; owner ${who(e.owner)}, due ${e.due}, ${e.status === 'done' ? 'done' : 'open'}` : ''}.`,
   );
 }

@@ -23,10 +23,10 @@ import { isOverdue, listActions, today } from './actions.js';
 import { getCycleByMonth, PHASE_LABEL } from './cycles.js';
 import {
   changedLines,
-  esc,
   escalationLines,
   familyLines,
   followLines,
+  loopPeople,
   type PackLoop,
   reviewLines,
 } from './pack-loop.js';
@@ -523,7 +523,7 @@ export function packSections(
             ch.movers.length
               ? `Biggest movers: ${ch.movers.map((m) => `${m.family} ${m.delta > 0 ? '+' : ''}${num(m.delta)} (${pct(m.deltaPct, true)})`).join(', ')}.`
               : 'No family moved.',
-            ...(p.loop ? changedLines(p.loop) : []),
+            ...(p.loop ? changedLines(p.loop, who) : []),
           ],
   });
   const k = p.kpis;
@@ -534,7 +534,7 @@ export function packSections(
       k.accuracy === null
         ? 'Forecast accuracy: no lag-1 forecast of an earlier cycle has its actual yet.'
         : `Lag-1 forecast accuracy ${pct(k.accuracy)} (target ≥ ${pct(KPI_TARGETS.accuracy)}: ${vs(k.accuracy >= KPI_TARGETS.accuracy)}), bias ${pct(k.bias, true)} (target within ±${pct(KPI_TARGETS.absBias)}: ${vs(Math.abs(k.bias ?? 0) <= KPI_TARGETS.absBias)}); ${k.pairs} family-months of ${k.cycles.join(', ')}. ${BIAS_SIGN_CONVENTION}.`,
-      ...(p.loop ? reviewLines(p.loop) : []),
+      ...(p.loop ? reviewLines(p.loop, who) : []),
       k.fillRate === null
         ? 'Fill rate: no plan run yet.'
         : `Planned fill rate ${pct(k.fillRate)} (target ≥ ${pct(KPI_TARGETS.fillRate)}: ${vs(k.fillRate >= KPI_TARGETS.fillRate)}).`,
@@ -613,7 +613,7 @@ export function packSections(
           ? `${x.label}: ${x.status}.`
           : (x.tradeOff ?? `${x.label}: revenue ${num(x.revenue)}, fill rate ${pct(x.fillRate)}.`),
       ),
-      ...(p.loop ? escalationLines(p.loop) : []),
+      ...(p.loop ? escalationLines(p.loop, who) : []),
       ...(p.overloads.length
         ? ['Later: capacity investment for the overloaded months below.']
         : []),
@@ -658,7 +658,7 @@ export function packSections(
       ...(p.actions.length
         ? p.actions.map(
             (a) =>
-              `${a.overdue ? 'OVERDUE ' : ''}#${a.id} ${who(a.owner)} due ${a.due}: ${esc(a.description)} (from ${a.cycle}).`,
+              `${a.overdue ? 'OVERDUE ' : ''}#${a.id} ${who(a.owner)} due ${a.due}: ${a.description} (from ${a.cycle}).`,
           )
         : ['No open action from earlier cycles.']),
     ],
@@ -696,6 +696,7 @@ export function packPeople(p: PackData): string[] {
       ...(p.decisions.decided ? [p.decisions.decided.by] : []),
       ...p.productDevelopment.map((x) => x.author),
       ...p.actions.map((a) => a.owner),
+      ...(p.loop ? loopPeople(p.loop) : []),
     ]),
   ];
 }

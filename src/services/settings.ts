@@ -1,27 +1,23 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../db/connect.js';
+import {
+  ensureSettings,
+  latestSettings,
+  lockedTimezones,
+  patchSettings,
+  setAllTimezones,
+  settingsOfTeam,
+} from '../../db/queries/settings.js';
 import type { SettingsRow } from '../../db/schema.js';
 import type { Config } from '../config.js';
 import type { TimeFences } from '../core/company.js';
 
 /** The single workspace's settings row, created with defaults on first use. */
 export async function getSettings(db: Db, teamId = 'default'): Promise<SettingsRow> {
-  const row = await db
-    .selectFrom('workspace_settings')
-    .selectAll()
-    .orderBy('updated_at', 'desc')
-    .executeTakeFirst();
+  const row = await latestSettings(db);
   if (row) return row;
-  await db
-    .insertInto('workspace_settings')
-    .values({ team_id: teamId })
-    .onConflict((oc) => oc.doNothing())
-    .execute();
-  return db
-    .selectFrom('workspace_settings')
-    .selectAll()
-    .where('team_id', '=', teamId)
-    .executeTakeFirstOrThrow();
+  await ensureSettings(db, teamId);
+  return settingsOfTeam(db, teamId);
 }
 
 export function fencesOf(s: SettingsRow): TimeFences {
@@ -54,12 +50,7 @@ export async function updateSettings(
   teamId = 'default',
 ): Promise<SettingsRow> {
   const current = await getSettings(db, teamId);
-  return db
-    .updateTable('workspace_settings')
-    .set({ ...patch, updated_at: new Date() })
-    .where('team_id', '=', current.team_id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return patchSettings(db, current.team_id, patch);
 }
 
 /**
@@ -91,23 +82,15 @@ const DEFAULT_TIMEZONE = 'UTC';
  */
 export async function storeTimezone(db: Db, zone: string): Promise<string | null> {
   return db.transaction().execute(async (trx) => {
-    const rows = await trx
-      .selectFrom('workspace_settings')
-      .select('timezone')
-      .forUpdate()
-      .execute();
-    if (rows.length === 0) {
+    const zones = await lockedTimezones(trx);
+    if (zones.length === 0) {
       if (zone === DEFAULT_TIMEZONE) return null;
-      await trx
-        .insertInto('workspace_settings')
-        .values({ team_id: 'default', timezone: zone })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
+      await ensureSettings(trx, 'default', { timezone: zone });
       return null;
     }
-    const stale = rows.find((r) => r.timezone !== zone);
-    if (!stale) return null;
-    await trx.updateTable('workspace_settings').set({ timezone: zone }).execute();
-    return stale.timezone;
+    const stale = zones.find((z) => z !== zone);
+    if (stale === undefined) return null;
+    await setAllTimezones(trx, zone);
+    return stale;
   });
 }

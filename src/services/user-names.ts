@@ -9,6 +9,7 @@
  * the last known name is used, else the id: a chart is never held up by a lookup.
  */
 import type { Db } from '../../db/connect.js';
+import { storedUserName, storeUserName } from '../../db/queries/user-names.js';
 
 /** The part of WebClient used here; the stand-in and tests provide the same. */
 export interface UsersInfoClient {
@@ -63,12 +64,8 @@ export function createUserNames(opts: UserNamesOptions): UserNames {
   const warned = new Set<string>();
 
   const fetchOne = async (id: string): Promise<string> => {
-    const row = await opts.db
-      .selectFrom('slack_user_names')
-      .select(['display_name', 'fetched_at'])
-      .where('slack_user_id', '=', id)
-      .executeTakeFirst();
-    const stored = row ? { name: row.display_name, at: row.fetched_at.getTime() } : null;
+    const row = await storedUserName(opts.db, id);
+    const stored = row ? { name: row.name, at: row.fetchedAt.getTime() } : null;
     if (stored && (now() - stored.at < ttl || !opts.slack)) {
       memory.set(id, stored);
       return stored.name;
@@ -78,15 +75,7 @@ export function createUserNames(opts: UserNamesOptions): UserNames {
       const res = await opts.slack.users.info({ user: id });
       const name = res.user ? displayNameOf(res.user) : null;
       if (!name) return stored?.name ?? id;
-      await opts.db
-        .insertInto('slack_user_names')
-        .values({ slack_user_id: id, display_name: name, fetched_at: new Date(now()) })
-        .onConflict((oc) =>
-          oc
-            .column('slack_user_id')
-            .doUpdateSet({ display_name: name, fetched_at: new Date(now()) }),
-        )
-        .execute();
+      await storeUserName(opts.db, id, name, new Date(now()));
       memory.set(id, { name, at: now() });
       return name;
     } catch (err) {

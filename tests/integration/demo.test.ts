@@ -59,7 +59,8 @@ describe('npm run demo', () => {
     expect(third).toContain('Review of 2027-02 against 2027-02’s adopted Central plan:');
     expect(third).toMatch(/Plan adherence \d+\.\d%/);
     expect(third).toMatch(/Service: fill rate \d+\.\d%, OTIF \d+\.\d% over \d+ order lines/);
-    expect(third).toContain('2027-02 decided: Central by <@U_CEO>');
+    // A file: people by name (users.info), not by mention.
+    expect(third).toMatch(/2027-02 decided: Central by Carla/);
     expect(third).toMatch(/Central \(2027-02\) assumed revenue [\d,]+ for 2027-02; actual [\d,]+/);
     expect(third).toContain('DECIDE: escalated from S&OE (breaks the frozen plan): FAM-1 sold');
     const second = await readFile(join(out, 'pack-2027-02.md'), 'utf8');

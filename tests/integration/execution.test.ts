@@ -202,7 +202,7 @@ describe('weekly S&OE', () => {
     const md = packMarkdown(await buildPack(db, '2027-02', clock.now()));
     const q6 = md.slice(md.indexOf('## 6. '), md.indexOf('## 7. '));
     expect(q6).toContain(
-      'DECIDE: escalated from S&OE (breaks the frozen plan): FAM-1 sold 130 in the week of 2027-02-01, above its P90 share 120 (+8.3%); owner <@U_RITA>, due 2027-02-10, open.',
+      'DECIDE: escalated from S&OE (breaks the frozen plan): FAM-1 sold 130 in the week of 2027-02-01, above its P90 share 120 (+8.3%); owner U_RITA, due 2027-02-10, open.',
     );
     expect(q6).toContain('Supplier delay on SUP-1 in the week of 2027-02-08');
     expect(q6).not.toContain('FAM-2 produced');

@@ -18,6 +18,7 @@ import { runPlan } from '../../src/services/planning.js';
 import { fitBaselines } from '../../src/services/planning-baseline.js';
 import { reviewOf } from '../../src/services/review.js';
 import { postReview } from '../../src/services/review-post.js';
+import { packMessage } from '../../src/slack/presenters/pack.js';
 import { startStandin } from '../../src/slack-standin/index.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
 import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
@@ -319,11 +320,17 @@ describe('three cycles with actuals between them', () => {
   });
 
   it('the third pack says what changed, how February went and what the decisions became', async () => {
-    const md = packMarkdown(await buildPack(db, '2027-03', clock.at));
+    const pack = await buildPack(db, '2027-03', clock.at);
+    const md = packMarkdown(pack);
     const section = (n: number) =>
       md.slice(md.indexOf(`## ${n}. `), md.indexOf(`## ${n + 1}. `) >>> 0);
     expect(section(1)).toContain('Constraints: 1 new (LINE-1 2027-04 (maintenance)), 0 resolved');
+    // The file shows the rationale as typed; in Slack it is escaped, the chair's mention live.
     expect(section(1)).toContain(
+      '2027-02 decided: Central by U_CEO: “Central for 2027-02 <keeps> service & cash”.',
+    );
+    const slack = JSON.stringify(packMessage(pack).blocks);
+    expect(slack).toContain(
       '2027-02 decided: Central by <@U_CEO>: “Central for 2027-02 &lt;keeps&gt; service &amp; cash”.',
     );
     expect(section(1)).toContain(

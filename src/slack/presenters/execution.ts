@@ -6,8 +6,7 @@
 import type { types } from '@slack/bolt';
 import type { DeviationKind } from '../../../db/schema.js';
 import { REPORT_KINDS, type ReportKind } from '../../core/execution.js';
-import { esc } from '../../services/pack-loop.js';
-import { clip, mrkdwn, plain } from './format.js';
+import { clip, esc, mrkdwn, plain } from './format.js';
 
 export const EXECUTION_CALLBACK = 'execution_submit';
 

@@ -55,3 +55,15 @@ export const ZONE_MARK: Readonly<Record<string, string>> = {
   liquid: '',
   past: 'past',
 };
+
+/**
+ * Lines that hold typed text next to the message's own mentions of the members it names:
+ * every line is escaped, then only the mentions of those members are made live again, so text
+ * that imitates one can ping no one the message does not already ping, and `<!channel>`, other
+ * mentions and links stay text.
+ */
+export function escKeepingMentions(line: string, named: ReadonlySet<string>): string {
+  return esc(line).replace(/&lt;@([A-Z0-9_]+)&gt;/g, (whole, id: string) =>
+    named.has(id) ? `<@${id}>` : whole,
+  );
+}

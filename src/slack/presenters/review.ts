@@ -8,25 +8,32 @@ import {
   changedLines,
   familyLines,
   followLines,
+  loopPeople,
   type PackLoop,
   reviewLines,
 } from '../../services/pack-loop.js';
-import { clip, mrkdwn, plain } from './format.js';
-
-const section = (title: string, lines: readonly string[]): types.KnownBlock[] =>
-  lines.length
-    ? [
-        {
-          type: 'section',
-          text: mrkdwn(clip(`*${title}*\n${lines.map((l) => `• ${l}`).join('\n')}`, 3000)),
-        },
-      ]
-    : [];
+import { clip, escKeepingMentions, mrkdwn, plain } from './format.js';
 
 export function reviewMessage(
   month: string,
   loop: PackLoop,
 ): { text: string; blocks: types.KnownBlock[] } {
+  // The lines are plain text: escaped here, with the mentions of the members they name.
+  const named = new Set(loopPeople(loop));
+  const section = (title: string, lines: readonly string[]): types.KnownBlock[] =>
+    lines.length
+      ? [
+          {
+            type: 'section',
+            text: mrkdwn(
+              clip(
+                `*${title}*\n${lines.map((l) => `• ${escKeepingMentions(l, named)}`).join('\n')}`,
+                3000,
+              ),
+            ),
+          },
+        ]
+      : [];
   const r = loop.trend.at(-1);
   const months = r ? r.review.periods.join(', ') : '';
   return {
