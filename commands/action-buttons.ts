@@ -25,8 +25,8 @@ type Click = BlockAction<ButtonAction>;
 
 export function register(app: App, deps: AppDeps): void {
   /** The owner may change their action; the policy says who may change anyone's. */
-  const allowed = (body: Click, context: Context, owner: string) =>
-    body.user.id === owner || can(memberOf(context), 'action.manage-any');
+  const allowed = async (body: Click, context: Context, owner: string) =>
+    body.user.id === owner || can(await memberOf(context), 'action.manage-any');
   const tell = async (body: Click, client: App['client'], text: string) => {
     const channel = body.channel?.id ?? body.container?.channel_id;
     if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text });
@@ -51,7 +51,7 @@ export function register(app: App, deps: AppDeps): void {
       await tell(body, client, 'This action no longer exists.');
       return null;
     }
-    if (!allowed(body, context, a.owner)) {
+    if (!(await allowed(body, context, a.owner))) {
       await tell(
         body,
         client,

@@ -28,19 +28,15 @@ export function register(app: App, deps: AppDeps): void {
   app.command('/capacity', async ({ ack, command, client, respond, context }) => {
     await ack();
     const text = command.text.trim().toLowerCase();
-    if (text === '') return openChangeModal(deps, CAPACITY, client, command, memberOf(context));
+    if (text === '')
+      return openChangeModal(deps, CAPACITY, client, command, () => memberOf(context));
     if (text === 'help') {
       await respond({ response_type: 'ephemeral', text: `Usage: \`${CAPACITY_USAGE}\`` });
       return;
     }
     // Storing and confirming take a bounded slot; the channel summary waits outside it.
     const outcome = await afterAck(deps, () =>
-      runTextChange(
-        deps,
-        CAPACITY,
-        command,
-        respond,
-        commandRequestKey(command),
+      runTextChange(deps, CAPACITY, command, respond, commandRequestKey(command), () =>
         memberOf(context),
       ),
     );

@@ -24,7 +24,7 @@ export function register(app: App, deps: AppDeps): void {
     }
     let deviationId: string | null;
     try {
-      requirePermission(memberOf(context), 'execution.report', 'report a deviation');
+      requirePermission(await memberOf(context), 'execution.report', 'report a deviation');
       const made = await reportDeviation(deps, {
         kind: parsed.kind,
         code: parsed.code,

@@ -45,7 +45,7 @@ export const FORECAST: ChangeSpec = {
 export function register(app: App, deps: AppDeps): void {
   app.command('/forecast', async ({ ack, command, client, respond, context }) => {
     await ack();
-    const member = memberOf(context);
+    const member = () => memberOf(context);
     const text = command.text.trim().toLowerCase();
     if (text === '') return openChangeModal(deps, FORECAST, client, command, member);
     if (text === 'help') {
@@ -54,7 +54,7 @@ export function register(app: App, deps: AppDeps): void {
     }
     if (text === 'no-change' || text === 'no change' || text === 'nochange') {
       try {
-        const r = await declareNoChangeForMember(deps, member);
+        const r = await declareNoChangeForMember(deps, await member());
         await respond({
           response_type: 'ephemeral',
           text: `:ok_hand: Recorded: no change this cycle (${r.cycleMonth}) for ${r.families.join(', ')}.`,
@@ -80,13 +80,12 @@ export function register(app: App, deps: AppDeps): void {
       const view = body.view;
       if (!view) return;
       const meta = decodeMeta(view.private_metadata);
-      const member = memberOf(context);
       let next: ReturnType<typeof messageModal>;
       try {
         next = await buildChangeModal(
           deps,
           FORECAST,
-          member,
+          await memberOf(context),
           meta?.channelId ?? null,
           action.selected_option?.value,
         );
@@ -103,7 +102,7 @@ export function register(app: App, deps: AppDeps): void {
 
   // Big catalogues use an external select: options come from here, own families first.
   app.options(FORECAST_TARGET_ACTION, async ({ ack, body, context }) => {
-    const member = memberOf(context);
+    const member = await memberOf(context);
     const q = body.value.trim().toLowerCase();
     const all = (await activeFamilies(deps.db)).filter(
       (f) => !q || f.code.toLowerCase().includes(q) || f.name.toLowerCase().includes(q),
@@ -117,10 +116,9 @@ export function register(app: App, deps: AppDeps): void {
   // From the modal (the modal then says so) or from App Home (the Home tab is redrawn).
   app.action<BlockAction>(NO_CHANGE_ACTION, async ({ ack, body, client, context }) => {
     await ack();
-    const member = memberOf(context);
     let text: string;
     try {
-      const r = await declareNoChangeForMember(deps, member);
+      const r = await declareNoChangeForMember(deps, await memberOf(context));
       text = `:ok_hand: Recorded: no change this cycle (${r.cycleMonth}) for ${r.families.join(', ')}.`;
     } catch (err) {
       logUnexpected(deps.logger, err, 'no-change button failed');

@@ -42,7 +42,7 @@ export function register(app: App, deps: AppDeps): void {
           user_id: body.user.id,
           channel_id: body.channel?.id ?? null,
         },
-        memberOf(context),
+        () => memberOf(context),
       );
     };
   app.action<BlockAction>(HOME_OPEN_FORECAST, opener(FORECAST));

@@ -35,7 +35,7 @@ export function register(app: App, deps: AppDeps): void {
     }
     let acked = false;
     try {
-      if (!can(memberOf(context), 'scenario.set'))
+      if (!can(await memberOf(context), 'scenario.set'))
         throw new SopError('forbidden', 'Only planners and admins set scenarios.');
       const list = await setCycleScenario(deps.db, meta.data.cycleId, parsed.input, body.user.id);
       await ack();

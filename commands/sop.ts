@@ -29,7 +29,7 @@ export function register(app: App, deps: AppDeps): void {
       return;
     }
     try {
-      const member = memberOf(context);
+      const member = await memberOf(context);
       requirePermission(member, sub.action, `use \`/sop ${sub.name}\``);
       const requestKey = commandRequestKey(command);
       // Slack's retries of this very command (x-slack-retry-num) do nothing a second time.

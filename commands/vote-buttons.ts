@@ -117,7 +117,7 @@ export function register(app: App, deps: AppDeps): void {
         const value = VoteValue.safeParse(action.value);
         if (!value.success) throw new SopError('validation', 'This vote button is malformed.');
         const [pollId = '', scenarioId = ''] = value.data.split(':');
-        const counted = can(memberOf(context), 'vote.counted');
+        const counted = can(await memberOf(context), 'vote.counted');
         const { outcome, view } = await castVote(
           deps.db,
           {
@@ -164,7 +164,7 @@ export function register(app: App, deps: AppDeps): void {
     try {
       const pollId = action.value ?? '';
       const before = await getPollView(deps.db, pollId);
-      if (!mayClose(before.poll, body.user.id, can(memberOf(context), 'vote.close'))) {
+      if (!mayClose(before.poll, body.user.id, can(await memberOf(context), 'vote.close'))) {
         await whisper(
           client,
           body,
@@ -192,7 +192,7 @@ export function register(app: App, deps: AppDeps): void {
     await ack();
     try {
       const view = await getPollView(deps.db, action.value ?? '');
-      if (!mayClose(view.poll, body.user.id, can(memberOf(context), 'vote.close'))) {
+      if (!mayClose(view.poll, body.user.id, can(await memberOf(context), 'vote.close'))) {
         await whisper(
           client,
           body,
@@ -262,7 +262,7 @@ export function register(app: App, deps: AppDeps): void {
     let rec: Awaited<ReturnType<typeof recordDecision>>;
     try {
       const chair = meta.pollId ? (await getPollView(deps.db, meta.pollId)).poll.created_by : null;
-      if (!can(memberOf(context), 'decision.record') && body.user.id !== chair) {
+      if (!can(await memberOf(context), 'decision.record') && body.user.id !== chair) {
         throw new SopError(
           'forbidden',
           'Only executives, admins or the chair of the vote record decisions.',

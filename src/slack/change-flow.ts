@@ -134,7 +134,8 @@ export async function openChangeModal(
   spec: ChangeSpec,
   client: webApi.WebClient,
   command: ModalTrigger,
-  member: Member,
+  /** Looked up after the loading modal is open (the trigger_id lives 3 s). */
+  member: () => Promise<Member>,
 ): Promise<void> {
   const opened = await client.views.open({
     trigger_id: command.trigger_id,
@@ -144,7 +145,7 @@ export async function openChangeModal(
   if (!viewId) throw new Error('views.open returned no view id');
   let view: ReturnType<typeof messageModal>;
   try {
-    view = await buildChangeModal(deps, spec, member, command.channel_id);
+    view = await buildChangeModal(deps, spec, await member(), command.channel_id);
   } catch (err) {
     if (!(err instanceof SopError)) deps.logger.error({ err }, `${spec.subject} modal failed`);
     view = messageModal(
@@ -203,13 +204,14 @@ export async function runTextChange(
   command: SlashCommand,
   respond: RespondFn,
   requestKey: string,
-  member: Member,
+  member: () => Promise<Member>,
 ): Promise<ChangeOutcome | null> {
   let outcome: ChangeOutcome;
   try {
-    requirePermission(member, spec.action, spec.what);
+    const m = await member();
+    requirePermission(m, spec.action, spec.what);
     const input = parseChangeText(command.text, spec.reasons);
-    outcome = await spec.submit(deps, member, input, {
+    outcome = await spec.submit(deps, m, input, {
       requestKey,
       source: 'command',
       teamId: command.team_id,
@@ -246,7 +248,7 @@ export async function submitChangeView(
   const meta = decodeMeta(view.private_metadata);
   let outcome: ChangeOutcome;
   try {
-    outcome = await spec.submit(deps, memberOf(context), inputFromState(view.state.values), {
+    outcome = await spec.submit(deps, await memberOf(context), inputFromState(view.state.values), {
       requestKey: viewRequestKey(view),
       source: 'modal',
       teamId: body.team?.id ?? null,
