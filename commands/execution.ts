@@ -7,13 +7,14 @@ import type { App } from '@slack/bolt';
 import type { AppDeps } from '../src/deps.js';
 import { SopError } from '../src/errors.js';
 import { reportDeviation } from '../src/services/execution.js';
-import { getMember, requireRole } from '../src/services/members.js';
+import { requirePermission } from '../src/services/members.js';
+import { memberOf } from '../src/slack/member-context.js';
 import { EXECUTION_CALLBACK, parseExecutionState } from '../src/slack/presenters/execution.js';
 import { userMessage } from '../src/slack/reply.js';
 import { viewRequestKey } from '../src/slack/request-key.js';
 
 export function register(app: App, deps: AppDeps): void {
-  app.view(EXECUTION_CALLBACK, async ({ ack, body, view }) => {
+  app.view(EXECUTION_CALLBACK, async ({ ack, body, view, context }) => {
     const parsed = parseExecutionState(
       view.state.values as Parameters<typeof parseExecutionState>[0],
     );
@@ -23,8 +24,7 @@ export function register(app: App, deps: AppDeps): void {
     }
     let deviationId: string | null;
     try {
-      const member = await getMember(deps.db, body.user.id, deps.config.SOPBOT_ADMIN_USERS);
-      requireRole(member, ['ops', 'planner', 'admin'], 'report a deviation');
+      requirePermission(await memberOf(context), 'execution.report', 'report a deviation');
       const made = await reportDeviation(deps, {
         kind: parsed.kind,
         code: parsed.code,

@@ -10,7 +10,6 @@ import {
   familiesToAdjust,
   submitAdjustment,
 } from '../src/services/adjustments.js';
-import { getMember } from '../src/services/members.js';
 import { afterChange } from '../src/services/summary.js';
 import { afterAck } from '../src/slack/after-ack-limit.js';
 import {
@@ -21,6 +20,7 @@ import {
   submitChangeView,
 } from '../src/slack/change-flow.js';
 import { publishHome } from '../src/slack/home.js';
+import { memberOf } from '../src/slack/member-context.js';
 import {
   CALLBACK,
   decodeMeta,
@@ -36,25 +36,25 @@ import { commandRequestKey } from '../src/slack/request-key.js';
 export const FORECAST: ChangeSpec = {
   subject: 'forecast',
   reasons: FORECAST_REASONS,
-  roles: ['sales', 'planner', 'exec'],
+  action: 'forecast.adjust',
   what: 'adjust the demand forecast',
   usage: '/forecast FAM-12 2027-03..2027-05 +15% promotion "Spring campaign"',
   submit: submitAdjustment,
 };
 
 export function register(app: App, deps: AppDeps): void {
-  app.command('/forecast', async ({ ack, command, client, respond }) => {
+  app.command('/forecast', async ({ ack, command, client, respond, context }) => {
     await ack();
+    const member = () => memberOf(context);
     const text = command.text.trim().toLowerCase();
-    if (text === '') return openChangeModal(deps, FORECAST, client, command);
+    if (text === '') return openChangeModal(deps, FORECAST, client, command, member);
     if (text === 'help') {
       await respond({ response_type: 'ephemeral', text: `Usage: \`${FORECAST_USAGE}\`` });
       return;
     }
     if (text === 'no-change' || text === 'no change' || text === 'nochange') {
       try {
-        const member = await getMember(deps.db, command.user_id, deps.config.SOPBOT_ADMIN_USERS);
-        const r = await declareNoChangeForMember(deps, member);
+        const r = await declareNoChangeForMember(deps, await member());
         await respond({
           response_type: 'ephemeral',
           text: `:ok_hand: Recorded: no change this cycle (${r.cycleMonth}) for ${r.families.join(', ')}.`,
@@ -67,7 +67,7 @@ export function register(app: App, deps: AppDeps): void {
     }
     // Storing and confirming take a bounded slot; the channel summary waits outside it.
     const outcome = await afterAck(deps, () =>
-      runTextChange(deps, FORECAST, command, respond, commandRequestKey(command)),
+      runTextChange(deps, FORECAST, command, respond, commandRequestKey(command), member),
     );
     if (outcome) await afterChange(deps, client, 'forecast', outcome);
   });
@@ -75,18 +75,17 @@ export function register(app: App, deps: AppDeps): void {
   // Picking a family redraws the modal with its baseline and consensus.
   app.action<BlockAction<StaticSelectAction>>(
     FORECAST_TARGET_ACTION,
-    async ({ ack, body, action, client }) => {
+    async ({ ack, body, action, client, context }) => {
       await ack();
       const view = body.view;
       if (!view) return;
       const meta = decodeMeta(view.private_metadata);
-      const member = await getMember(deps.db, body.user.id, deps.config.SOPBOT_ADMIN_USERS);
       let next: ReturnType<typeof messageModal>;
       try {
         next = await buildChangeModal(
           deps,
           FORECAST,
-          member,
+          await memberOf(context),
           meta?.channelId ?? null,
           action.selected_option?.value,
         );
@@ -102,8 +101,8 @@ export function register(app: App, deps: AppDeps): void {
   );
 
   // Big catalogues use an external select: options come from here, own families first.
-  app.options(FORECAST_TARGET_ACTION, async ({ ack, body }) => {
-    const member = await getMember(deps.db, body.user.id, deps.config.SOPBOT_ADMIN_USERS);
+  app.options(FORECAST_TARGET_ACTION, async ({ ack, body, context }) => {
+    const member = await memberOf(context);
     const q = body.value.trim().toLowerCase();
     const all = (await familiesToAdjust(deps.db)).filter(
       (f) => !q || f.code.toLowerCase().includes(q) || f.name.toLowerCase().includes(q),
@@ -115,12 +114,11 @@ export function register(app: App, deps: AppDeps): void {
   app.view(CALLBACK.forecast, (args) => submitChangeView(deps, FORECAST, args));
 
   // From the modal (the modal then says so) or from App Home (the Home tab is redrawn).
-  app.action<BlockAction>(NO_CHANGE_ACTION, async ({ ack, body, client }) => {
+  app.action<BlockAction>(NO_CHANGE_ACTION, async ({ ack, body, client, context }) => {
     await ack();
-    const member = await getMember(deps.db, body.user.id, deps.config.SOPBOT_ADMIN_USERS);
     let text: string;
     try {
-      const r = await declareNoChangeForMember(deps, member);
+      const r = await declareNoChangeForMember(deps, await memberOf(context));
       text = `:ok_hand: Recorded: no change this cycle (${r.cycleMonth}) for ${r.families.join(', ')}.`;
     } catch (err) {
       logUnexpected(deps.logger, err, 'no-change button failed');

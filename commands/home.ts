@@ -2,11 +2,12 @@
  * App Home: `app_home_opened` publishes the member's Home tab (deduplicated by event_id, as
  * Slack may deliver an event more than once), and its buttons open the change modals.
  */
-import type { App, BlockAction } from '@slack/bolt';
+import type { App, BlockAction, Context } from '@slack/bolt';
 import type { AppDeps } from '../src/deps.js';
 import { once } from '../src/services/requests.js';
 import { type ChangeSpec, openChangeModal } from '../src/slack/change-flow.js';
 import { publishHome } from '../src/slack/home.js';
+import { memberOf } from '../src/slack/member-context.js';
 import { HOME_OPEN_CAPACITY, HOME_OPEN_FORECAST } from '../src/slack/presenters/home.js';
 import { CAPACITY } from './capacity.js';
 import { FORECAST } from './forecast.js';
@@ -24,17 +25,25 @@ export function register(app: App, deps: AppDeps): void {
       ack,
       body,
       client,
+      context,
     }: {
       ack: () => Promise<void>;
       body: BlockAction;
       client: Parameters<typeof publishHome>[1];
+      context: Context;
     }) {
       await ack();
-      await openChangeModal(deps, spec, client, {
-        trigger_id: body.trigger_id,
-        user_id: body.user.id,
-        channel_id: body.channel?.id ?? null,
-      });
+      await openChangeModal(
+        deps,
+        spec,
+        client,
+        {
+          trigger_id: body.trigger_id,
+          user_id: body.user.id,
+          channel_id: body.channel?.id ?? null,
+        },
+        () => memberOf(context),
+      );
     };
   app.action<BlockAction>(HOME_OPEN_FORECAST, opener(FORECAST));
   app.action<BlockAction>(HOME_OPEN_CAPACITY, opener(CAPACITY));

@@ -1,10 +1,11 @@
 /** The `/sop scenario set` modal's submission: parse, save through the service, confirm. */
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
+import { can } from '../src/core/policy.js';
 import type { AppDeps } from '../src/deps.js';
 import { SopError } from '../src/errors.js';
-import { getMember } from '../src/services/members.js';
 import { setCycleScenario } from '../src/services/scenarios.js';
+import { memberOf } from '../src/slack/member-context.js';
 import {
   parseScenarioState,
   SCENARIO_CALLBACK,
@@ -21,7 +22,7 @@ const Meta = z.object({
 });
 
 export function register(app: App, deps: AppDeps): void {
-  app.view(SCENARIO_CALLBACK, async ({ ack, body, view, client }) => {
+  app.view(SCENARIO_CALLBACK, async ({ ack, body, view, client, context }) => {
     const meta = Meta.safeParse(JSON.parse(view.private_metadata || '{}'));
     if (!meta.success) {
       await ack({ response_action: 'errors', errors: { label: 'This form is out of date.' } });
@@ -34,8 +35,7 @@ export function register(app: App, deps: AppDeps): void {
     }
     let acked = false;
     try {
-      const member = await getMember(deps.db, body.user.id, deps.config.SOPBOT_ADMIN_USERS);
-      if (member.role !== 'planner' && member.role !== 'admin')
+      if (!can(await memberOf(context), 'scenario.set'))
         throw new SopError('forbidden', 'Only planners and admins set scenarios.');
       const list = await setCycleScenario(deps.db, meta.data.cycleId, parsed.input, body.user.id);
       await ack();

@@ -12,6 +12,7 @@ export const actions: SopSubcommand = {
   name: 'actions',
   usage: '/sop actions [@user|me] [open|overdue|all]',
   summary: 'list the follow-up actions of the executive decisions',
+  action: 'cycle.read',
   async handle(ctx) {
     let owner: string | undefined;
     let filter: ActionFilter = 'open';

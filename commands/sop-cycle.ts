@@ -14,7 +14,7 @@ import {
   setPhaseDays,
   startCycle,
 } from '../src/services/cycles.js';
-import { requireRole } from '../src/services/members.js';
+import { requirePermission } from '../src/services/members.js';
 import { getSettings } from '../src/services/settings.js';
 import type { SopCommandContext, SopSubcommand } from '../src/slack/command-types.js';
 import { slackDate } from '../src/slack/presenters/format.js';
@@ -60,12 +60,13 @@ export const cycle: SopSubcommand = {
   name: 'cycle',
   usage: '/sop cycle [start YYYY-MM | next | close | deadlines phase=days ...]',
   summary: 'run the monthly cycle: phases and deadlines',
+  action: 'cycle.read',
   async handle(ctx) {
     const [verb, ...rest] = ctx.args;
     const who = ctx.member.userId;
     const deps = ctx.deps;
     if (verb === undefined || verb === 'status') return status(ctx);
-    requireRole(ctx.member, ['planner'], `${verb} a cycle`);
+    requirePermission(ctx.member, 'cycle.manage', `${verb} a cycle`);
     switch (verb) {
       case 'start': {
         const month = rest[0];

@@ -20,7 +20,7 @@ export const decide: SopSubcommand = {
   name: 'decide',
   usage: '/sop decide [<scenario> "rationale" [supersedes "reason"]]',
   summary: 'record the executive decision without a vote (no text: opens the form)',
-  roles: ['exec'],
+  action: 'decision.decide',
   async handle(ctx) {
     const { db } = ctx.deps;
     const cycle = await requireOpenCycle(db);

@@ -12,7 +12,7 @@ export const execution: SopSubcommand = {
   usage: '/sop execution',
   summary:
     'report a weekly deviation (supplier delay, line stop): posted with an owner and due date',
-  roles: ['ops', 'planner', 'admin'],
+  action: 'execution.report',
   async handle(ctx) {
     const { timezone } = await getSettings(ctx.deps.db);
     await ctx.client.views.open({

@@ -20,6 +20,7 @@ export const explain: SopSubcommand = {
   usage: '/sop explain FAM-3 2027-05 | LINE-1 2027-08 | why is FAM-3 up in May | who changed FAM-2',
   summary:
     'where a figure comes from: history, baseline, each adjustment, consensus, supply, and what a constraint costs',
+  action: 'explain',
   async handle({ deps, rest, respond }) {
     const e = await explainQuestion(deps.db, rest);
     const share =

@@ -10,7 +10,7 @@ export const families: SopSubcommand = {
   name: 'families',
   usage: USAGE,
   summary: 'assign the families a sales rep covers (admins, planners)',
-  roles: ['planner'],
+  action: 'families.assign',
   async handle({ deps, args, member, respond }) {
     const [who, ...codes] = args;
     const userId = who ? parseUserMention(who) : null;

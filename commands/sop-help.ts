@@ -7,6 +7,7 @@ export const help: SopSubcommand = {
   name: 'help',
   usage: '/sop help',
   summary: 'list the commands',
+  action: 'cycle.read',
   async handle({ respond }) {
     await respond({ response_type: 'ephemeral', text: helpText(SOP_SUBCOMMANDS) });
   },

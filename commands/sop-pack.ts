@@ -6,7 +6,7 @@ import { isPeriod } from '../src/core/period.js';
 import { UsageError } from '../src/errors.js';
 import { getCycleByMonth, requireOpenCycle } from '../src/services/cycles.js';
 import { postPack } from '../src/services/meeting-posts.js';
-import { requireRole } from '../src/services/members.js';
+import { requirePermission } from '../src/services/members.js';
 import { buildPack, packMarkdown } from '../src/services/pack.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { packMessage } from '../src/slack/presenters/pack.js';
@@ -15,6 +15,7 @@ export const pack: SopSubcommand = {
   name: 'pack',
   usage: '/sop pack [YYYY-MM] [md|post]',
   summary: 'the executive meeting pack (ten questions), as a message or pack.md',
+  action: 'cycle.read',
   async handle(ctx) {
     const { db, clock } = ctx.deps;
     const month = ctx.args.find((a) => isPeriod(a));
@@ -22,7 +23,7 @@ export const pack: SopSubcommand = {
     const cycle = month ? await getCycleByMonth(db, month) : await requireOpenCycle(db);
     if (!cycle) throw new UsageError(`No cycle for ${month}; \`/sop cycle\` shows the open one.`);
     if (how === 'post') {
-      requireRole(ctx.member, ['planner', 'exec'], 'post the pack');
+      requirePermission(ctx.member, 'pack.post', 'post the pack');
       const ts = await postPack(ctx.client, db, cycle.id, clock.now());
       await ctx.respond({
         response_type: 'ephemeral',

@@ -13,7 +13,7 @@ export const plan: SopSubcommand = {
   name: 'plan',
   usage: '/sop plan',
   summary: 'recompute the plan now; results in the thread (planners)',
-  roles: ['planner'],
+  action: 'plan.run',
   async handle({ deps, args, command, client, member, requestKey, respond }) {
     if (args.length > 0) throw new UsageError('`/sop plan` takes no arguments.');
     const cycle = await getOpenCycle(deps.db);

@@ -13,7 +13,7 @@ export const role: SopSubcommand = {
   name: 'role',
   usage: USAGE,
   summary: 'give a member a role (admins)',
-  roles: ['admin'],
+  action: 'role.set',
   async handle({ deps, args, member, respond }) {
     const [who, what, ...extra] = args;
     const userId = who ? parseUserMention(who) : null;

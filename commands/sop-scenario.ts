@@ -15,7 +15,7 @@ export const scenario: SopSubcommand = {
   name: 'scenario',
   usage: USAGE,
   summary: 'the cycle’s scenarios: list, change one in a modal, back to the defaults (planners)',
-  roles: ['planner'],
+  action: 'scenario.set',
   async handle({ deps, args, respond, client, command, member }) {
     const cycle = await requireOpenCycle(deps.db);
     const [what = 'list', name] = args;

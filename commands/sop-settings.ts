@@ -97,7 +97,7 @@ export const settings: SopSubcommand = {
   usage:
     '/sop settings channels demand #chan supply #chan exec #chan | fences <frozen> <slushy> | horizon <months> | comment-threshold <percent> | execution ...',
   summary: 'channels, time fences, horizon, S&OE thresholds (admins)',
-  roles: ['admin'],
+  action: 'settings.change',
   async handle({ deps, args, respond }) {
     const row =
       args.length === 0

@@ -10,6 +10,7 @@ export const status: SopSubcommand = {
   name: 'status',
   usage: '/sop status',
   summary: 'phase, deadlines, who has not submitted yet, latest plan run',
+  action: 'cycle.read',
   async handle({ deps, args, respond }) {
     if (args.length > 0) throw new UsageError('`/sop status` takes no arguments.');
     const cycle = await getOpenCycle(deps.db);

@@ -4,7 +4,7 @@
  */
 import { UsageError } from '../src/errors.js';
 import { requireOpenCycle } from '../src/services/cycles.js';
-import { requireRole } from '../src/services/members.js';
+import { requirePermission } from '../src/services/members.js';
 import { attachPollMessage, createPoll } from '../src/services/polls.js';
 import { getSettings, updateSettings } from '../src/services/settings.js';
 import type { SopCommandContext, SopSubcommand } from '../src/slack/command-types.js';
@@ -16,7 +16,7 @@ export const vote: SopSubcommand = {
   usage:
     '/sop vote [hours open, default 48] | /sop vote mode open|anonymous | /sop vote quorum N|off',
   summary: 'post the scenario vote (one button per scenario; only executives count)',
-  roles: ['planner', 'exec'],
+  action: 'vote.start',
   async handle(ctx) {
     if (ctx.args[0] === 'mode' || ctx.args[0] === 'quorum') return configure(ctx);
     const hoursText = ctx.args[0];
@@ -53,7 +53,7 @@ export const vote: SopSubcommand = {
 
 /** `/sop vote mode open|anonymous`, `/sop vote quorum N|off` (admins): how the next votes run. */
 async function configure(ctx: SopCommandContext): Promise<void> {
-  requireRole(ctx.member, [], 'change how votes run');
+  requirePermission(ctx.member, 'vote.configure', 'change how votes run');
   const [what, value] = ctx.args;
   if (what === 'mode') {
     if (value !== 'open' && value !== 'anonymous')

@@ -23,7 +23,7 @@ export const whatif: SopSubcommand = {
   name: 'whatif',
   usage: `${USAGE}   e.g. /sop whatif demand FAM-3 +20% 2027-04..2027-06`,
   summary: 'solve central with one assumption changed; differences in a thread',
-  roles: ['planner', 'exec', 'ops'],
+  action: 'whatif.run',
   async handle({ deps, rest, command, client, member, requestKey, respond }) {
     const text = rest.trim();
     const control = controlCharacterMessage('The what-if', text);

@@ -1,12 +1,13 @@
 /**
- * The `/sop` router: acks at once, tokenises the text, resolves the member, checks the
- * subcommand's roles and hands over. Unknown subcommands get the help list.
+ * The `/sop` router: acks at once, tokenises the text, checks the subcommand's row of the
+ * policy for the member on the context and hands over. Unknown subcommands get the help list.
  */
 import type { App } from '@slack/bolt';
 import type { AppDeps } from '../src/deps.js';
 import { SopError } from '../src/errors.js';
-import { getMember, requireRole } from '../src/services/members.js';
+import { requirePermission } from '../src/services/members.js';
 import { once } from '../src/services/requests.js';
+import { memberOf } from '../src/slack/member-context.js';
 import { helpText } from '../src/slack/presenters/help.js';
 import { userMessage } from '../src/slack/reply.js';
 import { commandRequestKey } from '../src/slack/request-key.js';
@@ -14,7 +15,7 @@ import { tokenise } from '../src/slack/tokenise.js';
 import { SOP_SUBCOMMANDS } from './sop-registry.js';
 
 export function register(app: App, deps: AppDeps): void {
-  app.command('/sop', async ({ ack, command, client, respond }) => {
+  app.command('/sop', async ({ ack, command, client, respond, context }) => {
     await ack();
     const text = command.text.trim();
     const [first, ...args] = tokenise(text);
@@ -28,8 +29,8 @@ export function register(app: App, deps: AppDeps): void {
       return;
     }
     try {
-      const member = await getMember(deps.db, command.user_id, deps.config.SOPBOT_ADMIN_USERS);
-      if (sub.roles) requireRole(member, sub.roles, `use \`/sop ${sub.name}\``);
+      const member = await memberOf(context);
+      requirePermission(member, sub.action, `use \`/sop ${sub.name}\``);
       const requestKey = commandRequestKey(command);
       // Slack's retries of this very command (x-slack-retry-num) do nothing a second time.
       const ran = await once(deps.db, requestKey, `sop:${sub.name}`, () =>

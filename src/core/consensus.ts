@@ -20,6 +20,7 @@
  */
 import type { Role } from './company.js';
 import type { Period } from './period.js';
+import { rolesFor } from './policy.js';
 
 export type AdjustmentKind = 'set' | 'delta_units' | 'delta_pct';
 
@@ -59,7 +60,8 @@ export interface ConsensusLine {
   readonly superseded: readonly string[];
 }
 
-export const OVERRIDE_ROLES: readonly Role[] = ['planner', 'exec', 'admin'];
+/** Whose `set` overrides the reps' adjustments: the policy's 'forecast.override' row. */
+export const OVERRIDE_ROLES: readonly Role[] = rolesFor('forecast.override');
 
 /** Author of the system steps ('baseline', 'floor'). */
 export const SYSTEM_AUTHOR = 'sopbot';

@@ -11,6 +11,7 @@
  */
 import type { Role, TimeFences } from './company.js';
 import { monthsBetween, type Period } from './period.js';
+import { can } from './policy.js';
 
 export type Zone = 'past' | 'frozen' | 'slushy' | 'liquid';
 
@@ -61,7 +62,7 @@ export function checkFence(
         reason: `${period} is before the cycle month ${cycleMonth}: past months cannot be changed.`,
       };
     case 'frozen':
-      if (role === 'exec' || role === 'admin') {
+      if (can({ role }, 'forecast.frozen-exception')) {
         return {
           zone,
           accepted: true,

@@ -26,7 +26,7 @@ import { checkFence } from '../core/time-fences.js';
 import type { AppDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
 import { adjustmentsOpen, getOpenCycle, PHASE_LABEL } from './cycles.js';
-import { type Member, requireRole } from './members.js';
+import { type Member, requirePermission } from './members.js';
 import { requestJob } from './outbox.js';
 import { fencesOf, getSettings } from './settings.js';
 
@@ -321,7 +321,7 @@ export async function submitAdjustment(
   input: ChangeInput,
   meta: RequestMeta,
 ): Promise<ChangeOutcome> {
-  requireRole(member, ['sales', 'planner', 'exec'], 'adjust the demand forecast');
+  requirePermission(member, 'forecast.adjust', 'adjust the demand forecast');
   checkChangeText(input);
   const role = member.role as Role;
   const [cycle, family, settings] = await Promise.all([
@@ -426,7 +426,7 @@ export async function declareNoChangeForMember(
   member: Member,
   codes: readonly string[] = member.families,
 ): Promise<{ cycleMonth: Period; families: string[]; added: number }> {
-  requireRole(member, ['sales', 'planner', 'exec'], 'declare no change to the forecast');
+  requirePermission(member, 'forecast.adjust', 'declare no change to the forecast');
   const cycle = await openCycleForChanges(deps, 'a no-change declaration');
   if (codes.length === 0)
     throw new SopError(

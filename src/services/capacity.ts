@@ -32,7 +32,7 @@ import {
   replayedChange,
   requireCommentOverThreshold,
 } from './adjustments.js';
-import { type Member, requireRole } from './members.js';
+import { type Member, requirePermission } from './members.js';
 import { fencesOf, getSettings } from './settings.js';
 
 export const CAPACITY_REASONS = [
@@ -78,7 +78,7 @@ export async function submitCapacityUpdate(
   input: ChangeInput,
   meta: RequestMeta,
 ): Promise<ChangeOutcome> {
-  requireRole(member, ['ops', 'planner'], 'update capacity');
+  requirePermission(member, 'capacity.update', 'update capacity');
   checkChangeText(input);
   const [cycle, resource, settings] = await Promise.all([
     openCycleForChanges(deps, 'a capacity update', { anyPhase: true }),

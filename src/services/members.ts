@@ -1,6 +1,6 @@
 /**
- * Members, roles and the families each rep covers. The service layer decides who may do
- * what; a refused user is told why and who can help.
+ * Members, roles and the families each rep covers. Who may do what is src/core/policy.ts;
+ * a refused user is told why and who can help.
  */
 import type { Db } from '../../db/connect.js';
 import { audit } from '../../db/queries/audit.js';
@@ -12,6 +12,7 @@ import {
   upsertRole,
 } from '../../db/queries/members.js';
 import type { Role } from '../core/company.js';
+import { type Action, can, rolesFor } from '../core/policy.js';
 import { SopError } from '../errors.js';
 
 export const ROLES: readonly Role[] = ['sales', 'ops', 'planner', 'exec', 'admin'];
@@ -48,18 +49,13 @@ export async function getMember(
   };
 }
 
-/** Admins may do everything; otherwise the member's role must be in `allowed`. */
-export function hasRole(member: Member, allowed: readonly Role[]): boolean {
-  if (member.role === null) return false;
-  return member.role === 'admin' || allowed.includes(member.role);
-}
-
-/** Throws a `forbidden` SopError naming the roles that may do `what`. */
-export function requireRole(member: Member, allowed: readonly Role[], what: string): void {
-  if (hasRole(member, allowed)) return;
-  const names = [...allowed.map((r) => ROLE_LABEL[r]), 'Admin'].filter(
-    (v, i, a) => a.indexOf(v) === i,
-  );
+/**
+ * Throws a `forbidden` SopError naming the roles that may do `what`, when the policy
+ * (src/core/policy.ts) refuses `action` to the member.
+ */
+export function requirePermission(member: Member, action: Action, what: string): void {
+  if (can(member, action)) return;
+  const names = rolesFor(action).map((r) => ROLE_LABEL[r]);
   const yours = member.role
     ? `your role is ${ROLE_LABEL[member.role]}`
     : 'you have no role in sopbot yet';

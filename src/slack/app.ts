@@ -11,6 +11,7 @@ import { sql } from 'kysely';
 import type { AppDeps } from '../deps.js';
 import { boltLogger } from './bolt-logger.js';
 import { HANDLER_MODULES } from './handlers.js';
+import { memberContext } from './member-context.js';
 import { tellUser } from './reply.js';
 
 export interface SlackAppOptions {
@@ -173,6 +174,9 @@ export function createSlackApp(deps: AppDeps, opts: SlackAppOptions): SlackApp {
             resolve();
           };
         });
+
+  // Who is asking, resolved once per request for every listener (see src/core/policy.ts).
+  app.use(memberContext(deps));
 
   for (const mod of [...HANDLER_MODULES, ...(opts.modules ?? [])]) mod.register(app, deps);
 

@@ -12,7 +12,7 @@ import type {
 } from '@slack/bolt';
 import { activeFamilies, familyByCode } from '../../db/queries/adjustments.js';
 import { activeResources } from '../../db/queries/capacity.js';
-import type { Role } from '../core/company.js';
+import type { Action } from '../core/policy.js';
 import type { AppDeps } from '../deps.js';
 import { SopError } from '../errors.js';
 import {
@@ -24,10 +24,11 @@ import {
   type RequestMeta,
 } from '../services/adjustments.js';
 import { demandView } from '../services/demand-view.js';
-import { getMember, type Member, requireRole } from '../services/members.js';
+import { type Member, requirePermission } from '../services/members.js';
 import { getSettings } from '../services/settings.js';
 import { afterChange } from '../services/summary.js';
 import { inputFromState } from './change-state.js';
+import { memberOf } from './member-context.js';
 import { parseChangeText } from './parse-change.js';
 import { type ChangeSubject, confirmationBlocks, confirmationText } from './presenters/change.js';
 import {
@@ -47,7 +48,8 @@ import { viewRequestKey } from './request-key.js';
 export interface ChangeSpec {
   readonly subject: ChangeSubject;
   readonly reasons: readonly string[];
-  readonly roles: readonly Role[];
+  /** The row of src/core/policy.ts that allows this change. */
+  readonly action: Action;
   /** "adjust the demand forecast" — for refusals. */
   readonly what: string;
   readonly usage: string;
@@ -94,7 +96,7 @@ export async function buildChangeModal(
   channelId: string | null,
   selectedCode?: string,
 ) {
-  requireRole(member, spec.roles, spec.what);
+  requirePermission(member, spec.action, spec.what);
   const cycle =
     spec.subject === 'forecast'
       ? await openCycleForChanges(deps, 'a forecast adjustment')
@@ -132,6 +134,8 @@ export async function openChangeModal(
   spec: ChangeSpec,
   client: webApi.WebClient,
   command: ModalTrigger,
+  /** Looked up after the loading modal is open (the trigger_id lives 3 s). */
+  member: () => Promise<Member>,
 ): Promise<void> {
   const opened = await client.views.open({
     trigger_id: command.trigger_id,
@@ -141,8 +145,7 @@ export async function openChangeModal(
   if (!viewId) throw new Error('views.open returned no view id');
   let view: ReturnType<typeof messageModal>;
   try {
-    const member = await getMember(deps.db, command.user_id, deps.config.SOPBOT_ADMIN_USERS);
-    view = await buildChangeModal(deps, spec, member, command.channel_id);
+    view = await buildChangeModal(deps, spec, await member(), command.channel_id);
   } catch (err) {
     if (!(err instanceof SopError)) deps.logger.error({ err }, `${spec.subject} modal failed`);
     view = messageModal(
@@ -201,13 +204,14 @@ export async function runTextChange(
   command: SlashCommand,
   respond: RespondFn,
   requestKey: string,
+  member: () => Promise<Member>,
 ): Promise<ChangeOutcome | null> {
   let outcome: ChangeOutcome;
   try {
-    const member = await getMember(deps.db, command.user_id, deps.config.SOPBOT_ADMIN_USERS);
-    requireRole(member, spec.roles, spec.what);
+    const m = await member();
+    requirePermission(m, spec.action, spec.what);
     const input = parseChangeText(command.text, spec.reasons);
-    outcome = await spec.submit(deps, member, input, {
+    outcome = await spec.submit(deps, m, input, {
       requestKey,
       source: 'command',
       teamId: command.team_id,
@@ -239,13 +243,12 @@ export async function runTextChange(
 export async function submitChangeView(
   deps: AppDeps,
   spec: ChangeSpec,
-  { ack, body, view, client }: SlackViewMiddlewareArgs & AllMiddlewareArgs,
+  { ack, body, view, client, context }: SlackViewMiddlewareArgs & AllMiddlewareArgs,
 ): Promise<void> {
   const meta = decodeMeta(view.private_metadata);
   let outcome: ChangeOutcome;
   try {
-    const member = await getMember(deps.db, body.user.id, deps.config.SOPBOT_ADMIN_USERS);
-    outcome = await spec.submit(deps, member, inputFromState(view.state.values), {
+    outcome = await spec.submit(deps, await memberOf(context), inputFromState(view.state.values), {
       requestKey: viewRequestKey(view),
       source: 'modal',
       teamId: body.team?.id ?? null,

@@ -1,11 +1,11 @@
 /**
  * The contract between the `/sop` router (commands/sop.ts) and its subcommands
- * (commands/sop-<name>.ts). The router acks first, resolves the member, checks the roles,
- * and only then calls `handle`.
+ * (commands/sop-<name>.ts). The router acks first, takes the member from the context, checks
+ * the subcommand's row of the policy (src/core/policy.ts), and only then calls `handle`.
  */
 import type { RespondFn, SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import type { Role } from '../core/company.js';
+import type { Action } from '../core/policy.js';
 import type { AppDeps } from '../deps.js';
 import type { Member } from '../services/members.js';
 
@@ -29,7 +29,7 @@ export interface SopSubcommand {
   /** e.g. `/sop role @user sales|ops|planner|exec|admin` */
   readonly usage: string;
   readonly summary: string;
-  /** Roles allowed (admins always are); undefined means every member. */
-  readonly roles?: readonly Role[];
+  /** The row of src/core/policy.ts that allows using this subcommand. */
+  readonly action: Action;
   handle(ctx: SopCommandContext): Promise<void>;
 }

@@ -3,7 +3,7 @@
  * registers them in this order.
  */
 import type { App } from '@slack/bolt';
-import * as actions from '../../commands/actions.js';
+import * as actionButtons from '../../commands/action-buttons.js';
 import * as capacity from '../../commands/capacity.js';
 import * as execution from '../../commands/execution.js';
 import * as explain from '../../commands/explain.js';
@@ -11,7 +11,7 @@ import * as forecast from '../../commands/forecast.js';
 import * as home from '../../commands/home.js';
 import * as scenario from '../../commands/scenario.js';
 import * as sop from '../../commands/sop.js';
-import * as vote from '../../commands/vote.js';
+import * as voteButtons from '../../commands/vote-buttons.js';
 import type { AppDeps } from '../deps.js';
 
 export interface HandlerModule {
@@ -23,9 +23,9 @@ export const HANDLER_MODULES: readonly HandlerModule[] = [
   forecast,
   capacity,
   home,
-  vote,
+  voteButtons,
   scenario,
-  actions,
+  actionButtons,
   execution,
   explain,
 ];

@@ -174,6 +174,47 @@ export async function insertFamilies(
   };
 }
 
+/**
+ * An open 2027-01 cycle (data gathering) with a flat baseline of 1000 for FAM-1 over
+ * `months` months, a sales rep covering FAM-1, an operations member, and the demand and
+ * supply channels C_DEMAND and C_SUPPLY. Returns the cycle id.
+ */
+export async function seedForecastCycle(
+  db: Db,
+  fam1: number,
+  who: { readonly rep: string; readonly ops: string; readonly months: number },
+): Promise<number> {
+  const cycle = await db
+    .insertInto('cycles')
+    .values({ month: '2027-01', phase: 'data_gathering' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const months = Array.from(
+    { length: who.months },
+    (_, i) => `${2027 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`,
+  );
+  await db
+    .insertInto('baseline_forecasts')
+    .values(months.map((period) => ({ cycle_id: cycle.id, family_id: fam1, period, value: 1000 })))
+    .execute();
+  await db
+    .insertInto('members')
+    .values([
+      { slack_user_id: who.rep, role: 'sales' },
+      { slack_user_id: who.ops, role: 'ops' },
+    ])
+    .execute();
+  await db
+    .insertInto('member_families')
+    .values({ slack_user_id: who.rep, family_id: fam1 })
+    .execute();
+  await db
+    .insertInto('workspace_settings')
+    .values({ team_id: 'T_SOP', demand_channel: 'C_DEMAND', supply_channel: 'C_SUPPLY' })
+    .execute();
+  return cycle.id;
+}
+
 export const SCENARIOS: readonly FixtureScenario[] = [
   {
     name: 'central',

@@ -10,7 +10,7 @@ import type { RunningBot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
 import { type Driver, type Standin, startStandin } from '../../src/slack-standin/index.js';
 import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
-import { insertFamilies, startHttpBot } from './meeting-fixture.js';
+import { insertFamilies, seedForecastCycle, startHttpBot } from './meeting-fixture.js';
 
 const SECRET = 'slack-forecast-test-secret';
 let tdb: TestDb;
@@ -80,32 +80,7 @@ beforeAll(async () => {
   queues = createQueues(redis, prefix);
 
   const { fam1 } = await insertFamilies(db, { code: 'LINE-2', name: 'Assembly line 2' });
-  const cycle = await db
-    .insertInto('cycles')
-    .values({ month: '2027-01', phase: 'data_gathering' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  cycleId = cycle.id;
-  const months = Array.from(
-    { length: 18 },
-    (_, i) => `${2027 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`,
-  );
-  await db
-    .insertInto('baseline_forecasts')
-    .values(months.map((period) => ({ cycle_id: cycleId, family_id: fam1, period, value: 1000 })))
-    .execute();
-  await db
-    .insertInto('members')
-    .values([
-      { slack_user_id: REP, role: 'sales' },
-      { slack_user_id: OPS, role: 'ops' },
-    ])
-    .execute();
-  await db.insertInto('member_families').values({ slack_user_id: REP, family_id: fam1 }).execute();
-  await db
-    .insertInto('workspace_settings')
-    .values({ team_id: 'T_SOP', demand_channel: 'C_DEMAND', supply_channel: 'C_SUPPLY' })
-    .execute();
+  cycleId = await seedForecastCycle(db, fam1, { rep: REP, ops: OPS, months: 18 });
 });
 
 afterAll(async () => {

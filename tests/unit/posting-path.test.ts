@@ -43,7 +43,7 @@ describe('one posting path', () => {
         'commands/forecast.ts',
         'commands/sop-decisions.ts',
         'commands/sop-pack.ts',
-        'commands/vote.ts',
+        'commands/vote-buttons.ts',
         'src/slack/change-flow.ts',
         'src/slack/post-ledger.ts',
         'src/slack/reply.ts',

@@ -10,7 +10,7 @@
  *   stock" is last month's stock minus this month's (negative: stock was built) and
  *   "backlogged" is this month's backlog minus last month's (negative: late orders served).
  */
-import type { AdjustmentKind, ConsensusLine } from '../consensus.js';
+import { type AdjustmentKind, type ConsensusLine, OVERRIDE_ROLES } from '../consensus.js';
 import type { AdjustmentFva } from '../kpi.js';
 import { addMonths, type Period } from '../period.js';
 import type { FamilyPeriodPlan } from '../supply/solve.js';
@@ -246,7 +246,7 @@ export function explainFamilyMonth(input: FamilyMonthInput): FamilyMonthExplanat
       const role: ExplainStep['role'] =
         s.adjustmentId === 'floor'
           ? 'floor'
-          : s.kind === 'set' && ['planner', 'exec', 'admin'].includes(s.authorRole)
+          : s.kind === 'set' && OVERRIDE_ROLES.includes(s.authorRole)
             ? 'override'
             : 'adjustment';
       return {

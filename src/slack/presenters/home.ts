@@ -4,6 +4,7 @@ import type { SubmissionRow } from '../../../db/queries/adjustments.js';
 import type { ActionRow, CycleRow, Phase } from '../../../db/schema.js';
 import { localDate } from '../../core/calendar.js';
 import { PHASE_ORDER } from '../../core/cycle.js';
+import { can } from '../../core/policy.js';
 import { PHASE_LABEL } from '../../services/cycles.js';
 import { type Member, ROLE_LABEL } from '../../services/members.js';
 import { homeActionItems } from './actions.js';
@@ -81,7 +82,7 @@ export function homeActionsSection(actions: readonly ActionRow[]): types.KnownBl
 
 export function homeButtons(m: Member): types.KnownBlock {
   const elements: types.Button[] = [];
-  if (m.role === 'sales' || m.role === 'planner' || m.role === 'exec' || m.role === 'admin')
+  if (can(m, 'forecast.adjust'))
     elements.push(
       {
         type: 'button',
@@ -91,7 +92,7 @@ export function homeButtons(m: Member): types.KnownBlock {
       },
       { type: 'button', action_id: HOME_NO_CHANGE, text: plain('No change for my families') },
     );
-  if (m.role === 'ops' || m.role === 'planner' || m.role === 'admin')
+  if (can(m, 'capacity.update'))
     elements.push({
       type: 'button',
       action_id: HOME_OPEN_CAPACITY,

@@ -1,5 +1,6 @@
 /** Done and Snooze buttons on follow-up actions (DMs and App Home). */
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, Context } from '@slack/bolt';
+import { can } from '../src/core/policy.js';
 import type { AppDeps } from '../src/deps.js';
 import {
   getAction,
@@ -8,9 +9,9 @@ import {
   type Snooze,
   snoozeAction,
 } from '../src/services/actions.js';
-import { getMember } from '../src/services/members.js';
 import { getSettings } from '../src/services/settings.js';
 import { publishHome } from '../src/slack/home.js';
+import { memberOf } from '../src/slack/member-context.js';
 import {
   ACTION_DONE,
   ACTION_SNOOZE_DAY,
@@ -23,11 +24,9 @@ import { tellUser } from '../src/slack/reply.js';
 type Click = BlockAction<ButtonAction>;
 
 export function register(app: App, deps: AppDeps): void {
-  const allowed = async (body: Click, owner: string) => {
-    if (body.user.id === owner) return true;
-    const m = await getMember(deps.db, body.user.id, deps.config.SOPBOT_ADMIN_USERS);
-    return m.role === 'admin';
-  };
+  /** The owner may change their action; the policy says who may change anyone's. */
+  const allowed = async (body: Click, context: Context, owner: string) =>
+    body.user.id === owner || can(await memberOf(context), 'action.manage-any');
   const tell = async (body: Click, client: App['client'], text: string) => {
     const channel = body.channel?.id ?? body.container?.channel_id;
     if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text });
@@ -44,6 +43,7 @@ export function register(app: App, deps: AppDeps): void {
     body: Click,
     client: App['client'],
     action: ButtonAction,
+    context: Context,
     verb: string,
   ) => {
     const a = await getAction(deps.db, action.value ?? '');
@@ -51,7 +51,7 @@ export function register(app: App, deps: AppDeps): void {
       await tell(body, client, 'This action no longer exists.');
       return null;
     }
-    if (!(await allowed(body, a.owner))) {
+    if (!(await allowed(body, context, a.owner))) {
       await tell(
         body,
         client,
@@ -62,10 +62,10 @@ export function register(app: App, deps: AppDeps): void {
     return a;
   };
 
-  app.action<Click>(ACTION_DONE, async ({ ack, body, action, client }) => {
+  app.action<Click>(ACTION_DONE, async ({ ack, body, action, client, context }) => {
     await ack();
     try {
-      const a = await ownedAction(body, client, action, 'close');
+      const a = await ownedAction(body, client, action, context, 'close');
       if (!a) return;
       const { action: done, changed } = await markDone(
         deps.db,
@@ -106,15 +106,17 @@ export function register(app: App, deps: AppDeps): void {
       body,
       action,
       client,
+      context,
     }: {
       ack: () => Promise<void>;
       body: Click;
       action: ButtonAction;
       client: App['client'];
+      context: Context;
     }) => {
       await ack();
       try {
-        const a = await ownedAction(body, client, action, 'snooze');
+        const a = await ownedAction(body, client, action, context, 'snooze');
         if (!a) return;
         const row = await snoozeAction(deps, a.id, body.user.id, kind);
         const { timezone } = await getSettings(deps.db);

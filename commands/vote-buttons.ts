@@ -4,6 +4,7 @@
  */
 import type { App, BlockAction, ButtonAction, webApi } from '@slack/bolt';
 import { z } from 'zod';
+import { can } from '../src/core/policy.js';
 import type { AppDeps } from '../src/deps.js';
 import { SopError } from '../src/errors.js';
 import { today } from '../src/services/actions.js';
@@ -13,7 +14,6 @@ import {
   SupersedeReasonRequired,
 } from '../src/services/decisions.js';
 import { promptChair, publishDecision, refreshPollMessage } from '../src/services/meeting-posts.js';
-import { getMember } from '../src/services/members.js';
 import { enqueueDurably } from '../src/services/outbox.js';
 import {
   castVote,
@@ -23,6 +23,7 @@ import {
   type PollView,
 } from '../src/services/polls.js';
 import { getSettings } from '../src/services/settings.js';
+import { memberOf } from '../src/slack/member-context.js';
 import {
   DECISION_ADD_ACTION,
   DECISION_CALLBACK,
@@ -108,61 +109,62 @@ function parseMeta(raw: string): DecisionModalMeta {
 }
 
 export function register(app: App, deps: AppDeps): void {
-  app.action<Click>(new RegExp(`^${VOTE_CAST}_\\d+$`), async ({ ack, body, action, client }) => {
-    await ack();
-    try {
-      const value = VoteValue.safeParse(action.value);
-      if (!value.success) throw new SopError('validation', 'This vote button is malformed.');
-      const [pollId = '', scenarioId = ''] = value.data.split(':');
-      const member = await getMember(deps.db, body.user.id, deps.config.SOPBOT_ADMIN_USERS);
-      const counted = member.role === 'exec';
-      const { outcome, view } = await castVote(
-        deps.db,
-        {
-          pollId,
-          voter: body.user.id,
-          scenarioId,
-          counted,
-          requestKey: `vote:${pollId}:${body.user.id}:${action.action_ts}:${scenarioId}`,
-        },
-        deps.clock.now(),
-      );
-      const label = view.options.find((o) => o.scenarioId === scenarioId)?.label ?? scenarioId;
-      await whisper(client, body, voteReceipt(outcome, label));
-      if (outcome !== 'recorded' && outcome !== 'changed') return;
+  app.action<Click>(
+    new RegExp(`^${VOTE_CAST}_\\d+$`),
+    async ({ ack, body, action, client, context }) => {
+      await ack();
       try {
-        if (view.tally.quorumReached && view.poll.status === 'open') {
-          const closed = await closePoll(
-            deps.db,
-            { pollId, by: 'quorum', reason: 'quorum' },
-            deps.clock.now(),
-          );
-          const after = await refreshPollMessage(client, deps.db, pollId);
-          if (closed.closedNow) await promptChair(client, deps.db, after);
-          return;
-        }
-        await enqueueDurably(deps, 'poll-refresh', { pollId }, { debounceMs: 250 });
-      } catch (err) {
-        // The vote is stored (the receipt said so); only the message's refresh failed.
-        deps.logger.error({ err, pollId }, 'vote stored, but the vote message was not refreshed');
-        await whisper(
-          client,
-          body,
-          'Your vote is stored, but the vote message could not be refreshed yet. It has been logged.',
+        const value = VoteValue.safeParse(action.value);
+        if (!value.success) throw new SopError('validation', 'This vote button is malformed.');
+        const [pollId = '', scenarioId = ''] = value.data.split(':');
+        const counted = can(await memberOf(context), 'vote.counted');
+        const { outcome, view } = await castVote(
+          deps.db,
+          {
+            pollId,
+            voter: body.user.id,
+            scenarioId,
+            counted,
+            requestKey: `vote:${pollId}:${body.user.id}:${action.action_ts}:${scenarioId}`,
+          },
+          deps.clock.now(),
         );
+        const label = view.options.find((o) => o.scenarioId === scenarioId)?.label ?? scenarioId;
+        await whisper(client, body, voteReceipt(outcome, label));
+        if (outcome !== 'recorded' && outcome !== 'changed') return;
+        try {
+          if (view.tally.quorumReached && view.poll.status === 'open') {
+            const closed = await closePoll(
+              deps.db,
+              { pollId, by: 'quorum', reason: 'quorum' },
+              deps.clock.now(),
+            );
+            const after = await refreshPollMessage(client, deps.db, pollId);
+            if (closed.closedNow) await promptChair(client, deps.db, after);
+            return;
+          }
+          await enqueueDurably(deps, 'poll-refresh', { pollId }, { debounceMs: 250 });
+        } catch (err) {
+          // The vote is stored (the receipt said so); only the message's refresh failed.
+          deps.logger.error({ err, pollId }, 'vote stored, but the vote message was not refreshed');
+          await whisper(
+            client,
+            body,
+            'Your vote is stored, but the vote message could not be refreshed yet. It has been logged.',
+          );
+        }
+      } catch (err) {
+        await tellUser(client, body, err, deps.logger);
       }
-    } catch (err) {
-      await tellUser(client, body, err, deps.logger);
-    }
-  });
+    },
+  );
 
-  app.action<Click>(VOTE_CLOSE, async ({ ack, body, action, client }) => {
+  app.action<Click>(VOTE_CLOSE, async ({ ack, body, action, client, context }) => {
     await ack();
     try {
       const pollId = action.value ?? '';
       const before = await getPollView(deps.db, pollId);
-      const member = await getMember(deps.db, body.user.id, deps.config.SOPBOT_ADMIN_USERS);
-      if (!mayClose(before.poll, body.user.id, member.role === 'admin')) {
+      if (!mayClose(before.poll, body.user.id, can(await memberOf(context), 'vote.close'))) {
         await whisper(
           client,
           body,
@@ -186,12 +188,11 @@ export function register(app: App, deps: AppDeps): void {
     }
   });
 
-  app.action<Click>(DECISION_OPEN, async ({ ack, body, action, client }) => {
+  app.action<Click>(DECISION_OPEN, async ({ ack, body, action, client, context }) => {
     await ack();
     try {
       const view = await getPollView(deps.db, action.value ?? '');
-      const member = await getMember(deps.db, body.user.id, deps.config.SOPBOT_ADMIN_USERS);
-      if (!mayClose(view.poll, body.user.id, member.role === 'admin')) {
+      if (!mayClose(view.poll, body.user.id, can(await memberOf(context), 'vote.close'))) {
         await whisper(
           client,
           body,
@@ -241,7 +242,7 @@ export function register(app: App, deps: AppDeps): void {
     }
   });
 
-  app.view(DECISION_CALLBACK, async ({ ack, body, view, client }) => {
+  app.view(DECISION_CALLBACK, async ({ ack, body, view, client, context }) => {
     let meta: DecisionModalMeta;
     try {
       meta = parseMeta(view.private_metadata);
@@ -260,9 +261,8 @@ export function register(app: App, deps: AppDeps): void {
     }
     let rec: Awaited<ReturnType<typeof recordDecision>>;
     try {
-      const member = await getMember(deps.db, body.user.id, deps.config.SOPBOT_ADMIN_USERS);
       const chair = meta.pollId ? (await getPollView(deps.db, meta.pollId)).poll.created_by : null;
-      if (member.role !== 'exec' && member.role !== 'admin' && body.user.id !== chair) {
+      if (!can(await memberOf(context), 'decision.record') && body.user.id !== chair) {
         throw new SopError(
           'forbidden',
           'Only executives, admins or the chair of the vote record decisions.',
