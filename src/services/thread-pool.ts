@@ -101,6 +101,8 @@ export interface ThreadPool {
   ready(): Promise<void>;
   /** The threads alive now (a dead one is replaced). */
   liveThreads(): readonly Worker[];
+  /** Tasks handed to the pool and not yet settled. */
+  tasksInFlight(): number;
   close(): Promise<void>;
 }
 
@@ -125,8 +127,13 @@ export function createThreadPool(threads = defaultThreads()): ThreadPool {
   });
   // A thread that dies fails the task it ran (its caller sees the error); piscina replaces it.
   pool.on('error', () => undefined);
-  const run = <K extends PoolTask['kind']>(task: Extract<PoolTask, { kind: K }>) =>
-    pool.run(task) as Promise<PoolAnswer[K]>;
+  let inFlight = 0;
+  const run = <K extends PoolTask['kind']>(task: Extract<PoolTask, { kind: K }>) => {
+    inFlight++;
+    return (pool.run(task) as Promise<PoolAnswer[K]>).finally(() => {
+      inFlight--;
+    });
+  };
 
   const fit: FitMany = async (series, method) => {
     const shares = Math.max(1, Math.min(n, Math.floor(series.length / 10)));
@@ -168,6 +175,7 @@ export function createThreadPool(threads = defaultThreads()): ThreadPool {
       return warming;
     },
     liveThreads: () => pool.threads,
+    tasksInFlight: () => inFlight,
     close: () => pool.destroy(),
   };
 }

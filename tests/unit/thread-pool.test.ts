@@ -112,6 +112,10 @@ describe('a pool thread that dies', () => {
     const serial = await runScenarios(problem, DEFAULT_SCENARIOS, local);
     const [victim] = pool.liveThreads();
     const solves = runScenariosEach(problem, parallel);
+    // Each scenario builds its model before it reaches the pool: kill the thread only once all
+    // three solves are in the threads (one each), or the victim may have nothing to fail.
+    while (pool.tasksInFlight() < DEFAULT_SCENARIOS.length)
+      await new Promise((r) => setTimeout(r, 2));
     await victim!.terminate();
     const settled = await Promise.allSettled(solves);
     const failed = settled.filter((s) => s.status === 'rejected');
