@@ -25,8 +25,8 @@ import { fitBaselines } from '../src/services/planning-baseline.js';
 import { explainMessage } from '../src/slack/presenters/explain.js';
 import { createHighsSolver } from '../src/solver/highs.js';
 import { addAdjustments, setUpCycle } from '../tests/integration/jobs-fixture.js';
+import { ADMIN } from './lib.js';
 
-const ADMIN = process.env.SOPBOT_TEST_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const RUNS = Number(process.env.RUNS ?? 9);
 
 const median = (xs: readonly number[]): number => {

@@ -5,31 +5,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { createDb } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { companyCsvFiles } from '../src/import/import-company.js';
 import { importCsv } from '../src/import/import-csv.js';
 import { generateCompany } from '../src/seed/company.js';
+import { ADMIN, admin, median } from './lib.js';
 
-const ADMIN = process.env.SOPBOT_TEST_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const RUNS = Number(process.env.RUNS ?? 5);
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
-async function admin(q: string) {
-  const c = new pg.Client({ connectionString: ADMIN });
-  await c.connect();
-  try {
-    await c.query(q);
-  } finally {
-    await c.end();
-  }
-}
 
 const company = generateCompany({ families: 200, months: 60, resources: 20 });
 const files = companyCsvFiles(company);

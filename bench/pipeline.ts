@@ -25,7 +25,6 @@
 import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { Job } from 'bullmq';
-import pg from 'pg';
 import { createDb, type Db } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { insertPlanRun, type NewPlanRun } from '../db/queries/plan-runs.js';
@@ -53,8 +52,8 @@ import {
   setUpCycle,
   workerEnv,
 } from '../tests/integration/jobs-fixture.js';
+import { ADMIN, admin } from './lib.js';
 
-const ADMIN = process.env.SOPBOT_TEST_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const UNCHANGED_RUNS = Number(process.env.RUNS ?? 5);
 const SIDE_RUNS = Number(process.env.SIDE_RUNS ?? 5);
 
@@ -141,16 +140,6 @@ async function insertPlanRunBefore(trx: Db, run: NewPlanRun): Promise<string> {
         .execute();
   }
   return inserted.id;
-}
-
-async function admin(q: string): Promise<void> {
-  const c = new pg.Client({ connectionString: ADMIN });
-  await c.connect();
-  try {
-    await c.query(q);
-  } finally {
-    await c.end();
-  }
 }
 
 const name = `sopbot_bench_${randomBytes(4).toString('hex')}`;

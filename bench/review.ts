@@ -8,33 +8,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { createDb, type Db } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { addMonths, periodRange } from '../src/core/period.js';
 import { loadReviewWindow, reviewFromWindow, reviewTrend } from '../src/services/review.js';
+import { ADMIN, admin, median } from './lib.js';
 
-const ADMIN = process.env.SOPBOT_TEST_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const RUNS = Number(process.env.RUNS ?? 5);
 const FAMILIES = 200;
 const CYCLES = 12;
 const FIRST = '2026-01';
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
-async function admin(q: string) {
-  const c = new pg.Client({ connectionString: ADMIN });
-  await c.connect();
-  try {
-    await c.query(q);
-  } finally {
-    await c.end();
-  }
-}
 
 /** A deterministic wobble around 1 (no randomness: every run sees the same numbers). */
 const wobble = (i: number, j: number) => 1 + 0.15 * Math.sin(i * 1.7 + j * 0.9);
