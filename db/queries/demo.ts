@@ -3,17 +3,6 @@
  * phase, whether a decision landed, row counts, and the scenario grid of the latest run.
  */
 import type { Db } from '../connect.js';
-import type { CycleRow } from '../schema.js';
-
-/** The cycle of `month`, or null when there is none. */
-export async function cycleOfMonth(db: Db, month: string): Promise<CycleRow | null> {
-  const row = await db
-    .selectFrom('cycles')
-    .selectAll()
-    .where('month', '=', month)
-    .executeTakeFirst();
-  return row ?? null;
-}
 
 /** The phase of the cycle of `month`, or null when there is none. */
 export async function cyclePhase(db: Db, month: string): Promise<string | null> {

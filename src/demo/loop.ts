@@ -8,13 +8,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Db } from '../../db/connect.js';
-import {
-  cycleOfMonth,
-  familyPrices,
-  hasDecision,
-  rowCount,
-  someSupplierCode,
-} from '../../db/queries/demo.js';
+import { cycleOfMonth } from '../../db/queries/cycles.js';
+import { familyPrices, hasDecision, rowCount, someSupplierCode } from '../../db/queries/demo.js';
 import { dbNow } from '../../db/queries/execution.js';
 import { familyResults } from '../../db/queries/plan-results.js';
 import { referenceScenario } from '../../db/queries/review.js';
