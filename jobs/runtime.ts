@@ -75,7 +75,11 @@ function runProcessor<N extends JobName>(name: N, data: unknown, ctx: JobContext
 export function startRuntime(deps: RuntimeDeps, opts: RuntimeOptions = {}): JobRuntime {
   const flows = new FlowProducer({ connection: deps.connection, prefix: deps.prefix });
   const planning = (opts.queues ?? QUEUES).includes('planning');
-  const pool = planning ? createThreadPool(opts.poolThreads) : null;
+  const pool = planning
+    ? createThreadPool(opts.poolThreads, (err) =>
+        deps.logger.error({ err }, 'a pool thread died; a new one replaces it'),
+      )
+    : null;
   let solver: Promise<LpSolver> | null = null;
   const services: WorkerServices = {
     flows,

@@ -116,7 +116,15 @@ export function defaultThreads(cores = availableParallelism()): number {
 }
 
 /** Starts the threads now (default: defaultThreads(), at most 8). */
-export function createThreadPool(threads = defaultThreads()): ThreadPool {
+/**
+ * A thread that dies while running a task fails that task (its caller reports the error);
+ * piscina emits `error` only for a thread that died idle, and that goes to `onThreadError`
+ * (the worker logs it). Either way piscina starts a new thread.
+ */
+export function createThreadPool(
+  threads = defaultThreads(),
+  onThreadError: (err: unknown) => void = () => undefined,
+): ThreadPool {
   const n = Math.max(1, Math.min(threads, 8));
   const pool = new Piscina<PoolTask, PoolAnswer[keyof PoolAnswer]>({
     filename: threadEntry(),
@@ -125,8 +133,7 @@ export function createThreadPool(threads = defaultThreads()): ThreadPool {
     // The threads live as long as the pool: an idle one is not stopped.
     idleTimeout: Number.POSITIVE_INFINITY,
   });
-  // A thread that dies fails the task it ran (its caller sees the error); piscina replaces it.
-  pool.on('error', () => undefined);
+  pool.on('error', onThreadError);
   let inFlight = 0;
   const run = <K extends PoolTask['kind']>(task: Extract<PoolTask, { kind: K }>) => {
     inFlight++;
