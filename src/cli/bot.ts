@@ -1,7 +1,7 @@
 /** `sopbot bot`: run the Slack app until SIGTERM/SIGINT. */
 import { startBot } from '../bot.js';
 import { loadConfig } from '../config.js';
-import { parseCliArgs } from './args.js';
+import { parseCommand } from './command.js';
 import type { CliIo } from './types.js';
 import { untilSignal } from './until-signal.js';
 
@@ -12,15 +12,9 @@ when SLACK_APP_TOKEN is set. SLACK_API_URL points the Web API elsewhere (the loc
 Needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN), DATABASE_URL, REDIS_URL.`;
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values } = parseCliArgs(
-    argv,
-    { port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    USAGE,
-  );
-  if (values.help) {
-    io.stdout(`${USAGE}\n`);
-    return 0;
-  }
+  const args = parseCommand(argv, { port: { type: 'string' } }, USAGE, io);
+  if (!args) return 0;
+  const { values } = args;
   const config = loadConfig(io.env, { slack: true });
   const port = values.port === undefined ? undefined : Number(values.port);
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {

@@ -11,6 +11,16 @@ export function openDb(io: CliIo): Db {
   return createDb(config.DATABASE_URL, { max: 4, applicationName: 'sopbot-cli' });
 }
 
+/** Runs `fn` with the configured database, closed afterwards whatever happens. */
+export async function withDb<T>(io: CliIo, fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = openDb(io);
+  try {
+    return await fn(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
 /** Create the configured database if it does not exist (a fresh machine). */
 export async function ensureDatabase(url: string): Promise<boolean> {
   const target = new URL(url);

@@ -1,7 +1,7 @@
 import { loadConfig } from '../config.js';
 import { demoServices } from '../demo/local-services.js';
 import { runDemo } from '../demo/run.js';
-import { parseCliArgs } from './args.js';
+import { parseCommand } from './command.js';
 import type { CliIo } from './types.js';
 
 const USAGE = `Usage: sopbot demo [--out DIR] [--families N] [--keep-database]
@@ -13,20 +13,18 @@ the PATH; both are removed afterwards. Writes the conversation as Slack showed i
 (index.html), the charts and the pack to DIR (default demo-output).`;
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values } = parseCliArgs(
+  const args = parseCommand(
     argv,
     {
       out: { type: 'string' },
       families: { type: 'string' },
       'keep-database': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
     USAGE,
+    io,
   );
-  if (values.help) {
-    io.stdout(`${USAGE}\n`);
-    return 0;
-  }
+  if (!args) return 0;
+  const { values } = args;
   const families = Number(values.families ?? 24);
   if (!Number.isInteger(families) || families < 5 || families > 500) {
     io.stderr(`--families: must be a whole number from 5 to 500\n\n${USAGE}\n`);

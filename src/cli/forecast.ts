@@ -8,7 +8,7 @@ import { FORECAST_METHODS, type ForecastMethod, forecast } from '../core/forecas
 import { mase, smape } from '../core/kpi.js';
 import { formatMonth, parseHistoryCsv } from '../csv/history.js';
 import { asSopError, UsageError, ValidationError } from '../errors.js';
-import { parseCliArgs } from './args.js';
+import { parseCommand } from './command.js';
 import type { CliIo } from './types.js';
 
 const USAGE = `Usage: sopbot forecast <history.csv> [options]
@@ -61,7 +61,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 async function forecastCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCliArgs(
+  const args = parseCommand(
     argv,
     {
       method: { type: 'string' },
@@ -69,14 +69,12 @@ async function forecastCommand(argv: readonly string[], io: CliIo): Promise<numb
       season: { type: 'string' },
       format: { type: 'string' },
       evaluate: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
     USAGE,
+    io,
   );
-  if (values.help) {
-    io.stdout(`${USAGE}\n`);
-    return 0;
-  }
+  if (!args) return 0;
+  const { values, positionals } = args;
   const [file, ...extra] = positionals;
   if (!file || extra.length > 0)
     throw new UsageError(`give exactly one history CSV file\n\n${USAGE}`);

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { basename, join } from 'node:path';
+import type { Db } from '../../db/connect.js';
 import { dbNow } from '../../db/queries/execution.js';
 import { loadConfig } from '../config.js';
 import { UsageError } from '../errors.js';
@@ -9,8 +10,8 @@ import { IMPORT_KINDS, type ImportKind, KIND_ALIASES, KIND_SPECS } from '../impo
 import { getOpenCycle } from '../services/cycles.js';
 import { requestExecutionChecks, weeklyImports } from '../services/execution.js';
 import { changedImports, requestImportRecompute } from '../services/import-recompute.js';
-import { parseCliArgs } from './args.js';
-import { openDb } from './db.js';
+import { parseCommand } from './command.js';
+import { withDb } from './db.js';
 import { type CliQueues, openQueues, withTimeout } from './queues.js';
 import type { CliIo } from './types.js';
 
@@ -44,7 +45,7 @@ function line(r: ImportResult): string {
  * import stands whatever happens here, so a Redis failure is a warning, not a failed command.
  */
 async function requestRecompute(
-  db: ReturnType<typeof openDb>,
+  db: Db,
   results: readonly ImportResult[],
   io: CliIo,
 ): Promise<void> {
@@ -71,7 +72,7 @@ async function requestRecompute(
 
 /** Weekly actuals that changed: one S&OE check per week they touched. */
 async function requestWeekChecks(
-  db: ReturnType<typeof openDb>,
+  db: Db,
   results: readonly ImportResult[],
   since: Date,
   io: CliIo,
@@ -117,19 +118,17 @@ async function withCliQueues(
 }
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  const { positionals, values } = parseCliArgs(
+  const args = parseCommand(
     argv,
     {
       actor: { type: 'string' },
       'no-recompute': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
     USAGE,
+    io,
   );
-  if (values.help) {
-    io.stdout(`${USAGE}\n`);
-    return 0;
-  }
+  if (!args) return 0;
+  const { positionals, values } = args;
   const [kindArg, path] = positionals;
   if (!kindArg || !path) throw new UsageError(USAGE);
   const actor = values.actor ?? `cli:${userInfo().username}`;
@@ -137,12 +136,11 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     kindArg === 'all'
       ? IMPORT_KINDS.map((kind) => ({ kind, file: join(path, KIND_SPECS[kind].file) }))
       : [{ kind: resolveKind(kindArg), file: path }];
-  const db = openDb(io);
   const results: ImportResult[] = [];
   // A bad file stops `import all`, but the files before it are committed: their changes
   // still get a recompute, and the exit status still says something failed.
   let failed = false;
-  try {
+  return withDb(io, async (db) => {
     // Weekly rows this run changes have an updated_at from here on (the database's clock).
     const since = await dbNow(db);
     for (const { kind, file } of files) {
@@ -176,7 +174,5 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     else await requestRecompute(db, results, io);
     await requestWeekChecks(db, results, since, io);
     return failed ? 1 : 0;
-  } finally {
-    await db.destroy();
-  }
+  });
 }

@@ -6,7 +6,7 @@ import {
   migrationStatus,
 } from '../../db/migrate.js';
 import { loadConfig } from '../config.js';
-import { parseCliArgs } from './args.js';
+import { parseCommand } from './command.js';
 import { ensureDatabase } from './db.js';
 import type { CliIo } from './types.js';
 
@@ -27,16 +27,9 @@ const ACTIONS = {
 } as const;
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  const { positionals, values } = parseCliArgs(
-    argv,
-    { help: { type: 'boolean', short: 'h' } },
-    USAGE,
-  );
-  if (values.help) {
-    io.stdout(`${USAGE}\n`);
-    return 0;
-  }
-  const action = positionals[0] ?? 'up';
+  const args = parseCommand(argv, {}, USAGE, io);
+  if (!args) return 0;
+  const action = args.positionals[0] ?? 'up';
   if (action !== 'status' && !Object.hasOwn(ACTIONS, action)) {
     io.stderr(`sopbot migrate: unknown action '${action}'.\n${USAGE}\n`);
     return 2;

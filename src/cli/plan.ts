@@ -16,7 +16,7 @@ import {
 } from '../core/scenarios.js';
 import { formatQty } from '../core/supply/diagnose.js';
 import type { LpSolver } from '../core/supply/lp.js';
-import { STRATEGIES, type Strategy } from '../core/supply/model.js';
+import { STRATEGIES } from '../core/supply/model.js';
 import {
   type PlanProblem,
   PlanProblemError,
@@ -31,7 +31,7 @@ import {
 } from '../core/supply/solve.js';
 import { SopError, UsageError, ValidationError } from '../errors.js';
 import { createHighsSolver } from '../solver/highs.js';
-import { parseCliArgs } from './args.js';
+import { choiceFlag, parseCommand } from './command.js';
 import type { CliIo } from './types.js';
 
 const USAGE = `Usage: sopbot plan <problem.json> [--strategy optimal|chase-stock|chase-workforce|level] [--format table|json]
@@ -282,7 +282,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 async function runPlan(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCliArgs(
+  const args = parseCommand(
     argv,
     {
       strategy: { type: 'string', default: 'optimal' },
@@ -292,25 +292,18 @@ async function runPlan(argv: readonly string[], io: CliIo): Promise<number> {
       'what-if': { type: 'string' },
       'time-limit': { type: 'string' },
       gap: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
     USAGE,
+    io,
   );
-  if (values.help) {
-    io.stdout(`${USAGE}\n`);
-    return 0;
-  }
+  if (!args) return 0;
+  const { values, positionals } = args;
   if (values['print-schema']) {
     io.stdout(`${JSON.stringify(planProblemJsonSchema(), null, 2)}\n`);
     return 0;
   }
-  const strategy = values.strategy as Strategy;
-  if (!STRATEGIES.includes(strategy))
-    throw new UsageError(
-      `--strategy: must be one of ${STRATEGIES.join(', ')}, got '${values.strategy}'\n\n${USAGE}`,
-    );
-  if (values.format !== 'table' && values.format !== 'json')
-    throw new UsageError(`--format: must be table or json, got '${values.format}'\n\n${USAGE}`);
+  const strategy = choiceFlag('strategy', values.strategy, STRATEGIES, USAGE);
+  const format = choiceFlag('format', values.format, ['table', 'json'], USAGE);
   const [file, ...extra] = positionals;
   if (!file || extra.length > 0)
     throw new UsageError(`expected exactly one plan file, got ${positionals.length}\n\n${USAGE}`);
@@ -323,11 +316,11 @@ async function runPlan(argv: readonly string[], io: CliIo): Promise<number> {
       if (err instanceof RangeError) throw new UsageError(err.message);
       throw err;
     }
-    return runGrid(problem, await createHighsSolver(), list, values.format, io);
+    return runGrid(problem, await createHighsSolver(), list, format, io);
   }
   const solver = await createHighsSolver();
   const result = await solvePlan(problem, solver, { strategy });
-  if (values.format === 'json') io.stdout(toJson(result));
+  if (format === 'json') io.stdout(toJson(result));
   else if (result.status === 'optimal') io.stdout(formatPlanTable(problem, result));
   if (result.status !== 'optimal') {
     io.stderr(`sopbot plan: ${file}: ${result.message}\n`);

@@ -5,7 +5,7 @@ import { toCsv } from '../csv/format.js';
 import { UsageError } from '../errors.js';
 import { companyToRows, IMPORT_KINDS, KIND_SPECS } from '../import/kinds.js';
 import { generateCompany } from '../seed/company.js';
-import { parseCliArgs } from './args.js';
+import { parseCommand } from './command.js';
 import type { CliIo } from './types.js';
 
 const USAGE = `Usage: sopbot seed --out DIR [--families N] [--months M] [--resources R] [--seed S] [--last-actual YYYY-MM]
@@ -24,7 +24,7 @@ function positiveInt(name: string, v: string | undefined, dflt: number, max: num
 }
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values } = parseCliArgs(
+  const args = parseCommand(
     argv,
     {
       out: { type: 'string' },
@@ -33,14 +33,12 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       resources: { type: 'string' },
       seed: { type: 'string' },
       'last-actual': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
     USAGE,
+    io,
   );
-  if (values.help) {
-    io.stdout(`${USAGE}\n`);
-    return 0;
-  }
+  if (!args) return 0;
+  const { values } = args;
   if (!values.out)
     throw new UsageError(`--out: required (the folder to write the CSVs to)\n\n${USAGE}`);
   const lastActual = values['last-actual'] ?? '2026-12';

@@ -1,7 +1,7 @@
 /** `sopbot worker`: process the queues until SIGTERM/SIGINT; several may run on several machines. */
 import { loadConfig } from '../config.js';
 import { startWorker } from '../worker.js';
-import { parseCliArgs } from './args.js';
+import { parseCommand } from './command.js';
 import { requireServices } from './services.js';
 import type { CliIo } from './types.js';
 import { untilSignal } from './until-signal.js';
@@ -43,19 +43,17 @@ async function check(io: CliIo): Promise<number> {
 }
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values } = parseCliArgs(
+  const args = parseCommand(
     argv,
     {
       concurrency: { type: 'string' },
       check: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
     USAGE,
+    io,
   );
-  if (values.help) {
-    io.stdout(`${USAGE}\n`);
-    return 0;
-  }
+  if (!args) return 0;
+  const { values } = args;
   if (values.check) return check(io);
   const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
   if (
