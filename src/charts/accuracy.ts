@@ -4,7 +4,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { clip, formatPercent, formatPoints } from './format.js';
-import { CHART_WIDTH, chartTheme, palette } from './theme.js';
+import { CHART_WIDTH, palette, specHead } from './theme.js';
 import type { AccuracyPoint, ChartResult } from './types.js';
 
 const SERIES = [
@@ -30,15 +30,10 @@ export function accuracyChart(points: readonly AccuracyPoint[]): ChartResult {
   } as const;
   const tooltip = [{ field: 'cycle' }, { field: 'series' }, { field: 'value', format: '.1%' }];
   const spec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    config: chartTheme,
-    title: {
-      text: title,
-      subtitle: [
-        'Bias = Σ(F − A) / ΣA: positive means over-forecast.',
-        'FVA > 0: the consensus beat the statistical forecast.',
-      ],
-    },
+    ...specHead(title, [
+      'Bias = Σ(F − A) / ΣA: positive means over-forecast.',
+      'FVA > 0: the consensus beat the statistical forecast.',
+    ]),
     data: { values },
     vconcat: [
       {

@@ -6,7 +6,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Period } from '../core/period.js';
 import { clip, formatMoney } from './format.js';
-import { chartTheme, palette } from './theme.js';
+import { palette, specHead } from './theme.js';
 import type { CashSeries, ChartResult } from './types.js';
 
 export function cashChart(
@@ -35,12 +35,7 @@ export function cashChart(
   ];
   const title = 'Cumulative cash against budget';
   const spec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    config: chartTheme,
-    title: {
-      text: title,
-      subtitle: 'Solid: expected over the demand samples; dotted: P10; dashed grey: budget',
-    },
+    ...specHead(title, 'Solid: expected over the demand samples; dotted: P10; dashed grey: budget'),
     width: 640,
     height: 300,
     data: { values },

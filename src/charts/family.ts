@@ -4,7 +4,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { clip, formatNumber, formatPercent } from './format.js';
-import { CHART_WIDTH, chartTheme, palette } from './theme.js';
+import { CHART_WIDTH, palette, specHead } from './theme.js';
 import type { ChartResult, FamilySeries } from './types.js';
 
 const date = (period: string) => `${period}-01`;
@@ -60,15 +60,10 @@ export function familyChart(s: FamilySeries): ChartResult {
     .map((a, i) => ({ ...a, tier: i % 2 }));
   const title = `${s.family}: demand history, baseline and consensus`;
   const spec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    config: chartTheme,
-    title: {
-      text: title,
-      subtitle: [
-        'Shaded: 80% and 95% prediction intervals of the baseline.',
-        'Dots: adjustments, labelled with who made them and why.',
-      ],
-    },
+    ...specHead(title, [
+      'Shaded: 80% and 95% prediction intervals of the baseline.',
+      'Dots: adjustments, labelled with who made them and why.',
+    ]),
     width: CHART_WIDTH - 140,
     height: 300,
     layer: [

@@ -9,7 +9,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { clip, formatNumber, formatPercent } from './format.js';
-import { CHART_WIDTH, chartTheme, palette } from './theme.js';
+import { CHART_WIDTH, palette, specHead } from './theme.js';
 import type { ChartResult, GapPoint } from './types.js';
 
 export const GAP_MAX_RESOURCES = 12;
@@ -78,9 +78,7 @@ export function gapChart(
     Math.min(48, Math.floor((CHART_WIDTH - 120) / Math.max(1, months))),
   );
   const spec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    config: chartTheme,
-    title: { text: title, subtitle },
+    ...specHead(title, subtitle),
     data: { values },
     width: cellWidth * Math.max(1, months),
     height: { step: 24 },

@@ -5,7 +5,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { clip, formatPercent, formatPoints } from './format.js';
-import { CHART_WIDTH, chartTheme, palette } from './theme.js';
+import { CHART_WIDTH, palette, specHead } from './theme.js';
 import type { ChartResult } from './types.js';
 
 export interface ReviewTrendPoint {
@@ -35,12 +35,9 @@ export function reviewTrendChart(points: readonly ReviewTrendPoint[]): ChartResu
   );
   const title = 'Performance review: the last cycles';
   const spec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    config: chartTheme,
-    title: {
-      text: title,
-      subtitle: ['Each cycle scores the months since the previous one, against its adopted plan.'],
-    },
+    ...specHead(title, [
+      'Each cycle scores the months since the previous one, against its adopted plan.',
+    ]),
     width: CHART_WIDTH - 160,
     height: 260,
     data: { values },

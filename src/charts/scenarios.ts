@@ -6,7 +6,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { clip, formatMoney, formatNumber, formatPercent, formatPoints } from './format.js';
-import { chartTheme, palette } from './theme.js';
+import { palette, specHead } from './theme.js';
 import type { ChartResult, ScenarioKpis } from './types.js';
 
 interface Panel {
@@ -136,14 +136,12 @@ export function scenarioChart(rows: readonly ScenarioKpis[]): ChartResult {
     ],
   });
   const spec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    config: chartTheme,
-    title: {
-      text: title,
-      subtitle: stressed
+    ...specHead(
+      title,
+      stressed
         ? 'Bars: expected over the demand samples; whiskers: P10 to P90. Red dashed line: 100% of capacity'
         : 'Red dashed line: 100% of capacity',
-    },
+    ),
     data: { values },
     columns: 2,
     concat: (stressed ? STRESS_PANELS : PANELS).map(panel),

@@ -88,3 +88,15 @@ export const chartTheme: Config = {
   concat: { spacing: 28 },
   facet: { spacing: 20 },
 };
+
+/**
+ * What every chart's spec opens with: the Vega-Lite schema, the shared theme, and its title
+ * with a subtitle that says how to read it.
+ */
+export function specHead(title: string, subtitle: string | string[]) {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: chartTheme,
+    title: { text: title, subtitle },
+  };
+}
