@@ -314,6 +314,119 @@ export function replayedChange<R extends StoredChangeRow>(
   };
 }
 
+/** One kind of change: who may make it, when, what it changes and why it may be made. */
+export interface ChangeKind<T extends ChangeTarget> {
+  readonly action: 'forecast.adjust' | 'capacity.update';
+  /** For the refusal: "You cannot <doing>". */
+  readonly doing: string;
+  /** For a closed cycle: "nowhere to record <what>". */
+  readonly what: string;
+  /** Taken in every phase of an open cycle, not only the demand review. */
+  readonly anyPhase?: boolean;
+  readonly entity: 'family' | 'resource';
+  readonly find: (db: Db, code: string) => Promise<T | null>;
+  readonly reasons: readonly string[];
+}
+
+export type ChangeTarget = { readonly id: number; readonly code: string; readonly name: string };
+
+/** A change that passed the checks before its transaction, and how to record it in one. */
+export interface OpenChange<T extends ChangeTarget> {
+  readonly cycle: CycleRow;
+  readonly target: T;
+  readonly settings: SettingsRow;
+  readonly periods: Period[];
+  readonly fences: ReturnType<typeof fencesOf>;
+  /** The stored rows of one month: the columns both change tables share. */
+  columns(line: ChangeLine, now: Date): ChangeColumns;
+  record(trx: Db, ids: readonly string[], lines: readonly ChangeLine[]): Promise<ChangeOutcome>;
+}
+
+interface ChangeColumns {
+  readonly cycle_id: number;
+  readonly period: Period;
+  readonly author: string;
+  readonly kind: AdjustmentKind;
+  readonly value: number;
+  readonly reason_code: string;
+  readonly comment: string | null;
+  readonly before_value: number;
+  readonly after_value: number;
+  readonly source: RequestMeta['source'];
+  readonly request_key: string;
+  readonly created_at: Date;
+}
+
+/**
+ * What adjustments and capacity updates check alike before writing: the permission, the typed
+ * text, an open cycle that takes the change, an active target, the months and the reason.
+ */
+export async function openChange<T extends ChangeTarget>(
+  deps: AppDeps,
+  member: Member,
+  input: ChangeInput,
+  meta: RequestMeta,
+  kind: ChangeKind<T>,
+): Promise<OpenChange<T>> {
+  requirePermission(member, kind.action, kind.doing);
+  checkChangeText(input);
+  const [cycle, target, settings] = await Promise.all([
+    openCycleForChanges(deps, kind.what, kind.anyPhase ? { anyPhase: true } : {}),
+    kind.find(deps.db, input.target),
+    getSettings(deps.db),
+  ]);
+  if (!target)
+    throw new FieldError(
+      'target',
+      `There is no active ${kind.entity} \`${input.target}\`; check the code.`,
+    );
+  const periods = checkChange(input, horizonOf(cycle, settings), kind.reasons);
+  return {
+    cycle,
+    target,
+    settings,
+    periods,
+    fences: fencesOf(settings),
+    columns: (line, now) => ({
+      cycle_id: cycle.id,
+      period: line.period,
+      author: member.userId,
+      kind: input.kind,
+      value: input.value,
+      reason_code: input.reason,
+      comment: input.comment?.trim() || null,
+      before_value: line.before,
+      after_value: line.after,
+      source: meta.source,
+      request_key: meta.requestKey,
+      created_at: now,
+    }),
+    record: (trx, ids, lines) =>
+      recordChange(trx, {
+        action: kind.action,
+        entity: kind.entity,
+        target,
+        cycle,
+        member,
+        input,
+        meta,
+        ids,
+        lines,
+        recomputeDebounceMs: deps.config.SOPBOT_RECOMPUTE_DEBOUNCE_MS,
+      }),
+  };
+}
+
+/** How a forecast adjustment is taken. */
+const FORECAST_CHANGE: ChangeKind<FamilyRef> = {
+  action: 'forecast.adjust',
+  doing: 'adjust the demand forecast',
+  what: 'a forecast adjustment',
+  entity: 'family',
+  find: familyByCode,
+  reasons: FORECAST_REASONS,
+};
+
 /** Store one adjustment request (one or more months) and return the before/after per month. */
 export async function submitAdjustment(
   deps: AppDeps,
@@ -321,21 +434,9 @@ export async function submitAdjustment(
   input: ChangeInput,
   meta: RequestMeta,
 ): Promise<ChangeOutcome> {
-  requirePermission(member, 'forecast.adjust', 'adjust the demand forecast');
-  checkChangeText(input);
+  const change = await openChange(deps, member, input, meta, FORECAST_CHANGE);
+  const { cycle, target: family, settings, periods, fences } = change;
   const role = member.role as Role;
-  const [cycle, family, settings] = await Promise.all([
-    openCycleForChanges(deps, 'a forecast adjustment'),
-    familyByCode(deps.db, input.target),
-    getSettings(deps.db),
-  ]);
-  if (!family)
-    throw new FieldError(
-      'target',
-      `There is no active family \`${input.target}\`; check the code.`,
-    );
-  const periods = checkChange(input, horizonOf(cycle, settings), FORECAST_REASONS);
-  const fences = fencesOf(settings);
   const verdicts = periods.map((p) => ({ p, v: checkFence(cycle.month, p, fences, role) }));
   const refused = verdicts.find((x) => !x.v.accepted);
   if (refused) throw new SopError('frozen_zone', refused.v.reason ?? `${refused.p} is frozen.`);
@@ -375,24 +476,13 @@ export async function submitAdjustment(
     const inserted = await insertAdjustments(
       trx,
       lines.map((l) => ({
-        cycle_id: cycle.id,
+        ...change.columns(l, now),
         family_id: family.id,
-        period: l.period,
-        author: member.userId,
         author_role: role,
-        kind: input.kind,
-        value: input.value,
-        reason_code: input.reason,
-        comment: input.comment?.trim() || null,
         status: l.flagged ? 'flagged' : 'accepted',
         zone: l.zone,
-        before_value: l.before,
-        after_value: l.after,
-        source: meta.source,
-        request_key: meta.requestKey,
         slack_team_id: meta.teamId ?? null,
         slack_channel_id: meta.channelId ?? null,
-        created_at: now,
       })),
     );
     // A retry or a double submit of a stored request: its rows are there already.
@@ -405,18 +495,11 @@ export async function submitAdjustment(
         }));
     }
     requireCommentOverThreshold(lines, input.comment, settings.comment_threshold_pct);
-    return recordChange(trx, {
-      action: 'forecast.adjust',
-      entity: 'family',
-      target: family,
-      cycle,
-      member,
-      input,
-      meta,
-      ids: inserted.map((r) => r.id),
+    return change.record(
+      trx,
+      inserted.map((r) => r.id),
       lines,
-      recomputeDebounceMs: deps.config.SOPBOT_RECOMPUTE_DEBOUNCE_MS,
-    });
+    );
   });
 }
 

@@ -10,6 +10,7 @@ import {
   capacityOverrides,
   insertCapacityUpdates,
   openUpdates,
+  type ResourceRef,
   resourceByCode,
   updatesByRequest,
 } from '../../db/queries/capacity.js';
@@ -20,20 +21,15 @@ import { zoneOf } from '../core/time-fences.js';
 import type { AppDeps } from '../deps.js';
 import {
   type ChangeInput,
+  type ChangeKind,
   type ChangeLine,
   type ChangeOutcome,
-  checkChange,
-  checkChangeText,
-  FieldError,
-  horizonOf,
-  openCycleForChanges,
+  openChange,
   type RequestMeta,
-  recordChange,
   replayedChange,
   requireCommentOverThreshold,
 } from './adjustments.js';
-import { type Member, requirePermission } from './members.js';
-import { fencesOf, getSettings } from './settings.js';
+import type { Member } from './members.js';
 
 export const CAPACITY_REASONS = [
   'maintenance',
@@ -72,26 +68,25 @@ export function capacityAfterUpdates(
   return out;
 }
 
+/** How a capacity update is taken: in every phase, since the supply review is when they come. */
+const CAPACITY_CHANGE: ChangeKind<ResourceRef> = {
+  action: 'capacity.update',
+  doing: 'update capacity',
+  what: 'a capacity update',
+  anyPhase: true,
+  entity: 'resource',
+  find: resourceByCode,
+  reasons: CAPACITY_REASONS,
+};
+
 export async function submitCapacityUpdate(
   deps: AppDeps,
   member: Member,
   input: ChangeInput,
   meta: RequestMeta,
 ): Promise<ChangeOutcome> {
-  requirePermission(member, 'capacity.update', 'update capacity');
-  checkChangeText(input);
-  const [cycle, resource, settings] = await Promise.all([
-    openCycleForChanges(deps, 'a capacity update', { anyPhase: true }),
-    resourceByCode(deps.db, input.target),
-    getSettings(deps.db),
-  ]);
-  if (!resource)
-    throw new FieldError(
-      'target',
-      `There is no active resource \`${input.target}\`; check the code.`,
-    );
-  const periods = checkChange(input, horizonOf(cycle, settings), CAPACITY_REASONS);
-  const fences = fencesOf(settings);
+  const change = await openChange(deps, member, input, meta, CAPACITY_CHANGE);
+  const { cycle, target: resource, settings, periods, fences } = change;
   const now = deps.clock.now();
 
   return deps.db.transaction().execute(async (trx) => {
@@ -125,33 +120,15 @@ export async function submitCapacityUpdate(
     const inserted = await insertCapacityUpdates(
       trx,
       lines.map((l) => ({
-        cycle_id: cycle.id,
+        ...change.columns(l, now),
         resource_id: resource.id,
-        period: l.period,
-        kind: input.kind,
-        value: input.value,
-        reason_code: input.reason,
-        comment: input.comment?.trim() || null,
         is_constraint: l.after < l.before,
-        before_value: l.before,
-        after_value: l.after,
-        author: member.userId,
-        source: meta.source,
-        request_key: meta.requestKey,
-        created_at: now,
       })),
     );
-    return recordChange(trx, {
-      action: 'capacity.update',
-      entity: 'resource',
-      target: resource,
-      cycle,
-      member,
-      input,
-      meta,
-      ids: inserted.map((r) => r.id),
+    return change.record(
+      trx,
+      inserted.map((r) => r.id),
       lines,
-      recomputeDebounceMs: deps.config.SOPBOT_RECOMPUTE_DEBOUNCE_MS,
-    });
+    );
   });
 }
