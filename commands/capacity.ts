@@ -1,7 +1,7 @@
 /** /capacity: operations update a resource's capacity, by modal or typed command. */
 import type { App } from '@slack/bolt';
 import type { AppDeps } from '../src/deps.js';
-import { CAPACITY_REASONS, submitCapacityUpdate } from '../src/services/capacity.js';
+import { CAPACITY_CHANGE, submitCapacityUpdate } from '../src/services/capacity.js';
 import { afterChange } from '../src/services/summary.js';
 import { afterAck } from '../src/slack/after-ack-limit.js';
 import {
@@ -16,10 +16,7 @@ import { CAPACITY_USAGE } from '../src/slack/presenters/help.js';
 import { commandRequestKey } from '../src/slack/request-key.js';
 
 export const CAPACITY: ChangeSpec = {
-  subject: 'capacity',
-  reasons: CAPACITY_REASONS,
-  action: 'capacity.update',
-  what: 'update capacity',
+  ...CAPACITY_CHANGE,
   usage: '/capacity LINE-2 2027-01..2027-02 -30% maintenance "Overhaul"',
   submit: submitCapacityUpdate,
 };

@@ -6,7 +6,7 @@ import type { App, BlockAction, StaticSelectAction } from '@slack/bolt';
 import type { AppDeps } from '../src/deps.js';
 import {
   declareNoChangeForMember,
-  FORECAST_REASONS,
+  FORECAST_CHANGE,
   familiesToAdjust,
   submitAdjustment,
 } from '../src/services/adjustments.js';
@@ -34,10 +34,7 @@ import { logUnexpected, userMessage } from '../src/slack/reply.js';
 import { commandRequestKey } from '../src/slack/request-key.js';
 
 export const FORECAST: ChangeSpec = {
-  subject: 'forecast',
-  reasons: FORECAST_REASONS,
-  action: 'forecast.adjust',
-  what: 'adjust the demand forecast',
+  ...FORECAST_CHANGE,
   usage: '/forecast FAM-12 2027-03..2027-05 +15% promotion "Spring campaign"',
   submit: submitAdjustment,
 };

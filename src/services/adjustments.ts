@@ -97,61 +97,6 @@ export interface RequestMeta {
   readonly channelId?: string | null;
 }
 
-/**
- * Audit a stored change (inside its transaction) and give the outcome the rep or operator is
- * shown: one place for adjustments and capacity updates alike.
- */
-export async function recordChange(
-  trx: Db,
-  c: {
-    readonly action: string;
-    readonly entity: string;
-    readonly target: { readonly code: string; readonly name: string };
-    readonly cycle: CycleRow;
-    readonly member: Member;
-    readonly input: ChangeInput;
-    readonly meta: RequestMeta;
-    readonly ids: readonly string[];
-    readonly lines: readonly ChangeLine[];
-    /** A burst of changes makes one recompute (SOPBOT_RECOMPUTE_DEBOUNCE_MS). */
-    readonly recomputeDebounceMs: number;
-  },
-): Promise<ChangeOutcome> {
-  await audit(trx, {
-    actor: c.member.userId,
-    action: c.action,
-    entity: c.entity,
-    entityId: c.target.code,
-    details: {
-      cycleId: c.cycle.id,
-      requestKey: c.meta.requestKey,
-      source: c.meta.source,
-      kind: c.input.kind,
-      value: c.input.value,
-      reason: c.input.reason,
-      comment: c.input.comment,
-      ids: c.ids,
-      lines: c.lines,
-    },
-  });
-  // The recompute this change owes, recorded with it: it is not lost if Redis is down.
-  const recompute = await requestJob(
-    trx,
-    'recompute',
-    { cycleId: c.cycle.id, reason: 'submission', requestedBy: c.member.userId },
-    { debounceMs: c.recomputeDebounceMs },
-  );
-  return {
-    cycle: { id: c.cycle.id, month: c.cycle.month },
-    target: { code: c.target.code, name: c.target.name },
-    author: c.member.userId,
-    input: c.input,
-    lines: c.lines,
-    replay: false,
-    jobRequests: [recompute],
-  };
-}
-
 /** The months of the open cycle's horizon. */
 export function horizonOf(cycle: CycleRow, settings: SettingsRow): Period[] {
   return nextPeriods(cycle.month, settings.horizon_months);
@@ -315,14 +260,16 @@ export function replayedChange<R extends StoredChangeRow>(
 }
 
 /** One kind of change: who may make it, when, what it changes and why it may be made. */
-export interface ChangeKind<T extends ChangeTarget> {
+export interface ChangeKind<T extends ChangeTarget = ChangeTarget> {
+  readonly subject: 'forecast' | 'capacity';
+  /** The row of src/core/policy.ts that allows this change. */
   readonly action: 'forecast.adjust' | 'capacity.update';
-  /** For the refusal: "You cannot <doing>". */
+  /** "adjust the demand forecast": for refusals. */
   readonly doing: string;
-  /** For a closed cycle: "nowhere to record <what>". */
+  /** "a forecast adjustment": for a closed cycle ("nowhere to record …"). */
   readonly what: string;
   /** Taken in every phase of an open cycle, not only the demand review. */
-  readonly anyPhase?: boolean;
+  readonly anyPhase: boolean;
   readonly entity: 'family' | 'resource';
   readonly find: (db: Db, code: string) => Promise<T | null>;
   readonly reasons: readonly string[];
@@ -371,7 +318,7 @@ export async function openChange<T extends ChangeTarget>(
   requirePermission(member, kind.action, kind.doing);
   checkChangeText(input);
   const [cycle, target, settings] = await Promise.all([
-    openCycleForChanges(deps, kind.what, kind.anyPhase ? { anyPhase: true } : {}),
+    openCycleForChanges(deps, kind.what, { anyPhase: kind.anyPhase }),
     kind.find(deps.db, input.target),
     getSettings(deps.db),
   ]);
@@ -401,27 +348,53 @@ export async function openChange<T extends ChangeTarget>(
       request_key: meta.requestKey,
       created_at: now,
     }),
-    record: (trx, ids, lines) =>
-      recordChange(trx, {
+    // Audit the stored change (inside its transaction) and give the outcome shown.
+    async record(trx, ids, lines) {
+      await audit(trx, {
+        actor: member.userId,
         action: kind.action,
         entity: kind.entity,
-        target,
-        cycle,
-        member,
+        entityId: target.code,
+        details: {
+          cycleId: cycle.id,
+          requestKey: meta.requestKey,
+          source: meta.source,
+          kind: input.kind,
+          value: input.value,
+          reason: input.reason,
+          comment: input.comment,
+          ids,
+          lines,
+        },
+      });
+      // The recompute this change owes, recorded with it: it is not lost if Redis is down.
+      // A burst of changes makes one recompute (SOPBOT_RECOMPUTE_DEBOUNCE_MS).
+      const recompute = await requestJob(
+        trx,
+        'recompute',
+        { cycleId: cycle.id, reason: 'submission', requestedBy: member.userId },
+        { debounceMs: deps.config.SOPBOT_RECOMPUTE_DEBOUNCE_MS },
+      );
+      return {
+        cycle: { id: cycle.id, month: cycle.month },
+        target: { code: target.code, name: target.name },
+        author: member.userId,
         input,
-        meta,
-        ids,
         lines,
-        recomputeDebounceMs: deps.config.SOPBOT_RECOMPUTE_DEBOUNCE_MS,
-      }),
+        replay: false,
+        jobRequests: [recompute],
+      };
+    },
   };
 }
 
-/** How a forecast adjustment is taken. */
-const FORECAST_CHANGE: ChangeKind<FamilyRef> = {
+/** How a forecast adjustment is taken: until the demand review ends. */
+export const FORECAST_CHANGE: ChangeKind<FamilyRef> = {
+  subject: 'forecast',
   action: 'forecast.adjust',
   doing: 'adjust the demand forecast',
   what: 'a forecast adjustment',
+  anyPhase: false,
   entity: 'family',
   find: familyByCode,
   reasons: FORECAST_REASONS,

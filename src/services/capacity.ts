@@ -69,7 +69,8 @@ export function capacityAfterUpdates(
 }
 
 /** How a capacity update is taken: in every phase, since the supply review is when they come. */
-const CAPACITY_CHANGE: ChangeKind<ResourceRef> = {
+export const CAPACITY_CHANGE: ChangeKind<ResourceRef> = {
+  subject: 'capacity',
   action: 'capacity.update',
   doing: 'update capacity',
   what: 'a capacity update',

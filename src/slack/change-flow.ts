@@ -12,11 +12,11 @@ import type {
 } from '@slack/bolt';
 import { activeFamilies, familyByCode } from '../../db/queries/adjustments.js';
 import { activeResources } from '../../db/queries/capacity.js';
-import type { Action } from '../core/policy.js';
 import type { AppDeps } from '../deps.js';
 import { SopError } from '../errors.js';
 import {
   type ChangeInput,
+  type ChangeKind,
   type ChangeOutcome,
   FieldError,
   horizonOf,
@@ -45,13 +45,8 @@ import {
 import { userMessage } from './reply.js';
 import { viewRequestKey } from './request-key.js';
 
-export interface ChangeSpec {
-  readonly subject: ChangeSubject;
-  readonly reasons: readonly string[];
-  /** The row of src/core/policy.ts that allows this change. */
-  readonly action: Action;
-  /** "adjust the demand forecast" — for refusals. */
-  readonly what: string;
+/** A change kind as the commands take it: its usage line and its service. */
+export interface ChangeSpec extends ChangeKind {
   readonly usage: string;
   submit(
     deps: AppDeps,
@@ -96,11 +91,8 @@ export async function buildChangeModal(
   channelId: string | null,
   selectedCode?: string,
 ) {
-  requirePermission(member, spec.action, spec.what);
-  const cycle =
-    spec.subject === 'forecast'
-      ? await openCycleForChanges(deps, 'a forecast adjustment')
-      : await openCycleForChanges(deps, 'a capacity update', { anyPhase: true });
+  requirePermission(member, spec.action, spec.doing);
+  const cycle = await openCycleForChanges(deps, spec.what, { anyPhase: spec.anyPhase });
   const settings = await getSettings(deps.db);
   const { own, others } = await targets(deps, spec.subject, member);
   const meta: ModalMeta = { cycleId: cycle.id, channelId };
@@ -209,7 +201,7 @@ export async function runTextChange(
   let outcome: ChangeOutcome;
   try {
     const m = await member();
-    requirePermission(m, spec.action, spec.what);
+    requirePermission(m, spec.action, spec.doing);
     const input = parseChangeText(command.text, spec.reasons);
     outcome = await spec.submit(deps, m, input, {
       requestKey,
