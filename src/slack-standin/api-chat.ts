@@ -1,28 +1,57 @@
 /** chat.* and reactions.add. */
 import {
+  type ApiAnswer,
   type ApiContext,
   type ApiMethod,
   fail,
   isAnswer,
+  type MessageContent,
   messageContent,
   missing,
   ok,
 } from './api.js';
-import { str } from './json.js';
-import { isMetadataError, messageMetadata } from './metadata.js';
+import { type JsonObject, str } from './json.js';
+import { isMetadataError, type MetadataArg, messageMetadata } from './metadata.js';
+import type { ChannelRecord, StoredMessage } from './types.js';
 
 const MAX_SCHEDULE_AHEAD_S = 120 * 24 * 3600;
 const SCHEDULE_WINDOW_S = 5 * 60;
 const SCHEDULE_PER_WINDOW = 30;
 
-const postMessage: ApiMethod = (ctx) => {
-  const { args, store } = ctx;
-  const channel = store.resolveChannel(str(args, 'channel'));
-  if (!channel) return fail('channel_not_found');
+/** What chat.postMessage and chat.update write: the message's content and its metadata. */
+function contentWithMetadata(
+  args: JsonObject,
+): { readonly content: MessageContent; readonly meta: MetadataArg } | ApiAnswer {
   const content = messageContent(args);
   if (isAnswer(content)) return content;
   const meta = messageMetadata(args);
   if (isMetadataError(meta)) return meta;
+  return { content, meta };
+}
+
+/** The message a call names by `channel` and the timestamp in `tsField`, or why not. */
+function namedMessage(
+  { args, store }: ApiContext,
+  tsField: string,
+):
+  | { readonly channel: ChannelRecord; readonly ts: string; readonly message: StoredMessage }
+  | ApiAnswer {
+  const channel = store.resolveChannel(str(args, 'channel'));
+  if (!channel) return fail('channel_not_found');
+  const ts = str(args, tsField);
+  if (ts === undefined) return missing(tsField);
+  const message = store.findMessage(channel.id, ts);
+  if (!message) return fail('message_not_found');
+  return { channel, ts, message };
+}
+
+const postMessage: ApiMethod = (ctx) => {
+  const { args, store } = ctx;
+  const channel = store.resolveChannel(str(args, 'channel'));
+  if (!channel) return fail('channel_not_found');
+  const written = contentWithMetadata(args);
+  if (isAnswer(written)) return written;
+  const { content, meta } = written;
   const threadTs = str(args, 'thread_ts');
   if (threadTs !== undefined && threadTs !== '' && !store.findMessage(channel.id, threadTs))
     return fail('thread_not_found');
@@ -40,17 +69,14 @@ const postMessage: ApiMethod = (ctx) => {
   });
 };
 
-const update: ApiMethod = ({ args, store }) => {
-  const channel = store.resolveChannel(str(args, 'channel'));
-  if (!channel) return fail('channel_not_found');
-  const ts = str(args, 'ts');
-  if (ts === undefined) return missing('ts');
-  const message = store.findMessage(channel.id, ts);
-  if (!message) return fail('message_not_found');
-  const content = messageContent(args);
-  if (isAnswer(content)) return content;
-  const meta = messageMetadata(args);
-  if (isMetadataError(meta)) return meta;
+const update: ApiMethod = (ctx) => {
+  const { store } = ctx;
+  const named = namedMessage(ctx, 'ts');
+  if (isAnswer(named)) return named;
+  const { channel, ts, message } = named;
+  const written = contentWithMetadata(ctx.args);
+  if (isAnswer(written)) return written;
+  const { content, meta } = written;
   message.text = content.text;
   // Slack keeps the old blocks when an update gives none (the stand-in keeps metadata alike).
   if (content.blocks !== undefined) message.blocks = content.blocks;
@@ -85,26 +111,20 @@ const postEphemeral: ApiMethod = ({ args, store }) => {
   return ok({ message_ts: eph.ts });
 };
 
-const del: ApiMethod = ({ args, store }) => {
-  const channel = store.resolveChannel(str(args, 'channel'));
-  if (!channel) return fail('channel_not_found');
-  const ts = str(args, 'ts');
-  if (ts === undefined) return missing('ts');
-  const message = store.findMessage(channel.id, ts);
-  if (!message) return fail('message_not_found');
-  message.deleted = true;
-  return ok({ channel: channel.id, ts });
+const del: ApiMethod = (ctx) => {
+  const named = namedMessage(ctx, 'ts');
+  if (isAnswer(named)) return named;
+  named.message.deleted = true;
+  return ok({ channel: named.channel.id, ts: named.ts });
 };
 
-const getPermalink: ApiMethod = ({ args, store, baseUrl }) => {
-  const channel = store.resolveChannel(str(args, 'channel'));
-  if (!channel) return fail('channel_not_found');
-  const ts = str(args, 'message_ts');
-  if (ts === undefined) return missing('message_ts');
-  if (!store.findMessage(channel.id, ts)) return fail('message_not_found');
+const getPermalink: ApiMethod = (ctx) => {
+  const named = namedMessage(ctx, 'message_ts');
+  if (isAnswer(named)) return named;
+  const { channel, ts } = named;
   return ok({
     channel: channel.id,
-    permalink: `${baseUrl}/archives/${channel.id}/p${ts.replace('.', '')}`,
+    permalink: `${ctx.baseUrl}/archives/${channel.id}/p${ts.replace('.', '')}`,
   });
 };
 

@@ -79,6 +79,7 @@ export function messageContent(
   };
 }
 
-export function isAnswer(v: MessageContent | ApiAnswer): v is ApiAnswer {
+/** Whether a reader gave Slack's error answer instead of what it reads. */
+export function isAnswer<T extends object>(v: T | ApiAnswer): v is ApiAnswer {
   return isObject((v as ApiAnswer).body) && typeof (v as ApiAnswer).status === 'number';
 }
