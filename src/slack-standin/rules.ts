@@ -166,6 +166,25 @@ export function formatViolations(violations: readonly Violation[]): string[] {
   return violations.map((v) => `[ERROR] ${v.message} [json-pointer:${v.pointer}]`);
 }
 
+/** A block's `elements`: 1 to `max` of them, each checked by `check` at its pointer. */
+function eachElement(
+  report: Report,
+  p: string,
+  block: JsonObject,
+  max: number,
+  check: (pointer: string, element: unknown) => void,
+): void {
+  const elements = arr(block, 'elements');
+  if (elements === undefined || elements.length === 0) {
+    report(`${p}/elements`, 'must hold at least 1 element');
+    return;
+  }
+  if (elements.length > max) report(`${p}/elements`, `no more than ${max} items allowed`);
+  elements.forEach((e, i) => {
+    check(`${p}/elements/${i}`, e);
+  });
+}
+
 function validateBlock(report: Report, p: string, block: JsonObject, surface: Surface): void {
   const type = str(block, 'type');
   if (type === undefined || !MESSAGE_BLOCK_TYPES.has(type)) {
@@ -186,29 +205,13 @@ function validateBlock(report: Report, p: string, block: JsonObject, surface: Su
       checkText(report, `${p}/text`, text, LIMITS.headerText, 'plain_text');
       return;
     }
-    case 'actions': {
-      const elements = arr(block, 'elements');
-      if (elements === undefined || elements.length === 0) {
-        report(`${p}/elements`, 'must hold at least 1 element');
-        return;
-      }
-      if (elements.length > LIMITS.actionsElements)
-        report(`${p}/elements`, `no more than ${LIMITS.actionsElements} items allowed`);
-      elements.forEach((e, i) => {
-        validateElement(report, `${p}/elements/${i}`, e);
+    case 'actions':
+      eachElement(report, p, block, LIMITS.actionsElements, (ep, e) => {
+        validateElement(report, ep, e);
       });
       return;
-    }
-    case 'context': {
-      const elements = arr(block, 'elements');
-      if (elements === undefined || elements.length === 0) {
-        report(`${p}/elements`, 'must hold at least 1 element');
-        return;
-      }
-      if (elements.length > LIMITS.contextElements)
-        report(`${p}/elements`, `no more than ${LIMITS.contextElements} items allowed`);
-      elements.forEach((e, i) => {
-        const ep = `${p}/elements/${i}`;
+    case 'context':
+      eachElement(report, p, block, LIMITS.contextElements, (ep, e) => {
         if (!isObject(e)) {
           report(ep, 'must be an object');
           return;
@@ -220,7 +223,6 @@ function validateBlock(report: Report, p: string, block: JsonObject, surface: Su
         checkText(report, ep, e, LIMITS.sectionText);
       });
       return;
-    }
     case 'image':
       validateImage(report, p, block);
       if (obj(block, 'title') !== undefined)
