@@ -34,47 +34,23 @@ export function planCharts(data: RunChartData, kinds: readonly ChartKind[]): Pla
   const runId = data.run.id;
   const want = new Set(kinds);
   const out: PlannedChart[] = [];
-  if (want.has('gap') && data.gap.length > 0)
+  /** One chart of `kind`; `name` tells a family's chart from the others (key and file). */
+  const add = (kind: ChartKind, build: () => ChartResult, name?: string) =>
     out.push({
-      key: `run:${runId}:gap`,
-      kind: 'gap',
-      filename: `run-${runId}-gap.png`,
-      role: CHART_CHANNEL.gap,
-      build: () => gapChart(data.gap),
+      key: `run:${runId}:${kind}${name === undefined ? '' : `:${name}`}`,
+      kind,
+      filename: `run-${runId}-${name === undefined ? kind : slug(name)}.png`,
+      role: CHART_CHANNEL[kind],
+      build,
     });
+  if (want.has('gap') && data.gap.length > 0) add('gap', () => gapChart(data.gap));
   if (want.has('scenarios') && data.scenarios.length > 0)
-    out.push({
-      key: `run:${runId}:scenarios`,
-      kind: 'scenarios',
-      filename: `run-${runId}-scenarios.png`,
-      role: CHART_CHANNEL.scenarios,
-      build: () => scenarioChart(data.scenarios),
-    });
+    add('scenarios', () => scenarioChart(data.scenarios));
   const cash = data.cash;
-  if (want.has('cash') && cash)
-    out.push({
-      key: `run:${runId}:cash`,
-      kind: 'cash',
-      filename: `run-${runId}-cash.png`,
-      role: CHART_CHANNEL.cash,
-      build: () => cashChart(cash.series, cash.budget),
-    });
+  if (want.has('cash') && cash) add('cash', () => cashChart(cash.series, cash.budget));
   if (want.has('family'))
-    for (const f of data.families)
-      out.push({
-        key: `run:${runId}:family:${f.family}`,
-        kind: 'family',
-        filename: `run-${runId}-${slug(f.family)}.png`,
-        role: CHART_CHANNEL.family,
-        build: () => familyChart(f),
-      });
+    for (const f of data.families) add('family', () => familyChart(f), f.family);
   if (want.has('accuracy') && data.accuracy.length > 0)
-    out.push({
-      key: `run:${runId}:accuracy`,
-      kind: 'accuracy',
-      filename: `run-${runId}-accuracy.png`,
-      role: CHART_CHANNEL.accuracy,
-      build: () => accuracyChart(data.accuracy),
-    });
+    add('accuracy', () => accuracyChart(data.accuracy));
   return out;
 }
