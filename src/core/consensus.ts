@@ -24,28 +24,26 @@ import { rolesFor } from './policy.js';
 
 export type AdjustmentKind = 'set' | 'delta_units' | 'delta_pct';
 
-export interface Adjustment {
-  readonly id: string;
-  readonly family: string;
-  readonly period: Period;
+/** Who changed a month's figure, how and why: what an adjustment and a consensus step share. */
+export interface AdjustmentChange {
   readonly author: string;
   readonly authorRole: Role;
   readonly kind: AdjustmentKind;
   readonly value: number;
   readonly reasonCode: string;
   readonly comment: string | null;
+}
+
+export interface Adjustment extends AdjustmentChange {
+  readonly id: string;
+  readonly family: string;
+  readonly period: Period;
   /** ISO timestamp. */
   readonly createdAt: string;
 }
 
-export interface ConsensusStep {
+export interface ConsensusStep extends AdjustmentChange {
   readonly adjustmentId: string;
-  readonly author: string;
-  readonly authorRole: Role;
-  readonly kind: AdjustmentKind;
-  readonly value: number;
-  readonly reasonCode: string;
-  readonly comment: string | null;
   readonly before: number;
   readonly after: number;
 }
@@ -65,6 +63,20 @@ export const OVERRIDE_ROLES: readonly Role[] = rolesFor('forecast.override');
 
 /** Author of the system steps ('baseline', 'floor'). */
 export const SYSTEM_AUTHOR = 'sopbot';
+
+/** The steps people made on a line: all but the system's 'baseline' and 'floor' steps. */
+export function peopleSteps<S extends Pick<ConsensusStep, 'adjustmentId'>>(line: {
+  readonly steps: readonly S[];
+}): S[] {
+  return line.steps.filter((s) => s.adjustmentId !== 'baseline' && s.adjustmentId !== 'floor');
+}
+
+type StepBrief = Pick<ConsensusStep, 'author' | 'reasonCode' | 'before' | 'after'>;
+
+/** A step as the charts and the accuracy archive show it: who, why, and the figure's move. */
+export function stepBrief(s: StepBrief): StepBrief {
+  return { author: s.author, reasonCode: s.reasonCode, before: s.before, after: s.after };
+}
 
 /**
  * One adjustment applied to `before`; a percentage applies to `baseline` (pass the starting

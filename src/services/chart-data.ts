@@ -24,7 +24,7 @@ import type {
   GapPoint,
   ScenarioKpis,
 } from '../charts/types.js';
-import { computeConsensus } from '../core/consensus.js';
+import { computeConsensus, peopleSteps, stepBrief } from '../core/consensus.js';
 import { bias, wmape } from '../core/kpi.js';
 import { addMonths, type Period, periodIndex } from '../core/period.js';
 import type { StressSummary } from '../core/stress/index.js';
@@ -249,15 +249,7 @@ export function familySeries(input: FamilyInputs): FamilySeries {
       value: adjusted.get(b.period)?.consensus ?? b.value,
     })),
     adjustments: [...adjusted.values()].flatMap((c) =>
-      c.steps
-        .filter((s) => s.adjustmentId !== 'baseline' && s.adjustmentId !== 'floor')
-        .map((s) => ({
-          period: c.period,
-          author: s.author,
-          reasonCode: s.reasonCode,
-          before: s.before,
-          after: s.after,
-        })),
+      peopleSteps(c).map((s) => ({ period: c.period, ...stepBrief(s) })),
     ),
   };
 }

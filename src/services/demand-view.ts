@@ -6,7 +6,7 @@
 import type { Db } from '../../db/connect.js';
 import { adjustmentsOf, baselineOf, type FamilyRef } from '../../db/queries/adjustments.js';
 import type { CycleRow, SettingsRow } from '../../db/schema.js';
-import { computeConsensus } from '../core/consensus.js';
+import { computeConsensus, peopleSteps } from '../core/consensus.js';
 import type { Period } from '../core/period.js';
 import { type Zone, zoneOf } from '../core/time-fences.js';
 import { horizonOf } from './adjustments.js';
@@ -45,10 +45,7 @@ export async function demandView(
       baseline: baseline.find((b) => b.period === p)?.value ?? null,
       consensus: line?.consensus ?? 0,
       zone: zoneOf(cycle.month, p, fences),
-      adjustments: line
-        ? line.steps.filter((s) => s.adjustmentId !== 'baseline' && s.adjustmentId !== 'floor')
-            .length
-        : 0,
+      adjustments: line ? peopleSteps(line).length : 0,
     };
   });
 }

@@ -32,7 +32,13 @@ import {
 } from '../../db/queries/explain.js';
 import { getRun, latestRun, runScenarios } from '../../db/queries/plan-runs.js';
 import type { AdjustmentRow, PlanScenarioRow } from '../../db/schema.js';
-import { type Adjustment, type ConsensusLine, computeConsensus } from '../core/consensus.js';
+import {
+  type Adjustment,
+  type ConsensusLine,
+  computeConsensus,
+  peopleSteps,
+  stepBrief,
+} from '../core/consensus.js';
 import {
   type AdjustmentMeta,
   explainFamilyMonth,
@@ -223,14 +229,7 @@ async function fvaSoFar(db: Db, month: Period) {
         naive: naive.get(`${line.family}|${line.period}`) ?? line.baseline,
         statistical: line.baseline,
         consensus: line.consensus,
-        adjustments: line.steps
-          .filter((s) => s.adjustmentId !== 'baseline' && s.adjustmentId !== 'floor')
-          .map((s) => ({
-            author: s.author,
-            reasonCode: s.reasonCode,
-            before: s.before,
-            after: s.after,
-          })),
+        adjustments: peopleSteps(line).map(stepBrief),
       });
   }
   const report = forecastValueAdded(
