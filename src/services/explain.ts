@@ -186,6 +186,26 @@ const toPlanRow = ({ scenarioId, familyId, period, ...row }: ScenarioFamilyRow):
   row;
 
 /** Stock and backlog at the end of the month before `period` in a scenario's results. */
+/** Display names of the people an explanation names, by user id. */
+async function namesOf(db: Db, people: readonly string[]): Promise<Record<string, string>> {
+  return Object.fromEntries(await memberNames(db, [...new Set(people)]));
+}
+
+/** Each scenario of the run, side by side: its `figures` in `period` (null where it has none). */
+function scenarioColumns<R extends { scenarioId: string; period: Period }, F>(
+  scenarios: readonly PlanScenarioRow[],
+  rows: readonly R[],
+  period: Period,
+  figures: (row: R | undefined) => F,
+) {
+  return scenarios.map((s) => ({
+    name: s.name,
+    label: s.label,
+    status: s.status,
+    ...figures(rows.find((x) => x.scenarioId === s.id && x.period === period)),
+  }));
+}
+
 function previousOf(
   rows: readonly ScenarioFamilyRow[],
   problem: PlanProblem | null,
@@ -356,17 +376,11 @@ async function explainFamily(
                 }),
             }
           : null,
-      scenarios: (run?.scenarios ?? []).map((s) => {
-        const r = famRows.find((x) => x.scenarioId === s.id && x.period === period);
-        return {
-          name: s.name,
-          label: s.label,
-          status: s.status,
-          demand: r?.demand ?? null,
-          production: r?.production ?? null,
-          revenue: r?.revenue ?? null,
-        };
-      }),
+      scenarios: scenarioColumns(run?.scenarios ?? [], famRows, period, (r) => ({
+        demand: r?.demand ?? null,
+        production: r?.production ?? null,
+        revenue: r?.revenue ?? null,
+      })),
     });
   });
   const people = months.flatMap((m) => m.steps.map((s) => s.author));
@@ -377,7 +391,7 @@ async function explainFamily(
     months,
     cycleMonth: cycle.month,
     runId: run?.runId ?? null,
-    names: Object.fromEntries(await memberNames(db, [...new Set(people)])),
+    names: await namesOf(db, people),
   };
 }
 
@@ -416,7 +430,10 @@ async function changesOf(
     changes,
     cycleMonth: cycle.month,
     runId: run?.id ?? null,
-    names: Object.fromEntries(await memberNames(db, [...new Set(changes.map((c) => c.author))])),
+    names: await namesOf(
+      db,
+      changes.map((c) => c.author),
+    ),
   };
 }
 
@@ -507,17 +524,11 @@ async function explainResource(
           ];
         }),
         shadowPrice: duals.find((d) => d.period === period)?.shadowPrice ?? null,
-        scenarios: run.scenarios.map((s) => {
-          const r = resRows.find((x) => x.scenarioId === s.id && x.period === period);
-          return {
-            name: s.name,
-            label: s.label,
-            status: s.status,
-            load: r?.load ?? null,
-            capacity: r?.capacity ?? null,
-            overtime: r?.overtime ?? null,
-          };
-        }),
+        scenarios: scenarioColumns(run.scenarios, resRows, period, (r) => ({
+          load: r?.load ?? null,
+          capacity: r?.capacity ?? null,
+          overtime: r?.overtime ?? null,
+        })),
       });
     });
   const people = months.flatMap((m) => m.updates.map((u) => u.author));
@@ -528,7 +539,7 @@ async function explainResource(
     months,
     cycleMonth: cycle.month,
     runId: run.runId,
-    names: Object.fromEntries(await memberNames(db, [...new Set(people)])),
+    names: await namesOf(db, people),
   };
 }
 
