@@ -17,6 +17,7 @@ import {
 import type { CycleRow, Phase } from '../../db/schema.js';
 import type { JobQueue } from '../../jobs/contracts.js';
 import {
+  type CyclePhase,
   effectivePhaseDays,
   nextPhase,
   nudgeAt,
@@ -131,30 +132,18 @@ async function requestCycleJobs(
 ): Promise<string[]> {
   const ids: string[] = [];
   const from = PHASE_ORDER.indexOf(cycle.phase);
+  /** A job about `phase` that runs at `at` (at once when that has passed). */
+  const requestAt = async (type: 'phase-deadline' | 'nudge', phase: CyclePhase, at: Date) => {
+    const delayMs = Math.max(0, at.getTime() - now.getTime());
+    ids.push(await requestJob(trx, type, { cycleId: cycle.id, phase }, { delayMs }));
+  };
   for (const phase of TIMED_PHASES) {
     if (PHASE_ORDER.indexOf(phase) < from) continue;
     const deadline = cycle.deadlines[phase];
     if (!deadline) continue;
     const at = new Date(deadline);
-    ids.push(
-      await requestJob(
-        trx,
-        'phase-deadline',
-        { cycleId: cycle.id, phase },
-        { delayMs: Math.max(0, at.getTime() - now.getTime()) },
-      ),
-    );
-    if (NUDGED_PHASES.includes(phase)) {
-      const when = nudgeAt(at, now, timezone);
-      ids.push(
-        await requestJob(
-          trx,
-          'nudge',
-          { cycleId: cycle.id, phase },
-          { delayMs: Math.max(0, when.getTime() - now.getTime()) },
-        ),
-      );
-    }
+    await requestAt('phase-deadline', phase, at);
+    if (NUDGED_PHASES.includes(phase)) await requestAt('nudge', phase, nudgeAt(at, now, timezone));
   }
   return ids;
 }

@@ -421,6 +421,12 @@ export interface ExplainMessage {
   readonly blocks: Block[];
 }
 
+/** "2027-05", or "2027-05..2027-07" for several months. */
+function monthRange(months: readonly { readonly period: string }[]): string | undefined {
+  const first = months[0];
+  return months.length === 1 ? first?.period : `${first?.period}..${months.at(-1)?.period}`;
+}
+
 /** The title line of an answer (also the notification text). */
 export function explainTitle(e: Explanation): string {
   switch (e.kind) {
@@ -429,21 +435,14 @@ export function explainTitle(e: Explanation): string {
     case 'changes':
       return `Who changed ${e.family.code}${e.query.from ? ` in ${e.query.from === e.query.to ? e.query.from : `${e.query.from}..${e.query.to}`}` : ''}: ${e.changes.length} change${e.changes.length === 1 ? '' : 's'}`;
     case 'family': {
-      const first = e.months[0];
-      const range =
-        e.months.length === 1
-          ? first?.period
-          : `${first?.period}..${e.months[e.months.length - 1]?.period}`;
+      const range = monthRange(e.months);
       const total = e.months.reduce((a, m) => a + m.consensus, 0);
       const dir = e.query.direction ? ` (why ${e.query.direction}?)` : '';
       return `${e.family.code} ${range}: consensus ${fmtQty(total)} ${e.family.unit}${dir}`;
     }
     case 'resource': {
       const first = e.months[0];
-      const range =
-        e.months.length === 1
-          ? first?.period
-          : `${first?.period}..${e.months[e.months.length - 1]?.period}`;
+      const range = monthRange(e.months);
       if (e.months.length === 1 && first)
         return `${e.resource.code} ${range}: ${fmtQty(first.load)} of ${fmtQty(first.capacity)} ${e.resource.unit} loaded`;
       return `${e.resource.code} ${range}`;

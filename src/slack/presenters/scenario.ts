@@ -109,6 +109,18 @@ const choice = (
   };
 };
 
+/** A lever that is on ("Allowed") or off ("Not allowed"). */
+const allowedChoice = (block: string, label: string, allowed: boolean): types.KnownBlock =>
+  choice(
+    block,
+    label,
+    [
+      ['on', 'Allowed'],
+      ['off', 'Not allowed'],
+    ],
+    allowed ? 'on' : 'off',
+  );
+
 const str = (v: number | undefined): string | undefined =>
   v === undefined ? undefined : String(v);
 
@@ -150,30 +162,14 @@ export function scenarioModal(meta: ScenarioModalMeta, a: ScenarioAssumptions | 
         str(a?.promotion?.upliftPct),
         'What the promotion is expected to add to real demand; blank: none.',
       ),
-      choice(
-        'overtime',
-        'Overtime',
-        [
-          ['on', 'Allowed'],
-          ['off', 'Not allowed'],
-        ],
-        a?.overtime === false ? 'off' : 'on',
-      ),
+      allowedChoice('overtime', 'Overtime', a?.overtime !== false),
       text(
         'overtime_cap',
         'Overtime cap (% of each limit)',
         str(a?.overtimeCapPct),
         'blank: up to the limits.',
       ),
-      choice(
-        'subcontracting',
-        'Subcontracting',
-        [
-          ['on', 'Allowed'],
-          ['off', 'Not allowed'],
-        ],
-        a?.subcontracting === false ? 'off' : 'on',
-      ),
+      allowedChoice('subcontracting', 'Subcontracting', a?.subcontracting !== false),
       text(
         'subcontract_cap',
         'Subcontracting cap (% of demand)',
