@@ -10,19 +10,14 @@ import {
   familiesToAdjust,
   submitAdjustment,
 } from '../src/services/adjustments.js';
-import { afterChange } from '../src/services/summary.js';
-import { afterAck } from '../src/slack/after-ack-limit.js';
 import {
   buildChangeModal,
   type ChangeSpec,
-  openChangeModal,
-  runTextChange,
-  submitChangeView,
+  registerChangeCommand,
 } from '../src/slack/change-flow.js';
 import { publishHome } from '../src/slack/home.js';
 import { memberOf } from '../src/slack/member-context.js';
 import {
-  CALLBACK,
   decodeMeta,
   FORECAST_TARGET_ACTION,
   messageModal,
@@ -31,7 +26,6 @@ import {
 } from '../src/slack/presenters/change-modal.js';
 import { FORECAST_USAGE } from '../src/slack/presenters/help.js';
 import { logUnexpected, userMessage } from '../src/slack/reply.js';
-import { commandRequestKey } from '../src/slack/request-key.js';
 
 export const FORECAST: ChangeSpec = {
   ...FORECAST_CHANGE,
@@ -40,33 +34,19 @@ export const FORECAST: ChangeSpec = {
 };
 
 export function register(app: App, deps: AppDeps): void {
-  app.command('/forecast', async ({ ack, command, client, respond, context }) => {
-    await ack();
-    const member = () => memberOf(context);
-    const text = command.text.trim().toLowerCase();
-    if (text === '') return openChangeModal(deps, FORECAST, client, command, member);
-    if (text === 'help') {
-      await respond({ response_type: 'ephemeral', text: `Usage: \`${FORECAST_USAGE}\`` });
-      return;
+  registerChangeCommand(app, deps, FORECAST, FORECAST_USAGE, async (text, respond, member) => {
+    if (text !== 'no-change' && text !== 'no change' && text !== 'nochange') return false;
+    try {
+      const r = await declareNoChangeForMember(deps, await member());
+      await respond({
+        response_type: 'ephemeral',
+        text: `:ok_hand: Recorded: no change this cycle (${r.cycleMonth}) for ${r.families.join(', ')}.`,
+      });
+    } catch (err) {
+      logUnexpected(deps.logger, err, '/forecast no-change failed');
+      await respond({ response_type: 'ephemeral', text: `:warning: ${userMessage(err)}` });
     }
-    if (text === 'no-change' || text === 'no change' || text === 'nochange') {
-      try {
-        const r = await declareNoChangeForMember(deps, await member());
-        await respond({
-          response_type: 'ephemeral',
-          text: `:ok_hand: Recorded: no change this cycle (${r.cycleMonth}) for ${r.families.join(', ')}.`,
-        });
-      } catch (err) {
-        logUnexpected(deps.logger, err, '/forecast no-change failed');
-        await respond({ response_type: 'ephemeral', text: `:warning: ${userMessage(err)}` });
-      }
-      return;
-    }
-    // Storing and confirming take a bounded slot; the channel summary waits outside it.
-    const outcome = await afterAck(deps, () =>
-      runTextChange(deps, FORECAST, command, respond, commandRequestKey(command), member),
-    );
-    if (outcome) await afterChange(deps, client, 'forecast', outcome);
+    return true;
   });
 
   // Picking a family redraws the modal with its baseline and consensus.
@@ -107,8 +87,6 @@ export function register(app: App, deps: AppDeps): void {
     const own = all.filter((f) => member.families.includes(f.code));
     await ack({ option_groups: targetGroups('forecast', own, all) });
   });
-
-  app.view(CALLBACK.forecast, (args) => submitChangeView(deps, FORECAST, args));
 
   // From the modal (the modal then says so) or from App Home (the Home tab is redrawn).
   app.action<BlockAction>(NO_CHANGE_ACTION, async ({ ack, body, client, context }) => {

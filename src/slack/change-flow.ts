@@ -5,6 +5,7 @@
  */
 import type {
   AllMiddlewareArgs,
+  App,
   RespondFn,
   SlackViewMiddlewareArgs,
   SlashCommand,
@@ -27,11 +28,13 @@ import { demandView } from '../services/demand-view.js';
 import { type Member, requirePermission } from '../services/members.js';
 import { getSettings } from '../services/settings.js';
 import { afterChange } from '../services/summary.js';
+import { afterAck } from './after-ack-limit.js';
 import { inputFromState } from './change-state.js';
 import { memberOf } from './member-context.js';
 import { parseChangeText } from './parse-change.js';
 import { type ChangeSubject, confirmationBlocks, confirmationText } from './presenters/change.js';
 import {
+  CALLBACK,
   type ChangeModalData,
   changeModal,
   confirmationModal,
@@ -43,7 +46,7 @@ import {
   type TargetOption,
 } from './presenters/change-modal.js';
 import { userMessage } from './reply.js';
-import { viewRequestKey } from './request-key.js';
+import { commandRequestKey, viewRequestKey } from './request-key.js';
 
 /** A change kind as the commands take it: its usage line and its service. */
 export interface ChangeSpec extends ChangeKind {
@@ -261,4 +264,35 @@ export async function submitChangeView(
     spec.subject,
   ).catch((err: unknown) => deps.logger.warn({ err }, 'confirmation not sent'));
   await afterChange(deps, client, spec.subject, outcome);
+}
+
+/**
+ * `/forecast` and `/capacity`: no text opens the modal, `help` shows `usage`, `more` may take
+ * a word of its own (it returns true when it answered), any other text is a change; and the
+ * modal's submission. Storing and confirming take a bounded slot; the channel summary waits
+ * outside it.
+ */
+export function registerChangeCommand(
+  app: App,
+  deps: AppDeps,
+  spec: ChangeSpec,
+  usage: string,
+  more?: (text: string, respond: RespondFn, member: () => Promise<Member>) => Promise<boolean>,
+): void {
+  app.command(`/${spec.subject}`, async ({ ack, command, client, respond, context }) => {
+    await ack();
+    const member = () => memberOf(context);
+    const text = command.text.trim().toLowerCase();
+    if (text === '') return openChangeModal(deps, spec, client, command, member);
+    if (text === 'help') {
+      await respond({ response_type: 'ephemeral', text: `Usage: \`${usage}\`` });
+      return;
+    }
+    if (more && (await more(text, respond, member))) return;
+    const outcome = await afterAck(deps, () =>
+      runTextChange(deps, spec, command, respond, commandRequestKey(command), member),
+    );
+    if (outcome) await afterChange(deps, client, spec.subject, outcome);
+  });
+  app.view(CALLBACK[spec.subject], (args) => submitChangeView(deps, spec, args));
 }
