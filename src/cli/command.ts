@@ -47,3 +47,11 @@ export function choiceFlag<C extends string>(
     choices.length === 2 ? `${choices[0]} or ${choices[1]}` : `one of ${choices.join(', ')}`;
   throw new UsageError(`--${flag}: must be ${expected}, got '${value}'\n\n${usage}`);
 }
+
+/** Flags that each take a value (`--name VALUE`), for parseCommand's options. */
+export function valueFlags<N extends string>(...names: N[]): Record<N, { type: 'string' }> {
+  return Object.fromEntries(names.map((n) => [n, { type: 'string' }])) as Record<
+    N,
+    { type: 'string' }
+  >;
+}

@@ -1,6 +1,6 @@
 /** `sopbot decisions [--cycle YYYY-MM] [--format md|csv]`: the decision log. */
 import { decisionsCsv, decisionsMarkdown, listDecisions } from '../services/decisions.js';
-import { choiceFlag, cycleFlag, parseCommand } from './command.js';
+import { choiceFlag, cycleFlag, parseCommand, valueFlags } from './command.js';
 import { cliUserNames, withDb } from './db.js';
 import type { CliIo } from './types.js';
 
@@ -9,12 +9,7 @@ Prints the decision log (every cycle, or one) with the follow-up actions, people
 (the CSV keeps their ids too). Reads DATABASE_URL.`;
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parseCommand(
-    argv,
-    { cycle: { type: 'string' }, format: { type: 'string' } },
-    USAGE,
-    io,
-  );
+  const args = parseCommand(argv, valueFlags('cycle', 'format'), USAGE, io);
   if (!args) return 0;
   const cycle = cycleFlag(args.values.cycle, USAGE);
   const format = choiceFlag('format', args.values.format ?? 'md', ['md', 'csv'], USAGE);

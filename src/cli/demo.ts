@@ -1,7 +1,7 @@
 import { loadConfig } from '../config.js';
 import { demoServices } from '../demo/local-services.js';
 import { runDemo } from '../demo/run.js';
-import { parseCommand } from './command.js';
+import { parseCommand, valueFlags } from './command.js';
 import type { CliIo } from './types.js';
 
 const USAGE = `Usage: sopbot demo [--out DIR] [--families N] [--keep-database]
@@ -16,8 +16,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseCommand(
     argv,
     {
-      out: { type: 'string' },
-      families: { type: 'string' },
+      ...valueFlags('out', 'families'),
       'keep-database': { type: 'boolean' },
     },
     USAGE,

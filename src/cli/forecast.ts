@@ -8,7 +8,7 @@ import { FORECAST_METHODS, type ForecastMethod, forecast } from '../core/forecas
 import { mase, smape } from '../core/kpi.js';
 import { formatMonth, parseHistoryCsv } from '../csv/history.js';
 import { asSopError, UsageError, ValidationError } from '../errors.js';
-import { parseCommand } from './command.js';
+import { parseCommand, valueFlags } from './command.js';
 import type { CliIo } from './types.js';
 
 const USAGE = `Usage: sopbot forecast <history.csv> [options]
@@ -64,10 +64,7 @@ async function forecastCommand(argv: readonly string[], io: CliIo): Promise<numb
   const args = parseCommand(
     argv,
     {
-      method: { type: 'string' },
-      horizon: { type: 'string' },
-      season: { type: 'string' },
-      format: { type: 'string' },
+      ...valueFlags('method', 'horizon', 'season', 'format'),
       evaluate: { type: 'boolean' },
     },
     USAGE,

@@ -2,7 +2,7 @@
 import { UsageError } from '../errors.js';
 import { getOpenCycle } from '../services/cycles.js';
 import { buildPack, packMarkdown, packPeople } from '../services/pack.js';
-import { cycleFlag, parseCommand } from './command.js';
+import { cycleFlag, parseCommand, valueFlags } from './command.js';
 import { cliUserNames, withDb } from './db.js';
 import type { CliIo } from './types.js';
 
@@ -13,12 +13,7 @@ People appear by display name (users.info; with SLACK_BOT_TOKEN unset, the names
 has already seen).`;
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parseCommand(
-    argv,
-    { cycle: { type: 'string' }, 'as-of': { type: 'string' } },
-    USAGE,
-    io,
-  );
+  const args = parseCommand(argv, valueFlags('cycle', 'as-of'), USAGE, io);
   if (!args) return 0;
   const cycle = cycleFlag(args.values.cycle, USAGE);
   const asOf = args.values['as-of'];

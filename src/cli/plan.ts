@@ -31,7 +31,7 @@ import {
 } from '../core/supply/solve.js';
 import { SopError, UsageError, ValidationError } from '../errors.js';
 import { createHighsSolver } from '../solver/highs.js';
-import { choiceFlag, parseCommand } from './command.js';
+import { choiceFlag, parseCommand, valueFlags } from './command.js';
 import type { CliIo } from './types.js';
 
 const USAGE = `Usage: sopbot plan <problem.json> [--strategy optimal|chase-stock|chase-workforce|level] [--format table|json]
@@ -289,9 +289,7 @@ async function runPlan(argv: readonly string[], io: CliIo): Promise<number> {
       format: { type: 'string', default: 'table' },
       'print-schema': { type: 'boolean' },
       scenarios: { type: 'boolean' },
-      'what-if': { type: 'string' },
-      'time-limit': { type: 'string' },
-      gap: { type: 'string' },
+      ...valueFlags('what-if', 'time-limit', 'gap'),
     },
     USAGE,
     io,

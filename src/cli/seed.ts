@@ -5,7 +5,7 @@ import { toCsv } from '../csv/format.js';
 import { UsageError } from '../errors.js';
 import { companyToRows, IMPORT_KINDS, KIND_SPECS } from '../import/kinds.js';
 import { generateCompany } from '../seed/company.js';
-import { parseCommand } from './command.js';
+import { parseCommand, valueFlags } from './command.js';
 import type { CliIo } from './types.js';
 
 const USAGE = `Usage: sopbot seed --out DIR [--families N] [--months M] [--resources R] [--seed S] [--last-actual YYYY-MM]
@@ -26,14 +26,7 @@ function positiveInt(name: string, v: string | undefined, dflt: number, max: num
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseCommand(
     argv,
-    {
-      out: { type: 'string' },
-      families: { type: 'string' },
-      months: { type: 'string' },
-      resources: { type: 'string' },
-      seed: { type: 'string' },
-      'last-actual': { type: 'string' },
-    },
+    valueFlags('out', 'families', 'months', 'resources', 'seed', 'last-actual'),
     USAGE,
     io,
   );
