@@ -203,6 +203,18 @@ async function toTableRows(
     }
     return { table, key, rows: out };
   };
+  /** Rows whose `col` code becomes `<col>_id`, the other columns as they are. */
+  const withCodeId = (
+    table: Parameters<typeof upsertRows>[1],
+    col: 'family' | 'resource',
+    key: string[],
+  ) =>
+    withIds(table, key, (r) => {
+      const id = resolve(r.line, col, r.value[col]);
+      if (id === null) return null;
+      const { [col]: _code, ...rest } = r.value;
+      return { [`${col}_id`]: id, ...rest };
+    });
   switch (kind) {
     case 'families':
       return withIds('families', ['code'], (r) => ({ ...r.value }));
@@ -254,26 +266,11 @@ async function toTableRows(
             };
       });
     case 'orders':
-      return withIds('order_lines', ['order_id', 'line'], (r) => {
-        const f = resolve(r.line, 'family', r.value.family);
-        if (f === null) return null;
-        const { family: _family, ...rest } = r.value;
-        return { family_id: f, ...rest };
-      });
+      return withCodeId('order_lines', 'family', ['order_id', 'line']);
     case 'resource_costs':
-      return withIds('resource_period_costs', ['resource_id', 'period'], (r) => {
-        const s = resolve(r.line, 'resource', r.value.resource);
-        if (s === null) return null;
-        const { resource: _resource, ...rest } = r.value;
-        return { resource_id: s, ...rest };
-      });
+      return withCodeId('resource_period_costs', 'resource', ['resource_id', 'period']);
     case 'family_costs':
-      return withIds('family_period_costs', ['family_id', 'period'], (r) => {
-        const f = resolve(r.line, 'family', r.value.family);
-        if (f === null) return null;
-        const { family: _family, ...rest } = r.value;
-        return { family_id: f, ...rest };
-      });
+      return withCodeId('family_period_costs', 'family', ['family_id', 'period']);
     case 'sales':
     case 'inventory':
     case 'budget':
@@ -286,12 +283,7 @@ async function toTableRows(
             : kind === 'production'
               ? 'production_actuals'
               : 'budget';
-      return withIds(table, ['family_id', 'period'], (r) => {
-        const f = resolve(r.line, 'family', r.value.family);
-        if (f === null) return null;
-        const { family: _family, ...rest } = r.value;
-        return { family_id: f, ...rest };
-      });
+      return withCodeId(table, 'family', ['family_id', 'period']);
     }
   }
 }
