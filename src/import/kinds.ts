@@ -58,15 +58,13 @@ const number = (what = 'a number') =>
 const nonNegative = () => number('a number ≥ 0').refine((n) => n >= 0, 'must be ≥ 0');
 const optionalNonNegative = () =>
   z.preprocess(blankToUndefined, nonNegative().optional()).transform((v) => v ?? null);
+const wholeNumber = (min: number) =>
+  number(`a whole number ≥ ${min}`).refine(
+    (n) => Number.isInteger(n) && n >= min,
+    `must be a whole number ≥ ${min}`,
+  );
 const optionalWholeNumber = (min: number) =>
-  z
-    .preprocess(
-      blankToUndefined,
-      number(`a whole number ≥ ${min}`)
-        .refine((n) => Number.isInteger(n) && n >= min, `must be a whole number ≥ ${min}`)
-        .optional(),
-    )
-    .transform((v) => v ?? null);
+  z.preprocess(blankToUndefined, wholeNumber(min).optional()).transform((v) => v ?? null);
 const YES = ['yes', 'true', '1', 'y'];
 const NO = ['no', 'false', '0', 'n'];
 const optionalBoolean = () =>
@@ -104,15 +102,19 @@ const text = (max = 200) =>
     .min(1, 'is required')
     .max(max, `is too long (at most ${max} characters)`);
 
-export const familyRow = z.object({
-  code: code(),
-  name: text(),
-  unit: z
+/** The unit a quantity is counted in; blank: `dflt`. */
+const unit = (dflt: string) =>
+  z
     .preprocess(
       blankToUndefined,
       z.string().trim().max(32, 'is too long (at most 32 characters)').optional(),
     )
-    .transform((v) => v ?? 'units'),
+    .transform((v) => v ?? dflt);
+
+export const familyRow = z.object({
+  code: code(),
+  name: text(),
+  unit: unit('units'),
   price: nonNegative(),
   unit_cost: nonNegative(),
   holding_cost: nonNegative(),
@@ -137,12 +139,7 @@ export const resourceRow = z
       .trim()
       .toLowerCase()
       .pipe(z.enum(RESOURCE_KINDS, { error: `must be one of ${RESOURCE_KINDS.join(', ')}` })),
-    unit: z
-      .preprocess(
-        blankToUndefined,
-        z.string().trim().max(32, 'is too long (at most 32 characters)').optional(),
-      )
-      .transform((v) => v ?? 'hours'),
+    unit: unit('hours'),
     regular_capacity: nonNegative(),
     overtime_limit: optionalNonNegative().transform((v) => v ?? 0),
     overtime_cost: optionalNonNegative().transform((v) => v ?? 0),
@@ -239,10 +236,7 @@ const day = () =>
 export const orderRow = z
   .object({
     order_id: code(),
-    line: number('a whole number ≥ 1').refine(
-      (n) => Number.isInteger(n) && n >= 1,
-      'must be a whole number ≥ 1',
-    ),
+    line: wholeNumber(1),
     family: code(),
     requested_date: day(),
     shipped_date: z.preprocess(blankToUndefined, day().optional()).transform((v) => v ?? null),
