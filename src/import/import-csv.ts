@@ -203,17 +203,21 @@ async function toTableRows(
     }
     return { table, key, rows: out };
   };
-  /** Rows whose `col` code becomes `<col>_id`, the other columns as they are. */
+  /**
+   * Rows whose code in `col` becomes its id (a supplier is a resource), the other columns as
+   * they are, and the `extra` columns.
+   */
   const withCodeId = (
     table: Parameters<typeof upsertRows>[1],
-    col: 'family' | 'resource',
+    col: 'family' | 'resource' | 'supplier',
     key: string[],
+    extra: Record<string, unknown> = {},
   ) =>
     withIds(table, key, (r) => {
       const id = resolve(r.line, col, r.value[col]);
       if (id === null) return null;
       const { [col]: _code, ...rest } = r.value;
-      return { [`${col}_id`]: id, ...rest };
+      return { [col === 'family' ? 'family_id' : 'resource_id']: id, ...rest, ...extra };
     });
   switch (kind) {
     case 'families':
@@ -229,42 +233,14 @@ async function toTableRows(
           : { family_id: f, resource_id: s, load_per_unit: r.value.load_per_unit };
       });
     case 'capacities':
-      return withIds('resource_capacities', ['resource_id', 'period'], (r) => {
-        const s = resolve(r.line, 'resource', r.value.resource);
-        return s === null
-          ? null
-          : {
-              resource_id: s,
-              period: r.value.period,
-              capacity: r.value.capacity,
-              overtime_limit: r.value.overtime_limit,
-            };
-      });
+      return withCodeId('resource_capacities', 'resource', ['resource_id', 'period']);
     case 'weekly-sales':
     case 'weekly-production':
-      return withIds('weekly_actuals', ['family_id', 'week', 'kind'], (r) => {
-        const f = resolve(r.line, 'family', r.value.family);
-        return f === null
-          ? null
-          : {
-              family_id: f,
-              week: r.value.week,
-              kind: kind === 'weekly-sales' ? 'sales' : 'production',
-              units: r.value.units,
-            };
+      return withCodeId('weekly_actuals', 'family', ['family_id', 'week', 'kind'], {
+        kind: kind === 'weekly-sales' ? 'sales' : 'production',
       });
     case 'receipts':
-      return withIds('supplier_receipts', ['resource_id', 'week'], (r) => {
-        const s = resolve(r.line, 'supplier', r.value.supplier);
-        return s === null
-          ? null
-          : {
-              resource_id: s,
-              week: r.value.week,
-              expected: r.value.expected,
-              received: r.value.received,
-            };
-      });
+      return withCodeId('supplier_receipts', 'supplier', ['resource_id', 'week']);
     case 'orders':
       return withCodeId('order_lines', 'family', ['order_id', 'line']);
     case 'resource_costs':
