@@ -80,17 +80,18 @@ export function parseWhatIf(text: string): WhatIf {
     if (tokens.length < min || tokens.length > max)
       throw new WhatIfError(`'${clean}': expected ${WHAT_IF_SYNTAX[kind]}`);
   };
+  /** `<family|all> <pct>`: the family (null for all of them) and the percentage. */
+  const familyPct = (kind: 'demand' | 'price') => {
+    const name = tokens[1] ?? '';
+    return {
+      family: name.toLowerCase() === 'all' ? null : name,
+      pct: pctOf(tokens[2], clean, kind),
+    };
+  };
   switch (head) {
-    case 'demand': {
+    case 'demand':
       arity('demand', 3, 4);
-      const name = tokens[1] ?? '';
-      return {
-        kind: 'demand',
-        family: name.toLowerCase() === 'all' ? null : name,
-        pct: pctOf(tokens[2], clean, 'demand'),
-        ...rangeOf(tokens[3], clean, 'demand'),
-      };
-    }
+      return { kind: 'demand', ...familyPct('demand'), ...rangeOf(tokens[3], clean, 'demand') };
     case 'capacity':
       arity('capacity', 3, 4);
       return {
@@ -107,15 +108,9 @@ export function parseWhatIf(text: string): WhatIf {
         throw new WhatIfError(`'${clean}': expected ${WHAT_IF_SYNTAX[head]}`);
       return { kind: head, allowed: v === 'on' };
     }
-    case 'price': {
+    case 'price':
       arity('price', 3, 3);
-      const name = tokens[1] ?? '';
-      return {
-        kind: 'price',
-        family: name.toLowerCase() === 'all' ? null : name,
-        pct: pctOf(tokens[2], clean, 'price'),
-      };
-    }
+      return { kind: 'price', ...familyPct('price') };
     default:
       throw new WhatIfError(
         `'${clean}': unknown assumption '${tokens[0] ?? ''}'. Write one of:\n${syntaxList()}`,
