@@ -71,7 +71,7 @@ export function peopleSteps<S extends Pick<ConsensusStep, 'adjustmentId'>>(line:
   return line.steps.filter((s) => s.adjustmentId !== 'baseline' && s.adjustmentId !== 'floor');
 }
 
-type StepBrief = Pick<ConsensusStep, 'author' | 'reasonCode' | 'before' | 'after'>;
+export type StepBrief = Pick<ConsensusStep, 'author' | 'reasonCode' | 'before' | 'after'>;
 
 /** A step as the charts and the accuracy archive show it: who, why, and the figure's move. */
 export function stepBrief(s: StepBrief): StepBrief {

@@ -15,6 +15,7 @@
  *
  * Plain data in and out; every ratio with a zero denominator is null.
  */
+import type { StepBrief } from './consensus.js';
 import {
   accuracy,
   bias,
@@ -28,6 +29,7 @@ import {
   planAdherence,
 } from './kpi.js';
 import { addMonths, type Period } from './period.js';
+import type { FamilyPeriodPlan } from './supply/solve.js';
 
 /** The lags a cycle keeps snapshots of. */
 export const SNAPSHOT_LAGS = [1, 3] as const;
@@ -49,21 +51,15 @@ export interface SnapshotLine {
   readonly naive: number;
   readonly baseline: number;
   readonly consensus: number;
-  readonly steps: readonly {
-    author: string;
-    reasonCode: string;
-    before: number;
-    after: number;
-  }[];
+  readonly steps: readonly StepBrief[];
 }
 
-export interface PlanLine {
-  readonly family: string;
-  readonly period: Period;
-  readonly demand: number;
-  readonly production: number;
-  readonly inventory: number;
-  readonly backlog: number;
+/** The adopted plan's figures of a family-month, as solved, and the revenue they bring. */
+export interface PlanLine
+  extends Pick<
+    FamilyPeriodPlan,
+    'family' | 'period' | 'demand' | 'production' | 'inventory' | 'backlog'
+  > {
   readonly revenue: number;
 }
 
