@@ -191,6 +191,22 @@ async function namesOf(db: Db, people: readonly string[]): Promise<Record<string
   return Object.fromEntries(await memberNames(db, [...new Set(people)]));
 }
 
+/** An explanation's months, the cycle and run they are read in, and the people they name. */
+async function explainedMonths<M>(
+  db: Db,
+  months: M[],
+  cycle: CycleRef,
+  runId: string | null,
+  people: (month: M) => readonly string[],
+) {
+  return {
+    months,
+    cycleMonth: cycle.month,
+    runId,
+    names: await namesOf(db, months.flatMap(people)),
+  };
+}
+
 /** Each scenario of the run, side by side: its `figures` in `period` (null where it has none). */
 function scenarioColumns<R extends { scenarioId: string; period: Period }, F>(
   scenarios: readonly PlanScenarioRow[],
@@ -383,15 +399,13 @@ async function explainFamily(
       })),
     });
   });
-  const people = months.flatMap((m) => m.steps.map((s) => s.author));
   return {
     kind: 'family',
     query,
     family,
-    months,
-    cycleMonth: cycle.month,
-    runId: run?.runId ?? null,
-    names: await namesOf(db, people),
+    ...(await explainedMonths(db, months, cycle, run?.runId ?? null, (m) =>
+      m.steps.map((s) => s.author),
+    )),
   };
 }
 
@@ -531,15 +545,11 @@ async function explainResource(
         })),
       });
     });
-  const people = months.flatMap((m) => m.updates.map((u) => u.author));
   return {
     kind: 'resource',
     query,
     resource,
-    months,
-    cycleMonth: cycle.month,
-    runId: run.runId,
-    names: await namesOf(db, people),
+    ...(await explainedMonths(db, months, cycle, run.runId, (m) => m.updates.map((u) => u.author))),
   };
 }
 
