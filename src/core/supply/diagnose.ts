@@ -4,7 +4,7 @@
  * cost. Whatever slack it had to use is a requirement that cannot be met; the binding
  * resources and the rules in force (subcontracting, backlog limits, strategy) say why.
  */
-import { type BuiltModel, isChase, overtimeCap, type Strategy } from './model.js';
+import { type BuiltModel, isChase, overtimeCap, type Strategy, stockAt } from './model.js';
 import type { PlanProblem } from './problem.js';
 
 const EPS = 1e-6;
@@ -30,9 +30,12 @@ export function explainInfeasible(
   const val = (j: number | undefined): number => (j === undefined || j < 0 ? 0 : (x[j] ?? 0));
   const loadOn = (r: number, t: number): number => {
     const l = m.loadsByResource[r]!;
-    const used = p.resources[r]!.storage ? m.I : m.P;
+    const storage = p.resources[r]!.storage;
     let s = 0;
-    for (let n = 0; n < l.f.length; n++) s += l.a[n]! * val(used[l.f[n]! * T + t]);
+    for (let n = 0; n < l.f.length; n++) {
+      const k = l.f[n]! * T + t;
+      s += l.a[n]! * (storage ? stockAt(m, k, val) : val(m.P[k]));
+    }
     return s;
   };
   const capacityOf = (r: number, t: number): { regular: number; overtime: number } => {
