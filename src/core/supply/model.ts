@@ -366,12 +366,13 @@ export function buildModel(p: PlanProblem, opts: BuildOptions): BuiltModel {
     let cumDemand = 0;
     p.periods.forEach((period, t) => {
       const k = f * T + t;
-      const cost = (field: CostField): number => familyCost(fam, field, period);
+      const unitCost = familyCost(fam, 'unitCost', period);
+      const holdingCost = familyCost(fam, 'holdingCost', period);
       cumDemand += demand[k] ?? 0;
       const fix = frozen[k] ?? Number.NaN;
       c.P[k] = Number.isNaN(fix)
-        ? col(Col.Production, f, t, cost('unitCost'))
-        : col(Col.Production, f, t, cost('unitCost'), fix, fix);
+        ? col(Col.Production, f, t, unitCost)
+        : col(Col.Production, f, t, unitCost, fix, fix);
       if (
         subcontracting &&
         !crewChase &&
@@ -382,7 +383,7 @@ export function buildModel(p: PlanProblem, opts: BuildOptions): BuiltModel {
           Col.Subcontract,
           f,
           t,
-          cost('subcontractCost'),
+          familyCost(fam, 'subcontractCost', period),
           0,
           fam.subcontractLimit ?? Infinity,
         );
@@ -403,15 +404,16 @@ export function buildModel(p: PlanProblem, opts: BuildOptions): BuiltModel {
         // first and the shortfall is ss − IS: the LP of I + Z ≥ ss without its row.
         const lo = Math.min(invLo, ss);
         const hi = Math.min(ss, invHi);
-        c.I[k] = col(Col.Inventory, f, t, cost('holdingCost'), invLo - lo, invHi - hi);
-        c.IS[k] = col(Col.SafetyStock, f, t, cost('holdingCost') - safetyStockPenalty, lo, hi);
+        c.I[k] = col(Col.Inventory, f, t, holdingCost, invLo - lo, invHi - hi);
+        c.IS[k] = col(Col.SafetyStock, f, t, holdingCost - safetyStockPenalty, lo, hi);
       } else {
-        c.I[k] = col(Col.Inventory, f, t, cost('holdingCost'), invLo, invHi);
+        c.I[k] = col(Col.Inventory, f, t, holdingCost, invLo, invHi);
         if (ss > 0) c.Z[k] = col(Col.SafetyShort, f, t, safetyStockPenalty);
       }
-      c.B[k] = col(Col.Backlog, f, t, cost('backlogCost'), 0, backHi);
+      c.B[k] = col(Col.Backlog, f, t, familyCost(fam, 'backlogCost', period), 0, backHi);
       // Demand given up or unserved is at most the month's demand (it must not feed stock).
-      if (lostSales) c.X[k] = col(Col.Lost, f, t, cost('lostSalesCost'), 0, demand[k] ?? 0);
+      if (lostSales)
+        c.X[k] = col(Col.Lost, f, t, familyCost(fam, 'lostSalesCost', period), 0, demand[k] ?? 0);
       if (fam.shelfLife?.expired === 'scrap')
         c.SC[k] = col(Col.Scrap, f, t, fam.shelfLife.scrapCost);
       if (elastic) {

@@ -278,13 +278,27 @@ const WORKFORCE_BY_PERIOD = [
   'crewOvertimeLimitByPeriod',
 ] as const;
 
+type FamilyCostField =
+  | 'price'
+  | 'unitCost'
+  | 'holdingCost'
+  | 'backlogCost'
+  | 'subcontractCost'
+  | 'lostSalesCost';
+
+/** The by-month field of each cost, spelled out: the model looks costs up per family-month. */
+const BY_PERIOD = {
+  price: 'priceByPeriod',
+  unitCost: 'unitCostByPeriod',
+  holdingCost: 'holdingCostByPeriod',
+  backlogCost: 'backlogCostByPeriod',
+  subcontractCost: 'subcontractCostByPeriod',
+  lostSalesCost: 'lostSalesCostByPeriod',
+} as const satisfies Record<FamilyCostField, `${FamilyCostField}ByPeriod`>;
+
 /** A family's cost or price in a month: the month's override, else the constant. */
-export function familyCost(
-  f: PlanFamily,
-  field: 'price' | 'unitCost' | 'holdingCost' | 'backlogCost' | 'subcontractCost' | 'lostSalesCost',
-  t: Period,
-): number {
-  const rec = f[`${field}ByPeriod`];
+export function familyCost(f: PlanFamily, field: FamilyCostField, t: Period): number {
+  const rec = f[BY_PERIOD[field]];
   const override = rec?.[t];
   if (override !== undefined) return override;
   if (field === 'lostSalesCost') return f.lostSalesCost ?? familyCost(f, 'price', t);
