@@ -217,31 +217,19 @@ export function readDuals(p: PlanProblem, m: BuiltModel, sol: LpSolution): PlanD
           period,
         );
     }
-    const last = p.periods[T - 1]!;
-    const e = m.rows.endingInventory[f] ?? -1;
-    if (e >= 0)
-      push(
-        {
-          kind: 'endingInventory',
-          subject: fam.code,
-          period: last,
-          limit: fam.endingInventoryMin,
-          relax: 'lower',
-        },
-        rowDual(e),
-      );
-    const q = m.rows.endingBacklog[f] ?? -1;
-    if (q >= 0)
-      push(
-        {
-          kind: 'endingBacklog',
-          subject: fam.code,
-          period: last,
-          limit: fam.endingBacklogMax ?? 0,
-          relax: 'raise',
-        },
-        -rowDual(q),
-      );
+    // The ending rules: stock at least the minimum (a dual ≥ 0), backlog at most the limit (≤ 0).
+    const ending = [
+      [m.rows.endingInventory, 'endingInventory', fam.endingInventoryMin, 'lower', 1],
+      [m.rows.endingBacklog, 'endingBacklog', fam.endingBacklogMax ?? 0, 'raise', -1],
+    ] as const;
+    for (const [rows, kind, limit, relax, sign] of ending) {
+      const i = rows[f] ?? -1;
+      if (i >= 0)
+        push(
+          { kind, subject: fam.code, period: p.periods[T - 1] ?? null, limit, relax },
+          sign * rowDual(i),
+        );
+    }
   });
   binding.sort((a, b) => b.value - a.value);
   return { resources, families, binding };

@@ -257,6 +257,14 @@ export interface BuildOptions {
 
 type CostField = Parameters<typeof familyCost>[1];
 
+/** An index array of length n per name, every entry -1 (no column or row yet). */
+function unset<K extends string>(names: readonly K[], n: number): Record<K, Int32Array> {
+  return Object.fromEntries(names.map((name) => [name, new Int32Array(n).fill(-1)])) as Record<
+    K,
+    Int32Array
+  >;
+}
+
 /** A penalty that dominates every real cost: diagnosis first minimises what cannot be done. */
 function elasticPenalty(p: PlanProblem): number {
   const fields: readonly CostField[] = [
@@ -332,28 +340,11 @@ export function buildModel(p: PlanProblem, opts: BuildOptions): BuiltModel {
     per.push(t);
     return b.addCol(cost, lo, hi);
   };
-  const idx = (n: number): Int32Array => new Int32Array(n).fill(-1);
-  const c = {
-    P: idx(F * T),
-    S: idx(F * T),
-    I: idx(F * T),
-    IS: idx(F * T),
-    B: idx(F * T),
-    X: idx(F * T),
-    Z: idx(F * T),
-    U: idx(F * T),
-    SC: idx(F * T),
-    V: idx(F * T),
-    EX: idx(F * T),
-    E: idx(F),
-    Q: idx(F),
-    O: idx(R * T),
-    W: idx(R * T),
-    H: idx(R * T),
-    L: idx(R * T),
-    K: idx(R * T),
-    Y: idx(R * T),
-  } satisfies ModelColumns;
+  const c: ModelColumns = {
+    ...unset(['P', 'S', 'I', 'IS', 'B', 'X', 'Z', 'U', 'SC', 'V', 'EX'], F * T),
+    ...unset(['E', 'Q'], F),
+    ...unset(['O', 'W', 'H', 'L', 'K', 'Y'], R * T),
+  };
   const penalty = elastic ? elasticPenalty(p) : 0;
 
   const { overtime, subcontracting, lostSales, maxBacklog, safetyStockPenalty } = p.options;
@@ -571,16 +562,10 @@ class RowTerms {
 
 function addRows(b: Builder, p: PlanProblem, c: RowCtx): ModelRows {
   const { T, F, R } = c;
-  const idx = (n: number): Int32Array => new Int32Array(n).fill(-1);
-  const rows = {
-    balance: idx(F * T),
-    shipped: idx(F * T),
-    capacity: idx(R * T),
-    overtime: idx(R * T),
-    endingInventory: idx(F),
-    endingBacklog: idx(F),
-    minStock: idx(F * T),
-    freshness: idx(F * T),
+  const rows: ModelRows = {
+    ...unset(['balance', 'shipped', 'minStock', 'freshness'], F * T),
+    ...unset(['capacity', 'overtime'], R * T),
+    ...unset(['endingInventory', 'endingBacklog'], F),
   };
   const r = new RowTerms(b);
   p.families.forEach((fam, f) => {
