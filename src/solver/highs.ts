@@ -101,11 +101,25 @@ export async function createHighsSolver(options: HighsSolverOptions = {}): Promi
       }
       const status = statusOf(h, model.getModelStatus());
       const solverSeconds = model.getRunTime();
+      const iterations = [
+        'simplex_iteration_count',
+        'ipm_iteration_count',
+        'crossover_iteration_count',
+      ]
+        .map((name) => Math.max(0, Number(model.info.get(name)) || 0))
+        .reduce((a, n) => a + n, 0);
       // A MIP stopped by its time limit still has its best plan so far (primal status 2).
       const incumbent =
         isMip && status === 'limit' && Number(model.info.get('primal_solution_status')) === 2;
       if (status !== 'optimal' && !incumbent) {
-        return { status, objective: Number.NaN, x: EMPTY, rowDual: EMPTY, solverSeconds };
+        return {
+          status,
+          objective: Number.NaN,
+          x: EMPTY,
+          rowDual: EMPTY,
+          solverSeconds,
+          iterations,
+        };
       }
       const sol = model.getSolution();
       const objective = model.getObjectiveValue();
@@ -118,6 +132,7 @@ export async function createHighsSolver(options: HighsSolverOptions = {}): Promi
           x: sol.colValue,
           rowDual: EMPTY,
           solverSeconds,
+          iterations,
           mip: { gap: Number.isFinite(gap) ? gap : 0, dualBound, timeLimitHit: incumbent },
         };
       }
@@ -128,6 +143,7 @@ export async function createHighsSolver(options: HighsSolverOptions = {}): Promi
         rowDual: sol.rowDual,
         colDual: sol.colDual,
         solverSeconds,
+        iterations,
       };
     } finally {
       model.dispose();

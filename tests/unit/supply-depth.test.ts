@@ -136,69 +136,52 @@ describe('minimum stock', () => {
 describe('overtime limits', () => {
   const crew = (edit: (wf: Json, res: Json) => void) =>
     file('hand-crew-overtime', (p) => edit(p.resources[0].workforce, p.resources[0]));
+  /** The hand-crew-overtime plan, its workforce and resource edited. */
+  const crewPlan = async (edit: (wf: Json, res: Json) => void) =>
+    solved(await solvePlan(crew(edit), solver));
 
   it('both caps: the crew-wide 150 h binds before 10 × 20 h: $22,500.00', async () => {
     // 1 000 regular hours, 150 on overtime ($5 + $15 = $20 a unit), 150 bought at $30.
-    const plan = solved(
-      await solvePlan(
-        crew(() => {}),
-        solver,
-      ),
-    );
+    const plan = await crewPlan(() => {});
     expect(plan.resources[0]).toMatchObject({ overtime: 150, overtimeLimit: 150 });
     expect(plan.families[0]?.subcontract).toBe(150);
     expect(plan.totalCost).toBe(1150 * 5 + 10 * 1000 + 150 * 15 + 150 * 30);
   });
 
-  it('per worker only: 10 × 20 = 200 h: $22,000.00', async () => {
-    const plan = solved(
-      await solvePlan(
-        crew((wf) => {
-          delete wf.crewOvertimeLimit;
-        }),
-        solver,
-      ),
-    );
-    expect(plan.resources[0]?.overtime).toBe(200);
-    expect(plan.totalCost).toBe(1200 * 5 + 10 * 1000 + 200 * 15 + 100 * 30);
-  });
-
-  it('crew only (no per-worker cap given): 150 h', async () => {
-    const plan = solved(
-      await solvePlan(
-        crew((wf) => {
-          delete wf.overtimeHoursPerWorker;
-        }),
-        solver,
-      ),
-    );
-    expect(plan.resources[0]?.overtime).toBe(150);
-    expect(plan.totalCost).toBe(22500);
+  it.each([
+    {
+      name: 'per worker only: 10 × 20 = 200 h: $22,000.00',
+      drop: 'crewOvertimeLimit',
+      overtime: 200,
+      cost: 1200 * 5 + 10 * 1000 + 200 * 15 + 100 * 30,
+    },
+    {
+      name: 'crew only (no per-worker cap given): 150 h',
+      drop: 'overtimeHoursPerWorker',
+      overtime: 150,
+      cost: 22500,
+    },
+  ])('$name', async ({ drop, overtime, cost }) => {
+    const plan = await crewPlan((wf) => {
+      delete wf[drop];
+    });
+    expect(plan.resources[0]?.overtime).toBe(overtime);
+    expect(plan.totalCost).toBe(cost);
   });
 
   it('a crew cap by month overrides the constant one', async () => {
-    const plan = solved(
-      await solvePlan(
-        crew((wf) => {
-          wf.crewOvertimeLimitByPeriod = { '2027-01': 50 };
-        }),
-        solver,
-      ),
-    );
+    const plan = await crewPlan((wf) => {
+      wf.crewOvertimeLimitByPeriod = { '2027-01': 50 };
+    });
     expect(plan.resources[0]?.overtime).toBe(50);
   });
 
   it('half a month of availability halves the per-worker cap, as documented', async () => {
     // Regular 10 × 100 × 0.5 = 500 h; overtime 10 × 20 × 0.5 = 100 h; 700 units bought.
-    const plan = solved(
-      await solvePlan(
-        crew((wf, res) => {
-          delete wf.crewOvertimeLimit;
-          res.availabilityByPeriod = { '2027-01': 0.5 };
-        }),
-        solver,
-      ),
-    );
+    const plan = await crewPlan((wf, res) => {
+      delete wf.crewOvertimeLimit;
+      res.availabilityByPeriod = { '2027-01': 0.5 };
+    });
     expect(plan.resources[0]).toMatchObject({ capacity: 500, overtime: 100, overtimeLimit: 100 });
     expect(plan.totalCost).toBe(600 * 5 + 10 * 1000 + 100 * 15 + 700 * 30);
     // The diagnosis states the same limit when nothing can be bought.

@@ -4,7 +4,7 @@
  * cost. Whatever slack it had to use is a requirement that cannot be met; the binding
  * resources and the rules in force (subcontracting, backlog limits, strategy) say why.
  */
-import { type BuiltModel, isChase, overtimeCap, type Strategy } from './model.js';
+import { type BuiltModel, isChase, overtimeCap, type Strategy, stockAt } from './model.js';
 import type { PlanProblem } from './problem.js';
 
 const EPS = 1e-6;
@@ -30,9 +30,12 @@ export function explainInfeasible(
   const val = (j: number | undefined): number => (j === undefined || j < 0 ? 0 : (x[j] ?? 0));
   const loadOn = (r: number, t: number): number => {
     const l = m.loadsByResource[r]!;
-    const used = p.resources[r]!.storage ? m.I : m.P;
+    const storage = p.resources[r]!.storage;
     let s = 0;
-    for (let n = 0; n < l.f.length; n++) s += l.a[n]! * val(used[l.f[n]! * T + t]);
+    for (let n = 0; n < l.f.length; n++) {
+      const k = l.f[n]! * T + t;
+      s += l.a[n]! * (storage ? stockAt(m, k, val) : val(m.P[k]));
+    }
     return s;
   };
   const capacityOf = (r: number, t: number): { regular: number; overtime: number } => {
@@ -138,63 +141,44 @@ export function explainInfeasible(
       });
     }
   });
+  /** A shortage wherever the elastic column j was used, in the words `say` gives for its size. */
+  const report = (
+    j: number | undefined,
+    say: (size: number) => [head: string, causes: string[], ruleList: string[]],
+  ): void => {
+    const size = val(j);
+    if (size > EPS) found.push({ size, text: sentence(...say(size)) });
+  };
   p.families.forEach((fam, f) => {
-    for (let t = 0; t < T; t++) {
-      const u = val(m.U[f * T + t]);
-      if (u <= EPS) continue;
-      found.push({
-        size: u,
-        text: sentence(
-          `Demand for ${fam.code} in ${p.periods[t]} cannot be met (${formatQty(u)} units short)`,
-          fullFor(f, t, u),
-          rules(f),
-        ),
-      });
-    }
-    for (let t = 0; t < T; t++) {
-      const short = val(m.V[f * T + t]);
-      if (short <= EPS) continue;
-      found.push({
-        size: short,
-        text: sentence(
-          `${fam.code} cannot keep its minimum stock of ${formatQty(m.minStock[f * T + t] ?? 0)} units at the end of ${p.periods[t]} (${formatQty(short)} short)`,
-          [...fullFor(f, t, short), ...freshnessCause(f, t)],
-          rules(f),
-        ),
-      });
-    }
-    for (let t = 0; t < T; t++) {
-      const over = val(m.EX[f * T + t]);
-      if (over <= EPS) continue;
-      found.push({
-        size: over,
-        text: sentence(
-          `${formatQty(over)} units of ${fam.code} would expire at the end of ${p.periods[t]}, and expiry is forbidden (shelf life ${fam.shelfLife?.periods ?? 0} months)`,
-          frozenCause(f, t),
-          ['allow scrapping (shelfLife.expired: scrap) or lower the frozen or minimum quantities'],
-        ),
-      });
-    }
-    const e = val(m.E[f]);
-    if (e > EPS)
-      found.push({
-        size: e,
-        text: sentence(
-          `${fam.code} cannot end ${p.periods[T - 1]} with the required ${formatQty(fam.endingInventoryMin)} units in stock (${formatQty(e)} short)`,
-          fullFor(f, T - 1, e),
-          rules(f),
-        ),
-      });
-    const q = val(m.Q[f]);
-    if (q > EPS)
-      found.push({
-        size: q,
-        text: sentence(
-          `${fam.code}'s backlog cannot be brought down to ${formatQty(fam.endingBacklogMax ?? 0)} by ${p.periods[T - 1]} (${formatQty(q)} units over)`,
-          fullFor(f, T - 1, q),
-          rules(f),
-        ),
-      });
+    const last = p.periods[T - 1];
+    for (let t = 0; t < T; t++)
+      report(m.U[f * T + t], (u) => [
+        `Demand for ${fam.code} in ${p.periods[t]} cannot be met (${formatQty(u)} units short)`,
+        fullFor(f, t, u),
+        rules(f),
+      ]);
+    for (let t = 0; t < T; t++)
+      report(m.V[f * T + t], (short) => [
+        `${fam.code} cannot keep its minimum stock of ${formatQty(m.minStock[f * T + t] ?? 0)} units at the end of ${p.periods[t]} (${formatQty(short)} short)`,
+        [...fullFor(f, t, short), ...freshnessCause(f, t)],
+        rules(f),
+      ]);
+    for (let t = 0; t < T; t++)
+      report(m.EX[f * T + t], (over) => [
+        `${formatQty(over)} units of ${fam.code} would expire at the end of ${p.periods[t]}, and expiry is forbidden (shelf life ${fam.shelfLife?.periods ?? 0} months)`,
+        frozenCause(f, t),
+        ['allow scrapping (shelfLife.expired: scrap) or lower the frozen or minimum quantities'],
+      ]);
+    report(m.E[f], (e) => [
+      `${fam.code} cannot end ${last} with the required ${formatQty(fam.endingInventoryMin)} units in stock (${formatQty(e)} short)`,
+      fullFor(f, T - 1, e),
+      rules(f),
+    ]);
+    report(m.Q[f], (q) => [
+      `${fam.code}'s backlog cannot be brought down to ${formatQty(fam.endingBacklogMax ?? 0)} by ${last} (${formatQty(q)} units over)`,
+      fullFor(f, T - 1, q),
+      rules(f),
+    ]);
   });
   if (found.length === 0)
     return ['The requirements contradict each other, but no single demand or target stands out.'];

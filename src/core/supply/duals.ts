@@ -12,7 +12,7 @@
  */
 import type { Period } from '../period.js';
 import type { LpSolution } from './lp.js';
-import type { BuiltModel } from './model.js';
+import { type BuiltModel, stockLimitColumns } from './model.js';
 import type { PlanProblem } from './problem.js';
 
 export interface ResourceDual {
@@ -90,17 +90,21 @@ export function readDuals(p: PlanProblem, m: BuiltModel, sol: LpSolution): PlanD
     const value = clean(v);
     if (value > 0) binding.push({ ...b, value });
   };
-  /** A column at a bound: its reduced cost says what moving that bound is worth. */
+  /**
+   * A column at a bound: its reduced cost says what moving that bound is worth. `limits`
+   * replaces the column's own bounds as the figures reported (a stock split in two columns).
+   */
   const colBound = (
     j: number | undefined,
     kind: BoundKind,
     subject: string,
     period: Period | null,
+    limits?: { readonly lo: number; readonly hi: number },
   ): number => {
     if (j === undefined || j < 0) return 0;
     const rc = d[j] ?? 0;
-    const lo = m.lp.colLower[j] ?? 0;
-    const hi = m.lp.colUpper[j] ?? Number.POSITIVE_INFINITY;
+    const lo = limits?.lo ?? m.lp.colLower[j] ?? 0;
+    const hi = limits?.hi ?? m.lp.colUpper[j] ?? Number.POSITIVE_INFINITY;
     // rc < 0: raising the upper bound lowers the cost; rc > 0: lowering the lower bound does.
     if (rc < -TOL && Number.isFinite(hi)) {
       push({ kind, subject, period, limit: hi, relax: 'raise' }, -rc);
@@ -193,12 +197,11 @@ export function readDuals(p: PlanProblem, m: BuiltModel, sol: LpSolution): PlanD
           Math.abs(rc),
         );
       }
-      const inv = m.I[k] ?? -1;
-      if (inv >= 0) {
-        // Below: the hard minimum stock; above: the chase strategy's cap.
-        const rc = d[inv] ?? 0;
-        colBound(inv, rc > 0 ? 'minStock' : 'chaseLimit', fam.code, period);
-      }
+      // Below: the hard minimum stock; above: the chase strategy's cap.
+      const stock = stockLimitColumns(m, k);
+      const limits = { lo: stock.lowerLimit, hi: stock.upperLimit };
+      if ((d[stock.lower] ?? 0) > 0) colBound(stock.lower, 'minStock', fam.code, period, limits);
+      if ((d[stock.upper] ?? 0) < 0) colBound(stock.upper, 'chaseLimit', fam.code, period, limits);
       const fresh = m.rows.freshness[k] ?? -1;
       if (fresh >= 0)
         push(
@@ -214,31 +217,19 @@ export function readDuals(p: PlanProblem, m: BuiltModel, sol: LpSolution): PlanD
           period,
         );
     }
-    const last = p.periods[T - 1]!;
-    const e = m.rows.endingInventory[f] ?? -1;
-    if (e >= 0)
-      push(
-        {
-          kind: 'endingInventory',
-          subject: fam.code,
-          period: last,
-          limit: fam.endingInventoryMin,
-          relax: 'lower',
-        },
-        rowDual(e),
-      );
-    const q = m.rows.endingBacklog[f] ?? -1;
-    if (q >= 0)
-      push(
-        {
-          kind: 'endingBacklog',
-          subject: fam.code,
-          period: last,
-          limit: fam.endingBacklogMax ?? 0,
-          relax: 'raise',
-        },
-        -rowDual(q),
-      );
+    // The ending rules: stock at least the minimum (a dual ≥ 0), backlog at most the limit (≤ 0).
+    const ending = [
+      [m.rows.endingInventory, 'endingInventory', fam.endingInventoryMin, 'lower', 1],
+      [m.rows.endingBacklog, 'endingBacklog', fam.endingBacklogMax ?? 0, 'raise', -1],
+    ] as const;
+    for (const [rows, kind, limit, relax, sign] of ending) {
+      const i = rows[f] ?? -1;
+      if (i >= 0)
+        push(
+          { kind, subject: fam.code, period: p.periods[T - 1] ?? null, limit, relax },
+          sign * rowDual(i),
+        );
+    }
   });
   binding.sort((a, b) => b.value - a.value);
   return { resources, families, binding };

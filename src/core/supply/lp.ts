@@ -44,6 +44,11 @@ export interface LpSolution {
   readonly mip?: MipInfo;
   /** Wall-clock seconds the solver itself reports for this solve. */
   readonly solverSeconds: number;
+  /**
+   * Simplex iterations (interior-point and crossover ones added), when the solver says: a
+   * measure of work that, unlike seconds, does not depend on how loaded the machine is.
+   */
+  readonly iterations?: number;
   /** Solver-side detail for logs; never shown to users as is. */
   readonly detail?: string;
 }

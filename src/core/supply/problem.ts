@@ -67,41 +67,41 @@ const shelfLife = z
   })
   .strict();
 
-const family = z
-  .object({
-    code,
-    name: z.string().optional(),
-    price: money.default(0).describe('Selling price per unit (revenue, margin).'),
-    unitCost: money.describe('Variable cost per unit produced in house (materials...).'),
-    holdingCost: money.describe('Cost of one unit in stock at the end of a month.'),
-    backlogCost: money.describe('Cost of one unit on backlog at the end of a month.'),
-    subcontractCost: money
-      .nullable()
-      .default(null)
-      .describe('Cost per unit bought outside; null = subcontracting impossible.'),
-    subcontractLimit: qty.nullable().default(null).describe('Max units subcontracted per month.'),
-    lostSalesCost: money
-      .nullable()
-      .default(null)
-      .describe('Cost per unit of demand given up (used only when options.lostSales).'),
-    safetyStock: qty.default(0).describe('Units to keep at the end of each month (soft).'),
-    initialInventory: qty.default(0),
-    initialBacklog: qty.default(0),
-    endingInventoryMin: qty.default(0).describe('Inventory required at the end of the horizon.'),
-    endingBacklogMax: qty
-      .nullable()
-      .default(null)
-      .describe('Backlog allowed at the end of the horizon; null = no limit.'),
-    priceByPeriod: costByPeriod('Price'),
-    unitCostByPeriod: costByPeriod('Unit cost'),
-    holdingCostByPeriod: costByPeriod('Holding cost'),
-    backlogCostByPeriod: costByPeriod('Backlog cost'),
-    subcontractCostByPeriod: costByPeriod('Subcontract cost (only where subcontractCost is set)'),
-    lostSalesCostByPeriod: costByPeriod('Lost-sales cost'),
-    minStock: minStock.optional(),
-    shelfLife: shelfLife.optional(),
-  })
-  .strict();
+/** A family or a resource: its code, an optional name, then its own fields; no others. */
+const named = <S extends z.ZodRawShape>(shape: S) =>
+  z.object({ code, name: z.string().optional(), ...shape }).strict();
+
+const family = named({
+  price: money.default(0).describe('Selling price per unit (revenue, margin).'),
+  unitCost: money.describe('Variable cost per unit produced in house (materials...).'),
+  holdingCost: money.describe('Cost of one unit in stock at the end of a month.'),
+  backlogCost: money.describe('Cost of one unit on backlog at the end of a month.'),
+  subcontractCost: money
+    .nullable()
+    .default(null)
+    .describe('Cost per unit bought outside; null = subcontracting impossible.'),
+  subcontractLimit: qty.nullable().default(null).describe('Max units subcontracted per month.'),
+  lostSalesCost: money
+    .nullable()
+    .default(null)
+    .describe('Cost per unit of demand given up (used only when options.lostSales).'),
+  safetyStock: qty.default(0).describe('Units to keep at the end of each month (soft).'),
+  initialInventory: qty.default(0),
+  initialBacklog: qty.default(0),
+  endingInventoryMin: qty.default(0).describe('Inventory required at the end of the horizon.'),
+  endingBacklogMax: qty
+    .nullable()
+    .default(null)
+    .describe('Backlog allowed at the end of the horizon; null = no limit.'),
+  priceByPeriod: costByPeriod('Price'),
+  unitCostByPeriod: costByPeriod('Unit cost'),
+  holdingCostByPeriod: costByPeriod('Holding cost'),
+  backlogCostByPeriod: costByPeriod('Backlog cost'),
+  subcontractCostByPeriod: costByPeriod('Subcontract cost (only where subcontractCost is set)'),
+  lostSalesCostByPeriod: costByPeriod('Lost-sales cost'),
+  minStock: minStock.optional(),
+  shelfLife: shelfLife.optional(),
+});
 
 const workforce = z
   .object({
@@ -134,45 +134,41 @@ const workforce = z
   })
   .strict();
 
-const resource = z
-  .object({
-    code,
-    name: z.string().optional(),
-    unit: z.string().default('h'),
-    capacity: qty.default(0).describe('Regular capacity per month (a workforce adds its hours).'),
-    capacityByPeriod: perPeriod.default({}).describe('Regular capacity overrides by month.'),
-    availabilityByPeriod: perPeriod
-      .default({})
-      .describe('Factor on regular capacity (workforce hours included) by month; 1 = normal.'),
-    overtimeLimit: qty.default(0).describe('Max overtime per month (not for a workforce).'),
-    overtimeLimitByPeriod: perPeriod.default({}),
-    overtimeCost: money.default(0).describe('Cost per capacity unit of overtime.'),
-    overtimeCostByPeriod: costByPeriod('Overtime cost'),
-    storage: z
-      .boolean()
-      .optional()
-      .describe(
-        'A warehouse: loads count units (or m³) of each family in stock at month end, not production.',
-      ),
-    leadTime: z
-      .number()
-      .int({ message: 'must be a whole number of months' })
-      .min(0)
-      .optional()
-      .describe(
-        'Supplier: months between an order and its arrival; orders arriving before are fixed.',
-      ),
-    scheduledReceipts: perPeriod
-      .optional()
-      .describe(
-        'Supplier: capacity units already ordered, arriving in the months inside the lead time (default: the regular capacity).',
-      ),
-    minOrderQuantity: qty
-      .optional()
-      .describe('Supplier: each month’s order is either nothing or at least this (a MIP).'),
-    workforce: workforce.nullable().default(null),
-  })
-  .strict();
+const resource = named({
+  unit: z.string().default('h'),
+  capacity: qty.default(0).describe('Regular capacity per month (a workforce adds its hours).'),
+  capacityByPeriod: perPeriod.default({}).describe('Regular capacity overrides by month.'),
+  availabilityByPeriod: perPeriod
+    .default({})
+    .describe('Factor on regular capacity (workforce hours included) by month; 1 = normal.'),
+  overtimeLimit: qty.default(0).describe('Max overtime per month (not for a workforce).'),
+  overtimeLimitByPeriod: perPeriod.default({}),
+  overtimeCost: money.default(0).describe('Cost per capacity unit of overtime.'),
+  overtimeCostByPeriod: costByPeriod('Overtime cost'),
+  storage: z
+    .boolean()
+    .optional()
+    .describe(
+      'A warehouse: loads count units (or m³) of each family in stock at month end, not production.',
+    ),
+  leadTime: z
+    .number()
+    .int({ message: 'must be a whole number of months' })
+    .min(0)
+    .optional()
+    .describe(
+      'Supplier: months between an order and its arrival; orders arriving before are fixed.',
+    ),
+  scheduledReceipts: perPeriod
+    .optional()
+    .describe(
+      'Supplier: capacity units already ordered, arriving in the months inside the lead time (default: the regular capacity).',
+    ),
+  minOrderQuantity: qty
+    .optional()
+    .describe('Supplier: each month’s order is either nothing or at least this (a MIP).'),
+  workforce: workforce.nullable().default(null),
+});
 
 const load = z.object({ family: code, resource: code, perUnit: qty }).strict();
 const demandLine = z
@@ -278,13 +274,27 @@ const WORKFORCE_BY_PERIOD = [
   'crewOvertimeLimitByPeriod',
 ] as const;
 
+type FamilyCostField =
+  | 'price'
+  | 'unitCost'
+  | 'holdingCost'
+  | 'backlogCost'
+  | 'subcontractCost'
+  | 'lostSalesCost';
+
+/** The by-month field of each cost, spelled out: the model looks costs up per family-month. */
+const BY_PERIOD = {
+  price: 'priceByPeriod',
+  unitCost: 'unitCostByPeriod',
+  holdingCost: 'holdingCostByPeriod',
+  backlogCost: 'backlogCostByPeriod',
+  subcontractCost: 'subcontractCostByPeriod',
+  lostSalesCost: 'lostSalesCostByPeriod',
+} as const satisfies Record<FamilyCostField, `${FamilyCostField}ByPeriod`>;
+
 /** A family's cost or price in a month: the month's override, else the constant. */
-export function familyCost(
-  f: PlanFamily,
-  field: 'price' | 'unitCost' | 'holdingCost' | 'backlogCost' | 'subcontractCost' | 'lostSalesCost',
-  t: Period,
-): number {
-  const rec = f[`${field}ByPeriod`];
+export function familyCost(f: PlanFamily, field: FamilyCostField, t: Period): number {
+  const rec = f[BY_PERIOD[field]];
   const override = rec?.[t];
   if (override !== undefined) return override;
   if (field === 'lostSalesCost') return f.lostSalesCost ?? familyCost(f, 'price', t);

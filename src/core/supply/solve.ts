@@ -6,8 +6,16 @@
 import { addMonths, type Period } from '../period.js';
 import { explainInfeasible } from './diagnose.js';
 import { type PlanDuals, readDuals } from './duals.js';
-import type { LpSolver } from './lp.js';
-import { type BuiltModel, buildModel, overtimeCap, type Strategy } from './model.js';
+import type { LpSolution, LpSolver } from './lp.js';
+import {
+  at,
+  type BuiltModel,
+  buildModel,
+  overtimeCap,
+  type Strategy,
+  shipsNothingNegative,
+  stockAt,
+} from './model.js';
 import { familyCost, type PlanProblem } from './problem.js';
 
 export interface FamilyPeriodPlan {
@@ -142,13 +150,12 @@ export async function solvePlan(
   opts: SolveOptions = {},
 ): Promise<PlanResult> {
   const strategy = opts.strategy ?? 'optimal';
-  const built = buildModel(problem, { strategy });
+  const { built, sol } = await solveModel(problem, solver, strategy);
   const size: ModelSize = {
     rows: built.lp.numRows,
     columns: built.lp.numCols,
     nonzeros: built.lp.rowIndex.length,
   };
-  const sol = await solver.solve(built.lp);
   const settings = built.lp.mipSettings;
   if (sol.status === 'optimal' || (sol.status === 'limit' && sol.mip && sol.x.length > 0)) {
     return {
@@ -214,6 +221,33 @@ export async function solvePlan(
   };
 }
 
+/**
+ * The plan's LP and its solution. An LP is solved first without the shipped rows, a third
+ * of its rows that rarely bind: when that optimum ships nothing negative it meets them, so
+ * it is optimal for the full model too (and its duals, 0 on those rows, are the full
+ * model's). Otherwise, and for a MIP, the full model is solved; the solver time is the sum.
+ */
+async function solveModel(
+  problem: PlanProblem,
+  solver: LpSolver,
+  strategy: Strategy,
+): Promise<{ built: BuiltModel; sol: LpSolution }> {
+  const integers = problem.resources.some(
+    (r) => r.workforce?.integer === true || (r.minOrderQuantity ?? 0) > 0,
+  );
+  let seconds = 0;
+  if (!integers) {
+    const built = buildModel(problem, { strategy, shipped: false });
+    const sol = await solver.solve(built.lp);
+    if (sol.status === 'optimal' && shipsNothingNegative(problem, built, sol.x))
+      return { built, sol };
+    seconds = sol.solverSeconds;
+  }
+  const built = buildModel(problem, { strategy });
+  const sol = await solver.solve(built.lp);
+  return { built, sol: { ...sol, solverSeconds: sol.solverSeconds + seconds } };
+}
+
 function readPlan(
   p: PlanProblem,
   m: BuiltModel,
@@ -243,9 +277,14 @@ function readPlan(
   let demanded = 0;
   let onTime = 0;
   const invByPeriod = new Float64Array(T);
+  const raw = (j: number): number => (j < 0 ? 0 : (x[j] ?? 0));
+  const penalty = p.options.safetyStockPenalty;
   p.families.forEach((fam, f) => {
     for (let t = 0; t < T; t++) {
       const k = f * T + t;
+      // With a safety stock the stock is two columns and the shortfall is ss − IS.
+      const is = at(m.IS, k, 'IS');
+      const shortfall = is >= 0 ? round(fam.safetyStock - raw(is)) : v(m.Z[k]);
       const scrapped = v(m.SC[k]);
       // Expired units were made shelfLife − 1 months earlier (or are opening stock).
       const life = fam.shelfLife?.periods ?? 1;
@@ -258,10 +297,10 @@ function readPlan(
         demand: m.demand[k] ?? 0,
         production: v(m.P[k]),
         subcontract: v(m.S[k]),
-        inventory: v(m.I[k]),
+        inventory: round(stockAt(m, k, raw)),
         backlog: v(m.B[k]),
         lostSales: v(m.X[k]),
-        safetyShortfall: v(m.Z[k]),
+        safetyShortfall: shortfall,
         frozen: !Number.isNaN(m.frozen[k] ?? Number.NaN),
         ...(fam.minStock ? { minStock: round(m.minStock[k] ?? 0) } : {}),
         ...(fam.shelfLife ? { scrapped, scrapValue: Math.round(value * 100) / 100 } : {}),
@@ -271,10 +310,10 @@ function readPlan(
       scrapValue += value;
       costs.production += c(m.P[k]);
       costs.subcontract += c(m.S[k]);
-      costs.holding += c(m.I[k]);
+      costs.holding += c(m.I[k]) + (is >= 0 ? v(is) * ((m.lp.colCost[is] ?? 0) + penalty) : 0);
       costs.backlog += c(m.B[k]);
       costs.lostSales += c(m.X[k]);
-      costs.safetyStock += c(m.Z[k]);
+      costs.safetyStock += is >= 0 ? shortfall * penalty : c(m.Z[k]);
       costs.scrap += c(m.SC[k]);
       const served = row.demand - row.lostSales;
       demanded += row.demand;
@@ -293,8 +332,10 @@ function readPlan(
     for (let t = 0; t < T; t++) {
       const k = r * T + t;
       let load = 0;
-      const used = res.storage ? m.I : m.P;
-      for (let n = 0; n < loads.f.length; n++) load += loads.a[n]! * v(used[loads.f[n]! * T + t]);
+      for (let n = 0; n < loads.f.length; n++) {
+        const fk = loads.f[n]! * T + t;
+        load += loads.a[n]! * (res.storage ? round(stockAt(m, fk, raw)) : v(m.P[fk]));
+      }
       const workers = wf ? v(m.W[k]) : null;
       const capacity = (m.baseCapacity[k] ?? 0) + (workers ?? 0) * (m.hoursPerWorker[k] ?? 0);
       const overtime = v(m.O[k]);
