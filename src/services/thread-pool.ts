@@ -76,19 +76,13 @@ const toMap = (all: readonly FitOutcome[]): Map<string, ForecastResult | Error> 
 /** Everything in this thread (small inputs, tests, a worker without the planning queue). */
 export const fitInProcess: FitMany = async (series, method) => toMap(fitSeries(series, method));
 
+/**
+ * The model as plain data for a pool thread: every field but the two name functions, so that
+ * what the model says about itself (integer columns, MIP time limit and gap) reaches the thread.
+ */
 export function lpArrays(m: LpModel): LpArrays {
-  return {
-    numCols: m.numCols,
-    numRows: m.numRows,
-    colCost: m.colCost,
-    colLower: m.colLower,
-    colUpper: m.colUpper,
-    rowLower: m.rowLower,
-    rowUpper: m.rowUpper,
-    rowStarts: m.rowStarts,
-    rowIndex: m.rowIndex,
-    rowValue: m.rowValue,
-  };
+  const { colName: _colName, rowName: _rowName, ...arrays } = m;
+  return arrays;
 }
 
 export interface ThreadPool {

@@ -20,6 +20,7 @@ import {
   type ThreadPool,
 } from '../../src/services/thread-pool.js';
 import { createHighsSolver, type HighsSolver } from '../../src/solver/highs.js';
+import { planFile } from '../helpers/plan-files.js';
 
 /** A company big enough that overtime, subcontracting and the workforce all come into play. */
 function generatedProblem(): PlanProblem {
@@ -87,6 +88,20 @@ const series: SeriesTask[] = Array.from({ length: 30 }, (_, i) => ({
   y: Array.from({ length: 36 }, (_, t) => 100 + 20 * Math.sin((t + i) / 2) + ((t * i) % 7)),
   horizon: 6,
 }));
+
+describe('a MIP solved on the thread pool', () => {
+  it('keeps its integer columns and MIP settings: Red Tomato with whole workers reaches $422,660', async () => {
+    // Nahmias' Red Tomato Tools, integer workforce: the book's all-integer optimum is $422,660,
+    // against $422,275 for the LP relaxation. A pool thread that lost the integrality would
+    // return the relaxation.
+    const problem = planFile('red-tomato-integer');
+    const [onPool] = await runScenarios(problem, [DEFAULT_SCENARIOS[0]!], parallel);
+    expect(onPool?.status).toBe('optimal');
+    expect(onPool?.plan?.totalCost).toBe(422660);
+    expect(onPool?.plan?.mip).toMatchObject({ timeLimitHit: false });
+    expect(onPool?.plan?.resources.every((r) => Number.isInteger(r.workers))).toBe(true);
+  });
+});
 
 describe('baselines fitted on the thread pool', () => {
   it('are the fits made in this thread', async () => {
