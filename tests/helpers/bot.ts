@@ -1,10 +1,18 @@
 /**
  * The real bot (startBot) against the stand-in and a fresh database, with the settings every
- * bot test shares; `env` adds or overrides variables.
+ * bot test shares: `startTestBot` with the bot's own HTTP listener untouched (Socket Mode,
+ * metrics), `startHttpTestBot` with a driver that sends it signed Slack requests over HTTP.
  */
 import { type BotOptions, type RunningBot, startBot } from '../../src/bot.js';
-import { loadConfig } from '../../src/config.js';
-import { type Standin, startStandin } from '../../src/slack-standin/index.js';
+import { type Config, loadConfig } from '../../src/config.js';
+import type { Clock } from '../../src/deps.js';
+import {
+  createDriver,
+  type Driver,
+  type Standin,
+  type StandinOptions,
+  startStandin,
+} from '../../src/slack-standin/index.js';
 import { freshDb, redisPrefix, type TestDb } from './db.js';
 
 export interface TestBot {
@@ -13,6 +21,22 @@ export interface TestBot {
   readonly bot: RunningBot;
   /** Stops the bot and the stand-in, and drops the database. */
   stop(): Promise<void>;
+}
+
+/** The variables of a bot on database `t` talking to `standin`, its queues under `prefix`. */
+function botEnv(
+  label: string,
+  t: TestDb,
+  standin: Standin,
+  prefix: string,
+): Record<string, string> {
+  return {
+    DATABASE_URL: t.url,
+    SLACK_BOT_TOKEN: `xoxb-${label}`,
+    SLACK_API_URL: standin.apiUrl,
+    LOG_LEVEL: 'silent',
+    SOPBOT_QUEUE_PREFIX: prefix,
+  };
 }
 
 export async function startTestBot(
@@ -24,12 +48,8 @@ export async function startTestBot(
   const standin = await startStandin({ postMessageRate: false });
   const config = loadConfig(
     {
-      DATABASE_URL: t.url,
-      SLACK_BOT_TOKEN: `xoxb-${label}`,
-      SLACK_API_URL: standin.apiUrl,
+      ...botEnv(label, t, standin, redisPrefix(label)),
       SOPBOT_ADMIN_USERS: 'U_ALICE',
-      LOG_LEVEL: 'silent',
-      SOPBOT_QUEUE_PREFIX: redisPrefix(label),
       SOPBOT_RECOMPUTE_CRON: 'off',
       SOPBOT_CHART_WARMUP_ROUNDS: '0',
       ...env,
@@ -41,6 +61,85 @@ export async function startTestBot(
     t,
     standin,
     bot,
+    async stop() {
+      await bot.stop();
+      await standin.close();
+      await t.drop();
+    },
+  };
+}
+
+/**
+ * The real bot (startBot) over HTTP on a free port, and a stand-in driver that signs its
+ * requests with the config's signing secret, as Slack does.
+ */
+export async function startHttpBot(
+  config: Config,
+  standin: Standin,
+  opts: { readonly clock?: Clock } = {},
+): Promise<{ bot: RunningBot; driver: Driver }> {
+  const bot = await startBot(config, { ...opts, port: 0 });
+  const driver = createDriver({
+    botUrl: `http://127.0.0.1:${bot.slack.port()}/slack/events`,
+    signingSecret: config.SLACK_SIGNING_SECRET ?? '',
+    standin,
+  });
+  return { bot, driver };
+}
+
+export interface HttpTestBot extends TestBot {
+  readonly driver: Driver;
+  readonly config: Config;
+  /** The variables the config was loaded from. */
+  readonly env: Readonly<Record<string, string>>;
+  /** The Redis key prefix of the bot's queues. */
+  readonly prefix: string;
+}
+
+/** What the variables of an HTTP test bot may depend on. */
+export interface BotPlace {
+  readonly dbUrl: string;
+  readonly apiUrl: string;
+  readonly prefix: string;
+}
+
+export interface HttpTestBotOptions {
+  /** The stand-in's options; `startStandin`'s defaults otherwise. */
+  readonly standin?: StandinOptions;
+  /** Variables added to (or overriding) the bot's: SLACK_SIGNING_SECRET is `<label>-secret`. */
+  readonly env?:
+    | Readonly<Record<string, string>>
+    | ((at: BotPlace) => Readonly<Record<string, string>>);
+  /** Fills the fresh database before the bot starts. */
+  readonly seed?: (t: TestDb, standin: Standin) => Promise<void>;
+  readonly clock?: Clock;
+}
+
+/** A fresh database, the stand-in, and the real bot over HTTP with its signing driver. */
+export async function startHttpTestBot(
+  label: string,
+  opts: HttpTestBotOptions = {},
+): Promise<HttpTestBot> {
+  const t = await freshDb();
+  const standin = await startStandin(opts.standin);
+  await opts.seed?.(t, standin);
+  const prefix = redisPrefix(label);
+  const place = { dbUrl: t.url, apiUrl: standin.apiUrl, prefix };
+  const env = {
+    ...botEnv(label, t, standin, prefix),
+    SLACK_SIGNING_SECRET: `${label}-secret`,
+    ...(typeof opts.env === 'function' ? opts.env(place) : opts.env),
+  };
+  const config = loadConfig(env, { slack: true });
+  const { bot, driver } = await startHttpBot(config, standin, { clock: opts.clock });
+  return {
+    t,
+    standin,
+    bot,
+    driver,
+    config,
+    env,
+    prefix,
     async stop() {
       await bot.stop();
       await standin.close();

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import type { Insertable } from 'kysely';
 import { inject } from 'vitest';
 import { createDb, type Db } from '../../db/connect.js';
+import type { Database } from '../../db/schema.js';
+import type { Role } from '../../src/core/company.js';
 import { adminUrl, dbUrl, dropDatabase, withAdmin } from './pg-admin.js';
 
 export interface TestDb {
@@ -42,4 +45,23 @@ async function createTestDb(template: string | null, max: number): Promise<TestD
 /** A Redis key prefix unique to this test, so runs and files never collide. */
 export function redisPrefix(label = 't'): string {
   return `sopbot-test:${inject('runId')}:${label}:${randomBytes(3).toString('hex')}`;
+}
+
+/** Workspace members with their sopbot role, by Slack user id. */
+export async function insertMembers(
+  db: Db,
+  members: Readonly<Record<string, Role>>,
+): Promise<void> {
+  const rows = Object.entries(members).map(([id, role]) => ({ slack_user_id: id, role }));
+  if (rows.length > 0) await db.insertInto('members').values(rows).execute();
+}
+
+/** A cycle row (month, phase and whatever else `values` sets); returns its id. */
+export async function insertCycle(db: Db, values: Insertable<Database['cycles']>): Promise<number> {
+  const row = await db
+    .insertInto('cycles')
+    .values(values)
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
 }

@@ -1,6 +1,6 @@
 /** Talking to the Slack stand-in the way the product does: Slack's own WebClient. */
 import { webApi } from '@slack/bolt';
-import type { Standin } from '../../src/slack-standin/index.js';
+import type { Driver, Standin } from '../../src/slack-standin/index.js';
 
 /**
  * A WebClient on the stand-in that surfaces a 429 as an error instead of waiting it out, as
@@ -36,4 +36,23 @@ export async function slackFailure(
 /** Slack's error code for a call, or 'none' when it succeeded. */
 export async function slackError(call: Promise<unknown>): Promise<string> {
   return (await slackFailure(call)).error;
+}
+
+/**
+ * Sends the slash command `name` (`text`) as `user` in C_GENERAL, fails unless the bot acks
+ * it with HTTP 200, and returns the text of the next ephemeral the user gets (after those
+ * they had), waiting at most `timeoutMs`.
+ */
+export async function commandReply(
+  s: { readonly standin: Standin; readonly driver: Driver },
+  name: string,
+  user: string,
+  text: string,
+  timeoutMs?: number,
+): Promise<string> {
+  const n = s.standin.ephemeralsFor(user).length;
+  const ack = await s.driver.command(name, { user, channel: 'C_GENERAL', text });
+  if (ack.status !== 200) throw new Error(`${name} ${text}: HTTP ${ack.status}`);
+  const e = await s.standin.waitFor(() => s.standin.ephemeralsFor(user)[n], timeoutMs);
+  return e.text;
 }

@@ -2,8 +2,8 @@
  * Test fixture for the meeting tests: plan runs written straight through the tables
  * (plan_runs → plan_scenarios → results), so the vote, decision and pack tests do not
  * depend on the solver; and a harness of the real bot, the stand-in and the worker runtime.
- * The two-family catalogue (insertFamilies) and the bot over HTTP (startHttpBot) serve the
- * other Slack tests too.
+ * The two-family catalogue (insertFamilies) and the forecast cycle (seedForecastCycle) serve
+ * the other Slack tests too.
  */
 import { WebClient } from '@slack/web-api';
 import { Redis } from 'ioredis';
@@ -17,19 +17,13 @@ import {
 } from '../../jobs/contracts.js';
 import { createQueues, type Queues } from '../../jobs/queues.js';
 import { startRuntime } from '../../jobs/runtime.js';
-import { type RunningBot, startBot } from '../../src/bot.js';
-import { type Config, loadConfig } from '../../src/config.js';
 import type { Role } from '../../src/core/company.js';
 import type { Clock } from '../../src/deps.js';
 import { createLogger } from '../../src/logger.js';
 import { createRedis } from '../../src/redis.js';
-import {
-  createDriver,
-  type Driver,
-  type Standin,
-  startStandin,
-} from '../../src/slack-standin/index.js';
-import { freshDb, redisPrefix } from '../helpers/db.js';
+import type { Driver, Standin } from '../../src/slack-standin/index.js';
+import { startHttpTestBot } from '../helpers/bot.js';
+import { insertMembers } from '../helpers/db.js';
 
 export interface FixtureScenario {
   readonly name: string;
@@ -287,24 +281,6 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-/**
- * The real bot (startBot) over HTTP on a free port, and a stand-in driver that signs its
- * requests with the config's signing secret, as Slack does.
- */
-export async function startHttpBot(
-  config: Config,
-  standin: Standin,
-  opts: { readonly clock?: Clock } = {},
-): Promise<{ bot: RunningBot; driver: Driver }> {
-  const bot = await startBot(config, { ...opts, port: 0 });
-  const driver = createDriver({
-    botUrl: `http://127.0.0.1:${bot.slack.port()}/slack/events`,
-    signingSecret: config.SLACK_SIGNING_SECRET ?? '',
-    standin,
-  });
-  return { bot, driver };
-}
-
 /** A clock the test moves: `now()` is the time last `set` (at first, `start`). */
 export interface TestClock extends Clock {
   set(at: Date | string): void;
@@ -332,38 +308,27 @@ export async function startHarness(opts: {
   users?: readonly string[];
   clock: Clock;
 }): Promise<Harness> {
-  const tdb = await freshDb();
-  const members = Object.entries(opts.members ?? {});
-  if (members.length > 0)
-    await tdb.db
-      .insertInto('members')
-      .values(members.map(([id, role]) => ({ slack_user_id: id, role })))
-      .execute();
-  const standin = await startStandin({
-    postMessageRate: false,
-    users: [...members.map(([id]) => id), ...(opts.users ?? [])].map((id) => ({
-      id,
-      name: id.slice(2).toLowerCase(),
-      real_name: id.slice(2),
-      tz: 'UTC',
-    })),
+  const members = opts.members ?? {};
+  const running = await startHttpTestBot(opts.label, {
+    standin: {
+      postMessageRate: false,
+      users: [...Object.keys(members), ...(opts.users ?? [])].map((id) => ({
+        id,
+        name: id.slice(2).toLowerCase(),
+        real_name: id.slice(2),
+        tz: 'UTC',
+      })),
+    },
+    env: {
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      SOPBOT_RECOMPUTE_CRON: 'off',
+      SOPBOT_DIGEST_CRON: 'off',
+      SOPBOT_CHART_WARMUP_ROUNDS: '0',
+    },
+    seed: (t) => insertMembers(t.db, members),
+    clock: opts.clock,
   });
-  const prefix = redisPrefix(opts.label);
-  const secret = `${opts.label}-secret`;
-  const env: Record<string, string> = {
-    DATABASE_URL: tdb.url,
-    REDIS_URL: 'redis://127.0.0.1:6379',
-    SLACK_BOT_TOKEN: `xoxb-${opts.label}`,
-    SLACK_SIGNING_SECRET: secret,
-    SLACK_API_URL: standin.apiUrl,
-    LOG_LEVEL: 'silent',
-    SOPBOT_QUEUE_PREFIX: prefix,
-    SOPBOT_RECOMPUTE_CRON: 'off',
-    SOPBOT_DIGEST_CRON: 'off',
-    SOPBOT_CHART_WARMUP_ROUNDS: '0',
-  };
-  const config = loadConfig(env, { slack: true });
-  const { bot, driver } = await startHttpBot(config, standin, { clock: opts.clock });
+  const { t: tdb, standin, driver, config, env, prefix } = running;
   const redis = new Redis(env.REDIS_URL!, { maxRetriesPerRequest: null });
   const queues = createQueues(redis, prefix);
   const workerRedis = createRedis(env.REDIS_URL!, 'worker');
@@ -425,12 +390,10 @@ export async function startHarness(opts: {
     },
     async stop() {
       await worker.close();
-      await bot.stop();
       await queues.close();
       redis.disconnect();
       workerRedis.disconnect();
-      await standin.close();
-      await tdb.drop();
+      await running.stop();
     },
   };
 }

@@ -8,75 +8,51 @@
 import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQueues } from '../../jobs/queues.js';
-import type { RunningBot } from '../../src/bot.js';
-import { loadConfig } from '../../src/config.js';
 import { addMonths } from '../../src/core/period.js';
 import { createRedis } from '../../src/redis.js';
 import { generateCompany } from '../../src/seed/company.js';
-import type { Driver, Standin } from '../../src/slack-standin/index.js';
-import { startStandin } from '../../src/slack-standin/index.js';
-import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+import { type HttpTestBot, startHttpTestBot } from '../helpers/bot.js';
+import type { TestDb } from '../helpers/db.js';
+import { insertMembers } from '../helpers/db.js';
 import { type PrivateRedis, startPrivateRedis } from '../helpers/redis-server.js';
+import { commandReply } from '../helpers/slack.js';
 import { setUpCycle, workerEnv } from './jobs-fixture.js';
-import { startHttpBot } from './meeting-fixture.js';
 
-const SECRET = 'redis-outage-secret';
 const PLANNER = 'U_PAT';
 const REP = 'U_REN';
 
+let running: HttpTestBot;
 let t: TestDb;
-let standin: Standin;
 let redis: PrivateRedis;
-let bot: RunningBot;
-let driver: Driver;
 let prefix: string;
 let month: string;
 
 beforeAll(async () => {
-  t = await freshDb();
   redis = await startPrivateRedis();
-  standin = await startStandin({ postMessageRate: false });
-  const company = generateCompany({ families: 3, months: 24, resources: 2, seed: 11 });
-  ({ month } = await setUpCycle(t.db, company, { horizon: 12 }));
-  await t.db
-    .insertInto('members')
-    .values([
-      { slack_user_id: PLANNER, role: 'planner' },
-      { slack_user_id: REP, role: 'sales' },
-    ])
-    .execute();
-  prefix = redisPrefix('outage');
-  const config = loadConfig(
-    {
-      ...workerEnv({ dbUrl: t.url, prefix, apiUrl: standin.apiUrl }),
+  running = await startHttpTestBot('redis-outage', {
+    standin: { postMessageRate: false },
+    env: (at) => ({
+      ...workerEnv({ dbUrl: at.dbUrl, prefix: at.prefix, apiUrl: at.apiUrl }),
       REDIS_URL: redis.url,
-      SLACK_SIGNING_SECRET: SECRET,
       SOPBOT_RECOMPUTE_DEBOUNCE_MS: '60000',
+    }),
+    seed: async (fresh) => {
+      const company = generateCompany({ families: 3, months: 24, resources: 2, seed: 11 });
+      ({ month } = await setUpCycle(fresh.db, company, { horizon: 12 }));
+      await insertMembers(fresh.db, { [PLANNER]: 'planner', [REP]: 'sales' });
     },
-    { slack: true },
-  );
-  ({ bot, driver } = await startHttpBot(config, standin));
+  });
+  ({ t, prefix } = running);
 });
 
 afterAll(async () => {
-  await bot?.stop();
-  await standin?.close();
+  await running?.stop();
   await redis?.stop();
-  await t?.drop();
 });
 
-/** The user's next ephemeral after the `n` they had, while Redis is still down. */
-async function nextEphemeral(user: string, n: number): Promise<string> {
-  const e = await standin.waitFor(() => standin.ephemeralsFor(user)[n], 15_000);
-  return e.text;
-}
-
-async function command(name: string, user: string, text: string): Promise<string> {
-  const n = standin.ephemeralsFor(user).length;
-  const ack = await driver.command(name, { user, channel: 'C_GENERAL', text });
-  expect(ack.status).toBe(200);
-  return nextEphemeral(user, n);
-}
+/** `name` (`text`) as `user`, and the ephemeral it answers with, while Redis is still down. */
+const command = (name: string, user: string, text: string) =>
+  commandReply(running, name, user, text, 15_000);
 
 const pending = async () =>
   t.db
@@ -124,7 +100,10 @@ describe('Redis down', () => {
 
     // Redis comes back: nobody acts, and every request reaches the queue.
     await redis.start();
-    await standin.waitFor(async () => ((await pending()).length === 0 ? true : undefined), 30_000);
+    await running.standin.waitFor(
+      async () => ((await pending()).length === 0 ? true : undefined),
+      30_000,
+    );
     const conn = createRedis(redis.url);
     const queues = createQueues(conn, prefix);
     try {

@@ -6,17 +6,13 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import { createQueues, type Queues } from '../../jobs/queues.js';
-import type { RunningBot } from '../../src/bot.js';
-import { loadConfig } from '../../src/config.js';
-import { type Driver, type Standin, startStandin } from '../../src/slack-standin/index.js';
-import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
-import { insertFamilies, seedForecastCycle, startHttpBot } from './meeting-fixture.js';
+import type { Driver, Standin } from '../../src/slack-standin/index.js';
+import { type HttpTestBot, startHttpTestBot } from '../helpers/bot.js';
+import { insertFamilies, seedForecastCycle } from './meeting-fixture.js';
 
-const SECRET = 'slack-forecast-test-secret';
-let tdb: TestDb;
+let running: HttpTestBot;
 let db: Db;
 let standin: Standin;
-let bot: RunningBot;
 let driver: Driver;
 let redis: Redis;
 let queues: Queues;
@@ -58,37 +54,23 @@ const lastEphemeral = (user: string, n: number) =>
   });
 
 beforeAll(async () => {
-  tdb = await freshDb();
-  db = tdb.db;
-  standin = await startStandin({ postMessageRate: false });
-  const prefix = redisPrefix('slack-forecast');
-  const config = loadConfig(
-    {
-      DATABASE_URL: tdb.url,
-      REDIS_URL: 'redis://127.0.0.1:6379',
-      SLACK_BOT_TOKEN: 'xoxb-slack-forecast',
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: standin.apiUrl,
-      LOG_LEVEL: 'silent',
-      SOPBOT_QUEUE_PREFIX: prefix,
-      SOPBOT_RECOMPUTE_DEBOUNCE_MS: '60000',
-    },
-    { slack: true },
-  );
-  ({ bot, driver } = await startHttpBot(config, standin));
+  running = await startHttpTestBot('slack-forecast', {
+    standin: { postMessageRate: false },
+    env: { REDIS_URL: 'redis://127.0.0.1:6379', SOPBOT_RECOMPUTE_DEBOUNCE_MS: '60000' },
+  });
+  ({ standin, driver } = running);
+  db = running.t.db;
   redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
-  queues = createQueues(redis, prefix);
+  queues = createQueues(redis, running.prefix);
 
   const { fam1 } = await insertFamilies(db, { code: 'LINE-2', name: 'Assembly line 2' });
   cycleId = await seedForecastCycle(db, fam1, { rep: REP, ops: OPS, months: 18 });
 });
 
 afterAll(async () => {
-  await bot?.stop();
   await queues?.close();
   redis?.disconnect();
-  await standin?.close();
-  await tdb?.drop();
+  await running?.stop();
 });
 
 describe('/forecast', () => {
@@ -496,7 +478,7 @@ describe('request security', () => {
   });
 
   it('/healthz reports the database and Redis', async () => {
-    const res = await fetch(`http://127.0.0.1:${bot.slack.port()}/healthz`);
+    const res = await fetch(`http://127.0.0.1:${running.bot.slack.port()}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true, db: true, redis: true });
   });

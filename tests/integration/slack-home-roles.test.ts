@@ -4,13 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
-import type { RunningBot } from '../../src/bot.js';
-import { loadConfig } from '../../src/config.js';
-import { type Driver, type Standin, startStandin } from '../../src/slack-standin/index.js';
-import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
-import { startHttpBot } from './meeting-fixture.js';
+import type { Driver, Standin } from '../../src/slack-standin/index.js';
+import { type HttpTestBot, startHttpTestBot } from '../helpers/bot.js';
+import { commandReply } from '../helpers/slack.js';
 
-const SECRET = 'slack-home-roles-secret';
 // SOPBOT_ADMIN_USERS takes real-looking Slack ids, so this workspace has its own users.
 const ADMIN = 'UCARA001';
 const REP = 'UALICE01';
@@ -20,38 +17,21 @@ const USERS = [
   { id: REP, name: 'alice', real_name: 'Alice Martin', tz: 'Europe/Paris' },
   { id: OTHER, name: 'bob', real_name: 'Bob Chen', tz: 'America/New_York' },
 ];
-let tdb: TestDb;
+let running: HttpTestBot;
 let db: Db;
 let standin: Standin;
-let bot: RunningBot;
 let driver: Driver;
 
 /** Sends `/sop <text>` and returns the ephemeral answer. */
-async function sop(user: string, text: string): Promise<string> {
-  const n = standin.ephemeralsFor(user).length;
-  const ack = await driver.command('/sop', { user, channel: 'C_GENERAL', text });
-  expect(ack.status).toBe(200);
-  const e = await standin.waitFor(() => standin.ephemeralsFor(user)[n]);
-  return e.text;
-}
+const sop = (user: string, text: string) => commandReply(running, '/sop', user, text);
 
 beforeAll(async () => {
-  tdb = await freshDb();
-  db = tdb.db;
-  standin = await startStandin({ users: USERS });
-  const config = loadConfig(
-    {
-      DATABASE_URL: tdb.url,
-      SLACK_BOT_TOKEN: 'xoxb-home-roles',
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: standin.apiUrl,
-      LOG_LEVEL: 'silent',
-      SOPBOT_ADMIN_USERS: ADMIN,
-      SOPBOT_QUEUE_PREFIX: redisPrefix('home-roles'),
-    },
-    { slack: true },
-  );
-  ({ bot, driver } = await startHttpBot(config, standin));
+  running = await startHttpTestBot('slack-home-roles', {
+    standin: { users: USERS },
+    env: { SOPBOT_ADMIN_USERS: ADMIN },
+  });
+  ({ standin, driver } = running);
+  db = running.t.db;
   await db
     .insertInto('families')
     .values(
@@ -68,9 +48,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await bot?.stop();
-  await standin?.close();
-  await tdb?.drop();
+  await running?.stop();
 });
 
 describe('/sop roles and settings', () => {
