@@ -24,6 +24,7 @@ import { createDb } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createQueues } from '../jobs/queues.js';
 import { createDriver, type Driver, startStandin } from '../src/slack-standin/index.js';
+import { insertCycle } from '../tests/helpers/db.js';
 
 const SECRET = 'bench-ack-signing-secret';
 const TOKEN = 'xoxb-bench-ack';
@@ -191,16 +192,12 @@ async function main(): Promise<void> {
       )
       .returning('id')
       .execute();
-    const cycle = await db
-      .insertInto('cycles')
-      .values({ month: '2027-01', phase: 'data_gathering' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const cycleId = await insertCycle(db, { month: '2027-01', phase: 'data_gathering' });
     await db
       .insertInto('baseline_forecasts')
       .values(
         fams.flatMap((f) =>
-          MONTHS.map((period) => ({ cycle_id: cycle.id, family_id: f.id, period, value: 1000 })),
+          MONTHS.map((period) => ({ cycle_id: cycleId, family_id: f.id, period, value: 1000 })),
         ),
       )
       .execute();

@@ -46,6 +46,7 @@ import { createThreadPool } from '../src/services/thread-pool.js';
 import { startStandin } from '../src/slack-standin/index.js';
 import { createHighsSolver } from '../src/solver/highs.js';
 import { startWorker } from '../src/worker.js';
+import { insertCycle } from '../tests/helpers/db.js';
 import {
   addAdjustments,
   CHANNELS,
@@ -162,13 +163,13 @@ try {
   // Three closed cycles (6, 9 and 12 months back) with baselines and a few adjustments, so
   // the accuracy trend has points, as it would in a company using the bot for a year.
   for (const back of [12, 9, 6]) {
-    const past = await db
-      .insertInto('cycles')
-      .values({ month: addMonths(month, -back), phase: 'closed', closed_at: new Date() })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await fitBaselines(db, past.id, { method: 'theta' });
-    await addAdjustments(db, past.id, addMonths(month, -back - 3), [
+    const pastId = await insertCycle(db, {
+      month: addMonths(month, -back),
+      phase: 'closed',
+      closed_at: new Date(),
+    });
+    await fitBaselines(db, pastId, { method: 'theta' });
+    await addAdjustments(db, pastId, addMonths(month, -back - 3), [
       { family: 'FAM-3', pct: 15 },
       { family: 'FAM-8', pct: -10 },
       { family: 'FAM-21', pct: 25 },

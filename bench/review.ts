@@ -12,6 +12,7 @@ import { createDb, type Db } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { addMonths, periodRange } from '../src/core/period.js';
 import { loadReviewWindow, reviewFromWindow, reviewTrend } from '../src/services/review.js';
+import { insertCycle } from '../tests/helpers/db.js';
 import { ADMIN, admin, median } from './lib.js';
 
 const RUNS = Number(process.env.RUNS ?? 5);
@@ -108,15 +109,11 @@ async function seed(db: Db): Promise<string> {
   );
   for (let c = 0; c < CYCLES; c++) {
     const month = addMonths(FIRST, c);
-    const cycle = await db
-      .insertInto('cycles')
-      .values({ month, phase: 'closed', closed_at: new Date() })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const cycleId = await insertCycle(db, { month, phase: 'closed', closed_at: new Date() });
     const run = await db
       .insertInto('plan_runs')
       .values({
-        cycle_id: cycle.id,
+        cycle_id: cycleId,
         run_key: `bench-${month}`,
         trigger: 'bench',
         periods: '[]',
@@ -139,7 +136,7 @@ async function seed(db: Db): Promise<string> {
     await db
       .updateTable('cycles')
       .set({ adopted_scenario_id: sc.id })
-      .where('id', '=', cycle.id)
+      .where('id', '=', cycleId)
       .execute();
     const horizon = periodRange(month, addMonths(month, 17));
     await chunked(
@@ -165,7 +162,7 @@ async function seed(db: Db): Promise<string> {
     await chunked(
       ids.flatMap((id, i) =>
         [1, 3].map((lag) => ({
-          cycle_id: cycle.id,
+          cycle_id: cycleId,
           family_id: id,
           period: addMonths(month, lag),
           lag,

@@ -14,7 +14,7 @@ import {
 } from '../../src/services/decisions.js';
 import { closePoll, createPoll } from '../../src/services/polls.js';
 import { decisionLogMessage } from '../../src/slack/presenters/decision.js';
-import { freshDb, type TestDb } from '../helpers/db.js';
+import { freshDb, insertCycle, type TestDb } from '../helpers/db.js';
 import { insertFamilies, insertRun, SCENARIOS } from './meeting-fixture.js';
 
 let t: TestDb;
@@ -28,12 +28,7 @@ let otherRunScenario = '';
 beforeAll(async () => {
   t = await freshDb();
   const fam = await insertFamilies(t.db);
-  const cycle = await t.db
-    .insertInto('cycles')
-    .values({ month: '2027-01', phase: 'executive' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  cycleId = cycle.id;
+  cycleId = await insertCycle(t.db, { month: '2027-01', phase: 'executive' });
   const run = (runKey: string) =>
     insertRun(t.db, {
       cycleId,

@@ -9,6 +9,7 @@ import type { Db } from '../../db/connect.js';
 import { importCsv } from '../../src/import/import-csv.js';
 import { requestExecutionChecks } from '../../src/services/execution.js';
 import { buildPack, packMarkdown } from '../../src/services/pack.js';
+import { insertCycle } from '../helpers/db.js';
 import {
   type Harness,
   insertFamilies,
@@ -50,14 +51,14 @@ beforeAll(async () => {
       frozen_months: 2,
     })
     .execute();
-  const jan = await db
-    .insertInto('cycles')
-    .values({ month: '2027-01', phase: 'closed', closed_at: new Date('2027-01-20T00:00:00Z') })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const janId = await insertCycle(db, {
+    month: '2027-01',
+    phase: 'closed',
+    closed_at: new Date('2027-01-20T00:00:00Z'),
+  });
   // The adopted plan: FAM-1 400 a month, FAM-2 1000 a month, produced as demanded.
   const run = await insertRun(db, {
-    cycleId: jan.id,
+    cycleId: janId,
     runKey: 'soe-jan',
     periods: ['2027-01', '2027-02', '2027-03', '2027-04'],
     demand: { [fam.fam1]: 400, [fam.fam2]: 1000 },
@@ -68,12 +69,12 @@ beforeAll(async () => {
   await db
     .updateTable('cycles')
     .set({ adopted_scenario_id: run.ids.central! })
-    .where('id', '=', jan.id)
+    .where('id', '=', janId)
     .execute();
   // January's baseline of February: 400, upper 80% bound 480 (the P90).
   await db
     .insertInto('baseline_forecasts')
-    .values({ cycle_id: jan.id, family_id: fam.fam1, period: '2027-02', value: 400, hi80: 480 })
+    .values({ cycle_id: janId, family_id: fam.fam1, period: '2027-02', value: 400, hi80: 480 })
     .execute();
   await db.insertInto('cycles').values({ month: '2027-02', phase: 'data_gathering' }).execute();
 }, 60_000);

@@ -14,6 +14,7 @@ import { generateCompany } from '../../src/seed/company.js';
 import { runPlan } from '../../src/services/planning.js';
 import { getSettings } from '../../src/services/settings.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
+import { insertCycle } from '../helpers/db.js';
 import { type Harness, startHarness, testClock } from './meeting-fixture.js';
 
 const MONTHS = nextPeriods('2027-01', 18);
@@ -75,11 +76,7 @@ describe('/sop explain on a 200-family company stays within Slack’s limits', (
       'test',
     );
     await getSettings(db);
-    const cycle = await db
-      .insertInto('cycles')
-      .values({ month: '2027-01', phase: 'supply_review' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const cycleId = await insertCycle(db, { month: '2027-01', phase: 'supply_review' });
     const fams = await db.selectFrom('families').select(['id', 'code']).orderBy('id').execute();
     const params = JSON.stringify(
       Object.fromEntries(
@@ -95,7 +92,7 @@ describe('/sop explain on a 200-family company stays within Slack’s limits', (
       .insertInto('baseline_models')
       .values(
         fams.map((f) => ({
-          cycle_id: cycle.id,
+          cycle_id: cycleId,
           family_id: f.id,
           method: 'comb(ETS(M,Ad,M), theta, damped)',
           params,
@@ -109,7 +106,7 @@ describe('/sop explain on a 200-family company stays within Slack’s limits', (
       .values(
         fams.flatMap((f, i) =>
           MONTHS.map((period) => ({
-            cycle_id: cycle.id,
+            cycle_id: cycleId,
             family_id: f.id,
             period,
             value: 300 + 10 * i,
@@ -128,7 +125,7 @@ describe('/sop explain on a 200-family company stays within Slack’s limits', (
       .insertInto('forecast_adjustments')
       .values(
         Array.from({ length: 260 }, (_, i) => ({
-          cycle_id: cycle.id,
+          cycle_id: cycleId,
           family_id: fam1.id,
           period: i < 60 ? '2027-03' : MONTHS[i % 18]!,
           author: `U_S${i % 60}`,
@@ -154,7 +151,7 @@ describe('/sop explain on a 200-family company stays within Slack’s limits', (
       .insertInto('capacity_updates')
       .values(
         Array.from({ length: 30 }, (_, i) => ({
-          cycle_id: cycle.id,
+          cycle_id: cycleId,
           resource_id: crew.id,
           period: '2027-03',
           kind: 'delta_units' as const,
@@ -169,7 +166,7 @@ describe('/sop explain on a 200-family company stays within Slack’s limits', (
       )
       .execute();
     await runPlan(db, await createHighsSolver(), {
-      cycleId: cycle.id,
+      cycleId: cycleId,
       runKey: 'limits',
       trigger: 'test',
       requestedBy: null,

@@ -11,6 +11,7 @@ import { explainQuestion } from '../../src/services/explain.js';
 import { runPlan } from '../../src/services/planning.js';
 import { getSettings } from '../../src/services/settings.js';
 import { createHighsSolver, type HighsSolver } from '../../src/solver/highs.js';
+import { insertCycle } from '../helpers/db.js';
 import { type Harness, startHarness, testClock } from './meeting-fixture.js';
 
 const MONTHS = ['2027-01', '2027-02', '2027-03', '2027-04', '2027-05', '2027-06'];
@@ -79,21 +80,17 @@ describe('/sop explain on Red Tomato: shadow prices against a re-solve', () => {
       .insertInto('inventory_snapshots')
       .values({ family_id: tools.id, period: '2026-12', on_hand: 1000 })
       .execute();
-    const cycle = await db
-      .insertInto('cycles')
-      .values({ month: '2027-01', phase: 'supply_review' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const cycleId = await insertCycle(db, { month: '2027-01', phase: 'supply_review' });
     // The textbook's demand is the baseline; nobody adjusts it.
     await db
       .insertInto('baseline_models')
-      .values({ cycle_id: cycle.id, family_id: tools.id, method: 'none', history_hash: 'rt' })
+      .values({ cycle_id: cycleId, family_id: tools.id, method: 'none', history_hash: 'rt' })
       .execute();
     await db
       .insertInto('baseline_forecasts')
       .values(
         MONTHS.map((period, i) => ({
-          cycle_id: cycle.id,
+          cycle_id: cycleId,
           family_id: tools.id,
           period,
           value: DEMAND[i]!,
@@ -101,7 +98,7 @@ describe('/sop explain on Red Tomato: shadow prices against a re-solve', () => {
       )
       .execute();
     const out = await runPlan(db, solver, {
-      cycleId: cycle.id,
+      cycleId: cycleId,
       runKey: 'rt',
       trigger: 'test',
       requestedBy: null,

@@ -14,7 +14,7 @@ import { type ImportResult, importCsv } from '../../src/import/import-csv.js';
 import type { ImportKind } from '../../src/import/kinds.js';
 import { createRedis } from '../../src/redis.js';
 import { importRequestKey, requestImportRecompute } from '../../src/services/import-recompute.js';
-import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+import { freshDb, insertCycle, redisPrefix, type TestDb } from '../helpers/db.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const COMPANY = join(import.meta.dirname, '../../examples/company');
@@ -84,13 +84,7 @@ describe('sopbot import with an open cycle', () => {
   beforeAll(async () => {
     t = await freshDb();
     dir = await mkdtemp(join(tmpdir(), 'sopbot-import-recompute-'));
-    cycleId = (
-      await t.db
-        .insertInto('cycles')
-        .values({ month: '2026-12', phase: 'demand_review' })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id;
+    cycleId = await insertCycle(t.db, { month: '2026-12', phase: 'demand_review' });
   });
   afterAll(async () => {
     await t?.drop();

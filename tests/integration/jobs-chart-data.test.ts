@@ -9,7 +9,7 @@ import { loadRunCharts } from '../../src/services/chart-data.js';
 import { runPlan } from '../../src/services/planning.js';
 import { fitBaselines } from '../../src/services/planning-baseline.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
-import { freshDb, type TestDb } from '../helpers/db.js';
+import { freshDb, insertCycle, type TestDb } from '../helpers/db.js';
 import { addAdjustments, setUpCycle } from './jobs-fixture.js';
 
 let t: TestDb;
@@ -23,12 +23,11 @@ beforeAll(async () => {
   const { cycleId, month } = await setUpCycle(t.db, company, { horizon: 6 });
   // A cycle six months back, closed, whose first months now have actuals.
   pastMonth = addMonths(month, -6);
-  const past = await t.db
-    .insertInto('cycles')
-    .values({ month: pastMonth, phase: 'closed', closed_at: new Date() })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  pastId = past.id;
+  pastId = await insertCycle(t.db, {
+    month: pastMonth,
+    phase: 'closed',
+    closed_at: new Date(),
+  });
   await fitBaselines(t.db, pastId, { method: 'naive' });
   // +20% on FAM-2 for the past cycle's months 1..3 (the fixture adjusts months 4..6 of the
   // month it is given, hence three months earlier).

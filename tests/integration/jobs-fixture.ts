@@ -14,6 +14,7 @@ import { importCompany as importCompanyCsv } from '../../src/import/import-compa
 import { createRedis } from '../../src/redis.js';
 import { getSettings, updateSettings } from '../../src/services/settings.js';
 import { type RunningWorker, startWorker } from '../../src/worker.js';
+import { insertCycle } from '../helpers/db.js';
 
 export const CHANNELS = { demand: 'C_DEMAND', supply: 'C_SUPPLY', exec: 'C_EXEC' } as const;
 
@@ -41,12 +42,8 @@ export async function setUpCycle(
     exec_channel: CHANNELS.exec,
     ...(opts.horizon ? { horizon_months: opts.horizon } : {}),
   });
-  const cycle = await db
-    .insertInto('cycles')
-    .values({ month, phase: 'demand_review', opened_by: 'U_ALICE' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return { cycleId: cycle.id, month };
+  const cycleId = await insertCycle(db, { month, phase: 'demand_review', opened_by: 'U_ALICE' });
+  return { cycleId: cycleId, month };
 }
 
 /** Adjustments by a sales rep: +pct% on the first `months` plan months of each family. */

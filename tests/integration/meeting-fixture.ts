@@ -23,7 +23,7 @@ import { createLogger } from '../../src/logger.js';
 import { createRedis } from '../../src/redis.js';
 import type { Driver, Standin } from '../../src/slack-standin/index.js';
 import { startHttpTestBot } from '../helpers/bot.js';
-import { insertMembers } from '../helpers/db.js';
+import { insertCycle, insertMembers } from '../helpers/db.js';
 
 export interface FixtureScenario {
   readonly name: string;
@@ -178,18 +178,14 @@ export async function seedForecastCycle(
   fam1: number,
   who: { readonly rep: string; readonly ops: string; readonly months: number },
 ): Promise<number> {
-  const cycle = await db
-    .insertInto('cycles')
-    .values({ month: '2027-01', phase: 'data_gathering' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const cycleId = await insertCycle(db, { month: '2027-01', phase: 'data_gathering' });
   const months = Array.from(
     { length: who.months },
     (_, i) => `${2027 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`,
   );
   await db
     .insertInto('baseline_forecasts')
-    .values(months.map((period) => ({ cycle_id: cycle.id, family_id: fam1, period, value: 1000 })))
+    .values(months.map((period) => ({ cycle_id: cycleId, family_id: fam1, period, value: 1000 })))
     .execute();
   await db
     .insertInto('members')
@@ -206,7 +202,7 @@ export async function seedForecastCycle(
     .insertInto('workspace_settings')
     .values({ team_id: 'T_SOP', demand_channel: 'C_DEMAND', supply_channel: 'C_SUPPLY' })
     .execute();
-  return cycle.id;
+  return cycleId;
 }
 
 export const SCENARIOS: readonly FixtureScenario[] = [

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import { buildPack, packMarkdown } from '../../src/services/pack.js';
-import { freshDb, type TestDb } from '../helpers/db.js';
+import { freshDb, insertCycle, type TestDb } from '../helpers/db.js';
 import { insertFamilies, insertRun, SCENARIOS } from './meeting-fixture.js';
 
 let tdb: TestDb;
@@ -34,11 +34,11 @@ beforeAll(async () => {
     .values({ team_id: 'default', frozen_months: 1, slushy_months: 2 })
     .execute();
   // November's lag-1 forecast of December (the snapshot it kept when it closed).
-  const nov = await db
-    .insertInto('cycles')
-    .values({ month: '2026-11', phase: 'closed', closed_at: new Date('2026-11-20T00:00:00Z') })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const novId = await insertCycle(db, {
+    month: '2026-11',
+    phase: 'closed',
+    closed_at: new Date('2026-11-20T00:00:00Z'),
+  });
   await db
     .insertInto('forecast_snapshots')
     .values(
@@ -46,7 +46,7 @@ beforeAll(async () => {
         { f: fam.fam1, c: 100 },
         { f: fam.fam2, c: 1000 },
       ].map(({ f, c }) => ({
-        cycle_id: nov.id,
+        cycle_id: novId,
         family_id: f,
         period: '2026-12',
         lag: 1,
@@ -56,13 +56,13 @@ beforeAll(async () => {
       })),
     )
     .execute();
-  const prev = await db
-    .insertInto('cycles')
-    .values({ month: '2026-12', phase: 'closed', closed_at: new Date('2026-12-20T00:00:00Z') })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const prevId = await insertCycle(db, {
+    month: '2026-12',
+    phase: 'closed',
+    closed_at: new Date('2026-12-20T00:00:00Z'),
+  });
   const prevRun = await insertRun(db, {
-    cycleId: prev.id,
+    cycleId: prevId,
     runKey: 'pack-prev',
     periods: ['2026-12', '2027-01', '2027-02', '2027-03', '2027-04', '2027-05'],
     demand: { [fam.fam1]: 100, [fam.fam2]: 1000 },
@@ -73,14 +73,9 @@ beforeAll(async () => {
   await db
     .updateTable('cycles')
     .set({ adopted_scenario_id: prevRun.ids.central! })
-    .where('id', '=', prev.id)
+    .where('id', '=', prevId)
     .execute();
-  const c = await db
-    .insertInto('cycles')
-    .values({ month: '2027-01', phase: 'executive' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  cur = c.id;
+  cur = await insertCycle(db, { month: '2027-01', phase: 'executive' });
   await insertRun(db, {
     cycleId: cur,
     runKey: 'pack-cur',
@@ -145,7 +140,7 @@ beforeAll(async () => {
   const a = await db
     .insertInto('actions')
     .values({
-      cycle_id: prev.id,
+      cycle_id: prevId,
       description: 'Qualify a second gearbox supplier',
       owner: 'U_OPS',
       due_date: '2027-01-05',

@@ -7,6 +7,7 @@ import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import type { Standin } from '../../src/slack-standin/index.js';
+import { insertCycle } from '../helpers/db.js';
 import {
   type Harness,
   insertFamilies,
@@ -57,12 +58,7 @@ beforeAll(async () => {
     .insertInto('workspace_settings')
     .values({ team_id: 'default', exec_channel: 'C_EXEC' })
     .execute();
-  const c = await db
-    .insertInto('cycles')
-    .values({ month: '2027-03', phase: 'executive' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  cycleId = c.id;
+  cycleId = await insertCycle(db, { month: '2027-03', phase: 'executive' });
   const run = await insertRun(db, {
     cycleId,
     runKey: 'vote-run',

@@ -11,7 +11,7 @@ import { recordDecision } from '../../src/services/decisions.js';
 import { preparePlan, runPlan } from '../../src/services/planning.js';
 import { fitBaselines } from '../../src/services/planning-baseline.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
-import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+import { freshDb, insertCycle, redisPrefix, type TestDb } from '../helpers/db.js';
 import { emptyQueues } from './jobs-fixture.js';
 
 describe('frozen zone from the adopted plan', () => {
@@ -37,14 +37,10 @@ describe('frozen zone from the adopted plan', () => {
 
   it('fixes the next cycle’s frozen months to the adopted production, even when demand moves', async () => {
     const solver = await createHighsSolver();
-    const c1 = await t.db
-      .insertInto('cycles')
-      .values({ month: '2027-01', phase: 'executive' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await fitBaselines(t.db, c1.id);
+    const cycle1 = await insertCycle(t.db, { month: '2027-01', phase: 'executive' });
+    await fitBaselines(t.db, cycle1);
     const run1 = await runPlan(t.db, solver, {
-      cycleId: c1.id,
+      cycleId: cycle1,
       runKey: 'frozen-c1',
       trigger: 'test',
       requestedBy: null,
@@ -59,7 +55,7 @@ describe('frozen zone from the adopted plan', () => {
     await recordDecision(
       { db: t.db, queue: queues, clock },
       {
-        cycleId: c1.id,
+        cycleId: cycle1,
         pollId: null,
         scenarioId: central.id,
         rationale: 'Central.',
@@ -71,15 +67,11 @@ describe('frozen zone from the adopted plan', () => {
     await t.db
       .updateTable('cycles')
       .set({ phase: 'closed', closed_at: new Date() })
-      .where('id', '=', c1.id)
+      .where('id', '=', cycle1)
       .execute();
 
-    const c2 = await t.db
-      .insertInto('cycles')
-      .values({ month: '2027-02' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await fitBaselines(t.db, c2.id);
+    const cycle2 = await insertCycle(t.db, { month: '2027-02' });
+    await fitBaselines(t.db, cycle2);
     const adopted = await t.db
       .selectFrom('plan_family_results')
       .innerJoin('families', 'families.id', 'plan_family_results.family_id')
@@ -87,7 +79,7 @@ describe('frozen zone from the adopted plan', () => {
       .where('scenario_id', '=', central.id)
       .where('period', 'in', ['2027-02', '2027-03', '2027-04'])
       .execute();
-    const inputs = await preparePlan(t.db, c2.id);
+    const inputs = await preparePlan(t.db, cycle2);
     expect(inputs.frozen.map((f) => f.period).sort()).toEqual(
       adopted
         .filter((a) => a.period !== '2027-04')
@@ -105,7 +97,7 @@ describe('frozen zone from the adopted plan', () => {
     await t.db
       .insertInto('forecast_adjustments')
       .values({
-        cycle_id: c2.id,
+        cycle_id: cycle2,
         family_id: fam1,
         period: '2027-02',
         author: 'U_EXEC',
@@ -119,7 +111,7 @@ describe('frozen zone from the adopted plan', () => {
       })
       .execute();
     const run2 = await runPlan(t.db, solver, {
-      cycleId: c2.id,
+      cycleId: cycle2,
       runKey: 'frozen-c2',
       trigger: 'test',
       requestedBy: null,

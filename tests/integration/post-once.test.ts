@@ -24,6 +24,7 @@ import {
   STALE_CLAIM_MS,
 } from '../../src/slack/post-ledger.js';
 import type { Standin, StoredMessage } from '../../src/slack-standin/index.js';
+import { insertCycle } from '../helpers/db.js';
 import { type Harness, startHarness } from './meeting-fixture.js';
 
 let h: Harness;
@@ -328,16 +329,16 @@ describe('the ledger claim queries', () => {
 describe('in the worker', () => {
   it('a job meeting a fresh claim is delayed, not failed, and posts once the claim is stale', async () => {
     await updateSettings(db, { exec_channel: 'C_EXEC' });
-    const cycle = await db
-      .insertInto('cycles')
-      .values({ month: '2031-01', phase: 'executive', opened_by: 'U_ALICE' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const key = `pack:${cycle.id}`;
+    const cycleId = await insertCycle(db, {
+      month: '2031-01',
+      phase: 'executive',
+      opened_by: 'U_ALICE',
+    });
+    const key = `pack:${cycleId}`;
     // Another worker claimed the pack 40 s ago and is (as far as anyone knows) posting it.
     await claimPost(db, key, 'C_EXEC');
     await age(key, 40_000);
-    const id = await h.queues.enqueue('pack', { cycleId: cycle.id });
+    const id = await h.queues.enqueue('pack', { cycleId: cycleId });
     const job = async () => (await h.queues.queue('posts').getJob(id))!;
     for (let i = 0; i < 200 && (await (await job()).getState()) !== 'delayed'; i++)
       await new Promise((r) => setTimeout(r, 50));
@@ -347,7 +348,7 @@ describe('in the worker', () => {
     expect(standin.callsTo('chat.postMessage')).toHaveLength(0);
     // That worker died: its claim goes stale. The delayed job, when it comes due, posts.
     await age(key);
-    const result = await h.comeDue('pack', { cycleId: cycle.id }, 'posts');
+    const result = await h.comeDue('pack', { cycleId: cycleId }, 'posts');
     expect(result).toEqual({ posted: true });
     expect(carrying('C_EXEC', key)).toHaveLength(1);
     // Delayed, never failed: no failure was recorded on the job.

@@ -21,7 +21,7 @@ import { postReview } from '../../src/services/review-post.js';
 import { packMessage } from '../../src/slack/presenters/pack.js';
 import { startStandin } from '../../src/slack-standin/index.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
-import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+import { freshDb, insertCycle, redisPrefix, type TestDb } from '../helpers/db.js';
 import { standinClient } from '../helpers/slack.js';
 import { emptyQueues, setUpCycle } from './jobs-fixture.js';
 
@@ -79,13 +79,9 @@ async function importMonth(
 }
 
 async function cycleOf(month: string): Promise<number> {
-  const c = await db
-    .insertInto('cycles')
-    .values({ month, phase: 'executive', opened_by: 'U_PAT' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  ids.set(month, c.id);
-  return c.id;
+  const cId = await insertCycle(db, { month, phase: 'executive', opened_by: 'U_PAT' });
+  ids.set(month, cId);
+  return cId;
 }
 
 async function planAndDecide(

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import type { Standin } from '../../src/slack-standin/index.js';
+import { insertCycle } from '../helpers/db.js';
 import { type Harness, insertFamilies, startHarness, testClock } from './meeting-fixture.js';
 
 const PLANNER = 'U_PLAN';
@@ -27,12 +28,7 @@ beforeAll(async () => {
   });
   ({ db, standin } = h);
   await insertFamilies(db);
-  const c = await db
-    .insertInto('cycles')
-    .values({ month: '2027-03', phase: 'pre_sop' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  cycleId = c.id;
+  cycleId = await insertCycle(db, { month: '2027-03', phase: 'pre_sop' });
 });
 
 afterAll(async () => {

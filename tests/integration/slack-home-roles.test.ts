@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import type { Driver, Standin } from '../../src/slack-standin/index.js';
 import { type HttpTestBot, startHttpTestBot } from '../helpers/bot.js';
+import { insertCycle } from '../helpers/db.js';
 import { commandReply } from '../helpers/slack.js';
 
 // SOPBOT_ADMIN_USERS takes real-looking Slack ids, so this workspace has its own users.
@@ -134,22 +135,18 @@ describe('/sop roles and settings', () => {
 
 describe('App Home', () => {
   it('shows role, families, the cycle with deadlines, submissions and actions; one publish per event', async () => {
-    const cycle = await db
-      .insertInto('cycles')
-      .values({
-        month: '2027-01',
-        phase: 'demand_review',
-        deadlines: JSON.stringify({
-          data_gathering: '2027-01-05T17:00:00Z',
-          demand_review: '2027-01-12T17:00:00Z',
-        }),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const cycleId = await insertCycle(db, {
+      month: '2027-01',
+      phase: 'demand_review',
+      deadlines: JSON.stringify({
+        data_gathering: '2027-01-05T17:00:00Z',
+        demand_review: '2027-01-12T17:00:00Z',
+      }),
+    });
     await db
       .insertInto('actions')
       .values({
-        cycle_id: cycle.id,
+        cycle_id: cycleId,
         description: 'Confirm the spring promotion volumes',
         owner: REP,
         due_date: '2027-01-20',

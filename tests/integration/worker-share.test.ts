@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMonths } from '../../src/core/period.js';
 import { generateCompany } from '../../src/seed/company.js';
 import { type Standin, startStandin } from '../../src/slack-standin/index.js';
-import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+import { freshDb, insertCycle, redisPrefix, type TestDb } from '../helpers/db.js';
 import {
   setUpCycle,
   type WorkerProcess,
@@ -28,12 +28,12 @@ beforeAll(async () => {
   const first = await setUpCycle(t.db, company, { horizon: 6 });
   cycles.push(first.cycleId);
   for (let i = 1; i < CYCLES; i++) {
-    const c = await t.db
-      .insertInto('cycles')
-      .values({ month: addMonths(first.month, i), phase: 'demand_review', opened_by: 'U_ALICE' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    cycles.push(c.id);
+    const cId = await insertCycle(t.db, {
+      month: addMonths(first.month, i),
+      phase: 'demand_review',
+      opened_by: 'U_ALICE',
+    });
+    cycles.push(cId);
   }
   pool = workerProcesses({ dbUrl: t.url, prefix: redisPrefix('share'), apiUrl: standin.apiUrl });
 });
