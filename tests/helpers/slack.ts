@@ -1,6 +1,11 @@
 /** Talking to the Slack stand-in the way the product does: Slack's own WebClient. */
 import { webApi } from '@slack/bolt';
-import type { Driver, Standin } from '../../src/slack-standin/index.js';
+import type {
+  Driver,
+  GivenValues,
+  Standin,
+  StoredEphemeral,
+} from '../../src/slack-standin/index.js';
 
 /**
  * A WebClient on the stand-in that surfaces a 429 as an error instead of waiting it out, as
@@ -38,21 +43,69 @@ export async function slackError(call: Promise<unknown>): Promise<string> {
   return (await slackFailure(call)).error;
 }
 
+export interface CommandOptions {
+  /** Where the command is typed: C_GENERAL unless given. */
+  readonly channel?: string;
+  /** How long to wait for the answer (the stand-in's default otherwise). */
+  readonly timeoutMs?: number;
+}
+
 /**
- * Sends the slash command `name` (`text`) as `user` in C_GENERAL, fails unless the bot acks
- * it with HTTP 200, and returns the text of the next ephemeral the user gets (after those
- * they had), waiting at most `timeoutMs`.
+ * Sends the slash command `name` (`text`) as `user`, fails unless the bot acks it with HTTP
+ * 200, and returns the next ephemeral the user gets (after those they had).
  */
+export async function commandEphemeral(
+  s: { readonly standin: Standin; readonly driver: Driver },
+  name: string,
+  user: string,
+  text: string,
+  opts: CommandOptions = {},
+): Promise<StoredEphemeral> {
+  const n = s.standin.ephemeralsFor(user).length;
+  const channel = opts.channel ?? 'C_GENERAL';
+  const ack = await s.driver.command(name, { user, channel, text });
+  if (ack.status !== 200) throw new Error(`${name} ${text}: HTTP ${ack.status}`);
+  return s.standin.waitFor(() => s.standin.ephemeralsFor(user)[n], opts.timeoutMs);
+}
+
+/** The text of the ephemeral that answers a slash command (commandEphemeral). */
 export async function commandReply(
   s: { readonly standin: Standin; readonly driver: Driver },
   name: string,
   user: string,
   text: string,
-  timeoutMs?: number,
+  opts: CommandOptions = {},
 ): Promise<string> {
-  const n = s.standin.ephemeralsFor(user).length;
-  const ack = await s.driver.command(name, { user, channel: 'C_GENERAL', text });
-  if (ack.status !== 200) throw new Error(`${name} ${text}: HTTP ${ack.status}`);
-  const e = await s.standin.waitFor(() => s.standin.ephemeralsFor(user)[n], timeoutMs);
-  return e.text;
+  return (await commandEphemeral(s, name, user, text, opts)).text;
+}
+
+/** What a user answers in the change modal of /forecast or /capacity. */
+export interface ChangeAnswers {
+  /** A family code (/forecast) or a resource code (/capacity). */
+  readonly target: string;
+  readonly from: string;
+  readonly to?: string;
+  readonly kind: string;
+  readonly value: string;
+  readonly reason: string;
+  readonly comment?: string;
+}
+
+/**
+ * The change modal's answers as the driver submits them (block id → action id → value);
+ * the target's picker is `forecast_target_pick` in /forecast, `target_pick` in /capacity.
+ */
+export function changeModalValues(
+  a: ChangeAnswers,
+  command: '/forecast' | '/capacity' = '/forecast',
+): GivenValues {
+  return {
+    target: { [command === '/forecast' ? 'forecast_target_pick' : 'target_pick']: a.target },
+    from: { from_pick: a.from },
+    ...(a.to === undefined ? {} : { to: { to_pick: a.to } }),
+    kind: { kind_pick: a.kind },
+    value: { value_input: a.value },
+    reason: { reason_pick: a.reason },
+    ...(a.comment === undefined ? {} : { comment: { comment_input: a.comment } }),
+  };
 }

@@ -26,7 +26,8 @@ async function sop(user: string, text: string) {
 }
 
 /** `/sop <text>` as `user`, and the ephemeral it answers with. */
-const sopReply = (user: string, text: string) => commandReply(running, '/sop', user, text, 10_000);
+const sopReply = (user: string, text: string) =>
+  commandReply(running, '/sop', user, text, { timeoutMs: 10_000 });
 
 beforeAll(async () => {
   running = await startHttpTestBot('jobs-commands', {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import type { Driver, Standin } from '../../src/slack-standin/index.js';
 import { type HttpTestBot, startHttpTestBot } from '../helpers/bot.js';
+import { changeModalValues } from '../helpers/slack.js';
 import { insertFamilies, seedForecastCycle } from './meeting-fixture.js';
 
 const REP = 'UREP0001';
@@ -67,14 +68,14 @@ describe('a refused role is told why, wherever it asks', () => {
     await db.updateTable('members').set({ role: 'ops' }).where('slack_user_id', '=', REP).execute();
     try {
       const submitted = await driver.submitView(viewId, {
-        values: {
-          target: { forecast_target_pick: 'FAM-1' },
-          from: { from_pick: '2027-07' },
-          to: { to_pick: '2027-07' },
-          kind: { kind_pick: 'delta_pct' },
-          value: { value_input: '10' },
-          reason: { reason_pick: 'promotion' },
-        },
+        values: changeModalValues({
+          target: 'FAM-1',
+          from: '2027-07',
+          to: '2027-07',
+          kind: 'delta_pct',
+          value: '10',
+          reason: 'promotion',
+        }),
       });
       expect(submitted.outcome.action).toBe('errors');
       expect(JSON.stringify(submitted.outcome)).toContain(FORECAST_REFUSAL);

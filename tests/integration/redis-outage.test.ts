@@ -52,7 +52,7 @@ afterAll(async () => {
 
 /** `name` (`text`) as `user`, and the ephemeral it answers with, while Redis is still down. */
 const command = (name: string, user: string, text: string) =>
-  commandReply(running, name, user, text, 15_000);
+  commandReply(running, name, user, text, { timeoutMs: 15_000 });
 
 const pending = async () =>
   t.db

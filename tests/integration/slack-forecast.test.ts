@@ -8,6 +8,7 @@ import type { Db } from '../../db/connect.js';
 import { createQueues, type Queues } from '../../jobs/queues.js';
 import type { Driver, Standin } from '../../src/slack-standin/index.js';
 import { type HttpTestBot, startHttpTestBot } from '../helpers/bot.js';
+import { type ChangeAnswers, changeModalValues, commandEphemeral } from '../helpers/slack.js';
 import { insertFamilies, seedForecastCycle } from './meeting-fixture.js';
 
 let running: HttpTestBot;
@@ -46,6 +47,12 @@ async function openModal(command: '/forecast' | '/capacity', user: string): Prom
     return v && String(v.definition.callback_id ?? '').endsWith('_submit') ? v.id : undefined;
   });
 }
+
+/** `/forecast` (in C_DEMAND) or `/capacity` (in C_SUPPLY) with text, and its ephemeral answer. */
+const typed = (command: '/forecast' | '/capacity', user: string, text: string) =>
+  commandEphemeral(running, command, user, text, {
+    channel: command === '/forecast' ? 'C_DEMAND' : 'C_SUPPLY',
+  });
 
 const lastEphemeral = (user: string, n: number) =>
   standin.waitFor(() => {
@@ -110,14 +117,14 @@ describe('/forecast', () => {
     expect(table).toMatch(/2027-03\s+1,000\s+1,000 slushy/);
 
     const submitted = await driver.submitView(viewId, {
-      values: {
-        target: { forecast_target_pick: 'FAM-1' },
-        from: { from_pick: '2027-07' },
-        to: { to_pick: '2027-09' },
-        kind: { kind_pick: 'delta_pct' },
-        value: { value_input: '15' },
-        reason: { reason_pick: 'promotion' },
-      },
+      values: changeModalValues({
+        target: 'FAM-1',
+        from: '2027-07',
+        to: '2027-09',
+        kind: 'delta_pct',
+        value: '15',
+        reason: 'promotion',
+      }),
     });
     expect(submitted.outcome.action).toBe('updated');
     const confirmation = JSON.stringify(standin.store.views.get(viewId)?.definition);
@@ -170,14 +177,11 @@ describe('/forecast', () => {
   });
 
   it('a second submission (text form) edits the one summary in place and adds a threaded reply', async () => {
-    const n = standin.ephemeralsFor(REP).length;
-    const ack = await driver.command('/forecast', {
-      user: REP,
-      channel: 'C_DEMAND',
-      text: 'FAM-1 2027-08 -150 lost-customer "Retailer X closed"',
-    });
-    expect(ack.status).toBe(200);
-    const confirm = await lastEphemeral(REP, n + 1);
+    const confirm = await typed(
+      '/forecast',
+      REP,
+      'FAM-1 2027-08 -150 lost-customer "Retailer X closed"',
+    );
     expect(confirm.text).toContain('Forecast adjustment saved: FAM-1 2027-08 -150 (lost customer)');
     // The rep's latest adjustment of a month replaces their earlier one (core consensus rule).
     expect(JSON.stringify(confirm.blocks)).toMatch(/2027-08\s+1,150 → 850/);
@@ -195,46 +199,27 @@ describe('/forecast', () => {
   it('an invalid submission shows inline errors and stores nothing', async () => {
     const before = (await rows()).length;
     const viewId = await openModal('/forecast', REP);
-    const bad = await driver.submitView(viewId, {
-      values: {
-        target: { forecast_target_pick: 'FAM-1' },
-        from: { from_pick: '2027-09' },
-        to: { to_pick: '2027-07' },
-        kind: { kind_pick: 'delta_units' },
-        value: { value_input: '200' },
-        reason: { reason_pick: 'launch' },
-      },
-    });
-    expect(bad.outcome).toEqual({
-      action: 'errors',
-      errors: { to: 'The range ends (2027-07) before it starts (2027-09).' },
-    });
-    const notANumber = await driver.submitView(viewId, {
-      values: {
-        target: { forecast_target_pick: 'FAM-1' },
-        from: { from_pick: '2027-09' },
-        kind: { kind_pick: 'delta_units' },
-        value: { value_input: 'lots' },
-        reason: { reason_pick: 'other' },
-      },
-    });
-    expect(notANumber.outcome).toMatchObject({
-      action: 'errors',
-      errors: { value: expect.stringContaining('"lots" is not a number') },
-    });
-    const noComment = await driver.submitView(viewId, {
-      values: {
-        target: { forecast_target_pick: 'FAM-1' },
-        from: { from_pick: '2027-09' },
-        kind: { kind_pick: 'delta_pct' },
-        value: { value_input: '40' },
-        reason: { reason_pick: 'launch' },
-      },
-    });
-    expect(noComment.outcome).toMatchObject({
-      action: 'errors',
-      errors: { comment: expect.stringContaining('more than 20%') },
-    });
+    // Each answer is refused with its field's error, in the same open modal.
+    const refused: [Omit<ChangeAnswers, 'target'>, Record<string, unknown>][] = [
+      [
+        { from: '2027-09', to: '2027-07', kind: 'delta_units', value: '200', reason: 'launch' },
+        { to: 'The range ends (2027-07) before it starts (2027-09).' },
+      ],
+      [
+        { from: '2027-09', kind: 'delta_units', value: 'lots', reason: 'other' },
+        { value: expect.stringContaining('"lots" is not a number') },
+      ],
+      [
+        { from: '2027-09', kind: 'delta_pct', value: '40', reason: 'launch' },
+        { comment: expect.stringContaining('more than 20%') },
+      ],
+    ];
+    for (const [answers, errors] of refused) {
+      const res = await driver.submitView(viewId, {
+        values: changeModalValues({ target: 'FAM-1', ...answers }),
+      });
+      expect(res.outcome).toEqual({ action: 'errors', errors });
+    }
     expect(standin.openViews(REP)).toHaveLength(1);
     expect(await rows()).toHaveLength(before);
   });
@@ -243,51 +228,33 @@ describe('/forecast', () => {
     const before = (await rows()).length;
     const viewId = await openModal('/forecast', REP);
     const frozen = await driver.submitView(viewId, {
-      values: {
-        target: { forecast_target_pick: 'FAM-1' },
-        from: { from_pick: '2027-02' },
-        kind: { kind_pick: 'delta_units' },
-        value: { value_input: '50' },
-        reason: { reason_pick: 'promotion' },
-      },
+      values: changeModalValues({
+        target: 'FAM-1',
+        from: '2027-02',
+        kind: 'delta_units',
+        value: '50',
+        reason: 'promotion',
+      }),
     });
     expect(frozen.outcome).toMatchObject({
       action: 'errors',
       errors: { from: expect.stringContaining('frozen zone') },
     });
     expect(JSON.stringify(frozen.outcome)).toContain('Only an executive can approve an exception');
-    const n = standin.ephemeralsFor(REP).length;
-    await driver.command('/forecast', {
-      user: REP,
-      channel: 'C_DEMAND',
-      text: 'FAM-1 2027-01 =900 promotion',
-    });
-    const reply = await lastEphemeral(REP, n + 1);
+    const reply = await typed('/forecast', REP, 'FAM-1 2027-01 =900 promotion');
     expect(reply.text).toContain('2027-01 is in the frozen zone');
     expect(await rows()).toHaveLength(before);
   });
 
   it('a slushy month is accepted and flagged', async () => {
-    const n = standin.ephemeralsFor(REP).length;
-    await driver.command('/forecast', {
-      user: REP,
-      channel: 'C_DEMAND',
-      text: 'FAM-1 2027-04 +5% market-intelligence',
-    });
-    const reply = await lastEphemeral(REP, n + 1);
+    const reply = await typed('/forecast', REP, 'FAM-1 2027-04 +5% market-intelligence');
     expect(JSON.stringify(reply.blocks)).toContain('Flagged for review: 2027-04');
     const r = (await rows()).filter((x) => x.period === '2027-04');
     expect(r.map((x) => [x.status, x.zone, x.after_value])).toEqual([['flagged', 'slushy', 1050]]);
   });
 
   it('bad text gets the expected syntax back', async () => {
-    const n = standin.ephemeralsFor(REP).length;
-    await driver.command('/forecast', {
-      user: REP,
-      channel: 'C_DEMAND',
-      text: 'FAM-1 2027-08 lots promotion',
-    });
-    const reply = await lastEphemeral(REP, n + 1);
+    const reply = await typed('/forecast', REP, 'FAM-1 2027-08 lots promotion');
     expect(reply.text).toContain('`lots` is not a change');
     expect(reply.text).toContain(
       'Expected: `/forecast FAM-12 2027-03..2027-05 +15% promotion "Spring campaign"`',
@@ -296,14 +263,15 @@ describe('/forecast', () => {
 
   it('a retried submission and a double-clicked submit each store one row', async () => {
     const viewId = await openModal('/forecast', REP);
-    const values = {
-      target: { forecast_target_pick: 'FAM-1' },
-      from: { from_pick: '2027-10' },
-      kind: { kind_pick: 'set' },
-      value: { value_input: '1300' },
-      reason: { reason_pick: 'new_customer' },
-      comment: { comment_input: 'Signed with Velo Store' },
+    const answers: ChangeAnswers = {
+      target: 'FAM-1',
+      from: '2027-10',
+      kind: 'set',
+      value: '1300',
+      reason: 'new_customer',
+      comment: 'Signed with Velo Store',
     };
+    const values = changeModalValues(answers);
     const first = await driver.submitView(viewId, { values });
     expect(first.outcome).toMatchObject({ action: 'updated' });
     const retry = await driver.resend(first.request, { retryNum: 1, retryReason: 'http_timeout' });
@@ -311,7 +279,7 @@ describe('/forecast', () => {
     expect((await rows()).filter((r) => r.period === '2027-10')).toHaveLength(1);
 
     const twice = await openModal('/forecast', REP);
-    const v2 = { ...values, from: { from_pick: '2027-11' } };
+    const v2 = changeModalValues({ ...answers, from: '2027-11' });
     const [a, b] = await Promise.all([
       driver.submitView(twice, { values: v2 }),
       driver.submitView(twice, { values: v2 }),
@@ -353,13 +321,11 @@ describe('/forecast', () => {
 
 describe('/capacity', () => {
   it('operations update capacity by text: stored with before/after, confirmed, summarised, audited, recompute queued', async () => {
-    const n = standin.ephemeralsFor(OPS).length;
-    await driver.command('/capacity', {
-      user: OPS,
-      channel: 'C_SUPPLY',
-      text: 'LINE-2 2027-07..2027-08 -30% maintenance "Overhaul"',
-    });
-    const reply = await lastEphemeral(OPS, n + 1);
+    const reply = await typed(
+      '/capacity',
+      OPS,
+      'LINE-2 2027-07..2027-08 -30% maintenance "Overhaul"',
+    );
     expect(reply.text).toContain(
       'Capacity update saved: LINE-2 2027-07..2027-08 -30% (maintenance)',
     );
@@ -387,14 +353,17 @@ describe('/capacity', () => {
   it('the modal form applies on top of earlier updates, and edits the supply summary in place', async () => {
     const viewId = await openModal('/capacity', OPS);
     const res = await driver.submitView(viewId, {
-      values: {
-        target: { target_pick: 'LINE-2' },
-        from: { from_pick: '2027-07' },
-        kind: { kind_pick: 'set' },
-        value: { value_input: '800' },
-        reason: { reason_pick: 'staffing' },
-        comment: { comment_input: 'Second shift back' },
-      },
+      values: changeModalValues(
+        {
+          target: 'LINE-2',
+          from: '2027-07',
+          kind: 'set',
+          value: '800',
+          reason: 'staffing',
+          comment: 'Second shift back',
+        },
+        '/capacity',
+      ),
     });
     expect(res.outcome.action).toBe('updated');
     expect(JSON.stringify(standin.store.views.get(viewId)?.definition)).toMatch(
