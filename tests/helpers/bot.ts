@@ -23,20 +23,60 @@ export interface TestBot {
   stop(): Promise<void>;
 }
 
-/** The variables of a bot on database `t` talking to `standin`, its queues under `prefix`. */
-function botEnv(
-  label: string,
-  t: TestDb,
-  standin: Standin,
-  prefix: string,
-): Record<string, string> {
-  return {
+export interface HttpTestBot extends TestBot {
+  readonly driver: Driver;
+  readonly config: Config;
+  /** The variables the config was loaded from. */
+  readonly env: Readonly<Record<string, string>>;
+  /** The Redis key prefix of the bot's queues. */
+  readonly prefix: string;
+}
+
+/** What the variables of a test bot may depend on. */
+export interface BotPlace {
+  readonly dbUrl: string;
+  readonly apiUrl: string;
+  readonly prefix: string;
+}
+
+export interface HttpTestBotOptions {
+  /** The stand-in's options; `startStandin`'s defaults otherwise. */
+  readonly standin?: StandinOptions;
+  /** Variables added to (or overriding) the bot's: SLACK_SIGNING_SECRET is `<label>-secret`. */
+  readonly env?:
+    | Readonly<Record<string, string>>
+    | ((at: BotPlace) => Readonly<Record<string, string>>);
+  /** Fills the fresh database before the bot starts. */
+  readonly seed?: (t: TestDb, standin: Standin) => Promise<void>;
+  readonly clock?: Clock;
+}
+
+/**
+ * A fresh database (seeded), the stand-in, and the config of a bot on them: its database,
+ * the stand-in's API, token `xoxb-<label>`, silent logs, queues under a prefix of its own.
+ */
+async function prepare(label: string, opts: HttpTestBotOptions) {
+  const t = await freshDb();
+  const standin = await startStandin(opts.standin);
+  await opts.seed?.(t, standin);
+  const prefix = redisPrefix(label);
+  const place = { dbUrl: t.url, apiUrl: standin.apiUrl, prefix };
+  const env = {
     DATABASE_URL: t.url,
     SLACK_BOT_TOKEN: `xoxb-${label}`,
     SLACK_API_URL: standin.apiUrl,
     LOG_LEVEL: 'silent',
     SOPBOT_QUEUE_PREFIX: prefix,
+    ...(typeof opts.env === 'function' ? opts.env(place) : opts.env),
   };
+  const config = loadConfig(env, { slack: true });
+  /** Stops the bot and the stand-in, and drops the database. */
+  const stop = (bot: RunningBot) => async () => {
+    await bot.stop();
+    await standin.close();
+    await t.drop();
+  };
+  return { t, standin, prefix, env, config, stop };
 }
 
 export async function startTestBot(
@@ -44,29 +84,17 @@ export async function startTestBot(
   env: Readonly<Record<string, string>> = {},
   opts: BotOptions = {},
 ): Promise<TestBot> {
-  const t = await freshDb();
-  const standin = await startStandin({ postMessageRate: false });
-  const config = loadConfig(
-    {
-      ...botEnv(label, t, standin, redisPrefix(label)),
+  const { t, standin, config, stop } = await prepare(label, {
+    standin: { postMessageRate: false },
+    env: {
       SOPBOT_ADMIN_USERS: 'U_ALICE',
       SOPBOT_RECOMPUTE_CRON: 'off',
       SOPBOT_CHART_WARMUP_ROUNDS: '0',
       ...env,
     },
-    { slack: true },
-  );
+  });
   const bot = await startBot(config, { port: 0, ...opts });
-  return {
-    t,
-    standin,
-    bot,
-    async stop() {
-      await bot.stop();
-      await standin.close();
-      await t.drop();
-    },
-  };
+  return { t, standin, bot, stop: stop(bot) };
 }
 
 /**
@@ -87,63 +115,19 @@ export async function startHttpBot(
   return { bot, driver };
 }
 
-export interface HttpTestBot extends TestBot {
-  readonly driver: Driver;
-  readonly config: Config;
-  /** The variables the config was loaded from. */
-  readonly env: Readonly<Record<string, string>>;
-  /** The Redis key prefix of the bot's queues. */
-  readonly prefix: string;
-}
-
-/** What the variables of an HTTP test bot may depend on. */
-export interface BotPlace {
-  readonly dbUrl: string;
-  readonly apiUrl: string;
-  readonly prefix: string;
-}
-
-export interface HttpTestBotOptions {
-  /** The stand-in's options; `startStandin`'s defaults otherwise. */
-  readonly standin?: StandinOptions;
-  /** Variables added to (or overriding) the bot's: SLACK_SIGNING_SECRET is `<label>-secret`. */
-  readonly env?:
-    | Readonly<Record<string, string>>
-    | ((at: BotPlace) => Readonly<Record<string, string>>);
-  /** Fills the fresh database before the bot starts. */
-  readonly seed?: (t: TestDb, standin: Standin) => Promise<void>;
-  readonly clock?: Clock;
-}
-
 /** A fresh database, the stand-in, and the real bot over HTTP with its signing driver. */
 export async function startHttpTestBot(
   label: string,
   opts: HttpTestBotOptions = {},
 ): Promise<HttpTestBot> {
-  const t = await freshDb();
-  const standin = await startStandin(opts.standin);
-  await opts.seed?.(t, standin);
-  const prefix = redisPrefix(label);
-  const place = { dbUrl: t.url, apiUrl: standin.apiUrl, prefix };
-  const env = {
-    ...botEnv(label, t, standin, prefix),
-    SLACK_SIGNING_SECRET: `${label}-secret`,
-    ...(typeof opts.env === 'function' ? opts.env(place) : opts.env),
-  };
-  const config = loadConfig(env, { slack: true });
-  const { bot, driver } = await startHttpBot(config, standin, { clock: opts.clock });
-  return {
-    t,
-    standin,
-    bot,
-    driver,
-    config,
-    env,
-    prefix,
-    async stop() {
-      await bot.stop();
-      await standin.close();
-      await t.drop();
-    },
-  };
+  const env = opts.env;
+  const { stop, ...ready } = await prepare(label, {
+    ...opts,
+    env: (at) => ({
+      SLACK_SIGNING_SECRET: `${label}-secret`,
+      ...(typeof env === 'function' ? env(at) : env),
+    }),
+  });
+  const { bot, driver } = await startHttpBot(ready.config, ready.standin, { clock: opts.clock });
+  return { ...ready, bot, driver, stop: stop(bot) };
 }

@@ -4,6 +4,7 @@ import { inject } from 'vitest';
 import { createDb, type Db } from '../../db/connect.js';
 import type { Database } from '../../db/schema.js';
 import type { Role } from '../../src/core/company.js';
+import { useFixture } from './fixture.js';
 import { adminUrl, dbUrl, dropDatabase, withAdmin } from './pg-admin.js';
 
 export interface TestDb {
@@ -64,4 +65,9 @@ export async function insertCycle(db: Db, values: Insertable<Database['cycles']>
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
+}
+
+/** A database of the enclosing file or describe block (fresh unless `make` says), dropped after. */
+export function useDb(make: () => Promise<TestDb> = freshDb): TestDb {
+  return useFixture(make, (t) => t.drop());
 }

@@ -1,11 +1,14 @@
 /** Talking to the Slack stand-in the way the product does: Slack's own WebClient. */
 import { webApi } from '@slack/bolt';
-import type {
-  Driver,
-  GivenValues,
-  Standin,
-  StoredEphemeral,
+import {
+  type Driver,
+  type GivenValues,
+  type Standin,
+  type StandinOptions,
+  type StoredEphemeral,
+  startStandin,
 } from '../../src/slack-standin/index.js';
+import { useFixture } from './fixture.js';
 
 /**
  * A WebClient on the stand-in that surfaces a 429 as an error instead of waiting it out, as
@@ -68,17 +71,6 @@ export async function commandEphemeral(
   return s.standin.waitFor(() => s.standin.ephemeralsFor(user)[n], opts.timeoutMs);
 }
 
-/** The text of the ephemeral that answers a slash command (commandEphemeral). */
-export async function commandReply(
-  s: { readonly standin: Standin; readonly driver: Driver },
-  name: string,
-  user: string,
-  text: string,
-  opts: CommandOptions = {},
-): Promise<string> {
-  return (await commandEphemeral(s, name, user, text, opts)).text;
-}
-
 /** What a user answers in the change modal of /forecast or /capacity. */
 export interface ChangeAnswers {
   /** A family code (/forecast) or a resource code (/capacity). */
@@ -108,4 +100,12 @@ export function changeModalValues(
     reason: { reason_pick: a.reason },
     ...(a.comment === undefined ? {} : { comment: { comment_input: a.comment } }),
   };
+}
+
+/** A stand-in of the enclosing file or describe block, started before its tests, closed after. */
+export function useStandin(opts?: StandinOptions): Standin {
+  return useFixture(
+    () => startStandin(opts),
+    (s) => s.close(),
+  );
 }

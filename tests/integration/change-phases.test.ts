@@ -16,15 +16,14 @@ import { type ChangeInput, submitAdjustment } from '../../src/services/adjustmen
 import { submitCapacityUpdate } from '../../src/services/capacity.js';
 import { getMember } from '../../src/services/members.js';
 import { preparePlan } from '../../src/services/planning.js';
-import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+import { redisPrefix, useDb } from '../helpers/db.js';
 import { emptyQueues } from './jobs-fixture.js';
 
 describe('changes by phase', () => {
-  let t: TestDb;
+  const t = useDb();
   const redis = createRedis('redis://127.0.0.1:6379');
   const queue = createQueues(redis, redisPrefix('phases'));
   beforeAll(async () => {
-    t = await freshDb();
     await importCompany(
       t.db,
       generateCompany({ families: 4, months: 24, resources: 3, seed: 3 }),
@@ -43,7 +42,6 @@ describe('changes by phase', () => {
     await emptyQueues(queue);
     await queue.close();
     redis.disconnect();
-    await t.drop();
   });
 
   const deps = () => ({

@@ -14,7 +14,7 @@ import { type ImportResult, importCsv } from '../../src/import/import-csv.js';
 import type { ImportKind } from '../../src/import/kinds.js';
 import { createRedis } from '../../src/redis.js';
 import { importRequestKey, requestImportRecompute } from '../../src/services/import-recompute.js';
-import { freshDb, insertCycle, redisPrefix, type TestDb } from '../helpers/db.js';
+import { insertCycle, redisPrefix, useDb } from '../helpers/db.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const COMPANY = join(import.meta.dirname, '../../examples/company');
@@ -59,7 +59,7 @@ afterAll(async () => {
 });
 
 describe('sopbot import with an open cycle', () => {
-  let t: TestDb;
+  const t = useDb();
   let dir: string;
   let cycleId: number;
   const env = (prefix: string, redisUrl = REDIS_URL) => ({
@@ -82,12 +82,10 @@ describe('sopbot import with an open cycle', () => {
     ).price;
 
   beforeAll(async () => {
-    t = await freshDb();
     dir = await mkdtemp(join(tmpdir(), 'sopbot-import-recompute-'));
     cycleId = await insertCycle(t.db, { month: '2026-12', phase: 'demand_review' });
   });
   afterAll(async () => {
-    await t?.drop();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -268,15 +266,13 @@ describe('sopbot import with an open cycle', () => {
 });
 
 describe('sopbot import with no open cycle', () => {
-  let t: TestDb;
+  const t = useDb();
   let dir: string;
   beforeAll(async () => {
-    t = await freshDb();
     dir = await mkdtemp(join(tmpdir(), 'sopbot-import-no-cycle-'));
     await t.db.insertInto('cycles').values({ month: '2026-11', phase: 'closed' }).execute();
   });
   afterAll(async () => {
-    await t?.drop();
     await rm(dir, { recursive: true, force: true });
   });
 

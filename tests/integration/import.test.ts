@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { ImportError, importCsv } from '../../src/import/import-csv.js';
-import { freshDb, type TestDb } from '../helpers/db.js';
+import { useDb } from '../helpers/db.js';
 
 const FAMILIES = `code,name,unit,price,unit_cost,holding_cost,backlog_cost,subcontract_cost,safety_stock
 FAM-1,Classic Kettle,units,25,14,0.3,1.5,18,100
@@ -22,14 +22,12 @@ function io(env: NodeJS.ProcessEnv) {
 }
 
 describe('sopbot import', () => {
-  let t: TestDb;
+  const t = useDb();
   let dir: string;
   beforeAll(async () => {
-    t = await freshDb();
     dir = await mkdtemp(join(tmpdir(), 'sopbot-import-'));
   });
   afterAll(async () => {
-    await t.drop();
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -8,7 +8,7 @@ import type { Driver, Standin } from '../../src/slack-standin/index.js';
 import { type RunningWorker, startWorker } from '../../src/worker.js';
 import { type HttpTestBot, startHttpTestBot } from '../helpers/bot.js';
 import { insertMembers } from '../helpers/db.js';
-import { commandReply } from '../helpers/slack.js';
+import { commandEphemeral } from '../helpers/slack.js';
 import { addAdjustments, CHANNELS, setUpCycle, workerEnv } from './jobs-fixture.js';
 
 const PLANNER = 'U_ALICE';
@@ -27,7 +27,7 @@ async function sop(user: string, text: string) {
 
 /** `/sop <text>` as `user`, and the ephemeral it answers with. */
 const sopReply = (user: string, text: string) =>
-  commandReply(running, '/sop', user, text, { timeoutMs: 10_000 });
+  commandEphemeral(running, '/sop', user, text, { timeoutMs: 10_000 }).then((e) => e.text);
 
 beforeAll(async () => {
   running = await startHttpTestBot('jobs-commands', {

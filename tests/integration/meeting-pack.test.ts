@@ -2,13 +2,13 @@
  * The meeting pack answers the ten questions from stored data: each section is present,
  * shows the figures computed from this cycle's tables, and changes when the data does.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import { buildPack, packMarkdown } from '../../src/services/pack.js';
-import { freshDb, insertCycle, type TestDb } from '../helpers/db.js';
+import { insertCycle, useDb } from '../helpers/db.js';
 import { insertFamilies, insertRun, SCENARIOS } from './meeting-fixture.js';
 
-let tdb: TestDb;
+const tdb = useDb();
 let db: Db;
 let fam: { fam1: number; fam2: number; line: number };
 let cur: number;
@@ -26,7 +26,6 @@ function section(md: string, n: number): string {
 const pack = async () => packMarkdown(await buildPack(db, '2027-01', NOW));
 
 beforeAll(async () => {
-  tdb = await freshDb();
   db = tdb.db;
   fam = await insertFamilies(db);
   await db
@@ -150,10 +149,6 @@ beforeAll(async () => {
     .returning('id')
     .executeTakeFirstOrThrow();
   actionId = a.id;
-});
-
-afterAll(async () => {
-  await tdb?.drop();
 });
 
 describe('meeting pack', () => {

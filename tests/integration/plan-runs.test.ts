@@ -3,7 +3,7 @@
  * nulls), in one transaction, and the stored rows refuse UPDATE and DELETE. Reading runs
  * back: which run is a cycle's latest, and the order of its scenarios.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   insertPlanRun,
   latestRun,
@@ -13,15 +13,14 @@ import {
 import { generateCompany } from '../../src/seed/company.js';
 import { scenarioByName } from '../../src/services/decisions.js';
 import { cycleStatus } from '../../src/services/status.js';
-import { freshDb, type TestDb } from '../helpers/db.js';
+import { useDb } from '../helpers/db.js';
 import { importCompany } from './jobs-fixture.js';
 
-let t: TestDb;
+const t = useDb();
 let familyIds: number[];
 let resourceIds: number[];
 
 beforeAll(async () => {
-  t = await freshDb();
   await importCompany(t.db, generateCompany({ families: 3, months: 24, resources: 2, seed: 5 }));
   familyIds = (await t.db.selectFrom('families').select('id').orderBy('id').execute()).map(
     (r) => r.id,
@@ -29,10 +28,6 @@ beforeAll(async () => {
   resourceIds = (await t.db.selectFrom('resources').select('id').orderBy('id').execute()).map(
     (r) => r.id,
   );
-});
-
-afterAll(async () => {
-  await t?.drop();
 });
 
 const periods = ['2031-01', '2031-02', '2031-03'];

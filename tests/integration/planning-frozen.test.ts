@@ -11,15 +11,14 @@ import { recordDecision } from '../../src/services/decisions.js';
 import { preparePlan, runPlan } from '../../src/services/planning.js';
 import { fitBaselines } from '../../src/services/planning-baseline.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
-import { freshDb, insertCycle, redisPrefix, type TestDb } from '../helpers/db.js';
+import { insertCycle, redisPrefix, useDb } from '../helpers/db.js';
 import { emptyQueues } from './jobs-fixture.js';
 
 describe('frozen zone from the adopted plan', () => {
-  let t: TestDb;
+  const t = useDb();
   let queues: Queues;
   let redis: ReturnType<typeof createRedis>;
   beforeAll(async () => {
-    t = await freshDb();
     redis = createRedis('redis://127.0.0.1:6379');
     queues = createQueues(redis, redisPrefix('frozen'));
     await importCompany(
@@ -32,7 +31,6 @@ describe('frozen zone from the adopted plan', () => {
     await emptyQueues(queues);
     await queues.close();
     redis.disconnect();
-    await t.drop();
   });
 
   it('fixes the next cycle’s frozen months to the adopted production, even when demand moves', async () => {

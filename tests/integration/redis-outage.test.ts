@@ -15,7 +15,7 @@ import { type HttpTestBot, startHttpTestBot } from '../helpers/bot.js';
 import type { TestDb } from '../helpers/db.js';
 import { insertMembers } from '../helpers/db.js';
 import { type PrivateRedis, startPrivateRedis } from '../helpers/redis-server.js';
-import { commandReply } from '../helpers/slack.js';
+import { commandEphemeral } from '../helpers/slack.js';
 import { setUpCycle, workerEnv } from './jobs-fixture.js';
 
 const PLANNER = 'U_PAT';
@@ -52,7 +52,7 @@ afterAll(async () => {
 
 /** `name` (`text`) as `user`, and the ephemeral it answers with, while Redis is still down. */
 const command = (name: string, user: string, text: string) =>
-  commandReply(running, name, user, text, { timeoutMs: 15_000 });
+  commandEphemeral(running, name, user, text, { timeoutMs: 15_000 }).then((e) => e.text);
 
 const pending = async () =>
   t.db

@@ -21,11 +21,11 @@ import { postReview } from '../../src/services/review-post.js';
 import { packMessage } from '../../src/slack/presenters/pack.js';
 import { startStandin } from '../../src/slack-standin/index.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
-import { freshDb, insertCycle, redisPrefix, type TestDb } from '../helpers/db.js';
+import { insertCycle, redisPrefix, useDb } from '../helpers/db.js';
 import { standinClient } from '../helpers/slack.js';
 import { emptyQueues, setUpCycle } from './jobs-fixture.js';
 
-let t: TestDb;
+const t = useDb();
 let db: Db;
 let queues: Queues;
 let redis: ReturnType<typeof createRedis>;
@@ -132,7 +132,6 @@ async function planRows(month: string, period: string) {
 }
 
 beforeAll(async () => {
-  t = await freshDb();
   db = t.db;
   redis = createRedis('redis://127.0.0.1:6379');
   queues = createQueues(redis, redisPrefix('loop'));
@@ -235,7 +234,6 @@ afterAll(async () => {
     await queues.close();
   }
   redis?.disconnect();
-  await t?.drop();
 });
 
 describe('three cycles with actuals between them', () => {

@@ -7,7 +7,7 @@ import type { Db } from '../../db/connect.js';
 import type { Driver, Standin } from '../../src/slack-standin/index.js';
 import { type HttpTestBot, startHttpTestBot } from '../helpers/bot.js';
 import { insertCycle } from '../helpers/db.js';
-import { commandReply } from '../helpers/slack.js';
+import { commandEphemeral } from '../helpers/slack.js';
 
 // SOPBOT_ADMIN_USERS takes real-looking Slack ids, so this workspace has its own users.
 const ADMIN = 'UCARA001';
@@ -24,7 +24,8 @@ let standin: Standin;
 let driver: Driver;
 
 /** Sends `/sop <text>` and returns the ephemeral answer. */
-const sop = (user: string, text: string) => commandReply(running, '/sop', user, text);
+const sop = (user: string, text: string) =>
+  commandEphemeral(running, '/sop', user, text).then((e) => e.text);
 
 beforeAll(async () => {
   running = await startHttpTestBot('slack-home-roles', {

@@ -5,19 +5,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { type Standin, startStandin } from '../../src/slack-standin/index.js';
 import { type RunningWorker, scheduleRecompute, startWorker } from '../../src/worker.js';
-import { freshDb, insertCycle, redisPrefix, type TestDb } from '../helpers/db.js';
+import { insertCycle, redisPrefix, useDb } from '../helpers/db.js';
 import { scrapeMetrics } from '../helpers/metrics.js';
+import { useStandin } from '../helpers/slack.js';
 import { workerEnv } from './jobs-fixture.js';
 
-let t: TestDb;
-let standin: Standin;
+const t = useDb();
+const standin = useStandin();
 let worker: RunningWorker;
 
 beforeAll(async () => {
-  t = await freshDb();
-  standin = await startStandin();
   const config = loadConfig(
     workerEnv({ dbUrl: t.url, prefix: redisPrefix('metrics'), apiUrl: standin.apiUrl }),
   );
@@ -26,8 +24,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.stop();
-  await standin?.close();
-  await t?.drop();
 });
 
 const scrape = () => scrapeMetrics(worker.metricsPort);
