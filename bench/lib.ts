@@ -1,4 +1,4 @@
-/** What the benchmarks share: the maintenance connection and the median they print. */
+/** What the benchmarks share: the maintenance connection, the median they print, row keys. */
 import pg from 'pg';
 
 /** The maintenance database that benchmarks create and drop their own databases through. */
@@ -23,4 +23,11 @@ export async function admin(q: string): Promise<void> {
   } finally {
     await c.end();
   }
+}
+
+/** The object with its keys in snake_case, as the tables name the columns (lostSales → lost_sales). */
+export function snakeKeys(o: object): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(o).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]),
+  );
 }
