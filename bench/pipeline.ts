@@ -26,8 +26,7 @@ import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { Job } from 'bullmq';
 import type { Insertable } from 'kysely';
-import { createDb, type Db } from '../db/connect.js';
-import { migrateToLatest } from '../db/migrate.js';
+import type { Db } from '../db/connect.js';
 import { insertPlanRun, type NewPlanRun } from '../db/queries/plan-runs.js';
 import type { Database } from '../db/schema.js';
 import { loadConfig } from '../src/config.js';
@@ -55,7 +54,7 @@ import {
   setUpCycle,
   workerEnv,
 } from '../tests/integration/jobs-fixture.js';
-import { ADMIN, admin, median, snakeKeys } from './lib.js';
+import { benchDb, median, snakeKeys } from './lib.js';
 
 const UNCHANGED_RUNS = Number(process.env.RUNS ?? 5);
 const SIDE_RUNS = Number(process.env.SIDE_RUNS ?? 5);
@@ -106,17 +105,12 @@ async function insertChunks(
       .execute();
 }
 
-const name = `sopbot_bench_${randomBytes(4).toString('hex')}`;
-await admin(`create database ${name}`);
-const url = new URL(ADMIN);
-url.pathname = `/${name}`;
-const db = createDb(url.toString(), { max: 4 });
+const bench = await benchDb('pipeline', 4);
+const { db } = bench;
 const standin = await startStandin({ postMessageRate: false });
 let stopWorker: (() => Promise<void>) | null = null;
 
 try {
-  const m = await migrateToLatest(db);
-  if (m.error) throw m.error;
   const company = generateCompany({ families: 200, months: 60, resources: 20, seed: 1 });
   const t0 = performance.now();
   const { cycleId, month } = await setUpCycle(db, company);
@@ -141,7 +135,7 @@ try {
 
   const config = loadConfig({
     ...workerEnv({
-      dbUrl: url.toString(),
+      dbUrl: bench.url,
       prefix: `sopbot-bench-${randomBytes(3).toString('hex')}`,
       apiUrl: standin.apiUrl,
     }),
@@ -421,6 +415,5 @@ try {
 } finally {
   await stopWorker?.();
   await standin.close();
-  await db.destroy();
-  await admin(`drop database if exists ${name} with (force)`);
+  await bench.drop();
 }

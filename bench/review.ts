@@ -1,19 +1,9 @@
-/**
- * bench/review: the performance review over 200 families × 12 cycles of history (the trend
- * the review posts): 12 closed cycles, each with an adopted scenario of 200 families × 18
- * months, lag-1 and lag-3 snapshots, monthly sales, production and stock, and 10 order lines
- * per family and month. Times `reviewTrend` (the reads and the math) and the math alone,
- * RUNS times each, and prints the medians side by side. Goal: the review in under 2 s.
- * Run: npx tsx bench/review.ts
- */
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { createDb, type Db } from '../db/connect.js';
-import { migrateToLatest } from '../db/migrate.js';
+import type { Db } from '../db/connect.js';
 import { addMonths, periodRange } from '../src/core/period.js';
 import { loadReviewWindow, reviewFromWindow, reviewTrend } from '../src/services/review.js';
 import { insertCycle } from '../tests/helpers/db.js';
-import { ADMIN, admin, median } from './lib.js';
+import { benchDb, median } from './lib.js';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const FAMILIES = 200;
@@ -193,14 +183,9 @@ async function seed(db: Db): Promise<string> {
   return addMonths(FIRST, CYCLES);
 }
 
-const name = `sopbot_bench_${randomBytes(4).toString('hex')}`;
-await admin(`create database ${name}`);
-const url = new URL(ADMIN);
-url.pathname = `/${name}`;
-const db = createDb(url.toString(), { max: 4 });
+const bench = await benchDb('review', 4);
+const { db } = bench;
 try {
-  const m = await migrateToLatest(db);
-  if (m.error) throw m.error;
   const month = await seed(db);
   const whole: number[] = [];
   const reads: number[] = [];
@@ -241,6 +226,5 @@ try {
     `goal: under 2000 ms → ${w < 2000 ? 'met' : 'NOT met'} (${(w / 2000).toFixed(2)}× the goal)`,
   );
 } finally {
-  await db.destroy();
-  await admin(`drop database ${name} with (force)`);
+  await bench.drop();
 }
