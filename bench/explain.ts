@@ -8,6 +8,7 @@ import { runPlan } from '../src/services/planning.js';
 import { fitBaselines } from '../src/services/planning-baseline.js';
 import { explainMessage } from '../src/slack/presenters/explain.js';
 import { createHighsSolver } from '../src/solver/highs.js';
+import { idOfCode } from '../tests/helpers/db.js';
 import { addAdjustments, setUpCycle } from '../tests/integration/jobs-fixture.js';
 import { benchDb } from './lib.js';
 
@@ -74,12 +75,8 @@ async function main(): Promise<void> {
       .where('run_id', '=', run.runId)
       .where('name', '=', 'central')
       .executeTakeFirstOrThrow();
-    const crew = await db
-      .selectFrom('resources')
-      .select('id')
-      .where('code', '=', 'CREW-1')
-      .executeTakeFirstOrThrow();
-    const stored = await timed(() => resourceDuals(db, central.id, [crew.id]));
+    const crewId = await idOfCode(db, 'resources', 'CREW-1');
+    const stored = await timed(() => resourceDuals(db, central.id, [crewId]));
     const row = await db
       .selectFrom('plan_runs')
       .select('problem')
@@ -101,7 +98,7 @@ async function main(): Promise<void> {
       });
       saved = base - more;
     });
-    const dual = (await resourceDuals(db, central.id, [crew.id])).find((d) => d.period === target);
+    const dual = (await resourceDuals(db, central.id, [crewId])).find((d) => d.period === target);
     console.log(
       `\nshadow price of CREW-1 ${target}: stored ${dual?.shadowPrice?.toFixed(4)}, re-solve ${saved.toFixed(4)}`,
     );

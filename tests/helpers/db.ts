@@ -71,3 +71,27 @@ export async function insertCycle(db: Db, values: Insertable<Database['cycles']>
 export function useDb(make: () => Promise<TestDb> = freshDb): TestDb {
   return useFixture(make, (t) => t.drop());
 }
+
+/** The audit log's entries of one action, oldest first. */
+export function auditEntries(db: Db, action: string) {
+  return db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('action', '=', action)
+    .orderBy('id')
+    .execute();
+}
+
+/** The id of the family or resource with this code; throws when there is none. */
+export async function idOfCode(
+  db: Db,
+  table: 'families' | 'resources',
+  code: string,
+): Promise<number> {
+  const row = await db
+    .selectFrom(table)
+    .select('id')
+    .where('code', '=', code)
+    .executeTakeFirstOrThrow();
+  return row.id;
+}

@@ -14,7 +14,7 @@ import { generateCompany } from '../../src/seed/company.js';
 import { runPlan } from '../../src/services/planning.js';
 import { getSettings } from '../../src/services/settings.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
-import { insertCycle } from '../helpers/db.js';
+import { idOfCode, insertCycle } from '../helpers/db.js';
 import { type Harness, startHarness, testClock } from './meeting-fixture.js';
 
 const MONTHS = nextPeriods('2027-01', 18);
@@ -142,17 +142,13 @@ describe('/sop explain on a 200-family company stays within Slack’s limits', (
         })),
       )
       .execute();
-    const crew = await db
-      .selectFrom('resources')
-      .select('id')
-      .where('code', '=', 'CREW-1')
-      .executeTakeFirstOrThrow();
+    const crewId = await idOfCode(db, 'resources', 'CREW-1');
     await db
       .insertInto('capacity_updates')
       .values(
         Array.from({ length: 30 }, (_, i) => ({
           cycle_id: cycleId,
-          resource_id: crew.id,
+          resource_id: crewId,
           period: '2027-03',
           kind: 'delta_units' as const,
           value: -1,

@@ -14,7 +14,7 @@ import { type ImportResult, importCsv } from '../../src/import/import-csv.js';
 import type { ImportKind } from '../../src/import/kinds.js';
 import { createRedis } from '../../src/redis.js';
 import { importRequestKey, requestImportRecompute } from '../../src/services/import-recompute.js';
-import { insertCycle, redisPrefix, useDb } from '../helpers/db.js';
+import { auditEntries, insertCycle, redisPrefix, useDb } from '../helpers/db.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const COMPANY = join(import.meta.dirname, '../../examples/company');
@@ -101,12 +101,7 @@ describe('sopbot import with an open cycle', () => {
     const jobs = await recomputeJobs(prefix);
     expect(jobs).toHaveLength(1);
     // The one request covers every file the run imported, as the audit log recorded them.
-    const entries = await t.db
-      .selectFrom('audit_log')
-      .selectAll()
-      .where('action', '=', 'import')
-      .orderBy('id')
-      .execute();
+    const entries = await auditEntries(t.db, 'import');
     expect(entries).toHaveLength(7);
     const results = entries.map(
       (e): ImportResult => ({

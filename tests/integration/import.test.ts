@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { ImportError, importCsv } from '../../src/import/import-csv.js';
-import { useDb } from '../helpers/db.js';
+import { auditEntries, useDb } from '../helpers/db.js';
 
 const FAMILIES = `code,name,unit,price,unit_cost,holding_cost,backlog_cost,subcontract_cost,safety_stock
 FAM-1,Classic Kettle,units,25,14,0.3,1.5,18,100
@@ -145,12 +145,7 @@ describe('sopbot import', () => {
   });
 
   it('records who imported what, and when, in the audit log', async () => {
-    const rows = await t.db
-      .selectFrom('audit_log')
-      .selectAll()
-      .where('action', '=', 'import')
-      .orderBy('id')
-      .execute();
+    const rows = await auditEntries(t.db, 'import');
     expect(rows.length).toBe(3);
     expect(rows[0]).toMatchObject({ actor: 'U_PLANNER', entity: 'families' });
     expect(rows[0]!.details).toMatchObject({ file: 'families.csv', rows: 2, inserted: 2 });

@@ -35,14 +35,11 @@ describe('frozen zone from the adopted plan', () => {
 
   it('fixes the next cycle’s frozen months to the adopted production, even when demand moves', async () => {
     const solver = await createHighsSolver();
+    const plan = (cycleId: number, runKey: string) =>
+      runPlan(t.db, solver, { cycleId, runKey, trigger: 'test', requestedBy: null });
     const cycle1 = await insertCycle(t.db, { month: '2027-01', phase: 'executive' });
     await fitBaselines(t.db, cycle1);
-    const run1 = await runPlan(t.db, solver, {
-      cycleId: cycle1,
-      runKey: 'frozen-c1',
-      trigger: 'test',
-      requestedBy: null,
-    });
+    const run1 = await plan(cycle1, 'frozen-c1');
     const central = await t.db
       .selectFrom('plan_scenarios')
       .select('id')
@@ -108,12 +105,7 @@ describe('frozen zone from the adopted plan', () => {
         request_key: 'frozen-adj',
       })
       .execute();
-    const run2 = await runPlan(t.db, solver, {
-      cycleId: cycle2,
-      runKey: 'frozen-c2',
-      trigger: 'test',
-      requestedBy: null,
-    });
+    const run2 = await plan(cycle2, 'frozen-c2');
     const central2 = await t.db
       .selectFrom('plan_scenarios')
       .select(['id', 'status'])

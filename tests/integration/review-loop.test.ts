@@ -21,7 +21,7 @@ import { postReview } from '../../src/services/review-post.js';
 import { packMessage } from '../../src/slack/presenters/pack.js';
 import { startStandin } from '../../src/slack-standin/index.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
-import { insertCycle, redisPrefix, useDb } from '../helpers/db.js';
+import { idOfCode, insertCycle, redisPrefix, useDb } from '../helpers/db.js';
 import { standinClient } from '../helpers/slack.js';
 import { emptyQueues, setUpCycle } from './jobs-fixture.js';
 
@@ -144,17 +144,13 @@ beforeAll(async () => {
     .set({ phase: 'executive' })
     .where('id', '=', first.cycleId)
     .execute();
-  const fam1 = await db
-    .selectFrom('families')
-    .select('id')
-    .where('code', '=', 'FAM-1')
-    .executeTakeFirstOrThrow();
+  const fam1Id = await idOfCode(db, 'families', 'FAM-1');
   // Rita sets FAM-1 to 500 for 2027-02 in the January cycle: the lag-1 consensus to score.
   await db
     .insertInto('forecast_adjustments')
     .values({
       cycle_id: first.cycleId,
-      family_id: fam1.id,
+      family_id: fam1Id,
       period: '2027-02',
       author: 'U_RITA',
       author_role: 'sales',
@@ -199,16 +195,12 @@ beforeAll(async () => {
   );
   clock.at = new Date('2027-03-05T10:00:00Z');
   const third = await cycleOf('2027-03');
-  const line = await db
-    .selectFrom('resources')
-    .select('id')
-    .where('code', '=', 'LINE-1')
-    .executeTakeFirstOrThrow();
+  const lineId = await idOfCode(db, 'resources', 'LINE-1');
   await db
     .insertInto('capacity_updates')
     .values({
       cycle_id: third,
-      resource_id: line.id,
+      resource_id: lineId,
       period: '2027-04',
       kind: 'delta_pct',
       value: -20,

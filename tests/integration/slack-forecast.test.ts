@@ -8,6 +8,7 @@ import type { Db } from '../../db/connect.js';
 import { createQueues, type Queues } from '../../jobs/queues.js';
 import type { Driver, Standin } from '../../src/slack-standin/index.js';
 import { type HttpTestBot, startHttpTestBot } from '../helpers/bot.js';
+import { auditEntries } from '../helpers/db.js';
 import { type ChangeAnswers, changeModalValues, commandEphemeral } from '../helpers/slack.js';
 import { insertFamilies, seedForecastCycle } from './meeting-fixture.js';
 
@@ -163,11 +164,7 @@ describe('/forecast', () => {
     });
     expect(replies[0]?.text).toContain('<@U_ALICE> *FAM-1* 2027-07..2027-09 +15% (promotion)');
 
-    const audit = await db
-      .selectFrom('audit_log')
-      .selectAll()
-      .where('action', '=', 'forecast.adjust')
-      .execute();
+    const audit = await auditEntries(db, 'forecast.adjust');
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actor: REP, entity: 'family', entity_id: 'FAM-1' });
 
@@ -297,11 +294,7 @@ describe('/forecast', () => {
     await driver.resend(cmd.request, { retryNum: 1 });
     await lastEphemeral(REP, n + 2);
     expect((await rows()).filter((r) => r.period === '2027-12')).toHaveLength(1);
-    const audits = await db
-      .selectFrom('audit_log')
-      .select('details')
-      .where('action', '=', 'forecast.adjust')
-      .execute();
+    const audits = await auditEntries(db, 'forecast.adjust');
     const keys = audits.map((a) => (a.details as { requestKey: string }).requestKey);
     expect(new Set(keys).size).toBe(keys.length);
   });
@@ -340,13 +333,7 @@ describe('/capacity', () => {
     const summary = await standin.waitFor(() => standin.messagesIn('C_SUPPLY')[0]);
     expect(JSON.stringify(summary.blocks)).toContain('LINE-2');
     await standin.waitFor(() => standin.threadReplies('C_SUPPLY', summary.ts).length === 1);
-    expect(
-      await db
-        .selectFrom('audit_log')
-        .selectAll()
-        .where('action', '=', 'capacity.update')
-        .execute(),
-    ).toHaveLength(1);
+    expect(await auditEntries(db, 'capacity.update')).toHaveLength(1);
     expect((await recomputeJobs()).length).toBeGreaterThanOrEqual(1);
   });
 

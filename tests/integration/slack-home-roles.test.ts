@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import type { Driver, Standin } from '../../src/slack-standin/index.js';
 import { type HttpTestBot, startHttpTestBot } from '../helpers/bot.js';
-import { insertCycle } from '../helpers/db.js';
+import { auditEntries, insertCycle } from '../helpers/db.js';
 import { commandEphemeral } from '../helpers/slack.js';
 
 // SOPBOT_ADMIN_USERS takes real-looking Slack ids, so this workspace has its own users.
@@ -76,11 +76,7 @@ describe('/sop roles and settings', () => {
     expect(bad).toContain('`wizard` is not a role; use one of sales, ops, planner, exec, admin');
     const rows = await db.selectFrom('members').select(['slack_user_id', 'role']).execute();
     expect(rows).toEqual([{ slack_user_id: REP, role: 'sales' }]);
-    const audit = await db
-      .selectFrom('audit_log')
-      .selectAll()
-      .where('action', '=', 'member.role')
-      .execute();
+    const audit = await auditEntries(db, 'member.role');
     expect(audit).toHaveLength(1);
 
     // Slack retries the same request (same trigger_id): it is done once and answered once.
@@ -94,11 +90,7 @@ describe('/sop roles and settings', () => {
     const isAnswer = (e: { text: string }) => e.text === '<@UALICE01> is now *Sales*.';
     await standin.waitFor(() => standin.ephemeralsFor(ADMIN).filter(isAnswer).length >= 2);
     expect(await sop(ADMIN, 'help')).toContain('*sopbot commands*'); // after the retry was handled
-    const audits = await db
-      .selectFrom('audit_log')
-      .selectAll()
-      .where('action', '=', 'member.role')
-      .execute();
+    const audits = await auditEntries(db, 'member.role');
     expect(audits).toHaveLength(2);
     const answers = standin.ephemeralsFor(ADMIN).filter(isAnswer);
     expect(answers).toHaveLength(2); // the first /sop role above, and this request once
