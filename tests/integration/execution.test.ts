@@ -4,34 +4,26 @@
  * date, tracked as actions; `/sop execution` from operations; the frozen-zone break in the
  * next pack; the Monday digest. Thresholds are worked out by hand below.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import { importCsv } from '../../src/import/import-csv.js';
 import { requestExecutionChecks } from '../../src/services/execution.js';
 import { buildPack, packMarkdown } from '../../src/services/pack.js';
 import { insertCycle } from '../helpers/db.js';
-import {
-  type Harness,
-  insertFamilies,
-  insertRun,
-  SCENARIOS,
-  startHarness,
-  testClock,
-} from './meeting-fixture.js';
+import { insertFamilies, insertRun, SCENARIOS, testClock, useHarness } from './meeting-fixture.js';
 
 // Monday 8 February 2027, 09:00 UTC: the week of 1 February is over.
 const clock = testClock('2027-02-08T09:00:00Z');
-let h: Harness;
+const h = useHarness({
+  label: 'soe',
+  clock,
+  members: { U_OTTO: 'ops', U_RITA: 'sales', U_PAT: 'planner', U_CEO: 'exec', U_ADA: 'admin' },
+});
 let db: Db;
 
 const WEEK = '2027-02-01';
 
 beforeAll(async () => {
-  h = await startHarness({
-    label: 'soe',
-    clock,
-    members: { U_OTTO: 'ops', U_RITA: 'sales', U_PAT: 'planner', U_CEO: 'exec', U_ADA: 'admin' },
-  });
   db = h.db;
   const fam = await insertFamilies(db);
   await db
@@ -78,10 +70,6 @@ beforeAll(async () => {
     .execute();
   await db.insertInto('cycles').values({ month: '2027-02', phase: 'data_gathering' }).execute();
 }, 60_000);
-
-afterAll(async () => {
-  await h?.stop();
-});
 
 async function weekly(kind: 'weekly-sales' | 'weekly-production' | 'receipts', text: string) {
   return importCsv(db, { kind, fileName: `${kind}.csv`, text, actor: 'U_PAT' });

@@ -20,7 +20,7 @@
  * builds one more A instead of backlogging it ($6 − $1 = $5); March has slack ($0). One
  * more A demanded in February is made in March and backlogged: $10 + $6 = $16.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { explainQuestion } from '../../src/services/explain.js';
 import { buildPack, packSections } from '../../src/services/pack.js';
@@ -28,12 +28,16 @@ import { runPlan } from '../../src/services/planning.js';
 import { getSettings } from '../../src/services/settings.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
 import { insertCycle } from '../helpers/db.js';
-import { type Harness, startHarness, testClock } from './meeting-fixture.js';
+import { testClock, useHarness } from './meeting-fixture.js';
 
 const COMMENT = '<!channel> big push & <b>more</b>';
 
 describe('/sop explain on a hand-made company', () => {
-  let h: Harness;
+  const h = useHarness({
+    label: 'explain-fam',
+    members: { U_REP: 'sales', U_REP2: 'sales', U_PLAN: 'planner' },
+    clock: testClock('2027-01-10T10:00:00Z'),
+  });
   /** `/sop <text>` as `user`, and the first ephemeral answer that `match` accepts. */
   const ask = async (
     user: string,
@@ -48,11 +52,6 @@ describe('/sop explain on a hand-made company', () => {
   let runId: string;
 
   beforeAll(async () => {
-    h = await startHarness({
-      label: 'explain-fam',
-      members: { U_REP: 'sales', U_REP2: 'sales', U_PLAN: 'planner' },
-      clock: testClock('2027-01-10T10:00:00Z'),
-    });
     const db = h.db;
     await db
       .updateTable('members')
@@ -287,10 +286,6 @@ describe('/sop explain on a hand-made company', () => {
     });
     runId = out.runId;
   });
-  afterAll(async () => {
-    await h?.stop();
-  });
-
   it('the plan is the one worked out by hand', async () => {
     const central = await h.db
       .selectFrom('plan_scenarios')

@@ -7,7 +7,7 @@
  * months, and a bot message naming every family for "Explain this".
  */
 import { WebClient } from '@slack/web-api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { nextPeriods } from '../../src/core/period.js';
 import { importCompany } from '../../src/import/import-company.js';
 import { generateCompany } from '../../src/seed/company.js';
@@ -15,7 +15,7 @@ import { runPlan } from '../../src/services/planning.js';
 import { getSettings } from '../../src/services/settings.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
 import { idOfCode, insertCycle } from '../helpers/db.js';
-import { type Harness, startHarness, testClock } from './meeting-fixture.js';
+import { testClock, useHarness } from './meeting-fixture.js';
 
 const MONTHS = nextPeriods('2027-01', 18);
 const LONG = `<!here> <@U_BOSS> & *see* _this_ ${'very long comment '.repeat(15)}`.slice(0, 280);
@@ -47,7 +47,11 @@ function expectWithinLimits(blocks: readonly unknown[] | undefined, maxBlocks = 
 }
 
 describe('/sop explain on a 200-family company stays within Slack’s limits', () => {
-  let h: Harness;
+  const h = useHarness({
+    label: 'explain-200',
+    members: { U_PLAN: 'planner' },
+    clock: testClock('2027-01-10T10:00:00Z'),
+  });
   const ask = async (text: string, title: string) => {
     const r = await h.driver.command('/sop', {
       user: 'U_PLAN',
@@ -64,11 +68,6 @@ describe('/sop explain on a 200-family company stays within Slack’s limits', (
   };
 
   beforeAll(async () => {
-    h = await startHarness({
-      label: 'explain-200',
-      members: { U_PLAN: 'planner' },
-      clock: testClock('2027-01-10T10:00:00Z'),
-    });
     const db = h.db;
     await importCompany(
       db,
@@ -168,10 +167,6 @@ describe('/sop explain on a 200-family company stays within Slack’s limits', (
       requestedBy: null,
     });
   }, 180_000);
-  afterAll(async () => {
-    await h?.stop();
-  });
-
   it('a family month with 60 adjustments, and its share in the channel', async () => {
     const eph = await ask('FAM-1 2027-03', 'FAM-1 2027-03');
     const json = JSON.stringify(eph.blocks);

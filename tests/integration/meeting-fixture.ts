@@ -24,6 +24,7 @@ import { createRedis } from '../../src/redis.js';
 import type { Driver, Standin } from '../../src/slack-standin/index.js';
 import { startHttpTestBot } from '../helpers/bot.js';
 import { insertCycle, insertMembers } from '../helpers/db.js';
+import { useFixture } from '../helpers/fixture.js';
 
 export interface FixtureScenario {
   readonly name: string;
@@ -292,18 +293,28 @@ export function testClock(start: string): TestClock {
   };
 }
 
+export interface HarnessOptions {
+  readonly label: string;
+  /** Workspace members and their sopbot role (the members table); Slack users too. */
+  readonly members?: Readonly<Record<string, Role>>;
+  /** Slack users of the workspace who are not members. */
+  readonly users?: readonly string[];
+  readonly clock: Clock;
+}
+
+/** startHarness for the enclosing file or describe block: before its tests, stopped after. */
+export function useHarness(opts: HarnessOptions): Harness {
+  return useFixture(
+    () => startHarness(opts),
+    (h) => h.stop(),
+  );
+}
+
 /**
  * The real bot (startBot) against the stand-in, a test database, Redis queues under a unique
  * prefix, and the meeting worker; all with the given clock.
  */
-export async function startHarness(opts: {
-  label: string;
-  /** Workspace members and their sopbot role (the members table); Slack users too. */
-  members?: Readonly<Record<string, Role>>;
-  /** Slack users of the workspace who are not members. */
-  users?: readonly string[];
-  clock: Clock;
-}): Promise<Harness> {
+export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const members = opts.members ?? {};
   const running = await startHttpTestBot(opts.label, {
     standin: {

@@ -4,7 +4,7 @@
  * a clock the test sets; a delayed job "comes due" when the test moves the clock and
  * promotes it, as BullMQ would when its delay runs out.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import type { JobInput, JobName, QueueName } from '../../jobs/contracts.js';
 import { main } from '../../src/cli.js';
@@ -16,8 +16,8 @@ import {
   insertRun,
   pollUntil,
   SCENARIOS,
-  startHarness,
   testClock,
+  useHarness,
 } from './meeting-fixture.js';
 
 const PLANNER = 'U_PLAN';
@@ -30,7 +30,19 @@ const CARA = 'U_CARA';
 
 const clock = testClock('2027-01-04T08:00:00Z');
 
-let h: Harness;
+const h = useHarness({
+  label: 'meeting-flow',
+  members: {
+    [PLANNER]: 'planner',
+    [EXEC1]: 'exec',
+    [EXEC2]: 'exec',
+    [REP1]: 'sales',
+    [REP2]: 'sales',
+    [OPS]: 'ops',
+  },
+  users: [CARA],
+  clock,
+});
 let db: Db;
 let standin: Standin;
 let driver: Driver;
@@ -55,19 +67,6 @@ async function cycleRow(month: string) {
 }
 
 beforeAll(async () => {
-  h = await startHarness({
-    label: 'meeting-flow',
-    members: {
-      [PLANNER]: 'planner',
-      [EXEC1]: 'exec',
-      [EXEC2]: 'exec',
-      [REP1]: 'sales',
-      [REP2]: 'sales',
-      [OPS]: 'ops',
-    },
-    users: [CARA],
-    clock,
-  });
   ({ db, standin, driver, queues, env } = h);
   fam = await insertFamilies(db);
   await db
@@ -88,10 +87,6 @@ beforeAll(async () => {
       vote_mode: 'open',
     })
     .execute();
-});
-
-afterAll(async () => {
-  await h?.stop();
 });
 
 let cycleId = 0;

@@ -4,18 +4,17 @@
  * and `/sop decide` without a vote.
  */
 import { WebClient } from '@slack/web-api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import type { Standin } from '../../src/slack-standin/index.js';
 import { insertCycle } from '../helpers/db.js';
 import {
-  type Harness,
   insertFamilies,
   insertRun,
   pollUntil,
   SCENARIOS,
-  startHarness,
   testClock,
+  useHarness,
 } from './meeting-fixture.js';
 
 const ADMIN = 'U_ADMIN';
@@ -26,7 +25,18 @@ const EXEC3 = 'U_EXEC3';
 const OPS = 'U_OPS';
 
 const clock = testClock('2027-03-15T10:00:00Z');
-let h: Harness;
+const h = useHarness({
+  label: 'meeting-vote',
+  members: {
+    [ADMIN]: 'admin',
+    [PLANNER]: 'planner',
+    [EXEC1]: 'exec',
+    [EXEC2]: 'exec',
+    [EXEC3]: 'exec',
+    [OPS]: 'ops',
+  },
+  clock,
+});
 let db: Db;
 let standin: Standin;
 let cycleId: number;
@@ -40,18 +50,6 @@ const pollMessage = (ts: string) =>
   JSON.stringify(standin.messagesIn('C_EXEC').find((m) => m.ts === ts)?.blocks ?? []);
 
 beforeAll(async () => {
-  h = await startHarness({
-    label: 'meeting-vote',
-    members: {
-      [ADMIN]: 'admin',
-      [PLANNER]: 'planner',
-      [EXEC1]: 'exec',
-      [EXEC2]: 'exec',
-      [EXEC3]: 'exec',
-      [OPS]: 'ops',
-    },
-    clock,
-  });
   ({ db, standin } = h);
   const fam = await insertFamilies(db);
   await db
@@ -88,10 +86,6 @@ beforeAll(async () => {
       ts: '1.1',
     })
     .execute();
-});
-
-afterAll(async () => {
-  await h?.stop();
 });
 
 describe('vote settings, quorum and the chair prompt', () => {

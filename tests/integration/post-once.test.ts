@@ -6,7 +6,7 @@
  */
 import { WebClient } from '@slack/web-api';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import {
   claimPost,
@@ -25,9 +25,13 @@ import {
 } from '../../src/slack/post-ledger.js';
 import type { Standin, StoredMessage } from '../../src/slack-standin/index.js';
 import { insertCycle } from '../helpers/db.js';
-import { type Harness, startHarness } from './meeting-fixture.js';
+import { useHarness } from './meeting-fixture.js';
 
-let h: Harness;
+const h = useHarness({
+  label: 'post-once',
+  users: ['U_ALICE', 'U_BOB'],
+  clock: { now: () => new Date() },
+});
 let db: Db;
 let standin: Standin;
 let slack: WebClient;
@@ -36,11 +40,6 @@ let n = 0;
 const newKey = (what: string) => `test:${what}:${++n}`;
 
 beforeAll(async () => {
-  h = await startHarness({
-    label: 'post-once',
-    users: ['U_ALICE', 'U_BOB'],
-    clock: { now: () => new Date() },
-  });
   db = h.db;
   standin = h.standin;
   // Like the worker's client: no client-side retries, a 429 is an error.
@@ -49,10 +48,6 @@ beforeAll(async () => {
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
   });
-});
-
-afterAll(async () => {
-  await h?.stop();
 });
 
 beforeEach(() => {
