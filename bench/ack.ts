@@ -271,25 +271,22 @@ async function main(): Promise<void> {
       bot: monitorEventLoopDelay({ resolution: 10 }),
       bare: monitorEventLoopDelay({ resolution: 10 }),
     };
+    /** One round of load on one target, its CPU and the driver's own counted apart. */
+    const round = async (k: 'bot' | 'bare') => {
+      const target = k === 'bot' ? bot : bare;
+      const c = cpuSeconds(target.child.pid);
+      const own = ownCpu();
+      loopDelay[k].enable();
+      toggleLoopDelay(target);
+      results[k].push(...(await load(drivers[k], rate, duration / rounds, seq)));
+      toggleLoopDelay(target);
+      loopDelay[k].disable();
+      cpu[k] += cpuSeconds(target.child.pid) - c;
+      cpu[`${k}PhaseDriver`] += ownCpu() - own;
+    };
     for (let r = 0; r < rounds; r += 1) {
-      let c = cpuSeconds(bot.child.pid);
-      let own = ownCpu();
-      loopDelay.bot.enable();
-      toggleLoopDelay(bot);
-      results.bot.push(...(await load(drivers.bot, rate, duration / rounds, seq)));
-      toggleLoopDelay(bot);
-      loopDelay.bot.disable();
-      cpu.bot += cpuSeconds(bot.child.pid) - c;
-      cpu.botPhaseDriver += ownCpu() - own;
-      c = cpuSeconds(bare.child.pid);
-      own = ownCpu();
-      loopDelay.bare.enable();
-      toggleLoopDelay(bare);
-      results.bare.push(...(await load(drivers.bare, rate, duration / rounds, seq)));
-      toggleLoopDelay(bare);
-      loopDelay.bare.disable();
-      cpu.bare += cpuSeconds(bare.child.pid) - c;
-      cpu.barePhaseDriver += ownCpu() - own;
+      await round('bot');
+      await round('bare');
     }
     const loadMs = performance.now() - t0;
     // The bot's follow-up work (DB writes, confirmations) after the acks: wait for it to finish.

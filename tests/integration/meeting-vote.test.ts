@@ -202,23 +202,19 @@ describe('vote settings, quorum and the chair prompt', () => {
     expect(snoozed.snoozed_until!.toISOString()).toBe('2027-03-31T10:00:00.000Z');
     const count = standin.messagesIn(`D_${OPS}`).length;
 
-    clock.set('2027-03-25T09:00:00Z');
-    expect(
-      await h.comeDue(
-        'action-reminder',
-        { actionId: action.id, kind: 'due', occurrence: '2027-03-25' },
-        'notifications',
-      ),
-    ).toEqual({ result: 'snoozed' });
+    /** The action's reminder of `kind` comes due at `at`: the reminder job's result. */
+    const remindAt = (at: string, kind: 'due' | 'overdue', occurrence: string) => {
+      clock.set(at);
+      const payload = { actionId: action.id, kind, occurrence };
+      return h.comeDue('action-reminder', payload, 'notifications');
+    };
+    expect(await remindAt('2027-03-25T09:00:00Z', 'due', '2027-03-25')).toEqual({
+      result: 'snoozed',
+    });
     expect(standin.messagesIn(`D_${OPS}`)).toHaveLength(count);
 
-    clock.set('2027-03-31T10:00:00Z');
     expect(
-      await h.comeDue(
-        'action-reminder',
-        { actionId: action.id, kind: 'overdue', occurrence: 'snooze-2027-03-31T10:00:00.000Z' },
-        'notifications',
-      ),
+      await remindAt('2027-03-31T10:00:00Z', 'overdue', 'snooze-2027-03-31T10:00:00.000Z'),
     ).toEqual({ result: 'sent' });
     expect(standin.messagesIn(`D_${OPS}`)).toHaveLength(count + 1);
     expect(standin.messagesIn(`D_${OPS}`).at(-1)!.text).toContain('Overdue');

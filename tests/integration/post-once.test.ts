@@ -177,30 +177,28 @@ describe('postMessageOnce', () => {
     expect(carrying('C_DEMAND', key)).toHaveLength(1);
   });
 
-  it('concurrent callers: one message, one caller sent it, all get its ts', async () => {
-    const key = newKey('race');
+  /** `callers` post `key` to C_SUPPLY at once: one message, one caller sent it, all get its ts. */
+  async function racePosting(key: string, callers: number): Promise<void> {
     const outs = await Promise.all(
-      Array.from({ length: 5 }, () =>
+      Array.from({ length: callers }, () =>
         postMessageOnce(db, slack, { key, channel: 'C_SUPPLY', text: 'once' }),
       ),
     );
     expect(outs.filter((o) => o.posted)).toHaveLength(1);
     expect(new Set(outs.map((o) => o.ts)).size).toBe(1);
     expect(carrying('C_SUPPLY', key)).toHaveLength(1);
+  }
+
+  it('concurrent callers: one message, one caller sent it, all get its ts', async () => {
+    const key = newKey('race');
+    await racePosting(key, 5);
   });
 
   it('concurrent callers on a stale claim with nothing in Slack: one takes it over and posts', async () => {
     const key = newKey('takeover-race');
     await claimPost(db, key, 'C_SUPPLY');
     await age(key);
-    const outs = await Promise.all(
-      Array.from({ length: 4 }, () =>
-        postMessageOnce(db, slack, { key, channel: 'C_SUPPLY', text: 'once' }),
-      ),
-    );
-    expect(outs.filter((o) => o.posted)).toHaveLength(1);
-    expect(new Set(outs.map((o) => o.ts)).size).toBe(1);
-    expect(carrying('C_SUPPLY', key)).toHaveLength(1);
+    await racePosting(key, 4);
   });
 
   it('a thread post is resolved through conversations.replies', async () => {

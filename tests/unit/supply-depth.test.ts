@@ -18,10 +18,14 @@ beforeAll(async () => {
   solver = await createHighsSolver();
 });
 
+/** The example plan file (edited as JSON first), solved to optimality. */
+const optimal = async (name: string, edit?: (p: Json) => void) =>
+  solved(await solvePlan(file(name, edit), solver));
+
 describe('per-period costs', () => {
   it('builds ahead when the unit cost rises: $2,660.00', async () => {
     // Jan units cost 10 + 2 holding = 12 < 14 in Feb, up to Jan's 200 capacity.
-    const plan = solved(await solvePlan(file('hand-per-period-costs'), solver));
+    const plan = await optimal('hand-per-period-costs');
     expect(plan.families.map((r) => r.production)).toEqual([200, 30]);
     expect(plan.costs.production).toBe(200 * 10 + 30 * 14);
     expect(plan.costs.holding).toBe(120 * 2);
@@ -29,19 +33,14 @@ describe('per-period costs', () => {
   });
 
   it('with the constant cost it makes to order instead: $2,300.00', async () => {
-    const plan = solved(
-      await solvePlan(
-        file('hand-per-period-costs', (p) => {
-          delete p.families[0].unitCostByPeriod;
-        }),
-        solver,
-      ),
-    );
+    const plan = await optimal('hand-per-period-costs', (p) => {
+      delete p.families[0].unitCostByPeriod;
+    });
     expect(plan.totalCost).toBe(230 * 10);
   });
 
   it('per-period wage, hiring and layoff costs are charged month by month', async () => {
-    const plan = solved(await solvePlan(file('crew-two-products'), solver));
+    const plan = await optimal('crew-two-products');
     const wage = { '2027-01': 960, '2027-02': 960, '2027-03': 1008, '2027-04': 1008 } as Record<
       string,
       number
@@ -81,7 +80,7 @@ describe('per-period costs', () => {
 
 describe('minimum stock', () => {
   it('keeps half of next month’s demand at every month end: $5,225.00', async () => {
-    const plan = solved(await solvePlan(file('hand-min-stock'), solver));
+    const plan = await optimal('hand-min-stock');
     // Minimums 100, 75, 50 (half of 200, 150 and the 100 after the horizon).
     expect(plan.families.map((r) => r.minStock)).toEqual([100, 75, 50]);
     expect(plan.families.map((r) => r.inventory)).toEqual([100, 75, 50]);
@@ -117,16 +116,11 @@ describe('minimum stock', () => {
   });
 
   it('prices the minimum: one unit less in March saves its shadow price', async () => {
-    const plan = solved(await solvePlan(file('hand-min-stock'), solver));
+    const plan = await optimal('hand-min-stock');
     const b = plan.duals?.binding.find((x) => x.kind === 'minStock' && x.period === '2027-03');
-    const less = solved(
-      await solvePlan(
-        file('hand-min-stock', (p) => {
-          p.families[0].minStock.demandAfterHorizon = 98; // minimum 49 instead of 50
-        }),
-        solver,
-      ),
-    );
+    const less = await optimal('hand-min-stock', (p) => {
+      p.families[0].minStock.demandAfterHorizon = 98; // minimum 49 instead of 50
+    });
     // One unit less at the end costs 10 to make and 1 to hold: $11.
     expect(b?.value).toBe(11);
     expect(plan.totalCost - less.totalCost).toBe(11);
@@ -136,12 +130,7 @@ describe('minimum stock', () => {
 describe('overtime limits', () => {
   /** The crew-overtime example, its crew's workforce and resource edited, solved. */
   const crewPlan = async (edit: (wf: Json, res: Json) => void) =>
-    solved(
-      await solvePlan(
-        file('hand-crew-overtime', (p) => edit(p.resources[0].workforce, p.resources[0])),
-        solver,
-      ),
-    );
+    await optimal('hand-crew-overtime', (p) => edit(p.resources[0].workforce, p.resources[0]));
 
   it('both caps: the crew-wide 150 h binds before 10 × 20 h: $22,500.00', async () => {
     // 1 000 regular hours, 150 on overtime ($5 + $15 = $20 a unit), 150 bought at $30.
@@ -203,7 +192,7 @@ describe('overtime limits', () => {
 
 describe('whole workers (MIP)', () => {
   it('Red Tomato with integer workers reaches the book’s $422,660.00', async () => {
-    const plan = solved(await solvePlan(file('red-tomato-integer'), solver));
+    const plan = await optimal('red-tomato-integer');
     expect(plan.totalCost).toBe(422660);
     for (const r of plan.resources) {
       expect(Number.isInteger(r.workers)).toBe(true);
@@ -219,14 +208,9 @@ describe('whole workers (MIP)', () => {
   });
 
   it('the LP relaxation stays at $422,275.00 without the flag', async () => {
-    const plan = solved(
-      await solvePlan(
-        file('red-tomato-integer', (p) => {
-          delete p.resources[0].workforce.integer;
-        }),
-        solver,
-      ),
-    );
+    const plan = await optimal('red-tomato-integer', (p) => {
+      delete p.resources[0].workforce.integer;
+    });
     expect(plan.totalCost).toBe(422275);
     expect(plan.mip).toBeUndefined();
   });
@@ -234,7 +218,7 @@ describe('whole workers (MIP)', () => {
 
 describe('shelf life', () => {
   it('two months of life: the January batch serves February only: $2,750.00', async () => {
-    const plan = solved(await solvePlan(file('hand-shelf-life'), solver));
+    const plan = await optimal('hand-shelf-life');
     // 50 of the 150 opening units expire at the end of January ($3 each to scrap), 100 made
     // in January at $5 serve February (1 month held), March's 100 are made in March at $20.
     expect(plan.families.map((r) => r.production)).toEqual([100, 0, 100]);
@@ -247,14 +231,9 @@ describe('shelf life', () => {
   });
 
   it('without shelf life the cheap January makes everything: $1,050.00', async () => {
-    const plan = solved(
-      await solvePlan(
-        file('hand-shelf-life', (p) => {
-          delete p.families[0].shelfLife;
-        }),
-        solver,
-      ),
-    );
+    const plan = await optimal('hand-shelf-life', (p) => {
+      delete p.families[0].shelfLife;
+    });
     // Opening 150 + 150 made in January at $5; held 200 then 100 units.
     expect(plan.totalCost).toBe(150 * 5 + 200 + 100);
   });
@@ -431,7 +410,7 @@ describe('suppliers and storage', () => {
     // the 2-month lead time). March and April orders are 0 or ≥ 50: one order of 60 in
     // March (held 30 for April) beats 50 + 50 (20 units too many), and January's surplus
     // 30 wait for February: 120 × $10 + (30 + 30) × $1.
-    const plan = solved(await solvePlan(file('hand-supplier'), solver));
+    const plan = await optimal('hand-supplier');
     expect(plan.families.map((r) => r.production)).toEqual([60, 0, 60, 0]);
     expect(plan.totalCost).toBe(1260);
     expect(plan.resources.map((r) => r.orderPeriod)).toEqual([
@@ -446,14 +425,9 @@ describe('suppliers and storage', () => {
   });
 
   it('without the minimum order March and April each make their own 30: $1,230.00', async () => {
-    const plan = solved(
-      await solvePlan(
-        file('hand-supplier', (p) => {
-          delete p.resources[0].minOrderQuantity;
-        }),
-        solver,
-      ),
-    );
+    const plan = await optimal('hand-supplier', (p) => {
+      delete p.resources[0].minOrderQuantity;
+    });
     expect(plan.totalCost).toBe(120 * 10 + 30);
     expect(plan.mip).toBeUndefined();
   });
@@ -475,20 +449,15 @@ describe('suppliers and storage', () => {
   it('a warehouse of 300 m³ (2 m³ a box) caps the stock built ahead: $3,950.00', async () => {
     // 300 boxes due in March, 100 a month of line capacity: at most 150 boxes fit in stock,
     // so January makes 50, February 100, March 100 and 50 are bought at $25.
-    const plan = solved(await solvePlan(file('hand-storage'), solver));
+    const plan = await optimal('hand-storage');
     expect(plan.families.map((r) => r.inventory)).toEqual([50, 150, 0]);
     expect(plan.resources.filter((r) => r.resource === 'WH').map((r) => r.load)).toEqual([
       100, 300, 0,
     ]);
     expect(plan.totalCost).toBe(250 * 10 + 50 * 25 + (50 + 150) * 1);
-    const roomier = solved(
-      await solvePlan(
-        file('hand-storage', (p) => {
-          p.resources[1].capacity = 1000;
-        }),
-        solver,
-      ),
-    );
+    const roomier = await optimal('hand-storage', (p) => {
+      p.resources[1].capacity = 1000;
+    });
     expect(roomier.totalCost).toBe(300 * 10 + 100 + 200);
   });
 });
