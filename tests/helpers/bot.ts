@@ -14,6 +14,7 @@ import {
   startStandin,
 } from '../../src/slack-standin/index.js';
 import { freshDb, redisPrefix, type TestDb } from './db.js';
+import { useFixture } from './fixture.js';
 
 export interface TestBot {
   readonly t: TestDb;
@@ -130,4 +131,12 @@ export async function startHttpTestBot(
   });
   const { bot, driver } = await startHttpBot(ready.config, ready.standin, { clock: opts.clock });
   return { ...ready, bot, driver, stop: stop(bot) };
+}
+
+/** startHttpTestBot for the enclosing file or describe block: before its tests, stopped after. */
+export function useHttpTestBot(label: string, opts: HttpTestBotOptions = {}): HttpTestBot {
+  return useFixture(
+    () => startHttpTestBot(label, opts),
+    (b) => b.stop(),
+  );
 }

@@ -6,48 +6,35 @@
  * touched.
  */
 import type { Queue } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createQueues } from '../../jobs/queues.js';
 import { addMonths } from '../../src/core/period.js';
 import { createRedis } from '../../src/redis.js';
 import { generateCompany } from '../../src/seed/company.js';
-import { type HttpTestBot, startHttpTestBot } from '../helpers/bot.js';
-import type { TestDb } from '../helpers/db.js';
+import { useHttpTestBot } from '../helpers/bot.js';
 import { insertMembers } from '../helpers/db.js';
-import { type PrivateRedis, startPrivateRedis } from '../helpers/redis-server.js';
+import { useFixture } from '../helpers/fixture.js';
+import { startPrivateRedis } from '../helpers/redis-server.js';
 import { commandEphemeral } from '../helpers/slack.js';
 import { setUpCycle, workerEnv } from './jobs-fixture.js';
 
 const PLANNER = 'U_PAT';
 const REP = 'U_REN';
 
-let running: HttpTestBot;
-let t: TestDb;
-let redis: PrivateRedis;
-let prefix: string;
 let month: string;
-
-beforeAll(async () => {
-  redis = await startPrivateRedis();
-  running = await startHttpTestBot('redis-outage', {
-    standin: { postMessageRate: false },
-    env: (at) => ({
-      ...workerEnv({ dbUrl: at.dbUrl, prefix: at.prefix, apiUrl: at.apiUrl }),
-      REDIS_URL: redis.url,
-      SOPBOT_RECOMPUTE_DEBOUNCE_MS: '60000',
-    }),
-    seed: async (fresh) => {
-      const company = generateCompany({ families: 3, months: 24, resources: 2, seed: 11 });
-      ({ month } = await setUpCycle(fresh.db, company, { horizon: 12 }));
-      await insertMembers(fresh.db, { [PLANNER]: 'planner', [REP]: 'sales' });
-    },
-  });
-  ({ t, prefix } = running);
-});
-
-afterAll(async () => {
-  await running?.stop();
-  await redis?.stop();
+const redis = useFixture(startPrivateRedis, (r) => r.stop());
+const running = useHttpTestBot('redis-outage', {
+  standin: { postMessageRate: false },
+  env: (at) => ({
+    ...workerEnv({ dbUrl: at.dbUrl, prefix: at.prefix, apiUrl: at.apiUrl }),
+    REDIS_URL: redis.url,
+    SOPBOT_RECOMPUTE_DEBOUNCE_MS: '60000',
+  }),
+  seed: async (fresh) => {
+    const company = generateCompany({ families: 3, months: 24, resources: 2, seed: 11 });
+    ({ month } = await setUpCycle(fresh.db, company, { horizon: 12 }));
+    await insertMembers(fresh.db, { [PLANNER]: 'planner', [REP]: 'sales' });
+  },
 });
 
 /** `name` (`text`) as `user`, and the ephemeral it answers with, while Redis is still down. */
@@ -55,7 +42,7 @@ const command = (name: string, user: string, text: string) =>
   commandEphemeral(running, name, user, text, { timeoutMs: 15_000 }).then((e) => e.text);
 
 const pending = async () =>
-  t.db
+  running.t.db
     .selectFrom('job_outbox')
     .select(['job_name', 'payload'])
     .where('delivered_at', 'is', null)
@@ -73,7 +60,7 @@ describe('Redis down', () => {
       `FAM-2 ${addMonths(month, 8)} +10% promotion "spring"`,
     );
     expect(saved).toMatch(/Forecast adjustment saved/);
-    const adjustments = await t.db
+    const adjustments = await running.t.db
       .selectFrom('forecast_adjustments')
       .select('id')
       .where('request_key', 'is not', null)
@@ -105,7 +92,7 @@ describe('Redis down', () => {
       30_000,
     );
     const conn = createRedis(redis.url);
-    const queues = createQueues(conn, prefix);
+    const queues = createQueues(conn, running.prefix);
     try {
       const planning: Queue = queues.queue('planning');
       const jobs = await planning.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
