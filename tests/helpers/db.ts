@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Insertable } from 'kysely';
 import { inject } from 'vitest';
 import { createDb, type Db } from '../../db/connect.js';
+import { familyByCodeCi, resourceByCodeCi } from '../../db/queries/explain.js';
 import type { Database } from '../../db/schema.js';
 import type { Role } from '../../src/core/company.js';
 import { useFixture } from './fixture.js';
@@ -82,16 +83,13 @@ export function auditEntries(db: Db, action: string) {
     .execute();
 }
 
-/** The id of the family or resource with this code; throws when there is none. */
+/** The id of the active family or resource with this code; throws when there is none. */
 export async function idOfCode(
   db: Db,
   table: 'families' | 'resources',
   code: string,
 ): Promise<number> {
-  const row = await db
-    .selectFrom(table)
-    .select('id')
-    .where('code', '=', code)
-    .executeTakeFirstOrThrow();
+  const row = await (table === 'families' ? familyByCodeCi : resourceByCodeCi)(db, code);
+  if (!row) throw new Error(`no active ${table} row with code ${code}`);
   return row.id;
 }

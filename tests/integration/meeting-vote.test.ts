@@ -44,6 +44,11 @@ let ids: Record<string, string>;
 let chartFile = '';
 
 const waitFor = <T>(f: () => T | undefined | null | false) => standin.waitFor(f, 20_000);
+/** `/sop <text>` as `user`, and the first of their ephemerals that contains `needle`. */
+const asks = async (user: string, text: string, needle: string) => {
+  await h.sop(user, text);
+  return ephemeralWith(user, needle);
+};
 const ephemeralWith = (user: string, needle: string) =>
   waitFor(() => standin.ephemeralsFor(user).find((e) => e.text.includes(needle)));
 const pollMessage = (ts: string) =>
@@ -90,12 +95,9 @@ beforeAll(async () => {
 
 describe('vote settings, quorum and the chair prompt', () => {
   it('only admins configure votes; an anonymous tally shows counts, not names; the quorum closes the vote', async () => {
-    await h.sop(EXEC1, 'vote mode anonymous');
-    await ephemeralWith(EXEC1, 'Only Admin');
-    await h.sop(ADMIN, 'vote mode anonymous');
-    await ephemeralWith(ADMIN, 'Next votes are anonymous');
-    await h.sop(ADMIN, 'vote quorum 2');
-    await ephemeralWith(ADMIN, 'close when 2 executives');
+    await asks(EXEC1, 'vote mode anonymous', 'Only Admin');
+    await asks(ADMIN, 'vote mode anonymous', 'Next votes are anonymous');
+    await asks(ADMIN, 'vote quorum 2', 'close when 2 executives');
 
     await h.sop(EXEC1, 'vote');
     const msg = await waitFor(() =>
@@ -242,8 +244,7 @@ describe('vote settings, quorum and the chair prompt', () => {
   });
 
   it('the deadline closes a vote and asks the chair; /sop decide records a decision without a vote', async () => {
-    await h.sop(ADMIN, 'vote quorum off');
-    await ephemeralWith(ADMIN, 'no quorum');
+    await asks(ADMIN, 'vote quorum off', 'no quorum');
     await h.sop(PLANNER, 'vote 2');
     const poll = await pollUntil(
       () => db.selectFrom('polls').selectAll().where('status', '=', 'open').executeTakeFirst(),
@@ -270,13 +271,14 @@ describe('vote settings, quorum and the chair prompt', () => {
         .find((m) => JSON.stringify(m.blocks ?? []).includes('decision_open')),
     );
 
-    await h.sop(PLANNER, 'decide cautious "planners may not"');
-    await ephemeralWith(PLANNER, 'Only Executive');
-    await h.sop(EXEC3, 'decide prudent "typo"');
-    await ephemeralWith(EXEC3, "'prudent' is not in the latest plan run");
+    await asks(PLANNER, 'decide cautious "planners may not"', 'Only Executive');
+    await asks(EXEC3, 'decide prudent "typo"', "'prudent' is not in the latest plan run");
     // The cycle has a decision already (the quorum vote's): a new one says why it replaces it.
-    await h.sop(EXEC3, 'decide cautious "Cash is tight this quarter"');
-    await ephemeralWith(EXEC3, 'A new decision supersedes it');
+    await asks(
+      EXEC3,
+      'decide cautious "Cash is tight this quarter"',
+      'A new decision supersedes it',
+    );
     await h.sop(
       EXEC3,
       'decide cautious "Cash is tight this quarter" supersedes "the budget was cut after the vote"',
