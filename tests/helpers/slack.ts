@@ -1,5 +1,11 @@
 /** Talking to the Slack stand-in the way the product does: Slack's own WebClient. */
 import { webApi } from '@slack/bolt';
+import type { ChangeField } from '../../src/services/adjustments.js';
+import {
+  ACTION,
+  FIELD_BLOCK,
+  FORECAST_TARGET_ACTION,
+} from '../../src/slack/presenters/change-modal.js';
 import {
   type Driver,
   type GivenValues,
@@ -84,22 +90,25 @@ export interface ChangeAnswers {
 }
 
 /**
- * The change modal's answers as the driver submits them (block id → action id → value);
- * the target's picker is `forecast_target_pick` in /forecast, `target_pick` in /capacity.
+ * The change modal's answers as the driver submits them, under the modal's own block and
+ * action ids; the target's picker is the family select in /forecast.
  */
 export function changeModalValues(
   a: ChangeAnswers,
   command: '/forecast' | '/capacity' = '/forecast',
 ): GivenValues {
-  return {
-    target: { [command === '/forecast' ? 'forecast_target_pick' : 'target_pick']: a.target },
-    from: { from_pick: a.from },
-    ...(a.to === undefined ? {} : { to: { to_pick: a.to } }),
-    kind: { kind_pick: a.kind },
-    value: { value_input: a.value },
-    reason: { reason_pick: a.reason },
-    ...(a.comment === undefined ? {} : { comment: { comment_input: a.comment } }),
-  };
+  const fields = Object.entries(a) as [ChangeField, string | undefined][];
+  return Object.fromEntries(
+    fields
+      .filter(([, v]) => v !== undefined)
+      .map(([field, v]) => {
+        const target = field === 'target' && command === '/forecast';
+        return [
+          FIELD_BLOCK[field],
+          { [target ? FORECAST_TARGET_ACTION : ACTION[field]]: v ?? null },
+        ];
+      }),
+  );
 }
 
 /** A stand-in of the enclosing file or describe block, started before its tests, closed after. */
