@@ -19,16 +19,13 @@ import { availableParallelism, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { App, LogLevel } from '@slack/bolt';
 import { Redis } from 'ioredis';
-import pg from 'pg';
-import { createDb } from '../db/connect.js';
-import { migrateToLatest } from '../db/migrate.js';
 import { createQueues } from '../jobs/queues.js';
 import { createDriver, type Driver, startStandin } from '../src/slack-standin/index.js';
+import { insertCycle } from '../tests/helpers/db.js';
+import { benchDb } from './lib.js';
 
 const SECRET = 'bench-ack-signing-secret';
 const TOKEN = 'xoxb-bench-ack';
-const ADMIN_URL =
-  process.env.SOPBOT_TEST_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** `--bare`: the baseline, a Bolt app whose only listener acks. */
@@ -161,14 +158,9 @@ async function main(): Promise<void> {
   const rate = env('RATE', 200);
   const duration = env('DURATION_S', 20);
   const rounds = Math.round(env('ROUNDS', 4));
-  const dbName = `sopbot_bench_ack_${randomBytes(4).toString('hex')}`;
+  const bench = await benchDb('ack', 2);
+  const { db } = bench;
   const prefix = `sopbot-bench-ack-${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database "${dbName}"`);
-  const dbUrl = new URL(ADMIN_URL);
-  dbUrl.pathname = `/${dbName}`;
-  const db = createDb(dbUrl.toString(), { max: 2 });
   const standin = await startStandin({
     postMessageRate: false,
     tierLimits: false,
@@ -176,7 +168,6 @@ async function main(): Promise<void> {
   });
   const children: ChildProcess[] = [];
   try {
-    await migrateToLatest(db);
     const fams = await db
       .insertInto('families')
       .values(
@@ -191,16 +182,12 @@ async function main(): Promise<void> {
       )
       .returning('id')
       .execute();
-    const cycle = await db
-      .insertInto('cycles')
-      .values({ month: '2027-01', phase: 'data_gathering' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const cycleId = await insertCycle(db, { month: '2027-01', phase: 'data_gathering' });
     await db
       .insertInto('baseline_forecasts')
       .values(
         fams.flatMap((f) =>
-          MONTHS.map((period) => ({ cycle_id: cycle.id, family_id: f.id, period, value: 1000 })),
+          MONTHS.map((period) => ({ cycle_id: cycleId, family_id: f.id, period, value: 1000 })),
         ),
       )
       .execute();
@@ -228,7 +215,7 @@ async function main(): Promise<void> {
       ],
       {
         ...common,
-        DATABASE_URL: dbUrl.toString(),
+        DATABASE_URL: bench.url,
         REDIS_URL,
         LOG_LEVEL: 'error',
         SOPBOT_QUEUE_PREFIX: prefix,
@@ -284,25 +271,22 @@ async function main(): Promise<void> {
       bot: monitorEventLoopDelay({ resolution: 10 }),
       bare: monitorEventLoopDelay({ resolution: 10 }),
     };
+    /** One round of load on one target, its CPU and the driver's own counted apart. */
+    const round = async (k: 'bot' | 'bare') => {
+      const target = k === 'bot' ? bot : bare;
+      const c = cpuSeconds(target.child.pid);
+      const own = ownCpu();
+      loopDelay[k].enable();
+      toggleLoopDelay(target);
+      results[k].push(...(await load(drivers[k], rate, duration / rounds, seq)));
+      toggleLoopDelay(target);
+      loopDelay[k].disable();
+      cpu[k] += cpuSeconds(target.child.pid) - c;
+      cpu[`${k}PhaseDriver`] += ownCpu() - own;
+    };
     for (let r = 0; r < rounds; r += 1) {
-      let c = cpuSeconds(bot.child.pid);
-      let own = ownCpu();
-      loopDelay.bot.enable();
-      toggleLoopDelay(bot);
-      results.bot.push(...(await load(drivers.bot, rate, duration / rounds, seq)));
-      toggleLoopDelay(bot);
-      loopDelay.bot.disable();
-      cpu.bot += cpuSeconds(bot.child.pid) - c;
-      cpu.botPhaseDriver += ownCpu() - own;
-      c = cpuSeconds(bare.child.pid);
-      own = ownCpu();
-      loopDelay.bare.enable();
-      toggleLoopDelay(bare);
-      results.bare.push(...(await load(drivers.bare, rate, duration / rounds, seq)));
-      toggleLoopDelay(bare);
-      loopDelay.bare.disable();
-      cpu.bare += cpuSeconds(bare.child.pid) - c;
-      cpu.barePhaseDriver += ownCpu() - own;
+      await round('bot');
+      await round('bare');
     }
     const loadMs = performance.now() - t0;
     // The bot's follow-up work (DB writes, confirmations) after the acks: wait for it to finish.
@@ -359,18 +343,7 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all(children.map(stopChild));
     await standin.close();
-    await db.destroy();
-    // Pool.end() resolves before its sockets close: wait for them rather than kill them.
-    for (let i = 0; i < 50; i += 1) {
-      const { rows } = await admin.query<{ n: number }>(
-        'select count(*)::int as n from pg_stat_activity where datname = $1',
-        [dbName],
-      );
-      if ((rows[0]?.n ?? 0) === 0) break;
-      await sleep(100);
-    }
-    await admin.query(`drop database if exists "${dbName}" with (force)`);
-    await admin.end();
+    await bench.drop();
     const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
     const queues = createQueues(redis, prefix);
     for (const name of ['planning', 'posts', 'notifications'] as const)

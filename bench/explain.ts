@@ -1,19 +1,3 @@
-/**
- * bench/explain: `/sop explain` on the seeded 200-family company (60 months of history, 20
- * resources, 18-month horizon), from the question to the Slack message (service + presenter),
- * for a family month, a resource month, an 18-month range and "who changed". Prints medians.
- *
- * Side by side, the shadow price of one resource-month read as the run stored it (HiGHS's
- * duals, plan_resource_duals) against what it costs to get the same figure by solving the
- * plan again with one more hour (the finite difference the tests use to check it): median
- * times and their ratio. The figures agree (printed).
- *
- * Run: SOPBOT_TEST_ADMIN_URL=postgres://…/postgres npx tsx bench/explain.ts  (RUNS=n, default 9)
- */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { createDb } from '../db/connect.js';
-import { migrateToLatest } from '../db/migrate.js';
 import { resourceDuals } from '../db/queries/explain.js';
 import { addMonths } from '../src/core/period.js';
 import { buildModel } from '../src/core/supply/model.js';
@@ -24,8 +8,9 @@ import { runPlan } from '../src/services/planning.js';
 import { fitBaselines } from '../src/services/planning-baseline.js';
 import { explainMessage } from '../src/slack/presenters/explain.js';
 import { createHighsSolver } from '../src/solver/highs.js';
+import { idOfCode } from '../tests/helpers/db.js';
 import { addAdjustments, setUpCycle } from '../tests/integration/jobs-fixture.js';
-import { ADMIN } from './lib.js';
+import { benchDb } from './lib.js';
 
 const RUNS = Number(process.env.RUNS ?? 9);
 
@@ -46,16 +31,9 @@ async function timed(fn: () => Promise<unknown>): Promise<number[]> {
 }
 
 async function main(): Promise<void> {
-  const name = `sopbot_bench_explain_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(ADMIN);
-  url.pathname = `/${name}`;
-  const db = createDb(url.toString(), { max: 5 });
+  const bench = await benchDb('explain', 5);
+  const { db } = bench;
   try {
-    const res = await migrateToLatest(db);
-    if (res.error) throw res.error;
     const company = generateCompany({ families: 200, months: 60, resources: 20, seed: 3 });
     const { cycleId, month } = await setUpCycle(db, company);
     await fitBaselines(db, cycleId);
@@ -97,12 +75,8 @@ async function main(): Promise<void> {
       .where('run_id', '=', run.runId)
       .where('name', '=', 'central')
       .executeTakeFirstOrThrow();
-    const crew = await db
-      .selectFrom('resources')
-      .select('id')
-      .where('code', '=', 'CREW-1')
-      .executeTakeFirstOrThrow();
-    const stored = await timed(() => resourceDuals(db, central.id, [crew.id]));
+    const crewId = await idOfCode(db, 'resources', 'CREW-1');
+    const stored = await timed(() => resourceDuals(db, central.id, [crewId]));
     const row = await db
       .selectFrom('plan_runs')
       .select('problem')
@@ -124,7 +98,7 @@ async function main(): Promise<void> {
       });
       saved = base - more;
     });
-    const dual = (await resourceDuals(db, central.id, [crew.id])).find((d) => d.period === target);
+    const dual = (await resourceDuals(db, central.id, [crewId])).find((d) => d.period === target);
     console.log(
       `\nshadow price of CREW-1 ${target}: stored ${dual?.shadowPrice?.toFixed(4)}, re-solve ${saved.toFixed(4)}`,
     );
@@ -135,9 +109,7 @@ async function main(): Promise<void> {
       `ratio (re-solve / read)   ${(median(resolve) / median(stored)).toFixed(1).padStart(9)}x`,
     );
   } finally {
-    await db.destroy();
-    await admin.query(`drop database ${name} with (force)`);
-    await admin.end();
+    await bench.drop();
   }
 }
 

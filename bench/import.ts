@@ -1,16 +1,8 @@
-/**
- * bench/import: seed the 200-family, 60-month, 20-resource company, then import every file it
- * wrote into a fresh database, five times. Prints rows per second and the median time per file.
- * Goal: the whole company imports in under 2 s.  Run: npx tsx bench/import.ts
- */
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { createDb } from '../db/connect.js';
-import { migrateToLatest } from '../db/migrate.js';
 import { companyCsvFiles } from '../src/import/import-company.js';
 import { importCsv } from '../src/import/import-csv.js';
 import { generateCompany } from '../src/seed/company.js';
-import { ADMIN, admin, median } from './lib.js';
+import { benchDb, median } from './lib.js';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 
@@ -22,14 +14,9 @@ const totals: number[] = [];
 const reimports: number[] = [];
 
 for (let run = 0; run < RUNS; run++) {
-  const name = `sopbot_bench_${randomBytes(4).toString('hex')}`;
-  await admin(`create database ${name}`);
-  const url = new URL(ADMIN);
-  url.pathname = `/${name}`;
-  const db = createDb(url.toString(), { max: 2 });
+  const bench = await benchDb('import', 2);
+  const { db } = bench;
   try {
-    const m = await migrateToLatest(db);
-    if (m.error) throw m.error;
     const t0 = performance.now();
     for (const f of files) {
       const s = performance.now();
@@ -52,8 +39,7 @@ for (let run = 0; run < RUNS; run++) {
       });
     reimports.push(performance.now() - t1);
   } finally {
-    await db.destroy();
-    await admin(`drop database ${name} with (force)`);
+    await bench.drop();
   }
 }
 

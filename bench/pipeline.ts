@@ -25,9 +25,10 @@
 import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { Job } from 'bullmq';
-import { createDb, type Db } from '../db/connect.js';
-import { migrateToLatest } from '../db/migrate.js';
+import type { Insertable } from 'kysely';
+import type { Db } from '../db/connect.js';
 import { insertPlanRun, type NewPlanRun } from '../db/queries/plan-runs.js';
+import type { Database } from '../db/schema.js';
 import { loadConfig } from '../src/config.js';
 import { addMonths } from '../src/core/period.js';
 import { DEFAULT_SCENARIOS } from '../src/core/scenarios.js';
@@ -46,22 +47,18 @@ import { createThreadPool } from '../src/services/thread-pool.js';
 import { startStandin } from '../src/slack-standin/index.js';
 import { createHighsSolver } from '../src/solver/highs.js';
 import { startWorker } from '../src/worker.js';
+import { insertCycle } from '../tests/helpers/db.js';
 import {
   addAdjustments,
   CHANNELS,
   setUpCycle,
   workerEnv,
 } from '../tests/integration/jobs-fixture.js';
-import { ADMIN, admin } from './lib.js';
+import { benchDb, median, snakeKeys } from './lib.js';
 
 const UNCHANGED_RUNS = Number(process.env.RUNS ?? 5);
 const SIDE_RUNS = Number(process.env.SIDE_RUNS ?? 5);
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length === 0 ? Number.NaN : s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const ms = (v: number): string => `${v.toFixed(0).padStart(6)} ms`;
 
 /**
@@ -71,88 +68,49 @@ const ms = (v: number): string => `${v.toFixed(0).padStart(6)} ms`;
  * times the old and the new write on the same run, side by side.
  */
 async function insertPlanRunBefore(trx: Db, run: NewPlanRun): Promise<string> {
-  const inserted = await trx
-    .insertInto('plan_runs')
-    .values({
-      cycle_id: run.cycleId,
-      run_key: run.runKey,
-      trigger: run.trigger,
-      requested_by: run.requestedBy,
-      periods: JSON.stringify(run.periods),
-      input_hash: run.inputHash,
-      problem: JSON.stringify(run.problem),
-      consensus: JSON.stringify(run.consensus),
-      capacity_check: JSON.stringify(run.capacityCheck),
-      solver_ms: run.solverMs,
-      total_ms: run.totalMs,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  // The run's own row was written as it is now: insertPlanRun writes that alone for a run
+  // without scenarios.
+  const runId = await insertPlanRun(trx, { ...run, scenarios: [] });
   for (const s of run.scenarios) {
+    const { families, resources, stress: _, assumptions, costBreakdown, kpis, ...rest } = s;
     const sc = await trx
       .insertInto('plan_scenarios')
       .values({
-        run_id: inserted.id,
-        name: s.name,
-        label: s.label,
-        assumptions: JSON.stringify(s.assumptions),
-        status: s.status,
-        message: s.message,
-        total_cost: s.totalCost,
-        cost_breakdown: JSON.stringify(s.costBreakdown),
-        kpis: JSON.stringify(s.kpis),
-      })
+        run_id: runId,
+        ...snakeKeys(rest),
+        assumptions: JSON.stringify(assumptions),
+        cost_breakdown: JSON.stringify(costBreakdown),
+        kpis: JSON.stringify(kpis),
+      } as Insertable<Database['plan_scenarios']>)
       .returning('id')
       .executeTakeFirstOrThrow();
-    const families = s.families.map((f) => ({
-      scenario_id: sc.id,
-      family_id: f.familyId,
-      period: f.period,
-      demand: f.demand,
-      production: f.production,
-      subcontract: f.subcontract,
-      inventory: f.inventory,
-      backlog: f.backlog,
-      lost_sales: f.lostSales,
-      revenue: f.revenue,
-    }));
-    for (let i = 0; i < families.length; i += 4000)
-      await trx
-        .insertInto('plan_family_results')
-        .values(families.slice(i, i + 4000))
-        .execute();
-    const resources = s.resources.map((r) => ({
-      scenario_id: sc.id,
-      resource_id: r.resourceId,
-      period: r.period,
-      load: r.load,
-      capacity: r.capacity,
-      overtime: r.overtime,
-      utilisation: r.utilisation,
-      workers: r.workers,
-      hires: r.hires,
-      layoffs: r.layoffs,
-    }));
-    for (let i = 0; i < resources.length; i += 4000)
-      await trx
-        .insertInto('plan_resource_results')
-        .values(resources.slice(i, i + 4000))
-        .execute();
+    await insertChunks(trx, 'plan_family_results', sc.id, families);
+    await insertChunks(trx, 'plan_resource_results', sc.id, resources);
   }
-  return inserted.id;
+  return runId;
 }
 
-const name = `sopbot_bench_${randomBytes(4).toString('hex')}`;
-await admin(`create database ${name}`);
-const url = new URL(ADMIN);
-url.pathname = `/${name}`;
-const db = createDb(url.toString(), { max: 4 });
+/** A scenario's result rows as multi-row VALUES, 4000 rows a statement. */
+async function insertChunks(
+  trx: Db,
+  table: 'plan_family_results' | 'plan_resource_results',
+  scenarioId: string,
+  results: readonly object[],
+): Promise<void> {
+  const rows = results.map((r) => ({ scenario_id: scenarioId, ...snakeKeys(r) }));
+  for (let i = 0; i < rows.length; i += 4000)
+    await trx
+      .insertInto(table)
+      .values(rows.slice(i, i + 4000) as Insertable<Database[typeof table]>[])
+      .execute();
+}
+
+const bench = await benchDb('pipeline', 4);
+const { db } = bench;
 const standin = await startStandin({ postMessageRate: false });
 let stopWorker: (() => Promise<void>) | null = null;
 
 try {
-  const m = await migrateToLatest(db);
-  if (m.error) throw m.error;
   const company = generateCompany({ families: 200, months: 60, resources: 20, seed: 1 });
   const t0 = performance.now();
   const { cycleId, month } = await setUpCycle(db, company);
@@ -162,13 +120,13 @@ try {
   // Three closed cycles (6, 9 and 12 months back) with baselines and a few adjustments, so
   // the accuracy trend has points, as it would in a company using the bot for a year.
   for (const back of [12, 9, 6]) {
-    const past = await db
-      .insertInto('cycles')
-      .values({ month: addMonths(month, -back), phase: 'closed', closed_at: new Date() })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await fitBaselines(db, past.id, { method: 'theta' });
-    await addAdjustments(db, past.id, addMonths(month, -back - 3), [
+    const pastId = await insertCycle(db, {
+      month: addMonths(month, -back),
+      phase: 'closed',
+      closed_at: new Date(),
+    });
+    await fitBaselines(db, pastId, { method: 'theta' });
+    await addAdjustments(db, pastId, addMonths(month, -back - 3), [
       { family: 'FAM-3', pct: 15 },
       { family: 'FAM-8', pct: -10 },
       { family: 'FAM-21', pct: 25 },
@@ -177,7 +135,7 @@ try {
 
   const config = loadConfig({
     ...workerEnv({
-      dbUrl: url.toString(),
+      dbUrl: bench.url,
       prefix: `sopbot-bench-${randomBytes(3).toString('hex')}`,
       apiUrl: standin.apiUrl,
     }),
@@ -457,6 +415,5 @@ try {
 } finally {
   await stopWorker?.();
   await standin.close();
-  await db.destroy();
-  await admin(`drop database if exists ${name} with (force)`);
+  await bench.drop();
 }

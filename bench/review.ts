@@ -1,18 +1,11 @@
-/**
- * bench/review: the performance review over 200 families × 12 cycles of history (the trend
- * the review posts): 12 closed cycles, each with an adopted scenario of 200 families × 18
- * months, lag-1 and lag-3 snapshots, monthly sales, production and stock, and 10 order lines
- * per family and month. Times `reviewTrend` (the reads and the math) and the math alone,
- * RUNS times each, and prints the medians side by side. Goal: the review in under 2 s.
- * Run: npx tsx bench/review.ts
- */
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { createDb, type Db } from '../db/connect.js';
-import { migrateToLatest } from '../db/migrate.js';
+import type { Insertable } from 'kysely';
+import type { Db } from '../db/connect.js';
+import type { Database } from '../db/schema.js';
 import { addMonths, periodRange } from '../src/core/period.js';
 import { loadReviewWindow, reviewFromWindow, reviewTrend } from '../src/services/review.js';
-import { ADMIN, admin, median } from './lib.js';
+import { insertCycle } from '../tests/helpers/db.js';
+import { benchDb, median } from './lib.js';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const FAMILIES = 200;
@@ -22,8 +15,17 @@ const FIRST = '2026-01';
 /** A deterministic wobble around 1 (no randomness: every run sees the same numbers). */
 const wobble = (i: number, j: number) => 1 + 0.15 * Math.sin(i * 1.7 + j * 0.9);
 
-async function chunked<T>(rows: readonly T[], insert: (chunk: readonly T[]) => Promise<unknown>) {
-  for (let i = 0; i < rows.length; i += 5000) await insert(rows.slice(i, i + 5000));
+/** The rows into `table`, 5000 a statement. */
+async function insertChunked<K extends keyof Database & string>(
+  db: Db,
+  table: K,
+  rows: readonly Insertable<Database[K]>[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += 5000)
+    await db
+      .insertInto(table)
+      .values(rows.slice(i, i + 5000) as never)
+      .execute();
 }
 
 async function seed(db: Db): Promise<string> {
@@ -44,31 +46,26 @@ async function seed(db: Db): Promise<string> {
   const ids = fams.map((f) => f.id);
   const months = periodRange(addMonths(FIRST, -7), addMonths(FIRST, CYCLES + 18));
   const base = (i: number) => 100 + (i % 13) * 20;
-  await chunked(
+  /** Monthly units per family over the first months, as actuals. */
+  const monthly = (units: (i: number, j: number) => number) =>
     ids.flatMap((id, i) =>
       months
         .slice(0, CYCLES + 7)
-        .map((p, j) => ({ family_id: id, period: p, units: Math.round(base(i) * wobble(i, j)) })),
-    ),
-    (c) =>
-      db
-        .insertInto('sales_history')
-        .values([...c])
-        .execute(),
+        .map((p, j) => ({ family_id: id, period: p, units: Math.round(units(i, j)) })),
+    );
+  await insertChunked(
+    db,
+    'sales_history',
+    monthly((i, j) => base(i) * wobble(i, j)),
   );
-  await chunked(
-    ids.flatMap((id, i) =>
-      months
-        .slice(0, CYCLES + 7)
-        .map((p, j) => ({ family_id: id, period: p, units: Math.round(base(i) * wobble(j, i)) })),
-    ),
-    (c) =>
-      db
-        .insertInto('production_actuals')
-        .values([...c])
-        .execute(),
+  await insertChunked(
+    db,
+    'production_actuals',
+    monthly((i, j) => base(i) * wobble(j, i)),
   );
-  await chunked(
+  await insertChunked(
+    db,
+    'inventory_snapshots',
     ids.flatMap((id, i) =>
       months.slice(0, CYCLES + 7).map((p, j) => ({
         family_id: id,
@@ -77,13 +74,10 @@ async function seed(db: Db): Promise<string> {
         backlog: j % 4,
       })),
     ),
-    (c) =>
-      db
-        .insertInto('inventory_snapshots')
-        .values([...c])
-        .execute(),
   );
-  await chunked(
+  await insertChunked(
+    db,
+    'order_lines',
     ids.flatMap((id, i) =>
       periodRange(FIRST, addMonths(FIRST, CYCLES - 1)).flatMap((p, j) =>
         Array.from({ length: 10 }, (_, k) => ({
@@ -100,23 +94,14 @@ async function seed(db: Db): Promise<string> {
         })),
       ),
     ),
-    (c) =>
-      db
-        .insertInto('order_lines')
-        .values([...c])
-        .execute(),
   );
   for (let c = 0; c < CYCLES; c++) {
     const month = addMonths(FIRST, c);
-    const cycle = await db
-      .insertInto('cycles')
-      .values({ month, phase: 'closed', closed_at: new Date() })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const cycleId = await insertCycle(db, { month, phase: 'closed', closed_at: new Date() });
     const run = await db
       .insertInto('plan_runs')
       .values({
-        cycle_id: cycle.id,
+        cycle_id: cycleId,
         run_key: `bench-${month}`,
         trigger: 'bench',
         periods: '[]',
@@ -139,10 +124,12 @@ async function seed(db: Db): Promise<string> {
     await db
       .updateTable('cycles')
       .set({ adopted_scenario_id: sc.id })
-      .where('id', '=', cycle.id)
+      .where('id', '=', cycleId)
       .execute();
     const horizon = periodRange(month, addMonths(month, 17));
-    await chunked(
+    await insertChunked(
+      db,
+      'plan_family_results',
       ids.flatMap((id, i) =>
         horizon.map((p, j) => ({
           scenario_id: sc.id,
@@ -156,16 +143,13 @@ async function seed(db: Db): Promise<string> {
           revenue: base(i) * 60,
         })),
       ),
-      (rows) =>
-        db
-          .insertInto('plan_family_results')
-          .values([...rows])
-          .execute(),
     );
-    await chunked(
+    await insertChunked(
+      db,
+      'forecast_snapshots',
       ids.flatMap((id, i) =>
         [1, 3].map((lag) => ({
-          cycle_id: cycle.id,
+          cycle_id: cycleId,
           family_id: id,
           period: addMonths(month, lag),
           lag,
@@ -186,24 +170,14 @@ async function seed(db: Db): Promise<string> {
           ),
         })),
       ),
-      (rows) =>
-        db
-          .insertInto('forecast_snapshots')
-          .values([...rows])
-          .execute(),
     );
   }
   return addMonths(FIRST, CYCLES);
 }
 
-const name = `sopbot_bench_${randomBytes(4).toString('hex')}`;
-await admin(`create database ${name}`);
-const url = new URL(ADMIN);
-url.pathname = `/${name}`;
-const db = createDb(url.toString(), { max: 4 });
+const bench = await benchDb('review', 4);
+const { db } = bench;
 try {
-  const m = await migrateToLatest(db);
-  if (m.error) throw m.error;
   const month = await seed(db);
   const whole: number[] = [];
   const reads: number[] = [];
@@ -244,6 +218,5 @@ try {
     `goal: under 2000 ms → ${w < 2000 ? 'met' : 'NOT met'} (${(w / 2000).toFixed(2)}× the goal)`,
   );
 } finally {
-  await db.destroy();
-  await admin(`drop database ${name} with (force)`);
+  await bench.drop();
 }

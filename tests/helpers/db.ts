@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import type { Insertable } from 'kysely';
 import { inject } from 'vitest';
 import { createDb, type Db } from '../../db/connect.js';
+import { familyByCodeCi, resourceByCodeCi } from '../../db/queries/explain.js';
+import type { Database } from '../../db/schema.js';
+import type { Role } from '../../src/core/company.js';
+import { useFixture } from './fixture.js';
 import { adminUrl, dbUrl, dropDatabase, withAdmin } from './pg-admin.js';
 
 export interface TestDb {
@@ -42,4 +47,49 @@ async function createTestDb(template: string | null, max: number): Promise<TestD
 /** A Redis key prefix unique to this test, so runs and files never collide. */
 export function redisPrefix(label = 't'): string {
   return `sopbot-test:${inject('runId')}:${label}:${randomBytes(3).toString('hex')}`;
+}
+
+/** Workspace members with their sopbot role, by Slack user id. */
+export async function insertMembers(
+  db: Db,
+  members: Readonly<Record<string, Role>>,
+): Promise<void> {
+  const rows = Object.entries(members).map(([id, role]) => ({ slack_user_id: id, role }));
+  if (rows.length > 0) await db.insertInto('members').values(rows).execute();
+}
+
+/** A cycle row (month, phase and whatever else `values` sets); returns its id. */
+export async function insertCycle(db: Db, values: Insertable<Database['cycles']>): Promise<number> {
+  const row = await db
+    .insertInto('cycles')
+    .values(values)
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** A database of the enclosing file or describe block (fresh unless `make` says), dropped after. */
+export function useDb(make: () => Promise<TestDb> = freshDb): TestDb {
+  return useFixture(make, (t) => t.drop());
+}
+
+/** The audit log's entries of one action, oldest first. */
+export function auditEntries(db: Db, action: string) {
+  return db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('action', '=', action)
+    .orderBy('id')
+    .execute();
+}
+
+/** The id of the active family or resource with this code; throws when there is none. */
+export async function idOfCode(
+  db: Db,
+  table: 'families' | 'resources',
+  code: string,
+): Promise<number> {
+  const row = await (table === 'families' ? familyByCodeCi : resourceByCodeCi)(db, code);
+  if (!row) throw new Error(`no active ${table} row with code ${code}`);
+  return row.id;
 }

@@ -16,34 +16,26 @@ import { type ChangeInput, submitAdjustment } from '../../src/services/adjustmen
 import { submitCapacityUpdate } from '../../src/services/capacity.js';
 import { getMember } from '../../src/services/members.js';
 import { preparePlan } from '../../src/services/planning.js';
-import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+import { insertCycle, insertMembers, redisPrefix, useDb } from '../helpers/db.js';
 import { emptyQueues } from './jobs-fixture.js';
 
 describe('changes by phase', () => {
-  let t: TestDb;
+  const t = useDb();
   const redis = createRedis('redis://127.0.0.1:6379');
   const queue = createQueues(redis, redisPrefix('phases'));
   beforeAll(async () => {
-    t = await freshDb();
     await importCompany(
       t.db,
       generateCompany({ families: 4, months: 24, resources: 3, seed: 3 }),
       'test',
     );
-    await t.db
-      .insertInto('members')
-      .values([
-        { slack_user_id: 'U_OPS', role: 'ops' },
-        { slack_user_id: 'U_PLAN', role: 'planner' },
-      ])
-      .execute();
-    await t.db.insertInto('cycles').values({ month: '2027-01', phase: 'supply_review' }).execute();
+    await insertMembers(t.db, { U_OPS: 'ops', U_PLAN: 'planner' });
+    await insertCycle(t.db, { month: '2027-01', phase: 'supply_review' });
   });
   afterAll(async () => {
     await emptyQueues(queue);
     await queue.close();
     redis.disconnect();
-    await t.drop();
   });
 
   const deps = () => ({

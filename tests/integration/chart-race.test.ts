@@ -4,25 +4,21 @@
  * since the content check is an atomic claim through the ledger; and each run's chart key
  * names the one post, so a vote over either run shows its chart.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { insertPlanRun } from '../../db/queries/plan-runs.js';
 import { DEFAULT_SCENARIOS } from '../../src/core/scenarios.js';
 import { generateCompany } from '../../src/seed/company.js';
 import { planRunRecord, preparePlan, solveScenarios } from '../../src/services/planning.js';
-import { type Standin, startStandin } from '../../src/slack-standin/index.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
-import type { RunningWorker } from '../../src/worker.js';
-import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
-import { CHANNELS, inProcessWorker, setUpCycle, stopAll } from './jobs-fixture.js';
+import { useDb } from '../helpers/db.js';
+import { useStandin } from '../helpers/slack.js';
+import { CHANNELS, setUpCycle, useInProcessWorker } from './jobs-fixture.js';
 
-let t: TestDb;
-let standin: Standin;
-let worker: RunningWorker;
+const t = useDb();
+const standin = useStandin({ postMessageRate: false, tierLimits: false });
 const runIds: string[] = [];
 
 beforeAll(async () => {
-  t = await freshDb();
-  standin = await startStandin({ postMessageRate: false, tierLimits: false });
   const { cycleId } = await setUpCycle(
     t.db,
     generateCompany({ families: 4, months: 36, resources: 3, seed: 8 }),
@@ -41,16 +37,11 @@ beforeAll(async () => {
     );
     runIds.push(await t.db.transaction().execute((trx) => insertPlanRun(trx, rec)));
   }
-  worker = await inProcessWorker({
-    dbUrl: t.url,
-    apiUrl: standin.apiUrl,
-    label: 'chart-race',
-    prefix: redisPrefix('chart-race'),
-    env: { SOPBOT_WORKER_CONCURRENCY: '4' },
-  });
 });
 
-afterAll(() => stopAll(worker, standin, t));
+const worker = useInProcessWorker({ t, standin }, 'chart-race', {
+  SOPBOT_WORKER_CONCURRENCY: '4',
+});
 
 describe('two chart jobs with the same pictures at once', () => {
   it('post each picture once, and each run names the post of its chart', async () => {

@@ -3,15 +3,15 @@
  * at start, a cycle's deadlines counted in it, and action reminders scheduled in it.
  */
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ActionRow } from '../../db/schema.js';
 import type { JobName, JobQueue } from '../../jobs/contracts.js';
 import { scheduleActionReminders } from '../../src/services/actions.js';
 import { type CycleDeps, setPhaseDays, startCycle } from '../../src/services/cycles.js';
 import { getSettings, storeTimezone, updateSettings } from '../../src/services/settings.js';
-import { freshDb, type TestDb } from '../helpers/db.js';
+import { useDb } from '../helpers/db.js';
 
-let t: TestDb;
+const t = useDb();
 const jobs: { name: JobName; delayMs: number }[] = [];
 const queue: JobQueue = {
   async enqueue(name, _payload, opts) {
@@ -26,14 +26,6 @@ const depsAt = (iso: string): CycleDeps => ({
 });
 const local = (d: Date | string, zone: string) =>
   DateTime.fromJSDate(new Date(d), { zone }).toFormat('ccc yyyy-MM-dd HH:mm');
-
-beforeAll(async () => {
-  t = await freshDb();
-});
-
-afterAll(async () => {
-  await t?.drop();
-});
 
 describe('the company time zone', () => {
   it('SOPBOT_TIMEZONE is stored in the settings: no row for UTC, created or replaced otherwise', async () => {

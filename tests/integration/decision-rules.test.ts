@@ -4,7 +4,7 @@
  * its scenarios; a second decision in a cycle supersedes the first with a reason, and both
  * stay in the log.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { JobQueue } from '../../jobs/contracts.js';
 import { SopError } from '../../src/errors.js';
 import {
@@ -14,10 +14,10 @@ import {
 } from '../../src/services/decisions.js';
 import { closePoll, createPoll } from '../../src/services/polls.js';
 import { decisionLogMessage } from '../../src/slack/presenters/decision.js';
-import { freshDb, type TestDb } from '../helpers/db.js';
+import { insertCycle, useDb } from '../helpers/db.js';
 import { insertFamilies, insertRun, SCENARIOS } from './meeting-fixture.js';
 
-let t: TestDb;
+const t = useDb();
 const queue: JobQueue = { enqueue: async (name) => `${name}-test` };
 const now = new Date('2027-01-20T10:00:00Z');
 const deps = () => ({ db: t.db, queue, clock: { now: () => now } });
@@ -26,14 +26,8 @@ let ids: Record<string, string> = {};
 let otherRunScenario = '';
 
 beforeAll(async () => {
-  t = await freshDb();
   const fam = await insertFamilies(t.db);
-  const cycle = await t.db
-    .insertInto('cycles')
-    .values({ month: '2027-01', phase: 'executive' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  cycleId = cycle.id;
+  cycleId = await insertCycle(t.db, { month: '2027-01', phase: 'executive' });
   const run = (runKey: string) =>
     insertRun(t.db, {
       cycleId,
@@ -47,10 +41,6 @@ beforeAll(async () => {
   // An older run, whose scenarios the vote (over the latest run) does not offer.
   otherRunScenario = (await run('older')).ids.central!;
   ({ ids } = await run('latest'));
-});
-
-afterAll(async () => {
-  await t?.drop();
 });
 
 const refusal = async (p: Promise<unknown>): Promise<SopError> => {

@@ -4,33 +4,26 @@
  * date, tracked as actions; `/sop execution` from operations; the frozen-zone break in the
  * next pack; the Monday digest. Thresholds are worked out by hand below.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import { importCsv } from '../../src/import/import-csv.js';
 import { requestExecutionChecks } from '../../src/services/execution.js';
 import { buildPack, packMarkdown } from '../../src/services/pack.js';
-import {
-  type Harness,
-  insertFamilies,
-  insertRun,
-  SCENARIOS,
-  startHarness,
-  testClock,
-} from './meeting-fixture.js';
+import { insertCycle } from '../helpers/db.js';
+import { insertFamilies, insertRun, SCENARIOS, testClock, useHarness } from './meeting-fixture.js';
 
 // Monday 8 February 2027, 09:00 UTC: the week of 1 February is over.
 const clock = testClock('2027-02-08T09:00:00Z');
-let h: Harness;
+const h = useHarness({
+  label: 'soe',
+  clock,
+  members: { U_OTTO: 'ops', U_RITA: 'sales', U_PAT: 'planner', U_CEO: 'exec', U_ADA: 'admin' },
+});
 let db: Db;
 
 const WEEK = '2027-02-01';
 
 beforeAll(async () => {
-  h = await startHarness({
-    label: 'soe',
-    clock,
-    members: { U_OTTO: 'ops', U_RITA: 'sales', U_PAT: 'planner', U_CEO: 'exec', U_ADA: 'admin' },
-  });
   db = h.db;
   const fam = await insertFamilies(db);
   await db
@@ -50,14 +43,14 @@ beforeAll(async () => {
       frozen_months: 2,
     })
     .execute();
-  const jan = await db
-    .insertInto('cycles')
-    .values({ month: '2027-01', phase: 'closed', closed_at: new Date('2027-01-20T00:00:00Z') })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const janId = await insertCycle(db, {
+    month: '2027-01',
+    phase: 'closed',
+    closed_at: new Date('2027-01-20T00:00:00Z'),
+  });
   // The adopted plan: FAM-1 400 a month, FAM-2 1000 a month, produced as demanded.
   const run = await insertRun(db, {
-    cycleId: jan.id,
+    cycleId: janId,
     runKey: 'soe-jan',
     periods: ['2027-01', '2027-02', '2027-03', '2027-04'],
     demand: { [fam.fam1]: 400, [fam.fam2]: 1000 },
@@ -68,19 +61,15 @@ beforeAll(async () => {
   await db
     .updateTable('cycles')
     .set({ adopted_scenario_id: run.ids.central! })
-    .where('id', '=', jan.id)
+    .where('id', '=', janId)
     .execute();
   // January's baseline of February: 400, upper 80% bound 480 (the P90).
   await db
     .insertInto('baseline_forecasts')
-    .values({ cycle_id: jan.id, family_id: fam.fam1, period: '2027-02', value: 400, hi80: 480 })
+    .values({ cycle_id: janId, family_id: fam.fam1, period: '2027-02', value: 400, hi80: 480 })
     .execute();
   await db.insertInto('cycles').values({ month: '2027-02', phase: 'data_gathering' }).execute();
 }, 60_000);
-
-afterAll(async () => {
-  await h?.stop();
-});
 
 async function weekly(kind: 'weekly-sales' | 'weekly-production' | 'receipts', text: string) {
   return importCsv(db, { kind, fileName: `${kind}.csv`, text, actor: 'U_PAT' });

@@ -20,19 +20,24 @@
  * builds one more A instead of backlogging it ($6 − $1 = $5); March has slack ($0). One
  * more A demanded in February is made in March and backlogged: $10 + $6 = $16.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { explainQuestion } from '../../src/services/explain.js';
 import { buildPack, packSections } from '../../src/services/pack.js';
 import { runPlan } from '../../src/services/planning.js';
 import { getSettings } from '../../src/services/settings.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
-import { type Harness, startHarness, testClock } from './meeting-fixture.js';
+import { insertCycle } from '../helpers/db.js';
+import { testClock, useHarness } from './meeting-fixture.js';
 
 const COMMENT = '<!channel> big push & <b>more</b>';
 
 describe('/sop explain on a hand-made company', () => {
-  let h: Harness;
+  const h = useHarness({
+    label: 'explain-fam',
+    members: { U_REP: 'sales', U_REP2: 'sales', U_PLAN: 'planner' },
+    clock: testClock('2027-01-10T10:00:00Z'),
+  });
   /** `/sop <text>` as `user`, and the first ephemeral answer that `match` accepts. */
   const ask = async (
     user: string,
@@ -47,11 +52,6 @@ describe('/sop explain on a hand-made company', () => {
   let runId: string;
 
   beforeAll(async () => {
-    h = await startHarness({
-      label: 'explain-fam',
-      members: { U_REP: 'sales', U_REP2: 'sales', U_PLAN: 'planner' },
-      clock: testClock('2027-01-10T10:00:00Z'),
-    });
     const db = h.db;
     await db
       .updateTable('members')
@@ -125,16 +125,16 @@ describe('/sop explain on a hand-made company', () => {
     // An earlier cycle whose adjustments have actuals: Rita's +20 promotion on FAM-A took
     // 100 to 120 against an actual 115 (error 15 → 5: FVA +10); U_REP2's −30 "market" on
     // FAM-B took 100 to 70 against 95 (error 5 → 25: FVA −20).
-    const old = await db
-      .insertInto('cycles')
-      .values({ month: '2026-10', phase: 'closed', closed_at: new Date('2026-10-30T00:00:00Z') })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const oldId = await insertCycle(db, {
+      month: '2026-10',
+      phase: 'closed',
+      closed_at: new Date('2026-10-30T00:00:00Z'),
+    });
     await db
       .insertInto('baseline_forecasts')
       .values([
-        { cycle_id: old.id, family_id: a!.id, period: '2026-11', value: 100, naive: 90 },
-        { cycle_id: old.id, family_id: b!.id, period: '2026-11', value: 100, naive: 90 },
+        { cycle_id: oldId, family_id: a!.id, period: '2026-11', value: 100, naive: 90 },
+        { cycle_id: oldId, family_id: b!.id, period: '2026-11', value: 100, naive: 90 },
       ])
       .execute();
     const adj = (o: {
@@ -169,7 +169,7 @@ describe('/sop explain on a hand-made company', () => {
       .insertInto('forecast_adjustments')
       .values([
         adj({
-          cycle: old.id,
+          cycle: oldId,
           family: a!.id,
           period: '2026-11',
           author: 'U_REP',
@@ -180,7 +180,7 @@ describe('/sop explain on a hand-made company', () => {
           key: 'old-1',
         }),
         adj({
-          cycle: old.id,
+          cycle: oldId,
           family: b!.id,
           period: '2026-11',
           author: 'U_REP2',
@@ -193,12 +193,7 @@ describe('/sop explain on a hand-made company', () => {
       ])
       .execute();
 
-    const cycle = await db
-      .insertInto('cycles')
-      .values({ month: '2027-01', phase: 'supply_review' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    cycleId = cycle.id;
+    cycleId = await insertCycle(db, { month: '2027-01', phase: 'supply_review' });
     await db
       .insertInto('baseline_models')
       .values([
@@ -291,10 +286,6 @@ describe('/sop explain on a hand-made company', () => {
     });
     runId = out.runId;
   });
-  afterAll(async () => {
-    await h?.stop();
-  });
-
   it('the plan is the one worked out by hand', async () => {
     const central = await h.db
       .selectFrom('plan_scenarios')

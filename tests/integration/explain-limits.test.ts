@@ -7,14 +7,15 @@
  * months, and a bot message naming every family for "Explain this".
  */
 import { WebClient } from '@slack/web-api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { nextPeriods } from '../../src/core/period.js';
 import { importCompany } from '../../src/import/import-company.js';
 import { generateCompany } from '../../src/seed/company.js';
 import { runPlan } from '../../src/services/planning.js';
 import { getSettings } from '../../src/services/settings.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
-import { type Harness, startHarness, testClock } from './meeting-fixture.js';
+import { idOfCode, insertCycle } from '../helpers/db.js';
+import { testClock, useHarness } from './meeting-fixture.js';
 
 const MONTHS = nextPeriods('2027-01', 18);
 const LONG = `<!here> <@U_BOSS> & *see* _this_ ${'very long comment '.repeat(15)}`.slice(0, 280);
@@ -46,7 +47,11 @@ function expectWithinLimits(blocks: readonly unknown[] | undefined, maxBlocks = 
 }
 
 describe('/sop explain on a 200-family company stays within Slack’s limits', () => {
-  let h: Harness;
+  const h = useHarness({
+    label: 'explain-200',
+    members: { U_PLAN: 'planner' },
+    clock: testClock('2027-01-10T10:00:00Z'),
+  });
   const ask = async (text: string, title: string) => {
     const r = await h.driver.command('/sop', {
       user: 'U_PLAN',
@@ -63,11 +68,6 @@ describe('/sop explain on a 200-family company stays within Slack’s limits', (
   };
 
   beforeAll(async () => {
-    h = await startHarness({
-      label: 'explain-200',
-      members: { U_PLAN: 'planner' },
-      clock: testClock('2027-01-10T10:00:00Z'),
-    });
     const db = h.db;
     await importCompany(
       db,
@@ -75,11 +75,7 @@ describe('/sop explain on a 200-family company stays within Slack’s limits', (
       'test',
     );
     await getSettings(db);
-    const cycle = await db
-      .insertInto('cycles')
-      .values({ month: '2027-01', phase: 'supply_review' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const cycleId = await insertCycle(db, { month: '2027-01', phase: 'supply_review' });
     const fams = await db.selectFrom('families').select(['id', 'code']).orderBy('id').execute();
     const params = JSON.stringify(
       Object.fromEntries(
@@ -95,7 +91,7 @@ describe('/sop explain on a 200-family company stays within Slack’s limits', (
       .insertInto('baseline_models')
       .values(
         fams.map((f) => ({
-          cycle_id: cycle.id,
+          cycle_id: cycleId,
           family_id: f.id,
           method: 'comb(ETS(M,Ad,M), theta, damped)',
           params,
@@ -109,7 +105,7 @@ describe('/sop explain on a 200-family company stays within Slack’s limits', (
       .values(
         fams.flatMap((f, i) =>
           MONTHS.map((period) => ({
-            cycle_id: cycle.id,
+            cycle_id: cycleId,
             family_id: f.id,
             period,
             value: 300 + 10 * i,
@@ -128,7 +124,7 @@ describe('/sop explain on a 200-family company stays within Slack’s limits', (
       .insertInto('forecast_adjustments')
       .values(
         Array.from({ length: 260 }, (_, i) => ({
-          cycle_id: cycle.id,
+          cycle_id: cycleId,
           family_id: fam1.id,
           period: i < 60 ? '2027-03' : MONTHS[i % 18]!,
           author: `U_S${i % 60}`,
@@ -145,17 +141,13 @@ describe('/sop explain on a 200-family company stays within Slack’s limits', (
         })),
       )
       .execute();
-    const crew = await db
-      .selectFrom('resources')
-      .select('id')
-      .where('code', '=', 'CREW-1')
-      .executeTakeFirstOrThrow();
+    const crewId = await idOfCode(db, 'resources', 'CREW-1');
     await db
       .insertInto('capacity_updates')
       .values(
         Array.from({ length: 30 }, (_, i) => ({
-          cycle_id: cycle.id,
-          resource_id: crew.id,
+          cycle_id: cycleId,
+          resource_id: crewId,
           period: '2027-03',
           kind: 'delta_units' as const,
           value: -1,
@@ -169,16 +161,12 @@ describe('/sop explain on a 200-family company stays within Slack’s limits', (
       )
       .execute();
     await runPlan(db, await createHighsSolver(), {
-      cycleId: cycle.id,
+      cycleId: cycleId,
       runKey: 'limits',
       trigger: 'test',
       requestedBy: null,
     });
   }, 180_000);
-  afterAll(async () => {
-    await h?.stop();
-  });
-
   it('a family month with 60 adjustments, and its share in the channel', async () => {
     const eph = await ask('FAM-1 2027-03', 'FAM-1 2027-03');
     const json = JSON.stringify(eph.blocks);

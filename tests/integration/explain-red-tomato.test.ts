@@ -4,20 +4,25 @@
  * shows must equal an independent calculation, the cost saved when the stored plan problem is
  * solved again with one more crew hour in that month.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../src/core/supply/model.js';
 import { type PlanProblem, parsePlanProblem } from '../../src/core/supply/problem.js';
 import { explainQuestion } from '../../src/services/explain.js';
 import { runPlan } from '../../src/services/planning.js';
 import { getSettings } from '../../src/services/settings.js';
 import { createHighsSolver, type HighsSolver } from '../../src/solver/highs.js';
-import { type Harness, startHarness, testClock } from './meeting-fixture.js';
+import { insertCycle } from '../helpers/db.js';
+import { testClock, useHarness } from './meeting-fixture.js';
 
 const MONTHS = ['2027-01', '2027-02', '2027-03', '2027-04', '2027-05', '2027-06'];
 const DEMAND = [1600, 3000, 3200, 3800, 2200, 2200];
 
 describe('/sop explain on Red Tomato: shadow prices against a re-solve', () => {
-  let h: Harness;
+  const h = useHarness({
+    label: 'explain-rt',
+    members: { U_PLAN: 'planner' },
+    clock: testClock('2027-01-10T10:00:00Z'),
+  });
   let solver: HighsSolver;
   let problem: PlanProblem;
   let base: number;
@@ -29,11 +34,6 @@ describe('/sop explain on Red Tomato: shadow prices against a re-solve', () => {
 
   beforeAll(async () => {
     solver = await createHighsSolver();
-    h = await startHarness({
-      label: 'explain-rt',
-      members: { U_PLAN: 'planner' },
-      clock: testClock('2027-01-10T10:00:00Z'),
-    });
     const db = h.db;
     await getSettings(db);
     await db
@@ -79,21 +79,17 @@ describe('/sop explain on Red Tomato: shadow prices against a re-solve', () => {
       .insertInto('inventory_snapshots')
       .values({ family_id: tools.id, period: '2026-12', on_hand: 1000 })
       .execute();
-    const cycle = await db
-      .insertInto('cycles')
-      .values({ month: '2027-01', phase: 'supply_review' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const cycleId = await insertCycle(db, { month: '2027-01', phase: 'supply_review' });
     // The textbook's demand is the baseline; nobody adjusts it.
     await db
       .insertInto('baseline_models')
-      .values({ cycle_id: cycle.id, family_id: tools.id, method: 'none', history_hash: 'rt' })
+      .values({ cycle_id: cycleId, family_id: tools.id, method: 'none', history_hash: 'rt' })
       .execute();
     await db
       .insertInto('baseline_forecasts')
       .values(
         MONTHS.map((period, i) => ({
-          cycle_id: cycle.id,
+          cycle_id: cycleId,
           family_id: tools.id,
           period,
           value: DEMAND[i]!,
@@ -101,7 +97,7 @@ describe('/sop explain on Red Tomato: shadow prices against a re-solve', () => {
       )
       .execute();
     const out = await runPlan(db, solver, {
-      cycleId: cycle.id,
+      cycleId: cycleId,
       runKey: 'rt',
       trigger: 'test',
       requestedBy: null,
@@ -114,10 +110,6 @@ describe('/sop explain on Red Tomato: shadow prices against a re-solve', () => {
     problem = parsePlanProblem(run.problem);
     base = await cost(problem);
   });
-  afterAll(async () => {
-    await h?.stop();
-  });
-
   it.each(MONTHS)('one more crew hour in %s is worth what the command says', async (month) => {
     const more = await cost({
       ...problem,

@@ -14,7 +14,7 @@ import { type ImportResult, importCsv } from '../../src/import/import-csv.js';
 import type { ImportKind } from '../../src/import/kinds.js';
 import { createRedis } from '../../src/redis.js';
 import { importRequestKey, requestImportRecompute } from '../../src/services/import-recompute.js';
-import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+import { auditEntries, insertCycle, redisPrefix, useDb } from '../helpers/db.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const COMPANY = join(import.meta.dirname, '../../examples/company');
@@ -59,7 +59,7 @@ afterAll(async () => {
 });
 
 describe('sopbot import with an open cycle', () => {
-  let t: TestDb;
+  const t = useDb();
   let dir: string;
   let cycleId: number;
   const env = (prefix: string, redisUrl = REDIS_URL) => ({
@@ -82,18 +82,10 @@ describe('sopbot import with an open cycle', () => {
     ).price;
 
   beforeAll(async () => {
-    t = await freshDb();
     dir = await mkdtemp(join(tmpdir(), 'sopbot-import-recompute-'));
-    cycleId = (
-      await t.db
-        .insertInto('cycles')
-        .values({ month: '2026-12', phase: 'demand_review' })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id;
+    cycleId = await insertCycle(t.db, { month: '2026-12', phase: 'demand_review' });
   });
   afterAll(async () => {
-    await t?.drop();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -109,12 +101,7 @@ describe('sopbot import with an open cycle', () => {
     const jobs = await recomputeJobs(prefix);
     expect(jobs).toHaveLength(1);
     // The one request covers every file the run imported, as the audit log recorded them.
-    const entries = await t.db
-      .selectFrom('audit_log')
-      .selectAll()
-      .where('action', '=', 'import')
-      .orderBy('id')
-      .execute();
+    const entries = await auditEntries(t.db, 'import');
     expect(entries).toHaveLength(7);
     const results = entries.map(
       (e): ImportResult => ({
@@ -274,15 +261,13 @@ describe('sopbot import with an open cycle', () => {
 });
 
 describe('sopbot import with no open cycle', () => {
-  let t: TestDb;
+  const t = useDb();
   let dir: string;
   beforeAll(async () => {
-    t = await freshDb();
     dir = await mkdtemp(join(tmpdir(), 'sopbot-import-no-cycle-'));
     await t.db.insertInto('cycles').values({ month: '2026-11', phase: 'closed' }).execute();
   });
   afterAll(async () => {
-    await t?.drop();
     await rm(dir, { recursive: true, force: true });
   });
 

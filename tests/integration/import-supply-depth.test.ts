@@ -4,7 +4,7 @@
  * two-month shelf life of hand-shelf-life.json, written as import files; the optima are
  * the hand-checked ones of docs/plan-format.md.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCompany } from '../../db/queries/company.js';
 import { buildPlanProblem } from '../../src/core/supply/from-company.js';
 import { parsePlanProblem } from '../../src/core/supply/problem.js';
@@ -12,7 +12,7 @@ import { solvePlan } from '../../src/core/supply/solve.js';
 import { ImportError, importCsv } from '../../src/import/import-csv.js';
 import type { ImportKind } from '../../src/import/kinds.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
-import { freshDb, type TestDb } from '../helpers/db.js';
+import { useDb } from '../helpers/db.js';
 
 const FILES: [ImportKind, string][] = [
   [
@@ -54,16 +54,11 @@ CREW,2027-02,,1100,,
 ];
 
 describe('importing the supply-depth columns', () => {
-  let t: TestDb;
+  const t = useDb();
   beforeAll(async () => {
-    t = await freshDb();
     for (const [kind, text] of FILES)
       await importCsv(t.db, { kind, fileName: `${kind}.csv`, text, actor: 'test' });
   });
-  afterAll(async () => {
-    await t?.drop();
-  });
-
   it('reaches the plan problem field by field', async () => {
     const { company } = await loadCompany(t.db);
     const periods = ['2027-01', '2027-02', '2027-03'];

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { ImportError, importCsv } from '../../src/import/import-csv.js';
-import { freshDb, type TestDb } from '../helpers/db.js';
+import type { ImportKind } from '../../src/import/kinds.js';
+import { auditEntries, useDb } from '../helpers/db.js';
 
 const FAMILIES = `code,name,unit,price,unit_cost,holding_cost,backlog_cost,subcontract_cost,safety_stock
 FAM-1,Classic Kettle,units,25,14,0.3,1.5,18,100
@@ -22,35 +23,34 @@ function io(env: NodeJS.ProcessEnv) {
 }
 
 describe('sopbot import', () => {
-  let t: TestDb;
+  const t = useDb();
   let dir: string;
   beforeAll(async () => {
-    t = await freshDb();
     dir = await mkdtemp(join(tmpdir(), 'sopbot-import-'));
   });
   afterAll(async () => {
-    await t.drop();
     await rm(dir, { recursive: true, force: true });
   });
 
+  /** The ImportError an import by U1 of `text` as `kind` is refused with. */
+  const refused = (kind: ImportKind, fileName: string, text: string) =>
+    importCsv(t.db, { kind, fileName, text, actor: 'U1' }).then(
+      () => {
+        throw new Error(`${fileName} was imported`);
+      },
+      (e: unknown) => e as ImportError,
+    );
+
   it('imports families, and the same file twice changes nothing the second time', async () => {
-    const first = await importCsv(t.db, {
-      kind: 'families',
-      fileName: 'families.csv',
-      text: FAMILIES,
-      actor: 'U_PLANNER',
-    });
+    const importFamilies = (text: string) =>
+      importCsv(t.db, { kind: 'families', fileName: 'families.csv', text, actor: 'U_PLANNER' });
+    const first = await importFamilies(FAMILIES);
     expect(first).toMatchObject({ rows: 2, inserted: 2, updated: 0, unchanged: 0 });
     const before = await t.db.selectFrom('families').selectAll().orderBy('code').execute();
     expect(before.map((f) => f.name)).toEqual(['Classic Kettle', 'Premium Kettle, 2L']);
     expect(before[1]!.subcontract_cost).toBeNull();
 
-    const second = await importCsv(t.db, {
-      kind: 'families',
-      fileName: 'families.csv',
-      text: FAMILIES,
-      actor: 'U_PLANNER',
-    });
+    const second = await importFamilies(FAMILIES);
     expect(second).toMatchObject({ rows: 2, inserted: 0, updated: 0, unchanged: 2 });
     const after = await t.db.selectFrom('families').selectAll().orderBy('code').execute();
     expect(after).toEqual(before);
@@ -59,12 +59,7 @@ describe('sopbot import', () => {
       'FAM-1,Classic Kettle,units,25',
       'FAM-1,Classic Kettle,units,26',
     );
-    const third = await importCsv(t.db, {
-      kind: 'families',
-      fileName: 'families.csv',
-      text: changed,
-      actor: 'U_PLANNER',
-    });
+    const third = await importFamilies(changed);
     expect(third).toMatchObject({ inserted: 0, updated: 1, unchanged: 1 });
   });
 
@@ -101,32 +96,17 @@ describe('sopbot import', () => {
       'FAM-2,2026-02,5,',
       'FAM-2,2026-02,6,',
     ].join('\r\n');
-    const err = (await importCsv(t.db, {
-      kind: 'sales',
-      fileName: 's.csv',
-      text: sales,
-      actor: 'U1',
-    }).catch((e) => e)) as ImportError;
+    const err = await refused('sales', 's.csv', sales);
     expect(err.problems).toEqual([
       "s.csv:2: column 'units': must be a number ≥ 0",
       "s.csv:4: column 'units': must be ≥ 0",
       "s.csv:6: column 'family+period': repeats the row on line 5 (FAM-2, 2026-02)",
     ]);
-    const unknown = (await importCsv(t.db, {
-      kind: 'sales',
-      fileName: 'u.csv',
-      text: 'family,period,units\nFAM-9,2026-01,10\n',
-      actor: 'U1',
-    }).catch((e) => e)) as ImportError;
+    const unknown = await refused('sales', 'u.csv', 'family,period,units\nFAM-9,2026-01,10\n');
     expect(unknown.problems).toEqual([
       "u.csv:2: column 'family': unknown family 'FAM-9' (import families first)",
     ]);
-    const header = (await importCsv(t.db, {
-      kind: 'budget',
-      fileName: 'b.csv',
-      text: 'family,month,volume\n',
-      actor: 'U1',
-    }).catch((e) => e)) as ImportError;
+    const header = await refused('budget', 'b.csv', 'family,month,volume\n');
     expect(header.problems).toContain(
       "b.csv:1: column 'month': is not a column of budget (columns: family, period, volume, revenue)",
     );
@@ -135,24 +115,14 @@ describe('sopbot import', () => {
 
   it('requires the workforce parameters of a workforce resource', async () => {
     const text = 'code,name,kind,regular_capacity,initial_workers\nCREW-1,Crew,workforce,1600,10\n';
-    const err = (await importCsv(t.db, {
-      kind: 'resources',
-      fileName: 'r.csv',
-      text,
-      actor: 'U1',
-    }).catch((e) => e)) as ImportError;
+    const err = await refused('resources', 'r.csv', text);
     expect(err.problems).toContain(
       "r.csv:2: column 'hours_per_worker': is required for a workforce resource",
     );
   });
 
   it('records who imported what, and when, in the audit log', async () => {
-    const rows = await t.db
-      .selectFrom('audit_log')
-      .selectAll()
-      .where('action', '=', 'import')
-      .orderBy('id')
-      .execute();
+    const rows = await auditEntries(t.db, 'import');
     expect(rows.length).toBe(3);
     expect(rows[0]).toMatchObject({ actor: 'U_PLANNER', entity: 'families' });
     expect(rows[0]!.details).toMatchObject({ file: 'families.csv', rows: 2, inserted: 2 });

@@ -2,33 +2,31 @@
  * From a stored plan run to chart inputs, against Postgres: the accuracy trend comes from
  * closed cycles' stored baselines and adjustments against the sales history.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { addMonths } from '../../src/core/period.js';
 import { generateCompany } from '../../src/seed/company.js';
 import { loadRunCharts } from '../../src/services/chart-data.js';
 import { runPlan } from '../../src/services/planning.js';
 import { fitBaselines } from '../../src/services/planning-baseline.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
-import { freshDb, type TestDb } from '../helpers/db.js';
+import { insertCycle, useDb } from '../helpers/db.js';
 import { addAdjustments, setUpCycle } from './jobs-fixture.js';
 
-let t: TestDb;
+const t = useDb();
 let pastId: number;
 let pastMonth: string;
 let runId: string;
 
 beforeAll(async () => {
-  t = await freshDb();
   const company = generateCompany({ families: 4, months: 36, resources: 2, seed: 9 });
   const { cycleId, month } = await setUpCycle(t.db, company, { horizon: 6 });
   // A cycle six months back, closed, whose first months now have actuals.
   pastMonth = addMonths(month, -6);
-  const past = await t.db
-    .insertInto('cycles')
-    .values({ month: pastMonth, phase: 'closed', closed_at: new Date() })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  pastId = past.id;
+  pastId = await insertCycle(t.db, {
+    month: pastMonth,
+    phase: 'closed',
+    closed_at: new Date(),
+  });
   await fitBaselines(t.db, pastId, { method: 'naive' });
   // +20% on FAM-2 for the past cycle's months 1..3 (the fixture adjusts months 4..6 of the
   // month it is given, hence three months earlier).
@@ -42,10 +40,6 @@ beforeAll(async () => {
     trigger: 'test',
     requestedBy: null,
   }));
-});
-
-afterAll(async () => {
-  await t?.drop();
 });
 
 describe('loadRunCharts', () => {

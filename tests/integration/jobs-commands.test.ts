@@ -2,99 +2,72 @@
  * /sop plan, /sop whatif and /sop status end to end: the real bot over HTTP driven by the
  * Slack stand-in, a real worker (in process) on real Redis, and Postgres.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningBot } from '../../src/bot.js';
-import { loadConfig } from '../../src/config.js';
+import { describe, expect, it } from 'vitest';
 import { generateCompany } from '../../src/seed/company.js';
-import { type Driver, type Standin, startStandin } from '../../src/slack-standin/index.js';
-import { type RunningWorker, startWorker } from '../../src/worker.js';
-import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+import { startWorker } from '../../src/worker.js';
+import { useHttpTestBot } from '../helpers/bot.js';
+import { insertMembers } from '../helpers/db.js';
+import { useFixture } from '../helpers/fixture.js';
+import { commandEphemeral } from '../helpers/slack.js';
 import { addAdjustments, CHANNELS, setUpCycle, workerEnv } from './jobs-fixture.js';
-import { startHttpBot } from './meeting-fixture.js';
 
-const SECRET = 'jobs-commands-secret';
 const PLANNER = 'U_ALICE';
 const REP = 'U_BOB';
 const OPS = 'U_CARA';
 
-let t: TestDb;
-let standin: Standin;
-let bot: RunningBot;
-let worker: RunningWorker;
-let driver: Driver;
+const running = useHttpTestBot('jobs-commands', {
+  standin: { postMessageRate: false },
+  env: (at) => workerEnv({ dbUrl: at.dbUrl, prefix: at.prefix, apiUrl: at.apiUrl }),
+  seed: async (t) => {
+    const company = generateCompany({ families: 5, months: 36, resources: 3, seed: 5 });
+    const { cycleId, month } = await setUpCycle(t.db, company, { horizon: 6 });
+    await addAdjustments(t.db, cycleId, month, [{ family: 'FAM-2', pct: 30 }]);
+    await insertMembers(t.db, { [PLANNER]: 'planner', [REP]: 'sales', [OPS]: 'ops' });
+    const fams = await t.db.selectFrom('families').select(['id', 'code']).execute();
+    const id = (code: string) => fams.find((f) => f.code === code)?.id ?? 0;
+    await t.db
+      .insertInto('member_families')
+      .values([
+        { slack_user_id: REP, family_id: id('FAM-2') },
+        { slack_user_id: REP, family_id: id('FAM-3') },
+      ])
+      .execute();
+    const res = await t.db.selectFrom('resources').select('id').executeTakeFirstOrThrow();
+    await t.db
+      .insertInto('capacity_updates')
+      .values({
+        cycle_id: cycleId,
+        resource_id: res.id,
+        period: month,
+        kind: 'delta_pct',
+        value: -10,
+        reason_code: 'maintenance',
+        is_constraint: true,
+        author: OPS,
+        source: 'api',
+        request_key: 'jobs-commands-constraint',
+      })
+      .execute();
+  },
+});
+// A worker in this process, on the bot's queues.
+useFixture(
+  () => startWorker(running.config, { metricsPort: null }),
+  (w) => w.stop(),
+);
 
 async function sop(user: string, text: string) {
-  const n = standin.ephemeralsFor(user).length;
-  const ack = await driver.command('/sop', { user, channel: 'C_GENERAL', text });
+  const ack = await running.driver.command('/sop', { user, channel: 'C_GENERAL', text });
   expect(ack.status).toBe(200);
-  return { n };
 }
 
-async function ephemeral(user: string, n: number): Promise<string> {
-  const e = await standin.waitFor(() => standin.ephemeralsFor(user)[n], 10_000);
-  return e.text;
-}
-
-beforeAll(async () => {
-  t = await freshDb();
-  standin = await startStandin({ postMessageRate: false });
-  const company = generateCompany({ families: 5, months: 36, resources: 3, seed: 5 });
-  const { cycleId, month } = await setUpCycle(t.db, company, { horizon: 6 });
-  await addAdjustments(t.db, cycleId, month, [{ family: 'FAM-2', pct: 30 }]);
-  await t.db
-    .insertInto('members')
-    .values([
-      { slack_user_id: PLANNER, role: 'planner' },
-      { slack_user_id: REP, role: 'sales' },
-      { slack_user_id: OPS, role: 'ops' },
-    ])
-    .execute();
-  const fams = await t.db.selectFrom('families').select(['id', 'code']).execute();
-  const id = (code: string) => fams.find((f) => f.code === code)?.id ?? 0;
-  await t.db
-    .insertInto('member_families')
-    .values([
-      { slack_user_id: REP, family_id: id('FAM-2') },
-      { slack_user_id: REP, family_id: id('FAM-3') },
-    ])
-    .execute();
-  const res = await t.db.selectFrom('resources').select('id').executeTakeFirstOrThrow();
-  await t.db
-    .insertInto('capacity_updates')
-    .values({
-      cycle_id: cycleId,
-      resource_id: res.id,
-      period: month,
-      kind: 'delta_pct',
-      value: -10,
-      reason_code: 'maintenance',
-      is_constraint: true,
-      author: OPS,
-      source: 'api',
-      request_key: 'jobs-commands-constraint',
-    })
-    .execute();
-  const prefix = redisPrefix('jobs-commands');
-  const env = {
-    ...workerEnv({ dbUrl: t.url, prefix, apiUrl: standin.apiUrl }),
-    SLACK_SIGNING_SECRET: SECRET,
-  };
-  const config = loadConfig(env, { slack: true });
-  ({ bot, driver } = await startHttpBot(config, standin));
-  worker = await startWorker(config, { metricsPort: null });
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await worker?.stop();
-  await standin?.close();
-  await t?.drop();
-});
+/** `/sop <text>` as `user`, and the ephemeral it answers with. */
+const sopReply = (user: string, text: string) =>
+  commandEphemeral(running, '/sop', user, text, { timeoutMs: 10_000 }).then((e) => e.text);
 
 describe('/sop status', () => {
   it('shows the phase, who has not submitted and the open constraints', async () => {
-    const { n } = await sop(PLANNER, 'status');
-    const text = await ephemeral(PLANNER, n);
+    const text = await sopReply(PLANNER, 'status');
     expect(text).toContain('Demand review');
     // The rep adjusted FAM-2 (through the fixture, as U_BOB) but not FAM-3.
     expect(text).toMatch(/<@U_BOB>: FAM-3(?!,)/);
@@ -105,18 +78,17 @@ describe('/sop status', () => {
 
 describe('/sop plan', () => {
   it('is refused to a sales rep', async () => {
-    const { n } = await sop(REP, 'plan');
-    expect(await ephemeral(REP, n)).toMatch(/planner/i);
+    expect(await sopReply(REP, 'plan')).toMatch(/planner/i);
   });
 
   it('answers in the thread with the headline figures and the charts', async () => {
     await sop(PLANNER, 'plan');
-    const root = await standin.waitFor(
-      () => standin.messagesIn('C_GENERAL').find((m) => m.text.includes('Planning…')),
+    const root = await running.standin.waitFor(
+      () => running.standin.messagesIn('C_GENERAL').find((m) => m.text.includes('Planning…')),
       10_000,
     );
-    const replies = await standin.waitFor(() => {
-      const r = standin.threadReplies('C_GENERAL', root.ts);
+    const replies = await running.standin.waitFor(() => {
+      const r = running.standin.threadReplies('C_GENERAL', root.ts);
       return r.filter((m) => m.files.length > 0).length >= 3 ? r : undefined;
     }, 60_000);
     const headline = replies.filter((m) => /Plan run \d+ for \d{4}-\d{2} is ready/.test(m.text));
@@ -125,25 +97,23 @@ describe('/sop plan', () => {
     expect(headline[0]?.text).toContain('Cautious');
     // gap, scenarios and the one adjusted family, all in the thread, none in the channels.
     expect(replies.filter((m) => m.files.length > 0)).toHaveLength(3);
-    for (const c of Object.values(CHANNELS)) expect(standin.messagesIn(c)).toHaveLength(0);
-    const { n } = await sop(PLANNER, 'status');
-    expect(await ephemeral(PLANNER, n)).toMatch(/Latest plan run\*: #\d+/);
+    for (const c of Object.values(CHANNELS)) expect(running.standin.messagesIn(c)).toHaveLength(0);
+    expect(await sopReply(PLANNER, 'status')).toMatch(/Latest plan run\*: #\d+/);
   });
 });
 
 describe('/sop plan typed where the bot cannot post', () => {
   it('puts the thread in the planner’s DM and says so', async () => {
     // A private channel the bot is not in: Slack answers chat.postMessage with channel_not_found.
-    standin.failNext('chat.postMessage', { error: 'channel_not_found' });
-    const { n } = await sop(PLANNER, 'plan');
-    expect(await ephemeral(PLANNER, n)).toMatch(/answer in our direct messages/);
-    const root = await standin.waitFor(
-      () => standin.messagesIn(`D_${PLANNER}`).find((m) => m.text.includes('Planning…')),
+    running.standin.failNext('chat.postMessage', { error: 'channel_not_found' });
+    expect(await sopReply(PLANNER, 'plan')).toMatch(/answer in our direct messages/);
+    const root = await running.standin.waitFor(
+      () => running.standin.messagesIn(`D_${PLANNER}`).find((m) => m.text.includes('Planning…')),
       10_000,
     );
     // The inputs did not change since the last run: that run answers in the DM thread.
-    const replies = await standin.waitFor(() => {
-      const r = standin.threadReplies(`D_${PLANNER}`, root.ts);
+    const replies = await running.standin.waitFor(() => {
+      const r = running.standin.threadReplies(`D_${PLANNER}`, root.ts);
       return r.some((m) => /Plan run \d+ for \d{4}-\d{2} is ready/.test(m.text)) ? r : undefined;
     }, 60_000);
     expect(replies.length).toBeGreaterThan(0);
@@ -153,29 +123,29 @@ describe('/sop plan typed where the bot cannot post', () => {
 describe('/sop whatif', () => {
   it('answers with the scenario chart and the differences from central', async () => {
     await sop(PLANNER, 'whatif demand FAM-2 +50%');
-    const root = await standin.waitFor(
-      () => standin.messagesIn('C_GENERAL').find((m) => m.text.includes('what if')),
+    const root = await running.standin.waitFor(
+      () => running.standin.messagesIn('C_GENERAL').find((m) => m.text.includes('what if')),
       10_000,
     );
-    const reply = await standin.waitFor(
-      () => standin.threadReplies('C_GENERAL', root.ts).find((m) => m.files.length > 0),
+    const reply = await running.standin.waitFor(
+      () => running.standin.threadReplies('C_GENERAL', root.ts).find((m) => m.files.length > 0),
       60_000,
     );
-    const file = standin.files.find((f) => f.id === reply.files[0]);
+    const file = running.standin.files.find((f) => f.id === reply.files[0]);
     expect(file?.initial_comment).toContain('demand FAM-2 +50%');
     expect(file?.initial_comment).toMatch(/Fill rate: .* vs central/);
     expect(file?.initial_comment).toMatch(/Cost: \$[\d,]+ \(\+\$[\d,]+ vs central/);
   });
 
   it('explains bad syntax in an ephemeral reply with the expected syntax', async () => {
-    const { n } = await sop(PLANNER, 'whatif demand FAM-2 twenty');
-    const text = await ephemeral(PLANNER, n);
+    const text = await sopReply(PLANNER, 'whatif demand FAM-2 twenty');
     expect(text).toContain("'twenty' is not a percentage");
     expect(text).toContain('demand <family|all> <+N%|-N%>');
   });
 
   it('names an unknown family', async () => {
-    const { n } = await sop(PLANNER, 'whatif demand FAM-99 +10%');
-    expect(await ephemeral(PLANNER, n)).toContain('There is no family `FAM-99`');
+    expect(await sopReply(PLANNER, 'whatif demand FAM-99 +10%')).toContain(
+      'There is no family `FAM-99`',
+    );
   });
 });

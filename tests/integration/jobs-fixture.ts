@@ -13,7 +13,10 @@ import { addMonths } from '../../src/core/period.js';
 import { importCompany as importCompanyCsv } from '../../src/import/import-company.js';
 import { createRedis } from '../../src/redis.js';
 import { getSettings, updateSettings } from '../../src/services/settings.js';
+import type { Standin } from '../../src/slack-standin/index.js';
 import { type RunningWorker, startWorker } from '../../src/worker.js';
+import { insertCycle, redisPrefix, type TestDb } from '../helpers/db.js';
+import { useFixture } from '../helpers/fixture.js';
 
 export const CHANNELS = { demand: 'C_DEMAND', supply: 'C_SUPPLY', exec: 'C_EXEC' } as const;
 
@@ -41,12 +44,8 @@ export async function setUpCycle(
     exec_channel: CHANNELS.exec,
     ...(opts.horizon ? { horizon_months: opts.horizon } : {}),
   });
-  const cycle = await db
-    .insertInto('cycles')
-    .values({ month, phase: 'demand_review', opened_by: 'U_ALICE' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return { cycleId: cycle.id, month };
+  const cycleId = await insertCycle(db, { month, phase: 'demand_review', opened_by: 'U_ALICE' });
+  return { cycleId: cycleId, month };
 }
 
 /** Adjustments by a sales rep: +pct% on the first `months` plan months of each family. */
@@ -228,14 +227,28 @@ export async function inProcessWorker(o: {
   return startWorker(config, { metricsPort: null });
 }
 
-/** The end of a test with an in-process worker: its jobs, the worker, the stand-in, the database. */
-export async function stopAll(
-  worker: RunningWorker | undefined,
-  standin: { close(): Promise<void> } | undefined,
-  t: { drop(): Promise<void> } | undefined,
-): Promise<void> {
-  if (worker) await emptyQueues(worker.queues);
-  await worker?.stop();
-  await standin?.close();
-  await t?.drop();
+/**
+ * An in-process worker (inProcessWorker) of the enclosing file or describe block, on the
+ * fixtures' database and stand-in and queues of its own; started after the hooks declared
+ * before it, its jobs removed and the worker stopped after the tests.
+ */
+export function useInProcessWorker(
+  on: { readonly t: TestDb; readonly standin: Standin },
+  label: string,
+  env?: Record<string, string>,
+): RunningWorker {
+  return useFixture(
+    () =>
+      inProcessWorker({
+        dbUrl: on.t.url,
+        apiUrl: on.standin.apiUrl,
+        label,
+        prefix: redisPrefix(label),
+        ...(env ? { env } : {}),
+      }),
+    async (worker) => {
+      await emptyQueues(worker.queues);
+      await worker.stop();
+    },
+  );
 }

@@ -10,13 +10,13 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { generateCompany } from '../../src/seed/company.js';
-import { type Standin, startStandin } from '../../src/slack-standin/index.js';
 import { type RunningWorker, startWorker } from '../../src/worker.js';
-import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+import { redisPrefix, useDb } from '../helpers/db.js';
+import { useStandin } from '../helpers/slack.js';
 import { addAdjustments, CHANNELS, setUpCycle, workerEnv } from './jobs-fixture.js';
 
-let t: TestDb;
-let standin: Standin;
+const t = useDb();
+const standin = useStandin();
 let worker: RunningWorker;
 let cycleId: number;
 let month: string;
@@ -24,8 +24,6 @@ let month: string;
 const company = generateCompany({ families: 6, months: 36, resources: 3, seed: 7 });
 
 beforeAll(async () => {
-  t = await freshDb();
-  standin = await startStandin();
   ({ cycleId, month } = await setUpCycle(t.db, company, { horizon: 6 }));
   await addAdjustments(t.db, cycleId, month, [
     { family: 'FAM-2', pct: 25 },
@@ -39,8 +37,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.stop();
-  await standin?.close();
-  await t?.drop();
 });
 
 const fileShares = (channel: string) =>

@@ -2,54 +2,29 @@
  * No bot noise: a second recompute whose numbers did not change reuses the run and posts no
  * chart again; a change posts only the charts it changed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
-import { loadConfig } from '../../src/config.js';
 import { generateCompany } from '../../src/seed/company.js';
-import { type Standin, startStandin } from '../../src/slack-standin/index.js';
-import { type RunningWorker, startWorker } from '../../src/worker.js';
-import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
-import { addAdjustments, CHANNELS, emptyQueues, setUpCycle } from './jobs-fixture.js';
+import { useDb } from '../helpers/db.js';
+import { useStandin } from '../helpers/slack.js';
+import { addAdjustments, CHANNELS, setUpCycle, useInProcessWorker } from './jobs-fixture.js';
 
 describe('charts of an unchanged plan are not posted again', () => {
-  let t: TestDb;
+  const t = useDb();
   let db: Db;
-  let standin: Standin;
-  let worker: RunningWorker;
+  const standin = useStandin({ postMessageRate: false, tierLimits: false });
   let cycleId = 0;
   let month = '';
 
   beforeAll(async () => {
-    t = await freshDb();
     db = t.db;
-    standin = await startStandin({ postMessageRate: false, tierLimits: false });
-    const config = loadConfig(
-      {
-        DATABASE_URL: t.url,
-        SLACK_BOT_TOKEN: 'xoxb-unchanged',
-        SLACK_SIGNING_SECRET: 'unchanged-secret',
-        SLACK_API_URL: standin.apiUrl,
-        LOG_LEVEL: 'silent',
-        SOPBOT_QUEUE_PREFIX: redisPrefix('unchanged'),
-        SOPBOT_RECOMPUTE_CRON: 'off',
-        SOPBOT_DIGEST_CRON: 'off',
-        SOPBOT_CHART_WARMUP_ROUNDS: '0',
-      },
-      { slack: true },
-    );
     ({ cycleId, month } = await setUpCycle(
       db,
       generateCompany({ families: 8, months: 36, resources: 4, seed: 5 }),
       { horizon: 12 },
     ));
-    worker = await startWorker(config, { metricsPort: null });
   });
-  afterAll(async () => {
-    await emptyQueues(worker.queues);
-    await worker.stop();
-    await standin.close();
-    await t.drop();
-  });
+  const worker = useInProcessWorker({ t, standin }, 'unchanged');
 
   const runs = async () =>
     Number(

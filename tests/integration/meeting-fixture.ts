@@ -2,8 +2,8 @@
  * Test fixture for the meeting tests: plan runs written straight through the tables
  * (plan_runs → plan_scenarios → results), so the vote, decision and pack tests do not
  * depend on the solver; and a harness of the real bot, the stand-in and the worker runtime.
- * The two-family catalogue (insertFamilies) and the bot over HTTP (startHttpBot) serve the
- * other Slack tests too.
+ * The two-family catalogue (insertFamilies) and the forecast cycle (seedForecastCycle) serve
+ * the other Slack tests too.
  */
 import { WebClient } from '@slack/web-api';
 import { Redis } from 'ioredis';
@@ -17,19 +17,14 @@ import {
 } from '../../jobs/contracts.js';
 import { createQueues, type Queues } from '../../jobs/queues.js';
 import { startRuntime } from '../../jobs/runtime.js';
-import { type RunningBot, startBot } from '../../src/bot.js';
-import { type Config, loadConfig } from '../../src/config.js';
 import type { Role } from '../../src/core/company.js';
 import type { Clock } from '../../src/deps.js';
 import { createLogger } from '../../src/logger.js';
 import { createRedis } from '../../src/redis.js';
-import {
-  createDriver,
-  type Driver,
-  type Standin,
-  startStandin,
-} from '../../src/slack-standin/index.js';
-import { freshDb, redisPrefix } from '../helpers/db.js';
+import type { Driver, Standin } from '../../src/slack-standin/index.js';
+import { startHttpTestBot } from '../helpers/bot.js';
+import { insertCycle, insertMembers } from '../helpers/db.js';
+import { useFixture } from '../helpers/fixture.js';
 
 export interface FixtureScenario {
   readonly name: string;
@@ -184,18 +179,14 @@ export async function seedForecastCycle(
   fam1: number,
   who: { readonly rep: string; readonly ops: string; readonly months: number },
 ): Promise<number> {
-  const cycle = await db
-    .insertInto('cycles')
-    .values({ month: '2027-01', phase: 'data_gathering' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const cycleId = await insertCycle(db, { month: '2027-01', phase: 'data_gathering' });
   const months = Array.from(
     { length: who.months },
     (_, i) => `${2027 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`,
   );
   await db
     .insertInto('baseline_forecasts')
-    .values(months.map((period) => ({ cycle_id: cycle.id, family_id: fam1, period, value: 1000 })))
+    .values(months.map((period) => ({ cycle_id: cycleId, family_id: fam1, period, value: 1000 })))
     .execute();
   await db
     .insertInto('members')
@@ -212,7 +203,7 @@ export async function seedForecastCycle(
     .insertInto('workspace_settings')
     .values({ team_id: 'T_SOP', demand_channel: 'C_DEMAND', supply_channel: 'C_SUPPLY' })
     .execute();
-  return cycle.id;
+  return cycleId;
 }
 
 export const SCENARIOS: readonly FixtureScenario[] = [
@@ -287,24 +278,6 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-/**
- * The real bot (startBot) over HTTP on a free port, and a stand-in driver that signs its
- * requests with the config's signing secret, as Slack does.
- */
-export async function startHttpBot(
-  config: Config,
-  standin: Standin,
-  opts: { readonly clock?: Clock } = {},
-): Promise<{ bot: RunningBot; driver: Driver }> {
-  const bot = await startBot(config, { ...opts, port: 0 });
-  const driver = createDriver({
-    botUrl: `http://127.0.0.1:${bot.slack.port()}/slack/events`,
-    signingSecret: config.SLACK_SIGNING_SECRET ?? '',
-    standin,
-  });
-  return { bot, driver };
-}
-
 /** A clock the test moves: `now()` is the time last `set` (at first, `start`). */
 export interface TestClock extends Clock {
   set(at: Date | string): void;
@@ -320,50 +293,49 @@ export function testClock(start: string): TestClock {
   };
 }
 
+export interface HarnessOptions {
+  readonly label: string;
+  /** Workspace members and their sopbot role (the members table); Slack users too. */
+  readonly members?: Readonly<Record<string, Role>>;
+  /** Slack users of the workspace who are not members. */
+  readonly users?: readonly string[];
+  readonly clock: Clock;
+}
+
+/** startHarness for the enclosing file or describe block: before its tests, stopped after. */
+export function useHarness(opts: HarnessOptions): Harness {
+  return useFixture(
+    () => startHarness(opts),
+    (h) => h.stop(),
+  );
+}
+
 /**
  * The real bot (startBot) against the stand-in, a test database, Redis queues under a unique
  * prefix, and the meeting worker; all with the given clock.
  */
-export async function startHarness(opts: {
-  label: string;
-  /** Workspace members and their sopbot role (the members table); Slack users too. */
-  members?: Readonly<Record<string, Role>>;
-  /** Slack users of the workspace who are not members. */
-  users?: readonly string[];
-  clock: Clock;
-}): Promise<Harness> {
-  const tdb = await freshDb();
-  const members = Object.entries(opts.members ?? {});
-  if (members.length > 0)
-    await tdb.db
-      .insertInto('members')
-      .values(members.map(([id, role]) => ({ slack_user_id: id, role })))
-      .execute();
-  const standin = await startStandin({
-    postMessageRate: false,
-    users: [...members.map(([id]) => id), ...(opts.users ?? [])].map((id) => ({
-      id,
-      name: id.slice(2).toLowerCase(),
-      real_name: id.slice(2),
-      tz: 'UTC',
-    })),
+export async function startHarness(opts: HarnessOptions): Promise<Harness> {
+  const members = opts.members ?? {};
+  const running = await startHttpTestBot(opts.label, {
+    standin: {
+      postMessageRate: false,
+      users: [...Object.keys(members), ...(opts.users ?? [])].map((id) => ({
+        id,
+        name: id.slice(2).toLowerCase(),
+        real_name: id.slice(2),
+        tz: 'UTC',
+      })),
+    },
+    env: {
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      SOPBOT_RECOMPUTE_CRON: 'off',
+      SOPBOT_DIGEST_CRON: 'off',
+      SOPBOT_CHART_WARMUP_ROUNDS: '0',
+    },
+    seed: (t) => insertMembers(t.db, members),
+    clock: opts.clock,
   });
-  const prefix = redisPrefix(opts.label);
-  const secret = `${opts.label}-secret`;
-  const env: Record<string, string> = {
-    DATABASE_URL: tdb.url,
-    REDIS_URL: 'redis://127.0.0.1:6379',
-    SLACK_BOT_TOKEN: `xoxb-${opts.label}`,
-    SLACK_SIGNING_SECRET: secret,
-    SLACK_API_URL: standin.apiUrl,
-    LOG_LEVEL: 'silent',
-    SOPBOT_QUEUE_PREFIX: prefix,
-    SOPBOT_RECOMPUTE_CRON: 'off',
-    SOPBOT_DIGEST_CRON: 'off',
-    SOPBOT_CHART_WARMUP_ROUNDS: '0',
-  };
-  const config = loadConfig(env, { slack: true });
-  const { bot, driver } = await startHttpBot(config, standin, { clock: opts.clock });
+  const { t: tdb, standin, driver, config, env, prefix } = running;
   const redis = new Redis(env.REDIS_URL!, { maxRetriesPerRequest: null });
   const queues = createQueues(redis, prefix);
   const workerRedis = createRedis(env.REDIS_URL!, 'worker');
@@ -425,12 +397,10 @@ export async function startHarness(opts: {
     },
     async stop() {
       await worker.close();
-      await bot.stop();
       await queues.close();
       redis.disconnect();
       workerRedis.disconnect();
-      await standin.close();
-      await tdb.drop();
+      await running.stop();
     },
   };
 }

@@ -4,7 +4,7 @@
  * a clock the test sets; a delayed job "comes due" when the test moves the clock and
  * promotes it, as BullMQ would when its delay runs out.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import type { JobInput, JobName, QueueName } from '../../jobs/contracts.js';
 import { main } from '../../src/cli.js';
@@ -16,8 +16,8 @@ import {
   insertRun,
   pollUntil,
   SCENARIOS,
-  startHarness,
   testClock,
+  useHarness,
 } from './meeting-fixture.js';
 
 const PLANNER = 'U_PLAN';
@@ -30,7 +30,19 @@ const CARA = 'U_CARA';
 
 const clock = testClock('2027-01-04T08:00:00Z');
 
-let h: Harness;
+const h = useHarness({
+  label: 'meeting-flow',
+  members: {
+    [PLANNER]: 'planner',
+    [EXEC1]: 'exec',
+    [EXEC2]: 'exec',
+    [REP1]: 'sales',
+    [REP2]: 'sales',
+    [OPS]: 'ops',
+  },
+  users: [CARA],
+  clock,
+});
 let db: Db;
 let standin: Standin;
 let driver: Driver;
@@ -55,19 +67,6 @@ async function cycleRow(month: string) {
 }
 
 beforeAll(async () => {
-  h = await startHarness({
-    label: 'meeting-flow',
-    members: {
-      [PLANNER]: 'planner',
-      [EXEC1]: 'exec',
-      [EXEC2]: 'exec',
-      [REP1]: 'sales',
-      [REP2]: 'sales',
-      [OPS]: 'ops',
-    },
-    users: [CARA],
-    clock,
-  });
   ({ db, standin, driver, queues, env } = h);
   fam = await insertFamilies(db);
   await db
@@ -88,10 +87,6 @@ beforeAll(async () => {
       vote_mode: 'open',
     })
     .execute();
-});
-
-afterAll(async () => {
-  await h?.stop();
 });
 
 let cycleId = 0;
@@ -371,34 +366,21 @@ describe('follow-up actions', () => {
       await db.selectFrom('actions').selectAll().where('owner', '=', OPS).executeTakeFirstOrThrow()
     ).id;
     const before = dms(OPS).length;
+    /** The reminder of a1 of `kind` at `occurrence`, come due or run again. */
+    const remind = (run: typeof comeDue, kind: 'before' | 'due' | 'overdue', occurrence: string) =>
+      run('action-reminder', { actionId: a1, kind, occurrence }, 'notifications');
 
     clock.set('2027-02-08T09:00:00Z');
-    const r1 = await comeDue(
-      'action-reminder',
-      { actionId: a1, kind: 'before', occurrence: '2027-02-08' },
-      'notifications',
-    );
+    const r1 = await remind(comeDue, 'before', '2027-02-08');
     expect(r1).toEqual({ result: 'sent' });
     expect(dms(OPS)).toHaveLength(before + 1);
     expect(dms(OPS).at(-1)!.text).toContain('Due in 2 days');
     // The same reminder delivered again is not sent again.
-    expect(
-      await runAgain(
-        'action-reminder',
-        { actionId: a1, kind: 'before', occurrence: '2027-02-08' },
-        'notifications',
-      ),
-    ).toEqual({ result: 'already_sent' });
+    expect(await remind(runAgain, 'before', '2027-02-08')).toEqual({ result: 'already_sent' });
     expect(dms(OPS)).toHaveLength(before + 1);
 
     clock.set('2027-02-10T09:00:00Z');
-    expect(
-      await comeDue(
-        'action-reminder',
-        { actionId: a1, kind: 'due', occurrence: '2027-02-10' },
-        'notifications',
-      ),
-    ).toEqual({
+    expect(await remind(comeDue, 'due', '2027-02-10')).toEqual({
       result: 'sent',
     });
     expect(dms(OPS).at(-1)!.text).toContain('Due today');
@@ -432,13 +414,7 @@ describe('follow-up actions', () => {
     expect(JSON.stringify([vote()?.text, vote()?.blocks])).toBe(voteBefore);
 
     clock.set('2027-02-11T09:00:00Z');
-    expect(
-      await comeDue(
-        'action-reminder',
-        { actionId: a1, kind: 'overdue', occurrence: 'overdue-1' },
-        'notifications',
-      ),
-    ).toEqual({ result: 'not_open' });
+    expect(await remind(comeDue, 'overdue', 'overdue-1')).toEqual({ result: 'not_open' });
     expect(dms(OPS)).toHaveLength(count);
   });
 

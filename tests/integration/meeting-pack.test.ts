@@ -2,13 +2,13 @@
  * The meeting pack answers the ten questions from stored data: each section is present,
  * shows the figures computed from this cycle's tables, and changes when the data does.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import { buildPack, packMarkdown } from '../../src/services/pack.js';
-import { freshDb, type TestDb } from '../helpers/db.js';
+import { insertCycle, useDb } from '../helpers/db.js';
 import { insertFamilies, insertRun, SCENARIOS } from './meeting-fixture.js';
 
-let tdb: TestDb;
+const tdb = useDb();
 let db: Db;
 let fam: { fam1: number; fam2: number; line: number };
 let cur: number;
@@ -26,7 +26,6 @@ function section(md: string, n: number): string {
 const pack = async () => packMarkdown(await buildPack(db, '2027-01', NOW));
 
 beforeAll(async () => {
-  tdb = await freshDb();
   db = tdb.db;
   fam = await insertFamilies(db);
   await db
@@ -34,11 +33,11 @@ beforeAll(async () => {
     .values({ team_id: 'default', frozen_months: 1, slushy_months: 2 })
     .execute();
   // November's lag-1 forecast of December (the snapshot it kept when it closed).
-  const nov = await db
-    .insertInto('cycles')
-    .values({ month: '2026-11', phase: 'closed', closed_at: new Date('2026-11-20T00:00:00Z') })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const novId = await insertCycle(db, {
+    month: '2026-11',
+    phase: 'closed',
+    closed_at: new Date('2026-11-20T00:00:00Z'),
+  });
   await db
     .insertInto('forecast_snapshots')
     .values(
@@ -46,7 +45,7 @@ beforeAll(async () => {
         { f: fam.fam1, c: 100 },
         { f: fam.fam2, c: 1000 },
       ].map(({ f, c }) => ({
-        cycle_id: nov.id,
+        cycle_id: novId,
         family_id: f,
         period: '2026-12',
         lag: 1,
@@ -56,13 +55,13 @@ beforeAll(async () => {
       })),
     )
     .execute();
-  const prev = await db
-    .insertInto('cycles')
-    .values({ month: '2026-12', phase: 'closed', closed_at: new Date('2026-12-20T00:00:00Z') })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const prevId = await insertCycle(db, {
+    month: '2026-12',
+    phase: 'closed',
+    closed_at: new Date('2026-12-20T00:00:00Z'),
+  });
   const prevRun = await insertRun(db, {
-    cycleId: prev.id,
+    cycleId: prevId,
     runKey: 'pack-prev',
     periods: ['2026-12', '2027-01', '2027-02', '2027-03', '2027-04', '2027-05'],
     demand: { [fam.fam1]: 100, [fam.fam2]: 1000 },
@@ -73,14 +72,9 @@ beforeAll(async () => {
   await db
     .updateTable('cycles')
     .set({ adopted_scenario_id: prevRun.ids.central! })
-    .where('id', '=', prev.id)
+    .where('id', '=', prevId)
     .execute();
-  const c = await db
-    .insertInto('cycles')
-    .values({ month: '2027-01', phase: 'executive' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  cur = c.id;
+  cur = await insertCycle(db, { month: '2027-01', phase: 'executive' });
   await insertRun(db, {
     cycleId: cur,
     runKey: 'pack-cur',
@@ -145,7 +139,7 @@ beforeAll(async () => {
   const a = await db
     .insertInto('actions')
     .values({
-      cycle_id: prev.id,
+      cycle_id: prevId,
       description: 'Qualify a second gearbox supplier',
       owner: 'U_OPS',
       due_date: '2027-01-05',
@@ -155,10 +149,6 @@ beforeAll(async () => {
     .returning('id')
     .executeTakeFirstOrThrow();
   actionId = a.id;
-});
-
-afterAll(async () => {
-  await tdb?.drop();
 });
 
 describe('meeting pack', () => {

@@ -4,17 +4,17 @@
  * and `/sop decide` without a vote.
  */
 import { WebClient } from '@slack/web-api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import type { Standin } from '../../src/slack-standin/index.js';
+import { insertCycle } from '../helpers/db.js';
 import {
-  type Harness,
   insertFamilies,
   insertRun,
   pollUntil,
   SCENARIOS,
-  startHarness,
   testClock,
+  useHarness,
 } from './meeting-fixture.js';
 
 const ADMIN = 'U_ADMIN';
@@ -25,7 +25,18 @@ const EXEC3 = 'U_EXEC3';
 const OPS = 'U_OPS';
 
 const clock = testClock('2027-03-15T10:00:00Z');
-let h: Harness;
+const h = useHarness({
+  label: 'meeting-vote',
+  members: {
+    [ADMIN]: 'admin',
+    [PLANNER]: 'planner',
+    [EXEC1]: 'exec',
+    [EXEC2]: 'exec',
+    [EXEC3]: 'exec',
+    [OPS]: 'ops',
+  },
+  clock,
+});
 let db: Db;
 let standin: Standin;
 let cycleId: number;
@@ -33,36 +44,24 @@ let ids: Record<string, string>;
 let chartFile = '';
 
 const waitFor = <T>(f: () => T | undefined | null | false) => standin.waitFor(f, 20_000);
+/** `/sop <text>` as `user`, and the first of their ephemerals that contains `needle`. */
+const asks = async (user: string, text: string, needle: string) => {
+  await h.sop(user, text);
+  return ephemeralWith(user, needle);
+};
 const ephemeralWith = (user: string, needle: string) =>
   waitFor(() => standin.ephemeralsFor(user).find((e) => e.text.includes(needle)));
 const pollMessage = (ts: string) =>
   JSON.stringify(standin.messagesIn('C_EXEC').find((m) => m.ts === ts)?.blocks ?? []);
 
 beforeAll(async () => {
-  h = await startHarness({
-    label: 'meeting-vote',
-    members: {
-      [ADMIN]: 'admin',
-      [PLANNER]: 'planner',
-      [EXEC1]: 'exec',
-      [EXEC2]: 'exec',
-      [EXEC3]: 'exec',
-      [OPS]: 'ops',
-    },
-    clock,
-  });
   ({ db, standin } = h);
   const fam = await insertFamilies(db);
   await db
     .insertInto('workspace_settings')
     .values({ team_id: 'default', exec_channel: 'C_EXEC' })
     .execute();
-  const c = await db
-    .insertInto('cycles')
-    .values({ month: '2027-03', phase: 'executive' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  cycleId = c.id;
+  cycleId = await insertCycle(db, { month: '2027-03', phase: 'executive' });
   const run = await insertRun(db, {
     cycleId,
     runKey: 'vote-run',
@@ -94,18 +93,11 @@ beforeAll(async () => {
     .execute();
 });
 
-afterAll(async () => {
-  await h?.stop();
-});
-
 describe('vote settings, quorum and the chair prompt', () => {
   it('only admins configure votes; an anonymous tally shows counts, not names; the quorum closes the vote', async () => {
-    await h.sop(EXEC1, 'vote mode anonymous');
-    await ephemeralWith(EXEC1, 'Only Admin');
-    await h.sop(ADMIN, 'vote mode anonymous');
-    await ephemeralWith(ADMIN, 'Next votes are anonymous');
-    await h.sop(ADMIN, 'vote quorum 2');
-    await ephemeralWith(ADMIN, 'close when 2 executives');
+    await asks(EXEC1, 'vote mode anonymous', 'Only Admin');
+    await asks(ADMIN, 'vote mode anonymous', 'Next votes are anonymous');
+    await asks(ADMIN, 'vote quorum 2', 'close when 2 executives');
 
     await h.sop(EXEC1, 'vote');
     const msg = await waitFor(() =>
@@ -212,23 +204,19 @@ describe('vote settings, quorum and the chair prompt', () => {
     expect(snoozed.snoozed_until!.toISOString()).toBe('2027-03-31T10:00:00.000Z');
     const count = standin.messagesIn(`D_${OPS}`).length;
 
-    clock.set('2027-03-25T09:00:00Z');
-    expect(
-      await h.comeDue(
-        'action-reminder',
-        { actionId: action.id, kind: 'due', occurrence: '2027-03-25' },
-        'notifications',
-      ),
-    ).toEqual({ result: 'snoozed' });
+    /** The action's reminder of `kind` comes due at `at`: the reminder job's result. */
+    const remindAt = (at: string, kind: 'due' | 'overdue', occurrence: string) => {
+      clock.set(at);
+      const payload = { actionId: action.id, kind, occurrence };
+      return h.comeDue('action-reminder', payload, 'notifications');
+    };
+    expect(await remindAt('2027-03-25T09:00:00Z', 'due', '2027-03-25')).toEqual({
+      result: 'snoozed',
+    });
     expect(standin.messagesIn(`D_${OPS}`)).toHaveLength(count);
 
-    clock.set('2027-03-31T10:00:00Z');
     expect(
-      await h.comeDue(
-        'action-reminder',
-        { actionId: action.id, kind: 'overdue', occurrence: 'snooze-2027-03-31T10:00:00.000Z' },
-        'notifications',
-      ),
+      await remindAt('2027-03-31T10:00:00Z', 'overdue', 'snooze-2027-03-31T10:00:00.000Z'),
     ).toEqual({ result: 'sent' });
     expect(standin.messagesIn(`D_${OPS}`)).toHaveLength(count + 1);
     expect(standin.messagesIn(`D_${OPS}`).at(-1)!.text).toContain('Overdue');
@@ -256,8 +244,7 @@ describe('vote settings, quorum and the chair prompt', () => {
   });
 
   it('the deadline closes a vote and asks the chair; /sop decide records a decision without a vote', async () => {
-    await h.sop(ADMIN, 'vote quorum off');
-    await ephemeralWith(ADMIN, 'no quorum');
+    await asks(ADMIN, 'vote quorum off', 'no quorum');
     await h.sop(PLANNER, 'vote 2');
     const poll = await pollUntil(
       () => db.selectFrom('polls').selectAll().where('status', '=', 'open').executeTakeFirst(),
@@ -284,13 +271,14 @@ describe('vote settings, quorum and the chair prompt', () => {
         .find((m) => JSON.stringify(m.blocks ?? []).includes('decision_open')),
     );
 
-    await h.sop(PLANNER, 'decide cautious "planners may not"');
-    await ephemeralWith(PLANNER, 'Only Executive');
-    await h.sop(EXEC3, 'decide prudent "typo"');
-    await ephemeralWith(EXEC3, "'prudent' is not in the latest plan run");
+    await asks(PLANNER, 'decide cautious "planners may not"', 'Only Executive');
+    await asks(EXEC3, 'decide prudent "typo"', "'prudent' is not in the latest plan run");
     // The cycle has a decision already (the quorum vote's): a new one says why it replaces it.
-    await h.sop(EXEC3, 'decide cautious "Cash is tight this quarter"');
-    await ephemeralWith(EXEC3, 'A new decision supersedes it');
+    await asks(
+      EXEC3,
+      'decide cautious "Cash is tight this quarter"',
+      'A new decision supersedes it',
+    );
     await h.sop(
       EXEC3,
       'decide cautious "Cash is tight this quarter" supersedes "the budget was cut after the vote"',

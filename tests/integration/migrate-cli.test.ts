@@ -2,20 +2,13 @@
  * `sopbot migrate redo` redoes the last migration, as "redo" means elsewhere (Rails, knex);
  * `reset` undoes every migration and applies them all again (erasing the data).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { migrations } from '../../db/migrations/index.js';
 import { main } from '../../src/cli.js';
-import { emptyDb, type TestDb } from '../helpers/db.js';
+import { emptyDb, useDb } from '../helpers/db.js';
 
 describe('sopbot migrate redo / reset', () => {
-  let t: TestDb;
-  beforeAll(async () => {
-    t = await emptyDb();
-  });
-  afterAll(async () => {
-    await t.drop();
-  });
-
+  const t = useDb(emptyDb);
   const migrate = async (action: string) => {
     const out: string[] = [];
     const code = await main(['migrate', action], {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { migrateDownAll, migrateToLatest, migrationStatus } from '../../db/migrate.js';
-import { emptyDb, type TestDb } from '../helpers/db.js';
+import { emptyDb, type TestDb, useDb } from '../helpers/db.js';
 
 async function tables(t: TestDb): Promise<string[]> {
   const r = await sql<{
@@ -11,14 +11,7 @@ async function tables(t: TestDb): Promise<string[]> {
 }
 
 describe('migrations', () => {
-  let t: TestDb;
-  beforeAll(async () => {
-    t = await emptyDb();
-  });
-  afterAll(async () => {
-    await t.drop();
-  });
-
+  const t = useDb(emptyDb);
   it('apply to an empty database, go all the way down, and up again', async () => {
     const up = await migrateToLatest(t.db);
     expect(up.error).toBeUndefined();

@@ -4,39 +4,28 @@
  * run. A later phase change whose inputs are new always makes a run: its recompute is not
  * swallowed by the job id of the earlier one.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/deps.js';
 import { generateCompany } from '../../src/seed/company.js';
 import { advancePhase } from '../../src/services/cycles.js';
-import { type Standin, startStandin } from '../../src/slack-standin/index.js';
-import type { RunningWorker } from '../../src/worker.js';
-import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
-import { standinClient } from '../helpers/slack.js';
-import { addAdjustments, inProcessWorker, setUpCycle, stopAll } from './jobs-fixture.js';
+import { useDb } from '../helpers/db.js';
+import { standinClient, useStandin } from '../helpers/slack.js';
+import { addAdjustments, setUpCycle, useInProcessWorker } from './jobs-fixture.js';
 
-let t: TestDb;
-let standin: Standin;
-let worker: RunningWorker;
+const t = useDb();
+const standin = useStandin({ postMessageRate: false, tierLimits: false });
 let cycleId = 0;
 let month = '';
 
 beforeAll(async () => {
-  t = await freshDb();
-  standin = await startStandin({ postMessageRate: false, tierLimits: false });
   ({ cycleId, month } = await setUpCycle(
     t.db,
     generateCompany({ families: 4, months: 36, resources: 3, seed: 21 }),
     { horizon: 9 },
   ));
-  worker = await inProcessWorker({
-    dbUrl: t.url,
-    apiUrl: standin.apiUrl,
-    label: 'plan-reuse',
-    prefix: redisPrefix('plan-reuse'),
-  });
 });
 
-afterAll(() => stopAll(worker, standin, t));
+const worker = useInProcessWorker({ t, standin }, 'plan-reuse');
 
 const runIds = async () =>
   (

@@ -11,15 +11,14 @@ import { recordDecision } from '../../src/services/decisions.js';
 import { preparePlan, runPlan } from '../../src/services/planning.js';
 import { fitBaselines } from '../../src/services/planning-baseline.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
-import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+import { insertCycle, redisPrefix, useDb } from '../helpers/db.js';
 import { emptyQueues } from './jobs-fixture.js';
 
 describe('frozen zone from the adopted plan', () => {
-  let t: TestDb;
+  const t = useDb();
   let queues: Queues;
   let redis: ReturnType<typeof createRedis>;
   beforeAll(async () => {
-    t = await freshDb();
     redis = createRedis('redis://127.0.0.1:6379');
     queues = createQueues(redis, redisPrefix('frozen'));
     await importCompany(
@@ -32,23 +31,15 @@ describe('frozen zone from the adopted plan', () => {
     await emptyQueues(queues);
     await queues.close();
     redis.disconnect();
-    await t.drop();
   });
 
   it('fixes the next cycle’s frozen months to the adopted production, even when demand moves', async () => {
     const solver = await createHighsSolver();
-    const c1 = await t.db
-      .insertInto('cycles')
-      .values({ month: '2027-01', phase: 'executive' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await fitBaselines(t.db, c1.id);
-    const run1 = await runPlan(t.db, solver, {
-      cycleId: c1.id,
-      runKey: 'frozen-c1',
-      trigger: 'test',
-      requestedBy: null,
-    });
+    const plan = (cycleId: number, runKey: string) =>
+      runPlan(t.db, solver, { cycleId, runKey, trigger: 'test', requestedBy: null });
+    const cycle1 = await insertCycle(t.db, { month: '2027-01', phase: 'executive' });
+    await fitBaselines(t.db, cycle1);
+    const run1 = await plan(cycle1, 'frozen-c1');
     const central = await t.db
       .selectFrom('plan_scenarios')
       .select('id')
@@ -59,7 +50,7 @@ describe('frozen zone from the adopted plan', () => {
     await recordDecision(
       { db: t.db, queue: queues, clock },
       {
-        cycleId: c1.id,
+        cycleId: cycle1,
         pollId: null,
         scenarioId: central.id,
         rationale: 'Central.',
@@ -71,15 +62,11 @@ describe('frozen zone from the adopted plan', () => {
     await t.db
       .updateTable('cycles')
       .set({ phase: 'closed', closed_at: new Date() })
-      .where('id', '=', c1.id)
+      .where('id', '=', cycle1)
       .execute();
 
-    const c2 = await t.db
-      .insertInto('cycles')
-      .values({ month: '2027-02' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await fitBaselines(t.db, c2.id);
+    const cycle2 = await insertCycle(t.db, { month: '2027-02' });
+    await fitBaselines(t.db, cycle2);
     const adopted = await t.db
       .selectFrom('plan_family_results')
       .innerJoin('families', 'families.id', 'plan_family_results.family_id')
@@ -87,7 +74,7 @@ describe('frozen zone from the adopted plan', () => {
       .where('scenario_id', '=', central.id)
       .where('period', 'in', ['2027-02', '2027-03', '2027-04'])
       .execute();
-    const inputs = await preparePlan(t.db, c2.id);
+    const inputs = await preparePlan(t.db, cycle2);
     expect(inputs.frozen.map((f) => f.period).sort()).toEqual(
       adopted
         .filter((a) => a.period !== '2027-04')
@@ -105,7 +92,7 @@ describe('frozen zone from the adopted plan', () => {
     await t.db
       .insertInto('forecast_adjustments')
       .values({
-        cycle_id: c2.id,
+        cycle_id: cycle2,
         family_id: fam1,
         period: '2027-02',
         author: 'U_EXEC',
@@ -118,12 +105,7 @@ describe('frozen zone from the adopted plan', () => {
         request_key: 'frozen-adj',
       })
       .execute();
-    const run2 = await runPlan(t.db, solver, {
-      cycleId: c2.id,
-      runKey: 'frozen-c2',
-      trigger: 'test',
-      requestedBy: null,
-    });
+    const run2 = await plan(cycle2, 'frozen-c2');
     const central2 = await t.db
       .selectFrom('plan_scenarios')
       .select(['id', 'status'])

@@ -7,14 +7,11 @@
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
-import type { RunningBot } from '../../src/bot.js';
-import { loadConfig } from '../../src/config.js';
-import { type Driver, type Standin, startStandin } from '../../src/slack-standin/index.js';
-import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
-import { insertFamilies, seedForecastCycle, startHttpBot } from './meeting-fixture.js';
+import type { Driver, Standin } from '../../src/slack-standin/index.js';
+import { type HttpTestBot, startHttpTestBot } from '../helpers/bot.js';
+import { changeModalValues } from '../helpers/slack.js';
+import { insertFamilies, seedForecastCycle } from './meeting-fixture.js';
 
-const SECRET = 'policy-refusals-secret';
-const TOKEN = 'xoxb-policy-refusals';
 const REP = 'UREP0001';
 const OPS = 'UOPS0001';
 const ADMIN = 'UADM0001';
@@ -26,39 +23,26 @@ const USERS = [
 const FORECAST_REFUSAL =
   'Only Sales, Planner, Executive or Admin members can adjust the demand forecast; your role is Operations.';
 
-let tdb: TestDb;
+let running: HttpTestBot;
 let db: Db;
 let standin: Standin;
-let bot: RunningBot;
 let driver: Driver;
 
 const adjustments = () => db.selectFrom('forecast_adjustments').selectAll().execute();
 
 beforeAll(async () => {
-  tdb = await freshDb();
-  db = tdb.db;
-  standin = await startStandin({ users: USERS, postMessageRate: false });
-  const config = loadConfig(
-    {
-      DATABASE_URL: tdb.url,
-      SLACK_BOT_TOKEN: TOKEN,
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: standin.apiUrl,
-      LOG_LEVEL: 'silent',
-      SOPBOT_ADMIN_USERS: ADMIN,
-      SOPBOT_QUEUE_PREFIX: redisPrefix('policy-refusals'),
-    },
-    { slack: true },
-  );
-  ({ bot, driver } = await startHttpBot(config, standin));
+  running = await startHttpTestBot('policy-refusals', {
+    standin: { users: USERS, postMessageRate: false },
+    env: { SOPBOT_ADMIN_USERS: ADMIN },
+  });
+  ({ standin, driver } = running);
+  db = running.t.db;
   const { fam1 } = await insertFamilies(db);
   await seedForecastCycle(db, fam1, { rep: REP, ops: OPS, months: 12 });
 });
 
 afterAll(async () => {
-  await bot?.stop();
-  await standin?.close();
-  await tdb?.drop();
+  await running?.stop();
 });
 
 describe('a refused role is told why, wherever it asks', () => {
@@ -84,14 +68,14 @@ describe('a refused role is told why, wherever it asks', () => {
     await db.updateTable('members').set({ role: 'ops' }).where('slack_user_id', '=', REP).execute();
     try {
       const submitted = await driver.submitView(viewId, {
-        values: {
-          target: { forecast_target_pick: 'FAM-1' },
-          from: { from_pick: '2027-07' },
-          to: { to_pick: '2027-07' },
-          kind: { kind_pick: 'delta_pct' },
-          value: { value_input: '10' },
-          reason: { reason_pick: 'promotion' },
-        },
+        values: changeModalValues({
+          target: 'FAM-1',
+          from: '2027-07',
+          to: '2027-07',
+          kind: 'delta_pct',
+          value: '10',
+          reason: 'promotion',
+        }),
       });
       expect(submitted.outcome.action).toBe('errors');
       expect(JSON.stringify(submitted.outcome)).toContain(FORECAST_REFUSAL);
@@ -108,7 +92,7 @@ describe('a refused role is told why, wherever it asks', () => {
   it('buttons: "Adjust forecast" and "No change for my families" clicked by operations', async () => {
     // The App Home's own buttons (action ids from presenters/home.ts and change-modal.ts),
     // in a message, as a forged or stale click would carry them.
-    const slack = new WebClient(TOKEN, { slackApiUrl: standin.apiUrl });
+    const slack = new WebClient(running.env.SLACK_BOT_TOKEN, { slackApiUrl: standin.apiUrl });
     const posted = await slack.chat.postMessage({
       channel: 'C_DEMAND',
       text: 'Forecast buttons',

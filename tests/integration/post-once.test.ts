@@ -6,7 +6,7 @@
  */
 import { WebClient } from '@slack/web-api';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import {
   claimPost,
@@ -24,9 +24,14 @@ import {
   STALE_CLAIM_MS,
 } from '../../src/slack/post-ledger.js';
 import type { Standin, StoredMessage } from '../../src/slack-standin/index.js';
-import { type Harness, startHarness } from './meeting-fixture.js';
+import { insertCycle } from '../helpers/db.js';
+import { useHarness } from './meeting-fixture.js';
 
-let h: Harness;
+const h = useHarness({
+  label: 'post-once',
+  users: ['U_ALICE', 'U_BOB'],
+  clock: { now: () => new Date() },
+});
 let db: Db;
 let standin: Standin;
 let slack: WebClient;
@@ -35,11 +40,6 @@ let n = 0;
 const newKey = (what: string) => `test:${what}:${++n}`;
 
 beforeAll(async () => {
-  h = await startHarness({
-    label: 'post-once',
-    users: ['U_ALICE', 'U_BOB'],
-    clock: { now: () => new Date() },
-  });
   db = h.db;
   standin = h.standin;
   // Like the worker's client: no client-side retries, a 429 is an error.
@@ -48,10 +48,6 @@ beforeAll(async () => {
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
   });
-});
-
-afterAll(async () => {
-  await h?.stop();
 });
 
 beforeEach(() => {
@@ -181,30 +177,28 @@ describe('postMessageOnce', () => {
     expect(carrying('C_DEMAND', key)).toHaveLength(1);
   });
 
-  it('concurrent callers: one message, one caller sent it, all get its ts', async () => {
-    const key = newKey('race');
+  /** `callers` post `key` to C_SUPPLY at once: one message, one caller sent it, all get its ts. */
+  async function racePosting(key: string, callers: number): Promise<void> {
     const outs = await Promise.all(
-      Array.from({ length: 5 }, () =>
+      Array.from({ length: callers }, () =>
         postMessageOnce(db, slack, { key, channel: 'C_SUPPLY', text: 'once' }),
       ),
     );
     expect(outs.filter((o) => o.posted)).toHaveLength(1);
     expect(new Set(outs.map((o) => o.ts)).size).toBe(1);
     expect(carrying('C_SUPPLY', key)).toHaveLength(1);
+  }
+
+  it('concurrent callers: one message, one caller sent it, all get its ts', async () => {
+    const key = newKey('race');
+    await racePosting(key, 5);
   });
 
   it('concurrent callers on a stale claim with nothing in Slack: one takes it over and posts', async () => {
     const key = newKey('takeover-race');
     await claimPost(db, key, 'C_SUPPLY');
     await age(key);
-    const outs = await Promise.all(
-      Array.from({ length: 4 }, () =>
-        postMessageOnce(db, slack, { key, channel: 'C_SUPPLY', text: 'once' }),
-      ),
-    );
-    expect(outs.filter((o) => o.posted)).toHaveLength(1);
-    expect(new Set(outs.map((o) => o.ts)).size).toBe(1);
-    expect(carrying('C_SUPPLY', key)).toHaveLength(1);
+    await racePosting(key, 4);
   });
 
   it('a thread post is resolved through conversations.replies', async () => {
@@ -328,16 +322,16 @@ describe('the ledger claim queries', () => {
 describe('in the worker', () => {
   it('a job meeting a fresh claim is delayed, not failed, and posts once the claim is stale', async () => {
     await updateSettings(db, { exec_channel: 'C_EXEC' });
-    const cycle = await db
-      .insertInto('cycles')
-      .values({ month: '2031-01', phase: 'executive', opened_by: 'U_ALICE' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const key = `pack:${cycle.id}`;
+    const cycleId = await insertCycle(db, {
+      month: '2031-01',
+      phase: 'executive',
+      opened_by: 'U_ALICE',
+    });
+    const key = `pack:${cycleId}`;
     // Another worker claimed the pack 40 s ago and is (as far as anyone knows) posting it.
     await claimPost(db, key, 'C_EXEC');
     await age(key, 40_000);
-    const id = await h.queues.enqueue('pack', { cycleId: cycle.id });
+    const id = await h.queues.enqueue('pack', { cycleId: cycleId });
     const job = async () => (await h.queues.queue('posts').getJob(id))!;
     for (let i = 0; i < 200 && (await (await job()).getState()) !== 'delayed'; i++)
       await new Promise((r) => setTimeout(r, 50));
@@ -347,7 +341,7 @@ describe('in the worker', () => {
     expect(standin.callsTo('chat.postMessage')).toHaveLength(0);
     // That worker died: its claim goes stale. The delayed job, when it comes due, posts.
     await age(key);
-    const result = await h.comeDue('pack', { cycleId: cycle.id }, 'posts');
+    const result = await h.comeDue('pack', { cycleId: cycleId }, 'posts');
     expect(result).toEqual({ posted: true });
     expect(carrying('C_EXEC', key)).toHaveLength(1);
     // Delayed, never failed: no failure was recorded on the job.

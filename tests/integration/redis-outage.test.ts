@@ -6,80 +6,43 @@
  * touched.
  */
 import type { Queue } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createQueues } from '../../jobs/queues.js';
-import type { RunningBot } from '../../src/bot.js';
-import { loadConfig } from '../../src/config.js';
 import { addMonths } from '../../src/core/period.js';
 import { createRedis } from '../../src/redis.js';
 import { generateCompany } from '../../src/seed/company.js';
-import type { Driver, Standin } from '../../src/slack-standin/index.js';
-import { startStandin } from '../../src/slack-standin/index.js';
-import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
-import { type PrivateRedis, startPrivateRedis } from '../helpers/redis-server.js';
+import { useHttpTestBot } from '../helpers/bot.js';
+import { insertMembers } from '../helpers/db.js';
+import { useFixture } from '../helpers/fixture.js';
+import { startPrivateRedis } from '../helpers/redis-server.js';
+import { commandEphemeral } from '../helpers/slack.js';
 import { setUpCycle, workerEnv } from './jobs-fixture.js';
-import { startHttpBot } from './meeting-fixture.js';
 
-const SECRET = 'redis-outage-secret';
 const PLANNER = 'U_PAT';
 const REP = 'U_REN';
 
-let t: TestDb;
-let standin: Standin;
-let redis: PrivateRedis;
-let bot: RunningBot;
-let driver: Driver;
-let prefix: string;
 let month: string;
-
-beforeAll(async () => {
-  t = await freshDb();
-  redis = await startPrivateRedis();
-  standin = await startStandin({ postMessageRate: false });
-  const company = generateCompany({ families: 3, months: 24, resources: 2, seed: 11 });
-  ({ month } = await setUpCycle(t.db, company, { horizon: 12 }));
-  await t.db
-    .insertInto('members')
-    .values([
-      { slack_user_id: PLANNER, role: 'planner' },
-      { slack_user_id: REP, role: 'sales' },
-    ])
-    .execute();
-  prefix = redisPrefix('outage');
-  const config = loadConfig(
-    {
-      ...workerEnv({ dbUrl: t.url, prefix, apiUrl: standin.apiUrl }),
-      REDIS_URL: redis.url,
-      SLACK_SIGNING_SECRET: SECRET,
-      SOPBOT_RECOMPUTE_DEBOUNCE_MS: '60000',
-    },
-    { slack: true },
-  );
-  ({ bot, driver } = await startHttpBot(config, standin));
+const redis = useFixture(startPrivateRedis, (r) => r.stop());
+const running = useHttpTestBot('redis-outage', {
+  standin: { postMessageRate: false },
+  env: (at) => ({
+    ...workerEnv({ dbUrl: at.dbUrl, prefix: at.prefix, apiUrl: at.apiUrl }),
+    REDIS_URL: redis.url,
+    SOPBOT_RECOMPUTE_DEBOUNCE_MS: '60000',
+  }),
+  seed: async (fresh) => {
+    const company = generateCompany({ families: 3, months: 24, resources: 2, seed: 11 });
+    ({ month } = await setUpCycle(fresh.db, company, { horizon: 12 }));
+    await insertMembers(fresh.db, { [PLANNER]: 'planner', [REP]: 'sales' });
+  },
 });
 
-afterAll(async () => {
-  await bot?.stop();
-  await standin?.close();
-  await redis?.stop();
-  await t?.drop();
-});
-
-/** The user's next ephemeral after the `n` they had, while Redis is still down. */
-async function nextEphemeral(user: string, n: number): Promise<string> {
-  const e = await standin.waitFor(() => standin.ephemeralsFor(user)[n], 15_000);
-  return e.text;
-}
-
-async function command(name: string, user: string, text: string): Promise<string> {
-  const n = standin.ephemeralsFor(user).length;
-  const ack = await driver.command(name, { user, channel: 'C_GENERAL', text });
-  expect(ack.status).toBe(200);
-  return nextEphemeral(user, n);
-}
+/** `name` (`text`) as `user`, and the ephemeral it answers with, while Redis is still down. */
+const command = (name: string, user: string, text: string) =>
+  commandEphemeral(running, name, user, text, { timeoutMs: 15_000 }).then((e) => e.text);
 
 const pending = async () =>
-  t.db
+  running.t.db
     .selectFrom('job_outbox')
     .select(['job_name', 'payload'])
     .where('delivered_at', 'is', null)
@@ -97,7 +60,7 @@ describe('Redis down', () => {
       `FAM-2 ${addMonths(month, 8)} +10% promotion "spring"`,
     );
     expect(saved).toMatch(/Forecast adjustment saved/);
-    const adjustments = await t.db
+    const adjustments = await running.t.db
       .selectFrom('forecast_adjustments')
       .select('id')
       .where('request_key', 'is not', null)
@@ -124,9 +87,12 @@ describe('Redis down', () => {
 
     // Redis comes back: nobody acts, and every request reaches the queue.
     await redis.start();
-    await standin.waitFor(async () => ((await pending()).length === 0 ? true : undefined), 30_000);
+    await running.standin.waitFor(
+      async () => ((await pending()).length === 0 ? true : undefined),
+      30_000,
+    );
     const conn = createRedis(redis.url);
-    const queues = createQueues(conn, prefix);
+    const queues = createQueues(conn, running.prefix);
     try {
       const planning: Queue = queues.queue('planning');
       const jobs = await planning.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);

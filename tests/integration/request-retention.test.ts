@@ -1,20 +1,13 @@
 /** processed_requests rows are pruned after SOPBOT_REQUEST_RETENTION_DAYS (#19 item 13). */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JobQueue } from '../../jobs/contracts.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { startOutboxRelay } from '../../src/services/outbox.js';
-import { freshDb, type TestDb } from '../helpers/db.js';
+import { useDb } from '../helpers/db.js';
 
-let t: TestDb;
-beforeAll(async () => {
-  t = await freshDb();
-});
-afterAll(async () => {
-  await t?.drop();
-});
-
+const t = useDb();
 describe('processed request keys', () => {
   it('are kept 30 days by default and pruned after the retention set', async () => {
     expect(loadConfig({}).SOPBOT_REQUEST_RETENTION_DAYS).toBe(30);

@@ -21,11 +21,11 @@ import { postReview } from '../../src/services/review-post.js';
 import { packMessage } from '../../src/slack/presenters/pack.js';
 import { startStandin } from '../../src/slack-standin/index.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
-import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+import { idOfCode, insertCycle, redisPrefix, useDb } from '../helpers/db.js';
 import { standinClient } from '../helpers/slack.js';
 import { emptyQueues, setUpCycle } from './jobs-fixture.js';
 
-let t: TestDb;
+const t = useDb();
 let db: Db;
 let queues: Queues;
 let redis: ReturnType<typeof createRedis>;
@@ -79,13 +79,9 @@ async function importMonth(
 }
 
 async function cycleOf(month: string): Promise<number> {
-  const c = await db
-    .insertInto('cycles')
-    .values({ month, phase: 'executive', opened_by: 'U_PAT' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  ids.set(month, c.id);
-  return c.id;
+  const cId = await insertCycle(db, { month, phase: 'executive', opened_by: 'U_PAT' });
+  ids.set(month, cId);
+  return cId;
 }
 
 async function planAndDecide(
@@ -136,7 +132,6 @@ async function planRows(month: string, period: string) {
 }
 
 beforeAll(async () => {
-  t = await freshDb();
   db = t.db;
   redis = createRedis('redis://127.0.0.1:6379');
   queues = createQueues(redis, redisPrefix('loop'));
@@ -149,17 +144,13 @@ beforeAll(async () => {
     .set({ phase: 'executive' })
     .where('id', '=', first.cycleId)
     .execute();
-  const fam1 = await db
-    .selectFrom('families')
-    .select('id')
-    .where('code', '=', 'FAM-1')
-    .executeTakeFirstOrThrow();
+  const fam1Id = await idOfCode(db, 'families', 'FAM-1');
   // Rita sets FAM-1 to 500 for 2027-02 in the January cycle: the lag-1 consensus to score.
   await db
     .insertInto('forecast_adjustments')
     .values({
       cycle_id: first.cycleId,
-      family_id: fam1.id,
+      family_id: fam1Id,
       period: '2027-02',
       author: 'U_RITA',
       author_role: 'sales',
@@ -204,16 +195,12 @@ beforeAll(async () => {
   );
   clock.at = new Date('2027-03-05T10:00:00Z');
   const third = await cycleOf('2027-03');
-  const line = await db
-    .selectFrom('resources')
-    .select('id')
-    .where('code', '=', 'LINE-1')
-    .executeTakeFirstOrThrow();
+  const lineId = await idOfCode(db, 'resources', 'LINE-1');
   await db
     .insertInto('capacity_updates')
     .values({
       cycle_id: third,
-      resource_id: line.id,
+      resource_id: lineId,
       period: '2027-04',
       kind: 'delta_pct',
       value: -20,
@@ -239,7 +226,6 @@ afterAll(async () => {
     await queues.close();
   }
   redis?.disconnect();
-  await t?.drop();
 });
 
 describe('three cycles with actuals between them', () => {

@@ -3,14 +3,19 @@
  * modal, the rows are stored per cycle, bad answers come back as field errors, labels are
  * escaped, other roles are refused, and reset goes back to the defaults.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import type { Standin } from '../../src/slack-standin/index.js';
-import { type Harness, insertFamilies, startHarness, testClock } from './meeting-fixture.js';
+import { insertCycle } from '../helpers/db.js';
+import { insertFamilies, testClock, useHarness } from './meeting-fixture.js';
 
 const PLANNER = 'U_PLAN';
 const OPS = 'U_OPS';
-let h: Harness;
+const h = useHarness({
+  label: 'scenarios-slack',
+  members: { [PLANNER]: 'planner', [OPS]: 'ops' },
+  clock: testClock('2027-03-15T10:00:00Z'),
+});
 let db: Db;
 let standin: Standin;
 let cycleId: number;
@@ -20,23 +25,9 @@ const ephemeralWith = (user: string, needle: string) =>
   waitFor(() => standin.ephemeralsFor(user).find((e) => e.text.includes(needle)));
 
 beforeAll(async () => {
-  h = await startHarness({
-    label: 'scenarios-slack',
-    members: { [PLANNER]: 'planner', [OPS]: 'ops' },
-    clock: testClock('2027-03-15T10:00:00Z'),
-  });
   ({ db, standin } = h);
   await insertFamilies(db);
-  const c = await db
-    .insertInto('cycles')
-    .values({ month: '2027-03', phase: 'pre_sop' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  cycleId = c.id;
-});
-
-afterAll(async () => {
-  await h?.stop();
+  cycleId = await insertCycle(db, { month: '2027-03', phase: 'pre_sop' });
 });
 
 describe('/sop scenario', () => {

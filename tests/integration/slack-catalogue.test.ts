@@ -3,36 +3,19 @@
  * families with an external select, the rep's own families first.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { RunningBot } from '../../src/bot.js';
-import { loadConfig } from '../../src/config.js';
-import { type Driver, type Standin, startStandin } from '../../src/slack-standin/index.js';
-import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
-import { startHttpBot } from './meeting-fixture.js';
+import type { Driver, Standin } from '../../src/slack-standin/index.js';
+import { type HttpTestBot, startHttpTestBot } from '../helpers/bot.js';
+import { insertCycle, insertMembers, type TestDb } from '../helpers/db.js';
 
-const SECRET = 'slack-catalogue-secret';
 const REP = 'U_ALICE';
+let running: HttpTestBot;
 let tdb: TestDb;
 let standin: Standin;
-let bot: RunningBot;
 let driver: Driver;
 
 beforeAll(async () => {
-  tdb = await freshDb();
-  standin = await startStandin();
-  ({ bot, driver } = await startHttpBot(
-    loadConfig(
-      {
-        DATABASE_URL: tdb.url,
-        SLACK_BOT_TOKEN: 'xoxb-catalogue',
-        SLACK_SIGNING_SECRET: SECRET,
-        SLACK_API_URL: standin.apiUrl,
-        LOG_LEVEL: 'silent',
-        SOPBOT_QUEUE_PREFIX: redisPrefix('catalogue'),
-      },
-      { slack: true },
-    ),
-    standin,
-  ));
+  running = await startHttpTestBot('slack-catalogue');
+  ({ t: tdb, standin, driver } = running);
   const fams = await tdb.db
     .insertInto('families')
     .values(
@@ -47,7 +30,7 @@ beforeAll(async () => {
     )
     .returning(['id', 'code'])
     .execute();
-  await tdb.db.insertInto('members').values({ slack_user_id: REP, role: 'sales' }).execute();
+  await insertMembers(tdb.db, { [REP]: 'sales' });
   await tdb.db
     .insertInto('member_families')
     .values(
@@ -56,13 +39,11 @@ beforeAll(async () => {
         .map((f) => ({ slack_user_id: REP, family_id: f.id })),
     )
     .execute();
-  await tdb.db.insertInto('cycles').values({ month: '2027-01', phase: 'data_gathering' }).execute();
+  await insertCycle(tdb.db, { month: '2027-01', phase: 'data_gathering' });
 });
 
 afterAll(async () => {
-  await bot?.stop();
-  await standin?.close();
-  await tdb?.drop();
+  await running?.stop();
 });
 
 it('130 families: an external select whose search lists the rep’s families first', async () => {

@@ -6,17 +6,15 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import { createQueues, type Queues } from '../../jobs/queues.js';
-import type { RunningBot } from '../../src/bot.js';
-import { loadConfig } from '../../src/config.js';
-import { type Driver, type Standin, startStandin } from '../../src/slack-standin/index.js';
-import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
-import { insertFamilies, seedForecastCycle, startHttpBot } from './meeting-fixture.js';
+import type { Driver, Standin } from '../../src/slack-standin/index.js';
+import { type HttpTestBot, startHttpTestBot } from '../helpers/bot.js';
+import { auditEntries } from '../helpers/db.js';
+import { type ChangeAnswers, changeModalValues, commandEphemeral } from '../helpers/slack.js';
+import { insertFamilies, seedForecastCycle } from './meeting-fixture.js';
 
-const SECRET = 'slack-forecast-test-secret';
-let tdb: TestDb;
+let running: HttpTestBot;
 let db: Db;
 let standin: Standin;
-let bot: RunningBot;
 let driver: Driver;
 let redis: Redis;
 let queues: Queues;
@@ -51,6 +49,12 @@ async function openModal(command: '/forecast' | '/capacity', user: string): Prom
   });
 }
 
+/** `/forecast` (in C_DEMAND) or `/capacity` (in C_SUPPLY) with text, and its ephemeral answer. */
+const typed = (command: '/forecast' | '/capacity', user: string, text: string) =>
+  commandEphemeral(running, command, user, text, {
+    channel: command === '/forecast' ? 'C_DEMAND' : 'C_SUPPLY',
+  });
+
 const lastEphemeral = (user: string, n: number) =>
   standin.waitFor(() => {
     const all = standin.ephemeralsFor(user);
@@ -58,37 +62,23 @@ const lastEphemeral = (user: string, n: number) =>
   });
 
 beforeAll(async () => {
-  tdb = await freshDb();
-  db = tdb.db;
-  standin = await startStandin({ postMessageRate: false });
-  const prefix = redisPrefix('slack-forecast');
-  const config = loadConfig(
-    {
-      DATABASE_URL: tdb.url,
-      REDIS_URL: 'redis://127.0.0.1:6379',
-      SLACK_BOT_TOKEN: 'xoxb-slack-forecast',
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: standin.apiUrl,
-      LOG_LEVEL: 'silent',
-      SOPBOT_QUEUE_PREFIX: prefix,
-      SOPBOT_RECOMPUTE_DEBOUNCE_MS: '60000',
-    },
-    { slack: true },
-  );
-  ({ bot, driver } = await startHttpBot(config, standin));
+  running = await startHttpTestBot('slack-forecast', {
+    standin: { postMessageRate: false },
+    env: { REDIS_URL: 'redis://127.0.0.1:6379', SOPBOT_RECOMPUTE_DEBOUNCE_MS: '60000' },
+  });
+  ({ standin, driver } = running);
+  db = running.t.db;
   redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
-  queues = createQueues(redis, prefix);
+  queues = createQueues(redis, running.prefix);
 
   const { fam1 } = await insertFamilies(db, { code: 'LINE-2', name: 'Assembly line 2' });
   cycleId = await seedForecastCycle(db, fam1, { rep: REP, ops: OPS, months: 18 });
 });
 
 afterAll(async () => {
-  await bot?.stop();
   await queues?.close();
   redis?.disconnect();
-  await standin?.close();
-  await tdb?.drop();
+  await running?.stop();
 });
 
 describe('/forecast', () => {
@@ -128,14 +118,14 @@ describe('/forecast', () => {
     expect(table).toMatch(/2027-03\s+1,000\s+1,000 slushy/);
 
     const submitted = await driver.submitView(viewId, {
-      values: {
-        target: { forecast_target_pick: 'FAM-1' },
-        from: { from_pick: '2027-07' },
-        to: { to_pick: '2027-09' },
-        kind: { kind_pick: 'delta_pct' },
-        value: { value_input: '15' },
-        reason: { reason_pick: 'promotion' },
-      },
+      values: changeModalValues({
+        target: 'FAM-1',
+        from: '2027-07',
+        to: '2027-09',
+        kind: 'delta_pct',
+        value: '15',
+        reason: 'promotion',
+      }),
     });
     expect(submitted.outcome.action).toBe('updated');
     const confirmation = JSON.stringify(standin.store.views.get(viewId)?.definition);
@@ -174,11 +164,7 @@ describe('/forecast', () => {
     });
     expect(replies[0]?.text).toContain('<@U_ALICE> *FAM-1* 2027-07..2027-09 +15% (promotion)');
 
-    const audit = await db
-      .selectFrom('audit_log')
-      .selectAll()
-      .where('action', '=', 'forecast.adjust')
-      .execute();
+    const audit = await auditEntries(db, 'forecast.adjust');
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actor: REP, entity: 'family', entity_id: 'FAM-1' });
 
@@ -188,14 +174,11 @@ describe('/forecast', () => {
   });
 
   it('a second submission (text form) edits the one summary in place and adds a threaded reply', async () => {
-    const n = standin.ephemeralsFor(REP).length;
-    const ack = await driver.command('/forecast', {
-      user: REP,
-      channel: 'C_DEMAND',
-      text: 'FAM-1 2027-08 -150 lost-customer "Retailer X closed"',
-    });
-    expect(ack.status).toBe(200);
-    const confirm = await lastEphemeral(REP, n + 1);
+    const confirm = await typed(
+      '/forecast',
+      REP,
+      'FAM-1 2027-08 -150 lost-customer "Retailer X closed"',
+    );
     expect(confirm.text).toContain('Forecast adjustment saved: FAM-1 2027-08 -150 (lost customer)');
     // The rep's latest adjustment of a month replaces their earlier one (core consensus rule).
     expect(JSON.stringify(confirm.blocks)).toMatch(/2027-08\s+1,150 → 850/);
@@ -213,46 +196,27 @@ describe('/forecast', () => {
   it('an invalid submission shows inline errors and stores nothing', async () => {
     const before = (await rows()).length;
     const viewId = await openModal('/forecast', REP);
-    const bad = await driver.submitView(viewId, {
-      values: {
-        target: { forecast_target_pick: 'FAM-1' },
-        from: { from_pick: '2027-09' },
-        to: { to_pick: '2027-07' },
-        kind: { kind_pick: 'delta_units' },
-        value: { value_input: '200' },
-        reason: { reason_pick: 'launch' },
-      },
-    });
-    expect(bad.outcome).toEqual({
-      action: 'errors',
-      errors: { to: 'The range ends (2027-07) before it starts (2027-09).' },
-    });
-    const notANumber = await driver.submitView(viewId, {
-      values: {
-        target: { forecast_target_pick: 'FAM-1' },
-        from: { from_pick: '2027-09' },
-        kind: { kind_pick: 'delta_units' },
-        value: { value_input: 'lots' },
-        reason: { reason_pick: 'other' },
-      },
-    });
-    expect(notANumber.outcome).toMatchObject({
-      action: 'errors',
-      errors: { value: expect.stringContaining('"lots" is not a number') },
-    });
-    const noComment = await driver.submitView(viewId, {
-      values: {
-        target: { forecast_target_pick: 'FAM-1' },
-        from: { from_pick: '2027-09' },
-        kind: { kind_pick: 'delta_pct' },
-        value: { value_input: '40' },
-        reason: { reason_pick: 'launch' },
-      },
-    });
-    expect(noComment.outcome).toMatchObject({
-      action: 'errors',
-      errors: { comment: expect.stringContaining('more than 20%') },
-    });
+    // Each answer is refused with its field's error, in the same open modal.
+    const refused: [Omit<ChangeAnswers, 'target'>, Record<string, unknown>][] = [
+      [
+        { from: '2027-09', to: '2027-07', kind: 'delta_units', value: '200', reason: 'launch' },
+        { to: 'The range ends (2027-07) before it starts (2027-09).' },
+      ],
+      [
+        { from: '2027-09', kind: 'delta_units', value: 'lots', reason: 'other' },
+        { value: expect.stringContaining('"lots" is not a number') },
+      ],
+      [
+        { from: '2027-09', kind: 'delta_pct', value: '40', reason: 'launch' },
+        { comment: expect.stringContaining('more than 20%') },
+      ],
+    ];
+    for (const [answers, errors] of refused) {
+      const res = await driver.submitView(viewId, {
+        values: changeModalValues({ target: 'FAM-1', ...answers }),
+      });
+      expect(res.outcome).toEqual({ action: 'errors', errors });
+    }
     expect(standin.openViews(REP)).toHaveLength(1);
     expect(await rows()).toHaveLength(before);
   });
@@ -261,51 +225,33 @@ describe('/forecast', () => {
     const before = (await rows()).length;
     const viewId = await openModal('/forecast', REP);
     const frozen = await driver.submitView(viewId, {
-      values: {
-        target: { forecast_target_pick: 'FAM-1' },
-        from: { from_pick: '2027-02' },
-        kind: { kind_pick: 'delta_units' },
-        value: { value_input: '50' },
-        reason: { reason_pick: 'promotion' },
-      },
+      values: changeModalValues({
+        target: 'FAM-1',
+        from: '2027-02',
+        kind: 'delta_units',
+        value: '50',
+        reason: 'promotion',
+      }),
     });
     expect(frozen.outcome).toMatchObject({
       action: 'errors',
       errors: { from: expect.stringContaining('frozen zone') },
     });
     expect(JSON.stringify(frozen.outcome)).toContain('Only an executive can approve an exception');
-    const n = standin.ephemeralsFor(REP).length;
-    await driver.command('/forecast', {
-      user: REP,
-      channel: 'C_DEMAND',
-      text: 'FAM-1 2027-01 =900 promotion',
-    });
-    const reply = await lastEphemeral(REP, n + 1);
+    const reply = await typed('/forecast', REP, 'FAM-1 2027-01 =900 promotion');
     expect(reply.text).toContain('2027-01 is in the frozen zone');
     expect(await rows()).toHaveLength(before);
   });
 
   it('a slushy month is accepted and flagged', async () => {
-    const n = standin.ephemeralsFor(REP).length;
-    await driver.command('/forecast', {
-      user: REP,
-      channel: 'C_DEMAND',
-      text: 'FAM-1 2027-04 +5% market-intelligence',
-    });
-    const reply = await lastEphemeral(REP, n + 1);
+    const reply = await typed('/forecast', REP, 'FAM-1 2027-04 +5% market-intelligence');
     expect(JSON.stringify(reply.blocks)).toContain('Flagged for review: 2027-04');
     const r = (await rows()).filter((x) => x.period === '2027-04');
     expect(r.map((x) => [x.status, x.zone, x.after_value])).toEqual([['flagged', 'slushy', 1050]]);
   });
 
   it('bad text gets the expected syntax back', async () => {
-    const n = standin.ephemeralsFor(REP).length;
-    await driver.command('/forecast', {
-      user: REP,
-      channel: 'C_DEMAND',
-      text: 'FAM-1 2027-08 lots promotion',
-    });
-    const reply = await lastEphemeral(REP, n + 1);
+    const reply = await typed('/forecast', REP, 'FAM-1 2027-08 lots promotion');
     expect(reply.text).toContain('`lots` is not a change');
     expect(reply.text).toContain(
       'Expected: `/forecast FAM-12 2027-03..2027-05 +15% promotion "Spring campaign"`',
@@ -314,14 +260,15 @@ describe('/forecast', () => {
 
   it('a retried submission and a double-clicked submit each store one row', async () => {
     const viewId = await openModal('/forecast', REP);
-    const values = {
-      target: { forecast_target_pick: 'FAM-1' },
-      from: { from_pick: '2027-10' },
-      kind: { kind_pick: 'set' },
-      value: { value_input: '1300' },
-      reason: { reason_pick: 'new_customer' },
-      comment: { comment_input: 'Signed with Velo Store' },
+    const answers: ChangeAnswers = {
+      target: 'FAM-1',
+      from: '2027-10',
+      kind: 'set',
+      value: '1300',
+      reason: 'new_customer',
+      comment: 'Signed with Velo Store',
     };
+    const values = changeModalValues(answers);
     const first = await driver.submitView(viewId, { values });
     expect(first.outcome).toMatchObject({ action: 'updated' });
     const retry = await driver.resend(first.request, { retryNum: 1, retryReason: 'http_timeout' });
@@ -329,7 +276,7 @@ describe('/forecast', () => {
     expect((await rows()).filter((r) => r.period === '2027-10')).toHaveLength(1);
 
     const twice = await openModal('/forecast', REP);
-    const v2 = { ...values, from: { from_pick: '2027-11' } };
+    const v2 = changeModalValues({ ...answers, from: '2027-11' });
     const [a, b] = await Promise.all([
       driver.submitView(twice, { values: v2 }),
       driver.submitView(twice, { values: v2 }),
@@ -347,11 +294,7 @@ describe('/forecast', () => {
     await driver.resend(cmd.request, { retryNum: 1 });
     await lastEphemeral(REP, n + 2);
     expect((await rows()).filter((r) => r.period === '2027-12')).toHaveLength(1);
-    const audits = await db
-      .selectFrom('audit_log')
-      .select('details')
-      .where('action', '=', 'forecast.adjust')
-      .execute();
+    const audits = await auditEntries(db, 'forecast.adjust');
     const keys = audits.map((a) => (a.details as { requestKey: string }).requestKey);
     expect(new Set(keys).size).toBe(keys.length);
   });
@@ -371,13 +314,11 @@ describe('/forecast', () => {
 
 describe('/capacity', () => {
   it('operations update capacity by text: stored with before/after, confirmed, summarised, audited, recompute queued', async () => {
-    const n = standin.ephemeralsFor(OPS).length;
-    await driver.command('/capacity', {
-      user: OPS,
-      channel: 'C_SUPPLY',
-      text: 'LINE-2 2027-07..2027-08 -30% maintenance "Overhaul"',
-    });
-    const reply = await lastEphemeral(OPS, n + 1);
+    const reply = await typed(
+      '/capacity',
+      OPS,
+      'LINE-2 2027-07..2027-08 -30% maintenance "Overhaul"',
+    );
     expect(reply.text).toContain(
       'Capacity update saved: LINE-2 2027-07..2027-08 -30% (maintenance)',
     );
@@ -392,27 +333,24 @@ describe('/capacity', () => {
     const summary = await standin.waitFor(() => standin.messagesIn('C_SUPPLY')[0]);
     expect(JSON.stringify(summary.blocks)).toContain('LINE-2');
     await standin.waitFor(() => standin.threadReplies('C_SUPPLY', summary.ts).length === 1);
-    expect(
-      await db
-        .selectFrom('audit_log')
-        .selectAll()
-        .where('action', '=', 'capacity.update')
-        .execute(),
-    ).toHaveLength(1);
+    expect(await auditEntries(db, 'capacity.update')).toHaveLength(1);
     expect((await recomputeJobs()).length).toBeGreaterThanOrEqual(1);
   });
 
   it('the modal form applies on top of earlier updates, and edits the supply summary in place', async () => {
     const viewId = await openModal('/capacity', OPS);
     const res = await driver.submitView(viewId, {
-      values: {
-        target: { target_pick: 'LINE-2' },
-        from: { from_pick: '2027-07' },
-        kind: { kind_pick: 'set' },
-        value: { value_input: '800' },
-        reason: { reason_pick: 'staffing' },
-        comment: { comment_input: 'Second shift back' },
-      },
+      values: changeModalValues(
+        {
+          target: 'LINE-2',
+          from: '2027-07',
+          kind: 'set',
+          value: '800',
+          reason: 'staffing',
+          comment: 'Second shift back',
+        },
+        '/capacity',
+      ),
     });
     expect(res.outcome.action).toBe('updated');
     expect(JSON.stringify(standin.store.views.get(viewId)?.definition)).toMatch(
@@ -496,7 +434,7 @@ describe('request security', () => {
   });
 
   it('/healthz reports the database and Redis', async () => {
-    const res = await fetch(`http://127.0.0.1:${bot.slack.port()}/healthz`);
+    const res = await fetch(`http://127.0.0.1:${running.bot.slack.port()}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true, db: true, redis: true });
   });

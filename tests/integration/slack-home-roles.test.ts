@@ -4,13 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
-import type { RunningBot } from '../../src/bot.js';
-import { loadConfig } from '../../src/config.js';
-import { type Driver, type Standin, startStandin } from '../../src/slack-standin/index.js';
-import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
-import { startHttpBot } from './meeting-fixture.js';
+import type { Driver, Standin } from '../../src/slack-standin/index.js';
+import { type HttpTestBot, startHttpTestBot } from '../helpers/bot.js';
+import { auditEntries, insertCycle } from '../helpers/db.js';
+import { commandEphemeral } from '../helpers/slack.js';
 
-const SECRET = 'slack-home-roles-secret';
 // SOPBOT_ADMIN_USERS takes real-looking Slack ids, so this workspace has its own users.
 const ADMIN = 'UCARA001';
 const REP = 'UALICE01';
@@ -20,38 +18,22 @@ const USERS = [
   { id: REP, name: 'alice', real_name: 'Alice Martin', tz: 'Europe/Paris' },
   { id: OTHER, name: 'bob', real_name: 'Bob Chen', tz: 'America/New_York' },
 ];
-let tdb: TestDb;
+let running: HttpTestBot;
 let db: Db;
 let standin: Standin;
-let bot: RunningBot;
 let driver: Driver;
 
 /** Sends `/sop <text>` and returns the ephemeral answer. */
-async function sop(user: string, text: string): Promise<string> {
-  const n = standin.ephemeralsFor(user).length;
-  const ack = await driver.command('/sop', { user, channel: 'C_GENERAL', text });
-  expect(ack.status).toBe(200);
-  const e = await standin.waitFor(() => standin.ephemeralsFor(user)[n]);
-  return e.text;
-}
+const sop = (user: string, text: string) =>
+  commandEphemeral(running, '/sop', user, text).then((e) => e.text);
 
 beforeAll(async () => {
-  tdb = await freshDb();
-  db = tdb.db;
-  standin = await startStandin({ users: USERS });
-  const config = loadConfig(
-    {
-      DATABASE_URL: tdb.url,
-      SLACK_BOT_TOKEN: 'xoxb-home-roles',
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: standin.apiUrl,
-      LOG_LEVEL: 'silent',
-      SOPBOT_ADMIN_USERS: ADMIN,
-      SOPBOT_QUEUE_PREFIX: redisPrefix('home-roles'),
-    },
-    { slack: true },
-  );
-  ({ bot, driver } = await startHttpBot(config, standin));
+  running = await startHttpTestBot('slack-home-roles', {
+    standin: { users: USERS },
+    env: { SOPBOT_ADMIN_USERS: ADMIN },
+  });
+  ({ standin, driver } = running);
+  db = running.t.db;
   await db
     .insertInto('families')
     .values(
@@ -68,9 +50,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await bot?.stop();
-  await standin?.close();
-  await tdb?.drop();
+  await running?.stop();
 });
 
 describe('/sop roles and settings', () => {
@@ -96,11 +76,7 @@ describe('/sop roles and settings', () => {
     expect(bad).toContain('`wizard` is not a role; use one of sales, ops, planner, exec, admin');
     const rows = await db.selectFrom('members').select(['slack_user_id', 'role']).execute();
     expect(rows).toEqual([{ slack_user_id: REP, role: 'sales' }]);
-    const audit = await db
-      .selectFrom('audit_log')
-      .selectAll()
-      .where('action', '=', 'member.role')
-      .execute();
+    const audit = await auditEntries(db, 'member.role');
     expect(audit).toHaveLength(1);
 
     // Slack retries the same request (same trigger_id): it is done once and answered once.
@@ -114,11 +90,7 @@ describe('/sop roles and settings', () => {
     const isAnswer = (e: { text: string }) => e.text === '<@UALICE01> is now *Sales*.';
     await standin.waitFor(() => standin.ephemeralsFor(ADMIN).filter(isAnswer).length >= 2);
     expect(await sop(ADMIN, 'help')).toContain('*sopbot commands*'); // after the retry was handled
-    const audits = await db
-      .selectFrom('audit_log')
-      .selectAll()
-      .where('action', '=', 'member.role')
-      .execute();
+    const audits = await auditEntries(db, 'member.role');
     expect(audits).toHaveLength(2);
     const answers = standin.ephemeralsFor(ADMIN).filter(isAnswer);
     expect(answers).toHaveLength(2); // the first /sop role above, and this request once
@@ -156,22 +128,18 @@ describe('/sop roles and settings', () => {
 
 describe('App Home', () => {
   it('shows role, families, the cycle with deadlines, submissions and actions; one publish per event', async () => {
-    const cycle = await db
-      .insertInto('cycles')
-      .values({
-        month: '2027-01',
-        phase: 'demand_review',
-        deadlines: JSON.stringify({
-          data_gathering: '2027-01-05T17:00:00Z',
-          demand_review: '2027-01-12T17:00:00Z',
-        }),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const cycleId = await insertCycle(db, {
+      month: '2027-01',
+      phase: 'demand_review',
+      deadlines: JSON.stringify({
+        data_gathering: '2027-01-05T17:00:00Z',
+        demand_review: '2027-01-12T17:00:00Z',
+      }),
+    });
     await db
       .insertInto('actions')
       .values({
-        cycle_id: cycle.id,
+        cycle_id: cycleId,
         description: 'Confirm the spring promotion volumes',
         owner: REP,
         due_date: '2027-01-20',

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDriver, type Driver, type Standin } from '../../src/slack-standin/index.js';
 import { startTestBot, type TestBot } from '../helpers/bot.js';
 import type { TestDb } from '../helpers/db.js';
+import { auditEntries } from '../helpers/db.js';
 
 describe('Socket Mode', () => {
   let t: TestDb;
@@ -55,11 +56,7 @@ describe('Socket Mode', () => {
       10_000,
     );
     expect(member.role).toBe('ops');
-    const audit = await t.db
-      .selectFrom('audit_log')
-      .selectAll()
-      .where('action', '=', 'member.role')
-      .execute();
+    const audit = await auditEntries(t.db, 'member.role');
     expect(audit).toHaveLength(1);
     const reply = await standin.waitFor(
       () => standin.ephemeralsFor('U_ALICE').find((e) => e.text.includes('U_BOB')),

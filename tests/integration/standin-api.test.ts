@@ -1,26 +1,20 @@
 /** The stand-in's Web API over real HTTP, through Slack's own WebClient and plain fetch. */
 import { webApi } from '@slack/bolt';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Standin, startStandin } from '../../src/slack-standin/index.js';
-import { slackError, standinClient } from '../helpers/slack.js';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { slackError, standinClient, useStandin } from '../helpers/slack.js';
 
 const TOKEN = 'xoxb-standin-api';
-let standin: Standin;
-let client: webApi.WebClient;
 let skewMs = 0;
+// These tests exercise the methods themselves, whatever the app's scopes (standin-scopes tests those).
+const standin = useStandin({
+  now: () => Date.now() + skewMs,
+  postMessageRate: false,
+  scopes: null,
+});
+let client: webApi.WebClient;
 
 beforeAll(async () => {
-  // These tests exercise the methods themselves, whatever the app's scopes (standin-scopes tests those).
-  standin = await startStandin({
-    now: () => Date.now() + skewMs,
-    postMessageRate: false,
-    scopes: null,
-  });
   client = standinClient(standin, TOKEN);
-});
-
-afterAll(async () => {
-  await standin?.close();
 });
 
 beforeEach(() => {

@@ -3,21 +3,15 @@
  * (conversations.history, conversations.replies), through Slack's own WebClient and fetch.
  */
 import { webApi } from '@slack/bolt';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Standin, startStandin } from '../../src/slack-standin/index.js';
-import { slackError, standinClient } from '../helpers/slack.js';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { slackError, standinClient, useStandin } from '../helpers/slack.js';
 
 const TOKEN = 'xoxb-standin-history';
-let standin: Standin;
+const standin = useStandin({ postMessageRate: false });
 let client: webApi.WebClient;
 
 beforeAll(async () => {
-  standin = await startStandin({ postMessageRate: false });
   client = standinClient(standin, TOKEN, { retries: 0 });
-});
-
-afterAll(async () => {
-  await standin?.close();
 });
 
 beforeEach(() => {

@@ -6,14 +6,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, webApi } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createDriver,
-  type Driver,
-  type Standin,
-  startStandin,
-} from '../../src/slack-standin/index.js';
+import { createDriver, type Driver } from '../../src/slack-standin/index.js';
 import { manifestScopes } from '../../src/slack-standin/scopes.js';
-import { slackFailure, standinClient } from '../helpers/slack.js';
+import { slackFailure, standinClient, useStandin } from '../helpers/slack.js';
 
 const SECRET = 'standin-test-signing-secret';
 const TOKEN = 'xoxb-standin-test';
@@ -79,11 +74,16 @@ const pickerModal = () => ({
 
 const divider = () => ({ type: 'divider' as const });
 
-let standin: Standin;
+let skewMs = 0;
+// users.info is called here to test the stand-in's forced errors; the bot itself needs no
+// users:read (manifest.json), so this stand-in's tokens get it on top.
+const standin = useStandin({
+  now: () => Date.now() + skewMs,
+  scopes: [...manifestScopes(), 'users:read'],
+});
 let app: App;
 let server: Server;
 let driver: Driver;
-let skewMs = 0;
 const seen = {
   opened: [] as { ok: boolean; error?: string; viewId?: string; triggerId: string }[],
   submissions: [] as { qty: string | null; family: string | null; meta: string }[],
@@ -100,12 +100,6 @@ function platformError(err: unknown): string {
 }
 
 beforeAll(async () => {
-  // users.info is called here to test the stand-in's forced errors; the bot itself needs no
-  // users:read (manifest.json), so this stand-in's tokens get it on top.
-  standin = await startStandin({
-    now: () => Date.now() + skewMs,
-    scopes: [...manifestScopes(), 'users:read'],
-  });
   app = new App({
     token: TOKEN,
     signingSecret: SECRET,
@@ -202,7 +196,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.stop();
-  await standin?.close();
 });
 
 beforeEach(() => {

@@ -2,35 +2,21 @@
  * Names, not ids: users.info through Slack's WebClient on the stand-in, cached in memory and
  * in Postgres; without users:read the last known name (or the id) is shown, never an error.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { withAuthorNames } from '../../src/services/chart-data.js';
 import { decisionsCsv } from '../../src/services/decisions.js';
 import { createUserNames, displayNameOf } from '../../src/services/user-names.js';
-import { type Standin, startStandin } from '../../src/slack-standin/index.js';
-import { freshDb, type TestDb } from '../helpers/db.js';
-import { standinClient } from '../helpers/slack.js';
+import { useDb } from '../helpers/db.js';
+import { standinClient, useStandin } from '../helpers/slack.js';
 
 describe('user names', () => {
-  let t: TestDb;
-  let standin: Standin;
-  let noScope: Standin;
-  beforeAll(async () => {
-    t = await freshDb();
-    const users = [
-      { id: 'U_RITA', name: 'Rita', real_name: 'Rita Moreno', tz: 'UTC' },
-      { id: 'U_OTTO', name: '', real_name: 'Otto Lind', tz: 'UTC' },
-    ];
-    standin = await startStandin({ users });
-    noScope = await startStandin({
-      users,
-      scopes: ['chat:write', 'commands'],
-    });
-  });
-  afterAll(async () => {
-    await standin?.close();
-    await noScope?.close();
-    await t?.drop();
-  });
+  const users = [
+    { id: 'U_RITA', name: 'Rita', real_name: 'Rita Moreno', tz: 'UTC' },
+    { id: 'U_OTTO', name: '', real_name: 'Otto Lind', tz: 'UTC' },
+  ];
+  const t = useDb();
+  const standin = useStandin({ users });
+  const noScope = useStandin({ users, scopes: ['chat:write', 'commands'] });
 
   it("picks Slack's order: display name, then real name, then handle", () => {
     expect(

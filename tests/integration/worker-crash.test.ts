@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCompany } from '../../src/seed/company.js';
-import { type Standin, startStandin } from '../../src/slack-standin/index.js';
-import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+import { redisPrefix, useDb } from '../helpers/db.js';
+import { useStandin } from '../helpers/slack.js';
 import {
   addAdjustments,
   setUpCycle,
@@ -14,14 +14,12 @@ import {
   workerProcesses,
 } from './jobs-fixture.js';
 
-let t: TestDb;
-let standin: Standin;
+const t = useDb();
+const standin = useStandin();
 let pool: WorkerProcesses;
 let cycleId: number;
 
 beforeAll(async () => {
-  t = await freshDb();
-  standin = await startStandin();
   const company = generateCompany({ families: 6, months: 36, resources: 3, seed: 11 });
   const setup = await setUpCycle(t.db, company, { horizon: 6 });
   cycleId = setup.cycleId;
@@ -41,8 +39,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await pool?.stop();
-  await standin?.close();
-  await t?.drop();
 });
 
 describe('a worker killed mid-job', () => {

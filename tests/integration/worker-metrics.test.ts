@@ -5,19 +5,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { type Standin, startStandin } from '../../src/slack-standin/index.js';
 import { type RunningWorker, scheduleRecompute, startWorker } from '../../src/worker.js';
-import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+import { insertCycle, redisPrefix, useDb } from '../helpers/db.js';
 import { scrapeMetrics } from '../helpers/metrics.js';
+import { useStandin } from '../helpers/slack.js';
 import { workerEnv } from './jobs-fixture.js';
 
-let t: TestDb;
-let standin: Standin;
+const t = useDb();
+const standin = useStandin();
 let worker: RunningWorker;
 
 beforeAll(async () => {
-  t = await freshDb();
-  standin = await startStandin();
   const config = loadConfig(
     workerEnv({ dbUrl: t.url, prefix: redisPrefix('metrics'), apiUrl: standin.apiUrl }),
   );
@@ -26,30 +24,24 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.stop();
-  await standin?.close();
-  await t?.drop();
 });
 
 const scrape = () => scrapeMetrics(worker.metricsPort);
 
 describe('the daily recompute', () => {
   it('is a job scheduler for the open cycle, in the workspace time zone', async () => {
-    const cycle = await t.db
-      .insertInto('cycles')
-      .values({ month: '2027-03', phase: 'demand_review' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const cycleId = await insertCycle(t.db, { month: '2027-03', phase: 'demand_review' });
     const config = loadConfig({
       ...workerEnv({ dbUrl: t.url, prefix: 'unused', apiUrl: standin.apiUrl }),
       SOPBOT_RECOMPUTE_CRON: '0 6 * * 1-5',
       SOPBOT_TIMEZONE: 'Europe/Paris',
     });
     const id = await scheduleRecompute(worker.queues, t.db, config);
-    expect(id).toBe(`recompute-daily-cycle-${cycle.id}`);
+    expect(id).toBe(`recompute-daily-cycle-${cycleId}`);
     const s = await worker.queues.queue('planning').getJobScheduler(id ?? '');
     expect(s?.pattern).toBe('0 6 * * 1-5');
     expect(s?.tz).toBe('Europe/Paris');
-    expect(s?.template?.data).toMatchObject({ cycleId: cycle.id, reason: 'schedule' });
+    expect(s?.template?.data).toMatchObject({ cycleId: cycleId, reason: 'schedule' });
     await worker.queues.queue('planning').removeJobScheduler(id ?? '');
     expect(
       await scheduleRecompute(worker.queues, t.db, { ...config, SOPBOT_RECOMPUTE_CRON: 'off' }),

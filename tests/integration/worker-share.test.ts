@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMonths } from '../../src/core/period.js';
 import { generateCompany } from '../../src/seed/company.js';
-import { type Standin, startStandin } from '../../src/slack-standin/index.js';
-import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+import { insertCycle, redisPrefix, useDb } from '../helpers/db.js';
+import { useStandin } from '../helpers/slack.js';
 import {
   setUpCycle,
   type WorkerProcess,
@@ -14,34 +14,30 @@ import {
   workerProcesses,
 } from './jobs-fixture.js';
 
-let t: TestDb;
-let standin: Standin;
+const t = useDb();
+const standin = useStandin({ postMessageRate: false });
 let pool: WorkerProcesses;
 const cycles: number[] = [];
 
 const CYCLES = 4;
 
 beforeAll(async () => {
-  t = await freshDb();
-  standin = await startStandin({ postMessageRate: false });
   const company = generateCompany({ families: 5, months: 36, resources: 3, seed: 3 });
   const first = await setUpCycle(t.db, company, { horizon: 6 });
   cycles.push(first.cycleId);
   for (let i = 1; i < CYCLES; i++) {
-    const c = await t.db
-      .insertInto('cycles')
-      .values({ month: addMonths(first.month, i), phase: 'demand_review', opened_by: 'U_ALICE' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    cycles.push(c.id);
+    const cId = await insertCycle(t.db, {
+      month: addMonths(first.month, i),
+      phase: 'demand_review',
+      opened_by: 'U_ALICE',
+    });
+    cycles.push(cId);
   }
   pool = workerProcesses({ dbUrl: t.url, prefix: redisPrefix('share'), apiUrl: standin.apiUrl });
 });
 
 afterAll(async () => {
   await pool?.stop();
-  await standin?.close();
-  await t?.drop();
 });
 
 describe('two worker processes', () => {

@@ -108,20 +108,15 @@ describe('gapPoints', () => {
     const withCap = (workforce: object) => ({
       resources: [{ code: 'CREW', overtimeLimit: 0, workforce }],
     });
+    const limitOf = (workforce: object) => gapPoints(withCap(workforce), crewRow)[0]?.overtimeLimit;
     // 10 × 8 = 80 h per worker, crew cap 50 h: 50.
-    expect(
-      gapPoints(
-        withCap({ initialWorkers: 10, overtimeHoursPerWorker: 8, crewOvertimeLimit: 50 }),
-        crewRow,
-      )[0]?.overtimeLimit,
-    ).toBe(50);
+    expect(limitOf({ initialWorkers: 10, overtimeHoursPerWorker: 8, crewOvertimeLimit: 50 })).toBe(
+      50,
+    );
     // Crew cap only (per-worker left at its default 0): 120.
-    expect(
-      gapPoints(
-        withCap({ initialWorkers: 10, overtimeHoursPerWorker: 0, crewOvertimeLimit: 120 }),
-        crewRow,
-      )[0]?.overtimeLimit,
-    ).toBe(120);
+    expect(limitOf({ initialWorkers: 10, overtimeHoursPerWorker: 0, crewOvertimeLimit: 120 })).toBe(
+      120,
+    );
   });
 
   it('gives no overtime for a resource the problem does not know', () => {

@@ -154,10 +154,16 @@ describe('default scenarios on one grid', () => {
 });
 
 describe('finance figures', () => {
-  it('revenue, margin, inventory value and days of supply of the hand example', async () => {
-    const p = example('hand-two-months');
+  /** The example problem and its optimal plan. */
+  const solvedExample = async (name: string) => {
+    const p = example(name);
     const plan = await solvePlan(p, solver);
     if (plan.status !== 'optimal') throw new Error(plan.message);
+    return { p, plan };
+  };
+
+  it('revenue, margin, inventory value and days of supply of the hand example', async () => {
+    const { p, plan } = await solvedExample('hand-two-months');
     const f = planFinance(p, plan, [
       { family: 'WIDGET', period: '2027-02', volume: 150, revenue: 4500 },
     ]);
@@ -174,9 +180,7 @@ describe('finance figures', () => {
   });
 
   it('working capital against the budget-implied stock (Red Tomato)', async () => {
-    const p = example('red-tomato-tools');
-    const plan = await solvePlan(p, solver);
-    if (plan.status !== 'optimal') throw new Error(plan.message);
+    const { p, plan } = await solvedExample('red-tomato-tools');
     const f = planFinance(p, plan, [
       { family: 'TOOLS', period: '2027-06', volume: 2400, revenue: 96000 },
     ]);

@@ -45,12 +45,21 @@ describe('validateBlocks: counts per surface', () => {
 });
 
 describe('validateBlocks: sections and headers', () => {
-  it('section text is 1 to 3000 characters', () => {
-    expect(pointers([{ type: 'section', text: md('x'.repeat(3000)) }])).toEqual([]);
-    expect(pointers([{ type: 'section', text: md('x'.repeat(3001)) }])).toEqual([
-      '/blocks/0/text/text',
-    ]);
-    expect(pointers([{ type: 'section', text: md('') }])).toEqual(['/blocks/0/text/text']);
+  // The text at its limit, one character over, and a text the block refuses otherwise.
+  it.each([
+    ['section text is 1 to 3000 characters', 'section', md, 3000, md(''), '/blocks/0/text/text'],
+    [
+      'header text is plain_text of at most 150 characters',
+      'header',
+      plain,
+      150,
+      md('*bold*'),
+      '/blocks/0/text/type',
+    ],
+  ] as const)('%s', (_, type, text, max, bad, at) => {
+    expect(pointers([{ type, text: text('x'.repeat(max)) }])).toEqual([]);
+    expect(pointers([{ type, text: text('x'.repeat(max + 1)) }])).toEqual(['/blocks/0/text/text']);
+    expect(pointers([{ type, text: bad }])).toEqual([at]);
   });
   it('a section needs text or fields', () => {
     expect(pointers([{ type: 'section' }])).toEqual(['/blocks/0']);
@@ -64,13 +73,6 @@ describe('validateBlocks: sections and headers', () => {
     expect(pointers([{ type: 'section', fields: [md('x'.repeat(2001))] }])).toEqual([
       '/blocks/0/fields/0/text',
     ]);
-  });
-  it('header text is plain_text of at most 150 characters', () => {
-    expect(pointers([{ type: 'header', text: plain('x'.repeat(150)) }])).toEqual([]);
-    expect(pointers([{ type: 'header', text: plain('x'.repeat(151)) }])).toEqual([
-      '/blocks/0/text/text',
-    ]);
-    expect(pointers([{ type: 'header', text: md('*bold*') }])).toEqual(['/blocks/0/text/type']);
   });
   it('checks a section accessory like any element', () => {
     expect(
