@@ -2,16 +2,19 @@
 import { type Insertable, sql } from 'kysely';
 import type { Db } from '../connect.js';
 import type { CycleRow, CyclesTable, Phase } from '../schema.js';
+import { appliesToCycle, openConstraints } from './capacity.js';
+import { firstOrNull } from './shared.js';
 
-/** The open cycle (the latest month not closed), or null. */
+/**
+ * The open cycle: the latest month whose phase is not `closed`, or null. The one definition
+ * of "the open cycle": commands and services (services/cycles.ts getOpenCycle), and the
+ * worker's daily recompute. The phase is the cycle's state; closed_at only records when it
+ * entered `closed`.
+ */
 export async function openCycle(db: Db): Promise<CycleRow | null> {
-  const row = await db
-    .selectFrom('cycles')
-    .selectAll()
-    .where('phase', '<>', 'closed')
-    .orderBy('month', 'desc')
-    .executeTakeFirst();
-  return row ?? null;
+  return firstOrNull(
+    db.selectFrom('cycles').selectAll().where('phase', '<>', 'closed').orderBy('month', 'desc'),
+  );
 }
 
 export async function cycleOfMonth(db: Db, month: string): Promise<CycleRow | null> {
@@ -66,18 +69,9 @@ export async function savePhaseDays(
 
 /** Open constraints that apply to the cycle (its own or standing ones), as `CODE period (reason)`. */
 export async function openConstraintLabels(db: Db, cycleId: number): Promise<string[]> {
-  const rows = await db
-    .selectFrom('capacity_updates')
-    .innerJoin('resources', 'resources.id', 'capacity_updates.resource_id')
+  const rows = await openConstraints(db)
     .select(['resources.code', 'capacity_updates.period', 'capacity_updates.reason_code'])
-    .where('capacity_updates.status', '=', 'open')
-    .where('capacity_updates.is_constraint', '=', true)
-    .where((eb) =>
-      eb.or([
-        eb('capacity_updates.cycle_id', '=', cycleId),
-        eb('capacity_updates.cycle_id', 'is', null),
-      ]),
-    )
+    .where(appliesToCycle(cycleId))
     .orderBy('resources.code')
     .orderBy('capacity_updates.period')
     .execute();

@@ -1,5 +1,6 @@
 /** What the meeting pack reads besides plan results: actuals, budget, risks and the vote. */
 import type { Db } from '../connect.js';
+import { openConstraints } from './capacity.js';
 
 /** Units sold per family code and month, for months before `month`. */
 export async function salesBefore(
@@ -38,9 +39,7 @@ export interface OpenConstraintLine {
 
 /** Every open capacity constraint (of any cycle), by period then resource code. */
 export async function openConstraintLines(db: Db): Promise<OpenConstraintLine[]> {
-  return db
-    .selectFrom('capacity_updates')
-    .innerJoin('resources', 'resources.id', 'capacity_updates.resource_id')
+  return openConstraints(db)
     .select([
       'resources.code',
       'capacity_updates.period',
@@ -48,8 +47,6 @@ export async function openConstraintLines(db: Db): Promise<OpenConstraintLine[]>
       'capacity_updates.comment',
       'capacity_updates.cycle_id',
     ])
-    .where('capacity_updates.status', '=', 'open')
-    .where('capacity_updates.is_constraint', '=', true)
     .orderBy('capacity_updates.period')
     .orderBy('resources.code')
     .execute();
