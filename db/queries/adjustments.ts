@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Adjustment } from '../../src/core/consensus.js';
 import type { Db } from '../connect.js';
 import type { AdjustmentRow, NewAdjustment } from '../schema.js';
+import { firstOrNull } from './shared.js';
 
 export interface FamilyRef {
   readonly id: number;
@@ -21,13 +22,13 @@ export async function activeFamilies(db: Db): Promise<FamilyRef[]> {
 
 /** Case-insensitive lookup of an active family by code. */
 export async function familyByCode(db: Db, code: string): Promise<FamilyRef | null> {
-  const row = await db
-    .selectFrom('families')
-    .select(['id', 'code', 'name'])
-    .where('active', '=', true)
-    .where(sql<string>`upper(code)`, '=', code.toUpperCase())
-    .executeTakeFirst();
-  return row ?? null;
+  return firstOrNull(
+    db
+      .selectFrom('families')
+      .select(['id', 'code', 'name'])
+      .where('active', '=', true)
+      .where(sql<string>`upper(code)`, '=', code.toUpperCase()),
+  );
 }
 
 export async function baselineOf(

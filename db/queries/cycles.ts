@@ -1,9 +1,23 @@
 /** Cycles: the open one, by id or month, opening one, and moving it through its phases. */
-import { type Insertable, sql } from 'kysely';
+import {
+  type Expression,
+  type ExpressionBuilder,
+  type Insertable,
+  type SqlBool,
+  sql,
+} from 'kysely';
 import type { Db } from '../connect.js';
-import type { CycleRow, CyclesTable, Phase } from '../schema.js';
+import type { CycleRow, CyclesTable, Database, Phase } from '../schema.js';
 import { appliesToCycle, openConstraints } from './capacity.js';
 import { firstOrNull } from './shared.js';
+
+type CycleFilter = (eb: ExpressionBuilder<Database, 'cycles'>) => Expression<SqlBool>;
+
+/** The latest cycle by month among those `filter` keeps (any cycle without one), or null. */
+export async function latestCycleWhere(db: Db, filter?: CycleFilter): Promise<CycleRow | null> {
+  const q = db.selectFrom('cycles').selectAll().orderBy('month', 'desc');
+  return firstOrNull(filter ? q.where(filter) : q);
+}
 
 /**
  * The open cycle: the latest month whose phase is not `closed`, or null. The one definition
@@ -12,16 +26,11 @@ import { firstOrNull } from './shared.js';
  * entered `closed`.
  */
 export async function openCycle(db: Db): Promise<CycleRow | null> {
-  return firstOrNull(
-    db.selectFrom('cycles').selectAll().where('phase', '<>', 'closed').orderBy('month', 'desc'),
-  );
+  return latestCycleWhere(db, (eb) => eb('phase', '<>', 'closed'));
 }
 
 export async function cycleOfMonth(db: Db, month: string): Promise<CycleRow | null> {
-  return (
-    (await db.selectFrom('cycles').selectAll().where('month', '=', month).executeTakeFirst()) ??
-    null
-  );
+  return firstOrNull(db.selectFrom('cycles').selectAll().where('month', '=', month));
 }
 
 /** Serializes cycle starts until the caller's transaction ends. */
@@ -44,14 +53,14 @@ export async function movePhase(
   to: Phase,
   at: Date,
 ): Promise<CycleRow | null> {
-  const row = await db
-    .updateTable('cycles')
-    .set({ phase: to, phase_entered_at: at, ...(to === 'closed' ? { closed_at: at } : {}) })
-    .where('id', '=', cycleId)
-    .where('phase', '=', from)
-    .returningAll()
-    .executeTakeFirst();
-  return row ?? null;
+  return firstOrNull(
+    db
+      .updateTable('cycles')
+      .set({ phase: to, phase_entered_at: at, ...(to === 'closed' ? { closed_at: at } : {}) })
+      .where('id', '=', cycleId)
+      .where('phase', '=', from)
+      .returningAll(),
+  );
 }
 
 /** Saves the working days per phase (a JSON object) in the workspace's settings row. */
@@ -79,17 +88,8 @@ export async function openConstraintLabels(db: Db, cycleId: number): Promise<str
 }
 
 /** The latest cycle before `month` that adopted a scenario, or null. */
-export async function lastAdoptedCycleBefore(
-  db: Db,
-  month: string,
-): Promise<{ id: number } | null> {
-  return (
-    (await db
-      .selectFrom('cycles')
-      .select('id')
-      .where('month', '<', month)
-      .where('adopted_scenario_id', 'is not', null)
-      .orderBy('month', 'desc')
-      .executeTakeFirst()) ?? null
+export async function lastAdoptedCycleBefore(db: Db, month: string): Promise<CycleRow | null> {
+  return latestCycleWhere(db, (eb) =>
+    eb.and([eb('month', '<', month), eb('adopted_scenario_id', 'is not', null)]),
   );
 }

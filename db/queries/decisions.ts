@@ -2,27 +2,18 @@
 import type { Insertable } from 'kysely';
 import type { Db } from '../connect.js';
 import type { ActionRow, ActionsTable, DecisionRow, DecisionsTable } from '../schema.js';
+import { familyResults } from './plan-results.js';
+import { firstOrNull } from './shared.js';
 
 /** The newest decision recorded after the poll, if any. */
 export async function decisionOfPoll(db: Db, pollId: string): Promise<DecisionRow | null> {
-  return (
-    (await db
-      .selectFrom('decisions')
-      .selectAll()
-      .where('poll_id', '=', pollId)
-      .orderBy('id', 'desc')
-      .executeTakeFirst()) ?? null
+  return firstOrNull(
+    db.selectFrom('decisions').selectAll().where('poll_id', '=', pollId).orderBy('id', 'desc'),
   );
 }
 
 export async function decisionByKey(db: Db, requestKey: string): Promise<DecisionRow | null> {
-  return (
-    (await db
-      .selectFrom('decisions')
-      .selectAll()
-      .where('request_key', '=', requestKey)
-      .executeTakeFirst()) ?? null
-  );
+  return firstOrNull(db.selectFrom('decisions').selectAll().where('request_key', '=', requestKey));
 }
 
 /** The actions of the given decisions, in id order. */
@@ -58,12 +49,8 @@ export async function pollStatus(
   db: Db,
   pollId: string,
 ): Promise<{ id: string; cycle_id: number; status: 'open' | 'closed' } | null> {
-  return (
-    (await db
-      .selectFrom('polls')
-      .select(['id', 'cycle_id', 'status'])
-      .where('id', '=', pollId)
-      .executeTakeFirst()) ?? null
+  return firstOrNull(
+    db.selectFrom('polls').select(['id', 'cycle_id', 'status']).where('id', '=', pollId),
   );
 }
 
@@ -92,13 +79,12 @@ export async function newestDecision(
   db: Db,
   cycleId: number,
 ): Promise<{ id: string; title: string } | null> {
-  return (
-    (await db
+  return firstOrNull(
+    db
       .selectFrom('decisions')
       .select(['id', 'title'])
       .where('cycle_id', '=', cycleId)
-      .orderBy('id', 'desc')
-      .executeTakeFirst()) ?? null
+      .orderBy('id', 'desc'),
   );
 }
 
@@ -142,12 +128,7 @@ export async function adoptedProductionOf(
     .where('id', '=', cycleId)
     .executeTakeFirst();
   if (!cycle?.adopted_scenario_id) return {};
-  const rows = await db
-    .selectFrom('plan_family_results')
-    .innerJoin('families', 'families.id', 'plan_family_results.family_id')
-    .select(['families.code', 'plan_family_results.period', 'plan_family_results.production'])
-    .where('plan_family_results.scenario_id', '=', cycle.adopted_scenario_id)
-    .execute();
+  const rows = await familyResults(db, cycle.adopted_scenario_id);
   const out: Record<string, Record<string, number>> = {};
   for (const r of rows) {
     out[r.code] ??= {};

@@ -7,6 +7,7 @@ import type { PlanFamilyRow } from '../../src/core/explain/family.js';
 import type { Db } from '../connect.js';
 import type { AdjustmentRow } from '../schema.js';
 import type { BaselineLine } from './baselines.js';
+import { firstOrNull } from './shared.js';
 
 export interface SubjectRef {
   readonly id: number;
@@ -17,13 +18,13 @@ export interface SubjectRef {
 
 /** An active family by code, without regard to case. */
 export async function familyByCodeCi(db: Db, code: string): Promise<SubjectRef | null> {
-  const row = await db
-    .selectFrom('families')
-    .select(['id', 'code', 'name', 'unit'])
-    .where(sql<string>`upper(code)`, '=', code.toUpperCase())
-    .where('active', '=', true)
-    .executeTakeFirst();
-  return row ?? null;
+  return firstOrNull(
+    db
+      .selectFrom('families')
+      .select(['id', 'code', 'name', 'unit'])
+      .where(sql<string>`upper(code)`, '=', code.toUpperCase())
+      .where('active', '=', true),
+  );
 }
 
 export interface ResourceSubject extends SubjectRef {

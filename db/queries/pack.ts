@@ -1,6 +1,7 @@
 /** What the meeting pack reads besides plan results: actuals, budget, risks and the vote. */
 import type { Db } from '../connect.js';
 import { openConstraints } from './capacity.js';
+import { firstOrNull } from './shared.js';
 
 /** Units sold per family code and month, for months before `month`. */
 export async function salesBefore(
@@ -79,13 +80,12 @@ export async function latestPollOf(
   db: Db,
   cycleId: number,
 ): Promise<{ id: string; status: 'open' | 'closed' } | null> {
-  return (
-    (await db
+  return firstOrNull(
+    db
       .selectFrom('polls')
       .select(['id', 'status'])
       .where('cycle_id', '=', cycleId)
-      .orderBy('id', 'desc')
-      .executeTakeFirst()) ?? null
+      .orderBy('id', 'desc'),
   );
 }
 
@@ -94,13 +94,12 @@ export async function latestDecisionOf(
   db: Db,
   cycleId: number,
 ): Promise<{ label: string; decided_by: string } | null> {
-  return (
-    (await db
+  return firstOrNull(
+    db
       .selectFrom('decisions')
       .innerJoin('plan_scenarios', 'plan_scenarios.id', 'decisions.scenario_id')
       .select(['plan_scenarios.label', 'decisions.decided_by'])
       .where('decisions.cycle_id', '=', cycleId)
-      .orderBy('decisions.id', 'desc')
-      .executeTakeFirst()) ?? null
+      .orderBy('decisions.id', 'desc'),
   );
 }

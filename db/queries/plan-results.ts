@@ -2,21 +2,23 @@
  * Reads of a stored run's scenarios and their result rows, for the vote, the decision, the
  * pack and the charts. Finding the run and listing its scenarios is in plan-runs.ts.
  */
+import type { InferResult } from 'kysely';
 import type { Db } from '../connect.js';
 import type { PlanScenarioRow } from '../schema.js';
+import { firstOrNull } from './shared.js';
 
 export async function scenarioById(
   db: Db,
   scenarioId: string,
 ): Promise<(PlanScenarioRow & { cycle_id: number | null }) | null> {
-  const row = await db
-    .selectFrom('plan_scenarios')
-    .innerJoin('plan_runs', 'plan_runs.id', 'plan_scenarios.run_id')
-    .selectAll('plan_scenarios')
-    .select('plan_runs.cycle_id')
-    .where('plan_scenarios.id', '=', scenarioId)
-    .executeTakeFirst();
-  return row ?? null;
+  return firstOrNull(
+    db
+      .selectFrom('plan_scenarios')
+      .innerJoin('plan_runs', 'plan_runs.id', 'plan_scenarios.run_id')
+      .selectAll('plan_scenarios')
+      .select('plan_runs.cycle_id')
+      .where('plan_scenarios.id', '=', scenarioId),
+  );
 }
 
 export interface FamilyResult {
@@ -31,11 +33,13 @@ export interface FamilyResult {
   readonly revenue: number;
 }
 
-export async function familyResults(db: Db, scenarioId: string): Promise<FamilyResult[]> {
-  const rows = await db
+/** A scenario's family rows with the family's code, by code then month. */
+function familyRowsQuery(db: Db) {
+  return db
     .selectFrom('plan_family_results')
     .innerJoin('families', 'families.id', 'plan_family_results.family_id')
     .select([
+      'plan_family_results.scenario_id',
       'plan_family_results.family_id',
       'families.code',
       'plan_family_results.period',
@@ -46,21 +50,47 @@ export async function familyResults(db: Db, scenarioId: string): Promise<FamilyR
       'plan_family_results.lost_sales',
       'plan_family_results.revenue',
     ])
-    .where('plan_family_results.scenario_id', '=', scenarioId)
     .orderBy('families.code')
-    .orderBy('plan_family_results.period')
+    .orderBy('plan_family_results.period');
+}
+
+type FamilyRowOut = InferResult<ReturnType<typeof familyRowsQuery>>[number];
+
+const toFamilyResult = (r: FamilyRowOut): FamilyResult => ({
+  familyId: r.family_id,
+  code: r.code,
+  period: r.period,
+  demand: r.demand,
+  production: r.production,
+  inventory: r.inventory,
+  backlog: r.backlog,
+  lostSales: r.lost_sales,
+  revenue: r.revenue,
+});
+
+export async function familyResults(db: Db, scenarioId: string): Promise<FamilyResult[]> {
+  const rows = await familyRowsQuery(db)
+    .where('plan_family_results.scenario_id', '=', scenarioId)
     .execute();
-  return rows.map((r) => ({
-    familyId: r.family_id,
-    code: r.code,
-    period: r.period,
-    demand: r.demand,
-    production: r.production,
-    inventory: r.inventory,
-    backlog: r.backlog,
-    lostSales: r.lost_sales,
-    revenue: r.revenue,
-  }));
+  return rows.map(toFamilyResult);
+}
+
+/** The family results of several scenarios at once, by scenario id. */
+export async function familyResultsByScenario(
+  db: Db,
+  scenarioIds: readonly string[],
+): Promise<Map<string, FamilyResult[]>> {
+  const out = new Map<string, FamilyResult[]>();
+  if (scenarioIds.length === 0) return out;
+  const rows = await familyRowsQuery(db)
+    .where('plan_family_results.scenario_id', 'in', [...scenarioIds])
+    .execute();
+  for (const r of rows) {
+    const list = out.get(r.scenario_id) ?? [];
+    list.push(toFamilyResult(r));
+    out.set(r.scenario_id, list);
+  }
+  return out;
 }
 
 export interface ResourceResult {
