@@ -45,6 +45,18 @@ export async function baselineOf(
     .execute();
 }
 
+/** Adjustments joined to their family. */
+function adjustmentsWithFamily(db: Db) {
+  return db
+    .selectFrom('forecast_adjustments')
+    .innerJoin('families', 'families.id', 'forecast_adjustments.family_id');
+}
+
+/** Adjustments, every column, with their family's code. */
+export function adjustmentsWithCode(db: Db) {
+  return adjustmentsWithFamily(db).selectAll('forecast_adjustments').select('families.code');
+}
+
 /**
  * Adjustments that count for consensus, as core `Adjustment`s; optionally only some months.
  * Only each person's latest adjustment per month is returned (core rule 1 supersedes the
@@ -57,21 +69,7 @@ export async function adjustmentsOf(
   periods?: readonly string[],
 ): Promise<Adjustment[]> {
   if (periods && periods.length === 0) return [];
-  let q = db
-    .selectFrom('forecast_adjustments')
-    .innerJoin('families', 'families.id', 'forecast_adjustments.family_id')
-    .select([
-      'forecast_adjustments.id',
-      'families.code',
-      'forecast_adjustments.period',
-      'forecast_adjustments.author',
-      'forecast_adjustments.author_role',
-      'forecast_adjustments.kind',
-      'forecast_adjustments.value',
-      'forecast_adjustments.reason_code',
-      'forecast_adjustments.comment',
-      'forecast_adjustments.created_at',
-    ])
+  let q = adjustmentsWithCode(db)
     .where('forecast_adjustments.cycle_id', '=', cycleId)
     .where('forecast_adjustments.family_id', '=', familyId)
     .where('forecast_adjustments.status', '<>', 'withdrawn')
@@ -158,21 +156,7 @@ export async function submissionsOf(
   userId: string,
   limit = 20,
 ): Promise<SubmissionRow[]> {
-  const rows = await db
-    .selectFrom('forecast_adjustments')
-    .innerJoin('families', 'families.id', 'forecast_adjustments.family_id')
-    .select([
-      'forecast_adjustments.id',
-      'families.code',
-      'forecast_adjustments.period',
-      'forecast_adjustments.kind',
-      'forecast_adjustments.value',
-      'forecast_adjustments.reason_code',
-      'forecast_adjustments.status',
-      'forecast_adjustments.before_value',
-      'forecast_adjustments.after_value',
-      'forecast_adjustments.created_at',
-    ])
+  const rows = await adjustmentsWithCode(db)
     .where('forecast_adjustments.cycle_id', '=', cycleId)
     .where('forecast_adjustments.author', '=', userId)
     .orderBy('forecast_adjustments.id', 'desc')
@@ -201,9 +185,7 @@ export interface FamilyActivity {
 
 /** Per family: how many adjustments, by how many people, how many flagged. */
 export async function adjustmentActivity(db: Db, cycleId: number): Promise<FamilyActivity[]> {
-  const rows = await db
-    .selectFrom('forecast_adjustments')
-    .innerJoin('families', 'families.id', 'forecast_adjustments.family_id')
+  const rows = await adjustmentsWithFamily(db)
     .select((eb) => [
       'families.code',
       eb.fn.countAll<string>().as('n'),

@@ -143,14 +143,20 @@ export interface DecisionLogRow extends DecisionRow {
   readonly run_id: string;
 }
 
-/** Every decision (or one cycle's), with its cycle's month and its scenario, in decision order. */
-export async function decisionLog(db: Db, cycleMonth?: string): Promise<DecisionLogRow[]> {
-  let q = db
+/** Decisions, every column, with their scenario's label and run. */
+export function decisionsWithScenario(db: Db) {
+  return db
     .selectFrom('decisions')
-    .innerJoin('cycles', 'cycles.id', 'decisions.cycle_id')
     .innerJoin('plan_scenarios', 'plan_scenarios.id', 'decisions.scenario_id')
     .selectAll('decisions')
-    .select(['cycles.month', 'plan_scenarios.label', 'plan_scenarios.run_id'])
+    .select(['plan_scenarios.label', 'plan_scenarios.run_id']);
+}
+
+/** Every decision (or one cycle's), with its cycle's month and its scenario, in decision order. */
+export async function decisionLog(db: Db, cycleMonth?: string): Promise<DecisionLogRow[]> {
+  let q = decisionsWithScenario(db)
+    .innerJoin('cycles', 'cycles.id', 'decisions.cycle_id')
+    .select('cycles.month')
     .orderBy('decisions.decided_at')
     .orderBy('decisions.id');
   if (cycleMonth) q = q.where('cycles.month', '=', cycleMonth);

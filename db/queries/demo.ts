@@ -3,6 +3,7 @@
  * phase, whether a decision landed, row counts, and the scenario grid of the latest run.
  */
 import type { Db } from '../connect.js';
+import { decisionsWithScenario } from './decisions.js';
 
 /** The phase of the cycle of `month`, or null when there is none. */
 export async function cyclePhase(db: Db, month: string): Promise<string | null> {
@@ -73,12 +74,7 @@ export async function countedVotes(db: Db): Promise<number> {
 export async function firstDecision(
   db: Db,
 ): Promise<{ scenario: string; rationale: string; actions: number } | null> {
-  const decision = await db
-    .selectFrom('decisions')
-    .innerJoin('plan_scenarios', 'plan_scenarios.id', 'decisions.scenario_id')
-    .select(['plan_scenarios.label', 'decisions.rationale', 'decisions.id'])
-    .orderBy('decisions.id')
-    .executeTakeFirst();
+  const decision = await decisionsWithScenario(db).orderBy('decisions.id').executeTakeFirst();
   if (!decision) return null;
   const actions = await db
     .selectFrom('actions')

@@ -4,18 +4,10 @@
  */
 import type { Db } from '../connect.js';
 import { updatesWithResource } from './capacity.js';
+import { decisionsWithScenario } from './decisions.js';
 
 export async function decisionsOf(db: Db, cycleId: number) {
-  return db
-    .selectFrom('decisions')
-    .innerJoin('plan_scenarios', 'plan_scenarios.id', 'decisions.scenario_id')
-    .select([
-      'decisions.id',
-      'plan_scenarios.label',
-      'decisions.rationale',
-      'decisions.decided_by',
-      'decisions.decided_at',
-    ])
+  return decisionsWithScenario(db)
     .where('decisions.cycle_id', '=', cycleId)
     .orderBy('decisions.id')
     .execute();

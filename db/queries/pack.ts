@@ -1,6 +1,8 @@
 /** What the meeting pack reads besides plan results: actuals, budget, risks and the vote. */
 import type { Db } from '../connect.js';
+import { adjustmentsWithCode } from './adjustments.js';
 import { openConstraints } from './capacity.js';
+import { decisionsWithScenario } from './decisions.js';
 import { firstOrNull } from './shared.js';
 
 /** Units sold per family code and month, for months before `month`. */
@@ -55,19 +57,7 @@ export async function openConstraintLines(db: Db): Promise<OpenConstraintLine[]>
 
 /** The cycle's accepted and flagged adjustments, by family code then period. */
 export async function standingAdjustments(db: Db, cycleId: number) {
-  return db
-    .selectFrom('forecast_adjustments')
-    .innerJoin('families', 'families.id', 'forecast_adjustments.family_id')
-    .select([
-      'families.code',
-      'forecast_adjustments.period',
-      'forecast_adjustments.author',
-      'forecast_adjustments.reason_code',
-      'forecast_adjustments.zone',
-      'forecast_adjustments.status',
-      'forecast_adjustments.before_value',
-      'forecast_adjustments.after_value',
-    ])
+  return adjustmentsWithCode(db)
     .where('forecast_adjustments.cycle_id', '=', cycleId)
     .where('forecast_adjustments.status', 'in', ['accepted', 'flagged'])
     .orderBy('families.code')
@@ -95,10 +85,7 @@ export async function latestDecisionOf(
   cycleId: number,
 ): Promise<{ label: string; decided_by: string } | null> {
   return firstOrNull(
-    db
-      .selectFrom('decisions')
-      .innerJoin('plan_scenarios', 'plan_scenarios.id', 'decisions.scenario_id')
-      .select(['plan_scenarios.label', 'decisions.decided_by'])
+    decisionsWithScenario(db)
       .where('decisions.cycle_id', '=', cycleId)
       .orderBy('decisions.id', 'desc'),
   );
