@@ -5,9 +5,7 @@
  * Every new column is nullable or defaulted, so existing rows keep today's plans.
  */
 import { type Kysely, sql } from 'kysely';
-
-const PERIOD_CHECK = (col: string) => sql.raw(`${col} ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'`);
-const nonNegative = (col: string) => sql.raw(`${col} >= 0`);
+import { byMonthOf, nonNegative, updatedAtAndKey } from './lib.js';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -33,10 +31,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema
     .createTable('family_period_costs')
-    .addColumn('family_id', 'integer', (c) =>
-      c.notNull().references('families.id').onDelete('cascade'),
-    )
-    .addColumn('period', 'text', (c) => c.notNull().check(PERIOD_CHECK('period')))
+    .$call(byMonthOf('family'))
     .addColumn('price', 'double precision', (c) => c.check(nonNegative('price')))
     .addColumn('unit_cost', 'double precision', (c) => c.check(nonNegative('unit_cost')))
     .addColumn('holding_cost', 'double precision', (c) => c.check(nonNegative('holding_cost')))
@@ -44,23 +39,18 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('subcontract_cost', 'double precision', (c) =>
       c.check(nonNegative('subcontract_cost')),
     )
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addPrimaryKeyConstraint('family_period_costs_pk', ['family_id', 'period'])
+    .$call(updatedAtAndKey('family_period_costs', ['family_id', 'period']))
     .execute();
   await db.schema
     .createTable('resource_period_costs')
-    .addColumn('resource_id', 'integer', (c) =>
-      c.notNull().references('resources.id').onDelete('cascade'),
-    )
-    .addColumn('period', 'text', (c) => c.notNull().check(PERIOD_CHECK('period')))
+    .$call(byMonthOf('resource'))
     .addColumn('overtime_cost', 'double precision', (c) => c.check(nonNegative('overtime_cost')))
     .addColumn('cost_per_worker', 'double precision', (c) =>
       c.check(nonNegative('cost_per_worker')),
     )
     .addColumn('hire_cost', 'double precision', (c) => c.check(nonNegative('hire_cost')))
     .addColumn('layoff_cost', 'double precision', (c) => c.check(nonNegative('layoff_cost')))
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addPrimaryKeyConstraint('resource_period_costs_pk', ['resource_id', 'period'])
+    .$call(updatedAtAndKey('resource_period_costs', ['resource_id', 'period']))
     .execute();
 }
 

@@ -8,6 +8,7 @@
  * - decisions.trade_off: the trade-off the adopted scenario accepts, kept with the snapshot
  */
 import { type Kysely, sql } from 'kysely';
+import { nowDefault } from './lib.js';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -38,7 +39,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('position', 'integer', (c) => c.notNull())
     .addColumn('assumptions', 'jsonb', (c) => c.notNull())
     .addColumn('updated_by', 'text', (c) => c.notNull())
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('updated_at', 'timestamptz', nowDefault)
     .addPrimaryKeyConstraint('cycle_scenarios_pk', ['cycle_id', 'name'])
     .execute();
 }
