@@ -4,6 +4,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import {
+  addIndex,
   byMonthOf,
   cascadeRef,
   makeImmutable,
@@ -130,11 +131,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     )
     .addPrimaryKeyConstraint('resource_loads_pk', ['family_id', 'resource_id'])
     .execute();
-  await db.schema
-    .createIndex('resource_loads_resource')
-    .on('resource_loads')
-    .column('resource_id')
-    .execute();
+  await addIndex(db, 'resource_loads_resource', 'resource_loads', ['resource_id']);
 
   await db.schema
     .createTable('sales_history')
@@ -245,11 +242,11 @@ export async function up(db: Kysely<any>): Promise<void> {
       'period',
     ])
     .execute();
-  await db.schema
-    .createIndex('forecast_adjustments_cycle')
-    .on('forecast_adjustments')
-    .columns(['cycle_id', 'family_id', 'period'])
-    .execute();
+  await addIndex(db, 'forecast_adjustments_cycle', 'forecast_adjustments', [
+    'cycle_id',
+    'family_id',
+    'period',
+  ]);
 
   await db.schema
     .createTable('no_change_declarations')
@@ -295,11 +292,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       'period',
     ])
     .execute();
-  await db.schema
-    .createIndex('capacity_updates_resource')
-    .on('capacity_updates')
-    .columns(['resource_id', 'period'])
-    .execute();
+  await addIndex(db, 'capacity_updates_resource', 'capacity_updates', ['resource_id', 'period']);
 
   await db.schema
     .createTable('plan_runs')
@@ -444,11 +437,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('done_by', 'text')
     .addColumn('request_key', 'text', (c) => c.notNull().unique())
     .execute();
-  await db.schema
-    .createIndex('actions_owner_status')
-    .on('actions')
-    .columns(['owner', 'status'])
-    .execute();
+  await addIndex(db, 'actions_owner_status', 'actions', ['owner', 'status']);
 
   await db.schema
     .createTable('slack_posts')
@@ -471,11 +460,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('entity_id', 'text')
     .addColumn('details', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .execute();
-  await db.schema
-    .createIndex('audit_log_entity')
-    .on('audit_log')
-    .columns(['entity', 'entity_id'])
-    .execute();
+  await addIndex(db, 'audit_log_entity', 'audit_log', ['entity', 'entity_id']);
 
   await db.schema
     .createTable('processed_requests')

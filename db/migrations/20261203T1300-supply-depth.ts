@@ -5,7 +5,7 @@
  * Every new column is nullable or defaulted, so existing rows keep today's plans.
  */
 import { type Kysely, sql } from 'kysely';
-import { byMonthOf, nonNegative, updatedAtAndKey } from './lib.js';
+import { byMonthOf, dropColumns, nonNegative, updatedAtAndKey } from './lib.js';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -57,19 +57,17 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('resource_period_costs').execute();
   await db.schema.dropTable('family_period_costs').execute();
-  await db.schema
-    .alterTable('resources')
-    .dropColumn('crew_overtime_limit')
-    .dropColumn('integer_workers')
-    .dropColumn('lead_time_months')
-    .dropColumn('min_order_qty')
-    .execute();
-  await db.schema
-    .alterTable('families')
-    .dropColumn('min_stock_units')
-    .dropColumn('min_stock_share')
-    .dropColumn('min_stock_days')
-    .dropColumn('shelf_life_months')
-    .dropColumn('scrap_cost')
-    .execute();
+  await dropColumns(db, 'resources', [
+    'crew_overtime_limit',
+    'integer_workers',
+    'lead_time_months',
+    'min_order_qty',
+  ]);
+  await dropColumns(db, 'families', [
+    'min_stock_units',
+    'min_stock_share',
+    'min_stock_days',
+    'shelf_life_months',
+    'scrap_cost',
+  ]);
 }

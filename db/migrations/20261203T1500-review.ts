@@ -5,6 +5,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import {
+  addIndex,
   byMonthOf,
   cascadeRef,
   DATE_CHECK,
@@ -26,11 +27,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', nowDefault)
     .addPrimaryKeyConstraint('forecast_snapshots_pk', ['cycle_id', 'family_id', 'period', 'lag'])
     .execute();
-  await db.schema
-    .createIndex('forecast_snapshots_period')
-    .on('forecast_snapshots')
-    .columns(['period', 'lag'])
-    .execute();
+  await addIndex(db, 'forecast_snapshots_period', 'forecast_snapshots', ['period', 'lag']);
   await makeImmutable(db, 'forecast_snapshots');
 
   await db.schema
@@ -54,11 +51,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'timestamptz', nowDefault)
     .addPrimaryKeyConstraint('order_lines_pk', ['order_id', 'line'])
     .execute();
-  await db.schema
-    .createIndex('order_lines_requested')
-    .on('order_lines')
-    .column('requested_date')
-    .execute();
+  await addIndex(db, 'order_lines_requested', 'order_lines', ['requested_date']);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

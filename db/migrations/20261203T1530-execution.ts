@@ -4,7 +4,14 @@
  * and the thresholds in the settings.
  */
 import { type Kysely, sql } from 'kysely';
-import { cascadeRef, DATE_CHECK, nowDefault, updatedAtAndKey } from './lib.js';
+import {
+  addIndex,
+  cascadeRef,
+  DATE_CHECK,
+  dropColumns,
+  nowDefault,
+  updatedAtAndKey,
+} from './lib.js';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -65,18 +72,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('action_id', 'bigint', (c) => c.references('actions.id').onDelete('set null'))
     .addColumn('created_at', 'timestamptz', nowDefault)
     .execute();
-  await db.schema.createIndex('deviations_week').on('deviations').column('week').execute();
+  await addIndex(db, 'deviations_week', 'deviations', ['week']);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('deviations').execute();
   await db.schema.dropTable('supplier_receipts').execute();
   await db.schema.dropTable('weekly_actuals').execute();
-  await db.schema
-    .alterTable('workspace_settings')
-    .dropColumn('soe_production_shortfall_pct')
-    .dropColumn('soe_receipt_shortfall_pct')
-    .dropColumn('soe_frozen_break_pct')
-    .dropColumn('soe_due_days')
-    .execute();
+  await dropColumns(db, 'workspace_settings', [
+    'soe_production_shortfall_pct',
+    'soe_receipt_shortfall_pct',
+    'soe_frozen_break_pct',
+    'soe_due_days',
+  ]);
 }

@@ -63,3 +63,28 @@ export async function makeImmutable(db: Kysely<any>, table: string): Promise<voi
     )
     .execute(db);
 }
+
+/** An index `name` on `table`'s `columns`. */
+export async function addIndex(
+  db: Kysely<any>,
+  name: string,
+  table: string,
+  columns: readonly string[],
+): Promise<void> {
+  await db.schema
+    .createIndex(name)
+    .on(table)
+    .columns([...columns])
+    .execute();
+}
+
+/** Drops `columns` of `table` in one statement (what a down migration undoes). */
+export async function dropColumns(
+  db: Kysely<any>,
+  table: string,
+  [first, ...rest]: readonly [string, ...string[]],
+): Promise<void> {
+  let q = db.schema.alterTable(table).dropColumn(first);
+  for (const c of rest) q = q.dropColumn(c);
+  await q.execute();
+}
