@@ -3,7 +3,8 @@ import { sql } from 'kysely';
 import type { Adjustment } from '../../src/core/consensus.js';
 import type { Db } from '../connect.js';
 import type { AdjustmentRow, NewAdjustment } from '../schema.js';
-import { firstOrNull } from './shared.js';
+import { familyBaselineLines } from './baselines.js';
+import { codeIs, firstOrNull } from './shared.js';
 
 export interface FamilyRef {
   readonly id: number;
@@ -11,24 +12,16 @@ export interface FamilyRef {
   readonly name: string;
 }
 
+const activeRefs = (db: Db) =>
+  db.selectFrom('families').select(['id', 'code', 'name']).where('active', '=', true);
+
 export async function activeFamilies(db: Db): Promise<FamilyRef[]> {
-  return db
-    .selectFrom('families')
-    .select(['id', 'code', 'name'])
-    .where('active', '=', true)
-    .orderBy('code')
-    .execute();
+  return activeRefs(db).orderBy('code').execute();
 }
 
 /** Case-insensitive lookup of an active family by code. */
 export async function familyByCode(db: Db, code: string): Promise<FamilyRef | null> {
-  return firstOrNull(
-    db
-      .selectFrom('families')
-      .select(['id', 'code', 'name'])
-      .where('active', '=', true)
-      .where(sql<string>`upper(code)`, '=', code.toUpperCase()),
-  );
+  return firstOrNull(activeRefs(db).where(codeIs(code)));
 }
 
 export async function baselineOf(
@@ -36,13 +29,7 @@ export async function baselineOf(
   cycleId: number,
   familyId: number,
 ): Promise<{ period: string; value: number }[]> {
-  return db
-    .selectFrom('baseline_forecasts')
-    .select(['period', 'value'])
-    .where('cycle_id', '=', cycleId)
-    .where('family_id', '=', familyId)
-    .orderBy('period')
-    .execute();
+  return familyBaselineLines(db, cycleId, familyId).execute();
 }
 
 /** Adjustments joined to their family. */

@@ -74,6 +74,16 @@ export interface BaselineLine {
   readonly hi95: number | null;
 }
 
+/** One family's baseline in a cycle, with its prediction intervals, by month. */
+export function familyBaselineLines(db: Db, cycleId: number, familyId: number) {
+  return db
+    .selectFrom('baseline_forecasts')
+    .select(['period', 'value', 'lo80', 'hi80', 'lo95', 'hi95'])
+    .where('cycle_id', '=', cycleId)
+    .where('family_id', '=', familyId)
+    .orderBy('period');
+}
+
 export async function baselineForecasts(db: Db, cycleId: number): Promise<BaselineLine[]> {
   const rows = await db
     .selectFrom('baseline_forecasts')

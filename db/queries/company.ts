@@ -5,6 +5,7 @@
 import type { Company, Family, Resource } from '../../src/core/company.js';
 import type { Db } from '../connect.js';
 import type { FamilyRow, ResourceRow } from '../schema.js';
+import { withCode } from './shared.js';
 
 export interface LoadedCompany {
   readonly company: Company;
@@ -66,18 +67,6 @@ function toResource(r: ResourceRow): Resource {
   };
 }
 
-/** `make` of each row whose code `codeOf` finds: rows of inactive families or resources are left out. */
-function withCode<R, T>(
-  rows: readonly R[],
-  codeOf: (r: R) => string | undefined,
-  make: (code: string, r: R) => T,
-): T[] {
-  return rows.flatMap((r) => {
-    const code = codeOf(r);
-    return code ? [make(code, r)] : [];
-  });
-}
-
 export async function loadCompany(db: Db): Promise<LoadedCompany> {
   const [
     families,
@@ -124,11 +113,11 @@ export async function loadCompany(db: Db): Promise<LoadedCompany> {
       const resource = resourceCodes.get(l.resource_id);
       return resource ? [{ family, resource, perUnit: l.load_per_unit }] : [];
     }).flat(),
-    history: byFamily(sales, (family, s) => ({
+    history: byFamily(sales, (family, { period, units, revenue }) => ({
       family,
-      period: s.period,
-      units: s.units,
-      revenue: s.revenue,
+      period,
+      units,
+      revenue,
     })),
     inventory: byFamily(inventory, (family, i) => ({
       family,
@@ -136,11 +125,11 @@ export async function loadCompany(db: Db): Promise<LoadedCompany> {
       onHand: i.on_hand,
       backlog: i.backlog,
     })),
-    budget: byFamily(budget, (family, b) => ({
+    budget: byFamily(budget, (family, { period, volume, revenue }) => ({
       family,
-      period: b.period,
-      volume: b.volume,
-      revenue: b.revenue,
+      period,
+      volume,
+      revenue,
     })),
     capacities: byResource(capacities, (resource, c) => ({
       resource,

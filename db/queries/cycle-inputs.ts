@@ -10,6 +10,7 @@ import type { Db } from '../connect.js';
 import type { CycleRow } from '../schema.js';
 import { toAdjustment } from './adjustments.js';
 import { appliesToCycle, openConstraints } from './capacity.js';
+import { withCode } from './shared.js';
 
 /** Adjustments that count (accepted or flagged), oldest first. */
 export async function cycleAdjustments(
@@ -25,10 +26,11 @@ export async function cycleAdjustments(
     .orderBy('created_at')
     .orderBy('id')
     .execute();
-  return rows.flatMap((r) => {
-    const family = familyCodes.get(r.family_id);
-    return family ? [toAdjustment(r, family)] : [];
-  });
+  return withCode(
+    rows,
+    (r) => familyCodes.get(r.family_id),
+    (family, r) => toAdjustment(r, family),
+  );
 }
 
 /** Open capacity updates of this cycle, and those not tied to any cycle, oldest first. */
@@ -45,20 +47,18 @@ export async function capacityUpdatesInForce(
     .orderBy('created_at')
     .orderBy('id')
     .execute();
-  return rows.flatMap((r) => {
-    const resource = resourceCodes.get(r.resource_id);
-    if (!resource) return [];
-    return [
-      {
-        id: String(r.id),
-        resource,
-        period: r.period,
-        kind: r.kind,
-        value: r.value,
-        reason: r.reason_code,
-      },
-    ];
-  });
+  return withCode(
+    rows,
+    (r) => resourceCodes.get(r.resource_id),
+    (resource, r) => ({
+      id: String(r.id),
+      resource,
+      period: r.period,
+      kind: r.kind,
+      value: r.value,
+      reason: r.reason_code,
+    }),
+  );
 }
 
 export interface RepOwing {

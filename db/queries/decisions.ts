@@ -35,14 +35,9 @@ export async function lockCycleForDecision(
   trx: Db,
   cycleId: number,
 ): Promise<{ month: string; phase: string } | null> {
-  const cycle = await trx
-    .selectFrom('cycles')
-    .select(['month', 'phase'])
-    .where('id', '=', cycleId)
-    .executeTakeFirst();
-  if (!cycle) return null;
-  await trx.selectFrom('cycles').select('id').where('id', '=', cycleId).forUpdate().execute();
-  return cycle;
+  return firstOrNull(
+    trx.selectFrom('cycles').select(['month', 'phase']).where('id', '=', cycleId).forUpdate(),
+  );
 }
 
 export async function pollStatus(
@@ -66,12 +61,16 @@ export async function isPollOption(db: Db, pollId: string, scenarioId: string): 
 
 /** Any decision recorded after the poll (its id). */
 export async function decisionIdOfPoll(db: Db, pollId: string): Promise<string | null> {
-  const row = await db
+  return (await decisionOfPoll(db, pollId))?.id ?? null;
+}
+
+/** The cycle's decisions, newest first, joined to their scenario. */
+export function decisionsNewestFirst(db: Db, cycleId: number) {
+  return db
     .selectFrom('decisions')
-    .select('id')
-    .where('poll_id', '=', pollId)
-    .executeTakeFirst();
-  return row?.id ?? null;
+    .innerJoin('plan_scenarios', 'plan_scenarios.id', 'decisions.scenario_id')
+    .where('decisions.cycle_id', '=', cycleId)
+    .orderBy('decisions.id', 'desc');
 }
 
 /** The cycle's current decision (the newest), which a new one would supersede. */
@@ -79,13 +78,7 @@ export async function newestDecision(
   db: Db,
   cycleId: number,
 ): Promise<{ id: string; title: string } | null> {
-  return firstOrNull(
-    db
-      .selectFrom('decisions')
-      .select(['id', 'title'])
-      .where('cycle_id', '=', cycleId)
-      .orderBy('id', 'desc'),
-  );
+  return firstOrNull(decisionsNewestFirst(db, cycleId).select(['decisions.id', 'decisions.title']));
 }
 
 /**

@@ -6,8 +6,8 @@ import { sql } from 'kysely';
 import type { PlanFamilyRow } from '../../src/core/explain/family.js';
 import type { Db } from '../connect.js';
 import type { AdjustmentRow } from '../schema.js';
-import type { BaselineLine } from './baselines.js';
-import { firstOrNull } from './shared.js';
+import { type BaselineLine, familyBaselineLines } from './baselines.js';
+import { codeIs, firstOrNull } from './shared.js';
 
 export interface SubjectRef {
   readonly id: number;
@@ -22,7 +22,7 @@ export async function familyByCodeCi(db: Db, code: string): Promise<SubjectRef |
     db
       .selectFrom('families')
       .select(['id', 'code', 'name', 'unit'])
-      .where(sql<string>`upper(code)`, '=', code.toUpperCase())
+      .where(codeIs(code))
       .where('active', '=', true),
   );
 }
@@ -36,7 +36,7 @@ export async function resourceByCodeCi(db: Db, code: string): Promise<ResourceSu
   const row = await db
     .selectFrom('resources')
     .select(['id', 'code', 'name', 'unit', 'overtime_cost'])
-    .where(sql<string>`upper(code)`, '=', code.toUpperCase())
+    .where(codeIs(code))
     .where('active', '=', true)
     .executeTakeFirst();
   return row
@@ -104,13 +104,7 @@ export async function baselineOfFamily(
       .where('cycle_id', '=', cycleId)
       .where('family_id', '=', familyId)
       .executeTakeFirst(),
-    db
-      .selectFrom('baseline_forecasts')
-      .select(['period', 'value', 'lo80', 'hi80', 'lo95', 'hi95'])
-      .where('cycle_id', '=', cycleId)
-      .where('family_id', '=', familyId)
-      .orderBy('period')
-      .execute(),
+    familyBaselineLines(db, cycleId, familyId).execute(),
   ]);
   return { model: model ?? null, lines };
 }

@@ -2,7 +2,7 @@
 import type { Db } from '../connect.js';
 import { adjustmentsWithCode } from './adjustments.js';
 import { openConstraints } from './capacity.js';
-import { decisionsWithScenario } from './decisions.js';
+import { decisionsNewestFirst } from './decisions.js';
 import { firstOrNull } from './shared.js';
 
 /** Units sold per family code and month, for months before `month`. */
@@ -85,8 +85,6 @@ export async function latestDecisionOf(
   cycleId: number,
 ): Promise<{ label: string; decided_by: string } | null> {
   return firstOrNull(
-    decisionsWithScenario(db)
-      .where('decisions.cycle_id', '=', cycleId)
-      .orderBy('decisions.id', 'desc'),
+    decisionsNewestFirst(db, cycleId).select(['plan_scenarios.label', 'decisions.decided_by']),
   );
 }

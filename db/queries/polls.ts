@@ -135,6 +135,11 @@ export async function optionLabel(
   return row?.label ?? null;
 }
 
+/** Votes that count now: counted (cast by a voter) and not superseded by a later one. */
+export function votesCountingNow(db: Db) {
+  return db.selectFrom('votes').where('counted', '=', true).where('superseded_at', 'is', null);
+}
+
 /** The voter's counted vote that nothing has superseded yet. */
 export async function currentVote(
   db: Db,
@@ -142,13 +147,10 @@ export async function currentVote(
   voter: string,
 ): Promise<{ id: string; scenario_id: string } | null> {
   return firstOrNull(
-    db
-      .selectFrom('votes')
+    votesCountingNow(db)
       .select(['id', 'scenario_id'])
       .where('poll_id', '=', pollId)
-      .where('voter', '=', voter)
-      .where('counted', '=', true)
-      .where('superseded_at', 'is', null),
+      .where('voter', '=', voter),
   );
 }
 

@@ -1,4 +1,4 @@
-/** Small pieces several query modules share: taking the first row, matching a code. */
+/** Small pieces several query modules share: the first row, matching a code, rows by code. */
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 
 /** The first row of a query, or null (Kysely's `executeTakeFirst` gives undefined). */
@@ -12,4 +12,19 @@ export async function firstOrNull<T>(query: {
 export function codeIs(code: string) {
   return <DB, TB extends keyof DB>(eb: ExpressionBuilder<DB, TB>): Expression<SqlBool> =>
     eb(sql<string>`upper(code)`, '=', code.toUpperCase());
+}
+
+/**
+ * `make` of each row whose code `codeOf` finds (a family's or a resource's, by id): rows of
+ * families or resources left out of a map (inactive ones) are left out.
+ */
+export function withCode<R, T>(
+  rows: readonly R[],
+  codeOf: (r: R) => string | undefined,
+  make: (code: string, r: R) => T,
+): T[] {
+  return rows.flatMap((r) => {
+    const code = codeOf(r);
+    return code ? [make(code, r)] : [];
+  });
 }
