@@ -7,6 +7,7 @@ import {
   addIndex,
   byMonthOf,
   cascadeRef,
+  dropTables,
   makeImmutable,
   nowDefault,
   PERIOD_CHECK,
@@ -488,7 +489,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of [
+  await dropTables(db, [
     'processed_requests',
     'audit_log',
     'slack_posts',
@@ -497,11 +498,9 @@ export async function down(db: Kysely<any>): Promise<void> {
     'votes',
     'poll_options',
     'polls',
-  ]) {
-    await db.schema.dropTable(t).execute();
-  }
+  ]);
   await sql`alter table cycles drop constraint cycles_adopted_scenario_fk`.execute(db);
-  for (const t of [
+  await dropTables(db, [
     'plan_resource_results',
     'plan_family_results',
     'plan_scenarios',
@@ -522,8 +521,6 @@ export async function down(db: Kysely<any>): Promise<void> {
     'members',
     'families',
     'workspace_settings',
-  ]) {
-    await db.schema.dropTable(t).execute();
-  }
+  ]);
   await sql`drop function sopbot_refuse_change()`.execute(db);
 }

@@ -5,7 +5,7 @@
  * Every new column is nullable or defaulted, so existing rows keep today's plans.
  */
 import { type Kysely, sql } from 'kysely';
-import { byMonthOf, dropColumns, nonNegative, updatedAtAndKey } from './lib.js';
+import { byMonthOf, dropColumns, dropTables, nonNegative, updatedAtAndKey } from './lib.js';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -55,8 +55,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.dropTable('resource_period_costs').execute();
-  await db.schema.dropTable('family_period_costs').execute();
+  await dropTables(db, ['resource_period_costs', 'family_period_costs']);
   await dropColumns(db, 'resources', [
     'crew_overtime_limit',
     'integer_workers',

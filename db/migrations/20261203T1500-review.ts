@@ -9,6 +9,7 @@ import {
   byMonthOf,
   cascadeRef,
   DATE_CHECK,
+  dropTables,
   makeImmutable,
   nowDefault,
   updatedAtAndKey,
@@ -55,7 +56,5 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.dropTable('order_lines').execute();
-  await db.schema.dropTable('production_actuals').execute();
-  await db.schema.dropTable('forecast_snapshots').execute();
+  await dropTables(db, ['order_lines', 'production_actuals', 'forecast_snapshots']);
 }

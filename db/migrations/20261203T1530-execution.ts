@@ -9,6 +9,7 @@ import {
   cascadeRef,
   DATE_CHECK,
   dropColumns,
+  dropTables,
   nowDefault,
   updatedAtAndKey,
 } from './lib.js';
@@ -76,9 +77,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.dropTable('deviations').execute();
-  await db.schema.dropTable('supplier_receipts').execute();
-  await db.schema.dropTable('weekly_actuals').execute();
+  await dropTables(db, ['deviations', 'supplier_receipts', 'weekly_actuals']);
   await dropColumns(db, 'workspace_settings', [
     'soe_production_shortfall_pct',
     'soe_receipt_shortfall_pct',

@@ -6,7 +6,7 @@
  * unit demanded would cost, per family and month. Append-only, like the other plan results.
  */
 import type { Kysely } from 'kysely';
-import { makeImmutable, resultOf } from './lib.js';
+import { dropTables, makeImmutable, resultOf } from './lib.js';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -33,6 +33,5 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.dropTable('plan_family_duals').execute();
-  await db.schema.dropTable('plan_resource_duals').execute();
+  await dropTables(db, ['plan_family_duals', 'plan_resource_duals']);
 }

@@ -88,3 +88,8 @@ export async function dropColumns(
   for (const c of rest) q = q.dropColumn(c);
   await q.execute();
 }
+
+/** Drops `tables`, in order (what a down migration undoes). */
+export async function dropTables(db: Kysely<any>, tables: readonly string[]): Promise<void> {
+  for (const t of tables) await db.schema.dropTable(t).execute();
+}

@@ -3,6 +3,7 @@ import type { Insertable } from 'kysely';
 import type { Db } from '../connect.js';
 import type { ActionRow, ActionsTable, DecisionRow, DecisionsTable } from '../schema.js';
 import { familyResults } from './plan-results.js';
+import { optionLabel } from './polls.js';
 import { firstOrNull } from './shared.js';
 
 /** The newest decision recorded after the poll, if any. */
@@ -50,13 +51,7 @@ export async function pollStatus(
 }
 
 export async function isPollOption(db: Db, pollId: string, scenarioId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('poll_options')
-    .select('scenario_id')
-    .where('poll_id', '=', pollId)
-    .where('scenario_id', '=', scenarioId)
-    .executeTakeFirst();
-  return row !== undefined;
+  return (await optionLabel(db, pollId, scenarioId)) !== null;
 }
 
 /** Any decision recorded after the poll (its id). */
