@@ -7,6 +7,7 @@ import type { PlanFamilyRow } from '../../src/core/explain/family.js';
 import type { Db } from '../connect.js';
 import type { AdjustmentRow } from '../schema.js';
 import { type BaselineLine, familyBaselineLines } from './baselines.js';
+import { familyResultRows, toFamilyResult } from './plan-results.js';
 import { codeIs, firstOrNull } from './shared.js';
 
 export interface SubjectRef {
@@ -196,27 +197,14 @@ export async function scenarioFamilyRows(
   familyIds: readonly number[],
 ): Promise<ScenarioFamilyRow[]> {
   if (scenarioIds.length === 0 || familyIds.length === 0) return [];
-  const rows = await db
-    .selectFrom('plan_family_results')
-    .selectAll()
-    .where('scenario_id', 'in', [...scenarioIds])
-    .where('family_id', 'in', [...familyIds])
-    .orderBy('scenario_id')
-    .orderBy('family_id')
-    .orderBy('period')
+  const rows = await familyResultRows(db)
+    .where('plan_family_results.scenario_id', 'in', [...scenarioIds])
+    .where('plan_family_results.family_id', 'in', [...familyIds])
+    .orderBy('plan_family_results.scenario_id')
+    .orderBy('plan_family_results.family_id')
+    .orderBy('plan_family_results.period')
     .execute();
-  return rows.map((r) => ({
-    scenarioId: String(r.scenario_id),
-    familyId: r.family_id,
-    period: r.period,
-    demand: r.demand,
-    production: r.production,
-    subcontract: r.subcontract,
-    inventory: r.inventory,
-    backlog: r.backlog,
-    lostSales: r.lost_sales,
-    revenue: r.revenue,
-  }));
+  return rows.map((r) => ({ ...toFamilyResult(r), scenarioId: String(r.scenario_id) }));
 }
 
 export interface ScenarioResourceRow {

@@ -27,14 +27,15 @@ export interface FamilyResult {
   readonly period: string;
   readonly demand: number;
   readonly production: number;
+  readonly subcontract: number;
   readonly inventory: number;
   readonly backlog: number;
   readonly lostSales: number;
   readonly revenue: number;
 }
 
-/** A scenario's family rows with the family's code, by code then month. */
-function familyRowsQuery(db: Db) {
+/** Family result rows with the family's code. */
+export function familyResultRows(db: Db) {
   return db
     .selectFrom('plan_family_results')
     .innerJoin('families', 'families.id', 'plan_family_results.family_id')
@@ -45,23 +46,23 @@ function familyRowsQuery(db: Db) {
       'plan_family_results.period',
       'plan_family_results.demand',
       'plan_family_results.production',
+      'plan_family_results.subcontract',
       'plan_family_results.inventory',
       'plan_family_results.backlog',
       'plan_family_results.lost_sales',
       'plan_family_results.revenue',
-    ])
-    .orderBy('families.code')
-    .orderBy('plan_family_results.period');
+    ]);
 }
 
-type FamilyRowOut = InferResult<ReturnType<typeof familyRowsQuery>>[number];
+type FamilyRowOut = InferResult<ReturnType<typeof familyResultRows>>[number];
 
-const toFamilyResult = (r: FamilyRowOut): FamilyResult => ({
+export const toFamilyResult = (r: FamilyRowOut): FamilyResult => ({
   familyId: r.family_id,
   code: r.code,
   period: r.period,
   demand: r.demand,
   production: r.production,
+  subcontract: r.subcontract,
   inventory: r.inventory,
   backlog: r.backlog,
   lostSales: r.lost_sales,
@@ -69,8 +70,10 @@ const toFamilyResult = (r: FamilyRowOut): FamilyResult => ({
 });
 
 export async function familyResults(db: Db, scenarioId: string): Promise<FamilyResult[]> {
-  const rows = await familyRowsQuery(db)
+  const rows = await familyResultRows(db)
     .where('plan_family_results.scenario_id', '=', scenarioId)
+    .orderBy('families.code')
+    .orderBy('plan_family_results.period')
     .execute();
   return rows.map(toFamilyResult);
 }
@@ -82,8 +85,10 @@ export async function familyResultsByScenario(
 ): Promise<Map<string, FamilyResult[]>> {
   const out = new Map<string, FamilyResult[]>();
   if (scenarioIds.length === 0) return out;
-  const rows = await familyRowsQuery(db)
+  const rows = await familyResultRows(db)
     .where('plan_family_results.scenario_id', 'in', [...scenarioIds])
+    .orderBy('families.code')
+    .orderBy('plan_family_results.period')
     .execute();
   for (const r of rows) {
     const list = out.get(r.scenario_id) ?? [];
