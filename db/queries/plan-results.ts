@@ -3,6 +3,7 @@
  * pack and the charts. Finding the run and listing its scenarios is in plan-runs.ts.
  */
 import type { InferResult } from 'kysely';
+import type { PlanFamilyRow } from '../../src/core/explain/family.js';
 import type { Db } from '../connect.js';
 import type { PlanScenarioRow } from '../schema.js';
 import { firstOrNull } from './shared.js';
@@ -21,17 +22,11 @@ export async function scenarioById(
   );
 }
 
-export interface FamilyResult {
+/** A family's month of a scenario: the solved plan's figures and revenue, with the family. */
+export interface FamilyResult extends PlanFamilyRow {
   readonly familyId: number;
   readonly code: string;
   readonly period: string;
-  readonly demand: number;
-  readonly production: number;
-  readonly subcontract: number;
-  readonly inventory: number;
-  readonly backlog: number;
-  readonly lostSales: number;
-  readonly revenue: number;
 }
 
 /** Family result rows with the family's code. */

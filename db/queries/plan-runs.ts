@@ -117,42 +117,50 @@ async function insertByColumns<T extends ResultTable>(
   }
 }
 
+/** The plan_runs row of a run (its header: no scenarios). */
+export function planRunRow(run: NewPlanRun): Insertable<Database['plan_runs']> {
+  return {
+    cycle_id: run.cycleId,
+    run_key: run.runKey,
+    trigger: run.trigger,
+    requested_by: run.requestedBy,
+    periods: JSON.stringify(run.periods),
+    input_hash: run.inputHash,
+    problem: JSON.stringify(run.problem),
+    consensus: JSON.stringify(run.consensus),
+    capacity_check: JSON.stringify(run.capacityCheck),
+    solver_ms: run.solverMs,
+    total_ms: run.totalMs,
+  };
+}
+
+/** The plan_scenarios row of one of the run's scenarios (without its results). */
+export function scenarioRow(runId: string, s: NewScenario): Insertable<Database['plan_scenarios']> {
+  return {
+    run_id: runId,
+    name: s.name,
+    label: s.label,
+    assumptions: JSON.stringify(s.assumptions),
+    status: s.status,
+    message: s.message,
+    total_cost: s.totalCost,
+    cost_breakdown: JSON.stringify(s.costBreakdown),
+    kpis: JSON.stringify(s.kpis),
+    stress: s.stress === undefined || s.stress === null ? null : JSON.stringify(s.stress),
+  };
+}
+
 /** Writes the run, its scenarios and their results. The caller owns the transaction. */
 export async function insertPlanRun(trx: Db, run: NewPlanRun): Promise<string> {
   const inserted = await trx
     .insertInto('plan_runs')
-    .values({
-      cycle_id: run.cycleId,
-      run_key: run.runKey,
-      trigger: run.trigger,
-      requested_by: run.requestedBy,
-      periods: JSON.stringify(run.periods),
-      input_hash: run.inputHash,
-      problem: JSON.stringify(run.problem),
-      consensus: JSON.stringify(run.consensus),
-      capacity_check: JSON.stringify(run.capacityCheck),
-      solver_ms: run.solverMs,
-      total_ms: run.totalMs,
-    })
+    .values(planRunRow(run))
     .returning('id')
     .executeTakeFirstOrThrow();
   if (run.scenarios.length === 0) return inserted.id;
   const scenarioRows = await trx
     .insertInto('plan_scenarios')
-    .values(
-      run.scenarios.map((s) => ({
-        run_id: inserted.id,
-        name: s.name,
-        label: s.label,
-        assumptions: JSON.stringify(s.assumptions),
-        status: s.status,
-        message: s.message,
-        total_cost: s.totalCost,
-        cost_breakdown: JSON.stringify(s.costBreakdown),
-        kpis: JSON.stringify(s.kpis),
-        stress: s.stress === undefined || s.stress === null ? null : JSON.stringify(s.stress),
-      })),
-    )
+    .values(run.scenarios.map((s) => scenarioRow(inserted.id, s)))
     .returning(['id', 'name'])
     .execute();
   // Names are unique within a run (plan_scenarios_run_name).
