@@ -29,24 +29,13 @@ export interface FamilyResult extends PlanFamilyRow {
   readonly period: string;
 }
 
-/** Family result rows with the family's code. */
+/** Family result rows, every column, with the family's code. */
 export function familyResultRows(db: Db) {
   return db
     .selectFrom('plan_family_results')
     .innerJoin('families', 'families.id', 'plan_family_results.family_id')
-    .select([
-      'plan_family_results.scenario_id',
-      'plan_family_results.family_id',
-      'families.code',
-      'plan_family_results.period',
-      'plan_family_results.demand',
-      'plan_family_results.production',
-      'plan_family_results.subcontract',
-      'plan_family_results.inventory',
-      'plan_family_results.backlog',
-      'plan_family_results.lost_sales',
-      'plan_family_results.revenue',
-    ]);
+    .selectAll('plan_family_results')
+    .select('families.code');
 }
 
 type FamilyRowOut = InferResult<ReturnType<typeof familyResultRows>>[number];
