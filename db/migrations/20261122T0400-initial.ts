@@ -7,13 +7,13 @@ import {
   addIndex,
   byMonthOf,
   cascadeRef,
+  createMonthTable,
   dropTables,
   makeImmutable,
   nowDefault,
   PERIOD_CHECK,
   periodColumn,
   resultOf,
-  updatedAtAndKey,
 } from './lib.js';
 
 const ROLES = `('sales','ops','planner','exec','admin')`;
@@ -134,35 +134,27 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await addIndex(db, 'resource_loads_resource', 'resource_loads', ['resource_id']);
 
-  await db.schema
-    .createTable('sales_history')
-    .$call(byMonthOf('family'))
-    .addColumn('units', 'double precision', (c) => c.notNull())
-    .addColumn('revenue', 'double precision')
-    .$call(updatedAtAndKey('sales_history', ['family_id', 'period']))
-    .execute();
-  await db.schema
-    .createTable('inventory_snapshots')
-    .$call(byMonthOf('family'))
-    .addColumn('on_hand', 'double precision', (c) => c.notNull())
-    .addColumn('backlog', 'double precision', (c) => c.notNull().defaultTo(0))
-    .$call(updatedAtAndKey('inventory_snapshots', ['family_id', 'period']))
-    .execute();
-  await db.schema
-    .createTable('budget')
-    .$call(byMonthOf('family'))
-    .addColumn('volume', 'double precision', (c) => c.notNull())
-    .addColumn('revenue', 'double precision', (c) => c.notNull())
-    .$call(updatedAtAndKey('budget', ['family_id', 'period']))
-    .execute();
+  await createMonthTable(db, 'sales_history', 'family', (t) =>
+    t
+      .addColumn('units', 'double precision', (c) => c.notNull())
+      .addColumn('revenue', 'double precision'),
+  );
+  await createMonthTable(db, 'inventory_snapshots', 'family', (t) =>
+    t
+      .addColumn('on_hand', 'double precision', (c) => c.notNull())
+      .addColumn('backlog', 'double precision', (c) => c.notNull().defaultTo(0)),
+  );
+  await createMonthTable(db, 'budget', 'family', (t) =>
+    t
+      .addColumn('volume', 'double precision', (c) => c.notNull())
+      .addColumn('revenue', 'double precision', (c) => c.notNull()),
+  );
 
-  await db.schema
-    .createTable('resource_capacities')
-    .$call(byMonthOf('resource'))
-    .addColumn('capacity', 'double precision', (c) => c.notNull().check(sql`capacity >= 0`))
-    .addColumn('overtime_limit', 'double precision', (c) => c.check(sql`overtime_limit >= 0`))
-    .$call(updatedAtAndKey('resource_capacities', ['resource_id', 'period']))
-    .execute();
+  await createMonthTable(db, 'resource_capacities', 'resource', (t) =>
+    t
+      .addColumn('capacity', 'double precision', (c) => c.notNull().check(sql`capacity >= 0`))
+      .addColumn('overtime_limit', 'double precision', (c) => c.check(sql`overtime_limit >= 0`)),
+  );
 
   await db.schema
     .createTable('cycles')

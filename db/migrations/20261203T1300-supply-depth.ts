@@ -5,7 +5,7 @@
  * Every new column is nullable or defaulted, so existing rows keep today's plans.
  */
 import { type Kysely, sql } from 'kysely';
-import { byMonthOf, dropColumns, dropTables, nonNegative, updatedAtAndKey } from './lib.js';
+import { createMonthTable, dropColumns, dropTables, nonNegative } from './lib.js';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -29,29 +29,25 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('lead_time_months', 'integer', (c) => c.check(nonNegative('lead_time_months')))
     .addColumn('min_order_qty', 'double precision', (c) => c.check(nonNegative('min_order_qty')))
     .execute();
-  await db.schema
-    .createTable('family_period_costs')
-    .$call(byMonthOf('family'))
-    .addColumn('price', 'double precision', (c) => c.check(nonNegative('price')))
-    .addColumn('unit_cost', 'double precision', (c) => c.check(nonNegative('unit_cost')))
-    .addColumn('holding_cost', 'double precision', (c) => c.check(nonNegative('holding_cost')))
-    .addColumn('backlog_cost', 'double precision', (c) => c.check(nonNegative('backlog_cost')))
-    .addColumn('subcontract_cost', 'double precision', (c) =>
-      c.check(nonNegative('subcontract_cost')),
-    )
-    .$call(updatedAtAndKey('family_period_costs', ['family_id', 'period']))
-    .execute();
-  await db.schema
-    .createTable('resource_period_costs')
-    .$call(byMonthOf('resource'))
-    .addColumn('overtime_cost', 'double precision', (c) => c.check(nonNegative('overtime_cost')))
-    .addColumn('cost_per_worker', 'double precision', (c) =>
-      c.check(nonNegative('cost_per_worker')),
-    )
-    .addColumn('hire_cost', 'double precision', (c) => c.check(nonNegative('hire_cost')))
-    .addColumn('layoff_cost', 'double precision', (c) => c.check(nonNegative('layoff_cost')))
-    .$call(updatedAtAndKey('resource_period_costs', ['resource_id', 'period']))
-    .execute();
+  await createMonthTable(db, 'family_period_costs', 'family', (t) =>
+    t
+      .addColumn('price', 'double precision', (c) => c.check(nonNegative('price')))
+      .addColumn('unit_cost', 'double precision', (c) => c.check(nonNegative('unit_cost')))
+      .addColumn('holding_cost', 'double precision', (c) => c.check(nonNegative('holding_cost')))
+      .addColumn('backlog_cost', 'double precision', (c) => c.check(nonNegative('backlog_cost')))
+      .addColumn('subcontract_cost', 'double precision', (c) =>
+        c.check(nonNegative('subcontract_cost')),
+      ),
+  );
+  await createMonthTable(db, 'resource_period_costs', 'resource', (t) =>
+    t
+      .addColumn('overtime_cost', 'double precision', (c) => c.check(nonNegative('overtime_cost')))
+      .addColumn('cost_per_worker', 'double precision', (c) =>
+        c.check(nonNegative('cost_per_worker')),
+      )
+      .addColumn('hire_cost', 'double precision', (c) => c.check(nonNegative('hire_cost')))
+      .addColumn('layoff_cost', 'double precision', (c) => c.check(nonNegative('layoff_cost'))),
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -8,11 +8,11 @@ import {
   addIndex,
   byMonthOf,
   cascadeRef,
+  createMonthTable,
   DATE_CHECK,
   dropTables,
   makeImmutable,
   nowDefault,
-  updatedAtAndKey,
 } from './lib.js';
 
 export async function up(db: Kysely<any>): Promise<void> {
@@ -31,12 +31,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await addIndex(db, 'forecast_snapshots_period', 'forecast_snapshots', ['period', 'lag']);
   await makeImmutable(db, 'forecast_snapshots');
 
-  await db.schema
-    .createTable('production_actuals')
-    .$call(byMonthOf('family'))
-    .addColumn('units', 'double precision', (c) => c.notNull().check(sql`units >= 0`))
-    .$call(updatedAtAndKey('production_actuals', ['family_id', 'period']))
-    .execute();
+  await createMonthTable(db, 'production_actuals', 'family', (t) =>
+    t.addColumn('units', 'double precision', (c) => c.notNull().check(sql`units >= 0`)),
+  );
 
   await db.schema
     .createTable('order_lines')

@@ -93,3 +93,21 @@ export async function dropColumns(
 export async function dropTables(db: Kysely<any>, tables: readonly string[]): Promise<void> {
   for (const t of tables) await db.schema.dropTable(t).execute();
 }
+
+/**
+ * A table of one row per family (or resource) and month, as the imports write it: the key
+ * (byMonthOf), the table's own `columns`, then `updated_at` and the primary key `<table>_pk`.
+ */
+export async function createMonthTable(
+  db: Kysely<any>,
+  table: string,
+  owner: Owner,
+  columns: (t: Table) => Table,
+): Promise<void> {
+  await db.schema
+    .createTable(table)
+    .$call(byMonthOf(owner))
+    .$call(columns)
+    .$call(updatedAtAndKey(table, [`${owner}_id`, 'period']))
+    .execute();
+}
