@@ -1,6 +1,7 @@
 /** Statistical baselines of a cycle: one model and one forecast line per family and month. */
 import type { Db } from '../connect.js';
 import type { BaselineForecastsTable } from '../schema.js';
+import { chunksOf } from './shared.js';
 
 export interface BaselineModelInput {
   readonly familyId: number;
@@ -56,10 +57,10 @@ export async function replaceBaselines(
     m.lines.map((l) => ({ ...l, cycle_id: cycleId, family_id: m.familyId })),
   );
   // Postgres takes at most 65535 parameters per statement: 9 columns → chunks of 5000 rows.
-  for (let i = 0; i < lines.length; i += 5000) {
+  for (const chunk of chunksOf(lines, 5000)) {
     await trx
       .insertInto('baseline_forecasts')
-      .values(lines.slice(i, i + 5000))
+      .values([...chunk])
       .execute();
   }
 }

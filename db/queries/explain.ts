@@ -8,7 +8,7 @@ import type { Db } from '../connect.js';
 import type { AdjustmentRow } from '../schema.js';
 import { type BaselineLine, familyBaselineLines } from './baselines.js';
 import { familyResultRows, toFamilyResult } from './plan-results.js';
-import { codeIs, firstOrNull } from './shared.js';
+import { chunksOf, codeIs, firstOrNull } from './shared.js';
 
 export interface SubjectRef {
   readonly id: number;
@@ -310,11 +310,11 @@ export async function insertResourceDuals(
   trx: Db,
   rows: readonly StoredResourceDual[],
 ): Promise<void> {
-  for (let i = 0; i < rows.length; i += 10_000) {
+  for (const chunk of chunksOf(rows, 10_000)) {
     await trx
       .insertInto('plan_resource_duals')
       .values(
-        rows.slice(i, i + 10_000).map((r) => ({
+        chunk.map((r) => ({
           scenario_id: r.scenarioId,
           resource_id: r.resourceId,
           period: r.period,
@@ -382,11 +382,11 @@ export interface StoredFamilyDual {
 
 /** Writes a run's marginal costs of demand (the caller owns the transaction). */
 export async function insertFamilyDuals(trx: Db, rows: readonly StoredFamilyDual[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 10_000) {
+  for (const chunk of chunksOf(rows, 10_000)) {
     await trx
       .insertInto('plan_family_duals')
       .values(
-        rows.slice(i, i + 10_000).map((r) => ({
+        chunk.map((r) => ({
           scenario_id: r.scenarioId,
           family_id: r.familyId,
           period: r.period,

@@ -6,6 +6,7 @@
 import { type Insertable, sql } from 'kysely';
 import type { Db } from '../connect.js';
 import type { Database, PlanRunRow, PlanScenarioRow } from '../schema.js';
+import { chunksOf } from './shared.js';
 
 /** A scenario's plan for one family and month, as the caller gives it to insertPlanRun. */
 export type NewFamilyResult = NewResult<'plan_family_results'>;
@@ -109,8 +110,7 @@ async function insertByColumns<T extends ResultTable>(
   const columns = Object.keys(types) as (keyof ColumnTypes<T> & string)[];
   const cell = (c: string, [scenarioId, result]: (typeof rows)[number]): unknown =>
     c === 'scenario_id' ? scenarioId : (result as Readonly<Record<string, unknown>>)[camel(c)];
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const chunk = rows.slice(i, i + CHUNK);
+  for (const chunk of chunksOf(rows, CHUNK)) {
     const arrays = columns.map((c) => sql`${chunk.map((r) => cell(c, r))}::${sql.raw(types[c])}[]`);
     await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))})
       select * from unnest(${sql.join(arrays)})`.execute(trx);

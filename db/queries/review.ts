@@ -8,6 +8,7 @@ import type { CycleRow, PlanScenarioRow } from '../schema.js';
 import { latestCycleWhere } from './cycles.js';
 import { centralOf, familyResultsByScenario } from './plan-results.js';
 import { latestRun, runScenarios } from './plan-runs.js';
+import { chunksOf } from './shared.js';
 
 export interface NewSnapshot {
   readonly cycleId: number;
@@ -23,8 +24,7 @@ export interface NewSnapshot {
 /** Insert snapshots; rows that exist are kept as they are (snapshots never change). */
 export async function insertSnapshots(db: Db, rows: readonly NewSnapshot[]): Promise<number> {
   let inserted = 0;
-  for (let i = 0; i < rows.length; i += 2000) {
-    const chunk = rows.slice(i, i + 2000);
+  for (const chunk of chunksOf(rows, 2000)) {
     const r = await db
       .insertInto('forecast_snapshots')
       .values(

@@ -28,3 +28,8 @@ export function withCode<R, T>(
     return code ? [make(code, r)] : [];
   });
 }
+
+/** `rows` in slices of at most `size`, in order: one statement each for large writes. */
+export function* chunksOf<T>(rows: readonly T[], size: number): Generator<readonly T[]> {
+  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
+}
