@@ -14,9 +14,19 @@ type NullableTimestamp = ColumnType<
 >;
 /** bigint columns come back as strings from pg; we pass numbers or strings in. */
 type BigId = ColumnType<string, number | string, number | string>;
+/** A nullable bigint reference; optional on insert. */
+type NullableBigId = ColumnType<
+  string | null,
+  number | string | null | undefined,
+  number | string | null
+>;
 type GeneratedBigId = ColumnType<string, number | string | undefined, never>;
 type Json<T> = ColumnType<T, string | T, string | T>;
 type JsonDefault<T> = ColumnType<T, string | T | undefined, string | T>;
+/** A column with a default: optional on insert. */
+type Defaulted<T> = ColumnType<T, T | undefined, T>;
+/** A nullable column added to an existing table: optional on insert, null when left out. */
+type Optional<T> = Defaulted<T | null>;
 
 /** A cycle's phase (src/core/cycle.ts has the phase machine). */
 export type Phase = CyclePhase;
@@ -27,30 +37,26 @@ export interface WorkspaceSettingsTable {
   demand_channel: string | null;
   supply_channel: string | null;
   exec_channel: string | null;
-  horizon_months: ColumnType<number, number | undefined, number>;
-  frozen_months: ColumnType<number, number | undefined, number>;
-  slushy_months: ColumnType<number, number | undefined, number>;
-  comment_threshold_pct: ColumnType<number, number | undefined, number>;
-  vote_mode: ColumnType<
-    'open' | 'anonymous',
-    'open' | 'anonymous' | undefined,
-    'open' | 'anonymous'
-  >;
+  horizon_months: Defaulted<number>;
+  frozen_months: Defaulted<number>;
+  slushy_months: Defaulted<number>;
+  comment_threshold_pct: Defaulted<number>;
+  vote_mode: Defaulted<'open' | 'anonymous'>;
   vote_quorum: number | null;
   /** Working days each phase lasts, by phase name. */
   phase_days: JsonDefault<Partial<Record<Phase, number>>>;
-  timezone: ColumnType<string, string | undefined, string>;
+  timezone: Defaulted<string>;
   /** S&OE thresholds: production below plan, receipts below expected, frozen-zone break (%). */
-  soe_production_shortfall_pct: ColumnType<number, number | undefined, number>;
-  soe_receipt_shortfall_pct: ColumnType<number, number | undefined, number>;
-  soe_frozen_break_pct: ColumnType<number, number | undefined, number>;
+  soe_production_shortfall_pct: Defaulted<number>;
+  soe_receipt_shortfall_pct: Defaulted<number>;
+  soe_frozen_break_pct: Defaulted<number>;
   /** Working days a deviation's owner gets. */
-  soe_due_days: ColumnType<number, number | undefined, number>;
+  soe_due_days: Defaulted<number>;
   /** Days sales outstanding and days payables outstanding (cash by month). */
-  dso_days: ColumnType<number, number | undefined, number>;
-  dpo_days: ColumnType<number, number | undefined, number>;
-  stress_samples: ColumnType<number, number | undefined, number>;
-  stress_seed: ColumnType<number, number | undefined, number>;
+  dso_days: Defaulted<number>;
+  dpo_days: Defaulted<number>;
+  stress_samples: Defaulted<number>;
+  stress_seed: Defaulted<number>;
   updated_at: Timestamp;
 }
 
@@ -58,21 +64,21 @@ export interface FamiliesTable {
   id: Generated<number>;
   code: string;
   name: string;
-  unit: ColumnType<string, string | undefined, string>;
+  unit: Defaulted<string>;
   price: number;
   unit_cost: number;
   holding_cost: number;
   backlog_cost: number;
   subcontract_cost: number | null;
   /** Most units bought outside per month; null: no limit. */
-  subcontract_limit: ColumnType<number | null, number | null | undefined, number | null>;
-  safety_stock: ColumnType<number, number | undefined, number>;
-  min_stock_units: ColumnType<number | null, number | null | undefined, number | null>;
-  min_stock_share: ColumnType<number | null, number | null | undefined, number | null>;
-  min_stock_days: ColumnType<number | null, number | null | undefined, number | null>;
-  shelf_life_months: ColumnType<number | null, number | null | undefined, number | null>;
-  scrap_cost: ColumnType<number | null, number | null | undefined, number | null>;
-  active: ColumnType<boolean, boolean | undefined, boolean>;
+  subcontract_limit: Optional<number>;
+  safety_stock: Defaulted<number>;
+  min_stock_units: Optional<number>;
+  min_stock_share: Optional<number>;
+  min_stock_days: Optional<number>;
+  shelf_life_months: Optional<number>;
+  scrap_cost: Optional<number>;
+  active: Defaulted<boolean>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -95,10 +101,10 @@ export interface ResourcesTable {
   code: string;
   name: string;
   kind: 'line' | 'workforce' | 'supplier' | 'storage';
-  unit: ColumnType<string, string | undefined, string>;
+  unit: Defaulted<string>;
   regular_capacity: number;
-  overtime_limit: ColumnType<number, number | undefined, number>;
-  overtime_cost: ColumnType<number, number | undefined, number>;
+  overtime_limit: Defaulted<number>;
+  overtime_cost: Defaulted<number>;
   initial_workers: number | null;
   hours_per_worker: number | null;
   cost_per_worker: number | null;
@@ -107,11 +113,11 @@ export interface ResourcesTable {
   overtime_hours_per_worker: number | null;
   min_workers: number | null;
   max_workers: number | null;
-  crew_overtime_limit: ColumnType<number | null, number | null | undefined, number | null>;
-  integer_workers: ColumnType<boolean, boolean | undefined, boolean>;
-  lead_time_months: ColumnType<number | null, number | null | undefined, number | null>;
-  min_order_qty: ColumnType<number | null, number | null | undefined, number | null>;
-  active: ColumnType<boolean, boolean | undefined, boolean>;
+  crew_overtime_limit: Optional<number>;
+  integer_workers: Defaulted<boolean>;
+  lead_time_months: Optional<number>;
+  min_order_qty: Optional<number>;
+  active: Defaulted<boolean>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -134,7 +140,7 @@ export interface InventorySnapshotsTable {
   family_id: number;
   period: string;
   on_hand: number;
-  backlog: ColumnType<number, number | undefined, number>;
+  backlog: Defaulted<number>;
   updated_at: Timestamp;
 }
 
@@ -178,18 +184,14 @@ export interface ResourcePeriodCostsTable {
 export interface CyclesTable {
   id: Generated<number>;
   month: string;
-  phase: ColumnType<Phase, Phase | undefined, Phase>;
+  phase: Defaulted<Phase>;
   /** ISO timestamps of each phase's deadline, by phase name. */
   deadlines: JsonDefault<Partial<Record<Phase, string>>>;
   phase_entered_at: Timestamp;
   opened_by: string | null;
   opened_at: Timestamp;
   closed_at: NullableTimestamp;
-  adopted_scenario_id: ColumnType<
-    string | null,
-    number | string | null | undefined,
-    number | string | null
-  >;
+  adopted_scenario_id: NullableBigId;
 }
 
 export interface BaselineModelsTable {
@@ -225,11 +227,7 @@ export interface ForecastAdjustmentsTable {
   value: number;
   reason_code: string;
   comment: string | null;
-  status: ColumnType<
-    'accepted' | 'flagged' | 'superseded' | 'withdrawn',
-    'accepted' | 'flagged' | 'superseded' | 'withdrawn' | undefined,
-    'accepted' | 'flagged' | 'superseded' | 'withdrawn'
-  >;
+  status: Defaulted<'accepted' | 'flagged' | 'superseded' | 'withdrawn'>;
   zone: 'frozen' | 'slushy' | 'liquid';
   before_value: number | null;
   after_value: number | null;
@@ -256,12 +254,8 @@ export interface CapacityUpdatesTable {
   value: number;
   reason_code: string;
   comment: string | null;
-  is_constraint: ColumnType<boolean, boolean | undefined, boolean>;
-  status: ColumnType<
-    'open' | 'resolved' | 'withdrawn',
-    'open' | 'resolved' | 'withdrawn' | undefined,
-    'open' | 'resolved' | 'withdrawn'
-  >;
+  is_constraint: Defaulted<boolean>;
+  status: Defaulted<'open' | 'resolved' | 'withdrawn'>;
   before_value: number | null;
   after_value: number | null;
   author: string;
@@ -321,8 +315,8 @@ export interface PlanFamilyResultsTable {
   subcontract: number;
   inventory: number;
   backlog: number;
-  lost_sales: ColumnType<number, number | undefined, number>;
-  revenue: ColumnType<number, number | undefined, number>;
+  lost_sales: Defaulted<number>;
+  revenue: Defaulted<number>;
 }
 
 export interface PlanResourceResultsTable {
@@ -331,7 +325,7 @@ export interface PlanResourceResultsTable {
   period: string;
   load: number;
   capacity: number;
-  overtime: ColumnType<number, number | undefined, number>;
+  overtime: Defaulted<number>;
   utilisation: number;
   workers: number | null;
   hires: number | null;
@@ -364,7 +358,7 @@ export interface PollsTable {
   question: string;
   mode: 'open' | 'anonymous';
   quorum: number | null;
-  status: ColumnType<'open' | 'closed', 'open' | 'closed' | undefined, 'open' | 'closed'>;
+  status: Defaulted<'open' | 'closed'>;
   channel_id: string | null;
   message_ts: string | null;
   closes_at: NullableTimestamp;
@@ -397,7 +391,7 @@ export interface VotesTable {
 export interface DecisionsTable {
   id: GeneratedBigId;
   cycle_id: number;
-  poll_id: ColumnType<string | null, number | string | null | undefined, number | string | null>;
+  poll_id: NullableBigId;
   scenario_id: BigId;
   title: string;
   rationale: string;
@@ -413,21 +407,13 @@ export interface DecisionsTable {
 
 export interface ActionsTable {
   id: GeneratedBigId;
-  decision_id: ColumnType<
-    string | null,
-    number | string | null | undefined,
-    number | string | null
-  >;
+  decision_id: NullableBigId;
   cycle_id: number;
   description: string;
   owner: string;
   /** YYYY-MM-DD in the workspace time zone. */
   due_date: string;
-  status: ColumnType<
-    'open' | 'done' | 'cancelled',
-    'open' | 'done' | 'cancelled' | undefined,
-    'open' | 'done' | 'cancelled'
-  >;
+  status: Defaulted<'open' | 'done' | 'cancelled'>;
   snoozed_until: NullableTimestamp;
   created_by: string;
   created_at: Timestamp;
@@ -492,7 +478,7 @@ export interface OrderLinesTable {
   requested_date: string;
   shipped_date: string | null;
   ordered_qty: number;
-  shipped_qty: ColumnType<number, number | undefined, number>;
+  shipped_qty: Defaulted<number>;
   updated_at: Timestamp;
 }
 
@@ -531,8 +517,8 @@ export interface DeviationsTable {
   summary: string;
   comment: string | null;
   reported_by: string | null;
-  frozen_break: ColumnType<boolean, boolean | undefined, boolean>;
-  action_id: ColumnType<string | null, number | string | null | undefined, number | string | null>;
+  frozen_break: Defaulted<boolean>;
+  action_id: NullableBigId;
   created_at: Timestamp;
 }
 

@@ -6,7 +6,7 @@
  */
 import { WebClient } from '@slack/web-api';
 import { createDb } from '../db/connect.js';
-import { openCycleId } from '../db/queries/cycle-inputs.js';
+import { openCycle } from '../db/queries/cycles.js';
 import { createQueues, type Queues } from '../jobs/queues.js';
 import { type JobRuntime, startRuntime } from '../jobs/runtime.js';
 import type { Config } from './config.js';
@@ -53,7 +53,7 @@ export async function scheduleRecompute(
   config: Config,
 ): Promise<string | null> {
   if (config.SOPBOT_RECOMPUTE_CRON === 'off') return null;
-  const cycleId = await openCycleId(db);
+  const cycleId = (await openCycle(db))?.id;
   if (cycleId === undefined) return null;
   const id = `recompute-daily-cycle-${cycleId}`;
   await queues.queue('planning').upsertJobScheduler(

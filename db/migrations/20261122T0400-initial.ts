@@ -3,8 +3,19 @@
  * Quantities and money are double precision (pg returns numbers); months are 'YYYY-MM' text.
  */
 import { type Kysely, sql } from 'kysely';
+import {
+  addIndex,
+  byMonthOf,
+  cascadeRef,
+  createMonthTable,
+  dropTables,
+  makeImmutable,
+  nowDefault,
+  PERIOD_CHECK,
+  periodColumn,
+  resultOf,
+} from './lib.js';
 
-const PERIOD_CHECK = (col: string) => sql.raw(`${col} ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'`);
 const ROLES = `('sales','ops','planner','exec','admin')`;
 const PHASES = `('data_gathering','demand_review','supply_review','pre_sop','executive','closed')`;
 
@@ -37,7 +48,7 @@ export async function up(db: Kysely<any>): Promise<void> {
         ),
     )
     .addColumn('timezone', 'text', (c) => c.notNull().defaultTo('UTC'))
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('updated_at', 'timestamptz', nowDefault)
     .execute();
 
   await db.schema
@@ -55,8 +66,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       c.notNull().defaultTo(0).check(sql`safety_stock >= 0`),
     )
     .addColumn('active', 'boolean', (c) => c.notNull().defaultTo(true))
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('created_at', 'timestamptz', nowDefault)
+    .addColumn('updated_at', 'timestamptz', nowDefault)
     .execute();
 
   await db.schema
@@ -64,8 +75,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('slack_user_id', 'text', (c) => c.primaryKey())
     .addColumn('display_name', 'text')
     .addColumn('role', 'text', (c) => c.notNull().check(sql.raw(`role in ${ROLES}`)))
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('created_at', 'timestamptz', nowDefault)
+    .addColumn('updated_at', 'timestamptz', nowDefault)
     .execute();
 
   await db.schema
@@ -73,9 +84,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('slack_user_id', 'text', (c) =>
       c.notNull().references('members.slack_user_id').onDelete('cascade'),
     )
-    .addColumn('family_id', 'integer', (c) =>
-      c.notNull().references('families.id').onDelete('cascade'),
-    )
+    .addColumn('family_id', 'integer', cascadeRef('families.id'))
     .addPrimaryKeyConstraint('member_families_pk', ['slack_user_id', 'family_id'])
     .execute();
 
@@ -106,8 +115,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('min_workers', 'double precision')
     .addColumn('max_workers', 'double precision')
     .addColumn('active', 'boolean', (c) => c.notNull().defaultTo(true))
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('created_at', 'timestamptz', nowDefault)
+    .addColumn('updated_at', 'timestamptz', nowDefault)
     .addCheckConstraint(
       'resources_workforce_params',
       sql`kind <> 'workforce' or (initial_workers is not null and hours_per_worker is not null and cost_per_worker is not null and hire_cost is not null and layoff_cost is not null)`,
@@ -116,63 +125,36 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('resource_loads')
-    .addColumn('family_id', 'integer', (c) =>
-      c.notNull().references('families.id').onDelete('cascade'),
-    )
-    .addColumn('resource_id', 'integer', (c) =>
-      c.notNull().references('resources.id').onDelete('cascade'),
-    )
+    .addColumn('family_id', 'integer', cascadeRef('families.id'))
+    .addColumn('resource_id', 'integer', cascadeRef('resources.id'))
     .addColumn('load_per_unit', 'double precision', (c) =>
       c.notNull().check(sql`load_per_unit >= 0`),
     )
     .addPrimaryKeyConstraint('resource_loads_pk', ['family_id', 'resource_id'])
     .execute();
-  await db.schema
-    .createIndex('resource_loads_resource')
-    .on('resource_loads')
-    .column('resource_id')
-    .execute();
+  await addIndex(db, 'resource_loads_resource', 'resource_loads', ['resource_id']);
 
-  const byFamilyPeriod = async (name: string, cols: (t: any) => any) => {
-    let t = db.schema
-      .createTable(name)
-      .addColumn('family_id', 'integer', (c) =>
-        c.notNull().references('families.id').onDelete('cascade'),
-      )
-      .addColumn('period', 'text', (c) => c.notNull().check(PERIOD_CHECK('period')));
-    t = cols(t);
-    await t
-      .addColumn('updated_at', 'timestamptz', (c: any) => c.notNull().defaultTo(sql`now()`))
-      .addPrimaryKeyConstraint(`${name}_pk`, ['family_id', 'period'])
-      .execute();
-  };
-  await byFamilyPeriod('sales_history', (t) =>
+  await createMonthTable(db, 'sales_history', 'family', (t) =>
     t
-      .addColumn('units', 'double precision', (c: any) => c.notNull())
+      .addColumn('units', 'double precision', (c) => c.notNull())
       .addColumn('revenue', 'double precision'),
   );
-  await byFamilyPeriod('inventory_snapshots', (t) =>
+  await createMonthTable(db, 'inventory_snapshots', 'family', (t) =>
     t
-      .addColumn('on_hand', 'double precision', (c: any) => c.notNull())
-      .addColumn('backlog', 'double precision', (c: any) => c.notNull().defaultTo(0)),
+      .addColumn('on_hand', 'double precision', (c) => c.notNull())
+      .addColumn('backlog', 'double precision', (c) => c.notNull().defaultTo(0)),
   );
-  await byFamilyPeriod('budget', (t) =>
+  await createMonthTable(db, 'budget', 'family', (t) =>
     t
-      .addColumn('volume', 'double precision', (c: any) => c.notNull())
-      .addColumn('revenue', 'double precision', (c: any) => c.notNull()),
+      .addColumn('volume', 'double precision', (c) => c.notNull())
+      .addColumn('revenue', 'double precision', (c) => c.notNull()),
   );
 
-  await db.schema
-    .createTable('resource_capacities')
-    .addColumn('resource_id', 'integer', (c) =>
-      c.notNull().references('resources.id').onDelete('cascade'),
-    )
-    .addColumn('period', 'text', (c) => c.notNull().check(PERIOD_CHECK('period')))
-    .addColumn('capacity', 'double precision', (c) => c.notNull().check(sql`capacity >= 0`))
-    .addColumn('overtime_limit', 'double precision', (c) => c.check(sql`overtime_limit >= 0`))
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addPrimaryKeyConstraint('resource_capacities_pk', ['resource_id', 'period'])
-    .execute();
+  await createMonthTable(db, 'resource_capacities', 'resource', (t) =>
+    t
+      .addColumn('capacity', 'double precision', (c) => c.notNull().check(sql`capacity >= 0`))
+      .addColumn('overtime_limit', 'double precision', (c) => c.check(sql`overtime_limit >= 0`)),
+  );
 
   await db.schema
     .createTable('cycles')
@@ -185,38 +167,29 @@ export async function up(db: Kysely<any>): Promise<void> {
         .check(sql.raw(`phase in ${PHASES}`)),
     )
     .addColumn('deadlines', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
-    .addColumn('phase_entered_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('phase_entered_at', 'timestamptz', nowDefault)
     .addColumn('opened_by', 'text')
-    .addColumn('opened_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('opened_at', 'timestamptz', nowDefault)
     .addColumn('closed_at', 'timestamptz')
     .addColumn('adopted_scenario_id', 'bigint')
     .execute();
 
   await db.schema
     .createTable('baseline_models')
-    .addColumn('cycle_id', 'integer', (c) =>
-      c.notNull().references('cycles.id').onDelete('cascade'),
-    )
-    .addColumn('family_id', 'integer', (c) =>
-      c.notNull().references('families.id').onDelete('cascade'),
-    )
+    .addColumn('cycle_id', 'integer', cascadeRef('cycles.id'))
+    .addColumn('family_id', 'integer', cascadeRef('families.id'))
     .addColumn('method', 'text', (c) => c.notNull())
     .addColumn('params', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn('aicc', 'double precision')
     .addColumn('history_hash', 'text', (c) => c.notNull())
-    .addColumn('fitted_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('fitted_at', 'timestamptz', nowDefault)
     .addPrimaryKeyConstraint('baseline_models_pk', ['cycle_id', 'family_id'])
     .execute();
 
   await db.schema
     .createTable('baseline_forecasts')
-    .addColumn('cycle_id', 'integer', (c) =>
-      c.notNull().references('cycles.id').onDelete('cascade'),
-    )
-    .addColumn('family_id', 'integer', (c) =>
-      c.notNull().references('families.id').onDelete('cascade'),
-    )
-    .addColumn('period', 'text', (c) => c.notNull().check(PERIOD_CHECK('period')))
+    .addColumn('cycle_id', 'integer', cascadeRef('cycles.id'))
+    .$call(byMonthOf('family'))
     .addColumn('value', 'double precision', (c) => c.notNull())
     .addColumn('naive', 'double precision')
     .addColumn('lo80', 'double precision')
@@ -231,7 +204,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'bigserial', (c) => c.primaryKey())
     .addColumn('cycle_id', 'integer', (c) => c.notNull().references('cycles.id'))
     .addColumn('family_id', 'integer', (c) => c.notNull().references('families.id'))
-    .addColumn('period', 'text', (c) => c.notNull().check(PERIOD_CHECK('period')))
+    .addColumn('period', 'text', periodColumn)
     .addColumn('author', 'text', (c) => c.notNull())
     .addColumn('author_role', 'text', (c) => c.notNull().check(sql.raw(`author_role in ${ROLES}`)))
     .addColumn('kind', 'text', (c) =>
@@ -255,29 +228,25 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('request_key', 'text', (c) => c.notNull())
     .addColumn('slack_team_id', 'text')
     .addColumn('slack_channel_id', 'text')
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('created_at', 'timestamptz', nowDefault)
     .addUniqueConstraint('forecast_adjustments_request_period', [
       'request_key',
       'family_id',
       'period',
     ])
     .execute();
-  await db.schema
-    .createIndex('forecast_adjustments_cycle')
-    .on('forecast_adjustments')
-    .columns(['cycle_id', 'family_id', 'period'])
-    .execute();
+  await addIndex(db, 'forecast_adjustments_cycle', 'forecast_adjustments', [
+    'cycle_id',
+    'family_id',
+    'period',
+  ]);
 
   await db.schema
     .createTable('no_change_declarations')
-    .addColumn('cycle_id', 'integer', (c) =>
-      c.notNull().references('cycles.id').onDelete('cascade'),
-    )
+    .addColumn('cycle_id', 'integer', cascadeRef('cycles.id'))
     .addColumn('slack_user_id', 'text', (c) => c.notNull())
-    .addColumn('family_id', 'integer', (c) =>
-      c.notNull().references('families.id').onDelete('cascade'),
-    )
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('family_id', 'integer', cascadeRef('families.id'))
+    .addColumn('created_at', 'timestamptz', nowDefault)
     .addPrimaryKeyConstraint('no_change_declarations_pk', [
       'cycle_id',
       'slack_user_id',
@@ -290,7 +259,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'bigserial', (c) => c.primaryKey())
     .addColumn('cycle_id', 'integer', (c) => c.references('cycles.id'))
     .addColumn('resource_id', 'integer', (c) => c.notNull().references('resources.id'))
-    .addColumn('period', 'text', (c) => c.notNull().check(PERIOD_CHECK('period')))
+    .addColumn('period', 'text', periodColumn)
     .addColumn('kind', 'text', (c) =>
       c.notNull().check(sql`kind in ('set','delta_units','delta_pct')`),
     )
@@ -308,7 +277,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       c.notNull().check(sql`source in ('modal','command','cli','api','import')`),
     )
     .addColumn('request_key', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('created_at', 'timestamptz', nowDefault)
     .addColumn('resolved_at', 'timestamptz')
     .addUniqueConstraint('capacity_updates_request_period', [
       'request_key',
@@ -316,11 +285,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       'period',
     ])
     .execute();
-  await db.schema
-    .createIndex('capacity_updates_resource')
-    .on('capacity_updates')
-    .columns(['resource_id', 'period'])
-    .execute();
+  await addIndex(db, 'capacity_updates_resource', 'capacity_updates', ['resource_id', 'period']);
 
   await db.schema
     .createTable('plan_runs')
@@ -336,7 +301,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('capacity_check', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn('solver_ms', 'double precision')
     .addColumn('total_ms', 'double precision')
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('created_at', 'timestamptz', nowDefault)
     .execute();
 
   await db.schema
@@ -358,9 +323,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('plan_family_results')
-    .addColumn('scenario_id', 'bigint', (c) => c.notNull().references('plan_scenarios.id'))
-    .addColumn('family_id', 'integer', (c) => c.notNull().references('families.id'))
-    .addColumn('period', 'text', (c) => c.notNull())
+    .$call(resultOf('family'))
     .addColumn('demand', 'double precision', (c) => c.notNull())
     .addColumn('production', 'double precision', (c) => c.notNull())
     .addColumn('subcontract', 'double precision', (c) => c.notNull())
@@ -373,9 +336,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('plan_resource_results')
-    .addColumn('scenario_id', 'bigint', (c) => c.notNull().references('plan_scenarios.id'))
-    .addColumn('resource_id', 'integer', (c) => c.notNull().references('resources.id'))
-    .addColumn('period', 'text', (c) => c.notNull())
+    .$call(resultOf('resource'))
     .addColumn('load', 'double precision', (c) => c.notNull())
     .addColumn('capacity', 'double precision', (c) => c.notNull())
     .addColumn('overtime', 'double precision', (c) => c.notNull().defaultTo(0))
@@ -406,7 +367,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('message_ts', 'text')
     .addColumn('closes_at', 'timestamptz')
     .addColumn('created_by', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('created_at', 'timestamptz', nowDefault)
     .addColumn('closed_by', 'text')
     .addColumn('closed_at', 'timestamptz')
     .addColumn('close_reason', 'text')
@@ -414,7 +375,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('poll_options')
-    .addColumn('poll_id', 'bigint', (c) => c.notNull().references('polls.id').onDelete('cascade'))
+    .addColumn('poll_id', 'bigint', cascadeRef('polls.id'))
     .addColumn('scenario_id', 'bigint', (c) => c.notNull().references('plan_scenarios.id'))
     .addColumn('position', 'integer', (c) => c.notNull())
     .addColumn('label', 'text', (c) => c.notNull())
@@ -429,7 +390,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('scenario_id', 'bigint', (c) => c.notNull().references('plan_scenarios.id'))
     .addColumn('counted', 'boolean', (c) => c.notNull())
     .addColumn('request_key', 'text', (c) => c.notNull().unique())
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('created_at', 'timestamptz', nowDefault)
     .addColumn('superseded_at', 'timestamptz')
     .execute();
   await sql`create unique index votes_one_current on votes (poll_id, voter) where superseded_at is null and counted`.execute(
@@ -445,7 +406,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('title', 'text', (c) => c.notNull())
     .addColumn('rationale', 'text', (c) => c.notNull())
     .addColumn('decided_by', 'text', (c) => c.notNull())
-    .addColumn('decided_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('decided_at', 'timestamptz', nowDefault)
     .addColumn('request_key', 'text', (c) => c.notNull().unique())
     .execute();
 
@@ -464,16 +425,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     )
     .addColumn('snoozed_until', 'timestamptz')
     .addColumn('created_by', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('created_at', 'timestamptz', nowDefault)
     .addColumn('done_at', 'timestamptz')
     .addColumn('done_by', 'text')
     .addColumn('request_key', 'text', (c) => c.notNull().unique())
     .execute();
-  await db.schema
-    .createIndex('actions_owner_status')
-    .on('actions')
-    .columns(['owner', 'status'])
-    .execute();
+  await addIndex(db, 'actions_owner_status', 'actions', ['owner', 'status']);
 
   await db.schema
     .createTable('slack_posts')
@@ -482,32 +439,28 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('ts', 'text')
     .addColumn('thread_ts', 'text')
     .addColumn('file_id', 'text')
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('created_at', 'timestamptz', nowDefault)
+    .addColumn('updated_at', 'timestamptz', nowDefault)
     .execute();
 
   await db.schema
     .createTable('audit_log')
     .addColumn('id', 'bigserial', (c) => c.primaryKey())
-    .addColumn('at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('at', 'timestamptz', nowDefault)
     .addColumn('actor', 'text', (c) => c.notNull())
     .addColumn('action', 'text', (c) => c.notNull())
     .addColumn('entity', 'text', (c) => c.notNull())
     .addColumn('entity_id', 'text')
     .addColumn('details', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .execute();
-  await db.schema
-    .createIndex('audit_log_entity')
-    .on('audit_log')
-    .columns(['entity', 'entity_id'])
-    .execute();
+  await addIndex(db, 'audit_log_entity', 'audit_log', ['entity', 'entity_id']);
 
   await db.schema
     .createTable('processed_requests')
     .addColumn('request_key', 'text', (c) => c.primaryKey())
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('result', 'jsonb')
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('created_at', 'timestamptz', nowDefault)
     .execute();
 
   // Append-only and immutable tables: refuse UPDATE and DELETE at the database.
@@ -523,16 +476,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     'plan_family_results',
     'plan_resource_results',
   ]) {
-    await sql
-      .raw(
-        `create trigger ${t}_immutable before update or delete on ${t} for each row execute function sopbot_refuse_change()`,
-      )
-      .execute(db);
+    await makeImmutable(db, t);
   }
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of [
+  await dropTables(db, [
     'processed_requests',
     'audit_log',
     'slack_posts',
@@ -541,11 +490,9 @@ export async function down(db: Kysely<any>): Promise<void> {
     'votes',
     'poll_options',
     'polls',
-  ]) {
-    await db.schema.dropTable(t).execute();
-  }
+  ]);
   await sql`alter table cycles drop constraint cycles_adopted_scenario_fk`.execute(db);
-  for (const t of [
+  await dropTables(db, [
     'plan_resource_results',
     'plan_family_results',
     'plan_scenarios',
@@ -566,8 +513,6 @@ export async function down(db: Kysely<any>): Promise<void> {
     'members',
     'families',
     'workspace_settings',
-  ]) {
-    await db.schema.dropTable(t).execute();
-  }
+  ]);
   await sql`drop function sopbot_refuse_change()`.execute(db);
 }

@@ -8,6 +8,7 @@
  * - decisions.trade_off: the trade-off the adopted scenario accepts, kept with the snapshot
  */
 import { type Kysely, sql } from 'kysely';
+import { dropColumns, nowDefault } from './lib.js';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -38,21 +39,20 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('position', 'integer', (c) => c.notNull())
     .addColumn('assumptions', 'jsonb', (c) => c.notNull())
     .addColumn('updated_by', 'text', (c) => c.notNull())
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('updated_at', 'timestamptz', nowDefault)
     .addPrimaryKeyConstraint('cycle_scenarios_pk', ['cycle_id', 'name'])
     .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('cycle_scenarios').execute();
-  await db.schema.alterTable('decisions').dropColumn('trade_off').execute();
-  await db.schema.alterTable('plan_scenarios').dropColumn('stress').execute();
-  await db.schema
-    .alterTable('workspace_settings')
-    .dropColumn('dso_days')
-    .dropColumn('dpo_days')
-    .dropColumn('stress_samples')
-    .dropColumn('stress_seed')
-    .execute();
-  await db.schema.alterTable('families').dropColumn('subcontract_limit').execute();
+  await dropColumns(db, 'decisions', ['trade_off']);
+  await dropColumns(db, 'plan_scenarios', ['stress']);
+  await dropColumns(db, 'workspace_settings', [
+    'dso_days',
+    'dpo_days',
+    'stress_samples',
+    'stress_seed',
+  ]);
+  await dropColumns(db, 'families', ['subcontract_limit']);
 }

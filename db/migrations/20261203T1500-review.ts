@@ -4,73 +4,54 @@
  * adherence) and customer order lines (fill rate, OTIF).
  */
 import { type Kysely, sql } from 'kysely';
-
-const PERIOD_CHECK = (col: string) => sql.raw(`${col} ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'`);
-const DATE_CHECK = (col: string) => sql.raw(`${col} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'`);
+import {
+  addIndex,
+  byMonthOf,
+  cascadeRef,
+  createMonthTable,
+  DATE_CHECK,
+  dropTables,
+  makeImmutable,
+  nowDefault,
+} from './lib.js';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('forecast_snapshots')
-    .addColumn('cycle_id', 'integer', (c) =>
-      c.notNull().references('cycles.id').onDelete('cascade'),
-    )
-    .addColumn('family_id', 'integer', (c) =>
-      c.notNull().references('families.id').onDelete('cascade'),
-    )
-    .addColumn('period', 'text', (c) => c.notNull().check(PERIOD_CHECK('period')))
+    .addColumn('cycle_id', 'integer', cascadeRef('cycles.id'))
+    .$call(byMonthOf('family'))
     .addColumn('lag', 'integer', (c) => c.notNull().check(sql`lag in (1, 3)`))
     .addColumn('naive', 'double precision', (c) => c.notNull())
     .addColumn('baseline', 'double precision', (c) => c.notNull())
     .addColumn('consensus', 'double precision', (c) => c.notNull())
     .addColumn('steps', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('created_at', 'timestamptz', nowDefault)
     .addPrimaryKeyConstraint('forecast_snapshots_pk', ['cycle_id', 'family_id', 'period', 'lag'])
     .execute();
-  await db.schema
-    .createIndex('forecast_snapshots_period')
-    .on('forecast_snapshots')
-    .columns(['period', 'lag'])
-    .execute();
-  await sql`create trigger forecast_snapshots_immutable before update or delete on forecast_snapshots for each row execute function sopbot_refuse_change()`.execute(
-    db,
-  );
+  await addIndex(db, 'forecast_snapshots_period', 'forecast_snapshots', ['period', 'lag']);
+  await makeImmutable(db, 'forecast_snapshots');
 
-  await db.schema
-    .createTable('production_actuals')
-    .addColumn('family_id', 'integer', (c) =>
-      c.notNull().references('families.id').onDelete('cascade'),
-    )
-    .addColumn('period', 'text', (c) => c.notNull().check(PERIOD_CHECK('period')))
-    .addColumn('units', 'double precision', (c) => c.notNull().check(sql`units >= 0`))
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addPrimaryKeyConstraint('production_actuals_pk', ['family_id', 'period'])
-    .execute();
+  await createMonthTable(db, 'production_actuals', 'family', (t) =>
+    t.addColumn('units', 'double precision', (c) => c.notNull().check(sql`units >= 0`)),
+  );
 
   await db.schema
     .createTable('order_lines')
     .addColumn('order_id', 'text', (c) => c.notNull())
     .addColumn('line', 'integer', (c) => c.notNull().check(sql`line >= 1`))
-    .addColumn('family_id', 'integer', (c) =>
-      c.notNull().references('families.id').onDelete('cascade'),
-    )
+    .addColumn('family_id', 'integer', cascadeRef('families.id'))
     .addColumn('requested_date', 'text', (c) => c.notNull().check(DATE_CHECK('requested_date')))
     .addColumn('shipped_date', 'text', (c) => c.check(DATE_CHECK('shipped_date')))
     .addColumn('ordered_qty', 'double precision', (c) => c.notNull().check(sql`ordered_qty > 0`))
     .addColumn('shipped_qty', 'double precision', (c) =>
       c.notNull().defaultTo(0).check(sql`shipped_qty >= 0`),
     )
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('updated_at', 'timestamptz', nowDefault)
     .addPrimaryKeyConstraint('order_lines_pk', ['order_id', 'line'])
     .execute();
-  await db.schema
-    .createIndex('order_lines_requested')
-    .on('order_lines')
-    .column('requested_date')
-    .execute();
+  await addIndex(db, 'order_lines_requested', 'order_lines', ['requested_date']);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.dropTable('order_lines').execute();
-  await db.schema.dropTable('production_actuals').execute();
-  await db.schema.dropTable('forecast_snapshots').execute();
+  await dropTables(db, ['order_lines', 'production_actuals', 'forecast_snapshots']);
 }

@@ -4,8 +4,15 @@
  * and the thresholds in the settings.
  */
 import { type Kysely, sql } from 'kysely';
-
-const DATE_CHECK = (col: string) => sql.raw(`${col} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'`);
+import {
+  addIndex,
+  cascadeRef,
+  DATE_CHECK,
+  dropColumns,
+  dropTables,
+  nowDefault,
+  updatedAtAndKey,
+} from './lib.js';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -27,26 +34,20 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Weeks are their Monday, YYYY-MM-DD.
   await db.schema
     .createTable('weekly_actuals')
-    .addColumn('family_id', 'integer', (c) =>
-      c.notNull().references('families.id').onDelete('cascade'),
-    )
+    .addColumn('family_id', 'integer', cascadeRef('families.id'))
     .addColumn('week', 'text', (c) => c.notNull().check(DATE_CHECK('week')))
     .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('sales','production')`))
     .addColumn('units', 'double precision', (c) => c.notNull().check(sql`units >= 0`))
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addPrimaryKeyConstraint('weekly_actuals_pk', ['family_id', 'week', 'kind'])
+    .$call(updatedAtAndKey('weekly_actuals', ['family_id', 'week', 'kind']))
     .execute();
 
   await db.schema
     .createTable('supplier_receipts')
-    .addColumn('resource_id', 'integer', (c) =>
-      c.notNull().references('resources.id').onDelete('cascade'),
-    )
+    .addColumn('resource_id', 'integer', cascadeRef('resources.id'))
     .addColumn('week', 'text', (c) => c.notNull().check(DATE_CHECK('week')))
     .addColumn('expected', 'double precision', (c) => c.notNull().check(sql`expected >= 0`))
     .addColumn('received', 'double precision', (c) => c.notNull().check(sql`received >= 0`))
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addPrimaryKeyConstraint('supplier_receipts_pk', ['resource_id', 'week'])
+    .$call(updatedAtAndKey('supplier_receipts', ['resource_id', 'week']))
     .execute();
 
   await db.schema
@@ -70,20 +71,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('reported_by', 'text')
     .addColumn('frozen_break', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('action_id', 'bigint', (c) => c.references('actions.id').onDelete('set null'))
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('created_at', 'timestamptz', nowDefault)
     .execute();
-  await db.schema.createIndex('deviations_week').on('deviations').column('week').execute();
+  await addIndex(db, 'deviations_week', 'deviations', ['week']);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.dropTable('deviations').execute();
-  await db.schema.dropTable('supplier_receipts').execute();
-  await db.schema.dropTable('weekly_actuals').execute();
-  await db.schema
-    .alterTable('workspace_settings')
-    .dropColumn('soe_production_shortfall_pct')
-    .dropColumn('soe_receipt_shortfall_pct')
-    .dropColumn('soe_frozen_break_pct')
-    .dropColumn('soe_due_days')
-    .execute();
+  await dropTables(db, ['deviations', 'supplier_receipts', 'weekly_actuals']);
+  await dropColumns(db, 'workspace_settings', [
+    'soe_production_shortfall_pct',
+    'soe_receipt_shortfall_pct',
+    'soe_frozen_break_pct',
+    'soe_due_days',
+  ]);
 }

@@ -3,13 +3,14 @@
  * show people by name, and CLI exports can do so without calling Slack.
  */
 import { type Kysely, sql } from 'kysely';
+import { nowDefault } from './lib.js';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('slack_user_names')
     .addColumn('slack_user_id', 'text', (c) => c.primaryKey())
     .addColumn('display_name', 'text', (c) => c.notNull().check(sql`length(display_name) > 0`))
-    .addColumn('fetched_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('fetched_at', 'timestamptz', nowDefault)
     .execute();
 }
 

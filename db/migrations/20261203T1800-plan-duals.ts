@@ -5,14 +5,13 @@
  * 2027-08` and the pack's question 8 read them instead of solving again; and what one more
  * unit demanded would cost, per family and month. Append-only, like the other plan results.
  */
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { dropTables, makeImmutable, resultOf } from './lib.js';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('plan_resource_duals')
-    .addColumn('scenario_id', 'bigint', (c) => c.notNull().references('plan_scenarios.id'))
-    .addColumn('resource_id', 'integer', (c) => c.notNull().references('resources.id'))
-    .addColumn('period', 'text', (c) => c.notNull())
+    .$call(resultOf('resource'))
     // Money saved by one more unit of regular capacity (≥ 0 at an optimum); null when the
     // solver gave no duals (an integer program).
     .addColumn('shadow_price', 'double precision')
@@ -22,24 +21,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('overtime_limit', 'double precision')
     .addPrimaryKeyConstraint('plan_resource_duals_pk', ['scenario_id', 'resource_id', 'period'])
     .execute();
-  await sql`create trigger plan_resource_duals_immutable before update or delete on plan_resource_duals for each row execute function sopbot_refuse_change()`.execute(
-    db,
-  );
+  await makeImmutable(db, 'plan_resource_duals');
   await db.schema
     .createTable('plan_family_duals')
-    .addColumn('scenario_id', 'bigint', (c) => c.notNull().references('plan_scenarios.id'))
-    .addColumn('family_id', 'integer', (c) => c.notNull().references('families.id'))
-    .addColumn('period', 'text', (c) => c.notNull())
+    .$call(resultOf('family'))
     // What one more unit demanded that month would add to the total cost (marginal cost).
     .addColumn('demand_price', 'double precision', (c) => c.notNull())
     .addPrimaryKeyConstraint('plan_family_duals_pk', ['scenario_id', 'family_id', 'period'])
     .execute();
-  await sql`create trigger plan_family_duals_immutable before update or delete on plan_family_duals for each row execute function sopbot_refuse_change()`.execute(
-    db,
-  );
+  await makeImmutable(db, 'plan_family_duals');
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.dropTable('plan_family_duals').execute();
-  await db.schema.dropTable('plan_resource_duals').execute();
+  await dropTables(db, ['plan_family_duals', 'plan_resource_duals']);
 }

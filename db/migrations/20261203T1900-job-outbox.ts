@@ -4,6 +4,7 @@
  * Redis being down. A relay hands each row to BullMQ and stamps `delivered_at`.
  */
 import { type Kysely, sql } from 'kysely';
+import { nowDefault } from './lib.js';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -12,9 +13,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('job_name', 'text', (c) => c.notNull())
     .addColumn('payload', 'jsonb', (c) => c.notNull())
     /** Not queued before this instant (a delayed job keeps its time when delivered late). */
-    .addColumn('run_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('run_at', 'timestamptz', nowDefault)
     .addColumn('debounce_ms', 'integer', (c) => c.check(sql`debounce_ms > 0`))
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('created_at', 'timestamptz', nowDefault)
     .addColumn('delivered_at', 'timestamptz')
     .addColumn('job_id', 'text')
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))

@@ -5,6 +5,7 @@
  * `content:<channel>:<fingerprint>` rows that post-charts kept in slack_posts are carried over.
  */
 import { type Kysely, sql } from 'kysely';
+import { nowDefault } from './lib.js';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -12,7 +13,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('channel_id', 'text', (c) => c.notNull())
     .addColumn('fingerprint', 'text', (c) => c.notNull())
     .addColumn('post_key', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('created_at', 'timestamptz', nowDefault)
     .addPrimaryKeyConstraint('chart_fingerprints_pk', ['channel_id', 'fingerprint'])
     .execute();
   await sql`

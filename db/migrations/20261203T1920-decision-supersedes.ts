@@ -3,6 +3,7 @@
  * log (decisions are append-only); the newest is the cycle's adopted scenario.
  */
 import { type Kysely, sql } from 'kysely';
+import { dropColumns } from './lib.js';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -16,9 +17,5 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('decisions').dropConstraint('decisions_supersede_reason').execute();
-  await db.schema
-    .alterTable('decisions')
-    .dropColumn('supersedes_id')
-    .dropColumn('supersede_reason')
-    .execute();
+  await dropColumns(db, 'decisions', ['supersedes_id', 'supersede_reason']);
 }

@@ -1,11 +1,10 @@
 /** Follow-up actions: one by id, the filtered list, and the changes Done and Snooze make. */
 import type { Db } from '../connect.js';
 import type { ActionRow } from '../schema.js';
+import { firstOrNull } from './shared.js';
 
 export async function actionById(db: Db, id: string): Promise<ActionRow | null> {
-  return (
-    (await db.selectFrom('actions').selectAll().where('id', '=', id).executeTakeFirst()) ?? null
-  );
+  return firstOrNull(db.selectFrom('actions').selectAll().where('id', '=', id));
 }
 
 export interface ActionQuery {
@@ -43,24 +42,24 @@ export async function completeOpenAction(
   id: string,
   done: { by: string; at: Date },
 ): Promise<ActionRow | null> {
-  const row = await db
-    .updateTable('actions')
-    .set({ status: 'done', done_at: done.at, done_by: done.by })
-    .where('id', '=', id)
-    .where('status', '=', 'open')
-    .returningAll()
-    .executeTakeFirst();
-  return row ?? null;
+  return firstOrNull(
+    db
+      .updateTable('actions')
+      .set({ status: 'done', done_at: done.at, done_by: done.by })
+      .where('id', '=', id)
+      .where('status', '=', 'open')
+      .returningAll(),
+  );
 }
 
 /** Snoozes the action's reminders until `until` if it is open; null when it is not. */
 export async function snoozeOpenAction(db: Db, id: string, until: Date): Promise<ActionRow | null> {
-  const row = await db
-    .updateTable('actions')
-    .set({ snoozed_until: until })
-    .where('id', '=', id)
-    .where('status', '=', 'open')
-    .returningAll()
-    .executeTakeFirst();
-  return row ?? null;
+  return firstOrNull(
+    db
+      .updateTable('actions')
+      .set({ snoozed_until: until })
+      .where('id', '=', id)
+      .where('status', '=', 'open')
+      .returningAll(),
+  );
 }

@@ -3,6 +3,8 @@ import { sql } from 'kysely';
 import type { Adjustment } from '../../src/core/consensus.js';
 import type { Db } from '../connect.js';
 import type { AdjustmentRow, NewAdjustment } from '../schema.js';
+import { familyBaselineLines } from './baselines.js';
+import { codeIs, firstOrNull } from './shared.js';
 
 export interface FamilyRef {
   readonly id: number;
@@ -10,24 +12,16 @@ export interface FamilyRef {
   readonly name: string;
 }
 
+const activeRefs = (db: Db) =>
+  db.selectFrom('families').select(['id', 'code', 'name']).where('active', '=', true);
+
 export async function activeFamilies(db: Db): Promise<FamilyRef[]> {
-  return db
-    .selectFrom('families')
-    .select(['id', 'code', 'name'])
-    .where('active', '=', true)
-    .orderBy('code')
-    .execute();
+  return activeRefs(db).orderBy('code').execute();
 }
 
 /** Case-insensitive lookup of an active family by code. */
 export async function familyByCode(db: Db, code: string): Promise<FamilyRef | null> {
-  const row = await db
-    .selectFrom('families')
-    .select(['id', 'code', 'name'])
-    .where('active', '=', true)
-    .where(sql<string>`upper(code)`, '=', code.toUpperCase())
-    .executeTakeFirst();
-  return row ?? null;
+  return firstOrNull(activeRefs(db).where(codeIs(code)));
 }
 
 export async function baselineOf(
@@ -35,13 +29,19 @@ export async function baselineOf(
   cycleId: number,
   familyId: number,
 ): Promise<{ period: string; value: number }[]> {
+  return familyBaselineLines(db, cycleId, familyId).execute();
+}
+
+/** Adjustments joined to their family. */
+function adjustmentsWithFamily(db: Db) {
   return db
-    .selectFrom('baseline_forecasts')
-    .select(['period', 'value'])
-    .where('cycle_id', '=', cycleId)
-    .where('family_id', '=', familyId)
-    .orderBy('period')
-    .execute();
+    .selectFrom('forecast_adjustments')
+    .innerJoin('families', 'families.id', 'forecast_adjustments.family_id');
+}
+
+/** Adjustments, every column, with their family's code. */
+export function adjustmentsWithCode(db: Db) {
+  return adjustmentsWithFamily(db).selectAll('forecast_adjustments').select('families.code');
 }
 
 /**
@@ -56,21 +56,7 @@ export async function adjustmentsOf(
   periods?: readonly string[],
 ): Promise<Adjustment[]> {
   if (periods && periods.length === 0) return [];
-  let q = db
-    .selectFrom('forecast_adjustments')
-    .innerJoin('families', 'families.id', 'forecast_adjustments.family_id')
-    .select([
-      'forecast_adjustments.id',
-      'families.code',
-      'forecast_adjustments.period',
-      'forecast_adjustments.author',
-      'forecast_adjustments.author_role',
-      'forecast_adjustments.kind',
-      'forecast_adjustments.value',
-      'forecast_adjustments.reason_code',
-      'forecast_adjustments.comment',
-      'forecast_adjustments.created_at',
-    ])
+  let q = adjustmentsWithCode(db)
     .where('forecast_adjustments.cycle_id', '=', cycleId)
     .where('forecast_adjustments.family_id', '=', familyId)
     .where('forecast_adjustments.status', '<>', 'withdrawn')
@@ -157,21 +143,7 @@ export async function submissionsOf(
   userId: string,
   limit = 20,
 ): Promise<SubmissionRow[]> {
-  const rows = await db
-    .selectFrom('forecast_adjustments')
-    .innerJoin('families', 'families.id', 'forecast_adjustments.family_id')
-    .select([
-      'forecast_adjustments.id',
-      'families.code',
-      'forecast_adjustments.period',
-      'forecast_adjustments.kind',
-      'forecast_adjustments.value',
-      'forecast_adjustments.reason_code',
-      'forecast_adjustments.status',
-      'forecast_adjustments.before_value',
-      'forecast_adjustments.after_value',
-      'forecast_adjustments.created_at',
-    ])
+  const rows = await adjustmentsWithCode(db)
     .where('forecast_adjustments.cycle_id', '=', cycleId)
     .where('forecast_adjustments.author', '=', userId)
     .orderBy('forecast_adjustments.id', 'desc')
@@ -200,9 +172,7 @@ export interface FamilyActivity {
 
 /** Per family: how many adjustments, by how many people, how many flagged. */
 export async function adjustmentActivity(db: Db, cycleId: number): Promise<FamilyActivity[]> {
-  const rows = await db
-    .selectFrom('forecast_adjustments')
-    .innerJoin('families', 'families.id', 'forecast_adjustments.family_id')
+  const rows = await adjustmentsWithFamily(db)
     .select((eb) => [
       'families.code',
       eb.fn.countAll<string>().as('n'),

@@ -1,6 +1,7 @@
 /** Statistical baselines of a cycle: one model and one forecast line per family and month. */
 import type { Db } from '../connect.js';
 import type { BaselineForecastsTable } from '../schema.js';
+import { chunksOf } from './shared.js';
 
 export interface BaselineModelInput {
   readonly familyId: number;
@@ -56,10 +57,10 @@ export async function replaceBaselines(
     m.lines.map((l) => ({ ...l, cycle_id: cycleId, family_id: m.familyId })),
   );
   // Postgres takes at most 65535 parameters per statement: 9 columns → chunks of 5000 rows.
-  for (let i = 0; i < lines.length; i += 5000) {
+  for (const chunk of chunksOf(lines, 5000)) {
     await trx
       .insertInto('baseline_forecasts')
-      .values(lines.slice(i, i + 5000))
+      .values([...chunk])
       .execute();
   }
 }
@@ -72,6 +73,16 @@ export interface BaselineLine {
   readonly hi80: number | null;
   readonly lo95: number | null;
   readonly hi95: number | null;
+}
+
+/** One family's baseline in a cycle, with its prediction intervals, by month. */
+export function familyBaselineLines(db: Db, cycleId: number, familyId: number) {
+  return db
+    .selectFrom('baseline_forecasts')
+    .select(['period', 'value', 'lo80', 'hi80', 'lo95', 'hi95'])
+    .where('cycle_id', '=', cycleId)
+    .where('family_id', '=', familyId)
+    .orderBy('period');
 }
 
 export async function baselineForecasts(db: Db, cycleId: number): Promise<BaselineLine[]> {

@@ -1,9 +1,9 @@
 /** Resources, their capacity (regular or per-period override) and capacity updates. */
 
-import type { Insertable } from 'kysely';
-import { sql } from 'kysely';
+import { type ExpressionBuilder, type Insertable, sql } from 'kysely';
 import type { Db } from '../connect.js';
-import type { CapacityUpdateRow, CapacityUpdatesTable } from '../schema.js';
+import type { CapacityUpdateRow, CapacityUpdatesTable, Database } from '../schema.js';
+import { codeIs } from './shared.js';
 
 export interface ResourceRef {
   readonly id: number;
@@ -27,23 +27,18 @@ const toRef = (r: {
   regularCapacity: r.regular_capacity,
 });
 
-export async function activeResources(db: Db): Promise<ResourceRef[]> {
-  const rows = await db
+const activeRefs = (db: Db) =>
+  db
     .selectFrom('resources')
     .select(['id', 'code', 'name', 'unit', 'regular_capacity'])
-    .where('active', '=', true)
-    .orderBy('code')
-    .execute();
-  return rows.map(toRef);
+    .where('active', '=', true);
+
+export async function activeResources(db: Db): Promise<ResourceRef[]> {
+  return (await activeRefs(db).orderBy('code').execute()).map(toRef);
 }
 
 export async function resourceByCode(db: Db, code: string): Promise<ResourceRef | null> {
-  const row = await db
-    .selectFrom('resources')
-    .select(['id', 'code', 'name', 'unit', 'regular_capacity'])
-    .where('active', '=', true)
-    .where(sql<string>`upper(code)`, '=', code.toUpperCase())
-    .executeTakeFirst();
+  const row = await activeRefs(db).where(codeIs(code)).executeTakeFirst();
   return row ? toRef(row) : null;
 }
 
@@ -126,4 +121,30 @@ export async function capacityActivity(db: Db, cycleId: number): Promise<Resourc
     .orderBy('resources.code')
     .execute();
   return rows.map((r) => ({ resource: r.code, updates: Number(r.n), net: Number(r.net) }));
+}
+
+/** Capacity updates with their resource (for its code). */
+export function updatesWithResource(db: Db) {
+  return db
+    .selectFrom('capacity_updates')
+    .innerJoin('resources', 'resources.id', 'capacity_updates.resource_id');
+}
+
+/** Capacity constraints still open: updates marked as constraints, neither resolved nor withdrawn. */
+export function openConstraints(db: Db) {
+  return updatesWithResource(db)
+    .where('capacity_updates.is_constraint', '=', true)
+    .where('capacity_updates.status', '=', 'open');
+}
+
+/**
+ * The capacity updates that apply to a cycle: its own and the standing ones (tied to no
+ * cycle). With `openConstraints`, the open constraints of the cycle.
+ */
+export function appliesToCycle(cycleId: number) {
+  return (eb: ExpressionBuilder<Database, 'capacity_updates'>) =>
+    eb.or([
+      eb('capacity_updates.cycle_id', '=', cycleId),
+      eb('capacity_updates.cycle_id', 'is', null),
+    ]);
 }

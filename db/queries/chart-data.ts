@@ -1,5 +1,6 @@
 /** What the run charts read besides the run itself: cycles, sales history, baselines. */
 import type { Db } from '../connect.js';
+import { familyBaselineLines } from './baselines.js';
 
 /** Closed cycles of months before `before`, oldest first. */
 export async function closedCyclesBefore(
@@ -56,12 +57,7 @@ export async function familyBaseline(
   familyId: number,
   periods: readonly string[],
 ) {
-  return db
-    .selectFrom('baseline_forecasts')
-    .select(['period', 'value', 'lo80', 'hi80', 'lo95', 'hi95'])
-    .where('cycle_id', '=', cycleId)
-    .where('family_id', '=', familyId)
+  return familyBaselineLines(db, cycleId, familyId)
     .where('period', 'in', [...periods])
-    .orderBy('period')
     .execute();
 }

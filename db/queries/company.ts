@@ -5,6 +5,7 @@
 import type { Company, Family, Resource } from '../../src/core/company.js';
 import type { Db } from '../connect.js';
 import type { FamilyRow, ResourceRow } from '../schema.js';
+import { withCode } from './shared.js';
 
 export interface LoadedCompany {
   readonly company: Company;
@@ -97,65 +98,62 @@ export async function loadCompany(db: Db): Promise<LoadedCompany> {
   const familyCodes = new Map(families.map((f) => [f.id, f.code]));
   const resourceIds = new Map(resources.map((r) => [r.code, r.id]));
   const resourceCodes = new Map(resources.map((r) => [r.id, r.code]));
-  const fam = (id: number): string | undefined => familyCodes.get(id);
-  const res = (id: number): string | undefined => resourceCodes.get(id);
+  const byFamily = <R extends { family_id: number }, T>(
+    rows: readonly R[],
+    make: (family: string, r: R) => T,
+  ) => withCode(rows, (r) => familyCodes.get(r.family_id), make);
+  const byResource = <R extends { resource_id: number }, T>(
+    rows: readonly R[],
+    make: (resource: string, r: R) => T,
+  ) => withCode(rows, (r) => resourceCodes.get(r.resource_id), make);
   const company: Company = {
     families: families.map(toFamily),
     resources: resources.map(toResource),
-    loads: loads.flatMap((l) => {
-      const family = fam(l.family_id);
-      const resource = res(l.resource_id);
-      return family && resource ? [{ family, resource, perUnit: l.load_per_unit }] : [];
-    }),
-    history: sales.flatMap((s) => {
-      const family = fam(s.family_id);
-      return family ? [{ family, period: s.period, units: s.units, revenue: s.revenue }] : [];
-    }),
-    inventory: inventory.flatMap((i) => {
-      const family = fam(i.family_id);
-      return family ? [{ family, period: i.period, onHand: i.on_hand, backlog: i.backlog }] : [];
-    }),
-    budget: budget.flatMap((b) => {
-      const family = fam(b.family_id);
-      return family ? [{ family, period: b.period, volume: b.volume, revenue: b.revenue }] : [];
-    }),
-    capacities: capacities.flatMap((c) => {
-      const resource = res(c.resource_id);
-      return resource
-        ? [{ resource, period: c.period, capacity: c.capacity, overtimeLimit: c.overtime_limit }]
-        : [];
-    }),
-    familyCosts: familyCosts.flatMap((c) => {
-      const family = fam(c.family_id);
-      return family
-        ? [
-            {
-              family,
-              period: c.period,
-              price: c.price,
-              unitCost: c.unit_cost,
-              holdingCost: c.holding_cost,
-              backlogCost: c.backlog_cost,
-              subcontractCost: c.subcontract_cost,
-            },
-          ]
-        : [];
-    }),
-    resourceCosts: resourceCosts.flatMap((c) => {
-      const resource = res(c.resource_id);
-      return resource
-        ? [
-            {
-              resource,
-              period: c.period,
-              overtimeCost: c.overtime_cost,
-              costPerWorker: c.cost_per_worker,
-              hireCost: c.hire_cost,
-              layoffCost: c.layoff_cost,
-            },
-          ]
-        : [];
-    }),
+    loads: byFamily(loads, (family, l) => {
+      const resource = resourceCodes.get(l.resource_id);
+      return resource ? [{ family, resource, perUnit: l.load_per_unit }] : [];
+    }).flat(),
+    history: byFamily(sales, (family, { period, units, revenue }) => ({
+      family,
+      period,
+      units,
+      revenue,
+    })),
+    inventory: byFamily(inventory, (family, i) => ({
+      family,
+      period: i.period,
+      onHand: i.on_hand,
+      backlog: i.backlog,
+    })),
+    budget: byFamily(budget, (family, { period, volume, revenue }) => ({
+      family,
+      period,
+      volume,
+      revenue,
+    })),
+    capacities: byResource(capacities, (resource, c) => ({
+      resource,
+      period: c.period,
+      capacity: c.capacity,
+      overtimeLimit: c.overtime_limit,
+    })),
+    familyCosts: byFamily(familyCosts, (family, c) => ({
+      family,
+      period: c.period,
+      price: c.price,
+      unitCost: c.unit_cost,
+      holdingCost: c.holding_cost,
+      backlogCost: c.backlog_cost,
+      subcontractCost: c.subcontract_cost,
+    })),
+    resourceCosts: byResource(resourceCosts, (resource, c) => ({
+      resource,
+      period: c.period,
+      overtimeCost: c.overtime_cost,
+      costPerWorker: c.cost_per_worker,
+      hireCost: c.hire_cost,
+      layoffCost: c.layoff_cost,
+    })),
   };
   return { company, familyIds, familyCodes, resourceIds, resourceCodes };
 }

@@ -2,13 +2,15 @@
  * What people submitted in a cycle, mapped to core's shapes: forecast adjustments (for
  * consensus) and capacity updates in force (for the rough-cut check and the LP); and
  * which sales reps have yet to submit and which ops members have open constraints (for the
- * nudges and `/sop status`); and the open cycle's id (for the worker's schedule).
+ * nudges and `/sop status`); and a cycle by id.
  */
 import type { Adjustment } from '../../src/core/consensus.js';
 import type { CapacityUpdate } from '../../src/core/supply/capacity-check.js';
 import type { Db } from '../connect.js';
 import type { CycleRow } from '../schema.js';
 import { toAdjustment } from './adjustments.js';
+import { appliesToCycle, openConstraints } from './capacity.js';
+import { withCode } from './shared.js';
 
 /** Adjustments that count (accepted or flagged), oldest first. */
 export async function cycleAdjustments(
@@ -24,10 +26,11 @@ export async function cycleAdjustments(
     .orderBy('created_at')
     .orderBy('id')
     .execute();
-  return rows.flatMap((r) => {
-    const family = familyCodes.get(r.family_id);
-    return family ? [toAdjustment(r, family)] : [];
-  });
+  return withCode(
+    rows,
+    (r) => familyCodes.get(r.family_id),
+    (family, r) => toAdjustment(r, family),
+  );
 }
 
 /** Open capacity updates of this cycle, and those not tied to any cycle, oldest first. */
@@ -40,24 +43,22 @@ export async function capacityUpdatesInForce(
     .selectFrom('capacity_updates')
     .selectAll()
     .where('status', '=', 'open')
-    .where((eb) => eb.or([eb('cycle_id', '=', cycleId), eb('cycle_id', 'is', null)]))
+    .where(appliesToCycle(cycleId))
     .orderBy('created_at')
     .orderBy('id')
     .execute();
-  return rows.flatMap((r) => {
-    const resource = resourceCodes.get(r.resource_id);
-    if (!resource) return [];
-    return [
-      {
-        id: String(r.id),
-        resource,
-        period: r.period,
-        kind: r.kind,
-        value: r.value,
-        reason: r.reason_code,
-      },
-    ];
-  });
+  return withCode(
+    rows,
+    (r) => resourceCodes.get(r.resource_id),
+    (resource, r) => ({
+      id: String(r.id),
+      resource,
+      period: r.period,
+      kind: r.kind,
+      value: r.value,
+      reason: r.reason_code,
+    }),
+  );
 }
 
 export interface RepOwing {
@@ -118,33 +119,15 @@ export interface OpenConstraints {
  * ones, with no cycle), and how many each has; by user id.
  */
 export async function openConstraintsByOps(db: Db, cycleId: number): Promise<OpenConstraints[]> {
-  const rows = await db
-    .selectFrom('capacity_updates as c')
-    .innerJoin('members as m', 'm.slack_user_id', 'c.author')
-    .select(['c.author', (eb) => eb.fn.countAll<string>().as('n')])
-    .where('m.role', '=', 'ops')
-    .where('c.is_constraint', '=', true)
-    .where('c.status', '=', 'open')
-    .where((eb) => eb.or([eb('c.cycle_id', '=', cycleId), eb('c.cycle_id', 'is', null)]))
-    .groupBy('c.author')
-    .orderBy('c.author')
+  const rows = await openConstraints(db)
+    .innerJoin('members', 'members.slack_user_id', 'capacity_updates.author')
+    .select(['capacity_updates.author', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('members.role', '=', 'ops')
+    .where(appliesToCycle(cycleId))
+    .groupBy('capacity_updates.author')
+    .orderBy('capacity_updates.author')
     .execute();
   return rows.map((r) => ({ userId: r.author, count: Number(r.n) }));
-}
-
-/**
- * The id of the open cycle (not closed, no close time), the latest month first; undefined
- * when every cycle is closed.
- */
-export async function openCycleId(db: Db): Promise<number | undefined> {
-  const row = await db
-    .selectFrom('cycles')
-    .select('id')
-    .where('closed_at', 'is', null)
-    .where('phase', '!=', 'closed')
-    .orderBy('month', 'desc')
-    .executeTakeFirst();
-  return row?.id;
 }
 
 export async function cycleById(db: Db, cycleId: number): Promise<CycleRow | undefined> {

@@ -1,24 +1,36 @@
 /** Cycles: the open one, by id or month, opening one, and moving it through its phases. */
-import { type Insertable, sql } from 'kysely';
+import {
+  type Expression,
+  type ExpressionBuilder,
+  type Insertable,
+  type SqlBool,
+  sql,
+} from 'kysely';
 import type { Db } from '../connect.js';
-import type { CycleRow, CyclesTable, Phase } from '../schema.js';
+import type { CycleRow, CyclesTable, Database, Phase } from '../schema.js';
+import { appliesToCycle, openConstraints } from './capacity.js';
+import { firstOrNull } from './shared.js';
 
-/** The open cycle (the latest month not closed), or null. */
+type CycleFilter = (eb: ExpressionBuilder<Database, 'cycles'>) => Expression<SqlBool>;
+
+/** The latest cycle by month among those `filter` keeps (any cycle without one), or null. */
+export async function latestCycleWhere(db: Db, filter?: CycleFilter): Promise<CycleRow | null> {
+  const q = db.selectFrom('cycles').selectAll().orderBy('month', 'desc');
+  return firstOrNull(filter ? q.where(filter) : q);
+}
+
+/**
+ * The open cycle: the latest month whose phase is not `closed`, or null. The one definition
+ * of "the open cycle": commands and services (services/cycles.ts getOpenCycle), and the
+ * worker's daily recompute. The phase is the cycle's state; closed_at only records when it
+ * entered `closed`.
+ */
 export async function openCycle(db: Db): Promise<CycleRow | null> {
-  const row = await db
-    .selectFrom('cycles')
-    .selectAll()
-    .where('phase', '<>', 'closed')
-    .orderBy('month', 'desc')
-    .executeTakeFirst();
-  return row ?? null;
+  return latestCycleWhere(db, (eb) => eb('phase', '<>', 'closed'));
 }
 
 export async function cycleOfMonth(db: Db, month: string): Promise<CycleRow | null> {
-  return (
-    (await db.selectFrom('cycles').selectAll().where('month', '=', month).executeTakeFirst()) ??
-    null
-  );
+  return firstOrNull(db.selectFrom('cycles').selectAll().where('month', '=', month));
 }
 
 /** Serializes cycle starts until the caller's transaction ends. */
@@ -41,14 +53,14 @@ export async function movePhase(
   to: Phase,
   at: Date,
 ): Promise<CycleRow | null> {
-  const row = await db
-    .updateTable('cycles')
-    .set({ phase: to, phase_entered_at: at, ...(to === 'closed' ? { closed_at: at } : {}) })
-    .where('id', '=', cycleId)
-    .where('phase', '=', from)
-    .returningAll()
-    .executeTakeFirst();
-  return row ?? null;
+  return firstOrNull(
+    db
+      .updateTable('cycles')
+      .set({ phase: to, phase_entered_at: at, ...(to === 'closed' ? { closed_at: at } : {}) })
+      .where('id', '=', cycleId)
+      .where('phase', '=', from)
+      .returningAll(),
+  );
 }
 
 /** Saves the working days per phase (a JSON object) in the workspace's settings row. */
@@ -66,18 +78,9 @@ export async function savePhaseDays(
 
 /** Open constraints that apply to the cycle (its own or standing ones), as `CODE period (reason)`. */
 export async function openConstraintLabels(db: Db, cycleId: number): Promise<string[]> {
-  const rows = await db
-    .selectFrom('capacity_updates')
-    .innerJoin('resources', 'resources.id', 'capacity_updates.resource_id')
+  const rows = await openConstraints(db)
     .select(['resources.code', 'capacity_updates.period', 'capacity_updates.reason_code'])
-    .where('capacity_updates.status', '=', 'open')
-    .where('capacity_updates.is_constraint', '=', true)
-    .where((eb) =>
-      eb.or([
-        eb('capacity_updates.cycle_id', '=', cycleId),
-        eb('capacity_updates.cycle_id', 'is', null),
-      ]),
-    )
+    .where(appliesToCycle(cycleId))
     .orderBy('resources.code')
     .orderBy('capacity_updates.period')
     .execute();
@@ -85,17 +88,8 @@ export async function openConstraintLabels(db: Db, cycleId: number): Promise<str
 }
 
 /** The latest cycle before `month` that adopted a scenario, or null. */
-export async function lastAdoptedCycleBefore(
-  db: Db,
-  month: string,
-): Promise<{ id: number } | null> {
-  return (
-    (await db
-      .selectFrom('cycles')
-      .select('id')
-      .where('month', '<', month)
-      .where('adopted_scenario_id', 'is not', null)
-      .orderBy('month', 'desc')
-      .executeTakeFirst()) ?? null
+export async function lastAdoptedCycleBefore(db: Db, month: string): Promise<CycleRow | null> {
+  return latestCycleWhere(db, (eb) =>
+    eb.and([eb('month', '<', month), eb('adopted_scenario_id', 'is not', null)]),
   );
 }

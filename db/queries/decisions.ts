@@ -2,27 +2,19 @@
 import type { Insertable } from 'kysely';
 import type { Db } from '../connect.js';
 import type { ActionRow, ActionsTable, DecisionRow, DecisionsTable } from '../schema.js';
+import { familyResults } from './plan-results.js';
+import { optionLabel } from './polls.js';
+import { firstOrNull } from './shared.js';
 
 /** The newest decision recorded after the poll, if any. */
 export async function decisionOfPoll(db: Db, pollId: string): Promise<DecisionRow | null> {
-  return (
-    (await db
-      .selectFrom('decisions')
-      .selectAll()
-      .where('poll_id', '=', pollId)
-      .orderBy('id', 'desc')
-      .executeTakeFirst()) ?? null
+  return firstOrNull(
+    db.selectFrom('decisions').selectAll().where('poll_id', '=', pollId).orderBy('id', 'desc'),
   );
 }
 
 export async function decisionByKey(db: Db, requestKey: string): Promise<DecisionRow | null> {
-  return (
-    (await db
-      .selectFrom('decisions')
-      .selectAll()
-      .where('request_key', '=', requestKey)
-      .executeTakeFirst()) ?? null
-  );
+  return firstOrNull(db.selectFrom('decisions').selectAll().where('request_key', '=', requestKey));
 }
 
 /** The actions of the given decisions, in id order. */
@@ -44,47 +36,36 @@ export async function lockCycleForDecision(
   trx: Db,
   cycleId: number,
 ): Promise<{ month: string; phase: string } | null> {
-  const cycle = await trx
-    .selectFrom('cycles')
-    .select(['month', 'phase'])
-    .where('id', '=', cycleId)
-    .executeTakeFirst();
-  if (!cycle) return null;
-  await trx.selectFrom('cycles').select('id').where('id', '=', cycleId).forUpdate().execute();
-  return cycle;
+  return firstOrNull(
+    trx.selectFrom('cycles').select(['month', 'phase']).where('id', '=', cycleId).forUpdate(),
+  );
 }
 
 export async function pollStatus(
   db: Db,
   pollId: string,
 ): Promise<{ id: string; cycle_id: number; status: 'open' | 'closed' } | null> {
-  return (
-    (await db
-      .selectFrom('polls')
-      .select(['id', 'cycle_id', 'status'])
-      .where('id', '=', pollId)
-      .executeTakeFirst()) ?? null
+  return firstOrNull(
+    db.selectFrom('polls').select(['id', 'cycle_id', 'status']).where('id', '=', pollId),
   );
 }
 
 export async function isPollOption(db: Db, pollId: string, scenarioId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('poll_options')
-    .select('scenario_id')
-    .where('poll_id', '=', pollId)
-    .where('scenario_id', '=', scenarioId)
-    .executeTakeFirst();
-  return row !== undefined;
+  return (await optionLabel(db, pollId, scenarioId)) !== null;
 }
 
 /** Any decision recorded after the poll (its id). */
 export async function decisionIdOfPoll(db: Db, pollId: string): Promise<string | null> {
-  const row = await db
+  return (await decisionOfPoll(db, pollId))?.id ?? null;
+}
+
+/** The cycle's decisions, newest first, joined to their scenario. */
+export function decisionsNewestFirst(db: Db, cycleId: number) {
+  return db
     .selectFrom('decisions')
-    .select('id')
-    .where('poll_id', '=', pollId)
-    .executeTakeFirst();
-  return row?.id ?? null;
+    .innerJoin('plan_scenarios', 'plan_scenarios.id', 'decisions.scenario_id')
+    .where('decisions.cycle_id', '=', cycleId)
+    .orderBy('decisions.id', 'desc');
 }
 
 /** The cycle's current decision (the newest), which a new one would supersede. */
@@ -92,14 +73,7 @@ export async function newestDecision(
   db: Db,
   cycleId: number,
 ): Promise<{ id: string; title: string } | null> {
-  return (
-    (await db
-      .selectFrom('decisions')
-      .select(['id', 'title'])
-      .where('cycle_id', '=', cycleId)
-      .orderBy('id', 'desc')
-      .executeTakeFirst()) ?? null
-  );
+  return firstOrNull(decisionsNewestFirst(db, cycleId).select(['decisions.id', 'decisions.title']));
 }
 
 /**
@@ -142,12 +116,7 @@ export async function adoptedProductionOf(
     .where('id', '=', cycleId)
     .executeTakeFirst();
   if (!cycle?.adopted_scenario_id) return {};
-  const rows = await db
-    .selectFrom('plan_family_results')
-    .innerJoin('families', 'families.id', 'plan_family_results.family_id')
-    .select(['families.code', 'plan_family_results.period', 'plan_family_results.production'])
-    .where('plan_family_results.scenario_id', '=', cycle.adopted_scenario_id)
-    .execute();
+  const rows = await familyResults(db, cycle.adopted_scenario_id);
   const out: Record<string, Record<string, number>> = {};
   for (const r of rows) {
     out[r.code] ??= {};
@@ -162,14 +131,20 @@ export interface DecisionLogRow extends DecisionRow {
   readonly run_id: string;
 }
 
-/** Every decision (or one cycle's), with its cycle's month and its scenario, in decision order. */
-export async function decisionLog(db: Db, cycleMonth?: string): Promise<DecisionLogRow[]> {
-  let q = db
+/** Decisions, every column, with their scenario's label and run. */
+export function decisionsWithScenario(db: Db) {
+  return db
     .selectFrom('decisions')
-    .innerJoin('cycles', 'cycles.id', 'decisions.cycle_id')
     .innerJoin('plan_scenarios', 'plan_scenarios.id', 'decisions.scenario_id')
     .selectAll('decisions')
-    .select(['cycles.month', 'plan_scenarios.label', 'plan_scenarios.run_id'])
+    .select(['plan_scenarios.label', 'plan_scenarios.run_id']);
+}
+
+/** Every decision (or one cycle's), with its cycle's month and its scenario, in decision order. */
+export async function decisionLog(db: Db, cycleMonth?: string): Promise<DecisionLogRow[]> {
+  let q = decisionsWithScenario(db)
+    .innerJoin('cycles', 'cycles.id', 'decisions.cycle_id')
+    .select('cycles.month')
     .orderBy('decisions.decided_at')
     .orderBy('decisions.id');
   if (cycleMonth) q = q.where('cycles.month', '=', cycleMonth);

@@ -3,15 +3,13 @@
  * phase, whether a decision landed, row counts, and the scenario grid of the latest run.
  */
 import type { Db } from '../connect.js';
+import { cycleOfMonth } from './cycles.js';
+import { decisionsWithScenario } from './decisions.js';
+import { votesCountingNow } from './polls.js';
 
 /** The phase of the cycle of `month`, or null when there is none. */
 export async function cyclePhase(db: Db, month: string): Promise<string | null> {
-  const row = await db
-    .selectFrom('cycles')
-    .select('phase')
-    .where('month', '=', month)
-    .executeTakeFirst();
-  return row?.phase ?? null;
+  return (await cycleOfMonth(db, month))?.phase ?? null;
 }
 
 /** Each family's price, by code. */
@@ -60,11 +58,8 @@ export async function rowCount(db: Db, table: CountedTable): Promise<number> {
 
 /** The number of votes that count now (cast by voters, not since replaced). */
 export async function countedVotes(db: Db): Promise<number> {
-  const row = await db
-    .selectFrom('votes')
+  const row = await votesCountingNow(db)
     .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('counted', '=', true)
-    .where('superseded_at', 'is', null)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
@@ -73,12 +68,7 @@ export async function countedVotes(db: Db): Promise<number> {
 export async function firstDecision(
   db: Db,
 ): Promise<{ scenario: string; rationale: string; actions: number } | null> {
-  const decision = await db
-    .selectFrom('decisions')
-    .innerJoin('plan_scenarios', 'plan_scenarios.id', 'decisions.scenario_id')
-    .select(['plan_scenarios.label', 'decisions.rationale', 'decisions.id'])
-    .orderBy('decisions.id')
-    .executeTakeFirst();
+  const decision = await decisionsWithScenario(db).orderBy('decisions.id').executeTakeFirst();
   if (!decision) return null;
   const actions = await db
     .selectFrom('actions')

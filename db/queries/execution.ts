@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../connect.js';
 import type { ActionRow, CycleRow, DeviationKind } from '../schema.js';
+import { latestCycleWhere } from './cycles.js';
 
 export async function weekActuals(db: Db, week: string) {
   const [actuals, receipts] = await Promise.all([
@@ -28,19 +29,12 @@ export async function weekActuals(db: Db, week: string) {
 
 /** The latest cycle that adopted a scenario: the plan execution is steered against. */
 export async function lastAdoptedCycle(db: Db): Promise<CycleRow | null> {
-  const row = await db
-    .selectFrom('cycles')
-    .selectAll()
-    .where('adopted_scenario_id', 'is not', null)
-    .orderBy('month', 'desc')
-    .executeTakeFirst();
-  return row ?? null;
+  return latestCycleWhere(db, (eb) => eb('adopted_scenario_id', 'is not', null));
 }
 
 /** The latest cycle (open or not): deviations' actions belong to it. */
 export async function latestCycle(db: Db): Promise<CycleRow | null> {
-  const row = await db.selectFrom('cycles').selectAll().orderBy('month', 'desc').executeTakeFirst();
-  return row ?? null;
+  return latestCycleWhere(db);
 }
 
 /** The adopted scenario's month per family, with the cycle's baseline and its 80% upper bound. */

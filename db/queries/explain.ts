@@ -6,7 +6,9 @@ import { sql } from 'kysely';
 import type { PlanFamilyRow } from '../../src/core/explain/family.js';
 import type { Db } from '../connect.js';
 import type { AdjustmentRow } from '../schema.js';
-import type { BaselineLine } from './baselines.js';
+import { type BaselineLine, familyBaselineLines } from './baselines.js';
+import { familyResultRows, toFamilyResult } from './plan-results.js';
+import { chunksOf, codeIs, firstOrNull } from './shared.js';
 
 export interface SubjectRef {
   readonly id: number;
@@ -17,13 +19,13 @@ export interface SubjectRef {
 
 /** An active family by code, without regard to case. */
 export async function familyByCodeCi(db: Db, code: string): Promise<SubjectRef | null> {
-  const row = await db
-    .selectFrom('families')
-    .select(['id', 'code', 'name', 'unit'])
-    .where(sql<string>`upper(code)`, '=', code.toUpperCase())
-    .where('active', '=', true)
-    .executeTakeFirst();
-  return row ?? null;
+  return firstOrNull(
+    db
+      .selectFrom('families')
+      .select(['id', 'code', 'name', 'unit'])
+      .where(codeIs(code))
+      .where('active', '=', true),
+  );
 }
 
 export interface ResourceSubject extends SubjectRef {
@@ -35,7 +37,7 @@ export async function resourceByCodeCi(db: Db, code: string): Promise<ResourceSu
   const row = await db
     .selectFrom('resources')
     .select(['id', 'code', 'name', 'unit', 'overtime_cost'])
-    .where(sql<string>`upper(code)`, '=', code.toUpperCase())
+    .where(codeIs(code))
     .where('active', '=', true)
     .executeTakeFirst();
   return row
@@ -103,13 +105,7 @@ export async function baselineOfFamily(
       .where('cycle_id', '=', cycleId)
       .where('family_id', '=', familyId)
       .executeTakeFirst(),
-    db
-      .selectFrom('baseline_forecasts')
-      .select(['period', 'value', 'lo80', 'hi80', 'lo95', 'hi95'])
-      .where('cycle_id', '=', cycleId)
-      .where('family_id', '=', familyId)
-      .orderBy('period')
-      .execute(),
+    familyBaselineLines(db, cycleId, familyId).execute(),
   ]);
   return { model: model ?? null, lines };
 }
@@ -201,27 +197,14 @@ export async function scenarioFamilyRows(
   familyIds: readonly number[],
 ): Promise<ScenarioFamilyRow[]> {
   if (scenarioIds.length === 0 || familyIds.length === 0) return [];
-  const rows = await db
-    .selectFrom('plan_family_results')
-    .selectAll()
-    .where('scenario_id', 'in', [...scenarioIds])
-    .where('family_id', 'in', [...familyIds])
-    .orderBy('scenario_id')
-    .orderBy('family_id')
-    .orderBy('period')
+  const rows = await familyResultRows(db)
+    .where('plan_family_results.scenario_id', 'in', [...scenarioIds])
+    .where('plan_family_results.family_id', 'in', [...familyIds])
+    .orderBy('plan_family_results.scenario_id')
+    .orderBy('plan_family_results.family_id')
+    .orderBy('plan_family_results.period')
     .execute();
-  return rows.map((r) => ({
-    scenarioId: String(r.scenario_id),
-    familyId: r.family_id,
-    period: r.period,
-    demand: r.demand,
-    production: r.production,
-    subcontract: r.subcontract,
-    inventory: r.inventory,
-    backlog: r.backlog,
-    lostSales: r.lost_sales,
-    revenue: r.revenue,
-  }));
+  return rows.map((r) => ({ ...toFamilyResult(r), scenarioId: String(r.scenario_id) }));
 }
 
 export interface ScenarioResourceRow {
@@ -327,11 +310,11 @@ export async function insertResourceDuals(
   trx: Db,
   rows: readonly StoredResourceDual[],
 ): Promise<void> {
-  for (let i = 0; i < rows.length; i += 10_000) {
+  for (const chunk of chunksOf(rows, 10_000)) {
     await trx
       .insertInto('plan_resource_duals')
       .values(
-        rows.slice(i, i + 10_000).map((r) => ({
+        chunk.map((r) => ({
           scenario_id: r.scenarioId,
           resource_id: r.resourceId,
           period: r.period,
@@ -399,11 +382,11 @@ export interface StoredFamilyDual {
 
 /** Writes a run's marginal costs of demand (the caller owns the transaction). */
 export async function insertFamilyDuals(trx: Db, rows: readonly StoredFamilyDual[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 10_000) {
+  for (const chunk of chunksOf(rows, 10_000)) {
     await trx
       .insertInto('plan_family_duals')
       .values(
-        rows.slice(i, i + 10_000).map((r) => ({
+        chunk.map((r) => ({
           scenario_id: r.scenarioId,
           family_id: r.familyId,
           period: r.period,

@@ -3,18 +3,11 @@
  * capacity constraints opened or resolved since.
  */
 import type { Db } from '../connect.js';
+import { updatesWithResource } from './capacity.js';
+import { decisionsWithScenario } from './decisions.js';
 
 export async function decisionsOf(db: Db, cycleId: number) {
-  return db
-    .selectFrom('decisions')
-    .innerJoin('plan_scenarios', 'plan_scenarios.id', 'decisions.scenario_id')
-    .select([
-      'decisions.id',
-      'plan_scenarios.label',
-      'decisions.rationale',
-      'decisions.decided_by',
-      'decisions.decided_at',
-    ])
+  return decisionsWithScenario(db)
     .where('decisions.cycle_id', '=', cycleId)
     .orderBy('decisions.id')
     .execute();
@@ -42,9 +35,7 @@ export async function actionsBefore(db: Db, month: string) {
 
 /** Constraints opened in the cycle, and those resolved since `since`. */
 export async function constraintChanges(db: Db, cycleId: number, since: Date) {
-  const base = db
-    .selectFrom('capacity_updates')
-    .innerJoin('resources', 'resources.id', 'capacity_updates.resource_id')
+  const base = updatesWithResource(db)
     .select([
       'resources.code as resource',
       'capacity_updates.period',
@@ -54,17 +45,14 @@ export async function constraintChanges(db: Db, cycleId: number, since: Date) {
     .where('capacity_updates.is_constraint', '=', true)
     .orderBy('capacity_updates.period')
     .orderBy('resources.code');
+  const open = base.where('capacity_updates.status', '=', 'open');
   const [added, resolved, carried] = await Promise.all([
-    base
-      .where('capacity_updates.cycle_id', '=', cycleId)
-      .where('capacity_updates.status', '=', 'open')
-      .execute(),
+    open.where('capacity_updates.cycle_id', '=', cycleId).execute(),
     base
       .where('capacity_updates.status', '=', 'resolved')
       .where('capacity_updates.resolved_at', '>=', since)
       .execute(),
-    base
-      .where('capacity_updates.status', '=', 'open')
+    open
       .where((eb) =>
         eb.or([
           eb('capacity_updates.cycle_id', '<>', cycleId),

@@ -1,5 +1,9 @@
 /** What the meeting pack reads besides plan results: actuals, budget, risks and the vote. */
 import type { Db } from '../connect.js';
+import { adjustmentsWithCode } from './adjustments.js';
+import { openConstraints } from './capacity.js';
+import { decisionsNewestFirst } from './decisions.js';
+import { firstOrNull } from './shared.js';
 
 /** Units sold per family code and month, for months before `month`. */
 export async function salesBefore(
@@ -38,9 +42,7 @@ export interface OpenConstraintLine {
 
 /** Every open capacity constraint (of any cycle), by period then resource code. */
 export async function openConstraintLines(db: Db): Promise<OpenConstraintLine[]> {
-  return db
-    .selectFrom('capacity_updates')
-    .innerJoin('resources', 'resources.id', 'capacity_updates.resource_id')
+  return openConstraints(db)
     .select([
       'resources.code',
       'capacity_updates.period',
@@ -48,8 +50,6 @@ export async function openConstraintLines(db: Db): Promise<OpenConstraintLine[]>
       'capacity_updates.comment',
       'capacity_updates.cycle_id',
     ])
-    .where('capacity_updates.status', '=', 'open')
-    .where('capacity_updates.is_constraint', '=', true)
     .orderBy('capacity_updates.period')
     .orderBy('resources.code')
     .execute();
@@ -57,19 +57,7 @@ export async function openConstraintLines(db: Db): Promise<OpenConstraintLine[]>
 
 /** The cycle's accepted and flagged adjustments, by family code then period. */
 export async function standingAdjustments(db: Db, cycleId: number) {
-  return db
-    .selectFrom('forecast_adjustments')
-    .innerJoin('families', 'families.id', 'forecast_adjustments.family_id')
-    .select([
-      'families.code',
-      'forecast_adjustments.period',
-      'forecast_adjustments.author',
-      'forecast_adjustments.reason_code',
-      'forecast_adjustments.zone',
-      'forecast_adjustments.status',
-      'forecast_adjustments.before_value',
-      'forecast_adjustments.after_value',
-    ])
+  return adjustmentsWithCode(db)
     .where('forecast_adjustments.cycle_id', '=', cycleId)
     .where('forecast_adjustments.status', 'in', ['accepted', 'flagged'])
     .orderBy('families.code')
@@ -82,13 +70,12 @@ export async function latestPollOf(
   db: Db,
   cycleId: number,
 ): Promise<{ id: string; status: 'open' | 'closed' } | null> {
-  return (
-    (await db
+  return firstOrNull(
+    db
       .selectFrom('polls')
       .select(['id', 'status'])
       .where('cycle_id', '=', cycleId)
-      .orderBy('id', 'desc')
-      .executeTakeFirst()) ?? null
+      .orderBy('id', 'desc'),
   );
 }
 
@@ -97,13 +84,7 @@ export async function latestDecisionOf(
   db: Db,
   cycleId: number,
 ): Promise<{ label: string; decided_by: string } | null> {
-  return (
-    (await db
-      .selectFrom('decisions')
-      .innerJoin('plan_scenarios', 'plan_scenarios.id', 'decisions.scenario_id')
-      .select(['plan_scenarios.label', 'decisions.decided_by'])
-      .where('decisions.cycle_id', '=', cycleId)
-      .orderBy('decisions.id', 'desc')
-      .executeTakeFirst()) ?? null
+  return firstOrNull(
+    decisionsNewestFirst(db, cycleId).select(['plan_scenarios.label', 'decisions.decided_by']),
   );
 }

@@ -2,65 +2,84 @@
  * Reads of a stored run's scenarios and their result rows, for the vote, the decision, the
  * pack and the charts. Finding the run and listing its scenarios is in plan-runs.ts.
  */
+import type { InferResult } from 'kysely';
+import type { PlanFamilyRow } from '../../src/core/explain/family.js';
 import type { Db } from '../connect.js';
 import type { PlanScenarioRow } from '../schema.js';
+import { firstOrNull } from './shared.js';
 
 export async function scenarioById(
   db: Db,
   scenarioId: string,
 ): Promise<(PlanScenarioRow & { cycle_id: number | null }) | null> {
-  const row = await db
-    .selectFrom('plan_scenarios')
-    .innerJoin('plan_runs', 'plan_runs.id', 'plan_scenarios.run_id')
-    .selectAll('plan_scenarios')
-    .select('plan_runs.cycle_id')
-    .where('plan_scenarios.id', '=', scenarioId)
-    .executeTakeFirst();
-  return row ?? null;
+  return firstOrNull(
+    db
+      .selectFrom('plan_scenarios')
+      .innerJoin('plan_runs', 'plan_runs.id', 'plan_scenarios.run_id')
+      .selectAll('plan_scenarios')
+      .select('plan_runs.cycle_id')
+      .where('plan_scenarios.id', '=', scenarioId),
+  );
 }
 
-export interface FamilyResult {
+/** A family's month of a scenario: the solved plan's figures and revenue, with the family. */
+export interface FamilyResult extends PlanFamilyRow {
   readonly familyId: number;
   readonly code: string;
   readonly period: string;
-  readonly demand: number;
-  readonly production: number;
-  readonly inventory: number;
-  readonly backlog: number;
-  readonly lostSales: number;
-  readonly revenue: number;
 }
 
-export async function familyResults(db: Db, scenarioId: string): Promise<FamilyResult[]> {
-  const rows = await db
+/** Family result rows, every column, with the family's code. */
+export function familyResultRows(db: Db) {
+  return db
     .selectFrom('plan_family_results')
     .innerJoin('families', 'families.id', 'plan_family_results.family_id')
-    .select([
-      'plan_family_results.family_id',
-      'families.code',
-      'plan_family_results.period',
-      'plan_family_results.demand',
-      'plan_family_results.production',
-      'plan_family_results.inventory',
-      'plan_family_results.backlog',
-      'plan_family_results.lost_sales',
-      'plan_family_results.revenue',
-    ])
+    .selectAll('plan_family_results')
+    .select('families.code');
+}
+
+type FamilyRowOut = InferResult<ReturnType<typeof familyResultRows>>[number];
+
+export const toFamilyResult = (r: FamilyRowOut): FamilyResult => ({
+  familyId: r.family_id,
+  code: r.code,
+  period: r.period,
+  demand: r.demand,
+  production: r.production,
+  subcontract: r.subcontract,
+  inventory: r.inventory,
+  backlog: r.backlog,
+  lostSales: r.lost_sales,
+  revenue: r.revenue,
+});
+
+export async function familyResults(db: Db, scenarioId: string): Promise<FamilyResult[]> {
+  const rows = await familyResultRows(db)
     .where('plan_family_results.scenario_id', '=', scenarioId)
     .orderBy('families.code')
     .orderBy('plan_family_results.period')
     .execute();
-  return rows.map((r) => ({
-    familyId: r.family_id,
-    code: r.code,
-    period: r.period,
-    demand: r.demand,
-    production: r.production,
-    inventory: r.inventory,
-    backlog: r.backlog,
-    lostSales: r.lost_sales,
-    revenue: r.revenue,
-  }));
+  return rows.map(toFamilyResult);
+}
+
+/** The family results of several scenarios at once, by scenario id. */
+export async function familyResultsByScenario(
+  db: Db,
+  scenarioIds: readonly string[],
+): Promise<Map<string, FamilyResult[]>> {
+  const out = new Map<string, FamilyResult[]>();
+  if (scenarioIds.length === 0) return out;
+  const rows = await familyResultRows(db)
+    .where('plan_family_results.scenario_id', 'in', [...scenarioIds])
+    .orderBy('families.code')
+    .orderBy('plan_family_results.period')
+    .execute();
+  for (const r of rows) {
+    const list = out.get(r.scenario_id) ?? [];
+    list.push(toFamilyResult(r));
+    out.set(r.scenario_id, list);
+  }
+  return out;
 }
 
 export interface ResourceResult {

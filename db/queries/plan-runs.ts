@@ -6,30 +6,12 @@
 import { type Insertable, sql } from 'kysely';
 import type { Db } from '../connect.js';
 import type { Database, PlanRunRow, PlanScenarioRow } from '../schema.js';
+import { chunksOf } from './shared.js';
 
-export interface NewFamilyResult {
-  readonly familyId: number;
-  readonly period: string;
-  readonly demand: number;
-  readonly production: number;
-  readonly subcontract: number;
-  readonly inventory: number;
-  readonly backlog: number;
-  readonly lostSales: number;
-  readonly revenue: number;
-}
-
-export interface NewResourceResult {
-  readonly resourceId: number;
-  readonly period: string;
-  readonly load: number;
-  readonly capacity: number;
-  readonly overtime: number;
-  readonly utilisation: number;
-  readonly workers: number | null;
-  readonly hires: number | null;
-  readonly layoffs: number | null;
-}
+/** A scenario's plan for one family and month, as the caller gives it to insertPlanRun. */
+export type NewFamilyResult = NewResult<'plan_family_results'>;
+/** A scenario's plan for one resource and month, as the caller gives it to insertPlanRun. */
+export type NewResourceResult = NewResult<'plan_resource_results'>;
 
 export interface NewScenario {
   readonly name: string;
@@ -67,6 +49,15 @@ export async function runByKey(db: Db, runKey: string): Promise<PlanRunRow | und
 
 type ResultTable = 'plan_family_results' | 'plan_resource_results';
 type ResultRow<T extends ResultTable> = Required<Insertable<Database[T]>>;
+/** 'lost_sales' → 'lostSales'. */
+type Camel<S extends string> = S extends `${infer H}_${infer T}`
+  ? `${H}${Capitalize<Camel<T>>}`
+  : S;
+const camel = (s: string): string => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+/** A result row as callers write it: the table's columns in camelCase, without the scenario. */
+type NewResult<T extends ResultTable> = {
+  readonly [K in Exclude<keyof ResultRow<T> & string, 'scenario_id'> as Camel<K>]: ResultRow<T>[K];
+};
 /** Every column of a result table with the Postgres type of its array (the compiler checks all are there). */
 type ColumnTypes<T extends ResultTable> = {
   readonly [K in keyof ResultRow<T> & string]: 'bigint' | 'int' | 'text' | 'float8';
@@ -107,94 +98,80 @@ const CHUNK = 50_000;
  * parses a few arrays instead of a VALUES list of tens of thousands of parameters: 1.2 to
  * 1.6 times faster for the 10 800 rows of a 200-family run (bench/pipeline.ts); the rest is
  * mostly the foreign-key checks, one per row and key. Numbers go as their shortest
- * round-trip text, as bound parameters do, so the stored doubles are the same.
+ * round-trip text, as bound parameters do, so the stored doubles are the same. Each row is
+ * its scenario's id and the caller's result, whose camelCase fields name the columns.
  */
 async function insertByColumns<T extends ResultTable>(
   trx: Db,
   table: T,
   types: ColumnTypes<T>,
-  rows: readonly ResultRow<T>[],
+  rows: readonly (readonly [scenarioId: string, result: NewResult<T>])[],
 ): Promise<void> {
   const columns = Object.keys(types) as (keyof ColumnTypes<T> & string)[];
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const chunk = rows.slice(i, i + CHUNK);
-    const arrays = columns.map((c) => sql`${chunk.map((r) => r[c])}::${sql.raw(types[c])}[]`);
+  const cell = (c: string, [scenarioId, result]: (typeof rows)[number]): unknown =>
+    c === 'scenario_id' ? scenarioId : (result as Readonly<Record<string, unknown>>)[camel(c)];
+  for (const chunk of chunksOf(rows, CHUNK)) {
+    const arrays = columns.map((c) => sql`${chunk.map((r) => cell(c, r))}::${sql.raw(types[c])}[]`);
     await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))})
       select * from unnest(${sql.join(arrays)})`.execute(trx);
   }
+}
+
+/** The plan_runs row of a run (its header: no scenarios). */
+export function planRunRow(run: NewPlanRun): Insertable<Database['plan_runs']> {
+  return {
+    cycle_id: run.cycleId,
+    run_key: run.runKey,
+    trigger: run.trigger,
+    requested_by: run.requestedBy,
+    periods: JSON.stringify(run.periods),
+    input_hash: run.inputHash,
+    problem: JSON.stringify(run.problem),
+    consensus: JSON.stringify(run.consensus),
+    capacity_check: JSON.stringify(run.capacityCheck),
+    solver_ms: run.solverMs,
+    total_ms: run.totalMs,
+  };
+}
+
+/** The plan_scenarios row of one of the run's scenarios (without its results). */
+export function scenarioRow(runId: string, s: NewScenario): Insertable<Database['plan_scenarios']> {
+  return {
+    run_id: runId,
+    name: s.name,
+    label: s.label,
+    assumptions: JSON.stringify(s.assumptions),
+    status: s.status,
+    message: s.message,
+    total_cost: s.totalCost,
+    cost_breakdown: JSON.stringify(s.costBreakdown),
+    kpis: JSON.stringify(s.kpis),
+    stress: s.stress === undefined || s.stress === null ? null : JSON.stringify(s.stress),
+  };
 }
 
 /** Writes the run, its scenarios and their results. The caller owns the transaction. */
 export async function insertPlanRun(trx: Db, run: NewPlanRun): Promise<string> {
   const inserted = await trx
     .insertInto('plan_runs')
-    .values({
-      cycle_id: run.cycleId,
-      run_key: run.runKey,
-      trigger: run.trigger,
-      requested_by: run.requestedBy,
-      periods: JSON.stringify(run.periods),
-      input_hash: run.inputHash,
-      problem: JSON.stringify(run.problem),
-      consensus: JSON.stringify(run.consensus),
-      capacity_check: JSON.stringify(run.capacityCheck),
-      solver_ms: run.solverMs,
-      total_ms: run.totalMs,
-    })
+    .values(planRunRow(run))
     .returning('id')
     .executeTakeFirstOrThrow();
   if (run.scenarios.length === 0) return inserted.id;
   const scenarioRows = await trx
     .insertInto('plan_scenarios')
-    .values(
-      run.scenarios.map((s) => ({
-        run_id: inserted.id,
-        name: s.name,
-        label: s.label,
-        assumptions: JSON.stringify(s.assumptions),
-        status: s.status,
-        message: s.message,
-        total_cost: s.totalCost,
-        cost_breakdown: JSON.stringify(s.costBreakdown),
-        kpis: JSON.stringify(s.kpis),
-        stress: s.stress === undefined || s.stress === null ? null : JSON.stringify(s.stress),
-      })),
-    )
+    .values(run.scenarios.map((s) => scenarioRow(inserted.id, s)))
     .returning(['id', 'name'])
     .execute();
   // Names are unique within a run (plan_scenarios_run_name).
   const idOf = new Map(scenarioRows.map((r) => [r.name, r.id]));
-  const families: ResultRow<'plan_family_results'>[] = [];
-  const resources: ResultRow<'plan_resource_results'>[] = [];
+  const families: (readonly [string, NewFamilyResult])[] = [];
+  const resources: (readonly [string, NewResourceResult])[] = [];
   for (const s of run.scenarios) {
     const scenarioId = idOf.get(s.name);
     if (scenarioId === undefined) throw new Error(`insertPlanRun: scenario '${s.name}' not stored`);
-    for (const f of s.families)
-      families.push({
-        scenario_id: scenarioId,
-        family_id: f.familyId,
-        period: f.period,
-        demand: f.demand,
-        production: f.production,
-        subcontract: f.subcontract,
-        inventory: f.inventory,
-        backlog: f.backlog,
-        lost_sales: f.lostSales,
-        revenue: f.revenue,
-      });
-    for (const r of s.resources)
-      resources.push({
-        scenario_id: scenarioId,
-        resource_id: r.resourceId,
-        period: r.period,
-        load: r.load,
-        capacity: r.capacity,
-        overtime: r.overtime,
-        utilisation: r.utilisation,
-        workers: r.workers,
-        hires: r.hires,
-        layoffs: r.layoffs,
-      });
+    for (const f of s.families) families.push([scenarioId, f]);
+    for (const r of s.resources) resources.push([scenarioId, r]);
   }
   await insertByColumns(trx, 'plan_family_results', FAMILY_COLUMNS, families);
   await insertByColumns(trx, 'plan_resource_results', RESOURCE_COLUMNS, resources);

@@ -2,6 +2,7 @@
 import { type Insertable, sql } from 'kysely';
 import type { Db } from '../connect.js';
 import type { PollRow, PollsTable, VoteRow, VotesTable } from '../schema.js';
+import { firstOrNull } from './shared.js';
 
 export interface PollOptionRow {
   readonly scenarioId: string;
@@ -15,16 +16,11 @@ export interface PollOptionRow {
 }
 
 export async function getPoll(db: Db, pollId: string): Promise<PollRow | null> {
-  return (
-    (await db.selectFrom('polls').selectAll().where('id', '=', pollId).executeTakeFirst()) ?? null
-  );
+  return firstOrNull(db.selectFrom('polls').selectAll().where('id', '=', pollId));
 }
 
 export async function pollByKey(db: Db, key: string): Promise<PollRow | null> {
-  return (
-    (await db.selectFrom('polls').selectAll().where('poll_key', '=', key).executeTakeFirst()) ??
-    null
-  );
+  return firstOrNull(db.selectFrom('polls').selectAll().where('poll_key', '=', key));
 }
 
 export async function pollOptions(db: Db, pollId: string): Promise<PollOptionRow[]> {
@@ -67,13 +63,12 @@ export async function lockPollCreation(trx: Db, cycleId: number): Promise<void> 
 
 /** The cycle's open poll, if any. */
 export async function openPollOf(db: Db, cycleId: number): Promise<{ id: string } | null> {
-  return (
-    (await db
+  return firstOrNull(
+    db
       .selectFrom('polls')
       .select('id')
       .where('cycle_id', '=', cycleId)
-      .where('status', '=', 'open')
-      .executeTakeFirst()) ?? null
+      .where('status', '=', 'open'),
   );
 }
 
@@ -113,14 +108,7 @@ export async function setPollMessage(
 
 /** The poll, locked for update until the caller's transaction ends. */
 export async function lockPoll(trx: Db, pollId: string): Promise<PollRow | null> {
-  return (
-    (await trx
-      .selectFrom('polls')
-      .selectAll()
-      .where('id', '=', pollId)
-      .forUpdate()
-      .executeTakeFirst()) ?? null
-  );
+  return firstOrNull(trx.selectFrom('polls').selectAll().where('id', '=', pollId).forUpdate());
 }
 
 export async function voteWithKeyExists(db: Db, requestKey: string): Promise<boolean> {
@@ -147,21 +135,22 @@ export async function optionLabel(
   return row?.label ?? null;
 }
 
+/** Votes that count now: counted (cast by a voter) and not superseded by a later one. */
+export function votesCountingNow(db: Db) {
+  return db.selectFrom('votes').where('counted', '=', true).where('superseded_at', 'is', null);
+}
+
 /** The voter's counted vote that nothing has superseded yet. */
 export async function currentVote(
   db: Db,
   pollId: string,
   voter: string,
 ): Promise<{ id: string; scenario_id: string } | null> {
-  return (
-    (await db
-      .selectFrom('votes')
+  return firstOrNull(
+    votesCountingNow(db)
       .select(['id', 'scenario_id'])
       .where('poll_id', '=', pollId)
-      .where('voter', '=', voter)
-      .where('counted', '=', true)
-      .where('superseded_at', 'is', null)
-      .executeTakeFirst()) ?? null
+      .where('voter', '=', voter),
   );
 }
 

@@ -5,8 +5,10 @@
 import type { PlanLine, ReviewFamily, SnapshotLine } from '../../src/core/review.js';
 import type { Db } from '../connect.js';
 import type { CycleRow, PlanScenarioRow } from '../schema.js';
-import { centralOf } from './plan-results.js';
+import { latestCycleWhere } from './cycles.js';
+import { centralOf, familyResultsByScenario } from './plan-results.js';
 import { latestRun, runScenarios } from './plan-runs.js';
+import { chunksOf } from './shared.js';
 
 export interface NewSnapshot {
   readonly cycleId: number;
@@ -22,8 +24,7 @@ export interface NewSnapshot {
 /** Insert snapshots; rows that exist are kept as they are (snapshots never change). */
 export async function insertSnapshots(db: Db, rows: readonly NewSnapshot[]): Promise<number> {
   let inserted = 0;
-  for (let i = 0; i < rows.length; i += 2000) {
-    const chunk = rows.slice(i, i + 2000);
+  for (const chunk of chunksOf(rows, 2000)) {
     const r = await db
       .insertInto('forecast_snapshots')
       .values(
@@ -180,37 +181,21 @@ export async function planLines(
   db: Db,
   scenarioIds: readonly string[],
 ): Promise<Map<string, PlanLine[]>> {
-  const out = new Map<string, PlanLine[]>();
-  if (scenarioIds.length === 0) return out;
-  const rows = await db
-    .selectFrom('plan_family_results')
-    .innerJoin('families', 'families.id', 'plan_family_results.family_id')
-    .select([
-      'plan_family_results.scenario_id',
-      'families.code',
-      'plan_family_results.period',
-      'plan_family_results.demand',
-      'plan_family_results.production',
-      'plan_family_results.inventory',
-      'plan_family_results.backlog',
-      'plan_family_results.revenue',
-    ])
-    .where('plan_family_results.scenario_id', 'in', [...scenarioIds])
-    .execute();
-  for (const r of rows) {
-    const list = out.get(r.scenario_id) ?? [];
-    list.push({
-      family: r.code,
-      period: r.period,
-      demand: r.demand,
-      production: r.production,
-      inventory: r.inventory,
-      backlog: r.backlog,
-      revenue: r.revenue,
-    });
-    out.set(r.scenario_id, list);
-  }
-  return out;
+  const results = await familyResultsByScenario(db, scenarioIds);
+  return new Map(
+    [...results].map(([id, rows]) => [
+      id,
+      rows.map((r) => ({
+        family: r.code,
+        period: r.period,
+        demand: r.demand,
+        production: r.production,
+        inventory: r.inventory,
+        backlog: r.backlog,
+        revenue: r.revenue,
+      })),
+    ]),
+  );
 }
 
 /** The scenario a cycle's numbers are read from: the adopted one, else the latest central. */
@@ -234,11 +219,5 @@ export async function referenceScenario(
 
 /** The cycle before `month`, if any. */
 export async function previousCycle(db: Db, month: string): Promise<CycleRow | null> {
-  const row = await db
-    .selectFrom('cycles')
-    .selectAll()
-    .where('month', '<', month)
-    .orderBy('month', 'desc')
-    .executeTakeFirst();
-  return row ?? null;
+  return latestCycleWhere(db, (eb) => eb('month', '<', month));
 }

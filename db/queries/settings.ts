@@ -1,15 +1,11 @@
 /** The workspace settings row: read, created with defaults, patched, and its time zone. */
 import type { Db } from '../connect.js';
 import type { SettingsRow } from '../schema.js';
+import { firstOrNull } from './shared.js';
 
 /** The most recently updated settings row, or null when there is none. */
 export async function latestSettings(db: Db): Promise<SettingsRow | null> {
-  const row = await db
-    .selectFrom('workspace_settings')
-    .selectAll()
-    .orderBy('updated_at', 'desc')
-    .executeTakeFirst();
-  return row ?? null;
+  return firstOrNull(db.selectFrom('workspace_settings').selectAll().orderBy('updated_at', 'desc'));
 }
 
 /** The team's settings row, created with the column defaults (and `values`) if missing. */

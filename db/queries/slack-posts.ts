@@ -8,9 +8,15 @@
  * stale, and only by the one caller whose compare-and-swap on it wins (takeOverClaim).
  * src/slack/post-ledger.ts builds exactly-once posting of messages and files on these steps.
  */
-import { type Expression, type Selectable, type SqlBool, sql } from 'kysely';
+import {
+  type Expression,
+  type ExpressionBuilder,
+  type Selectable,
+  type SqlBool,
+  sql,
+} from 'kysely';
 import type { Db } from '../connect.js';
-import type { SlackPostsTable } from '../schema.js';
+import type { Database, SlackPostsTable } from '../schema.js';
 
 export interface LedgerRow {
   readonly postKey: string;
@@ -46,6 +52,12 @@ function stillClaimedAt(seen: Date): Expression<SqlBool> {
   return sql<SqlBool>`abs(extract(epoch from (updated_at - ${seen}::timestamptz))) < 0.005`;
 }
 
+/** The row of `key` while it is the unposted claim made at `seen` (see stillClaimedAt). */
+function unpostedClaim(key: string, seen: Date) {
+  return (eb: ExpressionBuilder<Database, 'slack_posts'>) =>
+    eb.and([eb('post_key', '=', key), eb('ts', 'is', null), stillClaimedAt(seen)]);
+}
+
 export type Claim =
   | { readonly claimed: true; readonly row: LedgerRow }
   /** `row` is null when the earlier claim was given back (releaseClaim) in the meantime. */
@@ -68,12 +80,7 @@ export async function claimPost(
     .returningAll()
     .executeTakeFirst();
   if (inserted) return { claimed: true, row: toLedgerRow(inserted) };
-  const row = await db
-    .selectFrom('slack_posts')
-    .selectAll()
-    .where('post_key', '=', key)
-    .executeTakeFirst();
-  return { claimed: false, row: row ? toLedgerRow(row) : null };
+  return { claimed: false, row: await getPost(db, key) };
 }
 
 /** Records the file reserved for a claimed key, unless the key is already posted. */
@@ -110,9 +117,7 @@ export async function takeOverClaim(
   const row = await db
     .updateTable('slack_posts')
     .set({ updated_at: sql`now()` })
-    .where('post_key', '=', key)
-    .where('ts', 'is', null)
-    .where(stillClaimedAt(seen))
+    .where(unpostedClaim(key, seen))
     .where(sql<SqlBool>`updated_at < now() - make_interval(secs => ${staleMs / 1000})`)
     .returningAll()
     .executeTakeFirst();
@@ -127,9 +132,7 @@ export async function renewClaim(db: Db, key: string, claimedAt: Date): Promise<
   const row = await db
     .updateTable('slack_posts')
     .set({ updated_at: sql`now()` })
-    .where('post_key', '=', key)
-    .where('ts', 'is', null)
-    .where(stillClaimedAt(claimedAt))
+    .where(unpostedClaim(key, claimedAt))
     .returning('updated_at')
     .executeTakeFirst();
   return row?.updated_at ?? null;
@@ -140,12 +143,7 @@ export async function renewClaim(db: Db, key: string, claimedAt: Date): Promise<
  * once; only the claim made at `claimedAt`, never one another caller has taken over since.
  */
 export async function releaseClaim(db: Db, key: string, claimedAt: Date): Promise<void> {
-  await db
-    .deleteFrom('slack_posts')
-    .where('post_key', '=', key)
-    .where('ts', 'is', null)
-    .where(stillClaimedAt(claimedAt))
-    .execute();
+  await db.deleteFrom('slack_posts').where(unpostedClaim(key, claimedAt)).execute();
 }
 
 /** Writes (or overwrites) the row of `key` without a claim. */

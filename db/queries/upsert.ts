@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../connect.js';
 import type { Database } from '../schema.js';
+import { chunksOf } from './shared.js';
 
 export interface UpsertCounts {
   readonly inserted: number;
@@ -24,8 +25,7 @@ export async function upsertRows<T extends keyof Database & string>(
   const valueCols = Object.keys(rows[0]!).filter((c) => !key.includes(c));
   let inserted = 0;
   let updated = 0;
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const chunk = rows.slice(i, i + CHUNK);
+  for (const chunk of chunksOf(rows, CHUNK)) {
     const q = trx
       .insertInto(table)
       .values(chunk as never)

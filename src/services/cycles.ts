@@ -42,7 +42,7 @@ export const PHASE_LABEL: Readonly<Record<Phase, string>> = {
   closed: 'Closed',
 };
 
-/** The open cycle (the latest month not closed), or null. */
+/** The open cycle (the latest month not closed), or null: db/queries/cycles.ts `openCycle`. */
 export async function getOpenCycle(db: Db): Promise<CycleRow | null> {
   return openCycle(db);
 }

@@ -1,0 +1,35 @@
+/** Small pieces several query modules share: the first row, matching a code, rows by code. */
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+
+/** The first row of a query, or null (Kysely's `executeTakeFirst` gives undefined). */
+export async function firstOrNull<T>(query: {
+  executeTakeFirst(): Promise<T | undefined>;
+}): Promise<T | null> {
+  return (await query.executeTakeFirst()) ?? null;
+}
+
+/** A table's `code` equals `code` without regard to case (families and resources). */
+export function codeIs(code: string) {
+  return <DB, TB extends keyof DB>(eb: ExpressionBuilder<DB, TB>): Expression<SqlBool> =>
+    eb(sql<string>`upper(code)`, '=', code.toUpperCase());
+}
+
+/**
+ * `make` of each row whose code `codeOf` finds (a family's or a resource's, by id): rows of
+ * families or resources left out of a map (inactive ones) are left out.
+ */
+export function withCode<R, T>(
+  rows: readonly R[],
+  codeOf: (r: R) => string | undefined,
+  make: (code: string, r: R) => T,
+): T[] {
+  return rows.flatMap((r) => {
+    const code = codeOf(r);
+    return code ? [make(code, r)] : [];
+  });
+}
+
+/** `rows` in slices of at most `size`, in order: one statement each for large writes. */
+export function* chunksOf<T>(rows: readonly T[], size: number): Generator<readonly T[]> {
+  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
+}

@@ -1,0 +1,148 @@
+/**
+ * One definition each of "the open cycle" and of "the open constraints of a cycle", whoever
+ * asks: commands and services (getOpenCycle) and the worker's daily recompute name the same
+ * cycle; the cycle's nudges, `/sop status` and the meeting pack list the same constraints
+ * (the pack also lists those still open from earlier cycles, as not new).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openConstraintsByOps } from '../../db/queries/cycle-inputs.js';
+import { openConstraintLabels } from '../../db/queries/cycles.js';
+import { openConstraintLines } from '../../db/queries/pack.js';
+import { createQueues, type Queues } from '../../jobs/queues.js';
+import { loadConfig } from '../../src/config.js';
+import { createRedis } from '../../src/redis.js';
+import { getOpenCycle } from '../../src/services/cycles.js';
+import { scheduleRecompute } from '../../src/worker.js';
+import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
+import { emptyQueues, workerEnv } from './jobs-fixture.js';
+
+let t: TestDb;
+let redis: ReturnType<typeof createRedis>;
+let queues: Queues;
+/** Cycle ids by month: 2027-01 closed; 2027-02 put back into supply review by hand after it
+ * was closed (its closed_at stays); 2027-03 closed without a close time. */
+const cycles = new Map<string, number>();
+
+beforeAll(async () => {
+  t = await freshDb();
+  redis = createRedis('redis://127.0.0.1:6379');
+  queues = createQueues(redis, redisPrefix('open-definitions'));
+  const closedAt = new Date('2027-02-20T00:00:00Z');
+  const rows = await t.db
+    .insertInto('cycles')
+    .values([
+      { month: '2027-01', phase: 'closed', closed_at: new Date('2027-01-20T00:00:00Z') },
+      { month: '2027-02', phase: 'supply_review', closed_at: closedAt },
+      { month: '2027-03', phase: 'closed' },
+    ])
+    .returning(['id', 'month'])
+    .execute();
+  for (const r of rows) cycles.set(r.month, r.id);
+});
+
+afterAll(async () => {
+  await emptyQueues(queues);
+  await queues.close();
+  redis.disconnect();
+  await t.drop();
+});
+
+describe('the open cycle', () => {
+  it('is the same cycle for commands and for the worker’s daily recompute', async () => {
+    const open = await getOpenCycle(t.db);
+    expect(open?.month).toBe('2027-02');
+    const config = loadConfig({
+      ...workerEnv({ dbUrl: t.url, prefix: 'unused', apiUrl: 'http://127.0.0.1:9/api/' }),
+      SOPBOT_RECOMPUTE_CRON: '0 6 * * 1-5',
+    });
+    const id = await scheduleRecompute(queues, t.db, config);
+    expect(id).toBe(`recompute-daily-cycle-${cycles.get('2027-02')}`);
+    const s = await queues.queue('planning').getJobScheduler(id ?? '');
+    expect(s?.template?.data).toMatchObject({ cycleId: cycles.get('2027-02') });
+    await queues.queue('planning').removeJobScheduler(id ?? '');
+  });
+});
+
+describe('the open constraints of a cycle', () => {
+  beforeAll(async () => {
+    const res = await t.db
+      .insertInto('resources')
+      .values([
+        { code: 'LINE-1', name: 'Line 1', kind: 'line', regular_capacity: 100 },
+        { code: 'LINE-2', name: 'Line 2', kind: 'line', regular_capacity: 100 },
+      ])
+      .returning(['id', 'code'])
+      .execute();
+    const line = new Map(res.map((r) => [r.code, r.id]));
+    await t.db
+      .insertInto('members')
+      .values([
+        { slack_user_id: 'U_OPS1', role: 'ops' },
+        { slack_user_id: 'U_OPS2', role: 'ops' },
+        { slack_user_id: 'U_PLAN', role: 'planner' },
+      ])
+      .execute();
+    const feb = cycles.get('2027-02') ?? null;
+    const jan = cycles.get('2027-01') ?? null;
+    const update = (
+      key: string,
+      cycle_id: number | null,
+      code: string,
+      period: string,
+      author: string,
+      more: { status?: 'open' | 'resolved'; is_constraint?: boolean } = {},
+    ) => ({
+      request_key: key,
+      cycle_id,
+      resource_id: line.get(code) ?? 0,
+      period,
+      kind: 'delta_units' as const,
+      value: -10,
+      reason_code: `R-${key}`,
+      author,
+      source: 'command' as const,
+      ...more,
+    });
+    await t.db
+      .insertInto('capacity_updates')
+      .values([
+        update('own', feb, 'LINE-1', '2027-03', 'U_OPS1'),
+        update('standing', null, 'LINE-2', '2027-04', 'U_OPS2'),
+        update('earlier', jan, 'LINE-1', '2027-02', 'U_OPS1'),
+        update('resolved', feb, 'LINE-2', '2027-03', 'U_OPS1', { status: 'resolved' }),
+        update('not-constraint', feb, 'LINE-1', '2027-05', 'U_OPS2', { is_constraint: false }),
+        update('planner', feb, 'LINE-2', '2027-06', 'U_PLAN'),
+      ])
+      .execute();
+  });
+
+  it('are the cycle’s own and the standing ones, open and marked as constraints', async () => {
+    const feb = cycles.get('2027-02') ?? 0;
+    expect(await openConstraintLabels(t.db, feb)).toEqual([
+      'LINE-1 2027-03 (R-own)',
+      'LINE-2 2027-04 (R-standing)',
+      'LINE-2 2027-06 (R-planner)',
+    ]);
+    // Ops members only: the planner's constraint counts for nobody.
+    expect(await openConstraintsByOps(t.db, feb)).toEqual([
+      { userId: 'U_OPS1', count: 1 },
+      { userId: 'U_OPS2', count: 1 },
+    ]);
+  });
+
+  it('are, in the pack, every open constraint: those of the cycle, and earlier ones still open', async () => {
+    const feb = cycles.get('2027-02') ?? 0;
+    const lines = await openConstraintLines(t.db);
+    expect(lines.map((l) => `${l.period} ${l.code} ${l.reason_code}`)).toEqual([
+      '2027-02 LINE-1 R-earlier',
+      '2027-03 LINE-1 R-own',
+      '2027-04 LINE-2 R-standing',
+      '2027-06 LINE-2 R-planner',
+    ]);
+    const ofCycle = lines
+      .filter((l) => l.cycle_id === feb || l.cycle_id === null)
+      .map((l) => `${l.code} ${l.period} (${l.reason_code})`)
+      .sort();
+    expect(ofCycle).toEqual(await openConstraintLabels(t.db, feb));
+  });
+});
