@@ -63,6 +63,8 @@ export async function openUpdates(
   db: Db,
   resourceId: number,
   periods: readonly string[],
+  /** Only the updates in force for this cycle: its own and standing ones (as the plan reads them). */
+  forCycle?: number,
 ): Promise<CapacityUpdateRow[]> {
   if (periods.length === 0) return [];
   return db
@@ -71,6 +73,7 @@ export async function openUpdates(
     .where('resource_id', '=', resourceId)
     .where('period', 'in', [...periods])
     .where('status', '=', 'open')
+    .$if(forCycle !== undefined, (q) => q.where(appliesToCycle(forCycle ?? 0)))
     .orderBy('id')
     .execute();
 }

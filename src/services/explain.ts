@@ -484,10 +484,7 @@ async function explainResource(
       okScenarios.map((s) => s.id),
       [resource.id],
     ),
-    // In force for this cycle: open, and of this cycle or of none (as the plan reads them).
-    openUpdates(db, resource.id, periods).then((rows) =>
-      rows.filter((u) => u.cycle_id === cycle.id || u.cycle_id === null),
-    ),
+    openUpdates(db, resource.id, periods, cycle.id),
     resourceDuals(db, central.id, [resource.id]),
   ]);
   const base = run.problem?.resources.find((r) => r.code === resource.code);
