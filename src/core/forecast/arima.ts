@@ -2,10 +2,11 @@
  * Automatic ARIMA after R's forecast::auto.arima (Hyndman & Khandakar 2008), stepwise:
  *
  * - seasonal differencing D ∈ {0, 1} from the seasonal-strength heuristic of nsdiffs(test =
- *   "seas"): D = 1 when F_s = max(0, 1 − Var(R)/Var(S + R)) > 0.64. R measures F_s on an STL
- *   decomposition; here the classical additive decomposition supplies S and R;
- * - then d ∈ {0, 1, 2} from repeated KPSS level-stationarity tests at 5% (ndiffs; urca's
- *   ur.kpss with "short" lags trunc(4·(n/100)^¼), critical value 0.463);
+ *   "seas"): D = 1 when F_s = max(0, 1 − Var(R)/Var(S + R)) > 0.64 (the member of `auto`
+ *   uses 0.8, chosen by rolling-origin validation: see calibration.ts). R measures F_s on an
+ *   STL decomposition; here the classical additive decomposition supplies S and R;
+ * - then d ∈ {0, 1, 2} from repeated KPSS level-stationarity tests at 5% (ndiffs: urca's
+ *   ur.kpss with lags trunc(3·√n/13), as forecast::ndiffs sets them, critical value 0.463);
  * - a constant (mean when d + D = 0, drift when d + D = 1) is allowed only when d + D ≤ 1;
  * - the stepwise search starts from (2,d,2)(1,D,1), (0,d,0)(0,D,0), (1,d,0)(1,D,0),
  *   (0,d,1)(0,D,1) and the no-constant null model, then moves p, q, P, Q by ±1 (alone and in
@@ -18,9 +19,11 @@
  * (a conditional-sum-of-squares fit over every differenced point, so that models of different
  * orders are compared on the same observations), by Levenberg–Marquardt. fitArima's default
  * then refines them by exact Gaussian likelihood (Kalman filter, exactArma), as R's CSS-ML:
- * on AirPassengers it reproduces R's ARIMA(2,1,1)(0,1,0)[12] to the printed digits. The
- * stepwise search ranks models by the conditional fit (as auto.arima(approximation = TRUE))
- * and refits its leading `refit` models by exact likelihood; that is off by default for speed.
+ * on AirPassengers it reproduces R's ARIMA(2,1,1)(0,1,0)[12] to the printed digits. A
+ * nonseasonal search fits every model that way, as auto.arima(approximation = FALSE) does (the
+ * filter's state is small, so it is cheap); a seasonal search ranks models by the conditional
+ * fit (as auto.arima(approximation = TRUE)) and refits its leading `refit` models by exact
+ * likelihood, off by default for speed.
  * AICc counts the coefficients and σ².
  *
  * Forecasts and intervals come from the ψ-weights of the full (differenced) model:
@@ -133,9 +136,10 @@ export function seasonalStrength(x: readonly number[], m: number): number {
   return vsr > 0 ? Math.max(0, Math.min(1, 1 - variance(r) / vsr)) : 0;
 }
 
-export function nsdiffs(x: readonly number[], m: number): number {
+/** nsdiffs(test = "seas"): one seasonal difference when the strength exceeds `threshold`. */
+export function nsdiffs(x: readonly number[], m: number, threshold = 0.64): number {
   if (m < 2 || x.length < 2 * m + 1 || isConstant(x)) return 0;
-  return seasonalStrength(x, m) > 0.64 ? 1 : 0;
+  return seasonalStrength(x, m) > threshold ? 1 : 0;
 }
 
 /** Coefficients of φ(B)·Φ(B^m) as lag → coefficient (sign convention x_t = Σ c_j x_{t−j}). */
@@ -491,13 +495,16 @@ function levenbergMarquardt(
   let x = start ? Float64Array.from(start) : new Float64Array(dim);
   let f = sse(x);
   if (!Number.isFinite(f)) return x;
-  let r = Float64Array.from(e);
+  const r = Float64Array.from(e);
   const jac = Array.from({ length: dim }, () => new Float64Array(n));
+  const jtj = Array.from({ length: dim }, () => new Float64Array(dim));
+  const jtr = new Float64Array(dim);
+  const xi = new Float64Array(dim);
   let lambda = 1e-3;
   const h = 1e-6;
   for (let iter = 0; iter < maxIter; iter++) {
     for (let i = 0; i < dim; i++) {
-      const xi = Float64Array.from(x);
+      xi.set(x);
       xi[i] = (xi[i] as number) + h;
       const fi = sse(xi);
       const col = jac[i] as Float64Array;
@@ -508,8 +515,6 @@ function levenbergMarquardt(
         for (let t = 0; t < n; t++) col[t] = ((r[t] as number) - (e[t] as number)) / h;
       } else for (let t = 0; t < n; t++) col[t] = ((e[t] as number) - (r[t] as number)) / h;
     }
-    const jtj = Array.from({ length: dim }, () => new Float64Array(dim));
-    const jtr = new Float64Array(dim);
     for (let i = 0; i < dim; i++) {
       const ci = jac[i] as Float64Array;
       let g = 0;
@@ -532,7 +537,7 @@ function levenbergMarquardt(
         const gain = (f - fn) / Math.max(f, 1e-300);
         x = xn;
         f = fn;
-        r = Float64Array.from(e);
+        r.set(e);
         lambda = Math.max(lambda / 3, 1e-9);
         accepted = true;
         if (gain < 1e-6) return x;
@@ -601,6 +606,12 @@ export interface AutoArimaOptions {
    * for seasonal ones (state dimension up to 27), where it costs ~100 times the CSS search.
    */
   readonly exact?: boolean;
+  /**
+   * Seasonal strength above which the series is differenced seasonally; default R's 0.64,
+   * tuned for auto.arima's exact-likelihood fits. The member of `auto` uses a higher one
+   * (calibration.ts, ARIMA_MEMBER_SEASONAL_THRESHOLD).
+   */
+  readonly seasonalThreshold?: number;
 }
 
 export function autoArima(
@@ -611,7 +622,7 @@ export function autoArima(
   const n = y.length;
   if (n < 5 || isConstant(y)) return null;
   const mm = m > 1 && n >= 2 * m + 1 ? m : 1;
-  const D = mm > 1 ? nsdiffs(y, mm) : 0;
+  const D = mm > 1 ? nsdiffs(y, mm, opts.seasonalThreshold ?? 0.64) : 0;
   const dx = D > 0 ? diff(y, mm) : [...y];
   const d = ndiffs(dx);
   const maxp = opts.maxP ?? 5;
