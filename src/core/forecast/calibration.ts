@@ -5,15 +5,20 @@
  * test rows and never per series id. `npx tsx bench/forecast-cv.ts` reruns the validation and
  * prints both tables below; paste them here when a member changes.
  *
- * The combination rule: the candidates are every member alone, the equal-weight mean of every
- * subset of two or more members, the median of every subset of three or more and the trimmed
+ * The candidate members are ETS, theta, damped, DOTM, CES and ARIMA, and ETS, ARIMA and CES
+ * fitted without seasonality on the seasonally adjusted series (classical multiplicative
+ * decomposition when the 90% lag-12 autocorrelation test says so, as Theta does: 'ets-sa',
+ * 'arima-sa', 'ces-sa'). The combination rule: the candidates are every member alone, the
+ * equal-weight mean of every subset of two or more members, the median of every subset of three or more and the trimmed
  * mean (without the highest and lowest forecast) of every subset of four or more, ranked by
  * sMAPE/sMAPE₀ + MASE/MASE₀ pooled over the windows (₀: the former mean of ETS, theta and
  * damped). Weights fitted on a simplex grid score a little better in-sample, but weights
  * fitted on one origin lose to equal weights on the other, in both directions, so they do not
  * travel and the rule ignores them. The winner is the trimmed mean of ETS, theta, DOTM, CES
- * and ARIMA: the mean of the middle three forecasts at each step, by a hair ahead of their
- * median (the SCUM idea of Petropoulos & Svetunkov 2020, with theta added).
+ * and ARIMA: the mean of the middle three forecasts at each step, ahead of their plain mean
+ * and median (the SCUM idea of Petropoulos & Svetunkov 2020, with theta added). The seasonally
+ * adjusted members are better alone than their seasonal versions but, adjusted the same way as
+ * theta and DOTM, they add no diversity: no subset with them ranks first.
  *
  * Intervals are split-conformal with a normalised score: for a validation window, z_h =
  * (actual − combined forecast) / s_h, where s_h is the members' own 95% half-width averaged.

@@ -1,9 +1,11 @@
 /**
- * Baseline forecasting for monthly series. `auto` (the product default) is the equal-weight
- * combination of three proven methods, each chosen on principle rather than on a data set:
- * ETS selected by AICc (R's forecast::ets model set), the M3 Theta method, and damped trend
- * on seasonally adjusted data. Combining forecasts from different model families is the most
- * reliable single improvement in the forecasting-competition literature (M3, M4).
+ * Baseline forecasting for monthly series. `auto` (the product default) is the trimmed mean
+ * (the middle three forecasts at each step) of ETS selected by AICc (R's forecast::ets model
+ * set), the M3 Theta method, the Dynamic Optimised Theta model, Complex Exponential Smoothing
+ * and automatic ARIMA, with per-horizon conformal intervals; both the combination and the
+ * intervals were chosen by rolling-origin validation on training data (calibration.ts).
+ * Combining forecasts from different model families is the most reliable single improvement
+ * in the forecasting-competition literature (M3, M4).
  *
  * Fallbacks, in order: empty or non-finite input is refused; an all-zero series forecasts
  * zero; fewer than 4 points use naive; intermittent series (≥ 30% zeros) use SBA; fewer than
