@@ -14,7 +14,12 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { COMBINATION, combineStep, type MemberName } from '../src/core/forecast/calibration.js';
+import {
+  COMBINATION,
+  combineStep,
+  MEMBER_NAMES,
+  type MemberName,
+} from '../src/core/forecast/calibration.js';
 import {
   autoMembers,
   FORECAST_METHODS,
@@ -150,7 +155,7 @@ function memberRows(series: readonly HistorySeries[]): {
   rows: [string, number, number][];
   own: Map<MemberName, ForecastResult[]>;
 } {
-  const names: MemberName[] = ['ets', 'theta', 'damped', 'dotm', 'ces', 'arima'];
+  const names = MEMBER_NAMES;
   const means = new Map<string, number[][]>();
   const own = new Map<MemberName, ForecastResult[]>();
   const add = (k: string, v: number[]) => {

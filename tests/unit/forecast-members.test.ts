@@ -168,9 +168,11 @@ describe('auto ARIMA against R forecast::auto.arima(AirPassengers)', () => {
 
   it('KPSS statistic by hand on a short series', () => {
     // x = 1, 2, 3, 4: e = −1.5, −0.5, 0.5, 1.5; partial sums −1.5, −2, −1.5, 0 → Σ S² = 8.5,
-    // divided by n² = 16; lags trunc(4·0.04^¼) = 1: γ0 = 5/4, γ1 = (0.75 − 0.25 + 0.75)/4,
+    // divided by n² = 16; with 1 lag (urca's "short", trunc(4·0.04^¼) = 1): γ0 = 5/4, γ1 = (0.75 − 0.25 + 0.75)/4,
     // long-run variance 1.25 + 2·½·0.3125 = 1.5625 → 0.53125 / 1.5625 = 0.34
-    expect(kpss([1, 2, 3, 4])).toBeCloseTo(0.34, 12);
+    expect(kpss([1, 2, 3, 4], 1)).toBeCloseTo(0.34, 12);
+    // ndiffs' default lags trunc(3·√4/13) = 0: the long-run variance is γ0 = 1.25 → 0.425
+    expect(kpss([1, 2, 3, 4])).toBeCloseTo(0.425, 12);
   });
 
   it("refuses roots within R's 1.01 of the unit circle", () => {

@@ -2,10 +2,11 @@
  * Automatic ARIMA after R's forecast::auto.arima (Hyndman & Khandakar 2008), stepwise:
  *
  * - seasonal differencing D ∈ {0, 1} from the seasonal-strength heuristic of nsdiffs(test =
- *   "seas"): D = 1 when F_s = max(0, 1 − Var(R)/Var(S + R)) > 0.64. R measures F_s on an STL
- *   decomposition; here the classical additive decomposition supplies S and R;
- * - then d ∈ {0, 1, 2} from repeated KPSS level-stationarity tests at 5% (ndiffs; urca's
- *   ur.kpss with "short" lags trunc(4·(n/100)^¼), critical value 0.463);
+ *   "seas"): D = 1 when F_s = max(0, 1 − Var(R)/Var(S + R)) > 0.64 (the member of `auto`
+ *   uses 0.8, chosen by rolling-origin validation: see calibration.ts). R measures F_s on an
+ *   STL decomposition; here the classical additive decomposition supplies S and R;
+ * - then d ∈ {0, 1, 2} from repeated KPSS level-stationarity tests at 5% (ndiffs: urca's
+ *   ur.kpss with lags trunc(3·√n/13), as forecast::ndiffs sets them, critical value 0.463);
  * - a constant (mean when d + D = 0, drift when d + D = 1) is allowed only when d + D ≤ 1;
  * - the stepwise search starts from (2,d,2)(1,D,1), (0,d,0)(0,D,0), (1,d,0)(1,D,0),
  *   (0,d,1)(0,D,1) and the no-constant null model, then moves p, q, P, Q by ±1 (alone and in
@@ -18,9 +19,11 @@
  * (a conditional-sum-of-squares fit over every differenced point, so that models of different
  * orders are compared on the same observations), by Levenberg–Marquardt. fitArima's default
  * then refines them by exact Gaussian likelihood (Kalman filter, exactArma), as R's CSS-ML:
- * on AirPassengers it reproduces R's ARIMA(2,1,1)(0,1,0)[12] to the printed digits. The
- * stepwise search ranks models by the conditional fit (as auto.arima(approximation = TRUE))
- * and refits its leading `refit` models by exact likelihood; that is off by default for speed.
+ * on AirPassengers it reproduces R's ARIMA(2,1,1)(0,1,0)[12] to the printed digits. A
+ * nonseasonal search fits every model that way, as auto.arima(approximation = FALSE) does (the
+ * filter's state is small, so it is cheap); a seasonal search ranks models by the conditional
+ * fit (as auto.arima(approximation = TRUE)) and refits its leading `refit` models by exact
+ * likelihood, off by default for speed.
  * AICc counts the coefficients and σ².
  *
  * Forecasts and intervals come from the ψ-weights of the full (differenced) model:
@@ -63,8 +66,11 @@ export function arimaName(o: ArimaOrder): string {
   return `ARIMA(${o.p},${o.d},${o.q})${seasonal}${c}`;
 }
 
-/** KPSS level-stationarity statistic with Bartlett weights, lags trunc(4·(n/100)^¼). */
-export function kpss(x: readonly number[]): number {
+/**
+ * KPSS level-stationarity statistic with Bartlett weights; `lags` defaults to forecast::ndiffs'
+ * choice, trunc(3·√n/13) (Hobijn et al. 1998), not urca's own "short" trunc(4·(n/100)^¼).
+ */
+export function kpss(x: readonly number[], lags?: number): number {
   const n = x.length;
   const mu = x.reduce((a, v) => a + v, 0) / n;
   const e = x.map((v) => v - mu);
@@ -75,7 +81,7 @@ export function kpss(x: readonly number[]): number {
     num += s * s;
   }
   num /= n * n;
-  const l = Math.trunc(4 * (n / 100) ** 0.25);
+  const l = lags ?? Math.trunc((3 * Math.sqrt(n)) / 13);
   let lr = e.reduce((a, v) => a + v * v, 0) / n;
   for (let k = 1; k <= l; k++) {
     let c = 0;
@@ -130,9 +136,10 @@ export function seasonalStrength(x: readonly number[], m: number): number {
   return vsr > 0 ? Math.max(0, Math.min(1, 1 - variance(r) / vsr)) : 0;
 }
 
-export function nsdiffs(x: readonly number[], m: number): number {
+/** nsdiffs(test = "seas"): one seasonal difference when the strength exceeds `threshold`. */
+export function nsdiffs(x: readonly number[], m: number, threshold = 0.64): number {
   if (m < 2 || x.length < 2 * m + 1 || isConstant(x)) return 0;
-  return seasonalStrength(x, m) > 0.64 ? 1 : 0;
+  return seasonalStrength(x, m) > threshold ? 1 : 0;
 }
 
 /** Coefficients of φ(B)·Φ(B^m) as lag → coefficient (sign convention x_t = Σ c_j x_{t−j}). */
@@ -178,25 +185,36 @@ function productInto(
     }
 }
 
-/** All roots of 1 − Σ c_i z^i outside the circle of radius `margin` (step-down / Schur test). */
-export function rootsOutside(c: readonly number[], margin = 1.01): boolean {
-  let a = c.map((v, i) => v * margin ** (i + 1));
-  while (a.length > 0 && Math.abs(a[a.length - 1] as number) < 1e-12) a = a.slice(0, -1);
-  for (let k = a.length; k >= 1; k--) {
+/**
+ * All roots of 1 − sign·Σ c_i z^i outside the circle of radius `margin` (step-down / Schur
+ * test); sign −1 tests an MA polynomial 1 + Σ θ_i z^i.
+ */
+export function rootsOutside(c: ArrayLike<number>, margin = 1.01, sign: 1 | -1 = 1): boolean {
+  let k = c.length;
+  if (rootBuf.length < k) {
+    rootBuf = new Float64Array(k);
+    nextBuf = new Float64Array(k);
+  }
+  const a = rootBuf;
+  const next = nextBuf;
+  let scale = margin;
+  for (let i = 0; i < k; i++) {
+    a[i] = sign * (c[i] as number) * scale;
+    scale *= margin;
+  }
+  while (k > 0 && Math.abs(a[k - 1] as number) < 1e-12) k--;
+  for (; k >= 1; k--) {
     const r = a[k - 1] as number;
     if (Math.abs(r) >= 1) return false;
-    const next: number[] = [];
     for (let j = 0; j < k - 1; j++)
-      next.push(((a[j] as number) + r * (a[k - 2 - j] as number)) / (1 - r * r));
-    a = next;
+      next[j] = ((a[j] as number) + r * (a[k - 2 - j] as number)) / (1 - r * r);
+    for (let j = 0; j < k - 1; j++) a[j] = next[j] as number;
   }
   return true;
 }
 
-interface Setup {
-  readonly w: Float64Array;
-  readonly nstar: number;
-}
+let rootBuf = new Float64Array(8);
+let nextBuf = new Float64Array(8);
 
 function regression(y: readonly number[], o: ArimaOrder, c: number): number[] {
   if (!o.constant) return [...y];
@@ -244,6 +262,38 @@ function innovations(
  * squares it returns, S·(Π F_t)^(1/n), is minimal exactly where the concentrated likelihood
  * n·log(S/n) + Σ log F_t is; `stats` receives S and Σ log F_t.
  */
+interface Workspace {
+  readonly phi: Float64Array;
+  readonly rv: Float64Array;
+  readonly P: Float64Array;
+  readonly g: Float64Array;
+  readonly gn: Float64Array;
+  readonly a: Float64Array;
+  readonly tp: Float64Array;
+  readonly col: Float64Array;
+}
+
+const workspaces = new Map<number, Workspace>();
+
+/** Zeroed buffers for a filter of state dimension r, reused across calls (the hot path). */
+function workspace(r: number): Workspace {
+  let ws = workspaces.get(r);
+  if (!ws) {
+    ws = {
+      phi: new Float64Array(r + 1),
+      rv: new Float64Array(r),
+      P: new Float64Array(r * r),
+      g: new Float64Array(r),
+      gn: new Float64Array(r),
+      a: new Float64Array(r),
+      tp: new Float64Array(r * r),
+      col: new Float64Array(r),
+    };
+    workspaces.set(r, ws);
+  } else for (const b of Object.values(ws) as Float64Array[]) b.fill(0);
+  return ws;
+}
+
 export function exactArma(
   w: ArrayLike<number>,
   ar: { lags: readonly number[]; coefs: readonly number[] },
@@ -255,19 +305,13 @@ export function exactArma(
   const p = ar.lags.length > 0 ? (ar.lags[ar.lags.length - 1] as number) : 0;
   const q = ma.lags.length > 0 ? (ma.lags[ma.lags.length - 1] as number) : 0;
   const r = Math.max(p, q + 1);
-  const phi = new Float64Array(r + 1);
-  ar.lags.forEach((k, i) => {
-    phi[k - 1] = ar.coefs[i] as number;
-  });
-  const rv = new Float64Array(r);
+  const ws = workspace(r);
+  const { phi, rv, P, g, gn, a, tp, col } = ws;
+  for (let i = 0; i < ar.lags.length; i++) phi[(ar.lags[i] as number) - 1] = ar.coefs[i] as number;
   rv[0] = 1;
-  ma.lags.forEach((k, i) => {
-    rv[k] = ma.coefs[i] as number;
-  });
+  for (let i = 0; i < ma.lags.length; i++) rv[ma.lags[i] as number] = ma.coefs[i] as number;
   // stationary covariance of the state
-  const P = new Float64Array(r * r);
-  const g = Float64Array.from(rv);
-  const gn = new Float64Array(r);
+  g.set(rv);
   for (let k = 0; k < 400; k++) {
     let norm = 0;
     for (let i = 0; i < r; i++) {
@@ -282,9 +326,6 @@ export function exactArma(
       gn[i] = (phi[i] as number) * g0 + (i + 1 < r ? (g[i + 1] as number) : 0);
     g.set(gn);
   }
-  const a = new Float64Array(r);
-  const tp = new Float64Array(r * r);
-  const col = new Float64Array(r);
   let s = 0;
   let sumLogF = 0;
   let steady = false;
@@ -356,33 +397,32 @@ export function fitArima(
   const c0 = !o.constant ? 0 : o.d + o.D === 0 ? mean0 : o.D === 1 ? mean0 / o.m : mean0;
   const sd0 = Math.sqrt(w0.reduce((a, v) => a + (v - mean0) ** 2, 0) / w0.length) || 1;
   const e = new Float64Array(nstar);
-  const split = (x: ArrayLike<number>) => {
-    let i = 0;
-    const take = (c: number) => Array.from({ length: c }, () => x[i++] as number);
-    return {
-      ar: take(o.p),
-      ma: take(o.q),
-      sar: take(o.P),
-      sma: take(o.Q),
-      c: o.constant ? c0 + (x[i] as number) * sd0 : 0,
-    };
+  const split = (x: Float64Array) => {
+    const ar = x.subarray(0, o.p);
+    const ma = x.subarray(o.p, o.p + o.q);
+    const sar = x.subarray(o.p + o.q, o.p + o.q + o.P);
+    const sma = x.subarray(o.p + o.q + o.P, nArma);
+    return { ar, ma, sar, sma, c: o.constant ? c0 + (x[nArma] as number) * sd0 : 0 };
   };
-  let setup: Setup | null = null;
+  // differencing is linear: w(c) = Δy − c·Δ(regressor), both differenced once here
+  const wy = Float64Array.from(w0);
+  const wr = o.constant
+    ? Float64Array.from(differenced(o.d + o.D === 0 ? y.map(() => 1) : y.map((_, t) => t + 1), o))
+    : null;
+  const wBuf = new Float64Array(nstar);
   const wFor = (c: number): Float64Array => {
-    if (!o.constant && setup) return setup.w;
-    const w = Float64Array.from(differenced(regression(y, o, c), o));
-    if (!o.constant) setup = { w, nstar };
-    return w;
+    if (!wr) return wy;
+    for (let t = 0; t < nstar; t++) wBuf[t] = (wy[t] as number) - c * (wr[t] as number);
+    return wBuf;
   };
   const ar = { lags: [] as number[], coefs: [] as number[] };
   const ma = { lags: [] as number[], coefs: [] as number[] };
-  const neg = (v: readonly number[]) => v.map((u) => -u);
   const objective = (x: Float64Array) => {
     const s = split(x);
     if (o.p > 0 && !rootsOutside(s.ar)) return Number.POSITIVE_INFINITY;
     if (o.P > 0 && !rootsOutside(s.sar)) return Number.POSITIVE_INFINITY;
-    if (o.q > 0 && !rootsOutside(neg(s.ma))) return Number.POSITIVE_INFINITY;
-    if (o.Q > 0 && !rootsOutside(neg(s.sma))) return Number.POSITIVE_INFINITY;
+    if (o.q > 0 && !rootsOutside(s.ma, 1.01, -1)) return Number.POSITIVE_INFINITY;
+    if (o.Q > 0 && !rootsOutside(s.sma, 1.01, -1)) return Number.POSITIVE_INFINITY;
     productInto(s.ar, s.sar, o.m, 1, ar.lags, ar.coefs);
     productInto(s.ma, s.sma, o.m, -1, ma.lags, ma.coefs);
     return innovations(wFor(s.c), ar, ma, e);
@@ -406,8 +446,8 @@ export function fitArima(
     if (!Number.isFinite(exact(x))) return null;
     // R refuses non-invertible MA fits the same way (the 1.01 margin in auto.arima)
     const u = split(x);
-    if (o.q > 0 && !rootsOutside(neg(u.ma))) return null;
-    if (o.Q > 0 && !rootsOutside(neg(u.sma))) return null;
+    if (o.q > 0 && !rootsOutside(u.ma, 1.01, -1)) return null;
+    if (o.Q > 0 && !rootsOutside(u.sma, 1.01, -1)) return null;
     const s2 = stats.s / nstar;
     if (!(s2 > 0)) return null;
     lik = -0.5 * (nstar * Math.log(2 * Math.PI * s2) + stats.sumLogF + nstar);
@@ -427,10 +467,10 @@ export function fitArima(
   const aicc = aic + (2 * k * (k + 1)) / (nstar - k - 1);
   return {
     order: o,
-    ar: s.ar,
-    ma: s.ma,
-    sar: s.sar,
-    sma: s.sma,
+    ar: Array.from(s.ar),
+    ma: Array.from(s.ma),
+    sar: Array.from(s.sar),
+    sma: Array.from(s.sma),
     constant: s.c,
     sigma2,
     aicc,
@@ -455,13 +495,16 @@ function levenbergMarquardt(
   let x = start ? Float64Array.from(start) : new Float64Array(dim);
   let f = sse(x);
   if (!Number.isFinite(f)) return x;
-  let r = Float64Array.from(e);
+  const r = Float64Array.from(e);
   const jac = Array.from({ length: dim }, () => new Float64Array(n));
+  const jtj = Array.from({ length: dim }, () => new Float64Array(dim));
+  const jtr = new Float64Array(dim);
+  const xi = new Float64Array(dim);
   let lambda = 1e-3;
   const h = 1e-6;
   for (let iter = 0; iter < maxIter; iter++) {
     for (let i = 0; i < dim; i++) {
-      const xi = Float64Array.from(x);
+      xi.set(x);
       xi[i] = (xi[i] as number) + h;
       const fi = sse(xi);
       const col = jac[i] as Float64Array;
@@ -472,8 +515,6 @@ function levenbergMarquardt(
         for (let t = 0; t < n; t++) col[t] = ((r[t] as number) - (e[t] as number)) / h;
       } else for (let t = 0; t < n; t++) col[t] = ((e[t] as number) - (r[t] as number)) / h;
     }
-    const jtj = Array.from({ length: dim }, () => new Float64Array(dim));
-    const jtr = new Float64Array(dim);
     for (let i = 0; i < dim; i++) {
       const ci = jac[i] as Float64Array;
       let g = 0;
@@ -496,7 +537,7 @@ function levenbergMarquardt(
         const gain = (f - fn) / Math.max(f, 1e-300);
         x = xn;
         f = fn;
-        r = Float64Array.from(e);
+        r.set(e);
         lambda = Math.max(lambda / 3, 1e-9);
         accepted = true;
         if (gain < 1e-6) return x;
@@ -558,6 +599,19 @@ export interface AutoArimaOptions {
    * CPU (about 30 ms a series against 7), which the ≥100 series/s goal cannot carry.
    */
   readonly refit?: number;
+  /**
+   * Fit every model of the search by exact likelihood (CSS-ML), as auto.arima does with
+   * approximation = FALSE (its default below 150 observations). Default: on for nonseasonal
+   * models, where the filter's state is small and this costs a few milliseconds a series; off
+   * for seasonal ones (state dimension up to 27), where it costs ~100 times the CSS search.
+   */
+  readonly exact?: boolean;
+  /**
+   * Seasonal strength above which the series is differenced seasonally; default R's 0.64,
+   * tuned for auto.arima's exact-likelihood fits. The member of `auto` uses a higher one
+   * (calibration.ts, ARIMA_MEMBER_SEASONAL_THRESHOLD).
+   */
+  readonly seasonalThreshold?: number;
 }
 
 export function autoArima(
@@ -568,7 +622,7 @@ export function autoArima(
   const n = y.length;
   if (n < 5 || isConstant(y)) return null;
   const mm = m > 1 && n >= 2 * m + 1 ? m : 1;
-  const D = mm > 1 ? nsdiffs(y, mm) : 0;
+  const D = mm > 1 ? nsdiffs(y, mm, opts.seasonalThreshold ?? 0.64) : 0;
   const dx = D > 0 ? diff(y, mm) : [...y];
   const d = ndiffs(dx);
   const maxp = opts.maxP ?? 5;
@@ -577,6 +631,7 @@ export function autoArima(
   const maxP = mm > 1 ? 2 : 0;
   const maxQ = mm > 1 ? 2 : 0;
   const allowConstant = d + D <= 1;
+  const exactSearch = opts.exact ?? mm === 1;
   const tried = new Map<string, ArimaFit | null>();
   let best: ArimaFit | null = null;
   const tryFit = (p: number, q: number, P: number, Q: number, constant: boolean): boolean => {
@@ -586,7 +641,11 @@ export function autoArima(
     if (constant && !allowConstant) return false;
     const key = `${p},${q},${P},${Q},${constant}`;
     if (tried.has(key)) return false;
-    const fit = fitArima(y, { p, d, q, P, D, Q, m: mm, constant }, { method: 'css' });
+    const fit = fitArima(
+      y,
+      { p, d, q, P, D, Q, m: mm, constant },
+      { method: exactSearch ? 'ml' : 'css' },
+    );
     tried.set(key, fit);
     if (fit && Number.isFinite(fit.aicc) && (!best || fit.aicc < best.aicc)) {
       best = fit;
@@ -635,7 +694,7 @@ export function autoArima(
   const ranked = [...tried.values()]
     .filter((f): f is ArimaFit => f !== null && Number.isFinite(f.aicc))
     .sort((u, v) => u.aicc - v.aicc)
-    .slice(0, opts.refit ?? 0);
+    .slice(0, exactSearch ? 0 : (opts.refit ?? 0));
   let exact: ArimaFit | null = null;
   for (const f of ranked) {
     const ml = fitArima(y, f.order);

@@ -1,9 +1,11 @@
 /**
- * Baseline forecasting for monthly series. `auto` (the product default) is the equal-weight
- * combination of three proven methods, each chosen on principle rather than on a data set:
- * ETS selected by AICc (R's forecast::ets model set), the M3 Theta method, and damped trend
- * on seasonally adjusted data. Combining forecasts from different model families is the most
- * reliable single improvement in the forecasting-competition literature (M3, M4).
+ * Baseline forecasting for monthly series. `auto` (the product default) is the trimmed mean
+ * (the middle three forecasts at each step) of ETS selected by AICc (R's forecast::ets model
+ * set), the M3 Theta method, the Dynamic Optimised Theta model, Complex Exponential Smoothing
+ * and automatic ARIMA, with per-horizon conformal intervals; both the combination and the
+ * intervals were chosen by rolling-origin validation on training data (calibration.ts).
+ * Combining forecasts from different model families is the most reliable single improvement
+ * in the forecasting-competition literature (M3, M4).
  *
  * Fallbacks, in order: empty or non-finite input is refused; an all-zero series forecasts
  * zero; fewer than 4 points use naive; intermittent series (≥ 30% zeros) use SBA; fewer than
@@ -11,8 +13,14 @@
  * Forecasts of nonnegative series are clamped at 0. Output never holds NaN or Infinity.
  */
 
-import { arimaForecast, arimaName, autoArima } from './arima.js';
-import { COMBINATION, calibrated, combineStep, type MemberName } from './calibration.js';
+import { type AutoArimaOptions, arimaForecast, arimaName, autoArima } from './arima.js';
+import {
+  ARIMA_MEMBER_SEASONAL_THRESHOLD,
+  COMBINATION,
+  calibrated,
+  combineStep,
+  type MemberName,
+} from './calibration.js';
 import { autoCes, cesForecast } from './ces.js';
 import { dotmForecast } from './dotm.js';
 import type { EtsFit, EtsSpec } from './ets.js';
@@ -287,8 +295,14 @@ function ces(y: readonly number[], h: number, m: number, notes: string[]): Draft
   };
 }
 
-function arima(y: readonly number[], h: number, m: number, notes: string[]): Draft {
-  const fit = autoArima(y, m);
+function arima(
+  y: readonly number[],
+  h: number,
+  m: number,
+  notes: string[],
+  opts: AutoArimaOptions = {},
+): Draft {
+  const fit = autoArima(y, m, opts);
   if (!fit) return etsDraft(null, y, h, notes);
   const params: Record<string, number> = {};
   fit.ar.forEach((v, i) => {
@@ -410,13 +424,37 @@ export function autoMembers(
     } else if (name === 'theta') d = theta(y, h, m, []);
     else if (name === 'damped') d = adjusted(y, h, m, { error: 'A', trend: 'Ad', season: 'N' }, []);
     else if (name === 'dotm') d = dotm(y, h, m, []);
-    else if (name === 'arima') d = arima(y, h, m, []);
+    else if (name === 'arima')
+      d = arima(y, h, m, [], { seasonalThreshold: ARIMA_MEMBER_SEASONAL_THRESHOLD });
+    else if (name === 'ets-sa')
+      d = onAdjusted(y, m, (x) => etsDraft(autoEts(x, 1, { seasonal: false }), x, h, []));
+    else if (name === 'arima-sa') d = onAdjusted(y, m, (x) => arima(x, h, 1, []));
+    else if (name === 'ces-sa') d = onAdjusted(y, m, (x) => ces(x, h, 1, []));
     else d = ces(y, h, m, []);
     const all = [d.mean, d.lo80, d.hi80, d.lo95, d.hi95];
     if (d.method !== 'naive' && all.every((a) => a.every(Number.isFinite)))
       out.push({ name, draft: d });
   }
   return out;
+}
+
+/** A nonseasonal model fitted on the seasonally adjusted series (90% ACF test), reseasoned. */
+function onAdjusted(
+  y: readonly number[],
+  m: number,
+  model: (x: readonly number[]) => Draft,
+): Draft {
+  const adj = seasonallyAdjust(y, m);
+  const d = model(adj.adjusted);
+  const n = y.length;
+  return {
+    ...d,
+    mean: reseason(d.mean, adj, n),
+    lo80: reseason(d.lo80, adj, n),
+    hi80: reseason(d.hi80, adj, n),
+    lo95: reseason(d.lo95, adj, n),
+    hi95: reseason(d.hi95, adj, n),
+  };
 }
 
 function combination(y: readonly number[], h: number, m: number, notes: string[]): Draft {
