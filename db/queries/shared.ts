@@ -1,5 +1,6 @@
 /** Small pieces several query modules share: the first row, matching a code, rows by code. */
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import type { Db } from '../connect.js';
 
 /** The first row of a query, or null (Kysely's `executeTakeFirst` gives undefined). */
 export async function firstOrNull<T>(query: {
@@ -32,4 +33,12 @@ export function withCode<R, T>(
 /** `rows` in slices of at most `size`, in order: one statement each for large writes. */
 export function* chunksOf<T>(rows: readonly T[], size: number): Generator<readonly T[]> {
   for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
+}
+
+/** True when the database answers a trivial query (the health check's question). */
+export async function databaseAnswers(db: Db): Promise<boolean> {
+  return sql`select 1`.execute(db).then(
+    () => true,
+    () => false,
+  );
 }

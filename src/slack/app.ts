@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute, HTTPReceiver } from '@slack/bolt';
 import type { Redis } from 'ioredis';
-import { sql } from 'kysely';
+import { databaseAnswers } from '../../db/queries/shared.js';
 import type { AppDeps } from '../deps.js';
 import { boltLogger } from './bolt-logger.js';
 import { HANDLER_MODULES } from './handlers.js';
@@ -52,10 +52,7 @@ export async function checkHealth(
   deps: Pick<AppDeps, 'db'>,
   redis?: Redis,
 ): Promise<{ ok: boolean; db: boolean; redis: boolean | null }> {
-  const db = await sql`select 1`.execute(deps.db).then(
-    () => true,
-    () => false,
-  );
+  const db = await databaseAnswers(deps.db);
   const r = redis
     ? await redis.ping().then(
         (p) => p === 'PONG',
