@@ -7,10 +7,11 @@
  * Prints the load average (figures taken on a loaded machine are inflated), the model size,
  * and for each scenario its wall time, HiGHS's own solve time, the CPU time of this process
  * and HiGHS's iteration count (which does not depend on the load). Then the three scenarios
- * one after another in this thread; goal: under 2 s in total on a quiet machine, under 20%
- * of it outside HiGHS. Then the same model through LP text for comparison, and the three
- * scenarios one after another here against on the thread pool, which is how the worker's
- * plan job solves them (src/services/thread-pool.ts), in turn. Then the central scenario as
+ * one after another in this thread (under 20% of it should be outside HiGHS). Then the same
+ * model through LP text for comparison, and the three scenarios one after another here
+ * against on the thread pool, which is how the worker's plan job solves them
+ * (src/services/thread-pool.ts), in turn; goal: the plan job's three scenarios under 2 s on
+ * a quiet machine (issue #13), printed with that line. Then the central scenario as
  * a MIP (whole workers and a minimum order on the supplier): time, gap, whether its time
  * limit stopped it, and the cost of whole numbers. Last, a row for 800 families
  * (`--runs-800 N`, default 1; 0 skips it): the three scenarios one after another.
@@ -193,7 +194,7 @@ console.log(
     `outside the solver ${(together.wall - together.highs).toFixed(0)} ms = ` +
     `${(((together.wall - together.highs) / together.wall) * 100).toFixed(1)}%`,
 );
-console.log(`goal: < 2000 ms and < 20% outside the solver, on a quiet machine`);
+console.log('goal: < 20% outside the solver; the 2 s goal is for the plan job (below)');
 
 // Side by side: the central model through CSR arrays and through CPLEX LP text.
 const matrixMs: number[] = [];
@@ -247,6 +248,10 @@ console.log(
   `\nthe worker's path, in turn with this thread: one after another here ${median(serialMs).toFixed(0)} ms; ` +
     `on the thread pool (${pool.threads} threads, as the plan job runs them) ${median(pooledMs).toFixed(0)} ms ` +
     `(ratio ${(median(serialMs) / median(pooledMs)).toFixed(2)}); plans identical: ${identical ? 'yes' : 'NO'}`,
+);
+console.log(
+  `goal: the plan job's three scenarios < 2000 ms on a quiet machine: ${median(pooledMs) < 2000 ? 'met' : 'NOT met'} ` +
+    `(${median(pooledMs).toFixed(0)} ms; one after another in one thread ${median(serialMs).toFixed(0)} ms)`,
 );
 
 // The central scenario as a MIP: whole workers, and the supplier's orders 0 or at least 60%
