@@ -7,7 +7,11 @@ import { benchDb, median } from './lib.js';
 const RUNS = Number(process.env.RUNS ?? 5);
 
 const company = generateCompany({ families: 200, months: 60, resources: 20 });
-const files = companyCsvFiles(company);
+// As importCompany does: a kind the seeded company has no rows of (per-period costs, actuals)
+// is not a file to import, and the importer refuses a header without rows.
+const all = companyCsvFiles(company);
+const files = all.filter((f) => f.rows > 0);
+const skipped = all.filter((f) => f.rows === 0).map((f) => f.kind);
 const totalRows = files.reduce((a, f) => a + f.rows, 0);
 const perFile = new Map<string, number[]>(files.map((f) => [f.kind, []]));
 const totals: number[] = [];
@@ -46,6 +50,8 @@ for (let run = 0; run < RUNS; run++) {
 console.log(
   `bench/import: company of 200 families, 60 months, 20 resources: ${totalRows} rows in ${files.length} files, ${RUNS} runs`,
 );
+if (skipped.length > 0)
+  console.log(`no rows in the seeded company, not imported: ${skipped.join(', ')}`);
 console.log('file         rows   median ms   rows/s');
 for (const f of files) {
   const ms = median(perFile.get(f.kind)!);
