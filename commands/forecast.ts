@@ -17,6 +17,7 @@ import {
 } from '../src/slack/change-flow.js';
 import { publishHome } from '../src/slack/home.js';
 import { memberOf } from '../src/slack/member-context.js';
+import { noChangeText } from '../src/slack/presenters/change.js';
 import {
   decodeMeta,
   FORECAST_TARGET_ACTION,
@@ -40,7 +41,7 @@ export function register(app: App, deps: AppDeps): void {
       const r = await declareNoChangeForMember(deps, await member());
       await respond({
         response_type: 'ephemeral',
-        text: `:ok_hand: Recorded: no change this cycle (${r.cycleMonth}) for ${r.families.join(', ')}.`,
+        text: noChangeText(r.cycleMonth, r.families),
       });
     } catch (err) {
       logUnexpected(deps.logger, err, '/forecast no-change failed');
@@ -94,7 +95,7 @@ export function register(app: App, deps: AppDeps): void {
     let text: string;
     try {
       const r = await declareNoChangeForMember(deps, await memberOf(context));
-      text = `:ok_hand: Recorded: no change this cycle (${r.cycleMonth}) for ${r.families.join(', ')}.`;
+      text = noChangeText(r.cycleMonth, r.families);
     } catch (err) {
       logUnexpected(deps.logger, err, 'no-change button failed');
       text = `:warning: ${userMessage(err)}`;

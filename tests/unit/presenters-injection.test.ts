@@ -24,6 +24,7 @@ import {
   confirmationBlocks,
   confirmationText,
   demandSummaryBlocks,
+  noChangeText,
   supplySummaryBlocks,
   threadNote,
 } from '../../src/slack/presenters/change.js';
@@ -260,6 +261,7 @@ const PRESENTERS: Readonly<Record<string, (evil: string) => unknown>> = {
   confirmationBlocks: (e) => confirmationBlocks(outcome(e), 'capacity'),
   confirmationModal: (e) => confirmationModal(outcome(e), 'forecast'),
   threadNote: (e) => threadNote(outcome(e)),
+  noChangeText: (e) => noChangeText('2027-01', [e, `${e}-2`]),
   demandSummaryBlocks: (e) =>
     demandSummaryBlocks('2027-01', [{ family: e, adjustments: 1, authors: 1, flagged: 0 }]),
   supplySummaryBlocks: (e) => supplySummaryBlocks('2027-01', [{ resource: e, updates: 1, net: 5 }]),

@@ -25,6 +25,11 @@ export function beforeAfterTable(lines: ChangeOutcome['lines']): string {
   return `\`\`\`Month       Before → After\n${rows.join('\n')}\`\`\``;
 }
 
+/** The rep's "no change this cycle" confirmation; family codes come from an import, so escaped. */
+export function noChangeText(cycleMonth: string, families: readonly string[]): string {
+  return `:ok_hand: Recorded: no change this cycle (${cycleMonth}) for ${families.map(esc).join(', ')}.`;
+}
+
 /** A reason code as words, escaped (reason codes are set by an admin). */
 const reasonText = (r: string) => esc(r.replace(/_/g, ' '));
 
