@@ -5,6 +5,7 @@
  * The hand example examples/plans/hand-ending-target.json shows the old and the new optimum;
  * random plans show the rule in general.
  */
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/random.js';
 import type { LpModel } from '../../src/core/supply/lp.js';
@@ -127,6 +128,41 @@ describe('an ending stock target while customers wait (hand-ending-target.json)'
     const feb = plan.duals?.families.find((d) => d.period === '2027-02');
     expect(more.totalCost - plan.totalCost).toBeCloseTo(5, 6);
     expect(feb?.demand).toBeCloseTo(5, 6);
+  });
+});
+
+describe('solves made for a plan', () => {
+  /** The solver, counting the models it is given and their rows. */
+  const counting = () => {
+    const rows: number[] = [];
+    return {
+      rows,
+      solver: {
+        solve: (lp: LpModel) => {
+          rows.push(lp.numRows);
+          return solver.solve(lp);
+        },
+      },
+    };
+  };
+
+  it('an infeasible plan: the LP without the shipped rows, then the elastic model; no third', async () => {
+    // infeasible-line-2.json: 500 + 500 + 620 = 1 620 units at 2 h = 3 240 h on LINE-2, which
+    // has 3 × (900 + 100) = 3 000 h with overtime, no subcontracting and no backlog left at the
+    // end: infeasible with or without the shipped rows, so only the diagnosis solves again.
+    const c = counting();
+    const problem = parsePlanProblem(
+      JSON.parse(readFileSync('examples/plans/infeasible-line-2.json', 'utf8')),
+    );
+    infeasible(await solvePlan(problem, c.solver));
+    expect(c.rows).toHaveLength(2);
+    expect(c.rows[0]).toBe(buildModel(problem, { strategy: 'optimal', shipped: false }).lp.numRows);
+  });
+
+  it('a feasible plan whose optimum ships nothing negative: one solve', async () => {
+    const c = counting();
+    solved(await solvePlan(file('red-tomato-tools'), c.solver));
+    expect(c.rows).toHaveLength(1);
   });
 });
 

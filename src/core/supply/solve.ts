@@ -225,7 +225,8 @@ export async function solvePlan(
  * The plan's LP and its solution. An LP is solved first without the shipped rows, a third
  * of its rows that rarely bind: when that optimum ships nothing negative it meets them, so
  * it is optimal for the full model too (and its duals, 0 on those rows, are the full
- * model's). Otherwise, and for a MIP, the full model is solved; the solver time is the sum.
+ * model's). When it is infeasible the full model is too. Otherwise, and for a MIP, the full
+ * model is solved; the solver time is the sum.
  */
 async function solveModel(
   problem: PlanProblem,
@@ -241,6 +242,9 @@ async function solveModel(
     const sol = await solver.solve(built.lp);
     if (sol.status === 'optimal' && shipsNothingNegative(problem, built, sol.x))
       return { built, sol };
+    // Fewer rows cannot make a feasible model infeasible: the full one is infeasible too, and
+    // the diagnosis (an elastic model of its own) follows without solving it again.
+    if (sol.status === 'infeasible') return { built, sol };
     seconds = sol.solverSeconds;
   }
   const built = buildModel(problem, { strategy });
