@@ -70,7 +70,7 @@ describe('sopbot forecast', () => {
     const r = await cli([fixture('airpassengers.csv'), '--horizon', '3']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(
-      /^airpassengers: comb\(ETS\(M,A[d]?,M\), theta, dotm, CES\((none|partial|full)\), ARIMA\([^)]*\)\([^)]*\)\[12\]\)\s+AICc/,
+      /^airpassengers: comb\(ETS\(M,A[d]?,M\), dotm, CES\((none|partial|full)\), ARIMA\([^)]*\)\([^)]*\)\[12\], mapa\)\s+AICc/,
     );
     expect(r.out).toMatch(/params: ets\.alpha=/);
     expect(r.out).toMatch(/1961-03/);
@@ -82,6 +82,7 @@ describe('sopbot forecast', () => {
       ['arima', /^airpassengers: ARIMA\(\d,1,\d\)\(\d,1,\d\)\[12\]/],
       ['ces', /^airpassengers: CES\((partial|full)\)/],
       ['dotm', /^airpassengers: dotm/],
+      ['mapa', /^airpassengers: mapa/],
     ] as const) {
       const r = await cli([fixture('airpassengers.csv'), '--horizon', '3', '--method', method]);
       expect(r.code).toBe(0);

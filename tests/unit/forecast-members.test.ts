@@ -1,5 +1,5 @@
 /**
- * The members added for `auto`'s combination (DOTM, CES, auto ARIMA) and the calibrated
+ * The members added for `auto`'s combination (DOTM, CES, auto ARIMA, MAPA) and the calibrated
  * intervals, against hand calculations written out here and against R's published
  * auto.arima(AirPassengers) printout.
  */
@@ -20,6 +20,7 @@ import { calibrated, combineStep } from '../../src/core/forecast/calibration.js'
 import { type CesFit, cesForecast, fitCes } from '../../src/core/forecast/ces.js';
 import { dotmForecast, dotmPoint, dotmSse } from '../../src/core/forecast/dotm.js';
 import { forecast } from '../../src/core/forecast/index.js';
+import { aggregateMeans, mapaForecast, monthlyPath } from '../../src/core/forecast/mapa.js';
 import { airPassengers, expectNestedIntervals } from './forecast-fixture.js';
 
 describe('Dynamic Optimised Theta Model (Fiorucci et al. 2016)', () => {
@@ -206,6 +207,61 @@ describe('auto ARIMA against R forecast::auto.arima(AirPassengers)', () => {
     const r = forecast(airPassengers, { horizon: 12, method: 'arima' });
     expect(r.method).toMatch(/^ARIMA\(\d,1,\d\)\(\d,1,\d\)\[12\]$/);
     expectNestedIntervals(r);
+  });
+});
+
+describe('temporal aggregation (MAPA, Kourentzes et al. 2014)', () => {
+  it('aggregates into bucket means counted back from the last month', () => {
+    // 1 … 7 in buckets of 3 from the end: (2, 3, 4) and (5, 6, 7); the leading 1 is dropped
+    expect(aggregateMeans([1, 2, 3, 4, 5, 6, 7], 3)).toEqual([3, 6]);
+    expect(aggregateMeans([1, 2, 3, 4, 5, 6, 7], 1)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(aggregateMeans([4, 8], 3)).toEqual([]);
+  });
+
+  it('places each bucket forecast at its centre and joins the centres by straight lines', () => {
+    // k = 3: the last observed bucket (months −2, −1, 0) is centred at month −1, the first
+    // bucket ahead (1, 2, 3) at month 2, the second (4, 5, 6) at month 5. Values 10, 16, 22
+    // lie on a line of slope 2 a month through (−1, 10), so month t is 10 + 2·(t + 1).
+    expect(monthlyPath([10, 16, 22], 3, 4)).toEqual([14, 16, 18, 20]);
+    // k = 1: the path is the forecast itself
+    expect(monthlyPath([5, 6, 9], 1, 2)).toEqual([6, 9]);
+  });
+
+  it('continues a line at every level that can fit a trend, by hand', () => {
+    // y_t = 100 + 2t ± 0.5 (t = 0 … 59, + at odd t), no seasonality. Levels 1 … 10 have six
+    // or more buckets (11 and 12 have five and are skipped). Levels 1 … 8 fit ETS(A,A,N) on
+    // a line and continue it: month h after the origin is 100 + 2·(59 + h). Levels 9 and 10
+    // have six buckets, where the trend models' AICc is undefined (5 parameters, n − k − 1 =
+    // 0), so ETS(A,N,N) with α → 1 forecasts the last bucket's mean: level 9 the mean of
+    // t = 51 … 59 = 210 + (5 · 0.5 − 4 · 0.5)/9 = 210.0556, level 10 of t = 50 … 59 = 209.
+    const y = Array.from({ length: 60 }, (_, t) => 100 + 2 * t + (t % 2 ? 0.5 : -0.5));
+    const r = mapaForecast(y, 18, 12);
+    expect(r?.levels).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(r?.seasonal).toBe(false);
+    for (const h of [1, 6, 18]) {
+      const expected = (8 * (100 + 2 * (59 + h)) + 210.0556 + 209) / 10;
+      expect(Math.abs((r?.mean[h - 1] as number) - expected)).toBeLessThan(0.05);
+    }
+    // the level-1 model's half-widths around the combined mean, widening with the horizon
+    const half = (k: number) => ((r?.hi95[k] as number) - (r?.lo95[k] as number)) / 2;
+    expect(r?.lo95[0]).toBeLessThan(r?.lo80[0] as number);
+    expect(r?.hi80[0]).toBeLessThan(r?.hi95[0] as number);
+    expect(half(17)).toBeGreaterThan(half(0));
+    expect(forecast(y, { horizon: 3, method: 'mapa' }).method).toBe('mapa');
+  });
+
+  it('multiplies the seasonal figure back in', () => {
+    // a positive series with a strong monthly pattern: the forecast keeps the pattern's
+    // peak in the peak month (December) and its trough in the trough month (June)
+    const shape = [1, 0.9, 0.95, 0.85, 0.8, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.4];
+    const y = Array.from({ length: 72 }, (_, t) => (200 + t) * (shape[t % 12] as number));
+    const r = mapaForecast(y, 12, 12);
+    expect(r?.seasonal).toBe(true);
+    const f = r?.mean ?? [];
+    // the last month is t = 71, position 11; month h ahead is position (71 + h) % 12 = h − 1,
+    // so f[p] is the forecast for position p: the peak 1.4 at p = 11, the trough 0.7 at p = 5
+    expect(Math.max(...f)).toBe(f[11]);
+    expect(Math.min(...f)).toBe(f[5]);
   });
 });
 

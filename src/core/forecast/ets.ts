@@ -215,6 +215,8 @@ export interface EtsFitOptions {
    * AICc counts the m−1 states either way, so the two stay comparable.
    */
   readonly seasonalInit?: 'optimize' | 'decomposition';
+  /** Only this error type (the point forecasts of A and M errors have the same form). */
+  readonly error?: ErrorType;
 }
 
 /** Fits one ETS model; null when it cannot be fitted (too few data, breakdown). */
@@ -472,6 +474,8 @@ export interface AutoEtsOptions {
   readonly damped?: boolean;
   readonly maxEvals?: number;
   readonly seasonalInit?: 'optimize' | 'decomposition';
+  /** Only this error type (A and M errors give point forecasts of the same form). */
+  readonly error?: ErrorType;
 }
 
 /**
@@ -491,7 +495,7 @@ export function autoEts(y: readonly number[], m: number, opts: AutoEtsOptions = 
   if (seasons.length === 0) seasons.push('N');
   const trends: TrendType[] =
     opts.damped === true ? ['Ad'] : opts.damped === false ? ['N', 'A'] : ['N', 'A', 'Ad'];
-  const errors: ErrorType[] = positive ? ['A', 'M'] : ['A'];
+  const errors: ErrorType[] = opts.error ? [opts.error] : positive ? ['A', 'M'] : ['A'];
   let best: EtsFit | null = null;
   for (const error of errors) {
     for (const trend of trends) {

@@ -33,6 +33,7 @@ import {
   type Interval,
 } from './ets.js';
 import { fitHoltWinters, holtWintersPoint } from './holt-winters.js';
+import { mapaForecast } from './mapa.js';
 import { Z80, Z95 } from './prng.js';
 import { reseason, seasonallyAdjust } from './seasonal-adjust.js';
 import {
@@ -60,7 +61,8 @@ export type ForecastMethod =
   | 'sba'
   | 'dotm'
   | 'ces'
-  | 'arima';
+  | 'arima'
+  | 'mapa';
 
 export const FORECAST_METHODS: readonly ForecastMethod[] = [
   'auto',
@@ -79,6 +81,7 @@ export const FORECAST_METHODS: readonly ForecastMethod[] = [
   'dotm',
   'ces',
   'arima',
+  'mapa',
 ];
 
 export interface ForecastOptions {
@@ -195,6 +198,8 @@ function dispatch(y: readonly number[], h: number, m: number, method: ForecastMe
       return ces(y, h, seasonOk ? m : 1, notes);
     case 'arima':
       return arima(y, h, seasonOk ? m : 1, notes);
+    case 'mapa':
+      return mapa(y, h, seasonOk ? m : 1, notes);
   }
 }
 
@@ -277,6 +282,16 @@ function dotm(y: readonly number[], h: number, m: number, notes: string[]): Draf
     aicc: null,
     notes,
   };
+}
+
+function mapa(y: readonly number[], h: number, m: number, notes: string[]): Draft {
+  const r = mapaForecast(y, h, m);
+  if (!r) return etsDraft(null, y, h, notes);
+  if (r.seasonal)
+    notes.push('seasonal (lag-12 autocorrelation test, 90%): multiplicative decomposition');
+  const { levels, seasonal: _, ...interval } = r;
+  notes.push(`temporal aggregation: ETS at ${levels.length} levels (${levels.join(', ')} months)`);
+  return { ...interval, method: 'mapa', params: { levels: levels.length }, aicc: null, notes };
 }
 
 function ces(y: readonly number[], h: number, m: number, notes: string[]): Draft {
@@ -426,6 +441,7 @@ export function autoMembers(
     else if (name === 'dotm') d = dotm(y, h, m, []);
     else if (name === 'arima')
       d = arima(y, h, m, [], { seasonalThreshold: ARIMA_MEMBER_SEASONAL_THRESHOLD });
+    else if (name === 'mapa') d = mapa(y, h, m, []);
     else if (name === 'ets-sa')
       d = onAdjusted(y, m, (x) => etsDraft(autoEts(x, 1, { seasonal: false }), x, h, []));
     else if (name === 'arima-sa') d = onAdjusted(y, m, (x) => arima(x, h, 1, []));
