@@ -29,7 +29,10 @@ import { DATA_OPTIONS, dataPaths, loadSeries } from './forecast-data.js';
 const H = 18;
 
 interface Window {
+  /** 1 and 2: the full windows at n−18 and n−36; 0: a calibration-only window. */
   readonly origin: number;
+  /** Months from the window's origin to the end of the training part. */
+  readonly offset: number;
   readonly actual: readonly number[];
   readonly scale: number;
   /** Clamped member means and 95% half-widths, by member; absent when it could not be fitted. */
@@ -37,12 +40,23 @@ interface Window {
   readonly half: Partial<Record<MemberName, number[]>>;
 }
 
-function windows(originsWanted: number, file: string): Window[] {
+/**
+ * Windows at the given offsets before the end of each training part. Offsets 18 and 36 are the
+ * full windows that rank the combinations (origins 1 and 2); any other offset is a
+ * calibration-only window, whose actuals stop at the end of the training part (offset 6 scores
+ * horizons 1-6 only).
+ */
+function windows(originsWanted: number, file: string, extra: readonly number[] = []): Window[] {
   const out: Window[] = [];
+  const offsets = [
+    ...Array.from({ length: originsWanted }, (_, i) => (i + 1) * H),
+    ...extra.filter((o) => o % H !== 0 || o / H > originsWanted),
+  ];
   for (const s of loadSeries(file)) {
-    for (let o = 1; o <= originsWanted; o++) {
-      const cut = s.train.length - o * H;
-      if (cut < (o === 1 ? 12 : 30)) continue;
+    for (const offset of offsets) {
+      const o = offset % H === 0 && offset / H <= originsWanted ? offset / H : 0;
+      const cut = s.train.length - offset;
+      if (cut < (offset <= H ? 12 : 30)) continue;
       const train = s.train.slice(0, cut);
       const actual = s.train.slice(cut, cut + H);
       if (train.every((v) => v === 0) || isIntermittent(train)) continue;
@@ -56,7 +70,7 @@ function windows(originsWanted: number, file: string): Window[] {
         means[x.name] = x.draft.mean.map((v) => Math.max(floor, v));
         half[x.name] = x.draft.hi95.map((v, k) => (v - (x.draft.lo95[k] as number)) / 2);
       }
-      out.push({ origin: o, actual, scale, means, half });
+      out.push({ origin: o, offset, actual, scale, means, half });
     }
   }
   return out;
@@ -139,12 +153,17 @@ function main(): void {
     options: {
       ...DATA_OPTIONS,
       origins: { type: 'string', default: '2' },
+      'calibration-offsets': { type: 'string', default: '6,12,18,24,30,36' },
       step: { type: 'string', default: '0.1' },
     },
   });
   const { file } = dataPaths(values);
   const t0 = performance.now();
-  const ws = windows(Number(values.origins), file);
+  const calOffsets = String(values['calibration-offsets']).split(',').map(Number);
+  const all = windows(Number(values.origins), file, calOffsets);
+  // the combinations are ranked on the full windows only
+  const ws = all.filter((w) => w.origin > 0);
+  const cal = all.filter((w) => calOffsets.includes(w.offset));
   const tFit = (performance.now() - t0) / 1000;
   const old: Weights = { ets: 1, theta: 1, damped: 1 };
   const base = score(ws, old);
@@ -256,60 +275,78 @@ function main(): void {
     pick?.w ?? Object.fromEntries(COMBINATION.members.map((x) => [x.name, x.weight]));
   const shippedRule: Rule = pick?.rule ?? COMBINATION.rule;
   const shippedNames = MEMBER_NAMES.filter((n) => (shipped[n] ?? 0) > 0);
-  const z: number[][] = Array.from({ length: H }, () => []);
-  for (const w of ws) {
-    const f = combine(w, shipped, shippedRule);
-    if (!f) continue;
+  const scaleOf = (w: Window) => {
     const names = shippedNames.filter((n) => w.half[n]);
-    w.actual.forEach((y, k) => {
-      const s =
-        names.reduce((a, n) => a + ((w.half[n] as number[])[k] as number), 0) / names.length;
-      if (s > 0) z[k]?.push((y - (f[k] as number)) / s);
-    });
-  }
-  const table: [number, number, number, number][] = [];
-  for (let k = 0; k < H; k++) {
-    const pool = z
-      .slice(Math.max(0, k - 2), Math.min(H, k + 3))
-      .flat()
-      .sort((a, b) => a - b);
-    table.push(
-      [0.025, 0.1, 0.9, 0.975].map((p) => quantileSorted(pool, p)) as [
-        number,
-        number,
-        number,
-        number,
-      ],
-    );
-  }
-  // in-sample check of the table on the windows themselves, by band
-  const cover = [0, 0, 0].map(() => ({ n: 0, in80: 0, in95: 0 }));
-  for (const w of ws) {
-    const f = combine(w, shipped, shippedRule);
-    if (!f) continue;
-    const names = shippedNames.filter((n) => w.half[n]);
-    const s = w.actual.map(
+    return w.actual.map(
       (_, k) =>
         names.reduce((a, n) => a + ((w.half[n] as number[])[k] as number), 0) / names.length,
     );
-    const b = calibrated(f, s, table);
-    w.actual.forEach((y, k) => {
-      const c = cover[Math.floor(k / 6)];
-      if (!c) return;
-      c.n++;
-      if (y >= (b.lo80[k] as number) && y <= (b.hi80[k] as number)) c.in80++;
-      if (y >= (b.lo95[k] as number) && y <= (b.hi95[k] as number)) c.in95++;
-    });
-  }
-  out.push(
-    '',
-    `combination for calibration.ts (the rule's pick): ${shippedRule} of ${shippedNames.join(', ')}; shipped now: ${COMBINATION.rule} of ${COMBINATION.members.map((x) => x.name).join(', ')}`,
-    `its coverage on these windows with the table below (in-sample for the table): ${cover
+  };
+  const tableFrom = (set: readonly Window[]) => {
+    const z: number[][] = Array.from({ length: H }, () => []);
+    for (const w of set) {
+      const f = combine(w, shipped, shippedRule);
+      if (!f) continue;
+      const s = scaleOf(w);
+      w.actual.forEach((y, k) => {
+        if ((s[k] as number) > 0) z[k]?.push((y - (f[k] as number)) / (s[k] as number));
+      });
+    }
+    const t: [number, number, number, number][] = [];
+    for (let k = 0; k < H; k++) {
+      const pool = z
+        .slice(Math.max(0, k - 2), Math.min(H, k + 3))
+        .flat()
+        .sort((a, b) => a - b);
+      t.push(
+        [0.025, 0.1, 0.9, 0.975].map((p) => quantileSorted(pool, p)) as [
+          number,
+          number,
+          number,
+          number,
+        ],
+      );
+    }
+    return t;
+  };
+  const coverage = (set: readonly Window[], t: readonly (readonly number[])[]) => {
+    const cover = [0, 0, 0].map(() => ({ n: 0, in80: 0, in95: 0 }));
+    for (const w of set) {
+      const f = combine(w, shipped, shippedRule);
+      if (!f) continue;
+      const b = calibrated(f, scaleOf(w), t as [number, number, number, number][]);
+      w.actual.forEach((y, k) => {
+        const c = cover[Math.floor(k / 6)];
+        if (!c) return;
+        c.n++;
+        if (y >= (b.lo80[k] as number) && y <= (b.hi80[k] as number)) c.in80++;
+        if (y >= (b.lo95[k] as number) && y <= (b.hi95[k] as number)) c.in95++;
+      });
+    }
+    return cover
       .map(
         (c, i) =>
           `h${i * 6 + 1}-${i * 6 + 6} ${((100 * c.in80) / c.n).toFixed(1)}/${((100 * c.in95) / c.n).toFixed(1)}`,
       )
-      .join(', ')}`,
+      .join(', ');
+  };
+  // the table comes from the most recent windows (offsets up to 18: each horizon from the
+  // latest origins that still see it); the older ones are there for the drift check below,
+  // which found that a table from older windows over-covers the recent ones
+  const recent = cal.filter((w) => w.offset <= H);
+  const older = cal.filter((w) => w.offset > H);
+  const table = tableFrom(recent);
+  out.push(
+    '',
+    `combination for calibration.ts (the rule's pick): ${shippedRule} of ${shippedNames.join(', ')}; shipped now: ${COMBINATION.rule} of ${COMBINATION.members.map((x) => x.name).join(', ')}`,
+    `the table below is pooled over the ${recent.length} windows at offsets up to ${H} months before the end of the training part (of ${calOffsets.join(', ')}; a window scores the horizons whose actuals are in it)`,
+    `its coverage (in-sample for the table): ${coverage(recent, table)}; on the two full origins alone: ${coverage(ws, table)}`,
+    ...(older.length > 0 && recent.length > 0
+      ? [
+          `drift check: a table from the ${older.length} older windows (offsets over ${H}) covers the recent ones ${coverage(recent, tableFrom(older))}`,
+          `and the recent table covers the older windows ${coverage(older, table)}`,
+        ]
+      : []),
     '',
     'export const INTERVAL_QUANTILES: readonly (readonly [number, number, number, number])[] = [',
     ...table.map((r) => `  [${r.map((v) => v.toFixed(3)).join(', ')}],`),

@@ -62,7 +62,9 @@ export type ForecastMethod =
   | 'dotm'
   | 'ces'
   | 'arima'
-  | 'mapa';
+  | 'mapa'
+  | 'arima-log'
+  | 'mapa-log';
 
 export const FORECAST_METHODS: readonly ForecastMethod[] = [
   'auto',
@@ -82,6 +84,8 @@ export const FORECAST_METHODS: readonly ForecastMethod[] = [
   'ces',
   'arima',
   'mapa',
+  'arima-log',
+  'mapa-log',
 ];
 
 export interface ForecastOptions {
@@ -200,6 +204,14 @@ function dispatch(y: readonly number[], h: number, m: number, method: ForecastMe
       return arima(y, h, seasonOk ? m : 1, notes);
     case 'mapa':
       return mapa(y, h, seasonOk ? m : 1, notes);
+    case 'arima-log':
+      return onLogs(y, notes, (x) =>
+        arima(x, h, seasonOk ? m : 1, notes, {
+          seasonalThreshold: ARIMA_MEMBER_SEASONAL_THRESHOLD,
+        }),
+      );
+    case 'mapa-log':
+      return onLogs(y, notes, (x) => mapa(x, h, seasonOk ? m : 1, notes));
   }
 }
 
@@ -433,7 +445,7 @@ export function autoMembers(
   for (const name of only) {
     let d: Draft;
     if (name === 'ets') {
-      const fit = autoEts(y, m, { seasonalInit: 'decomposition', ...etsOpts });
+      const fit = autoEts(y, m, { seasonalInit: 'profile', ...etsOpts });
       if (!fit) continue;
       d = etsDraft(fit, y, h, []);
     } else if (name === 'theta') d = theta(y, h, m, []);
@@ -442,6 +454,11 @@ export function autoMembers(
     else if (name === 'arima')
       d = arima(y, h, m, [], { seasonalThreshold: ARIMA_MEMBER_SEASONAL_THRESHOLD });
     else if (name === 'mapa') d = mapa(y, h, m, []);
+    else if (name === 'arima-log')
+      d = onLogs(y, [], (x) =>
+        arima(x, h, m, [], { seasonalThreshold: ARIMA_MEMBER_SEASONAL_THRESHOLD }),
+      );
+    else if (name === 'mapa-log') d = onLogs(y, [], (x) => mapa(x, h, m, []));
     else if (name === 'ets-sa')
       d = onAdjusted(y, m, (x) => etsDraft(autoEts(x, 1, { seasonal: false }), x, h, []));
     else if (name === 'arima-sa') d = onAdjusted(y, m, (x) => arima(x, h, 1, []));
@@ -452,6 +469,40 @@ export function autoMembers(
       out.push({ name, draft: d });
   }
   return out;
+}
+
+/**
+ * A model fitted on the logs of a positive series (forecast's lambda = 0), its forecasts and
+ * bounds turned back with exp: the back-transformed mean is the forecast median, as R's
+ * default biasadj = FALSE, and the bounds are the exact quantiles. An additive model on logs
+ * has multiplicative seasonality and errors that grow with the level, as most demand does.
+ * A series with a zero or negative value is fitted as it is.
+ */
+function onLogs(
+  y: readonly number[],
+  notes: string[],
+  model: (x: readonly number[]) => Draft,
+): Draft {
+  if (!y.every((v) => v > 0)) {
+    notes.push('zero or negative values: fitted without the log transform');
+    return model(y);
+  }
+  const d = model(y.map(Math.log));
+  if (d.method === 'naive') return etsDraft(null, y, d.mean.length, notes);
+  const back = (a: readonly number[]) => a.map(Math.exp);
+  return {
+    ...d,
+    mean: back(d.mean),
+    lo80: back(d.lo80),
+    hi80: back(d.hi80),
+    lo95: back(d.lo95),
+    hi95: back(d.hi95),
+    method: `${d.method} on logs`,
+    params: { ...d.params },
+    // the likelihood of the logs is not comparable with fits to the series itself
+    aicc: null,
+    notes: d.notes,
+  };
 }
 
 /** A nonseasonal model fitted on the seasonally adjusted series (90% ACF test), reseasoned. */
