@@ -246,6 +246,26 @@ describe('infeasible problems get a reason a person can read', () => {
     );
   });
 
+  it("a ban on overtime starts after the frozen fence, where the adopted plan's overtime stands", async () => {
+    // By hand: January is frozen at 110 on a 100 h line, so it needs 10 h of overtime even
+    // with overtime off. February (free) may not use any: its 150 units take the 30 carried
+    // from January, 100 made in regular hours and 20 bought (no ending backlog allowed).
+    const p = example('hand-two-months');
+    const plan = await solved({
+      ...p,
+      frozen: [{ family: 'WIDGET', period: '2027-01', production: 110 }],
+      options: { ...p.options, overtime: false },
+    });
+    expect(plan.resources.map((r) => [r.period, r.overtime])).toEqual([
+      ['2027-01', 10],
+      ['2027-02', 0],
+    ]);
+    expect(plan.families.map((r) => [r.production, r.subcontract, r.inventory])).toEqual([
+      [110, 0, 30],
+      [100, 20, 0],
+    ]);
+  });
+
   it('an ending-inventory target that cannot be reached is named', async () => {
     const p = example('hand-two-months');
     const r = infeasible(

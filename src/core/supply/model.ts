@@ -447,9 +447,12 @@ export function buildModel(p: PlanProblem, opts: BuildOptions): BuiltModel {
         overtimePerWorker[k] =
           pw === null || (pw === 0 && crew !== undefined) ? Infinity : pw * avail;
       } else otLimit = res.overtimeLimitByPeriod[period] ?? res.overtimeLimit;
-      overtimeLimit[k] = overtime ? otLimit : 0;
+      // Frozen production is the adopted plan, made with the overtime it needed: a plan that
+      // bans overtime (a cautious scenario) bans it from the first month after the fence.
+      const otAllowed = overtime || frozenPeriod[t] === 1;
+      overtimeLimit[k] = otAllowed ? otLimit : 0;
       const crewOvertime = wf !== null && !crewChase && (overtimePerWorker[k] ?? 0) > 0;
-      if (overtime && otLimit > 0 && (wf === null || crewOvertime))
+      if (otAllowed && otLimit > 0 && (wf === null || crewOvertime))
         c.O[k] = col(Col.Overtime, r, t, resourceCost(res, 'overtimeCost', period), 0, otLimit);
       if (wf) {
         const w = col(
