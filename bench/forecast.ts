@@ -171,7 +171,19 @@ function memberRows(series: readonly HistorySeries[]): {
     ['mean(ets, theta, dotm, ces, arima)', ['ets', 'theta', 'dotm', 'ces', 'arima'], 'mean'],
     ['median(ets, theta, dotm, ces, arima)', ['ets', 'theta', 'dotm', 'ces', 'arima'], 'median'],
     ['median(ets, dotm, ces, arima) [SCUM]', ['ets', 'dotm', 'ces', 'arima'], 'median'],
-    ['trimmed(ets, theta, dotm, ces, arima)', ['ets', 'theta', 'dotm', 'ces', 'arima'], 'trimmed'],
+    [
+      'trimmed(ets, theta, dotm, ces, arima) [round 3 rule]',
+      ['ets', 'theta', 'dotm', 'ces', 'arima'],
+      'trimmed',
+    ],
+    ['trimmed(ets, theta, ces, arima, mapa)', ['ets', 'theta', 'ces', 'arima', 'mapa'], 'trimmed'],
+    ['median(ets, theta, arima, mapa)', ['ets', 'theta', 'arima', 'mapa'], 'median'],
+    ['mean(ets, theta, arima-log, mapa-log)', ['ets', 'theta', 'arima-log', 'mapa-log'], 'mean'],
+    [
+      'median(ets, theta, arima-log, mapa-log)',
+      ['ets', 'theta', 'arima-log', 'mapa-log'],
+      'median',
+    ],
   ];
   for (const s of series) {
     const h = s.test.length;

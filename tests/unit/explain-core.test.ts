@@ -34,6 +34,23 @@ describe('describeBaseline', () => {
     expect(why.why).toContain('lowest AICc');
   });
 
+  it("gives each of auto's members its own parameters, by the tag it carries", () => {
+    const why = describeBaseline(
+      'comb(ETS(M,A,M), theta, ARIMA(0,1,1)(0,1,1)[12] on logs, mapa on logs)',
+      { 'ets.alpha': 0.3, 'theta.drift': 2, 'arima-log.ma1': -0.4, 'mapa-log.levels': 10 },
+      700,
+    );
+    expect(why.members.map((m) => [m.method, m.weight, m.params])).toEqual([
+      ['ETS(M,A,M)', 0.25, { alpha: 0.3 }],
+      ['theta', 0.25, { drift: 2 }],
+      ['ARIMA(0,1,1)(0,1,1)[12] on logs', 0.25, { ma1: -0.4 }],
+      ['mapa on logs', 0.25, { levels: 10 }],
+    ]);
+    expect(why.why).toMatch(
+      /^Median, month by month, of ETS\(M,A,M\), theta, .+ \(the mean of the middle two\): /,
+    );
+  });
+
   it('says why a fallback was used', () => {
     expect(describeBaseline('sba', { alpha: 0.1 }, null).why).toContain('intermittent');
     expect(describeBaseline('ETS(A,N,N)', { alpha: 0.4 }, 100).why).toContain('lowest AICc');

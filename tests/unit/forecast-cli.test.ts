@@ -70,7 +70,7 @@ describe('sopbot forecast', () => {
     const r = await cli([fixture('airpassengers.csv'), '--horizon', '3']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(
-      /^airpassengers: comb\(ETS\(M,A[d]?,M\), dotm, CES\((none|partial|full)\), ARIMA\([^)]*\)\([^)]*\)\[12\], mapa\)\s+AICc/,
+      /^airpassengers: comb\(ETS\(M,A[d]?,M\), theta, ARIMA\([^)]*\)\([^)]*\)\[12\] on logs, mapa on logs\)\s+AICc/,
     );
     expect(r.out).toMatch(/params: ets\.alpha=/);
     expect(r.out).toMatch(/1961-03/);
@@ -83,6 +83,8 @@ describe('sopbot forecast', () => {
       ['ces', /^airpassengers: CES\((partial|full)\)/],
       ['dotm', /^airpassengers: dotm/],
       ['mapa', /^airpassengers: mapa/],
+      ['arima-log', /^airpassengers: ARIMA\(\d,\d,\d\)\(\d,\d,\d\)\[12\] on logs/],
+      ['mapa-log', /^airpassengers: mapa on logs/],
     ] as const) {
       const r = await cli([fixture('airpassengers.csv'), '--horizon', '3', '--method', method]);
       expect(r.code).toBe(0);

@@ -34,12 +34,12 @@ describe('forecast() input checks and fallbacks', () => {
   it('leaves members that cannot be fitted out of the combination', () => {
     const line = (n: number) => Array.from({ length: n }, (_, t) => 10 + t + (t % 2));
     expect(forecast(line(4), { horizon: 2 }).method).toBe('naive');
-    // five points: too few for MAPA's level 1 (six), so four members
+    // five points: too few for MAPA's level 1 (six), so three members
     expect(forecast(line(5), { horizon: 2 }).method).toMatch(
-      /^comb\(ETS\(A,N,N\), dotm, CES\(none\), ARIMA\(.+\)\)$/,
+      /^comb\(ETS\(A,N,N\), theta, ARIMA\(.+\) on logs\)$/,
     );
     expect(forecast(line(8), { horizon: 2 }).method).toMatch(
-      /^comb\(ETS\(.+\), dotm, CES\(none\), ARIMA\(.+, mapa\)$/,
+      /^comb\(ETS\(.+\), theta, ARIMA\(.+ on logs, mapa on logs\)$/,
     );
   });
 

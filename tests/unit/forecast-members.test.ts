@@ -265,6 +265,32 @@ describe('temporal aggregation (MAPA, Kourentzes et al. 2014)', () => {
   });
 });
 
+describe('members fitted on logs (lambda = 0)', () => {
+  it('turns symmetric log-scale bounds into bounds whose geometric midpoint is the median', () => {
+    // ARIMA's bounds are mean ± z·sd on the logs, so exp gives lo·hi = exp(2·mean): the
+    // back-transformed forecast is the geometric mean of each pair of bounds
+    const r = forecast(airPassengers, { horizon: 12, method: 'arima-log' });
+    expect(r.method).toMatch(/ on logs$/);
+    for (let k = 0; k < 12; k++) {
+      const mid95 = Math.sqrt((r.lo95[k] as number) * (r.hi95[k] as number));
+      const mid80 = Math.sqrt((r.lo80[k] as number) * (r.hi80[k] as number));
+      expect(mid95 / (r.mean[k] as number)).toBeCloseTo(1, 9);
+      expect(mid80 / (r.mean[k] as number)).toBeCloseTo(1, 9);
+    }
+    // multiplicative on the original scale: the upper half-width is the wider one
+    expect((r.hi95[11] as number) - (r.mean[11] as number)).toBeGreaterThan(
+      (r.mean[11] as number) - (r.lo95[11] as number),
+    );
+  });
+
+  it('fits a series with a zero as it is, and says so', () => {
+    const y = airPassengers.map((v, t) => (t === 5 ? 0 : v));
+    const r = forecast(y, { horizon: 6, method: 'mapa-log' });
+    expect(r.method).toBe('mapa');
+    expect(r.notes.join(' ')).toMatch(/fitted without the log transform/);
+  });
+});
+
 describe('combination and calibrated intervals', () => {
   it('takes the median, the trimmed mean or the weighted mean', () => {
     expect(combineStep('median', [4, 1, 3, 10], [1, 1, 1, 1])).toBe(3.5);

@@ -1,13 +1,18 @@
 /**
  * Why the baseline is what it is, from what the fit stored: the method's name, its
- * parameters and its AICc. `auto` stores `comb(<members>)`, an equal-weight mean, with each
- * member's parameters prefixed by its tag (`ets.alpha`, `theta.drift`); the fallbacks store
- * their own names (src/core/forecast/index.ts says when each is used).
+ * parameters and its AICc. `auto` stores `comb(<members>)`, combined by the rule of
+ * src/core/forecast/calibration.ts (each member has an equal say), with each member's
+ * parameters prefixed by its tag (`ets.alpha`, `theta.drift`, `arima-log.ar1`); the fallbacks
+ * store their own names (src/core/forecast/index.ts says when each is used).
  */
+import { COMBINATION } from '../forecast/calibration.js';
 
 export interface BaselineMember {
   readonly method: string;
-  /** Share of the member in the combination (1 for a single model). */
+  /**
+   * The member's equal say in the combination, 1/k of k members (1 for a single model); a
+   * median or trimmed mean takes the middle forecasts month by month.
+   */
   readonly weight: number;
   readonly params: Readonly<Record<string, number>>;
 }
@@ -37,7 +42,21 @@ function topLevelParts(s: string): string[] {
   return out;
 }
 
-const tagOf = (method: string): string => (method.startsWith('ETS') ? 'ets' : method);
+/** The tag a member's parameters carry, from the model name it stored. */
+function tagOf(method: string): string {
+  const logs = method.endsWith(' on logs') ? '-log' : '';
+  if (method.startsWith('ETS')) return 'ets';
+  if (method.startsWith('ARIMA')) return `arima${logs}`;
+  if (method.startsWith('CES')) return 'ces';
+  if (method.startsWith('mapa')) return `mapa${logs}`;
+  return method;
+}
+
+const RULE: Readonly<Record<typeof COMBINATION.rule, string>> = {
+  mean: 'Equal-weight mean',
+  median: 'Median, month by month,',
+  trimmed: 'Mean without the highest and the lowest forecast, month by month,',
+};
 
 const WHY: Readonly<Record<string, string>> = {
   none: 'There is no sales history for this family, so the baseline is zero.',
@@ -76,7 +95,10 @@ export function describeBaseline(
     return {
       method,
       why:
-        `Equal-weight combination of ${names.join(', ')} (each ${Math.round(weight * 1000) / 10}%): ` +
+        `${RULE[COMBINATION.rule]} of ${names.join(', ')}` +
+        (COMBINATION.rule === 'median' && names.length % 2 === 0
+          ? ' (the mean of the middle two): '
+          : ': ') +
         'combining models of different families is the most reliable improvement in the forecasting competitions (M3, M4).' +
         (ets ? ` ${ets} is the ETS model with the lowest AICc.` : ''),
       aicc,

@@ -1,11 +1,11 @@
 /**
- * Baseline forecasting for monthly series. `auto` (the product default) is the trimmed mean
- * (the middle three forecasts at each step) of ETS selected by AICc (R's forecast::ets model
- * set), the M3 Theta method, the Dynamic Optimised Theta model, Complex Exponential Smoothing
- * and automatic ARIMA, with per-horizon conformal intervals; both the combination and the
- * intervals were chosen by rolling-origin validation on training data (calibration.ts).
- * Combining forecasts from different model families is the most reliable single improvement
- * in the forecasting-competition literature (M3, M4).
+ * Baseline forecasting for monthly series. `auto` (the product default) is the median, month
+ * by month, of four members: ETS selected by AICc (R's forecast::ets model set, its initial
+ * states estimated by least squares), the M3 Theta method, automatic ARIMA on the logs, and
+ * MAPA-style temporal aggregation on the logs; with per-horizon conformal intervals. The
+ * members, the rule and the intervals were chosen by rolling-origin validation on training
+ * data (calibration.ts). Combining forecasts from different model families is the most
+ * reliable single improvement in the forecasting-competition literature (M3, M4).
  *
  * Fallbacks, in order: empty or non-finite input is refused; an all-zero series forecasts
  * zero; fewer than 4 points use naive; intermittent series (≥ 30% zeros) use SBA; fewer than
