@@ -488,7 +488,9 @@ function onLogs(
     return model(y);
   }
   const d = model(y.map(Math.log));
-  if (d.method === 'naive') return etsDraft(null, y, d.mean.length, notes);
+  // the model's own fallback (it has said why in the notes): naive on the series itself
+  if (d.method === 'naive')
+    return { ...naiveForecast(y, d.mean.length), method: 'naive', params: {}, aicc: null, notes };
   const back = (a: readonly number[]) => a.map(Math.exp);
   return {
     ...d,
