@@ -32,6 +32,10 @@ describe('describeBaseline', () => {
     expect(why.members[1]?.params).toEqual({ alpha: 0.5, drift: 2 });
     expect(why.aicc).toBe(812.5);
     expect(why.why).toContain('lowest AICc');
+    // fitted by an earlier version (damped is not one of auto's members now): no rule claimed
+    expect(why.why).toMatch(
+      /^Combination of ETS\(M,Ad,M\), theta, damped, each with an equal say: /,
+    );
   });
 
   it("gives each of auto's members its own parameters, by the tag it carries", () => {

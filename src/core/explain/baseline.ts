@@ -53,10 +53,25 @@ function tagOf(method: string): string {
 }
 
 const RULE: Readonly<Record<typeof COMBINATION.rule, string>> = {
-  mean: 'Equal-weight mean',
+  mean: 'Weighted mean',
   median: 'Median, month by month,',
   trimmed: 'Mean without the highest and the lowest forecast, month by month,',
 };
+
+/**
+ * The rule a stored combination was made by: the current one when its members are among the
+ * current members; a weighted mean when it stored weights (as the mean rule does); otherwise
+ * unknown (a baseline fitted by an earlier version), and the sentence names no rule.
+ */
+function ruleOf(
+  tags: readonly string[],
+  params: Readonly<Record<string, number>>,
+): typeof COMBINATION.rule | null {
+  const current = new Set<string>(COMBINATION.members.map((x) => x.name));
+  if (tags.every((t) => current.has(t))) return COMBINATION.rule;
+  if (Object.keys(params).some((k) => k.endsWith('.weight'))) return 'mean';
+  return null;
+}
 
 const WHY: Readonly<Record<string, string>> = {
   none: 'There is no sales history for this family, so the baseline is zero.',
@@ -83,22 +98,25 @@ export function describeBaseline(
   const comb = /^comb\((.*)\)$/.exec(method);
   if (comb) {
     const names = topLevelParts(comb[1] ?? '');
-    const weight = names.length > 0 ? 1 / names.length : 0;
+    const equal = names.length > 0 ? 1 / names.length : 0;
     const members = names.map((name) => {
       const prefix = `${tagOf(name)}.`;
       const own: Record<string, number> = {};
       for (const [k, v] of Object.entries(params))
         if (k.startsWith(prefix)) own[k.slice(prefix.length)] = v;
-      return { method: name, weight, params: own };
+      return { method: name, weight: params[`${prefix}weight`] ?? equal, params: own };
     });
     const ets = names.find((n) => n.startsWith('ETS'));
+    const rule = ruleOf(names.map(tagOf), params);
+    const head =
+      rule === null
+        ? `Combination of ${names.join(', ')}, each with an equal say: `
+        : `${RULE[rule]} of ${names.join(', ')}` +
+          (rule === 'median' && names.length % 2 === 0 ? ' (the mean of the middle two): ' : ': ');
     return {
       method,
       why:
-        `${RULE[COMBINATION.rule]} of ${names.join(', ')}` +
-        (COMBINATION.rule === 'median' && names.length % 2 === 0
-          ? ' (the mean of the middle two): '
-          : ': ') +
+        head +
         'combining models of different families is the most reliable improvement in the forecasting competitions (M3, M4).' +
         (ets ? ` ${ets} is the ETS model with the lowest AICc.` : ''),
       aicc,
