@@ -220,8 +220,6 @@ export interface EtsFitOptions {
    * counts the m−1 states every way, so they stay comparable.
    */
   readonly seasonalInit?: 'optimize' | 'decomposition' | 'profile';
-  /** Only this error type (the point forecasts of A and M errors have the same form). */
-  readonly error?: ErrorType;
   /** With 'decomposition': use this seasonal figure instead of the decomposition's. */
   readonly s0?: Float64Array;
   /** Start the search here instead of R's initial values. */
