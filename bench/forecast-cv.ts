@@ -5,11 +5,14 @@
  * months, and the second is used when at least 30 months precede it.
  *
  *   npx tsx bench/forecast-cv.ts [--data DIR | --file PATH] [--origins 2] [--step 0.1]
+ *                                [--calibration-offsets 6,12,…,54]
  *
  * Prints every member, equal-weight means and medians of the member subsets, and the best
  * weights on a simplex grid, ranked by sMAPE and MASE relative to the old three-member mean;
- * then cross-checks the weights (fit on one origin, scored on the other), and prints the
- * tables for src/core/forecast/calibration.ts.
+ * then cross-checks the weights (fit on one origin, scored on the other). For the pick, it fits
+ * calibration windows every 6 months back to 54 months before the end of each training part,
+ * chooses which of them make the interval table by trying each design forward (a table built
+ * before an origin, scored at it), and prints the table for src/core/forecast/calibration.ts.
  */
 import { parseArgs } from 'node:util';
 import {
@@ -46,7 +49,12 @@ interface Window {
  * calibration-only window, whose actuals stop at the end of the training part (offset 6 scores
  * horizons 1-6 only).
  */
-function windows(originsWanted: number, file: string, extra: readonly number[] = []): Window[] {
+function windows(
+  originsWanted: number,
+  file: string,
+  extra: readonly number[] = [],
+  members: readonly MemberName[] = MEMBER_NAMES,
+): Window[] {
   const out: Window[] = [];
   const offsets = [
     ...Array.from({ length: originsWanted }, (_, i) => (i + 1) * H),
@@ -66,7 +74,7 @@ function windows(originsWanted: number, file: string, extra: readonly number[] =
       const floor = train.every((v) => v >= 0) ? 0 : Number.NEGATIVE_INFINITY;
       const means: Partial<Record<MemberName, number[]>> = {};
       const half: Partial<Record<MemberName, number[]>> = {};
-      for (const x of autoMembers(train, H, m, MEMBER_NAMES)) {
+      for (const x of autoMembers(train, H, m, members)) {
         means[x.name] = x.draft.mean.map((v) => Math.max(floor, v));
         half[x.name] = x.draft.hi95.map((v, k) => (v - (x.draft.lo95[k] as number)) / 2);
       }
@@ -153,17 +161,15 @@ function main(): void {
     options: {
       ...DATA_OPTIONS,
       origins: { type: 'string', default: '2' },
-      'calibration-offsets': { type: 'string', default: '6,12,18,24,30,36' },
+      'calibration-offsets': { type: 'string', default: '6,12,18,24,30,36,42,48,54' },
       step: { type: 'string', default: '0.1' },
     },
   });
   const { file } = dataPaths(values);
   const t0 = performance.now();
   const calOffsets = String(values['calibration-offsets']).split(',').map(Number);
-  const all = windows(Number(values.origins), file, calOffsets);
-  // the combinations are ranked on the full windows only
-  const ws = all.filter((w) => w.origin > 0);
-  const cal = all.filter((w) => calOffsets.includes(w.offset));
+  // the combinations are ranked on the full windows, which fit every candidate
+  const ws = windows(Number(values.origins), file);
   const tFit = (performance.now() - t0) / 1000;
   const old: Weights = { ets: 1, theta: 1, damped: 1 };
   const base = score(ws, old);
@@ -282,14 +288,17 @@ function main(): void {
         names.reduce((a, n) => a + ((w.half[n] as number[])[k] as number), 0) / names.length,
     );
   };
-  const tableFrom = (set: readonly Window[]) => {
+  // a table as a forecaster at `at` months before the end of the training part could build
+  // it: a window at offset o lends the horizons whose actuals were known then (k < o − at)
+  const tableFrom = (set: readonly Window[], at = 0) => {
     const z: number[][] = Array.from({ length: H }, () => []);
     for (const w of set) {
       const f = combine(w, shipped, shippedRule);
       if (!f) continue;
       const s = scaleOf(w);
       w.actual.forEach((y, k) => {
-        if ((s[k] as number) > 0) z[k]?.push((y - (f[k] as number)) / (s[k] as number));
+        if (k < w.offset - at && (s[k] as number) > 0)
+          z[k]?.push((y - (f[k] as number)) / (s[k] as number));
       });
     }
     const t: [number, number, number, number][] = [];
@@ -324,29 +333,69 @@ function main(): void {
       });
     }
     return cover
-      .map(
-        (c, i) =>
-          `h${i * 6 + 1}-${i * 6 + 6} ${((100 * c.in80) / c.n).toFixed(1)}/${((100 * c.in95) / c.n).toFixed(1)}`,
-      )
-      .join(', ');
+      .map((c, i) => ({
+        band: `h${i * 6 + 1}-${i * 6 + 6}`,
+        n: c.n,
+        c80: (100 * c.in80) / c.n,
+        c95: (100 * c.in95) / c.n,
+      }))
+      .filter((c) => c.n > 0);
   };
-  // the table comes from the most recent windows (offsets up to 18: each horizon from the
-  // latest origins that still see it); the older ones are there for the drift check below,
-  // which found that a table from older windows over-covers the recent ones
-  const recent = cal.filter((w) => w.offset <= H);
-  const older = cal.filter((w) => w.offset > H);
-  const table = tableFrom(recent);
+  const show = (c: ReturnType<typeof coverage>) =>
+    c.map((x) => `${x.band} ${x.c80.toFixed(1)}/${x.c95.toFixed(1)}`).join(', ');
+  // The calibration windows: the full windows, and windows every 6 months back to 54 months
+  // before the end of each training part, those fitted with the pick's members only. A window
+  // scores the horizons whose actuals the training part holds (offset 6: horizons 1-6).
+  const full = new Set(ws.map((w) => w.offset));
+  const t2 = performance.now();
+  const cal = [
+    ...ws,
+    ...windows(
+      0,
+      file,
+      calOffsets.filter((o) => !full.has(o)),
+      shippedNames,
+    ),
+  ].filter((w) => calOffsets.includes(w.offset));
+  const tCal = (performance.now() - t2) / 1000;
+  // Which windows make the table? Each design is tried forward: at origins 6, 12 and 18 months
+  // before the end of the training part, a table from the windows before that origin is scored
+  // on the windows at it. The design closest to 80/95 there (mean absolute gap over origins and
+  // bands) builds the table at the end of the training part.
+  const designs = [
+    { name: 'the latest three origins (6, 12, 18 months back)', back: [6, 12, 18] },
+    { name: 'every origin to 36 months back (6, 12, … 36)', back: [6, 12, 18, 24, 30, 36] },
+  ];
+  const targets = [6, 12, 18];
+  const forward = designs.map((d) => {
+    let gap = 0;
+    let cells = 0;
+    const rows = targets.map((at) => {
+      const c = coverage(
+        cal.filter((w) => w.offset === at),
+        tableFrom(
+          cal.filter((w) => d.back.includes(w.offset - at)),
+          at,
+        ),
+      );
+      for (const x of c) {
+        gap += Math.abs(x.c80 - 80) + Math.abs(x.c95 - 95);
+        cells++;
+      }
+      return `at ${at}: ${show(c)}`;
+    });
+    return { ...d, gap: gap / cells, rows };
+  });
+  const chosen = [...forward].sort((a, b) => a.gap - b.gap)[0] as (typeof forward)[number];
+  const used = cal.filter((w) => chosen.back.includes(w.offset));
+  const table = tableFrom(used);
   out.push(
     '',
     `combination for calibration.ts (the rule's pick): ${shippedRule} of ${shippedNames.join(', ')}; shipped now: ${COMBINATION.rule} of ${COMBINATION.members.map((x) => x.name).join(', ')}`,
-    `the table below is pooled over the ${recent.length} windows at offsets up to ${H} months before the end of the training part (of ${calOffsets.join(', ')}; a window scores the horizons whose actuals are in it)`,
-    `its coverage (in-sample for the table): ${coverage(recent, table)}; on the two full origins alone: ${coverage(ws, table)}`,
-    ...(older.length > 0 && recent.length > 0
-      ? [
-          `drift check: a table from the ${older.length} older windows (offsets over ${H}) covers the recent ones ${coverage(recent, tableFrom(older))}`,
-          `and the recent table covers the older windows ${coverage(older, table)}`,
-        ]
-      : []),
+    `calibration windows: ${cal.length} at offsets ${calOffsets.join(', ')} months before the end of the training part (${tCal.toFixed(1)} s)`,
+    'which windows make the table, tried forward (80%/95% coverage; gap = mean |coverage − nominal|):',
+    ...forward.map((d) => `  ${d.name}: gap ${d.gap.toFixed(2)}; ${d.rows.join('; ')}`),
+    `→ ${chosen.name}: ${used.length} windows; their coverage in-sample: ${show(coverage(used, table))}`,
     '',
     'export const INTERVAL_QUANTILES: readonly (readonly [number, number, number, number])[] = [',
     ...table.map((r) => `  [${r.map((v) => v.toFixed(3)).join(', ')}],`),
