@@ -204,9 +204,7 @@ export function applyScenario(problem: PlanProblem, a: ScenarioAssumptions): Pla
             ...(wf.crewOvertimeLimitByPeriod === undefined
               ? {}
               : { crewOvertimeLimitByPeriod: scale(wf.crewOvertimeLimitByPeriod) }),
-            maxWorkers: a.hiringFreeze
-              ? Math.min(wf.maxWorkers ?? Infinity, wf.initialWorkers)
-              : wf.maxWorkers,
+            ...(a.hiringFreeze ? { hiringFreeze: true } : {}),
           }
         : null,
     };

@@ -266,6 +266,79 @@ describe('infeasible problems get a reason a person can read', () => {
     ]);
   });
 
+  it("a hiring freeze starts after the frozen fence, where the adopted plan's hires stand", async () => {
+    // By hand: a crew of 10 at 100 h a worker ($1,000 a month), a unit takes 1 h and $5 of
+    // material, or $30 bought in. January is frozen at 1 200 units: 12 workers, so 2 hires
+    // even under the freeze. February (free) needs 1 500: without the freeze, 3 more hires
+    // (free to hire) make it at $10 + $5 = $15 a unit against $30 bought; with it, the crew
+    // stays at 12, makes 1 200 and buys 300. Cost with the freeze: 24 worker-months $24,000
+    // + 2 400 units made $12,000 + 300 bought $9,000 = $45,000; without: 27 worker-months
+    // $27,000 + 2 700 made $13,500 = $40,500. The freeze binds in February: one more hire
+    // would make 100 units at $5 + $10 of wages instead of $30 bought, saving 100 × $15 = $1,500.
+    const crew = (freeze: boolean): PlanProblem =>
+      parsePlanProblem({
+        name: 'hiring freeze by hand',
+        periods: ['2027-01', '2027-02'],
+        families: [
+          {
+            code: 'W',
+            unitCost: 5,
+            holdingCost: 1,
+            backlogCost: 8,
+            subcontractCost: 30,
+            endingBacklogMax: 0,
+          },
+        ],
+        demand: [
+          { family: 'W', period: '2027-01', units: 1200 },
+          { family: 'W', period: '2027-02', units: 1500 },
+        ],
+        resources: [
+          {
+            code: 'CREW',
+            unit: 'h',
+            workforce: {
+              initialWorkers: 10,
+              hoursPerWorker: 100,
+              costPerWorker: 1000,
+              hireCost: 0,
+              layoffCost: 0,
+              ...(freeze ? { hiringFreeze: true } : {}),
+            },
+          },
+        ],
+        loads: [{ family: 'W', resource: 'CREW', perUnit: 1 }],
+        frozen: [{ family: 'W', period: '2027-01', production: 1200 }],
+      });
+    const frozen = await solved(crew(true));
+    expect(frozen.resources.map((r) => [r.period, r.workers, r.hires])).toEqual([
+      ['2027-01', 12, 2],
+      ['2027-02', 12, 0],
+    ]);
+    expect(frozen.families.map((r) => [r.production, r.subcontract])).toEqual([
+      [1200, 0],
+      [1200, 300],
+    ]);
+    expect(frozen.totalCost).toBeCloseTo(45000, 6);
+    expect(
+      frozen.duals?.binding.find((b) => b.kind === 'hiringFreeze' && b.period === '2027-02'),
+    ).toMatchObject({ subject: 'CREW', limit: 0, value: 1500 });
+    const open = await solved(crew(false));
+    expect(open.resources.map((r) => [r.workers, r.hires])).toEqual([
+      [12, 2],
+      [15, 3],
+    ]);
+    expect(open.totalCost).toBeCloseTo(40500, 6);
+    // With nothing to buy, February's 300 extra units have no source, and the reason says
+    // that the crew cannot grow.
+    const stuck = crew(true);
+    const r = infeasible(
+      await solvePlan({ ...stuck, options: { ...stuck.options, subcontracting: false } }, solver),
+    );
+    expect(r.reasons[0]).toContain('CREW needs 1 500 h in 2027-02 but has 1 200 h');
+    expect(r.reasons[0]).toContain('(hiring is frozen: 12 workers)');
+  });
+
   it('an ending-inventory target that cannot be reached is named', async () => {
     const p = example('hand-two-months');
     const r = infeasible(

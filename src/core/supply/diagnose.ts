@@ -54,10 +54,13 @@ export function explainInfeasible(
         ? `${formatQty(regular)}${unit} plus ${formatQty(overtime)}${unit} overtime`
         : `${formatQty(regular)}${unit}${p.options.overtime ? ' and no overtime' : ' (overtime is not allowed)'}`;
     const needs = formatQty(loadOn(r, t) + extra);
+    const frozenMonth = p.frozen.some((fr) => fr.period === p.periods[t]);
     const crew =
-      res.workforce?.maxWorkers != null
-        ? ` (at most ${formatQty(res.workforce.maxWorkers)} workers)`
-        : '';
+      res.workforce?.hiringFreeze && !frozenMonth
+        ? ` (hiring is frozen: ${formatQty(val(m.W[r * T + t]))} workers)`
+        : res.workforce?.maxWorkers != null
+          ? ` (at most ${formatQty(res.workforce.maxWorkers)} workers)`
+          : '';
     const fixed =
       t < (res.leadTime ?? 0)
         ? ` (inside its ${res.leadTime}-month lead time: only what was ordered before the plan arrives)`

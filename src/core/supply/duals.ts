@@ -40,6 +40,7 @@ export type BoundKind =
   | 'chaseLimit'
   | 'minWorkers'
   | 'maxWorkers'
+  | 'hiringFreeze'
   | 'frozenProduction'
   | 'endingInventory'
   | 'endingBacklog'
@@ -165,10 +166,20 @@ export function readDuals(p: PlanProblem, m: BuiltModel, sol: LpSolution): PlanD
         const j = m.W[k] ?? -1;
         if (j >= 0) {
           const rc = d[j] ?? 0;
-          if (rc < -TOL && Number.isFinite(m.lp.colUpper[j] ?? Number.POSITIVE_INFINITY))
-            colBound(j, 'maxWorkers', res.code, period);
+          const cap = m.lp.colUpper[j] ?? Number.POSITIVE_INFINITY;
+          if (rc < -TOL && Number.isFinite(cap))
+            colBound(
+              j,
+              res.workforce.hiringFreeze && cap < (res.workforce.maxWorkers ?? Infinity)
+                ? 'hiringFreeze'
+                : 'maxWorkers',
+              res.code,
+              period,
+            );
           else if (rc > TOL) colBound(j, 'minWorkers', res.code, period);
         }
+        // no hires allowed this month (a hiring freeze after the fence): what one would save
+        colBound(m.H[k], 'hiringFreeze', res.code, period);
       }
     }
   });

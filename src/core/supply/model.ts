@@ -455,15 +455,38 @@ export function buildModel(p: PlanProblem, opts: BuildOptions): BuiltModel {
       if (otAllowed && otLimit > 0 && (wf === null || crewOvertime))
         c.O[k] = col(Col.Overtime, r, t, resourceCost(res, 'overtimeCost', period), 0, otLimit);
       if (wf) {
+        // Under a hiring freeze the crew grows inside the fence only as far as the frozen
+        // production needs in regular time (the adopted plan's hires), and not at all after.
+        let frozenCap = Number.POSITIVE_INFINITY;
+        if (wf.hiringFreeze && frozenPeriod[t] === 1) {
+          const l = at(byRes, r, 'loads by resource');
+          let load = 0;
+          l.f.forEach((f, n) => {
+            const fix = frozen[f * T + t] ?? Number.NaN;
+            if (!Number.isNaN(fix)) load += (l.a[n] ?? 0) * fix;
+          });
+          const per = hoursPerWorker[k] ?? 0;
+          const need = per > 0 ? Math.max(0, load - (baseCapacity[k] ?? 0)) / per : 0;
+          frozenCap = Math.max(wf.initialWorkers, wf.minWorkers ?? 0, need);
+        }
         const w = col(
           Col.Workers,
           r,
           t,
           resourceCost(res, 'costPerWorker', period),
           wf.minWorkers ?? 0,
-          wf.maxWorkers ?? Infinity,
+          Math.min(wf.maxWorkers ?? Infinity, frozenCap),
         );
-        const h = col(Col.Hires, r, t, resourceCost(res, 'hireCost', period));
+        // A hiring freeze starts after the fence: frozen production is the adopted plan, made
+        // with the crew it hired.
+        const h = col(
+          Col.Hires,
+          r,
+          t,
+          resourceCost(res, 'hireCost', period),
+          0,
+          wf.hiringFreeze && frozenPeriod[t] === 0 ? 0 : Infinity,
+        );
         const l = col(Col.Layoffs, r, t, resourceCost(res, 'layoffCost', period));
         c.W[k] = w;
         c.H[k] = h;

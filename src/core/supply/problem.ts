@@ -124,6 +124,12 @@ const workforce = z
     crewOvertimeLimitByPeriod: perPeriod.optional().describe('Crew overtime limit by month.'),
     minWorkers: qty.nullable().default(null),
     maxWorkers: qty.nullable().default(null),
+    hiringFreeze: z
+      .boolean()
+      .optional()
+      .describe(
+        "A hiring freeze (a scenario's): no hires after the frozen fence; inside it the crew grows only as far as the frozen production needs in regular time.",
+      ),
     costPerWorkerByPeriod: costByPeriod('Cost per worker'),
     hireCostByPeriod: costByPeriod('Hire cost'),
     layoffCostByPeriod: costByPeriod('Layoff cost'),
