@@ -127,38 +127,7 @@ describe('applying assumptions', () => {
     // By hand: January is frozen at 1 200 units, 1 h each, on a crew of 10 giving 100 h each,
     // so the adopted plan hired 2. A freeze that capped the crew at its first 10 made that
     // month impossible. February needs 1 500: the 12 make 1 200 and 300 are bought in.
-    const crew = parsePlanProblem({
-      name: 'freeze',
-      periods: ['2027-01', '2027-02'],
-      families: [
-        {
-          code: 'W',
-          unitCost: 5,
-          holdingCost: 1,
-          backlogCost: 8,
-          subcontractCost: 30,
-          endingBacklogMax: 0,
-        },
-      ],
-      demand: [
-        { family: 'W', period: '2027-01', units: 1200 },
-        { family: 'W', period: '2027-02', units: 1500 },
-      ],
-      resources: [
-        {
-          code: 'CREW',
-          workforce: {
-            initialWorkers: 10,
-            hoursPerWorker: 100,
-            costPerWorker: 1000,
-            hireCost: 0,
-            layoffCost: 0,
-          },
-        },
-      ],
-      loads: [{ family: 'W', resource: 'CREW', perUnit: 1 }],
-      frozen: [{ family: 'W', period: '2027-01', production: 1200 }],
-    });
+    const crew = example('hand-hiring-freeze');
     const [r] = await runScenarios(
       crew,
       [{ name: 'lean', label: 'Lean', overtime: false, hiringFreeze: true }],

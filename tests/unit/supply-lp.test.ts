@@ -5,7 +5,7 @@ import { buildModel, STRATEGIES, type Strategy } from '../../src/core/supply/mod
 import { type PlanProblem, parsePlanProblem } from '../../src/core/supply/problem.js';
 import { type SolvedPlan, solvePlan } from '../../src/core/supply/solve.js';
 import { createHighsSolver, type HighsSolver } from '../../src/solver/highs.js';
-import { infeasible } from '../helpers/plan-files.js';
+import { infeasible, planFile } from '../helpers/plan-files.js';
 
 const example = (name: string): PlanProblem =>
   parsePlanProblem(JSON.parse(readFileSync(`examples/plans/${name}.json`, 'utf8')));
@@ -276,39 +276,8 @@ describe('infeasible problems get a reason a person can read', () => {
     // $27,000 + 2 700 made $13,500 = $40,500. The freeze binds in February: one more hire
     // would make 100 units at $5 + $10 of wages instead of $30 bought, saving 100 × $15 = $1,500.
     const crew = (freeze: boolean): PlanProblem =>
-      parsePlanProblem({
-        name: 'hiring freeze by hand',
-        periods: ['2027-01', '2027-02'],
-        families: [
-          {
-            code: 'W',
-            unitCost: 5,
-            holdingCost: 1,
-            backlogCost: 8,
-            subcontractCost: 30,
-            endingBacklogMax: 0,
-          },
-        ],
-        demand: [
-          { family: 'W', period: '2027-01', units: 1200 },
-          { family: 'W', period: '2027-02', units: 1500 },
-        ],
-        resources: [
-          {
-            code: 'CREW',
-            unit: 'h',
-            workforce: {
-              initialWorkers: 10,
-              hoursPerWorker: 100,
-              costPerWorker: 1000,
-              hireCost: 0,
-              layoffCost: 0,
-              ...(freeze ? { hiringFreeze: true } : {}),
-            },
-          },
-        ],
-        loads: [{ family: 'W', resource: 'CREW', perUnit: 1 }],
-        frozen: [{ family: 'W', period: '2027-01', production: 1200 }],
+      planFile('hand-hiring-freeze', (raw) => {
+        if (freeze) raw.resources[0].workforce.hiringFreeze = true;
       });
     const frozen = await solved(crew(true));
     expect(frozen.resources.map((r) => [r.period, r.workers, r.hires])).toEqual([
