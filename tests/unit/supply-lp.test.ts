@@ -298,6 +298,22 @@ describe('infeasible problems get a reason a person can read', () => {
       [15, 3],
     ]);
     expect(open.totalCost).toBeCloseTo(40500, 6);
+    // Whole workers: 1 250 frozen units need 12.5 workers, so 13 (one part-idle). January
+    // leaves 50 in stock; February's 1 500 take those, 1 300 made by the 13 and 150 bought.
+    const whole = await solved(
+      planFile('hand-hiring-freeze', (raw) => {
+        Object.assign(raw.resources[0].workforce, { hiringFreeze: true, integer: true });
+        raw.frozen[0].production = 1250;
+      }),
+    );
+    expect(whole.resources.map((r) => [r.workers, r.hires])).toEqual([
+      [13, 3],
+      [13, 0],
+    ]);
+    expect(whole.families.map((r) => [r.inventory, r.subcontract])).toEqual([
+      [50, 0],
+      [0, 150],
+    ]);
     // With nothing to buy, February's 300 extra units have no source, and the reason says
     // that the crew cannot grow.
     const stuck = crew(true);

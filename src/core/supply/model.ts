@@ -466,7 +466,9 @@ export function buildModel(p: PlanProblem, opts: BuildOptions): BuiltModel {
             if (!Number.isNaN(fix)) load += (l.a[n] ?? 0) * fix;
           });
           const per = hoursPerWorker[k] ?? 0;
-          const need = per > 0 ? Math.max(0, load - (baseCapacity[k] ?? 0)) / per : 0;
+          const raw = per > 0 ? Math.max(0, load - (baseCapacity[k] ?? 0)) / per : 0;
+          // whole workers: the last one may be part-idle
+          const need = wf.integer ? Math.ceil(raw - 1e-9) : raw;
           frozenCap = Math.max(wf.initialWorkers, wf.minWorkers ?? 0, need);
         }
         const w = col(
