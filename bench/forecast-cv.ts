@@ -13,6 +13,8 @@
  * calibration windows every 6 months back to 54 months before the end of each training part,
  * chooses which of them make the interval table by trying each design forward (a table built
  * before an origin, scored at it), and prints the table for src/core/forecast/calibration.ts.
+ * Last, it prints how far one origin's coverage strays from nominal with that design: each
+ * calibration origin scored by the table built without that origin's windows.
  */
 import { parseArgs } from 'node:util';
 import {
@@ -389,6 +391,39 @@ function main(): void {
   const chosen = [...forward].sort((a, b) => a.gap - b.gap)[0] as (typeof forward)[number];
   const used = cal.filter((w) => chosen.back.includes(w.offset));
   const table = tableFrom(used);
+  // How far one origin's coverage strays from nominal with this design: each calibration
+  // origin is scored by the design's table built without that origin's windows. The test rows
+  // of the dev half are one more origin, so this is the spread to expect there.
+  const spread = calOffsets.map((o) => ({
+    o,
+    c: coverage(
+      cal.filter((w) => w.offset === o),
+      tableFrom(used.filter((w) => w.offset !== o)),
+    ),
+  }));
+  const dev: number[][] = Array.from({ length: 6 }, () => []);
+  for (const { c } of spread)
+    c.forEach((x, i) => {
+      dev[2 * i]?.push(x.c80 - 80);
+      dev[2 * i + 1]?.push(x.c95 - 95);
+    });
+  const rms = (a: number[]) => Math.sqrt(a.reduce((s, x) => s + x * x, 0) / a.length);
+  const whole = spread.filter((x) => x.c.length === 3);
+  const inside = whole.filter((x) =>
+    x.c.every((y) => Math.abs(y.c80 - 80) <= 1.5 && Math.abs(y.c95 - 95) <= 1.5),
+  );
+  out.push(
+    '',
+    "one origin's coverage with this design (a table without that origin's windows):",
+    ...spread.map((x) => `  ${String(x.o).padStart(2)} months back: ${show(x.c)}`),
+    `  root-mean-square distance from nominal, 80%/95%: ${[0, 1, 2]
+      .map(
+        (i) =>
+          `h${i * 6 + 1}-${i * 6 + 6} ${rms(dev[2 * i] ?? []).toFixed(2)}/${rms(dev[2 * i + 1] ?? []).toFixed(2)}`,
+      )
+      .join(', ')}`,
+    `  origins with every band inside 80 ± 1.5 and 95 ± 1.5: ${inside.length} of ${whole.length}`,
+  );
   out.push(
     '',
     `combination for calibration.ts (the rule's pick): ${shippedRule} of ${shippedNames.join(', ')}; shipped now: ${COMBINATION.rule} of ${COMBINATION.members.map((x) => x.name).join(', ')}`,
