@@ -408,6 +408,48 @@ function main(): void {
       dev[2 * i + 1]?.push(x.c95 - 95);
     });
   const rms = (a: number[]) => Math.sqrt(a.reduce((s, x) => s + x * x, 0) / a.length);
+  // The errors' shared scale at each origin: the mean log |z| over its windows, horizons 1-6.
+  // When every series' errors grow or shrink together, every series' coverage moves at once.
+  const logScale = new Map(
+    calOffsets.map((o) => {
+      let sum = 0;
+      let n = 0;
+      for (const w of cal.filter((x) => x.offset === o)) {
+        const f = combine(w, shipped, shippedRule);
+        if (!f) continue;
+        const sc = scaleOf(w);
+        for (let k = 0; k < Math.min(6, w.actual.length); k++) {
+          const z = Math.abs(((w.actual[k] as number) - (f[k] as number)) / (sc[k] as number));
+          if (z > 0 && Number.isFinite(z)) {
+            sum += Math.log(z);
+            n++;
+          }
+        }
+      }
+      return [o, sum / n] as const;
+    }),
+  );
+  const moves = (a: number) => (100 * 2 * a * Math.exp((-a * a) / 2)) / Math.sqrt(2 * Math.PI);
+  const scales = [...logScale.values()];
+  const meanScale = scales.reduce((a, x) => a + x, 0) / scales.length;
+  const sdScale = rms(scales.map((x) => x - meanScale));
+  const step = (calOffsets[1] ?? 0) - (calOffsets[0] ?? 0);
+  const pairs = calOffsets
+    .filter((o) => logScale.has(o + 6))
+    .map((o) => [logScale.get(o) as number, logScale.get(o + 6) as number] as const);
+  const corr = (xy: readonly (readonly [number, number])[]) => {
+    const mx = xy.reduce((a, p) => a + p[0], 0) / xy.length;
+    const my = xy.reduce((a, p) => a + p[1], 0) / xy.length;
+    let sxy = 0;
+    let sxx = 0;
+    let syy = 0;
+    for (const [x, y] of xy) {
+      sxy += (x - mx) * (y - my);
+      sxx += (x - mx) ** 2;
+      syy += (y - my) ** 2;
+    }
+    return sxy / Math.sqrt(sxx * syy);
+  };
   const whole = spread.filter((x) => x.c.length === 3);
   const inside = whole.filter((x) =>
     x.c.every((y) => Math.abs(y.c80 - 80) <= 1.5 && Math.abs(y.c95 - 95) <= 1.5),
@@ -423,6 +465,9 @@ function main(): void {
       )
       .join(', ')}`,
     `  origins with every band inside 80 ± 1.5 and 95 ± 1.5: ${inside.length} of ${whole.length}`,
+    `  the errors' shared scale (mean log |z|, h1-6), by origin: ${calOffsets.map((o) => `${o} ${(logScale.get(o) as number).toFixed(3)}`).join(', ')}`,
+    `  its standard deviation over origins: ${sdScale.toFixed(3)}. A shared shift u of log scale moves normal errors' coverage of ±a by 2·φ(a)·a·u: ${moves(1.2816).toFixed(1)}·u points at 80% and ${moves(1.96).toFixed(1)}·u at 95%, here ${(moves(1.2816) * sdScale).toFixed(1)} and ${(moves(1.96) * sdScale).toFixed(1)} points`,
+    `  correlation of an origin's scale with the scale 6 months before it (known at the origin): ${corr(pairs).toFixed(2)} over ${pairs.length} pairs${step > 0 && step !== 6 ? ` (origins every ${step} months)` : ''}`,
   );
   out.push(
     '',
