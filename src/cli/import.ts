@@ -3,16 +3,18 @@ import { userInfo } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Db } from '../../db/connect.js';
 import { dbNow } from '../../db/queries/execution.js';
+import { undelivered } from '../../db/queries/outbox.js';
 import { loadConfig } from '../config.js';
 import { UsageError } from '../errors.js';
 import { ImportError, type ImportResult, importCsv } from '../import/import-csv.js';
 import { IMPORT_KINDS, type ImportKind, KIND_ALIASES, KIND_SPECS } from '../import/kinds.js';
 import { getOpenCycle } from '../services/cycles.js';
-import { requestExecutionChecks, weeklyImports } from '../services/execution.js';
-import { changedImports, requestImportRecompute } from '../services/import-recompute.js';
+import { recordExecutionChecks, weeklyImports } from '../services/execution.js';
+import { changedImports, recordImportRecompute } from '../services/import-recompute.js';
+import { deliverJobs } from '../services/outbox.js';
 import { parseCommand } from './command.js';
 import { withDb } from './db.js';
-import { type CliQueues, openQueues, withTimeout } from './queues.js';
+import { type CliQueues, openQueues } from './queues.js';
 import type { CliIo } from './types.js';
 
 const USAGE = `Usage: sopbot import <kind> <file.csv> [--actor NAME] [--no-recompute]
@@ -20,10 +22,11 @@ const USAGE = `Usage: sopbot import <kind> <file.csv> [--actor NAME] [--no-recom
 Kinds: ${IMPORT_KINDS.join(', ')} (see docs/data-format.md).
 Each file is one transaction: a file with any bad row imports nothing.
 'all' imports every kind's file found in <dir> (families.csv, resources.csv, ...), in order.
-An import that changed any row then asks for one recompute of the open cycle's plan (through
-REDIS_URL); --no-recompute skips that, e.g. for a bulk load in several steps.`;
+An import that changed any row then asks for one recompute of the open cycle's plan (recorded
+in Postgres, then handed to REDIS_URL; if Redis is down, a running bot or worker hands it over
+once Redis is back); --no-recompute skips that, e.g. for a bulk load in several steps.`;
 
-/** How long Redis may take to answer before the import gives up asking for a recompute. */
+/** How long Redis may take to answer before the import leaves its jobs to the outbox relay. */
 const REDIS_TIMEOUT_MS = 5000;
 
 function resolveKind(s: string): ImportKind {
@@ -40,80 +43,84 @@ function line(r: ImportResult): string {
   return `${r.fileName}: ${r.kind}: ${r.rows} rows (${r.inserted} new, ${r.updated} updated, ${r.unchanged} unchanged)\n`;
 }
 
-/**
- * After every file is committed: one recompute of the open cycle if any row changed. The
- * import stands whatever happens here, so a Redis failure is a warning, not a failed command.
- */
-async function requestRecompute(
-  db: Db,
-  results: readonly ImportResult[],
-  io: CliIo,
-): Promise<void> {
-  const changed = changedImports(results);
-  if (changed.length === 0) {
-    io.stdout('nothing changed: no recompute needed\n');
-    return;
-  }
-  const cycle = await getOpenCycle(db);
-  if (!cycle) {
-    io.stdout('no open cycle: nothing to recompute\n');
-    return;
-  }
-  await withCliQueues(
-    io,
-    async (queues) => {
-      await requestImportRecompute(queues, cycle.id, changed);
-      io.stdout(`recompute requested for cycle ${cycle.month} (reason: import)\n`);
-    },
-    'a recompute',
-    'run `/sop plan` in Slack when Redis is up',
-  );
+/** A job the import owes, recorded in the outbox: what to say once it is handed over. */
+interface Owed {
+  readonly ids: readonly string[];
+  /** stdout once every id is with the queue. */
+  readonly requested: string;
+  /** What waits, for the warning when some are not ("the recompute of cycle 2026-12"). */
+  readonly what: string;
 }
 
-/** Weekly actuals that changed: one S&OE check per week they touched. */
-async function requestWeekChecks(
+/**
+ * After every file is committed, the jobs the import owes, recorded in one transaction of the
+ * job outbox before Redis is asked: one recompute of the open cycle if a plan input changed
+ * (unless --no-recompute), and one S&OE check per week of weekly actuals it changed. Printed
+ * here: why no recompute is owed, when none is.
+ */
+async function recordOwed(
   db: Db,
   results: readonly ImportResult[],
   since: Date,
+  noRecompute: boolean,
   io: CliIo,
-): Promise<void> {
-  if (weeklyImports(results).length === 0) return;
-  await withCliQueues(
-    io,
-    async (queues) => {
-      const weeks = await requestExecutionChecks(db, queues, results, since);
-      if (weeks.length) io.stdout(`S&OE check requested for the weeks of ${weeks.join(', ')}\n`);
-    },
-    'the S&OE check',
-    'import the file again when Redis is up',
-  );
+): Promise<Owed[]> {
+  const changed = changedImports(results);
+  const cycle = changed.length > 0 && !noRecompute ? await getOpenCycle(db) : null;
+  if (noRecompute) io.stdout('no recompute requested (--no-recompute)\n');
+  else if (changed.length === 0) io.stdout('nothing changed: no recompute needed\n');
+  else if (!cycle) io.stdout('no open cycle: nothing to recompute\n');
+  return db.transaction().execute(async (trx) => {
+    const owed: Owed[] = [];
+    if (cycle)
+      owed.push({
+        ids: [await recordImportRecompute(trx, cycle.id, changed)],
+        requested: `recompute requested for cycle ${cycle.month} (reason: import)\n`,
+        what: `the recompute of cycle ${cycle.month}`,
+      });
+    const checks = await recordExecutionChecks(trx, results, since);
+    if (checks.ids.length > 0) {
+      const weeks = checks.weeks.join(', ');
+      owed.push({
+        ids: checks.ids,
+        requested: `S&OE check requested for the weeks of ${weeks}\n`,
+        what: `the S&OE check of the weeks of ${weeks}`,
+      });
+    }
+    return owed;
+  });
 }
 
 /**
- * Runs `fn` with the queues (REDIS_URL). The import stands whatever happens here, so a Redis
- * failure is a warning, not a failed command.
+ * Hands what the import owes to the queue (REDIS_URL), waiting at most REDIS_TIMEOUT_MS. The
+ * import stands whatever happens here: what Redis did not take waits in the outbox, and the
+ * relay of any running bot or worker delivers it once Redis answers, so a failure is a
+ * warning, not a failed command.
  */
-async function withCliQueues(
-  io: CliIo,
-  fn: (queues: CliQueues['queues']) => Promise<void>,
-  what: string,
-  remedy: string,
-): Promise<void> {
+async function handOver(db: Db, owed: readonly Owed[], io: CliIo): Promise<void> {
+  const ids = owed.flatMap((o) => o.ids);
+  if (ids.length === 0) return;
+  let why: string | null = null;
   let queues: CliQueues | null = null;
   try {
     queues = await openQueues(loadConfig(io.env), REDIS_TIMEOUT_MS);
-    await withTimeout(
-      fn(queues.queues),
-      REDIS_TIMEOUT_MS,
-      () => `no answer from Redis within ${REDIS_TIMEOUT_MS} ms`,
-    );
+    const d = await deliverJobs(db, queues.queues, { ids, timeoutMs: REDIS_TIMEOUT_MS });
+    if (d.error) why = d.error.message;
   } catch (err) {
-    io.stderr(
-      `sopbot import: imported, but could not request ${what} (${(err as Error).message}); ${remedy}\n`,
-    );
+    why = (err as Error).message;
   } finally {
-    // Closing only releases the connection; the outcome is already reported above.
+    // Closing only releases the connection; the outcome is reported below.
     await queues?.close().catch(() => undefined);
+  }
+  const waiting = new Set(await undelivered(db, ids));
+  for (const o of owed) if (!o.ids.some((id) => waiting.has(id))) io.stdout(o.requested);
+  const late = owed.filter((o) => o.ids.some((id) => waiting.has(id))).map((o) => o.what);
+  if (late.length > 0) {
+    const it = late.length > 1 ? ['they wait', 'them'] : ['it waits', 'it'];
+    io.stderr(
+      `sopbot import: imported, but Redis did not take ${late.join(' and ')} (${why ?? 'no answer'}); ` +
+        `${it[0]} in the job outbox, and a running sopbot bot or worker hands ${it[1]} over as soon as Redis answers\n`,
+    );
   }
 }
 
@@ -169,10 +176,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         break;
       }
     }
-    if (failed && changedImports(results).length === 0) return 1;
-    if (values['no-recompute']) io.stdout('no recompute requested (--no-recompute)\n');
-    else await requestRecompute(db, results, io);
-    await requestWeekChecks(db, results, since, io);
+    if (failed && changedImports(results).length === 0 && weeklyImports(results).length === 0)
+      return 1;
+    await handOver(db, await recordOwed(db, results, since, !!values['no-recompute'], io), io);
     return failed ? 1 : 0;
   });
 }

@@ -43,6 +43,7 @@ import { actionDm } from '../slack/presenters/actions.js';
 import { deviationMessage, digestMessage } from '../slack/presenters/execution.js';
 import { notifyOwners, scheduleActionReminders } from './actions.js';
 import type { CycleDeps } from './cycles.js';
+import { deliverJobs, requestJob } from './outbox.js';
 import { postOnce } from './reminders.js';
 import { getSettings } from './settings.js';
 
@@ -356,19 +357,34 @@ export function weeklyImports(results: readonly ImportResult[]): readonly Import
 }
 
 /**
- * After an import of weekly actuals: one `execution-check` per week it changed (rows whose
- * updated_at is not before `since`). Returns the weeks.
+ * After an import of weekly actuals: records one `execution-check` per week it changed (rows
+ * whose updated_at is not before `since`) in `trx`'s job outbox, so none is lost when Redis is
+ * down. Returns the weeks and the outbox rows' ids, for the caller to hand over after the
+ * commit (the relay of any running bot or worker does if that fails).
  */
+export async function recordExecutionChecks(
+  trx: Db,
+  results: readonly ImportResult[],
+  since: Date,
+): Promise<{ weeks: string[]; ids: string[] }> {
+  const changed = weeklyImports(results);
+  if (changed.length === 0) return { weeks: [], ids: [] };
+  const weeks = await weeksChangedSince(trx, since);
+  const requestKey = `import:${changed.map((r) => r.auditId).join(',')}`;
+  const ids: string[] = [];
+  for (const week of weeks)
+    ids.push(await requestJob(trx, 'execution-check', { week, requestKey }));
+  return { weeks, ids };
+}
+
+/** The same, recorded and handed to `queue` at once. Returns the weeks. */
 export async function requestExecutionChecks(
   db: Db,
   queue: JobQueue,
   results: readonly ImportResult[],
   since: Date,
 ): Promise<string[]> {
-  const changed = weeklyImports(results);
-  if (changed.length === 0) return [];
-  const weeks = await weeksChangedSince(db, since);
-  const requestKey = `import:${changed.map((r) => r.auditId).join(',')}`;
-  for (const week of weeks) await queue.enqueue('execution-check', { week, requestKey });
-  return weeks;
+  const owed = await db.transaction().execute((trx) => recordExecutionChecks(trx, results, since));
+  await deliverJobs(db, queue, { ids: owed.ids });
+  return owed.weeks;
 }

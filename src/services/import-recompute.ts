@@ -4,8 +4,9 @@
  * its history hash changed, so new actuals get a refit and unchanged ones cost nothing.
  */
 import { createHash } from 'node:crypto';
-import type { JobQueue } from '../../jobs/contracts.js';
+import type { Db } from '../../db/connect.js';
 import type { ImportResult } from '../import/import-csv.js';
+import { requestJob } from './outbox.js';
 
 /** Kinds that are actuals of execution only (the review reads them; no plan input). */
 const REVIEW_ONLY_KINDS: ReadonlySet<string> = new Set([
@@ -33,13 +34,17 @@ export function importRequestKey(cycleId: number, changed: readonly ImportResult
   return `import:c${cycleId}:${digest}`;
 }
 
-/** Enqueue the recompute (not debounced: the request key is the job id). Returns the job id. */
-export function requestImportRecompute(
-  queue: JobQueue,
+/**
+ * Records the recompute in `trx`'s job outbox (not debounced: the request key makes the job
+ * id), so it is not lost when Redis is down: the caller hands it over after the commit, and
+ * the relay of any running bot or worker does if that fails. Returns the outbox row's id.
+ */
+export function recordImportRecompute(
+  trx: Db,
   cycleId: number,
   changed: readonly ImportResult[],
 ): Promise<string> {
-  return queue.enqueue('recompute', {
+  return requestJob(trx, 'recompute', {
     cycleId,
     reason: 'import',
     requestedBy: null,

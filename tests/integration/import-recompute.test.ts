@@ -12,8 +12,10 @@ import { createQueues, type Queues } from '../../jobs/queues.js';
 import { main } from '../../src/cli.js';
 import { type ImportResult, importCsv } from '../../src/import/import-csv.js';
 import type { ImportKind } from '../../src/import/kinds.js';
+import { createLogger } from '../../src/logger.js';
 import { createRedis } from '../../src/redis.js';
-import { importRequestKey, requestImportRecompute } from '../../src/services/import-recompute.js';
+import { importRequestKey, recordImportRecompute } from '../../src/services/import-recompute.js';
+import { deliverJobs, startOutboxRelay } from '../../src/services/outbox.js';
 import { auditEntries, insertCycle, redisPrefix, useDb } from '../helpers/db.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -161,9 +163,18 @@ describe('sopbot import with an open cycle', () => {
     });
     expect(result.updated).toBe(1);
     const queues = queuesFor(prefix);
-    const first = await requestImportRecompute(queues, cycleId, [result]);
-    const second = await requestImportRecompute(queues, cycleId, [result]);
-    expect(second).toBe(first);
+    const record = () =>
+      t.db.transaction().execute((trx) => recordImportRecompute(trx, cycleId, [result]));
+    const ids = [await record(), await record()];
+    expect(await deliverJobs(t.db, queues, { ids })).toMatchObject({ delivered: 2, pending: 0 });
+    const rows = await t.db
+      .selectFrom('job_outbox')
+      .select('job_id')
+      .where('id', 'in', ids)
+      .execute();
+    expect(rows).toHaveLength(2);
+    expect(rows[0]!.job_id).not.toBeNull();
+    expect(rows[1]!.job_id).toBe(rows[0]!.job_id);
     expect(await recomputeJobs(prefix)).toHaveLength(1);
   });
 
@@ -217,9 +228,10 @@ describe('sopbot import with an open cycle', () => {
     expect(run.out()).toContain('[--no-recompute]');
   });
 
-  it('an unreachable Redis still exits 0, with the rows committed and a warning on stderr', async () => {
+  it('an unreachable Redis still exits 0; the recompute waits in the outbox and a running relay hands it over', async () => {
+    const prefix = redisPrefix('import-offline');
     const file = await writeFamilies('offline.csv', 280);
-    const run = cli(env(redisPrefix('import-offline'), 'redis://127.0.0.1:1'));
+    const run = cli(env(prefix, 'redis://127.0.0.1:1'));
     const started = Date.now();
     expect(await main(['import', 'families', file], run.io)).toBe(0);
     expect(Date.now() - started).toBeLessThan(5000);
@@ -227,8 +239,57 @@ describe('sopbot import with an open cycle', () => {
     expect(run.out()).toContain('(0 new, 1 updated, 1 unchanged)');
     expect(run.out()).not.toContain('recompute requested');
     expect(run.err()).toMatch(
-      /^sopbot import: imported, but could not request a recompute \(.*ECONNREFUSED.*\); run `\/sop plan` in Slack when Redis is up\n$/,
+      /^sopbot import: imported, but Redis did not take the recompute of cycle 2026-12 \(.*ECONNREFUSED.*\); it waits in the job outbox, and a running sopbot bot or worker hands it over as soon as Redis answers\n$/,
     );
+    // Recorded in Postgres, not delivered.
+    const waiting = await t.db
+      .selectFrom('job_outbox')
+      .select(['id', 'payload'])
+      .where('job_name', '=', 'recompute')
+      .where('delivered_at', 'is', null)
+      .execute();
+    expect(waiting).toHaveLength(1);
+    expect(waiting[0]!.payload).toMatchObject({ cycleId, reason: 'import', requestedBy: null });
+    expect(String(waiting[0]!.payload.requestKey)).toMatch(
+      new RegExp(`^import:c${cycleId}:[0-9a-f]{64}$`),
+    );
+    expect(await recomputeJobs(prefix)).toHaveLength(0);
+    // Redis answers again (here: the shared one, under this test's prefix). A running bot's or
+    // worker's relay delivers the request with nobody acting.
+    const relay = startOutboxRelay(
+      { db: t.db, queue: queuesFor(prefix), logger: createLogger('silent') },
+      { intervalMs: 50 },
+    );
+    try {
+      for (let i = 0; i < 200 && (await recomputeJobs(prefix)).length === 0; i++)
+        await new Promise((r) => setTimeout(r, 25));
+    } finally {
+      await relay.stop();
+    }
+    const jobs = await recomputeJobs(prefix);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]!.data).toEqual(waiting[0]!.payload);
+  });
+
+  it('weekly actuals with Redis down: their S&OE checks wait in the outbox too', async () => {
+    const file = join(dir, 'weekly-sales.csv');
+    await writeFile(file, 'family,week,units\nFAM-1,2026-11-30,40\nFAM-2,2026-12-07,30\n');
+    const run = cli(env(redisPrefix('import-weekly-offline'), 'redis://127.0.0.1:1'));
+    expect(await main(['import', 'weekly-sales', file], run.io)).toBe(0);
+    expect(run.out()).toContain('(2 new, 0 updated, 0 unchanged)');
+    expect(run.out()).toContain('nothing changed: no recompute needed\n');
+    expect(run.out()).not.toContain('S&OE check requested');
+    expect(run.err()).toMatch(
+      /^sopbot import: imported, but Redis did not take the S&OE check of the weeks of 2026-11-30, 2026-12-07 \(.*ECONNREFUSED.*\); it waits in the job outbox/,
+    );
+    const waiting = await t.db
+      .selectFrom('job_outbox')
+      .select('payload')
+      .where('job_name', '=', 'execution-check')
+      .where('delivered_at', 'is', null)
+      .orderBy('id')
+      .execute();
+    expect(waiting.map((w) => w.payload.week)).toEqual(['2026-11-30', '2026-12-07']);
   });
 
   it('a Redis that never answers is given up on within the time limit, and the connection closed', async () => {
@@ -249,7 +310,7 @@ describe('sopbot import with an open cycle', () => {
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(await priceOfFam1()).toBe(290);
       expect(run.err()).toContain(
-        'imported, but could not request a recompute (no answer from Redis within 5000 ms)',
+        'imported, but Redis did not take the recompute of cycle 2026-12 (no answer from Redis within 5000 ms); it waits in the job outbox',
       );
       expect(sockets.length).toBeGreaterThan(0);
       await Promise.all(closed);
