@@ -8,7 +8,7 @@ export type Db = Kysely<Database>;
 export interface DbOptions {
   readonly max?: number;
   readonly applicationName?: string;
-  /** Where errors of idle clients go (a server restart, a dropped connection). */
+  /** Where errors of dropped connections go, idle or in use (a server restart, a forced drop). */
   readonly logger?: { warn(obj: object, msg: string): void };
 }
 
@@ -24,6 +24,25 @@ export function createDb(url: string, opts: DbOptions = {}): Db {
   pool.on('error', (err) =>
     opts.logger?.warn({ err }, 'postgres: an idle connection failed; the pool replaces it'),
   );
+  // A client checked out of the pool has no listener of the pool's. When the server drops it
+  // between two queries (a transaction waiting on Redis, a restart of the server), its
+  // 'error' would crash the process. Its next query fails instead, and the pool drops it on
+  // release (an unqueryable client is not reused). Idle clients are the listener above's.
+  const inUse = new WeakSet<pg.PoolClient>();
+  pool.on('acquire', (client) => inUse.add(client));
+  pool.on('release', (_err, client) => inUse.delete(client));
+  pool.on('connect', (client) => {
+    // A dropped connection errs twice (the server's message, then the socket's end): say it once.
+    let said = false;
+    client.on('error', (err) => {
+      if (!inUse.has(client) || said) return;
+      said = true;
+      opts.logger?.warn(
+        { err },
+        'postgres: a connection in use failed; its work fails and the pool drops it',
+      );
+    });
+  });
   return new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
     plugins: [new JsonColumnsPlugin()],

