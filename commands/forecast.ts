@@ -26,7 +26,7 @@ import {
   targetGroups,
 } from '../src/slack/presenters/change-modal.js';
 import { FORECAST_USAGE } from '../src/slack/presenters/help.js';
-import { logUnexpected, userMessage } from '../src/slack/reply.js';
+import { logUnexpected, warningText } from '../src/slack/reply.js';
 
 export const FORECAST: ChangeSpec = {
   ...FORECAST_CHANGE,
@@ -45,7 +45,7 @@ export function register(app: App, deps: AppDeps): void {
       });
     } catch (err) {
       logUnexpected(deps.logger, err, '/forecast no-change failed');
-      await respond({ response_type: 'ephemeral', text: `:warning: ${userMessage(err)}` });
+      await respond({ response_type: 'ephemeral', text: warningText(err) });
     }
     return true;
   });
@@ -69,7 +69,7 @@ export function register(app: App, deps: AppDeps): void {
         );
       } catch (err) {
         logUnexpected(deps.logger, err, 'family pick failed');
-        next = messageModal('Forecast', `:warning: ${userMessage(err)}`);
+        next = messageModal('Forecast', warningText(err));
       }
       // A newer pick already redrew the modal (hash_conflict): that one wins, nothing to tell.
       await client.views
@@ -98,7 +98,7 @@ export function register(app: App, deps: AppDeps): void {
       text = noChangeText(r.cycleMonth, r.families);
     } catch (err) {
       logUnexpected(deps.logger, err, 'no-change button failed');
-      text = `:warning: ${userMessage(err)}`;
+      text = warningText(err);
     }
     if (body.view?.type === 'modal')
       await client.views.update({ view_id: body.view.id, view: messageModal('Forecast', text) });

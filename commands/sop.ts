@@ -8,8 +8,9 @@ import { SopError } from '../src/errors.js';
 import { requirePermission } from '../src/services/members.js';
 import { once } from '../src/services/requests.js';
 import { memberOf } from '../src/slack/member-context.js';
+import { esc } from '../src/slack/presenters/format.js';
 import { helpText } from '../src/slack/presenters/help.js';
-import { userMessage } from '../src/slack/reply.js';
+import { warningText } from '../src/slack/reply.js';
 import { commandRequestKey } from '../src/slack/request-key.js';
 import { tokenise } from '../src/slack/tokenise.js';
 import { SOP_SUBCOMMANDS } from './sop-registry.js';
@@ -24,7 +25,7 @@ export function register(app: App, deps: AppDeps): void {
     if (!sub) {
       await respond({
         response_type: 'ephemeral',
-        text: `Unknown subcommand \`${first}\`.\n\n${helpText(SOP_SUBCOMMANDS)}`,
+        text: `Unknown subcommand \`${esc(first ?? '')}\`.\n\n${helpText(SOP_SUBCOMMANDS)}`,
       });
       return;
     }
@@ -49,7 +50,7 @@ export function register(app: App, deps: AppDeps): void {
     } catch (err) {
       if (!(err instanceof SopError) || err.code === 'internal')
         deps.logger.error({ err, sub: sub.name }, '/sop failed');
-      await respond({ response_type: 'ephemeral', text: `:warning: ${userMessage(err)}` });
+      await respond({ response_type: 'ephemeral', text: warningText(err) });
     }
   });
 }

@@ -45,7 +45,7 @@ import {
   messageModal,
   type TargetOption,
 } from './presenters/change-modal.js';
-import { userMessage } from './reply.js';
+import { userMessage, warningText } from './reply.js';
 import { commandRequestKey, viewRequestKey } from './request-key.js';
 
 /** A change kind as the commands take it: its usage line and its service. */
@@ -143,10 +143,7 @@ export async function openChangeModal(
     view = await buildChangeModal(deps, spec, await member(), command.channel_id);
   } catch (err) {
     if (!(err instanceof SopError)) deps.logger.error({ err }, `${spec.subject} modal failed`);
-    view = messageModal(
-      spec.subject === 'forecast' ? 'Forecast' : 'Capacity',
-      `:warning: ${userMessage(err)}`,
-    );
+    view = messageModal(spec.subject === 'forecast' ? 'Forecast' : 'Capacity', warningText(err));
   }
   await client.views.update({
     view_id: viewId,
@@ -218,7 +215,7 @@ export async function runTextChange(
     const syntax = err instanceof FieldError || (err instanceof SopError && err.code === 'usage');
     await respond({
       response_type: 'ephemeral',
-      text: `:warning: ${userMessage(err)}${syntax ? `\nExpected: \`${spec.usage}\`` : ''}`,
+      text: `${warningText(err)}${syntax ? `\nExpected: \`${spec.usage}\`` : ''}`,
     });
     return null;
   }

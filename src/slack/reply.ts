@@ -5,6 +5,7 @@
  */
 import type { webApi } from '@slack/bolt';
 import { SopError } from '../errors.js';
+import { escSentence } from './presenters/format.js';
 
 /** Says nothing of what was saved: an error can come after a commit (a vote is stored, then its refresh fails). */
 export const INTERNAL_ERROR_TEXT =
@@ -13,6 +14,15 @@ export const INTERNAL_ERROR_TEXT =
 export function userMessage(err: unknown): string {
   if (err instanceof SopError && err.code !== 'internal') return err.message;
   return INTERNAL_ERROR_TEXT;
+}
+
+/**
+ * The refusal or apology as `mrkdwn`, for a message or a modal section. Refusals repeat what
+ * people typed ("`<!channel>` is not a role"), so the sentence is escaped (escSentence).
+ * Modal field errors are plain text and take `userMessage` as it is.
+ */
+export function warningText(err: unknown): string {
+  return `:warning: ${escSentence(userMessage(err))}`;
 }
 
 /** An error no sentence of ours covers (not a SopError, or an internal one). */
@@ -47,7 +57,7 @@ export async function tellUser(
 ): Promise<void> {
   if (logger) logUnexpected(logger, err, 'request failed');
   const b = (body ?? {}) as ErrorBody;
-  const text = `:warning: ${userMessage(err)}`;
+  const text = warningText(err);
   if (typeof b.response_url === 'string') {
     await fetch(b.response_url, {
       method: 'POST',

@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import type { FamilyMonthExplanation } from '../../src/core/explain/family.js';
 import type { Explanation } from '../../src/services/explain.js';
 import {
-  escapeMrkdwn,
   explainMessage,
   explainPlainText,
   parseFigureValue,
 } from '../../src/slack/presenters/explain.js';
+import { esc } from '../../src/slack/presenters/format.js';
 
 const COMMENT = '<!channel> <@U1> & <https://x.example|click> *bold*';
 
@@ -54,7 +54,7 @@ function family(steps: number): Explanation {
 
 describe('explain presenters', () => {
   it('escapes what people typed, as Slack documents', () => {
-    expect(escapeMrkdwn('<!here> & <@U1>')).toBe('&lt;!here&gt; &amp; &lt;@U1&gt;');
+    expect(esc('<!here> & <@U1>')).toBe('&lt;!here&gt; &amp; &lt;@U1&gt;');
     const json = JSON.stringify(explainMessage(family(3)).blocks);
     expect(json).not.toContain('<!channel>');
     expect(json).not.toContain('<https://');

@@ -10,7 +10,7 @@ import type { FamilyMonthExplanation } from '../../core/explain/family.js';
 import type { ResourceMonthExplanation } from '../../core/explain/resource.js';
 import type { AdjustmentFva } from '../../core/kpi.js';
 import type { ChangeRow, Explanation } from '../../services/explain.js';
-import { clip, fmtChange, fmtQty, mrkdwn, plain } from './format.js';
+import { clip, esc, fmtChange, fmtQty, mrkdwn, plain } from './format.js';
 
 export const ACTION_EXPLAIN_SHARE = 'explain_share';
 export const ACTION_EXPLAIN_PICK = 'explain_pick';
@@ -32,11 +32,6 @@ const MAX_LINES = 40;
 
 type Block = types.KnownBlock;
 
-/** Slack's documented escaping for text inside mrkdwn: &, < and >. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 const q = (n: number | null | undefined): string => (n == null ? 'n/a' : fmtQty(n));
 const signed = (n: number): string => (n >= 0 ? `+${fmtQty(n)}` : `−${fmtQty(-n)}`);
 const money = (n: number): string =>
@@ -51,7 +46,7 @@ function who(id: string, names: Readonly<Record<string, string>>): string {
   if (id === 'sopbot') return 'sopbot';
   const n = names[id];
   // A name, not a mention: a shared answer must not ping everyone it names.
-  return n ? escapeMrkdwn(n) : `\`${escapeMrkdwn(id)}\``;
+  return n ? esc(n) : `\`${esc(id)}\``;
 }
 
 /** Packs lines into section texts of at most SECTION_CHARS each. */
@@ -134,15 +129,15 @@ function baselineText(m: FamilyMonthExplanation): string {
         .join(', ');
       const w =
         m.model!.members.length > 1 ? ` (weight ${Math.round(mem.weight * 1000) / 10}%)` : '';
-      return `${escapeMrkdwn(mem.method)}${w}${ps ? `: ${ps}` : ''}`;
+      return `${esc(mem.method)}${w}${ps ? `: ${ps}` : ''}`;
     })
     .join('; ');
   const interval = (lo: number | null, hi: number | null) =>
     lo === null || hi === null ? 'n/a' : `${q(lo)}–${q(hi)}`;
   return clip(
     [
-      `*Baseline: ${q(b.value)}* from \`${escapeMrkdwn(m.model.method)}\``,
-      escapeMrkdwn(m.model.why),
+      `*Baseline: ${q(b.value)}* from \`${esc(m.model.method)}\``,
+      esc(m.model.why),
       `AICc ${m.model.aicc === null ? 'n/a for this model' : num(m.model.aicc)} · 80% ${interval(b.lo80, b.hi80)} · 95% ${interval(b.lo95, b.hi95)}`,
       params ? `Parameters: ${params}` : '',
     ]
@@ -160,14 +155,14 @@ function stepLine(
     return `• *${signed(s.change)}* floor at zero (demand cannot be negative)`;
   const parts = [
     `• *${signed(s.change)}*${s.kind === 'delta_units' ? '' : ` (${fmtChange(s.kind, s.value)}${s.role === 'override' ? ', override' : ''})`} by ${who(s.author, names)}`,
-    `reason \`${escapeMrkdwn(s.reasonCode)}\``,
-    s.comment ? `“${escapeMrkdwn(clip(s.comment, 300))}”` : null,
+    `reason \`${esc(s.reasonCode)}\``,
+    s.comment ? `“${esc(clip(s.comment, 300))}”` : null,
     s.flagged ? ':triangular_flag_on_post: flagged' : null,
     s.zone && s.zone !== 'liquid' ? `${s.zone} zone` : null,
   ].filter(Boolean);
   const fva = [
     fvaText(who(s.author, names), s.authorFva),
-    fvaText(`\`${escapeMrkdwn(s.reasonCode)}\``, s.reasonFva),
+    fvaText(`\`${esc(s.reasonCode)}\``, s.reasonFva),
   ]
     .filter(Boolean)
     .join('; ');
@@ -185,7 +180,7 @@ function supplyText(m: FamilyMonthExplanation): string {
   if (!p) return '*Supply*\n_No solved plan covers this month yet._';
   const s = p.supply;
   const lines = [
-    `*Supply in plan run ${p.runId} (${escapeMrkdwn(p.scenario)})*`,
+    `*Supply in plan run ${p.runId} (${esc(p.scenario)})*`,
     `Demand ${q(s.demand)} = made ${q(s.production)} + subcontracted ${q(s.subcontract)} ${s.fromStock >= 0 ? `+ from stock ${q(s.fromStock)}` : `− into stock ${q(-s.fromStock)}`} ${s.backlogged >= 0 ? `+ backlogged ${q(s.backlogged)}` : `− late orders served ${q(-s.backlogged)}`} + lost ${q(s.lost)}`,
     `Stock at month end ${q(s.closingInventory)}, backlog ${q(s.closingBacklog)}.${p.marginalCost === null ? '' : ` One more unit demanded would cost ${money(p.marginalCost)}.`}`,
   ];
@@ -205,12 +200,12 @@ function supplyText(m: FamilyMonthExplanation): string {
         ? `; one more unit of capacity is worth ${money(r.shadowPrice)}`
         : '';
     lines.push(
-      `• ${escapeMrkdwn(r.resource)}: this family's load ${q(r.familyLoad)} of ${q(r.load)}, capacity ${q(r.capacity)}, ${state}${price}`,
+      `• ${esc(r.resource)}: this family's load ${q(r.familyLoad)} of ${q(r.load)}, capacity ${q(r.capacity)}, ${state}${price}`,
     );
   }
   lines.push(
     p.binding
-      ? `Binding: ${escapeMrkdwn(p.binding)}`
+      ? `Binding: ${esc(p.binding)}`
       : 'Nothing binds: capacity is not what limits this month.',
   );
   return clip(lines.join('\n'), SECTION_CHARS);
@@ -227,10 +222,7 @@ function scenarioFields(
       .slice(0, 10)
       .map((r) =>
         mrkdwn(
-          clip(
-            `*${escapeMrkdwn(r.label)}*\n${r.status === 'optimal' ? r.text : `_${r.status}_`}`,
-            1900,
-          ),
+          clip(`*${esc(r.label)}*\n${r.status === 'optimal' ? r.text : `_${r.status}_`}`, 1900),
         ),
       ),
   };
@@ -270,7 +262,7 @@ function familyRangeBlocks(
   const lines = months.map((m) => {
     const s = m.plan?.supply;
     const plan = s
-      ? ` · made ${q(s.production)}, sub ${q(s.subcontract)}, stock ${signed(s.fromStock)}, backlog ${signed(s.backlogged)}, lost ${q(s.lost)}${m.plan?.binding ? ` · binds: ${escapeMrkdwn(m.plan.binding.split(':')[0] ?? '')}` : ''}`
+      ? ` · made ${q(s.production)}, sub ${q(s.subcontract)}, stock ${signed(s.fromStock)}, backlog ${signed(s.backlogged)}, lost ${q(s.lost)}${m.plan?.binding ? ` · binds: ${esc(m.plan.binding.split(':')[0] ?? '')}` : ''}`
       : '';
     const changes = m.steps.reduce((a, x) => a + x.change, 0);
     const adj = m.steps.length
@@ -284,9 +276,7 @@ function familyRangeBlocks(
   for (const m of months)
     for (const s of m.steps) {
       const key =
-        s.role === 'floor'
-          ? 'floor at zero'
-          : `${who(s.author, names)} · \`${escapeMrkdwn(s.reasonCode)}\``;
+        s.role === 'floor' ? 'floor at zero' : `${who(s.author, names)} · \`${esc(s.reasonCode)}\``;
       byAuthor.set(key, (byAuthor.get(key) ?? 0) + s.change);
     }
   const blocks: Block[] = [];
@@ -323,10 +313,10 @@ function resourceMonthBlocks(
   names: Readonly<Record<string, string>>,
   lim: Limits,
 ): Block[] {
-  const u = escapeMrkdwn(m.unit);
+  const u = esc(m.unit);
   const fams = m.families.map(
     (f) =>
-      `• ${escapeMrkdwn(f.family)}: ${q(f.production)} made × ${num(f.perUnit)} ${u} = *${q(f.load)} ${u}*`,
+      `• ${esc(f.family)}: ${q(f.production)} made × ${num(f.perUnit)} ${u} = *${q(f.load)} ${u}*`,
   );
   const rest = m.families.slice(TOP_FAMILIES);
   const shown = fams.slice(0, TOP_FAMILIES);
@@ -339,7 +329,7 @@ function resourceMonthBlocks(
   const updates = capped(
     m.updates.map(
       (x) =>
-        `• ${fmtChange(x.kind, x.value)} by ${who(x.author, names)} · \`${escapeMrkdwn(x.reason)}\`${x.comment ? ` · “${escapeMrkdwn(clip(x.comment, 300))}”` : ''}${x.isConstraint ? ' · constraint' : ''}`,
+        `• ${fmtChange(x.kind, x.value)} by ${who(x.author, names)} · \`${esc(x.reason)}\`${x.comment ? ` · “${esc(clip(x.comment, 300))}”` : ''}${x.isConstraint ? ' · constraint' : ''}`,
     ),
     { chars: Math.min(SECTION_CHARS - 300, lim.chars / 3), lines: lim.lines },
     'updates',
@@ -380,8 +370,8 @@ function resourceMonthBlocks(
     m.shadowPrice === null
       ? '_No shadow price was stored with this run (it was solved before shadow prices were kept, or as an integer program)._'
       : m.shadowPrice > 0
-        ? `One more ${u} on ${escapeMrkdwn(m.resource)} in ${m.period} is worth *${money(m.shadowPrice)}*.`
-        : `One more ${u} on ${escapeMrkdwn(m.resource)} in ${m.period} is worth $0: its capacity does not bind.`;
+        ? `One more ${u} on ${esc(m.resource)} in ${m.period} is worth *${money(m.shadowPrice)}*.`
+        : `One more ${u} on ${esc(m.resource)} in ${m.period} is worth $0: its capacity does not bind.`;
   blocks.push(section(`*Shadow price*\n${price}`));
   const sc = scenarioFields(
     m.scenarios.map((s) => ({
@@ -396,7 +386,7 @@ function resourceMonthBlocks(
 
 function resourceRangeBlocks(months: readonly ResourceMonthExplanation[], lim: Limits): Block[] {
   const lines = months.map((m) => {
-    const u = escapeMrkdwn(m.unit);
+    const u = esc(m.unit);
     return `• *${m.period}*: load ${q(m.load)} of ${q(m.capacity)} ${u}${m.overload > 0 ? `, ${q(m.overload)} over at consensus` : ''}${m.response.overtime > 0 ? `, overtime ${q(m.response.overtime)}` : ''} · shadow price ${m.shadowPrice === null ? 'n/a' : money(m.shadowPrice)}`;
   });
   return pack('*Month by month*', capped(lines, lim, 'months')).map(section);
@@ -411,7 +401,7 @@ function changeLine(c: ChangeRow, names: Readonly<Record<string, string>>): stri
       : c.status === 'accepted'
         ? ''
         : ` · _${c.status}_`;
-  return `• *${c.period}* ${fmtChange(c.kind, c.value)}${c.before !== null && c.after !== null ? ` (${q(c.before)} → ${q(c.after)})` : ''} by ${who(c.author, names)} · \`${escapeMrkdwn(c.reasonCode)}\`${c.comment ? ` · “${escapeMrkdwn(clip(c.comment, 300))}”` : ''}${status} · ${c.createdAt.slice(0, 10)}`;
+  return `• *${c.period}* ${fmtChange(c.kind, c.value)}${c.before !== null && c.after !== null ? ` (${q(c.before)} → ${q(c.after)})` : ''} by ${who(c.author, names)} · \`${esc(c.reasonCode)}\`${c.comment ? ` · “${esc(clip(c.comment, 300))}”` : ''}${status} · ${c.createdAt.slice(0, 10)}`;
 }
 
 // --- the message -----------------------------------------------------------------------
@@ -481,7 +471,7 @@ export interface ExplainMessageOptions {
 
 export function explainMessage(e: Explanation, opts: ExplainMessageOptions = {}): ExplainMessage {
   if (e.kind === 'not_understood')
-    return { text: e.message, blocks: [section(clip(e.message, 2900))] };
+    return { text: esc(e.message), blocks: [section(clip(esc(e.message), 2900))] };
   const title = explainTitle(e);
   const blocks: Block[] = [{ type: 'header', text: plain(clip(title, 150)) }];
   const about = [
@@ -512,7 +502,7 @@ export function explainMessage(e: Explanation, opts: ExplainMessageOptions = {})
       'changes',
     );
     if (lines.length === 0)
-      blocks.push(section(`_Nobody has changed ${escapeMrkdwn(e.family.code)} in this cycle._`));
+      blocks.push(section(`_Nobody has changed ${esc(e.family.code)} in this cycle._`));
     else for (const t of pack('*Changes, oldest first*', lines)) blocks.push(section(t));
   }
   const max = opts.maxBlocks ?? MAX_BLOCKS;

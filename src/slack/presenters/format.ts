@@ -41,6 +41,15 @@ export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/**
+ * A sentence of ours that may repeat what someone typed (a refusal quoting the value it
+ * refuses), made safe for `mrkdwn`: escaped whole, then plain user mentions (`<@U…>`, no
+ * label) made live again, the only control sequence our sentences put there on purpose.
+ */
+export function escSentence(s: string): string {
+  return esc(s).replace(/&lt;@([UW][A-Z0-9]+)&gt;/g, '<@$1>');
+}
+
 /** Cuts to `max` characters with an ellipsis. */
 export function clip(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, max - 1)}…`;

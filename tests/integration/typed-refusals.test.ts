@@ -1,0 +1,107 @@
+/**
+ * Text people type is data, in refusals too. Every command below is refused or corrected with
+ * a reply that repeats what was typed; the typed text holds Slack control sequences
+ * (`<!channel>`, `<!here>`, `<!subteam^…>`, a link). The real bot over HTTP answers through
+ * the stand-in, and each reply must show the sequence as text (`&lt;!channel&gt;`, Slack's
+ * documented escaping) and hold no live one.
+ */
+import { describe, expect, it } from 'vitest';
+import { useHttpTestBot } from '../helpers/bot.js';
+import { commandEphemeral } from '../helpers/slack.js';
+import { insertFamilies, seedForecastCycle } from './meeting-fixture.js';
+
+const REP = 'UREP0001';
+const OPS = 'UOPS0001';
+const ADMIN = 'UADM0001';
+
+const s = useHttpTestBot('typed-refusals', {
+  standin: {
+    users: [
+      { id: REP, name: 'rita', real_name: 'Rita Rep', tz: 'Europe/Paris' },
+      { id: OPS, name: 'otto', real_name: 'Otto Ops', tz: 'Europe/Paris' },
+      { id: ADMIN, name: 'ada', real_name: 'Ada Admin', tz: 'Europe/Paris' },
+    ],
+    postMessageRate: false,
+  },
+  env: { SOPBOT_ADMIN_USERS: ADMIN, SOPBOT_RECOMPUTE_CRON: 'off' },
+  seed: async (t) => {
+    const { fam1 } = await insertFamilies(t.db);
+    await seedForecastCycle(t.db, fam1, { rep: REP, ops: OPS, months: 12 });
+  },
+});
+
+/** Every live control sequence Slack would act on: specials, user groups, links. */
+const LIVE = /<(!|https?:|mailto:|#|@S)/;
+
+interface Case {
+  readonly command: string;
+  readonly user: string;
+  readonly text: string;
+  /** What the reply must show, escaped, where it repeats the typed text. */
+  readonly shows?: string;
+}
+
+const CASES: readonly Case[] = [
+  { command: '/sop', user: ADMIN, text: '<!channel>', shows: '&lt;!channel&gt;' },
+  { command: '/sop', user: ADMIN, text: 'cycle <!here>', shows: '&lt;!here&gt;' },
+  { command: '/sop', user: ADMIN, text: 'cycle start <!channel>', shows: '&lt;!channel&gt;' },
+  { command: '/sop', user: ADMIN, text: `role <@${REP}> <!channel>`, shows: '&lt;!channel&gt;' },
+  { command: '/sop', user: ADMIN, text: 'scenario <!channel>', shows: '&lt;!channel&gt;' },
+  { command: '/sop', user: ADMIN, text: 'settings <!channel>', shows: '&lt;!channel&gt;' },
+  {
+    command: '/sop',
+    user: ADMIN,
+    text: 'settings channels <!channel> <!here>',
+    shows: '&lt;!channel&gt;',
+  },
+  { command: '/sop', user: ADMIN, text: 'settings execution <!here>=2', shows: '&lt;!here&gt;' },
+  { command: '/sop', user: ADMIN, text: 'vote <!channel>', shows: '&lt;!channel&gt;' },
+  { command: '/sop', user: ADMIN, text: 'vote mode <!channel>', shows: '&lt;!channel&gt;' },
+  { command: '/sop', user: ADMIN, text: 'vote quorum <!here>', shows: '&lt;!here&gt;' },
+  { command: '/sop', user: ADMIN, text: 'pack <!channel>' },
+  {
+    command: '/sop',
+    user: ADMIN,
+    text: `families <@${REP}> <!subteam^S0001|@planners>`,
+    shows: '&lt;!subteam^S0001|@planners&gt;',
+  },
+  {
+    command: '/sop',
+    user: ADMIN,
+    text: 'explain <https://evil.example|the plan>',
+  },
+  { command: '/sop', user: ADMIN, text: 'explain <!channel> 2027-05' },
+  {
+    command: '/forecast',
+    user: REP,
+    text: '<!channel> 2027-07 +10% promotion',
+    shows: '&lt;!channel&gt;',
+  },
+  {
+    command: '/forecast',
+    user: REP,
+    text: 'FAM-1 <!here> +10% promotion',
+    shows: '&lt;!here&gt;',
+  },
+  {
+    command: '/forecast',
+    user: REP,
+    text: 'FAM-1 2027-07 +10% <!channel>',
+    shows: '&lt;!channel&gt;',
+  },
+  {
+    command: '/capacity',
+    user: OPS,
+    text: '<!channel> 2027-07 -10% maintenance',
+    shows: '&lt;!channel&gt;',
+  },
+];
+
+describe('a refusal repeats typed text as text', () => {
+  it.each(CASES)('$command $text', async (c) => {
+    const reply = await commandEphemeral(s, c.command, c.user, c.text);
+    const all = [reply.text, JSON.stringify(reply.blocks ?? [])].join('\n');
+    expect(all).not.toMatch(LIVE);
+    if (c.shows) expect(reply.text).toContain(c.shows);
+  });
+});
