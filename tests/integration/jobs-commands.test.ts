@@ -140,7 +140,8 @@ describe('/sop whatif', () => {
   it('explains bad syntax in an ephemeral reply with the expected syntax', async () => {
     const text = await sopReply(PLANNER, 'whatif demand FAM-2 twenty');
     expect(text).toContain("'twenty' is not a percentage");
-    expect(text).toContain('demand <family|all> <+N%|-N%>');
+    // escaped, so that Slack shows the angle brackets instead of reading a link
+    expect(text).toContain('demand &lt;family|all&gt; &lt;+N%|-N%&gt;');
   });
 
   it('names an unknown family', async () => {

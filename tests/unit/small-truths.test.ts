@@ -14,6 +14,12 @@ describe('small truths', () => {
     );
   });
 
+  it('/sop help escapes the angle brackets of its usages, so that Slack shows them', () => {
+    const help = helpText(SOP_SUBCOMMANDS);
+    expect(help).toContain('`/sop decide [&lt;scenario&gt; "rationale" [supersedes "reason"]]`');
+    expect(help).not.toMatch(/<(?!#)/);
+  });
+
   it('the Close vote button asks for confirmation', () => {
     const view = {
       poll: {

@@ -1,6 +1,7 @@
 /** Text presenters for `/sop help` and `/sop settings`. */
 import type { SettingsRow } from '../../../db/schema.js';
 import type { SopSubcommand } from '../command-types.js';
+import { esc } from './format.js';
 
 export const FORECAST_USAGE =
   '/forecast FAM-12 2027-03..2027-05 +15% promotion "Spring campaign"   (also =1200, +200, -10%, no-change; no text opens a form)';
@@ -12,7 +13,7 @@ export function helpText(subs: readonly Pick<SopSubcommand, 'usage' | 'summary'>
     '*sopbot commands*',
     `• \`${FORECAST_USAGE.split('   ')[0]}\` adjust the demand forecast (no text opens a form)`,
     `• \`${CAPACITY_USAGE.split('   ')[0]}\` update a resource's capacity (no text opens a form)`,
-    ...subs.map((s) => `• \`${s.usage}\` ${s.summary}`),
+    ...subs.map((s) => `• \`${esc(s.usage)}\` ${esc(s.summary)}`),
   ];
   return lines.join('\n');
 }
