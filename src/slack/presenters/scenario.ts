@@ -57,7 +57,7 @@ export function scenarioListText(
   list: { readonly scenarios: readonly ScenarioAssumptions[]; readonly defaults: boolean },
 ): string {
   const head = list.defaults
-    ? `Scenarios of ${month} (the defaults; \`/sop scenario set <name>\` changes one):`
+    ? `Scenarios of ${month} (the defaults; \`/sop scenario set &lt;name&gt;\` changes one):`
     : `Scenarios of ${month} (set for this cycle; \`/sop scenario reset\` goes back to the defaults):`;
   return clip(
     [
