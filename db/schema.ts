@@ -431,6 +431,8 @@ export interface SlackPostsTable {
   file_id: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Who made the current claim (a job: `job:<id>`), when the caller said. */
+  holder: string | null;
 }
 
 export interface AuditLogTable {

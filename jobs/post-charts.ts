@@ -21,6 +21,7 @@ import { userNamesFor } from '../src/services/user-names.js';
 import {
   CONTENT_WAIT_MS,
   claimContent,
+  jobHolder,
   ledgerEntries,
   PostInFlightError,
   postFileOnce,
@@ -104,6 +105,8 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
       altText: chart.altText,
       comment: chart.summary,
       bytes: png.png,
+      holder: jobHolder(ctx.job),
+      logger: ctx.logger,
     });
     renderMs.push(t1 - t0);
     uploadMs.push(performance.now() - t1);

@@ -1,15 +1,14 @@
 /** `review`: post the performance review that opens a cycle (once per cycle). */
 import { postReview } from '../src/services/review-post.js';
+import { jobHolder } from '../src/slack/post-ledger.js';
 import type { Processor } from './processor-types.js';
 
 export const review: Processor<'review'> = async (p, ctx) => {
   const { fontDir } = ctx.worker;
-  const ts = await postReview(
-    ctx.slack,
-    ctx.db,
-    p.cycleId,
-    ctx.clock.now(),
-    fontDir ? { fontDir } : {},
-  );
+  const ts = await postReview(ctx.slack, ctx.db, p.cycleId, ctx.clock.now(), {
+    ...(fontDir ? { fontDir } : {}),
+    holder: jobHolder(ctx.job),
+    logger: ctx.logger,
+  });
   return { posted: ts !== null };
 };

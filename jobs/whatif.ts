@@ -8,7 +8,7 @@ import { renderChart } from '../src/charts/render.js';
 import { parseWhatIfs, WhatIfError } from '../src/core/scenarios/what-if.js';
 import { scenarioKpis } from '../src/services/chart-data.js';
 import { runWhatIf } from '../src/services/planning.js';
-import { postFileOnce, postMessageOnce } from '../src/slack/post-ledger.js';
+import { jobHolder, postFileOnce, postMessageOnce } from '../src/slack/post-ledger.js';
 import { esc } from '../src/slack/presenters/format.js';
 import { whatIfDiff } from '../src/slack/presenters/plan-run.js';
 import { hash } from './contracts.js';
@@ -72,6 +72,8 @@ export const whatif: Processor<'whatif'> = async (p, ctx) => {
       altText: chart.altText,
       comment: diff,
       bytes: png.png,
+      holder: jobHolder(ctx.job),
+      logger: ctx.logger,
     });
   } else await say('diff', diff);
   return { central: central.kpis, whatIf: changed.kpis };

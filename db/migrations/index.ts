@@ -14,6 +14,7 @@ import * as planDuals from './20261203T1800-plan-duals.js';
 import * as jobOutbox from './20261203T1900-job-outbox.js';
 import * as chartFingerprints from './20261203T1910-chart-fingerprints.js';
 import * as decisionSupersedes from './20261203T1920-decision-supersedes.js';
+import * as postHolder from './20261203T1930-post-holder.js';
 
 export const migrations: Record<string, Migration> = {
   '20261122T0400-initial': initial,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '20261203T1900-job-outbox': jobOutbox,
   '20261203T1910-chart-fingerprints': chartFingerprints,
   '20261203T1920-decision-supersedes': decisionSupersedes,
+  '20261203T1930-post-holder': postHolder,
 };

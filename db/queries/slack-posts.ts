@@ -28,6 +28,8 @@ export interface LedgerRow {
   readonly createdAt: Date;
   /** When the current claim was made (or taken over), or the row last changed. */
   readonly updatedAt: Date;
+  /** Who made the current claim, when the caller said (a job: `job:<id>`). */
+  readonly holder: string | null;
 }
 
 function toLedgerRow(row: Selectable<SlackPostsTable>): LedgerRow {
@@ -39,6 +41,7 @@ function toLedgerRow(row: Selectable<SlackPostsTable>): LedgerRow {
     fileId: row.file_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    holder: row.holder,
   };
 }
 
@@ -72,10 +75,11 @@ export async function claimPost(
   key: string,
   channel: string,
   threadTs: string | null = null,
+  holder: string | null = null,
 ): Promise<Claim> {
   const inserted = await db
     .insertInto('slack_posts')
-    .values({ post_key: key, channel_id: channel, thread_ts: threadTs })
+    .values({ post_key: key, channel_id: channel, thread_ts: threadTs, holder })
     .onConflict((oc) => oc.column('post_key').doNothing())
     .returningAll()
     .executeTakeFirst();
@@ -83,11 +87,14 @@ export async function claimPost(
   return { claimed: false, row: await getPost(db, key) };
 }
 
-/** Records the file reserved for a claimed key, unless the key is already posted. */
+/**
+ * Records the file reserved for a claimed key, unless the key is already posted. The claim
+ * time stays: its holder's renewals (post-ledger's holdClaim) are what keep it fresh.
+ */
 export async function setPostFile(db: Db, key: string, fileId: string): Promise<void> {
   await db
     .updateTable('slack_posts')
-    .set({ file_id: fileId, updated_at: new Date() })
+    .set({ file_id: fileId })
     .where('post_key', '=', key)
     .where('ts', 'is', null)
     .execute();
@@ -106,17 +113,18 @@ export async function setPostTs(db: Db, key: string, ts: string): Promise<void> 
  * Takes over a claim left without a ts: only when it is still the claim the caller read
  * (`seen`, its updated_at), is older than `staleMs` by the database's clock, and has no ts.
  * The row comes back with a new updated_at, the taker's claim; null when another caller
- * took it over, posted, or gave it back first.
+ * took it over, posted, or gave it back first. `holder`, when given, becomes the claim's.
  */
 export async function takeOverClaim(
   db: Db,
   key: string,
   seen: Date,
   staleMs: number,
+  holder?: string | null,
 ): Promise<LedgerRow | null> {
   const row = await db
     .updateTable('slack_posts')
-    .set({ updated_at: sql`now()` })
+    .set({ updated_at: sql`now()`, ...(holder !== undefined ? { holder } : {}) })
     .where(unpostedClaim(key, seen))
     .where(sql<SqlBool>`updated_at < now() - make_interval(secs => ${staleMs / 1000})`)
     .returningAll()

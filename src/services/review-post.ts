@@ -62,7 +62,12 @@ export async function postReview(
   db: Db,
   cycleId: number,
   now: Date,
-  opts: { readonly fontDir?: string } = {},
+  opts: {
+    readonly fontDir?: string;
+    /** The chart's claim holder and logger (postFileOnce): the job posting it. */
+    readonly holder?: string | undefined;
+    readonly logger?: { warn(obj: object, msg: string): void };
+  } = {},
 ): Promise<string | null> {
   const settings = await getSettings(db);
   const channel = settings.demand_channel ?? settings.exec_channel;
@@ -79,6 +84,8 @@ export async function postReview(
     altText: chart.altText,
     comment: chart.summary,
     bytes: png.png,
+    ...(opts.holder ? { holder: opts.holder } : {}),
+    ...(opts.logger ? { logger: opts.logger } : {}),
   });
   return postOnce(slack, db, `review:${cycleId}`, channel, reviewMessage(cycle.month, loop));
 }

@@ -4,14 +4,17 @@
  * the last attempt stopped instead of posting again.
  *
  * Files (files.uploadV2 done as its three calls, so each step can be recorded):
- * 1. claim the key (a row with no file_id and no ts);
+ * 1. claim the key (a row with no file_id and no ts), naming its holder (a job: `job:<id>`);
  * 2. files.getUploadURLExternal, then record the file id BEFORE anything is shared;
  * 3. upload the bytes, files.completeUploadExternal into the channel or thread;
  * 4. record the share's ts.
- * A retry that finds a file id asks files.info whether that file was already shared in the
- * channel: if so it records the share and stops; if not (the crash came before step 3 ended)
- * the unshared file is private and invisible, and a new upload starts. No crash point shows
- * a chart twice.
+ * The holder renews the claim while it works. Another caller meeting a fresh claim waits for
+ * its ts, as for messages below: two jobs posting the same run's charts at once post each
+ * chart once. A claim that is stale, or the holder's own from an attempt that crashed, is
+ * resumed: with a file id, files.info says whether that file was already shared in the
+ * channel; if so the share is recorded and nothing is sent; if not (the crash came before
+ * step 3 ended) the unshared file is private and invisible, and a new upload starts. No
+ * crash point shows a chart twice.
  *
  * Messages: claim, chat.postMessage with the key in the message's metadata
  * (`{ event_type: 'sopbot_post', event_payload: { post_key } }`), record the ts. A caller
@@ -97,6 +100,18 @@ export interface FilePost {
   /** Posted with the file (mrkdwn). */
   readonly comment: string;
   readonly bytes: Uint8Array;
+  /**
+   * Who posts it: a job says `job:<id>` (jobHolder), so that its next attempt after a crash
+   * resumes its own claim at once instead of waiting for it to go stale.
+   */
+  readonly holder?: string;
+  /** Where a failed renewal of the claim is reported. */
+  readonly logger?: { warn(obj: object, msg: string): void };
+}
+
+/** The claim holder of a job's posts: every attempt of one job is the same holder. */
+export function jobHolder(job: { readonly id?: string | undefined }): string | undefined {
+  return job.id ? `job:${job.id}` : undefined;
 }
 
 export interface PostOutcome {
@@ -127,51 +142,84 @@ async function shareTs(slack: WebClient, fileId: string, channel: string): Promi
   return null;
 }
 
-/** Claims the post's key, or reads the earlier claim, and returns its ledger row. */
-async function claim(db: Db, p: MessagePost | FilePost): Promise<LedgerRow> {
-  const { row } = await claimPost(db, p.key, p.channel, p.threadTs ?? null);
-  if (!row)
-    throw new Error(`slack_posts: the claim on '${p.key}' was given back while it was read`);
-  return row;
-}
-
 function slackError(err: unknown): string | undefined {
   const data = (err as { data?: { error?: unknown } } | null)?.data;
   return typeof data?.error === 'string' ? data.error : undefined;
 }
 
+/**
+ * Posts the file `p` once under its key. The claim is taken as for messages: a caller that
+ * meets another caller's fresh claim waits up to IN_FLIGHT_WAIT_MS for its ts, then throws
+ * PostInFlightError; a stale claim is first checked in Slack (files.info: was its file
+ * shared?), then taken over by one caller. A claim of the same holder (`p.holder`: a job's
+ * earlier attempt, which crashed) is resumed at once.
+ */
 export async function postFileOnce(db: Db, slack: WebClient, p: FilePost): Promise<PostOutcome> {
-  const row = await claim(db, p);
-  if (row.ts) return { ts: row.ts, posted: false, ...(row.fileId ? { fileId: row.fileId } : {}) };
-  if (row.fileId) {
-    const ts = await shareTs(slack, row.fileId, p.channel);
-    if (ts) {
-      await setPostTs(db, p.key, ts);
-      return { ts, posted: false, fileId: row.fileId };
+  const holder = p.holder ?? null;
+  const deadline = Date.now() + IN_FLIGHT_WAIT_MS;
+  for (;;) {
+    const c = await claimPost(db, p.key, p.channel, p.threadTs ?? null, holder);
+    if (c.claimed) return upload(db, slack, p, c.row);
+    if (!c.row) continue;
+    const row = c.row;
+    if (row.ts) return { ts: row.ts, posted: false, ...(row.fileId ? { fileId: row.fileId } : {}) };
+    const age = Date.now() - row.updatedAt.getTime();
+    const own = holder !== null && row.holder === holder;
+    if (own || age >= STALE_CLAIM_MS) {
+      if (row.fileId) {
+        const ts = await shareTs(slack, row.fileId, p.channel);
+        if (ts) {
+          await setPostTs(db, p.key, ts);
+          return { ts, posted: false, fileId: row.fileId };
+        }
+      }
+      const mine = await takeOverClaim(db, p.key, row.updatedAt, own ? 0 : STALE_CLAIM_MS, holder);
+      if (mine) return upload(db, slack, p, mine);
+      // Another caller took it over or recorded the post first: read the row again.
     }
+    if (Date.now() >= deadline)
+      throw new PostInFlightError(p.key, Math.max(STALE_CLAIM_MS - age, 0));
+    await new Promise((r) => setTimeout(r, POLL_MS));
   }
-  const url = await slack.files.getUploadURLExternal({
-    filename: p.filename,
-    length: p.bytes.byteLength,
-    alt_text: p.altText.slice(0, 1000),
-  });
-  const fileId = url.file_id;
-  const uploadUrl = url.upload_url;
-  if (!fileId || !uploadUrl)
-    throw new Error('files.getUploadURLExternal gave no file_id or upload_url');
-  await setPostFile(db, p.key, fileId);
-  const res = await fetch(uploadUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/octet-stream' },
-    body: p.bytes,
-  });
-  if (!res.ok) throw new Error(`uploading ${p.filename} failed: HTTP ${res.status}`);
-  await slack.files.completeUploadExternal({
-    files: [{ id: fileId, title: p.title }],
-    channel_id: p.channel,
-    ...(p.threadTs ? { thread_ts: p.threadTs } : {}),
-    initial_comment: p.comment,
-  });
+}
+
+/**
+ * The three calls of files.uploadV2 under the claim `row`, renewed while they run; the file id
+ * is recorded before anything is shared, and the share's ts after. When Slack refuses a call
+ * (an error answer or a 429) nothing was shared, so the claim is given back.
+ */
+async function upload(db: Db, slack: WebClient, p: FilePost, row: LedgerRow): Promise<PostOutcome> {
+  const lease = holdClaim(db, p.key, row.updatedAt, p.logger);
+  let fileId: string | undefined;
+  try {
+    const url = await slack.files.getUploadURLExternal({
+      filename: p.filename,
+      length: p.bytes.byteLength,
+      alt_text: p.altText.slice(0, 1000),
+    });
+    fileId = url.file_id;
+    const uploadUrl = url.upload_url;
+    if (!fileId || !uploadUrl)
+      throw new Error('files.getUploadURLExternal gave no file_id or upload_url');
+    await setPostFile(db, p.key, fileId);
+    const res = await fetch(uploadUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: p.bytes,
+    });
+    if (!res.ok) throw new Error(`uploading ${p.filename} failed: HTTP ${res.status}`);
+    await slack.files.completeUploadExternal({
+      files: [{ id: fileId, title: p.title }],
+      channel_id: p.channel,
+      ...(p.threadTs ? { thread_ts: p.threadTs } : {}),
+      initial_comment: p.comment,
+    });
+  } catch (err) {
+    const claimedAt = await lease.stop();
+    if (slackRefused(err)) await releaseClaim(db, p.key, claimedAt);
+    throw err;
+  }
+  await lease.stop();
   // Sharing can finish asynchronously in Slack; the file id alone then marks it done.
   const ts = (await shareTs(slack, fileId, p.channel)) ?? `file:${fileId}`;
   await setPostTs(db, p.key, ts);

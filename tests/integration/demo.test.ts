@@ -70,6 +70,12 @@ describe('npm run demo', () => {
     expect(transcript).toContain('S&OE digest: week of 2027-03-01');
     expect((await readdir(out)).filter((f) => f.startsWith('review-'))).toHaveLength(3);
 
+    // Every file Slack received, named by its id: each chart was shown once, though two
+    // recompute flows that reuse one plan run both post that run's charts.
+    const shown = (await readdir(join(out, 'img'))).map((f) => f.replace(/^F[0-9A-Z]+-/, ''));
+    expect(shown.length).toBeGreaterThanOrEqual(result.chartsPosted);
+    expect(shown.filter((f, i) => shown.indexOf(f) !== i)).toEqual([]);
+
     const pngs = (await readdir(out)).filter((f) => f.endsWith('.png'));
     expect(pngs.length).toBe(result.chartsPosted);
     const img = PNG.sync.read(await readFile(join(out, pngs[0]!)));

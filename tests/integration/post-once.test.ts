@@ -1,5 +1,5 @@
 /**
- * Exactly-once messages (src/slack/post-ledger.ts, and postOnce / dmOnce over it) against
+ * Exactly-once messages and files (src/slack/post-ledger.ts, and postOnce / dmOnce over it) against
  * real Postgres and the stand-in: each crash point is left behind the way a crashed process
  * leaves it (a ledger row claimed without a ts, aged with SQL; a message in Slack or not),
  * then the next attempt must end with the message in Slack exactly once.
@@ -12,14 +12,17 @@ import {
   claimPost,
   getPost,
   renewClaim,
+  setPostFile,
   setPostTs,
   takeOverClaim,
 } from '../../db/queries/slack-posts.js';
 import { dmOnce, postOnce } from '../../src/services/reminders.js';
 import { updateSettings } from '../../src/services/settings.js';
 import {
+  type FilePost,
   POST_EVENT_TYPE,
   PostInFlightError,
+  postFileOnce,
   postMessageOnce,
   STALE_CLAIM_MS,
 } from '../../src/slack/post-ledger.js';
@@ -265,6 +268,104 @@ describe('postMessageOnce', () => {
     ).rejects.toThrow(/not_in_channel.*channels:history/);
     expect(standin.callsTo('chat.postMessage')).toHaveLength(0);
     expect((await getPost(db, key))?.ts).toBeNull();
+  });
+});
+
+describe('postFileOnce', () => {
+  /** A small file post of `key` to C_SUPPLY by `holder`. */
+  const file = (key: string, holder?: string): FilePost => ({
+    key,
+    channel: 'C_SUPPLY',
+    filename: `${key}.png`,
+    title: 'chart',
+    altText: 'a chart',
+    comment: `the chart of ${key}`,
+    bytes: new Uint8Array([137, 80, 78, 71, 1, 2, 3]),
+    ...(holder ? { holder } : {}),
+  });
+  /** The messages in C_SUPPLY that share a file named after `key`. */
+  const shares = (key: string) =>
+    standin
+      .messagesIn('C_SUPPLY')
+      .filter((m) =>
+        m.files.some((id) => standin.files.find((f) => f.id === id)?.name === `${key}.png`),
+      );
+
+  it('two jobs post the same chart at once: one upload, one share, both get its ts', async () => {
+    // The demo's case: two recompute flows that reuse one plan run both post its charts.
+    const key = newKey('file-race');
+    const outs = await Promise.all([
+      postFileOnce(db, slack, file(key, 'job:a')),
+      postFileOnce(db, slack, file(key, 'job:b')),
+    ]);
+    expect(outs.filter((o) => o.posted)).toHaveLength(1);
+    expect(outs[0]?.ts).toBe(outs[1]?.ts);
+    expect(standin.callsTo('files.getUploadURLExternal')).toHaveLength(1);
+    expect(shares(key)).toHaveLength(1);
+  });
+
+  it("another job's fresh claim: waits briefly, then PostInFlightError and no upload", async () => {
+    const key = newKey('file-in-flight');
+    await claimPost(db, key, 'C_SUPPLY', null, 'job:a');
+    const started = Date.now();
+    const err = await postFileOnce(db, slack, file(key, 'job:b')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PostInFlightError);
+    expect((err as PostInFlightError).retryAfterMs).toBeGreaterThan(STALE_CLAIM_MS - 10_000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
+    expect(standin.callsTo('files.getUploadURLExternal')).toHaveLength(0);
+    // The same call without a holder is another caller too.
+    await expect(postFileOnce(db, slack, file(key))).rejects.toBeInstanceOf(PostInFlightError);
+    expect(standin.callsTo('files.getUploadURLExternal')).toHaveLength(0);
+  });
+
+  it('the same job after a crash before the share: uploads at once, and the file shows once', async () => {
+    const key = newKey('file-resume');
+    await claimPost(db, key, 'C_SUPPLY', null, 'job:a');
+    // The crashed attempt had reserved a file that it never shared.
+    const reserved = await slack.files.getUploadURLExternal({ filename: `${key}.png`, length: 7 });
+    await setPostFile(db, key, reserved.file_id as string);
+    const out = await postFileOnce(db, slack, file(key, 'job:a'));
+    expect(out.posted).toBe(true);
+    expect(out.fileId).not.toBe(reserved.file_id);
+    expect(shares(key)).toHaveLength(1);
+    expect(await getPost(db, key)).toMatchObject({ ts: out.ts, holder: 'job:a' });
+  });
+
+  it('the same job after a crash after the share: records the share, uploads nothing', async () => {
+    const key = newKey('file-shared');
+    const first = await postFileOnce(db, slack, file(key, 'job:a'));
+    // The crash came before the ts was recorded: the ledger holds the file id alone.
+    await db.updateTable('slack_posts').set({ ts: null }).where('post_key', '=', key).execute();
+    const calls = standin.callsTo('files.getUploadURLExternal').length;
+    const again = await postFileOnce(db, slack, file(key, 'job:a'));
+    expect(again).toEqual({ ts: first.ts, posted: false, fileId: first.fileId });
+    expect(standin.callsTo('files.getUploadURLExternal')).toHaveLength(calls);
+    expect(shares(key)).toHaveLength(1);
+  });
+
+  it("another job's stale claim with nothing shared: taken over and posted once", async () => {
+    const key = newKey('file-stale');
+    await claimPost(db, key, 'C_SUPPLY', null, 'job:a');
+    await age(key);
+    const outs = await Promise.all([
+      postFileOnce(db, slack, file(key, 'job:b')),
+      postFileOnce(db, slack, file(key, 'job:c')),
+    ]);
+    expect(outs.filter((o) => o.posted)).toHaveLength(1);
+    expect(shares(key)).toHaveLength(1);
+  });
+
+  it('Slack refuses the upload (429): the claim is given back and the retry uploads at once', async () => {
+    const key = newKey('file-429');
+    standin.failNext('files.getUploadURLExternal', { status: 429, retryAfter: 1 });
+    await expect(postFileOnce(db, slack, file(key, 'job:a'))).rejects.toMatchObject({
+      code: 'slack_webapi_rate_limited_error',
+    });
+    expect(await getPost(db, key)).toBeNull();
+    // Another job may go at once too: nothing is in flight.
+    const out = await postFileOnce(db, slack, file(key, 'job:b'));
+    expect(out.posted).toBe(true);
+    expect(shares(key)).toHaveLength(1);
   });
 });
 
