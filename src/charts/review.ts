@@ -38,7 +38,7 @@ export function reviewTrendChart(points: readonly ReviewTrendPoint[]): ChartResu
     ...specHead(title, [
       'Each cycle scores the months since the previous one, against its adopted plan.',
     ]),
-    width: CHART_WIDTH - 160,
+    width: CHART_WIDTH,
     height: 260,
     data: { values },
     mark: { type: 'line', strokeWidth: 2.5, point: { size: 60, filled: true } },
@@ -55,6 +55,7 @@ export function reviewTrendChart(points: readonly ReviewTrendPoint[]): ChartResu
         field: 'series',
         type: 'nominal',
         title: null,
+        legend: { symbolType: 'stroke', symbolStrokeWidth: 2.5, symbolSize: 300 },
         scale: {
           domain: SERIES.map(([, s]) => s),
           range: [
@@ -66,10 +67,12 @@ export function reviewTrendChart(points: readonly ReviewTrendPoint[]): ChartResu
           ],
         },
       },
+      // No `legend: null` here: on the same field it merges with the colour's legend, and
+      // vega-lite then drew no legend at all. Merged, one legend shows colour and dash.
       strokeDash: {
         field: 'series',
         type: 'nominal',
-        legend: null,
+        title: null,
         scale: {
           domain: SERIES.map(([, s]) => s),
           range: [

@@ -3,6 +3,7 @@
  * written as the arithmetic that gives it, from the data in this file).
  */
 import { describe, expect, it } from 'vitest';
+import { chartSvg } from '../../src/charts/render.js';
 import { reviewTrendChart } from '../../src/charts/review.js';
 import {
   fillRate,
@@ -295,6 +296,29 @@ describe('review trend chart', () => {
       'Cycle 2027-03: lag-1 accuracy, consensus 80.0% (+5.0 pts vs 2027-02), lag-1 accuracy, baseline 70.0%, plan adherence 90.0% (−5.0 pts vs 2027-02).',
     );
     expect(reviewTrendChart([]).summary).toBe('No cycle to review yet.');
+  });
+
+  it('names its lines in a legend: four colours are unreadable without one', async () => {
+    const cycle = (c: string, v: number) => ({
+      cycle: c,
+      accuracy: v,
+      baselineAccuracy: v - 0.05,
+      adherence: v + 0.02,
+      fillRate: v + 0.04,
+      otif: v - 0.1,
+    });
+    const svg = await chartSvg(
+      reviewTrendChart([cycle('2027-02', 0.9), cycle('2027-03', 0.88)]).spec,
+    );
+    // The names are drawn nowhere else (no axis or title carries them).
+    for (const name of [
+      'Lag-1 accuracy, consensus',
+      'Lag-1 accuracy, baseline',
+      'Plan adherence',
+      'Fill rate',
+      'OTIF',
+    ])
+      expect(svg).toContain(`>${name}</text>`);
   });
 });
 
