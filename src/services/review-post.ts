@@ -1,7 +1,8 @@
 /**
  * The review step: at the start of each cycle the review is posted in the demand channel
  * (the data-gathering channel; the executive channel when no demand channel is set), once
- * per cycle: the trend chart over the last 12 cycles, then the message.
+ * per cycle: the trend chart over the last 12 cycles (once any cycle has a KPI), then the
+ * message.
  */
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
@@ -42,6 +43,10 @@ export async function loopOf(db: Db, cycle: CycleRow, now: Date): Promise<PackLo
   };
 }
 
+/** Whether a cycle of the trend has any KPI to plot. */
+const scored = (p: ReviewTrendPoint): boolean =>
+  [p.accuracy, p.baselineAccuracy, p.adherence, p.fillRate, p.otif].some((v) => v !== null);
+
 export function trendPoints(trend: readonly CycleReview[]): ReviewTrendPoint[] {
   return trend.map((r) => {
     const t = r.review.total;
@@ -74,18 +79,23 @@ export async function postReview(
   if (!channel) return null;
   const cycle = await requireCycle(db, cycleId);
   const loop = await loopOf(db, cycle, now);
-  const chart = reviewTrendChart(trendPoints(loop.trend));
-  const png = await renderChart(chart.spec, opts.fontDir ? { fontDir: opts.fontDir } : {});
-  await postFileOnce(db, slack, {
-    key: `review:${cycleId}:trend`,
-    channel,
-    filename: `review-${cycle.month}.png`,
-    title: chart.title,
-    altText: chart.altText,
-    comment: chart.summary,
-    bytes: png.png,
-    ...(opts.holder ? { holder: opts.holder } : {}),
-    ...(opts.logger ? { logger: opts.logger } : {}),
-  });
+  const points = trendPoints(loop.trend);
+  // With no KPI in any cycle yet (the first cycle), the chart would be an empty frame: the
+  // message alone says there is nothing to score.
+  if (points.some(scored)) {
+    const chart = reviewTrendChart(points);
+    const png = await renderChart(chart.spec, opts.fontDir ? { fontDir: opts.fontDir } : {});
+    await postFileOnce(db, slack, {
+      key: `review:${cycleId}:trend`,
+      channel,
+      filename: `review-${cycle.month}.png`,
+      title: chart.title,
+      altText: chart.altText,
+      comment: chart.summary,
+      bytes: png.png,
+      ...(opts.holder ? { holder: opts.holder } : {}),
+      ...(opts.logger ? { logger: opts.logger } : {}),
+    });
+  }
   return postOnce(slack, db, `review:${cycleId}`, channel, reviewMessage(cycle.month, loop));
 }

@@ -68,7 +68,11 @@ describe('npm run demo', () => {
     expect(transcript).toContain('S&OP 2027-03: performance review');
     expect(transcript).toContain('*Sales above P90*: FAM-1 sold');
     expect(transcript).toContain('S&OE digest: week of 2027-03-01');
-    expect((await readdir(out)).filter((f) => f.startsWith('review-'))).toHaveLength(3);
+    // Three reviews; the first (nothing to score yet) has no chart.
+    expect((await readdir(out)).filter((f) => f.startsWith('review-'))).toEqual([
+      'review-2027-02.png',
+      'review-2027-03.png',
+    ]);
 
     // Every file Slack received, named by its id: each chart was shown once, though two
     // recompute flows that reuse one plan run both post that run's charts.

@@ -365,4 +365,20 @@ describe('three cycles with actuals between them', () => {
       await standin.close();
     }
   });
+
+  it('the first cycle, with nothing to score, posts its review without an empty chart', async () => {
+    const standin = await startStandin();
+    try {
+      const slack = standinClient(standin, 'xoxb-review-first');
+      expect(await postReview(slack, db, ids.get('2027-01')!, clock.at)).not.toBeNull();
+      const review = standin
+        .messagesIn('C_DEMAND')
+        .filter((m) => m.text.includes('S&OP 2027-01: performance review'));
+      expect(review).toHaveLength(1);
+      expect(standin.files).toEqual([]);
+      expect(standin.callsTo('files.getUploadURLExternal')).toEqual([]);
+    } finally {
+      await standin.close();
+    }
+  });
 });
