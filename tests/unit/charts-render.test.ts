@@ -6,15 +6,24 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   accuracyChart,
+  cashChart,
   chartSvg,
   chartTheme,
   familyChart,
   gapChart,
   renderChart,
+  reviewTrendChart,
+  scenarioChart,
   svgToPng,
 } from '../../src/charts/index.js';
 import { clearShapeCache, shapeCacheSize } from '../../src/charts/render.js';
-import { sampleAccuracy, sampleFamily, sampleGap } from '../../src/charts/samples.js';
+import {
+  sampleAccuracy,
+  sampleCash,
+  sampleFamily,
+  sampleGap,
+  sampleScenarios,
+} from '../../src/charts/samples.js';
 import type { FamilySeries } from '../../src/charts/types.js';
 
 describe('renderer', () => {
@@ -132,5 +141,58 @@ describe('gap summary edge cases', () => {
       { resource: 'PAINT', period: '2027-02', load: 40, capacity: 0, overtimeLimit: 0 },
     ]).summary;
     expect(s).toContain('PAINT in 2027-02 with no capacity (40 over, beyond overtime)');
+  });
+});
+
+describe('axes', () => {
+  /** The tick labels of each axis in a rendered SVG, axis by axis. */
+  function axisLabels(svg: string): string[][] {
+    const groups = svg.split('role-axis-label').slice(1);
+    return groups.map((g) =>
+      [...g.split('role-axis-domain')[0]!.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map(
+        (m) => m[1]!,
+      ),
+    );
+  }
+
+  /** Accuracy within two points and bias within one (the demo's second cycle: it drew 95% twice). */
+  const narrow = [
+    { cycle: '2027-01', accuracy: 0.941, bias: 0.0168, fva: 0 },
+    { cycle: '2027-02', accuracy: 0.955, bias: 0.0111, fva: 0 },
+  ];
+  const charts = {
+    'accuracy (sample)': accuracyChart(sampleAccuracy()),
+    'accuracy (within a point)': accuracyChart(narrow),
+    'accuracy (one cycle)': accuracyChart([
+      { cycle: '2027-01', accuracy: 0.934, bias: 0.004, fva: 0 },
+    ]),
+    family: familyChart(sampleFamily()),
+    gap: gapChart(sampleGap()),
+    scenarios: scenarioChart(sampleScenarios()),
+    cash: cashChart(sampleCash().series, sampleCash().budget),
+    review: reviewTrendChart([
+      {
+        cycle: '2027-02',
+        accuracy: 0.9,
+        baselineAccuracy: 0.88,
+        adherence: 0.95,
+        fillRate: 0.97,
+        otif: 0.8,
+      },
+      {
+        cycle: '2027-03',
+        accuracy: 0.91,
+        baselineAccuracy: 0.87,
+        adherence: 0.94,
+        fillRate: 0.96,
+        otif: 0.82,
+      },
+    ]),
+  };
+
+  it.each(Object.entries(charts))('%s: no axis repeats a tick label', async (_, chart) => {
+    const axes = axisLabels(await chartSvg(chart.spec));
+    expect(axes.length).toBeGreaterThan(0);
+    for (const labels of axes) expect(labels.filter((l, i) => labels.indexOf(l) !== i)).toEqual([]);
   });
 });
