@@ -82,6 +82,18 @@ describe('gap chart', () => {
     expect(gapStatus(point('L', '2027-01', 95))).toBe('above 90%');
     expect(gapStatus(point('L', '2027-01', 105))).toBe('over capacity');
     expect(gapStatus(point('L', '2027-01', 125))).toBe('beyond overtime');
+    // What HiGHS returned for the demo's crew, sized to its work: 8e-8 hours over, no overtime.
+    expect(gapStatus(point('CREW-1', '2027-03', 6341.05570696, 6341.05570688, 1200))).toBe(
+      'above 90%',
+    );
+    // One hour over is an overload however large the capacity.
+    expect(gapStatus(point('CREW-1', '2027-03', 6342.05570688, 6341.05570688, 1200))).toBe(
+      'over capacity',
+    );
+    const summary = gapChart([
+      point('CREW-1', '2027-03', 6341.05570696, 6341.05570688, 1200),
+    ]).summary;
+    expect(summary).toMatch(/^No overloads/);
   });
 
   it('paints overloads red only when there are overloads', async () => {
