@@ -20,3 +20,23 @@ export function controlCharacterMessage(field: string, s: string): string | null
   const c = controlCharacter(s);
   return c ? `${field} contains a control character (${c}); remove it and try again.` : null;
 }
+
+/**
+ * One of a unit named in the plural ("one more hour", not "one more hours"). Units come from
+ * the company's files (hours, units, pallets, crew hours, hours of labour), so this is English
+ * plural endings, not a dictionary: the last word (or the word before "of") loses its -s,
+ * -es after s, x, z, ch and sh, or -ies for -y. Words that do not end in a plural s stay.
+ */
+export function oneUnit(unit: string): string {
+  const words = unit.split(' ');
+  const of = words.indexOf('of');
+  const at = of > 0 ? of - 1 : words.length - 1;
+  const w = words[at] ?? '';
+  const lower = w.toLowerCase();
+  let one = w;
+  if (/[^aeiou]ies$/.test(lower)) one = `${w.slice(0, -3)}y`;
+  else if (/(ss|sh|ch|x|z)es$/.test(lower)) one = w.slice(0, -2);
+  else if (/[^su]s$/.test(lower) && lower.length > 2) one = w.slice(0, -1);
+  words[at] = one;
+  return words.join(' ');
+}

@@ -2,8 +2,10 @@
  * The meeting pack as text: the ten answers as short lines (shared by the Markdown export and
  * the Slack presenter, src/slack/presenters/pack.ts) and the Markdown file itself.
  */
+
 import { BIAS_SIGN_CONVENTION } from '../core/kpi.js';
 import { ratio } from '../core/pack-kpis.js';
+import { oneUnit } from '../core/text.js';
 import { KPI_TARGETS, type PackData } from './pack-data.js';
 import {
   changedLines,
@@ -200,7 +202,7 @@ function criticalLines(p: PackData): string[] {
   const listed = new Set(top.map((c) => `${c.resource}|${c.period}`));
   const ranked = top.map(
     (c) =>
-      `${c.resource} ${c.period}: one more ${c.unit} is worth $${c.shadowPrice.toFixed(2)}${c.utilisation === null ? '' : ` (loaded at ${pct(c.utilisation)})`}.`,
+      `${c.resource} ${c.period}: one more ${oneUnit(c.unit)} is worth $${c.shadowPrice.toFixed(2)}${c.utilisation === null ? '' : ` (loaded at ${pct(c.utilisation)})`}.`,
   );
   const others = p.overloads
     .filter((o) => !listed.has(`${o.resource}|${o.period}`))

@@ -9,6 +9,7 @@ import type { types } from '@slack/bolt';
 import type { FamilyMonthExplanation } from '../../core/explain/family.js';
 import type { ResourceMonthExplanation } from '../../core/explain/resource.js';
 import type { AdjustmentFva } from '../../core/kpi.js';
+import { oneUnit } from '../../core/text.js';
 import type { ChangeRow, Explanation } from '../../services/explain.js';
 import { clip, esc, fmtChange, fmtQty, mrkdwn, plain } from './format.js';
 
@@ -370,8 +371,8 @@ function resourceMonthBlocks(
     m.shadowPrice === null
       ? '_No shadow price was stored with this run (it was solved before shadow prices were kept, or as an integer program)._'
       : m.shadowPrice > 0
-        ? `One more ${u} on ${esc(m.resource)} in ${m.period} is worth *${money(m.shadowPrice)}*.`
-        : `One more ${u} on ${esc(m.resource)} in ${m.period} is worth $0: its capacity does not bind.`;
+        ? `One more ${oneUnit(u)} on ${esc(m.resource)} in ${m.period} is worth *${money(m.shadowPrice)}*.`
+        : `One more ${oneUnit(u)} on ${esc(m.resource)} in ${m.period} is worth $0: its capacity does not bind.`;
   blocks.push(section(`*Shadow price*\n${price}`));
   const sc = scenarioFields(
     m.scenarios.map((s) => ({
