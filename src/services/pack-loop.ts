@@ -111,17 +111,17 @@ function stockLines(t: KpiSet): string[] {
   if (t.turns !== null) parts.push(`turns ${t.turns.toFixed(1)} a year`);
   if (t.coverMonths !== null)
     parts.push(
-      `cover ${t.coverMonths.toFixed(1)} months vs ${t.targetCoverMonths === null ? 'n/a' : t.targetCoverMonths.toFixed(1)} planned`,
+      `cover ${t.coverMonths.toFixed(1)} months${t.targetCoverMonths === null ? '' : ` vs ${t.targetCoverMonths.toFixed(1)} planned`}`,
     );
   if (t.backlog !== null)
     parts.push(
-      `backlog ${num(t.backlog)} vs ${t.plannedBacklog === null ? 'n/a' : num(t.plannedBacklog)} planned`,
+      `backlog ${num(t.backlog)}${t.plannedBacklog === null ? '' : ` vs ${num(t.plannedBacklog)} planned`}`,
     );
   parts.push(`obsolete stock ${num(t.obsoleteValue)}`);
   out.push(`Stock: ${parts.join(', ')}.`);
   if (t.stockValue !== null && t.plannedStockValue !== null)
     out.push(
-      `Working capital in stock ${num(t.stockValue)} vs ${num(t.plannedStockValue)} in the adopted scenario (${pct(ratio(t.stockValue - t.plannedStockValue, t.plannedStockValue), true)}); operating cash (revenue − production at cost) ${num(t.cash)} vs ${t.plannedCash === null ? 'n/a' : num(t.plannedCash)}.`,
+      `Working capital in stock ${num(t.stockValue)} vs ${num(t.plannedStockValue)} in the adopted scenario (${pct(ratio(t.stockValue - t.plannedStockValue, t.plannedStockValue), true)}); operating cash (revenue − production at cost) ${num(t.cash)}${t.plannedCash === null ? '' : ` vs ${num(t.plannedCash)}`}.`,
     );
   return out;
 }
