@@ -134,6 +134,13 @@ describe('weekly S&OE', () => {
       .execute();
     expect(dms).toHaveLength(2);
     expect(dms.every((d) => d.ts)).toBe(true);
+    // The DM says where the action comes from: the weekly check, not the executive meeting.
+    const dm = h.standin.store.messages.find(
+      (m) => m.channel.startsWith('D') && m.text.includes('FAM-2 produced 200'),
+    );
+    expect(dm?.text).toMatch(
+      /^:memo: You own a follow-up action from the weekly S&OE check: #\d+ /,
+    );
   });
 
   it('checking the same week again posts nothing new', async () => {

@@ -8,7 +8,10 @@ export const ACTION_DONE = 'action_done';
 export const ACTION_SNOOZE_DAY = 'action_snooze_1d';
 export const ACTION_SNOOZE_WEEK = 'action_snooze_1w';
 
-type ActionLike = Pick<ActionRow, 'id' | 'owner' | 'due_date' | 'description' | 'status'>;
+type ActionLike = Pick<ActionRow, 'id' | 'owner' | 'due_date' | 'description' | 'status'> & {
+  /** The decision that set the action; null for one the weekly S&OE check raised. */
+  readonly decision_id?: string | null;
+};
 
 export function actionButtons(a: ActionLike): types.ActionsBlock {
   return {
@@ -29,6 +32,7 @@ export function actionButtons(a: ActionLike): types.ActionsBlock {
 }
 
 const HEAD: Readonly<Record<ReminderKind | 'assigned', string>> = {
+  // An action without a decision comes from the weekly S&OE check (actionDm says so).
   assigned: ':memo: You own a follow-up action from the executive S&OP meeting',
   before: ':hourglass_flowing_sand: Due in 2 days',
   due: ':alarm_clock: Due today',
@@ -39,15 +43,17 @@ export function actionDm(
   a: ActionLike,
   kind: ReminderKind | 'assigned',
 ): { text: string; blocks: types.KnownBlock[] } {
-  const text = `${HEAD[kind]}: #${a.id} ${esc(a.description)} (due ${a.due_date})`;
+  const head =
+    kind === 'assigned' && a.decision_id === null
+      ? ':memo: You own a follow-up action from the weekly S&OE check'
+      : HEAD[kind];
+  const text = `${head}: #${a.id} ${esc(a.description)} (due ${a.due_date})`;
   return {
     text: clip(text, 3000),
     blocks: [
       {
         type: 'section',
-        text: mrkdwn(
-          clip(`${HEAD[kind]}\n*#${a.id}* ${esc(a.description)}\nDue *${a.due_date}*`, 3000),
-        ),
+        text: mrkdwn(clip(`${head}\n*#${a.id}* ${esc(a.description)}\nDue *${a.due_date}*`, 3000)),
       },
       actionButtons(a),
     ],
