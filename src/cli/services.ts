@@ -161,12 +161,29 @@ export async function requireServices(
   if (problems.length) throw new ServiceUnavailable(problems.join('\n\n'));
 }
 
+/** The database DATABASE_URL names. */
+function databaseOf(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).pathname.slice(1)) || 'postgres';
+  } catch {
+    return url;
+  }
+}
+
 /**
  * A connection error that escaped a command (a service went away mid-run), as the same
- * paragraph; null for any other error.
+ * paragraph; a database that is missing or not migrated (a fresh machine), as what to run;
+ * null for any other error.
  */
 export function explainServiceError(err: unknown, config: ServiceUrls): string | null {
   if (err instanceof ServiceUnavailable) return err.message;
+  const codes = codesOf(err);
+  // invalid_catalog_name: the server answers, but has no such database.
+  if (codes.includes('3D000'))
+    return `PostgreSQL at ${hostOf(config.DATABASE_URL)} has no database '${databaseOf(config.DATABASE_URL)}' (DATABASE_URL). Run \`sopbot migrate\` first: it creates the database and its tables.`;
+  // undefined_table: the database is there, the migrations are not.
+  if (codes.includes('42P01'))
+    return `The database '${databaseOf(config.DATABASE_URL)}' at ${hostOf(config.DATABASE_URL)} has no sopbot tables yet (${messageOf(err)}). Run \`sopbot migrate\` to create them.`;
   if (!isUnreachable(err)) return null;
   const text = `${messageOf(err)} ${String((err as { address?: unknown })?.address ?? '')}`;
   const redisPort = new URL(config.REDIS_URL).port || '6379';

@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { probeRedis } from '../../src/cli/services.js';
 import { main } from '../../src/cli.js';
 import { demoServices } from '../../src/demo/local-services.js';
+import { adminUrl, dbUrl, dropDatabase, withAdmin } from '../helpers/pg-admin.js';
 
 const NOWHERE_PG = 'postgres://postgres@127.0.0.1:1/x';
 const NOWHERE_REDIS = 'redis://127.0.0.1:1';
@@ -98,5 +99,28 @@ describe('demo services', () => {
     // --help never needs a service.
     const help = io({ DATABASE_URL: NOWHERE_PG });
     expect(await main(['migrate', '--help'], help.io)).toBe(0);
+  });
+
+  it('a fresh server: no database, then no tables, each answered with `sopbot migrate`', async () => {
+    const name = `sopbot_fresh_${process.pid}_${Date.now()}`;
+    const server = new URL(adminUrl());
+    const at = `${server.hostname}:${server.port || '5432'}`;
+    const missing = io({ DATABASE_URL: dbUrl(name) });
+    expect(await main(['pack'], missing.io)).toBe(1);
+    expect(missing.out.stderr).toBe(
+      `PostgreSQL at ${at} has no database '${name}' (DATABASE_URL). Run \`sopbot migrate\` first: it creates the database and its tables.\n`,
+    );
+    await withAdmin(adminUrl(), (c) => c.query(`create database "${name}"`));
+    try {
+      const empty = io({ DATABASE_URL: dbUrl(name) });
+      expect(await main(['pack'], empty.io)).toBe(1);
+      expect(empty.out.stderr).toContain(
+        `The database '${name}' at ${at} has no sopbot tables yet`,
+      );
+      expect(empty.out.stderr).toContain('Run `sopbot migrate` to create them.');
+      expect(empty.out.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      await dropDatabase(name);
+    }
   });
 });
