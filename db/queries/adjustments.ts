@@ -213,3 +213,33 @@ export async function declareNoChange(
 export async function lockKey(trx: Db, key: string): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
 }
+
+/**
+ * Runs `fn` while this process holds the advisory lock on `key` (session level, on a
+ * connection kept for fn's duration; fn's own queries use the pool). A caller that finds the
+ * lock taken polls every `pollMs` without holding a connection meanwhile, so waiters cannot
+ * starve the pool. The lock goes with its connection if the process dies. Use keys that no
+ * transaction locks with lockKey: a holder's own transaction would wait on it.
+ */
+export async function withSessionLock<T>(
+  db: Db,
+  key: string,
+  fn: () => Promise<T>,
+  pollMs = 100,
+): Promise<T> {
+  for (;;) {
+    const out = await db.connection().execute(async (conn) => {
+      const { rows } = await sql<{
+        got: boolean;
+      }>`select pg_try_advisory_lock(hashtextextended(${key}, 0)) as got`.execute(conn);
+      if (!rows[0]?.got) return { got: false as const };
+      try {
+        return { got: true as const, value: await fn() };
+      } finally {
+        await sql`select pg_advisory_unlock(hashtextextended(${key}, 0))`.execute(conn);
+      }
+    });
+    if (out.got) return out.value;
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../../db/connect.js';
-import { lockKey } from '../../db/queries/adjustments.js';
+import { lockKey, withSessionLock } from '../../db/queries/adjustments.js';
 import { audit } from '../../db/queries/audit.js';
 import { baselineForecasts } from '../../db/queries/baselines.js';
 import { type LoadedCompany, loadCompany } from '../../db/queries/company.js';
@@ -480,12 +480,24 @@ export function planRunRecord(
   };
 }
 
-/** Consensus, rough-cut check and the three scenarios, written as one immutable run. */
+/**
+ * Consensus, rough-cut check and the three scenarios, written as one immutable run. The plans
+ * of one cycle are prepared and solved one at a time (a session lock per cycle): a request
+ * that comes while another is solving (a phase change and a submission's recompute seconds
+ * apart) waits, then gets the run just written when its inputs are the same, instead of
+ * solving them again side by side.
+ */
 export async function runPlan(
   db: Db,
   solver: LpSolver,
   req: PlanRunRequest,
 ): Promise<PlanRunOutcome> {
+  const existing = await runByKey(db, req.runKey);
+  if (existing) return { runId: existing.id, created: false, ms: null };
+  return withSessionLock(db, `plan-solve:${req.cycleId}`, () => solvePlan(db, solver, req));
+}
+
+async function solvePlan(db: Db, solver: LpSolver, req: PlanRunRequest): Promise<PlanRunOutcome> {
   const existing = await runByKey(db, req.runKey);
   if (existing) return { runId: existing.id, created: false, ms: null };
   const t0 = performance.now();
