@@ -50,6 +50,9 @@ describe('deadlines in Slack', () => {
     expect(text).toContain('*Latest plan run*: #9, <!date^');
     expect(text).toContain('|2027-01-12 08:30 Asia/Tokyo> (manual)');
     expect(text).not.toContain(' UTC');
+    // A known trigger in words: the recompute a phase change asked for.
+    const phase = statusText({ ...s, latestRun: { ...s.latestRun!, trigger: 'cycle' } }, 'UTC');
+    expect(phase).toContain('|2027-01-11 23:30 UTC> (on a phase change)');
   });
 
   it("App Home shows each deadline's day in the company zone", () => {

@@ -13,6 +13,16 @@ function when(iso: string | Date, zone: string): string {
 
 const MAX_LISTED = 15;
 
+/** Why a run was made (its trigger, a recompute reason), as a planner says it. */
+const TRIGGER: Readonly<Record<string, string>> = {
+  submission: 'after a forecast or capacity change',
+  command: 'asked with `/sop plan`',
+  import: 'after an import',
+  schedule: 'the daily recompute',
+  whatif: 'a what-if',
+  cycle: 'on a phase change',
+};
+
 /** `timezone` is the company's (settings.timezone). */
 export function statusText(s: CycleStatus, timezone: string): string {
   const lines = [`*S&OP cycle ${s.cycle.month}*: ${PHASE_LABEL[s.cycle.phase]}`];
@@ -43,7 +53,7 @@ export function statusText(s: CycleStatus, timezone: string): string {
     );
   lines.push(
     s.latestRun
-      ? `*Latest plan run*: #${s.latestRun.id}, ${when(s.latestRun.createdAt, timezone)} (${s.latestRun.trigger})`
+      ? `*Latest plan run*: #${s.latestRun.id}, ${when(s.latestRun.createdAt, timezone)} (${TRIGGER[s.latestRun.trigger] ?? esc(s.latestRun.trigger)})`
       : '*Latest plan run*: none yet this cycle. Run `/sop plan`.',
   );
   return lines.join('\n\n');
