@@ -4,6 +4,7 @@ import { SOP_SUBCOMMANDS } from '../../commands/sop-registry.js';
 import { hash } from '../../jobs/contracts.js';
 import { tally } from '../../src/core/vote.js';
 import type { PollView } from '../../src/services/polls.js';
+import { homeActionItems } from '../../src/slack/presenters/actions.js';
 import { helpText } from '../../src/slack/presenters/help.js';
 import { VOTE_CLOSE, voteMessage } from '../../src/slack/presenters/vote.js';
 
@@ -18,6 +19,20 @@ describe('small truths', () => {
     const help = helpText(SOP_SUBCOMMANDS);
     expect(help).toContain('`/sop decide [&lt;scenario&gt; "rationale" [supersedes "reason"]]`');
     expect(help).not.toMatch(/<(?!#)/);
+  });
+
+  it('App Home shows 20 open actions with their buttons and counts the rest', () => {
+    const rows = Array.from({ length: 23 }, (_, i) => ({
+      id: String(i + 1),
+      owner: 'U1',
+      due_date: '2027-01-15',
+      description: `Action ${i + 1}`,
+      status: 'open' as const,
+    }));
+    const blocks = homeActionItems(rows);
+    expect(blocks.filter((b) => b.type === 'actions')).toHaveLength(20);
+    expect(JSON.stringify(blocks.at(-1))).toContain('…and 3 more: `/sop actions` lists them.');
+    expect(homeActionItems(rows.slice(0, 20)).some((b) => b.type === 'context')).toBe(false);
   });
 
   it('the Close vote button asks for confirmation', () => {

@@ -82,14 +82,28 @@ export function actionsListText(
   return clip(`*${title}*\n${lines.join('\n')}`, 3000);
 }
 
+/** Open actions the App Home shows with their buttons; the rest are counted. */
+export const HOME_MAX_ACTIONS = 20;
+
 /** App Home rows: one section per open action with its Done/Snooze buttons (at most 20 actions). */
 export function homeActionItems(rows: readonly ActionLike[]): types.KnownBlock[] {
   if (rows.length === 0) return [{ type: 'section', text: mrkdwn('No open follow-up actions.') }];
-  return rows.slice(0, 20).flatMap((a) => [
-    {
-      type: 'section' as const,
-      text: mrkdwn(clip(`*#${a.id}* ${esc(a.description)} · due ${a.due_date}`, 3000)),
-    },
-    actionButtons(a),
-  ]);
+  const more = rows.length - HOME_MAX_ACTIONS;
+  return [
+    ...rows.slice(0, HOME_MAX_ACTIONS).flatMap((a) => [
+      {
+        type: 'section' as const,
+        text: mrkdwn(clip(`*#${a.id}* ${esc(a.description)} · due ${a.due_date}`, 3000)),
+      },
+      actionButtons(a),
+    ]),
+    ...(more > 0
+      ? [
+          {
+            type: 'context' as const,
+            elements: [mrkdwn(`…and ${more} more: \`/sop actions\` lists them.`)],
+          },
+        ]
+      : []),
+  ];
 }
