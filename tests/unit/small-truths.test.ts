@@ -5,6 +5,7 @@ import { hash } from '../../jobs/contracts.js';
 import { tally } from '../../src/core/vote.js';
 import type { PollView } from '../../src/services/polls.js';
 import { homeActionItems } from '../../src/slack/presenters/actions.js';
+import { demandSummaryBlocks } from '../../src/slack/presenters/change.js';
 import { helpText } from '../../src/slack/presenters/help.js';
 import { VOTE_CLOSE, voteMessage } from '../../src/slack/presenters/vote.js';
 
@@ -33,6 +34,21 @@ describe('small truths', () => {
     expect(blocks.filter((b) => b.type === 'actions')).toHaveLength(20);
     expect(JSON.stringify(blocks.at(-1))).toContain('…and 3 more: `/sop actions` lists them.');
     expect(homeActionItems(rows.slice(0, 20)).some((b) => b.type === 'context')).toBe(false);
+  });
+
+  it('the demand summary names 40 families and counts the rest', () => {
+    const activity = Array.from({ length: 43 }, (_, i) => ({
+      family: `FAM-${i + 1}`,
+      adjustments: 2,
+      authors: 1,
+      flagged: 0,
+    }));
+    const text = JSON.stringify(demandSummaryBlocks('2027-01', activity));
+    expect(text).toContain('*FAM-40*');
+    expect(text).not.toContain('*FAM-41*');
+    expect(text).toContain('…and 3 more families.');
+    // 43 families × 2 adjustment months
+    expect(text).toContain('86 adjustment months so far.');
   });
 
   it('the Close vote button asks for confirmation', () => {

@@ -85,17 +85,26 @@ export function threadNote(o: ChangeOutcome): string {
   return `<@${o.author}> *${esc(o.target.code)}* ${fmtRange(o.input.from, o.input.to)} ${fmtChange(o.input.kind, o.input.value)} (${reasonText(o.input.reason)})${comment}: ${span}${flag}`;
 }
 
+/** Families or resources a channel summary lists by name; the rest are counted. */
+export const SUMMARY_LINES = 40;
+
+const andMore = (n: number, what: string): string[] =>
+  n > SUMMARY_LINES ? [`…and ${n - SUMMARY_LINES} more ${what}.`] : [];
+
 export function demandSummaryBlocks(
   cycleMonth: string,
   activity: readonly FamilyActivity[],
 ): types.KnownBlock[] {
   const total = activity.reduce((s, a) => s + a.adjustments, 0);
-  const rows = activity
-    .slice(0, 40)
-    .map(
-      (a) =>
-        `• *${esc(a.family)}*: ${a.adjustments} adjustment${a.adjustments === 1 ? '' : 's'} by ${a.authors} ${a.authors === 1 ? 'person' : 'people'}${a.flagged ? `, ${a.flagged} flagged` : ''}`,
-    );
+  const rows = [
+    ...activity
+      .slice(0, SUMMARY_LINES)
+      .map(
+        (a) =>
+          `• *${esc(a.family)}*: ${a.adjustments} adjustment${a.adjustments === 1 ? '' : 's'} by ${a.authors} ${a.authors === 1 ? 'person' : 'people'}${a.flagged ? `, ${a.flagged} flagged` : ''}`,
+      ),
+    ...andMore(activity.length, 'families'),
+  ];
   return [
     { type: 'header', text: plain(clip(`Demand review ${cycleMonth}: forecast adjustments`, 150)) },
     {
@@ -120,12 +129,15 @@ export function supplySummaryBlocks(
   cycleMonth: string,
   activity: readonly ResourceActivity[],
 ): types.KnownBlock[] {
-  const rows = activity
-    .slice(0, 40)
-    .map(
-      (a) =>
-        `• *${esc(a.resource)}*: ${a.updates} open update${a.updates === 1 ? '' : 's'}, net ${a.net >= 0 ? '+' : '-'}${fmtQty(Math.abs(a.net))}`,
-    );
+  const rows = [
+    ...activity
+      .slice(0, SUMMARY_LINES)
+      .map(
+        (a) =>
+          `• *${esc(a.resource)}*: ${a.updates} open update${a.updates === 1 ? '' : 's'}, net ${a.net >= 0 ? '+' : '-'}${fmtQty(Math.abs(a.net))}`,
+      ),
+    ...andMore(activity.length, 'resources'),
+  ];
   return [
     { type: 'header', text: plain(clip(`Supply review ${cycleMonth}: capacity updates`, 150)) },
     {
