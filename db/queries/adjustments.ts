@@ -233,10 +233,20 @@ export async function withSessionLock<T>(
         got: boolean;
       }>`select pg_try_advisory_lock(hashtextextended(${key}, 0)) as got`.execute(conn);
       if (!rows[0]?.got) return { got: false as const };
+      let failed = false;
       try {
         return { got: true as const, value: await fn() };
+      } catch (err) {
+        failed = true;
+        throw err;
       } finally {
-        await sql`select pg_advisory_unlock(hashtextextended(${key}, 0))`.execute(conn);
+        await sql`select pg_advisory_unlock(hashtextextended(${key}, 0))`
+          .execute(conn)
+          .catch((err: unknown) => {
+            // A connection that cannot unlock is broken, and the lock went with its session:
+            // when fn failed, its error is the one to report.
+            if (!failed) throw err;
+          });
       }
     });
     if (out.got) return out.value;
