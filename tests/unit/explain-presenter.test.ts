@@ -53,6 +53,55 @@ function family(steps: number): Explanation {
 }
 
 describe('explain presenters', () => {
+  it('a resource the solver fills to its capacity is at capacity, not "-0 spare"', () => {
+    const base = family(0) as Extract<Explanation, { kind: 'family' }>;
+    const month = base.months[0]!;
+    const crew = (load: number) => ({
+      resource: 'CREW-1',
+      perUnit: 1,
+      familyLoad: 130,
+      load,
+      capacity: 6341.05570688,
+      overtime: 0,
+      overtimeLimit: 1200,
+      shadowPrice: 25.23,
+      state: 'spare' as const,
+    });
+    const withPlan = (load: number): Explanation => ({
+      ...base,
+      months: [
+        {
+          ...month,
+          plan: {
+            runId: '9',
+            scenario: 'central',
+            supply: {
+              demand: 100,
+              production: 100,
+              subcontract: 0,
+              fromStock: 0,
+              backlogged: 0,
+              lost: 0,
+              closingInventory: 0,
+              closingBacklog: 0,
+            },
+            matchesConsensus: true,
+            frozen: false,
+            marginalCost: null,
+            resources: [crew(load)],
+            binding: null,
+          },
+        },
+      ],
+    });
+    // HiGHS's figures for the demo's crew: 8e-8 hours over its capacity.
+    const full = JSON.stringify(explainMessage(withPlan(6341.05570696)).blocks);
+    expect(full).toContain('capacity 6,341, at capacity;');
+    expect(full).not.toContain('spare');
+    // 41 hours under capacity: 6,341.06 − 6,300 = 41.06, shown as 41.
+    expect(JSON.stringify(explainMessage(withPlan(6300)).blocks)).toContain('41 spare');
+  });
+
   it('escapes what people typed, as Slack documents', () => {
     expect(esc('<!here> & <@U1>')).toBe('&lt;!here&gt; &amp; &lt;@U1&gt;');
     const json = JSON.stringify(explainMessage(family(3)).blocks);

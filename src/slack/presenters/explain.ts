@@ -195,7 +195,9 @@ function supplyText(m: FamilyMonthExplanation): string {
         ? 'full (regular time and the overtime allowed)'
         : r.state === 'overtime'
           ? `on overtime: ${q(r.overtime)}${r.overtimeLimit === null ? '' : ` of ${q(r.overtimeLimit)} allowed`}`
-          : `${q(r.capacity - r.load)} spare`;
+          : r.capacity - r.load < 0.5
+            ? 'at capacity'
+            : `${q(r.capacity - r.load)} spare`;
     const price =
       r.shadowPrice !== null && r.shadowPrice > 0
         ? `; one more unit of capacity is worth ${money(r.shadowPrice)}`

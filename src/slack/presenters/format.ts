@@ -4,7 +4,8 @@ import type { AdjustmentKind } from '../../core/consensus.js';
 
 /** 1234.5 → "1,235". */
 export function fmtQty(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+  // `|| 0` turns −0 (a solver's −8e-8) into 0: "−0 spare" means nothing to a reader.
+  return (Math.round(n) || 0).toLocaleString('en-US');
 }
 
 /** The change as typed: "=1,200", "+200", "-150", "+15%". */
