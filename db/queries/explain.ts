@@ -9,6 +9,7 @@ import type { AdjustmentRow } from '../schema.js';
 import { type BaselineLine, familyBaselineLines } from './baselines.js';
 import { familyResultRows, toFamilyResult } from './plan-results.js';
 import { chunksOf, codeIs, firstOrNull } from './shared.js';
+import { storedUserNames } from './user-names.js';
 
 export interface SubjectRef {
   readonly id: number;
@@ -256,7 +257,10 @@ export async function loadsOnResource(
   return rows.map((r) => ({ familyId: r.family_id, code: r.code, perUnit: r.load_per_unit }));
 }
 
-/** Display names of members (ids without one are left out). */
+/**
+ * Display names of people: what Slack last gave the bot (`slack_user_names`), else the name
+ * stored with the member; ids with neither are left out.
+ */
 export async function memberNames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
   const rows = await db
@@ -264,9 +268,12 @@ export async function memberNames(db: Db, ids: readonly string[]): Promise<Map<s
     .select(['slack_user_id', 'display_name'])
     .where('slack_user_id', 'in', [...ids])
     .execute();
-  return new Map(
+  const names = new Map(
     rows.flatMap((r) => (r.display_name ? [[r.slack_user_id, r.display_name] as const] : [])),
   );
+  // The name Slack last gave (the bot's users.info cache) wins over one stored with the member.
+  for (const [id, name] of await storedUserNames(db, ids)) names.set(id, name);
+  return names;
 }
 
 /** The open cycle, else the latest one. */

@@ -29,3 +29,17 @@ export async function storeUserName(
     )
     .execute();
 }
+
+/** The stored display names of `ids` (those with one). */
+export async function storedUserNames(
+  db: Db,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('slack_user_names')
+    .select(['slack_user_id', 'display_name'])
+    .where('slack_user_id', 'in', [...ids])
+    .execute();
+  return new Map(rows.map((r) => [r.slack_user_id, r.display_name]));
+}

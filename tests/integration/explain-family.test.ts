@@ -58,6 +58,11 @@ describe('/sop explain on a hand-made company', () => {
       .set({ display_name: 'Rita Rep' })
       .where('slack_user_id', '=', 'U_REP')
       .execute();
+    // U_REP2's name is only in the bot's cache of Slack names, as it is in production.
+    await db
+      .insertInto('slack_user_names')
+      .values({ slack_user_id: 'U_REP2', display_name: 'Sam Sales', fetched_at: new Date() })
+      .execute();
     await getSettings(db);
     await db
       .updateTable('workspace_settings')
@@ -395,6 +400,7 @@ describe('/sop explain on a hand-made company', () => {
     expect(body).not.toContain('<!channel>');
     expect(body).toContain('Consensus: 138* = baseline 80 +50 +8');
     expect(body).toContain('Rita Rep');
+    expect(body).toContain('by Sam Sales');
     expect(body).toContain('flagged');
     expect(body).toContain(
       'Demand 138 = made 90 + subcontracted 0 + from stock 40 + backlogged 8 + lost 0',
