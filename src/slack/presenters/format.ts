@@ -48,7 +48,7 @@ export function esc(s: string): string {
  * label) made live again, the only control sequence our sentences put there on purpose.
  */
 export function escSentence(s: string): string {
-  return esc(s).replace(/&lt;@([UW][A-Z0-9]+)&gt;/g, '<@$1>');
+  return escKeepingMentions(s, (id) => /^[UW][A-Z0-9]+$/.test(id));
 }
 
 /** Cuts to `max` characters with an ellipsis. */
@@ -72,8 +72,12 @@ export const ZONE_MARK: Readonly<Record<string, string>> = {
  * that imitates one can ping no one the message does not already ping, and `<!channel>`, other
  * mentions and links stay text.
  */
-export function escKeepingMentions(line: string, named: ReadonlySet<string>): string {
+export function escKeepingMentions(
+  line: string,
+  named: ReadonlySet<string> | ((id: string) => boolean),
+): string {
+  const keep = typeof named === 'function' ? named : (id: string) => named.has(id);
   return esc(line).replace(/&lt;@([A-Z0-9_]+)&gt;/g, (whole, id: string) =>
-    named.has(id) ? `<@${id}>` : whole,
+    keep(id) ? `<@${id}>` : whole,
   );
 }
