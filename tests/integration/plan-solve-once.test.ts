@@ -69,13 +69,16 @@ describe('one cycle, two plan requests at once', () => {
       requestedBy: null,
     });
     const [ra, rb] = await Promise.all([first, second]);
-    // Whatever the first saw, the second's run holds both adjustments: it is the latest run.
+    // Whatever the first saw, the second's run is the latest and plans both adjustments.
     const latest = await t.db
       .selectFrom('plan_runs')
-      .select(['id', 'input_hash'])
+      .select(['id', 'consensus'])
       .orderBy('id', 'desc')
       .executeTakeFirstOrThrow();
     expect(rb.runId).toBe(latest.id);
     expect(ra.created || rb.created).toBe(true);
+    const adjusted = new Set((latest.consensus as { family: string }[]).map((c) => c.family));
+    expect(adjusted.has('FAM-2')).toBe(true);
+    expect(adjusted.has('FAM-3')).toBe(true);
   });
 });
