@@ -7,7 +7,7 @@ import { decisions } from './sop-decisions.js';
 import { execution } from './sop-execution.js';
 import { explain } from './sop-explain.js';
 import { families } from './sop-families.js';
-import { help } from './sop-help.js';
+import { helpOver } from './sop-help.js';
 import { pack } from './sop-pack.js';
 import { plan } from './sop-plan.js';
 import { role } from './sop-role.js';
@@ -18,7 +18,7 @@ import { vote } from './sop-vote.js';
 import { whatif } from './sop-whatif.js';
 
 export const SOP_SUBCOMMANDS: readonly SopSubcommand[] = [
-  help,
+  helpOver(() => SOP_SUBCOMMANDS),
   role,
   families,
   settings,
