@@ -222,12 +222,7 @@ module.exports = {
       { path: ['^src/(core|charts|solver)/', '^jobs/contracts\\.ts$'] },
       { path: IO_PACKAGES },
     ),
-    forbid(
-      'no-circular',
-      'No import cycles. Known exception: commands/sop-help.ts and commands/sop-registry.ts (help lists the registry, the registry holds help).',
-      { pathNot: '^commands/sop-(help|registry)\\.ts$' },
-      { circular: true },
-    ),
+    forbid('no-circular', 'No import cycles.', {}, { circular: true }),
     forbid(
       'declared-packages',
       'Every package imported is a dependency in package.json (not one that comes along with another).',
