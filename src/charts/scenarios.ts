@@ -147,20 +147,11 @@ export function scenarioChart(rows: readonly ScenarioKpis[]): ChartResult {
     concat: (stressed ? STRESS_PANELS : PANELS).map(panel),
   } as unknown as TopLevelSpec;
 
-  const central = rows.find((r) => r.scenario === 'central') ?? rows[0];
-  const parts = rows.map((r) => {
-    const vsCentral = central && r !== central;
-    const fill = `fill rate ${formatPercent(r.fillRate)}${vsCentral ? ` (${formatPoints(r.fillRate - central.fillRate)})` : ''}`;
-    const tension = `peak utilisation ${formatPercent(r.peakUtilisation, 0)} (${r.monthsOver90} resource-month${r.monthsOver90 === 1 ? '' : 's'} >90%)`;
-    const money = vsCentral
-      ? `revenue ${formatMoney(r.revenue - central.revenue, '$', true)}, margin ${formatMoney(r.grossMargin - central.grossMargin, '$', true)} vs ${central.label};`
-      : `revenue ${formatMoney(r.revenue)}, margin ${formatMoney(r.grossMargin)},`;
-    const risk = r.stress
-      ? `, fill rate ${formatPercent(r.stress.fillRate.p10)} at P10, margin ${formatMoney(r.stress.margin.p10)}–${formatMoney(r.stress.margin.p90)} (P10–P90)`
-      : '';
-    return `*${r.label}*: ${money} ${fill}${risk}, ${tension}`;
-  });
-  const summary = rows.length ? `${parts.join('.\n')}.` : 'No scenarios to compare.';
+  const summary = rows.length
+    ? stressed
+      ? stressedSummary(rows)
+      : `Each scenario at its own planned demand:\n${plainSummary(rows)}`
+    : 'No scenarios to compare.';
   const altText = `Four bar charts comparing ${rows.length} scenarios. ${rows
     .map((r) =>
       r.stress
@@ -168,5 +159,44 @@ export function scenarioChart(rows: readonly ScenarioKpis[]): ChartResult {
         : `${r.label}: fill rate ${formatPercent(r.fillRate)}, margin ${formatMoney(r.grossMargin)}, ${formatNumber(r.daysOfSupply)} days of supply, peak utilisation ${formatPercent(r.peakUtilisation, 0)}.`,
     )
     .join(' ')}`;
-  return { spec, title, altText: clip(altText, 1000), summary: clip(summary, 600) };
+  return { spec, title, altText: clip(altText, 1000), summary: clip(summary, 2500) };
+}
+
+const tensionOf = (r: ScenarioKpis): string =>
+  `peak utilisation ${formatPercent(r.peakUtilisation, 0)} (${r.monthsOver90} resource-month${r.monthsOver90 === 1 ? '' : 's'} >90%)`;
+
+/** The reference row of the differences: central, or the first. */
+const centralOf = (rows: readonly ScenarioKpis[]): ScenarioKpis | undefined =>
+  rows.find((r) => r.scenario === 'central') ?? rows[0];
+
+/**
+ * Every plan against the same demand samples: expected margin and fill rate (differences
+ * against central), their P10s, and capacity tension. Each plan's figures at its own planned
+ * demand are left out: they assume that demand comes true, which is what the stress test is for.
+ */
+function stressedSummary(rows: readonly ScenarioKpis[]): string {
+  const central = centralOf(rows)!;
+  const c = central.stress!;
+  const lines = rows.map((r) => {
+    const x = r.stress!;
+    const range = `${formatMoney(x.margin.p10)}–${formatMoney(x.margin.p90)} P10–P90`;
+    if (r === central)
+      return `*${r.label}*: expected margin ${formatMoney(x.margin.expected)} (${range}), expected fill rate ${formatPercent(x.fillRate.expected)} (${formatPercent(x.fillRate.p10)} at P10), ${tensionOf(r)}`;
+    return `*${r.label}*: expected margin ${formatMoney(x.margin.expected - c.margin.expected, '$', true)} vs ${central.label} (${range}), expected fill rate ${formatPercent(x.fillRate.expected)} (${formatPoints(x.fillRate.expected - c.fillRate.expected)}; ${formatPercent(x.fillRate.p10)} at P10), ${tensionOf(r)}`;
+  });
+  return `Each plan against the same demand samples:\n${lines.join('.\n')}.`;
+}
+
+/** Before the stress test: each plan's own figures at the demand it plans for. */
+function plainSummary(rows: readonly ScenarioKpis[]): string {
+  const central = centralOf(rows)!;
+  const lines = rows.map((r) => {
+    const vsCentral = r !== central;
+    const fill = `fill rate ${formatPercent(r.fillRate)}${vsCentral ? ` (${formatPoints(r.fillRate - central.fillRate)})` : ''}`;
+    const money = vsCentral
+      ? `revenue ${formatMoney(r.revenue - central.revenue, '$', true)}, margin ${formatMoney(r.grossMargin - central.grossMargin, '$', true)} vs ${central.label};`
+      : `revenue ${formatMoney(r.revenue)}, margin ${formatMoney(r.grossMargin)},`;
+    return `*${r.label}*: ${money} ${fill}, ${tensionOf(r)}`;
+  });
+  return `${lines.join('.\n')}.`;
 }

@@ -304,6 +304,7 @@ function kpisOf(r: ScenarioResult): Record<string, number | null> {
     overloads: r.plan.resources.filter((x) => x.overtime > 1e-6).length,
     totalCost: r.plan.totalCost,
     revenue: fin.revenue,
+    makingCost: fin.makingCost,
     grossMargin: fin.grossMargin,
     grossMarginPct: fin.grossMarginPct,
     endingInventoryValue: fin.endingInventoryValue,

@@ -134,7 +134,7 @@ describe('/sop whatif', () => {
     const file = running.standin.files.find((f) => f.id === reply.files[0]);
     expect(file?.initial_comment).toContain('demand FAM-2 +50%');
     expect(file?.initial_comment).toMatch(/Fill rate: .* vs central/);
-    expect(file?.initial_comment).toMatch(/Cost: \$[\d,]+ \(\+\$[\d,]+ vs central/);
+    expect(file?.initial_comment).toMatch(/Making cost: \$[\d,]+ \(\+\$[\d,]+ vs central/);
   });
 
   it('explains bad syntax in an ephemeral reply with the expected syntax', async () => {

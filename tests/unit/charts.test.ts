@@ -191,13 +191,29 @@ describe('gap chart', () => {
 });
 
 describe('summaries come from the numbers', () => {
-  it('scenario summary states differences against central', () => {
-    const rows = sampleScenarios();
+  it('scenario summary compares every plan against the same demand samples', () => {
+    // Figures from sampleScenarios(), money to two significant figures, differences by hand: Cautious 4.72M − 4.98M =
+    // −260k and 91.2% − 95.1% = −3.9 pts; Ambitious 5.16M − 4.98M = +180k, 96.8% − 95.1% = +1.7.
+    const s = scenarioChart(sampleScenarios()).summary;
+    expect(s.split('\n')).toEqual([
+      'Each plan against the same demand samples:',
+      '*Central*: expected margin $5M ($4.3M–$5.5M P10–P90), expected fill rate 95.1% (90.2% at P10), peak utilisation 108% (14 resource-months >90%).',
+      '*Cautious*: expected margin −$260k vs Central ($4.3M–$5M P10–P90), expected fill rate 91.2% (−3.9 pts; 84.6% at P10), peak utilisation 94% (5 resource-months >90%).',
+      '*Ambitious*: expected margin +$180k vs Central ($4M–$6.2M P10–P90), expected fill rate 96.8% (+1.7 pts; 93.1% at P10), peak utilisation 121% (27 resource-months >90%).',
+    ]);
+    // The figures at each plan's own demand (Ambitious +$570k margin) are not the comparison.
+    expect(s).not.toContain('570k');
+  });
+
+  it('before the stress test the summary says each figure is at its own planned demand', () => {
+    const rows = sampleScenarios().map(({ stress: _, ...r }) => r);
     const s = scenarioChart(rows).summary;
-    expect(s).toContain('*Central*: revenue $');
-    expect(s).toContain('fill rate 96.2%');
-    expect(s).toContain('margin +$570k vs Central');
-    expect(s).toContain('(−4.4 pts)');
+    expect(s.split('\n')[0]).toBe('Each scenario at its own planned demand:');
+    expect(s).toContain('*Central*: revenue $14.9M, margin $5.1M, fill rate 96.2%');
+    // 5.69M − 5.12M = +570k; 91.8% − 96.2% = −4.4 pts.
+    expect(s).toContain(
+      '*Ambitious*: revenue +$2.2M, margin +$570k vs Central; fill rate 91.8% (−4.4 pts)',
+    );
     const changed = scenarioChart(
       rows.map((r) => (r.scenario === 'ambitious' ? { ...r, grossMargin: 4_000_000 } : r)),
     ).summary;

@@ -22,20 +22,32 @@ const pct = (v: number | null | undefined): string =>
 const count = (v: number | null | undefined): string =>
   typeof v === 'number' ? formatNumber(v) : 'n/a';
 
-/** One line per scenario: fill rate, margin (and against uncertain demand), peak utilisation, overloads. */
+/**
+ * One line per scenario. After the stress test it leads with the figures every plan earns
+ * against the same demand samples (expected fill rate and margin, their P10s, cash at P10),
+ * then tension; the margin at the plan's own planned demand comes last, named as such. Before
+ * the stress test, the plan's own figures are all there is, and the line says so.
+ */
 export function planHeadline(
   runId: string,
   cycleMonth: string | null,
   s: readonly ScenarioFigures[],
 ): string {
-  const lines = s.map((x) =>
-    x.status === 'optimal'
-      ? `• *${esc(x.label)}*: fill rate ${pct(x.kpis.fillRate)}, margin ${money(x.kpis.grossMargin)}${typeof x.kpis.expectedMargin === 'number' ? ` (expected ${money(x.kpis.expectedMargin)} against uncertain demand, fill rate at risk ${pct(x.kpis.serviceAtRisk)}, cash at P10 ${money(x.kpis.cashFlowP10)})` : ''}, peak utilisation ${pct(x.kpis.peakUtilisation)}, ${count(x.kpis.overloads)} overloaded resource-months`
-      : `• *${esc(x.label)}*: no plan (${x.status}). ${esc(x.message ?? '')}`.trim(),
-  );
-  return [`*Plan run ${runId}${cycleMonth ? ` for ${cycleMonth}` : ''} is ready.*`, ...lines].join(
-    '\n',
-  );
+  const tension = (k: Kpis): string =>
+    `peak utilisation ${pct(k.peakUtilisation)}, ${count(k.overloads)} resource-months on overtime`;
+  const lines = s.map((x) => {
+    if (x.status !== 'optimal')
+      return `• *${esc(x.label)}*: no plan (${x.status}). ${esc(x.message ?? '')}`.trim();
+    const k = x.kpis;
+    if (typeof k.expectedMargin !== 'number')
+      return `• *${esc(x.label)}*: at its own planned demand, fill rate ${pct(k.fillRate)}, margin ${money(k.grossMargin)}; ${tension(k)}`;
+    return `• *${esc(x.label)}*: expected fill rate ${pct(k.expectedFillRate)} (${pct(k.serviceAtRisk)} at P10), expected margin ${money(k.expectedMargin)} (${money(k.marginP10)} at P10), cash ${money(k.cashFlow)} (${money(k.cashFlowP10)} at P10); ${tension(k)}; margin at its own planned demand ${money(k.grossMargin)}`;
+  });
+  const head = `*Plan run ${runId}${cycleMonth ? ` for ${cycleMonth}` : ''} is ready.*`;
+  const note = s.some((x) => typeof x.kpis.expectedMargin === 'number')
+    ? ['_Expected and P10: each plan against the same demand samples._']
+    : [];
+  return [head, ...lines, ...note].join('\n');
 }
 
 interface Diff {
@@ -52,7 +64,9 @@ const points = (d: number): string =>
 const signedCount = (d: number): string => `${d >= 0 ? '+' : '−'}${formatNumber(Math.abs(d))}`;
 
 const DIFFS: readonly Diff[] = [
-  { label: 'Cost', key: 'totalCost', format: (v) => money(v), delta: signedMoney },
+  // The plan's cash costs: the solver's penalties (backlog, lost sales, safety stock) steer
+  // it but are not money anyone pays, so they stay out.
+  { label: 'Making cost', key: 'makingCost', format: (v) => money(v), delta: signedMoney },
   { label: 'Fill rate', key: 'fillRate', format: (v) => pct(v), delta: points },
   { label: 'Margin', key: 'grossMargin', format: (v) => money(v), delta: signedMoney },
   { label: 'Peak utilisation', key: 'peakUtilisation', format: (v) => pct(v), delta: points },
