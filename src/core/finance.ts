@@ -47,6 +47,23 @@ export function margin(
   return revenue - cashCosts + (endingInventoryValue - openingInventoryValue);
 }
 
+/**
+ * Revenue of each row of `plan.families`, in its order: units delivered that month × that
+ * month's price (an imported per-month price first). Delivered = demand not given up, less
+ * what was added to the backlog. `planFinance`'s revenue is their sum.
+ */
+export function revenueByRow(problem: PlanProblem, plan: Pick<SolvedPlan, 'families'>): number[] {
+  const fam = new Map(problem.families.map((f) => [f.code, f]));
+  const prevBacklog = new Map(problem.families.map((f) => [f.code, f.initialBacklog]));
+  return plan.families.map((r) => {
+    const f = fam.get(r.family);
+    if (!f) return 0;
+    const before = prevBacklog.get(r.family) ?? 0;
+    prevBacklog.set(r.family, r.backlog);
+    return (r.demand - r.lostSales - (r.backlog - before)) * familyCost(f, 'price', r.period);
+  });
+}
+
 export function planFinance(
   problem: PlanProblem,
   plan: SolvedPlan,
@@ -65,7 +82,6 @@ export function planFinance(
   for (const f of problem.families)
     openingValue += f.initialInventory * familyCost(f, 'unitCost', first);
   const endRow = new Map<string, SolvedPlan['families'][number]>();
-  const prevBacklog = new Map(problem.families.map((f) => [f.code, f.initialBacklog]));
   for (const r of plan.families) {
     const f = fam.get(r.family);
     if (!f) continue;
@@ -76,11 +92,8 @@ export function planFinance(
       endRow.set(r.family, r);
     }
     if (r.period === first) firstDemand.set(r.family, r.demand);
-    // Delivered this month: demand not given up, less what was added to the backlog.
-    const before = prevBacklog.get(r.family) ?? 0;
-    prevBacklog.set(r.family, r.backlog);
-    revenue += (r.demand - r.lostSales - (r.backlog - before)) * familyCost(f, 'price', r.period);
   }
+  for (const v of revenueByRow(problem, plan)) revenue += v;
   const c = plan.costs;
   const makingCost =
     c.production +

@@ -225,6 +225,14 @@ export function applyScenario(problem: PlanProblem, a: ScenarioAssumptions): Pla
     return {
       ...f,
       price: f.price * m,
+      // An imported per-month price overrides the flat one, so it takes the change too.
+      ...(f.priceByPeriod === undefined
+        ? {}
+        : {
+            priceByPeriod: Object.fromEntries(
+              Object.entries(f.priceByPeriod).map(([t, v]) => [t, v * m]),
+            ),
+          }),
       subcontractLimit: cap,
       ...(cover === null ? {} : { safetyStock: cover, endingInventoryMin: cover }),
     };

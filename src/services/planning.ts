@@ -27,6 +27,7 @@ import {
 } from '../../db/queries/plan-runs.js';
 import type { CycleRow, SettingsRow } from '../../db/schema.js';
 import { type ConsensusLine, computeConsensus } from '../core/consensus.js';
+import { revenueByRow } from '../core/finance.js';
 import { nextPeriods, type Period } from '../core/period.js';
 import type { WhatIf } from '../core/scenarios/what-if.js';
 import {
@@ -357,8 +358,7 @@ function toNewScenario(s: SolvedScenario, loaded: LoadedCompany): NewScenario {
     };
   }
   const plan = r.plan;
-  const price = new Map(s.problem.families.map((f) => [f.code, f.price]));
-  const prevBacklog = new Map(s.problem.families.map((f) => [f.code, f.initialBacklog]));
+  const revenue = revenueByRow(s.problem, plan);
   return {
     name: r.name,
     label: r.label,
@@ -369,22 +369,17 @@ function toNewScenario(s: SolvedScenario, loaded: LoadedCompany): NewScenario {
     costBreakdown: { ...plan.costs },
     kpis: s.kpis,
     stress: r.stress,
-    families: plan.families.map((f) => {
-      const before = prevBacklog.get(f.family) ?? 0;
-      prevBacklog.set(f.family, f.backlog);
-      const delivered = Math.max(0, f.demand - f.lostSales - (f.backlog - before));
-      return {
-        familyId: loaded.familyIds.get(f.family) ?? 0,
-        period: f.period,
-        demand: f.demand,
-        production: f.production,
-        subcontract: f.subcontract,
-        inventory: f.inventory,
-        backlog: f.backlog,
-        lostSales: f.lostSales,
-        revenue: delivered * (price.get(f.family) ?? 0),
-      };
-    }),
+    families: plan.families.map((f, i) => ({
+      familyId: loaded.familyIds.get(f.family) ?? 0,
+      period: f.period,
+      demand: f.demand,
+      production: f.production,
+      subcontract: f.subcontract,
+      inventory: f.inventory,
+      backlog: f.backlog,
+      lostSales: f.lostSales,
+      revenue: revenue[i] ?? 0,
+    })),
     resources: plan.resources.map((x) => ({
       resourceId: loaded.resourceIds.get(x.resource) ?? 0,
       period: x.period,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { planFinance } from '../../src/core/finance.js';
+import { planFinance, revenueByRow } from '../../src/core/finance.js';
 import { parseWhatIf, parseWhatIfs, WhatIfError } from '../../src/core/scenarios/what-if.js';
 import {
   applyScenario,
@@ -103,6 +103,26 @@ describe('applying assumptions', () => {
     expect(s.families[0]?.price).toBeCloseTo(55, 10);
   });
 
+  it('changes an imported per-month price as it changes the flat one', () => {
+    const withMonthly = {
+      ...p,
+      families: p.families.map((f, i) =>
+        i === 0 ? { ...f, price: 100, priceByPeriod: { '2027-02': 110 } } : f,
+      ),
+    };
+    // A promotion at −3% and a price change of −5%: 100 × 0.97 × 0.95 = 92.15 and
+    // 110 × 0.97 × 0.95 = 101.365.
+    const s = applyScenario(withMonthly, {
+      name: 'x',
+      label: 'X',
+      priceChangePct: -5,
+      promotion: { pricePct: -3, upliftPct: 6 },
+    });
+    expect(s.families[0]?.price).toBeCloseTo(92.15, 10);
+    expect(s.families[0]?.priceByPeriod?.['2027-02']).toBeCloseTo(101.365, 10);
+    expect(withMonthly.families[0]?.priceByPeriod?.['2027-02']).toBe(110);
+  });
+
   it('rejects unknown codes by name', () => {
     expect(() =>
       applyScenario(p, {
@@ -194,6 +214,18 @@ describe('finance figures', () => {
     // Opening stock is 0, so the budget implies none either.
     expect(f.budgetInventoryValue).toBe(0);
     expect(f.workingCapitalDelta).toBe(0);
+  });
+
+  it('revenue takes each month its own price, row by row and in total', async () => {
+    const base = example('hand-two-months');
+    const p = parsePlanProblem({
+      ...base,
+      families: base.families.map((f) => ({ ...f, priceByPeriod: { '2027-02': 36 } })),
+    });
+    const plan = await solvePlan(p, solver);
+    // Everything is delivered in its month: January 80 × $30, February 150 × $36.
+    expect(revenueByRow(p, plan)).toEqual([2400, 5400]);
+    expect(planFinance(p, plan).revenue).toBe(7800);
   });
 
   it('working capital against the budget-implied stock (Red Tomato)', async () => {
