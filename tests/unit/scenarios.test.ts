@@ -223,6 +223,7 @@ describe('finance figures', () => {
       families: base.families.map((f) => ({ ...f, priceByPeriod: { '2027-02': 36 } })),
     });
     const plan = await solvePlan(p, solver);
+    if (plan.status !== 'optimal') throw new Error(plan.message);
     // Everything is delivered in its month: January 80 × $30, February 150 × $36.
     expect(revenueByRow(p, plan)).toEqual([2400, 5400]);
     expect(planFinance(p, plan).revenue).toBe(7800);
