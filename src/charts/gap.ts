@@ -10,7 +10,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { clip, formatNumber, formatPercent } from './format.js';
 import { CHART_WIDTH, palette, specHead } from './theme.js';
-import type { ChartResult, GapPoint } from './types.js';
+import type { ChartResult, GapPoint, RoughCut } from './types.js';
 
 export const GAP_MAX_RESOURCES = 12;
 
@@ -37,7 +37,11 @@ const util = (p: GapPoint) =>
 
 export function gapChart(
   points: readonly GapPoint[],
-  opts: { maxResources?: number } = {},
+  opts: {
+    maxResources?: number;
+    /** The run's rough-cut overloads: what the plan had to close, said before the plan. */
+    roughCut?: RoughCut;
+  } = {},
 ): ChartResult {
   const max = opts.maxResources ?? GAP_MAX_RESOURCES;
   const peakBy = new Map<string, number>();
@@ -72,11 +76,11 @@ export function gapChart(
   const subtitle =
     ranked.length > shown.length
       ? [
-          'Utilisation % per resource and month; numbers where above 90%.',
+          "The central plan's utilisation % per resource and month; numbers where above 90%.",
           `The ${shown.length} most loaded of ${ranked.length} resources.`,
         ]
       : [
-          'Utilisation % per resource and month; numbers where above 90%.',
+          "The central plan's utilisation % per resource and month; numbers where above 90%.",
           `All ${ranked.length} resources.`,
         ];
   if (points.some((p) => p.storage && rank.has(p.resource)))
@@ -186,16 +190,44 @@ export function gapChart(
   const summary = !points.length
     ? 'No capacity data for this run.'
     : overloads.length
-      ? `*${overloads.length} overload${overloads.length === 1 ? '' : 's'}* (resource-months over capacity): ${worst.join('; ')}${overloads.length > 3 ? `; +${overloads.length - 3} more` : ''}. ${near} more above 90%.`
-      : `No overloads: every resource stays within capacity${peak ? `; the peak is ${peak[0]} at ${formatPercent(peak[1], 0)}` : ''}. ${near} resource-month${near === 1 ? '' : 's'} above 90%.`;
+      ? `*In the plan, ${overloads.length} overload${overloads.length === 1 ? '' : 's'}* (resource-months over regular capacity): ${worst.join('; ')}${overloads.length > 3 ? `; +${overloads.length - 3} more` : ''}. ${near} more above 90%.`
+      : `*In the plan, no overloads*: every resource stays within capacity${peak ? `; the peak is ${peak[0]} at ${formatPercent(peak[1], 0)}` : ''}. ${near} resource-month${near === 1 ? '' : 's'} above 90%.`;
+  const rough = opts.roughCut === undefined ? [] : [roughCutLine(opts.roughCut)];
   const notes = supplyNotes(points);
   const altText = `Heat map of utilisation for ${shown.length} resources over ${months} months. ${overloads.length} resource-months are over capacity${worst.length ? `, worst: ${worst.join('; ')}` : ''}. ${near} are above 90%.${notes.length ? ` ${notes.join(' ')}` : ''}`;
   return {
     spec,
     title,
     altText: clip(altText, 1000),
-    summary: [clip(summary, 600), ...notes.map((n) => clip(n, 300))].join('\n'),
+    summary: [...rough, clip(summary, 600), ...notes.map((n) => clip(n, 300))].join('\n'),
   };
+}
+
+/**
+ * The rough-cut check in one line: how many resource-months consensus demand would overload
+ * if each month's demand were made in that month, how many overtime cannot cover, and the
+ * largest (those beyond overtime first). These are the gaps the plan closes by building
+ * ahead, overtime, hiring or subcontracting; the plan's own loads follow.
+ */
+function roughCutLine({ gaps, total: n, beyondOvertime: beyond }: RoughCut): string {
+  const head = '*Rough-cut at consensus demand*, each month made in its month:';
+  if (n === 0) return `${head} no resource-month over capacity.`;
+  const ranked = [...gaps].sort(
+    (a, b) =>
+      Number(a.coveredByOvertime) - Number(b.coveredByOvertime) ||
+      b.relative - a.relative ||
+      b.units - a.units,
+  );
+  const worst = ranked
+    .slice(0, 3)
+    .map(
+      (g) =>
+        `${g.resource} in ${g.period} ${Number.isFinite(g.relative) ? `at ${formatPercent(1 + g.relative, 0)}` : 'with no capacity'} (${formatNumber(g.units)} over${g.coveredByOvertime ? '' : ', beyond overtime'})`,
+    );
+  return clip(
+    `${head} ${n} resource-month${n === 1 ? '' : 's'} over capacity, ${beyond} beyond the overtime allowed; largest: ${worst.join('; ')}${n > 3 ? `; +${n - 3} more` : ''}. The plan closes them by building ahead, overtime, hiring or subcontracting.`,
+    700,
+  );
 }
 
 const MARKERS = [

@@ -21,6 +21,31 @@ export interface GapPoint {
   readonly storage?: boolean;
 }
 
+/**
+ * One overload of the rough-cut check: the load at consensus demand, each month's demand
+ * made in that month, against the capacity in force (src/core/supply/capacity-check.ts).
+ */
+export interface RoughCutGap {
+  readonly resource: string;
+  readonly period: Period;
+  /** Load − capacity, in the resource's unit. */
+  readonly units: number;
+  /** units / capacity (Infinity with no capacity). */
+  readonly relative: number;
+  /** Whether the overtime allowed covers it. */
+  readonly coveredByOvertime: boolean;
+}
+
+/** The rough-cut check's overloads: the largest ones, and how many in all. */
+export interface RoughCut {
+  /** The largest overloads (a stored run keeps up to 200). */
+  readonly gaps: readonly RoughCutGap[];
+  /** Resource-months over capacity, all of them. */
+  readonly total: number;
+  /** Of those, the ones the overtime allowed cannot cover. */
+  readonly beyondOvertime: number;
+}
+
 export interface HistoryPoint {
   readonly period: Period;
   readonly units: number;

@@ -22,6 +22,8 @@ import type {
   CashSeries,
   FamilySeries,
   GapPoint,
+  RoughCut,
+  RoughCutGap,
   ScenarioKpis,
 } from '../charts/types.js';
 import { computeConsensus, peopleSteps, stepBrief } from '../core/consensus.js';
@@ -117,6 +119,40 @@ export function gapPoints(problem: unknown, rows: readonly ResourceResult[]): Ga
       ...(res?.storage ? { storage: true } : {}),
     };
   });
+}
+
+/**
+ * The rough-cut check stored with a run. Runs stored before the counts were kept hold only
+ * the (up to 200) largest overloads; their count stands for the total then.
+ */
+export function storedRoughCut(stored: unknown): RoughCut | null {
+  const x = stored as { gaps?: unknown; total?: unknown; beyondOvertime?: unknown } | null;
+  if (!x || !Array.isArray(x.gaps)) return null;
+  const gaps = (x.gaps as Partial<RoughCutGap>[]).flatMap((g) =>
+    typeof g.resource === 'string' &&
+    typeof g.period === 'string' &&
+    typeof g.units === 'number' &&
+    typeof g.coveredByOvertime === 'boolean'
+      ? [
+          {
+            resource: g.resource,
+            period: g.period,
+            units: g.units,
+            // JSON keeps no Infinity: a load on no capacity is stored as null.
+            relative: typeof g.relative === 'number' ? g.relative : Number.POSITIVE_INFINITY,
+            coveredByOvertime: g.coveredByOvertime,
+          },
+        ]
+      : [],
+  );
+  return {
+    gaps,
+    total: typeof x.total === 'number' ? x.total : gaps.length,
+    beyondOvertime:
+      typeof x.beyondOvertime === 'number'
+        ? x.beyondOvertime
+        : gaps.filter((g) => !g.coveredByOvertime).length,
+  };
 }
 
 const num = (v: number | null | undefined): number => (typeof v === 'number' ? v : 0);
@@ -310,6 +346,8 @@ export interface RunChartData {
   readonly run: PlanRunRow;
   readonly cycleMonth: Period | null;
   readonly gap: readonly GapPoint[];
+  /** The run's rough-cut check; null for a run stored before it kept one. */
+  readonly roughCut: RoughCut | null;
   readonly scenarios: readonly ScenarioKpis[];
   /** Cumulative cash by scenario and the budget's; null before the stress test. */
   readonly cash: {
@@ -354,6 +392,7 @@ export async function loadRunCharts(
     run,
     cycleMonth: cycle?.month ?? null,
     gap,
+    roughCut: storedRoughCut(run.capacity_check),
     scenarios: scenarioKpis(scenarios),
     cash: cashSeries(run.periods as Period[], scenarios),
     families,

@@ -47,6 +47,7 @@ import {
 } from '../core/stress/index.js';
 import {
   type CapacityCheck,
+  type CapacityGap,
   type CapacityUpdate,
   type DemandLine,
   roughCutCapacity,
@@ -467,12 +468,24 @@ export function planRunRecord(
         consensus: c.consensus,
         steps: c.steps,
       })),
-    capacityCheck: {
-      gaps: inputs.check.gaps.filter((g) => g.kind === 'overload').slice(0, 200),
-    },
+    capacityCheck: roughCutOf(inputs.check.gaps),
     solverMs: Math.round(solverMs),
     totalMs: Math.round(totalMs),
     scenarios: solved.map((s) => toNewScenario(s, inputs.loaded)),
+  };
+}
+
+/** The rough-cut check as stored with a run: the 200 largest overloads and the counts of all. */
+function roughCutOf(gaps: readonly CapacityGap[]): {
+  gaps: CapacityGap[];
+  total: number;
+  beyondOvertime: number;
+} {
+  const over = gaps.filter((g) => g.kind === 'overload');
+  return {
+    gaps: over.slice(0, 200),
+    total: over.length,
+    beyondOvertime: over.filter((g) => !g.coveredByOvertime).length,
   };
 }
 

@@ -43,7 +43,8 @@ export function planCharts(data: RunChartData, kinds: readonly ChartKind[]): Pla
       role: CHART_CHANNEL[kind],
       build,
     });
-  if (want.has('gap') && data.gap.length > 0) add('gap', () => gapChart(data.gap));
+  if (want.has('gap') && data.gap.length > 0)
+    add('gap', () => gapChart(data.gap, data.roughCut ? { roughCut: data.roughCut } : {}));
   if (want.has('scenarios') && data.scenarios.length > 0)
     add('scenarios', () => scenarioChart(data.scenarios));
   const cash = data.cash;

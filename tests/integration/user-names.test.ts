@@ -78,6 +78,7 @@ describe('user names', () => {
         run: {} as never,
         cycleMonth: '2027-01',
         gap: [],
+        roughCut: null,
         scenarios: [],
         accuracy: [],
         cash: null,

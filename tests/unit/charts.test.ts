@@ -93,7 +93,7 @@ describe('gap chart', () => {
     const summary = gapChart([
       point('CREW-1', '2027-03', 6341.05570696, 6341.05570688, 1200),
     ]).summary;
-    expect(summary).toMatch(/^No overloads/);
+    expect(summary).toMatch(/^\*In the plan, no overloads\*/);
   });
 
   it('paints overloads red only when there are overloads', async () => {
@@ -121,12 +121,65 @@ describe('gap chart', () => {
       point('LINE-2', '2027-03', 95),
       point('LINE-2', '2027-04', 80),
     ]);
-    expect(a.summary).toContain('*1 overload*');
+    expect(a.summary).toContain('*In the plan, 1 overload*');
     expect(a.summary).toContain('LINE-1 in 2027-03 at 118% (18 over, beyond overtime)');
     expect(a.summary).toContain('1 more above 90%');
     const b = gapChart([point('LINE-1', '2027-03', 70)]);
-    expect(b.summary).toContain('No overloads');
+    expect(b.summary).toContain('*In the plan, no overloads*');
     expect(b.summary).toContain('LINE-1 at 70%');
+  });
+
+  it('says the rough-cut gaps at consensus demand before the plan, beyond overtime first', () => {
+    const c = gapChart([point('LINE-1', '2027-05', 100)], {
+      roughCut: {
+        // The demo's run 2, stored figures: LINE-1 697 h against 533 (164 over, 44 of overtime),
+        // LINE-2 442 against 378 (64 over, covered), CREW-1 923 over 6,400 (14%, beyond).
+        gaps: [
+          {
+            resource: 'CREW-1',
+            period: '2028-02',
+            units: 923,
+            relative: 923 / 6400,
+            coveredByOvertime: false,
+          },
+          {
+            resource: 'LINE-1',
+            period: '2027-05',
+            units: 164,
+            relative: 164 / 533,
+            coveredByOvertime: false,
+          },
+          {
+            resource: 'LINE-2',
+            period: '2027-03',
+            units: 64,
+            relative: 64 / 378,
+            coveredByOvertime: true,
+          },
+          {
+            resource: 'LINE-2',
+            period: '2027-04',
+            units: 46,
+            relative: 46 / 378,
+            coveredByOvertime: true,
+          },
+        ],
+        total: 30,
+        beyondOvertime: 9,
+      },
+    });
+    const [rough, plan] = c.summary.split('\n');
+    // 1 + 164/533 = 131%; 1 + 923/6400 = 114%; 1 + 64/378 = 117%.
+    expect(rough).toBe(
+      '*Rough-cut at consensus demand*, each month made in its month: 30 resource-months over capacity, 9 beyond the overtime allowed; largest: LINE-1 in 2027-05 at 131% (164 over, beyond overtime); CREW-1 in 2028-02 at 114% (923 over, beyond overtime); LINE-2 in 2027-03 at 117% (64 over); +27 more. The plan closes them by building ahead, overtime, hiring or subcontracting.',
+    );
+    expect(plan).toMatch(/^\*In the plan, no overloads\*/);
+    const none = gapChart([point('LINE-1', '2027-05', 50)], {
+      roughCut: { gaps: [], total: 0, beyondOvertime: 0 },
+    });
+    expect(none.summary.split('\n')[0]).toBe(
+      '*Rough-cut at consensus demand*, each month made in its month: no resource-month over capacity.',
+    );
   });
 
   it("marks suppliers' fixed orders and small needs, labels warehouses, one line each", async () => {
