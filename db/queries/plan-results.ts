@@ -84,6 +84,9 @@ export async function familyResultsByScenario(
 
 export interface ResourceResult {
   readonly code: string;
+  /** The resource's unit ('hours', 'units', ...) and kind, as imported. */
+  readonly unit: string;
+  readonly kind: 'line' | 'workforce' | 'supplier' | 'storage';
   readonly period: string;
   readonly load: number;
   readonly capacity: number;
@@ -97,6 +100,8 @@ export async function resourceResults(db: Db, scenarioId: string): Promise<Resou
     .innerJoin('resources', 'resources.id', 'plan_resource_results.resource_id')
     .select([
       'resources.code',
+      'resources.unit',
+      'resources.kind',
       'plan_resource_results.period',
       'plan_resource_results.load',
       'plan_resource_results.capacity',

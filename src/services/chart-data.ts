@@ -87,7 +87,10 @@ function crewOvertime(wf: {
  * a month inside a supplier's lead time (its order is already placed), a month whose need
  * (Σ load per unit × demand) is above 0 but under the minimum order, a warehouse's months.
  */
-export function gapPoints(problem: unknown, rows: readonly ResourceResult[]): GapPoint[] {
+export function gapPoints(
+  problem: unknown,
+  rows: readonly Pick<ResourceResult, 'code' | 'period' | 'load' | 'capacity'>[],
+): GapPoint[] {
   const p = problem as ProblemResources | null;
   const resources = p?.resources ?? [];
   const byCode = new Map(resources.map((r) => [r.code, r]));

@@ -24,8 +24,11 @@ export interface PackData {
     readonly periods: readonly string[];
     readonly consensusNow: number;
     readonly consensusBefore: number | null;
-    readonly capacityNow: number;
-    readonly capacityBefore: number | null;
+    /**
+     * Resources whose capacity over the common months differs from the previous plan's, in
+     * their own units (hours and units do not add up), the largest relative change first.
+     */
+    readonly capacity: readonly CapacityMove[];
     readonly movers: readonly Mover[];
   };
   /** Q2 */
@@ -144,4 +147,14 @@ export interface PackData {
     readonly description: string;
     readonly overdue: boolean;
   }[];
+}
+
+/** One resource's capacity over the common months, now and in the previous cycle's plan. */
+export interface CapacityMove {
+  readonly resource: string;
+  readonly unit: string;
+  /** A crew's capacity is the plan's headcount × hours: a decision, not a given. */
+  readonly workforce: boolean;
+  readonly now: number;
+  readonly before: number;
 }

@@ -6,7 +6,7 @@
 import { BIAS_SIGN_CONVENTION } from '../core/kpi.js';
 import { ratio } from '../core/pack-kpis.js';
 import { oneUnit } from '../core/text.js';
-import { KPI_TARGETS, type PackData } from './pack-data.js';
+import { type CapacityMove, KPI_TARGETS, type PackData } from './pack-data.js';
 import {
   changedLines,
   escalationLines,
@@ -21,6 +21,19 @@ const signedNum = (n: number) => `${n >= 0 ? '+' : '−'}${num(Math.abs(n))}`;
 export const pct = (x: number | null, signed = false) =>
   x === null ? 'n/a' : `${signed && x > 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 const vs = (ok: boolean) => (ok ? 'on target' : 'OFF TARGET');
+
+/** Q1's capacity line: each resource that moved, in its own unit; at most four named. */
+export function capacityLine(moves: readonly CapacityMove[]): string {
+  if (moves.length === 0) return 'Capacity over the same months: unchanged.';
+  const named = moves
+    .slice(0, 4)
+    .map(
+      (m) =>
+        `${m.resource} ${num(m.now)} vs ${num(m.before)} ${m.unit} (${pct(ratio(m.now - m.before, m.before), true)}${m.workforce ? ", the plan's crew size" : ''})`,
+    );
+  const more = moves.length - named.length;
+  return `Capacity over the same months: ${named.join('; ')}${more > 0 ? `; …and ${more} more` : ''}.`;
+}
 
 export interface PackSection {
   readonly n: number;
@@ -49,7 +62,7 @@ export function packSections(
         ? [`${p.previous.month} has no plan run to compare with.`]
         : [
             `Consensus demand over ${ch.periods.length} common months: ${num(ch.consensusNow)} vs ${num(ch.consensusBefore)} in ${p.previous.month} (${pct(ratio(ch.consensusNow - ch.consensusBefore, ch.consensusBefore), true)}).`,
-            `Capacity over the same months: ${num(ch.capacityNow)} vs ${num(ch.capacityBefore ?? 0)} (${pct(ratio(ch.capacityNow - (ch.capacityBefore ?? 0), ch.capacityBefore ?? 0), true)}).`,
+            capacityLine(ch.capacity),
             ch.movers.length
               ? `Biggest movers: ${ch.movers.map((m) => `${m.family} ${m.delta > 0 ? '+' : ''}${num(m.delta)} (${pct(m.deltaPct, true)})`).join(', ')}.`
               : 'No family moved.',

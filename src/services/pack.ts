@@ -15,7 +15,12 @@ import {
   salesBefore,
   standingAdjustments,
 } from '../../db/queries/pack.js';
-import { centralOf, familyResults, resourceResults } from '../../db/queries/plan-results.js';
+import {
+  centralOf,
+  familyResults,
+  type ResourceResult,
+  resourceResults,
+} from '../../db/queries/plan-results.js';
 import { latestRun, runScenarios } from '../../db/queries/plan-runs.js';
 import { previousCycle, referenceScenario } from '../../db/queries/review.js';
 import {
@@ -31,7 +36,7 @@ import { zoneOf } from '../core/time-fences.js';
 import { SopError } from '../errors.js';
 import { isOverdue, listActions, today } from './actions.js';
 import { getCycleByMonth, PHASE_LABEL } from './cycles.js';
-import type { PackData } from './pack-data.js';
+import type { CapacityMove, PackData } from './pack-data.js';
 import { loopOf } from './review-post.js';
 import { fencesOf, getSettings } from './settings.js';
 
@@ -63,8 +68,6 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
   const nowBy = demandByFamily(fam, common);
   const beforeBy = demandByFamily(prevFam, common);
   const movers = topMovers(nowBy, beforeBy, 3);
-  const capIn = (rows: typeof res, set: ReadonlySet<string>) =>
-    sum(rows.filter((r) => set.has(r.period)).map((r) => r.capacity));
 
   // Q2 and Q3: forecasts of archived cycles against the actuals that have arrived since.
   const actuals = await salesBefore(db, month);
@@ -129,8 +132,7 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
       periods: commonPeriods,
       consensusNow: sum([...nowBy.values()]),
       consensusBefore: prevRef ? sum([...beforeBy.values()]) : null,
-      capacityNow: capIn(res, common),
-      capacityBefore: prevRef ? capIn(prevRes, common) : null,
+      capacity: prevRef ? capacityMoves(res, prevRes, common) : [],
       movers,
     },
     kpis: {
@@ -224,4 +226,42 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
       overdue: isOverdue(a, day),
     })),
   };
+}
+
+/**
+ * Each resource's capacity summed over `months` in both plans, kept where it moved by more
+ * than a millionth (the solver's rounding), the largest relative change first.
+ */
+export function capacityMoves(
+  now: readonly ResourceResult[],
+  before: readonly ResourceResult[],
+  months: ReadonlySet<string>,
+): CapacityMove[] {
+  const total = (rows: readonly ResourceResult[]) => {
+    const m = new Map<string, { r: ResourceResult; cap: number }>();
+    for (const r of rows)
+      if (months.has(r.period)) {
+        const x = m.get(r.code) ?? { r, cap: 0 };
+        x.cap += r.capacity;
+        m.set(r.code, x);
+      }
+    return m;
+  };
+  const a = total(now);
+  const b = total(before);
+  const moves: CapacityMove[] = [];
+  for (const [code, { r, cap }] of a) {
+    const prev = b.get(code)?.cap ?? 0;
+    if (Math.abs(cap - prev) <= 1e-6 * Math.max(1, Math.abs(prev))) continue;
+    moves.push({
+      resource: code,
+      unit: r.unit,
+      workforce: r.kind === 'workforce',
+      now: cap,
+      before: prev,
+    });
+  }
+  const rel = (m: CapacityMove) =>
+    m.before > 0 ? Math.abs(m.now - m.before) / m.before : Number.POSITIVE_INFINITY;
+  return moves.sort((x, y) => rel(y) - rel(x) || x.resource.localeCompare(y.resource));
 }

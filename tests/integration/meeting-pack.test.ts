@@ -157,7 +157,10 @@ describe('meeting pack', () => {
     // 1. Five common months: (120 + 1000) × 5 now vs (100 + 1000) × 5 before.
     expect(section(md, 1)).toContain('5,600 vs 5,500 in 2026-12 (+1.8%)');
     expect(section(md, 1)).toContain('Biggest movers: FAM-1 +100 (+20.0%)');
-    expect(section(md, 1)).toContain('Capacity over the same months: 2,500 vs 3,000 (-16.7%)');
+    // LINE-1's capacity, in its own unit: 500 × 5 months now, 600 × 5 before.
+    expect(section(md, 1)).toContain(
+      'Capacity over the same months: LINE-1 2,500 vs 3,000 hours (-16.7%).',
+    );
     // 2. Dec actuals 90 and 1100 against 100 and 1000: WMAPE 110/1190, bias −90/1190.
     expect(section(md, 2)).toContain('Lag-1 forecast accuracy 90.8%');
     expect(section(md, 2)).toContain('Review of 2026-12 against 2026-12’s adopted Central plan:');

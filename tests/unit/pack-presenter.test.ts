@@ -13,8 +13,7 @@ function data(actions: number, overloads: number): PackData {
       periods: ['2027-02', '2027-03'],
       consensusNow: 2200,
       consensusBefore: 2000,
-      capacityNow: 1000,
-      capacityBefore: 1000,
+      capacity: [],
       movers: [{ family: 'FAM-1', now: 1200, before: 1000, delta: 200, deltaPct: 0.2 }],
     },
     kpis: {

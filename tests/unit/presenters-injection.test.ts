@@ -166,8 +166,7 @@ function pack(evil: string): PackData {
       periods: ['2027-02'],
       consensusNow: 2200,
       consensusBefore: 2000,
-      capacityNow: 1000,
-      capacityBefore: 1000,
+      capacity: [{ resource: 'LINE-1', unit: evil, workforce: false, now: 900, before: 1000 }],
       movers: [{ family: evil, now: 1200, before: 1000, delta: 200, deltaPct: 0.2 }],
     },
     kpis: {
