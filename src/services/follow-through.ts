@@ -167,7 +167,8 @@ export function followThrough(
     ['revenue', sold ? t.plannedRevenue : null, t.revenue],
     ['demand (units)', sold ? t.plannedDemand : null, t.salesUnits],
     ['production (units)', t.adherence === null ? null : t.plannedProduction, t.actualProduction],
-    ['operating cash', sold ? t.plannedCash : null, t.cash],
+    // Not cash: no payment terms here (the stress test's cash curve has them).
+    ['revenue less production at cost', sold ? t.plannedCash : null, t.cash],
   ];
   if (t.stockValue !== null) pairs.push(['stock value', t.plannedStockValue, t.stockValue]);
   // Actions due by today, and those done early; dropped ones are left out.

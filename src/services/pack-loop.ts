@@ -121,7 +121,7 @@ function stockLines(t: KpiSet): string[] {
   out.push(`Stock: ${parts.join(', ')}.`);
   if (t.stockValue !== null && t.plannedStockValue !== null)
     out.push(
-      `Working capital in stock ${num(t.stockValue)} vs ${num(t.plannedStockValue)} in the adopted scenario (${pct(ratio(t.stockValue - t.plannedStockValue, t.plannedStockValue), true)}); operating cash (revenue − production at cost) ${num(t.cash)}${t.plannedCash === null ? '' : ` vs ${num(t.plannedCash)}`}.`,
+      `Working capital in stock ${num(t.stockValue)} vs ${num(t.plannedStockValue)} in the adopted scenario (${pct(ratio(t.stockValue - t.plannedStockValue, t.plannedStockValue), true)}); revenue less production at cost ${num(t.cash)}${t.plannedCash === null ? '' : ` vs ${num(t.plannedCash)}`}.`,
     );
   return out;
 }

@@ -336,6 +336,9 @@ describe('three cycles with actuals between them', () => {
     expect(section(10)).toContain(
       `Central (2027-02) assumed revenue ${Math.round(assumed).toLocaleString('en-US')} for 2027-02; actual ${actual.toLocaleString('en-US')} (${pct > 0 ? '+' : ''}${pct.toFixed(1)}%).`,
     );
+    // Revenue less production at cost is not called cash: the cash curve has payment terms.
+    expect(section(10)).toMatch(/assumed revenue less production at cost -?[\d,]+ for 2027-02/);
+    expect(section(10)).not.toContain('operating cash');
     // Due by 2027-03-05 and not dropped: the done one and the overdue one.
     expect(section(10)).toContain(
       'Action completion rate 50.0%: 1 of 2 actions due so far are done.',
