@@ -125,8 +125,11 @@ export async function playLoop(ctx: LoopContext): Promise<void> {
         say('U_OTTO', 'clicks Done on “Book weekend overtime on LINE-2”');
       }
     }
-    for (const phase of ['demand_review', 'supply_review', 'pre_sop', 'executive'])
+    for (const phase of ['demand_review', 'supply_review', 'pre_sop', 'executive']) {
+      // As in a real cycle, the pre-S&OP plan is ready before the meeting's pack is built.
+      if (phase === 'executive') await ctx.settle(ctx.queues);
       await ctx.nextPhase(phase, month);
+    }
     await ctx.settle(ctx.queues);
     say('U_CEO', `/sop decide central "Stay on the central plan for ${month}"`);
     await sop('U_CEO', `decide central "Stay on the central plan for ${month}"`);

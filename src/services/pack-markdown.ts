@@ -21,6 +21,11 @@ const signedNum = (n: number) => `${n >= 0 ? '+' : '−'}${num(Math.abs(n))}`;
 export const pct = (x: number | null, signed = false) =>
   x === null ? 'n/a' : `${signed && x > 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 const vs = (ok: boolean) => (ok ? 'on target' : 'OFF TARGET');
+const NO_RUN = 'No plan run for this cycle yet: run `/sop plan`.';
+
+/** A signed change; one under 0.05% reads '<0.1%' with its sign rather than '-0.0%'. */
+const smallPct = (x: number | null) =>
+  x !== null && x !== 0 && Math.abs(x) < 0.0005 ? `${x < 0 ? '-' : '+'}<0.1%` : pct(x, true);
 
 /** Q1's capacity line: each resource that moved, in its own unit; at most four named. */
 export function capacityLine(moves: readonly CapacityMove[]): string {
@@ -29,7 +34,7 @@ export function capacityLine(moves: readonly CapacityMove[]): string {
     .slice(0, 4)
     .map(
       (m) =>
-        `${m.resource} ${num(m.now)} vs ${num(m.before)} ${m.unit} (${pct(ratio(m.now - m.before, m.before), true)}${m.workforce ? ", the plan's crew size" : ''})`,
+        `${m.resource} ${num(m.now)} vs ${num(m.before)} ${m.unit} (${smallPct(ratio(m.now - m.before, m.before))}${m.workforce ? ", the plan's crew size" : ''})`,
     );
   const more = moves.length - named.length;
   return `Capacity over the same months: ${named.join('; ')}${more > 0 ? `; …and ${more} more` : ''}.`;
@@ -58,16 +63,18 @@ export function packSections(
     title: 'What has changed since last month?',
     lines: !p.previous
       ? ['First cycle: nothing to compare with.']
-      : ch.consensusBefore === null
-        ? [`${p.previous.month} has no plan run to compare with.`]
-        : [
-            `Consensus demand over ${ch.periods.length} common months: ${num(ch.consensusNow)} vs ${num(ch.consensusBefore)} in ${p.previous.month} (${pct(ratio(ch.consensusNow - ch.consensusBefore, ch.consensusBefore), true)}).`,
-            capacityLine(ch.capacity),
-            ch.movers.length
-              ? `Biggest movers: ${ch.movers.map((m) => `${m.family} ${m.delta > 0 ? '+' : ''}${num(m.delta)} (${pct(m.deltaPct, true)})`).join(', ')}.`
-              : 'No family moved.',
-            ...(p.loop ? changedLines(p.loop, who) : []),
-          ],
+      : p.runId === null
+        ? [NO_RUN, ...(p.loop ? changedLines(p.loop, who) : [])]
+        : ch.consensusBefore === null
+          ? [`${p.previous.month} has no plan run to compare with.`]
+          : [
+              `Consensus demand over ${ch.periods.length} common months: ${num(ch.consensusNow)} vs ${num(ch.consensusBefore)} in ${p.previous.month} (${pct(ratio(ch.consensusNow - ch.consensusBefore, ch.consensusBefore), true)}).`,
+              capacityLine(ch.capacity),
+              ch.movers.length
+                ? `Biggest movers: ${ch.movers.map((m) => `${m.family} ${m.delta > 0 ? '+' : ''}${num(m.delta)} (${pct(m.deltaPct, true)})`).join(', ')}.`
+                : 'No family moved.',
+              ...(p.loop ? changedLines(p.loop, who) : []),
+            ],
   });
   const k = p.kpis;
   s.push({
@@ -117,7 +124,7 @@ export function packSections(
                 `Peak working capital ${num(fi.workingCapital ?? 0)}${fi.workingCapitalVsBudget === null ? '' : ` (${signedNum(fi.workingCapitalVsBudget)} vs budget)`}.`,
               ]),
         ]
-      : ['No plan run yet: run `/sop plan`.'],
+      : [NO_RUN],
   });
   const r = p.risks;
   s.push({
@@ -182,16 +189,18 @@ export function packSections(
     n: 9,
     title: 'Does the long-term plan need revising?',
     lines:
-      lt.from === null
-        ? ['The plan does not reach beyond the slushy zone.']
-        : [
-            `From ${lt.from} (beyond the slushy zone): plan ${num(lt.plan)} vs budget ${lt.budget === null ? 'n/a' : num(lt.budget)} units (${pct(lt.gapPct, true)}).`,
-            ...(lt.worst.length
-              ? [
-                  `Largest gaps: ${lt.worst.map((w) => `${w.period} ${pct(w.gapPct, true)}`).join(', ')}.`,
-                ]
-              : []),
-          ],
+      p.runId === null
+        ? [NO_RUN]
+        : lt.from === null
+          ? ['The plan does not reach beyond the slushy zone.']
+          : [
+              `From ${lt.from} (beyond the slushy zone): plan ${num(lt.plan)} vs budget ${lt.budget === null ? 'n/a' : num(lt.budget)} units (${pct(lt.gapPct, true)}).`,
+              ...(lt.worst.length
+                ? [
+                    `Largest gaps: ${lt.worst.map((w) => `${w.period} ${pct(w.gapPct, true)}`).join(', ')}.`,
+                  ]
+                : []),
+            ],
   });
   s.push({
     n: 10,
@@ -211,6 +220,7 @@ export function packSections(
 
 /** Q8: the constraints worth most first (shadow prices), then the other overloads. */
 function criticalLines(p: PackData): string[] {
+  if (p.runId === null) return [NO_RUN];
   const top = p.criticalConstraints ?? [];
   const listed = new Set(top.map((c) => `${c.resource}|${c.period}`));
   const ranked = top.map(

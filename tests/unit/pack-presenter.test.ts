@@ -120,3 +120,24 @@ describe('pack presenters', () => {
     expect(md.match(/loaded at 110\.0%/g)).toHaveLength(8);
   });
 });
+
+describe('a pack built before the cycle has a plan run', () => {
+  it('says so, rather than what an empty plan would imply', () => {
+    const d = data(0, 0);
+    const empty: PackData = {
+      ...d,
+      runId: null,
+      changes: { ...d.changes, periods: [], consensusNow: 0, consensusBefore: 0, capacity: [] },
+      overloads: [],
+      criticalConstraints: [],
+      longTerm: { from: null, plan: 0, budget: null, gapPct: null, worst: [] },
+    };
+    const lines = (n: number) => packSections(empty).find((s) => s.n === n)?.lines ?? [];
+    for (const n of [1, 8, 9])
+      expect(lines(n)[0]).toBe('No plan run for this cycle yet: run `/sop plan`.');
+    const text = packMarkdown(empty);
+    expect(text).not.toContain('0 common months');
+    expect(text).not.toContain('No resource loaded above 100%');
+    expect(text).not.toContain('does not reach beyond the slushy zone');
+  });
+});
