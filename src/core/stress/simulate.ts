@@ -21,7 +21,7 @@
 
 import { margin, monthlyCash } from '../finance.js';
 import { type CashSettings, DEFAULT_CASH } from '../scenarios/schema.js';
-import { familyCost, type PlanProblem, resourceCost } from '../supply/problem.js';
+import { familyCost, type PlanProblem, resourceCost, safetyPenalty } from '../supply/problem.js';
 import type { SolvedPlan } from '../supply/solve.js';
 
 export interface StressInput {
@@ -165,7 +165,7 @@ export function stressPlan(
     for (let t = T - tail; t < T; t++) sum += (median[f * T + t] ?? 0) * uplift;
     coverUnits[f] = (sum / tail) * coverMonths;
   }
-  const { lostSales, maxBacklog, safetyStockPenalty } = p.options;
+  const { lostSales, maxBacklog } = p.options;
   const first = p.periods[0]!;
   let openingValue = 0;
   for (const fam of p.families)
@@ -213,6 +213,7 @@ export function stressPlan(
   const lifeOf = Int32Array.from(p.families, (f) => f.shelfLife?.periods ?? 0);
   const scrapOf = Float64Array.from(p.families, (f) => f.shelfLife?.scrapCost ?? 0);
   const safetyOf = Float64Array.from(p.families, (f) => f.safetyStock);
+  const safetyPenaltyOf = Float64Array.from(p.families, (f) => safetyPenalty(p, f));
   const initialInv = Float64Array.from(p.families, (f) => f.initialInventory);
   const initialBack = Float64Array.from(p.families, (f) => f.initialBacklog);
   // Backlog a month may carry: what the plan carried when sales may be lost, else the cap.
@@ -310,7 +311,7 @@ export function stressPlan(
         invValue[t] = invValue[t]! + inv * unitCost[k]!;
         writtenOff += expired * unitCost[k]!;
         penalty += newBacklog * backCost[k]! + lost * lostPenalty[k]!;
-        if (inv < safety) penalty += (safety - inv) * safetyStockPenalty;
+        if (inv < safety) penalty += (safety - inv) * safetyPenaltyOf[f]!;
       }
       const kEnd = f * T + T - 1;
       endValue += inv * unitCost[kEnd]!;

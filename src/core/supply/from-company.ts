@@ -20,12 +20,24 @@ export interface BuildPlanOptions {
   /** Ending backlog cap per family; default 0: every order is served by the horizon's end. */
   readonly endingBacklog?: Readonly<Record<string, number>>;
   /**
-   * Options of the plan; safetyStockPenalty defaults to the highest backlog cost. Lost sales
+   * Options of the plan. Without a safetyStockPenalty each family gets its own (see
+   * `ownSafetyPenalty`); one given here applies to every family. Lost sales
    * are allowed by default, each costing the family's price (the revenue given up), so the
    * plan stays feasible when capacity is short, and giving up a sale is never cheaper than
    * making it.
    */
   readonly options?: Partial<PlanProblem['options']>;
+}
+
+/**
+ * A family's cost per unit-month below its safety stock: holding + half the backlog cost.
+ * Above holding, so the plan keeps the safety stock when it can; below holding + backlog,
+ * so when supply runs short the plan serves customers from it before it backlogs them,
+ * which is what the stock is for. (The highest backlog cost of all families, the old
+ * default, made a plan backlog a $25 family's orders to keep its safety stock intact.)
+ */
+export function ownSafetyPenalty(f: { holdingCost: number; backlogCost: number }): number {
+  return f.holdingCost + f.backlogCost / 2;
 }
 
 /**
@@ -176,6 +188,9 @@ export function buildPlanProblem(
       subcontractLimit: f.subcontractLimit ?? null,
       lostSalesCost: f.price,
       safetyStock: f.safetyStock,
+      ...(opts.options?.safetyStockPenalty === undefined
+        ? { safetyStockPenalty: ownSafetyPenalty(f) }
+        : {}),
       initialInventory: open?.onHand ?? 0,
       initialBacklog: open?.backlog ?? 0,
       endingInventoryMin: opts.endingInventory?.[f.code] ?? f.safetyStock,

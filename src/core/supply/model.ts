@@ -5,7 +5,13 @@
  */
 import { addMonths } from '../period.js';
 import { type LpBuilder as Builder, LpBuilder, type LpModel } from './lp.js';
-import { familyCost, type PlanFamily, type PlanProblem, resourceCost } from './problem.js';
+import {
+  familyCost,
+  type PlanFamily,
+  type PlanProblem,
+  resourceCost,
+  safetyPenalty,
+} from './problem.js';
 
 /**
  * - optimal: the LP's free choice.
@@ -347,7 +353,7 @@ export function buildModel(p: PlanProblem, opts: BuildOptions): BuiltModel {
   };
   const penalty = elastic ? elasticPenalty(p) : 0;
 
-  const { overtime, subcontracting, lostSales, maxBacklog, safetyStockPenalty } = p.options;
+  const { overtime, subcontracting, lostSales, maxBacklog } = p.options;
   const chase = isChase(opts.strategy);
   const crewChase = opts.strategy === 'chase-workforce';
   const minStock = new Float64Array(F * T);
@@ -390,6 +396,7 @@ export function buildModel(p: PlanProblem, opts: BuildOptions): BuiltModel {
       // The hard minimum is a bound on the stock, or a penalised row in the elastic model.
       const invLo = elastic ? 0 : floor;
       const ss = fam.safetyStock;
+      const safetyStockPenalty = safetyPenalty(p, fam);
       if (ss > 0 && safetyStockPenalty > 0) {
         // Stock = IS + I with IS ≤ safety stock and IS cheaper by the penalty, so IS fills
         // first and the shortfall is ss − IS: the LP of I + Z ≥ ss without its row.

@@ -86,6 +86,11 @@ const family = named({
     .default(null)
     .describe('Cost per unit of demand given up (used only when options.lostSales).'),
   safetyStock: qty.default(0).describe('Units to keep at the end of each month (soft).'),
+  safetyStockPenalty: money
+    .optional()
+    .describe(
+      "Cost per unit per month below this family's safety stock; default: options.safetyStockPenalty.",
+    ),
   initialInventory: qty.default(0),
   initialBacklog: qty.default(0),
   endingInventoryMin: qty.default(0).describe('Inventory required at the end of the horizon.'),
@@ -305,6 +310,11 @@ export function familyCost(f: PlanFamily, field: FamilyCostField, t: Period): nu
   if (override !== undefined) return override;
   if (field === 'lostSalesCost') return f.lostSalesCost ?? familyCost(f, 'price', t);
   return f[field] ?? 0;
+}
+
+/** The cost per unit-month below a family's safety stock: its own, else the plan's. */
+export function safetyPenalty(p: Pick<PlanProblem, 'options'>, f: PlanFamily): number {
+  return f.safetyStockPenalty ?? p.options.safetyStockPenalty;
 }
 
 /** A resource's overtime cost, or its workforce's costs, in a month. */

@@ -16,7 +16,7 @@ import {
   shipsNothingNegative,
   stockAt,
 } from './model.js';
-import { familyCost, type PlanProblem } from './problem.js';
+import { familyCost, type PlanProblem, safetyPenalty } from './problem.js';
 
 export interface FamilyPeriodPlan {
   readonly family: string;
@@ -282,8 +282,8 @@ function readPlan(
   let onTime = 0;
   const invByPeriod = new Float64Array(T);
   const raw = (j: number): number => (j < 0 ? 0 : (x[j] ?? 0));
-  const penalty = p.options.safetyStockPenalty;
   p.families.forEach((fam, f) => {
+    const penalty = safetyPenalty(p, fam);
     for (let t = 0; t < T; t++) {
       const k = f * T + t;
       // With a safety stock the stock is two columns and the shortfall is ss − IS.
