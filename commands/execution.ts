@@ -1,13 +1,16 @@
 /**
- * The `/sop execution` form's submission: validate, record the deviation and its action (a
- * double submit records one: the request key is the view's), answer Slack, then hand the
- * posts (supply channel, owner DM, reminders) to the `deviation-publish` job.
+ * The `/sop execution` form's submission: validate, record the deviation, its action and the
+ * `deviation-publish` request (job outbox) in one transaction (a double submit records one:
+ * the request key is the view's), answer Slack, then hand the request to the queue. The job
+ * posts in the supply channel, DMs the owner and schedules the reminders; with Redis down the
+ * request waits in the outbox and the relay delivers it once Redis is back.
  */
 import type { App } from '@slack/bolt';
 import type { AppDeps } from '../src/deps.js';
 import { SopError } from '../src/errors.js';
 import { reportDeviation } from '../src/services/execution.js';
 import { requirePermission } from '../src/services/members.js';
+import { deliverJobs } from '../src/services/outbox.js';
 import { memberOf } from '../src/slack/member-context.js';
 import { EXECUTION_CALLBACK, parseExecutionState } from '../src/slack/presenters/execution.js';
 import { userMessage } from '../src/slack/reply.js';
@@ -22,7 +25,7 @@ export function register(app: App, deps: AppDeps): void {
       await ack({ response_action: 'errors', errors: { ...parsed.errors } });
       return;
     }
-    let deviationId: string | null;
+    let publishRequest: string | null;
     try {
       requirePermission(await memberOf(context), 'execution.report', 'report a deviation');
       const made = await reportDeviation(deps, {
@@ -35,7 +38,7 @@ export function register(app: App, deps: AppDeps): void {
         reportedBy: body.user.id,
         requestKey: viewRequestKey(view),
       });
-      deviationId = made?.id ?? null;
+      publishRequest = made?.publishRequest ?? null;
     } catch (err) {
       if (!(err instanceof SopError) || err.code === 'internal')
         deps.logger.error({ err }, 'execution report failed');
@@ -47,6 +50,16 @@ export function register(app: App, deps: AppDeps): void {
       return;
     }
     await ack();
-    if (deviationId) await deps.queue.enqueue('deviation-publish', { deviationId });
+    if (!publishRequest) return;
+    try {
+      const d = await deliverJobs(deps.db, deps.queue, { ids: [publishRequest] });
+      if (d.pending > 0)
+        deps.logger.info(
+          { reason: d.error?.message },
+          'job queue unavailable: the deviation waits in the outbox to be published',
+        );
+    } catch (err) {
+      deps.logger.error({ err }, 'could not hand the deviation over to be published');
+    }
   });
 }

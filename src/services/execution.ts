@@ -85,11 +85,25 @@ async function suggestOwner(
   return byRole('ops') ?? byRole('planner') ?? byRole('admin') ?? fallback;
 }
 
+/** A deviation recorded with the request to publish it (a `deviation-publish` job, in the outbox). */
+export interface ReportedDeviation extends RecordedDeviation {
+  /** The job outbox row of its `deviation-publish`, for the caller to hand over (`deliverJobs`). */
+  readonly publishRequest: string;
+}
+
+type Recorded = RecordedDeviation & { readonly publishRequest: string | null };
+
 /**
  * Record the deviations that are new: one transaction each for the deviation, its action and
- * the audit entry. Publishing them (`publishDeviation`) is the caller's next step.
+ * the audit entry, and with `requestPublish` the `deviation-publish` job in the job outbox
+ * (so Redis being down loses no post). Otherwise publishing them (`publishDeviation`) is the
+ * caller's next step.
  */
-async function record(deps: CycleDeps, pending: readonly Pending[]): Promise<RecordedDeviation[]> {
+async function record(
+  deps: CycleDeps,
+  pending: readonly Pending[],
+  opts: { readonly requestPublish?: boolean } = {},
+): Promise<Recorded[]> {
   if (pending.length === 0) return [];
   const settings = await getSettings(deps.db);
   const cycle = await latestCycle(deps.db);
@@ -98,7 +112,7 @@ async function record(deps: CycleDeps, pending: readonly Pending[]): Promise<Rec
     addWorkingDays(deps.clock.now(), settings.soe_due_days, settings.timezone),
     settings.timezone,
   );
-  const out: RecordedDeviation[] = [];
+  const out: Recorded[] = [];
   for (const p of pending) {
     const made = await deps.db.transaction().execute(async (trx) => {
       const id = await insertDeviation(trx, p);
@@ -119,7 +133,10 @@ async function record(deps: CycleDeps, pending: readonly Pending[]): Promise<Rec
         entityId: id,
         details: { kind: p.kind, week: p.week, owner: p.owner, due, frozenBreak: p.frozenBreak },
       });
-      return { id, action };
+      const publishRequest = opts.requestPublish
+        ? await requestJob(trx, 'deviation-publish', { deviationId: id })
+        : null;
+      return { id, action, publishRequest };
     });
     if (!made) continue;
     out.push({
@@ -130,6 +147,7 @@ async function record(deps: CycleDeps, pending: readonly Pending[]): Promise<Rec
       due,
       frozenBreak: p.frozenBreak,
       actionId: made.action.id,
+      publishRequest: made.publishRequest,
     });
   }
   return out;
@@ -255,13 +273,16 @@ export interface ExecutionReport {
 }
 
 /**
- * A deviation operations report (`/sop execution`), owned by the reporter. Recorded only:
- * the caller publishes it (`publishDeviation`) once it has answered Slack.
+ * A deviation operations report (`/sop execution`), owned by the reporter. Recorded with its
+ * `deviation-publish` request in the job outbox, in one transaction: the caller hands the
+ * request to the queue (`deliverJobs`) once it has answered Slack, and if the queue is down
+ * the outbox relay delivers it when it is back. A report already recorded (the same request
+ * key) returns null.
  */
 export async function reportDeviation(
   deps: CycleDeps,
   r: ExecutionReport,
-): Promise<RecordedDeviation | null> {
+): Promise<ReportedDeviation | null> {
   const settings = await getSettings(deps.db);
   const fam = await familyIds(deps.db);
   const res = await resourceIds(deps.db);
@@ -285,24 +306,28 @@ export async function reportDeviation(
     r.expected !== null && r.actual !== null
       ? `: ${num(r.actual)} of ${num(r.expected)} expected (${pct(r.actual, r.expected)})`
       : '';
-  const [made] = await record(deps, [
-    {
-      dedupeKey: `reported:${r.requestKey}`,
-      kind: 'reported',
-      week,
-      familyId,
-      resourceId,
-      actual: r.actual,
-      expected: r.expected,
-      summary: `${REPORT_KINDS[r.kind]} on ${r.code} in the week of ${week}${impact}`,
-      comment: r.comment || null,
-      reportedBy: r.reportedBy,
-      frozenBreak,
-      createdAt: deps.clock.now(),
-      owner: r.reportedBy,
-    },
-  ]);
-  return made ?? null;
+  const [made] = await record(
+    deps,
+    [
+      {
+        dedupeKey: `reported:${r.requestKey}`,
+        kind: 'reported',
+        week,
+        familyId,
+        resourceId,
+        actual: r.actual,
+        expected: r.expected,
+        summary: `${REPORT_KINDS[r.kind]} on ${r.code} in the week of ${week}${impact}`,
+        comment: r.comment || null,
+        reportedBy: r.reportedBy,
+        frozenBreak,
+        createdAt: deps.clock.now(),
+        owner: r.reportedBy,
+      },
+    ],
+    { requestPublish: true },
+  );
+  return made?.publishRequest ? { ...made, publishRequest: made.publishRequest } : null;
 }
 
 /** The week before the one holding `now`, in the company's zone: what a Monday digest covers. */
