@@ -43,6 +43,11 @@ export const payloads = {
     /** Set by `/sop plan` so the same click twice is one run. */
     requestKey: z.string().max(200).nullable().default(null),
   }),
+  /**
+   * The daily schedule's recompute: of whatever cycle is open when it fires (none open: it
+   * only logs so). One job scheduler for all cycles, so a cycle opened later needs no restart.
+   */
+  'recompute-daily': z.object({}),
   /** Fit the statistical baseline for every family of a cycle (skipped when history did not change). */
   baseline: z.object({ cycleId: z.number().int().positive(), runKey: z.string().min(1) }),
   /** Consensus, rough-cut capacity check and scenarios; writes one immutable plan run. */
@@ -112,6 +117,7 @@ export type JobInput<N extends JobName> = z.input<(typeof payloads)[N]>;
 
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   recompute: 'planning',
+  'recompute-daily': 'planning',
   baseline: 'planning',
   plan: 'planning',
   whatif: 'planning',
@@ -135,6 +141,8 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
 const JOB_IDS: { readonly [N in JobName]: (p: JobPayload<N>) => string } = {
   recompute: (p) =>
     p.requestKey ? `recompute-req-${hash(p.requestKey)}` : `recompute-cycle-${p.cycleId}`,
+  // Each firing of the scheduler has an id of its own (`repeat:recompute-daily:<time>`).
+  'recompute-daily': () => 'recompute-daily',
   baseline: (p) => `baseline-${hash(p.runKey)}`,
   plan: (p) => `plan-${hash(p.runKey)}`,
   whatif: (p) => `whatif-${hash(p.requestKey)}`,

@@ -4,7 +4,11 @@
  *   post-charts (root) ← plan ← baseline.
  * The run key comes from this job's id and creation time, so a retried recompute adds the
  * same flow (the same job ids) and BullMQ keeps the first.
+ *
+ * `recompute-daily`: the daily schedule's job. It looks for the open cycle when it fires and
+ * recomputes it as above (reason `schedule`); with no cycle open it logs so and does nothing.
  */
+import { getOpenCycle } from '../src/services/cycles.js';
 import { CHART_KINDS, hash, jobId } from './contracts.js';
 import type { Processor } from './processor-types.js';
 import { DEFAULT_JOB_OPTIONS } from './queues.js';
@@ -49,4 +53,16 @@ export const recompute: Processor<'recompute'> = async (p, ctx) => {
   });
   ctx.logger.info({ cycleId: p.cycleId, runKey, reason: p.reason }, 'recompute flow started');
   return { runKey };
+};
+
+export const recomputeDaily: Processor<'recompute-daily'> = async (_p, ctx) => {
+  const cycle = await getOpenCycle(ctx.db);
+  if (!cycle) {
+    ctx.logger.info('daily recompute: no open cycle, nothing to recompute');
+    return { skipped: 'no open cycle' };
+  }
+  return recompute(
+    { cycleId: cycle.id, reason: 'schedule', requestedBy: null, replyTo: null, requestKey: null },
+    ctx,
+  );
 };

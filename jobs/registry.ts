@@ -15,12 +15,13 @@ import { pollDeadline } from './poll-deadline.js';
 import { pollRefresh } from './poll-refresh.js';
 import { postCharts } from './post-charts.js';
 import type { Processor } from './processor-types.js';
-import { recompute } from './recompute.js';
+import { recompute, recomputeDaily } from './recompute.js';
 import { review } from './review.js';
 import { whatif } from './whatif.js';
 
 export const PROCESSORS: { readonly [N in JobName]: Processor<N> } = {
   recompute,
+  'recompute-daily': recomputeDaily,
   baseline,
   plan,
   whatif,

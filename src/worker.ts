@@ -6,7 +6,6 @@
  */
 import { WebClient } from '@slack/web-api';
 import { createDb } from '../db/connect.js';
-import { openCycle } from '../db/queries/cycles.js';
 import { createQueues, type Queues } from '../jobs/queues.js';
 import { type JobRuntime, startRuntime } from '../jobs/runtime.js';
 import type { Config } from './config.js';
@@ -46,31 +45,31 @@ function slackClientFor(config: Config): WebClient {
   });
 }
 
-/** Upserts the daily recompute of the open cycle (one scheduler per cycle). */
-export async function scheduleRecompute(
-  queues: Queues,
-  db: ReturnType<typeof createDb>,
-  config: Config,
-): Promise<string | null> {
-  if (config.SOPBOT_RECOMPUTE_CRON === 'off') return null;
-  const cycleId = (await openCycle(db))?.id;
-  if (cycleId === undefined) return null;
-  const id = `recompute-daily-cycle-${cycleId}`;
-  await queues.queue('planning').upsertJobScheduler(
-    id,
+/** The one job scheduler of the daily recompute (`recompute-daily`), for whichever cycle is open. */
+export const RECOMPUTE_SCHEDULER = 'recompute-daily';
+/** Earlier versions upserted one scheduler per open cycle at start; they would still fire. */
+const LEGACY_RECOMPUTE_SCHEDULER = /^recompute-daily-cycle-\d+$/;
+
+/**
+ * Upserts the daily recompute (SOPBOT_RECOMPUTE_CRON in SOPBOT_TIMEZONE): one scheduler for
+ * all cycles, whose job recomputes the cycle open when it fires, so a cycle opened or closed
+ * while the worker runs needs no restart. `off` removes it. Also removes the per-cycle
+ * schedulers earlier versions made. Returns the scheduler's id, or null when off.
+ */
+export async function scheduleRecompute(queues: Queues, config: Config): Promise<string | null> {
+  const planning = queues.queue('planning');
+  for (const s of await planning.getJobSchedulers())
+    if (LEGACY_RECOMPUTE_SCHEDULER.test(s.key)) await planning.removeJobScheduler(s.key);
+  if (config.SOPBOT_RECOMPUTE_CRON === 'off') {
+    await planning.removeJobScheduler(RECOMPUTE_SCHEDULER);
+    return null;
+  }
+  await planning.upsertJobScheduler(
+    RECOMPUTE_SCHEDULER,
     { pattern: config.SOPBOT_RECOMPUTE_CRON, tz: config.SOPBOT_TIMEZONE },
-    {
-      name: 'recompute',
-      data: {
-        cycleId,
-        reason: 'schedule',
-        requestedBy: null,
-        replyTo: null,
-        requestKey: null,
-      },
-    },
+    { name: 'recompute-daily', data: {} },
   );
-  return id;
+  return RECOMPUTE_SCHEDULER;
 }
 
 /** Upserts the weekly S&OE digest: Monday morning in the company's time zone. */
@@ -127,7 +126,7 @@ export async function startWorker(
   let server: MetricsServer | null = null;
   try {
     server = await serveMetricsIfAsked(metrics, opts.metricsPort, config.METRICS_PORT);
-    await scheduleRecompute(queues, db, config);
+    await scheduleRecompute(queues, config);
     await scheduleDigest(queues, config);
   } catch (err) {
     await runtime.close();

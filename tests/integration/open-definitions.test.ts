@@ -4,17 +4,19 @@
  * cycle; the cycle's nudges, `/sop status` and the meeting pack list the same constraints
  * (the pack also lists those still open from earlier cycles, as not new).
  */
+import type { FlowJob } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openConstraintsByOps } from '../../db/queries/cycle-inputs.js';
 import { openConstraintLabels } from '../../db/queries/cycles.js';
 import { openConstraintLines } from '../../db/queries/pack.js';
+import type { JobContext } from '../../jobs/processor-types.js';
 import { createQueues, type Queues } from '../../jobs/queues.js';
-import { loadConfig } from '../../src/config.js';
+import { PROCESSORS } from '../../jobs/registry.js';
+import { createLogger } from '../../src/logger.js';
 import { createRedis } from '../../src/redis.js';
 import { getOpenCycle } from '../../src/services/cycles.js';
-import { scheduleRecompute } from '../../src/worker.js';
 import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
-import { emptyQueues, workerEnv } from './jobs-fixture.js';
+import { emptyQueues } from './jobs-fixture.js';
 
 let t: TestDb;
 let redis: ReturnType<typeof createRedis>;
@@ -51,15 +53,17 @@ describe('the open cycle', () => {
   it('is the same cycle for commands and for the worker’s daily recompute', async () => {
     const open = await getOpenCycle(t.db);
     expect(open?.month).toBe('2027-02');
-    const config = loadConfig({
-      ...workerEnv({ dbUrl: t.url, prefix: 'unused', apiUrl: 'http://127.0.0.1:9/api/' }),
-      SOPBOT_RECOMPUTE_CRON: '0 6 * * 1-5',
-    });
-    const id = await scheduleRecompute(queues, t.db, config);
-    expect(id).toBe(`recompute-daily-cycle-${cycles.get('2027-02')}`);
-    const s = await queues.queue('planning').getJobScheduler(id ?? '');
-    expect(s?.template?.data).toMatchObject({ cycleId: cycles.get('2027-02') });
-    await queues.queue('planning').removeJobScheduler(id ?? '');
+    // The daily recompute's job, as the scheduler makes it; the flow it starts is recorded.
+    const flows: FlowJob[] = [];
+    const ctx = {
+      db: t.db,
+      queue: queues,
+      logger: createLogger('silent'),
+      job: { id: 'repeat:recompute-daily:1', timestamp: 1 },
+      worker: { flows: { add: async (f: FlowJob) => flows.push(f) } },
+    } as unknown as JobContext;
+    await PROCESSORS['recompute-daily']({}, ctx);
+    expect(flows.map((f) => f.children?.[0]?.data.cycleId)).toEqual([cycles.get('2027-02')]);
   });
 });
 

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { type RunningWorker, scheduleRecompute, startWorker } from '../../src/worker.js';
-import { insertCycle, redisPrefix, useDb } from '../helpers/db.js';
+import { type RunningWorker, startWorker } from '../../src/worker.js';
+import { redisPrefix, useDb } from '../helpers/db.js';
 import { scrapeMetrics } from '../helpers/metrics.js';
 import { useStandin } from '../helpers/slack.js';
 import { workerEnv } from './jobs-fixture.js';
@@ -27,27 +27,6 @@ afterAll(async () => {
 });
 
 const scrape = () => scrapeMetrics(worker.metricsPort);
-
-describe('the daily recompute', () => {
-  it('is a job scheduler for the open cycle, in the workspace time zone', async () => {
-    const cycleId = await insertCycle(t.db, { month: '2027-03', phase: 'demand_review' });
-    const config = loadConfig({
-      ...workerEnv({ dbUrl: t.url, prefix: 'unused', apiUrl: standin.apiUrl }),
-      SOPBOT_RECOMPUTE_CRON: '0 6 * * 1-5',
-      SOPBOT_TIMEZONE: 'Europe/Paris',
-    });
-    const id = await scheduleRecompute(worker.queues, t.db, config);
-    expect(id).toBe(`recompute-daily-cycle-${cycleId}`);
-    const s = await worker.queues.queue('planning').getJobScheduler(id ?? '');
-    expect(s?.pattern).toBe('0 6 * * 1-5');
-    expect(s?.tz).toBe('Europe/Paris');
-    expect(s?.template?.data).toMatchObject({ cycleId: cycleId, reason: 'schedule' });
-    await worker.queues.queue('planning').removeJobScheduler(id ?? '');
-    expect(
-      await scheduleRecompute(worker.queues, t.db, { ...config, SOPBOT_RECOMPUTE_CRON: 'off' }),
-    ).toBeNull();
-  });
-});
 
 describe('metrics', () => {
   it('reports queue depth by queue and state', async () => {
