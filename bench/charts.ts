@@ -1,5 +1,5 @@
 /**
- * bench/charts: renders each of the four charts RUNS times after a warm-up and prints the
+ * bench/charts: renders each of the five charts RUNS times after a warm-up and prints the
  * median and p95 of the whole render, and, measured in the same loop, of its two stages:
  * vega-lite → vega → SVG, and resvg SVG → PNG (text shaping, rasterising at 2x, PNG
  * encoding). The load average is printed too: on a shared machine it explains the spread.
@@ -11,16 +11,8 @@
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import {
-  accuracyChart,
-  chartSvg,
-  familyChart,
-  gapChart,
-  renderChart,
-  scenarioChart,
-  svgToPng,
-} from '../src/charts/index.js';
-import { sampleAccuracy, sampleFamily, sampleGap, sampleScenarios } from '../src/charts/samples.js';
+import { chartSvg, renderChart, svgToPng } from '../src/charts/index.js';
+import { SAMPLE_CHARTS } from '../src/charts/warm-up.js';
 
 const RUNS = Number(process.env.RUNS ?? 20);
 /** CPU time the hypervisor gave to other guests (Linux's steal), in jiffies, and all of it. */
@@ -38,12 +30,10 @@ function cpuTimes(): { steal: number; total: number } | null {
   }
 }
 const cpuAtStart = cpuTimes();
-const charts = {
-  gap: gapChart(sampleGap(20, 24)),
-  family: familyChart(sampleFamily()),
-  scenarios: scenarioChart(sampleScenarios()),
-  accuracy: accuracyChart(sampleAccuracy()),
-};
+/** Every chart kind the jobs post, drawn from its sample (the warm-up's list). */
+const charts = Object.fromEntries(
+  Object.entries(SAMPLE_CHARTS).map(([name, chart]) => [name, chart()]),
+);
 const q = (xs: number[], f: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(f * s.length))]!;
@@ -83,5 +73,5 @@ const steal =
     ? `; CPU stolen by the hypervisor during the run ${((100 * (cpuAtEnd.steal - cpuAtStart.steal)) / (cpuAtEnd.total - cpuAtStart.total)).toFixed(0)}%`
     : '';
 console.log(
-  `median of the four medians: ${q(medians, 0.5).toFixed(1)} ms (goal: < 100 ms); load average now ${loadavg()[0]!.toFixed(1)}${steal}`,
+  `median of the ${medians.length} medians: ${q(medians, 0.5).toFixed(1)} ms (goal: < 100 ms); load average now ${loadavg()[0]!.toFixed(1)}${steal}`,
 );

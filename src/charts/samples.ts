@@ -1,6 +1,6 @@
 /**
- * Realistic sample inputs for the four charts, used by the tests, bench/charts and the
- * README images. Deterministic.
+ * Realistic sample inputs for the five charts, used by the tests, the renderer's warm-up,
+ * bench/charts and the README images. Deterministic.
  */
 import { addMonths, nextPeriods, type Period } from '../core/period.js';
 import type { AccuracyPoint, CashSeries, FamilySeries, GapPoint, ScenarioKpis } from './types.js';

@@ -7,11 +7,28 @@
  * them, so jobs that arrive meanwhile are not held up; `stop` ends it early.
  */
 import { accuracyChart } from './accuracy.js';
+import { cashChart } from './cash.js';
 import { familyChart } from './family.js';
 import { gapChart } from './gap.js';
 import { type RenderOptions, renderChart } from './render.js';
-import { sampleAccuracy, sampleFamily, sampleGap, sampleScenarios } from './samples.js';
+import { sampleAccuracy, sampleCash, sampleFamily, sampleGap, sampleScenarios } from './samples.js';
 import { scenarioChart } from './scenarios.js';
+import type { ChartResult } from './types.js';
+
+/**
+ * One sample chart of each kind the jobs post (`CHART_KINDS` in jobs/contracts.ts; a test
+ * keeps the two lists equal): what the warm-up draws and bench/charts measures.
+ */
+export const SAMPLE_CHARTS: Readonly<Record<string, () => ChartResult>> = {
+  gap: () => gapChart(sampleGap(20, 24)),
+  family: () => familyChart(sampleFamily()),
+  scenarios: () => scenarioChart(sampleScenarios()),
+  cash: () => {
+    const { series, budget } = sampleCash();
+    return cashChart(series, budget);
+  },
+  accuracy: () => accuracyChart(sampleAccuracy()),
+};
 
 export interface WarmUp {
   /** Settles when the warm-up has finished or stopped (it never rejects). */
@@ -24,12 +41,7 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 export function warmUpCharts(rounds: number, opts: RenderOptions = {}): WarmUp {
   let stopped = false;
   const done = (async () => {
-    const specs = [
-      gapChart(sampleGap(20, 24)).spec,
-      familyChart(sampleFamily()).spec,
-      scenarioChart(sampleScenarios()).spec,
-      accuracyChart(sampleAccuracy()).spec,
-    ];
+    const specs = Object.values(SAMPLE_CHARTS).map((chart) => chart().spec);
     let renders = 0;
     try {
       for (let r = 0; r < rounds; r++) {

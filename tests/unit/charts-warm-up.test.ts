@@ -2,12 +2,21 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { warmUpCharts } from '../../src/charts/warm-up.js';
+import { CHART_KINDS } from '../../jobs/contracts.js';
+import { SAMPLE_CHARTS, warmUpCharts } from '../../src/charts/warm-up.js';
 import { loadConfig } from '../../src/config.js';
 
 describe('chart renderer warm-up', () => {
+  it('draws a sample of every chart kind the jobs post', () => {
+    expect(Object.keys(SAMPLE_CHARTS).sort()).toEqual(
+      ['accuracy', 'cash', 'family', 'gap', 'scenarios'].sort(),
+    );
+    expect(Object.keys(SAMPLE_CHARTS).sort()).toEqual([...CHART_KINDS].sort());
+  });
+
   it('renders every sample chart once per round', async () => {
-    expect(await warmUpCharts(2).done).toEqual({ renders: 8 });
+    // Five chart kinds, two rounds.
+    expect(await warmUpCharts(2).done).toEqual({ renders: 10 });
   });
 
   it('stops between renders when asked, leaving the event loop free meanwhile', async () => {
