@@ -17,7 +17,7 @@ const SUBCOMMANDS: Record<
   { summary: string; needs?: readonly Service[]; load: () => Promise<Subcommand> }
 > = {
   migrate: {
-    summary: 'apply database migrations (up|down|redo|reset|status)',
+    summary: 'apply database migrations (up|down|down-all|redo|reset|status)',
     needs: ['postgres'],
     load: () => import('./cli/migrate.js'),
   },
