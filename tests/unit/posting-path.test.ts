@@ -1,8 +1,9 @@
 /**
  * One posting path (docs/architecture.md, "Exactly once"): channel posts go through
  * src/slack/post-ledger.ts, and only the ledger and its queries touch the slack_posts table.
- * The few direct calls left are private answers to the person who acted (a DM fallback for
- * an ephemeral, a file they asked for), which have no ledger key; they are listed here.
+ * The few direct calls left have no ledger key: private answers to the person who acted (a DM
+ * fallback for an ephemeral), and the files `/sop pack md` and `/sop decisions md|csv` upload
+ * into the channel where they were asked for. They are listed here.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
