@@ -99,7 +99,7 @@ export const payloads = {
     /** What asked for it (an import's audit ids): a later import checks again. */
     requestKey: z.string().min(1).max(200),
   }),
-  /** S&OE: publish a deviation operations reported (reminders, owner DM, supply channel). */
+  /** S&OE: publish a deviation, checked or reported (reminders, owner DM, supply channel). */
   'deviation-publish': z.object({ deviationId: id }),
   /** S&OE: the weekly digest, on the company's Monday morning (job scheduler). */
   'execution-digest': z.object({

@@ -1,8 +1,8 @@
 /**
  * Weekly S&OE jobs: check a week's imported actuals (`execution-check`), publish a deviation
- * operations reported (`deviation-publish`), and the Monday digest (`execution-digest`, from
- * the job scheduler the worker upserts). Each post is keyed in the ledger: a retry sends
- * nothing twice.
+ * found there or reported by operations (`deviation-publish`), and the Monday digest
+ * (`execution-digest`, from the job scheduler the worker upserts). Each post is keyed in the
+ * ledger: a retry sends nothing twice.
  */
 import { checkWeek, postDigest, publishDeviation } from '../src/services/execution.js';
 import type { Processor } from './processor-types.js';

@@ -96,8 +96,7 @@ type Recorded = RecordedDeviation & { readonly publishRequest: string | null };
 /**
  * Record the deviations that are new: one transaction each for the deviation, its action and
  * the audit entry, and with `requestPublish` the `deviation-publish` job in the job outbox
- * (so Redis being down loses no post). Otherwise publishing them (`publishDeviation`) is the
- * caller's next step.
+ * (so neither Redis being down nor a retry loses a post). The caller hands those over.
  */
 async function record(
   deps: CycleDeps,
@@ -186,7 +185,10 @@ export async function publishDeviation(deps: ExecutionDeps, deviationId: string)
     );
 }
 
-/** Check one week's imported actuals against the adopted plan; returns the new deviations. */
+/**
+ * Check one week's imported actuals against the adopted plan; returns the new deviations,
+ * each recorded with its `deviation-publish` job (the job outbox), handed to the queue here.
+ */
 export async function checkWeek(deps: ExecutionDeps, week: string): Promise<RecordedDeviation[]> {
   const settings = await getSettings(deps.db);
   const adopted = await lastAdoptedCycle(deps.db);
@@ -254,8 +256,12 @@ export async function checkWeek(deps: ExecutionDeps, week: string): Promise<Reco
       owner: await suggestOwner(deps.db, d.kind, d.family, fallback),
     });
   }
-  const made = await record(deps, pending);
-  for (const d of made) await publishDeviation(deps, d.id);
+  // Each deviation's publish is a job of its own, recorded with it: a retry of this check
+  // (after a 429, say) records nothing new, so it could not publish what this attempt missed.
+  const made = await record(deps, pending, { requestPublish: true });
+  await deliverJobs(deps.db, deps.queue, {
+    ids: made.flatMap((d) => (d.publishRequest ? [d.publishRequest] : [])),
+  });
   return made;
 }
 

@@ -89,6 +89,9 @@ describe('weekly S&OE', () => {
       // SUP-1: 95 of 100 due is within 10%.
       await weekly('receipts', `supplier,week,expected,received\nSUP-1,${WEEK},100,95\n`),
     ];
+    // Slack answers the first post with a 429: the job that made it is retried later, and
+    // still neither deviation is lost nor posted twice.
+    h.standin.failNext('chat.postMessage', { status: 429, retryAfter: 1 });
     const weeks = await requestExecutionChecks(db, h.queues, results, since);
     expect(weeks).toEqual([WEEK]);
     const jobId = (await h.queues.queue('posts').getJobs(['waiting', 'active', 'completed']))
@@ -98,7 +101,17 @@ describe('weekly S&OE', () => {
     const out = await h.finished('posts', jobId!);
     expect(out).toEqual({ deviations: 2 });
 
-    const posts = h.standin.messagesIn('C_SUPPLY');
+    // Each deviation is published by a job of its own, recorded with it.
+    const published = await db
+      .selectFrom('job_outbox')
+      .select('job_name')
+      .where('job_name', '=', 'deviation-publish')
+      .execute();
+    expect(published).toHaveLength(2);
+    const posts = await h.standin.waitFor(() => {
+      const m = h.standin.messagesIn('C_SUPPLY');
+      return m.length >= 2 ? m : undefined;
+    }, 20_000);
     expect(posts).toHaveLength(2);
     const sales = JSON.stringify(posts.find((m) => m.text.startsWith('Sales above P90'))?.blocks);
     expect(sales).toContain(
