@@ -72,10 +72,16 @@ export async function scheduleRecompute(queues: Queues, config: Config): Promise
   return RECOMPUTE_SCHEDULER;
 }
 
-/** Upserts the weekly S&OE digest: Monday morning in the company's time zone. */
+/**
+ * Upserts the weekly S&OE digest: Monday morning in the company's time zone. `off` removes
+ * it (a scheduler stays in Redis until removed). Returns its id, or null when off.
+ */
 export async function scheduleDigest(queues: Queues, config: Config): Promise<string | null> {
-  if (config.SOPBOT_DIGEST_CRON === 'off') return null;
   const id = 'execution-digest-weekly';
+  if (config.SOPBOT_DIGEST_CRON === 'off') {
+    await queues.queue('notifications').removeJobScheduler(id);
+    return null;
+  }
   await queues
     .queue('notifications')
     .upsertJobScheduler(
