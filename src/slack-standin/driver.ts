@@ -5,7 +5,8 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { isObject, type JsonObject, str } from './json.js';
+import { arr, isObject, type JsonObject, str } from './json.js';
+import { formatViolations, validateOptionsResponse } from './rules.js';
 import type { Standin } from './server.js';
 import { manifestShortcuts } from './shortcuts.js';
 import { slackSignatureHeaders } from './signing.js';
@@ -17,6 +18,7 @@ import {
   type InputValue,
   type LocatedElement,
   locateElements,
+  type OfferedOptions,
 } from './state-values.js';
 import { applyViewAck, type ViewOutcome } from './view-lifecycle.js';
 
@@ -104,6 +106,13 @@ export interface ViewSubmitResult extends AckResult {
   readonly outcome: ViewOutcome;
 }
 
+export interface SuggestResult extends AckResult {
+  /** The options offered (groups flattened); none when the answer was late or invalid. */
+  readonly options: readonly JsonObject[];
+  /** What Slack would find wrong with the answer, as in `response_metadata.messages`. */
+  readonly violations: readonly string[];
+}
+
 export interface Who {
   readonly user: string;
 }
@@ -151,13 +160,17 @@ export interface Driver {
     value: InputValue,
     opts: Who & { readonly values?: GivenValues } & SendOptions,
   ): Promise<AckResult & { readonly triggerId: string }>;
-  /** An external_select asks for options (block_suggestion). */
+  /**
+   * An external_select asks for options (block_suggestion). The answer is checked as Slack
+   * reads it; the options it offers are then the only ones selectOption and submitView may
+   * pick in that select (besides its initial option), as in Slack.
+   */
   suggest(
     viewId: string,
     actionId: string,
     query: string,
     opts: Who & SendOptions,
-  ): Promise<AckResult>;
+  ): Promise<SuggestResult>;
   submitView(
     viewId: string,
     opts: Partial<Who> & { readonly values?: GivenValues } & SendOptions,
@@ -185,6 +198,14 @@ export function createDriver(opts: DriverOptions): Driver {
   const { identity, store } = standin;
   const failures: AckFailure[] = [];
   const actions: UserAction[] = [];
+  /** Per view, per block and action id: the options the app last offered. */
+  const offered = new Map<string, readonly JsonObject[]>();
+  const offeredKey = (viewId: string, blockId: string, actionId: string) =>
+    JSON.stringify([viewId, blockId, actionId]);
+  const offeredIn =
+    (viewId: string): OfferedOptions =>
+    (l) =>
+      offered.get(offeredKey(viewId, l.blockId, l.actionId));
 
   const userObj = (user: string) => ({
     id: user,
@@ -405,6 +426,7 @@ export function createDriver(opts: DriverOptions): Driver {
           [l.blockId]: { ...(o.values?.[l.blockId] ?? {}), [l.actionId]: value },
         },
         false,
+        offeredIn(viewId),
       );
       const payload = {
         type: 'block_actions',
@@ -419,7 +441,7 @@ export function createDriver(opts: DriverOptions): Driver {
         view: { ...store.viewPayload(view), state: { values } },
         actions: [
           {
-            ...elementState(l, value),
+            ...elementState(l, value, offeredIn(viewId)),
             action_id: l.actionId,
             block_id: l.blockId,
             action_ts: actionTs(),
@@ -446,7 +468,20 @@ export function createDriver(opts: DriverOptions): Driver {
         is_enterprise_install: false,
         view: store.viewPayload(view),
       };
-      return send(interaction(payload), o);
+      const result = await send(interaction(payload), o);
+      if (!result.ok) return { ...result, options: [], violations: [] };
+      const violations = formatViolations(validateOptionsResponse(result.body));
+      const body = isObject(result.body) ? result.body : {};
+      const groups = (arr(body, 'option_groups') ?? []).filter(isObject);
+      const options =
+        violations.length > 0
+          ? []
+          : [
+              ...(arr(body, 'options') ?? []),
+              ...groups.flatMap((g) => arr(g, 'options') ?? []),
+            ].filter(isObject);
+      offered.set(offeredKey(viewId, l.blockId, l.actionId), options);
+      return { ...result, options, violations };
     },
 
     async submitView(viewId, o) {
@@ -456,7 +491,7 @@ export function createDriver(opts: DriverOptions): Driver {
         throw new Error(`driver: view '${viewId}' is not open; nothing to submit`);
       const user = o.user ?? owner;
       const blocks = Array.isArray(view.definition.blocks) ? view.definition.blocks : [];
-      const values = buildStateValues(blocks, o.values ?? {});
+      const values = buildStateValues(blocks, o.values ?? {}, true, offeredIn(viewId));
       const triggerId = standin.issueTrigger(user);
       const payload = {
         type: 'view_submission',

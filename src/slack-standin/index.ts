@@ -10,10 +10,18 @@ export {
   type DriverOptions,
   type SendOptions,
   type SentRequest,
+  type SuggestResult,
   type UserAction,
   type ViewSubmitResult,
 } from './driver.js';
-export { LIMITS, type Surface, type Violation, validateBlocks, validateView } from './rules.js';
+export {
+  LIMITS,
+  type Surface,
+  type Violation,
+  validateBlocks,
+  validateOptionsResponse,
+  validateView,
+} from './rules.js';
 export { type Standin, type StandinOptions, startStandin } from './server.js';
 export { signSlackRequest, slackSignatureHeaders } from './signing.js';
 export { type SocketAck, SocketModeHub } from './socket-mode.js';

@@ -156,6 +156,24 @@ export function validateView(view: unknown, pointer = '/view'): Violation[] {
   return out;
 }
 
+/**
+ * The app's answer to an options request (block_suggestion) for an external select: an
+ * object with `options` or `option_groups`, each at most 100, options as in a static select.
+ * Slack shows nothing to pick from an answer it cannot read.
+ */
+export function validateOptionsResponse(body: unknown): Violation[] {
+  const out: Violation[] = [];
+  const report: Report = (p, message) => out.push({ pointer: p, message });
+  if (!isObject(body)) report('', "must be a JSON object with 'options' or 'option_groups'");
+  else {
+    validateOptionsList(report, '', body, LIMITS.selectOptions, true);
+    const groups = arr(body, 'option_groups');
+    if (groups && groups.length > LIMITS.selectOptions)
+      report('/option_groups', `no more than ${LIMITS.selectOptions} items allowed`);
+  }
+  return out;
+}
+
 /** True when the serialised blocks exceed what Slack accepts in one message. */
 export function blocksTooLong(blocks: unknown): boolean {
   return JSON.stringify(blocks ?? []).length > LIMITS.messageBlocksChars;

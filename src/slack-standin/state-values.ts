@@ -10,6 +10,11 @@ import { arr, isObject, type JsonObject, obj, str } from './json.js';
 export type InputValue = string | readonly string[] | null;
 export type GivenValues = Readonly<Record<string, Readonly<Record<string, InputValue>>>>;
 export type StateValues = Record<string, Record<string, JsonObject>>;
+/**
+ * The options the app last answered for an external select (block_suggestion): Slack lets
+ * people pick only among those (or the element's initial option).
+ */
+export type OfferedOptions = (l: LocatedElement) => readonly JsonObject[] | undefined;
 
 export interface LocatedElement {
   readonly blockId: string;
@@ -47,6 +52,7 @@ export function buildStateValues(
   blocks: readonly unknown[],
   given: GivenValues,
   requireInputs = true,
+  offered: OfferedOptions = () => undefined,
 ): StateValues {
   const located = locateElements(blocks);
   for (const [blockId, actions] of Object.entries(given)) {
@@ -71,7 +77,7 @@ export function buildStateValues(
       );
     const bucket = values[l.blockId] ?? {};
     values[l.blockId] = bucket;
-    bucket[l.actionId] = elementState(l, value);
+    bucket[l.actionId] = elementState(l, value, offered);
   }
   return values;
 }
@@ -105,9 +111,22 @@ function optionsOf(element: JsonObject): JsonObject[] {
   return [...direct, ...grouped].filter(isObject);
 }
 
-function findOption(l: LocatedElement, value: string): JsonObject {
-  if (str(l.element, 'type')?.includes('external'))
-    return { text: { type: 'plain_text', text: value }, value };
+function findOption(l: LocatedElement, value: string, offered: OfferedOptions): JsonObject {
+  if (str(l.element, 'type')?.includes('external')) {
+    const initial = [
+      obj(l.element, 'initial_option'),
+      ...(arr(l.element, 'initial_options') ?? []),
+    ];
+    const pool = [...(offered(l) ?? []), ...initial.filter(isObject)];
+    const picked = pool.find((o) => str(o, 'value') === value);
+    if (!picked)
+      throw new Error(
+        `${l.blockId}.${l.actionId}: '${value}' is not among the options the app offered (have: ${pool
+          .map((o) => str(o, 'value'))
+          .join(', ')}); an external select shows only what its options request answered`,
+      );
+    return picked;
+  }
   const option = optionsOf(l.element).find((o) => str(o, 'value') === value);
   if (!option)
     throw new Error(
@@ -131,7 +150,11 @@ function many(v: InputValue | undefined): readonly string[] {
 }
 
 /** The state entry for one element, as Slack sends it. */
-export function elementState(l: LocatedElement, v: InputValue | undefined): JsonObject {
+export function elementState(
+  l: LocatedElement,
+  v: InputValue | undefined,
+  offered: OfferedOptions = () => undefined,
+): JsonObject {
   const type = str(l.element, 'type') ?? '';
   const given = v !== undefined;
   switch (type) {
@@ -152,13 +175,16 @@ export function elementState(l: LocatedElement, v: InputValue | undefined): Json
     case 'radio_buttons': {
       const value = one(l, v ?? null);
       const initial = obj(l.element, 'initial_option') ?? null;
-      return { type, selected_option: given ? value && findOption(l, value) : initial };
+      return { type, selected_option: given ? value && findOption(l, value, offered) : initial };
     }
     case 'multi_static_select':
     case 'multi_external_select':
     case 'checkboxes': {
       const initial = arr(l.element, 'initial_options') ?? [];
-      return { type, selected_options: given ? many(v).map((x) => findOption(l, x)) : initial };
+      return {
+        type,
+        selected_options: given ? many(v).map((x) => findOption(l, x, offered)) : initial,
+      };
     }
     case 'datepicker': {
       const value = given ? one(l, v) : (str(l.element, 'initial_date') ?? null);

@@ -568,10 +568,19 @@ describe('Bolt against the stand-in', () => {
     });
     expect(JSON.stringify(updated[2])).toContain('Picked PARTS');
 
+    await expect(
+      driver.submitView(viewId, {
+        values: { family: { family_pick: 'BIKES' }, site: { site_search: 'S-Lyon' } },
+      }),
+    ).rejects.toThrow(/'S-Lyon' is not among the options the app offered/);
     const options = await driver.suggest(viewId, 'site_search', 'Lyon', { user: 'U_CARA' });
     expect(options.body).toEqual({
       options: [{ text: { type: 'plain_text', text: 'Site Lyon' }, value: 'S-Lyon' }],
     });
+    expect(options.violations).toEqual([]);
+    expect(options.options).toEqual([
+      { text: { type: 'plain_text', text: 'Site Lyon' }, value: 'S-Lyon' },
+    ]);
 
     const submitted = await driver.submitView(viewId, {
       values: { family: { family_pick: 'BIKES' }, site: { site_search: 'S-Lyon' } },

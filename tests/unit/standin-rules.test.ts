@@ -3,6 +3,7 @@ import {
   blocksTooLong,
   formatViolations,
   validateBlocks,
+  validateOptionsResponse,
   validateView,
 } from '../../src/slack-standin/rules.js';
 
@@ -220,5 +221,29 @@ describe('size and formatting', () => {
     expect(formatViolations([{ pointer: '/blocks/0', message: 'is bad' }])).toEqual([
       '[ERROR] is bad [json-pointer:/blocks/0]',
     ]);
+  });
+});
+
+describe('validateOptionsResponse: the answer to an options request', () => {
+  const options = (n: number) => Array.from({ length: n }, (_, i) => option(`O${i}`, `v${i}`));
+  it('takes up to 100 options, or groups of up to 100', () => {
+    expect(validateOptionsResponse({ options: options(100) })).toEqual([]);
+    expect(validateOptionsResponse({ options: [] })).toEqual([]);
+    expect(
+      validateOptionsResponse({ option_groups: [{ label: plain('All'), options: options(100) }] }),
+    ).toEqual([]);
+  });
+  it('refuses 101 options, both lists, neither, and options Slack would refuse in a select', () => {
+    expect(validateOptionsResponse({ options: options(101) })).toEqual([
+      { pointer: '/options', message: 'no more than 100 items allowed' },
+    ]);
+    expect(
+      validateOptionsResponse({ options: options(1), option_groups: [] }).map((v) => v.message),
+    ).toEqual(["give 'options' or 'option_groups', not both"]);
+    expect(validateOptionsResponse({}).map((v) => v.pointer)).toEqual(['/options']);
+    expect(validateOptionsResponse('').map((v) => v.pointer)).toEqual(['']);
+    expect(
+      validateOptionsResponse({ options: [option('x'.repeat(76), 'v')] }).map((v) => v.pointer),
+    ).toEqual(['/options/0/text/text']);
   });
 });

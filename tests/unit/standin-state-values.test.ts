@@ -72,3 +72,29 @@ describe('buildStateValues', () => {
     );
   });
 });
+
+describe('buildStateValues: external selects', () => {
+  const site = [input('site', { type: 'external_select', action_id: 'v' })];
+  const offered = [option('S-1'), { text: plain('Lyon'), value: 'S-2' }];
+
+  it('picks only among the options the app offered, and sends the option as offered', () => {
+    expect(buildStateValues(site, { site: { v: 'S-2' } }, true, () => offered)).toEqual({
+      site: {
+        v: { type: 'external_select', selected_option: { text: plain('Lyon'), value: 'S-2' } },
+      },
+    });
+    expect(() => buildStateValues(site, { site: { v: 'S-3' } }, true, () => offered)).toThrow(
+      /'S-3' is not among the options the app offered \(have: S-1, S-2\)/,
+    );
+  });
+
+  it('offers nothing until the app answered an options request, except the initial option', () => {
+    expect(() => buildStateValues(site, { site: { v: 'S-1' } })).toThrow(/not among the options/);
+    const withInitial = [
+      input('site', { type: 'external_select', action_id: 'v', initial_option: option('S-9') }),
+    ];
+    expect(buildStateValues(withInitial, { site: { v: 'S-9' } })).toEqual({
+      site: { v: { type: 'external_select', selected_option: option('S-9') } },
+    });
+  });
+});
