@@ -7,7 +7,6 @@ import type { AppDeps } from '../src/deps.js';
 import {
   declareNoChangeForMember,
   FORECAST_CHANGE,
-  familiesToAdjust,
   submitAdjustment,
 } from '../src/services/adjustments.js';
 import {
@@ -23,7 +22,6 @@ import {
   FORECAST_TARGET_ACTION,
   messageModal,
   NO_CHANGE_ACTION,
-  targetGroups,
 } from '../src/slack/presenters/change-modal.js';
 import { FORECAST_USAGE } from '../src/slack/presenters/help.js';
 import { logUnexpected, warningText } from '../src/slack/reply.js';
@@ -77,17 +75,6 @@ export function register(app: App, deps: AppDeps): void {
         .catch((err: unknown) => deps.logger.warn({ err }, 'family pick: modal not redrawn'));
     },
   );
-
-  // Big catalogues use an external select: options come from here, own families first.
-  app.options(FORECAST_TARGET_ACTION, async ({ ack, body, context }) => {
-    const member = await memberOf(context);
-    const q = body.value.trim().toLowerCase();
-    const all = (await familiesToAdjust(deps.db)).filter(
-      (f) => !q || f.code.toLowerCase().includes(q) || f.name.toLowerCase().includes(q),
-    );
-    const own = all.filter((f) => member.families.includes(f.code));
-    await ack({ option_groups: targetGroups('forecast', own, all) });
-  });
 
   // From the modal (the modal then says so) or from App Home (the Home tab is redrawn).
   app.action<BlockAction>(NO_CHANGE_ACTION, async ({ ack, body, client, context }) => {

@@ -6,7 +6,6 @@
 
 import type { Db } from '../../db/connect.js';
 import {
-  activeFamilies,
   adjustmentsByRequest,
   adjustmentsOf,
   baselineOf,
@@ -513,9 +512,4 @@ export async function declareNoChangeForMember(
     return n;
   });
   return { cycleMonth: cycle.month, families: fams.map((f) => f.code), added };
-}
-
-/** Active families a forecast change may target, by code. */
-export async function familiesToAdjust(db: Db): Promise<FamilyRef[]> {
-  return activeFamilies(db);
 }

@@ -43,9 +43,11 @@ import {
   loadingModal,
   type ModalMeta,
   messageModal,
+  TARGET_ACTION,
   type TargetOption,
+  targetGroups,
 } from './presenters/change-modal.js';
-import { userMessage, warningText } from './reply.js';
+import { logUnexpected, userMessage, warningText } from './reply.js';
 import { commandRequestKey, viewRequestKey } from './request-key.js';
 
 /** A change kind as the commands take it: its usage line and its service. */
@@ -84,6 +86,39 @@ async function targets(
     own: all.filter((f) => mine.has(f.code)),
     others: all.filter((f) => !mine.has(f.code)),
   };
+}
+
+/**
+ * What the target's external select offers for what the user typed: the families or resources
+ * whose code or name contains it (any case), the member's own families first, at most 100
+ * options in all (Slack's limit).
+ */
+async function targetOptions(deps: AppDeps, subject: ChangeSubject, member: Member, query: string) {
+  const q = query.trim().toLowerCase();
+  const hit = (t: TargetOption) =>
+    q === '' || t.code.toLowerCase().includes(q) || t.name.toLowerCase().includes(q);
+  const { own, others } = await targets(deps, subject, member);
+  return targetGroups(subject, own.filter(hit), others.filter(hit));
+}
+
+/**
+ * Past STATIC_SELECT_MAX targets the modal's select is an external_select, and Slack asks for
+ * its options as the user types (block_suggestion): answered here, for /forecast and /capacity
+ * alike, whether the modal came from the command or from App Home. A refusal or a failure
+ * answers no options (an unanswered request leaves the select spinning until Slack gives up).
+ */
+function registerTargetOptions(app: App, deps: AppDeps, spec: ChangeSpec): void {
+  app.options(TARGET_ACTION[spec.subject], async ({ ack, body, context }) => {
+    let groups: Awaited<ReturnType<typeof targetOptions>> = [];
+    try {
+      const member = await memberOf(context);
+      requirePermission(member, spec.action, spec.doing);
+      groups = await targetOptions(deps, spec.subject, member, body.value);
+    } catch (err) {
+      logUnexpected(deps.logger, err, `${spec.subject} options failed`);
+    }
+    await ack(groups.length > 0 ? { option_groups: groups } : { options: [] });
+  });
 }
 
 /** Builds the modal for a member; `selectedCode` shows that family's demand (forecast only). */
@@ -265,9 +300,9 @@ export async function submitChangeView(
 
 /**
  * `/forecast` and `/capacity`: no text opens the modal, `help` shows `usage`, `more` may take
- * a word of its own (it returns true when it answered), any other text is a change; and the
- * modal's submission. Storing and confirming take a bounded slot; the channel summary waits
- * outside it.
+ * a word of its own (it returns true when it answered), any other text is a change; the
+ * modal's submission, and the options of its target select when it searches. Storing and
+ * confirming take a bounded slot; the channel summary waits outside it.
  */
 export function registerChangeCommand(
   app: App,
@@ -292,4 +327,5 @@ export function registerChangeCommand(
     if (outcome) await afterChange(deps, client, spec.subject, outcome);
   });
   app.view(CALLBACK[spec.subject], (args) => submitChangeView(deps, spec, args));
+  registerTargetOptions(app, deps, spec);
 }

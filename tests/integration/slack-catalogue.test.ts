@@ -1,13 +1,16 @@
 /**
  * A catalogue bigger than a static select holds (100 options): the /forecast modal searches
- * families with an external select, the rep's own families first.
+ * families with an external select, the rep's own families first; the /capacity modal searches
+ * resources the same way.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Driver, Standin } from '../../src/slack-standin/index.js';
 import { type HttpTestBot, startHttpTestBot } from '../helpers/bot.js';
 import { insertCycle, insertMembers, type TestDb } from '../helpers/db.js';
+import { changeModalValues } from '../helpers/slack.js';
 
 const REP = 'U_ALICE';
+const OPS = 'U_BOB';
 let running: HttpTestBot;
 let tdb: TestDb;
 let standin: Standin;
@@ -30,7 +33,18 @@ beforeAll(async () => {
     )
     .returning(['id', 'code'])
     .execute();
-  await insertMembers(tdb.db, { [REP]: 'sales' });
+  await tdb.db
+    .insertInto('resources')
+    .values(
+      Array.from({ length: 105 }, (_, i) => ({
+        code: `RES-${String(i + 1).padStart(3, '0')}`,
+        name: i + 1 === 42 ? 'Paint shop' : `Line ${i + 1}`,
+        kind: 'line' as const,
+        regular_capacity: 1000,
+      })),
+    )
+    .execute();
+  await insertMembers(tdb.db, { [REP]: 'sales', [OPS]: 'ops' });
   await tdb.db
     .insertInto('member_families')
     .values(
@@ -66,4 +80,49 @@ it('130 families: an external select whose search lists the rep’s families fir
       (c) => !['FAM-120', 'FAM-121'].includes(c),
     ),
   ]);
+});
+
+/** The change modal `user` has open once it is filled in (callback `callbackId`). */
+const changeModal = (user: string, callbackId: string) =>
+  standin.waitFor(() => {
+    const v = standin.openViews(user).at(-1);
+    return v?.definition.callback_id === callbackId ? v : undefined;
+  });
+
+it('105 resources: /capacity searches codes and names in any case, offers at most 100, and saves the pick', async () => {
+  await driver.command('/capacity', { user: OPS, channel: 'C_SUPPLY' });
+  const view = await changeModal(OPS, 'capacity_submit');
+  const blocks = view.definition.blocks as { element?: { type?: string; action_id?: string } }[];
+  expect(blocks[0]?.element).toMatchObject({ type: 'external_select', action_id: 'target_pick' });
+
+  const search = async (query: string) => {
+    const res = await driver.suggest(view.id, 'target_pick', query, { user: OPS });
+    expect(res.ok).toBe(true);
+    expect(res.violations).toEqual([]);
+    return res.options.map((o) => o.value);
+  };
+  const first100 = Array.from({ length: 100 }, (_, i) => `RES-${String(i + 1).padStart(3, '0')}`);
+  expect(await search('')).toEqual(first100);
+  const res100to105 = ['RES-100', 'RES-101', 'RES-102', 'RES-103', 'RES-104', 'RES-105'];
+  expect(await search('res-10')).toEqual(res100to105);
+  expect(await search('LINE 10')).toEqual(['RES-010', ...res100to105]);
+  expect(await search('PAINT')).toEqual(['RES-042']);
+  expect(await search('no such thing')).toEqual([]);
+
+  expect(await search('Res-105')).toEqual(['RES-105']);
+  const res = await driver.submitView(view.id, {
+    values: changeModalValues(
+      { target: 'RES-105', from: '2027-06', kind: 'set', value: '800', reason: 'staffing' },
+      '/capacity',
+    ),
+  });
+  expect(res.outcome.action).toBe('updated');
+  const stored = await tdb.db
+    .selectFrom('capacity_updates')
+    .innerJoin('resources', 'resources.id', 'capacity_updates.resource_id')
+    .select(['resources.code', 'capacity_updates.period', 'capacity_updates.kind'])
+    .select('capacity_updates.value')
+    .execute();
+  expect(stored).toEqual([{ code: 'RES-105', period: '2027-06', kind: 'set', value: 800 }]);
+  expect(driver.failures).toEqual([]);
 });

@@ -37,6 +37,11 @@ export const CALLBACK: Readonly<Record<ChangeSubject, string>> = {
 /** The family select dispatches this action (the modal then shows the family's demand). */
 export const FORECAST_TARGET_ACTION = 'forecast_target_pick';
 export const NO_CHANGE_ACTION = 'forecast_no_change';
+/** The target select's action id per modal: also what its external select's options requests name. */
+export const TARGET_ACTION: Readonly<Record<ChangeSubject, string>> = {
+  forecast: FORECAST_TARGET_ACTION,
+  capacity: ACTION.target,
+};
 
 export const KIND_LABEL: Readonly<Record<AdjustmentKind, string>> = {
   set: 'Set to (units)',
@@ -156,7 +161,7 @@ export function demandBlocks(t: TargetOption, rows: readonly DemandViewRow[]): t
 export function changeModal(d: ChangeModalData): types.ModalView {
   const forecast = d.subject === 'forecast';
   const targetLabel = forecast ? 'Product family' : 'Resource';
-  const actionId = forecast ? FORECAST_TARGET_ACTION : ACTION.target;
+  const actionId = TARGET_ACTION[d.subject];
   const initialOption = d.selected ? targetOption(d.selected) : undefined;
   let targetElement: types.StaticSelect | types.ExternalSelect;
   if (d.external) {
