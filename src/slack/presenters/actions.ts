@@ -2,6 +2,7 @@
 import type { types } from '@slack/bolt';
 import type { ActionRow } from '../../../db/schema.js';
 import type { ReminderKind } from '../../services/actions.js';
+import { andMore, fitText, MESSAGE_TEXT_CHARS } from './fit.js';
 import { clip, esc, mrkdwn, plain } from './format.js';
 
 export const ACTION_DONE = 'action_done';
@@ -69,6 +70,14 @@ export function actionDoneMessage(
   return { text, blocks: [{ type: 'section', text: mrkdwn(clip(text, 3000)) }] };
 }
 
+/** Where a list cut short sends the reader: the same command, narrower. */
+const NARROW_ACTIONS =
+  'narrow the list with `/sop actions me`, `/sop actions @user` or `/sop actions overdue`';
+
+/**
+ * `/sop actions`: a text message (no blocks), so Slack's limit on `text` applies, not a
+ * section's 3000: every action that fits, whole, then "…and N more".
+ */
 export function actionsListText(
   rows: readonly (ActionLike & { cycle?: string })[],
   overdue: (a: ActionLike) => boolean,
@@ -79,7 +88,9 @@ export function actionsListText(
     (a) =>
       `${overdue(a) ? ':warning: *overdue* ' : ''}#${a.id} <@${a.owner}> due ${a.due_date} · ${a.status}${a.cycle ? ` · ${esc(a.cycle)}` : ''}: ${esc(a.description)}`,
   );
-  return clip(`*${title}*\n${lines.join('\n')}`, 3000);
+  return fitText(`*${title}*`, lines, { chars: MESSAGE_TEXT_CHARS }, (n) =>
+    andMore(n, n === 1 ? 'action' : 'actions', NARROW_ACTIONS),
+  ).text;
 }
 
 /** Open actions the App Home shows with their buttons; the rest are counted. */

@@ -6,6 +6,16 @@
 import type { types } from '@slack/bolt';
 import type { ActionRow } from '../../../db/schema.js';
 import type { DecisionLogEntry, NewAction } from '../../services/decisions.js';
+import {
+  andMore,
+  clipMrkdwn,
+  fitLines,
+  fitText,
+  jsonChars,
+  MESSAGE_BLOCKS_CHARS,
+  MESSAGE_TEXT_CHARS,
+  sectionTexts,
+} from './fit.js';
 import { clip, esc, mrkdwn, plain } from './format.js';
 
 export const DECISION_CALLBACK = 'decision_submit';
@@ -205,65 +215,102 @@ export function actionLine(
   return `${mark} #${a.id} <@${a.owner}> due ${a.due_date}: ${esc(a.description)}`;
 }
 
+/** Where the decision log's actions can all be read when the message cannot hold them. */
+const FULL_LOG = '`/sop decisions md` has the full log';
+
+/**
+ * The follow-up actions of a decision: every one that fits in `chars` (as JSON), whole, in as
+ * many sections as they need, then "…and N more".
+ */
+function actionSections(actions: DecisionLogEntry['actions'], chars: number): types.KnownBlock[] {
+  if (actions.length === 0)
+    return [{ type: 'section', text: mrkdwn('*Follow-up actions*\n_No follow-up action._') }];
+  const title = `*Follow-up actions* (${actions.length})`;
+  // What a section adds besides its lines: its title and its block's JSON.
+  const perSection = JSON.stringify({
+    type: 'section',
+    text: mrkdwn(`${title} (continued)\n`),
+  }).length;
+  const lines = actions.map(actionLine);
+  for (let sections = 1; ; sections++) {
+    const fitted = fitLines(lines, { chars: chars - perSection * sections, size: jsonChars }, (n) =>
+      andMore(n, n === 1 ? 'action' : 'actions', FULL_LOG),
+    );
+    const texts = sectionTexts(title, fitted.lines);
+    if (texts.length <= sections) return texts.map((t) => ({ type: 'section', text: mrkdwn(t) }));
+  }
+}
+
 export function decisionLogMessage(e: DecisionLogEntry): {
   text: string;
   blocks: types.KnownBlock[];
 } {
   const text = `Decision ${e.id} (${e.cycle}): ${esc(e.scenario)} adopted by <@${e.decidedBy}>. ${esc(e.rationale)}`;
-  const lines = e.actions.length ? e.actions.map(actionLine).join('\n') : '_No follow-up action._';
-  return {
-    text: clip(text, 3000),
-    blocks: [
-      {
-        type: 'section',
-        text: mrkdwn(
-          clip(
-            `:scroll: *Decision ${e.id}, ${e.cycle}: ${esc(e.scenario)} adopted* by <@${e.decidedBy}>`,
-            3000,
-          ),
+  const head: types.KnownBlock[] = [
+    {
+      type: 'section',
+      text: mrkdwn(
+        clip(
+          `:scroll: *Decision ${e.id}, ${e.cycle}: ${esc(e.scenario)} adopted* by <@${e.decidedBy}>`,
+          3000,
         ),
-      },
-      { type: 'section', text: mrkdwn(clip(`*Rationale:* ${esc(e.rationale)}`, 3000)) },
-      ...(e.tradeOff
-        ? [
-            {
-              type: 'section' as const,
-              text: mrkdwn(clip(`*Trade-off accepted:* ${esc(e.tradeOff)}`, 3000)),
-            },
-          ]
-        : []),
-      ...(e.supersedes
-        ? [
-            {
-              type: 'section' as const,
-              text: mrkdwn(
-                clip(`*Supersedes decision ${e.supersedes.id}:* ${esc(e.supersedes.reason)}`, 3000),
+      ),
+    },
+    { type: 'section', text: mrkdwn(clipMrkdwn(`*Rationale:* ${esc(e.rationale)}`, 3000)) },
+    ...(e.tradeOff
+      ? [
+          {
+            type: 'section' as const,
+            text: mrkdwn(clipMrkdwn(`*Trade-off accepted:* ${esc(e.tradeOff)}`, 3000)),
+          },
+        ]
+      : []),
+    ...(e.supersedes
+      ? [
+          {
+            type: 'section' as const,
+            text: mrkdwn(
+              clipMrkdwn(
+                `*Supersedes decision ${e.supersedes.id}:* ${esc(e.supersedes.reason)}`,
+                3000,
               ),
-            },
-          ]
-        : []),
-      { type: 'section', text: mrkdwn(clip(`*Follow-up actions*\n${lines}`, 3000)) },
-      {
-        type: 'context',
-        elements: [
-          mrkdwn(
-            `Plan run ${e.runId}, scenario ${esc(e.scenarioId)}${e.viaVote ? ' · after a vote' : ''}`,
-          ),
-        ],
-      },
-    ],
+            ),
+          },
+        ]
+      : []),
+  ];
+  const tail: types.KnownBlock[] = [
+    {
+      type: 'context',
+      elements: [
+        mrkdwn(
+          `Plan run ${e.runId}, scenario ${esc(e.scenarioId)}${e.viaVote ? ' · after a vote' : ''}`,
+        ),
+      ],
+    },
+  ];
+  const room = MESSAGE_BLOCKS_CHARS - JSON.stringify([...head, ...tail]).length;
+  return {
+    text: clipMrkdwn(text, 3000),
+    blocks: [...head, ...actionSections(e.actions, room), ...tail],
   };
 }
 
+/**
+ * `/sop decisions`: a text message (no blocks), so Slack's limit on `text` applies, not a
+ * section's 3000: every decision that fits, whole with its actions, then "…and N more".
+ */
 export function decisionsListText(entries: readonly DecisionLogEntry[]): string {
   if (entries.length === 0) return 'No decisions recorded.';
-  return clip(
-    entries
-      .map(
-        (e) =>
-          `*${e.cycle}* · decision ${e.id}: *${esc(e.scenario)}* by <@${e.decidedBy}> on ${e.decidedAt.toISOString().slice(0, 10)}\n> ${esc(e.rationale.replace(/\n/g, ' '))}${e.supersedes ? `\n_Supersedes decision ${e.supersedes.id}: ${esc(e.supersedes.reason.replace(/\n/g, ' '))}_` : ''}${e.actions.length ? `\n${e.actions.map(actionLine).join('\n')}` : ''}`,
-      )
-      .join('\n\n'),
-    3000,
+  const items = entries.map(
+    (e) =>
+      `*${e.cycle}* · decision ${e.id}: *${esc(e.scenario)}* by <@${e.decidedBy}> on ${e.decidedAt.toISOString().slice(0, 10)}\n> ${esc(e.rationale.replace(/\n/g, ' '))}${e.supersedes ? `\n_Supersedes decision ${e.supersedes.id}: ${esc(e.supersedes.reason.replace(/\n/g, ' '))}_` : ''}${e.actions.length ? `\n${e.actions.map(actionLine).join('\n')}` : ''}`,
   );
+  return fitText('', items, { chars: MESSAGE_TEXT_CHARS, separator: '\n\n' }, (n) =>
+    andMore(
+      n,
+      n === 1 ? 'decision' : 'decisions',
+      '`/sop decisions YYYY-MM` lists one month; `/sop decisions md` has the full log',
+    ),
+  ).text;
 }

@@ -3,7 +3,7 @@
  * a message (or a modal, or plain text for the CLI) out. Text people typed (comments, the
  * question) is escaped before it reaches mrkdwn. Every answer fits Slack's limits whatever
  * the company's size: sections are packed to at most SECTION_CHARS, long lists are cut
- * with "and N more", and the whole message stays under MAX_BLOCKS and MESSAGE_CHARS.
+ * with "and N more", and the whole message stays under MAX_BLOCKS and MESSAGE_BLOCKS_CHARS.
  */
 import type { types } from '@slack/bolt';
 import type { FamilyMonthExplanation } from '../../core/explain/family.js';
@@ -11,6 +11,7 @@ import type { ResourceMonthExplanation } from '../../core/explain/resource.js';
 import type { AdjustmentFva } from '../../core/kpi.js';
 import { oneUnit } from '../../core/text.js';
 import type { ChangeRow, Explanation } from '../../services/explain.js';
+import { andMore, fitLines, jsonChars, MESSAGE_BLOCKS_CHARS, sectionTexts } from './fit.js';
 import { clip, esc, fmtChange, fmtQty, mrkdwn, plain } from './format.js';
 
 export const ACTION_EXPLAIN_SHARE = 'explain_share';
@@ -24,8 +25,6 @@ export const NOT_OURS_NOTICE =
 const SECTION_CHARS = 2800;
 /** A message holds 50 blocks; a modal 100. */
 const MAX_BLOCKS = 45;
-/** Slack refuses messages whose blocks approach ~13k characters (msg_blocks_too_long). */
-const MESSAGE_CHARS = 11_000;
 /** Families listed by name on a resource before "and N more". */
 const TOP_FAMILIES = 12;
 /** Lines of a list (adjustments, changes, months) before "and N more". */
@@ -51,20 +50,8 @@ function who(id: string, names: Readonly<Record<string, string>>): string {
 }
 
 /** Packs lines into section texts of at most SECTION_CHARS each. */
-function pack(title: string, lines: readonly string[]): string[] {
-  const out: string[] = [];
-  let cur = title;
-  for (const raw of lines) {
-    const line = clip(raw, SECTION_CHARS - 50);
-    if (cur.length + line.length + 1 > SECTION_CHARS) {
-      out.push(cur);
-      cur = `${title} (continued)`;
-    }
-    cur += `\n${line}`;
-  }
-  out.push(cur);
-  return out;
-}
+const pack = (title: string, lines: readonly string[]): string[] =>
+  sectionTexts(title, lines, SECTION_CHARS);
 
 /** Characters and lines the variable-length lists of an answer may take. */
 interface Limits {
@@ -78,18 +65,9 @@ const jsonSize = (x: unknown): number => JSON.stringify(x).length;
  * The first lines that fit in `max` lines and `chars` characters (as JSON, as Slack counts
  * them), then "…and N more" for the rest.
  */
-function capped(lines: readonly string[], lim: Limits, what: string): string[] {
-  const out: string[] = [];
-  let used = 0;
-  for (const line of lines) {
-    const size = jsonSize(line) + 1;
-    if (out.length >= lim.lines || used + size > lim.chars - 80) break;
-    out.push(line);
-    used += size;
-  }
-  if (out.length < lines.length) out.push(`_…and ${lines.length - out.length} more ${what}._`);
-  return out;
-}
+const capped = (lines: readonly string[], lim: Limits, what: string): string[] =>
+  fitLines(lines, { chars: lim.chars, lines: lim.lines, size: jsonChars }, (n) => andMore(n, what))
+    .lines;
 
 /** What is left for a list once the fixed blocks are counted. */
 const remaining = (lim: Limits, fixed: readonly Block[]): Limits => ({
@@ -485,7 +463,7 @@ export function explainMessage(e: Explanation, opts: ExplainMessageOptions = {})
     .filter(Boolean)
     .join(' · ');
   blocks.push(context(about));
-  const maxChars = opts.maxChars ?? MESSAGE_CHARS;
+  const maxChars = opts.maxChars ?? MESSAGE_BLOCKS_CHARS;
   const lim: Limits = {
     chars: maxChars - jsonSize(blocks) - 400,
     lines: Number.isFinite(maxChars) ? MAX_LINES : Number.POSITIVE_INFINITY,
@@ -509,7 +487,11 @@ export function explainMessage(e: Explanation, opts: ExplainMessageOptions = {})
     else for (const t of pack('*Changes, oldest first*', lines)) blocks.push(section(t));
   }
   const max = opts.maxBlocks ?? MAX_BLOCKS;
-  const body = fitToSlack(blocks, opts.share ? max - 1 : max, opts.maxChars ?? MESSAGE_CHARS);
+  const body = fitToSlack(
+    blocks,
+    opts.share ? max - 1 : max,
+    opts.maxChars ?? MESSAGE_BLOCKS_CHARS,
+  );
   if (opts.share)
     body.push({
       type: 'actions',

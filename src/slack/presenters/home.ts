@@ -8,6 +8,7 @@ import { can } from '../../core/policy.js';
 import { PHASE_LABEL } from '../../services/cycles.js';
 import { type Member, ROLE_LABEL } from '../../services/members.js';
 import { homeActionItems } from './actions.js';
+import { andMore, fitText, SECTION_TEXT_CHARS } from './fit.js';
 import { clip, esc, fmtChange, fmtQty, mrkdwn, plain } from './format.js';
 
 export const HOME_OPEN_FORECAST = 'home_open_forecast';
@@ -61,17 +62,18 @@ export function submissionsSection(rows: readonly SubmissionRow[]): types.KnownB
       r.before !== null && r.after !== null ? ` ${fmtQty(r.before)} → ${fmtQty(r.after)}` : '';
     return `• *${esc(r.family)}* ${r.period} ${fmtChange(r.kind, r.value)} (${esc(r.reasonCode.replace(/_/g, ' '))})${ba} · ${r.status}`;
   });
+  const text = lines.length
+    ? fitText('', lines, { chars: SECTION_TEXT_CHARS }, (n) =>
+        andMore(
+          n,
+          n === 1 ? 'submission' : 'submissions',
+          "each is in the thread of the cycle's summary in the demand channel",
+        ),
+      ).text
+    : 'None yet. Use `/forecast` or the buttons above.';
   return [
     { type: 'header', text: plain('Your submissions this cycle') },
-    {
-      type: 'section',
-      text: mrkdwn(
-        clip(
-          lines.length ? lines.join('\n') : 'None yet. Use `/forecast` or the buttons above.',
-          3000,
-        ),
-      ),
-    },
+    { type: 'section', text: mrkdwn(text) },
   ];
 }
 
