@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { type PackData, packMarkdown, packSections } from '../../src/services/pack.js';
+import { escKeepingMentions } from '../../src/slack/presenters/format.js';
 import { packMessage } from '../../src/slack/presenters/pack.js';
 import { validateBlocks } from '../../src/slack-standin/index.js';
+import { blocksTooLong } from '../../src/slack-standin/rules.js';
 
 function data(actions: number, overloads: number): PackData {
   return {
@@ -118,6 +120,76 @@ describe('pack presenters', () => {
     const md = packMarkdown(big);
     expect(md.match(/^- (OVERDUE )?#\d+ /gm)).toHaveLength(200);
     expect(md.match(/loaded at 110\.0%/g)).toHaveLength(8);
+  });
+
+  it('a busy cycle fits one message: short sections whole, long lists cut at a whole line with "…and N more" pointing to the full pack', () => {
+    // Four lists of more than 3,000 characters each (the old cut per section) and six short
+    // sections: 14,459 characters of blocks before, over what Slack accepts (about 13k).
+    const code = (i: number) => `OUTDOOR-FAMILY-${String(i).padStart(2, '0')}`;
+    const busy: PackData = {
+      ...data(30, 0),
+      families: Array.from({ length: 35 }, (_, i) => ({
+        family: code(i + 1),
+        periods: ['2026-11', '2026-12'],
+        actual: 1234,
+        forecast: 1000,
+        deltaPct: 0.234,
+      })),
+      risks: {
+        constraints: [],
+        flagged: Array.from({ length: 35 }, (_, i) => ({
+          family: code(i + 1),
+          period: '2027-03',
+          author: `U_REP${i % 5}`,
+          reason: 'promotion_campaign',
+          zone: 'slushy',
+        })),
+      },
+      productDevelopment: Array.from({ length: 50 }, (_, i) => ({
+        family: `R&D-${code(i + 1)}`,
+        period: '2027-04',
+        reason: 'launch',
+        before: 100,
+        after: 400,
+        author: 'U_REP2',
+      })),
+    };
+    const msg = packMessage(busy);
+    expect(validateBlocks(msg.blocks, 'message')).toEqual([]);
+    expect(blocksTooLong(msg.blocks)).toBe(false);
+    expect(JSON.stringify(msg.blocks).length).toBeLessThanOrEqual(11_000);
+
+    const named = new Set([
+      'U_OPS',
+      'U_REP0',
+      'U_REP1',
+      'U_REP2',
+      'U_REP3',
+      'U_REP4',
+      'U_REP2 & co',
+    ]);
+    const full = packSections(busy).map((s) =>
+      s.lines.map((l) => `• ${escKeepingMentions(l, named)}`),
+    );
+    const shown = msg.blocks
+      .slice(2)
+      .map((b) => (b as { text: { text: string } }).text.text.split('\n').slice(1));
+    const cut = (n: number) => shown[n - 1]!.at(-1)!.startsWith('_…and ');
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].filter(cut)).toEqual([3, 5, 7, 10]);
+    for (const n of [1, 2, 4, 6, 8, 9]) expect(shown[n - 1]).toEqual(full[n - 1]);
+    for (const n of [3, 5, 7, 10]) {
+      const lines = shown[n - 1]!.slice(0, -1);
+      const all = full[n - 1]!;
+      // Whole lines, the first ones, then how many are left out and where they are.
+      expect(lines).toEqual(all.slice(0, lines.length));
+      expect(lines.length).toBeGreaterThan(5);
+      expect(shown[n - 1]!.at(-1)).toBe(
+        `_…and ${all.length - lines.length} more: \`/sop pack md\` has the full pack._`,
+      );
+    }
+    expect(shown[6]![0]).toBe(
+      '• R&amp;D-OUTDOOR-FAMILY-01 2027-04: launch by <@U_REP2> (100 → 400).',
+    );
   });
 });
 

@@ -10,7 +10,7 @@ import type { ActionRow } from '../../db/schema.js';
 import type { DecisionLogEntry } from '../../src/services/decisions.js';
 import { actionsListText } from '../../src/slack/presenters/actions.js';
 import { decisionLogMessage, decisionsListText } from '../../src/slack/presenters/decision.js';
-import { andMore, fitLines, sectionTexts } from '../../src/slack/presenters/fit.js';
+import { andMore, fitLines, sectionTexts, shareBudget } from '../../src/slack/presenters/fit.js';
 import { submissionsSection } from '../../src/slack/presenters/home.js';
 import { validateBlocks } from '../../src/slack-standin/index.js';
 import { blocksTooLong } from '../../src/slack-standin/rules.js';
@@ -77,11 +77,20 @@ describe('fitLines', () => {
       hidden: 2,
     });
   });
+  it('shares a budget: small needs in full, the rest split equally, none over the cap', () => {
+    // 100 and 200 in full; 5,700 left for two: 2,850 each (under the 3,000 cap).
+    expect(shareBudget([100, 5000, 4000, 200], 6000, 3000)).toEqual([100, 2850, 2850, 200]);
+    // Plenty: each its need, capped.
+    expect(shareBudget([100, 5000], 20_000, 3000)).toEqual([100, 3000]);
+  });
   it('says where the rest is', () => {
     expect(andMore(3, 'actions', '`/sop actions` lists them')).toBe(
       '_…and 3 more actions: `/sop actions` lists them._',
     );
     expect(andMore(1, 'month')).toBe('_…and 1 more month._');
+    expect(andMore(4, '', '`/sop pack md` has the full pack')).toBe(
+      '_…and 4 more: `/sop pack md` has the full pack._',
+    );
   });
   it('packs whole lines into sections, the next ones marked as continued', () => {
     const [a, b, c] = ['a'.repeat(20), 'b'.repeat(20), 'c'.repeat(5)];

@@ -18,9 +18,9 @@ export const MESSAGE_TEXT_CHARS = 40_000;
 /** A line's size as it counts in a message's blocks (JSON, without the quotes). */
 export const jsonChars = (s: string): number => JSON.stringify(s).length - 2;
 
-/** "_…and 3 more actions: `/sop actions` lists them._" (`where` is optional). */
+/** "_…and 3 more actions: `/sop actions` lists them._" (`what` and `where` may be empty). */
 export function andMore(n: number, what: string, where?: string): string {
-  return `_…and ${n} more ${what}${where ? `: ${where}` : ''}._`;
+  return `_…and ${n} more${what ? ` ${what}` : ''}${where ? `: ${where}` : ''}._`;
 }
 
 export interface LineBudget {
@@ -130,5 +130,21 @@ export function sectionTexts(
     empty = false;
   }
   out.push(cur);
+  return out;
+}
+
+/**
+ * Shares `total` among parts that need `needs` each, none getting more than `cap`: a part
+ * that needs little gets all it needs, the others share what is left equally.
+ */
+export function shareBudget(needs: readonly number[], total: number, cap: number): number[] {
+  const out = needs.map(() => 0);
+  const order = needs.map((need, i) => ({ need, i })).sort((a, b) => a.need - b.need);
+  let left = total;
+  order.forEach(({ need, i }, k) => {
+    const give = Math.max(0, Math.min(need, cap, Math.floor(left / (order.length - k))));
+    out[i] = give;
+    left -= give;
+  });
   return out;
 }

@@ -1,14 +1,32 @@
-/** The meeting pack as Block Kit: a header, then one short section per question (≤ 13 blocks). */
+/**
+ * The meeting pack as Block Kit: a header, then one short section per question (≤ 13 blocks).
+ * A busy cycle has more to say than one message holds (Slack refuses blocks totalling about
+ * 13k characters): the sections share MESSAGE_BLOCKS_CHARS, a short one shows all it has,
+ * long lists end at a whole line with "…and N more" pointing to the full pack.
+ */
 import type { types } from '@slack/bolt';
 import type { PackData } from '../../services/pack-data.js';
 import { packPeople, packSections } from '../../services/pack-markdown.js';
+import {
+  andMore,
+  fitText,
+  jsonChars,
+  MESSAGE_BLOCKS_CHARS,
+  SECTION_TEXT_CHARS,
+  shareBudget,
+} from './fit.js';
 import { clip, escKeepingMentions, mrkdwn, plain } from './format.js';
+
+/** Where every line of the pack is, when the message had to leave some out. */
+export const FULL_PACK = '`/sop pack md` has the full pack';
+
+const section = (text: string): types.KnownBlock => ({ type: 'section', text: mrkdwn(text) });
 
 export function packMessage(p: PackData): { text: string; blocks: types.KnownBlock[] } {
   const sections = packSections(p);
   // The pack's lines are plain text: escaped here, with the mentions of the members it names.
   const named = new Set(packPeople(p));
-  const blocks: types.KnownBlock[] = [
+  const head: types.KnownBlock[] = [
     { type: 'header', text: plain(clip(`S&OP ${p.cycle.month}: executive pack`, 150)) },
     {
       type: 'context',
@@ -19,17 +37,30 @@ export function packMessage(p: PackData): { text: string; blocks: types.KnownBlo
       ],
     },
   ];
-  for (const s of sections) {
+  const parts = sections.map((s) => {
     const marked = s.n === 6 && !p.decisions.decided ? ':rotating_light: ' : '';
-    blocks.push({
-      type: 'section',
-      text: mrkdwn(
-        clip(
-          `${marked}*${s.n}. ${s.title}*\n${s.lines.map((l) => `• ${escKeepingMentions(l, named)}`).join('\n')}`,
-          3000,
-        ),
-      ),
-    });
-  }
-  return { text: `S&OP ${p.cycle.month}: executive pack (ten questions)`, blocks };
+    return {
+      title: `${marked}*${s.n}. ${s.title}*`,
+      lines: s.lines.map((l) => `• ${escKeepingMentions(l, named)}`),
+    };
+  });
+  // Each section's JSON around its text, and the comma between blocks.
+  const wrapper = JSON.stringify(section('')).length + 1;
+  const room = MESSAGE_BLOCKS_CHARS - JSON.stringify(head).length - parts.length * wrapper;
+  const budgets = shareBudget(
+    parts.map((x) => jsonChars([x.title, ...x.lines].join('\n'))),
+    room,
+    SECTION_TEXT_CHARS,
+  );
+  const body = parts.map((x, i) =>
+    section(
+      fitText(x.title, x.lines, { chars: budgets[i] ?? 0, size: jsonChars }, (n) =>
+        andMore(n, '', FULL_PACK),
+      ).text,
+    ),
+  );
+  return {
+    text: `S&OP ${p.cycle.month}: executive pack (ten questions)`,
+    blocks: [...head, ...body],
+  };
 }
