@@ -19,21 +19,54 @@ import { once } from '../src/services/requests.js';
 import {
   ACTION_EXPLAIN_PICK,
   ACTION_EXPLAIN_SHARE,
+  EXPLAIN_FIGURES_BLOCK,
   explainMessage,
   explainModal,
   messageTexts,
   NOT_OURS_NOTICE,
+  type PickerFigure,
   parseFigureValue,
   SHORTCUT_EXPLAIN,
+  UNREADABLE_EXPLAIN_FORM,
 } from '../src/slack/presenters/explain.js';
 import { tellUser } from '../src/slack/reply.js';
 import { shareValueSchema } from './sop-explain.js';
 
-/** What the modal carries: the cycle the figures are read in, and the figures offered. */
-const modalMetadataSchema = z.object({
-  c: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
-  f: z.array(z.tuple([z.string(), z.string()])).max(100),
+/** What the modal carries: the cycle the figures are read in (forms opened before kept more). */
+const modalMetadataSchema = z.object({ c: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) });
+
+/** The modal's figure select, as Slack sends the view back with a pick. */
+const figuresBlockSchema = z.object({
+  block_id: z.literal(EXPLAIN_FIGURES_BLOCK),
+  accessory: z.object({
+    options: z
+      .array(z.object({ value: z.string() }))
+      .min(1)
+      .max(100),
+  }),
 });
+
+/**
+ * The cycle and the figures of an "Explain this" form, or null when the form cannot be read
+ * (metadata that is not ours, or no figure select).
+ */
+function readForm(view: {
+  readonly private_metadata: string;
+  readonly blocks: readonly unknown[];
+}): { cycleMonth: string; figures: PickerFigure[] } | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(view.private_metadata);
+  } catch {
+    return null;
+  }
+  const meta = modalMetadataSchema.safeParse(raw);
+  const select = view.blocks.map((b) => figuresBlockSchema.safeParse(b)).find((r) => r.success);
+  if (!meta.success || !select?.data) return null;
+  const figures = select.data.accessory.options.map((o) => parseFigureValue(o.value));
+  if (figures.some((f) => f === null)) return null;
+  return { cycleMonth: meta.data.c, figures: figures.filter((f) => f !== null) };
+}
 
 const digest = (parts: readonly string[]): string =>
   createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 40);
@@ -80,18 +113,14 @@ export function register(app: App, deps: AppDeps): void {
         if (!fromBot) {
           await client.views.open({
             trigger_id: shortcut.trigger_id,
-            view: explainModal([], '{}', undefined, NOT_OURS_NOTICE),
+            view: explainModal([], null, undefined, NOT_OURS_NOTICE),
           });
           return;
         }
         const { cycleMonth, figures } = await figuresOfMessage(deps.db, messageTexts(m));
-        const metadata = JSON.stringify({
-          c: cycleMonth,
-          f: figures.map((f) => [f.code, f.period]),
-        });
         await client.views.open({
           trigger_id: shortcut.trigger_id,
-          view: explainModal(figures, metadata),
+          view: explainModal(figures, { cycleMonth }),
         });
       } catch (err) {
         if (unexpected(err)) deps.logger.error({ err }, 'explain shortcut failed');
@@ -107,20 +136,31 @@ export function register(app: App, deps: AppDeps): void {
       try {
         const view = body.view;
         if (!view) return;
-        const meta = modalMetadataSchema.parse(JSON.parse(view.private_metadata || '{}'));
+        const form = readForm(view);
+        if (!form) {
+          deps.logger.warn({ viewId: view.id }, 'explain pick: the form could not be read');
+          await client.views.update({
+            view_id: view.id,
+            hash: view.hash,
+            view: explainModal([], null, undefined, UNREADABLE_EXPLAIN_FORM),
+          });
+          return;
+        }
         const figure = parseFigureValue(action.selected_option.value);
         if (!figure) return;
-        const figures = meta.f.map(([code, period]) => ({ code, period }));
+        const { cycleMonth, figures } = form;
         // A figure that cannot be explained (no plan yet, a month outside it) says why in the modal.
-        const explanation = await explainFigure(deps.db, figure, meta.c).catch((err: unknown) => {
-          if (err instanceof SopError && err.code !== 'internal')
-            return { kind: 'not_understood' as const, message: err.message };
-          throw err;
-        });
+        const explanation = await explainFigure(deps.db, figure, cycleMonth).catch(
+          (err: unknown) => {
+            if (err instanceof SopError && err.code !== 'internal')
+              return { kind: 'not_understood' as const, message: err.message };
+            throw err;
+          },
+        );
         await client.views.update({
           view_id: view.id,
           hash: view.hash,
-          view: explainModal(figures, view.private_metadata, { figure, explanation }),
+          view: explainModal(figures, { cycleMonth }, { figure, explanation }),
         });
       } catch (err) {
         if (unexpected(err)) deps.logger.error({ err }, 'explain pick failed');

@@ -552,13 +552,29 @@ export function parseFigureValue(value: string): PickerFigure | null {
   return m ? { code: m[1] ?? '', period: m[2] ?? '' } : null;
 }
 
+/** The section holding the figure select: its options are the modal's list of figures. */
+export const EXPLAIN_FIGURES_BLOCK = 'explain_figures';
+
+/** What a pick says when the form it came from cannot be read. */
+export const UNREADABLE_EXPLAIN_FORM =
+  ':warning: This *Explain this* form could not be read (it may come from an older version of sopbot). Close it and choose *Explain this* on the message again.';
+
+/**
+ * What the modal keeps in private_metadata (at most 3000 characters): only the month of the
+ * cycle its figures are read in. The figures themselves are the select's options, which
+ * Slack sends back with every pick, so the metadata stays this small whatever their codes.
+ */
+export interface ExplainModalMeta {
+  readonly cycleMonth: string;
+}
+
 /**
  * The "Explain this" modal: the figures the message names, in a select; once one is
- * picked, its explanation below. `metadata` travels in private_metadata.
+ * picked, its explanation below. `meta` travels in private_metadata.
  */
 export function explainModal(
   figures: readonly PickerFigure[],
-  metadata: string,
+  meta: ExplainModalMeta | null,
   picked?: { readonly figure: PickerFigure; readonly explanation: Explanation },
   notice?: string,
 ): types.View {
@@ -575,14 +591,15 @@ export function explainModal(
       text: plain(clip(`${f.code} · ${f.period}`, 75)),
       value: figureValue(f),
     }));
+    const n = options.length;
     const initial = picked
       ? options.find((o) => o.value === figureValue(picked.figure))
       : undefined;
     blocks.push({
       type: 'section',
-      block_id: 'explain_figures',
+      block_id: EXPLAIN_FIGURES_BLOCK,
       text: mrkdwn(
-        `*${figures.length} figure${figures.length === 1 ? '' : 's'} in this message.* Pick one to see where it comes from.`,
+        `*${n} figure${n === 1 ? '' : 's'} in this message.* Pick one to see where it comes from.`,
       ),
       accessory: {
         type: 'static_select',
@@ -604,7 +621,7 @@ export function explainModal(
     callback_id: VIEW_EXPLAIN,
     title: plain('Explain this'),
     close: plain('Close'),
-    private_metadata: clip(metadata, 3000),
+    private_metadata: meta ? JSON.stringify({ c: meta.cycleMonth }) : '',
     blocks,
   };
 }
