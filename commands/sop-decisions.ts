@@ -3,6 +3,7 @@ import { isPeriod } from '../src/core/period.js';
 import { UsageError } from '../src/errors.js';
 import { decisionsCsv, decisionsMarkdown, listDecisions } from '../src/services/decisions.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
+import { uploadedText, uploadWhereInvoked } from '../src/slack/invoking-channel.js';
 import { decisionsListText } from '../src/slack/presenters/decision.js';
 
 export const decisions: SopSubcommand = {
@@ -27,18 +28,20 @@ export const decisions: SopSubcommand = {
       return;
     }
     const name = `sop-decisions${month ? `-${month}` : ''}.${format}`;
-    await ctx.client.filesUploadV2({
-      channel_id: ctx.command.channel_id,
+    const where = await uploadWhereInvoked(ctx.client, {
+      channel: ctx.command.channel_id,
+      user: ctx.command.user_id,
       filename: name,
       title: `S&OP decisions${month ? ` ${month}` : ''}`,
       content:
         format === 'csv'
           ? decisionsCsv(entries)
           : decisionsMarkdown(entries, month ? `Decisions ${month}` : 'Decision log'),
+      logger: ctx.deps.logger,
     });
     await ctx.respond({
       response_type: 'ephemeral',
-      text: `Uploaded ${name} (${entries.length} decisions).`,
+      text: uploadedText(`${name} (${entries.length} decisions)`, where),
     });
   },
 };

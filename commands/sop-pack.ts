@@ -1,6 +1,7 @@
 /**
  * `/sop pack [md|post]`: the executive pack of the open cycle. Shown privately by default;
- * `md` uploads pack.md to the channel; `post` posts it in the executive channel (planners).
+ * `md` uploads pack.md to the channel (or the DM, where the bot may not share); `post` posts it
+ * in the executive channel (planners).
  */
 import { isPeriod } from '../src/core/period.js';
 import { UsageError } from '../src/errors.js';
@@ -9,6 +10,7 @@ import { postPack } from '../src/services/meeting-posts.js';
 import { requirePermission } from '../src/services/members.js';
 import { buildPack, packMarkdown } from '../src/services/pack.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
+import { uploadedText, uploadWhereInvoked } from '../src/slack/invoking-channel.js';
 import { packMessage } from '../src/slack/presenters/pack.js';
 
 export const pack: SopSubcommand = {
@@ -35,16 +37,16 @@ export const pack: SopSubcommand = {
     }
     const data = await buildPack(db, cycle.month, clock.now());
     if (how === 'md') {
-      await ctx.client.filesUploadV2({
-        channel_id: ctx.command.channel_id,
-        filename: `sop-pack-${cycle.month}.md`,
+      const filename = `sop-pack-${cycle.month}.md`;
+      const where = await uploadWhereInvoked(ctx.client, {
+        channel: ctx.command.channel_id,
+        user: ctx.command.user_id,
+        filename,
         title: `S&OP ${cycle.month} executive pack`,
         content: packMarkdown(data),
+        logger: ctx.deps.logger,
       });
-      await ctx.respond({
-        response_type: 'ephemeral',
-        text: `Uploaded sop-pack-${cycle.month}.md.`,
-      });
+      await ctx.respond({ response_type: 'ephemeral', text: uploadedText(filename, where) });
       return;
     }
     if (how !== 'show')

@@ -1,8 +1,8 @@
 /**
- * Posting where a slash command was typed. A command can be typed anywhere, also in a
- * private channel or a DM the bot is not in, where chat.postMessage fails
- * (`channel_not_found`, `not_in_channel`): then the message goes to the person's DM with the
- * bot instead, and the caller says where it went.
+ * Posting (or uploading) where a slash command was typed. A command can be typed anywhere,
+ * also in a private channel or a DM the bot is not in, where chat.postMessage and the file
+ * share fail (`channel_not_found`, `not_in_channel`): then the message or file goes to the
+ * person's DM with the bot instead, and the caller says where it went.
  */
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
@@ -22,6 +22,19 @@ function slackError(err: unknown): string | null {
   return typeof data?.error === 'string' ? data.error : null;
 }
 
+/** Slack's answer when `err` says the bot cannot post in that conversation, else null. */
+function unreachable(err: unknown): string | null {
+  const code = slackError(err);
+  return code !== null && UNREACHABLE.has(code) ? code : null;
+}
+
+async function dmWith(client: WebClient, user: string): Promise<string> {
+  const im = await client.conversations.open({ users: user });
+  const channel = im.channel?.id;
+  if (!channel) throw new Error(`conversations.open gave no channel for ${user}`);
+  return channel;
+}
+
 export interface PostedWhere {
   readonly channel: string;
   readonly ts: string;
@@ -38,18 +51,66 @@ export async function postWhereInvoked(
     const out = await postMessageOnce(db, client, p);
     return { channel: p.channel, ts: out.ts, inDm: false };
   } catch (err) {
-    const code = slackError(err);
-    if (code === null || !UNREACHABLE.has(code)) throw err;
+    const code = unreachable(err);
+    if (code === null) throw err;
     p.logger?.warn(
       { channel: p.channel, code },
       'cannot post where the command was typed; using the DM',
     );
   }
-  const im = await client.conversations.open({ users: p.user });
-  const channel = im.channel?.id;
-  if (!channel) throw new Error(`conversations.open gave no channel for ${p.user}`);
+  const channel = await dmWith(client, p.user);
   const out = await postMessageOnce(db, client, { ...p, key: `${p.key}:dm`, channel });
   return { channel, ts: out.ts, inDm: true };
+}
+
+/** A file someone asked for with a slash command (`/sop pack md`, `/sop decisions md`). */
+export interface RequestedFile {
+  /** Where the command was typed. */
+  readonly channel: string;
+  /** Who typed it: the DM to fall back on. */
+  readonly user: string;
+  readonly filename: string;
+  readonly title: string;
+  readonly content: string;
+  readonly logger?: { warn(obj: object, msg: string): void };
+}
+
+/**
+ * Uploads the file where the command was typed, or, when the bot cannot share there, to the
+ * person's DM with the bot. A private answer to the person who asked, so no ledger key.
+ */
+export async function uploadWhereInvoked(
+  client: WebClient,
+  f: RequestedFile,
+): Promise<{ readonly channel: string; readonly inDm: boolean }> {
+  const upload = (channel: string) =>
+    client.filesUploadV2({
+      channel_id: channel,
+      filename: f.filename,
+      title: f.title,
+      content: f.content,
+    });
+  try {
+    await upload(f.channel);
+    return { channel: f.channel, inDm: false };
+  } catch (err) {
+    const code = unreachable(err);
+    if (code === null) throw err;
+    f.logger?.warn(
+      { channel: f.channel, code },
+      'cannot share the file where the command was typed; using the DM',
+    );
+  }
+  const channel = await dmWith(client, f.user);
+  await upload(channel);
+  return { channel, inDm: true };
+}
+
+/** What the person is told once their file is uploaded. */
+export function uploadedText(filename: string, where: { readonly inDm: boolean }): string {
+  return where.inDm
+    ? `I can't share files in this conversation (I am not a member of it), so ${filename} is in our direct messages.`
+    : `Uploaded ${filename}.`;
 }
 
 /** What the person is told when their thread moved to the DM. */

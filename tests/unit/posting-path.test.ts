@@ -42,10 +42,9 @@ describe('one posting path', () => {
     ).toEqual(
       [
         'commands/forecast.ts',
-        'commands/sop-decisions.ts',
-        'commands/sop-pack.ts',
         'commands/vote-buttons.ts',
         'src/slack/change-flow.ts',
+        'src/slack/invoking-channel.ts',
         'src/slack/post-ledger.ts',
         'src/slack/reply.ts',
       ].sort(),
