@@ -26,9 +26,11 @@ function sources(dir: string): string[] {
  * Catches that turn an error into a value for a caller who reports it (a worker thread's
  * answer, a warm-up's result, the outbox's delivery outcome), or that parse or probe (the
  * CLI's configuration, parsed again and reported by the command itself; the demo's look for
- * a redis-server and an optional embedded PostgreSQL, whose absence the caller reports).
+ * a redis-server and an optional embedded PostgreSQL, whose absence the caller reports; the
+ * "Explain this" form's stored data, which the form says it cannot read).
  */
 const HANDED_ON = new Set([
+  'commands/explain.ts',
   'src/cli.ts',
   'src/demo/local-services.ts',
   'src/charts/warm-up.ts',
