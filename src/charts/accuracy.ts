@@ -31,6 +31,7 @@ export function accuracyChart(points: readonly AccuracyPoint[]): ChartResult {
   const tooltip = [{ field: 'cycle' }, { field: 'series' }, { field: 'value', format: '.1%' }];
   const spec = {
     ...specHead(title, [
+      "Lag 1: each cycle's forecast of the month after it, against that month's actuals.",
       'Bias = Σ(F − A) / ΣA: positive means over-forecast.',
       'FVA > 0: the consensus beat the statistical forecast.',
     ]),

@@ -313,8 +313,13 @@ export function accuracyPoint(
   return { cycle, accuracy: Math.max(0, 1 - eCons), bias: b, fva: eStat - eCons };
 }
 
-/** Months of each closed cycle scored for accuracy (lag 0..2: what the cycle acted on). */
-const ACCURACY_MONTHS = 3;
+/**
+ * The month of each closed cycle scored for accuracy: the one after the cycle's own (lag 1),
+ * as the review and the pack score it. One fixed month per cycle, so a cycle's point does not
+ * move as later actuals arrive, and a forecast made in the month it forecasts (lag 0) does
+ * not flatter the trend.
+ */
+const ACCURACY_LAG = 1;
 
 async function accuracyTrend(db: Db, before: Period): Promise<AccuracyPoint[]> {
   const cycles = await closedCyclesBefore(db, before);
@@ -324,15 +329,13 @@ async function accuracyTrend(db: Db, before: Period): Promise<AccuracyPoint[]> {
   const actual = new Map(sales.map((s) => [`${codes.get(s.family_id)}|${s.period}`, s.units]));
   const out: AccuracyPoint[] = [];
   for (const c of cycles) {
-    const last = addMonths(c.month, ACCURACY_MONTHS - 1);
-    const base = await baselineValuesBetween(db, c.id, c.month, last);
+    const month = addMonths(c.month, ACCURACY_LAG);
+    const base = await baselineValuesBetween(db, c.id, month, month);
     const baseline = base.flatMap((b) => {
       const family = codes.get(b.family_id);
       return family ? [{ family, period: b.period, value: b.value }] : [];
     });
-    const adjustments = (await cycleAdjustments(db, c.id, codes)).filter(
-      (a) => a.period >= c.month && a.period <= last,
-    );
+    const adjustments = (await cycleAdjustments(db, c.id, codes)).filter((a) => a.period === month);
     const lines = computeConsensus(baseline, adjustments).flatMap((l) => {
       const a = actual.get(`${l.family}|${l.period}`);
       return a === undefined
