@@ -155,8 +155,14 @@ export function applyScenario(problem: PlanProblem, a: ScenarioAssumptions): Pla
       );
   const investment = resolveInvestment(problem, a);
 
+  // Inside the frozen fence production is the adopted plan's, so planning for other demand
+  // there changes nothing the plan can do: it would only book backlog the plan then chases.
+  // The scenario's multipliers apply outside it; a what-if's demand changes apply anywhere.
+  const frozen = new Set((problem.frozen ?? []).map((f) => `${f.family}|${f.period}`));
   const demand = problem.demand.map((d) => {
-    let m = (a.demandMultiplier ?? 1) * (a.familyMultipliers?.[d.family] ?? 1);
+    let m = frozen.has(`${d.family}|${d.period}`)
+      ? 1
+      : (a.demandMultiplier ?? 1) * (a.familyMultipliers?.[d.family] ?? 1);
     for (const c of a.demandChanges ?? [])
       if ((c.family == null || c.family === d.family) && inRange(d.period, c.from, c.to))
         m *= 1 + c.pct / 100;

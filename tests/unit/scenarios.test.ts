@@ -78,12 +78,29 @@ describe('applying assumptions', () => {
     });
     const units = (f: string, t: string) =>
       s.demand.find((d) => d.family === f && d.period === t)?.units;
-    expect(units('FAM-1', '2027-01')).toBe(450);
+    // January is frozen in this example: the scenario's multipliers leave it alone.
+    expect(units('FAM-1', '2027-01')).toBe(900);
     expect(units('FAM-2', '2027-01')).toBe(400);
+    // February: 950 × 0.5 and 420 × 0.5 × 2.
+    expect(units('FAM-1', '2027-02')).toBe(475);
+    expect(units('FAM-2', '2027-02')).toBe(420);
     expect(units('FAM-3', '2027-03')).toBe(130);
     expect(units('FAM-3', '2027-04')).toBe(180);
     expect(units('FAM-3', '2027-06')).toBe(120);
     expect(p.demand.find((d) => d.family === 'FAM-1')?.units).toBe(900);
+  });
+
+  it("applies a what-if's demand change inside the frozen fence, where the plan cannot answer it", () => {
+    const s = applyScenario(p, {
+      name: 'x',
+      label: 'X',
+      demandChanges: [{ family: 'FAM-1', pct: 10, from: '2027-01', to: '2027-01' }],
+    });
+    // 900 × 1.1: the question is what happens if demand moves there.
+    expect(s.demand.find((d) => d.family === 'FAM-1' && d.period === '2027-01')?.units).toBeCloseTo(
+      990,
+      9,
+    );
   });
 
   it('scales capacity, switches overtime and subcontracting, changes prices', () => {
