@@ -15,6 +15,7 @@ import {
 import { publishDecision } from '../src/services/meeting-posts.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { decisionModal, INITIAL_ACTION_ROWS } from '../src/slack/presenters/decision.js';
+import { esc } from '../src/slack/presenters/format.js';
 
 export const decide: SopSubcommand = {
   name: 'decide',
@@ -80,7 +81,7 @@ export const decide: SopSubcommand = {
     await ctx.respond({
       response_type: 'ephemeral',
       text: rec.created
-        ? `Decision ${rec.decision.id} recorded: ${rec.decision.title}.`
+        ? `Decision ${rec.decision.id} recorded: ${esc(rec.decision.title)}.`
         : `Decision ${rec.decision.id} was already recorded.`,
     });
   },

@@ -5,6 +5,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { Period } from '../core/period.js';
+import { esc } from '../core/text.js';
 import { clip, formatMoney } from './format.js';
 import { palette, specHead } from './theme.js';
 import type { CashSeries, ChartResult } from './types.js';
@@ -84,12 +85,12 @@ export function cashChart(
   const budgetEnd = budget?.at(-1)?.cumulative ?? null;
   const parts = series.map((s) => {
     const e = end(s);
-    if (!e) return `*${s.label}*: no months.`;
+    if (!e) return `*${esc(s.label)}*: no months.`;
     const vs =
       budgetEnd === null
         ? ''
         : ` (${formatMoney(e.cumulative - budgetEnd, '$', true)} vs budget, ${formatMoney(e.cumulativeP10 - budgetEnd, '$', true)} at P10)`;
-    return `*${s.label}*: ${formatMoney(e.cumulative)} by ${e.period}${vs}`;
+    return `*${esc(s.label)}*: ${formatMoney(e.cumulative)} by ${e.period}${vs}`;
   });
   const summary = series.length ? `${parts.join('.\n')}.` : 'No scenarios to compare.';
   const altText = `Line chart of cumulative net cash by month for ${series.length} scenarios${budget ? ' and the budget' : ''}. ${series

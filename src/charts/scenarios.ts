@@ -5,6 +5,7 @@
  * whisker from P10 to P90.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { esc } from '../core/text.js';
 import { clip, formatMoney, formatNumber, formatPercent, formatPoints } from './format.js';
 import { palette, specHead } from './theme.js';
 import type { ChartResult, ScenarioKpis } from './types.js';
@@ -181,8 +182,8 @@ function stressedSummary(rows: readonly ScenarioKpis[]): string {
     const x = r.stress!;
     const range = `${formatMoney(x.margin.p10)}–${formatMoney(x.margin.p90)} P10–P90`;
     if (r === central)
-      return `*${r.label}*: expected margin ${formatMoney(x.margin.expected)} (${range}), expected fill rate ${formatPercent(x.fillRate.expected)} (${formatPercent(x.fillRate.p10)} at P10), ${tensionOf(r)}`;
-    return `*${r.label}*: expected margin ${formatMoney(x.margin.expected - c.margin.expected, '$', true)} vs ${central.label} (${range}), expected fill rate ${formatPercent(x.fillRate.expected)} (${formatPoints(x.fillRate.expected - c.fillRate.expected)}; ${formatPercent(x.fillRate.p10)} at P10), ${tensionOf(r)}`;
+      return `*${esc(r.label)}*: expected margin ${formatMoney(x.margin.expected)} (${range}), expected fill rate ${formatPercent(x.fillRate.expected)} (${formatPercent(x.fillRate.p10)} at P10), ${tensionOf(r)}`;
+    return `*${esc(r.label)}*: expected margin ${formatMoney(x.margin.expected - c.margin.expected, '$', true)} vs ${esc(central.label)} (${range}), expected fill rate ${formatPercent(x.fillRate.expected)} (${formatPoints(x.fillRate.expected - c.fillRate.expected)}; ${formatPercent(x.fillRate.p10)} at P10), ${tensionOf(r)}`;
   });
   return `Each plan against the same demand samples:\n${lines.join('.\n')}.`;
 }
@@ -194,9 +195,9 @@ function plainSummary(rows: readonly ScenarioKpis[]): string {
     const vsCentral = r !== central;
     const fill = `fill rate ${formatPercent(r.fillRate)}${vsCentral ? ` (${formatPoints(r.fillRate - central.fillRate)})` : ''}`;
     const money = vsCentral
-      ? `revenue ${formatMoney(r.revenue - central.revenue, '$', true)}, margin ${formatMoney(r.grossMargin - central.grossMargin, '$', true)} vs ${central.label};`
+      ? `revenue ${formatMoney(r.revenue - central.revenue, '$', true)}, margin ${formatMoney(r.grossMargin - central.grossMargin, '$', true)} vs ${esc(central.label)};`
       : `revenue ${formatMoney(r.revenue)}, margin ${formatMoney(r.grossMargin)},`;
-    return `*${r.label}*: ${money} ${fill}, ${tensionOf(r)}`;
+    return `*${esc(r.label)}*: ${money} ${fill}, ${tensionOf(r)}`;
   });
   return `${lines.join('.\n')}.`;
 }

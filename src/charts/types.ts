@@ -139,6 +139,9 @@ export interface ChartResult {
   readonly title: string;
   /** Describes the chart for screen readers; at most 1000 characters (Slack image alt_text). */
   readonly altText: string;
-  /** The numbers that matter, in Slack mrkdwn; at most 600 characters. */
+  /**
+   * The numbers that matter, in Slack mrkdwn (the file's comment): names people typed, such
+   * as scenario labels, escaped with `esc`; at most 600 characters.
+   */
   readonly summary: string;
 }

@@ -1,7 +1,8 @@
 /**
  * Text people type is checked before it goes anywhere: NUL and other control characters
  * (Postgres refuses NUL in text; the rest are invisible) are refused with the field's name.
- * Tab, line feed and carriage return are text.
+ * Tab, line feed and carriage return are text. Where it is shown in Slack's `mrkdwn`, it is
+ * escaped (`esc`).
  */
 const isControl = (c: number): boolean =>
   (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f;
@@ -13,6 +14,17 @@ export function controlCharacter(s: string): string | null {
     if (isControl(c)) return `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
   }
   return null;
+}
+
+/**
+ * Text people typed (comments, reasons, rationales, action descriptions, scenario labels,
+ * names from a CSV), made safe for Slack's `mrkdwn`: Slack's documented escaping of `&`, `<`
+ * and `>`, so `<!channel>`, `<@U…>`, `<!subteam^…>` and `<https://…|label>` show as typed
+ * instead of pinging people or rendering links. Every presenter puts user text through this
+ * (or a `plain_text` object), and so do the chart summaries posted as a file's comment.
+ */
+export function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** The sentence for a field that holds one. */

@@ -37,6 +37,8 @@ export interface FixtureScenario {
   readonly produce?: number;
   /** More KPIs as the planning service stores them (the margin, the stress test's figures). */
   readonly kpis?: Readonly<Record<string, number>>;
+  /** The stress test's summary as the planning service stores it (src/core/stress). */
+  readonly stress?: Readonly<Record<string, unknown>>;
 }
 
 export interface FixtureRun {
@@ -49,6 +51,8 @@ export interface FixtureRun {
   /** Capacity per resource id, and load per unit of demand. */
   readonly resources: readonly { id: number; capacity: number; loadPerUnit: number }[];
   readonly scenarios: readonly FixtureScenario[];
+  /** The plan problem stored with the run (the chart job reads it); `{}` when not given. */
+  readonly problem?: unknown;
 }
 
 export async function insertRun(
@@ -63,7 +67,8 @@ export async function insertRun(
       trigger: 'test',
       periods: JSON.stringify(r.periods),
       input_hash: r.runKey,
-      problem: JSON.stringify({}),
+      problem: JSON.stringify(r.problem ?? {}),
+      capacity_check: JSON.stringify({ gaps: [] }),
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -87,6 +92,7 @@ export async function insertRun(
           peakUtilisation: peak,
           ...s.kpis,
         }),
+        ...(s.stress ? { stress: JSON.stringify(s.stress) } : {}),
       })
       .returning('id')
       .executeTakeFirstOrThrow();

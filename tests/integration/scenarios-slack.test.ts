@@ -1,19 +1,22 @@
 /**
  * `/sop scenario list|set|reset` through the stand-in: planners set a cycle's scenarios in a
  * modal, the rows are stored per cycle, bad answers come back as field errors, labels are
- * escaped, other roles are refused, and reset goes back to the defaults.
+ * escaped (in the answers, the exec charts' comments and `/sop decide`), other roles are
+ * refused, and reset goes back to the defaults.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import type { Standin } from '../../src/slack-standin/index.js';
 import { insertCycle } from '../helpers/db.js';
-import { insertFamilies, testClock, useHarness } from './meeting-fixture.js';
+import { planFile } from '../helpers/plan-files.js';
+import { insertFamilies, insertRun, testClock, useHarness } from './meeting-fixture.js';
 
 const PLANNER = 'U_PLAN';
 const OPS = 'U_OPS';
+const EXEC = 'U_EXEC';
 const h = useHarness({
   label: 'scenarios-slack',
-  members: { [PLANNER]: 'planner', [OPS]: 'ops' },
+  members: { [PLANNER]: 'planner', [OPS]: 'ops', [EXEC]: 'exec' },
   clock: testClock('2027-03-15T10:00:00Z'),
 });
 let db: Db;
@@ -104,5 +107,96 @@ describe('/sop scenario', () => {
     await h.sop(PLANNER, 'scenario reset');
     await ephemeralWith(PLANNER, 'Back to the default scenarios');
     expect(await db.selectFrom('cycle_scenarios').selectAll().execute()).toHaveLength(0);
+  });
+});
+
+/** Every live control sequence Slack would act on: specials, user groups, links. */
+const LIVE = /<(!|https?:|mailto:|#|@S)/;
+
+describe('a scenario label that holds Slack control sequences', () => {
+  const EVIL = '<!channel> <http://evil.example|Win>';
+  /** EVIL as Slack shows it when escaped: the same characters, nothing live. */
+  const SHOWN = '&lt;!channel&gt; &lt;http://evil.example|Win&gt;';
+
+  it('is text in the exec charts’ comments and in the answer to /sop decide', async () => {
+    await h.sop(PLANNER, 'scenario set evil');
+    const modal = await waitFor(() =>
+      standin
+        .openViews(PLANNER)
+        .find((v) => String(v.definition.private_metadata).includes('"name":"evil"')),
+    );
+    const saved = await h.driver.submitView(modal.id, {
+      user: PLANNER,
+      values: { label: { v: EVIL } },
+    });
+    expect(saved.status).toBe(200);
+    await ephemeralWith(PLANNER, 'Saved *evil*');
+
+    // The plan run the next `/sop plan` would store: the typed label is copied as it is.
+    const stress = (cash: number) => ({
+      samples: 100,
+      fillRate: { expected: 0.95, p10: 0.9, p90: 0.99 },
+      margin: { expected: 600_000, p10: 500_000, p90: 700_000 },
+      cashFlow: { expected: cash, p10: cash - 50_000, p90: cash + 50_000 },
+      excessInventoryValue: { expected: 10_000, p10: 0, p90: 30_000 },
+      peakWorkingCapital: { expected: 100_000, p10: 80_000, p90: 120_000 },
+      cumulativeCash: [cash / 2, cash],
+      cumulativeCashP10: [cash / 2 - 50_000, cash - 50_000],
+      budget: null,
+    });
+    const { runId } = await insertRun(db, {
+      cycleId,
+      runKey: 'evil-label',
+      periods: ['2027-01', '2027-02'],
+      problem: planFile('hand-two-months'),
+      demand: {},
+      price: {},
+      resources: [],
+      scenarios: [
+        {
+          name: 'central',
+          label: 'Central',
+          scale: 1,
+          totalCost: 1,
+          fillRate: 0.97,
+          stress: stress(300_000),
+        },
+        {
+          name: 'evil',
+          label: EVIL,
+          scale: 0.9,
+          totalCost: 1,
+          fillRate: 0.95,
+          stress: stress(200_000),
+        },
+      ],
+    });
+    await db
+      .insertInto('workspace_settings')
+      .values({
+        team_id: 'T_SOP',
+        demand_channel: null,
+        supply_channel: null,
+        exec_channel: 'C_EXEC',
+      })
+      .execute();
+
+    const jobId = await h.queues.enqueue('post-charts', { runId, charts: ['scenarios', 'cash'] });
+    await h.finished('posts', jobId);
+    const comments = standin.files
+      .filter((f) => f.channels.includes('C_EXEC'))
+      .map((f) => f.initial_comment ?? '');
+    expect(comments).toHaveLength(2);
+    for (const c of comments) {
+      expect(c).toContain(`*${SHOWN}*: `);
+      expect(c).not.toMatch(LIVE);
+    }
+
+    await h.sop(EXEC, 'decide evil "the cheapest plan"');
+    const answer = await ephemeralWith(EXEC, 'recorded');
+    expect(answer.text).toMatch(
+      /^Decision \d+ recorded: Adopt the &lt;!channel&gt; &lt;http:\/\/evil\.example\|Win&gt; scenario\.$/,
+    );
+    expect(answer.text).not.toMatch(LIVE);
   });
 });

@@ -2,6 +2,7 @@ import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import {
   accuracyChart,
+  cashChart,
   familyChart,
   gapChart,
   gapStatus,
@@ -11,6 +12,7 @@ import {
 } from '../../src/charts/index.js';
 import {
   sampleAccuracy,
+  sampleCash,
   sampleFamily,
   sampleGap,
   sampleScenarios,
@@ -291,5 +293,40 @@ describe('summaries come from the numbers', () => {
       /^Cycle 2026-12: accuracy 87\.6% \(\+1\.2 pts vs 2026-11\), bias −1\.2% \(under-forecast\)/,
     );
     expect(accuracyChart([]).summary).toBe('No closed cycle with actuals yet.');
+  });
+});
+
+describe('scenario labels are typed by planners', () => {
+  const EVIL = '<!channel> <http://evil.example|Win>';
+  /** EVIL escaped for mrkdwn, written out by hand. */
+  const SHOWN = '&lt;!channel&gt; &lt;http://evil.example|Win&gt;';
+  const LIVE = /<(!|https?:|mailto:|#|@)/;
+
+  it('the scenario summary escapes them, the central label it compares with too', () => {
+    const rows = sampleScenarios().map((r) =>
+      r.scenario === 'central' ? { ...r, label: `${EVIL} & co` } : { ...r, label: EVIL },
+    );
+    const s = scenarioChart(rows).summary;
+    expect(s).toContain(`*${SHOWN} &amp; co*: revenue $`);
+    expect(s).toContain(`*${SHOWN}*: revenue `);
+    expect(s).toContain(`vs ${SHOWN} &amp; co;`);
+    expect(s).not.toMatch(LIVE);
+  });
+
+  it('the cash summary escapes them', () => {
+    const { series, budget } = sampleCash();
+    const s = cashChart(
+      series.map((x) => ({ ...x, label: EVIL })),
+      budget,
+    ).summary;
+    expect(s).toContain(`*${SHOWN}*: $`);
+    expect(s).not.toMatch(LIVE);
+  });
+
+  it('the picture draws the label as typed (SVG text, XML-escaped once)', async () => {
+    const [first, ...rest] = sampleScenarios();
+    const out = await renderChart(scenarioChart([{ ...first!, label: '<A&B>' }, ...rest]).spec);
+    expect(out.svg).toContain('&lt;A&amp;B&gt;');
+    expect(out.svg).not.toContain('&amp;lt;');
   });
 });

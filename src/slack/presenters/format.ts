@@ -1,6 +1,7 @@
 /** Small formatting helpers shared by the presenters. */
 import { localDateTime } from '../../core/calendar.js';
 import type { AdjustmentKind } from '../../core/consensus.js';
+import { esc } from '../../core/text.js';
 
 /** 1234.5 → "1,235". */
 export function fmtQty(n: number): string {
@@ -32,15 +33,8 @@ export function slackDate(instant: Date, zone: string): string {
   return `<!date^${unix}^{date_short_pretty} {time}|${localDateTime(instant, zone)} ${zone}>`;
 }
 
-/**
- * Text people typed (comments, reasons, rationales, action descriptions, names from a CSV),
- * made safe for `mrkdwn`: Slack's documented escaping of `&`, `<` and `>`, so `<!channel>`,
- * `<@U…>`, `<!subteam^…>` and `<https://…|label>` show as typed instead of pinging people
- * or rendering links. Every presenter puts user text through this (or a `plain_text` object).
- */
-export function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+/** Slack's escaping of typed text for `mrkdwn` (one definition, in core for the charts too). */
+export { esc } from '../../core/text.js';
 
 /**
  * A sentence of ours that may repeat what someone typed (a refusal quoting the value it
