@@ -491,4 +491,29 @@ describe('/sop explain on a hand-made company', () => {
       '2026-02 is before the 2027-01 cycle: FAM-A sold 113 units then.',
     );
   });
+
+  it('units from the company files are escaped in the message text (the notification)', async () => {
+    // Units are CSV text (up to 32 characters); the last test here, so the others keep theirs.
+    await h.db
+      .updateTable('families')
+      .set({ unit: '<!channel> & co' })
+      .where('code', '=', 'FAM-A')
+      .execute();
+    await h.db
+      .updateTable('resources')
+      .set({ unit: '<!here>' })
+      .where('code', '=', 'LINE-1')
+      .execute();
+    /** The first answer `user` gets after asking. */
+    const answer = async (user: string, channel: string, text: string) => {
+      const n = h.standin.ephemeralsFor(user).length;
+      await h.driver.command('/sop', { user, channel, text });
+      return h.standin.waitFor(() => h.standin.ephemeralsFor(user)[n]);
+    };
+    const fam = await answer('U_REP', 'C_DEMAND', 'explain FAM-A 2027-02');
+    expect(fam.text).toBe('FAM-A 2027-02: consensus 138 &lt;!channel&gt; &amp; co');
+    const line = await answer('U_PLAN', 'C_SUPPLY', 'explain LINE-1 2027-02');
+    expect(line.text).toMatch(/^LINE-1 2027-02: [\d,]+ of [\d,]+ &lt;!here&gt; loaded$/);
+    for (const t of [fam.text, line.text]) expect(t).not.toMatch(/<!/);
+  });
 });

@@ -398,7 +398,10 @@ function monthRange(months: readonly { readonly period: string }[]): string | un
   return months.length === 1 ? first?.period : `${first?.period}..${months.at(-1)?.period}`;
 }
 
-/** The title line of an answer (also the notification text). */
+/**
+ * The title line of an answer, as plain text: the header shows it as it is, and the message's
+ * `text` (the notification, mrkdwn) escapes it, since units come from the company's files.
+ */
 export function explainTitle(e: Explanation): string {
   switch (e.kind) {
     case 'not_understood':
@@ -504,7 +507,7 @@ export function explainMessage(e: Explanation, opts: ExplainMessageOptions = {})
         },
       ],
     });
-  return { text: title, blocks: body };
+  return { text: esc(title), blocks: body };
 }
 
 // --- the CLI's text --------------------------------------------------------------------
