@@ -3,6 +3,7 @@
  * thread with the scenario chart and the differences. Bad syntax or unknown codes get an
  * ephemeral answer showing what to write.
  */
+import { WHATIF_TEXT_MAX } from '../jobs/contracts.js';
 import { parseWhatIfs, WHAT_IF_SYNTAX, WhatIfError } from '../src/core/scenarios/what-if.js';
 import { controlCharacterMessage } from '../src/core/text.js';
 import { UsageError } from '../src/errors.js';
@@ -29,6 +30,11 @@ export const whatif: SopSubcommand = {
     const control = controlCharacterMessage('The what-if', text);
     if (control) throw new UsageError(control);
     if (!text) throw new UsageError(`Say what to change. Usage: \`${USAGE}\`\n${syntax()}`);
+    // Before anything is posted: the job carries the text, and takes at most this much.
+    if (text.length > WHATIF_TEXT_MAX)
+      throw new UsageError(
+        `The what-if is ${text.length} characters long; \`/sop whatif\` takes at most ${WHATIF_TEXT_MAX}. Shorten it, or ask in two what-ifs.`,
+      );
     let parsed: ReturnType<typeof parseWhatIfs>;
     try {
       parsed = parseWhatIfs(text);

@@ -33,6 +33,9 @@ export const RECOMPUTE_REASONS = [
 export const CHART_KINDS = ['gap', 'family', 'scenarios', 'cash', 'accuracy'] as const;
 export type ChartKind = (typeof CHART_KINDS)[number];
 
+/** The longest what-if text a job carries; `/sop whatif` refuses longer text before posting. */
+export const WHATIF_TEXT_MAX = 500;
+
 export const payloads = {
   /** Debounced entry point: a burst of submissions in one cycle makes one recompute. */
   recompute: z.object({
@@ -60,7 +63,7 @@ export const payloads = {
   /** An ad-hoc what-if on top of the central scenario of the latest run. */
   whatif: z.object({
     cycleId: z.number().int().positive(),
-    text: z.string().min(1).max(500),
+    text: z.string().min(1).max(WHATIF_TEXT_MAX),
     requestedBy: slackId,
     requestKey: z.string().min(1).max(200),
     replyTo,

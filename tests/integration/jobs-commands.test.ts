@@ -144,6 +144,18 @@ describe('/sop whatif', () => {
     expect(text).toContain('demand &lt;family|all&gt; &lt;+N%|-N%&gt;');
   });
 
+  it('refuses a what-if over 500 characters before posting anything', async () => {
+    // 30 × "demand FAM-2 +5%" (16 characters) joined by "; " (29 × 2): 538 characters.
+    const text = Array(30).fill('demand FAM-2 +5%').join('; ');
+    const posted = running.standin.messagesIn('C_GENERAL').length;
+    const reply = await sopReply(PLANNER, `whatif ${text}`);
+    expect(reply).toBe(
+      ':warning: The what-if is 538 characters long; `/sop whatif` takes at most 500. Shorten it, or ask in two what-ifs.',
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    expect(running.standin.messagesIn('C_GENERAL')).toHaveLength(posted);
+  });
+
   it('names an unknown family', async () => {
     expect(await sopReply(PLANNER, 'whatif demand FAM-99 +10%')).toContain(
       'There is no family `FAM-99`',
