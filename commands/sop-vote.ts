@@ -11,6 +11,16 @@ import type { SopCommandContext, SopSubcommand } from '../src/slack/command-type
 import { MOVED_TO_DM, postWhereInvoked } from '../src/slack/invoking-channel.js';
 import { voteMessage } from '../src/slack/presenters/vote.js';
 
+/** Two weeks: the longest a vote stays open. */
+const MAX_VOTE_HOURS = 24 * 14;
+
+/** "24" or "24h": whole hours from 1 to MAX_VOTE_HOURS, else null ("0.01", "1e2", "337"). */
+function voteHours(text: string): number | null {
+  const m = /^(\d{1,3})h?$/i.exec(text);
+  const n = m ? Number(m[1]) : 0;
+  return n >= 1 && n <= MAX_VOTE_HOURS ? n : null;
+}
+
 export const vote: SopSubcommand = {
   name: 'vote',
   usage:
@@ -20,10 +30,10 @@ export const vote: SopSubcommand = {
   async handle(ctx) {
     if (ctx.args[0] === 'mode' || ctx.args[0] === 'quorum') return configure(ctx);
     const hoursText = ctx.args[0];
-    const hours = hoursText === undefined ? undefined : Number(hoursText.replace(/h$/i, ''));
-    if (hours !== undefined && (!Number.isFinite(hours) || hours <= 0 || hours > 24 * 14))
+    const hours = hoursText === undefined ? undefined : voteHours(hoursText);
+    if (hours === null)
       throw new UsageError(
-        `'${hoursText}': give the hours the vote stays open, from 1 to 336 (e.g. \`/sop vote 24\`).`,
+        `'${hoursText}': give the hours the vote stays open as a whole number from 1 to ${MAX_VOTE_HOURS} (e.g. \`/sop vote 24\`).`,
       );
     const { db } = ctx.deps;
     const cycle = await requireOpenCycle(db);

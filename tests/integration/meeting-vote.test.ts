@@ -245,6 +245,14 @@ describe('vote settings, quorum and the chair prompt', () => {
 
   it('the deadline closes a vote and asks the chair; /sop decide records a decision without a vote', async () => {
     await asks(ADMIN, 'vote quorum off', 'no quorum');
+    // Whole hours from 1 to 336, as the refusal says: a fraction would open a 36-second vote.
+    for (const bad of ['0.01', '2.5', '1e2', '0', '337'])
+      expect((await asks(PLANNER, `vote ${bad}`, `'${bad}'`)).text).toBe(
+        `:warning: '${bad}': give the hours the vote stays open as a whole number from 1 to 336 (e.g. \`/sop vote 24\`).`,
+      );
+    expect(await db.selectFrom('polls').selectAll().where('status', '=', 'open').execute()).toEqual(
+      [],
+    );
     await h.sop(PLANNER, 'vote 2');
     const poll = await pollUntil(
       () => db.selectFrom('polls').selectAll().where('status', '=', 'open').executeTakeFirst(),
