@@ -3,8 +3,15 @@
  * ChangeInput. Each missing or malformed field is reported on its own block.
  */
 import { z } from 'zod';
+import type { AdjustmentKind } from '../core/consensus.js';
+import { decimalCommaAdvice, readTypedNumber } from '../core/typed-number.js';
 import { type ChangeInput, FieldError } from '../services/adjustments.js';
-import { ACTION, FIELD_BLOCK, FORECAST_TARGET_ACTION } from './presenters/change-modal.js';
+import {
+  ACTION,
+  FIELD_BLOCK,
+  FORECAST_TARGET_ACTION,
+  KIND_LABEL,
+} from './presenters/change-modal.js';
 
 const selected = z
   .object({ selected_option: z.object({ value: z.string() }).nullish() })
@@ -36,11 +43,26 @@ function pick<T>(
   return null;
 }
 
-/** Parses a typed value: "1,200", "-150", "+15", "15%". */
-export function parseNumber(s: string): number | null {
-  const t = s.replace(/[\s,%]/g, '').replace(/−/g, '-');
-  if (!/^[+-]?\d+(\.\d+)?$/.test(t)) return null;
-  return Number(t);
+/**
+ * The Value field, read for its kind: a number (readTypedNumber: "1,200" is 1200, "1,5" is
+ * refused), with a trailing % only when the kind is a change in %. A % with a kind in units
+ * is refused naming that kind, rather than dropped (15% is not 15 units).
+ */
+function readValue(text: string, kind: AdjustmentKind): number {
+  const pct = /%\s*$/.test(text);
+  if (pct && kind !== 'delta_pct') {
+    const units = text.replace(/\s*%\s*$/, '');
+    throw new FieldError(
+      'value',
+      `"${text}": ${KIND_LABEL[kind]} is in units, not %; enter ${units}, or choose ${KIND_LABEL.delta_pct}.`,
+    );
+  }
+  const n = readTypedNumber(pct ? text.replace(/\s*%\s*$/, '') : text);
+  if (n.kind === 'decimal-comma')
+    throw new FieldError('value', `"${text}": ${decimalCommaAdvice(text)}`);
+  if (n.kind === 'not-a-number')
+    throw new FieldError('value', `"${text}" is not a number; enter e.g. 1200, -150 or 15.`);
+  return n.value;
 }
 
 export function inputFromState(raw: unknown): ChangeInput {
@@ -59,9 +81,7 @@ export function inputFromState(raw: unknown): ChangeInput {
   if (!kind.success) throw new FieldError('kind', 'Choose set to, change by units or change by %.');
   const valueText = pick(values, FIELD_BLOCK.value, [ACTION.value], typed);
   if (!valueText) throw new FieldError('value', 'Enter a number.');
-  const value = parseNumber(valueText);
-  if (value === null)
-    throw new FieldError('value', `"${valueText}" is not a number; enter e.g. 1200, -150 or 15.`);
+  const value = readValue(valueText, kind.data);
   const reason = pick(values, FIELD_BLOCK.reason, [ACTION.reason], selected);
   if (!reason) throw new FieldError('reason', 'Choose a reason.');
   const comment = pick(values, FIELD_BLOCK.comment, [ACTION.comment], typed);

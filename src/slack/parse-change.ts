@@ -5,19 +5,29 @@
  * given unquoted after the reason.
  */
 import type { AdjustmentKind } from '../core/consensus.js';
+import { decimalCommaAdvice, readTypedNumber } from '../core/typed-number.js';
 import type { ChangeInput } from '../services/adjustments.js';
 import { FieldError } from '../services/adjustments.js';
 import { tokenise } from './tokenise.js';
 
+/**
+ * `=N`, `+N`, `-N`, `+N%` or `-N%` (N read by readTypedNumber: `=1,200` is 1200), or null
+ * when the token is not a change. A decimal comma (`-0,5%`, `=1,5`) throws a FieldError on
+ * the value that says to use a dot, instead of being read as a thousands separator.
+ */
 export function parseChangeValue(token: string): { kind: AdjustmentKind; value: number } | null {
-  const t = token.replace(/\s+/g, '').replace(/,/g, '').replace(/−/g, '-');
-  let m = /^=(\d+(?:\.\d+)?)$/.exec(t);
-  if (m) return { kind: 'set', value: Number(m[1]) };
-  m = /^([+-])(\d+(?:\.\d+)?)%$/.exec(t);
-  if (m) return { kind: 'delta_pct', value: Number(m[2]) * (m[1] === '-' ? -1 : 1) };
-  m = /^([+-])(\d+(?:\.\d+)?)$/.exec(t);
-  if (m) return { kind: 'delta_units', value: Number(m[2]) * (m[1] === '-' ? -1 : 1) };
-  return null;
+  const m = /^([=+\-−])(.*?)(%?)$/.exec(token.replace(/\s+/g, ''));
+  if (!m) return null;
+  const [, op = '', body = '', pct] = m;
+  if (op === '=' && pct) return null;
+  if (/^[+\-−]/.test(body)) return null;
+  const n = readTypedNumber(body);
+  if (n.kind === 'decimal-comma')
+    throw new FieldError('value', `\`${token}\`: ${decimalCommaAdvice(token)}`);
+  if (n.kind !== 'number') return null;
+  if (op === '=') return { kind: 'set', value: n.value };
+  const value = n.value * (op === '+' ? 1 : -1);
+  return pct ? { kind: 'delta_pct', value } : { kind: 'delta_units', value };
 }
 
 export function normaliseReason(token: string): string {

@@ -48,6 +48,18 @@ describe('/sop scenario', () => {
       values: { label: { v: 'Cash first' }, plan_pct: { v: 'ten' } },
     });
     expect(JSON.stringify(bad.body)).toContain("'ten' is not a number");
+    // A decimal comma is refused on its field, with the dot to use.
+    const comma = await h.driver.submitView(modal.id, {
+      user: PLANNER,
+      values: { label: { v: 'Cash first' }, plan_pct: { v: '-0,5' } },
+    });
+    expect(comma.outcome).toEqual({
+      action: 'errors',
+      errors: {
+        plan_pct:
+          "'-0,5': use a dot for decimals (-0.5); a comma only separates thousands, as in 1,000.",
+      },
+    });
     expect(await db.selectFrom('cycle_scenarios').selectAll().execute()).toHaveLength(0);
 
     const ok = await h.driver.submitView(modal.id, {

@@ -210,6 +210,21 @@ describe('/forecast', () => {
         { from: '2027-09', kind: 'delta_pct', value: '40', reason: 'launch' },
         { comment: expect.stringContaining('more than 20%') },
       ],
+      // A decimal comma is not a thousands separator: 1,5 is not 15.
+      [
+        { from: '2027-09', kind: 'delta_units', value: '1,5', reason: 'other' },
+        {
+          value:
+            '"1,5": use a dot for decimals (1.5); a comma only separates thousands, as in 1,000.',
+        },
+      ],
+      // A % in a field of units is not dropped: 15% is not 15 units.
+      [
+        { from: '2027-09', kind: 'set', value: '15%', reason: 'other' },
+        {
+          value: '"15%": Set to (units) is in units, not %; enter 15, or choose Change by % (+/-).',
+        },
+      ],
     ];
     for (const [answers, errors] of refused) {
       const res = await driver.submitView(viewId, {
@@ -248,6 +263,20 @@ describe('/forecast', () => {
     expect(JSON.stringify(reply.blocks)).toContain('Flagged for review: 2027-04');
     const r = (await rows()).filter((x) => x.period === '2027-04');
     expect(r.map((x) => [x.status, x.zone, x.after_value])).toEqual([['flagged', 'slushy', 1050]]);
+  });
+
+  it('a decimal comma in the text is refused, not read as thousands', async () => {
+    const before = (await rows()).length;
+    for (const [change, dot] of [
+      ['-0,5%', '-0.5%'],
+      ['=1,5', '=1.5'],
+    ]) {
+      const reply = await typed('/forecast', REP, `FAM-1 2027-08 ${change} promotion`);
+      expect(reply.text).toContain(
+        `:warning: \`${change}\`: use a dot for decimals (${dot}); a comma only separates thousands, as in 1,000.`,
+      );
+    }
+    expect(await rows()).toHaveLength(before);
   });
 
   it('bad text gets the expected syntax back', async () => {

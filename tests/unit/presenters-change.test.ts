@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChangeOutcome } from '../../src/services/adjustments.js';
 import { FieldError } from '../../src/services/adjustments.js';
 import { batchNote } from '../../src/services/summary.js';
-import { inputFromState, parseNumber } from '../../src/slack/change-state.js';
+import { inputFromState } from '../../src/slack/change-state.js';
 import { parseChangeText, parseChangeValue } from '../../src/slack/parse-change.js';
 import {
   beforeAfterTable,
@@ -84,9 +84,6 @@ describe('text form parsing', () => {
     expect(parseUserMention('<@U012ABC|alice>')).toBe('U012ABC');
     expect(parseUserMention('alice')).toBeNull();
     expect(parseChannelMention('<#C0123|sop-demand>')).toBe('C0123');
-    expect(parseNumber('1,200')).toBe(1200);
-    expect(parseNumber('-15%')).toBe(-15);
-    expect(parseNumber('ten')).toBeNull();
   });
 });
 

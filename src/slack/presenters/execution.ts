@@ -6,6 +6,7 @@
 import type { types } from '@slack/bolt';
 import type { DeviationKind } from '../../../db/schema.js';
 import { REPORT_KINDS, type ReportKind } from '../../core/execution.js';
+import { decimalCommaAdvice, readTypedNumber } from '../../core/typed-number.js';
 import { clip, esc, mrkdwn, plain } from './format.js';
 
 export const EXECUTION_CALLBACK = 'execution_submit';
@@ -121,12 +122,16 @@ export function parseExecutionState(values: Values): ParsedReport {
   const qty = (block: string) => {
     const raw = (values[block]?.value?.value ?? '').trim();
     if (!raw) return null;
-    const n = Number(raw);
-    if (!Number.isFinite(n) || n < 0) {
+    const n = readTypedNumber(raw);
+    if (n.kind === 'decimal-comma') {
+      errors[block] = `'${raw}': ${decimalCommaAdvice(raw)}`;
+      return null;
+    }
+    if (n.kind === 'not-a-number' || n.value < 0) {
       errors[block] = 'Must be a number ≥ 0.';
       return null;
     }
-    return n;
+    return n.value;
   };
   const expected = qty('expected');
   const actual = qty('actual');

@@ -5,6 +5,7 @@
  */
 import type { types } from '@slack/bolt';
 import type { ScenarioAssumptions } from '../../core/scenarios.js';
+import { decimalCommaAdvice, readTypedNumber } from '../../core/typed-number.js';
 import { clip, esc, mrkdwn, plain } from './format.js';
 
 export const SCENARIO_CALLBACK = 'scenario_submit';
@@ -235,10 +236,11 @@ export function parseScenarioState(
   const num = (b: string, min: number, max: number): number | undefined => {
     const s = raw(b).replace(/%$/, '');
     if (s === '') return undefined;
-    const v = Number(s);
-    if (!Number.isFinite(v)) errors[b] = `'${raw(b)}' is not a number.`;
-    else if (v < min || v > max) errors[b] = `Must be between ${min} and ${max}.`;
-    return Number.isFinite(v) ? v : undefined;
+    const n = readTypedNumber(s);
+    if (n.kind === 'decimal-comma') errors[b] = `'${raw(b)}': ${decimalCommaAdvice(raw(b))}`;
+    else if (n.kind === 'not-a-number') errors[b] = `'${raw(b)}' is not a number.`;
+    else if (n.value < min || n.value > max) errors[b] = `Must be between ${min} and ${max}.`;
+    return n.kind === 'number' ? n.value : undefined;
   };
   const label = raw('label');
   if (!label) errors.label = 'Give the scenario a label.';

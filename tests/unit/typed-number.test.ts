@@ -1,0 +1,152 @@
+/**
+ * Typed numbers (src/core/typed-number.ts) and its readers: a comma groups thousands or is
+ * refused with advice to use a dot, in `/forecast` text and in the change modal alike; a %
+ * typed with a kind in units is refused naming the kind; the scenario and execution forms read
+ * numbers the same way. Values written out by hand.
+ */
+import { describe, expect, it } from 'vitest';
+import { readTypedNumber } from '../../src/core/typed-number.js';
+import { FieldError } from '../../src/services/adjustments.js';
+import { inputFromState } from '../../src/slack/change-state.js';
+import { parseChangeText, parseChangeValue } from '../../src/slack/parse-change.js';
+import { parseExecutionState } from '../../src/slack/presenters/execution.js';
+import { parseScenarioState } from '../../src/slack/presenters/scenario.js';
+
+const ADVICE = 'a comma only separates thousands, as in 1,000.';
+
+describe('readTypedNumber', () => {
+  it('reads commas that group thousands, dots for decimals, signs and spaces', () => {
+    const cases: [string, number][] = [
+      ['1,000', 1000],
+      ['12,345,678', 12345678],
+      ['1,234.5', 1234.5],
+      ['-1,200', -1200],
+      ['−15', -15],
+      ['+0.5', 0.5],
+      ['.5', 0.5],
+      [' 1 200 ', 1200],
+      ['1500', 1500],
+    ];
+    for (const [typed, value] of cases)
+      expect(readTypedNumber(typed), typed).toEqual({ kind: 'number', value });
+  });
+
+  it('refuses every other comma, with the dot to use when one comma is all', () => {
+    const cases: [string, string][] = [
+      ['1,5', `use a dot for decimals (1.5); ${ADVICE}`],
+      ['0,5', `use a dot for decimals (0.5); ${ADVICE}`],
+      ['1,50', `use a dot for decimals (1.50); ${ADVICE}`],
+      ['12,34', `use a dot for decimals (12.34); ${ADVICE}`],
+      ['1,2345', `use a dot for decimals (1.2345); ${ADVICE}`],
+      [',5', `use a dot for decimals (.5); ${ADVICE}`],
+      ['1.000,5', `use a dot for decimals; ${ADVICE}`],
+      ['1,00,000', `use a dot for decimals; ${ADVICE}`],
+    ];
+    for (const [typed, message] of cases)
+      expect(readTypedNumber(typed), typed).toEqual({ kind: 'decimal-comma', message });
+  });
+
+  it('says what is not a number at all', () => {
+    for (const typed of ['ten', '1e3', '0x10', '1.2.3', '', '5.', '--5'])
+      expect(readTypedNumber(typed), typed).toEqual({ kind: 'not-a-number' });
+  });
+});
+
+/** The FieldError a call throws, as [field, message]. */
+function refusal(f: () => unknown): [string, string] {
+  try {
+    f();
+  } catch (err) {
+    if (err instanceof FieldError) return [err.field, err.message];
+    throw err;
+  }
+  throw new Error('not refused');
+}
+
+describe('/forecast and /capacity text', () => {
+  it('keeps 1,200 as twelve hundred and refuses a decimal comma on the value', () => {
+    expect(parseChangeValue('=1,200')).toEqual({ kind: 'set', value: 1200 });
+    expect(parseChangeValue('+1,000%')).toEqual({ kind: 'delta_pct', value: 1000 });
+    expect(parseChangeValue('-0.5%')).toEqual({ kind: 'delta_pct', value: -0.5 });
+    expect(refusal(() => parseChangeValue('-0,5%'))).toEqual([
+      'value',
+      `\`-0,5%\`: use a dot for decimals (-0.5%); ${ADVICE}`,
+    ]);
+    expect(refusal(() => parseChangeValue('=1,5'))).toEqual([
+      'value',
+      `\`=1,5\`: use a dot for decimals (=1.5); ${ADVICE}`,
+    ]);
+    expect(refusal(() => parseChangeText('FAM-1 2027-03 +2,5 promotion', ['promotion']))).toEqual([
+      'value',
+      `\`+2,5\`: use a dot for decimals (+2.5); ${ADVICE}`,
+    ]);
+  });
+});
+
+describe('the change modal’s Value', () => {
+  const state = (kind: string, value: string) => ({
+    target: { forecast_target_pick: { selected_option: { value: 'FAM-1' } } },
+    from: { from_pick: { selected_option: { value: '2027-03' } } },
+    kind: { kind_pick: { selected_option: { value: kind } } },
+    value: { value_input: { value } },
+    reason: { reason_pick: { selected_option: { value: 'promotion' } } },
+  });
+
+  it('reads grouped thousands and a % with a kind in %', () => {
+    expect(inputFromState(state('set', '1,200')).value).toBe(1200);
+    expect(inputFromState(state('delta_pct', '-12.5%')).value).toBe(-12.5);
+    expect(inputFromState(state('delta_pct', '15')).value).toBe(15);
+  });
+
+  it('refuses a decimal comma, and a % in a field of units naming it', () => {
+    expect(refusal(() => inputFromState(state('delta_units', '1,5')))).toEqual([
+      'value',
+      `"1,5": use a dot for decimals (1.5); ${ADVICE}`,
+    ]);
+    expect(refusal(() => inputFromState(state('set', '15%')))).toEqual([
+      'value',
+      '"15%": Set to (units) is in units, not %; enter 15, or choose Change by % (+/-).',
+    ]);
+    expect(refusal(() => inputFromState(state('delta_units', '-20 %')))).toEqual([
+      'value',
+      '"-20 %": Change by units (+/-) is in units, not %; enter -20, or choose Change by % (+/-).',
+    ]);
+  });
+});
+
+describe('the scenario and execution forms', () => {
+  const v = (value: string) => ({ v: { value } });
+
+  it('the scenario form reads 12,500 and refuses -0,5 on its field', () => {
+    const ok = parseScenarioState('cash', {
+      label: v('Cash'),
+      invest_size: v('10'),
+      invest_cost: v('12,500'),
+    });
+    expect(ok.input?.capacityInvestment).toEqual({ resource: null, sizePct: 10, cost: 12500 });
+    const bad = parseScenarioState('cash', { label: v('Cash'), plan_pct: v('-0,5') });
+    expect(bad.errors).toEqual({ plan_pct: `'-0,5': use a dot for decimals (-0.5); ${ADVICE}` });
+  });
+
+  it('the execution form reads 1,000 and refuses 62,5 on its field', () => {
+    const r = parseExecutionState({
+      kind: { pick: { selected_option: { value: 'quality_hold' } } },
+      code: { value: { value: 'FAM-2' } },
+      day: { date: { selected_date: '2027-02-10' } },
+      expected: { value: { value: '1,000' } },
+      actual: { value: { value: '62,5' } },
+      comment: { value: { value: 'held at QA' } },
+    });
+    expect(r.errors).toEqual({ actual: `'62,5': use a dot for decimals (62.5); ${ADVICE}` });
+    const ok = parseExecutionState({
+      kind: { pick: { selected_option: { value: 'quality_hold' } } },
+      code: { value: { value: 'FAM-2' } },
+      day: { date: { selected_date: '2027-02-10' } },
+      expected: { value: { value: '1,000' } },
+      actual: { value: { value: '625' } },
+      comment: { value: { value: 'held at QA' } },
+    });
+    expect(ok.errors).toEqual({});
+    expect(ok).toMatchObject({ expected: 1000, actual: 625 });
+  });
+});
