@@ -4,15 +4,17 @@ import { z } from 'zod';
 import { can } from '../src/core/policy.js';
 import type { AppDeps } from '../src/deps.js';
 import { SopError } from '../src/errors.js';
-import { setCycleScenario } from '../src/services/scenarios.js';
+import { ScenarioInvalid, setCycleScenario } from '../src/services/scenarios.js';
 import { memberOf } from '../src/slack/member-context.js';
+import { messageModal } from '../src/slack/presenters/change-modal.js';
 import {
   parseScenarioState,
   SCENARIO_CALLBACK,
   type ScenarioStateValues,
+  scenarioFieldErrors,
   scenarioListText,
 } from '../src/slack/presenters/scenario.js';
-import { userMessage } from '../src/slack/reply.js';
+import { warningText } from '../src/slack/reply.js';
 
 const Meta = z.object({
   cycleId: z.number().int().positive(),
@@ -21,11 +23,19 @@ const Meta = z.object({
   channel: z.string().min(1),
 });
 
+/**
+ * Each error on the input it concerns; an error no input concerns (the cycle's limit of
+ * scenarios, a refused role, a fault of ours) replaces the form with the sentence, since no
+ * change to the form can fix it.
+ */
 export function register(app: App, deps: AppDeps): void {
   app.view(SCENARIO_CALLBACK, async ({ ack, body, view, client, context }) => {
     const meta = Meta.safeParse(JSON.parse(view.private_metadata || '{}'));
     if (!meta.success) {
-      await ack({ response_action: 'errors', errors: { label: 'This form is out of date.' } });
+      await ack({
+        response_action: 'update',
+        view: messageModal('Scenario', ':warning: This form is out of date; nothing was saved.'),
+      });
       return;
     }
     const parsed = parseScenarioState(meta.data.name, view.state.values as ScenarioStateValues);
@@ -48,7 +58,16 @@ export function register(app: App, deps: AppDeps): void {
     } catch (err) {
       if (!(err instanceof SopError) || err.code === 'internal')
         deps.logger.error({ err }, 'scenario save failed');
-      if (!acked) await ack({ response_action: 'errors', errors: { label: userMessage(err) } });
+      if (acked) return;
+      const fields = err instanceof ScenarioInvalid ? scenarioFieldErrors(err.issues) : null;
+      await ack(
+        fields
+          ? { response_action: 'errors', errors: fields }
+          : {
+              response_action: 'update',
+              view: messageModal(`Scenario ${meta.data.name}`, warningText(err)),
+            },
+      );
     }
   });
 }

@@ -4,7 +4,11 @@
  */
 import { UsageError } from '../src/errors.js';
 import { requireOpenCycle } from '../src/services/cycles.js';
-import { listCycleScenarios, resetCycleScenarios } from '../src/services/scenarios.js';
+import {
+  listCycleScenarios,
+  resetCycleScenarios,
+  scenarioLimitMessage,
+} from '../src/services/scenarios.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { scenarioListText, scenarioModal } from '../src/slack/presenters/scenario.js';
 
@@ -39,6 +43,9 @@ export const scenario: SopSubcommand = {
           `Name the scenario: a short lower-case name such as \`central\` or \`cash-first\`.\nUsage: ${USAGE}`,
         );
       const list = await listCycleScenarios(deps.db, cycle.id);
+      // Before the form: no answer in it could get past the cycle's limit.
+      const limit = scenarioLimitMessage(list.scenarios, key);
+      if (limit) throw new UsageError(limit);
       const current = list.scenarios.find((s) => s.name === key) ?? null;
       await client.views.open({
         trigger_id: command.trigger_id,

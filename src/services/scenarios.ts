@@ -26,9 +26,39 @@ export async function listCycleScenarios(db: Db, cycleId: number): Promise<Cycle
 /** Most scenarios a cycle may have (the vote shows one button each). */
 export const MAX_SCENARIOS = 6;
 
+/** One thing wrong with a scenario: `path` names its field (`capacityInvestment.resource`). */
+export interface ScenarioIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A scenario refused field by field, so a form can show each issue on its own input. */
+export class ScenarioInvalid extends ValidationError {
+  readonly issues: readonly ScenarioIssue[];
+  constructor(issues: readonly ScenarioIssue[]) {
+    const lines = issues.map((i) => `${i.path}: ${i.message}`);
+    super(`The scenario is not valid: ${lines.join('; ')}.`, lines);
+    this.name = 'ScenarioInvalid';
+    this.issues = issues;
+  }
+}
+
+/**
+ * Why `name` cannot be added to `scenarios` (the cycle is at MAX_SCENARIOS and it is not one
+ * of them), or null. `/sop scenario set` asks before it opens the form; saving asks again.
+ */
+export function scenarioLimitMessage(
+  scenarios: readonly ScenarioAssumptions[],
+  name: string,
+): string | null {
+  if (scenarios.some((s) => s.name === name) || scenarios.length < MAX_SCENARIOS) return null;
+  return `A cycle has at most ${MAX_SCENARIOS} scenarios; change one of ${scenarios.map((s) => s.name).join(', ')} instead.`;
+}
+
 /**
  * Adds or replaces one scenario (by name) in the cycle's list, starting from the defaults
- * when the cycle has none of its own. Saving the same scenario twice changes nothing.
+ * when the cycle has none of its own. Saving the same scenario twice changes nothing. A bad
+ * field (a schema issue, an unknown family or resource) throws ScenarioInvalid naming it.
  */
 export async function setCycleScenario(
   db: Db,
@@ -41,31 +71,35 @@ export async function setCycleScenario(
     [scenario] = parseScenarios([input]) as [ScenarioAssumptions];
   } catch (err) {
     const issues = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues ?? [];
-    const lines = issues.map((i) => `${i.path.slice(1).join('.') || 'scenario'}: ${i.message}`);
-    throw new ValidationError(`The scenario is not valid: ${lines.join('; ')}.`, lines);
+    throw new ScenarioInvalid(
+      issues.map((i) => ({ path: i.path.slice(1).join('.') || 'scenario', message: i.message })),
+    );
   }
   const [families, resources] = await Promise.all([familyIds(db), resourceIds(db)]);
-  const unknown = [
-    ...Object.keys(scenario.familyMultipliers ?? {}),
-    ...(scenario.demandChanges ?? []).map((d) => d.family),
-    ...(scenario.priceChanges ?? []).map((d) => d.family),
-  ]
-    .filter((f): f is string => typeof f === 'string' && !families.has(f))
-    .map((f) => `unknown family '${f}'`);
-  for (const r of [
-    ...(scenario.capacityChanges ?? []).map((c) => c.resource),
-    scenario.capacityInvestment?.resource,
-  ])
-    if (typeof r === 'string' && !resources.has(r)) unknown.push(`unknown resource '${r}'`);
-  if (unknown.length)
-    throw new ValidationError(`The scenario names ${unknown.join(', ')}.`, unknown);
+  const unknown: ScenarioIssue[] = [];
+  const family = (path: string, code: string | null | undefined) => {
+    if (typeof code === 'string' && !families.has(code))
+      unknown.push({ path, message: `unknown family '${code}'` });
+  };
+  const resource = (path: string, code: string | null | undefined) => {
+    if (typeof code === 'string' && !resources.has(code))
+      unknown.push({ path, message: `unknown resource '${code}'` });
+  };
+  for (const f of Object.keys(scenario.familyMultipliers ?? {}))
+    family(`familyMultipliers.${f}`, f);
+  for (const [i, d] of (scenario.demandChanges ?? []).entries())
+    family(`demandChanges.${i}.family`, d.family);
+  for (const [i, d] of (scenario.priceChanges ?? []).entries())
+    family(`priceChanges.${i}.family`, d.family);
+  for (const [i, c] of (scenario.capacityChanges ?? []).entries())
+    resource(`capacityChanges.${i}.resource`, c.resource);
+  resource('capacityInvestment.resource', scenario.capacityInvestment?.resource);
+  if (unknown.length) throw new ScenarioInvalid(unknown);
   return db.transaction().execute(async (trx) => {
     const { scenarios } = await listCycleScenarios(trx, cycleId);
+    const limit = scenarioLimitMessage(scenarios, scenario.name);
+    if (limit) throw new ValidationError(limit);
     const at = scenarios.findIndex((s) => s.name === scenario.name);
-    if (at < 0 && scenarios.length >= MAX_SCENARIOS)
-      throw new ValidationError(
-        `A cycle has at most ${MAX_SCENARIOS} scenarios; change one of ${scenarios.map((s) => s.name).join(', ')} instead.`,
-      );
     const next =
       at < 0 ? [...scenarios, scenario] : scenarios.map((s, i) => (i === at ? scenario : s));
     await replaceCycleScenarios(trx, cycleId, next, by);

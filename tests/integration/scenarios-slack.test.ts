@@ -110,7 +110,11 @@ describe('/sop scenario', () => {
         invest_resource: { v: 'LINE-9' },
       },
     });
-    expect(JSON.stringify(res.body)).toContain("unknown resource 'LINE-9'");
+    // On the investment's resource field, not on the label.
+    expect(res.outcome).toEqual({
+      action: 'errors',
+      errors: { invest_resource: "Unknown resource 'LINE-9'." },
+    });
 
     await h.sop(OPS, 'scenario list');
     await waitFor(() => standin.ephemeralsFor(OPS).at(-1));
@@ -210,5 +214,59 @@ describe('a scenario label that holds Slack control sequences', () => {
       /^Decision \d+ recorded: Adopt the &lt;!channel&gt; &lt;http:\/\/evil\.example\|Win&gt; scenario\.$/,
     );
     expect(answer.text).not.toMatch(LIVE);
+  });
+});
+
+describe('the cycle’s limit of 6 scenarios', () => {
+  /** The cycle's scenarios as rows: the three defaults' names, then `more`. */
+  const fill = async (more: readonly string[]) => {
+    await db.deleteFrom('cycle_scenarios').where('cycle_id', '=', cycleId).execute();
+    await db
+      .insertInto('cycle_scenarios')
+      .values(
+        ['central', 'cautious', 'ambitious', ...more].map((name, position) => ({
+          cycle_id: cycleId,
+          name,
+          position,
+          assumptions: JSON.stringify({ name, label: name }),
+          updated_by: PLANNER,
+        })),
+      )
+      .execute();
+  };
+  const LIMIT =
+    'A cycle has at most 6 scenarios; change one of central, cautious, ambitious, s4, s5, s6 instead.';
+
+  it('is said when /sop scenario set names a seventh, before any form opens', async () => {
+    await fill(['s4', 's5', 's6']);
+    const open = standin.openViews(PLANNER).length;
+    await h.sop(PLANNER, 'scenario set s7');
+    const refusal = await ephemeralWith(PLANNER, 'at most 6');
+    expect(refusal.text).toBe(`:warning: ${LIMIT}`);
+    expect(standin.openViews(PLANNER)).toHaveLength(open);
+  });
+
+  it('reached while the form was open replaces the form with the reason, no field blamed', async () => {
+    await fill(['s4', 's5']);
+    await h.sop(PLANNER, 'scenario set late');
+    const modal = await waitFor(() =>
+      standin
+        .openViews(PLANNER)
+        .find((v) => String(v.definition.private_metadata).includes('"name":"late"')),
+    );
+    await fill(['s4', 's5', 's6']);
+    const res = await h.driver.submitView(modal.id, {
+      user: PLANNER,
+      values: { label: { v: 'Late' } },
+    });
+    expect(res.outcome).toMatchObject({ action: 'updated' });
+    const shown = JSON.stringify(standin.openViews(PLANNER).at(-1)?.definition.blocks);
+    expect(shown).toContain(`:warning: ${LIMIT}`);
+    const names = await db
+      .selectFrom('cycle_scenarios')
+      .select('name')
+      .where('cycle_id', '=', cycleId)
+      .execute();
+    expect(names.map((r) => r.name)).not.toContain('late');
   });
 });

@@ -220,6 +220,44 @@ export function scenarioModal(meta: ScenarioModalMeta, a: ScenarioAssumptions | 
   };
 }
 
+/** The form's input for each scenario field it sets (an assumption's path, as the service names it). */
+const BLOCK_OF_FIELD: Readonly<Record<string, string>> = {
+  label: 'label',
+  demandMultiplier: 'plan_pct',
+  priceChangePct: 'price_pct',
+  'promotion.pricePct': 'price_pct',
+  promotion: 'uplift_pct',
+  'promotion.upliftPct': 'uplift_pct',
+  overtime: 'overtime',
+  overtimeCapPct: 'overtime_cap',
+  subcontracting: 'subcontracting',
+  subcontractCapPct: 'subcontract_cap',
+  capacityInvestment: 'invest_size',
+  'capacityInvestment.sizePct': 'invest_size',
+  'capacityInvestment.resource': 'invest_resource',
+  'capacityInvestment.cost': 'invest_cost',
+  'capacityInvestment.from': 'invest_from',
+  stockCoverDays: 'cover_days',
+  hiringFreeze: 'hiring',
+};
+
+/**
+ * The service's issues with a scenario as the form's field errors (block id → message), or
+ * null when one of them concerns no input of the form (then the form cannot show it there).
+ */
+export function scenarioFieldErrors(
+  issues: readonly { readonly path: string; readonly message: string }[],
+): Record<string, string> | null {
+  const errors: Record<string, string> = {};
+  for (const i of issues) {
+    const block = BLOCK_OF_FIELD[i.path];
+    if (!block) return null;
+    const message = `${i.message.charAt(0).toUpperCase()}${i.message.slice(1)}.`;
+    errors[block] = errors[block] ? `${errors[block]} ${message}` : message;
+  }
+  return errors;
+}
+
 export type ScenarioStateValues = Record<
   string,
   Record<string, { value?: string | null; selected_option?: { value: string } | null }>
