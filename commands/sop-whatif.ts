@@ -9,7 +9,7 @@ import { controlCharacterMessage } from '../src/core/text.js';
 import { UsageError } from '../src/errors.js';
 import { getOpenCycle } from '../src/services/cycles.js';
 import { enqueueDurably } from '../src/services/outbox.js';
-import { knownCodes } from '../src/services/scenarios.js';
+import { knownCodes, unknownWhatIfCode } from '../src/services/scenarios.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { MOVED_TO_DM, postWhereInvoked } from '../src/slack/invoking-channel.js';
 import { esc } from '../src/slack/presenters/format.js';
@@ -45,17 +45,17 @@ export const whatif: SopSubcommand = {
     }
     if (parsed.length === 0)
       throw new UsageError(`Say what to change. Usage: \`${USAGE}\`\n${syntax()}`);
-    const { families: fams, resources: res } = await knownCodes(deps.db);
-    for (const w of parsed) {
-      if ((w.kind === 'demand' || w.kind === 'price') && w.family !== null && !fams.has(w.family))
-        throw new UsageError(
-          `There is no family \`${w.family}\`. Use a family code (see \`/sop families\`) or \`all\`.`,
-        );
-      if (w.kind === 'capacity' && !res.has(w.resource))
-        throw new UsageError(
-          `There is no resource \`${w.resource}\`. Use a resource code such as ${[...res.keys()].slice(0, 3).join(', ')}.`,
-        );
-    }
+    // Codes in any case, as /forecast reads them; the job reads them the same way.
+    const codes = await knownCodes(deps.db);
+    const unknown = unknownWhatIfCode(parsed, codes);
+    if (unknown?.kind === 'family')
+      throw new UsageError(
+        `There is no family \`${unknown.code}\`. Use a family code (see \`/sop families\`) or \`all\`.`,
+      );
+    if (unknown?.kind === 'resource')
+      throw new UsageError(
+        `There is no resource \`${unknown.code}\`. Use a resource code such as ${[...codes.resources.keys()].slice(0, 3).join(', ')}.`,
+      );
     const cycle = await getOpenCycle(deps.db);
     if (!cycle)
       throw new UsageError('No S&OP cycle is open, so there is no central plan to compare with.');

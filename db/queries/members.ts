@@ -1,4 +1,6 @@
 /** Members: each Slack user's role and the families a sales rep covers. */
+
+import { sql } from 'kysely';
 import type { Role } from '../../src/core/company.js';
 import type { Db } from '../connect.js';
 
@@ -37,7 +39,10 @@ export async function upsertRole(
     .execute();
 }
 
-/** The families (active or not) whose code is one of `codes`; codes with none are left out. */
+/**
+ * The families (active or not) whose code is one of `codes` without regard to case, as
+ * codeIs matches; codes with none are left out.
+ */
 export async function familiesWithCodes(
   db: Db,
   codes: readonly string[],
@@ -46,7 +51,11 @@ export async function familiesWithCodes(
   return db
     .selectFrom('families')
     .select(['id', 'code'])
-    .where('code', 'in', [...codes])
+    .where(
+      sql<string>`upper(code)`,
+      'in',
+      codes.map((c) => c.toUpperCase()),
+    )
     .execute();
 }
 

@@ -16,6 +16,23 @@ export function codeIs(code: string) {
 }
 
 /**
+ * The company's code that `typed` names, matched the way codeIs matches in SQL: the code
+ * itself, or else the one equal to it without regard to case; null when there is none. For
+ * codes already read into a map (code → id, or code → code), so every entry point that takes
+ * a typed family or resource code resolves it as `/forecast` and `/capacity` do.
+ */
+export function matchCode<T>(
+  codes: ReadonlyMap<string, T>,
+  typed: string,
+): { readonly code: string; readonly value: T } | null {
+  const exact = codes.get(typed);
+  if (exact !== undefined) return { code: typed, value: exact };
+  const want = typed.toUpperCase();
+  for (const [code, value] of codes) if (code.toUpperCase() === want) return { code, value };
+  return null;
+}
+
+/**
  * `make` of each row whose code `codeOf` finds (a family's or a resource's, by id): rows of
  * families or resources left out of a map (inactive ones) are left out.
  */

@@ -26,6 +26,7 @@ import {
   weeksChangedSince,
   weekTotals,
 } from '../../db/queries/execution.js';
+import { matchCode } from '../../db/queries/shared.js';
 import type { DeviationKind } from '../../db/schema.js';
 import type { JobQueue } from '../../jobs/contracts.js';
 import { addDays, addWorkingDays, localDate } from '../core/calendar.js';
@@ -292,10 +293,14 @@ export async function reportDeviation(
   const settings = await getSettings(deps.db);
   const fam = await familyIds(deps.db);
   const res = await resourceIds(deps.db);
-  const familyId = fam.get(r.code) ?? null;
-  const resourceId = res.get(r.code) ?? null;
-  if (familyId === null && resourceId === null)
+  // Typed codes are read as /forecast reads them: without regard to case.
+  const family = matchCode(fam, r.code);
+  const resource = matchCode(res, r.code);
+  if (!family && !resource)
     throw new ValidationError(`code: '${r.code}' is neither a family nor a resource code.`);
+  const code = (family ?? resource)?.code ?? r.code;
+  const familyId = family?.value ?? null;
+  const resourceId = resource?.value ?? null;
   const week = mondayOf(r.day);
   const adopted = await lastAdoptedCycle(deps.db);
   const lead = adopted ? monthsBetween(adopted.month, weekMonth(week)) : -1;
@@ -323,7 +328,7 @@ export async function reportDeviation(
         resourceId,
         actual: r.actual,
         expected: r.expected,
-        summary: `${REPORT_KINDS[r.kind]} on ${r.code} in the week of ${week}${impact}`,
+        summary: `${REPORT_KINDS[r.kind]} on ${code} in the week of ${week}${impact}`,
         comment: r.comment || null,
         reportedBy: r.reportedBy,
         frozenBreak,

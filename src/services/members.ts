@@ -11,6 +11,7 @@ import {
   roleOf,
   upsertRole,
 } from '../../db/queries/members.js';
+import { matchCode } from '../../db/queries/shared.js';
 import type { Role } from '../core/company.js';
 import { type Action, can, rolesFor } from '../core/policy.js';
 import { SopError } from '../errors.js';
@@ -94,7 +95,8 @@ export async function assignFamilies(
 ): Promise<string[]> {
   return db.transaction().execute(async (trx) => {
     const found = await familiesWithCodes(trx, codes);
-    const missing = codes.filter((c) => !found.some((f) => f.code === c));
+    const known = new Map(found.map((f) => [f.code, f.id]));
+    const missing = codes.filter((c) => !matchCode(known, c));
     if (missing.length) {
       throw new SopError(
         'not_found',
@@ -117,7 +119,7 @@ export async function assignFamilies(
       action: 'member.families',
       entity: 'member',
       entityId: userId,
-      details: { families: codes },
+      details: { families: found.map((f) => f.code).sort() },
     });
     return found.map((f) => f.code).sort();
   });

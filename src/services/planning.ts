@@ -59,6 +59,7 @@ import { SopError } from '../errors.js';
 
 import { adoptedProduction } from './decisions.js';
 import { storeRunDuals } from './plan-duals.js';
+import { knownCodes, whatIfsInCompanyCodes } from './scenarios.js';
 import { getSettings } from './settings.js';
 
 export interface PlanInputs {
@@ -572,7 +573,10 @@ export interface WhatIfOutcome {
   readonly whatIf: SolvedScenario;
 }
 
-/** Central and central + the what-ifs, solved side by side (nothing is written). */
+/**
+ * Central and central + the what-ifs, solved side by side (nothing is written). Codes typed in
+ * any case name the company's families and resources.
+ */
 export async function runWhatIf(
   db: Db,
   solver: LpSolver,
@@ -582,9 +586,10 @@ export async function runWhatIf(
 ): Promise<WhatIfOutcome> {
   const inputs = await preparePlan(db, cycleId);
   const central = inputs.scenarios[0] ?? DEFAULT_SCENARIOS[0]!;
+  const typed = whatIfsInCompanyCodes(whatIfs, await knownCodes(db));
   const [c, w] = await solveScenarios(
     inputs,
-    [central, applyWhatIfs(central, whatIfs, 'whatif', label)],
+    [central, applyWhatIfs(central, typed, 'whatif', label)],
     solver,
   );
   if (!c || !w) throw new Error('runWhatIf: the scenarios were not solved');

@@ -7,6 +7,8 @@ import type { Db } from '../../db/connect.js';
 import { audit } from '../../db/queries/audit.js';
 import { familyIds, resourceIds } from '../../db/queries/codes.js';
 import { cycleScenarios, replaceCycleScenarios } from '../../db/queries/cycle-scenarios.js';
+import { matchCode } from '../../db/queries/shared.js';
+import type { WhatIf } from '../core/scenarios/what-if.js';
 import { DEFAULT_SCENARIOS, parseScenarios, type ScenarioAssumptions } from '../core/scenarios.js';
 import { ValidationError } from '../errors.js';
 
@@ -77,23 +79,55 @@ export async function setCycleScenario(
   }
   const [families, resources] = await Promise.all([familyIds(db), resourceIds(db)]);
   const unknown: ScenarioIssue[] = [];
-  const family = (path: string, code: string | null | undefined) => {
-    if (typeof code === 'string' && !families.has(code))
-      unknown.push({ path, message: `unknown family '${code}'` });
+  /** The company's code for a typed one (any case, as /forecast reads it), or it as typed. */
+  const code = (
+    codes: ReadonlyMap<string, number>,
+    what: 'family' | 'resource',
+    path: string,
+    typed: string,
+  ): string => {
+    const hit = matchCode(codes, typed);
+    if (!hit) unknown.push({ path, message: `unknown ${what} '${typed}'` });
+    return hit?.code ?? typed;
   };
-  const resource = (path: string, code: string | null | undefined) => {
-    if (typeof code === 'string' && !resources.has(code))
-      unknown.push({ path, message: `unknown resource '${code}'` });
-  };
-  for (const f of Object.keys(scenario.familyMultipliers ?? {}))
-    family(`familyMultipliers.${f}`, f);
-  for (const [i, d] of (scenario.demandChanges ?? []).entries())
-    family(`demandChanges.${i}.family`, d.family);
-  for (const [i, d] of (scenario.priceChanges ?? []).entries())
-    family(`priceChanges.${i}.family`, d.family);
-  for (const [i, c] of (scenario.capacityChanges ?? []).entries())
-    resource(`capacityChanges.${i}.resource`, c.resource);
-  resource('capacityInvestment.resource', scenario.capacityInvestment?.resource);
+  const family = (path: string, typed: string | null | undefined) =>
+    typeof typed === 'string' ? code(families, 'family', path, typed) : typed;
+  const resource = (path: string, typed: string | null | undefined) =>
+    typeof typed === 'string' ? code(resources, 'resource', path, typed) : typed;
+  const multipliers = scenario.familyMultipliers;
+  const inv = scenario.capacityInvestment;
+  scenario = {
+    ...scenario,
+    ...(multipliers && {
+      familyMultipliers: Object.fromEntries(
+        Object.entries(multipliers).map(([f, m]) => [family(`familyMultipliers.${f}`, f), m]),
+      ),
+    }),
+    ...(scenario.demandChanges && {
+      demandChanges: scenario.demandChanges.map((d, i) => ({
+        ...d,
+        family: family(`demandChanges.${i}.family`, d.family),
+      })),
+    }),
+    ...(scenario.priceChanges && {
+      priceChanges: scenario.priceChanges.map((d, i) => ({
+        ...d,
+        family: family(`priceChanges.${i}.family`, d.family),
+      })),
+    }),
+    ...(scenario.capacityChanges && {
+      capacityChanges: scenario.capacityChanges.map((c, i) => ({
+        ...c,
+        resource: resource(`capacityChanges.${i}.resource`, c.resource),
+      })),
+    }),
+    ...(inv && {
+      capacityInvestment: {
+        ...inv,
+        resource: resource('capacityInvestment.resource', inv.resource),
+      },
+    }),
+  } as ScenarioAssumptions;
   if (unknown.length) throw new ScenarioInvalid(unknown);
   return db.transaction().execute(async (trx) => {
     const { scenarios } = await listCycleScenarios(trx, cycleId);
@@ -128,9 +162,46 @@ export async function resetCycleScenarios(
 }
 
 /** The family and resource codes the company has (code → id), to check the codes people type. */
-export async function knownCodes(
-  db: Db,
-): Promise<{ families: Map<string, number>; resources: Map<string, number> }> {
+export interface CompanyCodes {
+  readonly families: ReadonlyMap<string, number>;
+  readonly resources: ReadonlyMap<string, number>;
+}
+
+export async function knownCodes(db: Db): Promise<CompanyCodes> {
   const [families, resources] = await Promise.all([familyIds(db), resourceIds(db)]);
   return { families, resources };
+}
+
+/** The family or resource code a what-if names (null: all families, or none). */
+function whatIfCode(w: WhatIf): { kind: 'family' | 'resource'; code: string } | null {
+  if ((w.kind === 'demand' || w.kind === 'price') && w.family !== null)
+    return { kind: 'family', code: w.family };
+  if (w.kind === 'capacity') return { kind: 'resource', code: w.resource };
+  return null;
+}
+
+/** The first code in `whatIfs` that no family or resource has, in any case; or null. */
+export function unknownWhatIfCode(
+  whatIfs: readonly WhatIf[],
+  codes: CompanyCodes,
+): { readonly kind: 'family' | 'resource'; readonly code: string } | null {
+  for (const w of whatIfs) {
+    const c = whatIfCode(w);
+    if (c && !matchCode(c.kind === 'family' ? codes.families : codes.resources, c.code)) return c;
+  }
+  return null;
+}
+
+/**
+ * The what-ifs with each code as the company spells it (typed codes are read without regard
+ * to case, as `/forecast` reads them); a code no family or resource has stays as typed.
+ */
+export function whatIfsInCompanyCodes(whatIfs: readonly WhatIf[], codes: CompanyCodes): WhatIf[] {
+  return whatIfs.map((w) => {
+    if ((w.kind === 'demand' || w.kind === 'price') && w.family !== null)
+      return { ...w, family: matchCode(codes.families, w.family)?.code ?? w.family };
+    if (w.kind === 'capacity')
+      return { ...w, resource: matchCode(codes.resources, w.resource)?.code ?? w.resource };
+    return w;
+  });
 }

@@ -181,11 +181,12 @@ describe('weekly S&OE', () => {
     expect(JSON.stringify(refused.body)).toContain(
       "'NOPE' is neither a family nor a resource code",
     );
+    // The code typed in lower case is read as /forecast reads codes: SUP-1.
     await h.driver.submitView(view.id, {
       user: 'U_OTTO',
       values: {
         kind: { pick: 'supplier_delay' },
-        code: { value: 'SUP-1' },
+        code: { value: 'sup-1' },
         day: { date: '2027-02-10' },
         expected: { value: '100' },
         actual: { value: '60' },

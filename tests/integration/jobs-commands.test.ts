@@ -144,6 +144,28 @@ describe('/sop whatif', () => {
     expect(text).toContain('demand &lt;family|all&gt; &lt;+N%|-N%&gt;');
   });
 
+  it('reads codes in any case, as /forecast does', async () => {
+    const resource = await running.t.db
+      .selectFrom('resources')
+      .select('code')
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    const typed = `capacity ${resource.code.toLowerCase()} -20%; demand fam-3 +10%`;
+    expect(typed).not.toContain(resource.code);
+    await sop(PLANNER, `whatif ${typed}`);
+    const root = await running.standin.waitFor(
+      () => running.standin.messagesIn('C_GENERAL').find((m) => m.text.includes(typed)),
+      10_000,
+    );
+    const reply = await running.standin.waitFor(
+      () => running.standin.threadReplies('C_GENERAL', root.ts).at(0),
+      60_000,
+    );
+    // Solved and charted, not "Could not run the what-if".
+    expect(reply.text).not.toContain('Could not');
+    expect(reply.files).toHaveLength(1);
+  });
+
   it('refuses a what-if over 500 characters before posting anything', async () => {
     // 30 × "demand FAM-2 +5%" (16 characters) joined by "; " (29 × 2): 538 characters.
     const text = Array(30).fill('demand FAM-2 +5%').join('; ');

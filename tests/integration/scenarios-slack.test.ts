@@ -71,7 +71,8 @@ describe('/sop scenario', () => {
         cover_days: { v: '4' },
         hiring: { v: 'freeze' },
         invest_size: { v: '10' },
-        invest_resource: { v: 'LINE-1' },
+        // In lower case: read as /forecast reads codes, stored as the company spells it.
+        invest_resource: { v: 'line-1' },
       },
     });
     expect(ok.status).toBe(200);

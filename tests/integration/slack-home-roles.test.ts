@@ -97,7 +97,8 @@ describe('/sop roles and settings', () => {
   });
 
   it('admins and planners assign families; unknown codes are named', async () => {
-    expect(await sop(ADMIN, 'families <@UALICE01|alice> FAM-1 FAM-2')).toBe(
+    // Codes in any case, as /forecast reads them; the answer spells them as the company does.
+    expect(await sop(ADMIN, 'families <@UALICE01|alice> fam-1 FAM-2')).toBe(
       '<@UALICE01> now covers `FAM-1`, `FAM-2`.',
     );
     expect(await sop(ADMIN, 'families <@UALICE01> FAM-9')).toContain('Unknown family: FAM-9.');
