@@ -15,6 +15,14 @@ import { MOVED_TO_DM, postWhereInvoked } from '../src/slack/invoking-channel.js'
 import { esc } from '../src/slack/presenters/format.js';
 
 const USAGE = '/sop whatif <assumption>[; <assumption>…]';
+
+/** The company's codes, for a refusal to name: in order, at most 8, then how many more. */
+const NAMED_MAX = 8;
+function named(codes: ReadonlyMap<string, number>): string {
+  const all = [...codes.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const shown = all.slice(0, NAMED_MAX).join(', ');
+  return all.length > NAMED_MAX ? `${shown} and ${all.length - NAMED_MAX} more` : shown;
+}
 const syntax = (): string =>
   Object.values(WHAT_IF_SYNTAX)
     .map((s) => `• \`${s}\``)
@@ -50,11 +58,11 @@ export const whatif: SopSubcommand = {
     const unknown = unknownWhatIfCode(parsed, codes);
     if (unknown?.kind === 'family')
       throw new UsageError(
-        `There is no family \`${unknown.code}\`. Use a family code (see \`/sop families\`) or \`all\`.`,
+        `There is no family \`${unknown.code}\`. Use \`all\` or a family code: ${named(codes.families)}.`,
       );
     if (unknown?.kind === 'resource')
       throw new UsageError(
-        `There is no resource \`${unknown.code}\`. Use a resource code such as ${[...codes.resources.keys()].slice(0, 3).join(', ')}.`,
+        `There is no resource \`${unknown.code}\`. Use a resource code: ${named(codes.resources)}.`,
       );
     const cycle = await getOpenCycle(deps.db);
     if (!cycle)
