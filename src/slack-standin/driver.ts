@@ -5,6 +5,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
+import { manifestSlashCommands, slackCommandText } from './command-text.js';
 import { arr, isObject, type JsonObject, str } from './json.js';
 import { formatViolations, validateOptionsResponse } from './rules.js';
 import type { Standin } from './server.js';
@@ -310,7 +311,17 @@ export function createDriver(opts: DriverOptions): Driver {
     return { ...(await send(interaction(payload), o)), triggerId, responseUrl: at.responseUrl };
   };
 
-  /** The fields of a slash command as Slack sends them (form fields over HTTP, JSON over a socket). */
+  /** The commands whose text Slack escapes, as manifest.json declares them. */
+  const escaped = new Set(
+    manifestSlashCommands()
+      .filter((c) => c.should_escape === true)
+      .map((c) => c.command),
+  );
+
+  /**
+   * The fields of a slash command as Slack sends them (form fields over HTTP, JSON over a
+   * socket); `text` is what the person typed, escaped as Slack escapes it (command-text.ts).
+   */
   const commandFields = (command: string, o: { user: string; channel: string; text?: string }) => {
     const channel = store.resolveChannel(o.channel);
     if (!channel) throw new Error(`driver: unknown channel '${o.channel}'`);
@@ -325,7 +336,7 @@ export function createDriver(opts: DriverOptions): Driver {
       user_id: o.user,
       user_name: store.users.get(o.user)?.name ?? o.user,
       command,
-      text: o.text ?? '',
+      text: slackCommandText(o.text ?? '', escaped.has(command)),
       api_app_id: identity.appId,
       is_enterprise_install: 'false',
       response_url: responseUrl,

@@ -1,5 +1,6 @@
 /** The local Slack stand-in: a Web API server and a driver that plays Slack towards the bot. */
 export type { ApiAnswer } from './api.js';
+export { manifestSlashCommands, slackCommandText } from './command-text.js';
 export {
   ACK_DEADLINE_MS,
   type AckFailure,

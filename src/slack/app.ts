@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis';
 import { databaseAnswers } from '../../db/queries/shared.js';
 import type { AppDeps } from '../deps.js';
 import { boltLogger } from './bolt-logger.js';
+import { commandTextMiddleware } from './command-text.js';
 import { HANDLER_MODULES } from './handlers.js';
 import { memberContext } from './member-context.js';
 import { tellUser } from './reply.js';
@@ -174,6 +175,8 @@ export function createSlackApp(deps: AppDeps, opts: SlackAppOptions): SlackApp {
 
   // Who is asking, resolved once per request for every listener (see src/core/policy.ts).
   app.use(memberContext(deps));
+  // Slash-command text as typed: Slack's &amp; &lt; &gt; read back once, here (command-text.ts).
+  app.use(commandTextMiddleware);
 
   for (const mod of [...HANDLER_MODULES, ...(opts.modules ?? [])]) mod.register(app, deps);
 

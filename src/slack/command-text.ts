@@ -1,0 +1,30 @@
+/**
+ * Slash-command text as people typed it. Slack sends the text of a command with Slack's
+ * escaping: a typed `&`, `<` or `>` arrives as `&amp;`, `&lt;` or `&gt;`, and (the three
+ * commands have `should_escape: true` in manifest.json) a mention, a channel or a link the
+ * client made arrives as its control sequence, `<@U…|name>`, `<#C…|name>`, `<!here>`,
+ * `<https://…>`. Without reading the entities back, "R&D" in a reason would be stored as
+ * "R&amp;D" and shown as "R&amp;amp;D" once a presenter escapes it.
+ *
+ * The Bolt global middleware below reads them back once, where the text arrives, before any
+ * listener tokenises it. Slack's control sequences hold no entity, so they reach the mention
+ * parsers (src/slack/tokenise.ts) as they came. A `<@U…>` typed out by hand reads like a
+ * mention afterwards, which grants nothing: a bare user id is accepted anyway, and every
+ * reply escapes the text it repeats (`esc`, `warningText`).
+ */
+import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
+
+const ENTITY: Readonly<Record<string, string>> = { '&amp;': '&', '&lt;': '<', '&gt;': '>' };
+
+/** Slack's three entities read back, in one pass (`&amp;lt;` is the typed text `&lt;`). */
+export function unescapeSlackText(text: string): string {
+  return text.replace(/&(?:amp|lt|gt);/g, (e) => ENTITY[e] ?? e);
+}
+
+/** A slash command's `text` with Slack's entities read back; other requests pass untouched. */
+export const commandTextMiddleware: Middleware<AnyMiddlewareArgs> = async ({ body, next }) => {
+  const b = body as { command?: unknown; text?: unknown };
+  if (typeof b.command === 'string' && b.command.startsWith('/') && typeof b.text === 'string')
+    b.text = unescapeSlackText(b.text);
+  await next();
+};
