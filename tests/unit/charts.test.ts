@@ -306,11 +306,17 @@ describe('scenario labels are typed by planners', () => {
     const rows = sampleScenarios().map((r) =>
       r.scenario === 'central' ? { ...r, label: `${EVIL} & co` } : { ...r, label: EVIL },
     );
+    // Against the same demand samples (with the stress test) and each at its own demand.
     const s = scenarioChart(rows).summary;
-    expect(s).toContain(`*${SHOWN} &amp; co*: revenue $`);
-    expect(s).toContain(`*${SHOWN}*: revenue `);
-    expect(s).toContain(`vs ${SHOWN} &amp; co;`);
+    expect(s).toContain(`*${SHOWN} &amp; co*: expected margin $`);
+    expect(s).toContain(`*${SHOWN}*: expected margin `);
+    expect(s).toContain(`vs ${SHOWN} &amp; co (`);
     expect(s).not.toMatch(LIVE);
+    const plain = scenarioChart(rows.map(({ stress: _, ...r }) => r)).summary;
+    expect(plain).toContain(`*${SHOWN} &amp; co*: revenue $`);
+    expect(plain).toContain(`*${SHOWN}*: revenue `);
+    expect(plain).toContain(`vs ${SHOWN} &amp; co;`);
+    expect(plain).not.toMatch(LIVE);
   });
 
   it('the cash summary escapes them', () => {
