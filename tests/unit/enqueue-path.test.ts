@@ -6,25 +6,15 @@
  * counts failed enqueues) and the demo's script (which stands in for the weekly digest's
  * scheduler).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-function sources(dir: string): string[] {
-  return readdirSync(join(ROOT, dir)).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(join(ROOT, path)).isDirectory()) return sources(path);
-    return path.endsWith('.ts') ? [path] : [];
-  });
-}
+import { ROOT, sources } from '../helpers/sources.js';
 
 describe('one path for job requests', () => {
   it('only the job outbox calls enqueue (besides the metrics wrapper and the demo)', () => {
     const callers = ['src', 'commands', 'jobs', 'db']
-      .flatMap(sources)
+      .flatMap((d) => sources(d))
       .filter((f) => /\.enqueue\(/.test(readFileSync(join(ROOT, f), 'utf8')))
       .map((f) => relative('.', f).split('\\').join('/'));
     expect(callers.sort()).toEqual([

@@ -2,25 +2,12 @@
  * Every caught error reaches the log once, with its stack, or goes on to a caller who logs
  * it; the user is told only what is true.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SopError } from '../../src/errors.js';
 import { INTERNAL_ERROR_TEXT, tellUser } from '../../src/slack/reply.js';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-function sources(dir: string): string[] {
-  return readdirSync(join(ROOT, dir)).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(join(ROOT, path)).isDirectory())
-      return path.includes('slack-standin') || path.includes(join('src', 'cli'))
-        ? []
-        : sources(path);
-    return path.endsWith('.ts') ? [path] : [];
-  });
-}
+import { ROOT, sources } from '../helpers/sources.js';
 
 /**
  * Catches that turn an error into a value for a caller who reports it (a worker thread's
@@ -62,7 +49,9 @@ function catchBlocks(file: string): string[] {
 describe('caught errors', () => {
   it('are logged, rethrown or handed to a reporter in every catch block', () => {
     const silent = ['src', 'commands', 'jobs', 'db']
-      .flatMap(sources)
+      .flatMap((d) =>
+        sources(d, (p) => p.includes('slack-standin') || p.includes(join('src', 'cli'))),
+      )
       .map((f) => f.split('\\').join('/'))
       .filter((f) => !HANDED_ON.has(f))
       .flatMap((f) =>

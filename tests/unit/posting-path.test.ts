@@ -5,23 +5,13 @@
  * fallback for an ephemeral), and the files `/sop pack md` and `/sop decisions md|csv` upload
  * into the channel where they were asked for. They are listed here.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-function sources(dir: string): string[] {
-  return readdirSync(join(ROOT, dir)).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(join(ROOT, path)).isDirectory()) return sources(path);
-    return path.endsWith('.ts') ? [path] : [];
-  });
-}
+import { ROOT, sources } from '../helpers/sources.js';
 
 const FILES = ['src', 'commands', 'jobs', 'db']
-  .flatMap(sources)
+  .flatMap((d) => sources(d))
   .filter((f) => !f.startsWith(join('src', 'slack-standin')) && !f.includes('migrations'));
 
 const uses = (re: RegExp) =>
