@@ -47,20 +47,38 @@ export async function postWhereInvoked(
   client: WebClient,
   p: MessagePost & { readonly user: string },
 ): Promise<PostedWhere> {
+  const out = await withDmFallback(client, p, 'post', (channel, inDm) =>
+    postMessageOnce(db, client, inDm ? { ...p, key: `${p.key}:dm`, channel } : p),
+  );
+  return { channel: out.channel, ts: out.value.ts, inDm: out.inDm };
+}
+
+/**
+ * Sends where the command was typed (`to.channel`), or, when the bot cannot reach that
+ * conversation, to the person's DM with the bot: the one fallback of posts and uploads.
+ */
+async function withDmFallback<T>(
+  client: WebClient,
+  to: {
+    readonly channel: string;
+    readonly user: string;
+    readonly logger?: { warn(obj: object, msg: string): void };
+  },
+  what: 'post' | 'share the file',
+  send: (channel: string, inDm: boolean) => Promise<T>,
+): Promise<{ readonly channel: string; readonly inDm: boolean; readonly value: T }> {
   try {
-    const out = await postMessageOnce(db, client, p);
-    return { channel: p.channel, ts: out.ts, inDm: false };
+    return { channel: to.channel, inDm: false, value: await send(to.channel, false) };
   } catch (err) {
     const code = unreachable(err);
     if (code === null) throw err;
-    p.logger?.warn(
-      { channel: p.channel, code },
-      'cannot post where the command was typed; using the DM',
+    to.logger?.warn(
+      { channel: to.channel, code },
+      `cannot ${what} where the command was typed; using the DM`,
     );
   }
-  const channel = await dmWith(client, p.user);
-  const out = await postMessageOnce(db, client, { ...p, key: `${p.key}:dm`, channel });
-  return { channel, ts: out.ts, inDm: true };
+  const channel = await dmWith(client, to.user);
+  return { channel, inDm: true, value: await send(channel, true) };
 }
 
 /** A file someone asked for with a slash command (`/sop pack md`, `/sop decisions md`). */
@@ -83,27 +101,15 @@ export async function uploadWhereInvoked(
   client: WebClient,
   f: RequestedFile,
 ): Promise<{ readonly channel: string; readonly inDm: boolean }> {
-  const upload = (channel: string) =>
+  const out = await withDmFallback(client, f, 'share the file', (channel) =>
     client.filesUploadV2({
       channel_id: channel,
       filename: f.filename,
       title: f.title,
       content: f.content,
-    });
-  try {
-    await upload(f.channel);
-    return { channel: f.channel, inDm: false };
-  } catch (err) {
-    const code = unreachable(err);
-    if (code === null) throw err;
-    f.logger?.warn(
-      { channel: f.channel, code },
-      'cannot share the file where the command was typed; using the DM',
-    );
-  }
-  const channel = await dmWith(client, f.user);
-  await upload(channel);
-  return { channel, inDm: true };
+    }),
+  );
+  return { channel: out.channel, inDm: out.inDm };
 }
 
 /** What the person is told once their file is uploaded. */
