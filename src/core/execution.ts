@@ -3,9 +3,10 @@
  * in the settings. A week (Monday to Sunday) belongs to the month of its Thursday (ISO 8601)
  * and is 7 / (days in that month) of it.
  *
- * - sales above P90: the week's sales above its share of the month's P90. The P90 is the
- *   consensus scaled by the baseline's upper 80% bound (hi80 / baseline): the plan's own
- *   uncertainty around what was agreed.
+ * - sales above P90: the week's sales above the week's P90: its share of the consensus plus
+ *   the month's P90 margin (the consensus scaled by the baseline's upper 80% bound, hi80 /
+ *   baseline, less the consensus) times √share, as for weeks whose errors are independent.
+ *   The plan's own uncertainty around what was agreed, on a week's scale.
  * - production below plan: the week's production below its share of the planned production
  *   by more than `productionShortfallPct`.
  * - supplier short: receipts below what was due by more than `receiptShortfallPct`.
@@ -44,7 +45,7 @@ export interface DetectedDeviation {
   readonly family: string | null;
   readonly supplier: string | null;
   readonly actual: number;
-  /** The threshold crossed: the P90 share, or the planned / due quantity. */
+  /** The threshold crossed: the week's P90, or the planned / due quantity. */
   readonly expected: number;
   readonly frozenBreak: boolean;
 }
@@ -85,7 +86,10 @@ export function detectDeviations(
   for (const f of input.families) {
     if (f.sales !== null) {
       const spread = f.baseline && f.hi80 !== null && f.baseline > 0 ? f.hi80 / f.baseline : 1;
-      const p90 = f.consensus * spread * share;
+      // The week's expected sales plus the month's P90 margin scaled by √share: weeks whose
+      // errors are independent add up to the month's, so a week's spread is the month's
+      // times √(7/days), not times 7/days, which would flag about a quarter of all weeks.
+      const p90 = f.consensus * share + f.consensus * (spread - 1) * Math.sqrt(share);
       if (f.sales > p90 && p90 >= 0 && !(p90 === 0 && f.sales === 0))
         out.push({
           kind: 'sales_above_p90',

@@ -79,8 +79,9 @@ describe('weekly S&OE', () => {
   it('from the weekly imports to posted deviations, each with an owner and a due date', async () => {
     const since = new Date(Date.now() - 60_000);
     const results = [
-      // FAM-1: the week is 7/28 of February; P90 share 400 × 480/400 × 0.25 = 120; sold 130.
-      await weekly('weekly-sales', `family,week,units\nFAM-1,${WEEK},130\nFAM-2,${WEEK},250\n`),
+      // FAM-1: the week is 7/28 of February; its P90 400 × 0.25 + (480 − 400) × √0.25 = 140;
+      // sold 150.
+      await weekly('weekly-sales', `family,week,units\nFAM-1,${WEEK},150\nFAM-2,${WEEK},250\n`),
       // FAM-2: planned 1000 × 0.25 = 250, 10% tolerance → below 225 is a deviation; made 200.
       await weekly(
         'weekly-production',
@@ -115,11 +116,11 @@ describe('weekly S&OE', () => {
     expect(posts).toHaveLength(2);
     const sales = JSON.stringify(posts.find((m) => m.text.startsWith('Sales above P90'))?.blocks);
     expect(sales).toContain(
-      'FAM-1 sold 130 in the week of 2027-02-01, above its P90 share 120 (+8.3%)',
+      "FAM-1 sold 150 in the week of 2027-02-01, above the week's P90 140 (+7.1%)",
     );
     // The family's sales rep owns it; two working days from Monday 8 February.
     expect(sales).toContain('Suggested owner <@U_RITA>, due 2027-02-10');
-    // 130 against the consensus share 100 is 30% off in a frozen month (threshold 25%).
+    // 150 against the consensus share 100 is 50% off in a frozen month (threshold 25%).
     expect(sales).toContain('goes to the next executive meeting');
     const prod = JSON.stringify(
       posts.find((m) => m.text.startsWith('Production below plan'))?.blocks,
@@ -212,7 +213,7 @@ describe('weekly S&OE', () => {
     const md = packMarkdown(await buildPack(db, '2027-02', clock.now()));
     const q6 = md.slice(md.indexOf('## 6. '), md.indexOf('## 7. '));
     expect(q6).toContain(
-      'DECIDE: escalated from S&OE (breaks the frozen plan): FAM-1 sold 130 in the week of 2027-02-01, above its P90 share 120 (+8.3%); owner U_RITA, due 2027-02-10, open.',
+      "DECIDE: escalated from S&OE (breaks the frozen plan): FAM-1 sold 150 in the week of 2027-02-01, above the week's P90 140 (+7.1%); owner U_RITA, due 2027-02-10, open.",
     );
     expect(q6).toContain('Supplier delay on SUP-1 in the week of 2027-02-08');
     expect(q6).not.toContain('FAM-2 produced');
@@ -227,9 +228,9 @@ describe('weekly S&OE', () => {
       .filter((m) => m.text.startsWith('S&OE digest, week of 2027-02-01'));
     expect(digest).toHaveLength(1);
     const blocks = JSON.stringify(digest[0]!.blocks);
-    // Sales 130 + 250, production 200 + 100; three deviations open, two for the meeting.
+    // Sales 150 + 250, production 200 + 100; three deviations open, two for the meeting.
     expect(blocks).toContain(
-      'Sales 380 units, production 300 units. 3 deviations open, 2 for the executive meeting.',
+      'Sales 400 units, production 300 units. 3 deviations open, 2 for the executive meeting.',
     );
     expect(digest[0]!.text).toBe('S&OE digest, week of 2027-02-01: 3 open deviations');
   });

@@ -20,17 +20,18 @@ describe('deviations of a week', () => {
     frozen: true,
     thresholds: T,
     families: [
-      // P90 share 400 × (480 / 400) × 7/28 = 120; planned production 400 × 7/28 = 100
+      // Week P90 400 × 7/28 + (480 − 400) × √(7/28) = 100 + 40 = 140 (a week's spread is
+      // the month's × √share); planned production 400 × 7/28 = 100
       {
         family: 'A',
-        sales: 130,
+        sales: 150,
         production: 80,
         consensus: 400,
         baseline: 400,
         hi80: 480,
         plannedProduction: 400,
       },
-      // P90 share 200 × 1 × 7/28 = 50 (no baseline: the consensus itself); production 46 ≥ 45
+      // Week P90 200 × 7/28 + 0 = 50 (no baseline: the consensus itself); production 46 ≥ 45
       {
         family: 'B',
         sales: 50,
@@ -53,15 +54,37 @@ describe('deviations of a week', () => {
       'production_below_plan A',
       'supplier_short SUP-1',
     ]);
-    expect(found[0]).toMatchObject({ actual: 130, expected: 120 });
+    expect(found[0]).toMatchObject({ actual: 150, expected: 140 });
     expect(found[1]).toMatchObject({ actual: 80, expected: 100 });
     expect(found[2]).toMatchObject({ actual: 85, expected: 100 });
   });
 
   it('escalates only what misses the frozen plan by more than the threshold', () => {
-    // sales 130 vs consensus share 100: 30% > 25%; production 80 vs 100: 20%; receipts 15%
+    // sales 150 vs consensus share 100: 50% > 25%; production 80 vs 100: 20%; receipts 15%
     expect(found.map((d) => d.frozenBreak)).toEqual([true, false, false]);
     const liquid = detectDeviations('2027-02-01', {
+      frozen: false,
+      thresholds: T,
+      families: [
+        {
+          family: 'A',
+          sales: 150,
+          production: null,
+          consensus: 400,
+          baseline: 400,
+          hi80: 480,
+          plannedProduction: 0,
+        },
+      ],
+      receipts: [],
+    });
+    expect(liquid).toHaveLength(1);
+    expect(liquid[0]!.frozenBreak).toBe(false);
+  });
+
+  it('a week within its own P90 is not flagged, though above the month’s P90 × 7/days', () => {
+    // 130: above 400 × (480 / 400) × 7/28 = 120, below 100 + 80 × √(7/28) = 140.
+    const week = detectDeviations('2027-02-01', {
       frozen: false,
       thresholds: T,
       families: [
@@ -77,8 +100,7 @@ describe('deviations of a week', () => {
       ],
       receipts: [],
     });
-    expect(liquid).toHaveLength(1);
-    expect(liquid[0]!.frozenBreak).toBe(false);
+    expect(week).toEqual([]);
   });
 
   it('the thresholds come from the settings', () => {
