@@ -12,7 +12,12 @@ import {
   runScenarios,
   type ScenarioAssumptions,
 } from '../../src/core/scenarios.js';
-import { drawDemand, spreadOf, stressPlan } from '../../src/core/stress/index.js';
+import {
+  drawDemand,
+  spreadOf,
+  stressPlan,
+  wideningFromErrors,
+} from '../../src/core/stress/index.js';
 import { type PlanProblem, parsePlanProblem } from '../../src/core/supply/problem.js';
 import { type SolvedPlan, solvePlan } from '../../src/core/supply/solve.js';
 import { createHighsSolver, type HighsSolver } from '../../src/solver/highs.js';
@@ -286,5 +291,30 @@ describe('cash by month', () => {
     const m = monthlyCash([2400, 4500], [1210, 1300], 15, 45);
     expect([...m.receivables]).toEqual([1200, 2250]);
     expect([...m.payables]).toEqual([1210, 1905]);
+  });
+});
+
+describe('widening from past consensus errors', () => {
+  it('sets the first plan month’s errors against the first month’s spread', () => {
+    // Median 100 in both months; relative spread 10/100 = 0.1 in the first, 30/100 in the
+    // second. Past first-month errors ±0.2: root mean square 0.2, so 0.2 / 0.1 = 2. Against
+    // the spread averaged over both months, (0.1 + 0.3) / 2 = 0.2, it would be 1: no widening.
+    const dist = {
+      families: ['A', 'B'],
+      periods: ['2027-01', '2027-02'],
+      median: Float64Array.from([100, 100, 50, 50]),
+      sdLow: Float64Array.from([10, 30, 10, 10]),
+      sdHigh: Float64Array.from([10, 30, 10, 10]),
+    };
+    const w = wideningFromErrors(
+      dist,
+      new Map([
+        ['A', [0.2, -0.2, 0.2]],
+        // B erred less than its spread (0.05 < 0.2): never narrowed below its interval.
+        ['B', [0.05, -0.05, 0.05]],
+      ]),
+    );
+    expect(w.get('A')).toBeCloseTo(2, 12);
+    expect(w.get('B')).toBe(1);
   });
 });

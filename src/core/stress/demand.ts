@@ -113,8 +113,11 @@ export function sampleDemand(dist: DemandDistribution, opts: SamplingOptions): F
 /**
  * How much wider than the forecast's interval the consensus actually erred, per family:
  * the root mean square of past relative consensus errors over the relative spread the
- * interval implies ((p90 − p10) / (2·z₉₀·median)), never below 1. Families without past
- * errors keep their interval.
+ * interval implies ((p90 − p10) / (2·z₉₀·median)) in the first plan month, never below 1.
+ * The past errors are each cycle's own first plan month (db/queries/consensus-errors.ts), so
+ * they are set against the same horizon's spread: against the spread averaged over the whole
+ * horizon, which grows with it, they would look small and widen too little. Families without
+ * past errors keep their interval.
  */
 export function wideningFromErrors(
   dist: DemandDistribution,
@@ -124,18 +127,14 @@ export function wideningFromErrors(
   const out = new Map<string, number>();
   dist.families.forEach((family, f) => {
     const errs = pastRelativeErrors.get(family);
-    if (!errs || errs.length < 3) return;
-    let implied = 0;
-    let n = 0;
-    for (let t = 0; t < T; t++) {
-      const m = dist.median[f * T + t] ?? 0;
-      if (m <= 0) continue;
-      implied += ((dist.sdLow[f * T + t] ?? 0) + (dist.sdHigh[f * T + t] ?? 0)) / (2 * m);
-      n++;
-    }
-    if (n === 0 || implied <= 0) return;
+    if (!errs || errs.length < 3 || T === 0) return;
+    const k = f * T;
+    const m = dist.median[k] ?? 0;
+    if (m <= 0) return;
+    const implied = ((dist.sdLow[k] ?? 0) + (dist.sdHigh[k] ?? 0)) / (2 * m);
+    if (implied <= 0) return;
     const rms = Math.sqrt(errs.reduce((acc, e) => acc + e * e, 0) / errs.length);
-    out.set(family, Math.max(1, rms / (implied / n)));
+    out.set(family, Math.max(1, rms / implied));
   });
   return out;
 }
