@@ -9,8 +9,7 @@
  * Commands the manifest does not declare with `should_escape: true` (the tests' own `/boom`,
  * `/slow`) are sent as given.
  */
-import { readFileSync } from 'node:fs';
-import { defaultManifest } from './scopes.js';
+import { defaultManifest, manifestFeature } from './scopes.js';
 
 export interface ManifestSlashCommand {
   readonly command: string;
@@ -20,11 +19,7 @@ export interface ManifestSlashCommand {
 export function manifestSlashCommands(
   file: URL = defaultManifest(),
 ): readonly ManifestSlashCommand[] {
-  const manifest = JSON.parse(readFileSync(file, 'utf8')) as {
-    features?: { slash_commands?: unknown };
-  };
-  const list = manifest.features?.slash_commands;
-  if (!Array.isArray(list)) return [];
+  const list = manifestFeature(file, 'slash_commands');
   return list.filter(
     (c): c is ManifestSlashCommand =>
       typeof c === 'object' &&

@@ -64,6 +64,15 @@ export function defaultManifest(): URL {
   return candidates.find((u) => existsSync(u)) ?? (candidates[0] as URL);
 }
 
+/** The list under `features.<key>` of manifest.json (slash commands, shortcuts); [] without. */
+export function manifestFeature(file: URL, key: string): readonly unknown[] {
+  const manifest = JSON.parse(readFileSync(file, 'utf8')) as {
+    features?: Record<string, unknown>;
+  };
+  const list = manifest.features?.[key];
+  return Array.isArray(list) ? list : [];
+}
+
 /** The bot scopes that manifest.json (at the repository's root) asks for. */
 export function manifestScopes(file: URL = defaultManifest()): readonly string[] {
   let manifest: { oauth_config?: { scopes?: { bot?: unknown } } };

@@ -3,8 +3,7 @@
  * (`features.shortcuts[]`, `type` 'message' or 'global'), so a test cannot invoke a shortcut
  * an installed app would not show.
  */
-import { readFileSync } from 'node:fs';
-import { defaultManifest } from './scopes.js';
+import { defaultManifest, manifestFeature } from './scopes.js';
 
 export interface ManifestShortcut {
   readonly name: string;
@@ -13,11 +12,7 @@ export interface ManifestShortcut {
 }
 
 export function manifestShortcuts(file: URL = defaultManifest()): readonly ManifestShortcut[] {
-  const manifest = JSON.parse(readFileSync(file, 'utf8')) as {
-    features?: { shortcuts?: unknown };
-  };
-  const list = manifest.features?.shortcuts;
-  if (!Array.isArray(list)) return [];
+  const list = manifestFeature(file, 'shortcuts');
   return list.filter(
     (s): s is ManifestShortcut =>
       typeof s === 'object' &&
