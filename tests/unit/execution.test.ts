@@ -16,6 +16,24 @@ describe('weeks', () => {
 });
 
 describe('deviations of a week', () => {
+  /** Family A's sales alone in a month outside the frozen zone: consensus 400, hi80 480. */
+  const salesWeek = (sales: number) =>
+    detectDeviations('2027-02-01', {
+      frozen: false,
+      thresholds: T,
+      families: [
+        {
+          family: 'A',
+          sales,
+          production: null,
+          consensus: 400,
+          baseline: 400,
+          hi80: 480,
+          plannedProduction: 0,
+        },
+      ],
+      receipts: [],
+    });
   const found = detectDeviations('2027-02-01', {
     frozen: true,
     thresholds: T,
@@ -62,44 +80,14 @@ describe('deviations of a week', () => {
   it('escalates only what misses the frozen plan by more than the threshold', () => {
     // sales 150 vs consensus share 100: 50% > 25%; production 80 vs 100: 20%; receipts 15%
     expect(found.map((d) => d.frozenBreak)).toEqual([true, false, false]);
-    const liquid = detectDeviations('2027-02-01', {
-      frozen: false,
-      thresholds: T,
-      families: [
-        {
-          family: 'A',
-          sales: 150,
-          production: null,
-          consensus: 400,
-          baseline: 400,
-          hi80: 480,
-          plannedProduction: 0,
-        },
-      ],
-      receipts: [],
-    });
+    const liquid = salesWeek(150);
     expect(liquid).toHaveLength(1);
     expect(liquid[0]!.frozenBreak).toBe(false);
   });
 
   it('a week within its own P90 is not flagged, though above the month’s P90 × 7/days', () => {
     // 130: above 400 × (480 / 400) × 7/28 = 120, below 100 + 80 × √(7/28) = 140.
-    const week = detectDeviations('2027-02-01', {
-      frozen: false,
-      thresholds: T,
-      families: [
-        {
-          family: 'A',
-          sales: 130,
-          production: null,
-          consensus: 400,
-          baseline: 400,
-          hi80: 480,
-          plannedProduction: 0,
-        },
-      ],
-      receipts: [],
-    });
+    const week = salesWeek(130);
     expect(week).toEqual([]);
   });
 
