@@ -136,6 +136,17 @@ export interface SubmissionRow {
   readonly createdAt: Date;
 }
 
+/** How many adjustments a member has submitted in a cycle. */
+export async function submissionCountOf(db: Db, cycleId: number, userId: string): Promise<number> {
+  const row = await db
+    .selectFrom('forecast_adjustments')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('cycle_id', '=', cycleId)
+    .where('author', '=', userId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** A member's adjustments in a cycle, latest first. */
 export async function submissionsOf(
   db: Db,

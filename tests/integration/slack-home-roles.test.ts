@@ -187,6 +187,49 @@ describe('App Home', () => {
     expect(keys.filter((k) => k.kind === 'app_home_opened')).toHaveLength(2);
   });
 
+  it('lists the latest 10 submissions and says how many more there are', async () => {
+    const cycle = await db
+      .selectFrom('cycles')
+      .select('id')
+      .where('month', '=', '2027-01')
+      .executeTakeFirstOrThrow();
+    const fam = await db
+      .selectFrom('families')
+      .select('id')
+      .where('code', '=', 'FAM-1')
+      .executeTakeFirstOrThrow();
+    // The test above submitted one; 13 more makes 14: 10 listed, 4 more.
+    await db
+      .insertInto('forecast_adjustments')
+      .values(
+        Array.from({ length: 13 }, (_, i) => ({
+          cycle_id: cycle.id,
+          family_id: fam.id,
+          period: `2027-${String((i % 9) + 2).padStart(2, '0')}`,
+          author: REP,
+          author_role: 'sales' as const,
+          kind: 'delta_units' as const,
+          value: i + 1,
+          reason_code: 'promotion',
+          zone: 'liquid' as const,
+          source: 'cli' as const,
+          request_key: `home-more-${i}`,
+        })),
+      )
+      .execute();
+    const before = standin.callsTo('views.publish').length;
+    await driver.event({ type: 'app_home_opened', user: REP, channel: `D_${REP}`, tab: 'home' });
+    await standin.waitFor(() => standin.callsTo('views.publish').length > before);
+    const home = standin.homeView(REP);
+    const text = JSON.stringify(home?.definition);
+    expect(text.match(/• \*FAM-/g)).toHaveLength(10);
+    expect(text).toContain('*FAM-1* 2027-05 +13 (promotion)'); // the latest: 12 % 9 + 2 = 5
+    expect(text).not.toContain('launch'); // the first, oldest, is among the 4 left out
+    expect(text).toContain(
+      "_…and 4 more submissions: each is in the thread of the cycle's summary in the demand channel._",
+    );
+  });
+
   it('a user with no role sees why, and no buttons that would only refuse them', async () => {
     await driver.event({
       type: 'app_home_opened',

@@ -77,6 +77,18 @@ describe('fitLines', () => {
       hidden: 2,
     });
   });
+  it('counts lines a query left unread in the "more" line, and makes room for it', () => {
+    // aaa\nbbb\nccc\n+4 is 14 characters: all three fit, and 4 were never read.
+    expect(fitLines(['aaa', 'bbb', 'ccc'], { chars: 14 }, more, 4)).toEqual({
+      lines: ['aaa', 'bbb', 'ccc', '+4'],
+      hidden: 4,
+    });
+    // In 13 the "more" line needs the room of ccc: aaa\nbbb\n+5 is 10.
+    expect(fitLines(['aaa', 'bbb', 'ccc'], { chars: 13 }, more, 4)).toEqual({
+      lines: ['aaa', 'bbb', '+5'],
+      hidden: 5,
+    });
+  });
   it('shares a budget: small needs in full, the rest split equally, none over the cap', () => {
     // 100 and 200 in full; 5,700 left for two: 2,850 each (under the 3,000 cap).
     expect(shareBudget([100, 5000, 4000, 200], 6000, 3000)).toEqual([100, 2850, 2850, 200]);

@@ -44,30 +44,33 @@ export interface FittedLines {
 /**
  * The first whole lines of `lines` that fit in `budget`, then `more(n)` for the n left out.
  * The "more" line fits in the budget too. A line that does not fit is not shown (nor any line
- * after it, so the order holds).
+ * after it, so the order holds). `unlisted` counts lines that exist but were not read (a
+ * query's limit): they are always in the "more" line.
  */
 export function fitLines(
   lines: readonly string[],
   budget: LineBudget,
   more: (hidden: number) => string,
+  unlisted = 0,
 ): FittedLines {
   const size = budget.size ?? ((s: string) => s.length);
   const sep = size(budget.separator ?? '\n');
   const maxLines = budget.lines ?? Number.POSITIVE_INFINITY;
   const whole = lines.reduce((n, l, i) => n + size(l) + (i > 0 ? sep : 0), 0);
-  if (lines.length <= maxLines && whole <= budget.chars) return { lines: [...lines], hidden: 0 };
+  if (unlisted === 0 && lines.length <= maxLines && whole <= budget.chars)
+    return { lines: [...lines], hidden: 0 };
   const out: string[] = [];
   let used = 0;
   for (const [i, line] of lines.entries()) {
     const cost = size(line) + (out.length > 0 ? sep : 0);
-    // Room for the "more" line of what would still be left: at least one line is.
-    const left = lines.length - i - 1;
+    // Room for the "more" line of what would still be left, if anything is.
+    const left = lines.length - i - 1 + unlisted;
     const reserve = left > 0 ? sep + size(more(left)) : 0;
     if (out.length >= maxLines || used + cost + reserve > budget.chars) break;
     out.push(line);
     used += cost;
   }
-  const hidden = lines.length - out.length;
+  const hidden = lines.length - out.length + unlisted;
   return { lines: hidden > 0 ? [...out, more(hidden)] : out, hidden };
 }
 
@@ -80,11 +83,12 @@ export function fitText(
   lines: readonly string[],
   budget: LineBudget,
   more: (hidden: number) => string,
+  unlisted = 0,
 ): { readonly text: string; readonly hidden: number } {
   const size = budget.size ?? ((s: string) => s.length);
   const sep = budget.separator ?? '\n';
   const room = head ? budget.chars - size(head) - size(sep) : budget.chars;
-  const fitted = fitLines(lines, { ...budget, chars: room }, more);
+  const fitted = fitLines(lines, { ...budget, chars: room }, more, unlisted);
   return {
     text: head ? [head, ...fitted.lines].join(sep) : fitted.lines.join(sep),
     hidden: fitted.hidden,

@@ -56,19 +56,28 @@ export function cycleSection(c: CycleRow | null, timezone: string): types.KnownB
   ];
 }
 
-export function submissionsSection(rows: readonly SubmissionRow[]): types.KnownBlock[] {
+/** The member's latest submissions; `total` counts those not passed in too. */
+export function submissionsSection(
+  rows: readonly SubmissionRow[],
+  total = rows.length,
+): types.KnownBlock[] {
   const lines = rows.map((r) => {
     const ba =
       r.before !== null && r.after !== null ? ` ${fmtQty(r.before)} → ${fmtQty(r.after)}` : '';
     return `• *${esc(r.family)}* ${r.period} ${fmtChange(r.kind, r.value)} (${esc(r.reasonCode.replace(/_/g, ' '))})${ba} · ${r.status}`;
   });
   const text = lines.length
-    ? fitText('', lines, { chars: SECTION_TEXT_CHARS }, (n) =>
-        andMore(
-          n,
-          n === 1 ? 'submission' : 'submissions',
-          "each is in the thread of the cycle's summary in the demand channel",
-        ),
+    ? fitText(
+        '',
+        lines,
+        { chars: SECTION_TEXT_CHARS },
+        (n) =>
+          andMore(
+            n,
+            n === 1 ? 'submission' : 'submissions',
+            "each is in the thread of the cycle's summary in the demand channel",
+          ),
+        Math.max(0, total - rows.length),
       ).text
     : 'None yet. Use `/forecast` or the buttons above.';
   return [
@@ -109,6 +118,8 @@ export function homeView(d: {
   member: Member;
   cycle: CycleRow | null;
   submissions: readonly SubmissionRow[];
+  /** All the member's submissions this cycle, listed or not (default: those listed). */
+  submissionCount?: number;
   actions: readonly ActionRow[];
   /** The company's time zone (settings.timezone). */
   timezone: string;
@@ -119,7 +130,11 @@ export function homeView(d: {
     ...cycleSection(d.cycle, d.timezone),
   ];
   if (d.cycle)
-    blocks.push(homeButtons(d.member), { type: 'divider' }, ...submissionsSection(d.submissions));
+    blocks.push(
+      homeButtons(d.member),
+      { type: 'divider' },
+      ...submissionsSection(d.submissions, d.submissionCount),
+    );
   blocks.push({ type: 'divider' }, ...homeActionsSection(d.actions));
   return { type: 'home', blocks: blocks.slice(0, 100) };
 }
