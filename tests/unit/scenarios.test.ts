@@ -54,6 +54,11 @@ describe('what-if parser', () => {
     expect(() => parseWhatIf('demand FAM-1 +5% 2027-06..2027-04')).toThrow(/ends before it starts/);
     expect(() => parseWhatIf('overtime maybe')).toThrow('expected overtime on|off');
     expect(() => parseWhatIf('capacity LINE-2 -100%')).toThrow(/more than -100%/);
+    // A decimal comma is refused with what to type, as /forecast refuses it; never read as -5%.
+    expect(() => parseWhatIf('demand all -0,5%')).toThrow(
+      "'demand all -0,5%': in '-0,5%', use a dot for decimals (-0.5); a comma only separates thousands, as in 1,000.",
+    );
+    expect(parseWhatIf('demand all −2.5%')).toEqual({ kind: 'demand', family: null, pct: -2.5 });
     try {
       parseWhatIf('budget +5%');
       expect.unreachable();

@@ -3,6 +3,7 @@
  * or `capacity LINE-2 -50% 2027-02`. Several may be given, separated by ';' or new lines.
  */
 import { isPeriod, type Period, periodIndex } from '../period.js';
+import { readTypedNumber } from '../typed-number.js';
 
 export type WhatIf =
   | {
@@ -45,12 +46,14 @@ const syntaxList = (): string =>
     .join('\n');
 
 function pctOf(token: string | undefined, text: string, kind: WhatIf['kind']): number {
-  const m = token ? /^([+-]?\d+(?:\.\d+)?)%$/.exec(token) : null;
-  if (!m)
+  const read = token?.endsWith('%') ? readTypedNumber(token.slice(0, -1)) : null;
+  if (read?.kind === 'decimal-comma')
+    throw new WhatIfError(`'${text}': in '${token}', ${read.message}`);
+  if (read?.kind !== 'number')
     throw new WhatIfError(
       `'${text}': '${token ?? ''}' is not a percentage like +20% or -50%; expected ${WHAT_IF_SYNTAX[kind]}`,
     );
-  const pct = Number(m[1]);
+  const pct = read.value;
   if (pct <= -100)
     throw new WhatIfError(`'${text}': ${token} would leave nothing; use more than -100%`);
   return pct;
