@@ -37,7 +37,11 @@ export interface PackData {
     readonly bias: number | null;
     readonly pairs: number;
     readonly cycles: readonly string[];
+    /** The central plan's fill rate if demand comes as forecast (the LP's own). */
     readonly fillRate: number | null;
+    /** Its fill rate against the demand samples, expected and at P10 (null before the stress test). */
+    readonly expectedFillRate: number | null;
+    readonly fillRateP10: number | null;
     readonly averageUtilisation: number | null;
     readonly peakUtilisation: number | null;
   };

@@ -142,6 +142,8 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
       pairs: lag1?.pairs ?? 0,
       cycles: last?.review.periods ?? [],
       fillRate: typeof kpiFill === 'number' ? kpiFill : null,
+      expectedFillRate: kNum(ck, 'expectedFillRate'),
+      fillRateP10: kNum(ck, 'serviceAtRisk'),
       averageUtilisation: util.length ? sum(util) / util.length : null,
       peakUtilisation: util.length ? Math.max(...util) : null,
     },

@@ -224,6 +224,7 @@ export const SCENARIOS: readonly FixtureScenario[] = [
       expectedMargin: 650_000,
       marginP10: 600_000,
       marginP90: 700_000,
+      expectedFillRate: 0.93,
       serviceAtRisk: 0.9,
       excessInventoryValue: 12_000,
       excessInventoryValueP90: 20_000,

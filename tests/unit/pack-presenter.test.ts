@@ -24,6 +24,8 @@ function data(actions: number, overloads: number): PackData {
       pairs: 4,
       cycles: ['2027-01'],
       fillRate: 0.99,
+      expectedFillRate: 0.96,
+      fillRateP10: 0.91,
       averageUtilisation: 0.95,
       peakUtilisation: 1.2,
     },
@@ -103,6 +105,10 @@ describe('pack presenters', () => {
     expect(text(2)).toContain('bias +2.0% (target within ±5.0%: on target)');
     expect(text(2)).toContain(
       'Capacity utilisation 95.0% on average, peak 120.0% (target ≤ 90.0% on average: OFF TARGET)',
+    );
+    // Fill rate is judged against the demand samples (96% expected), not the plan's own 99%.
+    expect(text(2)).toContain(
+      'Fill rate 96.0% expected against the demand samples, 91.0% at P10 (below target); 99.0% if demand comes as forecast (target ≥ 95.0%: on target expected).',
     );
     expect(text(4)).toContain('vs budget n/a (no budget loaded)');
     expect(text(6)).toMatch(/^DECISION NEEDED NOW/);

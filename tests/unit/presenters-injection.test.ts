@@ -175,6 +175,8 @@ function pack(evil: string): PackData {
       pairs: 4,
       cycles: ['2027-01'],
       fillRate: 0.99,
+      expectedFillRate: null,
+      fillRateP10: null,
       averageUtilisation: 0.95,
       peakUtilisation: 1.2,
     },
