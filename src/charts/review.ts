@@ -17,12 +17,13 @@ export interface ReviewTrendPoint {
   readonly otif: number | null;
 }
 
+/** Each line: its field, its name in the legend, and in the comment's sentence. */
 const SERIES = [
-  ['accuracy', 'Lag-1 accuracy, consensus'],
-  ['baselineAccuracy', 'Lag-1 accuracy, baseline'],
-  ['adherence', 'Plan adherence'],
-  ['fillRate', 'Fill rate'],
-  ['otif', 'OTIF'],
+  ['accuracy', 'Lag-1 accuracy, consensus', 'consensus lag-1 accuracy'],
+  ['baselineAccuracy', 'Lag-1 accuracy, baseline', 'baseline lag-1 accuracy'],
+  ['adherence', 'Plan adherence', 'plan adherence'],
+  ['fillRate', 'Fill rate', 'fill rate'],
+  ['otif', 'OTIF', 'OTIF'],
 ] as const;
 
 export function reviewTrendChart(points: readonly ReviewTrendPoint[]): ChartResult {
@@ -97,9 +98,9 @@ export function reviewTrendChart(points: readonly ReviewTrendPoint[]): ChartResu
       : '';
   };
   const parts = last
-    ? SERIES.flatMap(([k, name]) => {
+    ? SERIES.flatMap(([k, , name]) => {
         const v = last[k];
-        return v === null ? [] : [`${name.toLowerCase()} ${formatPercent(v)}${change(k)}`];
+        return v === null ? [] : [`${name} ${formatPercent(v)}${change(k)}`];
       })
     : [];
   const summary = last

@@ -293,7 +293,12 @@ describe('review trend chart', () => {
     expect(values[0]).toMatchObject({ cycle: '2027-02', series: 'Lag-1 accuracy, consensus' });
     // 80% − 75% = +5 pts; 90% − 95% = −5 pts
     expect(c.summary).toBe(
-      'Cycle 2027-03: lag-1 accuracy, consensus 80.0% (+5.0 pts vs 2027-02), lag-1 accuracy, baseline 70.0%, plan adherence 90.0% (−5.0 pts vs 2027-02).',
+      'Cycle 2027-03: consensus lag-1 accuracy 80.0% (+5.0 pts vs 2027-02), baseline lag-1 accuracy 70.0%, plan adherence 90.0% (−5.0 pts vs 2027-02).',
+    );
+    // Every KPI present: OTIF keeps its capitals.
+    const full = { accuracy: 0.9, baselineAccuracy: 0.85, adherence: 0.95, fillRate: 0.97 };
+    expect(reviewTrendChart([{ cycle: '2027-04', ...full, otif: 0.88 }]).summary).toBe(
+      'Cycle 2027-04: consensus lag-1 accuracy 90.0%, baseline lag-1 accuracy 85.0%, plan adherence 95.0%, fill rate 97.0%, OTIF 88.0%.',
     );
     expect(reviewTrendChart([]).summary).toBe('No cycle to review yet.');
   });
