@@ -80,6 +80,10 @@ export function familyPerformance(
 
 export interface BudgetGap {
   readonly from: string | null;
+  /** The months compared: those of `months` the budget has a line for (plan and budget alike). */
+  readonly budgeted: readonly string[];
+  /** How many months were asked for. */
+  readonly months: number;
   readonly plan: number;
   readonly budget: number | null;
   readonly gapPct: number | null;
@@ -87,7 +91,11 @@ export interface BudgetGap {
   readonly worst: readonly { period: string; plan: number; budget: number; gapPct: number }[];
 }
 
-/** Planned demand against budget volume over `months` (the liquid zone). */
+/**
+ * Planned demand against budget volume over `months` (the liquid zone), both sides over the
+ * months the budget covers: a budget that ends before the horizon is not set against a plan
+ * that runs on.
+ */
 export function budgetGap(
   months: readonly string[],
   plan: readonly { period: string; demand: number }[],
@@ -101,10 +109,10 @@ export function budgetGap(
   const budBy = new Map<string, number>();
   for (const b of budget)
     if (set.has(b.period)) budBy.set(b.period, (budBy.get(b.period) ?? 0) + b.volume);
-  const total = sum([...planBy.values()]);
+  const budgeted = months.filter((p) => budBy.has(p));
+  const total = sum(budgeted.map((p) => planBy.get(p) ?? 0));
   const totalBudget = budBy.size ? sum([...budBy.values()]) : null;
-  const worst = months
-    .filter((p) => budBy.has(p))
+  const worst = budgeted
     .map((p) => {
       const planned = planBy.get(p) ?? 0;
       const budgeted = budBy.get(p) ?? 0;
@@ -119,6 +127,8 @@ export function budgetGap(
     .slice(0, limit);
   return {
     from: months[0] ?? null,
+    budgeted,
+    months: months.length,
     plan: total,
     budget: totalBudget,
     gapPct: totalBudget === null ? null : ratio(total - totalBudget, totalBudget),

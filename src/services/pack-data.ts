@@ -57,6 +57,10 @@ export interface PackData {
   readonly finance: {
     readonly periods: readonly string[];
     readonly revenue: number;
+    /** The plan's months the budget has lines for, and the plan's revenue over them. */
+    readonly budgetPeriods: readonly string[];
+    readonly revenueInBudget: number;
+    /** Budget revenue over `budgetPeriods`; the gap is `revenueInBudget` against it. */
     readonly budget: number | null;
     readonly gapPct: number | null;
     readonly cost: number | null;
@@ -135,6 +139,10 @@ export interface PackData {
   /** Q9 */
   readonly longTerm: {
     readonly from: string | null;
+    /** The months compared: those beyond the slushy zone the budget covers. */
+    readonly budgeted: readonly string[];
+    /** How many months lie beyond the slushy zone. */
+    readonly months: number;
     readonly plan: number;
     readonly budget: number | null;
     readonly gapPct: number | null;

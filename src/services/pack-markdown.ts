@@ -56,6 +56,25 @@ export function fillRateLine(k: PackData['kpis']): string {
   return `Fill rate ${pct(k.expectedFillRate)} expected against the demand samples${p10}; ${pct(k.fillRate)} if demand comes as forecast (target ≥ ${pct(target)}: ${vs(k.expectedFillRate >= target)} expected).`;
 }
 
+/** ", over the 16 of 18 months the budget covers (2027-03–2028-06)", when it covers fewer. */
+function partOf(budgeted: readonly string[], months: number): string {
+  if (budgeted.length === 0 || budgeted.length >= months) return '';
+  return `, over the ${budgeted.length} of ${months} months the budget covers (${span(budgeted)})`;
+}
+
+const span = (periods: readonly string[]) =>
+  periods.length > 1 ? `${periods[0]}–${periods.at(-1)}` : (periods[0] ?? '');
+
+/** Q4's revenue against the budget, over the months the budget covers. */
+function revenueLine(fi: PackData['finance'], scenario: string): string {
+  const head = `Revenue of the ${scenario} scenario ${num(fi.revenue)}`;
+  if (fi.budget === null) return `${head} vs budget n/a (no budget loaded), ${span(fi.periods)}.`;
+  const budgeted = fi.budgetPeriods;
+  if (budgeted.length >= fi.periods.length)
+    return `${head} vs budget ${num(fi.budget)} (${pct(fi.gapPct, true)}), ${span(fi.periods)}.`;
+  return `${head}, ${span(fi.periods)}; over the ${budgeted.length} months the budget covers (${span(budgeted)}): ${num(fi.revenueInBudget)} vs budget ${num(fi.budget)} (${pct(fi.gapPct, true)}).`;
+}
+
 export interface PackSection {
   readonly n: number;
   readonly title: string;
@@ -126,7 +145,7 @@ export function packSections(
     title: 'Are we on plan financially?',
     lines: fi.periods.length
       ? [
-          `Revenue of the ${p.scenario ?? 'central'} scenario ${num(fi.revenue)} vs budget ${fi.budget === null ? 'n/a (no budget loaded)' : num(fi.budget)} (${pct(fi.gapPct, true)}), ${fi.periods[0]}–${fi.periods.at(-1)}.`,
+          revenueLine(fi, p.scenario ?? 'central'),
           fi.margin === null
             ? 'Margin: no cost figure.'
             : `Margin ${num(fi.margin)} (${pct(fi.marginPct)} of revenue): revenue less the plan's cash costs, plus the change in stock at cost; the model's penalties are not in it.`,
@@ -208,7 +227,7 @@ export function packSections(
         : lt.from === null
           ? ['The plan does not reach beyond the slushy zone.']
           : [
-              `From ${lt.from} (beyond the slushy zone): plan ${num(lt.plan)} vs budget ${lt.budget === null ? 'n/a' : num(lt.budget)} units (${pct(lt.gapPct, true)}).`,
+              `From ${lt.from} (beyond the slushy zone): plan ${num(lt.plan)} vs budget ${lt.budget === null ? 'n/a' : num(lt.budget)} units (${pct(lt.gapPct, true)})${partOf(lt.budgeted, lt.months)}.`,
               ...(lt.worst.length
                 ? [
                     `Largest gaps: ${lt.worst.map((w) => `${w.period} ${pct(w.gapPct, true)}`).join(', ')}.`,

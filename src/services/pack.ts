@@ -79,6 +79,10 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
   const periods = [...new Set(fam.map((r) => r.period))].sort();
   const budgetRows = await budgetIn(db, periods);
   const revenue = sum(fam.map((r) => r.revenue));
+  // Against the budget only over the months it covers (it may end before the horizon).
+  const budgetPeriods = periods.filter((p) => budgetRows.some((b) => b.period === p));
+  const inBudget = new Set(budgetPeriods);
+  const revenueInBudget = sum(fam.filter((r) => inBudget.has(r.period)).map((r) => r.revenue));
   const budgetRevenue = budgetRows.length ? sum(budgetRows.map((b) => b.revenue)) : null;
   const cost = central?.total_cost ?? null;
   const priced = central ? await topShadowPrices(db, central.id, 5) : [];
@@ -151,8 +155,10 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
     finance: {
       periods,
       revenue,
+      budgetPeriods,
+      revenueInBudget,
       budget: budgetRevenue,
-      gapPct: budgetRevenue === null ? null : ratio(revenue - budgetRevenue, budgetRevenue),
+      gapPct: budgetRevenue === null ? null : ratio(revenueInBudget - budgetRevenue, budgetRevenue),
       cost,
       margin: centralMargin,
       marginPct: centralMargin === null ? null : ratio(centralMargin, revenue),

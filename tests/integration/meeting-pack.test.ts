@@ -279,4 +279,20 @@ describe('meeting pack', () => {
     expect(section(after, 9)).toContain('vs budget 3,600 units');
     expect(section(after, 10)).toContain('No open action from earlier cycles.');
   });
+
+  it('sets the plan against a budget that ends before the horizon over the budget months only', async () => {
+    // After the test above: each month the plan sells 100 × 900 + 1000 × 20 = 110,000 and
+    // the budget says 90,000 + 30,000 = 120,000, in volume 1,100 against 200 + 1,000.
+    await db.deleteFrom('budget').where('period', '=', '2027-06').execute();
+    const md = await pack();
+    // Six months of plan (660,000), five of budget: 550,000 vs 600,000 is −8.3%. Counting
+    // June's plan against no budget would read 660,000 vs 600,000, +10%.
+    expect(section(md, 4)).toContain(
+      'Revenue of the Central scenario 660,000, 2027-01–2027-06; over the 5 months the budget covers (2027-01–2027-05): 550,000 vs budget 600,000 (-8.3%).',
+    );
+    // Liquid months April to June, budgeted April and May: 2 × 1,100 vs 2 × 1,200.
+    expect(section(md, 9)).toContain(
+      'From 2027-04 (beyond the slushy zone): plan 2,200 vs budget 2,400 units (-8.3%), over the 2 of 3 months the budget covers (2027-04–2027-05).',
+    );
+  });
 });

@@ -35,6 +35,8 @@ function data(actions: number, overloads: number): PackData {
     finance: {
       periods: ['2027-02', '2027-03'],
       revenue: 1000,
+      budgetPeriods: [],
+      revenueInBudget: 0,
       budget: null,
       gapPct: null,
       cost: 600,
@@ -83,7 +85,15 @@ function data(actions: number, overloads: number): PackData {
       period: '2027-02',
       utilisation: 1.1,
     })),
-    longTerm: { from: null, plan: 0, budget: null, gapPct: null, worst: [] },
+    longTerm: {
+      from: null,
+      budgeted: [],
+      months: 0,
+      plan: 0,
+      budget: null,
+      gapPct: null,
+      worst: [],
+    },
     loop: null,
     actions: Array.from({ length: actions }, (_, i) => ({
       id: String(i + 1),
@@ -208,7 +218,15 @@ describe('a pack built before the cycle has a plan run', () => {
       changes: { ...d.changes, periods: [], consensusNow: 0, consensusBefore: 0, capacity: [] },
       overloads: [],
       criticalConstraints: [],
-      longTerm: { from: null, plan: 0, budget: null, gapPct: null, worst: [] },
+      longTerm: {
+        from: null,
+        budgeted: [],
+        months: 0,
+        plan: 0,
+        budget: null,
+        gapPct: null,
+        worst: [],
+      },
     };
     const lines = (n: number) => packSections(empty).find((s) => s.n === n)?.lines ?? [];
     for (const n of [1, 8, 9])

@@ -184,6 +184,8 @@ function pack(evil: string): PackData {
     finance: {
       periods: ['2027-02'],
       revenue: 1000,
+      budgetPeriods: [],
+      revenueInBudget: 0,
       budget: null,
       gapPct: null,
       cost: 600,
@@ -224,7 +226,15 @@ function pack(evil: string): PackData {
     },
     productDevelopment: [],
     overloads: [{ resource: evil, period: '2027-02', utilisation: 1.1 }],
-    longTerm: { from: null, plan: 0, budget: null, gapPct: null, worst: [] },
+    longTerm: {
+      from: null,
+      budgeted: [],
+      months: 0,
+      plan: 0,
+      budget: null,
+      gapPct: null,
+      worst: [],
+    },
     loop: null,
     actions: [
       {
