@@ -231,11 +231,14 @@ export interface ForecastAdjustmentsTable {
   zone: 'frozen' | 'slushy' | 'liquid';
   before_value: number | null;
   after_value: number | null;
-  source: 'modal' | 'command' | 'cli' | 'api';
+  /** `carried`: copied from the previous cycle when this one started (`carried_from`). */
+  source: 'modal' | 'command' | 'cli' | 'api' | 'carried';
   request_key: string;
   slack_team_id: string | null;
   slack_channel_id: string | null;
   created_at: Timestamp;
+  /** The adjustment of the previous cycle this one was carried from. */
+  carried_from: ColumnType<string | null, number | string | null | undefined, never>;
 }
 
 export interface NoChangeDeclarationsTable {

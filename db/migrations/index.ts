@@ -15,6 +15,7 @@ import * as jobOutbox from './20261203T1900-job-outbox.js';
 import * as chartFingerprints from './20261203T1910-chart-fingerprints.js';
 import * as decisionSupersedes from './20261203T1920-decision-supersedes.js';
 import * as postHolder from './20261203T1930-post-holder.js';
+import * as adjustmentsCarried from './20261204T0300-adjustments-carried.js';
 
 export const migrations: Record<string, Migration> = {
   '20261122T0400-initial': initial,
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '20261203T1910-chart-fingerprints': chartFingerprints,
   '20261203T1920-decision-supersedes': decisionSupersedes,
   '20261203T1930-post-holder': postHolder,
+  '20261204T0300-adjustments-carried': adjustmentsCarried,
 };

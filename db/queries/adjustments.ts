@@ -136,18 +136,60 @@ export interface SubmissionRow {
   readonly createdAt: Date;
 }
 
-/** How many adjustments a member has submitted in a cycle. */
+/**
+ * A cycle's adjustments that counted (accepted or flagged) for `fromPeriod` and later, oldest
+ * first: what a new cycle may carry over.
+ */
+export async function countedAdjustmentsFrom(
+  db: Db,
+  cycleId: number,
+  fromPeriod: string,
+): Promise<AdjustmentRow[]> {
+  return db
+    .selectFrom('forecast_adjustments')
+    .selectAll()
+    .where('cycle_id', '=', cycleId)
+    .where('status', 'in', ['accepted', 'flagged'])
+    .where('period', '>=', fromPeriod)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** The adjustments carried into a cycle from the previous one, by family code then period. */
+export async function carriedInto(
+  db: Db,
+  cycleId: number,
+): Promise<{ code: string; period: string; author: string; reason_code: string }[]> {
+  return adjustmentsWithFamily(db)
+    .select([
+      'families.code',
+      'forecast_adjustments.period',
+      'forecast_adjustments.author',
+      'forecast_adjustments.reason_code',
+    ])
+    .where('forecast_adjustments.cycle_id', '=', cycleId)
+    .where('forecast_adjustments.source', '=', 'carried')
+    .where('forecast_adjustments.status', '<>', 'withdrawn')
+    .orderBy('families.code')
+    .orderBy('forecast_adjustments.period')
+    .orderBy('forecast_adjustments.author')
+    .execute();
+}
+
+/** How many adjustments a member has submitted in a cycle (carried ones are not theirs to count). */
 export async function submissionCountOf(db: Db, cycleId: number, userId: string): Promise<number> {
   const row = await db
     .selectFrom('forecast_adjustments')
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .where('cycle_id', '=', cycleId)
     .where('author', '=', userId)
+    .where('source', '<>', 'carried')
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
-/** A member's adjustments in a cycle, latest first. */
+/** A member's adjustments submitted in a cycle (not those carried into it), latest first. */
 export async function submissionsOf(
   db: Db,
   cycleId: number,
@@ -157,6 +199,7 @@ export async function submissionsOf(
   const rows = await adjustmentsWithCode(db)
     .where('forecast_adjustments.cycle_id', '=', cycleId)
     .where('forecast_adjustments.author', '=', userId)
+    .where('forecast_adjustments.source', '<>', 'carried')
     .orderBy('forecast_adjustments.id', 'desc')
     .limit(limit)
     .execute();
@@ -176,19 +219,26 @@ export async function submissionsOf(
 
 export interface FamilyActivity {
   readonly family: string;
+  /** Submitted in this cycle. */
   readonly adjustments: number;
+  /** Who submitted them. */
   readonly authors: number;
   readonly flagged: number;
+  /** Carried into the cycle from the previous one. */
+  readonly carried: number;
 }
 
-/** Per family: how many adjustments, by how many people, how many flagged. */
+/** Per family: how many adjustments, by how many people, how many flagged, how many carried. */
 export async function adjustmentActivity(db: Db, cycleId: number): Promise<FamilyActivity[]> {
   const rows = await adjustmentsWithFamily(db)
     .select((eb) => [
       'families.code',
       eb.fn.countAll<string>().as('n'),
-      sql<string>`count(distinct forecast_adjustments.author)`.as('authors'),
+      sql<string>`count(distinct forecast_adjustments.author) filter (where forecast_adjustments.source <> 'carried')`.as(
+        'authors',
+      ),
       sql<string>`count(*) filter (where forecast_adjustments.status = 'flagged')`.as('flagged'),
+      sql<string>`count(*) filter (where forecast_adjustments.source = 'carried')`.as('carried'),
     ])
     .where('forecast_adjustments.cycle_id', '=', cycleId)
     .where('forecast_adjustments.status', '<>', 'withdrawn')
@@ -197,9 +247,10 @@ export async function adjustmentActivity(db: Db, cycleId: number): Promise<Famil
     .execute();
   return rows.map((r) => ({
     family: r.code,
-    adjustments: Number(r.n),
+    adjustments: Number(r.n) - Number(r.carried),
     authors: Number(r.authors),
     flagged: Number(r.flagged),
+    carried: Number(r.carried),
   }));
 }
 

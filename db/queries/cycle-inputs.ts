@@ -69,7 +69,7 @@ export interface RepOwing {
 
 /**
  * The sales reps who still owe forecast input in the cycle: for each, the active families
- * they cover with neither an adjustment (withdrawn ones do not count) nor a no-change
+ * they cover with neither an adjustment (withdrawn and carried ones do not count) nor a no-change
  * declaration from them. By user id, then family code; reps who owe nothing are left out.
  */
 export async function repsOwingInput(db: Db, cycleId: number): Promise<RepOwing[]> {
@@ -90,6 +90,8 @@ export async function repsOwingInput(db: Db, cycleId: number): Promise<RepOwing[
       .distinct()
       .where('cycle_id', '=', cycleId)
       .where('status', '<>', 'withdrawn')
+      // Carried from the previous cycle: in the consensus, but not this cycle's input.
+      .where('source', '<>', 'carried')
       .execute(),
     db
       .selectFrom('no_change_declarations')

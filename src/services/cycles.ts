@@ -14,6 +14,7 @@ import {
   openCycle,
   savePhaseDays,
 } from '../../db/queries/cycles.js';
+import { previousCycle } from '../../db/queries/review.js';
 import type { CycleRow, Phase } from '../../db/schema.js';
 import type { JobQueue } from '../../jobs/contracts.js';
 import {
@@ -29,6 +30,7 @@ import {
 import { isPeriod } from '../core/period.js';
 import type { Clock } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
+import { carryAdjustments } from './carry-over.js';
 import { deliverJobs, requestJob } from './outbox.js';
 import { snapshotCycle } from './review.js';
 import { getSettings } from './settings.js';
@@ -104,12 +106,19 @@ export async function startCycle(deps: CycleDeps, actor: string, month: string):
       opened_by: actor,
       opened_at: now,
     });
+    // The previous cycle's adjustments for months still ahead stay in the consensus.
+    const previous = await previousCycle(trx, month);
+    const carried = previous ? await carryAdjustments(trx, row, previous, settings) : [];
     await audit(trx, {
       actor,
       action: 'cycle.start',
       entity: 'cycle',
       entityId: row.id,
-      details: { month, deadlines },
+      details: {
+        month,
+        deadlines,
+        ...(previous ? { carriedAdjustments: carried.length, carriedFrom: previous.month } : {}),
+      },
     });
     const jobs = await requestCycleJobs(trx, row, now, settings.timezone);
     // The cycle opens with the review of how the last adopted plan did.

@@ -5,12 +5,14 @@
  * - the previous cycle's adopted scenario against this cycle's central, over the months both
  *   cover: demand, production and revenue, and the planned fill rate;
  * - constraints opened this cycle, resolved since the previous cycle closed, still open;
+ * - forecast adjustments carried into this cycle from the previous one (src/services/carry-over.ts);
  * - the previous cycle's decisions, and each earlier action: done, overdue, open or dropped;
  * - the decision's assumptions against what happened over the reviewed months ("Central
  *   assumed revenue 236M; actual 221M (−6%)"), from the performance review;
  * - the action completion rate: actions done / actions due by today (dropped ones left out).
  */
 import type { Db } from '../../db/connect.js';
+import { carriedInto } from '../../db/queries/adjustments.js';
 import { actionsBefore, constraintChanges, decisionsOf } from '../../db/queries/follow-through.js';
 import { familyResults } from '../../db/queries/plan-results.js';
 import { referenceScenario } from '../../db/queries/review.js';
@@ -49,6 +51,38 @@ export interface WhatChanged {
   };
   readonly decisions: readonly { scenario: string; rationale: string; by: string }[];
   readonly actions: readonly ActionStatus[];
+  /** Adjustments carried into this cycle, one entry per family, author and reason. */
+  readonly carried: readonly CarriedGroup[];
+}
+
+export interface CarriedGroup {
+  readonly family: string;
+  readonly author: string;
+  readonly reason: string;
+  /** The months, in order. */
+  readonly periods: readonly Period[];
+}
+
+/** Carried rows grouped by family, author and reason, in the order they come. */
+export function groupCarried(
+  rows: readonly { code: string; period: string; author: string; reason_code: string }[],
+): CarriedGroup[] {
+  const groups = new Map<
+    string,
+    { family: string; author: string; reason: string; periods: Period[] }
+  >();
+  for (const r of rows) {
+    const key = `${r.code}\u0000${r.author}\u0000${r.reason_code}`;
+    const g = groups.get(key) ?? {
+      family: r.code,
+      author: r.author,
+      reason: r.reason_code,
+      periods: [],
+    };
+    g.periods.push(r.period);
+    groups.set(key, g);
+  }
+  return [...groups.values()];
 }
 
 export interface Assumption {
@@ -120,6 +154,7 @@ export async function whatChanged(
   const c = await constraintChanges(db, cycle.id, since);
   const decisions = previous ? await decisionsOf(db, previous.id) : [];
   const actions = await actionsBefore(db, cycle.month);
+  const carried = groupCarried(await carriedInto(db, cycle.id));
   return {
     previous:
       previous && prevRef
@@ -152,6 +187,7 @@ export async function whatChanged(
               ? 'overdue'
               : 'open',
     })),
+    carried,
   };
 }
 

@@ -118,6 +118,8 @@ export interface PackData {
     readonly before: number | null;
     readonly after: number | null;
     readonly author: string;
+    /** Carried from an earlier cycle (src/services/carry-over.ts): no before → after of its own. */
+    readonly carried: boolean;
   }[];
   /** Q8 */
   readonly overloads: readonly {

@@ -40,6 +40,7 @@ const mention: Who = (id) => `<@${id}>`;
 export function loopPeople(l: PackLoop): string[] {
   return [
     ...l.changed.decisions.map((d) => d.by),
+    ...l.changed.carried.map((g) => g.author),
     ...l.escalations.flatMap((e) => (e.owner ? [e.owner] : [])),
     ...l.trend.flatMap((r) => Object.keys(r.review.fva.byPerson)),
   ];
@@ -77,6 +78,8 @@ export function changedLines(l: PackLoop, who: Who = mention): string[] {
   out.push(
     `Constraints: ${k.added.length} new${k.added.length ? ` (${list(k.added)})` : ''}, ${k.resolved.length} resolved${k.resolved.length ? ` (${list(k.resolved)})` : ''}, ${k.stillOpen} still open from earlier cycles.`,
   );
+  const carriedLine = carriedAdjustmentsLine(c, who);
+  if (carriedLine) out.push(carriedLine);
   for (const d of c.decisions)
     out.push(
       `${c.previous?.month ?? 'Last cycle'} decided: ${d.scenario} by ${who(d.by)}: “${d.rationale}”.`,
@@ -88,6 +91,21 @@ export function changedLines(l: PackLoop, who: Who = mention): string[] {
     );
   }
   return out;
+}
+
+/**
+ * "Forecast adjustments carried from 2027-01 for months still ahead: 6 (FAM-1 2027-05–2027-07
+ * promotion by <@U…>; …); each counts until its author adjusts that month again."
+ */
+export function carriedAdjustmentsLine(c: WhatChanged, who: Who): string | null {
+  const n = c.carried.reduce((s, g) => s + g.periods.length, 0);
+  if (n === 0) return null;
+  const shown = c.carried.slice(0, 4).map((g) => {
+    const span = g.periods.length > 1 ? `${g.periods[0]}–${g.periods.at(-1)}` : g.periods[0];
+    return `${g.family} ${span} ${g.reason.replace(/_/g, ' ')} by ${who(g.author)}`;
+  });
+  const more = c.carried.length - shown.length;
+  return `Forecast adjustments carried from ${c.previous?.month ?? 'the previous cycle'} for months still ahead: ${n} (${shown.join('; ')}${more > 0 ? `; …and ${more} more` : ''}); each counts until its author adjusts that month again.`;
 }
 
 function fvaLine(r: CycleReview, who: Who): string | null {

@@ -208,7 +208,7 @@ export function packSections(
     lines: p.productDevelopment.length
       ? p.productDevelopment.map(
           (x) =>
-            `${x.family} ${x.period}: ${x.reason} by ${who(x.author)} (${x.before === null ? '?' : num(x.before)} → ${x.after === null ? '?' : num(x.after)}).`,
+            `${x.family} ${x.period}: ${x.reason} by ${who(x.author)} (${x.carried ? 'carried from an earlier cycle' : `${x.before === null ? '?' : num(x.before)} → ${x.after === null ? '?' : num(x.after)}`}).`,
         )
       : ['No launch or end-of-life adjustment this cycle.'],
   });

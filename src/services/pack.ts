@@ -212,6 +212,7 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
         before: a.before_value,
         after: a.after_value,
         author: a.author,
+        carried: a.source === 'carried',
       })),
     criticalConstraints: priced.map((c) => ({
       resource: c.code,

@@ -128,6 +128,21 @@ describe('pack presenters', () => {
     });
   });
 
+  it('a launch carried from an earlier cycle says so instead of a before → after', () => {
+    const launch = { family: 'FAM-9', period: '2027-06', reason: 'launch', author: 'U_REP' };
+    const s = packSections({
+      ...data(1, 0),
+      productDevelopment: [
+        { ...launch, before: null, after: null, carried: true },
+        { ...launch, period: '2027-07', before: 0, after: 300, carried: false },
+      ],
+    });
+    expect(s[6]!.lines).toEqual([
+      'FAM-9 2027-06: launch by <@U_REP> (carried from an earlier cycle).',
+      'FAM-9 2027-07: launch by <@U_REP> (0 → 300).',
+    ]);
+  });
+
   it('stays within Slack limits with many actions and overloads, and the Markdown keeps every action', () => {
     const big = data(200, 50);
     const msg = packMessage(big);
@@ -168,6 +183,7 @@ describe('pack presenters', () => {
         before: 100,
         after: 400,
         author: 'U_REP2',
+        carried: false,
       })),
     };
     const msg = packMessage(busy);

@@ -146,14 +146,35 @@ describe('change presenters', () => {
 
   it('the demand summary counts adjustments per family', () => {
     const blocks = demandSummaryBlocks('2027-01', [
-      { family: 'FAM-1', adjustments: 3, authors: 2, flagged: 1 },
-      { family: 'FAM-2', adjustments: 1, authors: 1, flagged: 0 },
+      { family: 'FAM-1', adjustments: 3, authors: 2, flagged: 1, carried: 0 },
+      { family: 'FAM-2', adjustments: 1, authors: 1, flagged: 0, carried: 0 },
     ]);
     const text = JSON.stringify(blocks);
     expect(text).toContain('4 adjustment months so far');
     expect(text).toContain('*FAM-1*: 3 adjustments by 2 people, 1 flagged');
     expect(text).toContain('*FAM-2*: 1 adjustment by 1 person');
+    expect(text).not.toContain('carried');
     expect(validateBlocks(blocks, 'message')).toEqual([]);
+  });
+
+  it("the demand summary counts carried adjustments apart from this cycle's", () => {
+    const blocks = demandSummaryBlocks('2027-02', [
+      { family: 'FAM-1', adjustments: 1, authors: 1, flagged: 0, carried: 3 },
+      { family: 'FAM-2', adjustments: 0, authors: 0, flagged: 0, carried: 3 },
+    ]);
+    const text = JSON.stringify(blocks);
+    // This cycle: 1 month; carried: 3 + 3.
+    expect(text).toContain(
+      '1 adjustment month so far. 6 adjustment months carried from earlier cycles count until their authors adjust those months again.',
+    );
+    expect(text).toContain('*FAM-1*: 1 adjustment by 1 person; 3 carried from earlier cycles');
+    expect(text).toContain('*FAM-2*: 3 carried from earlier cycles');
+    const none = JSON.stringify(
+      demandSummaryBlocks('2027-02', [
+        { family: 'FAM-1', adjustments: 0, authors: 0, flagged: 0, carried: 2 },
+      ]),
+    );
+    expect(none).toContain('No adjustments yet this cycle. 2 adjustment months carried');
   });
 
   it('help lists every subcommand usage', () => {

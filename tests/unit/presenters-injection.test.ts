@@ -274,7 +274,9 @@ const PRESENTERS: Readonly<Record<string, (evil: string) => unknown>> = {
   threadNote: (e) => threadNote(outcome(e)),
   noChangeText: (e) => noChangeText('2027-01', [e, `${e}-2`]),
   demandSummaryBlocks: (e) =>
-    demandSummaryBlocks('2027-01', [{ family: e, adjustments: 1, authors: 1, flagged: 0 }]),
+    demandSummaryBlocks('2027-01', [
+      { family: e, adjustments: 1, authors: 1, flagged: 0, carried: 0 },
+    ]),
   supplySummaryBlocks: (e) => supplySummaryBlocks('2027-01', [{ resource: e, updates: 1, net: 5 }]),
   demandBlocks: (e) => demandBlocks({ code: e, name: e }, []),
   actionDm: (e) =>

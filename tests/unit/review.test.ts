@@ -337,6 +337,11 @@ describe('review message', () => {
       constraints: { added: [], resolved: [], stillOpen: 0 },
       decisions: [{ scenario: 'Central', rationale: 'a <b> & c', by: 'U_CEO' }],
       actions: [],
+      carried: [
+        { family: 'FAM-1', author: 'U_RITA', reason: 'promotion', periods: ['2027-05', '2027-06'] },
+        // Named nowhere else in the review: the mention must still be kept.
+        { family: 'FAM-2', author: 'U_NEW', reason: 'lost_customer', periods: ['2027-04'] },
+      ],
     };
     const trend = [
       {
@@ -357,6 +362,10 @@ describe('review message', () => {
     expect(text).toContain('Plan adherence 86.4%: produced 210 vs 220 planned.');
     expect(text).toContain('Service: fill rate 53.8%, OTIF 25.0% over 4 order lines.');
     expect(text).toContain('“a &lt;b&gt; &amp; c”');
+    // 2 + 1 carried months, in two groups.
+    expect(text).toContain(
+      'Forecast adjustments carried from 2027-01 for months still ahead: 3 (FAM-1 2027-05–2027-06 promotion by <@U_RITA>; FAM-2 2027-04 lost customer by <@U_NEW>); each counts until its author adjusts that month again.',
+    );
     // revenue 4,500 vs 4,400 assumed: +2.3%
     expect(text).toContain(
       'Central (2027-01) assumed revenue 4,400 for 2027-01–2027-02; actual 4,500 (+2.3%).',

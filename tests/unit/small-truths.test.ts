@@ -42,6 +42,7 @@ describe('small truths', () => {
       adjustments: 2,
       authors: 1,
       flagged: 0,
+      carried: 0,
     }));
     const text = JSON.stringify(demandSummaryBlocks('2027-01', activity));
     expect(text).toContain('*FAM-40*');

@@ -96,24 +96,30 @@ export function demandSummaryBlocks(
   activity: readonly FamilyActivity[],
 ): types.KnownBlock[] {
   const total = activity.reduce((s, a) => s + a.adjustments, 0);
+  const carried = activity.reduce((s, a) => s + a.carried, 0);
+  const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
   const rows = [
-    ...activity
-      .slice(0, SUMMARY_LINES)
-      .map(
-        (a) =>
-          `• *${esc(a.family)}*: ${a.adjustments} adjustment${a.adjustments === 1 ? '' : 's'} by ${a.authors} ${a.authors === 1 ? 'person' : 'people'}${a.flagged ? `, ${a.flagged} flagged` : ''}`,
-      ),
+    ...activity.slice(0, SUMMARY_LINES).map((a) => {
+      const own = a.adjustments
+        ? `${plural(a.adjustments, 'adjustment')} by ${a.authors} ${a.authors === 1 ? 'person' : 'people'}${a.flagged ? `, ${a.flagged} flagged` : ''}`
+        : '';
+      const kept = a.carried ? `${a.carried} carried from earlier cycles` : '';
+      return `• *${esc(a.family)}*: ${[own, kept].filter(Boolean).join('; ')}`;
+    }),
     ...andMore(activity.length, 'families'),
   ];
+  const carriedNote = carried
+    ? `${plural(carried, 'adjustment month')} carried from earlier cycles count until their authors adjust those months again.`
+    : '';
   return [
     { type: 'header', text: plain(clip(`Demand review ${cycleMonth}: forecast adjustments`, 150)) },
     {
       type: 'section',
       text: mrkdwn(
         clip(
-          total === 0
+          total === 0 && carried === 0
             ? 'No adjustments yet.'
-            : `${total} adjustment month${total === 1 ? '' : 's'} so far.\n${rows.join('\n')}`,
+            : `${total === 0 ? 'No adjustments yet this cycle.' : `${plural(total, 'adjustment month')} so far.`}${carriedNote ? ` ${carriedNote}` : ''}\n${rows.join('\n')}`,
           3000,
         ),
       ),
