@@ -30,6 +30,7 @@ import { computeConsensus, peopleSteps, stepBrief } from '../core/consensus.js';
 import { bias, wmape } from '../core/kpi.js';
 import { addMonths, type Period, periodIndex } from '../core/period.js';
 import type { StressSummary } from '../core/stress/index.js';
+import { crewOvertimeLimit } from '../core/supply/overtime.js';
 
 /** What a plan run stores of consensus: only the lines someone adjusted. */
 export interface StoredConsensusLine {
@@ -65,19 +66,13 @@ interface ProblemResources {
   }[];
 }
 
-/** A crew's overtime: per worker (null = uncapped) and crew-wide caps, the smaller binding. */
+/** A crew's overtime by the plan's rule (src/core/supply/overtime.ts); 0 when nothing caps it. */
 function crewOvertime(wf: {
   initialWorkers: number;
   overtimeHoursPerWorker: number | null;
   crewOvertimeLimit?: number;
 }): number {
-  const pw = wf.overtimeHoursPerWorker;
-  const crew = wf.crewOvertimeLimit ?? Number.POSITIVE_INFINITY;
-  const perWorker =
-    pw === null || (pw === 0 && wf.crewOvertimeLimit !== undefined)
-      ? Number.POSITIVE_INFINITY
-      : wf.initialWorkers * pw;
-  const cap = Math.min(perWorker, crew);
+  const cap = crewOvertimeLimit(wf.initialWorkers, wf.overtimeHoursPerWorker, wf.crewOvertimeLimit);
   return Number.isFinite(cap) ? cap : 0;
 }
 

@@ -194,3 +194,34 @@ describe('suppliers, warehouses and crew caps in the rough-cut check', () => {
     expect(month('CREW', '2027-01')?.overtimeLimit).toBe(100);
   });
 });
+
+describe('a crew with only a crew-wide overtime cap in the rough-cut check', () => {
+  it('allows the crew cap alone when overtime per worker is left blank (0)', () => {
+    // resources.csv: crew_overtime_limit 300, overtime_hours_per_worker blank (loaded as 0).
+    // By hand: 10 workers × 100 h = 1,000 h regular; the crew cap alone allows 300 h of
+    // overtime (the LP's rule: per worker 0 with a crew cap means no per-worker cap).
+    // Demand 1,200 h: overload 200 h ≤ 300 h, so overtime covers it.
+    const check = roughCutCapacity({
+      resources: [
+        {
+          ...crew,
+          workforce: {
+            ...crew.workforce!,
+            hoursPerWorker: 100,
+            overtimeHoursPerWorker: 0,
+            crewOvertimeLimit: 300,
+          },
+        },
+      ],
+      loads: [{ family: 'A', resource: 'CREW', perUnit: 1 }],
+      demand: [{ family: 'A', period: '2027-01', units: 1200 }],
+      periods: ['2027-01'],
+    });
+    expect(check.months[0]).toMatchObject({ capacity: 1000, load: 1200, overtimeLimit: 300 });
+    expect(check.gaps[0]).toMatchObject({
+      kind: 'overload',
+      units: 200,
+      coveredByOvertime: true,
+    });
+  });
+});

@@ -4,6 +4,7 @@
  */
 import type { CapacityLine, Family, Load, Resource } from '../company.js';
 import { addMonths, type Period } from '../period.js';
+import { crewOvertimeLimit } from './overtime.js';
 
 /** A capacity update or constraint from operations, applied in list order. */
 export interface CapacityUpdate {
@@ -154,9 +155,10 @@ export function roughCutCapacity(input: CapacityCheckInput): CapacityCheck {
       const overtimeLimit =
         line?.overtimeLimit ??
         (r.workforce
-          ? Math.min(
-              r.workforce.initialWorkers * r.workforce.overtimeHoursPerWorker,
-              r.workforce.crewOvertimeLimit ?? Number.POSITIVE_INFINITY,
+          ? crewOvertimeLimit(
+              r.workforce.initialWorkers,
+              r.workforce.overtimeHoursPerWorker,
+              r.workforce.crewOvertimeLimit,
             )
           : r.overtimeLimit);
       const { capacity, applied } = applyCapacityUpdates(baseCapacity, updates.get(key) ?? []);

@@ -5,6 +5,7 @@
  */
 import { addMonths } from '../period.js';
 import { type LpBuilder as Builder, LpBuilder, type LpModel } from './lp.js';
+import { perWorkerOvertime } from './overtime.js';
 import {
   familyCost,
   type PlanFamily,
@@ -448,11 +449,9 @@ export function buildModel(p: PlanProblem, opts: BuildOptions): BuiltModel {
       if (wf) {
         const crew = wf.crewOvertimeLimitByPeriod?.[period] ?? wf.crewOvertimeLimit;
         otLimit = crew ?? Infinity;
-        // Per worker: a positive cap; 0 (the default) means none allowed unless a crew-wide
-        // cap is given, which then applies alone; null means no per-worker cap.
-        const pw = wf.overtimeHoursPerWorker;
-        overtimePerWorker[k] =
-          pw === null || (pw === 0 && crew !== undefined) ? Infinity : pw * avail;
+        // Per worker (the shared rule, overtime.ts), scaled by availability like regular hours.
+        const pw = perWorkerOvertime(wf.overtimeHoursPerWorker, crew);
+        overtimePerWorker[k] = Number.isFinite(pw) ? pw * avail : pw;
       } else otLimit = res.overtimeLimitByPeriod[period] ?? res.overtimeLimit;
       // Frozen production is the adopted plan, made with the overtime it needed: a plan that
       // bans overtime (a cautious scenario) bans it from the first month after the fence.
