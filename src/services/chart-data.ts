@@ -62,17 +62,26 @@ interface ProblemResources {
       initialWorkers: number;
       overtimeHoursPerWorker: number | null;
       crewOvertimeLimit?: number;
+      crewOvertimeLimitByPeriod?: Readonly<Record<string, number>>;
     } | null;
   }[];
 }
 
 /** A crew's overtime by the plan's rule (src/core/supply/overtime.ts); 0 when nothing caps it. */
-function crewOvertime(wf: {
-  initialWorkers: number;
-  overtimeHoursPerWorker: number | null;
-  crewOvertimeLimit?: number;
-}): number {
-  const cap = crewOvertimeLimit(wf.initialWorkers, wf.overtimeHoursPerWorker, wf.crewOvertimeLimit);
+function crewOvertime(
+  wf: {
+    initialWorkers: number;
+    overtimeHoursPerWorker: number | null;
+    crewOvertimeLimit?: number;
+    crewOvertimeLimitByPeriod?: Readonly<Record<string, number>>;
+  },
+  period: string,
+): number {
+  const cap = crewOvertimeLimit(
+    wf.initialWorkers,
+    wf.overtimeHoursPerWorker,
+    wf.crewOvertimeLimitByPeriod?.[period] ?? wf.crewOvertimeLimit,
+  );
   return Number.isFinite(cap) ? cap : 0;
 }
 
@@ -100,8 +109,9 @@ export function gapPoints(
   return rows.map((r) => {
     const res = byCode.get(r.code);
     const limit = res
-      ? (res.overtimeLimitByPeriod?.[r.period] ??
-        (res.workforce ? crewOvertime(res.workforce) : res.overtimeLimit))
+      ? res.workforce
+        ? crewOvertime(res.workforce, r.period)
+        : (res.overtimeLimitByPeriod?.[r.period] ?? res.overtimeLimit)
       : 0;
     const i = monthIndex.get(r.period);
     const moq = res?.minOrderQuantity ?? 0;

@@ -119,6 +119,26 @@ describe('gapPoints', () => {
     );
   });
 
+  it("takes a crew's month from its crew cap by month, as the plan does", () => {
+    // capacities.csv overtime_limit 0 for the crew in January becomes its crew cap that
+    // month (from-company.ts): min(10 × 8 = 80, 0) = 0, though the per-worker cap gives 80.
+    const crewRow = rows.slice(2);
+    const p = {
+      resources: [
+        {
+          code: 'CREW',
+          overtimeLimit: 0,
+          workforce: {
+            initialWorkers: 10,
+            overtimeHoursPerWorker: 8,
+            crewOvertimeLimitByPeriod: { '2027-01': 0 },
+          },
+        },
+      ],
+    };
+    expect(gapPoints(p, crewRow)[0]?.overtimeLimit).toBe(0);
+  });
+
   it('gives no overtime for a resource the problem does not know', () => {
     expect(gapPoints(null, rows.slice(0, 1))[0]?.overtimeLimit).toBe(0);
   });

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Company } from '../../src/core/company.js';
 import { nextPeriods } from '../../src/core/period.js';
+import { roughCutCapacity } from '../../src/core/supply/capacity-check.js';
 import { buildPlanProblem } from '../../src/core/supply/from-company.js';
 import { parsePlanProblem } from '../../src/core/supply/problem.js';
 import { solvePlan } from '../../src/core/supply/solve.js';
@@ -82,5 +83,81 @@ describe('buildPlanProblem from company data', () => {
     expect(march?.load ?? Infinity).toBeLessThanOrEqual(
       (march?.capacity ?? 0) + (march?.overtime ?? 0) + 1e-6,
     );
+  });
+});
+
+describe("a month's overtime limit on a crew (capacities.csv overtime_limit)", () => {
+  // Crew 10 × 100 h = 1,000 h a month, 20 h overtime per worker = 200 h; demand 1,150 h
+  // every month. capacities.csv: 2027-02 overtime_limit 0 (no overtime that month),
+  // 2027-03 overtime_limit 300 (above the per-worker cap, which still applies: 200).
+  const periods3 = ['2027-01', '2027-02', '2027-03'];
+  const crewCompany: Company = {
+    families: [
+      {
+        code: 'W',
+        name: 'W',
+        unit: 'u',
+        price: 50,
+        unitCost: 10,
+        holdingCost: 5,
+        backlogCost: 20,
+        subcontractCost: null,
+        safetyStock: 0,
+      },
+    ],
+    resources: [
+      {
+        code: 'CREW',
+        name: 'Crew',
+        kind: 'workforce',
+        unit: 'h',
+        regularCapacity: 1000,
+        overtimeLimit: 200,
+        overtimeCost: 1,
+        workforce: {
+          initialWorkers: 10,
+          hoursPerWorker: 100,
+          costPerWorker: 0,
+          hireCost: 1e6,
+          layoffCost: 1e6,
+          overtimeHoursPerWorker: 20,
+          minWorkers: null,
+          maxWorkers: null,
+        },
+      },
+    ],
+    loads: [{ family: 'W', resource: 'CREW', perUnit: 1 }],
+    history: [],
+    inventory: [],
+    budget: [],
+    capacities: [
+      { resource: 'CREW', period: '2027-02', capacity: 1000, overtimeLimit: 0 },
+      { resource: 'CREW', period: '2027-03', capacity: 1000, overtimeLimit: 300 },
+    ],
+  };
+  const crewDemand = periods3.map((period) => ({ family: 'W', period, units: 1150 }));
+
+  it('caps the plan’s overtime that month, and the rough-cut check agrees', async () => {
+    const p = buildPlanProblem(crewCompany, crewDemand, { periods: periods3 });
+    const r = await solvePlan(p, solver);
+    expect(r.status).toBe('optimal');
+    if (r.status !== 'optimal') return;
+    const crewRows = r.resources.filter((x) => x.resource === 'CREW');
+    // January: 150 h for its own demand + 50 h built ahead for February (overtime 1 + holding
+    // 5 = 6 a unit, below the 50 a lost sale costs) = the 200 h cap. February: no overtime;
+    // 1,000 h + 50 from stock leaves 100 units short. March: cap min(20 × 10, 300) = 200 h:
+    // 150 h for its own demand + 50 h for 50 of February's units backlogged (backlog 20 +
+    // overtime 1 = 21 < 50), the other 50 lost. Overtime 200, 0, 200 (before: 150 in each).
+    expect(crewRows.map((x) => x.overtime)).toEqual([200, 0, 200]);
+    expect(crewRows.map((x) => x.overtimeLimit)).toEqual([200, 0, 200]);
+    // The rough-cut check applies the same rule to the same data.
+    const check = roughCutCapacity({
+      resources: crewCompany.resources,
+      loads: crewCompany.loads,
+      capacities: crewCompany.capacities,
+      demand: crewDemand,
+      periods: periods3,
+    });
+    expect(check.months.map((m) => m.overtimeLimit)).toEqual([200, 0, 200]);
   });
 });

@@ -152,15 +152,15 @@ export function roughCutCapacity(input: CapacityCheckInput): CapacityCheck {
         : r.workforce
           ? r.workforce.initialWorkers * r.workforce.hoursPerWorker
           : r.regularCapacity;
-      const overtimeLimit =
-        line?.overtimeLimit ??
-        (r.workforce
-          ? crewOvertimeLimit(
-              r.workforce.initialWorkers,
-              r.workforce.overtimeHoursPerWorker,
-              r.workforce.crewOvertimeLimit,
-            )
-          : r.overtimeLimit);
+      // A month's overtime limit is a crew's crew-wide cap that month, as in the plan
+      // (from-company.ts); the per-worker cap still applies.
+      const overtimeLimit = r.workforce
+        ? crewOvertimeLimit(
+            r.workforce.initialWorkers,
+            r.workforce.overtimeHoursPerWorker,
+            line?.overtimeLimit ?? r.workforce.crewOvertimeLimit,
+          )
+        : (line?.overtimeLimit ?? r.overtimeLimit);
       const { capacity, applied } = applyCapacityUpdates(baseCapacity, updates.get(key) ?? []);
       months.push({
         resource: r.code,

@@ -100,6 +100,7 @@ export function buildPlanProblem(
     const capacityByPeriod: Record<string, number> = {};
     const availabilityByPeriod: Record<string, number> = {};
     const overtimeLimitByPeriod: Record<string, number> = {};
+    const crewOvertimeLimitByPeriod: Record<string, number> = {};
     const wf = r.workforce;
     const crewHours = wf ? wf.initialWorkers * wf.hoursPerWorker : 0;
     for (const t of periods) {
@@ -107,7 +108,10 @@ export function buildPlanProblem(
       const line = lines.get(key);
       const base = line ? line.capacity : wf ? crewHours : r.regularCapacity;
       const { capacity } = applyCapacityUpdates(base, updatesBy.get(key) ?? []);
-      if (line?.overtimeLimit != null) overtimeLimitByPeriod[t] = line.overtimeLimit;
+      // For a crew a month's overtime limit is its crew-wide cap that month (the model
+      // reads no machine overtime limit for a workforce); the per-worker cap still applies.
+      if (line?.overtimeLimit != null)
+        (wf ? crewOvertimeLimitByPeriod : overtimeLimitByPeriod)[t] = line.overtimeLimit;
       if (wf) {
         // A workforce's capacity follows its head count; overrides scale each worker's hours.
         if (capacity !== crewHours && crewHours > 0) availabilityByPeriod[t] = capacity / crewHours;
@@ -143,6 +147,10 @@ export function buildPlanProblem(
             maxWorkers: wf.maxWorkers,
             ...defined({
               crewOvertimeLimit: wf.crewOvertimeLimit ?? undefined,
+              crewOvertimeLimitByPeriod:
+                Object.keys(crewOvertimeLimitByPeriod).length > 0
+                  ? crewOvertimeLimitByPeriod
+                  : undefined,
               integer: wf.integer ? true : undefined,
               costPerWorkerByPeriod: byPeriod(rc, (x) => x.costPerWorker),
               hireCostByPeriod: byPeriod(rc, (x) => x.hireCost),
