@@ -97,9 +97,9 @@ function regularCapacity(r: PlanProblem['resources'][number], t: Period): number
 
 /**
  * The investment of a scenario, resolved on the problem: a null resource is the machine or
- * supplier (not a workforce) with the highest load of planned demand over its regular
- * capacity; the size is a share of its mean regular capacity; the default cost is six months
- * of that size at its overtime cost; the default first month is the fourth.
+ * supplier (not a workforce or a warehouse) with the highest load of planned demand over its
+ * regular capacity; the size is a share of its mean regular capacity; the default cost is six
+ * months of that size at its overtime cost; the default first month is the fourth.
  */
 export function resolveInvestment(
   problem: PlanProblem,
@@ -117,7 +117,9 @@ export function resolveInvestment(
     for (const d of problem.demand) demand.set(d.family, (demand.get(d.family) ?? 0) + d.units);
     let best = -1;
     for (const r of problem.resources) {
-      if (r.workforce) continue;
+      // A warehouse holds month-end stock, not a flow of production: Σ perUnit × demand is
+      // no load for it, and it is not a machine or supplier.
+      if (r.workforce || r.storage) continue;
       let load = 0;
       for (const l of problem.loads)
         if (l.resource === r.code) load += l.perUnit * (demand.get(l.family) ?? 0);

@@ -7,6 +7,7 @@ import {
   applyWhatIfs,
   compareScenarios,
   DEFAULT_SCENARIOS,
+  resolveInvestment,
   runScenarios,
 } from '../../src/core/scenarios.js';
 import { type PlanProblem, parsePlanProblem } from '../../src/core/supply/problem.js';
@@ -180,6 +181,46 @@ describe('applying assumptions', () => {
       [12, 0],
     ]);
     expect(r?.plan?.families.map((x) => x.subcontract)).toEqual([0, 300]);
+  });
+});
+
+describe("the ambitious scenario's default capacity investment", () => {
+  it('goes to the most loaded machine, never to a warehouse', () => {
+    const periods = ['2027-01', '2027-02', '2027-03', '2027-04'];
+    const p = parsePlanProblem({
+      periods,
+      families: [
+        {
+          code: 'BOX',
+          price: 40,
+          unitCost: 10,
+          holdingCost: 1,
+          backlogCost: 20,
+          endingBacklogMax: 0,
+        },
+      ],
+      demand: periods.map((period) => ({ family: 'BOX', period, units: 1000 })),
+      resources: [
+        // 1,000 h a month against 1,000 h of demand: 100% loaded.
+        { code: 'LINE', unit: 'h', capacity: 1000, overtimeCost: 50, overtimeLimit: 200 },
+        // 800 pallets of stock room; the plan holds no stock, so it is not loaded at all
+        // (the old measure, 1 pallet × 4,000 units of demand over 3,200, said 125%).
+        { code: 'WH', unit: 'pallets', capacity: 800, storage: true, overtimeCost: 2 },
+      ],
+      loads: [
+        { family: 'BOX', resource: 'LINE', perUnit: 1 },
+        { family: 'BOX', resource: 'WH', perUnit: 1 },
+      ],
+    });
+    const ambitious = DEFAULT_SCENARIOS.find((s) => s.name === 'ambitious')!;
+    // 15% of LINE's mean 1,000 h = 150 h a month from the fourth month; cost six months of
+    // it at LINE's overtime cost: 150 × 6 × 50 = 45,000.
+    expect(resolveInvestment(p, ambitious)).toEqual({
+      resource: 'LINE',
+      size: 150,
+      cost: 45000,
+      from: '2027-04',
+    });
   });
 });
 
