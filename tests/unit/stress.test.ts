@@ -13,6 +13,7 @@ import {
   type ScenarioAssumptions,
 } from '../../src/core/scenarios.js';
 import {
+  budgetCash,
   drawDemand,
   spreadOf,
   stressPlan,
@@ -316,5 +317,41 @@ describe('widening from past consensus errors', () => {
     );
     expect(w.get('A')).toBeCloseTo(2, 12);
     expect(w.get('B')).toBe(1);
+  });
+});
+
+describe('the budget’s cash', () => {
+  it('keeps the opening cover from the first budgeted month when the budget starts later', () => {
+    /*
+     * Opening stock 100 units at $10; the budget covers only 2028 (months 3 and 4 of the
+     * plan), 1 000 units a month. Opening cover kept: 100 × $10 × (1 000 / 1 000) = $1 000 of
+     * stock in months 3 and 4, none budgeted before. DSO = DPO = 0: no receivables or
+     * payables at a month's end, so the peak working capital is the stock, $1 000.
+     */
+    const periods = ['2027-11', '2027-12', '2028-01', '2028-02'];
+    const p = parsePlanProblem({
+      periods,
+      families: [
+        {
+          code: 'W',
+          price: 30,
+          unitCost: 10,
+          holdingCost: 1,
+          backlogCost: 5,
+          initialInventory: 100,
+        },
+      ],
+      demand: periods.map((period) => ({ family: 'W', period, units: 1000 })),
+    });
+    const budget = ['2028-01', '2028-02'].map((period) => ({
+      family: 'W',
+      period,
+      volume: 1000,
+      revenue: 30000,
+    }));
+    const b = budgetCash(p, budget, { dsoDays: 0, dpoDays: 0, coverMonths: 3 });
+    expect(b?.peakWorkingCapital).toBeCloseTo(1000, 6);
+    // Cash: 0, 0, then 30 000 − 1 000 × $10 = 20 000 a month.
+    expect(b?.cumulativeCash).toEqual([0, 0, 20000, 40000]);
   });
 });

@@ -140,7 +140,9 @@ export interface BudgetCash {
 /**
  * The budget's cash on the same terms: budget revenue collected after DSO, budget volume at
  * its full unit cost paid after DPO, and stock that keeps each family's opening cover
- * (opening stock × budget volume of the month / budget volume of the first month). The
+ * (opening stock × budget volume of the month / the family's budget volume in its first
+ * budgeted month, so a budget that starts after the plan's first month is not divided by a
+ * missing month; a family budgeted at volume 0 throughout holds no budget stock). The
  * budget has volumes and revenue but no costs: its full unit cost is the unit cost times
  * `costFactor`, the central plan's cash costs over its cost of materials (production and
  * subcontracting), so the budget carries the same workforce, overtime and holding costs per
@@ -181,8 +183,9 @@ export function budgetCash(
     let stock = 0;
     for (const [code, v] of volume) {
       const f = fam.get(code)!;
-      const first = v[0]! > 0 ? v[0]! : 1;
-      stock += f.initialInventory * f.unitCost * (v[t]! / first);
+      const ref = v.find((x) => x > 0);
+      if (ref === undefined) continue;
+      stock += f.initialInventory * f.unitCost * (v[t]! / ref);
     }
     peak = Math.max(peak, stock + money.receivables[t]! - money.payables[t]!);
   }
