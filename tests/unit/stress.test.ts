@@ -94,6 +94,65 @@ describe('no uncertainty: the stress test is the deterministic plan', () => {
     });
 });
 
+describe('no uncertainty: the crew at the month’s costs', () => {
+  it('charges wages by month as the plan does', async () => {
+    /*
+     * One family, 100 units a month for two months at $10, price $30; a crew held at 10
+     * workers (min = max = 10), 10 h each, 1 h a unit: the crew makes the 100 units. Wages
+     * $100 a worker in January and $300 in February (costPerWorkerByPeriod), no hires.
+     *   cash costs = production 200 × 10 + wages 10 × 100 + 10 × 300 = 2 000 + 4 000 = 6 000
+     *   revenue 200 × 30 = 6 000, no stock: margin 6 000 − 6 000 = 0.
+     * (At the constant $100 the wages would be 2 000: cost 4 000, margin 2 000.)
+     */
+    const p = parsePlanProblem({
+      periods: ['2027-01', '2027-02'],
+      families: [
+        { code: 'W', price: 30, unitCost: 10, holdingCost: 1, backlogCost: 5, endingBacklogMax: 0 },
+      ],
+      demand: [
+        { family: 'W', period: '2027-01', units: 100 },
+        { family: 'W', period: '2027-02', units: 100 },
+      ],
+      resources: [
+        {
+          code: 'CREW',
+          unit: 'h',
+          workforce: {
+            initialWorkers: 10,
+            hoursPerWorker: 10,
+            costPerWorker: 100,
+            hireCost: 0,
+            layoffCost: 0,
+            minWorkers: 10,
+            maxWorkers: 10,
+            costPerWorkerByPeriod: { '2027-02': 300 },
+          },
+        },
+      ],
+      loads: [{ family: 'W', resource: 'CREW', perUnit: 1 }],
+    });
+    const [r] = await runScenarios(p, [{ name: 'central', label: 'Central' }], solver, {
+      stress: { samples: 5, seed: 1, fixedMonths: 2 },
+    });
+    if (!r?.finance || !r.stress) throw new Error('no figures');
+    expect(r.finance.makingCost).toBeCloseTo(6000, 6);
+    expect(r.stress.cashCost.expected).toBeCloseTo(6000, 6);
+    expect(r.stress.margin.expected).toBeCloseTo(0, 6);
+  });
+
+  it('crew-two-products (wages and hiring costs by month): cash cost and margin to the cent', async () => {
+    // The example's plan cost is $138,701.14 (docs/plan-format.md); without uncertainty the
+    // stress test spends what the plan spends.
+    const p = withSpread(example('crew-two-products'), 0);
+    const [r] = await runScenarios(p, [{ name: 'central', label: 'Central' }], solver, {
+      stress: { samples: 3, seed: 1, fixedMonths: 99 },
+    });
+    if (!r?.finance || !r.stress) throw new Error('no figures');
+    expect(r.stress.cashCost.expected).toBeCloseTo(r.finance.makingCost, 2);
+    expect(r.stress.margin.expected).toBeCloseTo(r.finance.grossMargin, 2);
+  });
+});
+
 describe('a plan that produces less', () => {
   it('never has a higher serviceAtRisk or excessInventoryValue on the same samples', async () => {
     const base = example('three-families-two-lines');

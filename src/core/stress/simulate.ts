@@ -140,16 +140,19 @@ export function stressPlan(
       }
     }
   }
+  // The crew's wages, hiring and layoffs at the month's costs (plan files may give them by
+  // month), as the LP charges them.
   const fixedCostByMonth = new Float64Array(T);
   p.resources.forEach((res) => {
-    const wf = res.workforce;
-    if (!wf) return;
+    if (!res.workforce) return;
     for (const x of plan.resources) {
       if (x.resource !== res.code) continue;
       const t = tIdx.get(x.period);
       if (t === undefined) continue;
       const c =
-        (x.workers ?? 0) * wf.costPerWorker + x.hires * wf.hireCost + x.layoffs * wf.layoffCost;
+        (x.workers ?? 0) * resourceCost(res, 'costPerWorker', x.period) +
+        x.hires * resourceCost(res, 'hireCost', x.period) +
+        x.layoffs * resourceCost(res, 'layoffCost', x.period);
       fixedCostByMonth[t] = (fixedCostByMonth[t] ?? 0) + c;
     }
   });
