@@ -153,6 +153,119 @@ describe('no uncertainty: the crew at the month’s costs', () => {
   });
 });
 
+describe('no uncertainty: a warehouse is loaded by stock, not production', () => {
+  /** One family at $10, price $40, a line of 100 h (1 h a unit) and a warehouse of 100 m³
+   *  whose overtime is rented space at $3 a m³ (up to 500 m³). */
+  const boxes = (units: readonly number[], m3PerUnit: number): PlanProblem => {
+    const periods = ['2027-01', '2027-02', '2027-03'];
+    return parsePlanProblem({
+      periods,
+      families: [
+        {
+          code: 'BOX',
+          price: 40,
+          unitCost: 10,
+          holdingCost: 1,
+          backlogCost: 20,
+          endingBacklogMax: 0,
+        },
+      ],
+      demand: periods.map((period, t) => ({ family: 'BOX', period, units: units[t]! })),
+      resources: [
+        { code: 'LINE', unit: 'h', capacity: 100 },
+        {
+          code: 'WH',
+          unit: 'm3',
+          capacity: 100,
+          overtimeLimit: 500,
+          overtimeCost: 3,
+          storage: true,
+        },
+      ],
+      loads: [
+        { family: 'BOX', resource: 'LINE', perUnit: 1 },
+        { family: 'BOX', resource: 'WH', perUnit: m3PerUnit },
+      ],
+      options: { maxBacklog: 0 },
+    });
+  };
+  const central = async (p: PlanProblem) => {
+    const [r] = await runScenarios(p, [{ name: 'central', label: 'Central' }], solver, {
+      stress: { samples: 5, seed: 1, fixedMonths: 3 },
+    });
+    if (!r?.plan || !r.finance || !r.stress) throw new Error('no figures');
+    return { plan: r.plan, stress: r.stress };
+  };
+
+  it('rents no space for an empty warehouse', async () => {
+    /*
+     * Demand 100 a month, 2 m³ a unit: the line makes 100 a month and nothing is stocked.
+     * Production × 2 m³ = 200 m³ is above the warehouse's 100, but the warehouse is empty:
+     * no rent. Cash cost 300 × $10 = 3 000, revenue 300 × 40 = 12 000, margin 9 000.
+     * (Charging production's 100 m³ over the capacity would add 3 × 100 × $3 = 900.)
+     */
+    const r = await central(boxes([100, 100, 100], 2));
+    expect(r.plan.costs.overtime).toBeCloseTo(0, 6);
+    expect(r.stress.cashCost.expected).toBeCloseTo(3000, 6);
+    expect(r.stress.margin.expected).toBeCloseTo(9000, 6);
+  });
+
+  it('rents the space the stock needs above the warehouse, as the plan does', async () => {
+    /*
+     * 300 units due in March, none before, no backlog at the end: the line's 100 a month
+     * is the only plan. Stock 100 in January, 200 in February (1 m³ a unit): February
+     * rents 200 − 100 = 100 m³ at $3 = 300. Cash cost 3 000 production + (100 + 200) × $1
+     * holding + 300 rent = 3 600; revenue 300 × 40 = 12 000; margin 8 400.
+     * (Production never loads the warehouse above 100 m³: counted that way, no rent.)
+     */
+    const r = await central(boxes([0, 0, 300], 1));
+    expect(r.plan.costs.overtime).toBeCloseTo(300, 6);
+    expect(r.stress.cashCost.expected).toBeCloseTo(3600, 6);
+    expect(r.stress.margin.expected).toBeCloseTo(8400, 6);
+  });
+});
+
+describe('replanning the liquid zone', () => {
+  it('is not capped by a warehouse’s capacity, which limits stock, not production', async () => {
+    /*
+     * Demand 100 a month planned; a line of 1 000 h (1 h a unit) and a warehouse of 100 m³
+     * (1 m³ a unit, no rented space). The plan makes 100 a month and holds nothing.
+     * One sample: demand 200, 100, 100; month 1 fixed, then replanned.
+     *   month 1: make 100, ship 100, 100 wait (backlog)
+     *   month 2: make 100 + (200 − 100) = 200 (the line allows 1 000), ship the 100 waiting
+     *            and the 100 new: nothing waits
+     *   month 3: make 100, ship 100
+     * On time: 100 + 100 + 100 of 400 demanded = 0.75; stock stays 0, so the warehouse
+     * never holds more than its 100 m³. (Capped at the warehouse's 100 m³ as if production
+     * filled it, month 2 makes 100: 100 still waits in months 2 and 3, 100 / 400 = 0.25.)
+     */
+    const periods = ['2027-01', '2027-02', '2027-03'];
+    const p = parsePlanProblem({
+      periods,
+      families: [{ code: 'BOX', price: 40, unitCost: 10, holdingCost: 1, backlogCost: 20 }],
+      demand: periods.map((period) => ({ family: 'BOX', period, units: 100 })),
+      resources: [
+        { code: 'LINE', unit: 'h', capacity: 1000 },
+        { code: 'WH', unit: 'm3', capacity: 100, storage: true },
+      ],
+      loads: [
+        { family: 'BOX', resource: 'LINE', perUnit: 1 },
+        { family: 'BOX', resource: 'WH', perUnit: 1 },
+      ],
+    });
+    const plan = await solved(p);
+    expect(plan.families.map((r) => r.production)).toEqual([100, 100, 100]);
+    const x = stressPlan(
+      { problem: p, plan },
+      Float64Array.from([200, 100, 100]),
+      Float64Array.from([100, 100, 100]),
+      { fixedMonths: 1 },
+    );
+    expect(x.fillRate[0]).toBeCloseTo(0.75, 12);
+    expect(x.revenue[0]).toBeCloseTo(400 * 40, 6);
+  });
+});
+
 describe('a plan that produces less', () => {
   it('never has a higher serviceAtRisk or excessInventoryValue on the same samples', async () => {
     const base = example('three-families-two-lines');

@@ -8,7 +8,8 @@
  *   month's demand above the scenario's planned demand (minus what fell short of it), the
  *   one-for-one correction of a base-stock policy. It never goes below zero, and never above
  *   the larger of the plan's production and the family's share of its resources' capacity
- *   (regular + the overtime the scenario allows, shared in proportion to planned load).
+ *   (regular + the overtime the scenario allows, shared in proportion to planned load;
+ *   warehouses limit stock, not production, and are left out).
  * - Each month, open backlog and then new demand are served from the oldest stock first,
  *   except the stock the plan itself keeps back while customers wait (a safety stock it
  *   protects, the ending-inventory target in the last month).
@@ -17,6 +18,9 @@
  * - Stock is kept by the month it was made; a family with a shelf life of L months writes off
  *   what is still in stock at the end of its L-th month (opening stock counts as made the
  *   month before the horizon).
+ * - Overtime is the load above a resource's regular capacity at its overtime cost: for a
+ *   line, supplier or crew the load is production; for a warehouse (storage) it is the stock
+ *   at the month's end, the rented space the LP pays for.
  */
 
 import { margin, monthlyCash } from '../finance.js';
@@ -125,9 +129,12 @@ export function stressPlan(
     regular[r * T + t] = x.capacity;
     maxLoad[r * T + t] = Math.max(x.load, x.capacity + x.overtimeLimit);
   }
-  // Each family's share of its resources' allowed load, in units, per month.
+  // A warehouse (storage) is loaded by the stock at the month's end, not by production.
+  const storage = p.resources.map((res) => res.storage === true);
+  // Each family's share of its production resources' allowed load, in units, per month.
   const capShare = new Float64Array(F * T).fill(Infinity);
   for (let r = 0; r < R; r++) {
+    if (storage[r]) continue;
     const fs = loadF[r]!;
     const as = loadA[r]!;
     for (let t = 0; t < T; t++) {
@@ -228,6 +235,7 @@ export function stressPlan(
   }
   const cohorts = new Float64Array(maxLife + 1);
   const prod = new Float64Array(F * T);
+  const stockEnd = new Float64Array(F * T);
   const revByMonth = new Float64Array(T);
   const costByMonth = new Float64Array(T);
   const invValue = new Float64Array(T);
@@ -297,6 +305,7 @@ export function stressPlan(
           inv = 0;
           for (let a = 0; a < L - 1; a++) inv += cohorts[a]!;
         }
+        stockEnd[k] = inv;
         const short = needs - shipped;
         const newBacklog = short < backlogCap[k]! ? short : backlogCap[k]!;
         const lost = short - newBacklog;
@@ -320,15 +329,17 @@ export function stressPlan(
       endValue += inv * unitCost[kEnd]!;
       if (inv > coverUnits[f]!) excess += (inv - coverUnits[f]!) * unitCost[kEnd]!;
     }
-    // Overtime: load above regular capacity, at each resource's overtime cost.
+    // Overtime: load above regular capacity, at each resource's overtime cost. A line's load
+    // is production; a warehouse's is the stock at the month's end (rented space).
     for (let r = 0; r < R; r++) {
       const fs = loadF[r]!;
       const as = loadA[r]!;
+      const by = storage[r] ? stockEnd : prod;
       for (let t = 0; t < T; t++) {
         const c = otCost[r * T + t]!;
         if (c === 0) continue;
         let load = 0;
-        for (let n = 0; n < fs.length; n++) load += as[n]! * prod[fs[n]! * T + t]!;
+        for (let n = 0; n < fs.length; n++) load += as[n]! * by[fs[n]! * T + t]!;
         const ot = load - regular[r * T + t]!;
         if (ot > 1e-9) costByMonth[t] = costByMonth[t]! + ot * c;
       }
