@@ -7,13 +7,19 @@
  *   hiring + layoffs + holding + a capacity investment. The model's penalty terms (backlog,
  *   lost sales, safety-stock shortfall) are not money anyone pays and are left out.
  * - margin, the one definition used everywhere (CLI, Slack, charts, pack): revenue − making
- *   cost + change in inventory value at unit cost (stock built is an asset, not a loss; stock
+ *   cost + change in inventory value at cost (stock built is an asset, not a loss; stock
  *   run down was paid for before the horizon). See `margin` below.
+ * - inventory value, first in first out (`stockValueFifo`): stock is sold and expires oldest
+ *   first, so what is on hand are the units made last, each at the unit cost of the month it
+ *   was made or bought in; opening stock at the first month's unit cost. With unit costs by
+ *   month, stock made cheap and still on hand is not revalued at a later, dearer month's cost
+ *   (that gain would be on paper only; nobody earned it).
  * - days of supply: ending inventory / average daily demand of the last three plan months
  *   (the forward months the plan knows about).
- * - working capital vs budget: ending inventory value − the inventory value the budget
- *   implies, which keeps each family's opening cover: opening stock × (budget volume of the
- *   last plan month / demand of the first plan month). Families without budget lines for
+ * - working capital vs budget: ending inventory value (as above) − the inventory value the
+ *   budget implies, which keeps each family's opening cover: opening stock × (budget volume
+ *   of the last plan month / demand of the first plan month) at the family's standard unit
+ *   cost (`unitCost`: the budget has no costs by month). Families without budget lines for
  *   that month are left out of both sides; with no budget at all the figure is null.
  */
 import type { BudgetLine } from './company.js';
@@ -37,7 +43,7 @@ export interface PlanFinance {
   readonly workingCapitalDelta: number | null;
 }
 
-/** The one margin: revenue − the plan's cash costs + change in inventory value at unit cost. */
+/** The one margin: revenue − the plan's cash costs + change in inventory value at cost. */
 export function margin(
   revenue: number,
   cashCosts: number,
@@ -45,6 +51,31 @@ export function margin(
   endingInventoryValue: number,
 ): number {
   return revenue - cashCosts + (endingInventoryValue - openingInventoryValue);
+}
+
+/**
+ * Value at cost of the newest `units` of a family's stock at the end of month `t`, first in
+ * first out: stock is sold and expires oldest first, so the units on hand are the ones made
+ * last. They are valued at the unit cost of the month they were made or bought in, newest
+ * month first (`made[j]` units at `cost[j]` in month j: production + subcontracting); what
+ * the horizon's months do not cover is opening stock, at `openingCost`.
+ */
+export function stockValueFifo(
+  units: number,
+  t: number,
+  made: ArrayLike<number>,
+  cost: ArrayLike<number>,
+  openingCost: number,
+): number {
+  let left = units;
+  let value = 0;
+  for (let j = t; j >= 0 && left > 0; j--) {
+    const m = made[j] ?? 0;
+    const take = m < left ? m : left;
+    value += take * (cost[j] ?? 0);
+    left -= take;
+  }
+  return left > 0 ? value + left * openingCost : value;
 }
 
 /**
@@ -74,6 +105,7 @@ export function planFinance(
   const last = problem.periods[T - 1]!;
   const first = problem.periods[0]!;
   const fam = new Map(problem.families.map((f) => [f.code, f]));
+  const tIdx = new Map(problem.periods.map((t, i) => [t, i]));
   let revenue = 0;
   let endingValue = 0;
   let valueSum = 0;
@@ -81,17 +113,36 @@ export function planFinance(
   const firstDemand = new Map<string, number>();
   for (const f of problem.families)
     openingValue += f.initialInventory * familyCost(f, 'unitCost', first);
-  const endRow = new Map<string, SolvedPlan['families'][number]>();
+  // Units made (produced + bought), unit cost and stock of each family by month.
+  const byFamily = new Map<
+    string,
+    { made: Float64Array; cost: Float64Array; stock: Float64Array }
+  >();
+  for (const f of problem.families)
+    byFamily.set(f.code, {
+      made: new Float64Array(T),
+      cost: Float64Array.from(problem.periods, (t) => familyCost(f, 'unitCost', t)),
+      stock: new Float64Array(T),
+    });
   for (const r of plan.families) {
-    const f = fam.get(r.family);
-    if (!f) continue;
-    const cost = familyCost(f, 'unitCost', r.period);
-    valueSum += r.inventory * cost;
-    if (r.period === last) {
-      endingValue += r.inventory * cost;
-      endRow.set(r.family, r);
+    const x = byFamily.get(r.family);
+    const t = tIdx.get(r.period);
+    if (!x || t === undefined) continue;
+    x.made[t] = r.production + r.subcontract;
+    x.stock[t] = r.inventory;
+    if (t === 0) firstDemand.set(r.family, r.demand);
+  }
+  const endValueOf = new Map<string, number>();
+  for (const [code, x] of byFamily) {
+    const openingCost = x.cost[0] ?? 0;
+    for (let t = 0; t < T; t++) {
+      const value = stockValueFifo(x.stock[t]!, t, x.made, x.cost, openingCost);
+      valueSum += value;
+      if (t === T - 1) {
+        endingValue += value;
+        endValueOf.set(code, value);
+      }
     }
-    if (r.period === first) firstDemand.set(r.family, r.demand);
   }
   for (const v of revenueByRow(problem, plan)) revenue += v;
   const c = plan.costs;
@@ -126,7 +177,7 @@ export function planFinance(
     const d1 = firstDemand.get(b.family);
     if (!f || !d1) continue;
     budgetValue = (budgetValue ?? 0) + f.initialInventory * (b.volume / d1) * f.unitCost;
-    planValueCovered += (endRow.get(b.family)?.inventory ?? 0) * f.unitCost;
+    planValueCovered += endValueOf.get(b.family) ?? 0;
   }
   return {
     revenue,

@@ -304,4 +304,78 @@ describe('finance figures', () => {
     // 500 units against (3 800 + 2 200 + 2 200) / (30 + 31 + 30) units a day.
     expect(f.daysOfSupply).toBeCloseTo(500 / (8200 / 91), 10);
   });
+
+  /**
+   * Opening stock 100, demand 100 a month for two months, ending stock ≥ 100, no backlog at
+   * the end; price $30, holding $1; unit cost `jan` in January and `feb` in February.
+   */
+  const priceRise = (jan: number, feb: number): PlanProblem =>
+    parsePlanProblem({
+      periods: ['2027-01', '2027-02'],
+      families: [
+        {
+          code: 'W',
+          price: 30,
+          unitCost: jan,
+          unitCostByPeriod: { '2027-02': feb },
+          holdingCost: 1,
+          backlogCost: 50,
+          initialInventory: 100,
+          endingInventoryMin: 100,
+          endingBacklogMax: 0,
+        },
+      ],
+      demand: ['2027-01', '2027-02'].map((period) => ({ family: 'W', period, units: 100 })),
+      resources: [{ code: 'L', capacity: 1000 }],
+      loads: [{ family: 'W', resource: 'L', perUnit: 1 }],
+    });
+
+  it('values stock at the cost it was made at: no paper gain when unit cost rises', async () => {
+    /*
+     * $10 in January, $20 in February: a unit made in January and held costs $11 < $20, so
+     * the plan makes all 200 in January (stock 200, then 100). FIFO: the opening 100 are sold
+     * in January, January's 200 are sold (100) and kept (100) after.
+     *   revenue 200 × 30 = 6 000; cash costs 200 × 10 + (200 + 100) × 1 = 2 300
+     *   opening stock 100 × $10 = 1 000; ending stock 100 made in January × $10 = 1 000
+     *   margin 6 000 − 2 300 + (1 000 − 1 000) = 3 700 (COGS 200 × 10 + holding 300: same)
+     *   average stock value (200 × 10 + 100 × 10) / 2 = 1 500
+     * (Valued at February's $20 the ending stock would be 2 000 and the margin 4 700.)
+     */
+    const p = priceRise(10, 20);
+    const plan = await solvePlan(p, solver);
+    if (plan.status !== 'optimal') throw new Error(plan.message);
+    expect(plan.families.map((r) => [r.production, r.inventory])).toEqual([
+      [200, 200],
+      [0, 100],
+    ]);
+    const f = planFinance(p, plan);
+    expect(f.makingCost).toBeCloseTo(2300, 6);
+    expect(f.openingInventoryValue).toBeCloseTo(1000, 6);
+    expect(f.endingInventoryValue).toBeCloseTo(1000, 6);
+    expect(f.grossMargin).toBeCloseTo(3700, 6);
+    expect(f.averageInventoryValue).toBeCloseTo(1500, 6);
+  });
+
+  it('working capital vs budget is the ending stock value shown − the budget’s', async () => {
+    /*
+     * $20 in January (the family's standard unit cost), $10 in February: the opening 100
+     * serve January and February makes 200 (100 sold, 100 kept). Ending stock: 100 made in
+     * February at $10 = 1 000. The budget keeps the opening cover, 100 × (100 / 100) = 100
+     * units, at the standard $20 = 2 000 (the budget has no costs by month).
+     *   working capital vs budget = 1 000 − 2 000 = −1 000
+     *   margin 6 000 − (200 × 10 + 100 × 1) + (1 000 − 100 × 20) = 2 900
+     * (Valuing the plan's stock at the standard $20 for this row, as the ending value row
+     * did not, gave 2 000 − 2 000 = 0.)
+     */
+    const p = priceRise(20, 10);
+    const plan = await solvePlan(p, solver);
+    if (plan.status !== 'optimal') throw new Error(plan.message);
+    const f = planFinance(p, plan, [
+      { family: 'W', period: '2027-02', volume: 100, revenue: 3000 },
+    ]);
+    expect(f.endingInventoryValue).toBeCloseTo(1000, 6);
+    expect(f.budgetInventoryValue).toBeCloseTo(2000, 6);
+    expect(f.workingCapitalDelta).toBeCloseTo(-1000, 6);
+    expect(f.grossMargin).toBeCloseTo(2900, 6);
+  });
 });

@@ -266,6 +266,80 @@ describe('replanning the liquid zone', () => {
   });
 });
 
+describe('stock at the cost it was made at (first in first out)', () => {
+  it('no uncertainty: margin and ending stock equal the plan’s when unit cost rises', async () => {
+    /*
+     * Opening 100, demand 100 + 100, ending stock ≥ 100, $10 in January and $20 in February,
+     * holding $1, price $30: the plan makes 200 in January (tests/unit/scenarios.test.ts).
+     * Ending stock 100 made in January at $10 = 1 000; opening 100 × $10 = 1 000;
+     * margin 6 000 − 2 300 + 0 = 3 700. (At February's $20: 2 000 and 4 700.)
+     */
+    const p = parsePlanProblem({
+      periods: ['2027-01', '2027-02'],
+      families: [
+        {
+          code: 'W',
+          price: 30,
+          unitCost: 10,
+          unitCostByPeriod: { '2027-02': 20 },
+          holdingCost: 1,
+          backlogCost: 50,
+          initialInventory: 100,
+          endingInventoryMin: 100,
+          endingBacklogMax: 0,
+        },
+      ],
+      demand: ['2027-01', '2027-02'].map((period) => ({ family: 'W', period, units: 100 })),
+      resources: [{ code: 'L', capacity: 1000 }],
+      loads: [{ family: 'W', resource: 'L', perUnit: 1 }],
+    });
+    const [r] = await runScenarios(p, [{ name: 'central', label: 'Central' }], solver, {
+      stress: { samples: 5, seed: 1, fixedMonths: 2 },
+    });
+    if (!r?.finance || !r.stress) throw new Error('no figures');
+    expect(r.stress.endingInventoryValue.expected).toBeCloseTo(1000, 6);
+    expect(r.stress.margin.expected).toBeCloseTo(3700, 6);
+    expect(r.finance.grossMargin).toBeCloseTo(3700, 6);
+  });
+
+  it('writes off expired stock at the cost of the month it was made in', async () => {
+    /*
+     * Two-month shelf life, $5 in January and $20 in February, holding $1: the plan makes
+     * January's and February's 100 in January ($6 a unit held against $20). One sample
+     * sells 100 then 50: the 50 January units left expire at February's end, worth
+     * 50 × $5 = 250 (not 50 × $20 = 1 000). Nothing is left, so no excess beyond cover.
+     */
+    const p = parsePlanProblem({
+      periods: ['2027-01', '2027-02'],
+      families: [
+        {
+          code: 'J',
+          price: 30,
+          unitCost: 5,
+          unitCostByPeriod: { '2027-02': 20 },
+          holdingCost: 1,
+          backlogCost: 50,
+          shelfLife: { periods: 2, expired: 'scrap', scrapCost: 1 },
+        },
+      ],
+      demand: ['2027-01', '2027-02'].map((period) => ({ family: 'J', period, units: 100 })),
+      resources: [{ code: 'L', capacity: 1000 }],
+      loads: [{ family: 'J', resource: 'L', perUnit: 1 }],
+    });
+    const plan = await solved(p);
+    expect(plan.families.map((r) => r.production)).toEqual([200, 0]);
+    const x = stressPlan(
+      { problem: p, plan },
+      Float64Array.from([100, 50]),
+      Float64Array.from([100, 100]),
+      { fixedMonths: 2 },
+    );
+    expect(x.writtenOffValue[0]).toBeCloseTo(250, 6);
+    expect(x.excessInventoryValue[0]).toBeCloseTo(250, 6);
+    expect(x.endingInventoryValue[0]).toBeCloseTo(0, 6);
+  });
+});
+
 describe('a plan that produces less', () => {
   it('never has a higher serviceAtRisk or excessInventoryValue on the same samples', async () => {
     const base = example('three-families-two-lines');

@@ -17,13 +17,14 @@
  *   limit when the problem does not allow lost sales); the rest is lost.
  * - Stock is kept by the month it was made; a family with a shelf life of L months writes off
  *   what is still in stock at the end of its L-th month (opening stock counts as made the
- *   month before the horizon).
+ *   month before the horizon). Stock is valued first in first out, as in planFinance: at the
+ *   unit cost of the month it was made or bought in (opening stock at the first month's).
  * - Overtime is the load above a resource's regular capacity at its overtime cost: for a
  *   line, supplier or crew the load is production; for a warehouse (storage) it is the stock
  *   at the month's end, the rented space the LP pays for.
  */
 
-import { margin, monthlyCash } from '../finance.js';
+import { margin, monthlyCash, stockValueFifo } from '../finance.js';
 import { type CashSettings, DEFAULT_CASH } from '../scenarios/schema.js';
 import { familyCost, type PlanProblem, resourceCost, safetyPenalty } from '../supply/problem.js';
 import type { SolvedPlan } from '../supply/solve.js';
@@ -198,6 +199,11 @@ export function stressPlan(
       lostCost[k] = familyCost(fam, 'lostSalesCost', period);
     });
   });
+  // Each family's unit costs as a row of months, the opening stock's cost, and whether the
+  // cost is the same every month (then every unit in stock is worth that one cost).
+  const costRow = p.families.map((_, f) => unitCost.subarray(f * T, f * T + T));
+  const openCost = Float64Array.from(costRow, (row) => row[0] ?? 0);
+  const flatCost = costRow.map((row) => row.every((c) => c === row[0]));
   const otCost = new Float64Array(R * T);
   p.resources.forEach((res, r) => {
     p.periods.forEach((period, t) => {
@@ -236,6 +242,7 @@ export function stressPlan(
   const cohorts = new Float64Array(maxLife + 1);
   const prod = new Float64Array(F * T);
   const stockEnd = new Float64Array(F * T);
+  const made = new Float64Array(T);
   const revByMonth = new Float64Array(T);
   const costByMonth = new Float64Array(T);
   const invValue = new Float64Array(T);
@@ -254,6 +261,9 @@ export function stressPlan(
       const life = lifeOf[f]!;
       const scrapCost = scrapOf[f]!;
       const safety = safetyOf[f]!;
+      const flat = flatCost[f]!;
+      const costs = costRow[f]!;
+      const costOf = (j: number): number => (j < 0 ? openCost[f]! : costs[j]!);
       const L = life > 0 ? life : 1;
       // Without a shelf life the stock is one number; with one, cohorts[a] holds the stock of
       // age a months (a = 0: made this month), and aging comes first each month.
@@ -276,9 +286,11 @@ export function stressPlan(
         }
         prod[k] = make;
         const bought = planS[k]!;
+        made[t] = make + bought;
         const needs = backlog + d;
         let shipped: number;
         let expired = 0;
+        let expiredValue = 0;
         if (life === 0) {
           const stock = inv + make + bought;
           const held = stock < reserve[k]! ? stock : reserve[k]!;
@@ -300,6 +312,10 @@ export function stressPlan(
           }
           // Stock made L months ago (age L−1 now) expires at this month's end.
           expired = cohorts[L - 1]! + cohorts[L]!;
+          // At the cost of the months they were made in (age a: month t − a).
+          expiredValue = flat
+            ? expired * unitCost[k]!
+            : cohorts[L - 1]! * costOf(t - L + 1) + cohorts[L]! * costOf(t - L);
           cohorts[L - 1] = 0;
           cohorts[L] = 0;
           inv = 0;
@@ -320,14 +336,23 @@ export function stressPlan(
           bought * subCost[k]! +
           inv * holdCost[k]! +
           expired * scrapCost;
-        invValue[t] = invValue[t]! + inv * unitCost[k]!;
-        writtenOff += expired * unitCost[k]!;
+        invValue[t] =
+          invValue[t]! +
+          (flat ? inv * unitCost[k]! : stockValueFifo(inv, t, made, costs, openCost[f]!));
+        writtenOff += expiredValue;
         penalty += newBacklog * backCost[k]! + lost * lostPenalty[k]!;
         if (inv < safety) penalty += (safety - inv) * safetyPenaltyOf[f]!;
       }
       const kEnd = f * T + T - 1;
-      endValue += inv * unitCost[kEnd]!;
-      if (inv > coverUnits[f]!) excess += (inv - coverUnits[f]!) * unitCost[kEnd]!;
+      // Stock beyond cover is the newest: what is sold in the cover months is the oldest.
+      const over = inv - coverUnits[f]!;
+      if (flat) {
+        endValue += inv * unitCost[kEnd]!;
+        if (over > 0) excess += over * unitCost[kEnd]!;
+      } else {
+        endValue += stockValueFifo(inv, T - 1, made, costs, openCost[f]!);
+        if (over > 0) excess += stockValueFifo(over, T - 1, made, costs, openCost[f]!);
+      }
     }
     // Overtime: load above regular capacity, at each resource's overtime cost. A line's load
     // is production; a warehouse's is the stock at the month's end (rented space).
