@@ -82,14 +82,17 @@ export function cashChart(
   } as unknown as TopLevelSpec;
 
   const end = (s: CashSeries) => s.points.at(-1);
-  const budgetEnd = budget?.at(-1)?.cumulative ?? null;
+  const budgetLast = budget?.at(-1) ?? null;
+  const budgetEnd = budgetLast?.cumulative ?? null;
   const parts = series.map((s) => {
     const e = end(s);
     if (!e) return `*${esc(s.label)}*: no months.`;
+    // Against the budget where it ends: the horizon's end, or its own last month before that.
+    const at = budgetLast ? s.points.find((p) => p.period === budgetLast.period) : undefined;
     const vs =
-      budgetEnd === null
+      budgetEnd === null || !at
         ? ''
-        : ` (${formatMoney(e.cumulative - budgetEnd, '$', true)} vs budget, ${formatMoney(e.cumulativeP10 - budgetEnd, '$', true)} at P10)`;
+        : ` (${at === e ? '' : `by ${at.period}, the budget's last month: `}${formatMoney(at.cumulative - budgetEnd, '$', true)} vs budget, ${formatMoney(at.cumulativeP10 - budgetEnd, '$', true)} at P10)`;
     return `*${esc(s.label)}*: ${formatMoney(e.cumulative)} by ${e.period}${vs}`;
   });
   const summary = series.length ? `${parts.join('.\n')}.` : 'No scenarios to compare.';
@@ -100,6 +103,8 @@ export function cashChart(
         ? `${s.label} ends at ${formatMoney(e.cumulative)} expected, ${formatMoney(e.cumulativeP10)} at P10.`
         : '';
     })
-    .join(' ')}${budgetEnd === null ? '' : ` Budget ends at ${formatMoney(budgetEnd)}.`}`;
+    .join(
+      ' ',
+    )}${budgetEnd === null ? '' : ` Budget ends at ${formatMoney(budgetEnd)}${budgetLast ? ` in ${budgetLast.period}` : ''}.`}`;
   return { spec, title, altText: clip(altText, 1000), summary: clip(summary, 600) };
 }

@@ -225,11 +225,12 @@ export function cashSeries(
         cumulativeP10: x.cumulativeCashP10[t] ?? 0,
       })),
     });
+    // The budget's line stops where the budget does.
     if (!budget && x.budget)
-      budget = periods.map((period, t) => ({
-        period,
-        cumulative: x.budget?.cumulativeCash[t] ?? 0,
-      }));
+      budget = x.budget.cumulativeCash.flatMap((cumulative, t) => {
+        const period = periods[t];
+        return period ? [{ period, cumulative }] : [];
+      });
   }
   return series.length ? { series, budget } : null;
 }

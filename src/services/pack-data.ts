@@ -72,7 +72,11 @@ export interface PackData {
     readonly marginP10: number | null;
     readonly cashFlow: number | null;
     readonly cashFlowP10: number | null;
+    /** The budget's cumulative cash at its last month in the horizon. */
     readonly budgetCashFlow: number | null;
+    /** That month (the horizon's last unless the budget ends sooner), and cash at P10 against it. */
+    readonly budgetCashPeriod: string | null;
+    readonly cashP10VsBudget: number | null;
     readonly workingCapital: number | null;
     readonly workingCapitalVsBudget: number | null;
   };

@@ -65,6 +65,16 @@ function partOf(budgeted: readonly string[], months: number): string {
 const span = (periods: readonly string[]) =>
   periods.length > 1 ? `${periods[0]}–${periods.at(-1)}` : (periods[0] ?? '');
 
+/** Q4's cash: over the horizon, and against the budget where the budget ends. */
+function cashLine(fi: PackData['finance']): string {
+  const head = `Cash over the horizon ${num(fi.cashFlow ?? 0)} expected, ${num(fi.cashFlowP10 ?? 0)} at P10`;
+  if (fi.budgetCashFlow === null || fi.cashP10VsBudget === null) return `${head}.`;
+  const vs = `budget ${num(fi.budgetCashFlow)} (${signedNum(fi.cashP10VsBudget)} at P10)`;
+  return fi.budgetCashPeriod === null || fi.budgetCashPeriod === fi.periods.at(-1)
+    ? `${head} vs ${vs}.`
+    : `${head}; by ${fi.budgetCashPeriod}, the budget's last month, ${signedNum(fi.cashP10VsBudget)} at P10 against budget ${num(fi.budgetCashFlow)}.`;
+}
+
 /** Q4's revenue against the budget, over the months the budget covers. */
 function revenueLine(fi: PackData['finance'], scenario: string): string {
   const head = `Revenue of the ${scenario} scenario ${num(fi.revenue)}`;
@@ -153,7 +163,7 @@ export function packSections(
             ? []
             : [
                 `Against uncertain demand: expected margin ${num(fi.expectedMargin)}, ${num(fi.marginP10 ?? 0)} at P10.`,
-                `Cash over the horizon ${num(fi.cashFlow ?? 0)} expected, ${num(fi.cashFlowP10 ?? 0)} at P10${fi.budgetCashFlow === null ? '' : ` vs budget ${num(fi.budgetCashFlow)} (${signedNum((fi.cashFlowP10 ?? 0) - fi.budgetCashFlow)} at P10)`}.`,
+                cashLine(fi),
                 `Peak working capital ${num(fi.workingCapital ?? 0)}${fi.workingCapitalVsBudget === null ? '' : ` (${signedNum(fi.workingCapitalVsBudget)} vs budget)`}.`,
               ]),
         ]

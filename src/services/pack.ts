@@ -167,6 +167,12 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
       cashFlow: kNum(ck, 'cashFlow'),
       cashFlowP10: kNum(ck, 'cashFlowP10'),
       budgetCashFlow: kNum(ck, 'budgetCashFlow'),
+      budgetCashPeriod: periods[(kNum(ck, 'budgetCashMonths') ?? periods.length) - 1] ?? null,
+      cashP10VsBudget:
+        kNum(ck, 'cashP10VsBudget') ??
+        (kNum(ck, 'budgetCashFlow') === null
+          ? null
+          : (kNum(ck, 'cashFlowP10') ?? 0) - (kNum(ck, 'budgetCashFlow') ?? 0)),
       workingCapital: kNum(ck, 'workingCapital'),
       workingCapitalVsBudget: kNum(ck, 'workingCapitalVsBudget'),
     },

@@ -317,6 +317,18 @@ function kpisOf(r: ScenarioResult): Record<string, number | null> {
   };
 }
 
+/**
+ * The budget's cash at its last month in the horizon, and this plan's against it there, at
+ * P10: a budget that ends before the horizon is compared where it ends.
+ */
+function budgetCashKpis(x: StressSummary): Record<string, number | null> {
+  const n = x.budget?.cumulativeCash.length ?? 0;
+  const budgetEnd = x.budget?.cumulativeCash[n - 1];
+  const p10 = x.cumulativeCashP10[n - 1];
+  if (budgetEnd === undefined || p10 === undefined) return { budgetCashFlow: null };
+  return { budgetCashFlow: budgetEnd, budgetCashMonths: n, cashP10VsBudget: p10 - budgetEnd };
+}
+
 /** The stress test's figures as KPIs (metric names as in the grid), empty without one. */
 export function stressKpis(x: StressSummary | null): Record<string, number | null> {
   if (!x) return {};
@@ -333,7 +345,7 @@ export function stressKpis(x: StressSummary | null): Record<string, number | nul
     cashFlow: x.cashFlow.expected,
     cashFlowP10: x.cashFlow.p10,
     cashFlowP90: x.cashFlow.p90,
-    budgetCashFlow: x.budget ? (x.budget.cumulativeCash.at(-1) ?? null) : null,
+    ...budgetCashKpis(x),
     workingCapital: x.peakWorkingCapital.expected,
     workingCapitalVsBudget: x.budget
       ? x.peakWorkingCapital.expected - x.budget.peakWorkingCapital

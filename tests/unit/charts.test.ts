@@ -246,6 +246,41 @@ describe('gap chart', () => {
 });
 
 describe('summaries come from the numbers', () => {
+  it('the cash summary compares with a budget that ends early where it ends', () => {
+    const point = (period: string, cumulative: number, cumulativeP10: number) => ({
+      period,
+      cumulative,
+      cumulativeP10,
+    });
+    const series = [
+      {
+        scenario: 'central',
+        label: 'Central',
+        points: [
+          point('2027-01', 100_000, 80_000),
+          point('2027-02', 250_000, 200_000),
+          point('2027-03', 400_000, 300_000),
+        ],
+      },
+    ];
+    // The budget covers January and February only: at February, 250k − 220k = +30k expected
+    // and 200k − 220k = −20k at P10. (At the horizon's end it would read +180k.)
+    const early = cashChart(series, [
+      { period: '2027-01', cumulative: 90_000 },
+      { period: '2027-02', cumulative: 220_000 },
+    ]).summary;
+    expect(early).toBe(
+      "*Central*: $400k by 2027-03 (by 2027-02, the budget's last month: +$30k vs budget, −$20k at P10).",
+    );
+    // A budget to the horizon's end: 400k − 390k = +10k, 300k − 390k = −90k.
+    const full = cashChart(series, [
+      { period: '2027-01', cumulative: 90_000 },
+      { period: '2027-02', cumulative: 220_000 },
+      { period: '2027-03', cumulative: 390_000 },
+    ]).summary;
+    expect(full).toBe('*Central*: $400k by 2027-03 (+$10k vs budget, −$90k at P10).');
+  });
+
   it('scenario summary compares every plan against the same demand samples', () => {
     // Figures from sampleScenarios(), money to two significant figures, differences by hand: Cautious 4.72M − 4.98M =
     // −260k and 91.2% − 95.1% = −3.9 pts; Ambitious 5.16M − 4.98M = +180k, 96.8% − 95.1% = +1.7.

@@ -47,6 +47,8 @@ function data(actions: number, overloads: number): PackData {
       cashFlow: 300,
       cashFlowP10: 120,
       budgetCashFlow: 200,
+      budgetCashPeriod: null,
+      cashP10VsBudget: -80,
       workingCapital: 500,
       workingCapitalVsBudget: 40,
     },
@@ -126,6 +128,21 @@ describe('pack presenters', () => {
     expect(packMessage(data(1, 0)).blocks[7]).toMatchObject({
       text: { text: expect.stringContaining(':rotating_light: *6.') },
     });
+  });
+
+  it('sets cash against the budget where the budget ends', () => {
+    const base = data(1, 0);
+    const fi = { ...base.finance, cashFlow: 150, cashFlowP10: 120, budgetCashFlow: 200 };
+    const line = (finance: PackData['finance']) =>
+      packSections({ ...base, finance })[3]!.lines.find((l) => l.startsWith('Cash'));
+    // To the horizon's end (2027-03): 120 − 200 = −80 at P10.
+    expect(line({ ...fi, budgetCashPeriod: '2027-03', cashP10VsBudget: -80 })).toBe(
+      'Cash over the horizon 150 expected, 120 at P10 vs budget 200 (−80 at P10).',
+    );
+    // A budget that ends in 2027-02: the comparison is there (P10 by then 90: −110).
+    expect(line({ ...fi, budgetCashPeriod: '2027-02', cashP10VsBudget: -110 })).toBe(
+      "Cash over the horizon 150 expected, 120 at P10; by 2027-02, the budget's last month, −110 at P10 against budget 200.",
+    );
   });
 
   it('a launch carried from an earlier cycle says so instead of a before → after', () => {

@@ -196,6 +196,8 @@ function pack(evil: string): PackData {
       cashFlow: 200,
       cashFlowP10: 100,
       budgetCashFlow: null,
+      budgetCashPeriod: null,
+      cashP10VsBudget: null,
       workingCapital: 150,
       workingCapitalVsBudget: null,
     },

@@ -600,4 +600,26 @@ describe('the budget’s cash', () => {
     // Cash: 0, 0, then 30 000 − 1 000 × $10 = 20 000 a month.
     expect(b?.cumulativeCash).toEqual([0, 0, 20000, 40000]);
   });
+
+  it('stops where the budget ends, not with empty months to the horizon', () => {
+    // Budget for the first two of four months: 1 000 units at $30, cost $10, DSO = DPO = 0.
+    const periods = ['2027-11', '2027-12', '2028-01', '2028-02'];
+    const p = parsePlanProblem({
+      periods,
+      families: [
+        { code: 'W', price: 30, unitCost: 10, holdingCost: 1, backlogCost: 5, initialInventory: 0 },
+      ],
+      demand: periods.map((period) => ({ family: 'W', period, units: 1000 })),
+    });
+    const budget = ['2027-11', '2027-12'].map((period) => ({
+      family: 'W',
+      period,
+      volume: 1000,
+      revenue: 30000,
+    }));
+    const b = budgetCash(p, budget, { dsoDays: 0, dpoDays: 0, coverMonths: 3 });
+    // 20 000 a month for two months; before, two more months of 0 made it [.., 40 000, 40 000]
+    // and the plan's four months of cash were set against the budget's two.
+    expect(b?.cumulativeCash).toEqual([20000, 40000]);
+  });
 });

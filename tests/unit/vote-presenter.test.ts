@@ -151,4 +151,13 @@ describe('trade-offs on the vote', () => {
     // The label typed by a planner is escaped in mrkdwn (the button is plain text).
     expect(text).toContain('"text":"*Ambitious &lt;b&gt;*"');
   });
+
+  it('sets cash against the budget where the budget ends, when the run says so', () => {
+    // The budget ends before the horizon: P10 cash there was 2.5M against its 3.0M, −0.5M;
+    // the horizon's −3.0M − 3.0M = −6.0M would set months without budget against it.
+    const early = stressed('Ambitious', { ...ambitious.kpis, cashP10VsBudget: -500_000 }, 2);
+    const text = JSON.stringify(voteMessage({ ...view(poll()), options: [central, early] }).blocks);
+    expect(text).toContain('and cash −$500k against budget');
+    expect(text).not.toContain('−$6.0M against budget');
+  });
 });

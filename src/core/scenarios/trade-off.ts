@@ -54,12 +54,15 @@ export function tradeOffSentences(
     const excess = num(k, 'excessInventoryValueP90') ?? num(k, 'excessInventoryValue') ?? 0;
     const cashP10 = num(k, 'cashFlowP10');
     const budget = num(k, 'budgetCashFlow');
+    // Where the budget ends (runs stored before this was kept: the horizon's end).
+    const vsBudget =
+      num(k, 'cashP10VsBudget') ?? (cashP10 === null || budget === null ? null : cashP10 - budget);
     const cash =
       cashP10 === null
         ? ''
-        : budget === null
+        : budget === null || vsBudget === null
           ? ` and cash of ${m(cashP10, true)} over the horizon`
-          : ` and cash ${m(cashP10 - budget, true)} against budget`;
+          : ` and cash ${m(vsBudget, true)} against budget`;
     const risk = `at P10 demand it leaves ${m(excess)} of stock beyond ${cover} months' cover${cash}`;
     if (i === 0 || !central) {
       return `${s.label}: expected margin ${m(margin)}; ${risk}; service at risk ${(atRisk * 100).toFixed(1)}%.`;

@@ -132,7 +132,10 @@ export function stressScenario(
 }
 
 export interface BudgetCash {
-  /** Cumulative net cash of the budget at each month's end. */
+  /**
+   * Cumulative net cash of the budget at each month's end, from the plan's first month to the
+   * budget's last: a budget that ends before the horizon is not extended with empty months.
+   */
   readonly cumulativeCash: readonly number[];
   readonly peakWorkingCapital: number;
 }
@@ -146,7 +149,8 @@ export interface BudgetCash {
  * budget has volumes and revenue but no costs: its full unit cost is the unit cost times
  * `costFactor`, the central plan's cash costs over its cost of materials (production and
  * subcontracting), so the budget carries the same workforce, overtime and holding costs per
- * unit as the plan. Null without budget lines for the plan's months.
+ * unit as the plan. Up to the budget's last month in the horizon; null without budget lines
+ * for the plan's months.
  */
 export function budgetCash(
   base: PlanProblem,
@@ -160,24 +164,24 @@ export function budgetCash(
   const revenue = new Float64Array(T);
   const costs = new Float64Array(T);
   const volume = new Map<string, Float64Array>();
-  let any = false;
+  let last = -1;
   for (const b of budget) {
     const t = tIdx.get(b.period);
     const f = fam.get(b.family);
     if (t === undefined || !f) continue;
-    any = true;
+    last = Math.max(last, t);
     revenue[t] = revenue[t]! + b.revenue;
     costs[t] = costs[t]! + b.volume * f.unitCost * costFactor;
     const v = volume.get(b.family) ?? new Float64Array(T);
     v[t] = b.volume;
     volume.set(b.family, v);
   }
-  if (!any) return null;
+  if (last < 0) return null;
   const money = monthlyCash(revenue, costs, cash.dsoDays, cash.dpoDays);
   const cumulativeCash: number[] = [];
   let run = 0;
   let peak = -Infinity;
-  for (let t = 0; t < T; t++) {
+  for (let t = 0; t <= last; t++) {
     run += money.net[t]!;
     cumulativeCash.push(run);
     let stock = 0;
