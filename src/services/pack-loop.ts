@@ -4,6 +4,7 @@
  * (question 10). Pure: data in, lines of plain text out; presenters escape them for mrkdwn.
  */
 import type { KpiSet, LagScore } from '../core/review.js';
+import { TRACKING_LIMIT, type TrackingSignals } from '../core/tracking-signal.js';
 import type { FollowThrough, WhatChanged } from './follow-through.js';
 import type { CycleReview } from './review.js';
 
@@ -11,6 +12,8 @@ export interface PackLoop {
   /** The reviews of the last cycles, oldest first; the last one is this cycle's. */
   readonly trend: readonly CycleReview[];
   readonly changed: WhatChanged;
+  /** The lag-1 consensus forecasts' tracking signals over the last 12 months. */
+  readonly tracking: TrackingSignals;
   readonly follow: FollowThrough | null;
   /** S&OE deviations since the last meeting that broke the frozen zone's assumptions. */
   readonly escalations: readonly {
@@ -196,7 +199,27 @@ export function familyLines(l: PackLoop): string[] {
     const worst = Math.max(...rest.map((x) => Math.abs(x.d ?? 0)));
     shown.push(`${rest.length} other families within ±${pct(worst)} of plan.`);
   }
-  return shown;
+  const tracking = trackingLine(l.tracking);
+  return tracking ? [...shown, tracking] : shown;
+}
+
+/**
+ * "Tracking signal outside ±4 (lag-1 consensus, last 12 months): FAM-7 +6.0 over 6 months
+ * (under-forecast); …", or that every judged family is within; null when none could be judged.
+ */
+export function trackingLine(t: TrackingSignals): string | null {
+  if (t.judged === 0) return null;
+  const head = `Tracking signal (lag-1 consensus, Σ(actual − forecast) / MAD over up to 12 months)`;
+  if (t.outside.length === 0)
+    return `${head}: all ${t.judged} families with 5 months or more within ±${TRACKING_LIMIT}.`;
+  const shown = t.outside
+    .slice(0, MAX_FAMILIES)
+    .map(
+      (x) =>
+        `${x.family} ${x.signal > 0 ? '+' : '−'}${Math.abs(x.signal).toFixed(1)} over ${x.months} months (${x.signal > 0 ? 'under' : 'over'}-forecast)`,
+    );
+  const more = t.outside.length - shown.length;
+  return `${head} outside ±${TRACKING_LIMIT}, to investigate: ${shown.join('; ')}${more > 0 ? `; …and ${more} more` : ''}.`;
 }
 
 /** Question 10: follow-through of the last decision, before the open actions. */

@@ -7,10 +7,12 @@
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
 import { frozenBreaksSince } from '../../db/queries/execution.js';
-import { previousCycle } from '../../db/queries/review.js';
+import { actualsBetween, previousCycle, snapshotsBetween } from '../../db/queries/review.js';
 import type { CycleRow } from '../../db/schema.js';
 import { renderChart } from '../charts/render.js';
 import { type ReviewTrendPoint, reviewTrendChart } from '../charts/review.js';
+import { addMonths } from '../core/period.js';
+import { type TrackingSignals, trackingSignals } from '../core/tracking-signal.js';
 import { postFileOnce } from '../slack/post-ledger.js';
 import { reviewMessage } from '../slack/presenters/review.js';
 import { today } from './actions.js';
@@ -33,6 +35,7 @@ export async function loopOf(db: Db, cycle: CycleRow, now: Date): Promise<PackLo
   return {
     trend,
     changed,
+    tracking: await tracking(db, cycle.month),
     follow: last ? followThrough(last, changed.actions, day) : null,
     escalations: escalations.map((e) => ({
       summary: e.summary,
@@ -41,6 +44,25 @@ export async function loopOf(db: Db, cycle: CycleRow, now: Date): Promise<PackLo
       status: e.status,
     })),
   };
+}
+
+/** How many months back the tracking signal looks. */
+export const TRACKING_MONTHS = 12;
+
+/** The lag-1 consensus forecasts' tracking signals over the 12 months before `month`. */
+async function tracking(db: Db, month: string): Promise<TrackingSignals> {
+  const from = addMonths(month, -TRACKING_MONTHS);
+  const to = addMonths(month, -1);
+  const [snapshots, actuals] = await Promise.all([
+    snapshotsBetween(db, from, to),
+    actualsBetween(db, from, to),
+  ]);
+  return trackingSignals(
+    snapshots
+      .filter((s) => s.lag === 1)
+      .map((s) => ({ family: s.family, period: s.period, value: s.consensus })),
+    actuals.sales,
+  );
 }
 
 /** Whether a cycle of the trend has any KPI to plot. */

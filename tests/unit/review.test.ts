@@ -353,6 +353,11 @@ describe('review message', () => {
     const msg = reviewMessage('2027-03', {
       trend,
       changed,
+      tracking: {
+        outside: [{ family: 'FAM-7', signal: 6, months: 6 }],
+        judged: 3,
+        months: 6,
+      },
       follow: followThrough(trend[0]!, [], '2027-03-05'),
       escalations: [],
     });
@@ -362,6 +367,9 @@ describe('review message', () => {
     expect(text).toContain('Plan adherence 86.4%: produced 210 vs 220 planned.');
     expect(text).toContain('Service: fill rate 53.8%, OTIF 25.0% over 4 order lines.');
     expect(text).toContain('“a &lt;b&gt; &amp; c”');
+    expect(text).toContain(
+      'Tracking signal (lag-1 consensus, Σ(actual − forecast) / MAD over up to 12 months) outside ±4, to investigate: FAM-7 +6.0 over 6 months (under-forecast).',
+    );
     // 2 + 1 carried months, in two groups.
     expect(text).toContain(
       'Forecast adjustments carried from 2027-01 for months still ahead: 3 (FAM-1 2027-05–2027-06 promotion by <@U_RITA>; FAM-2 2027-04 lost customer by <@U_NEW>); each counts until its author adjusts that month again.',
