@@ -320,6 +320,8 @@ export interface PlanFamilyResultsTable {
   backlog: number;
   lost_sales: Defaulted<number>;
   revenue: Defaulted<number>;
+  /** Units that expired in the month (families with a shelf life). */
+  scrapped: Defaulted<number>;
 }
 
 export interface PlanResourceResultsTable {

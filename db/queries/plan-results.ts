@@ -51,6 +51,7 @@ export const toFamilyResult = (r: FamilyRowOut): FamilyResult => ({
   backlog: r.backlog,
   lostSales: r.lost_sales,
   revenue: r.revenue,
+  scrapped: r.scrapped,
 });
 
 export async function familyResults(db: Db, scenarioId: string): Promise<FamilyResult[]> {

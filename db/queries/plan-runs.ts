@@ -74,6 +74,7 @@ const FAMILY_COLUMNS: ColumnTypes<'plan_family_results'> = {
   backlog: 'float8',
   lost_sales: 'float8',
   revenue: 'float8',
+  scrapped: 'float8',
 };
 
 const RESOURCE_COLUMNS: ColumnTypes<'plan_resource_results'> = {

@@ -393,6 +393,7 @@ function toNewScenario(s: SolvedScenario, loaded: LoadedCompany): NewScenario {
       backlog: f.backlog,
       lostSales: f.lostSales,
       revenue: revenue[i] ?? 0,
+      scrapped: f.scrapped ?? 0,
     })),
     resources: plan.resources.map((x) => ({
       resourceId: loaded.resourceIds.get(x.resource) ?? 0,

@@ -69,6 +69,7 @@ function scenario(name: string, k: number): NewScenario {
         backlog: v(f + p + 4),
         lostSales: v(f + p + 5),
         revenue: v(f + p + 6),
+        scrapped: v(f + p + 7),
       })),
     ),
     resources: resourceIds.flatMap((resourceId, r) =>

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeConsensus } from '../../src/core/consensus.js';
 import { describeBaseline } from '../../src/core/explain/baseline.js';
-import { explainFamilyMonth, supplyTotal } from '../../src/core/explain/family.js';
+import { explainFamilyMonth, supplyBreakdown, supplyTotal } from '../../src/core/explain/family.js';
 import { figuresIn } from '../../src/core/explain/figures.js';
 import { explainResourceMonth } from '../../src/core/explain/resource.js';
 
@@ -128,6 +128,7 @@ describe('explainFamilyMonth', () => {
         backlog: 8,
         lostSales: 0,
         revenue: 6500,
+        scrapped: 0,
       },
       previous: { inventory: 40, backlog: 0 },
       frozen: false,
@@ -177,6 +178,26 @@ describe('explainFamilyMonth', () => {
   });
 });
 
+describe('supplyBreakdown with a shelf life', () => {
+  it('keeps expired stock out of "from stock", so the parts add up to demand', () => {
+    // 150 on the shelf, 100 made, 100 sold, 50 expired: 150 + 100 − 100 − 50 = 100 left.
+    // From stock: 150 − 100 − 50 = 0 (the 50 expired served no one); 100 + 0 + 0 + 0 = 100.
+    const row = {
+      demand: 100,
+      production: 100,
+      subcontract: 0,
+      inventory: 100,
+      backlog: 0,
+      lostSales: 0,
+      revenue: 0,
+      scrapped: 50,
+    };
+    const s = supplyBreakdown(row, { inventory: 150, backlog: 0 });
+    expect(s).toMatchObject({ fromStock: 0, scrapped: 50 });
+    expect(supplyTotal(s)).toBe(100);
+  });
+});
+
 describe('explainResourceMonth', () => {
   it('accounts for the overload exactly', () => {
     const r = explainResourceMonth({
@@ -200,6 +221,7 @@ describe('explainResourceMonth', () => {
             backlog: 8,
             lostSales: 0,
             revenue: 0,
+            scrapped: 0,
           },
           previous: { inventory: 40, backlog: 0 },
           builtIn: ['2027-01'],
@@ -215,6 +237,7 @@ describe('explainResourceMonth', () => {
             backlog: 0,
             lostSales: 0,
             revenue: 0,
+            scrapped: 0,
           },
           previous: { inventory: 0, backlog: 0 },
           builtIn: [],

@@ -80,6 +80,7 @@ describe('explain presenters', () => {
               production: 100,
               subcontract: 0,
               fromStock: 0,
+              scrapped: 0,
               backlogged: 0,
               lost: 0,
               closingInventory: 0,
@@ -100,6 +101,16 @@ describe('explain presenters', () => {
     expect(full).not.toContain('spare');
     // 41 hours under capacity: 6,341.06 − 6,300 = 41.06, shown as 41.
     expect(JSON.stringify(explainMessage(withPlan(6300)).blocks)).toContain('41 spare');
+    // A month that scraps expired stock says so, beside the identity it keeps.
+    const p = withPlan(6300) as Extract<Explanation, { kind: 'family' }>;
+    const m = p.months[0]!;
+    const scrapping: Explanation = {
+      ...p,
+      months: [{ ...m, plan: { ...m.plan!, supply: { ...m.plan!.supply, scrapped: 50 } } }],
+    };
+    expect(JSON.stringify(explainMessage(scrapping).blocks)).toContain(
+      '50 more expired and were scrapped: they left the stock without serving demand.',
+    );
   });
 
   it('escapes what people typed, as Slack documents', () => {

@@ -7,7 +7,8 @@
  * Two identities hold and are checked (`checks`):
  * - baseline + Σ step changes = consensus (steps come from core consensus, in order);
  * - demand = production + subcontracted + from stock + backlogged + lost, where "from
- *   stock" is last month's stock minus this month's (negative: stock was built) and
+ *   stock" is last month's stock minus this month's minus what expired and was scrapped
+ *   (negative: stock was built) and
  *   "backlogged" is this month's backlog minus last month's (negative: late orders served).
  */
 import { type AdjustmentKind, type ConsensusLine, OVERRIDE_ROLES } from '../consensus.js';
@@ -60,7 +61,11 @@ export interface ExplainStep {
 export type PlanFamilyRow = Pick<
   FamilyPeriodPlan,
   'demand' | 'production' | 'subcontract' | 'inventory' | 'backlog' | 'lostSales'
-> & { readonly revenue: number };
+> & {
+  readonly revenue: number;
+  /** Units that expired in the month and were scrapped (0 without a shelf life). */
+  readonly scrapped: number;
+};
 
 export interface ResourceMonthRow {
   readonly resource: string;
@@ -77,8 +82,13 @@ export interface SupplyBreakdown {
   readonly demand: number;
   readonly production: number;
   readonly subcontract: number;
-  /** Last month's stock − this month's (negative: stock was built). */
+  /**
+   * Stock that served demand: last month's stock − this month's − what expired (negative:
+   * stock was built).
+   */
   readonly fromStock: number;
+  /** Units that expired and were scrapped: they left the stock without serving demand. */
+  readonly scrapped: number;
   /** This month's backlog − last month's (negative: earlier orders served late). */
   readonly backlogged: number;
   readonly lost: number;
@@ -190,7 +200,8 @@ export function supplyBreakdown(
     demand: row.demand,
     production: row.production,
     subcontract: row.subcontract,
-    fromStock: previous.inventory - row.inventory,
+    fromStock: previous.inventory - row.inventory - row.scrapped,
+    scrapped: row.scrapped,
     backlogged: row.backlog - previous.backlog,
     lost: row.lostSales,
     closingInventory: row.inventory,

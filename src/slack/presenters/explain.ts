@@ -161,7 +161,7 @@ function supplyText(m: FamilyMonthExplanation): string {
   const lines = [
     `*Supply in plan run ${p.runId} (${esc(p.scenario)})*`,
     `Demand ${q(s.demand)} = made ${q(s.production)} + subcontracted ${q(s.subcontract)} ${s.fromStock >= 0 ? `+ from stock ${q(s.fromStock)}` : `− into stock ${q(-s.fromStock)}`} ${s.backlogged >= 0 ? `+ backlogged ${q(s.backlogged)}` : `− late orders served ${q(-s.backlogged)}`} + lost ${q(s.lost)}`,
-    `Stock at month end ${q(s.closingInventory)}, backlog ${q(s.closingBacklog)}.${p.marginalCost === null ? '' : ` One more unit demanded would cost ${money(p.marginalCost)}.`}`,
+    `Stock at month end ${q(s.closingInventory)}, backlog ${q(s.closingBacklog)}.${s.scrapped > 0 ? ` ${q(s.scrapped)} more expired and were scrapped: they left the stock without serving demand.` : ''}${p.marginalCost === null ? '' : ` One more unit demanded would cost ${money(p.marginalCost)}.`}`,
   ];
   if (!p.matchesConsensus)
     lines.push(
@@ -243,7 +243,7 @@ function familyRangeBlocks(
   const lines = months.map((m) => {
     const s = m.plan?.supply;
     const plan = s
-      ? ` · made ${q(s.production)}, sub ${q(s.subcontract)}, stock ${signed(s.fromStock)}, backlog ${signed(s.backlogged)}, lost ${q(s.lost)}${m.plan?.binding ? ` · binds: ${esc(m.plan.binding.split(':')[0] ?? '')}` : ''}`
+      ? ` · made ${q(s.production)}, sub ${q(s.subcontract)}, stock ${signed(s.fromStock)}${s.scrapped > 0 ? `, scrapped ${q(s.scrapped)}` : ''}, backlog ${signed(s.backlogged)}, lost ${q(s.lost)}${m.plan?.binding ? ` · binds: ${esc(m.plan.binding.split(':')[0] ?? '')}` : ''}`
       : '';
     const changes = m.steps.reduce((a, x) => a + x.change, 0);
     const adj = m.steps.length
