@@ -20,6 +20,7 @@ export async function actionsBefore(db: Db, month: string) {
     .innerJoin('cycles', 'cycles.id', 'actions.cycle_id')
     .select([
       'actions.id',
+      'actions.decision_id',
       'cycles.month as cycle',
       'actions.description',
       'actions.owner',

@@ -9,7 +9,8 @@
  * - the previous cycle's decisions, and each earlier action: done, overdue, open or dropped;
  * - the decision's assumptions against what happened over the reviewed months ("Central
  *   assumed revenue 236M; actual 221M (−6%)"), from the performance review;
- * - the action completion rate: actions done / actions due by today (dropped ones left out).
+ * - the action completion rate of the last decision (the previous cycle's decisions' actions):
+ *   actions done / actions due by today (dropped ones left out).
  */
 import type { Db } from '../../db/connect.js';
 import { carriedInto } from '../../db/queries/adjustments.js';
@@ -28,6 +29,8 @@ export interface FigureChange {
 
 export interface ActionStatus {
   readonly id: string;
+  /** The decision that set it; null for an S&OE deviation's action. */
+  readonly decisionId: string | null;
   readonly cycle: Period;
   readonly owner: string;
   readonly due: string;
@@ -49,7 +52,9 @@ export interface WhatChanged {
     readonly resolved: readonly { resource: string; period: string; reason: string }[];
     readonly stillOpen: number;
   };
-  readonly decisions: readonly { scenario: string; rationale: string; by: string }[];
+  /** The previous cycle's decisions: the last decision. */
+  readonly decisions: readonly { id: string; scenario: string; rationale: string; by: string }[];
+  /** Every action of the cycles before this one (S&OE deviations' included). */
   readonly actions: readonly ActionStatus[];
   /** Adjustments carried into this cycle, one entry per family, author and reason. */
   readonly carried: readonly CarriedGroup[];
@@ -98,6 +103,8 @@ export interface FollowThrough {
   readonly month: Period | null;
   readonly periods: readonly Period[];
   readonly assumptions: readonly Assumption[];
+  /** How many actions the last decision set (dropped ones included). */
+  readonly actionsSet: number;
   readonly actionsDue: number;
   readonly actionsDone: number;
   readonly completionRate: number | null;
@@ -168,12 +175,14 @@ export async function whatChanged(
       stillOpen: c.carried.length,
     },
     decisions: decisions.map((d) => ({
+      id: d.id,
       scenario: d.label,
       rationale: d.rationale,
       by: d.decided_by,
     })),
     actions: actions.map((a) => ({
       id: a.id,
+      decisionId: a.decision_id,
       cycle: a.cycle,
       owner: a.owner,
       due: a.due_date,
@@ -191,7 +200,16 @@ export async function whatChanged(
   };
 }
 
-/** The decision's assumptions against the review's actuals, and the action completion rate. */
+/** The actions the last decision set: those of the previous cycle's decisions. */
+export function lastDecisionActions(changed: WhatChanged): ActionStatus[] {
+  const ids = new Set(changed.decisions.map((d) => d.id));
+  return changed.actions.filter((a) => a.decisionId !== null && ids.has(a.decisionId));
+}
+
+/**
+ * The decision's assumptions against the review's actuals, and the action completion rate
+ * of `actions`: the last decision's (`lastDecisionActions`).
+ */
 export function followThrough(
   review: CycleReview,
   actions: readonly ActionStatus[],
@@ -228,6 +246,7 @@ export function followThrough(
             },
           ],
     ),
+    actionsSet: actions.length,
     actionsDue: due.length,
     actionsDone: done,
     completionRate: due.length ? done / due.length : null,

@@ -235,9 +235,11 @@ export function followLines(l: PackLoop): string[] {
       ),
     );
   out.push(
-    f.completionRate === null
-      ? 'Action completion rate: no action due yet.'
-      : `Action completion rate ${pct(f.completionRate)}: ${f.actionsDone} of ${f.actionsDue} actions due so far are done.`,
+    f.actionsSet === 0
+      ? 'Action completion rate: the last decision set no actions.'
+      : f.completionRate === null
+        ? 'Action completion rate: no action due yet.'
+        : `Action completion rate ${pct(f.completionRate)}: ${f.actionsDone} of ${f.actionsDue} actions due so far are done.`,
   );
   return out;
 }

@@ -17,7 +17,7 @@ import { postFileOnce } from '../slack/post-ledger.js';
 import { reviewMessage } from '../slack/presenters/review.js';
 import { today } from './actions.js';
 import { requireCycle } from './cycles.js';
-import { followThrough, whatChanged } from './follow-through.js';
+import { followThrough, lastDecisionActions, whatChanged } from './follow-through.js';
 import type { PackLoop } from './pack-loop.js';
 import { postOnce } from './reminders.js';
 import { type CycleReview, reviewTrend } from './review.js';
@@ -36,7 +36,7 @@ export async function loopOf(db: Db, cycle: CycleRow, now: Date): Promise<PackLo
     trend,
     changed,
     tracking: await tracking(db, cycle.month),
-    follow: last ? followThrough(last, changed.actions, day) : null,
+    follow: last ? followThrough(last, lastDecisionActions(changed), day) : null,
     escalations: escalations.map((e) => ({
       summary: e.summary,
       owner: e.owner,

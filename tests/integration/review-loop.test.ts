@@ -339,9 +339,11 @@ describe('three cycles with actuals between them', () => {
     // Revenue less production at cost is not called cash: the cash curve has payment terms.
     expect(section(10)).toMatch(/assumed revenue less production at cost -?[\d,]+ for 2027-02/);
     expect(section(10)).not.toContain('operating cash');
-    // Due by 2027-03-05 and not dropped: the done one and the overdue one.
+    // The last decision is February's: one action, "Qualify a second supplier", due
+    // 2027-03-01 and not done by 2027-03-05 → 0 of 1. January's actions (one done, one
+    // dropped) are an earlier decision's and stay out of the rate (all-time: 1 of 2).
     expect(section(10)).toContain(
-      'Action completion rate 50.0%: 1 of 2 actions due so far are done.',
+      'Action completion rate 0.0%: 0 of 1 actions due so far are done.',
     );
   });
 
@@ -359,7 +361,7 @@ describe('three cycles with actuals between them', () => {
       expect(review).toHaveLength(1);
       const blocks = JSON.stringify(review[0]!.blocks);
       expect(blocks).toContain('Service: fill rate 65.0%, OTIF 33.3% over 3 order lines.');
-      expect(blocks).toContain('Action completion rate 50.0%');
+      expect(blocks).toContain('Action completion rate 0.0%: 0 of 1 actions');
       const files = standin.files.filter((f) => f.name === 'review-2027-03.png');
       expect(files).toHaveLength(1);
       // Three cycles reviewed: 2027-01 (nothing before it), 2027-02 and 2027-03.

@@ -13,7 +13,12 @@ import {
   planAdherence,
 } from '../../src/core/kpi.js';
 import { performanceReview, type ReviewInput } from '../../src/core/review.js';
-import { followThrough, type WhatChanged } from '../../src/services/follow-through.js';
+import {
+  type ActionStatus,
+  followThrough,
+  lastDecisionActions,
+  type WhatChanged,
+} from '../../src/services/follow-through.js';
 import { reviewMessage } from '../../src/slack/presenters/review.js';
 import { validateBlocks } from '../../src/slack-standin/index.js';
 
@@ -335,7 +340,7 @@ describe('review message', () => {
       periods: ['2027-03'],
       figures: [],
       constraints: { added: [], resolved: [], stillOpen: 0 },
-      decisions: [{ scenario: 'Central', rationale: 'a <b> & c', by: 'U_CEO' }],
+      decisions: [{ id: '2', scenario: 'Central', rationale: 'a <b> & c', by: 'U_CEO' }],
       actions: [],
       carried: [
         { family: 'FAM-1', author: 'U_RITA', reason: 'promotion', periods: ['2027-05', '2027-06'] },
@@ -378,5 +383,65 @@ describe('review message', () => {
     expect(text).toContain(
       'Central (2027-01) assumed revenue 4,400 for 2027-01–2027-02; actual 4,500 (+2.3%).',
     );
+  });
+});
+
+describe('follow-through of the last decision', () => {
+  const review = performanceReview(INPUT);
+  const trend = {
+    month: '2027-03',
+    reference: { month: '2027-02', scenarioId: '1', label: 'Central', adopted: true },
+    review,
+  };
+  const action = (id: string, decisionId: string | null, state: ActionStatus['state']) => ({
+    id,
+    decisionId,
+    cycle: decisionId === '1' ? '2027-01' : '2027-02',
+    owner: 'U_OTTO',
+    due: '2027-03-01',
+    description: `action ${id}`,
+    state,
+  });
+  const changed = (decisions: string[], actions: ActionStatus[]): WhatChanged => ({
+    previous: { month: '2027-02', scenario: 'Central', adopted: true },
+    periods: [],
+    figures: [],
+    constraints: { added: [], resolved: [], stillOpen: 0 },
+    decisions: decisions.map((id) => ({ id, scenario: 'Central', rationale: 'r', by: 'U_CEO' })),
+    actions,
+  });
+
+  it('counts only the actions the last decision set', () => {
+    // Decision 1 (January): two actions done; decision 2 (February, the last): one overdue;
+    // an S&OE deviation's action (no decision), done. The last decision's rate: 0 of 1.
+    // (Every earlier action, as before: 3 of 4 = 75%.)
+    const c = changed(
+      ['2'],
+      [
+        action('1', '1', 'done'),
+        action('2', '1', 'done'),
+        action('3', '2', 'overdue'),
+        action('4', null, 'done'),
+      ],
+    );
+    const f = followThrough(trend, lastDecisionActions(c), '2027-03-05');
+    expect([f.actionsSet, f.actionsDue, f.actionsDone, f.completionRate]).toEqual([1, 1, 0, 0]);
+  });
+
+  it('says so when the last decision set no actions', () => {
+    // February's decision set none; January's two actions and a deviation's are not its.
+    const c = changed(
+      ['2'],
+      [action('1', '1', 'done'), action('2', '1', 'done'), action('4', null, 'done')],
+    );
+    const msg = reviewMessage('2027-03', {
+      trend: [trend],
+      changed: c,
+      follow: followThrough(trend, lastDecisionActions(c), '2027-03-05'),
+      escalations: [],
+    });
+    const text = JSON.stringify(msg.blocks);
+    expect(text).toContain('Action completion rate: the last decision set no actions.');
+    expect(text).not.toContain('actions due so far are done');
   });
 });
