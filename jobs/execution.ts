@@ -8,8 +8,9 @@ import { checkWeek, postDigest, publishDeviation } from '../src/services/executi
 import type { Processor } from './processor-types.js';
 
 export const executionCheck: Processor<'execution-check'> = async (p, ctx) => {
-  const found = await checkWeek(ctx, p.week);
-  return { deviations: found.length };
+  const r = await checkWeek(ctx, p.week);
+  if (r.skipped) ctx.logger.warn({ week: p.week }, `week not checked: ${r.skipped}`);
+  return { deviations: r.found.length, ...(r.skipped ? { skipped: r.skipped } : {}) };
 };
 
 export const deviationPublish: Processor<'deviation-publish'> = async (p, ctx) => {

@@ -32,6 +32,16 @@ export async function lastAdoptedCycle(db: Db): Promise<CycleRow | null> {
   return latestCycleWhere(db, (eb) => eb('adopted_scenario_id', 'is not', null));
 }
 
+/**
+ * The plan in force for `month`: the latest cycle of that month or before that adopted a
+ * scenario (a later cycle's plan starts after it). Null when none did.
+ */
+export async function adoptedCycleFor(db: Db, month: string): Promise<CycleRow | null> {
+  return latestCycleWhere(db, (eb) =>
+    eb.and([eb('month', '<=', month), eb('adopted_scenario_id', 'is not', null)]),
+  );
+}
+
 /** The latest cycle (open or not): deviations' actions belong to it. */
 export async function latestCycle(db: Db): Promise<CycleRow | null> {
   return latestCycleWhere(db);

@@ -12,6 +12,7 @@ import type { Db } from '../../db/connect.js';
 import { audit } from '../../db/queries/audit.js';
 import { familyIds, resourceIds } from '../../db/queries/codes.js';
 import {
+  adoptedCycleFor,
   deviationById,
   deviationsForDigest,
   insertDeviation,
@@ -186,21 +187,31 @@ export async function publishDeviation(deps: ExecutionDeps, deviationId: string)
     );
 }
 
+/** What a week's check found. */
+export interface WeekCheck {
+  /** The new deviations. */
+  readonly found: RecordedDeviation[];
+  /** Why the week was not checked ("no plan covers 2026-12"), or null. */
+  readonly skipped: string | null;
+}
+
 /**
- * Check one week's imported actuals against the adopted plan; returns the new deviations,
- * each recorded with its `deviation-publish` job (the job outbox), handed to the queue here.
+ * Check one week's imported actuals against the plan in force for its month (the latest
+ * cycle of that month or before that adopted one); returns the new deviations, each recorded
+ * with its `deviation-publish` job (the job outbox), handed to the queue here. When no
+ * adopted plan covers the month, nothing is checked and `skipped` says so.
  */
-export async function checkWeek(deps: ExecutionDeps, week: string): Promise<RecordedDeviation[]> {
+export async function checkWeek(deps: ExecutionDeps, week: string): Promise<WeekCheck> {
   const settings = await getSettings(deps.db);
-  const adopted = await lastAdoptedCycle(deps.db);
-  if (!adopted) return [];
   const month = weekMonth(week);
-  const lead = monthsBetween(adopted.month, month);
-  const frozen = lead >= 0 && lead < settings.frozen_months;
+  const adopted = await adoptedCycleFor(deps.db, month);
   const [{ actuals, receipts }, plan] = await Promise.all([
     weekActuals(deps.db, week),
-    planMonth(deps.db, adopted, month),
+    adopted ? planMonth(deps.db, adopted, month) : Promise.resolve([]),
   ]);
+  if (!adopted || plan.length === 0) return { found: [], skipped: `no plan covers ${month}` };
+  const lead = monthsBetween(adopted.month, month);
+  const frozen = lead >= 0 && lead < settings.frozen_months;
   const planOf = new Map(plan.map((p) => [p.family, p]));
   const families = [...new Set(actuals.map((a) => a.family))].flatMap((family) => {
     const p = planOf.get(family);
@@ -263,7 +274,7 @@ export async function checkWeek(deps: ExecutionDeps, week: string): Promise<Reco
   await deliverJobs(deps.db, deps.queue, {
     ids: made.flatMap((d) => (d.publishRequest ? [d.publishRequest] : [])),
   });
-  return made;
+  return { found: made, skipped: null };
 }
 
 export interface ExecutionReport {

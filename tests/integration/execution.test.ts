@@ -6,6 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
+import { dbNow } from '../../db/queries/execution.js';
 import { importCsv } from '../../src/import/import-csv.js';
 import { requestExecutionChecks } from '../../src/services/execution.js';
 import { buildPack, packMarkdown } from '../../src/services/pack.js';
@@ -20,12 +21,13 @@ const h = useHarness({
   members: { U_OTTO: 'ops', U_RITA: 'sales', U_PAT: 'planner', U_CEO: 'exec', U_ADA: 'admin' },
 });
 let db: Db;
+let fam: Awaited<ReturnType<typeof insertFamilies>>;
 
 const WEEK = '2027-02-01';
 
 beforeAll(async () => {
   db = h.db;
-  const fam = await insertFamilies(db);
+  fam = await insertFamilies(db);
   await db
     .insertInto('resources')
     .values({ code: 'SUP-1', name: 'Frames supplier', kind: 'supplier', regular_capacity: 500 })
@@ -256,5 +258,62 @@ describe('weekly S&OE', () => {
       () => h.standin.ephemeralsFor('U_ADA').some((e) => e.text.includes('got `speed=3`')),
       10_000,
     );
+  });
+
+  it('a late week is checked against the plan in force for its month, not the latest one', async () => {
+    // March adopts a plan that starts in March (FAM-1 400 a month): the latest adopted cycle.
+    const marId = await insertCycle(db, {
+      month: '2027-03',
+      phase: 'closed',
+      closed_at: new Date('2027-03-20T00:00:00Z'),
+    });
+    const run = await insertRun(db, {
+      cycleId: marId,
+      runKey: 'soe-mar',
+      periods: ['2027-03', '2027-04'],
+      demand: { [fam.fam1]: 400, [fam.fam2]: 1000 },
+      price: { [fam.fam1]: 900, [fam.fam2]: 20 },
+      resources: [{ id: fam.line, capacity: 2000, loadPerUnit: 1 }],
+      scenarios: SCENARIOS,
+    });
+    await db
+      .updateTable('cycles')
+      .set({ adopted_scenario_id: run.ids.central! })
+      .where('id', '=', marId)
+      .execute();
+    // A February week comes in late: FAM-1 sold 4,000, ten times its month's plan. The plan in
+    // force for February is January's (March's starts in March): P90 of the week
+    // 400 × 7/28 + (480 − 400) × √(7/28) = 100 + 40 = 140; (4,000 − 140) / 140 = +2757.1%.
+    const since = await dbNow(db);
+    const results = [
+      await weekly('weekly-sales', 'family,week,units\nFAM-1,2027-02-15,4000\n'),
+      // A December week: no adopted cycle of December or before, so no plan covers it.
+      await weekly('weekly-sales', 'family,week,units\nFAM-1,2026-12-07,4000\n'),
+    ];
+    const weeks = await requestExecutionChecks(db, h.queues, results, since);
+    expect(weeks).toEqual(['2026-12-07', '2027-02-15']);
+    const jobs = await h.queues.queue('posts').getJobs(['waiting', 'active', 'completed']);
+    const idOf = (week: string) =>
+      jobs.map((j) => j.id).find((id) => id?.startsWith(`execution-check-${week}`));
+    expect(await h.finished('posts', idOf('2027-02-15')!)).toEqual({ deviations: 1 });
+    expect(await h.finished('posts', idOf('2026-12-07')!)).toEqual({
+      deviations: 0,
+      skipped: 'no plan covers 2026-12',
+    });
+    const late = await db
+      .selectFrom('deviations')
+      .select(['kind', 'actual', 'expected', 'summary', 'frozen_break'])
+      .where('week', '=', '2027-02-15')
+      .execute();
+    expect(late).toEqual([
+      {
+        kind: 'sales_above_p90',
+        actual: 4000,
+        expected: 140,
+        summary: "FAM-1 sold 4,000 in the week of 2027-02-15, above the week's P90 140 (+2757.1%)",
+        // February is January's plan's second month: frozen (2 months).
+        frozen_break: true,
+      },
+    ]);
   });
 });
