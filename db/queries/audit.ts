@@ -41,3 +41,42 @@ export async function phaseLeftAt(db: Db, cycleId: number, phase: string): Promi
     .executeTakeFirst();
   return row?.at ?? null;
 }
+
+/**
+ * The instant of an audited phase change: the service clock's time it records (`details.at`),
+ * else the row's; deviations and cycles' own times come from that clock too.
+ */
+const changedAt = sql<Date>`coalesce((audit_log.details->>'at')::timestamptz, audit_log.at)`;
+
+/** When cycle `cycleId` entered `phase` (its audited phase change into it), or null. */
+export async function phaseEnteredAt(db: Db, cycleId: number, phase: string): Promise<Date | null> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select(changedAt.as('at'))
+    .where('entity', '=', 'cycle')
+    .where('entity_id', '=', String(cycleId))
+    .where('action', '=', 'cycle.advance')
+    .where(sql<boolean>`details->>'to' = ${phase}`)
+    .orderBy('id')
+    .executeTakeFirst();
+  return row?.at ?? null;
+}
+
+/** When a cycle of a month before `month` last entered `phase`, or null. */
+export async function lastPhaseEntryBefore(
+  db: Db,
+  month: string,
+  phase: string,
+): Promise<Date | null> {
+  const row = await db
+    .selectFrom('audit_log')
+    .innerJoin('cycles', (j) => j.on(sql<boolean>`audit_log.entity_id = cycles.id::text`))
+    .select(changedAt.as('at'))
+    .where('audit_log.entity', '=', 'cycle')
+    .where('audit_log.action', '=', 'cycle.advance')
+    .where(sql<boolean>`audit_log.details->>'to' = ${phase}`)
+    .where('cycles.month', '<', month)
+    .orderBy(changedAt, 'desc')
+    .executeTakeFirst();
+  return row?.at ?? null;
+}

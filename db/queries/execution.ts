@@ -185,10 +185,14 @@ export function deviationsWithActions(db: Db) {
     .orderBy('deviations.id');
 }
 
-/** Frozen-zone breaks found since `since`, for the next executive meeting. */
-export async function frozenBreaksSince(db: Db, since: Date | null) {
+/**
+ * Frozen-zone breaks recorded from `since` (inclusive) to `until` (exclusive), for an
+ * executive meeting; either bound may be open (null).
+ */
+export async function frozenBreaksBetween(db: Db, since: Date | null, until: Date | null) {
   let q = deviationsWithActions(db).where('deviations.frozen_break', '=', true);
   if (since) q = q.where('deviations.created_at', '>=', since);
+  if (until) q = q.where('deviations.created_at', '<', until);
   return q.execute();
 }
 

@@ -198,7 +198,8 @@ export async function advancePhase(
         action: to === 'closed' ? 'cycle.close' : 'cycle.advance',
         entity: 'cycle',
         entityId: cycleId,
-        details: { from, to },
+        // The clock's time: the pack's window of S&OE escalations starts here (review-post).
+        details: { from, to, at: now.toISOString() },
       });
       if (to === 'closed') await snapshotCycle(trx, updated);
     }

@@ -6,7 +6,8 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
-import { frozenBreaksSince } from '../../db/queries/execution.js';
+import { lastPhaseEntryBefore, phaseEnteredAt } from '../../db/queries/audit.js';
+import { frozenBreaksBetween } from '../../db/queries/execution.js';
 import { actualsBetween, previousCycle, snapshotsBetween } from '../../db/queries/review.js';
 import type { CycleRow } from '../../db/schema.js';
 import { renderChart } from '../charts/render.js';
@@ -31,7 +32,16 @@ export async function loopOf(db: Db, cycle: CycleRow, now: Date): Promise<PackLo
   const previous = await previousCycle(db, cycle.month);
   const changed = await whatChanged(db, cycle, previous, day);
   const last = trend.at(-1);
-  const escalations = await frozenBreaksSince(db, previous?.closed_at ?? null);
+  // Each frozen-zone break goes to one pack, the first built after it was recorded: a pack is
+  // built when its cycle enters the executive phase, so the window runs from the last such
+  // entry of an earlier cycle (a break found during that meeting's week is this one's) to this
+  // cycle's own (a later one is the next pack's). Cycles with no audited entry: from the
+  // previous cycle's close.
+  const [since, until] = await Promise.all([
+    lastPhaseEntryBefore(db, cycle.month, 'executive'),
+    phaseEnteredAt(db, cycle.id, 'executive'),
+  ]);
+  const escalations = await frozenBreaksBetween(db, since ?? previous?.closed_at ?? null, until);
   return {
     trend,
     changed,

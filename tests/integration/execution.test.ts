@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import { dbNow } from '../../db/queries/execution.js';
 import { importCsv } from '../../src/import/import-csv.js';
+import { advancePhase, closeCycle } from '../../src/services/cycles.js';
 import { requestExecutionChecks } from '../../src/services/execution.js';
 import { buildPack, packMarkdown } from '../../src/services/pack.js';
 import { insertCycle } from '../helpers/db.js';
@@ -315,5 +316,46 @@ describe('weekly S&OE', () => {
         frozen_break: true,
       },
     ]);
+  });
+
+  it('a frozen-zone break found during the executive week goes to the next pack, once', async () => {
+    const feb = await db
+      .selectFrom('cycles')
+      .select('id')
+      .where('month', '=', '2027-02')
+      .executeTakeFirstOrThrow();
+    const deps = { db, queue: h.queues, clock };
+    await db.updateTable('cycles').set({ phase: 'pre_sop' }).where('id', '=', feb.id).execute();
+    // Monday 22 February: February enters the executive phase; its pack is built now.
+    clock.set('2027-02-22T09:00:00Z');
+    expect((await advancePhase(deps, feb.id, 'pre_sop', 'U_PAT')).to).toBe('executive');
+    // Tuesday, during the meeting's week: FAM-1 sells 1,000 in the week of 22 February (its
+    // Thursday is the 25th: February, January's plan in force, frozen). P90 140 as above;
+    // (1,000 − 140) / 140 = +614.3%; against the consensus share 100, +900% > 25%: a break.
+    clock.set('2027-02-23T09:00:00Z');
+    const since = await dbNow(db);
+    const results = [await weekly('weekly-sales', 'family,week,units\nFAM-1,2027-02-22,1000\n')];
+    expect(await requestExecutionChecks(db, h.queues, results, since)).toEqual(['2027-02-22']);
+    const jobs = await h.queues.queue('posts').getJobs(['waiting', 'active', 'completed']);
+    const check = jobs.map((j) => j.id).find((id) => id?.startsWith('execution-check-2027-02-22'));
+    expect(await h.finished('posts', check!)).toEqual({ deviations: 1 });
+    // Thursday: February closes. March (adopted above) is the next cycle.
+    clock.set('2027-02-25T09:00:00Z');
+    await closeCycle(deps, feb.id, 'U_PAT');
+    const line =
+      "DECIDE: escalated from S&OE (breaks the frozen plan): FAM-1 sold 1,000 in the week of 2027-02-22, above the week's P90 140 (+614.3%)";
+    const q6 = async (month: string) => {
+      const md = packMarkdown(await buildPack(db, month, clock.now()));
+      return md.slice(md.indexOf('## 6. '), md.indexOf('## 7. '));
+    };
+    // The first pack built after the break (March's) lists it; February's, built on the 22nd,
+    // does not, though it is rebuilt now; and March's lists none of February's earlier breaks.
+    const march = await q6('2027-03');
+    expect(march).toContain(line);
+    expect(march).not.toContain('2027-02-01');
+    expect(march).not.toContain('2027-02-15');
+    const february = await q6('2027-02');
+    expect(february).not.toContain(line);
+    expect(february).toContain('FAM-1 sold 150 in the week of 2027-02-01');
   });
 });
