@@ -102,8 +102,11 @@ export const payloads = {
     /** What asked for it (an import's audit ids): a later import checks again. */
     requestKey: z.string().min(1).max(200),
   }),
-  /** S&OE: publish a deviation, checked or reported (reminders, owner DM, supply channel). */
-  'deviation-publish': z.object({ deviationId: id }),
+  /**
+   * S&OE: publish a deviation, checked or reported (reminders, owner DM, supply channel); with
+   * `revision` (the audit entry of a correction or a resolution), the note saying so.
+   */
+  'deviation-publish': z.object({ deviationId: id, revision: id.optional() }),
   /** S&OE: the weekly digest, on the company's Monday morning (job scheduler). */
   'execution-digest': z.object({
     /** The week's Monday; by default the week before the one the job runs in. */
@@ -158,7 +161,8 @@ const JOB_IDS: { readonly [N in JobName]: (p: JobPayload<N>) => string } = {
   pack: (p) => `pack-${p.cycleId}`,
   review: (p) => `review-${p.cycleId}`,
   'execution-check': (p) => `execution-check-${p.week}-${hash(p.requestKey)}`,
-  'deviation-publish': (p) => `deviation-publish-${p.deviationId}`,
+  'deviation-publish': (p) =>
+    `deviation-publish-${p.deviationId}${p.revision ? `-r${p.revision}` : ''}`,
   'execution-digest': (p) => (p.week ? `execution-digest-${p.week}` : 'execution-digest'),
 };
 

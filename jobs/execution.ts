@@ -4,17 +4,28 @@
  * (`execution-digest`, from the job scheduler the worker upserts). Each post is keyed in the
  * ledger: a retry sends nothing twice.
  */
-import { checkWeek, postDigest, publishDeviation } from '../src/services/execution.js';
+import {
+  checkWeek,
+  postDigest,
+  publishDeviation,
+  publishRevision,
+} from '../src/services/execution.js';
 import type { Processor } from './processor-types.js';
 
 export const executionCheck: Processor<'execution-check'> = async (p, ctx) => {
   const r = await checkWeek(ctx, p.week);
   if (r.skipped) ctx.logger.warn({ week: p.week }, `week not checked: ${r.skipped}`);
-  return { deviations: r.found.length, ...(r.skipped ? { skipped: r.skipped } : {}) };
+  return {
+    deviations: r.found.length,
+    ...(r.updated ? { updated: r.updated } : {}),
+    ...(r.resolved ? { resolved: r.resolved } : {}),
+    ...(r.skipped ? { skipped: r.skipped } : {}),
+  };
 };
 
 export const deviationPublish: Processor<'deviation-publish'> = async (p, ctx) => {
-  await publishDeviation(ctx, p.deviationId);
+  if (p.revision) await publishRevision(ctx, p.deviationId, p.revision);
+  else await publishDeviation(ctx, p.deviationId);
   return { published: true };
 };
 

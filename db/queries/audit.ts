@@ -28,6 +28,13 @@ export async function audit(trx: Db, e: AuditEntry): Promise<string> {
   return row.id;
 }
 
+/** One audit entry by id, or null. */
+export async function auditEntry(db: Db, id: string) {
+  return (
+    (await db.selectFrom('audit_log').selectAll().where('id', '=', id).executeTakeFirst()) ?? null
+  );
+}
+
 /** When cycle `cycleId` left `phase` (its audited phase change), or null. */
 export async function phaseLeftAt(db: Db, cycleId: number, phase: string): Promise<Date | null> {
   const row = await db

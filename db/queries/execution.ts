@@ -164,11 +164,100 @@ export async function linkAction(db: Db, deviationId: string, actionId: string):
     .execute();
 }
 
-/** Deviations with their action's owner, due date and status. */
+/** The deviations a week's checks found (not operations' reports), with their action's status. */
+export async function checkedDeviationsOfWeek(db: Db, week: string) {
+  return db
+    .selectFrom('deviations')
+    .innerJoin('actions', 'actions.id', 'deviations.action_id')
+    .select([
+      'deviations.id',
+      'deviations.dedupe_key',
+      'deviations.kind',
+      'deviations.actual',
+      'deviations.summary',
+      'deviations.frozen_break',
+      'actions.id as action_id',
+      'actions.status',
+    ])
+    .where('deviations.week', '=', week)
+    .where('deviations.kind', '<>', 'reported')
+    .orderBy('deviations.id')
+    .execute();
+}
+
+/** A deviation's figures as a corrected import now has them (and its action's words). */
+export async function reviseDeviation(
+  trx: Db,
+  id: string,
+  d: {
+    readonly actual: number;
+    readonly expected: number;
+    readonly summary: string;
+    readonly frozenBreak: boolean;
+  },
+): Promise<void> {
+  const row = await trx
+    .updateTable('deviations')
+    .set({
+      actual: d.actual,
+      expected: d.expected,
+      summary: d.summary,
+      frozen_break: d.frozenBreak,
+    })
+    .where('id', '=', id)
+    .returning('action_id')
+    .executeTakeFirstOrThrow();
+  if (row.action_id)
+    await trx
+      .updateTable('actions')
+      .set({ description: d.summary })
+      .where('id', '=', row.action_id)
+      .execute();
+}
+
+/** The deviation's row and its action's status, locked until `trx` ends. */
+export async function lockDeviation(trx: Db, id: string) {
+  return (
+    (await trx
+      .selectFrom('deviations')
+      .innerJoin('actions', 'actions.id', 'deviations.action_id')
+      .select([
+        'deviations.actual',
+        'deviations.summary',
+        'deviations.frozen_break',
+        'actions.id as action_id',
+        'actions.status',
+        'actions.owner',
+      ])
+      .where('deviations.id', '=', id)
+      .forUpdate()
+      .executeTakeFirst()) ?? null
+  );
+}
+
+/** Closes an open action as no longer needed (cancelled); false when it was not open. */
+export async function cancelOpenAction(trx: Db, id: string): Promise<boolean> {
+  const row = await trx
+    .updateTable('actions')
+    .set({ status: 'cancelled' })
+    .where('id', '=', id)
+    .where('status', '=', 'open')
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Deviations with their action's owner, due date and status. Those a corrected import
+ * resolved (their action cancelled as no longer needed) are left out.
+ */
 export function deviationsWithActions(db: Db) {
   return db
     .selectFrom('deviations')
     .leftJoin('actions', 'actions.id', 'deviations.action_id')
+    .where((eb) =>
+      eb.or([eb('actions.status', 'is', null), eb('actions.status', '<>', 'cancelled')]),
+    )
     .select([
       'deviations.id',
       'deviations.kind',

@@ -4,15 +4,18 @@
  * family or supplier), gets a follow-up action with a suggested owner and due date (so it is
  * reminded, listed and closed like any decision's action), and is posted in the supply
  * channel. One that breaks the frozen zone's assumptions is marked for the next executive
- * meeting (the pack's question 6). Operations report what the numbers cannot show (a supplier
- * delay) with `/sop execution`.
+ * meeting (the pack's question 6). A corrected import of a week updates the figures of its
+ * open deviations, and resolves those it clears. Operations report what the numbers cannot
+ * show (a supplier delay) with `/sop execution`.
  */
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
-import { audit } from '../../db/queries/audit.js';
+import { audit, auditEntry } from '../../db/queries/audit.js';
 import { familyIds, resourceIds } from '../../db/queries/codes.js';
 import {
   adoptedCycleFor,
+  cancelOpenAction,
+  checkedDeviationsOfWeek,
   deviationById,
   deviationsForDigest,
   insertDeviation,
@@ -20,9 +23,11 @@ import {
   lastAdoptedCycle,
   latestCycle,
   linkAction,
+  lockDeviation,
   type NewDeviation,
   ownerCandidates,
   planMonth,
+  reviseDeviation,
   weekActuals,
   weeksChangedSince,
   weekTotals,
@@ -41,12 +46,17 @@ import {
 import { monthsBetween } from '../core/period.js';
 import { SopError, ValidationError } from '../errors.js';
 import type { ImportResult } from '../import/import-csv.js';
+import { ledgerEntry } from '../slack/post-ledger.js';
 import { actionDm } from '../slack/presenters/actions.js';
-import { deviationMessage, digestMessage } from '../slack/presenters/execution.js';
+import {
+  deviationMessage,
+  deviationRevisionMessage,
+  digestMessage,
+} from '../slack/presenters/execution.js';
 import { notifyOwners, scheduleActionReminders } from './actions.js';
 import type { CycleDeps } from './cycles.js';
 import { deliverJobs, requestJob } from './outbox.js';
-import { postOnce } from './reminders.js';
+import { dmOnce, postOnce } from './reminders.js';
 import { getSettings } from './settings.js';
 
 export interface ExecutionDeps extends CycleDeps {
@@ -191,6 +201,10 @@ export async function publishDeviation(deps: ExecutionDeps, deviationId: string)
 export interface WeekCheck {
   /** The new deviations. */
   readonly found: RecordedDeviation[];
+  /** Open deviations of the week whose figures a corrected import changed. */
+  readonly updated: number;
+  /** Open deviations of the week a corrected import no longer puts past their threshold. */
+  readonly resolved: number;
   /** Why the week was not checked ("no plan covers 2026-12"), or null. */
   readonly skipped: string | null;
 }
@@ -209,7 +223,8 @@ export async function checkWeek(deps: ExecutionDeps, week: string): Promise<Week
     weekActuals(deps.db, week),
     adopted ? planMonth(deps.db, adopted, month) : Promise.resolve([]),
   ]);
-  if (!adopted || plan.length === 0) return { found: [], skipped: `no plan covers ${month}` };
+  if (!adopted || plan.length === 0)
+    return { found: [], updated: 0, resolved: 0, skipped: `no plan covers ${month}` };
   const lead = monthsBetween(adopted.month, month);
   const frozen = lead >= 0 && lead < settings.frozen_months;
   const planOf = new Map(plan.map((p) => [p.family, p]));
@@ -268,13 +283,131 @@ export async function checkWeek(deps: ExecutionDeps, week: string): Promise<Week
       owner: await suggestOwner(deps.db, d.kind, d.family, fallback),
     });
   }
+  const current = (kind: DeviationKind, code: string): number | null =>
+    kind === 'supplier_short'
+      ? (receipts.find((r) => r.supplier === code)?.received ?? null)
+      : (actuals.find(
+          (a) =>
+            a.family === code && a.kind === (kind === 'sales_above_p90' ? 'sales' : 'production'),
+        )?.units ?? null);
+  const revised = await revise(deps, week, pending, current);
   // Each deviation's publish is a job of its own, recorded with it: a retry of this check
   // (after a 429, say) records nothing new, so it could not publish what this attempt missed.
   const made = await record(deps, pending, { requestPublish: true });
   await deliverJobs(deps.db, deps.queue, {
-    ids: made.flatMap((d) => (d.publishRequest ? [d.publishRequest] : [])),
+    ids: [
+      ...revised.requests,
+      ...made.flatMap((d) => (d.publishRequest ? [d.publishRequest] : [])),
+    ],
   });
-  return { found: made, skipped: null };
+  return { found: made, updated: revised.updated, resolved: revised.resolved, skipped: null };
+}
+
+/**
+ * A corrected import of a week the check had flagged: an open deviation whose posted figures
+ * changed takes the new ones (its action's words too); one that no longer crosses its
+ * threshold is resolved, its action closed as no longer needed. Each change is one
+ * transaction with its audit entry and the `deviation-publish` request of its note (the
+ * thread of the deviation's post; a resolution is DMed to the owner too), so a retried
+ * check finds nothing left to change and sends nothing twice.
+ */
+async function revise(
+  deps: CycleDeps,
+  week: string,
+  pending: readonly Pending[],
+  current: (kind: DeviationKind, code: string) => number | null,
+): Promise<{ updated: number; resolved: number; requests: string[] }> {
+  const now = new Map(pending.map((p) => [p.dedupeKey, p]));
+  const out = { updated: 0, resolved: 0, requests: [] as string[] };
+  for (const e of await checkedDeviationsOfWeek(deps.db, week)) {
+    if (e.status !== 'open') continue;
+    const p = now.get(e.dedupe_key);
+    if (p && p.summary === e.summary && p.frozenBreak === e.frozen_break) continue;
+    // Resolved only on a figure that is there now and within the threshold.
+    const code = e.dedupe_key.split(':').slice(2).join(':');
+    const value = current(e.kind, code);
+    if (!p && value === null) continue;
+    const request = await deps.db.transaction().execute(async (trx) => {
+      const d = await lockDeviation(trx, e.id);
+      if (d?.status !== 'open') return null;
+      if (p) {
+        if (p.summary === d.summary && p.frozenBreak === d.frozen_break) return null;
+        await reviseDeviation(trx, e.id, {
+          actual: p.actual ?? 0,
+          expected: p.expected ?? 0,
+          summary: p.summary,
+          frozenBreak: p.frozenBreak,
+        });
+        const note = `Corrected by a new import: ${p.summary}${d.actual === null ? '' : ` (was ${num(d.actual)})`}.${d.frozen_break && !p.frozenBreak ? ' It no longer breaks the frozen plan.' : ''}${!d.frozen_break && p.frozenBreak ? ' It now breaks the frozen plan: it goes to the next executive meeting.' : ''}`;
+        const auditId = await audit(trx, {
+          actor: 'sopbot',
+          action: 'deviation.update',
+          entity: 'deviation',
+          entityId: e.id,
+          details: { week, before: d.summary, after: p.summary, note, resolved: false },
+        });
+        out.updated++;
+        return requestJob(trx, 'deviation-publish', { deviationId: e.id, revision: auditId });
+      }
+      if (!(await cancelOpenAction(trx, d.action_id))) return null;
+      const note = `No longer a deviation: a corrected import has ${code} at ${num(value ?? 0)} in the week of ${week}${d.actual === null ? '' : ` (was ${num(d.actual)})`}, within its threshold. Action #${d.action_id} is closed as no longer needed.`;
+      const auditId = await audit(trx, {
+        actor: 'sopbot',
+        action: 'deviation.resolve',
+        entity: 'deviation',
+        entityId: e.id,
+        details: { week, before: d.summary, actual: value, note, resolved: true },
+      });
+      out.resolved++;
+      return requestJob(trx, 'deviation-publish', { deviationId: e.id, revision: auditId });
+    });
+    if (request) out.requests.push(request);
+  }
+  return out;
+}
+
+/**
+ * The note of a correction or a resolution (audit entry `revision`): in the thread of the
+ * deviation's post in the supply channel (on its own there when that post is not out yet),
+ * and a resolution in its owner's DM. Each once (ledger keys of the revision).
+ */
+export async function publishRevision(
+  deps: ExecutionDeps,
+  deviationId: string,
+  revision: string,
+): Promise<void> {
+  const [d, entry] = await Promise.all([
+    deviationById(deps.db, deviationId),
+    auditEntry(deps.db, revision),
+  ]);
+  if (!d || !entry) return;
+  const details = entry.details as { note?: string; resolved?: boolean };
+  const msg = deviationRevisionMessage({
+    id: d.id,
+    week: d.week,
+    note: details.note ?? d.summary,
+    resolved: details.resolved === true,
+  });
+  const { supply_channel } = await getSettings(deps.db);
+  const post = await ledgerEntry(deps.db, `deviation:${d.id}`);
+  const channel = post?.ts ? post.channel : supply_channel;
+  if (channel)
+    await postOnce(
+      deps.slack,
+      deps.db,
+      `deviation:${d.id}:revision:${revision}`,
+      channel,
+      msg,
+      post?.ts && post.channel === channel ? post.ts : undefined,
+    );
+  if (details.resolved && d.action)
+    await dmOnce(
+      deps.slack,
+      deps.db,
+      `action:${d.action.id}:resolved:${revision}`,
+      d.action.owner,
+      msg,
+    );
 }
 
 export interface ExecutionReport {

@@ -7,6 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import { dbNow } from '../../db/queries/execution.js';
+import { jobId } from '../../jobs/contracts.js';
 import { importCsv } from '../../src/import/import-csv.js';
 import { advancePhase, closeCycle } from '../../src/services/cycles.js';
 import { requestExecutionChecks } from '../../src/services/execution.js';
@@ -357,5 +358,101 @@ describe('weekly S&OE', () => {
     const february = await q6('2027-02');
     expect(february).not.toContain(line);
     expect(february).toContain('FAM-1 sold 150 in the week of 2027-02-01');
+  });
+
+  it('a corrected weekly import updates the open deviations and resolves those it clears', async () => {
+    const before = await db
+      .selectFrom('deviations')
+      .select(['id', 'action_id', 'summary'])
+      .where('week', '=', WEEK)
+      .where('kind', '<>', 'reported')
+      .orderBy('id')
+      .execute();
+    expect(before.map((d) => d.summary)).toEqual([
+      "FAM-1 sold 150 in the week of 2027-02-01, above the week's P90 140 (+7.1%)",
+      'FAM-2 produced 200 in the week of 2027-02-01, -20.0% against its planned 250',
+    ]);
+    const [sales, prod] = before;
+    const postOf = async (id: string) =>
+      (await db
+        .selectFrom('slack_posts')
+        .select('ts')
+        .where('post_key', '=', `deviation:${id}`)
+        .executeTakeFirstOrThrow())!.ts!;
+    const [salesTs, prodTs] = [await postOf(sales!.id), await postOf(prod!.id)];
+    // The typo is fixed: FAM-1 sold 120 (the P90 is 140: no longer a deviation); FAM-2 made
+    // 150 of its planned 250: -40.0%, still below the threshold (35% since the settings
+    // above: below 162.5), and now beyond the frozen zone's 25%: a break.
+    const since = await dbNow(db);
+    const results = [
+      await weekly('weekly-sales', `family,week,units\nFAM-1,${WEEK},120\n`),
+      await weekly('weekly-production', `family,week,units\nFAM-2,${WEEK},150\n`),
+    ];
+    expect(await requestExecutionChecks(db, h.queues, results, since)).toEqual([WEEK]);
+    const requestKey = `import:${results.map((r) => r.auditId).join(',')}`;
+    const checkId = jobId('execution-check', { week: WEEK, requestKey });
+    expect(await h.finished('posts', checkId)).toEqual({ deviations: 0, updated: 1, resolved: 1 });
+    // A retry (or any later check of the week) finds nothing left to change.
+    const again = await h.queues.enqueue('execution-check', { week: WEEK, requestKey: 'again-2' });
+    expect(await h.finished('posts', again)).toEqual({ deviations: 0 });
+
+    const after = await db
+      .selectFrom('deviations')
+      .innerJoin('actions', 'actions.id', 'deviations.action_id')
+      .select([
+        'deviations.actual',
+        'deviations.summary',
+        'deviations.frozen_break',
+        'actions.status',
+        'actions.description',
+      ])
+      .where('deviations.id', 'in', [sales!.id, prod!.id])
+      .orderBy('deviations.id')
+      .execute();
+    expect(after).toEqual([
+      {
+        actual: 150,
+        summary: "FAM-1 sold 150 in the week of 2027-02-01, above the week's P90 140 (+7.1%)",
+        frozen_break: true,
+        status: 'cancelled',
+        description: "FAM-1 sold 150 in the week of 2027-02-01, above the week's P90 140 (+7.1%)",
+      },
+      {
+        actual: 150,
+        summary: 'FAM-2 produced 150 in the week of 2027-02-01, -40.0% against its planned 250',
+        frozen_break: true,
+        status: 'open',
+        description: 'FAM-2 produced 150 in the week of 2027-02-01, -40.0% against its planned 250',
+      },
+    ]);
+    // Each note in its deviation's thread, once; the resolution in the owner's DM too.
+    const replies = (ts: string) =>
+      h.standin.waitFor(() => {
+        const r = h.standin.threadReplies('C_SUPPLY', ts);
+        return r.length > 0 ? r : undefined;
+      }, 20_000);
+    const salesNote = await replies(salesTs);
+    expect(salesNote.map((m) => m.text)).toEqual([
+      `No longer a deviation: a corrected import has FAM-1 at 120 in the week of 2027-02-01 (was 150), within its threshold. Action #${sales!.action_id} is closed as no longer needed.`,
+    ]);
+    const prodNote = await replies(prodTs);
+    expect(prodNote.map((m) => m.text)).toEqual([
+      'Corrected by a new import: FAM-2 produced 150 in the week of 2027-02-01, -40.0% against its planned 250 (was 200). It now breaks the frozen plan: it goes to the next executive meeting.',
+    ]);
+    const dm = await h.standin.waitFor(
+      () =>
+        h.standin.store.messages.find(
+          (m) => m.channel.startsWith('D') && m.text.startsWith('No longer a deviation'),
+        ),
+      20_000,
+    );
+    expect(dm.text).toContain(`Action #${sales!.action_id} is closed as no longer needed.`);
+    // February's pack: the resolved break is gone, the corrected one is there with its figures.
+    const md = packMarkdown(await buildPack(db, '2027-02', clock.now()));
+    const q6 = md.slice(md.indexOf('## 6. '), md.indexOf('## 7. '));
+    expect(q6).not.toContain('FAM-1 sold 150');
+    expect(q6).toContain(
+      'DECIDE: escalated from S&OE (breaks the frozen plan): FAM-2 produced 150 in the week of 2027-02-01, -40.0% against its planned 250; owner U_OTTO, due 2027-02-10, open.',
+    );
   });
 });

@@ -190,6 +190,26 @@ export function deviationMessage(d: DeviationView): { text: string; blocks: type
   };
 }
 
+/** A correction or resolution of a deviation by a new import: its note (thread and DM). */
+export function deviationRevisionMessage(r: {
+  readonly id: string;
+  readonly week: string;
+  readonly note: string;
+  readonly resolved: boolean;
+}): { text: string; blocks: types.KnownBlock[] } {
+  const head = `${r.resolved ? ':white_check_mark: ' : ':pencil2: '}${esc(r.note)}`;
+  return {
+    text: clip(r.note, 3000),
+    blocks: [
+      { type: 'section', text: mrkdwn(clip(head, 3000)) },
+      {
+        type: 'context',
+        elements: [mrkdwn(`Weekly S&OE · week of ${r.week} · deviation ${r.id}`)],
+      },
+    ],
+  };
+}
+
 export interface DigestView {
   readonly week: string;
   readonly sales: number | null;
