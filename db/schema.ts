@@ -282,6 +282,8 @@ export interface PlanRunsTable {
   capacity_check: JsonDefault<unknown>;
   solver_ms: number | null;
   total_ms: number | null;
+  /** The month of the inventory count the plan opened on (the latest before its first month). */
+  opening_stock_month: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
 }
 

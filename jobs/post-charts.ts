@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import { runScenarios } from '../db/queries/plan-runs.js';
 import { renderChart } from '../src/charts/render.js';
+import { runStaleStock } from '../src/core/supply/from-company.js';
 import { authorsOf, loadRunCharts, withAuthorNames } from '../src/services/chart-data.js';
 import { planCharts } from '../src/services/run-charts.js';
 import { getSettings } from '../src/services/settings.js';
@@ -54,7 +55,7 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
       key: keyOf(`run:${p.runId}:headline`),
       channel: thread.channel,
       threadTs: thread.threadTs ?? null,
-      text: planHeadline(p.runId, data.cycleMonth, scenarios),
+      text: planHeadline(p.runId, data.cycleMonth, scenarios, runStaleStock(data.run)),
     });
   }
   const done = new Set(

@@ -40,6 +40,8 @@ export interface NewPlanRun {
   readonly capacityCheck: unknown;
   readonly solverMs: number | null;
   readonly totalMs: number | null;
+  /** The month of the inventory count the plan opened on, or null (none before it). */
+  readonly openingStockMonth?: string | null;
   readonly scenarios: readonly NewScenario[];
 }
 
@@ -132,6 +134,7 @@ export function planRunRow(run: NewPlanRun): Insertable<Database['plan_runs']> {
     capacity_check: JSON.stringify(run.capacityCheck),
     solver_ms: run.solverMs,
     total_ms: run.totalMs,
+    opening_stock_month: run.openingStockMonth ?? null,
   };
 }
 
@@ -186,7 +189,14 @@ export async function getRun(db: Db, runId: string): Promise<PlanRunRow | undefi
 /** What callers need of the latest run: its header, without the stored problem and consensus. */
 export type PlanRunHead = Pick<
   PlanRunRow,
-  'id' | 'cycle_id' | 'run_key' | 'trigger' | 'requested_by' | 'created_at'
+  | 'id'
+  | 'cycle_id'
+  | 'run_key'
+  | 'trigger'
+  | 'requested_by'
+  | 'created_at'
+  | 'periods'
+  | 'opening_stock_month'
 >;
 
 /**
@@ -199,7 +209,16 @@ export type PlanRunHead = Pick<
 export async function latestRun(db: Db, cycleId: number): Promise<PlanRunHead | undefined> {
   return db
     .selectFrom('plan_runs')
-    .select(['id', 'cycle_id', 'run_key', 'trigger', 'requested_by', 'created_at'])
+    .select([
+      'id',
+      'cycle_id',
+      'run_key',
+      'trigger',
+      'requested_by',
+      'created_at',
+      'periods',
+      'opening_stock_month',
+    ])
     .where('cycle_id', '=', cycleId)
     .orderBy('id', 'desc')
     .limit(1)

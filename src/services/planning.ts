@@ -52,7 +52,12 @@ import {
   type DemandLine,
   roughCutCapacity,
 } from '../core/supply/capacity-check.js';
-import { buildPlanProblem } from '../core/supply/from-company.js';
+import {
+  buildPlanProblem,
+  openingStockMonth,
+  runStaleStock,
+  staleOpeningStock,
+} from '../core/supply/from-company.js';
 import type { LpSolver } from '../core/supply/lp.js';
 import type { PlanProblem } from '../core/supply/problem.js';
 import { SopError } from '../errors.js';
@@ -79,6 +84,8 @@ export interface PlanInputs {
   readonly pastErrors: ReadonlyMap<string, readonly number[]>;
   /** The cycle's scenarios as planners set them (`/sop scenario`), else the defaults. */
   readonly scenarios: readonly ScenarioAssumptions[];
+  /** The month of the inventory count the plan opens on (the latest before its first). */
+  readonly openingStockMonth: Period | null;
   readonly ms: {
     readonly load: number;
     readonly consensus: number;
@@ -179,6 +186,7 @@ export async function preparePlan(db: Db, cycleId: number): Promise<PlanInputs> 
     intervals,
     pastErrors,
     scenarios: scenarios.length > 0 ? scenarios : DEFAULT_SCENARIOS,
+    openingStockMonth: periods[0] ? openingStockMonth(company.inventory, periods[0]) : null,
     ms: { load: t1 - t0, consensus: t2 - t1, capacityCheck: t3 - t2 },
   };
 }
@@ -437,7 +445,17 @@ export interface PlanRunOutcome {
   /** True when the latest run of the cycle had exactly these inputs and answers this request. */
   readonly reused?: boolean;
   readonly ms: PlanStageMs | null;
+  /**
+   * Set when the plan opens on a count older than last month's: "opening stock from 2027-01's
+   * count: import 2027-02's inventory".
+   */
+  readonly staleStock?: string;
 }
+
+const staleOf = (run: Parameters<typeof runStaleStock>[0] | undefined) => {
+  const note = run ? runStaleStock(run) : null;
+  return note ? { staleStock: note } : {};
+};
 
 function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
@@ -485,6 +503,7 @@ export function planRunRecord(
     capacityCheck: roughCutOf(inputs.check.gaps),
     solverMs: Math.round(solverMs),
     totalMs: Math.round(totalMs),
+    openingStockMonth: inputs.openingStockMonth,
     scenarios: solved.map((s) => toNewScenario(s, inputs.loaded)),
   };
 }
@@ -516,20 +535,25 @@ export async function runPlan(
   req: PlanRunRequest,
 ): Promise<PlanRunOutcome> {
   const existing = await runByKey(db, req.runKey);
-  if (existing) return { runId: existing.id, created: false, ms: null };
+  if (existing) return { runId: existing.id, created: false, ms: null, ...staleOf(existing) };
   return withSessionLock(db, `plan-solve:${req.cycleId}`, () => solvePlan(db, solver, req));
 }
 
 async function solvePlan(db: Db, solver: LpSolver, req: PlanRunRequest): Promise<PlanRunOutcome> {
   const existing = await runByKey(db, req.runKey);
-  if (existing) return { runId: existing.id, created: false, ms: null };
+  if (existing) return { runId: existing.id, created: false, ms: null, ...staleOf(existing) };
   const t0 = performance.now();
   const inputs = await preparePlan(db, req.cycleId);
   // Exactly one run per input: a request whose inputs are those of the cycle's latest run
   // gets that run (a phase change, `/sop plan` and a capacity update seconds apart).
   const hash = planInputHash(inputs);
+  const stale = inputs.periods[0]
+    ? staleOpeningStock(inputs.openingStockMonth, inputs.periods[0])
+    : null;
+  const warn = stale ? { staleStock: stale } : {};
   const same = await latestRunInputs(db, req.cycleId);
-  if (same?.input_hash === hash) return { runId: same.id, created: false, reused: true, ms: null };
+  if (same?.input_hash === hash)
+    return { runId: same.id, created: false, reused: true, ms: null, ...warn };
   const t1 = performance.now();
   const timings = { stressMs: 0 };
   const solved = await solveScenarios(inputs, inputs.scenarios, solver, { stress: true, timings });
@@ -562,9 +586,9 @@ async function solvePlan(db: Db, solver: LpSolver, req: PlanRunRequest): Promise
     // Two workers raced on one key: the unique run_key refused the second run.
     const winner = isUniqueViolation(err) ? await runByKey(db, req.runKey) : undefined;
     if (!winner) throw err;
-    return { runId: winner.id, created: false, ms: null };
+    return { runId: winner.id, created: false, ms: null, ...staleOf(winner) };
   }
-  if (reused !== null) return { runId: reused, created: false, reused: true, ms: null };
+  if (reused !== null) return { runId: reused, created: false, reused: true, ms: null, ...warn };
   const t3 = performance.now();
   return {
     runId,
@@ -578,6 +602,7 @@ async function solvePlan(db: Db, solver: LpSolver, req: PlanRunRequest): Promise
       write: t3 - t2,
       total: t3 - t0,
     },
+    ...warn,
   };
 }
 

@@ -12,6 +12,7 @@ import {
 } from '../../db/queries/cycle-inputs.js';
 import { latestRun } from '../../db/queries/plan-runs.js';
 import type { CycleRow, Phase } from '../../db/schema.js';
+import { runStaleStock } from '../core/supply/from-company.js';
 
 export interface CycleStatus {
   readonly cycle: Pick<CycleRow, 'id' | 'month' | 'phase' | 'phase_entered_at'>;
@@ -22,6 +23,8 @@ export interface CycleStatus {
     readonly id: string;
     readonly createdAt: Date;
     readonly trigger: string;
+    /** "opening stock from 2027-01's count: import 2027-02's inventory", or null. */
+    readonly staleStock?: string | null;
   } | null;
 }
 
@@ -41,6 +44,13 @@ export async function cycleStatus(db: Db, cycle: CycleRow): Promise<CycleStatus>
     deadlines: cycle.deadlines,
     pendingReps,
     openConstraints,
-    latestRun: run ? { id: run.id, createdAt: run.created_at, trigger: run.trigger } : null,
+    latestRun: run
+      ? {
+          id: run.id,
+          createdAt: run.created_at,
+          trigger: run.trigger,
+          staleStock: runStaleStock(run),
+        }
+      : null,
   };
 }

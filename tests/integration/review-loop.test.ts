@@ -6,7 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
+import { latestRun, runScenarios } from '../../db/queries/plan-runs.js';
 import { createQueues, type Queues } from '../../jobs/queues.js';
+import { runStaleStock } from '../../src/core/supply/from-company.js';
 import { importCsv } from '../../src/import/import-csv.js';
 import { createRedis } from '../../src/redis.js';
 import { generateCompany } from '../../src/seed/company.js';
@@ -18,7 +20,10 @@ import { runPlan } from '../../src/services/planning.js';
 import { fitBaselines } from '../../src/services/planning-baseline.js';
 import { reviewOf } from '../../src/services/review.js';
 import { postReview } from '../../src/services/review-post.js';
+import { cycleStatus } from '../../src/services/status.js';
 import { packMessage } from '../../src/slack/presenters/pack.js';
+import { planHeadline } from '../../src/slack/presenters/plan-run.js';
+import { statusText } from '../../src/slack/presenters/status.js';
 import { startStandin } from '../../src/slack-standin/index.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
 import { idOfCode, insertCycle, redisPrefix, useDb } from '../helpers/db.js';
@@ -385,5 +390,50 @@ describe('three cycles with actuals between them', () => {
     } finally {
       await standin.close();
     }
+  });
+
+  it('a plan opening on a count older than last month’s says so: run, headline, status', async () => {
+    // 2027-03's run came after 2027-02's inventory import: it opens on last month's count.
+    const march = await latestRun(db, ids.get('2027-03')!);
+    expect(march?.opening_stock_month).toBe('2027-02');
+    expect(runStaleStock(march!)).toBeNull();
+    // A cycle for 2027-04 before 2027-03's inventory is imported: the latest count before
+    // 2027-04 is 2027-02's (FAM-1 20 on hand), while the month before it is 2027-03.
+    const cycleId = await cycleOf('2027-04');
+    await fitBaselines(db, cycleId, { method: 'naive' });
+    const out = await runPlan(db, await createHighsSolver(), {
+      cycleId,
+      runKey: 'loop-2027-04',
+      trigger: 'test',
+      requestedBy: null,
+    });
+    const said = "opening stock from 2027-02's count: import 2027-03's inventory";
+    expect(out.staleStock).toBe(said);
+    // The math is as before: the plan opens on 2027-02's count (FAM-1 20).
+    const run = await db
+      .selectFrom('plan_runs')
+      .select(['problem', 'opening_stock_month', 'periods'])
+      .where('id', '=', out.runId)
+      .executeTakeFirstOrThrow();
+    const fam1 = (
+      run.problem as { families: { code: string; initialInventory: number }[] }
+    ).families.find((f) => f.code === 'FAM-1');
+    expect(fam1?.initialInventory).toBe(20);
+    expect(run.opening_stock_month).toBe('2027-02');
+    const headline = planHeadline(
+      out.runId,
+      '2027-04',
+      await runScenarios(db, out.runId),
+      runStaleStock(run),
+    );
+    expect(headline.split('\n')[1]).toBe(`:warning: ${said}.`);
+    const cycle = await db
+      .selectFrom('cycles')
+      .selectAll()
+      .where('id', '=', cycleId)
+      .executeTakeFirstOrThrow();
+    const status = statusText(await cycleStatus(db, cycle), 'UTC');
+    expect(status).toContain(`*Latest plan run*: #${out.runId}`);
+    expect(status).toContain(`\n:warning: ${said}.`);
   });
 });

@@ -2,7 +2,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Company } from '../../src/core/company.js';
 import { nextPeriods } from '../../src/core/period.js';
 import { roughCutCapacity } from '../../src/core/supply/capacity-check.js';
-import { buildPlanProblem } from '../../src/core/supply/from-company.js';
+import {
+  buildPlanProblem,
+  openingStockMonth,
+  staleOpeningStock,
+} from '../../src/core/supply/from-company.js';
 import { parsePlanProblem } from '../../src/core/supply/problem.js';
 import { solvePlan } from '../../src/core/supply/solve.js';
 import { generateCompany } from '../../src/seed/company.js';
@@ -159,5 +163,24 @@ describe("a month's overtime limit on a crew (capacities.csv overtime_limit)", (
       periods: periods3,
     });
     expect(check.months.map((m) => m.overtimeLimit)).toEqual([200, 0, 200]);
+describe('the month of the opening stock', () => {
+  const counts = [{ period: '2026-12' }, { period: '2027-01' }, { period: '2027-03' }];
+
+  it('is the latest count before the first plan month; older than last month is said', () => {
+    // Planning 2027-03: counts before it are 2026-12 and 2027-01; last month is 2027-02.
+    expect(openingStockMonth(counts, '2027-03')).toBe('2027-01');
+    expect(staleOpeningStock('2027-01', '2027-03')).toBe(
+      "opening stock from 2027-01's count: import 2027-02's inventory",
+    );
+    // Planning 2027-02: 2027-01 is last month's count: nothing to say.
+    expect(openingStockMonth(counts, '2027-02')).toBe('2027-01');
+    expect(staleOpeningStock('2027-01', '2027-02')).toBeNull();
+    // Across a year: planning 2027-01 on 2026-11's count wants 2026-12's.
+    expect(staleOpeningStock('2026-11', '2027-01')).toBe(
+      "opening stock from 2026-11's count: import 2026-12's inventory",
+    );
+    // No count at all: families start empty, as before; nothing about a month to import.
+    expect(openingStockMonth([], '2027-03')).toBeNull();
+    expect(staleOpeningStock(null, '2027-03')).toBeNull();
   });
 });

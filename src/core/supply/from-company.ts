@@ -3,7 +3,7 @@
  * to a plan problem the LP can solve.
  */
 import type { Company } from '../company.js';
-import { type Period, periodIndex } from '../period.js';
+import { addMonths, type Period, periodIndex } from '../period.js';
 import { applyCapacityUpdates, type CapacityUpdate, type DemandLine } from './capacity-check.js';
 import type { PlanProblem } from './problem.js';
 
@@ -40,9 +40,40 @@ export function ownSafetyPenalty(f: { holdingCost: number; backlogCost: number }
   return f.holdingCost + f.backlogCost / 2;
 }
 
+/** The month of the latest inventory count before `first`: the plan's opening stock. */
+export function openingStockMonth(
+  inventory: readonly { readonly period: Period }[],
+  first: Period,
+): Period | null {
+  let latest: Period | null = null;
+  for (const s of inventory)
+    if (s.period < first && (latest === null || s.period > latest)) latest = s.period;
+  return latest;
+}
+
+/**
+ * What to say when a plan opens on a count older than the month before its first month (last
+ * month's inventory not imported yet): the plan still opens on it, as if the months since
+ * had not happened. Null when the count is last month's, or there is none.
+ */
+export function staleOpeningStock(month: Period | null, first: Period): string | null {
+  const expected = addMonths(first, -1);
+  if (month === null || month >= expected) return null;
+  return `opening stock from ${month}'s count: import ${expected}'s inventory`;
+}
+
+/** A stored run's stale-stock warning (`staleOpeningStock`), from its periods and count month. */
+export function runStaleStock(run: {
+  readonly periods: readonly string[];
+  readonly opening_stock_month: string | null;
+}): string | null {
+  const first = run.periods[0];
+  return first ? staleOpeningStock(run.opening_stock_month, first) : null;
+}
+
 /**
  * Initial inventory and backlog come from each family's latest InventorySnapshot before the
- * first plan month; families without one start empty.
+ * first plan month (`openingStockMonth`); families without one start empty.
  */
 export function buildPlanProblem(
   company: Company,

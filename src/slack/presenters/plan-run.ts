@@ -32,6 +32,8 @@ export function planHeadline(
   runId: string,
   cycleMonth: string | null,
   s: readonly ScenarioFigures[],
+  /** The run's stale-stock warning ("opening stock from 2027-01's count: …"), if any. */
+  staleStock: string | null = null,
 ): string {
   const tension = (k: Kpis): string =>
     `peak utilisation ${pct(k.peakUtilisation)}, ${count(k.overloads)} resource-months on overtime`;
@@ -47,7 +49,8 @@ export function planHeadline(
   const note = s.some((x) => typeof x.kpis.expectedMargin === 'number')
     ? ['_Expected and P10: each plan against the same demand samples._']
     : [];
-  return [head, ...lines, ...note].join('\n');
+  const stock = staleStock ? [`:warning: ${esc(staleStock)}.`] : [];
+  return [head, ...stock, ...lines, ...note].join('\n');
 }
 
 interface Diff {

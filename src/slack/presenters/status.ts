@@ -53,7 +53,7 @@ export function statusText(s: CycleStatus, timezone: string): string {
     );
   lines.push(
     s.latestRun
-      ? `*Latest plan run*: #${s.latestRun.id}, ${when(s.latestRun.createdAt, timezone)} (${TRIGGER[s.latestRun.trigger] ?? esc(s.latestRun.trigger)})`
+      ? `*Latest plan run*: #${s.latestRun.id}, ${when(s.latestRun.createdAt, timezone)} (${TRIGGER[s.latestRun.trigger] ?? esc(s.latestRun.trigger)})${s.latestRun.staleStock ? `\n:warning: ${esc(s.latestRun.staleStock)}.` : ''}`
       : '*Latest plan run*: none yet this cycle. Run `/sop plan`.',
   );
   return lines.join('\n\n');
