@@ -115,14 +115,21 @@ export async function recordDecision(
   const tradeOff = await tradeOffOf(deps.db, scenario.run_id, input.scenarioId);
   const now = deps.clock.now();
   const res = await deps.db.transaction().execute(async (trx) => {
-    const existing = await decisionByKey(trx, input.requestKey);
-    if (existing) {
+    const recorded = async (): Promise<DecisionRecord | null> => {
+      const existing = await decisionByKey(trx, input.requestKey);
+      if (!existing) return null;
       const acts = await actionsOfDecisions(trx, [existing.id]);
       return { decision: existing, actions: acts, created: false };
-    }
+    };
+    const before = await recorded();
+    if (before) return before;
     // Decisions of a cycle are recorded one at a time (the supersession chain has no fork).
     const cycle = await lockCycleForDecision(trx, input.cycleId);
     if (!cycle) throw new SopError('not_found', `No cycle with id ${input.cycleId}.`);
+    // The same request may have been recorded while this one waited for the lock (a Slack
+    // retry overlapping the first submission): that is the same decision, not a second one.
+    const meanwhile = await recorded();
+    if (meanwhile) return meanwhile;
     if (cycle.phase === 'closed') {
       throw new SopError(
         'phase_closed',

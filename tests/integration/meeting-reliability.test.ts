@@ -1,0 +1,100 @@
+/**
+ * The meeting when Slack refuses once or clicks overlap: a decision submitted twice at once
+ * is one decision and two quiet acks.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../db/connect.js';
+import type { Standin } from '../../src/slack-standin/index.js';
+import { insertCycle } from '../helpers/db.js';
+import {
+  insertFamilies,
+  insertRun,
+  pollUntil,
+  SCENARIOS,
+  testClock,
+  useHarness,
+} from './meeting-fixture.js';
+
+const PLANNER = 'U_PLAN';
+const EXEC1 = 'U_EXEC1';
+const OPS = 'U_OPS';
+
+const clock = testClock('2027-03-15T10:00:00Z');
+const h = useHarness({
+  label: 'meeting-reliability',
+  members: { [PLANNER]: 'planner', [EXEC1]: 'exec', [OPS]: 'ops' },
+  clock,
+});
+let db: Db;
+let standin: Standin;
+let ids: Record<string, string>;
+
+const waitFor = <T>(f: () => T | undefined | null | false) => standin.waitFor(f, 20_000);
+
+/** The open vote with its message, started by the planner when there is none. */
+async function openVote() {
+  const open = await db
+    .selectFrom('polls')
+    .selectAll()
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  if (!open) await h.sop(PLANNER, 'vote 24');
+  return (await pollUntil(
+    () => db.selectFrom('polls').selectAll().where('status', '=', 'open').executeTakeFirst(),
+    (p) => p?.message_ts != null,
+  ))!;
+}
+
+beforeAll(async () => {
+  ({ db, standin } = h);
+  const fam = await insertFamilies(db);
+  await db
+    .insertInto('workspace_settings')
+    .values({ team_id: 'default', exec_channel: 'C_EXEC' })
+    .execute();
+  const cycleId = await insertCycle(db, { month: '2027-03', phase: 'executive' });
+  ids = (
+    await insertRun(db, {
+      cycleId,
+      runKey: 'reliability-run',
+      periods: ['2027-03', '2027-04'],
+      demand: { [fam.fam1]: 100 },
+      price: { [fam.fam1]: 900 },
+      resources: [{ id: fam.line, capacity: 1000, loadPerUnit: 1 }],
+      scenarios: SCENARIOS,
+    })
+  ).ids;
+});
+
+describe('the meeting when Slack refuses or clicks overlap', () => {
+  it('the same decision submitted twice at once (a Slack retry overlapping the first): one decision, both acked without an error', async () => {
+    const poll = await openVote();
+    await h.driver.clickButton('C_EXEC', poll.message_ts!, 'vote_close', { user: PLANNER });
+    const modal = await waitFor(() => {
+      const v = standin.openViews(PLANNER).at(-1);
+      return v?.definition.callback_id === 'decision_submit' ? v : undefined;
+    });
+    // Two actions, both due 2027-03-25 (10 days after the clock's 2027-03-15).
+    const values = {
+      scenario: { pick: ids.central! },
+      rationale: { text: 'Central protects service.' },
+      a1_owner: { owner: OPS },
+      a1_due: { due: '2027-03-25' },
+      a1_desc: { desc: 'Hire operators' },
+      a2_owner: { owner: OPS },
+      a2_due: { due: '2027-03-25' },
+      a2_desc: { desc: 'Book overtime' },
+    };
+    const [r1, r2] = await Promise.all([
+      h.driver.submitView(modal.id, { user: PLANNER, values }),
+      h.driver.submitView(modal.id, { user: PLANNER, values }),
+    ]);
+    // Both requests are the one decision: an empty ack each (the modal closes), no errors.
+    expect([r1.status, r2.status]).toEqual([200, 200]);
+    expect(JSON.stringify([r1.body, r2.body])).not.toContain('response_action');
+    const decisions = await db.selectFrom('decisions').select(['id', 'poll_id']).execute();
+    expect(decisions).toEqual([{ id: decisions[0]!.id, poll_id: poll.id }]);
+    const actions = await db.selectFrom('actions').select('description').orderBy('id').execute();
+    expect(actions.map((a) => a.description)).toEqual(['Hire operators', 'Book overtime']);
+  });
+});
