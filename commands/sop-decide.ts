@@ -8,11 +8,11 @@ import { requireOpenCycle } from '../src/services/cycles.js';
 import {
   currentDecision,
   decisionChoices,
+  handOverDecision,
   recordDecision,
   SupersedeReasonRequired,
   scenarioByName,
 } from '../src/services/decisions.js';
-import { publishDecision } from '../src/services/meeting-posts.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { decisionModal, INITIAL_ACTION_ROWS } from '../src/slack/presenters/decision.js';
 import { esc } from '../src/slack/presenters/format.js';
@@ -77,12 +77,14 @@ export const decide: SopSubcommand = {
         );
       throw err;
     });
-    await publishDecision(ctx.client, db, rec.decision.id, rec.actions);
+    // The decision log is posted by its `decision-publish` job, recorded with the decision:
+    // a Slack error retries the post, it never undoes or hides the decision.
+    const handedOver = await handOverDecision(ctx.deps, rec);
     await ctx.respond({
       response_type: 'ephemeral',
-      text: rec.created
-        ? `Decision ${rec.decision.id} recorded: ${esc(rec.decision.title)}.`
-        : `Decision ${rec.decision.id} was already recorded.`,
+      text: !rec.created
+        ? `Decision ${rec.decision.id} was already recorded.`
+        : `Decision ${rec.decision.id} recorded: ${esc(rec.decision.title)}.${handedOver ? '' : ' The job queue is unavailable: its decision log will be posted as soon as the queue is back.'}`,
     });
   },
 };

@@ -10,10 +10,11 @@ import { SopError } from '../src/errors.js';
 import { today } from '../src/services/actions.js';
 import {
   currentDecision,
+  handOverDecision,
   recordDecision,
   SupersedeReasonRequired,
 } from '../src/services/decisions.js';
-import { promptChair, publishDecision, refreshPollMessage } from '../src/services/meeting-posts.js';
+import { promptChair, refreshPollMessage } from '../src/services/meeting-posts.js';
 import { enqueueDurably } from '../src/services/outbox.js';
 import {
   castVote,
@@ -242,7 +243,7 @@ export function register(app: App, deps: AppDeps): void {
     }
   });
 
-  app.view(DECISION_CALLBACK, async ({ ack, body, view, client, context }) => {
+  app.view(DECISION_CALLBACK, async ({ ack, body, view, context }) => {
     let meta: DecisionModalMeta;
     try {
       meta = parseMeta(view.private_metadata);
@@ -292,11 +293,9 @@ export function register(app: App, deps: AppDeps): void {
       });
       return;
     }
+    // Answered first: what the decision owes (its log, the owners' DMs, the reminders) was
+    // recorded with it in the job outbox; handing it to the queue may wait on Redis.
     await ack();
-    try {
-      await publishDecision(client, deps.db, rec.decision.id, rec.actions);
-    } catch (err) {
-      deps.logger.error({ err, decision: rec.decision.id }, 'posting the decision failed');
-    }
+    await handOverDecision(deps, rec);
   });
 }

@@ -92,6 +92,11 @@ export const payloads = {
     /** Which occurrence (e.g. the date) so each reminder is sent once. */
     occurrence: z.string().min(1).max(64),
   }),
+  /**
+   * Publish a recorded decision: the vote message's outcome, the decision log in the
+   * executive channel (its thread) and each action owner's DM, each once (ledger keys).
+   */
+  'decision-publish': z.object({ decisionId: id }),
   /** Post the meeting pack to the executive channel. */
   pack: z.object({ cycleId: z.number().int().positive() }),
   /** Post the performance review that opens a cycle (once per cycle). */
@@ -133,6 +138,7 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   'phase-deadline': 'notifications',
   nudge: 'notifications',
   'action-reminder': 'notifications',
+  'decision-publish': 'posts',
   pack: 'posts',
   review: 'posts',
   'execution-check': 'posts',
@@ -158,6 +164,7 @@ const JOB_IDS: { readonly [N in JobName]: (p: JobPayload<N>) => string } = {
   'phase-deadline': (p) => `phase-deadline-${p.cycleId}-${p.phase}`,
   nudge: (p) => `nudge-${p.cycleId}-${p.phase}`,
   'action-reminder': (p) => `reminder-${p.actionId}-${p.kind}-${hash(p.occurrence)}`,
+  'decision-publish': (p) => `decision-publish-${p.decisionId}`,
   pack: (p) => `pack-${p.cycleId}`,
   review: (p) => `review-${p.cycleId}`,
   'execution-check': (p) => `execution-check-${p.week}-${hash(p.requestKey)}`,

@@ -6,6 +6,7 @@
 import { actionReminder } from './action-reminder.js';
 import { baseline } from './baseline.js';
 import type { JobName } from './contracts.js';
+import { decisionPublish } from './decision-publish.js';
 import { deviationPublish, executionCheck, executionDigest } from './execution.js';
 import { nudge } from './nudge.js';
 import { pack } from './pack.js';
@@ -32,6 +33,7 @@ export const PROCESSORS: { readonly [N in JobName]: Processor<N> } = {
   'action-reminder': actionReminder,
   'poll-deadline': pollDeadline,
   'poll-refresh': pollRefresh,
+  'decision-publish': decisionPublish,
   pack,
   review,
   // Weekly S&OE.

@@ -20,7 +20,7 @@ import { addDays, atLocalHour, localDate } from '../core/calendar.js';
 import { SopError } from '../errors.js';
 import { isLedgerMessage } from '../slack/post-ledger.js';
 import type { CycleDeps } from './cycles.js';
-import { enqueueDurably } from './outbox.js';
+import { enqueueDurably, requestJob } from './outbox.js';
 import { dmOnce, type SlackMessage } from './reminders.js';
 import { getSettings } from './settings.js';
 
@@ -98,6 +98,31 @@ export async function enqueueReminder(
     { actionId, kind: slot.kind, occurrence: slot.occurrence },
     { delayMs: Math.max(0, slot.at.getTime() - deps.clock.now().getTime()) },
   );
+}
+
+/**
+ * Records the first reminders of `action` in `trx` (the job outbox, with the change that
+ * creates the action), delayed from `now`. Returns the requests' ids, for the caller to hand
+ * over once committed (`deliverJobs`); what it cannot hand over, the relay delivers.
+ */
+export async function requestActionReminders(
+  trx: Db,
+  action: Pick<ActionRow, 'id' | 'due_date'>,
+  now: Date,
+  zone: string,
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (const slot of initialReminders(action.due_date, now, zone)) {
+    ids.push(
+      await requestJob(
+        trx,
+        'action-reminder',
+        { actionId: action.id, kind: slot.kind, occurrence: slot.occurrence },
+        { delayMs: Math.max(0, slot.at.getTime() - now.getTime()) },
+      ),
+    );
+  }
+  return ids;
 }
 
 export async function scheduleActionReminders(deps: CycleDeps, action: ActionRow): Promise<void> {

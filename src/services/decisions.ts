@@ -3,6 +3,7 @@
  * on), a rationale, and follow-up actions with owners and due dates. The adopted scenario
  * becomes the cycle's reference and fixes the frozen zone of the next cycle.
  */
+import type { Logger } from 'pino';
 import type { Db } from '../../db/connect.js';
 import { audit } from '../../db/queries/audit.js';
 import {
@@ -24,8 +25,10 @@ import { tradeOffSentences } from '../core/scenarios/trade-off.js';
 import { controlCharacterMessage } from '../core/text.js';
 import { toCsv } from '../csv/format.js';
 import { SopError, ValidationError } from '../errors.js';
-import { scheduleActionReminders } from './actions.js';
+import { requestActionReminders } from './actions.js';
 import type { CycleDeps } from './cycles.js';
+import { deliverJobs, requestJob } from './outbox.js';
+import { getSettings } from './settings.js';
 
 export interface NewAction {
   readonly owner: string;
@@ -64,6 +67,11 @@ export interface DecisionRecord {
   readonly actions: readonly ActionRow[];
   /** False when the same request was already recorded (double submit). */
   readonly created: boolean;
+  /**
+   * The job requests recorded with it (its `decision-publish` and the actions' reminders),
+   * for the caller to hand over after its answer (`deliverJobs`); empty when not created.
+   */
+  readonly jobRequests: readonly string[];
 }
 
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -81,7 +89,9 @@ export function validateActions(actions: readonly NewAction[]): string[] {
 }
 
 /**
- * Record a decision and its actions in one transaction; schedule the actions' reminders.
+ * Record a decision and its actions in one transaction, with what it owes in the job outbox:
+ * its `decision-publish` (the decision log, the owners' DMs) and the actions' reminders. The
+ * caller hands `jobRequests` to the queue once it has answered; nothing here waits on Redis.
  * Idempotent by request key: a double submit returns the first record with `created: false`.
  */
 export async function recordDecision(
@@ -114,12 +124,13 @@ export async function recordDecision(
   }
   const tradeOff = await tradeOffOf(deps.db, scenario.run_id, input.scenarioId);
   const now = deps.clock.now();
-  const res = await deps.db.transaction().execute(async (trx) => {
+  const { timezone } = await getSettings(deps.db);
+  return deps.db.transaction().execute(async (trx): Promise<DecisionRecord> => {
     const recorded = async (): Promise<DecisionRecord | null> => {
       const existing = await decisionByKey(trx, input.requestKey);
       if (!existing) return null;
       const acts = await actionsOfDecisions(trx, [existing.id]);
-      return { decision: existing, actions: acts, created: false };
+      return { decision: existing, actions: acts, created: false, jobRequests: [] };
     };
     const before = await recorded();
     if (before) return before;
@@ -199,12 +210,37 @@ export async function recordDecision(
         actions: acts.map((a) => ({ id: a.id, owner: a.owner, due: a.due_date })),
       },
     });
-    return { decision, actions: acts, created: true };
+    const jobRequests = [await requestJob(trx, 'decision-publish', { decisionId: decision.id })];
+    for (const a of acts)
+      jobRequests.push(...(await requestActionReminders(trx, a, now, timezone)));
+    return { decision, actions: acts, created: true, jobRequests };
   });
-  if (res.created) {
-    for (const a of res.actions) await scheduleActionReminders(deps, a);
+}
+
+/**
+ * Hands a new decision's job requests to the queue (at most QUEUE_WAIT_MS); call it after
+ * answering Slack. True when all went through; false when some wait in the outbox for the
+ * relay (Redis down), which is logged, as is a failure to read the outbox.
+ */
+export async function handOverDecision(
+  deps: Pick<CycleDeps, 'db' | 'queue'> & { readonly logger: Logger },
+  rec: DecisionRecord,
+): Promise<boolean> {
+  if (rec.jobRequests.length === 0) return true;
+  try {
+    const d = await deliverJobs(deps.db, deps.queue, { ids: rec.jobRequests });
+    if (d.pending === 0) return true;
+    deps.logger.info(
+      { decision: rec.decision.id, waiting: d.pending, reason: d.error?.message },
+      'job queue unavailable: the decision log, DMs and reminders wait in the outbox',
+    );
+  } catch (err) {
+    deps.logger.error(
+      { err, decision: rec.decision.id },
+      'could not hand the decision over; the relay delivers it',
+    );
   }
-  return res;
+  return false;
 }
 
 /** The cycle's current decision (the newest), which a new one would supersede. */

@@ -7,7 +7,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
 import { decisionContext } from '../../db/queries/decisions.js';
-import type { ActionRow } from '../../db/schema.js';
 import { ledgerEntry } from '../slack/post-ledger.js';
 import { actionDm } from '../slack/presenters/actions.js';
 import { decisionLogMessage } from '../slack/presenters/decision.js';
@@ -67,14 +66,15 @@ export async function postPack(
 
 /**
  * Post the decision log of `decisionId` in the executive channel, threaded under the vote
- * message (or the pack) when there is one; then DM each action's owner.
+ * message (or the pack) when there is one; then DM each action's owner. The
+ * `decision-publish` job calls it; every post is keyed, so calling it again sends nothing
+ * twice.
  */
 export async function publishDecision(
   slack: WebClient,
   db: Db,
   decisionId: string,
-  actions: readonly ActionRow[],
-): Promise<void> {
+): Promise<boolean> {
   const row = await decisionContext(db, decisionId);
   const entry = (await listDecisions(db, row.month)).find((e) => e.id === decisionId);
   const settings = await getSettings(db);
@@ -95,5 +95,6 @@ export async function publishDecision(
     const key = `decision:${decisionId}:log`;
     await postOnce(slack, db, key, channel, decisionLogMessage(entry), threadTs);
   }
-  await notifyOwners(slack, db, actions, (a) => actionDm(a, 'assigned'));
+  await notifyOwners(slack, db, entry?.actions ?? [], (a) => actionDm(a, 'assigned'));
+  return entry !== undefined;
 }

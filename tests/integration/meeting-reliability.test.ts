@@ -1,6 +1,7 @@
 /**
  * The meeting when Slack refuses once or clicks overlap: a decision submitted twice at once
- * is one decision and two quiet acks.
+ * is one decision and two quiet acks; a decision whose log Slack refuses once is posted by
+ * its `decision-publish` job, and the person who typed it is told it is recorded.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
@@ -30,6 +31,9 @@ let standin: Standin;
 let ids: Record<string, string>;
 
 const waitFor = <T>(f: () => T | undefined | null | false) => standin.waitFor(f, 20_000);
+const ephemerals = (user: string) => standin.ephemeralsFor(user).map((e) => e.text);
+const execWith = (needle: string) =>
+  standin.messagesIn('C_EXEC').filter((m) => m.text.includes(needle));
 
 /** The open vote with its message, started by the planner when there is none. */
 async function openVote() {
@@ -96,5 +100,37 @@ describe('the meeting when Slack refuses or clicks overlap', () => {
     expect(decisions).toEqual([{ id: decisions[0]!.id, poll_id: poll.id }]);
     const actions = await db.selectFrom('actions').select('description').orderBy('id').execute();
     expect(actions.map((a) => a.description)).toEqual(['Hire operators', 'Book overtime']);
+    // Its decision-publish job posts the log once, in the vote's thread, and DMs the owner
+    // once per action.
+    const thread = () =>
+      standin
+        .threadReplies('C_EXEC', poll.message_ts!)
+        .filter((m) => m.text.includes('Central protects service'));
+    await waitFor(() => thread().length === 1);
+    await waitFor(() => standin.messagesIn(`D_${OPS}`).length === 2);
+  });
+
+  it('/sop decide whose decision-log post Slack refuses once: recorded, the answer says so (no "try again"), and the job posts the log', async () => {
+    standin.failNext('chat.postMessage', { error: 'internal_error' });
+    const before = ephemerals(EXEC1).length;
+    // The cycle has decision 1 (the vote's): this is decision 2, superseding it.
+    await h.sop(
+      EXEC1,
+      'decide cautious "Cash is tight this quarter" supersedes "the budget was cut"',
+    );
+    const answer = await waitFor(() => ephemerals(EXEC1)[before]);
+    expect(answer).toBe('Decision 2 recorded: Adopt the Cautious scenario.');
+    // The refused post was the decision log's; the job's next attempt posts it, once.
+    await waitFor(() => execWith('Cash is tight this quarter').length === 1);
+    const refused = standin
+      .callsTo('chat.postMessage')
+      .filter((c) => c.response.error === 'internal_error');
+    expect(refused.map((c) => c.args.channel)).toEqual(['C_EXEC']);
+    expect(execWith('Cash is tight this quarter')[0]!.text).toContain('Cautious adopted');
+    expect(ephemerals(EXEC1).slice(before)).toEqual([answer]);
+    expect(await db.selectFrom('decisions').select('id').orderBy('id').execute()).toEqual([
+      { id: '1' },
+      { id: '2' },
+    ]);
   });
 });
