@@ -46,17 +46,36 @@ export const vote: SopSubcommand = {
     const settings = await getSettings(db);
     const channel = settings.exec_channel ?? ctx.command.channel_id;
     // Attached whether this call posted it or an earlier attempt did (and stopped before).
-    const msg = await postWhereInvoked(db, ctx.client, {
-      logger: ctx.deps.logger,
-      user: ctx.member.userId,
-      key: `poll:${view.poll.id}:message`,
-      channel,
-      ...voteMessage(view),
-    });
+    // An open vote whose message was never posted comes back here: this posts it.
+    let msg: Awaited<ReturnType<typeof postWhereInvoked>>;
+    try {
+      msg = await postWhereInvoked(db, ctx.client, {
+        logger: ctx.deps.logger,
+        user: ctx.member.userId,
+        key: `poll:${view.poll.id}:message`,
+        channel,
+        ...voteMessage(view),
+      });
+    } catch (err) {
+      // The vote is saved: say so, and how to post its message.
+      ctx.deps.logger.error(
+        { err, pollId: view.poll.id },
+        'vote saved, but its message was not posted',
+      );
+      await ctx.respond({
+        response_type: 'ephemeral',
+        text: `:warning: Vote ${view.poll.id} is saved, but its message could not be posted (it has been logged). Type \`/sop vote\` again to post it.`,
+      });
+      return;
+    }
     await attachPollMessage(db, view.poll.id, msg.channel, msg.ts);
+    const chair =
+      view.poll.created_by === ctx.member.userId
+        ? 'you chair it'
+        : `<@${view.poll.created_by}> chairs it`;
     await ctx.respond({
       response_type: 'ephemeral',
-      text: `${msg.inDm ? `${MOVED_TO_DM} ` : ''}Vote ${view.poll.id} is open in <#${msg.channel}> with ${view.options.length} scenarios; you chair it (Close button).`,
+      text: `${msg.inDm ? `${MOVED_TO_DM} ` : ''}Vote ${view.poll.id} is open in <#${msg.channel}> with ${view.options.length} scenarios; ${chair} (Close button).`,
     });
   },
 };

@@ -62,11 +62,14 @@ export async function lockPollCreation(trx: Db, cycleId: number): Promise<void> 
 }
 
 /** The cycle's open poll, if any. */
-export async function openPollOf(db: Db, cycleId: number): Promise<{ id: string } | null> {
+export async function openPollOf(
+  db: Db,
+  cycleId: number,
+): Promise<{ id: string; message_ts: string | null } | null> {
   return firstOrNull(
     db
       .selectFrom('polls')
-      .select('id')
+      .select(['id', 'message_ts'])
       .where('cycle_id', '=', cycleId)
       .where('status', '=', 'open'),
   );

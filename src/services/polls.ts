@@ -85,7 +85,9 @@ export interface CreatePollInput {
 
 /**
  * Create the poll for the cycle's latest plan run (the same request twice gives the same
- * poll), and schedule its `poll-deadline` job. Refuses when a vote is already open.
+ * poll), and schedule its `poll-deadline` job. Refuses when a vote is already open, unless
+ * that vote has no message (its post failed, or is under way): then it returns that vote
+ * (`created: false`) for the caller to post its message under the same ledger key.
  */
 export async function createPoll(
   deps: CycleDeps,
@@ -122,6 +124,8 @@ export async function createPoll(
   const poll = await deps.db.transaction().execute(async (trx) => {
     await lockPollCreation(trx, cycle.id);
     const open = await openPollOf(trx, cycle.id);
+    // Nobody can see or close a vote without its message: post it rather than refuse.
+    if (open && open.message_ts === null) return { id: open.id, deadlineJob: null };
     if (open) {
       throw new SopError(
         'conflict',
@@ -163,8 +167,10 @@ export async function createPoll(
       { pollId: row.id },
       { delayMs: hours * 3600_000 },
     );
-    return { ...row, deadlineJob };
+    return { id: row.id, deadlineJob };
   });
+  if (poll.deadlineJob === null)
+    return { view: await getPollView(deps.db, poll.id), created: false };
   await deliverJobs(deps.db, deps.queue, { ids: [poll.deadlineJob] });
   return { view: await getPollView(deps.db, poll.id), created: true };
 }

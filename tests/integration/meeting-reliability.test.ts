@@ -1,5 +1,6 @@
 /**
- * The meeting when Slack refuses once or clicks overlap: a decision submitted twice at once
+ * The meeting when Slack refuses once or clicks overlap: a vote whose message Slack refused is
+ * posted by the next `/sop vote` instead of being refused; a decision submitted twice at once
  * is one decision and two quiet acks; a decision whose log Slack refuses once is posted by
  * its `decision-publish` job, and the person who typed it is told it is recorded.
  */
@@ -32,6 +33,9 @@ let ids: Record<string, string>;
 
 const waitFor = <T>(f: () => T | undefined | null | false) => standin.waitFor(f, 20_000);
 const ephemerals = (user: string) => standin.ephemeralsFor(user).map((e) => e.text);
+/** Vote messages in the executive channel: those with vote buttons. */
+const voteMessages = () =>
+  standin.messagesIn('C_EXEC').filter((m) => JSON.stringify(m.blocks ?? []).includes('vote_cast_'));
 const execWith = (needle: string) =>
   standin.messagesIn('C_EXEC').filter((m) => m.text.includes(needle));
 
@@ -71,6 +75,36 @@ beforeAll(async () => {
 });
 
 describe('the meeting when Slack refuses or clicks overlap', () => {
+  it('/sop vote whose message Slack refuses once: the vote is saved and the answer says so; /sop vote again posts its message, once, with its buttons', async () => {
+    standin.failNext('chat.postMessage', { error: 'internal_error' });
+    await h.sop(PLANNER, 'vote 24');
+    expect(await waitFor(() => ephemerals(PLANNER)[0])).toBe(
+      ':warning: Vote 1 is saved, but its message could not be posted (it has been logged). Type `/sop vote` again to post it.',
+    );
+    expect(voteMessages()).toEqual([]);
+
+    // Typed again (a new command, a new request key): the open vote without a message is
+    // posted and attached, not refused as "already open".
+    await h.sop(PLANNER, 'vote 24');
+    expect(await waitFor(() => ephemerals(PLANNER)[1])).toBe(
+      'Vote 1 is open in <#C_EXEC> with 3 scenarios; you chair it (Close button).',
+    );
+    const posted = voteMessages();
+    expect(posted).toHaveLength(1);
+    for (const id of ['vote_cast_1', 'vote_cast_2', 'vote_cast_3', 'vote_close'])
+      expect(JSON.stringify(posted[0]!.blocks)).toContain(`"action_id":"${id}"`);
+    expect(
+      await db.selectFrom('polls').select(['id', 'status', 'channel_id', 'message_ts']).execute(),
+    ).toEqual([{ id: '1', status: 'open', channel_id: 'C_EXEC', message_ts: posted[0]!.ts }]);
+
+    // With its message posted, a third /sop vote is refused: the vote is there to close.
+    await h.sop(PLANNER, 'vote 24');
+    expect(await waitFor(() => ephemerals(PLANNER)[2])).toBe(
+      ':warning: A vote is already open for 2027-03 (vote 1); its chair closes it with the Close button.',
+    );
+    expect(voteMessages()).toHaveLength(1);
+  });
+
   it('the same decision submitted twice at once (a Slack retry overlapping the first): one decision, both acked without an error', async () => {
     const poll = await openVote();
     await h.driver.clickButton('C_EXEC', poll.message_ts!, 'vote_close', { user: PLANNER });
@@ -113,6 +147,7 @@ describe('the meeting when Slack refuses or clicks overlap', () => {
   it('/sop decide whose decision-log post Slack refuses once: recorded, the answer says so (no "try again"), and the job posts the log', async () => {
     standin.failNext('chat.postMessage', { error: 'internal_error' });
     const before = ephemerals(EXEC1).length;
+    const postsBefore = standin.callsTo('chat.postMessage').length;
     // The cycle has decision 1 (the vote's): this is decision 2, superseding it.
     await h.sop(
       EXEC1,
@@ -124,6 +159,7 @@ describe('the meeting when Slack refuses or clicks overlap', () => {
     await waitFor(() => execWith('Cash is tight this quarter').length === 1);
     const refused = standin
       .callsTo('chat.postMessage')
+      .slice(postsBefore)
       .filter((c) => c.response.error === 'internal_error');
     expect(refused.map((c) => c.args.channel)).toEqual(['C_EXEC']);
     expect(execWith('Cash is tight this quarter')[0]!.text).toContain('Cautious adopted');
