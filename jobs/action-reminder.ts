@@ -7,6 +7,6 @@ import { actionDm } from '../src/slack/presenters/actions.js';
 import type { Processor } from './processor-types.js';
 
 export const actionReminder: Processor<'action-reminder'> = async (p, ctx) => {
-  const result = await sendReminder(ctx, p, (a, kind) => actionDm(a, kind));
+  const result = await sendReminder(ctx, p, (a, kind, daysLeft) => actionDm(a, kind, daysLeft));
   return { result };
 };

@@ -64,6 +64,11 @@ export function addDays(date: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** Calendar days from `from` to `to` (both YYYY-MM-DD): 2027-03-21 to 2027-03-25 is 4. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
 /** The instant of `hour`:00 local time on `date` (YYYY-MM-DD) in `zone`. */
 export function atLocalHour(date: string, hour: number, zone: string): Date {
   const dt = DateTime.fromISO(date, { zone }).set({ hour, minute: 0, second: 0, millisecond: 0 });

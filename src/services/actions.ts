@@ -16,7 +16,7 @@ import {
 } from '../../db/queries/actions.js';
 import { audit } from '../../db/queries/audit.js';
 import type { ActionRow } from '../../db/schema.js';
-import { addDays, atLocalHour, localDate } from '../core/calendar.js';
+import { addDays, atLocalHour, daysBetween, localDate } from '../core/calendar.js';
 import { SopError } from '../errors.js';
 import { isLedgerMessage } from '../slack/post-ledger.js';
 import type { CycleDeps } from './cycles.js';
@@ -232,11 +232,14 @@ export type ReminderResult = 'sent' | 'already_sent' | 'not_open' | 'snoozed' | 
 /**
  * Send one reminder, at most once (ledger key reminder:<action>:<kind>:<occurrence>), then
  * schedule the next overdue one. `message` builds the DM (the presenter lives in src/slack).
+ * A snooze reminder comes whenever the snooze ends, so its DM says how the due date stands
+ * that day: `daysLeft` (due date minus the company's today; negative when overdue), null for
+ * the scheduled ones, which come on their day.
  */
 export async function sendReminder(
   deps: CycleDeps & { readonly slack: WebClient },
   p: { actionId: string; kind: ReminderKind; occurrence: string },
-  message: (a: ActionRow, kind: ReminderKind, now: Date) => SlackMessage,
+  message: (a: ActionRow, kind: ReminderKind, daysLeft: number | null) => SlackMessage,
 ): Promise<ReminderResult> {
   const action = await getAction(deps.db, p.actionId);
   if (!action) return 'missing';
@@ -256,7 +259,14 @@ export async function sendReminder(
     return 'snoozed';
   }
   const key = `reminder:${action.id}:${p.kind}:${p.occurrence}`;
-  const ts = await dmOnce(deps.slack, deps.db, key, action.owner, message(action, p.kind, now));
+  const daysLeft = isSnoozeJob ? daysBetween(localDate(now, timezone), action.due_date) : null;
+  const ts = await dmOnce(
+    deps.slack,
+    deps.db,
+    key,
+    action.owner,
+    message(action, p.kind, daysLeft),
+  );
   await scheduleNext();
   return ts ? 'sent' : 'already_sent';
 }

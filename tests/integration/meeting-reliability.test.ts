@@ -39,6 +39,18 @@ const voteMessages = () =>
 const execWith = (needle: string) =>
   standin.messagesIn('C_EXEC').filter((m) => m.text.includes(needle));
 
+/** Waits until action `id` is snoozed until `iso`. */
+const snoozedUntil = (id: string, iso: string) =>
+  pollUntil(
+    () =>
+      db
+        .selectFrom('actions')
+        .select('snoozed_until')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow(),
+    (r) => r.snoozed_until?.toISOString() === iso,
+  );
+
 /** The open vote with its message, started by the planner when there is none. */
 async function openVote() {
   const open = await db
@@ -167,6 +179,29 @@ describe('the meeting when Slack refuses or clicks overlap', () => {
     expect(await db.selectFrom('decisions').select('id').orderBy('id').execute()).toEqual([
       { id: '1' },
       { id: '2' },
+    ]);
+  });
+
+  it('Snooze 1 day on an action due in 5 days: the reminder a day later says it is due in 4 days, not "Due today"', async () => {
+    const dm = standin.messagesIn(`D_${OPS}`).find((m) => m.text.includes('#1 Hire operators'))!;
+    // Due 2027-03-25; snoozed at 2027-03-20 10:00 UTC (the company's zone is UTC) until
+    // 2027-03-21 10:00, when 4 days are left (21 → 25).
+    clock.set('2027-03-20T10:00:00Z');
+    await h.driver.clickButton(`D_${OPS}`, dm.ts, 'action_snooze_1d', { user: OPS });
+    await snoozedUntil('1', '2027-03-21T10:00:00.000Z');
+    const before = standin.messagesIn(`D_${OPS}`).length;
+
+    clock.set('2027-03-21T10:00:00Z');
+    expect(
+      await h.comeDue(
+        'action-reminder',
+        { actionId: '1', kind: 'due', occurrence: 'snooze-2027-03-21T10:00:00.000Z' },
+        'notifications',
+      ),
+    ).toEqual({ result: 'sent' });
+    const sent = standin.messagesIn(`D_${OPS}`).slice(before);
+    expect(sent.map((m) => m.text)).toEqual([
+      ':bell: Reminder, due in 4 days: #1 Hire operators (due 2027-03-25)',
     ]);
   });
 });

@@ -40,14 +40,29 @@ const HEAD: Readonly<Record<ReminderKind | 'assigned', string>> = {
   overdue: ':warning: Overdue',
 };
 
+/** A snooze's reminder, `daysLeft` days before the due date (negative: after it). */
+function snoozedHead(daysLeft: number): string {
+  if (daysLeft < 0) return HEAD.overdue;
+  if (daysLeft === 0) return HEAD.due;
+  return `:bell: Reminder, due ${daysLeft === 1 ? 'tomorrow' : `in ${daysLeft} days`}`;
+}
+
+/**
+ * The owner's DM: assigned, or a reminder of `kind`. `daysLeft` is given for a snooze's
+ * reminder, which comes on any day: the header says how the due date stands then ("due in
+ * 4 days", due today, overdue) rather than the kind's.
+ */
 export function actionDm(
   a: ActionLike,
   kind: ReminderKind | 'assigned',
+  daysLeft: number | null = null,
 ): { text: string; blocks: types.KnownBlock[] } {
   const head =
     kind === 'assigned' && a.decision_id === null
       ? ':memo: You own a follow-up action from the weekly S&OE check'
-      : HEAD[kind];
+      : kind !== 'assigned' && daysLeft !== null
+        ? snoozedHead(daysLeft)
+        : HEAD[kind];
   const text = `${head}: #${a.id} ${esc(a.description)} (due ${a.due_date})`;
   return {
     text: clip(text, 3000),
