@@ -258,6 +258,10 @@ export async function sendReminder(
     await scheduleNext();
     return 'snoozed';
   }
+  // A snooze's reminder is the one of the action's current snooze only: one superseded by a
+  // later snooze (or the other click of a double click) stays silent.
+  if (isSnoozeJob && p.occurrence !== `snooze-${action.snoozed_until?.toISOString()}`)
+    return 'snoozed';
   const key = `reminder:${action.id}:${p.kind}:${p.occurrence}`;
   const daysLeft = isSnoozeJob ? daysBetween(localDate(now, timezone), action.due_date) : null;
   const ts = await dmOnce(

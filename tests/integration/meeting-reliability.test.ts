@@ -204,4 +204,44 @@ describe('the meeting when Slack refuses or clicks overlap', () => {
       ':bell: Reminder, due in 4 days: #1 Hire operators (due 2027-03-25)',
     ]);
   });
+
+  it('Snooze 1 day, then Snooze 1 week: the 1-day reminder is superseded and stays silent; the 1-week one is sent', async () => {
+    const dm = standin.messagesIn(`D_${OPS}`).find((m) => m.text.includes('#2 Book overtime'))!;
+    // Due 2027-03-25. Snooze 1 day at 2027-03-20 10:00:00 (until the 21st 10:00:00), then
+    // 1 week at 10:00:05 (until the 27th 10:00:05): the action is snoozed until the 27th.
+    clock.set('2027-03-20T10:00:00Z');
+    await h.driver.clickButton(`D_${OPS}`, dm.ts, 'action_snooze_1d', { user: OPS });
+    await snoozedUntil('2', '2027-03-21T10:00:00.000Z');
+    clock.set('2027-03-20T10:00:05Z');
+    await h.driver.clickButton(`D_${OPS}`, dm.ts, 'action_snooze_1w', { user: OPS });
+    await snoozedUntil('2', '2027-03-27T10:00:05.000Z');
+    const before = standin.messagesIn(`D_${OPS}`).length;
+
+    // The 21st: the first snooze's job comes due, but the action is snoozed until the 27th.
+    clock.set('2027-03-21T10:00:00Z');
+    expect(
+      await h.comeDue(
+        'action-reminder',
+        { actionId: '2', kind: 'due', occurrence: 'snooze-2027-03-21T10:00:00.000Z' },
+        'notifications',
+      ),
+    ).toEqual({ result: 'snoozed' });
+    expect(standin.messagesIn(`D_${OPS}`)).toHaveLength(before);
+
+    // The 27th, 2 days past the due date: the current snooze's reminder is sent, as overdue.
+    clock.set('2027-03-27T10:00:05Z');
+    expect(
+      await h.comeDue(
+        'action-reminder',
+        { actionId: '2', kind: 'overdue', occurrence: 'snooze-2027-03-27T10:00:05.000Z' },
+        'notifications',
+      ),
+    ).toEqual({ result: 'sent' });
+    expect(
+      standin
+        .messagesIn(`D_${OPS}`)
+        .slice(before)
+        .map((m) => m.text),
+    ).toEqual([':warning: Overdue: #2 Book overtime (due 2027-03-25)']);
+  });
 });
