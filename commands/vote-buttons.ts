@@ -239,6 +239,11 @@ export function register(app: App, deps: AppDeps): void {
         ),
       });
     } catch (err) {
+      // Another click redrew the form first (its hash is stale): that redraw stands.
+      if ((err as { data?: { error?: unknown } }).data?.error === 'hash_conflict') {
+        deps.logger.debug({ viewId: body.view?.id }, 'decision form already redrawn');
+        return;
+      }
       await tellUser(client, body, err, deps.logger);
     }
   });

@@ -244,4 +244,37 @@ describe('the meeting when Slack refuses or clicks overlap', () => {
         .map((m) => m.text),
     ).toEqual([':warning: Overdue: #2 Book overtime (due 2027-03-25)']);
   });
+
+  it('"Add another action" clicked twice at once: one row added, the stale redraw (hash_conflict) is ignored, no apology', async () => {
+    const dms = standin.messagesIn(`D_${EXEC1}`).length;
+    const eph = ephemerals(EXEC1).length;
+    await h.sop(EXEC1, 'decide');
+    const modal = await waitFor(() => {
+      const v = standin.openViews(EXEC1).at(-1);
+      return v?.definition.callback_id === 'decision_submit' ? v : undefined;
+    });
+    const updates = standin.callsTo('views.update').length;
+    await Promise.all([
+      h.driver.selectOption(modal.id, 'decision_add_action', null, { user: EXEC1 }),
+      h.driver.selectOption(modal.id, 'decision_add_action', null, { user: EXEC1 }),
+    ]);
+    // Both clicks carry the form's hash: the first redraw is taken, the second refused.
+    await waitFor(() => standin.callsTo('views.update').length === updates + 2);
+    expect(
+      standin
+        .callsTo('views.update')
+        .slice(updates)
+        .map((c) => (c.response.ok ? 'ok' : c.response.error))
+        .sort(),
+    ).toEqual(['hash_conflict', 'ok']);
+    // Three rows to start with, one more: a1..a4.
+    const rows = JSON.stringify(standin.openViews(EXEC1).at(-1)!.definition.blocks).match(
+      /a\d+_desc/g,
+    );
+    expect(rows).toEqual(['a1_desc', 'a2_desc', 'a3_desc', 'a4_desc']);
+    // Give an apology the time it took before (it was sent right after the refusal).
+    await new Promise((r) => setTimeout(r, 500));
+    expect(standin.messagesIn(`D_${EXEC1}`)).toHaveLength(dms);
+    expect(ephemerals(EXEC1)).toHaveLength(eph);
+  });
 });
