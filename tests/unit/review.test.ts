@@ -409,6 +409,7 @@ describe('follow-through of the last decision', () => {
     constraints: { added: [], resolved: [], stillOpen: 0 },
     decisions: decisions.map((id) => ({ id, scenario: 'Central', rationale: 'r', by: 'U_CEO' })),
     actions,
+    carried: [],
   });
 
   it('counts only the actions the last decision set', () => {
@@ -437,6 +438,7 @@ describe('follow-through of the last decision', () => {
     const msg = reviewMessage('2027-03', {
       trend: [trend],
       changed: c,
+      tracking: { outside: [], judged: 0, months: 0 },
       follow: followThrough(trend, lastDecisionActions(c), '2027-03-05'),
       escalations: [],
     });

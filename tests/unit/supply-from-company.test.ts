@@ -163,6 +163,9 @@ describe("a month's overtime limit on a crew (capacities.csv overtime_limit)", (
       periods: periods3,
     });
     expect(check.months.map((m) => m.overtimeLimit)).toEqual([200, 0, 200]);
+  });
+});
+
 describe('the month of the opening stock', () => {
   const counts = [{ period: '2026-12' }, { period: '2027-01' }, { period: '2027-03' }];
 
