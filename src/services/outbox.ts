@@ -136,7 +136,8 @@ export interface OutboxRelay {
 
 /**
  * Delivers waiting requests every `intervalMs` until stopped. Logs once when the queue stops
- * answering (with the error and its stack) and once when the waiting requests went through.
+ * answering (with the error and its stack) and once when the waiting requests went through;
+ * the same for Postgres: once when the outbox cannot be read, once when it can again.
  */
 export function startOutboxRelay(
   deps: { readonly db: Db; readonly queue: JobQueue; readonly logger: Logger },
@@ -150,6 +151,8 @@ export function startOutboxRelay(
   const intervalMs = opts.intervalMs ?? RELAY_INTERVAL_MS;
   let stopped = false;
   let down = false;
+  /** Postgres did not answer the last tick (logged when it started; said again when it ends). */
+  let dbDown = false;
   let wake: (() => void) | null = null;
   let lastPrune = 0;
   const tick = async () => {
@@ -179,9 +182,19 @@ export function startOutboxRelay(
     while (!stopped) {
       try {
         await tick();
+        if (dbDown) {
+          dbDown = false;
+          deps.logger.info('outbox relay: the outbox can be read again');
+        }
       } catch (err) {
-        // Postgres itself unreachable: say so, and look again at the next tick.
-        deps.logger.error({ err }, 'outbox relay: could not read the outbox');
+        // Postgres itself unreachable: say so once, and look again at every tick.
+        if (!dbDown) {
+          dbDown = true;
+          deps.logger.error(
+            { err },
+            'outbox relay: could not read the outbox; trying again every tick until it answers',
+          );
+        }
       }
       if (stopped) break;
       await new Promise<void>((resolve) => {
