@@ -70,7 +70,11 @@ export const payloads = {
   }),
   /** Render and post the charts of one plan run (exactly once per run and chart). */
   'post-charts': z.object({
-    runId: id,
+    /**
+     * Absent only in a recompute flow whose plan job wrote no run (the cycle had closed):
+     * the job then posts nothing.
+     */
+    runId: id.optional(),
     charts: z
       .array(z.enum(CHART_KINDS))
       .min(1)
@@ -158,7 +162,7 @@ const JOB_IDS: { readonly [N in JobName]: (p: JobPayload<N>) => string } = {
   baseline: (p) => `baseline-${hash(p.runKey)}`,
   plan: (p) => `plan-${hash(p.runKey)}`,
   whatif: (p) => `whatif-${hash(p.requestKey)}`,
-  'post-charts': (p) => `charts-run-${p.runId}`,
+  'post-charts': (p) => `charts-run-${p.runId ?? 'none'}`,
   'poll-refresh': (p) => `poll-refresh-${p.pollId}`,
   'poll-deadline': (p) => `poll-deadline-${p.pollId}`,
   'phase-deadline': (p) => `phase-deadline-${p.cycleId}-${p.phase}`,

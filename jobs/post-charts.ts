@@ -33,6 +33,11 @@ import { planHeadline } from '../src/slack/presenters/plan-run.js';
 import type { Processor } from './processor-types.js';
 
 export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
+  if (p.runId === undefined) {
+    // The flow's plan job wrote no run (the cycle had closed): nothing to post.
+    ctx.logger.info('charts skipped: the plan job wrote no run');
+    return { skipped: 'no plan run' };
+  }
   const { fontDir } = ctx.worker;
   const loaded = await loadRunCharts(ctx.db, p.runId, { maxFamilies: 3 });
   if (!loaded) throw new UnrecoverableError(`post-charts: plan run ${p.runId} does not exist`);

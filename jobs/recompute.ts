@@ -5,10 +5,13 @@
  * The run key comes from this job's id and creation time, so a retried recompute adds the
  * same flow (the same job ids) and BullMQ keeps the first.
  *
+ * A cycle closed since the request (a recompute that waited in the outbox or behind another)
+ * is not recomputed: the job logs so and returns `{ skipped: 'cycle closed' }`.
+ *
  * `recompute-daily`: the daily schedule's job. It looks for the open cycle when it fires and
  * recomputes it as above (reason `schedule`); with no cycle open it logs so and does nothing.
  */
-import { getOpenCycle } from '../src/services/cycles.js';
+import { getCycle, getOpenCycle } from '../src/services/cycles.js';
 import { CHART_KINDS, hash, jobId } from './contracts.js';
 import type { Processor } from './processor-types.js';
 import { DEFAULT_JOB_OPTIONS } from './queues.js';
@@ -18,6 +21,14 @@ function runKeyOf(cycleId: number, job: { id?: string; timestamp: number }): str
 }
 
 export const recompute: Processor<'recompute'> = async (p, ctx) => {
+  const cycle = await getCycle(ctx.db, p.cycleId);
+  if (cycle?.phase === 'closed') {
+    ctx.logger.info(
+      { cycleId: p.cycleId, month: cycle.month, reason: p.reason },
+      'recompute skipped: the cycle is closed',
+    );
+    return { skipped: 'cycle closed' };
+  }
   const { flows } = ctx.worker;
   const runKey = runKeyOf(p.cycleId, ctx.job);
   const baseline = { cycleId: p.cycleId, runKey };

@@ -43,6 +43,20 @@ export async function insertCycle(trx: Db, cycle: Insertable<CyclesTable>): Prom
 }
 
 /**
+ * The cycle's month and phase, its row locked in share mode until the caller's transaction
+ * ends: a phase change (`movePhase`, an UPDATE) waits for it, so what the caller writes for an
+ * open cycle is committed before the cycle can close. Null when there is no such cycle.
+ */
+export async function lockCyclePhase(
+  trx: Db,
+  cycleId: number,
+): Promise<{ month: string; phase: Phase } | null> {
+  return firstOrNull(
+    trx.selectFrom('cycles').select(['month', 'phase']).where('id', '=', cycleId).forShare(),
+  );
+}
+
+/**
  * Moves the cycle from `from` to `to` (setting closed_at when `to` is closed); null when the
  * cycle is no longer in `from`, so a second caller changes nothing.
  */

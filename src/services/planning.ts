@@ -17,7 +17,7 @@ import {
   cycleById,
 } from '../../db/queries/cycle-inputs.js';
 import { cycleScenarios } from '../../db/queries/cycle-scenarios.js';
-import { lastAdoptedCycleBefore } from '../../db/queries/cycles.js';
+import { lastAdoptedCycleBefore, lockCyclePhase } from '../../db/queries/cycles.js';
 import {
   insertPlanRun,
   latestRunInputs,
@@ -523,11 +523,28 @@ function roughCutOf(gaps: readonly CapacityGap[]): {
 }
 
 /**
+ * Refuses (`phase_closed`) a plan run for a closed cycle: a recompute delivered after the
+ * close (queued behind another, or waiting in the outbox) must not add a run to the cycle
+ * whose pack and vote are final. In a transaction, the cycle's row stays share-locked until
+ * it ends, so the cycle cannot close before the run is written.
+ */
+async function refuseClosedCycle(db: Db, cycleId: number): Promise<void> {
+  const cycle = await lockCyclePhase(db, cycleId);
+  if (cycle?.phase === 'closed') {
+    throw new SopError(
+      'phase_closed',
+      `Cycle ${cycle.month} is closed; no plan run is written into it.`,
+    );
+  }
+}
+
+/**
  * Consensus, rough-cut check and the three scenarios, written as one immutable run. The plans
  * of one cycle are prepared and solved one at a time (a session lock per cycle): a request
  * that comes while another is solving (a phase change and a submission's recompute seconds
  * apart) waits, then gets the run just written when its inputs are the same, instead of
- * solving them again side by side.
+ * solving them again side by side. A closed cycle gets no new run: `phase_closed`, checked
+ * under the lock before solving and again where the run is written.
  */
 export async function runPlan(
   db: Db,
@@ -542,6 +559,7 @@ export async function runPlan(
 async function solvePlan(db: Db, solver: LpSolver, req: PlanRunRequest): Promise<PlanRunOutcome> {
   const existing = await runByKey(db, req.runKey);
   if (existing) return { runId: existing.id, created: false, ms: null, ...staleOf(existing) };
+  await refuseClosedCycle(db, req.cycleId);
   const t0 = performance.now();
   const inputs = await preparePlan(db, req.cycleId);
   // Exactly one run per input: a request whose inputs are those of the cycle's latest run
@@ -566,6 +584,8 @@ async function solvePlan(db: Db, solver: LpSolver, req: PlanRunRequest): Promise
       // Runs of one cycle are written one at a time, so two requests with the same new
       // inputs solved side by side write one run: the second finds the first here.
       await lockKey(trx, `plan-run:${req.cycleId}`);
+      // The cycle may have closed while the scenarios were solved.
+      await refuseClosedCycle(trx, req.cycleId);
       const latest = await latestRunInputs(trx, req.cycleId);
       if (latest?.input_hash === hash) {
         reused = latest.id;
