@@ -1,15 +1,18 @@
 /**
  * `/sop cycle`: status (everyone), start / next / close / deadlines (planners and admins).
- * Phases also advance at their deadline (the `phase-deadline` job).
+ * Phases also advance at their deadline (the `phase-deadline` job). A phase change requests
+ * its announcement as a job with the change (services/cycles.ts), so the answer here says
+ * what was saved, whatever Slack does with the post.
  */
 import { type CyclePhase, parsePhaseDays, TIMED_PHASES } from '../src/core/cycle.js';
 import { UsageError } from '../src/errors.js';
-import { announcePhase } from '../src/services/cycle-posts.js';
 import {
   advancePhase,
   closeCycle,
   getOpenCycle,
   PHASE_LABEL,
+  type RecentPhaseChange,
+  recentPhaseChange,
   requireOpenCycle,
   setPhaseDays,
   startCycle,
@@ -22,7 +25,7 @@ import { slackDate } from '../src/slack/presenters/format.js';
 const USAGE = [
   '/sop cycle                       show the open cycle and its deadlines',
   '/sop cycle start YYYY-MM         open a cycle (planners)',
-  '/sop cycle next                  move to the next phase (planners)',
+  '/sop cycle next [phase]          move to the next phase; name the phase to end to confirm (planners)',
   '/sop cycle close                 close the cycle (planners)',
   '/sop cycle deadlines demand_review=5 supply_review=4 ...   working days per phase',
 ].join('\n');
@@ -51,10 +54,49 @@ async function status(ctx: SopCommandContext): Promise<void> {
 
 /** What a phase change owes, when the job queue is down: said as it is. */
 const QUEUE_BACK: Partial<Record<CyclePhase, string>> = {
-  supply_review: 'The job queue is unavailable: the plan will be recomputed as soon as it is back.',
-  pre_sop: 'The job queue is unavailable: the plan will be recomputed as soon as it is back.',
-  executive: 'The job queue is unavailable: the meeting pack will be posted as soon as it is back.',
+  supply_review:
+    'The job queue is unavailable: the plan will be recomputed as soon as it is back, and the phase announced.',
+  pre_sop:
+    'The job queue is unavailable: the plan will be recomputed as soon as it is back, and the phase announced.',
+  executive:
+    'The job queue is unavailable: the meeting pack will be posted as soon as it is back, and the phase announced.',
 };
+const ANNOUNCEMENT_BACK =
+  'The job queue is unavailable: the phase will be announced as soon as it is back.';
+
+/** "12 s ago", "3 min ago". */
+function agoText(at: Date, now: Date): string {
+  const s = Math.max(0, Math.round((now.getTime() - at.getTime()) / 1000));
+  return s < 60 ? `${s} s ago` : `${Math.floor(s / 60)} min ago`;
+}
+
+/** Why a bare `/sop cycle next` did not move a phase entered moments ago, and how to confirm. */
+function recentChangeText(
+  month: string,
+  phase: CyclePhase,
+  change: RecentPhaseChange,
+  who: string,
+  now: Date,
+): string {
+  const by =
+    change.by === who
+      ? 'you moved it there'
+      : change.by === 'deadline'
+        ? 'its deadline moved it there'
+        : `<@${change.by}> moved it there`;
+  return `S&OP ${month} entered *${PHASE_LABEL[phase]}* ${agoText(change.at, now)} (${by}); it was not moved again. To end the ${PHASE_LABEL[phase].toLowerCase()} as well, type \`/sop cycle next ${phase}\`.`;
+}
+
+/** The phase named in `/sop cycle next <phase>`, or a usage error. */
+function phaseToEnd(word: string): CyclePhase {
+  const p = word.toLowerCase();
+  const known = TIMED_PHASES as readonly string[];
+  if (!known.includes(p))
+    throw new UsageError(
+      `\`${word}\` is not a phase to end; name one of ${TIMED_PHASES.join(', ')} (the cycle's current phase), e.g. \`/sop cycle next demand_review\`.`,
+    );
+  return p as CyclePhase;
+}
 
 export const cycle: SopSubcommand = {
   name: 'cycle',
@@ -75,7 +117,6 @@ export const cycle: SopSubcommand = {
             `Name the month to plan, e.g. \`/sop cycle start 2027-01\`.\n${USAGE}`,
           );
         const c = await startCycle(deps, who, month);
-        await announcePhase(ctx.client, deps.db, c);
         await ctx.respond({
           response_type: 'in_channel',
           text: `<@${who}> opened the S&OP cycle *${c.month}* (${PHASE_LABEL[c.phase]}).`,
@@ -84,12 +125,30 @@ export const cycle: SopSubcommand = {
       }
       case 'next': {
         const open = await requireOpenCycle(deps.db);
+        const named = rest[0] === undefined ? null : phaseToEnd(rest[0]);
+        if (named && named !== open.phase) {
+          await ctx.respond({
+            response_type: 'ephemeral',
+            text: `S&OP ${open.month} is in ${PHASE_LABEL[open.phase]}, not ${PHASE_LABEL[named]}: nothing moved.`,
+          });
+          return;
+        }
+        // A bare `next` ends the phase its author knows about: one entered moments ago (by a
+        // deadline, another planner, or their own command a moment before) is not left
+        // without the phase being named.
+        const recent = named ? null : await recentPhaseChange(deps, open);
+        if (recent) {
+          await ctx.respond({
+            response_type: 'ephemeral',
+            text: recentChangeText(open.month, open.phase, recent, who, deps.clock.now()),
+          });
+          return;
+        }
         const ch = await advancePhase(deps, open.id, open.phase, who);
-        if (ch.changed) await announcePhase(ctx.client, deps.db, ch.cycle);
         await ctx.respond({
           response_type: 'ephemeral',
           text: ch.changed
-            ? `S&OP ${open.month}: ${PHASE_LABEL[ch.from]} → *${PHASE_LABEL[ch.to]}*.${ch.jobsWaiting ? ` ${QUEUE_BACK[ch.to] ?? ''}` : ''}`
+            ? `S&OP ${open.month}: ${PHASE_LABEL[ch.from]} → *${PHASE_LABEL[ch.to]}*.${ch.jobsWaiting ? ` ${QUEUE_BACK[ch.to] ?? ANNOUNCEMENT_BACK}` : ''}`
             : `S&OP ${open.month} had already moved on; it is in ${PHASE_LABEL[ch.cycle.phase]}.`,
         });
         return;
@@ -97,10 +156,9 @@ export const cycle: SopSubcommand = {
       case 'close': {
         const open = await requireOpenCycle(deps.db);
         const ch = await closeCycle(deps, open.id, who);
-        if (ch.changed) await announcePhase(ctx.client, deps.db, ch.cycle);
         await ctx.respond({
           response_type: 'ephemeral',
-          text: `S&OP ${open.month} is closed.${ch.cycle.adopted_scenario_id ? '' : ' No scenario was adopted: the next cycle has no frozen plan to keep.'}`,
+          text: `S&OP ${open.month} is closed.${ch.cycle.adopted_scenario_id ? '' : ' No scenario was adopted: the next cycle has no frozen plan to keep.'}${ch.jobsWaiting ? ` ${ANNOUNCEMENT_BACK}` : ''}`,
         });
         return;
       }

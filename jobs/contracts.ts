@@ -85,6 +85,11 @@ export const payloads = {
   'poll-refresh': z.object({ pollId: id }),
   /** Close a poll at its deadline. */
   'poll-deadline': z.object({ pollId: id }),
+  /**
+   * Tell a phase's channel that the phase opened (once: ledger `phase:<cycle>:<phase>`).
+   * Requested with the phase change itself, so a failed post is retried, never lost.
+   */
+  'phase-announce': z.object({ cycleId: z.number().int().positive(), phase: z.string().min(1) }),
   /** Advance a cycle's phase when its deadline passes. */
   'phase-deadline': z.object({ cycleId: z.number().int().positive(), phase: z.string().min(1) }),
   /** DM nudges to people who still owe input before a phase deadline. */
@@ -138,6 +143,7 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   whatif: 'planning',
   'post-charts': 'posts',
   'poll-refresh': 'posts',
+  'phase-announce': 'posts',
   'poll-deadline': 'notifications',
   'phase-deadline': 'notifications',
   nudge: 'notifications',
@@ -165,6 +171,7 @@ const JOB_IDS: { readonly [N in JobName]: (p: JobPayload<N>) => string } = {
   'post-charts': (p) => `charts-run-${p.runId ?? 'none'}`,
   'poll-refresh': (p) => `poll-refresh-${p.pollId}`,
   'poll-deadline': (p) => `poll-deadline-${p.pollId}`,
+  'phase-announce': (p) => `phase-announce-${p.cycleId}-${p.phase}`,
   'phase-deadline': (p) => `phase-deadline-${p.cycleId}-${p.phase}`,
   nudge: (p) => `nudge-${p.cycleId}-${p.phase}`,
   'action-reminder': (p) => `reminder-${p.actionId}-${p.kind}-${hash(p.occurrence)}`,

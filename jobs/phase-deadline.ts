@@ -1,10 +1,11 @@
 /**
  * `phase-deadline`: a phase's deadline passed. Advance the cycle if it is still in that phase
- * (idempotent: a cycle already moved on is left alone) and tell the next phase's channel.
+ * (idempotent: a cycle already moved on is left alone). The next phase's announcement is a
+ * job requested with the move (`phase-announce`), so a retry of this job after a failed post
+ * finds nothing to do here and loses nothing.
  */
 import { UnrecoverableError } from 'bullmq';
 import { isPhase } from '../src/core/cycle.js';
-import { announcePhase } from '../src/services/cycle-posts.js';
 import { advancePhase } from '../src/services/cycles.js';
 import type { Processor } from './processor-types.js';
 
@@ -12,6 +13,5 @@ export const phaseDeadline: Processor<'phase-deadline'> = async (p, ctx) => {
   if (!isPhase(p.phase)) throw new UnrecoverableError(`phase-deadline: unknown phase '${p.phase}'`);
   const change = await advancePhase(ctx, p.cycleId, p.phase, 'deadline');
   if (!change.changed) return { changed: false, phase: change.cycle.phase };
-  await announcePhase(ctx.slack, ctx.db, change.cycle);
   return { changed: true, phase: change.to };
 };

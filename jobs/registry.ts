@@ -10,6 +10,7 @@ import { decisionPublish } from './decision-publish.js';
 import { deviationPublish, executionCheck, executionDigest } from './execution.js';
 import { nudge } from './nudge.js';
 import { pack } from './pack.js';
+import { phaseAnnounce } from './phase-announce.js';
 import { phaseDeadline } from './phase-deadline.js';
 import { plan } from './plan.js';
 import { pollDeadline } from './poll-deadline.js';
@@ -28,6 +29,7 @@ export const PROCESSORS: { readonly [N in JobName]: Processor<N> } = {
   whatif,
   'post-charts': postCharts,
   // The meeting's jobs.
+  'phase-announce': phaseAnnounce,
   'phase-deadline': phaseDeadline,
   nudge,
   'action-reminder': actionReminder,

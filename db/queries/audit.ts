@@ -87,3 +87,19 @@ export async function lastPhaseEntryBefore(
     .executeTakeFirst();
   return row?.at ?? null;
 }
+
+/**
+ * Who made cycle `cycleId`'s latest audited phase change (its start, an advance or its close),
+ * or null when none is recorded.
+ */
+export async function lastPhaseChangeBy(db: Db, cycleId: number): Promise<string | null> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select('actor')
+    .where('entity', '=', 'cycle')
+    .where('entity_id', '=', String(cycleId))
+    .where('action', 'in', ['cycle.start', 'cycle.advance', 'cycle.close'])
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  return row?.actor ?? null;
+}

@@ -25,6 +25,7 @@ import { QUEUES } from '../../jobs/contracts.js';
 import { createQueues, type Queues } from '../../jobs/queues.js';
 import { startBot } from '../bot.js';
 import { loadConfig } from '../config.js';
+import { type CyclePhase, PHASE_ORDER } from '../core/cycle.js';
 import { importCompany } from '../import/import-company.js';
 import { createRedis } from '../redis.js';
 import { generateCompany } from '../seed/company.js';
@@ -189,12 +190,15 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       if (r.status !== 200) throw new Error(`/sop ${text}: HTTP ${r.status}`);
     };
     /**
-     * `/sop cycle next`, then wait until the cycle is in `phase`: commands are acked at once and
-     * run concurrently, and a second "next" sent before the first lands is (rightly) refused
-     * as a double click.
+     * `/sop cycle next <the phase before>`, then wait until the cycle is in `phase`: commands
+     * are acked at once and run concurrently, and a second "next" sent before the first lands
+     * is (rightly) refused as a double click. The phase to end is named: the demo moves on
+     * seconds after the last change, which a bare `next` refuses as too soon.
      */
     const nextPhase = async (phase: string, month = CYCLE) => {
-      await sop('U_PAT', 'cycle next');
+      const from = PHASE_ORDER[PHASE_ORDER.indexOf(phase as CyclePhase) - 1];
+      if (!from) throw new Error(`nextPhase: no phase before '${phase}'`);
+      await sop('U_PAT', `cycle next ${from}`);
       await standin.waitFor(async () => (await cyclePhase(db!, month)) === phase, 30_000);
     };
     /** The user's latest ephemeral matching `re` (commands run concurrently: any order). */

@@ -1,7 +1,8 @@
 /**
- * What the cycle tells people: the announcement in the phase's channel when a phase opens,
- * and DMs to everyone who still owes input before its deadline. Each goes through the post
- * ledger once (services/reminders.ts); the messages come from src/slack/presenters/cycle.ts.
+ * What the cycle tells people: the announcement in the phase's channel when a phase opens
+ * (the `phase-announce` job, requested with the phase change), and DMs to everyone who still
+ * owes input before its deadline. Each goes through the post ledger once
+ * (services/reminders.ts); the messages come from src/slack/presenters/cycle.ts.
  */
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
@@ -48,6 +49,24 @@ export async function announcePhase(
     channel,
     phaseAnnouncement(cycle, settings.timezone),
   );
+}
+
+/**
+ * The `phase-announce` job: announce `phase` when the cycle is still in it. A cycle that has
+ * moved on is not told about the phase it left (`skipped`, with the phase it is in now).
+ */
+export async function announcePhaseOf(
+  slack: WebClient,
+  db: Db,
+  cycleId: number,
+  phase: Phase,
+): Promise<
+  | { readonly skipped: false; readonly ts: string | null }
+  | { readonly skipped: true; readonly phaseNow: Phase }
+> {
+  const cycle = await requireCycle(db, cycleId);
+  if (cycle.phase !== phase) return { skipped: true, phaseNow: cycle.phase };
+  return { skipped: false, ts: await announcePhase(slack, db, cycle) };
 }
 
 export interface OwedInput {

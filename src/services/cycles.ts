@@ -4,7 +4,7 @@
  * tells people (announcements, nudges) is in services/cycle-posts.ts.
  */
 import type { Db } from '../../db/connect.js';
-import { audit } from '../../db/queries/audit.js';
+import { audit, lastPhaseChangeBy } from '../../db/queries/audit.js';
 import { cycleById } from '../../db/queries/cycle-inputs.js';
 import {
   cycleOfMonth,
@@ -121,6 +121,8 @@ export async function startCycle(deps: CycleDeps, actor: string, month: string):
       },
     });
     const jobs = await requestCycleJobs(trx, row, now, settings.timezone);
+    // The demand channel is told the cycle opened: a job, so a Slack error loses nothing.
+    jobs.push(await requestJob(trx, 'phase-announce', { cycleId: row.id, phase: row.phase }));
     // The cycle opens with the review of how the last adopted plan did.
     jobs.push(await requestJob(trx, 'review', { cycleId: row.id }));
     return { row, jobs };
@@ -175,8 +177,9 @@ export interface PhaseChange {
 
 /**
  * Move the cycle from `from` to the next phase. Idempotent: when the cycle is no longer in
- * `from`, nothing happens (`changed: false`). Entering supply review or pre-S&OP requests a
- * recompute; entering the executive phase requests the meeting pack.
+ * `from`, nothing happens (`changed: false`). Every phase change requests its announcement
+ * (`phase-announce`); entering supply review or pre-S&OP requests a recompute; entering the
+ * executive phase requests the meeting pack. All in the transaction of the change.
  */
 export async function advancePhase(
   deps: CycleDeps,
@@ -205,6 +208,7 @@ export async function advancePhase(
     }
     // The work a phase owes is requested with the phase change itself (the outbox).
     const jobs: string[] = [];
+    if (updated) jobs.push(await requestJob(trx, 'phase-announce', { cycleId, phase: to }));
     if (updated && (to === 'supply_review' || to === 'pre_sop'))
       jobs.push(
         await requestJob(trx, 'recompute', {
@@ -221,7 +225,7 @@ export async function advancePhase(
   return { cycle: res.row, changed: true, from, to, jobsWaiting: delivery.pending > 0 };
 }
 
-/** Close the open cycle from whatever phase it is in. */
+/** Close the open cycle from whatever phase it is in; its announcement is requested with it. */
 export async function closeCycle(
   deps: CycleDeps,
   cycleId: number,
@@ -230,28 +234,64 @@ export async function closeCycle(
   const cycle = await requireCycle(deps.db, cycleId);
   if (cycle.phase === 'closed') return { cycle, changed: false, from: 'closed', to: 'closed' };
   const now = deps.clock.now();
-  const updated = await deps.db.transaction().execute(async (trx) => {
+  const res = await deps.db.transaction().execute(async (trx) => {
     const row = await movePhase(trx, cycleId, cycle.phase, 'closed', now);
-    if (row) {
-      await audit(trx, {
-        actor,
-        action: 'cycle.close',
-        entity: 'cycle',
-        entityId: cycleId,
-        details: { from: cycle.phase, adoptedScenarioId: row.adopted_scenario_id },
-      });
-      await snapshotCycle(trx, row);
-    }
-    return row;
+    if (!row) return null;
+    await audit(trx, {
+      actor,
+      action: 'cycle.close',
+      entity: 'cycle',
+      entityId: cycleId,
+      details: { from: cycle.phase, adoptedScenarioId: row.adopted_scenario_id },
+    });
+    await snapshotCycle(trx, row);
+    const jobs = [await requestJob(trx, 'phase-announce', { cycleId, phase: 'closed' })];
+    return { row, jobs };
   });
-  if (!updated)
+  if (!res)
     return {
       cycle: await requireCycle(deps.db, cycleId),
       changed: false,
       from: cycle.phase,
       to: 'closed',
     };
-  return { cycle: updated, changed: true, from: cycle.phase, to: 'closed' };
+  const delivery = await deliverJobs(deps.db, deps.queue, { ids: res.jobs });
+  return {
+    cycle: res.row,
+    changed: true,
+    from: cycle.phase,
+    to: 'closed',
+    jobsWaiting: delivery.pending > 0,
+  };
+}
+
+/**
+ * How long after a phase change a bare `/sop cycle next` is refused: within it, the one who
+ * types it has most likely not seen the change (a deadline, another planner), or is typing it
+ * again (an answer slow to come); naming the phase to end (`/sop cycle next supply_review`)
+ * moves on at once.
+ */
+export const RECENT_PHASE_CHANGE_MS = 5 * 60_000;
+
+export interface RecentPhaseChange {
+  /** Who moved the cycle into its phase: a Slack user id, or `deadline`. */
+  readonly by: string;
+  readonly at: Date;
+}
+
+/**
+ * The cycle's latest phase change when it was made less than `RECENT_PHASE_CHANGE_MS` ago, or
+ * null (none that long ago, or none recorded in the audit log).
+ */
+export async function recentPhaseChange(
+  deps: { readonly db: Db; readonly clock: Clock },
+  cycle: CycleRow,
+): Promise<RecentPhaseChange | null> {
+  const at = cycle.phase_entered_at;
+  const ago = deps.clock.now().getTime() - at.getTime();
+  if (ago < 0 || ago >= RECENT_PHASE_CHANGE_MS) return null;
+  const by = await lastPhaseChangeBy(deps.db, cycle.id);
+  return by === null ? null : { by, at };
 }
 
 export async function requireCycle(db: Db, cycleId: number): Promise<CycleRow> {

@@ -123,7 +123,9 @@ describe('the cycle', () => {
     await sop(PLANNER, 'cycle start 2027-02');
     await ephemeralWith(PLANNER, 'Cycle 2027-01 is still open');
 
-    await sop(PLANNER, 'cycle next');
+    // The clock has not moved since the start: a bare `next` would be refused as too soon
+    // after a phase change (cycle-announcements.test.ts); naming the phase to end confirms it.
+    await sop(PLANNER, 'cycle next data_gathering');
     await waitFor(() => texts('C_DEMAND').find((t) => t.includes('Demand review')));
     expect((await cycleRow('2027-01'))!.phase).toBe('demand_review');
 
@@ -200,9 +202,9 @@ describe('the cycle', () => {
       scenarios: SCENARIOS,
     });
     ids = run.ids;
-    await sop(PLANNER, 'cycle next');
+    await sop(PLANNER, 'cycle next supply_review');
     await waitFor(() => texts('C_EXEC').find((t) => t.includes('Pre-S&OP')));
-    await sop(PLANNER, 'cycle next');
+    await sop(PLANNER, 'cycle next pre_sop');
     // Entering the executive phase posts the pack in the executive channel.
     const pack = await waitFor(() => texts('C_EXEC').find((t) => t.includes('executive pack')));
     expect(pack).toContain('DECISION NEEDED');

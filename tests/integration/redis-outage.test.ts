@@ -73,15 +73,17 @@ describe('Redis down', () => {
       /job queue is unavailable: the plan will be computed as soon as it is back/,
     );
 
-    // `/sop cycle next` moves the cycle and says the recompute waits for the queue.
+    // `/sop cycle next` moves the cycle and says the recompute and the announcement wait for
+    // the queue.
     const moved = await command('/sop', PLANNER, 'cycle next');
     expect(moved).toMatch(/Demand review → \*Supply review\*/);
-    expect(moved).toMatch(/plan will be recomputed as soon as it is back/);
+    expect(moved).toMatch(/plan will be recomputed as soon as it is back, and the phase announced/);
 
     const waiting = await pending();
-    expect(waiting.map((w) => [w.job_name, w.payload.reason])).toEqual([
+    expect(waiting.map((w) => [w.job_name, w.payload.reason ?? w.payload.phase])).toEqual([
       ['recompute', 'submission'],
       ['recompute', 'command'],
+      ['phase-announce', 'supply_review'],
       ['recompute', 'cycle'],
     ]);
 
