@@ -1,5 +1,9 @@
-/** `poll-deadline`: close the vote at its deadline, show the outcome, and ask the chair to decide. */
-
+/**
+ * `poll-deadline`: close the vote at its deadline, show the outcome, and ask the chair to
+ * decide, unless the chair closed it or the cycle has closed (its decision can no longer be
+ * recorded).
+ */
+import { requireCycle } from '../src/services/cycles.js';
 import { promptChair, refreshPollMessage } from '../src/services/meeting-posts.js';
 import { closePoll } from '../src/services/polls.js';
 import type { Processor } from './processor-types.js';
@@ -11,7 +15,8 @@ export const pollDeadline: Processor<'poll-deadline'> = async (p, ctx) => {
     ctx.clock.now(),
   );
   const view = await refreshPollMessage(ctx.slack, ctx.db, p.pollId);
-  if (view.poll.close_reason !== 'chair' && !view.decision)
+  const cycle = await requireCycle(ctx.db, view.poll.cycle_id);
+  if (view.poll.close_reason !== 'chair' && !view.decision && cycle.phase !== 'closed')
     await promptChair(ctx.slack, ctx.db, view);
   return { closedNow };
 };

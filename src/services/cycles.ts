@@ -14,6 +14,7 @@ import {
   openCycle,
   savePhaseDays,
 } from '../../db/queries/cycles.js';
+import { openPollOf } from '../../db/queries/polls.js';
 import { previousCycle } from '../../db/queries/review.js';
 import type { CycleRow, Phase } from '../../db/schema.js';
 import type { JobQueue } from '../../jobs/contracts.js';
@@ -32,6 +33,7 @@ import type { Clock } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
 import { carryAdjustments } from './carry-over.js';
 import { deliverJobs, requestJob } from './outbox.js';
+import { closePollIn } from './polls.js';
 import { snapshotCycle } from './review.js';
 import { getSettings } from './settings.js';
 
@@ -179,7 +181,8 @@ export interface PhaseChange {
  * Move the cycle from `from` to the next phase. Idempotent: when the cycle is no longer in
  * `from`, nothing happens (`changed: false`). Every phase change requests its announcement
  * (`phase-announce`); entering supply review or pre-S&OP requests a recompute; entering the
- * executive phase requests the meeting pack. All in the transaction of the change.
+ * executive phase requests the meeting pack; closing closes the open vote. All in the
+ * transaction of the change.
  */
 export async function advancePhase(
   deps: CycleDeps,
@@ -208,6 +211,7 @@ export async function advancePhase(
     }
     // The work a phase owes is requested with the phase change itself (the outbox).
     const jobs: string[] = [];
+    if (updated && to === 'closed') jobs.push(...(await closeOpenVote(trx, cycleId, actor, now)));
     if (updated) jobs.push(await requestJob(trx, 'phase-announce', { cycleId, phase: to }));
     if (updated && (to === 'supply_review' || to === 'pre_sop'))
       jobs.push(
@@ -225,7 +229,28 @@ export async function advancePhase(
   return { cycle: res.row, changed: true, from, to, jobsWaiting: delivery.pending > 0 };
 }
 
-/** Close the open cycle from whatever phase it is in; its announcement is requested with it. */
+/**
+ * Closes the cycle's open vote, if any, in the cycle's closing transaction `trx` (reason
+ * `cycle`): its decision can no longer be recorded, so it takes no more votes and nobody is
+ * asked to decide. Returns the request to redraw its message without the buttons.
+ */
+async function closeOpenVote(
+  trx: Db,
+  cycleId: number,
+  actor: string,
+  now: Date,
+): Promise<string[]> {
+  const poll = await openPollOf(trx, cycleId);
+  if (!poll) return [];
+  if (!(await closePollIn(trx, { pollId: poll.id, by: actor, reason: 'cycle' }, now))) return [];
+  // Debounced, as the vote clicks request it: the job id stays free for the next refresh.
+  return [await requestJob(trx, 'poll-refresh', { pollId: poll.id }, { debounceMs: 250 })];
+}
+
+/**
+ * Close the open cycle from whatever phase it is in; its announcement, and the close of its
+ * open vote, go with it.
+ */
 export async function closeCycle(
   deps: CycleDeps,
   cycleId: number,
@@ -245,7 +270,10 @@ export async function closeCycle(
       details: { from: cycle.phase, adoptedScenarioId: row.adopted_scenario_id },
     });
     await snapshotCycle(trx, row);
-    const jobs = [await requestJob(trx, 'phase-announce', { cycleId, phase: 'closed' })];
+    const jobs = [
+      await requestJob(trx, 'phase-announce', { cycleId, phase: 'closed' }),
+      ...(await closeOpenVote(trx, cycleId, actor, now)),
+    ];
     return { row, jobs };
   });
   if (!res)

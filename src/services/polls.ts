@@ -6,6 +6,7 @@
  */
 import type { Db } from '../../db/connect.js';
 import { audit } from '../../db/queries/audit.js';
+import { cycleById } from '../../db/queries/cycle-inputs.js';
 import { decisionOfPoll } from '../../db/queries/decisions.js';
 import { latestRun, runScenarios } from '../../db/queries/plan-runs.js';
 import {
@@ -214,6 +215,14 @@ export async function castVote(
     const poll = await lockPoll(trx, input.pollId);
     if (!poll) throw new SopError('not_found', `No vote with id ${input.pollId}.`);
     if (await voteWithKeyExists(trx, input.requestKey)) return 'duplicate';
+    // A closed cycle's decision can no longer change: its vote takes no more votes.
+    const cycle = await cycleById(trx, poll.cycle_id);
+    if (cycle?.phase === 'closed') {
+      throw new SopError(
+        'phase_closed',
+        `Cycle ${cycle.month} is closed; its vote no longer takes votes.`,
+      );
+    }
     if (poll.status !== 'open') {
       throw new SopError('phase_closed', 'This vote is closed; votes are no longer accepted.');
     }
@@ -260,31 +269,44 @@ export async function castVote(
   return { outcome, view: await getPollView(db, input.pollId) };
 }
 
-export type CloseReason = 'chair' | 'quorum' | 'deadline';
+/** `cycle`: the cycle was closed while its vote was open (services/cycles.ts). */
+export type CloseReason = 'chair' | 'quorum' | 'deadline' | 'cycle';
+
+export interface ClosePollInput {
+  readonly pollId: string;
+  readonly by: string;
+  readonly reason: CloseReason;
+}
+
+/**
+ * Close the poll in the caller's transaction `trx`, with its audit entry. Idempotent: false
+ * when it was already closed.
+ */
+export async function closePollIn(trx: Db, input: ClosePollInput, now: Date): Promise<boolean> {
+  const closed = await closeOpenPoll(trx, input.pollId, {
+    by: input.by,
+    at: now,
+    reason: input.reason,
+  });
+  if (closed) {
+    await audit(trx, {
+      actor: input.by,
+      action: 'poll.close',
+      entity: 'poll',
+      entityId: input.pollId,
+      details: { reason: input.reason },
+    });
+  }
+  return closed;
+}
 
 /** Close the poll (idempotent: `closedNow` is false when it was already closed). */
 export async function closePoll(
   db: Db,
-  input: { pollId: string; by: string; reason: CloseReason },
+  input: ClosePollInput,
   now: Date,
 ): Promise<{ closedNow: boolean; view: PollView }> {
-  const closedNow = await db.transaction().execute(async (trx) => {
-    const closed = await closeOpenPoll(trx, input.pollId, {
-      by: input.by,
-      at: now,
-      reason: input.reason,
-    });
-    if (closed) {
-      await audit(trx, {
-        actor: input.by,
-        action: 'poll.close',
-        entity: 'poll',
-        entityId: input.pollId,
-        details: { reason: input.reason },
-      });
-    }
-    return closed;
-  });
+  const closedNow = await db.transaction().execute((trx) => closePollIn(trx, input, now));
   return { closedNow, view: await getPollView(db, input.pollId) };
 }
 

@@ -73,6 +73,23 @@ describe('vote presenters', () => {
     expect(closed.text).toContain('Vote closed (deadline passed). Most votes: *Scenario 1');
   });
 
+  it('a vote closed with its cycle says no decision will come, not that the chair owes one', () => {
+    // Two votes for Scenario 1 (view), closed when U_PLAN closed the cycle, or at its deadline.
+    const byPlanner = voteMessage(
+      view(poll({ status: 'closed', close_reason: 'cycle', closed_by: 'U_PLAN' })),
+    );
+    expect(validateBlocks(byPlanner.blocks, 'message')).toEqual([]);
+    expect(JSON.stringify(byPlanner.blocks)).not.toContain('vote_cast_');
+    expect(byPlanner.text).toBe(
+      ':lock: Vote closed (<@U_PLAN> closed the cycle). Most votes: *Scenario 1 with a long label that goes on and on and on and on and on*. No decision was recorded: the cycle closed without one.',
+    );
+    const atDeadline = voteMessage(
+      view(poll({ status: 'closed', close_reason: 'cycle', closed_by: 'deadline' })),
+    );
+    expect(atDeadline.text).toMatch(/^:lock: Vote closed \(the cycle closed at its deadline\)\./);
+    expect(atDeadline.text).not.toContain('Decision pending');
+  });
+
   it('shows the run scenario chart above the grid when it was uploaded', () => {
     const msg = voteMessage({ ...view(poll()), chartFileId: 'F123' });
     expect(validateBlocks(msg.blocks, 'message')).toEqual([]);

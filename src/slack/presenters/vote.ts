@@ -69,7 +69,11 @@ export function outcomeText(v: PollView): string {
       ? 'quorum reached'
       : v.poll.close_reason === 'deadline'
         ? 'deadline passed'
-        : `closed by <@${v.poll.closed_by}>`;
+        : v.poll.close_reason === 'cycle'
+          ? v.poll.closed_by === 'deadline'
+            ? 'the cycle closed at its deadline'
+            : `<@${v.poll.closed_by}> closed the cycle`
+          : `closed by <@${v.poll.closed_by}>`;
   const winner = v.tally.winner
     ? v.tally.options.find((o) => o.id === v.tally.winner)?.label
     : null;
@@ -84,6 +88,8 @@ export function outcomeText(v: PollView): string {
       v.decision.scenario_id;
     return `:white_check_mark: Vote closed (${why}). ${lead} Decision: *${esc(adopted)}* adopted by <@${v.decision.decided_by}>.`;
   }
+  if (v.poll.close_reason === 'cycle')
+    return `:lock: Vote closed (${why}). ${lead} No decision was recorded: the cycle closed without one.`;
   return `:lock: Vote closed (${why}). ${lead} Decision pending from the chair <@${v.poll.created_by}>.`;
 }
 
