@@ -2,6 +2,7 @@
 import { isPeriod } from '../src/core/period.js';
 import { UsageError } from '../src/errors.js';
 import { decisionsCsv, decisionsMarkdown, listDecisions } from '../src/services/decisions.js';
+import { getSettings } from '../src/services/settings.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { uploadedText, uploadWhereInvoked } from '../src/slack/invoking-channel.js';
 import { decisionsListText } from '../src/slack/presenters/decision.js';
@@ -24,7 +25,8 @@ export const decisions: SopSubcommand = {
     }
     const entries = await listDecisions(ctx.deps.db, month);
     if (format === 'list') {
-      await ctx.respond({ response_type: 'ephemeral', text: decisionsListText(entries) });
+      const { timezone } = await getSettings(ctx.deps.db);
+      await ctx.respond({ response_type: 'ephemeral', text: decisionsListText(entries, timezone) });
       return;
     }
     const name = `sop-decisions${month ? `-${month}` : ''}.${format}`;

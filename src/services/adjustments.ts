@@ -17,6 +17,7 @@ import {
 } from '../../db/queries/adjustments.js';
 import { audit, phaseLeftAt } from '../../db/queries/audit.js';
 import type { AdjustmentRow, CycleRow, SettingsRow } from '../../db/schema.js';
+import { localDate } from '../core/calendar.js';
 import type { Role } from '../core/company.js';
 import { type AdjustmentKind, computeConsensus } from '../core/consensus.js';
 import { isPeriod, nextPeriods, type Period, periodIndex, periodRange } from '../core/period.js';
@@ -130,10 +131,14 @@ export async function openCycleForChanges(
   if (!opts.anyPhase && !adjustmentsOpen(cycle.phase)) {
     // When the review really ended: the phase change into supply review, not the deadline
     // (a planner may move on early, or late).
-    const ended = await demandReviewEndedAt(deps.db, cycle);
+    // The day it ended is the company's date (settings time zone), like every date the bot shows.
+    const [ended, settings] = await Promise.all([
+      demandReviewEndedAt(deps.db, cycle),
+      getSettings(deps.db),
+    ]);
     throw new SopError(
       'phase_closed',
-      `Adjustments closed when the demand review ended on ${ended.toISOString().slice(0, 10)}; the ${cycle.month} cycle is now in ${PHASE_LABEL[cycle.phase]}. Ask a planner if this change must still count.`,
+      `Adjustments closed when the demand review ended on ${localDate(ended, settings.timezone)}; the ${cycle.month} cycle is now in ${PHASE_LABEL[cycle.phase]}. Ask a planner if this change must still count.`,
     );
   }
   return cycle;

@@ -16,6 +16,7 @@ import { type ChangeInput, submitAdjustment } from '../../src/services/adjustmen
 import { submitCapacityUpdate } from '../../src/services/capacity.js';
 import { getMember } from '../../src/services/members.js';
 import { preparePlan } from '../../src/services/planning.js';
+import { updateSettings } from '../../src/services/settings.js';
 import { insertCycle, insertMembers, redisPrefix, useDb } from '../helpers/db.js';
 import { emptyQueues } from './jobs-fixture.js';
 
@@ -115,5 +116,32 @@ describe('changes by phase', () => {
     expect((err as SopError).message).toContain('now in Supply review');
     expect((err as SopError).message).toContain('the demand review ended on 2027-01-12');
     expect(await t.db.selectFrom('forecast_adjustments').selectAll().execute()).toHaveLength(0);
+  });
+
+  it("names the company's date the demand review ended, not the UTC one", async () => {
+    // A Los Angeles company (UTC-8 in January) whose planner moved on at 18:00 on Thursday
+    // 2027-01-14 local time: that instant is 2027-01-15T02:00Z, a day later in UTC.
+    await updateSettings(t.db, { timezone: 'America/Los_Angeles' });
+    await t.db
+      .updateTable('cycles')
+      .set({ phase_entered_at: new Date('2027-01-15T02:00:00Z') })
+      .where('month', '=', '2027-01')
+      .execute();
+    const err = await submitAdjustment(
+      deps(),
+      await getMember(t.db, 'U_PLAN'),
+      {
+        target: 'FAM-1',
+        from: '2027-05',
+        to: '2027-05',
+        kind: 'delta_pct',
+        value: 10,
+        reason: 'promotion',
+        comment: null,
+      },
+      { requestKey: 'phase-adj-la', source: 'api' },
+    ).catch((e: unknown) => e);
+    expect((err as SopError).code).toBe('phase_closed');
+    expect((err as SopError).message).toContain('the demand review ended on 2027-01-14;');
   });
 });

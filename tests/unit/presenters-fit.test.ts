@@ -213,7 +213,7 @@ describe('/sop decisions', () => {
         action(i + 1, 'Confirm the overtime budget', 'U_PLANNER'),
       ]),
     );
-    const text = decisionsListText(entries);
+    const text = decisionsListText(entries, 'UTC');
     expect(text.split('\n\n')).toHaveLength(10);
     expect(text).toContain('*2027-01* · decision 10: *Central* by <@U_EXEC> on 2027-01-12');
     expect(text).toContain(
@@ -222,12 +222,22 @@ describe('/sop decisions', () => {
     expect(text).not.toContain('more decisions');
   });
 
+  it("dates each decision in the company's zone, not UTC", () => {
+    // Decided at 08:00 on Friday 2027-01-15 in Tokyo (UTC+9, no DST) = 2027-01-14T23:00Z.
+    const tokyo = { ...decision(7, 'ok', []), decidedAt: new Date('2027-01-14T23:00:00Z') };
+    expect(decisionsListText([tokyo], 'Asia/Tokyo')).toContain(
+      '*2027-01* · decision 7: *Central* by <@U_EXEC> on 2027-01-15',
+    );
+    // The same instant is still 2027-01-14 in UTC.
+    expect(decisionsListText([tokyo], 'UTC')).toContain('by <@U_EXEC> on 2027-01-14');
+  });
+
   it('past 40,000 characters: whole decisions, then "…and N more" with where to look', () => {
     // Each decision: a 60-character first line, "\n> " and 1,990 × 5 escaped "&": 10,013
     // characters. Three (30,043 with the blank lines) and the "more" line fit in 40,000; four
     // (40,058) do not.
     const entries = Array.from({ length: 6 }, (_, i) => decision(i + 1, '&'.repeat(1990), []));
-    const text = decisionsListText(entries);
+    const text = decisionsListText(entries, 'UTC');
     const parts = text.split('\n\n');
     expect(parts).toHaveLength(4);
     expect(parts.slice(0, 3).every((p) => p.endsWith('&amp;'))).toBe(true);

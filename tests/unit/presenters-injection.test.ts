@@ -287,7 +287,7 @@ const PRESENTERS: Readonly<Record<string, (evil: string) => unknown>> = {
   actionsListText: (e) => actionsListText([{ ...action(e), cycle: e }], () => true, 'Open actions'),
   homeActionItems: (e) => homeActionItems([action(e)]),
   decisionLogMessage: (e) => decisionLogMessage(decision(e)),
-  decisionsListText: (e) => decisionsListText([decision(e)]),
+  decisionsListText: (e) => decisionsListText([decision(e)], 'UTC'),
   voteMessage: (e) => [voteMessage(pollView(e)), voteMessage(pollView(e, { status: 'closed' }))],
   chairDecisionPrompt: (e) => chairDecisionPrompt(pollView(e, { status: 'closed' })),
   voteReceipt: (e) =>

@@ -5,6 +5,7 @@
  */
 import type { types } from '@slack/bolt';
 import type { ActionRow } from '../../../db/schema.js';
+import { localDate } from '../../core/calendar.js';
 import type { DecisionLogEntry, NewAction } from '../../services/decisions.js';
 import {
   andMore,
@@ -299,12 +300,14 @@ export function decisionLogMessage(e: DecisionLogEntry): {
 /**
  * `/sop decisions`: a text message (no blocks), so Slack's limit on `text` applies, not a
  * section's 3000: every decision that fits, whole with its actions, then "…and N more".
+ * Each decision's date is the company's (`zone`, the settings time zone), like its actions'
+ * due dates.
  */
-export function decisionsListText(entries: readonly DecisionLogEntry[]): string {
+export function decisionsListText(entries: readonly DecisionLogEntry[], zone: string): string {
   if (entries.length === 0) return 'No decisions recorded.';
   const items = entries.map(
     (e) =>
-      `*${e.cycle}* · decision ${e.id}: *${esc(e.scenario)}* by <@${e.decidedBy}> on ${e.decidedAt.toISOString().slice(0, 10)}\n> ${esc(e.rationale.replace(/\n/g, ' '))}${e.supersedes ? `\n_Supersedes decision ${e.supersedes.id}: ${esc(e.supersedes.reason.replace(/\n/g, ' '))}_` : ''}${e.actions.length ? `\n${e.actions.map(actionLine).join('\n')}` : ''}`,
+      `*${e.cycle}* · decision ${e.id}: *${esc(e.scenario)}* by <@${e.decidedBy}> on ${localDate(e.decidedAt, zone)}\n> ${esc(e.rationale.replace(/\n/g, ' '))}${e.supersedes ? `\n_Supersedes decision ${e.supersedes.id}: ${esc(e.supersedes.reason.replace(/\n/g, ' '))}_` : ''}${e.actions.length ? `\n${e.actions.map(actionLine).join('\n')}` : ''}`,
   );
   return fitText('', items, { chars: MESSAGE_TEXT_CHARS, separator: '\n\n' }, (n) =>
     andMore(
