@@ -1,71 +1,14 @@
 /**
- * Number formatting shared by chart labels, summaries and alt text, so a figure reads the
- * same in the picture and in the message next to it. Fixed to en-US separators so output
- * does not depend on the host's locale.
+ * Number formatting for chart labels, summaries and alt text. The formatters live in core
+ * (`src/core/number-format.ts`) so the vote message and the pack read a figure the same way
+ * as the chart next to it.
  */
-
-const MINUS = '−';
-
-function grouped(n: number, digits: number): string {
-  return n.toLocaleString('en-US', {
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  });
-}
-
-function signOf(n: number, signed: boolean): string {
-  if (n < 0) return MINUS;
-  return signed && n > 0 ? '+' : '';
-}
-
-/** 12345.6 → "12,346"; `digits` decimals, thousands separators. */
-export function formatNumber(n: number, digits = 0): string {
-  if (!Number.isFinite(n)) return n > 0 ? '∞' : n < 0 ? `${MINUS}∞` : 'n/a';
-  const s = grouped(Math.abs(n), digits);
-  return (n < 0 && s.replace(/[0.,]/g, '') !== '' ? MINUS : '') + s;
-}
-
-/** Like formatNumber with a leading + for positive values. */
-/** 0.9614 → "96.1%". */
-export function formatPercent(fraction: number, digits = 1, signed = false): string {
-  if (!Number.isFinite(fraction)) return fraction > 0 ? '∞%' : 'n/a';
-  const s = grouped(Math.abs(fraction * 100), digits);
-  const zero = s.replace(/[0.,]/g, '') === '';
-  return (zero ? '' : signOf(fraction, signed)) + s + '%';
-}
-
-/** A difference of two fractions in percentage points: 0.023 → "+2.3 pts". */
-export function formatPoints(fraction: number, digits = 1): string {
-  const s = grouped(Math.abs(fraction * 100), digits);
-  const zero = s.replace(/[0.,]/g, '') === '';
-  return (zero ? '' : signOf(fraction, true)) + s + ' pts';
-}
-
-const SCALES: readonly (readonly [number, string])[] = [
-  [1e12, 'T'],
-  [1e9, 'B'],
-  [1e6, 'M'],
-  [1e3, 'k'],
-];
-
-/**
- * Money, compact: 1_234_567 → "$1.2M", 84_500 → "$84.5k", 950 → "$950".
- * `signed` adds + to gains, which summaries use for differences.
- */
-export function formatMoney(n: number, currency = '$', signed = false): string {
-  if (!Number.isFinite(n)) return 'n/a';
-  const abs = Math.abs(n);
-  let body = grouped(abs, 0);
-  for (const [size, suffix] of SCALES) {
-    if (abs >= size * 0.9995) {
-      const v = abs / size;
-      body = grouped(v, v >= 100 ? 0 : 1).replace(/\.0$/, '') + suffix;
-      break;
-    }
-  }
-  const zero = body.replace(/[0.,]/g, '') === '';
-  return (zero ? '' : signOf(n, signed)) + currency + body;
-}
+export {
+  formatMoney,
+  formatNumber,
+  formatPercent,
+  formatPoints,
+} from '../core/number-format.js';
 
 /** Trims text to `max` characters, ending with an ellipsis when cut. */
 export function clip(text: string, max: number): string {

@@ -158,12 +158,13 @@ describe('trade-offs on the vote', () => {
     expect(validateBlocks(msg.blocks, 'message')).toEqual([]);
     const text = JSON.stringify(msg.blocks);
     // By hand: P90 margin 23.3M − 11.0M = +12.3M; expected 11.5M − 10.0M = +1.5M; stock at
-    // P10 demand 4.1M; cash at P10 −3.0M − budget 3.0M = −6.0M; 93% vs 90% = +3.0 pts.
+    // P10 demand 4.1M; cash at P10 −3.0M − budget 3.0M = −6.0M, shown "−$6M" as the charts
+    // show money (no ".0"); 93% vs 90% = +3.0 pts.
     expect(text).toContain(
-      "Ambitious &lt;b&gt;: +$12.3M margin if demand comes (P90) and +$1.5M expected; at P10 demand it leaves $4.1M of stock beyond 3 months' cover and cash −$6.0M against budget; service at risk 93.0% (+3.0 pts).",
+      "Ambitious &lt;b&gt;: +$12.3M margin if demand comes (P90) and +$1.5M expected; at P10 demand it leaves $4.1M of stock beyond 3 months' cover and cash −$6M against budget; service at risk 93.0% (+3.0 pts).",
     );
     expect(text).toContain(
-      "Central: expected margin $10.0M; at P10 demand it leaves $1.0M of stock beyond 3 months' cover and cash −$1.0M against budget; service at risk 90.0%.",
+      "Central: expected margin $10M; at P10 demand it leaves $1M of stock beyond 3 months' cover and cash −$1M against budget; service at risk 90.0%.",
     );
     // The label typed by a planner is escaped in mrkdwn (the button is plain text).
     expect(text).toContain('"text":"*Ambitious &lt;b&gt;*"');

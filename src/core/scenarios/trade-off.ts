@@ -3,12 +3,13 @@
  * figures (the KPIs stored with each scenario, metric names as in the grid):
  *
  *   "Ambitious: +$12.3M margin if demand comes (P90) and +$2.1M expected; at P10 demand it
- *    leaves $4.1M of stock beyond 3 months' cover and cash −$6.0M against budget; service at
+ *    leaves $4.1M of stock beyond 3 months' cover and cash −$6M against budget; service at
  *    risk 91.2% (+3.4 pts)."
  *
  * Differences are against the first scenario (central). Plain text: callers escape it for
  * mrkdwn, since labels are typed by people.
  */
+import { formatMoney } from '../number-format.js';
 
 export interface TradeOffInput {
   readonly label: string;
@@ -20,21 +21,6 @@ const num = (k: TradeOffInput['kpis'], key: string): number | null => {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 };
 
-/** $12.3M, $450k, $900 (always with a sign when `signed`). */
-export function compactMoney(v: number, signed = false, currency = '$'): string {
-  const a = Math.abs(v);
-  const body =
-    a >= 1e9
-      ? `${(a / 1e9).toFixed(1)}B`
-      : a >= 1e6
-        ? `${(a / 1e6).toFixed(1)}M`
-        : a >= 1e3
-          ? `${(a / 1e3).toFixed(0)}k`
-          : a.toFixed(0);
-  const sign = v < 0 ? '−' : signed ? '+' : '';
-  return `${sign}${currency}${body}`;
-}
-
 const points = (v: number): string => `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(1)} pts`;
 
 /** The trade-off sentences, one per scenario with stress figures (null where there are none). */
@@ -44,7 +30,7 @@ export function tradeOffSentences(
 ): (string | null)[] {
   const cover = opts.coverMonths ?? 3;
   const cur = opts.currency ?? '$';
-  const m = (v: number, signed = false) => compactMoney(v, signed, cur);
+  const m = (v: number, signed = false) => formatMoney(v, cur, signed);
   const central = scenarios[0];
   return scenarios.map((s, i) => {
     const k = s.kpis;

@@ -5,7 +5,8 @@
  */
 import type { types } from '@slack/bolt';
 import type { PollOptionRow } from '../../../db/queries/polls.js';
-import { compactMoney, tradeOffSentences } from '../../core/scenarios/trade-off.js';
+import { formatMoney } from '../../core/number-format.js';
+import { tradeOffSentences } from '../../core/scenarios/trade-off.js';
 import type { PollView } from '../../services/polls.js';
 import { clip, esc, fmtQty, mrkdwn, plain, slackDate } from './format.js';
 
@@ -17,7 +18,7 @@ export const DECISION_OPEN = 'decision_open';
 const pct = (x: number | null | undefined) =>
   typeof x === 'number' ? `${(x * 100).toFixed(1)}%` : 'n/a';
 
-const money = (x: number | null | undefined) => (typeof x === 'number' ? compactMoney(x) : 'n/a');
+const money = (x: number | null | undefined) => (typeof x === 'number' ? formatMoney(x) : 'n/a');
 
 function scenarioFields(o: PollOptionRow): types.MrkdwnElement[] {
   const k = o.kpis;

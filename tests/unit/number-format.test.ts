@@ -1,0 +1,72 @@
+/**
+ * One money formatter for charts, the vote message and the trade-off sentences: the unit is
+ * chosen after rounding, and a value that rounds to zero has no minus sign.
+ */
+import { describe, expect, it } from 'vitest';
+import { formatMoney as chartsMoney } from '../../src/charts/format.js';
+import { formatMoney } from '../../src/core/number-format.js';
+import { tradeOffSentences } from '../../src/core/scenarios/trade-off.js';
+
+describe('formatMoney', () => {
+  it('picks the unit after rounding, with one decimal below 100 of a unit', () => {
+    // 999,600 / 1e6 = 0.9996 → 1.0 → "$1M" (not 999.6k → "$1000k").
+    expect(formatMoney(999_600)).toBe('$1M');
+    // 999,400 / 1e3 = 999.4 → "$999k" (below the 999,500 that rounds to 1.0M).
+    expect(formatMoney(999_400)).toBe('$999k');
+    // 999,999,999 / 1e9 = 0.999999999 → 1.0 → "$1B" (not "$1000.0M").
+    expect(formatMoney(999_999_999)).toBe('$1B');
+    // 999.6 → 0.9996k → "$1k"; 99,960 → 99.96k → 100.0 → "$100k".
+    expect(formatMoney(999.6)).toBe('$1k');
+    expect(formatMoney(99_960)).toBe('$100k');
+    // 1,234 → 1.234k → "$1.2k"; 84,500 → "$84.5k"; 12,345,678 → 12.35M → "$12.3M".
+    expect(formatMoney(1_234)).toBe('$1.2k');
+    expect(formatMoney(84_500)).toBe('$84.5k');
+    expect(formatMoney(12_345_678)).toBe('$12.3M');
+    expect(formatMoney(950)).toBe('$950');
+  });
+
+  it('signs: minus for losses, + on request, none for a value that rounds to zero', () => {
+    expect(formatMoney(-400)).toBe('−$400');
+    expect(formatMoney(1_500, '$', true)).toBe('+$1.5k');
+    // −0.4 rounds to 0 dollars: "$0", not "−$0".
+    expect(formatMoney(-0.4)).toBe('$0');
+    expect(formatMoney(-0.4, '$', true)).toBe('$0');
+    expect(formatMoney(Number.NaN)).toBe('n/a');
+  });
+
+  it('is the one the charts use', () => {
+    expect(chartsMoney).toBe(formatMoney);
+  });
+});
+
+describe('trade-off sentences', () => {
+  it('read money the way the charts do: "$1M", not "$1000k"; "$0", not "−$0"', () => {
+    const central = {
+      label: 'Central',
+      kpis: {
+        expectedMargin: 999_600,
+        marginP90: 2_000_000,
+        serviceAtRisk: 0.9,
+        excessInventoryValueP90: 999_999_999,
+      },
+    };
+    const ambitious = {
+      label: 'Ambitious',
+      kpis: {
+        expectedMargin: 1_084_100,
+        marginP90: 2_001_234,
+        serviceAtRisk: 0.9,
+        excessInventoryValueP90: 999_400,
+        cashFlowP10: 500_000,
+        budgetCashFlow: 500_000.4,
+      },
+    };
+    // By hand: central margin 999,600 → $1M; its stock 999,999,999 → $1B. Ambitious: P90
+    // margin 2,001,234 − 2,000,000 = +1,234 → +$1.2k; expected 1,084,100 − 999,600 = +84,500
+    // → +$84.5k; stock 999,400 → $999k; cash 500,000 − 500,000.4 = −0.4 → $0.
+    expect(tradeOffSentences([central, ambitious])).toEqual([
+      "Central: expected margin $1M; at P10 demand it leaves $1B of stock beyond 3 months' cover; service at risk 90.0%.",
+      "Ambitious: +$1.2k margin if demand comes (P90) and +$84.5k expected; at P10 demand it leaves $999k of stock beyond 3 months' cover and cash $0 against budget; service at risk 90.0% (+0.0 pts).",
+    ]);
+  });
+});
