@@ -5,6 +5,29 @@
  * host's locale. A value that rounds to zero never shows a minus sign ("−$0", "-0.0%").
  */
 
+// The messages' forms (Slack text, the pack): plain en-US numbers with an ASCII minus.
+
+/** 1234.5 → "1,235". */
+export function fmtQty(n: number): string {
+  // `|| 0` turns −0 (a solver's −8e-8) into 0: "−0 spare" means nothing to a reader.
+  return (Math.round(n) || 0).toLocaleString('en-US');
+}
+
+/**
+ * A fraction as a percentage with one decimal: 0.0123 → "1.2%", and "+1.2%" when `signed`;
+ * null → "n/a". Like `fmtQty`, a value that rounds to zero has no sign: −0.00009 → "0.0%",
+ * not "-0.0%".
+ */
+export function fmtPct(x: number | null, signed = false): string {
+  if (x === null) return 'n/a';
+  const body = Math.abs(x * 100).toFixed(1);
+  const sign = Number(body) === 0 ? '' : x < 0 ? '-' : signed ? '+' : '';
+  return `${sign}${body}%`;
+}
+
+// The charts' forms (labels, summaries, alt text, vote and trade-off money): the typographic
+// minus, compact money.
+
 const MINUS = '−';
 
 function grouped(n: number, digits: number): string {

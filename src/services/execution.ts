@@ -43,6 +43,7 @@ import {
   type ReportKind,
   weekMonth,
 } from '../core/execution.js';
+import { fmtPct, fmtQty } from '../core/number-format.js';
 import { monthsBetween } from '../core/period.js';
 import { SopError, ValidationError } from '../errors.js';
 import type { ImportResult } from '../import/import-csv.js';
@@ -73,9 +74,9 @@ export interface RecordedDeviation {
   readonly actionId: string;
 }
 
-const num = (n: number) => Math.round(n).toLocaleString('en-US');
-const pct = (a: number, e: number) =>
-  e > 0 ? `${a >= e ? '+' : ''}${(((a - e) / e) * 100).toFixed(1)}%` : 'n/a';
+const num = fmtQty;
+/** How far `a` is from `e`, signed: 103 vs 100 → "+3.0%". */
+const pct = (a: number, e: number) => (e > 0 ? fmtPct((a - e) / e, true) : 'n/a');
 
 interface Pending extends NewDeviation {
   readonly owner: string;

@@ -3,6 +3,7 @@
  * changed since the last adopted plan (question 1) and the decisions' follow-through
  * (question 10). Pure: data in, lines of plain text out; presenters escape them for mrkdwn.
  */
+import { fmtPct, fmtQty } from '../core/number-format.js';
 import type { KpiSet, LagScore } from '../core/review.js';
 import { TRACKING_LIMIT, type TrackingSignals } from '../core/tracking-signal.js';
 import type { FollowThrough, WhatChanged } from './follow-through.js';
@@ -24,9 +25,8 @@ export interface PackLoop {
   }[];
 }
 
-const num = (n: number) => Math.round(n).toLocaleString('en-US');
-const pct = (x: number | null, signed = false) =>
-  x === null ? 'n/a' : `${signed && x > 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+const num = fmtQty;
+const pct = fmtPct;
 const signed = (n: number) => `${n > 0 ? '+' : ''}${num(n)}`;
 const ratio = (a: number, b: number) => (b !== 0 ? a / b : null);
 const months = (ps: readonly string[]) =>

@@ -4,6 +4,7 @@
  */
 
 import { BIAS_SIGN_CONVENTION } from '../core/kpi.js';
+import { fmtPct, fmtQty } from '../core/number-format.js';
 import { ratio } from '../core/pack-kpis.js';
 import { oneUnit } from '../core/text.js';
 import { type CapacityMove, KPI_TARGETS, type PackData } from './pack-data.js';
@@ -16,10 +17,13 @@ import {
   reviewLines,
 } from './pack-loop.js';
 
-export const num = (n: number) => Math.round(n).toLocaleString('en-US');
-const signedNum = (n: number) => `${n >= 0 ? '+' : '−'}${num(Math.abs(n))}`;
-export const pct = (x: number | null, signed = false) =>
-  x === null ? 'n/a' : `${signed && x > 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+const num = fmtQty;
+const pct = fmtPct;
+/** A signed whole number; one that rounds to zero reads "+0", never "−0". */
+const signedNum = (n: number) => {
+  const r = Math.round(n) || 0;
+  return `${r >= 0 ? '+' : '−'}${num(Math.abs(r))}`;
+};
 const vs = (ok: boolean) => (ok ? 'on target' : 'OFF TARGET');
 const NO_RUN = 'No plan run for this cycle yet: run `/sop plan`.';
 

@@ -262,6 +262,36 @@ describe('weekly S&OE', () => {
     );
   });
 
+  it('a report 1 unit short of 100,000 reads "0.0%", not "-0.0%"', async () => {
+    await h.driver.command('/sop', { user: 'U_OTTO', channel: 'C_SUPPLY', text: 'execution' });
+    const view = await h.standin.waitFor(() => {
+      const v = h.standin.openViews('U_OTTO').at(-1);
+      return v?.definition.callback_id === 'execution_submit' ? v : undefined;
+    }, 10_000);
+    await h.driver.submitView(view.id, {
+      user: 'U_OTTO',
+      values: {
+        kind: { pick: 'supplier_delay' },
+        code: { value: 'SUP-1' },
+        day: { date: '2027-02-11' },
+        expected: { value: '100000' },
+        actual: { value: '99999' },
+        comment: { value: 'One pallet late' },
+      },
+    });
+    const post = await h.standin.waitFor(
+      () =>
+        h.standin
+          .messagesIn('C_SUPPLY')
+          .find((m) => JSON.stringify(m.blocks).includes('99,999 of 100,000')),
+      20_000,
+    );
+    // (99,999 − 100,000) / 100,000 = −0.001% → one decimal: 0.0%.
+    expect(JSON.stringify(post.blocks)).toContain(
+      'Supplier delay on SUP-1 in the week of 2027-02-08: 99,999 of 100,000 expected (0.0%)',
+    );
+  });
+
   it('a late week is checked against the plan in force for its month, not the latest one', async () => {
     // March adopts a plan that starts in March (FAM-1 400 a month): the latest adopted cycle.
     const marId = await insertCycle(db, {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatMoney as chartsMoney } from '../../src/charts/format.js';
-import { formatMoney } from '../../src/core/number-format.js';
+import { fmtPct, fmtQty, formatMoney } from '../../src/core/number-format.js';
 import { tradeOffSentences } from '../../src/core/scenarios/trade-off.js';
 
 describe('formatMoney', () => {
@@ -36,6 +36,20 @@ describe('formatMoney', () => {
 
   it('is the one the charts use', () => {
     expect(chartsMoney).toBe(formatMoney);
+  });
+});
+
+describe('fmtQty and fmtPct (messages and the pack)', () => {
+  it('round to zero without a sign', () => {
+    expect(fmtQty(-1234.6)).toBe('-1,235');
+    expect(fmtQty(-0.3)).toBe('0');
+    // 0.0123 → 1.23% → "1.2%"; −0.00009 → −0.009% → "0.0%", not "-0.0%".
+    expect(fmtPct(0.0123)).toBe('1.2%');
+    expect(fmtPct(0.0123, true)).toBe('+1.2%');
+    expect(fmtPct(-0.0123, true)).toBe('-1.2%');
+    expect(fmtPct(-0.00009, true)).toBe('0.0%');
+    expect(fmtPct(0, true)).toBe('0.0%');
+    expect(fmtPct(null)).toBe('n/a');
   });
 });
 

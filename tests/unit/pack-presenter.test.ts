@@ -5,6 +5,15 @@ import { packMessage } from '../../src/slack/presenters/pack.js';
 import { validateBlocks } from '../../src/slack-standin/index.js';
 import { blocksTooLong } from '../../src/slack-standin/rules.js';
 
+const emptyChanged = {
+  previous: null,
+  periods: [],
+  figures: [],
+  constraints: { added: [], resolved: [], stillOpen: 0 },
+  decisions: [],
+  actions: [],
+};
+
 function data(actions: number, overloads: number): PackData {
   return {
     cycle: { id: 2, month: '2027-02', phase: 'Executive S&OP' },
@@ -239,6 +248,63 @@ describe('pack presenters', () => {
     expect(shown[6]![0]).toBe(
       '• R&amp;D-OUTDOOR-FAMILY-01 2027-04: launch by <@U_REP2> (100 → 400).',
     );
+  });
+});
+
+describe('numbers that round to zero', () => {
+  it('read "0.0%" and "0", never "-0.0%", "-0" or "−0"', () => {
+    const base = data(0, 0);
+    const pack: PackData = {
+      ...base,
+      changes: {
+        ...base.changes,
+        // 917,518 − 917,600 = −82 units; −82 / 917,600 = −0.0089% → "0.0%".
+        consensusNow: 917_518,
+        consensusBefore: 917_600,
+        // A mover of −0.3 units (−0.00003%): "0 (0.0%)".
+        movers: [{ family: 'FAM-1', now: 999.7, before: 1000, delta: -0.3, deltaPct: -0.0003 }],
+      },
+      // Actual 999.6 vs 1000: −0.04% → "0.0%".
+      families: [
+        { family: 'FAM-1', periods: ['2027-01'], actual: 999.6, forecast: 1000, deltaPct: -0.0004 },
+      ],
+      // Cash at P10 199.7 vs budget 200: −0.3 → "+0"; working capital −0.2 vs budget → "+0".
+      finance: {
+        ...base.finance,
+        cashFlowP10: 199.7,
+        cashP10VsBudget: -0.3,
+        workingCapitalVsBudget: -0.2,
+      },
+      loop: {
+        trend: [],
+        changed: { ...emptyChanged, carried: [] },
+        tracking: { outside: [], judged: 0, months: 0 },
+        // Assumed 1,000, actual 999.7: −0.03% → "0.0%".
+        follow: {
+          scenario: 'Central',
+          month: '2027-01',
+          periods: ['2027-01'],
+          assumptions: [{ what: 'FAM-1 demand', assumed: 1000, actual: 999.7, deltaPct: -0.0003 }],
+          actionsSet: 0,
+          actionsDue: 0,
+          actionsDone: 0,
+          completionRate: null,
+        },
+        escalations: [],
+      },
+    };
+    const text = packSections(pack)
+      .flatMap((x) => x.lines)
+      .join('\n');
+    expect(text).toContain(
+      'Consensus demand over 2 common months: 917,518 vs 917,600 in 2027-01 (0.0%).',
+    );
+    expect(text).toContain('Biggest movers: FAM-1 0 (0.0%).');
+    expect(text).toContain('FAM-1: actual 1,000 vs 1,000 planned last cycle (0.0%, 2027-01).');
+    expect(text).toContain('vs budget 200 (+0 at P10)');
+    expect(text).toContain('Peak working capital 500 (+0 vs budget).');
+    expect(text).toContain('assumed FAM-1 demand 1,000 for 2027-01; actual 1,000 (0.0%).');
+    expect(text).not.toMatch(/-0\.0%|[-−]0\b/);
   });
 });
 

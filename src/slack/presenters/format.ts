@@ -1,13 +1,8 @@
 /** Small formatting helpers shared by the presenters. */
 import { localDateTime } from '../../core/calendar.js';
 import type { AdjustmentKind } from '../../core/consensus.js';
+import { fmtQty } from '../../core/number-format.js';
 import { esc } from '../../core/text.js';
-
-/** 1234.5 → "1,235". */
-export function fmtQty(n: number): string {
-  // `|| 0` turns −0 (a solver's −8e-8) into 0: "−0 spare" means nothing to a reader.
-  return (Math.round(n) || 0).toLocaleString('en-US');
-}
 
 /** The change as typed: "=1,200", "+200", "-150", "+15%". */
 export function fmtChange(kind: AdjustmentKind, value: number): string {
@@ -34,6 +29,7 @@ export function slackDate(instant: Date, zone: string): string {
 }
 
 /** Slack's escaping of typed text for `mrkdwn` (one definition, in core for the charts too). */
+export { fmtPct, fmtQty } from '../../core/number-format.js';
 export { esc } from '../../core/text.js';
 
 /**
