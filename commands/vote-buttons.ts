@@ -15,6 +15,7 @@ import {
   SupersedeReasonRequired,
 } from '../src/services/decisions.js';
 import { promptChair, refreshPollMessage } from '../src/services/meeting-posts.js';
+import type { Member } from '../src/services/members.js';
 import { enqueueDurably } from '../src/services/outbox.js';
 import {
   castVote,
@@ -52,6 +53,15 @@ async function whisper(client: webApi.WebClient, body: Click, text: string): Pro
   if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text });
   else await client.chat.postMessage({ channel: body.user.id, text });
 }
+
+/**
+ * Who may record a vote's decision, from the button and from the modal alike: the
+ * `decision.record` row (executives, admins), and the vote's chair always.
+ */
+function mayRecord(member: Member, userId: string, chair: string | null): boolean {
+  return can(member, 'decision.record') || userId === chair;
+}
+const NOT_RECORDER = 'Only executives, admins or the chair of the vote record decisions.';
 
 async function modalFor(db: AppDeps['db'], view: PollView, rows = INITIAL_ACTION_ROWS) {
   const sentences = tradeOffs(view.options);
@@ -193,12 +203,8 @@ export function register(app: App, deps: AppDeps): void {
     await ack();
     try {
       const view = await getPollView(deps.db, action.value ?? '');
-      if (!mayClose(view.poll, body.user.id, can(await memberOf(context), 'vote.close'))) {
-        await whisper(
-          client,
-          body,
-          `Only the chair <@${view.poll.created_by}> or an admin records this decision.`,
-        );
+      if (!mayRecord(await memberOf(context), body.user.id, view.poll.created_by)) {
+        await whisper(client, body, NOT_RECORDER);
         return;
       }
       if (view.decision) {
@@ -268,11 +274,8 @@ export function register(app: App, deps: AppDeps): void {
     let rec: Awaited<ReturnType<typeof recordDecision>>;
     try {
       const chair = meta.pollId ? (await getPollView(deps.db, meta.pollId)).poll.created_by : null;
-      if (!can(await memberOf(context), 'decision.record') && body.user.id !== chair) {
-        throw new SopError(
-          'forbidden',
-          'Only executives, admins or the chair of the vote record decisions.',
-        );
+      if (!mayRecord(await memberOf(context), body.user.id, chair)) {
+        throw new SopError('forbidden', NOT_RECORDER);
       }
       rec = await recordDecision(deps, {
         cycleId: meta.cycleId,

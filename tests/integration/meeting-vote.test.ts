@@ -138,8 +138,14 @@ describe('vote settings, quorum and the chair prompt', () => {
     const prompt = standin
       .messagesIn(`D_${EXEC1}`)
       .find((m) => JSON.stringify(m.blocks ?? []).includes('decision_open'))!;
+    // The button asks the modal's own policy row, decision.record (executives, admins, and
+    // the chair): operations are refused, another executive gets the form.
+    await h.driver.clickButton(`D_${EXEC1}`, prompt.ts, 'decision_open', { user: OPS });
+    await ephemeralWith(OPS, 'Only executives, admins or the chair of the vote record decisions.');
+    expect(standin.openViews(OPS)).toHaveLength(0);
     await h.driver.clickButton(`D_${EXEC1}`, prompt.ts, 'decision_open', { user: EXEC2 });
-    await ephemeralWith(EXEC2, 'Only the chair');
+    const exec2Modal = await waitFor(() => standin.openViews(EXEC2).at(-1));
+    expect(exec2Modal.definition.callback_id).toBe('decision_submit');
     await h.driver.clickButton(`D_${EXEC1}`, prompt.ts, 'decision_open', { user: EXEC1 });
     const modal = await waitFor(() => standin.openViews(EXEC1).at(-1));
     // A tie: no default scenario.
