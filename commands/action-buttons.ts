@@ -1,4 +1,7 @@
-/** Done and Snooze buttons on follow-up actions (DMs and App Home). */
+/**
+ * Done and Snooze buttons on follow-up actions (DMs and App Home). Answers go through
+ * `tellPrivately`: an App Home click has no channel, so they go to the clicker's DM.
+ */
 import type { App, BlockAction, ButtonAction, Context } from '@slack/bolt';
 import { can } from '../src/core/policy.js';
 import type { AppDeps } from '../src/deps.js';
@@ -19,7 +22,7 @@ import {
   actionDoneMessage,
 } from '../src/slack/presenters/actions.js';
 import { slackDate } from '../src/slack/presenters/format.js';
-import { tellUser } from '../src/slack/reply.js';
+import { tellPrivately, tellUser } from '../src/slack/reply.js';
 
 type Click = BlockAction<ButtonAction>;
 
@@ -27,10 +30,6 @@ export function register(app: App, deps: AppDeps): void {
   /** The owner may change their action; the policy says who may change anyone's. */
   const allowed = async (body: Click, context: Context, owner: string) =>
     body.user.id === owner || can(await memberOf(context), 'action.manage-any');
-  const tell = async (body: Click, client: App['client'], text: string) => {
-    const channel = body.channel?.id ?? body.container?.channel_id;
-    if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text });
-  };
 
   /** A click on App Home: publish it again so the action's row reflects the change. */
   const refreshHome = async (body: Click, client: App['client']) => {
@@ -48,13 +47,13 @@ export function register(app: App, deps: AppDeps): void {
   ) => {
     const a = await getAction(deps.db, action.value ?? '');
     if (!a) {
-      await tell(body, client, 'This action no longer exists.');
+      await tellPrivately(client, body, 'This action no longer exists.');
       return null;
     }
     if (!(await allowed(body, context, a.owner))) {
-      await tell(
-        body,
+      await tellPrivately(
         client,
+        body,
         `Only <@${a.owner}> (the owner) or an admin can ${verb} this action.`,
       );
       return null;
@@ -85,13 +84,13 @@ export function register(app: App, deps: AppDeps): void {
         const msg = actionDoneMessage(done, done.done_by ?? body.user.id);
         await client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks });
       } else if (body.container?.type === 'message') {
-        await tell(
-          body,
+        await tellPrivately(
           client,
+          body,
           changed ? `Action #${a.id} is done.` : `Action #${a.id} is already ${a.status}.`,
         );
       } else if (!changed) {
-        await tell(body, client, `Action #${a.id} is already ${a.status}.`);
+        await tellPrivately(client, body, `Action #${a.id} is already ${a.status}.`);
       }
       await refreshHome(body, client);
     } catch (err) {
@@ -121,7 +120,7 @@ export function register(app: App, deps: AppDeps): void {
         const row = await snoozeAction(deps, a.id, body.user.id, kind);
         const { timezone } = await getSettings(deps.db);
         const until = row.snoozed_until ? ` until ${slackDate(row.snoozed_until, timezone)}` : '';
-        await tell(body, client, `Snoozed #${a.id}${until}.`);
+        await tellPrivately(client, body, `Snoozed #${a.id}${until}.`);
         await refreshHome(body, client);
       } catch (err) {
         await tellUser(client, body, err, deps.logger);

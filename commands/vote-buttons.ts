@@ -2,7 +2,7 @@
  * Vote buttons, the chair's Close button, the "Record the decision" button, the decision
  * modal's "Add another action" and its submission. Handlers ack first, then call services.
  */
-import type { App, BlockAction, ButtonAction, webApi } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import { can } from '../src/core/policy.js';
 import type { AppDeps } from '../src/deps.js';
@@ -43,16 +43,10 @@ import {
   VOTE_CLOSE,
   voteReceipt,
 } from '../src/slack/presenters/vote.js';
-import { logUnexpected, tellUser, userMessage } from '../src/slack/reply.js';
+import { logUnexpected, tellPrivately, tellUser, userMessage } from '../src/slack/reply.js';
 import { viewRequestKey } from '../src/slack/request-key.js';
 
 type Click = BlockAction<ButtonAction>;
-
-async function whisper(client: webApi.WebClient, body: Click, text: string): Promise<void> {
-  const channel = body.channel?.id ?? body.container?.channel_id;
-  if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text });
-  else await client.chat.postMessage({ channel: body.user.id, text });
-}
 
 /**
  * Who may record a vote's decision, from the button and from the modal alike: the
@@ -141,7 +135,7 @@ export function register(app: App, deps: AppDeps): void {
           deps.clock.now(),
         );
         const label = view.options.find((o) => o.scenarioId === scenarioId)?.label ?? scenarioId;
-        await whisper(client, body, voteReceipt(outcome, label));
+        await tellPrivately(client, body, voteReceipt(outcome, label));
         if (outcome !== 'recorded' && outcome !== 'changed') return;
         try {
           if (view.tally.quorumReached && view.poll.status === 'open') {
@@ -158,7 +152,7 @@ export function register(app: App, deps: AppDeps): void {
         } catch (err) {
           // The vote is stored (the receipt said so); only the message's refresh failed.
           deps.logger.error({ err, pollId }, 'vote stored, but the vote message was not refreshed');
-          await whisper(
+          await tellPrivately(
             client,
             body,
             'Your vote is stored, but the vote message could not be refreshed yet. It has been logged.',
@@ -176,7 +170,7 @@ export function register(app: App, deps: AppDeps): void {
       const pollId = action.value ?? '';
       const before = await getPollView(deps.db, pollId);
       if (!mayClose(before.poll, body.user.id, can(await memberOf(context), 'vote.close'))) {
-        await whisper(
+        await tellPrivately(
           client,
           body,
           `Only the chair <@${before.poll.created_by}> or an admin can close this vote.`,
@@ -204,11 +198,11 @@ export function register(app: App, deps: AppDeps): void {
     try {
       const view = await getPollView(deps.db, action.value ?? '');
       if (!mayRecord(await memberOf(context), body.user.id, view.poll.created_by)) {
-        await whisper(client, body, NOT_RECORDER);
+        await tellPrivately(client, body, NOT_RECORDER);
         return;
       }
       if (view.decision) {
-        await whisper(
+        await tellPrivately(
           client,
           body,
           `Decision ${view.decision.id} is already recorded for this vote.`,

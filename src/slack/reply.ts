@@ -39,15 +39,36 @@ export function logUnexpected(
   if (isUnexpected(err)) logger.error({ err }, what);
 }
 
+/** What a command, click or submission body says of who acted and where. */
 interface ErrorBody {
   readonly response_url?: unknown;
   readonly user_id?: unknown;
   readonly channel_id?: unknown;
   readonly user?: { readonly id?: unknown };
   readonly channel?: { readonly id?: unknown };
+  readonly container?: { readonly channel_id?: unknown };
 }
 
-/** Best effort: the response_url when there is one, else an ephemeral in the channel. */
+/**
+ * Tells the person who acted, privately: an ephemeral in the conversation they acted in, or,
+ * when there is none (a click on App Home, a modal), a message in their DM with the bot. The
+ * one private reply of commands, buttons and errors.
+ */
+export async function tellPrivately(
+  client: webApi.WebClient,
+  body: unknown,
+  text: string,
+): Promise<void> {
+  const b = (body ?? {}) as ErrorBody;
+  const user = typeof b.user_id === 'string' ? b.user_id : b.user?.id;
+  if (typeof user !== 'string') return;
+  const channel =
+    typeof b.channel_id === 'string' ? b.channel_id : (b.channel?.id ?? b.container?.channel_id);
+  if (typeof channel === 'string') await client.chat.postEphemeral({ channel, user, text });
+  else await client.chat.postMessage({ channel: user, text });
+}
+
+/** Best effort: the response_url when there is one, else `tellPrivately`. */
 export async function tellUser(
   client: webApi.WebClient,
   body: unknown,
@@ -66,9 +87,5 @@ export async function tellUser(
     });
     return;
   }
-  const user = typeof b.user_id === 'string' ? b.user_id : b.user?.id;
-  const channel = typeof b.channel_id === 'string' ? b.channel_id : b.channel?.id;
-  if (typeof user === 'string' && typeof channel === 'string')
-    await client.chat.postEphemeral({ channel, user, text });
-  else if (typeof user === 'string') await client.chat.postMessage({ channel: user, text });
+  await tellPrivately(client, body, text);
 }

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
+import { markDone } from '../../src/services/actions.js';
 import type { Driver, Standin } from '../../src/slack-standin/index.js';
 import { type HttpTestBot, startHttpTestBot } from '../helpers/bot.js';
 import { auditEntries, insertCycle } from '../helpers/db.js';
@@ -228,6 +229,27 @@ describe('App Home', () => {
     expect(text).toContain(
       "_…and 4 more submissions: each is in the thread of the cycle's summary in the demand channel._",
     );
+  });
+
+  it('Done on a stale App Home for an action already done: the answer comes as a DM', async () => {
+    const a = await db
+      .selectFrom('actions')
+      .select('id')
+      .where('request_key', '=', 'home-test-action')
+      .executeTakeFirstOrThrow();
+    const before = standin.callsTo('views.publish').length;
+    await driver.event({ type: 'app_home_opened', user: REP, channel: `D_${REP}`, tab: 'home' });
+    await standin.waitFor(() => standin.callsTo('views.publish').length > before);
+    const home = standin.homeView(REP)!;
+    expect(JSON.stringify(home.definition)).toContain('Confirm the spring promotion volumes');
+    // Closed elsewhere (the DM's button) after the Home was drawn: the Home still offers Done.
+    await markDone(db, a.id, REP, new Date('2027-01-15T09:00:00Z'));
+    // An App Home click carries no channel, so no ephemeral can be shown; the DM is the place.
+    await driver.selectOption(home.id, 'action_done', a.id, { user: REP });
+    const dm = await standin.waitFor(() =>
+      standin.messagesIn(`D_${REP}`).find((m) => m.text === `Action #${a.id} is already done.`),
+    );
+    expect(dm.user).not.toBe(REP);
   });
 
   it('a user with no role sees why, and no buttons that would only refuse them', async () => {

@@ -32,7 +32,6 @@ describe('one posting path', () => {
     ).toEqual(
       [
         'commands/forecast.ts',
-        'commands/vote-buttons.ts',
         'src/slack/change-flow.ts',
         'src/slack/invoking-channel.ts',
         'src/slack/post-ledger.ts',
