@@ -617,4 +617,3 @@ export type PollRow = Selectable<PollsTable>;
 export type VoteRow = Selectable<VotesTable>;
 export type DecisionRow = Selectable<DecisionsTable>;
 export type ActionRow = Selectable<ActionsTable>;
-export type AuditRow = Selectable<AuditLogTable>;

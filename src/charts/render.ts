@@ -119,7 +119,7 @@ export function clearShapeCache(): void {
   runtimes.clear();
 }
 
-/** How many shapes are compiled and kept. */
+/** How many shapes are compiled and kept (tests check a shape is compiled once). */
 export function shapeCacheSize(): number {
   return runtimes.size;
 }

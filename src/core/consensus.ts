@@ -79,20 +79,10 @@ export function stepBrief(s: StepBrief): StepBrief {
 }
 
 /**
- * One adjustment applied to `before`; a percentage applies to `baseline` (pass the starting
- * point: the baseline, or a sales rep's set that replaced it). Never below zero. Used for
- * "before → after" previews.
+ * One adjustment applied to `before`; a percentage applies to `base` (the starting point: the
+ * baseline, or a sales rep's set that replaced it). Not floored: the consensus floors the
+ * result of all the steps at zero, as a step of its own.
  */
-export function applyAdjustment(
-  before: number,
-  baseline: number,
-  kind: AdjustmentKind,
-  value: number,
-): number {
-  const raw = rawApply(before, baseline, kind, value);
-  return Math.max(0, raw);
-}
-
 function rawApply(before: number, base: number, kind: AdjustmentKind, value: number): number {
   switch (kind) {
     case 'set':

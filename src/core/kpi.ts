@@ -4,7 +4,6 @@
  * - WMAPE = Σ|A−F| / Σ|A|; accuracy = max(0, 1 − WMAPE).
  * - Bias = Σ(F−A) / ΣA: see {@link BIAS_SIGN_CONVENTION}.
  * - Tracking signal = Σ(A−F) / MAD with MAD = mean|A−F|; investigate outside ±4.
- * - MAPE skips months whose actual is zero (it is undefined there) and reports how many.
  * - sMAPE (M3) = mean 200·|A−F| / (|A|+|F|), a month with A = F = 0 counts as 0.
  * - MASE = mean|A−F| / in-sample mean|x_t − x_{t−12}| (lag 1 when the history is shorter
  *   than 13 months).
@@ -64,25 +63,6 @@ export function trackingSignal(
   });
   const mad = abs / actual.length;
   return mad > 0 ? sum / mad : null;
-}
-
-export interface MapeResult {
-  /** Mean of 100·|A−F|/|A| over months with a nonzero actual; null when there are none. */
-  readonly value: number | null;
-  readonly used: number;
-  readonly skippedZeroActuals: number;
-}
-
-export function mape(actual: readonly number[], forecast: readonly number[]): MapeResult {
-  check(actual, forecast);
-  let sum = 0;
-  let used = 0;
-  actual.forEach((a, i) => {
-    if (a === 0) return;
-    sum += (100 * Math.abs(a - (forecast[i] as number))) / Math.abs(a);
-    used++;
-  });
-  return { value: used > 0 ? sum / used : null, used, skippedZeroActuals: actual.length - used };
 }
 
 export function smape(actual: readonly number[], forecast: readonly number[]): number | null {

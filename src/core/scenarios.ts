@@ -32,8 +32,6 @@ type DeepReadonly<T> = T extends (infer U)[]
   : T extends object
     ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
     : T;
-export type DemandChange = NonNullable<ScenarioAssumptions['demandChanges']>[number];
-export type CapacityChange = NonNullable<ScenarioAssumptions['capacityChanges']>[number];
 
 /**
  * The three plans the company could commit to (docs/plan-format.md, "Scenarios"):

@@ -40,7 +40,6 @@ export const FORECAST_REASONS = [
   'end_of_life',
   'other',
 ] as const;
-export type ForecastReason = (typeof FORECAST_REASONS)[number];
 
 /** "new_customer" → "new customer". */
 export const reasonLabel = (code: string): string => code.replace(/_/g, ' ');

@@ -194,7 +194,7 @@ export function reviewFromWindow(
   });
 }
 
-/** The review of one cycle (the last of its trend). */
+/** The review of one cycle (the last of its trend); the review-loop tests read one through it. */
 export async function reviewOf(db: Db, month: Period): Promise<CycleReview> {
   const trend = await reviewTrend(db, month, 1);
   const r = trend.at(-1);

@@ -3,7 +3,6 @@ import type { Role } from '../../src/core/company.js';
 import {
   type Adjustment,
   type AdjustmentKind,
-  applyAdjustment,
   computeConsensus,
 } from '../../src/core/consensus.js';
 
@@ -131,14 +130,5 @@ describe('computeConsensus', () => {
         adj('a', 'sales', 'delta_units', 1, 1, { createdAt: 'yesterday' }),
       ]),
     ).toThrow(/ISO/);
-  });
-});
-
-describe('applyAdjustment (previews)', () => {
-  it('applies each kind, percentages on the base, never below zero', () => {
-    expect(applyAdjustment(90, 100, 'set', 42)).toBe(42);
-    expect(applyAdjustment(90, 100, 'delta_units', 15)).toBe(105);
-    expect(applyAdjustment(90, 100, 'delta_pct', -15)).toBe(75);
-    expect(applyAdjustment(10, 100, 'delta_units', -50)).toBe(0);
   });
 });

@@ -155,35 +155,3 @@ function nmRun(
   for (let k = 1; k <= d; k++) if ((fs[k] ?? 0) < (fs[bi] ?? 0)) bi = k;
   return { x: Float64Array.from(pts[bi] as Float64Array), f: fs[bi] ?? 0, evals };
 }
-
-/** Brent's golden-section search for a 1-D minimum on [a, b]. */
-export function goldenMin(
-  fn: (x: number) => number,
-  a: number,
-  b: number,
-  tol = 1e-6,
-): { x: number; f: number } {
-  const g = (Math.sqrt(5) - 1) / 2;
-  let lo = a;
-  let hi = b;
-  let x1 = hi - g * (hi - lo);
-  let x2 = lo + g * (hi - lo);
-  let f1 = safe(fn(x1));
-  let f2 = safe(fn(x2));
-  while (hi - lo > tol) {
-    if (f1 < f2) {
-      hi = x2;
-      x2 = x1;
-      f2 = f1;
-      x1 = hi - g * (hi - lo);
-      f1 = safe(fn(x1));
-    } else {
-      lo = x1;
-      x1 = x2;
-      f1 = f2;
-      x2 = lo + g * (hi - lo);
-      f2 = safe(fn(x2));
-    }
-  }
-  return f1 < f2 ? { x: x1, f: f1 } : { x: x2, f: f2 };
-}

@@ -249,7 +249,6 @@ export const planProblemSchema = z
   .strict();
 
 export type PlanProblem = z.output<typeof planProblemSchema>;
-export type PlanProblemInput = z.input<typeof planProblemSchema>;
 export type PlanFamily = PlanProblem['families'][number];
 export type PlanResource = PlanProblem['resources'][number];
 

@@ -49,13 +49,6 @@ export function clip(s: string, max: number): string {
 export const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
 export const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text });
 
-export const ZONE_MARK: Readonly<Record<string, string>> = {
-  frozen: ':snowflake: frozen',
-  slushy: ':droplet: slushy',
-  liquid: '',
-  past: 'past',
-};
-
 /**
  * Lines that hold typed text next to the message's own mentions of the members it names:
  * every line is escaped, then only the mentions of those members are made live again, so text
