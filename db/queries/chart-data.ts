@@ -2,7 +2,11 @@
 import type { Db } from '../connect.js';
 import { familyBaselineLines } from './baselines.js';
 
-/** Closed cycles of months before `before`, oldest first. */
+/**
+ * Closed cycles of months before `before`, oldest first. Closed by phase, as `openCycle`
+ * decides: closed_at only records when a cycle entered `closed`, and stays on a cycle put
+ * back into a phase.
+ */
 export async function closedCyclesBefore(
   db: Db,
   before: string,
@@ -10,7 +14,7 @@ export async function closedCyclesBefore(
   return db
     .selectFrom('cycles')
     .select(['id', 'month'])
-    .where('closed_at', 'is not', null)
+    .where('phase', '=', 'closed')
     .where('month', '<', before)
     .orderBy('month')
     .execute();

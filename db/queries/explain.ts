@@ -2,11 +2,11 @@
  * Reads for `/sop explain` (src/services/explain.ts): one family or one resource, across a
  * run's scenarios, plus the earlier cycles' adjustments that measure forecast value added.
  */
-import { sql } from 'kysely';
 import type { PlanFamilyRow } from '../../src/core/explain/family.js';
 import type { Db } from '../connect.js';
 import type { AdjustmentRow } from '../schema.js';
 import { type BaselineLine, familyBaselineLines } from './baselines.js';
+import { latestCycleWhere, openCycle } from './cycles.js';
 import { familyResultRows, toFamilyResult } from './plan-results.js';
 import { chunksOf, codeIs, firstOrNull } from './shared.js';
 import { storedUserNames } from './user-names.js';
@@ -276,16 +276,12 @@ export async function memberNames(db: Db, ids: readonly string[]): Promise<Map<s
   return names;
 }
 
-/** The open cycle, else the latest one. */
+/** The open cycle (`openCycle`, the one definition), else the latest closed one. */
 export async function currentCycle(
   db: Db,
 ): Promise<{ id: number; month: string; closed: boolean } | null> {
-  const row = await db
-    .selectFrom('cycles')
-    .select(['id', 'month', 'phase'])
-    .orderBy(sql`phase = 'closed'`)
-    .orderBy('month', 'desc')
-    .executeTakeFirst();
+  const row =
+    (await openCycle(db)) ?? (await latestCycleWhere(db, (eb) => eb('phase', '=', 'closed')));
   return row ? { id: row.id, month: row.month, closed: row.phase === 'closed' } : null;
 }
 

@@ -6,8 +6,10 @@
  */
 import type { FlowJob } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closedCyclesBefore } from '../../db/queries/chart-data.js';
 import { openConstraintsByOps } from '../../db/queries/cycle-inputs.js';
 import { openConstraintLabels } from '../../db/queries/cycles.js';
+import { currentCycle } from '../../db/queries/explain.js';
 import { openConstraintLines } from '../../db/queries/pack.js';
 import type { JobContext } from '../../jobs/processor-types.js';
 import { createQueues, type Queues } from '../../jobs/queues.js';
@@ -50,6 +52,24 @@ afterAll(async () => {
 });
 
 describe('the open cycle', () => {
+  it('is the cycle /sop explain reads when no month is named', async () => {
+    // 2027-02 is open (its phase), though it has a close time: currentCycle is openCycle.
+    expect(await currentCycle(t.db)).toEqual({
+      id: cycles.get('2027-02'),
+      month: '2027-02',
+      closed: false,
+    });
+  });
+
+  it('closed cycles are decided by phase, for the accuracy chart too', async () => {
+    // By phase: 2027-01 and 2027-03 are closed (2027-03 without a close time); 2027-02 was put
+    // back into supply review, so it is open whatever its closed_at says.
+    expect(await closedCyclesBefore(t.db, '2027-04')).toEqual([
+      { id: cycles.get('2027-01'), month: '2027-01' },
+      { id: cycles.get('2027-03'), month: '2027-03' },
+    ]);
+  });
+
   it('is the same cycle for commands and for the worker’s daily recompute', async () => {
     const open = await getOpenCycle(t.db);
     expect(open?.month).toBe('2027-02');
