@@ -13,7 +13,7 @@ import { requirePermission } from '../src/services/members.js';
 import { deliverJobs } from '../src/services/outbox.js';
 import { memberOf } from '../src/slack/member-context.js';
 import { EXECUTION_CALLBACK, parseExecutionState } from '../src/slack/presenters/execution.js';
-import { userMessage } from '../src/slack/reply.js';
+import { logUnexpected, userMessage } from '../src/slack/reply.js';
 import { viewRequestKey } from '../src/slack/request-key.js';
 
 export function register(app: App, deps: AppDeps): void {
@@ -40,8 +40,7 @@ export function register(app: App, deps: AppDeps): void {
       });
       publishRequest = made?.publishRequest ?? null;
     } catch (err) {
-      if (!(err instanceof SopError) || err.code === 'internal')
-        deps.logger.error({ err }, 'execution report failed');
+      logUnexpected(deps.logger, err, 'execution report failed');
       const field = err instanceof SopError && /^code:/.test(err.message) ? 'code' : 'comment';
       await ack({
         response_action: 'errors',

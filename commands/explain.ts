@@ -13,7 +13,6 @@ import type {
 } from '@slack/bolt';
 import { z } from 'zod';
 import type { AppDeps } from '../src/deps.js';
-import { SopError } from '../src/errors.js';
 import { explainFigure, explainQuestion, figuresOfMessage } from '../src/services/explain.js';
 import { once } from '../src/services/requests.js';
 import {
@@ -29,7 +28,7 @@ import {
   SHORTCUT_EXPLAIN,
   UNREADABLE_EXPLAIN_FORM,
 } from '../src/slack/presenters/explain.js';
-import { tellUser } from '../src/slack/reply.js';
+import { isUnexpected, logUnexpected, tellUser, userMessage } from '../src/slack/reply.js';
 import { shareValueSchema } from './sop-explain.js';
 
 /** What the modal carries: the cycle the figures are read in (forms opened before kept more). */
@@ -72,10 +71,6 @@ const digest = (parts: readonly string[]): string =>
   createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 40);
 
 export function register(app: App, deps: AppDeps): void {
-  /** An error a person should not see as is: logged once with its stack (a SopError is not). */
-  const unexpected = (err: unknown): boolean =>
-    !(err instanceof SopError) || err.code === 'internal';
-
   app.action<BlockAction<ButtonAction>>(
     ACTION_EXPLAIN_SHARE,
     async ({ ack, body, action, client, respond }) => {
@@ -95,7 +90,7 @@ export function register(app: App, deps: AppDeps): void {
           });
         });
       } catch (err) {
-        if (unexpected(err)) deps.logger.error({ err }, 'explain share failed');
+        logUnexpected(deps.logger, err, 'explain share failed');
         await tellUser(client, body, err);
       }
     },
@@ -123,7 +118,7 @@ export function register(app: App, deps: AppDeps): void {
           view: explainModal(figures, { cycleMonth }),
         });
       } catch (err) {
-        if (unexpected(err)) deps.logger.error({ err }, 'explain shortcut failed');
+        logUnexpected(deps.logger, err, 'explain shortcut failed');
         await tellUser(client, { user: shortcut.user, channel: shortcut.channel }, err);
       }
     },
@@ -152,9 +147,8 @@ export function register(app: App, deps: AppDeps): void {
         // A figure that cannot be explained (no plan yet, a month outside it) says why in the modal.
         const explanation = await explainFigure(deps.db, figure, cycleMonth).catch(
           (err: unknown) => {
-            if (err instanceof SopError && err.code !== 'internal')
-              return { kind: 'not_understood' as const, message: err.message };
-            throw err;
+            if (isUnexpected(err)) throw err;
+            return { kind: 'not_understood' as const, message: userMessage(err) };
           },
         );
         await client.views.update({
@@ -163,7 +157,7 @@ export function register(app: App, deps: AppDeps): void {
           view: explainModal(figures, { cycleMonth }, { figure, explanation }),
         });
       } catch (err) {
-        if (unexpected(err)) deps.logger.error({ err }, 'explain pick failed');
+        logUnexpected(deps.logger, err, 'explain pick failed');
         await tellUser(client, body, err);
       }
     },

@@ -14,7 +14,7 @@ import {
   scenarioFieldErrors,
   scenarioListText,
 } from '../src/slack/presenters/scenario.js';
-import { warningText } from '../src/slack/reply.js';
+import { logUnexpected, warningText } from '../src/slack/reply.js';
 
 const Meta = z.object({
   cycleId: z.number().int().positive(),
@@ -56,8 +56,7 @@ export function register(app: App, deps: AppDeps): void {
         text: `Saved *${meta.data.name}*; the next plan run (\`/sop plan\`) uses it.\n${scenarioListText(meta.data.month, list)}`,
       });
     } catch (err) {
-      if (!(err instanceof SopError) || err.code === 'internal')
-        deps.logger.error({ err }, 'scenario save failed');
+      logUnexpected(deps.logger, err, 'scenario save failed');
       if (acked) return;
       const fields = err instanceof ScenarioInvalid ? scenarioFieldErrors(err.issues) : null;
       await ack(

@@ -4,13 +4,12 @@
  */
 import type { App } from '@slack/bolt';
 import type { AppDeps } from '../src/deps.js';
-import { SopError } from '../src/errors.js';
 import { requirePermission } from '../src/services/members.js';
 import { once } from '../src/services/requests.js';
 import { memberOf } from '../src/slack/member-context.js';
 import { esc } from '../src/slack/presenters/format.js';
 import { helpText } from '../src/slack/presenters/help.js';
-import { warningText } from '../src/slack/reply.js';
+import { logUnexpected, warningText } from '../src/slack/reply.js';
 import { commandRequestKey } from '../src/slack/request-key.js';
 import { tokenise } from '../src/slack/tokenise.js';
 import { SOP_SUBCOMMANDS } from './sop-registry.js';
@@ -48,8 +47,7 @@ export function register(app: App, deps: AppDeps): void {
       );
       if (!ran) deps.logger.info({ sub: sub.name, requestKey }, '/sop retry ignored');
     } catch (err) {
-      if (!(err instanceof SopError) || err.code === 'internal')
-        deps.logger.error({ err, sub: sub.name }, '/sop failed');
+      logUnexpected(deps.logger, err, '/sop failed', { sub: sub.name });
       await respond({ response_type: 'ephemeral', text: warningText(err) });
     }
   });

@@ -282,8 +282,7 @@ export function register(app: App, deps: AppDeps): void {
         supersedeReason: parsed.supersedeReason,
       });
     } catch (err) {
-      if (!(err instanceof SopError) || err.code === 'internal')
-        deps.logger.error({ err }, 'decision failed');
+      logUnexpected(deps.logger, err, 'decision failed');
       // A decision recorded since this form opened: the form has no field for the reason.
       const reopen =
         err instanceof SupersedeReasonRequired

@@ -177,7 +177,7 @@ export async function openChangeModal(
   try {
     view = await buildChangeModal(deps, spec, await member(), command.channel_id);
   } catch (err) {
-    if (!(err instanceof SopError)) deps.logger.error({ err }, `${spec.subject} modal failed`);
+    logUnexpected(deps.logger, err, `${spec.subject} modal failed`);
     view = messageModal(spec.subject === 'forecast' ? 'Forecast' : 'Capacity', warningText(err));
   }
   await client.views.update({
@@ -245,8 +245,7 @@ export async function runTextChange(
       channelId: command.channel_id,
     });
   } catch (err) {
-    if (!(err instanceof SopError) || err.code === 'internal')
-      deps.logger.error({ err }, `${spec.subject} command failed`);
+    logUnexpected(deps.logger, err, `${spec.subject} command failed`);
     const syntax = err instanceof FieldError || (err instanceof SopError && err.code === 'usage');
     await respond({
       response_type: 'ephemeral',
@@ -282,8 +281,7 @@ export async function submitChangeView(
       channelId: meta?.channelId ?? null,
     });
   } catch (err) {
-    if (!(err instanceof SopError) || err.code === 'internal')
-      deps.logger.error({ err }, `${spec.subject} submission failed`);
+    logUnexpected(deps.logger, err, `${spec.subject} submission failed`);
     await ack({ response_action: 'errors', errors: { [errorBlock(err)]: userMessage(err) } });
     return;
   }

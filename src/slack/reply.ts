@@ -25,18 +25,26 @@ export function warningText(err: unknown): string {
   return `:warning: ${escSentence(userMessage(err))}`;
 }
 
-/** An error no sentence of ours covers (not a SopError, or an internal one). */
+/**
+ * An error no sentence of ours covers: not a SopError, or an internal one. The one test of
+ * "should this be logged": an internal SopError is answered with INTERNAL_ERROR_TEXT, which
+ * says "It has been logged", so it must be.
+ */
 export function isUnexpected(err: unknown): boolean {
   return !(err instanceof SopError) || err.code === 'internal';
 }
 
-/** Logs `err` with its stack when it is unexpected (a SopError is the user's to fix). */
+/**
+ * Logs `err` with its stack when it is unexpected (a SopError is the user's to fix), with
+ * `fields` beside it.
+ */
 export function logUnexpected(
   logger: { error(obj: object, msg: string): void },
   err: unknown,
   what: string,
+  fields: object = {},
 ): void {
-  if (isUnexpected(err)) logger.error({ err }, what);
+  if (isUnexpected(err)) logger.error({ ...fields, err }, what);
 }
 
 /** What a command, click or submission body says of who acted and where. */

@@ -6,7 +6,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SopError } from '../../src/errors.js';
-import { INTERNAL_ERROR_TEXT, tellUser } from '../../src/slack/reply.js';
+import {
+  INTERNAL_ERROR_TEXT,
+  logUnexpected,
+  tellUser,
+  userMessage,
+} from '../../src/slack/reply.js';
 import { ROOT, sources } from '../helpers/sources.js';
 
 /**
@@ -71,6 +76,36 @@ describe('caught errors', () => {
     expect(logged[0]!.obj.err?.stack).toContain('boom');
     await tellUser(client, {}, new SopError('validation', 'fix the date'), logger);
     expect(logged).toHaveLength(1);
+  });
+
+  it('"is this error unexpected?" is answered in one place, reply.ts', () => {
+    // A copy of the test (`code === 'internal'`, or a log guarded by `instanceof SopError`
+    // alone, which let an internal SopError through unlogged) outside src/slack/reply.ts.
+    const copies = ['src', 'commands', 'jobs', 'db']
+      .flatMap((d) => sources(d, (p) => p.includes('slack-standin')))
+      .map((f) => f.split('\\').join('/'))
+      .filter((f) => f !== 'src/slack/reply.ts')
+      .flatMap((f) =>
+        readFileSync(join(ROOT, f), 'utf8')
+          .split('\n')
+          .flatMap((line, i) =>
+            /code\s*[!=]==\s*'internal'|instanceof SopError\)\)\s*\S*logger/.test(line)
+              ? [`${f}:${i + 1}: ${line.trim()}`]
+              : [],
+          ),
+      );
+    expect(copies).toEqual([]);
+  });
+
+  it('logUnexpected logs an internal SopError (its answer says "It has been logged")', () => {
+    const logged: { obj: object; msg: string }[] = [];
+    const logger = { error: (obj: object, msg: string) => logged.push({ obj, msg }) };
+    const internal = new SopError('internal', 'Unexpected error: pool ended');
+    logUnexpected(logger, internal, 'modal failed', { sub: 'plan' });
+    expect(logged).toEqual([{ obj: { sub: 'plan', err: internal }, msg: 'modal failed' }]);
+    logUnexpected(logger, new SopError('validation', 'fix the date'), 'modal failed');
+    expect(logged).toHaveLength(1);
+    expect(userMessage(internal)).toBe(INTERNAL_ERROR_TEXT);
   });
 
   it('the generic apology does not claim that nothing was saved', () => {
