@@ -26,6 +26,13 @@ export function runOnce(work: () => Promise<void>): () => Promise<void> {
   };
 }
 
+/** What the cycle's lifecycle, polls and actions need: the database, the queue for delayed jobs, and "now". */
+export interface CycleDeps {
+  readonly db: Db;
+  readonly queue: JobQueue;
+  readonly clock: Clock;
+}
+
 export interface AppDeps {
   readonly db: Db;
   readonly queue: JobQueue;

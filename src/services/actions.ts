@@ -17,9 +17,9 @@ import {
 import { audit } from '../../db/queries/audit.js';
 import type { ActionRow } from '../../db/schema.js';
 import { addDays, atLocalHour, daysBetween, localDate } from '../core/calendar.js';
+import type { CycleDeps } from '../deps.js';
 import { SopError } from '../errors.js';
 import { isLedgerMessage } from '../slack/post-ledger.js';
-import type { CycleDeps } from './cycles.js';
 import { enqueueDurably, requestJob } from './outbox.js';
 import { dmOnce, type SlackMessage } from './reminders.js';
 import { getSettings } from './settings.js';

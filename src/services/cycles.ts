@@ -17,7 +17,6 @@ import {
 import { openPollOf } from '../../db/queries/polls.js';
 import { previousCycle } from '../../db/queries/review.js';
 import type { CycleRow, Phase } from '../../db/schema.js';
-import type { JobQueue } from '../../jobs/contracts.js';
 import {
   type CyclePhase,
   effectivePhaseDays,
@@ -29,7 +28,7 @@ import {
   TIMED_PHASES,
 } from '../core/cycle.js';
 import { isPeriod } from '../core/period.js';
-import type { Clock } from '../deps.js';
+import type { Clock, CycleDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
 import { carryAdjustments } from './carry-over.js';
 import { deliverJobs, requestJob } from './outbox.js';
@@ -68,12 +67,8 @@ export function adjustmentsOpen(phase: Phase): boolean {
 // The lifecycle: start, advance (on command or at a deadline), close, nudges.
 // ---------------------------------------------------------------------------------------------
 
-/** What the lifecycle needs: the database, the queue for delayed jobs, and "now". */
-export interface CycleDeps {
-  readonly db: Db;
-  readonly queue: JobQueue;
-  readonly clock: Clock;
-}
+/** What the lifecycle needs (defined with the other deps, so polls and actions need not import this file). */
+export type { CycleDeps };
 
 /**
  * Open the cycle for `month` with a deadline per phase (settings.phase_days, in working days

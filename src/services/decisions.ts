@@ -24,9 +24,9 @@ import type { ActionRow, CycleRow, DecisionRow } from '../../db/schema.js';
 import { tradeOffSentences } from '../core/scenarios/trade-off.js';
 import { controlCharacterMessage } from '../core/text.js';
 import { toCsv } from '../csv/format.js';
+import type { CycleDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
 import { requestActionReminders } from './actions.js';
-import type { CycleDeps } from './cycles.js';
 import { deliverJobs, requestJob } from './outbox.js';
 import { getSettings } from './settings.js';
 

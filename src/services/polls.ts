@@ -29,9 +29,9 @@ import {
 } from '../../db/queries/polls.js';
 import type { CycleRow, DecisionRow, PollRow } from '../../db/schema.js';
 import { type Tally, tally } from '../core/vote.js';
+import type { CycleDeps } from '../deps.js';
 import { SopError } from '../errors.js';
 import { ledgerEntry } from '../slack/post-ledger.js';
-import type { CycleDeps } from './cycles.js';
 import { deliverJobs, requestJob } from './outbox.js';
 import { getSettings } from './settings.js';
 
