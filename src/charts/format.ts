@@ -10,7 +10,9 @@ export {
   formatPoints,
 } from '../core/number-format.js';
 
-/** Trims text to `max` characters, ending with an ellipsis when cut. */
+import { prefixWithin } from '../core/text.js';
+
+/** Trims text to `max` characters, ending with an ellipsis when cut (never inside an emoji). */
 export function clip(text: string, max: number): string {
-  return text.length <= max ? text : text.slice(0, Math.max(0, max - 1)).trimEnd() + '…';
+  return text.length <= max ? text : `${prefixWithin(text, Math.max(0, max - 1)).trimEnd()}…`;
 }

@@ -52,3 +52,21 @@ export function oneUnit(unit: string): string {
   words[at] = one;
   return words.join(' ');
 }
+
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/**
+ * The longest start of `s` made of whole characters as people see them (grapheme clusters:
+ * an emoji with its modifiers, a flag, a letter with its accents) that is at most `max`
+ * UTF-16 units long. A plain `slice` can keep half of an emoji's surrogate pair, which
+ * Slack's form encoding then pairs with the next character into another emoji.
+ */
+export function prefixWithin(s: string, max: number): string {
+  if (s.length <= max) return s;
+  let end = 0;
+  for (const { segment } of graphemes.segment(s)) {
+    if (end + segment.length > max) break;
+    end += segment.length;
+  }
+  return s.slice(0, end);
+}

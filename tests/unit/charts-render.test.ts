@@ -190,6 +190,14 @@ describe('axes', () => {
     ]),
   };
 
+  it('one scored cycle: the accuracy axis reads at most one decimal, not "93.92262%"', async () => {
+    const one = accuracyChart([{ cycle: '2027-01', accuracy: 0.9392262, bias: 0.0123456, fva: 0 }]);
+    const labels = axisLabels(await chartSvg(one.spec)).flat();
+    const percents = labels.filter((l) => l.endsWith('%'));
+    expect(percents.length).toBeGreaterThan(0);
+    for (const l of percents) expect(l).toMatch(/^[−-]?\d+(\.\d)?%$/);
+  });
+
   it.each(Object.entries(charts))('%s: no axis repeats a tick label', async (_, chart) => {
     const axes = axisLabels(await chartSvg(chart.spec));
     expect(axes.length).toBeGreaterThan(0);

@@ -1,6 +1,9 @@
 /** Text helpers of src/core/text.ts. */
 import { describe, expect, it } from 'vitest';
-import { controlCharacterMessage, oneUnit } from '../../src/core/text.js';
+import { clip as chartClip } from '../../src/charts/format.js';
+import { controlCharacterMessage, oneUnit, prefixWithin } from '../../src/core/text.js';
+import { clipMrkdwn } from '../../src/slack/presenters/fit.js';
+import { clip } from '../../src/slack/presenters/format.js';
 
 describe('oneUnit', () => {
   it('names one of a plural unit, as the pack and explain say "one more hour"', () => {
@@ -31,5 +34,30 @@ describe('controlCharacterMessage', () => {
       'comment contains a control character (U+0000); remove it and try again.',
     );
     expect(controlCharacterMessage('comment', 'tab\there\nline')).toBeNull();
+  });
+});
+
+describe('cutting text never splits a character', () => {
+  const lone = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+  it('keeps whole emoji, flags and family sequences', () => {
+    // 73 letters then a rocket (2 UTF-16 units): a 74-unit cut would keep half of it.
+    const rocket = `${'a'.repeat(73)}🚀🚀`;
+    expect(prefixWithin(rocket, 74)).toBe('a'.repeat(73));
+    expect(prefixWithin(rocket, 75)).toBe(`${'a'.repeat(73)}🚀`);
+    // The family 👨‍👩‍👧 is 8 units; a flag 🇫🇷 is 4: neither is cut in part.
+    expect(prefixWithin('x👨‍👩‍👧y', 6)).toBe('x');
+    expect(prefixWithin('🇫🇷🇫🇷', 6)).toBe('🇫🇷');
+    expect(prefixWithin('short', 10)).toBe('short');
+  });
+
+  it('every clip ends on a whole character, within its length', () => {
+    const s = `${'a'.repeat(198)}🚀 and the rest of a long comment`;
+    for (const out of [clip(s, 200), chartClip(s, 200), clipMrkdwn(s, 200)]) {
+      expect(out).not.toMatch(lone);
+      expect(out.length).toBeLessThanOrEqual(200);
+      expect(out.endsWith('…')).toBe(true);
+    }
+    // Before: 'a' × 198 + the rocket's first half + '…', which Slack showed as 🐦.
+    expect(clip(s, 200)).toBe(`${'a'.repeat(198)}…`);
   });
 });

@@ -3,6 +3,7 @@
  * "…and N more" line that says where the rest is. A line is never cut, so no mention
  * (`<@U…>`), link or entity (`&amp;`) is split, and the reader knows that something is left out.
  */
+import { prefixWithin } from '../../core/text.js';
 
 /** Slack's limit on a section's text. */
 export const SECTION_TEXT_CHARS = 3000;
@@ -101,7 +102,7 @@ export function fitText(
  */
 export function clipMrkdwn(s: string, max: number): string {
   if (s.length <= max) return s;
-  let cut = s.slice(0, max - 1);
+  let cut = prefixWithin(s, max - 1);
   const amp = cut.lastIndexOf('&');
   if (amp >= 0 && !cut.includes(';', amp)) cut = cut.slice(0, amp);
   const lt = cut.lastIndexOf('<');

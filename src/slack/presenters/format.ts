@@ -2,7 +2,7 @@
 import { localDateTime } from '../../core/calendar.js';
 import type { AdjustmentKind } from '../../core/consensus.js';
 import { fmtQty } from '../../core/number-format.js';
-import { esc } from '../../core/text.js';
+import { esc, prefixWithin } from '../../core/text.js';
 
 /** The change as typed: "=1,200", "+200", "-150", "+15%". */
 export function fmtChange(kind: AdjustmentKind, value: number): string {
@@ -43,7 +43,7 @@ export function escSentence(s: string): string {
 
 /** Cuts to `max` characters with an ellipsis. */
 export function clip(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+  return s.length <= max ? s : `${prefixWithin(s, max - 1)}…`;
 }
 
 export const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
