@@ -20,7 +20,7 @@ import { addDays, atLocalHour, daysBetween, localDate } from '../core/calendar.j
 import type { CycleDeps } from '../deps.js';
 import { SopError } from '../errors.js';
 import { isLedgerMessage } from '../slack/post-ledger.js';
-import { enqueueDurably, requestJob } from './outbox.js';
+import { deliverJobs, enqueueDurably, requestJob } from './outbox.js';
 import { dmOnce, type SlackMessage } from './reminders.js';
 import { getSettings } from './settings.js';
 
@@ -202,7 +202,9 @@ export async function snoozeAction(
 ): Promise<ActionRow> {
   const now = deps.clock.now();
   const until = new Date(now.getTime() + SNOOZES[snooze] * 3600_000);
-  const row = await deps.db.transaction().execute(async (trx) => {
+  // The snooze and its reminder are one change: the reminder is recorded in the same
+  // transaction (the job outbox), so a crash or a Redis outage between them cannot lose it.
+  const { row, job } = await deps.db.transaction().execute(async (trx) => {
     const r = await snoozeOpenAction(trx, id, until);
     if (!r) {
       const cur = await getAction(trx, id);
@@ -219,11 +221,18 @@ export async function snoozeAction(
       entityId: id,
       details: { until: until.toISOString() },
     });
-    return r;
+    const { timezone } = await getSettings(trx);
+    const kind: ReminderKind = localDate(until, timezone) > r.due_date ? 'overdue' : 'due';
+    const reminder = await requestJob(
+      trx,
+      'action-reminder',
+      { actionId: id, kind, occurrence: `snooze-${until.toISOString()}` },
+      { delayMs: Math.max(0, until.getTime() - now.getTime()) },
+    );
+    return { row: r, job: reminder };
   });
-  const { timezone } = await getSettings(deps.db);
-  const kind: ReminderKind = localDate(until, timezone) > row.due_date ? 'overdue' : 'due';
-  await enqueueReminder(deps, id, { kind, occurrence: `snooze-${until.toISOString()}`, at: until });
+  // Handed over now if Redis answers; else the relay delivers it when it does.
+  await deliverJobs(deps.db, deps.queue, { ids: [job] });
   return row;
 }
 
