@@ -235,11 +235,13 @@ export function followLines(l: PackLoop): string[] {
       ),
     );
   out.push(
-    f.actionsSet === 0
-      ? 'Action completion rate: the last decision set no actions.'
-      : f.completionRate === null
-        ? 'Action completion rate: no action due yet.'
-        : `Action completion rate ${pct(f.completionRate)}: ${f.actionsDone} of ${f.actionsDue} actions due so far are done.`,
+    l.changed.decisions.length === 0
+      ? `Action completion rate: ${l.changed.previous ? `${l.changed.previous.month} recorded no decision` : 'no earlier decision to follow through'}.`
+      : f.actionsSet === 0
+        ? 'Action completion rate: the last decision set no actions.'
+        : f.completionRate === null
+          ? 'Action completion rate: no action due yet.'
+          : `Action completion rate ${pct(f.completionRate)}: ${f.actionsDone} of ${f.actionsDue} actions due so far are done.`,
   );
   return out;
 }

@@ -446,4 +446,25 @@ describe('follow-through of the last decision', () => {
     expect(text).toContain('Action completion rate: the last decision set no actions.');
     expect(text).not.toContain('actions due so far are done');
   });
+
+  it('with no decision before, says there is none, not that it set no actions', () => {
+    const follow = (c: WhatChanged) =>
+      JSON.stringify(
+        reviewMessage('2027-03', {
+          trend: [trend],
+          changed: c,
+          tracking: { outside: [], judged: 0, months: 0 },
+          follow: followThrough(trend, lastDecisionActions(c), '2027-03-05'),
+          escalations: [],
+        }).blocks,
+      );
+    // February closed without a decision.
+    expect(follow(changed([], []))).toContain(
+      'Action completion rate: 2027-02 recorded no decision.',
+    );
+    // The first cycle: nothing before it.
+    expect(follow({ ...changed([], []), previous: null })).toContain(
+      'Action completion rate: no earlier decision to follow through.',
+    );
+  });
 });
