@@ -11,7 +11,7 @@ import { computeConsensus } from '../../src/core/consensus.js';
 import { carryAdjustments } from '../../src/services/carry-over.js';
 import { type CycleDeps, startCycle } from '../../src/services/cycles.js';
 import { getSettings } from '../../src/services/settings.js';
-import { auditEntries, idOfCode, insertMembers, useDb } from '../helpers/db.js';
+import { auditEntries, insertFamilies, insertMembers, useDb } from '../helpers/db.js';
 
 const t = useDb();
 const queue: JobQueue = { enqueue: async (name) => `${name}-x` };
@@ -25,21 +25,7 @@ const PLANNER = 'U_PAT';
 
 describe('carrying adjustments into the next cycle', () => {
   it('copies what still counted for months ahead, and nothing else', async () => {
-    await t.db
-      .insertInto('families')
-      .values(
-        ['FAM-1', 'FAM-2'].map((code) => ({
-          code,
-          name: code,
-          price: 10,
-          unit_cost: 5,
-          holding_cost: 1,
-          backlog_cost: 2,
-        })),
-      )
-      .execute();
-    const fam1 = await idOfCode(t.db, 'families', 'FAM-1');
-    const fam2 = await idOfCode(t.db, 'families', 'FAM-2');
+    const [fam1, fam2] = await insertFamilies(t.db, ['FAM-1', 'FAM-2']);
     await insertMembers(t.db, { [REP]: 'sales', [PLANNER]: 'planner' });
     await t.db
       .insertInto('member_families')

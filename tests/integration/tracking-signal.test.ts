@@ -4,27 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loopOf } from '../../src/services/review-post.js';
-import { idOfCode, insertCycle, useDb } from '../helpers/db.js';
+import { insertCycle, insertFamilies, useDb } from '../helpers/db.js';
 
 const t = useDb();
 
 describe('tracking signal in the review', () => {
   it('flags the family whose lag-1 consensus erred the same way for six months', async () => {
-    await t.db
-      .insertInto('families')
-      .values(
-        ['FAM-1', 'FAM-2'].map((code) => ({
-          code,
-          name: code,
-          price: 10,
-          unit_cost: 5,
-          holding_cost: 1,
-          backlog_cost: 2,
-        })),
-      )
-      .execute();
-    const fam1 = await idOfCode(t.db, 'families', 'FAM-1');
-    const fam2 = await idOfCode(t.db, 'families', 'FAM-2');
+    const [fam1, fam2] = await insertFamilies(t.db, ['FAM-1', 'FAM-2']);
     // Cycles 2026-06..2026-11, each with its lag-1 forecast of the next month (100 for both).
     const months = ['2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11'];
     const next = ['2026-07', '2026-08', '2026-09', '2026-10', '2026-11', '2026-12'];
