@@ -30,7 +30,7 @@ export const decisions: SopSubcommand = {
       return;
     }
     const name = `sop-decisions${month ? `-${month}` : ''}.${format}`;
-    const where = await uploadWhereInvoked(ctx.client, {
+    const where = await uploadWhereInvoked(ctx.deps.db, ctx.client, {
       channel: ctx.command.channel_id,
       user: ctx.command.user_id,
       filename: name,

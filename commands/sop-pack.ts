@@ -38,7 +38,7 @@ export const pack: SopSubcommand = {
     const data = await buildPack(db, cycle.month, clock.now());
     if (how === 'md') {
       const filename = `sop-pack-${cycle.month}.md`;
-      const where = await uploadWhereInvoked(ctx.client, {
+      const where = await uploadWhereInvoked(db, ctx.client, {
         channel: ctx.command.channel_id,
         user: ctx.command.user_id,
         filename,

@@ -537,6 +537,13 @@ export interface SlackUserNamesTable {
   fetched_at: Timestamp;
 }
 
+/** Each person's DM channel with the bot, as conversations.open gave it (src/slack/dm-channel.ts). */
+export interface SlackDmChannelsTable {
+  slack_user_id: string;
+  channel_id: string;
+  opened_at: Generated<Timestamp>;
+}
+
 /** Job requests written with the change that owes them; a relay delivers them to BullMQ. */
 export interface JobOutboxTable {
   id: GeneratedBigId;
@@ -600,6 +607,7 @@ export interface Database {
   supplier_receipts: SupplierReceiptsTable;
   deviations: DeviationsTable;
   slack_user_names: SlackUserNamesTable;
+  slack_dm_channels: SlackDmChannelsTable;
   job_outbox: JobOutboxTable;
   chart_fingerprints: ChartFingerprintsTable;
 }

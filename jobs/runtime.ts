@@ -1,8 +1,9 @@
 /**
  * The worker side of the queues: one BullMQ Worker per queue, dispatching by job name to
  * jobs/registry.ts. Payloads are parsed first (a PayloadError becomes UnrecoverableError:
- * no retry can fix it). A Slack 429 moves the job to delayed for Retry-After seconds instead
- * of holding the worker, and so does a message another worker is posting right now
+ * no retry can fix it). A Slack 429 moves the job to delayed for Retry-After seconds (plus a
+ * random spread, so the jobs refused together do not all wake together) instead of holding
+ * the worker, and so does a message another worker is posting right now
  * (PostInFlightError), until that post is recorded or its claim is stale. Neither uses an
  * attempt. `close()` lets running jobs finish.
  */
@@ -53,6 +54,33 @@ function retryAfterOf(err: unknown): number | null {
   if (e?.code !== 'slack_webapi_rate_limited_error') return null;
   return typeof e.retryAfter === 'number' && e.retryAfter > 0 ? e.retryAfter : 1;
 }
+
+/** The most a rate-limited job's wake-up is spread beyond its Retry-After. */
+export const RATE_LIMIT_SPREAD_MAX_MS = 30_000;
+
+/**
+ * How long a job that got a 429 waits: Retry-After, plus a random part of up to Retry-After
+ * × 2^(times it was delayed before), at most RATE_LIMIT_SPREAD_MAX_MS. Without the random
+ * part every job refused in the same second woke in the same instant, and all but one were
+ * refused again (a bad S&OE week: ~290 jobs, thousands of 429s); with it they spread out,
+ * wider the longer the queue behind the limit.
+ */
+export function rateLimitDelayMs(
+  retryAfterSeconds: number,
+  delayedBefore: number,
+  random: () => number = Math.random,
+): number {
+  const base = retryAfterSeconds * 1000;
+  const spread = Math.min(
+    RATE_LIMIT_SPREAD_MAX_MS,
+    base * 2 ** Math.min(Math.max(delayedBefore, 0), 16),
+  );
+  return base + Math.floor(random() * spread);
+}
+
+/** How often the job was delayed (or stalled) before this run: starts beyond its failures. */
+const delayedBefore = (job: Job): number =>
+  Math.max(0, (job.attemptsStarted ?? 0) - job.attemptsMade - 1);
 
 /** A parent in a flow takes the run id its child returned when its own data has none. */
 async function withChildValues(job: Job): Promise<unknown> {
@@ -132,8 +160,9 @@ export function startRuntime(deps: RuntimeDeps, opts: RuntimeOptions = {}): JobR
       const wait = retryAfterOf(err);
       if (wait !== null && token) {
         deps.metrics?.observeJob(name, 'delayed', seconds());
-        log.warn({ retryAfter: wait }, 'Slack rate limit: job delayed by Retry-After');
-        await job.moveToDelayed(Date.now() + wait * 1000, token);
+        const delayMs = rateLimitDelayMs(wait, delayedBefore(job));
+        log.warn({ retryAfter: wait, delayMs }, 'Slack rate limit: job delayed by Retry-After');
+        await job.moveToDelayed(Date.now() + delayMs, token);
         throw new DelayedError();
       }
       if (err instanceof PostInFlightError && token) {

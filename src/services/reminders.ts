@@ -9,7 +9,8 @@
 import type { Block, KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
-import { postMessageOnce } from '../slack/post-ledger.js';
+import { ledgerEntry, postMessageOnce } from '../slack/post-ledger.js';
+import { inDm } from './dm-channel.js';
 
 export interface SlackMessage {
   readonly text: string;
@@ -39,7 +40,11 @@ export async function postOnce(
   return out.posted ? out.ts : null;
 }
 
-/** Open (or reuse) the DM with `user` and post there once under `key` (as postOnce). */
+/**
+ * Post `msg` in the DM with `user` once under `key` (as postOnce). A DM the ledger already
+ * holds returns null at once; otherwise the DM channel is the remembered one (dmChannel in
+ * dm-channel.ts: `conversations.open` once per person, not once per DM).
+ */
 export async function dmOnce(
   slack: WebClient,
   db: Db,
@@ -47,8 +52,6 @@ export async function dmOnce(
   user: string,
   msg: SlackMessage,
 ): Promise<string | null> {
-  const im = await slack.conversations.open({ users: user });
-  const channel = im.channel?.id;
-  if (!channel) throw new Error(`conversations.open gave no channel for ${user}`);
-  return postOnce(slack, db, key, channel, msg);
+  if ((await ledgerEntry(db, key))?.ts) return null;
+  return inDm(slack, db, user, (channel) => postOnce(slack, db, key, channel, msg));
 }

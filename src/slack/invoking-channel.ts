@@ -6,6 +6,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
+import { inDm } from '../services/dm-channel.js';
 import { type MessagePost, postMessageOnce } from './post-ledger.js';
 
 /** Slack's answers for a conversation the bot cannot post in. */
@@ -28,13 +29,6 @@ function unreachable(err: unknown): string | null {
   return code !== null && UNREACHABLE.has(code) ? code : null;
 }
 
-async function dmWith(client: WebClient, user: string): Promise<string> {
-  const im = await client.conversations.open({ users: user });
-  const channel = im.channel?.id;
-  if (!channel) throw new Error(`conversations.open gave no channel for ${user}`);
-  return channel;
-}
-
 export interface PostedWhere {
   readonly channel: string;
   readonly ts: string;
@@ -47,17 +41,19 @@ export async function postWhereInvoked(
   client: WebClient,
   p: MessagePost & { readonly user: string },
 ): Promise<PostedWhere> {
-  const out = await withDmFallback(client, p, 'post', (channel, inDm) =>
-    postMessageOnce(db, client, inDm ? { ...p, key: `${p.key}:dm`, channel } : p),
+  const out = await withDmFallback(db, client, p, 'post', (channel, dm) =>
+    postMessageOnce(db, client, dm ? { ...p, key: `${p.key}:dm`, channel } : p),
   );
   return { channel: out.channel, ts: out.value.ts, inDm: out.inDm };
 }
 
 /**
  * Sends where the command was typed (`to.channel`), or, when the bot cannot reach that
- * conversation, to the person's DM with the bot: the one fallback of posts and uploads.
+ * conversation, to the person's DM with the bot: the one fallback of posts and uploads. The
+ * DM channel is the remembered one (src/services/dm-channel.ts), as for every DM.
  */
 async function withDmFallback<T>(
+  db: Db,
   client: WebClient,
   to: {
     readonly channel: string;
@@ -77,8 +73,11 @@ async function withDmFallback<T>(
       `cannot ${what} where the command was typed; using the DM`,
     );
   }
-  const channel = await dmWith(client, to.user);
-  return { channel, inDm: true, value: await send(channel, true) };
+  return inDm(client, db, to.user, async (channel) => ({
+    channel,
+    inDm: true,
+    value: await send(channel, true),
+  }));
 }
 
 /** A file someone asked for with a slash command (`/sop pack md`, `/sop decisions md`). */
@@ -98,10 +97,11 @@ export interface RequestedFile {
  * person's DM with the bot. A private answer to the person who asked, so no ledger key.
  */
 export async function uploadWhereInvoked(
+  db: Db,
   client: WebClient,
   f: RequestedFile,
 ): Promise<{ readonly channel: string; readonly inDm: boolean }> {
-  const out = await withDmFallback(client, f, 'share the file', (channel) =>
+  const out = await withDmFallback(db, client, f, 'share the file', (channel) =>
     client.filesUploadV2({
       channel_id: channel,
       filename: f.filename,
