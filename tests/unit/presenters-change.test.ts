@@ -8,6 +8,7 @@ import {
   beforeAfterTable,
   confirmationBlocks,
   demandSummaryBlocks,
+  supplySummaryBlocks,
   threadNote,
 } from '../../src/slack/presenters/change.js';
 import {
@@ -175,6 +176,59 @@ describe('change presenters', () => {
       ]),
     );
     expect(none).toContain('No adjustments yet this cycle. 2 adjustment months carried');
+  });
+
+  /** A 64-character code (the documented maximum): `FAM-07-` and 57 X's. */
+  const longCode = (prefix: string, i: number) =>
+    `${prefix}-${String(i).padStart(2, '0')}-${'X'.repeat(64 - prefix.length - 4)}`;
+  const sectionText = (blocks: ReturnType<typeof demandSummaryBlocks>) => {
+    const section = blocks.find((b) => b.type === 'section');
+    return section?.type === 'section' ? (section.text?.text ?? '') : '';
+  };
+
+  it('the demand summary of 60 families with 64-character codes keeps whole lines and counts the rest', () => {
+    const activity = Array.from({ length: 60 }, (_, i) => ({
+      family: longCode('FAM', i + 1),
+      adjustments: 2,
+      authors: 1,
+      flagged: 0,
+      carried: 0,
+    }));
+    expect(activity[0]?.family).toHaveLength(64);
+    const blocks = demandSummaryBlocks('2027-01', activity);
+    const text = sectionText(blocks);
+    // By hand: head "120 adjustment months so far." is 29 chars (60 × 2 months), then "\n";
+    // a line "• *<64>*: 2 adjustments by 1 person" is 3 + 64 + 3 + 25 = 95 chars; the "more"
+    // line "_…and NN more families._" is 24, with its "\n" 25. k lines fit when
+    // 29 + 1 + 95k + (k − 1) + 25 ≤ 3000, i.e. 96k ≤ 2946: k = 30, so 30 more; length
+    // 29 + 1 + 30 × 95 + 29 + 25 = 2934.
+    expect(text.startsWith('120 adjustment months so far.\n')).toBe(true);
+    expect(text.length).toBeLessThanOrEqual(3000);
+    expect(text).toHaveLength(2934);
+    expect(text.endsWith('…and 30 more families._')).toBe(true);
+    const shown = text.split('\n').filter((l) => l.startsWith('• '));
+    expect(shown).toHaveLength(30);
+    expect(shown.every((l) => l.endsWith(': 2 adjustments by 1 person'))).toBe(true);
+    expect(shown.length + 30).toBe(60);
+    expect(validateBlocks(blocks, 'message')).toEqual([]);
+  });
+
+  it('the supply summary of 60 resources with 64-character codes keeps whole lines and counts the rest', () => {
+    const activity = Array.from({ length: 60 }, (_, i) => ({
+      resource: longCode('LINE', i + 1),
+      updates: 2,
+      net: 150,
+    }));
+    const text = sectionText(supplySummaryBlocks('2027-01', activity));
+    // By hand: no head; a line "• *<64>*: 2 open updates, net +150" is 3 + 64 + 3 + 24 = 94
+    // chars; the "more" line "_…and NN more resources._" is 25, with its "\n" 26. k lines fit
+    // when 94k + (k − 1) + 26 ≤ 3000, i.e. 95k ≤ 2975: k = 31, so 29 more; length
+    // 31 × 94 + 30 + 26 = 2970.
+    expect(text).toHaveLength(2970);
+    expect(text.endsWith('…and 29 more resources._')).toBe(true);
+    const shown = text.split('\n').filter((l) => l.startsWith('• '));
+    expect(shown).toHaveLength(31);
+    expect(shown.every((l) => l.endsWith(': 2 open updates, net +150'))).toBe(true);
   });
 
   it('help lists every subcommand usage', () => {

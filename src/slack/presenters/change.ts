@@ -6,6 +6,7 @@ import type { types } from '@slack/bolt';
 import type { FamilyActivity } from '../../../db/queries/adjustments.js';
 import type { ResourceActivity } from '../../../db/queries/capacity.js';
 import type { ChangeOutcome } from '../../services/adjustments.js';
+import { andMore, fitText, SECTION_TEXT_CHARS } from './fit.js';
 import { clip, esc, fmtChange, fmtQty, fmtRange, mrkdwn, plain } from './format.js';
 
 export type ChangeSubject = 'forecast' | 'capacity';
@@ -85,11 +86,17 @@ export function threadNote(o: ChangeOutcome): string {
   return `<@${o.author}> *${esc(o.target.code)}* ${fmtRange(o.input.from, o.input.to)} ${fmtChange(o.input.kind, o.input.value)} (${reasonText(o.input.reason)})${comment}: ${span}${flag}`;
 }
 
-/** Families or resources a channel summary lists by name; the rest are counted. */
+/** Families or resources a channel summary lists by name at most; the rest are counted. */
 export const SUMMARY_LINES = 40;
 
-const andMore = (n: number, what: string): string[] =>
-  n > SUMMARY_LINES ? [`…and ${n - SUMMARY_LINES} more ${what}.`] : [];
+/**
+ * `head`, then as many whole lines as fit in a section (at most SUMMARY_LINES), then
+ * "…and N more <what>." for the rest: with long codes 40 lines pass Slack's 3000 characters,
+ * and the count must stay (a clip of the whole text cut it off, and a line mid-word).
+ */
+const summaryText = (head: string, lines: readonly string[], what: string): string =>
+  fitText(head, lines, { chars: SECTION_TEXT_CHARS, lines: SUMMARY_LINES }, (n) => andMore(n, what))
+    .text;
 
 export function demandSummaryBlocks(
   cycleMonth: string,
@@ -98,16 +105,13 @@ export function demandSummaryBlocks(
   const total = activity.reduce((s, a) => s + a.adjustments, 0);
   const carried = activity.reduce((s, a) => s + a.carried, 0);
   const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
-  const rows = [
-    ...activity.slice(0, SUMMARY_LINES).map((a) => {
-      const own = a.adjustments
-        ? `${plural(a.adjustments, 'adjustment')} by ${a.authors} ${a.authors === 1 ? 'person' : 'people'}${a.flagged ? `, ${a.flagged} flagged` : ''}`
-        : '';
-      const kept = a.carried ? `${a.carried} carried from earlier cycles` : '';
-      return `• *${esc(a.family)}*: ${[own, kept].filter(Boolean).join('; ')}`;
-    }),
-    ...andMore(activity.length, 'families'),
-  ];
+  const rows = activity.map((a) => {
+    const own = a.adjustments
+      ? `${plural(a.adjustments, 'adjustment')} by ${a.authors} ${a.authors === 1 ? 'person' : 'people'}${a.flagged ? `, ${a.flagged} flagged` : ''}`
+      : '';
+    const kept = a.carried ? `${a.carried} carried from earlier cycles` : '';
+    return `• *${esc(a.family)}*: ${[own, kept].filter(Boolean).join('; ')}`;
+  });
   const carriedNote = carried
     ? `${plural(carried, 'adjustment month')} carried from earlier cycles count until their authors adjust those months again.`
     : '';
@@ -116,12 +120,13 @@ export function demandSummaryBlocks(
     {
       type: 'section',
       text: mrkdwn(
-        clip(
-          total === 0 && carried === 0
-            ? 'No adjustments yet.'
-            : `${total === 0 ? 'No adjustments yet this cycle.' : `${plural(total, 'adjustment month')} so far.`}${carriedNote ? ` ${carriedNote}` : ''}\n${rows.join('\n')}`,
-          3000,
-        ),
+        total === 0 && carried === 0
+          ? 'No adjustments yet.'
+          : summaryText(
+              `${total === 0 ? 'No adjustments yet this cycle.' : `${plural(total, 'adjustment month')} so far.`}${carriedNote ? ` ${carriedNote}` : ''}`,
+              rows,
+              'families',
+            ),
       ),
     },
     {
@@ -135,20 +140,17 @@ export function supplySummaryBlocks(
   cycleMonth: string,
   activity: readonly ResourceActivity[],
 ): types.KnownBlock[] {
-  const rows = [
-    ...activity
-      .slice(0, SUMMARY_LINES)
-      .map(
-        (a) =>
-          `• *${esc(a.resource)}*: ${a.updates} open update${a.updates === 1 ? '' : 's'}, net ${a.net >= 0 ? '+' : '-'}${fmtQty(Math.abs(a.net))}`,
-      ),
-    ...andMore(activity.length, 'resources'),
-  ];
+  const rows = activity.map(
+    (a) =>
+      `• *${esc(a.resource)}*: ${a.updates} open update${a.updates === 1 ? '' : 's'}, net ${a.net >= 0 ? '+' : '-'}${fmtQty(Math.abs(a.net))}`,
+  );
   return [
     { type: 'header', text: plain(clip(`Supply review ${cycleMonth}: capacity updates`, 150)) },
     {
       type: 'section',
-      text: mrkdwn(clip(rows.length === 0 ? 'No capacity updates yet.' : rows.join('\n'), 3000)),
+      text: mrkdwn(
+        rows.length === 0 ? 'No capacity updates yet.' : summaryText('', rows, 'resources'),
+      ),
     },
     {
       type: 'context',
