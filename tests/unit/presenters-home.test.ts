@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionRow, CycleRow } from '../../db/schema.js';
-import { homeView } from '../../src/slack/presenters/home.js';
+import { homeView, memberSection } from '../../src/slack/presenters/home.js';
 import { validateView } from '../../src/slack-standin/index.js';
 
 const cycle: CycleRow = {
@@ -78,5 +78,44 @@ describe('App Home presenter', () => {
     expect(text).toContain('_no role yet_');
     expect(text).toContain('No S&OP cycle is open');
     expect(text).toContain('No open follow-up actions.');
+  });
+
+  it('lists whole family codes and counts the rest when a rep covers 300 families of 64 characters', () => {
+    // `FAM-007-` and 56 X's: 64 characters, the documented maximum.
+    const codes = Array.from(
+      { length: 300 },
+      (_, i) => `FAM-${String(i + 1).padStart(3, '0')}-${'X'.repeat(56)}`,
+    );
+    expect(codes[0]).toHaveLength(64);
+    const block = memberSection({
+      userId: 'U1',
+      role: 'sales',
+      families: codes,
+      bootstrapAdmin: false,
+    });
+    const text = block.type === 'section' ? (block.text?.text ?? '') : '';
+    // By hand: head "Your role: *Sales*\nYour families: " is 11 + 7 + 1 + 15 = 34 chars, so
+    // 2966 are left; a code with its backticks is 66, with ", " between codes; the "more" line
+    // "_…and NNN more families: `/forecast` lists yours first._" is 6 + 3 + 16 + 11 + 20 = 56,
+    // with its ", " 58. k codes fit when 66k + 2(k − 1) + 58 ≤ 2966, i.e. 68k ≤ 2910: k = 42,
+    // so 258 more; length 34 + 42 × 66 + 41 × 2 + 2 + 56 = 2946.
+    expect(text).toHaveLength(2946);
+    expect(text.endsWith('_…and 258 more families: `/forecast` lists yours first._')).toBe(true);
+    const listed = text
+      .slice(text.indexOf('Your families: ') + 15)
+      .split(', ')
+      .slice(0, -1);
+    expect(listed).toEqual(codes.slice(0, 42).map((c) => `\`${c}\``));
+    expect(listed.length + 258).toBe(300);
+    // A short list is shown whole, without a count.
+    const few = memberSection({
+      userId: 'U1',
+      role: 'sales',
+      families: ['FAM-1', 'FAM-2'],
+      bootstrapAdmin: false,
+    });
+    expect(few.type === 'section' && few.text?.text).toBe(
+      'Your role: *Sales*\nYour families: `FAM-1`, `FAM-2`',
+    );
   });
 });

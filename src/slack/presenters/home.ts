@@ -8,22 +8,31 @@ import { can } from '../../core/policy.js';
 import { PHASE_LABEL } from '../../services/cycles.js';
 import { type Member, ROLE_LABEL } from '../../services/members.js';
 import { homeActionItems } from './actions.js';
-import { andMore, fitText, SECTION_TEXT_CHARS } from './fit.js';
+import { andMore, fitLines, fitText, SECTION_TEXT_CHARS } from './fit.js';
 import { clip, esc, fmtChange, fmtQty, mrkdwn, plain } from './format.js';
 
 export const HOME_OPEN_FORECAST = 'home_open_forecast';
 export const HOME_OPEN_CAPACITY = 'home_open_capacity';
 export const HOME_NO_CHANGE = 'forecast_no_change';
 
+/**
+ * Your role and the families you cover: whole codes, as many as the section holds, then
+ * "…and N more families" (a rep covering a business unit's 300 families would otherwise
+ * be cut mid-code). The /forecast target list shows all of them, yours first.
+ */
 export function memberSection(m: Member): types.KnownBlock {
   const role = m.role
     ? `*${ROLE_LABEL[m.role]}*`
     : '_no role yet_ (an admin sets it with `/sop role`)';
-  const fams = m.families.length ? m.families.map((f) => `\`${esc(f)}\``).join(', ') : '_none_';
-  return {
-    type: 'section',
-    text: mrkdwn(clip(`Your role: ${role}\nYour families: ${fams}`, 3000)),
-  };
+  const head = `Your role: ${role}\nYour families: `;
+  const fams = m.families.length
+    ? fitLines(
+        m.families.map((f) => `\`${esc(f)}\``),
+        { chars: SECTION_TEXT_CHARS - head.length, separator: ', ' },
+        (n) => andMore(n, 'families', '`/forecast` lists yours first'),
+      ).lines.join(', ')
+    : '_none_';
+  return { type: 'section', text: mrkdwn(`${head}${fams}`) };
 }
 
 /** The cycle and its deadlines' days in the company's `timezone`. */
