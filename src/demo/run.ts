@@ -85,6 +85,43 @@ async function withAdmin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Prom
   }
 }
 
+/** The type of the element with `actionId` among a view's blocks (input or actions), if any. */
+function elementType(blocks: unknown, actionId: string): string | undefined {
+  for (const b of Array.isArray(blocks) ? blocks : []) {
+    const block = b as { element?: unknown; elements?: unknown };
+    const elements = [block.element, ...(Array.isArray(block.elements) ? block.elements : [])];
+    for (const e of elements) {
+      const el = e as { action_id?: unknown; type?: unknown } | undefined;
+      if (el?.action_id === actionId && typeof el.type === 'string') return el.type;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Picks `value` in a modal's select as a person does. Past STATIC_SELECT_MAX targets
+ * (src/slack/change-flow.ts) the /forecast and /capacity target is an external_select: Slack
+ * asks the app for its options as the person types, and only an option the app offered can
+ * be picked. So the value is typed first (driver.suggest); picking straight away is refused,
+ * which stopped `npm run demo -- --families 101` in step 3.
+ */
+export async function pickInModal(
+  driver: Driver,
+  standin: Standin,
+  viewId: string,
+  actionId: string,
+  value: string,
+  opts: Parameters<Driver['selectOption']>[3],
+): ReturnType<Driver['selectOption']> {
+  const blocks = standin.store.views.get(viewId)?.definition.blocks;
+  if (elementType(blocks, actionId) === 'external_select') {
+    const typed = await driver.suggest(viewId, actionId, value, { user: opts.user });
+    if (!typed.options.some((o) => o.value === value))
+      throw new Error(`typing '${value}' in ${actionId} did not offer it`);
+  }
+  return driver.selectOption(viewId, actionId, value, opts);
+}
+
 /** Waits until no planning or post work is left (delayed reminders and deadlines excepted). */
 async function settle(queues: Queues, timeoutMs = 120_000): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -252,7 +289,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       const v = standin.openViews('U_RITA').at(-1);
       return v && String(v.definition.callback_id ?? '') === 'forecast_submit' ? v.id : undefined;
     }, 10_000);
-    await driver.selectOption(viewId, 'forecast_target_pick', 'FAM-1', {
+    await pickInModal(driver, standin, viewId, 'forecast_target_pick', 'FAM-1', {
       user: 'U_RITA',
       values: { from: { from_pick: '2027-05' }, value: { value_input: '15' } },
     });
