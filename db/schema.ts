@@ -527,6 +527,8 @@ export interface DeviationsTable {
   comment: string | null;
   reported_by: string | null;
   frozen_break: Defaulted<boolean>;
+  /** When it became a frozen-zone break: recorded as one, or made one by a corrected import. */
+  frozen_break_at: NullableTimestamp;
   action_id: NullableBigId;
   created_at: Timestamp;
 }

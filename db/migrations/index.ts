@@ -17,6 +17,7 @@ import * as decisionSupersedes from './20261203T1920-decision-supersedes.js';
 import * as postHolder from './20261203T1930-post-holder.js';
 import * as adjustmentsCarried from './20261204T0300-adjustments-carried.js';
 import * as familyResultsScrapped from './20261204T0310-family-results-scrapped.js';
+import * as deviationFrozenBreakAt from './20261204T1100-deviation-frozen-break-at.js';
 import * as dmChannels from './20261204T0400-dm-channels.js';
 import * as planRunOpeningStock from './20261204T1000-plan-run-opening-stock.js';
 
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '20261204T0310-family-results-scrapped': familyResultsScrapped,
   '20261204T0400-dm-channels': dmChannels,
   '20261204T1000-plan-run-opening-stock': planRunOpeningStock,
+  '20261204T1100-deviation-frozen-break-at': deviationFrozenBreakAt,
 };

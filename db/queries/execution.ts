@@ -122,6 +122,7 @@ export async function insertDeviation(db: Db, d: NewDeviation): Promise<string |
       comment: d.comment,
       reported_by: d.reportedBy,
       frozen_break: d.frozenBreak,
+      frozen_break_at: d.frozenBreak ? d.createdAt : null,
       created_at: d.createdAt,
     })
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
@@ -194,16 +195,21 @@ export async function reviseDeviation(
     readonly expected: number;
     readonly summary: string;
     readonly frozenBreak: boolean;
+    /** Now: kept as when it became a frozen-zone break, if it did just now. */
+    readonly at: Date;
   },
 ): Promise<void> {
   const row = await trx
     .updateTable('deviations')
-    .set({
+    .set((eb) => ({
       actual: d.actual,
       expected: d.expected,
       summary: d.summary,
       frozen_break: d.frozenBreak,
-    })
+      frozen_break_at: d.frozenBreak
+        ? eb.fn.coalesce('frozen_break_at', eb.val(d.at))
+        : eb.val<Date | null>(null),
+    }))
     .where('id', '=', id)
     .returning('action_id')
     .executeTakeFirstOrThrow();
@@ -280,8 +286,10 @@ export function deviationsWithActions(db: Db) {
  */
 export async function frozenBreaksBetween(db: Db, since: Date | null, until: Date | null) {
   let q = deviationsWithActions(db).where('deviations.frozen_break', '=', true);
-  if (since) q = q.where('deviations.created_at', '>=', since);
-  if (until) q = q.where('deviations.created_at', '<', until);
+  // When it became a break: recorded as one, or made one later by a corrected import.
+  const at = sql<Date>`coalesce(deviations.frozen_break_at, deviations.created_at)`;
+  if (since) q = q.where(at, '>=', since);
+  if (until) q = q.where(at, '<', until);
   return q.execute();
 }
 

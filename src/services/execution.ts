@@ -328,6 +328,9 @@ async function revise(
     const code = e.dedupe_key.split(':').slice(2).join(':');
     const value = current(e.kind, code);
     if (!p && value === null) continue;
+    // Only a corrected figure revises it: the same actual judged against a plan adopted since
+    // (or other thresholds) is not "a corrected import", and the deviation stands as posted.
+    if (value !== null && value === e.actual) continue;
     const request = await deps.db.transaction().execute(async (trx) => {
       const d = await lockDeviation(trx, e.id);
       if (d?.status !== 'open') return null;
@@ -338,6 +341,7 @@ async function revise(
           expected: p.expected ?? 0,
           summary: p.summary,
           frozenBreak: p.frozenBreak,
+          at: deps.clock.now(),
         });
         const note = `Corrected by a new import: ${p.summary}${d.actual === null ? '' : ` (was ${num(d.actual)})`}.${d.frozen_break && !p.frozenBreak ? ' It no longer breaks the frozen plan.' : ''}${!d.frozen_break && p.frozenBreak ? ' It now breaks the frozen plan: it goes to the next executive meeting.' : ''}`;
         const auditId = await audit(trx, {

@@ -477,12 +477,40 @@ describe('weekly S&OE', () => {
       20_000,
     );
     expect(dm.text).toContain(`Action #${sales!.action_id} is closed as no longer needed.`);
-    // February's pack: the resolved break is gone, the corrected one is there with its figures.
-    const md = packMarkdown(await buildPack(db, '2027-02', clock.now()));
-    const q6 = md.slice(md.indexOf('## 6. '), md.indexOf('## 7. '));
-    expect(q6).not.toContain('FAM-1 sold 150');
-    expect(q6).toContain(
-      'DECIDE: escalated from S&OE (breaks the frozen plan): FAM-2 produced 150 in the week of 2027-02-01, -40.0% against its planned 250; owner U_OTTO, due 2027-02-10, open.',
-    );
+    // The packs: the resolved break is gone from February's. FAM-2 became a break with this
+    // correction (the 25th), after February's pack was built (the 22nd): the note promises the
+    // next meeting, and March's pack, the next one built, lists it with its new figures.
+    const q6 = async (month: string) => {
+      const md = packMarkdown(await buildPack(db, month, clock.now()));
+      return md.slice(md.indexOf('## 6. '), md.indexOf('## 7. '));
+    };
+    const line =
+      'DECIDE: escalated from S&OE (breaks the frozen plan): FAM-2 produced 150 in the week of 2027-02-01, -40.0% against its planned 250; owner U_OTTO, due 2027-02-10, open.';
+    const february = await q6('2027-02');
+    expect(february).not.toContain('FAM-1 sold 150');
+    expect(february).not.toContain(line);
+    expect(await q6('2027-03')).toContain(line);
+  });
+  it('a check with the same figures against other thresholds is not "a corrected import"', async () => {
+    // FAM-2's open deviation: 150 of 250 planned, −40%, a break of the frozen plan at 25%. The
+    // frozen-break threshold goes to 50%: judged again, it would no longer be a break, but no
+    // figure was corrected, so the deviation stands as posted, and nobody is told otherwise.
+    await db.updateTable('workspace_settings').set({ soe_frozen_break_pct: 50 }).execute();
+    const id = await h.queues.enqueue('execution-check', {
+      week: WEEK,
+      requestKey: 'same-figures',
+    });
+    expect(await h.finished('posts', id)).toEqual({ deviations: 0 });
+    const prod = await db
+      .selectFrom('deviations')
+      .select(['summary', 'frozen_break'])
+      .where('week', '=', WEEK)
+      .where('kind', '=', 'production_below_plan')
+      .executeTakeFirstOrThrow();
+    expect(prod).toEqual({
+      summary: 'FAM-2 produced 150 in the week of 2027-02-01, -40.0% against its planned 250',
+      frozen_break: true,
+    });
+    await db.updateTable('workspace_settings').set({ soe_frozen_break_pct: 25 }).execute();
   });
 });
