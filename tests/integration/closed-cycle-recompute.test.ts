@@ -83,6 +83,25 @@ describe('a recompute of a closed cycle', () => {
     });
   });
 
+  it("a baseline refit that arrives after the close leaves the closed cycle's baseline alone", async () => {
+    await reopen();
+    await close();
+    const before = await t.db
+      .selectFrom('baseline_forecasts')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('cycle_id', '=', cycleId)
+      .executeTakeFirstOrThrow();
+    const id = await w.queues.enqueue('baseline', { cycleId, runKey: 'after-close' });
+    // Before the fix: { fitted: 3, … }, the closed cycle's baseline rewritten.
+    expect(await result('planning', id)).toEqual({ skipped: 'cycle closed' });
+    const after = await t.db
+      .selectFrom('baseline_forecasts')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('cycle_id', '=', cycleId)
+      .executeTakeFirstOrThrow();
+    expect(after.n).toBe(before.n);
+  });
+
   it('queued behind another plan of the cycle: the plan job finds it closed under its lock', async () => {
     await reopen();
     // Another plan of the cycle is being solved: the flow's plan job waits on the lock.
