@@ -4,7 +4,9 @@
  * cycle that still counted in its consensus, for a month the new cycle plans, is copied into
  * the new cycle (source `carried`, `carried_from` the original row). It keeps its author,
  * reason, comment and time, so the consensus rules treat it as before: it counts until its
- * author adjusts that month again, or a planner overrides it.
+ * author adjusts that month again, or a planner overrides it. Overrides themselves (a
+ * planner's, an executive's or an admin's 'set') are decisions of their cycle and are not
+ * carried.
  *
  * A carried adjustment is not a submission of the new cycle: reps still owe their input, and
  * App Home and the demand summary count their own submissions apart from it.
@@ -16,7 +18,7 @@ import {
   toAdjustment,
 } from '../../db/queries/adjustments.js';
 import type { AdjustmentRow, CycleRow, SettingsRow } from '../../db/schema.js';
-import { computeConsensus } from '../core/consensus.js';
+import { computeConsensus, OVERRIDE_ROLES } from '../core/consensus.js';
 import { nextPeriods } from '../core/period.js';
 import { zoneOf } from '../core/time-fences.js';
 import { fencesOf } from './settings.js';
@@ -32,7 +34,13 @@ export async function carryAdjustments(
   previous: Pick<CycleRow, 'id'>,
   settings: SettingsRow,
 ): Promise<AdjustmentRow[]> {
-  const rows = await countedAdjustmentsFrom(trx, previous.id, cycle.month);
+  // An override (a planner's, an executive's or an admin's 'set') was that cycle's decision on
+  // the figure and beats everything: carried, it would outvote every later input for the
+  // month until its author came back to it. It stays with its cycle; what it had overridden
+  // carries on.
+  const rows = (await countedAdjustmentsFrom(trx, previous.id, cycle.month)).filter(
+    (r) => !(r.kind === 'set' && OVERRIDE_ROLES.includes(r.author_role)),
+  );
   if (rows.length === 0) return [];
   // The rows a later one of the same author (or a planner's override) had replaced stay behind.
   const superseded = new Set(

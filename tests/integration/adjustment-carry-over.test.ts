@@ -65,8 +65,8 @@ describe('carrying adjustments into the next cycle', () => {
         adj(fam1, '2027-06', REP, 'delta_pct', 5), // 3: carried
         adj(fam1, '2027-01', REP, 'delta_units', 50), // 4: January is past in February
         adj(fam2, '2027-04', REP, 'delta_pct', -10, { status: 'withdrawn' }), // 5: withdrawn
-        adj(fam1, '2027-07', REP, 'delta_pct', 10), // 6: overridden by the planner's 7
-        adj(fam1, '2027-07', PLANNER, 'set', 900), // 7: carried
+        adj(fam1, '2027-07', REP, 'delta_pct', 10), // 6: overridden in January; carried
+        adj(fam1, '2027-07', PLANNER, 'set', 900), // 7: January's override stays with January
         adj(fam2, '2027-03', REP, 'delta_units', 40, { status: 'flagged' }), // 8: carried
       ])
       .returning(['id', 'comment', 'created_at'])
@@ -85,9 +85,9 @@ describe('carrying adjustments into the next cycle', () => {
       .where('cycle_id', '=', second.id)
       .orderBy('carried_from')
       .execute();
-    expect(carried.map((r) => r.comment)).toEqual(['row 1', 'row 3', 'row 7', 'row 8']);
+    expect(carried.map((r) => r.comment)).toEqual(['row 1', 'row 3', 'row 6', 'row 8']);
     expect(carried.map((r) => r.carried_from)).toEqual(
-      ['row 1', 'row 3', 'row 7', 'row 8'].map(idOf),
+      ['row 1', 'row 3', 'row 6', 'row 8'].map(idOf),
     );
     expect(carried.every((r) => r.source === 'carried' && r.status === 'accepted')).toBe(true);
     // Their time is the original's, so the consensus takes them in the order people made them.
@@ -102,7 +102,8 @@ describe('carrying adjustments into the next cycle', () => {
     const audit = await auditEntries(t.db, 'cycle.start');
     expect(audit.at(-1)?.details).toMatchObject({ carriedAdjustments: 4, carriedFrom: '2027-01' });
 
-    // The new cycle's consensus has them: May 1,000 × 1.15 = 1,150; July the planner's 900.
+    // The new cycle's consensus has them: May 1,000 × 1.15 = 1,150; July Rita's +10%, 1,100
+    // (the planner's 900 was January's decision; the planner decides again in February).
     const codes = new Map([
       [fam1, 'FAM-1'],
       [fam2, 'FAM-2'],
@@ -115,7 +116,7 @@ describe('carrying adjustments into the next cycle', () => {
       await cycleAdjustments(t.db, second.id, codes),
     );
     expect(consensus.find((l) => l.period === '2027-05')?.consensus).toBeCloseTo(1150, 9);
-    expect(consensus.find((l) => l.period === '2027-07')?.consensus).toBe(900);
+    expect(consensus.find((l) => l.period === '2027-07')?.consensus).toBeCloseTo(1100, 9);
 
     // But they are not Rita's input to February: she still owes both families.
     expect(await repsOwingInput(t.db, second.id)).toEqual([
