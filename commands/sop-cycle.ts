@@ -89,7 +89,8 @@ function recentChangeText(
 
 /** The phase named in `/sop cycle next <phase>`, or a usage error. */
 function phaseToEnd(word: string): CyclePhase {
-  const p = word.toLowerCase();
+  // `pre-sop` as `/sop cycle deadlines` takes it.
+  const p = word.toLowerCase().replace(/-/g, '_');
   const known = TIMED_PHASES as readonly string[];
   if (!known.includes(p))
     throw new UsageError(

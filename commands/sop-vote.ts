@@ -9,6 +9,7 @@ import { attachPollMessage, createPoll } from '../src/services/polls.js';
 import { getSettings, updateSettings } from '../src/services/settings.js';
 import type { SopCommandContext, SopSubcommand } from '../src/slack/command-types.js';
 import { MOVED_TO_DM, postWhereInvoked } from '../src/slack/invoking-channel.js';
+import { PostInFlightError } from '../src/slack/post-ledger.js';
 import { voteMessage } from '../src/slack/presenters/vote.js';
 
 /** Two weeks: the longest a vote stays open. */
@@ -57,7 +58,15 @@ export const vote: SopSubcommand = {
         ...voteMessage(view),
       });
     } catch (err) {
-      // The vote is saved: say so, and how to post its message.
+      // The vote is saved: say so, and how to post its message. Another request posting it
+      // right now (a double click) is not a failure.
+      if (err instanceof PostInFlightError) {
+        await ctx.respond({
+          response_type: 'ephemeral',
+          text: `Vote ${view.poll.id} is saved and its message is being posted; type \`/sop vote\` in a minute if it does not appear.`,
+        });
+        return;
+      }
       ctx.deps.logger.error(
         { err, pollId: view.poll.id },
         'vote saved, but its message was not posted',

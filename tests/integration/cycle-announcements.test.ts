@@ -107,6 +107,10 @@ describe('/sop cycle next while Slack refuses the announcement once', () => {
     expect(await sop(PLANNER2, 'cycle next demand_review')).toBe(
       'S&OP 2027-03 is in Supply review, not Demand review: nothing moved.',
     );
+    // `pre-sop`, as `/sop cycle deadlines` takes it, names the phase too.
+    expect(await sop(PLANNER2, 'cycle next pre-sop')).toBe(
+      'S&OP 2027-03 is in Supply review, not Pre-S&OP: nothing moved.',
+    );
     expect(await sop(PLANNER2, 'cycle next supply_review')).toBe(
       'S&OP 2027-03: Supply review → *Pre-S&OP*.',
     );
