@@ -17,9 +17,9 @@ import * as decisionSupersedes from './20261203T1920-decision-supersedes.js';
 import * as postHolder from './20261203T1930-post-holder.js';
 import * as adjustmentsCarried from './20261204T0300-adjustments-carried.js';
 import * as familyResultsScrapped from './20261204T0310-family-results-scrapped.js';
-import * as deviationFrozenBreakAt from './20261204T1100-deviation-frozen-break-at.js';
 import * as dmChannels from './20261204T0400-dm-channels.js';
 import * as planRunOpeningStock from './20261204T1000-plan-run-opening-stock.js';
+import * as deviationFrozenBreakAt from './20261204T1100-deviation-frozen-break-at.js';
 
 export const migrations: Record<string, Migration> = {
   '20261122T0400-initial': initial,

@@ -197,6 +197,8 @@ export async function reviseDeviation(
     readonly frozenBreak: boolean;
     /** Now: kept as when it became a frozen-zone break, if it did just now. */
     readonly at: Date;
+    /** Raised again after a resolution: a break dates from now, whatever it was before. */
+    readonly reopened?: boolean;
   },
 ): Promise<void> {
   const row = await trx
@@ -206,9 +208,11 @@ export async function reviseDeviation(
       expected: d.expected,
       summary: d.summary,
       frozen_break: d.frozenBreak,
-      frozen_break_at: d.frozenBreak
-        ? eb.fn.coalesce('frozen_break_at', eb.val(d.at))
-        : eb.val<Date | null>(null),
+      frozen_break_at: !d.frozenBreak
+        ? eb.val<Date | null>(null)
+        : d.reopened
+          ? eb.val(d.at)
+          : eb.fn.coalesce('frozen_break_at', eb.val(d.at)),
     }))
     .where('id', '=', id)
     .returning('action_id')
@@ -242,6 +246,23 @@ export async function lockDeviation(trx: Db, id: string) {
 }
 
 /** Closes an open action as no longer needed (cancelled); false when it was not open. */
+/** A resolved deviation's actual as the correction that resolved it has it. */
+export async function setDeviationActual(trx: Db, id: string, actual: number): Promise<void> {
+  await trx.updateTable('deviations').set({ actual }).where('id', '=', id).execute();
+}
+
+/** Opens again a deviation's action a correction had cancelled; returns it, or null. */
+export async function reopenCancelledAction(trx: Db, id: string): Promise<ActionRow | null> {
+  const row = await trx
+    .updateTable('actions')
+    .set({ status: 'open' })
+    .where('id', '=', id)
+    .where('status', '=', 'cancelled')
+    .returningAll()
+    .executeTakeFirst();
+  return row ?? null;
+}
+
 export async function cancelOpenAction(trx: Db, id: string): Promise<boolean> {
   const row = await trx
     .updateTable('actions')

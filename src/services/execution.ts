@@ -27,7 +27,9 @@ import {
   type NewDeviation,
   ownerCandidates,
   planMonth,
+  reopenCancelledAction,
   reviseDeviation,
+  setDeviationActual,
   weekActuals,
   weeksChangedSince,
   weekTotals,
@@ -54,7 +56,7 @@ import {
   deviationRevisionMessage,
   digestMessage,
 } from '../slack/presenters/execution.js';
-import { notifyOwners, scheduleActionReminders } from './actions.js';
+import { notifyOwners, requestActionReminders, scheduleActionReminders } from './actions.js';
 import type { CycleDeps } from './cycles.js';
 import { deliverJobs, requestJob } from './outbox.js';
 import { dmOnce, postOnce } from './reminders.js';
@@ -321,8 +323,17 @@ async function revise(
   const now = new Map(pending.map((p) => [p.dedupeKey, p]));
   const out = { updated: 0, resolved: 0, requests: [] as string[] };
   for (const e of await checkedDeviationsOfWeek(deps.db, week)) {
-    if (e.status !== 'open') continue;
     const p = now.get(e.dedupe_key);
+    if (e.status === 'cancelled' && p && p.actual !== e.actual) {
+      // Resolved by an earlier correction, and past its threshold again with this one.
+      const request = await reopen(deps, week, e.id, p);
+      if (request) {
+        out.updated++;
+        out.requests.push(request);
+      }
+      continue;
+    }
+    if (e.status !== 'open') continue;
     if (p && p.summary === e.summary && p.frozenBreak === e.frozen_break) continue;
     // Resolved only on a figure that is there now and within the threshold.
     const code = e.dedupe_key.split(':').slice(2).join(':');
@@ -355,6 +366,8 @@ async function revise(
         return requestJob(trx, 'deviation-publish', { deviationId: e.id, revision: auditId });
       }
       if (!(await cancelOpenAction(trx, d.action_id))) return null;
+      // Its figure as corrected: a later correction is judged against this one.
+      if (value !== null) await setDeviationActual(trx, e.id, value);
       const note = `No longer a deviation: a corrected import has ${code} at ${num(value ?? 0)} in the week of ${week}${d.actual === null ? '' : ` (was ${num(d.actual)})`}, within its threshold. Action #${d.action_id} is closed as no longer needed.`;
       const auditId = await audit(trx, {
         actor: 'sopbot',
@@ -372,6 +385,46 @@ async function revise(
 }
 
 /**
+ * A deviation a correction had resolved that a later correction puts past its threshold
+ * again: its action is open again (with its reminders), its figures the new ones, and the
+ * note, in the thread and in the owner's DM, says so. One transaction; null when another
+ * check did it first.
+ */
+async function reopen(
+  deps: CycleDeps,
+  week: string,
+  id: string,
+  p: Pending,
+): Promise<string | null> {
+  const now = deps.clock.now();
+  const { timezone } = await getSettings(deps.db);
+  return deps.db.transaction().execute(async (trx) => {
+    const d = await lockDeviation(trx, id);
+    if (!d?.action_id) return null;
+    const action = await reopenCancelledAction(trx, d.action_id);
+    if (!action) return null;
+    await reviseDeviation(trx, id, {
+      actual: p.actual ?? 0,
+      expected: p.expected ?? 0,
+      summary: p.summary,
+      frozenBreak: p.frozenBreak,
+      at: now,
+      reopened: true,
+    });
+    const note = `Raised again by a corrected import: ${p.summary}${d.actual === null ? '' : ` (was ${num(d.actual)})`}. Action #${action.id} is open again.${p.frozenBreak ? ' It breaks the frozen plan: it goes to the next executive meeting.' : ''}`;
+    const auditId = await audit(trx, {
+      actor: 'sopbot',
+      action: 'deviation.reopen',
+      entity: 'deviation',
+      entityId: id,
+      details: { week, before: d.summary, after: p.summary, note, reopened: true },
+    });
+    await requestActionReminders(trx, action, now, timezone);
+    return requestJob(trx, 'deviation-publish', { deviationId: id, revision: auditId });
+  });
+}
+
+/**
  * The note of a correction or a resolution (audit entry `revision`): in the thread of the
  * deviation's post in the supply channel (on its own there when that post is not out yet),
  * and a resolution in its owner's DM. Each once (ledger keys of the revision).
@@ -386,7 +439,7 @@ export async function publishRevision(
     auditEntry(deps.db, revision),
   ]);
   if (!d || !entry) return;
-  const details = entry.details as { note?: string; resolved?: boolean };
+  const details = entry.details as { note?: string; resolved?: boolean; reopened?: boolean };
   const msg = deviationRevisionMessage({
     id: d.id,
     week: d.week,
@@ -405,7 +458,7 @@ export async function publishRevision(
       msg,
       post?.ts && post.channel === channel ? post.ts : undefined,
     );
-  if (details.resolved && d.action)
+  if ((details.resolved || details.reopened) && d.action)
     await dmOnce(
       deps.slack,
       deps.db,

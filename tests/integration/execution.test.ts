@@ -441,7 +441,9 @@ describe('weekly S&OE', () => {
       .execute();
     expect(after).toEqual([
       {
-        actual: 150,
+        // The figure as corrected (a later correction is judged against it); the summary
+        // stays what was posted.
+        actual: 120,
         summary: "FAM-1 sold 150 in the week of 2027-02-01, above the week's P90 140 (+7.1%)",
         frozen_break: true,
         status: 'cancelled',
@@ -512,5 +514,38 @@ describe('weekly S&OE', () => {
       frozen_break: true,
     });
     await db.updateTable('workspace_settings').set({ soe_frozen_break_pct: 25 }).execute();
+  });
+  it('a deviation a correction resolved is raised again when a later one puts it back past its threshold', async () => {
+    // FAM-1's week of 2027-02-01 was corrected from 150 to 120 (resolved, P90 140); now to 200:
+    // (200 − 140) / 140 = +42.9%, past the P90 again.
+    const since = await dbNow(db);
+    const results = [await weekly('weekly-sales', `family,week,units\nFAM-1,${WEEK},200\n`)];
+    expect(await requestExecutionChecks(db, h.queues, results, since)).toEqual([WEEK]);
+    const requestKey = `import:${results.map((r) => r.auditId).join(',')}`;
+    const checkId = jobId('execution-check', { week: WEEK, requestKey });
+    // Before: { deviations: 0 }, the deviation left resolved and nobody told.
+    expect(await h.finished('posts', checkId)).toEqual({ deviations: 0, updated: 1 });
+    const row = await db
+      .selectFrom('deviations')
+      .innerJoin('actions', 'actions.id', 'deviations.action_id')
+      .select(['deviations.summary', 'deviations.actual', 'actions.status', 'actions.id'])
+      .where('deviations.week', '=', WEEK)
+      .where('deviations.kind', '=', 'sales_above_p90')
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      summary: "FAM-1 sold 200 in the week of 2027-02-01, above the week's P90 140 (+42.9%)",
+      actual: 200,
+      status: 'open',
+    });
+    const dm = await h.standin.waitFor(
+      () =>
+        h.standin.store.messages.find(
+          (m) => m.channel.startsWith('D') && m.text.startsWith('Raised again'),
+        ),
+      20_000,
+    );
+    expect(dm.text).toBe(
+      `Raised again by a corrected import: FAM-1 sold 200 in the week of 2027-02-01, above the week's P90 140 (+42.9%) (was 120). Action #${row.id} is open again. It breaks the frozen plan: it goes to the next executive meeting.`,
+    );
   });
 });
