@@ -80,4 +80,29 @@ describe('/sop execution form', () => {
     expect(JSON.stringify(d.blocks)).toContain('Sales not imported, production 12 units.');
     expect(JSON.stringify(d.blocks)).toContain('No deviation: the week ran to plan.');
   });
+
+  it("the digest lists whole lines and counts the rest, whatever the codes' length", () => {
+    // 40 deviations of families with 64-character codes: each line some 230 characters, so
+    // 3,000 hold about 12; before, 15 lines were cut at 3,000 mid-line and the count was lost.
+    const code = (i: number) => `FAM-${String(i).padStart(2, '0')}-${'X'.repeat(57)}`;
+    const deviations = Array.from({ length: 40 }, (_, i) => ({
+      summary: `${code(i)} sold 250 in the week of 2027-02-01, above the week's P90 219 (+14.2%)`,
+      week: '2027-02-01',
+      owner: 'U_RITA',
+      due: '2027-02-10',
+      status: 'open',
+      frozenBreak: i % 2 === 0,
+      actionId: String(i + 1),
+    }));
+    const d = digestMessage({ week: '2027-02-01', sales: 1, production: 1, deviations });
+    expect(validateBlocks(d.blocks, 'message')).toEqual([]);
+    const text = (d.blocks[2] as { text: { text: string } }).text.text;
+    expect(text.length).toBeLessThanOrEqual(3000);
+    const lines = text.split('\n');
+    const shown = lines.filter((l) => l.startsWith('• '));
+    expect(shown.every((l) => l.endsWith('due 2027-02-10'))).toBe(true);
+    expect(lines.at(-1)).toBe(
+      `_…and ${40 - shown.length} more deviations: \`/sop actions\` lists the open ones._`,
+    );
+  });
 });

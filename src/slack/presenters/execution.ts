@@ -7,6 +7,7 @@ import type { types } from '@slack/bolt';
 import type { DeviationKind } from '../../../db/schema.js';
 import { REPORT_KINDS, type ReportKind } from '../../core/execution.js';
 import { decimalCommaAdvice, readTypedNumber } from '../../core/typed-number.js';
+import { andMore, fitText, SECTION_TEXT_CHARS } from './fit.js';
 import { clip, esc, mrkdwn, plain } from './format.js';
 
 export const EXECUTION_CALLBACK = 'execution_submit';
@@ -233,9 +234,14 @@ export function digestMessage(v: DigestView): { text: string; blocks: types.Know
   const open = v.deviations.filter((d) => d.status === 'open' || d.status === 'overdue');
   const line = (d: DigestView['deviations'][number]) =>
     `${d.frozenBreak ? ':rotating_light: ' : ''}${d.status === 'overdue' ? '*OVERDUE* ' : d.status === 'done' ? ':white_check_mark: ' : ''}${esc(d.summary)}${d.owner ? ` · <@${d.owner}> due ${d.due}` : ''}`;
-  const shown = v.deviations.slice(0, MAX_DIGEST_LINES).map(line);
-  if (v.deviations.length > MAX_DIGEST_LINES)
-    shown.push(`…and ${v.deviations.length - MAX_DIGEST_LINES} more (\`/sop actions\`).`);
+  // Whole lines, at most MAX_DIGEST_LINES of them, then how many more and where they are: a
+  // list cut to Slack's 3,000 characters would lose its count and end mid-line.
+  const list = fitText(
+    '',
+    v.deviations.map((d) => `• ${line(d)}`),
+    { chars: SECTION_TEXT_CHARS, lines: MAX_DIGEST_LINES },
+    (n) => andMore(n, n === 1 ? 'deviation' : 'deviations', '`/sop actions` lists the open ones'),
+  ).text;
   return {
     text: `S&OE digest, week of ${v.week}: ${open.length} open deviation${open.length === 1 ? '' : 's'}`,
     blocks: [
@@ -248,14 +254,7 @@ export function digestMessage(v: DigestView): { text: string; blocks: types.Know
       },
       {
         type: 'section',
-        text: mrkdwn(
-          clip(
-            shown.length
-              ? shown.map((l) => `• ${l}`).join('\n')
-              : 'No deviation: the week ran to plan.',
-            3000,
-          ),
-        ),
+        text: mrkdwn(v.deviations.length ? list : 'No deviation: the week ran to plan.'),
       },
     ],
   };
