@@ -79,6 +79,31 @@ async function weekly(kind: 'weekly-sales' | 'weekly-production' | 'receipts', t
   return importCsv(db, { kind, fileName: `${kind}.csv`, text, actor: 'U_PAT' });
 }
 
+/** Otto opens `/sop execution`: the modal's view. */
+async function openExecution() {
+  await h.driver.command('/sop', { user: 'U_OTTO', channel: 'C_SUPPLY', text: 'execution' });
+  return h.standin.waitFor(() => {
+    const v = h.standin.openViews('U_OTTO').at(-1);
+    return v?.definition.callback_id === 'execution_submit' ? v : undefined;
+  }, 10_000);
+}
+
+/** The modal's values for a supplier delay of `code` on `day`. */
+const supplierDelay = (
+  code: string,
+  day: string,
+  expected: string,
+  actual: string,
+  comment: string,
+) => ({
+  kind: { pick: 'supplier_delay' },
+  code: { value: code },
+  day: { date: day },
+  expected: { value: expected },
+  actual: { value: actual },
+  comment: { value: comment },
+});
+
 describe('weekly S&OE', () => {
   it('from the weekly imports to posted deviations, each with an owner and a due date', async () => {
     const since = new Date(Date.now() - 60_000);
@@ -169,11 +194,7 @@ describe('weekly S&OE', () => {
   });
 
   it('operations report a supplier delay with /sop execution; it breaks the frozen plan', async () => {
-    await h.driver.command('/sop', { user: 'U_OTTO', channel: 'C_SUPPLY', text: 'execution' });
-    const view = await h.standin.waitFor(() => {
-      const v = h.standin.openViews('U_OTTO').at(-1);
-      return v?.definition.callback_id === 'execution_submit' ? v : undefined;
-    }, 10_000);
+    const view = await openExecution();
     const refused = await h.driver.submitView(view.id, {
       user: 'U_OTTO',
       values: {
@@ -189,14 +210,13 @@ describe('weekly S&OE', () => {
     // The code typed in lower case is read as /forecast reads codes: SUP-1.
     await h.driver.submitView(view.id, {
       user: 'U_OTTO',
-      values: {
-        kind: { pick: 'supplier_delay' },
-        code: { value: 'sup-1' },
-        day: { date: '2027-02-10' },
-        expected: { value: '100' },
-        actual: { value: '60' },
-        comment: { value: 'Port strike <at> Rotterdam & Antwerp' },
-      },
+      values: supplierDelay(
+        'sup-1',
+        '2027-02-10',
+        '100',
+        '60',
+        'Port strike <at> Rotterdam & Antwerp',
+      ),
     });
     const post = await h.standin.waitFor(
       () =>
@@ -263,21 +283,10 @@ describe('weekly S&OE', () => {
   });
 
   it('a report 1 unit short of 100,000 reads "0.0%", not "-0.0%"', async () => {
-    await h.driver.command('/sop', { user: 'U_OTTO', channel: 'C_SUPPLY', text: 'execution' });
-    const view = await h.standin.waitFor(() => {
-      const v = h.standin.openViews('U_OTTO').at(-1);
-      return v?.definition.callback_id === 'execution_submit' ? v : undefined;
-    }, 10_000);
+    const view = await openExecution();
     await h.driver.submitView(view.id, {
       user: 'U_OTTO',
-      values: {
-        kind: { pick: 'supplier_delay' },
-        code: { value: 'SUP-1' },
-        day: { date: '2027-02-11' },
-        expected: { value: '100000' },
-        actual: { value: '99999' },
-        comment: { value: 'One pallet late' },
-      },
+      values: supplierDelay('SUP-1', '2027-02-11', '100000', '99999', 'One pallet late'),
     });
     const post = await h.standin.waitFor(
       () =>
