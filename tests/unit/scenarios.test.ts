@@ -13,6 +13,7 @@ import {
 import { type PlanProblem, parsePlanProblem } from '../../src/core/supply/problem.js';
 import { solvePlan } from '../../src/core/supply/solve.js';
 import { createHighsSolver, type HighsSolver } from '../../src/solver/highs.js';
+import { priceRise } from '../helpers/plan-files.js';
 
 const example = (name: string): PlanProblem =>
   parsePlanProblem(JSON.parse(readFileSync(`examples/plans/${name}.json`, 'utf8')));
@@ -304,31 +305,6 @@ describe('finance figures', () => {
     // 500 units against (3 800 + 2 200 + 2 200) / (30 + 31 + 30) units a day.
     expect(f.daysOfSupply).toBeCloseTo(500 / (8200 / 91), 10);
   });
-
-  /**
-   * Opening stock 100, demand 100 a month for two months, ending stock ≥ 100, no backlog at
-   * the end; price $30, holding $1; unit cost `jan` in January and `feb` in February.
-   */
-  const priceRise = (jan: number, feb: number): PlanProblem =>
-    parsePlanProblem({
-      periods: ['2027-01', '2027-02'],
-      families: [
-        {
-          code: 'W',
-          price: 30,
-          unitCost: jan,
-          unitCostByPeriod: { '2027-02': feb },
-          holdingCost: 1,
-          backlogCost: 50,
-          initialInventory: 100,
-          endingInventoryMin: 100,
-          endingBacklogMax: 0,
-        },
-      ],
-      demand: ['2027-01', '2027-02'].map((period) => ({ family: 'W', period, units: 100 })),
-      resources: [{ code: 'L', capacity: 1000 }],
-      loads: [{ family: 'W', resource: 'L', perUnit: 1 }],
-    });
 
   it('values stock at the cost it was made at: no paper gain when unit cost rises', async () => {
     /*

@@ -22,6 +22,7 @@ import {
 import { type PlanProblem, parsePlanProblem } from '../../src/core/supply/problem.js';
 import { type SolvedPlan, solvePlan } from '../../src/core/supply/solve.js';
 import { createHighsSolver, type HighsSolver } from '../../src/solver/highs.js';
+import { priceRise } from '../helpers/plan-files.js';
 
 const example = (name: string): PlanProblem =>
   parsePlanProblem(JSON.parse(readFileSync(`examples/plans/${name}.json`, 'utf8')));
@@ -274,25 +275,7 @@ describe('stock at the cost it was made at (first in first out)', () => {
      * Ending stock 100 made in January at $10 = 1 000; opening 100 × $10 = 1 000;
      * margin 6 000 − 2 300 + 0 = 3 700. (At February's $20: 2 000 and 4 700.)
      */
-    const p = parsePlanProblem({
-      periods: ['2027-01', '2027-02'],
-      families: [
-        {
-          code: 'W',
-          price: 30,
-          unitCost: 10,
-          unitCostByPeriod: { '2027-02': 20 },
-          holdingCost: 1,
-          backlogCost: 50,
-          initialInventory: 100,
-          endingInventoryMin: 100,
-          endingBacklogMax: 0,
-        },
-      ],
-      demand: ['2027-01', '2027-02'].map((period) => ({ family: 'W', period, units: 100 })),
-      resources: [{ code: 'L', capacity: 1000 }],
-      loads: [{ family: 'W', resource: 'L', perUnit: 1 }],
-    });
+    const p = priceRise(10, 20);
     const [r] = await runScenarios(p, [{ name: 'central', label: 'Central' }], solver, {
       stress: { samples: 5, seed: 1, fixedMonths: 2 },
     });
