@@ -101,7 +101,7 @@ function phaseToEnd(word: string): CyclePhase {
 
 export const cycle: SopSubcommand = {
   name: 'cycle',
-  usage: '/sop cycle [start YYYY-MM | next | close | deadlines phase=days ...]',
+  usage: '/sop cycle [start YYYY-MM | next [phase] | close | deadlines phase=days ...]',
   summary: 'run the monthly cycle: phases and deadlines',
   action: 'cycle.read',
   async handle(ctx) {
