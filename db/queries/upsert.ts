@@ -14,15 +14,20 @@ const CHUNK = 2000;
 /**
  * Insert or update rows by their natural key. Rows whose values are unchanged are not touched
  * (no new updated_at), so importing the same file twice changes nothing the second time.
+ * `updateColumns`, when given, are the only columns an existing row takes (a file that leaves
+ * out an optional column keeps what is stored there); a new row takes every column.
  */
 export async function upsertRows<T extends keyof Database & string>(
   trx: Db,
   table: T,
   key: readonly string[],
   rows: readonly Record<string, unknown>[],
+  updateColumns?: readonly string[],
 ): Promise<UpsertCounts> {
   if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
-  const valueCols = Object.keys(rows[0]!).filter((c) => !key.includes(c));
+  const valueCols = Object.keys(rows[0]!).filter(
+    (c) => !key.includes(c) && (!updateColumns || updateColumns.includes(c)),
+  );
   let inserted = 0;
   let updated = 0;
   for (const chunk of chunksOf(rows, CHUNK)) {

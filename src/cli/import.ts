@@ -68,7 +68,12 @@ async function recordOwed(
   const changed = changedImports(results);
   const cycle = changed.length > 0 && !noRecompute ? await getOpenCycle(db) : null;
   if (noRecompute) io.stdout('no recompute requested (--no-recompute)\n');
-  else if (changed.length === 0) io.stdout('nothing changed: no recompute needed\n');
+  else if (changed.length === 0)
+    io.stdout(
+      results.some((r) => r.inserted + r.updated > 0)
+        ? 'actuals imported: they feed the review and S&OE, not the plan: no recompute needed\n'
+        : 'nothing changed: no recompute needed\n',
+    );
   else if (!cycle) io.stdout('no open cycle: nothing to recompute\n');
   return db.transaction().execute(async (trx) => {
     const owed: Owed[] = [];
@@ -175,6 +180,12 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         failed = true;
         break;
       }
+    }
+    if (kindArg === 'all' && results.length === 0 && !failed) {
+      io.stderr(
+        `sopbot import all: no file of a known kind in ${path} (expected names: ${IMPORT_KINDS.map((k) => KIND_SPECS[k].file).join(', ')}); nothing imported\n`,
+      );
+      return 1;
     }
     if (failed && changedImports(results).length === 0 && weeklyImports(results).length === 0)
       return 1;

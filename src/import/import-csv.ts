@@ -72,7 +72,11 @@ class Problems {
   }
 }
 
-function parseRows(req: ImportRequest, problems: Problems): ParsedRow[] {
+/** The file's rows, and the columns its header names. */
+function parseRows(
+  req: ImportRequest,
+  problems: Problems,
+): { rows: ParsedRow[]; header: string[] } {
   const spec = KIND_SPECS[req.kind];
   let records: ReturnType<typeof parseCsv>;
   try {
@@ -80,14 +84,14 @@ function parseRows(req: ImportRequest, problems: Problems): ParsedRow[] {
   } catch (err) {
     if (err instanceof CsvSyntaxError) {
       problems.add(err.line, null, err.message);
-      return [];
+      return { rows: [], header: [] };
     }
     throw err;
   }
   const [head, ...body] = records;
   if (!head) {
     problems.add(1, null, `the file is empty; expected a header line: ${spec.columns.join(',')}`);
-    return [];
+    return { rows: [], header: [] };
   }
   const header = normaliseHeader(head.fields);
   for (const [i, h] of header.entries()) {
@@ -102,12 +106,14 @@ function parseRows(req: ImportRequest, problems: Problems): ParsedRow[] {
   for (const col of spec.required) {
     if (!header.includes(col)) problems.add(head.line, col, 'is missing from the header');
   }
-  if (problems.any) return [];
+  if (problems.any) return { rows: [], header };
   if (body.length === 0) problems.add(head.line, null, 'the file has a header but no rows');
 
   const seen = new Map<string, number>();
   const rows: ParsedRow[] = [];
   for (const rec of body) {
+    // A row of empty cells (`,,,`), as spreadsheets leave after the data: not a row.
+    if (rec.fields.every((f) => f.trim() === '')) continue;
     if (rec.fields.length !== header.length) {
       problems.add(
         rec.line,
@@ -147,7 +153,7 @@ function parseRows(req: ImportRequest, problems: Problems): ParsedRow[] {
     seen.set(key, rec.line);
     rows.push({ line: rec.line, value: parsed.data });
   }
-  return rows;
+  return { rows, header };
 }
 
 /** Map parsed rows to table rows, resolving family and resource codes. */
@@ -266,13 +272,15 @@ async function toTableRows(
 
 export async function importCsv(db: Db, req: ImportRequest): Promise<ImportResult> {
   const problems = new Problems(req.fileName, req.maxErrors ?? 50);
-  const rows = parseRows(req, problems);
+  const { rows, header } = parseRows(req, problems);
   if (problems.any) throw new ImportError(req.fileName, problems.list, problems.truncated);
   const sha256 = createHash('sha256').update(req.text).digest('hex');
   return db.transaction().execute(async (trx) => {
     const mapped = await toTableRows(trx, req.kind, rows, problems);
     if (problems.any) throw new ImportError(req.fileName, problems.list, problems.truncated);
-    const counts = await upsertRows(trx, mapped.table, mapped.key, mapped.rows);
+    // A stored row takes only the columns the file has: leaving out an optional column (a
+    // sales file without revenue, families without safety_stock) keeps what is stored.
+    const counts = await upsertRows(trx, mapped.table, mapped.key, mapped.rows, header);
     const auditId = await audit(trx, {
       actor: req.actor,
       action: 'import',

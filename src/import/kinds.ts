@@ -42,6 +42,7 @@ export const KIND_ALIASES: Readonly<Record<string, ImportKind>> = {
 
 /** No quantity, price or capacity in a plan comes near this; a bigger one is a typo. */
 const MAX_MAGNITUDE = 1e12;
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
@@ -51,7 +52,9 @@ const number = (what = 'a number') =>
     z
       .string({ error: 'is required' })
       .trim()
-      .refine((s) => s !== '' && Number.isFinite(Number(s)), `must be ${what}`)
+      // Digits with a decimal point and an exponent (1.5, 1E+12 as spreadsheets write it);
+      // not what Number() also reads (0x10, 0b11, Infinity).
+      .refine((s) => DECIMAL.test(s) && Number.isFinite(Number(s)), `must be ${what}`)
       .transform(Number)
       .refine((n) => Math.abs(n) <= MAX_MAGNITUDE, 'is too large (at most 1,000,000,000,000)'),
   );

@@ -277,7 +277,10 @@ describe('sopbot import with an open cycle', () => {
     const run = cli(env(redisPrefix('import-weekly-offline'), 'redis://127.0.0.1:1'));
     expect(await main(['import', 'weekly-sales', file], run.io)).toBe(0);
     expect(run.out()).toContain('(2 new, 0 updated, 0 unchanged)');
-    expect(run.out()).toContain('nothing changed: no recompute needed\n');
+    // Two new rows are not "nothing changed": they are actuals, which the plan does not read.
+    expect(run.out()).toContain(
+      'actuals imported: they feed the review and S&OE, not the plan: no recompute needed\n',
+    );
     expect(run.out()).not.toContain('S&OE check requested');
     expect(run.err()).toMatch(
       /^sopbot import: imported, but Redis did not take the S&OE check of the weeks of 2026-11-30, 2026-12-07 \(.*ECONNREFUSED.*\); it waits in the job outbox/,

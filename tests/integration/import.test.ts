@@ -61,6 +61,25 @@ describe('sopbot import', () => {
     );
     const third = await importFamilies(changed);
     expect(third).toMatchObject({ inserted: 0, updated: 1, unchanged: 1 });
+
+    // A file with the required columns only: FAM-1's price moves to 27; what the file leaves
+    // out (subcontract cost 18, safety stock 100) is kept, not reset to none and 0.
+    const short = await importFamilies(
+      'code,name,unit,price,unit_cost,holding_cost,backlog_cost\nFAM-1,Classic Kettle,units,27,14,0.3,1.5\n',
+    );
+    expect(short).toMatchObject({ rows: 1, inserted: 0, updated: 1, unchanged: 0 });
+    const kept = await t.db
+      .selectFrom('families')
+      .select(['price', 'subcontract_cost', 'safety_stock'])
+      .where('code', '=', 'FAM-1')
+      .executeTakeFirstOrThrow();
+    expect(kept).toEqual({ price: 27, subcontract_cost: 18, safety_stock: 100 });
+    // The same short file again changes nothing.
+    expect(
+      await importFamilies(
+        'code,name,unit,price,unit_cost,holding_cost,backlog_cost\nFAM-1,Classic Kettle,units,27,14,0.3,1.5\n',
+      ),
+    ).toMatchObject({ updated: 0, unchanged: 1 });
   });
 
   it('a file with one bad row imports nothing and names that row and column', async () => {
@@ -123,7 +142,8 @@ describe('sopbot import', () => {
 
   it('records who imported what, and when, in the audit log', async () => {
     const rows = await auditEntries(t.db, 'import');
-    expect(rows.length).toBe(3);
+    // The five families imports of the first test; the refused files left none.
+    expect(rows.length).toBe(5);
     expect(rows[0]).toMatchObject({ actor: 'U_PLANNER', entity: 'families' });
     expect(rows[0]!.details).toMatchObject({ file: 'families.csv', rows: 2, inserted: 2 });
     expect(rows[1]!.details).toMatchObject({ inserted: 0, updated: 0, unchanged: 2 });
@@ -162,6 +182,30 @@ describe('sopbot import', () => {
     expect(await main(['import', 'capacities', file], cli.io)).toBe(1);
     expect(cli.err.join('')).toContain(`${file}:2: column 'capacity': must be ≥ 0`);
     expect(await readFile(file, 'utf8')).toContain('LINE-1');
+  });
+
+  it('import all of a folder with no file it knows exits 1 and says what it looked for', async () => {
+    const empty = join(dir, 'no-such-folder');
+    const cli = io({ DATABASE_URL: t.url });
+    // Before: exit 0 and "nothing changed", so a monthly job with a wrong path looked fine.
+    expect(await main(['import', 'all', empty], cli.io)).toBe(1);
+    expect(cli.err.join('')).toContain(
+      `sopbot import all: no file of a known kind in ${empty} (expected names: families.csv,`,
+    );
+  });
+
+  it('skips the empty rows a spreadsheet leaves; refuses 0x10 as a number', async () => {
+    const sales = await importCsv(t.db, {
+      kind: 'sales',
+      fileName: 'sales.csv',
+      text: 'family,period,units\nFAM-1,2026-10,120\n,,\n,,\n',
+      actor: 'U_PLANNER',
+    });
+    // One row: the two rows of empty cells are not rows (before: the file was refused).
+    expect(sales).toMatchObject({ rows: 1 });
+    const hex = await refused('sales', 'sales.csv', 'family,period,units\nFAM-1,2026-11,0x10\n');
+    // Number('0x10') is 16: before, 16 units were stored.
+    expect(hex.message).toContain("sales.csv:2: column 'units': must be a number ≥ 0");
   });
 
   it('names the column of a control character, a value too long and one too large', async () => {
