@@ -58,30 +58,6 @@ export async function insertMembers(
   if (rows.length > 0) await db.insertInto('members').values(rows).execute();
 }
 
-/** Families with these codes (price 10, unit cost 5, holding 1, backlog 2); returns their ids in order. */
-export async function insertFamilies<const C extends readonly string[]>(
-  db: Db,
-  codes: C,
-): Promise<{ -readonly [K in keyof C]: number }> {
-  const rows = await db
-    .insertInto('families')
-    .values(
-      codes.map((code) => ({
-        code,
-        name: code,
-        price: 10,
-        unit_cost: 5,
-        holding_cost: 1,
-        backlog_cost: 2,
-      })),
-    )
-    .returning(['id', 'code'])
-    .execute();
-  return codes.map((c) => rows.find((r) => r.code === c)!.id) as {
-    -readonly [K in keyof C]: number;
-  };
-}
-
 /** A cycle row (month, phase and whatever else `values` sets); returns its id. */
 export async function insertCycle(db: Db, values: Insertable<Database['cycles']>): Promise<number> {
   const row = await db

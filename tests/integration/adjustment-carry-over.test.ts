@@ -11,7 +11,8 @@ import { computeConsensus } from '../../src/core/consensus.js';
 import { carryAdjustments } from '../../src/services/carry-over.js';
 import { type CycleDeps, startCycle } from '../../src/services/cycles.js';
 import { getSettings } from '../../src/services/settings.js';
-import { auditEntries, insertFamilies, insertMembers, useDb } from '../helpers/db.js';
+import { auditEntries, insertMembers, useDb } from '../helpers/db.js';
+import { insertFamilies } from './meeting-fixture.js';
 
 const t = useDb();
 const queue: JobQueue = { enqueue: async (name) => `${name}-x` };
@@ -25,7 +26,7 @@ const PLANNER = 'U_PAT';
 
 describe('carrying adjustments into the next cycle', () => {
   it('copies what still counted for months ahead, and nothing else', async () => {
-    const [fam1, fam2] = await insertFamilies(t.db, ['FAM-1', 'FAM-2']);
+    const { fam1, fam2 } = await insertFamilies(t.db);
     await insertMembers(t.db, { [REP]: 'sales', [PLANNER]: 'planner' });
     await t.db
       .insertInto('member_families')

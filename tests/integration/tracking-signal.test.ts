@@ -4,13 +4,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loopOf } from '../../src/services/review-post.js';
-import { insertCycle, insertFamilies, useDb } from '../helpers/db.js';
+import { insertCycle, useDb } from '../helpers/db.js';
+import { insertFamilies } from './meeting-fixture.js';
 
 const t = useDb();
 
 describe('tracking signal in the review', () => {
   it('flags the family whose lag-1 consensus erred the same way for six months', async () => {
-    const [fam1, fam2] = await insertFamilies(t.db, ['FAM-1', 'FAM-2']);
+    const { fam1, fam2 } = await insertFamilies(t.db);
     // Cycles 2026-06..2026-11, each with its lag-1 forecast of the next month (100 for both).
     const months = ['2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11'];
     const next = ['2026-07', '2026-08', '2026-09', '2026-10', '2026-11', '2026-12'];
