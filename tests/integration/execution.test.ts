@@ -53,20 +53,7 @@ beforeAll(async () => {
     closed_at: new Date('2027-01-20T00:00:00Z'),
   });
   // The adopted plan: FAM-1 400 a month, FAM-2 1000 a month, produced as demanded.
-  const run = await insertRun(db, {
-    cycleId: janId,
-    runKey: 'soe-jan',
-    periods: ['2027-01', '2027-02', '2027-03', '2027-04'],
-    demand: { [fam.fam1]: 400, [fam.fam2]: 1000 },
-    price: { [fam.fam1]: 900, [fam.fam2]: 20 },
-    resources: [{ id: fam.line, capacity: 2000, loadPerUnit: 1 }],
-    scenarios: SCENARIOS,
-  });
-  await db
-    .updateTable('cycles')
-    .set({ adopted_scenario_id: run.ids.central! })
-    .where('id', '=', janId)
-    .execute();
+  await adoptPlan(janId, 'soe-jan', ['2027-01', '2027-02', '2027-03', '2027-04']);
   // January's baseline of February: 400, upper 80% bound 480 (the P90).
   await db
     .insertInto('baseline_forecasts')
@@ -77,6 +64,27 @@ beforeAll(async () => {
 
 async function weekly(kind: 'weekly-sales' | 'weekly-production' | 'receipts', text: string) {
   return importCsv(db, { kind, fileName: `${kind}.csv`, text, actor: 'U_PAT' });
+}
+
+/**
+ * A plan run for `cycleId` over `periods` (FAM-1 400 and FAM-2 1,000 a month, on one line of
+ * 2,000), adopted as the cycle's decision.
+ */
+async function adoptPlan(cycleId: number, runKey: string, periods: string[]): Promise<void> {
+  const run = await insertRun(db, {
+    cycleId,
+    runKey,
+    periods,
+    demand: { [fam.fam1]: 400, [fam.fam2]: 1000 },
+    price: { [fam.fam1]: 900, [fam.fam2]: 20 },
+    resources: [{ id: fam.line, capacity: 2000, loadPerUnit: 1 }],
+    scenarios: SCENARIOS,
+  });
+  await db
+    .updateTable('cycles')
+    .set({ adopted_scenario_id: run.ids.central! })
+    .where('id', '=', cycleId)
+    .execute();
 }
 
 /** Otto opens `/sop execution`: the modal's view. */
@@ -308,20 +316,7 @@ describe('weekly S&OE', () => {
       phase: 'closed',
       closed_at: new Date('2027-03-20T00:00:00Z'),
     });
-    const run = await insertRun(db, {
-      cycleId: marId,
-      runKey: 'soe-mar',
-      periods: ['2027-03', '2027-04'],
-      demand: { [fam.fam1]: 400, [fam.fam2]: 1000 },
-      price: { [fam.fam1]: 900, [fam.fam2]: 20 },
-      resources: [{ id: fam.line, capacity: 2000, loadPerUnit: 1 }],
-      scenarios: SCENARIOS,
-    });
-    await db
-      .updateTable('cycles')
-      .set({ adopted_scenario_id: run.ids.central! })
-      .where('id', '=', marId)
-      .execute();
+    await adoptPlan(marId, 'soe-mar', ['2027-03', '2027-04']);
     // A February week comes in late: FAM-1 sold 4,000, ten times its month's plan. The plan in
     // force for February is January's (March's starts in March): P90 of the week
     // 400 × 7/28 + (480 − 400) × √(7/28) = 100 + 40 = 140; (4,000 − 140) / 140 = +2757.1%.
