@@ -55,6 +55,8 @@ export const whatif: Processor<'whatif'> = async (p, ctx) => {
     status: s.result.status,
     message: s.result.message,
     kpis: s.kpis,
+    // The chart draws each plan against the demand samples, as a plan run's does.
+    stress: s.result.stress,
   }));
   const [central, changed] = figures;
   if (!central || !changed) throw new Error('whatif: the scenarios were not solved');

@@ -632,8 +632,9 @@ export interface WhatIfOutcome {
 }
 
 /**
- * Central and central + the what-ifs, solved side by side (nothing is written). Codes typed in
- * any case name the company's families and resources.
+ * Central and central + the what-ifs, solved side by side and each played against the same
+ * demand samples (the forecast's, as in a plan run; nothing is written). Codes typed in any
+ * case name the company's families and resources.
  */
 export async function runWhatIf(
   db: Db,
@@ -649,6 +650,7 @@ export async function runWhatIf(
     inputs,
     [central, applyWhatIfs(central, typed, 'whatif', label)],
     solver,
+    { stress: true },
   );
   if (!c || !w) throw new Error('runWhatIf: the scenarios were not solved');
   return { central: c, whatIf: w };

@@ -134,6 +134,12 @@ describe('/sop whatif', () => {
     const file = running.standin.files.find((f) => f.id === reply.files[0]);
     expect(file?.initial_comment).toContain('demand FAM-2 +50%');
     expect(file?.initial_comment).toMatch(/Fill rate: .* vs central/);
+    // Both plans against the same demand samples, not only each at its own demand.
+    expect(file?.initial_comment).toMatch(
+      /• Expected fill rate: [\d.]+% \((?:[+−][\d.]+|0\.0) pts vs central [\d.]+%\)/,
+    );
+    expect(file?.initial_comment).toMatch(/• Margin at P10: \$[\d,]+ /);
+    expect(file?.initial_comment).toContain('_Each plan at the demand it plans for:_');
     expect(file?.initial_comment).toMatch(/Making cost: \$[\d,]+ \(\+\$[\d,]+ vs central/);
   });
 

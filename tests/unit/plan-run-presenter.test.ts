@@ -73,4 +73,45 @@ describe('what-if differences', () => {
     expect(text).toContain('• Making cost: $130,000,000 (+$332,902 vs central $129,667,098)');
     expect(text).not.toContain('900,000');
   });
+
+  it('leads with both plans against the same demand samples, then each at its own demand', () => {
+    // Planning for 5% more FAM-2: more stock, so the samples' worst tenth is served better
+    // (92.6% → 93.9%) but the expected margin falls by the stock it does not sell.
+    const whatIf = {
+      ...central,
+      name: 'whatif',
+      label: 'What-if',
+      kpis: {
+        ...central.kpis,
+        grossMargin: 78_000_000,
+        makingCost: 130_000_000,
+        expectedFillRate: 0.961,
+        serviceAtRisk: 0.939,
+        expectedMargin: 73_000_000,
+        marginP10: 70_100_000.2,
+        cashFlowP10: 57_500_000,
+        workingCapital: 12_500_000,
+      },
+    };
+    const withWc = { ...central, kpis: { ...central.kpis, workingCapital: 12_000_000 } };
+    expect(whatIfDiff('demand FAM-2 +5%', withWc, whatIf).split('\n')).toEqual([
+      '*What-if:* `demand FAM-2 +5%`',
+      '_Against the forecast’s demand samples (both plans, the same samples):_',
+      // 96.1 − 95.8 = 0.3 points; 93.9 − 92.6 = 1.3 points
+      '• Expected fill rate: 96.1% (+0.3 pts vs central 95.8%)',
+      '• Fill rate at P10: 93.9% (+1.3 pts vs central 92.6%)',
+      // 73,000,000 − 73,238,641 = −238,641
+      '• Expected margin: $73,000,000 (−$238,641 vs central $73,238,641)',
+      // 0.2 apart: no sign on a change that rounds to nothing
+      '• Margin at P10: $70,100,000 ($0 vs central $70,100,000)',
+      '• Cash at P10: $57,500,000 (−$500,000 vs central $58,000,000)',
+      '• Peak working capital: $12,500,000 (+$500,000 vs central $12,000,000)',
+      '_Each plan at the demand it plans for:_',
+      '• Making cost: $130,000,000 (+$332,902 vs central $129,667,098)',
+      '• Fill rate: 100.0% (0.0 pts vs central 100.0%)',
+      '• Margin: $78,000,000 (+$582,011 vs central $77,417,989)',
+      '• Peak utilisation: 100.0% (0.0 pts vs central 100.0%)',
+      '• Overloaded resource-months: 4 (0 vs central 4)',
+    ]);
+  });
 });

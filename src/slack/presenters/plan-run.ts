@@ -2,7 +2,7 @@
  * Words for plan runs and what-ifs in Slack: the headline figures of a run, and the
  * differences a what-if makes against central. Pure functions of the stored KPIs.
  */
-import { formatNumber, formatPercent } from '../../charts/format.js';
+import { formatNumber, formatPercent, formatPoints } from '../../charts/format.js';
 import { esc } from './format.js';
 
 export type Kpis = Readonly<Record<string, number | null | undefined>>;
@@ -61,12 +61,33 @@ interface Diff {
   readonly delta: (d: number) => string;
 }
 
-const signedMoney = (d: number): string => `${d >= 0 ? '+' : '−'}$${formatNumber(Math.abs(d))}`;
-const points = (d: number): string =>
-  `${d >= 0 ? '+' : '−'}${formatNumber(Math.abs(d * 100), 1)} pts`;
-const signedCount = (d: number): string => `${d >= 0 ? '+' : '−'}${formatNumber(Math.abs(d))}`;
+// A change that rounds to nothing has no sign: "$0", "0.0 pts", not "−$0" or "+0.0 pts".
+const sign = (rounded: number): string => (rounded > 0 ? '+' : rounded < 0 ? '−' : '');
+const signedMoney = (d: number): string => `${sign(Math.round(d))}$${formatNumber(Math.abs(d))}`;
+const signedCount = (d: number): string => `${sign(Math.round(d))}${formatNumber(Math.abs(d))}`;
+const points = (d: number): string => formatPoints(d);
 
-const DIFFS: readonly Diff[] = [
+/**
+ * Against the forecast's demand samples: what each plan earns when demand comes as it may,
+ * the same samples for both, so a what-if that plans for more demand is judged by the demand
+ * there may be. Shown when the stress test ran.
+ */
+const STRESSED: readonly Diff[] = [
+  { label: 'Expected fill rate', key: 'expectedFillRate', format: (v) => pct(v), delta: points },
+  { label: 'Fill rate at P10', key: 'serviceAtRisk', format: (v) => pct(v), delta: points },
+  { label: 'Expected margin', key: 'expectedMargin', format: (v) => money(v), delta: signedMoney },
+  { label: 'Margin at P10', key: 'marginP10', format: (v) => money(v), delta: signedMoney },
+  { label: 'Cash at P10', key: 'cashFlowP10', format: (v) => money(v), delta: signedMoney },
+  {
+    label: 'Peak working capital',
+    key: 'workingCapital',
+    format: (v) => money(v),
+    delta: signedMoney,
+  },
+];
+
+/** Each plan at the demand it plans for: the what-if's own assumptions, central's forecast. */
+const PLANNED: readonly Diff[] = [
   // The plan's cash costs: the solver's penalties (backlog, lost sales, safety stock) steer
   // it but are not money anyone pays, so they stay out.
   { label: 'Making cost', key: 'makingCost', format: (v) => money(v), delta: signedMoney },
@@ -81,7 +102,11 @@ const DIFFS: readonly Diff[] = [
   },
 ];
 
-/** The what-if against central, one line per figure: value, then the change. */
+/**
+ * The what-if against central, one line per figure: value, then the change. After the stress
+ * test it leads with both plans against the same demand samples, then each plan at its own
+ * planned demand, under a heading that says which is which.
+ */
 export function whatIfDiff(
   text: string,
   central: ScenarioFigures,
@@ -92,11 +117,21 @@ export function whatIfDiff(
     return `${head}\nCentral has no plan (${central.status}): ${esc(central.message ?? '')}`.trim();
   if (whatIf.status !== 'optimal')
     return `${head}\nNo plan meets this what-if (${whatIf.status}). ${esc(whatIf.message ?? '')}`.trim();
-  const lines = DIFFS.map((d) => {
+  const line = (d: Diff): string => {
     const a = central.kpis[d.key];
     const b = whatIf.kpis[d.key];
     if (typeof a !== 'number' || typeof b !== 'number') return `• ${d.label}: n/a`;
     return `• ${d.label}: ${d.format(b)} (${d.delta(b - a)} vs central ${d.format(a)})`;
-  });
-  return [head, ...lines].join('\n');
+  };
+  const stressed =
+    typeof central.kpis.expectedMargin === 'number' &&
+    typeof whatIf.kpis.expectedMargin === 'number';
+  if (!stressed) return [head, ...PLANNED.map(line)].join('\n');
+  return [
+    head,
+    '_Against the forecast’s demand samples (both plans, the same samples):_',
+    ...STRESSED.map(line),
+    '_Each plan at the demand it plans for:_',
+    ...PLANNED.map(line),
+  ].join('\n');
 }
