@@ -419,6 +419,8 @@ export function decisionsCsv(
       'owner_name',
     ],
     rows,
+    // Labels, rationales, actions and display names are typed: none runs as a formula.
+    { forSpreadsheets: true },
   );
 }
 
