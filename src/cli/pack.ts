@@ -1,14 +1,17 @@
 /** `sopbot pack --cycle 2027-01 > pack.md`: the executive meeting pack as Markdown. */
+import { atLocalHour } from '../core/calendar.js';
 import { UsageError } from '../errors.js';
 import { getOpenCycle } from '../services/cycles.js';
 import { buildPack, packMarkdown, packPeople } from '../services/pack.js';
+import { getSettings } from '../services/settings.js';
 import { cycleFlag, parseCommand, valueFlags } from './command.js';
 import { cliUserNames, withDb } from './db.js';
 import type { CliIo } from './types.js';
 
 const USAGE = `Usage: sopbot pack [--cycle YYYY-MM] [--as-of YYYY-MM-DD]
 Prints the executive meeting pack of a cycle (default: the open cycle) as Markdown.
---as-of: the day actions are judged overdue against (default: today). Reads DATABASE_URL.
+--as-of: the day, in the company's time zone, actions are judged overdue against (default:
+today). Reads DATABASE_URL.
 People appear by display name (users.info; with SLACK_BOT_TOKEN unset, the names the bot
 has already seen).`;
 
@@ -19,11 +22,14 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const asOf = args.values['as-of'];
   if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(asOf))
     throw new UsageError(`--as-of: must be a day as YYYY-MM-DD, got '${asOf}'\n\n${USAGE}`);
-  const now = asOf ? new Date(`${asOf}T12:00:00Z`) : new Date();
-  if (Number.isNaN(now.getTime())) throw new UsageError(`--as-of: '${asOf}' is not a date`);
+  if (asOf !== undefined && Number.isNaN(new Date(`${asOf}T00:00:00Z`).getTime()))
+    throw new UsageError(`--as-of: '${asOf}' is not a date`);
   return withDb(io, async (db) => {
     const month = cycle ?? (await getOpenCycle(db))?.month;
     if (!month) throw new UsageError(`--cycle: no cycle is open; name one.\n\n${USAGE}`);
+    // The day is the company's: noon there falls on it in every zone (12:00 UTC is already
+    // the next day in Auckland).
+    const now = asOf ? atLocalHour(asOf, 12, (await getSettings(db)).timezone) : new Date();
     const pack = await buildPack(db, month, now);
     io.stdout(packMarkdown(pack, await cliUserNames(db, io).names(packPeople(pack))));
     return 0;
