@@ -1,5 +1,5 @@
 /** `sopbot pack --cycle 2027-01 > pack.md`: the executive meeting pack as Markdown. */
-import { atLocalHour } from '../core/calendar.js';
+import { atLocalHour, isDay } from '../core/calendar.js';
 import { UsageError } from '../errors.js';
 import { getOpenCycle } from '../services/cycles.js';
 import { buildPack, packMarkdown, packPeople } from '../services/pack.js';
@@ -20,10 +20,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (!args) return 0;
   const cycle = cycleFlag(args.values.cycle, USAGE);
   const asOf = args.values['as-of'];
-  if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(asOf))
-    throw new UsageError(`--as-of: must be a day as YYYY-MM-DD, got '${asOf}'\n\n${USAGE}`);
-  if (asOf !== undefined && Number.isNaN(new Date(`${asOf}T00:00:00Z`).getTime()))
-    throw new UsageError(`--as-of: '${asOf}' is not a date`);
+  if (asOf !== undefined && !isDay(asOf))
+    throw new UsageError(`--as-of: '${asOf}' is not a date; give a day as YYYY-MM-DD.`);
   return withDb(io, async (db) => {
     const month = cycle ?? (await getOpenCycle(db))?.month;
     if (!month) throw new UsageError(`--cycle: no cycle is open; name one.\n\n${USAGE}`);

@@ -57,6 +57,16 @@ export function localDateTime(instant: Date, zone: string): string {
   return inZone(instant, zone).toFormat('yyyy-MM-dd HH:mm');
 }
 
+/**
+ * True for a day written YYYY-MM-DD that the calendar has: '2027-02-30' has the shape but
+ * not the day (a Date would roll it over to 2 March), so it is refused.
+ */
+export function isDay(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
 /** `date` (YYYY-MM-DD) plus `days` calendar days. */
 export function addDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);

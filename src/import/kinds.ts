@@ -3,6 +3,7 @@
  * company maps to rows. docs/data-format.md documents the same columns for people.
  */
 import { z } from 'zod';
+import { isDay } from '../core/calendar.js';
 import type { Company } from '../core/company.js';
 import { isPeriod } from '../core/period.js';
 
@@ -224,11 +225,6 @@ export const resourceCostRow = z.object({
 /** Monthly production actuals (plan adherence). */
 export const productionRow = z.object({ family: code(), period: period(), units: nonNegative() });
 
-const isDay = (s: string) => {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-};
 const day = () =>
   z
     .string({ error: 'is required' })

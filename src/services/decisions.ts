@@ -21,6 +21,7 @@ import {
 import { scenarioById } from '../../db/queries/plan-results.js';
 import { latestRun, runScenarios } from '../../db/queries/plan-runs.js';
 import type { ActionRow, CycleRow, DecisionRow } from '../../db/schema.js';
+import { isDay } from '../core/calendar.js';
 import { tradeOffSentences } from '../core/scenarios/trade-off.js';
 import { controlCharacterMessage } from '../core/text.js';
 import { toCsv } from '../csv/format.js';
@@ -74,14 +75,13 @@ export interface DecisionRecord {
   readonly jobRequests: readonly string[];
 }
 
-const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
-
 export function validateActions(actions: readonly NewAction[]): string[] {
   const errors: string[] = [];
   actions.forEach((a, i) => {
     const n = `action ${i + 1}`;
     if (!a.owner) errors.push(`${n}: owner is missing`);
-    if (!DATE.test(a.dueDate)) errors.push(`${n}: due date '${a.dueDate}' must be YYYY-MM-DD`);
+    if (!isDay(a.dueDate))
+      errors.push(`${n}: due date '${a.dueDate}' is not a date; give a day as YYYY-MM-DD`);
     if (!a.description.trim()) errors.push(`${n}: description is empty`);
     if (a.description.length > 500) errors.push(`${n}: description is longer than 500 characters`);
   });

@@ -37,7 +37,7 @@ import {
 import { matchCode } from '../../db/queries/shared.js';
 import type { DeviationKind } from '../../db/schema.js';
 import type { JobQueue } from '../../jobs/contracts.js';
-import { addDays, addWorkingDays, localDate } from '../core/calendar.js';
+import { addDays, addWorkingDays, isDay, localDate } from '../core/calendar.js';
 import {
   detectDeviations,
   mondayOf,
@@ -492,6 +492,8 @@ export async function reportDeviation(
   deps: CycleDeps,
   r: ExecutionReport,
 ): Promise<ReportedDeviation | null> {
+  if (!isDay(r.day))
+    throw new ValidationError(`day: '${r.day}' is not a date; give a day as YYYY-MM-DD.`);
   const settings = await getSettings(deps.db);
   const fam = await familyIds(deps.db);
   const res = await resourceIds(deps.db);

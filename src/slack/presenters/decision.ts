@@ -5,7 +5,7 @@
  */
 import type { types } from '@slack/bolt';
 import type { ActionRow } from '../../../db/schema.js';
-import { localDate } from '../../core/calendar.js';
+import { isDay, localDate } from '../../core/calendar.js';
 import type { DecisionLogEntry, NewAction } from '../../services/decisions.js';
 import {
   andMore,
@@ -197,6 +197,7 @@ export function parseDecisionState(
     if (!owner && !due && !desc) continue;
     if (!owner) errors[`a${i}_owner`] = `Action ${i} needs an owner.`;
     if (!due) errors[`a${i}_due`] = `Action ${i} needs a due date.`;
+    else if (!isDay(due)) errors[`a${i}_due`] = `Action ${i}: '${due}' is not a date.`;
     else if (due < today) errors[`a${i}_due`] = `Action ${i}: the due date ${due} is in the past.`;
     if (!desc) errors[`a${i}_desc`] = `Action ${i} needs a description.`;
     if (owner && due && desc) actions.push({ owner, dueDate: due, description: desc });

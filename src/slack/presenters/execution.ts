@@ -5,6 +5,7 @@
  */
 import type { types } from '@slack/bolt';
 import type { DeviationKind } from '../../../db/schema.js';
+import { isDay } from '../../core/calendar.js';
 import { REPORT_KINDS, type ReportKind } from '../../core/execution.js';
 import { decimalCommaAdvice, readTypedNumber } from '../../core/typed-number.js';
 import { andMore, fitText, SECTION_TEXT_CHARS } from './fit.js';
@@ -119,7 +120,7 @@ export function parseExecutionState(values: Values): ParsedReport {
   const code = (values.code?.value?.value ?? '').trim();
   if (!code) errors.code = 'Give the supplier, line or family code.';
   const day = values.day?.date?.selected_date ?? '';
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) errors.day = 'Pick a day of the week concerned.';
+  if (!isDay(day)) errors.day = 'Pick a day of the week concerned.';
   const qty = (block: string) => {
     const raw = (values[block]?.value?.value ?? '').trim();
     if (!raw) return null;
