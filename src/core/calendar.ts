@@ -47,6 +47,15 @@ export function previousWorkingDay(instant: Date, zone: string): Date {
   return from.plus({ days: offset }).toJSDate();
 }
 
+/**
+ * `instant` plus `days` calendar days in `zone`, at the same local wall-clock time: across a
+ * DST change that is 23 or 25 hours a day, not 24 (a time that does not exist that day, in a
+ * spring-forward gap, moves to just after it).
+ */
+export function addLocalDays(instant: Date, days: number, zone: string): Date {
+  return inZone(instant, zone).plus({ days }).toJSDate();
+}
+
 /** The local date (YYYY-MM-DD) of an instant in `zone`. */
 export function localDate(instant: Date, zone: string): string {
   return inZone(instant, zone).toFormat('yyyy-MM-dd');

@@ -16,7 +16,7 @@ import {
 } from '../../db/queries/actions.js';
 import { audit } from '../../db/queries/audit.js';
 import type { ActionRow } from '../../db/schema.js';
-import { addDays, atLocalHour, daysBetween, localDate } from '../core/calendar.js';
+import { addDays, addLocalDays, atLocalHour, daysBetween, localDate } from '../core/calendar.js';
 import type { CycleDeps } from '../deps.js';
 import { SopError } from '../errors.js';
 import { isLedgerMessage } from '../slack/post-ledger.js';
@@ -190,10 +190,16 @@ export async function markDone(
   });
 }
 
-export const SNOOZES = { '1d': 24, '1w': 7 * 24 } as const;
+/** Each snooze in calendar days of the company's zone. */
+export const SNOOZES = { '1d': 1, '1w': 7 } as const;
 export type Snooze = keyof typeof SNOOZES;
 
-/** Push the action's reminders to now + the snooze, and schedule one reminder then. */
+/**
+ * Push the action's reminders to the same wall-clock time 1 or 7 days later in the company's
+ * zone, and schedule one reminder then. Not a fixed 24 or 168 hours: across a DST change those
+ * end an hour off the local time, and on the autumn change a snooze from the 09:00 reminder
+ * would end at 08:00, before the next day's 09:00 one, so the owner got both.
+ */
 export async function snoozeAction(
   deps: CycleDeps,
   id: string,
@@ -201,7 +207,8 @@ export async function snoozeAction(
   snooze: Snooze,
 ): Promise<ActionRow> {
   const now = deps.clock.now();
-  const until = new Date(now.getTime() + SNOOZES[snooze] * 3600_000);
+  const { timezone } = await getSettings(deps.db);
+  const until = addLocalDays(now, SNOOZES[snooze], timezone);
   // The snooze and its reminder are one change: the reminder is recorded in the same
   // transaction (the job outbox), so a crash or a Redis outage between them cannot lose it.
   const { row, job } = await deps.db.transaction().execute(async (trx) => {
@@ -221,7 +228,6 @@ export async function snoozeAction(
       entityId: id,
       details: { until: until.toISOString() },
     });
-    const { timezone } = await getSettings(trx);
     const kind: ReminderKind = localDate(until, timezone) > r.due_date ? 'overdue' : 'due';
     const reminder = await requestJob(
       trx,

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import {
+  addLocalDays,
   addWorkingDays,
   atLocalHour,
   isTimeZone,
@@ -89,6 +90,27 @@ describe('working days in the company time zone', () => {
     expect(isTimeZone('UTC') && isTimeZone(TOKYO) && isTimeZone('Europe/Paris')).toBe(true);
     expect(isTimeZone('Mars/Olympus')).toBe(false);
     expect(() => localDate(at, 'Mars/Olympus')).toThrow(/not a time zone/);
+  });
+});
+
+describe('calendar days in the company time zone', () => {
+  it('keep the wall-clock time across DST: a 23-hour and a 25-hour day', () => {
+    // Los Angeles springs forward on Sun 2027-03-14 (PST UTC−8 → PDT UTC−7) and falls back on
+    // Sun 2027-11-07 (PDT → PST): Saturday 09:00 plus one day is Sunday 09:00 both times.
+    expect(addLocalDays(new Date('2027-03-13T17:00:00Z'), 1, LA).toISOString()).toBe(
+      '2027-03-14T16:00:00.000Z',
+    );
+    expect(addLocalDays(new Date('2027-11-06T16:00:00Z'), 1, LA).toISOString()).toBe(
+      '2027-11-07T17:00:00.000Z',
+    );
+    // A week from Friday 2027-03-12 09:00 PST is Friday 2027-03-19 09:00 PDT.
+    expect(addLocalDays(new Date('2027-03-12T17:00:00Z'), 7, LA).toISOString()).toBe(
+      '2027-03-19T16:00:00.000Z',
+    );
+    // Tokyo has no DST: one day is 24 hours.
+    expect(addLocalDays(new Date('2027-03-13T00:00:00Z'), 1, TOKYO).toISOString()).toBe(
+      '2027-03-14T00:00:00.000Z',
+    );
   });
 });
 
