@@ -52,10 +52,13 @@ import { type ArchivedForecast, forecastValueAdded } from '../core/kpi.js';
 import { addMonths, monthsBetween, type Period, periodRange } from '../core/period.js';
 import { type PlanProblem, planProblemSchema } from '../core/supply/problem.js';
 import { UsageError } from '../errors.js';
+import { getSettings } from './settings.js';
 
 export interface ExplainContext {
   readonly cycleMonth: Period;
   readonly runId: string | null;
+  /** The company's time zone (settings): the days an answer names are its days. */
+  readonly timezone: string;
   /** Display names of the people named in the answer, by Slack id. */
   readonly names: Readonly<Record<string, string>>;
 }
@@ -72,6 +75,7 @@ export interface ChangeRow {
   readonly comment: string | null;
   readonly status: AdjustmentRow['status'];
   readonly zone: AdjustmentRow['zone'];
+  /** When it was made: an ISO instant (UTC); shown as the company's local date. */
   readonly createdAt: string;
 }
 
@@ -203,6 +207,7 @@ async function explainedMonths<M>(
     months,
     cycleMonth: cycle.month,
     runId,
+    timezone: (await getSettings(db)).timezone,
     names: await namesOf(db, months.flatMap(people)),
   };
 }
@@ -444,6 +449,7 @@ async function changesOf(
     changes,
     cycleMonth: cycle.month,
     runId: run?.id ?? null,
+    timezone: (await getSettings(db)).timezone,
     names: await namesOf(
       db,
       changes.map((c) => c.author),

@@ -48,11 +48,44 @@ function family(steps: number): Explanation {
     months: [month],
     cycleMonth: '2027-01',
     runId: '9',
+    timezone: 'UTC',
     names: {},
   };
 }
 
 describe('explain presenters', () => {
+  it("who changed: each change's day is the company's day (Tokyo, UTC+9), not UTC's", () => {
+    const change = (id: string, createdAt: string) => ({
+      id,
+      period: '2027-03',
+      author: 'U1',
+      kind: 'delta_units' as const,
+      value: 5,
+      before: 100,
+      after: 105,
+      reasonCode: 'promo',
+      comment: null,
+      status: 'accepted' as const,
+      zone: 'liquid' as const,
+      createdAt,
+    });
+    const e: Explanation = {
+      kind: 'changes',
+      query: { intent: 'who', code: 'FAM-1', from: null, to: null, direction: null },
+      family: { id: 1, code: 'FAM-1', name: 'One', unit: 'units' },
+      // 20:30 UTC on the 12th is 05:30 on the 13th in Tokyo; 14:59 UTC is 23:59 the same day.
+      changes: [change('1', '2027-01-12T20:30:00.000Z'), change('2', '2027-01-12T14:59:00.000Z')],
+      cycleMonth: '2027-01',
+      runId: null,
+      timezone: 'Asia/Tokyo',
+      names: { U1: 'Rita Rep' },
+    };
+    const lines = explainPlainText(e)
+      .split('\n')
+      .filter((l) => l.includes('promo'));
+    expect(lines.map((l) => l.split(' · ').at(-1))).toEqual(['2027-01-13', '2027-01-12']);
+  });
+
   it('a resource the solver fills to its capacity is at capacity, not "-0 spare"', () => {
     const base = family(0) as Extract<Explanation, { kind: 'family' }>;
     const month = base.months[0]!;

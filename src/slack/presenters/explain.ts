@@ -6,6 +6,7 @@
  * with "and N more", and the whole message stays under MAX_BLOCKS and MESSAGE_BLOCKS_CHARS.
  */
 import type { types } from '@slack/bolt';
+import { localDate } from '../../core/calendar.js';
 import type { FamilyMonthExplanation } from '../../core/explain/family.js';
 import type { ResourceMonthExplanation } from '../../core/explain/resource.js';
 import type { AdjustmentFva } from '../../core/kpi.js';
@@ -375,14 +376,18 @@ function resourceRangeBlocks(months: readonly ResourceMonthExplanation[], lim: L
 
 // --- who changed ------------------------------------------------------------------------
 
-function changeLine(c: ChangeRow, names: Readonly<Record<string, string>>): string {
+function changeLine(
+  c: ChangeRow,
+  names: Readonly<Record<string, string>>,
+  timezone: string,
+): string {
   const status =
     c.status === 'flagged'
       ? ' · :triangular_flag_on_post: flagged'
       : c.status === 'accepted'
         ? ''
         : ` · _${c.status}_`;
-  return `• *${c.period}* ${fmtChange(c.kind, c.value)}${c.before !== null && c.after !== null ? ` (${q(c.before)} → ${q(c.after)})` : ''} by ${who(c.author, names)} · \`${esc(c.reasonCode)}\`${c.comment ? ` · “${esc(clip(c.comment, 300))}”` : ''}${status} · ${c.createdAt.slice(0, 10)}`;
+  return `• *${c.period}* ${fmtChange(c.kind, c.value)}${c.before !== null && c.after !== null ? ` (${q(c.before)} → ${q(c.after)})` : ''} by ${who(c.author, names)} · \`${esc(c.reasonCode)}\`${c.comment ? ` · “${esc(clip(c.comment, 300))}”` : ''}${status} · ${localDate(new Date(c.createdAt), timezone)}`;
 }
 
 // --- the message -----------------------------------------------------------------------
@@ -481,7 +486,7 @@ export function explainMessage(e: Explanation, opts: ExplainMessageOptions = {})
     else blocks.push(...resourceRangeBlocks(e.months, lim));
   } else {
     const lines = capped(
-      e.changes.map((c) => changeLine(c, e.names)),
+      e.changes.map((c) => changeLine(c, e.names, e.timezone)),
       lim,
       'changes',
     );
