@@ -24,8 +24,8 @@ export const decisions: SopSubcommand = {
         );
     }
     const entries = await listDecisions(ctx.deps.db, month);
+    const { timezone } = await getSettings(ctx.deps.db);
     if (format === 'list') {
-      const { timezone } = await getSettings(ctx.deps.db);
       await ctx.respond({ response_type: 'ephemeral', text: decisionsListText(entries, timezone) });
       return;
     }
@@ -38,7 +38,7 @@ export const decisions: SopSubcommand = {
       content:
         format === 'csv'
           ? decisionsCsv(entries)
-          : decisionsMarkdown(entries, month ? `Decisions ${month}` : 'Decision log'),
+          : decisionsMarkdown(entries, timezone, month ? `Decisions ${month}` : 'Decision log'),
       logger: ctx.deps.logger,
     });
     await ctx.respond({

@@ -1,5 +1,6 @@
 /** `sopbot decisions [--cycle YYYY-MM] [--format md|csv]`: the decision log. */
 import { decisionsCsv, decisionsMarkdown, listDecisions } from '../services/decisions.js';
+import { getSettings } from '../services/settings.js';
 import { choiceFlag, cycleFlag, parseCommand, valueFlags } from './command.js';
 import { cliUserNames, withDb } from './db.js';
 import type { CliIo } from './types.js';
@@ -21,7 +22,12 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout(
       format === 'csv'
         ? decisionsCsv(entries, who)
-        : decisionsMarkdown(entries, cycle ? `Decisions ${cycle}` : 'Decision log', who),
+        : decisionsMarkdown(
+            entries,
+            (await getSettings(db)).timezone,
+            cycle ? `Decisions ${cycle}` : 'Decision log',
+            who,
+          ),
     );
     return 0;
   });

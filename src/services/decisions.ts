@@ -21,7 +21,7 @@ import {
 import { scenarioById } from '../../db/queries/plan-results.js';
 import { latestRun, runScenarios } from '../../db/queries/plan-runs.js';
 import type { ActionRow, CycleRow, DecisionRow } from '../../db/schema.js';
-import { isDay } from '../core/calendar.js';
+import { isDay, localDateTime } from '../core/calendar.js';
 import { tradeOffSentences } from '../core/scenarios/trade-off.js';
 import { controlCharacterMessage } from '../core/text.js';
 import { toCsv } from '../csv/format.js';
@@ -335,9 +335,14 @@ export async function listDecisions(db: Db, cycleMonth?: string): Promise<Decisi
   }));
 }
 
-/** `who`: a user id as the reader should see it (a name in files; a mention in Slack). */
+/**
+ * `timezone`: the company's; each decision's time is written in it with the zone's name, as
+ * Slack's fallback text writes it. `who`: a user id as the reader should see it (a name in
+ * files; a mention in Slack).
+ */
 export function decisionsMarkdown(
   entries: readonly DecisionLogEntry[],
+  timezone: string,
   title = 'Decision log',
   who: (userId: string) => string = (id) => id,
 ): string {
@@ -347,7 +352,7 @@ export function decisionsMarkdown(
     lines.push(
       `## ${e.cycle}: ${e.scenario} (decision ${e.id})`,
       '',
-      `- Decided by ${who(e.decidedBy)} on ${e.decidedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC${e.viaVote ? ', after a vote' : ''}`,
+      `- Decided by ${who(e.decidedBy)} on ${localDateTime(e.decidedAt, timezone)} ${timezone}${e.viaVote ? ', after a vote' : ''}`,
       `- Scenario snapshot: plan run ${e.runId}, scenario ${e.scenarioId}`,
       ...(e.tradeOff ? [`- Trade-off accepted: ${e.tradeOff}`] : []),
       `- Rationale: ${e.rationale.replace(/\s*\n\s*/g, ' ')}`,

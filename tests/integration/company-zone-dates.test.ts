@@ -50,6 +50,41 @@ describe('dates in the company time zone (Asia/Tokyo)', () => {
         created_at: AT,
       })
       .execute();
+    const run = await t.db
+      .insertInto('plan_runs')
+      .values({
+        cycle_id: cycleId,
+        run_key: 'zone-dates',
+        trigger: 'test',
+        periods: JSON.stringify(['2027-01']),
+        input_hash: 'zone-dates',
+        problem: JSON.stringify({}),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const scenario = await t.db
+      .insertInto('plan_scenarios')
+      .values({
+        run_id: run.id,
+        name: 'central',
+        label: 'Central',
+        assumptions: JSON.stringify({}),
+        status: 'optimal',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await t.db
+      .insertInto('decisions')
+      .values({
+        cycle_id: cycleId,
+        scenario_id: scenario.id,
+        title: 'Adopt the Central scenario',
+        rationale: 'Service first',
+        decided_by: 'U_EXEC',
+        decided_at: AT,
+        request_key: 'zone-dates-decision',
+      })
+      .execute();
   });
 
   const cli = async (argv: string[]) => {
@@ -72,5 +107,14 @@ describe('dates in the company time zone (Asia/Tokyo)', () => {
     expect(code).toBe(0);
     const line = out.split('\n').find((l) => l.includes('promo'));
     expect(line?.split(' · ').at(-1)).toBe('2027-01-13');
+  });
+
+  it('sopbot decisions (Markdown) times each decision in Tokyo, naming the zone', async () => {
+    const { code, out } = await cli(['decisions', '--cycle', '2027-01']);
+    expect(code).toBe(0);
+    expect(out).toContain('- Decided by U_EXEC on 2027-01-13 05:30 Asia/Tokyo\n');
+    // The CSV keeps the instant in ISO UTC, for machines.
+    const csv = await cli(['decisions', '--cycle', '2027-01', '--format', 'csv']);
+    expect(csv.out).toContain(',2027-01-12T20:30:00.000Z,');
   });
 });
