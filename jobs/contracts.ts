@@ -121,6 +121,13 @@ export const payloads = {
    * `revision` (the audit entry of a correction or a resolution), the note saying so.
    */
   'deviation-publish': z.object({ deviationId: id, revision: id.optional() }),
+  /**
+   * S&OE: publish the deviations one check found when they are more than
+   * `ROLLUP_THRESHOLD` (src/services/execution.ts): one message in the supply channel with
+   * the full list in its thread, one DM per owner, the reminders. `check` is the audit entry
+   * (`deviation.rollup`) recorded with them, which lists them as found.
+   */
+  'deviation-rollup': z.object({ check: id }),
   /** S&OE: the weekly digest, on the company's Monday morning (job scheduler). */
   'execution-digest': z.object({
     /** The week's Monday; by default the week before the one the job runs in. */
@@ -153,6 +160,7 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   review: 'posts',
   'execution-check': 'posts',
   'deviation-publish': 'posts',
+  'deviation-rollup': 'posts',
   'execution-digest': 'notifications',
 };
 
@@ -181,6 +189,7 @@ const JOB_IDS: { readonly [N in JobName]: (p: JobPayload<N>) => string } = {
   'execution-check': (p) => `execution-check-${p.week}-${hash(p.requestKey)}`,
   'deviation-publish': (p) =>
     `deviation-publish-${p.deviationId}${p.revision ? `-r${p.revision}` : ''}`,
+  'deviation-rollup': (p) => `deviation-rollup-${p.check}`,
   'execution-digest': (p) => (p.week ? `execution-digest-${p.week}` : 'execution-digest'),
 };
 

@@ -1,6 +1,7 @@
 /**
  * Weekly S&OE jobs: check a week's imported actuals (`execution-check`), publish a deviation
- * found there or reported by operations (`deviation-publish`), and the Monday digest
+ * found there or reported by operations (`deviation-publish`), or the many one check found,
+ * rolled up (`deviation-rollup`), and the Monday digest
  * (`execution-digest`, from the job scheduler the worker upserts). Each post is keyed in the
  * ledger: a retry sends nothing twice.
  */
@@ -9,6 +10,7 @@ import {
   postDigest,
   publishDeviation,
   publishRevision,
+  publishRollup,
 } from '../src/services/execution.js';
 import type { Processor } from './processor-types.js';
 
@@ -17,6 +19,7 @@ export const executionCheck: Processor<'execution-check'> = async (p, ctx) => {
   if (r.skipped) ctx.logger.warn({ week: p.week }, `week not checked: ${r.skipped}`);
   return {
     deviations: r.found.length,
+    ...(r.rolledUp ? { rolledUp: true } : {}),
     ...(r.updated ? { updated: r.updated } : {}),
     ...(r.resolved ? { resolved: r.resolved } : {}),
     ...(r.skipped ? { skipped: r.skipped } : {}),
@@ -27,6 +30,13 @@ export const deviationPublish: Processor<'deviation-publish'> = async (p, ctx) =
   if (p.revision) await publishRevision(ctx, p.deviationId, p.revision);
   else await publishDeviation(ctx, p.deviationId);
   return { published: true };
+};
+
+export const deviationRollup: Processor<'deviation-rollup'> = async (p, ctx) => {
+  const r = await publishRollup(ctx, p.check);
+  if (!r)
+    ctx.logger.warn({ check: p.check }, 'no roll-up of S&OE deviations under this audit entry');
+  return r ? { ...r } : { deviations: 0 };
 };
 
 export const executionDigest: Processor<'execution-digest'> = async (p, ctx) => {

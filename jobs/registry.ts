@@ -7,7 +7,7 @@ import { actionReminder } from './action-reminder.js';
 import { baseline } from './baseline.js';
 import type { JobName } from './contracts.js';
 import { decisionPublish } from './decision-publish.js';
-import { deviationPublish, executionCheck, executionDigest } from './execution.js';
+import { deviationPublish, deviationRollup, executionCheck, executionDigest } from './execution.js';
 import { nudge } from './nudge.js';
 import { pack } from './pack.js';
 import { phaseAnnounce } from './phase-announce.js';
@@ -41,5 +41,6 @@ export const PROCESSORS: { readonly [N in JobName]: Processor<N> } = {
   // Weekly S&OE.
   'execution-check': executionCheck,
   'deviation-publish': deviationPublish,
+  'deviation-rollup': deviationRollup,
   'execution-digest': executionDigest,
 };

@@ -181,6 +181,23 @@ export async function recordPost(
     .execute();
 }
 
+/**
+ * Writes rows for `keys` that show the posted message `at`, leaving any key that already has
+ * a row as it is.
+ */
+export async function recordPostsIfAbsent(
+  db: Db,
+  keys: readonly string[],
+  at: { channel: string; ts: string },
+): Promise<void> {
+  if (keys.length === 0) return;
+  await db
+    .insertInto('slack_posts')
+    .values(keys.map((key) => ({ post_key: key, channel_id: at.channel, ts: at.ts })))
+    .onConflict((oc) => oc.column('post_key').doNothing())
+    .execute();
+}
+
 export async function getPost(db: Db, key: string): Promise<LedgerRow | null> {
   const row = await db
     .selectFrom('slack_posts')

@@ -3,12 +3,14 @@
  * plan. Each deviation beyond the settings' thresholds is recorded once (its key: kind, week,
  * family or supplier), gets a follow-up action with a suggested owner and due date (so it is
  * reminded, listed and closed like any decision's action), and is posted in the supply
- * channel. One that breaks the frozen zone's assumptions is marked for the next executive
- * meeting (the pack's question 6). A corrected import of a week updates the figures of its
+ * channel; a check that finds more than ROLLUP_THRESHOLD posts them rolled up (one message,
+ * the list in its thread, one DM per owner). One that breaks the frozen zone's assumptions is
+ * marked for the next executive meeting (the pack's question 6). A corrected import of a week updates the figures of its
  * open deviations, and resolves those it clears. Operations report what the numbers cannot
  * show (a supplier delay) with `/sop execution`.
  */
 import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
 import type { Db } from '../../db/connect.js';
 import { audit, auditEntry } from '../../db/queries/audit.js';
 import { familyIds, resourceIds } from '../../db/queries/codes.js';
@@ -49,8 +51,15 @@ import { fmtPct, fmtQty } from '../core/number-format.js';
 import { monthsBetween } from '../core/period.js';
 import { SopError, ValidationError } from '../errors.js';
 import type { ImportResult } from '../import/import-csv.js';
-import { ledgerEntry } from '../slack/post-ledger.js';
+import { ledgerEntry, postMessageOnce, recordSharedMessage } from '../slack/post-ledger.js';
 import { actionDm } from '../slack/presenters/actions.js';
+import {
+  type RollupDeviation,
+  type RollupView,
+  rollupMessage,
+  rollupOwnerDm,
+  rollupThread,
+} from '../slack/presenters/deviation-rollup.js';
 import {
   deviationMessage,
   deviationRevisionMessage,
@@ -82,6 +91,8 @@ const pct = (a: number, e: number) => (e > 0 ? fmtPct((a - e) / e, true) : 'n/a'
 
 interface Pending extends NewDeviation {
   readonly owner: string;
+  /** The family or supplier code. */
+  readonly code: string;
 }
 
 /** Who should own a deviation: the family's sales rep, operations, or a planner. */
@@ -106,19 +117,41 @@ export interface ReportedDeviation extends RecordedDeviation {
   readonly publishRequest: string;
 }
 
-type Recorded = RecordedDeviation & { readonly publishRequest: string | null };
+type Recorded = RecordedDeviation & {
+  readonly code: string;
+  readonly actual: number | null;
+  readonly expected: number | null;
+};
 
 /**
- * Record the deviations that are new: one transaction each for the deviation, its action and
- * the audit entry, and with `requestPublish` the `deviation-publish` job in the job outbox
- * (so neither Redis being down nor a retry loses a post). The caller hands those over.
+ * A check that records more new deviations than this posts them rolled up: one message in the
+ * supply channel with the complete list in its thread, and one DM per owner (the
+ * `deviation-rollup` job), rather than a message and a DM per deviation. At or below it,
+ * each is published on its own (`deviation-publish`), as a report is.
+ */
+export const ROLLUP_THRESHOLD = 3;
+
+/** What `record` wrote, and the job requests the caller hands over after the commit. */
+interface RecordOutcome {
+  readonly made: Recorded[];
+  readonly requests: string[];
+  /** Whether they are published together (one `deviation-rollup`). */
+  readonly rolledUp: boolean;
+}
+
+/**
+ * Record the deviations that are new, in one transaction: each deviation, its action and its
+ * audit entry, and the job that publishes them, in the job outbox (so neither Redis being down
+ * nor a retry loses a post). With `rollupWeek` (a check's week), more than ROLLUP_THRESHOLD
+ * new ones are published together: one `deviation-rollup` job, its audit entry (`deviation.rollup`) listing them as
+ * found; otherwise each has its `deviation-publish`. The caller hands the requests over.
  */
 async function record(
   deps: CycleDeps,
   pending: readonly Pending[],
-  opts: { readonly requestPublish?: boolean } = {},
-): Promise<Recorded[]> {
-  if (pending.length === 0) return [];
+  opts: { readonly rollupWeek?: string } = {},
+): Promise<RecordOutcome> {
+  if (pending.length === 0) return { made: [], requests: [], rolledUp: false };
   const settings = await getSettings(deps.db);
   const cycle = await latestCycle(deps.db);
   if (!cycle) throw new SopError('conflict', 'No cycle yet: start one with `/sop cycle start`.');
@@ -126,11 +159,11 @@ async function record(
     addWorkingDays(deps.clock.now(), settings.soe_due_days, settings.timezone),
     settings.timezone,
   );
-  const out: Recorded[] = [];
-  for (const p of pending) {
-    const made = await deps.db.transaction().execute(async (trx) => {
+  return deps.db.transaction().execute(async (trx) => {
+    const made: Recorded[] = [];
+    for (const p of pending) {
       const id = await insertDeviation(trx, p);
-      if (id === null) return null;
+      if (id === null) continue;
       const action = await insertDeviationAction(trx, {
         cycleId: cycle.id,
         description: p.summary,
@@ -147,24 +180,51 @@ async function record(
         entityId: id,
         details: { kind: p.kind, week: p.week, owner: p.owner, due, frozenBreak: p.frozenBreak },
       });
-      const publishRequest = opts.requestPublish
-        ? await requestJob(trx, 'deviation-publish', { deviationId: id })
-        : null;
-      return { id, action, publishRequest };
-    });
-    if (!made) continue;
-    out.push({
-      id: made.id,
-      kind: p.kind,
-      summary: p.summary,
-      owner: p.owner,
-      due,
-      frozenBreak: p.frozenBreak,
-      actionId: made.action.id,
-      publishRequest: made.publishRequest,
-    });
-  }
-  return out;
+      made.push({
+        id,
+        kind: p.kind,
+        summary: p.summary,
+        owner: p.owner,
+        due,
+        frozenBreak: p.frozenBreak,
+        actionId: action.id,
+        code: p.code,
+        actual: p.actual,
+        expected: p.expected,
+      });
+    }
+    const week = opts.rollupWeek;
+    if (week !== undefined && made.length > ROLLUP_THRESHOLD) {
+      const check = await audit(trx, {
+        actor: 'sopbot',
+        action: 'deviation.rollup',
+        entity: 'week',
+        entityId: week,
+        details: { week, deviations: made.map(rollupEntry) },
+      });
+      const request = await requestJob(trx, 'deviation-rollup', { check });
+      return { made, requests: [request], rolledUp: true };
+    }
+    const requests: string[] = [];
+    for (const d of made)
+      requests.push(await requestJob(trx, 'deviation-publish', { deviationId: d.id }));
+    return { made, requests, rolledUp: false };
+  });
+}
+
+/** A rolled-up deviation as its check's audit entry keeps it (and the roll-up shows it). */
+function rollupEntry(d: Recorded): RollupDeviation {
+  return {
+    id: d.id,
+    kind: d.kind,
+    code: d.code,
+    actual: d.actual,
+    expected: d.expected,
+    owner: d.owner,
+    due: d.due,
+    actionId: d.actionId,
+    frozenBreak: d.frozenBreak,
+  };
 }
 
 /**
@@ -200,10 +260,108 @@ export async function publishDeviation(deps: ExecutionDeps, deviationId: string)
     );
 }
 
+const rollupSchema = z.object({
+  week: z.string(),
+  deviations: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.enum(['sales_above_p90', 'production_below_plan', 'supplier_short', 'reported']),
+      code: z.string(),
+      actual: z.number().nullable(),
+      expected: z.number().nullable(),
+      owner: z.string(),
+      due: z.string(),
+      actionId: z.string(),
+      frozenBreak: z.boolean(),
+    }),
+  ),
+});
+
+/** What a roll-up sent: the thread's replies and the owners' DMs (sent now or before). */
+export interface RollupOutcome {
+  readonly deviations: number;
+  readonly replies: number;
+  readonly owners: number;
+}
+
+/**
+ * Publish the deviations one check recorded together (`deviation-rollup`; the check's audit
+ * entry `deviation.rollup` lists them as found; null when there is no such entry): their
+ * reminders; one message in the supply channel (ledger `deviation-rollup:<check>`); each
+ * deviation's ledger entry `deviation:<id>` pointing at that message, so corrections and
+ * resolutions thread under it; the complete list in its thread
+ * (`deviation-rollup:<check>:thread:<n>`); and one DM per owner listing their new actions
+ * (`deviation-rollup:<check>:owner:<user>`). Each once: a retry resumes where the last attempt
+ * stopped, and the lines come from the audit entry, so every attempt cuts the thread into the
+ * same replies.
+ */
+export async function publishRollup(
+  deps: ExecutionDeps,
+  check: string,
+): Promise<RollupOutcome | null> {
+  const entry = await auditEntry(deps.db, check);
+  if (entry?.action !== 'deviation.rollup') return null;
+  const view: RollupView = rollupSchema.parse(entry.details);
+  const { supply_channel, timezone } = await getSettings(deps.db);
+  const key = `deviation-rollup:${check}`;
+  // Reminders as for a deviation published on its own, recorded in the job outbox before
+  // anything is posted: an attempt that finds the message posted finds them recorded (and
+  // their job ids are deterministic, so asking again would add nothing).
+  if (!(await ledgerEntry(deps.db, key))?.ts) {
+    const now = deps.clock.now();
+    const reminders = await deps.db.transaction().execute(async (trx) => {
+      const ids: string[] = [];
+      for (const d of view.deviations) {
+        const action = { id: d.actionId, due_date: d.due };
+        ids.push(...(await requestActionReminders(trx, action, now, timezone)));
+      }
+      return ids;
+    });
+    await deliverJobs(deps.db, deps.queue, { ids: reminders, limit: reminders.length });
+  }
+  let replies = 0;
+  if (supply_channel) {
+    const main = await postMessageOnce(deps.db, deps.slack, {
+      key,
+      channel: supply_channel,
+      ...rollupMessage(view),
+    });
+    // The channel it was posted in, should the settings have changed since.
+    const channel = (await ledgerEntry(deps.db, key))?.channel ?? supply_channel;
+    await recordSharedMessage(
+      deps.db,
+      view.deviations.map((d) => `deviation:${d.id}`),
+      { channel, ts: main.ts },
+    );
+    for (const [i, reply] of rollupThread(view).entries()) {
+      await postMessageOnce(deps.db, deps.slack, {
+        key: `${key}:thread:${i + 1}`,
+        channel,
+        threadTs: main.ts,
+        ...reply,
+      });
+      replies++;
+    }
+  }
+  const byOwner = new Map<string, RollupDeviation[]>();
+  for (const d of view.deviations) byOwner.set(d.owner, [...(byOwner.get(d.owner) ?? []), d]);
+  for (const [owner, deviations] of byOwner)
+    await dmOnce(
+      deps.slack,
+      deps.db,
+      `${key}:owner:${owner}`,
+      owner,
+      rollupOwnerDm({ week: view.week, deviations }),
+    );
+  return { deviations: view.deviations.length, replies, owners: byOwner.size };
+}
+
 /** What a week's check found. */
 export interface WeekCheck {
   /** The new deviations. */
   readonly found: RecordedDeviation[];
+  /** Whether they are published rolled up (more than ROLLUP_THRESHOLD). */
+  readonly rolledUp: boolean;
   /** Open deviations of the week whose figures a corrected import changed. */
   readonly updated: number;
   /** Open deviations of the week a corrected import no longer puts past their threshold. */
@@ -227,7 +385,13 @@ export async function checkWeek(deps: ExecutionDeps, week: string): Promise<Week
     adopted ? planMonth(deps.db, adopted, month) : Promise.resolve([]),
   ]);
   if (!adopted || plan.length === 0)
-    return { found: [], updated: 0, resolved: 0, skipped: `no plan covers ${month}` };
+    return {
+      found: [],
+      rolledUp: false,
+      updated: 0,
+      resolved: 0,
+      skipped: `no plan covers ${month}`,
+    };
   const lead = monthsBetween(adopted.month, month);
   const frozen = lead >= 0 && lead < settings.frozen_months;
   const planOf = new Map(plan.map((p) => [p.family, p]));
@@ -284,6 +448,7 @@ export async function checkWeek(deps: ExecutionDeps, week: string): Promise<Week
       frozenBreak: d.frozenBreak,
       createdAt: deps.clock.now(),
       owner: await suggestOwner(deps.db, d.kind, d.family, fallback),
+      code: what,
     });
   }
   const current = (kind: DeviationKind, code: string): number | null =>
@@ -294,16 +459,18 @@ export async function checkWeek(deps: ExecutionDeps, week: string): Promise<Week
             a.family === code && a.kind === (kind === 'sales_above_p90' ? 'sales' : 'production'),
         )?.units ?? null);
   const revised = await revise(deps, week, pending, current);
-  // Each deviation's publish is a job of its own, recorded with it: a retry of this check
-  // (after a 429, say) records nothing new, so it could not publish what this attempt missed.
-  const made = await record(deps, pending, { requestPublish: true });
-  await deliverJobs(deps.db, deps.queue, {
-    ids: [
-      ...revised.requests,
-      ...made.flatMap((d) => (d.publishRequest ? [d.publishRequest] : [])),
-    ],
-  });
-  return { found: made, updated: revised.updated, resolved: revised.resolved, skipped: null };
+  // The publish is a job recorded with the deviations: a retry of this check (after a 429,
+  // say) records nothing new, so it could not publish what this attempt missed. Many new
+  // deviations are published rolled up (ROLLUP_THRESHOLD).
+  const recorded = await record(deps, pending, { rollupWeek: week });
+  await deliverJobs(deps.db, deps.queue, { ids: [...revised.requests, ...recorded.requests] });
+  return {
+    found: recorded.made,
+    rolledUp: recorded.rolledUp,
+    updated: revised.updated,
+    resolved: revised.resolved,
+    skipped: null,
+  };
 }
 
 /**
@@ -521,28 +688,27 @@ export async function reportDeviation(
     r.expected !== null && r.actual !== null
       ? `: ${num(r.actual)} of ${num(r.expected)} expected (${pct(r.actual, r.expected)})`
       : '';
-  const [made] = await record(
-    deps,
-    [
-      {
-        dedupeKey: `reported:${r.requestKey}`,
-        kind: 'reported',
-        week,
-        familyId,
-        resourceId,
-        actual: r.actual,
-        expected: r.expected,
-        summary: `${REPORT_KINDS[r.kind]} on ${code} in the week of ${week}${impact}`,
-        comment: r.comment || null,
-        reportedBy: r.reportedBy,
-        frozenBreak,
-        createdAt: deps.clock.now(),
-        owner: r.reportedBy,
-      },
-    ],
-    { requestPublish: true },
-  );
-  return made?.publishRequest ? { ...made, publishRequest: made.publishRequest } : null;
+  const { made, requests } = await record(deps, [
+    {
+      dedupeKey: `reported:${r.requestKey}`,
+      kind: 'reported',
+      week,
+      familyId,
+      resourceId,
+      actual: r.actual,
+      expected: r.expected,
+      summary: `${REPORT_KINDS[r.kind]} on ${code} in the week of ${week}${impact}`,
+      comment: r.comment || null,
+      reportedBy: r.reportedBy,
+      frozenBreak,
+      createdAt: deps.clock.now(),
+      owner: r.reportedBy,
+      code,
+    },
+  ]);
+  const [d] = made;
+  const [publishRequest] = requests;
+  return d && publishRequest ? { ...d, publishRequest } : null;
 }
 
 /** The week before the one holding `now`, in the company's zone: what a Monday digest covers. */

@@ -44,6 +44,7 @@ import {
   type LedgerRow,
   postsWithPrefix,
   recordPost,
+  recordPostsIfAbsent,
   releaseClaim,
   renewClaim,
   setPostFile,
@@ -426,6 +427,20 @@ export async function recordSharedPost(db: Db, key: string, shown: LedgerRow): P
     threadTs: shown.threadTs,
     fileId: shown.fileId,
   });
+}
+
+/**
+ * Records that the posted message `shown` is the post of each of `keys` (a roll-up that lists
+ * the things they are about), except a key that has an entry of its own: what reads those keys
+ * (a correction threaded under its deviation's post) finds that message. Writing them again
+ * changes nothing, so a retry may.
+ */
+export async function recordSharedMessage(
+  db: Db,
+  keys: readonly string[],
+  shown: { readonly channel: string; readonly ts: string },
+): Promise<void> {
+  await recordPostsIfAbsent(db, keys, shown);
 }
 
 /** What the ledger holds for `key` (claimed or posted), or null. */

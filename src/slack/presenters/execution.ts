@@ -13,7 +13,8 @@ import { clip, esc, mrkdwn, plain } from './format.js';
 
 export const EXECUTION_CALLBACK = 'execution_submit';
 
-const KIND_LABEL: Readonly<Record<DeviationKind, string>> = {
+/** What each kind of deviation is called in messages. */
+export const KIND_LABEL: Readonly<Record<DeviationKind, string>> = {
   sales_above_p90: 'Sales above P90',
   production_below_plan: 'Production below plan',
   supplier_short: 'Supplier short',
