@@ -58,23 +58,22 @@ export async function capacityOverrides(
   return new Map(rows.map((r) => [r.period, r.capacity]));
 }
 
-/** Updates still in force (open), oldest first. */
+/**
+ * A resource's open updates for `periods` that are in force for a cycle (`appliesToCycle`),
+ * with the month of the cycle each was entered in (null: tied to none), in the order the plan
+ * applies them (`updatesInForce`).
+ */
 export async function openUpdates(
   db: Db,
   resourceId: number,
   periods: readonly string[],
-  /** Only the updates in force for this cycle: its own and standing ones (as the plan reads them). */
-  forCycle?: number,
-): Promise<CapacityUpdateRow[]> {
+  cycleId: number,
+): Promise<(CapacityUpdateRow & { entered_in: string | null })[]> {
   if (periods.length === 0) return [];
-  return db
-    .selectFrom('capacity_updates')
-    .selectAll()
-    .where('resource_id', '=', resourceId)
-    .where('period', 'in', [...periods])
-    .where('status', '=', 'open')
-    .$if(forCycle !== undefined, (q) => q.where(appliesToCycle(forCycle ?? 0)))
-    .orderBy('id')
+  return updatesInForce(db, cycleId)
+    .selectAll('capacity_updates')
+    .where('capacity_updates.resource_id', '=', resourceId)
+    .where('capacity_updates.period', 'in', [...periods])
     .execute();
 }
 
@@ -141,13 +140,53 @@ export function openConstraints(db: Db) {
 }
 
 /**
- * The capacity updates that apply to a cycle: its own and the standing ones (tied to no
- * cycle). With `openConstraints`, the open constraints of the cycle.
+ * The one rule of which capacity updates apply to a cycle (with `status = 'open'`: those in
+ * force; with `openConstraints`: the cycle's open constraints). An update is a fact about a
+ * resource's month (a maintenance, a supplier's cap), so it holds for every plan that covers
+ * that month, whichever cycle it was entered in, until it is resolved or withdrawn:
+ * - entered in this cycle, in an earlier one (by month), or tied to no cycle; one entered in
+ *   a later cycle did not exist for this cycle's plans;
+ * - for this cycle's month or later: an earlier month is past, and no plan of the cycle
+ *   covers it.
+ * Several updates of one resource-month apply in the order they were entered, across cycles
+ * as within one (`updatesInForce`): a later 'set' replaces what came before, deltas add on.
  */
 export function appliesToCycle(cycleId: number) {
-  return (eb: ExpressionBuilder<Database, 'capacity_updates'>) =>
-    eb.or([
-      eb('capacity_updates.cycle_id', '=', cycleId),
-      eb('capacity_updates.cycle_id', 'is', null),
+  return (eb: ExpressionBuilder<Database, 'capacity_updates'>) => {
+    const month = eb
+      .selectFrom('cycles as this_cycle')
+      .select('this_cycle.month')
+      .where('this_cycle.id', '=', cycleId);
+    return eb.and([
+      eb('capacity_updates.period', '>=', month),
+      eb.or([
+        eb('capacity_updates.cycle_id', 'is', null),
+        eb(
+          'capacity_updates.cycle_id',
+          'in',
+          eb
+            .selectFrom('cycles as entered')
+            .select('entered.id')
+            .where('entered.month', '<=', month),
+        ),
+      ]),
     ]);
+  };
+}
+
+/**
+ * The capacity updates in force for a cycle's plans: open, applying to it (`appliesToCycle`),
+ * in the order they apply (entered first, first), each with the month of the cycle it was
+ * entered in (`entered_in`, null for one tied to no cycle). Planning, the capacity form's
+ * before → after and `/sop explain` read these.
+ */
+export function updatesInForce(db: Db, cycleId: number) {
+  return db
+    .selectFrom('capacity_updates')
+    .leftJoin('cycles as entered_cycle', 'entered_cycle.id', 'capacity_updates.cycle_id')
+    .select('entered_cycle.month as entered_in')
+    .where('capacity_updates.status', '=', 'open')
+    .where(appliesToCycle(cycleId))
+    .orderBy('capacity_updates.created_at')
+    .orderBy('capacity_updates.id');
 }

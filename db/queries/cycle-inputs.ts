@@ -9,7 +9,7 @@ import type { CapacityUpdate } from '../../src/core/supply/capacity-check.js';
 import type { Db } from '../connect.js';
 import type { CycleRow } from '../schema.js';
 import { toAdjustment } from './adjustments.js';
-import { appliesToCycle, openConstraints } from './capacity.js';
+import { appliesToCycle, openConstraints, updatesInForce } from './capacity.js';
 import { withCode } from './shared.js';
 
 /** Adjustments that count (accepted or flagged), oldest first. */
@@ -33,20 +33,16 @@ export async function cycleAdjustments(
   );
 }
 
-/** Open capacity updates of this cycle, and those not tied to any cycle, oldest first. */
+/**
+ * The capacity updates in force for the cycle's plans (`updatesInForce`: open, entered in this
+ * cycle, an earlier one or none, for its months), in the order they apply.
+ */
 export async function capacityUpdatesInForce(
   db: Db,
   cycleId: number,
   resourceCodes: ReadonlyMap<number, string>,
 ): Promise<CapacityUpdate[]> {
-  const rows = await db
-    .selectFrom('capacity_updates')
-    .selectAll()
-    .where('status', '=', 'open')
-    .where(appliesToCycle(cycleId))
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
+  const rows = await updatesInForce(db, cycleId).selectAll('capacity_updates').execute();
   return withCode(
     rows,
     (r) => resourceCodes.get(r.resource_id),
@@ -117,8 +113,8 @@ export interface OpenConstraints {
 }
 
 /**
- * Ops members with open capacity constraints that apply to the cycle (its own or standing
- * ones, with no cycle), and how many each has; by user id.
+ * Ops members with open capacity constraints that apply to the cycle (`appliesToCycle`: its
+ * own, earlier cycles' and standing ones, for its months), and how many each has; by user id.
  */
 export async function openConstraintsByOps(db: Db, cycleId: number): Promise<OpenConstraints[]> {
   const rows = await openConstraints(db)

@@ -90,7 +90,10 @@ export async function savePhaseDays(
     .execute();
 }
 
-/** Open constraints that apply to the cycle (its own or standing ones), as `CODE period (reason)`. */
+/**
+ * The cycle's open constraints (`appliesToCycle`: its own, earlier cycles' still open and
+ * standing ones, for its months), as `CODE period (reason)`.
+ */
 export async function openConstraintLabels(db: Db, cycleId: number): Promise<string[]> {
   const rows = await openConstraints(db)
     .select(['resources.code', 'capacity_updates.period', 'capacity_updates.reason_code'])

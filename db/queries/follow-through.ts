@@ -3,7 +3,7 @@
  * capacity constraints opened or resolved since.
  */
 import type { Db } from '../connect.js';
-import { updatesWithResource } from './capacity.js';
+import { appliesToCycle, updatesWithResource } from './capacity.js';
 import { decisionsWithScenario } from './decisions.js';
 
 export async function decisionsOf(db: Db, cycleId: number) {
@@ -34,7 +34,10 @@ export async function actionsBefore(db: Db, month: string) {
     .execute();
 }
 
-/** Constraints opened in the cycle, and those resolved since `since`. */
+/**
+ * Constraints opened in the cycle, those resolved since `since`, and the cycle's open ones
+ * entered before it (earlier cycles' or standing, `appliesToCycle`).
+ */
 export async function constraintChanges(db: Db, cycleId: number, since: Date) {
   const base = updatesWithResource(db)
     .select([
@@ -53,7 +56,9 @@ export async function constraintChanges(db: Db, cycleId: number, since: Date) {
       .where('capacity_updates.status', '=', 'resolved')
       .where('capacity_updates.resolved_at', '>=', since)
       .execute(),
+    // The cycle's open constraints (appliesToCycle) that were not entered in it.
     open
+      .where(appliesToCycle(cycleId))
       .where((eb) =>
         eb.or([
           eb('capacity_updates.cycle_id', '<>', cycleId),

@@ -1,7 +1,7 @@
 /** What the meeting pack reads besides plan results: actuals, budget, risks and the vote. */
 import type { Db } from '../connect.js';
 import { adjustmentsWithCode } from './adjustments.js';
-import { openConstraints } from './capacity.js';
+import { appliesToCycle, openConstraints } from './capacity.js';
 import { decisionsNewestFirst } from './decisions.js';
 import { firstOrNull } from './shared.js';
 
@@ -38,18 +38,26 @@ export interface OpenConstraintLine {
   readonly reason_code: string;
   readonly comment: string | null;
   readonly cycle_id: number | null;
+  /** The month of the cycle it was entered in; null: tied to no cycle. */
+  readonly entered_in: string | null;
 }
 
-/** Every open capacity constraint (of any cycle), by period then resource code. */
-export async function openConstraintLines(db: Db): Promise<OpenConstraintLine[]> {
+/**
+ * The open constraints of the cycle (`openConstraints` + `appliesToCycle`: its own, earlier
+ * cycles' still open and standing ones, for its months), by period then resource code.
+ */
+export async function openConstraintLines(db: Db, cycleId: number): Promise<OpenConstraintLine[]> {
   return openConstraints(db)
+    .leftJoin('cycles as entered_cycle', 'entered_cycle.id', 'capacity_updates.cycle_id')
     .select([
       'resources.code',
       'capacity_updates.period',
       'capacity_updates.reason_code',
       'capacity_updates.comment',
       'capacity_updates.cycle_id',
+      'entered_cycle.month as entered_in',
     ])
+    .where(appliesToCycle(cycleId))
     .orderBy('capacity_updates.period')
     .orderBy('resources.code')
     .execute();

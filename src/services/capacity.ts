@@ -1,8 +1,10 @@
 /**
  * Capacity updates from operations: a resource's capacity in some months set, or changed by
  * units or by %, with a reason. Capacity before = the period override (resource_capacities)
- * or the regular capacity, with the earlier open updates applied in order; percentages apply
- * to that base, so two -10% updates make -20%, as forecast deltas do.
+ * or the regular capacity, with the updates already in force for the cycle applied in order
+ * (`openUpdates`: this cycle's, earlier cycles' still open, standing ones), so the before an
+ * operator sees is the capacity the plan uses; a % applies to the capacity so far, so two
+ * -10% updates make -19%.
  */
 
 import { lockKey } from '../../db/queries/adjustments.js';
@@ -100,7 +102,7 @@ export async function submitCapacityUpdate(
       }));
     const overrides = await capacityOverrides(trx, resource.id, periods);
     const base = new Map(periods.map((p) => [p, overrides.get(p) ?? resource.regularCapacity]));
-    const earlier = await openUpdates(trx, resource.id, periods);
+    const earlier = await openUpdates(trx, resource.id, periods, cycle.id);
     const before = capacityAfterUpdates(base, earlier);
     const after = capacityAfterUpdates(base, [
       ...earlier,

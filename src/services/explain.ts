@@ -521,6 +521,7 @@ async function explainResource(
             comment: u.comment,
             isConstraint: u.is_constraint,
             author: u.author,
+            enteredIn: u.entered_in,
           })),
         families: loads.flatMap((l) => {
           const rows = famRows.filter((r) => r.familyId === l.familyId);

@@ -87,7 +87,10 @@ export interface PackData {
       readonly period: string;
       readonly reason: string;
       readonly comment: string | null;
+      /** Entered in this cycle. */
       readonly isNew: boolean;
+      /** The month of the cycle it was entered in; null: tied to no cycle. */
+      readonly enteredIn: string | null;
     }[];
     readonly flagged: readonly {
       readonly family: string;

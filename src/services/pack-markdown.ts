@@ -180,7 +180,7 @@ export function packSections(
     lines: [
       ...r.constraints.map(
         (c) =>
-          `${c.isNew ? 'NEW' : 'Known'} constraint: ${c.resource} ${c.period} (${c.reason}${c.comment ? `: ${c.comment}` : ''}).`,
+          `${c.isNew ? 'NEW' : 'Known'} constraint: ${c.resource} ${c.period} (${c.reason}${c.comment ? `: ${c.comment}` : ''})${!c.isNew && c.enteredIn ? `, entered in ${c.enteredIn}'s cycle` : ''}.`,
       ),
       ...r.flagged.map(
         (f) =>

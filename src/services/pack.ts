@@ -98,7 +98,7 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
   );
 
   // Q5 and Q8: constraints, flagged adjustments, overloads.
-  const constraints = await openConstraintLines(db);
+  const constraints = await openConstraintLines(db, cycle.id);
   const adjustments = await standingAdjustments(db, cycle.id);
 
   // Q6: the vote.
@@ -183,6 +183,7 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
         reason: c.reason_code,
         comment: c.comment,
         isNew: c.cycle_id === cycle.id,
+        enteredIn: c.entered_in,
       })),
       flagged: adjustments
         .filter((a) => a.status === 'flagged')

@@ -2,7 +2,8 @@
  * One definition each of "the open cycle" and of "the open constraints of a cycle", whoever
  * asks: commands and services (getOpenCycle) and the worker's daily recompute name the same
  * cycle; the cycle's nudges, `/sop status` and the meeting pack list the same constraints
- * (the pack also lists those still open from earlier cycles, as not new).
+ * (its own, earlier cycles' still open and standing ones, for its months; the pack marks
+ * those entered before the cycle as known, not new), the ones its plan applies.
  */
 import type { FlowJob } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -108,6 +109,7 @@ describe('the open constraints of a cycle', () => {
       .execute();
     const feb = cycles.get('2027-02') ?? null;
     const jan = cycles.get('2027-01') ?? null;
+    const mar = cycles.get('2027-03') ?? null;
     const update = (
       key: string,
       cycle_id: number | null,
@@ -136,37 +138,50 @@ describe('the open constraints of a cycle', () => {
         update('resolved', feb, 'LINE-2', '2027-03', 'U_OPS1', { status: 'resolved' }),
         update('not-constraint', feb, 'LINE-1', '2027-05', 'U_OPS2', { is_constraint: false }),
         update('planner', feb, 'LINE-2', '2027-06', 'U_PLAN'),
+        // January's for January: past in February, no plan of it covers the month.
+        update('past', jan, 'LINE-2', '2027-01', 'U_OPS2'),
+        // Entered in March's cycle: it did not exist for February's plans.
+        update('later', mar, 'LINE-2', '2027-05', 'U_OPS2'),
       ])
       .execute();
   });
 
-  it('are the cycle’s own and the standing ones, open and marked as constraints', async () => {
+  it('are the cycle’s own, earlier cycles’ still open and the standing ones, for its months', async () => {
     const feb = cycles.get('2027-02') ?? 0;
     expect(await openConstraintLabels(t.db, feb)).toEqual([
+      'LINE-1 2027-02 (R-earlier)',
       'LINE-1 2027-03 (R-own)',
       'LINE-2 2027-04 (R-standing)',
       'LINE-2 2027-06 (R-planner)',
     ]);
     // Ops members only: the planner's constraint counts for nobody.
     expect(await openConstraintsByOps(t.db, feb)).toEqual([
-      { userId: 'U_OPS1', count: 1 },
+      { userId: 'U_OPS1', count: 2 },
       { userId: 'U_OPS2', count: 1 },
     ]);
   });
 
-  it('are, in the pack, every open constraint: those of the cycle, and earlier ones still open', async () => {
+  it('are, in the pack, the same constraints, each with the cycle it was entered in', async () => {
     const feb = cycles.get('2027-02') ?? 0;
-    const lines = await openConstraintLines(t.db);
-    expect(lines.map((l) => `${l.period} ${l.code} ${l.reason_code}`)).toEqual([
-      '2027-02 LINE-1 R-earlier',
-      '2027-03 LINE-1 R-own',
-      '2027-04 LINE-2 R-standing',
-      '2027-06 LINE-2 R-planner',
+    const lines = await openConstraintLines(t.db, feb);
+    expect(lines.map((l) => `${l.period} ${l.code} ${l.reason_code} ${l.entered_in}`)).toEqual([
+      '2027-02 LINE-1 R-earlier 2027-01',
+      '2027-03 LINE-1 R-own 2027-02',
+      '2027-04 LINE-2 R-standing null',
+      '2027-06 LINE-2 R-planner 2027-02',
     ]);
-    const ofCycle = lines
-      .filter((l) => l.cycle_id === feb || l.cycle_id === null)
-      .map((l) => `${l.code} ${l.period} (${l.reason_code})`)
-      .sort();
-    expect(ofCycle).toEqual(await openConstraintLabels(t.db, feb));
+    expect(lines.map((l) => `${l.code} ${l.period} (${l.reason_code})`).sort()).toEqual(
+      await openConstraintLabels(t.db, feb),
+    );
+  });
+
+  it('are in March’s cycle what is open for March on: February’s and March’s own', async () => {
+    const mar = cycles.get('2027-03') ?? 0;
+    expect(await openConstraintLabels(t.db, mar)).toEqual([
+      'LINE-1 2027-03 (R-own)',
+      'LINE-2 2027-04 (R-standing)',
+      'LINE-2 2027-05 (R-later)',
+      'LINE-2 2027-06 (R-planner)',
+    ]);
   });
 });

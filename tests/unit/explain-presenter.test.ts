@@ -1,6 +1,7 @@
 /** The explain presenters: escaping, Slack's limits whatever the size, and the CLI's full text. */
 import { describe, expect, it } from 'vitest';
 import type { FamilyMonthExplanation } from '../../src/core/explain/family.js';
+import { explainResourceMonth } from '../../src/core/explain/resource.js';
 import type { Explanation } from '../../src/services/explain.js';
 import {
   explainMessage,
@@ -171,5 +172,50 @@ describe('explain presenters', () => {
   it('reads a picked figure back', () => {
     expect(parseFigureValue('FAM-12 2027-03')).toEqual({ code: 'FAM-12', period: '2027-03' });
     expect(parseFigureValue('FAM-12 March')).toBeNull();
+  });
+
+  it('names the cycle an update in force was entered in when it is an earlier one', () => {
+    const update = (id: string, enteredIn: string | null, comment: string) => ({
+      id,
+      kind: 'delta_pct' as const,
+      value: -30,
+      reason: 'maintenance',
+      comment,
+      isConstraint: true,
+      author: 'U_OTTO',
+      enteredIn,
+    });
+    const month = explainResourceMonth({
+      resource: 'LINE-2',
+      unit: 'hours',
+      period: '2027-04',
+      runId: '3',
+      overtimeCost: 80,
+      plan: { load: 370, capacity: 378.7, overtime: 0, overtimeLimit: 80 },
+      baseCapacity: null,
+      updates: [
+        update('1', '2027-01', 'Spindle overhaul'),
+        update('2', '2027-02', 'Belt'),
+        update('3', null, 'Standing'),
+      ],
+      families: [],
+      shadowPrice: null,
+      scenarios: [],
+    });
+    const text = explainPlainText({
+      kind: 'resource',
+      query: { intent: 'explain', code: 'LINE-2', from: '2027-04', to: '2027-04', direction: null },
+      resource: { id: 2, code: 'LINE-2', name: 'Line 2', unit: 'hours', overtimeCost: 80 },
+      months: [month],
+      cycleMonth: '2027-02',
+      runId: '3',
+      names: { U_OTTO: 'Otto' },
+    } as Explanation);
+    const lines = text.split('\n');
+    const of = (comment: string) => lines.find((l) => l.includes(comment)) ?? '';
+    expect(of('Spindle overhaul')).toContain("· constraint · entered in 2027-01's cycle");
+    // This cycle's and a standing update need no such note.
+    expect(of('Belt')).not.toContain('entered in');
+    expect(of('Standing')).not.toContain('entered in');
   });
 });

@@ -336,3 +336,33 @@ describe('a pack built before the cycle has a plan run', () => {
     expect(text).not.toContain('does not reach beyond the slushy zone');
   });
 });
+
+describe('the constraints of Q5', () => {
+  it('marks this cycle’s as new and an earlier cycle’s as known, naming that cycle', () => {
+    const base = data(0, 0);
+    const constraint = (period: string, enteredIn: string | null, isNew: boolean) => ({
+      resource: 'LINE-2',
+      period,
+      reason: 'maintenance',
+      comment: 'Spindle overhaul',
+      isNew,
+      enteredIn,
+    });
+    const s = packSections({
+      ...base,
+      risks: {
+        ...base.risks,
+        constraints: [
+          constraint('2027-03', '2027-01', false),
+          constraint('2027-04', '2027-02', true),
+          constraint('2027-05', null, false),
+        ],
+      },
+    });
+    expect(s[4]!.lines.slice(0, 3)).toEqual([
+      "Known constraint: LINE-2 2027-03 (maintenance: Spindle overhaul), entered in 2027-01's cycle.",
+      'NEW constraint: LINE-2 2027-04 (maintenance: Spindle overhaul).',
+      'Known constraint: LINE-2 2027-05 (maintenance: Spindle overhaul).',
+    ]);
+  });
+});

@@ -203,7 +203,14 @@ function pack(evil: string): PackData {
     },
     risks: {
       constraints: [
-        { resource: evil, period: '2027-02', reason: evil, comment: evil, isNew: true },
+        {
+          resource: evil,
+          period: '2027-02',
+          reason: evil,
+          comment: evil,
+          isNew: true,
+          enteredIn: '2027-02',
+        },
       ],
       flagged: [
         { family: evil, period: '2027-02', author: 'U_AUTHOR', reason: evil, zone: 'slushy' },

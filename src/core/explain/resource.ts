@@ -33,6 +33,8 @@ export interface CapacityUpdateInForce {
   readonly comment: string | null;
   readonly isConstraint: boolean;
   readonly author: string;
+  /** The month of the cycle it was entered in (an earlier cycle's still holds); null: none. */
+  readonly enteredIn: Period | null;
 }
 
 export interface ResourceMonthInput {

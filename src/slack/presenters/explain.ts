@@ -294,6 +294,7 @@ function resourceMonthBlocks(
   m: ResourceMonthExplanation,
   names: Readonly<Record<string, string>>,
   lim: Limits,
+  cycleMonth: string,
 ): Block[] {
   const u = esc(m.unit);
   const fams = m.families.map(
@@ -311,7 +312,7 @@ function resourceMonthBlocks(
   const updates = capped(
     m.updates.map(
       (x) =>
-        `• ${fmtChange(x.kind, x.value)} by ${who(x.author, names)} · \`${esc(x.reason)}\`${x.comment ? ` · “${esc(clip(x.comment, 300))}”` : ''}${x.isConstraint ? ' · constraint' : ''}`,
+        `• ${fmtChange(x.kind, x.value)} by ${who(x.author, names)} · \`${esc(x.reason)}\`${x.comment ? ` · “${esc(clip(x.comment, 300))}”` : ''}${x.isConstraint ? ' · constraint' : ''}${x.enteredIn && x.enteredIn !== cycleMonth ? ` · entered in ${x.enteredIn}'s cycle` : ''}`,
     ),
     { chars: Math.min(SECTION_CHARS - 300, lim.chars / 3), lines: lim.lines },
     'updates',
@@ -482,7 +483,8 @@ export function explainMessage(e: Explanation, opts: ExplainMessageOptions = {})
     else blocks.push(...familyRangeBlocks(e.months, e.names, lim));
   } else if (e.kind === 'resource') {
     const [only] = e.months;
-    if (e.months.length === 1 && only) blocks.push(...resourceMonthBlocks(only, e.names, lim));
+    if (e.months.length === 1 && only)
+      blocks.push(...resourceMonthBlocks(only, e.names, lim, e.cycleMonth));
     else blocks.push(...resourceRangeBlocks(e.months, lim));
   } else {
     const lines = capped(
