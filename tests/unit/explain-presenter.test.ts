@@ -208,6 +208,7 @@ describe('explain presenters', () => {
       resource: { id: 2, code: 'LINE-2', name: 'Line 2', unit: 'hours', overtimeCost: 80 },
       months: [month],
       cycleMonth: '2027-02',
+      timezone: 'UTC',
       runId: '3',
       names: { U_OTTO: 'Otto' },
     } as Explanation);
