@@ -25,6 +25,8 @@ export interface FigureChange {
   readonly name: string;
   readonly before: number | null;
   readonly now: number | null;
+  /** An amount of money: written with its currency sign. */
+  readonly money?: boolean;
 }
 
 export interface ActionStatus {
@@ -96,6 +98,8 @@ export interface Assumption {
   readonly actual: number;
   /** (actual − assumed) / assumed; null unless the assumption is above zero. */
   readonly deltaPct: number | null;
+  /** An amount of money: written with its currency sign. */
+  readonly money?: boolean;
 }
 
 export interface FollowThrough {
@@ -149,6 +153,7 @@ export async function whatChanged(
             name: 'revenue',
             before: total(before, (r) => r.revenue),
             now: total(now, (r) => r.revenue),
+            money: true,
           },
           {
             name: 'planned fill rate',
@@ -217,14 +222,20 @@ export function followThrough(
 ): FollowThrough {
   const t = review.review.total;
   const sold = t.salesUnits > 0;
-  const pairs: [string, number | null, number][] = [
-    ['revenue', sold ? t.plannedRevenue : null, t.revenue],
-    ['demand (units)', sold ? t.plannedDemand : null, t.salesUnits],
-    ['production (units)', t.adherence === null ? null : t.plannedProduction, t.actualProduction],
+  // [what, assumed, actual, money?]
+  const pairs: [string, number | null, number, boolean][] = [
+    ['revenue', sold ? t.plannedRevenue : null, t.revenue, true],
+    ['demand (units)', sold ? t.plannedDemand : null, t.salesUnits, false],
+    [
+      'production (units)',
+      t.adherence === null ? null : t.plannedProduction,
+      t.actualProduction,
+      false,
+    ],
     // Not cash: no payment terms here (the stress test's cash curve has them).
-    ['revenue less production at cost', sold ? t.plannedCash : null, t.cash],
+    ['revenue less production at cost', sold ? t.plannedCash : null, t.cash, true],
   ];
-  if (t.stockValue !== null) pairs.push(['stock value', t.plannedStockValue, t.stockValue]);
+  if (t.stockValue !== null) pairs.push(['stock value', t.plannedStockValue, t.stockValue, true]);
   // Actions due by today, and those done early; dropped ones are left out.
   const due = actions.filter(
     (a) => a.state === 'done' || (a.state !== 'dropped' && a.due <= today),
@@ -234,7 +245,7 @@ export function followThrough(
     scenario: review.reference?.label ?? null,
     month: review.reference?.month ?? null,
     periods: review.review.periods,
-    assumptions: pairs.flatMap(([what, assumed, actual]) =>
+    assumptions: pairs.flatMap(([what, assumed, actual, money]) =>
       assumed === null
         ? []
         : [
@@ -243,6 +254,7 @@ export function followThrough(
               assumed,
               actual,
               deltaPct: assumed > 0 ? ratio(actual - assumed, assumed) : null,
+              ...(money ? { money } : {}),
             },
           ],
     ),

@@ -3,7 +3,7 @@
  * changed since the last adopted plan (question 1) and the decisions' follow-through
  * (question 10). Pure: data in, lines of plain text out; presenters escape them for mrkdwn.
  */
-import { fmtPct, fmtQty } from '../core/number-format.js';
+import { formatMoney, formatNumber, formatPercent } from '../core/number-format.js';
 import type { KpiSet, LagScore } from '../core/review.js';
 import { TRACKING_LIMIT, type TrackingSignals } from '../core/tracking-signal.js';
 import type { FollowThrough, WhatChanged } from './follow-through.js';
@@ -25,9 +25,23 @@ export interface PackLoop {
   }[];
 }
 
-const num = fmtQty;
-const pct = fmtPct;
-const signed = (n: number) => `${n > 0 ? '+' : ''}${num(n)}`;
+/*
+ * The pack's and the review's figures, one form each: the typographic minus the charts and
+ * the vote use ("−1.6%", "−$80"), money always with its currency sign and compact as in the
+ * charts ("$77.4M"), units (counts, hours) as plain grouped numbers. A value that rounds to
+ * zero has no sign. No workspace setting names a currency: money is in dollars, as in the
+ * charts and the vote.
+ */
+
+/** Units: 1234.5 → "1,235", −2116 → "−2,116". */
+export const num = (n: number): string => formatNumber(n);
+/** 0.0123 → "1.2%" ("+1.2%" when signed), −0.124 → "−12.4%"; null → "n/a". */
+export const pct = (x: number | null, signed = false): string =>
+  x === null ? 'n/a' : formatPercent(x, 1, signed);
+/** Units with their sign: "+1,560", "−2,116", and "0" for what rounds to zero. */
+export const signedNum = (n: number): string => `${Math.round(n) > 0 ? '+' : ''}${num(n)}`;
+/** Money: 77_420_073 → "$77.4M"; `signed` for differences: "+$512k", "−$9.6M", "$0". */
+export const money = (n: number, signed = false): string => formatMoney(n, '$', signed);
 const ratio = (a: number, b: number) => (b !== 0 ? a / b : null);
 const months = (ps: readonly string[]) =>
   ps.length > 1 ? `${ps[0]}–${ps[ps.length - 1]}` : (ps[0] ?? '');
@@ -63,11 +77,12 @@ export function changedLines(l: PackLoop, who: Who = mention): string[] {
   if (c.previous && c.figures.length) {
     const figs = c.figures
       .filter((f) => f.before !== null && f.now !== null)
-      .map((f) =>
-        f.name.includes('rate')
-          ? `${f.name} ${pct(f.now)} vs ${pct(f.before)}`
-          : `${f.name} ${num(f.now as number)} vs ${num(f.before as number)} (${pct(ratio((f.now as number) - (f.before as number), f.before as number), true)})`,
-      );
+      .map((f) => {
+        if (f.name.includes('rate')) return `${f.name} ${pct(f.now)} vs ${pct(f.before)}`;
+        const [now, before] = [f.now as number, f.before as number];
+        const v = f.money ? money : num;
+        return `${f.name} ${v(now)} vs ${v(before)} (${pct(ratio(now - before, before), true)})`;
+      });
     out.push(
       `Against ${c.previous.month}’s ${c.previous.adopted ? 'adopted' : 'latest'} ${c.previous.scenario} plan over ${months(c.periods)}: ${figs.join(', ')}.`,
     );
@@ -118,12 +133,12 @@ function fvaLine(r: CycleReview, who: Who): string | null {
   const people = Object.entries(f.byPerson)
     .sort((a, b) => b[1].fva - a[1].fva)
     .slice(0, 3)
-    .map(([p, v]) => `${who(p)} ${signed(v.fva)}`);
+    .map(([p, v]) => `${who(p)} ${signedNum(v.fva)}`);
   const why = Object.entries(f.byReason)
     .sort((a, b) => b[1].fva - a[1].fva)
     .slice(0, 3)
-    .map(([p, v]) => `${p.replace(/_/g, ' ')} ${signed(v.fva)}`);
-  return `Forecast value added (units of error removed; + = the step helped): statistical vs naive ${signed(step('statistical'))}, people’s adjustments ${signed(step('adjustments'))}, consensus rules ${signed(step('consensus'))}${people.length ? `; by person ${people.join(', ')}` : ''}${why.length ? `; by reason ${why.join(', ')}` : ''}.`;
+    .map(([p, v]) => `${p.replace(/_/g, ' ')} ${signedNum(v.fva)}`);
+  return `Forecast value added (units of error removed; + = the step helped): statistical vs naive ${signedNum(step('statistical'))}, people’s adjustments ${signedNum(step('adjustments'))}, consensus rules ${signedNum(step('consensus'))}${people.length ? `; by person ${people.join(', ')}` : ''}${why.length ? `; by reason ${why.join(', ')}` : ''}.`;
 }
 
 function stockLines(t: KpiSet): string[] {
@@ -138,11 +153,11 @@ function stockLines(t: KpiSet): string[] {
     parts.push(
       `backlog ${num(t.backlog)}${t.plannedBacklog === null ? '' : ` vs ${num(t.plannedBacklog)} planned`}`,
     );
-  parts.push(`obsolete stock ${num(t.obsoleteValue)}`);
+  parts.push(`obsolete stock ${money(t.obsoleteValue)}`);
   out.push(`Stock: ${parts.join(', ')}.`);
   if (t.stockValue !== null && t.plannedStockValue !== null)
     out.push(
-      `Working capital in stock ${num(t.stockValue)} vs ${num(t.plannedStockValue)} in the adopted scenario (${pct(ratio(t.stockValue - t.plannedStockValue, t.plannedStockValue), true)}); revenue less production at cost ${num(t.cash)}${t.plannedCash === null ? '' : ` vs ${num(t.plannedCash)}`}.`,
+      `Working capital in stock ${money(t.stockValue)} vs ${money(t.plannedStockValue)} in the adopted scenario (${pct(ratio(t.stockValue - t.plannedStockValue, t.plannedStockValue), true)}); revenue less production at cost ${money(t.cash)}${t.plannedCash === null ? '' : ` vs ${money(t.plannedCash)}`}.`,
     );
   return out;
 }
@@ -229,10 +244,11 @@ export function followLines(l: PackLoop): string[] {
   const out: string[] = [];
   if (f.scenario && f.assumptions.length)
     out.push(
-      ...f.assumptions.map(
-        (a) =>
-          `${f.scenario as string} (${f.month}) assumed ${a.what} ${num(a.assumed)} for ${months(f.periods)}; actual ${num(a.actual)} (${a.deltaPct === null ? `${signed(a.actual - a.assumed)} vs plan` : pct(a.deltaPct, true)}).`,
-      ),
+      ...f.assumptions.map((a) => {
+        const v = a.money ? money : num;
+        const gap = a.money ? money(a.actual - a.assumed, true) : signedNum(a.actual - a.assumed);
+        return `${f.scenario as string} (${f.month}) assumed ${a.what} ${v(a.assumed)} for ${months(f.periods)}; actual ${v(a.actual)} (${a.deltaPct === null ? `${gap} vs plan` : pct(a.deltaPct, true)}).`;
+      }),
     );
   out.push(
     l.changed.decisions.length === 0

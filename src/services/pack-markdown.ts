@@ -4,7 +4,6 @@
  */
 
 import { BIAS_SIGN_CONVENTION } from '../core/kpi.js';
-import { fmtPct, fmtQty } from '../core/number-format.js';
 import { ratio } from '../core/pack-kpis.js';
 import { oneUnit } from '../core/text.js';
 import { type CapacityMove, KPI_TARGETS, type PackData } from './pack-data.js';
@@ -14,22 +13,19 @@ import {
   familyLines,
   followLines,
   loopPeople,
+  money,
+  num,
+  pct,
   reviewLines,
+  signedNum,
 } from './pack-loop.js';
 
-const num = fmtQty;
-const pct = fmtPct;
-/** A signed whole number; one that rounds to zero reads "+0", never "−0". */
-const signedNum = (n: number) => {
-  const r = Math.round(n) || 0;
-  return `${r >= 0 ? '+' : '−'}${num(Math.abs(r))}`;
-};
 const vs = (ok: boolean) => (ok ? 'on target' : 'OFF TARGET');
 const NO_RUN = 'No plan run for this cycle yet: run `/sop plan`.';
 
-/** A signed change; one under 0.05% reads '<0.1%' with its sign rather than '-0.0%'. */
+/** A signed change; one under 0.05% reads '<0.1%' with its sign rather than '−0.0%'. */
 const smallPct = (x: number | null) =>
-  x !== null && x !== 0 && Math.abs(x) < 0.0005 ? `${x < 0 ? '-' : '+'}<0.1%` : pct(x, true);
+  x !== null && x !== 0 && Math.abs(x) < 0.0005 ? `${x < 0 ? '−' : '+'}<0.1%` : pct(x, true);
 
 /** Q1's capacity line: each resource that moved, in its own unit; at most four named. */
 export function capacityLine(moves: readonly CapacityMove[]): string {
@@ -71,22 +67,22 @@ const span = (periods: readonly string[]) =>
 
 /** Q4's cash: over the horizon, and against the budget where the budget ends. */
 function cashLine(fi: PackData['finance']): string {
-  const head = `Cash over the horizon ${num(fi.cashFlow ?? 0)} expected, ${num(fi.cashFlowP10 ?? 0)} at P10`;
+  const head = `Cash over the horizon ${money(fi.cashFlow ?? 0)} expected, ${money(fi.cashFlowP10 ?? 0)} at P10`;
   if (fi.budgetCashFlow === null || fi.cashP10VsBudget === null) return `${head}.`;
-  const vs = `budget ${num(fi.budgetCashFlow)} (${signedNum(fi.cashP10VsBudget)} at P10)`;
+  const vs = `budget ${money(fi.budgetCashFlow)} (${money(fi.cashP10VsBudget, true)} at P10)`;
   return fi.budgetCashPeriod === null || fi.budgetCashPeriod === fi.periods.at(-1)
     ? `${head} vs ${vs}.`
-    : `${head}; by ${fi.budgetCashPeriod}, the budget's last month, ${signedNum(fi.cashP10VsBudget)} at P10 against budget ${num(fi.budgetCashFlow)}.`;
+    : `${head}; by ${fi.budgetCashPeriod}, the budget's last month, ${money(fi.cashP10VsBudget, true)} at P10 against budget ${money(fi.budgetCashFlow)}.`;
 }
 
 /** Q4's revenue against the budget, over the months the budget covers. */
 function revenueLine(fi: PackData['finance'], scenario: string): string {
-  const head = `Revenue of the ${scenario} scenario ${num(fi.revenue)}`;
+  const head = `Revenue of the ${scenario} scenario ${money(fi.revenue)}`;
   if (fi.budget === null) return `${head} vs budget n/a (no budget loaded), ${span(fi.periods)}.`;
   const budgeted = fi.budgetPeriods;
   if (budgeted.length >= fi.periods.length)
-    return `${head} vs budget ${num(fi.budget)} (${pct(fi.gapPct, true)}), ${span(fi.periods)}.`;
-  return `${head}, ${span(fi.periods)}; over the ${budgeted.length} months the budget covers (${span(budgeted)}): ${num(fi.revenueInBudget)} vs budget ${num(fi.budget)} (${pct(fi.gapPct, true)}).`;
+    return `${head} vs budget ${money(fi.budget)} (${pct(fi.gapPct, true)}), ${span(fi.periods)}.`;
+  return `${head}, ${span(fi.periods)}; over the ${budgeted.length} months the budget covers (${span(budgeted)}): ${money(fi.revenueInBudget)} vs budget ${money(fi.budget)} (${pct(fi.gapPct, true)}).`;
 }
 
 export interface PackSection {
@@ -120,7 +116,7 @@ export function packSections(
               `Consensus demand over ${ch.periods.length} common months: ${num(ch.consensusNow)} vs ${num(ch.consensusBefore)} in ${p.previous.month} (${pct(ratio(ch.consensusNow - ch.consensusBefore, ch.consensusBefore), true)}).`,
               capacityLine(ch.capacity),
               ch.movers.length
-                ? `Biggest movers: ${ch.movers.map((m) => `${m.family} ${m.delta > 0 ? '+' : ''}${num(m.delta)} (${pct(m.deltaPct, true)})`).join(', ')}.`
+                ? `Biggest movers: ${ch.movers.map((m) => `${m.family} ${signedNum(m.delta)} (${pct(m.deltaPct, true)})`).join(', ')}.`
                 : 'No family moved.',
               ...(p.loop ? changedLines(p.loop, who) : []),
             ],
@@ -162,13 +158,13 @@ export function packSections(
           revenueLine(fi, p.scenario ?? 'central'),
           fi.margin === null
             ? 'Margin: no cost figure.'
-            : `Margin ${num(fi.margin)} (${pct(fi.marginPct)} of revenue): revenue less the plan's cash costs, plus the change in stock at cost; the model's penalties are not in it.`,
+            : `Margin ${money(fi.margin)} (${pct(fi.marginPct)} of revenue): revenue less the plan's cash costs, plus the change in stock at cost; the model's penalties are not in it.`,
           ...(fi.expectedMargin === null
             ? []
             : [
-                `Against uncertain demand: expected margin ${num(fi.expectedMargin)}, ${num(fi.marginP10 ?? 0)} at P10.`,
+                `Against uncertain demand: expected margin ${money(fi.expectedMargin)}, ${money(fi.marginP10 ?? 0)} at P10.`,
                 cashLine(fi),
-                `Peak working capital ${num(fi.workingCapital ?? 0)}${fi.workingCapitalVsBudget === null ? '' : ` (${signedNum(fi.workingCapitalVsBudget)} vs budget)`}.`,
+                `Peak working capital ${money(fi.workingCapital ?? 0)}${fi.workingCapitalVsBudget === null ? '' : ` (${money(fi.workingCapitalVsBudget, true)} vs budget)`}.`,
               ]),
         ]
       : [NO_RUN],
@@ -193,7 +189,7 @@ export function packSections(
         .filter((x) => x.serviceAtRisk !== null)
         .map(
           (x) =>
-            `Demand risk, ${x.label}: fill rate ${pct(x.serviceAtRisk)} in the worst tenth of demand outcomes; ${num(x.excessInventoryValue ?? 0)} of stock expected beyond cover or past its shelf life.`,
+            `Demand risk, ${x.label}: fill rate ${pct(x.serviceAtRisk)} in the worst tenth of demand outcomes; ${money(x.excessInventoryValue ?? 0)} of stock expected beyond cover or past its shelf life.`,
         ),
     ],
   });
@@ -208,7 +204,8 @@ export function packSections(
       ...d.scenarios.map((x) =>
         x.status !== 'optimal'
           ? `${x.label}: ${x.status}.`
-          : (x.tradeOff ?? `${x.label}: revenue ${num(x.revenue)}, fill rate ${pct(x.fillRate)}.`),
+          : (x.tradeOff ??
+            `${x.label}: revenue ${money(x.revenue)}, fill rate ${pct(x.fillRate)}.`),
       ),
       ...(p.loop ? escalationLines(p.loop, who) : []),
       ...(p.overloads.length

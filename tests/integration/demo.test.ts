@@ -74,7 +74,9 @@ describe('npm run demo', () => {
     expect(third).toMatch(/Service: fill rate \d+\.\d%, OTIF \d+\.\d% over \d+ order lines/);
     // A file: people by name (users.info), not by mention.
     expect(third).toMatch(/2027-02 decided: Central by Carla/);
-    expect(third).toMatch(/Central \(2027-02\) assumed revenue [\d,]+ for 2027-02; actual [\d,]+/);
+    expect(third).toMatch(
+      /Central \(2027-02\) assumed revenue \$[\d.]+[kMB]? for 2027-02; actual \$[\d.]+[kMB]? /,
+    );
     expect(third).toContain('DECIDE: escalated from S&OE (breaks the frozen plan): FAM-1 sold');
     const second = await readFile(join(out, 'pack-2027-02.md'), 'utf8');
     expect(second).toContain('Action completion rate 100.0%: 1 of 1 actions due so far are done.');

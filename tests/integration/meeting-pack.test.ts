@@ -159,12 +159,12 @@ describe('meeting pack', () => {
     expect(section(md, 1)).toContain('Biggest movers: FAM-1 +100 (+20.0%)');
     // LINE-1's capacity, in its own unit: 500 × 5 months now, 600 × 5 before.
     expect(section(md, 1)).toContain(
-      'Capacity over the same months: LINE-1 2,500 vs 3,000 hours (-16.7%).',
+      'Capacity over the same months: LINE-1 2,500 vs 3,000 hours (−16.7%).',
     );
     // 2. Dec actuals 90 and 1100 against 100 and 1000: WMAPE 110/1190, bias −90/1190.
     expect(section(md, 2)).toContain('Lag-1 forecast accuracy 90.8%');
     expect(section(md, 2)).toContain('Review of 2026-12 against 2026-12’s adopted Central plan:');
-    expect(section(md, 2)).toContain('bias -7.6%');
+    expect(section(md, 2)).toContain('bias −7.6%');
     expect(section(md, 2)).toContain('OFF TARGET'); // |bias| > 5%
     // The fill rate against the demand samples is judged (93% < 95%), not the plan's own 97%.
     expect(section(md, 2)).toContain(
@@ -173,19 +173,20 @@ describe('meeting pack', () => {
     expect(section(md, 2)).toContain('Capacity utilisation 112.0% on average');
     // 3. Families against last cycle's plan.
     expect(section(md, 3)).toContain(
-      'FAM-1: sold 90 vs 100 planned (-10.0%), lag-1 accuracy 88.9%', // 1 − 10/90,
+      'FAM-1: sold 90 vs 100 planned (−10.0%), lag-1 accuracy 88.9%', // 1 − 10/90,
     );
     expect(section(md, 3)).toContain(
       'FAM-2: sold 1,100 vs 1,000 planned (+10.0%), lag-1 accuracy 90.9%', // 1 − 100/1100,
     );
     // 4. Revenue 120·900·6 + 1000·20·6 = 768,000 vs budget 660,000; the stored margin
-    // (the one definition) 668,000 = 87.0% of revenue; the stress figures as stored.
-    expect(section(md, 4)).toContain('768,000 vs budget 660,000 (+16.4%)');
-    expect(section(md, 4)).toContain('Margin 668,000 (87.0% of revenue)');
-    expect(section(md, 4)).toContain('expected margin 650,000, 600,000 at P10');
+    // (the one definition) 668,000 = 87.0% of revenue; the stress figures as stored. Money
+    // with its currency, compact as in the charts: 768,000 → $768k.
+    expect(section(md, 4)).toContain('$768k vs budget $660k (+16.4%)');
+    expect(section(md, 4)).toContain('Margin $668k (87.0% of revenue)');
+    expect(section(md, 4)).toContain('expected margin $650k, $600k at P10');
     // Cash at P10 300,000 against the budget's 320,000: −20,000.
-    expect(section(md, 4)).toContain('300,000 at P10 vs budget 320,000 (−20,000 at P10)');
-    expect(section(md, 4)).toContain('Peak working capital 150,000 (+10,000 vs budget)');
+    expect(section(md, 4)).toContain('$300k at P10 vs budget $320k (−$20k at P10)');
+    expect(section(md, 4)).toContain('Peak working capital $150k (+$10k vs budget)');
     // 5. Risks.
     expect(section(md, 5)).toContain(
       'NEW constraint: LINE-1 2027-02 (maintenance: gearbox overhaul)',
@@ -271,7 +272,7 @@ describe('meeting pack', () => {
     expect(section(after, 1)).toContain('No family moved.');
     expect(section(after, 2)).toContain('Lag-1 forecast accuracy 91.7%'); // 1 − 100/1200
     expect(section(after, 3)).toContain('FAM-1: sold 100 vs 100 planned (0.0%)');
-    expect(section(after, 4)).toContain('vs budget 720,000');
+    expect(section(after, 4)).toContain('vs budget $720k');
     expect(section(after, 5)).toContain('No open constraint and no flagged adjustment.');
     expect(section(after, 6)).toContain('Decided: Cautious scenario adopted by U_EXEC.');
     expect(section(after, 7)).toContain('No launch or end-of-life adjustment this cycle.');
@@ -288,11 +289,11 @@ describe('meeting pack', () => {
     // Six months of plan (660,000), five of budget: 550,000 vs 600,000 is −8.3%. Counting
     // June's plan against no budget would read 660,000 vs 600,000, +10%.
     expect(section(md, 4)).toContain(
-      'Revenue of the Central scenario 660,000, 2027-01–2027-06; over the 5 months the budget covers (2027-01–2027-05): 550,000 vs budget 600,000 (-8.3%).',
+      'Revenue of the Central scenario $660k, 2027-01–2027-06; over the 5 months the budget covers (2027-01–2027-05): $550k vs budget $600k (−8.3%).',
     );
     // Liquid months April to June, budgeted April and May: 2 × 1,100 vs 2 × 1,200.
     expect(section(md, 9)).toContain(
-      'From 2027-04 (beyond the slushy zone): plan 2,200 vs budget 2,400 units (-8.3%), over the 2 of 3 months the budget covers (2027-04–2027-05).',
+      'From 2027-04 (beyond the slushy zone): plan 2,200 vs budget 2,400 units (−8.3%), over the 2 of 3 months the budget covers (2027-04–2027-05).',
     );
   });
 });

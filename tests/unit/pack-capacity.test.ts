@@ -47,10 +47,10 @@ describe('pack question 1: capacity', () => {
         { resource: 'CREW-1', unit: 'hours', workforce: true, now: 113_777, before: 113_819 },
       ]),
     ).toBe(
-      "Capacity over the same months: CREW-1 113,777 vs 113,819 hours (-<0.1%, the plan's crew size).",
+      "Capacity over the same months: CREW-1 113,777 vs 113,819 hours (−<0.1%, the plan's crew size).",
     );
     expect(capacityLine(capacityMoves(now, before, months))).toBe(
-      "Capacity over the same months: LINE-2 620 vs 756 hours (-18.0%); CREW-1 12,640 vs 12,800 hours (-1.3%, the plan's crew size).",
+      "Capacity over the same months: LINE-2 620 vs 756 hours (−18.0%); CREW-1 12,640 vs 12,800 hours (−1.3%, the plan's crew size).",
     );
   });
 });

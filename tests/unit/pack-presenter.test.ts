@@ -146,11 +146,11 @@ describe('pack presenters', () => {
       packSections({ ...base, finance })[3]!.lines.find((l) => l.startsWith('Cash'));
     // To the horizon's end (2027-03): 120 − 200 = −80 at P10.
     expect(line({ ...fi, budgetCashPeriod: '2027-03', cashP10VsBudget: -80 })).toBe(
-      'Cash over the horizon 150 expected, 120 at P10 vs budget 200 (−80 at P10).',
+      'Cash over the horizon $150 expected, $120 at P10 vs budget $200 (−$80 at P10).',
     );
     // A budget that ends in 2027-02: the comparison is there (P10 by then 90: −110).
     expect(line({ ...fi, budgetCashPeriod: '2027-02', cashP10VsBudget: -110 })).toBe(
-      "Cash over the horizon 150 expected, 120 at P10; by 2027-02, the budget's last month, −110 at P10 against budget 200.",
+      "Cash over the horizon $150 expected, $120 at P10; by 2027-02, the budget's last month, −$110 at P10 against budget $200.",
     );
   });
 
@@ -268,7 +268,7 @@ describe('numbers that round to zero', () => {
       families: [
         { family: 'FAM-1', periods: ['2027-01'], actual: 999.6, forecast: 1000, deltaPct: -0.0004 },
       ],
-      // Cash at P10 199.7 vs budget 200: −0.3 → "+0"; working capital −0.2 vs budget → "+0".
+      // Cash at P10 199.7 vs budget 200: −0.3 → "$0"; working capital −0.2 vs budget → "$0".
       finance: {
         ...base.finance,
         cashFlowP10: 199.7,
@@ -301,10 +301,55 @@ describe('numbers that round to zero', () => {
     );
     expect(text).toContain('Biggest movers: FAM-1 0 (0.0%).');
     expect(text).toContain('FAM-1: actual 1,000 vs 1,000 planned last cycle (0.0%, 2027-01).');
-    expect(text).toContain('vs budget 200 (+0 at P10)');
-    expect(text).toContain('Peak working capital 500 (+0 vs budget).');
+    expect(text).toContain('vs budget $200 ($0 at P10)');
+    expect(text).toContain('Peak working capital $500 ($0 vs budget).');
     expect(text).toContain('assumed FAM-1 demand 1,000 for 2027-01; actual 1,000 (0.0%).');
     expect(text).not.toMatch(/-0\.0%|[-−]0\b/);
+  });
+});
+
+describe('money and minus signs in the pack', () => {
+  it('writes money with its currency and every minus as the charts and the vote do', () => {
+    const base = data(0, 0);
+    const pack: PackData = {
+      ...base,
+      changes: {
+        ...base.changes,
+        movers: [{ family: 'FAM-4', now: 103_684, before: 105_800, delta: -2116, deltaPct: -0.02 }],
+      },
+      finance: {
+        ...base.finance,
+        margin: 77_420_073,
+        cashFlow: -5_000_000,
+        cashFlowP10: -6_240_000,
+        budgetCashFlow: 200,
+        budgetCashPeriod: null,
+        cashP10VsBudget: -6_240_200,
+      },
+      decisions: {
+        ...base.decisions,
+        scenarios: [{ ...base.decisions.scenarios[0]!, excessInventoryValue: 234_442 }],
+      },
+    };
+    const s = packSections(pack);
+    const lines = s.flatMap((x) => x.lines);
+    // 77,420,073 → 77.4 million; −5,000,000 → 5 million; −6,240,000 → 6.2 million.
+    expect(s[3]!.lines).toContain(
+      "Margin $77.4M (40.0% of revenue): revenue less the plan's cash costs, plus the change in stock at cost; the model's penalties are not in it.",
+    );
+    expect(s[3]!.lines).toContain(
+      'Cash over the horizon −$5M expected, −$6.2M at P10 vs budget $200 (−$6.2M at P10).',
+    );
+    // 234,442 of stock: 234.4 thousand, no decimal at 100 or more.
+    expect(s[4]!.lines).toContain(
+      'Demand risk, Central: fill rate 90.0% in the worst tenth of demand outcomes; $234k of stock expected beyond cover or past its shelf life.',
+    );
+    // Units stay plain numbers, with the same minus.
+    expect(s[0]!.lines).toContain('Biggest movers: FAM-4 −2,116 (−2.0%).');
+    const text = lines.join('\n');
+    expect(text).not.toContain('-5,000,000');
+    // No ASCII minus before a figure anywhere (dates such as 2027-02 are not figures).
+    expect(text).not.toMatch(/(^|[\s(])-[$\d]/m);
   });
 });
 

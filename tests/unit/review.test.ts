@@ -379,10 +379,17 @@ describe('review message', () => {
     expect(text).toContain(
       'Forecast adjustments carried from 2027-01 for months still ahead: 3 (FAM-1 2027-05–2027-06 promotion by <@U_RITA>; FAM-2 2027-04 lost customer by <@U_NEW>); each counts until its author adjusts that month again.',
     );
-    // revenue 4,500 vs 4,400 assumed: +2.3%
+    // Money with its currency, as in the charts: revenue 4,500 vs 4,400 assumed: +2.3%.
     expect(text).toContain(
-      'Central (2027-01) assumed revenue 4,400 for 2027-01–2027-02; actual 4,500 (+2.3%).',
+      'Central (2027-01) assumed revenue $4.4k for 2027-01–2027-02; actual $4.5k (+2.3%).',
     );
+    // B's 200 units unsold for six months at a cost of 5: 1,000 of obsolete stock.
+    expect(text).toContain('obsolete stock $1k.');
+    // Units stay plain; one minus sign, the charts' and the vote's: 210 vs 220 = −4.5%.
+    expect(text).toContain(
+      'Central (2027-01) assumed production (units) 220 for 2027-01–2027-02; actual 210 (−4.5%).',
+    );
+    expect(text).not.toMatch(/[(\s]-\d/);
   });
 });
 
