@@ -193,27 +193,48 @@ export function reviewLines(l: PackLoop, who: Who = mention): string[] {
   ];
 }
 
-/** Question 3: the families furthest from the plan, with their KPIs. */
+/**
+ * Question 3: the families furthest from the plan, with their KPIs. A family that sold
+ * nothing against a plan is −100%; one that sold against no plan at all (a plan of 0, or no
+ * plan line while other families have one) is the largest miss there is, written "(no plan)",
+ * and never counted among those "within ±x% of plan".
+ */
 export function familyLines(l: PackLoop): string[] {
   const r = l.trend.at(-1);
   if (!r) return [];
+  // No sales imported for these months: nothing to set against the plan yet.
+  const sold = r.review.total.salesUnits > 0;
+  const planned = r.review.total.plannedDemand !== null;
   const rows = Object.entries(r.review.byFamily)
-    .filter(([, k]) => k.plannedDemand !== null && k.salesUnits > 0)
-    .map(([f, k]) => ({
-      f,
-      k,
-      d: ratio(k.salesUnits - (k.plannedDemand ?? 0), k.plannedDemand ?? 0),
-    }))
-    .sort((a, b) => Math.abs(b.d ?? 0) - Math.abs(a.d ?? 0));
+    .filter(([, k]) => sold && ((k.plannedDemand ?? 0) > 0 || (planned && k.salesUnits > 0)))
+    .map(([f, k]) => {
+      const plan = k.plannedDemand ?? 0;
+      // null: sold with nothing planned, a deviation no percentage measures.
+      return { f, k, d: plan > 0 ? (k.salesUnits - plan) / plan : null };
+    })
+    // Unplanned sales first (the larger first), then the largest deviation either way.
+    .sort((a, b) =>
+      a.d === null || b.d === null
+        ? (a.d === null ? 0 : 1) - (b.d === null ? 0 : 1) || b.k.salesUnits - a.k.salesUnits
+        : Math.abs(b.d) - Math.abs(a.d),
+    );
   const shown = rows.slice(0, MAX_FAMILIES).map(({ f, k, d }) => {
     const acc = k.byLag['1']?.consensusAccuracy ?? null;
-    return `${f}: sold ${num(k.salesUnits)} vs ${num(k.plannedDemand ?? 0)} planned (${pct(d, true)})${acc === null ? '' : `, lag-1 accuracy ${pct(acc)}`}${k.adherence === null ? '' : `, adherence ${pct(k.adherence)}`}${k.fillRate === null ? '' : `, fill rate ${pct(k.fillRate)}, OTIF ${pct(k.otif)}`}.`;
+    return `${f}: sold ${num(k.salesUnits)} vs ${num(k.plannedDemand ?? 0)} planned (${d === null ? 'no plan' : pct(d, true)})${acc === null ? '' : `, lag-1 accuracy ${pct(acc)}`}${k.adherence === null ? '' : `, adherence ${pct(k.adherence)}`}${k.fillRate === null ? '' : `, fill rate ${pct(k.fillRate)}, OTIF ${pct(k.otif)}`}.`;
   });
-  if (rows.length > MAX_FAMILIES) {
-    const rest = rows.slice(MAX_FAMILIES);
-    const worst = Math.max(...rest.map((x) => Math.abs(x.d ?? 0)));
-    shown.push(`${rest.length} other families within ±${pct(worst)} of plan.`);
+  const rest = rows.slice(MAX_FAMILIES);
+  const unplanned = rest.filter((x) => x.d === null);
+  const within = rest.flatMap((x) => (x.d === null ? [] : [Math.abs(x.d)]));
+  const families = (n: number) => `${n} other ${n === 1 ? 'family' : 'families'}`;
+  if (unplanned.length) {
+    const named = unplanned.slice(0, MAX_FAMILIES).map((x) => x.f);
+    const more = unplanned.length - named.length;
+    shown.push(
+      `${families(unplanned.length)} sold with no plan: ${named.join(', ')}${more > 0 ? `, …and ${more} more` : ''}.`,
+    );
   }
+  if (within.length)
+    shown.push(`${families(within.length)} within ±${pct(Math.max(...within))} of plan.`);
   const tracking = trackingLine(l.tracking);
   return tracking ? [...shown, tracking] : shown;
 }
