@@ -6,7 +6,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Period } from '../core/period.js';
 import { esc } from '../core/text.js';
-import { clip, formatMoney } from './format.js';
+import { clip, formatMoney, MONEY_AXIS_LABEL } from './format.js';
 import { palette, specHead } from './theme.js';
 import type { CashSeries, ChartResult } from './types.js';
 
@@ -53,7 +53,7 @@ export function cashChart(
             field: 'cash',
             type: 'quantitative',
             title: 'Cumulative net cash',
-            axis: { format: '$,.3~s' },
+            axis: { labelExpr: MONEY_AXIS_LABEL },
           },
           color: {
             field: 'label',

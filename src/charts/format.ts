@@ -12,6 +12,26 @@ export {
 
 import { prefixWithin } from '../core/text.js';
 
+/**
+ * A money axis's tick labels, compact as `formatMoney` writes them: "$1.5B", "$250k",
+ * "−$2M", never d3's SI prefixes ("$1.5G", "$500m"). A vega expression, for `labelExpr`.
+ */
+export const MONEY_AXIS_LABEL = [
+  "(datum.value < 0 ? '−' : '') + '$' + (",
+  ...(
+    [
+      [1e12, 'T'],
+      [1e9, 'B'],
+      [1e6, 'M'],
+      [1e3, 'k'],
+    ] as const
+  ).map(
+    ([size, unit]) =>
+      `abs(datum.value) >= ${size} ? format(abs(datum.value) / ${size}, '.3~r') + '${unit}' : `,
+  ),
+  "format(abs(datum.value), ',.3~r'))",
+].join('');
+
 /** Trims text to `max` characters, ending with an ellipsis when cut (never inside an emoji). */
 export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${prefixWithin(text, Math.max(0, max - 1)).trimEnd()}…`;

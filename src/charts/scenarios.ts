@@ -6,54 +6,93 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { esc } from '../core/text.js';
-import { clip, formatMoney, formatNumber, formatPercent, formatPoints } from './format.js';
+import {
+  clip,
+  formatMoney,
+  formatNumber,
+  formatPercent,
+  formatPoints,
+  MONEY_AXIS_LABEL,
+} from './format.js';
 import { palette, specHead } from './theme.js';
 import type { ChartResult, ScenarioKpis } from './types.js';
+
+/** What a panel shows: how its bars are labelled and its axis ticked. */
+type Kind = 'percent' | 'money' | 'number';
 
 interface Panel {
   readonly field: string;
   readonly title: string;
-  readonly format: string;
+  readonly kind: Kind;
   readonly rule?: number;
   /** Fields of the whisker's ends (P10 and P90). */
   readonly whisker?: readonly [string, string];
 }
 
+/**
+ * A bar's label, written as the summary and the vote write it ("95.9%", "$1.5B"): computed
+ * here into the data (`<field>_label`), not by a d3 format that rounds and abbreviates its own
+ * way ("96%", "$1.5G").
+ */
+const LABEL: Readonly<Record<Kind, (v: number) => string>> = {
+  percent: (v) => formatPercent(v),
+  money: (v) => formatMoney(v),
+  number: (v) => formatNumber(v),
+};
+
+/** Axes stay compact (whole percents, "$1.5B"), with no SI prefix a reader would misread. */
+const AXIS: Readonly<Record<Kind, Record<string, string>>> = {
+  percent: { format: '.0%' },
+  money: { labelExpr: MONEY_AXIS_LABEL },
+  number: { format: ',.0f' },
+};
+
 const PANELS: readonly Panel[] = [
-  { field: 'fillRate', title: 'Service: fill rate', format: '.0%' },
-  { field: 'grossMargin', title: 'Margin', format: '$,.3~s' },
-  { field: 'daysOfSupply', title: 'Inventory: days of supply', format: ',.0f' },
-  { field: 'peakUtilisation', title: 'Capacity tension: peak utilisation', format: '.0%', rule: 1 },
+  { field: 'fillRate', title: 'Service: fill rate', kind: 'percent' },
+  { field: 'grossMargin', title: 'Margin', kind: 'money' },
+  { field: 'daysOfSupply', title: 'Inventory: days of supply', kind: 'number' },
+  {
+    field: 'peakUtilisation',
+    title: 'Capacity tension: peak utilisation',
+    kind: 'percent',
+    rule: 1,
+  },
 ];
 
 const STRESS_PANELS: readonly Panel[] = [
   {
     field: 'fillRate_e',
     title: 'Service: fill rate (P10–P90)',
-    format: '.0%',
+    kind: 'percent',
     whisker: ['fillRate_lo', 'fillRate_hi'],
   },
   {
     field: 'margin_e',
     title: 'Margin (P10–P90)',
-    format: '$,.3~s',
+    kind: 'money',
     whisker: ['margin_lo', 'margin_hi'],
   },
   {
     field: 'excess_e',
     title: 'Stock beyond cover or expired (P10–P90)',
-    format: '$,.3~s',
+    kind: 'money',
     whisker: ['excess_lo', 'excess_hi'],
   },
-  { field: 'peakUtilisation', title: 'Capacity tension: peak utilisation', format: '.0%', rule: 1 },
+  {
+    field: 'peakUtilisation',
+    title: 'Capacity tension: peak utilisation',
+    kind: 'percent',
+    rule: 1,
+  },
 ];
 
 export function scenarioChart(rows: readonly ScenarioKpis[]): ChartResult {
   const labels = rows.map((r) => r.label);
   const stressed = rows.length > 0 && rows.every((r) => r.stress);
+  const panels = stressed ? STRESS_PANELS : PANELS;
   const values = rows.map((r) => {
     const { stress, ...rest } = r;
-    return stress
+    const row: Record<string, unknown> = stress
       ? {
           ...rest,
           fillRate_e: stress.fillRate.expected,
@@ -66,7 +105,12 @@ export function scenarioChart(rows: readonly ScenarioKpis[]): ChartResult {
           excess_lo: stress.excessInventoryValue.p10,
           excess_hi: stress.excessInventoryValue.p90,
         }
-      : rest;
+      : { ...rest };
+    for (const p of panels) {
+      const v = row[p.field];
+      row[`${p.field}_label`] = typeof v === 'number' ? LABEL[p.kind](v) : '';
+    }
+    return row;
   });
   const title = 'Scenarios compared';
   const panel = (p: Panel) => ({
@@ -82,7 +126,7 @@ export function scenarioChart(rows: readonly ScenarioKpis[]): ChartResult {
             field: p.field,
             type: 'quantitative',
             title: null,
-            axis: { format: p.format, tickCount: 4 },
+            axis: { ...AXIS[p.kind], tickCount: 4 },
             // One bar per row: nothing to stack, and a stack with rounded ends puts each bar
             // in a clipped group (slower to draw, and it keeps the chart from being banded).
             stack: null,
@@ -104,7 +148,7 @@ export function scenarioChart(rows: readonly ScenarioKpis[]): ChartResult {
           y: { field: 'label', type: 'nominal', sort: labels },
           // Past the whisker's end, so the label never sits on it.
           x: { field: p.whisker?.[1] ?? p.field, type: 'quantitative' },
-          text: { field: p.field, type: 'quantitative', format: p.format },
+          text: { field: `${p.field}_label`, type: 'nominal' },
         },
       },
       ...(p.whisker
@@ -145,7 +189,7 @@ export function scenarioChart(rows: readonly ScenarioKpis[]): ChartResult {
     ),
     data: { values },
     columns: 2,
-    concat: (stressed ? STRESS_PANELS : PANELS).map(panel),
+    concat: panels.map(panel),
   } as unknown as TopLevelSpec;
 
   const summary = rows.length
@@ -156,15 +200,15 @@ export function scenarioChart(rows: readonly ScenarioKpis[]): ChartResult {
   const altText = `Four bar charts comparing ${rows.length} scenarios. ${rows
     .map((r) =>
       r.stress
-        ? `${r.label}: expected fill rate ${formatPercent(r.stress.fillRate.expected)} (P10 ${formatPercent(r.stress.fillRate.p10)}), expected margin ${formatMoney(r.stress.margin.expected)} (P10 ${formatMoney(r.stress.margin.p10)}, P90 ${formatMoney(r.stress.margin.p90)}), excess stock ${formatMoney(r.stress.excessInventoryValue.expected)}, peak utilisation ${formatPercent(r.peakUtilisation, 0)}.`
-        : `${r.label}: fill rate ${formatPercent(r.fillRate)}, margin ${formatMoney(r.grossMargin)}, ${formatNumber(r.daysOfSupply)} days of supply, peak utilisation ${formatPercent(r.peakUtilisation, 0)}.`,
+        ? `${r.label}: expected fill rate ${formatPercent(r.stress.fillRate.expected)} (P10 ${formatPercent(r.stress.fillRate.p10)}), expected margin ${formatMoney(r.stress.margin.expected)} (P10 ${formatMoney(r.stress.margin.p10)}, P90 ${formatMoney(r.stress.margin.p90)}), excess stock ${formatMoney(r.stress.excessInventoryValue.expected)}, peak utilisation ${formatPercent(r.peakUtilisation)}.`
+        : `${r.label}: fill rate ${formatPercent(r.fillRate)}, margin ${formatMoney(r.grossMargin)}, ${formatNumber(r.daysOfSupply)} days of supply, peak utilisation ${formatPercent(r.peakUtilisation)}.`,
     )
     .join(' ')}`;
   return { spec, title, altText: clip(altText, 1000), summary: clip(summary, 2500) };
 }
 
 const tensionOf = (r: ScenarioKpis): string =>
-  `peak utilisation ${formatPercent(r.peakUtilisation, 0)} (${r.monthsOver90} resource-month${r.monthsOver90 === 1 ? '' : 's'} >90%)`;
+  `peak utilisation ${formatPercent(r.peakUtilisation)} (${r.monthsOver90} resource-month${r.monthsOver90 === 1 ? '' : 's'} >90%)`;
 
 /** The reference row of the differences: central, or the first. */
 const centralOf = (rows: readonly ScenarioKpis[]): ScenarioKpis | undefined =>

@@ -287,9 +287,9 @@ describe('summaries come from the numbers', () => {
     const s = scenarioChart(sampleScenarios()).summary;
     expect(s.split('\n')).toEqual([
       'Each plan against the same demand samples:',
-      '*Central*: expected margin $5M ($4.3M–$5.5M P10–P90), expected fill rate 95.1% (90.2% at P10), peak utilisation 108% (14 resource-months >90%).',
-      '*Cautious*: expected margin −$260k vs Central ($4.3M–$5M P10–P90), expected fill rate 91.2% (−3.9 pts; 84.6% at P10), peak utilisation 94% (5 resource-months >90%).',
-      '*Ambitious*: expected margin +$180k vs Central ($4M–$6.2M P10–P90), expected fill rate 96.8% (+1.7 pts; 93.1% at P10), peak utilisation 121% (27 resource-months >90%).',
+      '*Central*: expected margin $5M ($4.3M–$5.5M P10–P90), expected fill rate 95.1% (90.2% at P10), peak utilisation 108.0% (14 resource-months >90%).',
+      '*Cautious*: expected margin −$260k vs Central ($4.3M–$5M P10–P90), expected fill rate 91.2% (−3.9 pts; 84.6% at P10), peak utilisation 94.0% (5 resource-months >90%).',
+      '*Ambitious*: expected margin +$180k vs Central ($4M–$6.2M P10–P90), expected fill rate 96.8% (+1.7 pts; 93.1% at P10), peak utilisation 121.0% (27 resource-months >90%).',
     ]);
     // The figures at each plan's own demand (Ambitious +$570k margin) are not the comparison.
     expect(s).not.toContain('570k');
@@ -328,6 +328,78 @@ describe('summaries come from the numbers', () => {
       /^Cycle 2026-12: accuracy 87\.6% \(\+1\.2 pts vs 2026-11\), bias −1\.2% \(under-forecast\)/,
     );
     expect(accuracyChart([]).summary).toBe('No closed cycle with actuals yet.');
+  });
+});
+
+describe('a figure reads the same in the picture and in the message', () => {
+  /** The scenario rows with one plan's figures replaced. */
+  const rowsWith = (central: Partial<ReturnType<typeof sampleScenarios>[number]>) =>
+    sampleScenarios().map(({ stress: _, ...r }) =>
+      r.scenario === 'central' ? { ...r, ...central } : r,
+    );
+  /** The text of every label the SVG draws. */
+  const texts = (svg: string) => [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!);
+
+  it('labels the bars as the summary writes them: one decimal, "$1.5B", never "$1.5G"', async () => {
+    const chart = scenarioChart(
+      rowsWith({ grossMargin: 1.5e9, fillRate: 0.959, peakUtilisation: 1.214, daysOfSupply: 41.6 }),
+    );
+    const values = (chart.spec as unknown as { data: { values: Record<string, unknown>[] } }).data
+      .values;
+    const central = values.find((v) => v.scenario === 'central')!;
+    // 1.5e9 → 1.5 billion; 0.959 → 95.9%; 1.214 → 121.4%; 41.6 days → 42.
+    expect(central).toMatchObject({
+      grossMargin_label: '$1.5B',
+      fillRate_label: '95.9%',
+      peakUtilisation_label: '121.4%',
+      daysOfSupply_label: '42',
+    });
+    expect(chart.summary).toContain('*Central*: revenue $14.9M, margin $1.5B, fill rate 95.9%');
+    expect(chart.summary).toContain('peak utilisation 121.4%');
+    const drawn = texts((await renderChart(chart.spec)).svg);
+    expect(drawn).toEqual(expect.arrayContaining(['$1.5B', '95.9%', '121.4%']));
+    // The axes stay compact but speak the messages' units: B and k, not G and m.
+    expect(drawn.filter((t) => /^−?\$[\d.,]+[GmµT]?$/.test(t) && /[Gmµ]$/.test(t))).toEqual([]);
+    expect(drawn).toContain('$1B');
+  });
+
+  it('the stressed panels label expected figures the same way: "$1.2M", not "$1.23M"', () => {
+    const rows = sampleScenarios().map((r) =>
+      r.scenario === 'central'
+        ? {
+            ...r,
+            stress: {
+              ...r.stress!,
+              margin: { expected: 1_234_567, p10: 500_000, p90: 2_000_000 },
+              excessInventoryValue: { expected: 0.5, p10: 0, p90: 1 },
+            },
+          }
+        : r,
+    );
+    const values = (
+      scenarioChart(rows).spec as unknown as { data: { values: Record<string, unknown>[] } }
+    ).data.values;
+    // 1,234,567 → 1.2 million; 0.5 dollars → "$1" (whole dollars), not "$500m"; 0.951 → 95.1%.
+    expect(values.find((v) => v.scenario === 'central')).toMatchObject({
+      margin_e_label: '$1.2M',
+      excess_e_label: '$1',
+      fillRate_e_label: '95.1%',
+    });
+  });
+
+  it('the cash axis reads billions as B', async () => {
+    const { series } = sampleCash();
+    const big = series.map((x) => ({
+      ...x,
+      points: x.points.map((p) => ({
+        ...p,
+        cumulative: p.cumulative * 10_000,
+        cumulativeP10: p.cumulativeP10 * 10_000,
+      })),
+    }));
+    const drawn = texts((await renderChart(cashChart(big, null).spec)).svg);
+    expect(drawn.some((t) => /^−?\$[\d.]+B$/.test(t))).toBe(true);
+    expect(drawn.filter((t) => /^−?\$[\d.,]+[Gmµ]$/.test(t))).toEqual([]);
   });
 });
 
