@@ -80,7 +80,7 @@ describe('trade-off sentences', () => {
     // → +$84.5k; stock 999,400 → $999k; cash 500,000 − 500,000.4 = −0.4 → $0.
     expect(tradeOffSentences([central, ambitious])).toEqual([
       "Central: expected margin $1M; at P10 demand it leaves $1B of stock beyond 3 months' cover; service at risk 90.0%.",
-      "Ambitious: +$1.2k margin if demand comes (P90) and +$84.5k expected; at P10 demand it leaves $999k of stock beyond 3 months' cover and cash $0 against budget; service at risk 90.0% (+0.0 pts).",
+      "Ambitious: +$1.2k margin vs Central if demand comes (P90) and +$84.5k expected; at P10 demand it leaves $999k of stock beyond 3 months' cover and cash $0 against budget; service at risk 90.0% (0.0 pts).",
     ]);
   });
 });

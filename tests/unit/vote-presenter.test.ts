@@ -161,7 +161,7 @@ describe('trade-offs on the vote', () => {
     // P10 demand 4.1M; cash at P10 −3.0M − budget 3.0M = −6.0M, shown "−$6M" as the charts
     // show money (no ".0"); 93% vs 90% = +3.0 pts.
     expect(text).toContain(
-      "Ambitious &lt;b&gt;: +$12.3M margin if demand comes (P90) and +$1.5M expected; at P10 demand it leaves $4.1M of stock beyond 3 months' cover and cash −$6M against budget; service at risk 93.0% (+3.0 pts).",
+      "Ambitious &lt;b&gt;: +$12.3M margin vs Central if demand comes (P90) and +$1.5M expected; at P10 demand it leaves $4.1M of stock beyond 3 months' cover and cash −$6M against budget; service at risk 93.0% (+3.0 pts).",
     );
     expect(text).toContain(
       "Central: expected margin $10M; at P10 demand it leaves $1M of stock beyond 3 months' cover and cash −$1M against budget; service at risk 90.0%.",

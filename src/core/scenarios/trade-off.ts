@@ -2,14 +2,17 @@
  * One sentence per scenario that states the trade-off a vote accepts, from the stress test's
  * figures (the KPIs stored with each scenario, metric names as in the grid):
  *
- *   "Ambitious: +$12.3M margin if demand comes (P90) and +$2.1M expected; at P10 demand it
- *    leaves $4.1M of stock beyond 3 months' cover and cash −$6M against budget; service at
- *    risk 91.2% (+3.4 pts)."
+ *   "Ambitious: +$12.3M margin vs Central if demand comes (P90) and +$2.1M expected; at P10
+ *    demand it leaves $4.1M of stock beyond 3 months' cover and cash −$6M against budget;
+ *    service at risk 91.2% (+3.4 pts)."
  *
- * Differences are against the first scenario (central). Plain text: callers escape it for
- * mrkdwn, since labels are typed by people.
+ * Differences are against the first scenario (central), named in the sentence; a difference
+ * that rounds to nothing reads "same margin as Central", never "$0 margin", which would read
+ * as a margin of zero. When the first scenario has no stress figures the others state their
+ * own, and say there is nothing to compare with. Plain text: callers escape it for mrkdwn,
+ * since labels are typed by people.
  */
-import { formatMoney } from '../number-format.js';
+import { formatMoney, formatPercent, formatPoints } from '../number-format.js';
 
 export interface TradeOffInput {
   readonly label: string;
@@ -21,8 +24,6 @@ const num = (k: TradeOffInput['kpis'], key: string): number | null => {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 };
 
-const points = (v: number): string => `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(1)} pts`;
-
 /** The trade-off sentences, one per scenario with stress figures (null where there are none). */
 export function tradeOffSentences(
   scenarios: readonly TradeOffInput[],
@@ -31,6 +32,8 @@ export function tradeOffSentences(
   const cover = opts.coverMonths ?? 3;
   const cur = opts.currency ?? '$';
   const m = (v: number, signed = false) => formatMoney(v, cur, signed);
+  /** A signed difference, or null when it rounds to nothing ("$0"). */
+  const diff = (v: number): string | null => (m(v) === m(0) ? null : m(v, true));
   const central = scenarios[0];
   return scenarios.map((s, i) => {
     const k = s.kpis;
@@ -50,20 +53,32 @@ export function tradeOffSentences(
           ? ` and cash of ${m(cashP10, true)} over the horizon`
           : ` and cash ${m(vsBudget, true)} against budget`;
     const risk = `at P10 demand it leaves ${m(excess)} of stock beyond ${cover} months' cover${cash}`;
-    if (i === 0 || !central) {
-      return `${s.label}: expected margin ${m(margin)}; ${risk}; service at risk ${(atRisk * 100).toFixed(1)}%.`;
-    }
+    const service = `service at risk ${formatPercent(atRisk)}`;
+    if (i === 0 || !central)
+      return `${s.label}: expected margin ${m(margin)}; ${risk}; ${service}.`;
     const c = central.kpis;
-    const up = num(k, 'marginP90');
-    const cUp = num(c, 'marginP90');
     const cMargin = num(c, 'expectedMargin');
     const cRisk = num(c, 'serviceAtRisk');
-    const upside =
-      up !== null && cUp !== null
-        ? `${m(up - cUp, true)} margin if demand comes (P90)`
-        : 'margin if demand comes unknown';
-    const expected = cMargin === null ? '' : ` and ${m(margin - cMargin, true)} expected`;
-    const service = cRisk === null ? '' : ` (${points(atRisk - cRisk)})`;
-    return `${s.label}: ${upside}${expected}; ${risk}; service at risk ${(atRisk * 100).toFixed(1)}%${service}.`;
+    const up = num(k, 'marginP90');
+    if (cMargin === null || cRisk === null) {
+      // Nothing to set it against: its own figures, and why there is no difference.
+      const upside = up === null ? '' : `, ${m(up)} if demand comes (P90)`;
+      return `${s.label}: expected margin ${m(margin)}${upside}; ${risk}; ${service} (${central.label} has no stress figures to compare with).`;
+    }
+    const cUp = num(c, 'marginP90');
+    const ref = central.label;
+    const e = diff(margin - cMargin);
+    const u = up === null || cUp === null ? undefined : diff(up - cUp);
+    const margins =
+      u === undefined
+        ? e === null
+          ? `same expected margin as ${ref}`
+          : `${e} expected margin vs ${ref}`
+        : u === null
+          ? e === null
+            ? `same margin as ${ref}, if demand comes (P90) and expected`
+            : `same margin as ${ref} if demand comes (P90) and ${e} expected`
+          : `${u} margin vs ${ref} if demand comes (P90) and ${e ?? 'the same'} expected`;
+    return `${s.label}: ${margins}; ${risk}; ${service} (${formatPoints(atRisk - cRisk)}).`;
   });
 }

@@ -1,0 +1,72 @@
+/**
+ * The trade-off sentences of the vote, the decision modal and log, and the pack: differences
+ * name what they are against, a tie reads as a tie, and a reference without stress figures
+ * does not leave the others saying "unknown".
+ */
+import { describe, expect, it } from 'vitest';
+import { tradeOffSentences } from '../../src/core/scenarios/trade-off.js';
+
+const centralKpis = {
+  expectedMargin: 72_361_136,
+  marginP90: 80_000_000,
+  serviceAtRisk: 0.927,
+  excessInventoryValueP90: 269_000,
+  cashFlowP10: 57_000_000,
+  budgetCashFlow: 66_900_000,
+};
+const central = { label: 'Central', kpis: centralKpis };
+// By hand, for every sentence below: stock 269,000 → "$269k"; cash at P10 57.0M − budget
+// 66.9M = −9.9M → "−$9.9M"; central's service at risk 92.7%.
+const tail =
+  "at P10 demand it leaves $269k of stock beyond 3 months' cover and cash −$9.9M against budget";
+
+describe('trade-off sentences', () => {
+  it('a copy of central reads "same margin as Central" and "0.0 pts", not "$0 margin" and "+0.0"', () => {
+    const [, copy] = tradeOffSentences([central, { label: 'Copy', kpis: centralKpis }]);
+    expect(copy).toBe(
+      `Copy: same margin as Central, if demand comes (P90) and expected; ${tail}; service at risk 92.7% (0.0 pts).`,
+    );
+  });
+
+  it('names central in the differences, and a service 0.001 pts worse is "0.0 pts", not "−0.0"', () => {
+    const worse = {
+      label: 'Worse',
+      kpis: {
+        ...centralKpis,
+        // 81,234,567 − 80,000,000 = +1,234,567 → "+$1.2M"; 72,361,136 + 450,000 → "+$450k".
+        marginP90: 81_234_567,
+        expectedMargin: 72_811_136,
+        // 92.699% against 92.7%: −0.001 pts.
+        serviceAtRisk: 0.92699,
+      },
+    };
+    expect(tradeOffSentences([central, worse])[1]).toBe(
+      `Worse: +$1.2M margin vs Central if demand comes (P90) and +$450k expected; ${tail}; service at risk 92.7% (0.0 pts).`,
+    );
+    // The same P90 margin, a different expected one; then the other way round.
+    const sameUp = { label: 'B', kpis: { ...centralKpis, expectedMargin: 71_361_136 } };
+    const sameExpected = { label: 'C', kpis: { ...centralKpis, marginP90: 78_000_000 } };
+    expect(tradeOffSentences([central, sameUp, sameExpected]).slice(1)).toEqual([
+      `B: same margin as Central if demand comes (P90) and −$1M expected; ${tail}; service at risk 92.7% (0.0 pts).`,
+      `C: −$2M margin vs Central if demand comes (P90) and the same expected; ${tail}; service at risk 92.7% (0.0 pts).`,
+    ]);
+  });
+
+  it('when central has no stress figures, the others state their own and say so', () => {
+    const unstressed = { label: 'Central', kpis: { grossMargin: 70_000_000 } };
+    const ambitious = {
+      label: 'Ambitious',
+      kpis: {
+        ...centralKpis,
+        expectedMargin: 70_942_515,
+        marginP90: 75_000_000,
+        serviceAtRisk: 0.952,
+      },
+    };
+    // 70,942,515 → "$70.9M"; 75,000,000 → "$75M"; 0.952 → "95.2%".
+    expect(tradeOffSentences([unstressed, ambitious])).toEqual([
+      null,
+      `Ambitious: expected margin $70.9M, $75M if demand comes (P90); ${tail}; service at risk 95.2% (Central has no stress figures to compare with).`,
+    ]);
+  });
+});
