@@ -8,6 +8,7 @@ export {
   formatNumber,
   formatPercent,
   formatPoints,
+  formatPointsBetween,
 } from '../core/number-format.js';
 
 import { prefixWithin } from '../core/text.js';

@@ -11,7 +11,7 @@ import {
   formatMoney,
   formatNumber,
   formatPercent,
-  formatPoints,
+  formatPointsBetween,
   MONEY_AXIS_LABEL,
 } from './format.js';
 import { palette, specHead } from './theme.js';
@@ -227,7 +227,7 @@ function stressedSummary(rows: readonly ScenarioKpis[]): string {
     const range = `${formatMoney(x.margin.p10)}–${formatMoney(x.margin.p90)} P10–P90`;
     if (r === central)
       return `*${esc(r.label)}*: expected margin ${formatMoney(x.margin.expected)} (${range}), expected fill rate ${formatPercent(x.fillRate.expected)} (${formatPercent(x.fillRate.p10)} at P10), ${tensionOf(r)}`;
-    return `*${esc(r.label)}*: expected margin ${formatMoney(x.margin.expected - c.margin.expected, '$', true)} vs ${esc(central.label)} (${range}), expected fill rate ${formatPercent(x.fillRate.expected)} (${formatPoints(x.fillRate.expected - c.fillRate.expected)}; ${formatPercent(x.fillRate.p10)} at P10), ${tensionOf(r)}`;
+    return `*${esc(r.label)}*: expected margin ${formatMoney(x.margin.expected - c.margin.expected, '$', true)} vs ${esc(central.label)} (${range}), expected fill rate ${formatPercent(x.fillRate.expected)} (${formatPointsBetween(x.fillRate.expected, c.fillRate.expected)}; ${formatPercent(x.fillRate.p10)} at P10), ${tensionOf(r)}`;
   });
   return `Each plan against the same demand samples:\n${lines.join('.\n')}.`;
 }
@@ -237,7 +237,7 @@ function plainSummary(rows: readonly ScenarioKpis[]): string {
   const central = centralOf(rows)!;
   const lines = rows.map((r) => {
     const vsCentral = r !== central;
-    const fill = `fill rate ${formatPercent(r.fillRate)}${vsCentral ? ` (${formatPoints(r.fillRate - central.fillRate)})` : ''}`;
+    const fill = `fill rate ${formatPercent(r.fillRate)}${vsCentral ? ` (${formatPointsBetween(r.fillRate, central.fillRate)})` : ''}`;
     const money = vsCentral
       ? `revenue ${formatMoney(r.revenue - central.revenue, '$', true)}, margin ${formatMoney(r.grossMargin - central.grossMargin, '$', true)} vs ${esc(central.label)};`
       : `revenue ${formatMoney(r.revenue)}, margin ${formatMoney(r.grossMargin)},`;

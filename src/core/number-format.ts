@@ -64,6 +64,25 @@ export function formatPoints(fraction: number, digits = 1): string {
   return (zero ? '' : signOf(fraction, true)) + s + ' pts';
 }
 
+/** The percentage `formatPercent` writes, as a number: 0.97277 → 97.3. */
+function shownPercent(fraction: number, digits: number): number {
+  const body = Number(grouped(Math.abs(fraction * 100), digits).replace(/,/g, ''));
+  return fraction < 0 ? -body : body;
+}
+
+/**
+ * The difference between two fractions printed beside them, in points: the difference of
+ * the two percentages as `formatPercent` writes them, so the figures add up on the page.
+ * 0.97277 and 0.95730 read "97.3%" and "95.7%": "+1.6 pts", where 0.97277 − 0.95730 = 1.547
+ * points would print "+1.5 pts".
+ */
+export function formatPointsBetween(fraction: number, reference: number, digits = 1): string {
+  return formatPoints(
+    (shownPercent(fraction, digits) - shownPercent(reference, digits)) / 100,
+    digits,
+  );
+}
+
 const SCALES: readonly (readonly [number, string])[] = [
   [1e12, 'T'],
   [1e9, 'B'],

@@ -363,6 +363,21 @@ describe('a figure reads the same in the picture and in the message', () => {
     expect(drawn).toContain('$1B');
   });
 
+  it('gives the points between two fill rates as the summary prints them', () => {
+    // 0.95730 and 0.97277 print 95.7% and 97.3%: +1.6 pts, not the unrounded +1.5.
+    const fill = (scenario: string) => (scenario === 'central' ? 0.9573 : 0.97277);
+    const stressed = sampleScenarios().map((r) => ({
+      ...r,
+      stress: { ...r.stress!, fillRate: { ...r.stress!.fillRate, expected: fill(r.scenario) } },
+    }));
+    expect(scenarioChart(stressed).summary).toContain('expected fill rate 97.3% (+1.6 pts;');
+    const plain = sampleScenarios().map(({ stress: _, ...r }) => ({
+      ...r,
+      fillRate: fill(r.scenario),
+    }));
+    expect(scenarioChart(plain).summary).toContain('fill rate 97.3% (+1.6 pts)');
+  });
+
   it('the stressed panels label expected figures the same way: "$1.2M", not "$1.23M"', () => {
     const rows = sampleScenarios().map((r) =>
       r.scenario === 'central'

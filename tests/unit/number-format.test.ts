@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatMoney as chartsMoney } from '../../src/charts/format.js';
-import { fmtPct, fmtQty, formatMoney } from '../../src/core/number-format.js';
+import { fmtPct, fmtQty, formatMoney, formatPointsBetween } from '../../src/core/number-format.js';
 import { tradeOffSentences } from '../../src/core/scenarios/trade-off.js';
 
 describe('formatMoney', () => {
@@ -36,6 +36,17 @@ describe('formatMoney', () => {
 
   it('is the one the charts use', () => {
     expect(chartsMoney).toBe(formatMoney);
+  });
+});
+
+describe('formatPointsBetween', () => {
+  it('subtracts the percentages as printed, so the figures beside it add up', () => {
+    // 97.277% → "97.3%", 95.730% → "95.7%": 97.3 − 95.7 = 1.6 (unrounded 1.547 → "1.5").
+    expect(formatPointsBetween(0.97277, 0.9573)).toBe('+1.6 pts');
+    // 95.649% → "95.6%", 95.651% → "95.7%": −0.1, though they are 0.002 points apart.
+    expect(formatPointsBetween(0.95649, 0.95651)).toBe('−0.1 pts');
+    // Both print "92.7%": no sign.
+    expect(formatPointsBetween(0.92699, 0.927)).toBe('0.0 pts');
   });
 });
 

@@ -74,6 +74,22 @@ describe('what-if differences', () => {
     expect(text).not.toContain('900,000');
   });
 
+  it('gives the points between the two percentages it prints, not between the unrounded ones', () => {
+    // 0.97277 and 0.95730 print 97.3% and 95.7%: 97.3 − 95.7 = +1.6 pts (unrounded, 1.547).
+    const whatIf = {
+      ...central,
+      name: 'whatif',
+      label: 'What-if',
+      kpis: { ...central.kpis, fillRate: 0.97277 },
+    };
+    const text = whatIfDiff(
+      'demand FAM-2 +5%',
+      { ...central, kpis: { ...central.kpis, fillRate: 0.9573 } },
+      whatIf,
+    );
+    expect(text).toContain('• Fill rate: 97.3% (+1.6 pts vs central 95.7%)');
+  });
+
   it('leads with both plans against the same demand samples, then each at its own demand', () => {
     // Planning for 5% more FAM-2: more stock, so the samples' worst tenth is served better
     // (92.6% → 93.9%) but the expected margin falls by the stock it does not sell.

@@ -52,6 +52,15 @@ describe('trade-off sentences', () => {
     ]);
   });
 
+  it('gives the points between the service figures as printed', () => {
+    const a = { label: 'A', kpis: { ...centralKpis, serviceAtRisk: 0.9573 } };
+    const b = { label: 'B', kpis: { ...centralKpis, serviceAtRisk: 0.97277 } };
+    // 95.7% and 97.3% printed: +1.6 pts (unrounded 1.547 would print +1.5).
+    const [first, second] = tradeOffSentences([a, b]);
+    expect(first).toContain('service at risk 95.7%.');
+    expect(second).toContain('service at risk 97.3% (+1.6 pts).');
+  });
+
   it('when central has no stress figures, the others state their own and say so', () => {
     const unstressed = { label: 'Central', kpis: { grossMargin: 70_000_000 } };
     const ambitious = {

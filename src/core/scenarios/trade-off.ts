@@ -12,7 +12,7 @@
  * own, and say there is nothing to compare with. Plain text: callers escape it for mrkdwn,
  * since labels are typed by people.
  */
-import { formatMoney, formatPercent, formatPoints } from '../number-format.js';
+import { formatMoney, formatPercent, formatPointsBetween } from '../number-format.js';
 
 export interface TradeOffInput {
   readonly label: string;
@@ -79,6 +79,6 @@ export function tradeOffSentences(
             ? `same margin as ${ref}, if demand comes (P90) and expected`
             : `same margin as ${ref} if demand comes (P90) and ${e} expected`
           : `${u} margin vs ${ref} if demand comes (P90) and ${e ?? 'the same'} expected`;
-    return `${s.label}: ${margins}; ${risk}; ${service} (${formatPoints(atRisk - cRisk)}).`;
+    return `${s.label}: ${margins}; ${risk}; ${service} (${formatPointsBetween(atRisk, cRisk)}).`;
   });
 }

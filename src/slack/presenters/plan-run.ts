@@ -2,7 +2,7 @@
  * Words for plan runs and what-ifs in Slack: the headline figures of a run, and the
  * differences a what-if makes against central. Pure functions of the stored KPIs.
  */
-import { formatNumber, formatPercent, formatPoints } from '../../charts/format.js';
+import { formatNumber, formatPercent, formatPointsBetween } from '../../charts/format.js';
 import { esc } from './format.js';
 
 export type Kpis = Readonly<Record<string, number | null | undefined>>;
@@ -57,15 +57,22 @@ interface Diff {
   readonly label: string;
   readonly key: string;
   readonly format: (v: number) => string;
-  /** How to write the change. */
-  readonly delta: (d: number) => string;
+  /** How to write the change from `ref` to `now`. */
+  readonly delta: (now: number, ref: number) => string;
 }
 
 // A change that rounds to nothing has no sign: "$0", "0.0 pts", not "−$0" or "+0.0 pts".
 const sign = (rounded: number): string => (rounded > 0 ? '+' : rounded < 0 ? '−' : '');
-const signedMoney = (d: number): string => `${sign(Math.round(d))}$${formatNumber(Math.abs(d))}`;
-const signedCount = (d: number): string => `${sign(Math.round(d))}${formatNumber(Math.abs(d))}`;
-const points = (d: number): string => formatPoints(d);
+const signedMoney = (now: number, ref: number): string => {
+  const d = now - ref;
+  return `${sign(Math.round(d))}$${formatNumber(Math.abs(d))}`;
+};
+const signedCount = (now: number, ref: number): string => {
+  const d = now - ref;
+  return `${sign(Math.round(d))}${formatNumber(Math.abs(d))}`;
+};
+/** Points between the two percentages as printed beside them ("96.1% (+0.3 pts vs 95.8%)"). */
+const points = (now: number, ref: number): string => formatPointsBetween(now, ref);
 
 /**
  * Against the forecast's demand samples: what each plan earns when demand comes as it may,
@@ -121,7 +128,7 @@ export function whatIfDiff(
     const a = central.kpis[d.key];
     const b = whatIf.kpis[d.key];
     if (typeof a !== 'number' || typeof b !== 'number') return `• ${d.label}: n/a`;
-    return `• ${d.label}: ${d.format(b)} (${d.delta(b - a)} vs central ${d.format(a)})`;
+    return `• ${d.label}: ${d.format(b)} (${d.delta(b, a)} vs central ${d.format(a)})`;
   };
   const stressed =
     typeof central.kpis.expectedMargin === 'number' &&
