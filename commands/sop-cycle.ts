@@ -6,6 +6,7 @@
  */
 import { type CyclePhase, parsePhaseDays, TIMED_PHASES } from '../src/core/cycle.js';
 import { UsageError } from '../src/errors.js';
+import { companyDataGap } from '../src/services/company-data.js';
 import {
   advancePhase,
   closeCycle,
@@ -20,7 +21,7 @@ import {
 import { requirePermission } from '../src/services/members.js';
 import { getSettings } from '../src/services/settings.js';
 import type { SopCommandContext, SopSubcommand } from '../src/slack/command-types.js';
-import { slackDate } from '../src/slack/presenters/format.js';
+import { esc, slackDate } from '../src/slack/presenters/format.js';
 
 const USAGE = [
   '/sop cycle                       show the open cycle and its deadlines',
@@ -118,9 +119,13 @@ export const cycle: SopSubcommand = {
             `Name the month to plan, e.g. \`/sop cycle start 2027-01\`.\n${USAGE}`,
           );
         const c = await startCycle(deps, who, month);
+        // The cycle opens either way; a company with nothing imported yet cannot be planned.
+        const gap = await companyDataGap(deps.db);
         await ctx.respond({
           response_type: 'in_channel',
-          text: `<@${who}> opened the S&OP cycle *${c.month}* (${PHASE_LABEL[c.phase]}).`,
+          text:
+            `<@${who}> opened the S&OP cycle *${c.month}* (${PHASE_LABEL[c.phase]}).` +
+            (gap ? `\n:warning: ${esc(gap)} Until then there is nothing to plan.` : ''),
         });
         return;
       }

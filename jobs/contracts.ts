@@ -59,6 +59,8 @@ export const payloads = {
     runKey: z.string().min(1),
     trigger: z.string().min(1),
     requestedBy: slackId.nullable().default(null),
+    /** The thread that asked (`/sop plan`): told there, when no plan can be made, what to import. */
+    replyTo,
   }),
   /** An ad-hoc what-if on top of the central scenario of the latest run. */
   whatif: z.object({

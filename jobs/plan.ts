@@ -1,10 +1,17 @@
 /**
  * `plan`: consensus, rough-cut check and scenarios, written as one immutable plan run. A
  * cycle closed since the recompute was requested gets no run: the job says so and its parent
- * (post-charts) posts nothing.
+ * (post-charts) posts nothing. A company with no families or no resources gets no run either:
+ * the thread that asked is told what to import, and the job fails without retrying (no retry
+ * can import the data), which fails its parent too.
  */
+import { UnrecoverableError } from 'bullmq';
 import { SopError } from '../src/errors.js';
+import { MissingCompanyDataError } from '../src/services/company-data.js';
 import { runPlan } from '../src/services/planning.js';
+import { postMessageOnce } from '../src/slack/post-ledger.js';
+import { esc } from '../src/slack/presenters/format.js';
+import { hash } from './contracts.js';
 import type { Processor } from './processor-types.js';
 
 export const plan: Processor<'plan'> = async (p, ctx) => {
@@ -13,6 +20,18 @@ export const plan: Processor<'plan'> = async (p, ctx) => {
   try {
     out = await runPlan(ctx.db, solver, p);
   } catch (err) {
+    if (err instanceof MissingCompanyDataError) {
+      const thread = p.replyTo;
+      if (thread)
+        await postMessageOnce(ctx.db, ctx.slack, {
+          logger: ctx.logger,
+          key: `plan:${hash(p.runKey)}:missing-data`,
+          channel: thread.channel,
+          threadTs: thread.threadTs ?? null,
+          text: `:warning: No plan was made. ${esc(err.message)}`,
+        });
+      throw new UnrecoverableError(err.message);
+    }
     if (!(err instanceof SopError && err.code === 'phase_closed')) throw err;
     ctx.logger.info(
       { cycleId: p.cycleId, runKey: p.runKey, trigger: p.trigger },

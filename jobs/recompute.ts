@@ -37,6 +37,7 @@ export const recompute: Processor<'recompute'> = async (p, ctx) => {
     runKey,
     trigger: p.reason,
     requestedBy: p.requestedBy,
+    replyTo: p.replyTo,
   };
   const child = { ...DEFAULT_JOB_OPTIONS, failParentOnFailure: true };
   await flows.add({

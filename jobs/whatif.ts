@@ -7,6 +7,7 @@ import { scenarioChart } from '../src/charts/index.js';
 import { renderChart } from '../src/charts/render.js';
 import { parseWhatIfs, WhatIfError } from '../src/core/scenarios/what-if.js';
 import { scenarioKpis } from '../src/services/chart-data.js';
+import { MissingCompanyDataError } from '../src/services/company-data.js';
 import { runWhatIf } from '../src/services/planning.js';
 import { jobHolder, postFileOnce, postMessageOnce } from '../src/slack/post-ledger.js';
 import { esc } from '../src/slack/presenters/format.js';
@@ -45,6 +46,11 @@ export const whatif: Processor<'whatif'> = async (p, ctx) => {
     // Unknown family or resource codes: core says which; no retry can fix them.
     if (err instanceof RangeError) {
       await say('error', `Could not run the what-if \`${esc(p.text)}\`: ${esc(err.message)}`);
+      throw new UnrecoverableError(err.message);
+    }
+    // No families or resources yet: say what to import; no retry can import it.
+    if (err instanceof MissingCompanyDataError) {
+      await say('error', `:warning: Could not run the what-if. ${esc(err.message)}`);
       throw new UnrecoverableError(err.message);
     }
     throw err;

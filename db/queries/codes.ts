@@ -10,3 +10,18 @@ export async function resourceIds(db: Db): Promise<Map<string, number>> {
   const rows = await db.selectFrom('resources').select(['id', 'code']).execute();
   return new Map(rows.map((r) => [r.code, r.id]));
 }
+
+/** How many active families and resources there are: what a plan is made of. */
+export async function activeCompanyCounts(
+  db: Db,
+): Promise<{ readonly families: number; readonly resources: number }> {
+  const count = (table: 'families' | 'resources') =>
+    db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('active', '=', true)
+      .executeTakeFirstOrThrow()
+      .then((r) => Number(r.n));
+  const [families, resources] = await Promise.all([count('families'), count('resources')]);
+  return { families, resources };
+}

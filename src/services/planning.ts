@@ -61,6 +61,7 @@ import {
 import type { LpSolver } from '../core/supply/lp.js';
 import type { PlanProblem } from '../core/supply/problem.js';
 import { SopError } from '../errors.js';
+import { MissingCompanyDataError, missingForPlan } from './company-data.js';
 
 import { adoptedProduction } from './decisions.js';
 import { storeRunDuals } from './plan-duals.js';
@@ -123,6 +124,12 @@ export async function preparePlan(db: Db, cycleId: number): Promise<PlanInputs> 
   if (!cycle) throw new SopError('not_found', `Cycle ${cycleId} does not exist.`);
   const settings = await getSettings(db);
   const loaded = await loadCompany(db);
+  // Nothing to plan before the company's data is imported: say what to import, solve nothing.
+  const missing = missingForPlan({
+    families: loaded.company.families.length,
+    resources: loaded.company.resources.length,
+  });
+  if (missing) throw new MissingCompanyDataError(missing);
   const periods = nextPeriods(cycle.month, settings.horizon_months);
   const inPlan = new Set(periods);
   const [baseline, adjustments, updates, pastErrors, scenarios] = await Promise.all([

@@ -1,0 +1,108 @@
+/**
+ * A newcomer's first run: a migrated database with nothing imported (no families, no
+ * resources, no members), the real bot over HTTP driven by the stand-in, and a real worker
+ * in this process. Each command says what is true and what to do next, instead of promising
+ * results that never come or opening a form Slack would refuse.
+ *
+ * Hand figures: nothing is imported, so there are 0 families and 0 resources; a plan asked
+ * for now writes 0 plan runs, and its job is tried once (BullMQ's `attemptsMade` 1, not the
+ * 5 attempts of DEFAULT_JOB_OPTIONS).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startWorker } from '../../src/worker.js';
+import { useHttpTestBot } from '../helpers/bot.js';
+import { useFixture } from '../helpers/fixture.js';
+import { workerEnv } from './jobs-fixture.js';
+
+const ADMIN = 'U_ALICE';
+/** The import command as mrkdwn shows it: `<` and `>` escaped, as every message escapes them. */
+const IMPORT = '`sopbot import all &lt;dir&gt;` (docs/data-format.md)';
+
+const running = useHttpTestBot('first-run', {
+  standin: { postMessageRate: false },
+  env: (at) => ({
+    ...workerEnv({ dbUrl: at.dbUrl, prefix: at.prefix, apiUrl: at.apiUrl }),
+    SOPBOT_ADMIN_USERS: ADMIN,
+  }),
+});
+const worker = useFixture(
+  () => startWorker(running.config, { metricsPort: null }),
+  (w) => w.stop(),
+);
+
+const runs = () => running.t.db.selectFrom('plan_runs').select('id').execute();
+
+beforeAll(async () => {
+  const ack = await running.driver.command('/sop', {
+    user: ADMIN,
+    channel: 'C_GENERAL',
+    text: 'cycle start 2027-01',
+  });
+  expect(ack.status).toBe(200);
+});
+
+describe('/sop cycle start with nothing imported', () => {
+  it('opens the cycle and says there is nothing to plan yet, and how to import it', async () => {
+    const said = await running.standin.waitFor(
+      () =>
+        running.standin
+          .messagesIn('C_GENERAL')
+          .find((m) => m.text.includes('opened the S&OP cycle *2027-01*')),
+      10_000,
+    );
+    expect(said.text).toContain(
+      `:warning: No product families and no resources yet: import them with ${IMPORT}. Until then there is nothing to plan.`,
+    );
+  });
+});
+
+describe('/sop plan with nothing imported', () => {
+  it('answers in its thread with what to import, stores no run, and does not retry', async () => {
+    await running.driver.command('/sop', { user: ADMIN, channel: 'C_GENERAL', text: 'plan' });
+    const root = await running.standin.waitFor(
+      () => running.standin.messagesIn('C_GENERAL').find((m) => m.text.includes('Planning…')),
+      10_000,
+    );
+    const reply = await running.standin.waitFor(
+      () => running.standin.threadReplies('C_GENERAL', root.ts)[0],
+      30_000,
+    );
+    expect(reply.text).toBe(
+      `:warning: No plan was made. No product families and no resources yet: import them with ${IMPORT}.`,
+    );
+    expect(await runs()).toEqual([]);
+    // The reply is posted just before the job fails: wait for the failure to be recorded.
+    const plan = await running.standin.waitFor(async () => {
+      const failed = await worker.queues.queue('planning').getFailed();
+      const jobs = failed.filter((j) => j.name === 'plan');
+      return jobs.length > 0 ? jobs : undefined;
+    }, 10_000);
+    expect(plan).toHaveLength(1);
+    expect(plan[0]?.attemptsMade).toBe(1);
+    // The reply is the only one: no retry posted it again.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(running.standin.threadReplies('C_GENERAL', root.ts)).toHaveLength(1);
+  });
+});
+
+describe('/sop whatif with nothing imported', () => {
+  it('says what to import instead of "the solver failed"', async () => {
+    await running.driver.command('/sop', {
+      user: ADMIN,
+      channel: 'C_GENERAL',
+      text: 'whatif demand all +10%',
+    });
+    const root = await running.standin.waitFor(
+      () => running.standin.messagesIn('C_GENERAL').find((m) => m.text.includes('what if')),
+      10_000,
+    );
+    const reply = await running.standin.waitFor(
+      () => running.standin.threadReplies('C_GENERAL', root.ts)[0],
+      30_000,
+    );
+    expect(reply.text).toBe(
+      `:warning: Could not run the what-if. No product families and no resources yet: import them with ${IMPORT}.`,
+    );
+    expect(await runs()).toEqual([]);
+  });
+});
