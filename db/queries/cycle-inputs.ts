@@ -131,3 +131,31 @@ export async function openConstraintsByOps(db: Db, cycleId: number): Promise<Ope
 export async function cycleById(db: Db, cycleId: number): Promise<CycleRow | undefined> {
   return db.selectFrom('cycles').selectAll().where('id', '=', cycleId).executeTakeFirst();
 }
+
+/**
+ * The active families' codes, in order, each with whether a sales rep covers it: a family no
+ * rep covers gets no forecast input, so `/sop status` names it.
+ */
+export async function familyCoverage(
+  db: Db,
+): Promise<{ readonly code: string; readonly covered: boolean }[]> {
+  const rows = await db
+    .selectFrom('families')
+    .select((eb) => [
+      'families.code',
+      eb
+        .exists(
+          eb
+            .selectFrom('member_families')
+            .innerJoin('members', 'members.slack_user_id', 'member_families.slack_user_id')
+            .select('member_families.family_id')
+            .whereRef('member_families.family_id', '=', 'families.id')
+            .where('members.role', '=', 'sales'),
+        )
+        .as('covered'),
+    ])
+    .where('families.active', '=', true)
+    .orderBy('families.code')
+    .execute();
+  return rows.map((r) => ({ code: r.code, covered: Boolean(r.covered) }));
+}

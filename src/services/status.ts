@@ -5,6 +5,7 @@
  */
 import type { Db } from '../../db/connect.js';
 import {
+  familyCoverage,
   type OpenConstraints,
   openConstraintsByOps,
   type RepOwing,
@@ -18,6 +19,10 @@ export interface CycleStatus {
   readonly cycle: Pick<CycleRow, 'id' | 'month' | 'phase' | 'phase_entered_at'>;
   readonly deadlines: Partial<Record<Phase, string>>;
   readonly pendingReps: readonly RepOwing[];
+  /** How many active families there are. */
+  readonly familyCount: number;
+  /** The active families no sales rep covers, by code. */
+  readonly uncoveredFamilies: readonly string[];
   readonly openConstraints: readonly OpenConstraints[];
   readonly latestRun: {
     readonly id: string;
@@ -29,8 +34,9 @@ export interface CycleStatus {
 }
 
 export async function cycleStatus(db: Db, cycle: CycleRow): Promise<CycleStatus> {
-  const [pendingReps, openConstraints, run] = await Promise.all([
+  const [pendingReps, coverage, openConstraints, run] = await Promise.all([
     repsOwingInput(db, cycle.id),
+    familyCoverage(db),
     openConstraintsByOps(db, cycle.id),
     latestRun(db, cycle.id),
   ]);
@@ -43,6 +49,8 @@ export async function cycleStatus(db: Db, cycle: CycleRow): Promise<CycleStatus>
     },
     deadlines: cycle.deadlines,
     pendingReps,
+    familyCount: coverage.length,
+    uncoveredFamilies: coverage.filter((f) => !f.covered).map((f) => f.code),
     openConstraints,
     latestRun: run
       ? {

@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { startWorker } from '../../src/worker.js';
 import { useHttpTestBot } from '../helpers/bot.js';
 import { useFixture } from '../helpers/fixture.js';
+import { commandEphemeral } from '../helpers/slack.js';
 import { workerEnv } from './jobs-fixture.js';
 
 const ADMIN = 'U_ALICE';
@@ -104,5 +105,15 @@ describe('/sop whatif with nothing imported', () => {
       `:warning: Could not run the what-if. No product families and no resources yet: import them with ${IMPORT}.`,
     );
     expect(await runs()).toEqual([]);
+  });
+});
+
+describe('/sop status with nothing imported', () => {
+  it('says there are no families and how to import them', async () => {
+    const reply = await commandEphemeral(running, '/sop', ADMIN, 'status', { timeoutMs: 10_000 });
+    expect(reply.text).toContain(
+      `*Forecast input*: No product families yet: import them with ${IMPORT}.`,
+    );
+    expect(reply.text).not.toContain('every sales rep has answered');
   });
 });

@@ -39,6 +39,8 @@ describe('deadlines in Slack', () => {
       cycle: { id: 1, month: '2027-01', phase: 'demand_review', phase_entered_at: new Date() },
       deadlines: cycle.deadlines,
       pendingReps: [],
+      familyCount: 3,
+      uncoveredFamilies: [],
       openConstraints: [],
       latestRun: { id: '9', createdAt: new Date('2027-01-11T23:30:00Z'), trigger: 'manual' },
     };

@@ -336,6 +336,8 @@ const PRESENTERS: Readonly<Record<string, (evil: string) => unknown>> = {
         },
         deadlines: {},
         pendingReps: [{ userId: 'U_REP', families: [e] }],
+        familyCount: 2,
+        uncoveredFamilies: [e],
         openConstraints: [],
         latestRun: null,
       } as unknown as Parameters<typeof statusText>[0],

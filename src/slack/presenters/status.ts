@@ -1,5 +1,6 @@
 /** `/sop status` in words: phase, deadlines, who owes input, the latest plan run. */
 import { TIMED_PHASES } from '../../core/cycle.js';
+import { NO_FAMILIES } from '../../services/company-data.js';
 import { PHASE_LABEL } from '../../services/cycles.js';
 import type { CycleStatus } from '../../services/status.js';
 import { esc, slackDate } from './format.js';
@@ -23,6 +24,32 @@ const TRIGGER: Readonly<Record<string, string>> = {
   cycle: 'on a phase change',
 };
 
+const ASSIGN = (code: string) =>
+  `give a rep the role with \`/sop role @rep sales\`, then their families with \`/sop families @rep ${esc(code)}\``;
+
+/**
+ * The forecast input line when no rep owes any: no families, no family covered by a rep, or
+ * every rep has answered for the families they cover. Null when some rep still owes input.
+ */
+function forecastInput(s: CycleStatus): string | null {
+  if (s.familyCount === 0) return `*Forecast input*: ${esc(NO_FAMILIES)}`;
+  const first = s.uncoveredFamilies[0];
+  if (first !== undefined && s.uncoveredFamilies.length === s.familyCount)
+    return `*Forecast input*: No sales rep covers any family yet: ${ASSIGN(first)}.`;
+  if (s.pendingReps.length > 0) return null;
+  return '*Forecast input*: every sales rep has answered for the families they cover.';
+}
+
+/** The families no rep covers, when some are covered (none covered: said by forecastInput). */
+function uncoveredText(s: CycleStatus): string | null {
+  const first = s.uncoveredFamilies[0];
+  if (first === undefined || s.uncoveredFamilies.length === s.familyCount) return null;
+  const shown = esc(s.uncoveredFamilies.slice(0, 6).join(', '));
+  const n = s.uncoveredFamilies.length;
+  const more = n > 6 ? ` and ${n - 6} more` : '';
+  return `*No sales rep covers* ${shown}${more}: ${ASSIGN(first)}.`;
+}
+
 /** `timezone` is the company's (settings.timezone). */
 export function statusText(s: CycleStatus, timezone: string): string {
   const lines = [`*S&OP cycle ${s.cycle.month}*: ${PHASE_LABEL[s.cycle.phase]}`];
@@ -33,8 +60,8 @@ export function statusText(s: CycleStatus, timezone: string): string {
   lines.push(
     deadlines.length > 0 ? `*Deadlines*\n${deadlines.join('\n')}` : '*Deadlines*: none set',
   );
-  if (s.pendingReps.length === 0)
-    lines.push('*Forecast input*: every sales rep has answered for every family.');
+  const input = forecastInput(s);
+  if (input) lines.push(input);
   else {
     const shown = s.pendingReps.slice(0, MAX_LISTED).map((r) => {
       const fams = esc(r.families.slice(0, 6).join(', '));
@@ -47,6 +74,8 @@ export function statusText(s: CycleStatus, timezone: string): string {
       `*Not submitted yet* (neither an adjustment nor "no change"): ${s.pendingReps.length}\n${[...shown, ...extra].join('\n')}`,
     );
   }
+  const uncovered = uncoveredText(s);
+  if (uncovered) lines.push(uncovered);
   if (s.openConstraints.length > 0)
     lines.push(
       `*Open constraints (ops)*\n${s.openConstraints.map((c) => `• <@${c.userId}>: ${c.count}`).join('\n')}`,
