@@ -30,6 +30,11 @@ export const decide: SopSubcommand = {
       const choices = await decisionChoices(db, cycle.id);
       if (!choices)
         throw new UsageError(`Cycle ${cycle.month} has no plan run yet; run \`/sop plan\` first.`);
+      // A form whose scenario select is empty is refused by Slack, and there is nothing to decide.
+      if (choices.length === 0)
+        throw new UsageError(
+          `The latest plan run of ${cycle.month} has no feasible scenario to decide on; fix the plan and run \`/sop plan\` again.`,
+        );
       const central = choices.find((c) => c.label.toLowerCase() === 'central') ?? choices[0];
       const current = await currentDecision(db, cycle.id);
       await ctx.client.views.open({

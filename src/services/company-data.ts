@@ -37,3 +37,22 @@ export class MissingCompanyDataError extends SopError {
 export async function companyDataGap(db: Db): Promise<string | null> {
   return missingForPlan(await activeCompanyCounts(db));
 }
+
+/** What `/forecast` or `/capacity` has nothing to offer without: families, or resources. */
+export const NOTHING_TO_CHANGE: Readonly<Record<'forecast' | 'capacity', string>> = {
+  forecast: `There is no product family to adjust yet: import them with ${IMPORT_ALL}.`,
+  capacity: `There is no resource to update yet: import them with ${IMPORT_ALL}.`,
+};
+
+/**
+ * The sentence for a `/forecast` or `/capacity` form that would have nothing to pick (no
+ * active family, or no active resource), or null when there is something.
+ */
+export async function nothingToChange(
+  db: Db,
+  subject: 'forecast' | 'capacity',
+): Promise<string | null> {
+  const counts = await activeCompanyCounts(db);
+  const n = subject === 'forecast' ? counts.families : counts.resources;
+  return n === 0 ? NOTHING_TO_CHANGE[subject] : null;
+}

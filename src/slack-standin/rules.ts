@@ -326,6 +326,14 @@ function validateElement(report: Report, p: string, element: unknown): void {
   }
   if (type === 'static_select' || type === 'multi_static_select') {
     validateOptionsList(report, p, element, LIMITS.selectOptions, true);
+    // Slack refuses a static select with nothing to pick (the view or message fails with
+    // invalid_arguments); an external select fills its list later, so it has no such rule.
+    // (Neither given is reported above.)
+    const options = arr(element, 'options');
+    const groups = arr(element, 'option_groups');
+    const given = options !== undefined || groups !== undefined;
+    if (given && (options?.length ?? 0) + (groups?.length ?? 0) === 0)
+      report(`${p}/options`, 'needs at least one option or option group');
     return;
   }
   if (type === 'overflow') {

@@ -24,6 +24,7 @@ import {
   openCycleForChanges,
   type RequestMeta,
 } from '../services/adjustments.js';
+import { NOTHING_TO_CHANGE, nothingToChange } from '../services/company-data.js';
 import { demandView } from '../services/demand-view.js';
 import { type Member, requirePermission } from '../services/members.js';
 import { getSettings } from '../services/settings.js';
@@ -47,6 +48,7 @@ import {
   type TargetOption,
   targetGroups,
 } from './presenters/change-modal.js';
+import { esc } from './presenters/format.js';
 import { logUnexpected, userMessage, warningText } from './reply.js';
 import { commandRequestKey, viewRequestKey } from './request-key.js';
 
@@ -133,6 +135,9 @@ export async function buildChangeModal(
   const cycle = await openCycleForChanges(deps, spec.what, { anyPhase: spec.anyPhase });
   const settings = await getSettings(deps.db);
   const { own, others } = await targets(deps, spec.subject, member);
+  // Slack refuses a select with nothing to pick: say what is missing instead of a form.
+  if (own.length + others.length === 0)
+    throw new SopError('not_found', NOTHING_TO_CHANGE[spec.subject]);
   const meta: ModalMeta = { cycleId: cycle.id, channelId };
   let selected: TargetOption | undefined;
   let demand: ChangeModalData['demand'];
@@ -156,6 +161,32 @@ export async function buildChangeModal(
     selected,
     demand,
   });
+}
+
+/** How long the check before a form may take: the trigger_id lives 3 s from Slack's send. */
+const PRE_OPEN_CHECK_MS = 1000;
+
+/**
+ * The check's answer, or null when it takes longer than PRE_OPEN_CHECK_MS or fails (logged):
+ * the form then opens, and buildChangeModal says the same thing inside it.
+ */
+async function beforeTriggerExpires(
+  check: Promise<string | null>,
+  deps: AppDeps,
+): Promise<string | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), PRE_OPEN_CHECK_MS);
+  });
+  const answer = check.catch((err: unknown) => {
+    deps.logger.warn({ err }, 'the check before opening a form failed; opening it anyway');
+    return null;
+  });
+  try {
+    return await Promise.race([answer, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Opens the loading modal at once, then fills it in (or explains why not). */
@@ -313,7 +344,15 @@ export function registerChangeCommand(
     await ack();
     const member = () => memberOf(context);
     const text = command.text.trim().toLowerCase();
-    if (text === '') return openChangeModal(deps, spec, client, command, member);
+    if (text === '') {
+      // Nothing to pick yet (no families, no resources): answer privately, open no form.
+      const missing = await beforeTriggerExpires(nothingToChange(deps.db, spec.subject), deps);
+      if (missing) {
+        await respond({ response_type: 'ephemeral', text: `:warning: ${esc(missing)}` });
+        return;
+      }
+      return openChangeModal(deps, spec, client, command, member);
+    }
     if (text === 'help') {
       await respond({ response_type: 'ephemeral', text: `Usage: \`${usage}\`` });
       return;

@@ -9,6 +9,7 @@
  * 5 attempts of DEFAULT_JOB_OPTIONS).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { insertPlanRun } from '../../db/queries/plan-runs.js';
 import { startWorker } from '../../src/worker.js';
 import { useHttpTestBot } from '../helpers/bot.js';
 import { useFixture } from '../helpers/fixture.js';
@@ -115,5 +116,64 @@ describe('/sop status with nothing imported', () => {
       `*Forecast input*: No product families yet: import them with ${IMPORT}.`,
     );
     expect(reply.text).not.toContain('every sales rep has answered');
+  });
+});
+
+describe('forms with nothing to pick', () => {
+  it('/forecast and /capacity answer privately with what to import, and open no form', async () => {
+    const opened = running.standin.callsTo('views.open').length;
+    const forecast = await commandEphemeral(running, '/forecast', ADMIN, '', { timeoutMs: 10_000 });
+    expect(forecast.text).toBe(
+      `:warning: There is no product family to adjust yet: import them with ${IMPORT}.`,
+    );
+    const capacity = await commandEphemeral(running, '/capacity', ADMIN, '', { timeoutMs: 10_000 });
+    expect(capacity.text).toBe(
+      `:warning: There is no resource to update yet: import them with ${IMPORT}.`,
+    );
+    expect(running.standin.callsTo('views.open')).toHaveLength(opened);
+  });
+
+  it('/sop decide on a run with no feasible scenario says so instead of an empty select', async () => {
+    const cycle = await running.t.db
+      .selectFrom('cycles')
+      .select('id')
+      .where('month', '=', '2027-01')
+      .executeTakeFirstOrThrow();
+    // A run whose one scenario found no plan: nothing to decide on.
+    await running.t.db.transaction().execute((trx) =>
+      insertPlanRun(trx, {
+        cycleId: cycle.id,
+        runKey: 'first-run-infeasible',
+        trigger: 'test',
+        requestedBy: null,
+        periods: ['2027-02'],
+        inputHash: 'h',
+        problem: {},
+        consensus: [],
+        capacityCheck: {},
+        solverMs: null,
+        totalMs: null,
+        scenarios: [
+          {
+            name: 'central',
+            label: 'Central',
+            assumptions: {},
+            status: 'infeasible',
+            message: 'No plan.',
+            totalCost: null,
+            costBreakdown: {},
+            kpis: {},
+            families: [],
+            resources: [],
+          },
+        ],
+      }),
+    );
+    const opened = running.standin.callsTo('views.open').length;
+    const reply = await commandEphemeral(running, '/sop', ADMIN, 'decide', { timeoutMs: 10_000 });
+    expect(reply.text).toContain(
+      'The latest plan run of 2027-01 has no feasible scenario to decide on; fix the plan and run `/sop plan` again.',
+    );
+    expect(running.standin.callsTo('views.open')).toHaveLength(opened);
   });
 });

@@ -128,6 +128,21 @@ describe('validateBlocks: elements', () => {
       '/blocks/0/elements/0/option_groups/0/options/0/value',
     ]);
   });
+  it('a static select needs at least one option or option group; an external one does not', () => {
+    // Slack refuses both (see Backblaze/boardwalk#232); an external select's list comes later.
+    const actions = (el: Record<string, unknown>) => [{ type: 'actions', elements: [el] }];
+    const of = (el: Record<string, unknown>) => validateBlocks(actions(el), 'modal');
+    for (const type of ['static_select', 'multi_static_select'])
+      for (const empty of [{ options: [] }, { option_groups: [] }])
+        expect(of({ type, action_id: 's', ...empty })).toEqual([
+          {
+            pointer: '/blocks/0/elements/0/options',
+            message: 'needs at least one option or option group',
+          },
+        ]);
+    expect(of({ type: 'external_select', action_id: 's' })).toEqual([]);
+    expect(of({ type: 'static_select', action_id: 's', options: [option('a', 'a')] })).toEqual([]);
+  });
   it('number_input needs is_decimal_allowed', () => {
     const input = (element: object) => [{ type: 'input', label: plain('n'), element }];
     expect(pointers(input({ type: 'number_input', is_decimal_allowed: false }), 'modal')).toEqual(
