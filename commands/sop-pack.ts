@@ -6,12 +6,24 @@
 import { isPeriod } from '../src/core/period.js';
 import { UsageError } from '../src/errors.js';
 import { getCycleByMonth, requireOpenCycle } from '../src/services/cycles.js';
-import { postPack } from '../src/services/meeting-posts.js';
+import { type PackPost, postPack } from '../src/services/meeting-posts.js';
 import { requirePermission } from '../src/services/members.js';
 import { buildPack, packMarkdown } from '../src/services/pack.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { uploadedText, uploadWhereInvoked } from '../src/slack/invoking-channel.js';
 import { packMessage } from '../src/slack/presenters/pack.js';
+
+/** The answer to `/sop pack post`: one sentence for each thing that can have happened. */
+function packPostText(month: string, out: PackPost): string {
+  switch (out.outcome) {
+    case 'posted':
+      return `The ${month} pack is posted in <#${out.channel}>.`;
+    case 'already_posted':
+      return `The ${month} pack was already posted in <#${out.channel}>; it is posted once per cycle.`;
+    case 'no_channel':
+      return `The pack was not posted: no executive channel is set. Set one with \`/sop settings channels exec #channel\`, then \`/sop pack post\` again.`;
+  }
+}
 
 export const pack: SopSubcommand = {
   name: 'pack',
@@ -26,13 +38,8 @@ export const pack: SopSubcommand = {
     if (!cycle) throw new UsageError(`No cycle for ${month}; \`/sop cycle\` shows the open one.`);
     if (how === 'post') {
       requirePermission(ctx.member, 'pack.post', 'post the pack');
-      const ts = await postPack(ctx.client, db, cycle.id, clock.now());
-      await ctx.respond({
-        response_type: 'ephemeral',
-        text: ts
-          ? 'The pack is posted in the executive channel.'
-          : 'The pack was already posted (or no executive channel is set: `/sop settings channels exec #channel`).',
-      });
+      const out = await postPack(ctx.client, db, cycle.id, clock.now());
+      await ctx.respond({ response_type: 'ephemeral', text: packPostText(cycle.month, out) });
       return;
     }
     const data = await buildPack(db, cycle.month, clock.now());

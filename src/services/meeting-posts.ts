@@ -7,7 +7,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
 import { decisionContext } from '../../db/queries/decisions.js';
-import { ledgerEntry } from '../slack/post-ledger.js';
+import { ledgerEntry, postMessageOnce } from '../slack/post-ledger.js';
 import { actionDm } from '../slack/presenters/actions.js';
 import { decisionLogMessage } from '../slack/presenters/decision.js';
 import { packMessage } from '../slack/presenters/pack.js';
@@ -50,18 +50,36 @@ export async function promptChair(slack: WebClient, db: Db, view: PollView): Pro
   );
 }
 
-/** Post the cycle's pack in the executive channel, once per cycle. Null when no channel is set. */
+/** What `postPack` did: posted now, found posted before (where), or no channel to post in. */
+export type PackPost =
+  | { readonly outcome: 'posted' | 'already_posted'; readonly channel: string; readonly ts: string }
+  | { readonly outcome: 'no_channel' };
+
+/**
+ * Post the cycle's pack in the executive channel, once per cycle (ledger `pack:<cycle>`). A
+ * pack posted before is reported where it is, even if the channel setting changed since.
+ */
 export async function postPack(
   slack: WebClient,
   db: Db,
   cycleId: number,
   now: Date,
-): Promise<string | null> {
+): Promise<PackPost> {
+  const key = `pack:${cycleId}`;
+  const before = await ledgerEntry(db, key);
+  if (before?.ts) return { outcome: 'already_posted', channel: before.channel, ts: before.ts };
   const settings = await getSettings(db);
-  if (!settings.exec_channel) return null;
+  if (!settings.exec_channel) return { outcome: 'no_channel' };
+  const channel = settings.exec_channel;
   const cycle = await requireCycle(db, cycleId);
-  const pack = await buildPack(db, cycle.month, now);
-  return postOnce(slack, db, `pack:${cycleId}`, settings.exec_channel, packMessage(pack));
+  const msg = packMessage(await buildPack(db, cycle.month, now));
+  const out = await postMessageOnce(db, slack, {
+    key,
+    channel,
+    text: msg.text,
+    blocks: msg.blocks,
+  });
+  return { outcome: out.posted ? 'posted' : 'already_posted', channel, ts: out.ts };
 }
 
 /**

@@ -10,6 +10,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { insertPlanRun } from '../../db/queries/plan-runs.js';
+import { updateSettings } from '../../src/services/settings.js';
 import { startWorker } from '../../src/worker.js';
 import { useHttpTestBot } from '../helpers/bot.js';
 import { useFixture } from '../helpers/fixture.js';
@@ -41,6 +42,11 @@ beforeAll(async () => {
     text: 'cycle start 2027-01',
   });
   expect(ack.status).toBe(200);
+  // The command answers after its ack: wait for the cycle it opens.
+  await running.standin.waitFor(
+    () => running.t.db.selectFrom('cycles').select('id').executeTakeFirst(),
+    10_000,
+  );
 });
 
 describe('/sop cycle start with nothing imported', () => {
@@ -116,6 +122,26 @@ describe('/sop status with nothing imported', () => {
       `*Forecast input*: No product families yet: import them with ${IMPORT}.`,
     );
     expect(reply.text).not.toContain('every sales rep has answered');
+  });
+});
+
+describe('/sop pack post', () => {
+  it('says there is no executive channel, then posts, then says it was already posted', async () => {
+    const post = () =>
+      commandEphemeral(running, '/sop', ADMIN, 'pack post', { timeoutMs: 10_000 }).then(
+        (e) => e.text,
+      );
+    expect(await post()).toBe(
+      'The pack was not posted: no executive channel is set. Set one with `/sop settings channels exec #channel`, then `/sop pack post` again.',
+    );
+    expect(running.standin.messagesIn('C_EXEC')).toHaveLength(0);
+    await updateSettings(running.t.db, { exec_channel: 'C_EXEC' });
+    expect(await post()).toBe('The 2027-01 pack is posted in <#C_EXEC>.');
+    expect(running.standin.messagesIn('C_EXEC')).toHaveLength(1);
+    expect(await post()).toBe(
+      'The 2027-01 pack was already posted in <#C_EXEC>; it is posted once per cycle.',
+    );
+    expect(running.standin.messagesIn('C_EXEC')).toHaveLength(1);
   });
 });
 
