@@ -7,6 +7,7 @@ import { WHATIF_TEXT_MAX } from '../jobs/contracts.js';
 import { parseWhatIfs, WHAT_IF_SYNTAX, WhatIfError } from '../src/core/scenarios/what-if.js';
 import { controlCharacterMessage } from '../src/core/text.js';
 import { UsageError } from '../src/errors.js';
+import { companyDataGap } from '../src/services/company-data.js';
 import { getOpenCycle } from '../src/services/cycles.js';
 import { enqueueDurably } from '../src/services/outbox.js';
 import { knownCodes, unknownWhatIfCode } from '../src/services/scenarios.js';
@@ -53,6 +54,9 @@ export const whatif: SopSubcommand = {
     }
     if (parsed.length === 0)
       throw new UsageError(`Say what to change. Usage: \`${USAGE}\`\n${syntax()}`);
+    // No families or resources yet: no central plan to compare with, and no code to name.
+    const gap = await companyDataGap(deps.db);
+    if (gap) throw new UsageError(`There is no plan to compare with. ${gap}`);
     // Codes in any case, as /forecast reads them; the job reads them the same way.
     const codes = await knownCodes(deps.db);
     const unknown = unknownWhatIfCode(parsed, codes);

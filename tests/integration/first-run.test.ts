@@ -10,6 +10,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { insertPlanRun } from '../../db/queries/plan-runs.js';
+import { enqueueDurably } from '../../src/services/outbox.js';
 import { updateSettings } from '../../src/services/settings.js';
 import { startWorker } from '../../src/worker.js';
 import { useHttpTestBot } from '../helpers/bot.js';
@@ -94,16 +95,31 @@ describe('/sop plan with nothing imported', () => {
 });
 
 describe('/sop whatif with nothing imported', () => {
-  it('says what to import instead of "the solver failed"', async () => {
-    await running.driver.command('/sop', {
-      user: ADMIN,
-      channel: 'C_GENERAL',
-      text: 'whatif demand all +10%',
+  it('answers privately that there are no families yet, and how to import them', async () => {
+    const posted = running.standin.messagesIn('C_GENERAL').length;
+    const reply = await commandEphemeral(running, '/sop', ADMIN, 'whatif demand FAM-3 +10%', {
+      timeoutMs: 10_000,
     });
+    expect(reply.text).toBe(
+      `:warning: There is no plan to compare with. No product families and no resources yet: import them with ${IMPORT}.`,
+    );
+    expect(running.standin.messagesIn('C_GENERAL')).toHaveLength(posted);
+  });
+
+  it('a what-if job (queued before the data went) says what to import, not "the solver failed"', async () => {
+    // The command now refuses first; the job keeps its own answer for a what-if already queued.
+    const cycle = await running.t.db.selectFrom('cycles').select('id').executeTakeFirstOrThrow();
     const root = await running.standin.waitFor(
-      () => running.standin.messagesIn('C_GENERAL').find((m) => m.text.includes('what if')),
+      () => running.standin.messagesIn('C_GENERAL').find((m) => m.text.includes('opened the S&OP')),
       10_000,
     );
+    await enqueueDurably({ db: running.t.db, queue: worker.queues }, 'whatif', {
+      cycleId: cycle.id,
+      text: 'demand all +10%',
+      requestedBy: ADMIN,
+      requestKey: 'first-run-whatif-job',
+      replyTo: { channel: 'C_GENERAL', threadTs: root.ts },
+    });
     const reply = await running.standin.waitFor(
       () => running.standin.threadReplies('C_GENERAL', root.ts)[0],
       30_000,
