@@ -15,13 +15,19 @@ jobs finish. Needs SLACK_BOT_TOKEN, DATABASE_URL, REDIS_URL; SLACK_API_URL point
 elsewhere (the local stand-in).
 
 --check: a health check for a running worker (Docker's HEALTHCHECK): its metrics endpoint on
-127.0.0.1:METRICS_PORT answers, and Postgres and Redis answer. Exits 0 when healthy.`;
+127.0.0.1:METRICS_PORT answers, and Postgres and Redis answer. Exits 0 when healthy; with
+METRICS_PORT=0 the worker has no endpoint to ask, so the check fails and says so.`;
 
 /** The running worker's metrics endpoint answers, and so do the services it needs. */
 async function check(io: CliIo): Promise<number> {
   const config = loadConfig(io.env);
   const problems: string[] = [];
-  if (config.METRICS_PORT > 0) {
+  // With no metrics endpoint there is nothing to ask the running worker: not "healthy".
+  if (config.METRICS_PORT === 0)
+    problems.push(
+      "METRICS_PORT=0: the worker's health cannot be checked; set METRICS_PORT to the running worker's metrics port (its default is 9464)",
+    );
+  else {
     const url = `http://127.0.0.1:${config.METRICS_PORT}/metrics`;
     const res = await fetch(url, { signal: AbortSignal.timeout(3000) }).catch((e: unknown) => e);
     if (!(res instanceof Response) || !res.ok)
