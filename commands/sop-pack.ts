@@ -1,6 +1,6 @@
 /**
  * `/sop pack [md|post]`: the executive pack of the open cycle. Shown privately by default;
- * `md` uploads pack.md to the channel (or the DM, where the bot may not share); `post` posts it
+ * `md` uploads sop-pack-YYYY-MM.md to the channel (or the DM, where the bot may not share); `post` posts it
  * in the executive channel (planners).
  */
 import { isPeriod } from '../src/core/period.js';
@@ -28,7 +28,8 @@ function packPostText(month: string, out: PackPost): string {
 export const pack: SopSubcommand = {
   name: 'pack',
   usage: '/sop pack [YYYY-MM] [md|post]',
-  summary: 'the executive meeting pack (ten questions), as a message or pack.md',
+  summary:
+    'the executive meeting pack (ten questions), as a message or the file sop-pack-YYYY-MM.md',
   action: 'cycle.read',
   async handle(ctx) {
     const { db, clock } = ctx.deps;
