@@ -118,6 +118,12 @@ export interface Who {
   readonly user: string;
 }
 
+/** Which of several elements with one action_id (one per block, as Slack allows) is meant. */
+export interface InBlock {
+  /** The block_id of the element's block; the first element with the action_id otherwise. */
+  readonly blockId?: string;
+}
+
 export interface Driver {
   /** Every ack that was late (operation_timeout) or not a 200. */
   readonly failures: readonly AckFailure[];
@@ -136,13 +142,13 @@ export interface Driver {
     channel: string,
     ts: string,
     actionId: string,
-    opts: Who & SendOptions,
+    opts: Who & SendOptions & InBlock,
   ): Promise<AckResult & { readonly triggerId: string; readonly responseUrl: string }>;
   /** A button clicked in an ephemeral message (found by its user and ts). */
   clickEphemeralButton(
     ts: string,
     actionId: string,
-    opts: Who & SendOptions,
+    opts: Who & SendOptions & InBlock,
   ): Promise<AckResult & { readonly triggerId: string; readonly responseUrl: string }>;
   /**
    * A message shortcut chosen on a message (`message_action`). Refused, as Slack would not
@@ -261,11 +267,19 @@ export function createDriver(opts: DriverOptions): Driver {
     if (!view) throw new Error(`driver: no view '${viewId}' in the stand-in`);
     return view;
   };
-  const findElement = (blocks: unknown, actionId: string, where: string): LocatedElement => {
+  const findElement = (
+    blocks: unknown,
+    actionId: string,
+    where: string,
+    blockId?: string,
+  ): LocatedElement => {
     const found = locateElements(Array.isArray(blocks) ? blocks : []).find(
-      (l) => l.actionId === actionId,
+      (l) => l.actionId === actionId && (blockId === undefined || l.blockId === blockId),
     );
-    if (!found) throw new Error(`driver: no element with action_id '${actionId}' in ${where}`);
+    if (!found)
+      throw new Error(
+        `driver: no element with action_id '${actionId}'${blockId ? ` in block '${blockId}'` : ''} in ${where}`,
+      );
     return found;
   };
 
@@ -275,10 +289,15 @@ export function createDriver(opts: DriverOptions): Driver {
     ts: string,
     blocks: unknown,
     actionId: string,
-    o: Who & SendOptions,
+    o: Who & SendOptions & InBlock,
     at: { responseUrl: string; ephemeral: boolean; message?: JsonObject },
   ) => {
-    const l = findElement(blocks, actionId, `${at.ephemeral ? 'ephemeral' : 'message'} ${ts}`);
+    const l = findElement(
+      blocks,
+      actionId,
+      `${at.ephemeral ? 'ephemeral' : 'message'} ${ts}`,
+      o.blockId,
+    );
     const label = isObject(l.element.text) ? (str(l.element.text, 'text') ?? actionId) : actionId;
     actions.push({ kind: 'click', at: Date.now(), user: o.user, channel: ch.id, ts, label });
     const triggerId = standin.issueTrigger(o.user);
@@ -387,8 +406,13 @@ export function createDriver(opts: DriverOptions): Driver {
       if (!eph) throw new Error(`driver: no ephemeral ${ts} for ${o.user} to click`);
       const ch = store.resolveChannel(eph.channel);
       if (!ch) throw new Error(`driver: unknown channel '${eph.channel}'`);
-      // Slack sends no copy of an ephemeral message with its clicks.
-      const responseUrl = standin.issueResponseUrl({ channel: ch.id, user: o.user });
+      // Slack sends no copy of an ephemeral message with its clicks; its response_url may
+      // replace it (replace_original), as for a message.
+      const responseUrl = standin.issueResponseUrl({
+        channel: ch.id,
+        user: o.user,
+        ephemeralTs: ts,
+      });
       return click(ch, ts, eph.blocks, actionId, o, { responseUrl, ephemeral: true });
     },
 

@@ -26,6 +26,20 @@ export function postToResponseUrl(store: StandinStore, id: string, args: JsonObj
   }
   const content = messageContent(args);
   if (isAnswer(content)) return answer(400, content.body);
+  if (bool(args, 'replace_original') && record.ephemeralTs) {
+    const at = store.ephemerals.findIndex(
+      (e) => e.ts === record.ephemeralTs && e.user === record.user,
+    );
+    const eph = store.ephemerals[at];
+    if (eph) {
+      store.ephemerals[at] = {
+        ...eph,
+        text: content.text,
+        ...(content.blocks !== undefined ? { blocks: content.blocks } : {}),
+      };
+      return answer(200, { ok: true });
+    }
+  }
   if (bool(args, 'replace_original') && original) {
     original.text = content.text;
     if (content.blocks !== undefined) original.blocks = content.blocks;

@@ -85,7 +85,12 @@ export interface Standin {
   openViews(user: string): StoredView[];
   homeView(user: string): StoredView | undefined;
   issueTrigger(user: string): string;
-  issueResponseUrl(at: { channel: string; user: string; messageTs?: string }): string;
+  issueResponseUrl(at: {
+    channel: string;
+    user: string;
+    messageTs?: string;
+    ephemeralTs?: string;
+  }): string;
   /** The next call(s) to `method` fail as described (e.g. `{ status: 429, retryAfter: 1 }`). */
   failNext(method: string, failure: ForcedFailure): void;
   /** Posts the scheduled messages that are due now; returns them. */

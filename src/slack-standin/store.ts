@@ -183,7 +183,10 @@ export class StandinStore {
     return id;
   }
 
-  issueResponseUrl(baseUrl: string, at: { channel: string; user: string; messageTs?: string }) {
+  issueResponseUrl(
+    baseUrl: string,
+    at: { channel: string; user: string; messageTs?: string; ephemeralTs?: string },
+  ) {
     const id = this.nextId('R');
     this.responseUrls.set(id, { id, ...at, issuedAt: this.now(), posts: 0 });
     return `${baseUrl}/response/${id}`;

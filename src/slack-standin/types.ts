@@ -99,6 +99,8 @@ export interface ResponseUrlRecord {
   readonly channel: string;
   readonly user: string;
   readonly messageTs?: string;
+  /** The ephemeral message it came from (a click in one): replace_original edits it. */
+  readonly ephemeralTs?: string;
   readonly issuedAt: number;
   posts: number;
 }

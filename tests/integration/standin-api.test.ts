@@ -318,6 +318,31 @@ describe('response_url', () => {
     expect(standin.messagesIn('C_EXEC').map((m) => m.text)).toEqual(['Result: plan B']);
   });
 
+  it('replace_original from a click in an ephemeral edits that ephemeral, for its user only', async () => {
+    await client.chat.postEphemeral({ channel: 'C_EXEC', user: 'U_ALICE', text: 'List' });
+    const eph = standin.ephemeralsFor('U_ALICE').at(-1);
+    const url = standin.issueResponseUrl({
+      channel: 'C_EXEC',
+      user: 'U_ALICE',
+      ephemeralTs: eph?.ts ?? '',
+    });
+    const n = standin.ephemeralsFor('U_ALICE').length;
+    expect((await post(url, { replace_original: true, text: 'List, one done' })).status).toBe(200);
+    expect(standin.ephemeralsFor('U_ALICE')).toHaveLength(n);
+    expect(standin.ephemeralsFor('U_ALICE').at(-1)).toMatchObject({
+      ts: eph?.ts,
+      text: 'List, one done',
+    });
+    // Without replace_original it is a new ephemeral, as before.
+    expect((await post(url, { text: 'Refused' })).status).toBe(200);
+    expect(
+      standin
+        .ephemeralsFor('U_ALICE')
+        .map((e) => e.text)
+        .slice(-2),
+    ).toEqual(['List, one done', 'Refused']);
+  });
+
   it('expires after 30 minutes and refuses invalid blocks', async () => {
     const url = standin.issueResponseUrl({ channel: 'C_EXEC', user: 'U_ALICE' });
     const bad = await post(url, {
