@@ -1,6 +1,7 @@
 /** Every `/sop` subcommand. Add one line per module (commands/sop-<name>.ts). */
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { actions } from './sop-actions.js';
+import { constraints } from './sop-constraints.js';
 import { cycle } from './sop-cycle.js';
 import { decide } from './sop-decide.js';
 import { decisions } from './sop-decisions.js';
@@ -33,5 +34,6 @@ export const SOP_SUBCOMMANDS: readonly SopSubcommand[] = [
   whatif,
   status,
   execution,
+  constraints,
   explain,
 ];

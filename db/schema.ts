@@ -265,7 +265,10 @@ export interface CapacityUpdatesTable {
   source: 'modal' | 'command' | 'cli' | 'api' | 'import';
   request_key: string;
   created_at: Timestamp;
+  /** When the constraint was resolved or withdrawn. */
   resolved_at: NullableTimestamp;
+  /** Who resolved or withdrew it (a Slack user id). */
+  resolved_by: string | null;
 }
 
 export interface PlanRunsTable {

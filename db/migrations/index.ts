@@ -20,6 +20,7 @@ import * as familyResultsScrapped from './20261204T0310-family-results-scrapped.
 import * as dmChannels from './20261204T0400-dm-channels.js';
 import * as planRunOpeningStock from './20261204T1000-plan-run-opening-stock.js';
 import * as deviationFrozenBreakAt from './20261204T1100-deviation-frozen-break-at.js';
+import * as constraintResolvedBy from './20261204T1300-constraint-resolved-by.js';
 
 export const migrations: Record<string, Migration> = {
   '20261122T0400-initial': initial,
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   '20261204T0400-dm-channels': dmChannels,
   '20261204T1000-plan-run-opening-stock': planRunOpeningStock,
   '20261204T1100-deviation-frozen-break-at': deviationFrozenBreakAt,
+  '20261204T1300-constraint-resolved-by': constraintResolvedBy,
 };

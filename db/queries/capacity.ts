@@ -190,3 +190,101 @@ export function updatesInForce(db: Db, cycleId: number) {
     .orderBy('capacity_updates.created_at')
     .orderBy('capacity_updates.id');
 }
+
+/** One month of an open constraint as `/sop constraints` lists it. */
+export interface ConstraintMonthRow {
+  readonly id: string;
+  readonly request_key: string;
+  readonly resource_id: number;
+  readonly code: string;
+  readonly name: string;
+  readonly period: string;
+  readonly kind: CapacityUpdateRow['kind'];
+  readonly value: number;
+  readonly reason_code: string;
+  readonly comment: string | null;
+  readonly author: string;
+  readonly created_at: Date;
+  /** The month of the cycle it was entered in; null for one tied to no cycle. */
+  readonly entered_in: string | null;
+}
+
+/**
+ * The open constraints, one row per month: those that apply to cycle `cycleId`
+ * (`appliesToCycle`, what its plan, status and nudges see), or every open one when null. By
+ * resource, then in the order they were entered.
+ */
+export async function openConstraintMonths(
+  db: Db,
+  cycleId: number | null,
+): Promise<ConstraintMonthRow[]> {
+  let q = openConstraints(db)
+    .leftJoin('cycles as entered_cycle', 'entered_cycle.id', 'capacity_updates.cycle_id')
+    .select([
+      'capacity_updates.id',
+      'capacity_updates.request_key',
+      'capacity_updates.resource_id',
+      'resources.code',
+      'resources.name',
+      'capacity_updates.period',
+      'capacity_updates.kind',
+      'capacity_updates.value',
+      'capacity_updates.reason_code',
+      'capacity_updates.comment',
+      'capacity_updates.author',
+      'capacity_updates.created_at',
+      'entered_cycle.month as entered_in',
+    ]);
+  if (cycleId !== null) q = q.where(appliesToCycle(cycleId));
+  return q
+    .orderBy('resources.code')
+    .orderBy('capacity_updates.created_at')
+    .orderBy('capacity_updates.id')
+    .orderBy('capacity_updates.period')
+    .execute();
+}
+
+/**
+ * The constraint months entered with capacity update `id` (same request, same resource),
+ * whatever their status, each with its resource: one constraint as people see it.
+ */
+export async function constraintMonthsOf(db: Db, id: string) {
+  if (!/^\d{1,18}$/.test(id)) return [];
+  const clicked = await db
+    .selectFrom('capacity_updates')
+    .select(['request_key', 'resource_id'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!clicked) return [];
+  return updatesWithResource(db)
+    .leftJoin('cycles as entered_cycle', 'entered_cycle.id', 'capacity_updates.cycle_id')
+    .selectAll('capacity_updates')
+    .select(['resources.code', 'resources.name', 'entered_cycle.month as entered_in'])
+    .where('capacity_updates.is_constraint', '=', true)
+    .where('capacity_updates.request_key', '=', clicked.request_key)
+    .where('capacity_updates.resource_id', '=', clicked.resource_id)
+    .orderBy('capacity_updates.period')
+    .execute();
+}
+
+/**
+ * Closes the still-open months of one constraint (ids from `constraintMonthsOf`): resolved or
+ * withdrawn, by whom, when. Returns the months it closed; none when they were closed already.
+ */
+export async function closeConstraintMonths(
+  trx: Db,
+  ids: readonly string[],
+  to: 'resolved' | 'withdrawn',
+  by: string,
+  at: Date,
+): Promise<CapacityUpdateRow[]> {
+  if (ids.length === 0) return [];
+  return trx
+    .updateTable('capacity_updates')
+    .set({ status: to, resolved_by: by, resolved_at: at })
+    .where('id', 'in', [...ids])
+    .where('status', '=', 'open')
+    .where('is_constraint', '=', true)
+    .returningAll()
+    .execute();
+}

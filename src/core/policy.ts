@@ -17,7 +17,7 @@ export const POLICY = {
   'forecast.frozen-exception': ['exec', 'admin'],
   /** A forecast `set` that overrides the reps' adjustments in the consensus (core/consensus). */
   'forecast.override': ['planner', 'exec', 'admin'],
-  /** /capacity (modal, typed). */
+  /** /capacity (modal, typed); resolve or withdraw a constraint (/sop constraints). */
   'capacity.update': ['ops', 'planner', 'admin'],
   /** A vote counts towards the tally (anyone may click; only these are counted). */
   'vote.counted': ['exec'],

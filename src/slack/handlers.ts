@@ -5,6 +5,7 @@
 import type { App } from '@slack/bolt';
 import * as actionButtons from '../../commands/action-buttons.js';
 import * as capacity from '../../commands/capacity.js';
+import * as constraintButtons from '../../commands/constraint-buttons.js';
 import * as execution from '../../commands/execution.js';
 import * as explain from '../../commands/explain.js';
 import * as forecast from '../../commands/forecast.js';
@@ -28,4 +29,5 @@ export const HANDLER_MODULES: readonly HandlerModule[] = [
   actionButtons,
   execution,
   explain,
+  constraintButtons,
 ];

@@ -29,6 +29,8 @@ const VERB_ACTIONS: Readonly<Record<string, Action>> = {
   'pack post': 'pack.post',
   'vote mode': 'vote.configure',
   'vote quorum': 'vote.configure',
+  'constraints resolve': 'capacity.update',
+  'constraints withdraw': 'capacity.update',
 };
 const COMMAND_ACTIONS: Readonly<Record<string, Action>> = {
   '/forecast': 'forecast.adjust',

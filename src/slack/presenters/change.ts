@@ -63,6 +63,16 @@ export function confirmationBlocks(o: ChangeOutcome, subject: ChangeSubject): ty
         ),
       ],
     });
+  const cut = o.lines.filter((l) => l.after < l.before);
+  if (subject === 'capacity' && cut.length > 0)
+    blocks.push({
+      type: 'context',
+      elements: [
+        mrkdwn(
+          `Less capacity than before in ${cut.length === o.lines.length ? 'these months' : cut.map((l) => l.period).join(', ')}: a constraint, which every plan for them uses until it is resolved or withdrawn with \`/sop constraints\`.`,
+        ),
+      ],
+    });
   if (o.replay)
     blocks.push({
       type: 'context',

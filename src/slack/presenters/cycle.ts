@@ -2,7 +2,7 @@
 import type { CycleRow } from '../../../db/schema.js';
 import { PHASE_EXPECTATIONS } from '../../core/cycle.js';
 import { PHASE_LABEL } from '../../services/cycles.js';
-import { slackDate } from './format.js';
+import { esc, slackDate } from './format.js';
 
 /** The message that opens a phase: what is expected, and the deadline (company zone `tz`). */
 export function phaseAnnouncement(
@@ -33,9 +33,12 @@ export function demandNudgeText(month: string, by: string, families: readonly st
   return `Reminder for S&OP ${month}: the demand review closes ${by}. You have not reviewed ${families.join(', ')} yet: adjust the forecast with \`/forecast\` or declare "no change".`;
 }
 
-/** The DM to an operations member while `constraints` are open before the supply review closes. */
+/**
+ * The DM to an operations member while `constraints` are open before the supply review closes
+ * (labels with resource codes from an import: escaped).
+ */
 export function supplyNudgeText(month: string, by: string, constraints: readonly string[]): string {
-  return `Reminder for S&OP ${month}: the supply review closes ${by}. Open constraints: ${constraints.join('; ')}. Resolve or confirm them with \`/capacity\`.`;
+  return `Reminder for S&OP ${month}: the supply review closes ${by}. Open constraints: ${constraints.map(esc).join('; ')}. Each holds in the plan until it is resolved or withdrawn: \`/sop constraints\` lists them, resolve one that is over, withdraw one entered by mistake or cancelled.`;
 }
 
 /** The DM to an executive whose vote is not in before the executive phase closes `by`. */

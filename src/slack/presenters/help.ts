@@ -6,7 +6,7 @@ import { esc } from './format.js';
 export const FORECAST_USAGE =
   '/forecast FAM-12 2027-03..2027-05 +15% promotion "Spring campaign"   (also =1200, +200, -10%, no-change; no text opens a form)';
 export const CAPACITY_USAGE =
-  '/capacity LINE-2 2027-01..2027-02 -30% maintenance "Overhaul"   (also =1200, -200; no text opens a form)';
+  '/capacity LINE-2 2027-01..2027-02 -30% maintenance "Overhaul"   (also =1200, -200; no text opens a form; a cut is a constraint until resolved or withdrawn with /sop constraints)';
 
 export function helpText(subs: readonly Pick<SopSubcommand, 'usage' | 'summary'>[]): string {
   const lines = [

@@ -123,6 +123,16 @@ export function homeButtons(m: Member): types.KnownBlock {
     : { type: 'context', elements: [mrkdwn('Ask an admin for a role to take part in the cycle.')] };
 }
 
+/** Where operations resolve or withdraw the constraints their cuts made. */
+const constraintsPointer: types.KnownBlock = {
+  type: 'context',
+  elements: [
+    mrkdwn(
+      'A capacity cut holds in every plan for its months until it is resolved or withdrawn: `/sop constraints` lists the open ones.',
+    ),
+  ],
+};
+
 export function homeView(d: {
   member: Member;
   cycle: CycleRow | null;
@@ -141,6 +151,7 @@ export function homeView(d: {
   if (d.cycle)
     blocks.push(
       homeButtons(d.member),
+      ...(can(d.member, 'capacity.update') ? [constraintsPointer] : []),
       { type: 'divider' },
       ...submissionsSection(d.submissions, d.submissionCount),
     );

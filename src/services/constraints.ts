@@ -1,0 +1,237 @@
+/**
+ * Open capacity constraints, and closing one: resolved (it happened and no longer limits the
+ * capacity) or withdrawn (entered by mistake, or cancelled). A constraint is the months of one
+ * capacity update that cut a resource's capacity (one request, one resource); while open it
+ * holds for every plan that covers its months (`appliesToCycle`). Closing one changes its
+ * status once, audits it and requests the open cycle's recompute, all in one transaction.
+ */
+
+import { lockKey } from '../../db/queries/adjustments.js';
+import { audit } from '../../db/queries/audit.js';
+import {
+  type ConstraintMonthRow,
+  closeConstraintMonths,
+  constraintMonthsOf,
+  openConstraintMonths,
+} from '../../db/queries/capacity.js';
+import { latestCycleWhere, openCycle } from '../../db/queries/cycles.js';
+import type { AdjustmentKind } from '../core/consensus.js';
+import type { Period } from '../core/period.js';
+import { controlCharacterMessage } from '../core/text.js';
+import type { AppDeps } from '../deps.js';
+import { SopError, ValidationError } from '../errors.js';
+import { type Member, requirePermission } from './members.js';
+import { requestJob } from './outbox.js';
+
+/** How a constraint is closed. */
+export type ConstraintClose = 'resolved' | 'withdrawn';
+
+/** One constraint as people see it: a resource, its months, the change and who entered it. */
+export interface ConstraintEntry {
+  /** The id of its first month's capacity update: the number it is named by (#41). */
+  readonly id: string;
+  readonly code: string;
+  readonly name: string;
+  readonly months: readonly Period[];
+  readonly kind: AdjustmentKind;
+  readonly value: number;
+  readonly reason: string;
+  readonly comment: string | null;
+  readonly author: string;
+  /** The month of the cycle it was entered in; null for one tied to no cycle. */
+  readonly enteredIn: string | null;
+}
+
+export interface ConstraintList {
+  /** The cycle whose plans the list is about (the open one, else the latest); null: none yet. */
+  readonly cycleMonth: string | null;
+  readonly cycleOpen: boolean;
+  readonly entries: readonly ConstraintEntry[];
+}
+
+/** The longest note kept with a resolve or withdraw. */
+export const CLOSE_NOTE_CHARS = 500;
+
+type MonthRow = Pick<
+  ConstraintMonthRow,
+  | 'id'
+  | 'request_key'
+  | 'resource_id'
+  | 'code'
+  | 'name'
+  | 'period'
+  | 'kind'
+  | 'value'
+  | 'reason_code'
+  | 'comment'
+  | 'author'
+  | 'entered_in'
+>;
+
+/** Months of one request and resource make one constraint, in the order the rows come. */
+export function groupConstraints(rows: readonly MonthRow[]): ConstraintEntry[] {
+  const byKey = new Map<string, { first: MonthRow; ids: string[]; months: Period[] }>();
+  for (const r of rows) {
+    const key = `${r.resource_id}\u0000${r.request_key}`;
+    const g = byKey.get(key);
+    if (g) {
+      g.ids.push(r.id);
+      g.months.push(r.period);
+    } else byKey.set(key, { first: r, ids: [r.id], months: [r.period] });
+  }
+  return [...byKey.values()].map(({ first, ids, months }) => ({
+    id: ids.reduce((a, b) => (BigInt(b) < BigInt(a) ? b : a)),
+    code: first.code,
+    name: first.name,
+    months: [...months].sort(),
+    kind: first.kind,
+    value: first.value,
+    reason: first.reason_code,
+    comment: first.comment,
+    author: first.author,
+    enteredIn: first.entered_in,
+  }));
+}
+
+/**
+ * The open constraints the plans see: those of the open cycle (`appliesToCycle`: entered in
+ * it or earlier, for its months), the ones the status and the nudges count; with no cycle
+ * open, those of the latest cycle; with no cycle yet, every open one.
+ */
+export async function listConstraints(db: AppDeps['db']): Promise<ConstraintList> {
+  const open = await openCycle(db);
+  const cycle = open ?? (await latestCycleWhere(db));
+  const rows = await openConstraintMonths(db, cycle?.id ?? null);
+  return {
+    cycleMonth: cycle?.month ?? null,
+    cycleOpen: open !== null,
+    entries: groupConstraints(rows),
+  };
+}
+
+export interface ConstraintClosed {
+  readonly entry: ConstraintEntry;
+  /** What it is now. */
+  readonly status: ConstraintClose;
+  /** False when it had been closed already (a double click, a retry, a second person). */
+  readonly changed: boolean;
+  /** Who closed it and when (null only for one closed outside sopbot, with no name kept). */
+  readonly by: string | null;
+  readonly at: Date | null;
+  /** The open cycle whose plan is recomputed; null when none is open (or nothing changed). */
+  readonly recomputed: { readonly id: number; readonly month: string } | null;
+  /** The job requests (outbox ids) recorded with the change: its recompute. */
+  readonly jobRequests: readonly string[];
+}
+
+/** Refuses a note with control characters; an empty one is none. */
+export function checkCloseNote(note: string | null): string | null {
+  const text = note?.trim() ?? '';
+  if (text === '') return null;
+  const why = controlCharacterMessage('The note', text);
+  if (why) throw new ValidationError(why, ['note']);
+  if (text.length > CLOSE_NOTE_CHARS)
+    throw new ValidationError(
+      `The note is ${text.length} characters; keep it to ${CLOSE_NOTE_CHARS}.`,
+      ['note'],
+    );
+  return text;
+}
+
+/**
+ * Resolves or withdraws constraint `id` (any of its months' update ids) for `member`: in one
+ * transaction its open months change status (with who and when), the change is audited and the
+ * open cycle's recompute is recorded in the job outbox (debounced, as a capacity update's).
+ * Once only: when its months were closed already nothing changes and the answer says who
+ * closed it and when. The caller hands the recompute to the queue after the commit.
+ */
+export async function closeConstraint(
+  deps: AppDeps,
+  member: Member,
+  id: string,
+  to: ConstraintClose,
+  note: string | null = null,
+): Promise<ConstraintClosed> {
+  requirePermission(
+    member,
+    'capacity.update',
+    to === 'resolved' ? 'resolve a capacity constraint' : 'withdraw a capacity constraint',
+  );
+  const why = checkCloseNote(note);
+  const now = deps.clock.now();
+  return deps.db.transaction().execute(async (trx) => {
+    const first = await constraintMonthsOf(trx, id);
+    const resourceId = first[0]?.resource_id;
+    if (resourceId === undefined)
+      throw new SopError(
+        'not_found',
+        `There is no capacity constraint #${id.slice(0, 20)}. \`/sop constraints\` lists the open ones with their numbers.`,
+      );
+    // As a capacity update does: one change to a resource's capacity at a time.
+    await lockKey(trx, `capacity:${resourceId}`);
+    const months = await constraintMonthsOf(trx, id);
+    const closed = await closeConstraintMonths(
+      trx,
+      months.map((m) => m.id),
+      to,
+      member.userId,
+      now,
+    );
+    const entryOf = (rows: typeof months) => {
+      const [entry] = groupConstraints(rows);
+      if (!entry) throw new Error(`constraint ${id} has no months`);
+      return entry;
+    };
+    if (closed.length === 0) {
+      const done = months.find((m) => m.status !== 'open') ?? months[0];
+      return {
+        entry: entryOf(months),
+        status: done?.status === 'withdrawn' ? 'withdrawn' : 'resolved',
+        changed: false,
+        by: done?.resolved_by ?? null,
+        at: done?.resolved_at ?? null,
+        recomputed: null,
+        jobRequests: [],
+      };
+    }
+    const closedIds = new Set(closed.map((r) => r.id));
+    const entry = entryOf(months.filter((m) => closedIds.has(m.id)));
+    const cycle = await openCycle(trx);
+    await audit(trx, {
+      actor: member.userId,
+      action: to === 'resolved' ? 'capacity.resolve' : 'capacity.withdraw',
+      entity: 'resource',
+      entityId: entry.code,
+      details: {
+        constraint: id,
+        ids: closed.map((r) => r.id),
+        periods: entry.months,
+        note: why,
+        at: now.toISOString(),
+        cycleId: cycle?.id ?? null,
+      },
+    });
+    // The plan goes back to the capacity without it: recorded with the change, so it is not
+    // lost if Redis is down; a burst of changes makes one recompute. A closed cycle is never
+    // recomputed, so only the open one is asked for.
+    const jobRequests = cycle
+      ? [
+          await requestJob(
+            trx,
+            'recompute',
+            { cycleId: cycle.id, reason: 'submission', requestedBy: member.userId },
+            { debounceMs: deps.config.SOPBOT_RECOMPUTE_DEBOUNCE_MS },
+          ),
+        ]
+      : [];
+    return {
+      entry,
+      status: to,
+      changed: true,
+      by: member.userId,
+      at: now,
+      recomputed: cycle ? { id: cycle.id, month: cycle.month } : null,
+      jobRequests,
+    };
+  });
+}

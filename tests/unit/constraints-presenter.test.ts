@@ -1,0 +1,215 @@
+/** `/sop constraints`' presenter: the list, its buttons, what a click did, and its limits. */
+import { describe, expect, it } from 'vitest';
+import type { ConstraintClosed, ConstraintEntry } from '../../src/services/constraints.js';
+import {
+  CONSTRAINT_RESOLVE,
+  CONSTRAINT_WITHDRAW,
+  constraintClosedNote,
+  constraintClosedNotice,
+  constraintListMessage,
+  constraintText,
+  monthRanges,
+} from '../../src/slack/presenters/constraints.js';
+import { supplyNudgeText } from '../../src/slack/presenters/cycle.js';
+import { blocksTooLong, validateBlocks } from '../../src/slack-standin/rules.js';
+
+const overhaul: ConstraintEntry = {
+  id: '41',
+  code: 'LINE-2',
+  name: 'Line 2 <presses>',
+  months: ['2027-04', '2027-03'],
+  kind: 'delta_pct',
+  value: -30,
+  reason: 'maintenance',
+  comment: 'Spindle <!channel> & *bold*',
+  author: 'U0OTTO',
+  enteredIn: '2027-01',
+};
+
+const imported: ConstraintEntry = {
+  id: '7',
+  code: 'SUP-1&2',
+  name: 'Frames',
+  months: ['2027-05', '2027-06', '2027-08'],
+  kind: 'set',
+  value: 1200,
+  reason: 'supplier_cap',
+  comment: null,
+  author: 'import <csv>',
+  enteredIn: null,
+};
+
+const texts = (blocks: readonly unknown[]): string[] =>
+  blocks.flatMap((b) => {
+    const x = b as { text?: { text: string }; elements?: { text?: string | { text: string } }[] };
+    if (x.text) return [x.text.text];
+    return (x.elements ?? []).map((e) =>
+      typeof e.text === 'string' ? e.text : (e.text?.text ?? ''),
+    );
+  });
+
+describe('monthRanges', () => {
+  it('writes consecutive months as ranges, in order', () => {
+    expect(monthRanges(['2027-04', '2027-03'])).toBe('2027-03..2027-04');
+    expect(monthRanges(['2027-05', '2027-06', '2027-08'])).toBe('2027-05..2027-06, 2027-08');
+    expect(monthRanges(['2027-12', '2028-01'])).toBe('2027-12..2028-01');
+    expect(monthRanges(['2027-02'])).toBe('2027-02');
+  });
+});
+
+describe('constraintText', () => {
+  it('escapes what people typed and imported, and mentions only a Slack user', () => {
+    expect(constraintText(overhaul)).toBe(
+      '*#41* *LINE-2* 2027-03..2027-04 -30% (maintenance) — “Spindle &lt;!channel&gt; &amp; *bold*”\nEntered by <@U0OTTO> in the 2027-01 cycle · Line 2 &lt;presses&gt;',
+    );
+    expect(constraintText(imported)).toBe(
+      '*#7* *SUP-1&amp;2* 2027-05..2027-06, 2027-08 =1,200 (supplier cap)\nEntered by import &lt;csv&gt; · Frames',
+    );
+  });
+});
+
+describe('constraintListMessage', () => {
+  const list = { cycleMonth: '2027-02', cycleOpen: true, entries: [overhaul, imported] };
+
+  it('gives those who may act Resolve and Withdraw (with a confirm) under each constraint', () => {
+    const m = constraintListMessage(list, { canAct: true });
+    expect(m.text).toBe('Open capacity constraints for the plans of the 2027-02 cycle: 2');
+    expect(texts(m.blocks)).toEqual([
+      '*Open capacity constraints for the plans of the 2027-02 cycle: 2*',
+      '*Resolve* when it happened and no longer limits the capacity; *Withdraw* when it was entered by mistake or cancelled. Either way the plan is recomputed without it.',
+      constraintText(overhaul),
+      'Resolve',
+      'Withdraw',
+      constraintText(imported),
+      'Resolve',
+      'Withdraw',
+    ]);
+    const actions = m.blocks[3] as {
+      block_id: string;
+      elements: { action_id: string; value: string }[];
+    };
+    expect(actions.block_id).toBe('constraint_actions_41');
+    expect(actions.elements.map((e) => [e.action_id, e.value])).toEqual([
+      [CONSTRAINT_RESOLVE, '41'],
+      [CONSTRAINT_WITHDRAW, '41'],
+    ]);
+    expect(validateBlocks(m.blocks, 'message')).toEqual([]);
+    expect(blocksTooLong(m.blocks)).toBe(false);
+  });
+
+  it('shows others the list without buttons, and who acts on it', () => {
+    const m = constraintListMessage(list, { canAct: false });
+    expect(m.blocks.some((b) => b.type === 'actions')).toBe(false);
+    expect(texts(m.blocks)[1]).toBe('Operations, planners and admins resolve or withdraw these.');
+  });
+
+  it('says when none is open, and what makes one', () => {
+    const m = constraintListMessage(
+      { cycleMonth: '2027-02', cycleOpen: false, entries: [] },
+      { canAct: true, notice: ':white_check_mark: Resolved: x.' },
+    );
+    expect(texts(m.blocks)).toEqual([
+      ':white_check_mark: Resolved: x.',
+      'No open capacity constraints from 2027-02 on (no cycle is open).',
+      'A capacity update that leaves a resource less capacity than before (`/capacity`) is a constraint: every plan for its months uses it until it is resolved or withdrawn here.',
+    ]);
+    expect(m.text).toBe(
+      ':white_check_mark: Resolved: x. No open capacity constraints from 2027-02 on (no cycle is open).',
+    );
+  });
+
+  it('lists whole constraints within Slack’s limits, then how many more', () => {
+    const many = Array.from({ length: 60 }, (_, i) => ({
+      ...overhaul,
+      id: String(1000 + i),
+      comment: 'x'.repeat(400),
+    }));
+    const m = constraintListMessage(
+      { cycleMonth: '2027-02', cycleOpen: true, entries: many },
+      { canAct: true },
+    );
+    expect(m.blocks.length).toBeLessThanOrEqual(50);
+    expect(JSON.stringify(m.blocks).length).toBeLessThanOrEqual(11_000);
+    expect(validateBlocks(m.blocks, 'message')).toEqual([]);
+    expect(blocksTooLong(m.blocks)).toBe(false);
+    const sections = m.blocks.filter(
+      (b) => b.type === 'section' && b.block_id?.startsWith('constraint_'),
+    );
+    const shown = sections.length;
+    expect(shown).toBeGreaterThan(0);
+    expect(shown).toBeLessThan(60);
+    // Each constraint shown is whole, with its buttons; the last line counts the rest.
+    expect(m.blocks.filter((b) => b.type === 'actions')).toHaveLength(shown);
+    expect(texts(m.blocks).at(-1)).toBe(
+      `_…and ${60 - shown} more constraints: resolve or withdraw some of these, or type \`/sop constraints resolve <number>\`._`,
+    );
+    // At most 20 even when short (here without buttons: a sales rep's list).
+    const short = constraintListMessage(
+      {
+        cycleMonth: '2027-02',
+        cycleOpen: true,
+        entries: many.slice(0, 25).map((e) => ({ ...e, comment: null })),
+      },
+      { canAct: false },
+    );
+    expect(short.blocks.filter((b) => b.block_id?.startsWith('constraint_'))).toHaveLength(20);
+    expect(texts(short.blocks).at(-1)).toBe('_…and 5 more constraints: ask an operations member._');
+  });
+});
+
+describe('what a click did', () => {
+  const at = new Date('2027-02-03T09:00:00Z');
+  const done: ConstraintClosed = {
+    entry: overhaul,
+    status: 'resolved',
+    changed: true,
+    by: 'U0OTTO',
+    at,
+    recomputed: { id: 2, month: '2027-02' },
+    jobRequests: ['1'],
+  };
+
+  it('says it is done and the plan is recomputed, or that no cycle is open', () => {
+    expect(constraintClosedNotice(done, 'U0OTTO', 'UTC')).toBe(
+      ':white_check_mark: Resolved: #41 *LINE-2* 2027-03..2027-04 -30% (maintenance). The 2027-02 plan is being recomputed without it.',
+    );
+    expect(
+      constraintClosedNotice(
+        { ...done, status: 'withdrawn', recomputed: null, jobRequests: [] },
+        'U0OTTO',
+        'UTC',
+      ),
+    ).toBe(
+      ':white_check_mark: Withdrawn: #41 *LINE-2* 2027-03..2027-04 -30% (maintenance). No cycle is open, so no plan is recomputed; the next cycle’s plan will not use it.',
+    );
+  });
+
+  it('tells a second person who closed it and when', () => {
+    const already = { ...done, changed: false, recomputed: null, jobRequests: [] };
+    expect(constraintClosedNotice(already, 'U0PAT', 'Europe/Berlin')).toBe(
+      ':information_source: #41 *LINE-2* 2027-03..2027-04 -30% (maintenance) was already resolved by <@U0OTTO> on <!date^1801645200^{date_short_pretty} {time}|2027-02-03 10:00 Europe/Berlin>; nothing changed.',
+    );
+    expect(constraintClosedNotice(already, 'U0OTTO', 'UTC')).toContain(
+      'already resolved by you on',
+    );
+  });
+
+  it('notes it under the supply summary with the note escaped', () => {
+    expect(constraintClosedNote(done, 'done <early> & fine')).toBe(
+      '<@U0OTTO> resolved the constraint *LINE-2* 2027-03..2027-04 -30% (maintenance) — “done &lt;early&gt; &amp; fine”',
+    );
+  });
+});
+
+describe('the operations nudge', () => {
+  it('names the open constraints, escaped, and points at /sop constraints', () => {
+    expect(
+      supplyNudgeText('2027-02', 'Fri 5 Feb', [
+        'LINE-2 2027-03 (maintenance)',
+        'R&D <1> 2027-04 (other)',
+      ]),
+    ).toBe(
+      'Reminder for S&OP 2027-02: the supply review closes Fri 5 Feb. Open constraints: LINE-2 2027-03 (maintenance); R&amp;D &lt;1&gt; 2027-04 (other). Each holds in the plan until it is resolved or withdrawn: `/sop constraints` lists them, resolve one that is over, withdraw one entered by mistake or cancelled.',
+    );
+  });
+});
