@@ -187,6 +187,12 @@ export function register(app: App, deps: AppDeps): void {
           trigger_id: body.trigger_id,
           view: await modalFor(deps.db, view),
         });
+      else
+        await tellPrivately(
+          client,
+          body,
+          `Decision ${view.decision.id} is already recorded for this vote; there is nothing left to decide.`,
+        );
       await refreshPollMessage(client, deps.db, pollId);
     } catch (err) {
       await tellUser(client, body, err, deps.logger);

@@ -13,6 +13,49 @@ export async function decisionOfPoll(db: Db, pollId: string): Promise<DecisionRo
   );
 }
 
+/**
+ * The cycle's newest decision recorded at or after `since` (a vote's opening): a decision
+ * that settles that vote even when it was recorded without it (`/sop decide` as the vote's
+ * deadline closed it).
+ */
+export async function decisionOfCycleSince(
+  db: Db,
+  cycleId: number,
+  since: Date,
+): Promise<DecisionRow | null> {
+  return firstOrNull(
+    db
+      .selectFrom('decisions')
+      .selectAll()
+      .where('cycle_id', '=', cycleId)
+      .where('decided_at', '>=', since)
+      .orderBy('id', 'desc'),
+  );
+}
+
+/**
+ * The cycle's newest vote, when a decision is still owed to it: open, or closed (not by the
+ * cycle's close) with no decision recorded after it nor in the cycle since it opened.
+ */
+export async function pollAwaitingDecision(
+  db: Db,
+  cycleId: number,
+): Promise<{ id: string; status: 'open' | 'closed' } | null> {
+  const newest = await firstOrNull(
+    db
+      .selectFrom('polls')
+      .select(['id', 'status', 'close_reason', 'created_at'])
+      .where('cycle_id', '=', cycleId)
+      .orderBy('id', 'desc'),
+  );
+  if (!newest) return null;
+  if (newest.status === 'open') return { id: newest.id, status: 'open' };
+  if (newest.close_reason === 'cycle') return null;
+  if (await decisionOfPoll(db, newest.id)) return null;
+  if (await decisionOfCycleSince(db, cycleId, newest.created_at)) return null;
+  return { id: newest.id, status: 'closed' };
+}
+
 export async function decisionByKey(db: Db, requestKey: string): Promise<DecisionRow | null> {
   return firstOrNull(db.selectFrom('decisions').selectAll().where('request_key', '=', requestKey));
 }

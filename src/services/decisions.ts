@@ -16,6 +16,7 @@ import {
   isPollOption,
   lockCycleForDecision,
   newestDecision,
+  pollAwaitingDecision,
   pollStatus,
 } from '../../db/queries/decisions.js';
 import { scenarioById } from '../../db/queries/plan-results.js';
@@ -29,6 +30,7 @@ import type { CycleDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
 import { requestActionReminders } from './actions.js';
 import { deliverJobs, requestJob } from './outbox.js';
+import { closePollIn } from './polls.js';
 import { getSettings } from './settings.js';
 
 export interface NewAction {
@@ -147,6 +149,13 @@ export async function recordDecision(
         `Cycle ${cycle.month} is closed; its decision can no longer change. Record it in the open cycle.`,
       );
     }
+    // A decision recorded without the vote while one is open (the chair decided in the
+    // room) or still waits for its decision: it settles that vote, which closes with it (in
+    // this transaction), so nobody is asked to decide again and its message shows the decision.
+    const settles = input.pollId ? null : await pollAwaitingDecision(trx, input.cycleId);
+    if (settles?.status === 'open')
+      await closePollIn(trx, { pollId: settles.id, by: input.decidedBy, reason: 'decided' }, now);
+    const pollId = input.pollId ?? settles?.id ?? null;
     if (input.pollId) {
       // A decision after a vote: the vote is closed, and the scenario is one of its options.
       const poll = await pollStatus(trx, input.pollId);
@@ -174,7 +183,7 @@ export async function recordDecision(
       trx,
       {
         cycle_id: input.cycleId,
-        poll_id: input.pollId,
+        poll_id: pollId,
         scenario_id: input.scenarioId,
         title: `Adopt the ${scenario.label} scenario`,
         rationale,
@@ -202,7 +211,8 @@ export async function recordDecision(
       entityId: decision.id,
       details: {
         cycleId: input.cycleId,
-        pollId: input.pollId,
+        pollId,
+        ...(settles?.status === 'open' ? { closedVote: settles.id } : {}),
         scenarioId: input.scenarioId,
         runId: scenario.run_id,
         rationale,

@@ -7,7 +7,7 @@
 import type { Db } from '../../db/connect.js';
 import { audit } from '../../db/queries/audit.js';
 import { cycleById } from '../../db/queries/cycle-inputs.js';
-import { decisionOfPoll } from '../../db/queries/decisions.js';
+import { decisionOfCycleSince, decisionOfPoll } from '../../db/queries/decisions.js';
 import { latestRun, runScenarios } from '../../db/queries/plan-runs.js';
 import {
   closeOpenPoll,
@@ -39,6 +39,11 @@ export interface PollView {
   readonly poll: PollRow;
   readonly options: readonly PollOptionRow[];
   readonly tally: Tally;
+  /**
+   * The decision that settles the vote: the one recorded after it, or else the cycle's newest
+   * decision recorded since the vote opened (one recorded without the vote, as its deadline
+   * closed it). Null: a decision is still owed.
+   */
   readonly decision: DecisionRow | null;
   /** The run's scenario chart, when the post-charts job has uploaded it (ledger `run:<id>:scenarios`). */
   readonly chartFileId: string | null;
@@ -64,7 +69,9 @@ export async function getPollView(db: Db, pollId: string): Promise<PollView> {
     })),
     poll.quorum,
   );
-  const decision = await decisionOfPoll(db, pollId);
+  const decision =
+    (await decisionOfPoll(db, pollId)) ??
+    (await decisionOfCycleSince(db, poll.cycle_id, poll.created_at));
   const chart = await ledgerEntry(db, `run:${poll.run_id}:scenarios`);
   const { timezone } = await getSettings(db);
   return {
@@ -269,8 +276,11 @@ export async function castVote(
   return { outcome, view: await getPollView(db, input.pollId) };
 }
 
-/** `cycle`: the cycle was closed while its vote was open (services/cycles.ts). */
-export type CloseReason = 'chair' | 'quorum' | 'deadline' | 'cycle';
+/**
+ * `cycle`: the cycle was closed while its vote was open (services/cycles.ts). `decided`: a
+ * decision was recorded while it was open (services/decisions.ts), and settles it.
+ */
+export type CloseReason = 'chair' | 'quorum' | 'deadline' | 'cycle' | 'decided';
 
 export interface ClosePollInput {
   readonly pollId: string;

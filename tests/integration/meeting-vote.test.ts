@@ -249,7 +249,7 @@ describe('vote settings, quorum and the chair prompt', () => {
     );
   });
 
-  it('the deadline closes a vote and asks the chair; /sop decide records a decision without a vote', async () => {
+  it('the deadline closes a vote and asks the chair; /sop decide records the decision that settles it', async () => {
     await asks(ADMIN, 'vote quorum off', 'no quorum');
     // Whole hours from 1 to 336, as the refusal says: a fraction would open a 36-second vote.
     for (const bad of ['0.01', '2.5', '1e2', '0', '337'])
@@ -304,9 +304,14 @@ describe('vote settings, quorum and the chair prompt', () => {
       .where('id', '=', cycleId)
       .executeTakeFirstOrThrow();
     expect(c.adopted_scenario_id).toBe(ids.cautious);
+    // It settles the vote the deadline closed: its log goes to the vote's thread, and the
+    // vote message shows it instead of "Decision pending".
     const log = await waitFor(() =>
-      standin.messagesIn('C_EXEC').find((m) => m.text.includes('Cash is tight')),
+      standin
+        .threadReplies('C_EXEC', poll!.message_ts!)
+        .find((m) => m.text.includes('Cash is tight')),
     );
     expect(log.text).toContain('Cautious adopted');
+    await waitFor(() => pollMessage(poll!.message_ts!).includes('Decision: *Cautious* adopted'));
   });
 });

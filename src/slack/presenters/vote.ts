@@ -74,7 +74,9 @@ export function outcomeText(v: PollView): string {
           ? v.poll.closed_by === 'deadline'
             ? 'the cycle closed at its deadline'
             : `<@${v.poll.closed_by}> closed the cycle`
-          : `closed by <@${v.poll.closed_by}>`;
+          : v.poll.close_reason === 'decided'
+            ? `<@${v.poll.closed_by}> recorded the decision`
+            : `closed by <@${v.poll.closed_by}>`;
   const winner = v.tally.winner
     ? v.tally.options.find((o) => o.id === v.tally.winner)?.label
     : null;
