@@ -12,6 +12,7 @@
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { Db } from '../../db/connect.js';
+import { withSessionLock } from '../../db/queries/adjustments.js';
 import { audit, auditEntry } from '../../db/queries/audit.js';
 import { familyIds, resourceIds } from '../../db/queries/codes.js';
 import {
@@ -377,6 +378,14 @@ export interface WeekCheck {
  * adopted plan covers the month, nothing is checked and `skipped` says so.
  */
 export async function checkWeek(deps: ExecutionDeps, week: string): Promise<WeekCheck> {
+  // Checks of one week run one at a time, each reading the actuals once it holds the lock:
+  // every import requests its own check and the posts queue runs two jobs at once, so a
+  // check that read the figures before a corrected import could otherwise commit its
+  // deviations after the corrected check, leaving one the data no longer supports.
+  return withSessionLock(deps.db, `execution-check:${week}`, () => checkWeekLocked(deps, week));
+}
+
+async function checkWeekLocked(deps: ExecutionDeps, week: string): Promise<WeekCheck> {
   const settings = await getSettings(deps.db);
   const month = weekMonth(week);
   const adopted = await adoptedCycleFor(deps.db, month);
