@@ -87,10 +87,10 @@ export function register(app: App, deps: AppDeps): void {
         await tellPrivately(
           client,
           body,
-          changed ? `Action #${a.id} is done.` : `Action #${a.id} is already ${a.status}.`,
+          changed ? `Action #${a.id} is done.` : `Action #${a.id} is already ${done.status}.`,
         );
       } else if (!changed) {
-        await tellPrivately(client, body, `Action #${a.id} is already ${a.status}.`);
+        await tellPrivately(client, body, `Action #${a.id} is already ${done.status}.`);
       }
       await refreshHome(body, client);
     } catch (err) {
