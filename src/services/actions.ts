@@ -279,13 +279,23 @@ export async function sendReminder(
     return 'snoozed';
   const key = `reminder:${action.id}:${p.kind}:${p.occurrence}`;
   const daysLeft = isSnoozeJob ? daysBetween(localDate(now, timezone), action.due_date) : null;
+  // Done may be recorded while this reminder is under way: the status is read again once
+  // the reminder's key is claimed, just before the DM goes out.
+  let closed = false;
   const ts = await dmOnce(
     deps.slack,
     deps.db,
     key,
     action.owner,
     message(action, p.kind, daysLeft),
+    {
+      stillWanted: async () => {
+        closed = (await getAction(deps.db, action.id))?.status !== 'open';
+        return !closed;
+      },
+    },
   );
+  if (closed) return 'not_open';
   await scheduleNext();
   return ts ? 'sent' : 'already_sent';
 }

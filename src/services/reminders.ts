@@ -9,7 +9,7 @@
 import type { Block, KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
-import { ledgerEntry, postMessageOnce } from '../slack/post-ledger.js';
+import { ledgerEntry, type MessagePost, postMessageOnce } from '../slack/post-ledger.js';
 import { inDm } from './dm-channel.js';
 
 export interface SlackMessage {
@@ -43,7 +43,9 @@ export async function postOnce(
 /**
  * Post `msg` in the DM with `user` once under `key` (as postOnce). A DM the ledger already
  * holds returns null at once; otherwise the DM channel is the remembered one (dmChannel in
- * dm-channel.ts: `conversations.open` once per person, not once per DM).
+ * dm-channel.ts: `conversations.open` once per person, not once per DM). `stillWanted` is
+ * asked once the key is claimed, just before the post (postMessageOnce): false sends nothing
+ * and returns null.
  */
 export async function dmOnce(
   slack: WebClient,
@@ -51,7 +53,19 @@ export async function dmOnce(
   key: string,
   user: string,
   msg: SlackMessage,
+  opts: Pick<MessagePost, 'stillWanted'> = {},
 ): Promise<string | null> {
   if ((await ledgerEntry(db, key))?.ts) return null;
-  return inDm(slack, db, user, (channel) => postOnce(slack, db, key, channel, msg));
+  if (!opts.stillWanted)
+    return inDm(slack, db, user, (channel) => postOnce(slack, db, key, channel, msg));
+  return inDm(slack, db, user, async (channel) => {
+    const out = await postMessageOnce(db, slack, {
+      key,
+      channel,
+      text: msg.text,
+      ...(msg.blocks ? { blocks: msg.blocks as readonly (KnownBlock | Block)[] } : {}),
+      ...opts,
+    });
+    return out.posted ? out.ts : null;
+  });
 }

@@ -120,6 +120,8 @@ export interface PostOutcome {
   /** False when it was posted before (the ledger, or Slack, had it): nothing was sent now. */
   readonly posted: boolean;
   readonly fileId?: string;
+  /** True when the caller's `stillWanted` said no once the key was claimed: nothing sent. */
+  readonly withdrawn?: boolean;
 }
 
 interface FileShares {
@@ -236,11 +238,19 @@ export interface MessagePost {
   readonly blocks?: readonly (KnownBlock | Block)[];
   /** Where a failed renewal of the claim is reported (the claim then ages; the next may work). */
   readonly logger?: { warn(obj: object, msg: string): void };
+  /**
+   * Asked once the key is claimed, just before the post: false gives the claim back and
+   * sends nothing (what the message is about changed since the caller decided to send it,
+   * e.g. a reminder's action was marked done). The outcome is then `withdrawn`.
+   */
+  readonly stillWanted?: () => Promise<boolean>;
 }
 
 /**
  * Posts `p` once under its key: the ts, and whether this call sent it. Throws
- * PostInFlightError while another caller's fresh claim on the key has no ts yet.
+ * PostInFlightError while another caller's fresh claim on the key has no ts yet. When
+ * `stillWanted` says no, nothing is sent or recorded: `{ posted: false, withdrawn: true }`
+ * with an empty ts.
  */
 export async function postMessageOnce(
   db: Db,
@@ -278,6 +288,10 @@ async function send(
   p: MessagePost,
   row: LedgerRow,
 ): Promise<PostOutcome> {
+  if (p.stillWanted && !(await p.stillWanted())) {
+    await releaseClaim(db, p.key, row.updatedAt);
+    return { ts: '', posted: false, withdrawn: true };
+  }
   const lease = holdClaim(db, p.key, row.updatedAt, p.logger);
   let ts: string | undefined;
   try {
