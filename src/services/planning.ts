@@ -469,13 +469,40 @@ function isUniqueViolation(err: unknown): boolean {
 }
 
 /**
- * What a run is computed from: the central problem (demand after consensus, capacities with
- * the updates in force, the frozen plan, prices) and the consensus lines. Equal hashes, equal
- * runs: the scenarios are a pure function of it.
+ * Everything a run is computed from, so equal hashes mean equal runs: the central problem
+ * (demand after consensus with its P10/P90, capacities with the updates in force, the frozen
+ * plan, prices), the consensus lines with their steps (stored with the run), the rough-cut
+ * gaps and the opening-stock month (stored too), the cycle's scenarios (`/sop scenario`),
+ * the budget and payment terms (finance), and what the stress test draws from: its samples,
+ * seed, fixed months (frozen + slushy) and the past errors that widen the demand spread.
+ * Leave one out and `/sop plan` after changing it returns the previous run.
  */
 export function planInputHash(inputs: PlanInputs): string {
+  const s = inputs.settings;
   return createHash('sha256')
-    .update(JSON.stringify({ problem: centralProblem(inputs), consensus: inputs.demand }))
+    .update(
+      JSON.stringify({
+        problem: centralProblem(inputs),
+        consensus: inputs.consensus.map((c) => ({
+          family: c.family,
+          period: c.period,
+          baseline: c.baseline,
+          consensus: c.consensus,
+          steps: c.steps,
+        })),
+        gaps: inputs.check.gaps,
+        openingStockMonth: inputs.openingStockMonth,
+        scenarios: inputs.scenarios,
+        budget: inputs.loaded.company.budget ?? null,
+        cash: { dsoDays: s.dso_days, dpoDays: s.dpo_days },
+        stress: {
+          samples: s.stress_samples,
+          seed: s.stress_seed,
+          fixedMonths: s.frozen_months + s.slushy_months,
+        },
+        pastErrors: [...inputs.pastErrors].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      }),
+    )
     .digest('hex');
 }
 
