@@ -124,6 +124,22 @@ export async function recordDecision(
       `scenario: ${input.scenarioId} is not a scenario of this cycle's plan runs.`,
     );
   }
+  // Only a plan can be adopted: a scenario the solver found no plan for has nothing to fix the
+  // next cycle's frozen zone to. Without a vote, the choice is among the latest run's plans,
+  // as the form and \`/sop decide\` offer them; with one, among the vote's options (below).
+  if (scenario.status !== 'optimal')
+    throw new SopError(
+      'validation',
+      `scenario: ${scenario.label} has no plan (${scenario.status}), so it cannot be adopted; choose one of ${await adoptableNames(deps.db, scenario.run_id)}.`,
+    );
+  if (!input.pollId) {
+    const latest = await latestRun(deps.db, input.cycleId);
+    if (latest && latest.id !== scenario.run_id)
+      throw new SopError(
+        'validation',
+        `scenario: ${scenario.label} is from plan run ${scenario.run_id}, not the latest (run ${latest.id}); choose one of ${await adoptableNames(deps.db, latest.id)}.`,
+      );
+  }
   const tradeOff = await tradeOffOf(deps.db, scenario.run_id, input.scenarioId);
   const now = deps.clock.now();
   const { timezone } = await getSettings(deps.db);
@@ -278,10 +294,18 @@ export async function scenarioByName(db: Db, cycle: CycleRow, name: string): Pro
   if (!hit) {
     throw new SopError(
       'validation',
-      `scenario: '${name}' is not in the latest plan run; choose one of ${scenarios.map((s) => s.name).join(', ')}.`,
+      `scenario: '${name}' is not in the latest plan run; choose one of ${await adoptableNames(db, run.id)}.`,
     );
   }
   return hit.id;
+}
+
+/** The names of a run's scenarios that have a plan, to choose from ("central, cautious"). */
+async function adoptableNames(db: Db, runId: string): Promise<string> {
+  const names = (await runScenarios(db, runId))
+    .filter((s) => s.status === 'optimal')
+    .map((s) => s.name);
+  return names.length ? names.join(', ') : 'none (no scenario of that run has a plan)';
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   listDecisions,
   recordDecision,
   SupersedeReasonRequired,
+  scenarioByName,
 } from '../../src/services/decisions.js';
 import { closePoll, createPoll } from '../../src/services/polls.js';
 import { decisionLogMessage } from '../../src/slack/presenters/decision.js';
@@ -24,6 +25,7 @@ const deps = () => ({ db: t.db, queue, clock: { now: () => now } });
 let cycleId = 0;
 let ids: Record<string, string> = {};
 let otherRunScenario = '';
+let infeasible = '';
 
 beforeAll(async () => {
   const fam = await insertFamilies(t.db);
@@ -40,7 +42,25 @@ beforeAll(async () => {
     });
   // An older run, whose scenarios the vote (over the latest run) does not offer.
   otherRunScenario = (await run('older')).ids.central!;
-  ({ ids } = await run('latest'));
+  const latest = await run('latest');
+  ids = latest.ids;
+  // A scenario of the latest run that the solver found no plan for.
+  infeasible = (
+    await t.db
+      .insertInto('plan_scenarios')
+      .values({
+        run_id: latest.runId,
+        name: 'stretch',
+        label: 'Stretch',
+        assumptions: JSON.stringify({ demandMultiplier: 3 }),
+        status: 'infeasible',
+        message: 'LINE-1 cannot make 450 units in 2027-01',
+        total_cost: null,
+        kpis: JSON.stringify({}),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
 });
 
 const refusal = async (p: Promise<unknown>): Promise<SopError> => {
@@ -83,6 +103,40 @@ describe('decisions', () => {
 
     const rec = await recordDecision(deps(), { ...input, requestKey: 'real-1' });
     expect(rec.created).toBe(true);
+  });
+
+  it('without a vote: only a scenario with a plan, of the latest run', async () => {
+    const input = {
+      cycleId,
+      pollId: null,
+      rationale: 'go big',
+      decidedBy: 'U_EXEC',
+      actions: [],
+      supersedeReason: 'typed',
+    };
+    const noPlan = await refusal(
+      recordDecision(deps(), { ...input, scenarioId: infeasible, requestKey: 'stretch-1' }),
+    );
+    expect(noPlan.code).toBe('validation');
+    expect(noPlan.message).toBe(
+      'scenario: Stretch has no plan (infeasible), so it cannot be adopted; choose one of central, cautious, ambitious.',
+    );
+    const older = await refusal(
+      recordDecision(deps(), { ...input, scenarioId: otherRunScenario, requestKey: 'older-1' }),
+    );
+    expect(older.code).toBe('validation');
+    expect(older.message).toMatch(
+      /^scenario: Central is from plan run \d+, not the latest \(run \d+\); choose one of central, cautious, ambitious\.$/,
+    );
+    // Typed by name, the infeasible one is refused the same way, before anything is written.
+    const cycle = { id: cycleId, month: '2027-01', phase: 'executive' } as never;
+    expect(await scenarioByName(t.db, cycle, 'stretch')).toBe(infeasible);
+    const decisions = await t.db
+      .selectFrom('decisions')
+      .select('request_key')
+      .where('request_key', 'in', ['stretch-1', 'older-1'])
+      .execute();
+    expect(decisions).toEqual([]);
   });
 
   it('a second decision supersedes the first with a reason; both stay in the log', async () => {
