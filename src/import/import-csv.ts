@@ -1,8 +1,8 @@
 /**
  * Import one CSV file of one kind: every row is validated first, codes are resolved, and the
  * whole file is upserted by natural key in one transaction with an audit entry. A file with
- * any bad row imports nothing; every bad row (up to a cap) is reported as
- * `file:line: column 'x': what is wrong`.
+ * any bad row imports nothing; every bad row (up to a cap, in line order), whether a field is
+ * wrong or a code unknown, is reported at once as `file:line: column 'x': what is wrong`.
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../../db/connect.js';
@@ -53,22 +53,44 @@ interface ParsedRow {
   readonly value: Record<string, unknown>;
 }
 
+/**
+ * The problems of one file, reported in line order: the field checks run over every row
+ * before the codes are looked up, so each kind is found in its own pass.
+ */
 class Problems {
-  readonly list: string[] = [];
-  truncated = false;
+  private found: { readonly line: number; readonly text: string }[] = [];
+  private truncated = false;
   constructor(
     private readonly file: string,
     private readonly cap: number,
   ) {}
   add(line: number, column: string | null, message: string) {
-    if (this.list.length >= this.cap) {
-      this.truncated = true;
-      return;
-    }
-    this.list.push(`${this.file}:${line}: ${column ? `column '${column}': ` : ''}${message}`);
+    this.found.push({
+      line,
+      text: `${this.file}:${line}: ${column ? `column '${column}': ` : ''}${message}`,
+    });
+    // A file of a million bad rows keeps only what can still be among the first `cap`.
+    if (this.found.length >= 2 * this.cap) this.keepFirst();
   }
   get any() {
-    return this.list.length > 0;
+    return this.found.length > 0;
+  }
+  /** The first `cap` by line; a stable sort keeps the order of each line's problems. */
+  private keepFirst() {
+    this.found.sort((a, b) => a.line - b.line);
+    if (this.found.length > this.cap) {
+      this.found = this.found.slice(0, this.cap);
+      this.truncated = true;
+    }
+  }
+  /** The error that reports them. */
+  error(): ImportError {
+    this.keepFirst();
+    return new ImportError(
+      this.file,
+      this.found.map((p) => p.text),
+      this.truncated,
+    );
   }
 }
 
@@ -273,11 +295,14 @@ async function toTableRows(
 export async function importCsv(db: Db, req: ImportRequest): Promise<ImportResult> {
   const problems = new Problems(req.fileName, req.maxErrors ?? 50);
   const { rows, header } = parseRows(req, problems);
-  if (problems.any) throw new ImportError(req.fileName, problems.list, problems.truncated);
+  // A header problem leaves no rows whose codes could be looked up.
+  if (problems.any && rows.length === 0) throw problems.error();
   const sha256 = createHash('sha256').update(req.text).digest('hex');
   return db.transaction().execute(async (trx) => {
+    // The codes of the rows that passed the field checks are looked up even when other rows
+    // failed them, so the first report names every bad row (nothing is written either way).
     const mapped = await toTableRows(trx, req.kind, rows, problems);
-    if (problems.any) throw new ImportError(req.fileName, problems.list, problems.truncated);
+    if (problems.any) throw problems.error();
     // A stored row takes only the columns the file has: leaving out an optional column (a
     // sales file without revenue, families without safety_stock) keeps what is stored.
     const counts = await upsertRows(trx, mapped.table, mapped.key, mapped.rows, header);

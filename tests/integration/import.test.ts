@@ -116,8 +116,11 @@ describe('sopbot import', () => {
       'FAM-2,2026-02,6,',
     ].join('\r\n');
     const err = await refused('sales', 's.csv', sales);
+    // Line 3's unknown family is reported with the field errors, in line order (before: only
+    // once lines 2, 4 and 6 were fixed, a second round).
     expect(err.problems).toEqual([
       "s.csv:2: column 'units': must be a number ≥ 0",
+      "s.csv:3: column 'family': unknown family 'FAM-9' (import families first)",
       "s.csv:4: column 'units': must be ≥ 0",
       "s.csv:6: column 'family+period': repeats the row on line 5 (FAM-2, 2026-02)",
     ]);
@@ -130,6 +133,49 @@ describe('sopbot import', () => {
       "b.csv:1: column 'month': is not a column of budget (columns: family, period, volume, revenue)",
     );
     expect(header.problems).toContain("b.csv:1: column 'revenue': is missing from the header");
+  });
+
+  it('the first report of a sales file names its unknown family with its field errors', async () => {
+    // The audit's file: −5 units, a thousands separator, an unknown family and month 13.
+    const sales = [
+      'family,period,units',
+      'FAM-1,2026-03,-5',
+      'FAM-1,2026-04,"1,234"',
+      'FAM-99,2026-05,10',
+      'FAM-2,2026-13,10',
+    ].join('\n');
+    const err = await refused('sales', 'sales.csv', sales);
+    expect(err.problems).toEqual([
+      "sales.csv:2: column 'units': must be ≥ 0",
+      "sales.csv:3: column 'units': must be a number ≥ 0",
+      "sales.csv:4: column 'family': unknown family 'FAM-99' (import families first)",
+      "sales.csv:5: column 'period': must be a month as YYYY-MM (e.g. 2027-03)",
+    ]);
+    expect(err.message).toMatch(/^sales\.csv: nothing was imported; 4 problems:/);
+    const stored = await t.db
+      .selectFrom('sales_history')
+      .select('period')
+      .where('period', 'in', ['2026-03', '2026-04', '2026-05'])
+      .execute();
+    expect(stored).toEqual([]);
+    // With a cap of 2 the report keeps the first two by line, the unknown code among them.
+    const capped = await importCsv(t.db, {
+      kind: 'sales',
+      fileName: 'sales.csv',
+      text: 'family,period,units\nFAM-99,2026-05,10\nFAM-1,2026-03,-5\nFAM-1,2026-13,1\n',
+      actor: 'U1',
+      maxErrors: 2,
+    }).then(
+      () => {
+        throw new Error('sales.csv was imported');
+      },
+      (e: unknown) => e as ImportError,
+    );
+    expect(capped.problems).toEqual([
+      "sales.csv:2: column 'family': unknown family 'FAM-99' (import families first)",
+      "sales.csv:3: column 'units': must be ≥ 0",
+    ]);
+    expect(capped.truncated).toBe(true);
   });
 
   it('requires the workforce parameters of a workforce resource', async () => {
