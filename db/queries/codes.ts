@@ -25,3 +25,11 @@ export async function activeCompanyCounts(
   const [families, resources] = await Promise.all([count('families'), count('resources')]);
   return { families, resources };
 }
+
+/** Code → the constant price and unit cost of each family (families.csv). */
+export async function familyCostConstants(
+  db: Db,
+): Promise<Map<string, { readonly price: number; readonly unit_cost: number }>> {
+  const rows = await db.selectFrom('families').select(['code', 'price', 'unit_cost']).execute();
+  return new Map(rows.map((r) => [r.code, { price: r.price, unit_cost: r.unit_cost }]));
+}

@@ -43,6 +43,14 @@ function line(r: ImportResult): string {
   return `${r.fileName}: ${r.kind}: ${r.rows} rows (${r.inserted} new, ${r.updated} updated, ${r.unchanged} unchanged)\n`;
 }
 
+/** The warnings of an import that stood, for stderr; '' when it has none. */
+function warningLines(r: ImportResult): string {
+  const n = r.warnings.length;
+  if (n === 0) return '';
+  const more = r.warningsTruncated ? '\n(more warnings not shown)' : '';
+  return `${r.fileName}: imported, with ${n}${r.warningsTruncated ? '+' : ''} warning${n === 1 ? '' : 's'}:\n${r.warnings.join('\n')}${more}\n`;
+}
+
 /** A job the import owes, recorded in the outbox: what to say once it is handed over. */
 interface Owed {
   readonly ids: readonly string[];
@@ -174,6 +182,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         });
         results.push(result);
         io.stdout(line(result));
+        const warned = warningLines(result);
+        if (warned) io.stderr(warned);
       } catch (err) {
         if (!(err instanceof ImportError)) throw err;
         io.stderr(`${err.message}\n`);

@@ -13,6 +13,8 @@ import { controlCharacter } from '../core/text.js';
 import { CsvSyntaxError, normaliseHeader, parseCsv } from '../csv/parse.js';
 import { SopError } from '../errors.js';
 import { type ImportKind, KIND_SPECS } from './kinds.js';
+import { type ImportRow, LineNotes } from './notes.js';
+import { importWarnings } from './warnings.js';
 
 export interface ImportRequest {
   readonly kind: ImportKind;
@@ -21,6 +23,7 @@ export interface ImportRequest {
   readonly text: string;
   /** Who imports: a Slack user id or `cli:<login>`. */
   readonly actor: string;
+  /** The most problems (and, separately, warnings) reported; 50 by default. */
   readonly maxErrors?: number;
 }
 
@@ -31,6 +34,13 @@ export interface ImportResult extends UpsertCounts {
   readonly sha256: string;
   /** The audit log entry of this import: one per committed import, even of the same file. */
   readonly auditId: string;
+  /**
+   * What the file says that is allowed but likely wrong (a unit cost at or above the price),
+   * as `file:line: column 'x': …`, in line order, the first `maxErrors`: the import stands.
+   */
+  readonly warnings: readonly string[];
+  /** More warnings than `warnings` holds were found. */
+  readonly warningsTruncated: boolean;
 }
 
 export class ImportError extends SopError {
@@ -48,49 +58,18 @@ export class ImportError extends SopError {
   }
 }
 
-interface ParsedRow {
-  readonly line: number;
-  readonly value: Record<string, unknown>;
-}
-
-/**
- * The problems of one file, reported in line order: the field checks run over every row
- * before the codes are looked up, so each kind is found in its own pass.
- */
-class Problems {
-  private found: { readonly line: number; readonly text: string }[] = [];
-  private truncated = false;
+/** The problems of one file, which refuse it. */
+class Problems extends LineNotes {
   constructor(
-    private readonly file: string,
-    private readonly cap: number,
-  ) {}
-  add(line: number, column: string | null, message: string) {
-    this.found.push({
-      line,
-      text: `${this.file}:${line}: ${column ? `column '${column}': ` : ''}${message}`,
-    });
-    // A file of a million bad rows keeps only what can still be among the first `cap`.
-    if (this.found.length >= 2 * this.cap) this.keepFirst();
-  }
-  get any() {
-    return this.found.length > 0;
-  }
-  /** The first `cap` by line; a stable sort keeps the order of each line's problems. */
-  private keepFirst() {
-    this.found.sort((a, b) => a.line - b.line);
-    if (this.found.length > this.cap) {
-      this.found = this.found.slice(0, this.cap);
-      this.truncated = true;
-    }
+    private readonly fileName: string,
+    cap: number,
+  ) {
+    super(fileName, cap);
   }
   /** The error that reports them. */
   error(): ImportError {
-    this.keepFirst();
-    return new ImportError(
-      this.file,
-      this.found.map((p) => p.text),
-      this.truncated,
-    );
+    const { list, truncated } = this.report();
+    return new ImportError(this.fileName, list, truncated);
   }
 }
 
@@ -98,7 +77,7 @@ class Problems {
 function parseRows(
   req: ImportRequest,
   problems: Problems,
-): { rows: ParsedRow[]; header: string[] } {
+): { rows: ImportRow[]; header: string[] } {
   const spec = KIND_SPECS[req.kind];
   let records: ReturnType<typeof parseCsv>;
   try {
@@ -132,7 +111,7 @@ function parseRows(
   if (body.length === 0) problems.add(head.line, null, 'the file has a header but no rows');
 
   const seen = new Map<string, number>();
-  const rows: ParsedRow[] = [];
+  const rows: ImportRow[] = [];
   for (const rec of body) {
     // A row of empty cells (`,,,`), as spreadsheets leave after the data: not a row.
     if (rec.fields.every((f) => f.trim() === '')) continue;
@@ -182,7 +161,7 @@ function parseRows(
 async function toTableRows(
   trx: Db,
   kind: ImportKind,
-  rows: readonly ParsedRow[],
+  rows: readonly ImportRow[],
   problems: Problems,
 ): Promise<{
   table: Parameters<typeof upsertRows>[1];
@@ -223,7 +202,7 @@ async function toTableRows(
   const withIds = (
     table: Parameters<typeof upsertRows>[1],
     key: string[],
-    map: (r: ParsedRow) => Record<string, unknown> | null,
+    map: (r: ImportRow) => Record<string, unknown> | null,
   ) => {
     for (const r of rows) {
       const m = map(r);
@@ -293,7 +272,8 @@ async function toTableRows(
 }
 
 export async function importCsv(db: Db, req: ImportRequest): Promise<ImportResult> {
-  const problems = new Problems(req.fileName, req.maxErrors ?? 50);
+  const cap = req.maxErrors ?? 50;
+  const problems = new Problems(req.fileName, cap);
   const { rows, header } = parseRows(req, problems);
   // A header problem leaves no rows whose codes could be looked up.
   if (problems.any && rows.length === 0) throw problems.error();
@@ -305,12 +285,22 @@ export async function importCsv(db: Db, req: ImportRequest): Promise<ImportResul
     if (problems.any) throw problems.error();
     // A stored row takes only the columns the file has: leaving out an optional column (a
     // sales file without revenue, families without safety_stock) keeps what is stored.
+    const warnings = new LineNotes(req.fileName, cap);
+    for (const w of await importWarnings(trx, req.kind, rows))
+      warnings.add(w.line, w.column, w.message);
     const counts = await upsertRows(trx, mapped.table, mapped.key, mapped.rows, header);
+    const warned = warnings.report();
     const auditId = await audit(trx, {
       actor: req.actor,
       action: 'import',
       entity: req.kind,
-      details: { file: req.fileName, sha256, rows: rows.length, ...counts },
+      details: {
+        file: req.fileName,
+        sha256,
+        rows: rows.length,
+        ...counts,
+        warnings: warned.total,
+      },
     });
     return {
       kind: req.kind,
@@ -319,6 +309,8 @@ export async function importCsv(db: Db, req: ImportRequest): Promise<ImportResul
       sha256,
       auditId,
       ...counts,
+      warnings: warned.list,
+      warningsTruncated: warned.truncated,
     };
   });
 }

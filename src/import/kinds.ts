@@ -60,6 +60,17 @@ const number = (what = 'a number') =>
       .refine((n) => Math.abs(n) <= MAX_MAGNITUDE, 'is too large (at most 1,000,000,000,000)'),
   );
 const nonNegative = () => number('a number ≥ 0').refine((n) => n >= 0, 'must be ≥ 0');
+/**
+ * A selling price: above 0. The price is also what a lost sale costs the plan, so at 0 the plan
+ * drops the family's whole demand as lost sales.
+ */
+const price = () =>
+  number('a number > 0').refine(
+    (n) => n > 0,
+    "must be above 0 (at 0 a lost sale costs nothing, so the plan drops the family's demand)",
+  );
+const optionalPrice = () =>
+  z.preprocess(blankToUndefined, price().optional()).transform((v) => v ?? null);
 const optionalNonNegative = () =>
   z.preprocess(blankToUndefined, nonNegative().optional()).transform((v) => v ?? null);
 const wholeNumber = (min: number) =>
@@ -119,7 +130,7 @@ export const familyRow = z.object({
   code: code(),
   name: text(),
   unit: unit('units'),
-  price: nonNegative(),
+  price: price(),
   unit_cost: nonNegative(),
   holding_cost: nonNegative(),
   backlog_cost: nonNegative(),
@@ -207,7 +218,7 @@ export const capacityRow = z.object({
 export const familyCostRow = z.object({
   family: code(),
   period: period(),
-  price: optionalNonNegative(),
+  price: optionalPrice(),
   unit_cost: optionalNonNegative(),
   holding_cost: optionalNonNegative(),
   backlog_cost: optionalNonNegative(),

@@ -115,6 +115,8 @@ describe('sopbot import with an open cycle', () => {
         inserted: Number(e.details.inserted),
         updated: Number(e.details.updated),
         unchanged: Number(e.details.unchanged),
+        warnings: [],
+        warningsTruncated: false,
       }),
     );
     expect(jobs[0]!.data.requestKey).toBe(importRequestKey(cycleId, results));

@@ -196,6 +196,67 @@ describe('sopbot import', () => {
     expect(rows[0]!.at).toBeInstanceOf(Date);
   });
 
+  it('refuses a price of 0, in families and in a month', async () => {
+    const zero = await refused(
+      'families',
+      'f.csv',
+      'code,name,price,unit_cost,holding_cost,backlog_cost\nFAM-70,Free,0,5,1,2\n',
+    );
+    expect(zero.problems).toEqual([
+      "f.csv:2: column 'price': must be above 0 (at 0 a lost sale costs nothing, so the plan drops the family's demand)",
+    ]);
+    const month = await refused(
+      'family_costs',
+      'fc.csv',
+      'family,period,price\nFAM-1,2027-02,0\nFAM-1,2027-03,\n',
+    );
+    expect(month.problems).toEqual([
+      "fc.csv:2: column 'price': must be above 0 (at 0 a lost sale costs nothing, so the plan drops the family's demand)",
+    ]);
+  });
+
+  it('imports a unit cost at or above the price, with a warning naming file, line and column', async () => {
+    const loss =
+      ': every unit made loses money, so the plan may serve none of its demand and count it as lost sales. Imported; if the product is not sold at a loss, correct the file and import it again';
+    const families = await importCsv(t.db, {
+      kind: 'families',
+      fileName: 'families.csv',
+      text: [
+        'code,name,price,unit_cost,holding_cost,backlog_cost',
+        'FAM-71,Loss maker,20,30,1,2',
+        'FAM-72,Break even,25,25,1,2',
+        'FAM-73,Fine,25,24.99,1,2',
+      ].join('\n'),
+      actor: 'U1',
+    });
+    expect(families).toMatchObject({ rows: 3, inserted: 3 });
+    expect(families.warnings).toEqual([
+      `families.csv:2: column 'unit_cost': 30 is at or above FAM-71's price, 20${loss}`,
+      `families.csv:3: column 'unit_cost': 25 is at or above FAM-72's price, 25${loss}`,
+    ]);
+    // Months: FAM-73 costs 24.99 and sells at 25. A price of 24 below its cost, a cost of 26
+    // above its price, a month at 30 with a cost of 26 (fine), and a month that sets neither.
+    const months = await importCsv(t.db, {
+      kind: 'family_costs',
+      fileName: 'family_costs.csv',
+      text: [
+        'family,period,price,unit_cost,holding_cost',
+        'FAM-73,2027-01,24,,',
+        'FAM-73,2027-02,,26,',
+        'FAM-73,2027-03,30,26,',
+        'FAM-71,2027-04,,,3',
+      ].join('\n'),
+      actor: 'U1',
+    });
+    expect(months).toMatchObject({ rows: 4, inserted: 4 });
+    expect(months.warnings).toEqual([
+      `family_costs.csv:2: column 'price': in 2027-01 FAM-73's unit cost, 24.99, is at or above the price, 24${loss}`,
+      `family_costs.csv:3: column 'unit_cost': in 2027-02 the unit cost 26 is at or above FAM-73's price, 25${loss}`,
+    ]);
+    const audited = await auditEntries(t.db, 'import');
+    expect(audited.at(-1)!.details).toMatchObject({ file: 'family_costs.csv', warnings: 2 });
+  });
+
   it('seeds a company with the CLI and imports every file it wrote, twice', async () => {
     const out = join(dir, 'company');
     const seed = io({});
@@ -228,6 +289,21 @@ describe('sopbot import', () => {
     expect(await main(['import', 'capacities', file], cli.io)).toBe(1);
     expect(cli.err.join('')).toContain(`${file}:2: column 'capacity': must be ≥ 0`);
     expect(await readFile(file, 'utf8')).toContain('LINE-1');
+  });
+
+  it('the CLI prints the warnings of a file it imported, and exits 0', async () => {
+    const file = join(dir, 'families-loss.csv');
+    await writeFile(
+      file,
+      'code,name,price,unit_cost,holding_cost,backlog_cost\nFAM-80,Loss maker,10,12,1,2\n',
+    );
+    const cli = io({ DATABASE_URL: t.url });
+    expect(await main(['import', 'families', file, '--no-recompute'], cli.io)).toBe(0);
+    expect(cli.out.join('')).toContain(`${file}: families: 1 rows (1 new, 0 updated, 0 unchanged)`);
+    expect(cli.err.join('')).toBe(
+      `${file}: imported, with 1 warning:\n` +
+        `${file}:2: column 'unit_cost': 12 is at or above FAM-80's price, 10: every unit made loses money, so the plan may serve none of its demand and count it as lost sales. Imported; if the product is not sold at a loss, correct the file and import it again\n`,
+    );
   });
 
   it('import all of a folder with no file it knows exits 1 and says what it looked for', async () => {
