@@ -30,6 +30,16 @@ export async function settingsOfTeam(db: Db, teamId: string): Promise<SettingsRo
     .executeTakeFirstOrThrow();
 }
 
+/** The team's settings row, locked until the caller's transaction ends; throws when there is none. */
+export async function lockedSettings(trx: Db, teamId: string): Promise<SettingsRow> {
+  return trx
+    .selectFrom('workspace_settings')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+}
+
 /** Applies `patch` to the team's row, stamping updated_at; returns the row as stored. */
 export async function patchSettings(
   db: Db,

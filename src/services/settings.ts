@@ -3,6 +3,7 @@ import type { Db } from '../../db/connect.js';
 import {
   ensureSettings,
   latestSettings,
+  lockedSettings,
   lockedTimezones,
   patchSettings,
   setAllTimezones,
@@ -11,6 +12,7 @@ import {
 import type { SettingsRow } from '../../db/schema.js';
 import type { Config } from '../config.js';
 import type { TimeFences } from '../core/company.js';
+import { ValidationError } from '../errors.js';
 
 /** The single workspace's settings row, created with defaults on first use. */
 export async function getSettings(db: Db, teamId = 'default'): Promise<SettingsRow> {
@@ -44,13 +46,41 @@ export type SettingsPatch = Partial<
   >
 >;
 
+/**
+ * Applies `patch` to the settings, in one transaction with the row locked, so the rules that
+ * span settings see the values the patch is applied to: a frozen fence must leave at least one
+ * month of the horizon outside it (a horizon all frozen would take every adjustment to an
+ * executive exception and fix all production to the adopted plan). The slushy zone may reach
+ * the horizon's end: its months stay open to change, flagged.
+ */
 export async function updateSettings(
   db: Db,
   patch: SettingsPatch,
   teamId = 'default',
 ): Promise<SettingsRow> {
   const current = await getSettings(db, teamId);
-  return patchSettings(db, current.team_id, patch);
+  return db.transaction().execute(async (trx) => {
+    const locked = await lockedSettings(trx, current.team_id);
+    // Only a patch of the two is checked: a row stored before the rule still takes channels.
+    if (patch.frozen_months !== undefined || patch.horizon_months !== undefined)
+      checkFenceInHorizon(
+        patch.frozen_months ?? locked.frozen_months,
+        patch.horizon_months ?? locked.horizon_months,
+        patch.horizon_months !== undefined && patch.frozen_months === undefined,
+      );
+    return patchSettings(trx, current.team_id, patch);
+  });
+}
+
+/** Refuses a frozen fence that covers the whole horizon, saying what to change. */
+function checkFenceInHorizon(frozen: number, horizon: number, horizonChanged: boolean): void {
+  if (frozen < horizon) return;
+  const whole = `the frozen fence (${frozen} month${frozen === 1 ? '' : 's'}) would cover the whole ${horizon}-month horizon, so every change would need an executive exception and production would be fixed to the adopted plan`;
+  throw new ValidationError(
+    horizonChanged
+      ? `Horizon not changed: ${whole}. Set a horizon of at least ${frozen + 1} months, or first shorten the frozen fence with \`/sop settings fences <frozen> <slushy>\`.`
+      : `Fences not changed: ${whole}. Set at most ${horizon - 1} frozen month${horizon - 1 === 1 ? '' : 's'}, or first lengthen the horizon with \`/sop settings horizon <months>\`.`,
+  );
 }
 
 /**
