@@ -70,3 +70,19 @@ export function prefixWithin(s: string, max: number): string {
   }
   return s.slice(0, end);
 }
+
+/**
+ * `s` in at most `max` characters, cut whole: at the end of its last sentence that fits (one
+ * that keeps at least a third of `max`), else after its last whole word with "…". `s` itself
+ * when it fits.
+ */
+export function cutWhole(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const head = prefixWithin(s, max);
+  for (let i = head.length - 1; i >= Math.floor(max / 3); i--) {
+    if ('.!?'.includes(head[i] ?? '') && /\s/.test(s[i + 1] ?? '')) return s.slice(0, i + 1);
+  }
+  const room = prefixWithin(s, max - 1);
+  const space = room.search(/\s\S*$/);
+  return `${(space > 0 ? room.slice(0, space) : room).trimEnd()}…`;
+}

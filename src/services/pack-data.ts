@@ -106,6 +106,8 @@ export interface PackData {
       readonly name: string;
       readonly label: string;
       readonly status: string;
+      /** Why a scenario has no plan (the solver's diagnosis); null for an optimal one. */
+      readonly message?: string | null;
       readonly totalCost: number | null;
       readonly fillRate: number | null;
       readonly revenue: number;

@@ -5,7 +5,7 @@
 
 import { BIAS_SIGN_CONVENTION } from '../core/kpi.js';
 import { ratio } from '../core/pack-kpis.js';
-import { oneUnit } from '../core/text.js';
+import { cutWhole, oneUnit } from '../core/text.js';
 import { type CapacityMove, KPI_TARGETS, type PackData } from './pack-data.js';
 import {
   changedLines,
@@ -93,6 +93,25 @@ export interface PackSection {
 
 const mention = (id: string) => `<@${id}>`;
 
+export interface PackTextOptions {
+  /**
+   * Why a scenario has no plan, cut whole (`cutWhole`) to this many characters; the whole
+   * message when absent (the file).
+   */
+  readonly messageChars?: number;
+}
+
+/** Q6's line for a scenario without a plan: its status, and why, as the solver said. */
+export function noPlanLine(
+  x: { readonly label: string; readonly status: string; readonly message?: string | null },
+  messageChars?: number,
+): string {
+  const why = x.message?.trim();
+  if (!why) return `${x.label}: no plan (${x.status}).`;
+  const text = messageChars === undefined ? why : cutWhole(why, messageChars);
+  return `${x.label}: no plan (${x.status}). ${text}${/[.!?…]$/.test(text) ? '' : '.'}`;
+}
+
 /**
  * The ten answers as short lines of text (mrkdwn-friendly: `*bold*` is avoided). `who` shows
  * a person: a mention in Slack (the default; Slack renders it), a name in a file.
@@ -100,6 +119,7 @@ const mention = (id: string) => `<@${id}>`;
 export function packSections(
   p: PackData,
   who: (userId: string) => string = mention,
+  opts: PackTextOptions = {},
 ): PackSection[] {
   const s: PackSection[] = [];
   const ch = p.changes;
@@ -203,7 +223,7 @@ export function packSections(
         : `DECISION NEEDED NOW: adopt one scenario${d.poll ? ` (vote ${d.poll.id} is ${d.poll.status})` : ' (`/sop vote`)'}.`,
       ...d.scenarios.map((x) =>
         x.status !== 'optimal'
-          ? `${x.label}: ${x.status}.`
+          ? noPlanLine(x, opts.messageChars)
           : (x.tradeOff ??
             `${x.label}: revenue ${money(x.revenue)}, fill rate ${pct(x.fillRate)}.`),
       ),

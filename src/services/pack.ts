@@ -200,6 +200,7 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
         name: s.name,
         label: s.label,
         status: s.status,
+        message: s.message,
         totalCost: s.total_cost,
         fillRate: typeof s.kpis.fillRate === 'number' ? s.kpis.fillRate : null,
         revenue: scenarioRevenue.get(s.id) ?? 0,

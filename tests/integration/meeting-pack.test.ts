@@ -75,7 +75,7 @@ beforeAll(async () => {
     .where('id', '=', prevId)
     .execute();
   cur = await insertCycle(db, { month: '2027-01', phase: 'executive' });
-  await insertRun(db, {
+  const curRun = await insertRun(db, {
     cycleId: cur,
     runKey: 'pack-cur',
     periods: ['2027-01', '2027-02', '2027-03', '2027-04', '2027-05', '2027-06'],
@@ -84,6 +84,18 @@ beforeAll(async () => {
     resources: [{ id: fam.line, capacity: 500, loadPerUnit: 0.5 }],
     scenarios: SCENARIOS,
   });
+  // A fourth scenario of the run has no plan, and the solver said why.
+  await db
+    .insertInto('plan_scenarios')
+    .values({
+      run_id: curRun.runId,
+      name: 'stock-build',
+      label: 'Stock build',
+      assumptions: '{}',
+      status: 'infeasible',
+      message: 'FAM-2 cannot end 2027-06 with the required 9,000 units in stock (3,000 short).',
+    })
+    .execute();
   await db
     .insertInto('sales_history')
     .values([
@@ -200,6 +212,9 @@ describe('meeting pack', () => {
       "Ambitious: +$60k margin vs Central if demand comes (P90) and +$10k expected; at P10 demand it leaves $95k of stock beyond 3 months' cover and cash −$70k against budget; service at risk 86.0% (−4.0 pts).",
     );
     expect(section(md, 6)).toContain('Cautious: revenue');
+    expect(section(md, 6)).toContain(
+      '- Stock build: no plan (infeasible). FAM-2 cannot end 2027-06 with the required 9,000 units in stock (3,000 short).\n',
+    );
     expect(section(md, 5)).toContain('Demand risk, Ambitious: fill rate 86.0%');
     // 7. Launches.
     expect(section(md, 7)).toContain('FAM-2 2027-03: launch by U_REP (1,000 → 1,300)');

@@ -133,7 +133,7 @@ describe('pack presenters', () => {
     );
     expect(text(4)).toContain('vs budget n/a (no budget loaded)');
     expect(text(6)).toMatch(/^DECISION NEEDED NOW/);
-    expect(text(6)).toContain('What-if: infeasible.');
+    expect(text(6)).toContain('What-if: no plan (infeasible).');
     expect(packMessage(data(1, 0)).blocks[7]).toMatchObject({
       text: { text: expect.stringContaining(':rotating_light: *6.') },
     });
@@ -409,5 +409,47 @@ describe('the constraints of Q5', () => {
       'NEW constraint: LINE-2 2027-04 (maintenance: Spindle overhaul).',
       'Known constraint: LINE-2 2027-05 (maintenance: Spindle overhaul).',
     ]);
+  });
+});
+
+describe('a scenario without a plan (Q6)', () => {
+  const why =
+    'FAM-7 cannot end 2028-06 with the required 1,200 units in stock (300 short). <!here> FAM-8 cannot keep its minimum stock of 50 units at the end of 2027-04 (50 short). '.repeat(
+      3,
+    );
+  const withMessage = (message: string | null): PackData => {
+    const d = data(1, 0);
+    return {
+      ...d,
+      decisions: {
+        ...d.decisions,
+        scenarios: d.decisions.scenarios.map((x) =>
+          x.status === 'optimal' ? x : { ...x, label: 'Cautious', message },
+        ),
+      },
+    };
+  };
+
+  it('says why in the file, whole', () => {
+    expect(packMarkdown(withMessage(why))).toContain(
+      `- Cautious: no plan (infeasible). ${why.trim()}\n`,
+    );
+  });
+
+  it('says why in Slack, escaped, cut at a whole sentence', () => {
+    const json = JSON.stringify(packMessage(withMessage(why)).blocks);
+    // The sentences are 76 and 89 characters, by turns: 300 characters hold three
+    // (76 + 1 + 89 + 1 + 76 = 243), not a fourth (+ 1 + 89 = 333).
+    expect(json).toContain(
+      '• Cautious: no plan (infeasible). FAM-7 cannot end 2028-06 with the required 1,200 units in stock (300 short). &lt;!here&gt; FAM-8 cannot keep its minimum stock of 50 units at the end of 2027-04 (50 short). FAM-7 cannot end 2028-06 with the required 1,200 units in stock (300 short).',
+    );
+    expect(json).not.toContain('<!here>');
+    expect(json).not.toContain(
+      '(50 short). FAM-7 cannot end 2028-06 with the required 1,200 units in stock (300 short). &lt;!here&gt; FAM-8',
+    );
+  });
+
+  it('names the status alone when the solver said nothing', () => {
+    expect(packSections(withMessage(null))[5]!.lines).toContain('Cautious: no plan (infeasible).');
   });
 });

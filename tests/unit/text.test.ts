@@ -1,7 +1,7 @@
 /** Text helpers of src/core/text.ts. */
 import { describe, expect, it } from 'vitest';
 import { clip as chartClip } from '../../src/charts/format.js';
-import { controlCharacterMessage, oneUnit, prefixWithin } from '../../src/core/text.js';
+import { controlCharacterMessage, cutWhole, oneUnit, prefixWithin } from '../../src/core/text.js';
 import { clipMrkdwn } from '../../src/slack/presenters/fit.js';
 import { clip } from '../../src/slack/presenters/format.js';
 
@@ -59,5 +59,22 @@ describe('cutting text never splits a character', () => {
     }
     // Before: 'a' × 198 + the rocket's first half + '…', which Slack showed as 🐦.
     expect(clip(s, 200)).toBe(`${'a'.repeat(198)}…`);
+  });
+});
+
+describe('cutWhole', () => {
+  it('cuts at the last whole sentence that fits, else at a whole word with an ellipsis', () => {
+    const two = 'Demand cannot be met. The backlog cannot be brought down.';
+    expect(cutWhole(two, 200)).toBe(two);
+    // The first sentence is 21 characters: within 40, and more than a third of it.
+    expect(cutWhole(two, 40)).toBe('Demand cannot be met.');
+    // Within 15 no sentence ends: the words that fit in 14, then "…".
+    expect(cutWhole(two, 15)).toBe('Demand cannot…');
+    // A decimal point is not the end of a sentence.
+    expect(cutWhole('Price 12.50 is below the cost of 14.20 here', 20)).toBe('Price 12.50 is…');
+    // A sentence shorter than a third of the room is not worth the cut: words instead.
+    expect(cutWhole('No. Then a much longer sentence follows here', 30)).toBe(
+      'No. Then a much longer…',
+    );
   });
 });

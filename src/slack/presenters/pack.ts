@@ -20,10 +20,13 @@ import { clip, escKeepingMentions, mrkdwn, plain } from './format.js';
 /** Where every line of the pack is, when the message had to leave some out. */
 export const FULL_PACK = '`/sop pack md` has the full pack';
 
+/** Why a scenario has no plan, in the message: its first sentences; the file has all of it. */
+export const NO_PLAN_MESSAGE_CHARS = 300;
+
 const section = (text: string): types.KnownBlock => ({ type: 'section', text: mrkdwn(text) });
 
 export function packMessage(p: PackData): { text: string; blocks: types.KnownBlock[] } {
-  const sections = packSections(p);
+  const sections = packSections(p, undefined, { messageChars: NO_PLAN_MESSAGE_CHARS });
   // The pack's lines are plain text: escaped here, with the mentions of the members it names.
   const named = new Set(packPeople(p));
   const head: types.KnownBlock[] = [
