@@ -18,6 +18,7 @@ import { runStaleStock } from '../src/core/supply/from-company.js';
 import { authorsOf, loadRunCharts, withAuthorNames } from '../src/services/chart-data.js';
 import { planCharts } from '../src/services/run-charts.js';
 import { getSettings } from '../src/services/settings.js';
+import { centralShortfalls } from '../src/services/shortfall.js';
 import { userNamesFor } from '../src/services/user-names.js';
 import {
   CONTENT_WAIT_MS,
@@ -60,7 +61,13 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
       key: keyOf(`run:${p.runId}:headline`),
       channel: thread.channel,
       threadTs: thread.threadTs ?? null,
-      text: planHeadline(p.runId, data.cycleMonth, scenarios, runStaleStock(data.run)),
+      text: planHeadline(
+        p.runId,
+        data.cycleMonth,
+        scenarios,
+        runStaleStock(data.run),
+        await centralShortfalls(ctx.db, p.runId),
+      ),
     });
   }
   const done = new Set(

@@ -120,3 +120,19 @@ export async function resourceResults(db: Db, scenarioId: string): Promise<Resou
 export function centralOf(scenarios: readonly PlanScenarioRow[]): PlanScenarioRow | null {
   return scenarios.find((s) => s.name === 'central') ?? scenarios[0] ?? null;
 }
+
+/** The resource-months of a scenario whose capacity binds: a shadow price above 0. */
+export async function bindingCapacities(
+  db: Db,
+  scenarioId: string,
+): Promise<{ resource: string; period: string }[]> {
+  return db
+    .selectFrom('plan_resource_duals as d')
+    .innerJoin('resources as r', 'r.id', 'd.resource_id')
+    .select(['r.code as resource', 'd.period'])
+    .where('d.scenario_id', '=', scenarioId)
+    .where('d.shadow_price', '>', 1e-6)
+    .orderBy('r.code')
+    .orderBy('d.period')
+    .execute();
+}

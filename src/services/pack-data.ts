@@ -4,6 +4,7 @@
  * (services/pack-markdown.ts) and the Slack presenter show it.
  */
 import type { Mover } from '../core/pack-kpis.js';
+import type { FamilyShortfall } from '../core/shortfall.js';
 import type { PackLoop } from './pack-loop.js';
 
 /** Targets the KPIs are shown against. */
@@ -130,6 +131,11 @@ export interface PackData {
     /** Carried from an earlier cycle (src/services/carry-over.ts): no before → after of its own. */
     readonly carried: boolean;
   }[];
+  /**
+   * Q8: the families whose demand the central plan does not meet (lost sales and the backlog
+   * left at the end) above SHORTFALL_SHARE of their demand, the largest first, with the cause.
+   */
+  readonly shortfalls?: readonly FamilyShortfall[];
   /** Q8 */
   readonly overloads: readonly {
     readonly resource: string;

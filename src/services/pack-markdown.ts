@@ -5,6 +5,7 @@
 
 import { BIAS_SIGN_CONVENTION } from '../core/kpi.js';
 import { ratio } from '../core/pack-kpis.js';
+import { type FamilyShortfall, SHORTFALL_SHARE, shortfallLine } from '../core/shortfall.js';
 import { cutWhole, oneUnit } from '../core/text.js';
 import { type CapacityMove, KPI_TARGETS, type PackData } from './pack-data.js';
 import {
@@ -282,6 +283,22 @@ export function packSections(
   return s;
 }
 
+/**
+ * Q8's first lines: the families whose demand the central plan (the one the pack reads, named
+ * by its label) does not meet, above
+ * SHORTFALL_SHARE of their demand over the horizon, each with its units and its cause.
+ */
+export function shortfallLines(
+  short: readonly FamilyShortfall[],
+  scenario: string | null = 'central',
+): string[] {
+  if (short.length === 0) return [];
+  return [
+    `Demand the ${scenario ?? 'central'} plan does not meet (lost, or still on backlog at the end), for each family short by more than ${pct(SHORTFALL_SHARE)} of its demand over the horizon:`,
+    ...short.map(shortfallLine),
+  ];
+}
+
 /** Q8: the constraints worth most first (shadow prices), then the other overloads. */
 function criticalLines(p: PackData): string[] {
   if (p.runId === null) return [NO_RUN];
@@ -295,9 +312,11 @@ function criticalLines(p: PackData): string[] {
     .filter((o) => !listed.has(`${o.resource}|${o.period}`))
     .slice(0, 8 - Math.min(ranked.length, 5))
     .map((o) => `${o.resource} ${o.period} loaded at ${pct(o.utilisation)}.`);
+  const short = shortfallLines(p.shortfalls ?? [], p.scenario);
   if (ranked.length + others.length === 0)
-    return ['No resource loaded above 100% in the central scenario.'];
+    return [...short, 'No resource loaded above 100% in the central scenario.'];
   return [
+    ...short,
     ...(ranked.length
       ? ['Ranked by what one more unit of capacity is worth (shadow price):', ...ranked]
       : []),

@@ -39,6 +39,7 @@ import { getCycleByMonth, PHASE_LABEL } from './cycles.js';
 import type { CapacityMove, PackData } from './pack-data.js';
 import { loopOf } from './review-post.js';
 import { fencesOf, getSettings } from './settings.js';
+import { runProblem, scenarioShortfalls } from './shortfall.js';
 
 /** Where callers of the pack found them before the split. */
 export type { PackData } from './pack-data.js';
@@ -112,6 +113,13 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
       s.id === central?.id ? revenue : sum((await familyResults(db, s.id)).map((r) => r.revenue)),
     );
   }
+
+  // Q8: the families the central plan leaves short, and why. The run's problem (prices,
+  // loads) holds every demand line: it is read only when the plan gives demand up or leaves
+  // it owed.
+  const owes = fam.some((r) => r.lostSales > 1e-6 || r.backlog > 1e-6);
+  const problem = run && owes ? await runProblem(db, run.id) : null;
+  const shortfalls = central && owes ? await scenarioShortfalls(db, central.id, problem, fam) : [];
 
   // Q9: months beyond the slushy zone against the budget volume.
   const fences = fencesOf(settings);
@@ -229,6 +237,7 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
       shadowPrice: c.shadowPrice,
       utilisation: res.find((r) => r.code === c.code && r.period === c.period)?.utilisation ?? null,
     })),
+    shortfalls,
     overloads: res
       .filter((r) => r.utilisation > 1 + 1e-9)
       .map((r) => ({ resource: r.code, period: r.period, utilisation: r.utilisation })),

@@ -412,6 +412,38 @@ describe('the constraints of Q5', () => {
   });
 });
 
+describe('the families left short (Q8)', () => {
+  const short = {
+    family: 'FAM-5&<x>',
+    demand: 641_903,
+    lost: 470_234,
+    endBacklog: 0,
+    unmet: 470_234,
+    share: 470_234 / 641_903,
+    months: ['2027-02', '2027-03'],
+    cause: { kind: 'capacity', resources: [{ resource: 'LINE-1', months: 2 }] },
+  } as const;
+
+  it('lead the answer, with units, share and cause', () => {
+    const s = packSections({ ...data(0, 0), shortfalls: [short] });
+    expect(s[7]!.lines.slice(0, 2)).toEqual([
+      'Demand the Central plan does not meet (lost, or still on backlog at the end), for each family short by more than 1.0% of its demand over the horizon:',
+      'FAM-5&<x>: 470,234 of 641,903 units of demand not met (73.3%) in 2 months, 2027-02–2027-03; capacity binds: LINE-1 in all 2.',
+    ]);
+  });
+
+  it('are escaped in Slack', () => {
+    const json = JSON.stringify(packMessage({ ...data(0, 0), shortfalls: [short] }).blocks);
+    expect(json).toContain('• FAM-5&amp;&lt;x&gt;: 470,234 of 641,903 units of demand not met');
+    expect(json).not.toContain('<x>');
+  });
+
+  it('are left out when every family is served', () => {
+    const s = packSections({ ...data(0, 0), shortfalls: [] });
+    expect(s[7]!.lines.join('\n')).not.toContain('does not meet');
+  });
+});
+
 describe('a scenario without a plan (Q6)', () => {
   const why =
     'FAM-7 cannot end 2028-06 with the required 1,200 units in stock (300 short). <!here> FAM-8 cannot keep its minimum stock of 50 units at the end of 2027-04 (50 short). '.repeat(

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { FamilyShortfall } from '../../src/core/shortfall.js';
 import { planHeadline, whatIfDiff } from '../../src/slack/presenters/plan-run.js';
 
 const central = {
@@ -56,6 +57,60 @@ describe('plan headline', () => {
     };
     expect(planHeadline('8', null, [bare])).toBe(
       '*Plan run 8 is ready.*\n• *Central*: at its own planned demand, fill rate 100.0%, margin $5; peak utilisation 100.0%, 0 resource-months on overtime',
+    );
+  });
+});
+
+describe('plan headline: the families left short', () => {
+  const short = (family: string): FamilyShortfall => ({
+    family,
+    demand: 1800,
+    lost: 1200,
+    endBacklog: 0,
+    unmet: 1200,
+    share: 2 / 3,
+    months: ['2027-01', '2027-02'],
+    cause: { kind: 'capacity', resources: [{ resource: 'LINE-<1>', months: 2 }] },
+  });
+
+  it('names each family under the scenarios, codes escaped', () => {
+    const bare = {
+      ...central,
+      kpis: { fillRate: 0.6, grossMargin: 5, peakUtilisation: 1, overloads: 0 },
+    };
+    const text = planHeadline('8', null, [bare], null, [
+      short('FAM-<b>&'),
+      {
+        ...short('FAM-0'),
+        lost: 600,
+        unmet: 600,
+        demand: 600,
+        share: 1,
+        cause: { kind: 'price', period: '2027-01', price: 0, unitCost: 10 },
+      },
+    ]);
+    expect(text.split('\n').slice(2)).toEqual([
+      '*Demand the central plan does not meet* (families short by more than 1.0% of their demand over the horizon):',
+      '• FAM-&lt;b&gt;&amp;: 1,200 of 1,800 units of demand not met (66.7%) in 2 months, 2027-01–2027-02; capacity binds: LINE-&lt;1&gt; in all 2.',
+      '• FAM-0: 600 of 600 units of demand not met (100.0%) in 2 months, 2027-01–2027-02; its price ($0 in 2027-01) does not cover its unit cost ($10), so giving the demand up costs least.',
+    ]);
+  });
+
+  it('says nothing of it when every family is served', () => {
+    expect(planHeadline('8', null, [central], null, [])).not.toContain('does not meet');
+  });
+
+  it('keeps whole lines within its budget and says where the rest is', () => {
+    const many = Array.from({ length: 40 }, (_, i) => short(`FAMILY-WITH-A-LONG-CODE-${i}`));
+    const lines = planHeadline('8', null, [central], null, many).split('\n');
+    const listed = lines.filter((l) => l.startsWith('• FAMILY-'));
+    // Lines 0–9 are 146 characters, 10–39 are 147, each with a newline after the first; the
+    // "more" line is 68 with its newline 69: 10 × 146 + 6 × 147 + 15 newlines = 2,357, and a
+    // 17th (148) would pass 2,500 − 69 = 2,431. 16 shown, 24 more.
+    expect(listed.length).toBe(16);
+    for (const l of listed) expect(l).toMatch(/capacity binds: LINE-&lt;1&gt; in all 2\.$/);
+    expect(lines.at(-1)).toBe(
+      '_…and 24 more families: `/sop pack md` lists them under question 8._',
     );
   });
 });

@@ -3,6 +3,8 @@
  * differences a what-if makes against central. Pure functions of the stored KPIs.
  */
 import { formatNumber, formatPercent, formatPointsBetween } from '../../charts/format.js';
+import { type FamilyShortfall, SHORTFALL_SHARE, shortfallLine } from '../../core/shortfall.js';
+import { andMore, fitLines } from './fit.js';
 import { esc } from './format.js';
 
 export type Kpis = Readonly<Record<string, number | null | undefined>>;
@@ -34,6 +36,8 @@ export function planHeadline(
   s: readonly ScenarioFigures[],
   /** The run's stale-stock warning ("opening stock from 2027-01's count: …"), if any. */
   staleStock: string | null = null,
+  /** The families the central plan leaves short (src/core/shortfall.ts), the largest first. */
+  short: readonly FamilyShortfall[] = [],
 ): string {
   const tension = (k: Kpis): string =>
     `peak utilisation ${pct(k.peakUtilisation)}, ${count(k.overloads)} resource-months on overtime`;
@@ -50,7 +54,28 @@ export function planHeadline(
     ? ['_Expected and P10: each plan against the same demand samples._']
     : [];
   const stock = staleStock ? [`:warning: ${esc(staleStock)}.`] : [];
-  return [head, ...stock, ...lines, ...note].join('\n');
+  return [head, ...stock, ...lines, ...note, ...shortfallLines(short)].join('\n');
+}
+
+/** What the families' lines may take in the headline; the rest is in the pack. */
+export const SHORTFALL_CHARS = 2500;
+
+/**
+ * The families whose demand the central plan does not meet, above SHORTFALL_SHARE of their
+ * demand: units, share and cause, one whole line each, as many as SHORTFALL_CHARS holds.
+ */
+export function shortfallLines(short: readonly FamilyShortfall[]): string[] {
+  if (short.length === 0) return [];
+  const fitted = fitLines(
+    short.map((x) => `• ${esc(shortfallLine(x))}`),
+    { chars: SHORTFALL_CHARS },
+    (n) =>
+      andMore(n, n === 1 ? 'family' : 'families', '`/sop pack md` lists them under question 8'),
+  );
+  return [
+    `*Demand the central plan does not meet* (families short by more than ${pct(SHORTFALL_SHARE)} of their demand over the horizon):`,
+    ...fitted.lines,
+  ];
 }
 
 interface Diff {
