@@ -1,6 +1,6 @@
 /**
  * The meeting pack's arithmetic: what moved since the last plan, how families did against
- * it, and how far the liquid months are from the budget. Plain data in and out.
+ * it, and how far the units the plan delivers in the liquid months are from the budget. Plain data in and out.
  */
 
 export const sum = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0);
@@ -84,43 +84,57 @@ export interface BudgetGap {
   readonly budgeted: readonly string[];
   /** How many months were asked for. */
   readonly months: number;
-  readonly plan: number;
+  /** Units the plan delivers (sells) over `budgeted`: demand less what it does not meet. */
+  readonly delivered: number;
+  /** Demand over `budgeted`, met or not. */
+  readonly demand: number;
   readonly budget: number | null;
+  /** Delivered against budget. */
   readonly gapPct: number | null;
-  /** The `limit` months furthest from the budget, in relative terms. */
-  readonly worst: readonly { period: string; plan: number; budget: number; gapPct: number }[];
+  /** The `limit` months furthest from the budget, in relative terms (delivered units). */
+  readonly worst: readonly {
+    period: string;
+    delivered: number;
+    budget: number;
+    gapPct: number;
+  }[];
 }
 
 /**
- * Planned demand against budget volume over `months` (the liquid zone), both sides over the
- * months the budget covers: a budget that ends before the horizon is not set against a plan
- * that runs on.
+ * The units the plan delivers against the budget's volume over `months` (the liquid zone),
+ * both sides over the months the budget covers: a budget that ends before the horizon is not
+ * set against a plan that runs on. The budget is of sales, so it is set against what the plan
+ * sells (delivers), not against demand it may give up; the demand is kept beside it.
  */
 export function budgetGap(
   months: readonly string[],
-  plan: readonly { period: string; demand: number }[],
+  plan: readonly { period: string; demand: number; delivered: number }[],
   budget: readonly { period: string; volume: number }[],
   limit: number,
 ): BudgetGap {
   const set = new Set(months);
-  const planBy = new Map<string, number>();
+  const deliveredBy = new Map<string, number>();
+  const demandBy = new Map<string, number>();
   for (const r of plan)
-    if (set.has(r.period)) planBy.set(r.period, (planBy.get(r.period) ?? 0) + r.demand);
+    if (set.has(r.period)) {
+      deliveredBy.set(r.period, (deliveredBy.get(r.period) ?? 0) + r.delivered);
+      demandBy.set(r.period, (demandBy.get(r.period) ?? 0) + r.demand);
+    }
   const budBy = new Map<string, number>();
   for (const b of budget)
     if (set.has(b.period)) budBy.set(b.period, (budBy.get(b.period) ?? 0) + b.volume);
   const budgeted = months.filter((p) => budBy.has(p));
-  const total = sum(budgeted.map((p) => planBy.get(p) ?? 0));
+  const total = sum(budgeted.map((p) => deliveredBy.get(p) ?? 0));
   const totalBudget = budBy.size ? sum([...budBy.values()]) : null;
   const worst = budgeted
     .map((p) => {
-      const planned = planBy.get(p) ?? 0;
+      const delivered = deliveredBy.get(p) ?? 0;
       const budgeted = budBy.get(p) ?? 0;
       return {
         period: p,
-        plan: planned,
+        delivered,
         budget: budgeted,
-        gapPct: ratio(planned - budgeted, budgeted) ?? 0,
+        gapPct: ratio(delivered - budgeted, budgeted) ?? 0,
       };
     })
     .sort((a, b) => Math.abs(b.gapPct) - Math.abs(a.gapPct))
@@ -129,7 +143,8 @@ export function budgetGap(
     from: months[0] ?? null,
     budgeted,
     months: months.length,
-    plan: total,
+    delivered: total,
+    demand: sum(budgeted.map((p) => demandBy.get(p) ?? 0)),
     budget: totalBudget,
     gapPct: totalBudget === null ? null : ratio(total - totalBudget, totalBudget),
     worst,

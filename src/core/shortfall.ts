@@ -23,6 +23,27 @@ export interface PlanFamilyMonth {
   readonly backlog: number;
 }
 
+/**
+ * Units delivered in each row's month: demand, less what was given up, less what was added
+ * to the backlog (plus what was caught up from it). The revenue's definition
+ * (src/core/finance.ts `revenueByRow`); summed, the units the plan sells. `openingBacklog`
+ * is the backlog before the first month, by family (0 where absent).
+ */
+export function deliveredByRow(
+  rows: readonly PlanFamilyMonth[],
+  openingBacklog: ReadonlyMap<string, number> = new Map(),
+): number[] {
+  const order = rows.map((r, i) => ({ r, i })).sort((a, b) => a.r.period.localeCompare(b.r.period));
+  const before = new Map(openingBacklog);
+  const out = new Array<number>(rows.length).fill(0);
+  for (const { r, i } of order) {
+    const prev = before.get(r.code) ?? 0;
+    before.set(r.code, r.backlog);
+    out[i] = r.demand - r.lostSales - (r.backlog - prev);
+  }
+  return out;
+}
+
 export type ShortfallCause =
   /** Price at or below unit cost in a month it falls short (the first such month). */
   | {

@@ -3,7 +3,7 @@
  * docs/sop-domain.md as data. `buildPack` (services/pack.ts) fills it; the Markdown export
  * (services/pack-markdown.ts) and the Slack presenter show it.
  */
-import type { Mover } from '../core/pack-kpis.js';
+import type { BudgetGap, Mover } from '../core/pack-kpis.js';
 import type { FamilyShortfall } from '../core/shortfall.js';
 import type { PackLoop } from './pack-loop.js';
 
@@ -153,18 +153,8 @@ export interface PackData {
     readonly shadowPrice: number;
     readonly utilisation: number | null;
   }[];
-  /** Q9 */
-  readonly longTerm: {
-    readonly from: string | null;
-    /** The months compared: those beyond the slushy zone the budget covers. */
-    readonly budgeted: readonly string[];
-    /** How many months lie beyond the slushy zone. */
-    readonly months: number;
-    readonly plan: number;
-    readonly budget: number | null;
-    readonly gapPct: number | null;
-    readonly worst: readonly { period: string; plan: number; budget: number; gapPct: number }[];
-  };
+  /** Q9: the units the plan delivers against the budget's sales volume (BudgetGap). */
+  readonly longTerm: BudgetGap;
   /** The loop: performance review (Q2, Q3), what changed (Q1), follow-through (Q10). */
   readonly loop: PackLoop | null;
   /** Q10 */

@@ -66,6 +66,20 @@ function partOf(budgeted: readonly string[], months: number): string {
 const span = (periods: readonly string[]) =>
   periods.length > 1 ? `${periods[0]}–${periods.at(-1)}` : (periods[0] ?? '');
 
+/**
+ * Q9's line: the units the plan delivers (sells) against the budget's sales volume, and the
+ * demand beside it when the plan does not deliver all of it.
+ */
+function longTermLine(lt: PackData['longTerm']): string {
+  if (lt.budget === null)
+    return `From ${lt.from} (beyond the slushy zone): no budget loaded for these months to set the plan against.`;
+  const head = `From ${lt.from} (beyond the slushy zone): the plan delivers ${num(lt.delivered)} units vs budgeted sales of ${num(lt.budget)} (${pct(lt.gapPct, true)})${partOf(lt.budgeted, lt.months)}`;
+  const short = lt.demand - lt.delivered;
+  return short > 0.5
+    ? `${head}; demand there is ${num(lt.demand)} units, ${num(short)} of which the plan does not deliver.`
+    : `${head}.`;
+}
+
 /** Q4's cash: over the horizon, and against the budget where the budget ends. */
 function cashLine(fi: PackData['finance']): string {
   const head = `Cash over the horizon ${money(fi.cashFlow ?? 0)} expected, ${money(fi.cashFlowP10 ?? 0)} at P10`;
@@ -259,7 +273,7 @@ export function packSections(
         : lt.from === null
           ? ['The plan does not reach beyond the slushy zone.']
           : [
-              `From ${lt.from} (beyond the slushy zone): plan ${num(lt.plan)} vs budget ${lt.budget === null ? 'n/a' : num(lt.budget)} units (${pct(lt.gapPct, true)})${partOf(lt.budgeted, lt.months)}.`,
+              longTermLine(lt),
               ...(lt.worst.length
                 ? [
                     `Largest gaps: ${lt.worst.map((w) => `${w.period} ${pct(w.gapPct, true)}`).join(', ')}.`,

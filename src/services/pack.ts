@@ -32,6 +32,7 @@ import {
   topMovers,
 } from '../core/pack-kpis.js';
 import { tradeOffSentences } from '../core/scenarios/trade-off.js';
+import { deliveredByRow } from '../core/shortfall.js';
 import { zoneOf } from '../core/time-fences.js';
 import { SopError } from '../errors.js';
 import { isOverdue, listActions, today } from './actions.js';
@@ -39,7 +40,7 @@ import { getCycleByMonth, PHASE_LABEL } from './cycles.js';
 import type { CapacityMove, PackData } from './pack-data.js';
 import { loopOf } from './review-post.js';
 import { fencesOf, getSettings } from './settings.js';
-import { runProblem, scenarioShortfalls } from './shortfall.js';
+import { openingBacklog, runProblem, scenarioShortfalls } from './shortfall.js';
 
 /** Where callers of the pack found them before the split. */
 export type { PackData } from './pack-data.js';
@@ -114,17 +115,28 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
     );
   }
 
-  // Q8: the families the central plan leaves short, and why. The run's problem (prices,
-  // loads) holds every demand line: it is read only when the plan gives demand up or leaves
-  // it owed.
-  const owes = fam.some((r) => r.lostSales > 1e-6 || r.backlog > 1e-6);
-  const problem = run && owes ? await runProblem(db, run.id) : null;
-  const shortfalls = central && owes ? await scenarioShortfalls(db, central.id, problem, fam) : [];
-
-  // Q9: months beyond the slushy zone against the budget volume.
+  // Q8 and Q9 need the run's problem (prices, loads, the opening backlog), which holds every
+  // demand line: it is read only when the plan gives demand up or leaves it owed, or when Q9
+  // counts the first month (whose deliveries depend on the opening backlog).
   const fences = fencesOf(settings);
   const liquid = periods.filter((p) => zoneOf(month, p, fences) === 'liquid');
-  const longTerm = budgetGap(liquid, fam, budgetRows, 3);
+  const owes = fam.some((r) => r.lostSales > 1e-6 || r.backlog > 1e-6);
+  const problem =
+    run && (owes || (periods[0] !== undefined && liquid.includes(periods[0])))
+      ? await runProblem(db, run.id)
+      : null;
+
+  // Q8: the families the central plan leaves short, and why.
+  const shortfalls = central && owes ? await scenarioShortfalls(db, central.id, problem, fam) : [];
+
+  // Q9: the units the plan delivers (sells) beyond the slushy zone against the budget volume.
+  const delivered = deliveredByRow(fam, openingBacklog(problem));
+  const longTerm = budgetGap(
+    liquid,
+    fam.map((r, i) => ({ period: r.period, demand: r.demand, delivered: delivered[i] ?? 0 })),
+    budgetRows,
+    3,
+  );
 
   // Q10: open actions of earlier cycles.
   const day = today(now, settings.timezone);

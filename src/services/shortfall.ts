@@ -23,6 +23,11 @@ export async function runProblem(db: Db, runId: string): Promise<PlanProblem | n
   return run ? planProblemSchema.parse(run.problem) : null;
 }
 
+/** Each family's backlog before the plan's first month, as the plan opened on it. */
+export function openingBacklog(problem: PlanProblem | null): Map<string, number> {
+  return new Map((problem?.families ?? []).map((f) => [f.code, f.initialBacklog]));
+}
+
 /** A scenario's shortfalls from its family results and its binding capacities. */
 export async function scenarioShortfalls(
   db: Db,

@@ -220,9 +220,10 @@ describe('meeting pack', () => {
     expect(section(md, 7)).toContain('FAM-2 2027-03: launch by U_REP (1,000 → 1,300)');
     // 8. 1120 × 0.5 / 500 = 112%.
     expect(section(md, 8)).toContain('LINE-1 2027-01 loaded at 112.0%');
-    // 9. Frozen 1 + slushy 2: months 4–6 are liquid; 3 × 1120 vs 3 × 1100.
+    // 9. Frozen 1 + slushy 2: months 4–6 are liquid; 3 × 1120 delivered (none lost, no
+    // backlog) vs 3 × 1100.
     expect(section(md, 9)).toContain(
-      'From 2027-04 (beyond the slushy zone): plan 3,360 vs budget 3,300 units (+1.8%)',
+      'From 2027-04 (beyond the slushy zone): the plan delivers 3,360 units vs budgeted sales of 3,300 (+1.8%).',
     );
     // 10. The open action of the previous cycle, overdue.
     expect(section(md, 10)).toContain(
@@ -292,7 +293,7 @@ describe('meeting pack', () => {
     expect(section(after, 6)).toContain('Decided: Cautious scenario adopted by U_EXEC.');
     expect(section(after, 7)).toContain('No launch or end-of-life adjustment this cycle.');
     expect(section(after, 8)).toContain('No resource loaded above 100%');
-    expect(section(after, 9)).toContain('vs budget 3,600 units');
+    expect(section(after, 9)).toContain('vs budgeted sales of 3,600');
     expect(section(after, 10)).toContain('No open action from earlier cycles.');
   });
 
@@ -308,7 +309,7 @@ describe('meeting pack', () => {
     );
     // Liquid months April to June, budgeted April and May: 2 × 1,100 vs 2 × 1,200.
     expect(section(md, 9)).toContain(
-      'From 2027-04 (beyond the slushy zone): plan 2,200 vs budget 2,400 units (−8.3%), over the 2 of 3 months the budget covers (2027-04–2027-05).',
+      'From 2027-04 (beyond the slushy zone): the plan delivers 2,200 units vs budgeted sales of 2,400 (−8.3%), over the 2 of 3 months the budget covers (2027-04–2027-05).',
     );
   });
 });

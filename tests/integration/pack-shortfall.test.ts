@@ -4,7 +4,8 @@
  * left short, its units and the cause: FAM-HOT wants 300 a month from LINE-H, which makes
  * 100 a month and is full every month (nothing can be built ahead), so 200 a month are lost;
  * FAM-CHEAP sells at $5 what costs $10 to make, so the plan gives all of it up. FAM-OK is
- * served in full and is not named.
+ * served in full and is not named. The budget question sets the units delivered, not the
+ * demand, against the budget's sales.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runScenarios } from '../../db/queries/plan-runs.js';
@@ -172,5 +173,14 @@ describe('families the plan leaves short', () => {
       `*Demand the central plan does not meet* (families short by more than 1.0% of their demand over the horizon):\n• ${HOT}\n• ${CHEAP}`,
     );
     expect(text).not.toContain('FAM-OK');
+  });
+
+  it('question 9 sets the units delivered, not the demand, against the budget', async () => {
+    const md = packMarkdown(await buildPack(t.db, '2027-01', NOW));
+    // April to June: delivered 100 + 0 + 200 = 300 a month, 900 against 3 × 420 = 1,260:
+    // −28.6%. Demand 600 a month, 1,800, of which 900 is not delivered.
+    expect(section(md, 9)).toContain(
+      'From 2027-04 (beyond the slushy zone): the plan delivers 900 units vs budgeted sales of 1,260 (−28.6%); demand there is 1,800 units, 900 of which the plan does not deliver.',
+    );
   });
 });

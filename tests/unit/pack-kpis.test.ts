@@ -5,6 +5,7 @@ import {
   familyPerformance,
   topMovers,
 } from '../../src/core/pack-kpis.js';
+import { deliveredByRow } from '../../src/core/shortfall.js';
 
 describe('pack KPIs (hand-computed)', () => {
   it('sums demand per family over the given months only', () => {
@@ -67,11 +68,11 @@ describe('pack KPIs (hand-computed)', () => {
   it('compares the liquid months with the budget and names the worst months', () => {
     const months = ['2027-04', '2027-05', '2027-06'];
     const plan = [
-      { period: '2027-03', demand: 999 },
-      { period: '2027-04', demand: 110 },
-      { period: '2027-05', demand: 60 },
-      { period: '2027-05', demand: 20 },
-      { period: '2027-06', demand: 50 },
+      { period: '2027-03', demand: 999, delivered: 999 },
+      { period: '2027-04', demand: 110, delivered: 110 },
+      { period: '2027-05', demand: 60, delivered: 60 },
+      { period: '2027-05', demand: 20, delivered: 20 },
+      { period: '2027-06', demand: 50, delivered: 50 },
     ];
     const budget = [
       { period: '2027-04', volume: 100 },
@@ -84,14 +85,46 @@ describe('pack KPIs (hand-computed)', () => {
     expect(g.from).toBe('2027-04');
     expect(g.budgeted).toEqual(['2027-04', '2027-05']);
     expect(g.months).toBe(3);
-    expect(g.plan).toBe(190);
+    expect(g.delivered).toBe(190);
+    expect(g.demand).toBe(190);
     expect(g.budget).toBe(200);
     expect(g.gapPct).toBeCloseTo(-0.05, 12);
-    expect(g.worst.map((w) => [w.period, w.plan, w.budget])).toEqual([
+    expect(g.worst.map((w) => [w.period, w.delivered, w.budget])).toEqual([
       ['2027-05', 80, 100],
       ['2027-04', 110, 100],
     ]);
     expect(g.worst[0]?.gapPct).toBeCloseTo(-0.2, 12);
     expect(budgetGap(months, plan, [], 3)).toMatchObject({ budget: null, gapPct: null, worst: [] });
+  });
+
+  it('sets the units the plan delivers against the budget, not the demand it gives up', () => {
+    // One family, demand 300 a month, capacity for 100: 200 lost each month. The budget is
+    // of sales, 120 a month. Delivered 2 × 100 = 200 vs 240: −16.7%; demand 600 would
+    // have read +150%.
+    const months = ['2027-04', '2027-05'];
+    const plan = months.map((period) => ({ period, demand: 300, delivered: 100 }));
+    const budget = months.map((period) => ({ period, volume: 120 }));
+    const g = budgetGap(months, plan, budget, 3);
+    expect(g.delivered).toBe(200);
+    expect(g.demand).toBe(600);
+    expect(g.budget).toBe(240);
+    expect(g.gapPct).toBeCloseTo(-40 / 240, 12);
+    expect(g.worst.map((w) => [w.period, w.delivered])).toEqual([
+      ['2027-04', 100],
+      ['2027-05', 100],
+    ]);
+  });
+
+  it('counts as delivered the demand less lost sales and the change in backlog', () => {
+    // A opens with 10 on backlog. Jan: demand 100, 5 lost, backlog 10 → 30: delivered
+    // 100 − 5 − 20 = 75. Feb: demand 100, none lost, backlog 30 → 0: 100 + 30 = 130.
+    // B, listed first and out of order: Feb demand 50, 50 lost: 0; Jan demand 40: 40.
+    const rows = [
+      { code: 'B', period: '2027-02', demand: 50, lostSales: 50, backlog: 0 },
+      { code: 'A', period: '2027-01', demand: 100, lostSales: 5, backlog: 30 },
+      { code: 'B', period: '2027-01', demand: 40, lostSales: 0, backlog: 0 },
+      { code: 'A', period: '2027-02', demand: 100, lostSales: 0, backlog: 0 },
+    ];
+    expect(deliveredByRow(rows, new Map([['A', 10]]))).toEqual([0, 75, 40, 130]);
   });
 });

@@ -100,7 +100,8 @@ function data(actions: number, overloads: number): PackData {
       from: null,
       budgeted: [],
       months: 0,
-      plan: 0,
+      delivered: 0,
+      demand: 0,
       budget: null,
       gapPct: null,
       worst: [],
@@ -366,7 +367,8 @@ describe('a pack built before the cycle has a plan run', () => {
         from: null,
         budgeted: [],
         months: 0,
-        plan: 0,
+        delivered: 0,
+        demand: 0,
         budget: null,
         gapPct: null,
         worst: [],
@@ -483,5 +485,26 @@ describe('a scenario without a plan (Q6)', () => {
 
   it('names the status alone when the solver said nothing', () => {
     expect(packSections(withMessage(null))[5]!.lines).toContain('Cautious: no plan (infeasible).');
+  });
+});
+
+describe('the long-term plan against the budget (Q9)', () => {
+  const q9 = (longTerm: PackData['longTerm']) =>
+    packSections({ ...data(0, 0), longTerm }).find((x) => x.n === 9)?.lines ?? [];
+  const base = { from: '2027-04', budgeted: ['2027-04'], months: 1, worst: [] };
+
+  it('sets the units delivered against the budget, and gives the demand when it is more', () => {
+    // 300 demanded, 100 delivered, budget 120: (100 − 120) / 120 = −16.7%.
+    expect(q9({ ...base, delivered: 100, demand: 300, budget: 120, gapPct: -20 / 120 })[0]).toBe(
+      'From 2027-04 (beyond the slushy zone): the plan delivers 100 units vs budgeted sales of 120 (−16.7%); demand there is 300 units, 200 of which the plan does not deliver.',
+    );
+  });
+
+  it('says when no budget covers those months', () => {
+    expect(
+      q9({ ...base, budgeted: [], delivered: 0, demand: 0, budget: null, gapPct: null })[0],
+    ).toBe(
+      'From 2027-04 (beyond the slushy zone): no budget loaded for these months to set the plan against.',
+    );
   });
 });
