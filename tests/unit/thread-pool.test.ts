@@ -23,8 +23,8 @@ import { createHighsSolver, type HighsSolver } from '../../src/solver/highs.js';
 import { planFile } from '../helpers/plan-files.js';
 
 /** A company big enough that overtime, subcontracting and the workforce all come into play. */
-function generatedProblem(): PlanProblem {
-  const company = generateCompany({ families: 30, months: 24, resources: 6, seed: 11 });
+function generatedProblem(families = 30): PlanProblem {
+  const company = generateCompany({ families, months: 24, resources: 6, seed: 11 });
   const periods = nextPeriods('2031-01', 12);
   const demand = company.families.flatMap((f, i) =>
     periods.map((period, t) => ({
@@ -123,11 +123,13 @@ async function replaced(dead: Worker, n: number): Promise<readonly Worker[]> {
 
 describe('a pool thread that dies', () => {
   it('fails the solve it was running, and the other solves still finish', async () => {
-    const problem = generatedProblem();
+    // Four times the families of the other tests, so each solve lasts long enough (some
+    // 200 ms) for the kill to land while it runs, even on a loaded machine.
+    const problem = generatedProblem(120);
     const serial = await runScenarios(problem, DEFAULT_SCENARIOS, local);
-    // A solve takes some 50 ms, so the victim may finish before the kill lands, or all three
-    // may finish before they are in the threads together. Such an attempt proves nothing and
-    // is run again (at most 10 times) on a full pool; the kill must then fail exactly one.
+    // The victim may still finish before the kill lands, or all three may finish before they
+    // are in the threads together. Such an attempt proves nothing and is run again (at most
+    // 10 times) on a full pool; the kill must then fail exactly one.
     let failed: PromiseRejectedResult[] = [];
     let victim: Worker | undefined;
     for (let attempt = 0; attempt < 10 && failed.length === 0; attempt++) {
