@@ -7,10 +7,11 @@ import type { Db } from '../../db/connect.js';
 import { audit } from '../../db/queries/audit.js';
 import { familyIds, resourceIds } from '../../db/queries/codes.js';
 import { cycleScenarios, replaceCycleScenarios } from '../../db/queries/cycle-scenarios.js';
+import { lockCyclePhase } from '../../db/queries/cycles.js';
 import { matchCode } from '../../db/queries/shared.js';
 import type { WhatIf } from '../core/scenarios/what-if.js';
 import { DEFAULT_SCENARIOS, parseScenarios, type ScenarioAssumptions } from '../core/scenarios.js';
-import { ValidationError } from '../errors.js';
+import { SopError, ValidationError } from '../errors.js';
 
 export interface CycleScenarioList {
   readonly scenarios: readonly ScenarioAssumptions[];
@@ -58,9 +59,25 @@ export function scenarioLimitMessage(
 }
 
 /**
+ * Refuses (`phase_closed`) a change to a closed cycle's scenarios: a form opened while the
+ * cycle was open can be submitted after it closed. In a transaction, the cycle's row stays
+ * share-locked until it ends, so the cycle cannot close before the change is written.
+ */
+async function refuseClosedCycle(trx: Db, cycleId: number): Promise<void> {
+  const cycle = await lockCyclePhase(trx, cycleId);
+  if (!cycle) throw new SopError('not_found', `No cycle with id ${cycleId}.`);
+  if (cycle.phase === 'closed')
+    throw new SopError(
+      'phase_closed',
+      `Cycle ${cycle.month} is closed; its scenarios can no longer change. Start the next cycle (\`/sop cycle start YYYY-MM\`) and set the scenario there.`,
+    );
+}
+
+/**
  * Adds or replaces one scenario (by name) in the cycle's list, starting from the defaults
  * when the cycle has none of its own. Saving the same scenario twice changes nothing. A bad
- * field (a schema issue, an unknown family or resource) throws ScenarioInvalid naming it.
+ * field (a schema issue, an unknown family or resource) throws ScenarioInvalid naming it; a
+ * closed cycle is refused (`phase_closed`).
  */
 export async function setCycleScenario(
   db: Db,
@@ -130,6 +147,7 @@ export async function setCycleScenario(
   } as ScenarioAssumptions;
   if (unknown.length) throw new ScenarioInvalid(unknown);
   return db.transaction().execute(async (trx) => {
+    await refuseClosedCycle(trx, cycleId);
     const { scenarios } = await listCycleScenarios(trx, cycleId);
     const limit = scenarioLimitMessage(scenarios, scenario.name);
     if (limit) throw new ValidationError(limit);
@@ -148,13 +166,14 @@ export async function setCycleScenario(
   });
 }
 
-/** Back to the defaults. */
+/** Back to the defaults; a closed cycle is refused (`phase_closed`). */
 export async function resetCycleScenarios(
   db: Db,
   cycleId: number,
   by: string,
 ): Promise<CycleScenarioList> {
   await db.transaction().execute(async (trx) => {
+    await refuseClosedCycle(trx, cycleId);
     await replaceCycleScenarios(trx, cycleId, [], by);
     await audit(trx, { actor: by, action: 'scenario.reset', entity: 'cycle', entityId: cycleId });
   });

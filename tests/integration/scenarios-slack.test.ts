@@ -271,3 +271,34 @@ describe('the cycle’s limit of 6 scenarios', () => {
     expect(names.map((r) => r.name)).not.toContain('late');
   });
 });
+
+describe('a scenario form submitted after its cycle closed', () => {
+  it('is refused with the cycle named and what to do, and writes nothing', async () => {
+    await db.deleteFrom('cycle_scenarios').where('cycle_id', '=', cycleId).execute();
+    await h.sop(PLANNER, 'scenario set after-close');
+    const modal = await waitFor(() =>
+      standin
+        .openViews(PLANNER)
+        .find((v) => String(v.definition.private_metadata).includes('"name":"after-close"')),
+    );
+    await db.updateTable('cycles').set({ phase: 'closed' }).where('id', '=', cycleId).execute();
+    const auditBefore = await db.selectFrom('audit_log').select('id').execute();
+    try {
+      const res = await h.driver.submitView(modal.id, {
+        user: PLANNER,
+        values: { label: { v: 'After close' } },
+      });
+      expect(res.outcome).toMatchObject({ action: 'updated' });
+      const shown = JSON.stringify(standin.openViews(PLANNER).at(-1)?.definition.blocks);
+      expect(shown).toContain(
+        'Cycle 2027-03 is closed; its scenarios can no longer change. Start the next cycle (`/sop cycle start YYYY-MM`) and set the scenario there.',
+      );
+      expect(await db.selectFrom('cycle_scenarios').selectAll().execute()).toHaveLength(0);
+      expect(await db.selectFrom('audit_log').select('id').execute()).toHaveLength(
+        auditBefore.length,
+      );
+    } finally {
+      await db.updateTable('cycles').set({ phase: 'pre_sop' }).where('id', '=', cycleId).execute();
+    }
+  });
+});
