@@ -24,7 +24,9 @@ export const role: SopSubcommand = {
       throw new UsageError(
         `\`${what ?? ''}\` is not a role; use one of ${ROLES.join(', ')}. Usage: \`${USAGE}\``,
       );
-    await setRole(deps.db, member.userId, userId, parsed.data);
+    await setRole(deps.db, member.userId, userId, parsed.data, {
+      bootstrapAdmins: deps.config.SOPBOT_ADMIN_USERS,
+    });
     await respond({
       response_type: 'ephemeral',
       text: `<@${userId}> is now *${ROLE_LABEL[parsed.data]}*.`,

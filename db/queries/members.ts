@@ -26,6 +26,31 @@ export async function familyCodesOf(db: Db, userId: string): Promise<string[]> {
   return rows.map((r) => r.code);
 }
 
+/**
+ * The members whose role is admin, their rows locked until the caller's transaction ends, so
+ * two role changes that each count the admins run one after the other.
+ */
+export async function lockAdmins(trx: Db): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('members')
+    .select('slack_user_id')
+    .where('role', '=', 'admin')
+    .forUpdate()
+    .execute();
+  return rows.map((r) => r.slack_user_id);
+}
+
+/** Of `userIds`, those with a row in members (any role). */
+export async function membersAmong(db: Db, userIds: readonly string[]): Promise<string[]> {
+  if (userIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('members')
+    .select('slack_user_id')
+    .where('slack_user_id', 'in', [...userIds])
+    .execute();
+  return rows.map((r) => r.slack_user_id);
+}
+
 /** Creates the member with `role`, or changes an existing member's role. */
 export async function upsertRole(
   db: Db,

@@ -7,6 +7,8 @@ import { audit } from '../../db/queries/audit.js';
 import {
   familiesWithCodes,
   familyCodesOf,
+  lockAdmins,
+  membersAmong,
   replaceMemberFamilies,
   roleOf,
   upsertRole,
@@ -66,14 +68,40 @@ export function requirePermission(member: Member, action: Action, what: string):
   );
 }
 
+export interface SetRoleOptions {
+  readonly displayName?: string;
+  /** SOPBOT_ADMIN_USERS: each is an admin while they have no role of their own. */
+  readonly bootstrapAdmins?: readonly string[];
+}
+
+/**
+ * Gives `userId` `role`. A change that would leave sopbot without an admin (the last admin
+ * demoted, by themself or by a bootstrap admin) is refused (`conflict`) and writes nothing.
+ * The admins' rows are locked first, so of two admins demoting each other at once, the second
+ * counts after the first has committed and is refused.
+ */
 export async function setRole(
   db: Db,
   actor: string,
   userId: string,
   role: Role,
-  displayName?: string,
+  { displayName, bootstrapAdmins = [] }: SetRoleOptions = {},
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    if (role !== 'admin') {
+      const withRows = new Set(await membersAmong(trx, bootstrapAdmins));
+      const admins = new Set([
+        ...(await lockAdmins(trx)),
+        ...bootstrapAdmins.filter((u) => !withRows.has(u)),
+      ]);
+      if (admins.has(userId) && admins.size === 1) {
+        const who = userId === actor ? 'You are' : `<@${userId}> is`;
+        throw new SopError(
+          'conflict',
+          `${who} the last admin; sopbot would have no admin left. Make someone else admin first (\`/sop role @someone admin\`), then change ${userId === actor ? 'your' : 'their'} role.`,
+        );
+      }
+    }
     const before = await roleOf(trx, userId);
     await upsertRole(trx, { userId, role, displayName: displayName ?? null });
     await audit(trx, {

@@ -97,6 +97,15 @@ describe('/sop roles and settings', () => {
     expect(answers).toHaveLength(2); // the first /sop role above, and this request once
   });
 
+  it('the last admin cannot give themself another role', async () => {
+    // Cara is an admin by SOPBOT_ADMIN_USERS, and the only one.
+    expect(await sop(ADMIN, 'role <@UCARA001|cara> planner')).toBe(
+      ':warning: You are the last admin; sopbot would have no admin left. Make someone else admin first (`/sop role @someone admin`), then change your role.',
+    );
+    const rows = await db.selectFrom('members').select('slack_user_id').execute();
+    expect(rows.map((r) => r.slack_user_id)).not.toContain(ADMIN);
+  });
+
   it('admins and planners assign families; unknown codes are named', async () => {
     // Codes in any case, as /forecast reads them; the answer spells them as the company does.
     expect(await sop(ADMIN, 'families <@UALICE01|alice> fam-1 FAM-2')).toBe(
