@@ -41,7 +41,9 @@ export function register(app: App, deps: AppDeps): void {
       publishRequest = made?.publishRequest ?? null;
     } catch (err) {
       logUnexpected(deps.logger, err, 'execution report failed');
-      const field = err instanceof SopError && /^code:/.test(err.message) ? 'code' : 'comment';
+      // A refusal names its field first ("code: …", "expected: …"); the rest go on the comment.
+      const named = err instanceof SopError ? /^(code|expected|actual):/.exec(err.message) : null;
+      const field = named?.[1] ?? 'comment';
       await ack({
         response_action: 'errors',
         errors: { [field]: userMessage(err).slice(0, 2000) },

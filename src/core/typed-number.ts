@@ -15,6 +15,16 @@ export type TypedNumber =
   | { readonly kind: 'decimal-comma'; readonly message: string }
   | { readonly kind: 'not-a-number' };
 
+/**
+ * Most units anyone types in one field: a forecast change (set or ±), a capacity change, an
+ * S&OE quantity. More is a typo (a pasted id, a finger on the 9): it is refused with the field's
+ * name and this limit, before it can swamp a plan or overflow a total.
+ */
+export const MAX_TYPED_UNITS = 1e9;
+
+/** MAX_TYPED_UNITS as written in a refusal: 1,000,000,000. */
+export const MAX_TYPED_UNITS_TEXT = MAX_TYPED_UNITS.toLocaleString('en-US');
+
 const GROUPED_OR_PLAIN = /^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^[+-]?\.\d+$/;
 
 /** `typed` as a number; see the module comment for what is accepted. */

@@ -23,6 +23,7 @@ import { type AdjustmentKind, computeConsensus } from '../core/consensus.js';
 import { isPeriod, nextPeriods, type Period, periodIndex, periodRange } from '../core/period.js';
 import { controlCharacterMessage } from '../core/text.js';
 import { checkFence } from '../core/time-fences.js';
+import { MAX_TYPED_UNITS, MAX_TYPED_UNITS_TEXT } from '../core/typed-number.js';
 import type { AppDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
 import { adjustmentsOpen, getOpenCycle, PHASE_LABEL } from './cycles.js';
@@ -144,8 +145,7 @@ export async function openCycleForChanges(
 }
 
 /** Checks the parts of a change that need no database: months, value, reason, comment. */
-/** Largest change accepted, in units (set or +/-) and in % (a bigger one is a typo). */
-export const MAX_CHANGE_UNITS = 1e9;
+/** Largest change accepted in % (a bigger one is a typo); in units it is MAX_TYPED_UNITS. */
 export const MAX_CHANGE_PCT = 1000;
 
 /**
@@ -169,10 +169,10 @@ export function checkChangeText(input: ChangeInput): void {
       'value',
       `A change of ${input.value > 0 ? '+' : ''}${input.value}% is not accepted: at most ±${MAX_CHANGE_PCT}%. Check the value.`,
     );
-  if (input.kind !== 'delta_pct' && Math.abs(input.value) > MAX_CHANGE_UNITS)
+  if (input.kind !== 'delta_pct' && Math.abs(input.value) > MAX_TYPED_UNITS)
     throw new FieldError(
       'value',
-      `${input.value} units is not accepted: at most ${MAX_CHANGE_UNITS.toLocaleString('en-US')} units. Check the value.`,
+      `${input.value} units is not accepted: at most ${MAX_TYPED_UNITS_TEXT} units. Check the value.`,
     );
 }
 

@@ -50,6 +50,7 @@ import {
 } from '../core/execution.js';
 import { fmtPct, fmtQty } from '../core/number-format.js';
 import { monthsBetween } from '../core/period.js';
+import { MAX_TYPED_UNITS, MAX_TYPED_UNITS_TEXT } from '../core/typed-number.js';
 import { SopError, ValidationError } from '../errors.js';
 import type { ImportResult } from '../import/import-csv.js';
 import { ledgerEntry, postMessageOnce, recordSharedMessage } from '../slack/post-ledger.js';
@@ -670,6 +671,13 @@ export async function reportDeviation(
 ): Promise<ReportedDeviation | null> {
   if (!isDay(r.day))
     throw new ValidationError(`day: '${r.day}' is not a date; give a day as YYYY-MM-DD.`);
+  for (const field of ['expected', 'actual'] as const) {
+    const v = r[field];
+    if (v !== null && !(Number.isFinite(v) && v >= 0 && v <= MAX_TYPED_UNITS))
+      throw new ValidationError(
+        `${field}: ${v} is not a number of units from 0 to ${MAX_TYPED_UNITS_TEXT}; check the value.`,
+      );
+  }
   const settings = await getSettings(deps.db);
   const fam = await familyIds(deps.db);
   const res = await resourceIds(deps.db);

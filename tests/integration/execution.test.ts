@@ -309,6 +309,23 @@ describe('weekly S&OE', () => {
     );
   });
 
+  it('a quantity above 1,000,000,000 units is refused on its field, and nothing is recorded', async () => {
+    const before = await db.selectFrom('deviations').select('id').execute();
+    const view = await openExecution();
+    const res = await h.driver.submitView(view.id, {
+      user: 'U_OTTO',
+      values: supplierDelay('SUP-1', '2027-02-11', '99999999999999', '5', 'Typo'),
+    });
+    expect(res.outcome).toEqual({
+      action: 'errors',
+      errors: {
+        expected:
+          "Quantity expected: '99999999999999' is more than the limit of 1,000,000,000 units; check the value.",
+      },
+    });
+    expect(await db.selectFrom('deviations').select('id').execute()).toHaveLength(before.length);
+  });
+
   it('a late week is checked against the plan in force for its month, not the latest one', async () => {
     // March adopts a plan that starts in March (FAM-1 400 a month): the latest adopted cycle.
     const marId = await insertCycle(db, {

@@ -24,7 +24,7 @@ describe('/sop execution form', () => {
       kind: 'Choose what happened.',
       code: 'Give the supplier, line or family code.',
       day: 'Pick a day of the week concerned.',
-      expected: 'Must be a number ≥ 0.',
+      expected: 'Quantity expected: give a number of units from 0 to 1,000,000,000.',
       comment: 'Say what you know.',
     });
     const half = parseExecutionState({
@@ -36,6 +36,35 @@ describe('/sop execution form', () => {
       comment: v('late'),
     });
     expect(half.errors).toEqual({ actual: 'Give both quantities, or neither.' });
+  });
+
+  it('refuses huge quantities, naming the field and the limit', () => {
+    const r = parseExecutionState({
+      kind: { pick: { selected_option: { value: 'supplier_delay' } } },
+      code: v('SUP-1'),
+      day: { date: { selected_date: '2027-02-10' } },
+      expected: v('99999999999999'),
+      actual: v('1e30'),
+      comment: v('late'),
+    });
+    expect(r.errors).toEqual({
+      expected:
+        "Quantity expected: '99999999999999' is more than the limit of 1,000,000,000 units; check the value.",
+      actual: 'Quantity you now expect: give a number of units from 0 to 1,000,000,000.',
+    });
+    expect(r.expected).toBeNull();
+    expect(r.actual).toBeNull();
+    // The limit itself is accepted.
+    const edge = parseExecutionState({
+      kind: { pick: { selected_option: { value: 'supplier_delay' } } },
+      code: v('SUP-1'),
+      day: { date: { selected_date: '2027-02-10' } },
+      expected: v('1,000,000,000'),
+      actual: v('0'),
+      comment: v('late'),
+    });
+    expect(edge.errors).toEqual({});
+    expect([edge.expected, edge.actual]).toEqual([1_000_000_000, 0]);
   });
 
   it('parses a complete report', () => {

@@ -7,7 +7,12 @@ import type { types } from '@slack/bolt';
 import type { DeviationKind } from '../../../db/schema.js';
 import { isDay } from '../../core/calendar.js';
 import { REPORT_KINDS, type ReportKind } from '../../core/execution.js';
-import { decimalCommaAdvice, readTypedNumber } from '../../core/typed-number.js';
+import {
+  decimalCommaAdvice,
+  MAX_TYPED_UNITS,
+  MAX_TYPED_UNITS_TEXT,
+  readTypedNumber,
+} from '../../core/typed-number.js';
 import { andMore, fitText, SECTION_TEXT_CHARS } from './fit.js';
 import { clip, esc, mrkdwn, plain } from './format.js';
 
@@ -26,8 +31,20 @@ const quantityInput = (block: string, label: string): types.KnownBlock => ({
   block_id: block,
   optional: true,
   label: plain(label),
-  element: { type: 'number_input', action_id: 'value', is_decimal_allowed: true, min_value: '0' },
+  element: {
+    type: 'number_input',
+    action_id: 'value',
+    is_decimal_allowed: true,
+    min_value: '0',
+    max_value: String(MAX_TYPED_UNITS),
+  },
 });
+
+/** The quantity inputs' labels, which their refusals name. */
+const QUANTITY_LABEL = {
+  expected: 'Quantity expected that week',
+  actual: 'Quantity you now expect',
+} as const;
 
 export function executionModal(today: string): types.View {
   return {
@@ -75,8 +92,8 @@ export function executionModal(today: string): types.View {
         label: plain('Week (any day of it)'),
         element: { type: 'datepicker', action_id: 'date', initial_date: today },
       },
-      quantityInput('expected', 'Quantity expected that week'),
-      quantityInput('actual', 'Quantity you now expect'),
+      quantityInput('expected', QUANTITY_LABEL.expected),
+      quantityInput('actual', QUANTITY_LABEL.actual),
       {
         type: 'input',
         block_id: 'comment',
@@ -122,7 +139,7 @@ export function parseExecutionState(values: Values): ParsedReport {
   if (!code) errors.code = 'Give the supplier, line or family code.';
   const day = values.day?.date?.selected_date ?? '';
   if (!isDay(day)) errors.day = 'Pick a day of the week concerned.';
-  const qty = (block: string) => {
+  const qty = (block: keyof typeof QUANTITY_LABEL) => {
     const raw = (values[block]?.value?.value ?? '').trim();
     if (!raw) return null;
     const n = readTypedNumber(raw);
@@ -130,8 +147,14 @@ export function parseExecutionState(values: Values): ParsedReport {
       errors[block] = `'${raw}': ${decimalCommaAdvice(raw)}`;
       return null;
     }
+    const label = QUANTITY_LABEL[block].replace(/ that week$/, '');
     if (n.kind === 'not-a-number' || n.value < 0) {
-      errors[block] = 'Must be a number ≥ 0.';
+      errors[block] = `${label}: give a number of units from 0 to ${MAX_TYPED_UNITS_TEXT}.`;
+      return null;
+    }
+    if (n.value > MAX_TYPED_UNITS) {
+      errors[block] =
+        `${label}: '${raw}' is more than the limit of ${MAX_TYPED_UNITS_TEXT} units; check the value.`;
       return null;
     }
     return n.value;
