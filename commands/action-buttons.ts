@@ -5,6 +5,7 @@
 import type { App, BlockAction, ButtonAction, Context } from '@slack/bolt';
 import { can } from '../src/core/policy.js';
 import type { AppDeps } from '../src/deps.js';
+import { rowIdText } from '../src/row-id.js';
 import {
   getAction,
   isActionMessage,
@@ -45,7 +46,7 @@ export function register(app: App, deps: AppDeps): void {
     context: Context,
     verb: string,
   ) => {
-    const a = await getAction(deps.db, action.value ?? '');
+    const a = await getAction(deps.db, rowIdText(action.value, "The action's id"));
     if (!a) {
       await tellPrivately(client, body, 'This action no longer exists.');
       return null;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { can } from '../src/core/policy.js';
 import type { AppDeps } from '../src/deps.js';
 import { SopError } from '../src/errors.js';
+import { rowIdNumber } from '../src/row-id.js';
 import { ScenarioInvalid, setCycleScenario } from '../src/services/scenarios.js';
 import { memberOf } from '../src/slack/member-context.js';
 import { messageModal } from '../src/slack/presenters/change-modal.js';
@@ -17,7 +18,7 @@ import {
 import { logUnexpected, warningText } from '../src/slack/reply.js';
 
 const Meta = z.object({
-  cycleId: z.number().int().positive(),
+  cycleId: rowIdNumber,
   month: z.string().regex(/^\d{4}-\d{2}$/),
   name: z.string().regex(/^[a-z][a-z0-9-]{0,29}$/),
   channel: z.string().min(1),

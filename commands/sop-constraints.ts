@@ -6,6 +6,7 @@ import type { webApi } from '@slack/bolt';
 import { can } from '../src/core/policy.js';
 import type { AppDeps } from '../src/deps.js';
 import { UsageError } from '../src/errors.js';
+import { readRowId } from '../src/row-id.js';
 import {
   type ConstraintClose,
   type ConstraintClosed,
@@ -104,7 +105,7 @@ export const constraints: SopSubcommand = {
         `\`${esc(verb)}\` is neither resolve nor withdraw.\nUsage: \`${USAGE}\``,
       );
     const id = (number ?? '').replace(/^#/, '');
-    if (!/^\d{1,18}$/.test(id))
+    if (readRowId(id) === null)
       throw new UsageError(
         `Say which constraint by its number, e.g. \`/sop constraints ${verb.toLowerCase()} 41\`; \`/sop constraints\` lists them.`,
       );

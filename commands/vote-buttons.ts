@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { can } from '../src/core/policy.js';
 import type { AppDeps } from '../src/deps.js';
 import { SopError } from '../src/errors.js';
+import { rowIdNumber, rowIdString, rowIdText } from '../src/row-id.js';
 import { today } from '../src/services/actions.js';
 import {
   currentDecision,
@@ -84,15 +85,17 @@ function keepTradeOffs(
   return { ...view, blocks };
 }
 
-const id = z.string().regex(/^\d+$/, 'must be a numeric id');
 const MetaSchema = z.object({
-  cycleId: z.number().int().positive(),
-  pollId: id.nullable(),
+  cycleId: rowIdNumber,
+  pollId: rowIdString.nullable(),
   rows: z.number().int().min(0).max(MAX_ACTION_ROWS),
-  supersedes: id.nullable().optional(),
+  supersedes: rowIdString.nullable().optional(),
 });
-/** The vote button's value: `<pollId>:<scenarioId>`. */
-const VoteValue = z.string().regex(/^\d+:\d+$/, 'must be <poll>:<scenario>');
+/** The vote button's value: `<pollId>:<scenarioId>`, each a row id. */
+const VoteValue = z
+  .string()
+  .transform((s) => s.split(':'))
+  .pipe(z.tuple([rowIdString, rowIdString]));
 
 /** The decision modal's private_metadata, parsed once at the edge. */
 function parseMeta(raw: string): DecisionModalMeta {
@@ -121,7 +124,7 @@ export function register(app: App, deps: AppDeps): void {
       try {
         const value = VoteValue.safeParse(action.value);
         if (!value.success) throw new SopError('validation', 'This vote button is malformed.');
-        const [pollId = '', scenarioId = ''] = value.data.split(':');
+        const [pollId, scenarioId] = value.data;
         const counted = can(await memberOf(context), 'vote.counted');
         const { outcome, view } = await castVote(
           deps.db,
@@ -167,7 +170,7 @@ export function register(app: App, deps: AppDeps): void {
   app.action<Click>(VOTE_CLOSE, async ({ ack, body, action, client, context }) => {
     await ack();
     try {
-      const pollId = action.value ?? '';
+      const pollId = rowIdText(action.value, "The vote's id");
       const before = await getPollView(deps.db, pollId);
       if (!mayClose(before.poll, body.user.id, can(await memberOf(context), 'vote.close'))) {
         await tellPrivately(
@@ -202,7 +205,7 @@ export function register(app: App, deps: AppDeps): void {
   app.action<Click>(DECISION_OPEN, async ({ ack, body, action, client, context }) => {
     await ack();
     try {
-      const view = await getPollView(deps.db, action.value ?? '');
+      const view = await getPollView(deps.db, rowIdText(action.value, "The vote's id"));
       if (!mayRecord(await memberOf(context), body.user.id, view.poll.created_by)) {
         await tellPrivately(client, body, NOT_RECORDER);
         return;

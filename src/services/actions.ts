@@ -19,6 +19,7 @@ import type { ActionRow } from '../../db/schema.js';
 import { addDays, addLocalDays, atLocalHour, daysBetween, localDate } from '../core/calendar.js';
 import type { CycleDeps } from '../deps.js';
 import { SopError } from '../errors.js';
+import { readRowId } from '../row-id.js';
 import { isLedgerMessage } from '../slack/post-ledger.js';
 import { deliverJobs, enqueueDurably, requestJob } from './outbox.js';
 import { dmOnce, type SlackMessage } from './reminders.js';
@@ -138,7 +139,7 @@ export function isActionMessage(db: Db, id: string, channel: string, ts: string)
 }
 
 export async function getAction(db: Db, id: string): Promise<ActionRow | null> {
-  if (!/^\d+$/.test(id)) return null;
+  if (readRowId(id) === null) return null;
   return actionById(db, id);
 }
 

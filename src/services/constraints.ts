@@ -20,6 +20,7 @@ import type { Period } from '../core/period.js';
 import { controlCharacterMessage } from '../core/text.js';
 import type { AppDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
+import { rowIdText } from '../row-id.js';
 import { type Member, requirePermission } from './members.js';
 import { requestJob } from './outbox.js';
 
@@ -148,10 +149,11 @@ export function checkCloseNote(note: string | null): string | null {
 export async function closeConstraint(
   deps: AppDeps,
   member: Member,
-  id: string,
+  typedId: string,
   to: ConstraintClose,
   note: string | null = null,
 ): Promise<ConstraintClosed> {
+  const id = rowIdText(typedId, 'The constraint');
   requirePermission(
     member,
     'capacity.update',

@@ -5,6 +5,7 @@
  */
 import type { types } from '@slack/bolt';
 import type { AdjustmentKind } from '../../core/consensus.js';
+import { readRowId } from '../../row-id.js';
 import type { ChangeField, ChangeOutcome } from '../../services/adjustments.js';
 import type { DemandViewRow } from '../../services/demand-view.js';
 import { beforeAfterTable, type ChangeSubject } from './change.js';
@@ -94,7 +95,7 @@ export function encodeMeta(m: ModalMeta): string {
 export function decodeMeta(s: string | undefined): ModalMeta | null {
   try {
     const v = JSON.parse(s ?? '') as { c?: unknown; ch?: unknown };
-    if (typeof v.c !== 'number') return null;
+    if (typeof v.c !== 'number' || readRowId(v.c) === null) return null;
     return { cycleId: v.c, channelId: typeof v.ch === 'string' ? v.ch : null };
   } catch {
     return null;

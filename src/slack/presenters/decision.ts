@@ -6,6 +6,7 @@
 import type { types } from '@slack/bolt';
 import type { ActionRow } from '../../../db/schema.js';
 import { isDay, localDate } from '../../core/calendar.js';
+import { readRowId } from '../../row-id.js';
 import type { DecisionLogEntry, NewAction } from '../../services/decisions.js';
 import {
   andMore,
@@ -185,6 +186,8 @@ export function parseDecisionState(
   const errors: Record<string, string> = {};
   const scenarioId = values.scenario?.pick?.selected_option?.value ?? null;
   if (!scenarioId) errors.scenario = 'Choose the adopted scenario.';
+  else if (readRowId(scenarioId) === null)
+    errors.scenario = `'${scenarioId.slice(0, 24)}' is not a scenario of this form; choose one from the list.`;
   const rationale = (values.rationale?.text?.value ?? '').trim();
   if (!rationale) errors.rationale = 'Say why this scenario is adopted.';
   const supersedeReason = values.supersede ? (values.supersede.text?.value ?? '').trim() : null;
