@@ -1,8 +1,9 @@
 /**
- * Text people type is checked before it goes anywhere: NUL and other control characters
- * (Postgres refuses NUL in text; the rest are invisible) are refused with the field's name.
- * Tab, line feed and carriage return are text. Where it is shown in Slack's `mrkdwn`, it is
- * escaped (`esc`).
+ * Text people type is checked before it goes anywhere: in a code or a CSV value, NUL and other
+ * control characters (Postgres refuses NUL in text; the rest are invisible) are refused with
+ * the field's name; in free text (comments, notes, reasons) they are removed (`readFreeText`),
+ * and its length is bounded. Tab and line feed are text. Where it is shown in Slack's `mrkdwn`,
+ * it is escaped (`esc`).
  */
 const isControl = (c: number): boolean =>
   (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f;
@@ -25,6 +26,48 @@ export function controlCharacter(s: string): string | null {
  */
 export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * The longest comment people may type: a change's comment, an S&OE report's comment, the
+ * reason a decision supersedes another. Fields with a limit of their own (a decision's
+ * rationale, 2,000; an action's description and a constraint's closing note, 500) say so
+ * where they are read. The forms' `max_length` is the same number.
+ */
+export const MAX_COMMENT_CHARS = 1000;
+
+/**
+ * Free text as people typed it, made storable: control characters other than line feed and
+ * tab are removed (Postgres refuses NUL; the rest are invisible, and a pasted one is never
+ * meant), CR LF and a lone CR become LF, and the ends are trimmed.
+ */
+export function stripControl(s: string): string {
+  return s
+    .replace(/\r\n?/g, '\n')
+    .split('')
+    .filter((ch) => !isControl(ch.charCodeAt(0)))
+    .join('')
+    .trim();
+}
+
+/** Free text, cleaned (`stripControl`), or the sentence refusing it: longer than `max`. */
+export type FreeText =
+  | { readonly ok: true; readonly text: string }
+  | { readonly ok: false; readonly message: string };
+
+/** Reads the free text `raw` of the field `label` ("The comment"), at most `max` characters. */
+export function readFreeText(
+  label: string,
+  raw: string,
+  max: number = MAX_COMMENT_CHARS,
+): FreeText {
+  const text = stripControl(raw);
+  if (text.length > max)
+    return {
+      ok: false,
+      message: `${label} is ${text.length.toLocaleString('en-US')} characters; keep it to ${max.toLocaleString('en-US')}.`,
+    };
+  return { ok: true, text };
 }
 
 /** The sentence for a field that holds one. */

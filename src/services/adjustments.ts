@@ -21,7 +21,7 @@ import { localDate } from '../core/calendar.js';
 import type { Role } from '../core/company.js';
 import { type AdjustmentKind, computeConsensus } from '../core/consensus.js';
 import { isPeriod, nextPeriods, type Period, periodIndex, periodRange } from '../core/period.js';
-import { controlCharacterMessage } from '../core/text.js';
+import { controlCharacterMessage, readFreeText } from '../core/text.js';
 import { checkFence } from '../core/time-fences.js';
 import { MAX_TYPED_UNITS, MAX_TYPED_UNITS_TEXT } from '../core/typed-number.js';
 import type { AppDeps } from '../deps.js';
@@ -149,20 +149,32 @@ export async function openCycleForChanges(
 export const MAX_CHANGE_PCT = 1000;
 
 /**
+ * The change as it is stored: its comment free text (`stripControl`: control characters other
+ * than line feed and tab removed, trimmed; empty is none). The length is checked with the rest
+ * (`checkChangeText`).
+ */
+export function cleanChangeInput(input: ChangeInput): ChangeInput {
+  if (input.comment == null) return input;
+  const text = readFreeText('The comment', input.comment, Number.POSITIVE_INFINITY);
+  return { ...input, comment: text.ok && text.text !== '' ? text.text : null };
+}
+
+/**
  * The typed text and the size of the value, checked before anything reads the database:
- * control characters are refused with the field's name (Postgres refuses NUL), and the value
- * is bounded.
+ * control characters in a code or a reason are refused with the field's name (Postgres
+ * refuses NUL), the comment is at most MAX_COMMENT_CHARS, and the value is bounded.
  */
 export function checkChangeText(input: ChangeInput): void {
   const fields = [
     ['target', 'The code'],
     ['reason', 'The reason'],
-    ['comment', 'The comment'],
   ] as const;
   for (const [field, label] of fields) {
     const why = controlCharacterMessage(label, input[field] ?? '');
     if (why) throw new FieldError(field, why);
   }
+  const comment = readFreeText('The comment', input.comment ?? '');
+  if (!comment.ok) throw new FieldError('comment', comment.message);
   if (!Number.isFinite(input.value)) throw new FieldError('value', 'Enter a number.');
   if (input.kind === 'delta_pct' && Math.abs(input.value) > MAX_CHANGE_PCT)
     throw new FieldError(
@@ -407,9 +419,10 @@ export const FORECAST_CHANGE: ChangeKind<FamilyRef> = {
 export async function submitAdjustment(
   deps: AppDeps,
   member: Member,
-  input: ChangeInput,
+  typed: ChangeInput,
   meta: RequestMeta,
 ): Promise<ChangeOutcome> {
+  const input = cleanChangeInput(typed);
   const change = await openChange(deps, member, input, meta, FORECAST_CHANGE);
   const { cycle, target: family, settings, periods, fences } = change;
   const role = member.role as Role;

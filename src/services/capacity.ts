@@ -26,6 +26,7 @@ import {
   type ChangeKind,
   type ChangeLine,
   type ChangeOutcome,
+  cleanChangeInput,
   openChange,
   type RequestMeta,
   replayedChange,
@@ -85,9 +86,10 @@ export const CAPACITY_CHANGE: ChangeKind<ResourceRef> = {
 export async function submitCapacityUpdate(
   deps: AppDeps,
   member: Member,
-  input: ChangeInput,
+  typed: ChangeInput,
   meta: RequestMeta,
 ): Promise<ChangeOutcome> {
+  const input = cleanChangeInput(typed);
   const change = await openChange(deps, member, input, meta, CAPACITY_CHANGE);
   const { cycle, target: resource, settings, periods, fences } = change;
   const now = deps.clock.now();

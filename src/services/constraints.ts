@@ -17,7 +17,7 @@ import {
 import { latestCycleWhere, openCycle } from '../../db/queries/cycles.js';
 import type { AdjustmentKind } from '../core/consensus.js';
 import type { Period } from '../core/period.js';
-import { controlCharacterMessage } from '../core/text.js';
+import { readFreeText } from '../core/text.js';
 import type { AppDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
 import { rowIdText } from '../row-id.js';
@@ -125,18 +125,14 @@ export interface ConstraintClosed {
   readonly jobRequests: readonly string[];
 }
 
-/** Refuses a note with control characters; an empty one is none. */
+/**
+ * The note as it is kept: control characters other than line feed and tab removed
+ * (`stripControl`); refused over CLOSE_NOTE_CHARS; an empty one is none.
+ */
 export function checkCloseNote(note: string | null): string | null {
-  const text = note?.trim() ?? '';
-  if (text === '') return null;
-  const why = controlCharacterMessage('The note', text);
-  if (why) throw new ValidationError(why, ['note']);
-  if (text.length > CLOSE_NOTE_CHARS)
-    throw new ValidationError(
-      `The note is ${text.length} characters; keep it to ${CLOSE_NOTE_CHARS}.`,
-      ['note'],
-    );
-  return text;
+  const r = readFreeText('The note', note ?? '', CLOSE_NOTE_CHARS);
+  if (!r.ok) throw new ValidationError(r.message, ['note']);
+  return r.text === '' ? null : r.text;
 }
 
 /**

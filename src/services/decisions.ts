@@ -24,7 +24,7 @@ import { latestRun, runScenarios } from '../../db/queries/plan-runs.js';
 import type { ActionRow, CycleRow, DecisionRow } from '../../db/schema.js';
 import { isDay, localDateTime } from '../core/calendar.js';
 import { tradeOffSentences } from '../core/scenarios/trade-off.js';
-import { controlCharacterMessage } from '../core/text.js';
+import { MAX_COMMENT_CHARS, readFreeText } from '../core/text.js';
 import { toCsv } from '../csv/format.js';
 import type { CycleDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
@@ -85,9 +85,43 @@ export function validateActions(actions: readonly NewAction[]): string[] {
     if (!isDay(a.dueDate))
       errors.push(`${n}: due date '${a.dueDate}' is not a date; give a day as YYYY-MM-DD`);
     if (!a.description.trim()) errors.push(`${n}: description is empty`);
-    if (a.description.length > 500) errors.push(`${n}: description is longer than 500 characters`);
+    if (a.description.length > MAX_ACTION_CHARS)
+      errors.push(`${n}: description is longer than ${MAX_ACTION_CHARS} characters`);
   });
   return errors;
+}
+
+/** The longest rationale (the form's `max_length`). */
+export const MAX_RATIONALE_CHARS = 2000;
+/** The longest follow-up action description (the form's `max_length`). */
+export const MAX_ACTION_CHARS = 500;
+
+/**
+ * The decision's typed text as it is stored: control characters other than line feed and tab
+ * removed (`stripControl`), each field within its limit, or a ValidationError naming it.
+ */
+export function cleanDecisionText(input: RecordDecisionInput): RecordDecisionInput {
+  const read = (label: string, raw: string, max: number): string => {
+    const r = readFreeText(label, raw, max);
+    if (!r.ok) throw new ValidationError(r.message);
+    return r.text;
+  };
+  return {
+    ...input,
+    rationale: read('The rationale', input.rationale, MAX_RATIONALE_CHARS),
+    supersedeReason:
+      input.supersedeReason == null
+        ? input.supersedeReason
+        : read(
+            'The reason it supersedes the earlier decision',
+            input.supersedeReason,
+            MAX_COMMENT_CHARS,
+          ),
+    actions: input.actions.map((a, i) => ({
+      ...a,
+      description: read(`Action ${i + 1}'s description`, a.description, MAX_ACTION_CHARS),
+    })),
+  };
 }
 
 /**
@@ -98,22 +132,11 @@ export function validateActions(actions: readonly NewAction[]): string[] {
  */
 export async function recordDecision(
   deps: CycleDeps,
-  input: RecordDecisionInput,
+  typed: RecordDecisionInput,
 ): Promise<DecisionRecord> {
-  const rationale = input.rationale.trim();
+  const input = cleanDecisionText(typed);
+  const rationale = input.rationale;
   if (!rationale) throw new ValidationError('rationale: say why this scenario is adopted.');
-  const typed: [string, string][] = [
-    ['The rationale', rationale],
-    ['The reason it supersedes the earlier decision', input.supersedeReason ?? ''],
-    ...input.actions.map((a, i): [string, string] => [
-      `Action ${i + 1}'s description`,
-      a.description,
-    ]),
-  ];
-  for (const [label, text] of typed) {
-    const why = controlCharacterMessage(label, text);
-    if (why) throw new ValidationError(why);
-  }
   const errors = validateActions(input.actions);
   if (errors.length)
     throw new ValidationError(`Fix the follow-up actions: ${errors.join('; ')}.`, errors);

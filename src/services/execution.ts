@@ -50,6 +50,7 @@ import {
 } from '../core/execution.js';
 import { fmtPct, fmtQty } from '../core/number-format.js';
 import { monthsBetween } from '../core/period.js';
+import { readFreeText } from '../core/text.js';
 import { MAX_TYPED_UNITS, MAX_TYPED_UNITS_TEXT } from '../core/typed-number.js';
 import { SopError, ValidationError } from '../errors.js';
 import type { ImportResult } from '../import/import-csv.js';
@@ -667,8 +668,11 @@ export interface ExecutionReport {
  */
 export async function reportDeviation(
   deps: CycleDeps,
-  r: ExecutionReport,
+  typed: ExecutionReport,
 ): Promise<ReportedDeviation | null> {
+  const comment = readFreeText('The comment', typed.comment);
+  if (!comment.ok) throw new ValidationError(comment.message);
+  const r = { ...typed, comment: comment.text };
   if (!isDay(r.day))
     throw new ValidationError(`day: '${r.day}' is not a date; give a day as YYYY-MM-DD.`);
   for (const field of ['expected', 'actual'] as const) {

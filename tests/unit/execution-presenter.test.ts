@@ -67,6 +67,25 @@ describe('/sop execution form', () => {
     expect([edge.expected, edge.actual]).toEqual([1_000_000_000, 0]);
   });
 
+  it('strips control characters from the comment and refuses one over 1,000 characters', () => {
+    const report = (comment: string) =>
+      parseExecutionState({
+        kind: { pick: { selected_option: { value: 'supplier_delay' } } },
+        code: v('SUP-1'),
+        day: { date: { selected_date: '2027-02-10' } },
+        expected: v(''),
+        actual: v(''),
+        comment: v(comment),
+      });
+    const clean = report('Truck\u0000 late\u0007\r\nat the dock\tB');
+    expect(clean.errors).toEqual({});
+    expect(clean.comment).toBe('Truck late\nat the dock\tB');
+    expect(report('z'.repeat(1001)).errors).toEqual({
+      comment: 'What you know is 1,001 characters; keep it to 1,000.',
+    });
+    expect(report('\u0000\u0001').errors).toEqual({ comment: 'Say what you know.' });
+  });
+
   it('parses a complete report', () => {
     const r = parseExecutionState({
       kind: { pick: { selected_option: { value: 'quality_hold' } } },

@@ -1,7 +1,15 @@
 /** Text helpers of src/core/text.ts. */
 import { describe, expect, it } from 'vitest';
 import { clip as chartClip } from '../../src/charts/format.js';
-import { controlCharacterMessage, cutWhole, oneUnit, prefixWithin } from '../../src/core/text.js';
+import {
+  controlCharacterMessage,
+  cutWhole,
+  MAX_COMMENT_CHARS,
+  oneUnit,
+  prefixWithin,
+  readFreeText,
+  stripControl,
+} from '../../src/core/text.js';
 import { clipMrkdwn } from '../../src/slack/presenters/fit.js';
 import { clip } from '../../src/slack/presenters/format.js';
 
@@ -76,5 +84,35 @@ describe('cutWhole', () => {
     expect(cutWhole('No. Then a much longer sentence follows here', 30)).toBe(
       'No. Then a much longer…',
     );
+  });
+});
+
+describe('free text (comments, notes, reasons)', () => {
+  it('loses control characters other than line feed and tab, and its ends', () => {
+    expect(stripControl(' spring\u0000 sale\u0007\u001b[31m\r\nline two\tend\u007f ')).toBe(
+      'spring sale[31m\nline two\tend',
+    );
+    expect(stripControl('a\rb')).toBe('a\nb');
+  });
+
+  it('is refused over its limit, naming the field and the limit', () => {
+    expect(MAX_COMMENT_CHARS).toBe(1000);
+    expect(readFreeText('The comment', 'x'.repeat(1000))).toEqual({
+      ok: true,
+      text: 'x'.repeat(1000),
+    });
+    expect(readFreeText('The comment', 'x'.repeat(1001))).toEqual({
+      ok: false,
+      message: 'The comment is 1,001 characters; keep it to 1,000.',
+    });
+    // Counted after cleaning: 1,000 letters and 5 NULs fit.
+    expect(readFreeText('The note', `${'y'.repeat(1000)}\u0000\u0000\u0000\u0000\u0000`)).toEqual({
+      ok: true,
+      text: 'y'.repeat(1000),
+    });
+    expect(readFreeText('The note', 'y'.repeat(501), 500)).toEqual({
+      ok: false,
+      message: 'The note is 501 characters; keep it to 500.',
+    });
   });
 });

@@ -7,6 +7,7 @@ import type { types } from '@slack/bolt';
 import type { DeviationKind } from '../../../db/schema.js';
 import { isDay } from '../../core/calendar.js';
 import { REPORT_KINDS, type ReportKind } from '../../core/execution.js';
+import { MAX_COMMENT_CHARS, readFreeText } from '../../core/text.js';
 import {
   decimalCommaAdvice,
   MAX_TYPED_UNITS,
@@ -102,7 +103,7 @@ export function executionModal(today: string): types.View {
           type: 'plain_text_input',
           action_id: 'value',
           multiline: true,
-          max_length: 1000,
+          max_length: MAX_COMMENT_CHARS,
         },
       },
     ],
@@ -163,8 +164,10 @@ export function parseExecutionState(values: Values): ParsedReport {
   const actual = qty('actual');
   if ((expected === null) !== (actual === null) && !errors.expected && !errors.actual)
     errors[expected === null ? 'expected' : 'actual'] = 'Give both quantities, or neither.';
-  const comment = (values.comment?.value?.value ?? '').trim();
-  if (!comment) errors.comment = 'Say what you know.';
+  const typed = readFreeText('What you know', values.comment?.value?.value ?? '');
+  const comment = typed.ok ? typed.text : '';
+  if (!typed.ok) errors.comment = typed.message;
+  else if (!comment) errors.comment = 'Say what you know.';
   return {
     kind: kind in REPORT_KINDS ? (kind as ReportKind) : null,
     code,
