@@ -35,7 +35,8 @@ export interface ImportResult extends UpsertCounts {
   /** The audit log entry of this import: one per committed import, even of the same file. */
   readonly auditId: string;
   /**
-   * What the file says that is allowed but likely wrong (a unit cost at or above the price),
+   * What the file says that is allowed but likely wrong (a unit cost at or above the price,
+   * families whose sales history has months without a row),
    * as `file:line: column 'x': …`, in line order, the first `maxErrors`: the import stands.
    */
   readonly warnings: readonly string[];
@@ -285,10 +286,11 @@ export async function importCsv(db: Db, req: ImportRequest): Promise<ImportResul
     if (problems.any) throw problems.error();
     // A stored row takes only the columns the file has: leaving out an optional column (a
     // sales file without revenue, families without safety_stock) keeps what is stored.
+    const counts = await upsertRows(trx, mapped.table, mapped.key, mapped.rows, header);
+    // After the upsert: a check may read what the file leaves stored (the sales history).
     const warnings = new LineNotes(req.fileName, cap);
     for (const w of await importWarnings(trx, req.kind, rows))
       warnings.add(w.line, w.column, w.message);
-    const counts = await upsertRows(trx, mapped.table, mapped.key, mapped.rows, header);
     const warned = warnings.report();
     const auditId = await audit(trx, {
       actor: req.actor,

@@ -2,10 +2,13 @@
  * Warnings of an import: what a file may say but is likely a mistake. Unlike a problem, a
  * warning does not refuse the file; the import reports it with its result. Each check is a
  * small function of the kind's rows (and what is stored); `importWarnings` runs those of a
- * kind, inside the import's transaction, before its rows are written.
+ * kind, inside the import's transaction, after its rows are written, so a check can read what
+ * the file leaves stored.
  */
 import type { Db } from '../../db/connect.js';
 import { familyCostConstants } from '../../db/queries/codes.js';
+import { salesMonths } from '../../db/queries/sales-months.js';
+import { type FamilyGap, historyEnd, historyGaps, monthRuns } from '../core/history-gaps.js';
 import type { ImportKind } from './kinds.js';
 import type { ImportRow, LineNote } from './notes.js';
 
@@ -20,6 +23,12 @@ export async function importWarnings(
       return familyLossWarnings(rows);
     case 'family_costs':
       return monthLossWarnings(rows, await familyCostConstants(trx));
+    case 'sales': {
+      // Every stored row: the newest month is what a family left out of this month's file
+      // lacks, even while the cycle of that month (whose baseline does not read it) is open.
+      const stored = await salesMonths(trx);
+      return historyGapWarnings(historyGaps(stored), historyEnd(stored));
+    }
     default:
       return [];
   }
@@ -73,4 +82,46 @@ export function monthLossWarnings(
     });
   }
   return out;
+}
+
+/** Families named one by one in a history-gap warning; the rest are counted. */
+export const GAP_FAMILIES_SHOWN = 10;
+
+/**
+ * The families the stored sales history leaves with months without a row, inside the period
+ * it covers (through `through`): between two of a family's rows, or after its last one while
+ * other families' rows go on. The baseline counts those months as zero sales. One note that
+ * counts them, one per family (its months as runs), the first GAP_FAMILIES_SHOWN, then how
+ * many more.
+ */
+export function historyGapWarnings(gaps: readonly FamilyGap[], through: string | null): LineNote[] {
+  if (gaps.length === 0 || through === null) return [];
+  const n = gaps.length;
+  const head: LineNote = {
+    line: null,
+    column: null,
+    message:
+      `${n} famil${n === 1 ? 'y has' : 'ies have'} months with no row inside the period the sales ` +
+      `history covers (through ${through}); the baseline counts those months as zero sales. ` +
+      'Imported; if a family did sell in them, add its rows and import again',
+  };
+  const each = gaps.slice(0, GAP_FAMILIES_SHOWN).map(
+    (g): LineNote => ({
+      line: null,
+      column: null,
+      message: `${g.family} has no row for ${monthRuns(g.months)} (${g.months.length} month${g.months.length === 1 ? '' : 's'}), counted as zero sales`,
+    }),
+  );
+  const left = n - each.length;
+  const more: LineNote[] =
+    left > 0
+      ? [
+          {
+            line: null,
+            column: null,
+            message: `…and ${left} more famil${left === 1 ? 'y' : 'ies'} with months counted as zero sales`,
+          },
+        ]
+      : [];
+  return [head, ...each, ...more];
 }

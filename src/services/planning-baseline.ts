@@ -12,7 +12,9 @@ import {
 } from '../../db/queries/baselines.js';
 import { loadCompany } from '../../db/queries/company.js';
 import { cycleById } from '../../db/queries/cycle-inputs.js';
+import { salesMonths } from '../../db/queries/sales-months.js';
 import type { ForecastMethod } from '../core/forecast/index.js';
+import { type FamilyGap, historyEnd, historyGaps } from '../core/history-gaps.js';
 import { addMonths, type Period, periodIndex, periodRange } from '../core/period.js';
 import { SopError } from '../errors.js';
 import { getSettings } from './settings.js';
@@ -21,20 +23,40 @@ import { type FitMany, fitInProcess, type SeriesTask } from './thread-pool.js';
 export interface BaselineOutcome {
   readonly fitted: number;
   readonly skipped: number;
+  /** Families whose series counts months without a sales row as zero sales. */
+  readonly zeroFilled: number;
   readonly ms: number;
 }
 
-/** Monthly series of one family before `before`, gaps filled with zeros. */
+/**
+ * The families whose baseline in the cycle of `month` counts months without a sales row as
+ * zero sales (gaps between rows, or rows ending before the company's), by code.
+ */
+export async function zeroFilledFamilies(db: Db, month: Period): Promise<FamilyGap[]> {
+  return historyGaps(await salesMonths(db), month);
+}
+
+/**
+ * Monthly series of one family before `before`: from its first row through `through` (the
+ * last month the company's history covers, src/core/history-gaps.ts) or its own last row if
+ * later, months without a row filled with zeros. A family whose rows stop before the rest of
+ * the company's is forecast from where the company's history ends, not from its last row.
+ */
 export function monthlySeries(
   rows: readonly { period: Period; units: number }[],
   before: Period,
+  through: Period | null = null,
 ): { first: Period | null; last: Period | null; y: number[] } {
   const end = periodIndex(before);
   const kept = rows.filter((r) => periodIndex(r.period) < end);
   if (kept.length === 0) return { first: null, last: null, y: [] };
   const sorted = [...kept].sort((a, b) => periodIndex(a.period) - periodIndex(b.period));
   const first = sorted[0]!.period;
-  const last = sorted[sorted.length - 1]!.period;
+  const own = sorted[sorted.length - 1]!.period;
+  const last =
+    through !== null && periodIndex(through) > periodIndex(own) && periodIndex(through) < end
+      ? through
+      : own;
   const at = new Map(sorted.map((r) => [r.period, r.units]));
   return { first, last, y: periodRange(first, last).map((p) => at.get(p) ?? 0) };
 }
@@ -63,13 +85,16 @@ export async function fitBaselines(
     list.push({ period: h.period, units: h.units });
     byFamily.set(h.family, list);
   }
+  // The covered period's end: every family's series runs to it, so the hash of a family
+  // whose rows stop early changes when the company's history moves on.
+  const through = historyEnd(loaded.company.history, cycle.month);
   const models: BaselineModelInput[] = [];
   const tasks: (SeriesTask & { familyId: number; hash: string; last: Period; naive: number })[] =
     [];
   let skipped = 0;
   for (const f of loaded.company.families) {
     const familyId = loaded.familyIds.get(f.code) ?? 0;
-    const series = monthlySeries(byFamily.get(f.code) ?? [], cycle.month);
+    const series = monthlySeries(byFamily.get(f.code) ?? [], cycle.month, through);
     const hash = createHash('sha256')
       .update(`${method}|${cycle.month}|${lastPlan}|${series.first}|${series.y.join(',')}`)
       .digest('hex')
@@ -143,5 +168,6 @@ export async function fitBaselines(
     });
   }
   await db.transaction().execute((trx) => replaceBaselines(trx, cycleId, models));
-  return { fitted: models.length, skipped, ms: performance.now() - t0 };
+  const zeroFilled = historyGaps(loaded.company.history, cycle.month).length;
+  return { fitted: models.length, skipped, zeroFilled, ms: performance.now() - t0 };
 }
