@@ -16,6 +16,7 @@ import { runScenarios } from '../db/queries/plan-runs.js';
 import { renderChart } from '../src/charts/render.js';
 import { runStaleStock } from '../src/core/supply/from-company.js';
 import { authorsOf, loadRunCharts, withAuthorNames } from '../src/services/chart-data.js';
+import { zeroFilledFamilies } from '../src/services/planning-baseline.js';
 import { planCharts } from '../src/services/run-charts.js';
 import { getSettings } from '../src/services/settings.js';
 import { centralShortfalls } from '../src/services/shortfall.js';
@@ -67,6 +68,7 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
         scenarios,
         runStaleStock(data.run),
         await centralShortfalls(ctx.db, p.runId),
+        data.cycleMonth ? await zeroFilledFamilies(ctx.db, data.cycleMonth) : [],
       ),
     });
   }

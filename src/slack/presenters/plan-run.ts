@@ -3,6 +3,7 @@
  * differences a what-if makes against central. Pure functions of the stored KPIs.
  */
 import { formatNumber, formatPercent, formatPointsBetween } from '../../charts/format.js';
+import { type FamilyGap, monthRuns } from '../../core/history-gaps.js';
 import { type FamilyShortfall, SHORTFALL_SHARE, shortfallLine } from '../../core/shortfall.js';
 import { andMore, fitLines } from './fit.js';
 import { esc } from './format.js';
@@ -38,6 +39,8 @@ export function planHeadline(
   staleStock: string | null = null,
   /** The families the central plan leaves short (src/core/shortfall.ts), the largest first. */
   short: readonly FamilyShortfall[] = [],
+  /** The families whose baseline counts months without a sales row as zero sales. */
+  zeroFilled: readonly FamilyGap[] = [],
 ): string {
   const tension = (k: Kpis): string =>
     `peak utilisation ${pct(k.peakUtilisation)}, ${count(k.overloads)} resource-months on overtime`;
@@ -54,7 +57,34 @@ export function planHeadline(
     ? ['_Expected and P10: each plan against the same demand samples._']
     : [];
   const stock = staleStock ? [`:warning: ${esc(staleStock)}.`] : [];
-  return [head, ...stock, ...lines, ...note, ...shortfallLines(short)].join('\n');
+  return [
+    head,
+    ...stock,
+    ...zeroFilledLines(zeroFilled),
+    ...lines,
+    ...note,
+    ...shortfallLines(short),
+  ].join('\n');
+}
+
+/** What the zero-filled families' names may take in the headline. */
+export const ZERO_FILLED_CHARS = 600;
+
+/**
+ * How many families' baselines count months without a sales row as zero sales, and which
+ * (their months as runs), as many as ZERO_FILLED_CHARS holds.
+ */
+export function zeroFilledLines(gaps: readonly FamilyGap[]): string[] {
+  if (gaps.length === 0) return [];
+  const n = gaps.length;
+  const fitted = fitLines(
+    gaps.map((g) => `${esc(g.family)} (${monthRuns(g.months, 2)})`),
+    { chars: ZERO_FILLED_CHARS, separator: '; ' },
+    (k) => `…and ${k} more`,
+  );
+  return [
+    `:warning: The baseline counts months without a sales row as zero sales for ${n} famil${n === 1 ? 'y' : 'ies'}: ${fitted.lines.join('; ')}. If they sold then, import their rows.`,
+  ];
 }
 
 /** What the families' lines may take in the headline; the rest is in the pack. */
