@@ -50,7 +50,11 @@ export function historyGaps(
   const through = historyEnd(kept);
   if (through === null) return [];
   const byFamily = new Map<string, Period[]>();
-  for (const r of kept) byFamily.set(r.family, [...(byFamily.get(r.family) ?? []), r.period]);
+  for (const r of kept) {
+    const list = byFamily.get(r.family);
+    if (list) list.push(r.period);
+    else byFamily.set(r.family, [r.period]);
+  }
   return [...byFamily.entries()]
     .map(([family, periods]) => ({ family, months: missingMonths(periods, through) }))
     .filter((g) => g.months.length > 0)
