@@ -27,10 +27,13 @@ export async function familyCodesOf(db: Db, userId: string): Promise<string[]> {
 }
 
 /**
- * The members whose role is admin, their rows locked until the caller's transaction ends, so
- * two role changes that each count the admins run one after the other.
+ * The members whose role is admin, read after taking the role changes' lock (a transaction
+ * advisory lock: admins by SOPBOT_ADMIN_USERS have no row to lock) and with their rows locked,
+ * both until the caller's transaction ends, so two role changes that each count the admins run
+ * one after the other. Reads the caller makes after this one see what the other committed.
  */
 export async function lockAdmins(trx: Db): Promise<string[]> {
+  await sql`select pg_advisory_xact_lock(hashtext('sopbot.member.roles'))`.execute(trx);
   const rows = await trx
     .selectFrom('members')
     .select('slack_user_id')

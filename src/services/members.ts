@@ -77,8 +77,9 @@ export interface SetRoleOptions {
 /**
  * Gives `userId` `role`. A change that would leave sopbot without an admin (the last admin
  * demoted, by themself or by a bootstrap admin) is refused (`conflict`) and writes nothing.
- * The admins' rows are locked first, so of two admins demoting each other at once, the second
- * counts after the first has committed and is refused.
+ * The role changes' lock is taken first (`lockAdmins`), so of two admins demoting each other
+ * at once, in the database or by SOPBOT_ADMIN_USERS alone, the second counts after the first
+ * has committed and is refused.
  */
 export async function setRole(
   db: Db,
@@ -89,11 +90,10 @@ export async function setRole(
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     if (role !== 'admin') {
+      // The lock first: who has a row is read after a concurrent change has committed.
+      const adminRows = await lockAdmins(trx);
       const withRows = new Set(await membersAmong(trx, bootstrapAdmins));
-      const admins = new Set([
-        ...(await lockAdmins(trx)),
-        ...bootstrapAdmins.filter((u) => !withRows.has(u)),
-      ]);
+      const admins = new Set([...adminRows, ...bootstrapAdmins.filter((u) => !withRows.has(u))]);
       if (admins.has(userId) && admins.size === 1) {
         const who = userId === actor ? 'You are' : `<@${userId}> is`;
         throw new SopError(

@@ -78,3 +78,44 @@ describe('the last admin', () => {
     expect(await audited(before)).toBe(1);
   });
 });
+
+describe('admins by SOPBOT_ADMIN_USERS, without a row', () => {
+  it('two of them stepping down at once: one change passes, the other is refused', async () => {
+    // Neither has a row, so there is no admin row to lock: the two must still run in turn.
+    await insertMembers(t.db, { U_BOB: 'planner' });
+    const bootstrapAdmins = ['U_ROOT1', 'U_ROOT2'];
+    await sql`create or replace function slow_role() returns trigger language plpgsql as $$
+      begin perform pg_sleep(0.3); return new; end $$`.execute(t.db);
+    await sql`create trigger slow_role before insert or update on members
+      for each row execute function slow_role()`.execute(t.db);
+    const results = await Promise.allSettled([
+      setRole(t.db, 'U_ROOT1', 'U_ROOT1', 'planner', { bootstrapAdmins }),
+      setRole(t.db, 'U_ROOT2', 'U_ROOT2', 'exec', { bootstrapAdmins }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = results.find((r) => r.status === 'rejected');
+    expect(String((refused as PromiseRejectedResult).reason)).toContain(
+      'You are the last admin; sopbot would have no admin left.',
+    );
+    // One of the two has a role of their own now; the other is still an admin by the setting.
+    expect((await roles()).filter((r) => r.startsWith('U_ROOT'))).toHaveLength(1);
+  });
+
+  it('one stepping down while the last admin row is demoted: one change passes', async () => {
+    await insertMembers(t.db, { U_ANN: 'admin' });
+    const bootstrapAdmins = ['U_ROOT'];
+    await sql`create or replace function slow_role() returns trigger language plpgsql as $$
+      begin perform pg_sleep(0.3); return new; end $$`.execute(t.db);
+    await sql`create trigger slow_role before insert or update on members
+      for each row execute function slow_role()`.execute(t.db);
+    const results = await Promise.allSettled([
+      setRole(t.db, 'U_ROOT', 'U_ROOT', 'sales', { bootstrapAdmins }),
+      setRole(t.db, 'U_ROOT', 'U_ANN', 'planner', { bootstrapAdmins }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const roleOfRoot = (await roles()).find((r) => r.startsWith('U_ROOT:'));
+    const annAdmin = (await roles()).includes('U_ANN:admin');
+    // Either U_ANN kept admin, or U_ROOT kept no row (an admin by the setting).
+    expect(annAdmin || roleOfRoot === undefined).toBe(true);
+  });
+});
