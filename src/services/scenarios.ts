@@ -11,6 +11,7 @@ import { lockCyclePhase } from '../../db/queries/cycles.js';
 import { matchCode } from '../../db/queries/shared.js';
 import type { WhatIf } from '../core/scenarios/what-if.js';
 import { DEFAULT_SCENARIOS, parseScenarios, type ScenarioAssumptions } from '../core/scenarios.js';
+import { stripControl } from '../core/text.js';
 import { SopError, ValidationError } from '../errors.js';
 
 export interface CycleScenarioList {
@@ -74,6 +75,16 @@ async function refuseClosedCycle(trx: Db, cycleId: number): Promise<void> {
 }
 
 /**
+ * `input` with its label as free text is kept (`stripControl`): a control character typed or
+ * pasted into it is removed, so a NUL never reaches the JSONB column, which refuses it.
+ */
+function withCleanLabel(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null || !('label' in input)) return input;
+  const { label } = input as { label: unknown };
+  return typeof label === 'string' ? { ...input, label: stripControl(label) } : input;
+}
+
+/**
  * Adds or replaces one scenario (by name) in the cycle's list, starting from the defaults
  * when the cycle has none of its own. Saving the same scenario twice changes nothing. A bad
  * field (a schema issue, an unknown family or resource) throws ScenarioInvalid naming it; a
@@ -87,7 +98,7 @@ export async function setCycleScenario(
 ): Promise<CycleScenarioList> {
   let scenario: ScenarioAssumptions;
   try {
-    [scenario] = parseScenarios([input]) as [ScenarioAssumptions];
+    [scenario] = parseScenarios([withCleanLabel(input)]) as [ScenarioAssumptions];
   } catch (err) {
     const issues = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues ?? [];
     throw new ScenarioInvalid(

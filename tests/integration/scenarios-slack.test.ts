@@ -6,6 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
+import { setCycleScenario } from '../../src/services/scenarios.js';
 import type { Standin } from '../../src/slack-standin/index.js';
 import { insertCycle } from '../helpers/db.js';
 import { planFile } from '../helpers/plan-files.js';
@@ -300,5 +301,52 @@ describe('a scenario form submitted after its cycle closed', () => {
     } finally {
       await db.updateTable('cycles').set({ phase: 'pre_sop' }).where('id', '=', cycleId).execute();
     }
+  });
+});
+
+describe('a scenario label typed with control characters', () => {
+  it('is saved without them; over 40 characters it is refused naming the field', async () => {
+    await db.deleteFrom('cycle_scenarios').where('cycle_id', '=', cycleId).execute();
+    await h.sop(PLANNER, 'scenario set night');
+    const modal = await waitFor(() =>
+      standin
+        .openViews(PLANNER)
+        .find((v) => String(v.definition.private_metadata).includes('"name":"night"')),
+    );
+    // 41 characters once the NUL and the bell are gone: refused, nothing written.
+    const long = await h.driver.submitView(modal.id, {
+      user: PLANNER,
+      values: { label: { v: `Night\u0000${'x'.repeat(35)}\u0007!` } },
+    });
+    expect(long.outcome).toEqual({
+      action: 'errors',
+      errors: { label: 'The label is 41 characters; keep it to 40.' },
+    });
+    expect(await db.selectFrom('cycle_scenarios').selectAll().execute()).toHaveLength(0);
+
+    const ok = await h.driver.submitView(modal.id, {
+      user: PLANNER,
+      values: { label: { v: 'Night\u0000 shift\u0007' } },
+    });
+    expect(ok.outcome).toEqual({ action: 'closed' });
+    await ephemeralWith(PLANNER, 'Saved *night*');
+    const rows = await db
+      .selectFrom('cycle_scenarios')
+      .select(['name', 'assumptions'])
+      .where('cycle_id', '=', cycleId)
+      .where('name', '=', 'night')
+      .execute();
+    expect(rows.map((r) => (r.assumptions as { label: string }).label)).toEqual(['Night shift']);
+  });
+
+  it('is kept without them by the service too, whoever calls it', async () => {
+    await setCycleScenario(db, cycleId, { name: 'dawn', label: '\u0000Dawn\u001b run' }, PLANNER);
+    const row = await db
+      .selectFrom('cycle_scenarios')
+      .select('assumptions')
+      .where('cycle_id', '=', cycleId)
+      .where('name', '=', 'dawn')
+      .executeTakeFirstOrThrow();
+    expect((row.assumptions as { label: string }).label).toBe('Dawn run');
   });
 });

@@ -13,12 +13,15 @@ const share = z.number().finite().min(0).max(100);
 
 const range = { from: period.optional(), to: period.optional() };
 
+/** The longest scenario label (shown on the grid and the vote's buttons). */
+export const MAX_SCENARIO_LABEL_CHARS = 40;
+
 export const scenarioAssumptionsSchema = z
   .object({
     name: z
       .string()
       .regex(/^[a-z][a-z0-9-]{0,29}$/, { message: 'must be a short lower-case name' }),
-    label: z.string().min(1).max(40),
+    label: z.string().min(1).max(MAX_SCENARIO_LABEL_CHARS),
     demandMultiplier: z
       .number()
       .finite()

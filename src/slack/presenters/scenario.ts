@@ -4,7 +4,9 @@
  * capacity investment, stock cover, hiring).
  */
 import type { types } from '@slack/bolt';
+import { MAX_SCENARIO_LABEL_CHARS } from '../../core/scenarios/schema.js';
 import type { ScenarioAssumptions } from '../../core/scenarios.js';
+import { readFreeText } from '../../core/text.js';
 import { decimalCommaAdvice, readTypedNumber } from '../../core/typed-number.js';
 import { clip, esc, mrkdwn, plain } from './format.js';
 
@@ -280,9 +282,15 @@ export function parseScenarioState(
     else if (n.value < min || n.value > max) errors[b] = `Must be between ${min} and ${max}.`;
     return n.kind === 'number' ? n.value : undefined;
   };
-  const label = raw('label');
-  if (!label) errors.label = 'Give the scenario a label.';
-  else if (label.length > 40) errors.label = 'At most 40 characters.';
+  // Free text: control characters removed (Postgres refuses NUL in JSONB), then bounded.
+  const typedLabel = readFreeText(
+    'The label',
+    values.label?.v?.value ?? '',
+    MAX_SCENARIO_LABEL_CHARS,
+  );
+  const label = typedLabel.ok ? typedLabel.text : '';
+  if (!typedLabel.ok) errors.label = typedLabel.message;
+  else if (!label) errors.label = 'Give the scenario a label.';
   const plan = num('plan_pct', -90, 300);
   const price = num('price_pct', -90, 300);
   const uplift = num('uplift_pct', 0, 300);
