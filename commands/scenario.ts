@@ -24,6 +24,15 @@ const Meta = z.object({
   channel: z.string().min(1),
 });
 
+/** The form's private_metadata as JSON, or null when it is not JSON (then refused as stale). */
+function readJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw || '{}');
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Each error on the input it concerns; an error no input concerns (the cycle's limit of
  * scenarios, a refused role, a fault of ours) replaces the form with the sentence, since no
@@ -31,7 +40,7 @@ const Meta = z.object({
  */
 export function register(app: App, deps: AppDeps): void {
   app.view(SCENARIO_CALLBACK, async ({ ack, body, view, client, context }) => {
-    const meta = Meta.safeParse(JSON.parse(view.private_metadata || '{}'));
+    const meta = Meta.safeParse(readJson(view.private_metadata));
     if (!meta.success) {
       await ack({
         response_action: 'update',

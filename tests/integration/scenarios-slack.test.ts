@@ -350,3 +350,28 @@ describe('a scenario label typed with control characters', () => {
     expect((row.assumptions as { label: string }).label).toBe('Dawn run');
   });
 });
+
+describe('a scenario form whose private_metadata cannot be read', () => {
+  it.each([
+    ['not JSON', '{"cycleId":'],
+    ['a cycle id that is not an id', '{"cycleId":-1,"month":"2027-03","name":"x","channel":"C1"}'],
+  ])('(%s) is answered "out of date" and writes nothing', async (_, metadata) => {
+    await db.deleteFrom('cycle_scenarios').where('cycle_id', '=', cycleId).execute();
+    await h.sop(PLANNER, 'scenario set stale');
+    const modal = await waitFor(() =>
+      standin
+        .openViews(PLANNER)
+        .find((v) => String(v.definition.private_metadata).includes('"name":"stale"')),
+    );
+    (modal.definition as { private_metadata?: string }).private_metadata = metadata;
+    const res = await h.driver.submitView(modal.id, {
+      user: PLANNER,
+      values: { label: { v: 'Stale' } },
+    });
+    expect(res.outcome).toMatchObject({ action: 'updated' });
+    expect(JSON.stringify(standin.openViews(PLANNER).at(-1)?.definition.blocks)).toContain(
+      'This form is out of date; nothing was saved.',
+    );
+    expect(await db.selectFrom('cycle_scenarios').selectAll().execute()).toHaveLength(0);
+  });
+});
