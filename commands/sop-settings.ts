@@ -3,6 +3,7 @@
  * With no arguments it shows the current settings.
  */
 import { z } from 'zod';
+import { readTypedNumber } from '../src/core/typed-number.js';
 import { UsageError } from '../src/errors.js';
 import { getSettings, type SettingsPatch, updateSettings } from '../src/services/settings.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
@@ -25,12 +26,38 @@ const EXECUTION_KEYS = {
   'due-days': ['soe_due_days', 'due days', 0, 30],
 } as const;
 
+/**
+ * A typed setting read as people type numbers everywhere else (src/core/typed-number.ts): an
+ * empty value is missing, not 0, and `0x2` or `1e1` is not a number (z.coerce read them as 0,
+ * 2 and 10).
+ */
+const typed = (what: string, min: number, max: number) =>
+  z.preprocess(
+    (v, ctx) => {
+      const text = typeof v === 'string' ? v.trim() : '';
+      if (text === '') {
+        ctx.addIssue({ code: 'custom', message: `${what} is missing: give a number` });
+        return z.NEVER;
+      }
+      const n = readTypedNumber(text);
+      if (n.kind === 'number') return n.value;
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          n.kind === 'decimal-comma'
+            ? `${what}: ${n.message.replace(/\.$/, '')}`
+            : `${what} must be a number, not \`${text}\``,
+      });
+      return z.NEVER;
+    },
+    z
+      .number()
+      .min(min, `${what} must be at least ${min}`)
+      .max(max, `${what} must be at most ${max}`),
+  );
+
 const months = (what: string, min: number, max: number) =>
-  z.coerce
-    .number({ error: `${what} must be a number` })
-    .int(`${what} must be a whole number`)
-    .min(min, `${what} must be at least ${min}`)
-    .max(max, `${what} must be at most ${max}`);
+  typed(what, min, max).pipe(z.number().int(`${what} must be a whole number`));
 
 function parsePatch(args: readonly string[]): SettingsPatch {
   const [what, ...rest] = args;
@@ -74,12 +101,8 @@ function parsePatch(args: readonly string[]): SettingsPatch {
             `Expected key=value with a key of ${Object.keys(EXECUTION_KEYS).join(', ')}, got \`${pair}\`.\nUsage:\n${USAGE}`,
           );
         const [column, what, min, max] = spec;
-        const n = z.coerce
-          .number({ error: `${what} must be a number` })
-          .min(min, `${what} must be at least ${min}`)
-          .max(max, `${what} must be at most ${max}`);
         patch[column] = check(
-          column === 'soe_due_days' ? n.int(`${what} must be a whole number`) : n,
+          column === 'soe_due_days' ? months(what, min, max) : typed(what, min, max),
           v,
         );
       }

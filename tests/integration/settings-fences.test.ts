@@ -71,3 +71,33 @@ describe('time fences within the horizon', () => {
     expect((await getSettings(h.db)).demand_channel).toBe('C_NEW');
   });
 });
+
+describe('typed settings are read as numbers are everywhere else', () => {
+  it('refuses an empty value, hex, exponents and decimal commas instead of reading 0, 2 or 10', async () => {
+    const before = await getSettings(h.db);
+    // z.coerce read `due-days=` as 0, `0x2` as 2 and `1e1` as 10, and stored them.
+    expect(await sop('settings execution due-days=')).toContain(
+      'due days is missing: give a number.',
+    );
+    expect(await sop('settings fences 0x2 3')).toContain(
+      'frozen months must be a number, not `0x2`.',
+    );
+    expect(await sop('settings horizon 1e1')).toContain('horizon must be a number, not `1e1`.');
+    expect(await sop('settings execution production=2,5')).toContain(
+      'production shortfall %: use a dot for decimals (2.5); a comma only separates thousands, as in 1,000.',
+    );
+    expect(await sop('settings fences 1')).toContain('slushy months is missing: give a number.');
+    const after = await getSettings(h.db);
+    expect([after.soe_due_days, after.frozen_months, after.horizon_months]).toEqual([
+      before.soe_due_days,
+      before.frozen_months,
+      before.horizon_months,
+    ]);
+    expect(after.soe_production_shortfall_pct).toBe(before.soe_production_shortfall_pct);
+    // What people do type still works, the minus sign and spaces included.
+    await sop('settings execution production=2.5 due-days=4');
+    const set = await getSettings(h.db);
+    expect([set.soe_production_shortfall_pct, set.soe_due_days]).toEqual([2.5, 4]);
+    expect(await sop('settings horizon −3')).toContain('horizon must be at least 1.');
+  });
+});
