@@ -138,9 +138,11 @@ describe('/sop whatif', () => {
     expect(file?.initial_comment).toMatch(
       /• Expected fill rate: [\d.]+% \((?:[+−][\d.]+|0\.0) pts vs central [\d.]+%\)/,
     );
-    expect(file?.initial_comment).toMatch(/• Margin at P10: \$[\d,]+ /);
+    expect(file?.initial_comment).toMatch(/• Margin at P10: −?\$[\d.]+[kMB]? \(/);
     expect(file?.initial_comment).toContain('_Each plan at the demand it plans for:_');
-    expect(file?.initial_comment).toMatch(/Making cost: \$[\d,]+ \(\+\$[\d,]+ vs central/);
+    expect(file?.initial_comment).toMatch(
+      /Making cost: \$[\d.]+[kMB]? \(\+\$[\d.]+[kMB]? vs central/,
+    );
   });
 
   it('explains bad syntax in an ephemeral reply with the expected syntax', async () => {

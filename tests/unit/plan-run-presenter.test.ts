@@ -44,8 +44,8 @@ describe('plan headline', () => {
     const text = planHeadline('7', '2027-01', [central, cautious]);
     expect(text.split('\n')).toEqual([
       '*Plan run 7 for 2027-01 is ready.*',
-      '• *Central*: expected fill rate 95.8% (92.6% at P10), expected margin $73,238,641 ($70,100,000 at P10), cash $60,432,220 ($58,000,000 at P10); peak utilisation 100.0%, 4 resource-months on overtime; margin at its own planned demand $77,417,989',
-      '• *Cautious*: expected fill rate 87.6% (82.9% at P10), expected margin $71,873,302 ($69,000,000 at P10), cash $61,000,000 ($59,500,000 at P10); peak utilisation 90.0%, 0 resource-months on overtime; margin at its own planned demand $70,000,000',
+      '• *Central*: expected fill rate 95.8% (92.6% at P10), expected margin $73.2M ($70.1M at P10), cash $60.4M ($58M at P10); peak utilisation 100.0%, 4 resource-months on overtime; margin at its own planned demand $77.4M',
+      '• *Cautious*: expected fill rate 87.6% (82.9% at P10), expected margin $71.9M ($69M at P10), cash $61M ($59.5M at P10); peak utilisation 90.0%, 0 resource-months on overtime; margin at its own planned demand $70M',
       '_Expected and P10: each plan against the same demand samples._',
     ]);
   });
@@ -125,8 +125,8 @@ describe('what-if differences', () => {
       kpis: { ...central.kpis, totalCost: 130_900_000, makingCost: 130_000_000 },
     };
     const text = whatIfDiff('demand FAM-2 +5%', central, whatIf);
-    expect(text).toContain('• Making cost: $130,000,000 (+$332,902 vs central $129,667,098)');
-    expect(text).not.toContain('900,000');
+    expect(text).toContain('• Making cost: $130M (+$333k vs central $130M)');
+    expect(text).not.toContain('$900k');
   });
 
   it('gives the points between the two percentages it prints, not between the unrounded ones', () => {
@@ -171,16 +171,18 @@ describe('what-if differences', () => {
       // 96.1 − 95.8 = 0.3 points; 93.9 − 92.6 = 1.3 points
       '• Expected fill rate: 96.1% (+0.3 pts vs central 95.8%)',
       '• Fill rate at P10: 93.9% (+1.3 pts vs central 92.6%)',
-      // 73,000,000 − 73,238,641 = −238,641
-      '• Expected margin: $73,000,000 (−$238,641 vs central $73,238,641)',
+      // 73,000,000 − 73,238,641 = −238,641, compact as the vote writes it: −$239k
+      '• Expected margin: $73M (−$239k vs central $73.2M)',
       // 0.2 apart: no sign on a change that rounds to nothing
-      '• Margin at P10: $70,100,000 ($0 vs central $70,100,000)',
-      '• Cash at P10: $57,500,000 (−$500,000 vs central $58,000,000)',
-      '• Peak working capital: $12,500,000 (+$500,000 vs central $12,000,000)',
+      '• Margin at P10: $70.1M ($0 vs central $70.1M)',
+      '• Cash at P10: $57.5M (−$500k vs central $58M)',
+      '• Peak working capital: $12.5M (+$500k vs central $12M)',
       '_Each plan at the demand it plans for:_',
-      '• Making cost: $130,000,000 (+$332,902 vs central $129,667,098)',
+      // 130,000,000 − 129,667,098 = +332,902; both round to $130M, the change says by how much
+      '• Making cost: $130M (+$333k vs central $130M)',
       '• Fill rate: 100.0% (0.0 pts vs central 100.0%)',
-      '• Margin: $78,000,000 (+$582,011 vs central $77,417,989)',
+      // 78,000,000 − 77,417,989 = +582,011
+      '• Margin: $78M (+$582k vs central $77.4M)',
       '• Peak utilisation: 100.0% (0.0 pts vs central 100.0%)',
       '• Overloaded resource-months: 4 (0 vs central 4)',
     ]);

@@ -2,7 +2,12 @@
  * Words for plan runs and what-ifs in Slack: the headline figures of a run, and the
  * differences a what-if makes against central. Pure functions of the stored KPIs.
  */
-import { formatNumber, formatPercent, formatPointsBetween } from '../../charts/format.js';
+import {
+  formatMoney,
+  formatNumber,
+  formatPercent,
+  formatPointsBetween,
+} from '../../charts/format.js';
 import { type FamilyGap, monthRuns } from '../../core/history-gaps.js';
 import { type FamilyShortfall, SHORTFALL_SHARE, shortfallLine } from '../../core/shortfall.js';
 import { andMore, fitLines } from './fit.js';
@@ -18,8 +23,9 @@ export interface ScenarioFigures {
   readonly kpis: Kpis;
 }
 
+/** Money as the vote and the charts write it: "$73.2M", "−$422k" (the sign before the $). */
 const money = (v: number | null | undefined): string =>
-  typeof v === 'number' ? `$${formatNumber(v)}` : 'n/a';
+  typeof v === 'number' ? formatMoney(v) : 'n/a';
 const pct = (v: number | null | undefined): string =>
   typeof v === 'number' ? formatPercent(v) : 'n/a';
 const count = (v: number | null | undefined): string =>
@@ -118,10 +124,7 @@ interface Diff {
 
 // A change that rounds to nothing has no sign: "$0", "0.0 pts", not "−$0" or "+0.0 pts".
 const sign = (rounded: number): string => (rounded > 0 ? '+' : rounded < 0 ? '−' : '');
-const signedMoney = (now: number, ref: number): string => {
-  const d = now - ref;
-  return `${sign(Math.round(d))}$${formatNumber(Math.abs(d))}`;
-};
+const signedMoney = (now: number, ref: number): string => formatMoney(now - ref, '$', true);
 const signedCount = (now: number, ref: number): string => {
   const d = now - ref;
   return `${sign(Math.round(d))}${formatNumber(Math.abs(d))}`;
