@@ -49,9 +49,11 @@ describe('npm run demo', () => {
     for (let q = 1; q <= 10; q++) expect(pack).toContain(`${q}. `);
     // The trade-offs are stated on the vote and in the pack (questions 4 to 6).
     expect(transcript).toMatch(
-      /Ambitious: [+−]\$[\d.]+[kMB]? margin vs Central if demand comes \(P90\)/,
+      /Ambitious: [+−]\$[\d.]+[kMB]? margin vs Central in a good case \(1 in 10\)/,
     );
-    expect(pack).toMatch(/Ambitious: [+−]\$[\d.]+[kMB]? margin vs Central if demand comes \(P90\)/);
+    expect(pack).toMatch(
+      /Ambitious: [+−]\$[\d.]+[kMB]? margin vs Central in a good case \(1 in 10\)/,
+    );
     expect(pack).toContain('Against uncertain demand: expected margin');
     expect(pack).toContain('Demand risk, Cautious: fill rate');
     // Lines count hours: one more hour, not "one more hours" (which line ranks first depends

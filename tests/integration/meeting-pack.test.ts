@@ -209,7 +209,7 @@ describe('meeting pack', () => {
     // Trade-offs against central: P90 margin 760k − 700k, expected 660k − 650k, cash at P10
     // 250k − budget 320k, service at risk 86% − 90%.
     expect(section(md, 6)).toContain(
-      "Ambitious: +$60k margin vs Central if demand comes (P90) and +$10k expected; at P10 demand it leaves $95k of stock beyond 3 months' cover and cash −$70k against budget; service at risk 86.0% (−4.0 pts).",
+      "Ambitious: +$60k margin vs Central in a good case (1 in 10) and +$10k expected; in a bad case (1 in 10) it leaves $95k of stock beyond 3 months' cover, cash is −$70k against budget and it fills 86.0% of demand (−4.0 pts vs Central).",
     );
     expect(section(md, 6)).toContain('Cautious: revenue');
     expect(section(md, 6)).toContain(

@@ -90,8 +90,8 @@ describe('trade-off sentences', () => {
     // margin 2,001,234 − 2,000,000 = +1,234 → +$1.2k; expected 1,084,100 − 999,600 = +84,500
     // → +$84.5k; stock 999,400 → $999k; cash 500,000 − 500,000.4 = −0.4 → $0.
     expect(tradeOffSentences([central, ambitious])).toEqual([
-      "Central: expected margin $1M; at P10 demand it leaves $1B of stock beyond 3 months' cover; service at risk 90.0%.",
-      "Ambitious: +$1.2k margin vs Central if demand comes (P90) and +$84.5k expected; at P10 demand it leaves $999k of stock beyond 3 months' cover and cash $0 against budget; service at risk 90.0% (0.0 pts).",
+      "Central: expected margin $1M; in a bad case (1 in 10) it leaves $1B of stock beyond 3 months' cover and fills 90.0% of demand.",
+      "Ambitious: +$1.2k margin vs Central in a good case (1 in 10) and +$84.5k expected; in a bad case (1 in 10) it leaves $999k of stock beyond 3 months' cover, cash is $0 against budget and it fills 90.0% of demand (0.0 pts vs Central).",
     ]);
   });
 });

@@ -16,15 +16,15 @@ const centralKpis = {
 };
 const central = { label: 'Central', kpis: centralKpis };
 // By hand, for every sentence below: stock 269,000 → "$269k"; cash at P10 57.0M − budget
-// 66.9M = −9.9M → "−$9.9M"; central's service at risk 92.7%.
-const tail =
-  "at P10 demand it leaves $269k of stock beyond 3 months' cover and cash −$9.9M against budget";
+// 66.9M = −9.9M → "−$9.9M"; central's fill rate at P10 (service at risk) 92.7%.
+const tail = (fills = '92.7%') =>
+  `in a bad case (1 in 10) it leaves $269k of stock beyond 3 months' cover, cash is −$9.9M against budget and it fills ${fills} of demand`;
 
 describe('trade-off sentences', () => {
   it('a copy of central reads "same margin as Central" and "0.0 pts", not "$0 margin" and "+0.0"', () => {
     const [, copy] = tradeOffSentences([central, { label: 'Copy', kpis: centralKpis }]);
     expect(copy).toBe(
-      `Copy: same margin as Central, if demand comes (P90) and expected; ${tail}; service at risk 92.7% (0.0 pts).`,
+      `Copy: same margin as Central, in a good case (1 in 10) and expected; ${tail()} (0.0 pts vs Central).`,
     );
   });
 
@@ -41,14 +41,14 @@ describe('trade-off sentences', () => {
       },
     };
     expect(tradeOffSentences([central, worse])[1]).toBe(
-      `Worse: +$1.2M margin vs Central if demand comes (P90) and +$450k expected; ${tail}; service at risk 92.7% (0.0 pts).`,
+      `Worse: +$1.2M margin vs Central in a good case (1 in 10) and +$450k expected; ${tail()} (0.0 pts vs Central).`,
     );
-    // The same P90 margin, a different expected one; then the other way round.
+    // The same good-case (P90) margin, a different expected one; then the other way round.
     const sameUp = { label: 'B', kpis: { ...centralKpis, expectedMargin: 71_361_136 } };
     const sameExpected = { label: 'C', kpis: { ...centralKpis, marginP90: 78_000_000 } };
     expect(tradeOffSentences([central, sameUp, sameExpected]).slice(1)).toEqual([
-      `B: same margin as Central if demand comes (P90) and −$1M expected; ${tail}; service at risk 92.7% (0.0 pts).`,
-      `C: −$2M margin vs Central if demand comes (P90) and the same expected; ${tail}; service at risk 92.7% (0.0 pts).`,
+      `B: same margin as Central in a good case (1 in 10) and −$1M expected; ${tail()} (0.0 pts vs Central).`,
+      `C: −$2M margin vs Central in a good case (1 in 10) and the same expected; ${tail()} (0.0 pts vs Central).`,
     ]);
   });
 
@@ -57,8 +57,8 @@ describe('trade-off sentences', () => {
     const b = { label: 'B', kpis: { ...centralKpis, serviceAtRisk: 0.97277 } };
     // 95.7% and 97.3% printed: +1.6 pts (unrounded 1.547 would print +1.5).
     const [first, second] = tradeOffSentences([a, b]);
-    expect(first).toContain('service at risk 95.7%.');
-    expect(second).toContain('service at risk 97.3% (+1.6 pts).');
+    expect(first).toContain('it fills 95.7% of demand.');
+    expect(second).toContain('it fills 97.3% of demand (+1.6 pts vs A).');
   });
 
   it('when central has no stress figures, the others state their own and say so', () => {
@@ -75,7 +75,7 @@ describe('trade-off sentences', () => {
     // 70,942,515 → "$70.9M"; 75,000,000 → "$75M"; 0.952 → "95.2%".
     expect(tradeOffSentences([unstressed, ambitious])).toEqual([
       null,
-      `Ambitious: expected margin $70.9M, $75M if demand comes (P90); ${tail}; service at risk 95.2% (Central has no stress figures to compare with).`,
+      `Ambitious: expected margin $70.9M, $75M in a good case (1 in 10); ${tail('95.2%')} (Central has no stress figures to compare with).`,
     ]);
   });
 });

@@ -161,13 +161,21 @@ describe('trade-offs on the vote', () => {
     // P10 demand 4.1M; cash at P10 −3.0M − budget 3.0M = −6.0M, shown "−$6M" as the charts
     // show money (no ".0"); 93% vs 90% = +3.0 pts.
     expect(text).toContain(
-      "Ambitious &lt;b&gt;: +$12.3M margin vs Central if demand comes (P90) and +$1.5M expected; at P10 demand it leaves $4.1M of stock beyond 3 months' cover and cash −$6M against budget; service at risk 93.0% (+3.0 pts).",
+      "Ambitious &lt;b&gt;: +$12.3M margin vs Central in a good case (1 in 10) and +$1.5M expected; in a bad case (1 in 10) it leaves $4.1M of stock beyond 3 months' cover, cash is −$6M against budget and it fills 93.0% of demand (+3.0 pts vs Central).",
     );
     expect(text).toContain(
-      "Central: expected margin $10M; at P10 demand it leaves $1M of stock beyond 3 months' cover and cash −$1M against budget; service at risk 90.0%.",
+      "Central: expected margin $10M; in a bad case (1 in 10) it leaves $1M of stock beyond 3 months' cover, cash is −$1M against budget and it fills 90.0% of demand.",
     );
     // The label typed by a planner is escaped in mrkdwn (the button is plain text).
     expect(text).toContain('"text":"*Ambitious &lt;b&gt;*"');
+    // The P10s are "bad case" in the fields, said in words once under the header.
+    expect(text).toContain('*Expected margin*\\n$11.5M (bad case n/a)');
+    expect(text).toContain('*Expected margin*\\n$10M (bad case $8M)');
+    expect(text).toContain('*Fill rate expected / bad case*\\n95.0% / 90.0%');
+    expect(text).toContain(
+      'Each plan against the same demand samples · in a bad case, 1 demand outcome in 10 does worse',
+    );
+    expect(text).not.toContain('P10');
   });
 
   it('sets cash against the budget where the budget ends, when the run says so', () => {
@@ -175,7 +183,7 @@ describe('trade-offs on the vote', () => {
     // the horizon's −3.0M − 3.0M = −6.0M would set months without budget against it.
     const early = stressed('Ambitious', { ...ambitious.kpis, cashP10VsBudget: -500_000 }, 2);
     const text = JSON.stringify(voteMessage({ ...view(poll()), options: [central, early] }).blocks);
-    expect(text).toContain('and cash −$500k against budget');
+    expect(text).toContain('cash is −$500k against budget');
     expect(text).not.toContain('−$6.0M against budget');
   });
 });

@@ -1,10 +1,13 @@
 /**
  * One sentence per scenario that states the trade-off a vote accepts, from the stress test's
- * figures (the KPIs stored with each scenario, metric names as in the grid):
+ * figures (the KPIs stored with each scenario, metric names as in the grid), in words an
+ * executive reads without a statistics glossary: a "good case (1 in 10)" is the margin that 1
+ * demand outcome in 10 beats (the P90), a "bad case (1 in 10)" the stock, cash and fill rate
+ * that 1 outcome in 10 does worse than (P90 of stock, P10 of cash and fill rate):
  *
- *   "Ambitious: +$12.3M margin vs Central if demand comes (P90) and +$2.1M expected; at P10
- *    demand it leaves $4.1M of stock beyond 3 months' cover and cash −$6M against budget;
- *    service at risk 91.2% (+3.4 pts)."
+ *   "Ambitious: +$12.3M margin vs Central in a good case (1 in 10) and +$2.1M expected; in a
+ *    bad case (1 in 10) it leaves $4.1M of stock beyond 3 months' cover, cash is −$6M against
+ *    budget and it fills 91.2% of demand (+3.4 pts vs Central)."
  *
  * Differences are against the first scenario (central), named in the sentence; a difference
  * that rounds to nothing reads "same margin as Central", never "$0 margin", which would read
@@ -23,6 +26,11 @@ const num = (k: TradeOffInput['kpis'], key: string): number | null => {
   const v = k[key];
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 };
+
+/** The margin 1 demand outcome in 10 beats (the P90), in words. */
+export const GOOD_CASE = 'in a good case (1 in 10)';
+/** The stock, cash or fill rate 1 demand outcome in 10 does worse than (P10; P90 of stock). */
+export const BAD_CASE = 'in a bad case (1 in 10)';
 
 /** The trade-off sentences, one per scenario with stress figures (null where there are none). */
 export function tradeOffSentences(
@@ -48,25 +56,30 @@ export function tradeOffSentences(
       num(k, 'cashP10VsBudget') ?? (cashP10 === null || budget === null ? null : cashP10 - budget);
     const cash =
       cashP10 === null
-        ? ''
+        ? null
         : budget === null || vsBudget === null
-          ? ` and cash of ${m(cashP10, true)} over the horizon`
-          : ` and cash ${m(vsBudget, true)} against budget`;
-    const risk = `at P10 demand it leaves ${m(excess)} of stock beyond ${cover} months' cover${cash}`;
-    const service = `service at risk ${formatPercent(atRisk)}`;
-    if (i === 0 || !central)
-      return `${s.label}: expected margin ${m(margin)}; ${risk}; ${service}.`;
+          ? `cash over the horizon is ${m(cashP10)}`
+          : `cash is ${m(vsBudget, true)} against budget`;
+    const stock = `it leaves ${m(excess)} of stock beyond ${cover} months' cover`;
+    /** What the bad case does, ending with the fill rate and `vs` (its difference, if any). */
+    const risk = (vs = ''): string => {
+      const fills = `fills ${formatPercent(atRisk)} of demand${vs}`;
+      return cash === null
+        ? `${BAD_CASE} ${stock} and ${fills}`
+        : `${BAD_CASE} ${stock}, ${cash} and it ${fills}`;
+    };
+    if (i === 0 || !central) return `${s.label}: expected margin ${m(margin)}; ${risk()}.`;
     const c = central.kpis;
     const cMargin = num(c, 'expectedMargin');
     const cRisk = num(c, 'serviceAtRisk');
     const up = num(k, 'marginP90');
+    const ref = central.label;
     if (cMargin === null || cRisk === null) {
       // Nothing to set it against: its own figures, and why there is no difference.
-      const upside = up === null ? '' : `, ${m(up)} if demand comes (P90)`;
-      return `${s.label}: expected margin ${m(margin)}${upside}; ${risk}; ${service} (${central.label} has no stress figures to compare with).`;
+      const upside = up === null ? '' : `, ${m(up)} ${GOOD_CASE}`;
+      return `${s.label}: expected margin ${m(margin)}${upside}; ${risk(` (${ref} has no stress figures to compare with)`)}.`;
     }
     const cUp = num(c, 'marginP90');
-    const ref = central.label;
     const e = diff(margin - cMargin);
     const u = up === null || cUp === null ? undefined : diff(up - cUp);
     const margins =
@@ -76,9 +89,9 @@ export function tradeOffSentences(
           : `${e} expected margin vs ${ref}`
         : u === null
           ? e === null
-            ? `same margin as ${ref}, if demand comes (P90) and expected`
-            : `same margin as ${ref} if demand comes (P90) and ${e} expected`
-          : `${u} margin vs ${ref} if demand comes (P90) and ${e ?? 'the same'} expected`;
-    return `${s.label}: ${margins}; ${risk}; ${service} (${formatPointsBetween(atRisk, cRisk)}).`;
+            ? `same margin as ${ref}, ${GOOD_CASE} and expected`
+            : `same margin as ${ref} ${GOOD_CASE} and ${e} expected`
+          : `${u} margin vs ${ref} ${GOOD_CASE} and ${e ?? 'the same'} expected`;
+    return `${s.label}: ${margins}; ${risk(` (${formatPointsBetween(atRisk, cRisk)} vs ${ref})`)}.`;
   });
 }

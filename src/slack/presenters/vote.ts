@@ -20,6 +20,10 @@ const pct = (x: number | null | undefined) =>
 
 const money = (x: number | null | undefined) => (typeof x === 'number' ? formatMoney(x) : 'n/a');
 
+/** What "bad case" means in the fields, said once (the P10 of margin, cash and fill rate). */
+export const BAD_CASE_NOTE =
+  'Each plan against the same demand samples · in a bad case, 1 demand outcome in 10 does worse';
+
 function scenarioFields(o: PollOptionRow): types.MrkdwnElement[] {
   const k = o.kpis;
   if (typeof k.expectedMargin !== 'number') {
@@ -33,10 +37,11 @@ function scenarioFields(o: PollOptionRow): types.MrkdwnElement[] {
       mrkdwn(`*Utilisation avg / peak*\n${pct(k.averageUtilisation)} / ${pct(k.peakUtilisation)}`),
     ];
   }
+  // "Bad case" (the P10) is said in words once, in the context under the header.
   return [
-    mrkdwn(`*Expected margin*\n${money(k.expectedMargin)} (P10 ${money(k.marginP10)})`),
-    mrkdwn(`*Fill rate expected / at risk*\n${pct(k.expectedFillRate)} / ${pct(k.serviceAtRisk)}`),
-    mrkdwn(`*Cash expected / P10*\n${money(k.cashFlow)} / ${money(k.cashFlowP10)}`),
+    mrkdwn(`*Expected margin*\n${money(k.expectedMargin)} (bad case ${money(k.marginP10)})`),
+    mrkdwn(`*Fill rate expected / bad case*\n${pct(k.expectedFillRate)} / ${pct(k.serviceAtRisk)}`),
+    mrkdwn(`*Cash expected / bad case*\n${money(k.cashFlow)} / ${money(k.cashFlowP10)}`),
     mrkdwn(`*Excess stock*\n${money(k.excessInventoryValue)} expected`),
     mrkdwn(`*Peak working capital*\n${money(k.workingCapital)}`),
     mrkdwn(`*Utilisation avg / peak*\n${pct(k.averageUtilisation)} / ${pct(k.peakUtilisation)}`),
@@ -106,6 +111,9 @@ export function voteMessage(v: PollView): { text: string; blocks: types.KnownBlo
         mrkdwn(
           `Plan run ${v.poll.run_id} · chair <@${v.poll.created_by}> · only executives' votes count${v.poll.closes_at && open ? ` · closes ${slackDate(v.poll.closes_at, v.timezone)}` : ''}`,
         ),
+        ...(v.options.some((o) => typeof o.kpis.expectedMargin === 'number')
+          ? [mrkdwn(BAD_CASE_NOTE)]
+          : []),
       ],
     },
   ];
