@@ -133,15 +133,15 @@ describe('/sop whatif', () => {
     );
     const file = running.standin.files.find((f) => f.id === reply.files[0]);
     expect(file?.initial_comment).toContain('demand FAM-2 +50%');
-    expect(file?.initial_comment).toMatch(/Fill rate: .* vs central/);
+    expect(file?.initial_comment).toMatch(/Fill rate: .* vs Central/);
     // Both plans against the same demand samples, not only each at its own demand.
     expect(file?.initial_comment).toMatch(
-      /• Expected fill rate: [\d.]+% \((?:[+−][\d.]+|0\.0) pts vs central [\d.]+%\)/,
+      /• Expected fill rate: [\d.]+% \((?:[+−][\d.]+|0\.0) pts vs Central [\d.]+%\)/,
     );
-    expect(file?.initial_comment).toMatch(/• Margin at P10: −?\$[\d.]+[kMB]? \(/);
+    expect(file?.initial_comment).toMatch(/• Margin in a bad case: −?\$[\d.]+[kMB]? \(/);
     expect(file?.initial_comment).toContain('_Each plan at the demand it plans for:_');
     expect(file?.initial_comment).toMatch(
-      /Making cost: \$[\d.]+[kMB]? \(\+\$[\d.]+[kMB]? vs central/,
+      /Making cost: \$[\d.]+[kMB]? \(\+\$[\d.]+[kMB]? vs Central/,
     );
   });
 

@@ -44,9 +44,9 @@ describe('plan headline', () => {
     const text = planHeadline('7', '2027-01', [central, cautious]);
     expect(text.split('\n')).toEqual([
       '*Plan run 7 for 2027-01 is ready.*',
-      '• *Central*: expected fill rate 95.8% (92.6% at P10), expected margin $73.2M ($70.1M at P10), cash $60.4M ($58M at P10); peak utilisation 100.0%, 4 resource-months on overtime; margin at its own planned demand $77.4M',
-      '• *Cautious*: expected fill rate 87.6% (82.9% at P10), expected margin $71.9M ($69M at P10), cash $61M ($59.5M at P10); peak utilisation 90.0%, 0 resource-months on overtime; margin at its own planned demand $70M',
-      '_Expected and P10: each plan against the same demand samples._',
+      '• *Central*: expected fill rate 95.8% (92.6% in a bad case), expected margin $73.2M ($70.1M in a bad case), cash $60.4M ($58M in a bad case); peak utilisation 100.0%, 4 resource-months on overtime; margin at its own planned demand $77.4M',
+      '• *Cautious*: expected fill rate 87.6% (82.9% in a bad case), expected margin $71.9M ($69M in a bad case), cash $61M ($59.5M in a bad case); peak utilisation 90.0%, 0 resource-months on overtime; margin at its own planned demand $70M',
+      '_Expected and bad case: each plan against the same demand samples; in a bad case, 1 demand outcome in 10 does worse._',
     ]);
   });
 
@@ -125,7 +125,7 @@ describe('what-if differences', () => {
       kpis: { ...central.kpis, totalCost: 130_900_000, makingCost: 130_000_000 },
     };
     const text = whatIfDiff('demand FAM-2 +5%', central, whatIf);
-    expect(text).toContain('• Making cost: $130M (+$333k vs central $130M)');
+    expect(text).toContain('• Making cost: $130M (+$333k vs Central $130M)');
     expect(text).not.toContain('$900k');
   });
 
@@ -142,7 +142,7 @@ describe('what-if differences', () => {
       { ...central, kpis: { ...central.kpis, fillRate: 0.9573 } },
       whatIf,
     );
-    expect(text).toContain('• Fill rate: 97.3% (+1.6 pts vs central 95.7%)');
+    expect(text).toContain('• Fill rate: 97.3% (+1.6 pts vs Central 95.7%)');
   });
 
   it('leads with both plans against the same demand samples, then each at its own demand', () => {
@@ -167,24 +167,24 @@ describe('what-if differences', () => {
     const withWc = { ...central, kpis: { ...central.kpis, workingCapital: 12_000_000 } };
     expect(whatIfDiff('demand FAM-2 +5%', withWc, whatIf).split('\n')).toEqual([
       '*What-if:* `demand FAM-2 +5%`',
-      '_Against the forecast’s demand samples (both plans, the same samples):_',
+      '_Against the forecast’s demand samples (both plans, the same samples; in a bad case, 1 demand outcome in 10 does worse):_',
       // 96.1 − 95.8 = 0.3 points; 93.9 − 92.6 = 1.3 points
-      '• Expected fill rate: 96.1% (+0.3 pts vs central 95.8%)',
-      '• Fill rate at P10: 93.9% (+1.3 pts vs central 92.6%)',
+      '• Expected fill rate: 96.1% (+0.3 pts vs Central 95.8%)',
+      '• Fill rate in a bad case: 93.9% (+1.3 pts vs Central 92.6%)',
       // 73,000,000 − 73,238,641 = −238,641, compact as the vote writes it: −$239k
-      '• Expected margin: $73M (−$239k vs central $73.2M)',
+      '• Expected margin: $73M (−$239k vs Central $73.2M)',
       // 0.2 apart: no sign on a change that rounds to nothing
-      '• Margin at P10: $70.1M ($0 vs central $70.1M)',
-      '• Cash at P10: $57.5M (−$500k vs central $58M)',
-      '• Peak working capital: $12.5M (+$500k vs central $12M)',
+      '• Margin in a bad case: $70.1M ($0 vs Central $70.1M)',
+      '• Cash in a bad case: $57.5M (−$500k vs Central $58M)',
+      '• Peak working capital: $12.5M (+$500k vs Central $12M)',
       '_Each plan at the demand it plans for:_',
       // 130,000,000 − 129,667,098 = +332,902; both round to $130M, the change says by how much
-      '• Making cost: $130M (+$333k vs central $130M)',
-      '• Fill rate: 100.0% (0.0 pts vs central 100.0%)',
+      '• Making cost: $130M (+$333k vs Central $130M)',
+      '• Fill rate: 100.0% (0.0 pts vs Central 100.0%)',
       // 78,000,000 − 77,417,989 = +582,011
-      '• Margin: $78M (+$582k vs central $77.4M)',
-      '• Peak utilisation: 100.0% (0.0 pts vs central 100.0%)',
-      '• Overloaded resource-months: 4 (0 vs central 4)',
+      '• Margin: $78M (+$582k vs Central $77.4M)',
+      '• Peak utilisation: 100.0% (0.0 pts vs Central 100.0%)',
+      '• Overloaded resource-months: 4 (0 vs Central 4)',
     ]);
   });
 });

@@ -13,6 +13,9 @@ import { type FamilyShortfall, SHORTFALL_SHARE, shortfallLine } from '../../core
 import { andMore, fitLines } from './fit.js';
 import { esc } from './format.js';
 
+/** What "bad case" (the P10) means, said once where the figures are. */
+const BAD_CASE_WORDS = 'in a bad case, 1 demand outcome in 10 does worse';
+
 export type Kpis = Readonly<Record<string, number | null | undefined>>;
 
 export interface ScenarioFigures {
@@ -56,11 +59,11 @@ export function planHeadline(
     const k = x.kpis;
     if (typeof k.expectedMargin !== 'number')
       return `• *${esc(x.label)}*: at its own planned demand, fill rate ${pct(k.fillRate)}, margin ${money(k.grossMargin)}; ${tension(k)}`;
-    return `• *${esc(x.label)}*: expected fill rate ${pct(k.expectedFillRate)} (${pct(k.serviceAtRisk)} at P10), expected margin ${money(k.expectedMargin)} (${money(k.marginP10)} at P10), cash ${money(k.cashFlow)} (${money(k.cashFlowP10)} at P10); ${tension(k)}; margin at its own planned demand ${money(k.grossMargin)}`;
+    return `• *${esc(x.label)}*: expected fill rate ${pct(k.expectedFillRate)} (${pct(k.serviceAtRisk)} in a bad case), expected margin ${money(k.expectedMargin)} (${money(k.marginP10)} in a bad case), cash ${money(k.cashFlow)} (${money(k.cashFlowP10)} in a bad case); ${tension(k)}; margin at its own planned demand ${money(k.grossMargin)}`;
   });
   const head = `*Plan run ${runId}${cycleMonth ? ` for ${cycleMonth}` : ''} is ready.*`;
   const note = s.some((x) => typeof x.kpis.expectedMargin === 'number')
-    ? ['_Expected and P10: each plan against the same demand samples._']
+    ? [`_Expected and bad case: each plan against the same demand samples; ${BAD_CASE_WORDS}._`]
     : [];
   const stock = staleStock ? [`:warning: ${esc(staleStock)}.`] : [];
   return [
@@ -139,10 +142,20 @@ const points = (now: number, ref: number): string => formatPointsBetween(now, re
  */
 const STRESSED: readonly Diff[] = [
   { label: 'Expected fill rate', key: 'expectedFillRate', format: (v) => pct(v), delta: points },
-  { label: 'Fill rate at P10', key: 'serviceAtRisk', format: (v) => pct(v), delta: points },
+  {
+    label: 'Fill rate in a bad case',
+    key: 'serviceAtRisk',
+    format: (v) => pct(v),
+    delta: points,
+  },
   { label: 'Expected margin', key: 'expectedMargin', format: (v) => money(v), delta: signedMoney },
-  { label: 'Margin at P10', key: 'marginP10', format: (v) => money(v), delta: signedMoney },
-  { label: 'Cash at P10', key: 'cashFlowP10', format: (v) => money(v), delta: signedMoney },
+  {
+    label: 'Margin in a bad case',
+    key: 'marginP10',
+    format: (v) => money(v),
+    delta: signedMoney,
+  },
+  { label: 'Cash in a bad case', key: 'cashFlowP10', format: (v) => money(v), delta: signedMoney },
   {
     label: 'Peak working capital',
     key: 'workingCapital',
@@ -168,7 +181,7 @@ const PLANNED: readonly Diff[] = [
 ];
 
 /**
- * The what-if against central, one line per figure: value, then the change. After the stress
+ * The what-if against central (named by its label), one line per figure: value, then the change. After the stress
  * test it leads with both plans against the same demand samples, then each plan at its own
  * planned demand, under a heading that says which is which.
  */
@@ -179,14 +192,16 @@ export function whatIfDiff(
 ): string {
   const head = `*What-if:* \`${esc(text)}\``;
   if (central.status !== 'optimal')
-    return `${head}\nCentral has no plan (${central.status}): ${esc(central.message ?? '')}`.trim();
+    return `${head}\n${esc(central.label)} has no plan (${central.status}): ${esc(central.message ?? '')}`.trim();
   if (whatIf.status !== 'optimal')
     return `${head}\nNo plan meets this what-if (${whatIf.status}). ${esc(whatIf.message ?? '')}`.trim();
+  // The reference is named as the planners named it ("Central"), not a word of ours.
+  const ref = esc(central.label);
   const line = (d: Diff): string => {
     const a = central.kpis[d.key];
     const b = whatIf.kpis[d.key];
     if (typeof a !== 'number' || typeof b !== 'number') return `• ${d.label}: n/a`;
-    return `• ${d.label}: ${d.format(b)} (${d.delta(b, a)} vs central ${d.format(a)})`;
+    return `• ${d.label}: ${d.format(b)} (${d.delta(b, a)} vs ${ref} ${d.format(a)})`;
   };
   const stressed =
     typeof central.kpis.expectedMargin === 'number' &&
@@ -194,7 +209,7 @@ export function whatIfDiff(
   if (!stressed) return [head, ...PLANNED.map(line)].join('\n');
   return [
     head,
-    '_Against the forecast’s demand samples (both plans, the same samples):_',
+    `_Against the forecast’s demand samples (both plans, the same samples; ${BAD_CASE_WORDS}):_`,
     ...STRESSED.map(line),
     '_Each plan at the demand it plans for:_',
     ...PLANNED.map(line),
