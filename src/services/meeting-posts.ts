@@ -9,7 +9,7 @@ import type { Db } from '../../db/connect.js';
 import { decisionContext } from '../../db/queries/decisions.js';
 import { ledgerEntry, postMessageOnce } from '../slack/post-ledger.js';
 import { actionDm } from '../slack/presenters/actions.js';
-import { decisionLogMessage } from '../slack/presenters/decision.js';
+import { type Adoption, decisionLogMessage } from '../slack/presenters/decision.js';
 import { packMessage } from '../slack/presenters/pack.js';
 import { chairDecisionPrompt, voteMessage } from '../slack/presenters/vote.js';
 import { notifyOwners } from './actions.js';
@@ -98,8 +98,17 @@ export async function publishDecision(
   const settings = await getSettings(db);
   let channel = settings.exec_channel;
   let threadTs: string | undefined;
+  let vote: Adoption['vote'] = null;
   if (row.poll_id) {
     const view = await refreshPollMessage(slack, db, row.poll_id);
+    if (entry) {
+      const votes = view.tally.options.find((o) => o.id === entry.scenarioId)?.votes ?? 0;
+      vote = {
+        for: votes,
+        against: view.tally.total - votes,
+        chose: view.tally.winner === entry.scenarioId && view.poll.close_reason !== 'decided',
+      };
+    }
     if (view.poll.channel_id && view.poll.message_ts) {
       channel = view.poll.channel_id;
       threadTs = view.poll.message_ts;
@@ -111,7 +120,14 @@ export async function publishDecision(
   }
   if (entry && channel) {
     const key = `decision:${decisionId}:log`;
-    await postOnce(slack, db, key, channel, decisionLogMessage(entry), threadTs);
+    await postOnce(
+      slack,
+      db,
+      key,
+      channel,
+      decisionLogMessage(entry, { vote, timezone: settings.timezone }),
+      threadTs,
+    );
   }
   await notifyOwners(slack, db, entry?.actions ?? [], (a) => actionDm(a, 'assigned'));
   return entry !== undefined;

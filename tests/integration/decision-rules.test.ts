@@ -163,9 +163,9 @@ describe('decisions', () => {
       id: first!.id,
       reason: 'demand is 15% higher than voted on',
     });
-    expect(JSON.stringify(decisionLogMessage(latest!).blocks)).toContain(
-      `Supersedes decision ${first!.id}:* demand is 15% higher than voted on`,
-    );
+    expect(
+      JSON.stringify(decisionLogMessage(latest!, { vote: null, timezone: 'UTC' }).blocks),
+    ).toContain(`Supersedes decision ${first!.id}:* demand is 15% higher than voted on`);
     const cycle = await t.db
       .selectFrom('cycles')
       .select('adopted_scenario_id')

@@ -173,7 +173,10 @@ describe('the decision log in the executive channel', () => {
     const actions = Array.from({ length: 10 }, (_, i) =>
       action(i + 1, `Step ${i + 1}: ${'review the allocation of constrained capacity '.repeat(9)}`),
     );
-    const msg = decisionLogMessage(decision(4, 'Protects service on the key accounts.', actions));
+    const msg = decisionLogMessage(decision(4, 'Protects service on the key accounts.', actions), {
+      vote: null,
+      timezone: 'UTC',
+    });
     const body = texts(msg.blocks).join('\n');
     for (let i = 1; i <= 10; i++)
       expect(body).toContain(`#${i} <@U_OPS> due 2027-01-31: Step ${i}:`);
@@ -191,7 +194,7 @@ describe('the decision log in the executive channel', () => {
     // take about 300 of the 11,000 and a section about 100 more than its line: four sections
     // and the "more" line take about 9,350; a fifth section would take about 11,550.
     const actions = Array.from({ length: 10 }, (_, i) => action(i + 1, '&'.repeat(420)));
-    const msg = decisionLogMessage(decision(5, 'Short.', actions));
+    const msg = decisionLogMessage(decision(5, 'Short.', actions), { vote: null, timezone: 'UTC' });
     const lines = texts(msg.blocks).join('\n').split('\n');
     const shown = lines.filter((l) => l.includes('<@U_OPS> due 2027-01-31:'));
     expect(shown).toEqual(

@@ -294,7 +294,8 @@ const PRESENTERS: Readonly<Record<string, (evil: string) => unknown>> = {
   actionDoneMessage: (e) => actionDoneMessage(action(e), 'U_OWNER'),
   actionsListText: (e) => actionsListText([{ ...action(e), cycle: e }], () => true, 'Open actions'),
   homeActionItems: (e) => homeActionItems([action(e)]),
-  decisionLogMessage: (e) => decisionLogMessage(decision(e)),
+  decisionLogMessage: (e) =>
+    decisionLogMessage(decision(e), { vote: { for: 3, against: 0, chose: true }, timezone: 'UTC' }),
   decisionsListText: (e) => decisionsListText([decision(e)], 'UTC'),
   voteMessage: (e) => [voteMessage(pollView(e)), voteMessage(pollView(e, { status: 'closed' }))],
   chairDecisionPrompt: (e) => chairDecisionPrompt(pollView(e, { status: 'closed' })),

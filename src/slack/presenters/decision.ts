@@ -5,7 +5,7 @@
  */
 import type { types } from '@slack/bolt';
 import type { ActionRow } from '../../../db/schema.js';
-import { isDay, localDate } from '../../core/calendar.js';
+import { isDay, localDate, localDateTime } from '../../core/calendar.js';
 import { readRowId } from '../../row-id.js';
 import type { DecisionLogEntry, NewAction } from '../../services/decisions.js';
 import {
@@ -246,19 +246,53 @@ function actionSections(actions: DecisionLogEntry['actions'], chars: number): ty
   }
 }
 
-export function decisionLogMessage(e: DecisionLogEntry): {
+/** How a decision was adopted: the vote it followed, if any, and the company's time zone. */
+export interface Adoption {
+  /**
+   * The vote the decision followed: the executives' counted votes for the adopted scenario and
+   * for the others, and whether the vote chose it (most votes, and closed before the decision
+   * rather than by it). Null: recorded without a vote.
+   */
+  readonly vote: {
+    readonly for: number;
+    readonly against: number;
+    readonly chose: boolean;
+  } | null;
+  /** The company's time zone (settings): the time is written in it, with its name. */
+  readonly timezone: string;
+}
+
+/**
+ * The log's closing line: who adopted it and how. "Adopted by the executives' vote (3–0);
+ * recorded by @pat on 2027-01-13 05:30 Asia/Tokyo" when the vote chose the scenario; otherwise
+ * who recorded it, and what the vote said if there was one.
+ */
+export function adoptionFooter(e: DecisionLogEntry, a: Adoption): string {
+  const by = `<@${e.decidedBy}>`;
+  const when = `on ${localDateTime(e.decidedAt, a.timezone)} ${a.timezone}`;
+  const v = a.vote;
+  if (v === null) return `Recorded by ${by} ${when}, no vote`;
+  const score = `${v.for}–${v.against}`;
+  if (v.chose) return `Adopted by the executives' vote (${score}); recorded by ${by} ${when}`;
+  if (v.for + v.against === 0)
+    return `Recorded by ${by} ${when}; no executive had voted in the vote it settles`;
+  return `Recorded by ${by} ${when}; the executives' vote stood ${score} for it`;
+}
+
+export function decisionLogMessage(
+  e: DecisionLogEntry,
+  adoption: Adoption,
+): {
   text: string;
   blocks: types.KnownBlock[];
 } {
-  const text = `Decision ${e.id} (${e.cycle}): ${esc(e.scenario)} adopted by <@${e.decidedBy}>. ${esc(e.rationale)}`;
+  const footer = adoptionFooter(e, adoption);
+  const text = `Decision ${e.id} (${e.cycle}): ${esc(e.scenario)} adopted. ${footer}. ${esc(e.rationale)}`;
   const head: types.KnownBlock[] = [
     {
       type: 'section',
       text: mrkdwn(
-        clip(
-          `:scroll: *Decision ${e.id}, ${e.cycle}: ${esc(e.scenario)} adopted* by <@${e.decidedBy}>`,
-          3000,
-        ),
+        clip(`:scroll: *Decision ${e.id}, ${e.cycle}: ${esc(e.scenario)} adopted*`, 3000),
       ),
     },
     { type: 'section', text: mrkdwn(clipMrkdwn(`*Rationale:* ${esc(e.rationale)}`, 3000)) },
@@ -287,11 +321,7 @@ export function decisionLogMessage(e: DecisionLogEntry): {
   const tail: types.KnownBlock[] = [
     {
       type: 'context',
-      elements: [
-        mrkdwn(
-          `Plan run ${e.runId}, scenario ${esc(e.scenarioId)}${e.viaVote ? ' · after a vote' : ''}`,
-        ),
-      ],
+      elements: [mrkdwn(`${footer} · plan run ${e.runId}, scenario ${esc(e.scenarioId)}`)],
     },
   ];
   const room = MESSAGE_BLOCKS_CHARS - JSON.stringify([...head, ...tail]).length;
