@@ -240,6 +240,7 @@ describe('a check that finds many deviations', () => {
     expect(textOf(otto.blocks, 0)).toBe(
       [
         ':memo: You own 4 follow-up actions from the weekly S&OE check of the week of 2027-02-01; 1 of them breaks the frozen plan and goes to the next executive meeting.',
+        'To do: find the cause and act within the adopted plan (expedite, re-sequence or re-allocate) without reopening it, then mark the action Done.',
         `• :rotating_light: *${await a(P, 'FAM-003')}* Production below plan FAM-003: produced 30 of 100 planned (-70.0%) · due 2027-02-10`,
         `• *${await a(P, 'FAM-001')}* Production below plan FAM-001: produced 80 of 100 planned (-20.0%) · due 2027-02-10`,
         `• *${await a(P, 'FAM-002')}* Production below plan FAM-002: produced 85 of 100 planned (-15.0%) · due 2027-02-10`,

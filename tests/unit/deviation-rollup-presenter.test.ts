@@ -228,6 +228,8 @@ describe("an owner's DM", () => {
     expect(sectionText(m.blocks, 0)).toBe(
       [
         ':memo: You own 2 follow-up actions from the weekly S&OE check of the week of 2027-02-01; 1 of them breaks the frozen plan and goes to the next executive meeting.',
+        // What to do, in the words of the deviation's own post and its reminders.
+        'To do: find the cause and act within the adopted plan (expedite, re-sequence or re-allocate) without reopening it, then mark the action Done.',
         '• :rotating_light: *#12* Supplier short SUP-1: delivered 60 of 100 due (-40.0%) · due 2027-02-10',
         '• *#11* Production below plan Q&amp;A: produced 200 of 250 planned (-20.0%) · due 2027-02-10',
       ].join('\n'),
@@ -245,11 +247,13 @@ describe("an owner's DM", () => {
     const text = sectionText(rollupOwnerDm({ week: WEEK, deviations: ds }).blocks, 0);
     const lines = text.split('\n');
     // Head ":memo: You own 146 follow-up actions from the weekly S&OE check of the week of
-    // 2027-02-01." (90) and a newline leave 2,909. Ten lines of 90 with 9 newlines: 909; then
-    // 92 a line, keeping room for "\n_…and 115 more actions: `/sop actions me` lists them all._"
-    // (1 + 58): 909 + 92k + 59 ≤ 2,909 → k ≤ 21.1: 31 lines, 115 more.
-    expect(lines.slice(1, -1)).toHaveLength(31);
-    expect(lines.at(-1)).toBe('_…and 115 more actions: `/sop actions me` lists them all._');
+    // 2027-02-01." (90), a newline and the task "To do: … mark the action Done." (141): 232,
+    // and a newline leave 2,767. Ten lines of 90 with 9 newlines: 909; then 92 a line, keeping
+    // room for "\n_…and 117 more actions: `/sop actions me` lists them all._" (1 + 58):
+    // 909 + 92k + 59 ≤ 2,767 → k ≤ 19.6: 29 lines, 117 more.
+    expect(lines[1]).toMatch(/^To do: find the cause/);
+    expect(lines.slice(2, -1)).toHaveLength(29);
+    expect(lines.at(-1)).toBe('_…and 117 more actions: `/sop actions me` lists them all._');
     expect(text.length).toBeLessThanOrEqual(3000);
   });
 });

@@ -1,5 +1,6 @@
 /** The S&OE modal's parser and the deviation and digest messages (Block Kit checked). */
 import { describe, expect, it } from 'vitest';
+import { actionDm } from '../../src/slack/presenters/actions.js';
 import {
   deviationMessage,
   digestMessage,
@@ -123,6 +124,28 @@ describe('/sop execution form', () => {
     expect(validateBlocks(m.blocks, 'message')).toEqual([]);
     expect(JSON.stringify(m.blocks)).toContain('Strike &lt;here&gt; &amp; there');
     expect(JSON.stringify(m.blocks)).toContain('goes to the next executive meeting');
+    // What to do, in the post and in its action's DM and reminders alike.
+    const task =
+      'To do: find the cause and act within the adopted plan (expedite, re-sequence or re-allocate) without reopening it, then mark the action Done.';
+    expect(JSON.stringify(m.blocks)).toContain(task);
+    const action = {
+      id: '12',
+      owner: 'U_OTTO',
+      due_date: '2027-02-10',
+      description: 'Supplier delay on SUP-1',
+      status: 'open' as const,
+      decision_id: null,
+    };
+    expect(JSON.stringify(actionDm(action, 'assigned').blocks)).toContain(
+      `Due *2027-02-10*\\n${task}`,
+    );
+    expect(JSON.stringify(actionDm(action, 'overdue').blocks)).toContain(
+      `Due *2027-02-10*\\nFrom the weekly S&OE check. ${task}`,
+    );
+    // An action the executives set says nothing of it.
+    expect(JSON.stringify(actionDm({ ...action, decision_id: '3' }, 'due').blocks)).not.toContain(
+      'To do:',
+    );
     const d = digestMessage({ week: '2027-02-01', sales: null, production: 12.4, deviations: [] });
     expect(validateBlocks(d.blocks, 'message')).toEqual([]);
     expect(JSON.stringify(d.blocks)).toContain('Sales not imported, production 12 units.');

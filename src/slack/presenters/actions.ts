@@ -2,6 +2,7 @@
 import type { types } from '@slack/bolt';
 import type { ActionRow } from '../../../db/schema.js';
 import type { ReminderKind } from '../../services/actions.js';
+import { DEVIATION_TASK } from './execution.js';
 import { andMore, fitText, MESSAGE_TEXT_CHARS } from './fit.js';
 import { clip, esc, mrkdwn, plain } from './format.js';
 
@@ -63,13 +64,20 @@ export function actionDm(
       : kind !== 'assigned' && daysLeft !== null
         ? snoozedHead(daysLeft)
         : HEAD[kind];
+  // A deviation's action (no decision): what to do, in every DM and reminder alike.
+  const task =
+    a.decision_id === null
+      ? `\n${kind === 'assigned' ? '' : 'From the weekly S&OE check. '}${DEVIATION_TASK}`
+      : '';
   const text = `${head}: #${a.id} ${esc(a.description)} (due ${a.due_date})`;
   return {
     text: clip(text, 3000),
     blocks: [
       {
         type: 'section',
-        text: mrkdwn(clip(`${head}\n*#${a.id}* ${esc(a.description)}\nDue *${a.due_date}*`, 3000)),
+        text: mrkdwn(
+          clip(`${head}\n*#${a.id}* ${esc(a.description)}\nDue *${a.due_date}*${task}`, 3000),
+        ),
       },
       actionButtons(a),
     ],

@@ -7,7 +7,7 @@
 import type { types } from '@slack/bolt';
 import type { DeviationKind } from '../../../db/schema.js';
 import { fmtPct, fmtQty } from '../../core/number-format.js';
-import { KIND_LABEL } from './execution.js';
+import { DEVIATION_TASK, KIND_LABEL } from './execution.js';
 import {
   andMore,
   clipMrkdwn,
@@ -200,8 +200,12 @@ export function rollupOwnerDm(v: RollupView): Message {
     (d) =>
       `• ${icon(d)}*#${d.actionId}* ${KIND_LABEL[d.kind]} ${esc(d.code)}: ${rollupFigures(d)} · due ${d.due}`,
   );
-  const list = fitText(head, lines, { chars: SECTION_TEXT_CHARS }, (hidden) =>
-    andMore(hidden, hidden === 1 ? 'action' : 'actions', '`/sop actions me` lists them all'),
+  const list = fitText(
+    `${head}\n${DEVIATION_TASK}`,
+    lines,
+    { chars: SECTION_TEXT_CHARS },
+    (hidden) =>
+      andMore(hidden, hidden === 1 ? 'action' : 'actions', '`/sop actions me` lists them all'),
   ).text;
   return {
     text: `You own ${plural(n, 'follow-up action', 'follow-up actions')} from the weekly S&OE check of the week of ${v.week}`,

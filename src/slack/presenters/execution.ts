@@ -27,6 +27,13 @@ export const KIND_LABEL: Readonly<Record<DeviationKind, string>> = {
   reported: 'Reported by operations',
 };
 
+/**
+ * What the owner of a deviation is asked to do: the same words in its post, in every DM and
+ * reminder of its action, and in the roll-up's DM, so they cannot drift apart.
+ */
+export const DEVIATION_TASK =
+  'To do: find the cause and act within the adopted plan (expedite, re-sequence or re-allocate) without reopening it, then mark the action Done.';
+
 const quantityInput = (block: string, label: string): types.KnownBlock => ({
   type: 'input',
   block_id: block,
@@ -199,6 +206,7 @@ export function deviationMessage(d: DeviationView): { text: string; blocks: type
     head,
     ...(d.comment ? [`> ${esc(d.comment).replace(/\n/g, '\n> ')}`] : []),
     owner,
+    DEVIATION_TASK,
     ...(d.frozenBreak
       ? ['This breaks the frozen zone’s assumptions: it goes to the next executive meeting.']
       : []),
