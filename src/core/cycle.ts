@@ -34,6 +34,16 @@ export const DEFAULT_PHASE_DAYS: Readonly<Record<Exclude<CyclePhase, 'closed'>, 
   executive: 2,
 };
 
+/** Each phase's name as people read it. */
+export const PHASE_LABEL: Readonly<Record<CyclePhase, string>> = {
+  data_gathering: 'Data gathering',
+  demand_review: 'Demand review',
+  supply_review: 'Supply review',
+  pre_sop: 'Pre-S&OP',
+  executive: 'Executive S&OP',
+  closed: 'Closed',
+};
+
 export type Audience = 'demand' | 'supply' | 'exec';
 
 export interface PhaseExpectation {

@@ -22,6 +22,7 @@ import {
   effectivePhaseDays,
   nextPhase,
   nudgeAt,
+  PHASE_LABEL,
   PHASE_ORDER,
   type PhaseDays,
   phaseDeadlines,
@@ -36,14 +37,8 @@ import { closePollIn } from './polls.js';
 import { snapshotCycle } from './review.js';
 import { getSettings } from './settings.js';
 
-export const PHASE_LABEL: Readonly<Record<Phase, string>> = {
-  data_gathering: 'Data gathering',
-  demand_review: 'Demand review',
-  supply_review: 'Supply review',
-  pre_sop: 'Pre-S&OP',
-  executive: 'Executive S&OP',
-  closed: 'Closed',
-};
+/** The phases' names as people read them (in core, so the vote's refusals name them too). */
+export { PHASE_LABEL };
 
 /** The open cycle (the latest month not closed), or null: db/queries/cycles.ts `openCycle`. */
 export async function getOpenCycle(db: Db): Promise<CycleRow | null> {

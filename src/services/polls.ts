@@ -28,6 +28,7 @@ import {
   voteWithKeyExists,
 } from '../../db/queries/polls.js';
 import type { CycleRow, DecisionRow, PollRow } from '../../db/schema.js';
+import { PHASE_LABEL } from '../core/cycle.js';
 import { type Tally, tally } from '../core/vote.js';
 import type { CycleDeps } from '../deps.js';
 import { SopError } from '../errors.js';
@@ -227,11 +228,22 @@ export async function castVote(
     if (cycle?.phase === 'closed') {
       throw new SopError(
         'phase_closed',
-        `Cycle ${cycle.month} is closed; its vote no longer takes votes.`,
+        `Cycle ${cycle.month} is closed; its vote no longer takes votes. A planner or admin starts the next cycle with \`/sop cycle start\`.`,
       );
     }
     if (poll.status !== 'open') {
-      throw new SopError('phase_closed', 'This vote is closed; votes are no longer accepted.');
+      // Why, and what happens next: the cycle's phase, and who moves things on.
+      const decided = await decisionOfPoll(trx, poll.id);
+      const next = decided
+        ? `decision ${decided.id} is recorded`
+        : `the chair <@${poll.created_by}> records the decision`;
+      const phase = cycle
+        ? ` Cycle ${cycle.month} is in ${PHASE_LABEL[cycle.phase]}: ${next}, and a planner or admin moves the cycle on with \`/sop cycle next\`.`
+        : '';
+      throw new SopError(
+        'phase_closed',
+        `Vote ${poll.id} is closed, so it takes no more votes.${phase}`,
+      );
     }
     const option = await optionLabel(trx, input.pollId, input.scenarioId);
     if (option === null) {

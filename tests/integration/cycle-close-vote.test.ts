@@ -142,7 +142,9 @@ describe('/sop cycle close while the vote is open', () => {
       await answer(EXEC2, () =>
         h.driver.resend(staleClick(click!, EXEC2, 'vote_cast_2', `${poll.id}:${ids.cautious}`)),
       ),
-    ).toBe(':warning: Cycle 2027-03 is closed; its vote no longer takes votes.');
+    ).toBe(
+      ':warning: Cycle 2027-03 is closed; its vote no longer takes votes. A planner or admin starts the next cycle with `/sop cycle start`.',
+    );
     const votes = await db
       .selectFrom('votes')
       .select('voter')
@@ -172,7 +174,9 @@ describe('/sop cycle close while the vote is open', () => {
       await answer(EXEC1, () =>
         h.driver.clickButton('C_EXEC', poll.message_ts!, 'vote_cast_1', { user: EXEC1 }),
       ),
-    ).toBe(':warning: Cycle 2027-04 is closed; its vote no longer takes votes.');
+    ).toBe(
+      ':warning: Cycle 2027-04 is closed; its vote no longer takes votes. A planner or admin starts the next cycle with `/sop cycle start`.',
+    );
     expect(
       await db.selectFrom('votes').select('id').where('poll_id', '=', poll.id).execute(),
     ).toEqual([]);
