@@ -24,11 +24,15 @@ const Meta = z.object({
   channel: z.string().min(1),
 });
 
-/** The form's private_metadata as JSON, or null when it is not JSON (then refused as stale). */
-function readJson(raw: string): unknown {
+/**
+ * The form's private_metadata as JSON, or null when it is not JSON (then refused as stale).
+ * Slack returns what the bot set, so a damaged one is logged: it is a fault or a forgery.
+ */
+function readJson(raw: string, logger: AppDeps['logger']): unknown {
   try {
     return JSON.parse(raw || '{}');
-  } catch {
+  } catch (err) {
+    logger.warn({ err }, 'scenario form private_metadata is not JSON');
     return null;
   }
 }
@@ -40,7 +44,7 @@ function readJson(raw: string): unknown {
  */
 export function register(app: App, deps: AppDeps): void {
   app.view(SCENARIO_CALLBACK, async ({ ack, body, view, client, context }) => {
-    const meta = Meta.safeParse(readJson(view.private_metadata));
+    const meta = Meta.safeParse(readJson(view.private_metadata, deps.logger));
     if (!meta.success) {
       await ack({
         response_action: 'update',
