@@ -264,6 +264,12 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     ] as const) {
       await sop('U_ADA', `role <@${user}|${user.slice(2).toLowerCase()}> ${role}`);
     }
+    // Commands run concurrently and role changes queue on one lock: a sales area needs its
+    // person's role first, so wait for the seven answers.
+    await standin.waitFor(
+      () => standin.ephemeralsFor('U_ADA').filter((e) => / is now \*/.test(e.text)).length >= 7,
+      30_000,
+    );
     await sop('U_ADA', 'families <@U_RITA|rita> FAM-1 FAM-2 FAM-3');
     await sop('U_ADA', 'families <@U_SAM|sam> FAM-4 FAM-5');
     say('U_ADA', 'gave everyone a role; Rita covers FAM-1..3, Sam FAM-4..5');
