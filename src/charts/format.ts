@@ -37,3 +37,13 @@ export const MONEY_AXIS_LABEL = [
 export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${prefixWithin(text, Math.max(0, max - 1)).trimEnd()}…`;
 }
+
+/**
+ * The months a chart covers, for its title and caption: "2026-03 to 2027-02", or the one
+ * month; '' for none. A chart posted without its months is ambiguous a month later.
+ */
+export function monthSpan(periods: readonly string[]): string {
+  const ps = [...periods].sort();
+  const [first, last] = [ps[0], ps.at(-1)];
+  return first === undefined ? '' : first === last ? first : `${first} to ${last}`;
+}

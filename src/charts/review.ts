@@ -4,12 +4,14 @@
  * without the data for a KPI has no point for it.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { clip, formatPercent, formatPoints } from './format.js';
+import { clip, formatPercent, formatPoints, monthSpan } from './format.js';
 import { CHART_WIDTH, palette, specHead } from './theme.js';
 import type { ChartResult } from './types.js';
 
 export interface ReviewTrendPoint {
   readonly cycle: string;
+  /** The months the cycle reviewed (from the previous cycle's month to the one before its own). */
+  readonly periods: readonly string[];
   readonly accuracy: number | null;
   readonly baselineAccuracy: number | null;
   readonly adherence: number | null;
@@ -34,7 +36,10 @@ export function reviewTrendChart(points: readonly ReviewTrendPoint[]): ChartResu
       return v === null ? [] : [{ cycle: p.cycle, series, value: v }];
     }),
   );
-  const title = 'Performance review: the last cycles';
+  // The months reviewed, named: a chart read a month later says which ones it covers.
+  const plotted = sorted.filter((p) => values.some((v) => v.cycle === p.cycle));
+  const months = monthSpan(plotted.flatMap((p) => p.periods));
+  const title = months ? `Performance review, ${months}` : 'Performance review: the last cycles';
   const spec = {
     ...specHead(title, [
       'Each cycle scores the months since the previous one, against its adopted plan.',
@@ -94,7 +99,7 @@ export function reviewTrendChart(points: readonly ReviewTrendPoint[]): ChartResu
     const a = last?.[k];
     const b = prev?.[k];
     return a !== null && a !== undefined && b !== null && b !== undefined
-      ? ` (${formatPoints(a - b)} vs ${prev?.cycle})`
+      ? ` (${formatPoints(a - b)} vs cycle ${prev?.cycle})`
       : '';
   };
   const parts = last
@@ -103,10 +108,12 @@ export function reviewTrendChart(points: readonly ReviewTrendPoint[]): ChartResu
         return v === null ? [] : [`${name} ${formatPercent(v)}${change(k)}`];
       })
     : [];
+  const reviewed = last ? monthSpan(last.periods) : '';
+  const latest = last ? `Cycle ${last.cycle}${reviewed ? `, reviewing ${reviewed}` : ''}` : '';
   const summary = last
     ? parts.length
-      ? `Cycle ${last.cycle}: ${parts.join(', ')}.`
-      : `Cycle ${last.cycle}: no actuals to score yet.`
+      ? `${months ? `Performance review, ${months}. ` : ''}${latest}: ${parts.join(', ')}.`
+      : `${latest}: no actuals to score yet.`
     : 'No cycle to review yet.';
   const altText = `Line chart over ${sorted.length} cycles of lag-1 forecast accuracy, plan adherence, fill rate and OTIF. ${summary}`;
   return { spec, title, altText: clip(altText, 1000), summary: clip(summary, 600) };

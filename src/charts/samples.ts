@@ -146,6 +146,7 @@ export function sampleCash(): {
 export function sampleAccuracy(): AccuracyPoint[] {
   return nextPeriods(addMonths('2027-01', -9), 9).map((c, k) => ({
     cycle: c,
+    period: addMonths(c, 1),
     accuracy: 0.78 + 0.012 * k - (k === 4 ? 0.04 : 0),
     bias: 0.06 - 0.009 * k,
     fva: -0.02 + 0.006 * k,

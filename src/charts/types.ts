@@ -124,7 +124,10 @@ export interface CashSeries {
 
 /** Forecast quality of one closed cycle; all three as fractions (0.05 = 5%). */
 export interface AccuracyPoint {
+  /** The cycle that made the forecast. */
   readonly cycle: Period;
+  /** The month it forecast and is scored on (lag 1: the month after the cycle's). */
+  readonly period: Period;
   /** max(0, 1 − WMAPE). */
   readonly accuracy: number;
   /** Σ(F−A)/ΣA: positive means over-forecast. */

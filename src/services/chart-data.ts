@@ -300,11 +300,12 @@ export function familySeries(input: FamilyInputs): FamilySeries {
 }
 
 /**
- * Forecast quality of one closed cycle over the months that have actuals: accuracy and bias
- * of the consensus, and FVA = WMAPE(statistical) − WMAPE(consensus) (positive: people helped).
+ * Forecast quality of one closed cycle's forecast of `period`, once it has actuals: accuracy
+ * and bias of the consensus, and FVA = WMAPE(statistical) − WMAPE(consensus) (positive: people helped).
  */
 export function accuracyPoint(
   cycle: Period,
+  period: Period,
   lines: readonly { actual: number; statistical: number; consensus: number }[],
 ): AccuracyPoint | null {
   const actual = lines.map((l) => l.actual);
@@ -316,7 +317,7 @@ export function accuracyPoint(
   );
   const b = bias(actual, consensus);
   if (eCons === null || eStat === null || b === null) return null;
-  return { cycle, accuracy: Math.max(0, 1 - eCons), bias: b, fva: eStat - eCons };
+  return { cycle, period, accuracy: Math.max(0, 1 - eCons), bias: b, fva: eStat - eCons };
 }
 
 /**
@@ -348,7 +349,7 @@ async function accuracyTrend(db: Db, before: Period): Promise<AccuracyPoint[]> {
         ? []
         : [{ actual: a, statistical: l.baseline, consensus: l.consensus }];
     });
-    const p = accuracyPoint(c.month, lines);
+    const p = accuracyPoint(c.month, month, lines);
     if (p) out.push(p);
   }
   return out;

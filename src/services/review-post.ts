@@ -84,6 +84,7 @@ export function trendPoints(trend: readonly CycleReview[]): ReviewTrendPoint[] {
     const t = r.review.total;
     return {
       cycle: r.month,
+      periods: r.review.periods,
       accuracy: t.byLag['1']?.consensusAccuracy ?? null,
       baselineAccuracy: t.byLag['1']?.baselineAccuracy ?? null,
       adherence: t.adherence,

@@ -375,7 +375,10 @@ describe('three cycles with actuals between them', () => {
       const files = standin.files.filter((f) => f.name === 'review-2027-03.png');
       expect(files).toHaveLength(1);
       // Three cycles reviewed: 2027-01 (nothing before it), 2027-02 and 2027-03.
-      expect(files[0]!.initial_comment ?? '').toContain('Cycle 2027-03: consensus lag-1 accuracy');
+      // The caption names the months reviewed, and those of the latest cycle.
+      expect(files[0]!.initial_comment ?? '').toMatch(
+        /^Performance review, 2027-01 to 2027-02\. Cycle 2027-03, reviewing 2027-02: consensus lag-1 accuracy/,
+      );
     } finally {
       await standin.close();
     }

@@ -268,25 +268,30 @@ describe('familySeries', () => {
 describe('accuracyPoint', () => {
   it('scores the consensus and gives FVA as statistical error minus consensus error', () => {
     // actual 100, 100; statistical 80, 120 (WMAPE 0.2); consensus 90, 110 (WMAPE 0.1).
-    const p = accuracyPoint('2026-05', [
+    const p = accuracyPoint('2026-05', '2026-06', [
       { actual: 100, statistical: 80, consensus: 90 },
       { actual: 100, statistical: 120, consensus: 110 },
     ]);
     expect(p?.cycle).toBe('2026-05');
+    expect(p?.period).toBe('2026-06');
     expect(p?.accuracy).toBeCloseTo(0.9, 12);
     expect(p?.bias).toBeCloseTo(0, 12);
     expect(p?.fva).toBeCloseTo(0.1, 12);
   });
 
   it('says when people made it worse, and over-forecast shows as positive bias', () => {
-    const p = accuracyPoint('2026-06', [{ actual: 100, statistical: 100, consensus: 130 }]);
+    const p = accuracyPoint('2026-06', '2026-07', [
+      { actual: 100, statistical: 100, consensus: 130 },
+    ]);
     expect(p?.fva).toBeCloseTo(-0.3, 12);
     expect(p?.bias).toBeCloseTo(0.3, 12);
     expect(p?.accuracy).toBeCloseTo(0.7, 12);
   });
 
   it('gives nothing without actuals', () => {
-    expect(accuracyPoint('2026-07', [])).toBeNull();
-    expect(accuracyPoint('2026-07', [{ actual: 0, statistical: 1, consensus: 1 }])).toBeNull();
+    expect(accuracyPoint('2026-07', '2026-08', [])).toBeNull();
+    expect(
+      accuracyPoint('2026-07', '2026-08', [{ actual: 0, statistical: 1, consensus: 1 }]),
+    ).toBeNull();
   });
 });

@@ -157,14 +157,14 @@ describe('axes', () => {
 
   /** Accuracy within two points and bias within one (the demo's second cycle: it drew 95% twice). */
   const narrow = [
-    { cycle: '2027-01', accuracy: 0.941, bias: 0.0168, fva: 0 },
-    { cycle: '2027-02', accuracy: 0.955, bias: 0.0111, fva: 0 },
+    { cycle: '2027-01', period: '2027-02', accuracy: 0.941, bias: 0.0168, fva: 0 },
+    { cycle: '2027-02', period: '2027-03', accuracy: 0.955, bias: 0.0111, fva: 0 },
   ];
   const charts = {
     'accuracy (sample)': accuracyChart(sampleAccuracy()),
     'accuracy (within a point)': accuracyChart(narrow),
     'accuracy (one cycle)': accuracyChart([
-      { cycle: '2027-01', accuracy: 0.934, bias: 0.004, fva: 0 },
+      { cycle: '2027-01', period: '2027-02', accuracy: 0.934, bias: 0.004, fva: 0 },
     ]),
     family: familyChart(sampleFamily()),
     gap: gapChart(sampleGap()),
@@ -173,6 +173,7 @@ describe('axes', () => {
     review: reviewTrendChart([
       {
         cycle: '2027-02',
+        periods: ['2027-01'],
         accuracy: 0.9,
         baselineAccuracy: 0.88,
         adherence: 0.95,
@@ -181,6 +182,7 @@ describe('axes', () => {
       },
       {
         cycle: '2027-03',
+        periods: ['2027-02'],
         accuracy: 0.91,
         baselineAccuracy: 0.87,
         adherence: 0.94,
@@ -191,7 +193,9 @@ describe('axes', () => {
   };
 
   it('one scored cycle: the accuracy axis reads at most one decimal, not "93.92262%"', async () => {
-    const one = accuracyChart([{ cycle: '2027-01', accuracy: 0.9392262, bias: 0.0123456, fva: 0 }]);
+    const one = accuracyChart([
+      { cycle: '2027-01', period: '2027-02', accuracy: 0.9392262, bias: 0.0123456, fva: 0 },
+    ]);
     const labels = axisLabels(await chartSvg(one.spec)).flat();
     const percents = labels.filter((l) => l.endsWith('%'));
     expect(percents.length).toBeGreaterThan(0);

@@ -322,11 +322,12 @@ describe('summaries come from the numbers', () => {
     );
   });
 
-  it('accuracy summary gives the latest cycle with the bias sign convention', () => {
-    const s = accuracyChart(sampleAccuracy()).summary;
-    expect(s).toMatch(
-      /^Cycle 2026-12: accuracy 87\.6% \(\+1\.2 pts vs 2026-11\), bias −1\.2% \(under-forecast\)/,
+  it('accuracy summary names the months scored, then the latest with the bias sign convention', () => {
+    const c = accuracyChart(sampleAccuracy());
+    expect(c.summary).toMatch(
+      /^Forecast accuracy, lag 1, 2026-05 to 2027-01\. Latest, 2027-01 \(cycle 2026-12's forecast\): accuracy 87\.6% \(\+1\.2 pts vs 2026-12\), bias −1\.2% \(under-forecast\)/,
     );
+    expect(c.title).toBe('Forecast accuracy, bias and value added, lag 1, 2026-05 to 2027-01');
     expect(accuracyChart([]).summary).toBe('No closed cycle with actuals yet.');
   });
 });

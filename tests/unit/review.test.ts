@@ -277,6 +277,7 @@ describe('review trend chart', () => {
     const c = reviewTrendChart([
       {
         cycle: '2027-03',
+        periods: ['2027-02'],
         accuracy: 0.8,
         baselineAccuracy: 0.7,
         adherence: 0.9,
@@ -285,6 +286,7 @@ describe('review trend chart', () => {
       },
       {
         cycle: '2027-02',
+        periods: ['2027-01'],
         accuracy: 0.75,
         baselineAccuracy: null,
         adherence: 0.95,
@@ -298,12 +300,16 @@ describe('review trend chart', () => {
     expect(values[0]).toMatchObject({ cycle: '2027-02', series: 'Lag-1 accuracy, consensus' });
     // 80% − 75% = +5 pts; 90% − 95% = −5 pts
     expect(c.summary).toBe(
-      'Cycle 2027-03: consensus lag-1 accuracy 80.0% (+5.0 pts vs 2027-02), baseline lag-1 accuracy 70.0%, plan adherence 90.0% (−5.0 pts vs 2027-02).',
+      'Performance review, 2027-01 to 2027-02. Cycle 2027-03, reviewing 2027-02: consensus lag-1 accuracy 80.0% (+5.0 pts vs cycle 2027-02), baseline lag-1 accuracy 70.0%, plan adherence 90.0% (−5.0 pts vs cycle 2027-02).',
     );
+    expect(c.title).toBe('Performance review, 2027-01 to 2027-02');
     // Every KPI present: OTIF keeps its capitals.
     const full = { accuracy: 0.9, baselineAccuracy: 0.85, adherence: 0.95, fillRate: 0.97 };
-    expect(reviewTrendChart([{ cycle: '2027-04', ...full, otif: 0.88 }]).summary).toBe(
-      'Cycle 2027-04: consensus lag-1 accuracy 90.0%, baseline lag-1 accuracy 85.0%, plan adherence 95.0%, fill rate 97.0%, OTIF 88.0%.',
+    const two = ['2027-02', '2027-03'];
+    expect(
+      reviewTrendChart([{ cycle: '2027-04', periods: two, ...full, otif: 0.88 }]).summary,
+    ).toBe(
+      'Performance review, 2027-02 to 2027-03. Cycle 2027-04, reviewing 2027-02 to 2027-03: consensus lag-1 accuracy 90.0%, baseline lag-1 accuracy 85.0%, plan adherence 95.0%, fill rate 97.0%, OTIF 88.0%.',
     );
     expect(reviewTrendChart([]).summary).toBe('No cycle to review yet.');
   });
@@ -311,6 +317,7 @@ describe('review trend chart', () => {
   it('names its lines in a legend: four colours are unreadable without one', async () => {
     const cycle = (c: string, v: number) => ({
       cycle: c,
+      periods: [c],
       accuracy: v,
       baselineAccuracy: v - 0.05,
       adherence: v + 0.02,
