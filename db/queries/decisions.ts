@@ -183,6 +183,46 @@ export function decisionsWithScenario(db: Db) {
     .select(['plan_scenarios.label', 'plan_scenarios.run_id']);
 }
 
+/**
+ * The votes of the decisions that were attached to a vote: per decision, how its vote closed,
+ * the scenario it adopted, and the counted current votes per scenario (none for a vote nobody
+ * voted in). Decisions recorded without a vote have no row.
+ */
+export async function decisionVoteCounts(
+  db: Db,
+  decisionIds: readonly string[],
+): Promise<
+  {
+    decision_id: string;
+    close_reason: string | null;
+    adopted: string;
+    voted: string | null;
+    votes: number;
+  }[]
+> {
+  if (decisionIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('decisions')
+    .innerJoin('polls', 'polls.id', 'decisions.poll_id')
+    .leftJoin('votes', (j) =>
+      j
+        .onRef('votes.poll_id', '=', 'polls.id')
+        .on('votes.counted', '=', true)
+        .on('votes.superseded_at', 'is', null),
+    )
+    .select(({ fn }) => [
+      'decisions.id as decision_id',
+      'polls.close_reason',
+      'decisions.scenario_id as adopted',
+      'votes.scenario_id as voted',
+      fn.count<string>('votes.id').as('votes'),
+    ])
+    .where('decisions.id', 'in', [...decisionIds])
+    .groupBy(['decisions.id', 'polls.close_reason', 'decisions.scenario_id', 'votes.scenario_id'])
+    .execute();
+  return rows.map((r) => ({ ...r, votes: Number(r.votes) }));
+}
+
 /** Every decision (or one cycle's), with its cycle's month and its scenario, in decision order. */
 export async function decisionLog(db: Db, cycleMonth?: string): Promise<DecisionLogRow[]> {
   let q = decisionsWithScenario(db)

@@ -91,8 +91,12 @@ export async function latestPollOf(
 export async function latestDecisionOf(
   db: Db,
   cycleId: number,
-): Promise<{ label: string; decided_by: string } | null> {
+): Promise<{ id: string; label: string; decided_by: string } | null> {
   return firstOrNull(
-    decisionsNewestFirst(db, cycleId).select(['plan_scenarios.label', 'decisions.decided_by']),
+    decisionsNewestFirst(db, cycleId).select([
+      'decisions.id',
+      'plan_scenarios.label',
+      'decisions.decided_by',
+    ]),
   );
 }

@@ -14,6 +14,7 @@
  */
 import type { Db } from '../../db/connect.js';
 import { carriedInto } from '../../db/queries/adjustments.js';
+import { decisionVoteCounts } from '../../db/queries/decisions.js';
 import { actionsBefore, constraintChanges, decisionsOf } from '../../db/queries/follow-through.js';
 import { familyResults } from '../../db/queries/plan-results.js';
 import { referenceScenario } from '../../db/queries/review.js';
@@ -55,11 +56,54 @@ export interface WhatChanged {
     readonly stillOpen: number;
   };
   /** The previous cycle's decisions: the last decision. */
-  readonly decisions: readonly { id: string; scenario: string; rationale: string; by: string }[];
+  readonly decisions: readonly {
+    id: string;
+    scenario: string;
+    rationale: string;
+    by: string;
+    /** The executives' vote it was taken on; null when it was recorded without one. */
+    vote: DecisionVote | null;
+  }[];
   /** Every action of the cycles before this one (S&OE deviations' included). */
   readonly actions: readonly ActionStatus[];
   /** Adjustments carried into this cycle, one entry per family, author and reason. */
   readonly carried: readonly CarriedGroup[];
+}
+
+/** The executives' vote a decision was attached to, as it stood when the decision was taken. */
+export interface DecisionVote {
+  /** Counted votes for the adopted scenario. */
+  readonly forIt: number;
+  /** Counted votes in all. */
+  readonly total: number;
+  /** The most counted votes any other scenario had. */
+  readonly topOther: number;
+  /** The decision closed the vote while it was still open (`/sop decide` during it). */
+  readonly closedByDecision: boolean;
+}
+
+/** Each decision's vote, by decision id; a decision recorded without a vote is absent. */
+export async function decisionVotes(
+  db: Db,
+  decisionIds: readonly string[],
+): Promise<Map<string, DecisionVote>> {
+  const out = new Map<string, DecisionVote>();
+  for (const r of await decisionVoteCounts(db, decisionIds)) {
+    const v = out.get(r.decision_id) ?? {
+      forIt: 0,
+      total: 0,
+      topOther: 0,
+      closedByDecision: r.close_reason === 'decided',
+    };
+    const mine = r.voted === r.adopted;
+    out.set(r.decision_id, {
+      ...v,
+      forIt: v.forIt + (mine ? r.votes : 0),
+      total: v.total + r.votes,
+      topOther: mine || r.voted === null ? v.topOther : Math.max(v.topOther, r.votes),
+    });
+  }
+  return out;
 }
 
 export interface CarriedGroup {
@@ -165,6 +209,10 @@ export async function whatChanged(
   const since = previous?.closed_at ?? previous?.opened_at ?? cycle.opened_at;
   const c = await constraintChanges(db, cycle.id, since);
   const decisions = previous ? await decisionsOf(db, previous.id) : [];
+  const votes = await decisionVotes(
+    db,
+    decisions.map((d) => d.id),
+  );
   const actions = await actionsBefore(db, cycle.month);
   const carried = groupCarried(await carriedInto(db, cycle.id));
   return {
@@ -184,6 +232,7 @@ export async function whatChanged(
       scenario: d.label,
       rationale: d.rationale,
       by: d.decided_by,
+      vote: votes.get(d.id) ?? null,
     })),
     actions: actions.map((a) => ({
       id: a.id,

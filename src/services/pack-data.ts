@@ -5,6 +5,7 @@
  */
 import type { BudgetGap, Mover } from '../core/pack-kpis.js';
 import type { FamilyShortfall } from '../core/shortfall.js';
+import type { DecisionVote } from './follow-through.js';
 import type { PackLoop } from './pack-loop.js';
 
 /** Targets the KPIs are shown against. */
@@ -118,7 +119,12 @@ export interface PackData {
       readonly tradeOff: string | null;
     }[];
     readonly poll: { readonly id: string; readonly status: string } | null;
-    readonly decided: { readonly scenario: string; readonly by: string } | null;
+    readonly decided: {
+      readonly scenario: string;
+      readonly by: string;
+      /** The executives' vote it was taken on; null when it was recorded without one. */
+      readonly vote: DecisionVote | null;
+    } | null;
   };
   /** Q7 */
   readonly productDevelopment: readonly {

@@ -6,7 +6,7 @@
 import { formatMoney, formatNumber, formatPercent } from '../core/number-format.js';
 import type { KpiSet, LagScore } from '../core/review.js';
 import { TRACKING_LIMIT, type TrackingSignals } from '../core/tracking-signal.js';
-import type { FollowThrough, WhatChanged } from './follow-through.js';
+import type { DecisionVote, FollowThrough, WhatChanged } from './follow-through.js';
 import type { CycleReview } from './review.js';
 
 export interface PackLoop {
@@ -70,6 +70,25 @@ function lagLine(lag: string, s: LagScore | undefined): string | null {
   return `lag ${lag}: consensus ${pct(s.consensusAccuracy)} (bias ${pct(s.consensusBias, true)}) vs baseline ${pct(s.baselineAccuracy)} (bias ${pct(s.baselineBias, true)}), ${s.pairs} family-months`;
 }
 
+/**
+ * How a decision was taken, with the vote's real tally: "adopted by the executives' vote (3–0);
+ * recorded by @Carla", or "recorded by @Carla without a vote". A decision that closed its vote
+ * early, or went against it, says so rather than claiming the vote.
+ */
+export function decidedHow(vote: DecisionVote | null, by: string): string {
+  if (!vote) return `recorded by ${by} without a vote`;
+  const share = `${num(vote.forIt)} of ${num(vote.total)} ${vote.total === 1 ? 'vote' : 'votes'} for it`;
+  if (vote.closedByDecision)
+    return vote.total === 0
+      ? `recorded by ${by}, closing the executives' vote before anyone voted`
+      : `recorded by ${by}, closing the executives' vote early (${share})`;
+  if (vote.total === 0) return `recorded by ${by}; no executive voted`;
+  if (vote.forIt > vote.topOther)
+    return `adopted by the executives' vote (${num(vote.forIt)}–${num(vote.total - vote.forIt)}); recorded by ${by}`;
+  if (vote.forIt === vote.topOther) return `recorded by ${by} after a tied vote (${share})`;
+  return `recorded by ${by} against the executives' vote (${share})`;
+}
+
 /** Question 1: the lines added after the consensus and capacity comparison. */
 export function changedLines(l: PackLoop, who: Who = mention): string[] {
   const c = l.changed;
@@ -100,7 +119,7 @@ export function changedLines(l: PackLoop, who: Who = mention): string[] {
   if (carriedLine) out.push(carriedLine);
   for (const d of c.decisions)
     out.push(
-      `${c.previous?.month ?? 'Last cycle'} decided: ${d.scenario} by ${who(d.by)}: “${d.rationale}”.`,
+      `${c.previous?.month ?? 'Last cycle'} decided: ${d.scenario}, ${decidedHow(d.vote, who(d.by))}. Rationale: “${d.rationale}”.`,
     );
   if (c.actions.length) {
     const n = (s: string) => c.actions.filter((a) => a.state === s).length;

@@ -10,6 +10,7 @@ import { cutWhole, oneUnit } from '../core/text.js';
 import { type CapacityMove, KPI_TARGETS, type PackData } from './pack-data.js';
 import {
   changedLines,
+  decidedHow,
   escalationLines,
   familyLines,
   followLines,
@@ -234,7 +235,7 @@ export function packSections(
     title: 'Which decisions must be made now, and which later?',
     lines: [
       d.decided
-        ? `Decided: ${d.decided.scenario} scenario adopted by ${who(d.decided.by)}.`
+        ? `Decided: ${d.decided.scenario} scenario, ${decidedHow(d.decided.vote, who(d.decided.by))}.`
         : `DECISION NEEDED NOW: adopt one scenario${d.poll ? ` (vote ${d.poll.id} is ${d.poll.status})` : ' (`/sop vote`)'}.`,
       ...d.scenarios.map((x) =>
         x.status !== 'optimal'

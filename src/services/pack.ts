@@ -37,6 +37,7 @@ import { zoneOf } from '../core/time-fences.js';
 import { SopError } from '../errors.js';
 import { isOverdue, listActions, today } from './actions.js';
 import { getCycleByMonth, PHASE_LABEL } from './cycles.js';
+import { decisionVotes } from './follow-through.js';
 import type { CapacityMove, PackData } from './pack-data.js';
 import { loopOf } from './review-post.js';
 import { fencesOf, getSettings } from './settings.js';
@@ -106,6 +107,9 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
   // Q6: the vote.
   const poll = await latestPollOf(db, cycle.id);
   const decided = await latestDecisionOf(db, cycle.id);
+  const decidedVote = decided
+    ? ((await decisionVotes(db, [decided.id])).get(decided.id) ?? null)
+    : null;
   const scenarioRevenue = new Map<string, number>();
   for (const s of scenarios) {
     if (s.status !== 'optimal') continue;
@@ -229,7 +233,9 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
         tradeOff: sentenceOf.get(s.id) ?? null,
       })),
       poll: poll ? { id: poll.id, status: poll.status } : null,
-      decided: decided ? { scenario: decided.label, by: decided.decided_by } : null,
+      decided: decided
+        ? { scenario: decided.label, by: decided.decided_by, vote: decidedVote }
+        : null,
     },
     productDevelopment: adjustments
       .filter((a) => LAUNCH_EOL.test(a.reason_code))

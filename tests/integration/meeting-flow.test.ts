@@ -473,7 +473,10 @@ describe('follow-up actions', () => {
     const old = await waitFor(() =>
       standin.ephemeralsFor(EXEC1).find((e) => e.text.includes('S&OP 2027-01: executive pack')),
     );
-    expect(JSON.stringify(old.blocks)).toContain('Decided: Cautious scenario adopted by');
+    // EXEC1 (changed to Cautious) and EXEC2 voted Cautious; CARA's and OPS's clicks do not count.
+    expect(JSON.stringify(old.blocks)).toContain(
+      "Decided: Cautious scenario, adopted by the executives' vote (2–0); recorded by <@U_PLAN>.",
+    );
 
     await sop(EXEC1, `actions overdue`);
     const list = await ephemeralWith(EXEC1, 'Overdue actions');

@@ -290,7 +290,9 @@ describe('meeting pack', () => {
     expect(section(after, 3)).toContain('FAM-1: sold 100 vs 100 planned (0.0%)');
     expect(section(after, 4)).toContain('vs budget $720k');
     expect(section(after, 5)).toContain('No open constraint and no flagged adjustment.');
-    expect(section(after, 6)).toContain('Decided: Cautious scenario adopted by U_EXEC.');
+    expect(section(after, 6)).toContain(
+      'Decided: Cautious scenario, recorded by U_EXEC without a vote.',
+    );
     expect(section(after, 7)).toContain('No launch or end-of-life adjustment this cycle.');
     expect(section(after, 8)).toContain('No resource loaded above 100%');
     expect(section(after, 9)).toContain('vs budgeted sales of 3,600');

@@ -318,11 +318,11 @@ describe('three cycles with actuals between them', () => {
     expect(section(1)).toContain('Constraints: 1 new (LINE-1 2027-04 (maintenance)), 0 resolved');
     // The file shows the rationale as typed; in Slack it is escaped, the chair's mention live.
     expect(section(1)).toContain(
-      '2027-02 decided: Central by U_CEO: “Central for 2027-02 <keeps> service & cash”.',
+      '2027-02 decided: Central, recorded by U_CEO without a vote. Rationale: “Central for 2027-02 <keeps> service & cash”.',
     );
     const slack = JSON.stringify(packMessage(pack).blocks);
     expect(slack).toContain(
-      '2027-02 decided: Central by <@U_CEO>: “Central for 2027-02 &lt;keeps&gt; service &amp; cash”.',
+      '2027-02 decided: Central, recorded by <@U_CEO> without a vote. Rationale: “Central for 2027-02 &lt;keeps&gt; service &amp; cash”.',
     );
     expect(section(1)).toContain(
       'Actions of earlier cycles: 1 done, 1 overdue, 0 open, 1 dropped.',

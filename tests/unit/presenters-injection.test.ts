@@ -231,7 +231,7 @@ function pack(evil: string): PackData {
         },
       ],
       poll: null,
-      decided: { scenario: evil, by: evil },
+      decided: { scenario: evil, by: evil, vote: null },
     },
     productDevelopment: [],
     overloads: [{ resource: evil, period: '2027-02', utilisation: 1.1 }],

@@ -19,6 +19,7 @@ import {
   lastDecisionActions,
   type WhatChanged,
 } from '../../src/services/follow-through.js';
+import { decidedHow } from '../../src/services/pack-loop.js';
 import { reviewMessage } from '../../src/slack/presenters/review.js';
 import { validateBlocks } from '../../src/slack-standin/index.js';
 
@@ -347,7 +348,15 @@ describe('review message', () => {
       periods: ['2027-03'],
       figures: [],
       constraints: { added: [], resolved: [], stillOpen: 0 },
-      decisions: [{ id: '2', scenario: 'Central', rationale: 'a <b> & c', by: 'U_CEO' }],
+      decisions: [
+        {
+          id: '2',
+          scenario: 'Central',
+          rationale: 'a <b> & c',
+          by: 'U_CEO',
+          vote: { forIt: 3, total: 3, topOther: 0, closedByDecision: false },
+        },
+      ],
       actions: [],
       carried: [
         { family: 'FAM-1', author: 'U_RITA', reason: 'promotion', periods: ['2027-05', '2027-06'] },
@@ -378,7 +387,9 @@ describe('review message', () => {
     // 1 − 30/220 = 86.4%; fill rate 35/65 = 53.8%; OTIF 1/4
     expect(text).toContain('Plan adherence 86.4%: produced 210 vs 220 planned.');
     expect(text).toContain('Service: fill rate 53.8%, OTIF 25.0% over 4 order lines.');
-    expect(text).toContain('“a &lt;b&gt; &amp; c”');
+    expect(text).toContain(
+      "2027-01 decided: Central, adopted by the executives' vote (3–0); recorded by <@U_CEO>. Rationale: “a &lt;b&gt; &amp; c”.",
+    );
     expect(text).toContain(
       'Tracking signal (lag-1 consensus, Σ(actual − forecast) / MAD over up to 12 months) outside ±4, to investigate: FAM-7 +6.0 over 6 months (under-forecast).',
     );
@@ -397,6 +408,41 @@ describe('review message', () => {
       'Central (2027-01) assumed production (units) 220 for 2027-01–2027-02; actual 210 (−4.5%).',
     );
     expect(text).not.toMatch(/[(\s]-\d/);
+  });
+});
+
+describe('how a decision was taken', () => {
+  const vote = (forIt: number, total: number, topOther: number, closedByDecision = false) => ({
+    forIt,
+    total,
+    topOther,
+    closedByDecision,
+  });
+  it("names the vote's real tally, or that there was none", () => {
+    expect(decidedHow(null, '@Carla')).toBe('recorded by @Carla without a vote');
+    expect(decidedHow(vote(3, 3, 0), '@Carla')).toBe(
+      "adopted by the executives' vote (3–0); recorded by @Carla",
+    );
+    // Three scenarios, 2 + 1 + 0: the adopted one led.
+    expect(decidedHow(vote(2, 3, 1), '@Carla')).toBe(
+      "adopted by the executives' vote (2–1); recorded by @Carla",
+    );
+  });
+
+  it('does not claim the vote for a decision that tied it, went against it or closed it early', () => {
+    expect(decidedHow(vote(1, 2, 1), '@Carla')).toBe(
+      'recorded by @Carla after a tied vote (1 of 2 votes for it)',
+    );
+    expect(decidedHow(vote(1, 3, 2), '@Carla')).toBe(
+      "recorded by @Carla against the executives' vote (1 of 3 votes for it)",
+    );
+    expect(decidedHow(vote(1, 1, 0, true), '@Carla')).toBe(
+      "recorded by @Carla, closing the executives' vote early (1 of 1 vote for it)",
+    );
+    expect(decidedHow(vote(0, 0, 0, true), '@Carla')).toBe(
+      "recorded by @Carla, closing the executives' vote before anyone voted",
+    );
+    expect(decidedHow(vote(0, 0, 0), '@Carla')).toBe('recorded by @Carla; no executive voted');
   });
 });
 
@@ -421,7 +467,13 @@ describe('follow-through of the last decision', () => {
     periods: [],
     figures: [],
     constraints: { added: [], resolved: [], stillOpen: 0 },
-    decisions: decisions.map((id) => ({ id, scenario: 'Central', rationale: 'r', by: 'U_CEO' })),
+    decisions: decisions.map((id) => ({
+      id,
+      scenario: 'Central',
+      rationale: 'r',
+      by: 'U_CEO',
+      vote: null,
+    })),
     actions,
     carried: [],
   });
