@@ -21,6 +21,7 @@ import {
   ACTION_SNOOZE_DAY,
   ACTION_SNOOZE_WEEK,
   actionDoneMessage,
+  doneText,
 } from '../src/slack/presenters/actions.js';
 import { slackDate } from '../src/slack/presenters/format.js';
 import { tellPrivately, tellUser } from '../src/slack/reply.js';
@@ -81,14 +82,17 @@ export function register(app: App, deps: AppDeps): void {
         channel && ts && body.container?.type === 'message'
           ? await isActionMessage(deps.db, a.id, channel, ts)
           : false;
+      const { timezone } = await getSettings(deps.db);
       if (own && channel && ts) {
-        const msg = actionDoneMessage(done, done.done_by ?? body.user.id);
+        const msg = actionDoneMessage(done, done.done_by ?? body.user.id, timezone);
         await client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks });
       } else if (body.container?.type === 'message') {
         await tellPrivately(
           client,
           body,
-          changed ? `Action #${a.id} is done.` : `Action #${a.id} is already ${done.status}.`,
+          changed
+            ? `Action #${a.id} is ${doneText(done, timezone)}.`
+            : `Action #${a.id} is already ${done.status}.`,
         );
       } else if (!changed) {
         await tellPrivately(client, body, `Action #${a.id} is already ${done.status}.`);

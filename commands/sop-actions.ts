@@ -38,7 +38,7 @@ export const actions: SopSubcommand = {
     const title = `${filter === 'all' ? 'All' : filter === 'overdue' ? 'Overdue' : 'Open'} actions${owner ? ` of <@${owner}>` : ''}`;
     await ctx.respond({
       response_type: 'ephemeral',
-      text: actionsListText(rows, (a) => isOverdue(a, day), title),
+      text: actionsListText(rows, (a) => isOverdue(a, day), title, timezone),
     });
   },
 };

@@ -131,7 +131,7 @@ describe('/sop actions', () => {
     const rows = Array.from({ length: 30 }, (_, i) =>
       action(i + 1, `Confirm the supplier lead times for line ${i + 1} & its spare parts`),
     );
-    const text = actionsListText(rows, () => false, 'Open actions');
+    const text = actionsListText(rows, () => false, 'Open actions', 'UTC');
     const lines = text.split('\n');
     expect(lines).toHaveLength(31);
     expect(lines[0]).toBe('*Open actions*');
@@ -146,7 +146,7 @@ describe('/sop actions', () => {
     // then 792 escaped "&" and "abc"). With the title (14) and newlines, 9 lines take
     // 14 + 9 × 4,000 = 36,014 and leave room for the "more" line; 10 would take 40,014.
     const rows = Array.from({ length: 90 }, (_, i) => action(i + 10, `${'&'.repeat(792)}abc`));
-    const text = actionsListText(rows, () => false, 'Open actions');
+    const text = actionsListText(rows, () => false, 'Open actions', 'UTC');
     const lines = text.split('\n');
     expect(lines).toHaveLength(11);
     expect(lines.slice(1, 10).map((l) => l.slice(0, 4))).toEqual([

@@ -291,8 +291,9 @@ const PRESENTERS: Readonly<Record<string, (evil: string) => unknown>> = {
   demandBlocks: (e) => demandBlocks({ code: e, name: e }, []),
   actionDm: (e) =>
     ['assigned', 'before', 'due', 'overdue'].map((k) => actionDm(action(e), k as 'due')),
-  actionDoneMessage: (e) => actionDoneMessage(action(e), 'U_OWNER'),
-  actionsListText: (e) => actionsListText([{ ...action(e), cycle: e }], () => true, 'Open actions'),
+  actionDoneMessage: (e) => actionDoneMessage(action(e), 'U_OWNER', 'UTC'),
+  actionsListText: (e) =>
+    actionsListText([{ ...action(e), cycle: e }], () => true, 'Open actions', 'UTC'),
   homeActionItems: (e) => homeActionItems([action(e)]),
   decisionLogMessage: (e) =>
     decisionLogMessage(decision(e), { vote: { for: 3, against: 0, chose: true }, timezone: 'UTC' }),

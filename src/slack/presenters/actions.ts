@@ -1,6 +1,8 @@
 /** Follow-up actions: the owner's DM with Done and Snooze, reminders, lists and App Home rows. */
 import type { types } from '@slack/bolt';
 import type { ActionRow } from '../../../db/schema.js';
+import { doneTiming } from '../../core/action-timing.js';
+import { localDate } from '../../core/calendar.js';
 import type { ReminderKind } from '../../services/actions.js';
 import { DEVIATION_TASK } from './execution.js';
 import { andMore, fitText, MESSAGE_TEXT_CHARS } from './fit.js';
@@ -13,7 +15,17 @@ export const ACTION_SNOOZE_WEEK = 'action_snooze_1w';
 type ActionLike = Pick<ActionRow, 'id' | 'owner' | 'due_date' | 'description' | 'status'> & {
   /** The decision that set the action; null for one the weekly S&OE check raised. */
   readonly decision_id?: string | null;
+  /** When it was marked done; null or absent while it is not. */
+  readonly done_at?: Date | null;
 };
+
+/**
+ * A done action's status against its due date, in calendar days of the company's `zone`:
+ * "done 3 days early", "done on its due date", "done 2 days late"; plain "done" without a time.
+ */
+export function doneText(a: ActionLike, zone: string): string {
+  return a.done_at ? doneTiming(a.due_date, localDate(a.done_at, zone)) : 'done';
+}
 
 export function actionButtons(a: ActionLike): types.ActionsBlock {
   return {
@@ -84,12 +96,16 @@ export function actionDm(
   };
 }
 
-/** The message after Done (replaces the buttons). */
+/**
+ * The message after Done (replaces the buttons): when it was done against its due date, counted
+ * in calendar days of the company's `zone` ("done 3 days early").
+ */
 export function actionDoneMessage(
   a: ActionLike,
   by: string,
+  zone: string,
 ): { text: string; blocks: types.KnownBlock[] } {
-  const text = `:white_check_mark: #${a.id} ${esc(a.description)}: done (marked by <@${by}>). Reminders stopped.`;
+  const text = `:white_check_mark: #${a.id} ${esc(a.description)}: ${doneText(a, zone)} (marked by <@${by}>). Reminders stopped.`;
   return { text, blocks: [{ type: 'section', text: mrkdwn(clip(text, 3000)) }] };
 }
 
@@ -99,17 +115,19 @@ const NARROW_ACTIONS =
 
 /**
  * `/sop actions`: a text message (no blocks), so Slack's limit on `text` applies, not a
- * section's 3000: every action that fits, whole, then "…and N more".
+ * section's 3000: every action that fits, whole, then "…and N more". A done one says when
+ * against its due date, in days of the company's `zone`.
  */
 export function actionsListText(
   rows: readonly (ActionLike & { cycle?: string })[],
   overdue: (a: ActionLike) => boolean,
   title: string,
+  zone: string,
 ): string {
   if (rows.length === 0) return `${title}: none.`;
   const lines = rows.map(
     (a) =>
-      `${overdue(a) ? ':warning: *overdue* ' : ''}#${a.id} <@${a.owner}> due ${a.due_date} · ${a.status}${a.cycle ? ` · ${esc(a.cycle)}` : ''}: ${esc(a.description)}`,
+      `${overdue(a) ? ':warning: *overdue* ' : ''}#${a.id} <@${a.owner}> due ${a.due_date} · ${a.status === 'done' ? doneText(a, zone) : a.status}${a.cycle ? ` · ${esc(a.cycle)}` : ''}: ${esc(a.description)}`,
   );
   return fitText(`*${title}*`, lines, { chars: MESSAGE_TEXT_CHARS }, (n) =>
     andMore(n, n === 1 ? 'action' : 'actions', NARROW_ACTIONS),

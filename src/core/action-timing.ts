@@ -1,0 +1,22 @@
+/**
+ * How a done action stood against its due date, counted in calendar days of the company's
+ * zone: a due date is a day of that zone, and so is the day it was done (`localDate` of
+ * `done_at`), so an action done late in the evening before its due date is one day early
+ * whatever UTC says.
+ */
+import { daysBetween } from './calendar.js';
+
+/** Days done before the due date (YYYY-MM-DD both): positive early, 0 on it, negative late. */
+export function daysEarly(due: string, doneOn: string): number {
+  return daysBetween(doneOn, due);
+}
+
+const days = (n: number) => `${n} ${n === 1 ? 'day' : 'days'}`;
+
+/** "done 3 days early", "done on its due date", "done 2 days late". */
+export function doneTiming(due: string, doneOn: string): string {
+  const early = daysEarly(due, doneOn);
+  if (early > 0) return `done ${days(early)} early`;
+  if (early < 0) return `done ${days(-early)} late`;
+  return 'done on its due date';
+}
