@@ -19,6 +19,8 @@ import { actionsBefore, constraintChanges, decisionsOf } from '../../db/queries/
 import { familyResults } from '../../db/queries/plan-results.js';
 import { referenceScenario } from '../../db/queries/review.js';
 import type { CycleRow } from '../../db/schema.js';
+import { daysEarly } from '../core/action-timing.js';
+import { localDate } from '../core/calendar.js';
 import type { Period } from '../core/period.js';
 import type { CycleReview } from './review.js';
 
@@ -39,6 +41,8 @@ export interface ActionStatus {
   readonly due: string;
   readonly description: string;
   readonly state: 'done' | 'overdue' | 'open' | 'dropped';
+  /** The company's local date it was done on; null unless it is done. */
+  readonly doneOn: string | null;
 }
 
 export interface WhatChanged {
@@ -155,6 +159,9 @@ export interface FollowThrough {
   readonly actionsSet: number;
   readonly actionsDue: number;
   readonly actionsDone: number;
+  /** Of those done: before their due date, and after it (calendar days of the company's zone). */
+  readonly actionsDoneEarly: number;
+  readonly actionsDoneLate: number;
   readonly completionRate: number | null;
 }
 
@@ -166,6 +173,7 @@ export async function whatChanged(
   cycle: CycleRow,
   previous: CycleRow | null,
   today: string,
+  zone: string,
 ): Promise<WhatChanged> {
   const prevRef = previous ? await referenceScenario(db, previous) : null;
   const nowRef = await referenceScenario(db, { id: cycle.id, adopted_scenario_id: null });
@@ -249,6 +257,7 @@ export async function whatChanged(
             : a.due_date < today
               ? 'overdue'
               : 'open',
+      doneOn: a.status === 'done' && a.done_at ? localDate(a.done_at, zone) : null,
     })),
     carried,
   };
@@ -289,7 +298,9 @@ export function followThrough(
   const due = actions.filter(
     (a) => a.state === 'done' || (a.state !== 'dropped' && a.due <= today),
   );
-  const done = due.filter((a) => a.state === 'done').length;
+  const doneRows = due.filter((a) => a.state === 'done');
+  const done = doneRows.length;
+  const early = (a: ActionStatus) => (a.doneOn === null ? 0 : daysEarly(a.due, a.doneOn));
   return {
     scenario: review.reference?.label ?? null,
     month: review.reference?.month ?? null,
@@ -310,6 +321,8 @@ export function followThrough(
     actionsSet: actions.length,
     actionsDue: due.length,
     actionsDone: done,
+    actionsDoneEarly: doneRows.filter((a) => early(a) > 0).length,
+    actionsDoneLate: doneRows.filter((a) => early(a) < 0).length,
     completionRate: due.length ? done / due.length : null,
   };
 }

@@ -3,10 +3,12 @@
  * changed since the last adopted plan (question 1) and the decisions' follow-through
  * (question 10). Pure: data in, lines of plain text out; presenters escape them for mrkdwn.
  */
+
+import { daysEarly } from '../core/action-timing.js';
 import { formatMoney, formatNumber, formatPercent } from '../core/number-format.js';
 import type { KpiSet, LagScore } from '../core/review.js';
 import { TRACKING_LIMIT, type TrackingSignals } from '../core/tracking-signal.js';
-import type { DecisionVote, FollowThrough, WhatChanged } from './follow-through.js';
+import type { ActionStatus, DecisionVote, FollowThrough, WhatChanged } from './follow-through.js';
 import type { CycleReview } from './review.js';
 
 export interface PackLoop {
@@ -124,11 +126,26 @@ export function changedLines(l: PackLoop, who: Who = mention): string[] {
   if (c.actions.length) {
     const n = (s: string) => c.actions.filter((a) => a.state === s).length;
     out.push(
-      `Actions of earlier cycles: ${n('done')} done, ${n('overdue')} overdue, ${n('open')} open, ${n('dropped')} dropped.`,
+      `Actions of earlier cycles: ${num(n('done'))} done${doneSplit(c.actions)}, ${num(n('overdue'))} overdue, ${num(n('open'))} open, ${num(n('dropped'))} dropped.`,
     );
   }
   return out;
 }
+
+/**
+ * " (2 early, 1 late)": the done actions finished before and after their due date, in days of
+ * the company's zone; '' when all were done on it (or none is done).
+ */
+function doneSplit(actions: readonly ActionStatus[]): string {
+  const early = actions.filter((a) => a.doneOn !== null && daysEarly(a.due, a.doneOn) > 0).length;
+  const late = actions.filter((a) => a.doneOn !== null && daysEarly(a.due, a.doneOn) < 0).length;
+  return splitOf(early, late);
+}
+
+const splitOf = (early: number, late: number): string => {
+  const parts = [...(early ? [`${num(early)} early`] : []), ...(late ? [`${num(late)} late`] : [])];
+  return parts.length ? ` (${parts.join(', ')})` : '';
+};
 
 /**
  * "Forecast adjustments carried from 2027-01 for months still ahead: 6 (FAM-1 2027-05–2027-07
@@ -297,7 +314,7 @@ export function followLines(l: PackLoop): string[] {
         ? 'Action completion rate: the last decision set no actions.'
         : f.completionRate === null
           ? 'Action completion rate: no action due yet.'
-          : `Action completion rate ${pct(f.completionRate)}: ${f.actionsDone} of ${f.actionsDue} actions due so far are done.`,
+          : `Action completion rate ${pct(f.completionRate)}: ${num(f.actionsDone)} done${splitOf(f.actionsDoneEarly, f.actionsDoneLate)} of ${num(f.actionsDue)} due by today or done early.`,
   );
   return out;
 }

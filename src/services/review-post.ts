@@ -30,7 +30,7 @@ export async function loopOf(db: Db, cycle: CycleRow, now: Date): Promise<PackLo
   const day = today(now, timezone);
   const trend = await reviewTrend(db, cycle.month);
   const previous = await previousCycle(db, cycle.month);
-  const changed = await whatChanged(db, cycle, previous, day);
+  const changed = await whatChanged(db, cycle, previous, day, timezone);
   const last = trend.at(-1);
   // Each frozen-zone break goes to one pack, the first built after it was recorded: a pack is
   // built when its cycle enters the executive phase, so the window runs from the last such

@@ -83,7 +83,9 @@ describe('npm run demo', () => {
     );
     expect(third).toContain('DECIDE: escalated from S&OE (breaks the frozen plan): FAM-1 sold');
     const second = await readFile(join(out, 'pack-2027-02.md'), 'utf8');
-    expect(second).toContain('Action completion rate 100.0%: 1 of 1 actions due so far are done.');
+    expect(second).toContain(
+      'Action completion rate 100.0%: 1 done (1 early) of 1 due by today or done early.',
+    );
     expect(transcript).toContain('S&OP 2027-03: performance review');
     expect(transcript).toContain('*Sales above P90*: FAM-1 sold');
     expect(transcript).toContain('S&OE digest: week of 2027-03-01');

@@ -324,8 +324,9 @@ describe('three cycles with actuals between them', () => {
     expect(slack).toContain(
       '2027-02 decided: Central, recorded by <@U_CEO> without a vote. Rationale: “Central for 2027-02 &lt;keeps&gt; service &amp; cash”.',
     );
+    // "Book weekend overtime", due 2027-02-10, was done on 2027-02-20: late.
     expect(section(1)).toContain(
-      'Actions of earlier cycles: 1 done, 1 overdue, 0 open, 1 dropped.',
+      'Actions of earlier cycles: 1 done (1 late), 1 overdue, 0 open, 1 dropped.',
     );
     expect(section(1)).toMatch(
       /Against 2027-02’s adopted Central plan over 2027-03–2027-0\d: demand/,
@@ -353,7 +354,7 @@ describe('three cycles with actuals between them', () => {
     // 2027-03-01 and not done by 2027-03-05 → 0 of 1. January's actions (one done, one
     // dropped) are an earlier decision's and stay out of the rate (all-time: 1 of 2).
     expect(section(10)).toContain(
-      'Action completion rate 0.0%: 0 of 1 actions due so far are done.',
+      'Action completion rate 0.0%: 0 done of 1 due by today or done early.',
     );
   });
 
@@ -371,7 +372,7 @@ describe('three cycles with actuals between them', () => {
       expect(review).toHaveLength(1);
       const blocks = JSON.stringify(review[0]!.blocks);
       expect(blocks).toContain('Service: fill rate 65.0%, OTIF 33.3% over 3 order lines.');
-      expect(blocks).toContain('Action completion rate 0.0%: 0 of 1 actions');
+      expect(blocks).toContain('Action completion rate 0.0%: 0 done of 1 due');
       const files = standin.files.filter((f) => f.name === 'review-2027-03.png');
       expect(files).toHaveLength(1);
       // Three cycles reviewed: 2027-01 (nothing before it), 2027-02 and 2027-03.

@@ -289,6 +289,8 @@ describe('numbers that round to zero', () => {
           actionsSet: 0,
           actionsDue: 0,
           actionsDone: 0,
+          actionsDoneEarly: 0,
+          actionsDoneLate: 0,
           completionRate: null,
         },
         escalations: [],

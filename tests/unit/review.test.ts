@@ -453,14 +453,21 @@ describe('follow-through of the last decision', () => {
     reference: { month: '2027-02', scenarioId: '1', label: 'Central', adopted: true },
     review,
   };
-  const action = (id: string, decisionId: string | null, state: ActionStatus['state']) => ({
+  const action = (
+    id: string,
+    decisionId: string | null,
+    state: ActionStatus['state'],
+    doneOn: string | null = state === 'done' ? '2027-03-01' : null,
+    due = '2027-03-01',
+  ) => ({
     id,
     decisionId,
     cycle: decisionId === '1' ? '2027-01' : '2027-02',
     owner: 'U_OTTO',
-    due: '2027-03-01',
+    due,
     description: `action ${id}`,
     state,
+    doneOn,
   });
   const changed = (decisions: string[], actions: ActionStatus[]): WhatChanged => ({
     previous: { month: '2027-02', scenario: 'Central', adopted: true },
@@ -510,7 +517,41 @@ describe('follow-through of the last decision', () => {
     });
     const text = JSON.stringify(msg.blocks);
     expect(text).toContain('Action completion rate: the last decision set no actions.');
-    expect(text).not.toContain('actions due so far are done');
+    expect(text).not.toContain('due by today or done early');
+  });
+
+  it('counts an action done before its due date as early, not late, and one done after as late', () => {
+    // Today 2027-03-05. Action 1 due 03-10, done 03-02: early (not yet due, counted as done
+    // early). Action 2 due 03-01, done 03-03: late. Action 3 due 03-04, done on it. Action 4
+    // due 03-20, open: not due yet, left out. 3 done of 3 counted: 100%.
+    const c = changed(
+      ['2'],
+      [
+        action('1', '2', 'done', '2027-03-02', '2027-03-10'),
+        action('2', '2', 'done', '2027-03-03', '2027-03-01'),
+        action('3', '2', 'done', '2027-03-04', '2027-03-04'),
+        action('4', '2', 'open', null, '2027-03-20'),
+      ],
+    );
+    const f = followThrough(trend, lastDecisionActions(c), '2027-03-05');
+    expect([f.actionsDue, f.actionsDone, f.actionsDoneEarly, f.actionsDoneLate]).toEqual([
+      3, 3, 1, 1,
+    ]);
+    const text = JSON.stringify(
+      reviewMessage('2027-03', {
+        trend: [trend],
+        changed: c,
+        tracking: { outside: [], judged: 0, months: 0 },
+        follow: f,
+        escalations: [],
+      }).blocks,
+    );
+    expect(text).toContain(
+      'Action completion rate 100.0%: 3 done (1 early, 1 late) of 3 due by today or done early.',
+    );
+    expect(text).toContain(
+      'Actions of earlier cycles: 3 done (1 early, 1 late), 0 overdue, 1 open, 0 dropped.',
+    );
   });
 
   it('with no decision before, says there is none, not that it set no actions', () => {
