@@ -48,6 +48,31 @@ const ratio = (a: number, b: number) => (b !== 0 ? a / b : null);
 const months = (ps: readonly string[]) =>
   ps.length > 1 ? `${ps[0]}–${ps[ps.length - 1]}` : (ps[0] ?? '');
 
+/**
+ * A sub-point of the line before it (the review's figures under "Review of …:", the ranked
+ * constraints under their heading): `sub(text)` marks it, and `bullet` writes both levels, so
+ * every question's list looks alike. Lines are built here, never from typed text at their
+ * start, so the mark cannot be typed.
+ */
+const SUB = '\t';
+export const sub = (text: string): string => `${SUB}${text}`;
+
+/**
+ * One line as a list item: "- text" and "  - sub-point" in Markdown; in Slack's mrkdwn, which
+ * has no nested lists, "• text" and an indented "◦ sub-point". `text` maps the line's text
+ * (the Slack presenters escape it there).
+ */
+export function bullet(
+  line: string,
+  style: 'markdown' | 'slack',
+  text: (t: string) => string = (t) => t,
+): string {
+  const nested = line.startsWith(SUB);
+  const t = text(nested ? line.slice(SUB.length) : line);
+  if (style === 'markdown') return `${nested ? '  - ' : '- '}${t}`;
+  return `${nested ? '\u2003◦ ' : '• '}${t}`;
+}
+
 /** How a line shows a member: a mention in Slack (the default), a name in a file. */
 type Who = (userId: string) => string;
 const mention: Who = (id) => `<@${id}>`;
@@ -215,17 +240,19 @@ export function reviewLines(l: PackLoop, who: Who = mention): string[] {
   });
   return [
     head,
-    lags.length
-      ? `Forecast accuracy by lag (1 − WMAPE; bias + = over-forecast): ${lags.join('; ')}.`
-      : 'Forecast accuracy: no lag-1 or lag-3 snapshot covers these months yet.',
-    ...[fvaLine(r, who)].filter((x): x is string => x !== null),
-    t.adherence === null
-      ? 'Plan adherence: no production actuals against the plan yet.'
-      : `Plan adherence ${pct(t.adherence)}: produced ${num(t.actualProduction)} vs ${num(t.plannedProduction)} planned.`,
-    t.orderLines === 0
-      ? 'Service: no order lines due in these months (import orders).'
-      : `Service: fill rate ${pct(t.fillRate)}, OTIF ${pct(t.otif)} over ${t.orderLines} order lines.`,
-    ...stockLines(t),
+    ...[
+      lags.length
+        ? `Forecast accuracy by lag (1 − WMAPE; bias + = over-forecast): ${lags.join('; ')}.`
+        : 'Forecast accuracy: no lag-1 or lag-3 snapshot covers these months yet.',
+      ...[fvaLine(r, who)].filter((x): x is string => x !== null),
+      t.adherence === null
+        ? 'Plan adherence: no production actuals against the plan yet.'
+        : `Plan adherence ${pct(t.adherence)}: produced ${num(t.actualProduction)} vs ${num(t.plannedProduction)} planned.`,
+      t.orderLines === 0
+        ? 'Service: no order lines due in these months (import orders).'
+        : `Service: fill rate ${pct(t.fillRate)}, OTIF ${pct(t.otif)} over ${t.orderLines} order lines.`,
+      ...stockLines(t),
+    ].map(sub),
   ];
 }
 

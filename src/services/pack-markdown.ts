@@ -9,6 +9,7 @@ import { type FamilyShortfall, SHORTFALL_SHARE, shortfallLine } from '../core/sh
 import { cutWhole, oneUnit } from '../core/text.js';
 import { type CapacityMove, KPI_TARGETS, type PackData } from './pack-data.js';
 import {
+  bullet,
   changedLines,
   decidedHow,
   escalationLines,
@@ -20,6 +21,7 @@ import {
   pct,
   reviewLines,
   signedNum,
+  sub,
 } from './pack-loop.js';
 
 const vs = (ok: boolean) => (ok ? 'on target' : 'OFF TARGET');
@@ -310,7 +312,7 @@ export function shortfallLines(
   if (short.length === 0) return [];
   return [
     `Demand the ${scenario ?? 'central'} plan does not meet (lost, or still on backlog at the end), for each family short by more than ${pct(SHORTFALL_SHARE)} of its demand over the horizon:`,
-    ...short.map(shortfallLine),
+    ...short.map((x) => sub(shortfallLine(x))),
   ];
 }
 
@@ -333,7 +335,7 @@ function criticalLines(p: PackData): string[] {
   return [
     ...short,
     ...(ranked.length
-      ? ['Ranked by what one more unit of capacity is worth (shadow price):', ...ranked]
+      ? ['Ranked by what one more unit of capacity is worth (shadow price):', ...ranked.map(sub)]
       : []),
     ...others,
   ];
@@ -363,7 +365,7 @@ export function packMarkdown(p: PackData, who: (userId: string) => string = (id)
   const body = packSections(p, who).flatMap((sec) => [
     `## ${sec.n}. ${sec.title}`,
     '',
-    ...sec.lines.map((l) => `- ${l}`),
+    ...sec.lines.map((l) => bullet(l, 'markdown')),
     '',
   ]);
   return `${[...head, ...body].join('\n')}`;

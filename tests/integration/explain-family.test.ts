@@ -24,6 +24,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { explainQuestion } from '../../src/services/explain.js';
 import { buildPack, packSections } from '../../src/services/pack.js';
+import { sub } from '../../src/services/pack-loop.js';
 import { runPlan } from '../../src/services/planning.js';
 import { getSettings } from '../../src/services/settings.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
@@ -435,8 +436,8 @@ describe('/sop explain on a hand-made company', () => {
     // February's hour saves the $6 backlog, January's the $6 backlog less $1 holding.
     expect(q8.lines).toEqual([
       'Ranked by what one more unit of capacity is worth (shadow price):',
-      'LINE-1 2027-02: one more h is worth $6.00 (loaded at 120.0%).',
-      'LINE-1 2027-01: one more h is worth $5.00 (loaded at 120.0%).',
+      sub('LINE-1 2027-02: one more h is worth $6.00 (loaded at 120.0%).'),
+      sub('LINE-1 2027-01: one more h is worth $5.00 (loaded at 120.0%).'),
     ]);
   });
 

@@ -149,7 +149,8 @@ describe('families the plan leaves short', () => {
   it('the pack names each, with its units, its share and the cause (question 8)', async () => {
     const md = packMarkdown(await buildPack(t.db, '2027-01', NOW));
     const q8 = section(md, 8);
-    expect(q8).toContain(`- ${HOT}\n- ${CHEAP}\n`);
+    // Nested under the heading line, as Markdown nests a list.
+    expect(q8).toContain(`over the horizon:\n  - ${HOT}\n  - ${CHEAP}\n`);
     expect(q8).toContain('for each family short by more than 1.0% of its demand over the horizon');
     expect(q8).not.toContain('FAM-OK');
   });
@@ -157,8 +158,8 @@ describe('families the plan leaves short', () => {
   it('the Slack pack shows the same lines', async () => {
     const msg = packMessage(await buildPack(t.db, '2027-01', NOW));
     const q8 = JSON.stringify(msg.blocks.find((b) => JSON.stringify(b).includes('*8. ')));
-    expect(q8).toContain(`• ${HOT}`);
-    expect(q8).toContain(`• ${CHEAP}`);
+    // Slack has no nested lists: an indented (em space) hollow bullet under the heading.
+    expect(q8).toContain(`over the horizon:\\n\u2003◦ ${HOT}\\n\u2003◦ ${CHEAP}`);
   });
 
   it('the plan run summary in Slack names them under the scenarios', async () => {

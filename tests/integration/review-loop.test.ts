@@ -331,7 +331,11 @@ describe('three cycles with actuals between them', () => {
     expect(section(1)).toMatch(
       /Against 2027-02’s adopted Central plan over 2027-03–2027-0\d: demand/,
     );
-    expect(section(2)).toContain('Review of 2027-02 against 2027-02’s adopted Central plan:');
+    // The review's figures are nested under its heading line, as Markdown nests a list.
+    expect(section(2)).toContain(
+      '- Review of 2027-02 against 2027-02’s adopted Central plan:\n  - Forecast accuracy by lag',
+    );
+    expect(section(2)).toContain('\n  - Service: fill rate 65.0%, OTIF 33.3% over 3 order lines.');
     expect(section(2)).toContain('Service: fill rate 65.0%, OTIF 33.3% over 3 order lines.');
     expect(section(3)).toMatch(/FAM-1: sold 450 vs [\d,]+ planned/);
     // Follow-through: February's plan revenue against the imported revenue (units × 10).

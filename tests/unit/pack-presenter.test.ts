@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type PackData, packMarkdown, packSections } from '../../src/services/pack.js';
+import { bullet, sub } from '../../src/services/pack-loop.js';
 import { escKeepingMentions } from '../../src/slack/presenters/format.js';
 import { packMessage } from '../../src/slack/presenters/pack.js';
 import { validateBlocks } from '../../src/slack-standin/index.js';
@@ -228,7 +229,7 @@ describe('pack presenters', () => {
       'U_REP2 & co',
     ]);
     const full = packSections(busy).map((s) =>
-      s.lines.map((l) => `• ${escKeepingMentions(l, named)}`),
+      s.lines.map((l) => bullet(l, 'slack', (t) => escKeepingMentions(t, named))),
     );
     const shown = msg.blocks
       .slice(2)
@@ -432,13 +433,17 @@ describe('the families left short (Q8)', () => {
     const s = packSections({ ...data(0, 0), shortfalls: [short] });
     expect(s[7]!.lines.slice(0, 2)).toEqual([
       'Demand the Central plan does not meet (lost, or still on backlog at the end), for each family short by more than 1.0% of its demand over the horizon:',
-      'FAM-5&<x>: 470,234 of 641,903 units of demand not met (73.3%) in 2 months, 2027-02–2027-03; capacity binds: LINE-1 in all 2.',
+      sub(
+        'FAM-5&<x>: 470,234 of 641,903 units of demand not met (73.3%) in 2 months, 2027-02–2027-03; capacity binds: LINE-1 in all 2.',
+      ),
     ]);
   });
 
   it('are escaped in Slack', () => {
     const json = JSON.stringify(packMessage({ ...data(0, 0), shortfalls: [short] }).blocks);
-    expect(json).toContain('• FAM-5&amp;&lt;x&gt;: 470,234 of 641,903 units of demand not met');
+    expect(json).toContain(
+      '\u2003◦ FAM-5&amp;&lt;x&gt;: 470,234 of 641,903 units of demand not met',
+    );
     expect(json).not.toContain('<x>');
   });
 

@@ -385,7 +385,9 @@ describe('review message', () => {
     expect(validateBlocks(msg.blocks, 'message')).toEqual([]);
     const text = JSON.stringify(msg.blocks);
     // 1 − 30/220 = 86.4%; fill rate 35/65 = 53.8%; OTIF 1/4
-    expect(text).toContain('Plan adherence 86.4%: produced 210 vs 220 planned.');
+    // Nested under the review's heading: Slack has no nested lists, so an indented ◦.
+    expect(text).toContain('\\n\u2003◦ Plan adherence 86.4%: produced 210 vs 220 planned.');
+    expect(text).toMatch(/• Review of [^•◦]*:\\n\u2003◦ Forecast accuracy/);
     expect(text).toContain('Service: fill rate 53.8%, OTIF 25.0% over 4 order lines.');
     expect(text).toContain(
       "2027-01 decided: Central, adopted by the executives' vote (3–0); recorded by <@U_CEO>. Rationale: “a &lt;b&gt; &amp; c”.",

@@ -6,6 +6,7 @@
  */
 import type { types } from '@slack/bolt';
 import type { PackData } from '../../services/pack-data.js';
+import { bullet } from '../../services/pack-loop.js';
 import { packPeople, packSections } from '../../services/pack-markdown.js';
 import {
   andMore,
@@ -44,7 +45,7 @@ export function packMessage(p: PackData): { text: string; blocks: types.KnownBlo
     const marked = s.n === 6 && !p.decisions.decided ? ':rotating_light: ' : '';
     return {
       title: `${marked}*${s.n}. ${s.title}*`,
-      lines: s.lines.map((l) => `• ${escKeepingMentions(l, named)}`),
+      lines: s.lines.map((l) => bullet(l, 'slack', (t) => escKeepingMentions(t, named))),
     };
   });
   // Each section's JSON around its text, and the comma between blocks.

@@ -5,6 +5,7 @@
  */
 import type { types } from '@slack/bolt';
 import {
+  bullet,
   changedLines,
   familyLines,
   followLines,
@@ -27,7 +28,7 @@ export function reviewMessage(
             type: 'section',
             text: mrkdwn(
               clip(
-                `*${title}*\n${lines.map((l) => `• ${escKeepingMentions(l, named)}`).join('\n')}`,
+                `*${title}*\n${lines.map((l) => bullet(l, 'slack', (t) => escKeepingMentions(t, named))).join('\n')}`,
                 3000,
               ),
             ),
