@@ -45,6 +45,12 @@ export const signedNum = (n: number): string => `${Math.round(n) > 0 ? '+' : ''}
 /** Money: 77_420_073 → "$77.4M"; `signed` for differences: "+$512k", "−$9.6M", "$0". */
 export const money = (n: number, signed = false): string => formatMoney(n, '$', signed);
 const ratio = (a: number, b: number) => (b !== 0 ? a / b : null);
+/**
+ * `s` ending with one full stop: none added after one it has (a quoted rationale or an action
+ * description typed with its own), so a line never ends "..".
+ */
+export const sentence = (s: string): string =>
+  /[.!?…]["”’)]*$/.test(s.trimEnd()) ? s.trimEnd() : `${s.trimEnd()}.`;
 const months = (ps: readonly string[]) =>
   ps.length > 1 ? `${ps[0]}–${ps[ps.length - 1]}` : (ps[0] ?? '');
 
@@ -94,7 +100,7 @@ const MAX_FAMILIES = 5;
 
 function lagLine(lag: string, s: LagScore | undefined): string | null {
   if (!s || s.pairs === 0 || s.consensusAccuracy === null) return null;
-  return `lag ${lag}: consensus ${pct(s.consensusAccuracy)} (bias ${pct(s.consensusBias, true)}) vs baseline ${pct(s.baselineAccuracy)} (bias ${pct(s.baselineBias, true)}), ${s.pairs} family-months`;
+  return `lag ${lag}: consensus ${pct(s.consensusAccuracy)} (bias ${pct(s.consensusBias, true)}) vs baseline ${pct(s.baselineAccuracy)} (bias ${pct(s.baselineBias, true)}), ${num(s.pairs)} family-months`;
 }
 
 /**
@@ -140,13 +146,15 @@ export function changedLines(l: PackLoop, who: Who = mention): string[] {
       .map((x) => `${x.resource} ${x.period} (${x.reason.replace(/_/g, ' ')})`)
       .join(', ');
   out.push(
-    `Constraints: ${k.added.length} new${k.added.length ? ` (${list(k.added)})` : ''}, ${k.resolved.length} resolved${k.resolved.length ? ` (${list(k.resolved)})` : ''}, ${k.stillOpen} still open from earlier cycles.`,
+    `Constraints: ${num(k.added.length)} new${k.added.length ? ` (${list(k.added)})` : ''}, ${num(k.resolved.length)} resolved${k.resolved.length ? ` (${list(k.resolved)})` : ''}, ${num(k.stillOpen)} still open from earlier cycles.`,
   );
   const carriedLine = carriedAdjustmentsLine(c, who);
   if (carriedLine) out.push(carriedLine);
   for (const d of c.decisions)
     out.push(
-      `${c.previous?.month ?? 'Last cycle'} decided: ${d.scenario}, ${decidedHow(d.vote, who(d.by))}. Rationale: “${d.rationale}”.`,
+      sentence(
+        `${c.previous?.month ?? 'Last cycle'} decided: ${d.scenario}, ${decidedHow(d.vote, who(d.by))}. Rationale: “${d.rationale}”`,
+      ),
     );
   if (c.actions.length) {
     const n = (s: string) => c.actions.filter((a) => a.state === s).length;
@@ -184,7 +192,7 @@ export function carriedAdjustmentsLine(c: WhatChanged, who: Who): string | null 
     return `${g.family} ${span} ${g.reason.replace(/_/g, ' ')} by ${who(g.author)}`;
   });
   const more = c.carried.length - shown.length;
-  return `Forecast adjustments carried from ${c.previous?.month ?? 'the previous cycle'} for months still ahead: ${n} (${shown.join('; ')}${more > 0 ? `; …and ${more} more` : ''}); each counts until its author adjusts that month again.`;
+  return `Forecast adjustments carried from ${c.previous?.month ?? 'the previous cycle'} for months still ahead: ${num(n)} (${shown.join('; ')}${more > 0 ? `; …and ${more} more` : ''}); each counts until its author adjusts that month again.`;
 }
 
 function fvaLine(r: CycleReview, who: Who): string | null {
@@ -250,7 +258,7 @@ export function reviewLines(l: PackLoop, who: Who = mention): string[] {
         : `Plan adherence ${pct(t.adherence)}: produced ${num(t.actualProduction)} vs ${num(t.plannedProduction)} planned.`,
       t.orderLines === 0
         ? 'Service: no order lines due in these months (import orders).'
-        : `Service: fill rate ${pct(t.fillRate)}, OTIF ${pct(t.otif)} over ${t.orderLines} order lines.`,
+        : `Service: fill rate ${pct(t.fillRate)}, OTIF ${pct(t.otif)} over ${num(t.orderLines)} order lines.`,
       ...stockLines(t),
     ].map(sub),
   ];
@@ -288,7 +296,7 @@ export function familyLines(l: PackLoop): string[] {
   const rest = rows.slice(MAX_FAMILIES);
   const unplanned = rest.filter((x) => x.d === null);
   const within = rest.flatMap((x) => (x.d === null ? [] : [Math.abs(x.d)]));
-  const families = (n: number) => `${n} other ${n === 1 ? 'family' : 'families'}`;
+  const families = (n: number) => `${num(n)} other ${n === 1 ? 'family' : 'families'}`;
   if (unplanned.length) {
     const named = unplanned.slice(0, MAX_FAMILIES).map((x) => x.f);
     const more = unplanned.length - named.length;
@@ -310,7 +318,7 @@ export function trackingLine(t: TrackingSignals): string | null {
   if (t.judged === 0) return null;
   const head = `Tracking signal (lag-1 consensus, Σ(actual − forecast) / MAD over up to 12 months)`;
   if (t.outside.length === 0)
-    return `${head}: all ${t.judged} families with 5 months or more within ±${TRACKING_LIMIT}.`;
+    return `${head}: all ${num(t.judged)} families with 5 months or more within ±${TRACKING_LIMIT}.`;
   const shown = t.outside
     .slice(0, MAX_FAMILIES)
     .map(
@@ -348,8 +356,9 @@ export function followLines(l: PackLoop): string[] {
 
 /** Question 6: what weekly S&OE escalated to this meeting. */
 export function escalationLines(l: PackLoop, who: Who = mention): string[] {
-  return l.escalations.map(
-    (e) =>
-      `DECIDE: escalated from S&OE (breaks the frozen plan): ${e.summary}${e.owner ? `; owner ${who(e.owner)}, due ${e.due}, ${e.status === 'done' ? 'done' : 'open'}` : ''}.`,
+  return l.escalations.map((e) =>
+    sentence(
+      `DECIDE: escalated from S&OE (breaks the frozen plan): ${e.summary}${e.owner ? `; owner ${who(e.owner)}, due ${e.due}, ${e.status === 'done' ? 'done' : 'open'}` : ''}`,
+    ),
   );
 }

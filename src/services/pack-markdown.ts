@@ -4,6 +4,7 @@
  */
 
 import { BIAS_SIGN_CONVENTION } from '../core/kpi.js';
+import { formatNumber } from '../core/number-format.js';
 import { ratio } from '../core/pack-kpis.js';
 import { type FamilyShortfall, SHORTFALL_SHARE, shortfallLine } from '../core/shortfall.js';
 import { cutWhole, oneUnit } from '../core/text.js';
@@ -20,6 +21,7 @@ import {
   num,
   pct,
   reviewLines,
+  sentence,
   signedNum,
   sub,
 } from './pack-loop.js';
@@ -166,7 +168,7 @@ export function packSections(
     lines: [
       k.accuracy === null
         ? 'Forecast accuracy: no lag-1 forecast of an earlier cycle has its actual yet.'
-        : `Lag-1 forecast accuracy ${pct(k.accuracy)} (target ≥ ${pct(KPI_TARGETS.accuracy)}: ${vs(k.accuracy >= KPI_TARGETS.accuracy)}), bias ${pct(k.bias, true)} (target within ±${pct(KPI_TARGETS.absBias)}: ${vs(Math.abs(k.bias ?? 0) <= KPI_TARGETS.absBias)}); ${k.pairs} family-months of ${k.cycles.join(', ')}. ${BIAS_SIGN_CONVENTION}.`,
+        : `Lag-1 forecast accuracy ${pct(k.accuracy)} (target ≥ ${pct(KPI_TARGETS.accuracy)}: ${vs(k.accuracy >= KPI_TARGETS.accuracy)}), bias ${pct(k.bias, true)} (target within ±${pct(KPI_TARGETS.absBias)}: ${vs(Math.abs(k.bias ?? 0) <= KPI_TARGETS.absBias)}); ${num(k.pairs)} family-months of ${k.cycles.join(', ')}. ${BIAS_SIGN_CONVENTION.charAt(0).toUpperCase()}${BIAS_SIGN_CONVENTION.slice(1)}.`,
       ...(p.loop ? reviewLines(p.loop, who) : []),
       fillRateLine(k),
       k.averageUtilisation === null
@@ -290,9 +292,10 @@ export function packSections(
     lines: [
       ...(p.loop ? followLines(p.loop) : []),
       ...(p.actions.length
-        ? p.actions.map(
-            (a) =>
-              `${a.overdue ? 'OVERDUE ' : ''}#${a.id} ${who(a.owner)} due ${a.due}: ${a.description} (from ${a.cycle}).`,
+        ? p.actions.map((a) =>
+            sentence(
+              `${a.overdue ? 'OVERDUE ' : ''}#${a.id} ${who(a.owner)} due ${a.due} (from ${a.cycle}): ${a.description}`,
+            ),
           )
         : ['No open action from earlier cycles.']),
     ],
@@ -323,7 +326,7 @@ function criticalLines(p: PackData): string[] {
   const listed = new Set(top.map((c) => `${c.resource}|${c.period}`));
   const ranked = top.map(
     (c) =>
-      `${c.resource} ${c.period}: one more ${oneUnit(c.unit)} is worth $${c.shadowPrice.toFixed(2)}${c.utilisation === null ? '' : ` (loaded at ${pct(c.utilisation)})`}.`,
+      `${c.resource} ${c.period}: one more ${oneUnit(c.unit)} is worth $${formatNumber(c.shadowPrice, 2)}${c.utilisation === null ? '' : ` (loaded at ${pct(c.utilisation)})`}.`,
   );
   const others = p.overloads
     .filter((o) => !listed.has(`${o.resource}|${o.period}`))

@@ -227,7 +227,7 @@ describe('meeting pack', () => {
     );
     // 10. The open action of the previous cycle, overdue.
     expect(section(md, 10)).toContain(
-      `OVERDUE #${actionId} U_OPS due 2027-01-05: Qualify a second gearbox supplier (from 2026-12)`,
+      `OVERDUE #${actionId} U_OPS due 2027-01-05 (from 2026-12): Qualify a second gearbox supplier.`,
     );
   });
 

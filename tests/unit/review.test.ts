@@ -19,7 +19,7 @@ import {
   lastDecisionActions,
   type WhatChanged,
 } from '../../src/services/follow-through.js';
-import { decidedHow } from '../../src/services/pack-loop.js';
+import { decidedHow, sentence } from '../../src/services/pack-loop.js';
 import { reviewMessage } from '../../src/slack/presenters/review.js';
 import { validateBlocks } from '../../src/slack-standin/index.js';
 
@@ -410,6 +410,19 @@ describe('review message', () => {
       'Central (2027-01) assumed production (units) 220 for 2027-01–2027-02; actual 210 (−4.5%).',
     );
     expect(text).not.toMatch(/[(\s]-\d/);
+  });
+});
+
+describe('a line ends with one full stop', () => {
+  it('adds one only where the text has none of its own', () => {
+    expect(sentence('Rationale: “Stay on plan”')).toBe('Rationale: “Stay on plan”.');
+    expect(sentence('Rationale: “It cuts margin more than it saves.”')).toBe(
+      'Rationale: “It cuts margin more than it saves.”',
+    );
+    expect(sentence('#2 due 2027-02-10 (from 2027-01): Call Acme. ')).toBe(
+      '#2 due 2027-02-10 (from 2027-01): Call Acme.',
+    );
+    expect(sentence('Are we on plan?')).toBe('Are we on plan?');
   });
 });
 
