@@ -136,7 +136,7 @@ export function changedLines(l: PackLoop, who: Who = mention): string[] {
         return `${f.name} ${v(now)} vs ${v(before)} (${pct(ratio(now - before, before), true)})`;
       });
     out.push(
-      `Against ${c.previous.month}’s ${c.previous.adopted ? 'adopted' : 'latest'} ${c.previous.scenario} plan over ${months(c.periods)}: ${figs.join(', ')}.`,
+      `Against ${c.previous.month}'s ${c.previous.adopted ? 'adopted' : 'latest'} ${c.previous.scenario} plan over ${months(c.periods)}: ${figs.join(', ')}.`,
     );
   }
   const k = c.constraints;
@@ -207,7 +207,7 @@ function fvaLine(r: CycleReview, who: Who): string | null {
     .sort((a, b) => b[1].fva - a[1].fva)
     .slice(0, 3)
     .map(([p, v]) => `${p.replace(/_/g, ' ')} ${signedNum(v.fva)}`);
-  return `Forecast value added (units of error removed; + = the step helped): statistical vs naive ${signedNum(step('statistical'))}, people’s adjustments ${signedNum(step('adjustments'))}, consensus rules ${signedNum(step('consensus'))}${people.length ? `; by person ${people.join(', ')}` : ''}${why.length ? `; by reason ${why.join(', ')}` : ''}.`;
+  return `Forecast value added (units of error removed; + = the step helped): statistical vs naive ${signedNum(step('statistical'))}, people's adjustments ${signedNum(step('adjustments'))}, consensus rules ${signedNum(step('consensus'))}${people.length ? `; by person ${people.join(', ')}` : ''}${why.length ? `; by reason ${why.join(', ')}` : ''}.`;
 }
 
 function stockLines(t: KpiSet): string[] {
@@ -236,7 +236,7 @@ export function reviewLines(l: PackLoop, who: Who = mention): string[] {
   const r = l.trend.at(-1);
   if (!r) return [];
   const t = r.review.total;
-  const head = `Review of ${months(r.review.periods)}${r.reference ? ` against ${r.reference.month}’s ${r.reference.adopted ? 'adopted' : 'latest'} ${r.reference.label} plan` : ''}:`;
+  const head = `Review of ${months(r.review.periods)}${r.reference ? ` against ${r.reference.month}'s ${r.reference.adopted ? 'adopted' : 'latest'} ${r.reference.label} plan` : ''}:`;
   const hasActuals = t.salesUnits > 0 || t.actualProduction > 0 || t.orderLines > 0;
   if (!hasActuals)
     return [

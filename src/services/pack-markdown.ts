@@ -187,7 +187,7 @@ export function packSections(
               (f) =>
                 `${f.family}: actual ${num(f.actual)} vs ${num(f.forecast)} planned last cycle (${pct(f.deltaPct, true)}, ${f.periods.join(', ')}).`,
             )
-          : ['No actuals yet against the last cycle’s plan.'],
+          : ["No actuals yet against the last cycle's plan."],
   });
   const fi = p.finance;
   s.push({

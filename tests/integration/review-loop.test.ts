@@ -329,11 +329,11 @@ describe('three cycles with actuals between them', () => {
       'Actions of earlier cycles: 1 done (1 late), 1 overdue, 0 open, 1 dropped.',
     );
     expect(section(1)).toMatch(
-      /Against 2027-02’s adopted Central plan over 2027-03–2027-0\d: demand/,
+      /Against 2027-02's adopted Central plan over 2027-03–2027-0\d: demand/,
     );
     // The review's figures are nested under its heading line, as Markdown nests a list.
     expect(section(2)).toContain(
-      '- Review of 2027-02 against 2027-02’s adopted Central plan:\n  - Forecast accuracy by lag',
+      "- Review of 2027-02 against 2027-02's adopted Central plan:\n  - Forecast accuracy by lag",
     );
     expect(section(2)).toContain('\n  - Service: fill rate 65.0%, OTIF 33.3% over 3 order lines.');
     expect(section(2)).toContain('Service: fill rate 65.0%, OTIF 33.3% over 3 order lines.');
