@@ -334,12 +334,18 @@ export function followLines(l: PackLoop): string[] {
   const f = l.follow;
   if (!f) return [];
   const out: string[] = [];
+  // One heading for the decision's assumptions, each a sub-point, rather than the scenario,
+  // month and period repeated on every line.
   if (f.scenario && f.assumptions.length)
     out.push(
+      `${f.scenario} (${f.month}) assumed, for ${months(f.periods)}, against what happened:`,
       ...f.assumptions.map((a) => {
         const v = a.money ? money : num;
         const gap = a.money ? money(a.actual - a.assumed, true) : signedNum(a.actual - a.assumed);
-        return `${f.scenario as string} (${f.month}) assumed ${a.what} ${v(a.assumed)} for ${months(f.periods)}; actual ${v(a.actual)} (${a.deltaPct === null ? `${gap} vs plan` : pct(a.deltaPct, true)}).`;
+        const what = `${a.what.charAt(0).toUpperCase()}${a.what.slice(1)}`;
+        return sub(
+          `${what} ${v(a.assumed)} assumed; actual ${v(a.actual)} (${a.deltaPct === null ? `${gap} vs plan` : pct(a.deltaPct, true)}).`,
+        );
       }),
     );
   out.push(

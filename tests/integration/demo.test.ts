@@ -79,7 +79,7 @@ describe('npm run demo', () => {
     // A file: people by name (users.info), not by mention.
     expect(third).toContain('2027-02 decided: Central, recorded by Carla without a vote.');
     expect(third).toMatch(
-      /Central \(2027-02\) assumed revenue \$[\d.]+[kMB]? for 2027-02; actual \$[\d.]+[kMB]? /,
+      /Central \(2027-02\) assumed, for 2027-02, against what happened:\n {2}- Revenue \$[\d.]+[kMB]? assumed; actual \$[\d.]+[kMB]? /,
     );
     expect(third).toContain('DECIDE: escalated from S&OE (breaks the frozen plan): FAM-1 sold');
     const second = await readFile(join(out, 'pack-2027-02.md'), 'utf8');

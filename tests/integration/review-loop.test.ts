@@ -349,10 +349,12 @@ describe('three cycles with actuals between them', () => {
     expect(assumed).toBeLessThan(99_950);
     const k = (v: number) => `$${(v / 1000).toFixed(1)}k`;
     expect(section(10)).toContain(
-      `Central (2027-02) assumed revenue ${k(assumed)} for 2027-02; actual $7.6k (${pct > 0 ? '+' : '−'}${Math.abs(pct).toFixed(1)}%).`,
+      `- Central (2027-02) assumed, for 2027-02, against what happened:\n  - Revenue ${k(assumed)} assumed; actual $7.6k (${pct > 0 ? '+' : '−'}${Math.abs(pct).toFixed(1)}%).`,
     );
     // Revenue less production at cost is not called cash: the cash curve has payment terms.
-    expect(section(10)).toMatch(/assumed revenue less production at cost −?\$[\d.]+k? for 2027-02/);
+    expect(section(10)).toMatch(
+      /\n {2}- Revenue less production at cost −?\$[\d.]+k? assumed; actual/,
+    );
     expect(section(10)).not.toContain('operating cash');
     // The last decision is February's: one action, "Qualify a second supplier", due
     // 2027-03-01 and not done by 2027-03-05 → 0 of 1. January's actions (one done, one

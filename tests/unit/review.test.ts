@@ -401,14 +401,12 @@ describe('review message', () => {
     );
     // Money with its currency, as in the charts: revenue 4,500 vs 4,400 assumed: +2.3%.
     expect(text).toContain(
-      'Central (2027-01) assumed revenue $4.4k for 2027-01–2027-02; actual $4.5k (+2.3%).',
+      'Central (2027-01) assumed, for 2027-01–2027-02, against what happened:\\n\u2003◦ Revenue $4.4k assumed; actual $4.5k (+2.3%).',
     );
     // B's 200 units unsold for six months at a cost of 5: 1,000 of obsolete stock.
     expect(text).toContain('obsolete stock $1k.');
     // Units stay plain; one minus sign, the charts' and the vote's: 210 vs 220 = −4.5%.
-    expect(text).toContain(
-      'Central (2027-01) assumed production (units) 220 for 2027-01–2027-02; actual 210 (−4.5%).',
-    );
+    expect(text).toContain('\u2003◦ Production (units) 220 assumed; actual 210 (−4.5%).');
     expect(text).not.toMatch(/[(\s]-\d/);
   });
 });
