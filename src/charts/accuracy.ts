@@ -84,7 +84,7 @@ export function accuracyChart(points: readonly AccuracyPoint[]): ChartResult {
   const prev = sorted.at(-2);
   // The months scored, named: a chart read a month later says which ones it covers.
   const summary = last
-    ? `Forecast accuracy, lag 1, ${months}. Latest, ${last.period} (cycle ${last.cycle}'s forecast): accuracy ${formatPercent(last.accuracy)}${prev ? ` (${formatPoints(last.accuracy - prev.accuracy)} vs ${prev.period})` : ''}, bias ${formatPercent(last.bias, 1, true)} (${last.bias > 0 ? 'over' : last.bias < 0 ? 'under' : 'no'}-forecast), FVA ${formatPoints(last.fva)}${last.fva < 0 ? ': the adjustments made the forecast worse' : ''}.`
+    ? `Forecast accuracy, lag 1, ${months}. Latest, ${last.period} (cycle ${last.cycle}'s forecast): accuracy ${formatPercent(last.accuracy)}${prev ? ` (${formatPoints(last.accuracy - prev.accuracy)} vs ${prev.period})` : ''}, bias ${formatPercent(last.bias, 1, true)}${last.bias > 0 ? ' (over-forecast)' : last.bias < 0 ? ' (under-forecast)' : ''}, FVA ${formatPoints(last.fva)}${last.fva < 0 ? ': the adjustments made the forecast worse' : ''}.`
     : 'No closed cycle with actuals yet.';
   const altText = `Line chart over ${sorted.length} cycles of forecast accuracy, bias and forecast value added. ${summary.replace(/\*/g, '')}`;
   return { spec, title, altText: clip(altText, 1000), summary: clip(summary, 600) };

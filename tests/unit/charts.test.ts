@@ -329,6 +329,13 @@ describe('summaries come from the numbers', () => {
     );
     expect(c.title).toBe('Forecast accuracy, bias and value added, lag 1, 2026-05 to 2027-01');
     expect(accuracyChart([]).summary).toBe('No closed cycle with actuals yet.');
+    // No bias: no "(no-forecast)" after it.
+    expect(
+      accuracyChart([{ cycle: '2027-01', period: '2027-02', accuracy: 0.9, bias: 0, fva: 0 }])
+        .summary,
+    ).toBe(
+      "Forecast accuracy, lag 1, 2027-02. Latest, 2027-02 (cycle 2027-01's forecast): accuracy 90.0%, bias 0.0%, FVA 0.0 pts.",
+    );
   });
 });
 
