@@ -115,7 +115,8 @@ export async function postReview(
   const points = trendPoints(loop.trend);
   // With no KPI in any cycle yet (the first cycle), the chart would be an empty frame: the
   // message alone says there is nothing to score.
-  if (points.some(scored)) {
+  const withChart = points.some(scored);
+  if (withChart) {
     const chart = reviewTrendChart(points);
     const png = await renderChart(chart.spec, opts.fontDir ? { fontDir: opts.fontDir } : {});
     await postFileOnce(db, slack, {
@@ -130,5 +131,11 @@ export async function postReview(
       ...(opts.logger ? { logger: opts.logger } : {}),
     });
   }
-  return postOnce(slack, db, `review:${cycleId}`, channel, reviewMessage(cycle.month, loop));
+  return postOnce(
+    slack,
+    db,
+    `review:${cycleId}`,
+    channel,
+    reviewMessage(cycle.month, loop, withChart),
+  );
 }

@@ -384,6 +384,25 @@ describe('review message', () => {
     });
     expect(validateBlocks(msg.blocks, 'message')).toEqual([]);
     const text = JSON.stringify(msg.blocks);
+    // The months as a span, and what the plan was: January's adopted one; no chart was posted.
+    expect(msg.text).toBe('S&OP 2027-03: performance review of 2027-01–2027-02');
+    expect(text).toContain(
+      'The cycle opens by reviewing 2027-01–2027-02: KPIs per family and in total, against the last adopted plan. The same lines are in the pack',
+    );
+    const latest = reviewMessage(
+      '2027-03',
+      {
+        trend: [{ ...trend[0]!, reference: { ...trend[0]!.reference, adopted: false } }],
+        changed,
+        tracking: { outside: [], judged: 0, months: 0 },
+        follow: null,
+        escalations: [],
+      },
+      true,
+    );
+    expect(JSON.stringify(latest.blocks)).toContain(
+      "against 2027-01's latest plan, as none was adopted. The trend chart is above. The same lines",
+    );
     // 1 − 30/220 = 86.4%; fill rate 35/65 = 53.8%; OTIF 1/4
     // Nested under the review's heading: Slack has no nested lists, so an indented ◦.
     expect(text).toContain('\\n\u2003◦ Plan adherence 86.4%: produced 210 vs 220 planned.');

@@ -15,9 +15,11 @@ import {
 } from '../../services/pack-loop.js';
 import { clip, escKeepingMentions, mrkdwn, plain } from './format.js';
 
+/** `withChart`: the trend chart was posted just before (above) the message. */
 export function reviewMessage(
   month: string,
   loop: PackLoop,
+  withChart = false,
 ): { text: string; blocks: types.KnownBlock[] } {
   // The lines are plain text: escaped here, with the mentions of the members they name.
   const named = new Set(loopPeople(loop));
@@ -36,7 +38,16 @@ export function reviewMessage(
         ]
       : [];
   const r = loop.trend.at(-1);
-  const months = r ? r.review.periods.join(', ') : '';
+  // The months as the pack writes a span ("2027-01–2027-02"), never empty.
+  const ps = r?.review.periods ?? [];
+  const months = ps.length > 1 ? `${ps[0]}–${ps.at(-1)}` : (ps[0] ?? 'the last month');
+  // Against what it is, not always "the last adopted plan": the previous cycle may have
+  // adopted none (its latest plan stands in) or had no plan at all.
+  const against = !r?.reference
+    ? 'with no earlier plan to set them against'
+    : r.reference.adopted
+      ? 'against the last adopted plan'
+      : `against ${r.reference.month}'s latest plan, as none was adopted`;
   return {
     text: `S&OP ${month}: performance review of ${months}`,
     blocks: [
@@ -45,7 +56,7 @@ export function reviewMessage(
         type: 'context',
         elements: [
           mrkdwn(
-            `The cycle opens by reviewing ${months || 'the last month'}: KPIs per family and in total, against the last adopted plan. Trend chart below; the same lines are in the pack (questions 1–3 and 10).`,
+            `The cycle opens by reviewing ${months}: KPIs per family and in total, ${against}.${withChart ? ' The trend chart is above.' : ''} The same lines are in the pack (questions 1–3 and 10).`,
           ),
         ],
       },
