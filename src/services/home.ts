@@ -21,6 +21,8 @@ export interface HomeData {
   readonly actions: readonly ActionRow[];
   /** The company's time zone (settings.timezone). */
   readonly timezone: string;
+  /** The company's today (YYYY-MM-DD), from the clock. */
+  readonly today: string;
 }
 
 /** How many of a member's submissions App Home lists. */
@@ -28,13 +30,14 @@ export const HOME_SUBMISSIONS = 10;
 
 export async function homeData(deps: AppDeps, userId: string): Promise<HomeData> {
   const { timezone } = await getSettings(deps.db);
+  const day = today(deps.clock.now(), timezone);
   const [member, cycle, actions] = await Promise.all([
     getMember(deps.db, userId, deps.config.SOPBOT_ADMIN_USERS),
     getOpenCycle(deps.db),
     listActions(deps.db, {
       owner: userId,
       filter: 'open',
-      today: today(deps.clock.now(), timezone),
+      today: day,
     }),
   ]);
   const [submissions, submissionCount] = cycle
@@ -43,5 +46,5 @@ export async function homeData(deps: AppDeps, userId: string): Promise<HomeData>
         submissionCountOf(deps.db, cycle.id, userId),
       ])
     : [[], 0];
-  return { member, cycle, submissions, submissionCount, actions, timezone };
+  return { member, cycle, submissions, submissionCount, actions, timezone, today: day };
 }

@@ -36,6 +36,21 @@ describe('small truths', () => {
     expect(homeActionItems(rows.slice(0, 20)).some((b) => b.type === 'context')).toBe(false);
   });
 
+  it("App Home marks the actions due before the company's today as overdue, as the pack does", () => {
+    const row = (id: string, due: string) => ({
+      id,
+      owner: 'U1',
+      due_date: due,
+      description: `Action ${id}`,
+      status: 'open' as const,
+    });
+    const text = (b: unknown) => (b as { text?: { text: string } }).text?.text;
+    const blocks = homeActionItems([row('1', '2027-01-14'), row('2', '2027-01-15')], '2027-01-15');
+    expect(text(blocks[0])).toBe(':warning: *overdue* *#1* Action 1 · due 2027-01-14');
+    // Due today is not overdue yet.
+    expect(text(blocks[2])).toBe('*#2* Action 2 · due 2027-01-15');
+  });
+
   it('the demand summary names 40 families and counts the rest', () => {
     const activity = Array.from({ length: 43 }, (_, i) => ({
       family: `FAM-${i + 1}`,

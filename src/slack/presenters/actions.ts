@@ -137,15 +137,24 @@ export function actionsListText(
 /** Open actions the App Home shows with their buttons; the rest are counted. */
 export const HOME_MAX_ACTIONS = 20;
 
-/** App Home rows: one section per open action with its Done/Snooze buttons (at most 20 actions). */
-export function homeActionItems(rows: readonly ActionLike[]): types.KnownBlock[] {
+/**
+ * App Home rows: one section per open action with its Done/Snooze buttons (at most 20
+ * actions). With the company's `today`, those due before it say they are overdue, as
+ * `/sop actions` and the pack mark them.
+ */
+export function homeActionItems(rows: readonly ActionLike[], today?: string): types.KnownBlock[] {
   if (rows.length === 0) return [{ type: 'section', text: mrkdwn('No open follow-up actions.') }];
   const more = rows.length - HOME_MAX_ACTIONS;
   return [
     ...rows.slice(0, HOME_MAX_ACTIONS).flatMap((a) => [
       {
         type: 'section' as const,
-        text: mrkdwn(clip(`*#${a.id}* ${esc(a.description)} · due ${a.due_date}`, 3000)),
+        text: mrkdwn(
+          clip(
+            `${today !== undefined && a.status === 'open' && a.due_date < today ? ':warning: *overdue* ' : ''}*#${a.id}* ${esc(a.description)} · due ${a.due_date}`,
+            3000,
+          ),
+        ),
       },
       actionButtons(a),
     ]),

@@ -96,8 +96,11 @@ export function submissionsSection(
 }
 
 /** Open follow-up actions with their Done/Snooze buttons (the meeting work owns the rows). */
-export function homeActionsSection(actions: readonly ActionRow[]): types.KnownBlock[] {
-  return [{ type: 'header', text: plain('Your open actions') }, ...homeActionItems(actions)];
+export function homeActionsSection(
+  actions: readonly ActionRow[],
+  today?: string,
+): types.KnownBlock[] {
+  return [{ type: 'header', text: plain('Your open actions') }, ...homeActionItems(actions, today)];
 }
 
 export function homeButtons(m: Member): types.KnownBlock {
@@ -142,6 +145,8 @@ export function homeView(d: {
   actions: readonly ActionRow[];
   /** The company's time zone (settings.timezone). */
   timezone: string;
+  /** The company's today (YYYY-MM-DD): open actions due before it are marked overdue. */
+  today?: string;
 }): types.HomeView {
   const blocks: types.KnownBlock[] = [
     { type: 'header', text: plain('sopbot: monthly S&OP') },
@@ -155,6 +160,6 @@ export function homeView(d: {
       { type: 'divider' },
       ...submissionsSection(d.submissions, d.submissionCount),
     );
-  blocks.push({ type: 'divider' }, ...homeActionsSection(d.actions));
+  blocks.push({ type: 'divider' }, ...homeActionsSection(d.actions, d.today));
   return { type: 'home', blocks: blocks.slice(0, 100) };
 }
