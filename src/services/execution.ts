@@ -48,7 +48,7 @@ import {
   type ReportKind,
   weekMonth,
 } from '../core/execution.js';
-import { fmtPct, fmtQty } from '../core/number-format.js';
+import { fmtQty, formatPercent } from '../core/number-format.js';
 import { monthsBetween } from '../core/period.js';
 import { readFreeText } from '../core/text.js';
 import { MAX_TYPED_UNITS, MAX_TYPED_UNITS_TEXT } from '../core/typed-number.js';
@@ -90,7 +90,7 @@ export interface RecordedDeviation {
 
 const num = fmtQty;
 /** How far `a` is from `e`, signed: 103 vs 100 → "+3.0%". */
-const pct = (a: number, e: number) => (e > 0 ? fmtPct((a - e) / e, true) : 'n/a');
+const pct = (a: number, e: number) => (e > 0 ? formatPercent((a - e) / e, 1, true) : 'n/a');
 
 interface Pending extends NewDeviation {
   readonly owner: string;

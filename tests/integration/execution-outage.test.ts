@@ -85,7 +85,7 @@ describe('/sop execution with Redis down', () => {
     expect(deviations).toHaveLength(1);
     const deviation = deviations[0]!;
     expect(deviation.summary).toBe(
-      'Supplier delay on SUP-1 in the week of 2027-02-08: 60 of 100 expected (-40.0%)',
+      'Supplier delay on SUP-1 in the week of 2027-02-08: 60 of 100 expected (−40.0%)',
     );
     expect(deviation.action_id).not.toBeNull();
     // ...and its publish waits in the outbox, recorded with it.
@@ -140,7 +140,7 @@ describe('/sop execution with Redis down', () => {
         20_000,
       );
       expect(JSON.stringify(post.blocks)).toContain(
-        'Supplier delay on SUP-1 in the week of 2027-02-08: 60 of 100 expected (-40.0%)',
+        'Supplier delay on SUP-1 in the week of 2027-02-08: 60 of 100 expected (−40.0%)',
       );
       expect(running.standin.messagesIn('C_SUPPLY')).toHaveLength(1);
     } finally {

@@ -200,13 +200,13 @@ describe('a check that finds many deviations', () => {
     const P = 'production_below_plan';
     const lines = [
       `• :rotating_light: *Sales above P90* FAM-003: sold 200, P90 140 (+42.9%) · <@U_RITA> due 2027-02-10 · action ${await a(S, 'FAM-003')}`,
-      `• :rotating_light: *Production below plan* FAM-003: produced 30 of 100 planned (-70.0%) · <@U_OTTO> due 2027-02-10 · action ${await a(P, 'FAM-003')}`,
+      `• :rotating_light: *Production below plan* FAM-003: produced 30 of 100 planned (−70.0%) · <@U_OTTO> due 2027-02-10 · action ${await a(P, 'FAM-003')}`,
       `• *Sales above P90* FAM-001: sold 150, P90 140 (+7.1%) · <@U_RITA> due 2027-02-10 · action ${await a(S, 'FAM-001')}`,
-      `• *Production below plan* FAM-001: produced 80 of 100 planned (-20.0%) · <@U_OTTO> due 2027-02-10 · action ${await a(P, 'FAM-001')}`,
+      `• *Production below plan* FAM-001: produced 80 of 100 planned (−20.0%) · <@U_OTTO> due 2027-02-10 · action ${await a(P, 'FAM-001')}`,
       `• *Sales above P90* FAM-002: sold 155, P90 140 (+10.7%) · <@U_RITA> due 2027-02-10 · action ${await a(S, 'FAM-002')}`,
-      `• *Production below plan* FAM-002: produced 85 of 100 planned (-15.0%) · <@U_OTTO> due 2027-02-10 · action ${await a(P, 'FAM-002')}`,
+      `• *Production below plan* FAM-002: produced 85 of 100 planned (−15.0%) · <@U_OTTO> due 2027-02-10 · action ${await a(P, 'FAM-002')}`,
       `• *Sales above P90* FAM-004: sold 145, P90 140 (+3.6%) · <@U_RITA> due 2027-02-10 · action ${await a(S, 'FAM-004')}`,
-      `• *Production below plan* FAM-004: produced 50 of 100 planned (-50.0%) · <@U_OTTO> due 2027-02-10 · action ${await a(P, 'FAM-004')}`,
+      `• *Production below plan* FAM-004: produced 50 of 100 planned (−50.0%) · <@U_OTTO> due 2027-02-10 · action ${await a(P, 'FAM-004')}`,
     ];
     const posts = h.standin.messagesIn('C_SUPPLY');
     expect(posts).toHaveLength(1);
@@ -241,10 +241,10 @@ describe('a check that finds many deviations', () => {
       [
         ':memo: You own 4 follow-up actions from the weekly S&OE check of the week of 2027-02-01; 1 of them breaks the frozen plan and goes to the next executive meeting.',
         'To do: find the cause and act within the adopted plan (expedite, re-sequence or re-allocate) without reopening it, then mark the action Done.',
-        `• :rotating_light: *${await a(P, 'FAM-003')}* Production below plan FAM-003: produced 30 of 100 planned (-70.0%) · due 2027-02-10`,
-        `• *${await a(P, 'FAM-001')}* Production below plan FAM-001: produced 80 of 100 planned (-20.0%) · due 2027-02-10`,
-        `• *${await a(P, 'FAM-002')}* Production below plan FAM-002: produced 85 of 100 planned (-15.0%) · due 2027-02-10`,
-        `• *${await a(P, 'FAM-004')}* Production below plan FAM-004: produced 50 of 100 planned (-50.0%) · due 2027-02-10`,
+        `• :rotating_light: *${await a(P, 'FAM-003')}* Production below plan FAM-003: produced 30 of 100 planned (−70.0%) · due 2027-02-10`,
+        `• *${await a(P, 'FAM-001')}* Production below plan FAM-001: produced 80 of 100 planned (−20.0%) · due 2027-02-10`,
+        `• *${await a(P, 'FAM-002')}* Production below plan FAM-002: produced 85 of 100 planned (−15.0%) · due 2027-02-10`,
+        `• *${await a(P, 'FAM-004')}* Production below plan FAM-004: produced 50 of 100 planned (−50.0%) · due 2027-02-10`,
       ].join('\n'),
     );
     // The first attempt failed at the first DM, after its channel posts; the retry sent
@@ -297,7 +297,7 @@ describe('a check that finds many deviations', () => {
       return r.length >= 2 ? r[1] : undefined;
     }, 20_000);
     expect(note.text).toBe(
-      'Corrected by a new import: FAM-001 produced 60 in the week of 2027-02-01, -40.0% against its planned 100 (was 80).',
+      'Corrected by a new import: FAM-001 produced 60 in the week of 2027-02-01, −40.0% against its planned 100 (was 80).',
     );
     expect(h.standin.messagesIn('C_SUPPLY')).toHaveLength(1);
   });
@@ -321,7 +321,7 @@ describe('a check that finds few deviations', () => {
       return m.length >= 2 ? m : undefined;
     }, 20_000);
     expect(posts.map((m) => m.text).sort()).toEqual([
-      'Production below plan: FAM-002 produced 80 in the week of 2027-02-15, -20.0% against its planned 100',
+      'Production below plan: FAM-002 produced 80 in the week of 2027-02-15, −20.0% against its planned 100',
       "Sales above P90: FAM-001 sold 150 in the week of 2027-02-15, above the week's P90 140 (+7.1%)",
     ]);
     const ids = [

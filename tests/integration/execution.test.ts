@@ -163,7 +163,7 @@ describe('weekly S&OE', () => {
       posts.find((m) => m.text.startsWith('Production below plan'))?.blocks,
     );
     expect(prod).toContain(
-      'FAM-2 produced 200 in the week of 2027-02-01, -20.0% against its planned 250',
+      'FAM-2 produced 200 in the week of 2027-02-01, −20.0% against its planned 250',
     );
     expect(prod).toContain('Suggested owner <@U_OTTO>, due 2027-02-10');
     expect(prod).not.toContain('executive meeting'); // 20% is within the frozen-zone threshold
@@ -234,7 +234,7 @@ describe('weekly S&OE', () => {
     const blocks = JSON.stringify(post.blocks);
     // The week of Wednesday 10 February starts on Monday 8; 60 of 100 is 40% short, > 25%.
     expect(blocks).toContain(
-      'Supplier delay on SUP-1 in the week of 2027-02-08: 60 of 100 expected (-40.0%)',
+      'Supplier delay on SUP-1 in the week of 2027-02-08: 60 of 100 expected (−40.0%)',
     );
     expect(blocks).toContain('Port strike &lt;at&gt; Rotterdam &amp; Antwerp');
     expect(blocks).toContain('Suggested owner <@U_OTTO>, due 2027-02-10');
@@ -336,7 +336,7 @@ describe('weekly S&OE', () => {
     await adoptPlan(marId, 'soe-mar', ['2027-03', '2027-04']);
     // A February week comes in late: FAM-1 sold 4,000, ten times its month's plan. The plan in
     // force for February is January's (March's starts in March): P90 of the week
-    // 400 × 7/28 + (480 − 400) × √(7/28) = 100 + 40 = 140; (4,000 − 140) / 140 = +2757.1%.
+    // 400 × 7/28 + (480 − 400) × √(7/28) = 100 + 40 = 140; (4,000 − 140) / 140 = +2,757.1%.
     const since = await dbNow(db);
     const results = [
       await weekly('weekly-sales', 'family,week,units\nFAM-1,2027-02-15,4000\n'),
@@ -363,7 +363,7 @@ describe('weekly S&OE', () => {
         kind: 'sales_above_p90',
         actual: 4000,
         expected: 140,
-        summary: "FAM-1 sold 4,000 in the week of 2027-02-15, above the week's P90 140 (+2757.1%)",
+        summary: "FAM-1 sold 4,000 in the week of 2027-02-15, above the week's P90 140 (+2,757.1%)",
         // February is January's plan's second month: frozen (2 months).
         frozen_break: true,
       },
@@ -421,7 +421,7 @@ describe('weekly S&OE', () => {
       .execute();
     expect(before.map((d) => d.summary)).toEqual([
       "FAM-1 sold 150 in the week of 2027-02-01, above the week's P90 140 (+7.1%)",
-      'FAM-2 produced 200 in the week of 2027-02-01, -20.0% against its planned 250',
+      'FAM-2 produced 200 in the week of 2027-02-01, −20.0% against its planned 250',
     ]);
     const [sales, prod] = before;
     const postOf = async (id: string) =>
@@ -472,10 +472,10 @@ describe('weekly S&OE', () => {
       },
       {
         actual: 150,
-        summary: 'FAM-2 produced 150 in the week of 2027-02-01, -40.0% against its planned 250',
+        summary: 'FAM-2 produced 150 in the week of 2027-02-01, −40.0% against its planned 250',
         frozen_break: true,
         status: 'open',
-        description: 'FAM-2 produced 150 in the week of 2027-02-01, -40.0% against its planned 250',
+        description: 'FAM-2 produced 150 in the week of 2027-02-01, −40.0% against its planned 250',
       },
     ]);
     // Each note in its deviation's thread, once; the resolution in the owner's DM too.
@@ -490,7 +490,7 @@ describe('weekly S&OE', () => {
     ]);
     const prodNote = await replies(prodTs);
     expect(prodNote.map((m) => m.text)).toEqual([
-      'Corrected by a new import: FAM-2 produced 150 in the week of 2027-02-01, -40.0% against its planned 250 (was 200). It now breaks the frozen plan: it goes to the next executive meeting.',
+      'Corrected by a new import: FAM-2 produced 150 in the week of 2027-02-01, −40.0% against its planned 250 (was 200). It now breaks the frozen plan: it goes to the next executive meeting.',
     ]);
     const dm = await h.standin.waitFor(
       () =>
@@ -508,7 +508,7 @@ describe('weekly S&OE', () => {
       return md.slice(md.indexOf('## 6. '), md.indexOf('## 7. '));
     };
     const line =
-      'DECIDE: escalated from S&OE (breaks the frozen plan): FAM-2 produced 150 in the week of 2027-02-01, -40.0% against its planned 250; owner U_OTTO, due 2027-02-10, open.';
+      'DECIDE: escalated from S&OE (breaks the frozen plan): FAM-2 produced 150 in the week of 2027-02-01, −40.0% against its planned 250; owner U_OTTO, due 2027-02-10, open.';
     const february = await q6('2027-02');
     expect(february).not.toContain('FAM-1 sold 150');
     expect(february).not.toContain(line);
@@ -531,7 +531,7 @@ describe('weekly S&OE', () => {
       .where('kind', '=', 'production_below_plan')
       .executeTakeFirstOrThrow();
     expect(prod).toEqual({
-      summary: 'FAM-2 produced 150 in the week of 2027-02-01, -40.0% against its planned 250',
+      summary: 'FAM-2 produced 150 in the week of 2027-02-01, −40.0% against its planned 250',
       frozen_break: true,
     });
     await db.updateTable('workspace_settings').set({ soe_frozen_break_pct: 25 }).execute();

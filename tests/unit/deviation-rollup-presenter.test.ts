@@ -62,8 +62,8 @@ describe('the roll-up message in the supply channel', () => {
       [
         ':rotating_light: *1 breaks the frozen plan* and goes to the next executive meeting (listed first).',
         '• :rotating_light: *Sales above P90* R&amp;D &lt;!channel&gt;: sold 150, P90 140 (+7.1%) · <@U_RITA> due 2027-02-10 · action #12',
-        '• *Production below plan* FAM-2: produced 200 of 250 planned (-20.0%) · <@U_OTTO> due 2027-02-10 · action #11',
-        '• *Supplier short* SUP-1: delivered 60 of 100 due (-40.0%) · <@U_OTTO> due 2027-02-10 · action #13',
+        '• *Production below plan* FAM-2: produced 200 of 250 planned (−20.0%) · <@U_OTTO> due 2027-02-10 · action #11',
+        '• *Supplier short* SUP-1: delivered 60 of 100 due (−40.0%) · <@U_OTTO> due 2027-02-10 · action #13',
       ].join('\n'),
     );
     expect(JSON.stringify(m.blocks)).not.toContain('<!channel>');
@@ -84,14 +84,14 @@ describe('the roll-up message in the supply channel', () => {
     expect(lines).toHaveLength(1 + 15 + 1);
     expect(lines[0]).toBe('None breaks the frozen plan.');
     expect(lines[15]).toBe(
-      '• *Production below plan* FAM-15: produced 80 of 100 planned (-20.0%) · <@U_OTTO> due 2027-02-10 · action #115',
+      '• *Production below plan* FAM-15: produced 80 of 100 planned (−20.0%) · <@U_OTTO> due 2027-02-10 · action #115',
     );
     expect(lines[16]).toBe("_…and 5 more deviations: this message's thread lists all 20._");
   });
 
   it('cuts at whole lines within 3,000 characters when the codes are long', () => {
     // A 64-character code of '&' escapes to 64 × 5 = 320 characters. Each line is then
-    // "• *Supplier short* " (19) + 320 + ": delivered 60 of 100 due (-40.0%)" (34)
+    // "• *Supplier short* " (19) + 320 + ": delivered 60 of 100 due (−40.0%)" (34)
     // + " · <@U_OTTO> due 2027-02-10" (27) + " · action #1N" (13 for N = 1…9) = 413.
     // Head "None breaks the frozen plan." (28) and a newline; k lines and k − 1 newlines;
     // a newline and "_…and 13 more deviations: this message's thread lists all 20._" (62):
@@ -129,8 +129,8 @@ describe("the roll-up's thread", () => {
             text: {
               type: 'mrkdwn',
               text: [
-                '• :rotating_light: *Production below plan* A&lt;B&gt;: produced 200 of 250 planned (-20.0%) · <@U_OTTO> due 2027-02-10 · action #12',
-                '• *Production below plan* FAM-2: produced 200 of 250 planned (-20.0%) · <@U_OTTO> due 2027-02-10 · action #11',
+                '• :rotating_light: *Production below plan* A&lt;B&gt;: produced 200 of 250 planned (−20.0%) · <@U_OTTO> due 2027-02-10 · action #12',
+                '• *Production below plan* FAM-2: produced 200 of 250 planned (−20.0%) · <@U_OTTO> due 2027-02-10 · action #11',
               ].join('\n'),
             },
           },
@@ -230,8 +230,8 @@ describe("an owner's DM", () => {
         ':memo: You own 2 follow-up actions from the weekly S&OE check of the week of 2027-02-01; 1 of them breaks the frozen plan and goes to the next executive meeting.',
         // What to do, in the words of the deviation's own post and its reminders.
         'To do: find the cause and act within the adopted plan (expedite, re-sequence or re-allocate) without reopening it, then mark the action Done.',
-        '• :rotating_light: *#12* Supplier short SUP-1: delivered 60 of 100 due (-40.0%) · due 2027-02-10',
-        '• *#11* Production below plan Q&amp;A: produced 200 of 250 planned (-20.0%) · due 2027-02-10',
+        '• :rotating_light: *#12* Supplier short SUP-1: delivered 60 of 100 due (−40.0%) · due 2027-02-10',
+        '• *#11* Production below plan Q&amp;A: produced 200 of 250 planned (−20.0%) · due 2027-02-10',
       ].join('\n'),
     );
     expect(JSON.stringify(m.blocks[1])).toContain(
@@ -241,7 +241,7 @@ describe("an owner's DM", () => {
 
   it('cuts a long list at whole lines with how many more', () => {
     // 146 actions (the audit's count per owner), ids 0…145, actions #10…#19 then #110….
-    // "• *#10* Production below plan FAM-2: produced 200 of 250 planned (-20.0%) · due 2027-02-10"
+    // "• *#10* Production below plan FAM-2: produced 200 of 250 planned (−20.0%) · due 2027-02-10"
     // is 2 + 5 + 1 + 21 + 1 + 5 + 2 + 36 + 17 = 90 characters; with #110… 91.
     const ds = Array.from({ length: 146 }, (_, i) => dev({ id: String(i) }));
     const text = sectionText(rollupOwnerDm({ week: WEEK, deviations: ds }).blocks, 0);

@@ -6,7 +6,7 @@
  */
 import type { types } from '@slack/bolt';
 import type { DeviationKind } from '../../../db/schema.js';
-import { fmtPct, fmtQty } from '../../core/number-format.js';
+import { fmtQty, formatPercent } from '../../core/number-format.js';
 import { DEVIATION_TASK, KIND_LABEL } from './execution.js';
 import {
   andMore,
@@ -52,7 +52,7 @@ export function rollupFigures(d: Pick<RollupDeviation, 'kind' | 'actual' | 'expe
   if (d.actual === null || d.expected === null) return 'no figures';
   const a = fmtQty(d.actual);
   const e = fmtQty(d.expected);
-  const pct = d.expected > 0 ? fmtPct((d.actual - d.expected) / d.expected, true) : 'n/a';
+  const pct = d.expected > 0 ? formatPercent((d.actual - d.expected) / d.expected, 1, true) : 'n/a';
   switch (d.kind) {
     case 'sales_above_p90':
       return `sold ${a}, P90 ${e} (${pct})`;
