@@ -4,6 +4,7 @@
  * capacity investment, stock cover, hiring).
  */
 import type { types } from '@slack/bolt';
+import { formatMoney } from '../../core/number-format.js';
 import { MAX_SCENARIO_LABEL_CHARS } from '../../core/scenarios/schema.js';
 import type { ScenarioAssumptions } from '../../core/scenarios.js';
 import { readFreeText } from '../../core/text.js';
@@ -47,7 +48,7 @@ export function scenarioSummary(a: ScenarioAssumptions): string {
   const inv = a.capacityInvestment;
   if (inv)
     parts.push(
-      `+${inv.sizePct}% capacity on ${inv.resource ?? 'the most loaded resource'}${inv.from ? ` from ${inv.from}` : ''}${inv.cost === undefined ? '' : ` for ${inv.cost.toLocaleString('en-US')}`}`,
+      `+${inv.sizePct}% capacity on ${inv.resource ?? 'the most loaded resource'}${inv.from ? ` from ${inv.from}` : ''}${inv.cost === undefined ? '' : ` for ${formatMoney(inv.cost)}`}`,
     );
   if (a.stockCoverDays !== undefined)
     parts.push(`stock targets of ${a.stockCoverDays} days of cover`);
