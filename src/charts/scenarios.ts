@@ -215,8 +215,8 @@ const centralOf = (rows: readonly ScenarioKpis[]): ScenarioKpis | undefined =>
   rows.find((r) => r.scenario === 'central') ?? rows[0];
 
 /**
- * Every plan against the same demand samples: expected margin and fill rate (differences
- * against central), their P10s, and capacity tension. Each plan's figures at its own planned
+ * Every plan against the same demand samples: expected margin and fill rate (with their
+ * differences from central, named), their bad cases (P10) in words, and capacity tension. Each plan's figures at its own planned
  * demand are left out: they assume that demand comes true, which is what the stress test is for.
  */
 function stressedSummary(rows: readonly ScenarioKpis[]): string {
@@ -224,12 +224,13 @@ function stressedSummary(rows: readonly ScenarioKpis[]): string {
   const c = central.stress!;
   const lines = rows.map((r) => {
     const x = r.stress!;
-    const range = `${formatMoney(x.margin.p10)}–${formatMoney(x.margin.p90)} P10–P90`;
+    const range = `bad case ${formatMoney(x.margin.p10)}`;
+    const ref = esc(central.label);
     if (r === central)
-      return `*${esc(r.label)}*: expected margin ${formatMoney(x.margin.expected)} (${range}), expected fill rate ${formatPercent(x.fillRate.expected)} (${formatPercent(x.fillRate.p10)} at P10), ${tensionOf(r)}`;
-    return `*${esc(r.label)}*: expected margin ${formatMoney(x.margin.expected - c.margin.expected, '$', true)} vs ${esc(central.label)} (${range}), expected fill rate ${formatPercent(x.fillRate.expected)} (${formatPointsBetween(x.fillRate.expected, c.fillRate.expected)}; ${formatPercent(x.fillRate.p10)} at P10), ${tensionOf(r)}`;
+      return `*${esc(r.label)}*: expected margin ${formatMoney(x.margin.expected)} (${range}), expected fill rate ${formatPercent(x.fillRate.expected)} (bad case ${formatPercent(x.fillRate.p10)}), ${tensionOf(r)}`;
+    return `*${esc(r.label)}*: expected margin ${formatMoney(x.margin.expected)} (${formatMoney(x.margin.expected - c.margin.expected, '$', true)} vs ${ref}; ${range}), expected fill rate ${formatPercent(x.fillRate.expected)} (${formatPointsBetween(x.fillRate.expected, c.fillRate.expected)} vs ${ref}; bad case ${formatPercent(x.fillRate.p10)}), ${tensionOf(r)}`;
   });
-  return `Each plan against the same demand samples:\n${lines.join('.\n')}.`;
+  return `Each plan against the same demand samples (bad case: 1 sample in 10 does worse):\n${lines.join('.\n')}.`;
 }
 
 /** Before the stress test: each plan's own figures at the demand it plans for. */

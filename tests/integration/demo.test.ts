@@ -43,8 +43,10 @@ describe('npm run demo', () => {
     expect(rough.length).toBeGreaterThan(0);
     expect(rough[0]).toMatch(/\d+ resource-months over capacity, \d+ beyond the overtime allowed/);
     // The scenarios are compared against the same demand samples, not each at its own demand.
-    expect(transcript).toContain('Each plan against the same demand samples:');
-    expect(transcript).toMatch(/\*Cautious\*: expected margin −\$[\d.]+[kM] vs Central/);
+    expect(transcript).toContain('Each plan against the same demand samples (bad case');
+    expect(transcript).toMatch(
+      /\*Cautious\*: expected margin \$[\d.]+[kM] \(−\$[\d.]+[kM] vs Central;/,
+    );
     const pack = await readFile(join(out, 'pack.md'), 'utf8');
     for (let q = 1; q <= 10; q++) expect(pack).toContain(`${q}. `);
     // The trade-offs are stated on the vote and in the pack (questions 4 to 6).

@@ -282,14 +282,15 @@ describe('summaries come from the numbers', () => {
   });
 
   it('scenario summary compares every plan against the same demand samples', () => {
-    // Figures from sampleScenarios(), money to two significant figures, differences by hand: Cautious 4.72M − 4.98M =
+    // Figures from sampleScenarios(), money to two significant figures (4.72M → $4.7M, 5.16M →
+    // $5.2M), the money beside the difference, by hand: Cautious 4.72M − 4.98M =
     // −260k and 91.2% − 95.1% = −3.9 pts; Ambitious 5.16M − 4.98M = +180k, 96.8% − 95.1% = +1.7.
     const s = scenarioChart(sampleScenarios()).summary;
     expect(s.split('\n')).toEqual([
-      'Each plan against the same demand samples:',
-      '*Central*: expected margin $5M ($4.3M–$5.5M P10–P90), expected fill rate 95.1% (90.2% at P10), peak utilisation 108.0% (14 resource-months >90%).',
-      '*Cautious*: expected margin −$260k vs Central ($4.3M–$5M P10–P90), expected fill rate 91.2% (−3.9 pts; 84.6% at P10), peak utilisation 94.0% (5 resource-months >90%).',
-      '*Ambitious*: expected margin +$180k vs Central ($4M–$6.2M P10–P90), expected fill rate 96.8% (+1.7 pts; 93.1% at P10), peak utilisation 121.0% (27 resource-months >90%).',
+      'Each plan against the same demand samples (bad case: 1 sample in 10 does worse):',
+      '*Central*: expected margin $5M (bad case $4.3M), expected fill rate 95.1% (bad case 90.2%), peak utilisation 108.0% (14 resource-months >90%).',
+      '*Cautious*: expected margin $4.7M (−$260k vs Central; bad case $4.3M), expected fill rate 91.2% (−3.9 pts vs Central; bad case 84.6%), peak utilisation 94.0% (5 resource-months >90%).',
+      '*Ambitious*: expected margin $5.2M (+$180k vs Central; bad case $4M), expected fill rate 96.8% (+1.7 pts vs Central; bad case 93.1%), peak utilisation 121.0% (27 resource-months >90%).',
     ]);
     // The figures at each plan's own demand (Ambitious +$570k margin) are not the comparison.
     expect(s).not.toContain('570k');
@@ -378,7 +379,7 @@ describe('a figure reads the same in the picture and in the message', () => {
       ...r,
       stress: { ...r.stress!, fillRate: { ...r.stress!.fillRate, expected: fill(r.scenario) } },
     }));
-    expect(scenarioChart(stressed).summary).toContain('expected fill rate 97.3% (+1.6 pts;');
+    expect(scenarioChart(stressed).summary).toContain('expected fill rate 97.3% (+1.6 pts vs ');
     const plain = sampleScenarios().map(({ stress: _, ...r }) => ({
       ...r,
       fillRate: fill(r.scenario),
@@ -440,7 +441,7 @@ describe('scenario labels are typed by planners', () => {
     const s = scenarioChart(rows).summary;
     expect(s).toContain(`*${SHOWN} &amp; co*: expected margin $`);
     expect(s).toContain(`*${SHOWN}*: expected margin `);
-    expect(s).toContain(`vs ${SHOWN} &amp; co (`);
+    expect(s).toContain(`vs ${SHOWN} &amp; co;`);
     expect(s).not.toMatch(LIVE);
     const plain = scenarioChart(rows.map(({ stress: _, ...r }) => r)).summary;
     expect(plain).toContain(`*${SHOWN} &amp; co*: revenue $`);
