@@ -36,7 +36,10 @@ export function cashChart(
   ];
   const title = 'Cumulative cash against budget';
   const spec = {
-    ...specHead(title, 'Solid: expected over the demand samples; dotted: P10; dashed grey: budget'),
+    ...specHead(
+      title,
+      'Solid: expected over the demand samples; dotted: bad case (1 in 10); dashed grey: budget',
+    ),
     width: 640,
     height: 300,
     data: { values },
@@ -92,7 +95,7 @@ export function cashChart(
     const vs =
       budgetEnd === null || !at
         ? ''
-        : ` (${at === e ? '' : `by ${at.period}, the budget's last month: `}${formatMoney(at.cumulative - budgetEnd, '$', true)} vs budget, ${formatMoney(at.cumulativeP10 - budgetEnd, '$', true)} at P10)`;
+        : ` (${at === e ? '' : `by ${at.period}, the budget's last month: `}${formatMoney(at.cumulative - budgetEnd, '$', true)} vs budget, ${formatMoney(at.cumulativeP10 - budgetEnd, '$', true)} in a bad case)`;
     return `*${esc(s.label)}*: ${formatMoney(e.cumulative)} by ${e.period}${vs}`;
   });
   const summary = series.length ? `${parts.join('.\n')}.` : 'No scenarios to compare.';
@@ -100,7 +103,7 @@ export function cashChart(
     .map((s) => {
       const e = end(s);
       return e
-        ? `${s.label} ends at ${formatMoney(e.cumulative)} expected, ${formatMoney(e.cumulativeP10)} at P10.`
+        ? `${s.label} ends at ${formatMoney(e.cumulative)} expected, ${formatMoney(e.cumulativeP10)} in a bad case (1 in 10).`
         : '';
     })
     .join(

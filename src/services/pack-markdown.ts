@@ -6,6 +6,7 @@
 import { BIAS_SIGN_CONVENTION } from '../core/kpi.js';
 import { formatNumber } from '../core/number-format.js';
 import { ratio } from '../core/pack-kpis.js';
+import { BAD_CASE_MEANING } from '../core/scenarios/trade-off.js';
 import { type FamilyShortfall, SHORTFALL_SHARE, shortfallLine } from '../core/shortfall.js';
 import { cutWhole, oneUnit } from '../core/text.js';
 import { type CapacityMove, KPI_TARGETS, type PackData } from './pack-data.js';
@@ -58,7 +59,7 @@ export function fillRateLine(k: PackData['kpis']): string {
   const p10 =
     k.fillRateP10 === null
       ? ''
-      : `, ${pct(k.fillRateP10)} at P10${k.fillRateP10 < target && k.expectedFillRate >= target ? ' (below target)' : ''}`;
+      : `, ${pct(k.fillRateP10)} in a bad case${k.fillRateP10 < target && k.expectedFillRate >= target ? ' (below target)' : ''}`;
   return `Fill rate ${pct(k.expectedFillRate)} expected against the demand samples${p10}; ${pct(k.fillRate)} if demand comes as forecast (target ≥ ${pct(target)}: ${vs(k.expectedFillRate >= target)} expected).`;
 }
 
@@ -87,12 +88,12 @@ function longTermLine(lt: PackData['longTerm']): string {
 
 /** Q4's cash: over the horizon, and against the budget where the budget ends. */
 function cashLine(fi: PackData['finance']): string {
-  const head = `Cash over the horizon ${money(fi.cashFlow ?? 0)} expected, ${money(fi.cashFlowP10 ?? 0)} at P10`;
+  const head = `Cash over the horizon ${money(fi.cashFlow ?? 0)} expected, ${money(fi.cashFlowP10 ?? 0)} in a bad case`;
   if (fi.budgetCashFlow === null || fi.cashP10VsBudget === null) return `${head}.`;
-  const vs = `budget ${money(fi.budgetCashFlow)} (${money(fi.cashP10VsBudget, true)} at P10)`;
+  const vs = `budget ${money(fi.budgetCashFlow)} (${money(fi.cashP10VsBudget, true)} in a bad case)`;
   return fi.budgetCashPeriod === null || fi.budgetCashPeriod === fi.periods.at(-1)
     ? `${head} vs ${vs}.`
-    : `${head}; by ${fi.budgetCashPeriod}, the budget's last month, ${money(fi.cashP10VsBudget, true)} at P10 against budget ${money(fi.budgetCashFlow)}.`;
+    : `${head}; by ${fi.budgetCashPeriod}, the budget's last month, ${money(fi.cashP10VsBudget, true)} in a bad case against budget ${money(fi.budgetCashFlow)}.`;
 }
 
 /** Q4's revenue against the budget, over the months the budget covers. */
@@ -202,7 +203,7 @@ export function packSections(
           ...(fi.expectedMargin === null
             ? []
             : [
-                `Against uncertain demand: expected margin ${money(fi.expectedMargin)}, ${money(fi.marginP10 ?? 0)} at P10.`,
+                `Against uncertain demand: expected margin ${money(fi.expectedMargin)}, ${money(fi.marginP10 ?? 0)} in a bad case.`,
                 cashLine(fi),
                 `Peak working capital ${money(fi.workingCapital ?? 0)}${fi.workingCapitalVsBudget === null ? '' : ` (${money(fi.workingCapitalVsBudget, true)} vs budget)`}.`,
               ]),
@@ -363,6 +364,8 @@ export function packMarkdown(p: PackData, who: (userId: string) => string = (id)
     `# S&OP ${p.cycle.month}: executive pack`,
     '',
     `Phase: ${p.cycle.phase}. Plan run ${p.runId ?? 'none'}${p.previous ? `, compared with ${p.previous.month}` : ''}.`,
+    '',
+    BAD_CASE_MEANING,
     '',
   ];
   const body = packSections(p, who).flatMap((sec) => [

@@ -180,7 +180,7 @@ describe('meeting pack', () => {
     expect(section(md, 2)).toContain('OFF TARGET'); // |bias| > 5%
     // The fill rate against the demand samples is judged (93% < 95%), not the plan's own 97%.
     expect(section(md, 2)).toContain(
-      'Fill rate 93.0% expected against the demand samples, 90.0% at P10; 97.0% if demand comes as forecast (target ≥ 95.0%: OFF TARGET expected).',
+      'Fill rate 93.0% expected against the demand samples, 90.0% in a bad case; 97.0% if demand comes as forecast (target ≥ 95.0%: OFF TARGET expected).',
     );
     expect(section(md, 2)).toContain('Capacity utilisation 112.0% on average');
     // 3. Families against last cycle's plan.
@@ -195,9 +195,14 @@ describe('meeting pack', () => {
     // with its currency, compact as in the charts: 768,000 → $768k.
     expect(section(md, 4)).toContain('$768k vs budget $660k (+16.4%)');
     expect(section(md, 4)).toContain('Margin $668k (87.0% of revenue)');
-    expect(section(md, 4)).toContain('expected margin $650k, $600k at P10');
+    expect(section(md, 4)).toContain('expected margin $650k, $600k in a bad case');
+    // "Bad case" is said in words in every line and defined once, at the top.
+    expect(md.split('## 1.')[1]).not.toContain('P10');
+    expect(md.split('## 1.')[0]).toContain(
+      "in a bad case, 1 demand outcome in 10 does worse (the samples' P10).",
+    );
     // Cash at P10 300,000 against the budget's 320,000: −20,000.
-    expect(section(md, 4)).toContain('$300k at P10 vs budget $320k (−$20k at P10)');
+    expect(section(md, 4)).toContain('$300k in a bad case vs budget $320k (−$20k in a bad case)');
     expect(section(md, 4)).toContain('Peak working capital $150k (+$10k vs budget)');
     // 5. Risks.
     expect(section(md, 5)).toContain(

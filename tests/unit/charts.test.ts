@@ -270,7 +270,7 @@ describe('summaries come from the numbers', () => {
       { period: '2027-02', cumulative: 220_000 },
     ]).summary;
     expect(early).toBe(
-      "*Central*: $400k by 2027-03 (by 2027-02, the budget's last month: +$30k vs budget, −$20k at P10).",
+      "*Central*: $400k by 2027-03 (by 2027-02, the budget's last month: +$30k vs budget, −$20k in a bad case).",
     );
     // A budget to the horizon's end: 400k − 390k = +10k, 300k − 390k = −90k.
     const full = cashChart(series, [
@@ -278,7 +278,7 @@ describe('summaries come from the numbers', () => {
       { period: '2027-02', cumulative: 220_000 },
       { period: '2027-03', cumulative: 390_000 },
     ]).summary;
-    expect(full).toBe('*Central*: $400k by 2027-03 (+$10k vs budget, −$90k at P10).');
+    expect(full).toBe('*Central*: $400k by 2027-03 (+$10k vs budget, −$90k in a bad case).');
   });
 
   it('scenario summary compares every plan against the same demand samples', () => {

@@ -131,7 +131,7 @@ describe('pack presenters', () => {
     );
     // Fill rate is judged against the demand samples (96% expected), not the plan's own 99%.
     expect(text(2)).toContain(
-      'Fill rate 96.0% expected against the demand samples, 91.0% at P10 (below target); 99.0% if demand comes as forecast (target ≥ 95.0%: on target expected).',
+      'Fill rate 96.0% expected against the demand samples, 91.0% in a bad case (below target); 99.0% if demand comes as forecast (target ≥ 95.0%: on target expected).',
     );
     expect(text(4)).toContain('vs budget n/a (no budget loaded)');
     expect(text(6)).toMatch(/^DECISION NEEDED NOW/);
@@ -148,11 +148,11 @@ describe('pack presenters', () => {
       packSections({ ...base, finance })[3]!.lines.find((l) => l.startsWith('Cash'));
     // To the horizon's end (2027-03): 120 − 200 = −80 at P10.
     expect(line({ ...fi, budgetCashPeriod: '2027-03', cashP10VsBudget: -80 })).toBe(
-      'Cash over the horizon $150 expected, $120 at P10 vs budget $200 (−$80 at P10).',
+      'Cash over the horizon $150 expected, $120 in a bad case vs budget $200 (−$80 in a bad case).',
     );
     // A budget that ends in 2027-02: the comparison is there (P10 by then 90: −110).
     expect(line({ ...fi, budgetCashPeriod: '2027-02', cashP10VsBudget: -110 })).toBe(
-      "Cash over the horizon $150 expected, $120 at P10; by 2027-02, the budget's last month, −$110 at P10 against budget $200.",
+      "Cash over the horizon $150 expected, $120 in a bad case; by 2027-02, the budget's last month, −$110 in a bad case against budget $200.",
     );
   });
 
@@ -305,7 +305,7 @@ describe('numbers that round to zero', () => {
     );
     expect(text).toContain('Biggest movers: FAM-1 0 (0.0%).');
     expect(text).toContain('FAM-1: actual 1,000 vs 1,000 planned last cycle (0.0%, 2027-01).');
-    expect(text).toContain('vs budget $200 ($0 at P10)');
+    expect(text).toContain('vs budget $200 ($0 in a bad case)');
     expect(text).toContain('Peak working capital $500 ($0 vs budget).');
     expect(text).toContain(sub('FAM-1 demand 1,000 assumed; actual 1,000 (0.0%).'));
     expect(text).not.toMatch(/-0\.0%|[-−]0\b/);
@@ -342,7 +342,7 @@ describe('money and minus signs in the pack', () => {
       "Margin $77.4M (40.0% of revenue): revenue less the plan's cash costs, plus the change in stock at cost; the model's penalties are not in it.",
     );
     expect(s[3]!.lines).toContain(
-      'Cash over the horizon −$5M expected, −$6.2M at P10 vs budget $200 (−$6.2M at P10).',
+      'Cash over the horizon −$5M expected, −$6.2M in a bad case vs budget $200 (−$6.2M in a bad case).',
     );
     // 234,442 of stock: 234.4 thousand, no decimal at 100 or more.
     expect(s[4]!.lines).toContain(

@@ -31,6 +31,11 @@ const num = (k: TradeOffInput['kpis'], key: string): number | null => {
 export const GOOD_CASE = 'in a good case (1 in 10)';
 /** The stock, cash or fill rate 1 demand outcome in 10 does worse than (P10; P90 of stock). */
 export const BAD_CASE = 'in a bad case (1 in 10)';
+/** What "bad case" means, for a message's one note on it. */
+export const BAD_CASE_WORDS = 'in a bad case, 1 demand outcome in 10 does worse';
+/** The same, as a sentence heading a document (the pack) whose lines say "in a bad case". */
+export const BAD_CASE_MEANING =
+  "Expected figures are averages over the forecast's demand samples, each plan against the same samples; in a bad case, 1 demand outcome in 10 does worse (the samples' P10).";
 
 /** The trade-off sentences, one per scenario with stress figures (null where there are none). */
 export function tradeOffSentences(

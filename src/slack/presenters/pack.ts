@@ -4,7 +4,9 @@
  * 13k characters): the sections share MESSAGE_BLOCKS_CHARS, a short one shows all it has,
  * long lists end at a whole line with "…and N more" pointing to the full pack.
  */
+
 import type { types } from '@slack/bolt';
+import { BAD_CASE_WORDS } from '../../core/scenarios/trade-off.js';
 import type { PackData } from '../../services/pack-data.js';
 import { bullet } from '../../services/pack-loop.js';
 import { packPeople, packSections } from '../../services/pack-markdown.js';
@@ -36,7 +38,7 @@ export function packMessage(p: PackData): { text: string; blocks: types.KnownBlo
       type: 'context',
       elements: [
         mrkdwn(
-          `Pre-read for the executive meeting · plan run ${p.runId ?? 'none'}${p.previous ? ` · compared with ${p.previous.month}` : ''} · full text: \`/sop pack md\``,
+          `Pre-read for the executive meeting · plan run ${p.runId ?? 'none'}${p.previous ? ` · compared with ${p.previous.month}` : ''} · ${BAD_CASE_WORDS} · full text: \`/sop pack md\``,
         ),
       ],
     },

@@ -9,12 +9,12 @@ import {
   formatPointsBetween,
 } from '../../charts/format.js';
 import { type FamilyGap, monthRuns } from '../../core/history-gaps.js';
+import { BAD_CASE_WORDS } from '../../core/scenarios/trade-off.js';
 import { type FamilyShortfall, SHORTFALL_SHARE, shortfallLine } from '../../core/shortfall.js';
 import { andMore, fitLines } from './fit.js';
 import { esc } from './format.js';
 
 /** What "bad case" (the P10) means, said once where the figures are. */
-const BAD_CASE_WORDS = 'in a bad case, 1 demand outcome in 10 does worse';
 
 export type Kpis = Readonly<Record<string, number | null | undefined>>;
 

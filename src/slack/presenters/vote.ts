@@ -6,7 +6,7 @@
 import type { types } from '@slack/bolt';
 import type { PollOptionRow } from '../../../db/queries/polls.js';
 import { formatMoney } from '../../core/number-format.js';
-import { tradeOffSentences } from '../../core/scenarios/trade-off.js';
+import { BAD_CASE_WORDS, tradeOffSentences } from '../../core/scenarios/trade-off.js';
 import type { PollView } from '../../services/polls.js';
 import { clip, esc, fmtQty, mrkdwn, plain, slackDate } from './format.js';
 
@@ -21,8 +21,7 @@ const pct = (x: number | null | undefined) =>
 const money = (x: number | null | undefined) => (typeof x === 'number' ? formatMoney(x) : 'n/a');
 
 /** What "bad case" means in the fields, said once (the P10 of margin, cash and fill rate). */
-export const BAD_CASE_NOTE =
-  'Each plan against the same demand samples · in a bad case, 1 demand outcome in 10 does worse';
+export const BAD_CASE_NOTE = `Each plan against the same demand samples · ${BAD_CASE_WORDS}`;
 
 function scenarioFields(o: PollOptionRow): types.MrkdwnElement[] {
   const k = o.kpis;
