@@ -1,3 +1,5 @@
+import { formatNumber } from './number-format.js';
+
 /**
  * Tallying a scenario vote: only counted votes, only each voter's latest, a winner only when
  * one option leads alone, and the quorum as a number of distinct counted voters.
@@ -77,4 +79,52 @@ export function tally(
     quorumReached: quorum !== null && quorum > 0 && total >= quorum,
     notCounted,
   };
+}
+
+/** The executives' vote a decision was attached to, as it stood when the decision was taken. */
+export interface DecisionVote {
+  /** Counted votes for the adopted scenario. */
+  readonly forIt: number;
+  /** Counted votes in all. */
+  readonly total: number;
+  /** The most counted votes any other scenario had. */
+  readonly topOther: number;
+  /** The decision closed the vote while it was still open (`/sop decide` during it). */
+  readonly closedByDecision: boolean;
+}
+
+/** A decision's vote from the vote's tally: the adopted scenario's votes against the rest. */
+export function decisionVoteOf(
+  tally: Tally,
+  adopted: string,
+  closedByDecision: boolean,
+): DecisionVote {
+  let forIt = 0;
+  let topOther = 0;
+  for (const o of tally.options) {
+    if (o.id === adopted) forIt = o.votes;
+    else topOther = Math.max(topOther, o.votes);
+  }
+  return { forIt, total: tally.total, topOther, closedByDecision };
+}
+
+/**
+ * How a decision was taken, with the vote's real tally: "adopted by the executives' vote (3–0);
+ * recorded by @Carla", or "recorded by @Carla without a vote". A decision that closed its vote
+ * early, or went against it, says so rather than claiming the vote. `by` is who recorded it
+ * (and when, if the caller says when). One wording for the decision log, the pack and the review.
+ */
+export function decidedHow(vote: DecisionVote | null, by: string): string {
+  if (!vote) return `recorded by ${by} without a vote`;
+  const num = (n: number) => formatNumber(n);
+  const share = `${num(vote.forIt)} of ${num(vote.total)} ${vote.total === 1 ? 'vote' : 'votes'} for it`;
+  if (vote.closedByDecision)
+    return vote.total === 0
+      ? `recorded by ${by}, closing the executives' vote before anyone voted`
+      : `recorded by ${by}, closing the executives' vote early (${share})`;
+  if (vote.total === 0) return `recorded by ${by}; no executive voted`;
+  if (vote.forIt > vote.topOther)
+    return `adopted by the executives' vote (${num(vote.forIt)}–${num(vote.total - vote.forIt)}); recorded by ${by}`;
+  if (vote.forIt === vote.topOther) return `recorded by ${by} after a tied vote (${share})`;
+  return `recorded by ${by} against the executives' vote (${share})`;
 }

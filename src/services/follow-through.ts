@@ -12,6 +12,7 @@
  * - the action completion rate of the last decision (the previous cycle's decisions' actions):
  *   actions done / actions due by today (dropped ones left out).
  */
+
 import type { Db } from '../../db/connect.js';
 import { carriedInto } from '../../db/queries/adjustments.js';
 import { decisionVoteCounts } from '../../db/queries/decisions.js';
@@ -22,6 +23,7 @@ import type { CycleRow } from '../../db/schema.js';
 import { daysEarly } from '../core/action-timing.js';
 import { localDate } from '../core/calendar.js';
 import type { Period } from '../core/period.js';
+import type { DecisionVote } from '../core/vote.js';
 import type { CycleReview } from './review.js';
 
 export interface FigureChange {
@@ -72,18 +74,6 @@ export interface WhatChanged {
   readonly actions: readonly ActionStatus[];
   /** Adjustments carried into this cycle, one entry per family, author and reason. */
   readonly carried: readonly CarriedGroup[];
-}
-
-/** The executives' vote a decision was attached to, as it stood when the decision was taken. */
-export interface DecisionVote {
-  /** Counted votes for the adopted scenario. */
-  readonly forIt: number;
-  /** Counted votes in all. */
-  readonly total: number;
-  /** The most counted votes any other scenario had. */
-  readonly topOther: number;
-  /** The decision closed the vote while it was still open (`/sop decide` during it). */
-  readonly closedByDecision: boolean;
 }
 
 /** Each decision's vote, by decision id; a decision recorded without a vote is absent. */

@@ -4,9 +4,11 @@
  * executive channel's thread, and the action owners' DMs. Each first post goes through the
  * slack_posts ledger, so a retry never posts twice.
  */
+
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
 import { decisionContext } from '../../db/queries/decisions.js';
+import { decisionVoteOf } from '../core/vote.js';
 import { ledgerEntry, postMessageOnce } from '../slack/post-ledger.js';
 import { actionDm } from '../slack/presenters/actions.js';
 import { type Adoption, decisionLogMessage } from '../slack/presenters/decision.js';
@@ -102,12 +104,7 @@ export async function publishDecision(
   if (row.poll_id) {
     const view = await refreshPollMessage(slack, db, row.poll_id);
     if (entry) {
-      const votes = view.tally.options.find((o) => o.id === entry.scenarioId)?.votes ?? 0;
-      vote = {
-        for: votes,
-        against: view.tally.total - votes,
-        chose: view.tally.winner === entry.scenarioId && view.poll.close_reason !== 'decided',
-      };
+      vote = decisionVoteOf(view.tally, entry.scenarioId, view.poll.close_reason === 'decided');
     }
     if (view.poll.channel_id && view.poll.message_ts) {
       channel = view.poll.channel_id;

@@ -5,7 +5,7 @@
  */
 import type { BudgetGap, Mover } from '../core/pack-kpis.js';
 import type { FamilyShortfall } from '../core/shortfall.js';
-import type { DecisionVote } from './follow-through.js';
+import type { DecisionVote } from '../core/vote.js';
 import type { PackLoop } from './pack-loop.js';
 
 /** Targets the KPIs are shown against. */

@@ -8,7 +8,8 @@ import { daysEarly } from '../core/action-timing.js';
 import { formatMoney, formatNumber, formatPercent } from '../core/number-format.js';
 import type { KpiSet, LagScore } from '../core/review.js';
 import { TRACKING_LIMIT, type TrackingSignals } from '../core/tracking-signal.js';
-import type { ActionStatus, DecisionVote, FollowThrough, WhatChanged } from './follow-through.js';
+import { decidedHow } from '../core/vote.js';
+import type { ActionStatus, FollowThrough, WhatChanged } from './follow-through.js';
 import type { CycleReview } from './review.js';
 
 export interface PackLoop {
@@ -101,25 +102,6 @@ const MAX_FAMILIES = 5;
 function lagLine(lag: string, s: LagScore | undefined): string | null {
   if (!s || s.pairs === 0 || s.consensusAccuracy === null) return null;
   return `lag ${lag}: consensus ${pct(s.consensusAccuracy)} (bias ${pct(s.consensusBias, true)}) vs baseline ${pct(s.baselineAccuracy)} (bias ${pct(s.baselineBias, true)}), ${num(s.pairs)} family-months`;
-}
-
-/**
- * How a decision was taken, with the vote's real tally: "adopted by the executives' vote (3–0);
- * recorded by @Carla", or "recorded by @Carla without a vote". A decision that closed its vote
- * early, or went against it, says so rather than claiming the vote.
- */
-export function decidedHow(vote: DecisionVote | null, by: string): string {
-  if (!vote) return `recorded by ${by} without a vote`;
-  const share = `${num(vote.forIt)} of ${num(vote.total)} ${vote.total === 1 ? 'vote' : 'votes'} for it`;
-  if (vote.closedByDecision)
-    return vote.total === 0
-      ? `recorded by ${by}, closing the executives' vote before anyone voted`
-      : `recorded by ${by}, closing the executives' vote early (${share})`;
-  if (vote.total === 0) return `recorded by ${by}; no executive voted`;
-  if (vote.forIt > vote.topOther)
-    return `adopted by the executives' vote (${num(vote.forIt)}–${num(vote.total - vote.forIt)}); recorded by ${by}`;
-  if (vote.forIt === vote.topOther) return `recorded by ${by} after a tied vote (${share})`;
-  return `recorded by ${by} against the executives' vote (${share})`;
 }
 
 /** Question 1: the lines added after the consensus and capacity comparison. */

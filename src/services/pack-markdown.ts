@@ -9,11 +9,11 @@ import { ratio } from '../core/pack-kpis.js';
 import { BAD_CASE_MEANING } from '../core/scenarios/trade-off.js';
 import { type FamilyShortfall, SHORTFALL_SHARE, shortfallLine } from '../core/shortfall.js';
 import { cutWhole, oneUnit } from '../core/text.js';
+import { decidedHow } from '../core/vote.js';
 import { type CapacityMove, KPI_TARGETS, type PackData } from './pack-data.js';
 import {
   bullet,
   changedLines,
-  decidedHow,
   escalationLines,
   familyLines,
   followLines,

@@ -33,23 +33,32 @@ const footer = (
 
 describe('decision log footer', () => {
   it('says the executives’ vote adopted it, with the score, when the vote chose it', () => {
-    expect(footer({ for: 3, against: 0, chose: true })).toBe(
+    expect(footer({ forIt: 3, total: 3, topOther: 0, closedByDecision: false })).toBe(
       "Adopted by the executives' vote (3–0); recorded by <@U_PAT> on 2027-01-13 05:30 Asia/Tokyo · plan run 3, scenario 7",
     );
   });
 
   it('says there was no vote when there was none', () => {
     expect(footer(null, 'UTC')).toBe(
-      'Recorded by <@U_PAT> on 2027-01-12 20:30 UTC, no vote · plan run 3, scenario 7',
+      'Recorded by <@U_PAT> on 2027-01-12 20:30 UTC without a vote · plan run 3, scenario 7',
     );
   });
 
   it('does not credit the vote with a scenario it did not choose', () => {
-    expect(footer({ for: 1, against: 2, chose: false })).toBe(
-      "Recorded by <@U_PAT> on 2027-01-13 05:30 Asia/Tokyo; the executives' vote stood 1–2 for it · plan run 3, scenario 7",
+    // 1 for it, 2 for another scenario: the vote went the other way.
+    expect(footer({ forIt: 1, total: 3, topOther: 2, closedByDecision: false })).toBe(
+      "Recorded by <@U_PAT> on 2027-01-13 05:30 Asia/Tokyo against the executives' vote (1 of 3 votes for it) · plan run 3, scenario 7",
     );
-    expect(footer({ for: 0, against: 0, chose: false })).toContain(
-      'no executive had voted in the vote it settles',
+    // 1 and 1: a tie chose nothing.
+    expect(footer({ forIt: 1, total: 2, topOther: 1, closedByDecision: false })).toContain(
+      'after a tied vote (1 of 2 votes for it)',
+    );
+    // Leading 2–1 but closed by the decision itself: the decision, not the vote, settled it.
+    expect(footer({ forIt: 2, total: 3, topOther: 1, closedByDecision: true })).toContain(
+      "closing the executives' vote early (2 of 3 votes for it)",
+    );
+    expect(footer({ forIt: 0, total: 0, topOther: 0, closedByDecision: false })).toContain(
+      '; no executive voted',
     );
   });
 
@@ -59,7 +68,7 @@ describe('decision log footer', () => {
       ':scroll: *Decision 4, 2027-01: Central &lt;b&gt; adopted*',
     );
     expect(text).toBe(
-      'Decision 4 (2027-01): Central &lt;b&gt; adopted. Recorded by <@U_PAT> on 2027-01-12 20:30 UTC, no vote. Protects service.',
+      'Decision 4 (2027-01): Central &lt;b&gt; adopted. Recorded by <@U_PAT> on 2027-01-12 20:30 UTC without a vote. Protects service.',
     );
   });
 });

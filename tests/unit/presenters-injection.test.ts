@@ -296,7 +296,10 @@ const PRESENTERS: Readonly<Record<string, (evil: string) => unknown>> = {
     actionsListText([{ ...action(e), cycle: e }], () => true, 'Open actions', 'UTC'),
   homeActionItems: (e) => homeActionItems([action(e)]),
   decisionLogMessage: (e) =>
-    decisionLogMessage(decision(e), { vote: { for: 3, against: 0, chose: true }, timezone: 'UTC' }),
+    decisionLogMessage(decision(e), {
+      vote: { forIt: 3, total: 3, topOther: 0, closedByDecision: false },
+      timezone: 'UTC',
+    }),
   decisionsListText: (e) => decisionsListText([decision(e)], 'UTC'),
   voteMessage: (e) => [voteMessage(pollView(e)), voteMessage(pollView(e, { status: 'closed' }))],
   chairDecisionPrompt: (e) => chairDecisionPrompt(pollView(e, { status: 'closed' })),

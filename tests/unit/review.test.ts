@@ -13,13 +13,14 @@ import {
   planAdherence,
 } from '../../src/core/kpi.js';
 import { performanceReview, type ReviewInput } from '../../src/core/review.js';
+import { decidedHow } from '../../src/core/vote.js';
 import {
   type ActionStatus,
   followThrough,
   lastDecisionActions,
   type WhatChanged,
 } from '../../src/services/follow-through.js';
-import { decidedHow, sentence } from '../../src/services/pack-loop.js';
+import { sentence } from '../../src/services/pack-loop.js';
 import { reviewMessage } from '../../src/slack/presenters/review.js';
 import { validateBlocks } from '../../src/slack-standin/index.js';
 

@@ -6,6 +6,7 @@
 import type { types } from '@slack/bolt';
 import type { ActionRow } from '../../../db/schema.js';
 import { isDay, localDate, localDateTime } from '../../core/calendar.js';
+import { type DecisionVote, decidedHow } from '../../core/vote.js';
 import { readRowId } from '../../row-id.js';
 import type { DecisionLogEntry, NewAction } from '../../services/decisions.js';
 import {
@@ -248,16 +249,8 @@ function actionSections(actions: DecisionLogEntry['actions'], chars: number): ty
 
 /** How a decision was adopted: the vote it followed, if any, and the company's time zone. */
 export interface Adoption {
-  /**
-   * The vote the decision followed: the executives' counted votes for the adopted scenario and
-   * for the others, and whether the vote chose it (most votes, and closed before the decision
-   * rather than by it). Null: recorded without a vote.
-   */
-  readonly vote: {
-    readonly for: number;
-    readonly against: number;
-    readonly chose: boolean;
-  } | null;
+  /** The vote the decision followed, as it stood then. Null: recorded without a vote. */
+  readonly vote: DecisionVote | null;
   /** The company's time zone (settings): the time is written in it, with its name. */
   readonly timezone: string;
 }
@@ -268,15 +261,11 @@ export interface Adoption {
  * who recorded it, and what the vote said if there was one.
  */
 export function adoptionFooter(e: DecisionLogEntry, a: Adoption): string {
-  const by = `<@${e.decidedBy}>`;
-  const when = `on ${localDateTime(e.decidedAt, a.timezone)} ${a.timezone}`;
-  const v = a.vote;
-  if (v === null) return `Recorded by ${by} ${when}, no vote`;
-  const score = `${v.for}–${v.against}`;
-  if (v.chose) return `Adopted by the executives' vote (${score}); recorded by ${by} ${when}`;
-  if (v.for + v.against === 0)
-    return `Recorded by ${by} ${when}; no executive had voted in the vote it settles`;
-  return `Recorded by ${by} ${when}; the executives' vote stood ${score} for it`;
+  const how = decidedHow(
+    a.vote,
+    `<@${e.decidedBy}> on ${localDateTime(e.decidedAt, a.timezone)} ${a.timezone}`,
+  );
+  return how.charAt(0).toUpperCase() + how.slice(1);
 }
 
 export function decisionLogMessage(
