@@ -29,7 +29,7 @@ import {
   UNREADABLE_EXPLAIN_FORM,
 } from '../src/slack/presenters/explain.js';
 import { isUnexpected, logUnexpected, tellUser, userMessage } from '../src/slack/reply.js';
-import { shareValueSchema } from './sop-explain.js';
+import { readShareValue } from './sop-explain.js';
 
 /** What the modal carries: the cycle the figures are read in (forms opened before kept more). */
 const modalMetadataSchema = z.object({ c: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) });
@@ -76,7 +76,7 @@ export function register(app: App, deps: AppDeps): void {
     async ({ ack, body, action, client, respond }) => {
       await ack();
       try {
-        const value = shareValueSchema.parse(JSON.parse(action.value ?? '{}'));
+        const value = readShareValue(action.value);
         // A double click on the button shares once.
         const key = `explain-share:${digest([body.user.id, body.container?.message_ts ?? '', action.value ?? ''])}`;
         await once(deps.db, key, 'explain:share', async () => {

@@ -4,6 +4,7 @@
  * in the channel. Questions that fit no form get the list of forms that do.
  */
 import { z } from 'zod';
+import { SopError } from '../src/errors.js';
 import { explainQuestion } from '../src/services/explain.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { explainMessage } from '../src/slack/presenters/explain.js';
@@ -14,6 +15,22 @@ export const shareValueSchema = z.object({
   c: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
 });
 export type ShareValue = z.infer<typeof shareValueSchema>;
+
+const DAMAGED_SHARE =
+  'This Share button is damaged, so nothing was shared. Ask again with `/sop explain` and share the new answer.';
+
+/** A Share button's value: the question and its cycle, or a sentence saying it is damaged. */
+export function readShareValue(raw: string | undefined): ShareValue {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw ?? '');
+  } catch {
+    throw new SopError('validation', DAMAGED_SHARE);
+  }
+  const r = shareValueSchema.safeParse(json);
+  if (!r.success) throw new SopError('validation', DAMAGED_SHARE);
+  return r.data;
+}
 
 export const explain: SopSubcommand = {
   name: 'explain',
