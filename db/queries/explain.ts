@@ -85,6 +85,18 @@ export async function salesOf(
     .execute();
 }
 
+/** The latest month of any active family's sales before `before`: where the history ends. */
+export async function salesHistoryEnd(db: Db, before: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('sales_history')
+    .innerJoin('families', 'families.id', 'sales_history.family_id')
+    .select(({ fn }) => fn.max('sales_history.period').as('last'))
+    .where('families.active', '=', true)
+    .where('sales_history.period', '<', before)
+    .executeTakeFirst();
+  return row?.last ?? null;
+}
+
 export interface FamilyBaseline {
   readonly model: {
     readonly method: string;

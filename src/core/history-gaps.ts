@@ -31,6 +31,23 @@ export function missingMonths(periods: readonly Period[], through: Period): Peri
   return out;
 }
 
+/**
+ * A family's rows with the months `missingMonths` finds through `through` added as zero sales,
+ * in month order: the history its baseline was fitted to.
+ */
+export function withZeroMonths<T extends { readonly period: Period; readonly units: number }>(
+  rows: readonly T[],
+  through: Period,
+): { period: Period; units: number }[] {
+  const zeros = missingMonths(
+    rows.filter((r) => periodIndex(r.period) <= periodIndex(through)).map((r) => r.period),
+    through,
+  ).map((period) => ({ period, units: 0 }));
+  return [...rows.map((r) => ({ period: r.period, units: r.units })), ...zeros].sort(
+    (a, b) => periodIndex(a.period) - periodIndex(b.period),
+  );
+}
+
 export interface FamilyGap {
   readonly family: string;
   /** The months counted as zero sales, in order. */

@@ -25,6 +25,7 @@ import {
   resourceDuals,
   type ScenarioFamilyRow,
   type SubjectRef,
+  salesHistoryEnd,
   salesOf,
   scenarioFamilyRows,
   scenarioResourceRows,
@@ -48,6 +49,7 @@ import {
 import { type Figure, figuresIn } from '../core/explain/figures.js';
 import { type ExplainQuery, parseExplainQuestion } from '../core/explain/grammar.js';
 import { explainResourceMonth, type ResourceMonthExplanation } from '../core/explain/resource.js';
+import { withZeroMonths } from '../core/history-gaps.js';
 import { type ArchivedForecast, forecastValueAdded } from '../core/kpi.js';
 import { addMonths, monthsBetween, type Period, periodRange } from '../core/period.js';
 import { type PlanProblem, planProblemSchema } from '../core/supply/problem.js';
@@ -289,8 +291,9 @@ async function explainFamily(
   cycle: CycleRef,
 ): Promise<Explanation> {
   const periods = periodRange(query.from ?? cycle.month, query.to ?? query.from ?? cycle.month);
-  const [history, baseline, adjustmentRows, run, fva] = await Promise.all([
+  const [history, historyEnd, baseline, adjustmentRows, run, fva] = await Promise.all([
     salesOf(db, family.id),
+    salesHistoryEnd(db, cycle.month),
     baselineOfFamily(db, cycle.id, family.id),
     familyAdjustmentRows(db, cycle.id, family.id),
     runView(db, cycle.id),
@@ -362,7 +365,8 @@ async function explainFamily(
     return explainFamilyMonth({
       family: family.code,
       period,
-      history,
+      // As the baseline saw it: months without a row, up to the company's last, are zero sales.
+      history: historyEnd ? withZeroMonths(history, historyEnd) : history,
       cycleMonth: cycle.month,
       model: baseline.model,
       baseline: b,

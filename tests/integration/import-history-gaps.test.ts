@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { importCsv } from '../../src/import/import-csv.js';
+import { explainQuestion } from '../../src/services/explain.js';
 import {
   fitBaselines,
   monthlySeries,
@@ -130,6 +131,19 @@ describe('sales history with missing months', () => {
     expect((await baseline('FAM-A')).map((l) => l.value)).toEqual(b.map(() => 140));
     expect(await zeroFilledFamilies(t.db, '2027-02')).toEqual([
       { family: 'FAM-B', months: ['2026-11', '2027-01'] },
+    ]);
+  });
+
+  it('/sop explain shows FAM-B’s history as the baseline saw it, the missing months as 0', async () => {
+    const e = await explainQuestion(t.db, 'FAM-B 2027-02', { cycleMonth: '2027-02' });
+    if (e.kind !== 'family') throw new Error(`expected a family answer, got ${e.kind}`);
+    // By hand: 2026-09 30, 2026-10 40, 2026-11 none (0), 2026-12 50, 2027-01 none (0).
+    expect(e.months[0]?.history).toEqual([
+      { period: '2026-09', units: 30 },
+      { period: '2026-10', units: 40 },
+      { period: '2026-11', units: 0 },
+      { period: '2026-12', units: 50 },
+      { period: '2027-01', units: 0 },
     ]);
   });
 

@@ -4,7 +4,13 @@
  * (src/slack/presenters/plan-run.ts), all cut to a readable length. Expected text by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { historyEnd, historyGaps, missingMonths, monthRuns } from '../../src/core/history-gaps.js';
+import {
+  historyEnd,
+  historyGaps,
+  missingMonths,
+  monthRuns,
+  withZeroMonths,
+} from '../../src/core/history-gaps.js';
 import { GAP_FAMILIES_SHOWN, historyGapWarnings } from '../../src/import/warnings.js';
 import { planHeadline, zeroFilledLines } from '../../src/slack/presenters/plan-run.js';
 
@@ -90,5 +96,29 @@ describe('history gaps', () => {
       '*Plan run r1 for 2027-03 is ready.*',
       ':warning: The baseline counts months without a sales row as zero sales for 1 family: FAM-B (2027-02). If they sold then, import their rows.',
     ]);
+  });
+});
+
+describe('the history explain shows', () => {
+  it('is the baseline’s: months without a row, through the company’s last, read as zero', () => {
+    // Rows 2026-10 (30), 2026-11 (40), 2027-01 (50), and an actual of the cycle's month 2027-03
+    // (60); the company's history ends 2027-02. By hand: 2026-12 and 2027-02 are zero months,
+    // 2027-03 stays as it is, and nothing is added before 2026-10.
+    const rows = [
+      { period: '2027-03', units: 60 },
+      { period: '2026-10', units: 30 },
+      { period: '2026-11', units: 40 },
+      { period: '2027-01', units: 50 },
+    ];
+    expect(withZeroMonths(rows, '2027-02')).toEqual([
+      { period: '2026-10', units: 30 },
+      { period: '2026-11', units: 40 },
+      { period: '2026-12', units: 0 },
+      { period: '2027-01', units: 50 },
+      { period: '2027-02', units: 0 },
+      { period: '2027-03', units: 60 },
+    ]);
+    // No rows: nothing to fill.
+    expect(withZeroMonths([], '2027-02')).toEqual([]);
   });
 });
