@@ -12,7 +12,7 @@ import {
 } from '../../db/queries/chart-data.js';
 import { familyIds } from '../../db/queries/codes.js';
 import { cycleAdjustments } from '../../db/queries/cycle-inputs.js';
-import { salesOf } from '../../db/queries/explain.js';
+import { salesHistoryEnd, salesOf } from '../../db/queries/explain.js';
 import { type ResourceResult, resourceResults } from '../../db/queries/plan-results.js';
 import { getRun, runScenarios } from '../../db/queries/plan-runs.js';
 import type { PlanRunRow, PlanScenarioRow } from '../../db/schema.js';
@@ -27,6 +27,7 @@ import type {
   ScenarioKpis,
 } from '../charts/types.js';
 import { computeConsensus, peopleSteps, stepBrief } from '../core/consensus.js';
+import { withZeroMonths } from '../core/history-gaps.js';
 import { bias, wmape } from '../core/kpi.js';
 import { addMonths, type Period, periodIndex } from '../core/period.js';
 import type { StressSummary } from '../core/stress/index.js';
@@ -391,6 +392,8 @@ export async function loadRunCharts(
   const picked = changedFamilies(consensus, opts.maxFamilies ?? 3);
   const families: FamilySeries[] = [];
   const ids = picked.length && cycle ? await familyIds(db) : new Map<string, number>();
+  // The history as the baselines saw it: months without a row, through the company's last, are 0.
+  const historyEnd = picked.length && cycle ? await salesHistoryEnd(db, cycle.month) : null;
   for (const code of picked) {
     const familyId = ids.get(code);
     if (familyId === undefined || !cycle) continue;
@@ -398,7 +401,14 @@ export async function loadRunCharts(
       salesOf(db, familyId),
       familyBaseline(db, cycle.id, familyId, run.periods),
     ]);
-    families.push(familySeries({ family: code, history, baseline, consensus }));
+    families.push(
+      familySeries({
+        family: code,
+        history: historyEnd ? withZeroMonths(history, historyEnd) : history,
+        baseline,
+        consensus,
+      }),
+    );
   }
   const accuracy = cycle ? await accuracyTrend(db, cycle.month) : [];
   return {

@@ -93,4 +93,24 @@ describe('loadRunCharts', () => {
   it('gives null for a run that does not exist', async () => {
     expect(await loadRunCharts(t.db, '999999')).toBeNull();
   });
+
+  it('draws a month without a sales row as 0 sold, as the baseline counts it', async () => {
+    const before = (await loadRunCharts(t.db, runId))!.families[0]!;
+    const first = before.baseline[0]!.period;
+    const gap = addMonths(first, -2);
+    expect(before.history.find((h) => h.period === gap)?.units).toBeGreaterThan(0);
+    // FAM-3's row of two months before the plan goes (as if the file had left it out).
+    await t.db
+      .deleteFrom('sales_history')
+      .where('period', '=', gap)
+      .where('family_id', '=', t.db.selectFrom('families').select('id').where('code', '=', 'FAM-3'))
+      .execute();
+    const after = (await loadRunCharts(t.db, runId))!.families[0]!;
+    // Still 24 months, that one at 0 (it was missing from the chart before); the rest as stored.
+    expect(after.history).toHaveLength(24);
+    expect(after.history.find((h) => h.period === gap)).toEqual({ period: gap, units: 0 });
+    expect(after.history.filter((h) => h.period !== gap)).toEqual(
+      before.history.filter((h) => h.period !== gap),
+    );
+  });
 });
