@@ -441,7 +441,7 @@ async function checkWeekLocked(deps: ExecutionDeps, week: string): Promise<WeekC
     const what = d.family ?? d.supplier ?? '';
     const summary =
       d.kind === 'sales_above_p90'
-        ? `${what} sold ${num(d.actual)} in the week of ${week}, above the week's P90 ${num(d.expected)} (${pct(d.actual, d.expected)})`
+        ? `${what} sold ${num(d.actual)} in the week of ${week}, above ${num(d.expected)}, the top of its forecast range (${pct(d.actual, d.expected)})`
         : d.kind === 'production_below_plan'
           ? `${what} produced ${num(d.actual)} in the week of ${week}, ${pct(d.actual, d.expected)} against its planned ${num(d.expected)}`
           : `${what} delivered ${num(d.actual)} of ${num(d.expected)} due in the week of ${week} (${pct(d.actual, d.expected)})`;

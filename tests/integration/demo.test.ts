@@ -89,7 +89,7 @@ describe('npm run demo', () => {
       'Action completion rate 100.0%: 1 done (1 early) of 1 due by today or done early.',
     );
     expect(transcript).toContain('S&OP 2027-03: performance review');
-    expect(transcript).toContain('*Sales above P90*: FAM-1 sold');
+    expect(transcript).toContain('*Sales above range*: FAM-1 sold');
     expect(transcript).toContain('S&OE digest: week of 2027-03-01');
     // Three reviews; the first (nothing to score yet) has no chart.
     expect((await readdir(out)).filter((f) => f.startsWith('review-'))).toEqual([

@@ -111,7 +111,7 @@ describe('S&OE checks of one week', () => {
     await blocker;
     const [a, b] = await Promise.all([checkA, checkB]);
     expect(a.found.map((d) => d.summary)).toEqual([
-      "FAM-1 sold 150 in the week of 2027-02-01, above the week's P90 140 (+7.1%)",
+      'FAM-1 sold 150 in the week of 2027-02-01, above 140, the top of its forecast range (+7.1%)',
     ]);
     // B runs after A and judges A's deviation by the corrected figure.
     expect({ found: b.found.length, resolved: b.resolved }).toEqual({ found: 0, resolved: 1 });

@@ -199,13 +199,13 @@ describe('a check that finds many deviations', () => {
     const S = 'sales_above_p90';
     const P = 'production_below_plan';
     const lines = [
-      `• :rotating_light: *Sales above P90* FAM-003: sold 200, P90 140 (+42.9%) · <@U_RITA> due 2027-02-10 · action ${await a(S, 'FAM-003')}`,
+      `• :rotating_light: *Sales above range* FAM-003: sold 200, range top 140 (+42.9%) · <@U_RITA> due 2027-02-10 · action ${await a(S, 'FAM-003')}`,
       `• :rotating_light: *Production below plan* FAM-003: produced 30 of 100 planned (−70.0%) · <@U_OTTO> due 2027-02-10 · action ${await a(P, 'FAM-003')}`,
-      `• *Sales above P90* FAM-001: sold 150, P90 140 (+7.1%) · <@U_RITA> due 2027-02-10 · action ${await a(S, 'FAM-001')}`,
+      `• *Sales above range* FAM-001: sold 150, range top 140 (+7.1%) · <@U_RITA> due 2027-02-10 · action ${await a(S, 'FAM-001')}`,
       `• *Production below plan* FAM-001: produced 80 of 100 planned (−20.0%) · <@U_OTTO> due 2027-02-10 · action ${await a(P, 'FAM-001')}`,
-      `• *Sales above P90* FAM-002: sold 155, P90 140 (+10.7%) · <@U_RITA> due 2027-02-10 · action ${await a(S, 'FAM-002')}`,
+      `• *Sales above range* FAM-002: sold 155, range top 140 (+10.7%) · <@U_RITA> due 2027-02-10 · action ${await a(S, 'FAM-002')}`,
       `• *Production below plan* FAM-002: produced 85 of 100 planned (−15.0%) · <@U_OTTO> due 2027-02-10 · action ${await a(P, 'FAM-002')}`,
-      `• *Sales above P90* FAM-004: sold 145, P90 140 (+3.6%) · <@U_RITA> due 2027-02-10 · action ${await a(S, 'FAM-004')}`,
+      `• *Sales above range* FAM-004: sold 145, range top 140 (+3.6%) · <@U_RITA> due 2027-02-10 · action ${await a(S, 'FAM-004')}`,
       `• *Production below plan* FAM-004: produced 50 of 100 planned (−50.0%) · <@U_OTTO> due 2027-02-10 · action ${await a(P, 'FAM-004')}`,
     ];
     const posts = h.standin.messagesIn('C_SUPPLY');
@@ -322,7 +322,7 @@ describe('a check that finds few deviations', () => {
     }, 20_000);
     expect(posts.map((m) => m.text).sort()).toEqual([
       'Production below plan: FAM-002 produced 80 in the week of 2027-02-15, −20.0% against its planned 100',
-      "Sales above P90: FAM-001 sold 150 in the week of 2027-02-15, above the week's P90 140 (+7.1%)",
+      'Sales above range: FAM-001 sold 150 in the week of 2027-02-15, above 140, the top of its forecast range (+7.1%)',
     ]);
     const ids = [
       await actionOf(week, 'sales_above_p90', 'FAM-001'),
@@ -355,10 +355,10 @@ describe("the audit's bad week: 292 deviations for two owners", () => {
     // Every family sold 150 (> 140) and made 80 (< 90): 2 × 146 deviations, none a break.
     expect(await check(week, all(150), all(80))).toEqual({ deviations: 292, rolledUp: true });
     const result = await h.finished('posts', `deviation-rollup-${await rollupCheck(week)}`);
-    // The thread's lines: "• *Sales above P90* FAM-001: sold 150, P90 140 (+7.1%) · <@U_RITA>
-    // due 2027-02-10 · action #123" is 95 characters, its production line 111 (actions #11 to
-    // #302 have two or three digits); 146 × (95 + 111) plus a newline (2 in JSON) each is about
-    // 30,300 characters of blocks. A reply takes 11,000 (the house's budget under Slack's
+    // The thread's lines: "• *Sales above range* FAM-001: sold 150, range top 140 (+7.1%) · <@U_RITA>
+    // due 2027-02-10 · action #123" is 103 characters, its production line 111 (actions #11 to
+    // #302 have two or three digits); 146 × (103 + 111) plus a newline (2 in JSON) each is about
+    // 31,500 characters of blocks. A reply takes 11,000 (the house's budget under Slack's
     // msg_blocks_too_long): two cannot hold them, three can.
     expect(result).toEqual({ deviations: 292, replies: 3, owners: 2 });
     const made = h.standin.calls.slice(calls);

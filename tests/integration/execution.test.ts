@@ -151,9 +151,9 @@ describe('weekly S&OE', () => {
       return m.length >= 2 ? m : undefined;
     }, 20_000);
     expect(posts).toHaveLength(2);
-    const sales = JSON.stringify(posts.find((m) => m.text.startsWith('Sales above P90'))?.blocks);
+    const sales = JSON.stringify(posts.find((m) => m.text.startsWith('Sales above range'))?.blocks);
     expect(sales).toContain(
-      "FAM-1 sold 150 in the week of 2027-02-01, above the week's P90 140 (+7.1%)",
+      'FAM-1 sold 150 in the week of 2027-02-01, above 140, the top of its forecast range (+7.1%)',
     );
     // The family's sales rep owns it; two working days from Monday 8 February.
     expect(sales).toContain('Suggested owner <@U_RITA>, due 2027-02-10');
@@ -245,7 +245,7 @@ describe('weekly S&OE', () => {
     const md = packMarkdown(await buildPack(db, '2027-02', clock.now()));
     const q6 = md.slice(md.indexOf('## 6. '), md.indexOf('## 7. '));
     expect(q6).toContain(
-      "DECIDE: escalated from S&OE (breaks the frozen plan): FAM-1 sold 150 in the week of 2027-02-01, above the week's P90 140 (+7.1%); owner U_RITA, due 2027-02-10, open.",
+      'DECIDE: escalated from S&OE (breaks the frozen plan): FAM-1 sold 150 in the week of 2027-02-01, above 140, the top of its forecast range (+7.1%); owner U_RITA, due 2027-02-10, open.',
     );
     expect(q6).toContain('Supplier delay on SUP-1 in the week of 2027-02-08');
     expect(q6).not.toContain('FAM-2 produced');
@@ -363,7 +363,8 @@ describe('weekly S&OE', () => {
         kind: 'sales_above_p90',
         actual: 4000,
         expected: 140,
-        summary: "FAM-1 sold 4,000 in the week of 2027-02-15, above the week's P90 140 (+2,757.1%)",
+        summary:
+          'FAM-1 sold 4,000 in the week of 2027-02-15, above 140, the top of its forecast range (+2,757.1%)',
         // February is January's plan's second month: frozen (2 months).
         frozen_break: true,
       },
@@ -395,7 +396,7 @@ describe('weekly S&OE', () => {
     clock.set('2027-02-25T09:00:00Z');
     await closeCycle(deps, feb.id, 'U_PAT');
     const line =
-      "DECIDE: escalated from S&OE (breaks the frozen plan): FAM-1 sold 1,000 in the week of 2027-02-22, above the week's P90 140 (+614.3%)";
+      'DECIDE: escalated from S&OE (breaks the frozen plan): FAM-1 sold 1,000 in the week of 2027-02-22, above 140, the top of its forecast range (+614.3%)';
     const q6 = async (month: string) => {
       const md = packMarkdown(await buildPack(db, month, clock.now()));
       return md.slice(md.indexOf('## 6. '), md.indexOf('## 7. '));
@@ -420,7 +421,7 @@ describe('weekly S&OE', () => {
       .orderBy('id')
       .execute();
     expect(before.map((d) => d.summary)).toEqual([
-      "FAM-1 sold 150 in the week of 2027-02-01, above the week's P90 140 (+7.1%)",
+      'FAM-1 sold 150 in the week of 2027-02-01, above 140, the top of its forecast range (+7.1%)',
       'FAM-2 produced 200 in the week of 2027-02-01, −20.0% against its planned 250',
     ]);
     const [sales, prod] = before;
@@ -465,10 +466,12 @@ describe('weekly S&OE', () => {
         // The figure as corrected (a later correction is judged against it); the summary
         // stays what was posted.
         actual: 120,
-        summary: "FAM-1 sold 150 in the week of 2027-02-01, above the week's P90 140 (+7.1%)",
+        summary:
+          'FAM-1 sold 150 in the week of 2027-02-01, above 140, the top of its forecast range (+7.1%)',
         frozen_break: true,
         status: 'cancelled',
-        description: "FAM-1 sold 150 in the week of 2027-02-01, above the week's P90 140 (+7.1%)",
+        description:
+          'FAM-1 sold 150 in the week of 2027-02-01, above 140, the top of its forecast range (+7.1%)',
       },
       {
         actual: 150,
@@ -554,7 +557,8 @@ describe('weekly S&OE', () => {
       .where('deviations.kind', '=', 'sales_above_p90')
       .executeTakeFirstOrThrow();
     expect(row).toMatchObject({
-      summary: "FAM-1 sold 200 in the week of 2027-02-01, above the week's P90 140 (+42.9%)",
+      summary:
+        'FAM-1 sold 200 in the week of 2027-02-01, above 140, the top of its forecast range (+42.9%)',
       actual: 200,
       status: 'open',
     });
@@ -566,7 +570,7 @@ describe('weekly S&OE', () => {
       20_000,
     );
     expect(dm.text).toBe(
-      `Raised again by a corrected import: FAM-1 sold 200 in the week of 2027-02-01, above the week's P90 140 (+42.9%) (was 120). Action #${row.id} is open again. It breaks the frozen plan: it goes to the next executive meeting.`,
+      `Raised again by a corrected import: FAM-1 sold 200 in the week of 2027-02-01, above 140, the top of its forecast range (+42.9%) (was 120). Action #${row.id} is open again. It breaks the frozen plan: it goes to the next executive meeting.`,
     );
   });
 });

@@ -61,7 +61,7 @@ describe('the roll-up message in the supply channel', () => {
     expect(sectionText(m.blocks, 1)).toBe(
       [
         ':rotating_light: *1 breaks the frozen plan* and goes to the next executive meeting (listed first).',
-        '• :rotating_light: *Sales above P90* R&amp;D &lt;!channel&gt;: sold 150, P90 140 (+7.1%) · <@U_RITA> due 2027-02-10 · action #12',
+        '• :rotating_light: *Sales above range* R&amp;D &lt;!channel&gt;: sold 150, range top 140 (+7.1%) · <@U_RITA> due 2027-02-10 · action #12',
         '• *Production below plan* FAM-2: produced 200 of 250 planned (−20.0%) · <@U_OTTO> due 2027-02-10 · action #11',
         '• *Supplier short* SUP-1: delivered 60 of 100 due (−40.0%) · <@U_OTTO> due 2027-02-10 · action #13',
       ].join('\n'),

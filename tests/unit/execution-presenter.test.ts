@@ -157,7 +157,7 @@ describe('/sop execution form', () => {
     // 3,000 hold about 12; before, 15 lines were cut at 3,000 mid-line and the count was lost.
     const code = (i: number) => `FAM-${String(i).padStart(2, '0')}-${'X'.repeat(57)}`;
     const deviations = Array.from({ length: 40 }, (_, i) => ({
-      summary: `${code(i)} sold 250 in the week of 2027-02-01, above the week's P90 219 (+14.2%)`,
+      summary: `${code(i)} sold 250 in the week of 2027-02-01, above 219, the top of its forecast range (+14.2%)`,
       week: '2027-02-01',
       owner: 'U_RITA',
       due: '2027-02-10',

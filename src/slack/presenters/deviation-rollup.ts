@@ -47,7 +47,7 @@ const MAX_BLOCKS = 50;
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
-/** "sold 150, P90 140 (+7.1%)": the figures of a deviation, by kind. */
+/** "sold 150, range top 140 (+7.1%)": the figures of a deviation, by kind. */
 export function rollupFigures(d: Pick<RollupDeviation, 'kind' | 'actual' | 'expected'>): string {
   if (d.actual === null || d.expected === null) return 'no figures';
   const a = fmtQty(d.actual);
@@ -55,7 +55,7 @@ export function rollupFigures(d: Pick<RollupDeviation, 'kind' | 'actual' | 'expe
   const pct = d.expected > 0 ? formatPercent((d.actual - d.expected) / d.expected, 1, true) : 'n/a';
   switch (d.kind) {
     case 'sales_above_p90':
-      return `sold ${a}, P90 ${e} (${pct})`;
+      return `sold ${a}, range top ${e} (${pct})`;
     case 'production_below_plan':
       return `produced ${a} of ${e} planned (${pct})`;
     case 'supplier_short':

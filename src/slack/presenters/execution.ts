@@ -21,7 +21,7 @@ export const EXECUTION_CALLBACK = 'execution_submit';
 
 /** What each kind of deviation is called in messages. */
 export const KIND_LABEL: Readonly<Record<DeviationKind, string>> = {
-  sales_above_p90: 'Sales above P90',
+  sales_above_p90: 'Sales above range',
   production_below_plan: 'Production below plan',
   supplier_short: 'Supplier short',
   reported: 'Reported by operations',
