@@ -20,3 +20,22 @@ export function doneTiming(due: string, doneOn: string): string {
   if (early < 0) return `done ${days(-early)} late`;
   return 'done on its due date';
 }
+
+/**
+ * Of done actions (`doneOn` null: not done, not counted), how many were done before their due
+ * date and how many after it; those done on it are in neither.
+ */
+export function earlyAndLate(actions: readonly { due: string; doneOn: string | null }[]): {
+  early: number;
+  late: number;
+} {
+  let early = 0;
+  let late = 0;
+  for (const a of actions) {
+    if (a.doneOn === null) continue;
+    const d = daysEarly(a.due, a.doneOn);
+    if (d > 0) early++;
+    else if (d < 0) late++;
+  }
+  return { early, late };
+}

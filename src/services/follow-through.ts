@@ -20,7 +20,7 @@ import { actionsBefore, constraintChanges, decisionsOf } from '../../db/queries/
 import { familyResults } from '../../db/queries/plan-results.js';
 import { referenceScenario } from '../../db/queries/review.js';
 import type { CycleRow } from '../../db/schema.js';
-import { daysEarly } from '../core/action-timing.js';
+import { earlyAndLate } from '../core/action-timing.js';
 import { localDate } from '../core/calendar.js';
 import type { Period } from '../core/period.js';
 import type { DecisionVote } from '../core/vote.js';
@@ -290,7 +290,7 @@ export function followThrough(
   );
   const doneRows = due.filter((a) => a.state === 'done');
   const done = doneRows.length;
-  const early = (a: ActionStatus) => (a.doneOn === null ? 0 : daysEarly(a.due, a.doneOn));
+  const timing = earlyAndLate(doneRows);
   return {
     scenario: review.reference?.label ?? null,
     month: review.reference?.month ?? null,
@@ -311,8 +311,8 @@ export function followThrough(
     actionsSet: actions.length,
     actionsDue: due.length,
     actionsDone: done,
-    actionsDoneEarly: doneRows.filter((a) => early(a) > 0).length,
-    actionsDoneLate: doneRows.filter((a) => early(a) < 0).length,
+    actionsDoneEarly: timing.early,
+    actionsDoneLate: timing.late,
     completionRate: due.length ? done / due.length : null,
   };
 }

@@ -4,7 +4,7 @@
  * (question 10). Pure: data in, lines of plain text out; presenters escape them for mrkdwn.
  */
 
-import { daysEarly } from '../core/action-timing.js';
+import { earlyAndLate } from '../core/action-timing.js';
 import { formatMoney, formatNumber, formatPercent } from '../core/number-format.js';
 import type { KpiSet, LagScore } from '../core/review.js';
 import { TRACKING_LIMIT, type TrackingSignals } from '../core/tracking-signal.js';
@@ -152,8 +152,7 @@ export function changedLines(l: PackLoop, who: Who = mention): string[] {
  * the company's zone; '' when all were done on it (or none is done).
  */
 function doneSplit(actions: readonly ActionStatus[]): string {
-  const early = actions.filter((a) => a.doneOn !== null && daysEarly(a.due, a.doneOn) > 0).length;
-  const late = actions.filter((a) => a.doneOn !== null && daysEarly(a.due, a.doneOn) < 0).length;
+  const { early, late } = earlyAndLate(actions);
   return splitOf(early, late);
 }
 

@@ -1,6 +1,6 @@
 /** A done action says when it was done against its due date, in days of the company's zone. */
 import { describe, expect, it } from 'vitest';
-import { doneTiming } from '../../src/core/action-timing.js';
+import { doneTiming, earlyAndLate } from '../../src/core/action-timing.js';
 import { actionDoneMessage, actionsListText } from '../../src/slack/presenters/actions.js';
 
 const action = (doneAt: string) => ({
@@ -46,5 +46,20 @@ describe('done against the due date', () => {
     expect(text).toContain(
       '#7 <@U_OTTO> due 2027-02-10 · done 3 days early: Book weekend overtime',
     );
+  });
+});
+
+describe('earlyAndLate', () => {
+  it('counts done actions before and after their due date; not done and on the day count in neither', () => {
+    // By hand: 2027-03-10 done 03-07 (3 early), 03-12 (2 late), 03-10 (on it), open (null).
+    expect(
+      earlyAndLate([
+        { due: '2027-03-10', doneOn: '2027-03-07' },
+        { due: '2027-03-10', doneOn: '2027-03-12' },
+        { due: '2027-03-10', doneOn: '2027-03-10' },
+        { due: '2027-03-10', doneOn: null },
+        { due: '2027-03-31', doneOn: '2027-03-01' },
+      ]),
+    ).toEqual({ early: 2, late: 1 });
   });
 });

@@ -14,8 +14,6 @@ import { type FamilyShortfall, SHORTFALL_SHARE, shortfallLine } from '../../core
 import { andMore, fitLines } from './fit.js';
 import { esc } from './format.js';
 
-/** What "bad case" (the P10) means, said once where the figures are. */
-
 export type Kpis = Readonly<Record<string, number | null | undefined>>;
 
 export interface ScenarioFigures {
@@ -181,9 +179,9 @@ const PLANNED: readonly Diff[] = [
 ];
 
 /**
- * The what-if against central (named by its label), one line per figure: value, then the change. After the stress
- * test it leads with both plans against the same demand samples, then each plan at its own
- * planned demand, under a heading that says which is which.
+ * The what-if against central (named by its label), one line per figure: value, then the
+ * change. After the stress test it leads with both plans against the same demand samples,
+ * then each plan at its own planned demand, under a heading that says which is which.
  */
 export function whatIfDiff(
   text: string,
