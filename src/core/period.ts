@@ -58,3 +58,11 @@ export function daysInMonth(p: Period): number {
   const m = i % 12;
   return new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
 }
+
+/**
+ * Months as one span, as the pack and the review write them: "2027-01–2027-03" (en dash,
+ * first to last as given), the one month, or '' for none.
+ */
+export function periodSpan(periods: readonly Period[]): string {
+  return periods.length > 1 ? `${periods[0]}–${periods.at(-1)}` : (periods[0] ?? '');
+}

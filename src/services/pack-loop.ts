@@ -6,6 +6,7 @@
 
 import { earlyAndLate } from '../core/action-timing.js';
 import { formatMoney, formatNumber, formatPercent } from '../core/number-format.js';
+import { periodSpan } from '../core/period.js';
 import type { KpiSet, LagScore } from '../core/review.js';
 import { TRACKING_LIMIT, type TrackingSignals } from '../core/tracking-signal.js';
 import { decidedHow } from '../core/vote.js';
@@ -52,8 +53,6 @@ const ratio = (a: number, b: number) => (b !== 0 ? a / b : null);
  */
 export const sentence = (s: string): string =>
   /[.!?…]["”’)]*$/.test(s.trimEnd()) ? s.trimEnd() : `${s.trimEnd()}.`;
-const months = (ps: readonly string[]) =>
-  ps.length > 1 ? `${ps[0]}–${ps[ps.length - 1]}` : (ps[0] ?? '');
 
 /**
  * A sub-point of the line before it (the review's figures under "Review of …:", the ranked
@@ -118,7 +117,7 @@ export function changedLines(l: PackLoop, who: Who = mention): string[] {
         return `${f.name} ${v(now)} vs ${v(before)} (${pct(ratio(now - before, before), true)})`;
       });
     out.push(
-      `Against ${c.previous.month}'s ${c.previous.adopted ? 'adopted' : 'latest'} ${c.previous.scenario} plan over ${months(c.periods)}: ${figs.join(', ')}.`,
+      `Against ${c.previous.month}'s ${c.previous.adopted ? 'adopted' : 'latest'} ${c.previous.scenario} plan over ${periodSpan(c.periods)}: ${figs.join(', ')}.`,
     );
   }
   const k = c.constraints;
@@ -169,8 +168,7 @@ export function carriedAdjustmentsLine(c: WhatChanged, who: Who): string | null 
   const n = c.carried.reduce((s, g) => s + g.periods.length, 0);
   if (n === 0) return null;
   const shown = c.carried.slice(0, 4).map((g) => {
-    const span = g.periods.length > 1 ? `${g.periods[0]}–${g.periods.at(-1)}` : g.periods[0];
-    return `${g.family} ${span} ${g.reason.replace(/_/g, ' ')} by ${who(g.author)}`;
+    return `${g.family} ${periodSpan(g.periods)} ${g.reason.replace(/_/g, ' ')} by ${who(g.author)}`;
   });
   const more = c.carried.length - shown.length;
   return `Forecast adjustments carried from ${c.previous?.month ?? 'the previous cycle'} for months still ahead: ${num(n)} (${shown.join('; ')}${more > 0 ? `; …and ${more} more` : ''}); each counts until its author adjusts that month again.`;
@@ -217,7 +215,7 @@ export function reviewLines(l: PackLoop, who: Who = mention): string[] {
   const r = l.trend.at(-1);
   if (!r) return [];
   const t = r.review.total;
-  const head = `Review of ${months(r.review.periods)}${r.reference ? ` against ${r.reference.month}'s ${r.reference.adopted ? 'adopted' : 'latest'} ${r.reference.label} plan` : ''}:`;
+  const head = `Review of ${periodSpan(r.review.periods)}${r.reference ? ` against ${r.reference.month}'s ${r.reference.adopted ? 'adopted' : 'latest'} ${r.reference.label} plan` : ''}:`;
   const hasActuals = t.salesUnits > 0 || t.actualProduction > 0 || t.orderLines > 0;
   if (!hasActuals)
     return [
@@ -319,7 +317,7 @@ export function followLines(l: PackLoop): string[] {
   // month and period repeated on every line.
   if (f.scenario && f.assumptions.length)
     out.push(
-      `${f.scenario} (${f.month}) assumed, for ${months(f.periods)}, against what happened:`,
+      `${f.scenario} (${f.month}) assumed, for ${periodSpan(f.periods)}, against what happened:`,
       ...f.assumptions.map((a) => {
         const v = a.money ? money : num;
         const gap = a.money ? money(a.actual - a.assumed, true) : signedNum(a.actual - a.assumed);

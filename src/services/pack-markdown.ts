@@ -6,6 +6,7 @@
 import { BIAS_SIGN_CONVENTION } from '../core/kpi.js';
 import { formatNumber } from '../core/number-format.js';
 import { ratio } from '../core/pack-kpis.js';
+import { periodSpan } from '../core/period.js';
 import { BAD_CASE_MEANING } from '../core/scenarios/trade-off.js';
 import { type FamilyShortfall, SHORTFALL_SHARE, shortfallLine } from '../core/shortfall.js';
 import { cutWhole, oneUnit } from '../core/text.js';
@@ -66,11 +67,8 @@ export function fillRateLine(k: PackData['kpis']): string {
 /** ", over the 16 of 18 months the budget covers (2027-03–2028-06)", when it covers fewer. */
 function partOf(budgeted: readonly string[], months: number): string {
   if (budgeted.length === 0 || budgeted.length >= months) return '';
-  return `, over the ${budgeted.length} of ${months} months the budget covers (${span(budgeted)})`;
+  return `, over the ${budgeted.length} of ${months} months the budget covers (${periodSpan(budgeted)})`;
 }
-
-const span = (periods: readonly string[]) =>
-  periods.length > 1 ? `${periods[0]}–${periods.at(-1)}` : (periods[0] ?? '');
 
 /**
  * Q9's line: the units the plan delivers (sells) against the budget's sales volume, and the
@@ -99,11 +97,12 @@ function cashLine(fi: PackData['finance']): string {
 /** Q4's revenue against the budget, over the months the budget covers. */
 function revenueLine(fi: PackData['finance'], scenario: string): string {
   const head = `Revenue of the ${scenario} scenario ${money(fi.revenue)}`;
-  if (fi.budget === null) return `${head} vs budget n/a (no budget loaded), ${span(fi.periods)}.`;
+  if (fi.budget === null)
+    return `${head} vs budget n/a (no budget loaded), ${periodSpan(fi.periods)}.`;
   const budgeted = fi.budgetPeriods;
   if (budgeted.length >= fi.periods.length)
-    return `${head} vs budget ${money(fi.budget)} (${pct(fi.gapPct, true)}), ${span(fi.periods)}.`;
-  return `${head}, ${span(fi.periods)}; over the ${budgeted.length} months the budget covers (${span(budgeted)}): ${money(fi.revenueInBudget)} vs budget ${money(fi.budget)} (${pct(fi.gapPct, true)}).`;
+    return `${head} vs budget ${money(fi.budget)} (${pct(fi.gapPct, true)}), ${periodSpan(fi.periods)}.`;
+  return `${head}, ${periodSpan(fi.periods)}; over the ${budgeted.length} months the budget covers (${periodSpan(budgeted)}): ${money(fi.revenueInBudget)} vs budget ${money(fi.budget)} (${pct(fi.gapPct, true)}).`;
 }
 
 export interface PackSection {

@@ -4,6 +4,7 @@
  * changed, and what the last decision became. The lines are the pack's (src/services/pack-loop.ts).
  */
 import type { types } from '@slack/bolt';
+import { periodSpan } from '../../core/period.js';
 import {
   bullet,
   changedLines,
@@ -40,7 +41,7 @@ export function reviewMessage(
   const r = loop.trend.at(-1);
   // The months as the pack writes a span ("2027-01–2027-02"), never empty.
   const ps = r?.review.periods ?? [];
-  const months = ps.length > 1 ? `${ps[0]}–${ps.at(-1)}` : (ps[0] ?? 'the last month');
+  const months = periodSpan(ps) || 'the last month';
   // Against what it is, not always "the last adopted plan": the previous cycle may have
   // adopted none (its latest plan stands in) or had no plan at all.
   const against = !r?.reference
