@@ -7,7 +7,7 @@ import { BIAS_SIGN_CONVENTION } from '../core/kpi.js';
 import { formatNumber } from '../core/number-format.js';
 import { ratio } from '../core/pack-kpis.js';
 import { periodSpan } from '../core/period.js';
-import { BAD_CASE_MEANING } from '../core/scenarios/trade-off.js';
+import { BAD_CASE, BAD_CASE_MEANING } from '../core/scenarios/trade-off.js';
 import { type FamilyShortfall, SHORTFALL_SHARE, shortfallLine } from '../core/shortfall.js';
 import { cutWhole, oneUnit } from '../core/text.js';
 import { decidedHow } from '../core/vote.js';
@@ -229,7 +229,7 @@ export function packSections(
         .filter((x) => x.serviceAtRisk !== null)
         .map(
           (x) =>
-            `Demand risk, ${x.label}: fill rate ${pct(x.serviceAtRisk)} in the worst tenth of demand outcomes; ${money(x.excessInventoryValue ?? 0)} of stock expected beyond cover or past its shelf life.`,
+            `Demand risk, ${x.label}: fill rate ${pct(x.serviceAtRisk)} ${BAD_CASE}; ${money(x.excessInventoryValue ?? 0)} of stock expected beyond cover or past its shelf life.`,
         ),
     ],
   });

@@ -346,7 +346,7 @@ describe('money and minus signs in the pack', () => {
     );
     // 234,442 of stock: 234.4 thousand, no decimal at 100 or more.
     expect(s[4]!.lines).toContain(
-      'Demand risk, Central: fill rate 90.0% in the worst tenth of demand outcomes; $234k of stock expected beyond cover or past its shelf life.',
+      'Demand risk, Central: fill rate 90.0% in a bad case (1 in 10); $234k of stock expected beyond cover or past its shelf life.',
     );
     // Units stay plain numbers, with the same minus.
     expect(s[0]!.lines).toContain('Biggest movers: FAM-4 −2,116 (−2.0%).');
