@@ -94,6 +94,14 @@ function regularCapacity(r: PlanProblem['resources'][number], t: Period): number
 }
 
 /**
+ * The first month of an investment that names none: the plan's fourth month (its last, in a
+ * shorter plan); undefined when there are no months.
+ */
+export function defaultInvestmentMonth(periods: readonly Period[]): Period | undefined {
+  return periods[Math.min(3, periods.length - 1)];
+}
+
+/**
  * The investment of a scenario, resolved on the problem: a null resource is the machine or
  * supplier (not a workforce or a warehouse) with the highest load of planned demand over its
  * regular capacity; the size is a share of its mean regular capacity; the default cost is six
@@ -133,7 +141,7 @@ export function resolveInvestment(
   const mean =
     problem.periods.reduce((acc, t) => acc + regularCapacity(res, t), 0) / problem.periods.length;
   const size = (mean * inv.sizePct) / 100;
-  const from = inv.from ?? problem.periods[Math.min(3, problem.periods.length - 1)]!;
+  const from = inv.from ?? defaultInvestmentMonth(problem.periods)!;
   return { resource: res.code, size, cost: inv.cost ?? size * 6 * res.overtimeCost, from };
 }
 
