@@ -22,6 +22,7 @@ import { requirePermission } from '../src/services/members.js';
 import { getSettings } from '../src/services/settings.js';
 import type { SopCommandContext, SopSubcommand } from '../src/slack/command-types.js';
 import { esc, slackDate } from '../src/slack/presenters/format.js';
+import { carriedScenariosText } from '../src/slack/presenters/scenario.js';
 
 const USAGE = [
   '/sop cycle                       show the open cycle and its deadlines',
@@ -125,6 +126,7 @@ export const cycle: SopSubcommand = {
           response_type: 'in_channel',
           text:
             `<@${who}> opened the S&OP cycle *${c.month}* (${PHASE_LABEL[c.phase]}).` +
+            (c.carriedScenarios ? `\n${carriedScenariosText(c.carriedScenarios)}` : '') +
             (gap ? `\n:warning: ${esc(gap)} Until then there is nothing to plan.` : ''),
         });
         return;

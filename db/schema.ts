@@ -310,8 +310,11 @@ export interface CycleScenariosTable {
   name: string;
   position: number;
   assumptions: Json<unknown>;
+  /** Who set the scenario; kept when it is carried into the next cycle. */
   updated_by: string;
   updated_at: Timestamp;
+  /** The cycle the list was carried from when this cycle started; null once a planner sets it. */
+  carried_from_cycle_id: Optional<number>;
 }
 
 export interface PlanFamilyResultsTable {

@@ -21,6 +21,7 @@ import * as dmChannels from './20261204T0400-dm-channels.js';
 import * as planRunOpeningStock from './20261204T1000-plan-run-opening-stock.js';
 import * as deviationFrozenBreakAt from './20261204T1100-deviation-frozen-break-at.js';
 import * as constraintResolvedBy from './20261204T1300-constraint-resolved-by.js';
+import * as scenariosCarried from './20261205T0900-scenarios-carried.js';
 
 export const migrations: Record<string, Migration> = {
   '20261122T0400-initial': initial,
@@ -41,4 +42,5 @@ export const migrations: Record<string, Migration> = {
   '20261204T1000-plan-run-opening-stock': planRunOpeningStock,
   '20261204T1100-deviation-frozen-break-at': deviationFrozenBreakAt,
   '20261204T1300-constraint-resolved-by': constraintResolvedBy,
+  '20261205T0900-scenarios-carried': scenariosCarried,
 };

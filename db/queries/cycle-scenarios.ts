@@ -1,16 +1,49 @@
 /** A cycle's scenarios as planners set them with `/sop scenario` (cycle_scenarios). */
 import type { ScenarioAssumptions } from '../../src/core/scenarios.js';
 import type { Db } from '../connect.js';
+import { firstOrNull } from './shared.js';
 
 /** The cycle's scenarios in their order; empty when none were set (the defaults apply). */
 export async function cycleScenarios(db: Db, cycleId: number): Promise<ScenarioAssumptions[]> {
+  return (await setScenarios(db, cycleId)).map((s) => s.assumptions);
+}
+
+/** A scenario of a cycle's list, with who set it and when. */
+export interface SetScenario {
+  readonly assumptions: ScenarioAssumptions;
+  readonly updatedBy: string;
+  readonly updatedAt: Date;
+}
+
+/** The cycle's scenarios in their order, with who set each; empty when none were set. */
+export async function setScenarios(db: Db, cycleId: number): Promise<SetScenario[]> {
   const rows = await db
     .selectFrom('cycle_scenarios')
-    .select(['assumptions'])
+    .select(['assumptions', 'updated_by', 'updated_at'])
     .where('cycle_id', '=', cycleId)
     .orderBy('position')
     .execute();
-  return rows.map((r) => r.assumptions as ScenarioAssumptions);
+  return rows.map((r) => ({
+    assumptions: r.assumptions as ScenarioAssumptions,
+    updatedBy: r.updated_by,
+    updatedAt: r.updated_at,
+  }));
+}
+
+/**
+ * The month of the cycle the cycle's list was carried from, or null: set in the cycle itself,
+ * or none (the defaults). A planner's change rewrites the whole list, so it is all or none.
+ */
+export async function scenariosCarriedFrom(db: Db, cycleId: number): Promise<string | null> {
+  const row = await firstOrNull(
+    db
+      .selectFrom('cycle_scenarios')
+      .innerJoin('cycles', 'cycles.id', 'cycle_scenarios.carried_from_cycle_id')
+      .select('cycles.month')
+      .where('cycle_scenarios.cycle_id', '=', cycleId)
+      .limit(1),
+  );
+  return row?.month ?? null;
 }
 
 /** Replaces the cycle's scenarios with `list` (the caller owns the transaction). */
@@ -34,4 +67,35 @@ export async function replaceCycleScenarios(
       })),
     )
     .execute();
+}
+
+/**
+ * Writes `list` as the scenarios of `cycleId`, carried from the cycle `fromCycleId`, each
+ * with who set it and when (the caller owns the transaction). A name already in the cycle is
+ * left as it is, so writing twice writes once. Returns how many rows were written.
+ */
+export async function insertCarriedScenarios(
+  trx: Db,
+  cycleId: number,
+  fromCycleId: number,
+  list: readonly SetScenario[],
+): Promise<number> {
+  if (list.length === 0) return 0;
+  const rows = await trx
+    .insertInto('cycle_scenarios')
+    .values(
+      list.map((s, position) => ({
+        cycle_id: cycleId,
+        name: s.assumptions.name,
+        position,
+        assumptions: JSON.stringify(s.assumptions),
+        updated_by: s.updatedBy,
+        updated_at: s.updatedAt,
+        carried_from_cycle_id: fromCycleId,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['cycle_id', 'name']).doNothing())
+    .returning('name')
+    .execute();
+  return rows.length;
 }

@@ -35,6 +35,7 @@ import { carryAdjustments } from './carry-over.js';
 import { deliverJobs, requestJob } from './outbox.js';
 import { closePollIn } from './polls.js';
 import { snapshotCycle } from './review.js';
+import { carryScenarios, type ScenarioCarry } from './scenario-carry.js';
 import { getSettings } from './settings.js';
 
 /** The phases' names as people read them (in core, so the vote's refusals name them too). */
@@ -65,13 +66,21 @@ export function adjustmentsOpen(phase: Phase): boolean {
 /** What the lifecycle needs (defined with the other deps, so polls and actions need not import this file). */
 export type { CycleDeps };
 
+/** A cycle just opened, with what it carried of the previous cycle's scenarios (null: none). */
+export type StartedCycle = CycleRow & { readonly carriedScenarios: ScenarioCarry | null };
+
 /**
  * Open the cycle for `month` with a deadline per phase (settings.phase_days, in working days
  * of the company's time zone from now), and request its deadline and nudge jobs and the
  * performance review with the cycle (the outbox). Its first plan comes from `/sop plan` or the
- * daily schedule. Refuses a second open cycle.
+ * daily schedule. The previous cycle's forecast adjustments (carry-over.ts) and scenarios
+ * (scenario-carry.ts) are carried into it in the same transaction. Refuses a second open cycle.
  */
-export async function startCycle(deps: CycleDeps, actor: string, month: string): Promise<CycleRow> {
+export async function startCycle(
+  deps: CycleDeps,
+  actor: string,
+  month: string,
+): Promise<StartedCycle> {
   if (!isPeriod(month)) {
     throw new ValidationError(`'${month}' is not a month; write it as YYYY-MM, e.g. 2027-01.`);
   }
@@ -101,6 +110,8 @@ export async function startCycle(deps: CycleDeps, actor: string, month: string):
     // The previous cycle's adjustments for months still ahead stay in the consensus.
     const previous = await previousCycle(trx, month);
     const carried = previous ? await carryAdjustments(trx, row, previous, settings) : [];
+    // And its scenarios, when it had its own (not the defaults).
+    const scenarios = previous ? await carryScenarios(trx, row, previous, settings, actor) : null;
     await audit(trx, {
       actor,
       action: 'cycle.start',
@@ -117,7 +128,7 @@ export async function startCycle(deps: CycleDeps, actor: string, month: string):
     jobs.push(await requestJob(trx, 'phase-announce', { cycleId: row.id, phase: row.phase }));
     // The cycle opens with the review of how the last adopted plan did.
     jobs.push(await requestJob(trx, 'review', { cycleId: row.id }));
-    return { row, jobs };
+    return { row: { ...row, carriedScenarios: scenarios }, jobs };
   });
   await deliverJobs(deps.db, deps.queue, { ids: cycle.jobs });
   return cycle.row;

@@ -6,7 +6,11 @@
 import type { Db } from '../../db/connect.js';
 import { audit } from '../../db/queries/audit.js';
 import { familyIds, resourceIds } from '../../db/queries/codes.js';
-import { cycleScenarios, replaceCycleScenarios } from '../../db/queries/cycle-scenarios.js';
+import {
+  cycleScenarios,
+  replaceCycleScenarios,
+  scenariosCarriedFrom,
+} from '../../db/queries/cycle-scenarios.js';
 import { lockCyclePhase } from '../../db/queries/cycles.js';
 import { matchCode } from '../../db/queries/shared.js';
 import type { WhatIf } from '../core/scenarios/what-if.js';
@@ -18,13 +22,21 @@ export interface CycleScenarioList {
   readonly scenarios: readonly ScenarioAssumptions[];
   /** True when the cycle has none of its own and the defaults apply. */
   readonly defaults: boolean;
+  /**
+   * The month of the cycle the list was carried from when this one started
+   * (src/services/scenario-carry.ts), until a planner changes it; else null.
+   */
+  readonly carriedFrom: string | null;
 }
 
 export async function listCycleScenarios(db: Db, cycleId: number): Promise<CycleScenarioList> {
-  const stored = await cycleScenarios(db, cycleId);
+  const [stored, carriedFrom] = await Promise.all([
+    cycleScenarios(db, cycleId),
+    scenariosCarriedFrom(db, cycleId),
+  ]);
   return stored.length > 0
-    ? { scenarios: stored, defaults: false }
-    : { scenarios: DEFAULT_SCENARIOS, defaults: true };
+    ? { scenarios: stored, defaults: false, carriedFrom }
+    : { scenarios: DEFAULT_SCENARIOS, defaults: true, carriedFrom: null };
 }
 
 /** Most scenarios a cycle may have (the vote shows one button each). */
@@ -85,46 +97,34 @@ function withCleanLabel(input: unknown): unknown {
 }
 
 /**
- * Adds or replaces one scenario (by name) in the cycle's list, starting from the defaults
- * when the cycle has none of its own. Saving the same scenario twice changes nothing. A bad
- * field (a schema issue, an unknown family or resource) throws ScenarioInvalid naming it; a
- * closed cycle is refused (`phase_closed`).
+ * `scenario` with each family and resource code it names as the company spells it (typed codes
+ * are read in any case, as `/forecast` reads them), and the codes the company has not (each
+ * with the field that names it, as `unknown family 'FAM-9'`). Saving a scenario refuses it
+ * when there is one; carrying it into the next cycle leaves it behind.
  */
-export async function setCycleScenario(
-  db: Db,
-  cycleId: number,
-  input: unknown,
-  by: string,
-): Promise<CycleScenarioList> {
-  let scenario: ScenarioAssumptions;
-  try {
-    [scenario] = parseScenarios([withCleanLabel(input)]) as [ScenarioAssumptions];
-  } catch (err) {
-    const issues = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues ?? [];
-    throw new ScenarioInvalid(
-      issues.map((i) => ({ path: i.path.slice(1).join('.') || 'scenario', message: i.message })),
-    );
-  }
-  const [families, resources] = await Promise.all([familyIds(db), resourceIds(db)]);
+export function scenarioInCompanyCodes(
+  scenario: ScenarioAssumptions,
+  codes: CompanyCodes,
+): { readonly scenario: ScenarioAssumptions; readonly unknown: readonly ScenarioIssue[] } {
   const unknown: ScenarioIssue[] = [];
-  /** The company's code for a typed one (any case, as /forecast reads it), or it as typed. */
+  /** The company's code for a typed one, or it as typed. */
   const code = (
-    codes: ReadonlyMap<string, number>,
+    known: ReadonlyMap<string, number>,
     what: 'family' | 'resource',
     path: string,
     typed: string,
   ): string => {
-    const hit = matchCode(codes, typed);
+    const hit = matchCode(known, typed);
     if (!hit) unknown.push({ path, message: `unknown ${what} '${typed}'` });
     return hit?.code ?? typed;
   };
   const family = (path: string, typed: string | null | undefined) =>
-    typeof typed === 'string' ? code(families, 'family', path, typed) : typed;
+    typeof typed === 'string' ? code(codes.families, 'family', path, typed) : typed;
   const resource = (path: string, typed: string | null | undefined) =>
-    typeof typed === 'string' ? code(resources, 'resource', path, typed) : typed;
+    typeof typed === 'string' ? code(codes.resources, 'resource', path, typed) : typed;
   const multipliers = scenario.familyMultipliers;
   const inv = scenario.capacityInvestment;
-  scenario = {
+  const named = {
     ...scenario,
     ...(multipliers && {
       familyMultipliers: Object.fromEntries(
@@ -156,7 +156,33 @@ export async function setCycleScenario(
       },
     }),
   } as ScenarioAssumptions;
-  if (unknown.length) throw new ScenarioInvalid(unknown);
+  return { scenario: named, unknown };
+}
+
+/**
+ * Adds or replaces one scenario (by name) in the cycle's list, starting from the defaults
+ * when the cycle has none of its own. Saving the same scenario twice changes nothing. A bad
+ * field (a schema issue, an unknown family or resource) throws ScenarioInvalid naming it; a
+ * closed cycle is refused (`phase_closed`).
+ */
+export async function setCycleScenario(
+  db: Db,
+  cycleId: number,
+  input: unknown,
+  by: string,
+): Promise<CycleScenarioList> {
+  let scenario: ScenarioAssumptions;
+  try {
+    [scenario] = parseScenarios([withCleanLabel(input)]) as [ScenarioAssumptions];
+  } catch (err) {
+    const issues = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues ?? [];
+    throw new ScenarioInvalid(
+      issues.map((i) => ({ path: i.path.slice(1).join('.') || 'scenario', message: i.message })),
+    );
+  }
+  const named = scenarioInCompanyCodes(scenario, await knownCodes(db));
+  if (named.unknown.length) throw new ScenarioInvalid(named.unknown);
+  scenario = named.scenario;
   return db.transaction().execute(async (trx) => {
     await refuseClosedCycle(trx, cycleId);
     const { scenarios } = await listCycleScenarios(trx, cycleId);
@@ -173,7 +199,7 @@ export async function setCycleScenario(
       entityId: cycleId,
       details: { scenario },
     });
-    return { scenarios: next, defaults: false };
+    return { scenarios: next, defaults: false, carriedFrom: null };
   });
 }
 
@@ -188,7 +214,7 @@ export async function resetCycleScenarios(
     await replaceCycleScenarios(trx, cycleId, [], by);
     await audit(trx, { actor: by, action: 'scenario.reset', entity: 'cycle', entityId: cycleId });
   });
-  return { scenarios: DEFAULT_SCENARIOS, defaults: true };
+  return { scenarios: DEFAULT_SCENARIOS, defaults: true, carriedFrom: null };
 }
 
 /** The family and resource codes the company has (code → id), to check the codes people type. */

@@ -1,6 +1,6 @@
 /** `/sop scenario`'s list: each scenario's levers in words, money with its currency. */
 import { describe, expect, it } from 'vitest';
-import { scenarioSummary } from '../../src/slack/presenters/scenario.js';
+import { carriedScenariosText, scenarioSummary } from '../../src/slack/presenters/scenario.js';
 
 describe('a scenario in words', () => {
   it('writes an investment’s cost as money', () => {
@@ -11,5 +11,69 @@ describe('a scenario in words', () => {
     });
     // 250,000 → "$250k", compact as in the vote and the charts.
     expect(text).toBe('plans for the consensus, +10% capacity on LINE-1 from 2027-04 for $250k');
+  });
+});
+
+describe('the scenarios carried into a new cycle, in words', () => {
+  it('says what was dropped, moved and left behind, with typed text escaped', () => {
+    const text = carriedScenariosText({
+      from: '2027-01',
+      carried: 1,
+      changed: [
+        {
+          label: 'Lines <b>',
+          notes: [
+            {
+              kind: 'window-ended',
+              lever: 'capacity',
+              target: 'LINE-1',
+              pct: -30,
+              from: '2026-11',
+              to: '2027-01',
+            },
+            {
+              kind: 'window-ended',
+              lever: 'demand',
+              target: null,
+              pct: 5,
+              from: null,
+              to: '2026-12',
+            },
+          ],
+        },
+      ],
+      leftBehind: [
+        {
+          name: 'old-fam',
+          label: 'Old & gone',
+          issues: [{ path: 'familyMultipliers.F<9>', message: "unknown family 'F<9>'" }],
+        },
+      ],
+    });
+    expect(text.split('\n')).toEqual([
+      '1 scenario carried from 2027-01 (`/sop scenario list`; `/sop scenario reset` returns to the defaults).',
+      '• *Lines &lt;b&gt;*: its capacity change LINE-1 -30% 2026-11..2027-01 is over, so it was dropped; its demand change all +5% ..2026-12 is over, so it was dropped.',
+      "• *Old &amp; gone* (`old-fam`) was not carried: unknown family 'F&lt;9&gt;'. Set it again with `/sop scenario set old-fam`.",
+    ]);
+  });
+
+  it('says the cycle starts on the defaults when nothing could be carried', () => {
+    expect(
+      carriedScenariosText({
+        from: '2027-01',
+        carried: 0,
+        changed: [],
+        leftBehind: [
+          {
+            name: 'press',
+            label: 'Press',
+            issues: [{ path: 'capacityChanges.0.resource', message: "unknown resource 'PRESS-9'" }],
+          },
+        ],
+      }).split('\n'),
+    ).toEqual([
+      'No scenario could be carried from 2027-01: this cycle starts on the defaults (`/sop scenario list`).',
+      "• *Press* (`press`) was not carried: unknown resource 'PRESS-9'. Set it again with `/sop scenario set press`.",
+    ]);
   });
 });

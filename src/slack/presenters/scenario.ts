@@ -5,10 +5,13 @@
  */
 import type { types } from '@slack/bolt';
 import { formatMoney } from '../../core/number-format.js';
+import type { CarryNote } from '../../core/scenarios/carry.js';
 import { MAX_SCENARIO_LABEL_CHARS } from '../../core/scenarios/schema.js';
 import type { ScenarioAssumptions } from '../../core/scenarios.js';
 import { readFreeText } from '../../core/text.js';
 import { decimalCommaAdvice, readTypedNumber } from '../../core/typed-number.js';
+import type { ScenarioCarry } from '../../services/scenario-carry.js';
+import type { CycleScenarioList } from '../../services/scenarios.js';
 import { clip, esc, mrkdwn, plain } from './format.js';
 
 export const SCENARIO_CALLBACK = 'scenario_submit';
@@ -22,6 +25,11 @@ export interface ScenarioModalMeta {
 
 const signed = (v: number): string => `${v >= 0 ? '+' : ''}${Number(v.toFixed(2))}%`;
 
+/** A change's months as they are typed: "2027-01..2027-03", "2027-04..", "..2027-02"; '' for all. */
+function monthWindow(from: string | null | undefined, to: string | null | undefined): string {
+  return from || to ? `${from ?? ''}..${to ?? ''}` : '';
+}
+
 /** One scenario's levers in one line of plain words. */
 export function scenarioSummary(a: ScenarioAssumptions): string {
   const parts: string[] = [];
@@ -30,9 +38,7 @@ export function scenarioSummary(a: ScenarioAssumptions): string {
     m === 1 ? 'plans for the consensus' : `plans for the consensus ${signed((m - 1) * 100)}`,
   );
   for (const d of a.demandChanges ?? [])
-    parts.push(
-      `demand ${d.family ?? 'all'} ${signed(d.pct)}${d.from ? ` ${d.from}..${d.to ?? ''}` : ''}`,
-    );
+    parts.push(`demand ${d.family ?? 'all'} ${signed(d.pct)} ${monthWindow(d.from, d.to)}`.trim());
   if (a.promotion)
     parts.push(
       `a promotion (price ${signed(a.promotion.pricePct)}, expected demand ${signed(a.promotion.upliftPct)})`,
@@ -58,11 +64,13 @@ export function scenarioSummary(a: ScenarioAssumptions): string {
 
 export function scenarioListText(
   month: string,
-  list: { readonly scenarios: readonly ScenarioAssumptions[]; readonly defaults: boolean },
+  list: Pick<CycleScenarioList, 'scenarios' | 'defaults' | 'carriedFrom'>,
 ): string {
   const head = list.defaults
     ? `Scenarios of ${month} (the defaults; \`/sop scenario set &lt;name&gt;\` changes one):`
-    : `Scenarios of ${month} (set for this cycle; \`/sop scenario reset\` goes back to the defaults):`;
+    : list.carriedFrom
+      ? `Scenarios of ${month} (carried from ${list.carriedFrom}; \`/sop scenario set &lt;name&gt;\` changes one, \`/sop scenario reset\` goes back to the defaults):`
+      : `Scenarios of ${month} (set for this cycle; \`/sop scenario reset\` goes back to the defaults):`;
   return clip(
     [
       head,
@@ -72,6 +80,33 @@ export function scenarioListText(
     ].join('\n'),
     3000,
   );
+}
+
+/** What changed in one scenario as it was carried (src/core/scenarios/carry.ts). */
+function carryNoteText(n: CarryNote): string {
+  if (n.kind === 'investment-start-passed')
+    return `its capacity investment was to start in ${n.was}, which has passed: it now starts in ${n.now}, the fourth month planned (the default)`;
+  return `its ${n.lever} change ${n.target ?? 'all'} ${signed(n.pct)} ${monthWindow(n.from, n.to)} is over, so it was dropped`;
+}
+
+/**
+ * The line of the cycle-start answer about the previous cycle's scenarios: how many came from
+ * which month and where to see or undo them, then what changed on the way and what stayed
+ * behind. Labels and codes are people's text: escaped.
+ */
+export function carriedScenariosText(c: ScenarioCarry): string {
+  const n = c.carried;
+  const lines = [
+    n > 0
+      ? `${n} ${n === 1 ? 'scenario' : 'scenarios'} carried from ${c.from} (\`/sop scenario list\`; \`/sop scenario reset\` returns to the defaults).`
+      : `No scenario could be carried from ${c.from}: this cycle starts on the defaults (\`/sop scenario list\`).`,
+    ...c.changed.map((s) => `• *${esc(s.label)}*: ${esc(s.notes.map(carryNoteText).join('; '))}.`),
+    ...c.leftBehind.map(
+      (s) =>
+        `• *${esc(s.label)}* (\`${s.name}\`) was not carried: ${esc(s.issues.map((i) => i.message).join('; '))}. Set it again with \`/sop scenario set ${s.name}\`.`,
+    ),
+  ];
+  return clip(lines.join('\n'), 3000);
 }
 
 const text = (

@@ -1,0 +1,93 @@
+/**
+ * A cycle's scenarios carry over to the next cycle, as its forecast adjustments do
+ * (carry-over.ts). A planner who tuned Cautious and added Promo-push in January finds them in
+ * February: when a cycle starts and the previous cycle had scenarios of its own, they are
+ * copied into it in the start's transaction, in their order, with their labels and
+ * assumptions, who set them and when, and `carried_from_cycle_id` naming the cycle they came
+ * from. `/sop scenario list` says so until a planner changes the list; `/sop scenario reset`
+ * goes back to the defaults. A previous cycle on the defaults carries nothing.
+ *
+ * What no longer fits the new cycle changes as it is carried, and the start's answer says it:
+ * a month window that has ended, or an investment whose first month has passed
+ * (src/core/scenarios/carry.ts); a scenario naming a family or resource the company no longer
+ * has is left behind, as saving it would be refused (`scenarioInCompanyCodes`).
+ */
+import type { Db } from '../../db/connect.js';
+import { audit } from '../../db/queries/audit.js';
+import {
+  cycleScenarios,
+  insertCarriedScenarios,
+  type SetScenario,
+  setScenarios,
+} from '../../db/queries/cycle-scenarios.js';
+import type { CycleRow, SettingsRow } from '../../db/schema.js';
+import { nextPeriods } from '../core/period.js';
+import { type CarryNote, carryScenario } from '../core/scenarios/carry.js';
+import { knownCodes, type ScenarioIssue, scenarioInCompanyCodes } from './scenarios.js';
+
+/** What starting a cycle did with the previous cycle's scenarios. */
+export interface ScenarioCarry {
+  /** The month of the cycle they came from. */
+  readonly from: string;
+  /** How many were carried (in the new cycle's list now). */
+  readonly carried: number;
+  /** The carried ones that changed on the way, with what changed. */
+  readonly changed: readonly {
+    readonly label: string;
+    readonly notes: readonly CarryNote[];
+  }[];
+  /** The ones not carried: they name a code the company no longer has. */
+  readonly leftBehind: readonly {
+    readonly name: string;
+    readonly label: string;
+    readonly issues: readonly ScenarioIssue[];
+  }[];
+}
+
+/**
+ * Copies the scenarios of `previous` into `cycle`, in `trx` (the transaction that opens the
+ * cycle), with its audit entry by `actor`. Null when there is nothing to carry: `previous`
+ * used the defaults, or `cycle` already has scenarios of its own (so a second call writes
+ * nothing).
+ */
+export async function carryScenarios(
+  trx: Db,
+  cycle: Pick<CycleRow, 'id' | 'month'>,
+  previous: Pick<CycleRow, 'id' | 'month'>,
+  settings: Pick<SettingsRow, 'horizon_months'>,
+  actor: string,
+): Promise<ScenarioCarry | null> {
+  const set = await setScenarios(trx, previous.id);
+  if (set.length === 0) return null;
+  if ((await cycleScenarios(trx, cycle.id)).length > 0) return null;
+  const periods = nextPeriods(cycle.month, settings.horizon_months);
+  const codes = await knownCodes(trx);
+  const kept: SetScenario[] = [];
+  const changed: ScenarioCarry['changed'][number][] = [];
+  const leftBehind: ScenarioCarry['leftBehind'][number][] = [];
+  for (const s of set) {
+    const { name, label } = s.assumptions;
+    const named = scenarioInCompanyCodes(s.assumptions, codes);
+    if (named.unknown.length > 0) {
+      leftBehind.push({ name, label, issues: named.unknown });
+      continue;
+    }
+    const { scenario, notes } = carryScenario(named.scenario, periods);
+    if (notes.length > 0) changed.push({ label, notes });
+    kept.push({ ...s, assumptions: scenario });
+  }
+  const carried = await insertCarriedScenarios(trx, cycle.id, previous.id, kept);
+  const result: ScenarioCarry = { from: previous.month, carried, changed, leftBehind };
+  await audit(trx, {
+    actor,
+    action: 'scenario.carry',
+    entity: 'cycle',
+    entityId: cycle.id,
+    details: {
+      fromCycleId: previous.id,
+      scenarios: kept.map((s) => s.assumptions.name),
+      ...result,
+    },
+  });
+  return result;
+}
