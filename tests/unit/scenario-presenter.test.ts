@@ -12,6 +12,22 @@ describe('a scenario in words', () => {
     // 250,000 → "$250k", compact as in the vote and the charts.
     expect(text).toBe('plans for the consensus, +10% capacity on LINE-1 from 2027-04 for $250k');
   });
+
+  it('writes the months of a demand change, even one that names only its last', () => {
+    const text = scenarioSummary({
+      name: 'spring',
+      label: 'Spring',
+      demandChanges: [
+        { family: 'FAM-1', pct: 5, to: '2027-02' },
+        { family: null, pct: -3, from: '2027-04', to: '2027-06' },
+        { family: 'FAM-2', pct: 10 },
+      ],
+    });
+    // Before: "demand FAM-1 +5%", as if every month.
+    expect(text).toBe(
+      'plans for the consensus, demand FAM-1 +5% ..2027-02, demand all -3% 2027-04..2027-06, demand FAM-2 +10%',
+    );
+  });
 });
 
 describe('the scenarios carried into a new cycle, in words', () => {
