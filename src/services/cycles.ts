@@ -88,6 +88,13 @@ export async function startCycle(
   const cycle = await deps.db.transaction().execute(async (trx) => {
     await lockCycleStart(trx);
     const open = await getOpenCycle(trx);
+    // The same month again is a double click or a second planner: it is open, as they asked.
+    if (open?.month === month) {
+      throw new SopError(
+        'conflict',
+        `Cycle ${month} is already open (phase: ${PHASE_LABEL[open.phase]}); nothing more to do. \`/sop status\` shows where it stands.`,
+      );
+    }
     if (open) {
       throw new SopError(
         'conflict',

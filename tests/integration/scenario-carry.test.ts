@@ -137,12 +137,15 @@ describe('starting the next cycle', () => {
         "• *Press* (`press`) was not carried: unknown resource 'PRESS-9'. Set it again with `/sop scenario set press`.",
       ].join('\n'),
     );
-    // The other click is told the cycle is open; it carries nothing.
+    // The other click is told the cycle is open, as asked, not to close it; it carries nothing.
     const other = await standin.waitFor(
-      () => standin.ephemeralsFor(PLANNER).find((e) => e.text.includes('is still open')),
+      () => standin.ephemeralsFor(PLANNER).find((e) => e.text.includes('is already open')),
       20_000,
     );
-    expect(other.text).toContain('Cycle 2027-02 is still open');
+    expect(other.text).toContain(
+      'Cycle 2027-02 is already open (phase: Data gathering); nothing more to do.',
+    );
+    expect(other.text).not.toContain('close it first');
     expect(standin.messagesIn('C_GENERAL').filter((m) => m.text.includes('2027-02*'))).toHaveLength(
       1,
     );
