@@ -1,6 +1,7 @@
 /**
  * `/sop vote [hours]` (planners, executives): post the scenario vote of the open cycle's
- * latest plan run, in the executive channel (or here when none is set).
+ * latest plan run, in the executive channel (or here when none is set). Only in the executive
+ * phase; `/sop vote mode|quorum` (admins) configure the next votes in any phase.
  */
 import { UsageError } from '../src/errors.js';
 import { requireOpenCycle } from '../src/services/cycles.js';
@@ -26,7 +27,8 @@ export const vote: SopSubcommand = {
   name: 'vote',
   usage:
     '/sop vote [hours open, default 48] | /sop vote mode open|anonymous | /sop vote quorum N|off',
-  summary: 'post the scenario vote (one button per scenario; only executives count)',
+  summary:
+    'post the scenario vote in the executive phase (one button per scenario; only executives count)',
   action: 'vote.start',
   async handle(ctx) {
     if (ctx.args[0] === 'mode' || ctx.args[0] === 'quorum') return configure(ctx);

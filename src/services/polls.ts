@@ -7,6 +7,7 @@
 import type { Db } from '../../db/connect.js';
 import { audit } from '../../db/queries/audit.js';
 import { cycleById } from '../../db/queries/cycle-inputs.js';
+import { lockCyclePhase } from '../../db/queries/cycles.js';
 import { decisionOfCycleSince, decisionOfPoll } from '../../db/queries/decisions.js';
 import { latestRun, runScenarios } from '../../db/queries/plan-runs.js';
 import {
@@ -85,6 +86,24 @@ export async function getPollView(db: Db, pollId: string): Promise<PollView> {
   };
 }
 
+/**
+ * Refuses (`phase_closed`) a vote outside the executive phase. Before it, the run a vote would
+ * be on is replaced by the cycle's own recomputes (entering supply review, entering pre-S&OP)
+ * while pre-S&OP builds and compares the scenarios; the executive meeting picks one.
+ */
+function refuseOutsideExecutive(cycle: Pick<CycleRow, 'month' | 'phase'>): void {
+  if (cycle.phase === 'executive') return;
+  if (cycle.phase === 'closed')
+    throw new SopError(
+      'phase_closed',
+      `Cycle ${cycle.month} is closed; there is nothing left to vote on.`,
+    );
+  throw new SopError(
+    'phase_closed',
+    `Cycle ${cycle.month} is in ${PHASE_LABEL[cycle.phase]}; the scenario vote opens in ${PHASE_LABEL.executive}, once pre-S&OP has compared the scenarios. A planner or admin moves the cycle on with \`/sop cycle next\`.`,
+  );
+}
+
 export interface CreatePollInput {
   readonly cycle: CycleRow;
   readonly createdBy: string;
@@ -94,9 +113,10 @@ export interface CreatePollInput {
 
 /**
  * Create the poll for the cycle's latest plan run (the same request twice gives the same
- * poll), and schedule its `poll-deadline` job. Refuses when a vote is already open, unless
- * that vote has no message (its post failed, or is under way): then it returns that vote
- * (`created: false`) for the caller to post its message under the same ledger key.
+ * poll), and schedule its `poll-deadline` job. Only in the executive phase (before it, the run
+ * is still being replaced). Refuses when a vote is already open, unless that vote has no
+ * message (its post failed, or is under way): then it returns that vote (`created: false`)
+ * for the caller to post its message under the same ledger key.
  */
 export async function createPoll(
   deps: CycleDeps,
@@ -106,12 +126,7 @@ export async function createPoll(
   const existing = await pollByKey(deps.db, key);
   if (existing) return { view: await getPollView(deps.db, existing.id), created: false };
   const { cycle } = input;
-  if (cycle.phase === 'closed') {
-    throw new SopError(
-      'phase_closed',
-      `Cycle ${cycle.month} is closed; there is nothing left to vote on.`,
-    );
-  }
+  refuseOutsideExecutive(cycle);
   const run = await latestRun(deps.db, cycle.id);
   if (!run) {
     throw new SopError(
@@ -132,6 +147,10 @@ export async function createPoll(
   const settings = await getSettings(deps.db);
   const poll = await deps.db.transaction().execute(async (trx) => {
     await lockPollCreation(trx, cycle.id);
+    // Share-locked until the vote is written: the cycle cannot close (and leave it open) meanwhile.
+    const current = await lockCyclePhase(trx, cycle.id);
+    if (!current) throw new SopError('not_found', `No cycle with id ${cycle.id}.`);
+    refuseOutsideExecutive(current);
     const open = await openPollOf(trx, cycle.id);
     // Nobody can see or close a vote without its message: post it rather than refuse.
     if (open && open.message_ts === null) return { id: open.id, deadlineJob: null };
