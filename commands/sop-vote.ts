@@ -1,7 +1,8 @@
 /**
  * `/sop vote [hours]` (planners, executives): post the scenario vote of the open cycle's
  * latest plan run, in the executive channel (or here when none is set). Only in the executive
- * phase; `/sop vote mode|quorum` (admins) configure the next votes in any phase.
+ * phase; an open vote on an older run is closed and replaced. `/sop vote mode|quorum` (admins)
+ * configure the next votes in any phase.
  */
 import { UsageError } from '../src/errors.js';
 import { requireOpenCycle } from '../src/services/cycles.js';
@@ -40,7 +41,7 @@ export const vote: SopSubcommand = {
       );
     const { db } = ctx.deps;
     const cycle = await requireOpenCycle(db);
-    const { view } = await createPoll(ctx.deps, {
+    const { view, replaced } = await createPoll(ctx.deps, {
       cycle,
       createdBy: ctx.member.userId,
       requestKey: ctx.requestKey,
@@ -84,9 +85,12 @@ export const vote: SopSubcommand = {
       view.poll.created_by === ctx.member.userId
         ? 'you chair it'
         : `<@${view.poll.created_by}> chairs it`;
+    const instead = replaced
+      ? ` It replaces vote ${replaced.id}, whose plan run ${replaced.runId} was out of date.`
+      : '';
     await ctx.respond({
       response_type: 'ephemeral',
-      text: `${msg.inDm ? `${MOVED_TO_DM} ` : ''}Vote ${view.poll.id} is open in <#${msg.channel}> with ${view.options.length} scenarios; ${chair} (Close button).`,
+      text: `${msg.inDm ? `${MOVED_TO_DM} ` : ''}Vote ${view.poll.id} is open in <#${msg.channel}> with ${view.options.length} scenarios; ${chair} (Close button).${instead}`,
     });
   },
 };

@@ -39,6 +39,7 @@ import {
 } from '../src/slack/presenters/decision.js';
 import {
   DECISION_OPEN,
+  outcomeText,
   tradeOffs,
   VOTE_CAST,
   VOTE_CLOSE,
@@ -185,17 +186,20 @@ export function register(app: App, deps: AppDeps): void {
         { pollId, by: body.user.id, reason: 'chair' },
         deps.clock.now(),
       );
-      if (!view.decision)
-        await client.views.open({
-          trigger_id: body.trigger_id,
-          view: await modalFor(deps.db, view),
-        });
-      else
+      if (view.decision)
         await tellPrivately(
           client,
           body,
           `Decision ${view.decision.id} is already recorded for this vote; there is nothing left to decide.`,
         );
+      else if (view.replacedBy)
+        // No decision form on figures a newer run has replaced.
+        await tellPrivately(client, body, outcomeText(view));
+      else
+        await client.views.open({
+          trigger_id: body.trigger_id,
+          view: await modalFor(deps.db, view),
+        });
       await refreshPollMessage(client, deps.db, pollId);
     } catch (err) {
       await tellUser(client, body, err, deps.logger);

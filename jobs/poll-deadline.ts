@@ -1,7 +1,7 @@
 /**
  * `poll-deadline`: close the vote at its deadline, show the outcome, and ask the chair to
- * decide, unless the chair closed it or the cycle has closed (its decision can no longer be
- * recorded).
+ * decide, unless the chair closed it, the cycle has closed (its decision can no longer be
+ * recorded) or a newer plan run replaced the one it is on (its figures are out of date).
  */
 import { requireCycle } from '../src/services/cycles.js';
 import { promptChair, refreshPollMessage } from '../src/services/meeting-posts.js';
@@ -16,7 +16,12 @@ export const pollDeadline: Processor<'poll-deadline'> = async (p, ctx) => {
   );
   const view = await refreshPollMessage(ctx.slack, ctx.db, p.pollId);
   const cycle = await requireCycle(ctx.db, view.poll.cycle_id);
-  if (view.poll.close_reason !== 'chair' && !view.decision && cycle.phase !== 'closed')
+  if (
+    view.poll.close_reason !== 'chair' &&
+    !view.decision &&
+    cycle.phase !== 'closed' &&
+    view.replacedBy === null
+  )
     await promptChair(ctx.slack, ctx.db, view);
   return { closedNow };
 };

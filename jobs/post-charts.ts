@@ -9,6 +9,10 @@
  * run's chart key then names that post (the vote shows the chart of its run). A thread that
  * asked for the run always gets its headline and charts, under keys of that thread: a run
  * reused for a second request answers in the second thread too.
+ *
+ * A run newer than the one the cycle's open vote is on makes that vote's figures out of date:
+ * before the charts, the vote's message is redrawn with a warning and its thread is told, once
+ * per vote and run (`noticeReplacedRun`).
  */
 import { createHash } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
@@ -16,6 +20,7 @@ import { runScenarios } from '../db/queries/plan-runs.js';
 import { renderChart } from '../src/charts/render.js';
 import { runStaleStock } from '../src/core/supply/from-company.js';
 import { authorsOf, loadRunCharts, withAuthorNames } from '../src/services/chart-data.js';
+import { noticeReplacedRun } from '../src/services/meeting-posts.js';
 import { zeroFilledFamilies } from '../src/services/planning-baseline.js';
 import { planCharts } from '../src/services/run-charts.js';
 import { getSettings } from '../src/services/settings.js';
@@ -43,6 +48,12 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
   const { fontDir } = ctx.worker;
   const loaded = await loadRunCharts(ctx.db, p.runId, { maxFamilies: 3 });
   if (!loaded) throw new UnrecoverableError(`post-charts: plan run ${p.runId} does not exist`);
+  // An open vote on an older run is told first: its figures are out of date.
+  const cycleId = loaded.run.cycle_id;
+  const stale =
+    cycleId === null ? null : await noticeReplacedRun(ctx.slack, ctx.db, cycleId, p.runId);
+  if (stale)
+    ctx.logger.info({ runId: p.runId, ...stale }, 'open vote told its plan run was replaced');
   // Charts show people by name: a picture cannot render a <@U…> mention.
   const nameOf = await userNamesFor(ctx.db, ctx.slack, ctx.logger).names(authorsOf(loaded));
   const data = withAuthorNames(loaded, nameOf);

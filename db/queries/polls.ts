@@ -65,11 +65,11 @@ export async function lockPollCreation(trx: Db, cycleId: number): Promise<void> 
 export async function openPollOf(
   db: Db,
   cycleId: number,
-): Promise<{ id: string; message_ts: string | null } | null> {
+): Promise<{ id: string; run_id: string; message_ts: string | null } | null> {
   return firstOrNull(
     db
       .selectFrom('polls')
-      .select(['id', 'message_ts'])
+      .select(['id', 'run_id', 'message_ts'])
       .where('cycle_id', '=', cycleId)
       .where('status', '=', 'open'),
   );

@@ -128,3 +128,13 @@ export function decidedHow(vote: DecisionVote | null, by: string): string {
   if (vote.forIt === vote.topOther) return `recorded by ${by} after a tied vote (${share})`;
   return `recorded by ${by} against the executives' vote (${share})`;
 }
+
+/**
+ * What a vote says once a newer plan run of its cycle exists (`newer` replaced `older`, the run
+ * the vote is on): its figures are out of date, so it takes no more votes, and a new vote
+ * (`/sop vote`, which closes this one) is on the latest run. One wording for the vote message,
+ * its thread and a refused click.
+ */
+export function replacedRunNotice(newer: string, older: string): string {
+  return `Plan run ${newer} replaced run ${older}, which this vote is on; its figures are out of date, so the vote takes no more votes. \`/sop vote\` starts a new vote on the latest run and closes this one.`;
+}

@@ -8,7 +8,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
 import { decisionContext } from '../../db/queries/decisions.js';
-import { decisionVoteOf } from '../core/vote.js';
+import { openPollOf } from '../../db/queries/polls.js';
+import { decisionVoteOf, replacedRunNotice } from '../core/vote.js';
 import { ledgerEntry, postMessageOnce } from '../slack/post-ledger.js';
 import { actionDm } from '../slack/presenters/actions.js';
 import { type Adoption, decisionLogMessage } from '../slack/presenters/decision.js';
@@ -18,7 +19,7 @@ import { notifyOwners } from './actions.js';
 import { requireCycle } from './cycles.js';
 import { listDecisions } from './decisions.js';
 import { buildPack } from './pack.js';
-import { getPollView, type PollView } from './polls.js';
+import { getPollView, isNewerRun, type PollView } from './polls.js';
 import { dmOnce, postOnce } from './reminders.js';
 import { getSettings } from './settings.js';
 
@@ -39,6 +40,35 @@ export async function refreshPollMessage(
     });
   }
   return view;
+}
+
+/**
+ * Tell the cycle's open vote that plan run `runId` replaced the run it is on: its message is
+ * redrawn (the warning, no vote buttons), and its thread is told once per vote and run (ledger
+ * `poll:<id>:replaced:<run>`). The job that announces a finished run (post-charts) calls it.
+ * Null when there is no open vote on an older run; else the vote, and whether this call posted.
+ */
+export async function noticeReplacedRun(
+  slack: WebClient,
+  db: Db,
+  cycleId: number,
+  runId: string,
+): Promise<{ pollId: string; posted: boolean } | null> {
+  const open = await openPollOf(db, cycleId);
+  if (!open || !isNewerRun(runId, open.run_id)) return null;
+  const view = await refreshPollMessage(slack, db, open.id);
+  const { channel_id: channel, message_ts: ts } = view.poll;
+  // A vote without its message shows the warning when `/sop vote` posts it.
+  if (!channel || !ts) return { pollId: open.id, posted: false };
+  const sent = await postOnce(
+    slack,
+    db,
+    `poll:${open.id}:replaced:${runId}`,
+    channel,
+    { text: `:warning: ${replacedRunNotice(runId, open.run_id)}` },
+    ts,
+  );
+  return { pollId: open.id, posted: sent !== null };
 }
 
 /** DM the chair (once) a button that opens the decision modal. */

@@ -30,7 +30,7 @@ import {
 } from '../../db/queries/polls.js';
 import type { CycleRow, DecisionRow, PollRow } from '../../db/schema.js';
 import { PHASE_LABEL } from '../core/cycle.js';
-import { type Tally, tally } from '../core/vote.js';
+import { replacedRunNotice, type Tally, tally } from '../core/vote.js';
 import type { CycleDeps } from '../deps.js';
 import { SopError } from '../errors.js';
 import { ledgerEntry } from '../slack/post-ledger.js';
@@ -51,6 +51,11 @@ export interface PollView {
   readonly chartFileId: string | null;
   /** The company's time zone (settings), for the close time's fallback text. */
   readonly timezone: string;
+  /**
+   * The cycle's latest plan run when it is newer than the vote's (it replaced the run the vote
+   * is on, whose figures are then out of date), else null.
+   */
+  readonly replacedBy: string | null;
 }
 
 export const DEFAULT_POLL_HOURS = 48;
@@ -83,7 +88,19 @@ export async function getPollView(db: Db, pollId: string): Promise<PollView> {
     decision,
     chartFileId: chart?.ts ? chart.fileId : null,
     timezone,
+    replacedBy: await runReplacing(db, poll.cycle_id, poll.run_id),
   };
+}
+
+/** True when plan run `newer` was written after run `older` (run ids grow with each run). */
+export function isNewerRun(newer: string, older: string): boolean {
+  return BigInt(newer) > BigInt(older);
+}
+
+/** The cycle's latest plan run when it is newer than `runId` (it replaced that run), else null. */
+async function runReplacing(db: Db, cycleId: number, runId: string): Promise<string | null> {
+  const latest = await latestRun(db, cycleId);
+  return latest && isNewerRun(latest.id, runId) ? latest.id : null;
 }
 
 /**
@@ -111,20 +128,29 @@ export interface CreatePollInput {
   readonly hours?: number;
 }
 
+/** The open vote a new one replaced: its plan run was out of date. */
+export interface ReplacedPoll {
+  readonly id: string;
+  readonly runId: string;
+}
+
 /**
  * Create the poll for the cycle's latest plan run (the same request twice gives the same
  * poll), and schedule its `poll-deadline` job. Only in the executive phase (before it, the run
  * is still being replaced). Refuses when a vote is already open, unless that vote has no
  * message (its post failed, or is under way): then it returns that vote (`created: false`)
- * for the caller to post its message under the same ledger key.
+ * for the caller to post its message under the same ledger key. An open vote on an older run
+ * (its figures out of date) is closed (`replaced`) in the new vote's transaction, and named in
+ * `replaced`.
  */
 export async function createPoll(
   deps: CycleDeps,
   input: CreatePollInput,
-): Promise<{ view: PollView; created: boolean }> {
+): Promise<{ view: PollView; created: boolean; replaced: ReplacedPoll | null }> {
   const key = `poll:${input.requestKey}`;
   const existing = await pollByKey(deps.db, key);
-  if (existing) return { view: await getPollView(deps.db, existing.id), created: false };
+  if (existing)
+    return { view: await getPollView(deps.db, existing.id), created: false, replaced: null };
   const { cycle } = input;
   refuseOutsideExecutive(cycle);
   const run = await latestRun(deps.db, cycle.id);
@@ -152,9 +178,17 @@ export async function createPoll(
     if (!current) throw new SopError('not_found', `No cycle with id ${cycle.id}.`);
     refuseOutsideExecutive(current);
     const open = await openPollOf(trx, cycle.id);
-    // Nobody can see or close a vote without its message: post it rather than refuse.
-    if (open && open.message_ts === null) return { id: open.id, deadlineJob: null };
-    if (open) {
+    const jobs: string[] = [];
+    let replaced: ReplacedPoll | null = null;
+    if (open && isNewerRun(run.id, open.run_id)) {
+      // Its figures are out of date: the new vote, on the latest run, takes its place.
+      await closePollIn(trx, { pollId: open.id, by: input.createdBy, reason: 'replaced' }, now);
+      jobs.push(await requestJob(trx, 'poll-refresh', { pollId: open.id }, { debounceMs: 250 }));
+      replaced = { id: open.id, runId: open.run_id };
+    } else if (open && open.message_ts === null) {
+      // Nobody can see or close a vote without its message: post it rather than refuse.
+      return { id: open.id, jobs, replaced, created: false };
+    } else if (open) {
       throw new SopError(
         'conflict',
         `A vote is already open for ${cycle.month} (vote ${open.id}); its chair closes it with the Close button.`,
@@ -187,20 +221,20 @@ export async function createPoll(
         mode: settings.vote_mode,
         quorum: settings.vote_quorum,
         closesAt: closesAt.toISOString(),
+        ...(replaced ? { replacedPoll: replaced.id } : {}),
       },
     });
-    const deadlineJob = await requestJob(
-      trx,
-      'poll-deadline',
-      { pollId: row.id },
-      { delayMs: hours * 3600_000 },
+    jobs.push(
+      await requestJob(trx, 'poll-deadline', { pollId: row.id }, { delayMs: hours * 3600_000 }),
     );
-    return { id: row.id, deadlineJob };
+    return { id: row.id, jobs, replaced, created: true };
   });
-  if (poll.deadlineJob === null)
-    return { view: await getPollView(deps.db, poll.id), created: false };
-  await deliverJobs(deps.db, deps.queue, { ids: [poll.deadlineJob] });
-  return { view: await getPollView(deps.db, poll.id), created: true };
+  if (poll.jobs.length > 0) await deliverJobs(deps.db, deps.queue, { ids: poll.jobs });
+  return {
+    view: await getPollView(deps.db, poll.id),
+    created: poll.created,
+    replaced: poll.replaced,
+  };
 }
 
 export async function attachPollMessage(
@@ -250,6 +284,12 @@ export async function castVote(
         `Cycle ${cycle.month} is closed; its vote no longer takes votes. A planner or admin starts the next cycle with \`/sop cycle start\`.`,
       );
     }
+    if (poll.status !== 'open' && poll.close_reason === 'replaced') {
+      throw new SopError(
+        'phase_closed',
+        `Vote ${poll.id} is closed, so it takes no more votes: its figures were out of date, and a new vote on the latest plan run took its place.`,
+      );
+    }
     if (poll.status !== 'open') {
       // Why, and what happens next: the cycle's phase, and who moves things on.
       const decided = await decisionOfPoll(trx, poll.id);
@@ -264,6 +304,10 @@ export async function castVote(
         `Vote ${poll.id} is closed, so it takes no more votes.${phase}`,
       );
     }
+    // Executives never vote on figures a newer plan run has replaced.
+    const replacedBy = await runReplacing(trx, poll.cycle_id, poll.run_id);
+    if (replacedBy !== null)
+      throw new SopError('phase_closed', replacedRunNotice(replacedBy, poll.run_id));
     const option = await optionLabel(trx, input.pollId, input.scenarioId);
     if (option === null) {
       throw new SopError(
@@ -309,9 +353,10 @@ export async function castVote(
 
 /**
  * `cycle`: the cycle was closed while its vote was open (services/cycles.ts). `decided`: a
- * decision was recorded while it was open (services/decisions.ts), and settles it.
+ * decision was recorded while it was open (services/decisions.ts), and settles it. `replaced`:
+ * a newer plan run made its figures out of date, and `/sop vote` opened a vote on it instead.
  */
-export type CloseReason = 'chair' | 'quorum' | 'deadline' | 'cycle' | 'decided';
+export type CloseReason = 'chair' | 'quorum' | 'deadline' | 'cycle' | 'decided' | 'replaced';
 
 export interface ClosePollInput {
   readonly pollId: string;

@@ -1,13 +1,17 @@
 /**
  * Executives never vote on figures that are out of date. `/sop vote` opens only in the
  * executive phase (before it, the cycle's own recomputes replace the run a vote would be on);
- * `/sop vote mode|quorum` still configure the next votes in any phase. The real bot over HTTP,
+ * `/sop vote mode|quorum` still configure the next votes in any phase. A plan run that
+ * finishes while a vote is open on an older run of the cycle is announced on the vote: its
+ * message is redrawn with a warning and without vote buttons, its thread is told once per vote
+ * and run (however often the announcing job runs), a click on the old figures is refused, and
+ * `/sop vote` replaces the out-of-date vote with one on the latest run. The real bot over HTTP,
  * the Slack stand-in, real Postgres and Redis, and the production worker runtime on the posts
  * and notifications queues.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
-import type { Standin } from '../../src/slack-standin/index.js';
+import type { SentRequest, Standin } from '../../src/slack-standin/index.js';
 import { insertCycle } from '../helpers/db.js';
 import { planFile } from '../helpers/plan-files.js';
 import { insertFamilies, insertRun, SCENARIOS, testClock, useHarness } from './meeting-fixture.js';
@@ -116,5 +120,76 @@ describe('/sop vote before the executive phase', () => {
     expect(poll).toMatchObject({ id: '1', run_id: '1', status: 'open', quorum: 2 });
     expect(poll!.message_ts).not.toBeNull();
     expect(blocksOf(poll!.message_ts!)).toContain('vote_cast_1');
+  });
+});
+
+describe('a plan run finishing while the vote is open on an older run', () => {
+  const notice =
+    ':warning: Plan run 2 replaced run 1, which this vote is on; its figures are out of date, so the vote takes no more votes. `/sop vote` starts a new vote on the latest run and closes this one.';
+  const noticesIn = (ts: string) =>
+    standin.threadReplies('C_EXEC', ts).filter((m) => m.text.includes('replaced run'));
+
+  it('refuses clicks on the old figures, tells the vote once however often the run is announced, and `/sop vote` replaces the vote', async () => {
+    const ts = (await polls())[0]!.message_ts!;
+    expect(
+      await answer(EXEC1, () => h.driver.clickButton('C_EXEC', ts, 'vote_cast_1', { user: EXEC1 })),
+    ).toContain('is counted');
+
+    // `/sop plan` or a capacity update in the executive phase: the plan job writes run 2.
+    expect((await writeRun('after-the-vote')).runId).toBe('2');
+    // A client still showing the buttons: the click on run 1's figures is refused.
+    let click: SentRequest | undefined;
+    expect(
+      await answer(EXEC2, async () => {
+        click = (await h.driver.clickButton('C_EXEC', ts, 'vote_cast_2', { user: EXEC2 })).request;
+      }),
+    ).toBe(notice);
+    expect(
+      await db.selectFrom('votes').select('voter').where('counted', '=', true).execute(),
+    ).toEqual([{ voter: EXEC1 }]);
+
+    // The job that announces run 2 (post-charts) tells the vote; run again (a retry), and
+    // again (redelivered), it tells it nothing more.
+    const charts = { runId: '2', charts: ['scenarios' as const] };
+    await h.finished('posts', await h.queues.enqueue('post-charts', charts));
+    await h.runAgain('post-charts', charts, 'posts');
+    await h.runAgain('post-charts', charts, 'posts');
+    // Before the fix: no word in the vote's thread, and its buttons stayed.
+    expect(noticesIn(ts).map((m) => m.text)).toEqual([notice]);
+    const redrawn = blocksOf(ts);
+    expect(redrawn).toContain('Plan run 2 replaced run 1');
+    expect(redrawn).not.toContain('vote_cast_');
+    expect(redrawn).toContain('vote_close');
+
+    // `/sop vote` closes the out-of-date vote and opens one on run 2.
+    expect(await answer(PLANNER, () => h.sop(PLANNER, 'vote 24'))).toBe(
+      'Vote 2 is open in <#C_EXEC> with 3 scenarios; you chair it (Close button). It replaces vote 1, whose plan run 1 was out of date.',
+    );
+    const [old, fresh] = await polls();
+    expect(old).toMatchObject({ status: 'closed', close_reason: 'replaced', closed_by: PLANNER });
+    expect(fresh).toMatchObject({ id: '2', run_id: '2', status: 'open' });
+    await waitFor(() => blocksOf(ts).includes('started a new vote'));
+    // The refused click delivered again: the old vote is closed, and says why.
+    expect(await answer(EXEC2, () => h.driver.resend(click!))).toBe(
+      ':warning: Vote 1 is closed, so it takes no more votes: its figures were out of date, and a new vote on the latest plan run took its place.',
+    );
+    expect(blocksOf(ts)).toContain(
+      'Vote closed (<@U_PLAN> started a new vote on the latest plan run). Most votes: *Central*. Its figures are out of date: plan run 2 replaced run 1.',
+    );
+    expect(fresh!.message_ts).not.toBeNull();
+    expect(blocksOf(fresh!.message_ts!)).toContain('vote_cast_1');
+
+    // Run 2 announced once more: the new vote is on it, so nothing is said anywhere.
+    await h.runAgain('post-charts', charts, 'posts');
+    expect(noticesIn(ts)).toHaveLength(1);
+    expect(noticesIn(fresh!.message_ts!)).toEqual([]);
+
+    // The replaced vote's deadline asks its chair for no decision on run 1's figures.
+    await h.comeDue('poll-deadline', { pollId: '1' }, 'notifications');
+    expect(
+      standin
+        .messagesIn(`D_${PLANNER}`)
+        .filter((m) => JSON.stringify(m.blocks ?? []).includes('decision_open')),
+    ).toEqual([]);
   });
 });

@@ -51,6 +51,7 @@ const view = (p: PollRow): PollView => ({
   ),
   decision: null,
   chartFileId: null,
+  replacedBy: null,
   timezone: 'UTC',
 });
 
@@ -88,6 +89,37 @@ describe('vote presenters', () => {
     );
     expect(atDeadline.text).toMatch(/^:lock: Vote closed \(the cycle closed at its deadline\)\./);
     expect(atDeadline.text).not.toContain('Decision pending');
+  });
+
+  it('a vote whose plan run was replaced warns, offers no vote buttons, and asks for no decision', () => {
+    // Poll 7 is on run 3; run 5 replaced it.
+    const open = voteMessage({ ...view(poll()), replacedBy: '5' });
+    expect(validateBlocks(open.blocks, 'message')).toEqual([]);
+    const json = JSON.stringify(open.blocks);
+    expect(json).not.toContain('vote_cast_');
+    expect(json).toContain('"action_id":"vote_close"');
+    const warning =
+      ':warning: Plan run 5 replaced run 3, which this vote is on; its figures are out of date, so the vote takes no more votes. `/sop vote` starts a new vote on the latest run and closes this one.';
+    expect(open.blocks).toContainEqual({
+      type: 'section',
+      text: { type: 'mrkdwn', text: warning },
+    });
+    expect(open.text).toBe(warning);
+
+    const closedByChair = voteMessage({
+      ...view(poll({ status: 'closed', close_reason: 'chair', closed_by: 'U_CHAIR' })),
+      replacedBy: '5',
+    });
+    expect(closedByChair.text).toBe(
+      ':lock: Vote closed (closed by <@U_CHAIR>). Most votes: *Scenario 1 with a long label that goes on and on and on and on and on*. Its figures are out of date: plan run 5 replaced run 3. `/sop vote` starts a new vote on the latest run.',
+    );
+    const replaced = voteMessage({
+      ...view(poll({ status: 'closed', close_reason: 'replaced', closed_by: 'U_PLAN' })),
+      replacedBy: '5',
+    });
+    expect(replaced.text).toBe(
+      ':lock: Vote closed (<@U_PLAN> started a new vote on the latest plan run). Most votes: *Scenario 1 with a long label that goes on and on and on and on and on*. Its figures are out of date: plan run 5 replaced run 3.',
+    );
   });
 
   it('shows the run scenario chart above the grid when it was uploaded', () => {

@@ -7,6 +7,7 @@ import type { types } from '@slack/bolt';
 import type { PollOptionRow } from '../../../db/queries/polls.js';
 import { formatMoney } from '../../core/number-format.js';
 import { BAD_CASE_WORDS, tradeOffSentences } from '../../core/scenarios/trade-off.js';
+import { replacedRunNotice } from '../../core/vote.js';
 import type { PollView } from '../../services/polls.js';
 import { clip, esc, fmtQty, mrkdwn, plain, slackDate } from './format.js';
 
@@ -80,7 +81,9 @@ export function outcomeText(v: PollView): string {
             : `<@${v.poll.closed_by}> closed the cycle`
           : v.poll.close_reason === 'decided'
             ? `<@${v.poll.closed_by}> recorded the decision`
-            : `closed by <@${v.poll.closed_by}>`;
+            : v.poll.close_reason === 'replaced'
+              ? `<@${v.poll.closed_by}> started a new vote on the latest plan run`
+              : `closed by <@${v.poll.closed_by}>`;
   const winner = v.tally.winner
     ? v.tally.options.find((o) => o.id === v.tally.winner)?.label
     : null;
@@ -97,6 +100,12 @@ export function outcomeText(v: PollView): string {
   }
   if (v.poll.close_reason === 'cycle')
     return `:lock: Vote closed (${why}). ${lead} No decision was recorded: the cycle closed without one.`;
+  // No decision is asked for on figures a newer run has replaced.
+  if (v.replacedBy) {
+    const next =
+      v.poll.close_reason === 'replaced' ? '' : ' `/sop vote` starts a new vote on the latest run.';
+    return `:lock: Vote closed (${why}). ${lead} Its figures are out of date: plan run ${v.replacedBy} replaced run ${v.poll.run_id}.${next}`;
+  }
   return `:lock: Vote closed (${why}). ${lead} Decision pending from the chair <@${v.poll.created_by}>.`;
 }
 
@@ -138,12 +147,19 @@ export function voteMessage(v: PollView): { text: string; blocks: types.KnownBlo
       });
   });
   blocks.push({ type: 'divider' }, { type: 'section', text: mrkdwn(clip(tallyText(v), 3000)) });
+  // A newer run replaced the one this vote is on: no buttons to vote on its figures.
+  const replaced = open && v.replacedBy ? v.replacedBy : null;
+  if (replaced)
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(`:warning: ${replacedRunNotice(replaced, v.poll.run_id)}`),
+    });
   if (open) {
     blocks.push({
       type: 'actions',
       block_id: 'vote_buttons',
       elements: [
-        ...v.options.slice(0, 20).map((o) => ({
+        ...(replaced ? [] : v.options.slice(0, 20)).map((o) => ({
           type: 'button' as const,
           action_id: `${VOTE_CAST}_${o.position}`,
           text: plain(clip(o.label, 75)),
@@ -167,9 +183,11 @@ export function voteMessage(v: PollView): { text: string; blocks: types.KnownBlo
   } else {
     blocks.push({ type: 'section', text: mrkdwn(clip(outcomeText(v), 3000)) });
   }
-  const text = open
-    ? `Scenario vote for the cycle: ${esc(v.options.map((o) => o.label).join(', '))}`
-    : outcomeText(v);
+  const text = replaced
+    ? `:warning: ${replacedRunNotice(replaced, v.poll.run_id)}`
+    : open
+      ? `Scenario vote for the cycle: ${esc(v.options.map((o) => o.label).join(', '))}`
+      : outcomeText(v);
   return { text, blocks };
 }
 
