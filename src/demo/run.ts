@@ -35,6 +35,7 @@ import { createDriver, type Driver, type Standin, startStandin } from '../slack-
 import { startWorker } from '../worker.js';
 import { LOOP_MONTHS, playLoop, writePack } from './loop.js';
 import { writePage } from './page.js';
+import { scenarioSummary } from './summary.js';
 import { renderTranscript } from './transcript.js';
 
 export interface DemoOptions {
@@ -470,22 +471,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     );
     // The first cycle's decision and its actions (later ones are in the packs).
     const decision = await firstDecision(db);
-    log('\nScenarios of the latest plan run:');
-    for (const s of await latestRunScenarios(db)) {
-      const k = s.kpis;
-      const fill = typeof k.fillRate === 'number' ? `${(k.fillRate * 100).toFixed(1)}%` : 'n/a';
-      const peak =
-        typeof k.peakUtilisation === 'number' ? `${(k.peakUtilisation * 100).toFixed(0)}%` : 'n/a';
-      const money = (v: number | null | undefined) =>
-        typeof v === 'number'
-          ? Math.round(v).toLocaleString('en-US').padStart(14)
-          : 'n/a'.padStart(14);
-      const risk =
-        typeof k.serviceAtRisk === 'number' ? `${(k.serviceAtRisk * 100).toFixed(1)}%` : 'n/a';
-      log(
-        `  ${s.label.padEnd(12)} ${s.status.padEnd(10)} margin ${money(k.grossMargin)}  expected ${money(k.expectedMargin)}  fill rate ${fill} (at risk ${risk})  cash at P10 ${money(k.cashFlowP10)}  peak utilisation ${peak}`,
-      );
-    }
+    log('');
+    for (const line of scenarioSummary(await latestRunScenarios(db))) log(line);
     const result: DemoResult = {
       database: dbName,
       planRuns: await count('plan_runs'),

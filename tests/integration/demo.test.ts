@@ -113,6 +113,28 @@ describe('npm run demo', () => {
     );
     expect(left.rowCount).toBe(0);
     expect(lines.join('\n')).toContain('Decision: Central adopted, 2 follow-up actions');
+    // The closing grid says what the pack says, in its words and its money: expected and bad
+    // case, never "P10" or the fill rate at forecast demand (100% for nearly every plan).
+    expect(lines).toContain(
+      'Scenarios of the latest plan run, each against the same demand samples (in a bad case, 1 demand outcome in 10 does worse):',
+    );
+    const grid = lines.filter((l) => /^ {2}(Central|Cautious|Ambitious) /.test(l));
+    expect(grid.map((l) => l.trim().split(' ')[0])).toEqual(['Central', 'Cautious', 'Ambitious']);
+    for (const l of grid) {
+      expect(l).toMatch(
+        /^ {2}\w+ +expected margin −?\$[\d.]+[kMB]?, −?\$[\d.]+[kMB]? in a bad case; +fills \d+\.\d% expected, \d+\.\d% in a bad case; +cash −?\$[\d.]+[kMB]? in a bad case; +peak utilisation \d+\.\d%$/,
+      );
+      expect(l).not.toMatch(/P10|at risk|fill rate|\d{1,3},\d{3},\d{3}/);
+    }
+    for (const part of ['expected margin', 'fills', 'cash', 'peak'])
+      expect(new Set(grid.map((l) => l.indexOf(` ${part} `))).size).toBe(1);
+    // Central's figures are the last pack's (question 4), written the same way.
+    const margins = /Against uncertain demand: expected margin (\S+), (\S+) in a bad case\./.exec(
+      pack,
+    );
+    const cash = /Cash over the horizon \S+ expected, (\S+) in a bad case/.exec(pack);
+    expect(grid[0]).toContain(`expected margin ${margins?.[1]}, ${margins?.[2]} in a bad case;`);
+    expect(grid[0]).toContain(`cash ${cash?.[1]} in a bad case;`);
 
     // The page, as a person opens it: headless Chromium, no network, every image loads.
     // SOPBOT_SCREENSHOT_DIR=docs/img refreshes the README's screenshots.
