@@ -24,15 +24,33 @@ import { requestExecutionChecks } from '../services/execution.js';
 import { buildPack, packMarkdown, packPeople } from '../services/pack.js';
 import type { UserNames } from '../services/user-names.js';
 import type { Driver, Standin } from '../slack-standin/index.js';
+import type { DemoClock } from './clock.js';
 
 /** The cycles after the first one. */
 export const LOOP_MONTHS = ['2027-02', '2027-03'] as const;
+/**
+ * When each turn of the loop begins, on the demo's clock (UTC, the company's zone): the first
+ * Monday morning of its month, when the month before's actuals are imported. 2027-02 opens
+ * then; 2027-03 opens after the S&OE step (SOE_CHECKED_AT).
+ */
+const OPENS_AT: Readonly<Record<(typeof LOOP_MONTHS)[number], Date>> = {
+  '2027-02': new Date('2027-02-01T09:00:00Z'),
+  '2027-03': new Date('2027-03-01T09:00:00Z'),
+};
 /** The S&OE week: the first week of the third cycle's month. */
 const SOE_WEEK = '2027-03-01';
+/**
+ * When the S&OE step happens: the Monday after its week, once the week's actuals are in. The
+ * check, Otto's report and the digest run then, so a deviation is due `soe_due_days` working
+ * days later (2027-03-10 by default); the third cycle goes on from there.
+ */
+const SOE_CHECKED_AT = new Date('2027-03-08T10:00:00Z');
 
 export interface LoopContext {
   readonly db: Db;
   readonly queues: Queues;
+  /** The story's time (the bot's, the worker's and the packs'), moved on at each step. */
+  readonly clock: DemoClock;
   readonly standin: Standin;
   readonly driver: Driver;
   readonly sop: (user: string, text: string, channel?: string) => Promise<void>;
@@ -51,9 +69,10 @@ export async function writePack(
   outDir: string,
   month: string,
   names: UserNames,
+  asOf: Date,
 ): Promise<string> {
   const path = join(outDir, `pack-${month}.md`);
-  const pack = await buildPack(db, month, new Date());
+  const pack = await buildPack(db, month, asOf);
   await writeFile(path, packMarkdown(pack, await names.names(packPeople(pack))));
   return path;
 }
@@ -88,6 +107,7 @@ async function adoptedMonth(db: Db, cycleMonth: string, period: string): Promise
 export async function playLoop(ctx: LoopContext): Promise<void> {
   const { db, standin, driver, sop, say, log } = ctx;
   for (const [i, month] of LOOP_MONTHS.entries()) {
+    ctx.clock.advanceTo(OPENS_AT[month]);
     const past = addMonths(month, -1);
     const a = simulateMonth(past, await adoptedMonth(db, past, past), 2027 + i);
     let rows = 0;
@@ -101,7 +121,10 @@ export async function playLoop(ctx: LoopContext): Promise<void> {
     say('U_PAT', `sopbot import sales|production|inventory|orders  (actuals of ${past})`);
     log(`  → ${rows} rows of simulated ${past} actuals imported`);
 
-    if (month === '2027-03') await soeWeek(ctx);
+    if (month === '2027-03') {
+      ctx.clock.advanceTo(SOE_CHECKED_AT);
+      await soeWeek(ctx);
+    }
 
     say('U_PAT', `/sop cycle start ${month}`);
     await sop('U_PAT', `cycle start ${month}`);
@@ -136,7 +159,7 @@ export async function playLoop(ctx: LoopContext): Promise<void> {
     await standin.waitFor(() => hasDecision(db, month), 30_000);
     await sop('U_PAT', 'cycle close');
     await ctx.settle(ctx.queues);
-    ctx.packs.push(await writePack(db, ctx.outDir, month, ctx.names));
+    ctx.packs.push(await writePack(db, ctx.outDir, month, ctx.names, ctx.clock.now()));
     log(`  → ${month}: Central adopted, cycle closed, pack-${month}.md written`);
   }
 }

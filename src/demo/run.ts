@@ -33,6 +33,7 @@ import { buildPack, packMarkdown, packPeople } from '../services/pack.js';
 import { createUserNames } from '../services/user-names.js';
 import { createDriver, type Driver, type Standin, startStandin } from '../slack-standin/index.js';
 import { startWorker } from '../worker.js';
+import { demoClock } from './clock.js';
 import { LOOP_MONTHS, playLoop, writePack } from './loop.js';
 import { writePage } from './page.js';
 import { scenarioSummary } from './summary.js';
@@ -73,6 +74,11 @@ const PEOPLE: Readonly<Record<string, string>> = {
 };
 
 const CYCLE = '2027-01';
+/**
+ * When the story starts: the first cycle's first Monday morning, in the company's zone (UTC:
+ * the demo sets none). The demo's clock starts here; the loop moves it on (src/demo/loop.ts).
+ */
+const STARTS_AT = new Date('2027-01-04T09:00:00Z');
 
 async function withAdmin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const admin = new URL(url);
@@ -204,9 +210,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       METRICS_PORT: '0',
     };
     const config = loadConfig(env, { slack: true });
-    const bot = await startBot(config, { port: 0 });
+    // The story's time, for the bot, the worker and this script alike.
+    const clock = demoClock(STARTS_AT);
+    const bot = await startBot(config, { port: 0, clock });
     cleanups.push(() => bot.stop());
-    const worker = await startWorker(config, { metricsPort: null });
+    const worker = await startWorker(config, { metricsPort: null, clock });
     cleanups.push(() => worker.stop());
     const redis = createRedis(opts.redisUrl);
     const queues = createQueues(redis, prefix);
@@ -400,8 +408,6 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       const v = standin.openViews('U_PAT').at(-1);
       return v?.definition.callback_id === 'decision_submit' ? v : undefined;
     }, 10_000);
-    const due = (days: number) =>
-      new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
     await driver.submitView(modal.id, {
       user: 'U_PAT',
       values: {
@@ -409,10 +415,12 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
           text: 'Central protects service at 95%+ with overtime on LINE-2; cautious cuts margin more than it saves.',
         },
         a1_owner: { owner: 'U_OTTO' },
-        a1_due: { due: due(10) },
+        // Due dates in the story's months: the overtime booked before March (Otto is done
+        // early, when February's cycle opens), the volumes confirmed before the spring.
+        a1_due: { due: '2027-02-12' },
         a1_desc: { desc: 'Book weekend overtime on LINE-2 for March and April' },
         a2_owner: { owner: 'U_RITA' },
-        a2_due: { due: due(14) },
+        a2_due: { due: '2027-03-26' },
         a2_desc: { desc: 'Confirm the spring promotion volumes with the top 3 retailers' },
       },
     });
@@ -426,12 +434,13 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     await settle(queues);
     await mkdir(opts.outDir, { recursive: true });
     const names = createUserNames({ db, slack: bot.slack.app.client });
-    const packs = [await writePack(db, opts.outDir, CYCLE, names)];
+    const packs = [await writePack(db, opts.outDir, CYCLE, names, clock.now())];
 
     log('\n7. Closing the loop: two more monthly cycles, actuals between them, one S&OE week');
     await playLoop({
       db,
       queues,
+      clock,
       standin,
       driver,
       sop,
@@ -464,7 +473,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       }
     }
     // pack.md: the last cycle's pack (each cycle's is in pack-YYYY-MM.md), people by name.
-    const pack = await buildPack(db, LOOP_MONTHS.at(-1) ?? CYCLE, new Date());
+    const pack = await buildPack(db, LOOP_MONTHS.at(-1) ?? CYCLE, clock.now());
     await writeFile(
       join(opts.outDir, 'pack.md'),
       packMarkdown(pack, await names.names(packPeople(pack))),

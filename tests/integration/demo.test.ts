@@ -91,6 +91,26 @@ describe('npm run demo', () => {
     expect(transcript).toContain('S&OP 2027-03: performance review');
     expect(transcript).toContain('*Sales above range*: FAM-1 sold');
     expect(transcript).toContain('S&OE digest: week of 2027-03-01');
+    // The S&OE step happens on the Monday after its week, 2027-03-08, whatever day the demo
+    // runs: each deviation (three found, one reported) is due 2 working days later (the
+    // settings' soe_due_days), Wednesday 2027-03-10, in the channel, the digest, the owners'
+    // DMs and the next pack.
+    const dues = (re: RegExp) => [...transcript.matchAll(re)].map((m) => m[1]);
+    expect(dues(/Suggested owner <@U_\w+>, due (\S+) \(action #/g)).toEqual(
+      Array(4).fill('2027-03-10'),
+    );
+    expect(dues(/ in the week of 2027-03-01\b.* · <@U_\w+> due (\S+)$/gm)).toEqual(
+      Array(4).fill('2027-03-10'),
+    );
+    expect(dues(/escalated from S&amp;OE .*, due (\S+), open\.$/gm)).toEqual(
+      Array(4).fill('2027-03-10'),
+    );
+    expect(third.match(/escalated from S&OE .*, due 2027-03-10, open\.$/gm)).toHaveLength(4);
+    // The monthly cycles run on the same clock, each on its month's first Monday: the story
+    // moves forward, so each pack's window of escalations holds the S&OE week's.
+    expect(transcript).toMatch(/recorded by <@U_PAT> on 2027-01-04 09:\d\d UTC/);
+    expect(transcript).toMatch(/Recorded by <@U_CEO> on 2027-02-01 09:\d\d UTC without a vote/);
+    expect(transcript).toMatch(/Recorded by <@U_CEO> on 2027-03-08 10:\d\d UTC without a vote/);
     // Three reviews; the first (nothing to score yet) has no chart.
     expect((await readdir(out)).filter((f) => f.startsWith('review-'))).toEqual([
       'review-2027-02.png',
