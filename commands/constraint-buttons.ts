@@ -1,7 +1,7 @@
 /**
  * Resolve and Withdraw on the `/sop constraints` list: the list is replaced in place with
- * what the click did and the constraints still open. A refusal or a failure is a new private
- * message, so the list stays as it was.
+ * what the click did and the constraints still open (of the same resource, for a list of one
+ * resource's). A refusal or a failure is a new private message, so the list stays as it was.
  */
 import type {
   AllMiddlewareArgs,
@@ -13,7 +13,11 @@ import type {
 import type { AppDeps } from '../src/deps.js';
 import type { ConstraintClose } from '../src/services/constraints.js';
 import { memberOf } from '../src/slack/member-context.js';
-import { CONSTRAINT_RESOLVE, CONSTRAINT_WITHDRAW } from '../src/slack/presenters/constraints.js';
+import {
+  CONSTRAINT_RESOLVE,
+  CONSTRAINT_WITHDRAW,
+  listedResource,
+} from '../src/slack/presenters/constraints.js';
 import { tellUser } from '../src/slack/reply.js';
 import { closeAndShow } from './sop-constraints.js';
 
@@ -40,6 +44,7 @@ export function register(app: App, deps: AppDeps): void {
           action.value ?? '',
           to,
           null,
+          listedResource(action.block_id),
         );
         await respond({ replace_original: true, ...message });
         await after();

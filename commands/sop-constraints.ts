@@ -1,9 +1,11 @@
 /**
  * `/sop constraints`: the open capacity constraints, with Resolve and Withdraw for those who
- * may change capacity; `/sop constraints resolve|withdraw <number> [note]` does the same typed.
+ * may change capacity; `/sop constraints LINE-2` lists one resource's (its code in any case);
+ * `/sop constraints resolve|withdraw <number> [note]` does the same typed.
  */
 import type { webApi } from '@slack/bolt';
 import { can } from '../src/core/policy.js';
+import { prefixWithin } from '../src/core/text.js';
 import type { AppDeps } from '../src/deps.js';
 import { UsageError } from '../src/errors.js';
 import { readRowId } from '../src/row-id.js';
@@ -23,13 +25,20 @@ import {
   constraintClosedNotice,
   constraintListMessage,
 } from '../src/slack/presenters/constraints.js';
-import { esc } from '../src/slack/presenters/format.js';
 
-const USAGE = '/sop constraints [resolve|withdraw <number> [note]]';
+const USAGE = '/sop constraints [<resource>] | resolve|withdraw <number> [note]';
 
-/** The list as `member` sees it (buttons only for those who may act), under `notice`. */
-export async function constraintList(deps: AppDeps, member: Member, notice?: string) {
-  const list = await listConstraints(deps.db);
+/**
+ * The list as `member` sees it (buttons only for those who may act), under `notice`: every
+ * resource's, or `resource`'s (a code as typed).
+ */
+export async function constraintList(
+  deps: AppDeps,
+  member: Member,
+  notice?: string,
+  resource: string | null = null,
+) {
+  const list = await listConstraints(deps.db, resource);
   return constraintListMessage(list, {
     canAct: can(member, 'capacity.update'),
     ...(notice ? { notice } : {}),
@@ -37,8 +46,9 @@ export async function constraintList(deps: AppDeps, member: Member, notice?: str
 }
 
 /**
- * Closes a constraint and says what happened above the list, then (for a change) hands the
- * recompute recorded with it to the queue and notes it under the supply channel's summary.
+ * Closes a constraint and says what happened above the list (of `resource`'s when the click
+ * came from such a list), then (for a change) hands the recompute recorded with it to the
+ * queue and notes it under the supply channel's summary.
  */
 export async function closeAndShow(
   deps: AppDeps,
@@ -47,6 +57,7 @@ export async function closeAndShow(
   id: string,
   to: ConstraintClose,
   note: string | null,
+  resource: string | null = null,
 ) {
   const result = await closeConstraint(deps, member, id, to, note);
   const { timezone } = await getSettings(deps.db);
@@ -54,6 +65,7 @@ export async function closeAndShow(
     deps,
     member,
     constraintClosedNotice(result, member.userId, timezone),
+    resource,
   );
   return { result, message, after: () => afterClose(deps, client, result, note) };
 }
@@ -91,7 +103,7 @@ const VERBS: Readonly<Record<string, ConstraintClose>> = {
 export const constraints: SopSubcommand = {
   name: 'constraints',
   usage: USAGE,
-  summary: 'the open capacity constraints; resolve or withdraw one',
+  summary: "the open capacity constraints, every resource's or one's; resolve or withdraw one",
   action: 'cycle.read',
   async handle({ deps, args, client, respond, member }) {
     const [verb, number, ...note] = args;
@@ -100,9 +112,15 @@ export const constraints: SopSubcommand = {
       return;
     }
     const to = VERBS[verb.toLowerCase()];
+    if (!to && args.length === 1) {
+      // Not a verb: a resource's code.
+      const list = await constraintList(deps, member, undefined, verb);
+      await respond({ response_type: 'ephemeral', ...list });
+      return;
+    }
     if (!to)
       throw new UsageError(
-        `\`${esc(verb)}\` is neither resolve nor withdraw.\nUsage: \`${USAGE}\``,
+        `\`${prefixWithin(verb, 64)}\` is neither resolve nor withdraw, and a resource's list takes its code alone: e.g. \`/sop constraints LINE-2\` or \`/sop constraints resolve 41\`.\nUsage: \`${USAGE}\``,
       );
     const id = (number ?? '').replace(/^#/, '');
     if (readRowId(id) === null)

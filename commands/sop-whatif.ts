@@ -5,7 +5,7 @@
  */
 import { WHATIF_TEXT_MAX } from '../jobs/contracts.js';
 import { parseWhatIfs, WHAT_IF_SYNTAX, WhatIfError } from '../src/core/scenarios/what-if.js';
-import { controlCharacterMessage } from '../src/core/text.js';
+import { controlCharacterMessage, namedCodes } from '../src/core/text.js';
 import { UsageError } from '../src/errors.js';
 import { companyDataGap } from '../src/services/company-data.js';
 import { getOpenCycle } from '../src/services/cycles.js';
@@ -17,13 +17,6 @@ import { esc } from '../src/slack/presenters/format.js';
 
 const USAGE = '/sop whatif <assumption>[; <assumption>…]';
 
-/** The company's codes, for a refusal to name: in order, at most 8, then how many more. */
-const NAMED_MAX = 8;
-function named(codes: ReadonlyMap<string, number>): string {
-  const all = [...codes.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-  const shown = all.slice(0, NAMED_MAX).join(', ');
-  return all.length > NAMED_MAX ? `${shown} and ${all.length - NAMED_MAX} more` : shown;
-}
 const syntax = (): string =>
   Object.values(WHAT_IF_SYNTAX)
     .map((s) => `• \`${s}\``)
@@ -62,11 +55,11 @@ export const whatif: SopSubcommand = {
     const unknown = unknownWhatIfCode(parsed, codes);
     if (unknown?.kind === 'family')
       throw new UsageError(
-        `There is no family \`${unknown.code}\`. Use \`all\` or a family code: ${named(codes.families)}.`,
+        `There is no family \`${unknown.code}\`. Use \`all\` or a family code: ${namedCodes(codes.families.keys())}.`,
       );
     if (unknown?.kind === 'resource')
       throw new UsageError(
-        `There is no resource \`${unknown.code}\`. Use a resource code: ${named(codes.resources)}.`,
+        `There is no resource \`${unknown.code}\`. Use a resource code: ${namedCodes(codes.resources.keys())}.`,
       );
     const cycle = await getOpenCycle(deps.db);
     if (!cycle)

@@ -211,12 +211,13 @@ export interface ConstraintMonthRow {
 
 /**
  * The open constraints, one row per month: those that apply to cycle `cycleId`
- * (`appliesToCycle`, what its plan, status and nudges see), or every open one when null. By
- * resource, then in the order they were entered.
+ * (`appliesToCycle`, what its plan, status and nudges see), or every open one when null; only
+ * resource `resourceId`'s when given. By resource, then in the order they were entered.
  */
 export async function openConstraintMonths(
   db: Db,
   cycleId: number | null,
+  resourceId: number | null = null,
 ): Promise<ConstraintMonthRow[]> {
   let q = openConstraints(db)
     .leftJoin('cycles as entered_cycle', 'entered_cycle.id', 'capacity_updates.cycle_id')
@@ -236,6 +237,7 @@ export async function openConstraintMonths(
       'entered_cycle.month as entered_in',
     ]);
   if (cycleId !== null) q = q.where(appliesToCycle(cycleId));
+  if (resourceId !== null) q = q.where('capacity_updates.resource_id', '=', resourceId);
   return q
     .orderBy('resources.code')
     .orderBy('capacity_updates.created_at')

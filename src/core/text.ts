@@ -129,3 +129,17 @@ export function cutWhole(s: string, max: number): string {
   const space = room.search(/\s\S*$/);
   return `${(space > 0 ? room.slice(0, space) : room).trimEnd()}…`;
 }
+
+/** How many codes a refusal names before "and N more". */
+const NAMED_CODES = 8;
+
+/**
+ * The company's codes as a refusal names them (the families or resources there are, so the
+ * person can pick one): in order, digits as numbers (LINE-2 before LINE-10), at most 8, then
+ * how many more: "LINE-1, LINE-2, … LINE-8 and 4 more".
+ */
+export function namedCodes(codes: Iterable<string>): string {
+  const all = [...codes].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const shown = all.slice(0, NAMED_CODES).join(', ');
+  return all.length > NAMED_CODES ? `${shown} and ${all.length - NAMED_CODES} more` : shown;
+}

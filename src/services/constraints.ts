@@ -14,13 +14,16 @@ import {
   constraintMonthsOf,
   openConstraintMonths,
 } from '../../db/queries/capacity.js';
+import { resourceIds } from '../../db/queries/codes.js';
 import { latestCycleWhere, openCycle } from '../../db/queries/cycles.js';
+import { matchCode } from '../../db/queries/shared.js';
 import type { AdjustmentKind } from '../core/consensus.js';
 import type { Period } from '../core/period.js';
-import { readFreeText } from '../core/text.js';
+import { namedCodes, prefixWithin, readFreeText } from '../core/text.js';
 import type { AppDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
 import { rowIdText } from '../row-id.js';
+import { NO_RESOURCES } from './company-data.js';
 import { type Member, requirePermission } from './members.js';
 import { requestJob } from './outbox.js';
 
@@ -47,6 +50,8 @@ export interface ConstraintList {
   /** The cycle whose plans the list is about (the open one, else the latest); null: none yet. */
   readonly cycleMonth: string | null;
   readonly cycleOpen: boolean;
+  /** The resource the list is of (its code as the company writes it); absent or null: all. */
+  readonly resource?: string | null;
   readonly entries: readonly ConstraintEntry[];
 }
 
@@ -95,17 +100,43 @@ export function groupConstraints(rows: readonly MonthRow[]): ConstraintEntry[] {
 }
 
 /**
+ * The resource `typed` names, in any case (`matchCode`, as `/capacity` reads it); refused
+ * naming the resources there are when none has that code.
+ */
+async function resourceNamed(
+  db: AppDeps['db'],
+  typed: string,
+): Promise<{ readonly code: string; readonly id: number }> {
+  const codes = await resourceIds(db);
+  const hit = matchCode(codes, typed);
+  if (hit) return { code: hit.code, id: hit.value };
+  const what = `There is no resource \`${prefixWithin(typed, 64)}\``;
+  throw new SopError(
+    'not_found',
+    codes.size === 0
+      ? `${what}. ${NO_RESOURCES}`
+      : `${what}. Name one of ${namedCodes(codes.keys())}, or type \`/sop constraints\` for every resource's.`,
+  );
+}
+
+/**
  * The open constraints the plans see: those of the open cycle (`appliesToCycle`: entered in
  * it or earlier, for its months), the ones the status and the nudges count; with no cycle
- * open, those of the latest cycle; with no cycle yet, every open one.
+ * open, those of the latest cycle; with no cycle yet, every open one. With `resource` (a code
+ * as typed), only that resource's.
  */
-export async function listConstraints(db: AppDeps['db']): Promise<ConstraintList> {
+export async function listConstraints(
+  db: AppDeps['db'],
+  resource: string | null = null,
+): Promise<ConstraintList> {
+  const only = resource === null ? null : await resourceNamed(db, resource);
   const open = await openCycle(db);
   const cycle = open ?? (await latestCycleWhere(db));
-  const rows = await openConstraintMonths(db, cycle?.id ?? null);
+  const rows = await openConstraintMonths(db, cycle?.id ?? null, only?.id ?? null);
   return {
     cycleMonth: cycle?.month ?? null,
     cycleOpen: open !== null,
+    resource: only?.code ?? null,
     entries: groupConstraints(rows),
   };
 }

@@ -93,3 +93,13 @@ export async function idOfCode(
   if (!row) throw new Error(`no active ${table} row with code ${code}`);
   return row.id;
 }
+
+/** The number a capacity constraint is named by (#41): the first id of its request's months. */
+export async function constraintNumber(db: Db, requestKey: string): Promise<string> {
+  const row = await db
+    .selectFrom('capacity_updates')
+    .select((eb) => eb.fn.min('id').as('id'))
+    .where('request_key', '=', requestKey)
+    .executeTakeFirstOrThrow();
+  return row.id as string;
+}

@@ -118,3 +118,9 @@ export function useStandin(opts?: StandinOptions): Standin {
     (s) => s.close(),
   );
 }
+
+/** Every text of a message's blocks, joined with line feeds (as JSON string bodies). */
+export const blockText = (m: { readonly blocks?: readonly unknown[] } | undefined): string =>
+  JSON.stringify(m?.blocks ?? [])
+    .match(/"text":"((?:[^"\\]|\\.)*)"/g)
+    ?.join('\n') ?? '';

@@ -15,8 +15,8 @@ import { CONSTRAINT_RESOLVE, CONSTRAINT_WITHDRAW } from '../../src/slack/present
 import type { StoredEphemeral } from '../../src/slack-standin/index.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
 import { useHttpTestBot } from '../helpers/bot.js';
-import { insertCycle, insertMembers } from '../helpers/db.js';
-import { commandEphemeral } from '../helpers/slack.js';
+import { constraintNumber, insertCycle, insertMembers } from '../helpers/db.js';
+import { blockText, commandEphemeral } from '../helpers/slack.js';
 
 const OPS = 'U_OTTO';
 const OPS2 = 'U_OLGA';
@@ -127,15 +127,7 @@ const running = useHttpTestBot('constraints-resolve', {
   },
 });
 
-/** The update ids each constraint is named by: its first month's. */
-const numberOf = async (requestKey: string): Promise<string> =>
-  (
-    await running.t.db
-      .selectFrom('capacity_updates')
-      .select((eb) => eb.fn.min('id').as('id'))
-      .where('request_key', '=', requestKey)
-      .executeTakeFirstOrThrow()
-  ).id as string;
+const numberOf = (requestKey: string) => constraintNumber(running.t.db, requestKey);
 
 const statuses = async () =>
   running.t.db
@@ -160,12 +152,6 @@ const audits = async (action: string) =>
     .select(['actor', 'entity_id', 'details'])
     .where('action', '=', action)
     .execute();
-
-/** Every text of a message's blocks, joined. */
-const blockText = (m: StoredEphemeral | undefined): string =>
-  JSON.stringify(m?.blocks ?? [])
-    .match(/"text":"((?:[^"\\]|\\.)*)"/g)
-    ?.join('\n') ?? '';
 
 /** The buttons of a message, as `action_id:value`. */
 const actionIds = (m: StoredEphemeral | undefined): string[] =>

@@ -5,6 +5,7 @@ import {
   controlCharacterMessage,
   cutWhole,
   MAX_COMMENT_CHARS,
+  namedCodes,
   oneUnit,
   prefixWithin,
   readFreeText,
@@ -12,6 +13,17 @@ import {
 } from '../../src/core/text.js';
 import { clipMrkdwn } from '../../src/slack/presenters/fit.js';
 import { clip } from '../../src/slack/presenters/format.js';
+
+describe('namedCodes', () => {
+  it('names codes in order, digits as numbers, at most 8, then how many more', () => {
+    expect(namedCodes(['LINE-10', 'LINE-2', 'LINE-1'])).toBe('LINE-1, LINE-2, LINE-10');
+    const many = Array.from({ length: 11 }, (_, i) => `FAM-${11 - i}`);
+    expect(namedCodes(many)).toBe(
+      'FAM-1, FAM-2, FAM-3, FAM-4, FAM-5, FAM-6, FAM-7, FAM-8 and 3 more',
+    );
+    expect(namedCodes([])).toBe('');
+  });
+});
 
 describe('oneUnit', () => {
   it('names one of a plural unit, as the pack and explain say "one more hour"', () => {

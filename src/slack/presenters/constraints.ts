@@ -56,7 +56,26 @@ export function constraintText(e: ConstraintEntry): string {
   return `*#${e.id}* ${constraintPhrase(e)}${comment}\nEntered by ${person(e.author)}${cycle} · ${esc(clip(e.name, 80))}`;
 }
 
-function constraintBlocks(e: ConstraintEntry, text: string, canAct: boolean): types.KnownBlock[] {
+/**
+ * The id of constraint `id`'s buttons in a list of `resource`'s (null: every resource's). A
+ * click on a private message comes without the message, so the list's resource rides in the
+ * block's id, and the list that replaces it after the click is of the same resource.
+ */
+export function constraintActionsBlockId(id: string, resource: string | null): string {
+  return `constraint_actions_${id}${resource === null ? '' : `_on_${resource}`}`;
+}
+
+/** The resource a clicked list was of, from its buttons' block id; null: every resource's. */
+export function listedResource(blockId: string): string | null {
+  return /^constraint_actions_\d+_on_(.+)$/.exec(blockId)?.[1] ?? null;
+}
+
+function constraintBlocks(
+  e: ConstraintEntry,
+  text: string,
+  canAct: boolean,
+  resource: string | null,
+): types.KnownBlock[] {
   const section: types.KnownBlock = {
     type: 'section',
     block_id: `constraint_${e.id}`,
@@ -67,7 +86,7 @@ function constraintBlocks(e: ConstraintEntry, text: string, canAct: boolean): ty
     section,
     {
       type: 'actions',
-      block_id: `constraint_actions_${e.id}`,
+      block_id: constraintActionsBlockId(e.id, resource),
       elements: [
         {
           type: 'button',
@@ -83,7 +102,7 @@ function constraintBlocks(e: ConstraintEntry, text: string, canAct: boolean): ty
 }
 
 /** What one constraint's blocks take as JSON besides its text, at most (ids of 18 digits). */
-const perConstraintJson = (canAct: boolean): number =>
+const perConstraintJson = (canAct: boolean, resource: string | null): number =>
   JSON.stringify(
     constraintBlocks(
       {
@@ -100,6 +119,7 @@ const perConstraintJson = (canAct: boolean): number =>
       },
       '',
       canAct,
+      resource,
     ),
   ).length;
 
@@ -119,13 +139,19 @@ export function constraintListMessage(
   opts: ConstraintListOptions,
 ): { text: string; blocks: types.KnownBlock[] } {
   const n = list.entries.length;
+  const resource = list.resource ?? null;
+  const on = resource === null ? '' : ` on ${esc(resource)}`;
   const about = list.cycleMonth
     ? list.cycleOpen
       ? ` for the plans of the ${list.cycleMonth} cycle`
       : ` from ${list.cycleMonth} on (no cycle is open)`
     : '';
   const head =
-    n === 0 ? `No open capacity constraints${about}.` : `*Open capacity constraints${about}: ${n}*`;
+    n === 0
+      ? `No open capacity constraints${on}${about}.`
+      : `*Open capacity constraints${on}${about}: ${n}*`;
+  /** Under a list of one resource's: how to see the rest. */
+  const all = resource === null ? '' : " `/sop constraints` lists every resource's.";
   const blocks: types.KnownBlock[] = [];
   if (opts.notice) blocks.push({ type: 'section', text: mrkdwn(opts.notice) });
   blocks.push({ type: 'section', text: mrkdwn(head) });
@@ -134,7 +160,7 @@ export function constraintListMessage(
       type: 'context',
       elements: [
         mrkdwn(
-          'A capacity update that leaves a resource less capacity than before (`/capacity`) is a constraint: every plan for its months uses it until it is resolved or withdrawn here.',
+          `A capacity update that leaves a resource less capacity than before (\`/capacity\`) is a constraint: every plan for its months uses it until it is resolved or withdrawn here.${all}`,
         ),
       ],
     });
@@ -143,10 +169,10 @@ export function constraintListMessage(
   const help = opts.canAct
     ? '*Resolve* when it happened and no longer limits the capacity; *Withdraw* when it was entered by mistake or cancelled. Either way the plan is recomputed without it.'
     : 'Operations, planners and admins resolve or withdraw these.';
-  blocks.push({ type: 'context', elements: [mrkdwn(help)] });
+  blocks.push({ type: 'context', elements: [mrkdwn(`${help}${all}`)] });
 
   const texts = list.entries.map(constraintText);
-  const overhead = perConstraintJson(opts.canAct);
+  const overhead = perConstraintJson(opts.canAct, resource);
   const used = JSON.stringify(blocks).length + 200;
   const more = (k: number) =>
     andMore(
@@ -168,10 +194,10 @@ export function constraintListMessage(
   );
   const shown = fitted.lines.length - (fitted.hidden > 0 ? 1 : 0);
   list.entries.slice(0, shown).forEach((e, i) => {
-    blocks.push(...constraintBlocks(e, texts[i] ?? '', opts.canAct));
+    blocks.push(...constraintBlocks(e, texts[i] ?? '', opts.canAct, resource));
   });
   if (fitted.hidden > 0) blocks.push({ type: 'context', elements: [mrkdwn(more(fitted.hidden))] });
-  return { text: stripped(opts.notice, `Open capacity constraints${about}: ${n}`), blocks };
+  return { text: stripped(opts.notice, `Open capacity constraints${on}${about}: ${n}`), blocks };
 }
 
 /** The message's plain `text` (notifications): the notice and the head, without the markup. */
