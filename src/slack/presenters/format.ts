@@ -38,7 +38,7 @@ export { esc } from '../../core/text.js';
  * label) made live again, the only control sequence our sentences put there on purpose.
  */
 export function escSentence(s: string): string {
-  return escKeepingMentions(s, (id) => /^[UW][A-Z0-9]+$/.test(id));
+  return escKeepingMentions(s, (id) => /^[UW][A-Z0-9_]+$/.test(id));
 }
 
 /** Cuts to `max` characters with an ellipsis. */
