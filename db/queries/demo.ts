@@ -1,8 +1,9 @@
 /**
  * What the demo (`npm run demo`) reads to pace itself and to print its summary: a cycle's
- * phase, whether a decision landed, row counts, and the scenario grid of the latest run.
+ * phase and its deadlines, whether a decision landed, row counts, and the scenario grid of the latest run.
  */
 import type { Db } from '../connect.js';
+import type { CycleRow } from '../schema.js';
 import { cycleOfMonth } from './cycles.js';
 import { decisionsWithScenario } from './decisions.js';
 import { votesCountingNow } from './polls.js';
@@ -10,6 +11,12 @@ import { votesCountingNow } from './polls.js';
 /** The phase of the cycle of `month`, or null when there is none. */
 export async function cyclePhase(db: Db, month: string): Promise<string | null> {
   return (await cycleOfMonth(db, month))?.phase ?? null;
+}
+
+/** The deadline of the cycle of `month`'s `phase`, or null. */
+export async function phaseDeadline(db: Db, month: string, phase: string): Promise<Date | null> {
+  const at = (await cycleOfMonth(db, month))?.deadlines[phase as keyof CycleRow['deadlines']];
+  return at ? new Date(at) : null;
 }
 
 /** Each family's price, by code. */

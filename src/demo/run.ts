@@ -19,6 +19,7 @@ import {
   cyclePhase,
   firstDecision,
   latestRunScenarios,
+  phaseDeadline,
   rowCount,
 } from '../../db/queries/demo.js';
 import { QUEUES } from '../../jobs/contracts.js';
@@ -244,6 +245,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const nextPhase = async (phase: string, month = CYCLE) => {
       const from = PHASE_ORDER[PHASE_ORDER.indexOf(phase as CyclePhase) - 1];
       if (!from) throw new Error(`nextPhase: no phase before '${phase}'`);
+      // The first cycle, the one told step by step, ends each phase on its deadline's morning,
+      // so its vote and decision fall in the meeting's week; the later cycles are told in brief.
+      const deadline = month === CYCLE ? await phaseDeadline(db!, month, from) : null;
+      const morning = deadline ? new Date(deadline.getTime() - 2 * 3600_000) : null;
+      if (morning && morning > clock.now()) clock.advanceTo(morning);
       await sop('U_PAT', `cycle next ${from}`);
       await standin.waitFor(async () => (await cyclePhase(db!, month)) === phase, 30_000);
     };

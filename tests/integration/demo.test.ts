@@ -108,7 +108,8 @@ describe('npm run demo', () => {
     expect(third.match(/escalated from S&OE .*, due 2027-03-10, open\.$/gm)).toHaveLength(4);
     // The monthly cycles run on the same clock, each on its month's first Monday: the story
     // moves forward, so each pack's window of escalations holds the S&OE week's.
-    expect(transcript).toMatch(/recorded by <@U_PAT> on 2027-01-04 09:\d\d UTC/);
+    // The first cycle ends each phase on its deadline's morning: pre-S&OP's is 2027-01-25 09:00.
+    expect(transcript).toMatch(/recorded by <@U_PAT> on 2027-01-25 07:0\d UTC/);
     expect(transcript).toMatch(/Recorded by <@U_CEO> on 2027-02-01 09:\d\d UTC without a vote/);
     expect(transcript).toMatch(/Recorded by <@U_CEO> on 2027-03-08 10:\d\d UTC without a vote/);
     // Three reviews; the first (nothing to score yet) has no chart.
