@@ -28,6 +28,28 @@ describe('a scenario in words', () => {
       'plans for the consensus, demand FAM-1 +5% ..2027-02, demand all -3% 2027-04..2027-06, demand FAM-2 +10%',
     );
   });
+
+  it('writes every lever of the schema: capacity windows, prices by family, family plans, strategy', () => {
+    const text = scenarioSummary({
+      name: 'file',
+      label: 'From a plan file',
+      demandMultiplier: 0.9,
+      familyMultipliers: { 'FAM-1': 1.1, 'FAM-2': 1 },
+      priceChanges: [
+        { family: 'FAM-2', pct: -4 },
+        { family: null, pct: 2 },
+      ],
+      capacityChanges: [
+        { resource: 'LINE-1', pct: -20, from: '2027-05', to: '2027-06' },
+        { resource: 'LINE-2', pct: 10 },
+      ],
+      strategy: 'level',
+    });
+    // Before: "plans for the consensus -10%", as if the scenario set nothing else.
+    expect(text).toBe(
+      'plans for the consensus -10%, FAM-1 planned at the consensus +10%, FAM-2 planned at the consensus, price FAM-2 -4%, price all +2%, capacity LINE-1 -20% 2027-05..2027-06, capacity LINE-2 +10%, a level strategy (even production)',
+    );
+  });
 });
 
 describe('the scenarios carried into a new cycle, in words', () => {

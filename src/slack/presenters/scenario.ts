@@ -30,20 +30,39 @@ function monthWindow(from: string | null | undefined, to: string | null | undefi
   return from || to ? `${from ?? ''}..${to ?? ''}` : '';
 }
 
-/** One scenario's levers in one line of plain words. */
-export function scenarioSummary(a: ScenarioAssumptions): string {
+/** A change by family or resource as a what-if is typed: "demand FAM-1 +5% 2027-04..2027-06". */
+function changeText(
+  lever: 'demand' | 'capacity' | 'price',
+  target: string | null | undefined,
+  pct: number,
+  from?: string | null,
+  to?: string | null,
+): string {
+  return `${lever} ${target ?? 'all'} ${signed(pct)} ${monthWindow(from, to)}`.trim();
+}
+
+const STRATEGY_TEXT: Readonly<Record<string, string>> = {
+  chase: 'a chase strategy (production follows demand)',
+  level: 'a level strategy (even production)',
+};
+
+/**
+ * Each lever `a` sets, in plain words, but the demand it plans for overall (scenarioSummary
+ * starts with that). The list writes a whole scenario with it; the modal, the levers it has no
+ * field for. A lever left out here is one planners cannot see.
+ */
+export function leverParts(a: Partial<ScenarioAssumptions>): string[] {
   const parts: string[] = [];
-  const m = a.demandMultiplier ?? 1;
-  parts.push(
-    m === 1 ? 'plans for the consensus' : `plans for the consensus ${signed((m - 1) * 100)}`,
-  );
+  for (const [family, m] of Object.entries(a.familyMultipliers ?? {}))
+    parts.push(`${family} planned at the consensus${m === 1 ? '' : ` ${signed((m - 1) * 100)}`}`);
   for (const d of a.demandChanges ?? [])
-    parts.push(`demand ${d.family ?? 'all'} ${signed(d.pct)} ${monthWindow(d.from, d.to)}`.trim());
+    parts.push(changeText('demand', d.family, d.pct, d.from, d.to));
   if (a.promotion)
     parts.push(
       `a promotion (price ${signed(a.promotion.pricePct)}, expected demand ${signed(a.promotion.upliftPct)})`,
     );
   if (a.priceChangePct) parts.push(`price ${signed(a.priceChangePct)}`);
+  for (const p of a.priceChanges ?? []) parts.push(changeText('price', p.family, p.pct));
   if (a.overtime === false) parts.push('no overtime');
   else if (a.overtimeCapPct !== undefined)
     parts.push(`overtime up to ${a.overtimeCapPct}% of its limit`);
@@ -51,6 +70,8 @@ export function scenarioSummary(a: ScenarioAssumptions): string {
   if (a.subcontracting === false) parts.push('no subcontracting');
   else if (a.subcontractCapPct !== undefined)
     parts.push(`subcontracting up to ${a.subcontractCapPct}% of demand`);
+  for (const c of a.capacityChanges ?? [])
+    parts.push(changeText('capacity', c.resource, c.pct, c.from, c.to));
   const inv = a.capacityInvestment;
   if (inv)
     parts.push(
@@ -59,7 +80,18 @@ export function scenarioSummary(a: ScenarioAssumptions): string {
   if (a.stockCoverDays !== undefined)
     parts.push(`stock targets of ${a.stockCoverDays} days of cover`);
   if (a.hiringFreeze) parts.push('a hiring freeze');
-  return parts.join(', ');
+  const strategy = a.strategy && STRATEGY_TEXT[a.strategy];
+  if (strategy) parts.push(strategy);
+  return parts;
+}
+
+/** One scenario's levers in one line of plain words. */
+export function scenarioSummary(a: ScenarioAssumptions): string {
+  const m = a.demandMultiplier ?? 1;
+  return [
+    m === 1 ? 'plans for the consensus' : `plans for the consensus ${signed((m - 1) * 100)}`,
+    ...leverParts(a),
+  ].join(', ');
 }
 
 export function scenarioListText(
