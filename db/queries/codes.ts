@@ -1,3 +1,4 @@
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import type { Db } from '../connect.js';
 
 /** Code → id maps for families and resources, to resolve the codes people type. */
@@ -11,6 +12,33 @@ export async function resourceIds(db: Db): Promise<Map<string, number>> {
   return new Map(rows.map((r) => [r.code, r.id]));
 }
 
+/**
+ * The families (or resources) a plan is made of, as a `where` of a query on one of the two
+ * tables: the active ones. An inactive one keeps its rows (its history, the plans it was in)
+ * and no plan includes it. The plan (`loadCompany`), the counts below and the check of the
+ * codes a scenario names (`activeCodes`) filter with it.
+ */
+export function isActive<DB, TB extends keyof DB>(
+  eb: ExpressionBuilder<DB, TB>,
+): Expression<SqlBool> {
+  return eb(sql<boolean>`active`, '=', true);
+}
+
+/** The codes of the families and resources a plan is made of (isActive). */
+export async function activeCodes(
+  db: Db,
+): Promise<{ readonly families: Set<string>; readonly resources: Set<string> }> {
+  const codes = (table: 'families' | 'resources') =>
+    db
+      .selectFrom(table)
+      .select('code')
+      .where(isActive)
+      .execute()
+      .then((rows) => new Set(rows.map((r) => r.code)));
+  const [families, resources] = await Promise.all([codes('families'), codes('resources')]);
+  return { families, resources };
+}
+
 /** How many active families and resources there are: what a plan is made of. */
 export async function activeCompanyCounts(
   db: Db,
@@ -19,7 +47,7 @@ export async function activeCompanyCounts(
     db
       .selectFrom(table)
       .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('active', '=', true)
+      .where(isActive)
       .executeTakeFirstOrThrow()
       .then((r) => Number(r.n));
   const [families, resources] = await Promise.all([count('families'), count('resources')]);

@@ -5,6 +5,7 @@
 import type { Company, Family, Resource } from '../../src/core/company.js';
 import type { Db } from '../connect.js';
 import type { FamilyRow, ResourceRow } from '../schema.js';
+import { isActive } from './codes.js';
 import { withCode } from './shared.js';
 
 export interface LoadedCompany {
@@ -79,8 +80,8 @@ export async function loadCompany(db: Db): Promise<LoadedCompany> {
     familyCosts,
     resourceCosts,
   ] = await Promise.all([
-    db.selectFrom('families').selectAll().where('active', '=', true).orderBy('code').execute(),
-    db.selectFrom('resources').selectAll().where('active', '=', true).orderBy('code').execute(),
+    db.selectFrom('families').selectAll().where(isActive).orderBy('code').execute(),
+    db.selectFrom('resources').selectAll().where(isActive).orderBy('code').execute(),
     db.selectFrom('resource_loads').selectAll().execute(),
     db
       .selectFrom('sales_history')

@@ -10,7 +10,8 @@
  * What no longer fits the new cycle changes as it is carried, and the start's answer says it:
  * a month window that has ended, or an investment whose first month has passed
  * (src/core/scenarios/carry.ts); a scenario naming a family or resource the company no longer
- * has is left behind, as saving it would be refused (`scenarioInCompanyCodes`).
+ * has, or an inactive one (no plan includes it), is left behind, as saving it would be refused
+ * (`scenarioInCompanyCodes`).
  */
 import type { Db } from '../../db/connect.js';
 import { audit } from '../../db/queries/audit.js';
@@ -36,7 +37,7 @@ export interface ScenarioCarry {
     readonly label: string;
     readonly notes: readonly CarryNote[];
   }[];
-  /** The ones not carried: they name a code the company no longer has. */
+  /** The ones not carried: they name a code the company no longer has, or an inactive one. */
   readonly leftBehind: readonly {
     readonly name: string;
     readonly label: string;
@@ -68,8 +69,8 @@ export async function carryScenarios(
   for (const s of set) {
     const { name, label } = s.assumptions;
     const named = scenarioInCompanyCodes(s.assumptions, codes);
-    if (named.unknown.length > 0) {
-      leftBehind.push({ name, label, issues: named.unknown });
+    if (named.refused.length > 0) {
+      leftBehind.push({ name, label, issues: named.refused });
       continue;
     }
     const { scenario, notes } = carryScenario(named.scenario, periods);

@@ -5,7 +5,7 @@
  */
 import type { Db } from '../../db/connect.js';
 import { audit } from '../../db/queries/audit.js';
-import { familyIds, resourceIds } from '../../db/queries/codes.js';
+import { activeCodes, familyIds, resourceIds } from '../../db/queries/codes.js';
 import {
   cycleScenarios,
   replaceCycleScenarios,
@@ -98,30 +98,29 @@ function withCleanLabel(input: unknown): unknown {
 
 /**
  * `scenario` with each family and resource code it names as the company spells it (typed codes
- * are read in any case, as `/forecast` reads them), and the codes the company has not (each
- * with the field that names it, as `unknown family 'FAM-9'`). Saving a scenario refuses it
+ * are read in any case, as `/forecast` reads them), and the codes it may not name, each with
+ * the field that names it: one the company has not (`unknown family 'FAM-9'`), or an inactive
+ * one, which no plan includes (the plan run would fail on it). Saving a scenario refuses it
  * when there is one; carrying it into the next cycle leaves it behind.
  */
 export function scenarioInCompanyCodes(
   scenario: ScenarioAssumptions,
   codes: CompanyCodes,
-): { readonly scenario: ScenarioAssumptions; readonly unknown: readonly ScenarioIssue[] } {
-  const unknown: ScenarioIssue[] = [];
+): { readonly scenario: ScenarioAssumptions; readonly refused: readonly ScenarioIssue[] } {
+  const refused: ScenarioIssue[] = [];
   /** The company's code for a typed one, or it as typed. */
-  const code = (
-    known: ReadonlyMap<string, number>,
-    what: 'family' | 'resource',
-    path: string,
-    typed: string,
-  ): string => {
-    const hit = matchCode(known, typed);
-    if (!hit) unknown.push({ path, message: `unknown ${what} '${typed}'` });
+  const code = (what: 'family' | 'resource', path: string, typed: string): string => {
+    const hit = matchCode(what === 'family' ? codes.families : codes.resources, typed);
+    const active = what === 'family' ? codes.active.families : codes.active.resources;
+    if (!hit) refused.push({ path, message: `unknown ${what} '${typed}'` });
+    else if (!active.has(hit.code))
+      refused.push({ path, message: inactiveCodeMessage(what, hit.code) });
     return hit?.code ?? typed;
   };
   const family = (path: string, typed: string | null | undefined) =>
-    typeof typed === 'string' ? code(codes.families, 'family', path, typed) : typed;
+    typeof typed === 'string' ? code('family', path, typed) : typed;
   const resource = (path: string, typed: string | null | undefined) =>
-    typeof typed === 'string' ? code(codes.resources, 'resource', path, typed) : typed;
+    typeof typed === 'string' ? code('resource', path, typed) : typed;
   const multipliers = scenario.familyMultipliers;
   const inv = scenario.capacityInvestment;
   const named = {
@@ -156,13 +155,14 @@ export function scenarioInCompanyCodes(
       },
     }),
   } as ScenarioAssumptions;
-  return { scenario: named, unknown };
+  return { scenario: named, refused };
 }
 
 /**
  * Adds or replaces one scenario (by name) in the cycle's list, starting from the defaults
  * when the cycle has none of its own. Saving the same scenario twice changes nothing. A bad
- * field (a schema issue, an unknown family or resource) throws ScenarioInvalid naming it; a
+ * field (a schema issue, an unknown or inactive family or resource) throws ScenarioInvalid
+ * naming it; a
  * closed cycle is refused (`phase_closed`).
  */
 export async function setCycleScenario(
@@ -181,7 +181,7 @@ export async function setCycleScenario(
     );
   }
   const named = scenarioInCompanyCodes(scenario, await knownCodes(db));
-  if (named.unknown.length) throw new ScenarioInvalid(named.unknown);
+  if (named.refused.length) throw new ScenarioInvalid(named.refused);
   scenario = named.scenario;
   return db.transaction().execute(async (trx) => {
     await refuseClosedCycle(trx, cycleId);
@@ -221,11 +221,30 @@ export async function resetCycleScenarios(
 export interface CompanyCodes {
   readonly families: ReadonlyMap<string, number>;
   readonly resources: ReadonlyMap<string, number>;
+  /** Of those, the ones a plan is made of (`isActive`, db/queries/codes.ts). */
+  readonly active: {
+    readonly families: ReadonlySet<string>;
+    readonly resources: ReadonlySet<string>;
+  };
 }
 
 export async function knownCodes(db: Db): Promise<CompanyCodes> {
-  const [families, resources] = await Promise.all([familyIds(db), resourceIds(db)]);
-  return { families, resources };
+  const [families, resources, active] = await Promise.all([
+    familyIds(db),
+    resourceIds(db),
+    activeCodes(db),
+  ]);
+  return { families, resources, active };
+}
+
+/**
+ * Why a scenario may not name the inactive family or resource `code`, and what to do: the
+ * plan run loads only active ones, so it would fail on it. Nothing in sopbot deactivates one;
+ * whoever set `active` to false in the database sets it back.
+ */
+function inactiveCodeMessage(what: 'family' | 'resource', code: string): string {
+  const table = what === 'family' ? 'families' : 'resources';
+  return `${what} '${code}' is inactive, so no plan includes it: name an active ${what}, or have ${code} made active again (${table}.active in the database)`;
 }
 
 /** The family or resource code a what-if names (null: all families, or none). */

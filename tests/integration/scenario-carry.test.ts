@@ -118,6 +118,15 @@ describe('starting the next cycle', () => {
       PLANNER,
     );
     await db.deleteFrom('resources').where('code', '=', 'PRESS-9').execute();
+    // And one on a family the company then deactivates: no plan includes it, so carried it
+    // would fail February's plan run, as an unknown one would.
+    await setCycleScenario(
+      db,
+      jan,
+      { name: 'fam3-push', label: 'FAM-3 push', familyMultipliers: { 'FAM-3': 1.2 } },
+      PLANNER,
+    );
+    await db.updateTable('families').set({ active: false }).where('code', '=', 'FAM-3').execute();
     expect(await sop('cycle close')).toContain('S&OP 2027-01 is closed.');
 
     // The planner clicks twice: two starts at once.
@@ -135,8 +144,10 @@ describe('starting the next cycle', () => {
         // The label is data: `<!channel>` would ping the channel.
         '• *Promo &lt;!channel&gt;*: its demand change FAM-1 +20% 2027-01..2027-01 is over, so it was dropped; its capacity investment was to start in 2027-01, which has passed: it now starts in 2027-05, the fourth month planned (the default).',
         "• *Press* (`press`) was not carried: unknown resource 'PRESS-9'. Set it again with `/sop scenario set press`.",
+        "• *FAM-3 push* (`fam3-push`) was not carried: family 'FAM-3' is inactive, so no plan includes it: name an active family, or have FAM-3 made active again (families.active in the database). Set it again with `/sop scenario set fam3-push`.",
       ].join('\n'),
     );
+    await db.updateTable('families').set({ active: true }).where('code', '=', 'FAM-3').execute();
     // The other click is told the cycle is open, as asked, not to close it; it carries nothing.
     const other = await standin.waitFor(
       () => standin.ephemeralsFor(PLANNER).find((e) => e.text.includes('is already open')),

@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
-import { setCycleScenario } from '../../src/services/scenarios.js';
+import { ScenarioInvalid, setCycleScenario } from '../../src/services/scenarios.js';
 import type { Standin } from '../../src/slack-standin/index.js';
 import { insertCycle } from '../helpers/db.js';
 import { planFile } from '../helpers/plan-files.js';
@@ -125,6 +125,74 @@ describe('/sop scenario', () => {
     await h.sop(PLANNER, 'scenario reset');
     await ephemeralWith(PLANNER, 'Back to the default scenarios');
     expect(await db.selectFrom('cycle_scenarios').selectAll().execute()).toHaveLength(0);
+  });
+});
+
+describe('a scenario naming an inactive family or resource', () => {
+  // The plan run loads only active families and resources: saved, such a scenario would
+  // fail the plan job (and carry into the next cycle to fail it there).
+  it('is refused at save, naming the code and what to do; nothing is written', async () => {
+    await db.deleteFrom('cycle_scenarios').where('cycle_id', '=', cycleId).execute();
+    await db
+      .insertInto('resources')
+      .values({ code: 'LINE-2', name: 'Old line', kind: 'line', regular_capacity: 500 })
+      .execute();
+    await db.updateTable('resources').set({ active: false }).where('code', '=', 'LINE-2').execute();
+    await db.updateTable('families').set({ active: false }).where('code', '=', 'FAM-2').execute();
+    const auditBefore = await db.selectFrom('audit_log').select('id').execute();
+    try {
+      await h.sop(PLANNER, 'scenario set old-line');
+      const modal = await waitFor(() =>
+        standin
+          .openViews(PLANNER)
+          .find((v) => String(v.definition.private_metadata).includes('"name":"old-line"')),
+      );
+      // Typed in lower case, as /capacity reads codes: the refusal names the company's code.
+      const res = await h.driver.submitView(modal.id, {
+        user: PLANNER,
+        values: {
+          label: { v: 'Old line' },
+          invest_size: { v: '10' },
+          invest_resource: { v: 'line-2' },
+        },
+      });
+      expect(res.outcome).toEqual({
+        action: 'errors',
+        errors: {
+          invest_resource:
+            "Resource 'LINE-2' is inactive, so no plan includes it: name an active resource, or have LINE-2 made active again (resources.active in the database).",
+        },
+      });
+
+      // A demand window on the inactive family, as a plan file or a carried scenario has one.
+      const family = setCycleScenario(
+        db,
+        cycleId,
+        {
+          name: 'spares',
+          label: 'Spares',
+          demandChanges: [{ family: 'fam-2', pct: 5, from: '2027-04', to: '2027-06' }],
+        },
+        PLANNER,
+      );
+      await expect(family).rejects.toThrow(ScenarioInvalid);
+      await expect(family).rejects.toMatchObject({
+        issues: [
+          {
+            path: 'demandChanges.0.family',
+            message:
+              "family 'FAM-2' is inactive, so no plan includes it: name an active family, or have FAM-2 made active again (families.active in the database)",
+          },
+        ],
+      });
+      expect(await db.selectFrom('cycle_scenarios').selectAll().execute()).toHaveLength(0);
+      expect(await db.selectFrom('audit_log').select('id').execute()).toHaveLength(
+        auditBefore.length,
+      );
+    } finally {
+      await db.updateTable('families').set({ active: true }).where('code', '=', 'FAM-2').execute();
+      await db.deleteFrom('resources').where('code', '=', 'LINE-2').execute();
+    }
   });
 });
 
