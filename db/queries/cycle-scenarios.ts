@@ -1,6 +1,9 @@
 /** A cycle's scenarios as planners set them with `/sop scenario` (cycle_scenarios). */
+
+import { sql } from 'kysely';
 import type { ScenarioAssumptions } from '../../src/core/scenarios.js';
 import type { Db } from '../connect.js';
+import { lockKey } from './adjustments.js';
 import { firstOrNull } from './shared.js';
 
 /** The cycle's scenarios in their order; empty when none were set (the defaults apply). */
@@ -32,7 +35,7 @@ export async function setScenarios(db: Db, cycleId: number): Promise<SetScenario
 
 /**
  * The month of the cycle the cycle's list was carried from, or null: set in the cycle itself,
- * or none (the defaults). A planner's change rewrites the whole list, so it is all or none.
+ * or none (the defaults). A planner's change clears it on every row, so it is all or none.
  */
 export async function scenariosCarriedFrom(db: Db, cycleId: number): Promise<string | null> {
   const row = await firstOrNull(
@@ -46,7 +49,11 @@ export async function scenariosCarriedFrom(db: Db, cycleId: number): Promise<str
   return row?.month ?? null;
 }
 
-/** Replaces the cycle's scenarios with `list` (the caller owns the transaction). */
+/**
+ * Replaces the cycle's scenarios with `list`, each by `by` now (the caller owns the
+ * transaction): a reset, or the first list of a cycle on the defaults. Changing one scenario of
+ * a list is `putCycleScenario`.
+ */
 export async function replaceCycleScenarios(
   trx: Db,
   cycleId: number,
@@ -67,6 +74,50 @@ export async function replaceCycleScenarios(
       })),
     )
     .execute();
+}
+
+/**
+ * Writes one scenario of the cycle's list, by `by`, now: in place of the one of its name, or as
+ * a new row at `position`. The other rows keep who set them and when. The list is then the
+ * cycle's own, no longer the carried one (`carried_from_cycle_id` is cleared on every row).
+ * The caller owns the transaction.
+ */
+export async function putCycleScenario(
+  trx: Db,
+  cycleId: number,
+  scenario: ScenarioAssumptions,
+  position: number,
+  by: string,
+): Promise<void> {
+  await trx
+    .insertInto('cycle_scenarios')
+    .values({
+      cycle_id: cycleId,
+      name: scenario.name,
+      position,
+      assumptions: JSON.stringify(scenario),
+      updated_by: by,
+    })
+    .onConflict((oc) =>
+      oc.columns(['cycle_id', 'name']).doUpdateSet((eb) => ({
+        assumptions: eb.ref('excluded.assumptions'),
+        updated_by: eb.ref('excluded.updated_by'),
+        updated_at: sql<Date>`now()`,
+        carried_from_cycle_id: null,
+      })),
+    )
+    .execute();
+  await trx
+    .updateTable('cycle_scenarios')
+    .set({ carried_from_cycle_id: null })
+    .where('cycle_id', '=', cycleId)
+    .where('carried_from_cycle_id', 'is not', null)
+    .execute();
+}
+
+/** Serialises the changes to one cycle's scenarios until the caller's transaction ends. */
+export async function lockCycleScenarios(trx: Db, cycleId: number): Promise<void> {
+  await lockKey(trx, `scenarios:${cycleId}`);
 }
 
 /**

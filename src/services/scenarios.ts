@@ -8,6 +8,8 @@ import { audit } from '../../db/queries/audit.js';
 import { activeCodes, familyIds, resourceIds } from '../../db/queries/codes.js';
 import {
   cycleScenarios,
+  lockCycleScenarios,
+  putCycleScenario,
   replaceCycleScenarios,
   scenariosCarriedFrom,
 } from '../../db/queries/cycle-scenarios.js';
@@ -160,9 +162,9 @@ export function scenarioInCompanyCodes(
 
 /**
  * Adds or replaces one scenario (by name) in the cycle's list, starting from the defaults
- * when the cycle has none of its own. Saving the same scenario twice changes nothing. A bad
- * field (a schema issue, an unknown or inactive family or resource) throws ScenarioInvalid
- * naming it; a
+ * when the cycle has none of its own. Only that scenario records `by` and the time; the others
+ * keep who set them and when. Saving the same scenario twice changes nothing. A bad field (a
+ * schema issue, an unknown or inactive family or resource) throws ScenarioInvalid naming it; a
  * closed cycle is refused (`phase_closed`).
  */
 export async function setCycleScenario(
@@ -185,13 +187,17 @@ export async function setCycleScenario(
   scenario = named.scenario;
   return db.transaction().execute(async (trx) => {
     await refuseClosedCycle(trx, cycleId);
-    const { scenarios } = await listCycleScenarios(trx, cycleId);
+    await lockCycleScenarios(trx, cycleId);
+    const stored = await cycleScenarios(trx, cycleId);
+    const scenarios = stored.length > 0 ? stored : DEFAULT_SCENARIOS;
     const limit = scenarioLimitMessage(scenarios, scenario.name);
     if (limit) throw new ValidationError(limit);
     const at = scenarios.findIndex((s) => s.name === scenario.name);
     const next =
       at < 0 ? [...scenarios, scenario] : scenarios.map((s, i) => (i === at ? scenario : s));
-    await replaceCycleScenarios(trx, cycleId, next, by);
+    // A cycle on the defaults gets its list now; a list of its own changes in one row.
+    if (stored.length === 0) await replaceCycleScenarios(trx, cycleId, next, by);
+    else await putCycleScenario(trx, cycleId, scenario, at < 0 ? stored.length : at, by);
     await audit(trx, {
       actor: by,
       action: 'scenario.set',
@@ -211,6 +217,7 @@ export async function resetCycleScenarios(
 ): Promise<CycleScenarioList> {
   await db.transaction().execute(async (trx) => {
     await refuseClosedCycle(trx, cycleId);
+    await lockCycleScenarios(trx, cycleId);
     await replaceCycleScenarios(trx, cycleId, [], by);
     await audit(trx, { actor: by, action: 'scenario.reset', entity: 'cycle', entityId: cycleId });
   });

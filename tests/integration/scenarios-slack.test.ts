@@ -128,6 +128,68 @@ describe('/sop scenario', () => {
   });
 });
 
+describe('setting one scenario of a list', () => {
+  /** Another planner, who set the list earlier (updated_at is the database's clock). */
+  const ANA = 'UANA1';
+  const SET_AT = new Date('2025-03-01T08:00:00Z');
+
+  it('records its author and time on that scenario only; the others keep theirs', async () => {
+    await db.deleteFrom('cycle_scenarios').where('cycle_id', '=', cycleId).execute();
+    await db
+      .insertInto('cycle_scenarios')
+      .values(
+        ['central', 'cautious'].map((name, position) => ({
+          cycle_id: cycleId,
+          name,
+          position,
+          assumptions: JSON.stringify({ name, label: name.toUpperCase() }),
+          updated_by: ANA,
+          updated_at: SET_AT,
+        })),
+      )
+      .execute();
+    const rows = () =>
+      db
+        .selectFrom('cycle_scenarios')
+        .select(['name', 'position', 'assumptions', 'updated_by', 'updated_at'])
+        .where('cycle_id', '=', cycleId)
+        .orderBy('position')
+        .execute();
+
+    await h.sop(PLANNER, 'scenario set cautious');
+    const modal = await waitFor(() =>
+      standin
+        .openViews(PLANNER)
+        .find((v) => String(v.definition.private_metadata).includes('"name":"cautious"')),
+    );
+    const saved = await h.driver.submitView(modal.id, {
+      user: PLANNER,
+      values: { label: { v: 'Careful' } },
+    });
+    expect(saved.outcome).toEqual({ action: 'closed' });
+    let after = await rows();
+    // Before: both rows said U_PLAN, set now, as if the planner had set Central too.
+    expect(after.map((r) => [r.name, r.position, r.updated_by])).toEqual([
+      ['central', 0, ANA],
+      ['cautious', 1, PLANNER],
+    ]);
+    expect(after[0]!.updated_at).toEqual(SET_AT);
+    expect(after[0]!.assumptions).toEqual({ name: 'central', label: 'CENTRAL' });
+    expect(after[1]!.updated_at.getTime()).toBeGreaterThan(SET_AT.getTime());
+    expect(after[1]!.assumptions).toMatchObject({ name: 'cautious', label: 'Careful' });
+
+    // A new one goes last; the others keep theirs.
+    await setCycleScenario(db, cycleId, { name: 'extra', label: 'Extra' }, EXEC);
+    after = await rows();
+    expect(after.map((r) => [r.name, r.position, r.updated_by])).toEqual([
+      ['central', 0, ANA],
+      ['cautious', 1, PLANNER],
+      ['extra', 2, EXEC],
+    ]);
+    expect(after[0]!.updated_at).toEqual(SET_AT);
+  });
+});
+
 describe('a scenario naming an inactive family or resource', () => {
   // The plan run loads only active families and resources: saved, such a scenario would
   // fail the plan job (and carry into the next cycle to fail it there).
