@@ -1,4 +1,8 @@
-/** The `/sop scenario set` modal's submission: parse, save through the service, confirm. */
+/**
+ * The `/sop scenario set` modal's submission: parse, save through the service (which keeps the
+ * levers the form has no input for, and refuses a scenario changed since the form opened),
+ * confirm.
+ */
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { can } from '../src/core/policy.js';
@@ -9,6 +13,7 @@ import { ScenarioInvalid, setCycleScenario } from '../src/services/scenarios.js'
 import { memberOf } from '../src/slack/member-context.js';
 import { messageModal } from '../src/slack/presenters/change-modal.js';
 import {
+  formlessLevers,
   parseScenarioState,
   SCENARIO_CALLBACK,
   type ScenarioStateValues,
@@ -22,6 +27,7 @@ const Meta = z.object({
   month: z.string().regex(/^\d{4}-\d{2}$/),
   name: z.string().regex(/^[a-z][a-z0-9-]{0,29}$/),
   channel: z.string().min(1),
+  seen: z.string().regex(/^[0-9a-f]{16}$/),
 });
 
 /**
@@ -61,7 +67,11 @@ export function register(app: App, deps: AppDeps): void {
     try {
       if (!can(await memberOf(context), 'scenario.set'))
         throw new SopError('forbidden', 'Only planners and admins set scenarios.');
-      const list = await setCycleScenario(deps.db, meta.data.cycleId, parsed.input, body.user.id);
+      // The levers the form has no input for are kept, unless its box says to drop them.
+      const list = await setCycleScenario(deps.db, meta.data.cycleId, parsed.input, body.user.id, {
+        seen: meta.data.seen,
+        keep: parsed.dropKept ? () => ({}) : formlessLevers,
+      });
       await ack();
       acked = true;
       await client.chat.postEphemeral({

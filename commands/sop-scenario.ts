@@ -1,6 +1,6 @@
 /**
  * `/sop scenario list|set <name>|reset` (planners): the cycle's scenarios. `set` opens the
- * modal (commands/scenario.ts saves it); the next plan run uses them.
+ * modal on the scenario's version (commands/scenario.ts saves it); the next plan run uses them.
  */
 import { UsageError } from '../src/errors.js';
 import { requireOpenCycle } from '../src/services/cycles.js';
@@ -8,6 +8,7 @@ import {
   listCycleScenarios,
   resetCycleScenarios,
   scenarioLimitMessage,
+  scenarioVersion,
 } from '../src/services/scenarios.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { scenarioListText, scenarioModal } from '../src/slack/presenters/scenario.js';
@@ -50,7 +51,13 @@ export const scenario: SopSubcommand = {
       await client.views.open({
         trigger_id: command.trigger_id,
         view: scenarioModal(
-          { cycleId: cycle.id, month: cycle.month, name: key, channel: command.channel_id },
+          {
+            cycleId: cycle.id,
+            month: cycle.month,
+            name: key,
+            channel: command.channel_id,
+            seen: scenarioVersion(current),
+          },
           current,
         ),
       });

@@ -3,6 +3,7 @@
  * cycle_scenarios, in order, central first; a cycle without any uses the defaults
  * (src/core/scenarios.ts). The next plan run solves and stress-tests them.
  */
+import { createHash } from 'node:crypto';
 import type { Db } from '../../db/connect.js';
 import { audit } from '../../db/queries/audit.js';
 import { activeCodes, familyIds, resourceIds } from '../../db/queries/codes.js';
@@ -12,6 +13,7 @@ import {
   putCycleScenario,
   replaceCycleScenarios,
   scenariosCarriedFrom,
+  setScenarios,
 } from '../../db/queries/cycle-scenarios.js';
 import { lockCyclePhase } from '../../db/queries/cycles.js';
 import { matchCode } from '../../db/queries/shared.js';
@@ -160,44 +162,113 @@ export function scenarioInCompanyCodes(
   return { scenario: named, refused };
 }
 
-/**
- * Adds or replaces one scenario (by name) in the cycle's list, starting from the defaults
- * when the cycle has none of its own. Only that scenario records `by` and the time; the others
- * keep who set them and when. Saving the same scenario twice changes nothing. A bad field (a
- * schema issue, an unknown or inactive family or resource) throws ScenarioInvalid naming it; a
- * closed cycle is refused (`phase_closed`).
- */
-export async function setCycleScenario(
-  db: Db,
-  cycleId: number,
-  input: unknown,
-  by: string,
-): Promise<CycleScenarioList> {
-  let scenario: ScenarioAssumptions;
+/** A scenario as the schema reads it, or ScenarioInvalid naming each bad field. */
+function parseScenario(input: unknown): ScenarioAssumptions {
   try {
-    [scenario] = parseScenarios([withCleanLabel(input)]) as [ScenarioAssumptions];
+    return (parseScenarios([withCleanLabel(input)]) as [ScenarioAssumptions])[0];
   } catch (err) {
     const issues = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues ?? [];
     throw new ScenarioInvalid(
       issues.map((i) => ({ path: i.path.slice(1).join('.') || 'scenario', message: i.message })),
     );
   }
-  const named = scenarioInCompanyCodes(scenario, await knownCodes(db));
-  if (named.refused.length) throw new ScenarioInvalid(named.refused);
-  scenario = named.scenario;
+}
+
+/** `v` as JSON with every object's keys in order: equal values, equal text (jsonb reorders keys). */
+function canonicalJson(v: unknown): string {
+  return JSON.stringify(v, (_key, x: unknown) =>
+    x !== null && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : x,
+  );
+}
+
+/**
+ * A short fingerprint of a scenario as the cycle has it (null: none of that name), the same
+ * however its keys are stored. The `/sop scenario set` form carries the one it opened on, so a
+ * save can tell that the scenario changed since (ScenarioChanged).
+ */
+export function scenarioVersion(a: ScenarioAssumptions | null): string {
+  return createHash('sha256').update(canonicalJson(a)).digest('hex').slice(0, 16);
+}
+
+/**
+ * A save from the `/sop scenario set` form, which has inputs for some levers only: what it
+ * opened on, and what of the stored scenario it keeps.
+ */
+export interface ScenarioFormSave {
+  /** scenarioVersion of the scenario the form opened on. */
+  readonly seen: string;
+  /** The levers of the stored scenario the save keeps as they are (those it has no input for). */
+  readonly keep: (stored: ScenarioAssumptions) => Partial<ScenarioAssumptions>;
+}
+
+/**
+ * The scenario changed after the form opened (another planner saved it, or the list was reset):
+ * saving would overwrite a change its author has not seen, with levers they have not seen.
+ */
+export class ScenarioChanged extends SopError {
+  constructor(name: string, by: string | null) {
+    super(
+      'conflict',
+      `\`${name}\` was changed${by ? ` by <@${by}>` : ''} after this form opened, so nothing was saved and that change stands. Open it again (\`/sop scenario set ${name}\`) to start from it.`,
+    );
+    this.name = 'ScenarioChanged';
+  }
+}
+
+/**
+ * Adds or replaces one scenario (by name) in the cycle's list, starting from the defaults
+ * when the cycle has none of its own. Only that scenario records `by` and the time; the others
+ * keep who set them and when. Saving the same scenario twice changes nothing. A bad field (a
+ * schema issue, an unknown or inactive family or resource) throws ScenarioInvalid naming it; a
+ * closed cycle is refused (`phase_closed`).
+ *
+ * From the form (`form`), the stored scenario's levers the form has no input for are read
+ * under the cycle's lock and kept, and a scenario changed since the form opened is refused
+ * (ScenarioChanged), unless it already is what the form would save (a retry, a double click).
+ */
+export async function setCycleScenario(
+  db: Db,
+  cycleId: number,
+  input: unknown,
+  by: string,
+  form?: ScenarioFormSave,
+): Promise<CycleScenarioList> {
+  // What was typed is checked before any lock: its mistakes go back to their fields.
+  const typed = parseScenario(input);
   return db.transaction().execute(async (trx) => {
     await refuseClosedCycle(trx, cycleId);
     await lockCycleScenarios(trx, cycleId);
-    const stored = await cycleScenarios(trx, cycleId);
-    const scenarios = stored.length > 0 ? stored : DEFAULT_SCENARIOS;
+    const rows = await setScenarios(trx, cycleId);
+    const scenarios = rows.length > 0 ? rows.map((r) => r.assumptions) : DEFAULT_SCENARIOS;
+    const at = scenarios.findIndex((s) => s.name === typed.name);
+    const stored = scenarios[at] ?? null;
+    const changedSince = form !== undefined && scenarioVersion(stored) !== form.seen;
+    const changed = () => new ScenarioChanged(typed.name, rows[at]?.updatedBy ?? null);
+    let scenario: ScenarioAssumptions;
+    try {
+      const kept = form && stored ? form.keep(stored) : {};
+      const named = scenarioInCompanyCodes(
+        parseScenario({ ...kept, ...typed }),
+        await knownCodes(trx),
+      );
+      if (named.refused.length) throw new ScenarioInvalid(named.refused);
+      scenario = named.scenario;
+    } catch (err) {
+      // The levers kept are the new version's, which the form never showed.
+      throw changedSince && err instanceof ScenarioInvalid ? changed() : err;
+    }
+    if (stored && canonicalJson(stored) === canonicalJson(scenario))
+      return listCycleScenarios(trx, cycleId);
+    if (changedSince) throw changed();
     const limit = scenarioLimitMessage(scenarios, scenario.name);
     if (limit) throw new ValidationError(limit);
-    const at = scenarios.findIndex((s) => s.name === scenario.name);
     const next =
       at < 0 ? [...scenarios, scenario] : scenarios.map((s, i) => (i === at ? scenario : s));
     // A cycle on the defaults gets its list now; a list of its own changes in one row.
-    if (stored.length === 0) await replaceCycleScenarios(trx, cycleId, next, by);
-    else await putCycleScenario(trx, cycleId, scenario, at < 0 ? stored.length : at, by);
+    if (rows.length === 0) await replaceCycleScenarios(trx, cycleId, next, by);
+    else await putCycleScenario(trx, cycleId, scenario, at < 0 ? rows.length : at, by);
     await audit(trx, {
       actor: by,
       action: 'scenario.set',

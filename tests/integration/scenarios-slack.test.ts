@@ -128,6 +128,147 @@ describe('/sop scenario', () => {
   });
 });
 
+describe('a scenario with levers the form has no input for', () => {
+  /** Another planner. */
+  const ANA = 'UANA1';
+  /** Spring as a plan file or a carried scenario has it: month windows, a capacity cut. */
+  const SPRING = {
+    name: 'spring',
+    label: 'Spring',
+    demandMultiplier: 1.05,
+    demandChanges: [{ family: 'FAM-1', pct: 5, from: '2027-04', to: '2027-06' }],
+    capacityChanges: [{ resource: 'LINE-1', pct: -20, from: '2027-05', to: '2027-06' }],
+    overtime: true,
+  };
+  const SHOWN =
+    '*Also in this scenario*, unchanged by this form: demand FAM-1 +5% 2027-04..2027-06; capacity LINE-1 -20% 2027-05..2027-06.';
+  const springRow = () =>
+    db
+      .selectFrom('cycle_scenarios')
+      .select(['assumptions', 'updated_by'])
+      .where('cycle_id', '=', cycleId)
+      .where('name', '=', 'spring')
+      .executeTakeFirstOrThrow();
+  const scenarioSets = async () =>
+    (await db.selectFrom('audit_log').select('id').where('action', '=', 'scenario.set').execute())
+      .length;
+  /** The form `/sop scenario set spring` opens (a new one each time). */
+  const openSpring = async () => {
+    const before = new Set(standin.openViews(PLANNER).map((v) => v.id));
+    await h.sop(PLANNER, 'scenario set spring');
+    return waitFor(() =>
+      standin
+        .openViews(PLANNER)
+        .find(
+          (v) =>
+            !before.has(v.id) && String(v.definition.private_metadata).includes('"name":"spring"'),
+        ),
+    );
+  };
+
+  it('shows them, and keeps them when a planner changes the label; a double submit saves once', async () => {
+    await db.deleteFrom('cycle_scenarios').where('cycle_id', '=', cycleId).execute();
+    await setCycleScenario(db, cycleId, SPRING, ANA);
+    const modal = await openSpring();
+    const shown = JSON.stringify(modal.definition.blocks);
+    expect(shown).toContain(JSON.stringify(SHOWN));
+    // The demand planned is the form's own field.
+    expect(shown).toContain('"initial_value":"5"');
+
+    const sets = await scenarioSets();
+    const saved = await h.driver.submitView(modal.id, {
+      user: PLANNER,
+      values: { label: { v: 'Spring push' } },
+    });
+    expect(saved.outcome).toEqual({ action: 'closed' });
+    // Before: stored as { name, label, demandMultiplier, overtime, subcontracting }, the
+    // windows and the capacity cut gone.
+    expect(await springRow()).toEqual({
+      assumptions: { ...SPRING, label: 'Spring push', subcontracting: true },
+      updated_by: PLANNER,
+    });
+    const answer = await ephemeralWith(PLANNER, 'Saved *spring*');
+    expect(answer.text).toContain(
+      '• *Spring push* (`spring`): plans for the consensus +5%, demand FAM-1 +5% 2027-04..2027-06, overtime allowed, capacity LINE-1 -20% 2027-05..2027-06.',
+    );
+
+    // Slack delivers the submission again: it is what is stored, so nothing more is written
+    // and it is not taken for another planner's change.
+    const again = await h.driver.resend(saved.request);
+    expect(again.status).toBe(200);
+    expect(again.body).toBe('');
+    expect(await scenarioSets()).toBe(sets + 1);
+    expect((await springRow()).updated_by).toBe(PLANNER);
+  });
+
+  it('refuses a save over a change made after the form opened, and says by whom', async () => {
+    await db.deleteFrom('cycle_scenarios').where('cycle_id', '=', cycleId).execute();
+    await setCycleScenario(db, cycleId, SPRING, ANA);
+    const modal = await openSpring();
+    // Ana widens the window while the form is open.
+    const anas = {
+      ...SPRING,
+      demandChanges: [{ family: 'FAM-1', pct: 5, from: '2027-04', to: '2027-09' }],
+    };
+    await setCycleScenario(db, cycleId, anas, ANA);
+    const sets = await scenarioSets();
+    const res = await h.driver.submitView(modal.id, {
+      user: PLANNER,
+      values: { label: { v: 'Spring push' } },
+    });
+    expect(res.outcome).toMatchObject({ action: 'updated' });
+    expect(JSON.stringify(standin.openViews(PLANNER).at(-1)?.definition.blocks)).toContain(
+      JSON.stringify(
+        ':warning: `spring` was changed by <@UANA1> after this form opened, so nothing was saved and that change stands. Open it again (`/sop scenario set spring`) to start from it.',
+      ),
+    );
+    // Before: saved over Ana's, her window lost.
+    expect(await springRow()).toEqual({ assumptions: anas, updated_by: ANA });
+    expect(await scenarioSets()).toBe(sets);
+  });
+
+  it('refuses one that names a family deactivated since, on the box that drops them; ticked, they go', async () => {
+    await db.deleteFrom('cycle_scenarios').where('cycle_id', '=', cycleId).execute();
+    const spares = {
+      name: 'spring',
+      label: 'Spring',
+      demandChanges: [{ family: 'FAM-2', pct: 5, from: '2027-04', to: '2027-06' }],
+    };
+    await setCycleScenario(db, cycleId, spares, ANA);
+    await db.updateTable('families').set({ active: false }).where('code', '=', 'FAM-2').execute();
+    try {
+      const modal = await openSpring();
+      const sets = await scenarioSets();
+      const refused = await h.driver.submitView(modal.id, {
+        user: PLANNER,
+        values: { label: { v: 'Spring push' } },
+      });
+      expect(refused.outcome).toEqual({
+        action: 'errors',
+        errors: {
+          kept: "Family 'FAM-2' is inactive, so no plan includes it: name an active family, or have FAM-2 made active again (families.active in the database). Or tick the box to save the scenario without the levers above.",
+        },
+      });
+      expect(await springRow()).toEqual({ assumptions: spares, updated_by: ANA });
+      expect(await scenarioSets()).toBe(sets);
+
+      const dropped = await h.driver.submitView(modal.id, {
+        user: PLANNER,
+        values: { label: { v: 'Spring push' }, kept: { v: ['drop'] } },
+      });
+      expect(dropped.outcome).toEqual({ action: 'closed' });
+      expect((await springRow()).assumptions).toEqual({
+        name: 'spring',
+        label: 'Spring push',
+        overtime: true,
+        subcontracting: true,
+      });
+    } finally {
+      await db.updateTable('families').set({ active: true }).where('code', '=', 'FAM-2').execute();
+    }
+  });
+});
+
 describe('setting one scenario of a list', () => {
   /** Another planner, who set the list earlier (updated_at is the database's clock). */
   const ANA = 'UANA1';

@@ -1,6 +1,12 @@
 /** `/sop scenario`'s list: each scenario's levers in words, money with its currency. */
 import { describe, expect, it } from 'vitest';
-import { carriedScenariosText, scenarioSummary } from '../../src/slack/presenters/scenario.js';
+import {
+  carriedScenariosText,
+  formlessLevers,
+  scenarioFieldErrors,
+  scenarioModal,
+  scenarioSummary,
+} from '../../src/slack/presenters/scenario.js';
 
 describe('a scenario in words', () => {
   it('writes an investment’s cost as money', () => {
@@ -113,5 +119,68 @@ describe('the scenarios carried into a new cycle, in words', () => {
       'No scenario could be carried from 2027-01: this cycle starts on the defaults (`/sop scenario list`).',
       "• *Press* (`press`) was not carried: unknown resource 'PRESS-9'. Set it again with `/sop scenario set press`.",
     ]);
+  });
+});
+
+describe('the scenario form and the levers it has no input for', () => {
+  const meta = { cycleId: 1, month: '2027-03', name: 'x', channel: 'C1', seen: '0123456789abcdef' };
+
+  it('keeps every lever it has no input for, and a price change beside a promotion', () => {
+    expect(
+      formlessLevers({
+        name: 'x',
+        label: 'X',
+        demandMultiplier: 1.1,
+        familyMultipliers: { 'FAM-1': 1.2 },
+        demandChanges: [{ family: null, pct: 3 }],
+        capacityChanges: [{ resource: 'LINE-1', pct: -10 }],
+        priceChanges: [{ family: 'FAM-1', pct: 2 }],
+        promotion: { pricePct: -3, upliftPct: 6 },
+        priceChangePct: -1,
+        overtime: false,
+        capacityInvestment: { resource: null, sizePct: 10 },
+        strategy: 'chase',
+      }),
+    ).toEqual({
+      familyMultipliers: { 'FAM-1': 1.2 },
+      demandChanges: [{ family: null, pct: 3 }],
+      capacityChanges: [{ resource: 'LINE-1', pct: -10 }],
+      priceChanges: [{ family: 'FAM-1', pct: 2 }],
+      priceChangePct: -1,
+      strategy: 'chase',
+    });
+    // Without a promotion the price input shows the price change: the form sets it.
+    expect(formlessLevers({ name: 'x', label: 'X', priceChangePct: -1 })).toEqual({});
+  });
+
+  it('shows them escaped, with the box that drops them; a scenario without any shows neither', () => {
+    const view = scenarioModal(meta, {
+      name: 'x',
+      label: 'X',
+      familyMultipliers: { 'F<1>': 1.2 },
+      strategy: 'chase',
+    });
+    const blocks = view.blocks as { block_id?: string; text?: { text: string } }[];
+    expect(blocks.find((b) => b.block_id === 'kept_levers')?.text?.text).toBe(
+      '*Also in this scenario*, unchanged by this form: F&lt;1&gt; planned at the consensus +20%; a chase strategy (production follows demand).',
+    );
+    expect(blocks.some((b) => b.block_id === 'kept')).toBe(true);
+    const plain = scenarioModal(meta, { name: 'x', label: 'X', overtime: false }).blocks as {
+      block_id?: string;
+    }[];
+    expect(plain.some((b) => b.block_id === 'kept_levers' || b.block_id === 'kept')).toBe(false);
+  });
+
+  it('puts an issue in a kept lever on the box that drops them, and one of no input nowhere', () => {
+    expect(
+      scenarioFieldErrors([
+        { path: 'capacityChanges.0.resource', message: "unknown resource 'LINE-9'" },
+      ]),
+    ).toEqual({
+      kept: "Unknown resource 'LINE-9'. Or tick the box to save the scenario without the levers above.",
+    });
+    expect(
+      scenarioFieldErrors([{ path: 'name', message: 'must be a short lower-case name' }]),
+    ).toBe(null);
   });
 });

@@ -6,7 +6,10 @@
 import type { types } from '@slack/bolt';
 import { formatMoney } from '../../core/number-format.js';
 import type { CarryNote } from '../../core/scenarios/carry.js';
-import { MAX_SCENARIO_LABEL_CHARS } from '../../core/scenarios/schema.js';
+import {
+  MAX_SCENARIO_LABEL_CHARS,
+  scenarioAssumptionsSchema,
+} from '../../core/scenarios/schema.js';
 import type { ScenarioAssumptions } from '../../core/scenarios.js';
 import { readFreeText } from '../../core/text.js';
 import { decimalCommaAdvice, readTypedNumber } from '../../core/typed-number.js';
@@ -21,6 +24,8 @@ export interface ScenarioModalMeta {
   readonly month: string;
   readonly name: string;
   readonly channel: string;
+  /** The version of the scenario the form opens on (scenarioVersion, src/services/scenarios.ts). */
+  readonly seen: string;
 }
 
 const signed = (v: number): string => `${v >= 0 ? '+' : ''}${Number(v.toFixed(2))}%`;
@@ -195,6 +200,39 @@ const allowedChoice = (block: string, label: string, allowed: boolean): types.Kn
 const str = (v: number | undefined): string | undefined =>
   v === undefined ? undefined : String(v);
 
+/** The block of the box that drops the levers the form keeps (`KEPT_DROP` when ticked). */
+const KEPT_BLOCK = 'kept';
+const KEPT_DROP = 'drop';
+
+/**
+ * The levers of `a` shown read-only, with a box to drop them: the form has no input for them,
+ * so it keeps them as they are unless the box is ticked. None: no block.
+ */
+function keptBlocks(a: ScenarioAssumptions | null): types.KnownBlock[] {
+  const kept = a ? leverParts(formlessLevers(a)) : [];
+  if (kept.length === 0) return [];
+  return [
+    {
+      type: 'section',
+      block_id: 'kept_levers',
+      text: mrkdwn(
+        clip(`*Also in this scenario*, unchanged by this form: ${esc(kept.join('; '))}.`, 3000),
+      ),
+    },
+    {
+      type: 'input',
+      block_id: KEPT_BLOCK,
+      optional: true,
+      label: plain('The levers above'),
+      element: {
+        type: 'checkboxes',
+        action_id: 'v',
+        options: [{ text: plain('Drop them from this scenario when saving'), value: KEPT_DROP }],
+      },
+    },
+  ];
+}
+
 export function scenarioModal(meta: ScenarioModalMeta, a: ScenarioAssumptions | null): types.View {
   const m = a?.demandMultiplier;
   const inv = a?.capacityInvestment;
@@ -214,6 +252,7 @@ export function scenarioModal(meta: ScenarioModalMeta, a: ScenarioAssumptions | 
           ),
         ],
       },
+      ...keptBlocks(a),
       text('label', 'Label', a?.label ?? meta.name, 'Shown on the grid and the vote.', false),
       text(
         'plan_pct',
@@ -311,18 +350,47 @@ const BLOCK_OF_FIELD: Readonly<Record<string, string>> = {
   hiringFreeze: 'hiring',
 };
 
+/** The scenario's fields the form has an input for (and the name it opens on). */
+const FORM_FIELDS: ReadonlySet<string> = new Set([
+  'name',
+  ...Object.keys(BLOCK_OF_FIELD).filter((f) => !f.includes('.')),
+]);
+
+/** The levers a form keeps (formlessLevers) whose path `path` is in, by its first part. */
+const isKeptPath = (path: string): boolean => {
+  const field = path.split('.')[0] ?? '';
+  return field in scenarioAssumptionsSchema.shape && !FORM_FIELDS.has(field);
+};
+
+/**
+ * The levers of `a` the form has no input for: month windows of demand and capacity, prices by
+ * family, a family's own plan, a strategy, and any lever the schema gains; and a plain price
+ * change beside a promotion (the price input shows the promotion's). The form shows them
+ * read-only and keeps them as they are when it saves.
+ */
+export function formlessLevers(a: ScenarioAssumptions): Partial<ScenarioAssumptions> {
+  return Object.fromEntries(
+    Object.entries(a).filter(
+      ([field]) =>
+        !FORM_FIELDS.has(field) || (field === 'priceChangePct' && a.promotion !== undefined),
+    ),
+  ) as Partial<ScenarioAssumptions>;
+}
+
 /**
  * The service's issues with a scenario as the form's field errors (block id → message), or
  * null when one of them concerns no input of the form (then the form cannot show it there).
+ * An issue in a lever the form keeps goes on the box that drops them.
  */
 export function scenarioFieldErrors(
   issues: readonly { readonly path: string; readonly message: string }[],
 ): Record<string, string> | null {
   const errors: Record<string, string> = {};
   for (const i of issues) {
-    const block = BLOCK_OF_FIELD[i.path];
+    const kept = isKeptPath(i.path);
+    const block = BLOCK_OF_FIELD[i.path] ?? (kept ? KEPT_BLOCK : undefined);
     if (!block) return null;
-    const message = `${i.message.charAt(0).toUpperCase()}${i.message.slice(1)}.`;
+    const message = `${i.message.charAt(0).toUpperCase()}${i.message.slice(1)}.${kept ? ' Or tick the box to save the scenario without the levers above.' : ''}`;
     errors[block] = errors[block] ? `${errors[block]} ${message}` : message;
   }
   return errors;
@@ -330,14 +398,31 @@ export function scenarioFieldErrors(
 
 export type ScenarioStateValues = Record<
   string,
-  Record<string, { value?: string | null; selected_option?: { value: string } | null }>
+  Record<
+    string,
+    {
+      value?: string | null;
+      selected_option?: { value: string } | null;
+      selected_options?: readonly { value: string }[] | null;
+    }
+  >
 >;
 
-/** The modal's answers as scenario assumptions, or field errors by block id. */
+/**
+ * The modal's answers as scenario assumptions, or field errors by block id; `dropKept` when the
+ * box that drops the levers the form keeps is ticked.
+ */
 export function parseScenarioState(
   name: string,
   values: ScenarioStateValues,
-): { readonly input: Record<string, unknown> | null; readonly errors: Record<string, string> } {
+): {
+  readonly input: Record<string, unknown> | null;
+  readonly errors: Record<string, string>;
+  readonly dropKept: boolean;
+} {
+  const dropKept = (values[KEPT_BLOCK]?.v?.selected_options ?? []).some(
+    (o) => o.value === KEPT_DROP,
+  );
   const errors: Record<string, string> = {};
   const raw = (b: string): string => (values[b]?.v?.value ?? '').trim();
   const pick = (b: string): string => values[b]?.v?.selected_option?.value ?? '';
@@ -372,7 +457,7 @@ export function parseScenarioState(
   const resource = raw('invest_resource');
   if ((resource || cost !== undefined || from) && !size)
     errors.invest_size = 'Say how much capacity the investment adds.';
-  if (Object.keys(errors).length) return { input: null, errors };
+  if (Object.keys(errors).length) return { input: null, errors, dropKept };
   const input: Record<string, unknown> = { name, label };
   if (plan !== undefined && plan !== 0) input.demandMultiplier = 1 + plan / 100;
   if (uplift !== undefined) input.promotion = { pricePct: price ?? 0, upliftPct: uplift };
@@ -390,5 +475,5 @@ export function parseScenarioState(
     };
   if (cover !== undefined) input.stockCoverDays = cover;
   if (pick('hiring') === 'freeze') input.hiringFreeze = true;
-  return { input, errors };
+  return { input, errors, dropKept };
 }
