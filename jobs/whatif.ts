@@ -6,6 +6,7 @@ import { UnrecoverableError } from 'bullmq';
 import { scenarioChart } from '../src/charts/index.js';
 import { renderChart } from '../src/charts/render.js';
 import { parseWhatIfs, WhatIfError } from '../src/core/scenarios/what-if.js';
+import { ScenarioCodeError } from '../src/core/scenarios.js';
 import { scenarioKpis } from '../src/services/chart-data.js';
 import { MissingCompanyDataError } from '../src/services/company-data.js';
 import { runWhatIf } from '../src/services/planning.js';
@@ -44,7 +45,7 @@ export const whatif: Processor<'whatif'> = async (p, ctx) => {
     out = await runWhatIf(ctx.db, await solver(), p.cycleId, whatIfs, `What-if: ${p.text}`);
   } catch (err) {
     // Unknown family or resource codes: core says which; no retry can fix them.
-    if (err instanceof RangeError) {
+    if (err instanceof ScenarioCodeError) {
       await say('error', `Could not run the what-if \`${esc(p.text)}\`: ${esc(err.message)}`);
       throw new UnrecoverableError(err.message);
     }

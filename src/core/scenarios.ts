@@ -115,8 +115,9 @@ export function resolveInvestment(
   if (!inv) return null;
   let res = inv.resource ? problem.resources.find((r) => r.code === inv.resource) : undefined;
   if (inv.resource && !res)
-    throw new RangeError(
-      `scenario '${a.name}': the capacity investment names unknown resource '${inv.resource}'`,
+    throw new ScenarioCodeError(
+      a.name,
+      `the capacity investment names unknown resource '${inv.resource}'`,
     );
   if (!res) {
     const demand = new Map<string, number>();
@@ -145,21 +146,36 @@ export function resolveInvestment(
   return { resource: res.code, size, cost: inv.cost ?? size * 6 * res.overtimeCost, from };
 }
 
-/** The problem as the scenario sees it. Unknown family or resource codes throw a RangeError. */
+/**
+ * A scenario names a family or resource the plan does not have: unknown to the company, or
+ * inactive (a plan holds only the active ones). No retry can fix it; the scenario must change.
+ */
+export class ScenarioCodeError extends RangeError {
+  constructor(
+    readonly scenario: string,
+    message: string,
+  ) {
+    super(`scenario '${scenario}': ${message}`);
+    this.name = 'ScenarioCodeError';
+  }
+}
+
+/** The problem as the scenario sees it. Unknown family or resource codes throw ScenarioCodeError. */
 export function applyScenario(problem: PlanProblem, a: ScenarioAssumptions): PlanProblem {
   const families = new Set(problem.families.map((f) => f.code));
   const resources = new Set(problem.resources.map((r) => r.code));
   const checkFamily = (f: string | null | undefined, where: string): void => {
     if (f != null && !families.has(f))
-      throw new RangeError(`scenario '${a.name}': ${where} names unknown family '${f}'`);
+      throw new ScenarioCodeError(a.name, `${where} names unknown family '${f}'`);
   };
   for (const f of Object.keys(a.familyMultipliers ?? {})) checkFamily(f, 'familyMultipliers');
   for (const d of a.demandChanges ?? []) checkFamily(d.family, 'a demand change');
   for (const p of a.priceChanges ?? []) checkFamily(p.family, 'a price change');
   for (const c of a.capacityChanges ?? [])
     if (!resources.has(c.resource))
-      throw new RangeError(
-        `scenario '${a.name}': a capacity change names unknown resource '${c.resource}'`,
+      throw new ScenarioCodeError(
+        a.name,
+        `a capacity change names unknown resource '${c.resource}'`,
       );
   const investment = resolveInvestment(problem, a);
 
