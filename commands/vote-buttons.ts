@@ -24,6 +24,7 @@ import {
   getPollView,
   mayClose,
   type PollView,
+  refuseDecisionOnReplacedRun,
 } from '../src/services/polls.js';
 import { getSettings } from '../src/services/settings.js';
 import { memberOf } from '../src/slack/member-context.js';
@@ -222,6 +223,8 @@ export function register(app: App, deps: AppDeps): void {
         );
         return;
       }
+      // No form of figures a newer plan run replaced: the refusal says how to go on.
+      refuseDecisionOnReplacedRun(view.poll, view.replacedBy);
       await client.views.open({ trigger_id: body.trigger_id, view: await modalFor(deps.db, view) });
     } catch (err) {
       await tellUser(client, body, err, deps.logger);

@@ -16,12 +16,8 @@ export const pollDeadline: Processor<'poll-deadline'> = async (p, ctx) => {
   );
   const view = await refreshPollMessage(ctx.slack, ctx.db, p.pollId);
   const cycle = await requireCycle(ctx.db, view.poll.cycle_id);
-  if (
-    view.poll.close_reason !== 'chair' &&
-    !view.decision &&
-    cycle.phase !== 'closed' &&
-    view.replacedBy === null
-  )
+  // promptChair asks nothing when a newer run replaced the vote's, closed before or after it.
+  if (view.poll.close_reason !== 'chair' && !view.decision && cycle.phase !== 'closed')
     await promptChair(ctx.slack, ctx.db, view);
   return { closedNow };
 };

@@ -10,9 +10,9 @@
  * asked for the run always gets its headline and charts, under keys of that thread: a run
  * reused for a second request answers in the second thread too.
  *
- * A run newer than the one the cycle's open vote is on makes that vote's figures out of date:
- * before the charts, the vote's message is redrawn with a warning and its thread is told, once
- * per vote and run (`noticeReplacedRun`).
+ * A run newer than the one the cycle's open vote (or closed vote still owed a decision) is on
+ * makes that vote's figures out of date: before the charts, the vote's message is redrawn with
+ * a warning and its thread is told, once per vote and run (`noticeReplacedRun`).
  */
 import { createHash } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
@@ -48,12 +48,12 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
   const { fontDir } = ctx.worker;
   const loaded = await loadRunCharts(ctx.db, p.runId, { maxFamilies: 3 });
   if (!loaded) throw new UnrecoverableError(`post-charts: plan run ${p.runId} does not exist`);
-  // An open vote on an older run is told first: its figures are out of date.
+  // A vote on an older run (open, or closed and owed a decision) is told first: its figures
+  // are out of date.
   const cycleId = loaded.run.cycle_id;
   const stale =
     cycleId === null ? null : await noticeReplacedRun(ctx.slack, ctx.db, cycleId, p.runId);
-  if (stale)
-    ctx.logger.info({ runId: p.runId, ...stale }, 'open vote told its plan run was replaced');
+  if (stale) ctx.logger.info({ runId: p.runId, ...stale }, 'vote told its plan run was replaced');
   // Charts show people by name: a picture cannot render a <@U…> mention.
   const nameOf = await userNamesFor(ctx.db, ctx.slack, ctx.logger).names(authorsOf(loaded));
   const data = withAuthorNames(loaded, nameOf);

@@ -87,9 +87,9 @@ export async function lockCycleForDecision(
 export async function pollStatus(
   db: Db,
   pollId: string,
-): Promise<{ id: string; cycle_id: number; status: 'open' | 'closed' } | null> {
+): Promise<{ id: string; cycle_id: number; run_id: string; status: 'open' | 'closed' } | null> {
   return firstOrNull(
-    db.selectFrom('polls').select(['id', 'cycle_id', 'status']).where('id', '=', pollId),
+    db.selectFrom('polls').select(['id', 'cycle_id', 'run_id', 'status']).where('id', '=', pollId),
   );
 }
 
@@ -184,9 +184,10 @@ export function decisionsWithScenario(db: Db) {
 }
 
 /**
- * The votes of the decisions that were attached to a vote: per decision, how its vote closed,
- * the scenario it adopted, and the counted current votes per scenario (none for a vote nobody
- * voted in). Decisions recorded without a vote have no row.
+ * The votes of the decisions that were attached to a vote: per decision, its vote, how it
+ * closed and the plan run it was on, the scenario it adopted and that scenario's run, and the
+ * counted current votes per scenario (none for a vote nobody voted in). Decisions recorded
+ * without a vote have no row.
  */
 export async function decisionVoteCounts(
   db: Db,
@@ -194,8 +195,11 @@ export async function decisionVoteCounts(
 ): Promise<
   {
     decision_id: string;
+    poll_id: string;
     close_reason: string | null;
+    voted_run: string;
     adopted: string;
+    adopted_run: string;
     voted: string | null;
     votes: number;
   }[]
@@ -204,6 +208,7 @@ export async function decisionVoteCounts(
   const rows = await db
     .selectFrom('decisions')
     .innerJoin('polls', 'polls.id', 'decisions.poll_id')
+    .innerJoin('plan_scenarios', 'plan_scenarios.id', 'decisions.scenario_id')
     .leftJoin('votes', (j) =>
       j
         .onRef('votes.poll_id', '=', 'polls.id')
@@ -212,13 +217,24 @@ export async function decisionVoteCounts(
     )
     .select(({ fn }) => [
       'decisions.id as decision_id',
+      'polls.id as poll_id',
       'polls.close_reason',
+      'polls.run_id as voted_run',
       'decisions.scenario_id as adopted',
+      'plan_scenarios.run_id as adopted_run',
       'votes.scenario_id as voted',
       fn.count<string>('votes.id').as('votes'),
     ])
     .where('decisions.id', 'in', [...decisionIds])
-    .groupBy(['decisions.id', 'polls.close_reason', 'decisions.scenario_id', 'votes.scenario_id'])
+    .groupBy([
+      'decisions.id',
+      'polls.id',
+      'polls.close_reason',
+      'polls.run_id',
+      'decisions.scenario_id',
+      'plan_scenarios.run_id',
+      'votes.scenario_id',
+    ])
     .execute();
   return rows.map((r) => ({ ...r, votes: Number(r.votes) }));
 }

@@ -91,6 +91,28 @@ export interface DecisionVote {
   readonly topOther: number;
   /** The decision closed the vote while it was still open (`/sop decide` during it). */
   readonly closedByDecision: boolean;
+  /**
+   * Set when the vote was on an older plan run than the adopted scenario's (`/sop decide` on
+   * the latest run settled it): its tally is of figures that run replaced and says nothing of
+   * the decision. Null or absent: the vote was on the adopted scenario's run.
+   */
+  readonly outOfDate?: OutOfDateVote | null;
+}
+
+/** A vote on plan run `votedRun`, settled by a decision on the newer run `adoptedRun`. */
+export interface OutOfDateVote {
+  readonly pollId: string;
+  readonly votedRun: string;
+  readonly adoptedRun: string;
+}
+
+/** The vote `pollId` on run `votedRun` is out of date for a decision on `adoptedRun`, or null. */
+export function outOfDateVote(
+  pollId: string,
+  votedRun: string,
+  adoptedRun: string,
+): OutOfDateVote | null {
+  return votedRun === adoptedRun ? null : { pollId, votedRun, adoptedRun };
 }
 
 /** A decision's vote from the vote's tally: the adopted scenario's votes against the rest. */
@@ -98,6 +120,7 @@ export function decisionVoteOf(
   tally: Tally,
   adopted: string,
   closedByDecision: boolean,
+  outOfDate: OutOfDateVote | null = null,
 ): DecisionVote {
   let forIt = 0;
   let topOther = 0;
@@ -105,17 +128,21 @@ export function decisionVoteOf(
     if (o.id === adopted) forIt = o.votes;
     else topOther = Math.max(topOther, o.votes);
   }
-  return { forIt, total: tally.total, topOther, closedByDecision };
+  return { forIt, total: tally.total, topOther, closedByDecision, outOfDate };
 }
 
 /**
  * How a decision was taken, with the vote's real tally: "adopted by the executives' vote (3–0);
  * recorded by @Carla", or "recorded by @Carla without a vote". A decision that closed its vote
- * early, or went against it, says so rather than claiming the vote. `by` is who recorded it
- * (and when, if the caller says when). One wording for the decision log, the pack and the review.
+ * early, or went against it, says so rather than claiming the vote; one on figures a newer run
+ * replaced is no vote on the adopted plan, and says which it was. `by` is who recorded it (and
+ * when, if the caller says when). One wording for the decision log, the pack and the review.
  */
 export function decidedHow(vote: DecisionVote | null, by: string): string {
   if (!vote) return `recorded by ${by} without a vote`;
+  const stale = vote.outOfDate;
+  if (stale)
+    return `recorded by ${by} without a vote on plan run ${stale.adoptedRun}: vote ${stale.pollId} was on run ${stale.votedRun}, whose figures were out of date`;
   const num = (n: number) => formatNumber(n);
   const share = `${num(vote.forIt)} of ${num(vote.total)} ${vote.total === 1 ? 'vote' : 'votes'} for it`;
   if (vote.closedByDecision)
@@ -129,6 +156,18 @@ export function decidedHow(vote: DecisionVote | null, by: string): string {
   return `recorded by ${by} against the executives' vote (${share})`;
 }
 
+/** "Plan run 5 replaced run 3, which this vote is on; its figures are out of date". */
+function runReplaced(newer: string, older: string, vote: string): string {
+  return `Plan run ${newer} replaced run ${older}, which ${vote} is on; its figures are out of date`;
+}
+
+/**
+ * How to go on once a closed vote's figures are out of date: a decision on the latest run, or
+ * a new vote on it.
+ */
+export const ON_THE_LATEST_RUN =
+  '`/sop decide` decides on the latest run, or `/sop vote` starts a new vote on it.';
+
 /**
  * What a vote says once a newer plan run of its cycle exists (`newer` replaced `older`, the run
  * the vote is on): its figures are out of date, so it takes no more votes, and a new vote
@@ -136,5 +175,14 @@ export function decidedHow(vote: DecisionVote | null, by: string): string {
  * its thread and a refused click.
  */
 export function replacedRunNotice(newer: string, older: string): string {
-  return `Plan run ${newer} replaced run ${older}, which this vote is on; its figures are out of date, so the vote takes no more votes. \`/sop vote\` starts a new vote on the latest run and closes this one.`;
+  return `${runReplaced(newer, older, 'this vote')}, so the vote takes no more votes. \`/sop vote\` starts a new vote on the latest run and closes this one.`;
+}
+
+/**
+ * Why vote `pollId` (on run `older`, which `newer` replaced) takes no decision: its figures are
+ * out of date; and how to go on. One wording for a refused "Record the decision", a refused
+ * decision form and the closed vote's thread.
+ */
+export function replacedRunDecisionNotice(newer: string, older: string, pollId: string): string {
+  return `${runReplaced(newer, older, `vote ${pollId}`)}, so no decision can be recorded on them. ${ON_THE_LATEST_RUN}`;
 }

@@ -30,7 +30,7 @@ import type { CycleDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
 import { requestActionReminders } from './actions.js';
 import { deliverJobs, requestJob } from './outbox.js';
-import { closePollIn } from './polls.js';
+import { closePollIn, refuseDecisionOnReplacedRun, runReplacing } from './polls.js';
 import { getSettings } from './settings.js';
 
 export interface NewAction {
@@ -129,6 +129,10 @@ export function cleanDecisionText(input: RecordDecisionInput): RecordDecisionInp
  * its `decision-publish` (the decision log, the owners' DMs) and the actions' reminders. The
  * caller hands `jobRequests` to the queue once it has answered; nothing here waits on Redis.
  * Idempotent by request key: a double submit returns the first record with `created: false`.
+ * After a vote, nothing is adopted once a newer plan run replaced the vote's: its figures are
+ * out of date (`refuseDecisionOnReplacedRun`). Without one, a closed vote still owed a
+ * decision is settled by it, also when the vote was on an older run (`decidedHow` then says
+ * the vote was out of date).
  */
 export async function recordDecision(
   deps: CycleDeps,
@@ -196,7 +200,8 @@ export async function recordDecision(
       await closePollIn(trx, { pollId: settles.id, by: input.decidedBy, reason: 'decided' }, now);
     const pollId = input.pollId ?? settles?.id ?? null;
     if (input.pollId) {
-      // A decision after a vote: the vote is closed, and the scenario is one of its options.
+      // A decision after a vote: the vote is closed, the scenario is one of its options, and
+      // its run is still the cycle's latest.
       const poll = await pollStatus(trx, input.pollId);
       if (!poll || poll.cycle_id !== input.cycleId)
         throw new SopError('not_found', `Vote ${input.pollId} is not a vote of this cycle.`);
@@ -214,6 +219,8 @@ export async function recordDecision(
       if (prior !== null) {
         throw new SopError('conflict', `This vote already has a decision (decision ${prior}).`);
       }
+      // A newer run replaced the vote's figures (a form opened before it, submitted after).
+      refuseDecisionOnReplacedRun(poll, await runReplacing(trx, input.cycleId, poll.run_id));
     }
     const earlier = await newestDecision(trx, input.cycleId);
     const supersedeReason = input.supersedeReason?.trim() || null;

@@ -23,7 +23,7 @@ import type { CycleRow } from '../../db/schema.js';
 import { earlyAndLate } from '../core/action-timing.js';
 import { localDate } from '../core/calendar.js';
 import type { Period } from '../core/period.js';
-import type { DecisionVote } from '../core/vote.js';
+import { type DecisionVote, outOfDateVote } from '../core/vote.js';
 import type { CycleReview } from './review.js';
 
 export interface FigureChange {
@@ -88,6 +88,7 @@ export async function decisionVotes(
       total: 0,
       topOther: 0,
       closedByDecision: r.close_reason === 'decided',
+      outOfDate: outOfDateVote(r.poll_id, r.voted_run, r.adopted_run),
     };
     const mine = r.voted === r.adopted;
     out.set(r.decision_id, {

@@ -7,9 +7,14 @@
 
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
-import { decisionContext } from '../../db/queries/decisions.js';
-import { openPollOf } from '../../db/queries/polls.js';
-import { decisionVoteOf, replacedRunNotice } from '../core/vote.js';
+import { decisionContext, pollAwaitingDecision } from '../../db/queries/decisions.js';
+import { getPoll } from '../../db/queries/polls.js';
+import {
+  decisionVoteOf,
+  outOfDateVote,
+  replacedRunDecisionNotice,
+  replacedRunNotice,
+} from '../core/vote.js';
 import { ledgerEntry, postMessageOnce } from '../slack/post-ledger.js';
 import { actionDm } from '../slack/presenters/actions.js';
 import { type Adoption, decisionLogMessage } from '../slack/presenters/decision.js';
@@ -43,10 +48,12 @@ export async function refreshPollMessage(
 }
 
 /**
- * Tell the cycle's open vote that plan run `runId` replaced the run it is on: its message is
- * redrawn (the warning, no vote buttons), and its thread is told once per vote and run (ledger
- * `poll:<id>:replaced:<run>`). The job that announces a finished run (post-charts) calls it.
- * Null when there is no open vote on an older run; else the vote, and whether this call posted.
+ * Tell the cycle's vote that plan run `runId` replaced the run it is on, when it is open or,
+ * closed, still owed a decision (`pollAwaitingDecision`): its message is redrawn (the warning,
+ * no vote buttons; once closed, no "Decision pending"), and its thread is told once per vote and
+ * run (ledger `poll:<id>:replaced:<run>`): an open vote takes no more votes, a closed one no
+ * decision on its figures. The job that announces a finished run (post-charts) calls it. Null
+ * when no such vote is on an older run; else the vote, and whether this call posted.
  */
 export async function noticeReplacedRun(
   slack: WebClient,
@@ -54,25 +61,34 @@ export async function noticeReplacedRun(
   cycleId: number,
   runId: string,
 ): Promise<{ pollId: string; posted: boolean } | null> {
-  const open = await openPollOf(db, cycleId);
-  if (!open || !isNewerRun(runId, open.run_id)) return null;
-  const view = await refreshPollMessage(slack, db, open.id);
+  const awaiting = await pollAwaitingDecision(db, cycleId);
+  const poll = awaiting ? await getPoll(db, awaiting.id) : null;
+  if (!poll || !isNewerRun(runId, poll.run_id)) return null;
+  const view = await refreshPollMessage(slack, db, poll.id);
   const { channel_id: channel, message_ts: ts } = view.poll;
   // A vote without its message shows the warning when `/sop vote` posts it.
-  if (!channel || !ts) return { pollId: open.id, posted: false };
+  if (!channel || !ts) return { pollId: poll.id, posted: false };
+  const notice =
+    view.poll.status === 'open'
+      ? replacedRunNotice(runId, poll.run_id)
+      : replacedRunDecisionNotice(runId, poll.run_id, poll.id);
   const sent = await postOnce(
     slack,
     db,
-    `poll:${open.id}:replaced:${runId}`,
+    `poll:${poll.id}:replaced:${runId}`,
     channel,
-    { text: `:warning: ${replacedRunNotice(runId, open.run_id)}` },
+    { text: `:warning: ${notice}` },
     ts,
   );
-  return { pollId: open.id, posted: sent !== null };
+  return { pollId: poll.id, posted: sent !== null };
 }
 
-/** DM the chair (once) a button that opens the decision modal. */
+/**
+ * DM the chair (once) a button that opens the decision modal; nothing when a newer plan run
+ * replaced the vote's (no decision is asked for on figures that are out of date).
+ */
 export async function promptChair(slack: WebClient, db: Db, view: PollView): Promise<void> {
+  if (view.replacedBy !== null) return;
   await dmOnce(
     slack,
     db,
@@ -134,7 +150,12 @@ export async function publishDecision(
   if (row.poll_id) {
     const view = await refreshPollMessage(slack, db, row.poll_id);
     if (entry) {
-      vote = decisionVoteOf(view.tally, entry.scenarioId, view.poll.close_reason === 'decided');
+      vote = decisionVoteOf(
+        view.tally,
+        entry.scenarioId,
+        view.poll.close_reason === 'decided',
+        outOfDateVote(view.poll.id, view.poll.run_id, entry.runId),
+      );
     }
     if (view.poll.channel_id && view.poll.message_ts) {
       channel = view.poll.channel_id;

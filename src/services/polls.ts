@@ -9,6 +9,7 @@ import { audit } from '../../db/queries/audit.js';
 import { cycleById } from '../../db/queries/cycle-inputs.js';
 import { lockCyclePhase } from '../../db/queries/cycles.js';
 import { decisionOfCycleSince, decisionOfPoll } from '../../db/queries/decisions.js';
+import { scenarioById } from '../../db/queries/plan-results.js';
 import { latestRun, runScenarios } from '../../db/queries/plan-runs.js';
 import {
   closeOpenPoll,
@@ -30,7 +31,7 @@ import {
 } from '../../db/queries/polls.js';
 import type { CycleRow, DecisionRow, PollRow } from '../../db/schema.js';
 import { PHASE_LABEL } from '../core/cycle.js';
-import { replacedRunNotice, type Tally, tally } from '../core/vote.js';
+import { replacedRunDecisionNotice, replacedRunNotice, type Tally, tally } from '../core/vote.js';
 import type { CycleDeps } from '../deps.js';
 import { SopError } from '../errors.js';
 import { ledgerEntry } from '../slack/post-ledger.js';
@@ -47,6 +48,11 @@ export interface PollView {
    * closed it). Null: a decision is still owed.
    */
   readonly decision: DecisionRow | null;
+  /**
+   * The scenario `decision` adopted: its label and plan run (a decision typed with `/sop
+   * decide` on a newer run than the vote's adopts none of the vote's options). Null without one.
+   */
+  readonly decisionScenario: { readonly label: string; readonly runId: string } | null;
   /** The run's scenario chart, when the post-charts job has uploaded it (ledger `run:<id>:scenarios`). */
   readonly chartFileId: string | null;
   /** The company's time zone (settings), for the close time's fallback text. */
@@ -79,6 +85,7 @@ export async function getPollView(db: Db, pollId: string): Promise<PollView> {
   const decision =
     (await decisionOfPoll(db, pollId)) ??
     (await decisionOfCycleSince(db, poll.cycle_id, poll.created_at));
+  const adopted = decision ? await scenarioById(db, decision.scenario_id) : null;
   const chart = await ledgerEntry(db, `run:${poll.run_id}:scenarios`);
   const { timezone } = await getSettings(db);
   return {
@@ -86,6 +93,7 @@ export async function getPollView(db: Db, pollId: string): Promise<PollView> {
     options,
     tally: t,
     decision,
+    decisionScenario: adopted ? { label: adopted.label, runId: adopted.run_id } : null,
     chartFileId: chart?.ts ? chart.fileId : null,
     timezone,
     replacedBy: await runReplacing(db, poll.cycle_id, poll.run_id),
@@ -98,9 +106,22 @@ export function isNewerRun(newer: string, older: string): boolean {
 }
 
 /** The cycle's latest plan run when it is newer than `runId` (it replaced that run), else null. */
-async function runReplacing(db: Db, cycleId: number, runId: string): Promise<string | null> {
+export async function runReplacing(db: Db, cycleId: number, runId: string): Promise<string | null> {
   const latest = await latestRun(db, cycleId);
   return latest && isNewerRun(latest.id, runId) ? latest.id : null;
+}
+
+/**
+ * Refuses (`conflict`) a decision on vote `poll`'s figures once run `replacedBy` replaced the run
+ * it is on: nothing is adopted from figures that are out of date. The "Record the decision"
+ * button and `recordDecision` (the form) say it in the same words.
+ */
+export function refuseDecisionOnReplacedRun(
+  poll: { readonly id: string; readonly run_id: string },
+  replacedBy: string | null,
+): void {
+  if (replacedBy !== null)
+    throw new SopError('conflict', replacedRunDecisionNotice(replacedBy, poll.run_id, poll.id));
 }
 
 /**

@@ -62,6 +62,20 @@ describe('decision log footer', () => {
     );
   });
 
+  it('claims no vote on figures a newer run replaced, whatever its tally', () => {
+    // Vote 2 was on run 1 and closed with 2 of 2 votes for the scenario of that run that bore
+    // the same label; the decision adopted scenario 7 of run 3, which the vote never offered.
+    const stale = { pollId: '2', votedRun: '1', adoptedRun: '3' };
+    const expected =
+      'Recorded by <@U_PAT> on 2027-01-13 05:30 Asia/Tokyo without a vote on plan run 3: vote 2 was on run 1, whose figures were out of date · plan run 3, scenario 7';
+    expect(
+      footer({ forIt: 0, total: 2, topOther: 2, closedByDecision: false, outOfDate: stale }),
+    ).toBe(expected);
+    expect(
+      footer({ forIt: 0, total: 2, topOther: 2, closedByDecision: true, outOfDate: stale }),
+    ).toBe(expected);
+  });
+
   it('heads the log with the scenario, escaped, and leaves who adopted it to the footer', () => {
     const { blocks, text } = decisionLogMessage(entry, { vote: null, timezone: 'UTC' });
     expect((blocks[0] as { text: { text: string } }).text.text).toBe(

@@ -152,6 +152,7 @@ function pollView(evil: string, over: Partial<PollRow> = {}): PollView {
         ? ({ scenario_id: '1', decided_by: 'U_CHAIR' } as PollView['decision'])
         : null,
     chartFileId: null,
+    decisionScenario: null,
     replacedBy: null,
     timezone: 'UTC',
   };

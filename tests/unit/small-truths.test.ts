@@ -85,6 +85,7 @@ describe('small truths', () => {
       tally: tally([], [], null),
       decision: null,
       chartFileId: null,
+      decisionScenario: null,
       replacedBy: null,
       timezone: 'UTC',
     } as unknown as PollView;

@@ -51,6 +51,7 @@ const view = (p: PollRow): PollView => ({
   ),
   decision: null,
   chartFileId: null,
+  decisionScenario: null,
   replacedBy: null,
   timezone: 'UTC',
 });
@@ -111,7 +112,7 @@ describe('vote presenters', () => {
       replacedBy: '5',
     });
     expect(closedByChair.text).toBe(
-      ':lock: Vote closed (closed by <@U_CHAIR>). Most votes: *Scenario 1 with a long label that goes on and on and on and on and on*. Its figures are out of date: plan run 5 replaced run 3. `/sop vote` starts a new vote on the latest run.',
+      ':lock: Vote closed (closed by <@U_CHAIR>). Most votes: *Scenario 1 with a long label that goes on and on and on and on and on*. Its figures are out of date: plan run 5 replaced run 3. `/sop decide` decides on the latest run, or `/sop vote` starts a new vote on it.',
     );
     const replaced = voteMessage({
       ...view(poll({ status: 'closed', close_reason: 'replaced', closed_by: 'U_PLAN' })),
@@ -119,6 +120,33 @@ describe('vote presenters', () => {
     });
     expect(replaced.text).toBe(
       ':lock: Vote closed (<@U_PLAN> started a new vote on the latest plan run). Most votes: *Scenario 1 with a long label that goes on and on and on and on and on*. Its figures are out of date: plan run 5 replaced run 3.',
+    );
+  });
+
+  it('a vote settled by a decision on a newer run names that run, not one of its options', () => {
+    // Poll 7 is on run 3 (Scenario 1 leads); run 5 replaced it, and decision 9 adopted
+    // scenario 42, Central of run 5, typed with /sop decide.
+    const decided = voteMessage({
+      ...view(poll({ status: 'closed', close_reason: 'quorum', closed_by: 'quorum' })),
+      replacedBy: '5',
+      decision: {
+        id: '9',
+        cycle_id: 1,
+        poll_id: '7',
+        scenario_id: '42',
+        title: 'Adopt the Central <b> scenario',
+        rationale: 'Run 5 has the new capacity.',
+        decided_by: 'U_CHAIR',
+        decided_at: new Date('2027-01-23T10:00:00Z'),
+        request_key: 'k9',
+        trade_off: null,
+        supersedes_id: null,
+        supersede_reason: null,
+      },
+      decisionScenario: { label: 'Central <b>', runId: '5' },
+    });
+    expect(decided.text).toBe(
+      ':white_check_mark: Vote closed (quorum reached). Most votes: *Scenario 1 with a long label that goes on and on and on and on and on*. Its figures were out of date: plan run 5 replaced run 3. Decision: *Central &lt;b&gt;* of run 5 adopted by <@U_CHAIR>.',
     );
   });
 

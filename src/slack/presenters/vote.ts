@@ -7,7 +7,7 @@ import type { types } from '@slack/bolt';
 import type { PollOptionRow } from '../../../db/queries/polls.js';
 import { formatMoney } from '../../core/number-format.js';
 import { BAD_CASE_WORDS, tradeOffSentences } from '../../core/scenarios/trade-off.js';
-import { replacedRunNotice } from '../../core/vote.js';
+import { ON_THE_LATEST_RUN, replacedRunNotice } from '../../core/vote.js';
 import type { PollView } from '../../services/polls.js';
 import { clip, esc, fmtQty, mrkdwn, plain, slackDate } from './format.js';
 
@@ -93,17 +93,22 @@ export function outcomeText(v: PollView): string {
       ? 'The vote is tied.'
       : 'No executive voted.';
   if (v.decision) {
-    const adopted =
+    const by = `adopted by <@${v.decision.decided_by}>.`;
+    const adopted = v.decisionScenario;
+    // A decision on a newer run (`/sop decide`) settled this vote: none of its options.
+    if (adopted && adopted.runId !== v.poll.run_id)
+      return `:white_check_mark: Vote closed (${why}). ${lead} Its figures were out of date: plan run ${adopted.runId} replaced run ${v.poll.run_id}. Decision: *${esc(adopted.label)}* of run ${adopted.runId} ${by}`;
+    const label =
       v.options.find((o) => o.scenarioId === v.decision!.scenario_id)?.label ??
+      adopted?.label ??
       v.decision.scenario_id;
-    return `:white_check_mark: Vote closed (${why}). ${lead} Decision: *${esc(adopted)}* adopted by <@${v.decision.decided_by}>.`;
+    return `:white_check_mark: Vote closed (${why}). ${lead} Decision: *${esc(label)}* ${by}`;
   }
   if (v.poll.close_reason === 'cycle')
     return `:lock: Vote closed (${why}). ${lead} No decision was recorded: the cycle closed without one.`;
   // No decision is asked for on figures a newer run has replaced.
   if (v.replacedBy) {
-    const next =
-      v.poll.close_reason === 'replaced' ? '' : ' `/sop vote` starts a new vote on the latest run.';
+    const next = v.poll.close_reason === 'replaced' ? '' : ` ${ON_THE_LATEST_RUN}`;
     return `:lock: Vote closed (${why}). ${lead} Its figures are out of date: plan run ${v.replacedBy} replaced run ${v.poll.run_id}.${next}`;
   }
   return `:lock: Vote closed (${why}). ${lead} Decision pending from the chair <@${v.poll.created_by}>.`;
