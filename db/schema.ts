@@ -552,6 +552,15 @@ export interface SlackDmChannelsTable {
   opened_at: Generated<Timestamp>;
 }
 
+/** The actions a morning's reminder digest listed (its ledger key), in order. */
+export interface ReminderDigestItemsTable {
+  digest_key: string;
+  action_id: BigId;
+  position: number;
+  /** Due date minus the digest's day: 2, 0, or negative when overdue. */
+  days_left: number;
+}
+
 /** Job requests written with the change that owes them; a relay delivers them to BullMQ. */
 export interface JobOutboxTable {
   id: GeneratedBigId;
@@ -616,6 +625,7 @@ export interface Database {
   deviations: DeviationsTable;
   slack_user_names: SlackUserNamesTable;
   slack_dm_channels: SlackDmChannelsTable;
+  reminder_digest_items: ReminderDigestItemsTable;
   job_outbox: JobOutboxTable;
   chart_fingerprints: ChartFingerprintsTable;
 }

@@ -22,6 +22,7 @@ import * as planRunOpeningStock from './20261204T1000-plan-run-opening-stock.js'
 import * as deviationFrozenBreakAt from './20261204T1100-deviation-frozen-break-at.js';
 import * as constraintResolvedBy from './20261204T1300-constraint-resolved-by.js';
 import * as scenariosCarried from './20261205T0900-scenarios-carried.js';
+import * as reminderDigests from './20261206T0900-reminder-digests.js';
 
 export const migrations: Record<string, Migration> = {
   '20261122T0400-initial': initial,
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   '20261204T1100-deviation-frozen-break-at': deviationFrozenBreakAt,
   '20261204T1300-constraint-resolved-by': constraintResolvedBy,
   '20261205T0900-scenarios-carried': scenariosCarried,
+  '20261206T0900-reminder-digests': reminderDigests,
 };

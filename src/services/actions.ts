@@ -15,12 +15,18 @@ import {
   snoozeOpenAction,
 } from '../../db/queries/actions.js';
 import { audit } from '../../db/queries/audit.js';
+import {
+  type DigestItem,
+  digestItems,
+  digestPostedAs,
+  setDigestItems,
+} from '../../db/queries/reminder-digests.js';
 import type { ActionRow } from '../../db/schema.js';
 import { addDays, addLocalDays, atLocalHour, daysBetween, localDate } from '../core/calendar.js';
 import type { CycleDeps } from '../deps.js';
 import { SopError } from '../errors.js';
 import { readRowId } from '../row-id.js';
-import { isLedgerMessage } from '../slack/post-ledger.js';
+import { isLedgerMessage, ledgerEntry } from '../slack/post-ledger.js';
 import { deliverJobs, enqueueDurably, requestJob } from './outbox.js';
 import { dmOnce, type SlackMessage } from './reminders.js';
 import { getSettings } from './settings.js';
@@ -133,9 +139,41 @@ export async function scheduleActionReminders(deps: CycleDeps, action: ActionRow
   }
 }
 
-/** True when `channel`/`ts` is the bot's DM about action `id` (its assignment or a reminder). */
-export function isActionMessage(db: Db, id: string, channel: string, ts: string): Promise<boolean> {
-  return isLedgerMessage(db, [`action:${id}:`, `reminder:${id}:`], channel, ts);
+/**
+ * True when `channel`/`ts` is the bot's DM about action `id`: its assignment, a reminder, or a
+ * morning's reminder digest that lists it.
+ */
+export async function isActionMessage(
+  db: Db,
+  id: string,
+  channel: string,
+  ts: string,
+): Promise<boolean> {
+  if (await isLedgerMessage(db, [`action:${id}:`, `reminder:${id}:`], channel, ts)) return true;
+  const digest = await digestPostedAs(db, channel, ts);
+  return digest?.items.some((it) => it.actionId === id) ?? false;
+}
+
+/** An action in a reminder digest, with its due date against the digest's day. */
+export type DigestEntry = ActionRow & { readonly daysLeft: number };
+
+/**
+ * The reminder digest posted as `channel`/`ts` with its actions as they stand now (a click
+ * redraws it from them), or null when that message is no digest.
+ */
+export async function reminderDigestAt(
+  db: Db,
+  channel: string,
+  ts: string,
+): Promise<DigestEntry[] | null> {
+  const digest = await digestPostedAs(db, channel, ts);
+  if (!digest) return null;
+  const out: DigestEntry[] = [];
+  for (const it of digest.items) {
+    const a = await actionById(db, it.actionId);
+    if (a) out.push({ ...a, daysLeft: it.daysLeft });
+  }
+  return out;
 }
 
 export async function getAction(db: Db, id: string): Promise<ActionRow | null> {
@@ -243,19 +281,38 @@ export async function snoozeAction(
   return row;
 }
 
-export type ReminderResult = 'sent' | 'already_sent' | 'not_open' | 'snoozed' | 'early' | 'missing';
+export type ReminderResult =
+  | 'sent'
+  | 'already_sent'
+  | 'in_digest'
+  | 'not_open'
+  | 'snoozed'
+  | 'early'
+  | 'missing';
+
+/** Builds a morning's digest DM from its actions, most urgent first (src/slack presenters). */
+export type DigestMessage = (items: readonly DigestEntry[]) => SlackMessage;
+
+/** Most items a digest shows with buttons; the rest are counted (Slack's 50-block cap). */
+export const DIGEST_MAX_ITEMS = 10;
 
 /**
- * Send one reminder, at most once (ledger key reminder:<action>:<kind>:<occurrence>), then
- * schedule the next overdue one. `message` builds the DM (the presenter lives in src/slack).
- * A snooze reminder comes whenever the snooze ends, so its DM says how the due date stands
- * that day: `daysLeft` (due date minus the company's today; negative when overdue), null for
- * the scheduled ones, which come on their day.
+ * Send one reminder, at most once, then schedule the next overdue one. `message` builds the
+ * DM (the presenter lives in src/slack). A snooze reminder comes whenever the snooze ends, so
+ * its DM says how the due date stands that day: `daysLeft` (due date minus the company's
+ * today; negative when overdue), null for the scheduled ones, which come on their day.
+ *
+ * With `digest`, a scheduled reminder (not a snooze's) goes out in the owner's digest of its
+ * day (sendInDigest): one DM listing every open action of theirs reminded that morning. A
+ * snooze's reminder stays a DM of its own (ledger key reminder:<action>:<kind>:<occurrence>):
+ * it comes at the minute the owner snoozed, not at REMINDER_HOUR, so it has no morning to
+ * share, and the owner asked for that one action back.
  */
 export async function sendReminder(
   deps: CycleDeps & { readonly slack: WebClient },
   p: { actionId: string; kind: ReminderKind; occurrence: string },
   message: (a: ActionRow, kind: ReminderKind, daysLeft: number | null) => SlackMessage,
+  digest?: DigestMessage,
 ): Promise<ReminderResult> {
   const action = await getAction(deps.db, p.actionId);
   if (!action) return 'missing';
@@ -279,6 +336,14 @@ export async function sendReminder(
   if (isSnoozeJob && p.occurrence !== `snooze-${action.snoozed_until?.toISOString()}`)
     return 'snoozed';
   const key = `reminder:${action.id}:${p.kind}:${p.occurrence}`;
+  if (digest && !isSnoozeJob && !(await ledgerEntry(deps.db, key))?.ts) {
+    const out = await sendInDigest(deps, action, localDate(at, timezone), digest);
+    if (out === 'not_open') return out;
+    if (out !== 'alone') {
+      await scheduleNext();
+      return out;
+    }
+  }
   const daysLeft = isSnoozeJob ? daysBetween(localDate(now, timezone), action.due_date) : null;
   // Done may be recorded while this reminder is under way: the status is read again once
   // the reminder's key is claimed, just before the DM goes out.
@@ -299,6 +364,73 @@ export async function sendReminder(
   if (closed) return 'not_open';
   await scheduleNext();
   return ts ? 'sent' : 'already_sent';
+}
+
+/**
+ * The open, not snoozed actions of `owner` whose scheduled reminder falls on `day` (2 days
+ * before the due date, on it, or overdue up to OVERDUE_CAP days), most urgent first: by due
+ * date, then id.
+ */
+async function digestCandidates(
+  db: Db,
+  owner: string,
+  day: string,
+  now: Date,
+): Promise<DigestEntry[]> {
+  const open = await actionsWhere(db, { owner, open: true });
+  return open
+    .map((a) => ({ ...a, daysLeft: daysBetween(day, a.due_date) }))
+    .filter(
+      (a) =>
+        (a.daysLeft === BEFORE_DAYS || (a.daysLeft <= 0 && a.daysLeft >= -OVERDUE_CAP)) &&
+        !(a.snoozed_until && a.snoozed_until.getTime() > now.getTime()),
+    );
+}
+
+const sameItems = (a: readonly DigestItem[], b: readonly DigestItem[]) =>
+  a.length === b.length &&
+  a.every((x, i) => x.actionId === b[i]?.actionId && x.daysLeft === b[i]?.daysLeft);
+
+/**
+ * The reminder of `action` on `day` as part of its owner's digest of that day, sent once
+ * under `reminder-digest:<owner>:<day>` (dmOnce). The digest's actions are recorded (in the
+ * same transaction that reads them again, once its key is claimed and just before it goes out),
+ * so each other job of that morning finds its action there: `in_digest`, nothing sent. An
+ * action the sent digest does not list (created after it went out) is `alone`: the caller
+ * sends its reminder on its own. A change between building the DM and claiming its key (Done,
+ * Snooze, a new action) withdraws it and builds it again.
+ */
+async function sendInDigest(
+  deps: CycleDeps & { readonly slack: WebClient },
+  action: ActionRow,
+  day: string,
+  digest: DigestMessage,
+): Promise<'sent' | 'in_digest' | 'alone' | 'not_open'> {
+  const key = `reminder-digest:${action.owner}:${day}`;
+  const toItems = (rows: readonly DigestEntry[]): DigestItem[] =>
+    rows.map((r) => ({ actionId: r.id, daysLeft: r.daysLeft }));
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if ((await ledgerEntry(deps.db, key))?.ts) {
+      const held = await digestItems(deps.db, key);
+      return held.some((it) => it.actionId === action.id) ? 'in_digest' : 'alone';
+    }
+    const now = deps.clock.now();
+    const rows = await digestCandidates(deps.db, action.owner, day, now);
+    if (!rows.some((r) => r.id === action.id)) return 'not_open';
+    const items = toItems(rows);
+    const ts = await dmOnce(deps.slack, deps.db, key, action.owner, digest(rows), {
+      stillWanted: () =>
+        deps.db.transaction().execute(async (trx) => {
+          const again = toItems(await digestCandidates(trx, action.owner, day, now));
+          if (!sameItems(again, items)) return false;
+          await setDigestItems(trx, key, items);
+          return true;
+        }),
+    });
+    if (ts) return 'sent';
+    // Withdrawn (something changed): build it again. Or posted by another job: read its items.
+  }
+  throw new Error(`The reminder digest ${key} kept changing while it was being sent.`);
 }
 
 /** DM each new action's owner once, with Done and Snooze buttons. */

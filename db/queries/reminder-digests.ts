@@ -1,0 +1,56 @@
+/** `reminder_digest_items`: which actions a morning's reminder digest (a ledger key) listed. */
+import type { Db } from '../connect.js';
+
+export interface DigestItem {
+  readonly actionId: string;
+  readonly daysLeft: number;
+}
+
+/** Records (or replaces) what the digest under `key` lists, in order. */
+export async function setDigestItems(
+  db: Db,
+  key: string,
+  items: readonly DigestItem[],
+): Promise<void> {
+  await db.deleteFrom('reminder_digest_items').where('digest_key', '=', key).execute();
+  if (items.length === 0) return;
+  await db
+    .insertInto('reminder_digest_items')
+    .values(
+      items.map((it, position) => ({
+        digest_key: key,
+        action_id: it.actionId,
+        position,
+        days_left: it.daysLeft,
+      })),
+    )
+    .execute();
+}
+
+/** What the digest under `key` lists, in order (empty when none was recorded). */
+export async function digestItems(db: Db, key: string): Promise<DigestItem[]> {
+  const rows = await db
+    .selectFrom('reminder_digest_items')
+    .select(['action_id', 'days_left'])
+    .where('digest_key', '=', key)
+    .orderBy('position')
+    .execute();
+  return rows.map((r) => ({ actionId: r.action_id, daysLeft: r.days_left }));
+}
+
+/** The digest posted as message `channel`/`ts` (its key and items), or null if it is none. */
+export async function digestPostedAs(
+  db: Db,
+  channel: string,
+  ts: string,
+): Promise<{ key: string; items: DigestItem[] } | null> {
+  const post = await db
+    .selectFrom('slack_posts')
+    .select('post_key')
+    .where('channel_id', '=', channel)
+    .where('ts', '=', ts)
+    .where('post_key', 'like', 'reminder-digest:%')
+    .executeTakeFirst();
+  if (!post) return null;
+  return { key: post.post_key, items: await digestItems(db, post.post_key) };
+}
