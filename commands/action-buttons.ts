@@ -10,6 +10,7 @@ import {
   getAction,
   isActionMessage,
   markDone,
+  reminderDigestAt,
   type Snooze,
   snoozeAction,
 } from '../src/services/actions.js';
@@ -22,6 +23,7 @@ import {
   ACTION_SNOOZE_WEEK,
   actionDoneMessage,
   doneText,
+  reminderDigestDm,
 } from '../src/slack/presenters/actions.js';
 import { slackDate } from '../src/slack/presenters/format.js';
 import { tellPrivately, tellUser } from '../src/slack/reply.js';
@@ -63,6 +65,27 @@ export function register(app: App, deps: AppDeps): void {
     return a;
   };
 
+  /**
+   * A click on an item of a morning's reminder digest (of more than one action, and listing
+   * `id`): the digest redrawn in place from its actions as they stand now, so the clicked item
+   * shows what became of it and the others are as they were. False when the message is not one.
+   */
+  const redrawDigest = async (
+    body: Click,
+    client: App['client'],
+    id: string,
+    timezone: string,
+  ): Promise<boolean> => {
+    const channel = body.channel?.id ?? body.container?.channel_id;
+    const ts = body.message?.ts ?? body.container?.message_ts;
+    if (!channel || !ts || body.container?.type !== 'message') return false;
+    const items = await reminderDigestAt(deps.db, channel, ts);
+    if (!items || items.length < 2 || !items.some((it) => it.id === id)) return false;
+    const msg = reminderDigestDm(items, timezone, deps.clock.now());
+    await client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks });
+    return true;
+  };
+
   app.action<Click>(ACTION_DONE, async ({ ack, body, action, client, context }) => {
     await ack();
     try {
@@ -83,7 +106,9 @@ export function register(app: App, deps: AppDeps): void {
           ? await isActionMessage(deps.db, a.id, channel, ts)
           : false;
       const { timezone } = await getSettings(deps.db);
-      if (own && channel && ts) {
+      if (own && (await redrawDigest(body, client, a.id, timezone))) {
+        // The digest shows it done, beside the other actions it lists.
+      } else if (own && channel && ts) {
         const msg = actionDoneMessage(done, done.done_by ?? body.user.id, timezone);
         await client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks });
       } else if (body.container?.type === 'message') {
@@ -125,6 +150,7 @@ export function register(app: App, deps: AppDeps): void {
         const row = await snoozeAction(deps, a.id, body.user.id, kind);
         const { timezone } = await getSettings(deps.db);
         const until = row.snoozed_until ? ` until ${slackDate(row.snoozed_until, timezone)}` : '';
+        await redrawDigest(body, client, a.id, timezone);
         await tellPrivately(client, body, `Snoozed #${a.id}${until}.`);
         await refreshHome(body, client);
       } catch (err) {

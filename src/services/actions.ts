@@ -291,10 +291,11 @@ export type ReminderResult =
   | 'missing';
 
 /** Builds a morning's digest DM from its actions, most urgent first (src/slack presenters). */
-export type DigestMessage = (items: readonly DigestEntry[]) => SlackMessage;
-
-/** Most items a digest shows with buttons; the rest are counted (Slack's 50-block cap). */
-export const DIGEST_MAX_ITEMS = 10;
+export type DigestMessage = (
+  items: readonly DigestEntry[],
+  zone: string,
+  now: Date,
+) => SlackMessage;
 
 /**
  * Send one reminder, at most once, then schedule the next overdue one. `message` builds the
@@ -337,7 +338,7 @@ export async function sendReminder(
     return 'snoozed';
   const key = `reminder:${action.id}:${p.kind}:${p.occurrence}`;
   if (digest && !isSnoozeJob && !(await ledgerEntry(deps.db, key))?.ts) {
-    const out = await sendInDigest(deps, action, localDate(at, timezone), digest);
+    const out = await sendInDigest(deps, action, localDate(at, timezone), timezone, digest);
     if (out === 'not_open') return out;
     if (out !== 'alone') {
       await scheduleNext();
@@ -404,6 +405,7 @@ async function sendInDigest(
   deps: CycleDeps & { readonly slack: WebClient },
   action: ActionRow,
   day: string,
+  zone: string,
   digest: DigestMessage,
 ): Promise<'sent' | 'in_digest' | 'alone' | 'not_open'> {
   const key = `reminder-digest:${action.owner}:${day}`;
@@ -418,7 +420,7 @@ async function sendInDigest(
     const rows = await digestCandidates(deps.db, action.owner, day, now);
     if (!rows.some((r) => r.id === action.id)) return 'not_open';
     const items = toItems(rows);
-    const ts = await dmOnce(deps.slack, deps.db, key, action.owner, digest(rows), {
+    const ts = await dmOnce(deps.slack, deps.db, key, action.owner, digest(rows, zone, now), {
       stillWanted: () =>
         deps.db.transaction().execute(async (trx) => {
           const again = toItems(await digestCandidates(trx, action.owner, day, now));

@@ -6,7 +6,7 @@ import { localDate } from '../../core/calendar.js';
 import type { ReminderKind } from '../../services/actions.js';
 import { DEVIATION_TASK } from './execution.js';
 import { andMore, fitText, MESSAGE_TEXT_CHARS } from './fit.js';
-import { clip, esc, mrkdwn, plain } from './format.js';
+import { clip, esc, mrkdwn, plain, slackDate } from './format.js';
 
 export const ACTION_DONE = 'action_done';
 export const ACTION_SNOOZE_DAY = 'action_snooze_1d';
@@ -92,6 +92,88 @@ export function actionDm(
         ),
       },
       actionButtons(a),
+    ],
+  };
+}
+
+/** A digest's item: an action and its due date against the digest's day (negative: overdue). */
+export type DigestItemView = ActionLike & {
+  readonly daysLeft: number;
+  readonly snoozed_until?: Date | null;
+  readonly done_by?: string | null;
+};
+
+/** Most items a reminder digest shows with their buttons: 2 blocks each, well under Slack's 50. */
+export const DIGEST_SHOWN = 10;
+
+const days = (n: number) => (n === 1 ? '1 day' : `${n} days`);
+
+/** How an item's due date stands on the digest's day: "due in 2 days", "3 days overdue". */
+export function dueStanding(daysLeft: number): string {
+  if (daysLeft > 0) return `due in ${days(daysLeft)}`;
+  if (daysLeft === 0) return 'due today';
+  return `${days(-daysLeft)} overdue`;
+}
+
+/** The reminder kind's emoji (as actionDm's headers): before, due, overdue. */
+const standingEmoji = (daysLeft: number) =>
+  daysLeft > 0 ? ':hourglass_flowing_sand:' : daysLeft === 0 ? ':alarm_clock:' : ':warning:';
+
+/** What became of an item since the digest went out, or null while it still waits. */
+function itemOutcome(a: DigestItemView, zone: string, now: Date): string | null {
+  if (a.status === 'done') return `:white_check_mark: ${doneText(a, zone)}`;
+  if (a.status === 'cancelled') return ':no_entry_sign: cancelled';
+  if (a.snoozed_until && a.snoozed_until.getTime() > now.getTime())
+    return `:zzz: snoozed until ${slackDate(a.snoozed_until, zone)}`;
+  return null;
+}
+
+/**
+ * The owner's morning reminder: every action reminded that day, most urgent first, each with
+ * its Done and Snooze buttons (at most DIGEST_SHOWN; the rest are counted, for `/sop actions`).
+ * Redrawn after a click from the actions as they stand at `now`: a done one is marked done and
+ * loses its buttons. A digest of one action is that action's reminder DM (actionDm).
+ */
+export function reminderDigestDm(
+  items: readonly DigestItemView[],
+  zone: string,
+  now: Date,
+): { text: string; blocks: types.KnownBlock[] } {
+  const only = items.length === 1 ? items[0] : undefined;
+  if (only) {
+    if (only.status === 'done') return actionDoneMessage(only, only.done_by ?? only.owner, zone);
+    const kind: ReminderKind =
+      only.daysLeft > 0 ? 'before' : only.daysLeft === 0 ? 'due' : 'overdue';
+    return actionDm(only, kind);
+  }
+  const head = `:bell: ${items.length} follow-up actions need your attention today`;
+  const shown = items.slice(0, DIGEST_SHOWN);
+  const more = items.length - shown.length;
+  const text = `${head}: ${items.map((a) => `#${a.id} ${esc(a.description)} (${dueStanding(a.daysLeft)})`).join('; ')}`;
+  return {
+    text: clip(text, 3000),
+    blocks: [
+      { type: 'section', text: mrkdwn(`*${head}*`) },
+      ...shown.flatMap((a): types.KnownBlock[] => {
+        const outcome = itemOutcome(a, zone, now);
+        const task =
+          a.decision_id === null ? `\nFrom the weekly S&OE check. ${DEVIATION_TASK}` : '';
+        const body = `*#${a.id}* ${esc(clip(a.description, 300))}\n${outcome ?? `${standingEmoji(a.daysLeft)} ${dueStanding(a.daysLeft)}`} · due *${a.due_date}*${task}`;
+        const section: types.KnownBlock = { type: 'section', text: mrkdwn(clip(body, 3000)) };
+        return a.status === 'open' ? [section, actionButtons(a)] : [section];
+      }),
+      ...(more > 0
+        ? [
+            {
+              type: 'context' as const,
+              elements: [
+                mrkdwn(
+                  andMore(more, more === 1 ? 'action' : 'actions', '`/sop actions me` lists them'),
+                ),
+              ],
+            },
+          ]
+        : []),
     ],
   };
 }
