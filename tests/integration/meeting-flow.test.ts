@@ -377,8 +377,9 @@ describe('follow-up actions', () => {
     expect(r1).toEqual({ result: 'sent' });
     expect(dms(OPS)).toHaveLength(before + 1);
     expect(dms(OPS).at(-1)!.text).toContain('Due in 2 days');
-    // The same reminder delivered again is not sent again.
-    expect(await remind(runAgain, 'before', '2027-02-08')).toEqual({ result: 'already_sent' });
+    // The same reminder delivered again is not sent again: it finds itself in the morning's
+    // digest it sent (of one action, so the DM a reminder always was).
+    expect(await remind(runAgain, 'before', '2027-02-08')).toEqual({ result: 'in_digest' });
     expect(dms(OPS)).toHaveLength(before + 1);
 
     clock.set('2027-02-10T09:00:00Z');

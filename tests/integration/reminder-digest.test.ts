@@ -41,7 +41,12 @@ let a2: string;
 let a3: string;
 let solo: string;
 
-const dms = (user: string) => standin.messagesIn(`D_${user}`);
+/**
+ * The reminders in `user`'s DM: every DM but the assignments (':memo: You own…'), which
+ * the decision's own job sends whenever it runs.
+ */
+const dms = (user: string) =>
+  standin.messagesIn(`D_${user}`).filter((m) => !m.text.startsWith(':memo:'));
 type Kind = 'before' | 'due' | 'overdue';
 const remind = (actionId: string, kind: Kind, occurrence: string) =>
   h.runAgain('action-reminder', { actionId, kind, occurrence }, 'notifications');
@@ -110,10 +115,13 @@ beforeAll(async () => {
 
 describe('one reminder DM a morning per owner', () => {
   let digestTs: string;
+  /** How many DMs OPS had before the morning of 2027-03-17. */
+  let morning: number;
 
   it('three actions due the same day: one DM at 09:00 lists the three; the other jobs and a retry send nothing', async () => {
     clock.set('2027-03-17T09:00:00Z');
     const before = dms(OPS).length;
+    morning = before;
     expect(await remind(a2!, 'due', '2027-03-17')).toEqual({ result: 'sent' });
     expect(await remind(a1!, 'due', '2027-03-17')).toEqual({ result: 'in_digest' });
     expect(await remind(a3!, 'due', '2027-03-17')).toEqual({ result: 'in_digest' });
@@ -205,6 +213,8 @@ describe('one reminder DM a morning per owner', () => {
     expect(sent.map((m) => m.text)).toEqual([
       `:alarm_clock: Due today: #${late} Call the carrier (due 2027-03-17)`,
     ]);
+    // The morning's reminders, all told: the digest of three and this one.
+    expect(dms(OPS).slice(morning)).toHaveLength(2);
   });
 
   it('the next morning the overdue reminders are one digest again, and each schedules its next', async () => {
