@@ -37,20 +37,3 @@ export async function digestItems(db: Db, key: string): Promise<DigestItem[]> {
     .execute();
   return rows.map((r) => ({ actionId: r.action_id, daysLeft: r.days_left }));
 }
-
-/** The digest posted as message `channel`/`ts` (its key and items), or null if it is none. */
-export async function digestPostedAs(
-  db: Db,
-  channel: string,
-  ts: string,
-): Promise<{ key: string; items: DigestItem[] } | null> {
-  const post = await db
-    .selectFrom('slack_posts')
-    .select('post_key')
-    .where('channel_id', '=', channel)
-    .where('ts', '=', ts)
-    .where('post_key', 'like', 'reminder-digest:%')
-    .executeTakeFirst();
-  if (!post) return null;
-  return { key: post.post_key, items: await digestItems(db, post.post_key) };
-}

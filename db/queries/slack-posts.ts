@@ -218,6 +218,23 @@ export async function postsWithPrefix(db: Db, prefix: string): Promise<LedgerRow
   return rows.map(toLedgerRow);
 }
 
+/** The key (starting with `prefix`) of the message posted as `channel`/`ts`, or null. */
+export async function postKeyAt(
+  db: Db,
+  prefix: string,
+  channel: string,
+  ts: string,
+): Promise<string | null> {
+  const row = await db
+    .selectFrom('slack_posts')
+    .select('post_key')
+    .where('channel_id', '=', channel)
+    .where('ts', '=', ts)
+    .where('post_key', 'like', `${prefix.replace(/[%_\\]/g, '\\$&')}%`)
+    .executeTakeFirst();
+  return row?.post_key ?? null;
+}
+
 /** Deletes the row of `key` (a message that moved to another channel is posted anew). */
 export async function forgetPost(db: Db, key: string): Promise<void> {
   await db.deleteFrom('slack_posts').where('post_key', '=', key).execute();

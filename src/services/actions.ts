@@ -15,18 +15,13 @@ import {
   snoozeOpenAction,
 } from '../../db/queries/actions.js';
 import { audit } from '../../db/queries/audit.js';
-import {
-  type DigestItem,
-  digestItems,
-  digestPostedAs,
-  setDigestItems,
-} from '../../db/queries/reminder-digests.js';
+import { type DigestItem, digestItems, setDigestItems } from '../../db/queries/reminder-digests.js';
 import type { ActionRow } from '../../db/schema.js';
 import { addDays, addLocalDays, atLocalHour, daysBetween, localDate } from '../core/calendar.js';
 import type { CycleDeps } from '../deps.js';
 import { SopError } from '../errors.js';
 import { readRowId } from '../row-id.js';
-import { isLedgerMessage, ledgerEntry } from '../slack/post-ledger.js';
+import { isLedgerMessage, ledgerEntry, ledgerKeyAt } from '../slack/post-ledger.js';
 import { deliverJobs, enqueueDurably, requestJob } from './outbox.js';
 import { dmOnce, type SlackMessage } from './reminders.js';
 import { getSettings } from './settings.js';
@@ -139,6 +134,12 @@ export async function scheduleActionReminders(deps: CycleDeps, action: ActionRow
   }
 }
 
+/** The items of the reminder digest posted as `channel`/`ts`, or null if it is none. */
+async function digestPostedAs(db: Db, channel: string, ts: string): Promise<DigestItem[] | null> {
+  const key = await ledgerKeyAt(db, 'reminder-digest:', channel, ts);
+  return key ? digestItems(db, key) : null;
+}
+
 /**
  * True when `channel`/`ts` is the bot's DM about action `id`: its assignment, a reminder, or a
  * morning's reminder digest that lists it.
@@ -151,7 +152,7 @@ export async function isActionMessage(
 ): Promise<boolean> {
   if (await isLedgerMessage(db, [`action:${id}:`, `reminder:${id}:`], channel, ts)) return true;
   const digest = await digestPostedAs(db, channel, ts);
-  return digest?.items.some((it) => it.actionId === id) ?? false;
+  return digest?.some((it) => it.actionId === id) ?? false;
 }
 
 /** An action in a reminder digest, with its due date against the digest's day. */
@@ -169,7 +170,7 @@ export async function reminderDigestAt(
   const digest = await digestPostedAs(db, channel, ts);
   if (!digest) return null;
   const out: DigestEntry[] = [];
-  for (const it of digest.items) {
+  for (const it of digest) {
     const a = await actionById(db, it.actionId);
     if (a) out.push({ ...a, daysLeft: it.daysLeft });
   }

@@ -42,6 +42,7 @@ import {
   forgetPost,
   getPost,
   type LedgerRow,
+  postKeyAt,
   postsWithPrefix,
   recordPost,
   recordPostsIfAbsent,
@@ -488,6 +489,16 @@ export async function upsertMessage(
 /** What the ledger holds for the keys that start with `prefix` (e.g. a run's charts). */
 export function ledgerEntries(db: Db, prefix: string): Promise<LedgerRow[]> {
   return postsWithPrefix(db, prefix);
+}
+
+/** The key, starting with `prefix`, under which the ledger posted `channel`/`ts`; or null. */
+export function ledgerKeyAt(
+  db: Db,
+  prefix: string,
+  channel: string,
+  ts: string,
+): Promise<string | null> {
+  return postKeyAt(db, prefix, channel, ts);
 }
 
 /**
