@@ -179,6 +179,14 @@ export function replacedRunNotice(newer: string, older: string): string {
 }
 
 /**
+ * What is said of open vote `pollId` away from its message (an executive's nudge): its run
+ * `older` was replaced by `newer`, so it takes no more votes, and how to go on.
+ */
+export function replacedVoteNotice(newer: string, older: string, pollId: string): string {
+  return `${runReplaced(newer, older, `vote ${pollId}`)}, so it takes no more votes. \`/sop vote\` starts a new vote on the latest run and closes vote ${pollId}.`;
+}
+
+/**
  * Why vote `pollId` (on run `older`, which `newer` replaced) takes no decision: its figures are
  * out of date; and how to go on. One wording for a refused "Record the decision", a refused
  * decision form and the closed vote's thread.

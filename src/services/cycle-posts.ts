@@ -20,6 +20,7 @@ import {
 } from '../slack/presenters/cycle.js';
 import { slackDate } from '../slack/presenters/format.js';
 import { requireCycle } from './cycles.js';
+import { runReplacing } from './polls.js';
 import { dmOnce, postOnce } from './reminders.js';
 import { getSettings } from './settings.js';
 
@@ -118,8 +119,13 @@ export async function sendNudges(
     }
   }
   if (phase === 'executive') {
+    // A vote on a run a newer one replaced takes no more votes: the nudge says how to go on.
+    const poll = await openPollOf(db, cycle.id);
+    const newer = poll ? await runReplacing(db, cycle.id, poll.run_id) : null;
+    const replaced =
+      poll && newer ? { pollId: poll.id, votedRun: poll.run_id, newerRun: newer } : null;
     for (const userId of await executivesYetToVote(db, cycle.id)) {
-      const text = voteNudgeText(cycle.month, by);
+      const text = voteNudgeText(cycle.month, by, replaced);
       if (await dmOnce(slack, db, `nudge:${cycle.id}:${phase}:${userId}`, userId, { text }))
         sent.push(userId);
     }

@@ -148,6 +148,16 @@ describe('a plan run finishing while the vote is open on an older run', () => {
       await db.selectFrom('votes').select('voter').where('counted', '=', true).execute(),
     ).toEqual([{ voter: EXEC1 }]);
 
+    // The executive phase's nudge: EXEC2's vote is not in, and vote 1 can no longer take it.
+    // Before the fix: "Vote with the buttons on the vote message", which has none to click.
+    const nudge = { cycleId, phase: 'executive' as const };
+    expect(
+      (await h.finished('notifications', await h.queues.enqueue('nudge', nudge))).sent,
+    ).toEqual([EXEC2]);
+    expect(standin.messagesIn(`D_${EXEC2}`).map((m) => m.text)).toEqual([
+      'Reminder for S&OP 2027-03: the executive phase closes the deadline and your vote on the scenarios is not in yet. Plan run 2 replaced run 1, which vote 1 is on; its figures are out of date, so it takes no more votes. `/sop vote` starts a new vote on the latest run and closes vote 1.',
+    ]);
+
     // The job that announces run 2 (post-charts) tells the vote; run again (a retry), and
     // again (redelivered), it tells it nothing more.
     const charts = { runId: '2', charts: ['scenarios' as const] };

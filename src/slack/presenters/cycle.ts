@@ -1,6 +1,7 @@
 /** Cycle messages: the announcement that opens a phase, and the nudges before its deadline. */
 import type { CycleRow } from '../../../db/schema.js';
 import { PHASE_EXPECTATIONS } from '../../core/cycle.js';
+import { replacedVoteNotice } from '../../core/vote.js';
 import { PHASE_LABEL } from '../../services/cycles.js';
 import { esc, slackDate } from './format.js';
 
@@ -41,7 +42,22 @@ export function supplyNudgeText(month: string, by: string, constraints: readonly
   return `Reminder for S&OP ${month}: the supply review closes ${by}. Open constraints: ${constraints.map(esc).join('; ')}. Each holds in the plan until it is resolved or withdrawn: \`/sop constraints\` lists them, resolve one that is over, withdraw one entered by mistake or cancelled.`;
 }
 
-/** The DM to an executive whose vote is not in before the executive phase closes `by`. */
-export function voteNudgeText(month: string, by: string): string {
-  return `Reminder for S&OP ${month}: the executive phase closes ${by} and your vote on the scenarios is not in yet. Vote with the buttons on the vote message.`;
+/**
+ * The DM to an executive whose vote is not in before the executive phase closes `by`; when a
+ * newer plan run replaced the open vote's (`replaced`), the vote has no buttons left, and the
+ * DM says how to go on instead.
+ */
+export function voteNudgeText(
+  month: string,
+  by: string,
+  replaced: {
+    readonly pollId: string;
+    readonly votedRun: string;
+    readonly newerRun: string;
+  } | null = null,
+): string {
+  const next = replaced
+    ? replacedVoteNotice(replaced.newerRun, replaced.votedRun, replaced.pollId)
+    : 'Vote with the buttons on the vote message.';
+  return `Reminder for S&OP ${month}: the executive phase closes ${by} and your vote on the scenarios is not in yet. ${next}`;
 }
