@@ -40,7 +40,7 @@ export const plan: Processor<'plan'> = async (p, ctx) => {
     if (err instanceof ScenarioCodeError)
       return noPlan(
         'scenario-code',
-        `${esc(err.message)}: a plan holds only the company's active families and resources. Change the scenario with \`/sop scenario set ${esc(err.scenario)}\`, or go back to the defaults with \`/sop scenario reset\`.`,
+        `${esc(err.message.charAt(0).toUpperCase() + err.message.slice(1))}: a plan holds only the company's active families and resources. Change the scenario with \`/sop scenario set ${esc(err.scenario)}\`, or go back to the defaults with \`/sop scenario reset\`.`,
       );
     if (!(err instanceof SopError && err.code === 'phase_closed')) throw err;
     ctx.logger.info(

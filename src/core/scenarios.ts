@@ -117,7 +117,7 @@ export function resolveInvestment(
   if (inv.resource && !res)
     throw new ScenarioCodeError(
       a.name,
-      `the capacity investment names unknown resource '${inv.resource}'`,
+      `the capacity investment names resource '${inv.resource}', which is not in the plan`,
     );
   if (!res) {
     const demand = new Map<string, number>();
@@ -160,13 +160,16 @@ export class ScenarioCodeError extends RangeError {
   }
 }
 
-/** The problem as the scenario sees it. Unknown family or resource codes throw ScenarioCodeError. */
+/**
+ * The problem as the scenario sees it. A family or resource code the problem does not have
+ * (unknown to the company, or inactive) throws ScenarioCodeError.
+ */
 export function applyScenario(problem: PlanProblem, a: ScenarioAssumptions): PlanProblem {
   const families = new Set(problem.families.map((f) => f.code));
   const resources = new Set(problem.resources.map((r) => r.code));
   const checkFamily = (f: string | null | undefined, where: string): void => {
     if (f != null && !families.has(f))
-      throw new ScenarioCodeError(a.name, `${where} names unknown family '${f}'`);
+      throw new ScenarioCodeError(a.name, `${where} names family '${f}', which is not in the plan`);
   };
   for (const f of Object.keys(a.familyMultipliers ?? {})) checkFamily(f, 'familyMultipliers');
   for (const d of a.demandChanges ?? []) checkFamily(d.family, 'a demand change');
@@ -175,7 +178,7 @@ export function applyScenario(problem: PlanProblem, a: ScenarioAssumptions): Pla
     if (!resources.has(c.resource))
       throw new ScenarioCodeError(
         a.name,
-        `a capacity change names unknown resource '${c.resource}'`,
+        `a capacity change names resource '${c.resource}', which is not in the plan`,
       );
   const investment = resolveInvestment(problem, a);
 

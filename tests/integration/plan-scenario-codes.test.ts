@@ -71,8 +71,10 @@ describe('/sop plan with a scenario naming a resource since deactivated', () => 
       () => running.standin.threadReplies('C_GENERAL', root.ts)[0],
       60_000,
     );
+    // Before the fix: "No plan was made. scenario 'line2-down': a capacity change names unknown
+    // resource 'LINE-2'", of a resource the company has (inactive), in a lower-case sentence.
     expect(reply.text).toBe(
-      ":warning: No plan was made. scenario 'line2-down': a capacity change names unknown resource 'LINE-2': a plan holds only the company's active families and resources. Change the scenario with `/sop scenario set line2-down`, or go back to the defaults with `/sop scenario reset`.",
+      ":warning: No plan was made. Scenario 'line2-down': a capacity change names resource 'LINE-2', which is not in the plan: a plan holds only the company's active families and resources. Change the scenario with `/sop scenario set line2-down`, or go back to the defaults with `/sop scenario reset`.",
     );
     expect(await running.t.db.selectFrom('plan_runs').select('id').execute()).toEqual([]);
     // The reply is posted just before the job fails: wait for the failure to be recorded.

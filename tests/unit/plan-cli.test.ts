@@ -208,6 +208,6 @@ describe('sopbot plan', () => {
       'capacity LINE-7 -50%',
     );
     expect(u.code).toBe(2);
-    expect(u.err).toContain("unknown resource 'LINE-7'");
+    expect(u.err).toContain("names resource 'LINE-7', which is not in the plan");
   });
 });

@@ -154,7 +154,7 @@ describe('applying assumptions', () => {
         label: 'X',
         capacityChanges: [{ resource: 'LINE-9', pct: 5 }],
       }),
-    ).toThrow("scenario 'x': a capacity change names unknown resource 'LINE-9'");
+    ).toThrow("scenario 'x': a capacity change names resource 'LINE-9', which is not in the plan");
   });
 
   it('a capacity cut shows in the solved plan', async () => {
