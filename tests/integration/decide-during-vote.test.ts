@@ -42,8 +42,20 @@ beforeAll(async () => {
 });
 
 const waitFor = <T>(f: () => T | undefined | null | false) => standin.waitFor(f, 20_000);
-const ephemeralWith = (user: string, needle: string) =>
-  waitFor(() => standin.ephemeralsFor(user).find((e) => e.text.includes(needle)));
+/** The first of `user`'s ephemerals from index `after` on holding `needle`. */
+const ephemeralWith = (user: string, needle: string, after = 0) =>
+  waitFor(() =>
+    standin
+      .ephemeralsFor(user)
+      .slice(after)
+      .find((e) => e.text.includes(needle)),
+  );
+/** EXEC1 votes for option 1 and waits for this click's own "is counted" (not an earlier test's). */
+async function voteFirst(ts: string): Promise<void> {
+  const n = standin.ephemeralsFor(EXEC1).length;
+  await h.driver.clickButton('C_EXEC', ts, 'vote_cast_1', { user: EXEC1 });
+  await ephemeralWith(EXEC1, 'is counted', n);
+}
 const messageText = (ts: string) =>
   JSON.stringify(standin.messagesIn('C_EXEC').find((m) => m.ts === ts)?.blocks ?? []);
 const chairPrompts = () =>
@@ -94,8 +106,7 @@ const decisionsOf = (cycleId: number) =>
 describe('/sop decide while the vote is open', () => {
   it('closes the vote with the decision: its message says so, the deadline asks nobody', async () => {
     const { cycleId, poll, ids } = await openVote('2027-03');
-    await h.driver.clickButton('C_EXEC', poll.message_ts!, 'vote_cast_1', { user: EXEC1 });
-    await ephemeralWith(EXEC1, 'is counted');
+    await voteFirst(poll.message_ts!);
 
     await h.sop(EXEC1, 'decide cautious "we decided in the room"');
     await ephemeralWith(EXEC1, 'recorded: Adopt the Cautious scenario');
@@ -137,8 +148,7 @@ describe('/sop decide while the vote is open', () => {
   it('a decision typed after the deadline asked the chair settles that vote; its button says so', async () => {
     clock.set('2027-04-15T10:00:00Z');
     const { cycleId, poll, ids } = await openVote('2027-04');
-    await h.driver.clickButton('C_EXEC', poll.message_ts!, 'vote_cast_1', { user: EXEC1 });
-    await ephemeralWith(EXEC1, 'is counted');
+    await voteFirst(poll.message_ts!);
     clock.set('2027-04-15T12:00:00Z');
     expect(await h.comeDue('poll-deadline', { pollId: poll.id }, 'notifications')).toEqual({
       closedNow: true,
@@ -172,8 +182,7 @@ describe('/sop decide while the vote is open', () => {
   it('a vote, the deadline and /sop decide at once: one outcome, the decision', async () => {
     clock.set('2027-05-15T10:00:00Z');
     const { cycleId, poll, ids } = await openVote('2027-05');
-    await h.driver.clickButton('C_EXEC', poll.message_ts!, 'vote_cast_1', { user: EXEC1 });
-    await ephemeralWith(EXEC1, 'is counted');
+    await voteFirst(poll.message_ts!);
     clock.set('2027-05-15T12:00:00Z');
     await Promise.all([
       h.driver.clickButton('C_EXEC', poll.message_ts!, 'vote_cast_3', { user: EXEC2 }),
