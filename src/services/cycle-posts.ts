@@ -102,7 +102,8 @@ export async function sendNudges(
   const owed = await owedInput(db, cycle);
   const settings = await getSettings(db);
   const deadline = cycle.deadlines[phase];
-  const by = deadline ? slackDate(new Date(deadline), settings.timezone) : 'the deadline';
+  // A cycle made without this phase's deadline (a test's, an older one's) has no date to give.
+  const by = deadline ? slackDate(new Date(deadline), settings.timezone) : 'soon';
   const sent: string[] = [];
   if (phase === 'demand_review') {
     for (const r of owed.reps) {

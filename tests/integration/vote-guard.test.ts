@@ -155,7 +155,7 @@ describe('a plan run finishing while the vote is open on an older run', () => {
       (await h.finished('notifications', await h.queues.enqueue('nudge', nudge))).sent,
     ).toEqual([EXEC2]);
     expect(standin.messagesIn(`D_${EXEC2}`).map((m) => m.text)).toEqual([
-      'Reminder for S&OP 2027-03: the executive phase closes the deadline and your vote on the scenarios is not in yet. Plan run 2 replaced run 1, which vote 1 is on; its figures are out of date, so it takes no more votes. `/sop vote` starts a new vote on the latest run and closes vote 1.',
+      'Reminder for S&OP 2027-03: the executive phase closes soon and your vote on the scenarios is not in yet. Plan run 2 replaced run 1, which vote 1 is on; its figures are out of date, so it takes no more votes. `/sop vote` starts a new vote on the latest run and closes vote 1.',
     ]);
 
     // The job that announces run 2 (post-charts) tells the vote; run again (a retry), and
