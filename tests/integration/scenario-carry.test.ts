@@ -142,7 +142,7 @@ describe('starting the next cycle', () => {
         '<@U_PLAN> opened the S&OP cycle *2027-02* (Data gathering).',
         '4 scenarios carried from 2027-01 (`/sop scenario list`; `/sop scenario reset` returns to the defaults).',
         // The label is data: `<!channel>` would ping the channel.
-        '• *Promo &lt;!channel&gt;*: its demand change FAM-1 +20% 2027-01..2027-01 is over, so it was dropped; its capacity investment was to start in 2027-01, which has passed: it now starts in 2027-05, the fourth month planned (the default).',
+        '• *Promo &lt;!channel&gt;*: its demand change FAM-1 +20% 2027-01..2027-01 is over, so it was dropped; its capacity investment was to start in 2027-01, which has passed: it now starts in 2027-05, the default month (the fourth planned, or the last of a shorter plan).',
         "• *Press* (`press`) was not carried: unknown resource 'PRESS-9'. Set it again with `/sop scenario set press`.",
         "• *FAM-3 push* (`fam3-push`) was not carried: family 'FAM-3' is inactive, so no plan includes it: name an active family, or have FAM-3 made active again (families.active in the database). Set it again with `/sop scenario set fam3-push`.",
       ].join('\n'),

@@ -122,7 +122,7 @@ export function scenarioListText(
 /** What changed in one scenario as it was carried (src/core/scenarios/carry.ts). */
 function carryNoteText(n: CarryNote): string {
   if (n.kind === 'investment-start-passed')
-    return `its capacity investment was to start in ${n.was}, which has passed: it now starts in ${n.now}, the fourth month planned (the default)`;
+    return `its capacity investment was to start in ${n.was}, which has passed: it now starts in ${n.now}, the default month (the fourth planned, or the last of a shorter plan)`;
   return `its ${n.lever} change ${n.target ?? 'all'} ${signed(n.pct)} ${monthWindow(n.from, n.to)} is over, so it was dropped`;
 }
 
