@@ -10,7 +10,12 @@ import { UsageError } from '../src/errors.js';
 import { companyDataGap } from '../src/services/company-data.js';
 import { getOpenCycle } from '../src/services/cycles.js';
 import { enqueueDurably } from '../src/services/outbox.js';
-import { knownCodes, unknownWhatIfCode } from '../src/services/scenarios.js';
+import {
+  activeCodesOf,
+  inactiveWhatIfCode,
+  knownCodes,
+  unknownWhatIfCode,
+} from '../src/services/scenarios.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { MOVED_TO_DM, postWhereInvoked } from '../src/slack/invoking-channel.js';
 import { esc } from '../src/slack/presenters/format.js';
@@ -52,14 +57,26 @@ export const whatif: SopSubcommand = {
     if (gap) throw new UsageError(`There is no plan to compare with. ${gap}`);
     // Codes in any case, as /forecast reads them; the job reads them the same way.
     const codes = await knownCodes(deps.db);
+    // The choices offered are the codes a plan is made of: an inactive one would fail the job.
+    const families = namedCodes(activeCodesOf(codes, 'family'));
+    const resources = namedCodes(activeCodesOf(codes, 'resource'));
     const unknown = unknownWhatIfCode(parsed, codes);
     if (unknown?.kind === 'family')
       throw new UsageError(
-        `There is no family \`${unknown.code}\`. Use \`all\` or a family code: ${namedCodes(codes.families.keys())}.`,
+        `There is no family \`${unknown.code}\`. Use \`all\` or a family code: ${families}.`,
       );
     if (unknown?.kind === 'resource')
       throw new UsageError(
-        `There is no resource \`${unknown.code}\`. Use a resource code: ${namedCodes(codes.resources.keys())}.`,
+        `There is no resource \`${unknown.code}\`. Use a resource code: ${resources}.`,
+      );
+    const inactive = inactiveWhatIfCode(parsed, codes);
+    if (inactive?.kind === 'family')
+      throw new UsageError(
+        `Family \`${inactive.code}\` is inactive, so no plan includes it. Use \`all\` or an active family code: ${families}.`,
+      );
+    if (inactive?.kind === 'resource')
+      throw new UsageError(
+        `Resource \`${inactive.code}\` is inactive, so no plan includes it. Use an active resource code: ${resources}.`,
       );
     const cycle = await getOpenCycle(deps.db);
     if (!cycle)

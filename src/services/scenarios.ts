@@ -346,6 +346,32 @@ export function unknownWhatIfCode(
 }
 
 /**
+ * The first code in `whatIfs` that names an inactive family or resource (known, in any case,
+ * but not one a plan is made of), as the company spells it; or null.
+ */
+export function inactiveWhatIfCode(
+  whatIfs: readonly WhatIf[],
+  codes: CompanyCodes,
+): { readonly kind: 'family' | 'resource'; readonly code: string } | null {
+  for (const w of whatIfs) {
+    const c = whatIfCode(w);
+    if (!c) continue;
+    const family = c.kind === 'family';
+    const known = matchCode(family ? codes.families : codes.resources, c.code);
+    if (known && !(family ? codes.active.families : codes.active.resources).has(known.code))
+      return { kind: c.kind, code: known.code };
+  }
+  return null;
+}
+
+/** The active codes of `kind`, for a refusal's list of choices. */
+export function activeCodesOf(codes: CompanyCodes, kind: 'family' | 'resource'): string[] {
+  const all = kind === 'family' ? codes.families : codes.resources;
+  const active = kind === 'family' ? codes.active.families : codes.active.resources;
+  return [...all.keys()].filter((c) => active.has(c));
+}
+
+/**
  * The what-ifs with each code as the company spells it (typed codes are read without regard
  * to case, as `/forecast` reads them); a code no family or resource has stays as typed.
  */

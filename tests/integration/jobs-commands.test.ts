@@ -192,4 +192,24 @@ describe('/sop whatif', () => {
       ':warning: There is no family `FAM-99`. Use `all` or a family code: FAM-1, FAM-2, FAM-3, FAM-4, FAM-5.',
     );
   });
+
+  it('refuses an inactive family before posting, and offers only the active ones', async () => {
+    // A plan holds only active families: a what-if on FAM-3 once it is inactive would fail
+    // its job after "Solving against central…". The seeded five, less FAM-3.
+    const { db } = running.t;
+    await db.updateTable('families').set({ active: false }).where('code', '=', 'FAM-3').execute();
+    try {
+      const posted = running.standin.messagesIn('C_GENERAL').length;
+      expect(await sopReply(PLANNER, 'whatif demand fam-3 +10%')).toBe(
+        ':warning: Family `FAM-3` is inactive, so no plan includes it. Use `all` or an active family code: FAM-1, FAM-2, FAM-4, FAM-5.',
+      );
+      expect(await sopReply(PLANNER, 'whatif demand FAM-99 +10%')).toBe(
+        ':warning: There is no family `FAM-99`. Use `all` or a family code: FAM-1, FAM-2, FAM-4, FAM-5.',
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      expect(running.standin.messagesIn('C_GENERAL')).toHaveLength(posted);
+    } finally {
+      await db.updateTable('families').set({ active: true }).where('code', '=', 'FAM-3').execute();
+    }
+  });
 });
