@@ -314,6 +314,13 @@ export async function castVote(
     if (poll.status !== 'open') {
       // Why, and what happens next: the cycle's phase, and who moves things on.
       const decided = await decisionOfPoll(trx, poll.id);
+      // Closed, then its run replaced: the chair can no longer record a decision on it.
+      const replacedBy = decided ? null : await runReplacing(trx, poll.cycle_id, poll.run_id);
+      if (replacedBy !== null)
+        throw new SopError(
+          'phase_closed',
+          `Vote ${poll.id} is closed, so it takes no more votes. ${replacedRunDecisionNotice(replacedBy, poll.run_id, poll.id)}`,
+        );
       const next = decided
         ? `decision ${decided.id} is recorded`
         : `the chair <@${poll.created_by}> records the decision`;

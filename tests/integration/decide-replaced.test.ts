@@ -11,6 +11,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import { buildPack, packMarkdown } from '../../src/services/pack.js';
+import { castVote } from '../../src/services/polls.js';
 import type { Standin } from '../../src/slack-standin/index.js';
 import { insertCycle } from '../helpers/db.js';
 import { planFile } from '../helpers/plan-files.js';
@@ -143,6 +144,24 @@ describe('a vote closed on a plan run that a newer run then replaced', () => {
       ),
     ).toBe(notice);
     expect(standin.openViews(EXEC1)).toHaveLength(views);
+    // A late click on the closed vote (from a client still showing its buttons; the message
+    // has none, so it is sent to the service as the click handler would) is not told that
+    // the chair records the decision, which the chair no longer can.
+    await expect(
+      castVote(
+        db,
+        {
+          pollId: '1',
+          voter: EXEC2,
+          scenarioId: run1.ids.cautious!,
+          requestKey: 'late-click',
+          counted: true,
+        },
+        new Date(),
+      ),
+    ).rejects.toThrow(
+      'Vote 1 is closed, so it takes no more votes. Plan run 2 replaced run 1, which vote 1 is on; its figures are out of date, so no decision can be recorded on them. `/sop decide` decides on the latest run, or `/sop vote` starts a new vote on it.',
+    );
 
     // The form opened before run 2, submitted now: refused, and nothing written. Before the
     // fix it adopted run 1's Central.
