@@ -77,6 +77,18 @@ export async function commandEphemeral(
   return s.standin.waitFor(() => s.standin.ephemeralsFor(user)[n], opts.timeoutMs);
 }
 
+/** The text of the next ephemeral `user` gets after `act` (a click, a command). */
+export async function nextEphemeral(
+  standin: Standin,
+  user: string,
+  act: () => Promise<unknown>,
+  timeoutMs = 20_000,
+): Promise<string> {
+  const n = standin.ephemeralsFor(user).length;
+  await act();
+  return (await standin.waitFor(() => standin.ephemeralsFor(user)[n], timeoutMs)).text;
+}
+
 /** What a user answers in the change modal of /forecast or /capacity. */
 export interface ChangeAnswers {
   /** A family code (/forecast) or a resource code (/capacity). */

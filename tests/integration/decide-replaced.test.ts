@@ -14,8 +14,8 @@ import { buildPack, packMarkdown } from '../../src/services/pack.js';
 import { castVote } from '../../src/services/polls.js';
 import type { Standin } from '../../src/slack-standin/index.js';
 import { insertCycle } from '../helpers/db.js';
-import { planFile } from '../helpers/plan-files.js';
-import { insertFamilies, insertRun, SCENARIOS, testClock, useHarness } from './meeting-fixture.js';
+import { nextEphemeral } from '../helpers/slack.js';
+import { insertFamilies, insertHandRun, testClock, useHarness } from './meeting-fixture.js';
 
 const EXEC1 = 'U_EXEC1';
 const EXEC2 = 'U_EXEC2';
@@ -40,25 +40,10 @@ beforeAll(async () => {
 });
 
 const waitFor = <T>(f: () => T | undefined | null | false) => standin.waitFor(f, 20_000);
-const ephemerals = (user: string) => standin.ephemeralsFor(user).map((e) => e.text);
 /** The next ephemeral `user` gets after `act`. */
-async function answer(user: string, act: () => Promise<unknown>): Promise<string> {
-  const n = ephemerals(user).length;
-  await act();
-  return waitFor(() => ephemerals(user)[n]);
-}
+const answer = (user: string, act: () => Promise<unknown>) => nextEphemeral(standin, user, act);
 /** A plan run of the cycle, as the plan job writes it (with a problem its charts can draw). */
-const writeRun = (cycleId: number, runKey: string) =>
-  insertRun(db, {
-    cycleId,
-    runKey,
-    problem: planFile('hand-two-months'),
-    periods: ['2027-01', '2027-02'],
-    demand: { [fam.fam1]: 100 },
-    price: { [fam.fam1]: 900 },
-    resources: [{ id: fam.line, capacity: 1000, loadPerUnit: 1 }],
-    scenarios: SCENARIOS,
-  });
+const writeRun = (cycleId: number, runKey: string) => insertHandRun(db, cycleId, fam, runKey);
 /** The job that announces a finished run (and tells a vote on an older run). */
 const announce = async (runId: string) => {
   await h.finished(

@@ -25,6 +25,7 @@ import type { Driver, Standin } from '../../src/slack-standin/index.js';
 import { startHttpTestBot } from '../helpers/bot.js';
 import { insertCycle, insertMembers } from '../helpers/db.js';
 import { useFixture } from '../helpers/fixture.js';
+import { planFile } from '../helpers/plan-files.js';
 
 export interface FixtureScenario {
   readonly name: string;
@@ -134,6 +135,29 @@ export async function insertRun(
  * Two families (FAM-1 road bikes, FAM-2 spare parts) and one assembly line, LINE-1 unless
  * `line` names another.
  */
+/**
+ * A plan run of `cycleId` as the plan job writes it, on the hand-checked two-month problem
+ * (tests/fixtures, 'hand-two-months'), so its charts can be drawn: 100 units of `fam.fam1` a
+ * month at $900 on `fam.line` (capacity 1,000, 1 hour a unit), with the fixture's SCENARIOS.
+ */
+export function insertHandRun(
+  db: Db,
+  cycleId: number,
+  fam: { readonly fam1: number; readonly line: number },
+  runKey: string,
+): ReturnType<typeof insertRun> {
+  return insertRun(db, {
+    cycleId,
+    runKey,
+    problem: planFile('hand-two-months'),
+    periods: ['2027-01', '2027-02'],
+    demand: { [fam.fam1]: 100 },
+    price: { [fam.fam1]: 900 },
+    resources: [{ id: fam.line, capacity: 1000, loadPerUnit: 1 }],
+    scenarios: SCENARIOS,
+  });
+}
+
 export async function insertFamilies(
   db: Db,
   line: { readonly code: string; readonly name: string } = {

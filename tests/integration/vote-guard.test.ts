@@ -13,8 +13,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import type { SentRequest, Standin } from '../../src/slack-standin/index.js';
 import { insertCycle } from '../helpers/db.js';
-import { planFile } from '../helpers/plan-files.js';
-import { insertFamilies, insertRun, SCENARIOS, testClock, useHarness } from './meeting-fixture.js';
+import { nextEphemeral } from '../helpers/slack.js';
+import { insertFamilies, insertHandRun, testClock, useHarness } from './meeting-fixture.js';
 
 const ADMIN = 'U_ADMIN';
 const PLANNER = 'U_PLAN';
@@ -43,13 +43,8 @@ beforeAll(async () => {
 });
 
 const waitFor = <T>(f: () => T | undefined | null | false) => standin.waitFor(f, 20_000);
-const ephemerals = (user: string) => standin.ephemeralsFor(user).map((e) => e.text);
 /** The next ephemeral `user` gets after `act`. */
-async function answer(user: string, act: () => Promise<unknown>): Promise<string> {
-  const n = ephemerals(user).length;
-  await act();
-  return waitFor(() => ephemerals(user)[n]);
-}
+const answer = (user: string, act: () => Promise<unknown>) => nextEphemeral(standin, user, act);
 const phase = async () =>
   (
     await db
@@ -59,17 +54,7 @@ const phase = async () =>
       .executeTakeFirstOrThrow()
   ).phase;
 /** A plan run of the cycle, as the plan job writes it (with a problem its charts can draw). */
-const writeRun = (runKey: string) =>
-  insertRun(db, {
-    cycleId,
-    runKey,
-    problem: planFile('hand-two-months'),
-    periods: ['2027-01', '2027-02'],
-    demand: { [fam.fam1]: 100 },
-    price: { [fam.fam1]: 900 },
-    resources: [{ id: fam.line, capacity: 1000, loadPerUnit: 1 }],
-    scenarios: SCENARIOS,
-  });
+const writeRun = (runKey: string) => insertHandRun(db, cycleId, fam, runKey);
 const polls = () => db.selectFrom('polls').selectAll().orderBy('id').execute();
 const blocksOf = (ts: string) =>
   JSON.stringify(standin.messagesIn('C_EXEC').find((m) => m.ts === ts)?.blocks ?? []);
