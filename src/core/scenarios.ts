@@ -78,6 +78,63 @@ function inRange(t: Period, from?: Period, to?: Period): boolean {
   );
 }
 
+/**
+ * What a what-if's demand changes multiply a family's demand in a month by: each change for
+ * the family (or for all) whose months hold the month adds its percentage, compounded
+ * (+20% then +10%: 1.2 × 1.1). 1 without one.
+ */
+export function demandChangeFactor(
+  changes: ScenarioAssumptions['demandChanges'],
+  family: string,
+  period: Period,
+): number {
+  let m = 1;
+  for (const c of changes ?? [])
+    if ((c.family == null || c.family === family) && inRange(period, c.from, c.to))
+      m *= 1 + c.pct / 100;
+  return m;
+}
+
+/**
+ * The demand samples as they would be if the what-if's demand changes happen: every
+ * sample's demand, and the distribution it was drawn from (median and both spreads), of a
+ * matching family and month multiplied by demandChangeFactor, the rule the what-if's plan is
+ * made to. Samples without a change are returned as they are.
+ */
+export function demandSamplesIfItHappens(
+  samples: DemandSamples,
+  changes: ScenarioAssumptions['demandChanges'],
+): DemandSamples {
+  const { distribution: dist } = samples;
+  const F = dist.families.length;
+  const T = dist.periods.length;
+  const factor = new Float64Array(F * T);
+  let changed = false;
+  dist.families.forEach((family, f) => {
+    dist.periods.forEach((period, t) => {
+      const m = demandChangeFactor(changes, family, period);
+      factor[f * T + t] = m;
+      if (m !== 1) changed = true;
+    });
+  });
+  if (!changed) return samples;
+  const scale = (xs: Float64Array): Float64Array => xs.map((x, k) => x * factor[k]!);
+  const demand = new Float64Array(samples.demand.length);
+  const S = F * T > 0 ? Math.floor(demand.length / (F * T)) : 0;
+  for (let s = 0; s < S; s++)
+    for (let k = 0; k < F * T; k++)
+      demand[s * F * T + k] = samples.demand[s * F * T + k]! * factor[k]!;
+  return {
+    distribution: {
+      ...dist,
+      median: scale(dist.median),
+      sdLow: scale(dist.sdLow),
+      sdHigh: scale(dist.sdHigh),
+    },
+    demand,
+  };
+}
+
 /** A capacity investment with its resource, size, cost and first month resolved. */
 export interface ResolvedInvestment {
   readonly resource: string;
@@ -190,9 +247,7 @@ export function applyScenario(problem: PlanProblem, a: ScenarioAssumptions): Pla
     let m = frozen.has(`${d.family}|${d.period}`)
       ? 1
       : (a.demandMultiplier ?? 1) * (a.familyMultipliers?.[d.family] ?? 1);
-    for (const c of a.demandChanges ?? [])
-      if ((c.family == null || c.family === d.family) && inRange(d.period, c.from, c.to))
-        m *= 1 + c.pct / 100;
+    m *= demandChangeFactor(a.demandChanges, d.family, d.period);
     return { family: d.family, period: d.period, units: d.units * m };
   });
   const planned = new Map<string, number>();
