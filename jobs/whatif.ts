@@ -9,7 +9,7 @@ import { parseWhatIfs, WhatIfError } from '../src/core/scenarios/what-if.js';
 import { ScenarioCodeError } from '../src/core/scenarios.js';
 import { scenarioKpis } from '../src/services/chart-data.js';
 import { MissingCompanyDataError } from '../src/services/company-data.js';
-import { runWhatIf } from '../src/services/planning.js';
+import { runWhatIf, stressKpis } from '../src/services/planning.js';
 import { jobHolder, postFileOnce, postMessageOnce } from '../src/slack/post-ledger.js';
 import { esc } from '../src/slack/presenters/format.js';
 import { whatIfDiff } from '../src/slack/presenters/plan-run.js';
@@ -67,7 +67,14 @@ export const whatif: Processor<'whatif'> = async (p, ctx) => {
   }));
   const [central, changed] = figures;
   if (!central || !changed) throw new Error('whatif: the scenarios were not solved');
-  const diff = whatIfDiff(p.text, central, changed);
+  // A demand what-if also answers "what if it happens": both plans against the changed demand.
+  const happens = out.ifItHappens;
+  const diff = whatIfDiff(
+    p.text,
+    central,
+    changed,
+    happens ? { central: stressKpis(happens.central), whatIf: stressKpis(happens.whatIf) } : null,
+  );
   const kpis = scenarioKpis(figures);
   if (reply && kpis.length === 2) {
     const chart = scenarioChart(kpis);

@@ -29,14 +29,17 @@ import type { CycleRow, SettingsRow } from '../../db/schema.js';
 import { type ConsensusLine, computeConsensus } from '../core/consensus.js';
 import { revenueByRow } from '../core/finance.js';
 import { nextPeriods, type Period } from '../core/period.js';
+import type { CashSettings } from '../core/scenarios/schema.js';
 import type { WhatIf } from '../core/scenarios/what-if.js';
 import {
   applyScenario,
   applyWhatIfs,
   DEFAULT_SCENARIOS,
+  demandSamplesIfItHappens,
   runScenarios,
   type ScenarioAssumptions,
   type ScenarioResult,
+  type StressContext,
   stressContext,
   stressOne,
 } from '../core/scenarios.js';
@@ -60,6 +63,7 @@ import {
 } from '../core/supply/from-company.js';
 import type { LpSolver } from '../core/supply/lp.js';
 import type { PlanProblem } from '../core/supply/problem.js';
+import type { SolvedPlan } from '../core/supply/solve.js';
 import { SopError } from '../errors.js';
 import { MissingCompanyDataError, missingForPlan } from './company-data.js';
 
@@ -264,29 +268,13 @@ export async function solveScenarios(
   opts: { readonly stress?: boolean; readonly timings?: { stressMs: number } } = {},
 ): Promise<SolvedScenario[]> {
   const base = centralProblem(inputs);
-  const s = inputs.settings;
-  const cash = { dsoDays: s.dso_days, dpoDays: s.dpo_days, coverMonths: 3 };
+  const cash = cashTerms(inputs.settings);
   const budget = inputs.loaded.company.budget;
   const solvedOnly = await runScenarios(base, scenarios, solver, { budget, cash });
   const t0 = performance.now();
   let results = solvedOnly;
   if (opts.stress) {
-    const widen = wideningFromErrors(demandDistribution(base), inputs.pastErrors);
-    const central = solvedOnly[0]?.plan ?? null;
-    const ctx = stressContext(
-      base,
-      {
-        budget,
-        cash,
-        stress: {
-          samples: s.stress_samples,
-          seed: s.stress_seed,
-          fixedMonths: s.frozen_months + s.slushy_months,
-          widen,
-        },
-      },
-      central,
-    );
+    const ctx = workspaceStressContext(inputs, base, solvedOnly[0]?.plan ?? null);
     results = solvedOnly.map((r) =>
       r.plan
         ? {
@@ -307,6 +295,40 @@ export async function solveScenarios(
     const problem = applyScenario(base, result.assumptions);
     return { result, problem, kpis: kpisOf(result) };
   });
+}
+
+/** The workspace's payment terms, and 3 months of forward demand before stock is excess. */
+const cashTerms = (s: SettingsRow): CashSettings => ({
+  dsoDays: s.dso_days,
+  dpoDays: s.dpo_days,
+  coverMonths: 3,
+});
+
+/**
+ * The demand samples and terms a run's plans are played against: the workspace's sampling,
+ * seed and payment terms, the frozen and slushy months held to the plan, and the spread
+ * widened by past consensus errors. `central` (the first plan) prices the budget's cash.
+ */
+function workspaceStressContext(
+  inputs: PlanInputs,
+  base: PlanProblem,
+  central: SolvedPlan | null,
+): StressContext {
+  const s = inputs.settings;
+  return stressContext(
+    base,
+    {
+      budget: inputs.loaded.company.budget,
+      cash: cashTerms(s),
+      stress: {
+        samples: s.stress_samples,
+        seed: s.stress_seed,
+        fixedMonths: s.frozen_months + s.slushy_months,
+        widen: wideningFromErrors(demandDistribution(base), inputs.pastErrors),
+      },
+    },
+    central,
+  );
 }
 
 function kpisOf(r: ScenarioResult): Record<string, number | null> {
@@ -663,12 +685,24 @@ async function solvePlan(db: Db, solver: LpSolver, req: PlanRunRequest): Promise
 export interface WhatIfOutcome {
   readonly central: SolvedScenario;
   readonly whatIf: SolvedScenario;
+  /**
+   * For a what-if that changes demand: both plans (Central's as made, and the one made for
+   * the change) played against the same samples with the change in every one. Null for a
+   * what-if without a demand change, or when either has no plan.
+   */
+  readonly ifItHappens: {
+    readonly central: StressSummary;
+    readonly whatIf: StressSummary;
+  } | null;
 }
 
 /**
  * Central and central + the what-ifs, solved side by side and each played against the same
- * demand samples (the forecast's, as in a plan run; nothing is written). Codes typed in any
- * case name the company's families and resources.
+ * demand samples (the forecast's, as in a plan run; nothing is written). A what-if that
+ * changes demand also plays both plans against those samples with the change in them: the
+ * forecast's samples say what planning for the change costs if it does not come, the
+ * changed ones what each plan does if it comes. Codes typed in any case name the company's
+ * families and resources.
  */
 export async function runWhatIf(
   db: Db,
@@ -680,12 +714,26 @@ export async function runWhatIf(
   const inputs = await preparePlan(db, cycleId);
   const central = inputs.scenarios[0] ?? DEFAULT_SCENARIOS[0]!;
   const typed = whatIfsInCompanyCodes(whatIfs, await knownCodes(db));
-  const [c, w] = await solveScenarios(
-    inputs,
-    [central, applyWhatIfs(central, typed, 'whatif', label)],
-    solver,
-    { stress: true },
-  );
+  const changed = applyWhatIfs(central, typed, 'whatif', label);
+  const [c, w] = await solveScenarios(inputs, [central, changed], solver, { stress: true });
   if (!c || !w) throw new Error('runWhatIf: the scenarios were not solved');
-  return { central: c, whatIf: w };
+  return { central: c, whatIf: w, ifItHappens: ifItHappens(inputs, c, w) };
+}
+
+/** Both plans against the samples with the what-if's demand changes in them (see above). */
+function ifItHappens(
+  inputs: PlanInputs,
+  c: SolvedScenario,
+  w: SolvedScenario,
+): WhatIfOutcome['ifItHappens'] {
+  const changes = w.result.assumptions.demandChanges ?? [];
+  const cPlan = c.result.plan;
+  const wPlan = w.result.plan;
+  if (changes.length === 0 || !cPlan || !wPlan) return null;
+  // The same samples, seed and fixed months as the forecast's, each scaled by the change.
+  const ctx = workspaceStressContext(inputs, centralProblem(inputs), cPlan);
+  const happens = { ...ctx, samples: demandSamplesIfItHappens(ctx.samples, changes) };
+  const play = (x: SolvedScenario, plan: SolvedPlan): StressSummary =>
+    stressOne(happens, x.problem, plan, x.result.assumptions, x.result.investment);
+  return { central: play(c, cPlan), whatIf: play(w, wPlan) };
 }

@@ -139,6 +139,16 @@ describe('/sop whatif', () => {
       /• Expected fill rate: [\d.]+% \((?:[+−][\d.]+|0\.0) pts vs Central [\d.]+%\)/,
     );
     expect(file?.initial_comment).toMatch(/• Margin in a bad case: −?\$[\d.]+[kMB]? \(/);
+    // A demand what-if answers "what if it happens" first: Central's plan as made serves
+    // 50% more FAM-2 worse than the forecast's demand (its fixed months make what they make).
+    const comment = file?.initial_comment ?? '';
+    const happens = comment.indexOf('_If it happens (the change in every demand sample;');
+    const forecast = comment.indexOf('_If demand comes as forecast');
+    expect(happens).toBeGreaterThan(0);
+    expect(forecast).toBeGreaterThan(happens);
+    const centralFill = (from: number) =>
+      Number(/• Expected fill rate: .* vs Central ([\d.]+)%\)/.exec(comment.slice(from))?.[1]);
+    expect(centralFill(happens)).toBeLessThan(centralFill(forecast));
     expect(file?.initial_comment).toContain('_Each plan at the demand it plans for:_');
     expect(file?.initial_comment).toMatch(
       /Making cost: \$[\d.]+[kMB]? \(\+\$[\d.]+[kMB]? vs Central/,

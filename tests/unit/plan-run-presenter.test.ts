@@ -115,6 +115,25 @@ describe('plan headline: the families left short', () => {
   });
 });
 
+/** A what-if against central, both stress-tested (the figures each test explains). */
+const stressedWhatIf = {
+  ...central,
+  name: 'whatif',
+  label: 'What-if',
+  kpis: {
+    ...central.kpis,
+    grossMargin: 78_000_000,
+    makingCost: 130_000_000,
+    expectedFillRate: 0.961,
+    serviceAtRisk: 0.939,
+    expectedMargin: 73_000_000,
+    marginP10: 70_100_000.2,
+    cashFlowP10: 57_500_000,
+    workingCapital: 12_500_000,
+  },
+};
+const withWc = { ...central, kpis: { ...central.kpis, workingCapital: 12_000_000 } };
+
 describe('what-if differences', () => {
   it('shows the making cost, without the solver’s penalties', () => {
     const whatIf = {
@@ -148,24 +167,7 @@ describe('what-if differences', () => {
   it('leads with both plans against the same demand samples, then each at its own demand', () => {
     // Planning for 5% more FAM-2: more stock, so the samples' worst tenth is served better
     // (92.6% → 93.9%) but the expected margin falls by the stock it does not sell.
-    const whatIf = {
-      ...central,
-      name: 'whatif',
-      label: 'What-if',
-      kpis: {
-        ...central.kpis,
-        grossMargin: 78_000_000,
-        makingCost: 130_000_000,
-        expectedFillRate: 0.961,
-        serviceAtRisk: 0.939,
-        expectedMargin: 73_000_000,
-        marginP10: 70_100_000.2,
-        cashFlowP10: 57_500_000,
-        workingCapital: 12_500_000,
-      },
-    };
-    const withWc = { ...central, kpis: { ...central.kpis, workingCapital: 12_000_000 } };
-    expect(whatIfDiff('demand FAM-2 +5%', withWc, whatIf).split('\n')).toEqual([
+    expect(whatIfDiff('demand FAM-2 +5%', withWc, stressedWhatIf).split('\n')).toEqual([
       '*What-if:* `demand FAM-2 +5%`',
       '_Against the forecast’s demand samples (both plans, the same samples; in a bad case, 1 demand outcome in 10 does worse):_',
       // 96.1 − 95.8 = 0.3 points; 93.9 − 92.6 = 1.3 points
@@ -186,5 +188,43 @@ describe('what-if differences', () => {
       '• Peak utilisation: 100.0% (0.0 pts vs Central 100.0%)',
       '• Overloaded resource-months: 4 (0 vs Central 4)',
     ]);
+  });
+
+  it('leads a demand what-if with both plans if the change happens', () => {
+    // FAM-2 +20%: with the change in every sample, Central's plan as made serves 91.2%
+    // expected and 86.4% in a bad case; the plan made for it 95.0% and 92.0%.
+    const happens = {
+      central: {
+        expectedFillRate: 0.912,
+        serviceAtRisk: 0.864,
+        expectedMargin: 75_000_000,
+        marginP10: 71_250_000,
+      },
+      whatIf: {
+        expectedFillRate: 0.95,
+        serviceAtRisk: 0.92,
+        expectedMargin: 78_400_000,
+        marginP10: 74_000_000,
+      },
+    };
+    const lines = whatIfDiff('demand FAM-2 +20%', withWc, stressedWhatIf, happens).split('\n');
+    expect(lines.slice(0, 7)).toEqual([
+      '*What-if:* `demand FAM-2 +20%`',
+      '_If it happens (the change in every demand sample; Central’s plan as made, the what-if’s made for it; in a bad case, 1 demand outcome in 10 does worse):_',
+      // 95.0 − 91.2 = 3.8 points; 92.0 − 86.4 = 5.6 points
+      '• Expected fill rate: 95.0% (+3.8 pts vs Central 91.2%)',
+      '• Fill rate in a bad case: 92.0% (+5.6 pts vs Central 86.4%)',
+      // 78,400,000 − 75,000,000 = +3,400,000; 74,000,000 − 71,250,000 = +2,750,000, to one
+      // decimal of a million as the vote writes it: +$2.8M (and 71.25 → $71.3M)
+      '• Expected margin: $78.4M (+$3.4M vs Central $75M)',
+      '• Margin in a bad case: $74M (+$2.8M vs Central $71.3M)',
+      '_If demand comes as forecast (both plans, the forecast’s samples):_',
+    ]);
+    // Then the forecast's samples and each plan at its own demand, as without the change
+    // (their lines are checked figure by figure above).
+    const without = whatIfDiff('demand FAM-2 +20%', withWc, stressedWhatIf).split('\n');
+    expect(without[1]).toMatch(/^_Against the forecast’s demand samples/);
+    expect(lines.slice(7)).toEqual(without.slice(2));
+    expect(lines).toHaveLength(7 + 12);
   });
 });

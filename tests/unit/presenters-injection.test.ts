@@ -368,6 +368,13 @@ const PRESENTERS: Readonly<Record<string, (evil: string) => unknown>> = {
         kpis: {},
       },
     ),
+    // A planner-named central in the "if it happens" heading.
+    whatIfDiff(
+      e,
+      { name: 'c', label: e, status: 'optimal', kpis: { expectedMargin: 1 } },
+      { name: 'w', label: e, status: 'optimal', kpis: { expectedMargin: 2 } },
+      { central: { expectedMargin: 1 }, whatIf: { expectedMargin: 2 } },
+    ),
     whatIfDiff(
       e,
       { name: 'c', label: 'Central', status: 'infeasible', message: e, kpis: {} },

@@ -178,15 +178,30 @@ const PLANNED: readonly Diff[] = [
   },
 ];
 
+/** If the what-if's demand change happens: how each plan serves it, and what it earns. */
+const IF_IT_HAPPENS: readonly Diff[] = STRESSED.filter((d) =>
+  ['expectedFillRate', 'serviceAtRisk', 'expectedMargin', 'marginP10'].includes(d.key),
+);
+
+/** Both plans' stress figures against the demand samples with the what-if's change in them. */
+export interface IfItHappens {
+  readonly central: Kpis;
+  readonly whatIf: Kpis;
+}
+
 /**
  * The what-if against central (named by its label), one line per figure: value, then the
  * change. After the stress test it leads with both plans against the same demand samples,
- * then each plan at its own planned demand, under a heading that says which is which.
+ * then each plan at its own planned demand, under a heading that says which is which. A
+ * what-if that changes demand leads with both plans against the samples with the change in
+ * them (`ifItHappens`): what the question asks. The forecast's samples then say what
+ * planning for the change costs if demand comes as forecast.
  */
 export function whatIfDiff(
   text: string,
   central: ScenarioFigures,
   whatIf: ScenarioFigures,
+  ifItHappens: IfItHappens | null = null,
 ): string {
   const head = `*What-if:* \`${esc(text)}\``;
   if (central.status !== 'optimal')
@@ -195,21 +210,33 @@ export function whatIfDiff(
     return `${head}\nNo plan meets this what-if (${whatIf.status}). ${esc(whatIf.message ?? '')}`.trim();
   // The reference is named as the planners named it ("Central"), not a word of ours.
   const ref = esc(central.label);
-  const line = (d: Diff): string => {
-    const a = central.kpis[d.key];
-    const b = whatIf.kpis[d.key];
-    if (typeof a !== 'number' || typeof b !== 'number') return `• ${d.label}: n/a`;
-    return `• ${d.label}: ${d.format(b)} (${d.delta(b, a)} vs ${ref} ${d.format(a)})`;
-  };
+  const lineOf =
+    (c: Kpis, w: Kpis) =>
+    (d: Diff): string => {
+      const a = c[d.key];
+      const b = w[d.key];
+      if (typeof a !== 'number' || typeof b !== 'number') return `• ${d.label}: n/a`;
+      return `• ${d.label}: ${d.format(b)} (${d.delta(b, a)} vs ${ref} ${d.format(a)})`;
+    };
+  const line = lineOf(central.kpis, whatIf.kpis);
   const stressed =
     typeof central.kpis.expectedMargin === 'number' &&
     typeof whatIf.kpis.expectedMargin === 'number';
   if (!stressed) return [head, ...PLANNED.map(line)].join('\n');
+  const planned = ['_Each plan at the demand it plans for:_', ...PLANNED.map(line)];
+  if (!ifItHappens)
+    return [
+      head,
+      `_Against the forecast’s demand samples (both plans, the same samples; ${BAD_CASE_WORDS}):_`,
+      ...STRESSED.map(line),
+      ...planned,
+    ].join('\n');
   return [
     head,
-    `_Against the forecast’s demand samples (both plans, the same samples; ${BAD_CASE_WORDS}):_`,
+    `_If it happens (the change in every demand sample; ${ref}’s plan as made, the what-if’s made for it; ${BAD_CASE_WORDS}):_`,
+    ...IF_IT_HAPPENS.map(lineOf(ifItHappens.central, ifItHappens.whatIf)),
+    '_If demand comes as forecast (both plans, the forecast’s samples):_',
     ...STRESSED.map(line),
-    '_Each plan at the demand it plans for:_',
-    ...PLANNED.map(line),
+    ...planned,
   ].join('\n');
 }
