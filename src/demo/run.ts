@@ -374,8 +374,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     log(
       `  → ${await count('plan_runs')} plan runs so far: each burst of submissions became one recompute`,
     );
-    say('U_PAT', '/sop whatif demand FAM-3 +20% 2027-04..2027-06');
-    await sop('U_PAT', 'whatif demand FAM-3 +20% 2027-04..2027-06', 'C_EXEC');
+    say('U_PAT', '/sop whatif demand all +15% 2027-02..2027-04');
+    await sop('U_PAT', 'whatif demand all +15% 2027-02..2027-04', 'C_EXEC');
     await settle(queues);
     await sop('U_PAT', 'status', 'C_EXEC');
 
