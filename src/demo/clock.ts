@@ -12,11 +12,23 @@ import type { Clock } from '../deps.js';
 export interface DemoClock extends Clock {
   /** Moves "now" forward to `at`; it runs on from there. Refuses to go back. */
   advanceTo(at: Date): void;
+  /**
+   * The story's time at the machine's instant `realMs` of this run (a Slack message's ts, a
+   * click), by the offset the clock had then: what the demo page shows beside each message.
+   */
+  storyTime(realMs: number): number;
 }
 
-export function demoClock(start: Date): DemoClock {
-  let offsetMs = start.getTime() - Date.now();
-  const now = () => new Date(Date.now() + offsetMs);
+export function demoClock(start: Date, machineNow: () => number = Date.now): DemoClock {
+  /** Each move: from which machine instant on, and the offset from then. */
+  const moves: { fromMs: number; offsetMs: number }[] = [
+    { fromMs: -Infinity, offsetMs: start.getTime() - machineNow() },
+  ];
+  const offsetAt = (realMs: number) => moves.findLast((m) => m.fromMs <= realMs)!.offsetMs;
+  const now = () => {
+    const real = machineNow();
+    return new Date(real + offsetAt(real));
+  };
   return {
     now,
     advanceTo(at) {
@@ -25,7 +37,9 @@ export function demoClock(start: Date): DemoClock {
         throw new Error(
           `the demo's clock runs forward only: ${at.toISOString()} is before ${current.toISOString()}`,
         );
-      offsetMs = at.getTime() - Date.now();
+      const real = machineNow();
+      moves.push({ fromMs: real, offsetMs: at.getTime() - real });
     },
+    storyTime: (realMs) => realMs + offsetAt(realMs),
   };
 }

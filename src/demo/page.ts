@@ -185,8 +185,11 @@ function hue(id: string): number {
   return h;
 }
 
-function clock(ms: number): string {
-  return new Date(ms).toISOString().slice(11, 19);
+/** A time on the page: the story's date and time when `story` maps to it, else the time of day. */
+function clockOf(story?: (realMs: number) => number): (ms: number) => string {
+  return story
+    ? (ms) => new Date(story(ms)).toISOString().slice(0, 16).replace('T', ' ')
+    : (ms) => new Date(ms).toISOString().slice(11, 19);
 }
 
 function avatar(id: string, name: string, bot: boolean): string {
@@ -206,12 +209,15 @@ export interface PageInput {
   /** Display names by user id (real names); the stand-in's users fill the gaps. */
   readonly people?: Readonly<Record<string, string>>;
   readonly title?: string;
+  /** The story's time at a machine instant (the demo's clock): messages show the story's dates. */
+  readonly storyTime?: (realMs: number) => number;
 }
 
 /** Builds the page; returns the HTML and the images it refers to (path → bytes). */
 export function renderPage(input: PageInput): { html: string; images: Map<string, Buffer> } {
   const { standin, actions } = input;
   const { store } = standin;
+  const clock = clockOf(input.storyTime);
   const botId = standin.identity.botUserId;
   const userName = (id: string) =>
     input.people?.[id] ??

@@ -34,7 +34,7 @@ import { buildPack, packMarkdown, packPeople } from '../services/pack.js';
 import { createUserNames } from '../services/user-names.js';
 import { createDriver, type Driver, type Standin, startStandin } from '../slack-standin/index.js';
 import { startWorker } from '../worker.js';
-import { demoClock } from './clock.js';
+import { type DemoClock, demoClock } from './clock.js';
 import { LOOP_MONTHS, playLoop, writePack } from './loop.js';
 import { writePage } from './page.js';
 import { scenarioSummary } from './summary.js';
@@ -170,6 +170,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const cleanups: (() => Promise<void>)[] = [];
   let standinRef: Standin | null = null;
   let driverRef: Driver | null = null;
+  let clockRef: DemoClock | null = null;
   try {
     const m = await migrateToLatest(db);
     if (m.error) throw m.error;
@@ -213,6 +214,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const config = loadConfig(env, { slack: true });
     // The story's time, for the bot, the worker and this script alike.
     const clock = demoClock(STARTS_AT);
+    clockRef = clock;
     const bot = await startBot(config, { port: 0, clock });
     cleanups.push(() => bot.stop());
     const worker = await startWorker(config, { metricsPort: null, clock });
@@ -466,6 +468,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       standin,
       actions: driver.actions,
       people: PEOPLE,
+      storyTime: clock.storyTime,
     });
     let charts = 0;
     const written = new Set<string>();
@@ -513,6 +516,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
         standin: standinRef,
         actions: driverRef?.actions ?? [],
         people: PEOPLE,
+        ...(clockRef ? { storyTime: clockRef.storyTime } : {}),
       });
       log(`The demo stopped early; what Slack showed so far is in ${page}`);
     }

@@ -178,6 +178,12 @@ describe('npm run demo', () => {
     expect(page.text).toContain('cautious cuts margin more than it saves');
     expect(page.text).toContain('@Otto (operations)');
     expect(page.text).not.toMatch(/<@U_|<#C_/);
+    // Messages carry the story's date and time, not the machine's time of day: the first
+    // cycle's first post is on its first morning, the S&OE digest in the week after its week.
+    const html = await readFile(result.pagePath, 'utf8');
+    const times = [...html.matchAll(/<span class="time">([^<]*)<\/span>/g)].map((m) => m[1]!);
+    expect(times[0]).toMatch(/^2027-01-04 09:0\d$/);
+    expect(times.every((t) => /^2027-0[1-3]-\d\d \d\d:\d\d$/.test(t))).toBe(true);
     const shot = PNG.sync.read(await readFile(join(shots, 'demo-page.png')));
     expect(shot.width).toBe(1280);
     // The whole cycle runs in ~10-25 s alone; beside the rest of the suite on 2 cores it can

@@ -20,4 +20,19 @@ describe('demoClock', () => {
     );
     near(clock.now(), '2027-03-08T10:00:00Z');
   });
+
+  it("maps each machine instant to the story's time it had then, across moves", () => {
+    // The machine's clock, moved by hand: the run starts at 12:00:00.000 on 2026-12-04.
+    let machine = Date.parse('2026-12-04T12:00:00Z');
+    const clock = demoClock(new Date('2027-01-04T09:00:00Z'), () => machine);
+    const posted1 = machine + 5_000; // a message 5 s into the run
+    machine += 10_000;
+    clock.advanceTo(new Date('2027-02-01T09:00:00Z'));
+    const posted2 = machine + 2_000; // a message 2 s after the move
+    machine += 3_000;
+    // Before the move: 2027-01-04 09:00:05. After: 2027-02-01 09:00:02 (the move at +10 s).
+    expect(new Date(clock.storyTime(posted1)).toISOString()).toBe('2027-01-04T09:00:05.000Z');
+    expect(new Date(clock.storyTime(posted2)).toISOString()).toBe('2027-02-01T09:00:02.000Z');
+    expect(clock.now().toISOString()).toBe('2027-02-01T09:00:03.000Z');
+  });
 });
