@@ -15,6 +15,8 @@ export interface ActionQuery {
   readonly dueBefore?: string;
   /** Leave out the actions of this cycle. */
   readonly notOfCycle?: number;
+  /** Only these actions (an empty list: none). */
+  readonly ids?: readonly string[];
 }
 
 /** Actions with their cycle's month, by due date then id. */
@@ -33,6 +35,10 @@ export async function actionsWhere(
   if (query.open) q = q.where('actions.status', '=', 'open');
   if (query.dueBefore !== undefined) q = q.where('actions.due_date', '<', query.dueBefore);
   if (query.notOfCycle !== undefined) q = q.where('actions.cycle_id', '<>', query.notOfCycle);
+  if (query.ids !== undefined) {
+    if (query.ids.length === 0) return [];
+    q = q.where('actions.id', 'in', [...query.ids]);
+  }
   return q.execute();
 }
 

@@ -169,12 +169,13 @@ export async function reminderDigestAt(
 ): Promise<DigestEntry[] | null> {
   const digest = await digestPostedAs(db, channel, ts);
   if (!digest) return null;
-  const out: DigestEntry[] = [];
-  for (const it of digest) {
-    const a = await actionById(db, it.actionId);
-    if (a) out.push({ ...a, daysLeft: it.daysLeft });
-  }
-  return out;
+  // One query for the digest's actions, then in the digest's order.
+  const rows = await actionsWhere(db, { open: false, ids: digest.map((it) => it.actionId) });
+  const byId = new Map(rows.map((a) => [a.id, a]));
+  return digest.flatMap((it) => {
+    const a = byId.get(it.actionId);
+    return a ? [{ ...a, daysLeft: it.daysLeft }] : [];
+  });
 }
 
 export async function getAction(db: Db, id: string): Promise<ActionRow | null> {
