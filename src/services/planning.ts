@@ -717,7 +717,10 @@ export async function runWhatIf(
   const changed = applyWhatIfs(central, typed, 'whatif', label);
   const [c, w] = await solveScenarios(inputs, [central, changed], solver, { stress: true });
   if (!c || !w) throw new Error('runWhatIf: the scenarios were not solved');
-  return { central: c, whatIf: w, ifItHappens: ifItHappens(inputs, c, w) };
+  // The world changes by the typed demand changes only: a central scenario's own demand
+  // changes are how it plans, not what happens.
+  const world = applyWhatIfs({ name: 'world', label: 'world' }, typed).demandChanges ?? [];
+  return { central: c, whatIf: w, ifItHappens: ifItHappens(inputs, c, w, world) };
 }
 
 /** Both plans against the samples with the what-if's demand changes in them (see above). */
@@ -725,8 +728,8 @@ function ifItHappens(
   inputs: PlanInputs,
   c: SolvedScenario,
   w: SolvedScenario,
+  changes: NonNullable<ScenarioAssumptions['demandChanges']>,
 ): WhatIfOutcome['ifItHappens'] {
-  const changes = w.result.assumptions.demandChanges ?? [];
   const cPlan = c.result.plan;
   const wPlan = w.result.plan;
   if (changes.length === 0 || !cPlan || !wPlan) return null;
