@@ -118,7 +118,9 @@ export async function startCycle(
     const previous = await previousCycle(trx, month);
     const carried = previous ? await carryAdjustments(trx, row, previous, settings) : [];
     // And its scenarios, when it had its own (not the defaults).
-    const scenarios = previous ? await carryScenarios(trx, row, previous, settings, actor) : null;
+    const scenarios = previous
+      ? await carryScenarios(trx, row, previous, settings, actor, now)
+      : null;
     await audit(trx, {
       actor,
       action: 'cycle.start',

@@ -24,6 +24,7 @@ import {
 import type { CycleRow, SettingsRow } from '../../db/schema.js';
 import { nextPeriods } from '../core/period.js';
 import { type CarryNote, carryScenario } from '../core/scenarios/carry.js';
+import { DEFAULT_SCENARIOS } from '../core/scenarios.js';
 import { knownCodes, type ScenarioIssue, scenarioInCompanyCodes } from './scenarios.js';
 
 /** What starting a cycle did with the previous cycle's scenarios. */
@@ -37,6 +38,11 @@ export interface ScenarioCarry {
     readonly label: string;
     readonly notes: readonly CarryNote[];
   }[];
+  /**
+   * The label of the scenario now first (compared with by the others) when the previous
+   * cycle's first was left behind: the default Central, or the carried one named `central`.
+   */
+  readonly referenceNow?: string;
   /** The ones not carried: they name a code the company no longer has, or an inactive one. */
   readonly leftBehind: readonly {
     readonly name: string;
@@ -47,7 +53,7 @@ export interface ScenarioCarry {
 
 /**
  * Copies the scenarios of `previous` into `cycle`, in `trx` (the transaction that opens the
- * cycle), with its audit entry by `actor`. Null when there is nothing to carry: `previous`
+ * cycle, at `now`), with its audit entry by `actor`. Null when there is nothing to carry: `previous`
  * used the defaults, or `cycle` already has scenarios of its own (so a second call writes
  * nothing).
  */
@@ -57,6 +63,7 @@ export async function carryScenarios(
   previous: Pick<CycleRow, 'id' | 'month'>,
   settings: Pick<SettingsRow, 'horizon_months'>,
   actor: string,
+  now: Date,
 ): Promise<ScenarioCarry | null> {
   const set = await setScenarios(trx, previous.id);
   if (set.length === 0) return null;
@@ -77,8 +84,30 @@ export async function carryScenarios(
     if (notes.length > 0) changed.push({ label, notes });
     kept.push({ ...s, assumptions: scenario });
   }
-  const carried = await insertCarriedScenarios(trx, cycle.id, previous.id, kept);
-  const result: ScenarioCarry = { from: previous.month, carried, changed, leftBehind };
+  // The first scenario is the one the others are compared with ("vs Central", the what-ifs'
+  // base). Left behind, it must not be replaced silently by the next in line: the default
+  // Central takes its place, first.
+  const reference = set[0]!.assumptions.name;
+  const referenceLeft = leftBehind.some((l) => l.name === reference);
+  let added = 0;
+  if (referenceLeft && kept.length > 0) {
+    const central = DEFAULT_SCENARIOS[0]!;
+    const at = kept.findIndex((k) => k.assumptions.name === central.name);
+    if (at >= 0) kept.unshift(...kept.splice(at, 1));
+    else {
+      kept.unshift({ assumptions: central, updatedBy: actor, updatedAt: now });
+      added = 1;
+    }
+  }
+  // The default put first is not one carried.
+  const carried = (await insertCarriedScenarios(trx, cycle.id, previous.id, kept)) - added;
+  const result: ScenarioCarry = {
+    from: previous.month,
+    carried,
+    changed,
+    leftBehind,
+    ...(referenceLeft && kept.length > 0 ? { referenceNow: kept[0]!.assumptions.label } : {}),
+  };
   await audit(trx, {
     actor,
     action: 'scenario.carry',

@@ -267,4 +267,42 @@ describe('starting the next cycle', () => {
       'Scenarios of 2027-03 (the defaults; `/sop scenario set &lt;name&gt;` changes one):',
     );
   });
+
+  it('puts the default Central first when the first scenario cannot be carried', async () => {
+    // March's Central plans FAM-3 +10%; FAM-3 is then made inactive. Before, April's list
+    // began with Cautious, and every scenario, what-if and vote was compared with it.
+    const mar = await cycleOf('2027-03');
+    await setCycleScenario(
+      db,
+      mar,
+      {
+        name: 'central',
+        label: 'Central FAM-3',
+        overtime: true,
+        demandChanges: [{ family: 'FAM-3', pct: 10 }],
+      },
+      PLANNER,
+    );
+    await db.updateTable('families').set({ active: false }).where('code', '=', 'FAM-3').execute();
+    try {
+      expect(await sop('cycle close')).toContain('S&OP 2027-03 is closed.');
+      clock.set('2027-04-01T09:00:00Z');
+      await h.sop(PLANNER, 'cycle start 2027-04', 'C_GENERAL');
+      expect((await opened('2027-04')).text).toBe(
+        [
+          '<@U_PLAN> opened the S&OP cycle *2027-04* (Data gathering).',
+          // Cautious and Ambitious; the default Central in first place is not one carried.
+          '2 scenarios carried from 2027-03 (`/sop scenario list`; `/sop scenario reset` returns to the defaults).',
+          "• *Central FAM-3* (`central`) was not carried: family 'FAM-3' is inactive, so no plan includes it: name an active family, or have FAM-3 made active again (families.active in the database). Set it again with `/sop scenario set central`.",
+          '• *Central* comes first now, so the other scenarios are compared with it.',
+        ].join('\n'),
+      );
+      const apr = await cycleOf('2027-04');
+      const rows = await rowsOf(apr);
+      expect(rows.map((r) => r.name)).toEqual(['central', 'cautious', 'ambitious']);
+      expect(rows[0]!.assumptions).toEqual({ name: 'central', label: 'Central', overtime: true });
+    } finally {
+      await db.updateTable('families').set({ active: true }).where('code', '=', 'FAM-3').execute();
+    }
+  });
 });

@@ -142,6 +142,9 @@ export function carriedScenariosText(c: ScenarioCarry): string {
       (s) =>
         `• *${esc(s.label)}* (\`${s.name}\`) was not carried: ${esc(s.issues.map((i) => i.message).join('; '))}. Set it again with \`/sop scenario set ${s.name}\`.`,
     ),
+    ...(c.referenceNow
+      ? [`• *${esc(c.referenceNow)}* comes first now, so the other scenarios are compared with it.`]
+      : []),
   ];
   return clip(lines.join('\n'), 3000);
 }
