@@ -13,6 +13,7 @@ import {
   SupersedeReasonRequired,
   scenarioByName,
 } from '../src/services/decisions.js';
+import { refuseOutsideExecutive } from '../src/services/polls.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { decisionModal, INITIAL_ACTION_ROWS } from '../src/slack/presenters/decision.js';
 import { esc } from '../src/slack/presenters/format.js';
@@ -25,6 +26,7 @@ export const decide: SopSubcommand = {
   async handle(ctx) {
     const { db } = ctx.deps;
     const cycle = await requireOpenCycle(db);
+    refuseOutsideExecutive(cycle, 'decision');
     const [name, ...why] = ctx.args;
     if (!name) {
       const choices = await decisionChoices(db, cycle.id);

@@ -1,7 +1,7 @@
 /** Decisions (one adopted scenario each), the follow-up actions they create, and the log. */
 import type { Insertable } from 'kysely';
 import type { Db } from '../connect.js';
-import type { ActionRow, ActionsTable, DecisionRow, DecisionsTable } from '../schema.js';
+import type { ActionRow, ActionsTable, CycleRow, DecisionRow, DecisionsTable } from '../schema.js';
 import { familyResults } from './plan-results.js';
 import { optionLabel } from './polls.js';
 import { firstOrNull } from './shared.js';
@@ -78,7 +78,7 @@ export async function actionsOfDecisions(
 export async function lockCycleForDecision(
   trx: Db,
   cycleId: number,
-): Promise<{ month: string; phase: string } | null> {
+): Promise<Pick<CycleRow, 'month' | 'phase'> | null> {
   return firstOrNull(
     trx.selectFrom('cycles').select(['month', 'phase']).where('id', '=', cycleId).forUpdate(),
   );

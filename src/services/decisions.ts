@@ -30,7 +30,12 @@ import type { CycleDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
 import { requestActionReminders } from './actions.js';
 import { deliverJobs, requestJob } from './outbox.js';
-import { closePollIn, refuseDecisionOnReplacedRun, runReplacing } from './polls.js';
+import {
+  closePollIn,
+  refuseDecisionOnReplacedRun,
+  refuseOutsideExecutive,
+  runReplacing,
+} from './polls.js';
 import { getSettings } from './settings.js';
 
 export interface NewAction {
@@ -186,12 +191,7 @@ export async function recordDecision(
     // retry overlapping the first submission): that is the same decision, not a second one.
     const meanwhile = await recorded();
     if (meanwhile) return meanwhile;
-    if (cycle.phase === 'closed') {
-      throw new SopError(
-        'phase_closed',
-        `Cycle ${cycle.month} is closed; its decision can no longer change. Record it in the open cycle.`,
-      );
-    }
+    refuseOutsideExecutive(cycle, 'decision');
     // A decision recorded without the vote while one is open (the chair decided in the
     // room) or still waits for its decision: it settles that vote, which closes with it (in
     // this transaction), so nobody is asked to decide again and its message shows the decision.

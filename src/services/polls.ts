@@ -125,20 +125,28 @@ export function refuseDecisionOnReplacedRun(
 }
 
 /**
- * Refuses (`phase_closed`) a vote outside the executive phase. Before it, the run a vote would
- * be on is replaced by the cycle's own recomputes (entering supply review, entering pre-S&OP)
- * while pre-S&OP builds and compares the scenarios; the executive meeting picks one.
+ * Refuses (`phase_closed`) a vote or a decision outside the executive phase. Before it, the
+ * run they would be on is replaced by the cycle's own recomputes (entering supply review,
+ * entering pre-S&OP) while pre-S&OP builds and compares the scenarios; the executive meeting
+ * picks one. `what` begins the sentence that says where it belongs.
  */
-function refuseOutsideExecutive(cycle: Pick<CycleRow, 'month' | 'phase'>): void {
+export function refuseOutsideExecutive(
+  cycle: Pick<CycleRow, 'month' | 'phase'>,
+  what: 'vote' | 'decision',
+): void {
   if (cycle.phase === 'executive') return;
   if (cycle.phase === 'closed')
     throw new SopError(
       'phase_closed',
-      `Cycle ${cycle.month} is closed; there is nothing left to vote on.`,
+      what === 'vote'
+        ? `Cycle ${cycle.month} is closed; there is nothing left to vote on.`
+        : `Cycle ${cycle.month} is closed; its decision can no longer change. Record it in the open cycle.`,
     );
+  const where =
+    what === 'vote' ? 'the scenario vote opens in' : 'the executive decision is recorded in';
   throw new SopError(
     'phase_closed',
-    `Cycle ${cycle.month} is in ${PHASE_LABEL[cycle.phase]}; the scenario vote opens in ${PHASE_LABEL.executive}, once pre-S&OP has compared the scenarios. A planner or admin moves the cycle on with \`/sop cycle next\`.`,
+    `Cycle ${cycle.month} is in ${PHASE_LABEL[cycle.phase]}; ${where} ${PHASE_LABEL.executive}, once pre-S&OP has compared the scenarios. A planner or admin moves the cycle on with \`/sop cycle next\`.`,
   );
 }
 
@@ -173,7 +181,7 @@ export async function createPoll(
   if (existing)
     return { view: await getPollView(deps.db, existing.id), created: false, replaced: null };
   const { cycle } = input;
-  refuseOutsideExecutive(cycle);
+  refuseOutsideExecutive(cycle, 'vote');
   const run = await latestRun(deps.db, cycle.id);
   if (!run) {
     throw new SopError(
@@ -197,7 +205,7 @@ export async function createPoll(
     // Share-locked until the vote is written: the cycle cannot close (and leave it open) meanwhile.
     const current = await lockCyclePhase(trx, cycle.id);
     if (!current) throw new SopError('not_found', `No cycle with id ${cycle.id}.`);
-    refuseOutsideExecutive(current);
+    refuseOutsideExecutive(current, 'vote');
     const open = await openPollOf(trx, cycle.id);
     const jobs: string[] = [];
     let replaced: ReplacedPoll | null = null;

@@ -75,6 +75,7 @@ describe('typed &, < and > in slash commands', () => {
   });
 
   it('/sop decide stores the rationale as typed', async () => {
+    await db.updateTable('cycles').set({ phase: 'executive' }).where('id', '=', cycleId).execute();
     const { sent, reply } = await answer(
       '/sop',
       EXEC,

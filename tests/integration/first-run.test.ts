@@ -211,6 +211,11 @@ describe('forms with nothing to pick', () => {
         ],
       }),
     );
+    await running.t.db
+      .updateTable('cycles')
+      .set({ phase: 'executive' })
+      .where('id', '=', cycle.id)
+      .execute();
     const opened = running.standin.callsTo('views.open').length;
     const reply = await commandEphemeral(running, '/sop', ADMIN, 'decide', { timeoutMs: 10_000 });
     expect(reply.text).toContain(

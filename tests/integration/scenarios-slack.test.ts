@@ -481,8 +481,11 @@ describe('a scenario label that holds Slack control sequences', () => {
       expect(c).not.toMatch(LIVE);
     }
 
+    // The decision is recorded in the executive meeting.
+    await db.updateTable('cycles').set({ phase: 'executive' }).where('id', '=', cycleId).execute();
     await h.sop(EXEC, 'decide evil "the cheapest plan"');
     const answer = await ephemeralWith(EXEC, 'recorded');
+    await db.updateTable('cycles').set({ phase: 'pre_sop' }).where('id', '=', cycleId).execute();
     expect(answer.text).toMatch(
       /^Decision \d+ recorded: Adopt the &lt;!channel&gt; &lt;http:\/\/evil\.example\|Win&gt; scenario\.$/,
     );
