@@ -92,8 +92,12 @@ export class ForcedFailures {
     this.queue.set(method, list);
   }
 
-  take(method: string): ForcedFailure | undefined {
-    return this.queue.get(method)?.shift();
+  /** The first failure queued for `method` that applies to a call with these `args`. */
+  take(method: string, args: Readonly<Record<string, unknown>>): ForcedFailure | undefined {
+    const list = this.queue.get(method);
+    const about = args.channel ?? args.users;
+    const i = list?.findIndex((f) => f.channel === undefined || f.channel === about) ?? -1;
+    return i < 0 ? undefined : list?.splice(i, 1)[0];
   }
 
   reset(): void {

@@ -149,7 +149,7 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
     if (!tokenOk(token)) return { status: 200, body: { ok: false, error: 'invalid_auth' } };
     const scope = scopes ? requiredScope(method, args, store) : null;
     if (scope && scopes && !scopes.includes(scope)) return missingScope(scope, scopes);
-    const forcedFailure = forced.take(method);
+    const forcedFailure = forced.take(method, args);
     if (forcedFailure) return forcedAnswer(forcedFailure);
     const wait =
       method === 'chat.postMessage'

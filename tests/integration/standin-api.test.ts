@@ -207,6 +207,26 @@ describe('chat', () => {
     expect(standin.messagesIn('C_EXEC')[0]?.text).toBe('tally 50');
   });
 
+  it('a forced failure can name one conversation: only calls about it fail, the others go through', async () => {
+    standin.failNext('chat.postMessage', {
+      error: 'account_inactive',
+      channel: 'D_U_BOB',
+      times: 2,
+    });
+    standin.failNext('conversations.open', { error: 'user_disabled', channel: 'U_CARA' });
+    expect(await slackError(client.chat.postMessage({ channel: 'C_EXEC', text: 'to all' }))).toBe(
+      'none',
+    );
+    const bob = () => client.chat.postMessage({ channel: 'D_U_BOB', text: 'to Bob' });
+    expect(await slackError(bob())).toBe('account_inactive');
+    expect(await slackError(bob())).toBe('account_inactive');
+    // Two times asked for, two used: the third goes through.
+    expect(await slackError(bob())).toBe('none');
+    expect(await slackError(client.conversations.open({ users: 'U_BOB' }))).toBe('none');
+    expect(await slackError(client.conversations.open({ users: 'U_CARA' }))).toBe('user_disabled');
+    expect(standin.messagesIn('D_U_BOB').map((m) => m.text)).toEqual(['to Bob']);
+  });
+
   it('the rate limit and forced failures can be combined with a status other than 429', async () => {
     standin.failNext('chat.postMessage', { status: 500, times: 2 });
     const strict = new webApi.WebClient(TOKEN, {
