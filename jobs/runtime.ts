@@ -5,7 +5,9 @@
  * random spread, so the jobs refused together do not all wake together) instead of holding
  * the worker, and so does a message another worker is posting right now
  * (PostInFlightError), until that post is recorded or its claim is stale. Neither uses an
- * attempt. `close()` lets running jobs finish.
+ * attempt. A refusal no retry changes (permanentRefusal: a deactivated person, an archived
+ * channel, a channel the bot is not in) fails the job at once, logged once, not five times.
+ * `close()` lets running jobs finish.
  */
 import { DelayedError, FlowProducer, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -14,7 +16,7 @@ import type { LpSolver } from '../src/core/supply/lp.js';
 import type { Metrics } from '../src/metrics.js';
 import { warmUpSolver } from '../src/services/solver-warm-up.js';
 import { createThreadPool, fitInProcess } from '../src/services/thread-pool.js';
-import { PostInFlightError } from '../src/slack/post-ledger.js';
+import { PostInFlightError, permanentRefusal, UndeliveredError } from '../src/slack/post-ledger.js';
 import { createHighsSolver } from '../src/solver/highs.js';
 import { type JobName, PayloadError, parsePayload, QUEUES, type QueueName } from './contracts.js';
 import type { JobContext, WorkerServices } from './processor-types.js';
@@ -175,6 +177,12 @@ export function startRuntime(deps: RuntimeDeps, opts: RuntimeOptions = {}): JobR
         throw new DelayedError();
       }
       deps.metrics?.observeJob(name, 'failed', seconds());
+      if (err instanceof UndeliveredError || permanentRefusal(err)) {
+        // Slack refuses it for good (a person who left, a channel the bot is not in): every
+        // retry would be refused again and logged again.
+        log.error({ err }, 'job failed: Slack refuses this for good, so it is not retried');
+        throw new UnrecoverableError((err as Error).message);
+      }
       log.error({ err }, 'job failed');
       throw err;
     }

@@ -21,7 +21,7 @@ import { addDays, addLocalDays, atLocalHour, daysBetween, localDate } from '../c
 import type { CycleDeps } from '../deps.js';
 import { SopError } from '../errors.js';
 import { readRowId } from '../row-id.js';
-import { isLedgerMessage, ledgerEntry, ledgerKeyAt } from '../slack/post-ledger.js';
+import { isLedgerMessage, ledgerEntry, ledgerKeyAt, sendEach } from '../slack/post-ledger.js';
 import { deliverJobs, enqueueDurably, requestJob } from './outbox.js';
 import { dmOnce, type SlackMessage } from './reminders.js';
 import { getSettings } from './settings.js';
@@ -437,7 +437,11 @@ async function sendInDigest(
   throw new Error(`The reminder digest ${key} kept changing while it was being sent.`);
 }
 
-/** DM each new action's owner once, with Done and Snooze buttons. */
+/**
+ * DM each new action's owner once, with Done and Snooze buttons. An owner Slack refuses for
+ * good (one who left) does not stop the others: they are told, then an UndeliveredError names
+ * the refused ones (sendEach).
+ */
 export async function notifyOwners(
   slack: WebClient,
   db: Db,
@@ -445,8 +449,12 @@ export async function notifyOwners(
   message: (a: ActionRow) => SlackMessage,
 ): Promise<number> {
   let sent = 0;
-  for (const a of actions) {
-    if (await dmOnce(slack, db, `action:${a.id}:assigned`, a.owner, message(a))) sent++;
-  }
+  await sendEach(
+    actions,
+    (a) => a.owner,
+    async (a) => {
+      if (await dmOnce(slack, db, `action:${a.id}:assigned`, a.owner, message(a))) sent++;
+    },
+  );
   return sent;
 }

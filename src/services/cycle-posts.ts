@@ -12,6 +12,7 @@ import { membersWithRole } from '../../db/queries/members.js';
 import { countedVoters, openPollOf } from '../../db/queries/polls.js';
 import type { CycleRow, Phase, SettingsRow } from '../../db/schema.js';
 import { PHASE_EXPECTATIONS } from '../core/cycle.js';
+import { sendEach } from '../slack/post-ledger.js';
 import {
   demandNudgeText,
   phaseAnnouncement,
@@ -89,7 +90,8 @@ export async function owedInput(db: Db, cycle: CycleRow): Promise<OwedInput> {
 
 /**
  * DM everyone who still owes input before `phase`'s deadline, once each (ledger key
- * nudge:<cycle>:<phase>:<user>). Does nothing when the cycle has left the phase.
+ * nudge:<cycle>:<phase>:<user>). Does nothing when the cycle has left the phase. Someone Slack
+ * refuses for good is named in an UndeliveredError once the others are nudged.
  */
 export async function sendNudges(
   slack: WebClient,
@@ -104,33 +106,32 @@ export async function sendNudges(
   const deadline = cycle.deadlines[phase];
   // A cycle made without this phase's deadline (a test's, an older one's) has no date to give.
   const by = deadline ? slackDate(new Date(deadline), settings.timezone) : 'soon';
-  const sent: string[] = [];
-  if (phase === 'demand_review') {
-    for (const r of owed.reps) {
-      const text = demandNudgeText(cycle.month, by, r.families);
-      if (await dmOnce(slack, db, `nudge:${cycle.id}:${phase}:${r.userId}`, r.userId, { text }))
-        sent.push(r.userId);
-    }
-  }
-  if (phase === 'supply_review') {
-    for (const o of owed.ops) {
-      const text = supplyNudgeText(cycle.month, by, o.constraints);
-      if (await dmOnce(slack, db, `nudge:${cycle.id}:${phase}:${o.userId}`, o.userId, { text }))
-        sent.push(o.userId);
-    }
-  }
+  const nudges: { readonly userId: string; readonly text: string }[] = [];
+  if (phase === 'demand_review')
+    for (const r of owed.reps)
+      nudges.push({ userId: r.userId, text: demandNudgeText(cycle.month, by, r.families) });
+  if (phase === 'supply_review')
+    for (const o of owed.ops)
+      nudges.push({ userId: o.userId, text: supplyNudgeText(cycle.month, by, o.constraints) });
   if (phase === 'executive') {
     // A vote on a run a newer one replaced takes no more votes: the nudge says how to go on.
     const poll = await openPollOf(db, cycle.id);
     const newer = poll ? await runReplacing(db, cycle.id, poll.run_id) : null;
     const replaced =
       poll && newer ? { pollId: poll.id, votedRun: poll.run_id, newerRun: newer } : null;
-    for (const userId of await executivesYetToVote(db, cycle.id)) {
-      const text = voteNudgeText(cycle.month, by, replaced);
+    for (const userId of await executivesYetToVote(db, cycle.id))
+      nudges.push({ userId, text: voteNudgeText(cycle.month, by, replaced) });
+  }
+  // One person Slack refuses for good (who left) does not stop the others' nudges.
+  const sent: string[] = [];
+  await sendEach(
+    nudges,
+    (n) => n.userId,
+    async ({ userId, text }) => {
       if (await dmOnce(slack, db, `nudge:${cycle.id}:${phase}:${userId}`, userId, { text }))
         sent.push(userId);
-    }
-  }
+    },
+  );
   return sent;
 }
 

@@ -54,7 +54,12 @@ import { readFreeText } from '../core/text.js';
 import { MAX_TYPED_UNITS, MAX_TYPED_UNITS_TEXT } from '../core/typed-number.js';
 import { SopError, ValidationError } from '../errors.js';
 import type { ImportResult } from '../import/import-csv.js';
-import { ledgerEntry, postMessageOnce, recordSharedMessage } from '../slack/post-ledger.js';
+import {
+  ledgerEntry,
+  postMessageOnce,
+  recordSharedMessage,
+  sendEach,
+} from '../slack/post-ledger.js';
 import { actionDm } from '../slack/presenters/actions.js';
 import {
   type RollupDeviation,
@@ -231,7 +236,7 @@ function rollupEntry(d: Recorded): RollupDeviation {
 }
 
 /**
- * Schedule the deviation's reminders, DM its owner and post it in the supply channel; each
+ * Schedule the deviation's reminders, post it in the supply channel and DM its owner; each
  * once (the ledger keys), so a retry or a second call sends nothing twice.
  */
 export async function publishDeviation(deps: ExecutionDeps, deviationId: string): Promise<void> {
@@ -240,7 +245,6 @@ export async function publishDeviation(deps: ExecutionDeps, deviationId: string)
   const action = d.action;
   // Reminder jobs have deterministic ids: enqueuing them again adds nothing.
   await scheduleActionReminders(deps, action);
-  await notifyOwners(deps.slack, deps.db, [action], (a) => actionDm(a, 'assigned'));
   const { supply_channel } = await getSettings(deps.db);
   if (supply_channel)
     await postOnce(
@@ -261,6 +265,9 @@ export async function publishDeviation(deps: ExecutionDeps, deviationId: string)
         reportedBy: d.reported_by,
       }),
     );
+  // The owner's DM last: an owner Slack refuses for good (who left) fails the job, and the
+  // channel has the deviation by then.
+  await notifyOwners(deps.slack, deps.db, [action], (a) => actionDm(a, 'assigned'));
 }
 
 const rollupSchema = z.object({
@@ -348,14 +355,20 @@ export async function publishRollup(
   }
   const byOwner = new Map<string, RollupDeviation[]>();
   for (const d of view.deviations) byOwner.set(d.owner, [...(byOwner.get(d.owner) ?? []), d]);
-  for (const [owner, deviations] of byOwner)
-    await dmOnce(
-      deps.slack,
-      deps.db,
-      `${key}:owner:${owner}`,
-      owner,
-      rollupOwnerDm({ week: view.week, deviations }),
-    );
+  // An owner Slack refuses for good (who left) does not stop the others' DMs.
+  await sendEach(
+    [...byOwner],
+    ([owner]) => owner,
+    async ([owner, deviations]) => {
+      await dmOnce(
+        deps.slack,
+        deps.db,
+        `${key}:owner:${owner}`,
+        owner,
+        rollupOwnerDm({ week: view.week, deviations }),
+      );
+    },
+  );
   return { deviations: view.deviations.length, replies, owners: byOwner.size };
 }
 

@@ -389,6 +389,92 @@ async function findPost(slack: WebClient, row: LedgerRow, key: string): Promise<
   return null;
 }
 
+/**
+ * Slack's answers that no retry changes: the conversation or the person is gone or out of
+ * the bot's reach (a deactivated or deleted user, an archived channel, a channel the bot is
+ * not in), or the token may not do it. Retrying only repeats the refusal.
+ */
+const PERMANENT_REFUSALS: ReadonlySet<string> = new Set([
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'user_not_found',
+  'user_disabled',
+  'user_not_visible',
+  'account_inactive',
+  'cannot_dm_bot',
+  'restricted_action',
+  'missing_scope',
+  'not_authed',
+  'invalid_auth',
+  'token_revoked',
+]);
+
+/**
+ * The Slack error code when `err` (or the error it wraps) is a refusal no retry can change
+ * (PERMANENT_REFUSALS); null for anything else (a 429, a timeout, a 5xx, an unknown answer).
+ */
+export function permanentRefusal(err: unknown): string | null {
+  for (let e = err, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = slackError(e);
+    if (code && (e as { code?: unknown }).code === 'slack_webapi_platform_error')
+      return PERMANENT_REFUSALS.has(code) ? code : null;
+  }
+  return null;
+}
+
+/** A message Slack refused for good: to whom it was going, and Slack's answer. */
+export interface Refusal {
+  /** A user id (a DM) or a channel id. */
+  readonly to: string;
+  readonly error: string;
+}
+
+/**
+ * Some of a job's messages were refused for good (permanentRefusal): the others were sent.
+ * No retry can send these, so the worker does not retry the job; the message names each.
+ */
+export class UndeliveredError extends SopError {
+  readonly refusals: readonly Refusal[];
+  constructor(refusals: readonly Refusal[], options?: ErrorOptions) {
+    const list = refusals.map((r) => `${r.to.startsWith('U') ? `<@${r.to}>` : r.to} (${r.error})`);
+    super(
+      'conflict',
+      `Slack refused ${refusals.length === 1 ? 'one message' : `${refusals.length} messages`} for good, so ${refusals.length === 1 ? 'it was' : 'they were'} not sent (the others were): ${list.join(', ')}.`,
+      list,
+      options,
+    );
+    this.name = 'UndeliveredError';
+    this.refusals = refusals;
+  }
+}
+
+/**
+ * `send` for each of `items` (one message each, to `to(item)`), in order: one that Slack
+ * refuses for good (permanentRefusal: a person who left, a channel the bot was removed from)
+ * does not stop the others. Once all were tried, an UndeliveredError names each refused one
+ * (its cause: the first refusal); any other failure is thrown at once, as `send` threw it.
+ */
+export async function sendEach<T>(
+  items: readonly T[],
+  to: (item: T) => string,
+  send: (item: T) => Promise<void>,
+): Promise<void> {
+  const refusals: Refusal[] = [];
+  let first: unknown;
+  for (const item of items) {
+    try {
+      await send(item);
+    } catch (err) {
+      const error = permanentRefusal(err);
+      if (!error) throw err;
+      refusals.push({ to: to(item), error });
+      first ??= err;
+    }
+  }
+  if (refusals.length) throw new UndeliveredError(refusals, { cause: first });
+}
+
 /** Slack answered and posted nothing: an error answer (ok: false) or a 429. */
 function slackRefused(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;

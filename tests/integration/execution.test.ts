@@ -177,12 +177,16 @@ describe('weekly S&OE', () => {
       'U_RITA 2027-02-10 open',
       'U_OTTO 2027-02-10 open',
     ]);
-    // Each owner got the action's DM (its ledger entry has the message's ts).
-    const dms = await db
-      .selectFrom('slack_posts')
-      .select(['post_key', 'ts'])
-      .where('post_key', 'like', 'action:%:assigned')
-      .execute();
+    // Each owner got the action's DM (its ledger entry has the message's ts), sent after the
+    // channel's post.
+    const dms = await h.standin.waitFor(async () => {
+      const rows = await db
+        .selectFrom('slack_posts')
+        .select(['post_key', 'ts'])
+        .where('post_key', 'like', 'action:%:assigned')
+        .execute();
+      return rows.length >= 2 && rows.every((d) => d.ts) ? rows : undefined;
+    }, 20_000);
     expect(dms).toHaveLength(2);
     expect(dms.every((d) => d.ts)).toBe(true);
     // The DM says where the action comes from: the weekly check, not the executive meeting.

@@ -7,6 +7,7 @@
  */
 import { WebClient } from '@slack/web-api';
 import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import type { Db } from '../../db/connect.js';
 import {
   type JobInput,
@@ -331,6 +332,8 @@ export interface HarnessOptions {
   /** Slack users of the workspace who are not members. */
   readonly users?: readonly string[];
   readonly clock: Clock;
+  /** The worker's logger (silent unless given): a test that reads what a job logged. */
+  readonly workerLogger?: Logger;
 }
 
 /** startHarness for the enclosing file or describe block: before its tests, stopped after. */
@@ -382,7 +385,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
         retryConfig: { retries: 0 },
       }),
       config,
-      logger: createLogger('silent', `${opts.label}-worker`),
+      logger: opts.workerLogger ?? createLogger('silent', `${opts.label}-worker`),
       clock: opts.clock,
       connection: workerRedis,
       prefix,

@@ -1,0 +1,202 @@
+/**
+ * Slack refusing a post for good, under the real worker runtime: a deactivated person's DM
+ * (`account_inactive`), a channel the bot was removed from (`not_in_channel`). No retry can
+ * send them, so the job is not retried and its failure is logged once, with the stack; and
+ * one person who cannot be reached does not stop the DMs to the others (nudges, the owners
+ * of a decision's actions, the owners of rolled-up S&OE deviations). A 429 on a reminder
+ * digest, by contrast, delays the job and the digest goes out once. The real bot and worker,
+ * real Postgres and Redis, the Slack stand-in refusing what the test tells it to.
+ */
+import type { Job } from 'bullmq';
+import { pino } from 'pino';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../db/connect.js';
+import {
+  type JobInput,
+  type JobName,
+  jobId,
+  parsePayload,
+  type QueueName,
+} from '../../jobs/contracts.js';
+import { recordDecision } from '../../src/services/decisions.js';
+import type { Standin } from '../../src/slack-standin/index.js';
+import { insertCycle } from '../helpers/db.js';
+import { insertFamilies, insertRun, SCENARIOS, testClock, useHarness } from './meeting-fixture.js';
+
+const EXEC = 'U_EXEC1';
+const REP1 = 'U_REP1';
+const REP2 = 'U_REP2';
+const REP3 = 'U_REP3';
+const OPS1 = 'U_OPS1';
+const OPS2 = 'U_OPS2';
+const OPS3 = 'U_OPS3';
+
+interface LogLine {
+  readonly level: number;
+  readonly msg: string;
+  readonly job?: string;
+  readonly jobId?: string;
+  readonly err?: { readonly stack?: string; readonly message?: string };
+}
+const lines: LogLine[] = [];
+const logger = pino({ level: 'info' }, { write: (l: string) => lines.push(JSON.parse(l)) });
+
+const clock = testClock('2027-03-01T08:00:00Z');
+const h = useHarness({
+  label: 'slack-refusals',
+  members: {
+    [EXEC]: 'exec',
+    [REP1]: 'sales',
+    [REP2]: 'sales',
+    [REP3]: 'sales',
+    [OPS1]: 'ops',
+    [OPS2]: 'ops',
+    [OPS3]: 'ops',
+  },
+  clock,
+  workerLogger: logger,
+});
+let db: Db;
+let standin: Standin;
+let fam: { fam1: number; fam2: number; line: number };
+let cycleId: number;
+let centralId: string;
+
+const dms = (user: string) => standin.messagesIn(`D_${user}`);
+/** What the worker logged at error level about the job `id`. */
+const errorsOf = (id: string) => lines.filter((l) => l.level === 50 && l.jobId === id);
+
+/** The job once it has completed or failed for good (its attempts used). */
+async function settled(queue: QueueName, id: string): Promise<Job> {
+  const q = h.queues.queue(queue);
+  for (let i = 0; i < 600; i++) {
+    const job = await q.getJob(id);
+    const state = job ? await job.getState() : 'missing';
+    if (state === 'completed' || state === 'failed') return (await q.getJob(id))!;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`job ${id} did not settle`);
+}
+
+/** Enqueue a job (removing an earlier run of it) and wait until it settles. */
+async function run<N extends JobName>(name: N, payload: JobInput<N>, queue: QueueName) {
+  const id = jobId(name, parsePayload(name, payload));
+  await (await h.queues.queue(queue).getJob(id))?.remove();
+  await h.queues.enqueue(name, payload);
+  return settled(queue, id);
+}
+
+beforeAll(async () => {
+  ({ db, standin } = h);
+  fam = await insertFamilies(db);
+  await db
+    .insertInto('member_families')
+    .values([
+      { slack_user_id: REP1, family_id: fam.fam1 },
+      { slack_user_id: REP2, family_id: fam.fam1 },
+      { slack_user_id: REP3, family_id: fam.fam2 },
+    ])
+    .execute();
+  await db
+    .insertInto('workspace_settings')
+    .values({
+      team_id: 'default',
+      demand_channel: 'C_DEMAND',
+      supply_channel: 'C_SUPPLY',
+      exec_channel: 'C_EXEC',
+    })
+    .execute();
+  cycleId = await insertCycle(db, { month: '2027-03', phase: 'demand_review' });
+  const r = await insertRun(db, {
+    cycleId,
+    runKey: 'slack-refusals',
+    periods: ['2027-03'],
+    demand: { [fam.fam1]: 100 },
+    price: { [fam.fam1]: 900 },
+    resources: [{ id: fam.line, capacity: 1000, loadPerUnit: 1 }],
+    scenarios: SCENARIOS,
+  });
+  centralId = r.ids.central!;
+}, 60_000);
+
+describe('a deactivated person among several', () => {
+  it('a nudge: the reps before and after the deactivated one get theirs; the job fails once, logged once with the stack', async () => {
+    // REP2 left the company: Slack refuses every post into their DM.
+    standin.failNext('chat.postMessage', {
+      error: 'account_inactive',
+      channel: `D_${REP2}`,
+      times: 10,
+    });
+    const job = await run('nudge', { cycleId, phase: 'demand_review' }, 'notifications');
+
+    expect(dms(REP1)).toHaveLength(1);
+    expect(dms(REP3)).toHaveLength(1);
+    expect(dms(REP3)[0]!.text).toMatch(/FAM-2/);
+    expect(dms(REP2)).toHaveLength(0);
+    // No retry can reach REP2: one attempt, failed, naming who and why.
+    expect(await job.getState()).toBe('failed');
+    expect(job.attemptsMade).toBe(1);
+    expect(job.failedReason).toContain(`<@${REP2}>`);
+    expect(job.failedReason).toContain('account_inactive');
+    const errors = errorsOf(job.id!);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.err?.stack).toMatch(/account_inactive/);
+    // Asked for REP2's DM once (no retry), never again.
+    const toRep2 = standin
+      .callsTo('chat.postMessage')
+      .filter((c) => c.args.channel === `D_${REP2}`);
+    expect(toRep2).toHaveLength(1);
+  });
+
+  it("a decision's owners: the log is posted, the owners before and after the deactivated one are told", async () => {
+    standin.failNext('chat.postMessage', {
+      error: 'account_inactive',
+      channel: `D_${OPS2}`,
+      times: 10,
+    });
+    const rec = await recordDecision(
+      { db, queue: h.queues, clock },
+      {
+        cycleId,
+        pollId: null,
+        scenarioId: centralId,
+        rationale: 'Service first',
+        decidedBy: EXEC,
+        requestKey: 'refusals-decision',
+        actions: [OPS1, OPS2, OPS3].map((owner) => ({
+          owner,
+          description: `Task of ${owner}`,
+          dueDate: '2027-03-20',
+        })),
+      },
+    );
+    const job = await settled('posts', jobId('decision-publish', { decisionId: rec.decision.id }));
+    expect(
+      standin.messagesIn('C_EXEC').filter((m) => m.text.includes('Service first')),
+    ).toHaveLength(1);
+    expect(dms(OPS1).map((m) => m.text)).toEqual([expect.stringContaining('Task of U_OPS1')]);
+    expect(dms(OPS3).map((m) => m.text)).toEqual([expect.stringContaining('Task of U_OPS3')]);
+    expect(dms(OPS2)).toHaveLength(0);
+    expect(job.attemptsMade).toBe(1);
+    expect(job.failedReason).toContain(`<@${OPS2}>`);
+    expect(errorsOf(job.id!)).toHaveLength(1);
+  });
+});
+
+describe('a channel the bot was removed from', () => {
+  it('the Monday S&OE digest into it is tried once and logged once', async () => {
+    standin.failNext('chat.postMessage', {
+      error: 'not_in_channel',
+      channel: 'C_SUPPLY',
+      times: 10,
+    });
+    const job = await run('execution-digest', { week: '2027-02-22' }, 'notifications');
+    expect(await job.getState()).toBe('failed');
+    expect(job.attemptsMade).toBe(1);
+    expect(job.failedReason).toContain('not_in_channel');
+    const errors = errorsOf(job.id!);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.err?.stack).toMatch(/not_in_channel/);
+    expect(standin.messagesIn('C_SUPPLY')).toHaveLength(0);
+  });
+});
