@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { JsonColumnsPlugin } from './json-columns.js';
 import type { Database } from './schema.js';
@@ -47,4 +47,28 @@ export function createDb(url: string, opts: DbOptions = {}): Db {
     dialect: new PostgresDialect({ pool }),
     plugins: [new JsonColumnsPlugin()],
   });
+}
+
+/**
+ * Whether the database answers a trivial query within `timeoutMs`: false while the server is
+ * down, restarting or out of reach (a refused or hanging connection). What failed work is
+ * blamed on: a job that failed while this says false waits for the database rather than
+ * using up its attempts (jobs/runtime.ts).
+ */
+export async function dbAnswers(db: Db, timeoutMs = 2_000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([
+      sql`select 1`.execute(db).then(
+        () => true,
+        () => false,
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -7,10 +7,13 @@
  * (PostInFlightError), until that post is recorded or its claim is stale. Neither uses an
  * attempt. A refusal no retry changes (permanentRefusal: a deactivated person, an archived
  * channel, a channel the bot is not in) fails the job at once, logged once, not five times.
- * `close()` lets running jobs finish.
+ * A job that fails while the database does not answer (dbAnswers) waits for it, delayed
+ * without using an attempt, so an outage longer than the retries' backoff loses nothing; the
+ * outage is logged once and its end once. `close()` lets running jobs finish.
  */
 import { DelayedError, FlowProducer, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { dbAnswers } from '../db/connect.js';
 import { warmUpCharts } from '../src/charts/warm-up.js';
 import type { LpSolver } from '../src/core/supply/lp.js';
 import type { Metrics } from '../src/metrics.js';
@@ -80,6 +83,17 @@ export function rateLimitDelayMs(
   return base + Math.floor(random() * spread);
 }
 
+/** The longest a job waits before it looks again whether the database answers. */
+export const DB_WAIT_MAX_MS = 10_000;
+
+/**
+ * How long a job that failed while the database did not answer waits before its next try:
+ * 1 s, doubling with each time it was delayed before, at most DB_WAIT_MAX_MS.
+ */
+export function dbWaitMs(delayedBefore: number): number {
+  return Math.min(DB_WAIT_MAX_MS, 1000 * 2 ** Math.min(Math.max(delayedBefore, 0), 16));
+}
+
 /** How often the job was delayed (or stalled) before this run: starts beyond its failures. */
 const delayedBefore = (job: Job): number =>
   Math.max(0, (job.attemptsStarted ?? 0) - job.attemptsMade - 1);
@@ -130,6 +144,11 @@ export function startRuntime(deps: RuntimeDeps, opts: RuntimeOptions = {}): JobR
     },
     ...(deps.config.SOPBOT_FONT_DIR ? { fontDir: deps.config.SOPBOT_FONT_DIR } : {}),
   };
+  /**
+   * The database did not answer when a job last failed (logged once when it began; said once
+   * when a job next completes).
+   */
+  let dbDown = false;
   const process = async (job: Job, token?: string): Promise<unknown> => {
     const name = job.name;
     if (!isJobName(name)) throw new UnrecoverableError(`No processor for job '${job.name}'.`);
@@ -152,6 +171,10 @@ export function startRuntime(deps: RuntimeDeps, opts: RuntimeOptions = {}): JobR
         },
       );
       deps.metrics?.observeJob(name, 'completed', seconds());
+      if (dbDown) {
+        dbDown = false;
+        deps.logger.info('the database answers again: the jobs that waited for it run');
+      }
       return result;
     } catch (err) {
       if (err instanceof PayloadError) {
@@ -174,6 +197,22 @@ export function startRuntime(deps: RuntimeDeps, opts: RuntimeOptions = {}): JobR
           'another worker is posting this message: job delayed',
         );
         await job.moveToDelayed(Date.now() + err.retryAfterMs, token);
+        throw new DelayedError();
+      }
+      if (token && !(await dbAnswers(deps.db))) {
+        // Postgres is down or restarting: the job's work cannot be done, nor known to be done,
+        // until it answers. Waiting uses no attempt, so an outage longer than the retries'
+        // backoff (15 s) loses no reminder, deadline or post; a retry is safe (the ledger,
+        // the run key).
+        deps.metrics?.observeJob(name, 'delayed', seconds());
+        if (!dbDown) {
+          dbDown = true;
+          deps.logger.error(
+            { err, job: name, jobId: job.id },
+            'the database does not answer: jobs wait for it without using their attempts',
+          );
+        }
+        await job.moveToDelayed(Date.now() + dbWaitMs(delayedBefore(job)), token);
         throw new DelayedError();
       }
       deps.metrics?.observeJob(name, 'failed', seconds());
