@@ -200,3 +200,51 @@ describe('a channel the bot was removed from', () => {
     expect(standin.messagesIn('C_SUPPLY')).toHaveLength(0);
   });
 });
+
+describe('a 429 on a reminder digest', () => {
+  it('delays the job, then sends the digest once; the other action of that morning finds itself in it', async () => {
+    const [own] = await db
+      .selectFrom('actions')
+      .select(['id', 'cycle_id', 'decision_id'])
+      .where('owner', '=', OPS1)
+      .execute();
+    const { id: second } = await db
+      .insertInto('actions')
+      .values({
+        cycle_id: own!.cycle_id,
+        decision_id: own!.decision_id,
+        description: 'Second task of U_OPS1',
+        owner: OPS1,
+        due_date: '2027-03-20',
+        created_by: EXEC,
+        request_key: 'refusals-second',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    clock.set('2027-03-20T09:00:00Z');
+    const before = dms(OPS1).length;
+    standin.failNext('chat.postMessage', { status: 429, retryAfter: 1, channel: `D_${OPS1}` });
+    const job = await run(
+      'action-reminder',
+      { actionId: own!.id, kind: 'due', occurrence: '2027-03-20' },
+      'notifications',
+    );
+    expect(await job.getState()).toBe('completed');
+    expect(job.returnvalue).toEqual({ result: 'sent' });
+    const other = await run(
+      'action-reminder',
+      { actionId: second, kind: 'due', occurrence: '2027-03-20' },
+      'notifications',
+    );
+    expect(other.returnvalue).toEqual({ result: 'in_digest' });
+    const sent = dms(OPS1).slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.text).toBe(
+      `:bell: 2 follow-up actions need your attention today: #${own!.id} Task of U_OPS1 (due today); #${second} Second task of U_OPS1 (due today)`,
+    );
+    // Refused once (429), then posted once.
+    const calls = standin.callsTo('chat.postMessage').filter((c) => c.args.channel === `D_${OPS1}`);
+    expect(calls.map((c) => c.status).slice(-2)).toEqual([429, 200]);
+    expect(errorsOf(job.id!)).toHaveLength(0);
+  });
+});
