@@ -183,6 +183,52 @@ describe('a deactivated person among several', () => {
   });
 });
 
+describe('a rolled-up S&OE check', () => {
+  it("each owner's DM goes out but the deactivated one's, after the supply channel's post and its thread", async () => {
+    standin.failNext('chat.postMessage', {
+      error: 'account_inactive',
+      channel: `D_${OPS2}`,
+      times: 10,
+    });
+    // The check's audit entry as checkWeek writes it for a roll-up: one deviation per owner.
+    const owners = [OPS1, OPS2, OPS3];
+    const { id: check } = await db
+      .insertInto('audit_log')
+      .values({
+        actor: 'sopbot',
+        action: 'deviation.rollup',
+        entity: 'week',
+        entity_id: '2027-02-22',
+        details: JSON.stringify({
+          week: '2027-02-22',
+          deviations: owners.map((owner, i) => ({
+            id: String(900 + i),
+            kind: 'production_below_plan',
+            code: 'FAM-1',
+            actual: 80,
+            expected: 100,
+            owner,
+            due: '2027-03-03',
+            actionId: String(800 + i),
+            frozenBreak: false,
+          })),
+        }),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const job = await run('deviation-rollup', { check }, 'posts');
+    const ledger = (key: string) =>
+      db.selectFrom('slack_posts').select('ts').where('post_key', '=', key).executeTakeFirst();
+    expect((await ledger(`deviation-rollup:${check}`))?.ts).toBeTruthy();
+    expect((await ledger(`deviation-rollup:${check}:owner:${OPS1}`))?.ts).toBeTruthy();
+    expect((await ledger(`deviation-rollup:${check}:owner:${OPS3}`))?.ts).toBeTruthy();
+    expect((await ledger(`deviation-rollup:${check}:owner:${OPS2}`))?.ts ?? null).toBeNull();
+    expect(job.attemptsMade).toBe(1);
+    expect(job.failedReason).toContain(`<@${OPS2}> (account_inactive)`);
+    expect(errorsOf(job.id!)).toHaveLength(1);
+  });
+});
+
 describe('a channel the bot was removed from', () => {
   it('the Monday S&OE digest into it is tried once and logged once', async () => {
     standin.failNext('chat.postMessage', {
@@ -190,6 +236,7 @@ describe('a channel the bot was removed from', () => {
       channel: 'C_SUPPLY',
       times: 10,
     });
+    const before = standin.messagesIn('C_SUPPLY').length;
     const job = await run('execution-digest', { week: '2027-02-22' }, 'notifications');
     expect(await job.getState()).toBe('failed');
     expect(job.attemptsMade).toBe(1);
@@ -197,7 +244,7 @@ describe('a channel the bot was removed from', () => {
     const errors = errorsOf(job.id!);
     expect(errors).toHaveLength(1);
     expect(errors[0]!.err?.stack).toMatch(/not_in_channel/);
-    expect(standin.messagesIn('C_SUPPLY')).toHaveLength(0);
+    expect(standin.messagesIn('C_SUPPLY')).toHaveLength(before);
   });
 });
 
