@@ -3,7 +3,7 @@
  * closed cycle. The sign convention of bias is in the chart itself.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { clip, formatPercent, formatPoints, monthSpan } from './format.js';
+import { clip, formatPercent, formatPoints, formatPointsBetween, monthSpan } from './format.js';
 import { CHART_WIDTH, palette, specHead } from './theme.js';
 import type { AccuracyPoint, ChartResult } from './types.js';
 
@@ -82,9 +82,10 @@ export function accuracyChart(points: readonly AccuracyPoint[]): ChartResult {
   } as TopLevelSpec;
   const last = sorted.at(-1);
   const prev = sorted.at(-2);
-  // The months scored, named: a chart read a month later says which ones it covers.
+  // The months scored, named: a chart read a month later says which ones it covers. The
+  // change in accuracy is between the two percentages as printed (on the chart, and here).
   const summary = last
-    ? `Forecast accuracy, lag 1, ${months}. Latest, ${last.period} (cycle ${last.cycle}'s forecast): accuracy ${formatPercent(last.accuracy)}${prev ? ` (${formatPoints(last.accuracy - prev.accuracy)} vs ${prev.period})` : ''}, bias ${formatPercent(last.bias, 1, true)}${last.bias > 0 ? ' (over-forecast)' : last.bias < 0 ? ' (under-forecast)' : ''}, FVA ${formatPoints(last.fva)}${last.fva < 0 ? ': the adjustments made the forecast worse' : ''}.`
+    ? `Forecast accuracy, lag 1, ${months}. Latest, ${last.period} (cycle ${last.cycle}'s forecast): accuracy ${formatPercent(last.accuracy)}${prev ? ` (${formatPointsBetween(last.accuracy, prev.accuracy)} vs ${prev.period})` : ''}, bias ${formatPercent(last.bias, 1, true)}${last.bias > 0 ? ' (over-forecast)' : last.bias < 0 ? ' (under-forecast)' : ''}, FVA ${formatPoints(last.fva)}${last.fva < 0 ? ': the adjustments made the forecast worse' : ''}.`
     : 'No closed cycle with actuals yet.';
   const altText = `Line chart over ${sorted.length} cycles of forecast accuracy, bias and forecast value added. ${summary.replace(/\*/g, '')}`;
   return { spec, title, altText: clip(altText, 1000), summary: clip(summary, 600) };

@@ -4,7 +4,7 @@
  * without the data for a KPI has no point for it.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { clip, formatPercent, formatPoints, monthSpan } from './format.js';
+import { clip, formatPercent, formatPointsBetween, monthSpan } from './format.js';
 import { CHART_WIDTH, palette, specHead } from './theme.js';
 import type { ChartResult } from './types.js';
 
@@ -95,11 +95,14 @@ export function reviewTrendChart(points: readonly ReviewTrendPoint[]): ChartResu
   } as TopLevelSpec;
   const last = sorted.at(-1);
   const prev = sorted.at(-2);
+  // The change between the percentages as printed (this message's and the last review's),
+  // so the figures add up on the page: 96.3% then 96.0% reads −0.3 pts, not the −0.4 of the
+  // unrounded 96.34% and 95.96%.
   const change = (k: (typeof SERIES)[number][0]) => {
     const a = last?.[k];
     const b = prev?.[k];
     return a !== null && a !== undefined && b !== null && b !== undefined
-      ? ` (${formatPoints(a - b)} vs cycle ${prev?.cycle})`
+      ? ` (${formatPointsBetween(a, b)} vs cycle ${prev?.cycle})`
       : '';
   };
   const parts = last

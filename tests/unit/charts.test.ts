@@ -338,6 +338,16 @@ describe('summaries come from the numbers', () => {
       "Forecast accuracy, lag 1, 2027-02. Latest, 2027-02 (cycle 2027-01's forecast): accuracy 90.0%, bias 0.0%, FVA 0.0 pts.",
     );
   });
+
+  it('accuracy change is between the two percentages as printed', () => {
+    // 82.34% prints "82.3%", 84.66% prints "84.7%": 84.7 − 82.3 = +2.4 pts, where the
+    // unrounded 2.32 points would print "+2.3 pts" beside two points 2.4 apart.
+    const c = accuracyChart([
+      { cycle: '2027-01', period: '2027-02', accuracy: 0.8234, bias: 0, fva: 0 },
+      { cycle: '2027-02', period: '2027-03', accuracy: 0.8466, bias: 0, fva: 0 },
+    ]);
+    expect(c.summary).toContain('accuracy 84.7% (+2.4 pts vs 2027-02)');
+  });
 });
 
 describe('a figure reads the same in the picture and in the message', () => {

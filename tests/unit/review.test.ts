@@ -316,6 +316,21 @@ describe('review trend chart', () => {
     expect(reviewTrendChart([]).summary).toBe('No cycle to review yet.');
   });
 
+  it('writes each change as the difference of the two percentages printed, so they add up', () => {
+    // The demo's March review: the last cycle's adherence 96.34% and fill rate 94.26% read
+    // "96.3%" and "94.3%" in February's message; this cycle's 95.96% and 89.24% read "96.0%"
+    // and "89.2%". 96.0 − 96.3 = −0.3 pts and 89.2 − 94.3 = −5.1 pts, though the unrounded
+    // differences (−0.38 and −5.02 points) would print "−0.4 pts" and "−5.0 pts".
+    const none = { accuracy: null, baselineAccuracy: null, otif: null };
+    const c = reviewTrendChart([
+      { cycle: '2027-02', periods: ['2027-01'], ...none, adherence: 0.9634, fillRate: 0.9426 },
+      { cycle: '2027-03', periods: ['2027-02'], ...none, adherence: 0.9596, fillRate: 0.8924 },
+    ]);
+    expect(c.summary).toBe(
+      'Performance review, 2027-01 to 2027-02. Cycle 2027-03, reviewing 2027-02: plan adherence 96.0% (−0.3 pts vs cycle 2027-02), fill rate 89.2% (−5.1 pts vs cycle 2027-02).',
+    );
+  });
+
   it('names its lines in a legend: four colours are unreadable without one', async () => {
     const cycle = (c: string, v: number) => ({
       cycle: c,
