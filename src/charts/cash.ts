@@ -6,7 +6,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Period } from '../core/period.js';
 import { esc } from '../core/text.js';
-import { clip, formatMoney, MONEY_AXIS_LABEL } from './format.js';
+import { clip, formatMoney, formatMoneyBetween, MONEY_AXIS_LABEL } from './format.js';
 import { palette, specHead } from './theme.js';
 import type { CashSeries, ChartResult } from './types.js';
 
@@ -90,12 +90,13 @@ export function cashChart(
   const parts = series.map((s) => {
     const e = end(s);
     if (!e) return `*${esc(s.label)}*: no months.`;
-    // Against the budget where it ends: the horizon's end, or its own last month before that.
+    // Against the budget where it ends: the horizon's end, or its own last month before that;
+    // as the pack's question 4 writes it (the amounts as printed there, $58M vs $67.1M: −$9.1M).
     const at = budgetLast ? s.points.find((p) => p.period === budgetLast.period) : undefined;
     const vs =
       budgetEnd === null || !at
         ? ''
-        : ` (${at === e ? '' : `by ${at.period}, the budget's last month: `}${formatMoney(at.cumulative - budgetEnd, '$', true)} vs budget, ${formatMoney(at.cumulativeP10 - budgetEnd, '$', true)} in a bad case)`;
+        : ` (${at === e ? '' : `by ${at.period}, the budget's last month: `}${formatMoneyBetween(at.cumulative, budgetEnd)} vs budget, ${formatMoneyBetween(at.cumulativeP10, budgetEnd)} in a bad case)`;
     return `*${esc(s.label)}*: ${formatMoney(e.cumulative)} by ${e.period}${vs}`;
   });
   const summary = series.length ? `${parts.join('.\n')}.` : 'No scenarios to compare.';

@@ -5,6 +5,7 @@
  */
 export {
   formatMoney,
+  formatMoneyBetween,
   formatNumber,
   formatPercent,
   formatPoints,

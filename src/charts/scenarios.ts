@@ -9,6 +9,7 @@ import { esc } from '../core/text.js';
 import {
   clip,
   formatMoney,
+  formatMoneyBetween,
   formatNumber,
   formatPercent,
   formatPointsBetween,
@@ -228,7 +229,7 @@ function stressedSummary(rows: readonly ScenarioKpis[]): string {
     const ref = esc(central.label);
     if (r === central)
       return `*${esc(r.label)}*: expected margin ${formatMoney(x.margin.expected)} (${range}), expected fill rate ${formatPercent(x.fillRate.expected)} (bad case ${formatPercent(x.fillRate.p10)}), ${tensionOf(r)}`;
-    return `*${esc(r.label)}*: expected margin ${formatMoney(x.margin.expected)} (${formatMoney(x.margin.expected - c.margin.expected, '$', true)} vs ${ref}; ${range}), expected fill rate ${formatPercent(x.fillRate.expected)} (${formatPointsBetween(x.fillRate.expected, c.fillRate.expected)} vs ${ref}; bad case ${formatPercent(x.fillRate.p10)}), ${tensionOf(r)}`;
+    return `*${esc(r.label)}*: expected margin ${formatMoney(x.margin.expected)} (${formatMoneyBetween(x.margin.expected, c.margin.expected)} vs ${ref}; ${range}), expected fill rate ${formatPercent(x.fillRate.expected)} (${formatPointsBetween(x.fillRate.expected, c.fillRate.expected)} vs ${ref}; bad case ${formatPercent(x.fillRate.p10)}), ${tensionOf(r)}`;
   });
   return `Each plan against the same demand samples (bad case: 1 sample in 10 does worse):\n${lines.join('.\n')}.`;
 }
@@ -240,7 +241,7 @@ function plainSummary(rows: readonly ScenarioKpis[]): string {
     const vsCentral = r !== central;
     const fill = `fill rate ${formatPercent(r.fillRate)}${vsCentral ? ` (${formatPointsBetween(r.fillRate, central.fillRate)})` : ''}`;
     const money = vsCentral
-      ? `revenue ${formatMoney(r.revenue - central.revenue, '$', true)}, margin ${formatMoney(r.grossMargin - central.grossMargin, '$', true)} vs ${esc(central.label)};`
+      ? `revenue ${formatMoneyBetween(r.revenue, central.revenue)}, margin ${formatMoneyBetween(r.grossMargin, central.grossMargin)} vs ${esc(central.label)};`
       : `revenue ${formatMoney(r.revenue)}, margin ${formatMoney(r.grossMargin)},`;
     return `*${esc(r.label)}*: ${money} ${fill}, ${tensionOf(r)}`;
   });

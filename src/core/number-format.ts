@@ -97,15 +97,46 @@ const SCALES: readonly (readonly [number, string])[] = [
  */
 export function formatMoney(n: number, currency = '$', signed = false): string {
   if (!Number.isFinite(n)) return 'n/a';
-  const abs = Math.abs(n);
-  let body = grouped(abs, 0);
+  const body = moneyBody(Math.abs(n)).text;
+  const zero = body.replace(/[0.,]/g, '') === '';
+  return (zero ? '' : signOf(n, signed)) + currency + body;
+}
+
+/**
+ * An amount (≥ 0) as `formatMoney` writes it: the text, the value that text stands for
+ * (73_249_429 → "73.2M", 73_200_000) and the step of its last digit (100_000).
+ */
+function moneyBody(abs: number): { text: string; value: number; step: number } {
   for (const [size, suffix] of SCALES) {
     if (abs >= size * 0.9995) {
       const v = abs / size;
-      body = grouped(v, v >= 100 ? 0 : 1).replace(/\.0$/, '') + suffix;
-      break;
+      const digits = v >= 100 ? 0 : 1;
+      const body = grouped(v, digits);
+      return {
+        text: body.replace(/\.0$/, '') + suffix,
+        value: Number(body.replace(/,/g, '')) * size,
+        step: size / 10 ** digits,
+      };
     }
   }
-  const zero = body.replace(/[0.,]/g, '') === '';
-  return (zero ? '' : signOf(n, signed)) + currency + body;
+  const body = grouped(abs, 0);
+  return { text: body, value: Number(body.replace(/,/g, '')), step: 1 };
+}
+
+/**
+ * The difference between two amounts printed beside it ("$71.9M (−$1.3M vs Central
+ * $73.2M)"), signed, so the figures add up on the page. Written as precisely as the amounts
+ * (or less), it is the difference of the amounts as `formatMoney` writes them: $71.88M and
+ * $73.25M read "$71.9M" and "$73.2M", so "−$1.3M", where the unrounded −$1.37M would print
+ * "−$1.4M". Written more precisely than the amounts, it is the unrounded difference, which
+ * they cannot contradict: $73.6M against $73.2M, "+$390k" (not "+$400k").
+ */
+export function formatMoneyBetween(amount: number, reference: number, currency = '$'): string {
+  const d = amount - reference;
+  if (!Number.isFinite(d)) return 'n/a';
+  const a = moneyBody(Math.abs(amount));
+  const r = moneyBody(Math.abs(reference));
+  if (moneyBody(Math.abs(d)).step < Math.max(a.step, r.step)) return formatMoney(d, currency, true);
+  const shown = (n: number, b: { value: number }) => (n < 0 ? -b.value : b.value);
+  return formatMoney(shown(amount, a) - shown(reference, r), currency, true);
 }

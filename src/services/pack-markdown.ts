@@ -4,7 +4,7 @@
  */
 
 import { BIAS_SIGN_CONVENTION } from '../core/kpi.js';
-import { formatNumber } from '../core/number-format.js';
+import { formatMoneyBetween, formatNumber } from '../core/number-format.js';
 import { ratio } from '../core/pack-kpis.js';
 import { periodSpan } from '../core/period.js';
 import { BAD_CASE, BAD_CASE_MEANING } from '../core/scenarios/trade-off.js';
@@ -84,14 +84,19 @@ function longTermLine(lt: PackData['longTerm']): string {
     : `${head}.`;
 }
 
-/** Q4's cash: over the horizon, and against the budget where the budget ends. */
+/**
+ * Q4's cash: over the horizon, and against the budget where the budget ends. The gap is the
+ * difference of the amounts as printed ($58M in a bad case vs budget $67.1M: −$9.1M), as the
+ * trade-off sentences (Q6, the vote) and the cash chart write it.
+ */
 function cashLine(fi: PackData['finance']): string {
   const head = `Cash over the horizon ${money(fi.cashFlow ?? 0)} expected, ${money(fi.cashFlowP10 ?? 0)} in a bad case`;
   if (fi.budgetCashFlow === null || fi.cashP10VsBudget === null) return `${head}.`;
-  const vs = `budget ${money(fi.budgetCashFlow)} (${money(fi.cashP10VsBudget, true)} in a bad case)`;
+  const gap = formatMoneyBetween(fi.budgetCashFlow + fi.cashP10VsBudget, fi.budgetCashFlow);
+  const vs = `budget ${money(fi.budgetCashFlow)} (${gap} in a bad case)`;
   return fi.budgetCashPeriod === null || fi.budgetCashPeriod === fi.periods.at(-1)
     ? `${head} vs ${vs}.`
-    : `${head}; by ${fi.budgetCashPeriod}, the budget's last month, ${money(fi.cashP10VsBudget, true)} in a bad case against budget ${money(fi.budgetCashFlow)}.`;
+    : `${head}; by ${fi.budgetCashPeriod}, the budget's last month, ${gap} in a bad case against budget ${money(fi.budgetCashFlow)}.`;
 }
 
 /** Q4's revenue against the budget, over the months the budget covers. */
@@ -204,7 +209,7 @@ export function packSections(
             : [
                 `Against uncertain demand: expected margin ${money(fi.expectedMargin)}, ${money(fi.marginP10 ?? 0)} in a bad case.`,
                 cashLine(fi),
-                `Peak working capital ${money(fi.workingCapital ?? 0)}${fi.workingCapitalVsBudget === null ? '' : ` (${money(fi.workingCapitalVsBudget, true)} vs budget)`}.`,
+                `Peak working capital ${money(fi.workingCapital ?? 0)}${fi.workingCapitalVsBudget === null || fi.workingCapital === null ? '' : ` (${formatMoneyBetween(fi.workingCapital, fi.workingCapital - fi.workingCapitalVsBudget)} vs budget)`}.`,
               ]),
         ]
       : [NO_RUN],

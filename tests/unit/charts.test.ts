@@ -397,6 +397,40 @@ describe('a figure reads the same in the picture and in the message', () => {
     expect(scenarioChart(plain).summary).toContain('fill rate 97.3% (+1.6 pts)');
   });
 
+  it('gives the margin between two plans as the summary prints them', () => {
+    // Plan run 2 of the demo: Central's expected margin 73,249,429 prints "$73.2M",
+    // Ambitious's 71,882,315 "$71.9M": 71.9 − 73.2 = −1.3, where the unrounded −1,367,114
+    // printed "−$1.4M" beside them.
+    const margin = (scenario: string) => (scenario === 'central' ? 73_249_429 : 71_882_315);
+    const stressed = sampleScenarios().map((r) => ({
+      ...r,
+      stress: { ...r.stress!, margin: { ...r.stress!.margin, expected: margin(r.scenario) } },
+    }));
+    expect(scenarioChart(stressed).summary).toContain(
+      '*Ambitious*: expected margin $71.9M (−$1.3M vs Central;',
+    );
+  });
+
+  it('cash against the budget is the difference of the amounts the pack prints', () => {
+    // Plan run 3 of the demo, Central at 2028-07: expected 63,654,819 ("$63.7M"), at P10
+    // 57,960,116 ("$58M"), the budget 67,117,904 ("$67.1M", printed in the pack's question 4).
+    // 63.7 − 67.1 = −3.4 and 58.0 − 67.1 = −9.1; unrounded, −3,463,085 and −9,157,788
+    // printed "−$3.5M" and "−$9.2M".
+    const c = cashChart(
+      [
+        {
+          scenario: 'central',
+          label: 'Central',
+          points: [{ period: '2028-07', cumulative: 63_654_819, cumulativeP10: 57_960_116 }],
+        },
+      ],
+      [{ period: '2028-07', cumulative: 67_117_904 }],
+    );
+    expect(c.summary).toBe(
+      '*Central*: $63.7M by 2028-07 (−$3.4M vs budget, −$9.1M in a bad case).',
+    );
+  });
+
   it('the stressed panels label expected figures the same way: "$1.2M", not "$1.23M"', () => {
     const rows = sampleScenarios().map((r) =>
       r.scenario === 'central'

@@ -4,7 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatMoney as chartsMoney } from '../../src/charts/format.js';
-import { fmtPct, fmtQty, formatMoney, formatPointsBetween } from '../../src/core/number-format.js';
+import {
+  fmtPct,
+  fmtQty,
+  formatMoney,
+  formatMoneyBetween,
+  formatPointsBetween,
+} from '../../src/core/number-format.js';
 import { tradeOffSentences } from '../../src/core/scenarios/trade-off.js';
 
 describe('formatMoney', () => {
@@ -36,6 +42,35 @@ describe('formatMoney', () => {
 
   it('is the one the charts use', () => {
     expect(chartsMoney).toBe(formatMoney);
+  });
+});
+
+describe('formatMoneyBetween', () => {
+  it('subtracts the amounts as printed when the change is written no finer than they are', () => {
+    // Plan run 2 of the demo: Ambitious 71,882,315 prints "$71.9M", Central 73,249,429
+    // "$73.2M": 71.9 − 73.2 = −1.3 (the unrounded −1,367,114 would print "−$1.4M").
+    expect(formatMoneyBetween(71_882_315, 73_249_429)).toBe('−$1.3M');
+    // Cash at P10 57,960,116 prints "$58M" (57.96 → 58.0), the budget 67,117,904 "$67.1M":
+    // 58.0 − 67.1 = −9.1 (unrounded −9,157,788 → "−$9.2M").
+    expect(formatMoneyBetween(57_960_116, 67_117_904)).toBe('−$9.1M');
+    // 74,962,000 prints "$75M" (75.0), 73,931,000 "$73.9M": +1.1 (unrounded +1,031,000 → "+$1M").
+    expect(formatMoneyBetween(74_962_000, 73_931_000)).toBe('+$1.1M');
+    // Across units: $950 and $1.2M printed: 950 − 1,200,000 = −1,199,050 → "−$1.2M".
+    expect(formatMoneyBetween(950, 1_234_000)).toBe('−$1.2M');
+    // Equal amounts: "$0", no sign.
+    expect(formatMoneyBetween(73_240_000, 73_240_000)).toBe('$0');
+  });
+
+  it('keeps the unrounded change when it is written finer than the amounts', () => {
+    // 73,622,000 and 73,232,000 print "$73.6M" and "$73.2M"; +390,000 is written to the $1k,
+    // finer than their $0.1M, and lies within what they allow: "+$390k", not "+$400k".
+    expect(formatMoneyBetween(73_622_000, 73_232_000)).toBe('+$390k');
+    // 130,000,000 and 129,667,098 both print "$130M": +332,902 → "+$333k".
+    expect(formatMoneyBetween(130_000_000, 129_667_098)).toBe('+$333k');
+    // 133,200,000 "$133M" and 130,000,000 "$130M": +3.2M is finer than their $1M steps.
+    expect(formatMoneyBetween(133_200_000, 130_000_000)).toBe('+$3.2M');
+    // Both print "$73.2M"; 30,000 apart, written to the $1k: "+$30k".
+    expect(formatMoneyBetween(73_240_000, 73_210_000)).toBe('+$30k');
   });
 });
 

@@ -156,6 +156,25 @@ describe('pack presenters', () => {
     );
   });
 
+  it('gives the cash gap to the budget as the difference of the amounts it prints', () => {
+    // The demo's 2027-02 pack (plan run 3, Central): expected 63,654,819 → "$63.7M", at P10
+    // 57,960,116 → "$58M", budget 67,117,904 → "$67.1M". 58.0 − 67.1 = −9.1; the unrounded
+    // −9,157,788 printed "−$9.2M", which the line's own figures do not give.
+    const base = data(1, 0);
+    const finance = {
+      ...base.finance,
+      cashFlow: 63_654_819,
+      cashFlowP10: 57_960_116,
+      budgetCashFlow: 67_117_904,
+      cashP10VsBudget: -9_157_788,
+      budgetCashPeriod: base.finance.periods.at(-1) ?? null,
+    };
+    const line = packSections({ ...base, finance })[3]!.lines.find((l) => l.startsWith('Cash'));
+    expect(line).toBe(
+      'Cash over the horizon $63.7M expected, $58M in a bad case vs budget $67.1M (−$9.1M in a bad case).',
+    );
+  });
+
   it('a launch carried from an earlier cycle says so instead of a before → after', () => {
     const launch = { family: 'FAM-9', period: '2027-06', reason: 'launch', author: 'U_REP' };
     const s = packSections({

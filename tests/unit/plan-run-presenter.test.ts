@@ -190,6 +190,23 @@ describe('what-if differences', () => {
     ]);
   });
 
+  it('gives each money change as the difference of the two amounts it prints', () => {
+    // As the demo's what-if: 74,962,000 prints "$75M" (75.0) beside Central's 73,931,000
+    // "$73.9M": +1.1 (the unrounded +1,031,000 printed "+$1M"). Peak working capital
+    // 15,870,000 "$15.9M" beside 14,028,259 "$14M" (14.0): +1.9 (unrounded +1.84 → "+$1.8M").
+    const c = {
+      ...central,
+      kpis: { ...central.kpis, expectedMargin: 73_931_000, workingCapital: 14_028_259 },
+    };
+    const w = {
+      ...stressedWhatIf,
+      kpis: { ...stressedWhatIf.kpis, expectedMargin: 74_962_000, workingCapital: 15_870_000 },
+    };
+    const lines = whatIfDiff('demand all +15% 2027-02..2027-04', c, w).split('\n');
+    expect(lines).toContain('• Expected margin: $75M (+$1.1M vs Central $73.9M)');
+    expect(lines).toContain('• Peak working capital: $15.9M (+$1.9M vs Central $14M)');
+  });
+
   it('leads a demand what-if with both plans if the change happens', () => {
     // FAM-2 +20%: with the change in every sample, Central's plan as made serves 91.2%
     // expected and 86.4% in a bad case; the plan made for it 95.0% and 92.0%.
@@ -214,10 +231,11 @@ describe('what-if differences', () => {
       // 95.0 − 91.2 = 3.8 points; 92.0 − 86.4 = 5.6 points
       '• Expected fill rate: 95.0% (+3.8 pts vs Central 91.2%)',
       '• Fill rate in a bad case: 92.0% (+5.6 pts vs Central 86.4%)',
-      // 78,400,000 − 75,000,000 = +3,400,000; 74,000,000 − 71,250,000 = +2,750,000, to one
-      // decimal of a million as the vote writes it: +$2.8M (and 71.25 → $71.3M)
+      // 78,400,000 − 75,000,000 = +3,400,000. 74,000,000 − 71,250,000 = +2,750,000, but
+      // 71.25 prints "$71.3M" beside it: the change is between the amounts as printed,
+      // 74.0 − 71.3 = +2.7 (the unrounded +2.75 would print "+$2.8M", which does not add up)
       '• Expected margin: $78.4M (+$3.4M vs Central $75M)',
-      '• Margin in a bad case: $74M (+$2.8M vs Central $71.3M)',
+      '• Margin in a bad case: $74M (+$2.7M vs Central $71.3M)',
       '_If demand comes as forecast (both plans, the forecast’s samples):_',
     ]);
     // Then the forecast's samples and each plan at its own demand, as without the change

@@ -78,4 +78,33 @@ describe('trade-off sentences', () => {
       `Ambitious: expected margin $70.9M, $75M in a good case (1 in 10); ${tail('95.2%')} (Central has no stress figures to compare with).`,
     ]);
   });
+
+  it('gives money differences between the amounts as printed, as the vote and the pack print them', () => {
+    // Plan run 3 of the demo: Central's cash at P10 57,960,116 prints "$58M" in the pack's
+    // question 4, the budget 67,117,904 "$67.1M": 58.0 − 67.1 = −9.1 ("−$9.2M" unrounded).
+    const c = {
+      label: 'Central',
+      kpis: {
+        ...centralKpis,
+        expectedMargin: 73_249_429,
+        marginP90: 77_821_808,
+        cashFlowP10: 57_960_116,
+        budgetCashFlow: 67_117_904,
+        cashP10VsBudget: -9_157_788,
+      },
+    };
+    // Plan run 2: Ambitious's expected margin 71,882,315 prints "$71.9M" in the vote's grid
+    // beside Central's "$73.2M": 71.9 − 73.2 = −1.3 ("−$1.4M" unrounded). Its good case
+    // 77,974,591 against 77,821,808 is +152,783, written to the $1k ("+$153k"), finer than
+    // the amounts' $0.1M, so it stays as it is.
+    const a = {
+      label: 'Ambitious',
+      kpis: { ...c.kpis, expectedMargin: 71_882_315, marginP90: 77_974_591 },
+    };
+    const [central0, ambitious] = tradeOffSentences([c, a]);
+    expect(central0).toContain('cash is −$9.1M against budget');
+    expect(ambitious).toMatch(
+      /^Ambitious: \+\$153k margin vs Central in a good case \(1 in 10\) and −\$1\.3M expected;/,
+    );
+  });
 });

@@ -15,7 +15,12 @@
  * own, and say there is nothing to compare with. Plain text: callers escape it for mrkdwn,
  * since labels are typed by people.
  */
-import { formatMoney, formatPercent, formatPointsBetween } from '../number-format.js';
+import {
+  formatMoney,
+  formatMoneyBetween,
+  formatPercent,
+  formatPointsBetween,
+} from '../number-format.js';
 
 export interface TradeOffInput {
   readonly label: string;
@@ -45,8 +50,14 @@ export function tradeOffSentences(
   const cover = opts.coverMonths ?? 3;
   const cur = opts.currency ?? '$';
   const m = (v: number, signed = false) => formatMoney(v, cur, signed);
-  /** A signed difference, or null when it rounds to nothing ("$0"). */
-  const diff = (v: number): string | null => (m(v) === m(0) ? null : m(v, true));
+  /**
+   * The signed difference of `v` from `ref` as their printed amounts give it (the vote's grid
+   * and the pack print both: $71.9M against $73.2M is −$1.3M), or null when it is nothing.
+   */
+  const diff = (v: number, ref: number): string | null => {
+    const d = formatMoneyBetween(v, ref, cur);
+    return d === m(0) ? null : d;
+  };
   const central = scenarios[0];
   return scenarios.map((s, i) => {
     const k = s.kpis;
@@ -64,7 +75,8 @@ export function tradeOffSentences(
         ? null
         : budget === null || vsBudget === null
           ? `cash over the horizon is ${m(cashP10)}`
-          : `cash is ${m(vsBudget, true)} against budget`;
+          : // The pack's question 4 prints the bad case and the budget: their difference as printed.
+            `cash is ${formatMoneyBetween(budget + vsBudget, budget, cur)} against budget`;
     const stock = `it leaves ${m(excess)} of stock beyond ${cover} months' cover`;
     /** What the bad case does, ending with the fill rate and `vs` (its difference, if any). */
     const risk = (vs = ''): string => {
@@ -85,8 +97,8 @@ export function tradeOffSentences(
       return `${s.label}: expected margin ${m(margin)}${upside}; ${risk(` (${ref} has no stress figures to compare with)`)}.`;
     }
     const cUp = num(c, 'marginP90');
-    const e = diff(margin - cMargin);
-    const u = up === null || cUp === null ? undefined : diff(up - cUp);
+    const e = diff(margin, cMargin);
+    const u = up === null || cUp === null ? undefined : diff(up, cUp);
     const margins =
       u === undefined
         ? e === null

@@ -4,6 +4,7 @@
  */
 import {
   formatMoney,
+  formatMoneyBetween,
   formatNumber,
   formatPercent,
   formatPointsBetween,
@@ -125,7 +126,8 @@ interface Diff {
 
 // A change that rounds to nothing has no sign: "$0", "0.0 pts", not "−$0" or "+0.0 pts".
 const sign = (rounded: number): string => (rounded > 0 ? '+' : rounded < 0 ? '−' : '');
-const signedMoney = (now: number, ref: number): string => formatMoney(now - ref, '$', true);
+/** Money between the two amounts as printed beside them ("$75M (+$1.1M vs $73.9M)"). */
+const signedMoney = (now: number, ref: number): string => formatMoneyBetween(now, ref);
 const signedCount = (now: number, ref: number): string => {
   const d = now - ref;
   return `${sign(Math.round(d))}${formatNumber(Math.abs(d))}`;
