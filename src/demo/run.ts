@@ -247,9 +247,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const nextPhase = async (phase: string, month = CYCLE) => {
       const from = PHASE_ORDER[PHASE_ORDER.indexOf(phase as CyclePhase) - 1];
       if (!from) throw new Error(`nextPhase: no phase before '${phase}'`);
-      // The first cycle, the one told step by step, ends each phase on its deadline's morning,
-      // so its vote and decision fall in the meeting's week; the later cycles are told in brief.
-      const deadline = month === CYCLE ? await phaseDeadline(db!, month, from) : null;
+      // Each phase ends on its deadline's morning, so a cycle's vote and decision fall in its
+      // meeting's week, after its pack, as they would in a real month.
+      const deadline = await phaseDeadline(db!, month, from);
       const morning = deadline ? new Date(deadline.getTime() - 2 * 3600_000) : null;
       if (morning && morning > clock.now()) clock.advanceTo(morning);
       await sop('U_PAT', `cycle next ${from}`);
