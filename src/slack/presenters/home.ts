@@ -5,7 +5,7 @@ import type { ActionRow, CycleRow, Phase } from '../../../db/schema.js';
 import { localDate } from '../../core/calendar.js';
 import { PHASE_ORDER } from '../../core/cycle.js';
 import { can } from '../../core/policy.js';
-import { PHASE_LABEL } from '../../services/cycles.js';
+import { adjustmentsOpen, PHASE_LABEL } from '../../services/cycles.js';
 import { type Member, ROLE_LABEL } from '../../services/members.js';
 import { homeActionItems } from './actions.js';
 import { andMore, fitLines, fitText, SECTION_TEXT_CHARS } from './fit.js';
@@ -103,27 +103,50 @@ export function homeActionsSection(
   return [{ type: 'header', text: plain('Your open actions') }, ...homeActionItems(actions, today)];
 }
 
-export function homeButtons(m: Member): types.KnownBlock {
+/**
+ * The buttons that work for `m` in `phase`: the forecast form while adjustments are taken (data
+ * gathering and the demand review; after that the form would only refuse), "No change for my
+ * families" only to who covers families, the capacity form until the cycle closes. A note says
+ * why a role that may adjust the forecast has no forecast button, or that a role is missing.
+ */
+export function homeButtons(m: Member, phase: Phase): types.KnownBlock[] {
   const elements: types.Button[] = [];
-  if (can(m, 'forecast.adjust'))
-    elements.push(
-      {
+  const forecastOpen = adjustmentsOpen(phase);
+  if (can(m, 'forecast.adjust') && forecastOpen) {
+    elements.push({
+      type: 'button',
+      action_id: HOME_OPEN_FORECAST,
+      text: plain('Adjust forecast'),
+      style: 'primary',
+    });
+    if (m.families.length > 0)
+      elements.push({
         type: 'button',
-        action_id: HOME_OPEN_FORECAST,
-        text: plain('Adjust forecast'),
-        style: 'primary',
-      },
-      { type: 'button', action_id: HOME_NO_CHANGE, text: plain('No change for my families') },
-    );
+        action_id: HOME_NO_CHANGE,
+        text: plain('No change for my families'),
+      });
+  }
   if (can(m, 'capacity.update'))
     elements.push({
       type: 'button',
       action_id: HOME_OPEN_CAPACITY,
       text: plain('Update capacity'),
     });
-  return elements.length
-    ? { type: 'actions', block_id: 'home_buttons', elements }
-    : { type: 'context', elements: [mrkdwn('Ask an admin for a role to take part in the cycle.')] };
+  const note = (text: string): types.KnownBlock => ({
+    type: 'context',
+    elements: [mrkdwn(text)],
+  });
+  return [
+    ...(elements.length ? [{ type: 'actions' as const, block_id: 'home_buttons', elements }] : []),
+    ...(m.role === null ? [note('Ask an admin for a role to take part in the cycle.')] : []),
+    ...(can(m, 'forecast.adjust') && !forecastOpen
+      ? [
+          note(
+            `Forecast adjustments closed with the demand review; the cycle is now in ${PHASE_LABEL[phase]}.`,
+          ),
+        ]
+      : []),
+  ];
 }
 
 /** Where operations resolve or withdraw the constraints their cuts made. */
@@ -155,7 +178,7 @@ export function homeView(d: {
   ];
   if (d.cycle)
     blocks.push(
-      homeButtons(d.member),
+      ...homeButtons(d.member, d.cycle.phase),
       ...(can(d.member, 'capacity.update') ? [constraintsPointer] : []),
       { type: 'divider' },
       ...submissionsSection(d.submissions, d.submissionCount),

@@ -1,0 +1,196 @@
+/**
+ * The App Home tab as each role sees it, through the real bot over HTTP against the stand-in:
+ * without a cycle, then in each phase of an open cycle. Every button it offers must do what it
+ * says for that person (a form opens, a declaration is recorded), never only refuse; the
+ * buttons each role gets per phase are written below by hand from the policy table
+ * (src/core/policy.ts) and the rule that forecast adjustments close with the demand review.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../db/connect.js';
+import type { Phase } from '../../db/schema.js';
+import type { Driver, Standin, StoredView } from '../../src/slack-standin/index.js';
+import { validateView } from '../../src/slack-standin/index.js';
+import { type HttpTestBot, startHttpTestBot } from '../helpers/bot.js';
+import { insertCycle, insertMembers } from '../helpers/db.js';
+import { insertFamilies, testClock } from './meeting-fixture.js';
+
+const ADMIN = 'UADM0001'; // an admin by SOPBOT_ADMIN_USERS, no stored role
+const REP = 'UREP0001'; // sales, covers FAM-1 and FAM-2
+const PLANNER = 'UPLN0001';
+const OPS = 'UOPS0001';
+const EXEC = 'UEXE0001';
+const NOBODY = 'UNOB0001'; // in the workspace, no role
+const PEOPLE = [ADMIN, REP, PLANNER, OPS, EXEC, NOBODY];
+
+const FORECAST = 'home_open_forecast';
+const NO_CHANGE = 'forecast_no_change';
+const CAPACITY = 'home_open_capacity';
+
+/**
+ * By hand. While forecast adjustments are open (data gathering, demand review): the forecast
+ * form for sales, planners, executives and admins; "No change for my families" only for who
+ * covers families (the rep: the others would be told they cover none); the capacity form for
+ * operations, planners and admins. Afterwards (supply review, pre-S&OP, executive) the forecast
+ * buttons would only answer "Adjustments closed when the demand review ended", so only the
+ * capacity form is left, which is taken until the cycle closes.
+ */
+const WHILE_OPEN: Readonly<Record<string, readonly string[]>> = {
+  [ADMIN]: [FORECAST, CAPACITY],
+  [REP]: [FORECAST, NO_CHANGE],
+  [PLANNER]: [FORECAST, CAPACITY],
+  [OPS]: [CAPACITY],
+  [EXEC]: [FORECAST],
+  [NOBODY]: [],
+};
+const AFTER_DEMAND_REVIEW: Readonly<Record<string, readonly string[]>> = {
+  [ADMIN]: [CAPACITY],
+  [REP]: [],
+  [PLANNER]: [CAPACITY],
+  [OPS]: [CAPACITY],
+  [EXEC]: [],
+  [NOBODY]: [],
+};
+const PHASES: readonly [Exclude<Phase, 'closed'>, Record<string, readonly string[]>][] = [
+  ['data_gathering', WHILE_OPEN],
+  ['demand_review', WHILE_OPEN],
+  ['supply_review', AFTER_DEMAND_REVIEW],
+  ['pre_sop', AFTER_DEMAND_REVIEW],
+  ['executive', AFTER_DEMAND_REVIEW],
+];
+
+let running: HttpTestBot;
+let db: Db;
+let standin: Standin;
+let driver: Driver;
+
+beforeAll(async () => {
+  running = await startHttpTestBot('app-home', {
+    standin: {
+      postMessageRate: false,
+      users: PEOPLE.map((id) => ({ id, name: id.toLowerCase(), real_name: id, tz: 'UTC' })),
+    },
+    env: { SOPBOT_ADMIN_USERS: ADMIN },
+    clock: testClock('2027-01-15T10:00:00Z'),
+  });
+  ({ standin, driver } = running);
+  db = running.t.db;
+  const { fam1, fam2 } = await insertFamilies(db);
+  await insertMembers(db, { [REP]: 'sales', [PLANNER]: 'planner', [OPS]: 'ops', [EXEC]: 'exec' });
+  await db
+    .insertInto('member_families')
+    .values([
+      { slack_user_id: REP, family_id: fam1 },
+      { slack_user_id: REP, family_id: fam2 },
+    ])
+    .execute();
+});
+
+afterAll(async () => {
+  await running?.stop();
+});
+
+/** Opens `user`'s Home tab and returns the view the bot published for it. */
+async function openHome(user: string): Promise<StoredView> {
+  const before = standin.callsTo('views.publish').length;
+  const ack = await driver.event({
+    type: 'app_home_opened',
+    user,
+    channel: `D_${user}`,
+    tab: 'home',
+  });
+  expect(ack.status).toBe(200);
+  // This user's publish: a click's own republish (No change) may land meanwhile for another.
+  await standin.waitFor(() =>
+    standin
+      .callsTo('views.publish')
+      .slice(before)
+      .some((c) => c.args.user_id === user),
+  );
+  const home = standin.homeView(user);
+  if (!home) throw new Error(`no Home view published for ${user}`);
+  return home;
+}
+
+type Block = { type: string; block_id?: string; elements?: { type: string; action_id?: string }[] };
+
+/** The action ids of the Home's cycle buttons (not the Done/Snooze of each action). */
+const cycleButtons = (home: StoredView): string[] =>
+  ((home.definition.blocks ?? []) as Block[])
+    .filter((b) => b.type === 'actions' && b.block_id === 'home_buttons')
+    .flatMap((b) => (b.elements ?? []).map((e) => e.action_id ?? ''));
+
+/** Clicks a Home button and returns what the person got: the form's callback_id, or the DM. */
+async function click(home: StoredView, user: string, actionId: string): Promise<string> {
+  if (actionId === NO_CHANGE) {
+    const n = standin.callsTo('chat.postMessage').length;
+    const published = standin.callsTo('views.publish').length;
+    await driver.selectOption(home.id, actionId, '', { user });
+    const dm = await standin.waitFor(() =>
+      standin
+        .callsTo('chat.postMessage')
+        .slice(n)
+        .find((c) => c.args.channel === user),
+    );
+    // The Home is drawn again after the DM; wait for it, so it cannot pass for a later one.
+    await standin.waitFor(() =>
+      standin
+        .callsTo('views.publish')
+        .slice(published)
+        .some((c) => c.args.user_id === user),
+    );
+    return String(dm.args.text);
+  }
+  const before = new Set(standin.openViews(user).map((v) => v.id));
+  await driver.selectOption(home.id, actionId, '', { user });
+  const form = await standin.waitFor(() => {
+    const v = standin.openViews(user).find((o) => !before.has(o.id));
+    const callback = v?.definition.callback_id;
+    // The loading view first; then the form (callback_id) or a message (none).
+    return v && callback !== `${actionId === FORECAST ? 'forecast' : 'capacity'}_submit_loading`
+      ? v
+      : undefined;
+  });
+  await driver.closeView(form.id, { user });
+  return String(form.definition.callback_id ?? JSON.stringify(form.definition.blocks));
+}
+
+describe('App Home, each role', () => {
+  it('without a cycle: no cycle buttons, and where to start', async () => {
+    for (const user of PEOPLE) {
+      const home = await openHome(user);
+      expect(validateView(home.definition as never)).toEqual([]);
+      expect({ user, buttons: cycleButtons(home) }).toEqual({ user, buttons: [] });
+      expect(JSON.stringify(home.definition)).toContain('No S&OP cycle is open');
+    }
+  });
+
+  it('in each phase, offers each role exactly the buttons that work for it, and each works', async () => {
+    const cycleId = await insertCycle(db, { month: '2027-01', phase: 'data_gathering' });
+    for (const [phase, expected] of PHASES) {
+      await db.updateTable('cycles').set({ phase }).where('id', '=', cycleId).execute();
+      for (const user of PEOPLE) {
+        const home = await openHome(user);
+        expect(validateView(home.definition as never)).toEqual([]);
+        const buttons = cycleButtons(home);
+        expect({ phase, user, buttons }).toEqual({ phase, user, buttons: expected[user] });
+        const text = JSON.stringify(home.definition);
+        expect({ user, asked: text.includes('Ask an admin for a role') }).toEqual({
+          user,
+          asked: user === NOBODY,
+        });
+        // Who may adjust the forecast is told why the form is gone, not left guessing.
+        const closedNote = 'Forecast adjustments closed with the demand review';
+        const told = [ADMIN, REP, PLANNER, EXEC].includes(user) && expected === AFTER_DEMAND_REVIEW;
+        expect({ phase, user, told: text.includes(closedNote) }).toEqual({ phase, user, told });
+        for (const b of buttons) {
+          const got = await click(home, user, b);
+          const works =
+            b === NO_CHANGE
+              ? got.startsWith(':ok_hand: Recorded: no change this cycle (2027-01)')
+              : got === (b === FORECAST ? 'forecast_submit' : 'capacity_submit');
+          expect({ phase, user, button: b, got, works }).toMatchObject({ works: true });
+        }
+      }
+    }
+  });
+});
