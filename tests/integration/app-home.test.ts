@@ -12,7 +12,7 @@ import type { Driver, Standin, StoredView } from '../../src/slack-standin/index.
 import { validateView } from '../../src/slack-standin/index.js';
 import { type HttpTestBot, startHttpTestBot } from '../helpers/bot.js';
 import { insertCycle, insertMembers } from '../helpers/db.js';
-import { insertFamilies, testClock } from './meeting-fixture.js';
+import { insertFamilies, insertHandRun, testClock } from './meeting-fixture.js';
 
 const ADMIN = 'UADM0001'; // an admin by SOPBOT_ADMIN_USERS, no stored role
 const REP = 'UREP0001'; // sales, covers FAM-1 and FAM-2
@@ -62,6 +62,8 @@ let running: HttpTestBot;
 let db: Db;
 let standin: Standin;
 let driver: Driver;
+let fam: { fam1: number; line: number };
+let cycleId: number;
 
 beforeAll(async () => {
   running = await startHttpTestBot('app-home', {
@@ -74,7 +76,12 @@ beforeAll(async () => {
   });
   ({ standin, driver } = running);
   db = running.t.db;
-  const { fam1, fam2 } = await insertFamilies(db);
+  const { fam1, fam2, line } = await insertFamilies(db);
+  fam = { fam1, line };
+  await db
+    .insertInto('workspace_settings')
+    .values({ team_id: 'default', exec_channel: 'C_EXEC', vote_mode: 'open' })
+    .execute();
   await insertMembers(db, { [REP]: 'sales', [PLANNER]: 'planner', [OPS]: 'ops', [EXEC]: 'exec' });
   await db
     .insertInto('member_families')
@@ -89,6 +96,11 @@ afterAll(async () => {
   await running?.stop();
 });
 
+/** The stand-in's wait, with room for a machine busy with other test files. */
+const waitFor = <T>(
+  f: () => T | null | undefined | false | Promise<T | null | undefined | false>,
+) => standin.waitFor(f, 15_000);
+
 /** Opens `user`'s Home tab and returns the view the bot published for it. */
 async function openHome(user: string): Promise<StoredView> {
   const before = standin.callsTo('views.publish').length;
@@ -100,7 +112,7 @@ async function openHome(user: string): Promise<StoredView> {
   });
   expect(ack.status).toBe(200);
   // This user's publish: a click's own republish (No change) may land meanwhile for another.
-  await standin.waitFor(() =>
+  await waitFor(() =>
     standin
       .callsTo('views.publish')
       .slice(before)
@@ -125,14 +137,14 @@ async function click(home: StoredView, user: string, actionId: string): Promise<
     const n = standin.callsTo('chat.postMessage').length;
     const published = standin.callsTo('views.publish').length;
     await driver.selectOption(home.id, actionId, '', { user });
-    const dm = await standin.waitFor(() =>
+    const dm = await waitFor(() =>
       standin
         .callsTo('chat.postMessage')
         .slice(n)
         .find((c) => c.args.channel === user),
     );
     // The Home is drawn again after the DM; wait for it, so it cannot pass for a later one.
-    await standin.waitFor(() =>
+    await waitFor(() =>
       standin
         .callsTo('views.publish')
         .slice(published)
@@ -142,7 +154,7 @@ async function click(home: StoredView, user: string, actionId: string): Promise<
   }
   const before = new Set(standin.openViews(user).map((v) => v.id));
   await driver.selectOption(home.id, actionId, '', { user });
-  const form = await standin.waitFor(() => {
+  const form = await waitFor(() => {
     const v = standin.openViews(user).find((o) => !before.has(o.id));
     const callback = v?.definition.callback_id;
     // The loading view first; then the form (callback_id) or a message (none).
@@ -165,7 +177,11 @@ describe('App Home, each role', () => {
   });
 
   it('in each phase, offers each role exactly the buttons that work for it, and each works', async () => {
-    const cycleId = await insertCycle(db, { month: '2027-01', phase: 'data_gathering' });
+    cycleId = await insertCycle(db, {
+      month: '2027-01',
+      phase: 'data_gathering',
+      deadlines: JSON.stringify({ demand_review: '2027-01-12T17:00:00Z' }),
+    });
     for (const [phase, expected] of PHASES) {
       await db.updateTable('cycles').set({ phase }).where('id', '=', cycleId).execute();
       for (const user of PEOPLE) {
@@ -182,6 +198,24 @@ describe('App Home, each role', () => {
         const closedNote = 'Forecast adjustments closed with the demand review';
         const told = [ADMIN, REP, PLANNER, EXEC].includes(user) && expected === AFTER_DEMAND_REVIEW;
         expect({ phase, user, told: text.includes(closedNote) }).toEqual({ phase, user, told });
+        // What the rep owes: both families at first (nothing submitted), then, once "No change
+        // for my families" (clicked below in data gathering) covers both, nothing; after the
+        // demand review nothing is asked of the rep, and no one else is asked for input.
+        const owes =
+          '• Adjust the forecast or declare no change for `FAM-1`, `FAM-2` before the demand review ends (its deadline: 2027-01-12).';
+        const allIn = '• Your forecast input is in for each of your families this cycle.';
+        const todo =
+          user !== REP || expected === AFTER_DEMAND_REVIEW
+            ? null
+            : phase === 'data_gathering'
+              ? owes
+              : allIn;
+        expect({ phase, user, todo: text.includes('*To do*') }).toEqual({
+          phase,
+          user,
+          todo: todo !== null,
+        });
+        if (todo) expect(text).toContain(todo);
         for (const b of buttons) {
           const got = await click(home, user, b);
           const works =
@@ -192,5 +226,70 @@ describe('App Home, each role', () => {
         }
       }
     }
+  });
+});
+
+describe('App Home, the executive vote', () => {
+  const opens = '• The scenario vote is open in <#C_EXEC>: cast your vote.';
+  const counted =
+    '• Your vote is counted in the scenario vote in <#C_EXEC>; you can change it until the vote closes.';
+  const owed = '• The scenario vote in <#C_EXEC> has closed; its decision is still to be recorded.';
+  const homeText = async (user: string) => JSON.stringify((await openHome(user)).definition);
+  const poll = () => db.selectFrom('polls').selectAll().executeTakeFirstOrThrow();
+
+  it('asks each executive to vote until theirs is counted, then whoever may record it for the decision; a replaced run asks nothing', async () => {
+    // The cycle is in the executive phase (the test above ends there); the planner opens the vote.
+    await insertHandRun(db, cycleId, fam, 'home-run-1');
+    await driver.command('/sop', { user: PLANNER, channel: 'C_EXEC', text: 'vote 24' });
+    const ts = await waitFor(async () => (await poll().catch(() => null))?.message_ts);
+
+    expect(await homeText(EXEC)).toContain(opens);
+    // An admin's vote is not counted, and the others have no vote: nothing is asked of them.
+    for (const user of [ADMIN, REP, PLANNER, OPS, NOBODY])
+      expect({ user, todo: (await homeText(user)).includes('*To do*') }).toEqual({
+        user,
+        todo: false,
+      });
+
+    await driver.clickButton('C_EXEC', ts, 'vote_cast_1', { user: EXEC });
+    await waitFor(async () =>
+      (await db.selectFrom('votes').select('voter').where('counted', '=', true).execute()).some(
+        (v) => v.voter === EXEC,
+      ),
+    );
+    const voted = await homeText(EXEC);
+    expect(voted).toContain(counted);
+    expect(voted).not.toContain(opens);
+
+    // The chair closes it: the decision is owed, to the chair, executives and admins.
+    await driver.clickButton('C_EXEC', ts, 'vote_close', { user: PLANNER });
+    await waitFor(async () => (await poll()).status === 'closed');
+    for (const user of PEOPLE) {
+      const home = await openHome(user);
+      const asked = [PLANNER, EXEC, ADMIN].includes(user);
+      expect({ user, owed: JSON.stringify(home.definition).includes(owed) }).toEqual({
+        user,
+        owed: asked,
+      });
+      expect({ user, button: JSON.stringify(home.definition).includes('decision_open') }).toEqual({
+        user,
+        button: asked,
+      });
+    }
+    // Its button opens the decision form.
+    const home = await openHome(EXEC);
+    const before = new Set(standin.openViews(EXEC).map((v) => v.id));
+    await driver.selectOption(home.id, 'decision_open', String((await poll()).id), { user: EXEC });
+    const form = await waitFor(() => standin.openViews(EXEC).find((v) => !before.has(v.id)));
+    expect(form.definition.callback_id).toBe('decision_submit');
+    await driver.closeView(form.id, { user: EXEC });
+
+    // A newer plan run replaces the vote's figures: no decision can be recorded on them.
+    await insertHandRun(db, cycleId, fam, 'home-run-2');
+    for (const user of [PLANNER, EXEC, ADMIN])
+      expect({ user, todo: (await homeText(user)).includes('*To do*') }).toEqual({
+        user,
+        todo: false,
+      });
   });
 });

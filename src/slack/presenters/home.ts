@@ -1,4 +1,7 @@
-/** The App Home tab: who you are in sopbot, the cycle, your submissions and your actions. */
+/**
+ * The App Home tab: who you are in sopbot, the cycle, what it asks of you now, your submissions
+ * and your actions.
+ */
 import type { types } from '@slack/bolt';
 import type { SubmissionRow } from '../../../db/queries/adjustments.js';
 import type { ActionRow, CycleRow, Phase } from '../../../db/schema.js';
@@ -6,10 +9,12 @@ import { localDate } from '../../core/calendar.js';
 import { PHASE_ORDER } from '../../core/cycle.js';
 import { can } from '../../core/policy.js';
 import { adjustmentsOpen, PHASE_LABEL } from '../../services/cycles.js';
+import type { HomeVote } from '../../services/home.js';
 import { type Member, ROLE_LABEL } from '../../services/members.js';
 import { homeActionItems } from './actions.js';
 import { andMore, fitLines, fitText, SECTION_TEXT_CHARS } from './fit.js';
 import { clip, esc, fmtChange, fmtQty, mrkdwn, plain } from './format.js';
+import { DECISION_OPEN } from './vote.js';
 
 export const HOME_OPEN_FORECAST = 'home_open_forecast';
 export const HOME_OPEN_CAPACITY = 'home_open_capacity';
@@ -62,6 +67,71 @@ export function cycleSection(c: CycleRow | null, timezone: string): types.KnownB
         ),
       ),
     },
+  ];
+}
+
+/** The families a rep still owes input for, whole codes within `chars`, then how many more. */
+function owedCodes(owed: readonly string[], chars: number): string {
+  return fitLines(
+    owed.map((f) => `\`${esc(f)}\``),
+    { chars, separator: ', ' },
+    (n) => andMore(n, 'families', '`/sop status` lists who owes what'),
+  ).lines.join(', ');
+}
+
+/**
+ * What the cycle asks of the member now: a sales rep's forecast input while the demand review
+ * takes it (the families still owed, or that all is in), an executive's vote while it is open
+ * (cast, or in and changeable), and the decision a closed vote is owed, with the button that
+ * opens its form, for who may record it. Nothing when it asks nothing.
+ */
+export function todoSection(
+  c: CycleRow,
+  owed: readonly string[] | null,
+  vote: HomeVote | null,
+  timezone: string,
+): types.KnownBlock[] {
+  const lines: string[] = [];
+  if (owed !== null) {
+    const end = c.deadlines.demand_review;
+    const by = end ? ` (its deadline: ${localDate(new Date(end), timezone)})` : '';
+    const head = '• Adjust the forecast or declare no change for ';
+    const tail = ` before the demand review ends${by}.`;
+    lines.push(
+      owed.length > 0
+        ? `${head}${owedCodes(owed, SECTION_TEXT_CHARS - 400)}${tail}`
+        : '• Your forecast input is in for each of your families this cycle.',
+    );
+  }
+  const where = vote?.channelId ? ` in <#${vote.channelId}>` : '';
+  if (vote?.status === 'open')
+    lines.push(
+      vote.voted
+        ? `• Your vote is counted in the scenario vote${where}; you can change it until the vote closes.`
+        : `• The scenario vote is open${where}: cast your vote.`,
+    );
+  if (vote?.status === 'closed')
+    lines.push(`• The scenario vote${where} has closed; its decision is still to be recorded.`);
+  if (lines.length === 0) return [];
+  return [
+    { type: 'section', text: mrkdwn(`*To do*\n${lines.join('\n')}`) },
+    ...(vote?.status === 'closed'
+      ? [
+          {
+            type: 'actions' as const,
+            block_id: 'home_decision',
+            elements: [
+              {
+                type: 'button' as const,
+                action_id: DECISION_OPEN,
+                style: 'primary' as const,
+                text: plain('Record the decision'),
+                value: vote.pollId,
+              },
+            ],
+          },
+        ]
+      : []),
   ];
 }
 
@@ -170,6 +240,10 @@ export function homeView(d: {
   timezone: string;
   /** The company's today (YYYY-MM-DD): open actions due before it are marked overdue. */
   today?: string;
+  /** The families the member still owes input for (null: not asked of them now). */
+  owedFamilies?: readonly string[] | null;
+  /** The scenario vote, when it asks something of the member. */
+  vote?: HomeVote | null;
 }): types.HomeView {
   const blocks: types.KnownBlock[] = [
     { type: 'header', text: plain('sopbot: monthly S&OP') },
@@ -178,6 +252,7 @@ export function homeView(d: {
   ];
   if (d.cycle)
     blocks.push(
+      ...todoSection(d.cycle, d.owedFamilies ?? null, d.vote ?? null, d.timezone),
       ...homeButtons(d.member, d.cycle.phase),
       ...(can(d.member, 'capacity.update') ? [constraintsPointer] : []),
       { type: 'divider' },
