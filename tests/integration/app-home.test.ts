@@ -293,3 +293,36 @@ describe('App Home, the executive vote', () => {
       });
   });
 });
+
+describe('App Home, open actions', () => {
+  it("marks the overdue, escapes what people typed, and keeps within Slack's limits with 22 actions", async () => {
+    // Slack's control characters (&, <, >) are escaped, so no mention or link is made of them.
+    // The clock says 2027-01-15 (UTC, the company's zone): due 2027-01-10 is overdue, due
+    // 2027-01-15 is not yet. 22 actions: 20 shown with their buttons, "…and 2 more".
+    await db
+      .insertInto('actions')
+      .values(
+        Array.from({ length: 22 }, (_, i) => ({
+          cycle_id: cycleId,
+          description:
+            i === 0 ? 'Call <!channel> about *FAM-1* & <https://x.example|this>' : `Task ${i}`,
+          owner: OPS,
+          due_date: i === 0 ? '2027-01-10' : '2027-01-15',
+          created_by: ADMIN,
+          request_key: `app-home-action-${i}`,
+        })),
+      )
+      .execute();
+    const home = await openHome(OPS);
+    expect(validateView(home.definition as never)).toEqual([]);
+    const blocks = (home.definition.blocks ?? []) as Block[];
+    expect(blocks.length).toBeLessThanOrEqual(100);
+    const text = JSON.stringify(home.definition);
+    expect(text).toContain(
+      ':warning: *overdue* *#1* Call &lt;!channel&gt; about *FAM-1* &amp; &lt;https://x.example|this&gt; · due 2027-01-10',
+    );
+    expect(text.match(/\*overdue\*/g)).toHaveLength(1);
+    expect(text.match(/"action_done"/g)).toHaveLength(20);
+    expect(text).toContain('…and 2 more: `/sop actions` lists them.');
+  });
+});
