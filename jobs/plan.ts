@@ -20,7 +20,7 @@ export const plan: Processor<'plan'> = async (p, ctx) => {
   const solver = await ctx.worker.solver();
   let out: Awaited<ReturnType<typeof runPlan>>;
   try {
-    out = await runPlan(ctx.db, solver, p);
+    out = await runPlan(ctx.db, solver, p, () => ctx.clock.now());
   } catch (err) {
     /** Tells the thread that asked (if any) why no plan was made, once; no retry can help. */
     const noPlan = async (suffix: string, text: string): Promise<never> => {

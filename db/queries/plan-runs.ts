@@ -42,6 +42,8 @@ export interface NewPlanRun {
   readonly totalMs: number | null;
   /** The month of the inventory count the plan opened on, or null (none before it). */
   readonly openingStockMonth?: string | null;
+  /** When it was made, by the caller's clock; the database's now() when left out. */
+  readonly createdAt?: Date;
   readonly scenarios: readonly NewScenario[];
 }
 
@@ -135,6 +137,7 @@ export function planRunRow(run: NewPlanRun): Insertable<Database['plan_runs']> {
     solver_ms: run.solverMs,
     total_ms: run.totalMs,
     opening_stock_month: run.openingStockMonth ?? null,
+    ...(run.createdAt ? { created_at: run.createdAt } : {}),
   };
 }
 

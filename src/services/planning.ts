@@ -600,19 +600,26 @@ async function refuseClosedCycle(db: Db, cycleId: number): Promise<void> {
  * that comes while another is solving (a phase change and a submission's recompute seconds
  * apart) waits, then gets the run just written when its inputs are the same, instead of
  * solving them again side by side. A closed cycle gets no new run: `phase_closed`, checked
- * under the lock before solving and again where the run is written.
+ * under the lock before solving and again where the run is written. `now` dates the run (the
+ * worker's clock; the demo's story time), the database's now() when left out.
  */
 export async function runPlan(
   db: Db,
   solver: LpSolver,
   req: PlanRunRequest,
+  now?: () => Date,
 ): Promise<PlanRunOutcome> {
   const existing = await runByKey(db, req.runKey);
   if (existing) return { runId: existing.id, created: false, ms: null, ...staleOf(existing) };
-  return withSessionLock(db, `plan-solve:${req.cycleId}`, () => solvePlan(db, solver, req));
+  return withSessionLock(db, `plan-solve:${req.cycleId}`, () => solvePlan(db, solver, req, now));
 }
 
-async function solvePlan(db: Db, solver: LpSolver, req: PlanRunRequest): Promise<PlanRunOutcome> {
+async function solvePlan(
+  db: Db,
+  solver: LpSolver,
+  req: PlanRunRequest,
+  now: (() => Date) | undefined,
+): Promise<PlanRunOutcome> {
   const existing = await runByKey(db, req.runKey);
   if (existing) return { runId: existing.id, created: false, ms: null, ...staleOf(existing) };
   await refuseClosedCycle(db, req.cycleId);
@@ -647,7 +654,7 @@ async function solvePlan(db: Db, solver: LpSolver, req: PlanRunRequest): Promise
         reused = latest.id;
         return latest.id;
       }
-      const id = await insertPlanRun(trx, record);
+      const id = await insertPlanRun(trx, now ? { ...record, createdAt: now() } : record);
       await storeRunDuals(trx, id, solved, inputs.loaded);
       await audit(trx, {
         actor: req.requestedBy ?? 'sopbot',
