@@ -4,9 +4,15 @@
  * ephemeral answer showing what to write.
  */
 import { WHATIF_TEXT_MAX } from '../jobs/contracts.js';
-import { parseWhatIfs, WHAT_IF_SYNTAX, WhatIfError } from '../src/core/scenarios/what-if.js';
+import {
+  parseWhatIfs,
+  WHAT_IF_SYNTAX,
+  WhatIfError,
+  whatIfMonthOutside,
+} from '../src/core/scenarios/what-if.js';
 import { controlCharacterMessage, namedCodes } from '../src/core/text.js';
 import { UsageError } from '../src/errors.js';
+import { horizonOf } from '../src/services/adjustments.js';
 import { companyDataGap } from '../src/services/company-data.js';
 import { getOpenCycle } from '../src/services/cycles.js';
 import { enqueueDurably } from '../src/services/outbox.js';
@@ -16,6 +22,7 @@ import {
   knownCodes,
   unknownWhatIfCode,
 } from '../src/services/scenarios.js';
+import { getSettings } from '../src/services/settings.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { MOVED_TO_DM, postWhereInvoked } from '../src/slack/invoking-channel.js';
 import { esc } from '../src/slack/presenters/format.js';
@@ -81,6 +88,13 @@ export const whatif: SopSubcommand = {
     const cycle = await getOpenCycle(deps.db);
     if (!cycle)
       throw new UsageError('No S&OP cycle is open, so there is no central plan to compare with.');
+    // The plan covers the cycle's horizon: a change outside it would change nothing in it.
+    const months = horizonOf(cycle, await getSettings(deps.db));
+    const outside = whatIfMonthOutside(parsed, months);
+    if (outside)
+      throw new UsageError(
+        `${outside} is outside the months the plan covers (${months[0]} to ${months.at(-1)}), so the what-if would change nothing: name months within them, or leave the months out to change every month.`,
+      );
     const msg = await postWhereInvoked(deps.db, client, {
       logger: deps.logger,
       user: member.userId,

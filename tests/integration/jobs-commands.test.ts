@@ -3,6 +3,7 @@
  * Slack stand-in, a real worker (in process) on real Redis, and Postgres.
  */
 import { describe, expect, it } from 'vitest';
+import { addMonths } from '../../src/core/period.js';
 import { generateCompany } from '../../src/seed/company.js';
 import { startWorker } from '../../src/worker.js';
 import { useHttpTestBot } from '../helpers/bot.js';
@@ -191,6 +192,33 @@ describe('/sop whatif', () => {
     const reply = await sopReply(PLANNER, `whatif ${text}`);
     expect(reply).toBe(
       ':warning: The what-if is 538 characters long; `/sop whatif` takes at most 500. Shorten it, or ask in two what-ifs.',
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    expect(running.standin.messagesIn('C_GENERAL')).toHaveLength(posted);
+  });
+
+  it('refuses months outside the plan before posting, naming the months it covers', async () => {
+    // Before, it was solved and answered "0.0 pts vs Central" on every line: a change to a
+    // month the plan does not hold (a year typed wrong, a month past the horizon) reached
+    // nothing in the plan. The cycle's horizon is 6 months: its month and the 5 after.
+    const { month } = await running.t.db
+      .selectFrom('cycles')
+      .select('month')
+      .executeTakeFirstOrThrow();
+    const last = addMonths(month, 5);
+    const after = addMonths(month, 6);
+    const before = addMonths(month, -12);
+    const covers = `the months the plan covers (${month} to ${last}), so the what-if would change nothing: name months within them, or leave the months out to change every month.`;
+    const posted = running.standin.messagesIn('C_GENERAL').length;
+    expect(await sopReply(PLANNER, `whatif demand FAM-2 +10% ${after}`)).toBe(
+      `:warning: ${after} is outside ${covers}`,
+    );
+    expect(await sopReply(PLANNER, `whatif capacity LINE-1 -20% ${before}`)).toBe(
+      `:warning: ${before} is outside ${covers}`,
+    );
+    // A range that runs past the horizon, after a change that is within it.
+    expect(await sopReply(PLANNER, `whatif overtime off; demand all +5% ${last}..${after}`)).toBe(
+      `:warning: ${after} is outside ${covers}`,
     );
     await new Promise((r) => setTimeout(r, 300));
     expect(running.standin.messagesIn('C_GENERAL')).toHaveLength(posted);

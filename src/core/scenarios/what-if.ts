@@ -121,6 +121,24 @@ export function parseWhatIf(text: string): WhatIf {
   }
 }
 
+/**
+ * The first month a what-if names that `months` (the months the plan covers) does not hold,
+ * or null. A change to months outside the plan changes nothing in it: the what-if would be
+ * solved and answered "0.0 pts vs Central" for a change that never reached the plan.
+ */
+export function whatIfMonthOutside(
+  whatIfs: readonly WhatIf[],
+  months: readonly Period[],
+): Period | null {
+  const held = new Set(months);
+  for (const w of whatIfs) {
+    if ((w.kind !== 'demand' && w.kind !== 'capacity') || !w.from || !w.to) continue;
+    const outside = [w.from, w.to].find((m) => !held.has(m));
+    if (outside) return outside;
+  }
+  return null;
+}
+
 /** Parses several what-ifs separated by ';' or new lines; empty parts are ignored. */
 export function parseWhatIfs(text: string): WhatIf[] {
   return text
