@@ -22,6 +22,13 @@ export type TypedNumber =
  */
 export const MAX_TYPED_UNITS = 1e9;
 
+/**
+ * The largest change anyone types in %: a forecast or capacity change, a what-if. More is a
+ * typo, refused before it can swamp a plan (a what-if of +1e20% on prices answered a margin of
+ * "$2,534,141,101,720T").
+ */
+export const MAX_TYPED_PCT = 1000;
+
 /** MAX_TYPED_UNITS as written in a refusal: 1,000,000,000. */
 export const MAX_TYPED_UNITS_TEXT = MAX_TYPED_UNITS.toLocaleString('en-US');
 

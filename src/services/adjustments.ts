@@ -23,7 +23,7 @@ import { type AdjustmentKind, computeConsensus } from '../core/consensus.js';
 import { isPeriod, nextPeriods, type Period, periodIndex, periodRange } from '../core/period.js';
 import { controlCharacterMessage, readFreeText } from '../core/text.js';
 import { checkFence } from '../core/time-fences.js';
-import { MAX_TYPED_UNITS, MAX_TYPED_UNITS_TEXT } from '../core/typed-number.js';
+import { MAX_TYPED_PCT, MAX_TYPED_UNITS, MAX_TYPED_UNITS_TEXT } from '../core/typed-number.js';
 import type { AppDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
 import { adjustmentsOpen, getOpenCycle, PHASE_LABEL } from './cycles.js';
@@ -146,7 +146,7 @@ export async function openCycleForChanges(
 
 /** Checks the parts of a change that need no database: months, value, reason, comment. */
 /** Largest change accepted in % (a bigger one is a typo); in units it is MAX_TYPED_UNITS. */
-export const MAX_CHANGE_PCT = 1000;
+export const MAX_CHANGE_PCT = MAX_TYPED_PCT;
 
 /**
  * The change as it is stored: its comment free text (`stripControl`: control characters other

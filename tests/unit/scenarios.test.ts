@@ -56,6 +56,17 @@ describe('what-if parser', () => {
     expect(() => parseWhatIf('demand FAM-1 +5% 2027-06..2027-04')).toThrow(/ends before it starts/);
     expect(() => parseWhatIf('overtime maybe')).toThrow('expected overtime on|off');
     expect(() => parseWhatIf('capacity LINE-2 -100%')).toThrow(/more than -100%/);
+    // A typo, not a what-if: +1e20% on prices answered a margin of "$2,534,141,101,720T".
+    // Up to +1000%, as /forecast takes a change in %.
+    expect(() => parseWhatIf('price all +99999999999999999999%')).toThrow(
+      "'price all +99999999999999999999%': +99999999999999999999% is more than a what-if takes (at most +1000%); check the value",
+    );
+    expect(() => parseWhatIf('capacity LINE-2 +1,000.5%')).toThrow(/at most \+1000%/);
+    expect(parseWhatIf('demand FAM-1 +1,000%')).toEqual({
+      kind: 'demand',
+      family: 'FAM-1',
+      pct: 1000,
+    });
     // A decimal comma is refused with what to type, as /forecast refuses it; never read as -5%.
     expect(() => parseWhatIf('demand all -0,5%')).toThrow(
       "'demand all -0,5%': in '-0,5%', use a dot for decimals (-0.5); a comma only separates thousands, as in 1,000.",

@@ -3,7 +3,7 @@
  * or `capacity LINE-2 -50% 2027-02`. Several may be given, separated by ';' or new lines.
  */
 import { isPeriod, type Period, periodIndex } from '../period.js';
-import { readTypedNumber } from '../typed-number.js';
+import { MAX_TYPED_PCT, readTypedNumber } from '../typed-number.js';
 
 export type WhatIf =
   | {
@@ -56,6 +56,10 @@ function pctOf(token: string | undefined, text: string, kind: WhatIf['kind']): n
   const pct = read.value;
   if (pct <= -100)
     throw new WhatIfError(`'${text}': ${token} would leave nothing; use more than -100%`);
+  if (pct > MAX_TYPED_PCT)
+    throw new WhatIfError(
+      `'${text}': ${token} is more than a what-if takes (at most +${MAX_TYPED_PCT}%); check the value`,
+    );
   return pct;
 }
 
