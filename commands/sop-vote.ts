@@ -4,6 +4,7 @@
  * phase; an open vote on an older run is closed and replaced. `/sop vote mode|quorum` (admins)
  * configure the next votes in any phase.
  */
+import { readTypedNumber } from '../src/core/typed-number.js';
 import { UsageError } from '../src/errors.js';
 import { requireOpenCycle } from '../src/services/cycles.js';
 import { requirePermission } from '../src/services/members.js';
@@ -108,7 +109,9 @@ async function configure(ctx: SopCommandContext): Promise<void> {
     await ctx.respond({ response_type: 'ephemeral', text: `Next votes are ${value}.` });
     return;
   }
-  const n = value === 'off' ? null : Number(value);
+  // Read as every typed number is: `Number` took `0x10` for 16 and `1e1` for 10.
+  const typed = value === undefined ? null : readTypedNumber(value);
+  const n = value === 'off' ? null : typed?.kind === 'number' ? typed.value : Number.NaN;
   if (n !== null && (!Number.isInteger(n) || n < 1 || n > 100))
     throw new UsageError(
       `quorum: give a number of executive votes from 1 to 100, or \`off\`, got '${value ?? ''}'.`,

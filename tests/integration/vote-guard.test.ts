@@ -188,3 +188,23 @@ describe('a plan run finishing while the vote is open on an older run', () => {
     ).toEqual([]);
   });
 });
+
+describe('a quorum typed as something other than a whole number', () => {
+  it('is refused, and the quorum set before stands', async () => {
+    // The first test set 2. `0x10` was taken for 16 and `1e1` for 10 (read with Number).
+    const quorum = async () =>
+      (await db.selectFrom('workspace_settings').select('vote_quorum').executeTakeFirstOrThrow())
+        .vote_quorum;
+    expect(await quorum()).toBe(2);
+    for (const typed of ['0x10', '1e1', '2.5', '1,000'])
+      expect(await answer(ADMIN, () => h.sop(ADMIN, `vote quorum ${typed}`))).toBe(
+        `:warning: quorum: give a number of executive votes from 1 to 100, or \`off\`, got '${typed}'.`,
+      );
+    expect(await quorum()).toBe(2);
+    // Typed as people type numbers elsewhere: `3` and `+3` are 3.
+    expect(await answer(ADMIN, () => h.sop(ADMIN, 'vote quorum +3'))).toBe(
+      'Next votes close when 3 executives have voted.',
+    );
+    expect(await quorum()).toBe(3);
+  });
+});
