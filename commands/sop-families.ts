@@ -1,10 +1,12 @@
 /** `/sop families @user FAM-1 FAM-2` (admins and planners): the families a rep covers. */
 import { UsageError } from '../src/errors.js';
-import { assignFamilies } from '../src/services/members.js';
+import { assignFamilies, getMember } from '../src/services/members.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { parseUserMention } from '../src/slack/tokenise.js';
 
-const USAGE = '/sop families @user FAM-1 FAM-2 ...';
+const USAGE = '/sop families @user FAM-1 FAM-2 ... | none';
+
+const listed = (codes: readonly string[]) => codes.map((c) => `\`${c}\``).join(', ');
 
 export const families: SopSubcommand = {
   name: 'families',
@@ -15,11 +17,21 @@ export const families: SopSubcommand = {
     const [who, ...codes] = args;
     const userId = who ? parseUserMention(who) : null;
     if (!userId) throw new UsageError(`Mention the rep first. Usage: \`${USAGE}\``);
-    const set = await assignFamilies(deps.db, member.userId, userId, codes);
+    // No codes asks what the rep covers; it cleared them without a word. `none` clears them.
+    if (codes.length === 0) {
+      const now = (await getMember(deps.db, userId)).families;
+      await respond({
+        response_type: 'ephemeral',
+        text: `<@${userId}> covers ${now.length ? listed(now) : 'no families'}; nothing was changed. Name the families they cover (\`/sop families <@${userId}> FAM-1 FAM-2\`), or \`none\` to clear them.`,
+      });
+      return;
+    }
+    const clear = codes.length === 1 && codes[0]?.toLowerCase() === 'none';
+    const set = await assignFamilies(deps.db, member.userId, userId, clear ? [] : codes);
     await respond({
       response_type: 'ephemeral',
       text: set.length
-        ? `<@${userId}> now covers ${set.map((c) => `\`${c}\``).join(', ')}.`
+        ? `<@${userId}> now covers ${listed(set)}.`
         : `<@${userId}> now covers no families.`,
     });
   },

@@ -119,6 +119,31 @@ describe('/sop roles and settings', () => {
     expect(fams).toHaveLength(2);
   });
 
+  it('no codes shows what a rep covers and changes nothing; `none` clears them', async () => {
+    // Alice covers FAM-1 and FAM-2 (the test above). `/sop families @alice`, typed to see
+    // them, cleared both and answered "now covers no families".
+    const covered = () =>
+      db
+        .selectFrom('member_families')
+        .select('family_id')
+        .where('slack_user_id', '=', 'UALICE01')
+        .execute();
+    expect(await sop(ADMIN, 'families <@UALICE01|alice>')).toBe(
+      '<@UALICE01> covers `FAM-1`, `FAM-2`; nothing was changed. Name the families they cover (`/sop families <@UALICE01> FAM-1 FAM-2`), or `none` to clear them.',
+    );
+    expect(await covered()).toHaveLength(2);
+    expect(await sop(ADMIN, 'families <@UALICE01> None')).toBe(
+      '<@UALICE01> now covers no families.',
+    );
+    expect(await covered()).toEqual([]);
+    expect(await sop(ADMIN, 'families <@UALICE01>')).toBe(
+      '<@UALICE01> covers no families; nothing was changed. Name the families they cover (`/sop families <@UALICE01> FAM-1 FAM-2`), or `none` to clear them.',
+    );
+    expect(await sop(ADMIN, 'families <@UALICE01> FAM-1 fam-2')).toBe(
+      '<@UALICE01> now covers `FAM-1`, `FAM-2`.',
+    );
+  });
+
   it('admins set channels, fences and the horizon', async () => {
     const text = await sop(
       ADMIN,
