@@ -51,7 +51,7 @@ import { type ExplainQuery, parseExplainQuestion } from '../core/explain/grammar
 import { explainResourceMonth, type ResourceMonthExplanation } from '../core/explain/resource.js';
 import { withZeroMonths } from '../core/history-gaps.js';
 import { type ArchivedForecast, forecastValueAdded } from '../core/kpi.js';
-import { addMonths, monthsBetween, type Period, periodRange } from '../core/period.js';
+import { addMonths, monthsBetween, nextPeriods, type Period, periodRange } from '../core/period.js';
 import { type PlanProblem, planProblemSchema } from '../core/supply/problem.js';
 import { UsageError } from '../errors.js';
 import { getSettings } from './settings.js';
@@ -307,6 +307,14 @@ async function explainFamily(
       `${periods.length === 1 ? periods[0] : `${periods[0]}..${last}`} is before the ${cycle.month} cycle: ${family.code} sold ${Math.round(sold).toLocaleString('en-US')} ${family.unit} then. Explanations cover the cycle's plan months, from ${cycle.month}.`,
     );
   }
+  // Past the horizon nothing is forecast or planned: a zero consensus there would be untrue.
+  const horizon = nextPeriods(cycle.month, (await getSettings(db)).horizon_months);
+  const end = horizon.at(-1) ?? cycle.month;
+  const after = periods.find((p) => p > end);
+  if (after)
+    throw new UsageError(
+      `${after} is after the ${cycle.month} cycle's horizon, which ends ${end}: nothing is forecast or planned for it. Explanations cover the cycle's plan months, ${cycle.month} to ${end}.`,
+    );
   const counted = adjustmentRows.filter((r) => r.status === 'accepted' || r.status === 'flagged');
   const meta = new Map<string, AdjustmentMeta>(
     counted.map((r) => [

@@ -491,6 +491,18 @@ describe('/sop explain on a hand-made company', () => {
     await expect(explainQuestion(h.db, 'FAM-A 2026-02')).rejects.toThrow(
       '2026-02 is before the 2027-01 cycle: FAM-A sold 113 units then.',
     );
+    // Past the 3-month horizon (2027-01 to 2027-03) nothing is forecast or planned; it was
+    // answered "FAM-A 2027-04: consensus 0 units", also for a range that runs past it.
+    const pastHorizon =
+      "2027-04 is after the 2027-01 cycle's horizon, which ends 2027-03: nothing is forecast or planned for it. Explanations cover the cycle's plan months, 2027-01 to 2027-03.";
+    await expect(explainQuestion(h.db, 'FAM-A 2027-04')).rejects.toThrow(pastHorizon);
+    await expect(explainQuestion(h.db, 'FAM-A 2027-02..2027-05')).rejects.toThrow(pastHorizon);
+    const past = await ask('U_REP', 'C_DEMAND', 'explain FAM-A 2029-01', (t) =>
+      t.includes('after the 2027-01'),
+    );
+    expect(past.text).toBe(
+      ":warning: 2029-01 is after the 2027-01 cycle's horizon, which ends 2027-03: nothing is forecast or planned for it. Explanations cover the cycle's plan months, 2027-01 to 2027-03.",
+    );
   });
 
   it('units from the company files are escaped in the message text (the notification)', async () => {
