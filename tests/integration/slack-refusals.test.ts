@@ -154,6 +154,8 @@ describe('a deactivated person among several', () => {
       channel: `D_${OPS2}`,
       times: 10,
     });
+    // The decision is recorded in the executive meeting (the nudge above was the demand review's).
+    await db.updateTable('cycles').set({ phase: 'executive' }).where('id', '=', cycleId).execute();
     const rec = await recordDecision(
       { db, queue: h.queues, clock },
       {
