@@ -1,8 +1,11 @@
-/** `/sop role @user sales|ops|planner|exec|admin` (admins only). */
+/**
+ * `/sop role @user sales|ops|planner|exec|admin` (admins only); `/sop role @user` says their
+ * role and changes nothing.
+ */
 import { z } from 'zod';
 import type { Role } from '../src/core/company.js';
 import { UsageError } from '../src/errors.js';
-import { ROLE_LABEL, ROLES, setRole } from '../src/services/members.js';
+import { getMember, ROLE_LABEL, ROLES, setRole } from '../src/services/members.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { parseUserMention } from '../src/slack/tokenise.js';
 
@@ -19,10 +22,19 @@ export const role: SopSubcommand = {
     const userId = who ? parseUserMention(who) : null;
     if (!userId || extra.length > 0)
       throw new UsageError(`Mention one person, then a role. Usage: \`${USAGE}\``);
-    const parsed = roleSchema.safeParse(what?.toLowerCase());
+    // Typed to see someone's role: say it, change nothing.
+    if (what === undefined) {
+      const current = (await getMember(deps.db, userId, deps.config.SOPBOT_ADMIN_USERS)).role;
+      await respond({
+        response_type: 'ephemeral',
+        text: `<@${userId}> ${current ? `is *${ROLE_LABEL[current]}*` : 'has no role in sopbot'}; nothing was changed. Name a role to give them one: \`/sop role <@${userId}> ${ROLES.join('|')}\`.`,
+      });
+      return;
+    }
+    const parsed = roleSchema.safeParse(what.toLowerCase());
     if (!parsed.success)
       throw new UsageError(
-        `\`${what ?? ''}\` is not a role; use one of ${ROLES.join(', ')}. Usage: \`${USAGE}\``,
+        `\`${what}\` is not a role; use one of ${ROLES.join(', ')}. Usage: \`${USAGE}\``,
       );
     await setRole(deps.db, member.userId, userId, parsed.data, {
       bootstrapAdmins: deps.config.SOPBOT_ADMIN_USERS,

@@ -119,6 +119,20 @@ describe('/sop roles and settings', () => {
     expect(fams).toHaveLength(2);
   });
 
+  it('no role shows the person’s role and changes nothing', async () => {
+    // Alice was made a sales rep above; Bob has no role. `/sop role @alice` answered
+    // "`` is not a role".
+    const rows = () => db.selectFrom('members').select(['slack_user_id', 'role']).execute();
+    const before = await rows();
+    expect(await sop(ADMIN, 'role <@UALICE01|alice>')).toBe(
+      '<@UALICE01> is *Sales*; nothing was changed. Name a role to give them one: `/sop role <@UALICE01> sales|ops|planner|exec|admin`.',
+    );
+    expect(await sop(ADMIN, 'role <@UBOB0001>')).toBe(
+      '<@UBOB0001> has no role in sopbot; nothing was changed. Name a role to give them one: `/sop role <@UBOB0001> sales|ops|planner|exec|admin`.',
+    );
+    expect(await rows()).toEqual(before);
+  });
+
   it('no codes shows what a rep covers and changes nothing; `none` clears them', async () => {
     // Alice covers FAM-1 and FAM-2 (the test above). `/sop families @alice`, typed to see
     // them, cleared both and answered "now covers no families".
