@@ -27,6 +27,7 @@ import {
   refuseDecisionOnReplacedRun,
 } from '../src/services/polls.js';
 import { getSettings } from '../src/services/settings.js';
+import { publishHome } from '../src/slack/home.js';
 import { memberOf } from '../src/slack/member-context.js';
 import {
   DECISION_ADD_ACTION,
@@ -264,7 +265,7 @@ export function register(app: App, deps: AppDeps): void {
     }
   });
 
-  app.view(DECISION_CALLBACK, async ({ ack, body, view, context }) => {
+  app.view(DECISION_CALLBACK, async ({ ack, body, view, client, context }) => {
     let meta: DecisionModalMeta;
     try {
       meta = parseMeta(view.private_metadata);
@@ -314,5 +315,10 @@ export function register(app: App, deps: AppDeps): void {
     // recorded with it in the job outbox; handing it to the queue may wait on Redis.
     await ack();
     await handOverDecision(deps, rec);
+    // The decider's App Home asked for this decision (its Record the decision button): draw it
+    // again without the request.
+    await publishHome(deps, client, body.user.id).catch((err: unknown) =>
+      deps.logger.warn({ err }, 'App Home not redrawn after the decision'),
+    );
   });
 }

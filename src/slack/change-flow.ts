@@ -31,6 +31,7 @@ import { getSettings } from '../services/settings.js';
 import { afterChange } from '../services/summary.js';
 import { afterAck } from './after-ack-limit.js';
 import { inputFromState } from './change-state.js';
+import { publishHome } from './home.js';
 import { memberOf } from './member-context.js';
 import { parseChangeText } from './parse-change.js';
 import { type ChangeSubject, confirmationBlocks, confirmationText } from './presenters/change.js';
@@ -324,6 +325,12 @@ export async function submitChangeView(
     outcome,
     spec.subject,
   ).catch((err: unknown) => deps.logger.warn({ err }, 'confirmation not sent'));
+  // A form opened from App Home (no channel): draw the Home again, so its submissions and what
+  // it asks of the member show this change without reopening the tab.
+  if (!meta?.channelId)
+    await publishHome(deps, client, body.user.id).catch((err: unknown) =>
+      deps.logger.warn({ err }, 'App Home not redrawn after the change'),
+    );
   await afterChange(deps, client, spec.subject, outcome);
 }
 
