@@ -561,6 +561,21 @@ export interface ReminderDigestItemsTable {
   days_left: number;
 }
 
+/**
+ * What Slack refused to deliver for good, by conversation (a channel id, or a DM's user id)
+ * and ledger key; resolved when a later post there goes through (src/services/undelivered.ts).
+ */
+export interface SlackRefusalsTable {
+  id: GeneratedBigId;
+  conversation: string;
+  post_key: string;
+  /** Slack's error code (not_in_channel, is_archived, account_inactive…). */
+  reason: string;
+  first_refused_at: Date;
+  last_refused_at: Date;
+  resolved_at: NullableTimestamp;
+}
+
 /** Job requests written with the change that owes them; a relay delivers them to BullMQ. */
 export interface JobOutboxTable {
   id: GeneratedBigId;
@@ -626,6 +641,7 @@ export interface Database {
   slack_user_names: SlackUserNamesTable;
   slack_dm_channels: SlackDmChannelsTable;
   reminder_digest_items: ReminderDigestItemsTable;
+  slack_refusals: SlackRefusalsTable;
   job_outbox: JobOutboxTable;
   chart_fingerprints: ChartFingerprintsTable;
 }

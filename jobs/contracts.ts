@@ -138,6 +138,16 @@ export const payloads = {
       .regex(/^\d{4}-\d{2}-\d{2}$/)
       .optional(),
   }),
+  /**
+   * Tell the admins, once a day at most, that Slack refuses posts to `conversation` (a
+   * channel id, or the user id of a DM) for good with `reason` (src/services/undelivered.ts).
+   * `day` is the company's day it was asked on: each admin's DM is keyed by it.
+   */
+  'refusal-notice': z.object({
+    conversation: slackId,
+    reason: z.string().regex(/^[a-z_]{1,64}$/),
+    day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  }),
 } as const;
 
 export type JobName = keyof typeof payloads;
@@ -164,6 +174,7 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   'deviation-publish': 'posts',
   'deviation-rollup': 'posts',
   'execution-digest': 'notifications',
+  'refusal-notice': 'notifications',
 };
 
 /**
@@ -193,6 +204,7 @@ const JOB_IDS: { readonly [N in JobName]: (p: JobPayload<N>) => string } = {
     `deviation-publish-${p.deviationId}${p.revision ? `-r${p.revision}` : ''}`,
   'deviation-rollup': (p) => `deviation-rollup-${p.check}`,
   'execution-digest': (p) => (p.week ? `execution-digest-${p.week}` : 'execution-digest'),
+  'refusal-notice': (p) => `refusal-notice-${hash(p.conversation)}-${p.reason}-${p.day}`,
 };
 
 /** The id of a job: one function per job name, so a job without one does not compile. */

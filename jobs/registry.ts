@@ -18,6 +18,7 @@ import { pollRefresh } from './poll-refresh.js';
 import { postCharts } from './post-charts.js';
 import type { Processor } from './processor-types.js';
 import { recompute, recomputeDaily } from './recompute.js';
+import { refusalNotice } from './refusal-notice.js';
 import { review } from './review.js';
 import { whatif } from './whatif.js';
 
@@ -43,4 +44,6 @@ export const PROCESSORS: { readonly [N in JobName]: Processor<N> } = {
   'deviation-publish': deviationPublish,
   'deviation-rollup': deviationRollup,
   'execution-digest': executionDigest,
+  // What Slack refuses for good, told to the admins.
+  'refusal-notice': refusalNotice,
 };

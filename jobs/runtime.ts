@@ -6,7 +6,8 @@
  * the worker, and so does a message another worker is posting right now
  * (PostInFlightError), until that post is recorded or its claim is stale. Neither uses an
  * attempt. A refusal no retry changes (permanentRefusal: a deactivated person, an archived
- * channel, a channel the bot is not in) fails the job at once, logged once, not five times.
+ * channel, a channel the bot is not in) fails the job at once, logged once, not five times;
+ * it is recorded, and the admins are told (src/services/undelivered.ts).
  * A job that fails while the database does not answer (dbAnswers) waits for it, delayed
  * without using an attempt, so an outage longer than the retries' backoff loses nothing; the
  * outage is logged once and its end once. `close()` lets running jobs finish.
@@ -19,7 +20,13 @@ import type { LpSolver } from '../src/core/supply/lp.js';
 import type { Metrics } from '../src/metrics.js';
 import { warmUpSolver } from '../src/services/solver-warm-up.js';
 import { createThreadPool, fitInProcess } from '../src/services/thread-pool.js';
-import { PostInFlightError, permanentRefusal, UndeliveredError } from '../src/slack/post-ledger.js';
+import { reportRefusals } from '../src/services/undelivered.js';
+import {
+  PostInFlightError,
+  permanentRefusal,
+  refusalsOf,
+  UndeliveredError,
+} from '../src/slack/post-ledger.js';
 import { createHighsSolver } from '../src/solver/highs.js';
 import { type JobName, PayloadError, parsePayload, QUEUES, type QueueName } from './contracts.js';
 import type { JobContext, WorkerServices } from './processor-types.js';
@@ -220,6 +227,14 @@ export function startRuntime(deps: RuntimeDeps, opts: RuntimeOptions = {}): JobR
         // Slack refuses it for good (a person who left, a channel the bot is not in): every
         // retry would be refused again and logged again.
         log.error({ err }, 'job failed: Slack refuses this for good, so it is not retried');
+        // Recorded for /sop status, and the admins told (once a day): not about a notice's
+        // own refusal, which would only ask for another notice.
+        await reportRefusals(deps, refusalsOf(err), {
+          notify: name !== 'refusal-notice',
+          fallbackKey: `job:${name}:${job.id}`,
+        }).catch((e: unknown) =>
+          log.error({ err: e }, 'could not record what Slack refused, nor tell the admins'),
+        );
         throw new UnrecoverableError((err as Error).message);
       }
       log.error({ err }, 'job failed');

@@ -23,6 +23,7 @@ import * as deviationFrozenBreakAt from './20261204T1100-deviation-frozen-break-
 import * as constraintResolvedBy from './20261204T1300-constraint-resolved-by.js';
 import * as scenariosCarried from './20261205T0900-scenarios-carried.js';
 import * as reminderDigests from './20261206T0900-reminder-digests.js';
+import * as slackRefusals from './20261207T0900-slack-refusals.js';
 
 export const migrations: Record<string, Migration> = {
   '20261122T0400-initial': initial,
@@ -45,4 +46,5 @@ export const migrations: Record<string, Migration> = {
   '20261204T1300-constraint-resolved-by': constraintResolvedBy,
   '20261205T0900-scenarios-carried': scenariosCarried,
   '20261206T0900-reminder-digests': reminderDigests,
+  '20261207T0900-slack-refusals': slackRefusals,
 };

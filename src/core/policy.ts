@@ -37,6 +37,11 @@ export const POLICY = {
   'cycle.manage': ['planner', 'admin'],
   /** /sop settings. */
   'settings.change': ['admin'],
+  /**
+   * Hear what Slack refuses to deliver for good (a channel the bot left, a person who left):
+   * a DM when a job's post is refused, and the lines of `/sop status` until it is resolved.
+   */
+  'delivery.problems': ['admin'],
   /** /sop role. */
   'role.set': ['admin'],
   /** /sop families. */

@@ -15,7 +15,7 @@ import {
   replacedRunDecisionNotice,
   replacedRunNotice,
 } from '../core/vote.js';
-import { ledgerEntry, postMessageOnce } from '../slack/post-ledger.js';
+import { ledgerEntry, postMessageOnce, refusedAs } from '../slack/post-ledger.js';
 import { actionDm } from '../slack/presenters/actions.js';
 import { type Adoption, decisionLogMessage } from '../slack/presenters/decision.js';
 import { packMessage } from '../slack/presenters/pack.js';
@@ -37,12 +37,13 @@ export async function refreshPollMessage(
   const view = await getPollView(db, pollId);
   if (view.poll.channel_id && view.poll.message_ts) {
     const msg = voteMessage(view);
-    await slack.chat.update({
-      channel: view.poll.channel_id,
-      ts: view.poll.message_ts,
-      text: msg.text,
-      blocks: msg.blocks,
-    });
+    const channel = view.poll.channel_id;
+    await slack.chat
+      .update({ channel, ts: view.poll.message_ts, text: msg.text, blocks: msg.blocks })
+      // Slack refusing it for good (the bot left the channel) names the vote and its channel.
+      .catch((err: unknown) => {
+        throw refusedAs(err, `poll:${pollId}:message`, channel);
+      });
   }
   return view;
 }

@@ -9,6 +9,7 @@ import {
   familyCodesOf,
   lockAdmins,
   membersAmong,
+  membersWithRole,
   replaceMemberFamilies,
   roleOf,
   upsertRole,
@@ -66,6 +67,23 @@ export function requirePermission(member: Member, action: Action, what: string):
     'forbidden',
     `Only ${names.join(', ').replace(/, ([^,]*)$/, ' or $1')} members can ${what}; ${yours}. An admin can change it with \`/sop role @you <role>\`.`,
   );
+}
+
+/**
+ * The people whose role the policy grants `action`, by user id: the members with such a role,
+ * and, when admins are granted it, the users of SOPBOT_ADMIN_USERS (`bootstrapAdmins`) who
+ * have no role of their own (getMember makes them admins).
+ */
+export async function membersWhoMay(
+  db: Db,
+  action: Action,
+  bootstrapAdmins: readonly string[] = [],
+): Promise<string[]> {
+  const roles = rolesFor(action);
+  const withRole = roles.length > 0 ? await membersWithRole(db, roles) : [];
+  const withRows = new Set(await membersAmong(db, bootstrapAdmins));
+  const bootstrap = roles.includes('admin') ? bootstrapAdmins.filter((u) => !withRows.has(u)) : [];
+  return [...new Set([...withRole.map((m) => m.userId), ...bootstrap])].sort();
 }
 
 export interface SetRoleOptions {

@@ -9,7 +9,7 @@
 import type { Block, KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
-import { ledgerEntry, type MessagePost, postMessageOnce } from '../slack/post-ledger.js';
+import { ledgerEntry, type MessagePost, postMessageOnce, refusedAs } from '../slack/post-ledger.js';
 import { inDm } from './dm-channel.js';
 
 export interface SlackMessage {
@@ -45,7 +45,8 @@ export async function postOnce(
  * holds returns null at once; otherwise the DM channel is the remembered one (dmChannel in
  * dm-channel.ts: `conversations.open` once per person, not once per DM). `stillWanted` is
  * asked once the key is claimed, just before the post (postMessageOnce): false sends nothing
- * and returns null.
+ * and returns null. When Slack refuses it for good (a person who left), the RefusedPostError
+ * names `user`, whether the DM channel could not be opened or the post was refused.
  */
 export async function dmOnce(
   slack: WebClient,
@@ -56,6 +57,21 @@ export async function dmOnce(
   opts: Pick<MessagePost, 'stillWanted'> = {},
 ): Promise<string | null> {
   if ((await ledgerEntry(db, key))?.ts) return null;
+  try {
+    return await sendDm(slack, db, key, user, msg, opts);
+  } catch (err) {
+    throw refusedAs(err, key, user);
+  }
+}
+
+async function sendDm(
+  slack: WebClient,
+  db: Db,
+  key: string,
+  user: string,
+  msg: SlackMessage,
+  opts: Pick<MessagePost, 'stillWanted'>,
+): Promise<string | null> {
   if (!opts.stillWanted)
     return inDm(slack, db, user, (channel) => postOnce(slack, db, key, channel, msg));
   return inDm(slack, db, user, async (channel) => {

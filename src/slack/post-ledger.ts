@@ -52,6 +52,7 @@ import {
   setPostTs,
   takeOverClaim,
 } from '../../db/queries/slack-posts.js';
+import { resolveRefusals } from '../../db/queries/slack-refusals.js';
 import { SopError } from '../errors.js';
 
 /** The metadata event_type of every message posted under a ledger key. */
@@ -221,12 +222,13 @@ async function upload(db: Db, slack: WebClient, p: FilePost, row: LedgerRow): Pr
   } catch (err) {
     const claimedAt = await lease.stop();
     if (slackRefused(err)) await releaseClaim(db, p.key, claimedAt);
-    throw err;
+    throw refusedAs(err, p.key, p.channel);
   }
   await lease.stop();
   // Sharing can finish asynchronously in Slack; the file id alone then marks it done.
   const ts = (await shareTs(slack, fileId, p.channel)) ?? `file:${fileId}`;
   await setPostTs(db, p.key, ts);
+  await resolveRefusals(db, p.channel);
   return { ts, posted: true, fileId };
 }
 
@@ -309,11 +311,13 @@ async function send(
     // Slack answered that it did not post: the next attempt may claim at once. Any other
     // failure (no answer) may hide a post, so the claim stays for the stale path to resolve.
     if (slackRefused(err)) await releaseClaim(db, p.key, claimedAt);
-    throw err;
+    throw refusedAs(err, p.key, p.channel);
   }
   await lease.stop();
   if (!ts) throw new Error('chat.postMessage returned no ts');
   await setPostTs(db, p.key, ts);
+  // The conversation takes posts again: what Slack refused there before is resolved.
+  await resolveRefusals(db, p.channel);
   return { ts, posted: true };
 }
 
@@ -374,10 +378,11 @@ async function findPost(slack: WebClient, row: LedgerRow, key: string): Promise<
       // the bot needs. Other failures (a 429, the network) go to the retry as they are.
       const refusal = slackError(err);
       if (!refusal) throw err;
-      throw new Error(
-        `Cannot tell whether '${key}' was posted in ${row.channel}: reading its history failed with ${refusal}. The bot needs channels:history, groups:history and im:history, and to be a member of the channel.`,
-        { cause: err },
-      );
+      const message = `Cannot tell whether '${key}' was posted in ${row.channel}: reading its history failed with ${refusal}. The bot needs channels:history, groups:history and im:history, and to be a member of the channel.`;
+      const error = permanentRefusal(err);
+      if (error)
+        throw new RefusedPostError({ to: row.channel, error, key }, { cause: err }, message);
+      throw new Error(message, { cause: err });
     }
     for (const m of (res.messages ?? []) as readonly HistoryMessage[]) {
       const payload = m.metadata?.event_payload as { post_key?: unknown } | undefined;
@@ -415,6 +420,7 @@ const PERMANENT_REFUSALS: ReadonlySet<string> = new Set([
  * (PERMANENT_REFUSALS); null for anything else (a 429, a timeout, a 5xx, an unknown answer).
  */
 export function permanentRefusal(err: unknown): string | null {
+  if (err instanceof UndeliveredError) return err.refusals[0]?.error ?? null;
   for (let e = err, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
     const code = slackError(e);
     if (code && (e as { code?: unknown }).code === 'slack_webapi_platform_error')
@@ -428,6 +434,53 @@ export interface Refusal {
   /** A user id (a DM) or a channel id. */
   readonly to: string;
   readonly error: string;
+  /** The ledger key of what was refused, when known. */
+  readonly key: string | null;
+}
+
+/**
+ * Slack's refusal for good (permanentRefusal) of the message under `refusal.key` to
+ * `refusal.to`. It carries Slack's own `code` and `data`, so whatever reads Slack's answer
+ * (a DM channel opened anew on channel_not_found, a command's fallback to the DM) reads it as
+ * before; the worker records where it was going (src/services/undelivered.ts).
+ */
+export class RefusedPostError extends Error {
+  readonly code = 'slack_webapi_platform_error';
+  readonly data: { readonly ok: false; readonly error: string };
+  readonly refusal: Refusal;
+  constructor(refusal: Refusal, options?: ErrorOptions, message?: string) {
+    super(
+      message ??
+        `Slack refused ${refusal.key ? `'${refusal.key}'` : 'a message'} to ${refusal.to.startsWith('U') ? `<@${refusal.to}>` : refusal.to} for good: ${refusal.error}`,
+      options,
+    );
+    this.name = 'RefusedPostError';
+    this.data = { ok: false, error: refusal.error };
+    this.refusal = refusal;
+  }
+}
+
+/**
+ * `err` as a RefusedPostError naming `key` and `to` when Slack refused it for good (an
+ * earlier RefusedPostError is named anew: a DM's channel becomes its person); any other
+ * error as it is.
+ */
+export function refusedAs(err: unknown, key: string, to: string): unknown {
+  const error = permanentRefusal(err);
+  if (!error || err instanceof UndeliveredError) return err;
+  const cause = err instanceof RefusedPostError ? err.cause : err;
+  return new RefusedPostError({ to, error, key }, { cause });
+}
+
+/**
+ * What `err` says Slack refused for good, each with where it was going: the refusals of an
+ * UndeliveredError, or the one RefusedPostError it is or wraps; none when it names no place.
+ */
+export function refusalsOf(err: unknown): readonly Refusal[] {
+  if (err instanceof UndeliveredError) return err.refusals;
+  for (let e = err, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth++)
+    if (e instanceof RefusedPostError) return [e.refusal];
+  return [];
 }
 
 /**
@@ -468,7 +521,7 @@ export async function sendEach<T>(
     } catch (err) {
       const error = permanentRefusal(err);
       if (!error) throw err;
-      refusals.push({ to: to(item), error });
+      refusals.push({ to: to(item), error, key: refusalsOf(err)[0]?.key ?? null });
       first ??= err;
     }
   }
@@ -560,12 +613,17 @@ export async function upsertMessage(
 ): Promise<PostOutcome> {
   const row = await getPost(db, p.key);
   if (row?.ts && row.channel === p.channel) {
-    await slack.chat.update({
-      channel: p.channel,
-      ts: row.ts,
-      text: p.text,
-      ...(p.blocks ? { blocks: [...p.blocks] } : {}),
-    });
+    await slack.chat
+      .update({
+        channel: p.channel,
+        ts: row.ts,
+        text: p.text,
+        ...(p.blocks ? { blocks: [...p.blocks] } : {}),
+      })
+      .catch((err: unknown) => {
+        throw refusedAs(err, p.key, p.channel);
+      });
+    await resolveRefusals(db, p.channel);
     return { ts: row.ts, posted: false };
   }
   if (row?.ts) await forgetPost(db, p.key);

@@ -6,6 +6,7 @@
  * the other Slack tests too.
  */
 import { WebClient } from '@slack/web-api';
+import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/connect.js';
@@ -334,6 +335,8 @@ export interface HarnessOptions {
   readonly clock: Clock;
   /** The worker's logger (silent unless given): a test that reads what a job logged. */
   readonly workerLogger?: Logger;
+  /** SOPBOT_ADMIN_USERS: admins by configuration (Slack users of the workspace too). */
+  readonly adminUsers?: readonly string[];
 }
 
 /** startHarness for the enclosing file or describe block: before its tests, stopped after. */
@@ -353,18 +356,21 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const running = await startHttpTestBot(opts.label, {
     standin: {
       postMessageRate: false,
-      users: [...Object.keys(members), ...(opts.users ?? [])].map((id) => ({
-        id,
-        name: id.slice(2).toLowerCase(),
-        real_name: id.slice(2),
-        tz: 'UTC',
-      })),
+      users: [...Object.keys(members), ...(opts.users ?? []), ...(opts.adminUsers ?? [])].map(
+        (id) => ({
+          id,
+          name: id.slice(2).toLowerCase(),
+          real_name: id.slice(2),
+          tz: 'UTC',
+        }),
+      ),
     },
     env: {
       REDIS_URL: 'redis://127.0.0.1:6379',
       SOPBOT_RECOMPUTE_CRON: 'off',
       SOPBOT_DIGEST_CRON: 'off',
       SOPBOT_CHART_WARMUP_ROUNDS: '0',
+      ...(opts.adminUsers ? { SOPBOT_ADMIN_USERS: opts.adminUsers.join(',') } : {}),
     },
     seed: (t) => insertMembers(t.db, members),
     clock: opts.clock,
@@ -437,6 +443,31 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
       await running.stop();
     },
   };
+}
+
+/** The job `id` of `queue` once it has completed or failed for good (its attempts used). */
+export async function settledJob(queues: Queues, queue: QueueName, id: string): Promise<Job> {
+  const q = queues.queue(queue);
+  for (let i = 0; i < 600; i++) {
+    const job = await q.getJob(id);
+    const state = job ? await job.getState() : 'missing';
+    if (state === 'completed' || state === 'failed') return (await q.getJob(id))!;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`job ${id} did not settle`);
+}
+
+/** Enqueue a job (removing an earlier run of it) and wait until it settles. */
+export async function runToEnd<N extends JobName>(
+  queues: Queues,
+  name: N,
+  payload: JobInput<N>,
+  queue: QueueName,
+): Promise<Job> {
+  const id = jobId(name, parsePayload(name, payload));
+  await (await queues.queue(queue).getJob(id))?.remove();
+  await queues.enqueue(name, payload);
+  return settledJob(queues, queue, id);
 }
 
 /** Poll `get` until `ok` holds (at most ~20 s); throws with the last value otherwise. */

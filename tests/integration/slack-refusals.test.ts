@@ -7,21 +7,22 @@
  * digest, by contrast, delays the job and the digest goes out once. The real bot and worker,
  * real Postgres and Redis, the Slack stand-in refusing what the test tells it to.
  */
-import type { Job } from 'bullmq';
 import { pino } from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
-import {
-  type JobInput,
-  type JobName,
-  jobId,
-  parsePayload,
-  type QueueName,
-} from '../../jobs/contracts.js';
+import { type JobInput, type JobName, jobId, type QueueName } from '../../jobs/contracts.js';
 import { recordDecision } from '../../src/services/decisions.js';
 import type { Standin } from '../../src/slack-standin/index.js';
 import { insertCycle } from '../helpers/db.js';
-import { insertFamilies, insertRun, SCENARIOS, testClock, useHarness } from './meeting-fixture.js';
+import {
+  insertFamilies,
+  insertRun,
+  runToEnd,
+  SCENARIOS,
+  settledJob,
+  testClock,
+  useHarness,
+} from './meeting-fixture.js';
 
 const EXEC = 'U_EXEC1';
 const REP1 = 'U_REP1';
@@ -66,25 +67,9 @@ const dms = (user: string) => standin.messagesIn(`D_${user}`);
 /** What the worker logged at error level about the job `id`. */
 const errorsOf = (id: string) => lines.filter((l) => l.level === 50 && l.jobId === id);
 
-/** The job once it has completed or failed for good (its attempts used). */
-async function settled(queue: QueueName, id: string): Promise<Job> {
-  const q = h.queues.queue(queue);
-  for (let i = 0; i < 600; i++) {
-    const job = await q.getJob(id);
-    const state = job ? await job.getState() : 'missing';
-    if (state === 'completed' || state === 'failed') return (await q.getJob(id))!;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`job ${id} did not settle`);
-}
-
-/** Enqueue a job (removing an earlier run of it) and wait until it settles. */
-async function run<N extends JobName>(name: N, payload: JobInput<N>, queue: QueueName) {
-  const id = jobId(name, parsePayload(name, payload));
-  await (await h.queues.queue(queue).getJob(id))?.remove();
-  await h.queues.enqueue(name, payload);
-  return settled(queue, id);
-}
+const settled = (queue: QueueName, id: string) => settledJob(h.queues, queue, id);
+const run = <N extends JobName>(name: N, payload: JobInput<N>, queue: QueueName) =>
+  runToEnd(h.queues, name, payload, queue);
 
 beforeAll(async () => {
   ({ db, standin } = h);

@@ -26,6 +26,7 @@ const EXPECTED: Record<string, readonly [boolean, boolean, boolean, boolean, boo
   'action.manage-any': [false, false, false, false, true, false],
   'cycle.manage': [false, false, true, false, true, false],
   'settings.change': [false, false, false, false, true, false],
+  'delivery.problems': [false, false, false, false, true, false],
   'role.set': [false, false, false, false, true, false],
   'families.assign': [false, false, true, false, true, false],
   'plan.run': [false, false, true, false, true, false],

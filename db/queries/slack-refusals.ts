@@ -1,0 +1,130 @@
+/**
+ * What Slack refused to deliver for good (`slack_refusals`), by conversation (a channel id,
+ * or the user id of a DM) and ledger key, while unresolved. src/services/undelivered.ts
+ * records them and tells the admins; the post ledger resolves a conversation's rows when a
+ * later post there goes through.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../connect.js';
+
+export interface RefusalToRecord {
+  readonly conversation: string;
+  readonly postKey: string;
+  readonly reason: string;
+}
+
+/**
+ * Records each refusal at `at`: a key already refused in its conversation (and unresolved)
+ * keeps its first time and takes the latest reason.
+ */
+export async function recordRefusals(
+  db: Db,
+  refusals: readonly RefusalToRecord[],
+  at: Date,
+): Promise<void> {
+  if (refusals.length === 0) return;
+  await db
+    .insertInto('slack_refusals')
+    .values(
+      refusals.map((r) => ({
+        conversation: r.conversation,
+        post_key: r.postKey,
+        reason: r.reason,
+        first_refused_at: at,
+        last_refused_at: at,
+      })),
+    )
+    .onConflict((oc) =>
+      oc
+        .columns(['conversation', 'post_key'])
+        .where('resolved_at', 'is', null)
+        .doUpdateSet((eb) => ({
+          reason: eb.ref('excluded.reason'),
+          last_refused_at: eb.ref('excluded.last_refused_at'),
+        })),
+    )
+    .execute();
+}
+
+/**
+ * Resolves what was refused in `channel` (a channel id, or a DM channel whose person's
+ * refusals are kept under their user id): a post there just went through.
+ */
+export async function resolveRefusals(db: Db, channel: string): Promise<void> {
+  await db
+    .updateTable('slack_refusals')
+    .set({ resolved_at: sql`now()` })
+    .where('resolved_at', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb('conversation', '=', channel),
+        eb(
+          'conversation',
+          'in',
+          eb
+            .selectFrom('slack_dm_channels')
+            .select('slack_user_id')
+            .where('channel_id', '=', channel),
+        ),
+      ]),
+    )
+    .execute();
+}
+
+export interface UnresolvedRefusal {
+  readonly conversation: string;
+  readonly postKey: string;
+  readonly reason: string;
+  readonly firstRefusedAt: Date;
+}
+
+/**
+ * The unresolved refusals, oldest first; of one conversation (and reason) when given.
+ */
+export async function unresolvedRefusals(
+  db: Db,
+  where: { readonly conversation?: string; readonly reason?: string } = {},
+): Promise<UnresolvedRefusal[]> {
+  let q = db
+    .selectFrom('slack_refusals')
+    .select(['conversation', 'post_key', 'reason', 'first_refused_at'])
+    .where('resolved_at', 'is', null);
+  if (where.conversation !== undefined) q = q.where('conversation', '=', where.conversation);
+  if (where.reason !== undefined) q = q.where('reason', '=', where.reason);
+  const rows = await q.orderBy('first_refused_at').orderBy('id').execute();
+  return rows.map((r) => ({
+    conversation: r.conversation,
+    postKey: r.post_key,
+    reason: r.reason,
+    firstRefusedAt: r.first_refused_at,
+  }));
+}
+
+/**
+ * The month of each cycle and of each vote's cycle named, as `cycle:<id>` and `poll:<id>`
+ * (what describes a refused post: "the pack of cycle 2027-03").
+ */
+export async function monthsOf(
+  db: Db,
+  ids: { readonly cycles: readonly number[]; readonly polls: readonly string[] },
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (ids.cycles.length > 0) {
+    const rows = await db
+      .selectFrom('cycles')
+      .select(['id', 'month'])
+      .where('id', 'in', [...ids.cycles])
+      .execute();
+    for (const r of rows) out.set(`cycle:${r.id}`, r.month);
+  }
+  if (ids.polls.length > 0) {
+    const rows = await db
+      .selectFrom('polls')
+      .innerJoin('cycles', 'cycles.id', 'polls.cycle_id')
+      .select(['polls.id', 'cycles.month'])
+      .where('polls.id', 'in', [...ids.polls])
+      .execute();
+    for (const r of rows) out.set(`poll:${r.id}`, r.month);
+  }
+  return out;
+}
