@@ -13,6 +13,12 @@ import { latestSettings } from '../../db/queries/settings.js';
 import { DEFAULT_FONT_DIR } from '../charts/render.js';
 import { type Config, loadConfig } from '../config.js';
 import { SopError } from '../errors.js';
+import {
+  asSentence,
+  type ChannelSetting,
+  channelFix,
+  refusalWords,
+} from '../slack/presenters/undelivered.js';
 import { manifestScopes } from '../slack-standin/scopes.js';
 import { parseCliArgs } from './args.js';
 import {
@@ -45,8 +51,9 @@ const FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'];
 export async function diagnose(env: NodeJS.ProcessEnv): Promise<Finding[]> {
   const out: Finding[] = [];
   const add = (f: Finding) => out.push(f);
-  // Channel ids from the settings, checked against Slack once the token works.
-  let channels: string[] = [];
+  // Channel ids from the settings (and which settings name each), checked against Slack once
+  // the token works.
+  const channels = new Map<string, ChannelSetting[]>();
 
   // 1. Environment.
   let config: Config;
@@ -120,9 +127,10 @@ export async function diagnose(env: NodeJS.ProcessEnv): Promise<Finding[]> {
       // latestSettings, not getSettings: the doctor only reads, and a missing row stays missing.
       const s = await latestSettings(db);
       const missing = (['demand', 'supply', 'exec'] as const).filter((k) => !s?.[`${k}_channel`]);
-      channels = s
-        ? [s.demand_channel, s.supply_channel, s.exec_channel].filter((c): c is string => !!c)
-        : [];
+      for (const k of ['demand', 'supply', 'exec'] as const) {
+        const id = s?.[`${k}_channel`];
+        if (id) channels.set(id, [...(channels.get(id) ?? []), k]);
+      }
       add(
         missing.length
           ? {
@@ -189,9 +197,18 @@ export async function diagnose(env: NodeJS.ProcessEnv): Promise<Finding[]> {
                 detail: `all ${wanted.length} scopes of manifest.json granted`,
               },
       );
-      for (const id of channels) {
+      // In the words of the admins' DM when Slack refuses a post there (channelFix).
+      const problem = (code: string, where: string, settings: readonly ChannelSetting[]) => ({
+        check: 'channels',
+        ok: false,
+        detail: `${where}: ${refusalWords(code)}`,
+        fix: asSentence(channelFix(code, where, settings)),
+      });
+      for (const [id, settings] of channels) {
         const info = await client.conversations.info({ channel: id }).catch((e: unknown) => e);
-        const ch = (info as { channel?: { name?: string; is_member?: boolean } }).channel;
+        const ch = (
+          info as { channel?: { name?: string; is_member?: boolean; is_archived?: boolean } }
+        ).channel;
         const error = (info as { data?: { error?: string } }).data?.error;
         if (!ch && error === 'missing_scope')
           // A private channel: the manifest asks for groups:history, not groups:read.
@@ -200,20 +217,17 @@ export async function diagnose(env: NodeJS.ProcessEnv): Promise<Finding[]> {
             ok: true,
             detail: `${id} is private: cannot check membership; make sure the bot was invited`,
           });
+        else if (!ch && (error === 'channel_not_found' || error === 'is_archived'))
+          add(problem(error, id, settings));
         else if (!ch)
           add({
             check: 'channels',
             ok: false,
             detail: `${id}: ${String(error ?? info)}`,
-            fix: 'Set the channel again with `/sop settings channels …` (it may have been deleted or made private).',
+            fix: 'Run `sopbot doctor` again; if it says the same, check that this machine reaches Slack.',
           });
-        else if (ch.is_member === false)
-          add({
-            check: 'channels',
-            ok: false,
-            detail: `the bot is not in #${ch.name}`,
-            fix: `In #${ch.name}: \`/invite @sopbot\`.`,
-          });
+        else if (ch.is_archived) add(problem('is_archived', `#${ch.name}`, settings));
+        else if (ch.is_member === false) add(problem('not_in_channel', `#${ch.name}`, settings));
       }
     } catch (err) {
       const code = (err as { data?: { error?: string } }).data?.error;

@@ -1,6 +1,7 @@
 /**
  * `sopbot doctor` against a healthy installation and a broken one: a bad token, a token
- * missing scopes the manifest asks for, no chart fonts, no Redis, migrations not applied.
+ * missing scopes the manifest asks for, no chart fonts, no Redis, migrations not applied, a
+ * channel Slack cannot find.
  * Each problem is named with its fix, and the exit code says whether there is any.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -106,6 +107,20 @@ describe('sopbot doctor', () => {
     expect(r.out).toContain('✗ redis: Redis at 127.0.0.1:1');
     expect(r.out).toContain('apt-get install redis-server');
     expect(r.out).toContain('3 problems found.');
+  });
+
+  it("a channel Slack cannot find: named with the admins' DM's words and fix", async () => {
+    full.failNext('conversations.info', { error: 'channel_not_found', channel: 'C_EXEC' });
+    const r = await doctor(env({}));
+    expect(r.code).toBe(1);
+    // The DM an admin gets when a post there is refused says the same (undelivered.test.ts).
+    expect(r.out).toContain(
+      [
+        '✗ channels: C_EXEC: Slack cannot find the channel: it was deleted, or it is private and the bot is not in it',
+        '    fix: Set the channel again with `/sop settings channels exec #channel` (invite the bot to a private one: `/invite @sopbot`).',
+      ].join('\n'),
+    );
+    expect(r.out).toContain('1 problem found.');
   });
 
   it('migrations not applied, channels and environment missing', async () => {
