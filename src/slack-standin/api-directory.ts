@@ -68,7 +68,7 @@ const usersInfo: ApiMethod = ({ args, store }) => {
       real_name: u.real_name,
       tz: u.tz,
       is_bot: u.is_bot ?? false,
-      deleted: false,
+      deleted: u.deleted ?? false,
       profile: { real_name: u.real_name, display_name: u.name },
     },
   });

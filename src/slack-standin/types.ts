@@ -13,6 +13,8 @@ export interface UserSeed {
   readonly real_name: string;
   readonly tz: string;
   readonly is_bot?: boolean;
+  /** A deactivated account: `users.info` answers `deleted: true`, as Slack does for one who left. */
+  readonly deleted?: boolean;
 }
 
 export interface ChannelRecord {
