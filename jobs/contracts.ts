@@ -104,6 +104,12 @@ export const payloads = {
     occurrence: z.string().min(1).max(64),
   }),
   /**
+   * A follow-up action given to another owner (`/sop actions reassign`): the new owner's DM
+   * with it, and the old owner's saying so, each once. `handover` is the audit entry
+   * (`action.reassign`) recorded with the change, which names who gave it, from and to whom.
+   */
+  'action-handover': z.object({ actionId: id, handover: id }),
+  /**
    * Publish a recorded decision: the vote message's outcome, the decision log in the
    * executive channel (its thread) and each action owner's DM, each once (ledger keys).
    */
@@ -167,6 +173,7 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   'phase-deadline': 'notifications',
   nudge: 'notifications',
   'action-reminder': 'notifications',
+  'action-handover': 'notifications',
   'decision-publish': 'posts',
   pack: 'posts',
   review: 'posts',
@@ -196,6 +203,7 @@ const JOB_IDS: { readonly [N in JobName]: (p: JobPayload<N>) => string } = {
   'phase-deadline': (p) => `phase-deadline-${p.cycleId}-${p.phase}`,
   nudge: (p) => `nudge-${p.cycleId}-${p.phase}`,
   'action-reminder': (p) => `reminder-${p.actionId}-${p.kind}-${hash(p.occurrence)}`,
+  'action-handover': (p) => `action-handover-${p.handover}`,
   'decision-publish': (p) => `decision-publish-${p.decisionId}`,
   pack: (p) => `pack-${p.cycleId}`,
   review: (p) => `review-${p.cycleId}`,

@@ -3,6 +3,7 @@
  * processor a compile error. jobs/runtime.ts dispatches on this map; a job whose name is not
  * in it (an old or foreign job left in Redis) fails as unrecoverable.
  */
+import { actionHandover } from './action-handover.js';
 import { actionReminder } from './action-reminder.js';
 import { baseline } from './baseline.js';
 import type { JobName } from './contracts.js';
@@ -34,6 +35,7 @@ export const PROCESSORS: { readonly [N in JobName]: Processor<N> } = {
   'phase-deadline': phaseDeadline,
   nudge,
   'action-reminder': actionReminder,
+  'action-handover': actionHandover,
   'poll-deadline': pollDeadline,
   'poll-refresh': pollRefresh,
   'decision-publish': decisionPublish,

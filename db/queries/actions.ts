@@ -1,4 +1,4 @@
-/** Follow-up actions: one by id, the filtered list, and the changes Done and Snooze make. */
+/** Follow-up actions: one by id, the filtered list, and what Done, Snooze and Reassign change. */
 import type { Db } from '../connect.js';
 import type { ActionRow } from '../schema.js';
 import { firstOrNull } from './shared.js';
@@ -66,6 +66,26 @@ export async function snoozeOpenAction(db: Db, id: string, until: Date): Promise
       .set({ snoozed_until: until })
       .where('id', '=', id)
       .where('status', '=', 'open')
+      .returningAll(),
+  );
+}
+
+/**
+ * Gives the action to `to` if it is still open and still `from`'s (a compare-and-set: a Done
+ * or another reassignment in between leaves it alone); null when it is not.
+ */
+export async function reassignOpenAction(
+  db: Db,
+  id: string,
+  owners: { from: string; to: string },
+): Promise<ActionRow | null> {
+  return firstOrNull(
+    db
+      .updateTable('actions')
+      .set({ owner: owners.to })
+      .where('id', '=', id)
+      .where('status', '=', 'open')
+      .where('owner', '=', owners.from)
       .returningAll(),
   );
 }

@@ -128,3 +128,49 @@ export async function monthsOf(
   }
   return out;
 }
+
+/**
+ * Resolves what Slack refused to `person` about action `actionId` once it is no longer
+ * theirs: the DMs about it (`action:<id>:…`), its reminders (`reminder:<id>:…`), and their
+ * reminder digests whose actions none is still an open action of theirs. Their other refused
+ * DMs (a nudge, a digest that lists an action they still own) stay. Returns how many.
+ */
+export async function resolveActionRefusals(
+  db: Db,
+  person: string,
+  actionId: string,
+): Promise<number> {
+  const res = await db
+    .updateTable('slack_refusals')
+    .set({ resolved_at: sql`now()` })
+    .where('resolved_at', 'is', null)
+    .where('conversation', '=', person)
+    .where((eb) =>
+      eb.or([
+        eb(sql<boolean>`starts_with(post_key, ${`action:${actionId}:`})`, '=', true),
+        eb(sql<boolean>`starts_with(post_key, ${`reminder:${actionId}:`})`, '=', true),
+        eb.and([
+          eb(sql<boolean>`starts_with(post_key, ${`reminder-digest:${person}:`})`, '=', true),
+          eb.exists(
+            eb
+              .selectFrom('reminder_digest_items as i')
+              .select('i.action_id')
+              .whereRef('i.digest_key', '=', 'slack_refusals.post_key'),
+          ),
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('reminder_digest_items as i')
+                .innerJoin('actions as a', 'a.id', 'i.action_id')
+                .select('i.action_id')
+                .whereRef('i.digest_key', '=', 'slack_refusals.post_key')
+                .where('a.owner', '=', person)
+                .where('a.status', '=', 'open'),
+            ),
+          ),
+        ]),
+      ]),
+    )
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}

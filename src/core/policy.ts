@@ -31,7 +31,10 @@ export const POLICY = {
   'decision.record': ['exec', 'admin'],
   /** /sop decide: record a decision without a vote. */
   'decision.decide': ['exec', 'admin'],
-  /** Close or snooze anyone's follow-up action (its owner always may). */
+  /**
+   * Close, snooze or give to another owner (`/sop actions reassign`) anyone's follow-up
+   * action (its owner always may).
+   */
   'action.manage-any': ['admin'],
   /** /sop cycle start|next|close|deadlines. */
   'cycle.manage': ['planner', 'admin'],

@@ -155,7 +155,7 @@ describe('the bot removed from the executive channel (not_in_channel)', () => {
 });
 
 describe('an action owner who left (account_inactive)', () => {
-  it('the admins are told which action nobody will be reminded of, and what sopbot can and cannot do about it', async () => {
+  it('the admins are told which action nobody will be reminded of, and the command that gives it to someone else', async () => {
     clock.set('2027-03-04T10:00:00Z');
     standin.failNext('chat.postMessage', { error: 'account_inactive', channel: `D_${OTTO}` });
     const rec = await recordDecision(
@@ -181,7 +181,7 @@ describe('an action owner who left (account_inactive)', () => {
     const expected = [
       `:warning: Slack refused 1 DM to <@${OTTO}> for good: their Slack account is deactivated.`,
       `Not delivered, and not tried again: the DM assigning action #${action}.`,
-      `What to do: If <@${OTTO}> has left, give their part to someone else. They are Operations: \`/sop role @someone ops\`. They own an open follow-up action nobody will be reminded of: #${action} Order resin &lt;for&gt; April (due 2027-03-20). sopbot cannot give an action to another owner, so agree who takes it over (\`/sop actions\` with their name lists them).`,
+      `What to do: If <@${OTTO}> has left, give their part to someone else. They are Operations: \`/sop role @someone ops\`. They own an open follow-up action nobody will be reminded of: #${action} Order resin &lt;for&gt; April (due 2027-03-20). Give it to someone else with \`/sop actions reassign #${action} @someone\`.`,
       `\`/sop status\` shows this until a DM to <@${OTTO}> goes through.`,
     ].join('\n');
     expect(dms(ADA).at(-1)?.text).toBe(expected);

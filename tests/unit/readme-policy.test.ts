@@ -31,6 +31,8 @@ const VERB_ACTIONS: Readonly<Record<string, Action>> = {
   'vote quorum': 'vote.configure',
   'constraints resolve': 'capacity.update',
   'constraints withdraw': 'capacity.update',
+  // Its owner may too (a relation, not a role): src/services/action-reassign.ts.
+  'actions reassign': 'action.manage-any',
 };
 const COMMAND_ACTIONS: Readonly<Record<string, Action>> = {
   '/forecast': 'forecast.adjust',

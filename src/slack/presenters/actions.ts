@@ -96,6 +96,55 @@ export function actionDm(
   };
 }
 
+/** Who gave an action to whom (`/sop actions reassign`): user ids. */
+export interface Handover {
+  readonly by: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** Who gave it, as the new owner reads it. */
+const givenBy = (h: Handover) =>
+  h.by === h.from
+    ? `<@${h.from}> handed it over to you.`
+    : `<@${h.by}> gave it to you; it was <@${h.from}>'s.`;
+
+/**
+ * The new owner's DM: the words and buttons a decision's owner gets (actionDm's), and who
+ * gave it to them.
+ */
+export function handedToYouDm(
+  a: ActionLike,
+  h: Handover,
+): { text: string; blocks: types.KnownBlock[] } {
+  const dm = actionDm(a, 'assigned');
+  const [section, ...rest] = dm.blocks;
+  return {
+    text: clip(`${dm.text}. ${givenBy(h)}`, 3000),
+    blocks: [
+      ...(section ? [section] : []),
+      { type: 'context', elements: [mrkdwn(givenBy(h))] },
+      ...rest,
+    ],
+  };
+}
+
+/** The old owner's DM: the action is someone else's now, and its reminders go to them. */
+export function handedOverDm(a: ActionLike, h: Handover): { text: string } {
+  return {
+    text: clip(
+      `:arrow_right: Action #${a.id} ${esc(a.description)} (due ${a.due_date}) is now <@${h.to}>'s: <@${h.by}> gave it to them. Its reminders go to them; you will not be reminded of it.`,
+      3000,
+    ),
+  };
+}
+
+/** The answer to `/sop actions reassign`. */
+export function reassignedText(a: ActionLike, h: Handover): string {
+  const was = h.by === h.from ? 'yours' : `<@${h.from}>'s`;
+  return `Action #${a.id} ${esc(a.description)} (due ${a.due_date}) is now <@${h.to}>'s; it was ${was}. They get a DM with it, and its reminders from now on.`;
+}
+
 /** A digest's item: an action and its due date against the digest's day (negative: overdue). */
 export type DigestItemView = ActionLike & {
   readonly daysLeft: number;

@@ -100,8 +100,11 @@ export function personFix(code: string, user: string, p: PersonAtStake): string 
       .slice(0, MAX_ACTIONS)
       .map((a) => `#${a.id} ${esc(a.description)} (due ${a.due_date})`);
     const more = n > MAX_ACTIONS ? `; and ${n - MAX_ACTIONS} more` : '';
+    const first = p.openActions[0]?.id ?? '';
     parts.push(
-      `They own ${n === 1 ? 'an open follow-up action' : `${n} open follow-up actions`} nobody will be reminded of: ${listed.join('; ')}${more}. sopbot cannot give an action to another owner, so agree who takes ${n === 1 ? 'it' : 'each'} over (\`/sop actions\` with their name lists them).`,
+      n === 1
+        ? `They own an open follow-up action nobody will be reminded of: ${listed.join('; ')}. Give it to someone else with \`/sop actions reassign #${first} @someone\`.`
+        : `They own ${n} open follow-up actions nobody will be reminded of: ${listed.join('; ')}${more}. Give each to someone else with \`/sop actions reassign #id @someone\` (\`/sop actions <@${user}>\` lists them).`,
     );
   }
   return parts.join(' ');
@@ -160,7 +163,12 @@ export function describePost(key: string, months: ReadonlyMap<string, string>): 
         ? `the results of plan run #${id}`
         : `the ${esc(parts.slice(2).join(' '))} chart of plan run #${id}`;
     case 'action':
-      return a === 'assigned' ? `the DM assigning action #${id}` : `the update on action #${id}`;
+      if (a === 'assigned') return `the DM assigning action #${id}`;
+      if (a === 'handover')
+        return parts[4] === 'old'
+          ? `the DM telling the old owner of action #${id} it was given to someone else`
+          : `the DM giving action #${id} to its new owner`;
+      return `the update on action #${id}`;
     case 'reminder':
       return `the reminder for action #${id}`;
     case 'reminder-digest':

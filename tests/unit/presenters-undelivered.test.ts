@@ -1,0 +1,35 @@
+/**
+ * What the admins are told to do about an action owner Slack refuses (one who left): give each
+ * action to someone else with `/sop actions reassign`. Expected sentences written by hand.
+ */
+import { describe, expect, it } from 'vitest';
+import { personFix } from '../../src/slack/presenters/undelivered.js';
+
+describe('personFix for an owner who left', () => {
+  it('one action: the command to give it, with its number', () => {
+    expect(
+      personFix('account_inactive', 'U_OTTO', {
+        role: null,
+        families: [],
+        openActions: [{ id: '7', description: 'Call <!here>', due_date: '2027-03-20' }],
+      }),
+    ).toBe(
+      'if <@U_OTTO> has left, give their part to someone else. They own an open follow-up action nobody will be reminded of: #7 Call &lt;!here&gt; (due 2027-03-20). Give it to someone else with `/sop actions reassign #7 @someone`.',
+    );
+  });
+
+  it('several actions: the command for each, and where they are listed', () => {
+    expect(
+      personFix('account_inactive', 'U_OTTO', {
+        role: 'ops',
+        families: [],
+        openActions: [
+          { id: '7', description: 'Book overtime', due_date: '2027-03-20' },
+          { id: '9', description: 'Count stock', due_date: '2027-03-24' },
+        ],
+      }),
+    ).toBe(
+      'if <@U_OTTO> has left, give their part to someone else. They are Operations: `/sop role @someone ops`. They own 2 open follow-up actions nobody will be reminded of: #7 Book overtime (due 2027-03-20); #9 Count stock (due 2027-03-24). Give each to someone else with `/sop actions reassign #id @someone` (`/sop actions <@U_OTTO>` lists them).',
+    );
+  });
+});
