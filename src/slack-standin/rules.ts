@@ -22,7 +22,11 @@ export const LIMITS = {
   buttonText: 75,
   buttonValue: 2000,
   optionText: 75,
-  optionValue: 75,
+  optionValue: 150,
+  optionDescription: 75,
+  optionGroupLabel: 75,
+  overflowOptions: { min: 2, max: 5 },
+  choiceOptions: 10,
   selectOptions: 100,
   actionsElements: 25,
   contextElements: 10,
@@ -34,6 +38,12 @@ export const LIMITS = {
   altText: 2000,
   placeholder: 150,
   inputLabel: 2000,
+  buttonUrl: 3000,
+  accessibilityLabel: 75,
+  confirmTitle: 100,
+  confirmText: 300,
+  confirmButton: 30,
+  textInputLength: 3000,
   /** Slack fails messages whose blocks serialise to about this many characters. */
   messageBlocksChars: 13_000,
 } as const;
@@ -82,6 +92,22 @@ const ELEMENT_TYPES = new Set([
   'rich_text_input',
   'file_input',
 ]);
+
+/** Elements that only collect input: Slack refuses them in an actions block or an accessory. */
+const INPUT_ONLY_TYPES = new Set([
+  'plain_text_input',
+  'number_input',
+  'email_text_input',
+  'url_text_input',
+  'rich_text_input',
+  'file_input',
+]);
+
+/** Elements that do not collect input: Slack refuses them as an input block's element. */
+const NOT_INPUT_TYPES = new Set(['button', 'overflow', 'image']);
+
+/** Where an element sits, which decides the element types Slack accepts there. */
+type Container = 'actions' | 'accessory' | 'input';
 
 type Report = (pointer: string, message: string) => void;
 
@@ -223,11 +249,18 @@ function validateBlock(report: Report, p: string, block: JsonObject, surface: Su
       checkText(report, `${p}/text`, text, LIMITS.headerText, 'plain_text');
       return;
     }
-    case 'actions':
+    case 'actions': {
+      // Slack: "`action_id` \"x\" already exists [json-pointer:/blocks/0/elements/1/action_id]".
+      const actionIds = new Set<string>();
       eachElement(report, p, block, LIMITS.actionsElements, (ep, e) => {
-        validateElement(report, ep, e);
+        validateElement(report, ep, e, 'actions');
+        const id = isObject(e) ? str(e, 'action_id') : undefined;
+        if (id === undefined) return;
+        if (actionIds.has(id)) report(`${ep}/action_id`, `\`action_id\` "${id}" already exists`);
+        actionIds.add(id);
       });
       return;
+    }
     case 'context':
       eachElement(report, p, block, LIMITS.contextElements, (ep, e) => {
         if (!isObject(e)) {
@@ -255,7 +288,9 @@ function validateBlock(report: Report, p: string, block: JsonObject, surface: Su
         report(`${p}/element`, 'is required');
         return;
       }
-      validateElement(report, `${p}/element`, element);
+      validateElement(report, `${p}/element`, element, 'input');
+      const hint = obj(block, 'hint');
+      if (hint !== undefined) checkText(report, `${p}/hint`, hint, LIMITS.inputLabel, 'plain_text');
       return;
     }
     default:
@@ -279,7 +314,8 @@ function validateSection(report: Report, p: string, block: JsonObject, _s: Surfa
       checkText(report, `${p}/fields/${i}`, f, LIMITS.fieldText);
     });
   }
-  if (block.accessory !== undefined) validateElement(report, `${p}/accessory`, block.accessory);
+  if (block.accessory !== undefined)
+    validateElement(report, `${p}/accessory`, block.accessory, 'accessory');
 }
 
 function validateImage(report: Report, p: string, image: JsonObject): void {
@@ -294,7 +330,7 @@ function validateImage(report: Report, p: string, image: JsonObject): void {
     report(`${p}/slack_file`, "needs 'id' or 'url'");
 }
 
-function validateElement(report: Report, p: string, element: unknown): void {
+function validateElement(report: Report, p: string, element: unknown, container: Container): void {
   if (!isObject(element)) {
     report(p, 'must be an element object');
     return;
@@ -304,17 +340,33 @@ function validateElement(report: Report, p: string, element: unknown): void {
     report(`${p}/type`, `unknown element type '${type ?? ''}'`);
     return;
   }
+  if (container === 'input' ? NOT_INPUT_TYPES.has(type) : INPUT_ONLY_TYPES.has(type)) {
+    report(
+      `${p}/type`,
+      container === 'input'
+        ? `'${type}' is not allowed in an input block`
+        : `'${type}' is allowed in an input block only`,
+    );
+    return;
+  }
   const actionId = str(element, 'action_id');
   if (actionId !== undefined) checkLength(report, `${p}/action_id`, actionId, LIMITS.actionId);
   const placeholder = obj(element, 'placeholder');
   if (placeholder !== undefined)
     checkText(report, `${p}/placeholder`, placeholder, LIMITS.placeholder, 'plain_text');
+  const confirm = obj(element, 'confirm');
+  if (confirm !== undefined) validateConfirm(report, `${p}/confirm`, confirm);
   if (type === 'button') {
     const text = obj(element, 'text');
     if (text === undefined) report(`${p}/text`, 'is required');
     else checkText(report, `${p}/text`, text, LIMITS.buttonText, 'plain_text');
     const value = str(element, 'value');
     if (value !== undefined) checkLength(report, `${p}/value`, value, LIMITS.buttonValue);
+    const url = str(element, 'url');
+    if (url !== undefined) checkLength(report, `${p}/url`, url, LIMITS.buttonUrl);
+    const label = str(element, 'accessibility_label');
+    if (label !== undefined)
+      checkLength(report, `${p}/accessibility_label`, label, LIMITS.accessibilityLabel);
     const style = str(element, 'style');
     if (style !== undefined && style !== 'primary' && style !== 'danger')
       report(`${p}/style`, "must be 'primary' or 'danger'");
@@ -334,18 +386,85 @@ function validateElement(report: Report, p: string, element: unknown): void {
     const given = options !== undefined || groups !== undefined;
     if (given && (options?.length ?? 0) + (groups?.length ?? 0) === 0)
       report(`${p}/options`, 'needs at least one option or option group');
+    checkInitialOptions(report, p, element);
     return;
   }
   if (type === 'overflow') {
-    validateOptionsList(report, p, element, 5, false);
+    validateOptionsList(report, p, element, LIMITS.overflowOptions.max, false);
+    const n = arr(element, 'options')?.length;
+    if (n !== undefined && n < LIMITS.overflowOptions.min)
+      report(`${p}/options`, `must hold at least ${LIMITS.overflowOptions.min} items`);
     return;
   }
   if (type === 'radio_buttons' || type === 'checkboxes') {
-    validateOptionsList(report, p, element, 10, false);
+    validateOptionsList(report, p, element, LIMITS.choiceOptions, false, 'mrkdwn');
+    if (arr(element, 'options')?.length === 0) report(`${p}/options`, 'must hold at least 1 item');
+    checkInitialOptions(report, p, element);
     return;
   }
   if (type === 'number_input' && element.is_decimal_allowed === undefined)
     report(`${p}/is_decimal_allowed`, 'is required');
+  if (type === 'plain_text_input') {
+    for (const key of ['min_length', 'max_length']) {
+      const n = element[key];
+      if (n !== undefined && (typeof n !== 'number' || n < 0 || n > LIMITS.textInputLength))
+        report(`${p}/${key}`, `must be a number from 0 to ${LIMITS.textInputLength}`);
+    }
+  }
+  if (type === 'datepicker') {
+    const date = element.initial_date;
+    if (date !== undefined && (typeof date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(date)))
+      report(`${p}/initial_date`, "must be a date written 'YYYY-MM-DD'");
+  }
+}
+
+/** A confirmation dialog: title, text, confirm and deny, all plain_text with their limits. */
+function validateConfirm(report: Report, p: string, confirm: JsonObject): void {
+  const parts = [
+    ['title', LIMITS.confirmTitle],
+    ['text', LIMITS.confirmText],
+    ['confirm', LIMITS.confirmButton],
+    ['deny', LIMITS.confirmButton],
+  ] as const;
+  for (const [key, max] of parts) {
+    const t = obj(confirm, key);
+    if (t === undefined) report(`${p}/${key}`, 'is required');
+    else checkText(report, `${p}/${key}`, t, max, 'plain_text');
+  }
+  const style = str(confirm, 'style');
+  if (style !== undefined && style !== 'primary' && style !== 'danger')
+    report(`${p}/style`, "must be 'primary' or 'danger'");
+}
+
+/**
+ * A static select's, radio group's or checkbox group's initial option(s) must be among its
+ * options, text and value alike (an external select's may be anything).
+ */
+function checkInitialOptions(report: Report, p: string, element: JsonObject): void {
+  const offered = [
+    ...(arr(element, 'options') ?? []),
+    ...(arr(element, 'option_groups') ?? []).flatMap((g) =>
+      isObject(g) ? (arr(g, 'options') ?? []) : [],
+    ),
+  ].map((o) => JSON.stringify(optionKey(o)));
+  const check = (pointer: string, o: unknown) => {
+    if (!offered.includes(JSON.stringify(optionKey(o))))
+      report(pointer, 'must be one of the options given');
+  };
+  const initial = element.initial_option;
+  if (initial !== undefined) check(`${p}/initial_option`, initial);
+  const initials = element.initial_options;
+  if (Array.isArray(initials))
+    initials.forEach((o, i) => {
+      check(`${p}/initial_options/${i}`, o);
+    });
+}
+
+/** What makes two options the same option: their value and their text. */
+function optionKey(o: unknown): unknown {
+  if (!isObject(o)) return o;
+  const text = obj(o, 'text');
+  return [str(o, 'value'), text ? [str(text, 'type'), str(text, 'text')] : null];
 }
 
 function validateOptionsList(
@@ -354,6 +473,8 @@ function validateOptionsList(
   element: JsonObject,
   max: number,
   groupsAllowed: boolean,
+  /** Radio buttons and checkboxes may use mrkdwn; selects and overflow menus plain_text only. */
+  textKind: 'plain_text' | 'mrkdwn' = 'plain_text',
 ): void {
   const options = arr(element, 'options');
   const groups = groupsAllowed ? arr(element, 'option_groups') : undefined;
@@ -366,7 +487,7 @@ function validateOptionsList(
   if (options !== undefined) {
     if (options.length > max) report(`${p}/options`, `no more than ${max} items allowed`);
     options.forEach((o, i) => {
-      validateOption(report, `${p}/options/${i}`, o);
+      validateOption(report, `${p}/options/${i}`, o, textKind);
     });
   }
   groups?.forEach((g, gi) => {
@@ -375,22 +496,34 @@ function validateOptionsList(
       report(gp, 'must be an option group');
       return;
     }
+    const label = obj(g, 'label');
+    if (label === undefined) report(`${gp}/label`, 'is required');
+    else checkText(report, `${gp}/label`, label, LIMITS.optionGroupLabel, 'plain_text');
     const gopts = arr(g, 'options') ?? [];
     if (gopts.length > max) report(`${gp}/options`, `no more than ${max} items allowed`);
     gopts.forEach((o, i) => {
-      validateOption(report, `${gp}/options/${i}`, o);
+      validateOption(report, `${gp}/options/${i}`, o, textKind);
     });
   });
 }
 
-function validateOption(report: Report, p: string, option: unknown): void {
+function validateOption(
+  report: Report,
+  p: string,
+  option: unknown,
+  textKind: 'plain_text' | 'mrkdwn',
+): void {
   if (!isObject(option)) {
     report(p, 'must be an option object');
     return;
   }
+  const only = textKind === 'plain_text' ? 'plain_text' : undefined;
   const text = obj(option, 'text');
   if (text === undefined) report(`${p}/text`, 'is required');
-  else checkText(report, `${p}/text`, text, LIMITS.optionText);
+  else checkText(report, `${p}/text`, text, LIMITS.optionText, only);
+  const description = obj(option, 'description');
+  if (description !== undefined)
+    checkText(report, `${p}/description`, description, LIMITS.optionDescription, only);
   const value = str(option, 'value');
   if (value === undefined) report(`${p}/value`, 'is required');
   else checkLength(report, `${p}/value`, value, LIMITS.optionValue);
@@ -412,6 +545,10 @@ function checkText(
     report(`${p}/type`, "must be 'plain_text'");
     return;
   }
+  // Slack: "invalid additional property: emoji" on a mrkdwn text, and alike.
+  const allowed = type === 'plain_text' ? PLAIN_TEXT_KEYS : MRKDWN_KEYS;
+  for (const key of Object.keys(text))
+    if (!allowed.has(key)) report(p, `invalid additional property: ${key}`);
   const value = text.text;
   if (typeof value !== 'string' || value.length === 0) {
     report(`${p}/text`, 'must be at least 1 characters');
@@ -419,6 +556,9 @@ function checkText(
   }
   checkLength(report, `${p}/text`, value, max);
 }
+
+const PLAIN_TEXT_KEYS = new Set(['type', 'text', 'emoji']);
+const MRKDWN_KEYS = new Set(['type', 'text', 'verbatim']);
 
 function checkLength(report: Report, p: string, value: string, max: number): void {
   if (value.length > max) report(p, `must be less than ${max + 1} characters`);

@@ -99,12 +99,12 @@ describe('validateBlocks: elements', () => {
     expect(pointers([{ type: 'actions', elements: [b] }])).toEqual(['/blocks/0/elements/0/style']);
   });
   it('an actions block holds 1 to 25 elements', () => {
-    const many = Array.from({ length: 26 }, () => button('b'));
+    const many = Array.from({ length: 26 }, (_, i) => ({ ...button('b'), action_id: `b${i}` }));
     expect(pointers([{ type: 'actions', elements: many.slice(0, 25) }])).toEqual([]);
     expect(pointers([{ type: 'actions', elements: many }])).toEqual(['/blocks/0/elements']);
     expect(pointers([{ type: 'actions', elements: [] }])).toEqual(['/blocks/0/elements']);
   });
-  it('static select: at most 100 options, option text 75 and value 75', () => {
+  it('static select: at most 100 options, option text 75 and value 150', () => {
     const opts = Array.from({ length: 101 }, (_, i) => option(`o${i}`, `v${i}`));
     const select = (options: unknown[]) => [
       { type: 'actions', elements: [{ type: 'static_select', action_id: 's', options }] },
@@ -114,7 +114,8 @@ describe('validateBlocks: elements', () => {
     expect(pointers(select([option('x'.repeat(76), 'v')]))).toEqual([
       '/blocks/0/elements/0/options/0/text/text',
     ]);
-    expect(pointers(select([option('t', 'v'.repeat(76))]))).toEqual([
+    expect(pointers(select([option('t', 'v'.repeat(150))]))).toEqual([]);
+    expect(pointers(select([option('t', 'v'.repeat(151))]))).toEqual([
       '/blocks/0/elements/0/options/0/value',
     ]);
   });
@@ -122,7 +123,7 @@ describe('validateBlocks: elements', () => {
     const el = {
       type: 'static_select',
       action_id: 's',
-      option_groups: [{ label: plain('g'), options: [option('t', 'v'.repeat(76))] }],
+      option_groups: [{ label: plain('g'), options: [option('t', 'v'.repeat(151))] }],
     };
     expect(pointers([{ type: 'actions', elements: [el] }])).toEqual([
       '/blocks/0/elements/0/option_groups/0/options/0/value',
@@ -260,5 +261,120 @@ describe('validateOptionsResponse: the answer to an options request', () => {
     expect(
       validateOptionsResponse({ options: [option('x'.repeat(76), 'v')] }).map((v) => v.pointer),
     ).toEqual(['/options/0/text/text']);
+  });
+});
+
+describe('validateBlocks: what Slack refuses that sopbot could send', () => {
+  const actions = (...elements: unknown[]) => [{ type: 'actions', elements }];
+  const select = (extra: Record<string, unknown>) => ({
+    type: 'static_select',
+    action_id: 's',
+    options: [option('One', '1'), option('Two', '2')],
+    ...extra,
+  });
+  it('action ids are unique within a block, not across blocks', () => {
+    // Slack: "`action_id` \"x\" already exists [json-pointer:/blocks/0/elements/1/action_id]".
+    expect(validateBlocks(actions(button('A'), button('B')), 'message')).toEqual([
+      { pointer: '/blocks/0/elements/1/action_id', message: '`action_id` "b" already exists' },
+    ]);
+    expect(pointers([...actions(button('A')), ...actions(button('B'))])).toEqual([]);
+  });
+  it('a mrkdwn text takes no emoji field, a plain_text one no verbatim field', () => {
+    expect(
+      validateBlocks([{ type: 'section', text: { ...md('*x*'), emoji: true } }], 'message'),
+    ).toEqual([{ pointer: '/blocks/0/text', message: 'invalid additional property: emoji' }]);
+    expect(pointers([{ type: 'header', text: { ...plain('x'), verbatim: true } }])).toEqual([
+      '/blocks/0/text',
+    ]);
+    expect(pointers([{ type: 'section', text: { ...md('x'), verbatim: true } }])).toEqual([]);
+    expect(pointers([{ type: 'header', text: { ...plain('x'), emoji: true } }])).toEqual([]);
+  });
+  it('select and overflow options are plain_text; radio and checkbox options may be mrkdwn', () => {
+    const mdOption = { text: md('*One*'), value: '1' };
+    expect(pointers(actions(select({ options: [mdOption] })))).toEqual([
+      '/blocks/0/elements/0/options/0/text/type',
+    ]);
+    expect(
+      pointers(
+        actions({ type: 'overflow', action_id: 'o', options: [mdOption, option('b', '2')] }),
+      ),
+    ).toEqual(['/blocks/0/elements/0/options/0/text/type']);
+    expect(pointers(actions({ type: 'checkboxes', action_id: 'c', options: [mdOption] }))).toEqual(
+      [],
+    );
+  });
+  it('an overflow menu holds 2 to 5 options', () => {
+    const overflow = (n: number) => ({
+      type: 'overflow',
+      action_id: 'o',
+      options: Array.from({ length: n }, (_, i) => option(`o${i}`, `v${i}`)),
+    });
+    expect(pointers(actions(overflow(1)))).toEqual(['/blocks/0/elements/0/options']);
+    expect(pointers(actions(overflow(2)))).toEqual([]);
+    expect(pointers(actions(overflow(5)))).toEqual([]);
+    expect(pointers(actions(overflow(6)))).toEqual(['/blocks/0/elements/0/options']);
+  });
+  it('an initial option is one of the options, text and value alike', () => {
+    expect(pointers(actions(select({ initial_option: option('Two', '2') })))).toEqual([]);
+    expect(pointers(actions(select({ initial_option: option('Three', '3') })))).toEqual([
+      '/blocks/0/elements/0/initial_option',
+    ]);
+    // The same value under another label is another option to Slack.
+    expect(pointers(actions(select({ initial_option: option('2', '2') })))).toEqual([
+      '/blocks/0/elements/0/initial_option',
+    ]);
+    const grouped = {
+      type: 'static_select',
+      action_id: 'g',
+      option_groups: [{ label: plain('G'), options: [option('One', '1')] }],
+      initial_option: option('One', '1'),
+    };
+    expect(pointers(actions(grouped))).toEqual([]);
+    const boxes = {
+      type: 'checkboxes',
+      action_id: 'c',
+      options: [option('One', '1')],
+      initial_options: [option('One', '1'), option('Two', '2')],
+    };
+    expect(pointers(actions(boxes))).toEqual(['/blocks/0/elements/0/initial_options/1']);
+    // An external select's initial option comes from no list.
+    const external = { type: 'external_select', action_id: 'e', initial_option: option('X', 'x') };
+    expect(pointers(actions(external))).toEqual([]);
+  });
+  it('text inputs only in input blocks; buttons and overflow menus never in one', () => {
+    const text = { type: 'plain_text_input', action_id: 't' };
+    expect(pointers(actions(text))).toEqual(['/blocks/0/elements/0/type']);
+    expect(pointers([{ type: 'section', text: md('x'), accessory: text }])).toEqual([
+      '/blocks/0/accessory/type',
+    ]);
+    const input = (element: unknown) => [{ type: 'input', label: plain('L'), element }];
+    expect(pointers(input(text), 'modal')).toEqual([]);
+    expect(pointers(input(button('B')), 'modal')).toEqual(['/blocks/0/element/type']);
+  });
+  it('a confirm dialog has a title (100), text (300), confirm and deny (30), in plain_text', () => {
+    const confirm = {
+      title: plain('t'.repeat(100)),
+      text: plain('x'.repeat(300)),
+      confirm: plain('c'.repeat(30)),
+      deny: plain('d'.repeat(30)),
+    };
+    const confirmed = (c: unknown) => actions({ ...button('B'), confirm: c });
+    expect(pointers(confirmed(confirm))).toEqual([]);
+    expect(
+      pointers(confirmed({ ...confirm, title: plain('t'.repeat(101)), deny: undefined })),
+    ).toEqual(['/blocks/0/elements/0/confirm/title/text', '/blocks/0/elements/0/confirm/deny']);
+    expect(pointers(confirmed({ ...confirm, text: md('*x*') }))).toEqual([
+      '/blocks/0/elements/0/confirm/text/type',
+    ]);
+  });
+  it("a datepicker's initial date is written YYYY-MM-DD; a text input's lengths are 0 to 3000", () => {
+    const input = (element: unknown) => [{ type: 'input', label: plain('L'), element }];
+    const date = (d: string) => input({ type: 'datepicker', action_id: 'd', initial_date: d });
+    expect(pointers(date('2027-01-14'), 'modal')).toEqual([]);
+    expect(pointers(date('14/01/2027'), 'modal')).toEqual(['/blocks/0/element/initial_date']);
+    const text = (max: number) =>
+      input({ type: 'plain_text_input', action_id: 't', max_length: max });
+    expect(pointers(text(3000), 'modal')).toEqual([]);
+    expect(pointers(text(3001), 'modal')).toEqual(['/blocks/0/element/max_length']);
   });
 });
