@@ -69,11 +69,16 @@ const postMessage: ApiMethod = (ctx) => {
   });
 };
 
+/** Slack lets a bot edit or delete only the messages it posted itself. */
+const postedByBot = (ctx: ApiContext, message: StoredMessage): boolean =>
+  message.bot_id === ctx.store.identity.botId;
+
 const update: ApiMethod = (ctx) => {
   const { store } = ctx;
   const named = namedMessage(ctx, 'ts');
   if (isAnswer(named)) return named;
   const { channel, ts, message } = named;
+  if (!postedByBot(ctx, message)) return fail('cant_update_message');
   const written = contentWithMetadata(ctx.args);
   if (isAnswer(written)) return written;
   const { content, meta } = written;
@@ -96,7 +101,9 @@ const postEphemeral: ApiMethod = ({ args, store }) => {
   if (!channel) return fail('channel_not_found');
   const user = str(args, 'user');
   if (user === undefined) return missing('user');
-  if (!store.users.has(user)) return fail('user_not_in_channel');
+  // A DM's only members are its person and the bot (other memberships are not modelled).
+  if (!store.users.has(user) || (channel.is_im && channel.user !== user))
+    return fail('user_not_in_channel');
   const content = messageContent(args);
   if (isAnswer(content)) return content;
   const threadTs = str(args, 'thread_ts');
@@ -114,6 +121,7 @@ const postEphemeral: ApiMethod = ({ args, store }) => {
 const del: ApiMethod = (ctx) => {
   const named = namedMessage(ctx, 'ts');
   if (isAnswer(named)) return named;
+  if (!postedByBot(ctx, named.message)) return fail('cant_delete_message');
   named.message.deleted = true;
   return ok({ channel: named.channel.id, ts: named.ts });
 };

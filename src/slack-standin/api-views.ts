@@ -96,6 +96,10 @@ const update: ApiMethod = (ctx) => {
   // A closed modal can no longer be updated.
   if (!stored || (stored.type === 'modal' && store.stackOwner(stored.id) === undefined))
     return fail('not_found');
+  if (str(view, 'type') !== stored.type)
+    return fail('invalid_arguments', [
+      `[ERROR] view.type must be '${stored.type}', the type of the view it updates [json-pointer:/view/type]`,
+    ]);
   const hash = str(ctx.args, 'hash');
   if (hash !== undefined && hash !== stored.hash) return fail('hash_conflict');
   stored.definition = view;

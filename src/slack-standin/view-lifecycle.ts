@@ -53,6 +53,8 @@ export function applyViewAck(
     const violations = validateView(view);
     if (!view || violations.length > 0)
       return { action: 'rejected', reason: formatViolations(violations).join('; ') };
+    if (str(view, 'type') !== 'modal')
+      return { action: 'rejected', reason: `response_action '${action}' takes a modal view` };
     if (action === 'update') {
       const stored = store.views.get(viewId);
       if (!stored) return { action: 'rejected', reason: `view ${viewId} is not open` };
