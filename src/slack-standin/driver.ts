@@ -7,7 +7,12 @@
 import { randomUUID } from 'node:crypto';
 import { manifestSlashCommands, slackCommandText } from './command-text.js';
 import { arr, isObject, type JsonObject, str } from './json.js';
-import { formatViolations, validateOptionsResponse } from './rules.js';
+import {
+  blocksTooLong,
+  formatViolations,
+  validateBlocks,
+  validateOptionsResponse,
+} from './rules.js';
 import type { Standin } from './server.js';
 import { manifestShortcuts } from './shortcuts.js';
 import { slackSignatureHeaders } from './signing.js';
@@ -93,7 +98,13 @@ export interface AckFailure {
   readonly kind: string;
   readonly status: number;
   readonly ackMs: number;
-  readonly reason: 'operation_timeout' | 'http_error';
+  /**
+   * operation_timeout: acked after 3 s; http_error: not a 200; invalid_command_response: a
+   * slash command's ack body Slack cannot show (its blocks break Block Kit's rules).
+   */
+  readonly reason: 'operation_timeout' | 'http_error' | 'invalid_command_response';
+  /** For invalid_command_response: what Slack finds wrong, as in `response_metadata.messages`. */
+  readonly messages?: readonly string[];
 }
 
 export interface CommandResult extends AckResult {
@@ -267,6 +278,25 @@ export function createDriver(opts: DriverOptions): Driver {
     if (!view) throw new Error(`driver: no view '${viewId}' in the stand-in`);
     return view;
   };
+  /**
+   * Slack shows a modal or a Home tab to one person only, and only while it is shown (an open
+   * modal, the latest Home tab published): nobody else can act in it, nor in a view gone.
+   */
+  const onlyTheirView = (view: { id: string; user: string; type: string }, user: string) => {
+    const owner = view.type === 'home' ? view.user : store.stackOwner(view.id);
+    if (owner === undefined) throw new Error(`driver: view '${view.id}' is not open`);
+    if (view.type === 'home' && store.homeViews.get(owner) !== view.id)
+      throw new Error(`driver: view '${view.id}' is no longer ${owner}'s Home tab`);
+    if (owner !== user)
+      throw new Error(
+        `driver: ${user} cannot act in view '${view.id}': Slack shows it to ${owner} only`,
+      );
+  };
+  /** A DM with the bot is seen by its person only: nobody else can click in it. */
+  const onlyTheirDm = (ch: { id: string; is_im: boolean; user?: string }, user: string) => {
+    if (ch.is_im && ch.user !== user)
+      throw new Error(`driver: ${user} cannot act in ${ch.id}: it is ${ch.user}'s DM with the bot`);
+  };
   const findElement = (
     blocks: unknown,
     actionId: string,
@@ -379,7 +409,8 @@ export function createDriver(opts: DriverOptions): Driver {
         text: o.text ?? '',
       });
       const result = await send(form('slash_command', fields), o);
-      if (result.status === 200) recordCommandAck(result.body, channelId, o.user);
+      // A late ack's body is never shown: Slack has told the user operation_timeout already.
+      if (result.ok) recordCommandAck(result.body, channelId, o.user, result.ackMs);
       return { ...result, triggerId, responseUrl };
     },
 
@@ -393,6 +424,7 @@ export function createDriver(opts: DriverOptions): Driver {
       const ch = store.resolveChannel(channel);
       const message = ch ? store.findMessage(ch.id, ts) : undefined;
       if (!ch || !message) throw new Error(`driver: no message ${channel}/${ts} to click`);
+      onlyTheirDm(ch, o.user);
       const responseUrl = standin.issueResponseUrl({ channel: ch.id, user: o.user, messageTs: ts });
       return click(ch, ts, message.blocks, actionId, o, {
         responseUrl,
@@ -425,6 +457,7 @@ export function createDriver(opts: DriverOptions): Driver {
       const ch = store.resolveChannel(channel);
       const message = ch ? store.findMessage(ch.id, ts) : undefined;
       if (!ch || !message) throw new Error(`driver: no message ${channel}/${ts}`);
+      onlyTheirDm(ch, o.user);
       const triggerId = standin.issueTrigger(o.user);
       const responseUrl = standin.issueResponseUrl({ channel: ch.id, user: o.user });
       const payload = {
@@ -447,6 +480,7 @@ export function createDriver(opts: DriverOptions): Driver {
 
     async selectOption(viewId, actionId, value, o) {
       const view = openView(viewId);
+      onlyTheirView(view, o.user);
       const blocks = Array.isArray(view.definition.blocks) ? view.definition.blocks : [];
       const l = findElement(blocks, actionId, `view ${viewId}`);
       if (l.blockType === 'input' && l.block.dispatch_action !== true)
@@ -488,6 +522,7 @@ export function createDriver(opts: DriverOptions): Driver {
 
     async suggest(viewId, actionId, query, o) {
       const view = openView(viewId);
+      onlyTheirView(view, o.user);
       const l = findElement(view.definition.blocks, actionId, `view ${viewId}`);
       const payload = {
         type: 'block_suggestion',
@@ -525,6 +560,7 @@ export function createDriver(opts: DriverOptions): Driver {
       if (owner === undefined)
         throw new Error(`driver: view '${viewId}' is not open; nothing to submit`);
       const user = o.user ?? owner;
+      onlyTheirView(view, user);
       const blocks = Array.isArray(view.definition.blocks) ? view.definition.blocks : [];
       const values = buildStateValues(blocks, o.values ?? {}, true, offeredIn(viewId));
       const triggerId = standin.issueTrigger(user);
@@ -543,10 +579,13 @@ export function createDriver(opts: DriverOptions): Driver {
       // As shown when submitted: the bot's answer may update the view in place.
       const shown = structuredClone(view.definition);
       const result = await send(interaction(payload), o);
+      // After 3 s Slack shows the person an error and ignores the ack: the modal stays as it was.
       const outcome: ViewOutcome =
-        result.status === 200
-          ? applyViewAck(store, user, viewId, result.body)
-          : { action: 'rejected', reason: `bot answered HTTP ${result.status}` };
+        result.status !== 200
+          ? { action: 'rejected', reason: `bot answered HTTP ${result.status}` }
+          : !result.ok
+            ? { action: 'rejected', reason: 'operation_timeout' }
+            : applyViewAck(store, user, viewId, result.body);
       actions.push({
         kind: 'submit',
         at: Date.now(),
@@ -561,6 +600,7 @@ export function createDriver(opts: DriverOptions): Driver {
     async closeView(viewId, o = {}) {
       const view = openView(viewId);
       const user = o.user ?? store.stackOwner(viewId) ?? view.user;
+      onlyTheirView(view, user);
       const payload = {
         type: 'view_closed',
         team,
@@ -625,12 +665,30 @@ export function createDriver(opts: DriverOptions): Driver {
     resend: (request, o) => send(request, o),
   };
 
-  /** Slack shows a slash command's non-empty ack body to the user (or channel). */
-  function recordCommandAck(body: unknown, channel: string, user: string): void {
+  /**
+   * Slack shows a slash command's non-empty ack body to the user (or channel), unless its
+   * blocks break the rules of a message: then the user sees only that the command failed.
+   */
+  function recordCommandAck(body: unknown, channel: string, user: string, ackMs: number): void {
     if (body === '' || body === undefined) return;
     const msg: JsonObject = isObject(body) ? body : { text: String(body) };
     const text = str(msg, 'text') ?? '';
     const blocks = Array.isArray(msg.blocks) ? msg.blocks : undefined;
+    const violations = formatViolations(
+      msg.blocks === undefined ? [] : validateBlocks(msg.blocks, 'message'),
+    );
+    if (violations.length === 0 && blocks !== undefined && blocksTooLong(blocks))
+      violations.push('[ERROR] blocks are too long for one message [json-pointer:/blocks]');
+    if (violations.length > 0) {
+      failures.push({
+        kind: 'slash_command',
+        status: 200,
+        ackMs,
+        reason: 'invalid_command_response',
+        messages: violations,
+      });
+      return;
+    }
     if (str(msg, 'response_type') === 'in_channel')
       store.addMessage({ channel, text, ...(blocks ? { blocks } : {}), source: 'ack' });
     else store.addEphemeral({ channel, user, text, ...(blocks ? { blocks } : {}), source: 'ack' });

@@ -170,8 +170,23 @@ export function elementState(
         throw new Error(`${l.blockId}.${l.actionId}: '${value}' is not a number`);
       return { type, value };
     }
+    case 'button': {
+      // A click sends the button's own value, whatever the person had in mind.
+      const own = str(l.element, 'value');
+      if (v !== undefined && v !== null && v !== own)
+        throw new Error(
+          `${l.blockId}.${l.actionId}: a click sends the button's value '${own ?? ''}', not '${String(v)}'`,
+        );
+      return {
+        type,
+        text: l.element.text,
+        ...(own !== undefined ? { value: own } : {}),
+        ...(l.element.style !== undefined ? { style: l.element.style } : {}),
+      };
+    }
     case 'static_select':
     case 'external_select':
+    case 'overflow':
     case 'radio_buttons': {
       const value = one(l, v ?? null);
       const initial = obj(l.element, 'initial_option') ?? null;

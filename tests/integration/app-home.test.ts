@@ -136,7 +136,7 @@ async function click(home: StoredView, user: string, actionId: string): Promise<
   if (actionId === NO_CHANGE) {
     const n = standin.callsTo('chat.postMessage').length;
     const published = standin.callsTo('views.publish').length;
-    await driver.selectOption(home.id, actionId, '', { user });
+    await driver.selectOption(home.id, actionId, null, { user });
     const dm = await waitFor(() =>
       standin
         .callsTo('chat.postMessage')
@@ -153,7 +153,7 @@ async function click(home: StoredView, user: string, actionId: string): Promise<
     return String(dm.args.text);
   }
   const before = new Set(standin.openViews(user).map((v) => v.id));
-  await driver.selectOption(home.id, actionId, '', { user });
+  await driver.selectOption(home.id, actionId, null, { user });
   const form = await waitFor(() => {
     const v = standin.openViews(user).find((o) => !before.has(o.id));
     const callback = v?.definition.callback_id;

@@ -138,12 +138,35 @@ describe('vote settings, quorum and the chair prompt', () => {
     const prompt = standin
       .messagesIn(`D_${EXEC1}`)
       .find((m) => JSON.stringify(m.blocks ?? []).includes('decision_open'))!;
-    // The button asks the modal's own policy row, decision.record (executives, admins, and
-    // the chair): operations are refused, another executive gets the form.
-    await h.driver.clickButton(`D_${EXEC1}`, prompt.ts, 'decision_open', { user: OPS });
-    await ephemeralWith(OPS, 'Only executives, admins or the chair of the vote record decisions.');
+    // The prompt is in the chair's DM, which only the chair sees; the same button is on the
+    // App Home of whoever may record the decision. It asks the modal's own policy row,
+    // decision.record (executives, admins, and the chair): a member whose Home was drawn
+    // while an executive, and who is one no more, is refused (in a DM: a Home click has no
+    // channel); another executive gets the form.
+    const homeButton = (user: string) =>
+      waitFor(() => {
+        const home = standin.homeView(user);
+        return home && JSON.stringify(home.definition).includes('decision_open') ? home : null;
+      });
+    const openHome = (user: string) =>
+      h.driver.event({ type: 'app_home_opened', user, channel: `D_${user}`, tab: 'home' });
+    await asks(ADMIN, `role <@${OPS}|ops> exec`, 'is now *Executive*');
+    await openHome(OPS);
+    const staleHome = await homeButton(OPS);
+    await asks(ADMIN, `role <@${OPS}|ops> ops`, 'is now *Operations*');
+    await h.driver.selectOption(staleHome.id, 'decision_open', null, { user: OPS });
+    await waitFor(() =>
+      standin
+        .messagesIn(`D_${OPS}`)
+        .find((m) =>
+          m.text.includes('Only executives, admins or the chair of the vote record decisions.'),
+        ),
+    );
     expect(standin.openViews(OPS)).toHaveLength(0);
-    await h.driver.clickButton(`D_${EXEC1}`, prompt.ts, 'decision_open', { user: EXEC2 });
+    await openHome(EXEC2);
+    await h.driver.selectOption((await homeButton(EXEC2)).id, 'decision_open', null, {
+      user: EXEC2,
+    });
     const exec2Modal = await waitFor(() => standin.openViews(EXEC2).at(-1));
     expect(exec2Modal.definition.callback_id).toBe('decision_submit');
     await h.driver.clickButton(`D_${EXEC1}`, prompt.ts, 'decision_open', { user: EXEC1 });

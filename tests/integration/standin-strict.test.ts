@@ -131,4 +131,100 @@ describe('views', () => {
       reason: "response_action 'update' takes a modal view",
     });
   });
+
+  it('an ack after 3 s is not applied: the modal stays as it was (operation_timeout)', async () => {
+    const ack = await driver.command('/boom', { user: 'U_ALICE', channel: 'C_GENERAL' });
+    const opened = await client.views.open({ trigger_id: ack.triggerId, view: modal('One') });
+    answer = { body: { response_action: 'update', view: modal('Two') }, delayMs: 3200 };
+    const submitted = await driver.submitView(opened.view!.id!, { user: 'U_ALICE' });
+    expect(submitted.status).toBe(200);
+    expect(submitted.outcome).toEqual({ action: 'rejected', reason: 'operation_timeout' });
+    const open = standin.openViews('U_ALICE');
+    expect(open.map((v) => v.definition.title)).toEqual([plain('One')]);
+  });
+});
+
+describe('slash command acks', () => {
+  it('an ack body whose blocks Slack refuses is not shown: invalid_command_response', async () => {
+    answer = {
+      body: { text: 'hi', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '' } }] },
+      delayMs: 0,
+    };
+    const ack = await driver.command('/boom', { user: 'U_ALICE', channel: 'C_GENERAL' });
+    expect(ack.ok).toBe(true);
+    expect(standin.ephemeralsFor('U_ALICE')).toEqual([]);
+    expect(driver.failures.at(-1)).toMatchObject({
+      kind: 'slash_command',
+      reason: 'invalid_command_response',
+      messages: ['[ERROR] must be at least 1 characters [json-pointer:/blocks/0/text/text]'],
+    });
+    // A body Slack can show is shown.
+    answer = { body: { text: 'hello', blocks: [section('hello')] }, delayMs: 0 };
+    await driver.command('/boom', { user: 'U_ALICE', channel: 'C_GENERAL' });
+    expect(standin.ephemeralsFor('U_ALICE').map((e) => e.text)).toEqual(['hello']);
+  });
+
+  it('an ack body that comes after 3 s is not shown', async () => {
+    answer = { body: { text: 'too late' }, delayMs: 3200 };
+    const ack = await driver.command('/boom', { user: 'U_ALICE', channel: 'C_GENERAL' });
+    expect(ack.ok).toBe(false);
+    expect(standin.ephemeralsFor('U_ALICE')).toEqual([]);
+    expect(driver.failures.at(-1)?.reason).toBe('operation_timeout');
+  });
+});
+
+describe('what people can reach', () => {
+  it("nobody clicks in another person's DM with the bot, nor in their modal or Home tab", async () => {
+    const button = { type: 'button' as const, action_id: 'ok', text: plain('OK') };
+    const dm = await client.chat.postMessage({
+      channel: 'U_BOB',
+      text: 'for Bob',
+      blocks: [{ type: 'actions', elements: [button] }],
+    });
+    await expect(
+      driver.clickButton(dm.channel!, dm.ts!, 'ok', { user: 'U_ALICE' }),
+    ).rejects.toThrow("U_ALICE cannot act in D_U_BOB: it is U_BOB's DM with the bot");
+    const click = await driver.clickButton(dm.channel!, dm.ts!, 'ok', { user: 'U_BOB' });
+    expect(click.status).toBe(200);
+
+    const ack = await driver.command('/boom', { user: 'U_BOB', channel: 'C_GENERAL' });
+    const opened = await client.views.open({ trigger_id: ack.triggerId, view: modal('Bob') });
+    const viewId = opened.view!.id!;
+    await expect(driver.submitView(viewId, { user: 'U_ALICE' })).rejects.toThrow(
+      /U_ALICE cannot act in view .*: Slack shows it to U_BOB only/,
+    );
+    await client.views.publish({
+      user_id: 'U_BOB',
+      view: { type: 'home', blocks: [{ type: 'actions', elements: [button] }] },
+    });
+    const home = standin.homeView('U_BOB')!;
+    await expect(driver.selectOption(home.id, 'ok', null, { user: 'U_ALICE' })).rejects.toThrow(
+      /Slack shows it to U_BOB only/,
+    );
+    expect((await driver.selectOption(home.id, 'ok', null, { user: 'U_BOB' })).status).toBe(200);
+  });
+});
+
+describe('what a click sends', () => {
+  it("a button clicked in a Home tab sends the button's own value, never another", async () => {
+    const button = {
+      type: 'button' as const,
+      action_id: 'done',
+      text: plain('Done'),
+      value: '41',
+    };
+    await client.views.publish({
+      user_id: 'U_BOB',
+      view: { type: 'home', blocks: [{ type: 'actions', elements: [button] }] },
+    });
+    const home = standin.homeView('U_BOB')!;
+    await expect(driver.selectOption(home.id, 'done', '42', { user: 'U_BOB' })).rejects.toThrow(
+      "a click sends the button's value '41', not '42'",
+    );
+    const click = await driver.selectOption(home.id, 'done', null, { user: 'U_BOB' });
+    const payload = JSON.parse(new URLSearchParams(click.request.body).get('payload') ?? '{}') as {
+      actions: { value?: string; type: string }[];
+    };
+    expect(payload.actions[0]).toMatchObject({ type: 'button', value: '41' });
+  });
 });
