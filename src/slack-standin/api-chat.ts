@@ -29,6 +29,19 @@ function contentWithMetadata(
   return { content, meta };
 }
 
+/**
+ * The conversation a call about a posted message names. Only chat.postMessage (and the calls
+ * that post) may name a person to reach their DM; to edit, delete, link or react, Slack wants
+ * the DM's own id (D…): a user id there is channel_not_found.
+ */
+function existingConversation(
+  store: ApiContext['store'],
+  ref: string | undefined,
+): ChannelRecord | undefined {
+  if (ref !== undefined && store.users.has(ref)) return undefined;
+  return store.resolveChannel(ref);
+}
+
 /** The message a call names by `channel` and the timestamp in `tsField`, or why not. */
 function namedMessage(
   { args, store }: ApiContext,
@@ -36,7 +49,7 @@ function namedMessage(
 ):
   | { readonly channel: ChannelRecord; readonly ts: string; readonly message: StoredMessage }
   | ApiAnswer {
-  const channel = store.resolveChannel(str(args, 'channel'));
+  const channel = existingConversation(store, str(args, 'channel'));
   if (!channel) return fail('channel_not_found');
   const ts = str(args, tsField);
   if (ts === undefined) return missing(tsField);
@@ -169,7 +182,7 @@ const scheduleMessage: ApiMethod = (ctx: ApiContext) => {
 };
 
 const reactionsAdd: ApiMethod = ({ args, store }) => {
-  const channel = store.resolveChannel(str(args, 'channel'));
+  const channel = existingConversation(store, str(args, 'channel'));
   if (!channel) return fail('channel_not_found');
   const name = str(args, 'name');
   if (!name) return fail('invalid_name');

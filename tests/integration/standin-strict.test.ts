@@ -79,6 +79,17 @@ describe('messages a bot may not touch', () => {
     expect(standin.messagesIn('C_DEMAND').map((m) => m.text)).toEqual(['typed by Alice']);
   });
 
+  it("a DM is edited by its D id: Bob's user id names no conversation to chat.update (channel_not_found)", async () => {
+    const posted = await client.chat.postMessage({ channel: 'U_BOB', text: 'for Bob' });
+    expect(posted.channel).toBe('D_U_BOB');
+    const byUser = client.chat.update({ channel: 'U_BOB', ts: posted.ts!, text: 'edited' });
+    expect(await slackFailure(byUser)).toMatchObject({ error: 'channel_not_found' });
+    const byUserDelete = client.chat.delete({ channel: 'U_BOB', ts: posted.ts! });
+    expect(await slackFailure(byUserDelete)).toMatchObject({ error: 'channel_not_found' });
+    await client.chat.update({ channel: 'D_U_BOB', ts: posted.ts!, text: 'edited' });
+    expect(standin.messagesIn('D_U_BOB').map((m) => m.text)).toEqual(['edited']);
+  });
+
   it("an ephemeral in Bob's DM with the bot reaches Bob only (user_not_in_channel for Alice)", async () => {
     const toAlice = client.chat.postEphemeral({ channel: 'D_U_BOB', user: 'U_ALICE', text: 'x' });
     expect(await slackFailure(toAlice)).toMatchObject({ error: 'user_not_in_channel' });
