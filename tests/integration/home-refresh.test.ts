@@ -86,7 +86,7 @@ describe('App Home after a form sent from it', () => {
     expect(home.text).toContain(owed);
 
     const form = await formOpened(REP, 'forecast_submit', () =>
-      driver.selectOption(home.id, 'home_open_forecast', '', { user: REP }),
+      driver.selectOption(home.id, 'home_open_forecast', null, { user: REP }),
     );
     const before = publishes(REP);
     const sent = await driver.submitView(form.id, {
