@@ -102,7 +102,9 @@ export async function insertCapacityUpdates(
 export interface ResourceActivity {
   readonly resource: string;
   readonly updates: number;
+  /** The change summed over the updates' months, in the resource's `unit`. */
   readonly net: number;
+  readonly unit: string;
 }
 
 /** Per resource: open updates in a cycle and the net capacity change they make. */
@@ -112,6 +114,7 @@ export async function capacityActivity(db: Db, cycleId: number): Promise<Resourc
     .innerJoin('resources', 'resources.id', 'capacity_updates.resource_id')
     .select((eb) => [
       'resources.code',
+      'resources.unit',
       eb.fn.countAll<string>().as('n'),
       sql<number>`coalesce(sum(capacity_updates.after_value - capacity_updates.before_value), 0)`.as(
         'net',
@@ -119,10 +122,15 @@ export async function capacityActivity(db: Db, cycleId: number): Promise<Resourc
     ])
     .where('capacity_updates.cycle_id', '=', cycleId)
     .where('capacity_updates.status', '=', 'open')
-    .groupBy('resources.code')
+    .groupBy(['resources.code', 'resources.unit'])
     .orderBy('resources.code')
     .execute();
-  return rows.map((r) => ({ resource: r.code, updates: Number(r.n), net: Number(r.net) }));
+  return rows.map((r) => ({
+    resource: r.code,
+    updates: Number(r.n),
+    net: Number(r.net),
+    unit: r.unit,
+  }));
 }
 
 /** Capacity updates with their resource (for its code). */

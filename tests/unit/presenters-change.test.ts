@@ -218,17 +218,27 @@ describe('change presenters', () => {
       resource: longCode('LINE', i + 1),
       updates: 2,
       net: 150,
+      unit: 'hours',
     }));
     const text = sectionText(supplySummaryBlocks('2027-01', activity));
-    // By hand: no head; a line "• *<64>*: 2 open updates, net +150" is 3 + 64 + 3 + 24 = 94
-    // chars; the "more" line "_…and NN more resources._" is 25, with its "\n" 26. k lines fit
-    // when 94k + (k − 1) + 26 ≤ 3000, i.e. 95k ≤ 2975: k = 31, so 29 more; length
-    // 31 × 94 + 30 + 26 = 2970.
-    expect(text).toHaveLength(2970);
-    expect(text.endsWith('…and 29 more resources._')).toBe(true);
+    // By hand: no head; a line "• *<64>*: 2 open updates, net +150 hours" is 3 + 64 + 3 + 30 =
+    // 100 chars; the "more" line "_…and NN more resources._" is 25, with its "\n" 26. k lines
+    // fit when 100k + (k − 1) + 26 ≤ 3000, i.e. 101k ≤ 2975: k = 29, so 31 more; length
+    // 29 × 100 + 28 + 26 = 2954.
+    expect(text).toHaveLength(2954);
+    expect(text.endsWith('…and 31 more resources._')).toBe(true);
     const shown = text.split('\n').filter((l) => l.startsWith('• '));
-    expect(shown).toHaveLength(31);
-    expect(shown.every((l) => l.endsWith(': 2 open updates, net +150'))).toBe(true);
+    expect(shown).toHaveLength(29);
+    expect(shown.every((l) => l.endsWith(': 2 open updates, net +150 hours'))).toBe(true);
+  });
+
+  it('the supply summary writes a cut with its unit and a minus sign', () => {
+    const text = sectionText(
+      supplySummaryBlocks('2027-01', [
+        { resource: 'LINE-2', updates: 2, net: -325, unit: 'hours' },
+      ]),
+    );
+    expect(text).toBe('• *LINE-2*: 2 open updates, net −325 hours');
   });
 
   it('help lists every subcommand usage', () => {

@@ -152,7 +152,7 @@ export function supplySummaryBlocks(
 ): types.KnownBlock[] {
   const rows = activity.map(
     (a) =>
-      `• *${esc(a.resource)}*: ${a.updates} open update${a.updates === 1 ? '' : 's'}, net ${a.net >= 0 ? '+' : '-'}${fmtQty(Math.abs(a.net))}`,
+      `• *${esc(a.resource)}*: ${a.updates} open update${a.updates === 1 ? '' : 's'}, net ${a.net >= 0 ? '+' : '−'}${fmtQty(Math.abs(a.net))} ${esc(a.unit)}`,
   );
   return [
     { type: 'header', text: plain(clip(`Supply review ${cycleMonth}: capacity updates`, 150)) },
