@@ -15,7 +15,7 @@ import {
   replacedRunDecisionNotice,
   replacedRunNotice,
 } from '../core/vote.js';
-import { ledgerEntry, postMessageOnce, refusedAs } from '../slack/post-ledger.js';
+import { ledgerEntry, postMessageOnce, refusedAs, sendEach } from '../slack/post-ledger.js';
 import { actionDm } from '../slack/presenters/actions.js';
 import { type Adoption, decisionLogMessage } from '../slack/presenters/decision.js';
 import { packMessage } from '../slack/presenters/pack.js';
@@ -135,7 +135,9 @@ export async function postPack(
  * Post the decision log of `decisionId` in the executive channel, threaded under the vote
  * message (or the pack) when there is one; then DM each action's owner. The
  * `decision-publish` job calls it; every post is keyed, so calling it again sends nothing
- * twice.
+ * twice. Slack refusing one of them for good (the bot removed from the channel, an owner who
+ * left) stops none of the others: once all were tried, an UndeliveredError names each
+ * refused (sendEach).
  */
 export async function publishDecision(
   slack: WebClient,
@@ -148,8 +150,8 @@ export async function publishDecision(
   let channel = settings.exec_channel;
   let threadTs: string | undefined;
   let vote: Adoption['vote'] = null;
-  if (row.poll_id) {
-    const view = await refreshPollMessage(slack, db, row.poll_id);
+  const view = row.poll_id ? await getPollView(db, row.poll_id) : null;
+  if (view) {
     if (entry) {
       vote = decisionVoteOf(
         view.tally,
@@ -167,17 +169,28 @@ export async function publishDecision(
     const pack = await ledgerEntry(db, `pack:${row.cycle_id}`);
     if (pack?.ts && pack.channel === channel) threadTs = pack.ts;
   }
+  const steps: { readonly to: string; readonly send: () => Promise<unknown> }[] = [];
+  if (view)
+    steps.push({
+      to: view.poll.channel_id ?? '',
+      send: () => refreshPollMessage(slack, db, view.poll.id),
+    });
   if (entry && channel) {
     const key = `decision:${decisionId}:log`;
-    await postOnce(
-      slack,
-      db,
-      key,
-      channel,
-      decisionLogMessage(entry, { vote, timezone: settings.timezone }),
-      threadTs,
-    );
+    const log = decisionLogMessage(entry, { vote, timezone: settings.timezone });
+    steps.push({ to: channel, send: () => postOnce(slack, db, key, channel, log, threadTs) });
   }
-  await notifyOwners(slack, db, entry?.actions ?? [], (a) => actionDm(a, 'assigned'));
+  // Each owner's DM, whether or not the channel took the posts above (an UndeliveredError of
+  // its own names the owners Slack refused).
+  const actions = entry?.actions ?? [];
+  steps.push({
+    to: '',
+    send: () => notifyOwners(slack, db, actions, (a) => actionDm(a, 'assigned')),
+  });
+  await sendEach(
+    steps,
+    (s) => s.to,
+    (s) => s.send().then(() => undefined),
+  );
   return entry !== undefined;
 }

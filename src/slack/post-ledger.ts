@@ -506,7 +506,8 @@ export class UndeliveredError extends SopError {
  * `send` for each of `items` (one message each, to `to(item)`), in order: one that Slack
  * refuses for good (permanentRefusal: a person who left, a channel the bot was removed from)
  * does not stop the others. Once all were tried, an UndeliveredError names each refused one
- * (its cause: the first refusal); any other failure is thrown at once, as `send` threw it.
+ * (an item whose `send` threw an UndeliveredError, each of its refusals; its cause: the first
+ * refusal); any other failure is thrown at once, as `send` threw it.
  */
 export async function sendEach<T>(
   items: readonly T[],
@@ -521,7 +522,9 @@ export async function sendEach<T>(
     } catch (err) {
       const error = permanentRefusal(err);
       if (!error) throw err;
-      refusals.push({ to: to(item), error, key: refusalsOf(err)[0]?.key ?? null });
+      // An item that sends several (its own sendEach) names each of its refusals.
+      if (err instanceof UndeliveredError) refusals.push(...err.refusals);
+      else refusals.push({ to: to(item), error, key: refusalsOf(err)[0]?.key ?? null });
       first ??= err;
     }
   }

@@ -170,6 +170,58 @@ describe('a deactivated person among several', () => {
   });
 });
 
+describe('the bot removed from the executive channel as a decision is published', () => {
+  it("the decision log is refused, the owners' DMs still go out, and the job names the channel once", async () => {
+    // The bot was removed from #sop-exec: Slack refuses the decision log there. That stopped
+    // the job before the owners' DMs, so nobody heard they own an action, and the admins were
+    // told only of the log.
+    standin.failNext('chat.postMessage', { error: 'not_in_channel', channel: 'C_EXEC' });
+    await db.updateTable('cycles').set({ phase: 'executive' }).where('id', '=', cycleId).execute();
+    const owners = [REP1, REP3];
+    const rec = await recordDecision(
+      { db, queue: h.queues, clock },
+      {
+        cycleId,
+        pollId: null,
+        scenarioId: centralId,
+        rationale: 'Channel gone',
+        decidedBy: EXEC,
+        requestKey: 'refusals-exec-channel',
+        // A decision recorded again supersedes the earlier one, and says why.
+        supersedeReason: 'The channel test records its own decision',
+        actions: owners.map((owner) => ({
+          owner,
+          description: `Follow-up of ${owner}`,
+          dueDate: '2027-03-21',
+        })),
+      },
+    );
+    const job = await settled('posts', jobId('decision-publish', { decisionId: rec.decision.id }));
+    expect(
+      standin.messagesIn('C_EXEC').filter((m) => m.text.includes('Channel gone')),
+    ).toHaveLength(0);
+    for (const owner of owners)
+      expect(dms(owner).filter((m) => m.text.includes(`Follow-up of ${owner}`))).toHaveLength(1);
+    expect(await job.getState()).toBe('failed');
+    expect(job.attemptsMade).toBe(1);
+    expect(job.failedReason).toContain('C_EXEC (not_in_channel)');
+    expect(errorsOf(job.id!)).toHaveLength(1);
+    // Recorded under the log's own key, so the admins' DM names it.
+    const refused = await db
+      .selectFrom('slack_refusals')
+      .select(['conversation', 'post_key', 'reason'])
+      .where('post_key', '=', `decision:${rec.decision.id}:log`)
+      .execute();
+    expect(refused).toEqual([
+      {
+        conversation: 'C_EXEC',
+        post_key: `decision:${rec.decision.id}:log`,
+        reason: 'not_in_channel',
+      },
+    ]);
+  });
+});
+
 describe('a rolled-up S&OE check', () => {
   it("each owner's DM goes out but the deactivated one's, after the supply channel's post and its thread", async () => {
     standin.failNext('chat.postMessage', {
