@@ -246,28 +246,36 @@ export async function publishDeviation(deps: ExecutionDeps, deviationId: string)
   // Reminder jobs have deterministic ids: enqueuing them again adds nothing.
   await scheduleActionReminders(deps, action);
   const { supply_channel } = await getSettings(deps.db);
+  const message = deviationMessage({
+    id: d.id,
+    kind: d.kind,
+    week: d.week,
+    summary: d.summary,
+    comment: d.comment,
+    owner: action.owner,
+    due: action.due_date,
+    actionId: action.id,
+    frozenBreak: d.frozen_break,
+    reportedBy: d.reported_by,
+  });
+  // The channel's post, then the owner's DM: Slack refusing one for good (the bot removed from
+  // the supply channel, an owner who left) stops neither; once both were tried, an
+  // UndeliveredError names each refused (sendEach).
+  const steps: { readonly to: string; readonly send: () => Promise<unknown> }[] = [];
   if (supply_channel)
-    await postOnce(
-      deps.slack,
-      deps.db,
-      `deviation:${d.id}`,
-      supply_channel,
-      deviationMessage({
-        id: d.id,
-        kind: d.kind,
-        week: d.week,
-        summary: d.summary,
-        comment: d.comment,
-        owner: action.owner,
-        due: action.due_date,
-        actionId: action.id,
-        frozenBreak: d.frozen_break,
-        reportedBy: d.reported_by,
-      }),
-    );
-  // The owner's DM last: an owner Slack refuses for good (who left) fails the job, and the
-  // channel has the deviation by then.
-  await notifyOwners(deps.slack, deps.db, [action], (a) => actionDm(a, 'assigned'));
+    steps.push({
+      to: supply_channel,
+      send: () => postOnce(deps.slack, deps.db, `deviation:${d.id}`, supply_channel, message),
+    });
+  steps.push({
+    to: '',
+    send: () => notifyOwners(deps.slack, deps.db, [action], (a) => actionDm(a, 'assigned')),
+  });
+  await sendEach(
+    steps,
+    (st) => st.to,
+    (st) => st.send().then(() => undefined),
+  );
 }
 
 const rollupSchema = z.object({

@@ -12,6 +12,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import { type JobInput, type JobName, jobId, type QueueName } from '../../jobs/contracts.js';
 import { recordDecision } from '../../src/services/decisions.js';
+import { reportDeviation } from '../../src/services/execution.js';
+import { deliverJobs } from '../../src/services/outbox.js';
 import type { Standin } from '../../src/slack-standin/index.js';
 import { insertCycle } from '../helpers/db.js';
 import {
@@ -264,6 +266,39 @@ describe('a rolled-up S&OE check', () => {
     expect((await ledger(`deviation-rollup:${check}:owner:${OPS2}`))?.ts ?? null).toBeNull();
     expect(job.attemptsMade).toBe(1);
     expect(job.failedReason).toContain(`<@${OPS2}> (account_inactive)`);
+    expect(errorsOf(job.id!)).toHaveLength(1);
+  });
+});
+
+describe('a deviation reported while the bot is out of the supply channel', () => {
+  it('its owner still gets the DM; the job fails once, naming the channel', async () => {
+    standin.failNext('chat.postMessage', {
+      error: 'not_in_channel',
+      channel: 'C_SUPPLY',
+      times: 10,
+    });
+    const reported = await reportDeviation(
+      { db, queue: h.queues, clock },
+      {
+        kind: 'production_stop',
+        code: 'LINE-1',
+        day: '2027-03-02',
+        expected: 500,
+        actual: 300,
+        comment: 'Gearbox failure',
+        reportedBy: OPS1,
+        requestKey: 'refusals-deviation',
+      },
+    );
+    if (!reported) throw new Error('the deviation was not recorded');
+    await deliverJobs(db, h.queues, { ids: [reported.publishRequest] });
+    const job = await settled('posts', jobId('deviation-publish', { deviationId: reported.id }));
+    // The owner's DM: one, with the action, although the channel refused the deviation's post.
+    expect(dms(OPS1).filter((m) => m.text.includes('Production stop on LINE-1'))).toHaveLength(1);
+    expect(standin.messagesIn('C_SUPPLY').some((m) => m.text.includes('LINE-1'))).toBe(false);
+    expect(await job.getState()).toBe('failed');
+    expect(job.attemptsMade).toBe(1);
+    expect(job.failedReason).toContain('C_SUPPLY (not_in_channel)');
     expect(errorsOf(job.id!)).toHaveLength(1);
   });
 });
