@@ -289,7 +289,8 @@ const PRESENTERS: Readonly<Record<string, (evil: string) => unknown>> = {
     demandSummaryBlocks('2027-01', [
       { family: e, adjustments: 1, authors: 1, flagged: 0, carried: 0 },
     ]),
-  supplySummaryBlocks: (e) => supplySummaryBlocks('2027-01', [{ resource: e, updates: 1, net: 5, unit: e }]),
+  supplySummaryBlocks: (e) =>
+    supplySummaryBlocks('2027-01', [{ resource: e, updates: 1, net: 5, unit: e }]),
   demandBlocks: (e) => demandBlocks({ code: e, name: e }, []),
   actionDm: (e) =>
     ['assigned', 'before', 'due', 'overdue'].map((k) => actionDm(action(e), k as 'due')),
