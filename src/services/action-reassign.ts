@@ -21,7 +21,7 @@ import type { ActionRow } from '../../db/schema.js';
 import { can, rolesFor } from '../core/policy.js';
 import type { CycleDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
-import { permanentRefusal } from '../slack/post-ledger.js';
+import { permanentRefusal, slackError } from '../slack/post-ledger.js';
 import { type Handover, handedOverDm, handedToYouDm } from '../slack/presenters/actions.js';
 import { getAction } from './actions.js';
 import { type Member, ROLE_LABEL } from './members.js';
@@ -30,10 +30,6 @@ import { dmOnce } from './reminders.js';
 
 /** The part of WebClient used here: `users.info` (scope `users:read`), `conversations.open`, `chat.postMessage`. */
 type Slack = Parameters<typeof dmOnce>[0];
-
-/** Slack's error code of a failed call, if it is one. */
-const slackCode = (err: unknown): string | undefined =>
-  (err as { data?: { error?: unknown } } | null)?.data?.error as string | undefined;
 
 /**
  * Why Slack's `user` cannot own an action, as a sentence naming what to fix; null when they
@@ -45,7 +41,7 @@ async function notAnOwner(slack: Slack, user: string): Promise<string | null> {
   try {
     info = (await slack.users.info({ user })).user;
   } catch (err) {
-    if (slackCode(err) === 'user_not_found')
+    if (slackError(err) === 'user_not_found')
       return `Slack knows no person \`${user}\` in this workspace; mention someone who is in it.`;
     throw err;
   }

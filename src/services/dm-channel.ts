@@ -12,6 +12,7 @@
  */
 import type { Db } from '../../db/connect.js';
 import { forgetDmChannel, storeDmChannel, storedDmChannel } from '../../db/queries/dm-channels.js';
+import { slackError } from '../slack/post-ledger.js';
 
 /** The part of WebClient used here. */
 export interface DmOpenClient {
@@ -57,11 +58,6 @@ export function dmChannel(slack: DmOpenClient, db: Db, user: string): Promise<st
     if (cache.get(user) === p) cache.delete(user);
   });
   return p;
-}
-
-function slackError(err: unknown): string | null {
-  const data = (err as { data?: { error?: unknown } } | null)?.data;
-  return typeof data?.error === 'string' ? data.error : null;
 }
 
 /**

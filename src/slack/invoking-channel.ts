@@ -7,7 +7,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
 import { inDm } from '../services/dm-channel.js';
-import { type MessagePost, postMessageOnce } from './post-ledger.js';
+import { type MessagePost, postMessageOnce, slackError } from './post-ledger.js';
 
 /** Slack's answers for a conversation the bot cannot post in. */
 const UNREACHABLE = new Set([
@@ -18,15 +18,10 @@ const UNREACHABLE = new Set([
   'access_denied',
 ]);
 
-function slackError(err: unknown): string | null {
-  const data = (err as { data?: { error?: unknown } } | null)?.data;
-  return typeof data?.error === 'string' ? data.error : null;
-}
-
 /** Slack's answer when `err` says the bot cannot post in that conversation, else null. */
 function unreachable(err: unknown): string | null {
   const code = slackError(err);
-  return code !== null && UNREACHABLE.has(code) ? code : null;
+  return code !== undefined && UNREACHABLE.has(code) ? code : null;
 }
 
 export interface PostedWhere {

@@ -147,7 +147,8 @@ async function shareTs(slack: WebClient, fileId: string, channel: string): Promi
   return null;
 }
 
-function slackError(err: unknown): string | undefined {
+/** Slack's error code of a failed Web API call (`data.error`), if it is one. */
+export function slackError(err: unknown): string | undefined {
   const data = (err as { data?: { error?: unknown } } | null)?.data;
   return typeof data?.error === 'string' ? data.error : undefined;
 }
