@@ -3,7 +3,7 @@
  * action to someone else with `/sop actions reassign`. Expected sentences written by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { personFix } from '../../src/slack/presenters/undelivered.js';
+import { describePost, personFix } from '../../src/slack/presenters/undelivered.js';
 
 describe('personFix for an owner who left', () => {
   it('one action: the command to give it, with its number', () => {
@@ -45,6 +45,18 @@ describe('personFix for an owner who left', () => {
       }),
     ).toBe(
       'if <@U_OTTO> has left, give their part to someone else. They are Sales for FAM-1, FAM-2: `/sop role @someone sales`, then `/sop families @someone FAM-1 FAM-2`, and clear theirs with `/sop families <@U_OTTO> none`, so they are not asked for forecast input again.',
+    );
+  });
+});
+
+describe('describePost', () => {
+  it("names an admins' notice that was itself refused by what it was about, not by its key", () => {
+    // `/sop status` listed it as "a message (`undelivered:C_EXEC:not_in_channel:2027-03-02:U_ADA`)".
+    expect(describePost('undelivered:C_EXEC:not_in_channel:2027-03-02:U_ADA', new Map())).toBe(
+      'the notice of 2027-03-02 to the admins that Slack refused posts to <#C_EXEC>',
+    );
+    expect(describePost('undelivered:U_OTTO:account_inactive:2027-03-02:U_ADA', new Map())).toBe(
+      'the notice of 2027-03-02 to the admins that Slack refused posts to <@U_OTTO>',
     );
   });
 });

@@ -185,6 +185,9 @@ export function describePost(key: string, months: ReadonlyMap<string, string>): 
       return "a what-if's answer";
     case 'plan':
       return "a plan's answer in its thread";
+    case 'undelivered':
+      // undelivered:<conversation>:<reason>:<day>:<admin>
+      return `the notice of ${esc(b)} to the admins that Slack refused posts to ${conversationRef(id)}`;
   }
   return `a message (\`${esc(key)}\`)`;
 }
