@@ -98,7 +98,10 @@ export interface RequestMeta {
 }
 
 /** The months of the open cycle's horizon. */
-export function horizonOf(cycle: CycleRow, settings: SettingsRow): Period[] {
+export function horizonOf(
+  cycle: Pick<CycleRow, 'month'>,
+  settings: Pick<SettingsRow, 'horizon_months'>,
+): Period[] {
   return nextPeriods(cycle.month, settings.horizon_months);
 }
 

@@ -51,9 +51,10 @@ import { type ExplainQuery, parseExplainQuestion } from '../core/explain/grammar
 import { explainResourceMonth, type ResourceMonthExplanation } from '../core/explain/resource.js';
 import { withZeroMonths } from '../core/history-gaps.js';
 import { type ArchivedForecast, forecastValueAdded } from '../core/kpi.js';
-import { addMonths, monthsBetween, nextPeriods, type Period, periodRange } from '../core/period.js';
+import { addMonths, monthsBetween, type Period, periodRange } from '../core/period.js';
 import { type PlanProblem, planProblemSchema } from '../core/supply/problem.js';
 import { UsageError } from '../errors.js';
+import { horizonOf } from './adjustments.js';
 import { getSettings } from './settings.js';
 
 export interface ExplainContext {
@@ -308,7 +309,7 @@ async function explainFamily(
     );
   }
   // Past the horizon nothing is forecast or planned: a zero consensus there would be untrue.
-  const horizon = nextPeriods(cycle.month, (await getSettings(db)).horizon_months);
+  const horizon = horizonOf(cycle, await getSettings(db));
   const end = horizon.at(-1) ?? cycle.month;
   const after = periods.find((p) => p > end);
   if (after)
