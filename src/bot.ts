@@ -2,6 +2,7 @@
  * The bot's composition root: builds the pool, the Redis connection, the queues and the Bolt
  * app, passes them down, and closes them in order on SIGTERM/SIGINT.
  */
+import type { Logger } from 'pino';
 import { createDb } from '../db/connect.js';
 import { createQueues } from '../jobs/queues.js';
 import type { Config } from './config.js';
@@ -36,10 +37,12 @@ export interface BotOptions {
   readonly botUserId?: string;
   /** Overrides BOT_METRICS_PORT: a port (0 = any free one), or null for no endpoint. */
   readonly metricsPort?: number | null;
+  /** The bot's logger (tests read what it logs); one on stderr at LOG_LEVEL otherwise. */
+  readonly logger?: Logger;
 }
 
 export async function startBot(config: Config, opts: BotOptions = {}): Promise<RunningBot> {
-  const logger = createLogger(config.LOG_LEVEL, 'sopbot-bot');
+  const logger = opts.logger ?? createLogger(config.LOG_LEVEL, 'sopbot-bot');
   const db = createDb(config.DATABASE_URL, { max: 10, applicationName: 'sopbot-bot', logger });
   const redis = createRedis(config.REDIS_URL, 'producer');
   const queues = createQueues(redis, config.SOPBOT_QUEUE_PREFIX, logger);

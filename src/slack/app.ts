@@ -9,6 +9,7 @@ import { App, type CustomRoute, HTTPReceiver } from '@slack/bolt';
 import type { Redis } from 'ioredis';
 import { databaseAnswers } from '../../db/queries/shared.js';
 import type { AppDeps } from '../deps.js';
+import { answerErrors, trackAcks } from './answer-errors.js';
 import { boltLogger } from './bolt-logger.js';
 import { commandTextMiddleware } from './command-text.js';
 import { HANDLER_MODULES } from './handlers.js';
@@ -140,8 +141,12 @@ export function createSlackApp(deps: AppDeps, opts: SlackAppOptions): SlackApp {
     deferInitialization: true,
   });
 
+  // Which requests have been acked, for answerErrors: before any module wraps processEvent.
+  trackAcks(app);
+
   // With extendedErrorHandler, Bolt calls this with { error, body, context }; its type for that
-  // overload is not exported from the package root, hence the local one.
+  // overload is not exported from the package root, hence the local one. Listeners' errors are
+  // answered by answerErrors (below); this sees what fails outside them.
   const onError = async ({ error, body, context }: ExtendedErrorArgs): Promise<void> => {
     deps.logger.error({ err: error, retryNum: context.retryNum }, 'unhandled error in a handler');
     await tellUser(app.client, body, error).catch((err: unknown) =>
@@ -173,6 +178,9 @@ export function createSlackApp(deps: AppDeps, opts: SlackAppOptions): SlackApp {
           };
         });
 
+  // An error a listener lets through: logged once, and the person told the truth where they
+  // acted, within the ack when there is still time (answer-errors.ts).
+  app.use(answerErrors(deps));
   // Who is asking, resolved once per request for every listener (see src/core/policy.ts).
   app.use(memberContext(deps));
   // Slash-command text as typed: Slack's &amp; &lt; &gt; read back once, here (command-text.ts).

@@ -105,7 +105,7 @@ export async function startTestBot(
 export async function startHttpBot(
   config: Config,
   standin: Standin,
-  opts: { readonly clock?: Clock } = {},
+  opts: Pick<BotOptions, 'clock' | 'logger'> = {},
 ): Promise<{ bot: RunningBot; driver: Driver }> {
   const bot = await startBot(config, { ...opts, port: 0 });
   const driver = createDriver({

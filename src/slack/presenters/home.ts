@@ -261,3 +261,17 @@ export function homeView(d: {
   blocks.push({ type: 'divider' }, ...homeActionsSection(d.actions, d.today));
   return { type: 'home', blocks: blocks.slice(0, 100) };
 }
+
+/**
+ * The Home tab when it cannot be drawn (its data could not be read): the heading and `text`,
+ * already mrkdwn (`warningText`). The next opening draws it in full.
+ */
+export function homeNoticeView(text: string): types.HomeView {
+  return {
+    type: 'home',
+    blocks: [
+      { type: 'header', text: plain('sopbot: monthly S&OP') },
+      { type: 'section', text: mrkdwn(clip(text, SECTION_TEXT_CHARS)) },
+    ],
+  };
+}
