@@ -80,9 +80,11 @@ export function register(app: App, deps: AppDeps): void {
   app.action<BlockAction>(NO_CHANGE_ACTION, async ({ ack, body, client, context }) => {
     await ack();
     let text: string;
+    let declared = false;
     try {
       const r = await declareNoChangeForMember(deps, await memberOf(context));
       text = noChangeText(r.cycleMonth, r.families);
+      declared = true;
     } catch (err) {
       logUnexpected(deps.logger, err, 'no-change button failed');
       text = warningText(err);
@@ -91,7 +93,12 @@ export function register(app: App, deps: AppDeps): void {
       await client.views.update({ view_id: body.view.id, view: messageModal('Forecast', text) });
     else {
       await client.chat.postMessage({ channel: body.user.id, text });
-      await publishHome(deps, client, body.user.id);
+      // The Home stops listing the families as owed; a refusal or a failure changed nothing
+      // there (and the person has been told once).
+      if (declared)
+        await publishHome(deps, client, body.user.id).catch((err: unknown) =>
+          deps.logger.warn({ err }, 'App Home not redrawn after no change'),
+        );
     }
   });
 }

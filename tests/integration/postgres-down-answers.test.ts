@@ -58,6 +58,7 @@ let pollTs: string;
 let actionDm: string;
 let decisionForm: string;
 let forecastForm: string;
+let repHome: string;
 let scenarioIds: Record<string, string>;
 
 beforeAll(async () => {
@@ -144,6 +145,14 @@ beforeAll(async () => {
     await standin.waitFor(() =>
       standin.openViews(REP).find((v) => v.definition.callback_id === 'forecast_submit'),
     )
+  ).id;
+  // The rep's App Home, with its "No change for my families" button.
+  await driver.event({ type: 'app_home_opened', user: REP, channel: `D_${REP}`, tab: 'home' });
+  repHome = (
+    await standin.waitFor(() => {
+      const home = standin.homeView(REP);
+      return JSON.stringify(home?.definition ?? {}).includes('forecast_no_change') && home;
+    })
   ).id;
 }, 120_000);
 
@@ -324,6 +333,18 @@ describe('PostgreSQL down', () => {
     loggedOnce(logged);
   });
 
+  it("App Home's No change: one apology by DM, logged once", async () => {
+    const { result, told, logged } = await duringOutage(
+      REP,
+      () => driver.selectOption(repHome, 'forecast_no_change', null, { user: REP }),
+      (t) => t.length > 0,
+    );
+    expect(result.status).toBe(200);
+    expect(result.ackMs).toBeLessThan(3000);
+    expect(told).toEqual([WARNING]);
+    loggedOnce(logged);
+  });
+
   it('App Home opened: the tab is drawn with the apology; logged once', async () => {
     const before = standin.callsTo('views.publish').length;
     const { result, told, logged } = await duringOutage(
@@ -345,6 +366,7 @@ describe('PostgreSQL down', () => {
     expect(await count('votes')).toBe(0);
     expect(await count('decisions')).toBe(1);
     expect(await count('forecast_adjustments')).toBe(0);
+    expect((await db.selectFrom('no_change_declarations').selectAll().execute()).length).toBe(0);
     const action = await db.selectFrom('actions').select('status').executeTakeFirstOrThrow();
     expect(action.status).toBe('open');
     expect(driver.failures).toEqual([]);
