@@ -51,6 +51,11 @@ const base = z.object({
     .refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris or UTC')
     .default('UTC'),
   SOPBOT_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /**
+   * How long the worker waits for Slack's answer to one Web API call before the call fails
+   * and the job is retried (the post ledger keeps a retried post from showing twice).
+   */
+  SOPBOT_SLACK_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(30_000),
   SOPBOT_RECOMPUTE_DEBOUNCE_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
   /** Days a processed Slack request key is kept (a retry after that runs again). */
   SOPBOT_REQUEST_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),

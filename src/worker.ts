@@ -1,6 +1,7 @@
 /**
  * The worker's composition root: builds the pool, the Redis connections, the queues, the
- * Slack client (429s rejected, so the job is delayed instead of the worker blocked), the
+ * Slack client (429s rejected, so the job is delayed instead of the worker blocked; a call
+ * unanswered after SOPBOT_SLACK_TIMEOUT_MS fails, so the job is retried), the
  * runtime and the metrics endpoint; schedules the daily recompute; closes everything in
  * order on stop, letting running jobs finish.
  */
@@ -42,6 +43,10 @@ function slackClientFor(config: Config): WebClient {
     rejectRateLimitedCalls: true,
     // The queue retries the job with backoff; a client-side retry loop would hold the worker.
     retryConfig: { retries: 0 },
+    // A call Slack never answers fails after this instead of holding its job (and the worker's
+    // slot) for minutes; the retry goes through the post ledger, which finds a post that did
+    // reach Slack in the channel's history rather than sending it again.
+    timeout: config.SOPBOT_SLACK_TIMEOUT_MS,
   });
 }
 

@@ -1,4 +1,4 @@
-/** chat.postMessage's per-channel limit (about 1/s with a short burst) and forced failures. */
+/** chat.postMessage's per-channel limit (about 1/s with a short burst), forced failures and delays. */
 import type { ForcedFailure } from './types.js';
 
 export interface RateLimitOptions {
@@ -82,18 +82,18 @@ export class RateLimiter {
   }
 }
 
-/** Failures a test asked for, consumed in order, per method. */
-export class ForcedFailures {
-  private readonly queue = new Map<string, ForcedFailure[]>();
+/** Failures (or held answers, ForcedDelay) a test asked for, consumed in order, per method. */
+export class ForcedFailures<F extends { readonly channel?: string } = ForcedFailure> {
+  private readonly queue = new Map<string, F[]>();
 
-  add(method: string, failure: ForcedFailure): void {
+  add(method: string, failure: F & { readonly times?: number }): void {
     const list = this.queue.get(method) ?? [];
     for (let i = 0; i < (failure.times ?? 1); i += 1) list.push(failure);
     this.queue.set(method, list);
   }
 
   /** The first failure queued for `method` that applies to a call with these `args`. */
-  take(method: string, args: Readonly<Record<string, unknown>>): ForcedFailure | undefined {
+  take(method: string, args: Readonly<Record<string, unknown>>): F | undefined {
     const list = this.queue.get(method);
     const about = args.channel ?? args.users;
     const i = list?.findIndex((f) => f.channel === undefined || f.channel === about) ?? -1;

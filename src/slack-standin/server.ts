@@ -34,6 +34,7 @@ import {
 } from './store.js';
 import type {
   ChannelSeed,
+  ForcedDelay,
   ForcedFailure,
   RecordedCall,
   StoredEphemeral,
@@ -93,6 +94,12 @@ export interface Standin {
   }): string;
   /** The next call(s) to `method` fail as described (e.g. `{ status: 429, retryAfter: 1 }`). */
   failNext(method: string, failure: ForcedFailure): void;
+  /**
+   * The next call to `method` (about `channel`, if given) takes effect at once, as Slack would,
+   * but its answer is sent `ms` later: a client with a shorter timeout gives up on a call that
+   * did reach Slack (a post that is in the channel). Each call asked for is held once.
+   */
+  delayNext(method: string, delay: ForcedDelay): void;
   /** Posts the scheduled messages that are due now; returns them. */
   deliverScheduled(): StoredMessage[];
   /** Resolves with the predicate's first truthy value; rejects after timeoutMs. */
@@ -122,6 +129,19 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
   const limiter = new RateLimiter(opts.postMessageRate ?? DEFAULT_POST_RATE);
   const tiers = new TierLimiter(opts.tierLimits ?? true);
   const forced = new ForcedFailures();
+  const delays = new ForcedFailures<ForcedDelay>();
+  /** Answers being held back (delayNext), let go at close. */
+  const held = new Set<() => void>();
+  const holdAnswer = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const release = () => {
+        clearTimeout(timer);
+        held.delete(release);
+        resolve();
+      };
+      const timer = setTimeout(release, ms);
+      held.add(release);
+    });
   const socketMode = new SocketModeHub(identity.appId);
   let calls: RecordedCall[] = [];
   let baseUrl = '';
@@ -217,6 +237,9 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
           ? { 'x-oauth-scopes': scopes.join(',') }
           : {};
       record(id, args, answer);
+      const delay = delays.take(id, args);
+      if (delay) await holdAnswer(delay.ms);
+      if (res.destroyed) return;
       return sendJson(res, answer.status, answer.body, { ...answer.headers, ...granted });
     }
     sendJson(res, 404, { ok: false, error: 'unknown_path', path: url.pathname });
@@ -292,6 +315,7 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
     issueTrigger: (user) => store.issueTrigger(user),
     issueResponseUrl: (at) => store.issueResponseUrl(baseUrl, at),
     failNext: (method, failure) => forced.add(method, failure),
+    delayNext: (method, delay) => delays.add(method, delay),
     deliverScheduled: () => {
       const due = store.scheduled.filter((s) => !s.delivered && s.post_at * 1000 <= now());
       return due.map((s) => {
@@ -313,12 +337,14 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
       limiter.reset();
       tiers.reset();
       forced.reset();
+      delays.reset();
       calls = [];
     },
     socketMode,
     close: () =>
       new Promise<void>((resolve, reject) => {
         socketMode.close();
+        for (const release of [...held]) release();
         server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolve()));
       }),

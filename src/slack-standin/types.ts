@@ -116,6 +116,13 @@ export interface RecordedCall {
   readonly response: JsonObject;
 }
 
+/** An answer held back: the call takes effect at once, its answer is sent `ms` later. */
+export interface ForcedDelay {
+  readonly ms: number;
+  /** Only calls about this conversation are held (as ForcedFailure's `channel`). */
+  readonly channel?: string;
+}
+
 export interface ForcedFailure {
   /** HTTP status; 429 adds a `Retry-After` header. Default 200 with `ok: false`. */
   readonly status?: number;
