@@ -10,6 +10,14 @@ export interface DbOptions {
   readonly applicationName?: string;
   /** Where errors of dropped connections go, idle or in use (a server restart, a forced drop). */
   readonly logger?: { warn(obj: object, msg: string): void };
+  /**
+   * How long a query waits for a connection before it fails (pg's `connectionTimeoutMillis`):
+   * a new connection to a server that does not answer (a network partition, where nothing is
+   * refused), and also a free one when all `max` are in use. Default: no limit, for the worker
+   * and the CLI, whose long jobs (a plan run) may wait for a connection; the bot sets one so
+   * that it answers within Slack's 3 s.
+   */
+  readonly connectTimeoutMs?: number;
 }
 
 /** Build a Kysely instance over a pg pool. The caller owns it and must `destroy()` it. */
@@ -18,6 +26,7 @@ export function createDb(url: string, opts: DbOptions = {}): Db {
     connectionString: url,
     max: opts.max ?? 10,
     application_name: opts.applicationName ?? 'sopbot',
+    ...(opts.connectTimeoutMs ? { connectionTimeoutMillis: opts.connectTimeoutMs } : {}),
   });
   // An idle client whose connection the server closes (restart, failover, a forced drop)
   // emits 'error'; without a listener that would crash the process. The pool replaces it.

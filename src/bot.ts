@@ -41,9 +41,21 @@ export interface BotOptions {
   readonly logger?: Logger;
 }
 
+/**
+ * How long the bot waits for a database connection: a server out of reach that does not refuse
+ * (a network partition) fails the request in time for the apology to reach the person within
+ * Slack's 3 s, instead of leaving them with nothing.
+ */
+const BOT_DB_CONNECT_TIMEOUT_MS = 2_000;
+
 export async function startBot(config: Config, opts: BotOptions = {}): Promise<RunningBot> {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL, 'sopbot-bot');
-  const db = createDb(config.DATABASE_URL, { max: 10, applicationName: 'sopbot-bot', logger });
+  const db = createDb(config.DATABASE_URL, {
+    max: 10,
+    applicationName: 'sopbot-bot',
+    logger,
+    connectTimeoutMs: BOT_DB_CONNECT_TIMEOUT_MS,
+  });
   const redis = createRedis(config.REDIS_URL, 'producer');
   const queues = createQueues(redis, config.SOPBOT_QUEUE_PREFIX, logger);
   const metrics = new Metrics();
