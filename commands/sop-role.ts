@@ -1,15 +1,15 @@
 /**
- * `/sop role @user sales|ops|planner|exec|admin` (admins only); `/sop role @user` says their
- * role and changes nothing.
+ * `/sop role @user sales|ops|planner|exec|admin` (admins only); `none` takes the role away;
+ * `/sop role @user` says their role and changes nothing.
  */
 import { z } from 'zod';
 import type { Role } from '../src/core/company.js';
 import { UsageError } from '../src/errors.js';
-import { getMember, ROLE_LABEL, ROLES, setRole } from '../src/services/members.js';
+import { getMember, ROLE_LABEL, ROLES, removeRole, setRole } from '../src/services/members.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { parseUserMention } from '../src/slack/tokenise.js';
 
-const USAGE = '/sop role @user sales|ops|planner|exec|admin';
+const USAGE = '/sop role @user sales|ops|planner|exec|admin|none';
 const roleSchema = z.enum(ROLES as [Role, ...Role[]]);
 
 export const role: SopSubcommand = {
@@ -27,7 +27,20 @@ export const role: SopSubcommand = {
       const current = (await getMember(deps.db, userId, deps.config.SOPBOT_ADMIN_USERS)).role;
       await respond({
         response_type: 'ephemeral',
-        text: `<@${userId}> ${current ? `is *${ROLE_LABEL[current]}*` : 'has no role in sopbot'}; nothing was changed. Name a role to give them one: \`/sop role <@${userId}> ${ROLES.join('|')}\`.`,
+        text: `<@${userId}> ${current ? `is *${ROLE_LABEL[current]}*` : 'has no role in sopbot'}; nothing was changed. Name a role to give them one: \`/sop role <@${userId}> ${ROLES.join('|')}\` (\`none\` takes it away).`,
+      });
+      return;
+    }
+    // `none`: the person no longer has a role (they left, or should not be asked for anything).
+    if (what.toLowerCase() === 'none') {
+      const admins = deps.config.SOPBOT_ADMIN_USERS;
+      const had = await removeRole(deps.db, member.userId, userId, { bootstrapAdmins: admins });
+      const still = admins.includes(userId)
+        ? ' SOPBOT_ADMIN_USERS still names them, so they are an admin by it.'
+        : '';
+      await respond({
+        response_type: 'ephemeral',
+        text: `<@${userId}> no longer has a role in sopbot (they were *${ROLE_LABEL[had]}*) and covers no families: they are not asked for input, nudged or counted in votes.${still}`,
       });
       return;
     }

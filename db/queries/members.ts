@@ -67,6 +67,11 @@ export async function upsertRole(
     .execute();
 }
 
+/** Removes the member's row (their families go with it: member_families cascades). */
+export async function deleteMember(db: Db, userId: string): Promise<void> {
+  await db.deleteFrom('members').where('slack_user_id', '=', userId).execute();
+}
+
 /**
  * The families (active or not) whose code is one of `codes` without regard to case, as
  * codeIs matches; codes with none are left out.

@@ -5,6 +5,7 @@
 import type { Db } from '../../db/connect.js';
 import { audit } from '../../db/queries/audit.js';
 import {
+  deleteMember,
   familiesWithCodes,
   familyCodesOf,
   lockAdmins,
@@ -107,19 +108,7 @@ export async function setRole(
   { displayName, bootstrapAdmins = [] }: SetRoleOptions = {},
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    if (role !== 'admin') {
-      // The lock first: who has a row is read after a concurrent change has committed.
-      const adminRows = await lockAdmins(trx);
-      const withRows = new Set(await membersAmong(trx, bootstrapAdmins));
-      const admins = new Set([...adminRows, ...bootstrapAdmins.filter((u) => !withRows.has(u))]);
-      if (admins.has(userId) && admins.size === 1) {
-        const who = userId === actor ? 'You are' : `<@${userId}> is`;
-        throw new SopError(
-          'conflict',
-          `${who} the last admin; sopbot would have no admin left. Make someone else admin first (\`/sop role @someone admin\`), then change ${userId === actor ? 'your' : 'their'} role.`,
-        );
-      }
-    }
+    if (role !== 'admin') await refuseLastAdmin(trx, actor, userId, bootstrapAdmins, false);
     const before = await roleOf(trx, userId);
     await upsertRole(trx, { userId, role, displayName: displayName ?? null });
     await audit(trx, {
@@ -129,6 +118,65 @@ export async function setRole(
       entityId: userId,
       details: { from: before, to: role },
     });
+  });
+}
+
+/**
+ * Refuses (`conflict`) a change that takes `userId`'s admin right away when they are the last
+ * admin. Takes the role changes' lock first, so who has a row is read after a concurrent
+ * change has committed. `keepsBootstrap`: the change removes their row, so SOPBOT_ADMIN_USERS
+ * makes them an admin again if it names them.
+ */
+async function refuseLastAdmin(
+  trx: Db,
+  actor: string,
+  userId: string,
+  bootstrapAdmins: readonly string[],
+  keepsBootstrap: boolean,
+): Promise<void> {
+  const adminRows = await lockAdmins(trx);
+  const withRows = new Set(await membersAmong(trx, bootstrapAdmins));
+  const admins = new Set([...adminRows, ...bootstrapAdmins.filter((u) => !withRows.has(u))]);
+  if (keepsBootstrap && bootstrapAdmins.includes(userId)) return;
+  if (admins.has(userId) && admins.size === 1) {
+    const who = userId === actor ? 'You are' : `<@${userId}> is`;
+    throw new SopError(
+      'conflict',
+      `${who} the last admin; sopbot would have no admin left. Make someone else admin first (\`/sop role @someone admin\`), then change ${userId === actor ? 'your' : 'their'} role.`,
+    );
+  }
+}
+
+/**
+ * Takes `userId`'s role away (`/sop role @user none`): their row and the families they cover
+ * go, so they are no longer nudged, asked to vote or counted, in one audited transaction. The
+ * last admin is refused as in setRole. Returns the role they had; a user with none is refused.
+ */
+export async function removeRole(
+  db: Db,
+  actor: string,
+  userId: string,
+  { bootstrapAdmins = [] }: Pick<SetRoleOptions, 'bootstrapAdmins'> = {},
+): Promise<Role> {
+  return db.transaction().execute(async (trx) => {
+    await refuseLastAdmin(trx, actor, userId, bootstrapAdmins, true);
+    const before = await roleOf(trx, userId);
+    if (before === null)
+      throw new SopError(
+        'conflict',
+        bootstrapAdmins.includes(userId)
+          ? `<@${userId}> is an admin by SOPBOT_ADMIN_USERS, which is set where sopbot runs, not in Slack; nothing was changed.`
+          : `<@${userId}> has no role in sopbot; nothing was changed.`,
+      );
+    await deleteMember(trx, userId);
+    await audit(trx, {
+      actor,
+      action: 'member.role',
+      entity: 'member',
+      entityId: userId,
+      details: { from: before, to: null },
+    });
+    return before;
   });
 }
 

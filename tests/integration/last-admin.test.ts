@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { setRole } from '../../src/services/members.js';
+import { removeRole, setRole } from '../../src/services/members.js';
 import { auditEntries, insertMembers, useDb } from '../helpers/db.js';
 
 const t = useDb();
@@ -44,6 +44,20 @@ describe('the last admin', () => {
       setRole(t.db, 'U_ROOT', 'U_ANN', 'exec', { bootstrapAdmins: ['U_ROOT'] }),
     ).rejects.toThrow('<@U_ANN> is the last admin; sopbot would have no admin left.');
     expect(await roles()).toEqual(['U_ANN:admin', 'U_ROOT:planner']);
+  });
+
+  it('cannot take their own role away (`none`), unless SOPBOT_ADMIN_USERS keeps them an admin', async () => {
+    await insertMembers(t.db, { U_ANN: 'admin', U_BOB: 'planner' });
+    const before = await audited(0);
+    await expect(removeRole(t.db, 'U_ANN', 'U_ANN')).rejects.toThrow(
+      'You are the last admin; sopbot would have no admin left.',
+    );
+    expect(await roles()).toEqual(['U_ANN:admin', 'U_BOB:planner']);
+    expect(await audited(before)).toBe(0);
+    // Named in SOPBOT_ADMIN_USERS, U_ANN stays an admin without her row: sopbot keeps one.
+    expect(await removeRole(t.db, 'U_ANN', 'U_ANN', { bootstrapAdmins: ['U_ANN'] })).toBe('admin');
+    expect(await roles()).toEqual(['U_BOB:planner']);
+    expect(await audited(before)).toBe(1);
   });
 
   it('can step down when another admin remains, in the database or by SOPBOT_ADMIN_USERS', async () => {

@@ -125,10 +125,10 @@ describe('/sop roles and settings', () => {
     const rows = () => db.selectFrom('members').select(['slack_user_id', 'role']).execute();
     const before = await rows();
     expect(await sop(ADMIN, 'role <@UALICE01|alice>')).toBe(
-      '<@UALICE01> is *Sales*; nothing was changed. Name a role to give them one: `/sop role <@UALICE01> sales|ops|planner|exec|admin`.',
+      '<@UALICE01> is *Sales*; nothing was changed. Name a role to give them one: `/sop role <@UALICE01> sales|ops|planner|exec|admin` (`none` takes it away).',
     );
     expect(await sop(ADMIN, 'role <@UBOB0001>')).toBe(
-      '<@UBOB0001> has no role in sopbot; nothing was changed. Name a role to give them one: `/sop role <@UBOB0001> sales|ops|planner|exec|admin`.',
+      '<@UBOB0001> has no role in sopbot; nothing was changed. Name a role to give them one: `/sop role <@UBOB0001> sales|ops|planner|exec|admin` (`none` takes it away).',
     );
     expect(await rows()).toEqual(before);
   });
@@ -156,6 +156,35 @@ describe('/sop roles and settings', () => {
     expect(await sop(ADMIN, 'families <@UALICE01> FAM-1 fam-2')).toBe(
       '<@UALICE01> now covers `FAM-1`, `FAM-2`.',
     );
+  });
+
+  it('`none` takes a role away with the families, once; the bootstrap admin is not changed', async () => {
+    // Bob joins as a sales rep covering FAM-1, then leaves: before, sopbot had no way to take
+    // his role away, so every demand review nudged him and he counted as a rep.
+    expect(await sop(ADMIN, 'role <@UBOB0001> sales')).toBe('<@UBOB0001> is now *Sales*.');
+    expect(await sop(ADMIN, 'families <@UBOB0001> FAM-1')).toBe('<@UBOB0001> now covers `FAM-1`.');
+    const before = (await auditEntries(db, 'member.role')).length;
+    expect(await sop(ADMIN, 'role <@UBOB0001> none')).toBe(
+      '<@UBOB0001> no longer has a role in sopbot (they were *Sales*) and covers no families: they are not asked for input, nudged or counted in votes.',
+    );
+    const bob = (table: 'members' | 'member_families') =>
+      db
+        .selectFrom(table)
+        .select('slack_user_id')
+        .where('slack_user_id', '=', 'UBOB0001')
+        .execute();
+    expect(await bob('members')).toEqual([]);
+    expect(await bob('member_families')).toEqual([]);
+    expect((await auditEntries(db, 'member.role')).length - before).toBe(1);
+    // Again: nothing left to take.
+    expect(await sop(ADMIN, 'role <@UBOB0001> none')).toBe(
+      ':warning: <@UBOB0001> has no role in sopbot; nothing was changed.',
+    );
+    // Cara is an admin by SOPBOT_ADMIN_USERS only: that is not sopbot's to change.
+    expect(await sop(ADMIN, 'role <@UCARA001> none')).toBe(
+      ':warning: <@UCARA001> is an admin by SOPBOT_ADMIN_USERS, which is set where sopbot runs, not in Slack; nothing was changed.',
+    );
+    expect((await auditEntries(db, 'member.role')).length - before).toBe(1);
   });
 
   it('admins set channels, fences and the horizon', async () => {

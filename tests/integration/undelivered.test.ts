@@ -181,7 +181,7 @@ describe('an action owner who left (account_inactive)', () => {
     const expected = [
       `:warning: Slack refused 1 DM to <@${OTTO}> for good: their Slack account is deactivated.`,
       `Not delivered, and not tried again: the DM assigning action #${action}.`,
-      `What to do: If <@${OTTO}> has left, give their part to someone else. They are Operations: \`/sop role @someone ops\`. They own an open follow-up action nobody will be reminded of: #${action} Order resin &lt;for&gt; April (due 2027-03-20). Give it to someone else with \`/sop actions reassign #${action} @someone\`.`,
+      `What to do: If <@${OTTO}> has left, give their part to someone else. They are Operations: \`/sop role @someone ops\`, and take theirs away with \`/sop role <@${OTTO}> none\`. They own an open follow-up action nobody will be reminded of: #${action} Order resin &lt;for&gt; April (due 2027-03-20). Give it to someone else with \`/sop actions reassign #${action} @someone\`.`,
       `\`/sop status\` shows this until a DM to <@${OTTO}> goes through.`,
     ].join('\n');
     expect(dms(ADA).at(-1)?.text).toBe(expected);

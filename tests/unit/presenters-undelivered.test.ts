@@ -29,14 +29,14 @@ describe('personFix for an owner who left', () => {
         ],
       }),
     ).toBe(
-      'if <@U_OTTO> has left, give their part to someone else. They are Operations: `/sop role @someone ops`. They own 2 open follow-up actions nobody will be reminded of: #7 Book overtime (due 2027-03-20); #9 Count stock (due 2027-03-24). Give each to someone else with `/sop actions reassign #id @someone` (`/sop actions <@U_OTTO>` lists them).',
+      'if <@U_OTTO> has left, give their part to someone else. They are Operations: `/sop role @someone ops`, and take theirs away with `/sop role <@U_OTTO> none`. They own 2 open follow-up actions nobody will be reminded of: #7 Book overtime (due 2027-03-20); #9 Count stock (due 2027-03-24). Give each to someone else with `/sop actions reassign #id @someone` (`/sop actions <@U_OTTO>` lists them).',
     );
   });
 
   it('a sales rep: their families to someone else, and cleared from them so they are not asked again', () => {
     // A rep who left keeps covering FAM-1 and FAM-2 after another rep is given them (a family
     // may have several reps): each demand review would nudge them again, Slack would refuse it
-    // again and the admins would be told again. `/sop families @rep none` clears theirs.
+    // again and the admins would be told again. `/sop role @rep none` takes their role and families.
     expect(
       personFix('account_inactive', 'U_OTTO', {
         role: 'sales',
@@ -44,7 +44,7 @@ describe('personFix for an owner who left', () => {
         openActions: [],
       }),
     ).toBe(
-      'if <@U_OTTO> has left, give their part to someone else. They are Sales for FAM-1, FAM-2: `/sop role @someone sales`, then `/sop families @someone FAM-1 FAM-2`, and clear theirs with `/sop families <@U_OTTO> none`, so they are not asked for forecast input again.',
+      'if <@U_OTTO> has left, give their part to someone else. They are Sales for FAM-1, FAM-2: `/sop role @someone sales`, then `/sop families @someone FAM-1 FAM-2`, and take theirs away with `/sop role <@U_OTTO> none` (their families go with it), so they are not asked for forecast input again.',
     );
   });
 });

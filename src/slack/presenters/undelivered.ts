@@ -90,10 +90,10 @@ export function personFix(code: string, user: string, p: PersonAtStake): string 
     const role = `\`/sop role @someone ${p.role}\``;
     parts.push(
       p.families.length > 0
-        ? // A family may have several reps: theirs are cleared too, or each demand review
-          // would nudge them again (refused again, and the admins told again).
-          `They are ${ROLE_LABEL[p.role]} for ${esc(p.families.join(', '))}: ${role}, then \`/sop families @someone ${esc(p.families.join(' '))}\`, and clear theirs with \`/sop families <@${user}> none\`, so they are not asked for forecast input again.`
-        : `They are ${ROLE_LABEL[p.role]}: ${role}.`,
+        ? // A family may have several reps: theirs go too, or each demand review would nudge
+          // them again (refused again, and the admins told again).
+          `They are ${ROLE_LABEL[p.role]} for ${esc(p.families.join(', '))}: ${role}, then \`/sop families @someone ${esc(p.families.join(' '))}\`, and take theirs away with \`/sop role <@${user}> none\` (their families go with it), so they are not asked for forecast input again.`
+        : `They are ${ROLE_LABEL[p.role]}: ${role}, and take theirs away with \`/sop role <@${user}> none\`.`,
     );
   }
   const n = p.openActions.length;
