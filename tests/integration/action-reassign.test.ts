@@ -18,9 +18,8 @@ import { insertCycle } from '../helpers/db.js';
 import { nextEphemeral } from '../helpers/slack.js';
 import {
   insertFamilies,
-  insertRun,
+  insertMarchRun,
   runToEnd,
-  SCENARIOS,
   settledJob,
   testClock,
   useHarness,
@@ -120,15 +119,7 @@ beforeAll(async () => {
   });
   const fam = await insertFamilies(db);
   const cycleId = await insertCycle(db, { month: '2027-03', phase: 'executive' });
-  const run = await insertRun(db, {
-    cycleId,
-    runKey: 'action-reassign',
-    periods: ['2027-03'],
-    demand: { [fam.fam1]: 100 },
-    price: { [fam.fam1]: 900 },
-    resources: [{ id: fam.line, capacity: 1000, loadPerUnit: 1 }],
-    scenarios: SCENARIOS,
-  });
+  const run = await insertMarchRun(db, cycleId, fam, 'action-reassign');
   // LEFT has left: Slack refuses the DM that gives them their action.
   standin.failNext('chat.postMessage', { error: 'account_inactive', channel: `D_${LEFT}` });
   const deps = { db, queue: h.queues, clock };

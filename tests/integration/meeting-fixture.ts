@@ -134,10 +134,6 @@ export async function insertRun(
 }
 
 /**
- * Two families (FAM-1 road bikes, FAM-2 spare parts) and one assembly line, LINE-1 unless
- * `line` names another.
- */
-/**
  * A plan run of `cycleId` as the plan job writes it, on the hand-checked two-month problem
  * (tests/fixtures, 'hand-two-months'), so its charts can be drawn: 100 units of `fam.fam1` a
  * month at $900 on `fam.line` (capacity 1,000, 1 hour a unit), with the fixture's SCENARIOS.
@@ -160,6 +156,45 @@ export function insertHandRun(
   });
 }
 
+/**
+ * A one-month plan run of `cycleId` (2027-03, no stored problem): 100 units of `fam.fam1` at
+ * $900 on `fam.line` (capacity 1,000, 1 hour a unit), with the fixture's SCENARIOS. For tests
+ * of what is posted about a run, not of its charts.
+ */
+export function insertMarchRun(
+  db: Db,
+  cycleId: number,
+  fam: { readonly fam1: number; readonly line: number },
+  runKey: string,
+): ReturnType<typeof insertRun> {
+  return insertRun(db, {
+    cycleId,
+    runKey,
+    periods: ['2027-03'],
+    demand: { [fam.fam1]: 100 },
+    price: { [fam.fam1]: 900 },
+    resources: [{ id: fam.line, capacity: 1000, loadPerUnit: 1 }],
+    scenarios: SCENARIOS,
+  });
+}
+
+/** The workspace's settings with its three channels: C_DEMAND, C_SUPPLY and C_EXEC. */
+export async function insertChannels(db: Db): Promise<void> {
+  await db
+    .insertInto('workspace_settings')
+    .values({
+      team_id: 'default',
+      demand_channel: 'C_DEMAND',
+      supply_channel: 'C_SUPPLY',
+      exec_channel: 'C_EXEC',
+    })
+    .execute();
+}
+
+/**
+ * Two families (FAM-1 road bikes, FAM-2 spare parts) and one assembly line, LINE-1 unless
+ * `line` names another.
+ */
 export async function insertFamilies(
   db: Db,
   line: { readonly code: string; readonly name: string } = {

@@ -17,10 +17,10 @@ import { deliverJobs } from '../../src/services/outbox.js';
 import type { Standin } from '../../src/slack-standin/index.js';
 import { insertCycle } from '../helpers/db.js';
 import {
+  insertChannels,
   insertFamilies,
-  insertRun,
+  insertMarchRun,
   runToEnd,
-  SCENARIOS,
   settledJob,
   testClock,
   useHarness,
@@ -84,25 +84,9 @@ beforeAll(async () => {
       { slack_user_id: REP3, family_id: fam.fam2 },
     ])
     .execute();
-  await db
-    .insertInto('workspace_settings')
-    .values({
-      team_id: 'default',
-      demand_channel: 'C_DEMAND',
-      supply_channel: 'C_SUPPLY',
-      exec_channel: 'C_EXEC',
-    })
-    .execute();
+  await insertChannels(db);
   cycleId = await insertCycle(db, { month: '2027-03', phase: 'demand_review' });
-  const r = await insertRun(db, {
-    cycleId,
-    runKey: 'slack-refusals',
-    periods: ['2027-03'],
-    demand: { [fam.fam1]: 100 },
-    price: { [fam.fam1]: 900 },
-    resources: [{ id: fam.line, capacity: 1000, loadPerUnit: 1 }],
-    scenarios: SCENARIOS,
-  });
+  const r = await insertMarchRun(db, cycleId, fam, 'slack-refusals');
   centralId = r.ids.central!;
 }, 60_000);
 

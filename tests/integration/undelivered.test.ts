@@ -15,10 +15,10 @@ import type { Standin } from '../../src/slack-standin/index.js';
 import { insertCycle } from '../helpers/db.js';
 import { nextEphemeral } from '../helpers/slack.js';
 import {
+  insertChannels,
   insertFamilies,
-  insertRun,
+  insertMarchRun,
   runToEnd,
-  SCENARIOS,
   settledJob,
   testClock,
   useHarness,
@@ -50,25 +50,9 @@ const status = (user: string) => nextEphemeral(standin, user, () => h.sop(user, 
 beforeAll(async () => {
   ({ db, standin } = h);
   const fam = await insertFamilies(db);
-  await db
-    .insertInto('workspace_settings')
-    .values({
-      team_id: 'default',
-      demand_channel: 'C_DEMAND',
-      supply_channel: 'C_SUPPLY',
-      exec_channel: 'C_EXEC',
-    })
-    .execute();
+  await insertChannels(db);
   cycleId = await insertCycle(db, { month: '2027-03', phase: 'executive' });
-  const r = await insertRun(db, {
-    cycleId,
-    runKey: 'undelivered',
-    periods: ['2027-03'],
-    demand: { [fam.fam1]: 100 },
-    price: { [fam.fam1]: 900 },
-    resources: [{ id: fam.line, capacity: 1000, loadPerUnit: 1 }],
-    scenarios: SCENARIOS,
-  });
+  const r = await insertMarchRun(db, cycleId, fam, 'undelivered');
   centralId = r.ids.central!;
 }, 60_000);
 
