@@ -102,8 +102,11 @@ export interface Standin {
   delayNext(method: string, delay: ForcedDelay): void;
   /** Posts the scheduled messages that are due now; returns them. */
   deliverScheduled(): StoredMessage[];
-  /** Resolves with the predicate's first truthy value; rejects after timeoutMs. */
-  /** Polls `predicate` (sync or async) until it gives a value other than undefined, null or false. */
+  /**
+   * Polls `predicate` (sync or async) until it gives a value other than undefined, null or
+   * false, and resolves with it; rejects after `timeoutMs` (10 s: generous, as a busy machine
+   * is slow, and a passing test waits only as long as its condition takes).
+   */
   waitFor<T>(predicate: () => Falsy<T> | Promise<Falsy<T>>, timeoutMs?: number): Promise<T>;
   /** Back to the seeded workspace: no messages, files, views, calls or forced failures. */
   reset(): void;
@@ -331,7 +334,7 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
         });
       });
     },
-    waitFor: (predicate, timeoutMs = 2000) => waitFor(predicate, timeoutMs),
+    waitFor: (predicate, timeoutMs = 10_000) => waitFor(predicate, timeoutMs),
     reset: () => {
       store.reset();
       limiter.reset();

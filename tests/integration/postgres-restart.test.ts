@@ -116,10 +116,15 @@ describe('PostgreSQL restart', () => {
       const serverDown = new Promise<void>((resolve) => {
         stopped = resolve;
       });
+      let holding!: () => void;
+      const inUse = new Promise<void>((resolve) => {
+        holding = resolve;
+      });
       // A transaction that holds its connection while it waits on something else (as the
       // outbox relay does while Redis answers), and the server stops under it.
       const work = own.transaction().execute(async (trx) => {
         await trx.selectFrom('cycles').select('id').execute();
+        holding();
         await serverDown;
         return trx.selectFrom('cycles').select('id').execute();
       });
@@ -127,10 +132,11 @@ describe('PostgreSQL restart', () => {
         () => 'committed',
         () => 'failed',
       );
-      await new Promise((r) => setTimeout(r, 100));
+      // The server stops only once the connection is in use, however slow the machine.
+      await inUse;
       await pg.stop();
       // The drop reaches the idle-in-transaction client as the socket is read: wait for it.
-      for (let i = 0; i < 100 && warnings.length === 0; i++)
+      for (let i = 0; i < 400 && warnings.length === 0; i++)
         await new Promise((r) => setTimeout(r, 50));
       stopped();
       expect(await outcome).toBe('failed');

@@ -7,7 +7,9 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { slackError, standinClient, useStandin } from '../helpers/slack.js';
 
 const TOKEN = 'xoxb-standin-history';
-const standin = useStandin({ postMessageRate: false });
+/** The stand-in's clock: the wall clock, or held still where a test counts calls in a minute. */
+let heldAt: number | null = null;
+const standin = useStandin({ postMessageRate: false, now: () => heldAt ?? Date.now() });
 let client: webApi.WebClient;
 
 beforeAll(async () => {
@@ -189,16 +191,26 @@ describe('conversations.history', () => {
   });
 
   it('is a Tier 3 method: the 51st call in a minute gets 429', async () => {
-    const outcomes: string[] = [];
-    for (let i = 0; i < 51; i++)
-      outcomes.push(
-        await client.conversations.history({ channel: 'C_DEMAND' }).then(
+    // The clock is held, so a slow machine does not refill the allowance between calls.
+    heldAt = Date.now();
+    try {
+      const history = () =>
+        client.conversations.history({ channel: 'C_DEMAND' }).then(
           () => 'ok',
           (e: unknown) => (e as { code: string }).code,
-        ),
-      );
-    expect(outcomes.filter((o) => o === 'ok')).toHaveLength(50);
-    expect(outcomes[50]).toBe(webApi.ErrorCode.RateLimitedError);
+        );
+      const outcomes: string[] = [];
+      for (let i = 0; i < 51; i++) outcomes.push(await history());
+      expect(outcomes.filter((o) => o === 'ok')).toHaveLength(50);
+      expect(outcomes[50]).toBe(webApi.ErrorCode.RateLimitedError);
+      // 50 a minute refill one call every 1.2 s.
+      heldAt += 1_100;
+      expect(await history()).toBe(webApi.ErrorCode.RateLimitedError);
+      heldAt += 200;
+      expect(await history()).toBe('ok');
+    } finally {
+      heldAt = null;
+    }
   });
 });
 

@@ -91,5 +91,5 @@ describe('two worker processes', () => {
       expect(await w.exited).toBe(0);
       expect(w.child.signalCode).toBeNull();
     }
-  });
+  }, 120_000); // Three cold starts, one after the other.
 });
