@@ -52,26 +52,53 @@ export function createDb(url: string, opts: DbOptions = {}): Db {
       );
     });
   });
-  return new Kysely<Database>({
+  const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
     plugins: [new JsonColumnsPlugin()],
   });
+  pools.set(db, pool);
+  return db;
 }
+
+/** The pool under each Db this module built, for `dbAnswers`' own connection. */
+const pools = new WeakMap<Db, pg.Pool>();
 
 /**
  * Whether the database answers a trivial query within `timeoutMs`: false while the server is
  * down, restarting or out of reach (a refused or hanging connection). What failed work is
  * blamed on: a job that failed while this says false waits for the database rather than
  * using up its attempts (jobs/runtime.ts).
+ *
+ * It asks on a connection of its own, outside the pool: a pool whose connections are all in
+ * use (long jobs, each holding one) is no outage, and a query through it would wait for a
+ * free connection and be taken for one.
  */
 export async function dbAnswers(db: Db, timeoutMs = 2_000): Promise<boolean> {
+  const pool = pools.get(db);
+  if (!pool) return answersWithin(sql`select 1`.execute(db), timeoutMs);
+  const client = new pg.Client({
+    connectionString: pool.options.connectionString,
+    application_name: 'sopbot-health',
+    connectionTimeoutMillis: timeoutMs,
+  });
+  // A connection the server drops after it is made errs here, not in the process.
+  client.on('error', () => {});
+  const asked = client.connect().then(() => client.query('select 1'));
+  try {
+    return await answersWithin(asked, timeoutMs);
+  } finally {
+    void client.end().catch(() => {});
+  }
+}
+
+async function answersWithin(work: Promise<unknown>, timeoutMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<false>((resolve) => {
     timer = setTimeout(() => resolve(false), timeoutMs);
   });
   try {
     return await Promise.race([
-      sql`select 1`.execute(db).then(
+      work.then(
         () => true,
         () => false,
       ),
