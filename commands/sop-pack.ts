@@ -11,10 +11,15 @@ import { requirePermission } from '../src/services/members.js';
 import { buildPack, packMarkdown } from '../src/services/pack.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { uploadedText, uploadWhereInvoked } from '../src/slack/invoking-channel.js';
+import { refusalsOf } from '../src/slack/post-ledger.js';
 import { packMessage } from '../src/slack/presenters/pack.js';
+import { refusedPostHelp } from '../src/slack/presenters/undelivered.js';
+
+/** What `/sop pack post` did, or Slack refusing the executive channel for good. */
+type PackPostAnswer = PackPost | { outcome: 'refused'; channel: string; error: string };
 
 /** The answer to `/sop pack post`: one sentence for each thing that can have happened. */
-function packPostText(month: string, out: PackPost): string {
+function packPostText(month: string, out: PackPostAnswer): string {
   switch (out.outcome) {
     case 'posted':
       return `The ${month} pack is posted in <#${out.channel}>.`;
@@ -22,6 +27,8 @@ function packPostText(month: string, out: PackPost): string {
       return `The ${month} pack was already posted in <#${out.channel}>; it is posted once per cycle.`;
     case 'no_channel':
       return `The pack was not posted: no executive channel is set. Set one with \`/sop settings channels exec #channel\`, then \`/sop pack post\` again.`;
+    case 'refused':
+      return `The pack was not posted: I can't post in <#${out.channel}>: ${refusedPostHelp(out.error, out.channel, 'exec', '`/sop pack post` again')}`;
   }
 }
 
@@ -39,7 +46,15 @@ export const pack: SopSubcommand = {
     if (!cycle) throw new UsageError(`No cycle for ${month}; \`/sop cycle\` shows the open one.`);
     if (how === 'post') {
       requirePermission(ctx.member, 'pack.post', 'post the pack');
-      const out = await postPack(ctx.client, db, cycle.id, clock.now());
+      let out: PackPostAnswer;
+      try {
+        out = await postPack(ctx.client, db, cycle.id, clock.now());
+      } catch (err) {
+        // Slack refuses the executive channel for good: what to do is the planner's to hear.
+        const refused = refusalsOf(err)[0];
+        if (!refused) throw err;
+        out = { outcome: 'refused', channel: refused.to, error: refused.error };
+      }
       await ctx.respond({ response_type: 'ephemeral', text: packPostText(cycle.month, out) });
       return;
     }

@@ -11,8 +11,9 @@ import { requirePermission } from '../src/services/members.js';
 import { attachPollMessage, createPoll } from '../src/services/polls.js';
 import { getSettings, updateSettings } from '../src/services/settings.js';
 import type { SopCommandContext, SopSubcommand } from '../src/slack/command-types.js';
-import { MOVED_TO_DM, postWhereInvoked } from '../src/slack/invoking-channel.js';
-import { PostInFlightError } from '../src/slack/post-ledger.js';
+import { MOVED_TO_DM, type PostedWhere, postWhereInvoked } from '../src/slack/invoking-channel.js';
+import { PostInFlightError, postMessageOnce, refusalsOf } from '../src/slack/post-ledger.js';
+import { refusedPostHelp } from '../src/slack/presenters/undelivered.js';
 import { voteMessage } from '../src/slack/presenters/vote.js';
 
 /** Two weeks: the longest a vote stays open. */
@@ -49,19 +50,38 @@ export const vote: SopSubcommand = {
       ...(hours !== undefined ? { hours } : {}),
     });
     const settings = await getSettings(db);
-    const channel = settings.exec_channel ?? ctx.command.channel_id;
+    const post = {
+      logger: ctx.deps.logger,
+      key: `poll:${view.poll.id}:message`,
+      ...voteMessage(view),
+    };
+    const exec = settings.exec_channel;
     // Attached whether this call posted it or an earlier attempt did (and stopped before).
     // An open vote whose message was never posted comes back here: this posts it.
-    let msg: Awaited<ReturnType<typeof postWhereInvoked>>;
+    let msg: PostedWhere;
     try {
-      msg = await postWhereInvoked(db, ctx.client, {
-        logger: ctx.deps.logger,
-        user: ctx.member.userId,
-        key: `poll:${view.poll.id}:message`,
-        channel,
-        ...voteMessage(view),
-      });
+      // In the executive channel when one is set: the executives vote there, so no DM will
+      // do instead. Else where the command was typed (or the DM, where the bot cannot post).
+      msg = exec
+        ? {
+            channel: exec,
+            ts: (await postMessageOnce(db, ctx.client, { ...post, channel: exec })).ts,
+            inDm: false,
+          }
+        : await postWhereInvoked(db, ctx.client, {
+            ...post,
+            user: ctx.member.userId,
+            channel: ctx.command.channel_id,
+          });
     } catch (err) {
+      const refused = refusalsOf(err)[0];
+      if (exec && refused) {
+        await ctx.respond({
+          response_type: 'ephemeral',
+          text: `:warning: Vote ${view.poll.id} is saved, but I can't post it in <#${exec}>: ${refusedPostHelp(refused.error, exec, 'exec', 'type `/sop vote` again to post it')}`,
+        });
+        return;
+      }
       // The vote is saved: say so, and how to post its message. Another request posting it
       // right now (a double click) is not a failure.
       if (err instanceof PostInFlightError) {

@@ -65,6 +65,22 @@ export function channelFix(
   }
 }
 
+/**
+ * For the person whose command asked for a post in `channel` (the `setting` channel) that
+ * Slack refused for good with `code`: why, what to do, and then `again` ("`/sop pack post`
+ * again"). "the bot is not in the channel. Invite the bot: in <#C…>, type `/invite @sopbot`;
+ * then …".
+ */
+export function refusedPostHelp(
+  code: string,
+  channel: string,
+  setting: ChannelSetting,
+  again: string,
+): string {
+  const fix = asSentence(channelFix(code, `<#${channel}>`, [setting])).slice(0, -1);
+  return `${refusalWords(code)}. ${fix}; then ${again}.`;
+}
+
 /** A person a DM was refused to, and what of theirs waits on them. */
 export interface PersonAtStake {
   readonly role: Role | null;
