@@ -1,11 +1,20 @@
 /**
- * Done and Snooze buttons on follow-up actions (DMs and App Home). Answers go through
- * `tellPrivately`: an App Home click has no channel, so they go to the clicker's DM.
+ * Done, Snooze and Reassign buttons on follow-up actions (DMs and App Home), and the Reassign
+ * form. Answers go through `tellPrivately`: an App Home click has no channel, so they go to the
+ * clicker's DM. The form gives the action through the service of `/sop actions reassign`
+ * (src/services/action-reassign.ts): the same checks, audit and handover job.
  */
 import type { App, BlockAction, ButtonAction, Context } from '@slack/bolt';
+import { z } from 'zod';
 import { can } from '../src/core/policy.js';
 import type { AppDeps } from '../src/deps.js';
-import { rowIdText } from '../src/row-id.js';
+import { ValidationError } from '../src/errors.js';
+import { rowIdString, rowIdText } from '../src/row-id.js';
+import {
+  handOverReassignment,
+  type Reassignment,
+  reassignAction,
+} from '../src/services/action-reassign.js';
 import {
   getAction,
   isActionMessage,
@@ -14,21 +23,46 @@ import {
   type Snooze,
   snoozeAction,
 } from '../src/services/actions.js';
+import { once } from '../src/services/requests.js';
 import { getSettings } from '../src/services/settings.js';
+import { userNamesFor } from '../src/services/user-names.js';
 import { publishHome } from '../src/slack/home.js';
 import { memberOf } from '../src/slack/member-context.js';
 import {
   ACTION_DONE,
+  ACTION_REASSIGN,
   ACTION_SNOOZE_DAY,
   ACTION_SNOOZE_WEEK,
   actionDoneMessage,
   doneText,
+  REASSIGN_BLOCK,
+  REASSIGN_CALLBACK,
+  REASSIGN_USER,
+  reassignedText,
+  reassignModal,
   reminderDigestDm,
 } from '../src/slack/presenters/actions.js';
+import { messageModal } from '../src/slack/presenters/change-modal.js';
 import { slackDate } from '../src/slack/presenters/format.js';
-import { tellPrivately, tellUser } from '../src/slack/reply.js';
+import { fieldErrorText, logUnexpected, tellPrivately, tellUser } from '../src/slack/reply.js';
+import { viewRequestKey } from '../src/slack/request-key.js';
 
 type Click = BlockAction<ButtonAction>;
+
+/** The Reassign form as submitted: the person picked (Slack requires one; null if not). */
+const reassignState = z.object({
+  [REASSIGN_BLOCK]: z.object({
+    [REASSIGN_USER]: z.object({ selected_user: z.string().min(1).nullish() }),
+  }),
+});
+
+/** The person the Reassign form names, or a ValidationError saying to pick one. */
+function pickedPerson(values: unknown): string {
+  const parsed = reassignState.safeParse(values);
+  const user = parsed.success ? parsed.data[REASSIGN_BLOCK][REASSIGN_USER].selected_user : null;
+  if (!user) throw new ValidationError('Choose the person who takes the action over.');
+  return user;
+}
 
 export function register(app: App, deps: AppDeps): void {
   /** The owner may change their action; the policy says who may change anyone's. */
@@ -159,4 +193,54 @@ export function register(app: App, deps: AppDeps): void {
     };
   app.action<Click>(ACTION_SNOOZE_DAY, snooze('1d'));
   app.action<Click>(ACTION_SNOOZE_WEEK, snooze('1w'));
+
+  // The form opens at once (the trigger lasts 3 s); who may give the action, and to whom, is
+  // checked when it is sent, by the service, and a refusal shows under the person picked.
+  app.action<Click>(ACTION_REASSIGN, async ({ ack, body, action, client }) => {
+    await ack();
+    try {
+      const a = await getAction(deps.db, rowIdText(action.value, "The action's id"));
+      if (!a) {
+        await tellPrivately(client, body, 'This action no longer exists.');
+        return;
+      }
+      await client.views.open({ trigger_id: body.trigger_id, view: reassignModal(a) });
+    } catch (err) {
+      await tellUser(client, body, err, deps.logger);
+    }
+  });
+
+  app.view(REASSIGN_CALLBACK, async ({ ack, view, client, context }) => {
+    const requestKey = viewRequestKey(view);
+    let done: Reassignment | null = null;
+    let ran: boolean;
+    try {
+      const actionId = rowIdString.parse(view.private_metadata);
+      const to = pickedPerson(view.state.values);
+      const member = await memberOf(context);
+      // A second click on Reassign, or Slack's retry of this submission, gives it once.
+      ran = await once(deps.db, requestKey, 'action.reassign', async () => {
+        done = await reassignAction(
+          { ...deps, slack: client },
+          { actionId, to, member, requestKey },
+        );
+      });
+    } catch (err) {
+      logUnexpected(deps.logger, err, 'reassign form failed');
+      const text = await fieldErrorText(err, userNamesFor(deps.db, client, deps.logger));
+      await ack({ response_action: 'errors', errors: { [REASSIGN_BLOCK]: text.slice(0, 2000) } });
+      return;
+    }
+    const given = done as Reassignment | null;
+    if (!ran || !given) {
+      deps.logger.info({ requestKey }, 'reassign form sent again: already given');
+      await ack();
+      return;
+    }
+    await ack({
+      response_action: 'update',
+      view: messageModal('Reassign action', reassignedText(given.action, given.handover)),
+    });
+    await handOverReassignment(deps, given);
+  });
 }

@@ -5,7 +5,7 @@
  */
 import { UsageError } from '../src/errors.js';
 import { readRowId } from '../src/row-id.js';
-import { reassignAction } from '../src/services/action-reassign.js';
+import { handOverReassignment, reassignAction } from '../src/services/action-reassign.js';
 import { type ActionFilter, isOverdue, listActions, today } from '../src/services/actions.js';
 import { getSettings } from '../src/services/settings.js';
 import type { SopCommandContext, SopSubcommand } from '../src/slack/command-types.js';
@@ -51,6 +51,7 @@ async function reassign(ctx: SopCommandContext, args: readonly string[]): Promis
     { ...ctx.deps, slack: ctx.client },
     { actionId, to, member: ctx.member, requestKey: ctx.requestKey },
   );
+  await handOverReassignment(ctx.deps, done);
   await ctx.respond({
     response_type: 'ephemeral',
     text: reassignedText(done.action, done.handover),

@@ -42,13 +42,13 @@ async function notAnOwner(slack: Slack, user: string): Promise<string | null> {
     info = (await slack.users.info({ user })).user;
   } catch (err) {
     if (slackError(err) === 'user_not_found')
-      return `Slack knows no person \`${user}\` in this workspace; mention someone who is in it.`;
+      return `Slack knows no person \`${user}\` in this workspace; name someone who is in it.`;
     throw err;
   }
   if (info?.is_bot || user === 'USLACKBOT')
-    return `<@${user}> is a bot; an action is owned by a person. Mention the person who takes it over.`;
+    return `<@${user}> is a bot; an action is owned by a person. Name the person who takes it over.`;
   if (info?.deleted)
-    return `<@${user}>'s Slack account is deactivated: they would never see the action nor its reminders. Mention someone who is still in the workspace.`;
+    return `<@${user}>'s Slack account is deactivated: they would never see the action nor its reminders. Name someone who is still in the workspace.`;
   return null;
 }
 
@@ -81,13 +81,17 @@ export interface ReassignInput {
 export interface Reassignment {
   readonly action: ActionRow;
   readonly handover: Handover;
+  /** The `action-handover` request in the job outbox, for `handOverReassignment`. */
+  readonly job: string;
 }
 
 /**
- * Give action `actionId` to `to` (see the file's comment). Refused, with a sentence naming
- * what to fix and nothing written: an unknown action, one done or cancelled, a member who is
- * neither its owner nor allowed by `action.manage-any`, its owner already, a bot, someone
- * Slack does not know in the workspace, a deactivated account.
+ * Give action `actionId` to `to` (see the file's comment): the one path of `/sop actions
+ * reassign` and of the Reassign form. Refused, with a sentence naming what to fix and nothing
+ * written: an unknown action, one done or cancelled, a member who is neither its owner nor
+ * allowed by `action.manage-any`, its owner already, a bot, someone Slack does not know in the
+ * workspace, a deactivated account. The handover job waits in the outbox until the caller
+ * hands it to the queue (`handOverReassignment`): a form answers first, as Redis may be slow.
  */
 export async function reassignAction(
   deps: CycleDeps & { readonly slack: Slack },
@@ -109,12 +113,12 @@ export async function reassignAction(
     );
   if (input.to === a.owner)
     throw new ValidationError(
-      `<@${a.owner}> owns action #${a.id} already; mention the person who takes it over.`,
+      `<@${a.owner}> owns action #${a.id} already; name the person who takes it over.`,
     );
   const why = await notAnOwner(deps.slack, input.to);
   if (why) throw new ValidationError(why);
   const handover: Handover = { by, from: a.owner, to: input.to };
-  const { row, job } = await deps.db.transaction().execute(async (trx) => {
+  return deps.db.transaction().execute(async (trx) => {
     const r = await reassignOpenAction(trx, a.id, handover);
     if (!r) {
       const cur = await getAction(trx, a.id);
@@ -123,7 +127,7 @@ export async function reassignAction(
         notOpen(cur) ??
         new SopError(
           'conflict',
-          `Action #${a.id} was given to <@${cur.owner}> meanwhile; nothing was changed. Run the command again if it should go to <@${input.to}>.`,
+          `Action #${a.id} was given to <@${cur.owner}> meanwhile; nothing was changed. Reassign it again if it should go to <@${input.to}>.`,
         )
       );
     }
@@ -135,15 +139,14 @@ export async function reassignAction(
       details: { from: handover.from, to: handover.to, requestKey: input.requestKey },
     });
     await resolveActionRefusals(trx, handover.from, a.id);
-    const requested = await requestJob(trx, 'action-handover', {
-      actionId: a.id,
-      handover: auditId,
-    });
-    return { row: r, job: requested };
+    const job = await requestJob(trx, 'action-handover', { actionId: a.id, handover: auditId });
+    return { action: r, handover, job };
   });
-  // Handed over now if Redis answers; else the relay delivers it when it does.
-  await deliverJobs(deps.db, deps.queue, { ids: [job] });
-  return { action: row, handover };
+}
+
+/** The reassignment's handover job, handed to the queue now if Redis answers; else the relay delivers it when it does. */
+export async function handOverReassignment(deps: CycleDeps, r: Reassignment): Promise<void> {
+  await deliverJobs(deps.db, deps.queue, { ids: [r.job] });
 }
 
 /** What the `action-handover` job did for each owner. */

@@ -171,12 +171,16 @@ export interface Driver {
     callbackId: string,
     opts: Who & SendOptions,
   ): Promise<AckResult & { readonly triggerId: string; readonly responseUrl: string }>;
-  /** A select (or other input) changed inside a modal: block_actions with a view container. */
+  /**
+   * A select (or other input) changed, or a button clicked, inside a modal or a Home tab:
+   * block_actions with a view container. `blockId` picks one of several elements that share
+   * an action_id (a list's buttons); the first otherwise.
+   */
   selectOption(
     viewId: string,
     actionId: string,
     value: InputValue,
-    opts: Who & { readonly values?: GivenValues } & SendOptions,
+    opts: Who & { readonly values?: GivenValues } & SendOptions & InBlock,
   ): Promise<AckResult & { readonly triggerId: string }>;
   /**
    * An external_select asks for options (block_suggestion). The answer is checked as Slack
@@ -482,7 +486,7 @@ export function createDriver(opts: DriverOptions): Driver {
       const view = openView(viewId);
       onlyTheirView(view, o.user);
       const blocks = Array.isArray(view.definition.blocks) ? view.definition.blocks : [];
-      const l = findElement(blocks, actionId, `view ${viewId}`);
+      const l = findElement(blocks, actionId, `view ${viewId}`, o.blockId);
       if (l.blockType === 'input' && l.block.dispatch_action !== true)
         throw new Error(
           `driver: Slack sends no block_actions for '${actionId}': its input block lacks dispatch_action`,

@@ -5,6 +5,7 @@
  */
 import type { webApi } from '@slack/bolt';
 import { SopError } from '../errors.js';
+import type { UserNames } from '../services/user-names.js';
 import { escSentence } from './presenters/format.js';
 
 /** Says nothing of what was saved: an error can come after a commit (a vote is stored, then its refresh fails). */
@@ -23,6 +24,20 @@ export function userMessage(err: unknown): string {
  */
 export function warningText(err: unknown): string {
   return `:warning: ${escSentence(userMessage(err))}`;
+}
+
+const MENTION = /<@([UW][A-Z0-9_]+)>/g;
+
+/**
+ * The refusal or apology for a modal field's error, which Slack shows as plain text: the
+ * people it mentions (`<@U…>`) by their names (`@nina`), as they would read them in a message.
+ */
+export async function fieldErrorText(err: unknown, names: UserNames): Promise<string> {
+  const text = userMessage(err);
+  const ids = [...text.matchAll(MENTION)].map((m) => m[1] ?? '');
+  if (ids.length === 0) return text;
+  const nameOf = await names.names(ids);
+  return text.replace(MENTION, (_, id: string) => `@${nameOf(id)}`);
 }
 
 /**

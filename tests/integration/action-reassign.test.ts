@@ -104,6 +104,12 @@ const buttons = (id: string) => ({
       text: { type: 'plain_text', text: 'Snooze 1 week', emoji: true },
       value: id,
     },
+    {
+      type: 'button',
+      action_id: 'action_reassign',
+      text: { type: 'plain_text', text: 'Reassign', emoji: true },
+      value: id,
+    },
   ],
 });
 const HEAD = ':memo: You own a follow-up action from the executive S&OP meeting';
@@ -265,8 +271,7 @@ describe('what is refused, naming what to fix, with nothing changed', () => {
     [
       'its owner already',
       () => `actions reassign #${a5} <@${EXEC}>`,
-      () =>
-        `:warning: <@${EXEC}> owns action #${a5} already; mention the person who takes it over.`,
+      () => `:warning: <@${EXEC}> owns action #${a5} already; name the person who takes it over.`,
     ],
     [
       'a channel',
@@ -284,19 +289,19 @@ describe('what is refused, naming what to fix, with nothing changed', () => {
       'a bot',
       () => `actions reassign #${a5} <@U_SOPBOT|sopbot>`,
       () =>
-        ':warning: <@U_SOPBOT> is a bot; an action is owned by a person. Mention the person who takes it over.',
+        ':warning: <@U_SOPBOT> is a bot; an action is owned by a person. Name the person who takes it over.',
     ],
     [
       'someone Slack does not know in the workspace',
       () => `actions reassign #${a5} <@U_NOBODY>`,
       () =>
-        ':warning: Slack knows no person `U_NOBODY` in this workspace; mention someone who is in it.',
+        ':warning: Slack knows no person `U_NOBODY` in this workspace; name someone who is in it.',
     ],
     [
       'a deactivated account',
       () => `actions reassign #${a5} <@${GONE}|gone>`,
       () =>
-        `:warning: <@${GONE}>'s Slack account is deactivated: they would never see the action nor its reminders. Mention someone who is still in the workspace.`,
+        `:warning: <@${GONE}>'s Slack account is deactivated: they would never see the action nor its reminders. Name someone who is still in the workspace.`,
     ],
   ];
   for (const [what, command, expected] of cases) {

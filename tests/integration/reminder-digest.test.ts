@@ -75,6 +75,12 @@ const buttons = (id: string) => ({
       text: { type: 'plain_text', text: 'Snooze 1 week', emoji: true },
       value: id,
     },
+    {
+      type: 'button',
+      action_id: 'action_reassign',
+      text: { type: 'plain_text', text: 'Reassign', emoji: true },
+      value: id,
+    },
   ],
 });
 const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });

@@ -1,4 +1,7 @@
-/** Follow-up actions: the owner's DM with Done and Snooze, reminders, lists and App Home rows. */
+/**
+ * Follow-up actions: the owner's DM with Done, Snooze and Reassign, the Reassign form,
+ * reminders, lists and App Home rows.
+ */
 import type { types } from '@slack/bolt';
 import type { ActionRow } from '../../../db/schema.js';
 import { doneTiming } from '../../core/action-timing.js';
@@ -11,6 +14,11 @@ import { clip, esc, mrkdwn, plain, slackDate } from './format.js';
 export const ACTION_DONE = 'action_done';
 export const ACTION_SNOOZE_DAY = 'action_snooze_1d';
 export const ACTION_SNOOZE_WEEK = 'action_snooze_1w';
+export const ACTION_REASSIGN = 'action_reassign';
+/** The Reassign form: its callback, and the block and element of the person picked. */
+export const REASSIGN_CALLBACK = 'action_reassign_submit';
+export const REASSIGN_BLOCK = 'reassign_to';
+export const REASSIGN_USER = 'user';
 
 type ActionLike = Pick<ActionRow, 'id' | 'owner' | 'due_date' | 'description' | 'status'> & {
   /** The decision that set the action; null for one the weekly S&OE check raised. */
@@ -41,6 +49,42 @@ export function actionButtons(a: ActionLike): types.ActionsBlock {
       },
       { type: 'button', action_id: ACTION_SNOOZE_DAY, text: plain('Snooze 1 day'), value: a.id },
       { type: 'button', action_id: ACTION_SNOOZE_WEEK, text: plain('Snooze 1 week'), value: a.id },
+      { type: 'button', action_id: ACTION_REASSIGN, text: plain('Reassign'), value: a.id },
+    ],
+  };
+}
+
+/**
+ * The form the Reassign button opens: the action, and the person who takes it over (none
+ * picked). Its private_metadata is the action's id.
+ */
+export function reassignModal(a: ActionLike): types.ModalView {
+  return {
+    type: 'modal',
+    callback_id: REASSIGN_CALLBACK,
+    private_metadata: a.id,
+    title: plain('Reassign action'),
+    submit: plain('Reassign'),
+    close: plain('Cancel'),
+    blocks: [
+      {
+        type: 'section',
+        text: mrkdwn(clip(`*#${a.id}* ${esc(a.description)}\nDue *${a.due_date}*`, 3000)),
+      },
+      {
+        type: 'input',
+        block_id: REASSIGN_BLOCK,
+        label: plain('Who takes it over'),
+        element: {
+          type: 'users_select',
+          action_id: REASSIGN_USER,
+          placeholder: plain('Choose a person'),
+        },
+      },
+      {
+        type: 'context',
+        elements: [mrkdwn('They get a DM with it, and its reminders from now on.')],
+      },
     ],
   };
 }

@@ -1,0 +1,310 @@
+/**
+ * Reassigning a follow-up action from Slack's own surfaces: the Reassign button beside Done and
+ * Snooze on the owner's DM and App Home opens a form with a person to pick; sending it gives the
+ * action through the service of `/sop actions reassign` (the same checks, audit and handover
+ * job), each refusal shown under the person picked with nothing written, and a double click or
+ * Slack's retry gives it once. The real bot and worker over HTTP against the Slack stand-in,
+ * real Postgres and Redis, a test clock.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../db/connect.js';
+import { jobId } from '../../jobs/contracts.js';
+import { createLogger } from '../../src/logger.js';
+import { handOverDecision, recordDecision } from '../../src/services/decisions.js';
+import type { Driver, Standin } from '../../src/slack-standin/index.js';
+import { insertCycle } from '../helpers/db.js';
+import {
+  insertFamilies,
+  insertMarchRun,
+  settledJob,
+  testClock,
+  useHarness,
+} from './meeting-fixture.js';
+
+const EXEC = 'U_EXEC1';
+const ADA = 'U_ADA'; // admin
+const OTTO = 'U_OTTO'; // ops, owns the actions
+const NINA = 'U_NINA'; // ops, takes them over
+const SAM = 'U_SAM'; // sales rep
+const GONE = 'U_GONE'; // a deactivated Slack account
+
+const clock = testClock('2027-03-12T09:00:00Z');
+const h = useHarness({
+  label: 'action-reassign-ui',
+  members: { [EXEC]: 'exec', [ADA]: 'admin', [OTTO]: 'ops', [NINA]: 'ops', [SAM]: 'sales' },
+  clock,
+});
+let db: Db;
+let standin: Standin;
+let driver: Driver;
+/** OTTO's actions, by description. */
+const ids: Record<string, string> = {};
+const DESCRIPTIONS = [
+  'Book weekend overtime',
+  'Call <!channel> & the supplier',
+  'Count the safety stock',
+  'Order resin',
+  'Move the line check',
+  'Ask for a second quote',
+] as const;
+
+const dms = (user: string) => standin.messagesIn(`D_${user}`);
+const texts = (user: string) => dms(user).map((m) => m.text);
+
+/** Owner and audit entries of action `id`, as Postgres holds them. */
+const stateOf = async (id: string) => ({
+  owner: (
+    await db.selectFrom('actions').select('owner').where('id', '=', id).executeTakeFirstOrThrow()
+  ).owner,
+  reassigned: await db
+    .selectFrom('audit_log')
+    .select(['id', 'actor', 'details'])
+    .where('action', '=', 'action.reassign')
+    .where('entity_id', '=', id)
+    .orderBy('id')
+    .execute(),
+});
+
+/** The handover job of audit entry `entry`, once it has finished: what it returns. */
+const handover = (entry: string) =>
+  h.finished('notifications', jobId('action-handover', { actionId: '1', handover: entry }));
+
+/** OTTO's DM that gave him action `id` (its assignment). */
+const assignedDm = (id: string) => {
+  const dm = dms(OTTO).find((m) => m.text.includes(`#${id} `));
+  if (!dm) throw new Error(`no DM to OTTO about #${id}`);
+  return dm;
+};
+
+/** The form `act` opened for `user`. */
+async function formOpened(user: string, act: () => Promise<unknown>) {
+  const before = new Set(standin.openViews(user).map((v) => v.id));
+  await act();
+  return standin.waitFor(
+    () =>
+      standin
+        .openViews(user)
+        .find((v) => !before.has(v.id) && v.definition.callback_id === 'action_reassign_submit'),
+    10_000,
+  );
+}
+
+/** OTTO clicks Reassign on his DM about action `id`: the form it opens. */
+const reassignFromDm = (id: string) =>
+  formOpened(OTTO, () =>
+    driver.clickButton(`D_${OTTO}`, assignedDm(id).ts, 'action_reassign', { user: OTTO }),
+  );
+
+const pick = (user: string) => ({ values: { reassign_to: { user } } });
+
+beforeAll(async () => {
+  ({ db, standin, driver } = h);
+  standin.store.users.set(GONE, {
+    id: GONE,
+    name: 'gone',
+    real_name: 'Gone',
+    tz: 'UTC',
+    deleted: true,
+  });
+  const fam = await insertFamilies(db);
+  const cycleId = await insertCycle(db, { month: '2027-03', phase: 'executive' });
+  const run = await insertMarchRun(db, cycleId, fam, 'action-reassign-ui');
+  const deps = { db, queue: h.queues, clock };
+  const rec = await recordDecision(deps, {
+    cycleId,
+    pollId: null,
+    scenarioId: run.ids.central!,
+    rationale: 'Service first',
+    decidedBy: EXEC,
+    requestKey: 'reassign-ui-decision',
+    actions: DESCRIPTIONS.map((description) => ({
+      owner: OTTO,
+      description,
+      dueDate: '2027-03-17',
+    })),
+  });
+  rec.actions.forEach((a, i) => {
+    ids[DESCRIPTIONS[i]!] = a.id;
+  });
+  await handOverDecision({ ...deps, logger: createLogger('silent', 'test') }, rec);
+  await settledJob(h.queues, 'posts', jobId('decision-publish', { decisionId: rec.decision.id }));
+  expect(texts(OTTO)).toHaveLength(DESCRIPTIONS.length);
+}, 60_000);
+
+describe('the Reassign button', () => {
+  it("sits beside Done and Snooze on the owner's DM", () => {
+    const id = ids['Book weekend overtime']!;
+    const row = assignedDm(id).blocks?.find((b) => (b as { type?: string }).type === 'actions') as
+      | { elements: { action_id: string; text: { text: string }; value: string }[] }
+      | undefined;
+    expect(row?.elements.map((e) => [e.action_id, e.text.text, e.value])).toEqual([
+      ['action_done', 'Done', id],
+      ['action_snooze_1d', 'Snooze 1 day', id],
+      ['action_snooze_1w', 'Snooze 1 week', id],
+      ['action_reassign', 'Reassign', id],
+    ]);
+  });
+
+  it('opens a form with nobody picked; sending it gives the action as the command does: owner, audit, handover DM', async () => {
+    const id = ids['Book weekend overtime']!;
+    const form = await reassignFromDm(id);
+    expect(form.definition.title).toEqual({
+      type: 'plain_text',
+      text: 'Reassign action',
+      emoji: true,
+    });
+    expect(form.definition.submit).toEqual({ type: 'plain_text', text: 'Reassign', emoji: true });
+    const input = (form.definition.blocks as { block_id?: string; element?: unknown }[]).find(
+      (b) => b.block_id === 'reassign_to',
+    );
+    expect(input?.element).toEqual({
+      type: 'users_select',
+      action_id: 'user',
+      placeholder: { type: 'plain_text', text: 'Choose a person', emoji: true },
+    });
+
+    const sent = await driver.submitView(form.id, { user: OTTO, ...pick(NINA) });
+    expect(sent.outcome.action).toBe('updated');
+    const shown = standin.openViews(OTTO).at(-1);
+    expect(JSON.stringify(shown?.definition.blocks)).toContain(
+      `Action #${id} Book weekend overtime (due 2027-03-17) is now <@${NINA}>'s; it was yours. They get a DM with it, and its reminders from now on.`,
+    );
+    const s = await stateOf(id);
+    expect(s.owner).toBe(NINA);
+    expect(s.reassigned).toHaveLength(1);
+    expect(s.reassigned[0]!.actor).toBe(OTTO);
+    expect(s.reassigned[0]!.details).toMatchObject({ from: OTTO, to: NINA });
+    expect(await handover(s.reassigned[0]!.id)).toMatchObject({
+      newOwner: 'sent',
+      oldOwner: 'not_needed',
+    });
+    expect(texts(NINA).at(-1)).toBe(
+      `:memo: You own a follow-up action from the executive S&OP meeting: #${id} Book weekend overtime (due 2027-03-17). <@${OTTO}> handed it over to you.`,
+    );
+  });
+
+  it('on App Home too: OTTO gives another action to NINA from his To-do', async () => {
+    const id = ids['Call <!channel> & the supplier']!;
+    await driver.event({ type: 'app_home_opened', user: OTTO, channel: `D_${OTTO}`, tab: 'home' });
+    const home = await standin.waitFor(() => {
+      const v = standin.homeView(OTTO);
+      return v && JSON.stringify(v.definition).includes(`action_${id}`) ? v : null;
+    }, 10_000);
+    const form = await formOpened(OTTO, () =>
+      driver.selectOption(home.id, 'action_reassign', null, {
+        user: OTTO,
+        blockId: `action_${id}`,
+      }),
+    );
+    expect(form.definition.private_metadata).toBe(id);
+    const sent = await driver.submitView(form.id, { user: OTTO, ...pick(NINA) });
+    expect(sent.outcome.action).toBe('updated');
+    expect(await stateOf(id)).toMatchObject({ owner: NINA, reassigned: [{ actor: OTTO }] });
+  });
+});
+
+describe('what the form refuses, under the person picked, with nothing written', () => {
+  const refused = async (id: string, user: string, expected: string) => {
+    const before = await stateOf(id);
+    const form = await reassignFromDm(id);
+    const sent = await driver.submitView(form.id, { user: OTTO, ...pick(user) });
+    expect(sent.outcome).toMatchObject({
+      action: 'errors',
+      errors: { reassign_to: expected },
+    });
+    expect(await stateOf(id)).toEqual(before);
+    // The form stays open for another pick.
+    expect(standin.openViews(OTTO).at(-1)?.id).toBe(form.id);
+    await driver.closeView(form.id);
+  };
+  const id = () => ids['Count the safety stock']!;
+
+  it('its owner already', () =>
+    refused(id(), OTTO, `@otto owns action #${id()} already; name the person who takes it over.`));
+  it('a bot', () =>
+    refused(
+      id(),
+      'U_SOPBOT',
+      '@sopbot is a bot; an action is owned by a person. Name the person who takes it over.',
+    ));
+  it('a deactivated account', () =>
+    refused(
+      id(),
+      GONE,
+      "@gone's Slack account is deactivated: they would never see the action nor its reminders. Name someone who is still in the workspace.",
+    ));
+  it('someone Slack does not know in the workspace', () =>
+    refused(
+      id(),
+      'U_NOBODY',
+      'Slack knows no person `U_NOBODY` in this workspace; name someone who is in it.',
+    ));
+
+  it('an action closed since the form opened', async () => {
+    const a = ids['Order resin']!;
+    const form = await reassignFromDm(a);
+    await db
+      .updateTable('actions')
+      .set({ status: 'done', done_at: clock.now(), done_by: OTTO })
+      .where('id', '=', a)
+      .execute();
+    const sent = await driver.submitView(form.id, { user: OTTO, ...pick(NINA) });
+    expect(sent.outcome).toMatchObject({
+      action: 'errors',
+      errors: {
+        reassign_to: `Action #${a} is done: only an open action can be given to someone else.`,
+      },
+    });
+    expect(await stateOf(a)).toEqual({ owner: OTTO, reassigned: [] });
+  });
+
+  it('no longer the owner nor an admin: an admin gave it to NINA while the form was open', async () => {
+    const a = ids['Move the line check']!;
+    const form = await reassignFromDm(a);
+    await driver.command('/sop', {
+      user: ADA,
+      channel: 'C_EXEC',
+      text: `actions reassign #${a} <@${NINA}>`,
+    });
+    const given = await standin.waitFor(async () => {
+      const s = await stateOf(a);
+      return s.owner === NINA ? s : null;
+    }, 10_000);
+    const sent = await driver.submitView(form.id, { user: OTTO, ...pick(SAM) });
+    expect(sent.outcome).toMatchObject({
+      action: 'errors',
+      errors: {
+        reassign_to: `Only @nina, its owner, or Admin members can give action #${a} to someone else.`,
+      },
+    });
+    expect(await stateOf(a)).toEqual(given);
+  });
+});
+
+describe('a double click on Reassign, and a Slack retry of the submission', () => {
+  it('give the action once: one audit entry, one DM to the new owner', async () => {
+    const id = ids['Ask for a second quote']!;
+    const nina = dms(NINA).length;
+    const form = await reassignFromDm(id);
+    const [first, second] = await Promise.all([
+      driver.submitView(form.id, { user: OTTO, ...pick(NINA) }),
+      driver.submitView(form.id, { user: OTTO, ...pick(NINA) }),
+    ]);
+    const retry = await driver.resend(first.request, { retryNum: 1, retryReason: 'http_timeout' });
+    // Neither the second click nor the retry is refused as if NINA had owned it all along.
+    for (const r of [first, second, retry]) {
+      expect(r.status).toBe(200);
+      expect(JSON.stringify(r.body ?? '')).not.toContain('errors');
+    }
+    const s = await stateOf(id);
+    expect(s.owner).toBe(NINA);
+    expect(s.reassigned).toHaveLength(1);
+    await handover(s.reassigned[0]!.id);
+    // Time for a second handover, were a repeat to make one.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await stateOf(id)).reassigned).toHaveLength(1);
+    expect(texts(NINA).slice(nina)).toEqual([
+      `:memo: You own a follow-up action from the executive S&OP meeting: #${id} Ask for a second quote (due 2027-03-17). <@${OTTO}> handed it over to you.`,
+    ]);
+  });
+});
