@@ -26,7 +26,7 @@ import {
 import { once } from '../src/services/requests.js';
 import { getSettings } from '../src/services/settings.js';
 import { userNamesFor } from '../src/services/user-names.js';
-import { publishHome } from '../src/slack/home.js';
+import { publishHome, redrawHomes } from '../src/slack/home.js';
 import { memberOf } from '../src/slack/member-context.js';
 import {
   ACTION_DONE,
@@ -242,5 +242,7 @@ export function register(app: App, deps: AppDeps): void {
       view: messageModal('Reassign action', reassignedText(given.action, given.handover)),
     });
     await handOverReassignment(deps, given);
+    // The action leaves the old owner's To-do and joins the new owner's.
+    await redrawHomes(deps, client, [given.handover.from, given.handover.to], 'a reassignment');
   });
 }

@@ -6,7 +6,7 @@ import type { App, BlockAction, Context } from '@slack/bolt';
 import type { AppDeps } from '../src/deps.js';
 import { once } from '../src/services/requests.js';
 import { type ChangeSpec, openChangeModal } from '../src/slack/change-flow.js';
-import { publishHome } from '../src/slack/home.js';
+import { openHome, type publishHome } from '../src/slack/home.js';
 import { memberOf } from '../src/slack/member-context.js';
 import { HOME_OPEN_CAPACITY, HOME_OPEN_FORECAST } from '../src/slack/presenters/home.js';
 import { CAPACITY } from './capacity.js';
@@ -16,7 +16,7 @@ export function register(app: App, deps: AppDeps): void {
   app.event('app_home_opened', async ({ event, body, client }) => {
     if (event.tab !== 'home') return;
     await once(deps.db, `event:${body.event_id}`, 'app_home_opened', () =>
-      publishHome(deps, client, event.user),
+      openHome(deps, client, event.user),
     );
   });
 

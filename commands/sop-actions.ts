@@ -9,6 +9,7 @@ import { handOverReassignment, reassignAction } from '../src/services/action-rea
 import { type ActionFilter, isOverdue, listActions, today } from '../src/services/actions.js';
 import { getSettings } from '../src/services/settings.js';
 import type { SopCommandContext, SopSubcommand } from '../src/slack/command-types.js';
+import { redrawHomes } from '../src/slack/home.js';
 import { actionsListText, reassignedText } from '../src/slack/presenters/actions.js';
 import { parseChannelMention, parseUserMention } from '../src/slack/tokenise.js';
 
@@ -56,6 +57,8 @@ async function reassign(ctx: SopCommandContext, args: readonly string[]): Promis
     response_type: 'ephemeral',
     text: reassignedText(done.action, done.handover),
   });
+  // The action leaves the old owner's To-do and joins the new owner's.
+  await redrawHomes(ctx.deps, ctx.client, [done.handover.from, done.handover.to], 'a reassignment');
 }
 
 export const actions: SopSubcommand = {

@@ -552,6 +552,12 @@ export interface SlackDmChannelsTable {
   opened_at: Generated<Timestamp>;
 }
 
+/** Who has opened the bot's App Home, and when last (src/slack/home.ts). */
+export interface HomeViewersTable {
+  slack_user_id: string;
+  opened_at: Generated<Timestamp>;
+}
+
 /** The actions a morning's reminder digest listed (its ledger key), in order. */
 export interface ReminderDigestItemsTable {
   digest_key: string;
@@ -640,6 +646,7 @@ export interface Database {
   deviations: DeviationsTable;
   slack_user_names: SlackUserNamesTable;
   slack_dm_channels: SlackDmChannelsTable;
+  home_viewers: HomeViewersTable;
   reminder_digest_items: ReminderDigestItemsTable;
   slack_refusals: SlackRefusalsTable;
   job_outbox: JobOutboxTable;

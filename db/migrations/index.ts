@@ -24,6 +24,7 @@ import * as constraintResolvedBy from './20261204T1300-constraint-resolved-by.js
 import * as scenariosCarried from './20261205T0900-scenarios-carried.js';
 import * as reminderDigests from './20261206T0900-reminder-digests.js';
 import * as slackRefusals from './20261207T0900-slack-refusals.js';
+import * as homeViewers from './20261208T0900-home-viewers.js';
 
 export const migrations: Record<string, Migration> = {
   '20261122T0400-initial': initial,
@@ -47,4 +48,5 @@ export const migrations: Record<string, Migration> = {
   '20261205T0900-scenarios-carried': scenariosCarried,
   '20261206T0900-reminder-digests': reminderDigests,
   '20261207T0900-slack-refusals': slackRefusals,
+  '20261208T0900-home-viewers': homeViewers,
 };

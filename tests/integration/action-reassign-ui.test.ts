@@ -46,6 +46,8 @@ const DESCRIPTIONS = [
   'Order resin',
   'Move the line check',
   'Ask for a second quote',
+  'Check the forklift',
+  'Book the auditor',
 ] as const;
 
 const dms = (user: string) => standin.messagesIn(`D_${user}`);
@@ -96,6 +98,23 @@ const reassignFromDm = (id: string) =>
   );
 
 const pick = (user: string) => ({ values: { reassign_to: { user } } });
+
+/** How many Homes have been published for `user` so far. */
+const publishes = (user: string) =>
+  standin.callsTo('views.publish').filter((c) => c.args.user_id === user).length;
+
+/** `user` opens their Home tab: the view published. */
+async function openHome(user: string) {
+  const before = publishes(user);
+  await driver.event({ type: 'app_home_opened', user, channel: `D_${user}`, tab: 'home' });
+  await standin.waitFor(() => publishes(user) > before, 10_000);
+  const home = standin.homeView(user);
+  if (!home) throw new Error(`no Home for ${user}`);
+  return home;
+}
+
+/** `user`'s Home as last published, as JSON. */
+const homeOf = (user: string) => JSON.stringify(standin.homeView(user)?.definition ?? null);
 
 beforeAll(async () => {
   ({ db, standin, driver } = h);
@@ -183,13 +202,12 @@ describe('the Reassign button', () => {
     );
   });
 
-  it('on App Home too: OTTO gives another action to NINA from his To-do', async () => {
+  it('on App Home too: OTTO gives another action to NINA from his To-do, and both Homes are drawn again', async () => {
     const id = ids['Call <!channel> & the supplier']!;
-    await driver.event({ type: 'app_home_opened', user: OTTO, channel: `D_${OTTO}`, tab: 'home' });
-    const home = await standin.waitFor(() => {
-      const v = standin.homeView(OTTO);
-      return v && JSON.stringify(v.definition).includes(`action_${id}`) ? v : null;
-    }, 10_000);
+    const home = await openHome(OTTO);
+    await openHome(NINA);
+    expect(homeOf(OTTO)).toContain(`"block_id":"action_${id}"`);
+    expect(homeOf(NINA)).not.toContain(`"block_id":"action_${id}"`);
     const form = await formOpened(OTTO, () =>
       driver.selectOption(home.id, 'action_reassign', null, {
         user: OTTO,
@@ -197,9 +215,17 @@ describe('the Reassign button', () => {
       }),
     );
     expect(form.definition.private_metadata).toBe(id);
+    const [otto, nina] = [publishes(OTTO), publishes(NINA)];
     const sent = await driver.submitView(form.id, { user: OTTO, ...pick(NINA) });
     expect(sent.outcome.action).toBe('updated');
     expect(await stateOf(id)).toMatchObject({ owner: NINA, reassigned: [{ actor: OTTO }] });
+    // Neither tab was opened again: the bot drew both.
+    await standin.waitFor(() => publishes(OTTO) > otto && publishes(NINA) > nina, 10_000);
+    expect(homeOf(OTTO)).not.toContain(`"block_id":"action_${id}"`);
+    expect(homeOf(NINA)).toContain(`"block_id":"action_${id}"`);
+    expect(homeOf(NINA)).toContain(
+      `*#${id}* Call &lt;!channel&gt; &amp; the supplier · due 2027-03-17`,
+    );
   });
 });
 
@@ -306,5 +332,29 @@ describe('a double click on Reassign, and a Slack retry of the submission', () =
     expect(texts(NINA).slice(nina)).toEqual([
       `:memo: You own a follow-up action from the executive S&OP meeting: #${id} Ask for a second quote (due 2027-03-17). <@${OTTO}> handed it over to you.`,
     ]);
+  });
+});
+
+describe('App Home after /sop actions reassign', () => {
+  it("an admin's command: OTTO's To-do loses the action and NINA's gains it, without opening the tabs", async () => {
+    const id = ids['Check the forklift']!;
+    expect(homeOf(OTTO)).toContain(`"block_id":"action_${id}"`);
+    const [otto, nina] = [publishes(OTTO), publishes(NINA)];
+    await h.sop(ADA, `actions reassign #${id} <@${NINA}>`);
+    await standin.waitFor(() => publishes(OTTO) > otto && publishes(NINA) > nina, 10_000);
+    expect(homeOf(OTTO)).not.toContain(`"block_id":"action_${id}"`);
+    expect(homeOf(NINA)).toContain(`"block_id":"action_${id}"`);
+  });
+
+  it('someone who never opened the Home is not sent one; the old owner, who did, is', async () => {
+    const id = ids['Book the auditor']!;
+    const otto = publishes(OTTO);
+    await h.sop(OTTO, `actions reassign #${id} <@${SAM}>`);
+    await standin.waitFor(() => publishes(OTTO) > otto, 10_000);
+    expect(homeOf(OTTO)).not.toContain(`"block_id":"action_${id}"`);
+    expect((await stateOf(id)).owner).toBe(SAM);
+    // Time for a publish to SAM, were one to come.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(publishes(SAM)).toBe(0);
   });
 });
