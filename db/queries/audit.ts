@@ -103,3 +103,37 @@ export async function lastPhaseChangeBy(db: Db, cycleId: number): Promise<string
     .executeTakeFirst();
   return row?.actor ?? null;
 }
+
+/** An action given away from someone (`action.reassign`): to whom, by whom, when. */
+export interface ReassignedAway {
+  readonly actionId: string;
+  readonly to: string;
+  readonly by: string;
+  readonly at: Date;
+}
+
+/**
+ * The latest time each of `actionIds` was given away from `from` (its audited reassignment),
+ * for those that were; the instant is the service clock's (`details.at`), else the row's.
+ */
+export async function reassignmentsFrom(
+  db: Db,
+  from: string,
+  actionIds: readonly string[],
+): Promise<ReassignedAway[]> {
+  if (actionIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('audit_log')
+    .select(['entity_id', 'actor', sql<string>`details->>'to'`.as('to'), changedAt.as('at')])
+    .where('action', '=', 'action.reassign')
+    .where('entity', '=', 'action')
+    .where('entity_id', 'in', [...actionIds])
+    .where(sql<boolean>`details->>'from' = ${from}`)
+    .orderBy('id', 'desc')
+    .execute();
+  const latest = new Map<string, ReassignedAway>();
+  for (const r of rows)
+    if (r.entity_id && !latest.has(r.entity_id))
+      latest.set(r.entity_id, { actionId: r.entity_id, to: r.to, by: r.actor, at: new Date(r.at) });
+  return [...latest.values()];
+}

@@ -16,17 +16,28 @@
 import type { Db } from '../../db/connect.js';
 import { reassignOpenAction } from '../../db/queries/actions.js';
 import { audit, auditEntry } from '../../db/queries/audit.js';
+import { storedDmChannel } from '../../db/queries/dm-channels.js';
 import { resolveActionRefusals } from '../../db/queries/slack-refusals.js';
 import type { ActionRow } from '../../db/schema.js';
+import { daysBetween, localDate } from '../core/calendar.js';
 import { can, rolesFor } from '../core/policy.js';
 import type { CycleDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
-import { permanentRefusal, slackError } from '../slack/post-ledger.js';
-import { type Handover, handedOverDm, handedToYouDm } from '../slack/presenters/actions.js';
-import { getAction } from './actions.js';
+import { ledgerEntries, permanentRefusal, slackError } from '../slack/post-ledger.js';
+import {
+  actionDm,
+  type GivenAway,
+  type Handover,
+  handedOverDm,
+  handedToYouDm,
+  reminderDigestDm,
+  withoutButtons,
+} from '../slack/presenters/actions.js';
+import { getAction, type ReminderKind, reminderDigestAt } from './actions.js';
 import { type Member, ROLE_LABEL } from './members.js';
 import { deliverJobs, requestJob } from './outbox.js';
 import { dmOnce } from './reminders.js';
+import { getSettings } from './settings.js';
 
 /** The part of WebClient used here: `users.info` (scope `users:read`), `conversations.open`, `chat.postMessage`. */
 type Slack = Parameters<typeof dmOnce>[0];
@@ -136,7 +147,12 @@ export async function reassignAction(
       action: 'action.reassign',
       entity: 'action',
       entityId: a.id,
-      details: { from: handover.from, to: handover.to, requestKey: input.requestKey },
+      details: {
+        from: handover.from,
+        to: handover.to,
+        requestKey: input.requestKey,
+        at: deps.clock.now().toISOString(),
+      },
     });
     await resolveActionRefusals(trx, handover.from, a.id);
     const job = await requestJob(trx, 'action-handover', { actionId: a.id, handover: auditId });
@@ -155,14 +171,106 @@ export interface HandoverDms {
   readonly newOwner: 'sent' | 'already_sent' | 'stale';
   /** `not_needed`: the old owner gave it themself; `refused`: Slack refuses their DMs (they left). */
   readonly oldOwner: 'sent' | 'already_sent' | 'not_needed' | 'refused' | 'stale';
+  /** The old owner's earlier DMs about the action whose buttons were replaced by the line. */
+  readonly buttonsRemoved: number;
+  /** Those Slack would not edit (deleted since, or out of reach): left as they were. */
+  readonly notEdited: number;
+}
+
+/** Slack's answers to chat.update that no retry changes: the message is gone or not editable. */
+const UNEDITABLE: ReadonlySet<string> = new Set([
+  'message_not_found',
+  'cant_update_message',
+  'edit_window_closed',
+]);
+
+/** A DM about one action, as its presenters build it. */
+type ActionDm = ReturnType<typeof actionDm>;
+
+/** The DM with buttons about action `a` that was sent under `key`, rebuilt; null for another kind. */
+async function sentUnder(
+  db: Db,
+  key: string,
+  a: ActionRow,
+  zone: string,
+): Promise<ActionDm | null> {
+  if (key === `action:${a.id}:assigned`) return actionDm(a, 'assigned');
+  const given = new RegExp(`^action:${a.id}:handover:(\\d+):new$`).exec(key);
+  if (given?.[1]) {
+    const entry = await auditEntry(db, given[1]);
+    const d = (entry?.details ?? {}) as { from?: string; to?: string };
+    return entry && d.from && d.to
+      ? handedToYouDm(a, { by: entry.actor, from: d.from, to: d.to })
+      : null;
+  }
+  const reminder = new RegExp(`^reminder:${a.id}:(before|due|overdue):(.+)$`).exec(key);
+  if (reminder?.[1] && reminder[2]) {
+    // A snooze's reminder said how the due date stood on the day it came (sendReminder).
+    const snooze = reminder[2].startsWith('snooze-') ? new Date(reminder[2].slice(7)) : null;
+    const daysLeft =
+      snooze && !Number.isNaN(snooze.getTime())
+        ? daysBetween(localDate(snooze, zone), a.due_date)
+        : null;
+    return actionDm(a, reminder[1] as ReminderKind, daysLeft);
+  }
+  return null;
 }
 
 /**
- * The `action-handover` job: the new owner's DM (the action, its Done and Snooze, who gave it)
- * and, when someone else gave it, the old owner's saying it is the new owner's now, each once
- * under `action:<id>:handover:<entry>:new|old`. Slack refusing the old owner for good is
- * skipped (recorded nowhere: they may have left, and the action is no longer theirs); refusing
- * the new owner is thrown once the old owner was tried, for the worker to record and report.
+ * The old owner's earlier DMs about action `a` (its assignment, a handover to them, its
+ * reminders, and each morning digest that lists it), edited in place (chat.update, at the ts the
+ * ledger recorded) so that its Done, Snooze and Reassign buttons give way to the line saying to
+ * whom it went, by whom and when; a digest's other actions keep theirs. Editing again writes the
+ * same, so a retried job may. A message Slack will not edit (deleted since) is left as it is.
+ */
+async function retireOldButtons(
+  deps: { readonly db: Db; readonly slack: Slack },
+  a: ActionRow,
+  from: string,
+  g: GivenAway,
+): Promise<{ buttonsRemoved: number; notEdited: number }> {
+  const channel = await storedDmChannel(deps.db, from);
+  if (!channel) return { buttonsRemoved: 0, notEdited: 0 };
+  const { timezone } = await getSettings(deps.db);
+  const edits: { ts: string; msg: ActionDm }[] = [];
+  const own = [
+    ...(await ledgerEntries(deps.db, `action:${a.id}:`)),
+    ...(await ledgerEntries(deps.db, `reminder:${a.id}:`)),
+  ];
+  for (const row of own) {
+    if (!row.ts || row.channel !== channel) continue;
+    const msg = await sentUnder(deps.db, row.postKey, a, timezone);
+    if (msg) edits.push({ ts: row.ts, msg: withoutButtons(msg, a.id, g, timezone) });
+  }
+  for (const row of await ledgerEntries(deps.db, `reminder-digest:${from}:`)) {
+    if (!row.ts || row.channel !== channel) continue;
+    const items = await reminderDigestAt(deps.db, channel, row.ts);
+    if (items?.some((it) => it.id === a.id))
+      edits.push({ ts: row.ts, msg: reminderDigestDm(items, timezone, g.at) });
+  }
+  let buttonsRemoved = 0;
+  let notEdited = 0;
+  for (const e of edits) {
+    try {
+      await deps.slack.chat.update({ channel, ts: e.ts, text: e.msg.text, blocks: e.msg.blocks });
+      buttonsRemoved++;
+    } catch (err) {
+      const code = slackError(err);
+      if (!(code && UNEDITABLE.has(code)) && !permanentRefusal(err)) throw err;
+      notEdited++;
+    }
+  }
+  return { buttonsRemoved, notEdited };
+}
+
+/**
+ * The `action-handover` job: the new owner's DM (the action, its Done, Snooze and Reassign, who
+ * gave it) and, when someone else gave it, the old owner's saying it is the new owner's now,
+ * each once under `action:<id>:handover:<entry>:new|old`; then the old owner's earlier DMs about
+ * it lose their buttons (retireOldButtons), whether or not the action has moved on since, unless
+ * it came back to them. Slack refusing the old owner for good is skipped (recorded nowhere: they
+ * may have left, and the action is no longer theirs); refusing the new owner is thrown once the
+ * rest was done, for the worker to record and report.
  */
 export async function announceHandover(
   deps: { readonly db: Db; readonly slack: Slack },
@@ -172,11 +280,15 @@ export async function announceHandover(
     getAction(deps.db, p.actionId),
     auditEntry(deps.db, p.handover),
   ]);
-  const details = (entry?.details ?? {}) as { from?: string; to?: string };
+  const details = (entry?.details ?? {}) as { from?: string; to?: string; at?: string };
+  const none = { buttonsRemoved: 0, notEdited: 0 };
   if (!a || !entry || entry.action !== 'action.reassign' || !details.from || !details.to)
-    return { newOwner: 'stale', oldOwner: 'stale' };
+    return { newOwner: 'stale', oldOwner: 'stale', ...none };
   const h: Handover = { by: entry.actor, from: details.from, to: details.to };
-  if (a.status !== 'open' || a.owner !== h.to) return { newOwner: 'stale', oldOwner: 'stale' };
+  const given: GivenAway = { to: h.to, by: h.by, at: details.at ? new Date(details.at) : entry.at };
+  const retire = () => (a.owner === h.from ? none : retireOldButtons(deps, a, h.from, given));
+  if (a.status !== 'open' || a.owner !== h.to)
+    return { newOwner: 'stale', oldOwner: 'stale', ...(await retire()) };
   const key = `action:${a.id}:handover:${p.handover}`;
   let newOwner: HandoverDms['newOwner'] = 'already_sent';
   let refused: unknown = null;
@@ -198,6 +310,7 @@ export async function announceHandover(
       oldOwner = 'refused';
     }
   }
+  const old = oldOwner === 'refused' ? none : await retire();
   if (refused) throw refused;
-  return { newOwner, oldOwner };
+  return { newOwner, oldOwner, ...old };
 }

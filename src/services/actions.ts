@@ -14,7 +14,7 @@ import {
   completeOpenAction,
   snoozeOpenAction,
 } from '../../db/queries/actions.js';
-import { audit } from '../../db/queries/audit.js';
+import { audit, type ReassignedAway, reassignmentsFrom } from '../../db/queries/audit.js';
 import { type DigestItem, digestItems, setDigestItems } from '../../db/queries/reminder-digests.js';
 import type { ActionRow } from '../../db/schema.js';
 import { addDays, addLocalDays, atLocalHour, daysBetween, localDate } from '../core/calendar.js';
@@ -134,10 +134,16 @@ export async function scheduleActionReminders(deps: CycleDeps, action: ActionRow
   }
 }
 
-/** The items of the reminder digest posted as `channel`/`ts`, or null if it is none. */
-async function digestPostedAs(db: Db, channel: string, ts: string): Promise<DigestItem[] | null> {
+/** The items of the reminder digest posted as `channel`/`ts`, and its owner; null if it is none. */
+async function digestPostedAs(
+  db: Db,
+  channel: string,
+  ts: string,
+): Promise<{ owner: string; items: DigestItem[] } | null> {
   const key = await ledgerKeyAt(db, 'reminder-digest:', channel, ts);
-  return key ? digestItems(db, key) : null;
+  // reminder-digest:<owner>:<day>
+  const owner = key?.split(':')[1];
+  return key && owner ? { owner, items: await digestItems(db, key) } : null;
 }
 
 /**
@@ -152,15 +158,21 @@ export async function isActionMessage(
 ): Promise<boolean> {
   if (await isLedgerMessage(db, [`action:${id}:`, `reminder:${id}:`], channel, ts)) return true;
   const digest = await digestPostedAs(db, channel, ts);
-  return digest?.some((it) => it.actionId === id) ?? false;
+  return digest?.items.some((it) => it.actionId === id) ?? false;
 }
 
-/** An action in a reminder digest, with its due date against the digest's day. */
-export type DigestEntry = ActionRow & { readonly daysLeft: number };
+/**
+ * An action in a reminder digest, with its due date against the digest's day, and to whom it
+ * was given if it is no longer the digest owner's.
+ */
+export type DigestEntry = ActionRow & {
+  readonly daysLeft: number;
+  readonly givenAway?: Omit<ReassignedAway, 'actionId'> | null;
+};
 
 /**
- * The reminder digest posted as `channel`/`ts` with its actions as they stand now (a click
- * redraws it from them), or null when that message is no digest.
+ * The reminder digest posted as `channel`/`ts` with its actions as they stand now (a click, or
+ * an action given to someone else, redraws it from them), or null when that message is no digest.
  */
 export async function reminderDigestAt(
   db: Db,
@@ -170,11 +182,20 @@ export async function reminderDigestAt(
   const digest = await digestPostedAs(db, channel, ts);
   if (!digest) return null;
   // One query for the digest's actions, then in the digest's order.
-  const rows = await actionsWhere(db, { open: false, ids: digest.map((it) => it.actionId) });
+  const rows = await actionsWhere(db, { open: false, ids: digest.items.map((it) => it.actionId) });
   const byId = new Map(rows.map((a) => [a.id, a]));
-  return digest.flatMap((it) => {
+  const away = new Map(
+    (
+      await reassignmentsFrom(
+        db,
+        digest.owner,
+        rows.filter((a) => a.owner !== digest.owner).map((a) => a.id),
+      )
+    ).map((r) => [r.actionId, r]),
+  );
+  return digest.items.flatMap((it) => {
     const a = byId.get(it.actionId);
-    return a ? [{ ...a, daysLeft: it.daysLeft }] : [];
+    return a ? [{ ...a, daysLeft: it.daysLeft, givenAway: away.get(a.id) ?? null }] : [];
   });
 }
 

@@ -13,6 +13,7 @@ import { createLogger } from '../../src/logger.js';
 import { handOverDecision, recordDecision } from '../../src/services/decisions.js';
 import type { Driver, Standin } from '../../src/slack-standin/index.js';
 import { insertCycle } from '../helpers/db.js';
+import { standinClient } from '../helpers/slack.js';
 import {
   insertFamilies,
   insertMarchRun,
@@ -48,6 +49,8 @@ const DESCRIPTIONS = [
   'Ask for a second quote',
   'Check the forklift',
   'Book the auditor',
+  'Plan the stocktake',
+  'Renew the forklift lease',
 ] as const;
 
 const dms = (user: string) => standin.messagesIn(`D_${user}`);
@@ -304,6 +307,7 @@ describe('what the form refuses, under the person picked, with nothing written',
       },
     });
     expect(await stateOf(a)).toEqual(given);
+    await handover(given.reassigned[0]!.id);
   });
 });
 
@@ -356,5 +360,111 @@ describe('App Home after /sop actions reassign', () => {
     // Time for a publish to SAM, were one to come.
     await new Promise((r) => setTimeout(r, 1000));
     expect(publishes(SAM)).toBe(0);
+  });
+});
+
+const HEAD = ':memo: You own a follow-up action from the executive S&OP meeting';
+const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
+const context = (text: string) => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
+/** The one message `ts` in OTTO's DM as it stands now. */
+const ottoMessage = (ts: string) => dms(OTTO).find((m) => m.ts === ts);
+/** The action ids whose buttons a message still shows. */
+const withButtons = (m: { blocks?: readonly unknown[] } | undefined) =>
+  (m?.blocks ?? []).flatMap((b) => {
+    const id = /^action_(\d+)$/.exec((b as { block_id?: string }).block_id ?? '')?.[1];
+    return (b as { type?: string }).type === 'actions' && id ? [id] : [];
+  });
+
+describe("the old owner's earlier DMs about a reassigned action", () => {
+  it('the DM that gave OTTO the action shows to whom it went instead of its buttons; a retried handover changes nothing more', async () => {
+    const id = ids['Book weekend overtime']!;
+    const dm = assignedDm(id);
+    expect(dm.blocks).toEqual([
+      section(`${HEAD}\n*#${id}* Book weekend overtime\nDue *2027-03-17*`),
+      context(`:arrow_right: Reassigned to <@${NINA}> by <@${OTTO}> on 2027-03-12.`),
+    ]);
+    // Its text (notifications, search) is the DM's as it was.
+    expect(dm.text).toBe(`${HEAD}: #${id} Book weekend overtime (due 2027-03-17)`);
+    const entry = (await stateOf(id)).reassigned[0]!.id;
+    const [otto, nina] = [dms(OTTO).length, dms(NINA).length];
+    expect(
+      await h.runAgain('action-handover', { actionId: id, handover: entry }, 'notifications'),
+    ).toEqual({
+      newOwner: 'already_sent',
+      oldOwner: 'not_needed',
+      buttonsRemoved: 1,
+      notEdited: 0,
+    });
+    expect(assignedDm(id).blocks).toEqual(dm.blocks);
+    expect([dms(OTTO).length, dms(NINA).length]).toEqual([otto, nina]);
+  });
+
+  it('a morning digest: the item given away shows to whom, the others keep their buttons, also once Done redraws it', async () => {
+    const [count, plan, lease] = [
+      ids['Count the safety stock']!,
+      ids['Plan the stocktake']!,
+      ids['Renew the forklift lease']!,
+    ];
+    clock.set('2027-03-15T09:00:00Z');
+    expect(
+      await h.runAgain(
+        'action-reminder',
+        { actionId: plan, kind: 'before', occurrence: '2027-03-15' },
+        'notifications',
+      ),
+    ).toEqual({ result: 'sent' });
+    const digest = dms(OTTO).at(-1)!;
+    expect(withButtons(digest)).toEqual([count, plan, lease]);
+
+    clock.set('2027-03-15T10:00:00Z');
+    await h.sop(OTTO, `actions reassign #${plan} <@${NINA}>`);
+    const s = await standin.waitFor(async () => {
+      const st = await stateOf(plan);
+      return st.owner === NINA ? st : null;
+    }, 10_000);
+    // OTTO's DM giving him the action and this digest.
+    expect(await handover(s.reassigned[0]!.id)).toEqual({
+      newOwner: 'sent',
+      oldOwner: 'not_needed',
+      buttonsRemoved: 2,
+      notEdited: 0,
+    });
+    const line = `:arrow_right: Reassigned to <@${NINA}> by <@${OTTO}> on 2027-03-15.`;
+    expect(withButtons(ottoMessage(digest.ts))).toEqual([count, lease]);
+    expect(ottoMessage(digest.ts)?.blocks).toContainEqual(
+      section(`*#${plan}* Plan the stocktake\n${line} · due *2027-03-17*`),
+    );
+
+    await driver.clickButton(`D_${OTTO}`, digest.ts, 'action_done', {
+      user: OTTO,
+      blockId: `action_${lease}`,
+    });
+    await standin.waitFor(() => withButtons(ottoMessage(digest.ts)).length === 1, 10_000);
+    expect(withButtons(ottoMessage(digest.ts))).toEqual([count]);
+    expect(ottoMessage(digest.ts)?.blocks).toContainEqual(
+      section(`*#${plan}* Plan the stocktake\n${line} · due *2027-03-17*`),
+    );
+  });
+
+  it('a DM deleted since is left alone: the handover still goes through and edits the rest', async () => {
+    const id = ids['Count the safety stock']!;
+    const bot = standinClient(standin, h.env.SLACK_BOT_TOKEN!);
+    await bot.chat.delete({ channel: `D_${OTTO}`, ts: assignedDm(id).ts });
+    const digest = dms(OTTO).find((m) => withButtons(m).includes(id))!;
+    await h.sop(OTTO, `actions reassign #${id} <@${NINA}>`);
+    const s = await standin.waitFor(async () => {
+      const st = await stateOf(id);
+      return st.owner === NINA ? st : null;
+    }, 10_000);
+    expect(await handover(s.reassigned[0]!.id)).toEqual({
+      newOwner: 'sent',
+      oldOwner: 'not_needed',
+      buttonsRemoved: 1,
+      notEdited: 1,
+    });
+    expect(withButtons(ottoMessage(digest.ts))).toEqual([]);
+    expect(texts(NINA).at(-1)).toBe(
+      `${HEAD}: #${id} Count the safety stock (due 2027-03-17). <@${OTTO}> handed it over to you.`,
+    );
   });
 });

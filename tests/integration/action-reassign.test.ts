@@ -183,9 +183,12 @@ describe('giving an action to another owner', () => {
     expect(s.reassigned[0]!.actor).toBe(OTTO);
     expect(s.reassigned[0]!.details).toMatchObject({ from: OTTO, to: NINA });
     // OTTO asked for it himself: no DM tells him what his answer just did.
+    // His DM giving it to him and the digest that listed it lose their buttons.
     expect(await handover(s.reassigned[0]!.id)).toEqual({
       newOwner: 'sent',
       oldOwner: 'not_needed',
+      buttonsRemoved: 2,
+      notEdited: 0,
     });
     const dm = dms(NINA).at(-1)!;
     expect(dm.text).toBe(
@@ -213,7 +216,12 @@ describe('giving an action to another owner', () => {
     expect(s.reassigned.map((r) => [r.actor, r.details])).toEqual([
       [ADA, expect.objectContaining({ from: OTTO, to: NINA })],
     ]);
-    expect(await handover(s.reassigned[0]!.id)).toEqual({ newOwner: 'sent', oldOwner: 'sent' });
+    expect(await handover(s.reassigned[0]!.id)).toEqual({
+      newOwner: 'sent',
+      oldOwner: 'sent',
+      buttonsRemoved: 2,
+      notEdited: 0,
+    });
     expect(texts(NINA).at(-1)).toBe(
       `${HEAD}: #${a2} Call &lt;!channel&gt; &amp; the supplier (due 2027-03-17). <@${ADA}> gave it to you; it was <@${OTTO}>'s.`,
     );
@@ -368,6 +376,8 @@ describe('the owner has left (Slack refuses their DMs)', () => {
     expect(await handover(s.reassigned[0]!.id)).toEqual({
       newOwner: 'sent',
       oldOwner: 'refused',
+      buttonsRemoved: 0,
+      notEdited: 0,
     });
     expect(texts(NINA).at(-1)).toBe(
       `${HEAD}: #${a4} Order resin &lt;for&gt; April (due 2027-03-20). <@${ADA}> gave it to you; it was <@${LEFT}>'s.`,

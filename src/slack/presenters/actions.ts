@@ -183,6 +183,38 @@ export function handedOverDm(a: ActionLike, h: Handover): { text: string } {
   };
 }
 
+/** An action given away from the person a message went to: to whom, by whom, when. */
+export interface GivenAway {
+  readonly to: string;
+  readonly by: string;
+  readonly at: Date;
+}
+
+/** The line that takes the place of an action's buttons once it is someone else's. */
+export function reassignedLine(g: GivenAway, zone: string): string {
+  return `:arrow_right: Reassigned to <@${g.to}> by <@${g.by}> on ${localDate(g.at, zone)}.`;
+}
+
+/**
+ * A DM about action `id` as it was sent (`msg`), its buttons replaced by the line saying to whom
+ * it was given: the old owner can no longer act on it from there.
+ */
+export function withoutButtons(
+  msg: { text: string; blocks: types.KnownBlock[] },
+  id: string,
+  g: GivenAway,
+  zone: string,
+): { text: string; blocks: types.KnownBlock[] } {
+  return {
+    text: msg.text,
+    blocks: msg.blocks.map((b) =>
+      b.type === 'actions' && b.block_id === `action_${id}`
+        ? { type: 'context', elements: [mrkdwn(reassignedLine(g, zone))] }
+        : b,
+    ),
+  };
+}
+
 /** The answer to `/sop actions reassign`. */
 export function reassignedText(a: ActionLike, h: Handover): string {
   const was = h.by === h.from ? 'yours' : `<@${h.from}>'s`;
@@ -194,6 +226,8 @@ export type DigestItemView = ActionLike & {
   readonly daysLeft: number;
   readonly snoozed_until?: Date | null;
   readonly done_by?: string | null;
+  /** Given away from the digest's owner since: it shows to whom, without buttons. */
+  readonly givenAway?: GivenAway | null;
 };
 
 /** Most items a reminder digest shows with their buttons: 2 blocks each, well under Slack's 50. */
@@ -214,6 +248,7 @@ const standingEmoji = (daysLeft: number) =>
 
 /** What became of an item since the digest went out, or null while it still waits. */
 function itemOutcome(a: DigestItemView, zone: string, now: Date): string | null {
+  if (a.givenAway) return reassignedLine(a.givenAway, zone);
   if (a.status === 'done') return `:white_check_mark: ${doneText(a, zone)}`;
   if (a.status === 'cancelled') return ':no_entry_sign: cancelled';
   if (a.snoozed_until && a.snoozed_until.getTime() > now.getTime())
@@ -225,7 +260,8 @@ function itemOutcome(a: DigestItemView, zone: string, now: Date): string | null 
  * The owner's morning reminder: every action reminded that day, most urgent first, each with
  * its Done and Snooze buttons (at most DIGEST_SHOWN; the rest are counted, for `/sop actions`).
  * Redrawn after a click from the actions as they stand at `now`: a done one is marked done and
- * loses its buttons. A digest of one action is that action's reminder DM (actionDm).
+ * loses its buttons, and so does one given to someone else since (to whom, instead). A digest of
+ * one action is that action's reminder DM (actionDm).
  */
 export function reminderDigestDm(
   items: readonly DigestItemView[],
@@ -234,9 +270,10 @@ export function reminderDigestDm(
 ): { text: string; blocks: types.KnownBlock[] } {
   const only = items.length === 1 ? items[0] : undefined;
   if (only) {
-    if (only.status === 'done') return actionDoneMessage(only, only.done_by ?? only.owner, zone);
     const kind: ReminderKind =
       only.daysLeft > 0 ? 'before' : only.daysLeft === 0 ? 'due' : 'overdue';
+    if (only.givenAway) return withoutButtons(actionDm(only, kind), only.id, only.givenAway, zone);
+    if (only.status === 'done') return actionDoneMessage(only, only.done_by ?? only.owner, zone);
     return actionDm(only, kind);
   }
   const head = `:bell: ${items.length} follow-up actions need your attention today`;
@@ -253,7 +290,7 @@ export function reminderDigestDm(
           a.decision_id === null ? `\nFrom the weekly S&OE check. ${DEVIATION_TASK}` : '';
         const body = `*#${a.id}* ${esc(clip(a.description, 300))}\n${outcome ?? `${standingEmoji(a.daysLeft)} ${dueStanding(a.daysLeft)}`} · due *${a.due_date}*${task}`;
         const section: types.KnownBlock = { type: 'section', text: mrkdwn(clip(body, 3000)) };
-        return a.status === 'open' ? [section, actionButtons(a)] : [section];
+        return a.status === 'open' && !a.givenAway ? [section, actionButtons(a)] : [section];
       }),
       ...(more > 0
         ? [
