@@ -12,15 +12,14 @@ import { jobId } from '../../jobs/contracts.js';
 import { createLogger } from '../../src/logger.js';
 import { handOverDecision, recordDecision } from '../../src/services/decisions.js';
 import type { Driver, Standin } from '../../src/slack-standin/index.js';
-import { insertCycle } from '../helpers/db.js';
 import { standinClient } from '../helpers/slack.js';
 import {
-  insertFamilies,
-  insertMarchRun,
-  settledJob,
-  testClock,
-  useHarness,
-} from './meeting-fixture.js';
+  actionState,
+  addDeactivatedUser,
+  handoverResult,
+  marchExecutiveCycle,
+} from './action-fixture.js';
+import { settledJob, testClock, useHarness } from './meeting-fixture.js';
 
 const EXEC = 'U_EXEC1';
 const ADA = 'U_ADA'; // admin
@@ -56,23 +55,17 @@ const DESCRIPTIONS = [
 const dms = (user: string) => standin.messagesIn(`D_${user}`);
 const texts = (user: string) => dms(user).map((m) => m.text);
 
-/** Owner and audit entries of action `id`, as Postgres holds them. */
-const stateOf = async (id: string) => ({
-  owner: (
-    await db.selectFrom('actions').select('owner').where('id', '=', id).executeTakeFirstOrThrow()
-  ).owner,
-  reassigned: await db
-    .selectFrom('audit_log')
-    .select(['id', 'actor', 'details'])
-    .where('action', '=', 'action.reassign')
-    .where('entity_id', '=', id)
-    .orderBy('id')
-    .execute(),
-});
+const stateOf = (id: string) => actionState(db, id);
+const handover = (entry: string) => handoverResult(h, entry);
 
-/** The handover job of audit entry `entry`, once it has finished: what it returns. */
-const handover = (entry: string) =>
-  h.finished('notifications', jobId('action-handover', { actionId: '1', handover: entry }));
+/** `user` gives action `id` to NINA with the command: its state once she owns it. */
+async function commandToNina(user: string, id: string) {
+  await h.sop(user, `actions reassign #${id} <@${NINA}>`);
+  return standin.waitFor(async () => {
+    const st = await stateOf(id);
+    return st.owner === NINA ? st : null;
+  }, 10_000);
+}
 
 /** OTTO's DM that gave him action `id` (its assignment). */
 const assignedDm = (id: string) => {
@@ -121,16 +114,8 @@ const homeOf = (user: string) => JSON.stringify(standin.homeView(user)?.definiti
 
 beforeAll(async () => {
   ({ db, standin, driver } = h);
-  standin.store.users.set(GONE, {
-    id: GONE,
-    name: 'gone',
-    real_name: 'Gone',
-    tz: 'UTC',
-    deleted: true,
-  });
-  const fam = await insertFamilies(db);
-  const cycleId = await insertCycle(db, { month: '2027-03', phase: 'executive' });
-  const run = await insertMarchRun(db, cycleId, fam, 'action-reassign-ui');
+  addDeactivatedUser(standin, GONE, 'gone');
+  const { cycleId, run } = await marchExecutiveCycle(db, 'action-reassign-ui');
   const deps = { db, queue: h.queues, clock };
   const rec = await recordDecision(deps, {
     cycleId,
@@ -290,15 +275,7 @@ describe('what the form refuses, under the person picked, with nothing written',
   it('no longer the owner nor an admin: an admin gave it to NINA while the form was open', async () => {
     const a = ids['Move the line check']!;
     const form = await reassignFromDm(a);
-    await driver.command('/sop', {
-      user: ADA,
-      channel: 'C_EXEC',
-      text: `actions reassign #${a} <@${NINA}>`,
-    });
-    const given = await standin.waitFor(async () => {
-      const s = await stateOf(a);
-      return s.owner === NINA ? s : null;
-    }, 10_000);
+    const given = await commandToNina(ADA, a);
     const sent = await driver.submitView(form.id, { user: OTTO, ...pick(SAM) });
     expect(sent.outcome).toMatchObject({
       action: 'errors',
@@ -417,11 +394,7 @@ describe("the old owner's earlier DMs about a reassigned action", () => {
     expect(withButtons(digest)).toEqual([count, plan, lease]);
 
     clock.set('2027-03-15T10:00:00Z');
-    await h.sop(OTTO, `actions reassign #${plan} <@${NINA}>`);
-    const s = await standin.waitFor(async () => {
-      const st = await stateOf(plan);
-      return st.owner === NINA ? st : null;
-    }, 10_000);
+    const s = await commandToNina(OTTO, plan);
     // OTTO's DM giving him the action and this digest.
     expect(await handover(s.reassigned[0]!.id)).toEqual({
       newOwner: 'sent',
@@ -451,11 +424,7 @@ describe("the old owner's earlier DMs about a reassigned action", () => {
     const bot = standinClient(standin, h.env.SLACK_BOT_TOKEN!);
     await bot.chat.delete({ channel: `D_${OTTO}`, ts: assignedDm(id).ts });
     const digest = dms(OTTO).find((m) => withButtons(m).includes(id))!;
-    await h.sop(OTTO, `actions reassign #${id} <@${NINA}>`);
-    const s = await standin.waitFor(async () => {
-      const st = await stateOf(id);
-      return st.owner === NINA ? st : null;
-    }, 10_000);
+    const s = await commandToNina(OTTO, id);
     expect(await handover(s.reassigned[0]!.id)).toEqual({
       newOwner: 'sent',
       oldOwner: 'not_needed',

@@ -14,16 +14,15 @@ import { jobId } from '../../jobs/contracts.js';
 import { createLogger } from '../../src/logger.js';
 import { handOverDecision, recordDecision } from '../../src/services/decisions.js';
 import type { Driver, Standin } from '../../src/slack-standin/index.js';
-import { insertCycle } from '../helpers/db.js';
 import { nextEphemeral } from '../helpers/slack.js';
 import {
-  insertFamilies,
-  insertMarchRun,
-  runToEnd,
-  settledJob,
-  testClock,
-  useHarness,
-} from './meeting-fixture.js';
+  actionButtonsBlock,
+  actionState,
+  addDeactivatedUser,
+  handoverResult,
+  marchExecutiveCycle,
+} from './action-fixture.js';
+import { runToEnd, settledJob, testClock, useHarness } from './meeting-fixture.js';
 
 const EXEC = 'U_EXEC1';
 const ADA = 'U_ADA'; // admin
@@ -62,70 +61,16 @@ const sop = (user: string, text: string) => nextEphemeral(standin, user, () => h
 const remind = (actionId: string, kind: 'before' | 'due' | 'overdue', occurrence: string) =>
   h.runAgain('action-reminder', { actionId, kind, occurrence }, 'notifications');
 
-/** Owner and audit entries of action `id`, as Postgres holds them. */
-const stateOf = async (id: string) => ({
-  owner: (
-    await db.selectFrom('actions').select('owner').where('id', '=', id).executeTakeFirstOrThrow()
-  ).owner,
-  reassigned: await db
-    .selectFrom('audit_log')
-    .select(['id', 'actor', 'details'])
-    .where('action', '=', 'action.reassign')
-    .where('entity_id', '=', id)
-    .orderBy('id')
-    .execute(),
-});
-
-/** The handover job of audit entry `entry`, once it has finished: what it returns. */
-const handover = (entry: string) =>
-  h.finished('notifications', jobId('action-handover', { actionId: '1', handover: entry }));
-
+const stateOf = (id: string) => actionState(db, id);
+const handover = (entry: string) => handoverResult(h, entry);
 const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
-const buttons = (id: string) => ({
-  type: 'actions',
-  block_id: `action_${id}`,
-  elements: [
-    {
-      type: 'button',
-      action_id: 'action_done',
-      style: 'primary',
-      text: { type: 'plain_text', text: 'Done', emoji: true },
-      value: id,
-    },
-    {
-      type: 'button',
-      action_id: 'action_snooze_1d',
-      text: { type: 'plain_text', text: 'Snooze 1 day', emoji: true },
-      value: id,
-    },
-    {
-      type: 'button',
-      action_id: 'action_snooze_1w',
-      text: { type: 'plain_text', text: 'Snooze 1 week', emoji: true },
-      value: id,
-    },
-    {
-      type: 'button',
-      action_id: 'action_reassign',
-      text: { type: 'plain_text', text: 'Reassign', emoji: true },
-      value: id,
-    },
-  ],
-});
+const buttons = actionButtonsBlock;
 const HEAD = ':memo: You own a follow-up action from the executive S&OP meeting';
 
 beforeAll(async () => {
   ({ db, standin, driver } = h);
-  standin.store.users.set(GONE, {
-    id: GONE,
-    name: 'gone',
-    real_name: 'Gone',
-    tz: 'UTC',
-    deleted: true,
-  });
-  const fam = await insertFamilies(db);
-  const cycleId = await insertCycle(db, { month: '2027-03', phase: 'executive' });
-  const run = await insertMarchRun(db, cycleId, fam, 'action-reassign');
+  addDeactivatedUser(standin, GONE, 'gone');
+  const { cycleId, run } = await marchExecutiveCycle(db, 'action-reassign');
   // LEFT has left: Slack refuses the DM that gives them their action.
   standin.failNext('chat.postMessage', { error: 'account_inactive', channel: `D_${LEFT}` });
   const deps = { db, queue: h.queues, clock };

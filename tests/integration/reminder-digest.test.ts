@@ -14,6 +14,7 @@ import { jobId, parsePayload } from '../../jobs/contracts.js';
 import { recordDecision } from '../../src/services/decisions.js';
 import type { Driver, Standin } from '../../src/slack-standin/index.js';
 import { insertCycle } from '../helpers/db.js';
+import { actionButtonsBlock } from './action-fixture.js';
 import {
   insertFamilies,
   insertRun,
@@ -52,37 +53,7 @@ const remind = (actionId: string, kind: Kind, occurrence: string) =>
   h.runAgain('action-reminder', { actionId, kind, occurrence }, 'notifications');
 
 /** The buttons block of action `id`, as every reminder shows it. */
-const buttons = (id: string) => ({
-  type: 'actions',
-  block_id: `action_${id}`,
-  elements: [
-    {
-      type: 'button',
-      action_id: 'action_done',
-      style: 'primary',
-      text: { type: 'plain_text', text: 'Done', emoji: true },
-      value: id,
-    },
-    {
-      type: 'button',
-      action_id: 'action_snooze_1d',
-      text: { type: 'plain_text', text: 'Snooze 1 day', emoji: true },
-      value: id,
-    },
-    {
-      type: 'button',
-      action_id: 'action_snooze_1w',
-      text: { type: 'plain_text', text: 'Snooze 1 week', emoji: true },
-      value: id,
-    },
-    {
-      type: 'button',
-      action_id: 'action_reassign',
-      text: { type: 'plain_text', text: 'Reassign', emoji: true },
-      value: id,
-    },
-  ],
-});
+const buttons = actionButtonsBlock;
 const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
 
 beforeAll(async () => {

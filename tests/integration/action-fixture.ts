@@ -1,0 +1,63 @@
+/**
+ * What the tests of follow-up actions read and expect alike: an action's owner and its audited
+ * reassignments, the handover job's result, and the buttons of an action's DM, written by hand.
+ */
+import type { Db } from '../../db/connect.js';
+import { jobId } from '../../jobs/contracts.js';
+import type { Standin } from '../../src/slack-standin/index.js';
+import { insertCycle } from '../helpers/db.js';
+import { type Harness, insertFamilies, insertMarchRun } from './meeting-fixture.js';
+
+/** Owner and audit entries (`action.reassign`) of action `id`, as Postgres holds them. */
+export async function actionState(db: Db, id: string) {
+  const { owner } = await db
+    .selectFrom('actions')
+    .select('owner')
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+  const reassigned = await db
+    .selectFrom('audit_log')
+    .select(['id', 'actor', 'details'])
+    .where('action', '=', 'action.reassign')
+    .where('entity_id', '=', id)
+    .orderBy('id')
+    .execute();
+  return { owner, reassigned };
+}
+
+/** The handover job of audit entry `entry`, once it has finished: what it returns. */
+export const handoverResult = (h: Harness, entry: string) =>
+  h.finished('notifications', jobId('action-handover', { actionId: '1', handover: entry }));
+
+const button = (actionId: string, text: string, id: string, style?: 'primary') => ({
+  type: 'button',
+  action_id: actionId,
+  ...(style ? { style } : {}),
+  text: { type: 'plain_text', text, emoji: true },
+  value: id,
+});
+
+/** The buttons of action `id` on its DM or App Home row: Done, Snooze 1 day, 1 week, Reassign. */
+export const actionButtonsBlock = (id: string) => ({
+  type: 'actions',
+  block_id: `action_${id}`,
+  elements: [
+    button('action_done', 'Done', id, 'primary'),
+    button('action_snooze_1d', 'Snooze 1 day', id),
+    button('action_snooze_1w', 'Snooze 1 week', id),
+    button('action_reassign', 'Reassign', id),
+  ],
+});
+
+/** A person whose Slack account is deactivated (`users.info` answers `deleted: true`). */
+export function addDeactivatedUser(standin: Standin, id: string, name: string): void {
+  standin.store.users.set(id, { id, name, real_name: name, tz: 'UTC', deleted: true });
+}
+
+/** The March cycle in its executive phase and one plan run, for a decision to set actions. */
+export async function marchExecutiveCycle(db: Db, runKey: string) {
+  const fam = await insertFamilies(db);
+  const cycleId = await insertCycle(db, { month: '2027-03', phase: 'executive' });
+  const run = await insertMarchRun(db, cycleId, fam, runKey);
+  return { cycleId, run };
+}
