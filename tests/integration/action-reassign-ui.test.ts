@@ -203,6 +203,10 @@ describe('the Reassign button', () => {
       }),
     );
     expect(form.definition.private_metadata).toBe(id);
+    // What was typed stays text: no @channel ping from the form.
+    expect(JSON.stringify(form.definition.blocks)).toContain(
+      `*#${id}* Call &lt;!channel&gt; &amp; the supplier\\nDue *2027-03-17*`,
+    );
     const [otto, nina] = [publishes(OTTO), publishes(NINA)];
     const sent = await driver.submitView(form.id, { user: OTTO, ...pick(NINA) });
     expect(sent.outcome.action).toBe('updated');
