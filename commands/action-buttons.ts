@@ -75,6 +75,33 @@ export function register(app: App, deps: AppDeps): void {
     await publishHome(deps, client, body.user.id);
   };
 
+  /**
+   * Draws the clicked message or App Home again once a click's change is saved (`redraw`).
+   * Slack refusing or rate-limiting that does not undo the change: it is logged once, and the
+   * person is told `saved`, which is true, rather than the apology for an error, which would
+   * ask them to try again.
+   */
+  const redrawSaved = async (
+    body: Click,
+    client: App['client'],
+    saved: string,
+    redraw: () => Promise<void>,
+  ) => {
+    try {
+      await redraw();
+    } catch (err) {
+      deps.logger.error({ err }, 'a click was saved, but Slack did not let it be shown');
+      const where = body.container?.type === 'view' ? 'App Home' : 'this message';
+      await tellPrivately(
+        client,
+        body,
+        `${saved} Slack did not let me redraw ${where}, so it may still show the buttons.`,
+      ).catch((e: unknown) =>
+        deps.logger.error({ err: e }, 'nor could the person be told the click was saved'),
+      );
+    }
+  };
+
   /** The clicked action, if it exists and the clicker may change it; otherwise says why. */
   const ownedAction = async (
     body: Click,
@@ -140,23 +167,20 @@ export function register(app: App, deps: AppDeps): void {
           ? await isActionMessage(deps.db, a.id, channel, ts)
           : false;
       const { timezone } = await getSettings(deps.db);
-      if (own && (await redrawDigest(body, client, a.id, timezone))) {
-        // The digest shows it done, beside the other actions it lists.
-      } else if (own && channel && ts) {
-        const msg = actionDoneMessage(done, done.done_by ?? body.user.id, timezone);
-        await client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks });
-      } else if (body.container?.type === 'message') {
-        await tellPrivately(
-          client,
-          body,
-          changed
-            ? `Action #${a.id} is ${doneText(done, timezone)}.`
-            : `Action #${a.id} is already ${done.status}.`,
-        );
-      } else if (!changed) {
-        await tellPrivately(client, body, `Action #${a.id} is already ${done.status}.`);
-      }
-      await refreshHome(body, client);
+      const saved = changed
+        ? `Action #${a.id} is ${doneText(done, timezone)}.`
+        : `Action #${a.id} is already ${done.status}.`;
+      await redrawSaved(body, client, saved, async () => {
+        if (own && (await redrawDigest(body, client, a.id, timezone))) {
+          // The digest shows it done, beside the other actions it lists.
+        } else if (own && channel && ts) {
+          const msg = actionDoneMessage(done, done.done_by ?? body.user.id, timezone);
+          await client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks });
+        } else if (body.container?.type === 'message' || !changed) {
+          await tellPrivately(client, body, saved);
+        }
+        await refreshHome(body, client);
+      });
     } catch (err) {
       await tellUser(client, body, err, deps.logger);
     }
@@ -184,9 +208,12 @@ export function register(app: App, deps: AppDeps): void {
         const row = await snoozeAction(deps, a.id, body.user.id, kind);
         const { timezone } = await getSettings(deps.db);
         const until = row.snoozed_until ? ` until ${slackDate(row.snoozed_until, timezone)}` : '';
-        await redrawDigest(body, client, a.id, timezone);
-        await tellPrivately(client, body, `Snoozed #${a.id}${until}.`);
-        await refreshHome(body, client);
+        const saved = `Snoozed #${a.id}${until}.`;
+        await redrawSaved(body, client, saved, async () => {
+          await redrawDigest(body, client, a.id, timezone);
+          await tellPrivately(client, body, saved);
+          await refreshHome(body, client);
+        });
       } catch (err) {
         await tellUser(client, body, err, deps.logger);
       }

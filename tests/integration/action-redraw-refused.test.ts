@@ -1,0 +1,99 @@
+/**
+ * Done and Snooze are saved before their message is drawn again. When Slack will not let the
+ * bot redraw it (an error of Slack's own, a rate limit), the click still counts: the person is
+ * told what was saved, not asked to try again, and the error is logged once. The real bot over
+ * HTTP, the Slack stand-in refusing the redraw, real Postgres and Redis.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../db/connect.js';
+import { recordDecision } from '../../src/services/decisions.js';
+import { deliverJobs } from '../../src/services/outbox.js';
+import type { Standin } from '../../src/slack-standin/index.js';
+import { marchExecutiveCycle } from './action-fixture.js';
+import { pollUntil, testClock, useHarness } from './meeting-fixture.js';
+
+const EXEC = 'U_EXEC1';
+const OPS = 'U_OPS';
+
+const clock = testClock('2027-03-15T10:00:00Z');
+const h = useHarness({
+  label: 'action-redraw-refused',
+  members: { [EXEC]: 'exec', [OPS]: 'ops' },
+  clock,
+});
+let db: Db;
+let standin: Standin;
+const ids: string[] = [];
+
+beforeAll(async () => {
+  ({ db, standin } = h);
+  const { cycleId, run } = await marchExecutiveCycle(db, 'redraw-refused');
+  const rec = await recordDecision(
+    { db, queue: h.queues, clock },
+    {
+      cycleId,
+      pollId: null,
+      scenarioId: run.ids.central!,
+      rationale: 'Service first',
+      decidedBy: EXEC,
+      requestKey: 'redraw-refused-decision',
+      actions: [
+        { owner: OPS, dueDate: '2027-03-25', description: 'Book weekend overtime' },
+        { owner: OPS, dueDate: '2027-03-26', description: 'Order resin' },
+      ],
+    },
+  );
+  ids.push(...rec.actions.map((a) => a.id));
+  await deliverJobs(db, h.queues, { ids: rec.jobRequests });
+}, 60_000);
+
+const dmAbout = (what: string) =>
+  standin.waitFor(() => standin.messagesIn(`D_${OPS}`).find((m) => m.text.includes(what)), 20_000);
+const told = (start: string) =>
+  standin.waitFor(() => standin.ephemeralsFor(OPS).find((e) => e.text.startsWith(start)), 20_000);
+
+describe('Slack refuses to redraw the clicked DM', () => {
+  it('Done: the action is done, and the owner is told so, not to try again', async () => {
+    const dm = await dmAbout('Book weekend overtime');
+    standin.failNext('chat.update', { error: 'internal_error' });
+    await h.driver.clickButton(`D_${OPS}`, dm.ts, 'action_done', { user: OPS });
+    const row = await pollUntil(
+      () =>
+        db
+          .selectFrom('actions')
+          .select(['status'])
+          .where('id', '=', ids[0]!)
+          .executeTakeFirstOrThrow(),
+      (r) => r.status === 'done',
+    );
+    expect(row.status).toBe('done');
+    const answer = await told(`Action #${ids[0]}`);
+    expect(answer.text).toBe(
+      // Due 2027-03-25, done on 2027-03-15.
+      `Action #${ids[0]} is done 10 days early. Slack did not let me redraw this message, so it may still show the buttons.`,
+    );
+    expect(
+      standin
+        .ephemeralsFor(OPS)
+        .map((e) => e.text)
+        .join('\n'),
+    ).not.toMatch(/Something went wrong/);
+  });
+
+  it('Snooze: the action is snoozed, and the owner is told until when', async () => {
+    const dm = await dmAbout('Order resin');
+    standin.failNext('chat.postEphemeral', { error: 'internal_error' });
+    await h.driver.clickButton(`D_${OPS}`, dm.ts, 'action_snooze_1w', { user: OPS });
+    const answer = await told(`Snoozed #${ids[1]}`);
+    expect(answer.text).toBe(
+      // A week after the click, 2027-03-15T10:00Z; 1805709600 is 2027-03-22T10:00Z.
+      `Snoozed #${ids[1]} until <!date^1805709600^{date_short_pretty} {time}|2027-03-22 10:00 UTC>. Slack did not let me redraw this message, so it may still show the buttons.`,
+    );
+    const row = await db
+      .selectFrom('actions')
+      .select(['snoozed_until'])
+      .where('id', '=', ids[1]!)
+      .executeTakeFirstOrThrow();
+    expect(row.snoozed_until?.toISOString().slice(0, 10)).toBe('2027-03-22');
+  });
+});
