@@ -74,10 +74,14 @@ export function register(app: App, deps: AppDeps): void {
       });
       await ack();
       acked = true;
+      // A double click, Slack's retry or an untouched form: true to say nothing was saved.
+      const said = list.changed
+        ? `Saved *${meta.data.name}*; the next plan run (\`/sop plan\`) uses it.`
+        : `No change to *${meta.data.name}*: it already is what the form says, so nothing was saved.`;
       await client.chat.postEphemeral({
         channel: meta.data.channel,
         user: body.user.id,
-        text: `Saved *${meta.data.name}*; the next plan run (\`/sop plan\`) uses it.\n${scenarioListText(meta.data.month, list)}`,
+        text: `${said}\n${scenarioListText(meta.data.month, list)}`,
       });
     } catch (err) {
       logUnexpected(deps.logger, err, 'scenario save failed');

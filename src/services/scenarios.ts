@@ -17,6 +17,7 @@ import {
 } from '../../db/queries/cycle-scenarios.js';
 import { lockCyclePhase } from '../../db/queries/cycles.js';
 import { matchCode } from '../../db/queries/shared.js';
+import { capsOnLeversNotAllowed } from '../core/scenarios/schema.js';
 import type { WhatIf } from '../core/scenarios/what-if.js';
 import { DEFAULT_SCENARIOS, parseScenarios, type ScenarioAssumptions } from '../core/scenarios.js';
 import { stripControl } from '../core/text.js';
@@ -162,16 +163,23 @@ export function scenarioInCompanyCodes(
   return { scenario: named, refused };
 }
 
-/** A scenario as the schema reads it, or ScenarioInvalid naming each bad field. */
+/**
+ * A scenario as the schema reads it, or ScenarioInvalid naming each bad field: the schema's
+ * issues, then a cap on a lever it does not allow (`capsOnLeversNotAllowed`).
+ */
 function parseScenario(input: unknown): ScenarioAssumptions {
+  let scenario: ScenarioAssumptions;
   try {
-    return (parseScenarios([withCleanLabel(input)]) as [ScenarioAssumptions])[0];
+    scenario = (parseScenarios([withCleanLabel(input)]) as [ScenarioAssumptions])[0];
   } catch (err) {
     const issues = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues ?? [];
     throw new ScenarioInvalid(
       issues.map((i) => ({ path: i.path.slice(1).join('.') || 'scenario', message: i.message })),
     );
   }
+  const contradictions = capsOnLeversNotAllowed(scenario);
+  if (contradictions.length > 0) throw new ScenarioInvalid(contradictions);
+  return scenario;
 }
 
 /** `v` as JSON with every object's keys in order: equal values, equal text (jsonb reorders keys). */
@@ -217,10 +225,15 @@ export class ScenarioChanged extends SopError {
   }
 }
 
+/** The cycle's scenarios after a save; `changed` false when the scenario already was that. */
+export interface ScenarioSaved extends CycleScenarioList {
+  readonly changed: boolean;
+}
+
 /**
  * Adds or replaces one scenario (by name) in the cycle's list, starting from the defaults
  * when the cycle has none of its own. Only that scenario records `by` and the time; the others
- * keep who set them and when. Saving the same scenario twice changes nothing. A bad field (a
+ * keep who set them and when. Saving the same scenario twice changes nothing (`changed` false). A bad field (a
  * schema issue, an unknown or inactive family or resource) throws ScenarioInvalid naming it; a
  * closed cycle is refused (`phase_closed`).
  *
@@ -234,7 +247,7 @@ export async function setCycleScenario(
   input: unknown,
   by: string,
   form?: ScenarioFormSave,
-): Promise<CycleScenarioList> {
+): Promise<ScenarioSaved> {
   // What was typed is checked before any lock: its mistakes go back to their fields.
   const typed = parseScenario(input);
   return db.transaction().execute(async (trx) => {
@@ -260,7 +273,7 @@ export async function setCycleScenario(
       throw changedSince && err instanceof ScenarioInvalid ? changed() : err;
     }
     if (stored && canonicalJson(stored) === canonicalJson(scenario))
-      return listCycleScenarios(trx, cycleId);
+      return { ...(await listCycleScenarios(trx, cycleId)), changed: false };
     if (changedSince) throw changed();
     const limit = scenarioLimitMessage(scenarios, scenario.name);
     if (limit) throw new ValidationError(limit);
@@ -276,7 +289,7 @@ export async function setCycleScenario(
       entityId: cycleId,
       details: { scenario },
     });
-    return { scenarios: next, defaults: false, carriedFrom: null };
+    return { scenarios: next, defaults: false, carriedFrom: null, changed: true };
   });
 }
 

@@ -93,11 +93,12 @@ describe('/sop scenario', () => {
       label: 'Cash <first>',
       demandMultiplier: 0.95,
       overtime: false,
-      subcontracting: true,
       stockCoverDays: 4,
       hiringFreeze: true,
       capacityInvestment: { resource: 'LINE-1', sizePct: 10 },
     });
+    // Subcontracting left on the company's settings, as the form opened: nothing said of it.
+    expect(rows[3]!.assumptions).not.toHaveProperty('subcontracting');
     expect(rows[3]!.updated_by).toBe(PLANNER);
   });
 
@@ -184,7 +185,7 @@ describe('a scenario with levers the form has no input for', () => {
     // Before: stored as { name, label, demandMultiplier, overtime, subcontracting }, the
     // windows and the capacity cut gone.
     expect(await springRow()).toEqual({
-      assumptions: { ...SPRING, label: 'Spring push', subcontracting: true },
+      assumptions: { ...SPRING, label: 'Spring push' },
       updated_by: PLANNER,
     });
     const answer = await ephemeralWith(PLANNER, 'Saved *spring*');
@@ -257,12 +258,7 @@ describe('a scenario with levers the form has no input for', () => {
         values: { label: { v: 'Spring push' }, kept: { v: ['drop'] } },
       });
       expect(dropped.outcome).toEqual({ action: 'closed' });
-      expect((await springRow()).assumptions).toEqual({
-        name: 'spring',
-        label: 'Spring push',
-        overtime: true,
-        subcontracting: true,
-      });
+      expect((await springRow()).assumptions).toEqual({ name: 'spring', label: 'Spring push' });
     } finally {
       await db.updateTable('families').set({ active: true }).where('code', '=', 'FAM-2').execute();
     }
@@ -647,5 +643,116 @@ describe('a scenario form whose private_metadata cannot be read', () => {
       'This form is out of date; nothing was saved.',
     );
     expect(await db.selectFrom('cycle_scenarios').selectAll().execute()).toHaveLength(0);
+  });
+});
+
+describe('a scenario whose overtime and subcontracting are left to the company’s settings', () => {
+  /** Another planner. */
+  const ANA = 'UANA1';
+  /** Set without saying anything of overtime or subcontracting: the company's settings decide. */
+  const LEAN = { name: 'lean', label: 'Lean', demandMultiplier: 0.95 };
+  const rows = () =>
+    db
+      .selectFrom('cycle_scenarios')
+      .select(['name', 'assumptions', 'updated_by'])
+      .where('cycle_id', '=', cycleId)
+      .orderBy('position')
+      .execute();
+  const count = async (table: 'audit_log' | 'job_outbox') =>
+    (await db.selectFrom(table).select('id').execute()).length;
+  /** The form `/sop scenario set <name>` opens (a new one each time). */
+  const openForm = async (name: string) => {
+    const before = new Set(standin.openViews(PLANNER).map((v) => v.id));
+    await h.sop(PLANNER, `scenario set ${name}`);
+    return waitFor(() =>
+      standin
+        .openViews(PLANNER)
+        .find(
+          (v) =>
+            !before.has(v.id) && String(v.definition.private_metadata).includes(`"name":"${name}"`),
+        ),
+    );
+  };
+
+  it('saved untouched, stays as it was: nothing written, no job requested', async () => {
+    await db.deleteFrom('cycle_scenarios').where('cycle_id', '=', cycleId).execute();
+    await setCycleScenario(db, cycleId, LEAN, ANA);
+    const before = await rows();
+    const [audits, jobs] = [await count('audit_log'), await count('job_outbox')];
+    const modal = await openForm('lean');
+    const res = await h.driver.submitView(modal.id, { user: PLANNER, values: {} });
+    expect(res.outcome).toEqual({ action: 'closed' });
+    const answer = await ephemeralWith(PLANNER, '*lean*');
+    // Before: stored as { ...LEAN, overtime: true, subcontracting: true }, by U_PLAN.
+    expect(await rows()).toEqual(before);
+    expect(before.find((r) => r.name === 'lean')).toEqual({
+      name: 'lean',
+      assumptions: LEAN,
+      updated_by: ANA,
+    });
+    expect(await count('audit_log')).toBe(audits);
+    expect(await count('job_outbox')).toBe(jobs);
+    expect(answer.text).toContain('No change to *lean*');
+  });
+
+  it('saved untouched on a cycle on the defaults, leaves it on the defaults', async () => {
+    await db.deleteFrom('cycle_scenarios').where('cycle_id', '=', cycleId).execute();
+    const audits = await count('audit_log');
+    const modal = await openForm('central');
+    const res = await h.driver.submitView(modal.id, { user: PLANNER, values: {} });
+    expect(res.outcome).toEqual({ action: 'closed' });
+    // Before: Central gained `subcontracting: true` and the cycle a list of its own.
+    expect(await rows()).toEqual([]);
+    expect(await count('audit_log')).toBe(audits);
+    const answer = await ephemeralWith(PLANNER, 'No change to *central*');
+    expect(answer.text).toContain('Scenarios of 2027-03 (the defaults;');
+  });
+
+  it('goes back to the company’s settings when a planner picks them', async () => {
+    await db.deleteFrom('cycle_scenarios').where('cycle_id', '=', cycleId).execute();
+    await setCycleScenario(db, cycleId, { ...LEAN, overtime: false, subcontracting: true }, ANA);
+    const modal = await openForm('lean');
+    const res = await h.driver.submitView(modal.id, {
+      user: PLANNER,
+      values: { overtime: { v: 'company' }, subcontracting: { v: 'company' } },
+    });
+    expect(res.outcome).toEqual({ action: 'closed' });
+    // Before: no such choice; "Allowed" stored `overtime: true`.
+    expect((await rows()).find((r) => r.name === 'lean')).toEqual({
+      name: 'lean',
+      assumptions: LEAN,
+      updated_by: PLANNER,
+    });
+    const answer = await ephemeralWith(PLANNER, 'Saved *lean*');
+    expect(answer.text).toContain('• *Lean* (`lean`): plans for the consensus -5%.');
+  });
+
+  it('refuses a cap on a lever set to "Not allowed", on the cap, and writes nothing', async () => {
+    await db.deleteFrom('cycle_scenarios').where('cycle_id', '=', cycleId).execute();
+    await setCycleScenario(db, cycleId, LEAN, ANA);
+    const before = await rows();
+    const audits = await count('audit_log');
+    const modal = await openForm('lean');
+    const res = await h.driver.submitView(modal.id, {
+      user: PLANNER,
+      values: {
+        overtime: { v: 'off' },
+        overtime_cap: { v: '50' },
+        subcontracting: { v: 'off' },
+        subcontract_cap: { v: '20' },
+      },
+    });
+    // Before: saved as "no overtime" with a 50% cap, "no subcontracting" with a 20% one.
+    expect(res.outcome).toEqual({
+      action: 'errors',
+      errors: {
+        overtime_cap:
+          'Overtime is not allowed in this scenario, so a cap on it limits nothing: clear the cap, or allow overtime.',
+        subcontract_cap:
+          'Subcontracting is not allowed in this scenario, so a cap on it limits nothing: clear the cap, or allow subcontracting.',
+      },
+    });
+    expect(await rows()).toEqual(before);
+    expect(await count('audit_log')).toBe(audits);
   });
 });

@@ -184,3 +184,46 @@ describe('the scenario form and the levers it has no input for', () => {
     ).toBe(null);
   });
 });
+
+describe('a scenario’s supply levers, in words and in the form', () => {
+  const meta = { cycleId: 1, month: '2027-03', name: 'x', channel: 'C1', seen: '0123456789abcdef' };
+  /** The option each lever's input starts on, by block id. */
+  const picked = (a: Parameters<typeof scenarioModal>[1]) =>
+    Object.fromEntries(
+      (
+        scenarioModal(meta, a).blocks as {
+          block_id?: string;
+          element?: { type: string; initial_option?: { value: string } };
+        }[]
+      )
+        .filter((b) => b.block_id === 'overtime' || b.block_id === 'subcontracting')
+        .map((b) => [b.block_id, [b.element?.type, b.element?.initial_option?.value]]),
+    );
+
+  it('says subcontracting allowed, as it says overtime allowed; the company’s settings say nothing', () => {
+    // Before: "plans for the consensus", as if the company's settings decided.
+    expect(scenarioSummary({ name: 'x', label: 'X', subcontracting: true })).toBe(
+      'plans for the consensus, subcontracting allowed',
+    );
+    expect(scenarioSummary({ name: 'x', label: 'X', overtime: true, subcontracting: false })).toBe(
+      'plans for the consensus, overtime allowed, no subcontracting',
+    );
+    expect(scenarioSummary({ name: 'x', label: 'X' })).toBe('plans for the consensus');
+  });
+
+  it('opens each lever on the state the scenario holds, of three', () => {
+    // Before: a static select of two, on "Allowed" for a lever the scenario leaves unset.
+    expect(picked({ name: 'x', label: 'X' })).toEqual({
+      overtime: ['radio_buttons', 'company'],
+      subcontracting: ['radio_buttons', 'company'],
+    });
+    expect(picked({ name: 'x', label: 'X', overtime: true, subcontracting: false })).toEqual({
+      overtime: ['radio_buttons', 'on'],
+      subcontracting: ['radio_buttons', 'off'],
+    });
+    expect(picked(null)).toEqual({
+      overtime: ['radio_buttons', 'company'],
+      subcontracting: ['radio_buttons', 'company'],
+    });
+  });
+});

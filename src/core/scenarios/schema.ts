@@ -88,6 +88,30 @@ export const scenarioAssumptionsSchema = z
   })
   .strict();
 
+/**
+ * A cap on a supply lever the scenario does not allow: the cap limits nothing, and the
+ * scenario says two things at once. One issue per such cap, on the cap's field, saying what to
+ * fix. Saving a scenario refuses it; a plan file's or a stored one is read as it is (no
+ * overtime, no subcontracting).
+ */
+export function capsOnLeversNotAllowed(
+  a: Pick<
+    ScenarioAssumptionsInput,
+    'overtime' | 'overtimeCapPct' | 'subcontracting' | 'subcontractCapPct'
+  >,
+): { readonly path: string; readonly message: string }[] {
+  const refused = (lever: string) =>
+    `${lever} is not allowed in this scenario, so a cap on it limits nothing: clear the cap, or allow ${lever}`;
+  return [
+    ...(a.overtime === false && a.overtimeCapPct !== undefined
+      ? [{ path: 'overtimeCapPct', message: refused('overtime') }]
+      : []),
+    ...(a.subcontracting === false && a.subcontractCapPct !== undefined
+      ? [{ path: 'subcontractCapPct', message: refused('subcontracting') }]
+      : []),
+  ];
+}
+
 export const stressSettingsSchema = z
   .object({
     samples: z.number().int().min(1).max(5000).default(500),

@@ -75,6 +75,7 @@ export function leverParts(a: Partial<ScenarioAssumptions>): string[] {
   if (a.subcontracting === false) parts.push('no subcontracting');
   else if (a.subcontractCapPct !== undefined)
     parts.push(`subcontracting up to ${a.subcontractCapPct}% of demand`);
+  else if (a.subcontracting) parts.push('subcontracting allowed');
   for (const c of a.capacityChanges ?? [])
     parts.push(changeText('capacity', c.resource, c.pct, c.from, c.to));
   const inv = a.capacityInvestment;
@@ -188,17 +189,48 @@ const choice = (
   };
 };
 
-/** A lever that is on ("Allowed") or off ("Not allowed"). */
-const allowedChoice = (block: string, label: string, allowed: boolean): types.KnownBlock =>
-  choice(
-    block,
-    label,
-    [
-      ['on', 'Allowed'],
-      ['off', 'Not allowed'],
-    ],
-    allowed ? 'on' : 'off',
-  );
+/** The company's own settings for each supply lever, as the form offers them. */
+const COMPANY_SETTING: Readonly<Record<'overtime' | 'subcontracting', string>> = {
+  overtime: 'As the company’s settings (each resource’s overtime limit)',
+  subcontracting: 'As the company’s settings (each family’s subcontract cost and limit)',
+};
+
+/** The form's value of a lever's three states: unset (the company's settings), on, off. */
+const LEVER_VALUE = { company: 'company', on: 'on', off: 'off' } as const;
+
+/**
+ * A supply lever in its three states: as the company's settings (the scenario says nothing of
+ * it), "Allowed" or "Not allowed"; the one the scenario holds is picked, so saving an untouched
+ * form changes nothing.
+ */
+const leverChoice = (
+  lever: 'overtime' | 'subcontracting',
+  label: string,
+  allowed: boolean | undefined,
+): types.KnownBlock => {
+  const options = [
+    { text: plain(COMPANY_SETTING[lever]), value: LEVER_VALUE.company },
+    { text: plain('Allowed'), value: LEVER_VALUE.on },
+    { text: plain('Not allowed'), value: LEVER_VALUE.off },
+  ];
+  const initial =
+    allowed === undefined ? LEVER_VALUE.company : allowed ? LEVER_VALUE.on : LEVER_VALUE.off;
+  return {
+    type: 'input',
+    block_id: lever,
+    label: plain(label),
+    element: {
+      type: 'radio_buttons',
+      action_id: 'v',
+      options,
+      initial_option: options.find((o) => o.value === initial)!,
+    },
+  };
+};
+
+/** The lever's state as the form was answered: undefined for the company's settings. */
+const leverOf = (picked: string): boolean | undefined =>
+  picked === LEVER_VALUE.on ? true : picked === LEVER_VALUE.off ? false : undefined;
 
 const str = (v: number | undefined): string | undefined =>
   v === undefined ? undefined : String(v);
@@ -275,14 +307,14 @@ export function scenarioModal(meta: ScenarioModalMeta, a: ScenarioAssumptions | 
         str(a?.promotion?.upliftPct),
         'What the promotion is expected to add to real demand; blank: none.',
       ),
-      allowedChoice('overtime', 'Overtime', a?.overtime !== false),
+      leverChoice('overtime', 'Overtime', a?.overtime),
       text(
         'overtime_cap',
         'Overtime cap (% of each limit)',
         str(a?.overtimeCapPct),
         'blank: up to the limits.',
       ),
-      allowedChoice('subcontracting', 'Subcontracting', a?.subcontracting !== false),
+      leverChoice('subcontracting', 'Subcontracting', a?.subcontracting),
       text(
         'subcontract_cap',
         'Subcontracting cap (% of demand)',
@@ -465,9 +497,11 @@ export function parseScenarioState(
   if (plan !== undefined && plan !== 0) input.demandMultiplier = 1 + plan / 100;
   if (uplift !== undefined) input.promotion = { pricePct: price ?? 0, upliftPct: uplift };
   else if (price !== undefined && price !== 0) input.priceChangePct = price;
-  input.overtime = pick('overtime') !== 'off';
+  const overtime = leverOf(pick('overtime'));
+  if (overtime !== undefined) input.overtime = overtime;
   if (otCap !== undefined) input.overtimeCapPct = otCap;
-  input.subcontracting = pick('subcontracting') !== 'off';
+  const subcontracting = leverOf(pick('subcontracting'));
+  if (subcontracting !== undefined) input.subcontracting = subcontracting;
   if (subCap !== undefined) input.subcontractCapPct = subCap;
   if (size)
     input.capacityInvestment = {
