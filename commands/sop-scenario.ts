@@ -1,25 +1,32 @@
 /**
- * `/sop scenario list|set <name>|reset` (planners): the cycle's scenarios. `set` opens the
- * modal on the scenario's version (commands/scenario.ts saves it); the next plan run uses them.
+ * `/sop scenario list|set <name>|delete <name>|reset` (planners): the cycle's scenarios. `set`
+ * opens the modal on the scenario's version (commands/scenario.ts saves it); the next plan run
+ * uses them.
  */
 import { UsageError } from '../src/errors.js';
 import { requireOpenCycle } from '../src/services/cycles.js';
 import {
+  deleteCycleScenario,
   listCycleScenarios,
   resetCycleScenarios,
   scenarioLimitMessage,
   scenarioVersion,
 } from '../src/services/scenarios.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
-import { scenarioListText, scenarioModal } from '../src/slack/presenters/scenario.js';
+import {
+  scenarioDeletedText,
+  scenarioListText,
+  scenarioModal,
+} from '../src/slack/presenters/scenario.js';
 
-const USAGE = '/sop scenario list | set <name> | reset';
+const USAGE = '/sop scenario list | set <name> | delete <name> | reset';
 const NAME = /^[a-z][a-z0-9-]{0,29}$/;
 
 export const scenario: SopSubcommand = {
   name: 'scenario',
   usage: USAGE,
-  summary: 'the cycle’s scenarios: list, change one in a modal, back to the defaults (planners)',
+  summary:
+    'the cycle’s scenarios: list, change one in a modal, delete one, back to the defaults (planners)',
   action: 'scenario.set',
   async handle({ deps, args, respond, client, command, member }) {
     const cycle = await requireOpenCycle(deps.db);
@@ -37,12 +44,17 @@ export const scenario: SopSubcommand = {
       });
       return;
     }
+    const key = (name ?? '').toLowerCase();
+    if ((what === 'set' || what === 'delete') && !NAME.test(key))
+      throw new UsageError(
+        `Name the scenario: a short lower-case name such as \`central\` or \`cash-first\`.\nUsage: ${USAGE}`,
+      );
+    if (what === 'delete') {
+      const list = await deleteCycleScenario(deps.db, cycle.id, key, member.userId);
+      await respond({ response_type: 'ephemeral', text: scenarioDeletedText(cycle.month, list) });
+      return;
+    }
     if (what === 'set') {
-      const key = (name ?? '').toLowerCase();
-      if (!NAME.test(key))
-        throw new UsageError(
-          `Name the scenario: a short lower-case name such as \`central\` or \`cash-first\`.\nUsage: ${USAGE}`,
-        );
       const list = await listCycleScenarios(deps.db, cycle.id);
       // Before the form: no answer in it could get past the cycle's limit.
       const limit = scenarioLimitMessage(list.scenarios, key);

@@ -107,12 +107,39 @@ export async function putCycleScenario(
       })),
     )
     .execute();
+  await makeOwnList(trx, cycleId);
+}
+
+/** The cycle's list, changed by a planner, is no longer the carried one: on every row. */
+async function makeOwnList(trx: Db, cycleId: number): Promise<void> {
   await trx
     .updateTable('cycle_scenarios')
     .set({ carried_from_cycle_id: null })
     .where('cycle_id', '=', cycleId)
     .where('carried_from_cycle_id', 'is not', null)
     .execute();
+}
+
+/**
+ * Takes the scenario `name` out of the cycle's list; the ones after it move up a place, so the
+ * list keeps no gap (a new one goes last). The list is then the cycle's own, no longer the
+ * carried one. The caller owns the transaction.
+ */
+export async function removeCycleScenario(trx: Db, cycleId: number, name: string): Promise<void> {
+  const gone = await trx
+    .deleteFrom('cycle_scenarios')
+    .where('cycle_id', '=', cycleId)
+    .where('name', '=', name)
+    .returning('position')
+    .executeTakeFirst();
+  if (!gone) return;
+  await trx
+    .updateTable('cycle_scenarios')
+    .set((eb) => ({ position: eb('position', '-', 1) }))
+    .where('cycle_id', '=', cycleId)
+    .where('position', '>', gone.position)
+    .execute();
+  await makeOwnList(trx, cycleId);
 }
 
 /** Serialises the changes to one cycle's scenarios until the caller's transaction ends. */

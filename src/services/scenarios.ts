@@ -11,6 +11,7 @@ import {
   cycleScenarios,
   lockCycleScenarios,
   putCycleScenario,
+  removeCycleScenario,
   replaceCycleScenarios,
   scenariosCarriedFrom,
   setScenarios,
@@ -290,6 +291,59 @@ export async function setCycleScenario(
       details: { scenario },
     });
     return { scenarios: next, defaults: false, carriedFrom: null, changed: true };
+  });
+}
+
+/** The cycle's scenarios after one was deleted, and the one deleted. */
+export interface ScenarioDeleted extends CycleScenarioList {
+  readonly deleted: ScenarioAssumptions;
+  /** It came first, so the others are now compared with the next in line. */
+  readonly wasFirst: boolean;
+}
+
+/**
+ * Takes the scenario `name` out of the cycle's list, the others kept as they are (a cycle on
+ * the defaults gets the other defaults as its own list), with its audit entry holding the
+ * scenario. Refused, writing nothing: a name the cycle has not (naming those it has), its only
+ * scenario (a plan needs one), a closed cycle (`phase_closed`).
+ */
+export async function deleteCycleScenario(
+  db: Db,
+  cycleId: number,
+  name: string,
+  by: string,
+): Promise<ScenarioDeleted> {
+  return db.transaction().execute(async (trx) => {
+    await refuseClosedCycle(trx, cycleId);
+    await lockCycleScenarios(trx, cycleId);
+    const rows = await setScenarios(trx, cycleId);
+    const scenarios = rows.length > 0 ? rows.map((r) => r.assumptions) : DEFAULT_SCENARIOS;
+    const deleted = scenarios.find((s) => s.name === name);
+    if (!deleted)
+      throw new ValidationError(
+        `This cycle has no scenario \`${name}\`; it has ${scenarios.map((s) => `\`${s.name}\``).join(', ')}.`,
+      );
+    if (scenarios.length === 1)
+      throw new ValidationError(
+        `\`${name}\` is this cycle’s only scenario, and a plan run needs one. Change it with \`/sop scenario set ${name}\`, or go back to the defaults with \`/sop scenario reset\`.`,
+      );
+    const next = scenarios.filter((s) => s !== deleted);
+    if (rows.length === 0) await replaceCycleScenarios(trx, cycleId, next, by);
+    else await removeCycleScenario(trx, cycleId, name);
+    await audit(trx, {
+      actor: by,
+      action: 'scenario.delete',
+      entity: 'cycle',
+      entityId: cycleId,
+      details: { scenario: deleted },
+    });
+    return {
+      scenarios: next,
+      defaults: false,
+      carriedFrom: null,
+      deleted,
+      wasFirst: scenarios[0] === deleted,
+    };
   });
 }
 

@@ -756,3 +756,91 @@ describe('a scenario whose overtime and subcontracting are left to the company�
     expect(await count('audit_log')).toBe(audits);
   });
 });
+
+describe('/sop scenario delete', () => {
+  const rows = () =>
+    db
+      .selectFrom('cycle_scenarios')
+      .select(['name', 'position', 'updated_by'])
+      .where('cycle_id', '=', cycleId)
+      .orderBy('position')
+      .execute();
+  const deletes = async () =>
+    (
+      await db
+        .selectFrom('audit_log')
+        .select('id')
+        .where('action', '=', 'scenario.delete')
+        .execute()
+    ).length;
+  /** Another planner, who set the list. */
+  const ANA = 'UANA1';
+
+  it('takes one scenario out of the list, the others kept as they were; a new one then goes last', async () => {
+    await db.deleteFrom('cycle_scenarios').where('cycle_id', '=', cycleId).execute();
+    await db
+      .insertInto('cycle_scenarios')
+      .values(
+        ['central', 'typo', 'cautious'].map((name, position) => ({
+          cycle_id: cycleId,
+          name,
+          position,
+          assumptions: JSON.stringify({ name, label: name.toUpperCase() }),
+          updated_by: ANA,
+        })),
+      )
+      .execute();
+    const before = await deletes();
+    await h.sop(PLANNER, 'scenario delete Typo');
+    // Before: "Unknown `/sop scenario delete`": the only way out was a reset of the whole list.
+    const answer = await ephemeralWith(PLANNER, 'Deleted *TYPO*');
+    expect(answer.text.split('\n')).toEqual([
+      'Deleted *TYPO* (`typo`); the next plan run goes without it.',
+      'Scenarios of 2027-03 (set for this cycle; `/sop scenario reset` goes back to the defaults):',
+      '• *CENTRAL* (`central`): plans for the consensus.',
+      '• *CAUTIOUS* (`cautious`): plans for the consensus.',
+    ]);
+    expect(await rows()).toEqual([
+      { name: 'central', position: 0, updated_by: ANA },
+      { name: 'cautious', position: 1, updated_by: ANA },
+    ]);
+    expect(await deletes()).toBe(before + 1);
+    await setCycleScenario(db, cycleId, { name: 'fresh', label: 'Fresh' }, PLANNER);
+    expect((await rows()).map((r) => [r.name, r.position])).toEqual([
+      ['central', 0],
+      ['cautious', 1],
+      ['fresh', 2],
+    ]);
+  });
+
+  it('on the defaults, keeps the other defaults; says which comes first when the first goes', async () => {
+    await db.deleteFrom('cycle_scenarios').where('cycle_id', '=', cycleId).execute();
+    await h.sop(PLANNER, 'scenario delete central');
+    const answer = await ephemeralWith(PLANNER, 'Deleted *Central*');
+    expect(answer.text).toContain(
+      'Deleted *Central* (`central`); the next plan run goes without it. *Cautious* comes first now, so the other scenarios are compared with it.',
+    );
+    expect((await rows()).map((r) => r.name)).toEqual(['cautious', 'ambitious']);
+  });
+
+  it('refuses a name the cycle has not, and its only scenario, writing nothing', async () => {
+    await db.deleteFrom('cycle_scenarios').where('cycle_id', '=', cycleId).execute();
+    const before = await deletes();
+    await h.sop(PLANNER, 'scenario delete nope');
+    const unknown = await ephemeralWith(PLANNER, 'no scenario `nope`');
+    expect(unknown.text).toBe(
+      ':warning: This cycle has no scenario `nope`; it has `central`, `cautious`, `ambitious`.',
+    );
+    expect(await rows()).toEqual([]);
+
+    await setCycleScenario(db, cycleId, { name: 'solo', label: 'Solo' }, ANA);
+    await db.deleteFrom('cycle_scenarios').where('name', '<>', 'solo').execute();
+    await h.sop(PLANNER, 'scenario delete solo');
+    const only = await ephemeralWith(PLANNER, 'only scenario');
+    expect(only.text).toBe(
+      ':warning: `solo` is this cycle’s only scenario, and a plan run needs one. Change it with `/sop scenario set solo`, or go back to the defaults with `/sop scenario reset`.',
+    );
+    expect((await rows()).map((r) => r.name)).toEqual(['solo']);
+    expect(await deletes()).toBe(before);
+  });
+});

@@ -14,7 +14,7 @@ import type { ScenarioAssumptions } from '../../core/scenarios.js';
 import { readFreeText } from '../../core/text.js';
 import { decimalCommaAdvice, readTypedNumber } from '../../core/typed-number.js';
 import type { ScenarioCarry } from '../../services/scenario-carry.js';
-import type { CycleScenarioList } from '../../services/scenarios.js';
+import type { CycleScenarioList, ScenarioDeleted } from '../../services/scenarios.js';
 import { clip, esc, mrkdwn, plain } from './format.js';
 
 export const SCENARIO_CALLBACK = 'scenario_submit';
@@ -118,6 +118,18 @@ export function scenarioListText(
     ].join('\n'),
     3000,
   );
+}
+
+/**
+ * The answer to `/sop scenario delete`: the one deleted, which now comes first when it did
+ * (the others are compared with the first), then the list.
+ */
+export function scenarioDeletedText(month: string, list: ScenarioDeleted): string {
+  const first = list.wasFirst ? list.scenarios[0] : undefined;
+  return [
+    `Deleted *${esc(list.deleted.label)}* (\`${list.deleted.name}\`); the next plan run goes without it.${first ? ` *${esc(first.label)}* comes first now, so the other scenarios are compared with it.` : ''}`,
+    scenarioListText(month, list),
+  ].join('\n');
 }
 
 /** What changed in one scenario as it was carried (src/core/scenarios/carry.ts). */
