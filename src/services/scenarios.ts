@@ -78,6 +78,27 @@ export function scenarioLimitMessage(
 }
 
 /**
+ * The issue with `scenario`'s label when another scenario of the list has it (in any case):
+ * the grid, the charts and the vote show scenarios by label, so two of one label read as one
+ * (the charts draw them on one row). Null when it is its own.
+ */
+function labelTaken(
+  scenarios: readonly ScenarioAssumptions[],
+  scenario: ScenarioAssumptions,
+): ScenarioIssue | null {
+  const key = (label: string) => label.trim().toLowerCase();
+  const other = scenarios.find(
+    (s) => s.name !== scenario.name && key(s.label) === key(scenario.label),
+  );
+  return other
+    ? {
+        path: 'label',
+        message: `'${other.label}' is already the label of scenario ${other.name}: give this one another, so the grid and the vote tell them apart`,
+      }
+    : null;
+}
+
+/**
  * Refuses (`phase_closed`) a change to a closed cycle's scenarios: a form opened while the
  * cycle was open can be submitted after it closed. In a transaction, the cycle's row stays
  * share-locked until it ends, so the cycle cannot close before the change is written.
@@ -234,9 +255,9 @@ export interface ScenarioSaved extends CycleScenarioList {
 /**
  * Adds or replaces one scenario (by name) in the cycle's list, starting from the defaults
  * when the cycle has none of its own. Only that scenario records `by` and the time; the others
- * keep who set them and when. Saving the same scenario twice changes nothing (`changed` false). A bad field (a
- * schema issue, an unknown or inactive family or resource) throws ScenarioInvalid naming it; a
- * closed cycle is refused (`phase_closed`).
+ * keep who set them and when. Saving the same scenario twice changes nothing (`changed` false).
+ * A bad field (a schema issue, an unknown or inactive family or resource, a label another
+ * scenario has) throws ScenarioInvalid naming it; a closed cycle is refused (`phase_closed`).
  *
  * From the form (`form`), the stored scenario's levers the form has no input for are read
  * under the cycle's lock and kept, and a scenario changed since the form opened is refused
@@ -278,6 +299,8 @@ export async function setCycleScenario(
     if (changedSince) throw changed();
     const limit = scenarioLimitMessage(scenarios, scenario.name);
     if (limit) throw new ValidationError(limit);
+    const sameLabel = labelTaken(scenarios, scenario);
+    if (sameLabel) throw new ScenarioInvalid([sameLabel]);
     const next =
       at < 0 ? [...scenarios, scenario] : scenarios.map((s, i) => (i === at ? scenario : s));
     // A cycle on the defaults gets its list now; a list of its own changes in one row.

@@ -844,3 +844,46 @@ describe('/sop scenario delete', () => {
     expect(await deletes()).toBe(before);
   });
 });
+
+describe('a scenario labelled as another of the cycle', () => {
+  it('is refused on the label, naming the other; nothing is written', async () => {
+    await db.deleteFrom('cycle_scenarios').where('cycle_id', '=', cycleId).execute();
+    const audits = (await db.selectFrom('audit_log').select('id').execute()).length;
+    await h.sop(PLANNER, 'scenario set cash');
+    const modal = await waitFor(() =>
+      standin
+        .openViews(PLANNER)
+        .find((v) => String(v.definition.private_metadata).includes('"name":"cash"')),
+    );
+    const res = await h.driver.submitView(modal.id, {
+      user: PLANNER,
+      values: { label: { v: 'central ' }, plan_pct: { v: '-5' } },
+    });
+    // Before: saved; the grid, the vote's buttons and the charts showed two "Central"s, the
+    // charts on one row.
+    expect(res.outcome).toEqual({
+      action: 'errors',
+      errors: {
+        label:
+          "'Central' is already the label of scenario central: give this one another, so the grid and the vote tell them apart.",
+      },
+    });
+    expect(await db.selectFrom('cycle_scenarios').selectAll().execute()).toEqual([]);
+    expect((await db.selectFrom('audit_log').select('id').execute()).length).toBe(audits);
+
+    // Its own label, saved again with another lever, is no clash.
+    await setCycleScenario(
+      db,
+      cycleId,
+      { name: 'central', label: 'Central', overtime: false },
+      PLANNER,
+    );
+    const central = await db
+      .selectFrom('cycle_scenarios')
+      .select('assumptions')
+      .where('cycle_id', '=', cycleId)
+      .where('name', '=', 'central')
+      .executeTakeFirstOrThrow();
+    expect(central.assumptions).toEqual({ name: 'central', label: 'Central', overtime: false });
+  });
+});
