@@ -13,6 +13,7 @@ import {
   putCycleScenario,
   removeCycleScenario,
   replaceCycleScenarios,
+  type SetScenario,
   scenariosCarriedFrom,
   setScenarios,
 } from '../../db/queries/cycle-scenarios.js';
@@ -44,6 +45,10 @@ export async function listCycleScenarios(db: Db, cycleId: number): Promise<Cycle
     ? { scenarios: stored, defaults: false, carriedFrom }
     : { scenarios: DEFAULT_SCENARIOS, defaults: true, carriedFrom: null };
 }
+
+/** The scenarios of a cycle whose rows are `rows`: theirs, or the defaults when it has none. */
+const listOf = (rows: readonly SetScenario[]): readonly ScenarioAssumptions[] =>
+  rows.length > 0 ? rows.map((r) => r.assumptions) : DEFAULT_SCENARIOS;
 
 /** Most scenarios a cycle may have (the vote shows one button each). */
 export const MAX_SCENARIOS = 6;
@@ -276,7 +281,7 @@ export async function setCycleScenario(
     await refuseClosedCycle(trx, cycleId);
     await lockCycleScenarios(trx, cycleId);
     const rows = await setScenarios(trx, cycleId);
-    const scenarios = rows.length > 0 ? rows.map((r) => r.assumptions) : DEFAULT_SCENARIOS;
+    const scenarios = listOf(rows);
     const at = scenarios.findIndex((s) => s.name === typed.name);
     const stored = scenarios[at] ?? null;
     const changedSince = form !== undefined && scenarioVersion(stored) !== form.seen;
@@ -340,7 +345,7 @@ export async function deleteCycleScenario(
     await refuseClosedCycle(trx, cycleId);
     await lockCycleScenarios(trx, cycleId);
     const rows = await setScenarios(trx, cycleId);
-    const scenarios = rows.length > 0 ? rows.map((r) => r.assumptions) : DEFAULT_SCENARIOS;
+    const scenarios = listOf(rows);
     const deleted = scenarios.find((s) => s.name === name);
     if (!deleted)
       throw new ValidationError(

@@ -27,6 +27,19 @@ let cycleId: number;
 const waitFor = <T>(f: () => T | undefined | null | false) => standin.waitFor(f, 20_000);
 const ephemeralWith = (user: string, needle: string) =>
   waitFor(() => standin.ephemeralsFor(user).find((e) => e.text.includes(needle)));
+/** The form `/sop scenario set <name>` opens for the planner (a new one each time). */
+const openForm = async (name: string) => {
+  const before = new Set(standin.openViews(PLANNER).map((v) => v.id));
+  await h.sop(PLANNER, `scenario set ${name}`);
+  return waitFor(() =>
+    standin
+      .openViews(PLANNER)
+      .find(
+        (v) =>
+          !before.has(v.id) && String(v.definition.private_metadata).includes(`"name":"${name}"`),
+      ),
+  );
+};
 
 beforeAll(async () => {
   ({ db, standin } = h);
@@ -154,18 +167,7 @@ describe('a scenario with levers the form has no input for', () => {
     (await db.selectFrom('audit_log').select('id').where('action', '=', 'scenario.set').execute())
       .length;
   /** The form `/sop scenario set spring` opens (a new one each time). */
-  const openSpring = async () => {
-    const before = new Set(standin.openViews(PLANNER).map((v) => v.id));
-    await h.sop(PLANNER, 'scenario set spring');
-    return waitFor(() =>
-      standin
-        .openViews(PLANNER)
-        .find(
-          (v) =>
-            !before.has(v.id) && String(v.definition.private_metadata).includes('"name":"spring"'),
-        ),
-    );
-  };
+  const openSpring = () => openForm('spring');
 
   it('shows them, and keeps them when a planner changes the label; a double submit saves once', async () => {
     await db.deleteFrom('cycle_scenarios').where('cycle_id', '=', cycleId).execute();
@@ -660,20 +662,6 @@ describe('a scenario whose overtime and subcontracting are left to the companyâ€
       .execute();
   const count = async (table: 'audit_log' | 'job_outbox') =>
     (await db.selectFrom(table).select('id').execute()).length;
-  /** The form `/sop scenario set <name>` opens (a new one each time). */
-  const openForm = async (name: string) => {
-    const before = new Set(standin.openViews(PLANNER).map((v) => v.id));
-    await h.sop(PLANNER, `scenario set ${name}`);
-    return waitFor(() =>
-      standin
-        .openViews(PLANNER)
-        .find(
-          (v) =>
-            !before.has(v.id) && String(v.definition.private_metadata).includes(`"name":"${name}"`),
-        ),
-    );
-  };
-
   it('saved untouched, stays as it was: nothing written, no job requested', async () => {
     await db.deleteFrom('cycle_scenarios').where('cycle_id', '=', cycleId).execute();
     await setCycleScenario(db, cycleId, LEAN, ANA);
@@ -849,12 +837,7 @@ describe('a scenario labelled as another of the cycle', () => {
   it('is refused on the label, naming the other; nothing is written', async () => {
     await db.deleteFrom('cycle_scenarios').where('cycle_id', '=', cycleId).execute();
     const audits = (await db.selectFrom('audit_log').select('id').execute()).length;
-    await h.sop(PLANNER, 'scenario set cash');
-    const modal = await waitFor(() =>
-      standin
-        .openViews(PLANNER)
-        .find((v) => String(v.definition.private_metadata).includes('"name":"cash"')),
-    );
+    const modal = await openForm('cash');
     const res = await h.driver.submitView(modal.id, {
       user: PLANNER,
       values: { label: { v: 'central ' }, plan_pct: { v: '-5' } },
