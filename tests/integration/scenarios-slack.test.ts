@@ -696,6 +696,41 @@ describe('a scenario whose overtime and subcontracting are left to the companyâ€
     expect(answer.text).toContain('Scenarios of 2027-03 (the defaults;');
   });
 
+  it('keeps the demand planned as typed, shown and saved again untouched', async () => {
+    await db.deleteFrom('cycle_scenarios').where('cycle_id', '=', cycleId).execute();
+    const first = await openForm('third');
+    await h.driver.submitView(first.id, {
+      user: PLANNER,
+      values: { label: { v: 'A third more' }, plan_pct: { v: '33.333333' } },
+    });
+    await ephemeralWith(PLANNER, 'Saved *third*');
+    const stored = async () =>
+      (
+        await db
+          .selectFrom('cycle_scenarios')
+          .select('assumptions')
+          .where('cycle_id', '=', cycleId)
+          .where('name', '=', 'third')
+          .executeTakeFirstOrThrow()
+      ).assumptions;
+    expect(await stored()).toEqual({
+      name: 'third',
+      label: 'A third more',
+      demandMultiplier: 1.33333333,
+    });
+    const again = await openForm('third');
+    // Before: shown as 33.3333, so saving it untouched planned for 1.333333.
+    expect(JSON.stringify(again.definition.blocks)).toContain('"initial_value":"33.333333"');
+    const res = await h.driver.submitView(again.id, { user: PLANNER, values: {} });
+    expect(res.outcome).toEqual({ action: 'closed' });
+    expect(await stored()).toEqual({
+      name: 'third',
+      label: 'A third more',
+      demandMultiplier: 1.33333333,
+    });
+    await ephemeralWith(PLANNER, 'No change to *third*');
+  });
+
   it('goes back to the companyâ€™s settings when a planner picks them', async () => {
     await db.deleteFrom('cycle_scenarios').where('cycle_id', '=', cycleId).execute();
     await setCycleScenario(db, cycleId, { ...LEAN, overtime: false, subcontracting: true }, ANA);

@@ -244,6 +244,14 @@ const leverChoice = (
 const leverOf = (picked: string): boolean | undefined =>
   picked === LEVER_VALUE.on ? true : picked === LEVER_VALUE.off ? false : undefined;
 
+/**
+ * The demand planned as the form shows it (% vs the consensus) and as it stores it (a
+ * multiplier), each without the binary noise of the other's arithmetic, so a percentage as
+ * typed (33.333333) is shown as typed and an untouched form saves the multiplier it opened on.
+ */
+const planPct = (multiplier: number): number => Number(((multiplier - 1) * 100).toPrecision(12));
+const planMultiplier = (pct: number): number => Number((1 + pct / 100).toPrecision(15));
+
 const str = (v: number | undefined): string | undefined =>
   v === undefined ? undefined : String(v);
 
@@ -304,7 +312,7 @@ export function scenarioModal(meta: ScenarioModalMeta, a: ScenarioAssumptions | 
       text(
         'plan_pct',
         'Demand planned vs consensus (%)',
-        m === undefined ? undefined : String(Number(((m - 1) * 100).toFixed(4))),
+        m === undefined ? undefined : String(planPct(m)),
         'e.g. -10 or 15; blank: the consensus.',
       ),
       text(
@@ -506,7 +514,7 @@ export function parseScenarioState(
     errors.invest_size = 'Say how much capacity the investment adds.';
   if (Object.keys(errors).length) return { input: null, errors, dropKept };
   const input: Record<string, unknown> = { name, label };
-  if (plan !== undefined && plan !== 0) input.demandMultiplier = 1 + plan / 100;
+  if (plan !== undefined && plan !== 0) input.demandMultiplier = planMultiplier(plan);
   if (uplift !== undefined) input.promotion = { pricePct: price ?? 0, upliftPct: uplift };
   else if (price !== undefined && price !== 0) input.priceChangePct = price;
   const overtime = leverOf(pick('overtime'));
