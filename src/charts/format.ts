@@ -12,6 +12,7 @@ export {
   formatPointsBetween,
 } from '../core/number-format.js';
 
+import { type Period, periodSpan } from '../core/period.js';
 import { prefixWithin } from '../core/text.js';
 
 /**
@@ -40,11 +41,10 @@ export function clip(text: string, max: number): string {
 }
 
 /**
- * The months a chart covers, for its title and caption: "2026-03 to 2027-02", or the one
- * month; '' for none. A chart posted without its months is ambiguous a month later.
+ * The months a chart covers, for its title and caption, first to last as the pack writes a
+ * span (`periodSpan`): "2026-03–2027-02", or the one month; '' for none. A chart posted
+ * without its months is ambiguous a month later.
  */
-export function monthSpan(periods: readonly string[]): string {
-  const ps = [...periods].sort();
-  const [first, last] = [ps[0], ps.at(-1)];
-  return first === undefined ? '' : first === last ? first : `${first} to ${last}`;
+export function monthSpan(periods: readonly Period[]): string {
+  return periodSpan([...new Set(periods)].sort());
 }

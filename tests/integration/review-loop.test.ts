@@ -384,7 +384,7 @@ describe('three cycles with actuals between them', () => {
       // Three cycles reviewed: 2027-01 (nothing before it), 2027-02 and 2027-03.
       // The caption names the months reviewed, and those of the latest cycle.
       expect(files[0]!.initial_comment ?? '').toMatch(
-        /^Performance review, 2027-01 to 2027-02\. Cycle 2027-03, reviewing 2027-02: consensus lag-1 accuracy/,
+        /^Performance review, 2027-01–2027-02\. Cycle 2027-03, reviewing 2027-02: consensus lag-1 accuracy/,
       );
     } finally {
       await standin.close();

@@ -326,9 +326,9 @@ describe('summaries come from the numbers', () => {
   it('accuracy summary names the months scored, then the latest with the bias sign convention', () => {
     const c = accuracyChart(sampleAccuracy());
     expect(c.summary).toMatch(
-      /^Forecast accuracy, lag 1, 2026-05 to 2027-01\. Latest, 2027-01 \(cycle 2026-12's forecast\): accuracy 87\.6% \(\+1\.2 pts vs 2026-12\), bias −1\.2% \(under-forecast\)/,
+      /^Forecast accuracy, lag 1, 2026-05–2027-01\. Latest, 2027-01 \(cycle 2026-12's forecast\): accuracy 87\.6% \(\+1\.2 pts vs 2026-12\), bias −1\.2% \(under-forecast\)/,
     );
-    expect(c.title).toBe('Forecast accuracy, bias and value added, lag 1, 2026-05 to 2027-01');
+    expect(c.title).toBe('Forecast accuracy, bias and value added, lag 1, 2026-05–2027-01');
     expect(accuracyChart([]).summary).toBe('No closed cycle with actuals yet.');
     // No bias: no "(no-forecast)" after it.
     expect(

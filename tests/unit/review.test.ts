@@ -302,16 +302,16 @@ describe('review trend chart', () => {
     expect(values[0]).toMatchObject({ cycle: '2027-02', series: 'Lag-1 accuracy, consensus' });
     // 80% − 75% = +5 pts; 90% − 95% = −5 pts
     expect(c.summary).toBe(
-      'Performance review, 2027-01 to 2027-02. Cycle 2027-03, reviewing 2027-02: consensus lag-1 accuracy 80.0% (+5.0 pts vs cycle 2027-02), baseline lag-1 accuracy 70.0%, plan adherence 90.0% (−5.0 pts vs cycle 2027-02).',
+      'Performance review, 2027-01–2027-02. Cycle 2027-03, reviewing 2027-02: consensus lag-1 accuracy 80.0% (+5.0 pts vs cycle 2027-02), baseline lag-1 accuracy 70.0%, plan adherence 90.0% (−5.0 pts vs cycle 2027-02).',
     );
-    expect(c.title).toBe('Performance review, 2027-01 to 2027-02');
+    expect(c.title).toBe('Performance review, 2027-01–2027-02');
     // Every KPI present: OTIF keeps its capitals.
     const full = { accuracy: 0.9, baselineAccuracy: 0.85, adherence: 0.95, fillRate: 0.97 };
     const two = ['2027-02', '2027-03'];
     expect(
       reviewTrendChart([{ cycle: '2027-04', periods: two, ...full, otif: 0.88 }]).summary,
     ).toBe(
-      'Performance review, 2027-02 to 2027-03. Cycle 2027-04, reviewing 2027-02 to 2027-03: consensus lag-1 accuracy 90.0%, baseline lag-1 accuracy 85.0%, plan adherence 95.0%, fill rate 97.0%, OTIF 88.0%.',
+      'Performance review, 2027-02–2027-03. Cycle 2027-04, reviewing 2027-02–2027-03: consensus lag-1 accuracy 90.0%, baseline lag-1 accuracy 85.0%, plan adherence 95.0%, fill rate 97.0%, OTIF 88.0%.',
     );
     expect(reviewTrendChart([]).summary).toBe('No cycle to review yet.');
   });
@@ -327,7 +327,7 @@ describe('review trend chart', () => {
       { cycle: '2027-03', periods: ['2027-02'], ...none, adherence: 0.9596, fillRate: 0.8924 },
     ]);
     expect(c.summary).toBe(
-      'Performance review, 2027-01 to 2027-02. Cycle 2027-03, reviewing 2027-02: plan adherence 96.0% (−0.3 pts vs cycle 2027-02), fill rate 89.2% (−5.1 pts vs cycle 2027-02).',
+      'Performance review, 2027-01–2027-02. Cycle 2027-03, reviewing 2027-02: plan adherence 96.0% (−0.3 pts vs cycle 2027-02), fill rate 89.2% (−5.1 pts vs cycle 2027-02).',
     );
   });
 
