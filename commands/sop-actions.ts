@@ -3,6 +3,8 @@
  * `/sop actions reassign #id @person`: give one to another owner (its owner, or whoever the
  * policy lets manage any action; src/services/action-reassign.ts checks who).
  */
+
+import { codeSpan } from '../src/core/text.js';
 import { UsageError } from '../src/errors.js';
 import { readRowId } from '../src/row-id.js';
 import { handOverReassignment, reassignAction } from '../src/services/action-reassign.js';
@@ -32,7 +34,7 @@ function personOf(token: string): string {
       ? 'a group mention'
       : null;
   throw new UsageError(
-    `\`${token}\` is ${what ?? 'not a person'}${what ? ', not a person' : ''}: mention the one person who takes the action over with @. Usage: \`${REASSIGN_USAGE}\``,
+    `${codeSpan(token)} is ${what ?? 'not a person'}${what ? ', not a person' : ''}: mention the one person who takes the action over with @. Usage: \`${REASSIGN_USAGE}\``,
   );
 }
 
@@ -45,7 +47,7 @@ async function reassign(ctx: SopCommandContext, args: readonly string[]): Promis
   const actionId = actionNumber(idToken);
   if (!actionId)
     throw new UsageError(
-      `\`${idToken}\` is not an action's number; give it as #12 (\`/sop actions\` lists them). Usage: \`${REASSIGN_USAGE}\``,
+      `${codeSpan(idToken)} is not an action's number; give it as #12 (\`/sop actions\` lists them). Usage: \`${REASSIGN_USAGE}\``,
     );
   const to = personOf(personToken);
   const done = await reassignAction(

@@ -5,7 +5,7 @@
  */
 import type { webApi } from '@slack/bolt';
 import { can } from '../src/core/policy.js';
-import { prefixWithin } from '../src/core/text.js';
+import { codeSpan } from '../src/core/text.js';
 import type { AppDeps } from '../src/deps.js';
 import { UsageError } from '../src/errors.js';
 import { readRowId } from '../src/row-id.js';
@@ -120,7 +120,7 @@ export const constraints: SopSubcommand = {
     }
     if (!to)
       throw new UsageError(
-        `\`${prefixWithin(verb, 64)}\` is neither resolve nor withdraw, and a resource's list takes its code alone: e.g. \`/sop constraints LINE-2\` or \`/sop constraints resolve 41\`.\nUsage: \`${USAGE}\``,
+        `${codeSpan(verb)} is neither resolve nor withdraw, and a resource's list takes its code alone: e.g. \`/sop constraints LINE-2\` or \`/sop constraints resolve 41\`.\nUsage: \`${USAGE}\``,
       );
     const id = (number ?? '').replace(/^#/, '');
     if (readRowId(id) === null)

@@ -5,6 +5,7 @@
  * what was saved, whatever Slack does with the post.
  */
 import { type CyclePhase, parsePhaseDays, TIMED_PHASES } from '../src/core/cycle.js';
+import { codeSpan } from '../src/core/text.js';
 import { UsageError } from '../src/errors.js';
 import { companyDataGap } from '../src/services/company-data.js';
 import {
@@ -96,7 +97,7 @@ function phaseToEnd(word: string): CyclePhase {
   const known = TIMED_PHASES as readonly string[];
   if (!known.includes(p))
     throw new UsageError(
-      `\`${word}\` is not a phase to end; name one of ${TIMED_PHASES.join(', ')} (the cycle's current phase), e.g. \`/sop cycle next demand_review\`.`,
+      `${codeSpan(word)} is not a phase to end; name one of ${TIMED_PHASES.join(', ')} (the cycle's current phase), e.g. \`/sop cycle next demand_review\`.`,
     );
   return p as CyclePhase;
 }

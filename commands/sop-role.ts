@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { Role } from '../src/core/company.js';
+import { codeSpan } from '../src/core/text.js';
 import { UsageError } from '../src/errors.js';
 import { getMember, ROLE_LABEL, ROLES, removeRole, setRole } from '../src/services/members.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
@@ -47,7 +48,7 @@ export const role: SopSubcommand = {
     const parsed = roleSchema.safeParse(what.toLowerCase());
     if (!parsed.success)
       throw new UsageError(
-        `\`${what}\` is not a role; use one of ${ROLES.join(', ')}. Usage: \`${USAGE}\``,
+        `${codeSpan(what)} is not a role; use one of ${ROLES.join(', ')}. Usage: \`${USAGE}\``,
       );
     await setRole(deps.db, member.userId, userId, parsed.data, {
       bootstrapAdmins: deps.config.SOPBOT_ADMIN_USERS,

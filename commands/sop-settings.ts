@@ -3,6 +3,7 @@
  * With no arguments it shows the current settings.
  */
 import { z } from 'zod';
+import { codeSpan } from '../src/core/text.js';
 import { readTypedNumber } from '../src/core/typed-number.js';
 import { UsageError } from '../src/errors.js';
 import { getSettings, type SettingsPatch, updateSettings } from '../src/services/settings.js';
@@ -46,7 +47,7 @@ const typed = (what: string, min: number, max: number) =>
         message:
           n.kind === 'decimal-comma'
             ? `${what}: ${n.message.replace(/\.$/, '')}`
-            : `${what} must be a number, not \`${text}\``,
+            : `${what} must be a number, not ${codeSpan(text)}`,
       });
       return z.NEVER;
     },
@@ -74,7 +75,7 @@ function parsePatch(args: readonly string[]): SettingsPatch {
         const channel = parseChannelMention(rest[i + 1] ?? '');
         if (!channel || (kind !== 'demand' && kind !== 'supply' && kind !== 'exec'))
           throw new UsageError(
-            `Expected pairs like \`demand #channel\` (demand, supply or exec), got \`${rest.slice(i, i + 2).join(' ')}\`.\nUsage:\n${USAGE}`,
+            `Expected pairs like \`demand #channel\` (demand, supply or exec), got ${codeSpan(rest.slice(i, i + 2).join(' '))}.\nUsage:\n${USAGE}`,
           );
         patch[`${kind}_channel`] = channel;
       }
@@ -98,7 +99,7 @@ function parsePatch(args: readonly string[]): SettingsPatch {
         const spec = EXECUTION_KEYS[(k ?? '') as keyof typeof EXECUTION_KEYS];
         if (!spec)
           throw new UsageError(
-            `Expected key=value with a key of ${Object.keys(EXECUTION_KEYS).join(', ')}, got \`${pair}\`.\nUsage:\n${USAGE}`,
+            `Expected key=value with a key of ${Object.keys(EXECUTION_KEYS).join(', ')}, got ${codeSpan(pair)}.\nUsage:\n${USAGE}`,
           );
         const [column, what, min, max] = spec;
         patch[column] = check(
@@ -111,7 +112,7 @@ function parsePatch(args: readonly string[]): SettingsPatch {
       return patch as SettingsPatch;
     }
     default:
-      throw new UsageError(`Unknown setting \`${what ?? ''}\`.\nUsage:\n${USAGE}`);
+      throw new UsageError(`Unknown setting ${codeSpan(what ?? '')}.\nUsage:\n${USAGE}`);
   }
 }
 

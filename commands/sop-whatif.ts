@@ -10,7 +10,7 @@ import {
   WhatIfError,
   whatIfMonthOutside,
 } from '../src/core/scenarios/what-if.js';
-import { controlCharacterMessage, namedCodes } from '../src/core/text.js';
+import { codeSpan, controlCharacterMessage, namedCodes } from '../src/core/text.js';
 import { UsageError } from '../src/errors.js';
 import { horizonOf } from '../src/services/adjustments.js';
 import { companyDataGap } from '../src/services/company-data.js';
@@ -70,20 +70,20 @@ export const whatif: SopSubcommand = {
     const unknown = unknownWhatIfCode(parsed, codes);
     if (unknown?.kind === 'family')
       throw new UsageError(
-        `There is no family \`${unknown.code}\`. Use \`all\` or a family code: ${families}.`,
+        `There is no family ${codeSpan(unknown.code)}. Use \`all\` or a family code: ${families}.`,
       );
     if (unknown?.kind === 'resource')
       throw new UsageError(
-        `There is no resource \`${unknown.code}\`. Use a resource code: ${resources}.`,
+        `There is no resource ${codeSpan(unknown.code)}. Use a resource code: ${resources}.`,
       );
     const inactive = inactiveWhatIfCode(parsed, codes);
     if (inactive?.kind === 'family')
       throw new UsageError(
-        `Family \`${inactive.code}\` is inactive, so no plan includes it. Use \`all\` or an active family code: ${families}.`,
+        `Family ${codeSpan(inactive.code)} is inactive, so no plan includes it. Use \`all\` or an active family code: ${families}.`,
       );
     if (inactive?.kind === 'resource')
       throw new UsageError(
-        `Resource \`${inactive.code}\` is inactive, so no plan includes it. Use an active resource code: ${resources}.`,
+        `Resource ${codeSpan(inactive.code)} is inactive, so no plan includes it. Use an active resource code: ${resources}.`,
       );
     const cycle = await getOpenCycle(deps.db);
     if (!cycle)

@@ -3,6 +3,7 @@
  * policy for the member on the context and hands over. Unknown subcommands get the help list.
  */
 import type { App } from '@slack/bolt';
+import { codeSpan } from '../src/core/text.js';
 import type { AppDeps } from '../src/deps.js';
 import { requirePermission } from '../src/services/members.js';
 import { once } from '../src/services/requests.js';
@@ -24,7 +25,7 @@ export function register(app: App, deps: AppDeps): void {
     if (!sub) {
       await respond({
         response_type: 'ephemeral',
-        text: `Unknown subcommand \`${esc(first ?? '')}\`.\n\n${helpText(SOP_SUBCOMMANDS)}`,
+        text: `Unknown subcommand ${esc(codeSpan(first ?? ''))}.\n\n${helpText(SOP_SUBCOMMANDS)}`,
       });
       return;
     }

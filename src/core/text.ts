@@ -114,6 +114,22 @@ export function prefixWithin(s: string, max: number): string {
   return s.slice(0, end);
 }
 
+/** How much of typed text a code span quotes back (`codeSpan`). */
+export const CODE_SPAN_CHARS = 80;
+
+/**
+ * Typed text quoted back in a code span, backticks included: "`xyz`", for "`xyz` is not a
+ * role". Slack's `mrkdwn` has no escape inside a span, so a typed backtick would close it and
+ * let the rest render (`*bold*`, a link): each shows as ˋ (U+02CB) instead, and a line break
+ * as a space (a span holds one line). At most CODE_SPAN_CHARS, cut with "…". The one way
+ * typed text goes into a code span; the sentence around it is still escaped where it is shown
+ * (`esc`, or `escSentence`, which leaves mentions inside code spans as text).
+ */
+export function codeSpan(typed: string, max = CODE_SPAN_CHARS): string {
+  const one = typed.replace(/`/g, 'ˋ').replace(/\s*[\r\n]+\s*/g, ' ');
+  return `\`${one.length <= max ? one : `${prefixWithin(one, max - 1)}…`}\``;
+}
+
 /**
  * `s` in at most `max` characters, cut whole: at the end of its last sentence that fits (one
  * that keeps at least a third of `max`), else after its last whole word with "…". `s` itself

@@ -21,7 +21,7 @@ import { localDate } from '../core/calendar.js';
 import type { Role } from '../core/company.js';
 import { type AdjustmentKind, computeConsensus } from '../core/consensus.js';
 import { isPeriod, nextPeriods, type Period, periodIndex, periodRange } from '../core/period.js';
-import { controlCharacterMessage, readFreeText } from '../core/text.js';
+import { codeSpan, controlCharacterMessage, readFreeText } from '../core/text.js';
 import { checkFence } from '../core/time-fences.js';
 import { MAX_TYPED_PCT, MAX_TYPED_UNITS, MAX_TYPED_UNITS_TEXT } from '../core/typed-number.js';
 import type { AppDeps } from '../deps.js';
@@ -199,7 +199,10 @@ export function checkChange(
   checkChangeText(input);
   for (const f of ['from', 'to'] as const) {
     if (!isPeriod(input[f]))
-      throw new FieldError(f, `\`${input[f]}\` is not a month; write it as YYYY-MM, e.g. 2027-03.`);
+      throw new FieldError(
+        f,
+        `${codeSpan(input[f])} is not a month; write it as YYYY-MM, e.g. 2027-03.`,
+      );
   }
   const first = horizon[0] ?? '';
   const last = horizon.at(-1) ?? '';
@@ -219,7 +222,7 @@ export function checkChange(
   if (!reasons.includes(input.reason))
     throw new FieldError(
       'reason',
-      `\`${input.reason}\` is not a reason; use one of ${reasons.map(reasonLabel).join(', ')}.`,
+      `${codeSpan(input.reason)} is not a reason; use one of ${reasons.map(reasonLabel).join(', ')}.`,
     );
   if (input.reason === 'other' && !input.comment?.trim())
     throw new FieldError('comment', 'Say what the "other" reason is in a comment.');
@@ -343,7 +346,7 @@ export async function openChange<T extends ChangeTarget>(
   if (!target)
     throw new FieldError(
       'target',
-      `There is no active ${kind.entity} \`${input.target}\`; check the code.`,
+      `There is no active ${kind.entity} ${codeSpan(input.target)}; check the code.`,
     );
   const periods = checkChange(input, horizonOf(cycle, settings), kind.reasons);
   return {
@@ -511,7 +514,7 @@ export async function declareNoChangeForMember(
   const fams: FamilyRef[] = [];
   for (const c of codes) {
     const f = await familyByCode(deps.db, c);
-    if (!f) throw new FieldError('target', `There is no active family \`${c}\`.`);
+    if (!f) throw new FieldError('target', `There is no active family ${codeSpan(c)}.`);
     fams.push(f);
   }
   const added = await deps.db.transaction().execute(async (trx) => {

@@ -19,7 +19,7 @@ import { latestCycleWhere, openCycle } from '../../db/queries/cycles.js';
 import { matchCode } from '../../db/queries/shared.js';
 import type { AdjustmentKind } from '../core/consensus.js';
 import type { Period } from '../core/period.js';
-import { namedCodes, prefixWithin, readFreeText } from '../core/text.js';
+import { codeSpan, namedCodes, readFreeText } from '../core/text.js';
 import type { AppDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
 import { rowIdText } from '../row-id.js';
@@ -110,7 +110,7 @@ async function resourceNamed(
   const codes = await resourceIds(db);
   const hit = matchCode(codes, typed);
   if (hit) return { code: hit.code, id: hit.value };
-  const what = `There is no resource \`${prefixWithin(typed, 64)}\``;
+  const what = `There is no resource ${codeSpan(typed)}`;
   throw new SopError(
     'not_found',
     codes.size === 0

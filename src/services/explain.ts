@@ -53,6 +53,7 @@ import { withZeroMonths } from '../core/history-gaps.js';
 import { type ArchivedForecast, forecastValueAdded } from '../core/kpi.js';
 import { addMonths, monthsBetween, type Period, periodRange } from '../core/period.js';
 import { type PlanProblem, planProblemSchema } from '../core/supply/problem.js';
+import { codeSpan } from '../core/text.js';
 import { UsageError } from '../errors.js';
 import { horizonOf } from './adjustments.js';
 import { getSettings } from './settings.js';
@@ -156,7 +157,7 @@ export async function explainQuery(
   }
   const codes = await someCodes(db);
   throw new UsageError(
-    `There is no family or resource \`${query.code}\`. Families look like ${codes.families.join(', ') || '(none yet)'}; resources like ${codes.resources.join(', ') || '(none yet)'} (see \`/sop families\`).`,
+    `There is no family or resource ${codeSpan(query.code)}. Families look like ${codes.families.join(', ') || '(none yet)'}; resources like ${codes.resources.join(', ') || '(none yet)'} (see \`/sop families\`).`,
   );
 }
 

@@ -5,6 +5,7 @@
  * given unquoted after the reason.
  */
 import type { AdjustmentKind } from '../core/consensus.js';
+import { codeSpan } from '../core/text.js';
 import { decimalCommaAdvice, readTypedNumber } from '../core/typed-number.js';
 import type { ChangeInput } from '../services/adjustments.js';
 import { FieldError } from '../services/adjustments.js';
@@ -23,7 +24,7 @@ export function parseChangeValue(token: string): { kind: AdjustmentKind; value: 
   if (/^[+\-−]/.test(body)) return null;
   const n = readTypedNumber(body);
   if (n.kind === 'decimal-comma')
-    throw new FieldError('value', `\`${token}\`: ${decimalCommaAdvice(token)}`);
+    throw new FieldError('value', `${codeSpan(token)}: ${decimalCommaAdvice(token)}`);
   if (n.kind !== 'number') return null;
   if (op === '=') return { kind: 'set', value: n.value };
   const value = n.value * (op === '+' ? 1 : -1);
@@ -42,13 +43,16 @@ export function parseChangeText(text: string, reasons: readonly string[]): Chang
   if (!range) throw new FieldError('from', 'Give a month (YYYY-MM) or a range (YYYY-MM..YYYY-MM).');
   const [from = '', to = from, ...more] = range.split(/\.\.|–/);
   if (more.length > 0 || from === '')
-    throw new FieldError('from', `\`${range}\` is not a month or a range like 2027-03..2027-05.`);
+    throw new FieldError(
+      'from',
+      `${codeSpan(range)} is not a month or a range like 2027-03..2027-05.`,
+    );
   if (!change) throw new FieldError('value', 'Give the change: =1200, +200, -150, +15% or -10%.');
   const parsed = parseChangeValue(change);
   if (!parsed)
     throw new FieldError(
       'value',
-      `\`${change}\` is not a change; write =1200 (set), +200 or -150 (units), +15% or -10%.`,
+      `${codeSpan(change)} is not a change; write =1200 (set), +200 or -150 (units), +15% or -10%.`,
     );
   const [reasonToken, ...commentParts] = rest;
   if (!reasonToken)
@@ -60,7 +64,7 @@ export function parseChangeText(text: string, reasons: readonly string[]): Chang
   if (!reasons.includes(reason))
     throw new FieldError(
       'reason',
-      `\`${reasonToken}\` is not a reason; use one of ${reasons.map((r) => r.replace(/_/g, '-')).join(', ')}.`,
+      `${codeSpan(reasonToken)} is not a reason; use one of ${reasons.map((r) => r.replace(/_/g, '-')).join(', ')}.`,
     );
   const comment = commentParts.join(' ').trim();
   return { target, from, to, ...parsed, reason, comment: comment === '' ? null : comment };

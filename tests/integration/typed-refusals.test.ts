@@ -105,3 +105,49 @@ describe('a refusal repeats typed text as text', () => {
     if (c.shows) expect(reply.text).toContain(c.shows);
   });
 });
+
+/**
+ * Typed text holding a backtick, quoted in a code span: the backtick shows as ˋ, so the span
+ * holds to its end and nothing after it renders (`*bold*`) or pings (`<!channel>`, `<@U123>`).
+ */
+const HOSTILE = 'x` *bold* <!channel> <@U123>';
+const SHOWN = '`xˋ *bold* &lt;!channel&gt; &lt;@U123&gt;`';
+
+describe('typed text with a backtick stays inside its code span', () => {
+  it.each([
+    {
+      command: '/sop',
+      user: ADMIN,
+      text: `role <@${REP}> "${HOSTILE}"`,
+      reply: `:warning: ${SHOWN} is not a role; use one of sales, ops, planner, exec, admin. Usage: \`/sop role @user sales|ops|planner|exec|admin|none\``,
+    },
+    {
+      command: '/sop',
+      user: ADMIN,
+      text: `settings "${HOSTILE}"`,
+      reply: `:warning: Unknown setting ${SHOWN}.`,
+    },
+    {
+      command: '/sop',
+      user: ADMIN,
+      text: `constraints "${HOSTILE}"`,
+      reply: `:warning: There is no resource ${SHOWN}.`,
+    },
+    {
+      command: '/sop',
+      user: ADMIN,
+      text: `"${HOSTILE}"`,
+      reply: `Unknown subcommand ${SHOWN}.`,
+    },
+    {
+      command: '/forecast',
+      user: REP,
+      text: `FAM-1 2027-07 +10% "${HOSTILE}"`,
+      reply: `:warning: ${SHOWN} is not a reason;`,
+    },
+  ])('$command $text', async (c) => {
+    const reply = await commandEphemeral(s, c.command, c.user, c.text);
+    expect(reply.text.slice(0, c.reply.length)).toBe(c.reply);
+    expect(reply.text).not.toMatch(/<@U123>|<!channel>/);
+  });
+});

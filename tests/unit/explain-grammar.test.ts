@@ -5,6 +5,7 @@ import {
   parseExplainQuestion,
   resolveMonth,
 } from '../../src/core/explain/grammar.js';
+import { explainMessage } from '../../src/slack/presenters/explain.js';
 
 const ask = (text: string, cycle = '2027-01') => parseExplainQuestion(text, cycle);
 
@@ -83,12 +84,14 @@ describe('explain grammar', () => {
 });
 
 describe('explain grammar echoes', () => {
-  it('never echoes markup that could ping or link', () => {
-    const r = parseExplainQuestion('FAM-3 <!channel>', '2027-01');
+  it('echoes what was typed in a code span, escaped where it is shown, so it never pings or links', () => {
+    const r = parseExplainQuestion('FAM-3 <!channel>`*x*', '2027-01');
     expect(r.ok).toBe(false);
     if (!r.ok) {
-      expect(r.message).not.toContain('<!channel>');
-      expect(r.message).toContain('`!channel` is not a month');
+      expect(r.message).toContain('`<!channel>ˋ*x*` is not a month');
+      const shown = explainMessage({ kind: 'not_understood', message: r.message }).text;
+      expect(shown).toContain('`&lt;!channel&gt;ˋ*x*` is not a month');
+      expect(shown).not.toContain('<!channel>');
     }
     const plainWords = parseExplainQuestion('how are we doing', '2027-01');
     expect(plainWords).toEqual({

@@ -7,6 +7,7 @@
  * code as typed, and the service looks it up.
  */
 import { addMonths, isPeriod, monthOfYear, type Period, periodIndex } from '../period.js';
+import { codeSpan } from '../text.js';
 
 export type ExplainIntent =
   /** "FAM-3 2027-05", "why is FAM-3 up in May": the chain behind a figure. */
@@ -132,12 +133,6 @@ const FORMS: readonly Form[] = [
   },
 ];
 
-/**
- * What people typed, echoed back: markup characters are dropped so the echo can never ping
- * or link in the chat the answer is shown in.
- */
-const echo = (s: string | undefined): string => (s ?? '').replace(/[<>&`*_~]/g, '').slice(0, 80);
-
 const DOWN = /^(down|low|lower|falling|going\s+down)$/i;
 
 function help(reason: string): string {
@@ -178,7 +173,7 @@ export function parseExplainQuestion(text: string, cycleMonth: Period): ParsedQu
       return {
         ok: false,
         message: help(
-          `\`${echo(whenText)}\` is not a month (write 2027-05, May, or 2027-05..2027-07).`,
+          `${codeSpan(whenText)} is not a month (write 2027-05, May, or 2027-05..2027-07).`,
         ),
       };
     return withRange({ intent: f.intent, code, ...when, direction });
@@ -188,7 +183,7 @@ export function parseExplainQuestion(text: string, cycleMonth: Period): ParsedQu
     return {
       ok: false,
       message: help(
-        `\`${echo(plain[2])}\` is not a month (write 2027-05, May, or 2027-05..2027-07).`,
+        `${codeSpan(plain[2] ?? '')} is not a month (write 2027-05, May, or 2027-05..2027-07).`,
       ),
     };
   return { ok: false, message: help('That question is not one I understand.') };

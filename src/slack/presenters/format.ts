@@ -35,10 +35,16 @@ export { esc } from '../../core/text.js';
 /**
  * A sentence of ours that may repeat what someone typed (a refusal quoting the value it
  * refuses), made safe for `mrkdwn`: escaped whole, then plain user mentions (`<@U…>`, no
- * label) made live again, the only control sequence our sentences put there on purpose.
+ * label) made live again, the only control sequence our sentences put there on purpose. In a
+ * code span, where a sentence quotes typed text (`codeSpan`, which keeps typed backticks out
+ * of it), only the people the sentence names outside its spans: a `<@U…>` that was typed
+ * stays text.
  */
 export function escSentence(s: string): string {
-  return escKeepingMentions(s, (id) => /^[UW][A-Z0-9_]+$/.test(id));
+  const parts = s.split('`');
+  const outside = parts.filter((_, i) => i % 2 === 0 || i === parts.length - 1).join(' ');
+  const named = new Set([...outside.matchAll(/<@([UW][A-Z0-9_]+)>/g)].map((m) => m[1] ?? ''));
+  return escKeepingMentions(s, named);
 }
 
 /** Cuts to `max` characters with an ellipsis. */
