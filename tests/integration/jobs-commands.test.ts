@@ -231,6 +231,23 @@ describe('/sop whatif', () => {
     expect(running.standin.messagesIn('C_GENERAL')).toHaveLength(posted);
   });
 
+  it('refuses a change of 0% before posting, naming changes to type instead', async () => {
+    // Before, `+0%` was solved and answered "0.0 pts vs Central" on every line.
+    const posted = running.standin.messagesIn('C_GENERAL').length;
+    expect(await sopReply(PLANNER, 'whatif demand FAM-2 +0%')).toBe(
+      ':warning: `demand FAM-2 0%` changes nothing, so the what-if would be Central again. Give a change to try, e.g. `demand FAM-2 +10%` or `demand FAM-2 -5%`.',
+    );
+    // Beside a change that does something, in any spelling of zero, with its months.
+    expect(await sopReply(PLANNER, 'whatif overtime off; capacity LINE-1 -0.0% 2027-04')).toBe(
+      ':warning: `capacity LINE-1 0% 2027-04` changes nothing, so the what-if would be Central again. Give a change to try, e.g. `capacity LINE-1 +10% 2027-04` or `capacity LINE-1 -5% 2027-04`.',
+    );
+    expect(await sopReply(PLANNER, 'whatif price all 0%')).toBe(
+      ':warning: `price all 0%` changes nothing, so the what-if would be Central again. Give a change to try, e.g. `price all +10%` or `price all -5%`.',
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    expect(running.standin.messagesIn('C_GENERAL')).toHaveLength(posted);
+  });
+
   it('names an unknown family, and the codes there are', async () => {
     // The seeded company's five families; `/sop families` assigns families, it lists none.
     expect(await sopReply(PLANNER, 'whatif demand FAM-99 +10%')).toBe(

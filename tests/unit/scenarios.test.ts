@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { planFinance, revenueByRow } from '../../src/core/finance.js';
-import { parseWhatIf, parseWhatIfs, WhatIfError } from '../../src/core/scenarios/what-if.js';
+import {
+  parseWhatIf,
+  parseWhatIfs,
+  WhatIfError,
+  zeroWhatIf,
+} from '../../src/core/scenarios/what-if.js';
 import {
   applyScenario,
   applyWhatIfs,
@@ -364,5 +369,21 @@ describe('finance figures', () => {
     expect(f.budgetInventoryValue).toBeCloseTo(2000, 6);
     expect(f.workingCapitalDelta).toBeCloseTo(-1000, 6);
     expect(f.grossMargin).toBeCloseTo(2900, 6);
+  });
+});
+
+describe('a what-if of 0%', () => {
+  const zero = (text: string) => zeroWhatIf(parseWhatIfs(text))?.rewrite('+10%') ?? null;
+
+  it('is named, rewritten with another change and its months', () => {
+    expect(zero('demand FAM-3 +0%')).toBe('demand FAM-3 +10%');
+    expect(zero('overtime off; capacity LINE-2 -0.0% 2027-02..2027-04')).toBe(
+      'capacity LINE-2 +10% 2027-02..2027-04',
+    );
+    expect(zero('price all 0%')).toBe('price all +10%');
+  });
+
+  it('is none when every change changes something', () => {
+    expect(zero('demand all +0.5%; overtime off; capacity LINE-2 -50% 2027-02')).toBeNull();
   });
 });

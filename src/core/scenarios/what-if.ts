@@ -143,6 +143,24 @@ export function whatIfMonthOutside(
   return null;
 }
 
+/**
+ * The first what-if of `whatIfs` that changes by 0% (`demand FAM-3 +0%`), as it would be
+ * written with `pct` instead: "demand FAM-3 +10% 2027-04..2027-06"; null when none does. Such
+ * a change reaches nothing: it would be solved and answered "0.0 pts vs Central".
+ */
+export function zeroWhatIf(
+  whatIfs: readonly WhatIf[],
+): { readonly rewrite: (pct: string) => string } | null {
+  for (const w of whatIfs) {
+    if (!('pct' in w) || w.pct !== 0) continue;
+    const target = w.kind === 'capacity' ? w.resource : (w.family ?? 'all');
+    const { from, to } = 'from' in w ? w : {};
+    const months = from && to ? ` ${from === to ? from : `${from}..${to}`}` : '';
+    return { rewrite: (pct) => `${w.kind} ${target} ${pct}${months}` };
+  }
+  return null;
+}
+
 /** Parses several what-ifs separated by ';' or new lines; empty parts are ignored. */
 export function parseWhatIfs(text: string): WhatIf[] {
   return text
