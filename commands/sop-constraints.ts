@@ -1,7 +1,8 @@
 /**
  * `/sop constraints`: the open capacity constraints, with Resolve and Withdraw for those who
- * may change capacity; `/sop constraints LINE-2` lists one resource's (its code in any case);
- * `/sop constraints resolve|withdraw <number> [note]` does the same typed.
+ * may change capacity; `/sop constraints LINE-2` lists one resource's (its code in any case,
+ * even one spelt like a verb); `/sop constraints resolve|withdraw <number> [note]` does the
+ * same typed.
  */
 import type { webApi } from '@slack/bolt';
 import { can } from '../src/core/policy.js';
@@ -13,6 +14,7 @@ import {
   type ConstraintClose,
   type ConstraintClosed,
   closeConstraint,
+  isResourceCode,
   listConstraints,
 } from '../src/services/constraints.js';
 import type { Member } from '../src/services/members.js';
@@ -112,8 +114,9 @@ export const constraints: SopSubcommand = {
       return;
     }
     const to = VERBS[verb.toLowerCase()];
-    if (!to && args.length === 1) {
-      // Not a verb: a resource's code.
+    // A word alone that is no verb, or a resource's code spelt like one (a line coded
+    // RESOLVE): a resource's list. A verb takes a number after it.
+    if (args.length === 1 && (!to || (await isResourceCode(deps.db, verb)))) {
       const list = await constraintList(deps, member, undefined, verb);
       await respond({ response_type: 'ephemeral', ...list });
       return;

@@ -99,6 +99,11 @@ export function groupConstraints(rows: readonly MonthRow[]): ConstraintEntry[] {
   }));
 }
 
+/** Whether `typed` is a resource's code, in any case (`/sop constraints RESOLVE` lists its). */
+export async function isResourceCode(db: AppDeps['db'], typed: string): Promise<boolean> {
+  return matchCode(await resourceIds(db), typed) !== null;
+}
+
 /**
  * The resource `typed` names, in any case (`matchCode`, as `/capacity` reads it); refused
  * naming the resources there are when none has that code.

@@ -156,3 +156,57 @@ describe('/sop constraints <RESOURCE>', () => {
     ]);
   });
 });
+
+describe('a resource coded like a verb (RESOLVE)', () => {
+  it('alone, lists its constraints; with a number, the verb resolves; a verb alone is refused', async () => {
+    const { db } = running.t;
+    const resolveLine = await db
+      .insertInto('resources')
+      .values({ code: 'RESOLVE', name: 'Resolve press', kind: 'line', regular_capacity: 400 })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const cycle = await db
+      .selectFrom('cycles')
+      .select('id')
+      .where('month', '=', '2027-02')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('capacity_updates')
+      .values({
+        cycle_id: cycle.id,
+        resource_id: resolveLine.id,
+        period: '2027-04',
+        kind: 'delta_pct',
+        value: -20,
+        reason_code: 'maintenance',
+        comment: null,
+        before_value: 400,
+        after_value: 320,
+        author: OPS,
+        source: 'command',
+        request_key: 'resolve-press',
+      })
+      .execute();
+    const press = await numberOf('resolve-press');
+
+    // Before, "RESOLVE" was read as the verb and refused for want of a number.
+    for (const typed of ['RESOLVE', 'resolve']) {
+      const list = await commandEphemeral(running, '/sop', OPS, `constraints ${typed}`);
+      expect(blockText(list)).toContain(
+        '*Open capacity constraints on RESOLVE for the plans of the 2027-02 cycle: 1*',
+      );
+      expect(blockText(list)).toContain(`*#${press}* *RESOLVE* 2027-04 -20% (maintenance)`);
+    }
+
+    const resolved = await commandEphemeral(running, '/sop', OPS, `constraints RESOLVE ${press}`);
+    expect(blockText(resolved)).toContain(
+      `Resolved: #${press} *RESOLVE* 2027-04 -20% (maintenance).`,
+    );
+
+    // No resource is coded WITHDRAW: the verb without its number, refused as before.
+    const withdraw = await commandEphemeral(running, '/sop', OPS, 'constraints WITHDRAW');
+    expect(withdraw.text).toBe(
+      ':warning: Say which constraint by its number, e.g. `/sop constraints withdraw 41`; `/sop constraints` lists them.',
+    );
+  });
+});
