@@ -71,6 +71,21 @@ export async function resolveRefusals(db: Db, channel: string): Promise<void> {
     .execute();
 }
 
+/**
+ * Resolves every refused DM to `person` (their refusals are kept under their user id): when
+ * nothing is sent to them any more, what Slack refused them asks nothing of anyone. Returns
+ * how many.
+ */
+export async function resolvePersonRefusals(db: Db, person: string): Promise<number> {
+  const res = await db
+    .updateTable('slack_refusals')
+    .set({ resolved_at: sql`now()` })
+    .where('resolved_at', 'is', null)
+    .where('conversation', '=', person)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
 export interface UnresolvedRefusal {
   readonly conversation: string;
   readonly postKey: string;

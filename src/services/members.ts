@@ -3,6 +3,7 @@
  * a refused user is told why and who can help.
  */
 import type { Db } from '../../db/connect.js';
+import { actionsWhere } from '../../db/queries/actions.js';
 import { audit } from '../../db/queries/audit.js';
 import {
   deleteMember,
@@ -16,6 +17,7 @@ import {
   upsertRole,
 } from '../../db/queries/members.js';
 import { matchCode } from '../../db/queries/shared.js';
+import { resolvePersonRefusals } from '../../db/queries/slack-refusals.js';
 import type { Role } from '../core/company.js';
 import { type Action, can, rolesFor } from '../core/policy.js';
 import { SopError } from '../errors.js';
@@ -149,8 +151,9 @@ async function refuseLastAdmin(
 
 /**
  * Takes `userId`'s role away (`/sop role @user none`): their row and the families they cover
- * go, so they are no longer nudged, asked to vote or counted, in one audited transaction. The
- * last admin is refused as in setRole. Returns the role they had; a user with none is refused.
+ * go, so they are no longer nudged, asked to vote or counted, in one audited transaction. When
+ * they own no open action either, the DMs Slack refused them are resolved in it too. The last
+ * admin is refused as in setRole. Returns the role they had; a user with none is refused.
  */
 export async function removeRole(
   db: Db,
@@ -169,6 +172,14 @@ export async function removeRole(
           : `<@${userId}> has no role in sopbot; nothing was changed.`,
       );
     await deleteMember(trx, userId);
+    // With no role and no open action, nothing is sent to them any more: the DMs Slack
+    // refused them (they left) are no longer the admins' to fix, and leave `/sop status`.
+    // An owner of open actions stays listed: the line says to give the actions away.
+    if (
+      !bootstrapAdmins.includes(userId) &&
+      (await actionsWhere(trx, { owner: userId, open: true })).length === 0
+    )
+      await resolvePersonRefusals(trx, userId);
     await audit(trx, {
       actor,
       action: 'member.role',

@@ -9,6 +9,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
+import { recordRefusals } from '../../db/queries/slack-refusals.js';
 import { jobId } from '../../jobs/contracts.js';
 import { recordDecision } from '../../src/services/decisions.js';
 import type { Standin } from '../../src/slack-standin/index.js';
@@ -219,5 +220,37 @@ describe("an admin's own DM refused", () => {
     expect(
       requested.map((r) => (r.payload as { conversation: string }).conversation),
     ).not.toContain(BOOT);
+  });
+});
+
+describe('`/sop role @them none` for a person who left', () => {
+  const undelivered = (user: string) => `DM to <@${user}> (`;
+
+  it('with no open action, their refused DMs are resolved with the role and leave status; an owner of open actions stays listed', async () => {
+    clock.set('2027-03-06T10:00:00Z');
+    // A nudge Slack refused: PAT's account is gone.
+    await recordRefusals(
+      db,
+      [{ conversation: PAT, postKey: `nudge:${cycleId}:${PAT}`, reason: 'user_not_found' }],
+      clock.now(),
+    );
+    expect(await status(ADA)).toContain(undelivered(PAT));
+    const reply = await nextEphemeral(standin, ADA, () => h.sop(ADA, `role <@${PAT}> none`));
+    expect(reply).toContain(`<@${PAT}> no longer has a role in sopbot`);
+    expect(await status(ADA)).not.toContain(undelivered(PAT));
+    const rows = await db
+      .selectFrom('slack_refusals')
+      .select('resolved_at')
+      .where('conversation', '=', PAT)
+      .execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.resolved_at).not.toBeNull();
+
+    // OTTO still owns an open action: the line stays, saying to give it away.
+    const otto = await nextEphemeral(standin, ADA, () => h.sop(ADA, `role <@${OTTO}> none`));
+    expect(otto).toContain(`<@${OTTO}> no longer has a role in sopbot`);
+    const text = await status(ADA);
+    expect(text).toContain(undelivered(OTTO));
+    expect(text).toContain('Give it to someone else with `/sop actions reassign #');
   });
 });
