@@ -26,11 +26,12 @@ import {
 
 const EXEC = 'U_EXEC1';
 const OPS = 'U_OPS';
+const PAM = 'U_PAM'; // a planner with 13 actions due one morning
 
 const clock = testClock('2027-03-12T09:00:00Z');
 const h = useHarness({
   label: 'reminder-digest',
-  members: { [EXEC]: 'exec', [OPS]: 'ops' },
+  members: { [EXEC]: 'exec', [OPS]: 'ops', [PAM]: 'planner' },
   clock,
 });
 let db: Db;
@@ -244,5 +245,52 @@ describe('one reminder DM a morning per owner', () => {
     expect(done.text).toBe(
       `:white_check_mark: #${solo} Approve the overtime budget: done on its due date (marked by <@${EXEC}>). Reminders stopped.`,
     );
+  });
+});
+
+describe('a digest of more actions than it has buttons for', () => {
+  it('13 due one morning: buttons for the first 10, and the other 3 counted, with where their buttons are', async () => {
+    clock.set('2027-03-24T09:00:00Z');
+    const decisionId = (await db.selectFrom('decisions').select('id').executeTakeFirstOrThrow()).id;
+    const ids: string[] = [];
+    for (let n = 1; n <= 13; n++) {
+      const { id } = await db
+        .insertInto('actions')
+        .values({
+          cycle_id: cycleId,
+          decision_id: decisionId,
+          description: `Task ${n}`,
+          owner: PAM,
+          due_date: '2027-03-24',
+          created_by: EXEC,
+          request_key: `digest-many-${n}`,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      ids.push(id);
+    }
+    expect(await remind(ids[12]!, 'due', '2027-03-24')).toEqual({ result: 'sent' });
+    // The eleventh and later are in the digest: no DM of their own.
+    expect(await remind(ids[10]!, 'due', '2027-03-24')).toEqual({ result: 'in_digest' });
+    const sent = dms(PAM);
+    expect(sent).toHaveLength(1);
+    const blocks = sent[0]!.blocks as { type: string; block_id?: string }[];
+    // A header, 10 × (the action, its buttons), the count: 22 blocks of Slack's 50.
+    expect(blocks).toHaveLength(22);
+    expect(blocks[0]).toEqual(section('*:bell: 13 follow-up actions need your attention today*'));
+    expect(blocks.filter((b) => b.type === 'actions').map((b) => b.block_id)).toEqual(
+      ids.slice(0, 10).map((id) => `action_${id}`),
+    );
+    expect(blocks[21]).toEqual({
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: '_…and 3 more actions: Done and Snooze for them are in App Home (the Home tab of sopbot); `/sop actions me` lists them all._',
+        },
+      ],
+    });
+    // The notification text names all 13.
+    expect(sent[0]!.text).toContain(`#${ids[12]} Task 13 (due today)`);
   });
 });

@@ -233,6 +233,10 @@ export type DigestItemView = ActionLike & {
 /** Most items a reminder digest shows with their buttons: 2 blocks each, well under Slack's 50. */
 export const DIGEST_SHOWN = 10;
 
+/** Where a digest's actions past DIGEST_SHOWN are, with their buttons. */
+const DIGEST_REST =
+  'Done and Snooze for them are in App Home (the Home tab of sopbot); `/sop actions me` lists them all';
+
 const days = (n: number) => (n === 1 ? '1 day' : `${n} days`);
 
 /** How an item's due date stands on the digest's day: "due in 2 days", "3 days overdue". */
@@ -258,7 +262,8 @@ function itemOutcome(a: DigestItemView, zone: string, now: Date): string | null 
 
 /**
  * The owner's morning reminder: every action reminded that day, most urgent first, each with
- * its Done and Snooze buttons (at most DIGEST_SHOWN; the rest are counted, for `/sop actions`).
+ * its Done and Snooze buttons (at most DIGEST_SHOWN; the rest are counted, and sent to App
+ * Home, which has their buttons, and to `/sop actions me`).
  * Redrawn after a click from the actions as they stand at `now`: a done one is marked done and
  * loses its buttons, and so does one given to someone else since (to whom, instead). A digest of
  * one action is that action's reminder DM (actionDm).
@@ -296,11 +301,7 @@ export function reminderDigestDm(
         ? [
             {
               type: 'context' as const,
-              elements: [
-                mrkdwn(
-                  andMore(more, more === 1 ? 'action' : 'actions', '`/sop actions me` lists them'),
-                ),
-              ],
+              elements: [mrkdwn(andMore(more, more === 1 ? 'action' : 'actions', DIGEST_REST))],
             },
           ]
         : []),
