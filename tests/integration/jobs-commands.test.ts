@@ -234,16 +234,23 @@ describe('/sop whatif', () => {
   it('refuses a change of 0% before posting, naming changes to type instead', async () => {
     // Before, `+0%` was solved and answered "0.0 pts vs Central" on every line.
     const posted = running.standin.messagesIn('C_GENERAL').length;
-    expect(await sopReply(PLANNER, 'whatif demand FAM-2 +0%')).toBe(
-      ':warning: `demand FAM-2 0%` changes nothing, so the what-if would be Central again. Give a change to try, e.g. `demand FAM-2 +10%` or `demand FAM-2 -5%`.',
-    );
-    // Beside a change that does something, in any spelling of zero, with its months.
-    expect(await sopReply(PLANNER, 'whatif overtime off; capacity LINE-1 -0.0% 2027-04')).toBe(
-      ':warning: `capacity LINE-1 0% 2027-04` changes nothing, so the what-if would be Central again. Give a change to try, e.g. `capacity LINE-1 +10% 2027-04` or `capacity LINE-1 -5% 2027-04`.',
-    );
-    expect(await sopReply(PLANNER, 'whatif price all 0%')).toBe(
-      ':warning: `price all 0%` changes nothing, so the what-if would be Central again. Give a change to try, e.g. `price all +10%` or `price all -5%`.',
-    );
+    const says = (zero: string, up: string, down: string) =>
+      `:warning: \`${zero}\` changes nothing, so the what-if would be Central again. Give a change to try, e.g. \`${up}\` or \`${down}\`.`;
+    const cases = [
+      ['demand FAM-2 +0%', says('demand FAM-2 0%', 'demand FAM-2 +10%', 'demand FAM-2 -5%')],
+      // Beside a change that does something, in any spelling of zero, with its months.
+      [
+        'overtime off; capacity LINE-1 -0.0% 2027-04',
+        says(
+          'capacity LINE-1 0% 2027-04',
+          'capacity LINE-1 +10% 2027-04',
+          'capacity LINE-1 -5% 2027-04',
+        ),
+      ],
+      ['price all 0%', says('price all 0%', 'price all +10%', 'price all -5%')],
+    ];
+    for (const [typed, reply] of cases)
+      expect(await sopReply(PLANNER, `whatif ${typed}`)).toBe(reply);
     await new Promise((r) => setTimeout(r, 300));
     expect(running.standin.messagesIn('C_GENERAL')).toHaveLength(posted);
   });
