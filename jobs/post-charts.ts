@@ -133,6 +133,7 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
       bytes: png.png,
       holder: jobHolder(ctx.job),
       logger: ctx.logger,
+      timeoutMs: ctx.config.SOPBOT_SLACK_TIMEOUT_MS,
     });
     renderMs.push(t1 - t0);
     uploadMs.push(performance.now() - t1);

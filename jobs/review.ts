@@ -9,6 +9,7 @@ export const review: Processor<'review'> = async (p, ctx) => {
     ...(fontDir ? { fontDir } : {}),
     holder: jobHolder(ctx.job),
     logger: ctx.logger,
+    timeoutMs: ctx.config.SOPBOT_SLACK_TIMEOUT_MS,
   });
   return { posted: ts !== null };
 };

@@ -90,6 +90,7 @@ export const whatif: Processor<'whatif'> = async (p, ctx) => {
       bytes: png.png,
       holder: jobHolder(ctx.job),
       logger: ctx.logger,
+      timeoutMs: ctx.config.SOPBOT_SLACK_TIMEOUT_MS,
     });
   } else await say('diff', diff);
   return { central: central.kpis, whatIf: changed.kpis };

@@ -8,6 +8,9 @@ import { SopError } from './errors.js';
 
 const slackUserId = /^[UW][A-Z0-9_]{2,}$/;
 
+/** SOPBOT_SLACK_TIMEOUT_MS when it is not set: also the limit of an upload given none. */
+export const DEFAULT_SLACK_TIMEOUT_MS = 30_000;
+
 const base = z.object({
   DATABASE_URL: z
     .string()
@@ -55,7 +58,12 @@ const base = z.object({
    * How long the worker waits for Slack's answer to one Web API call before the call fails
    * and the job is retried (the post ledger keeps a retried post from showing twice).
    */
-  SOPBOT_SLACK_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(30_000),
+  SOPBOT_SLACK_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(300_000)
+    .default(DEFAULT_SLACK_TIMEOUT_MS),
   SOPBOT_RECOMPUTE_DEBOUNCE_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
   /** Days a processed Slack request key is kept (a retry after that runs again). */
   SOPBOT_REQUEST_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),

@@ -105,6 +105,8 @@ export async function postReview(
     /** The chart's claim holder and logger (postFileOnce): the job posting it. */
     readonly holder?: string | undefined;
     readonly logger?: { warn(obj: object, msg: string): void };
+    /** How long the chart's upload waits for Slack (postFileOnce). */
+    readonly timeoutMs?: number;
   } = {},
 ): Promise<string | null> {
   const settings = await getSettings(db);
@@ -129,6 +131,7 @@ export async function postReview(
       bytes: png.png,
       ...(opts.holder ? { holder: opts.holder } : {}),
       ...(opts.logger ? { logger: opts.logger } : {}),
+      ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
     });
   }
   return postOnce(

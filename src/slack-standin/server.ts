@@ -98,6 +98,8 @@ export interface Standin {
    * The next call to `method` (about `channel`, if given) takes effect at once, as Slack would,
    * but its answer is sent `ms` later: a client with a shorter timeout gives up on a call that
    * did reach Slack (a post that is in the channel). Each call asked for is held once.
+   * `'upload'` holds the upload URL's answer (the bytes are kept at once) and `'response_url'`
+   * a response URL's (the reply is shown at once).
    */
   delayNext(method: string, delay: ForcedDelay): void;
   /** Posts the scheduled messages that are due now; returns them. */
@@ -145,6 +147,19 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
       const timer = setTimeout(release, ms);
       held.add(release);
     });
+  /**
+   * Holds the answer when a delay was asked for `method` (delayNext); true when the client
+   * went away meanwhile, so there is nobody left to answer.
+   */
+  const answerLate = async (
+    method: string,
+    args: Readonly<Record<string, unknown>>,
+    res: ServerResponse,
+  ): Promise<boolean> => {
+    const delay = delays.take(method, args);
+    if (delay) await holdAnswer(delay.ms);
+    return res.destroyed;
+  };
   const socketMode = new SocketModeHub(identity.appId);
   let calls: RecordedCall[] = [];
   let baseUrl = '';
@@ -209,11 +224,9 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
         return;
       }
       file.bytes = await uploadBytes(contentType, raw);
-      record(
-        'upload',
-        { file_id: id, bytes: file.bytes.length },
-        { status: 200, body: { ok: true } },
-      );
+      const uploaded = { file_id: id, bytes: file.bytes.length };
+      record('upload', uploaded, { status: 200, body: { ok: true } });
+      if (await answerLate('upload', uploaded, res)) return;
       res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${file.bytes.length}`);
       return;
     }
@@ -227,6 +240,7 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
     if (req.method === 'POST' && root === 'response' && id) {
       const answer = postToResponseUrl(store, id, args);
       record('response_url', { ...args, response_url_id: id }, answer);
+      if (await answerLate('response_url', args, res)) return;
       return sendJson(res, answer.status, answer.body);
     }
     if (root === 'api' && id) {
@@ -240,9 +254,7 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
           ? { 'x-oauth-scopes': scopes.join(',') }
           : {};
       record(id, args, answer);
-      const delay = delays.take(id, args);
-      if (delay) await holdAnswer(delay.ms);
-      if (res.destroyed) return;
+      if (await answerLate(id, args, res)) return;
       return sendJson(res, answer.status, answer.body, { ...answer.headers, ...granted });
     }
     sendJson(res, 404, { ok: false, error: 'unknown_path', path: url.pathname });

@@ -53,6 +53,7 @@ import {
   takeOverClaim,
 } from '../../db/queries/slack-posts.js';
 import { resolveRefusals } from '../../db/queries/slack-refusals.js';
+import { DEFAULT_SLACK_TIMEOUT_MS } from '../config.js';
 import { SopError } from '../errors.js';
 
 /** The metadata event_type of every message posted under a ledger key. */
@@ -110,6 +111,12 @@ export interface FilePost {
   readonly holder?: string;
   /** Where a failed renewal of the claim is reported. */
   readonly logger?: { warn(obj: object, msg: string): void };
+  /**
+   * How long the upload of the bytes waits for Slack's answer: a job gives its worker's
+   * SOPBOT_SLACK_TIMEOUT_MS, the limit of its client's calls (DEFAULT_SLACK_TIMEOUT_MS when
+   * none is given).
+   */
+  readonly timeoutMs?: number;
 }
 
 /** The claim holder of a job's posts: every attempt of one job is the same holder. */
@@ -208,10 +215,19 @@ async function upload(db: Db, slack: WebClient, p: FilePost, row: LedgerRow): Pr
     if (!fileId || !uploadUrl)
       throw new Error('files.getUploadURLExternal gave no file_id or upload_url');
     await setPostFile(db, p.key, fileId);
+    // An upload that hangs fails as a Web API call does: the claim stays (the bytes may have
+    // arrived), and the next attempt finds the file unshared (files.info) and uploads anew.
+    const ms = p.timeoutMs ?? DEFAULT_SLACK_TIMEOUT_MS;
     const res = await fetch(uploadUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/octet-stream' },
       body: p.bytes,
+      signal: AbortSignal.timeout(ms),
+    }).catch((err: unknown) => {
+      if ((err as Error | null)?.name !== 'TimeoutError') throw err;
+      throw new Error(`uploading ${p.filename}: Slack did not answer within ${ms} ms`, {
+        cause: err,
+      });
     });
     if (!res.ok) throw new Error(`uploading ${p.filename} failed: HTTP ${res.status}`);
     await slack.files.completeUploadExternal({
