@@ -91,7 +91,7 @@ export function register(app: App, deps: AppDeps): void {
         });
       } catch (err) {
         logUnexpected(deps.logger, err, 'explain share failed');
-        await tellUser(client, body, err);
+        await tellUser(client, body, err, deps.logger, { logged: true });
       }
     },
   );
@@ -119,7 +119,13 @@ export function register(app: App, deps: AppDeps): void {
         });
       } catch (err) {
         logUnexpected(deps.logger, err, 'explain shortcut failed');
-        await tellUser(client, { user: shortcut.user, channel: shortcut.channel }, err);
+        await tellUser(
+          client,
+          { user: shortcut.user, channel: shortcut.channel },
+          err,
+          deps.logger,
+          { logged: true },
+        );
       }
     },
   );
@@ -158,7 +164,7 @@ export function register(app: App, deps: AppDeps): void {
         });
       } catch (err) {
         logUnexpected(deps.logger, err, 'explain pick failed');
-        await tellUser(client, body, err);
+        await tellUser(client, body, err, deps.logger, { logged: true });
       }
     },
   );

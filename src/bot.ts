@@ -69,6 +69,7 @@ export async function startBot(config: Config, opts: BotOptions = {}): Promise<R
     ...(opts.botId ? { botId: opts.botId } : {}),
     ...(opts.botUserId ? { botUserId: opts.botUserId } : {}),
     port: opts.port ?? config.PORT,
+    slackTimeoutMs: config.SOPBOT_BOT_SLACK_TIMEOUT_MS,
     redis,
     modules: [slackMetricsModule(metrics)],
   });

@@ -10,6 +10,8 @@ const slackUserId = /^[UW][A-Z0-9_]{2,}$/;
 
 /** SOPBOT_SLACK_TIMEOUT_MS when it is not set: also the limit of an upload given none. */
 export const DEFAULT_SLACK_TIMEOUT_MS = 30_000;
+/** SOPBOT_BOT_SLACK_TIMEOUT_MS when it is not set (and the bot's, built without a config). */
+export const DEFAULT_BOT_SLACK_TIMEOUT_MS = 10_000;
 
 const base = z.object({
   DATABASE_URL: z
@@ -64,6 +66,16 @@ const base = z.object({
     .min(1000)
     .max(300_000)
     .default(DEFAULT_SLACK_TIMEOUT_MS),
+  /**
+   * How long the bot waits for Slack's answer to one Web API call (a modal opened, a private
+   * reply) before the call fails and the person gets the apology; someone is waiting for it.
+   */
+  SOPBOT_BOT_SLACK_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(60_000)
+    .default(DEFAULT_BOT_SLACK_TIMEOUT_MS),
   SOPBOT_RECOMPUTE_DEBOUNCE_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
   /** Days a processed Slack request key is kept (a retry after that runs again). */
   SOPBOT_REQUEST_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),

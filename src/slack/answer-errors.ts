@@ -57,21 +57,27 @@ function formAnswer(view: FailedBody['view'], err: unknown): object {
   };
 }
 
-async function answer(args: AnyMiddlewareArgs & { client: App['client'] }, err: unknown) {
+async function answer(
+  args: AnyMiddlewareArgs & { client: App['client'] },
+  err: unknown,
+  logger: AppDeps['logger'],
+) {
   const body = args.body as FailedBody;
   const { client } = args;
+  // Logged by answerErrors; a failure to tell is logged by tellUser, once.
+  const tell = () => tellUser(client, body, err, logger, { logged: true });
   // Unknown (no tracker): taken as acked, so the ack is never sent twice.
   const acked = acks.get(args.body)?.acked ?? true;
   const ack = acked ? undefined : (args as { ack?: Ack }).ack;
   if (body.command !== undefined) {
     if (ack) await ack({ response_type: 'ephemeral', text: warningText(err) });
-    else await tellUser(client, body, err);
+    else await tell();
     return;
   }
   switch (body.type) {
     case 'view_submission':
       if (ack) await ack(formAnswer(body.view, err));
-      else await tellUser(client, body, err);
+      else await tell();
       return;
     case 'block_suggestion':
       await ack?.({ options: [] });
@@ -87,7 +93,7 @@ async function answer(args: AnyMiddlewareArgs & { client: App['client'] }, err: 
     }
     default:
       await ack?.();
-      await tellUser(client, body, err);
+      await tell();
   }
 }
 
@@ -100,7 +106,7 @@ export function answerErrors(deps: AppDeps): Middleware<AnyMiddlewareArgs> {
       logUnexpected(deps.logger, err, 'unhandled error in a handler', {
         retryNum: args.context.retryNum,
       });
-      await answer(args, err).catch((e: unknown) =>
+      await answer(args, err, deps.logger).catch((e: unknown) =>
         deps.logger.warn({ err: e }, 'could not tell the user about an error'),
       );
     }

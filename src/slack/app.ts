@@ -8,13 +8,14 @@ import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute, HTTPReceiver } from '@slack/bolt';
 import type { Redis } from 'ioredis';
 import { databaseAnswers } from '../../db/queries/shared.js';
+import { DEFAULT_BOT_SLACK_TIMEOUT_MS } from '../config.js';
 import type { AppDeps } from '../deps.js';
 import { answerErrors, trackAcks } from './answer-errors.js';
 import { boltLogger } from './bolt-logger.js';
 import { commandTextMiddleware } from './command-text.js';
 import { HANDLER_MODULES } from './handlers.js';
 import { memberContext } from './member-context.js';
-import { tellUser } from './reply.js';
+import { fetchWithin, RESPONSE_URL_TIMEOUT_MS, tellUser } from './reply.js';
 
 export interface SlackAppOptions {
   readonly signingSecret?: string;
@@ -32,6 +33,8 @@ export interface SlackAppOptions {
   readonly redis?: Redis;
   /** How long stop() waits for running listeners (default 15 s). */
   readonly drainTimeoutMs?: number;
+  /** How long one Web API call may wait for Slack (default DEFAULT_BOT_SLACK_TIMEOUT_MS). */
+  readonly slackTimeoutMs?: number;
   /** Extra modules registered after HANDLER_MODULES (tests, benches). */
   readonly modules?: readonly { register(app: App, deps: AppDeps): void }[];
 }
@@ -133,7 +136,21 @@ export function createSlackApp(deps: AppDeps, opts: SlackAppOptions): SlackApp {
           },
         }),
     ...(opts.botId && opts.botUserId ? { botId: opts.botId, botUserId: opts.botUserId } : {}),
-    clientOptions: opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {},
+    clientOptions: {
+      ...(opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {}),
+      // Someone waits on every call the bot makes (a modal to open, a private reply): one that
+      // Slack does not answer fails after the timeout and they get the apology, instead of the
+      // request being held for good. No retries (the client's default retries for about 30
+      // minutes): a call whose answer was lost may have taken effect, so a blind resend could
+      // post twice, a trigger_id expires after 3 s anyway, and the person can try again at
+      // once. For the same reason a 429 fails at once rather than being waited out (which
+      // would also pause the client's queue, every person's calls).
+      timeout: opts.slackTimeoutMs ?? DEFAULT_BOT_SLACK_TIMEOUT_MS,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      // respond() posts to the response_url with this fetch: bounded too.
+      fetch: fetchWithin(RESPONSE_URL_TIMEOUT_MS),
+    },
     logger,
     extendedErrorHandler: true,
     // No conversation-state middleware: sopbot keeps its state in Postgres, and it costs every request.
@@ -149,9 +166,7 @@ export function createSlackApp(deps: AppDeps, opts: SlackAppOptions): SlackApp {
   // answered by answerErrors (below); this sees what fails outside them.
   const onError = async ({ error, body, context }: ExtendedErrorArgs): Promise<void> => {
     deps.logger.error({ err: error, retryNum: context.retryNum }, 'unhandled error in a handler');
-    await tellUser(app.client, body, error).catch((err: unknown) =>
-      deps.logger.warn({ err }, 'could not tell the user about an error'),
-    );
+    await tellUser(app.client, body, error, deps.logger, { logged: true });
   };
   app.error(onError as unknown as Parameters<App['error']>[0]);
 

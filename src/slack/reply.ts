@@ -91,24 +91,64 @@ export async function tellPrivately(
   else await client.chat.postMessage({ channel: user, text });
 }
 
-/** Best effort: the response_url when there is one, else `tellPrivately`. */
+/**
+ * How long a post to a response_url waits for Slack's answer (tellUser, and Bolt's `respond()`
+ * through `fetchWithin`): someone is waiting for it, and a post that hangs must not hold the
+ * request.
+ */
+export const RESPONSE_URL_TIMEOUT_MS = 5_000;
+
+/**
+ * `fetch` that gives up after `ms` when the caller passes no signal of its own (a WebClient
+ * with a `timeout` passes its own): for Bolt's `clientOptions.fetch`, which `respond()` uses.
+ */
+export function fetchWithin(ms: number): typeof fetch {
+  return (input, init) =>
+    fetch(input, init?.signal ? init : { ...init, signal: AbortSignal.timeout(ms) });
+}
+
+/**
+ * Posts `text` privately to a response_url: true when Slack showed it, false when it refused
+ * (an expired or used-up URL: nothing was shown). Throws when Slack does not answer within
+ * RESPONSE_URL_TIMEOUT_MS (the post may have been shown).
+ */
+async function toResponseUrl(url: string, text: string): Promise<boolean> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ response_type: 'ephemeral', text }),
+    signal: AbortSignal.timeout(RESPONSE_URL_TIMEOUT_MS),
+  }).catch((err: unknown) => {
+    if ((err as Error | null)?.name !== 'TimeoutError') throw err;
+    throw new Error(`the response_url did not answer within ${RESPONSE_URL_TIMEOUT_MS} ms`, {
+      cause: err,
+    });
+  });
+  await res.body?.cancel();
+  return res.ok;
+}
+
+/**
+ * Best effort, and never throws: the response_url when there is one (`tellPrivately` when
+ * Slack refuses it), else `tellPrivately`. When the person cannot be told (Slack refuses or
+ * does not answer), that is logged once, with its stack, and nothing else happens: the
+ * caller's error path has already run.
+ */
 export async function tellUser(
   client: webApi.WebClient,
   body: unknown,
   err: unknown,
-  /** Given when the caller has not logged `err` yet: it is logged here if unexpected. */
-  logger?: { error(obj: object, msg: string): void },
+  logger: { error(obj: object, msg: string): void; warn(obj: object, msg: string): void },
+  /** `logged`: the caller has logged `err` already; otherwise it is logged here if unexpected. */
+  opts: { readonly logged?: boolean } = {},
 ): Promise<void> {
-  if (logger) logUnexpected(logger, err, 'request failed');
+  if (!opts.logged) logUnexpected(logger, err, 'request failed');
   const b = (body ?? {}) as ErrorBody;
   const text = warningText(err);
-  if (typeof b.response_url === 'string') {
-    await fetch(b.response_url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ response_type: 'ephemeral', text }),
-    });
-    return;
+  try {
+    if (typeof b.response_url === 'string' && (await toResponseUrl(b.response_url, text))) return;
+    await tellPrivately(client, body, text);
+  } catch (e) {
+    logger.warn({ err: e }, 'could not tell the user about an error');
   }
-  await tellPrivately(client, body, text);
 }

@@ -59,8 +59,8 @@ describe('a chart upload that never answers, in the worker', () => {
     const runId = run.id;
     // Slack keeps the bytes but its answer never comes back within the test (a minute).
     standin.delayNext('upload', { ms: 60_000 });
-    await worker.queues.enqueue('post-charts', { runId, charts: ['gap'] });
-    const id = jobId('post-charts', { runId, charts: ['gap'] });
+    await worker.queues.enqueue('post-charts', { runId, charts: ['gap'], replyTo: null });
+    const id = jobId('post-charts', { runId, charts: ['gap'], replyTo: null });
     const job = async () => (await worker.queues.queue('posts').getJob(id))!;
 
     // With the 1 s limit the first attempt fails within a few seconds; without one it would

@@ -69,7 +69,10 @@ describe('caught errors', () => {
 
   it('tellUser logs an unexpected error once with its stack, and not a SopError', async () => {
     const logged: { obj: { err?: Error }; msg: string }[] = [];
-    const logger = { error: (obj: { err?: Error }, msg: string) => logged.push({ obj, msg }) };
+    const logger = {
+      error: (obj: { err?: Error }, msg: string) => logged.push({ obj, msg }),
+      warn: (obj: { err?: Error }, msg: string) => logged.push({ obj, msg }),
+    };
     const client = {} as Parameters<typeof tellUser>[0];
     await tellUser(client, {}, new Error('boom'), logger);
     expect(logged).toHaveLength(1);
