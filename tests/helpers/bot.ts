@@ -3,6 +3,7 @@
  * bot test shares: `startTestBot` with the bot's own HTTP listener untouched (Socket Mode,
  * metrics), `startHttpTestBot` with a driver that sends it signed Slack requests over HTTP.
  */
+import type { Logger } from 'pino';
 import { type BotOptions, type RunningBot, startBot } from '../../src/bot.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import type { Clock } from '../../src/deps.js';
@@ -50,6 +51,8 @@ export interface HttpTestBotOptions {
   /** Fills the fresh database before the bot starts. */
   readonly seed?: (t: TestDb, standin: Standin) => Promise<void>;
   readonly clock?: Clock;
+  /** The bot's logger (to read what it logs); silent otherwise. */
+  readonly logger?: Logger;
 }
 
 /**
@@ -129,7 +132,10 @@ export async function startHttpTestBot(
       ...(typeof env === 'function' ? env(at) : env),
     }),
   });
-  const { bot, driver } = await startHttpBot(ready.config, ready.standin, { clock: opts.clock });
+  const { bot, driver } = await startHttpBot(ready.config, ready.standin, {
+    clock: opts.clock,
+    ...(opts.logger ? { logger: opts.logger } : {}),
+  });
   return { ...ready, bot, driver, stop: stop(bot) };
 }
 

@@ -4,6 +4,7 @@
  * `sopbot worker` processes on queues of their own.
  */
 import { randomUUID } from 'node:crypto';
+import type { Job } from 'bullmq';
 import type { Db } from '../../db/connect.js';
 import { QUEUES } from '../../jobs/contracts.js';
 import { createQueues, type Queues } from '../../jobs/queues.js';
@@ -250,5 +251,46 @@ export function useInProcessWorker(
       await emptyQueues(worker.queues);
       await worker.stop();
     },
+  );
+}
+
+/** Polls `probe` every 50 ms until it gives a value other than null; fails naming `what`. */
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | null>,
+  ms: number,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const got = await probe();
+    if (got !== null) return got;
+    if (Date.now() > end) throw new Error(`waited ${ms} ms for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The job once its first attempt has failed, read again through `job`. */
+export function firstFailure(job: () => Promise<Job>, ms: number): Promise<Job> {
+  return until(
+    'the first attempt to fail',
+    async () => {
+      const j = await job();
+      return j.attemptsMade >= 1 ? j : null;
+    },
+    ms,
+  );
+}
+
+/** The job once it has completed; a job that failed for good fails the test with its reason. */
+export function completion(job: () => Promise<Job>, ms: number): Promise<Job> {
+  return until(
+    'the job to complete',
+    async () => {
+      const j = await job();
+      const state = await j.getState();
+      if (state === 'failed') throw new Error(`job failed: ${j.failedReason}`);
+      return state === 'completed' ? j : null;
+    },
+    ms,
   );
 }

@@ -7,7 +7,6 @@
  * the shared Redis; the PostgreSQL is the test's own (tests/helpers/postgres-server.ts),
  * stopped and started by the test.
  */
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../../db/connect.js';
 import { migrateToLatest } from '../../db/migrate.js';
@@ -19,6 +18,7 @@ import type { Driver, Standin, ViewSubmitResult } from '../../src/slack-standin/
 import { startStandin } from '../../src/slack-standin/index.js';
 import { startHttpBot } from '../helpers/bot.js';
 import { insertMembers, redisPrefix } from '../helpers/db.js';
+import { type LogLine, recordedLogs } from '../helpers/log-lines.js';
 import { type PrivatePostgres, startPrivatePostgres } from '../helpers/postgres-server.js';
 import { changeModalValues, standinClient } from '../helpers/slack.js';
 import {
@@ -39,13 +39,7 @@ const APOLOGY =
   'Something went wrong on our side. It has been logged; please try again in a minute.';
 const WARNING = `:warning: ${APOLOGY}`;
 
-interface LogLine {
-  readonly level: number;
-  readonly msg: string;
-  readonly err?: { readonly stack?: string };
-}
-const lines: LogLine[] = [];
-const logger = pino({ level: 'info' }, { write: (l: string) => lines.push(JSON.parse(l)) });
+const { logger, lines } = recordedLogs();
 
 const clock = testClock('2027-01-15T10:00:00Z');
 let pg: PrivatePostgres;

@@ -6,7 +6,6 @@
  * HTTP, the Slack stand-in, the shared Redis, the shared PostgreSQL behind a TCP relay that the
  * test cuts (tests/helpers/tcp-partition.ts).
  */
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
@@ -14,6 +13,7 @@ import type { Driver, Standin } from '../../src/slack-standin/index.js';
 import { startStandin } from '../../src/slack-standin/index.js';
 import { startHttpBot } from '../helpers/bot.js';
 import { freshDb, insertMembers, redisPrefix, type TestDb } from '../helpers/db.js';
+import { recordedLogs } from '../helpers/log-lines.js';
 import { startTcpPartition, type TcpPartition } from '../helpers/tcp-partition.js';
 
 const PLANNER = 'U_PAT';
@@ -21,13 +21,7 @@ const PLANNER = 'U_PAT';
 const WARNING =
   ':warning: Something went wrong on our side. It has been logged; please try again in a minute.';
 
-interface LogLine {
-  readonly level: number;
-  readonly msg: string;
-  readonly err?: { readonly stack?: string };
-}
-const lines: LogLine[] = [];
-const logger = pino({ level: 'info' }, { write: (l: string) => lines.push(JSON.parse(l)) });
+const { logger, lines } = recordedLogs();
 
 let t: TestDb;
 let relay: TcpPartition;

@@ -7,7 +7,6 @@
  * digest, by contrast, delays the job and the digest goes out once. The real bot and worker,
  * real Postgres and Redis, the Slack stand-in refusing what the test tells it to.
  */
-import { pino } from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import { type JobInput, type JobName, jobId, type QueueName } from '../../jobs/contracts.js';
@@ -16,6 +15,7 @@ import { reportDeviation } from '../../src/services/execution.js';
 import { deliverJobs } from '../../src/services/outbox.js';
 import type { Standin } from '../../src/slack-standin/index.js';
 import { insertCycle } from '../helpers/db.js';
+import { recordedLogs } from '../helpers/log-lines.js';
 import {
   insertChannels,
   insertFamilies,
@@ -34,15 +34,7 @@ const OPS1 = 'U_OPS1';
 const OPS2 = 'U_OPS2';
 const OPS3 = 'U_OPS3';
 
-interface LogLine {
-  readonly level: number;
-  readonly msg: string;
-  readonly job?: string;
-  readonly jobId?: string;
-  readonly err?: { readonly stack?: string; readonly message?: string };
-}
-const lines: LogLine[] = [];
-const logger = pino({ level: 'info' }, { write: (l: string) => lines.push(JSON.parse(l)) });
+const { logger, lines } = recordedLogs();
 
 const clock = testClock('2027-03-01T08:00:00Z');
 const h = useHarness({

@@ -10,7 +10,6 @@
  */
 import { WebClient } from '@slack/web-api';
 import { Redis } from 'ioredis';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../../db/connect.js';
 import { migrateToLatest } from '../../db/migrate.js';
@@ -21,6 +20,7 @@ import { loadConfig } from '../../src/config.js';
 import { createRedis } from '../../src/redis.js';
 import { type Standin, startStandin } from '../../src/slack-standin/index.js';
 import { insertCycle, insertMembers, redisPrefix } from '../helpers/db.js';
+import { recordedLogs } from '../helpers/log-lines.js';
 import { type PrivatePostgres, startPrivatePostgres } from '../helpers/postgres-server.js';
 import { testClock } from './meeting-fixture.js';
 
@@ -28,13 +28,7 @@ const OPS = 'U_OPS';
 /** Longer than the five attempts' backoff (1 + 2 + 4 + 8 = 15 s). */
 const OUTAGE_MS = 17_000;
 
-interface LogLine {
-  readonly level: number;
-  readonly msg: string;
-  readonly err?: { readonly stack?: string };
-}
-const lines: LogLine[] = [];
-const logger = pino({ level: 'info' }, { write: (l: string) => lines.push(JSON.parse(l)) });
+const { logger, lines } = recordedLogs();
 
 const clock = testClock('2027-03-17T09:00:00Z');
 let pg: PrivatePostgres;

@@ -14,7 +14,7 @@ import { startStandin } from '../../src/slack-standin/index.js';
 import { startWorker } from '../../src/worker.js';
 import { insertCycle, redisPrefix, useDb } from '../helpers/db.js';
 import { useFixture } from '../helpers/fixture.js';
-import { emptyQueues, workerEnv } from './jobs-fixture.js';
+import { completion, emptyQueues, firstFailure, until, workerEnv } from './jobs-fixture.js';
 
 const t = useDb();
 const standin = useFixture(
@@ -40,16 +40,6 @@ const worker = useFixture(
   },
 );
 
-const until = async <T>(what: string, probe: () => Promise<T | null>, ms: number): Promise<T> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const got = await probe();
-    if (got !== null) return got;
-    if (Date.now() > end) throw new Error(`waited ${ms} ms for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
-
 describe('a Slack call that never answers, in the worker', () => {
   it('fails after the timeout, and the retry finds the post in the channel instead of posting it twice', async () => {
     const db = t.db;
@@ -67,14 +57,7 @@ describe('a Slack call that never answers, in the worker', () => {
 
     // With a 1 s timeout the first attempt fails within a few seconds; without one it would
     // wait the whole minute for the answer.
-    const first = await until(
-      'the first attempt to fail',
-      async () => {
-        const j = await job();
-        return j.attemptsMade >= 1 ? j : null;
-      },
-      10_000,
-    );
+    const first = await firstFailure(job, 10_000);
     expect(first.failedReason).toMatch(/aborted|timeout/i);
     // The post did reach Slack, once; the ledger has the claim but no ts (the answer was lost).
     expect(standin.messagesIn('C_EXEC')).toHaveLength(1);
@@ -112,16 +95,7 @@ describe('a Slack call that never answers, in the worker', () => {
       .where('post_key', '=', key)
       .execute();
     await (await job()).promote();
-    const done = await until(
-      'the job to complete',
-      async () => {
-        const j = await job();
-        const state = await j.getState();
-        if (state === 'failed') throw new Error(`job failed: ${j.failedReason}`);
-        return state === 'completed' ? j : null;
-      },
-      10_000,
-    );
+    const done = await completion(job, 10_000);
     expect(done.returnvalue).toEqual({ posted: false });
     expect(standin.messagesIn('C_EXEC')).toHaveLength(1);
     expect(standin.callsTo('chat.postMessage')).toHaveLength(1);

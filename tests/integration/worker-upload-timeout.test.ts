@@ -15,7 +15,7 @@ import { createHighsSolver } from '../../src/solver/highs.js';
 import { useDb } from '../helpers/db.js';
 import { useFixture } from '../helpers/fixture.js';
 import { useStandin } from '../helpers/slack.js';
-import { setUpCycle, useInProcessWorker } from './jobs-fixture.js';
+import { completion, firstFailure, setUpCycle, useInProcessWorker } from './jobs-fixture.js';
 
 const t = useDb();
 const standin = useStandin({ postMessageRate: false, tierLimits: false });
@@ -44,16 +44,6 @@ const worker = useInProcessWorker({ t, standin }, 'upload-timeout', {
   SOPBOT_SLACK_TIMEOUT_MS: '1000',
 });
 
-const until = async <T>(what: string, probe: () => Promise<T | null>, ms: number): Promise<T> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const got = await probe();
-    if (got !== null) return got;
-    if (Date.now() > end) throw new Error(`waited ${ms} ms for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
-
 describe('a chart upload that never answers, in the worker', () => {
   it('fails after the timeout, and the retry uploads the chart anew and shares it once', async () => {
     const runId = run.id;
@@ -65,14 +55,7 @@ describe('a chart upload that never answers, in the worker', () => {
 
     // With the 1 s limit the first attempt fails within a few seconds; without one it would
     // wait the whole minute for the upload's answer.
-    const first = await until(
-      'the first attempt to fail',
-      async () => {
-        const j = await job();
-        return j.attemptsMade >= 1 ? j : null;
-      },
-      10_000,
-    );
+    const first = await firstFailure(job, 10_000);
     expect(first.failedReason).toBe(
       `uploading run-${runId}-gap.png: Slack did not answer within 1000 ms`,
     );
@@ -90,16 +73,7 @@ describe('a chart upload that never answers, in the worker', () => {
 
     // The retry (1 s of backoff) resumes its own claim: files.info says the first file was
     // never shared, so it uploads again and shares that file, once.
-    await until(
-      'the job to complete',
-      async () => {
-        const j = await job();
-        const state = await j.getState();
-        if (state === 'failed') throw new Error(`job failed: ${j.failedReason}`);
-        return state === 'completed' ? j : null;
-      },
-      15_000,
-    );
+    await completion(job, 15_000);
     const shared = standin.files.filter((f) => f.channels.includes('C_SUPPLY'));
     expect(shared).toHaveLength(1);
     expect(shared[0]!.id).not.toBe(claim.file_id);
