@@ -13,9 +13,10 @@ import type { AppDeps } from '../deps.js';
 import { answerErrors, trackAcks } from './answer-errors.js';
 import { boltLogger } from './bolt-logger.js';
 import { commandTextMiddleware } from './command-text.js';
+import { fetchWithin } from './fetch-within.js';
 import { HANDLER_MODULES } from './handlers.js';
 import { memberContext } from './member-context.js';
-import { fetchWithin, RESPONSE_URL_TIMEOUT_MS, tellUser } from './reply.js';
+import { RESPONSE_URL_TIMEOUT_MS, tellUser } from './reply.js';
 
 export interface SlackAppOptions {
   readonly signingSecret?: string;
@@ -149,7 +150,7 @@ export function createSlackApp(deps: AppDeps, opts: SlackAppOptions): SlackApp {
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
       // respond() posts to the response_url with this fetch: bounded too.
-      fetch: fetchWithin(RESPONSE_URL_TIMEOUT_MS),
+      fetch: fetchWithin(RESPONSE_URL_TIMEOUT_MS, 'the response_url'),
     },
     logger,
     extendedErrorHandler: true,

@@ -55,6 +55,7 @@ import {
 import { resolveRefusals } from '../../db/queries/slack-refusals.js';
 import { DEFAULT_SLACK_TIMEOUT_MS } from '../config.js';
 import { SopError } from '../errors.js';
+import { fetchWithin } from './fetch-within.js';
 
 /** The metadata event_type of every message posted under a ledger key. */
 export const POST_EVENT_TYPE = 'sopbot_post';
@@ -217,17 +218,14 @@ async function upload(db: Db, slack: WebClient, p: FilePost, row: LedgerRow): Pr
     await setPostFile(db, p.key, fileId);
     // An upload that hangs fails as a Web API call does: the claim stays (the bytes may have
     // arrived), and the next attempt finds the file unshared (files.info) and uploads anew.
-    const ms = p.timeoutMs ?? DEFAULT_SLACK_TIMEOUT_MS;
-    const res = await fetch(uploadUrl, {
+    const sendBytes = fetchWithin(
+      p.timeoutMs ?? DEFAULT_SLACK_TIMEOUT_MS,
+      `Slack's upload URL (${p.filename})`,
+    );
+    const res = await sendBytes(uploadUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/octet-stream' },
       body: p.bytes,
-      signal: AbortSignal.timeout(ms),
-    }).catch((err: unknown) => {
-      if ((err as Error | null)?.name !== 'TimeoutError') throw err;
-      throw new Error(`uploading ${p.filename}: Slack did not answer within ${ms} ms`, {
-        cause: err,
-      });
     });
     if (!res.ok) throw new Error(`uploading ${p.filename} failed: HTTP ${res.status}`);
     await slack.files.completeUploadExternal({

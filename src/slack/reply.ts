@@ -6,6 +6,7 @@
 import type { webApi } from '@slack/bolt';
 import { SopError } from '../errors.js';
 import type { UserNames } from '../services/user-names.js';
+import { fetchWithin } from './fetch-within.js';
 import { escSentence } from './presenters/format.js';
 
 /** Says nothing of what was saved: an error can come after a commit (a vote is stored, then its refresh fails). */
@@ -92,20 +93,10 @@ export async function tellPrivately(
 }
 
 /**
- * How long a post to a response_url waits for Slack's answer (tellUser, and Bolt's `respond()`
- * through `fetchWithin`): someone is waiting for it, and a post that hangs must not hold the
- * request.
+ * How long a post to a response_url waits for Slack's answer (tellUser, and Bolt's `respond()`,
+ * app.ts): someone is waiting for it, and a post that hangs must not hold the request.
  */
 export const RESPONSE_URL_TIMEOUT_MS = 5_000;
-
-/**
- * `fetch` that gives up after `ms` when the caller passes no signal of its own (a WebClient
- * with a `timeout` passes its own): for Bolt's `clientOptions.fetch`, which `respond()` uses.
- */
-export function fetchWithin(ms: number): typeof fetch {
-  return (input, init) =>
-    fetch(input, init?.signal ? init : { ...init, signal: AbortSignal.timeout(ms) });
-}
 
 /**
  * Posts `text` privately to a response_url: true when Slack showed it, false when it refused
@@ -113,16 +104,10 @@ export function fetchWithin(ms: number): typeof fetch {
  * RESPONSE_URL_TIMEOUT_MS (the post may have been shown).
  */
 async function toResponseUrl(url: string, text: string): Promise<boolean> {
-  const res = await fetch(url, {
+  const res = await fetchWithin(RESPONSE_URL_TIMEOUT_MS, 'the response_url')(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ response_type: 'ephemeral', text }),
-    signal: AbortSignal.timeout(RESPONSE_URL_TIMEOUT_MS),
-  }).catch((err: unknown) => {
-    if ((err as Error | null)?.name !== 'TimeoutError') throw err;
-    throw new Error(`the response_url did not answer within ${RESPONSE_URL_TIMEOUT_MS} ms`, {
-      cause: err,
-    });
   });
   await res.body?.cancel();
   return res.ok;

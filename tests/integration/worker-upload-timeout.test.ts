@@ -57,7 +57,7 @@ describe('a chart upload that never answers, in the worker', () => {
     // wait the whole minute for the upload's answer.
     const first = await firstFailure(job, 10_000);
     expect(first.failedReason).toBe(
-      `uploading run-${runId}-gap.png: Slack did not answer within 1000 ms`,
+      `Slack's upload URL (run-${runId}-gap.png) did not answer within 1000 ms`,
     );
     // The bytes reached Slack, but nothing was shared; the ledger holds the file id, no ts.
     const held = standin.callsTo('upload');
