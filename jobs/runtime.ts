@@ -25,6 +25,7 @@ import {
   PostInFlightError,
   permanentRefusal,
   refusalsOf,
+  retryAfterOf,
   UndeliveredError,
 } from '../src/slack/post-ledger.js';
 import { createHighsSolver } from '../src/solver/highs.js';
@@ -58,13 +59,6 @@ export interface JobRuntime {
   readonly chartWarmUp: Promise<{ renders: number; error?: Error }> | null;
   /** Stop taking jobs, let running ones finish, close the workers and the flow producer. */
   close(): Promise<void>;
-}
-
-/** Seconds Slack asked to wait, when the error is a 429 from WebClient. */
-function retryAfterOf(err: unknown): number | null {
-  const e = err as { code?: unknown; retryAfter?: unknown } | null;
-  if (e?.code !== 'slack_webapi_rate_limited_error') return null;
-  return typeof e.retryAfter === 'number' && e.retryAfter > 0 ? e.retryAfter : 1;
 }
 
 /** The most a rate-limited job's wake-up is spread beyond its Retry-After. */

@@ -10,7 +10,7 @@ import type { webApi } from '@slack/bolt';
 import { adjustmentActivity, lockKey } from '../../db/queries/adjustments.js';
 import { capacityActivity } from '../../db/queries/capacity.js';
 import type { AppDeps } from '../deps.js';
-import { postMessageOnce, upsertMessage } from '../slack/post-ledger.js';
+import { postMessageOnce, retryAfterOf, upsertMessage } from '../slack/post-ledger.js';
 import {
   type ChangeSubject,
   demandSummaryBlocks,
@@ -74,6 +74,8 @@ const queuesByDeps = new WeakMap<AppDeps, SummaryQueue>();
 
 /** Slack allows about one post per second per channel: refresh a summary at most this often. */
 export const SUMMARY_MIN_INTERVAL_MS = 1000;
+/** How many 429s in a row a summary waits out before its notes are given up (and logged). */
+export const SUMMARY_RATE_LIMIT_TRIES = 5;
 /** Notes shown in one threaded reply; the rest of a burst is counted. */
 export const NOTES_PER_REPLY = 20;
 
@@ -114,13 +116,28 @@ export function queueSummary(
   const entry = { notes: [note], run: Promise.resolve() };
   const queue = q;
   entry.run = (async () => {
+    let limited = 0;
     try {
       while (entry.notes.length > 0) {
         const wait = (queue.lastAt.get(key) ?? 0) + SUMMARY_MIN_INTERVAL_MS - Date.now();
         if (wait > 0) await sleep(wait);
         const batch = entry.notes.splice(0);
         queue.lastAt.set(key, Date.now());
-        await refreshSummary(deps, client, subject, cycle, batchNote(batch));
+        try {
+          await refreshSummary(deps, client, subject, cycle, batchNote(batch));
+          limited = 0;
+        } catch (err) {
+          // The bot's client fails a 429 at once (someone waits on its other calls); nobody
+          // waits on this one, so it waits the time Slack asks and goes again, its notes first.
+          const retryAfter = retryAfterOf(err);
+          if (retryAfter === null || ++limited > SUMMARY_RATE_LIMIT_TRIES) throw err;
+          entry.notes.unshift(...batch);
+          deps.logger.warn(
+            { key, retryAfter },
+            'Slack rate-limited the channel summary: it waits and tries again',
+          );
+          await sleep(retryAfter * 1000);
+        }
       }
     } finally {
       queue.pending.delete(key);

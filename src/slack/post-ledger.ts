@@ -155,6 +155,13 @@ async function shareTs(slack: WebClient, fileId: string, channel: string): Promi
   return null;
 }
 
+/** Seconds Slack asked to wait, when the error is a 429 from WebClient. */
+export function retryAfterOf(err: unknown): number | null {
+  const e = err as { code?: unknown; retryAfter?: unknown } | null;
+  if (e?.code !== 'slack_webapi_rate_limited_error') return null;
+  return typeof e.retryAfter === 'number' && e.retryAfter > 0 ? e.retryAfter : 1;
+}
+
 /** Slack's error code of a failed Web API call (`data.error`), if it is one. */
 export function slackError(err: unknown): string | undefined {
   const data = (err as { data?: { error?: unknown } } | null)?.data;

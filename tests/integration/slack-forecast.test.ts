@@ -391,6 +391,26 @@ describe('/capacity', () => {
     expect(standin.messagesIn('C_SUPPLY')).toHaveLength(1);
   });
 
+  it('a summary Slack rate-limits once still gets its edit and threaded reply, after Retry-After', async () => {
+    // The bot's own calls fail at once on a 429 (someone waits on them); the channel summary,
+    // posted in the background, waits the second Slack asks for and tries again.
+    const summaryTs = standin.messagesIn('C_SUPPLY')[0]!.ts;
+    standin.failNext('chat.update', { status: 429, retryAfter: 1, channel: 'C_SUPPLY' });
+    const reply = await typed('/capacity', OPS, 'LINE-2 2027-09 -10% breakdown "Press down"');
+    expect(reply.text).toContain('Capacity update saved: LINE-2 2027-09 -10% (breakdown)');
+    const replies = await standin.waitFor(() => {
+      const r = standin.threadReplies('C_SUPPLY', summaryTs);
+      return r.length === 3 ? r : undefined;
+    });
+    expect(replies[2]?.text).toContain('LINE-2');
+    expect(replies[2]?.text).toContain('Press down');
+    expect(standin.messagesIn('C_SUPPLY')).toHaveLength(1);
+    // Edited too: 2027-07 and 08 −300 hours each, 07 set back to 800 (+100), 09 −10% (−100).
+    expect(JSON.stringify(standin.messagesIn('C_SUPPLY')[0]?.blocks)).toContain(
+      '*LINE-2*: 4 open updates, net −600 hours',
+    );
+  });
+
   it('a user who is not in operations is refused, with the reason', async () => {
     await driver.command('/capacity', {
       user: REP,
