@@ -43,8 +43,11 @@ type DeepReadonly<T> = T extends (infer U)[]
  *   overtime, subcontracting up to 25% of demand, and 15% more capacity on the most loaded
  *   resource from the fourth month.
  */
+/** The scenario the others are compared with, and the charts and pack read as the plan. */
+export const CENTRAL = 'central';
+
 export const DEFAULT_SCENARIOS: readonly ScenarioAssumptions[] = [
-  { name: 'central', label: 'Central', overtime: true },
+  { name: CENTRAL, label: 'Central', overtime: true },
   {
     name: 'cautious',
     label: 'Cautious',

@@ -21,7 +21,12 @@ import { lockCyclePhase } from '../../db/queries/cycles.js';
 import { matchCode } from '../../db/queries/shared.js';
 import { capsOnLeversNotAllowed } from '../core/scenarios/schema.js';
 import type { WhatIf } from '../core/scenarios/what-if.js';
-import { DEFAULT_SCENARIOS, parseScenarios, type ScenarioAssumptions } from '../core/scenarios.js';
+import {
+  CENTRAL,
+  DEFAULT_SCENARIOS,
+  parseScenarios,
+  type ScenarioAssumptions,
+} from '../core/scenarios.js';
 import { stripControl } from '../core/text.js';
 import { SopError, ValidationError } from '../errors.js';
 
@@ -333,7 +338,8 @@ export interface ScenarioDeleted extends CycleScenarioList {
  * Takes the scenario `name` out of the cycle's list, the others kept as they are (a cycle on
  * the defaults gets the other defaults as its own list), with its audit entry holding the
  * scenario. Refused, writing nothing: a name the cycle has not (naming those it has), its only
- * scenario (a plan needs one), a closed cycle (`phase_closed`).
+ * scenario (a plan needs one), `central` (what the others, the gap chart and the pack's
+ * shortfalls are measured against), a closed cycle (`phase_closed`).
  */
 export async function deleteCycleScenario(
   db: Db,
@@ -354,6 +360,10 @@ export async function deleteCycleScenario(
     if (scenarios.length === 1)
       throw new ValidationError(
         `\`${name}\` is this cycle’s only scenario, and a plan run needs one. Change it with \`/sop scenario set ${name}\`, or go back to the defaults with \`/sop scenario reset\`.`,
+      );
+    if (name === CENTRAL)
+      throw new ValidationError(
+        `\`${CENTRAL}\` stays: it is the plan the other scenarios, the gap chart and the pack's shortfalls are measured against. Change what it plans with \`/sop scenario set ${CENTRAL}\`.`,
       );
     const next = scenarios.filter((s) => s !== deleted);
     if (rows.length === 0) await replaceCycleScenarios(trx, cycleId, next, by);

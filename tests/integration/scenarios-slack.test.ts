@@ -836,14 +836,27 @@ describe('/sop scenario delete', () => {
     ]);
   });
 
-  it('on the defaults, keeps the other defaults; says which comes first when the first goes', async () => {
+  it('on the defaults, keeps the other defaults', async () => {
     await db.deleteFrom('cycle_scenarios').where('cycle_id', '=', cycleId).execute();
-    await h.sop(PLANNER, 'scenario delete central');
-    const answer = await ephemeralWith(PLANNER, 'Deleted *Central*');
+    await h.sop(PLANNER, 'scenario delete cautious');
+    const answer = await ephemeralWith(PLANNER, 'Deleted *Cautious*');
     expect(answer.text).toContain(
-      'Deleted *Central* (`central`); the next plan run goes without it. *Cautious* comes first now, so the other scenarios are compared with it.',
+      'Deleted *Cautious* (`cautious`); the next plan run goes without it.',
     );
-    expect((await rows()).map((r) => r.name)).toEqual(['cautious', 'ambitious']);
+    expect((await rows()).map((r) => r.name)).toEqual(['central', 'ambitious']);
+  });
+
+  it('refuses central, which the others, the gap chart and the pack are measured against', async () => {
+    // Without it the next run posted no gap chart and the pack no shortfalls: both read central.
+    await db.deleteFrom('cycle_scenarios').where('cycle_id', '=', cycleId).execute();
+    const before = await deletes();
+    await h.sop(PLANNER, 'scenario delete Central');
+    const refused = await ephemeralWith(PLANNER, '`central` stays');
+    expect(refused.text).toBe(
+      ":warning: `central` stays: it is the plan the other scenarios, the gap chart and the pack's shortfalls are measured against. Change what it plans with `/sop scenario set central`.",
+    );
+    expect(await rows()).toEqual([]);
+    expect(await deletes()).toBe(before);
   });
 
   it('refuses a name the cycle has not, and its only scenario, writing nothing', async () => {
