@@ -26,7 +26,7 @@ import {
 import { once } from '../src/services/requests.js';
 import { getSettings } from '../src/services/settings.js';
 import { userNamesFor } from '../src/services/user-names.js';
-import { publishHome, redrawHomes } from '../src/slack/home.js';
+import { noteHomeOpen, publishHome, redrawHomes } from '../src/slack/home.js';
 import { memberOf } from '../src/slack/member-context.js';
 import {
   ACTION_DONE,
@@ -76,30 +76,34 @@ export function register(app: App, deps: AppDeps): void {
   };
 
   /**
-   * Draws the clicked message or App Home again once a click's change is saved (`redraw`).
-   * Slack refusing or rate-limiting that does not undo the change: it is logged once, and the
-   * person is told `saved`, which is true, rather than the apology for an error, which would
-   * ask them to try again.
+   * Once a click's change is saved (`saved` says it): draws the clicked message or App Home
+   * again (`redraw`), then, if `confirm`, tells the person `saved`. Slack refusing or
+   * rate-limiting either does not undo the change: it is logged once, and a failed redraw is
+   * answered with `saved` and that the message may still show its buttons, rather than the
+   * apology for an error, which would ask them to try again.
    */
-  const redrawSaved = async (
+  const showSaved = async (
     body: Click,
     client: App['client'],
     saved: string,
+    confirm: boolean,
     redraw: () => Promise<void>,
   ) => {
+    const tell = (text: string) =>
+      tellPrivately(client, body, text).catch((err: unknown) =>
+        deps.logger.error({ err }, 'a click was saved, but the person could not be told'),
+      );
     try {
       await redraw();
     } catch (err) {
       deps.logger.error({ err }, 'a click was saved, but Slack did not let it be shown');
       const where = body.container?.type === 'view' ? 'App Home' : 'this message';
-      await tellPrivately(
-        client,
-        body,
+      await tell(
         `${saved} Slack did not let me redraw ${where}, so it may still show the buttons.`,
-      ).catch((e: unknown) =>
-        deps.logger.error({ err: e }, 'nor could the person be told the click was saved'),
       );
+      return;
     }
+    if (confirm) await tell(saved);
   };
 
   /** The clicked action, if it exists and the clicker may change it; otherwise says why. */
@@ -170,14 +174,15 @@ export function register(app: App, deps: AppDeps): void {
       const saved = changed
         ? `Action #${a.id} is ${doneText(done, timezone)}.`
         : `Action #${a.id} is already ${done.status}.`;
-      await redrawSaved(body, client, saved, async () => {
+      // The bot's own message shows it done; elsewhere (another message, App Home) the
+      // person is told, and on App Home only when it was done already.
+      const confirm = !own && (body.container?.type === 'message' || !changed);
+      await showSaved(body, client, saved, confirm, async () => {
         if (own && (await redrawDigest(body, client, a.id, timezone))) {
           // The digest shows it done, beside the other actions it lists.
         } else if (own && channel && ts) {
           const msg = actionDoneMessage(done, done.done_by ?? body.user.id, timezone);
           await client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks });
-        } else if (body.container?.type === 'message' || !changed) {
-          await tellPrivately(client, body, saved);
         }
         await refreshHome(body, client);
       });
@@ -209,9 +214,8 @@ export function register(app: App, deps: AppDeps): void {
         const { timezone } = await getSettings(deps.db);
         const until = row.snoozed_until ? ` until ${slackDate(row.snoozed_until, timezone)}` : '';
         const saved = `Snoozed #${a.id}${until}.`;
-        await redrawSaved(body, client, saved, async () => {
+        await showSaved(body, client, saved, true, async () => {
           await redrawDigest(body, client, a.id, timezone);
-          await tellPrivately(client, body, saved);
           await refreshHome(body, client);
         });
       } catch (err) {
@@ -221,16 +225,21 @@ export function register(app: App, deps: AppDeps): void {
   app.action<Click>(ACTION_SNOOZE_DAY, snooze('1d'));
   app.action<Click>(ACTION_SNOOZE_WEEK, snooze('1w'));
 
-  // The form opens at once (the trigger lasts 3 s); who may give the action, and to whom, is
-  // checked when it is sent, by the service, and a refusal shows under the person picked.
-  app.action<Click>(ACTION_REASSIGN, async ({ ack, body, action, client }) => {
+  // The form opens only for an open action the clicker may give (a stale DM or Home is told
+  // why at once, as Done and Snooze are); the service checks again when it is sent, and a
+  // refusal then shows under the person picked. The checks read the database only, well
+  // inside the trigger's 3 s.
+  app.action<Click>(ACTION_REASSIGN, async ({ ack, body, action, client, context }) => {
     await ack();
     try {
-      const a = await getAction(deps.db, rowIdText(action.value, "The action's id"));
-      if (!a) {
-        await tellPrivately(client, body, 'This action no longer exists.');
+      const a = await ownedAction(body, client, action, context, 'reassign');
+      if (!a) return;
+      if (a.status !== 'open') {
+        await tellPrivately(client, body, `Action #${a.id} is already ${a.status}.`);
         return;
       }
+      // Clicked on App Home: they have it open, so the reassignment draws theirs again.
+      if (body.view?.type === 'home') await noteHomeOpen(deps, body.user.id);
       await client.views.open({ trigger_id: body.trigger_id, view: reassignModal(a) });
     } catch (err) {
       await tellUser(client, body, err, deps.logger);

@@ -28,6 +28,11 @@ export async function openHome(
   await publishHome(deps, client, userId);
 }
 
+/** `userId` acted on their Home tab: recorded as one who has it open (`redrawHomes`). */
+export async function noteHomeOpen(deps: AppDeps, userId: string): Promise<void> {
+  await recordHomeOpened(deps.db, userId);
+}
+
 /**
  * Draws the Home again of each of `users` who has opened it, after a change that concerns them
  * (`why`, for the log). A failure is logged and stops neither the others nor the caller: the

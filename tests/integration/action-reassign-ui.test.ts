@@ -12,7 +12,7 @@ import { jobId } from '../../jobs/contracts.js';
 import { createLogger } from '../../src/logger.js';
 import { handOverDecision, recordDecision } from '../../src/services/decisions.js';
 import type { Driver, Standin } from '../../src/slack-standin/index.js';
-import { standinClient } from '../helpers/slack.js';
+import { nextEphemeral, standinClient } from '../helpers/slack.js';
 import {
   actionState,
   addDeactivatedUser,
@@ -221,6 +221,28 @@ describe('the Reassign button', () => {
   });
 });
 
+describe('App Home opened before sopbot recorded who opens it', () => {
+  it('is drawn again after a Reassign clicked on it', async () => {
+    // NINA was given this action on her Home in the test before; she hands it on from there.
+    const id = ids['Call <!channel> & the supplier']!;
+    const home = await openHome(NINA);
+    // As after the upgrade that began recording viewers: she has the tab open, unrecorded.
+    await db.deleteFrom('home_viewers').where('slack_user_id', '=', NINA).execute();
+    const form = await formOpened(NINA, () =>
+      driver.selectOption(home.id, 'action_reassign', null, {
+        user: NINA,
+        blockId: `action_${id}`,
+      }),
+    );
+    const nina = publishes(NINA);
+    const sent = await driver.submitView(form.id, { user: NINA, ...pick(SAM) });
+    expect(sent.outcome.action).toBe('updated');
+    await standin.waitFor(() => publishes(NINA) > nina, 10_000);
+    expect(homeOf(NINA)).not.toContain(`"block_id":"action_${id}"`);
+    expect((await stateOf(id)).owner).toBe(SAM);
+  });
+});
+
 describe('what the form refuses, under the person picked, with nothing written', () => {
   const refused = async (id: string, user: string, expected: string) => {
     const before = await stateOf(id);
@@ -274,6 +296,17 @@ describe('what the form refuses, under the person picked, with nothing written',
       },
     });
     expect(await stateOf(a)).toEqual({ owner: OTTO, reassigned: [] });
+  });
+
+  it('an action done already: the click says so at once, and no form opens', async () => {
+    // Marked done in the test before, behind the DM's back: its buttons are still there.
+    const a = ids['Order resin']!;
+    const views = standin.openViews(OTTO).length;
+    const told = await nextEphemeral(standin, OTTO, () =>
+      driver.clickButton(`D_${OTTO}`, assignedDm(a).ts, 'action_reassign', { user: OTTO }),
+    );
+    expect(told).toBe(`Action #${a} is already done.`);
+    expect(standin.openViews(OTTO)).toHaveLength(views);
   });
 
   it('no longer the owner nor an admin: an admin gave it to NINA while the form was open', async () => {

@@ -52,7 +52,7 @@ const dmAbout = (what: string) =>
 const told = (start: string) =>
   standin.waitFor(() => standin.ephemeralsFor(OPS).find((e) => e.text.startsWith(start)), 20_000);
 
-describe('Slack refuses to redraw the clicked DM', () => {
+describe('Slack refuses to redraw the clicked DM or App Home', () => {
   it('Done: the action is done, and the owner is told so, not to try again', async () => {
     const dm = await dmAbout('Book weekend overtime');
     standin.failNext('chat.update', { error: 'internal_error' });
@@ -80,20 +80,62 @@ describe('Slack refuses to redraw the clicked DM', () => {
     ).not.toMatch(/Something went wrong/);
   });
 
-  it('Snooze: the action is snoozed, and the owner is told until when', async () => {
-    const dm = await dmAbout('Order resin');
-    standin.failNext('chat.postEphemeral', { error: 'internal_error' });
-    await h.driver.clickButton(`D_${OPS}`, dm.ts, 'action_snooze_1w', { user: OPS });
-    const answer = await told(`Snoozed #${ids[1]}`);
+  it('Snooze on App Home: snoozed, and the owner is told until when and that Home may lag', async () => {
+    await h.driver.event({ type: 'app_home_opened', user: OPS, channel: `D_${OPS}`, tab: 'home' });
+    const home = await standin.waitFor(() => standin.homeView(OPS), 20_000);
+    standin.failNext('views.publish', { error: 'internal_error' });
+    await h.driver.selectOption(home.id, 'action_snooze_1w', null, {
+      user: OPS,
+      blockId: `action_${ids[1]}`,
+    });
+    // A Home click has no channel: the answer is a DM.
+    const answer = await standin.waitFor(
+      () => standin.messagesIn(`D_${OPS}`).find((m) => m.text.startsWith(`Snoozed #${ids[1]}`)),
+      20_000,
+    );
     expect(answer.text).toBe(
       // A week after the click, 2027-03-15T10:00Z; 1805709600 is 2027-03-22T10:00Z.
-      `Snoozed #${ids[1]} until <!date^1805709600^{date_short_pretty} {time}|2027-03-22 10:00 UTC>. Slack did not let me redraw this message, so it may still show the buttons.`,
+      `Snoozed #${ids[1]} until <!date^1805709600^{date_short_pretty} {time}|2027-03-22 10:00 UTC>. Slack did not let me redraw App Home, so it may still show the buttons.`,
     );
+    // Told once: not "Snoozed" and then again with the redraw sentence.
+    expect(
+      standin.messagesIn(`D_${OPS}`).filter((m) => m.text.startsWith(`Snoozed #${ids[1]}`)),
+    ).toHaveLength(1);
     const row = await db
       .selectFrom('actions')
       .select(['snoozed_until'])
       .where('id', '=', ids[1]!)
       .executeTakeFirstOrThrow();
-    expect(row.snoozed_until?.toISOString().slice(0, 10)).toBe('2027-03-22');
+    expect(row.snoozed_until?.toISOString()).toBe('2027-03-22T10:00:00.000Z');
+  });
+
+  it('Snooze in a DM about one action: nothing to redraw, so a refused confirmation asks no retry', async () => {
+    const dm = await dmAbout('Order resin');
+    standin.failNext('chat.postEphemeral', { error: 'internal_error' });
+    const before = standin.ephemeralsFor(OPS).length;
+    const beforeDm = standin.messagesIn(`D_${OPS}`).length;
+    await h.driver.clickButton(`D_${OPS}`, dm.ts, 'action_snooze_1d', { user: OPS });
+    await pollUntil(
+      () =>
+        db
+          .selectFrom('actions')
+          .select(['snoozed_until'])
+          .where('id', '=', ids[1]!)
+          .executeTakeFirstOrThrow(),
+      (r) => r.snoozed_until?.toISOString() === '2027-03-16T10:00:00.000Z',
+    );
+    // The refused confirmation is logged; nothing untrue ("could not redraw"), no apology.
+    await new Promise((r) => setTimeout(r, 500));
+    const texts = standin
+      .ephemeralsFor(OPS)
+      .slice(before)
+      .map((e) => e.text)
+      .concat(
+        standin
+          .messagesIn(`D_${OPS}`)
+          .slice(beforeDm)
+          .map((m) => m.text),
+      );
+    expect(texts.join('\n')).not.toMatch(/redraw|Something went wrong/);
   });
 });
