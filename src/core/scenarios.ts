@@ -74,6 +74,26 @@ export function parseScenarios(input: unknown): ScenarioAssumptions[] {
   return z.array(scenarioAssumptionsSchema).parse(input);
 }
 
+/** The value of each lever that plans as leaving it out does (the `?? 1`, `?? 0` below). */
+const MEANS_NOTHING: Readonly<Record<string, unknown>> = {
+  demandMultiplier: 1,
+  priceChangePct: 0,
+  hiringFreeze: false,
+};
+
+/**
+ * `a` without the levers whose value means nothing (demand at 1× the consensus, a 0% price
+ * change, no hiring freeze): two scenarios that plan alike are equal as this. Plan files and
+ * service calls may say them; the `/sop scenario set` form writes none of them.
+ */
+export function inEffect<T extends Partial<ScenarioAssumptions>>(a: T): T {
+  return Object.fromEntries(
+    Object.entries(a).filter(
+      ([lever, v]) => !(lever in MEANS_NOTHING && MEANS_NOTHING[lever] === v),
+    ),
+  ) as T;
+}
+
 function inRange(t: Period, from?: Period, to?: Period): boolean {
   const i = periodIndex(t);
   return (

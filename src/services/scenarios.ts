@@ -24,6 +24,7 @@ import type { WhatIf } from '../core/scenarios/what-if.js';
 import {
   CENTRAL,
   DEFAULT_SCENARIOS,
+  inEffect,
   parseScenarios,
   type ScenarioAssumptions,
 } from '../core/scenarios.js';
@@ -243,6 +244,27 @@ export interface ScenarioFormSave {
   readonly keep: (stored: ScenarioAssumptions) => Partial<ScenarioAssumptions>;
 }
 
+/** A lever the form keeps, in words, for the refusal of a save that would set it too. */
+const KEPT_LEVER_WORDS: Readonly<Record<string, string>> = { priceChangePct: 'own price change' };
+
+/**
+ * One issue per lever a form save both keeps (`kept`) and sets (`typed`): saving would replace
+ * what the form lists as unchanged by it. The form's price input is a promotion's when the
+ * scenario has a price change of its own beside it; with the promotion ended, a price left in
+ * the input would be a price change too. A kept value that means nothing (inEffect) is none.
+ */
+function keptAndTyped(
+  kept: Partial<ScenarioAssumptions>,
+  typed: ScenarioAssumptions,
+): ScenarioIssue[] {
+  return Object.keys(inEffect(kept))
+    .filter((lever) => lever in typed)
+    .map((path) => ({
+      path,
+      message: `the form keeps this scenario’s ${KEPT_LEVER_WORDS[path] ?? path} as it is (listed above), and this would replace it: clear this, or tick the box to drop the levers above`,
+    }));
+}
+
 /**
  * The scenario changed after the form opened (another planner saved it, or the list was reset):
  * saving would overwrite a change its author has not seen, with levers they have not seen.
@@ -265,13 +287,15 @@ export interface ScenarioSaved extends CycleScenarioList {
 /**
  * Adds or replaces one scenario (by name) in the cycle's list, starting from the defaults
  * when the cycle has none of its own. Only that scenario records `by` and the time; the others
- * keep who set them and when. Saving the same scenario twice changes nothing (`changed` false).
+ * keep who set them and when. Saving the same scenario twice changes nothing (`changed` false),
+ * nor does saving one that plans alike (inEffect: `hiringFreeze: false` said or left out).
  * A bad field (a schema issue, an unknown or inactive family or resource, a label another
  * scenario has) throws ScenarioInvalid naming it; a closed cycle is refused (`phase_closed`).
  *
  * From the form (`form`), the stored scenario's levers the form has no input for are read
- * under the cycle's lock and kept, and a scenario changed since the form opened is refused
- * (ScenarioChanged), unless it already is what the form would save (a retry, a double click).
+ * under the cycle's lock and kept (a save that would set one of them too is refused on it), and
+ * a scenario changed since the form opened is refused (ScenarioChanged), unless it already is
+ * what the form would save (a retry, a double click).
  */
 export async function setCycleScenario(
   db: Db,
@@ -294,6 +318,8 @@ export async function setCycleScenario(
     let scenario: ScenarioAssumptions;
     try {
       const kept = form && stored ? form.keep(stored) : {};
+      const overwritten = keptAndTyped(kept, typed);
+      if (overwritten.length) throw new ScenarioInvalid(overwritten);
       const named = scenarioInCompanyCodes(
         parseScenario({ ...kept, ...typed }),
         await knownCodes(trx),
@@ -304,7 +330,8 @@ export async function setCycleScenario(
       // The levers kept are the new version's, which the form never showed.
       throw changedSince && err instanceof ScenarioInvalid ? changed() : err;
     }
-    if (stored && canonicalJson(stored) === canonicalJson(scenario))
+    // Alike in effect: a value that means nothing, said or left out, is no change to write.
+    if (stored && canonicalJson(inEffect(stored)) === canonicalJson(inEffect(scenario)))
       return { ...(await listCycleScenarios(trx, cycleId)), changed: false };
     if (changedSince) throw changed();
     const limit = scenarioLimitMessage(scenarios, scenario.name);

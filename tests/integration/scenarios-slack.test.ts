@@ -41,6 +41,25 @@ const openForm = async (name: string) => {
   );
 };
 
+/** One stored scenario of the cycle, with who set it last. */
+const scenarioRow = (name: string) =>
+  db
+    .selectFrom('cycle_scenarios')
+    .select(['assumptions', 'updated_by'])
+    .where('cycle_id', '=', cycleId)
+    .where('name', '=', name)
+    .executeTakeFirstOrThrow();
+/** The cycle's stored scenarios in order, with who set each last. */
+const scenarioRows = () =>
+  db
+    .selectFrom('cycle_scenarios')
+    .select(['name', 'assumptions', 'updated_by'])
+    .where('cycle_id', '=', cycleId)
+    .orderBy('position')
+    .execute();
+const count = async (table: 'audit_log' | 'job_outbox') =>
+  (await db.selectFrom(table).select('id').execute()).length;
+
 beforeAll(async () => {
   ({ db, standin } = h);
   await insertFamilies(db);
@@ -156,13 +175,7 @@ describe('a scenario with levers the form has no input for', () => {
   };
   const SHOWN =
     '*Also in this scenario*, unchanged by this form: demand FAM-1 +5% 2027-04..2027-06; capacity LINE-1 -20% 2027-05..2027-06.';
-  const springRow = () =>
-    db
-      .selectFrom('cycle_scenarios')
-      .select(['assumptions', 'updated_by'])
-      .where('cycle_id', '=', cycleId)
-      .where('name', '=', 'spring')
-      .executeTakeFirstOrThrow();
+  const springRow = () => scenarioRow('spring');
   const scenarioSets = async () =>
     (await db.selectFrom('audit_log').select('id').where('action', '=', 'scenario.set').execute())
       .length;
@@ -653,15 +666,7 @@ describe('a scenario whose overtime and subcontracting are left to the company�
   const ANA = 'UANA1';
   /** Set without saying anything of overtime or subcontracting: the company's settings decide. */
   const LEAN = { name: 'lean', label: 'Lean', demandMultiplier: 0.95 };
-  const rows = () =>
-    db
-      .selectFrom('cycle_scenarios')
-      .select(['name', 'assumptions', 'updated_by'])
-      .where('cycle_id', '=', cycleId)
-      .orderBy('position')
-      .execute();
-  const count = async (table: 'audit_log' | 'job_outbox') =>
-    (await db.selectFrom(table).select('id').execute()).length;
+  const rows = scenarioRows;
   it('saved untouched, stays as it was: nothing written, no job requested', async () => {
     await db.deleteFrom('cycle_scenarios').where('cycle_id', '=', cycleId).execute();
     await setCycleScenario(db, cycleId, LEAN, ANA);
@@ -916,5 +921,150 @@ describe('a scenario labelled as another of the cycle', () => {
       .where('name', '=', 'central')
       .executeTakeFirstOrThrow();
     expect(central.assumptions).toEqual({ name: 'central', label: 'Central', overtime: false });
+  });
+});
+
+describe('a scenario with a promotion and a price change of its own', () => {
+  /** Another planner. */
+  const ANA = 'UANA1';
+  /** A promotion at -5% beside a +3% price change, as a plan file or a service call sets it. */
+  const PROMO = {
+    name: 'promo',
+    label: 'Promo',
+    promotion: { pricePct: -5, upliftPct: 10 },
+    priceChangePct: 3,
+  };
+  const promoRow = () => scenarioRow('promo');
+
+  it('keeps the price change as the promotion changes and ends; a price left behind is refused on it', async () => {
+    await db.deleteFrom('cycle_scenarios').where('cycle_id', '=', cycleId).execute();
+    await setCycleScenario(db, cycleId, PROMO, ANA);
+    const deeper = await openForm('promo');
+    const shown = JSON.stringify(deeper.definition.blocks);
+    expect(shown).toContain(
+      JSON.stringify('*Also in this scenario*, unchanged by this form: price +3%.'),
+    );
+    expect(shown).toContain(
+      JSON.stringify('The promotion’s price; the price change listed above stays as it is.'),
+    );
+    await h.driver.submitView(deeper.id, { user: PLANNER, values: { price_pct: { v: '-8' } } });
+    await ephemeralWith(PLANNER, 'Saved *promo*');
+    expect((await promoRow()).assumptions).toEqual({
+      ...PROMO,
+      promotion: { pricePct: -8, upliftPct: 10 },
+    });
+
+    // The promotion ended, its price left in the form.
+    const modal = await openForm('promo');
+    const before = await count('audit_log');
+    const refused = await h.driver.submitView(modal.id, {
+      user: PLANNER,
+      values: { uplift_pct: { v: '' } },
+    });
+    // Before: saved, the +3% listed as unchanged replaced by the promotion's -8%.
+    expect(refused.outcome).toEqual({
+      action: 'errors',
+      errors: {
+        price_pct:
+          'The form keeps this scenario’s own price change as it is (listed above), and this would replace it: clear this, or tick the box to drop the levers above.',
+      },
+    });
+    expect((await promoRow()).assumptions).toEqual({
+      ...PROMO,
+      promotion: { pricePct: -8, upliftPct: 10 },
+    });
+    expect(await count('audit_log')).toBe(before);
+
+    // Its price cleared too: the promotion goes, the price change stays exactly.
+    const ended = await h.driver.submitView(modal.id, {
+      user: PLANNER,
+      values: { uplift_pct: { v: '' }, price_pct: { v: '' } },
+    });
+    expect(ended.outcome).toEqual({ action: 'closed' });
+    expect(await promoRow()).toEqual({
+      assumptions: { name: 'promo', label: 'Promo', priceChangePct: 3 },
+      updated_by: PLANNER,
+    });
+    await ephemeralWith(PLANNER, '• *Promo* (`promo`): plans for the consensus, price +3%.');
+
+    // With the box ticked, the price left in the form is the scenario's price change.
+    await setCycleScenario(db, cycleId, PROMO, ANA);
+    const dropped = await openForm('promo');
+    const res = await h.driver.submitView(dropped.id, {
+      user: PLANNER,
+      values: { uplift_pct: { v: '' }, kept: { v: ['drop'] } },
+    });
+    expect(res.outcome).toEqual({ action: 'closed' });
+    expect((await promoRow()).assumptions).toEqual({
+      name: 'promo',
+      label: 'Promo',
+      priceChangePct: -5,
+    });
+  });
+});
+
+describe('a scenario holding values that mean nothing', () => {
+  /** Another planner. */
+  const ANA = 'UANA1';
+  /** As a plan file writes it: no multiplier, no price change and no freeze, each said. */
+  const FLAT = {
+    name: 'flat',
+    label: 'Flat',
+    demandMultiplier: 1,
+    priceChangePct: 0,
+    hiringFreeze: false,
+    overtime: true,
+  };
+  const rows = scenarioRows;
+
+  it('saved untouched from the form, writes nothing and says there was no change', async () => {
+    await db.deleteFrom('cycle_scenarios').where('cycle_id', '=', cycleId).execute();
+    await setCycleScenario(db, cycleId, FLAT, ANA);
+    const before = await rows();
+    expect(before.find((r) => r.name === 'flat')).toMatchObject({
+      assumptions: FLAT,
+      updated_by: ANA,
+    });
+    const [audits, jobs] = [await count('audit_log'), await count('job_outbox')];
+    const modal = await openForm('flat');
+    const res = await h.driver.submitView(modal.id, { user: PLANNER, values: {} });
+    expect(res.outcome).toEqual({ action: 'closed' });
+    const answer = await ephemeralWith(PLANNER, '*flat*');
+    // Before: "Saved", stored again as { name, label, overtime } by U_PLAN, and audited.
+    expect(answer.text).toContain(
+      'No change to *flat*: it already is what the form says, so nothing was saved.',
+    );
+    expect(await rows()).toEqual(before);
+    expect(await count('audit_log')).toBe(audits);
+    expect(await count('job_outbox')).toBe(jobs);
+  });
+
+  it('made in the form, is not changed by the same levers said with those values', async () => {
+    await db.deleteFrom('cycle_scenarios').where('cycle_id', '=', cycleId).execute();
+    const modal = await openForm('flat');
+    await h.driver.submitView(modal.id, {
+      user: PLANNER,
+      values: { label: { v: 'Flat' }, plan_pct: { v: '0' }, price_pct: { v: '0' } },
+    });
+    await ephemeralWith(PLANNER, 'Saved *flat*');
+    const made = await rows();
+    expect(made.find((r) => r.name === 'flat')).toMatchObject({
+      assumptions: { name: 'flat', label: 'Flat' },
+      updated_by: PLANNER,
+    });
+    const audits = await count('audit_log');
+
+    const again = await openForm('flat');
+    const res = await h.driver.submitView(again.id, { user: PLANNER, values: {} });
+    expect(res.outcome).toEqual({ action: 'closed' });
+    await ephemeralWith(PLANNER, 'No change to *flat*');
+
+    // The same scenario from a service call that says each of them: nothing changes either.
+    const { overtime: _said, ...plain } = FLAT;
+    const saved = await setCycleScenario(db, cycleId, plain, ANA);
+    // Before: changed, stored with the three values by U_ANA1, and audited.
+    expect(saved.changed).toBe(false);
+    expect(await rows()).toEqual(made);
+    expect(await count('audit_log')).toBe(audits);
   });
 });

@@ -319,7 +319,10 @@ export function scenarioModal(meta: ScenarioModalMeta, a: ScenarioAssumptions | 
         'price_pct',
         'Price change (%)',
         str(a?.promotion?.pricePct ?? a?.priceChangePct),
-        'e.g. -3 for a promotion.',
+        // Beside a price change the form keeps (keptBlocks), the input is the promotion's.
+        a?.promotion && a.priceChangePct
+          ? 'The promotion’s price; the price change listed above stays as it is.'
+          : 'e.g. -3 for a promotion.',
       ),
       text(
         'uplift_pct',
