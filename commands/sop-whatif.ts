@@ -9,7 +9,7 @@ import {
   WHAT_IF_SYNTAX,
   WhatIfError,
   whatIfMonthOutside,
-  zeroWhatIf,
+  zeroWhatIfMessage,
 } from '../src/core/scenarios/what-if.js';
 import { codeSpan, controlCharacterMessage, namedCodes } from '../src/core/text.js';
 import { UsageError } from '../src/errors.js';
@@ -61,11 +61,8 @@ export const whatif: SopSubcommand = {
     if (parsed.length === 0)
       throw new UsageError(`Say what to change. Usage: \`${USAGE}\`\n${syntax()}`);
     // +0% changes nothing: it would be solved and answered as Central.
-    const zero = zeroWhatIf(parsed);
-    if (zero)
-      throw new UsageError(
-        `${codeSpan(zero.rewrite('0%'))} changes nothing, so the what-if would be Central again. Give a change to try, e.g. ${codeSpan(zero.rewrite('+10%'))} or ${codeSpan(zero.rewrite('-5%'))}.`,
-      );
+    const zero = zeroWhatIfMessage(parsed);
+    if (zero) throw new UsageError(zero);
     // No families or resources yet: no central plan to compare with, and no code to name.
     const gap = await companyDataGap(deps.db);
     if (gap) throw new UsageError(`There is no plan to compare with. ${gap}`);

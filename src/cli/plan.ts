@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { DEFAULT_CASH, DEFAULT_STRESS } from '../core/scenarios/schema.js';
-import { parseWhatIfs, WhatIfError } from '../core/scenarios/what-if.js';
+import { parseWhatIfs, WhatIfError, zeroWhatIfMessage } from '../core/scenarios/what-if.js';
 import {
   applyScenario,
   applyWhatIfs,
@@ -366,7 +366,11 @@ function scenarioList(
   if (whatIf === undefined) return list;
   try {
     const central = list[0]!;
-    list.push(applyWhatIfs(central, parseWhatIfs(whatIf), 'what-if', 'What-if'));
+    const whatIfs = parseWhatIfs(whatIf);
+    // +0% changes nothing: the what-if would be central again, as /sop whatif refuses it.
+    const zero = zeroWhatIfMessage(whatIfs);
+    if (zero) throw new UsageError(`--what-if: ${zero}`);
+    list.push(applyWhatIfs(central, whatIfs, 'what-if', 'What-if'));
   } catch (err) {
     if (err instanceof WhatIfError) throw new UsageError(`--what-if: ${err.message}`);
     throw err;

@@ -158,13 +158,13 @@ describe('/sop whatif', () => {
 
   it('explains bad syntax in an ephemeral reply with the expected syntax', async () => {
     const text = await sopReply(PLANNER, 'whatif demand FAM-2 twenty');
-    expect(text).toContain("'twenty' is not a percentage");
+    expect(text).toContain('`twenty` is not a percentage');
     // escaped, so that Slack shows the angle brackets instead of reading a link
     expect(text).toContain('demand &lt;family|all&gt; &lt;+N%|-N%&gt;');
     // A typo of a percentage is refused before anything is posted, not solved.
     const posted = running.standin.messagesIn('C_GENERAL').length;
     expect(await sopReply(PLANNER, 'whatif price all +5000%')).toContain(
-      "'price all +5000%': +5000% is more than a what-if takes (at most +1000%); check the value",
+      '`price all +5000%`: +5000% is more than a what-if takes (at most +1000%); check the value',
     );
     await new Promise((r) => setTimeout(r, 300));
     expect(running.standin.messagesIn('C_GENERAL')).toHaveLength(posted);

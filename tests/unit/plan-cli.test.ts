@@ -201,7 +201,7 @@ describe('sopbot plan', () => {
       'capacity LINE -50 2027-01',
     );
     expect(r.code).toBe(2);
-    expect(r.err).toContain("'-50' is not a percentage like +20% or -50%");
+    expect(r.err).toContain('`-50` is not a percentage like +20% or -50%');
     const u = await plan(
       'examples/plans/hand-two-months.json',
       '--what-if',
@@ -209,5 +209,18 @@ describe('sopbot plan', () => {
     );
     expect(u.code).toBe(2);
     expect(u.err).toContain("names resource 'LINE-7', which is not in the plan");
+  });
+
+  it('refuses a what-if of 0%, as /sop whatif does, before solving anything', async () => {
+    const r = await plan(
+      'examples/plans/hand-two-months.json',
+      '--what-if',
+      'overtime off; capacity LINE +0% 2027-01..2027-02',
+    );
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toContain(
+      '--what-if: `capacity LINE 0% 2027-01..2027-02` changes nothing, so the what-if would be Central again. Give a change to try, e.g. `capacity LINE +10% 2027-01..2027-02` or `capacity LINE -5% 2027-01..2027-02`.',
+    );
   });
 });

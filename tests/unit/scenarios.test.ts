@@ -53,7 +53,7 @@ describe('what-if parser', () => {
 
   it('says which syntax was expected', () => {
     expect(() => parseWhatIf('demand FAM-3 20 2027-04')).toThrow(
-      "'demand FAM-3 20 2027-04': '20' is not a percentage like +20% or -50%; expected demand <family|all> <+N%|-N%> [YYYY-MM[..YYYY-MM]]",
+      '`demand FAM-3 20 2027-04`: `20` is not a percentage like +20% or -50%; expected demand <family|all> <+N%|-N%> [YYYY-MM[..YYYY-MM]]',
     );
     expect(() => parseWhatIf('capacity LINE-2 -50% 2027-13')).toThrow(
       /not a month or a range of months/,
@@ -64,7 +64,7 @@ describe('what-if parser', () => {
     // A typo, not a what-if: +1e20% on prices answered a margin of "$2,534,141,101,720T".
     // Up to +1000%, as /forecast takes a change in %.
     expect(() => parseWhatIf('price all +99999999999999999999%')).toThrow(
-      "'price all +99999999999999999999%': +99999999999999999999% is more than a what-if takes (at most +1000%); check the value",
+      '`price all +99999999999999999999%`: +99999999999999999999% is more than a what-if takes (at most +1000%); check the value',
     );
     expect(() => parseWhatIf('capacity LINE-2 +1,000.5%')).toThrow(/at most \+1000%/);
     expect(parseWhatIf('demand FAM-1 +1,000%')).toEqual({
@@ -74,7 +74,7 @@ describe('what-if parser', () => {
     });
     // A decimal comma is refused with what to type, as /forecast refuses it; never read as -5%.
     expect(() => parseWhatIf('demand all -0,5%')).toThrow(
-      "'demand all -0,5%': in '-0,5%', use a dot for decimals (-0.5); a comma only separates thousands, as in 1,000.",
+      '`demand all -0,5%`: in `-0,5%`, use a dot for decimals (-0.5); a comma only separates thousands, as in 1,000.',
     );
     expect(parseWhatIf('demand all −2.5%')).toEqual({ kind: 'demand', family: null, pct: -2.5 });
     try {
@@ -82,7 +82,7 @@ describe('what-if parser', () => {
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(WhatIfError);
-      expect((err as Error).message).toContain("unknown assumption 'budget'");
+      expect((err as Error).message).toContain('unknown assumption `budget`');
       expect((err as Error).message).toContain('capacity <resource>');
     }
   });

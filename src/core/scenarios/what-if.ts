@@ -3,6 +3,7 @@
  * or `capacity LINE-2 -50% 2027-02`. Several may be given, separated by ';' or new lines.
  */
 import { isPeriod, type Period, periodIndex } from '../period.js';
+import { codeSpan } from '../text.js';
 import { MAX_TYPED_PCT, readTypedNumber } from '../typed-number.js';
 
 export type WhatIf =
@@ -48,17 +49,17 @@ const syntaxList = (): string =>
 function pctOf(token: string | undefined, text: string, kind: WhatIf['kind']): number {
   const read = token?.endsWith('%') ? readTypedNumber(token.slice(0, -1)) : null;
   if (read?.kind === 'decimal-comma')
-    throw new WhatIfError(`'${text}': in '${token}', ${read.message}`);
+    throw new WhatIfError(`${codeSpan(text)}: in ${codeSpan(token ?? '')}, ${read.message}`);
   if (read?.kind !== 'number')
     throw new WhatIfError(
-      `'${text}': '${token ?? ''}' is not a percentage like +20% or -50%; expected ${WHAT_IF_SYNTAX[kind]}`,
+      `${codeSpan(text)}: ${codeSpan(token ?? '')} is not a percentage like +20% or -50%; expected ${WHAT_IF_SYNTAX[kind]}`,
     );
   const pct = read.value;
   if (pct <= -100)
-    throw new WhatIfError(`'${text}': ${token} would leave nothing; use more than -100%`);
+    throw new WhatIfError(`${codeSpan(text)}: ${token} would leave nothing; use more than -100%`);
   if (pct > MAX_TYPED_PCT)
     throw new WhatIfError(
-      `'${text}': ${token} is more than a what-if takes (at most +${MAX_TYPED_PCT}%); check the value`,
+      `${codeSpan(text)}: ${token} is more than a what-if takes (at most +${MAX_TYPED_PCT}%); check the value`,
     );
   return pct;
 }
@@ -72,10 +73,10 @@ function rangeOf(
   const [from, to = from, ...rest] = token.split('..');
   if (!from || !isPeriod(from) || !to || !isPeriod(to) || rest.length > 0)
     throw new WhatIfError(
-      `'${text}': '${token}' is not a month or a range of months (YYYY-MM or YYYY-MM..YYYY-MM); expected ${WHAT_IF_SYNTAX[kind]}`,
+      `${codeSpan(text)}: ${codeSpan(token)} is not a month or a range of months (YYYY-MM or YYYY-MM..YYYY-MM); expected ${WHAT_IF_SYNTAX[kind]}`,
     );
   if (periodIndex(to) < periodIndex(from))
-    throw new WhatIfError(`'${text}': the range ${token} ends before it starts`);
+    throw new WhatIfError(`${codeSpan(text)}: the range ${token} ends before it starts`);
   return { from, to };
 }
 
@@ -85,7 +86,7 @@ export function parseWhatIf(text: string): WhatIf {
   const head = tokens[0]?.toLowerCase();
   const arity = (kind: WhatIf['kind'], min: number, max: number): void => {
     if (tokens.length < min || tokens.length > max)
-      throw new WhatIfError(`'${clean}': expected ${WHAT_IF_SYNTAX[kind]}`);
+      throw new WhatIfError(`${codeSpan(clean)}: expected ${WHAT_IF_SYNTAX[kind]}`);
   };
   /** `<family|all> <pct>`: the family (null for all of them) and the percentage. */
   const familyPct = (kind: 'demand' | 'price') => {
@@ -112,7 +113,7 @@ export function parseWhatIf(text: string): WhatIf {
       arity(head, 2, 2);
       const v = tokens[1]?.toLowerCase();
       if (v !== 'on' && v !== 'off')
-        throw new WhatIfError(`'${clean}': expected ${WHAT_IF_SYNTAX[head]}`);
+        throw new WhatIfError(`${codeSpan(clean)}: expected ${WHAT_IF_SYNTAX[head]}`);
       return { kind: head, allowed: v === 'on' };
     }
     case 'price':
@@ -120,7 +121,7 @@ export function parseWhatIf(text: string): WhatIf {
       return { kind: 'price', ...familyPct('price') };
     default:
       throw new WhatIfError(
-        `'${clean}': unknown assumption '${tokens[0] ?? ''}'. Write one of:\n${syntaxList()}`,
+        `${codeSpan(clean)}: unknown assumption ${codeSpan(tokens[0] ?? '')}. Write one of:\n${syntaxList()}`,
       );
   }
 }
@@ -159,6 +160,18 @@ export function zeroWhatIf(
     return { rewrite: (pct) => `${w.kind} ${target} ${pct}${months}` };
   }
   return null;
+}
+
+/**
+ * The refusal of a what-if that changes by 0%, naming it and the changes to type instead, or
+ * null when every change changes something. `/sop whatif` and `sopbot plan --what-if` refuse
+ * with it before anything is solved.
+ */
+export function zeroWhatIfMessage(whatIfs: readonly WhatIf[]): string | null {
+  const zero = zeroWhatIf(whatIfs);
+  return zero
+    ? `${codeSpan(zero.rewrite('0%'))} changes nothing, so the what-if would be Central again. Give a change to try, e.g. ${codeSpan(zero.rewrite('+10%'))} or ${codeSpan(zero.rewrite('-5%'))}.`
+    : null;
 }
 
 /** Parses several what-ifs separated by ';' or new lines; empty parts are ignored. */
