@@ -79,7 +79,7 @@ export const actions: SopSubcommand = {
         const u = parseUserMention(t);
         if (!u)
           throw new UsageError(
-            `'${t}' is neither a @user nor one of open, overdue, all.\nUsage: /sop actions [@user|me] [open|overdue|all]`,
+            `${codeSpan(t)} is neither a @user nor one of open, overdue, all.\nUsage: /sop actions [@user|me] [open|overdue|all]`,
           );
         owner = u;
       }

@@ -1,5 +1,6 @@
 /** `/sop decisions [YYYY-MM] [md|csv]`: the decision log, listed or uploaded as a file. */
 import { isPeriod } from '../src/core/period.js';
+import { codeSpan } from '../src/core/text.js';
 import { UsageError } from '../src/errors.js';
 import { decisionsCsv, decisionsMarkdown, listDecisions } from '../src/services/decisions.js';
 import { getSettings } from '../src/services/settings.js';
@@ -20,7 +21,7 @@ export const decisions: SopSubcommand = {
       else if (t === 'md' || t === 'csv') format = t;
       else
         throw new UsageError(
-          `'${t}' is neither a month (YYYY-MM) nor md/csv.\nUsage: ${this.usage}`,
+          `${codeSpan(t)} is neither a month (YYYY-MM) nor md/csv.\nUsage: ${this.usage}`,
         );
     }
     const entries = await listDecisions(ctx.deps.db, month);

@@ -4,6 +4,7 @@
  * phase; an open vote on an older run is closed and replaced. `/sop vote mode|quorum` (admins)
  * configure the next votes in any phase.
  */
+import { codeSpan } from '../src/core/text.js';
 import { readTypedNumber } from '../src/core/typed-number.js';
 import { UsageError } from '../src/errors.js';
 import { requireOpenCycle } from '../src/services/cycles.js';
@@ -39,7 +40,7 @@ export const vote: SopSubcommand = {
     const hours = hoursText === undefined ? undefined : voteHours(hoursText);
     if (hours === null)
       throw new UsageError(
-        `'${hoursText}': give the hours the vote stays open as a whole number from 1 to ${MAX_VOTE_HOURS} (e.g. \`/sop vote 24\`).`,
+        `${codeSpan(hoursText ?? '')}: give the hours the vote stays open as a whole number from 1 to ${MAX_VOTE_HOURS} (e.g. \`/sop vote 24\`).`,
       );
     const { db } = ctx.deps;
     const cycle = await requireOpenCycle(db);
@@ -116,6 +117,10 @@ export const vote: SopSubcommand = {
   },
 };
 
+/** The value typed after `mode` or `quorum`, as a refusal quotes it. */
+const typedValue = (value: string | undefined): string =>
+  value === undefined ? 'nothing' : codeSpan(value);
+
 /** `/sop vote mode open|anonymous`, `/sop vote quorum N|off` (admins): how the next votes run. */
 async function configure(ctx: SopCommandContext): Promise<void> {
   requirePermission(ctx.member, 'vote.configure', 'change how votes run');
@@ -123,7 +128,7 @@ async function configure(ctx: SopCommandContext): Promise<void> {
   if (what === 'mode') {
     if (value !== 'open' && value !== 'anonymous')
       throw new UsageError(
-        `mode: use \`open\` (names shown) or \`anonymous\` (counts only), got '${value ?? ''}'.`,
+        `mode: use \`open\` (names shown) or \`anonymous\` (counts only), got ${typedValue(value)}.`,
       );
     await updateSettings(ctx.deps.db, { vote_mode: value });
     await ctx.respond({ response_type: 'ephemeral', text: `Next votes are ${value}.` });
@@ -134,7 +139,7 @@ async function configure(ctx: SopCommandContext): Promise<void> {
   const n = value === 'off' ? null : typed?.kind === 'number' ? typed.value : Number.NaN;
   if (n !== null && (!Number.isInteger(n) || n < 1 || n > 100))
     throw new UsageError(
-      `quorum: give a number of executive votes from 1 to 100, or \`off\`, got '${value ?? ''}'.`,
+      `quorum: give a number of executive votes from 1 to 100, or \`off\`, got ${typedValue(value)}.`,
     );
   await updateSettings(ctx.deps.db, { vote_quorum: n });
   await ctx.respond({

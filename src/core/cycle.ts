@@ -4,6 +4,7 @@
  * phase expects of whom.
  */
 import { addWorkingDays, previousWorkingDay } from './calendar.js';
+import { codeSpan } from './text.js';
 
 export type CyclePhase =
   | 'data_gathering'
@@ -138,13 +139,16 @@ export function parsePhaseDays(tokens: readonly string[]): PhaseDays {
   const out: PhaseDays = {};
   for (const t of tokens) {
     const m = /^([a-z_-]+)=(\d+)$/i.exec(t.trim());
-    if (!m) throw new Error(`'${t}': write phase=days, e.g. demand_review=5`);
+    if (!m) throw new Error(`${codeSpan(t)}: write phase=days, e.g. demand_review=5`);
     const phase = m[1]!.toLowerCase().replace(/-/g, '_');
     if (!isPhase(phase) || phase === 'closed') {
-      throw new Error(`'${t}': unknown phase '${m[1]}'; use one of ${TIMED_PHASES.join(', ')}`);
+      throw new Error(
+        `${codeSpan(t)}: unknown phase ${codeSpan(m[1] ?? '')}; use one of ${TIMED_PHASES.join(', ')}`,
+      );
     }
     const n = Number(m[2]);
-    if (n < 1 || n > 30) throw new Error(`'${t}': days must be between 1 and 30 working days`);
+    if (n < 1 || n > 30)
+      throw new Error(`${codeSpan(t)}: days must be between 1 and 30 working days`);
     out[phase] = n;
   }
   return out;

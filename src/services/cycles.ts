@@ -29,6 +29,7 @@ import {
   TIMED_PHASES,
 } from '../core/cycle.js';
 import { isPeriod } from '../core/period.js';
+import { codeSpan } from '../core/text.js';
 import type { Clock, CycleDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
 import { carryAdjustments } from './carry-over.js';
@@ -82,7 +83,9 @@ export async function startCycle(
   month: string,
 ): Promise<StartedCycle> {
   if (!isPeriod(month)) {
-    throw new ValidationError(`'${month}' is not a month; write it as YYYY-MM, e.g. 2027-01.`);
+    throw new ValidationError(
+      `${codeSpan(month)} is not a month; write it as YYYY-MM, e.g. 2027-01.`,
+    );
   }
   const now = deps.clock.now();
   const cycle = await deps.db.transaction().execute(async (trx) => {

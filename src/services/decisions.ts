@@ -24,7 +24,7 @@ import { latestRun, runScenarios } from '../../db/queries/plan-runs.js';
 import type { ActionRow, CycleRow, DecisionRow } from '../../db/schema.js';
 import { isDay, localDateTime } from '../core/calendar.js';
 import { tradeOffSentences } from '../core/scenarios/trade-off.js';
-import { MAX_COMMENT_CHARS, readFreeText } from '../core/text.js';
+import { codeSpan, MAX_COMMENT_CHARS, readFreeText } from '../core/text.js';
 import { toCsv } from '../csv/format.js';
 import type { CycleDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
@@ -324,7 +324,7 @@ export async function scenarioByName(db: Db, cycle: CycleRow, name: string): Pro
   if (!hit) {
     throw new SopError(
       'validation',
-      `scenario: '${name}' is not in the latest plan run; choose one of ${await adoptableNames(db, run.id)}.`,
+      `scenario: ${codeSpan(name)} is not in the latest plan run; choose one of ${await adoptableNames(db, run.id)}.`,
     );
   }
   return hit.id;

@@ -276,8 +276,8 @@ describe('vote settings, quorum and the chair prompt', () => {
     await asks(ADMIN, 'vote quorum off', 'no quorum');
     // Whole hours from 1 to 336, as the refusal says: a fraction would open a 36-second vote.
     for (const bad of ['0.01', '2.5', '1e2', '0', '337'])
-      expect((await asks(PLANNER, `vote ${bad}`, `'${bad}'`)).text).toBe(
-        `:warning: '${bad}': give the hours the vote stays open as a whole number from 1 to 336 (e.g. \`/sop vote 24\`).`,
+      expect((await asks(PLANNER, `vote ${bad}`, `\`${bad}\``)).text).toBe(
+        `:warning: \`${bad}\`: give the hours the vote stays open as a whole number from 1 to 336 (e.g. \`/sop vote 24\`).`,
       );
     expect(await db.selectFrom('polls').selectAll().where('status', '=', 'open').execute()).toEqual(
       [],
@@ -309,7 +309,7 @@ describe('vote settings, quorum and the chair prompt', () => {
     );
 
     await asks(PLANNER, 'decide cautious "planners may not"', 'Only Executive');
-    await asks(EXEC3, 'decide prudent "typo"', "'prudent' is not in the latest plan run");
+    await asks(EXEC3, 'decide prudent "typo"', '`prudent` is not in the latest plan run');
     // The cycle has a decision already (the quorum vote's): a new one says why it replaces it.
     await asks(
       EXEC3,

@@ -151,3 +151,74 @@ describe('typed text with a backtick stays inside its code span', () => {
     expect(reply.text).not.toMatch(/<@U123>|<!channel>/);
   });
 });
+
+/**
+ * Each refusal that quotes one typed word, across words that would render or ping outside a
+ * code span: a backtick, `*bold*`, `<!channel>`, a mention and a 500-character word. The
+ * first line of the reply is what the person reads; a mention the person typed stays text.
+ */
+const TYPED = [
+  { typed: 'x`*y*', shown: '`xˋ*y*`' },
+  { typed: '*bold*', shown: '`*bold*`' },
+  { typed: '<!channel>', shown: '`&lt;!channel&gt;`' },
+  { typed: '<@U123>', shown: '`&lt;@U123&gt;`' },
+  { typed: 'w'.repeat(500), shown: `\`${'w'.repeat(79)}…\`` },
+] as const;
+
+const REFUSALS: readonly {
+  readonly text: (typed: string) => string;
+  readonly reply: (shown: string) => string;
+  /** A mention is no refusal there: `/sop actions @user` lists that person's actions. */
+  readonly takesMention?: true;
+}[] = [
+  {
+    text: (t) => `actions ${t}`,
+    reply: (s) => `:warning: ${s} is neither a @user nor one of open, overdue, all.`,
+    takesMention: true,
+  },
+  {
+    text: (t) => `decisions ${t}`,
+    reply: (s) => `:warning: ${s} is neither a month (YYYY-MM) nor md/csv.`,
+  },
+  {
+    text: (t) => `vote ${t}`,
+    reply: (s) =>
+      `:warning: ${s}: give the hours the vote stays open as a whole number from 1 to 336 (e.g. \`/sop vote 24\`).`,
+  },
+  {
+    text: (t) => `vote mode ${t}`,
+    reply: (s) =>
+      `:warning: mode: use \`open\` (names shown) or \`anonymous\` (counts only), got ${s}.`,
+  },
+  {
+    text: (t) => `vote quorum ${t}`,
+    reply: (s) =>
+      `:warning: quorum: give a number of executive votes from 1 to 100, or \`off\`, got ${s}.`,
+  },
+  {
+    text: (t) => `cycle start ${t}`,
+    reply: (s) => `:warning: ${s} is not a month; write it as YYYY-MM, e.g. 2027-01.`,
+  },
+  {
+    text: (t) => `cycle deadlines ${t}`,
+    reply: (s) => `:warning: ${s}: write phase=days, e.g. demand_review=5.`,
+  },
+  {
+    text: (t) => `whatif ${t}`,
+    reply: (s) => `:warning: ${s}: unknown assumption ${s}. Write one of:`,
+  },
+];
+
+describe('a refusal quotes a typed word in a code span', () => {
+  const cases = REFUSALS.flatMap((r) =>
+    TYPED.filter((t) => !(r.takesMention && t.typed.startsWith('<@'))).map((t) => ({
+      text: r.text(t.typed),
+      reply: r.reply(t.shown),
+    })),
+  );
+  it.each(cases)('/sop $text', async (c) => {
+    const reply = await commandEphemeral(s, '/sop', ADMIN, c.text);
+    expect(reply.text.split('\n')[0]).toBe(c.reply);
+    expect(reply.text).not.toMatch(/<@U123>|<!channel>/);
+  });
+});

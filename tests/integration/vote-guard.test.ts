@@ -198,7 +198,7 @@ describe('a quorum typed as something other than a whole number', () => {
     expect(await quorum()).toBe(2);
     for (const typed of ['0x10', '1e1', '2.5', '1,000'])
       expect(await answer(ADMIN, () => h.sop(ADMIN, `vote quorum ${typed}`))).toBe(
-        `:warning: quorum: give a number of executive votes from 1 to 100, or \`off\`, got '${typed}'.`,
+        `:warning: quorum: give a number of executive votes from 1 to 100, or \`off\`, got \`${typed}\`.`,
       );
     expect(await quorum()).toBe(2);
     // Typed as people type numbers elsewhere: `3` and `+3` are 3.

@@ -54,7 +54,7 @@ describe('phase machine', () => {
       demand_review: 5,
       pre_sop: 2,
     });
-    expect(() => parsePhaseDays(['demand=5'])).toThrow(/'demand=5': unknown phase/);
+    expect(() => parsePhaseDays(['demand=5'])).toThrow('`demand=5`: unknown phase `demand`;');
     expect(() => parsePhaseDays(['executive=0'])).toThrow(/between 1 and 30/);
     expect(() => parsePhaseDays(['executive:3'])).toThrow(/write phase=days/);
   });
