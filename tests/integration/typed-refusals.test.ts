@@ -222,3 +222,50 @@ describe('a refusal quotes a typed word in a code span', () => {
     expect(reply.text).not.toMatch(/<@U123>|<!channel>/);
   });
 });
+
+/**
+ * `/sop whatif` posts the assumption it was given ("asked: what if `…`?") and its job repeats
+ * it; only text the parser reads gets there. A typed word in any place of an assumption is
+ * refused before anything is posted or queued: codes must be the company's (letters, digits,
+ * - _ .), changes numbers with %, months YYYY-MM, and the rest the grammar's words.
+ */
+describe('a what-if holding typed text is refused before it is posted', () => {
+  const PLACES: readonly ((t: string) => string)[] = [
+    (t) => `${t} all +10%`,
+    (t) => `demand ${t} +10%`,
+    (t) => `demand all ${t}`,
+    (t) => `demand all +10% ${t}`,
+    (t) => `capacity ${t} -5% 2027-02`,
+    (t) => `price ${t} +5%`,
+    (t) => `overtime ${t}`,
+    (t) => `overtime off; ${t}`,
+  ];
+  const cases = PLACES.flatMap((place) =>
+    TYPED.map(({ typed }) => ({ text: place(typed.slice(0, 400)) })),
+  );
+  const queued = async () =>
+    (await s.t.db.selectFrom('job_outbox').select('id').where('job_name', '=', 'whatif').execute())
+      .length;
+
+  it.each(cases)('/sop whatif $text', async (c) => {
+    const posted = s.standin.messagesIn('C_GENERAL').length;
+    const reply = await commandEphemeral(s, '/sop', ADMIN, `whatif ${c.text}`);
+    expect(reply.text).toMatch(/^:warning: /);
+    expect(reply.text).not.toMatch(/<@U123>|<!channel>/);
+    expect(s.standin.messagesIn('C_GENERAL')).toHaveLength(posted);
+    expect(await queued()).toBe(0);
+  });
+
+  it('posts one the parser reads, as typed', async () => {
+    await s.driver.command('/sop', {
+      user: ADMIN,
+      channel: 'C_GENERAL',
+      text: 'whatif demand fam-1 +10%;  overtime off',
+    });
+    const asked = await s.standin.waitFor(() => s.standin.messagesIn('C_GENERAL').at(-1));
+    expect(asked.text).toBe(
+      `:crystal_ball: <@${ADMIN}> asked: what if \`demand fam-1 +10%;  overtime off\`? Solving against central…`,
+    );
+    expect(await queued()).toBe(1);
+  });
+});
