@@ -20,6 +20,7 @@ import { matchCode } from '../../db/queries/shared.js';
 import { resolvePersonRefusals } from '../../db/queries/slack-refusals.js';
 import type { Role } from '../core/company.js';
 import { type Action, can, rolesFor } from '../core/policy.js';
+import { codeSpan } from '../core/text.js';
 import { SopError } from '../errors.js';
 
 export const ROLES: readonly Role[] = ['sales', 'ops', 'planner', 'exec', 'admin'];
@@ -205,7 +206,7 @@ export async function assignFamilies(
     if (missing.length) {
       throw new SopError(
         'not_found',
-        `Unknown famil${missing.length === 1 ? 'y' : 'ies'}: ${missing.join(', ')}.`,
+        `Unknown famil${missing.length === 1 ? 'y' : 'ies'}: ${missing.map((c) => codeSpan(c)).join(', ')}.`,
       );
     }
     if ((await roleOf(trx, userId)) === null) {

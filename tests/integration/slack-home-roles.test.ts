@@ -111,7 +111,7 @@ describe('/sop roles and settings', () => {
     expect(await sop(ADMIN, 'families <@UALICE01|alice> fam-1 FAM-2')).toBe(
       '<@UALICE01> now covers `FAM-1`, `FAM-2`.',
     );
-    expect(await sop(ADMIN, 'families <@UALICE01> FAM-9')).toContain('Unknown family: FAM-9.');
+    expect(await sop(ADMIN, 'families <@UALICE01> FAM-9')).toContain('Unknown family: `FAM-9`.');
     expect(await sop(REP, 'families <@UALICE01> FAM-1')).toContain(
       'Only Planner or Admin members can use `/sop families`; your role is Sales.',
     );

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { useHttpTestBot } from '../helpers/bot.js';
 import { commandEphemeral } from '../helpers/slack.js';
-import { insertFamilies, seedForecastCycle } from './meeting-fixture.js';
+import { insertFamilies, pollUntil, seedForecastCycle } from './meeting-fixture.js';
 
 const REP = 'UREP0001';
 const OPS = 'UOPS0001';
@@ -204,6 +204,10 @@ const REFUSALS: readonly {
     reply: (s) => `:warning: ${s}: write phase=days, e.g. demand_review=5.`,
   },
   {
+    text: (t) => `families <@${REP}> FAM-1 ${t}`,
+    reply: (s) => `:warning: Unknown family: ${s}.`,
+  },
+  {
     text: (t) => `whatif ${t}`,
     reply: (s) => `:warning: ${s}: unknown assumption ${s}. Write one of:`,
   },
@@ -266,6 +270,7 @@ describe('a what-if holding typed text is refused before it is posted', () => {
     expect(asked.text).toBe(
       `:crystal_ball: <@${ADMIN}> asked: what if \`demand fam-1 +10%;  overtime off\`? Solving against central…`,
     );
-    expect(await queued()).toBe(1);
+    // Queued after it is posted: the job carries the thread to answer in.
+    expect(await pollUntil(queued, (n) => n > 0)).toBe(1);
   });
 });
