@@ -55,7 +55,9 @@ export const whatif: SopSubcommand = {
       parsed = parseWhatIfs(text);
     } catch (err) {
       if (err instanceof WhatIfError)
-        throw new UsageError(`${err.message}\nWrite one of:\n${syntax()}`);
+        throw new UsageError(
+          err.listsSyntax ? err.message : `${err.message}\nWrite one of:\n${syntax()}`,
+        );
       throw err;
     }
     if (parsed.length === 0)

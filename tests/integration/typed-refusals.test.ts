@@ -213,6 +213,13 @@ const REFUSALS: readonly {
   },
 ];
 
+it('/sop whatif with an unknown assumption lists the assumptions once', async () => {
+  const reply = await commandEphemeral(s, '/sop', ADMIN, 'whatif budget +5%');
+  // Before: the parser's list, then the command's "Write one of:" and the list again.
+  expect(reply.text.match(/Write one of:/g)).toHaveLength(1);
+  expect(reply.text.match(/overtime on\|off/g)).toHaveLength(1);
+});
+
 describe('a refusal quotes a typed word in a code span', () => {
   const cases = REFUSALS.flatMap((r) =>
     TYPED.filter((t) => !(r.takesMention && t.typed.startsWith('<@'))).map((t) => ({

@@ -35,9 +35,12 @@ export const WHAT_IF_SYNTAX: Readonly<Record<WhatIf['kind'], string>> = {
 };
 
 export class WhatIfError extends Error {
-  constructor(message: string) {
+  /** The message already ends with the list of assumptions (an unknown one). */
+  readonly listsSyntax: boolean;
+  constructor(message: string, opts: { readonly listsSyntax?: boolean } = {}) {
     super(message);
     this.name = 'WhatIfError';
+    this.listsSyntax = opts.listsSyntax ?? false;
   }
 }
 
@@ -122,6 +125,7 @@ export function parseWhatIf(text: string): WhatIf {
     default:
       throw new WhatIfError(
         `${codeSpan(clean)}: unknown assumption ${codeSpan(tokens[0] ?? '')}. Write one of:\n${syntaxList()}`,
+        { listsSyntax: true },
       );
   }
 }
