@@ -28,7 +28,7 @@ function packPostText(month: string, out: PackPostAnswer): string {
     case 'no_channel':
       return `The pack was not posted: no executive channel is set. Set one with \`/sop settings channels exec #channel\`, then \`/sop pack post\` again.`;
     case 'refused':
-      return `The pack was not posted: I can't post in <#${out.channel}>: ${refusedPostHelp(out.error, out.channel, 'exec', '`/sop pack post` again')}`;
+      return `:warning: The pack was not posted in <#${out.channel}>: ${refusedPostHelp(out.error, out.channel, 'exec', '`/sop pack post` again')}`;
   }
 }
 

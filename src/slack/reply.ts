@@ -29,12 +29,16 @@ export function warningText(err: unknown): string {
 
 const MENTION = /<@([UW][A-Z0-9_]+)>/g;
 
+/** A code span of mrkdwn (`x`), which plain text would show with its backticks. */
+const CODE_SPAN = /`([^`\n]+)`/g;
+
 /**
  * The refusal or apology for a modal field's error, which Slack shows as plain text: the
- * people it mentions (`<@U…>`) by their names (`@nina`), as they would read them in a message.
+ * people it mentions (`<@U…>`) by their names (`@nina`), as they would read them in a message,
+ * and a code span (`/sop actions all`) in quotes ("/sop actions all") rather than backticks.
  */
 export async function fieldErrorText(err: unknown, names: UserNames): Promise<string> {
-  const text = userMessage(err);
+  const text = userMessage(err).replace(CODE_SPAN, '"$1"');
   const ids = [...text.matchAll(MENTION)].map((m) => m[1] ?? '');
   if (ids.length === 0) return text;
   const nameOf = await names.names(ids);

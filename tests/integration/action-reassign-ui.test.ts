@@ -277,7 +277,8 @@ describe('what the form refuses, under the person picked, with nothing written',
     refused(
       id(),
       'U_NOBODY',
-      'Slack knows no person `U_NOBODY` in this workspace; name someone who is in it.',
+      // A form's error is plain text: quotes, where a message has a code span.
+      'Slack knows no person "U_NOBODY" in this workspace; name someone who is in it.',
     ));
 
   it('an action closed since the form opened', async () => {

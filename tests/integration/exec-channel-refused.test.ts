@@ -63,7 +63,7 @@ describe('the bot is not in the executive channel', () => {
     standin.failNext('chat.postMessage', { error: 'is_archived', channel: 'C_EXEC' });
     const text = await say('pack post', 'C_SUPPLY');
     expect(text).toBe(
-      "The pack was not posted: I can't post in <#C_EXEC>: the channel is archived. Unarchive <#C_EXEC>, or set another channel with `/sop settings channels exec #channel`; then `/sop pack post` again.",
+      ':warning: The pack was not posted in <#C_EXEC>: the channel is archived. Unarchive <#C_EXEC>, or set another channel with `/sop settings channels exec #channel`; then `/sop pack post` again.',
     );
     expect(standin.messagesIn('C_EXEC')).toHaveLength(1); // the vote only
     expect(standin.messagesIn(`D_${PAT}`)).toEqual([]);
