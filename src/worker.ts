@@ -1,11 +1,13 @@
 /**
  * The worker's composition root: builds the pool, the Redis connections, the queues, the
  * Slack client (429s rejected, so the job is delayed instead of the worker blocked; a call
- * unanswered after SOPBOT_SLACK_TIMEOUT_MS fails, so the job is retried), the
+ * unanswered after SOPBOT_SLACK_TIMEOUT_MS fails, so the job is retried; its log lines in the
+ * worker's JSON log, src/slack/slack-logger.ts), the
  * runtime and the metrics endpoint; schedules the daily recompute; closes everything in
  * order on stop, letting running jobs finish.
  */
 import { WebClient } from '@slack/web-api';
+import type { Logger } from 'pino';
 import { createDb } from '../db/connect.js';
 import { createQueues, type Queues } from '../jobs/queues.js';
 import { type JobRuntime, startRuntime } from '../jobs/runtime.js';
@@ -21,6 +23,7 @@ import {
 import { createRedis } from './redis.js';
 import { startOutboxRelay } from './services/outbox.js';
 import { useConfiguredTimezone } from './services/settings.js';
+import { slackLogger } from './slack/slack-logger.js';
 
 export interface RunningWorker {
   readonly runtime: JobRuntime;
@@ -37,9 +40,10 @@ export interface WorkerOptions {
   readonly concurrency?: number;
 }
 
-function slackClientFor(config: Config): WebClient {
+function slackClientFor(config: Config, logger: Logger): WebClient {
   return new WebClient(config.SLACK_BOT_TOKEN, {
     ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+    logger: slackLogger(logger, 'web-api'),
     rejectRateLimitedCalls: true,
     // The queue retries the job with backoff; a client-side retry loop would hold the worker.
     retryConfig: { retries: 0 },
@@ -124,7 +128,7 @@ export async function startWorker(
     {
       db,
       queue: countingEnqueueFailures(queues, metrics),
-      slack: slackClientFor(config),
+      slack: slackClientFor(config, logger),
       config,
       logger,
       clock: opts.clock ?? systemClock,

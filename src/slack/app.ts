@@ -11,12 +11,12 @@ import { databaseAnswers } from '../../db/queries/shared.js';
 import { DEFAULT_BOT_SLACK_TIMEOUT_MS } from '../config.js';
 import type { AppDeps } from '../deps.js';
 import { answerErrors, trackAcks } from './answer-errors.js';
-import { boltLogger } from './bolt-logger.js';
 import { commandTextMiddleware } from './command-text.js';
 import { fetchWithin } from './fetch-within.js';
 import { HANDLER_MODULES } from './handlers.js';
 import { memberContext } from './member-context.js';
 import { RESPONSE_URL_TIMEOUT_MS, tellUser } from './reply.js';
+import { slackLogger } from './slack-logger.js';
 
 export interface SlackAppOptions {
   readonly signingSecret?: string;
@@ -83,7 +83,7 @@ export function timestampRefused(header: string | string[] | undefined, nowMs: n
 
 export function createSlackApp(deps: AppDeps, opts: SlackAppOptions): SlackApp {
   const socketMode = Boolean(opts.appToken);
-  const logger = boltLogger(deps.logger);
+  const logger = slackLogger(deps.logger, 'bolt');
   const customRoutes: CustomRoute[] = [
     {
       path: '/healthz',

@@ -5,7 +5,10 @@ import { type Logger, pino } from 'pino';
 export interface LogLine {
   readonly level: number;
   readonly msg: string;
-  /** `bolt` on the lines Bolt and its Web API client log through the bot's logger. */
+  /**
+   * `bolt` on the lines Bolt and its Web API client log through the bot's logger, `web-api`
+   * on those of a client of its own (src/slack/slack-logger.ts).
+   */
   readonly src?: string;
   readonly job?: string;
   readonly jobId?: string;

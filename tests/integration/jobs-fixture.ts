@@ -112,6 +112,8 @@ export interface WorkerProcess {
   readonly child: import('node:child_process').ChildProcess;
   /** Structured log lines (pino JSON on stderr) seen so far. */
   readonly logs: Record<string, unknown>[];
+  /** Lines on stderr that were not JSON, and every line on stdout, seen so far. */
+  readonly unstructured: string[];
   readonly exited: Promise<number | null>;
 }
 
@@ -124,21 +126,29 @@ export async function spawnWorker(env: Record<string, string>): Promise<WorkerPr
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];
-  let buf = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    buf += d.toString();
-    let i = buf.indexOf('\n');
-    while (i >= 0) {
-      const line = buf.slice(0, i);
-      buf = buf.slice(i + 1);
-      try {
-        logs.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        logs.push({ msg: line });
+  const unstructured: string[] = [];
+  /** Calls `each` with every whole line of `stream`. */
+  const linesOf = (stream: NodeJS.ReadableStream | null, each: (line: string) => void) => {
+    let buf = '';
+    stream?.on('data', (d: Buffer) => {
+      buf += d.toString();
+      let i = buf.indexOf('\n');
+      while (i >= 0) {
+        each(buf.slice(0, i));
+        buf = buf.slice(i + 1);
+        i = buf.indexOf('\n');
       }
-      i = buf.indexOf('\n');
+    });
+  };
+  linesOf(child.stderr, (line) => {
+    try {
+      logs.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      logs.push({ msg: line });
+      unstructured.push(line);
     }
   });
+  linesOf(child.stdout, (line) => unstructured.push(line));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const started = new Promise<void>((resolve, reject) => {
     child.stdout?.on('data', (d: Buffer) => {
@@ -151,7 +161,7 @@ export async function spawnWorker(env: Record<string, string>): Promise<WorkerPr
     );
   });
   await started;
-  return { child, logs, exited };
+  return { child, logs, unstructured, exited };
 }
 
 /** SIGTERM each worker process still running, and wait for it to exit. */

@@ -2,7 +2,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { boltLogger, redactTyped } from '../../src/slack/bolt-logger.js';
+import { redactTyped, slackLogger } from '../../src/slack/slack-logger.js';
 
 const SECRET = 'Acme is about to cancel, keep this quiet';
 
@@ -26,7 +26,7 @@ describe('bolt logs at debug', () => {
         done();
       },
     });
-    const log = boltLogger(pino({ level: 'debug' }, sink));
+    const log = slackLogger(pino({ level: 'debug' }, sink), 'bolt');
     log.debug('Received request', { body: { text: SECRET, user_id: 'U1' } });
     log.debug(`body: command=/forecast&text=${encodeURIComponent(SECRET)}`);
     expect(lines).toHaveLength(2);
