@@ -2,7 +2,9 @@ import { WebClient } from '@slack/web-api';
 import pg from 'pg';
 import { createDb, type Db } from '../../db/connect.js';
 import { loadConfig } from '../config.js';
+import { createLogger } from '../logger.js';
 import { createUserNames, type UserNames } from '../services/user-names.js';
+import { slackLogger } from '../slack/slack-logger.js';
 import type { CliIo } from './types.js';
 
 /** Open the configured database for one CLI command; the caller destroys it. */
@@ -43,15 +45,19 @@ export async function ensureDatabase(url: string): Promise<boolean> {
 
 /**
  * Names for a CLI export: those the bot has already looked up (in the database); with
- * SLACK_BOT_TOKEN set, Slack is asked about the others.
+ * SLACK_BOT_TOKEN set, Slack is asked about the others. Someone waits at the terminal: a
+ * lookup Slack does not answer gives up after SOPBOT_BOT_SLACK_TIMEOUT_MS, as the bot's calls
+ * do, and the export shows the last known name or the id, with one warning on stderr.
  */
 export function cliUserNames(db: Db, io: CliIo): UserNames {
   const config = loadConfig(io.env);
-  const slack = config.SLACK_BOT_TOKEN
-    ? new WebClient(config.SLACK_BOT_TOKEN, {
-        ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
-        retryConfig: { retries: 1 },
-      })
-    : null;
-  return createUserNames({ db, slack });
+  if (!config.SLACK_BOT_TOKEN) return createUserNames({ db, slack: null });
+  const logger = createLogger(config.LOG_LEVEL, 'sopbot-cli', { write: io.stderr });
+  const slack = new WebClient(config.SLACK_BOT_TOKEN, {
+    ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+    logger: slackLogger(logger, 'web-api'),
+    retryConfig: { retries: 1 },
+    timeout: config.SOPBOT_BOT_SLACK_TIMEOUT_MS,
+  });
+  return createUserNames({ db, slack, logger });
 }

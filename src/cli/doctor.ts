@@ -13,12 +13,14 @@ import { latestSettings } from '../../db/queries/settings.js';
 import { DEFAULT_FONT_DIR } from '../charts/render.js';
 import { type Config, loadConfig } from '../config.js';
 import { SopError } from '../errors.js';
+import { createLogger } from '../logger.js';
 import {
   asSentence,
   type ChannelSetting,
   channelFix,
   refusalWords,
 } from '../slack/presenters/undelivered.js';
+import { slackLogger } from '../slack/slack-logger.js';
 import { manifestScopes } from '../slack-standin/scopes.js';
 import { parseCliArgs } from './args.js';
 import {
@@ -162,9 +164,11 @@ export async function diagnose(env: NodeJS.ProcessEnv): Promise<Finding[]> {
   if (config.SLACK_BOT_TOKEN) {
     const client = new WebClient(config.SLACK_BOT_TOKEN, {
       ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+      // Its lines as JSON on stderr at LOG_LEVEL, beside the report on stdout.
+      logger: slackLogger(createLogger(config.LOG_LEVEL, 'sopbot-doctor'), 'web-api'),
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
-      timeout: 10_000,
+      timeout: config.SOPBOT_BOT_SLACK_TIMEOUT_MS,
     });
     try {
       const auth = await client.auth.test();

@@ -1,8 +1,10 @@
 /**
  * Names, not ids: users.info through Slack's WebClient on the stand-in, cached in memory and
  * in Postgres; without users:read the last known name (or the id) is shown, never an error.
+ * The CLI's lookups (exports) give up on a call Slack does not answer, as the bot's do.
  */
 import { describe, expect, it } from 'vitest';
+import { cliUserNames } from '../../src/cli/db.js';
 import { withAuthorNames } from '../../src/services/chart-data.js';
 import { decisionsCsv } from '../../src/services/decisions.js';
 import { createUserNames, displayNameOf } from '../../src/services/user-names.js';
@@ -13,6 +15,8 @@ describe('user names', () => {
   const users = [
     { id: 'U_RITA', name: 'Rita', real_name: 'Rita Moreno', tz: 'UTC' },
     { id: 'U_OTTO', name: '', real_name: 'Otto Lind', tz: 'UTC' },
+    { id: 'U_MIRA', name: 'Mira', real_name: 'Mira Sato', tz: 'UTC' },
+    { id: 'U_KAI', name: 'kai', real_name: 'Kai Berg', tz: 'UTC' },
   ];
   const t = useDb();
   const standin = useStandin({ users });
@@ -70,6 +74,49 @@ describe('user names', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('missing_scope');
   });
+
+  /** The CLI's names, as an export gets them, and what it wrote on stderr. */
+  const cliNames = () => {
+    const stderr: string[] = [];
+    const names = cliUserNames(t.db, {
+      stdout: () => {},
+      stderr: (s) => stderr.push(s),
+      env: {
+        DATABASE_URL: t.url,
+        SLACK_BOT_TOKEN: 'xoxb-names',
+        SLACK_API_URL: standin.apiUrl,
+        SOPBOT_BOT_SLACK_TIMEOUT_MS: '1000',
+        LOG_LEVEL: 'info',
+      },
+    });
+    return { names, stderr };
+  };
+
+  it("the CLI's lookup Slack does not answer gives up after SOPBOT_BOT_SLACK_TIMEOUT_MS, and its one retry finds the name", async () => {
+    const { names, stderr } = cliNames();
+    const calls = standin.callsTo('users.info').length;
+    standin.delayNext('users.info', { ms: 60_000 });
+    const started = Date.now();
+    // Without a timeout the export waits the minute for Slack's answer.
+    expect(await names.name('U_MIRA')).toBe('Mira');
+    expect(Date.now() - started).toBeLessThan(8_000);
+    expect(standin.callsTo('users.info')).toHaveLength(calls + 2);
+    // The first try's failure is no warning: nothing failed for the export.
+    expect(stderr).toEqual([]);
+  }, 20_000);
+
+  it("both of the CLI's tries unanswered: the id, and one warning on stderr, as JSON with its stack", async () => {
+    const { names, stderr } = cliNames();
+    standin.delayNext('users.info', { ms: 60_000 });
+    standin.delayNext('users.info', { ms: 60_000 });
+    expect(await names.name('U_KAI')).toBe('U_KAI');
+    const lines = stderr.join('').trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const line = JSON.parse(lines[0]!) as { level: number; msg: string; err?: { stack?: string } };
+    expect(line.level).toBe(40);
+    expect(line.msg).toMatch(/^users\.info failed \(.*timeout.*\); showing the user id$/);
+    expect(line.err?.stack).toMatch(/\n\s+at /);
+  }, 20_000);
 
   it('charts and exports carry the names', () => {
     const who = (id: string) => ({ U_RITA: 'Rita', U_OTTO: 'Otto Lind' })[id] ?? id;
