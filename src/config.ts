@@ -69,6 +69,7 @@ const base = z.object({
   /**
    * How long the bot waits for Slack's answer to one Web API call (a modal opened, a private
    * reply) before the call fails and the person gets the apology; someone is waiting for it.
+   * The CLI's Slack calls (an export's name lookups, the doctor's checks) wait as long.
    */
   SOPBOT_BOT_SLACK_TIMEOUT_MS: z.coerce
     .number()

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Job } from 'bullmq';
 import type { Db } from '../../db/connect.js';
-import { QUEUES } from '../../jobs/contracts.js';
+import { jobId, QUEUES } from '../../jobs/contracts.js';
 import { createQueues, type Queues } from '../../jobs/queues.js';
 import { loadConfig } from '../../src/config.js';
 import type { Company } from '../../src/core/company.js';
@@ -303,4 +303,22 @@ export function completion(job: () => Promise<Job>, ms: number): Promise<Job> {
     },
     ms,
   );
+}
+
+/**
+ * An executive cycle (2031-01) whose pack goes to C_EXEC, and Slack set to take the pack's
+ * post but hold its answer for a minute; returns the pack job's id, to enqueue with the cycle.
+ */
+export async function packPostHeld(
+  db: Db,
+  standin: Standin,
+): Promise<{ readonly cycleId: number; readonly id: string }> {
+  await updateSettings(db, { exec_channel: 'C_EXEC' });
+  const cycleId = await insertCycle(db, {
+    month: '2031-01',
+    phase: 'executive',
+    opened_by: 'U_ALICE',
+  });
+  standin.delayNext('chat.postMessage', { ms: 60_000, channel: 'C_EXEC' });
+  return { cycleId, id: jobId('pack', { cycleId }) };
 }

@@ -7,11 +7,14 @@
  * one post (`delayNext`: the post takes effect at once, its answer comes a minute later).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jobId } from '../../jobs/contracts.js';
-import { updateSettings } from '../../src/services/settings.js';
-import { insertCycle, redisPrefix, useDb } from '../helpers/db.js';
+import { redisPrefix, useDb } from '../helpers/db.js';
 import { useStandin } from '../helpers/slack.js';
-import { firstFailure, type WorkerProcesses, workerProcesses } from './jobs-fixture.js';
+import {
+  firstFailure,
+  packPostHeld,
+  type WorkerProcesses,
+  workerProcesses,
+} from './jobs-fixture.js';
 
 const t = useDb();
 const standin = useStandin();
@@ -33,16 +36,9 @@ afterAll(async () => {
 describe("a worker's Slack call that fails", () => {
   it('is logged once, as JSON with its stack, and nothing of it is written as text', async () => {
     const worker = await pool.spawn();
-    await updateSettings(t.db, { exec_channel: 'C_EXEC' });
-    const cycleId = await insertCycle(t.db, {
-      month: '2031-01',
-      phase: 'executive',
-      opened_by: 'U_ALICE',
-    });
-    standin.delayNext('chat.postMessage', { ms: 60_000, channel: 'C_EXEC' });
+    const { cycleId, id } = await packPostHeld(t.db, standin);
     await pool.queues.enqueue('pack', { cycleId });
-    const id = jobId('pack', { cycleId });
-    await firstFailure(async () => (await pool.queues.queue('posts').getJob(id))!, 15_000);
+    await firstFailure(async () => (await pool.queues.queue('posts').getJob(id))!, 30_000);
     // The failure's lines are written as it happens; give the pipe a moment.
     await new Promise((r) => setTimeout(r, 300));
 
@@ -57,5 +53,5 @@ describe("a worker's Slack call that fails", () => {
     expect(worker.logs.filter((l) => l.src === 'web-api' && Number(l.level) >= 40)).toEqual([]);
     // Only the start notice is text: nothing from the Slack client outside the JSON log.
     expect(worker.unstructured).toEqual(['sopbot worker started']);
-  }, 40_000);
+  }, 60_000);
 });

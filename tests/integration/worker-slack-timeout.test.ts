@@ -6,15 +6,20 @@
  */
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { jobId } from '../../jobs/contracts.js';
 import { loadConfig } from '../../src/config.js';
-import { updateSettings } from '../../src/services/settings.js';
 import { STALE_CLAIM_MS } from '../../src/slack/post-ledger.js';
 import { startStandin } from '../../src/slack-standin/index.js';
 import { startWorker } from '../../src/worker.js';
-import { insertCycle, redisPrefix, useDb } from '../helpers/db.js';
+import { redisPrefix, useDb } from '../helpers/db.js';
 import { useFixture } from '../helpers/fixture.js';
-import { completion, emptyQueues, firstFailure, until, workerEnv } from './jobs-fixture.js';
+import {
+  completion,
+  emptyQueues,
+  firstFailure,
+  packPostHeld,
+  until,
+  workerEnv,
+} from './jobs-fixture.js';
 
 const t = useDb();
 const standin = useFixture(
@@ -43,16 +48,9 @@ const worker = useFixture(
 describe('a Slack call that never answers, in the worker', () => {
   it('fails after the timeout, and the retry finds the post in the channel instead of posting it twice', async () => {
     const db = t.db;
-    await updateSettings(db, { exec_channel: 'C_EXEC' });
-    const cycleId = await insertCycle(db, {
-      month: '2031-01',
-      phase: 'executive',
-      opened_by: 'U_ALICE',
-    });
     // Slack takes the pack's post but its answer never comes back within the test (a minute).
-    standin.delayNext('chat.postMessage', { ms: 60_000, channel: 'C_EXEC' });
+    const { cycleId, id } = await packPostHeld(db, standin);
     await worker.queues.enqueue('pack', { cycleId });
-    const id = jobId('pack', { cycleId });
     const job = async () => (await worker.queues.queue('posts').getJob(id))!;
 
     // With a 1 s timeout the first attempt fails within a few seconds; without one it would
