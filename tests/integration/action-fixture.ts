@@ -4,6 +4,9 @@
  */
 import type { Db } from '../../db/connect.js';
 import { jobId } from '../../jobs/contracts.js';
+import type { Clock } from '../../src/deps.js';
+import { recordDecision } from '../../src/services/decisions.js';
+import { deliverJobs } from '../../src/services/outbox.js';
 import type { Standin } from '../../src/slack-standin/index.js';
 import { insertCycle } from '../helpers/db.js';
 import { type Harness, insertFamilies, insertMarchRun } from './meeting-fixture.js';
@@ -60,4 +63,33 @@ export async function marchExecutiveCycle(db: Db, runKey: string) {
   const cycleId = await insertCycle(db, { month: '2027-03', phase: 'executive' });
   const run = await insertMarchRun(db, cycleId, fam, runKey);
   return { cycleId, run };
+}
+
+/**
+ * The March executive cycle, and a decision of `by` adopting Central with `actions` at the
+ * test's `clock`, its jobs handed to the queue: the owners' DMs go out. The actions' ids, in
+ * the order given.
+ */
+export async function decideMarchActions(
+  h: Harness,
+  clock: Clock,
+  key: string,
+  by: string,
+  actions: readonly { owner: string; dueDate: string; description: string }[],
+): Promise<string[]> {
+  const { cycleId, run } = await marchExecutiveCycle(h.db, key);
+  const rec = await recordDecision(
+    { db: h.db, queue: h.queues, clock },
+    {
+      cycleId,
+      pollId: null,
+      scenarioId: run.ids.central!,
+      rationale: 'Service first',
+      decidedBy: by,
+      requestKey: `${key}-decision`,
+      actions: [...actions],
+    },
+  );
+  await deliverJobs(h.db, h.queues, { ids: rec.jobRequests });
+  return rec.actions.map((a) => a.id);
 }

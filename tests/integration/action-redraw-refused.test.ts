@@ -6,10 +6,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
-import { recordDecision } from '../../src/services/decisions.js';
-import { deliverJobs } from '../../src/services/outbox.js';
 import type { Standin } from '../../src/slack-standin/index.js';
-import { marchExecutiveCycle } from './action-fixture.js';
+import { decideMarchActions } from './action-fixture.js';
 import { pollUntil, testClock, useHarness } from './meeting-fixture.js';
 
 const EXEC = 'U_EXEC1';
@@ -27,24 +25,12 @@ const ids: string[] = [];
 
 beforeAll(async () => {
   ({ db, standin } = h);
-  const { cycleId, run } = await marchExecutiveCycle(db, 'redraw-refused');
-  const rec = await recordDecision(
-    { db, queue: h.queues, clock },
-    {
-      cycleId,
-      pollId: null,
-      scenarioId: run.ids.central!,
-      rationale: 'Service first',
-      decidedBy: EXEC,
-      requestKey: 'redraw-refused-decision',
-      actions: [
-        { owner: OPS, dueDate: '2027-03-25', description: 'Book weekend overtime' },
-        { owner: OPS, dueDate: '2027-03-26', description: 'Order resin' },
-      ],
-    },
+  ids.push(
+    ...(await decideMarchActions(h, clock, 'redraw-refused', EXEC, [
+      { owner: OPS, dueDate: '2027-03-25', description: 'Book weekend overtime' },
+      { owner: OPS, dueDate: '2027-03-26', description: 'Order resin' },
+    ])),
   );
-  ids.push(...rec.actions.map((a) => a.id));
-  await deliverJobs(db, h.queues, { ids: rec.jobRequests });
 }, 60_000);
 
 const dmAbout = (what: string) =>
