@@ -3,6 +3,7 @@
  * without a vote. With no text, it opens the decision modal (scenario, rationale, follow-up
  * actions). When the cycle already has a decision, the new one says why it supersedes it.
  */
+import { codeSpan } from '../src/core/text.js';
 import { UsageError } from '../src/errors.js';
 import { requireOpenCycle } from '../src/services/cycles.js';
 import {
@@ -11,7 +12,7 @@ import {
   handOverDecision,
   recordDecision,
   SupersedeReasonRequired,
-  scenarioByName,
+  scenarioNamed,
 } from '../src/services/decisions.js';
 import { refuseOutsideExecutive } from '../src/services/polls.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
@@ -67,11 +68,11 @@ export const decide: SopSubcommand = {
       throw new UsageError(
         'Give the rationale too: `/sop decide central "protects service at the lowest cost"`.',
       );
-    const scenarioId = await scenarioByName(db, cycle, name);
+    const scenario = await scenarioNamed(db, cycle, name);
     const rec = await recordDecision(ctx.deps, {
       cycleId: cycle.id,
       pollId: null,
-      scenarioId,
+      scenarioId: scenario.id,
       rationale,
       decidedBy: ctx.member.userId,
       requestKey: ctx.requestKey,
@@ -80,7 +81,7 @@ export const decide: SopSubcommand = {
     }).catch((err: unknown) => {
       if (err instanceof SupersedeReasonRequired)
         throw new UsageError(
-          `${err.message} Add it after the rationale: \`/sop decide ${name} "rationale" supersedes "reason"\`.`,
+          `${err.message} Add it after the rationale: ${codeSpan(`/sop decide ${scenario.name} "rationale" supersedes "reason"`)}.`,
         );
       throw err;
     });

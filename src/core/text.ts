@@ -114,6 +114,14 @@ export function prefixWithin(s: string, max: number): string {
   return s.slice(0, end);
 }
 
+/**
+ * Typed text with each backtick shown as ˋ (U+02CB), for a sentence that also holds code
+ * spans: a typed backtick would open or close one, and the span after it would render wrong.
+ */
+export function noBackticks(typed: string): string {
+  return typed.replace(/`/g, 'ˋ');
+}
+
 /** How much of typed text a code span quotes back (`codeSpan`). */
 export const CODE_SPAN_CHARS = 80;
 
@@ -126,7 +134,7 @@ export const CODE_SPAN_CHARS = 80;
  * (`esc`, or `escSentence`, which leaves mentions inside code spans as text).
  */
 export function codeSpan(typed: string, max = CODE_SPAN_CHARS): string {
-  const one = typed.replace(/`/g, 'ˋ').replace(/\s*[\r\n]+\s*/g, ' ');
+  const one = noBackticks(typed).replace(/\s*[\r\n]+\s*/g, ' ');
   return `\`${one.length <= max ? one : `${prefixWithin(one, max - 1)}…`}\``;
 }
 

@@ -24,7 +24,7 @@ import { latestRun, runScenarios } from '../../db/queries/plan-runs.js';
 import type { ActionRow, CycleRow, DecisionRow } from '../../db/schema.js';
 import { isDay, localDateTime } from '../core/calendar.js';
 import { tradeOffSentences } from '../core/scenarios/trade-off.js';
-import { codeSpan, MAX_COMMENT_CHARS, readFreeText } from '../core/text.js';
+import { codeSpan, MAX_COMMENT_CHARS, noBackticks, readFreeText } from '../core/text.js';
 import { toCsv } from '../csv/format.js';
 import type { CycleDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
@@ -63,7 +63,7 @@ export class SupersedeReasonRequired extends SopError {
   constructor(month: string, prior: { readonly id: string; readonly title: string }) {
     super(
       'conflict',
-      `Cycle ${month} already has decision ${prior.id} (${prior.title}). A new decision supersedes it: say why it no longer holds.`,
+      `Cycle ${month} already has decision ${prior.id} (${noBackticks(prior.title)}). A new decision supersedes it: say why it no longer holds.`,
     );
     this.name = 'SupersedeReasonRequired';
     this.prior = prior;
@@ -307,8 +307,21 @@ export async function currentDecision(
   return newestDecision(db, cycleId);
 }
 
-/** Resolve a scenario name or label (`central`, `Cautious`) in the cycle's latest run. */
+/** Resolve a scenario name or label (`central`, `Cautious`) in the cycle's latest run: its id. */
 export async function scenarioByName(db: Db, cycle: CycleRow, name: string): Promise<string> {
+  return (await scenarioNamed(db, cycle, name)).id;
+}
+
+/**
+ * The scenario of the cycle's latest run a typed name or label means, with its name (what
+ * `/sop decide` takes, and what a hint tells people to type: a label may hold spaces and any
+ * character).
+ */
+export async function scenarioNamed(
+  db: Db,
+  cycle: CycleRow,
+  name: string,
+): Promise<{ readonly id: string; readonly name: string }> {
   const run = await latestRun(db, cycle.id);
   if (!run) {
     throw new SopError(
@@ -327,7 +340,7 @@ export async function scenarioByName(db: Db, cycle: CycleRow, name: string): Pro
       `scenario: ${codeSpan(name)} is not in the latest plan run; choose one of ${await adoptableNames(db, run.id)}.`,
     );
   }
-  return hit.id;
+  return { id: hit.id, name: hit.name };
 }
 
 /** The names of a run's scenarios that have a plan, to choose from ("central, cautious"). */
