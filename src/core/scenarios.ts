@@ -79,19 +79,52 @@ const MEANS_NOTHING: Readonly<Record<string, unknown>> = {
   demandMultiplier: 1,
   priceChangePct: 0,
   hiringFreeze: false,
+  overtimeCapPct: 100,
+  strategy: 'optimal',
 };
+
+/** Levers that are lists or maps, which change nothing when empty (the `?? []` below). */
+const EMPTY_MEANS_NOTHING: ReadonlySet<string> = new Set([
+  'familyMultipliers',
+  'demandChanges',
+  'capacityChanges',
+  'priceChanges',
+]);
+
+const isEmpty = (v: unknown): boolean =>
+  Array.isArray(v) ? v.length === 0 : v !== null && typeof v === 'object' && !Object.keys(v).length;
 
 /**
  * `a` without the levers whose value means nothing (demand at 1× the consensus, a 0% price
- * change, no hiring freeze): two scenarios that plan alike are equal as this. Plan files and
- * service calls may say them; the `/sop scenario set` form writes none of them.
+ * change, no hiring freeze, all of the overtime limit, the optimal strategy, no family
+ * multipliers, no demand, capacity or price changes): two scenarios that plan alike are equal
+ * as this. Plan files and service calls may say them; the `/sop scenario set` form writes none.
  */
 export function inEffect<T extends Partial<ScenarioAssumptions>>(a: T): T {
   return Object.fromEntries(
     Object.entries(a).filter(
-      ([lever, v]) => !(lever in MEANS_NOTHING && MEANS_NOTHING[lever] === v),
+      ([lever, v]) =>
+        !(lever in MEANS_NOTHING && MEANS_NOTHING[lever] === v) &&
+        !(EMPTY_MEANS_NOTHING.has(lever) && isEmpty(v)),
     ),
   ) as T;
+}
+
+/** `v` as JSON with every object's keys in order: equal values, equal text (jsonb reorders keys). */
+export function canonicalJson(v: unknown): string {
+  return JSON.stringify(v, (_key, x: unknown) =>
+    x !== null && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : x,
+  );
+}
+
+/**
+ * A scenario as text that is the same for every way of writing the same plan: its levers in
+ * effect (inEffect), keys in order (canonicalJson). Equal for scenarios that plan alike.
+ */
+export function scenarioInEffect(a: Partial<ScenarioAssumptions>): string {
+  return canonicalJson(inEffect(a));
 }
 
 function inRange(t: Period, from?: Period, to?: Period): boolean {

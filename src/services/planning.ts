@@ -40,6 +40,7 @@ import {
   type ScenarioAssumptions,
   type ScenarioResult,
   type StressContext,
+  scenarioInEffect,
   stressContext,
   stressOne,
 } from '../core/scenarios.js';
@@ -497,9 +498,32 @@ function isUniqueViolation(err: unknown): boolean {
  * gaps and the opening-stock month (stored too), the cycle's scenarios (`/sop scenario`),
  * the budget and payment terms (finance), and what the stress test draws from: its samples,
  * seed, fixed months (frozen + slushy) and the past errors that widen the demand spread.
- * Leave one out and `/sop plan` after changing it returns the previous run.
+ * Leave one out and `/sop plan` after changing it returns the previous run. Each scenario
+ * counts as it plans (scenarioInEffect): the same plan however it is written (the defaults in
+ * code or as a cycle's stored list, whose keys jsonb orders its own way; a lever said at the
+ * value that changes nothing, `hiringFreeze: false`) is the same input, not another solve.
  */
 export function planInputHash(inputs: PlanInputs): string {
+  return inputDigest(inputs, inputs.scenarios.map(scenarioInEffect));
+}
+
+/**
+ * The hash runs stored before planInputHash read scenarios in effect: the scenarios as read.
+ * Kept so a run stored then is still the run of its inputs (`sameInputs`), with no migration:
+ * a stored hash cannot be recomputed from the run (its inputs were the tables of that day),
+ * and an upgrade must not solve an unchanged plan again, a new run replacing the one a vote
+ * is on. Equal under it means equal under planInputHash, so it never reuses a run wrongly.
+ */
+export function legacyPlanInputHash(inputs: PlanInputs): string {
+  return inputDigest(inputs, inputs.scenarios);
+}
+
+/** Whether a run's stored `input_hash` is the hash of `inputs`, as written now or before. */
+function sameInputs(stored: string, inputs: PlanInputs, hash: string): boolean {
+  return stored === hash || stored === legacyPlanInputHash(inputs);
+}
+
+function inputDigest(inputs: PlanInputs, scenarios: readonly unknown[]): string {
   const s = inputs.settings;
   return createHash('sha256')
     .update(
@@ -514,7 +538,7 @@ export function planInputHash(inputs: PlanInputs): string {
         })),
         gaps: inputs.check.gaps,
         openingStockMonth: inputs.openingStockMonth,
-        scenarios: inputs.scenarios,
+        scenarios,
         budget: inputs.loaded.company.budget ?? null,
         cash: { dsoDays: s.dso_days, dpoDays: s.dpo_days },
         stress: {
@@ -633,7 +657,7 @@ async function solvePlan(
     : null;
   const warn = stale ? { staleStock: stale } : {};
   const same = await latestRunInputs(db, req.cycleId);
-  if (same?.input_hash === hash)
+  if (same && sameInputs(same.input_hash, inputs, hash))
     return { runId: same.id, created: false, reused: true, ms: null, ...warn };
   const t1 = performance.now();
   const timings = { stressMs: 0 };
@@ -650,7 +674,7 @@ async function solvePlan(
       // The cycle may have closed while the scenarios were solved.
       await refuseClosedCycle(trx, req.cycleId);
       const latest = await latestRunInputs(trx, req.cycleId);
-      if (latest?.input_hash === hash) {
+      if (latest && sameInputs(latest.input_hash, inputs, hash)) {
         reused = latest.id;
         return latest.id;
       }

@@ -23,10 +23,12 @@ import { capsOnLeversNotAllowed } from '../core/scenarios/schema.js';
 import type { WhatIf } from '../core/scenarios/what-if.js';
 import {
   CENTRAL,
+  canonicalJson,
   DEFAULT_SCENARIOS,
   inEffect,
   parseScenarios,
   type ScenarioAssumptions,
+  scenarioInEffect,
 } from '../core/scenarios.js';
 import { stripControl } from '../core/text.js';
 import { SopError, ValidationError } from '../errors.js';
@@ -215,15 +217,6 @@ function parseScenario(input: unknown): ScenarioAssumptions {
   return scenario;
 }
 
-/** `v` as JSON with every object's keys in order: equal values, equal text (jsonb reorders keys). */
-function canonicalJson(v: unknown): string {
-  return JSON.stringify(v, (_key, x: unknown) =>
-    x !== null && typeof x === 'object' && !Array.isArray(x)
-      ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : x,
-  );
-}
-
 /**
  * A short fingerprint of a scenario as the cycle has it (null: none of that name), the same
  * however its keys are stored. The `/sop scenario set` form carries the one it opened on, so a
@@ -331,7 +324,7 @@ export async function setCycleScenario(
       throw changedSince && err instanceof ScenarioInvalid ? changed() : err;
     }
     // Alike in effect: a value that means nothing, said or left out, is no change to write.
-    if (stored && canonicalJson(inEffect(stored)) === canonicalJson(inEffect(scenario)))
+    if (stored && scenarioInEffect(stored) === scenarioInEffect(scenario))
       return { ...(await listCycleScenarios(trx, cycleId)), changed: false };
     if (changedSince) throw changed();
     const limit = scenarioLimitMessage(scenarios, scenario.name);

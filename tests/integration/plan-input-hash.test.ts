@@ -5,11 +5,22 @@
  * here a changed scenario and a changed stress-test seed each make a new run, and the same
  * inputs still reuse the latest one.
  */
+import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { ScenarioAssumptions } from '../../src/core/scenarios.js';
 import { generateCompany } from '../../src/seed/company.js';
-import { runPlan } from '../../src/services/planning.js';
+import {
+  legacyPlanInputHash,
+  planInputHash,
+  preparePlan,
+  runPlan,
+} from '../../src/services/planning.js';
 import { fitBaselines } from '../../src/services/planning-baseline.js';
-import { setCycleScenario } from '../../src/services/scenarios.js';
+import {
+  deleteCycleScenario,
+  resetCycleScenarios,
+  setCycleScenario,
+} from '../../src/services/scenarios.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
 import { useDb } from '../helpers/db.js';
 import { setUpCycle } from './jobs-fixture.js';
@@ -81,6 +92,79 @@ describe('plan runs and their inputs', () => {
     const same = await plan();
     expect({ runId: same.runId, reused: same.reused }).toEqual({
       runId: reseeded.runId,
+      reused: true,
+    });
+  }, 120_000);
+
+  it('the same scenarios written another way (stored keys, levers at values that change nothing) reuse the run', async () => {
+    await resetCycleScenarios(t.db, cycleId, 'U_PAT');
+    const onDefaults = await plan();
+    expect(onDefaults.created).toBe(true);
+    // A scenario added by mistake and deleted before any plan: the cycle's list is the three
+    // defaults again, now stored as its own (jsonb keeps keys in its own order). Before the
+    // fix the hash read them in that order, so the same plan was solved again: a new run,
+    // which replaces the one an open vote is on.
+    await setCycleScenario(
+      t.db,
+      cycleId,
+      { name: 'lean', label: 'Lean', demandMultiplier: 0.95 },
+      'U_PAT',
+    );
+    await deleteCycleScenario(t.db, cycleId, 'lean', 'U_PAT');
+    const same = await plan();
+    expect({ runId: same.runId, reused: same.reused }).toEqual({
+      runId: onDefaults.runId,
+      reused: true,
+    });
+
+    // Levers said at the value that plans as leaving them out (written by a plan file, a
+    // service call, or a version before the form wrote none of them): 1x the consensus, a 0%
+    // price change, no hiring freeze, 100% of the overtime limit, the optimal strategy, no
+    // family multipliers, no demand, capacity or price changes.
+    const inputs = await preparePlan(t.db, cycleId);
+    const neutral = (s: ScenarioAssumptions): ScenarioAssumptions => ({
+      ...s,
+      demandMultiplier: s.demandMultiplier ?? 1,
+      priceChangePct: s.priceChangePct ?? 0,
+      hiringFreeze: s.hiringFreeze ?? false,
+      overtimeCapPct: s.overtimeCapPct ?? 100,
+      strategy: s.strategy ?? 'optimal',
+      familyMultipliers: s.familyMultipliers ?? {},
+      demandChanges: s.demandChanges ?? [],
+      capacityChanges: s.capacityChanges ?? [],
+      priceChanges: s.priceChanges ?? [],
+    });
+    const said = { ...inputs, scenarios: inputs.scenarios.map(neutral) };
+    expect(planInputHash(said)).toBe(planInputHash(inputs));
+    // What does change the plan still makes another hash: a hiring freeze in Central, and the
+    // scenarios in another order (the first is the one the others are compared with).
+    const [central, ...others] = inputs.scenarios;
+    const frozen = { ...inputs, scenarios: [{ ...central!, hiringFreeze: true }, ...others] };
+    expect(planInputHash(frozen)).not.toBe(planInputHash(inputs));
+    const reordered = { ...inputs, scenarios: [...others, central!] };
+    expect(planInputHash(reordered)).not.toBe(planInputHash(inputs));
+  }, 120_000);
+
+  it('a run stored before the hash was canonical is still the run of its inputs', async () => {
+    const latest = await plan();
+    // The latest run as the version before stored it: its hash of the scenarios as read.
+    const inputs = await preparePlan(t.db, cycleId);
+    await t.db.transaction().execute(async (trx) => {
+      // Runs are append-only (a trigger refuses UPDATE): the test lifts it for this one row.
+      await sql`ALTER TABLE plan_runs DISABLE TRIGGER USER`.execute(trx);
+      await trx
+        .updateTable('plan_runs')
+        .set({ input_hash: legacyPlanInputHash(inputs) })
+        .where('id', '=', latest.runId)
+        .execute();
+      await sql`ALTER TABLE plan_runs ENABLE TRIGGER USER`.execute(trx);
+    });
+    expect(legacyPlanInputHash(inputs)).not.toBe(planInputHash(inputs));
+    // After an upgrade, the daily recompute solves nothing again (a new run would replace the
+    // one an open vote is on).
+    const after = await plan();
+    expect({ runId: after.runId, reused: after.reused }).toEqual({
+      runId: latest.runId,
       reused: true,
     });
   }, 120_000);

@@ -12,8 +12,10 @@ import {
   applyWhatIfs,
   compareScenarios,
   DEFAULT_SCENARIOS,
+  inEffect,
   resolveInvestment,
   runScenarios,
+  scenarioInEffect,
 } from '../../src/core/scenarios.js';
 import { type PlanProblem, parsePlanProblem } from '../../src/core/supply/problem.js';
 import { solvePlan } from '../../src/core/supply/solve.js';
@@ -111,6 +113,35 @@ describe('applying assumptions', () => {
     expect(units('FAM-3', '2027-04')).toBe(180);
     expect(units('FAM-3', '2027-06')).toBe(120);
     expect(p.demand.find((d) => d.family === 'FAM-1')?.units).toBe(900);
+  });
+
+  it('levers said at the value that changes nothing plan as leaving them out, and count as absent', () => {
+    const bare = { name: 'x', label: 'X', overtime: true, stockCoverDays: 7 };
+    const said = {
+      ...bare,
+      demandMultiplier: 1,
+      priceChangePct: 0,
+      hiringFreeze: false,
+      overtimeCapPct: 100,
+      strategy: 'optimal' as const,
+      familyMultipliers: {},
+      demandChanges: [],
+      capacityChanges: [],
+      priceChanges: [],
+    };
+    // The same problem to solve (the strategy is the solver's, `optimal` when none is said).
+    expect(applyScenario(p, said)).toEqual(applyScenario(p, bare));
+    expect(inEffect(said)).toEqual(bare);
+    // The same text however the keys are ordered (a jsonb column orders them its own way).
+    expect(scenarioInEffect({ stockCoverDays: 7, overtime: true, label: 'X', name: 'x' })).toBe(
+      scenarioInEffect(said),
+    );
+    // A value that does change the plan stays.
+    expect(inEffect({ ...bare, overtimeCapPct: 50, hiringFreeze: true })).toEqual({
+      ...bare,
+      overtimeCapPct: 50,
+      hiringFreeze: true,
+    });
   });
 
   it("applies a what-if's demand change inside the frozen fence, where the plan cannot answer it", () => {
