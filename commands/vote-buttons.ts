@@ -27,6 +27,7 @@ import {
   refuseDecisionOnReplacedRun,
 } from '../src/services/polls.js';
 import { getSettings } from '../src/services/settings.js';
+import { userNamesFor } from '../src/services/user-names.js';
 import { publishHome } from '../src/slack/home.js';
 import { memberOf } from '../src/slack/member-context.js';
 import {
@@ -47,7 +48,13 @@ import {
   VOTE_CLOSE,
   voteReceipt,
 } from '../src/slack/presenters/vote.js';
-import { logUnexpected, tellPrivately, tellUser, userMessage } from '../src/slack/reply.js';
+import {
+  fieldErrorText,
+  logUnexpected,
+  tellPrivately,
+  tellUser,
+  userMessage,
+} from '../src/slack/reply.js';
 import { viewRequestKey } from '../src/slack/request-key.js';
 
 type Click = BlockAction<ButtonAction>;
@@ -305,9 +312,11 @@ export function register(app: App, deps: AppDeps): void {
         err instanceof SupersedeReasonRequired
           ? ' Close this form and open it again to give the reason.'
           : '';
+      // Slack shows a field's error as plain text: commands in quotes, people by name.
+      const text = await fieldErrorText(err, userNamesFor(deps.db, client, deps.logger));
       await ack({
         response_action: 'errors',
-        errors: { rationale: `${userMessage(err)}${reopen}`.slice(0, 2000) },
+        errors: { rationale: `${text}${reopen}`.slice(0, 2000) },
       });
       return;
     }

@@ -160,11 +160,13 @@ describe('a vote closed on a plan run that a newer run then replaced', () => {
         a1_desc: { desc: 'Book weekend overtime on LINE-1' },
       },
     });
+    // Slack shows a field's error as plain text: the commands in quotes, not in backticks
+    // (before the fix: "`/sop decide` decides …", backticks and all).
     expect(res.body).toEqual({
       response_action: 'errors',
       errors: {
         rationale:
-          'Plan run 2 replaced run 1, which vote 1 is on; its figures are out of date, so no decision can be recorded on them. `/sop decide` decides on the latest run, or `/sop vote` starts a new vote on it.',
+          'Plan run 2 replaced run 1, which vote 1 is on; its figures are out of date, so no decision can be recorded on them. "/sop decide" decides on the latest run, or "/sop vote" starts a new vote on it.',
       },
     });
     expect(await db.selectFrom('decisions').select('id').execute()).toEqual([]);
