@@ -286,7 +286,7 @@ describe('a digest of more actions than it has buttons for', () => {
       elements: [
         {
           type: 'mrkdwn',
-          text: '_…and 3 more actions: Done and Snooze for them are in App Home (the Home tab of sopbot); `/sop actions me` lists them all._',
+          text: '_…and 3 more actions: Done, Snooze and Reassign for them are in App Home (the Home tab of sopbot); `/sop actions me` lists them all._',
         },
       ],
     });

@@ -67,6 +67,16 @@ describe('the roll-up message in the supply channel', () => {
       ].join('\n'),
     );
     expect(JSON.stringify(m.blocks)).not.toContain('<!channel>');
+    // Each owner can hand theirs on: Reassign is named beside Done and Snooze.
+    expect(m.blocks.at(-1)).toEqual({
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: 'Weekly S&OE · each deviation is a follow-up action for its owner: Done, Snooze and Reassign in App Home, `/sop actions` lists them. Corrections are noted in this thread.',
+        },
+      ],
+    });
   });
 
   it('shows 15 whole lines, then how many more and that the thread has them all', () => {
@@ -235,7 +245,7 @@ describe("an owner's DM", () => {
       ].join('\n'),
     );
     expect(JSON.stringify(m.blocks[1])).toContain(
-      'Mark each one done or snooze it in App Home (the Home tab of sopbot), which shows your open actions with Done and Snooze; `/sop actions me` lists them all.',
+      'Mark each one done, snooze it or give it to someone else in App Home (the Home tab of sopbot), which shows your open actions with Done, Snooze and Reassign; `/sop actions me` lists them all. Each is reminded before it is due, with its own Done, Snooze and Reassign buttons.',
     );
   });
 

@@ -124,6 +124,10 @@ describe('/sop execution form', () => {
     expect(validateBlocks(m.blocks, 'message')).toEqual([]);
     expect(JSON.stringify(m.blocks)).toContain('Strike &lt;here&gt; &amp; there');
     expect(JSON.stringify(m.blocks)).toContain('goes to the next executive meeting');
+    // The suggested owner may be the wrong one: the post names Reassign beside Done and Snooze.
+    expect(JSON.stringify(m.blocks)).toContain(
+      'Suggested owner <@U_OTTO>, due 2027-02-10 (action #12: Done, Snooze and Reassign in their DM; `/sop actions` lists it).',
+    );
     // What to do, in the post and in its action's DM and reminders alike.
     const task =
       'To do: find the cause and act within the adopted plan (expedite, re-sequence or re-allocate) without reopening it, then mark the action Done.';

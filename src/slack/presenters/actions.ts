@@ -7,7 +7,7 @@ import type { ActionRow } from '../../../db/schema.js';
 import { doneTiming } from '../../core/action-timing.js';
 import { localDate } from '../../core/calendar.js';
 import type { ReminderKind } from '../../services/actions.js';
-import { DEVIATION_TASK } from './execution.js';
+import { ACTION_BUTTON_NAMES, DEVIATION_TASK } from './execution.js';
 import { andMore, fitText, MESSAGE_TEXT_CHARS } from './fit.js';
 import { clip, esc, mrkdwn, plain, slackDate } from './format.js';
 
@@ -234,8 +234,7 @@ export type DigestItemView = ActionLike & {
 export const DIGEST_SHOWN = 10;
 
 /** Where a digest's actions past DIGEST_SHOWN are, with their buttons. */
-const DIGEST_REST =
-  'Done and Snooze for them are in App Home (the Home tab of sopbot); `/sop actions me` lists them all';
+const DIGEST_REST = `${ACTION_BUTTON_NAMES} for them are in App Home (the Home tab of sopbot); \`/sop actions me\` lists them all`;
 
 const days = (n: number) => (n === 1 ? '1 day' : `${n} days`);
 

@@ -7,7 +7,7 @@
 import type { types } from '@slack/bolt';
 import type { DeviationKind } from '../../../db/schema.js';
 import { fmtQty, formatPercent } from '../../core/number-format.js';
-import { DEVIATION_TASK, KIND_LABEL } from './execution.js';
+import { ACTION_BUTTON_NAMES, DEVIATION_TASK, KIND_LABEL } from './execution.js';
 import {
   andMore,
   clipMrkdwn,
@@ -112,7 +112,7 @@ export function rollupMessage(v: RollupView): Message {
         type: 'context',
         elements: [
           mrkdwn(
-            'Weekly S&OE · each deviation is a follow-up action for its owner: Done and Snooze in App Home, `/sop actions` lists them. Corrections are noted in this thread.',
+            `Weekly S&OE · each deviation is a follow-up action for its owner: ${ACTION_BUTTON_NAMES} in App Home, \`/sop actions\` lists them. Corrections are noted in this thread.`,
           ),
         ],
       },
@@ -186,9 +186,8 @@ export function rollupThread(v: RollupView): Message[] {
   });
 }
 
-/** Where an owner marks the rolled-up actions done or snoozes them. */
-const WHERE_TO_ACT =
-  'Mark each one done or snooze it in App Home (the Home tab of sopbot), which shows your open actions with Done and Snooze; `/sop actions me` lists them all. Each is reminded before it is due, with its own Done and Snooze buttons.';
+/** Where an owner marks the rolled-up actions done, snoozes them or gives them on. */
+const WHERE_TO_ACT = `Mark each one done, snooze it or give it to someone else in App Home (the Home tab of sopbot), which shows your open actions with ${ACTION_BUTTON_NAMES}; \`/sop actions me\` lists them all. Each is reminded before it is due, with its own ${ACTION_BUTTON_NAMES} buttons.`;
 
 /** One owner's DM: their new actions from the check, whole lines, then where to act on them. */
 export function rollupOwnerDm(v: RollupView): Message {

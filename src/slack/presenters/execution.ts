@@ -34,6 +34,13 @@ export const KIND_LABEL: Readonly<Record<DeviationKind, string>> = {
 export const DEVIATION_TASK =
   'To do: find the cause and act within the adopted plan (expedite, re-sequence or re-allocate) without reopening it, then mark the action Done.';
 
+/**
+ * The buttons every message about a follow-up action carries (actionButtons), as a text that
+ * sends people to them names them: the roll-up's and the digest's pointers to App Home, and a
+ * deviation's post, whose suggested owner may be the wrong one.
+ */
+export const ACTION_BUTTON_NAMES = 'Done, Snooze and Reassign';
+
 const quantityInput = (block: string, label: string): types.KnownBlock => ({
   type: 'input',
   block_id: block,
@@ -201,7 +208,7 @@ export interface DeviationView {
 
 export function deviationMessage(d: DeviationView): { text: string; blocks: types.KnownBlock[] } {
   const head = `${d.frozenBreak ? ':rotating_light: ' : ':warning: '}*${KIND_LABEL[d.kind]}*: ${esc(d.summary)}.`;
-  const owner = `Suggested owner <@${d.owner}>, due ${d.due} (action #${d.actionId}: Done and Snooze in their DM; \`/sop actions\` lists it).`;
+  const owner = `Suggested owner <@${d.owner}>, due ${d.due} (action #${d.actionId}: ${ACTION_BUTTON_NAMES} in their DM; \`/sop actions\` lists it).`;
   const lines = [
     head,
     ...(d.comment ? [`> ${esc(d.comment).replace(/\n/g, '\n> ')}`] : []),
