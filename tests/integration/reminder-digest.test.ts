@@ -27,11 +27,12 @@ import {
 const EXEC = 'U_EXEC1';
 const OPS = 'U_OPS';
 const PAM = 'U_PAM'; // a planner with 13 actions due one morning
+const KIT = 'U_KIT'; // a planner with 10 actions of long descriptions due one morning
 
 const clock = testClock('2027-03-12T09:00:00Z');
 const h = useHarness({
   label: 'reminder-digest',
-  members: { [EXEC]: 'exec', [OPS]: 'ops', [PAM]: 'planner' },
+  members: { [EXEC]: 'exec', [OPS]: 'ops', [PAM]: 'planner', [KIT]: 'planner' },
   clock,
 });
 let db: Db;
@@ -248,49 +249,105 @@ describe('one reminder DM a morning per owner', () => {
   });
 });
 
+/** Actions of `owner` due `due`, straight into Postgres (their reminders are run by hand). */
+async function insertActions(owner: string, due: string, descriptions: readonly string[]) {
+  const decisionId = (await db.selectFrom('decisions').select('id').executeTakeFirstOrThrow()).id;
+  const ids: string[] = [];
+  for (const [n, description] of descriptions.entries()) {
+    const { id } = await db
+      .insertInto('actions')
+      .values({
+        cycle_id: cycleId,
+        decision_id: decisionId,
+        description,
+        owner,
+        due_date: due,
+        created_by: EXEC,
+        request_key: `digest-many-${owner}-${n}`,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    ids.push(id);
+  }
+  return ids;
+}
+
+type Block = { type: string; block_id?: string; elements?: { text: string }[] };
+/** The ids of the actions whose buttons a digest shows. */
+const withButtons = (blocks: readonly Block[]) =>
+  blocks.flatMap((b) => (b.type === 'actions' && b.block_id ? [b.block_id.slice(7)] : []));
+
 describe('a digest of more actions than it has buttons for', () => {
-  it('13 due one morning: buttons for the first 10, and the other 3 counted, with where their buttons are', async () => {
+  it('13 due one morning: each with its buttons, as one message holds them all', async () => {
     clock.set('2027-03-24T09:00:00Z');
-    const decisionId = (await db.selectFrom('decisions').select('id').executeTakeFirstOrThrow()).id;
-    const ids: string[] = [];
-    for (let n = 1; n <= 13; n++) {
-      const { id } = await db
-        .insertInto('actions')
-        .values({
-          cycle_id: cycleId,
-          decision_id: decisionId,
-          description: `Task ${n}`,
-          owner: PAM,
-          due_date: '2027-03-24',
-          created_by: EXEC,
-          request_key: `digest-many-${n}`,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      ids.push(id);
-    }
+    const ids = await insertActions(
+      PAM,
+      '2027-03-24',
+      Array.from({ length: 13 }, (_, i) => `Task ${i + 1}`),
+    );
     expect(await remind(ids[12]!, 'due', '2027-03-24')).toEqual({ result: 'sent' });
     // The eleventh and later are in the digest: no DM of their own.
     expect(await remind(ids[10]!, 'due', '2027-03-24')).toEqual({ result: 'in_digest' });
     const sent = dms(PAM);
     expect(sent).toHaveLength(1);
-    const blocks = sent[0]!.blocks as { type: string; block_id?: string }[];
-    // A header, 10 × (the action, its buttons), the count: 22 blocks of Slack's 50.
-    expect(blocks).toHaveLength(22);
+    const blocks = sent[0]!.blocks as Block[];
+    // A header and 13 × (the action, its buttons): 27 blocks of Slack's 50. Each item is some
+    // 700 characters of JSON (its buttons 571), 13 of them some 9,100 of the 11,000 a message
+    // keeps to: before, the eleventh to thirteenth had no buttons, only "…and 3 more".
+    expect(blocks).toHaveLength(27);
     expect(blocks[0]).toEqual(section('*:bell: 13 follow-up actions need your attention today*'));
-    expect(blocks.filter((b) => b.type === 'actions').map((b) => b.block_id)).toEqual(
-      ids.slice(0, 10).map((id) => `action_${id}`),
+    expect(withButtons(blocks)).toEqual(ids);
+    expect(JSON.stringify(blocks)).not.toContain('more actions');
+    // The notification text names all 13.
+    expect(sent[0]!.text).toContain(`#${ids[12]} Task 13 (due today)`);
+  });
+
+  it('long descriptions full of <, > and &: the digest goes out with the items Slack takes, each with its buttons, and counts the rest', async () => {
+    clock.set('2027-03-25T09:00:00Z');
+    // 300 characters each (what an item shows of a description), every one escaped for
+    // mrkdwn: "<&>" is "&lt;&amp;&gt;", 13 characters for 3, so each item holds some 1,300
+    // characters of text and 1,900 of JSON with its buttons. Ten of them are 19,000 characters
+    // of blocks: Slack refuses that (msg_blocks_too_long), and before, the digest of ten never
+    // went out, nor any reminder of the ten that morning.
+    const ids = await insertActions(
+      KIT,
+      '2027-03-25',
+      Array.from({ length: 10 }, (_, i) => `${i} ${'<&>'.repeat(100)}`),
     );
-    expect(blocks[21]).toEqual({
+    expect(await remind(ids[0]!, 'due', '2027-03-25')).toEqual({ result: 'sent' });
+    expect(await remind(ids[9]!, 'due', '2027-03-25')).toEqual({ result: 'in_digest' });
+    const sent = dms(KIT);
+    expect(sent).toHaveLength(1);
+    const blocks = sent[0]!.blocks as Block[];
+    const shown = withButtons(blocks);
+    // An item as JSON: its section, {"type":"section","text":{"type":"mrkdwn","text":"…"}} (52)
+    // around "*#NN* " (6), the description cut to 299 characters and "…", escaped ("0 " then
+    // 99 × "<&>" = 2 + 99 × 13 + 1 = 1,290), "\n" (2 in JSON), ":alarm_clock: due today · due
+    // *2027-03-25*" (42): 1,392; its buttons 571 and two commas: about 1,965. The header and
+    // "…and 5 more actions: …" take some 330 of the 11,000: 5 items (9,825), not 6 (11,790).
+    expect(shown).toEqual(ids.slice(0, 5));
+    // Within what a message keeps to, and one more item would not have been.
+    const size = JSON.stringify(blocks).length;
+    expect(size).toBeLessThanOrEqual(11_000);
+    expect(blocks.length).toBeLessThanOrEqual(50);
+    const item = JSON.stringify(blocks[1]).length + JSON.stringify(blocks[2]).length + 2;
+    expect(size + item).toBeGreaterThan(11_000);
+    expect(blocks.at(-1)).toEqual({
       type: 'context',
       elements: [
         {
           type: 'mrkdwn',
-          text: '_…and 3 more actions: Done, Snooze and Reassign for them are in App Home (the Home tab of sopbot); `/sop actions me` lists them all._',
+          text: `_…and ${10 - shown.length} more actions: Done, Snooze and Reassign for them are in App Home (the Home tab of sopbot); \`/sop actions me\` lists them all._`,
         },
       ],
     });
-    // The notification text names all 13.
-    expect(sent[0]!.text).toContain(`#${ids[12]} Task 13 (due today)`);
+    // Done on the first redraws it in place, within the limits still.
+    await driver.clickButton(`D_${KIT}`, sent[0]!.ts, 'action_done', { user: KIT });
+    const redrawn = await standin.waitFor(() => {
+      const m = dms(KIT).find((x) => x.ts === sent[0]!.ts);
+      return m && !withButtons(m.blocks as Block[]).includes(ids[0]!) ? m : null;
+    }, 20_000);
+    expect(JSON.stringify(redrawn.blocks)).toContain(':white_check_mark: done on its due date');
+    expect(JSON.stringify(redrawn.blocks).length).toBeLessThanOrEqual(11_000);
   });
 });

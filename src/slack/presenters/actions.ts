@@ -8,7 +8,14 @@ import { doneTiming } from '../../core/action-timing.js';
 import { localDate } from '../../core/calendar.js';
 import type { ReminderKind } from '../../services/actions.js';
 import { ACTION_BUTTON_NAMES, DEVIATION_TASK } from './execution.js';
-import { andMore, fitText, MESSAGE_TEXT_CHARS } from './fit.js';
+import {
+  andMore,
+  fitLines,
+  fitText,
+  MESSAGE_BLOCKS,
+  MESSAGE_BLOCKS_CHARS,
+  MESSAGE_TEXT_CHARS,
+} from './fit.js';
 import { clip, esc, mrkdwn, plain, slackDate } from './format.js';
 
 export const ACTION_DONE = 'action_done';
@@ -230,10 +237,14 @@ export type DigestItemView = ActionLike & {
   readonly givenAway?: GivenAway | null;
 };
 
-/** Most items a reminder digest shows with their buttons: 2 blocks each, well under Slack's 50. */
-export const DIGEST_SHOWN = 10;
+/**
+ * Most items a reminder digest shows: 2 blocks each (the action, its buttons), beside its head
+ * and the count of the rest, within Slack's 50 blocks. The characters of blocks a message
+ * keeps to (MESSAGE_BLOCKS_CHARS) usually bind first: some 15 items of short descriptions.
+ */
+export const DIGEST_SHOWN = Math.floor((MESSAGE_BLOCKS - 2) / 2);
 
-/** Where a digest's actions past DIGEST_SHOWN are, with their buttons. */
+/** Where a digest's actions past those it shows are, with their buttons. */
 const DIGEST_REST = `${ACTION_BUTTON_NAMES} for them are in App Home (the Home tab of sopbot); \`/sop actions me\` lists them all`;
 
 const days = (n: number) => (n === 1 ? '1 day' : `${n} days`);
@@ -261,8 +272,9 @@ function itemOutcome(a: DigestItemView, zone: string, now: Date): string | null 
 
 /**
  * The owner's morning reminder: every action reminded that day, most urgent first, each with
- * its Done and Snooze buttons (at most DIGEST_SHOWN; the rest are counted, and sent to App
- * Home, which has their buttons, and to `/sop actions me`).
+ * its Done, Snooze and Reassign buttons, as many as one message holds (Slack's blocks and the
+ * characters of blocks it takes; at most DIGEST_SHOWN); the rest are counted, and sent to App
+ * Home, which has their buttons, and to `/sop actions me`.
  * Redrawn after a click from the actions as they stand at `now`: a done one is marked done and
  * loses its buttons, and so does one given to someone else since (to whom, instead). A digest of
  * one action is that action's reminder DM (actionDm).
@@ -281,31 +293,44 @@ export function reminderDigestDm(
     return actionDm(only, kind);
   }
   const head = `:bell: ${items.length} follow-up actions need your attention today`;
-  const shown = items.slice(0, DIGEST_SHOWN);
-  const more = items.length - shown.length;
   const text = `${head}: ${items.map((a) => `#${a.id} ${esc(a.description)} (${dueStanding(a.daysLeft)})`).join('; ')}`;
+  const headBlock: types.KnownBlock = { type: 'section', text: mrkdwn(`*${head}*`) };
+  const moreBlock = (n: number): types.KnownBlock => ({
+    type: 'context',
+    elements: [mrkdwn(andMore(n, n === 1 ? 'action' : 'actions', DIGEST_REST))],
+  });
+  // As many whole items as the message holds, most urgent first: each item's blocks as JSON
+  // (without the array's brackets), joined by commas after the head's, the count of the rest
+  // kept room for. Escaped descriptions can be five times as long as typed, so ten items of
+  // 300 characters could pass the ~13k Slack takes, and the digest would never go out.
+  const itemBlocks = items.map((a) => digestItem(a, zone, now));
+  const json = (b: readonly types.KnownBlock[]) => JSON.stringify(b).slice(1, -1);
+  const { hidden } = fitLines(
+    itemBlocks.map(json),
+    {
+      chars: MESSAGE_BLOCKS_CHARS - JSON.stringify([headBlock]).length - 1,
+      lines: DIGEST_SHOWN,
+      separator: ',',
+    },
+    (n) => json([moreBlock(n)]),
+  );
   return {
     text: clip(text, 3000),
     blocks: [
-      { type: 'section', text: mrkdwn(`*${head}*`) },
-      ...shown.flatMap((a): types.KnownBlock[] => {
-        const outcome = itemOutcome(a, zone, now);
-        const task =
-          a.decision_id === null ? `\nFrom the weekly S&OE check. ${DEVIATION_TASK}` : '';
-        const body = `*#${a.id}* ${esc(clip(a.description, 300))}\n${outcome ?? `${standingEmoji(a.daysLeft)} ${dueStanding(a.daysLeft)}`} · due *${a.due_date}*${task}`;
-        const section: types.KnownBlock = { type: 'section', text: mrkdwn(clip(body, 3000)) };
-        return a.status === 'open' && !a.givenAway ? [section, actionButtons(a)] : [section];
-      }),
-      ...(more > 0
-        ? [
-            {
-              type: 'context' as const,
-              elements: [mrkdwn(andMore(more, more === 1 ? 'action' : 'actions', DIGEST_REST))],
-            },
-          ]
-        : []),
+      headBlock,
+      ...itemBlocks.slice(0, items.length - hidden).flat(),
+      ...(hidden > 0 ? [moreBlock(hidden)] : []),
     ],
   };
+}
+
+/** A digest's item: the action and how it stands, with its buttons while it is open and the owner's. */
+function digestItem(a: DigestItemView, zone: string, now: Date): types.KnownBlock[] {
+  const outcome = itemOutcome(a, zone, now);
+  const task = a.decision_id === null ? `\nFrom the weekly S&OE check. ${DEVIATION_TASK}` : '';
+  const body = `*#${a.id}* ${esc(clip(a.description, 300))}\n${outcome ?? `${standingEmoji(a.daysLeft)} ${dueStanding(a.daysLeft)}`} · due *${a.due_date}*${task}`;
+  const section: types.KnownBlock = { type: 'section', text: mrkdwn(clip(body, 3000)) };
+  return a.status === 'open' && !a.givenAway ? [section, actionButtons(a)] : [section];
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   clipMrkdwn,
   fitText,
   jsonChars,
+  MESSAGE_BLOCKS,
   MESSAGE_BLOCKS_CHARS,
   SECTION_TEXT_CHARS,
 } from './fit.js';
@@ -42,8 +43,6 @@ type Message = { text: string; blocks: types.KnownBlock[] };
 
 /** Lines the channel message shows before "…and N more" (the thread has them all). */
 export const ROLLUP_MESSAGE_LINES = 15;
-/** Slack's limit on a message's blocks. */
-const MAX_BLOCKS = 50;
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
@@ -159,7 +158,7 @@ export function rollupThread(v: RollupView): Message[] {
     const fresh = emptySection + jsonChars(line) + (sections.length > 0 ? 1 : 0);
     if (
       sections.length > 0 &&
-      (sections.length + 1 >= MAX_BLOCKS || used + fresh > MESSAGE_BLOCKS_CHARS)
+      (sections.length + 1 >= MESSAGE_BLOCKS || used + fresh > MESSAGE_BLOCKS_CHARS)
     ) {
       replies.push(sections);
       sections = [];

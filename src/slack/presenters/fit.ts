@@ -13,6 +13,8 @@ export const SECTION_TEXT_CHARS = 3000;
  * exact figure moves with the blocks, so the budget keeps well clear of it.
  */
 export const MESSAGE_BLOCKS_CHARS = 11_000;
+/** Slack's limit on a message's blocks. */
+export const MESSAGE_BLOCKS = 50;
 /** Slack truncates a message's `text` past 40,000 characters. */
 export const MESSAGE_TEXT_CHARS = 40_000;
 
