@@ -14,6 +14,7 @@ import {
   handOverReassignment,
   type Reassignment,
   reassignAction,
+  reassignmentOfRequest,
 } from '../src/services/action-reassign.js';
 import {
   getAction,
@@ -37,7 +38,9 @@ import {
   doneText,
   REASSIGN_BLOCK,
   REASSIGN_CALLBACK,
+  REASSIGN_UNDER_WAY,
   REASSIGN_USER,
+  reassignedAlreadyText,
   reassignedText,
   reassignModal,
   reminderDigestDm,
@@ -250,8 +253,9 @@ export function register(app: App, deps: AppDeps): void {
     const requestKey = viewRequestKey(view);
     let done: Reassignment | null = null;
     let ran: boolean;
+    let actionId: string;
     try {
-      const actionId = rowIdString.parse(view.private_metadata);
+      actionId = rowIdString.parse(view.private_metadata);
       const to = pickedPerson(view.state.values);
       const member = await memberOf(context);
       // A second click on Reassign, or Slack's retry of this submission, gives it once.
@@ -269,8 +273,17 @@ export function register(app: App, deps: AppDeps): void {
     }
     const given = done as Reassignment | null;
     if (!ran || !given) {
+      // Sent again (a double click, Slack's retry): the form is answered with what the first
+      // sending did, rather than closed without a word.
       deps.logger.info({ requestKey }, 'reassign form sent again: already given');
-      await ack();
+      const first = await reassignmentOfRequest(deps, actionId, requestKey);
+      await ack({
+        response_action: 'update',
+        view: messageModal(
+          'Reassign action',
+          first ? reassignedAlreadyText(first.action, first.handover) : REASSIGN_UNDER_WAY,
+        ),
+      });
       return;
     }
     await ack({

@@ -137,3 +137,27 @@ export async function reassignmentsFrom(
       latest.set(r.entity_id, { actionId: r.entity_id, to: r.to, by: r.actor, at: new Date(r.at) });
   return [...latest.values()];
 }
+
+/**
+ * The reassignment of action `actionId` that request `requestKey` made (its `action.reassign`
+ * entry names the key): by whom, from whom, to whom; null when that request gave it to no one.
+ */
+export async function reassignmentByRequest(
+  db: Db,
+  actionId: string,
+  requestKey: string,
+): Promise<{ by: string; from: string; to: string } | null> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select([
+      'actor',
+      sql<string>`details->>'from'`.as('from'),
+      sql<string>`details->>'to'`.as('to'),
+    ])
+    .where('action', '=', 'action.reassign')
+    .where('entity', '=', 'action')
+    .where('entity_id', '=', actionId)
+    .where(sql<boolean>`details->>'requestKey' = ${requestKey}`)
+    .executeTakeFirst();
+  return row ? { by: row.actor, from: row.from, to: row.to } : null;
+}

@@ -15,7 +15,7 @@
  */
 import type { Db } from '../../db/connect.js';
 import { reassignOpenAction } from '../../db/queries/actions.js';
-import { audit, auditEntry } from '../../db/queries/audit.js';
+import { audit, auditEntry, reassignmentByRequest } from '../../db/queries/audit.js';
 import { storedDmChannel } from '../../db/queries/dm-channels.js';
 import { resolveActionRefusals } from '../../db/queries/slack-refusals.js';
 import type { ActionRow } from '../../db/schema.js';
@@ -158,6 +158,31 @@ export async function reassignAction(
     const job = await requestJob(trx, 'action-handover', { actionId: a.id, handover: auditId });
     return { action: r, handover, job };
   });
+}
+
+/** How long a repeated submission waits for the first one's reassignment to be written. */
+const FIRST_SUBMISSION_WAIT_MS = 2000;
+
+/**
+ * What request `requestKey` (a Reassign form's submission) did to action `actionId`: the action
+ * as it stands and the handover it made, once written; null when it made none, after waiting up
+ * to FIRST_SUBMISSION_WAIT_MS for the first submission, which may still be under way (a double
+ * click sends the form twice at once, and a form's answer is due within Slack's 3 s).
+ */
+export async function reassignmentOfRequest(
+  deps: Pick<CycleDeps, 'db'>,
+  actionId: string,
+  requestKey: string,
+  waitMs = FIRST_SUBMISSION_WAIT_MS,
+): Promise<{ action: ActionRow; handover: Handover } | null> {
+  const until = Date.now() + waitMs;
+  for (;;) {
+    const handover = await reassignmentByRequest(deps.db, actionId, requestKey);
+    const action = handover ? await getAction(deps.db, actionId) : null;
+    if (handover && action) return { action, handover };
+    if (Date.now() >= until) return null;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** The reassignment's handover job, handed to the queue now if Redis answers; else the relay delivers it when it does. */

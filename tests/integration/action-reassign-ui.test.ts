@@ -336,11 +336,24 @@ describe('a double click on Reassign, and a Slack retry of the submission', () =
       driver.submitView(form.id, { user: OTTO, ...pick(NINA) }),
     ]);
     const retry = await driver.resend(first.request, { retryNum: 1, retryReason: 'http_timeout' });
-    // Neither the second click nor the retry is refused as if NINA had owned it all along.
-    for (const r of [first, second, retry]) {
-      expect(r.status).toBe(200);
-      expect(JSON.stringify(r.body ?? '')).not.toContain('errors');
-    }
+    // Neither the second click nor the retry is refused as if NINA had owned it all along, nor
+    // closes the form without a word: each answers what became of the action. One gave it.
+    const shown = (r: { body?: unknown }) => {
+      const b = (r.body ?? {}) as {
+        response_action?: string;
+        view?: { blocks?: { text?: { text?: string } }[] };
+      };
+      return [b.response_action, b.view?.blocks?.[0]?.text?.text];
+    };
+    const given = `Action #${id} Ask for a second quote (due 2027-03-17) is now <@${NINA}>'s; it was yours. They get a DM with it, and its reminders from now on.`;
+    const again = `This form was sent already: action #${id} Ask for a second quote (due 2027-03-17) went to <@${NINA}> then. Sending it again changed nothing.`;
+    expect([first, second, retry].map((r) => r.status)).toEqual([200, 200, 200]);
+    const answers = [first, second, retry].map(shown);
+    expect(answers.filter(([, text]) => text === given)).toEqual([['update', given]]);
+    expect(answers.filter(([, text]) => text !== given)).toEqual([
+      ['update', again],
+      ['update', again],
+    ]);
     const s = await stateOf(id);
     expect(s.owner).toBe(NINA);
     expect(s.reassigned).toHaveLength(1);

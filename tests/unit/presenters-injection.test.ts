@@ -19,6 +19,8 @@ import {
   actionDoneMessage,
   actionsListText,
   homeActionItems,
+  reassignedAlreadyText,
+  reminderDigestDm,
 } from '../../src/slack/presenters/actions.js';
 import {
   confirmationBlocks,
@@ -298,6 +300,22 @@ const PRESENTERS: Readonly<Record<string, (evil: string) => unknown>> = {
   actionsListText: (e) =>
     actionsListText([{ ...action(e), cycle: e }], () => true, 'Open actions', 'UTC'),
   homeActionItems: (e) => homeActionItems([action(e)]),
+  reminderDigestDm: (e) =>
+    reminderDigestDm(
+      [
+        { ...action(e), daysLeft: 0 },
+        { ...action(`${e}-2`), id: '6', daysLeft: -1, decision_id: null },
+      ],
+      'UTC',
+      new Date('2027-02-01T09:00:00Z'),
+    ),
+  reassignedAlreadyText: (e) => [
+    reassignedAlreadyText(action(e), { by: 'U_OWNER', from: 'U_OWNER', to: 'U_A' }),
+    reassignedAlreadyText(
+      { ...action(e), owner: 'U_OPS' },
+      { by: 'U_OWNER', from: 'U_OWNER', to: 'U_A' },
+    ),
+  ],
   decisionLogMessage: (e) =>
     decisionLogMessage(decision(e), {
       vote: { forIt: 3, total: 3, topOther: 0, closedByDecision: false },

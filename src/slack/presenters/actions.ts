@@ -228,6 +228,24 @@ export function reassignedText(a: ActionLike, h: Handover): string {
   return `Action #${a.id} ${esc(a.description)} (due ${a.due_date}) is now <@${h.to}>'s; it was ${was}. They get a DM with it, and its reminders from now on.`;
 }
 
+/**
+ * The answer to a Reassign form sent again (a double click, Slack's retry) once the first
+ * sending gave the action (`h`): to whom it went, and how it stands now if it moved on since.
+ */
+export function reassignedAlreadyText(a: ActionLike, h: Handover): string {
+  const since =
+    a.status !== 'open'
+      ? ` It is ${a.status} now.`
+      : a.owner !== h.to
+        ? ` It is <@${a.owner}>'s now.`
+        : '';
+  return `This form was sent already: action #${a.id} ${esc(a.description)} (due ${a.due_date}) went to <@${h.to}> then. Sending it again changed nothing.${since}`;
+}
+
+/** The answer to a Reassign form sent again while its first sending is still under way. */
+export const REASSIGN_UNDER_WAY =
+  'This form was sent already and is still being handled, so sending it again changed nothing. `/sop actions all` shows to whom the action went.';
+
 /** A digest's item: an action and its due date against the digest's day (negative: overdue). */
 export type DigestItemView = ActionLike & {
   readonly daysLeft: number;
