@@ -321,7 +321,7 @@ export type DigestMessage = (
 ) => SlackMessage;
 
 /**
- * Send one reminder, at most once, then schedule the next overdue one. `message` builds the
+ * Send one reminder, at most once, scheduling the next overdue one first. `message` builds the
  * DM (the presenter lives in src/slack). A snooze reminder comes whenever the snooze ends, so
  * its DM says how the due date stands that day: `daysLeft` (due date minus the company's
  * today; negative when overdue), null for the scheduled ones, which come on their day.
@@ -359,14 +359,15 @@ export async function sendReminder(
   // later snooze (or the other click of a double click) stays silent.
   if (isSnoozeJob && p.occurrence !== `snooze-${action.snoozed_until?.toISOString()}`)
     return 'snoozed';
+  // The next overdue reminder is scheduled before this one is sent: Slack refusing this one
+  // for good (an owner who left) fails the job, and the chain would end there, so the one the
+  // action is given to next would never be reminded of it again. Its job id is deterministic
+  // (a retry schedules nothing twice), and it checks the status when it comes.
+  await scheduleNext();
   const key = `reminder:${action.id}:${p.kind}:${p.occurrence}`;
   if (digest && !isSnoozeJob && !(await ledgerEntry(deps.db, key))?.ts) {
     const out = await sendInDigest(deps, action, localDate(at, timezone), timezone, digest);
-    if (out === 'not_open') return out;
-    if (out !== 'alone') {
-      await scheduleNext();
-      return out;
-    }
+    if (out !== 'alone') return out;
   }
   const daysLeft = isSnoozeJob ? daysBetween(localDate(now, timezone), action.due_date) : null;
   // Done may be recorded while this reminder is under way: the status is read again once
@@ -386,7 +387,6 @@ export async function sendReminder(
     },
   );
   if (closed) return 'not_open';
-  await scheduleNext();
   return ts ? 'sent' : 'already_sent';
 }
 
