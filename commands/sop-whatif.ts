@@ -9,6 +9,7 @@ import {
   WHAT_IF_SYNTAX,
   WhatIfError,
   whatIfMonthOutside,
+  whatIfSpan,
   zeroWhatIfMessage,
 } from '../src/core/scenarios/what-if.js';
 import { codeSpan, controlCharacterMessage, namedCodes } from '../src/core/text.js';
@@ -106,7 +107,7 @@ export const whatif: SopSubcommand = {
       user: member.userId,
       key: `whatif-request:${requestKey}`,
       channel: command.channel_id,
-      text: `:crystal_ball: <@${member.userId}> asked: what if \`${esc(text)}\`? Solving against central…`,
+      text: `:crystal_ball: <@${member.userId}> asked: what if ${esc(whatIfSpan(text))}? Solving against central…`,
     });
     const d = await enqueueDurably(deps, 'whatif', {
       cycleId: cycle.id,

@@ -5,7 +5,12 @@
 import { UnrecoverableError } from 'bullmq';
 import { scenarioChart } from '../src/charts/index.js';
 import { renderChart } from '../src/charts/render.js';
-import { parseWhatIfs, WhatIfError } from '../src/core/scenarios/what-if.js';
+import {
+  parseWhatIfs,
+  WhatIfError,
+  whatIfLine,
+  whatIfSpan,
+} from '../src/core/scenarios/what-if.js';
 import { ScenarioCodeError } from '../src/core/scenarios.js';
 import { scenarioKpis } from '../src/services/chart-data.js';
 import { MissingCompanyDataError } from '../src/services/company-data.js';
@@ -42,11 +47,20 @@ export const whatif: Processor<'whatif'> = async (p, ctx) => {
   }
   let out: Awaited<ReturnType<typeof runWhatIf>>;
   try {
-    out = await runWhatIf(ctx.db, await solver(), p.cycleId, whatIfs, `What-if: ${p.text}`);
+    out = await runWhatIf(
+      ctx.db,
+      await solver(),
+      p.cycleId,
+      whatIfs,
+      `What-if: ${whatIfLine(p.text)}`,
+    );
   } catch (err) {
     // Unknown family or resource codes: core says which; no retry can fix them.
     if (err instanceof ScenarioCodeError) {
-      await say('error', `Could not run the what-if \`${esc(p.text)}\`: ${esc(err.message)}`);
+      await say(
+        'error',
+        `Could not run the what-if ${esc(whatIfSpan(p.text))}: ${esc(err.message)}`,
+      );
       throw new UnrecoverableError(err.message);
     }
     // No families or resources yet: say what to import; no retry can import it.

@@ -280,4 +280,22 @@ describe('a what-if holding typed text is refused before it is posted', () => {
     // Queued after it is posted: the job carries the thread to answer in.
     expect(await pollUntil(queued, (n) => n > 0)).toBe(1);
   });
+
+  it('posts one typed over several lines on one line, its line breaks written as the ; they mean', async () => {
+    // Slack ends a code span at a line break: "what if `demand fam-1 +10%" then a bare line
+    // "overtime off`?" with its backtick shown. The parser reads a new line as ";".
+    await s.driver.command('/sop', {
+      user: ADMIN,
+      channel: 'C_GENERAL',
+      text: 'whatif demand fam-1 -10%\n  overtime on \r\n\nprice all +2%',
+    });
+    const asked = await s.standin.waitFor(() =>
+      s.standin
+        .messagesIn('C_GENERAL')
+        .find((m) => typeof m.text === 'string' && m.text.includes('fam-1 -10%')),
+    );
+    expect(asked.text).toBe(
+      `:crystal_ball: <@${ADMIN}> asked: what if \`demand fam-1 -10%; overtime on; price all +2%\`? Solving against central…`,
+    );
+  });
 });

@@ -190,6 +190,16 @@ describe('what-if differences', () => {
     ]);
   });
 
+  it('quotes a what-if typed over several lines on one line, so its code span holds', () => {
+    // Slack ends a code span at a line break; the parser reads the break as ";".
+    const head = whatIfDiff(
+      'demand FAM-2 +5%\n overtime off;\n\nprice all -1%',
+      withWc,
+      stressedWhatIf,
+    ).split('\n')[0];
+    expect(head).toBe('*What-if:* `demand FAM-2 +5%; overtime off; price all -1%`');
+  });
+
   it('gives each money change as the difference of the two amounts it prints', () => {
     // As the demo's what-if: 74,962,000 prints "$75M" (75.0) beside Central's 73,931,000
     // "$73.9M": +1.1 (the unrounded +1,031,000 printed "+$1M"). Peak working capital

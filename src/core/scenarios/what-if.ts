@@ -178,6 +178,20 @@ export function zeroWhatIfMessage(whatIfs: readonly WhatIf[]): string | null {
     : null;
 }
 
+/**
+ * The what-if as one line, for quoting it back in a code span: Slack ends a span at a line
+ * break, so a typed newline (with the spaces and `;` beside it) is written "; ", the separator
+ * the parser reads it as. The rest stays as typed.
+ */
+export function whatIfLine(text: string): string {
+  return text.trim().replace(/[^\S\r\n]*(?:;[^\S\r\n]*)*[\r\n][\s;]*/g, '; ');
+}
+
+/** The what-if quoted back whole in a code span (`codeSpan` of `whatIfLine`): "`demand all +5%; overtime off`". */
+export function whatIfSpan(text: string): string {
+  return codeSpan(whatIfLine(text), Number.POSITIVE_INFINITY);
+}
+
 /** Parses several what-ifs separated by ';' or new lines; empty parts are ignored. */
 export function parseWhatIfs(text: string): WhatIf[] {
   return text

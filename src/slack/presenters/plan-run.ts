@@ -11,6 +11,7 @@ import {
 } from '../../charts/format.js';
 import { type FamilyGap, monthRuns } from '../../core/history-gaps.js';
 import { BAD_CASE_WORDS } from '../../core/scenarios/trade-off.js';
+import { whatIfSpan } from '../../core/scenarios/what-if.js';
 import { type FamilyShortfall, SHORTFALL_SHARE, shortfallLine } from '../../core/shortfall.js';
 import { andMore, fitLines } from './fit.js';
 import { esc } from './format.js';
@@ -205,7 +206,7 @@ export function whatIfDiff(
   whatIf: ScenarioFigures,
   ifItHappens: IfItHappens | null = null,
 ): string {
-  const head = `*What-if:* \`${esc(text)}\``;
+  const head = `*What-if:* ${esc(whatIfSpan(text))}`;
   if (central.status !== 'optimal')
     return `${head}\n${esc(central.label)} has no plan (${central.status}): ${esc(central.message ?? '')}`.trim();
   if (whatIf.status !== 'optimal')
