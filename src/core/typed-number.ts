@@ -51,3 +51,24 @@ export function decimalCommaAdvice(typed: string): string {
   const one = (typed.match(/,/g) ?? []).length === 1 && !typed.includes('.');
   return `use a dot for decimals${one ? ` (${typed.replace(',', '.')})` : ''}; a comma only separates thousands, as in 1,000.`;
 }
+
+/**
+ * What to write instead of a quantity in units that a dot may group by thousands, as much of
+ * the world writes it: `1.200` is twelve hundred in Germany, Italy or Brazil, and 1.2 read as
+ * decimals, a thousandth of what was meant. Such a number (1 to 3 digits, not a lone 0, a dot,
+ * exactly 3 digits, an optional sign or `=`) is refused with both readings: "would be 1.2
+ * units (a dot marks decimals): for 1,200 write 1200 or 1,200; for 1.2, write 1.2." Null for
+ * any other text. Only for units (forecast and capacity quantities, shown whole): 0.125 or
+ * 1.25 are read as typed, and a percentage keeps its decimals.
+ */
+export function dotThousandsAdvice(typed: string): string | null {
+  const m = /^([=+\-−]?)([1-9]\d{0,2})\.(\d{3})$/.exec(typed.replace(/\s+/g, ''));
+  if (!m) return null;
+  const [, sign = '', high = '', low = ''] = m;
+  const thousands = (Number(high) * 1000 + Number(low)).toLocaleString('en-US');
+  const decimal = String(Number(`${high}.${low}`));
+  const minus = sign === '-' || sign === '−' ? sign : '';
+  // Three decimals need all three: one more zero keeps them, and no longer looks like thousands.
+  const asDecimal = decimal === `${high}.${low}` ? `${decimal}0` : decimal;
+  return `would be ${minus}${decimal} ${decimal === '1' ? 'unit' : 'units'} (a dot marks decimals): for ${thousands} write ${sign}${high}${low} or ${sign}${high},${low}; for ${decimal}, write ${sign}${asDecimal}.`;
+}

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { AdjustmentKind } from '../core/consensus.js';
-import { decimalCommaAdvice, readTypedNumber } from '../core/typed-number.js';
+import { decimalCommaAdvice, dotThousandsAdvice, readTypedNumber } from '../core/typed-number.js';
 import { type ChangeInput, FieldError } from '../services/adjustments.js';
 import {
   ACTION,
@@ -45,7 +45,8 @@ function pick<T>(
 
 /**
  * The Value field, read for its kind: a number (readTypedNumber: "1,200" is 1200, "1,5" is
- * refused), with a trailing % only when the kind is a change in %. A % with a kind in units
+ * refused, and so is "1.200" in units: `dotThousandsAdvice`), with a trailing % only when the
+ * kind is a change in %. A % with a kind in units
  * is refused naming that kind, rather than dropped (15% is not 15 units).
  */
 function readValue(text: string, kind: AdjustmentKind): number {
@@ -62,6 +63,8 @@ function readValue(text: string, kind: AdjustmentKind): number {
     throw new FieldError('value', `"${text}": ${decimalCommaAdvice(text)}`);
   if (n.kind === 'not-a-number')
     throw new FieldError('value', `"${text}" is not a number; enter e.g. 1200, -150 or 15.`);
+  const dot = kind === 'delta_pct' ? null : dotThousandsAdvice(text);
+  if (dot) throw new FieldError('value', `"${text}" ${dot}`);
   return n.value;
 }
 

@@ -6,7 +6,7 @@
  */
 import type { AdjustmentKind } from '../core/consensus.js';
 import { codeSpan } from '../core/text.js';
-import { decimalCommaAdvice, readTypedNumber } from '../core/typed-number.js';
+import { decimalCommaAdvice, dotThousandsAdvice, readTypedNumber } from '../core/typed-number.js';
 import type { ChangeInput } from '../services/adjustments.js';
 import { FieldError } from '../services/adjustments.js';
 import { tokenise } from './tokenise.js';
@@ -14,7 +14,8 @@ import { tokenise } from './tokenise.js';
 /**
  * `=N`, `+N`, `-N`, `+N%` or `-N%` (N read by readTypedNumber: `=1,200` is 1200), or null
  * when the token is not a change. A decimal comma (`-0,5%`, `=1,5`) throws a FieldError on
- * the value that says to use a dot, instead of being read as a thousands separator.
+ * the value that says to use a dot, instead of being read as a thousands separator; so does a
+ * dot that may group thousands in units (`=1.200`, `dotThousandsAdvice`).
  */
 export function parseChangeValue(token: string): { kind: AdjustmentKind; value: number } | null {
   const m = /^([=+\-−])(.*?)(%?)$/.exec(token.replace(/\s+/g, ''));
@@ -26,6 +27,8 @@ export function parseChangeValue(token: string): { kind: AdjustmentKind; value: 
   if (n.kind === 'decimal-comma')
     throw new FieldError('value', `${codeSpan(token)}: ${decimalCommaAdvice(token)}`);
   if (n.kind !== 'number') return null;
+  const dot = pct ? null : dotThousandsAdvice(token);
+  if (dot) throw new FieldError('value', `${codeSpan(token)} ${dot}`);
   if (op === '=') return { kind: 'set', value: n.value };
   const value = n.value * (op === '+' ? 1 : -1);
   return pct ? { kind: 'delta_pct', value } : { kind: 'delta_units', value };

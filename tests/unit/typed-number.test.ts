@@ -83,15 +83,55 @@ describe('/forecast and /capacity text', () => {
   });
 });
 
-describe('the change modal’s Value', () => {
-  const state = (kind: string, value: string) => ({
-    target: { forecast_target_pick: { selected_option: { value: 'FAM-1' } } },
-    from: { from_pick: { selected_option: { value: '2027-03' } } },
-    kind: { kind_pick: { selected_option: { value: kind } } },
-    value: { value_input: { value } },
-    reason: { reason_pick: { selected_option: { value: 'promotion' } } },
+/** The change modal's state with `kind` and the Value typed as `value`. */
+const state = (kind: string, value: string) => ({
+  target: { forecast_target_pick: { selected_option: { value: 'FAM-1' } } },
+  from: { from_pick: { selected_option: { value: '2027-03' } } },
+  kind: { kind_pick: { selected_option: { value: kind } } },
+  value: { value_input: { value } },
+  reason: { reason_pick: { selected_option: { value: 'promotion' } } },
+});
+
+describe('a dot that may group thousands, in units', () => {
+  it('refuses =1.200 in /forecast and /capacity text, with both readings', () => {
+    // In Germany, Italy or Brazil 1.200 is twelve hundred; read as decimals it is 1.2.
+    expect(refusal(() => parseChangeValue('=1.200'))).toEqual([
+      'value',
+      '`=1.200` would be 1.2 units (a dot marks decimals): for 1,200 write =1200 or =1,200; for 1.2, write =1.2.',
+    ]);
+    expect(refusal(() => parseChangeValue('-12.500'))).toEqual([
+      'value',
+      '`-12.500` would be -12.5 units (a dot marks decimals): for 12,500 write -12500 or -12,500; for 12.5, write -12.5.',
+    ]);
+    // Three decimals that all count: a fourth digit (0) keeps them and reads as typed.
+    expect(refusal(() => parseChangeValue('+2.125'))).toEqual([
+      'value',
+      '`+2.125` would be 2.125 units (a dot marks decimals): for 2,125 write +2125 or +2,125; for 2.125, write +2.1250.',
+    ]);
+    expect(parseChangeValue('+2.1250')).toEqual({ kind: 'delta_units', value: 2.125 });
   });
 
+  it('reads what cannot be thousands as typed: a lone 0, other decimals, a percentage', () => {
+    expect(parseChangeValue('=0.500')).toEqual({ kind: 'set', value: 0.5 });
+    expect(parseChangeValue('=1.25')).toEqual({ kind: 'set', value: 1.25 });
+    expect(parseChangeValue('=1,200')).toEqual({ kind: 'set', value: 1200 });
+    expect(parseChangeValue('+1.500%')).toEqual({ kind: 'delta_pct', value: 1.5 });
+  });
+
+  it('refuses 1.200 in the modal’s Value in units, not in %', () => {
+    expect(refusal(() => inputFromState(state('set', '1.000')))).toEqual([
+      'value',
+      '"1.000" would be 1 unit (a dot marks decimals): for 1,000 write 1000 or 1,000; for 1, write 1.',
+    ]);
+    expect(refusal(() => inputFromState(state('delta_units', '-2.500')))).toEqual([
+      'value',
+      '"-2.500" would be -2.5 units (a dot marks decimals): for 2,500 write -2500 or -2,500; for 2.5, write -2.5.',
+    ]);
+    expect(inputFromState(state('delta_pct', '2.500')).value).toBe(2.5);
+  });
+});
+
+describe('the change modal’s Value', () => {
   it('reads grouped thousands and a % with a kind in %', () => {
     expect(inputFromState(state('set', '1,200')).value).toBe(1200);
     expect(inputFromState(state('delta_pct', '-12.5%')).value).toBe(-12.5);
