@@ -26,6 +26,7 @@ import { checkFence } from '../core/time-fences.js';
 import { MAX_TYPED_PCT, MAX_TYPED_UNITS, MAX_TYPED_UNITS_TEXT } from '../core/typed-number.js';
 import type { AppDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
+import type { ConstraintEntry } from './constraints.js';
 import { adjustmentsOpen, getOpenCycle, PHASE_LABEL } from './cycles.js';
 import { type Member, requirePermission } from './members.js';
 import { requestJob } from './outbox.js';
@@ -88,6 +89,11 @@ export interface ChangeOutcome {
   readonly replay: boolean;
   /** The job requests (outbox ids) recorded with the change: its recompute. */
   readonly jobRequests?: readonly string[];
+  /**
+   * A capacity update: the open constraints already in force in some of its months, which it
+   * counts with (a change adds to theirs, a set replaces it while both are open).
+   */
+  readonly alsoOpen?: readonly ConstraintEntry[];
 }
 
 export interface RequestMeta {

@@ -10,6 +10,7 @@
 import { lockKey } from '../../db/queries/adjustments.js';
 import {
   capacityOverrides,
+  constraintMonthsOf,
   insertCapacityUpdates,
   openUpdates,
   type ResourceRef,
@@ -32,6 +33,7 @@ import {
   replayedChange,
   requireCommentOverThreshold,
 } from './adjustments.js';
+import { type ConstraintEntry, groupConstraints } from './constraints.js';
 import type { Member } from './members.js';
 
 export const CAPACITY_REASONS = [
@@ -69,6 +71,29 @@ export function capacityAfterUpdates(
     out.set(period, applyCapacityUpdates(capacity, inMonth).capacity);
   }
   return out;
+}
+
+/**
+ * The open constraints among `earlier` (the updates in force in the months of a new one), each
+ * whole as `/sop constraints` lists it for the cycle of `month` (its open months from that
+ * month on, numbered by the first), so the new update's confirmation can name them.
+ */
+async function constraintsAmong(
+  trx: AppDeps['db'],
+  earlier: readonly Pick<CapacityUpdateRow, 'id' | 'request_key' | 'is_constraint'>[],
+  month: Period,
+): Promise<ConstraintEntry[]> {
+  const firsts = new Map<string, string>();
+  for (const u of earlier)
+    if (u.is_constraint && !firsts.has(u.request_key)) firsts.set(u.request_key, u.id);
+  const entries: ConstraintEntry[] = [];
+  for (const id of firsts.values()) {
+    const months = await constraintMonthsOf(trx, id);
+    entries.push(
+      ...groupConstraints(months.filter((m) => m.status === 'open' && m.period >= month)),
+    );
+  }
+  return entries;
 }
 
 /** How a capacity update is taken: in every phase, since the supply review is when they come. */
@@ -130,10 +155,14 @@ export async function submitCapacityUpdate(
         is_constraint: l.after < l.before,
       })),
     );
-    return change.record(
+    // Two people (or one, twice) entering the same breakdown cut the capacity twice: the
+    // confirmation names the constraints this one counts with, and how to take one back.
+    const alsoOpen = await constraintsAmong(trx, earlier, cycle.month);
+    const outcome = await change.record(
       trx,
       inserted.map((r) => r.id),
       lines,
     );
+    return { ...outcome, alsoOpen };
   });
 }

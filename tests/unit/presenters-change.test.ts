@@ -5,6 +5,7 @@ import { batchNote } from '../../src/services/summary.js';
 import { inputFromState } from '../../src/slack/change-state.js';
 import { parseChangeText, parseChangeValue } from '../../src/slack/parse-change.js';
 import {
+  alsoOpenText,
   beforeAfterTable,
   confirmationBlocks,
   demandSummaryBlocks,
@@ -13,6 +14,7 @@ import {
 } from '../../src/slack/presenters/change.js';
 import {
   changeModal,
+  confirmationModal,
   decodeMeta,
   encodeMeta,
   targetGroups,
@@ -127,6 +129,40 @@ describe('change presenters', () => {
     expect(JSON.stringify(confirmationBlocks(outcome({ replay: true }), 'forecast'))).toContain(
       'already been saved',
     );
+  });
+
+  it('a capacity update names the open constraints it counts with, in the message and the modal', () => {
+    const entry = (id: string, months: string[], reason: string) => ({
+      id,
+      code: 'LINE-<2>',
+      name: 'Press',
+      months,
+      kind: 'delta_pct' as const,
+      value: -30,
+      reason,
+      comment: null,
+      author: 'U9',
+      enteredIn: '2027-01',
+    });
+    const two = outcome({
+      target: { code: 'LINE-<2>', name: 'Press' },
+      input: { ...outcome().input, kind: 'delta_units', value: -50 },
+      alsoOpen: [
+        entry('41', ['2027-03', '2027-04'], 'breakdown'),
+        entry('44', ['2027-04'], 'staffing'),
+      ],
+    });
+    const text = alsoOpenText(two);
+    expect(text).toBe(
+      ":warning: Also open in these months: #41 *LINE-&lt;2&gt;* 2027-03..2027-04 -30% (breakdown); #44 *LINE-&lt;2&gt;* 2027-04 -30% (staffing). Both count: this update's change comes on top of theirs. If this update replaces one of them, withdraw that one by its number (`/sop constraints withdraw 41`); resolve one that is over (`/sop constraints resolve 41`).",
+    );
+    const blocks = confirmationBlocks(two, 'capacity');
+    expect(JSON.stringify(blocks)).toContain(JSON.stringify(text).slice(1, -1));
+    expect(validateBlocks(blocks, 'message')).toEqual([]);
+    const modal = confirmationModal(two, 'capacity');
+    expect(JSON.stringify(modal)).toContain(JSON.stringify(text).slice(1, -1));
+    expect(validateView(modal)).toEqual([]);
+    expect(alsoOpenText(outcome())).toBeNull();
   });
 
   it('the thread note is one line with the span of values', () => {

@@ -8,7 +8,7 @@ import type { AdjustmentKind } from '../../core/consensus.js';
 import { readRowId } from '../../row-id.js';
 import type { ChangeField, ChangeOutcome } from '../../services/adjustments.js';
 import type { DemandViewRow } from '../../services/demand-view.js';
-import { beforeAfterTable, type ChangeSubject } from './change.js';
+import { alsoOpenText, beforeAfterTable, type ChangeSubject } from './change.js';
 import { clip, esc, fmtQty, mrkdwn, plain } from './format.js';
 
 /** Fields → block ids (errors are shown on the block). */
@@ -318,6 +318,8 @@ export function confirmationModal(o: ChangeOutcome, subject: ChangeSubject): typ
       type: 'context',
       elements: [mrkdwn(`:triangular_flag_on_post: Flagged for review: ${flagged.join(', ')}.`)],
     });
+  const also = alsoOpenText(o);
+  if (also) blocks.push({ type: 'context', elements: [mrkdwn(clip(also, 3000))] });
   return {
     type: 'modal',
     callback_id: `${CALLBACK[subject]}_done`,

@@ -6,6 +6,7 @@ import type { types } from '@slack/bolt';
 import type { FamilyActivity } from '../../../db/queries/adjustments.js';
 import type { ResourceActivity } from '../../../db/queries/capacity.js';
 import type { ChangeOutcome } from '../../services/adjustments.js';
+import { constraintPhrase } from './constraints.js';
 import { andMore, fitText, SECTION_TEXT_CHARS } from './fit.js';
 import { clip, esc, fmtChange, fmtQty, fmtRange, mrkdwn, plain } from './format.js';
 
@@ -37,6 +38,35 @@ const reasonText = (r: string) => esc(r.replace(/_/g, ' '));
 export function confirmationText(o: ChangeOutcome, subject: ChangeSubject): string {
   const range = fmtRange(o.input.from, o.input.to);
   return `${NOUN[subject]} saved: ${esc(o.target.code)} ${range} ${fmtChange(o.input.kind, o.input.value)} (${reasonText(o.input.reason)}).`;
+}
+
+/** Open constraints a confirmation names by number at most; the rest are counted. */
+const ALSO_OPEN_LISTED = 5;
+
+/**
+ * A capacity update's open constraints in the same months (`alsoOpen`), named with how to
+ * take one back; null when there are none. Two people entering one breakdown cut it twice.
+ */
+export function alsoOpenText(o: ChangeOutcome): string | null {
+  const also = o.alsoOpen ?? [];
+  const first = also[0];
+  if (!first) return null;
+  const one = also.length === 1;
+  const listed = also
+    .slice(0, ALSO_OPEN_LISTED)
+    .map((e) => `#${e.id} ${constraintPhrase(e)}`)
+    .join('; ');
+  const more = also.length > ALSO_OPEN_LISTED ? ` and ${also.length - ALSO_OPEN_LISTED} more` : '';
+  const how =
+    o.input.kind === 'set'
+      ? `This update sets the capacity: while it is open, ${one ? `#${first.id} changes` : 'they change'} nothing in the months both cover.`
+      : `Both count: this update's change comes on top of ${one ? 'its' : 'theirs'}.`;
+  const withdraw = `\`/sop constraints withdraw ${first.id}\``;
+  const resolve = `\`/sop constraints resolve ${first.id}\``;
+  const fix = one
+    ? `If this update replaces #${first.id}, withdraw it with ${withdraw}; if #${first.id} is over, resolve it with ${resolve}.`
+    : `If this update replaces one of them, withdraw that one by its number (${withdraw}); resolve one that is over (${resolve}).`;
+  return `:warning: Also open in these months: ${listed}${more}. ${how} ${fix}`;
 }
 
 export function confirmationBlocks(o: ChangeOutcome, subject: ChangeSubject): types.KnownBlock[] {
@@ -73,6 +103,8 @@ export function confirmationBlocks(o: ChangeOutcome, subject: ChangeSubject): ty
         ),
       ],
     });
+  const also = alsoOpenText(o);
+  if (also) blocks.push({ type: 'context', elements: [mrkdwn(clip(also, 3000))] });
   if (o.replay)
     blocks.push({
       type: 'context',
