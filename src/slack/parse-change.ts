@@ -38,10 +38,27 @@ export function normaliseReason(token: string): string {
   return token.toLowerCase().replace(/[-\s]+/g, '_');
 }
 
+/**
+ * The change token and the tokens after it. A sign typed apart from its number (`+ 15%`) and
+ * a % typed apart (`+15 %`, as French writes it) belong to the change, not to the reason.
+ */
+function changeToken(tokens: readonly string[]): [string | undefined, string[]] {
+  let [change, ...rest] = tokens;
+  if (change !== undefined && /^[=+\-−]$/.test(change) && /^\d/.test(rest[0] ?? '')) {
+    change += rest[0];
+    rest = rest.slice(1);
+  }
+  if (change !== undefined && !change.endsWith('%') && rest[0] === '%') {
+    change += '%';
+    rest = rest.slice(1);
+  }
+  return [change, rest];
+}
+
 /** Parses the text; throws FieldError naming the first part that is wrong. */
 export function parseChangeText(text: string, reasons: readonly string[]): ChangeInput {
-  const tokens = tokenise(text);
-  const [target, range, change, ...rest] = tokens;
+  const [target, range, ...after] = tokenise(text);
+  const [change, rest] = changeToken(after);
   if (!target) throw new FieldError('target', 'Start with the code.');
   if (!range) throw new FieldError('from', 'Give a month (YYYY-MM) or a range (YYYY-MM..YYYY-MM).');
   const [from = '', to = from, ...more] = range.split(/\.\.|–/);

@@ -56,6 +56,29 @@ describe('text form parsing', () => {
     ]);
   });
 
+  it('reads a % or a sign typed apart from the number as part of the change, not the reason', () => {
+    // French puts a space (often a narrow no-break one) before %: "+15 %" is +15%, and the
+    // reason is still the word after it.
+    const read = (t: string) => {
+      const p = parseChangeText(t, REASONS);
+      return [p.kind, p.value, p.reason, p.comment];
+    };
+    expect(read('FAM-1 2027-03 +15 % promotion')).toEqual(['delta_pct', 15, 'promotion', null]);
+    expect(read('FAM-1 2027-03 -10\u202f% promotion Salon')).toEqual([
+      'delta_pct',
+      -10,
+      'promotion',
+      'Salon',
+    ]);
+    expect(read('FAM-1 2027-03 + 200 new-customer')).toEqual([
+      'delta_units',
+      200,
+      'new_customer',
+      null,
+    ]);
+    expect(read('FAM-1 2027-03 = 1,200 promotion')).toEqual(['set', 1200, 'promotion', null]);
+  });
+
   it('names the part that is wrong', () => {
     const fieldOf = (t: string) => {
       try {
