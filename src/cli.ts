@@ -7,7 +7,9 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { explainServiceError, requireServices } from './cli/services.js';
 import type { CliIo, Subcommand } from './cli/types.js';
-import { loadConfig } from './config.js';
+import { type Config, loadConfig } from './config.js';
+import { SopError } from './errors.js';
+import { createLogger } from './logger.js';
 
 type Service = 'postgres' | 'redis';
 
@@ -101,11 +103,32 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const sub = await entry.load();
     return await sub.run(rest, io);
   } catch (err) {
-    const sentence = urls ? explainServiceError(err, urls) : null;
-    if (!sentence) throw err;
+    return failed(name, err, urls, io);
+  }
+}
+
+/**
+ * What a command that threw tells the person, and its exit status: a service that does not
+ * answer (or a database not migrated) as what to do about it; a SopError as its sentence,
+ * under the command's name (2 for a usage mistake, as for an unknown command); anything else
+ * as one line, after the error is logged once with its stack (JSON on stderr, at LOG_LEVEL).
+ */
+function failed(name: string, err: unknown, config: Config | null, io: CliIo): number {
+  const sentence = config ? explainServiceError(err, config) : null;
+  if (sentence) {
     io.stderr(`${sentence}\n`);
     return 1;
   }
+  if (err instanceof SopError && err.code !== 'internal') {
+    io.stderr(`sopbot ${name}: ${err.message}\n`);
+    return err.code === 'usage' ? 2 : 1;
+  }
+  const logger = createLogger(config?.LOG_LEVEL ?? 'info', 'sopbot-cli', { write: io.stderr });
+  logger.error({ err, command: name }, `sopbot ${name} failed`);
+  const message = err instanceof Error ? err.message : String(err);
+  const logged = logger.isLevelEnabled('error') ? ' (logged above, with its stack)' : '';
+  io.stderr(`sopbot ${name} failed: ${message}${logged}\n`);
+  return 1;
 }
 
 /**

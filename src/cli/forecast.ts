@@ -2,13 +2,13 @@
  * `sopbot forecast <history.csv>`: baseline forecasts for every series of a history file,
  * with the model chosen and its parameters; `--evaluate` scores the file's test rows.
  */
-import { readFile } from 'node:fs/promises';
 import type { ForecastResult } from '../core/forecast/index.js';
 import { FORECAST_METHODS, type ForecastMethod, forecast } from '../core/forecast/index.js';
 import { mase, smape } from '../core/kpi.js';
 import { formatMonth, parseHistoryCsv } from '../csv/history.js';
 import { asSopError, UsageError, ValidationError } from '../errors.js';
 import { parseCommand, valueFlags } from './command.js';
+import { readTextFile } from './text-file.js';
 import type { CliIo } from './types.js';
 
 const USAGE = `Usage: sopbot forecast <history.csv> [options]
@@ -87,14 +87,7 @@ async function forecastCommand(argv: readonly string[], io: CliIo): Promise<numb
   const season = positiveInt(values.season, 'season') ?? 12;
   const evaluate = values.evaluate === true;
 
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new ValidationError(
-      `cannot read '${file}': ${err instanceof Error ? err.message : String(err)}`,
-    );
-  }
+  const text = await readTextFile(file);
   const parsed = parseHistoryCsv(text, file);
   if (parsed.errors.length > 0)
     throw new ValidationError(`${file} has errors; fix these rows and run again:`, parsed.errors);

@@ -1,11 +1,11 @@
-import { readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Db } from '../../db/connect.js';
 import { dbNow } from '../../db/queries/execution.js';
 import { undelivered } from '../../db/queries/outbox.js';
 import { loadConfig } from '../config.js';
-import { UsageError } from '../errors.js';
+import { UsageError, ValidationError } from '../errors.js';
 import { ImportError, type ImportResult, importCsv } from '../import/import-csv.js';
 import { IMPORT_KINDS, type ImportKind, KIND_ALIASES, KIND_SPECS } from '../import/kinds.js';
 import { getOpenCycle } from '../services/cycles.js';
@@ -15,6 +15,7 @@ import { deliverJobs } from '../services/outbox.js';
 import { parseCommand } from './command.js';
 import { withDb } from './db.js';
 import { type CliQueues, openQueues } from './queues.js';
+import { readTextFile } from './text-file.js';
 import type { CliIo } from './types.js';
 
 const USAGE = `Usage: sopbot import <kind> <file.csv> [--actor NAME] [--no-recompute]
@@ -137,6 +138,16 @@ async function handOver(db: Db, owed: readonly Owed[], io: CliIo): Promise<void>
   }
 }
 
+/** `import all`'s folder: there, and a folder (a file, or a typo, is named as such). */
+async function requireFolder(path: string): Promise<void> {
+  const found = await stat(path).catch(() => null);
+  if (!found) throw new ValidationError(`${path}: no such folder`);
+  if (!found.isDirectory())
+    throw new ValidationError(
+      `${path} is a file, not a folder; to import one file, name its kind: sopbot import <kind> ${path}`,
+    );
+}
+
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseCommand(
     argv,
@@ -150,7 +161,15 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (!args) return 0;
   const { positionals, values } = args;
   const [kindArg, path] = positionals;
-  if (!kindArg || !path) throw new UsageError(USAGE);
+  if (!kindArg || !path)
+    throw new UsageError(
+      `${kindArg ? `give the file to import as ${kindArg}` : 'give a kind and a file, or all and a folder'}\n\n${USAGE}`,
+    );
+  if (positionals.length > 2)
+    throw new UsageError(
+      `one file at a time, got ${positionals.length - 1}: ${positionals.slice(1).join(' ')} (to import a folder's files: sopbot import all <dir>)\n\n${USAGE}`,
+    );
+  if (kindArg === 'all') await requireFolder(path);
   const actor = values.actor ?? `cli:${userInfo().username}`;
   const files: { kind: ImportKind; file: string }[] =
     kindArg === 'all'
@@ -164,16 +183,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     // Weekly rows this run changes have an updated_at from here on (the database's clock).
     const since = await dbNow(db);
     for (const { kind, file } of files) {
-      let text: string;
+      // `all` skips the kinds the folder has no file for.
+      if (kindArg === 'all' && !(await stat(file).catch(() => null))) continue;
       try {
-        text = await readFile(file, 'utf8');
-      } catch (err) {
-        if (kindArg === 'all' && (err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-        io.stderr(`sopbot import: cannot read ${file}: ${(err as Error).message}\n`);
-        failed = true;
-        break;
-      }
-      try {
+        const text = await readTextFile(file);
         const result = await importCsv(db, {
           kind,
           fileName: kindArg === 'all' ? basename(file) : file,
@@ -185,8 +198,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         const warned = warningLines(result);
         if (warned) io.stderr(warned);
       } catch (err) {
-        if (!(err instanceof ImportError)) throw err;
-        io.stderr(`${err.message}\n`);
+        if (!(err instanceof ImportError || err instanceof ValidationError)) throw err;
+        io.stderr(`${err instanceof ImportError ? '' : 'sopbot import: '}${err.message}\n`);
         failed = true;
         break;
       }

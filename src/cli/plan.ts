@@ -2,7 +2,6 @@
  * `sopbot plan <problem.json>`: solve one plan file (docs/plan-format.md) and print the plan,
  * its cost by term and its KPIs, as a table or as JSON (total cost at `totalCost`).
  */
-import { readFile } from 'node:fs/promises';
 import { DEFAULT_CASH, DEFAULT_STRESS } from '../core/scenarios/schema.js';
 import { parseWhatIfs, WhatIfError, zeroWhatIfMessage } from '../core/scenarios/what-if.js';
 import {
@@ -32,6 +31,7 @@ import {
 import { SopError, UsageError, ValidationError } from '../errors.js';
 import { createHighsSolver } from '../solver/highs.js';
 import { choiceFlag, parseCommand, valueFlags } from './command.js';
+import { readTextFile } from './text-file.js';
 import type { CliIo } from './types.js';
 
 const USAGE = `Usage: sopbot plan <problem.json> [--strategy optimal|chase-stock|chase-workforce|level] [--format table|json]
@@ -119,12 +119,7 @@ function jsonPosition(text: string): string {
 }
 
 async function readPlanFile(file: string): Promise<PlanProblem> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? err})`);
-  }
+  const text = await readTextFile(file);
   let json: unknown;
   try {
     json = JSON.parse(text);

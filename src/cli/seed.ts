@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isPeriod } from '../core/period.js';
 import { toCsv } from '../csv/format.js';
-import { UsageError } from '../errors.js';
+import { UsageError, ValidationError } from '../errors.js';
 import { companyToRows, IMPORT_KINDS, KIND_SPECS } from '../import/kinds.js';
 import { generateCompany } from '../seed/company.js';
 import { parseCommand, valueFlags } from './command.js';
@@ -45,20 +45,24 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     lastActual,
   });
   const rows = companyToRows(company);
-  await mkdir(values.out, { recursive: true });
+  const out = values.out;
+  // A folder that cannot be made or written to (a file of that name, no permission) is named.
+  const writing = (path: string) => (err: NodeJS.ErrnoException) => {
+    throw new ValidationError(`--out: cannot write ${path} (${err.code ?? err.message})`);
+  };
+  await mkdir(out, { recursive: true }).catch(writing(out));
   for (const kind of IMPORT_KINDS) {
-    // A file needs rows to import; the sample company has no costs by month.
+    // A header-only file would not import: the sample company has no costs by month.
     if (rows[kind].length === 0) continue;
     const spec = KIND_SPECS[kind];
-    if (rows[kind].length === 0) continue; // a header-only file would not import
-    const file = join(values.out, spec.file);
+    const file = join(out, spec.file);
     await writeFile(
       file,
       toCsv(
         spec.columns,
         rows[kind].map((r) => spec.columns.map((c) => r[c] ?? null)),
       ),
-    );
+    ).catch(writing(file));
     io.stdout(`wrote ${file} (${rows[kind].length} rows)\n`);
   }
   return 0;

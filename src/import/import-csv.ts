@@ -96,6 +96,17 @@ function parseRows(
     return { rows: [], header: [] };
   }
   const header = normaliseHeader(head.fields);
+  // A spreadsheet in a locale whose decimal mark is a comma saves with ';' (or tabs): one
+  // column named after all of them. Said once, rather than as a column unknown and four missing.
+  const separator = header.length === 1 ? [';', '\t'].find((c) => header[0]?.includes(c)) : null;
+  if (separator) {
+    problems.add(
+      head.line,
+      null,
+      `the header is one column holding ${separator === ';' ? "';'" : 'tabs'}: the file is separated by ${separator === ';' ? 'semicolons' : 'tabs'}, and sopbot reads commas. Save it as CSV with commas (in Excel: "CSV UTF-8 (Comma delimited)") and import it again`,
+    );
+    return { rows: [], header };
+  }
   for (const [i, h] of header.entries()) {
     if (!spec.columns.includes(h))
       problems.add(

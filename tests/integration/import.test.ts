@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -307,7 +307,8 @@ describe('sopbot import', () => {
   });
 
   it('import all of a folder with no file it knows exits 1 and says what it looked for', async () => {
-    const empty = join(dir, 'no-such-folder');
+    const empty = join(dir, 'no-known-file');
+    await mkdir(empty);
     const cli = io({ DATABASE_URL: t.url });
     // Before: exit 0 and "nothing changed", so a monthly job with a wrong path looked fine.
     expect(await main(['import', 'all', empty], cli.io)).toBe(1);

@@ -76,6 +76,22 @@ describe('sopbot plan', () => {
     expect(r.err).toContain('Demand for FAM-3 in 2027-04 cannot be met');
   });
 
+  it('reads a plan file saved with a byte-order mark, as Notepad saves it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sopbot-plan-bom-'));
+    const file = join(dir, 'bom.json');
+    const text = readFileSync('examples/plans/hand-two-months.json', 'utf8');
+    writeFileSync(file, `\uFEFF${text.replaceAll('\n', '\r\n')}`);
+    // Before: "bom.json:1:1: not valid JSON (Unexpected token '\uFEFF' …)", exit 1.
+    const withMark = await plan(file, '--format', 'json');
+    const plain = await plan('examples/plans/hand-two-months.json', '--format', 'json');
+    expect(withMark.err).toBe('');
+    expect(withMark.code).toBe(0);
+    // The same plan (solverSeconds, a time, left out).
+    const { solverSeconds: _a, ...read } = JSON.parse(withMark.out);
+    const { solverSeconds: _b, ...expected } = JSON.parse(plain.out);
+    expect(read).toEqual(expected);
+  });
+
   it('rejects a bad strategy with the usage', async () => {
     const r = await plan('examples/plans/hand-two-months.json', '--strategy', 'greedy');
     expect(r.code).toBe(2);
