@@ -49,6 +49,29 @@ export interface Finding {
 
 const FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'];
 
+/**
+ * The values .env.example holds for what only the admin can fill in (tests/integration/doctor.test.ts
+ * keeps the two in step), each with what it leaves broken when copied as is.
+ */
+export const PLACEHOLDERS = {
+  SLACK_BOT_TOKEN: {
+    value: 'xoxb-your-bot-token',
+    fix: 'Copy the Bot User OAuth Token (xoxb-…) from OAuth & Permissions into SLACK_BOT_TOKEN.',
+  },
+  SLACK_SIGNING_SECRET: {
+    value: 'your-signing-secret',
+    fix: 'Copy the Signing Secret (Basic Information → App Credentials) into SLACK_SIGNING_SECRET: with this one the bot refuses every request from Slack.',
+  },
+  SOPBOT_ADMIN_USERS: {
+    value: 'U012ABCDEF',
+    fix: 'Set SOPBOT_ADMIN_USERS to your Slack member id (profile → ⋯ → Copy member ID): the example id is nobody in your workspace.',
+  },
+  POSTGRES_PASSWORD: {
+    value: 'changeMeToALongRandomString',
+    fix: 'Set POSTGRES_PASSWORD to a long random string of letters and digits before the first `docker compose up` (the database keeps the password it was created with).',
+  },
+} as const;
+
 /** Runs every check that can run; a failed one skips only the checks that depend on it. */
 export async function diagnose(env: NodeJS.ProcessEnv): Promise<Finding[]> {
   const out: Finding[] = [];
@@ -77,6 +100,16 @@ export async function diagnose(env: NodeJS.ProcessEnv): Promise<Finding[]> {
     } catch {
       return out;
     }
+  }
+  for (const [name, p] of Object.entries(PLACEHOLDERS)) {
+    const set = name === 'SOPBOT_ADMIN_USERS' ? config.SOPBOT_ADMIN_USERS : [env[name]];
+    if (set.includes(p.value))
+      add({
+        check: 'environment',
+        ok: false,
+        detail: `${name} is still .env.example's placeholder, ${p.value}`,
+        fix: p.fix,
+      });
   }
   if (config.SOPBOT_ADMIN_USERS.length === 0)
     add({
@@ -161,7 +194,8 @@ export async function diagnose(env: NodeJS.ProcessEnv): Promise<Finding[]> {
   );
 
   // 4. Slack: the token, then its scopes against the manifest, then the channels.
-  if (config.SLACK_BOT_TOKEN) {
+  // A placeholder token was named above; Slack would only refuse it.
+  if (config.SLACK_BOT_TOKEN && config.SLACK_BOT_TOKEN !== PLACEHOLDERS.SLACK_BOT_TOKEN.value) {
     const client = new WebClient(config.SLACK_BOT_TOKEN, {
       ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
       // Its lines as JSON on stderr at LOG_LEVEL, beside the report on stdout.

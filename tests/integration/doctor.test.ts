@@ -4,9 +4,10 @@
  * channel Slack cannot find.
  * Each problem is named with its fix, and the exit code says whether there is any.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseEnv } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { type Standin, startStandin } from '../../src/slack-standin/index.js';
@@ -121,6 +122,25 @@ describe('sopbot doctor', () => {
       ].join('\n'),
     );
     expect(r.out).toContain('1 problem found.');
+  });
+
+  it('.env.example copied as is: each value only the admin can fill in, named with its fix', async () => {
+    // The file as an admin copies it (`cp .env.example .env`), its servers pointed at the test's.
+    const copied = parseEnv(await readFile('.env.example', 'utf8'));
+    const r = await doctor({ ...copied, DATABASE_URL: t.url, SLACK_API_URL: full.apiUrl });
+    // Before: "✓ environment: every variable is valid", then auth.test's refusal of the token.
+    expect(r.code).toBe(1);
+    for (const line of [
+      "✗ environment: SLACK_BOT_TOKEN is still .env.example's placeholder, xoxb-your-bot-token",
+      "✗ environment: SLACK_SIGNING_SECRET is still .env.example's placeholder, your-signing-secret",
+      "✗ environment: SOPBOT_ADMIN_USERS is still .env.example's placeholder, U012ABCDEF",
+      "✗ environment: POSTGRES_PASSWORD is still .env.example's placeholder, changeMeToALongRandomString",
+    ])
+      expect(r.out).toContain(line);
+    expect(r.out).toContain('with this one the bot refuses every request from Slack');
+    // The placeholder token is not sent to Slack: one finding, not a second from auth.test.
+    expect(r.out).not.toContain('slack token');
+    expect(r.out).toContain('4 problems found.');
   });
 
   it('migrations not applied, channels and environment missing', async () => {
