@@ -8,8 +8,9 @@ import { pathToFileURL } from 'node:url';
 import { explainServiceError, requireServices } from './cli/services.js';
 import type { CliIo, Subcommand } from './cli/types.js';
 import { type Config, loadConfig } from './config.js';
-import { SopError } from './errors.js';
+import type { SopError } from './errors.js';
 import { createLogger } from './logger.js';
+import { isUnexpected, logUnexpected } from './slack/reply.js';
 
 type Service = 'postgres' | 'redis';
 
@@ -119,12 +120,13 @@ function failed(name: string, err: unknown, config: Config | null, io: CliIo): n
     io.stderr(`${sentence}\n`);
     return 1;
   }
-  if (err instanceof SopError && err.code !== 'internal') {
-    io.stderr(`sopbot ${name}: ${err.message}\n`);
-    return err.code === 'usage' ? 2 : 1;
+  if (!isUnexpected(err)) {
+    const e = err as SopError;
+    io.stderr(`sopbot ${name}: ${e.message}\n`);
+    return e.code === 'usage' ? 2 : 1;
   }
   const logger = createLogger(config?.LOG_LEVEL ?? 'info', 'sopbot-cli', { write: io.stderr });
-  logger.error({ err, command: name }, `sopbot ${name} failed`);
+  logUnexpected(logger, err, `sopbot ${name} failed`, { command: name });
   const message = err instanceof Error ? err.message : String(err);
   const logged = logger.isLevelEnabled('error') ? ' (logged above, with its stack)' : '';
   io.stderr(`sopbot ${name} failed: ${message}${logged}\n`);
