@@ -75,6 +75,7 @@ import {
 } from '../slack/presenters/execution.js';
 import { notifyOwners, requestActionReminders, scheduleActionReminders } from './actions.js';
 import type { CycleDeps } from './cycles.js';
+import { nextMeetingEscalations } from './escalations.js';
 import { deliverJobs, requestJob } from './outbox.js';
 import { dmOnce, postOnce } from './reminders.js';
 import { getSettings } from './settings.js';
@@ -758,15 +759,20 @@ export function lastWeek(now: Date, zone: string): string {
   return addDays(mondayOf(localDate(now, zone)), -7);
 }
 
-/** The Monday digest in the supply channel, once per week (by default last week's). */
+/**
+ * The Monday digest in the supply channel, once per week (by default last week's): its totals,
+ * its deviations and every open one, and how many frozen-zone breaks the next executive
+ * meeting takes up (the pack's own definition, nextMeetingEscalations).
+ */
 export async function postDigest(deps: ExecutionDeps, forWeek?: string): Promise<string | null> {
   const settings = await getSettings(deps.db);
   if (!settings.supply_channel) return null;
   const week = forWeek ?? lastWeek(deps.clock.now(), settings.timezone);
   const today = localDate(deps.clock.now(), settings.timezone);
-  const [totals, deviations] = await Promise.all([
+  const [totals, deviations, escalations] = await Promise.all([
     weekTotals(deps.db, week),
     deviationsForDigest(deps.db, week),
+    nextMeetingEscalations(deps.db),
   ]);
   return postOnce(
     deps.slack,
@@ -789,6 +795,10 @@ export async function postDigest(deps: ExecutionDeps, forWeek?: string): Promise
         frozenBreak: d.frozen_break,
         actionId: d.action_id,
       })),
+      nextMeeting: {
+        breaks: escalations.length,
+        done: escalations.filter((e) => e.status === 'done').length,
+      },
     }),
   );
 }

@@ -6,8 +6,6 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
-import { lastPhaseEntryBefore, phaseEnteredAt } from '../../db/queries/audit.js';
-import { frozenBreaksBetween } from '../../db/queries/execution.js';
 import { actualsBetween, previousCycle, snapshotsBetween } from '../../db/queries/review.js';
 import type { CycleRow } from '../../db/schema.js';
 import { renderChart } from '../charts/render.js';
@@ -18,6 +16,7 @@ import { postFileOnce } from '../slack/post-ledger.js';
 import { reviewMessage } from '../slack/presenters/review.js';
 import { today } from './actions.js';
 import { requireCycle } from './cycles.js';
+import { escalationsOf } from './escalations.js';
 import { followThrough, lastDecisionActions, whatChanged } from './follow-through.js';
 import type { PackLoop } from './pack-loop.js';
 import { postOnce } from './reminders.js';
@@ -32,16 +31,7 @@ export async function loopOf(db: Db, cycle: CycleRow, now: Date): Promise<PackLo
   const previous = await previousCycle(db, cycle.month);
   const changed = await whatChanged(db, cycle, previous, day, timezone);
   const last = trend.at(-1);
-  // Each frozen-zone break goes to one pack, the first built after it was recorded: a pack is
-  // built when its cycle enters the executive phase, so the window runs from the last such
-  // entry of an earlier cycle (a break found during that meeting's week is this one's) to this
-  // cycle's own (a later one is the next pack's). Cycles with no audited entry: from the
-  // previous cycle's close.
-  const [since, until] = await Promise.all([
-    lastPhaseEntryBefore(db, cycle.month, 'executive'),
-    phaseEnteredAt(db, cycle.id, 'executive'),
-  ]);
-  const escalations = await frozenBreaksBetween(db, since ?? previous?.closed_at ?? null, until);
+  const escalations = await escalationsOf(db, cycle);
   return {
     trend,
     changed,

@@ -264,9 +264,10 @@ describe('weekly S&OE', () => {
       .filter((m) => m.text.startsWith('S&OE digest, week of 2027-02-01'));
     expect(digest).toHaveLength(1);
     const blocks = JSON.stringify(digest[0]!.blocks);
-    // Sales 150 + 250, production 200 + 100; three deviations open, two for the meeting.
+    // Sales 150 + 250, production 200 + 100; three deviations open; two breaks of the frozen
+    // plan (FAM-1's sales, SUP-1's delay) since January closed, for February's meeting.
     expect(blocks).toContain(
-      'Sales 400 units, production 300 units. 3 deviations open, 2 for the executive meeting.',
+      'Sales 400 units, production 300 units. 3 deviations open. 2 breaks of the frozen plan go to the next executive meeting.',
     );
     expect(digest[0]!.text).toBe('S&OE digest, week of 2027-02-01: 3 open deviations');
   });

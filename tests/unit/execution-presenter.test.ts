@@ -150,10 +150,48 @@ describe('/sop execution form', () => {
     expect(JSON.stringify(actionDm({ ...action, decision_id: '3' }, 'due').blocks)).not.toContain(
       'To do:',
     );
-    const d = digestMessage({ week: '2027-02-01', sales: null, production: 12.4, deviations: [] });
+    const d = digestMessage({
+      week: '2027-02-01',
+      sales: null,
+      production: 12.4,
+      deviations: [],
+      nextMeeting: { breaks: 0, done: 0 },
+    });
     expect(validateBlocks(d.blocks, 'message')).toEqual([]);
-    expect(JSON.stringify(d.blocks)).toContain('Sales not imported, production 12 units.');
+    expect(JSON.stringify(d.blocks)).toContain(
+      'Sales not imported, production 12 units. 0 deviations open. No break of the frozen plan goes to the next executive meeting.',
+    );
     expect(JSON.stringify(d.blocks)).toContain('No deviation: the week ran to plan.');
+  });
+
+  it("the digest's count for the next executive meeting is the one it is given, done ones too", () => {
+    // One open deviation listed, which breaks the frozen plan; the next meeting takes up two
+    // breaks (the pack's definition), one of them done and not listed here.
+    const deviations = [
+      {
+        summary: 'FAM-1 sold 150',
+        week: '2027-02-01',
+        owner: 'U_RITA',
+        due: '2027-02-10',
+        status: 'open',
+        frozenBreak: true,
+        actionId: '1',
+      },
+    ];
+    const text = (n: { breaks: number; done: number }) =>
+      JSON.stringify(
+        digestMessage({ week: '2027-02-01', sales: 1, production: 1, deviations, nextMeeting: n })
+          .blocks,
+      );
+    expect(text({ breaks: 2, done: 1 })).toContain(
+      '1 deviation open. 2 breaks of the frozen plan go to the next executive meeting, 1 of them done.',
+    );
+    expect(text({ breaks: 1, done: 1 })).toContain(
+      '1 deviation open. 1 break of the frozen plan goes to the next executive meeting, done already.',
+    );
+    expect(text({ breaks: 3, done: 0 })).toContain(
+      '3 breaks of the frozen plan go to the next executive meeting.',
+    );
   });
 
   it("the digest lists whole lines and counts the rest, whatever the codes' length", () => {
@@ -169,7 +207,13 @@ describe('/sop execution form', () => {
       frozenBreak: i % 2 === 0,
       actionId: String(i + 1),
     }));
-    const d = digestMessage({ week: '2027-02-01', sales: 1, production: 1, deviations });
+    const d = digestMessage({
+      week: '2027-02-01',
+      sales: 1,
+      production: 1,
+      deviations,
+      nextMeeting: { breaks: 20, done: 0 },
+    });
     expect(validateBlocks(d.blocks, 'message')).toEqual([]);
     const text = (d.blocks[2] as { text: { text: string } }).text.text;
     expect(text.length).toBeLessThanOrEqual(3000);

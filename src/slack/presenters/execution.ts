@@ -267,6 +267,19 @@ export interface DigestView {
     frozenBreak: boolean;
     actionId: string | null;
   }[];
+  /**
+   * The frozen-zone breaks the next executive meeting takes up (its pack's question 6): every
+   * one recorded since the last meeting's pack, done or open (nextMeetingEscalations), not only
+   * those listed here; `done` of them are done.
+   */
+  readonly nextMeeting: { readonly breaks: number; readonly done: number };
+}
+
+/** "2 breaks of the frozen plan go to the next executive meeting, 1 of them done." */
+function nextMeetingText({ breaks, done }: DigestView['nextMeeting']): string {
+  if (breaks === 0) return 'No break of the frozen plan goes to the next executive meeting.';
+  const them = breaks === 1 ? 'done already' : `${done} of them done`;
+  return `${breaks} ${breaks === 1 ? 'break of the frozen plan goes' : 'breaks of the frozen plan go'} to the next executive meeting${done > 0 ? `, ${them}` : ''}.`;
 }
 
 const MAX_DIGEST_LINES = 15;
@@ -292,7 +305,7 @@ export function digestMessage(v: DigestView): { text: string; blocks: types.Know
       {
         type: 'section',
         text: mrkdwn(
-          `Sales ${units(v.sales)}, production ${units(v.production)}. ${open.length} deviation${open.length === 1 ? '' : 's'} open, ${v.deviations.filter((d) => d.frozenBreak && d.status !== 'done').length} for the executive meeting.`,
+          `Sales ${units(v.sales)}, production ${units(v.production)}. ${open.length} deviation${open.length === 1 ? '' : 's'} open. ${nextMeetingText(v.nextMeeting)}`,
         ),
       },
       {
