@@ -11,13 +11,14 @@ import { SopError } from '../src/errors.js';
 import { reportDeviation } from '../src/services/execution.js';
 import { requirePermission } from '../src/services/members.js';
 import { deliverJobs } from '../src/services/outbox.js';
+import { userNamesFor } from '../src/services/user-names.js';
 import { memberOf } from '../src/slack/member-context.js';
 import { EXECUTION_CALLBACK, parseExecutionState } from '../src/slack/presenters/execution.js';
-import { logUnexpected, userMessage } from '../src/slack/reply.js';
+import { fieldErrorText, logUnexpected } from '../src/slack/reply.js';
 import { viewRequestKey } from '../src/slack/request-key.js';
 
 export function register(app: App, deps: AppDeps): void {
-  app.view(EXECUTION_CALLBACK, async ({ ack, body, view, context }) => {
+  app.view(EXECUTION_CALLBACK, async ({ ack, body, view, context, client }) => {
     const parsed = parseExecutionState(
       view.state.values as Parameters<typeof parseExecutionState>[0],
     );
@@ -44,10 +45,9 @@ export function register(app: App, deps: AppDeps): void {
       // A refusal names its field first ("code: …", "expected: …"); the rest go on the comment.
       const named = err instanceof SopError ? /^(code|expected|actual):/.exec(err.message) : null;
       const field = named?.[1] ?? 'comment';
-      await ack({
-        response_action: 'errors',
-        errors: { [field]: userMessage(err).slice(0, 2000) },
-      });
+      // Slack shows a field's error as plain text: commands in quotes, people by name.
+      const text = await fieldErrorText(err, userNamesFor(deps.db, client, deps.logger));
+      await ack({ response_action: 'errors', errors: { [field]: text.slice(0, 2000) } });
       return;
     }
     await ack();

@@ -245,6 +245,39 @@ describe('weekly S&OE', () => {
     expect(blocks).toContain('goes to the next executive meeting');
   });
 
+  it("the form's refusal reads as plain text: the command in quotes, not in backticks", async () => {
+    const view = await openExecution();
+    // Otto's role changed while the form was open: the submission is refused.
+    await db
+      .updateTable('members')
+      .set({ role: 'sales' })
+      .where('slack_user_id', '=', 'U_OTTO')
+      .execute();
+    const before = await db.selectFrom('deviations').select('id').execute();
+    try {
+      const sent = await h.driver.submitView(view.id, {
+        user: 'U_OTTO',
+        values: supplierDelay('SUP-1', '2027-02-10', '100', '90', 'Late truck'),
+      });
+      // Slack shows a field's error as plain text: before, the command kept its backticks
+      // ("`/sop role @you <role>`").
+      expect(sent.outcome).toMatchObject({
+        action: 'errors',
+        errors: {
+          comment:
+            'Only Operations, Planner or Admin members can report a deviation; your role is Sales. An admin can change it with "/sop role @you <role>".',
+        },
+      });
+    } finally {
+      await db
+        .updateTable('members')
+        .set({ role: 'ops' })
+        .where('slack_user_id', '=', 'U_OTTO')
+        .execute();
+    }
+    expect(await db.selectFrom('deviations').select('id').execute()).toEqual(before);
+  });
+
   it('the next pack asks the executives to decide on the frozen-zone breaks', async () => {
     const md = packMarkdown(await buildPack(db, '2027-02', clock.now()));
     const q6 = md.slice(md.indexOf('## 6. '), md.indexOf('## 7. '));
