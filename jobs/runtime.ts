@@ -4,8 +4,9 @@
  * no retry can fix it). A Slack 429 moves the job to delayed for Retry-After seconds (plus a
  * random spread, so the jobs refused together do not all wake together) instead of holding
  * the worker, and so does a message another worker is posting right now
- * (PostInFlightError), until that post is recorded or its claim is stale. Neither uses an
- * attempt. A refusal no retry changes (permanentRefusal: a deactivated person, an archived
+ * (PostInFlightError), until that post is recorded or its claim is stale, and a job that came
+ * before its time (NotDueYetError: a reminder after the company's zone moved later), until
+ * then. None uses an attempt. A refusal no retry changes (permanentRefusal: a deactivated person, an archived
  * channel, a channel the bot is not in) fails the job at once, logged once, not five times;
  * it is recorded, and the admins are told (src/services/undelivered.ts).
  * A job that fails while the database does not answer (dbAnswers) waits for it, delayed
@@ -17,6 +18,7 @@ import type { Redis } from 'ioredis';
 import { dbAnswers } from '../db/connect.js';
 import { warmUpCharts } from '../src/charts/warm-up.js';
 import type { LpSolver } from '../src/core/supply/lp.js';
+import { NotDueYetError } from '../src/errors.js';
 import type { Metrics } from '../src/metrics.js';
 import { warmUpSolver } from '../src/services/solver-warm-up.js';
 import { createThreadPool, fitInProcess } from '../src/services/thread-pool.js';
@@ -182,6 +184,13 @@ export function startRuntime(deps: RuntimeDeps, opts: RuntimeOptions = {}): JobR
         deps.metrics?.observeJob(name, 'failed', seconds());
         log.error({ err: err.message }, 'job payload is invalid; not retrying');
         throw new UnrecoverableError(err.message);
+      }
+      if (err instanceof NotDueYetError && token) {
+        // The same job, at its time: its id stays, so nothing is scheduled twice.
+        deps.metrics?.observeJob(name, 'delayed', seconds());
+        log.info({ delayMs: err.delayMs }, err.message);
+        await job.moveToDelayed(Date.now() + err.delayMs, token);
+        throw new DelayedError();
       }
       const wait = retryAfterOf(err);
       if (wait !== null && token) {

@@ -45,6 +45,21 @@ export class ValidationError extends SopError {
   }
 }
 
+/**
+ * A job that came before its time: a reminder scheduled for 09:00 in the company's zone, which
+ * has moved to a later zone since. The worker delays the job by `delayMs` under its own id
+ * (BullMQ's moveToDelayed), without using an attempt, rather than completing it with nothing
+ * done: a retry cannot schedule it twice, and it runs at its new time.
+ */
+export class NotDueYetError extends Error {
+  readonly delayMs: number;
+  constructor(message: string, delayMs: number) {
+    super(message);
+    this.name = 'NotDueYetError';
+    this.delayMs = delayMs;
+  }
+}
+
 export function asSopError(err: unknown): SopError {
   if (err instanceof SopError) return err;
   const message = err instanceof Error ? err.message : String(err);

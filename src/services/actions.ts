@@ -19,7 +19,7 @@ import { type DigestItem, digestItems, setDigestItems } from '../../db/queries/r
 import type { ActionRow } from '../../db/schema.js';
 import { addDays, addLocalDays, atLocalHour, daysBetween, localDate } from '../core/calendar.js';
 import type { CycleDeps } from '../deps.js';
-import { SopError } from '../errors.js';
+import { NotDueYetError, SopError } from '../errors.js';
 import { readRowId } from '../row-id.js';
 import { isLedgerMessage, ledgerEntry, ledgerKeyAt, sendEach } from '../slack/post-ledger.js';
 import { deliverJobs, enqueueDurably, requestJob } from './outbox.js';
@@ -310,7 +310,6 @@ export type ReminderResult =
   | 'in_digest'
   | 'not_open'
   | 'snoozed'
-  | 'early'
   | 'missing';
 
 /** Builds a morning's digest DM from its actions, most urgent first (src/slack presenters). */
@@ -321,7 +320,8 @@ export type DigestMessage = (
 ) => SlackMessage;
 
 /**
- * Send one reminder, at most once, scheduling the next overdue one first. `message` builds the
+ * Send one reminder, at most once, scheduling the next overdue one first; one that comes before
+ * its time in the company's zone throws NotDueYetError (the worker delays its job). `message` builds the
  * DM (the presenter lives in src/slack). A snooze reminder comes whenever the snooze ends, so
  * its DM says how the due date stands that day: `daysLeft` (due date minus the company's
  * today; negative when overdue), null for the scheduled ones, which come on their day.
@@ -344,7 +344,14 @@ export async function sendReminder(
   const now = deps.clock.now();
   const { timezone } = await getSettings(deps.db);
   const at = reminderTime(action.due_date, p.kind, p.occurrence, timezone);
-  if (now.getTime() < at.getTime() - 60_000) return 'early';
+  // Early: the company's zone moved later since it was scheduled (09:00 in Tokyo comes before
+  // 09:00 in New York). The job comes back at its time (the worker delays it under its own
+  // id) rather than ending here with nothing sent and, overdue, no next reminder.
+  if (now.getTime() < at.getTime() - 60_000)
+    throw new NotDueYetError(
+      `reminder ${p.kind} ${p.occurrence} of action #${action.id} comes before its time (${at.toISOString()} in ${timezone}): delayed until then`,
+      at.getTime() - now.getTime(),
+    );
   const isSnoozeJob = p.occurrence.startsWith('snooze-');
   const scheduleNext = async () => {
     if (p.kind !== 'overdue' || isSnoozeJob) return;
