@@ -24,6 +24,7 @@ import {
   type Snooze,
   snoozeAction,
 } from '../src/services/actions.js';
+import { roleNames } from '../src/services/members.js';
 import { once } from '../src/services/requests.js';
 import { getSettings } from '../src/services/settings.js';
 import { userNamesFor } from '../src/services/user-names.js';
@@ -126,7 +127,7 @@ export function register(app: App, deps: AppDeps): void {
       await tellPrivately(
         client,
         body,
-        `Only <@${a.owner}> (the owner) or an admin can ${verb} this action.`,
+        `Only <@${a.owner}> (the owner) or ${roleNames('action.manage-any')} can ${verb} this action.`,
       );
       return null;
     }

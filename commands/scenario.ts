@@ -5,10 +5,9 @@
  */
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
-import { can } from '../src/core/policy.js';
 import type { AppDeps } from '../src/deps.js';
-import { SopError } from '../src/errors.js';
 import { rowIdNumber } from '../src/row-id.js';
+import { requirePermission } from '../src/services/members.js';
 import { ScenarioInvalid, setCycleScenario } from '../src/services/scenarios.js';
 import { memberOf } from '../src/slack/member-context.js';
 import { messageModal } from '../src/slack/presenters/change-modal.js';
@@ -65,8 +64,7 @@ export function register(app: App, deps: AppDeps): void {
     }
     let acked = false;
     try {
-      if (!can(await memberOf(context), 'scenario.set'))
-        throw new SopError('forbidden', 'Only planners and admins set scenarios.');
+      requirePermission(await memberOf(context), 'scenario.set', 'set a scenario');
       // The levers the form has no input for are kept, unless its box says to drop them.
       const list = await setCycleScenario(deps.db, meta.data.cycleId, parsed.input, body.user.id, {
         seen: meta.data.seen,

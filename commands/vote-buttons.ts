@@ -16,14 +16,14 @@ import {
   SupersedeReasonRequired,
 } from '../src/services/decisions.js';
 import { promptChair, refreshPollMessage } from '../src/services/meeting-posts.js';
-import type { Member } from '../src/services/members.js';
 import { enqueueDurably } from '../src/services/outbox.js';
 import {
   castVote,
   closePoll,
+  closerRefusal,
   getPollView,
-  mayClose,
   type PollView,
+  recorderRefusal,
   refuseDecisionOnReplacedRun,
 } from '../src/services/polls.js';
 import { getSettings } from '../src/services/settings.js';
@@ -58,15 +58,6 @@ import {
 import { viewRequestKey } from '../src/slack/request-key.js';
 
 type Click = BlockAction<ButtonAction>;
-
-/**
- * Who may record a vote's decision, from the button and from the modal alike: the
- * `decision.record` row (executives, admins), and the vote's chair always.
- */
-function mayRecord(member: Member, userId: string, chair: string | null): boolean {
-  return can(member, 'decision.record') || userId === chair;
-}
-const NOT_RECORDER = 'Only executives, admins or the chair of the vote record decisions.';
 
 async function modalFor(db: AppDeps['db'], view: PollView, rows = INITIAL_ACTION_ROWS) {
   const sentences = tradeOffs(view.options);
@@ -182,12 +173,9 @@ export function register(app: App, deps: AppDeps): void {
     try {
       const pollId = rowIdText(action.value, "The vote's id");
       const before = await getPollView(deps.db, pollId);
-      if (!mayClose(before.poll, body.user.id, can(await memberOf(context), 'vote.close'))) {
-        await tellPrivately(
-          client,
-          body,
-          `Only the chair <@${before.poll.created_by}> or an admin can close this vote.`,
-        );
+      const refused = closerRefusal(await memberOf(context), before.poll);
+      if (refused) {
+        await tellPrivately(client, body, refused.message);
         return;
       }
       const { view } = await closePoll(
@@ -219,8 +207,9 @@ export function register(app: App, deps: AppDeps): void {
     await ack();
     try {
       const view = await getPollView(deps.db, rowIdText(action.value, "The vote's id"));
-      if (!mayRecord(await memberOf(context), body.user.id, view.poll.created_by)) {
-        await tellPrivately(client, body, NOT_RECORDER);
+      const refused = recorderRefusal(await memberOf(context), view.poll);
+      if (refused) {
+        await tellPrivately(client, body, refused.message);
         return;
       }
       if (view.decision) {
@@ -291,10 +280,11 @@ export function register(app: App, deps: AppDeps): void {
     }
     let rec: Awaited<ReturnType<typeof recordDecision>>;
     try {
-      const chair = meta.pollId ? (await getPollView(deps.db, meta.pollId)).poll.created_by : null;
-      if (!mayRecord(await memberOf(context), body.user.id, chair)) {
-        throw new SopError('forbidden', NOT_RECORDER);
-      }
+      // Of the vote the form names, or of none (`/sop decide`'s form): the same rule as the
+      // button that opened it, asked again, since the form's metadata is the clicker's to forge.
+      const poll = meta.pollId ? (await getPollView(deps.db, meta.pollId)).poll : null;
+      const refused = recorderRefusal(await memberOf(context), poll);
+      if (refused) throw refused;
       rec = await recordDecision(deps, {
         cycleId: meta.cycleId,
         pollId: meta.pollId,

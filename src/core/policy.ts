@@ -29,7 +29,7 @@ export const POLICY = {
   'vote.close': ['admin'],
   /** Record the decision of a vote from its modal (the vote's chair always may). */
   'decision.record': ['exec', 'admin'],
-  /** /sop decide: record a decision without a vote. */
+  /** /sop decide: record a decision without a vote (typed, or its form's submission). */
   'decision.decide': ['exec', 'admin'],
   /**
    * Close, snooze or give to another owner (`/sop actions reassign`) anyone's follow-up

@@ -20,7 +20,7 @@ import { storedDmChannel } from '../../db/queries/dm-channels.js';
 import { resolveActionRefusals } from '../../db/queries/slack-refusals.js';
 import type { ActionRow } from '../../db/schema.js';
 import { daysBetween, localDate } from '../core/calendar.js';
-import { can, rolesFor } from '../core/policy.js';
+import { can } from '../core/policy.js';
 import type { CycleDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
 import { ledgerEntries, permanentRefusal, slackError } from '../slack/post-ledger.js';
@@ -34,7 +34,7 @@ import {
   withoutButtons,
 } from '../slack/presenters/actions.js';
 import { getAction, type ReminderKind, reminderDigestAt } from './actions.js';
-import { type Member, ROLE_LABEL } from './members.js';
+import { type Member, roleNames } from './members.js';
 import { deliverJobs, requestJob } from './outbox.js';
 import { dmOnce } from './reminders.js';
 import { getSettings } from './settings.js';
@@ -62,13 +62,6 @@ async function notAnOwner(slack: Slack, user: string): Promise<string | null> {
     return `<@${user}>'s Slack account is deactivated: they would never see the action nor its reminders. Name someone who is still in the workspace.`;
   return null;
 }
-
-/** "Admin members", from the policy's row. */
-const managers = () =>
-  `${rolesFor('action.manage-any')
-    .map((r) => ROLE_LABEL[r])
-    .join(', ')
-    .replace(/, ([^,]*)$/, ' or $1')} members`;
 
 /** Why `a` cannot be reassigned as it stands (not open), or null. */
 function notOpen(a: ActionRow): SopError | null {
@@ -120,7 +113,7 @@ export async function reassignAction(
   if (by !== a.owner && !can(input.member, 'action.manage-any'))
     throw new SopError(
       'forbidden',
-      `Only <@${a.owner}>, its owner, or ${managers()} can give action #${a.id} to someone else.`,
+      `Only <@${a.owner}>, its owner, or ${roleNames('action.manage-any')} can give action #${a.id} to someone else.`,
     );
   if (input.to === a.owner)
     throw new ValidationError(

@@ -16,7 +16,7 @@ import type { AppDeps } from '../deps.js';
 import { listActions, today } from './actions.js';
 import { adjustmentsOpen, getOpenCycle } from './cycles.js';
 import { getMember, type Member } from './members.js';
-import { runReplacing } from './polls.js';
+import { recorderRefusal, runReplacing } from './polls.js';
 import { getSettings } from './settings.js';
 
 export interface HomeData {
@@ -114,6 +114,6 @@ async function voteFor(deps: AppDeps, cycle: CycleRow, member: Member): Promise<
     const voted = (await countedVoters(deps.db, poll.id)).has(member.userId);
     return { status: 'open', channelId: poll.channel_id, voted };
   }
-  if (!can(member, 'decision.record') && poll.created_by !== member.userId) return null;
+  if (recorderRefusal(member, poll)) return null;
   return { status: 'closed', channelId: poll.channel_id, pollId: poll.id };
 }

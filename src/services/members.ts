@@ -58,19 +58,33 @@ export async function getMember(
 }
 
 /**
- * Throws a `forbidden` SopError naming the roles that may do `what`, when the policy
- * (src/core/policy.ts) refuses `action` to the member.
+ * The roles the policy grants `action`, as a refusal names them: "Executive or Admin members".
+ * Every refusal that names roles takes them from here, so none goes stale when the policy changes.
  */
-export function requirePermission(member: Member, action: Action, what: string): void {
-  if (can(member, action)) return;
+export function roleNames(action: Action): string {
   const names = rolesFor(action).map((r) => ROLE_LABEL[r]);
+  return `${names.join(', ').replace(/, ([^,]*)$/, ' or $1')} members`;
+}
+
+/**
+ * The `forbidden` SopError naming the roles that may do `what`, when the policy
+ * (src/core/policy.ts) refuses `action` to the member; null when it allows it.
+ */
+export function permissionRefusal(member: Member, action: Action, what: string): SopError | null {
+  if (can(member, action)) return null;
   const yours = member.role
     ? `your role is ${ROLE_LABEL[member.role]}`
     : 'you have no role in sopbot yet';
-  throw new SopError(
+  return new SopError(
     'forbidden',
-    `Only ${names.join(', ').replace(/, ([^,]*)$/, ' or $1')} members can ${what}; ${yours}. An admin can change it with \`/sop role @you <role>\`.`,
+    `Only ${roleNames(action)} can ${what}; ${yours}. An admin can change it with \`/sop role @you <role>\`.`,
   );
+}
+
+/** Throws `permissionRefusal`'s error when the policy refuses `action` to the member. */
+export function requirePermission(member: Member, action: Action, what: string): void {
+  const refused = permissionRefusal(member, action, what);
+  if (refused) throw refused;
 }
 
 /**

@@ -31,10 +31,12 @@ import {
 } from '../../db/queries/polls.js';
 import type { CycleRow, DecisionRow, PollRow } from '../../db/schema.js';
 import { PHASE_LABEL } from '../core/cycle.js';
+import { can } from '../core/policy.js';
 import { replacedRunDecisionNotice, replacedRunNotice, type Tally, tally } from '../core/vote.js';
 import type { CycleDeps } from '../deps.js';
 import { SopError } from '../errors.js';
 import { ledgerEntry } from '../slack/post-ledger.js';
+import { type Member, permissionRefusal, roleNames } from './members.js';
 import { deliverJobs, requestJob } from './outbox.js';
 import { getSettings } from './settings.js';
 
@@ -432,7 +434,33 @@ export async function closePoll(
   return { closedNow, view: await getPollView(db, input.pollId) };
 }
 
-/** The chair (poll creator) or an admin may close the vote. */
-export function mayClose(poll: PollRow, userId: string, isAdmin: boolean): boolean {
-  return isAdmin || poll.created_by === userId;
+/**
+ * Why `member` may not close `poll`, or null when they may: its chair (the vote's creator)
+ * always may, and the policy's `vote.close` row any vote.
+ */
+export function closerRefusal(member: Member, poll: Pick<PollRow, 'created_by'>): SopError | null {
+  if (poll.created_by === member.userId || can(member, 'vote.close')) return null;
+  return new SopError(
+    'forbidden',
+    `Only the chair <@${poll.created_by}> or ${roleNames('vote.close')} can close this vote.`,
+  );
+}
+
+/**
+ * Why `member` may not record the decision of `poll`, or null when they may: from the
+ * "Record the decision" button, the decision form's submission and the App Home alike. Of a
+ * vote, its chair always may, and the policy's `decision.record` row; without a vote (null:
+ * `/sop decide`'s form), its row, `decision.decide`, as `/sop decide` itself.
+ */
+export function recorderRefusal(
+  member: Member,
+  poll: Pick<PollRow, 'created_by'> | null,
+): SopError | null {
+  if (poll === null)
+    return permissionRefusal(member, 'decision.decide', 'record a decision without a vote');
+  if (poll.created_by === member.userId || can(member, 'decision.record')) return null;
+  return new SopError(
+    'forbidden',
+    `Only ${roleNames('decision.record')} or the chair of the vote, <@${poll.created_by}>, record its decision.`,
+  );
 }

@@ -159,7 +159,9 @@ describe('vote settings, quorum and the chair prompt', () => {
       standin
         .messagesIn(`D_${OPS}`)
         .find((m) =>
-          m.text.includes('Only executives, admins or the chair of the vote record decisions.'),
+          m.text.includes(
+            `Only Executive or Admin members or the chair of the vote, <@${EXEC1}>, record its decision.`,
+          ),
         ),
     );
     expect(standin.openViews(OPS)).toHaveLength(0);
