@@ -21,10 +21,10 @@ import {
   castVote,
   closePoll,
   closerRefusal,
+  decisionFormRefusal,
   getPollView,
   type PollView,
   recorderRefusal,
-  refuseDecisionOnReplacedRun,
 } from '../src/services/polls.js';
 import { getSettings } from '../src/services/settings.js';
 import { userNamesFor } from '../src/services/user-names.js';
@@ -54,6 +54,7 @@ import {
   tellPrivately,
   tellUser,
   userMessage,
+  warningText,
 } from '../src/slack/reply.js';
 import { viewRequestKey } from '../src/slack/request-key.js';
 
@@ -192,11 +193,16 @@ export function register(app: App, deps: AppDeps): void {
       else if (view.replacedBy)
         // No decision form on figures a newer run has replaced.
         await tellPrivately(client, body, outcomeText(view));
-      else
-        await client.views.open({
-          trigger_id: body.trigger_id,
-          view: await modalFor(deps.db, view),
-        });
+      else {
+        // A cycle closed meanwhile (a client still showing the button): no form to refuse.
+        const why = await decisionFormRefusal(deps.db, view);
+        if (why) await tellPrivately(client, body, warningText(why));
+        else
+          await client.views.open({
+            trigger_id: body.trigger_id,
+            view: await modalFor(deps.db, view),
+          });
+      }
       await refreshPollMessage(client, deps.db, pollId);
     } catch (err) {
       await tellUser(client, body, err, deps.logger);
@@ -220,8 +226,10 @@ export function register(app: App, deps: AppDeps): void {
         );
         return;
       }
-      // No form of figures a newer plan run replaced: the refusal says how to go on.
-      refuseDecisionOnReplacedRun(view.poll, view.replacedBy);
+      // No form its submission would refuse (a closed cycle, figures a newer plan run
+      // replaced): the refusal says how to go on.
+      const why = await decisionFormRefusal(deps.db, view);
+      if (why) throw why;
       await client.views.open({ trigger_id: body.trigger_id, view: await modalFor(deps.db, view) });
     } catch (err) {
       await tellUser(client, body, err, deps.logger);

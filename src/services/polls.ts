@@ -127,6 +127,23 @@ export function refuseDecisionOnReplacedRun(
 }
 
 /**
+ * Why no decision form should open for vote `view`, or null: its cycle is past the executive
+ * phase (closed: the form's submission would be refused, `recordDecision`), or a newer run
+ * replaced its figures. The vote's Close and "Record the decision" ask it before the form opens.
+ */
+export async function decisionFormRefusal(db: Db, view: PollView): Promise<SopError | null> {
+  const cycle = await cycleById(db, view.poll.cycle_id);
+  try {
+    if (cycle) refuseOutsideExecutive(cycle, 'decision');
+    refuseDecisionOnReplacedRun(view.poll, view.replacedBy);
+  } catch (err) {
+    if (err instanceof SopError) return err;
+    throw err;
+  }
+  return null;
+}
+
+/**
  * Refuses (`phase_closed`) a vote or a decision outside the executive phase. Before it, the
  * run they would be on is replaced by the cycle's own recomputes (entering supply review,
  * entering pre-S&OP) while pre-S&OP builds and compares the scenarios; the executive meeting

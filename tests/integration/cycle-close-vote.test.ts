@@ -181,4 +181,32 @@ describe('/sop cycle close while the vote is open', () => {
       await db.selectFrom('votes').select('id').where('poll_id', '=', poll.id).execute(),
     ).toEqual([]);
   });
+
+  it("the chair's Close and Record the decision, from a client still showing them, open no form the closed cycle would refuse", async () => {
+    const { poll } = await openVote('2027-05');
+    let click: SentRequest | undefined;
+    await answer(EXEC1, async () => {
+      click = (
+        await h.driver.clickButton('C_EXEC', poll.message_ts!, 'vote_cast_1', { user: EXEC1 })
+      ).request;
+    });
+    await answer(PLANNER, () => h.sop(PLANNER, 'cycle close'));
+    const decisions = await db.selectFrom('decisions').select('id').execute();
+    // recordDecision's own refusal, said before a form is filled in rather than after.
+    const refusal =
+      ':warning: Cycle 2027-05 is closed; its decision can no longer change. Record it in the open cycle.';
+    // Before: both opened the decision form, whose submission was then refused.
+    expect(
+      await answer(PLANNER, () =>
+        h.driver.resend(staleClick(click!, PLANNER, 'vote_close', poll.id)),
+      ),
+    ).toBe(refusal);
+    expect(
+      await answer(PLANNER, () =>
+        h.driver.resend(staleClick(click!, PLANNER, 'decision_open', poll.id)),
+      ),
+    ).toBe(refusal);
+    expect(standin.openViews(PLANNER)).toEqual([]);
+    expect(await db.selectFrom('decisions').select('id').execute()).toEqual(decisions);
+  });
 });
