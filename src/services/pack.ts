@@ -75,7 +75,6 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
   // Q2 and Q3: forecasts of archived cycles against the actuals that have arrived since.
   const actuals = await salesBefore(db, month);
   const actualOf = new Map(actuals.map((a) => [`${a.code}|${a.period}`, a.units]));
-  const util = res.map((r) => r.utilisation);
   const kpiFill = central?.kpis.fillRate;
 
   // Q4: the central scenario's revenue and margin against the budget.
@@ -172,8 +171,10 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
       fillRate: typeof kpiFill === 'number' ? kpiFill : null,
       expectedFillRate: kNum(ck, 'expectedFillRate'),
       fillRateP10: kNum(ck, 'serviceAtRisk'),
-      averageUtilisation: util.length ? sum(util) / util.length : null,
-      peakUtilisation: util.length ? Math.max(...util) : null,
+      // The solver's figures, as the vote, the plan headline and the chart show them: over the
+      // resource-months with capacity (a line shut for a month is not 0% loaded).
+      averageUtilisation: kNum(ck, 'averageUtilisation'),
+      peakUtilisation: kNum(ck, 'peakUtilisation'),
     },
     families: familyPerformance(prevFam, actualOf),
     finance: {
