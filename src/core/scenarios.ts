@@ -21,6 +21,7 @@ import {
   monthIndex,
   type StressSummary,
   stressScenario,
+  workingCapitalVsBudget,
 } from './stress/index.js';
 import type { LpSolver } from './supply/lp.js';
 import type { PlanProblem } from './supply/problem.js';
@@ -650,10 +651,9 @@ const STRESS_METRICS: readonly (Omit<ScenarioGridRow, 'values'> & { pick: Metric
     false,
     (r) => r.stress?.peakWorkingCapital.expected ?? null,
   ),
-  money('workingCapitalVsBudget', 'Peak working capital vs budget', false, (r) => {
-    const b = r.stress?.budget;
-    return r.stress && b ? r.stress.peakWorkingCapital.expected - b.peakWorkingCapital : null;
-  }),
+  money('workingCapitalVsBudget', 'Peak working capital vs budget', false, (r) =>
+    r.stress ? workingCapitalVsBudget(r.stress) : null,
+  ),
   money('cashCost', 'Cash cost (expected)', false, (r) => r.stress?.cashCost.expected ?? null),
   money(
     'penaltyCost',

@@ -79,7 +79,14 @@ export interface PackData {
     /** That month (the horizon's last unless the budget ends sooner), and cash at P10 against it. */
     readonly budgetCashPeriod: string | null;
     readonly cashP10VsBudget: number | null;
+    /** Expected peak working capital over the horizon. */
     readonly workingCapital: number | null;
+    /**
+     * Expected peak over the budget's months (to `budgetCashPeriod`), and it against the
+     * budget's peak there; null without a budget (the peak there: also for runs from before
+     * it was kept, whose gap is the horizon's peak against the budget's).
+     */
+    readonly workingCapitalInBudget: number | null;
     readonly workingCapitalVsBudget: number | null;
   };
   /** Q5 */

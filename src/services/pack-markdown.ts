@@ -99,6 +99,25 @@ function cashLine(fi: PackData['finance']): string {
     : `${head}; by ${fi.budgetCashPeriod}, the budget's last month, ${gap} in a bad case against budget ${money(fi.budgetCashFlow)}.`;
 }
 
+/**
+ * Q4's peak working capital, and against the budget's over the months the budget covers: a
+ * budget that ends before the horizon is set against the plan's peak up to its last month, as
+ * the cash is. The gap is the difference of the amounts as printed.
+ */
+function workingCapitalLine(fi: PackData['finance']): string {
+  const head = `Peak working capital ${money(fi.workingCapital ?? 0)}`;
+  const v = fi.workingCapitalVsBudget;
+  if (v === null || fi.workingCapital === null) return `${head}.`;
+  const inBudget = fi.workingCapitalInBudget;
+  if (
+    inBudget === null ||
+    fi.budgetCashPeriod === null ||
+    fi.budgetCashPeriod === fi.periods.at(-1)
+  )
+    return `${head} (${formatMoneyBetween(fi.workingCapital, fi.workingCapital - v)} vs budget).`;
+  return `${head}; by ${fi.budgetCashPeriod}, the budget's last month, ${money(inBudget)} (${formatMoneyBetween(inBudget, inBudget - v)} vs budget).`;
+}
+
 /** Q4's revenue against the budget, over the months the budget covers. */
 function revenueLine(fi: PackData['finance'], scenario: string): string {
   const head = `Revenue of the ${scenario} scenario ${money(fi.revenue)}`;
@@ -209,7 +228,7 @@ export function packSections(
             : [
                 `Against uncertain demand: expected margin ${money(fi.expectedMargin)}, ${money(fi.marginP10 ?? 0)} in a bad case.`,
                 cashLine(fi),
-                `Peak working capital ${money(fi.workingCapital ?? 0)}${fi.workingCapitalVsBudget === null || fi.workingCapital === null ? '' : ` (${formatMoneyBetween(fi.workingCapital, fi.workingCapital - fi.workingCapitalVsBudget)} vs budget)`}.`,
+                workingCapitalLine(fi),
               ]),
         ]
       : [NO_RUN],

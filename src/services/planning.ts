@@ -48,6 +48,7 @@ import {
   demandDistribution,
   type StressSummary,
   wideningFromErrors,
+  workingCapitalVsBudget,
 } from '../core/stress/index.js';
 import {
   type CapacityCheck,
@@ -385,9 +386,11 @@ export function stressKpis(x: StressSummary | null): Record<string, number | nul
     cashFlowP90: x.cashFlow.p90,
     ...budgetCashKpis(x),
     workingCapital: x.peakWorkingCapital.expected,
-    workingCapitalVsBudget: x.budget
-      ? x.peakWorkingCapital.expected - x.budget.peakWorkingCapital
-      : null,
+    // Against the budget over the months it covers (the plan's peak there, and the gap).
+    ...(x.peakWorkingCapitalInBudget === undefined
+      ? {}
+      : { workingCapitalInBudget: x.peakWorkingCapitalInBudget }),
+    workingCapitalVsBudget: workingCapitalVsBudget(x),
     cashCost: x.cashCost.expected,
     penaltyCost: x.penaltyCost.expected,
   };

@@ -60,6 +60,7 @@ function data(actions: number, overloads: number): PackData {
       budgetCashPeriod: null,
       cashP10VsBudget: -80,
       workingCapital: 500,
+      workingCapitalInBudget: 500,
       workingCapitalVsBudget: 40,
     },
     risks: { constraints: [], flagged: [] },
@@ -154,6 +155,43 @@ describe('pack presenters', () => {
     expect(line({ ...fi, budgetCashPeriod: '2027-02', cashP10VsBudget: -110 })).toBe(
       "Cash over the horizon $150 expected, $120 in a bad case; by 2027-02, the budget's last month, −$110 in a bad case against budget $200.",
     );
+  });
+
+  it('sets the peak working capital against the budget’s over the months the budget covers', () => {
+    const base = data(1, 0);
+    const line = (finance: PackData['finance']) =>
+      packSections({ ...base, finance })[3]!.lines.find((l) => l.startsWith('Peak'));
+    const fi = { ...base.finance, workingCapital: 500 };
+    // A budget to the horizon's end: the peak, 500, against the budget's 460: +$40.
+    expect(
+      line({
+        ...fi,
+        budgetCashPeriod: '2027-03',
+        workingCapitalInBudget: 500,
+        workingCapitalVsBudget: 40,
+      }),
+    ).toBe('Peak working capital $500 (+$40 vs budget).');
+    // A budget that ends in 2027-02: the plan's peak up to then, 300, against the budget's
+    // peak, 460: −$160 (the horizon's 500 would have read +$40).
+    expect(
+      line({
+        ...fi,
+        budgetCashPeriod: '2027-02',
+        workingCapitalInBudget: 300,
+        workingCapitalVsBudget: -160,
+      }),
+    ).toBe(
+      "Peak working capital $500; by 2027-02, the budget's last month, $300 (−$160 vs budget).",
+    );
+    // A run stored before the peak over the budget's months was kept: its gap as it was.
+    expect(
+      line({
+        ...fi,
+        budgetCashPeriod: '2027-02',
+        workingCapitalInBudget: null,
+        workingCapitalVsBudget: 40,
+      }),
+    ).toBe('Peak working capital $500 (+$40 vs budget).');
   });
 
   it('gives the cash gap to the budget as the difference of the amounts it prints', () => {

@@ -203,6 +203,7 @@ function pack(evil: string): PackData {
       budgetCashPeriod: null,
       cashP10VsBudget: null,
       workingCapital: 150,
+      workingCapitalInBudget: null,
       workingCapitalVsBudget: null,
     },
     risks: {

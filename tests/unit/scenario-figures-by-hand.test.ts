@@ -11,7 +11,12 @@ import { scenarioChart } from '../../src/charts/scenarios.js';
 import { planFinance } from '../../src/core/finance.js';
 import { quantileSorted } from '../../src/core/random.js';
 import { tradeOffSentences } from '../../src/core/scenarios/trade-off.js';
-import { type StressSummary, stressPlan, summarise } from '../../src/core/stress/index.js';
+import {
+  budgetCash,
+  type StressSummary,
+  stressPlan,
+  summarise,
+} from '../../src/core/stress/index.js';
 import { type PlanProblem, parsePlanProblem } from '../../src/core/supply/problem.js';
 import { type SolvedPlan, solvePlan } from '../../src/core/supply/solve.js';
 import { scenarioKpis } from '../../src/services/chart-data.js';
@@ -114,6 +119,38 @@ describe('one family, two months, three demand samples', () => {
     expect(s.cumulativeCash).toEqual([0, 540]);
     expect(s.cumulativeCashP10[1]).toBeCloseTo(316, 9);
     expect(s.peakWorkingCapital.expected).toBeCloseTo((3500 + 3500 + 3950) / 3, 9);
+  });
+
+  it('peak working capital against a budget of January only: over January', async () => {
+    const p = twoMonths(false);
+    const plan = await solved(p);
+    const terms = { dsoDays: 45, dpoDays: 30, coverMonths: 3 };
+    const x = stressPlan({ problem: p, plan }, TWO_MONTH_SAMPLES, Float64Array.from([100, 100]), {
+      fixedMonths: 2,
+      cash: terms,
+    });
+    /*
+     * The budget: January only, 100 units for $3 000. On the same terms its January holds
+     * the opening cover, 20 × $10 × (100 / 100) = 200 of stock, the 3 000 billed (nothing
+     * collected before 45 days) and owes the 100 × $10 = 1 000 of costs (paid after 30):
+     * working capital 200 + 3 000 − 1 000 = 2 200, its peak.
+     * The plan's January, sample by sample (above): 2 200, 2 200 and 1 570; expected peak over
+     * January (2 200 + 2 200 + 1 570) / 3 = 1 990, so 1 990 − 2 200 = −210 against budget.
+     * Over the horizon its expected peak is (3 500 + 3 500 + 3 950) / 3 = 3 650: set against
+     * a budget that says nothing of February, that read +1 450.
+     */
+    const budget = budgetCash(
+      p,
+      [{ family: 'W', period: '2027-01', volume: 100, revenue: 3000 }],
+      terms,
+    );
+    expect(budget?.peakWorkingCapital).toBe(2200);
+    const s = summarise(x, 2, budget);
+    expect(s.peakWorkingCapital.expected).toBeCloseTo(3650, 9);
+    const k = stressKpis(s);
+    expect(k.workingCapital).toBeCloseTo(3650, 9);
+    expect(k.workingCapitalInBudget).toBeCloseTo(1990, 9);
+    expect(k.workingCapitalVsBudget).toBeCloseTo(-210, 9);
   });
 
   it('lost sales: the same fill rate, less revenue, stock left over', async () => {
@@ -279,8 +316,9 @@ describe('P10 and P90: one demand outcome in ten does worse (better)', () => {
       const sorted = Float64Array.from({ length: n }, (_, i) => i + 1);
       const p10 = quantileSorted(sorted, 0.1);
       const p90 = quantileSorted(sorted, 0.9);
-      const worse = sorted.filter((v) => v < p10).length;
-      const better = sorted.filter((v) => v > p90).length;
+      // The samples are the whole numbers 1..n: below x are ⌈x⌉ − 1 of them, above x n − ⌊x⌋.
+      const worse = Math.ceil(p10) - 1;
+      const better = n - Math.floor(p90);
       expect(Math.abs(worse - n / 10)).toBeLessThanOrEqual(1);
       expect(Math.abs(better - n / 10)).toBeLessThanOrEqual(1);
     }

@@ -45,6 +45,24 @@ export interface StressSummary {
   readonly cumulativeCashP10: readonly number[];
   /** The budget's cumulative cash and peak working capital on the same terms; null without. */
   readonly budget: BudgetCash | null;
+  /**
+   * Expected peak working capital over the budget's months (its `cumulativeCash` months: a
+   * budget that ends before the horizon is not set against the plan's later months); absent
+   * without a budget.
+   */
+  readonly peakWorkingCapitalInBudget?: number;
+}
+
+/**
+ * The plan's expected peak working capital against the budget's, over the months the budget
+ * covers (`peakWorkingCapitalInBudget`; a summary without it, over the horizon); positive: the
+ * plan ties up more cash. Null without a budget.
+ */
+export function workingCapitalVsBudget(x: StressSummary): number | null {
+  if (!x.budget) return null;
+  return (
+    (x.peakWorkingCapitalInBudget ?? x.peakWorkingCapital.expected) - x.budget.peakWorkingCapital
+  );
 }
 
 export function spreadOf(xs: Float64Array): Spread {
@@ -64,6 +82,15 @@ export function summarise(
   budget: BudgetCash | null = null,
 ): StressSummary {
   const S = x.samples;
+  // The budget's months: from the plan's first to the budget's last in the horizon.
+  const budgetMonths = budget ? Math.min(T, budget.cumulativeCash.length) : 0;
+  let inBudgetSum = 0;
+  for (let s = 0; s < S; s++) {
+    let peak = -Infinity;
+    for (let t = 0; t < budgetMonths; t++)
+      peak = Math.max(peak, x.workingCapitalByMonth[s * T + t]!);
+    inBudgetSum += peak;
+  }
   const cumulative: number[] = [];
   const cumulativeP10: number[] = [];
   const running = new Float64Array(S);
@@ -91,6 +118,7 @@ export function summarise(
     cumulativeCash: cumulative,
     cumulativeCashP10: cumulativeP10,
     budget,
+    ...(budgetMonths > 0 && S > 0 ? { peakWorkingCapitalInBudget: inBudgetSum / S } : {}),
   };
 }
 

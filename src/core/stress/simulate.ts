@@ -64,6 +64,8 @@ export interface StressSamples {
   readonly peakWorkingCapital: Float64Array;
   /** Net cash of sample s in month t at s*T+t. */
   readonly cashByMonth: Float64Array;
+  /** Working capital of sample s at the end of month t at s*T+t. */
+  readonly workingCapitalByMonth: Float64Array;
 }
 
 /**
@@ -224,6 +226,7 @@ export function stressPlan(
     writtenOffValue: new Float64Array(S),
     peakWorkingCapital: new Float64Array(S),
     cashByMonth: new Float64Array(S * T),
+    workingCapitalByMonth: new Float64Array(S * T),
   };
   const maxLife = p.families.reduce((m, f) => Math.max(m, f.shelfLife?.periods ?? 1), 1);
   const lifeOf = Int32Array.from(p.families, (f) => f.shelfLife?.periods ?? 0);
@@ -379,7 +382,9 @@ export function stressPlan(
       cost += costByMonth[t]!;
       net += money.net[t]!;
       out.cashByMonth[s * T + t] = money.net[t]!;
-      peak = Math.max(peak, invValue[t]! + money.receivables[t]! - money.payables[t]!);
+      const wc = invValue[t]! + money.receivables[t]! - money.payables[t]!;
+      out.workingCapitalByMonth[s * T + t] = wc;
+      peak = Math.max(peak, wc);
     }
     out.fillRate[s] = demanded > 0 ? onTime / demanded : 1;
     out.revenue[s] = rev;
