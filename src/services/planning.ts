@@ -381,6 +381,8 @@ export function stressKpis(x: StressSummary | null): Record<string, number | nul
     expectedEndingInventoryValue: x.endingInventoryValue.expected,
     excessInventoryValue: x.excessInventoryValue.expected,
     excessInventoryValueP90: x.excessInventoryValue.p90,
+    // Of which written off past its shelf life (expected): the trade-off names it.
+    writtenOffValue: x.writtenOffValue.expected,
     cashFlow: x.cashFlow.expected,
     cashFlowP10: x.cashFlow.p10,
     cashFlowP90: x.cashFlow.p90,

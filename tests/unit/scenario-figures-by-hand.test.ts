@@ -451,3 +451,52 @@ describe('trade-offs with negative margins and demand all met', () => {
     ]);
   });
 });
+
+describe('stock written off past its shelf life', () => {
+  it('the trade-off says the bad case of stock counts it', async () => {
+    /*
+     * Two-month shelf life, $5 a unit in January and $20 in February, holding $1, scrapping
+     * $1 a unit, price $30 (tests/unit/stress.test.ts): the plan makes January's and
+     * February's 100 in January. One sample sells 100 then 50: the 50 January units left
+     * expire at February's end, written off at their $5: $250, which is the whole "stock
+     * beyond cover or expired" (nothing is left). Revenue 150 × $30 = 4 500; cash costs
+     * 200 × $5 + 100 × $1 holding in January + 50 × $1 scrapping = 1 150; no stock at either
+     * end: margin 3 350, and with DSO = DPO = 0 cash 3 350. Fill rate 150 of 150.
+     */
+    const p = parsePlanProblem({
+      periods: JAN_FEB,
+      families: [
+        {
+          code: 'J',
+          price: 30,
+          unitCost: 5,
+          unitCostByPeriod: { '2027-02': 20 },
+          holdingCost: 1,
+          backlogCost: 50,
+          shelfLife: { periods: 2, expired: 'scrap', scrapCost: 1 },
+        },
+      ],
+      demand: JAN_FEB.map((period) => ({ family: 'J', period, units: 100 })),
+      resources: [{ code: 'L', capacity: 1000 }],
+      loads: [{ family: 'J', resource: 'L', perUnit: 1 }],
+    });
+    const plan = await solved(p);
+    expect(plan.families.map((r) => r.production)).toEqual([200, 0]);
+    const x = stressPlan(
+      { problem: p, plan },
+      Float64Array.from([100, 50]),
+      MEDIAN.subarray(0, 2),
+      {
+        fixedMonths: 2,
+        cash: { dsoDays: 0, dpoDays: 0, coverMonths: 3 },
+      },
+    );
+    const k = stressKpis(summarise(x, 2));
+    expect(k.excessInventoryValueP90).toBe(250);
+    expect(k.writtenOffValue).toBe(250);
+    expect(k.expectedMargin).toBe(3350);
+    expect(tradeOffSentences([{ label: 'Central', kpis: k }])).toEqual([
+      "Central: expected margin $3.4k; in a bad case (1 in 10) it leaves $250 of stock beyond 3 months' cover or past its shelf life, cash over the horizon is $3.4k and it fills 100.0% of demand.",
+    ]);
+  });
+});

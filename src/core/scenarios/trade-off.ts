@@ -3,7 +3,9 @@
  * figures (the KPIs stored with each scenario, metric names as in the grid), in words an
  * executive reads without a statistics glossary: a "good case (1 in 10)" is the margin that 1
  * demand outcome in 10 beats (the P90), a "bad case (1 in 10)" the stock, cash and fill rate
- * that 1 outcome in 10 does worse than (P90 of stock, P10 of cash and fill rate):
+ * that 1 outcome in 10 does worse than (P90 of stock, P10 of cash and fill rate). The stock is
+ * what is left beyond cover plus what expired; "or past its shelf life" says so when any
+ * sample writes stock off (`writtenOffValue`, expected):
  *
  *   "Ambitious: +$12.3M margin vs Central in a good case (1 in 10) and +$2.1M expected; in a
  *    bad case (1 in 10) it leaves $4.1M of stock beyond 3 months' cover, cash is −$6M against
@@ -65,6 +67,8 @@ export function tradeOffSentences(
     const atRisk = num(k, 'serviceAtRisk');
     if (margin === null || atRisk === null) return null;
     const excess = num(k, 'excessInventoryValueP90') ?? num(k, 'excessInventoryValue') ?? 0;
+    // The figure counts stock written off past its shelf life too: said when there is any.
+    const expires = (num(k, 'writtenOffValue') ?? 0) > 0;
     const cashP10 = num(k, 'cashFlowP10');
     const budget = num(k, 'budgetCashFlow');
     // Where the budget ends (runs stored before this was kept: the horizon's end).
@@ -77,7 +81,7 @@ export function tradeOffSentences(
           ? `cash over the horizon is ${m(cashP10)}`
           : // The pack's question 4 prints the bad case and the budget: their difference as printed.
             `cash is ${formatMoneyBetween(budget + vsBudget, budget, cur)} against budget`;
-    const stock = `it leaves ${m(excess)} of stock beyond ${cover} months' cover`;
+    const stock = `it leaves ${m(excess)} of stock beyond ${cover} months' cover${expires ? ' or past its shelf life' : ''}`;
     /** What the bad case does, ending with the fill rate and `vs` (its difference, if any). */
     const risk = (vs = ''): string => {
       const fills = `fills ${formatPercent(atRisk)} of demand${vs}`;
