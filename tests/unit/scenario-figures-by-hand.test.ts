@@ -19,9 +19,11 @@ import {
 } from '../../src/core/stress/index.js';
 import { type PlanProblem, parsePlanProblem } from '../../src/core/supply/problem.js';
 import { type SolvedPlan, solvePlan } from '../../src/core/supply/solve.js';
+import { tally } from '../../src/core/vote.js';
 import { scenarioKpis } from '../../src/services/chart-data.js';
 import { stressKpis } from '../../src/services/planning.js';
 import { planHeadline } from '../../src/slack/presenters/plan-run.js';
+import { voteMessage } from '../../src/slack/presenters/vote.js';
 import { createHighsSolver, type HighsSolver } from '../../src/solver/highs.js';
 
 let solver: HighsSolver;
@@ -391,7 +393,7 @@ describe('the trade-off and the same figure everywhere', () => {
     ]);
   });
 
-  it('the plan headline and the scenario chart print the same figures', async () => {
+  it('the plan headline, the vote and the scenario chart print the same figures', async () => {
     const rows = await runs();
     /*
      * Central: expected fill rate (1 + 1 + 240/350) / 3 = 89.5%, P10 74.9%; expected margin
@@ -405,6 +407,57 @@ describe('the trade-off and the same figure everywhere', () => {
     expect(head).toContain(
       '*Lean*: expected fill rate 89.5% (74.9% in a bad case), expected margin $9.8k ($8.1k in a bad case)',
     );
+    // The vote's fields for each option, the same figures in the same words.
+    const vote = JSON.stringify(
+      voteMessage({
+        poll: {
+          id: '1',
+          cycle_id: 1,
+          run_id: '5',
+          poll_key: 'k',
+          question: 'Which scenario do we adopt for 2027-01?',
+          mode: 'open',
+          quorum: null,
+          status: 'open',
+          channel_id: 'C_EXEC',
+          message_ts: '1.0',
+          closes_at: null,
+          created_by: 'U_CHAIR',
+          created_at: new Date('2027-01-20T10:00:00Z'),
+          closed_by: null,
+          closed_at: null,
+          close_reason: null,
+        },
+        options: rows.map((r, i) => ({
+          scenarioId: String(i + 1),
+          position: i + 1,
+          label: r.label,
+          name: r.name,
+          status: r.status,
+          totalCost: r.plan.totalCost,
+          kpis: r.kpis,
+          costBreakdown: {},
+        })),
+        tally: tally(
+          rows.map((r, i) => ({ id: String(i + 1), label: r.label })),
+          [],
+          null,
+        ),
+        decision: null,
+        decisionScenario: null,
+        chartFileId: null,
+        timezone: 'UTC',
+        replacedBy: null,
+      }).blocks,
+    );
+    for (const field of [
+      '*Expected margin*\\n$9.7k (bad case $8k)',
+      '*Fill rate expected / bad case*\\n89.5% / 74.9%',
+      '*Cash expected / bad case*\\n$11.5k / $9.5k',
+      '*Utilisation avg / peak*\\n60.0% / 80.0%',
+      '*Expected margin*\\n$9.8k (bad case $8.1k)',
+    ])
+      expect(vote).toContain(field);
     const chart = scenarioChart(scenarioKpis(rows));
     expect(chart.summary).toContain(
       '*Central*: expected margin $9.7k (bad case $8k), expected fill rate 89.5% (bad case 74.9%), peak utilisation 80.0%',
