@@ -7,19 +7,16 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { Period } from '../core/period.js';
 import { esc } from '../core/text.js';
 import { clip, formatMoney, formatMoneyBetween, MONEY_AXIS_LABEL } from './format.js';
-import { palette, specHead } from './theme.js';
+import { CHART_WIDTH, palette, scenarioColours, specHead } from './theme.js';
 import type { CashSeries, ChartResult } from './types.js';
 
 export function cashChart(
   series: readonly CashSeries[],
   budget: readonly { period: Period; cumulative: number }[] | null,
 ): ChartResult {
-  const labels = series.map((s) => s.label);
-  const all = budget ? [...labels, 'Budget'] : labels;
-  const colours = [
-    ...palette.categories.slice(0, labels.length),
-    ...(budget ? [palette.muted] : []),
-  ];
+  const scenarios = scenarioColours(series);
+  const all = budget ? [...scenarios.domain, 'Budget'] : scenarios.domain;
+  const colours = budget ? [...scenarios.range, palette.muted] : scenarios.range;
   const values = [
     ...series.flatMap((s) =>
       s.points.flatMap((p) => [
@@ -34,13 +31,14 @@ export function cashChart(
       line: 'budget',
     })),
   ];
-  const title = 'Cumulative cash against budget';
+  // Without a budget there is no dashed line to name, nor a budget in the title.
+  const title = budget ? 'Cumulative cash against budget' : 'Cumulative cash';
   const spec = {
     ...specHead(
       title,
-      'Solid: expected over the demand samples; dotted: bad case (1 in 10); dashed grey: budget',
+      `Solid: expected over the demand samples; dotted: bad case (1 in 10)${budget ? '; dashed grey: budget' : ''}`,
     ),
-    width: 640,
+    width: CHART_WIDTH - 140,
     height: 300,
     data: { values },
     layer: [
@@ -51,7 +49,13 @@ export function cashChart(
       {
         mark: { type: 'line', point: false, strokeWidth: 2 },
         encoding: {
-          x: { field: 'period', type: 'ordinal', title: null, axis: { labelAngle: -45 } },
+          x: {
+            field: 'period',
+            type: 'ordinal',
+            title: null,
+            // Every month named, as on the capacity check (src/charts/gap.ts).
+            axis: { labelAngle: -45, labelOverlap: false },
+          },
           y: {
             field: 'cash',
             type: 'quantitative',

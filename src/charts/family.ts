@@ -60,9 +60,15 @@ export function familyChart(s: FamilySeries): ChartResult {
     .map((a, i) => ({ ...a, tier: i % 2 }));
   const title = `${s.family}: demand history, baseline and consensus`;
   const spec = {
+    // The subtitle names only the marks drawn: no dots without adjustments, no labels past
+    // ADJUSTMENT_LABELS_MAX.
     ...specHead(title, [
-      'Shaded: 80% and 95% prediction intervals of the baseline.',
-      'Dots: adjustments, labelled with who made them and why.',
+      ...(band.length ? ['Shaded: 80% and 95% prediction intervals of the baseline.'] : []),
+      ...(adj.length === 0
+        ? []
+        : labels.length <= ADJUSTMENT_LABELS_MAX
+          ? ['Dots: adjustments, labelled with who made them and why.']
+          : ['Dots: adjustments (too many to label).']),
     ]),
     width: CHART_WIDTH - 140,
     height: 300,
@@ -139,23 +145,28 @@ export function familyChart(s: FamilySeries): ChartResult {
           y2: { field: 'after' },
         },
       },
-      ...[0, 1].map((tier) => ({
-        data: { values: labels.length <= ADJUSTMENT_LABELS_MAX ? labels : [] },
-        transform: [{ filter: `datum.tier === ${tier}` }],
-        mark: {
-          type: 'text',
-          fontSize: 11,
-          align: 'right',
-          dx: -10,
-          dy: tier === 0 ? -10 : -26,
-          color: palette.ink,
-        },
-        encoding: {
-          x: { field: 'date', type: 'temporal' },
-          y: { field: 'after', type: 'quantitative' },
-          text: { field: 'label' },
-        },
-      })),
+      // Each label twice: first a white halo, then the text, so a label over a line (the sales
+      // history runs where the first adjusted month's label goes) stays readable.
+      ...[0, 1].flatMap((tier) =>
+        [true, false].map((halo) => ({
+          data: { values: labels.length <= ADJUSTMENT_LABELS_MAX ? labels : [] },
+          transform: [{ filter: `datum.tier === ${tier}` }],
+          mark: {
+            type: 'text',
+            fontSize: 11,
+            align: 'right',
+            dx: -10,
+            dy: tier === 0 ? -10 : -26,
+            color: palette.ink,
+            ...(halo ? { stroke: '#ffffff', strokeWidth: 4, strokeJoin: 'round' } : {}),
+          },
+          encoding: {
+            x: { field: 'date', type: 'temporal' },
+            y: { field: 'after', type: 'quantitative' },
+            text: { field: 'label' },
+          },
+        })),
+      ),
       {
         data: { values: adj },
         mark: {

@@ -13,7 +13,7 @@ export {
 } from '../core/number-format.js';
 
 import { type Period, periodSpan } from '../core/period.js';
-import { prefixWithin } from '../core/text.js';
+import { cutWhole, prefixWithin } from '../core/text.js';
 
 /**
  * A money axis's tick labels, compact as `formatMoney` writes them: "$1.5B", "$250k",
@@ -47,4 +47,23 @@ export function clip(text: string, max: number): string {
  */
 export function monthSpan(periods: readonly Period[]): string {
   return periodSpan([...new Set(periods)].sort());
+}
+
+/**
+ * `text` in lines of at most `max` characters, broken between words, at most `lines` of them:
+ * the last one cut whole with "…" when the rest does not fit (a word longer than a line is
+ * cut too). For a label that would otherwise be cut to its first words.
+ */
+export function wrapLines(text: string, max: number, lines: number): string[] {
+  const out: string[] = [];
+  let rest = text.trim().replace(/\s+/g, ' ');
+  while (rest && out.length < lines - 1 && rest.length > max) {
+    const room = rest.slice(0, max + 1);
+    const space = room.lastIndexOf(' ');
+    const cut = space > 0 ? space : max;
+    out.push(cutWhole(rest.slice(0, cut), max));
+    rest = rest.slice(cut).trimStart();
+  }
+  if (rest) out.push(cutWhole(rest, max));
+  return out;
 }

@@ -102,7 +102,9 @@ export function gapChart(
         field: 'period',
         type: 'ordinal',
         title: null,
-        axis: { labelAngle: -45 },
+        // Every month named: labels at −45° a cell apart do not touch (their boxes, which
+        // vega's overlap check compares, do), and a column without its month is misread.
+        axis: { labelAngle: -45, labelOverlap: false },
         scale: { paddingInner: 1 / cellWidth, paddingOuter: 0 },
       },
       y: {

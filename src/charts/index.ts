@@ -14,5 +14,5 @@ export {
 } from './render.js';
 export { type ReviewTrendPoint, reviewTrendChart } from './review.js';
 export { scenarioChart } from './scenarios.js';
-export { CHART_WIDTH, chartTheme, FONT_FAMILY, palette } from './theme.js';
+export { CHART_WIDTH, chartTheme, FONT_FAMILY, palette, scenarioColours } from './theme.js';
 export type * from './types.js';

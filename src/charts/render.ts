@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { renderAsync } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { type FontAdvances, fontAdvances, isBold, textWidth } from './text-width.js';
 
 /** Where Debian and Ubuntu put fonts-dejavu-core. */
 export const DEFAULT_FONT_DIR = '/usr/share/fonts/truetype/dejavu';
@@ -44,6 +45,37 @@ function fontFiles(dir: string): readonly string[] {
   }
   fontCache.set(dir, files);
   return files;
+}
+
+/** The fonts vega measures text with, and the directory they came from. */
+let measuring: { dir: string; regular: FontAdvances; bold: FontAdvances } | null = null;
+
+/**
+ * Has vega lay text out at the widths resvg will draw it (src/charts/text-width.ts), with the
+ * fonts of `dir`. A label cut to its limit (`item.limit`) is as wide as the limit at most,
+ * which is what vega's truncation compares with.
+ */
+function measureWith(dir: string): void {
+  if (measuring?.dir === dir) return;
+  const [regular, bold] = fontFiles(dir).map(fontAdvances) as [FontAdvances, FontAdvances];
+  measuring = { dir, regular, bold };
+  const fonts = measuring;
+  (vega as unknown as VegaTextMetrics).textMetrics.width = (item, text) => {
+    const line = text == null ? '' : String(text).trim();
+    const font = isBold(item.fontWeight) ? fonts.bold : fonts.regular;
+    const width = textWidth(font, line, item.fontSize ?? 11);
+    return item.limit && item.limit > 0 ? Math.min(width, item.limit) : width;
+  };
+}
+
+/** vega exports `textMetrics` (from vega-scenegraph), which its typings leave out. */
+interface VegaTextMetrics {
+  readonly textMetrics: {
+    width: (
+      item: { fontSize?: number; fontWeight?: unknown; limit?: number },
+      text?: unknown,
+    ) => number;
+  };
 }
 
 function refuse(uri: string): Promise<never> {
@@ -134,8 +166,15 @@ function runtimeFor(shape: TopLevelSpec): vega.Runtime {
   return runtime;
 }
 
-/** vega-lite → vega → SVG, with the offline loader. */
-export async function chartSvg(spec: TopLevelSpec): Promise<string> {
+/**
+ * vega-lite → vega → SVG, with the offline loader, its text laid out in the DejaVu Sans of
+ * `opts.fontDir` (the font the PNG is drawn with).
+ */
+export async function chartSvg(
+  spec: TopLevelSpec,
+  opts: Pick<RenderOptions, 'fontDir'> = {},
+): Promise<string> {
+  measureWith(opts.fontDir ?? DEFAULT_FONT_DIR);
   const { shape, data, signals } = split(spec);
   // A fresh view per render. A kept view fed new data would save its construction, but vega
   // then keeps the old order of axis items, so label-overlap hiding can differ from a fresh
@@ -186,7 +225,6 @@ export async function renderChart(
   spec: TopLevelSpec,
   opts: RenderOptions = {},
 ): Promise<RenderedChart> {
-  fontFiles(opts.fontDir ?? DEFAULT_FONT_DIR);
-  const svg = await chartSvg(spec);
+  const svg = await chartSvg(spec, opts.fontDir ? { fontDir: opts.fontDir } : {});
   return { svg, ...(await svgToPng(svg, opts)) };
 }

@@ -30,8 +30,10 @@ const SERIES = [
 
 export function reviewTrendChart(points: readonly ReviewTrendPoint[]): ChartResult {
   const sorted = [...points].sort((a, b) => a.cycle.localeCompare(b.cycle));
+  // The consensus last, so drawn on top: at the baseline's figure (no adjustment in the months
+  // scored) its dot sits inside the baseline's larger one, and both show.
   const values = sorted.flatMap((p) =>
-    SERIES.flatMap(([k, series]) => {
+    [...SERIES].reverse().flatMap(([k, series]) => {
       const v = p[k];
       return v === null ? [] : [{ cycle: p.cycle, series, value: v }];
     }),
@@ -44,10 +46,9 @@ export function reviewTrendChart(points: readonly ReviewTrendPoint[]): ChartResu
     ...specHead(title, [
       'Each cycle scores the months since the previous one, against its adopted plan.',
     ]),
-    width: CHART_WIDTH,
+    width: CHART_WIDTH - 140,
     height: 260,
     data: { values },
-    mark: { type: 'line', strokeWidth: 2.5, point: { size: 60, filled: true } },
     encoding: {
       x: { field: 'cycle', type: 'ordinal', title: 'Cycle', axis: { labelAngle: -45 } },
       y: {
@@ -92,6 +93,18 @@ export function reviewTrendChart(points: readonly ReviewTrendPoint[]): ChartResu
       },
       tooltip: [{ field: 'cycle' }, { field: 'series' }, { field: 'value', format: '.1%' }],
     },
+    layer: [
+      { mark: { type: 'line', strokeWidth: 2.5 } },
+      {
+        mark: { type: 'point', filled: true, opacity: 1 },
+        encoding: {
+          size: {
+            condition: { test: `datum.series === '${SERIES[1][1]}'`, value: 160 },
+            value: 60,
+          },
+        },
+      },
+    ],
   } as TopLevelSpec;
   const last = sorted.at(-1);
   const prev = sorted.at(-2);

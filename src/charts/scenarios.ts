@@ -14,8 +14,9 @@ import {
   formatPercent,
   formatPointsBetween,
   MONEY_AXIS_LABEL,
+  wrapLines,
 } from './format.js';
-import { palette, specHead } from './theme.js';
+import { palette, scenarioColours, specHead } from './theme.js';
 import type { ChartResult, ScenarioKpis } from './types.js';
 
 /** What a panel shows: how its bars are labelled and its axis ticked. */
@@ -47,6 +48,9 @@ const AXIS: Readonly<Record<Kind, Record<string, string>>> = {
   money: { labelExpr: MONEY_AXIS_LABEL },
   number: { format: ',.0f' },
 };
+
+/** Characters of a scenario's label on one line of its axis. */
+const LABEL_CHARS = 22;
 
 const PANELS: readonly Panel[] = [
   { field: 'fillRate', title: 'Service: fill rate', kind: 'percent' },
@@ -114,15 +118,29 @@ export function scenarioChart(rows: readonly ScenarioKpis[]): ChartResult {
     return row;
   });
   const title = 'Scenarios compared';
+  // A long label (a what-if's text, a planner's own name for a scenario) is drawn whole on up
+  // to two lines, in a narrower panel so the chart keeps Slack's width, rather than cut to
+  // its first words ("What-if: demand a…").
+  const wrapped = labels.map((l) => wrapLines(l, LABEL_CHARS, 2));
+  const long = wrapped.some((w) => w.length > 1);
+  const linesOf = `${JSON.stringify(wrapped)}[indexof(${JSON.stringify(labels)}, datum.value)]`;
+  const axis = long
+    ? {
+        labelExpr: linesOf,
+        labelLimit: 0,
+        // Centred on the bar: vega sets a label's first line on the tick.
+        labelOffset: { expr: `length(${linesOf}) > 1 ? -7 : 0` },
+      }
+    : {};
   const panel = (p: Panel) => ({
     title: { text: p.title, fontSize: 14 },
-    width: 300,
-    height: { step: 30 },
+    width: long ? 174 : 265,
+    height: { step: long ? 36 : 30 },
     layer: [
       {
         mark: { type: 'bar', cornerRadiusEnd: 2 },
         encoding: {
-          y: { field: 'label', type: 'nominal', title: null, sort: labels },
+          y: { field: 'label', type: 'nominal', title: null, sort: labels, axis },
           x: {
             field: p.field,
             type: 'quantitative',
@@ -136,10 +154,7 @@ export function scenarioChart(rows: readonly ScenarioKpis[]): ChartResult {
             field: 'label',
             type: 'nominal',
             legend: null,
-            scale: {
-              domain: labels,
-              range: palette.categories.slice(0, Math.max(1, labels.length)),
-            },
+            scale: scenarioColours(rows),
           },
         },
       },

@@ -31,6 +31,29 @@ export const palette = {
   categories: ['#4c78a8', '#72b7b2', '#f58518', '#b279a2', '#9d755d', '#bab0ac', '#54a24b'],
 } as const;
 
+/** The scenarios whose colour is fixed: the first three of `palette.categories`, in order. */
+const STANDARD_SCENARIOS = ['central', 'cautious', 'ambitious'] as const;
+
+/**
+ * The colour scale of a chart's scenarios: each drawn in the same colour on every chart.
+ * Central, cautious and ambitious keep theirs, whichever of them the chart shows; any other
+ * (a what-if, a scenario a planner added) takes the next colour after them, in order of
+ * appearance. Keyed by label, as the charts' encodings are.
+ */
+export function scenarioColours(rows: readonly { scenario: string; label: string }[]): {
+  domain: string[];
+  range: string[];
+} {
+  const others = palette.categories.length - STANDARD_SCENARIOS.length;
+  let extra = 0;
+  const range = rows.map((r) => {
+    const fixed = (STANDARD_SCENARIOS as readonly string[]).indexOf(r.scenario);
+    const index = fixed >= 0 ? fixed : STANDARD_SCENARIOS.length + (extra++ % others);
+    return palette.categories[index] as string;
+  });
+  return { domain: rows.map((r) => r.label), range };
+}
+
 export const chartTheme: Config = {
   font: FONT_FAMILY,
   background: '#ffffff',
