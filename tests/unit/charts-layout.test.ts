@@ -27,9 +27,15 @@ import type { ChartResult } from '../../src/charts/types.js';
 
 const svgWidth = (svg: string) => Number(/<svg[^>]*\swidth="([\d.]+)"/.exec(svg)?.[1]);
 
-/** The texts drawn in an SVG (a multi-line text's lines each). */
+/**
+ * The texts drawn in an SVG (a multi-line text's lines each); not those vega hid as
+ * overlapping, which stay in the SVG with opacity 0.
+ */
 const texts = (svg: string) =>
-  [...svg.matchAll(/<(text|tspan)[^>]*>([^<]*)(?=<)/g)].map((m) => m[2]!).filter(Boolean);
+  [...svg.matchAll(/<(text|tspan)([^>]*)>([^<]*)(?=<)/g)]
+    .filter((m) => !/opacity="0"/.test(m[2]!))
+    .map((m) => m[3]!)
+    .filter(Boolean);
 
 const whatIfLabel = 'What-if: demand all +15% 2027-02..2027-04';
 const whatIf = (): ChartResult => {
