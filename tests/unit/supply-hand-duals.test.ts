@@ -1,0 +1,277 @@
+/**
+ * Tiny plans whose optimum and shadow prices are worked out by hand (the reasoning is in
+ * each case): the plan's quantities, its cost by term, and every price a planner reads
+ * ("one more hour is worth $X") with its sign. The hand answer is the independent source;
+ * the figures come from HiGHS through solvePlan and readDuals.
+ *
+ * Each plan is built so that its optimum is not degenerate (a limit that binds is not also
+ * met exactly by another), so the duals are unique and both "one more" and "one less" move
+ * the cost by the price.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { BindingBound, PlanDuals } from '../../src/core/supply/duals.js';
+import { parsePlanProblem } from '../../src/core/supply/problem.js';
+import { type SolvedPlan, solvePlan } from '../../src/core/supply/solve.js';
+import { createHighsSolver, type HighsSolver } from '../../src/solver/highs.js';
+import { type Json, solved } from '../helpers/plan-files.js';
+
+let solver: HighsSolver;
+beforeAll(async () => {
+  solver = await createHighsSolver();
+});
+
+const M = ['2027-01', '2027-02', '2027-03', '2027-04'];
+
+/** One family W on one line L (1 h a unit), unit cost $10, no subcontracting unless given. */
+function plan(
+  months: number,
+  demand: readonly number[],
+  family: Json = {},
+  line: Json = {},
+  extra: Json = {},
+): Json {
+  const periods = M.slice(0, months);
+  return {
+    periods,
+    families: [
+      {
+        code: 'W',
+        price: 40,
+        unitCost: 10,
+        holdingCost: 2,
+        backlogCost: 6,
+        endingBacklogMax: 0,
+        ...family,
+      },
+    ],
+    demand: periods.map((period, t) => ({ family: 'W', period, units: demand[t] ?? 0 })),
+    resources: [{ code: 'L', unit: 'h', capacity: 100, ...line }],
+    loads: [{ family: 'W', resource: 'L', perUnit: 1 }],
+    ...extra,
+  };
+}
+
+async function solve(raw: Json): Promise<SolvedPlan & { duals: PlanDuals }> {
+  const p = solved(await solvePlan(parsePlanProblem(raw), solver));
+  if (!p.duals) throw new Error('no duals');
+  return p as SolvedPlan & { duals: PlanDuals };
+}
+
+const column = (p: SolvedPlan, key: 'production' | 'inventory' | 'subcontract' | 'lostSales') =>
+  p.families.map((r) => r[key]);
+const capacityPrices = (p: { duals: PlanDuals }) => p.duals.resources.map((r) => r.capacity);
+const demandPrices = (p: { duals: PlanDuals }) => p.duals.families.map((f) => f.demand);
+const bound = (p: { duals: PlanDuals }, kind: BindingBound['kind'], period: string) =>
+  p.duals.binding.find((b) => b.kind === kind && b.period === period);
+
+describe('building ahead against overtime (3 months)', () => {
+  // Line 100 h a month, overtime up to 30 h at $5, holding $2, demand 80, 100, 160.
+  // March needs 60 units beyond its regular 100. A unit for March costs, made in:
+  //   January regular   10 + 2·2 = 14 (20 h spare)
+  //   March overtime    10 + 5   = 15 (30 h)
+  //   February overtime 10 + 5 + 2 = 17 (30 h)
+  //   January overtime  10 + 5 + 4 = 19; a lost sale $40.
+  // Cheapest first: 20 from January, 30 on March overtime, 10 on February overtime.
+  // Plan: make 100, 110, 130; stock 20, 30, 0; overtime 0, 10, 30.
+  // Cost: 340 × 10 = 3 400 made, (20 + 30) × 2 = 100 held, 40 × 5 = 200 overtime: 3 700.
+  // February's overtime (10 of 30 h) is the marginal source, so each price follows from it:
+  //   one more February hour: a $12 regular unit instead of a $17 overtime one:  $5
+  //   one more January hour:  a $14 unit instead of the $17 one:                  $3
+  //   one more March hour:    a $10 unit instead of the $17 one:                  $7
+  //   one more March overtime hour allowed: $15 instead of $17:                   $2
+  //   one more unit demanded: March 17 (February overtime), February 15 (its own
+  //   overtime), January 13 (it keeps one of the 20 built ahead, $4 of holding saved,
+  //   and March takes one more from February's overtime: 17 − 4).
+  let p: Awaited<ReturnType<typeof solve>>;
+  beforeAll(async () => {
+    p = await solve(plan(3, [80, 100, 160], {}, { overtimeLimit: 30, overtimeCost: 5, unit: 'h' }));
+  });
+
+  it('makes 100, 110, 130 and holds 20, 30, 0 for $3,700.00', () => {
+    expect(column(p, 'production')).toEqual([100, 110, 130]);
+    expect(column(p, 'inventory')).toEqual([20, 30, 0]);
+    expect(p.resources.map((r) => r.overtime)).toEqual([0, 10, 30]);
+    expect(p.costs).toMatchObject({ production: 3400, holding: 100, overtime: 200, backlog: 0 });
+    expect(p.totalCost).toBe(3700);
+  });
+
+  it('prices an hour of each month at $3, $5 and $7, and March overtime at $2', () => {
+    expect(capacityPrices(p)).toEqual([3, 5, 7]);
+    expect(p.duals.resources.map((r) => r.overtimeLimit)).toEqual([0, 0, 2]);
+    expect(demandPrices(p)).toEqual([13, 15, 17]);
+    // Most valuable first. The ending backlog (0) is worth 17 − 6 = $11 a unit: March's
+    // marginal unit could wait a month at $6 instead of costing $17.
+    expect(p.duals.binding.map((b) => [b.kind, b.period, b.value])).toEqual([
+      ['endingBacklog', '2027-03', 11],
+      ['capacity', '2027-03', 7],
+      ['capacity', '2027-02', 5],
+      ['capacity', '2027-01', 3],
+      ['overtimeLimit', '2027-03', 2],
+    ]);
+    expect(bound(p, 'overtimeLimit', '2027-03')).toMatchObject({ limit: 30, relax: 'raise' });
+  });
+
+  it('loads March at 130% of its regular capacity, the peak utilisation', () => {
+    // 130 h made on a 100 h line: 100 regular + 30 overtime.
+    expect(p.resources.map((r) => r.utilisation)).toEqual([1, 1.1, 1.3]);
+    expect(p.kpis.peakUtilisation).toBe(1.3);
+  });
+});
+
+describe('overtime against subcontracting, around a maintenance month (2 months)', () => {
+  // February's line is down to 60 h (maintenance). Demand 90, 100. Overtime up to 20 h at
+  // $5 (a unit $15), subcontracting at $16 (limit 50), holding $2.
+  // February needs 40 beyond its 60 h: January's 10 spare hours (10 + 2 = 12), then its own
+  // overtime (15) up to 20, then 10 subcontracted (16, under its limit: the marginal source).
+  // Plan: make 100, 80 (60 + 20 overtime), subcontract 0, 10; stock 10, 0.
+  // Cost: 180 × 10 = 1 800 made, 10 × 2 = 20 held, 20 × 5 = 100 overtime, 10 × 16 = 160: 2 080.
+  // Prices: a February unit costs 16 (subcontracted), a January one 14 (16 − 2 of holding).
+  //   one more February hour: $10 instead of $16: $6; one more January hour: $12 for $16: $4;
+  //   one more February overtime hour allowed: $15 instead of $16: $1.
+  let p: Awaited<ReturnType<typeof solve>>;
+  beforeAll(async () => {
+    p = await solve(
+      plan(
+        2,
+        [90, 100],
+        { subcontractCost: 16, subcontractLimit: 50 },
+        { overtimeLimit: 20, overtimeCost: 5, capacityByPeriod: { '2027-02': 60 } },
+      ),
+    );
+  });
+
+  it('builds 10 ahead, uses the 20 h of overtime, and subcontracts 10 for $2,080.00', () => {
+    expect(column(p, 'production')).toEqual([100, 80]);
+    expect(column(p, 'subcontract')).toEqual([0, 10]);
+    expect(column(p, 'inventory')).toEqual([10, 0]);
+    expect(p.resources.map((r) => [r.capacity, r.overtime])).toEqual([
+      [100, 0],
+      [60, 20],
+    ]);
+    expect(p.costs).toMatchObject({
+      production: 1800,
+      holding: 20,
+      overtime: 100,
+      subcontract: 160,
+    });
+    expect(p.totalCost).toBe(2080);
+  });
+
+  it('prices the maintenance month’s hour at $6, January’s at $4, its overtime cap at $1', () => {
+    expect(capacityPrices(p)).toEqual([4, 6]);
+    expect(p.duals.resources.map((r) => r.overtimeLimit)).toEqual([0, 1]);
+    expect(demandPrices(p)).toEqual([14, 16]);
+    // The subcontracting limit (50) does not bind: no price for it.
+    expect(p.duals.binding.some((b) => b.kind === 'subcontractLimit')).toBe(false);
+    // 80 h made on 60 h of regular capacity in February.
+    expect(p.resources[1]?.utilisation).toBeCloseTo(80 / 60, 9);
+  });
+});
+
+describe('a shelf life of two months (3 months)', () => {
+  // Made in t, a unit sells in t or t+1. Line 100 h, overtime up to 100 h at $20, holding $1.
+  // Demand 10, 50, 250. March needs 150 beyond its 100 h: February's 100 h can all go to
+  // March if February's own 50 are made in January (10 + 1 = 11 for February, sold within
+  // their life); January stock cannot reach March. The rest is March overtime (30 a unit).
+  // Plan: make 60, 100, 150 (50 overtime); stock 50, 100, 0.
+  // Cost: 310 × 10 = 3 100 made, 150 × 1 = 150 held, 50 × 20 = 1 000 overtime: 4 250.
+  // Prices (March overtime, 30 a unit, is the marginal source):
+  //   one more March hour: $10 instead of $30: $20
+  //   one more February hour: a unit carried to March, 10 + 1 = 11, instead of 30: $19
+  //   January has 40 h spare: $0
+  //   the shelf life in February (the stock carried out of it at most what it made): one
+  //   unit more allowed is a January unit (10 + 2 = 12) for March instead of 30: $18
+  //   demand: January 10 (spare hours), February 11 (a January unit), March 30.
+  let p: Awaited<ReturnType<typeof solve>>;
+  beforeAll(async () => {
+    p = await solve(
+      plan(
+        3,
+        [10, 50, 250],
+        { holdingCost: 1, shelfLife: { periods: 2 } },
+        { overtimeLimit: 100, overtimeCost: 20 },
+      ),
+    );
+  });
+
+  it('makes 60, 100, 150 and holds 50, 100, 0 for $4,250.00, nothing scrapped', () => {
+    expect(column(p, 'production')).toEqual([60, 100, 150]);
+    expect(column(p, 'inventory')).toEqual([50, 100, 0]);
+    expect(p.families.map((r) => r.scrapped)).toEqual([0, 0, 0]);
+    expect(p.costs).toMatchObject({ production: 3100, holding: 150, overtime: 1000, scrap: 0 });
+    expect(p.totalCost).toBe(4250);
+  });
+
+  it('prices the shelf life in February at $18 and the hours at $0, $19, $20', () => {
+    expect(capacityPrices(p)).toEqual([0, 19, 20]);
+    expect(demandPrices(p)).toEqual([10, 11, 30]);
+    expect(bound(p, 'shelfLife', '2027-02')).toMatchObject({ value: 18, relax: 'raise' });
+    expect(p.duals.binding.filter((b) => b.kind === 'shelfLife')).toHaveLength(1);
+  });
+});
+
+describe('a frozen month (2 months)', () => {
+  // January is frozen at 120 (the adopted plan) on a 100 h line with overtime up to 30 h at
+  // $5; demand 100, 100, holding $2. January makes 120 (20 on overtime) and holds 20;
+  // February makes the 80 it still needs.
+  // Cost: 200 × 10 = 2 000 made, 20 × 2 = 40 held, 20 × 5 = 100 overtime: 2 140.
+  // Prices: one more January hour saves an overtime hour: $5. February has 20 h spare: $0.
+  // One unit less frozen saves 10 + 5 + 2 and February makes it for 10: $7 (relax: lower).
+  // Demand: January 8 (one less carried: February makes it, 10, and 2 of holding saved),
+  // February 10.
+  let p: Awaited<ReturnType<typeof solve>>;
+  beforeAll(async () => {
+    p = await solve(
+      plan(
+        2,
+        [100, 100],
+        {},
+        { overtimeLimit: 30, overtimeCost: 5 },
+        { frozen: [{ family: 'W', period: '2027-01', production: 120 }] },
+      ),
+    );
+  });
+
+  it('keeps the adopted 120 in January and makes 80 in February for $2,140.00', () => {
+    expect(column(p, 'production')).toEqual([120, 80]);
+    expect(p.families.map((r) => r.frozen)).toEqual([true, false]);
+    expect(p.totalCost).toBe(2140);
+  });
+
+  it('prices January’s hour at the overtime it saves, $5, and the frozen quantity at $7', () => {
+    expect(capacityPrices(p)).toEqual([5, 0]);
+    expect(demandPrices(p)).toEqual([8, 10]);
+    expect(bound(p, 'frozenProduction', '2027-01')).toMatchObject({
+      limit: 120,
+      relax: 'lower',
+      value: 7,
+    });
+  });
+});
+
+describe('the end of the horizon (3 and 4 months)', () => {
+  // Line 100 h, no overtime, backlog $6 a month, a lost sale costs the $40 price, and every
+  // order must be served by the end (ending backlog 0). Demand 100, 100, 110.
+  // Three months: March is 10 short and nothing follows it, so 10 are lost: one more March
+  // hour makes a $10 unit instead of losing a $40 sale, $30 (one less loses one more: $30).
+  // The same months followed by an April of 50: March's 10 wait a month ($6) and April makes
+  // them: one more March hour saves that $6 (one less: one more waits, $6); April $0.
+  // (January's and February's full hours are priced only within a range here: one less
+  // January hour loses a January sale, $30, one more builds for March, $40 − 14 = $26.)
+  const lostSales = { options: { lostSales: true } };
+  it('prices the last month’s hour at a lost sale, five times what it is worth when a month follows', async () => {
+    const three = await solve(plan(3, [100, 100, 110], {}, {}, lostSales));
+    expect(column(three, 'lostSales')).toEqual([0, 0, 10]);
+    expect(three.duals.resources[2]?.capacity).toBe(30);
+    // Allowing one unit on backlog at the end would save the lost sale less a month's
+    // backlog: 40 − 6 = $34, the first binding limit; March's hour comes next.
+    expect(three.duals.binding.slice(0, 2).map((b) => [b.kind, b.period, b.value])).toEqual([
+      ['endingBacklog', '2027-03', 34],
+      ['capacity', '2027-03', 30],
+    ]);
+    const four = await solve(plan(4, [100, 100, 110, 50], {}, {}, lostSales));
+    expect(column(four, 'lostSales')).toEqual([0, 0, 0, 0]);
+    expect(four.families.map((r) => r.backlog)).toEqual([0, 0, 10, 0]);
+    expect(four.duals.resources.slice(2).map((r) => r.capacity)).toEqual([6, 0]);
+  });
+});
