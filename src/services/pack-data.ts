@@ -164,7 +164,13 @@ export interface PackData {
     readonly period: string;
     readonly unit: string;
     readonly shadowPrice: number;
+    /** Load over regular capacity (above 1: on overtime), as peak utilisation counts it. */
     readonly utilisation: number | null;
+    /**
+     * The plan's last month: nothing after it can take its orders (the ending backlog limit)
+     * or its ending stock, so its price carries the horizon's end and may overstate it.
+     */
+    readonly lastMonth?: boolean;
   }[];
   /** Q9: the units the plan delivers against the budget's sales volume (BudgetGap). */
   readonly longTerm: BudgetGap;

@@ -343,22 +343,36 @@ export function shortfallLines(
   ];
 }
 
-/** Q8: the constraints worth most first (shadow prices), then the other overloads. */
+/** Load over regular capacity, as peak utilisation counts it: above 100% is overtime. */
+const loadedAt = (utilisation: number): string =>
+  `loaded at ${pct(utilisation)} of regular capacity`;
+
+/**
+ * Q8: the constraints worth most first (shadow prices), then the other overloads. The plan's
+ * last month is flagged: no month after it takes its orders, so its price may overstate it.
+ */
 function criticalLines(p: PackData): string[] {
   if (p.runId === null) return [NO_RUN];
   const top = p.criticalConstraints ?? [];
   const listed = new Set(top.map((c) => `${c.resource}|${c.period}`));
-  const ranked = top.map(
-    (c) =>
-      `${c.resource} ${c.period}: one more ${oneUnit(c.unit)} is worth $${formatNumber(c.shadowPrice, 2)}${c.utilisation === null ? '' : ` (loaded at ${pct(c.utilisation)})`}.`,
-  );
+  const ranked = top.map((c) => {
+    const notes = [
+      ...(c.utilisation === null ? [] : [loadedAt(c.utilisation)]),
+      ...(c.lastMonth
+        ? [
+            "the plan's last month: no later month can take its orders, so the price may overstate what more capacity is worth",
+          ]
+        : []),
+    ];
+    return `${c.resource} ${c.period}: one more ${oneUnit(c.unit)} is worth $${formatNumber(c.shadowPrice, 2)}${notes.length ? ` (${notes.join('; ')})` : ''}.`;
+  });
   const others = p.overloads
     .filter((o) => !listed.has(`${o.resource}|${o.period}`))
     .slice(0, 8 - Math.min(ranked.length, 5))
-    .map((o) => `${o.resource} ${o.period} loaded at ${pct(o.utilisation)}.`);
+    .map((o) => `${o.resource} ${o.period} ${loadedAt(o.utilisation)}.`);
   const short = shortfallLines(p.shortfalls ?? [], p.scenario);
   if (ranked.length + others.length === 0)
-    return [...short, 'No resource loaded above 100% in the central scenario.'];
+    return [...short, 'No resource loaded above 100% of regular capacity in the central scenario.'];
   return [
     ...short,
     ...(ranked.length

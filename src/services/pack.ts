@@ -256,6 +256,7 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
       unit: c.unit,
       shadowPrice: c.shadowPrice,
       utilisation: res.find((r) => r.code === c.code && r.period === c.period)?.utilisation ?? null,
+      lastMonth: c.period === periods[periods.length - 1],
     })),
     shortfalls,
     overloads: res

@@ -436,8 +436,8 @@ describe('/sop explain on a hand-made company', () => {
     // February's hour saves the $6 backlog, January's the $6 backlog less $1 holding.
     expect(q8.lines).toEqual([
       'Ranked by what one more unit of capacity is worth (shadow price):',
-      sub('LINE-1 2027-02: one more h is worth $6.00 (loaded at 120.0%).'),
-      sub('LINE-1 2027-01: one more h is worth $5.00 (loaded at 120.0%).'),
+      sub('LINE-1 2027-02: one more h is worth $6.00 (loaded at 120.0% of regular capacity).'),
+      sub('LINE-1 2027-01: one more h is worth $5.00 (loaded at 120.0% of regular capacity).'),
     ]);
   });
 

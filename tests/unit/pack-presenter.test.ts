@@ -510,6 +510,48 @@ describe('the families left short (Q8)', () => {
   });
 });
 
+describe('the constraints ranked by shadow price (Q8)', () => {
+  // The central plan runs 2027-02 .. 2027-04. LINE-1 2027-04 is its last month: with every
+  // order to be served by then, a shortfall there is a lost sale, where in March it would
+  // wait a month (tests/unit/supply-hand-duals.test.ts: $30 an hour against $6).
+  const ranked = {
+    ...data(0, 0),
+    overloads: [
+      { resource: 'LINE-1', period: '2027-04', utilisation: 1.214 },
+      { resource: 'LINE-2', period: '2027-03', utilisation: 1.05 },
+    ],
+    criticalConstraints: [
+      {
+        resource: 'LINE-1',
+        period: '2027-04',
+        unit: 'h',
+        shadowPrice: 101.2,
+        utilisation: 1.214,
+        lastMonth: true,
+      },
+      {
+        resource: 'LINE-1',
+        period: '2027-03',
+        unit: 'h',
+        shadowPrice: 40,
+        utilisation: 1,
+        lastMonth: false,
+      },
+    ],
+  };
+
+  it('say which capacity the load is measured against, and flag the plan’s last month', () => {
+    expect(packSections(ranked)[7]!.lines).toEqual([
+      'Ranked by what one more unit of capacity is worth (shadow price):',
+      sub(
+        "LINE-1 2027-04: one more h is worth $101.20 (loaded at 121.4% of regular capacity; the plan's last month: no later month can take its orders, so the price may overstate what more capacity is worth).",
+      ),
+      sub('LINE-1 2027-03: one more h is worth $40.00 (loaded at 100.0% of regular capacity).'),
+      'LINE-2 2027-03 loaded at 105.0% of regular capacity.',
+    ]);
+  });
+});
+
 describe('a scenario without a plan (Q6)', () => {
   const why =
     'FAM-7 cannot end 2028-06 with the required 1,200 units in stock (300 short). <!here> FAM-8 cannot keep its minimum stock of 50 units at the end of 2027-04 (50 short). '.repeat(
