@@ -275,3 +275,45 @@ describe('the end of the horizon (3 and 4 months)', () => {
     expect(four.duals.resources.slice(2).map((r) => r.capacity)).toEqual([6, 0]);
   });
 });
+
+describe('degenerate cases', () => {
+  it('a tied optimum: two identical families share the shortfall any way, at one price', async () => {
+    // A and B alike (demand 60 each a month) on a 100 h line, no overtime, lost sales at $40.
+    // 20 units a month are lost whichever family loses them: cost 200 × 10 + 40 × 40 = 3 600.
+    // The split is the solver's pick, the prices are not: one more hour makes a $10 unit
+    // instead of losing a $40 sale, $30, and one more unit demanded of either is a $40 loss.
+    const p = await solve({
+      ...plan(2, [60, 60], {}, {}, { options: { lostSales: true } }),
+      families: ['A', 'B'].map((code) => ({
+        code,
+        price: 40,
+        unitCost: 10,
+        holdingCost: 2,
+        backlogCost: 6,
+        endingBacklogMax: 0,
+      })),
+      demand: ['A', 'B'].flatMap((family) =>
+        M.slice(0, 2).map((period) => ({ family, period, units: 60 })),
+      ),
+      loads: ['A', 'B'].map((family) => ({ family, resource: 'L', perUnit: 1 })),
+    });
+    expect(p.totalCost).toBe(3600);
+    expect(p.families.reduce((a, r) => a + r.lostSales, 0)).toBe(40);
+    expect(capacityPrices(p)).toEqual([30, 30]);
+    expect(demandPrices(p)).toEqual([40, 40, 40, 40]);
+  });
+
+  it('a resource no family loads: no load, 0% utilisation, and its hours are worth $0', async () => {
+    const raw = plan(2, [90, 100]);
+    raw.resources.push({ code: 'IDLE', unit: 'h', capacity: 50 });
+    const p = await solve(raw);
+    const idle = p.resources.filter((r) => r.resource === 'IDLE');
+    expect(idle.map((r) => [r.load, r.utilisation])).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
+    expect(p.duals.resources.filter((r) => r.resource === 'IDLE').map((r) => r.capacity)).toEqual([
+      0, 0,
+    ]);
+  });
+});
