@@ -6,10 +6,16 @@ import { dbNow } from '../../db/queries/execution.js';
 import { undelivered } from '../../db/queries/outbox.js';
 import { loadConfig } from '../config.js';
 import { UsageError, ValidationError } from '../errors.js';
-import { ImportError, type ImportResult, importCsv } from '../import/import-csv.js';
+import {
+  ImportError,
+  ImportFilesError,
+  type ImportRequest,
+  type ImportResult,
+  importFiles,
+} from '../import/import-csv.js';
 import { IMPORT_KINDS, type ImportKind, KIND_ALIASES, KIND_SPECS } from '../import/kinds.js';
 import { getOpenCycle } from '../services/cycles.js';
-import { recordExecutionChecks, weeklyImports } from '../services/execution.js';
+import { recordExecutionChecks } from '../services/execution.js';
 import { changedImports, recordImportRecompute } from '../services/import-recompute.js';
 import { deliverJobs } from '../services/outbox.js';
 import { parseCommand } from './command.js';
@@ -21,8 +27,9 @@ import type { CliIo } from './types.js';
 const USAGE = `Usage: sopbot import <kind> <file.csv> [--actor NAME] [--no-recompute]
        sopbot import all <dir> [--actor NAME] [--no-recompute]
 Kinds: ${IMPORT_KINDS.join(', ')} (see docs/data-format.md).
-Each file is one transaction: a file with any bad row imports nothing.
-'all' imports every kind's file found in <dir> (families.csv, resources.csv, ...), in order.
+A file with any bad row imports nothing.
+'all' imports every kind's file found in <dir> (families.csv, resources.csv, ...), in order,
+in one transaction: one bad file and nothing from the folder is imported.
 An import that changed any row then asks for one recompute of the open cycle's plan (recorded
 in Postgres, then handed to REDIS_URL; if Redis is down, a running bot or worker hands it over
 once Redis is back); --no-recompute skips that, e.g. for a bulk load in several steps.`;
@@ -175,44 +182,48 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     kindArg === 'all'
       ? IMPORT_KINDS.map((kind) => ({ kind, file: join(path, KIND_SPECS[kind].file) }))
       : [{ kind: resolveKind(kindArg), file: path }];
-  const results: ImportResult[] = [];
-  // A bad file stops `import all`, but the files before it are committed: their changes
-  // still get a recompute, and the exit status still says something failed.
-  let failed = false;
   return withDb(io, async (db) => {
     // Weekly rows this run changes have an updated_at from here on (the database's clock).
     const since = await dbNow(db);
-    for (const { kind, file } of files) {
-      // `all` skips the kinds the folder has no file for.
-      if (kindArg === 'all' && !(await stat(file).catch(() => null))) continue;
-      try {
-        const text = await readTextFile(file);
-        const result = await importCsv(db, {
+    const reqs: ImportRequest[] = [];
+    let results: ImportResult[];
+    try {
+      for (const { kind, file } of files) {
+        // `all` skips the kinds the folder has no file for.
+        if (kindArg === 'all' && !(await stat(file).catch(() => null))) continue;
+        reqs.push({
           kind,
           fileName: kindArg === 'all' ? basename(file) : file,
-          text,
+          text: await readTextFile(file),
           actor,
         });
-        results.push(result);
-        io.stdout(line(result));
-        const warned = warningLines(result);
-        if (warned) io.stderr(warned);
-      } catch (err) {
-        if (!(err instanceof ImportError || err instanceof ValidationError)) throw err;
-        io.stderr(`${err instanceof ImportError ? '' : 'sopbot import: '}${err.message}\n`);
-        failed = true;
-        break;
       }
-    }
-    if (kindArg === 'all' && results.length === 0 && !failed) {
+      if (kindArg === 'all' && reqs.length === 0) {
+        io.stderr(
+          `sopbot import all: no file of a known kind in ${path} (expected names: ${IMPORT_KINDS.map((k) => KIND_SPECS[k].file).join(', ')}); nothing imported\n`,
+        );
+        return 1;
+      }
+      // The files are one transaction: a bad one leaves none written, so nothing is owed.
+      results = await importFiles(db, reqs);
+    } catch (err) {
+      if (err instanceof ImportError || err instanceof ImportFilesError) {
+        io.stderr(`${err.message}\n`);
+        return 1;
+      }
+      if (!(err instanceof ValidationError)) throw err;
+      // A file that cannot be read stops the run before anything is written.
       io.stderr(
-        `sopbot import all: no file of a known kind in ${path} (expected names: ${IMPORT_KINDS.map((k) => KIND_SPECS[k].file).join(', ')}); nothing imported\n`,
+        `sopbot import: ${err.message}\n${kindArg === 'all' ? `nothing was imported from ${path}\n` : ''}`,
       );
       return 1;
     }
-    if (failed && changedImports(results).length === 0 && weeklyImports(results).length === 0)
-      return 1;
+    for (const result of results) {
+      io.stdout(line(result));
+      const warned = warningLines(result);
+      if (warned) io.stderr(warned);
+    }
     await handOver(db, await recordOwed(db, results, since, !!values['no-recompute'], io), io);
-    return failed ? 1 : 0;
+    return 0;
   });
 }

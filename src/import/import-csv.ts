@@ -283,47 +283,128 @@ async function toTableRows(
   }
 }
 
-export async function importCsv(db: Db, req: ImportRequest): Promise<ImportResult> {
-  const cap = req.maxErrors ?? 50;
-  const problems = new Problems(req.fileName, cap);
+/** A file whose fields passed the checks, ready to be written. */
+interface ParsedFile {
+  readonly req: ImportRequest;
+  readonly rows: ImportRow[];
+  readonly header: string[];
+  readonly problems: Problems;
+  readonly sha256: string;
+}
+
+/** Reads the file's rows; throws the ImportError of a file no row of which can be written. */
+function parseFile(req: ImportRequest): ParsedFile {
+  const problems = new Problems(req.fileName, req.maxErrors ?? 50);
   const { rows, header } = parseRows(req, problems);
   // A header problem leaves no rows whose codes could be looked up.
   if (problems.any && rows.length === 0) throw problems.error();
   const sha256 = createHash('sha256').update(req.text).digest('hex');
-  return db.transaction().execute(async (trx) => {
-    // The codes of the rows that passed the field checks are looked up even when other rows
-    // failed them, so the first report names every bad row (nothing is written either way).
-    const mapped = await toTableRows(trx, req.kind, rows, problems);
-    if (problems.any) throw problems.error();
-    // A stored row takes only the columns the file has: leaving out an optional column (a
-    // sales file without revenue, families without safety_stock) keeps what is stored.
-    const counts = await upsertRows(trx, mapped.table, mapped.key, mapped.rows, header);
-    // After the upsert: a check may read what the file leaves stored (the sales history).
-    const warnings = new LineNotes(req.fileName, cap);
-    for (const w of await importWarnings(trx, req.kind, rows))
-      warnings.add(w.line, w.column, w.message);
-    const warned = warnings.report();
-    const auditId = await audit(trx, {
-      actor: req.actor,
-      action: 'import',
-      entity: req.kind,
-      details: {
-        file: req.fileName,
-        sha256,
-        rows: rows.length,
-        ...counts,
-        warnings: warned.total,
-      },
-    });
-    return {
-      kind: req.kind,
-      fileName: req.fileName,
-      rows: rows.length,
+  return { req, rows, header, problems, sha256 };
+}
+
+/** Writes a parsed file in `trx`: codes looked up, rows upserted, warnings and audit. */
+async function writeFile(trx: Db, file: ParsedFile): Promise<ImportResult> {
+  const { req, rows, header, problems, sha256 } = file;
+  // The codes of the rows that passed the field checks are looked up even when other rows
+  // failed them, so the first report names every bad row (nothing is written either way).
+  const mapped = await toTableRows(trx, req.kind, rows, problems);
+  if (problems.any) throw problems.error();
+  // A stored row takes only the columns the file has: leaving out an optional column (a
+  // sales file without revenue, families without safety_stock) keeps what is stored.
+  const counts = await upsertRows(trx, mapped.table, mapped.key, mapped.rows, header);
+  // After the upsert: a check may read what the file leaves stored (the sales history).
+  const warnings = new LineNotes(req.fileName, req.maxErrors ?? 50);
+  for (const w of await importWarnings(trx, req.kind, rows))
+    warnings.add(w.line, w.column, w.message);
+  const warned = warnings.report();
+  const auditId = await audit(trx, {
+    actor: req.actor,
+    action: 'import',
+    entity: req.kind,
+    details: {
+      file: req.fileName,
       sha256,
-      auditId,
+      rows: rows.length,
       ...counts,
-      warnings: warned.list,
-      warningsTruncated: warned.truncated,
-    };
+      warnings: warned.total,
+    },
+  });
+  return {
+    kind: req.kind,
+    fileName: req.fileName,
+    rows: rows.length,
+    sha256,
+    auditId,
+    ...counts,
+    warnings: warned.list,
+    warningsTruncated: warned.truncated,
+  };
+}
+
+export async function importCsv(db: Db, req: ImportRequest): Promise<ImportResult> {
+  const file = parseFile(req);
+  return db.transaction().execute((trx) => writeFile(trx, file));
+}
+
+/** The kinds whose files add the codes other kinds' rows name. */
+const CODE_KINDS: ReadonlySet<ImportKind> = new Set(['families', 'resources']);
+
+/**
+ * Files that were refused together: nothing of any of them was written. `refused` holds each
+ * bad file's error, in import order; `unchecked`, the files after a refused families or
+ * resources file, whose codes were not looked up (they may name what that file adds).
+ */
+export class ImportFilesError extends SopError {
+  constructor(
+    readonly refused: readonly ImportError[],
+    readonly unchecked: readonly string[],
+  ) {
+    super(
+      'validation',
+      `${refused.map((e) => e.message).join('\n')}\nnothing was imported from any file (they are one transaction)${
+        unchecked.length > 0
+          ? `; the family and resource codes of ${unchecked.join(', ')} were not looked up, as they may be what a refused file adds`
+          : ''
+      }. Correct ${refused.length === 1 ? 'the file' : 'the files'} and import again`,
+      refused.flatMap((e) => e.problems),
+    );
+    this.name = 'ImportFilesError';
+  }
+}
+
+/**
+ * Several files (`import all`'s folder), in order, in ONE transaction: a later file's codes
+ * may be what an earlier one adds, and a bad file leaves none of them written (no families
+ * without their sales history, no recompute of half a folder). After a bad file the later ones
+ * are still checked, so one report names the bad rows of all of them; after a bad families or
+ * resources file, only their fields (their codes may be what the bad file adds).
+ */
+export async function importFiles(
+  db: Db,
+  reqs: readonly ImportRequest[],
+): Promise<ImportResult[]> {
+  return db.transaction().execute(async (trx) => {
+    const results: ImportResult[] = [];
+    const refused: ImportError[] = [];
+    const unchecked: string[] = [];
+    // Once a families or resources file is refused, the codes it adds are not there to find.
+    let codesMissing = false;
+    for (const req of reqs) {
+      try {
+        const file = parseFile(req);
+        if (!codesMissing) results.push(await writeFile(trx, file));
+        else if (file.problems.any) throw file.problems.error();
+        else unchecked.push(req.fileName);
+      } catch (err) {
+        if (!(err instanceof ImportError)) throw err;
+        if (codesMissing) unchecked.push(req.fileName);
+        else if (CODE_KINDS.has(req.kind)) codesMissing = true;
+        refused.push(err);
+      }
+    }
+    // Thrown inside the transaction: it rolls back what the files before the bad one wrote.
+    if (refused.length === 1 && reqs.length === 1) throw refused[0];
+    if (refused.length > 0) throw new ImportFilesError(refused, unchecked);
+    return results;
   });
 }

@@ -196,21 +196,34 @@ describe('sopbot import with an open cycle', () => {
     expect(await priceOfFam1()).toBe(261);
   });
 
-  it('import all stopped by a bad file still recomputes what the files before it committed', async () => {
+  it('import all with a bad file imports nothing from the folder and requests no recompute', async () => {
     const prefix = redisPrefix('import-partial');
     const partial = join(dir, 'partial');
     await mkdir(partial);
-    await writeFile(join(partial, 'families.csv'), families(280));
+    const before = await priceOfFam1();
+    // families.csv is good and would add FAM-TRAVEL; sales.csv has its history and one bad row.
     await writeFile(
-      join(partial, 'resources.csv'),
-      'code,name,kind,unit,regular_capacity\nLINE-1,Line 1,line,hours,not-a-number\n',
+      join(partial, 'families.csv'),
+      `${families(before + 19)}FAM-TRAVEL,Travel Kettle,units,90,40,1,5,,0\n`,
+    );
+    await writeFile(
+      join(partial, 'sales.csv'),
+      'family,period,units\nFAM-TRAVEL,2026-10,40\nFAM-TRAVEL,2026-11,forty-two\n',
     );
     const run = cli(env(prefix));
     expect(await main(['import', 'all', partial], run.io)).toBe(1);
-    expect(run.err()).toContain('resources.csv');
-    expect(await priceOfFam1()).toBe(280);
-    expect(run.out()).toContain('recompute requested for cycle 2026-12 (reason: import)');
-    expect(await recomputeJobs(prefix)).toHaveLength(1);
+    expect(run.err()).toContain("sales.csv:3: column 'units': must be a number ≥ 0");
+    expect(run.err()).toContain('nothing was imported from any file (they are one transaction)');
+    // Neither the price of FAM-1 nor FAM-TRAVEL without its history: the folder is one transaction.
+    expect(await priceOfFam1()).toBe(before);
+    const travel = await t.db
+      .selectFrom('families')
+      .select('code')
+      .where('code', '=', 'FAM-TRAVEL')
+      .execute();
+    expect(travel).toEqual([]);
+    expect(run.out()).not.toContain('recompute requested');
+    expect(await recomputeJobs(prefix)).toHaveLength(0);
   });
 
   it('--no-recompute imports and enqueues none', async () => {
