@@ -95,7 +95,12 @@ function parseRows(
     problems.add(1, null, `the file is empty; expected a header line: ${spec.columns.join(',')}`);
     return { rows: [], header: [] };
   }
-  const header = normaliseHeader(head.fields);
+  // Columns with no name after the last one, as a spreadsheet saves once cells there were
+  // touched: not columns, as long as they hold nothing.
+  const named = normaliseHeader(head.fields);
+  let width = named.length;
+  while (width > 1 && named[width - 1] === '') width--;
+  const header = named.slice(0, width);
   // A spreadsheet in a locale whose decimal mark is a comma saves with ';' (or tabs): one
   // column named after all of them. Said once, rather than as a column unknown and four missing.
   const separator = header.length === 1 ? [';', '\t'].find((c) => header[0]?.includes(c)) : null;
@@ -127,11 +132,20 @@ function parseRows(
   for (const rec of body) {
     // A row of empty cells (`,,,`), as spreadsheets leave after the data: not a row.
     if (rec.fields.every((f) => f.trim() === '')) continue;
-    if (rec.fields.length !== header.length) {
+    const extra = rec.fields.slice(header.length).findIndex((f) => f.trim() !== '');
+    if (extra >= 0) {
       problems.add(
         rec.line,
         null,
-        `has ${rec.fields.length} fields, the header has ${header.length}`,
+        `has a value in field ${header.length + extra + 1}, after the header's ${header.length} columns (${header.join(', ')}): remove it, or name its column`,
+      );
+      continue;
+    }
+    if (rec.fields.length < header.length) {
+      problems.add(
+        rec.line,
+        null,
+        `has ${rec.fields.length} fields, the header has ${header.length} (${header.join(', ')})`,
       );
       continue;
     }
@@ -194,6 +208,16 @@ async function toTableRows(
   const needsResources = ['loads', 'capacities', 'resource_costs', 'receipts'].includes(kind);
   const fam = needsFamilies ? await familyIds(trx) : new Map<string, number>();
   const res = needsResources ? await resourceIds(trx) : new Map<string, number>();
+  const lowered = new Map<string, Map<string, string>>();
+  /** The stored codes of families or resources by their lower case, made once. */
+  const byLowerCase = (what: 'family' | 'resource') => {
+    let m = lowered.get(what);
+    if (!m) {
+      m = new Map([...(what === 'family' ? fam : res).keys()].map((c) => [c.toLowerCase(), c]));
+      lowered.set(what, m);
+    }
+    return m;
+  };
   const resolve = (
     line: number,
     col: 'family' | 'resource' | 'supplier',
@@ -201,10 +225,16 @@ async function toTableRows(
   ): number | null => {
     const id = (col === 'family' ? fam : res).get(String(code));
     if (id === undefined) {
+      // Codes are case-sensitive: `fam-1` is not FAM-1, but is most likely meant for it.
+      const near = byLowerCase(col === 'family' ? 'family' : 'resource').get(
+        String(code).toLowerCase(),
+      );
       problems.add(
         line,
         col,
-        `unknown ${col} '${String(code)}' (import ${col === 'family' ? 'families' : 'resources'} first)`,
+        near
+          ? `unknown ${col} '${String(code)}': codes are case-sensitive; write ${near}`
+          : `unknown ${col} '${String(code)}' (import ${col === 'family' ? 'families' : 'resources'} first)`,
       );
       return null;
     }
@@ -379,10 +409,7 @@ export class ImportFilesError extends SopError {
  * are still checked, so one report names the bad rows of all of them; after a bad families or
  * resources file, only their fields (their codes may be what the bad file adds).
  */
-export async function importFiles(
-  db: Db,
-  reqs: readonly ImportRequest[],
-): Promise<ImportResult[]> {
+export async function importFiles(db: Db, reqs: readonly ImportRequest[]): Promise<ImportResult[]> {
   return db.transaction().execute(async (trx) => {
     const results: ImportResult[] = [];
     const refused: ImportError[] = [];

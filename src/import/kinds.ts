@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { isDay } from '../core/calendar.js';
 import type { Company } from '../core/company.js';
 import { isPeriod } from '../core/period.js';
+import { dayRefusal, mondayRefusal, monthRefusal, numberRefusal } from './advice.js';
 
 /** Every kind, in import order: a kind comes after the kinds its rows refer to. */
 export const IMPORT_KINDS = [
@@ -55,7 +56,9 @@ const number = (what = 'a number') =>
       .trim()
       // Digits with a decimal point and an exponent (1.5, 1E+12 as spreadsheets write it);
       // not what Number() also reads (0x10, 0b11, Infinity).
-      .refine((s) => DECIMAL.test(s) && Number.isFinite(Number(s)), `must be ${what}`)
+      .refine((s) => DECIMAL.test(s) && Number.isFinite(Number(s)), {
+        error: (iss) => numberRefusal(String(iss.input), what),
+      })
       .transform(Number)
       .refine((n) => Math.abs(n) <= MAX_MAGNITUDE, 'is too large (at most 1,000,000,000,000)'),
   );
@@ -109,7 +112,7 @@ const period = () =>
   z
     .string({ error: 'is required' })
     .trim()
-    .refine(isPeriod, 'must be a month as YYYY-MM (e.g. 2027-03)');
+    .refine(isPeriod, { error: (iss) => monthRefusal(String(iss.input)) });
 const text = (max = 200) =>
   z
     .string({ error: 'is required' })
@@ -240,7 +243,7 @@ const day = () =>
   z
     .string({ error: 'is required' })
     .trim()
-    .refine(isDay, 'must be a date as YYYY-MM-DD (e.g. 2027-03-15)');
+    .refine(isDay, { error: (iss) => dayRefusal(String(iss.input)) });
 
 /** Customer order lines (fill rate, OTIF): an unshipped line has no shipped_date. */
 export const orderRow = z
@@ -263,10 +266,9 @@ export const orderRow = z
   });
 
 const monday = () =>
-  day().refine(
-    (s) => new Date(`${s}T00:00:00Z`).getUTCDay() === 1,
-    'must be the Monday that starts the week (YYYY-MM-DD)',
-  );
+  day().refine((s) => new Date(`${s}T00:00:00Z`).getUTCDay() === 1, {
+    error: (iss) => mondayRefusal(String(iss.input)),
+  });
 
 /** Weekly actuals of S&OE: sales or production of a family in the week starting that Monday. */
 export const weeklyRow = z.object({ family: code(), week: monday(), units: nonNegative() });

@@ -97,7 +97,7 @@ describe('sopbot import', () => {
     }).catch((e) => e);
     expect(err).toBeInstanceOf(ImportError);
     expect((err as ImportError).problems).toEqual([
-      "sales.csv:3: column 'period': must be a month as YYYY-MM (e.g. 2027-03)",
+      "sales.csv:3: column 'period': must be a month as YYYY-MM (e.g. 2027-03), not '2026-13'",
     ]);
     const count = await t.db
       .selectFrom('sales_history')
@@ -119,7 +119,7 @@ describe('sopbot import', () => {
     // Line 3's unknown family is reported with the field errors, in line order (before: only
     // once lines 2, 4 and 6 were fixed, a second round).
     expect(err.problems).toEqual([
-      "s.csv:2: column 'units': must be a number ≥ 0",
+      "s.csv:2: column 'units': must be a number ≥ 0, not 'abc'",
       "s.csv:3: column 'family': unknown family 'FAM-9' (import families first)",
       "s.csv:4: column 'units': must be ≥ 0",
       "s.csv:6: column 'family+period': repeats the row on line 5 (FAM-2, 2026-02)",
@@ -147,9 +147,9 @@ describe('sopbot import', () => {
     const err = await refused('sales', 'sales.csv', sales);
     expect(err.problems).toEqual([
       "sales.csv:2: column 'units': must be ≥ 0",
-      "sales.csv:3: column 'units': must be a number ≥ 0",
+      "sales.csv:3: column 'units': must be a number ≥ 0, without a comma: for '1,234' write 1234 if the comma separates thousands, or 1.234 if it marks the decimals",
       "sales.csv:4: column 'family': unknown family 'FAM-99' (import families first)",
-      "sales.csv:5: column 'period': must be a month as YYYY-MM (e.g. 2027-03)",
+      "sales.csv:5: column 'period': must be a month as YYYY-MM (e.g. 2027-03), not '2026-13'",
     ]);
     expect(err.message).toMatch(/^sales\.csv: nothing was imported; 4 problems:/);
     const stored = await t.db
@@ -350,6 +350,86 @@ describe('sopbot import', () => {
       "bad.csv:2: column 'name': contains a control character (U+0000); remove it",
       "bad.csv:3: column 'name': is too long (at most 200 characters)",
       "bad.csv:4: column 'price': is too large (at most 1,000,000,000,000)",
+    ]);
+  });
+
+  it('a month, a date or a number written another way is refused with what to write instead', async () => {
+    // As spreadsheets and other systems write them; every refusal names the value and the fix.
+    const sales = [
+      'family,period,units,revenue',
+      'FAM-1,2027-1,10,',
+      'FAM-1,01/2027,10,',
+      'FAM-1,Jan-27,10,',
+      'FAM-1,2027-01-15 00:00:00,10,',
+      'FAM-1,2027-02,"1,234,567",',
+      'FAM-1,2027-03,10,"$1,234.50"',
+      'FAM-1,2027-04,1 234,',
+      'FAM-1,2027-05,"12,5",',
+      'FAM-1,2027-06,"1.234,5",',
+    ].join('\n');
+    const err = await refused('sales', 'sales.csv', sales);
+    expect(err.problems).toEqual([
+      "sales.csv:2: column 'period': must be a month as YYYY-MM: for '2027-1' write 2027-01",
+      "sales.csv:3: column 'period': must be a month as YYYY-MM: for '01/2027' write 2027-01",
+      "sales.csv:4: column 'period': must be a month as YYYY-MM: for 'Jan-27' write 2027-01 (a spreadsheet saves a date cell as it shows it: format the column as text, or as yyyy-mm, before saving)",
+      "sales.csv:5: column 'period': must be a month as YYYY-MM: for '2027-01-15 00:00:00' write 2027-01 (a spreadsheet saves a date cell as it shows it: format the column as text, or as yyyy-mm, before saving)",
+      "sales.csv:6: column 'units': must be a number ≥ 0, without thousands separators: for '1,234,567' write 1234567",
+      "sales.csv:7: column 'revenue': must be a number ≥ 0, without a currency sign or thousands separators: for '$1,234.50' write 1234.50",
+      "sales.csv:8: column 'units': must be a number ≥ 0, without spaces between digits: for '1 234' write 1234",
+      "sales.csv:9: column 'units': must be a number ≥ 0, without a comma: for '12,5' write 12.5 (a dot marks the decimals)",
+      "sales.csv:10: column 'units': must be a number ≥ 0, without thousands separators: for '1.234,5' write 1234.5 (a dot marks the decimals)",
+    ]);
+    const orders = [
+      'order_id,line,family,requested_date,shipped_date,ordered_qty',
+      'SO-1,1,FAM-1,2027-01-15T09:30:00Z,,5',
+      'SO-1,2,FAM-1,13/01/2027,,5',
+      'SO-1,3,FAM-1,02/01/2027,,5',
+    ].join('\n');
+    expect((await refused('orders', 'orders.csv', orders)).problems).toEqual([
+      "orders.csv:2: column 'requested_date': must be a date as YYYY-MM-DD, without a time: for '2027-01-15T09:30:00Z' write 2027-01-15",
+      "orders.csv:3: column 'requested_date': must be a date as YYYY-MM-DD: for '13/01/2027' write 2027-01-13",
+      // 2 January or 1 February: both readings.
+      "orders.csv:4: column 'requested_date': must be a date as YYYY-MM-DD: for '02/01/2027' write 2027-01-02 (2 January) or 2027-02-01 (1 February)",
+    ]);
+    // 2027-01-06 is a Wednesday (2027-01-01 is a Friday): its week starts on Monday 2027-01-04.
+    const weekly = await refused(
+      'weekly-sales',
+      'weekly-sales.csv',
+      'family,week,units\nFAM-1,2027-01-06,5\n',
+    );
+    expect(weekly.problems).toEqual([
+      "weekly-sales.csv:2: column 'week': must be the Monday that starts the week: 2027-01-06 is a Wednesday, its week's Monday is 2027-01-04",
+    ]);
+  });
+
+  it('a code in another case is refused naming the stored one', async () => {
+    const err = await refused('sales', 'sales.csv', 'family,period,units\nfam-1,2027-01,10\n');
+    expect(err.problems).toEqual([
+      "sales.csv:2: column 'family': unknown family 'fam-1': codes are case-sensitive; write FAM-1",
+    ]);
+  });
+
+  it('imports a file whose header and rows end in empty columns, as spreadsheets save them', async () => {
+    // Two unnamed columns after revenue, empty in every row; one row one comma short of them.
+    const text = 'family,period,units,revenue,,\nFAM-1,2025-01,7.25,70,,\nFAM-2,2025-01,8.5,80,\n';
+    const result = await importCsv(t.db, { kind: 'sales', fileName: 's.csv', text, actor: 'U1' });
+    expect(result).toMatchObject({ rows: 2, unchanged: 0 });
+    const stored = await t.db
+      .selectFrom('sales_history as s')
+      .innerJoin('families as f', 'f.id', 's.family_id')
+      .select(['f.code', 's.units', 's.revenue'])
+      .where('s.period', '=', '2025-01')
+      .where('f.code', 'in', ['FAM-1', 'FAM-2'])
+      .orderBy('f.code')
+      .execute();
+    expect(stored.map((r) => [r.code, Number(r.units), Number(r.revenue)])).toEqual([
+      ['FAM-1', 7.25, 70],
+      ['FAM-2', 8.5, 80],
+    ]);
+    // A value under no column is refused, not dropped.
+    const extra = await refused('sales', 'x.csv', 'family,period,units\nFAM-1,2025-02,7,70\n');
+    expect(extra.problems).toEqual([
+      "x.csv:2: has a value in field 4, after the header's 3 columns (family, period, units): remove it, or name its column",
     ]);
   });
 });
