@@ -4,6 +4,22 @@
  */
 export type Period = string;
 
+/** The months' English names, January first (what a person reads, not how a period is written). */
+export const MONTH_NAMES: readonly string[] = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
 const PERIOD_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 export function isPeriod(s: string): boolean {

@@ -4,6 +4,7 @@
  * names, <!date^…> dates, and the emoji shortcodes the bot uses. Everything else is text,
  * escaped: nothing a person typed can become markup.
  */
+import { MONTH_NAMES } from '../core/period.js';
 
 export interface MrkdwnNames {
   readonly user: (id: string) => string;
@@ -88,21 +89,6 @@ const EMOJI: Readonly<Record<string, string>> = {
   heavy_minus_sign: '➖',
 };
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
 function ordinal(n: number): string {
   const s = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
   return `${n}${s}`;
@@ -118,12 +104,12 @@ export function formatSlackDate(epochSeconds: number, format: string): string {
   const weekday = d.toLocaleDateString('en-US', { weekday: 'long', timeZone: 'UTC' });
   const tokens: Record<string, string> = {
     date_num: `${y}-${pad(m + 1)}-${pad(day)}`,
-    date: `${MONTHS[m]} ${ordinal(day)}, ${y}`,
-    date_short: `${MONTHS[m]!.slice(0, 3)} ${day}, ${y}`,
-    date_long: `${weekday}, ${MONTHS[m]} ${ordinal(day)}, ${y}`,
-    date_pretty: `${MONTHS[m]} ${ordinal(day)}, ${y}`,
-    date_short_pretty: `${MONTHS[m]!.slice(0, 3)} ${day}, ${y}`,
-    date_long_pretty: `${weekday}, ${MONTHS[m]} ${ordinal(day)}, ${y}`,
+    date: `${MONTH_NAMES[m]} ${ordinal(day)}, ${y}`,
+    date_short: `${MONTH_NAMES[m]!.slice(0, 3)} ${day}, ${y}`,
+    date_long: `${weekday}, ${MONTH_NAMES[m]} ${ordinal(day)}, ${y}`,
+    date_pretty: `${MONTH_NAMES[m]} ${ordinal(day)}, ${y}`,
+    date_short_pretty: `${MONTH_NAMES[m]!.slice(0, 3)} ${day}, ${y}`,
+    date_long_pretty: `${weekday}, ${MONTH_NAMES[m]} ${ordinal(day)}, ${y}`,
     time: `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`,
     time_secs: `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`,
   };

@@ -6,41 +6,12 @@
  * both. Pure text in and out.
  */
 import { isDay } from '../core/calendar.js';
-import { isPeriod } from '../core/period.js';
+import { isPeriod, MONTH_NAMES } from '../core/period.js';
 
 /** A cell as quoted in a refusal: at most 40 characters. */
 export function quoted(s: string): string {
   return `'${s.length > 40 ? `${s.slice(0, 39)}…` : s}'`;
 }
-
-const MONTHS = [
-  'jan',
-  'feb',
-  'mar',
-  'apr',
-  'may',
-  'jun',
-  'jul',
-  'aug',
-  'sep',
-  'oct',
-  'nov',
-  'dec',
-] as const;
-const MONTH_NAMES = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 
 const pad = (n: number | string) => String(n).padStart(2, '0');
 /** A year as written: two digits are this century's (Excel's `Jan-27`). */
@@ -56,7 +27,7 @@ function day(year: string, m: string | number, d: string | number): string | nul
   return isDay(s) ? s : null;
 }
 const monthIndex = (name: string) =>
-  MONTHS.indexOf(name.slice(0, 3).toLowerCase() as (typeof MONTHS)[number]);
+  MONTH_NAMES.findIndex((m) => m.slice(0, 3).toLowerCase() === name.slice(0, 3).toLowerCase());
 
 const SHEET_HINT =
   ' (a spreadsheet saves a date cell as it shows it: format the column as text, or as yyyy-mm, before saving)';
