@@ -6,12 +6,23 @@ import { z } from 'zod';
 import type { Role } from '../src/core/company.js';
 import { codeSpan } from '../src/core/text.js';
 import { UsageError } from '../src/errors.js';
-import { getMember, ROLE_LABEL, ROLES, removeRole, setRole } from '../src/services/members.js';
+import {
+  getMember,
+  ROLE_LABEL,
+  ROLES,
+  redrawVotesOf,
+  removeRole,
+  setRole,
+} from '../src/services/members.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
+import { roleVotesText } from '../src/slack/presenters/vote.js';
 import { parseUserMention } from '../src/slack/tokenise.js';
 
 const USAGE = '/sop role @user sales|ops|planner|exec|admin|none';
 const roleSchema = z.enum(ROLES as [Role, ...Role[]]);
+
+/** The confirmation, then what the change did to the person's open votes (if anything). */
+const withVotes = (said: string, votes: string) => (votes ? `${said} ${votes}` : said);
 
 export const role: SopSubcommand = {
   name: 'role',
@@ -35,13 +46,20 @@ export const role: SopSubcommand = {
     // `none`: the person no longer has a role (they left, or should not be asked for anything).
     if (what.toLowerCase() === 'none') {
       const admins = deps.config.SOPBOT_ADMIN_USERS;
-      const had = await removeRole(deps.db, member.userId, userId, { bootstrapAdmins: admins });
+      const change = await removeRole(deps.db, member.userId, userId, {
+        bootstrapAdmins: admins,
+        now: deps.clock.now(),
+      });
+      await redrawVotesOf(deps, change);
       const still = admins.includes(userId)
         ? ' SOPBOT_ADMIN_USERS still names them, so they are an admin by it.'
         : '';
       await respond({
         response_type: 'ephemeral',
-        text: `<@${userId}> no longer has a role in sopbot (they were *${ROLE_LABEL[had]}*) and covers no families: they are not asked for input, nudged or counted in votes.${still}`,
+        text: withVotes(
+          `<@${userId}> no longer has a role in sopbot (they were *${ROLE_LABEL[change.from]}*) and covers no families: they are not asked for input, nudged or counted in votes.${still}`,
+          roleVotesText(change),
+        ),
       });
       return;
     }
@@ -50,12 +68,14 @@ export const role: SopSubcommand = {
       throw new UsageError(
         `${codeSpan(what)} is not a role; use one of ${ROLES.join(', ')}. Usage: \`${USAGE}\``,
       );
-    await setRole(deps.db, member.userId, userId, parsed.data, {
+    const change = await setRole(deps.db, member.userId, userId, parsed.data, {
       bootstrapAdmins: deps.config.SOPBOT_ADMIN_USERS,
+      now: deps.clock.now(),
     });
+    await redrawVotesOf(deps, change);
     await respond({
       response_type: 'ephemeral',
-      text: `<@${userId}> is now *${ROLE_LABEL[parsed.data]}*.`,
+      text: withVotes(`<@${userId}> is now *${ROLE_LABEL[parsed.data]}*.`, roleVotesText(change)),
     });
   },
 };

@@ -398,7 +398,13 @@ export interface VotesTable {
   counted: boolean;
   request_key: string;
   created_at: Timestamp;
+  /** Set when the voter changed their mind, or (with `superseded_reason`) stopped counting. */
   superseded_at: NullableTimestamp;
+  /**
+   * Why the vote stopped counting other than a later vote of its voter: `role`, the voter
+   * stopped being an executive while the vote was open. Null otherwise.
+   */
+  superseded_reason: Optional<'role'>;
 }
 
 export interface DecisionsTable {

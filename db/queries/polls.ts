@@ -181,13 +181,98 @@ export async function closeOpenPoll(
   return row !== undefined;
 }
 
-/** Who has a counted vote in the poll. */
+/** Who has a vote that counts now in the poll (not one that stopped counting with their role). */
 export async function countedVoters(db: Db, pollId: string): Promise<Set<string>> {
-  const rows = await db
-    .selectFrom('votes')
-    .select('voter')
-    .where('poll_id', '=', pollId)
-    .where('counted', '=', true)
-    .execute();
+  const rows = await votesCountingNow(db).select('voter').where('poll_id', '=', pollId).execute();
   return new Set(rows.map((v) => v.voter));
+}
+
+/**
+ * Locks every open poll until the caller's transaction ends: a vote cast meanwhile
+ * (`castVote` locks its poll) is either committed before the caller reads the votes, or
+ * reads the voter's role after the caller has committed.
+ */
+export async function lockOpenPolls(trx: Db): Promise<void> {
+  await trx.selectFrom('polls').select('id').where('status', '=', 'open').forUpdate().execute();
+}
+
+/** A vote in an open poll, with the option's label and the poll's cycle month. */
+export interface OpenPollVote {
+  readonly voteId: string;
+  readonly pollId: string;
+  readonly scenarioId: string;
+  readonly label: string;
+  readonly month: string;
+}
+
+function openPollVotes(db: Db, voter: string) {
+  return db
+    .selectFrom('votes')
+    .innerJoin('polls', 'polls.id', 'votes.poll_id')
+    .innerJoin('cycles', 'cycles.id', 'polls.cycle_id')
+    .innerJoin('poll_options', (j) =>
+      j
+        .onRef('poll_options.poll_id', '=', 'votes.poll_id')
+        .onRef('poll_options.scenario_id', '=', 'votes.scenario_id'),
+    )
+    .select([
+      'votes.id as voteId',
+      'votes.poll_id as pollId',
+      'votes.scenario_id as scenarioId',
+      'poll_options.label',
+      'cycles.month',
+    ])
+    .where('votes.voter', '=', voter)
+    .where('polls.status', '=', 'open')
+    .orderBy('votes.poll_id');
+}
+
+/** The voter's votes that count now in polls still open. */
+export async function countingVotesInOpenPolls(db: Db, voter: string): Promise<OpenPollVote[]> {
+  return openPollVotes(db, voter)
+    .where('votes.counted', '=', true)
+    .where('votes.superseded_at', 'is', null)
+    .execute();
+}
+
+/**
+ * The voter's votes that stopped counting with their role (`superseded_reason` 'role') in
+ * polls still open where nothing of theirs counts now: they vote again to be counted.
+ */
+export async function roleUncountedVotesInOpenPolls(
+  db: Db,
+  voter: string,
+): Promise<OpenPollVote[]> {
+  return openPollVotes(db, voter)
+    .where('votes.superseded_reason', '=', 'role')
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('votes as now')
+            .select('now.id')
+            .whereRef('now.poll_id', '=', 'votes.poll_id')
+            .where('now.voter', '=', voter)
+            .where('now.counted', '=', true)
+            .where('now.superseded_at', 'is', null),
+        ),
+      ),
+    )
+    .orderBy('votes.id', 'desc')
+    .execute();
+}
+
+/** The votes stop counting at `at` because their voter's role no longer counts (kept for the record). */
+export async function stopCountingVotes(
+  trx: Db,
+  voteIds: readonly string[],
+  at: Date,
+): Promise<void> {
+  if (voteIds.length === 0) return;
+  await trx
+    .updateTable('votes')
+    .set({ superseded_at: at, superseded_reason: 'role' })
+    .where('id', 'in', [...voteIds])
+    .where('counted', '=', true)
+    .where('superseded_at', 'is', null)
+    .execute();
 }

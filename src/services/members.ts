@@ -16,12 +16,21 @@ import {
   roleOf,
   upsertRole,
 } from '../../db/queries/members.js';
+import {
+  countingVotesInOpenPolls,
+  lockOpenPolls,
+  type OpenPollVote,
+  roleUncountedVotesInOpenPolls,
+  stopCountingVotes,
+} from '../../db/queries/polls.js';
 import { matchCode } from '../../db/queries/shared.js';
 import { resolvePersonRefusals } from '../../db/queries/slack-refusals.js';
 import type { Role } from '../core/company.js';
 import { type Action, can, rolesFor } from '../core/policy.js';
 import { codeSpan } from '../core/text.js';
+import type { CycleDeps } from '../deps.js';
 import { SopError } from '../errors.js';
+import { deliverJobs, requestJob } from './outbox.js';
 
 export const ROLES: readonly Role[] = ['sales', 'ops', 'planner', 'exec', 'admin'];
 
@@ -108,6 +117,92 @@ export interface SetRoleOptions {
   readonly displayName?: string;
   /** SOPBOT_ADMIN_USERS: each is an admin while they have no role of their own. */
   readonly bootstrapAdmins?: readonly string[];
+  /** When the change happens (the clock's now): a vote that stops counting with it, stops then. */
+  readonly now?: Date;
+}
+
+/** What a role change did to the person's votes in the votes still open. */
+export interface RoleChange {
+  readonly from: Role | null;
+  readonly to: Role | null;
+  /**
+   * Their votes that stopped counting (their new role's votes do not count, `vote.counted`):
+   * kept for the record (`superseded_reason` 'role'), audited (`vote.uncounted`) and taken out
+   * of the tally and the quorum. Votes of closed polls are history and never change.
+   */
+  readonly uncounted: readonly OpenPollVote[];
+  /**
+   * Given a role whose votes count again: the open votes where a vote of theirs stopped counting
+   * with an earlier role and nothing of theirs counts now. They vote again to be counted.
+   */
+  readonly voteAgain: readonly OpenPollVote[];
+  /** The requests to redraw those votes' messages (`poll-refresh`), in the job outbox. */
+  readonly jobs: readonly string[];
+}
+
+const votesCount = (role: Role | null) => can({ role }, 'vote.counted');
+
+/**
+ * In the role change's transaction: when `userId` goes from a role whose votes count to one
+ * whose do not, their current votes in open polls stop counting, each audited, and each poll's
+ * message is asked to be redrawn (the job outbox). The open polls are locked first, so a vote
+ * cast meanwhile is committed before they are read, or counted by the role read after this.
+ */
+async function votesAfterRoleChange(
+  trx: Db,
+  actor: string,
+  userId: string,
+  change: { readonly from: Role | null; readonly to: Role | null },
+  now: Date,
+): Promise<Omit<RoleChange, 'from' | 'to'>> {
+  if (votesCount(change.from) && !votesCount(change.to)) {
+    await lockOpenPolls(trx);
+    const uncounted = await countingVotesInOpenPolls(trx, userId);
+    await stopCountingVotes(
+      trx,
+      uncounted.map((v) => v.voteId),
+      now,
+    );
+    const jobs: string[] = [];
+    for (const v of uncounted) {
+      await audit(trx, {
+        actor,
+        action: 'vote.uncounted',
+        entity: 'poll',
+        entityId: v.pollId,
+        details: {
+          voter: userId,
+          voteId: v.voteId,
+          scenarioId: v.scenarioId,
+          reason: 'role',
+          ...change,
+        },
+      });
+      jobs.push(await requestJob(trx, 'poll-refresh', { pollId: v.pollId }, { debounceMs: 250 }));
+    }
+    return { uncounted, voteAgain: [], jobs };
+  }
+  if (!votesCount(change.from) && votesCount(change.to)) {
+    const seen = new Set<string>();
+    const voteAgain = (await roleUncountedVotesInOpenPolls(trx, userId)).filter((v) => {
+      if (seen.has(v.pollId)) return false;
+      seen.add(v.pollId);
+      return true;
+    });
+    return { uncounted: [], voteAgain, jobs: [] };
+  }
+  return { uncounted: [], voteAgain: [], jobs: [] };
+}
+
+/**
+ * Hands a role change's requests to redraw the votes it changed to the queue now if Redis
+ * answers; else the relay delivers them when it does.
+ */
+export async function redrawVotesOf(
+  deps: Pick<CycleDeps, 'db' | 'queue'>,
+  change: RoleChange,
+): Promise<void> {
+  if (change.jobs.length > 0) await deliverJobs(deps.db, deps.queue, { ids: change.jobs });
 }
 
 /**
@@ -115,16 +210,17 @@ export interface SetRoleOptions {
  * demoted, by themself or by a bootstrap admin) is refused (`conflict`) and writes nothing.
  * The role changes' lock is taken first (`lockAdmins`), so of two admins demoting each other
  * at once, in the database or by SOPBOT_ADMIN_USERS alone, the second counts after the first
- * has committed and is refused.
+ * has committed and is refused. An executive given a role whose votes do not count loses their
+ * votes in the open polls in the same transaction (`RoleChange`; `redrawVotesOf` then).
  */
 export async function setRole(
   db: Db,
   actor: string,
   userId: string,
   role: Role,
-  { displayName, bootstrapAdmins = [] }: SetRoleOptions = {},
-): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  { displayName, bootstrapAdmins = [], now = new Date() }: SetRoleOptions = {},
+): Promise<RoleChange> {
+  return db.transaction().execute(async (trx) => {
     if (role !== 'admin') await refuseLastAdmin(trx, actor, userId, bootstrapAdmins, false);
     const before = await roleOf(trx, userId);
     await upsertRole(trx, { userId, role, displayName: displayName ?? null });
@@ -135,6 +231,8 @@ export async function setRole(
       entityId: userId,
       details: { from: before, to: role },
     });
+    const change = { from: before, to: role };
+    return { ...change, ...(await votesAfterRoleChange(trx, actor, userId, change, now)) };
   });
 }
 
@@ -166,16 +264,17 @@ async function refuseLastAdmin(
 
 /**
  * Takes `userId`'s role away (`/sop role @user none`): their row and the families they cover
- * go, so they are no longer nudged, asked to vote or counted, in one audited transaction. When
- * they own no open action either, the DMs Slack refused them are resolved in it too. The last
- * admin is refused as in setRole. Returns the role they had; a user with none is refused.
+ * go, so they are no longer nudged, asked to vote or counted, in one audited transaction: their
+ * votes in the open polls stop counting in it (`RoleChange`; `redrawVotesOf` then). When they
+ * own no open action either, the DMs Slack refused them are resolved in it too. The last admin
+ * is refused as in setRole. Returns the role they had (`from`); a user with none is refused.
  */
 export async function removeRole(
   db: Db,
   actor: string,
   userId: string,
-  { bootstrapAdmins = [] }: Pick<SetRoleOptions, 'bootstrapAdmins'> = {},
-): Promise<Role> {
+  { bootstrapAdmins = [], now = new Date() }: Pick<SetRoleOptions, 'bootstrapAdmins' | 'now'> = {},
+): Promise<RoleChange & { readonly from: Role }> {
   return db.transaction().execute(async (trx) => {
     await refuseLastAdmin(trx, actor, userId, bootstrapAdmins, true);
     const before = await roleOf(trx, userId);
@@ -202,7 +301,8 @@ export async function removeRole(
       entityId: userId,
       details: { from: before, to: null },
     });
-    return before;
+    const change = { from: before, to: null };
+    return { ...change, ...(await votesAfterRoleChange(trx, actor, userId, change, now)) };
   });
 }
 

@@ -9,6 +9,7 @@ import { audit } from '../../db/queries/audit.js';
 import { cycleById } from '../../db/queries/cycle-inputs.js';
 import { lockCyclePhase } from '../../db/queries/cycles.js';
 import { decisionOfCycleSince, decisionOfPoll } from '../../db/queries/decisions.js';
+import { roleOf } from '../../db/queries/members.js';
 import { scenarioById } from '../../db/queries/plan-results.js';
 import { latestRun, runScenarios } from '../../db/queries/plan-runs.js';
 import {
@@ -311,7 +312,10 @@ export interface CastVoteInput {
   readonly voter: string;
   readonly scenarioId: string;
   readonly requestKey: string;
-  /** True only for executives. */
+  /**
+   * True only for executives (`vote.counted`), as the click was read; the voter's role is read
+   * again in the vote's transaction, so a role taken away meanwhile counts nothing.
+   */
   readonly counted: boolean;
 }
 
@@ -377,7 +381,10 @@ export async function castVote(
       request_key: input.requestKey,
       created_at: now,
     };
-    if (!input.counted) {
+    // The role is read again under the poll's lock: a role change that took the voter's
+    // executive role away since the click was read (it locks the open polls) is seen here.
+    const counted = input.counted && can({ role: await roleOf(trx, input.voter) }, 'vote.counted');
+    if (!counted) {
       await insertVote(trx, { ...base, counted: false });
       await audit(trx, {
         actor: input.voter,

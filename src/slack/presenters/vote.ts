@@ -6,8 +6,10 @@
 import type { types } from '@slack/bolt';
 import type { PollOptionRow } from '../../../db/queries/polls.js';
 import { formatMoney } from '../../core/number-format.js';
+import { rolesFor } from '../../core/policy.js';
 import { BAD_CASE_WORDS, tradeOffSentences } from '../../core/scenarios/trade-off.js';
 import { ON_THE_LATEST_RUN, replacedRunNotice } from '../../core/vote.js';
+import { ROLE_LABEL, type RoleChange } from '../../services/members.js';
 import type { PollView } from '../../services/polls.js';
 import { clip, esc, fmtQty, mrkdwn, plain, slackDate } from './format.js';
 
@@ -233,4 +235,33 @@ export function voteReceipt(outcome: string, label: string): string {
     default:
       return `Only executives' votes count, so your click for *${esc(label)}* is kept for the record but not counted.`;
   }
+}
+
+/** "*Central* in vote 3 (2027-03)", each vote of a role change, joined in a sentence. */
+function votesNamed(votes: RoleChange['uncounted']): string {
+  const named = votes.map((v) => `*${esc(v.label)}* in vote ${v.pollId} (${v.month})`);
+  return named.length < 2
+    ? (named[0] ?? '')
+    : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
+}
+
+/**
+ * What the admin who changed a role is told of the open votes it touched, or '' when none:
+ * the votes that stopped counting (their tally redrawn), or, given a role whose votes count
+ * again, the votes to cast again.
+ */
+export function roleVotesText(change: Pick<RoleChange, 'uncounted' | 'voteAgain'>): string {
+  const counting = rolesFor('vote.counted')
+    .map((r) => ROLE_LABEL[r])
+    .join(' or ');
+  const { uncounted, voteAgain } = change;
+  if (uncounted.length === 1)
+    return `Their vote for ${votesNamed(uncounted)}, still open, no longer counts: the vote's tally and quorum are redrawn without it. Made ${counting} again while it is open, they vote again to be counted.`;
+  if (uncounted.length > 1)
+    return `Their votes for ${votesNamed(uncounted)}, still open, no longer count: those votes' tallies and quorums are redrawn without them. Made ${counting} again while they are open, they vote again to be counted.`;
+  if (voteAgain.length === 1)
+    return `Their vote for ${votesNamed(voteAgain)} stopped counting when their role changed; the vote is still open, so they vote again with its buttons to be counted.`;
+  if (voteAgain.length > 1)
+    return `Their votes for ${votesNamed(voteAgain)} stopped counting when their role changed; those votes are still open, so they vote again with their buttons to be counted.`;
+  return '';
 }
