@@ -69,9 +69,8 @@ function pickedPerson(values: unknown): string {
 }
 
 export function register(app: App, deps: AppDeps): void {
-  /** The owner may change their action; the policy says who may change anyone's. */
-  const allowed = async (body: Click, context: Context, owner: string) =>
-    body.user.id === owner || can(await memberOf(context), 'action.manage-any');
+  /** The policy says who may change anyone's action; its owner may change theirs. */
+  const managesAny = async (context: Context) => can(await memberOf(context), 'action.manage-any');
 
   /** A click on App Home: publish it again so the action's row reflects the change. */
   const refreshHome = async (body: Click, client: App['client']) => {
@@ -110,7 +109,11 @@ export function register(app: App, deps: AppDeps): void {
     if (confirm) await tell(saved);
   };
 
-  /** The clicked action, if it exists and the clicker may change it; otherwise says why. */
+  /**
+   * The clicked action, if it exists and the clicker may change it, and whether they may change
+   * anyone's (`manageAny`: Done and Snooze then change it whoever owns it by then; else only
+   * while it is still theirs); otherwise says why.
+   */
   const ownedAction = async (
     body: Click,
     client: App['client'],
@@ -123,7 +126,8 @@ export function register(app: App, deps: AppDeps): void {
       await tellPrivately(client, body, 'This action no longer exists.');
       return null;
     }
-    if (!(await allowed(body, context, a.owner))) {
+    const manageAny = await managesAny(context);
+    if (body.user.id !== a.owner && !manageAny) {
       await tellPrivately(
         client,
         body,
@@ -131,7 +135,7 @@ export function register(app: App, deps: AppDeps): void {
       );
       return null;
     }
-    return a;
+    return { a, manageAny };
   };
 
   /**
@@ -158,13 +162,15 @@ export function register(app: App, deps: AppDeps): void {
   app.action<Click>(ACTION_DONE, async ({ ack, body, action, client, context }) => {
     await ack();
     try {
-      const a = await ownedAction(body, client, action, context, 'close');
-      if (!a) return;
+      const owned = await ownedAction(body, client, action, context, 'close');
+      if (!owned) return;
+      const { a, manageAny } = owned;
       const { action: done, changed } = await markDone(
         deps.db,
         a.id,
         body.user.id,
         deps.clock.now(),
+        { manageAny },
       );
       const channel = body.channel?.id ?? body.container?.channel_id;
       const ts = body.message?.ts ?? body.container?.message_ts;
@@ -212,9 +218,10 @@ export function register(app: App, deps: AppDeps): void {
     }) => {
       await ack();
       try {
-        const a = await ownedAction(body, client, action, context, 'snooze');
-        if (!a) return;
-        const row = await snoozeAction(deps, a.id, body.user.id, kind);
+        const owned = await ownedAction(body, client, action, context, 'snooze');
+        if (!owned) return;
+        const { a, manageAny } = owned;
+        const row = await snoozeAction(deps, a.id, body.user.id, kind, { manageAny });
         const { timezone } = await getSettings(deps.db);
         const until = row.snoozed_until ? ` until ${slackDate(row.snoozed_until, timezone)}` : '';
         const saved = `Snoozed #${a.id}${until}.`;
@@ -236,8 +243,9 @@ export function register(app: App, deps: AppDeps): void {
   app.action<Click>(ACTION_REASSIGN, async ({ ack, body, action, client, context }) => {
     await ack();
     try {
-      const a = await ownedAction(body, client, action, context, 'reassign');
-      if (!a) return;
+      const owned = await ownedAction(body, client, action, context, 'reassign');
+      if (!owned) return;
+      const { a } = owned;
       if (a.status !== 'open') {
         await tellPrivately(client, body, `Action #${a.id} is already ${a.status}.`);
         return;

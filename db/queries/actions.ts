@@ -42,32 +42,42 @@ export async function actionsWhere(
   return q.execute();
 }
 
-/** Marks the action done if it is open; null when it is not (or does not exist). */
+/**
+ * Marks the action done if it is open and, when `done.owner` is given, still theirs (in the
+ * same statement: a reassignment committed since the owner was read leaves it alone); null
+ * when it is not (or does not exist).
+ */
 export async function completeOpenAction(
   db: Db,
   id: string,
-  done: { by: string; at: Date },
+  done: { by: string; at: Date; owner?: string },
 ): Promise<ActionRow | null> {
-  return firstOrNull(
-    db
-      .updateTable('actions')
-      .set({ status: 'done', done_at: done.at, done_by: done.by })
-      .where('id', '=', id)
-      .where('status', '=', 'open')
-      .returningAll(),
-  );
+  let q = db
+    .updateTable('actions')
+    .set({ status: 'done', done_at: done.at, done_by: done.by })
+    .where('id', '=', id)
+    .where('status', '=', 'open');
+  if (done.owner !== undefined) q = q.where('owner', '=', done.owner);
+  return firstOrNull(q.returningAll());
 }
 
-/** Snoozes the action's reminders until `until` if it is open; null when it is not. */
-export async function snoozeOpenAction(db: Db, id: string, until: Date): Promise<ActionRow | null> {
-  return firstOrNull(
-    db
-      .updateTable('actions')
-      .set({ snoozed_until: until })
-      .where('id', '=', id)
-      .where('status', '=', 'open')
-      .returningAll(),
-  );
+/**
+ * Snoozes the action's reminders until `until` if it is open and, when `owner` is given, still
+ * theirs (as completeOpenAction); null when it is not.
+ */
+export async function snoozeOpenAction(
+  db: Db,
+  id: string,
+  until: Date,
+  owner?: string,
+): Promise<ActionRow | null> {
+  let q = db
+    .updateTable('actions')
+    .set({ snoozed_until: until })
+    .where('id', '=', id)
+    .where('status', '=', 'open');
+  if (owner !== undefined) q = q.where('owner', '=', owner);
+  return firstOrNull(q.returningAll());
 }
 
 /**

@@ -33,7 +33,7 @@ import {
   reminderDigestDm,
   withoutButtons,
 } from '../slack/presenters/actions.js';
-import { getAction, type ReminderKind, reminderDigestAt } from './actions.js';
+import { getAction, givenMeanwhile, type ReminderKind, reminderDigestAt } from './actions.js';
 import { type Member, roleNames } from './members.js';
 import { deliverJobs, requestJob } from './outbox.js';
 import { dmOnce } from './reminders.js';
@@ -129,10 +129,7 @@ export async function reassignAction(
       if (!cur) throw new SopError('not_found', `There is no follow-up action #${a.id}.`);
       throw (
         notOpen(cur) ??
-        new SopError(
-          'conflict',
-          `Action #${a.id} was given to <@${cur.owner}> meanwhile; nothing was changed. Reassign it again if it should go to <@${input.to}>.`,
-        )
+        givenMeanwhile(a.id, cur.owner, ` Reassign it again if it should go to <@${input.to}>.`)
       );
     }
     const auditId = await audit(trx, {

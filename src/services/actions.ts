@@ -228,14 +228,54 @@ export async function listActions(
   });
 }
 
+/** Who changes an action, beside their user id. */
+export interface ActionChangeOptions {
+  /**
+   * The policy lets them change anyone's action (`action.manage-any`). Without it the change
+   * is made only while the action is theirs, in the statement that makes it.
+   */
+  readonly manageAny?: boolean;
+}
+
+/**
+ * The refusal of a change to action `id` by whoever owned it when it was read: it was given to
+ * `owner` since (a reassignment in between); `next` says how to go on, if anything.
+ */
+export function givenMeanwhile(id: string, owner: string, next = ''): SopError {
+  return new SopError(
+    'conflict',
+    `Action #${id} was given to <@${owner}> meanwhile; nothing was changed.${next}`,
+  );
+}
+
+/**
+ * The action `cur` (read again after its conditional write changed nothing) is open but no
+ * longer `by`'s, who may not change anyone's: the refusal saying to whom it went; else null.
+ */
+function notTheirsNow(cur: ActionRow, by: string, opts: ActionChangeOptions): SopError | null {
+  return cur.status === 'open' && cur.owner !== by && !opts.manageAny
+    ? givenMeanwhile(cur.id, cur.owner)
+    : null;
+}
+
+/**
+ * Marks action `id` done by `by`: only while it is open and, unless `manageAny`, theirs (one
+ * statement, so a reassignment committed after the clicker's owner was read is not
+ * overwritten: `givenMeanwhile`). `changed` is false when it was closed already.
+ */
 export async function markDone(
   db: Db,
   id: string,
   by: string,
   now: Date,
+  opts: ActionChangeOptions = {},
 ): Promise<{ action: ActionRow; changed: boolean }> {
   return db.transaction().execute(async (trx) => {
-    const row = await completeOpenAction(trx, id, { by, at: now });
+    const row = await completeOpenAction(trx, id, {
+      by,
+      at: now,
+      ...(opts.manageAny ? {} : { owner: by }),
+    });
     if (row) {
       await audit(trx, {
         actor: by,
@@ -248,6 +288,8 @@ export async function markDone(
     }
     const cur = await getAction(trx, id);
     if (!cur) throw new SopError('not_found', `No follow-up action with id ${id}.`);
+    const refused = notTheirsNow(cur, by, opts);
+    if (refused) throw refused;
     return { action: cur, changed: false };
   });
 }
@@ -260,13 +302,15 @@ export type Snooze = keyof typeof SNOOZES;
  * Push the action's reminders to the same wall-clock time 1 or 7 days later in the company's
  * zone, and schedule one reminder then. Not a fixed 24 or 168 hours: across a DST change those
  * end an hour off the local time, and on the autumn change a snooze from the 09:00 reminder
- * would end at 08:00, before the next day's 09:00 one, so the owner got both.
+ * would end at 08:00, before the next day's 09:00 one, so the owner got both. Only while it is
+ * open and, unless `manageAny`, `by`'s (in the statement, as markDone).
  */
 export async function snoozeAction(
   deps: CycleDeps,
   id: string,
   by: string,
   snooze: Snooze,
+  opts: ActionChangeOptions = {},
 ): Promise<ActionRow> {
   const now = deps.clock.now();
   const { timezone } = await getSettings(deps.db);
@@ -274,13 +318,16 @@ export async function snoozeAction(
   // The snooze and its reminder are one change: the reminder is recorded in the same
   // transaction (the job outbox), so a crash or a Redis outage between them cannot lose it.
   const { row, job } = await deps.db.transaction().execute(async (trx) => {
-    const r = await snoozeOpenAction(trx, id, until);
+    const r = await snoozeOpenAction(trx, id, until, opts.manageAny ? undefined : by);
     if (!r) {
       const cur = await getAction(trx, id);
       if (!cur) throw new SopError('not_found', `No follow-up action with id ${id}.`);
-      throw new SopError(
-        'conflict',
-        `This action is already ${cur.status}; there is nothing to snooze.`,
+      throw (
+        notTheirsNow(cur, by, opts) ??
+        new SopError(
+          'conflict',
+          `This action is already ${cur.status}; there is nothing to snooze.`,
+        )
       );
     }
     await audit(trx, {

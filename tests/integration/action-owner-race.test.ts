@@ -1,0 +1,158 @@
+/**
+ * Done and Snooze change an action only while it is the clicker's (or the clicker may change
+ * anyone's, `action.manage-any`), in the statement that changes it: a reassignment committed
+ * between the click's read of the owner and its write leaves the action to its new owner, and
+ * the old owner is told to whom it went. Driven through the services with the reassignment in
+ * between, and through the real bot over HTTP with the reassignment held on the action's row
+ * while the old owner's Done waits on it. Real Postgres and Redis, the Slack stand-in.
+ */
+import { sql } from 'kysely';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../db/connect.js';
+import { reassignAction } from '../../src/services/action-reassign.js';
+import { getAction, markDone, snoozeAction } from '../../src/services/actions.js';
+import { getMember } from '../../src/services/members.js';
+import type { Standin } from '../../src/slack-standin/index.js';
+import { standinClient } from '../helpers/slack.js';
+import { decideMarchActions } from './action-fixture.js';
+import { pollUntil, testClock, useHarness } from './meeting-fixture.js';
+
+const ADMIN = 'U_ADMIN';
+const EXEC = 'U_EXEC1';
+const OPS = 'U_OPS';
+const PLANNER = 'U_PLAN';
+
+const clock = testClock('2027-03-15T10:00:00Z');
+const h = useHarness({
+  label: 'action-owner-race',
+  members: { [ADMIN]: 'admin', [EXEC]: 'exec', [OPS]: 'ops', [PLANNER]: 'planner' },
+  clock,
+});
+let db: Db;
+let standin: Standin;
+let ids: string[];
+
+beforeAll(async () => {
+  ({ db, standin } = h);
+  ids = await decideMarchActions(h, clock, 'owner-race', EXEC, [
+    { owner: OPS, dueDate: '2027-03-25', description: 'Book weekend overtime' },
+    { owner: OPS, dueDate: '2027-03-26', description: 'Call the resin supplier' },
+  ]);
+}, 60_000);
+
+const deps = () => ({ db, queue: h.queues, clock });
+const stateOf = (id: string) =>
+  db
+    .selectFrom('actions')
+    .select(['status', 'owner', 'done_by', 'snoozed_until'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+const audited = (id: string, action: string) =>
+  db
+    .selectFrom('audit_log')
+    .select('actor')
+    .where('action', '=', action)
+    .where('entity_id', '=', id)
+    .execute();
+
+/** Sessions of the test database waiting on a lock. */
+async function waiting(): Promise<number> {
+  const r = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+    where datname = current_database() and wait_event_type = 'Lock'`.execute(db);
+  return r.rows[0]?.n ?? 0;
+}
+async function untilWaiting(n: number): Promise<void> {
+  for (let i = 0; i < 400 && (await waiting()) < n; i++)
+    await new Promise((r) => setTimeout(r, 25));
+  expect(await waiting()).toBe(n);
+}
+
+describe('Done and Snooze after the action was given to someone else', () => {
+  it('the old owner changes nothing and is told to whom it went; its new owner and an admin still can', async () => {
+    const id = ids[0]!;
+    // The click reads the action: OPS owns it, so OPS may close it.
+    expect((await getAction(db, id))?.owner).toBe(OPS);
+    // Meanwhile it is given to PLANNER.
+    await reassignAction(
+      { ...deps(), slack: standinClient(standin, h.env.SLACK_BOT_TOKEN!) },
+      {
+        actionId: id,
+        to: PLANNER,
+        member: await getMember(db, OPS),
+        requestKey: 'owner-race-reassign',
+      },
+    );
+    // Then the click writes. Before: marked done by OPS, whose action it no longer was.
+    await expect(markDone(db, id, OPS, clock.now())).rejects.toThrow(
+      `Action #${id} was given to <@${PLANNER}> meanwhile; nothing was changed.`,
+    );
+    await expect(snoozeAction(deps(), id, OPS, '1d')).rejects.toThrow(
+      `Action #${id} was given to <@${PLANNER}> meanwhile; nothing was changed.`,
+    );
+    expect(await stateOf(id)).toEqual({
+      status: 'open',
+      owner: PLANNER,
+      done_by: null,
+      snoozed_until: null,
+    });
+    expect(await audited(id, 'action.done')).toEqual([]);
+    expect(await audited(id, 'action.snooze')).toEqual([]);
+
+    // Its new owner snoozes it; an admin (any action) closes it.
+    const snoozed = await snoozeAction(deps(), id, PLANNER, '1d');
+    expect(snoozed.snoozed_until).toEqual(new Date('2027-03-16T10:00:00Z'));
+    const done = await markDone(db, id, ADMIN, clock.now(), { manageAny: true });
+    expect(done.changed).toBe(true);
+    expect(await stateOf(id)).toMatchObject({ status: 'done', owner: PLANNER, done_by: ADMIN });
+  });
+
+  it("through the bot: the old owner's Done, held while the reassignment commits, is answered with the new owner", async () => {
+    const id = ids[1]!;
+    const dm = await standin.waitFor(
+      () => standin.messagesIn(`D_${OPS}`).find((m) => m.text.includes('Call the resin supplier')),
+      20_000,
+    );
+    // The reassignment holds the action's row: the click reads OPS as its owner (the
+    // committed row), then waits to write.
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => {
+      locked = r;
+    });
+    const reassigning = db.connection().execute(async (conn) => {
+      await sql`begin`.execute(conn);
+      await sql`update actions set owner = ${PLANNER} where id = ${id}`.execute(conn);
+      locked();
+      await held;
+      await sql`commit`.execute(conn);
+    });
+    await isLocked;
+    await h.driver.clickButton(`D_${OPS}`, dm.ts, 'action_done', { user: OPS });
+    // The click's write waits on the row: it read OPS, who may close their own action.
+    await untilWaiting(1);
+    release();
+    await reassigning;
+
+    const told = await standin.waitFor(
+      () =>
+        [
+          ...standin.ephemeralsFor(OPS).map((e) => e.text),
+          ...standin.messagesIn(`D_${OPS}`).map((m) => m.text),
+        ].find((t) => t.includes('meanwhile')),
+      20_000,
+    );
+    expect(told).toContain(
+      `Action #${id} was given to <@${PLANNER}> meanwhile; nothing was changed.`,
+    );
+    // Before: "Action #2 is done …" and the row done by OPS.
+    const row = await pollUntil(
+      () => stateOf(id),
+      (r) => r.owner === PLANNER,
+    );
+    expect(row).toEqual({ status: 'open', owner: PLANNER, done_by: null, snoozed_until: null });
+    expect(await audited(id, 'action.done')).toEqual([]);
+  });
+});
