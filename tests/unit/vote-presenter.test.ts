@@ -4,7 +4,7 @@ import type { PollRow } from '../../db/schema.js';
 import { tally } from '../../src/core/vote.js';
 import type { PollView } from '../../src/services/polls.js';
 import { decisionModal, MAX_ACTION_ROWS } from '../../src/slack/presenters/decision.js';
-import { tallyText, voteMessage } from '../../src/slack/presenters/vote.js';
+import { roleVotesText, tallyText, voteMessage } from '../../src/slack/presenters/vote.js';
 import { validateBlocks, validateView } from '../../src/slack-standin/index.js';
 
 const poll = (over: Partial<PollRow> = {}): PollRow => ({
@@ -245,5 +245,38 @@ describe('trade-offs on the vote', () => {
     const text = JSON.stringify(voteMessage({ ...view(poll()), options: [central, early] }).blocks);
     expect(text).toContain('cash is −$500k against budget');
     expect(text).not.toContain('−$6.0M against budget');
+  });
+});
+
+describe('what the admin is told of the open votes a role change touched', () => {
+  const vote = (pollId: string, label: string, month: string) => ({
+    voteId: `v${pollId}`,
+    pollId,
+    scenarioId: '1',
+    label,
+    month,
+  });
+
+  it('names each vote, its scenario escaped as typed, and says nothing when none was touched', () => {
+    expect(
+      roleVotesText({
+        uncounted: [vote('3', 'Push <!channel> & *win*', '2027-03')],
+        voteAgain: [],
+      }),
+    ).toBe(
+      "Their vote for *Push &lt;!channel&gt; &amp; *win** in vote 3 (2027-03), still open, no longer counts: the vote's tally and quorum are redrawn without it. Made Executive again while it is open, they vote again to be counted.",
+    );
+    expect(
+      roleVotesText({
+        uncounted: [vote('3', 'Central', '2027-03'), vote('4', 'Lean', '2027-04')],
+        voteAgain: [],
+      }),
+    ).toBe(
+      "Their votes for *Central* in vote 3 (2027-03) and *Lean* in vote 4 (2027-04), still open, no longer count: those votes' tallies and quorums are redrawn without them. Made Executive again while they are open, they vote again to be counted.",
+    );
+    expect(roleVotesText({ uncounted: [], voteAgain: [vote('3', 'Central', '2027-03')] })).toBe(
+      'Their vote for *Central* in vote 3 (2027-03) stopped counting when their role changed; the vote is still open, so they vote again with its buttons to be counted.',
+    );
+    expect(roleVotesText({ uncounted: [], voteAgain: [] })).toBe('');
   });
 });
