@@ -2,17 +2,23 @@
  * `/sop status`: the open cycle's phase, deadlines, who has not submitted, the latest run;
  * for admins also what Slack refuses to deliver for good, until it is resolved.
  */
+import type { CycleRow } from '../db/schema.js';
 import { can } from '../src/core/policy.js';
+import type { AppDeps } from '../src/deps.js';
 import { UsageError } from '../src/errors.js';
 import { getOpenCycle } from '../src/services/cycles.js';
+import type { Member } from '../src/services/members.js';
 import { getSettings } from '../src/services/settings.js';
 import { cycleStatus } from '../src/services/status.js';
 import { undeliveredLines } from '../src/services/undelivered.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
-import { statusText } from '../src/slack/presenters/status.js';
+import { noCycleText, statusText } from '../src/slack/presenters/status.js';
 import { undeliveredText } from '../src/slack/presenters/undelivered.js';
 
-const NO_CYCLE = 'No S&OP cycle is open. A planner starts one with `/sop cycle start`.';
+async function cycleText(deps: AppDeps, cycle: CycleRow, member: Member): Promise<string> {
+  const [s, settings] = await Promise.all([cycleStatus(deps.db, cycle), getSettings(deps.db)]);
+  return statusText(s, settings.timezone, member);
+}
 
 export const status: SopSubcommand = {
   name: 'status',
@@ -26,13 +32,8 @@ export const status: SopSubcommand = {
       can(member, 'delivery.problems') ? undeliveredLines(deps.db) : [],
     ]);
     const problems = undeliveredText(undelivered);
-    if (!cycle) {
-      if (!problems) throw new UsageError(NO_CYCLE);
-      await respond({ response_type: 'ephemeral', text: `${NO_CYCLE}\n\n${problems}` });
-      return;
-    }
-    const [s, settings] = await Promise.all([cycleStatus(deps.db, cycle), getSettings(deps.db)]);
-    const text = statusText(s, settings.timezone);
+    // No cycle is where a workspace starts and where each cycle ends: a state, not a mistake.
+    const text = cycle ? await cycleText(deps, cycle, member) : noCycleText(member);
     await respond({
       response_type: 'ephemeral',
       text: problems ? `${problems}\n\n${text}` : text,

@@ -323,6 +323,6 @@ describe('App Home, open actions', () => {
     );
     expect(text.match(/\*overdue\*/g)).toHaveLength(1);
     expect(text.match(/"action_done"/g)).toHaveLength(20);
-    expect(text).toContain('…and 2 more: `/sop actions` lists them.');
+    expect(text).toContain('…and 2 more: `/sop actions me` lists them.');
   });
 });

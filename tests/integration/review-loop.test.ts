@@ -447,7 +447,7 @@ describe('three cycles with actuals between them', () => {
       .selectAll()
       .where('id', '=', cycleId)
       .executeTakeFirstOrThrow();
-    const status = statusText(await cycleStatus(db, cycle), 'UTC');
+    const status = statusText(await cycleStatus(db, cycle), 'UTC', { role: 'admin' });
     expect(status).toContain(`*Latest plan run*: #${out.runId}`);
     expect(status).toContain(`\n:warning: ${said}.`);
   });

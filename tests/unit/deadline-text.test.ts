@@ -44,7 +44,7 @@ describe('deadlines in Slack', () => {
       openConstraints: [],
       latestRun: { id: '9', createdAt: new Date('2027-01-11T23:30:00Z'), trigger: 'manual' },
     };
-    const text = statusText(s, 'Asia/Tokyo');
+    const text = statusText(s, 'Asia/Tokyo', { role: 'admin' });
     expect(text).toContain(`▸ Demand review: ${TOKYO_DATE}`);
     expect(text).toContain(
       'Data gathering: <!date^1799308800^{date_short_pretty} {time}|2027-01-07 17:00 Asia/Tokyo>',
@@ -53,7 +53,9 @@ describe('deadlines in Slack', () => {
     expect(text).toContain('|2027-01-12 08:30 Asia/Tokyo> (manual)');
     expect(text).not.toContain(' UTC');
     // A known trigger in words: the recompute a phase change asked for.
-    const phase = statusText({ ...s, latestRun: { ...s.latestRun!, trigger: 'cycle' } }, 'UTC');
+    const phase = statusText({ ...s, latestRun: { ...s.latestRun!, trigger: 'cycle' } }, 'UTC', {
+      role: 'admin',
+    });
     expect(phase).toContain('|2027-01-11 23:30 UTC> (on a phase change)');
   });
 

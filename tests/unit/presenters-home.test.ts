@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ActionRow, CycleRow } from '../../db/schema.js';
+import type { ActionRow, CycleRow, Phase } from '../../db/schema.js';
+import type { Role } from '../../src/core/company.js';
 import { homeView, memberSection } from '../../src/slack/presenters/home.js';
 import { validateView } from '../../src/slack-standin/index.js';
 
@@ -117,5 +118,76 @@ describe('App Home presenter', () => {
     expect(few.type === 'section' && few.text?.text).toBe(
       'Your role: *Sales*\nYour families: `FAM-1`, `FAM-2`',
     );
+  });
+});
+
+describe('App Home presenter: only what its reader may use', () => {
+  const home = (role: Role | null, phase: Phase | null, families: string[] = []) =>
+    JSON.stringify(
+      homeView({
+        member: { userId: 'U1', role, families, bootstrapAdmin: false },
+        cycle: phase ? { ...cycle, phase } : null,
+        submissions: [],
+        actions: [],
+        timezone: 'UTC',
+      }),
+    );
+  const pointer = 'None yet. Use `/forecast` or the buttons above.';
+
+  it('points at /forecast only who may adjust the forecast, and only while it is taken', () => {
+    // By hand from the policy: sales, planners, executives and admins adjust the forecast,
+    // in data gathering and the demand review; operations and no role never.
+    for (const role of ['sales', 'planner', 'exec', 'admin'] as const) {
+      for (const phase of ['data_gathering', 'demand_review'] as const)
+        expect({ role, phase, pointed: home(role, phase).includes(pointer) }).toEqual({
+          role,
+          phase,
+          pointed: true,
+        });
+      for (const phase of ['supply_review', 'pre_sop', 'executive'] as const) {
+        const text = home(role, phase);
+        expect({ role, phase, pointed: text.includes(pointer) }).toEqual({
+          role,
+          phase,
+          pointed: false,
+        });
+        expect(text).toContain('None this cycle.');
+      }
+    }
+    // Who can never submit one has no such section at all.
+    for (const role of ['ops', null] as const)
+      for (const phase of ['data_gathering', 'demand_review', 'executive'] as const) {
+        const text = home(role, phase);
+        expect({ role, phase, section: text.includes('Your submissions this cycle') }).toEqual({
+          role,
+          phase,
+          section: false,
+        });
+        expect(text).not.toContain('/forecast');
+      }
+  });
+
+  it('lists families for a sales rep (none: who assigns them), not an empty line for the other roles', () => {
+    expect(home('sales', 'demand_review')).toContain(
+      'Your role: *Sales*\\nYour families: _none yet_ (Planner or Admin members assign them with `/sop families`)',
+    );
+    for (const role of ['ops', 'planner', 'exec', 'admin', null] as const)
+      expect({ role, line: home(role, 'demand_review').includes('Your families') }).toEqual({
+        role,
+        line: false,
+      });
+    // A planner who covers families (as a rep would) sees them.
+    expect(home('planner', 'demand_review', ['FAM-1'])).toContain('Your families: `FAM-1`');
+  });
+
+  it('without a cycle: planners and admins are told how to start one, the others who may', () => {
+    for (const role of ['planner', 'admin'] as const)
+      expect(home(role, null)).toContain(
+        'No S&OP cycle is open. Start one with `/sop cycle start YYYY-MM`.',
+      );
+    for (const role of ['sales', 'ops', 'exec', null] as const)
+      expect(home(role, null)).toContain(
+        'No S&OP cycle is open. Planner or Admin members start one with `/sop cycle start YYYY-MM`.',
+      );
   });
 });

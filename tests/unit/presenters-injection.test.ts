@@ -370,6 +370,7 @@ const PRESENTERS: Readonly<Record<string, (evil: string) => unknown>> = {
         latestRun: null,
       } as unknown as Parameters<typeof statusText>[0],
       'UTC',
+      { role: 'admin' },
     ),
   planHeadline: (e) =>
     planHeadline('3', '2027-01', [

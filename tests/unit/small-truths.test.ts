@@ -32,7 +32,8 @@ describe('small truths', () => {
     }));
     const blocks = homeActionItems(rows);
     expect(blocks.filter((b) => b.type === 'actions')).toHaveLength(20);
-    expect(JSON.stringify(blocks.at(-1))).toContain('…and 3 more: `/sop actions` lists them.');
+    // Its owner's own: `/sop actions` alone lists everyone's open actions.
+    expect(JSON.stringify(blocks.at(-1))).toContain('…and 3 more: `/sop actions me` lists them.');
     expect(homeActionItems(rows.slice(0, 20)).some((b) => b.type === 'context')).toBe(false);
   });
 

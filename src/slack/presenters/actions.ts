@@ -417,7 +417,8 @@ export function homeActionItems(rows: readonly ActionLike[], today?: string): ty
       ? [
           {
             type: 'context' as const,
-            elements: [mrkdwn(`…and ${more} more: \`/sop actions\` lists them.`)],
+            // `/sop actions` alone lists everyone's; `me`, the owner's own.
+            elements: [mrkdwn(`…and ${more} more: \`/sop actions me\` lists them.`)],
           },
         ]
       : []),

@@ -10,10 +10,11 @@ import { PHASE_ORDER } from '../../core/cycle.js';
 import { can } from '../../core/policy.js';
 import { adjustmentsOpen, PHASE_LABEL } from '../../services/cycles.js';
 import type { HomeVote } from '../../services/home.js';
-import { type Member, ROLE_LABEL } from '../../services/members.js';
+import { type Member, ROLE_LABEL, roleNames } from '../../services/members.js';
 import { homeActionItems } from './actions.js';
 import { andMore, fitLines, fitText, SECTION_TEXT_CHARS } from './fit.js';
 import { clip, esc, fmtChange, fmtQty, mrkdwn, plain } from './format.js';
+import { noCycleText } from './status.js';
 import { DECISION_OPEN } from './vote.js';
 
 export const HOME_OPEN_FORECAST = 'home_open_forecast';
@@ -23,12 +24,16 @@ export const HOME_NO_CHANGE = 'forecast_no_change';
 /**
  * Your role and the families you cover: whole codes, as many as the section holds, then
  * "…and N more families" (a rep covering a business unit's 300 families would otherwise
- * be cut mid-code). The /forecast target list shows all of them, yours first.
+ * be cut mid-code). The /forecast target list shows all of them, yours first. A sales rep
+ * covering none is told who assigns them; the other roles cover none by design, so their
+ * Home does not list an empty line.
  */
 export function memberSection(m: Member): types.KnownBlock {
   const role = m.role
     ? `*${ROLE_LABEL[m.role]}*`
     : '_no role yet_ (an admin sets it with `/sop role`)';
+  if (m.families.length === 0 && m.role !== 'sales')
+    return { type: 'section', text: mrkdwn(`Your role: ${role}`) };
   const head = `Your role: ${role}\nYour families: `;
   const fams = m.families.length
     ? fitLines(
@@ -36,19 +41,12 @@ export function memberSection(m: Member): types.KnownBlock {
         { chars: SECTION_TEXT_CHARS - head.length, separator: ', ' },
         (n) => andMore(n, 'families', '`/forecast` lists yours first'),
       ).lines.join(', ')
-    : '_none_';
+    : `_none yet_ (${roleNames('families.assign')} assign them with \`/sop families\`)`;
   return { type: 'section', text: mrkdwn(`${head}${fams}`) };
 }
 
 /** The cycle and its deadlines' days in the company's `timezone`. */
-export function cycleSection(c: CycleRow | null, timezone: string): types.KnownBlock[] {
-  if (!c)
-    return [
-      {
-        type: 'section',
-        text: mrkdwn('No S&OP cycle is open. A planner starts one with `/sop cycle start`.'),
-      },
-    ];
+export function cycleSection(c: CycleRow, timezone: string): types.KnownBlock[] {
   const deadlines = PHASE_ORDER.filter((p): p is Exclude<Phase, 'closed'> => p !== 'closed')
     .map((p) => {
       const d = c.deadlines[p];
@@ -135,10 +133,17 @@ export function todoSection(
   ];
 }
 
-/** The member's latest submissions; `total` counts those not passed in too. */
+/** What the submissions section says of none while the member may adjust the forecast. */
+export const NO_SUBMISSIONS_YET = 'None yet. Use `/forecast` or the buttons above.';
+
+/**
+ * The member's latest submissions; `total` counts those not passed in too; `none` is said when
+ * there are none.
+ */
 export function submissionsSection(
   rows: readonly SubmissionRow[],
   total = rows.length,
+  none = NO_SUBMISSIONS_YET,
 ): types.KnownBlock[] {
   const lines = rows.map((r) => {
     const ba =
@@ -158,7 +163,7 @@ export function submissionsSection(
           ),
         Math.max(0, total - rows.length),
       ).text
-    : 'None yet. Use `/forecast` or the buttons above.';
+    : none;
   return [
     { type: 'header', text: plain('Your submissions this cycle') },
     { type: 'section', text: mrkdwn(text) },
@@ -248,16 +253,29 @@ export function homeView(d: {
   const blocks: types.KnownBlock[] = [
     { type: 'header', text: plain('sopbot: monthly S&OP') },
     memberSection(d.member),
-    ...cycleSection(d.cycle, d.timezone),
   ];
-  if (d.cycle)
+  if (!d.cycle) blocks.push({ type: 'section', text: mrkdwn(noCycleText(d.member)) });
+  else {
+    const count = d.submissionCount ?? d.submissions.length;
+    // Who may not adjust the forecast (now, or ever) is not pointed at /forecast.
+    const mayAdjust = can(d.member, 'forecast.adjust');
     blocks.push(
+      ...cycleSection(d.cycle, d.timezone),
       ...todoSection(d.cycle, d.owedFamilies ?? null, d.vote ?? null, d.timezone),
       ...homeButtons(d.member, d.cycle.phase),
       ...(can(d.member, 'capacity.update') ? [constraintsPointer] : []),
-      { type: 'divider' },
-      ...submissionsSection(d.submissions, d.submissionCount),
+      ...(mayAdjust || count > 0
+        ? [
+            { type: 'divider' as const },
+            ...submissionsSection(
+              d.submissions,
+              count,
+              mayAdjust && adjustmentsOpen(d.cycle.phase) ? NO_SUBMISSIONS_YET : 'None this cycle.',
+            ),
+          ]
+        : []),
     );
+  }
   blocks.push({ type: 'divider' }, ...homeActionsSection(d.actions, d.today));
   return { type: 'home', blocks: blocks.slice(0, 100) };
 }

@@ -1,7 +1,13 @@
-/** `/sop status` in words: phase, deadlines, who owes input, the latest plan run. */
+/**
+ * `/sop status` in words: phase, deadlines, who owes input, the latest plan run. Each remedy
+ * names a command its reader may use, or the roles that may (`roleNames`, from the policy).
+ */
+import type { Role } from '../../core/company.js';
 import { TIMED_PHASES } from '../../core/cycle.js';
+import { can } from '../../core/policy.js';
 import { NO_FAMILIES } from '../../services/company-data.js';
-import { PHASE_LABEL } from '../../services/cycles.js';
+import { adjustmentsOpen, PHASE_LABEL } from '../../services/cycles.js';
+import { roleNames } from '../../services/members.js';
 import type { CycleStatus } from '../../services/status.js';
 import { esc, slackDate } from './format.js';
 
@@ -24,34 +30,64 @@ const TRIGGER: Readonly<Record<string, string>> = {
   cycle: 'on a phase change',
 };
 
-const ASSIGN = (code: string) =>
-  `give a rep the role with \`/sop role @rep sales\`, then their families with \`/sop families @rep ${esc(code)}\``;
+/** Who reads the status: the remedies it names are theirs to use, or say who may. */
+export interface StatusReader {
+  readonly role: Role | null;
+}
+
+/** How a family gets a sales rep, as `reader` can do it (or who can). */
+function assign(code: string, reader: StatusReader): string {
+  const families = `\`/sop families @rep ${esc(code)}\``;
+  if (can(reader, 'role.set'))
+    return `give a rep the role with \`/sop role @rep sales\`, then their families with ${families}`;
+  if (can(reader, 'families.assign'))
+    return `give a sales rep their families with ${families} (${roleNames('role.set')} give the role with \`/sop role\`)`;
+  return `${roleNames('families.assign')} give a sales rep their families with \`/sop families\``;
+}
+
+/** There is no open cycle: how one starts, as `reader` can do it (or who can). */
+export function noCycleText(reader: StatusReader): string {
+  const start = '`/sop cycle start YYYY-MM`';
+  return can(reader, 'cycle.manage')
+    ? `No S&OP cycle is open. Start one with ${start}.`
+    : `No S&OP cycle is open. ${roleNames('cycle.manage')} start one with ${start}.`;
+}
 
 /**
  * The forecast input line when no rep owes any: no families, no family covered by a rep, or
  * every rep has answered for the families they cover. Null when some rep still owes input.
  */
-function forecastInput(s: CycleStatus): string | null {
+function forecastInput(s: CycleStatus, reader: StatusReader): string | null {
   if (s.familyCount === 0) return `*Forecast input*: ${esc(NO_FAMILIES)}`;
   const first = s.uncoveredFamilies[0];
   if (first !== undefined && s.uncoveredFamilies.length === s.familyCount)
-    return `*Forecast input*: No sales rep covers any family yet: ${ASSIGN(first)}.`;
+    return `*Forecast input*: No sales rep covers any family yet: ${assign(first, reader)}.`;
   if (s.pendingReps.length > 0) return null;
   return '*Forecast input*: every sales rep has answered for the families they cover.';
 }
 
 /** The families no rep covers, when some are covered (none covered: said by forecastInput). */
-function uncoveredText(s: CycleStatus): string | null {
+function uncoveredText(s: CycleStatus, reader: StatusReader): string | null {
   const first = s.uncoveredFamilies[0];
   if (first === undefined || s.uncoveredFamilies.length === s.familyCount) return null;
   const shown = esc(s.uncoveredFamilies.slice(0, 6).join(', '));
   const n = s.uncoveredFamilies.length;
   const more = n > 6 ? ` and ${n - 6} more` : '';
-  return `*No sales rep covers* ${shown}${more}: ${ASSIGN(first)}.`;
+  return `*No sales rep covers* ${shown}${more}: ${assign(first, reader)}.`;
 }
 
-/** `timezone` is the company's (settings.timezone). */
-export function statusText(s: CycleStatus, timezone: string): string {
+/**
+ * The heading of the reps who owe input: while adjustments are taken, not yet submitted; once
+ * the demand review has ended they can no longer, and their families were planned without it.
+ */
+function pendingHeading(s: CycleStatus): string {
+  return adjustmentsOpen(s.cycle.phase)
+    ? `*Not submitted yet* (neither an adjustment nor "no change"): ${s.pendingReps.length}`
+    : `*Did not submit* before the demand review ended (neither an adjustment nor "no change"; their families were planned without their input): ${s.pendingReps.length}`;
+}
+
+/** `timezone` is the company's (settings.timezone); `reader`, who asked. */
+export function statusText(s: CycleStatus, timezone: string, reader: StatusReader): string {
   const lines = [`*S&OP cycle ${s.cycle.month}*: ${PHASE_LABEL[s.cycle.phase]}`];
   const deadlines = TIMED_PHASES.filter((p) => s.deadlines[p]).map(
     (p) =>
@@ -60,7 +96,7 @@ export function statusText(s: CycleStatus, timezone: string): string {
   lines.push(
     deadlines.length > 0 ? `*Deadlines*\n${deadlines.join('\n')}` : '*Deadlines*: none set',
   );
-  const input = forecastInput(s);
+  const input = forecastInput(s, reader);
   if (input) lines.push(input);
   else {
     const shown = s.pendingReps.slice(0, MAX_LISTED).map((r) => {
@@ -70,11 +106,9 @@ export function statusText(s: CycleStatus, timezone: string): string {
     });
     const extra =
       s.pendingReps.length > MAX_LISTED ? [`…and ${s.pendingReps.length - MAX_LISTED} more`] : [];
-    lines.push(
-      `*Not submitted yet* (neither an adjustment nor "no change"): ${s.pendingReps.length}\n${[...shown, ...extra].join('\n')}`,
-    );
+    lines.push(`${pendingHeading(s)}\n${[...shown, ...extra].join('\n')}`);
   }
-  const uncovered = uncoveredText(s);
+  const uncovered = uncoveredText(s, reader);
   if (uncovered) lines.push(uncovered);
   if (s.openConstraints.length > 0)
     lines.push(
@@ -83,7 +117,7 @@ export function statusText(s: CycleStatus, timezone: string): string {
   lines.push(
     s.latestRun
       ? `*Latest plan run*: #${s.latestRun.id}, ${when(s.latestRun.createdAt, timezone)} (${TRIGGER[s.latestRun.trigger] ?? esc(s.latestRun.trigger)})${s.latestRun.staleStock ? `\n:warning: ${esc(s.latestRun.staleStock)}.` : ''}`
-      : '*Latest plan run*: none yet this cycle. Run `/sop plan`.',
+      : `*Latest plan run*: none yet this cycle. ${can(reader, 'plan.run') ? 'Run' : `${roleNames('plan.run')} run one with`} \`/sop plan\`.`,
   );
   return lines.join('\n\n');
 }
