@@ -132,8 +132,8 @@ export interface ForcedFailure {
   /** How many calls in a row fail. Default 1. */
   readonly times?: number;
   /**
-   * Only calls about this conversation fail (its `channel` argument, or `users` for
-   * `conversations.open`): e.g. `D_U_BOB` with `account_inactive` for a deactivated person's
+   * Only calls about this conversation fail (its `channel` argument, `users` for
+   * `conversations.open`, or the person whose Home `views.publish` draws, `user_id`): e.g. `D_U_BOB` with `account_inactive` for a deactivated person's
    * DM, or `C_SUPPLY` with `not_in_channel`. Other calls to the method go through untouched.
    */
   readonly channel?: string;

@@ -1,13 +1,18 @@
 /**
  * Publishing a member's App Home (views.publish). It is drawn when its person opens it (who did
  * is recorded, `home_viewers`) and after what they do from it; a change made elsewhere that
- * concerns others draws theirs again only if they have opened it (`redrawHomes`).
+ * concerns others draws theirs again only if they have opened it (`redrawHomes`), and again
+ * after the wait Slack asks for when it answers that redraw with a 429.
  */
 import type { webApi } from '@slack/bolt';
 import { homeViewersAmong, recordHomeOpened } from '../../db/queries/home-viewers.js';
 import type { AppDeps } from '../deps.js';
 import { homeData } from '../services/home.js';
+import { retryAfterOf } from './post-ledger.js';
 import { homeView } from './presenters/home.js';
+
+/** How many 429s in a row a Home redraw waits out before it is left to the next opening. */
+export const HOME_RATE_LIMIT_TRIES = 3;
 
 export async function publishHome(
   deps: AppDeps,
@@ -33,10 +38,57 @@ export async function noteHomeOpen(deps: AppDeps, userId: string): Promise<void>
   await recordHomeOpened(deps.db, userId);
 }
 
+/** Per running bot (its deps): the people whose Home waits out a 429, and its timer. */
+const waitingByDeps = new WeakMap<AppDeps, Map<string, ReturnType<typeof setTimeout>>>();
+
+/**
+ * Draws `user`'s Home; when Slack answers 429, draws it again after the Retry-After it gave,
+ * in the background (nobody waits on it), up to HOME_RATE_LIMIT_TRIES times in a row. Each
+ * try reads the Home as it is then, so one waiting try per person is enough: a later redraw
+ * rate-limited meanwhile joins it instead of adding another. Any other failure, or the last
+ * 429, is logged once: the next opening draws the Home in full.
+ */
+async function redrawHome(
+  deps: AppDeps,
+  client: webApi.WebClient,
+  user: string,
+  why: string,
+  limited = 0,
+): Promise<void> {
+  try {
+    await publishHome(deps, client, user);
+  } catch (err) {
+    const retryAfter = retryAfterOf(err);
+    if (retryAfter === null || limited >= HOME_RATE_LIMIT_TRIES) {
+      deps.logger.warn({ err, user }, `App Home not redrawn after ${why}`);
+      return;
+    }
+    let waiting = waitingByDeps.get(deps);
+    if (!waiting) {
+      waiting = new Map();
+      waitingByDeps.set(deps, waiting);
+    }
+    if (waiting.has(user)) return;
+    deps.logger.info(
+      { user, retryAfter },
+      `Slack rate-limited the App Home redrawn after ${why}: it waits and tries again`,
+    );
+    const queue = waiting;
+    const timer = setTimeout(() => {
+      queue.delete(user);
+      void redrawHome(deps, client, user, why, limited + 1);
+    }, retryAfter * 1000);
+    // A bot that stops does not wait for it: the next opening draws the Home.
+    timer.unref();
+    queue.set(user, timer);
+  }
+}
+
 /**
  * Draws the Home again of each of `users` who has opened it, after a change that concerns them
  * (`why`, for the log). A failure is logged and stops neither the others nor the caller: the
- * change is made, and the next opening draws the Home in full.
+ * change is made, a 429 is waited out in the background (`redrawHome`), and the next opening
+ * draws the Home in full.
  */
 export async function redrawHomes(
   deps: AppDeps,
@@ -46,13 +98,7 @@ export async function redrawHomes(
 ): Promise<void> {
   try {
     const viewers = await homeViewersAmong(deps.db, [...new Set(users)]);
-    await Promise.all(
-      viewers.map((user) =>
-        publishHome(deps, client, user).catch((err: unknown) =>
-          deps.logger.warn({ err, user }, `App Home not redrawn after ${why}`),
-        ),
-      ),
-    );
+    await Promise.all(viewers.map((user) => redrawHome(deps, client, user, why)));
   } catch (err) {
     deps.logger.warn({ err }, `App Homes not redrawn after ${why}`);
   }

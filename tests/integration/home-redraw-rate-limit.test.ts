@@ -1,0 +1,151 @@
+/**
+ * An App Home drawn again after a change made elsewhere (a reassignment) that Slack answers
+ * with a 429 is drawn again once the wait it asks for is over, without the person opening the
+ * tab: the new owner's To-do gains the action. The retry does not hold up the command that made
+ * the change, reads the Home as it is when it runs (so two rate-limited redraws of one person
+ * make one retry), and gives up after HOME_RATE_LIMIT_TRIES waits, logged once. The real bot
+ * over HTTP against the stand-in, real Postgres and Redis.
+ */
+import pino, { type Logger } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../db/connect.js';
+import type { Driver, Standin } from '../../src/slack-standin/index.js';
+import { HOME_RATE_LIMIT_TRIES } from '../../src/slack/home.js';
+import { type HttpTestBot, startHttpTestBot } from '../helpers/bot.js';
+import { insertCycle, insertMembers } from '../helpers/db.js';
+import { commandEphemeral } from '../helpers/slack.js';
+import { testClock } from './meeting-fixture.js';
+
+const ADA = 'UADA0001'; // admin: gives anyone's action to another owner
+const OTTO = 'UOTT0001'; // ops, owns the actions
+const NINA = 'UNIN0001'; // ops, takes them over
+
+/** The messages of the bot's warn lines. */
+const warnings: string[] = [];
+function recordingLogger(): Logger {
+  return pino(
+    { level: 'warn' },
+    { write: (line: string) => warnings.push((JSON.parse(line) as { msg: string }).msg) },
+  );
+}
+
+let running: HttpTestBot;
+let db: Db;
+let standin: Standin;
+let driver: Driver;
+const ids: string[] = [];
+
+beforeAll(async () => {
+  running = await startHttpTestBot('home-redraw-429', {
+    standin: {
+      postMessageRate: false,
+      users: [ADA, OTTO, NINA].map((id) => ({
+        id,
+        name: id.toLowerCase(),
+        real_name: id,
+        tz: 'UTC',
+      })),
+    },
+    env: { SOPBOT_ADMIN_USERS: ADA },
+    clock: testClock('2027-03-12T09:00:00Z'),
+    logger: recordingLogger(),
+  });
+  ({ standin, driver } = running);
+  db = running.t.db;
+  await insertMembers(db, { [OTTO]: 'ops', [NINA]: 'ops' });
+  const cycleId = await insertCycle(db, { month: '2027-03', phase: 'executive' });
+  const rows = await db
+    .insertInto('actions')
+    .values(
+      ['Book weekend overtime', 'Order resin', 'Count the safety stock', 'Check the forklift'].map(
+        (description, i) => ({
+          cycle_id: cycleId,
+          description,
+          owner: OTTO,
+          due_date: '2027-03-20',
+          created_by: ADA,
+          request_key: `home-429-${i}`,
+        }),
+      ),
+    )
+    .returning('id')
+    .execute();
+  ids.push(...rows.map((r) => r.id));
+  // Both have opened their Home: a change that concerns them draws it again.
+  for (const user of [OTTO, NINA]) {
+    await driver.event({ type: 'app_home_opened', user, channel: `D_${user}`, tab: 'home' });
+    await standin.waitFor(() => publishes(user) > 0, 15_000);
+  }
+});
+
+afterAll(async () => {
+  await running?.stop();
+});
+
+/** Calls to views.publish for `user` so far (answered or refused). */
+const publishes = (user: string) =>
+  standin.callsTo('views.publish').filter((c) => c.args.user_id === user).length;
+const homeOf = (user: string) => JSON.stringify(standin.homeView(user)?.definition ?? null);
+const shows = (user: string, id: string) => homeOf(user).includes(`"block_id":"action_${id}"`);
+
+/** ADA gives action `id` to NINA with the command; the answer she gets. */
+const toNina = (id: string) =>
+  commandEphemeral(running, '/sop', ADA, `actions reassign #${id} <@${NINA}>`).then((e) => e.text);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('App Home redrawn after a reassignment, when Slack answers 429', () => {
+  it('is drawn again after Retry-After, without the tab being opened', async () => {
+    const id = ids[0]!;
+    const nina = publishes(NINA);
+    standin.failNext('views.publish', { status: 429, retryAfter: 1, channel: NINA });
+    const answer = await toNina(id);
+    expect(answer).toContain(`#${id}`);
+    // OTTO's redraw went through; NINA's was refused (429), so her Home does not show it yet.
+    await standin.waitFor(() => !shows(OTTO, id) && publishes(NINA) === nina + 1, 15_000);
+    expect(shows(NINA, id)).toBe(false);
+    // One second later (Retry-After), without NINA opening the tab: the action is on it.
+    await standin.waitFor(() => shows(NINA, id), 15_000);
+    expect(publishes(NINA)).toBe(nina + 2);
+  });
+
+  it('two rate-limited redraws of one person make one retry, which shows both changes', async () => {
+    const [a, b] = [ids[1]!, ids[2]!];
+    const nina = publishes(NINA);
+    standin.failNext('views.publish', { status: 429, retryAfter: 1, channel: NINA, times: 2 });
+    await toNina(a);
+    await toNina(b);
+    await standin.waitFor(() => shows(NINA, a) && shows(NINA, b), 15_000);
+    // Time for a second retry, were one to come (each waits 1 s).
+    await sleep(2500);
+    // By hand: two refused redraws, then the one retry.
+    expect(publishes(NINA)).toBe(nina + 3);
+  });
+
+  it(`gives up after ${HOME_RATE_LIMIT_TRIES} waits in a row, logged once; the next opening draws it`, async () => {
+    const id = ids[3]!;
+    const nina = publishes(NINA);
+    const told = warnings.length;
+    standin.failNext('views.publish', {
+      status: 429,
+      retryAfter: 1,
+      channel: NINA,
+      times: HOME_RATE_LIMIT_TRIES + 1,
+    });
+    await toNina(id);
+    // The first redraw and 3 retries, each refused.
+    await standin.waitFor(() => publishes(NINA) === nina + HOME_RATE_LIMIT_TRIES + 1, 15_000);
+    await standin.waitFor(
+      () => warnings.slice(told).includes('App Home not redrawn after a reassignment'),
+      15_000,
+    );
+    await sleep(1500);
+    expect(publishes(NINA)).toBe(nina + HOME_RATE_LIMIT_TRIES + 1);
+    expect(
+      warnings.slice(told).filter((w) => w === 'App Home not redrawn after a reassignment'),
+    ).toHaveLength(1);
+    expect(shows(NINA, id)).toBe(false);
+    await driver.event({ type: 'app_home_opened', user: NINA, channel: `D_${NINA}`, tab: 'home' });
+    await standin.waitFor(() => shows(NINA, id), 15_000);
+  });
+});
