@@ -9,8 +9,8 @@
 import pino, { type Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
-import type { Driver, Standin } from '../../src/slack-standin/index.js';
 import { HOME_RATE_LIMIT_TRIES } from '../../src/slack/home.js';
+import type { Driver, Standin } from '../../src/slack-standin/index.js';
 import { type HttpTestBot, startHttpTestBot } from '../helpers/bot.js';
 import { insertCycle, insertMembers } from '../helpers/db.js';
 import { commandEphemeral } from '../helpers/slack.js';
