@@ -4,7 +4,9 @@
  *
  * - forecast accuracy and bias at lag 1 and lag 3, of the consensus and of the baseline, from
  *   the snapshots earlier cycles kept (a lag-L snapshot of month p was made in cycle p − L);
- * - forecast value added by step, person and reason code (`forecastValueAdded`);
+ * - forecast value added by step, person and reason code (`forecastValueAdded`) of the lag-1
+ *   snapshots ({@link FVA_LAG}): each month's error counted once, and an adjustment carried
+ *   from one cycle to the next credited once, as the accuracy chart's FVA is;
  * - plan adherence: actual production against the adopted plan's production;
  * - service: fill rate and OTIF of the order lines requested in those months;
  * - stock: annualised turns (COGS at unit cost / average stock value), months of cover at
@@ -33,6 +35,12 @@ import type { FamilyPeriodPlan } from './supply/solve.js';
 
 /** The lags a cycle keeps snapshots of. */
 export const SNAPSHOT_LAGS = [1, 3] as const;
+/**
+ * The lag whose snapshots forecast value added is scored on. Adding the lags up would count
+ * each month's error once per lag, and credit an adjustment carried into later cycles once per
+ * snapshot it is in.
+ */
+export const FVA_LAG = 1;
 /** A family that sold nothing for this many months holds obsolete stock. */
 export const OBSOLETE_MONTHS = 6;
 /** Months of forward demand that cover is measured against. */
@@ -398,7 +406,7 @@ export function performanceReview(input: ReviewInput): Review {
   const cover = (v: number | null) => (v === null || forwardValue <= 0 ? null : v / forwardValue);
   const fva = forecastValueAdded(
     input.snapshots
-      .filter((s) => inReview.has(s.period))
+      .filter((s) => s.lag === FVA_LAG && inReview.has(s.period))
       .map((s) => ({
         family: s.family,
         period: s.period,

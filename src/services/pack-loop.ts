@@ -7,7 +7,7 @@
 import { earlyAndLate } from '../core/action-timing.js';
 import { formatMoney, formatNumber, formatPercent } from '../core/number-format.js';
 import { periodSpan } from '../core/period.js';
-import type { KpiSet, LagScore } from '../core/review.js';
+import { FVA_LAG, type KpiSet, type LagScore } from '../core/review.js';
 import { TRACKING_LIMIT, type TrackingSignals } from '../core/tracking-signal.js';
 import { decidedHow } from '../core/vote.js';
 import type { ActionStatus, FollowThrough, WhatChanged } from './follow-through.js';
@@ -186,7 +186,7 @@ function fvaLine(r: CycleReview, who: Who): string | null {
     .sort((a, b) => b[1].fva - a[1].fva)
     .slice(0, 3)
     .map(([p, v]) => `${p.replace(/_/g, ' ')} ${signedNum(v.fva)}`);
-  return `Forecast value added (units of error removed; + = the step helped): statistical vs naive ${signedNum(step('statistical'))}, people's adjustments ${signedNum(step('adjustments'))}, consensus rules ${signedNum(step('consensus'))}${people.length ? `; by person ${people.join(', ')}` : ''}${why.length ? `; by reason ${why.join(', ')}` : ''}.`;
+  return `Forecast value added at lag ${FVA_LAG} (units of error removed; + = the step helped): statistical vs naive ${signedNum(step('statistical'))}, people's adjustments ${signedNum(step('adjustments'))}, consensus rules ${signedNum(step('consensus'))}${people.length ? `; by person ${people.join(', ')}` : ''}${why.length ? `; by reason ${why.join(', ')}` : ''}.`;
 }
 
 function stockLines(t: KpiSet): string[] {

@@ -16,7 +16,12 @@ import {
 import { accuracy, bias, trackingSignal, wmape } from '../../src/core/kpi.js';
 import { performanceReview, type ReviewInput } from '../../src/core/review.js';
 import { trackingSignals } from '../../src/core/tracking-signal.js';
-import { familyLines, type PackLoop, trackingLine } from '../../src/services/pack-loop.js';
+import {
+  familyLines,
+  type PackLoop,
+  reviewLines,
+  trackingLine,
+} from '../../src/services/pack-loop.js';
 
 const planLine = (
   family: string,
@@ -241,6 +246,40 @@ describe('the review of two families over two months, by hand', () => {
     // Baseline: 10 + 10 + 5 + 10 = 35; bias (0 + 15) / 180.
     expect(t.baselineAccuracy).toBeCloseTo(1 - 35 / 180, 12);
     expect(t.baselineBias).toBeCloseTo(15 / 180, 12);
+  });
+
+  it('forecast value added at lag 1: + = the step helped, each month and adjustment once', () => {
+    // Lag-1 errors against 100, 10, 40, 30 sold:
+    //   naive        |100 − 80| + |10 − 40| + |40 − 50| + |30 − 40|  = 20 + 30 + 10 + 10 = 70
+    //   statistical  |100 − 90| + |10 − 20| + |40 − 45| + |30 − 40|  = 10 + 10 +  5 + 10 = 35
+    //   adjustments  |100 − 95| + |10 − 30| + |40 − 38| + |30 + 10|  =  5 + 20 +  2 + 40 = 67
+    //   consensus    the floor takes −10 to 0: 5 + 20 + 2 + 30       = 57
+    // The lag-3 snapshot of X's April is the same month forecast earlier, with Rita's
+    // promotion carried into it: scored too, it would count April and her promotion twice.
+    expect(r.fva.matched).toBe(4);
+    expect(r.fva.steps.map((s) => [s.step, s.error, s.fva])).toEqual([
+      ['naive', 70, null],
+      ['statistical', 35, 35],
+      ['adjustments', 67, -32],
+      ['consensus', 57, 10],
+    ]);
+    // Rita: 10 → 5 helped, 10 → 20 hurt: 20 − 25 = −5. Sam: 5 → 2, 10 → 40: 15 − 42 = −27.
+    expect(r.fva.byPerson.U_RITA).toMatchObject({
+      adjustments: 2,
+      errorBefore: 20,
+      errorAfter: 25,
+      fva: -5,
+      helped: 1,
+      hurt: 1,
+    });
+    expect(r.fva.byPerson.U_SAM).toMatchObject({ adjustments: 2, fva: -27, helped: 1, hurt: 1 });
+    expect(r.fva.byReason.promotion!.fva).toBe(-5);
+    const loop = {
+      trend: [{ month: '2027-05', reference: null, review: r }],
+    } as unknown as PackLoop;
+    expect(reviewLines(loop, (id) => id)).toContain(
+      "\tForecast value added at lag 1 (units of error removed; + = the step helped): statistical vs naive +35, people's adjustments −32, consensus rules +10; by person U_RITA −5, U_SAM −27; by reason promotion −5, lost customer −27.",
+    );
   });
 
   it('plan adherence is 1 − Σ|actual − planned| / Σ planned: over-production counts too', () => {

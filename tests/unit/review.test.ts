@@ -178,13 +178,14 @@ describe('performance review', () => {
   });
 
   it('forecast value added by step, person and reason code', () => {
-    expect(r.fva.matched).toBe(4);
-    // naive 10+20+40+10, statistical 10+20+30+5, after adjustments 5+10+30+0, consensus same
+    // The lag-1 snapshots only (A's February at lag 3 is the same month again).
+    expect(r.fva.matched).toBe(3);
+    // naive 10+20+10, statistical 10+20+5, after adjustments 5+10+0, consensus same
     expect(r.fva.steps.map((s) => [s.step, s.error, s.fva])).toEqual([
-      ['naive', 80, null],
-      ['statistical', 65, 15],
-      ['adjustments', 45, 20],
-      ['consensus', 45, 0],
+      ['naive', 40, null],
+      ['statistical', 35, 5],
+      ['adjustments', 15, 20],
+      ['consensus', 15, 0],
     ]);
     expect(r.fva.byPerson.U_RITA).toMatchObject({
       adjustments: 2,
