@@ -189,7 +189,8 @@ function fvaLine(r: CycleReview, who: Who): string | null {
   return `Forecast value added at lag ${FVA_LAG} (units of error removed; + = the step helped): statistical vs naive ${signedNum(step('statistical'))}, people's adjustments ${signedNum(step('adjustments'))}, consensus rules ${signedNum(step('consensus'))}${people.length ? `; by person ${people.join(', ')}` : ''}${why.length ? `; by reason ${why.join(', ')}` : ''}.`;
 }
 
-function stockLines(t: KpiSet): string[] {
+/** `plan`: what the stock is set against ("the adopted scenario", "2027-01's latest Central plan"). */
+function stockLines(t: KpiSet, plan: string): string[] {
   const out: string[] = [];
   const parts: string[] = [];
   if (t.turns !== null) parts.push(`turns ${t.turns.toFixed(1)} a year`);
@@ -205,7 +206,7 @@ function stockLines(t: KpiSet): string[] {
   out.push(`Stock: ${parts.join(', ')}.`);
   if (t.stockValue !== null && t.plannedStockValue !== null)
     out.push(
-      `Working capital in stock ${money(t.stockValue)} vs ${money(t.plannedStockValue)} in the adopted scenario (${pct(ratio(t.stockValue - t.plannedStockValue, t.plannedStockValue), true)}); revenue less production at cost ${money(t.cash)}${t.plannedCash === null ? '' : ` vs ${money(t.plannedCash)}`}.`,
+      `Working capital in stock ${money(t.stockValue)} vs ${money(t.plannedStockValue)} in ${plan} (${pct(ratio(t.stockValue - t.plannedStockValue, t.plannedStockValue), true)}); revenue less production at cost ${money(t.cash)}${t.plannedCash === null ? '' : ` vs ${money(t.plannedCash)}`}.`,
     );
   return out;
 }
@@ -238,7 +239,12 @@ export function reviewLines(l: PackLoop, who: Who = mention): string[] {
       t.orderLines === 0
         ? 'Service: no order lines due in these months (import orders).'
         : `Service: fill rate ${pct(t.fillRate)}, OTIF ${pct(t.otif)} over ${num(t.orderLines)} order lines.`,
-      ...stockLines(t),
+      ...stockLines(
+        t,
+        r.reference && !r.reference.adopted
+          ? `${r.reference.month}'s latest ${r.reference.label} plan, as none was adopted`
+          : 'the adopted scenario',
+      ),
     ].map(sub),
   ];
 }

@@ -343,6 +343,35 @@ describe('the review of two families over two months, by hand', () => {
   });
 });
 
+describe('the stock line names the plan it is set against', () => {
+  const r = performanceReview(CASE);
+  const lines = (adopted: boolean) =>
+    reviewLines(
+      {
+        trend: [
+          {
+            month: '2027-05',
+            reference: { month: '2027-02', scenarioId: '1', label: 'Central', adopted },
+            review: r,
+          },
+        ],
+      } as unknown as PackLoop,
+      (id) => id,
+    );
+
+  it('the adopted scenario when one was adopted, else the latest plan that stood in', () => {
+    // 600 + 440 against 450 + 400: +22.4%; revenue less production at cost 1,550 + 380 against
+    // the plan's 1,550 + 420.
+    const adopted =
+      '\tWorking capital in stock $1k vs $850 in the adopted scenario (+22.4%); revenue less production at cost $1.9k vs $2k.';
+    expect(lines(true)).toContain(adopted);
+    expect(lines(false)).toContain(
+      "\tWorking capital in stock $1k vs $850 in 2027-02's latest Central plan, as none was adopted (+22.4%); revenue less production at cost $1.9k vs $2k.",
+    );
+    expect(lines(false).join('\n')).not.toContain('adopted scenario');
+  });
+});
+
 describe('obsolete stock: a family that sold nothing in the last six months', () => {
   it('counts the six months up to the last reviewed one, and no earlier month', () => {
     // Reviewed 2027-03–2027-04: the six months are 2026-11 … 2027-04.
