@@ -289,8 +289,11 @@ export function familyLines(l: PackLoop): string[] {
       `${families(unplanned.length)} sold with no plan: ${named.join(', ')}${more > 0 ? `, …and ${more} more` : ''}.`,
     );
   }
+  // The bound rounded up to the 0.1% written, so the family at it is within it (3.44% → 3.5%).
   if (within.length)
-    shown.push(`${families(within.length)} within ±${pct(Math.max(...within))} of plan.`);
+    shown.push(
+      `${families(within.length)} within ±${pct(Math.ceil(Math.max(...within) * 1000 - 1e-9) / 1000)} of plan.`,
+    );
   const tracking = trackingLine(l.tracking);
   return tracking ? [...shown, tracking] : shown;
 }

@@ -443,6 +443,39 @@ describe('families furthest from plan', () => {
   });
 });
 
+describe('the families within ±x% of plan', () => {
+  it('rounds the bound up, so the family at the bound is within it', () => {
+    // Seven families: five shown, F6 at −3.44% and F7 at +1% left. "Within ±3.4%" would be
+    // false of F6 (3.44% > 3.4%); the bound written is 3.5%.
+    const fams: [string, number, number][] = [
+      ['F1', 150, 100],
+      ['F2', 70, 100],
+      ['F3', 120, 100],
+      ['F4', 90, 100],
+      ['F5', 95, 100],
+      ['F6', 2414, 2500],
+      ['F7', 101, 100],
+    ];
+    const r = performanceReview({
+      periods: ['2027-03'],
+      families: fams.map(([code]) => ({ code, unitCost: 1, price: 2 })),
+      snapshots: [],
+      sales: fams.map(([family, units]) => ({ family, period: '2027-03', units, revenue: null })),
+      production: [],
+      inventory: [],
+      orders: [],
+      plan: fams.map(([family, , demand]) =>
+        planLine(family, '2027-03', demand, demand, 0, 0, demand * 2),
+      ),
+    });
+    const lines = familyLines({
+      trend: [{ month: '2027-04', reference: null, review: r }],
+      tracking: { outside: [], judged: 0, months: 0 },
+    } as unknown as PackLoop);
+    expect(lines.at(-1)).toBe('2 other families within ±3.5% of plan.');
+  });
+});
+
 let seq = 0;
 function adj(
   author: string,
