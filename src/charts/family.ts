@@ -205,9 +205,12 @@ export function familyChart(s: FamilySeries): ChartResult {
   const reasons = [...byReason.entries()]
     .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
     .map(([r, d]) => `${r.replace(/_/g, ' ')} ${d >= 0 ? '+' : ''}${formatNumber(d)}`);
+  // Months, not adjustments: two people adjusting one month is one adjusted month.
+  const adjusted = new Set(s.adjustments.map((a) => a.period)).size;
+  const n = s.adjustments.length;
   const summary = `*${s.family}*: consensus ${formatNumber(consTotal)} units over ${months} months vs baseline ${formatNumber(baseTotal)} (${formatPercent(change, 1, true)}).${
-    s.adjustments.length
-      ? ` ${s.adjustments.length} adjusted month${s.adjustments.length === 1 ? '' : 's'}: ${reasons.join(', ')}.`
+    n
+      ? ` ${adjusted} adjusted month${adjusted === 1 ? '' : 's'}${n === adjusted ? '' : ` (${n} adjustments)`}: ${reasons.join(', ')}.`
       : ' No adjustments.'
   }`;
   const lastActual = history.at(-1);

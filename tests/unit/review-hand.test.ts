@@ -7,6 +7,7 @@
  * stock in units instead of value, cover on past sales instead of the plan's next months.
  */
 import { describe, expect, it } from 'vitest';
+import { familyChart } from '../../src/charts/family.js';
 import type { Role } from '../../src/core/company.js';
 import {
   type Adjustment,
@@ -557,5 +558,43 @@ describe('consensus precedence by hand', () => {
     ]);
     expect(lines[0]!.consensus).toBe(250);
     expect(lines[0]!.superseded).toHaveLength(2);
+  });
+});
+
+describe('the family chart: consensus against baseline over the same months', () => {
+  it('totals both over the plan months and counts the months adjusted, not the adjustments', () => {
+    // Baseline 100, 200, 300 = 600. May: Rita +10% (100 → 110), then Sam +5 (110 → 115), both
+    // for a promotion; July: Sam −30 for a lost customer. Consensus 115 + 200 + 270 = 585:
+    // 585 / 600 − 1 = −2.5%. Two months adjusted, by three adjustments.
+    const baseline = [
+      ['2027-05', 100],
+      ['2027-06', 200],
+      ['2027-07', 300],
+    ].map(([period, value]) => ({
+      period: period as string,
+      value: value as number,
+      lo80: value as number,
+      hi80: value as number,
+      lo95: value as number,
+      hi95: value as number,
+    }));
+    const s = familyChart({
+      family: 'FAM-1',
+      history: [],
+      baseline,
+      consensus: [
+        { period: '2027-05', value: 115 },
+        { period: '2027-06', value: 200 },
+        { period: '2027-07', value: 270 },
+      ],
+      adjustments: [
+        { period: '2027-05', author: 'Rita', reasonCode: 'promotion', before: 100, after: 110 },
+        { period: '2027-05', author: 'Sam', reasonCode: 'promotion', before: 110, after: 115 },
+        { period: '2027-07', author: 'Sam', reasonCode: 'lost_customer', before: 300, after: 270 },
+      ],
+    }).summary;
+    expect(s).toBe(
+      '*FAM-1*: consensus 585 units over 3 months vs baseline 600 (−2.5%). 2 adjusted months (3 adjustments): lost customer −30, promotion +15.',
+    );
   });
 });
