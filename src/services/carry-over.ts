@@ -38,15 +38,23 @@ export async function carryAdjustments(
   // the figure and beats everything: carried, it would outvote every later input for the
   // month until its author came back to it. It stays with its cycle; what it had overridden
   // carries on.
-  const rows = (await countedAdjustmentsFrom(trx, previous.id, cycle.month)).filter(
-    (r) => !(r.kind === 'set' && OVERRIDE_ROLES.includes(r.author_role)),
-  );
+  const counted = await countedAdjustmentsFrom(trx, previous.id, cycle.month);
+  const isOverride = (r: AdjustmentRow) =>
+    r.kind === 'set' && OVERRIDE_ROLES.includes(r.author_role);
+  const rows = counted.filter((r) => !isOverride(r));
   if (rows.length === 0) return [];
-  // The rows a later one of the same author (or a planner's override) had replaced stay behind.
+  // The rows a later one of the same author had replaced stay behind (a rep's set also replaces
+  // an earlier set as the starting point), an override's author's earlier rows included: a
+  // planner who changed a month by +50 and then set it to 900 did not mean the +50 to come back
+  // without the 900. Each override enters as a change of nothing, so it replaces only its own
+  // author's earlier rows and nobody else's.
   const superseded = new Set(
     computeConsensus(
       [],
-      rows.map((r) => toAdjustment(r, String(r.family_id))),
+      counted.map((r) => {
+        const a = toAdjustment(r, String(r.family_id));
+        return isOverride(r) ? { ...a, kind: 'delta_units' as const, value: 0 } : a;
+      }),
     ).flatMap((l) => l.superseded),
   );
   const fences = fencesOf(settings);

@@ -69,6 +69,9 @@ describe('carrying adjustments into the next cycle', () => {
         adj(fam1, '2027-07', REP, 'delta_pct', 10), // 6: overridden in January; carried
         adj(fam1, '2027-07', PLANNER, 'set', 900), // 7: January's override stays with January
         adj(fam2, '2027-03', REP, 'delta_units', 40, { status: 'flagged' }), // 8: carried
+        // 9: the planner's own +30, replaced by his own override 10: neither comes back.
+        adj(fam2, '2027-08', PLANNER, 'delta_units', 30),
+        adj(fam2, '2027-08', PLANNER, 'set', 500), // 10
       ])
       .returning(['id', 'comment', 'created_at'])
       .execute();
