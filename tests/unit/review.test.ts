@@ -300,7 +300,13 @@ describe('review trend chart', () => {
     const values = (c.spec as { data: { values: { cycle: string; series: string }[] } }).data
       .values;
     expect(values).toHaveLength(3 + 4);
-    expect(values[0]).toMatchObject({ cycle: '2027-02', series: 'Lag-1 accuracy, consensus' });
+    // Oldest cycle first; in each, the consensus last, so it is drawn over the baseline's dot.
+    expect(values.map((v) => v.cycle)).toEqual([
+      ...Array(4).fill('2027-02'),
+      ...Array(3).fill('2027-03'),
+    ]);
+    expect(values[3]).toMatchObject({ cycle: '2027-02', series: 'Lag-1 accuracy, consensus' });
+    expect(values[6]).toMatchObject({ cycle: '2027-03', series: 'Lag-1 accuracy, consensus' });
     // 80% − 75% = +5 pts; 90% − 95% = −5 pts
     expect(c.summary).toBe(
       'Performance review, 2027-01–2027-02. Cycle 2027-03, reviewing 2027-02: consensus lag-1 accuracy 80.0% (+5.0 pts vs cycle 2027-02), baseline lag-1 accuracy 70.0%, plan adherence 90.0% (−5.0 pts vs cycle 2027-02).',
