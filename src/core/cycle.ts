@@ -155,6 +155,30 @@ export function parsePhaseDays(tokens: readonly string[]): PhaseDays {
 }
 
 /**
+ * How long after the previous phase's deadline a phase may be entered and still be on time: a
+ * deadline job runs within seconds of its time, and a database outage or Slack's retries
+ * hold it for a minute or two. Later than that, the worker was down across the deadline.
+ */
+export const LATE_PHASE_END_MS = 15 * 60_000;
+
+/**
+ * The phase before `cycle.phase` when it ended later than `LATE_PHASE_END_MS` after its
+ * deadline (the worker down across it), with that deadline and when it ended; else null.
+ */
+export function lateEnd(cycle: {
+  readonly phase: CyclePhase;
+  readonly deadlines: Partial<Record<CyclePhase, string>>;
+  readonly phase_entered_at: Date;
+}): { readonly phase: CyclePhase; readonly deadline: Date; readonly endedAt: Date } | null {
+  const previous = PHASE_ORDER[PHASE_ORDER.indexOf(cycle.phase) - 1];
+  const due = previous ? cycle.deadlines[previous] : undefined;
+  if (!previous || !due) return null;
+  const deadline = new Date(due);
+  if (cycle.phase_entered_at.getTime() - deadline.getTime() <= LATE_PHASE_END_MS) return null;
+  return { phase: previous, deadline, endedAt: cycle.phase_entered_at };
+}
+
+/**
  * When to nudge before a deadline: one working day earlier in the company's `zone`, at the
  * same local time (a Monday deadline is nudged on the Friday, not on the Sunday), but never
  * before `notBefore`.

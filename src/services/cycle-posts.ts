@@ -90,7 +90,9 @@ export async function owedInput(db: Db, cycle: CycleRow): Promise<OwedInput> {
 
 /**
  * DM everyone who still owes input before `phase`'s deadline, once each (ledger key
- * nudge:<cycle>:<phase>:<user>). Does nothing when the cycle has left the phase. Someone Slack
+ * nudge:<cycle>:<phase>:<user>). Does nothing when the cycle has left the phase, nor once its
+ * deadline has passed (`now`: a nudge that comes due late, after a worker was down across it,
+ * would ask for input by a time gone by; the deadline job ends the phase). Someone Slack
  * refuses for good is named in an UndeliveredError once the others are nudged.
  */
 export async function sendNudges(
@@ -98,12 +100,14 @@ export async function sendNudges(
   db: Db,
   cycleId: number,
   phase: Phase,
+  now: Date,
 ): Promise<string[]> {
   const cycle = await requireCycle(db, cycleId);
   if (cycle.phase !== phase) return [];
+  const deadline = cycle.deadlines[phase];
+  if (deadline && new Date(deadline).getTime() <= now.getTime()) return [];
   const owed = await owedInput(db, cycle);
   const settings = await getSettings(db);
-  const deadline = cycle.deadlines[phase];
   // A cycle made without this phase's deadline (a test's, an older one's) has no date to give.
   const by = deadline ? slackDate(new Date(deadline), settings.timezone) : 'soon';
   const nudges: { readonly userId: string; readonly text: string }[] = [];

@@ -209,37 +209,100 @@ export async function advancePhase(
     return { cycle, changed: false, from, to: from };
   }
   const now = deps.clock.now();
-  const res = await deps.db.transaction().execute(async (trx) => {
-    const updated = await movePhase(trx, cycleId, from, to, now);
-    if (updated) {
-      await audit(trx, {
-        actor,
-        action: to === 'closed' ? 'cycle.close' : 'cycle.advance',
-        entity: 'cycle',
-        entityId: cycleId,
-        // The clock's time: the pack's window of S&OE escalations starts here (review-post).
-        details: { from, to, at: now.toISOString() },
-      });
-      if (to === 'closed') await snapshotCycle(trx, updated);
-    }
-    // The work a phase owes is requested with the phase change itself (the outbox).
-    const jobs: string[] = [];
-    if (updated && to === 'closed') jobs.push(...(await closeOpenVote(trx, cycleId, actor, now)));
-    if (updated) jobs.push(await requestJob(trx, 'phase-announce', { cycleId, phase: to }));
-    if (updated && (to === 'supply_review' || to === 'pre_sop'))
-      jobs.push(
-        await requestJob(trx, 'recompute', {
-          cycleId,
-          reason: 'cycle',
-          requestKey: `phase:${cycleId}:${to}`,
-        }),
-      );
-    if (updated && to === 'executive') jobs.push(await requestJob(trx, 'pack', { cycleId }));
-    return updated ? { row: updated, jobs } : null;
-  });
+  const res = await deps.db
+    .transaction()
+    .execute((trx) => advanceIn(trx, cycleId, from, to, actor, now));
   if (!res) return { cycle: await requireCycle(deps.db, cycleId), changed: false, from, to };
   const delivery = await deliverJobs(deps.db, deps.queue, { ids: res.jobs });
   return { cycle: res.row, changed: true, from, to, jobsWaiting: delivery.pending > 0 };
+}
+
+/**
+ * Moves the cycle from `from` to `to` in `trx`, with its audit entry and the jobs the change
+ * owes (returned, to deliver after the commit); null when the cycle is no longer in `from`.
+ */
+async function advanceIn(
+  trx: Db,
+  cycleId: number,
+  from: Phase,
+  to: Phase,
+  actor: string,
+  now: Date,
+): Promise<{ row: CycleRow; jobs: string[] } | null> {
+  const updated = await movePhase(trx, cycleId, from, to, now);
+  if (!updated) return null;
+  await audit(trx, {
+    actor,
+    action: to === 'closed' ? 'cycle.close' : 'cycle.advance',
+    entity: 'cycle',
+    entityId: cycleId,
+    // The clock's time: the pack's window of S&OE escalations starts here (review-post).
+    details: { from, to, at: now.toISOString() },
+  });
+  if (to === 'closed') await snapshotCycle(trx, updated);
+  // The work a phase owes is requested with the phase change itself (the outbox).
+  const jobs: string[] = [];
+  if (to === 'closed') jobs.push(...(await closeOpenVote(trx, cycleId, actor, now)));
+  jobs.push(await requestJob(trx, 'phase-announce', { cycleId, phase: to }));
+  if (to === 'supply_review' || to === 'pre_sop')
+    jobs.push(
+      await requestJob(trx, 'recompute', {
+        cycleId,
+        reason: 'cycle',
+        requestKey: `phase:${cycleId}:${to}`,
+      }),
+    );
+  if (to === 'executive') jobs.push(await requestJob(trx, 'pack', { cycleId }));
+  return { row: updated, jobs };
+}
+
+/**
+ * The `phase-deadline` job of `phase`: its deadline has passed, so the cycle leaves it. A cycle
+ * still in an earlier phase whose deadline has passed too (the worker was down across both,
+ * and their jobs came due together: this one ran first, or beside the earlier one) leaves that
+ * one as well, so no phase stays open past its deadline once its own job is spent. Each phase
+ * ends once, by `deadline`, all in one transaction: the phases passed on the way are not
+ * announced (their announcement finds the cycle gone on). A cycle already past `phase` is left
+ * alone (`changed: false`).
+ */
+export async function endAtDeadline(
+  deps: CycleDeps,
+  cycleId: number,
+  phase: Phase,
+): Promise<PhaseChange> {
+  const now = deps.clock.now();
+  const last = PHASE_ORDER.indexOf(phase);
+  const res = await deps.db.transaction().execute(async (trx) => {
+    let first: Phase | null = null;
+    let row: CycleRow | null = null;
+    const jobs: string[] = [];
+    for (;;) {
+      // Read again after each step: a command or the other job may have moved it meanwhile.
+      const cycle = await requireCycle(trx, cycleId);
+      const to = nextPhase(cycle.phase);
+      if (to === null || PHASE_ORDER.indexOf(cycle.phase) > last) break;
+      const due = cycle.deadlines[cycle.phase];
+      if (cycle.phase !== phase && (!due || new Date(due).getTime() > now.getTime())) break;
+      const step = await advanceIn(trx, cycleId, cycle.phase, to, 'deadline', now);
+      if (!step) continue;
+      first ??= cycle.phase;
+      row = step.row;
+      jobs.push(...step.jobs);
+    }
+    return first && row ? { first, row, jobs } : null;
+  });
+  if (!res) {
+    const cycle = await requireCycle(deps.db, cycleId);
+    return { cycle, changed: false, from: phase, to: cycle.phase };
+  }
+  const delivery = await deliverJobs(deps.db, deps.queue, { ids: res.jobs });
+  return {
+    cycle: res.row,
+    changed: true,
+    from: res.first,
+    to: res.row.phase,
+    jobsWaiting: delivery.pending > 0,
+  };
 }
 
 /**

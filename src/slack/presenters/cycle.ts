@@ -1,11 +1,14 @@
 /** Cycle messages: the announcement that opens a phase, and the nudges before its deadline. */
 import type { CycleRow } from '../../../db/schema.js';
-import { PHASE_EXPECTATIONS } from '../../core/cycle.js';
+import { lateEnd, PHASE_EXPECTATIONS } from '../../core/cycle.js';
 import { replacedVoteNotice } from '../../core/vote.js';
 import { PHASE_LABEL } from '../../services/cycles.js';
 import { esc, slackDate } from './format.js';
 
-/** The message that opens a phase: what is expected, and the deadline (company zone `tz`). */
+/**
+ * The message that opens a phase: what is expected, and the deadline (company zone `tz`); when
+ * the phase before ended well after its deadline (the worker was down across it), it says so.
+ */
 export function phaseAnnouncement(
   cycle: CycleRow,
   tz: string,
@@ -13,7 +16,11 @@ export function phaseAnnouncement(
   const deadline = cycle.deadlines[cycle.phase];
   const at = deadline ? slackDate(new Date(deadline), tz) : null;
   const what = PHASE_EXPECTATIONS[cycle.phase].expected;
-  const text = `S&OP ${cycle.month}: ${PHASE_LABEL[cycle.phase]} has started. ${what}${at ? ` Deadline: ${at}.` : ''}`;
+  const late = lateEnd(cycle);
+  const lateText = late
+    ? `${PHASE_LABEL[late.phase]} was due to end ${slackDate(late.deadline, tz)} and ended late, ${slackDate(late.endedAt, tz)}.`
+    : null;
+  const text = `S&OP ${cycle.month}: ${PHASE_LABEL[cycle.phase]} has started. ${what}${at ? ` Deadline: ${at}.` : ''}${lateText ? ` ${lateText}` : ''}`;
   return {
     text,
     blocks: [
@@ -25,6 +32,9 @@ export function phaseAnnouncement(
         },
       },
       { type: 'section', text: { type: 'mrkdwn', text: what } },
+      ...(lateText
+        ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `:hourglass: ${lateText}` }] }]
+        : []),
     ],
   };
 }
