@@ -4,7 +4,9 @@
  * by, and deadline jobs of consecutive phases, which run side by side (two at a time per
  * worker, two workers), so the later phase's job may run before the earlier one has moved the
  * cycle. Each phase still ends once, late, the announcement says it is late, and nobody is
- * asked for input before a deadline that has passed.
+ * asked for input before a deadline that has passed. And a change of the company's zone while
+ * the jobs wait moves no deadline: each is an instant, so none needs to wait for a new local
+ * time (as an action's 09:00 reminder does, NotDueYetError).
  *
  * The real bot over HTTP, the Slack stand-in, real Postgres and Redis, and the production
  * worker runtime on the posts and notifications queues; the clock is the test's, and a job
@@ -22,6 +24,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
+import { updateSettings } from '../../src/services/settings.js';
 import type { Standin } from '../../src/slack-standin/index.js';
 import {
   insertChannels,
@@ -185,5 +188,20 @@ describe('a worker down across two deadlines', () => {
     // already gone by.
     await new Promise((r) => setTimeout(r, 500));
     expect(posted('C_EXEC').filter((t) => t.includes('Pre-S&OP has started'))).toEqual([]);
+  });
+});
+
+describe('the company moves to another zone while the deadline jobs wait', () => {
+  it('a deadline keeps its instant: the executive phase ends at 07:00Z, 03:00 in New York, not moved to a New York working hour', async () => {
+    // SOPBOT_TIMEZONE changed and a process restarted (storeTimezone): deadlines already set
+    // keep their instants (docs/meeting.md), so nothing is rescheduled and nothing comes early.
+    await updateSettings(db, { timezone: 'America/New_York' });
+    clock.set('2027-04-19T07:00:00Z');
+    expect(
+      await h.comeDue('phase-deadline', { cycleId, phase: 'executive' }, 'notifications'),
+    ).toEqual({ changed: true, phase: 'closed' });
+    const job = await h.queues.queue('notifications').getJob(`phase-deadline-${cycleId}-executive`);
+    expect(job?.attemptsStarted).toBe(1);
+    expect(await phaseOf()).toBe('closed');
   });
 });
