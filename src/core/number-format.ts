@@ -18,6 +18,14 @@ export function fmtQty(n: number): string {
  * null → "n/a". Like `fmtQty`, a value that rounds to zero has no sign: −0.00009 → "0.0%",
  * not "-0.0%".
  */
+/**
+ * `x` in percent as fmtPct prints it (0.84996 → 85): a share set against a target is judged as
+ * the reader sees both, so 85.0% is never marked below a target of 85.0%.
+ */
+export function pctAsShown(x: number): number {
+  return Math.sign(x) * Number(Math.abs(x * 100).toFixed(1));
+}
+
 export function fmtPct(x: number | null, signed = false): string {
   if (x === null) return 'n/a';
   const body = Math.abs(x * 100).toFixed(1);

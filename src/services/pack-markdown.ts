@@ -4,7 +4,7 @@
  */
 
 import { BIAS_SIGN_CONVENTION } from '../core/kpi.js';
-import { formatMoneyBetween, formatNumber } from '../core/number-format.js';
+import { formatMoneyBetween, formatNumber, pctAsShown } from '../core/number-format.js';
 import { ratio } from '../core/pack-kpis.js';
 import { periodSpan } from '../core/period.js';
 import { BAD_CASE, BAD_CASE_MEANING } from '../core/scenarios/trade-off.js';
@@ -29,6 +29,9 @@ import {
 } from './pack-loop.js';
 
 const vs = (ok: boolean) => (ok ? 'on target' : 'OFF TARGET');
+/** Whether a share meets a target as printed (pctAsShown): 84.96% reads 85.0%, as much as 85.0%. */
+const atLeast = (x: number, target: number) => pctAsShown(x) >= pctAsShown(target);
+const atMost = (x: number, target: number) => pctAsShown(x) <= pctAsShown(target);
 const NO_RUN = 'No plan run for this cycle yet: run `/sop plan`.';
 
 /** A signed change; one under 0.05% reads '<0.1%' with its sign rather than '−0.0%'. */
@@ -56,12 +59,12 @@ export function fillRateLine(k: PackData['kpis']): string {
   const target = KPI_TARGETS.fillRate;
   if (k.fillRate === null) return 'Fill rate: no plan run yet.';
   if (k.expectedFillRate === null)
-    return `Planned fill rate ${pct(k.fillRate)} if demand comes as forecast (target ≥ ${pct(target)}: ${vs(k.fillRate >= target)}).`;
+    return `Planned fill rate ${pct(k.fillRate)} if demand comes as forecast (target ≥ ${pct(target)}: ${vs(atLeast(k.fillRate, target))}).`;
   const p10 =
     k.fillRateP10 === null
       ? ''
-      : `, ${pct(k.fillRateP10)} in a bad case${k.fillRateP10 < target && k.expectedFillRate >= target ? ' (below target)' : ''}`;
-  return `Fill rate ${pct(k.expectedFillRate)} expected against the demand samples${p10}; ${pct(k.fillRate)} if demand comes as forecast (target ≥ ${pct(target)}: ${vs(k.expectedFillRate >= target)} expected).`;
+      : `, ${pct(k.fillRateP10)} in a bad case${!atLeast(k.fillRateP10, target) && atLeast(k.expectedFillRate, target) ? ' (below target)' : ''}`;
+  return `Fill rate ${pct(k.expectedFillRate)} expected against the demand samples${p10}; ${pct(k.fillRate)} if demand comes as forecast (target ≥ ${pct(target)}: ${vs(atLeast(k.expectedFillRate, target))} expected).`;
 }
 
 /** ", over the 16 of 18 months the budget covers (2027-03–2028-06)", when it covers fewer. */
@@ -192,12 +195,12 @@ export function packSections(
     lines: [
       k.accuracy === null
         ? 'Forecast accuracy: no lag-1 forecast of an earlier cycle has its actual yet.'
-        : `Lag-1 forecast accuracy ${pct(k.accuracy)} (target ≥ ${pct(KPI_TARGETS.accuracy)}: ${vs(k.accuracy >= KPI_TARGETS.accuracy)}), bias ${pct(k.bias, true)} (target within ±${pct(KPI_TARGETS.absBias)}: ${vs(Math.abs(k.bias ?? 0) <= KPI_TARGETS.absBias)}); ${num(k.pairs)} family-months of ${k.cycles.join(', ')}. ${BIAS_SIGN_CONVENTION.charAt(0).toUpperCase()}${BIAS_SIGN_CONVENTION.slice(1)}.`,
+        : `Lag-1 forecast accuracy ${pct(k.accuracy)} (target ≥ ${pct(KPI_TARGETS.accuracy)}: ${vs(atLeast(k.accuracy, KPI_TARGETS.accuracy))}), bias ${pct(k.bias, true)} (target within ±${pct(KPI_TARGETS.absBias)}: ${vs(atMost(Math.abs(k.bias ?? 0), KPI_TARGETS.absBias))}); ${num(k.pairs)} family-months of ${k.cycles.join(', ')}. ${BIAS_SIGN_CONVENTION.charAt(0).toUpperCase()}${BIAS_SIGN_CONVENTION.slice(1)}.`,
       ...(p.loop ? reviewLines(p.loop, who) : []),
       fillRateLine(k),
       k.averageUtilisation === null
         ? 'Utilisation: no plan run yet.'
-        : `Capacity utilisation ${pct(k.averageUtilisation)} on average, peak ${pct(k.peakUtilisation)} (target ≤ ${pct(KPI_TARGETS.averageUtilisation)} on average: ${vs(k.averageUtilisation <= KPI_TARGETS.averageUtilisation)}).`,
+        : `Capacity utilisation ${pct(k.averageUtilisation)} on average, peak ${pct(k.peakUtilisation)} (target ≤ ${pct(KPI_TARGETS.averageUtilisation)} on average: ${vs(atMost(k.averageUtilisation, KPI_TARGETS.averageUtilisation))}).`,
     ],
   });
   s.push({

@@ -142,6 +142,32 @@ describe('pack presenters', () => {
     });
   });
 
+  it('judges a KPI against its target as printed: 79.996% reads 80.0% and meets 80.0%', () => {
+    // By hand: 0.79996 → 79.996% → '80.0%'; 0.05004 → '+5.0%'; 0.90004 → '90.0%';
+    // 0.94996 → '95.0%'. Each reads equal to its target, so each is on target; 0.7994 → '79.9%',
+    // 0.0506 → '+5.1%' and 0.9006 → '90.1%' read past it and are not.
+    const d = data(1, 0);
+    const q2 = (k: Partial<PackData['kpis']>) =>
+      packSections({ ...d, kpis: { ...d.kpis, ...k } })[1]!.lines.join('\n');
+    const edge = q2({
+      accuracy: 0.79996,
+      bias: 0.05004,
+      averageUtilisation: 0.90004,
+      expectedFillRate: 0.94996,
+      fillRateP10: 0.94996,
+    });
+    expect(edge).toContain('Lag-1 forecast accuracy 80.0% (target ≥ 80.0%: on target)');
+    expect(edge).toContain('bias +5.0% (target within ±5.0%: on target)');
+    expect(edge).toContain('90.0% on average, peak 120.0% (target ≤ 90.0% on average: on target)');
+    expect(edge).toContain(
+      'Fill rate 95.0% expected against the demand samples, 95.0% in a bad case; 99.0% if demand comes as forecast (target ≥ 95.0%: on target expected).',
+    );
+    const past = q2({ accuracy: 0.7994, bias: 0.0506, averageUtilisation: 0.9006 });
+    expect(past).toContain('Lag-1 forecast accuracy 79.9% (target ≥ 80.0%: OFF TARGET)');
+    expect(past).toContain('bias +5.1% (target within ±5.0%: OFF TARGET)');
+    expect(past).toContain('90.1% on average, peak 120.0% (target ≤ 90.0% on average: OFF TARGET)');
+  });
+
   it('sets cash against the budget where the budget ends', () => {
     const base = data(1, 0);
     const fi = { ...base.finance, cashFlow: 150, cashFlowP10: 120, budgetCashFlow: 200 };
