@@ -19,17 +19,20 @@ import {
   setPhaseDays,
   startCycle,
 } from '../src/services/cycles.js';
-import { requirePermission } from '../src/services/members.js';
+import { requirePermission, roleNames } from '../src/services/members.js';
 import { getSettings } from '../src/services/settings.js';
 import type { SopCommandContext, SopSubcommand } from '../src/slack/command-types.js';
 import { esc, slackDate } from '../src/slack/presenters/format.js';
 import { carriedScenariosText } from '../src/slack/presenters/scenario.js';
+import { noCycleText } from '../src/slack/presenters/status.js';
+
+const MANAGE = `(${roleNames('cycle.manage')})`;
 
 const USAGE = [
   '/sop cycle                       show the open cycle and its deadlines',
-  '/sop cycle start YYYY-MM         open a cycle (planners)',
-  '/sop cycle next [phase]          move to the next phase; name the phase to end to confirm (planners)',
-  '/sop cycle close                 close the cycle (planners)',
+  `/sop cycle start YYYY-MM         open a cycle ${MANAGE}`,
+  `/sop cycle next [phase]          move to the next phase; name the phase to end to confirm ${MANAGE}`,
+  `/sop cycle close                 close the cycle ${MANAGE}`,
   '/sop cycle deadlines demand_review=5 supply_review=4 ...   working days per phase',
 ].join('\n');
 
@@ -39,7 +42,7 @@ async function status(ctx: SopCommandContext): Promise<void> {
   if (!cycle) {
     await ctx.respond({
       response_type: 'ephemeral',
-      text: 'No cycle is open. A planner starts one with `/sop cycle start YYYY-MM`.',
+      text: noCycleText(ctx.member),
     });
     return;
   }

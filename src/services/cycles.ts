@@ -33,6 +33,7 @@ import { codeSpan } from '../core/text.js';
 import type { Clock, CycleDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
 import { carryAdjustments } from './carry-over.js';
+import { roleNames } from './members.js';
 import { deliverJobs, requestJob } from './outbox.js';
 import { closePollIn } from './polls.js';
 import { snapshotCycle } from './review.js';
@@ -410,7 +411,7 @@ export async function requireOpenCycle(db: Db): Promise<CycleRow> {
   if (!c) {
     throw new SopError(
       'not_found',
-      'No cycle is open; a planner starts one with `/sop cycle start YYYY-MM`.',
+      `No cycle is open; ${roleNames('cycle.manage')} start one with \`/sop cycle start YYYY-MM\`.`,
     );
   }
   return c;

@@ -50,6 +50,17 @@ describe('/sop status', () => {
     );
   });
 
+  it('/sop cycle with no cycle open says it the same way, to each reader', async () => {
+    const cycle = (user: string) =>
+      commandEphemeral(running, '/sop', user, 'cycle').then((e) => e.text);
+    expect(await cycle(PLANNER)).toBe(
+      'No S&OP cycle is open. Start one with `/sop cycle start YYYY-MM`.',
+    );
+    expect(await cycle(REP)).toBe(
+      'No S&OP cycle is open. Planner or Admin members start one with `/sop cycle start YYYY-MM`.',
+    );
+  });
+
   it('a rep without input: not submitted yet while the forecast is taken, did not submit after', async () => {
     const cycleId = await insertCycle(db, { month: '2027-01', phase: 'data_gathering' });
     const notYet = `*Not submitted yet* (neither an adjustment nor "no change"): 1\n• <@${REP}>: FAM-1`;
