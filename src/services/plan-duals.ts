@@ -34,7 +34,8 @@ export async function storeRunDuals(
     );
     for (const d of plan.duals?.families ?? []) {
       const familyId = loaded.familyIds.get(d.family);
-      if (familyId !== undefined)
+      // No price when no plan meets one more unit: explain then names none.
+      if (familyId !== undefined && d.demand !== null)
         demand.push({ scenarioId, familyId, period: d.period, demandPrice: d.demand });
     }
     for (const r of plan.resources) {

@@ -9,13 +9,15 @@
  * is dropped and re-instantiated once before giving up with status 'error'.
  */
 
-import type { Highs } from 'highs';
+import type { Highs, Model } from 'highs';
 import highsModule from 'highs';
 import {
   type LpModel,
   type LpSolution,
   type LpSolver,
+  type LpStep,
   type MipSettings,
+  stepFromBasis,
   toCplexLp,
 } from '../core/supply/lp.js';
 
@@ -136,18 +138,93 @@ export async function createHighsSolver(options: HighsSolverOptions = {}): Promi
           mip: { gap: Number.isFinite(gap) ? gap : 0, dualBound, timeLimitHit: incumbent },
         };
       }
+      const t0 = performance.now();
+      const priced = m.steps?.length
+        ? priceSteps(h, model, m, m.steps, sol.rowDual, sol.colDual, objective)
+        : undefined;
+      const stepChanges = priced?.changes;
       return {
         status,
         objective,
         x: sol.colValue,
         rowDual: sol.rowDual,
         colDual: sol.colDual,
-        solverSeconds,
+        solverSeconds: solverSeconds + (stepChanges ? (performance.now() - t0) / 1000 : 0),
         iterations,
+        ...(stepChanges ? { stepChanges } : {}),
+        ...(priced?.detail ? { detail: priced.detail } : {}),
       };
     } finally {
       model.dispose();
     }
+  };
+
+  /**
+   * What each step changes in the optimal objective. From the basis and HiGHS's ranging
+   * when the basis provably stays optimal (core's stepFromBasis: one ranging call prices
+   * every row of a non-degenerate optimum); otherwise solved again with the step made, hot
+   * started from the basis in hand (presolve off: a few iterations each), then undone.
+   */
+  const priceSteps = (
+    h: Highs,
+    model: Model,
+    m: LpModel,
+    steps: readonly LpStep[],
+    rowDual: Float64Array,
+    colDual: Float64Array,
+    objective: number,
+  ): { changes: Float64Array; detail?: string } => {
+    const out = new Float64Array(steps.length).fill(Number.NaN);
+    let basis: ReturnType<Model['getBasis']>;
+    let ranging: ReturnType<Model['getRanging']>;
+    try {
+      basis = model.getBasis();
+      ranging = model.getRanging();
+    } catch (err) {
+      // No simplex basis to read: the steps stay unknown (core keeps the duals' figures).
+      return { changes: out, detail: `steps not priced: ${(err as Error).message}` };
+    }
+    const known = {
+      rowDual,
+      colDual,
+      rowStatus: basis.rowStatus,
+      colStatus: basis.colStatus,
+      rowBoundUp: ranging.rowBoundUp.value,
+      rowBoundDown: ranging.rowBoundDown.value,
+    };
+    const shift = (step: LpStep, sign: 1 | -1): void => {
+      for (const r of step.rows)
+        model.changeRowBounds(
+          r.index,
+          (m.rowLower[r.index] ?? 0) + (sign > 0 ? r.lower : 0),
+          (m.rowUpper[r.index] ?? 0) + (sign > 0 ? r.upper : 0),
+        );
+      for (const c of step.cols)
+        model.changeColBounds(
+          c.index,
+          (m.colLower[c.index] ?? 0) + (sign > 0 ? c.lower : 0),
+          (m.colUpper[c.index] ?? 0) + (sign > 0 ? c.upper : 0),
+        );
+    };
+    let presolveOff = false;
+    steps.forEach((step, n) => {
+      const fromBasis = stepFromBasis(m, known, step);
+      if (fromBasis !== null) {
+        out[n] = fromBasis;
+        return;
+      }
+      if (!presolveOff) {
+        model.options.set({ presolve: 'off' });
+        presolveOff = true;
+      }
+      shift(step, 1);
+      model.run();
+      const code = model.getModelStatus();
+      if (code === h.constants.modelStatus.optimal) out[n] = model.getObjectiveValue() - objective;
+      else if (code === h.constants.modelStatus.infeasible) out[n] = Number.POSITIVE_INFINITY;
+      shift(step, -1);
+    });
+    return { changes: out };
   };
 
   const solveText = (h: Highs, m: LpModel): LpSolution => {

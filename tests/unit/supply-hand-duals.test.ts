@@ -4,12 +4,16 @@
  * ("one more hour is worth $X") with its sign. The hand answer is the independent source;
  * the figures come from HiGHS through solvePlan and readDuals.
  *
- * Each plan is built so that its optimum is not degenerate (a limit that binds is not also
- * met exactly by another), so the duals are unique and both "one more" and "one less" move
- * the cost by the price.
+ * The first plans are built so that their optimum is not degenerate (a limit that binds is
+ * not also met exactly by another), so the duals are unique and both "one more" and "one
+ * less" move the cost by the price. The last ones are knife-edge plans, where a line is
+ * loaded exactly to demand: there the valid duals form an interval, and the price must be
+ * the one the sentence states ("one more hour", "one more unit demanded"), which HiGHS's
+ * dual alone was not.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BindingBound, PlanDuals } from '../../src/core/supply/duals.js';
+import type { LpModel, LpSolution, LpSolver } from '../../src/core/supply/lp.js';
 import { parsePlanProblem } from '../../src/core/supply/problem.js';
 import { type SolvedPlan, solvePlan } from '../../src/core/supply/solve.js';
 import { createHighsSolver, type HighsSolver } from '../../src/solver/highs.js';
@@ -315,5 +319,100 @@ describe('degenerate cases', () => {
     expect(p.duals.resources.filter((r) => r.resource === 'IDLE').map((r) => r.capacity)).toEqual([
       0, 0,
     ]);
+  });
+});
+
+describe('knife-edge plans: the price of one more, where a limit is met exactly', () => {
+  // Two families on a 100 h line, no overtime, no subcontracting; lost sales at the $40
+  // price, every order served or lost by the end. A demands 100 a month; Z demands nothing.
+  const twoFamilies = (demandA: readonly number[]): Json => {
+    const months = demandA.length;
+    return {
+      ...plan(months, [], {}, {}, { options: { lostSales: true } }),
+      families: ['A', 'Z'].map((code) => ({
+        code,
+        price: 40,
+        unitCost: 10,
+        holdingCost: 2,
+        backlogCost: 6,
+        endingBacklogMax: 0,
+      })),
+      demand: ['A', 'Z'].flatMap((family) =>
+        M.slice(0, months).map((period, t) => ({
+          family,
+          period,
+          units: family === 'A' ? (demandA[t] ?? 0) : 0,
+        })),
+      ),
+      loads: ['A', 'Z'].map((family) => ({ family, resource: 'L', perUnit: 1 })),
+    };
+  };
+
+  it('a line loaded exactly to demand: one more hour saves $0, one more unit demanded is a lost sale', async () => {
+    // Demand 100, 100: the line makes each month's own 100, cost 200 × 10 = 2 000.
+    // One more January hour: February's hours already make February's demand, and building
+    // ahead only adds $2 of holding: it saves $0 (HiGHS's dual said $6: any price from $0 to
+    // $40, what one hour less costs, is a valid dual). February: $0.
+    // One more unit demanded in either month, of A or of Z (which demands nothing): both
+    // months are full and nothing may wait past February, so a sale is lost: $40 (the dual
+    // said $16, $10 for A and −$2, $0 for Z: a unit more demanded lowering the cost).
+    const p = await solve(twoFamilies([100, 100]));
+    expect(p.totalCost).toBe(2000);
+    expect(capacityPrices(p)).toEqual([0, 0]);
+    expect(demandPrices(p)).toEqual([40, 40, 40, 40]);
+    expect(p.duals.binding.filter((b) => b.kind === 'capacity')).toEqual([]);
+  });
+
+  it('with a spare month after it, one more unit demanded waits for that month', async () => {
+    // Demand 100, 100, 50: January and February full, March has 50 h spare. Cost 2 500.
+    // One more hour in any month saves $0 (the duals said $12, $6, $0).
+    // One more unit demanded, of A or Z: in March $10 (a spare hour); in February it waits a
+    // month for March, $10 + $6 = $16; in January two months, $10 + $12 = $22 (less than the
+    // $40 sale). The duals said −$4 and −$2 for Z in January and February.
+    const p = await solve(twoFamilies([100, 100, 50]));
+    expect(p.totalCost).toBe(2500);
+    expect(capacityPrices(p)).toEqual([0, 0, 0]);
+    expect(demandPrices(p)).toEqual([22, 16, 10, 22, 16, 10]);
+  });
+
+  it('a shortfall in the last month: every hour before it is worth building ahead', async () => {
+    // Demand 100, 100, 110: March is 10 short and they are lost (cost 300 × 10 + 10 × 40 =
+    // 3 400). One more hour builds one more unit for March instead of losing a $40 sale:
+    // January 40 − (10 + 2 × 2) = $26, February 40 − 12 = $28, March 40 − 10 = $30.
+    // One more unit demanded in any month, of A or Z, is one more sale lost: $40 (the duals
+    // said $36, $38 for A and −$4, −$2 for Z).
+    const p = await solve(twoFamilies([100, 100, 110]));
+    expect(p.totalCost).toBe(3400);
+    expect(capacityPrices(p)).toEqual([26, 28, 30]);
+    expect(demandPrices(p)).toEqual([40, 40, 40, 40, 40, 40]);
+  });
+
+  it('every price equals the cost of solving the plan again, from scratch, with that one unit', async () => {
+    // The definition the sentences state, checked by a solver that prices nothing (no steps
+    // asked: a plain solve of each edited plan) on the knife-edge plans above.
+    const plain: LpSolver = {
+      solve: ({ steps: _steps, ...m }: LpModel): Promise<LpSolution> => solver.solve(m),
+    };
+    const cost = async (raw: Json) =>
+      solved(await solvePlan(parsePlanProblem(raw), plain)).totalCost;
+    for (const demandA of [
+      [100, 100],
+      [100, 100, 50],
+      [100, 100, 110],
+    ]) {
+      const raw = twoFamilies(demandA);
+      const p = await solve(raw);
+      const base = await cost(raw);
+      for (const [t, period] of M.slice(0, demandA.length).entries()) {
+        const more = structuredClone(raw);
+        more.resources[0].capacityByPeriod = { [period]: 101 };
+        expect(base - (await cost(more))).toBeCloseTo(capacityPrices(p)[t] ?? Number.NaN, 6);
+      }
+      for (const [n, d] of raw.demand.entries()) {
+        const more = structuredClone(raw);
+        more.demand[n].units = d.units + 1;
+        expect((await cost(more)) - base).toBeCloseTo(demandPrices(p)[n] ?? Number.NaN, 6);
+      }
+    }
   });
 });

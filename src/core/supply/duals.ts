@@ -4,14 +4,17 @@
  * total cost would fall by if the limit were one unit looser (one more hour on a crew, one
  * more unit of subcontracting allowed), or, for demand, what one more unit demanded adds.
  *
- * A dual is a derivative: it holds for small changes only, up to the point where the plan
- * would change its shape. When the LP has several optimal bases the solver gives one of
- * them, so a shadow price is exact for the direction the test in
- * tests/unit/supply-duals.test.ts checks (one more unit), not necessarily for one less.
+ * The two a planner reads in sentences, "one more hour on LINE-1 in May is worth $X" and
+ * "one more unit demanded would cost $X", are what that one unit changes in the optimal
+ * cost (`marginalSteps`, priced by the solver: LpSolution.stepChanges). A dual alone is not:
+ * where a limit is met exactly (a degenerate optimum) the valid duals form an interval
+ * and the solver gives one end of it, true for one less and false for one more (a line
+ * loaded exactly to demand: $6 an hour, for an hour that saves $0). The other limits
+ * (`binding`) are priced by their duals, a derivative that holds for small changes.
  * A MIP (integer workers, minimum order quantities) has no duals: `duals` is then null.
  */
 import type { Period } from '../period.js';
-import type { LpSolution } from './lp.js';
+import type { LpSolution, LpStep } from './lp.js';
 import { type BuiltModel, stockLimitColumns } from './model.js';
 import type { PlanProblem } from './problem.js';
 
@@ -19,7 +22,7 @@ export interface ResourceDual {
   readonly resource: string;
   readonly period: Period;
   readonly unit: string;
-  /** What one more unit of regular capacity (an hour on a crew) this month is worth. */
+  /** What one more unit of regular capacity (an hour on a crew) this month saves. */
   readonly capacity: number;
   /** What one more unit of overtime allowed this month is worth (the overtime limit). */
   readonly overtimeLimit: number;
@@ -28,8 +31,11 @@ export interface ResourceDual {
 export interface FamilyDual {
   readonly family: string;
   readonly period: Period;
-  /** What one more unit demanded this month would add to the total cost. */
-  readonly demand: number;
+  /**
+   * What one more unit demanded this month would add to the total cost; null when no plan
+   * meets one more (no lost sales, and no capacity or backlog left to serve it).
+   */
+  readonly demand: number | null;
 }
 
 export type BoundKind =
@@ -71,12 +77,45 @@ export interface PlanDuals {
   readonly binding: readonly BindingBound[];
 }
 
+/**
+ * Why a capacity price in the plan's last month is flagged wherever it is shown (the pack's
+ * question 8, `/sop explain`): the ending backlog limit makes a shortfall there a lost sale
+ * where a month earlier it would wait a month on backlog.
+ */
+export const LAST_MONTH_NOTE =
+  "the plan's last month: no later month can take its orders, so the price may overstate what more capacity is worth";
+
 /** Duals smaller than this (money per unit) count as zero: the limit does not bind. */
 const TOL = 1e-7;
 const clean = (v: number): number => {
   const r = Math.round(v * 1e6) / 1e6;
   return Math.abs(r) < TOL ? 0 : r + 0;
 };
+
+/**
+ * The model's "one more" steps, in the order readDuals reads their prices: one more unit
+ * of regular capacity for each resource and month (r*T+t), then one more unit demanded for
+ * each family and month (R*T + f*T+t). Demand sits on the balance row, the shipped row and
+ * the lost sales' bound (lost sales are at most the demand): all three move.
+ */
+export function marginalSteps(p: PlanProblem, m: BuiltModel): LpStep[] {
+  const T = p.periods.length;
+  const steps: LpStep[] = [];
+  const one = (index: number, lower: number) => ({ index, lower, upper: 1 });
+  for (let k = 0; k < p.resources.length * T; k++) {
+    const row = m.rows.capacity[k] ?? -1;
+    steps.push({ rows: row >= 0 ? [one(row, 0)] : [], cols: [] });
+  }
+  for (let k = 0; k < p.families.length * T; k++) {
+    const rows = [one(m.rows.balance[k] ?? -1, 1), one(m.rows.shipped[k] ?? -1, 0)];
+    const lost = m.X[k] ?? -1;
+    steps.push({
+      rows: rows.filter((r) => r.index >= 0),
+      cols: lost >= 0 ? [one(lost, 0)] : [],
+    });
+  }
+  return steps;
+}
 
 /** The shadow prices of an optimal LP solution, or null when the solver gave no duals. */
 export function readDuals(p: PlanProblem, m: BuiltModel, sol: LpSolution): PlanDuals | null {
@@ -85,6 +124,13 @@ export function readDuals(p: PlanProblem, m: BuiltModel, sol: LpSolution): PlanD
   if (y.length !== m.lp.numRows || !d || d.length !== m.lp.numCols) return null;
   if (m.lp.integrality?.some((v) => v === 1)) return null;
   const T = p.periods.length;
+  const R = p.resources.length;
+  const priced = sol.stepChanges?.length === (R + p.families.length) * T ? sol.stepChanges : null;
+  /** The solver's price of step n, or null when it has none (then the dual stands in). */
+  const step = (n: number): number | null => {
+    const v = priced?.[n];
+    return v === undefined || Number.isNaN(v) ? null : v;
+  };
   const rowDual = (i: number | undefined): number => (i === undefined || i < 0 ? 0 : (y[i] ?? 0));
   const binding: BindingBound[] = [];
   const push = (b: Omit<BindingBound, 'value'>, v: number): void => {
@@ -123,8 +169,10 @@ export function readDuals(p: PlanProblem, m: BuiltModel, sol: LpSolution): PlanD
     for (let t = 0; t < T; t++) {
       const k = r * T + t;
       const period = p.periods[t]!;
-      // Capacity rows are "load − extra ≤ capacity": a binding one has a dual ≤ 0.
-      const capacity = clean(-rowDual(m.rows.capacity[k]));
+      // Capacity rows are "load − extra ≤ capacity": a binding one has a dual ≤ 0. One more
+      // unit saves what the solver found it saves (never more than the dual says).
+      const saved = step(k);
+      const capacity = clean(saved === null ? -rowDual(m.rows.capacity[k]) : -saved);
       const capLimit = m.lp.rowUpper[m.rows.capacity[k] ?? 0] ?? 0;
       if (capacity > 0)
         binding.push({
@@ -190,8 +238,12 @@ export function readDuals(p: PlanProblem, m: BuiltModel, sol: LpSolution): PlanD
       const k = f * T + t;
       const period = p.periods[t]!;
       // Demand is the right-hand side of the balance and of the shipped row: both move.
-      const demand = rowDual(m.rows.balance[k]) + rowDual(m.rows.shipped[k]);
-      families.push({ family: fam.code, period, demand: clean(demand) });
+      const demand = step(R * T + k) ?? rowDual(m.rows.balance[k]) + rowDual(m.rows.shipped[k]);
+      families.push({
+        family: fam.code,
+        period,
+        demand: Number.isFinite(demand) ? clean(demand) : null,
+      });
       colBound(m.S[k], 'subcontractLimit', fam.code, period);
       const frozen = m.frozen[k] ?? Number.NaN;
       if (!Number.isNaN(frozen)) {

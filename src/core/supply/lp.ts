@@ -21,6 +21,12 @@ export interface LpModel {
   readonly integrality?: Uint8Array;
   /** How to solve it when it is a MIP (it travels with the model, e.g. to a pool thread). */
   readonly mipSettings?: MipSettings;
+  /**
+   * Steps to price once an LP is solved optimal: for each, what the optimal objective
+   * would become with that one change made alone (LpSolution.stepChanges). They travel
+   * with the model, like mipSettings, so a pool thread prices them on the model it solved.
+   */
+  readonly steps?: readonly LpStep[];
   /** Names for export and debugging; computed on demand because big models rarely need them. */
   colName(j: number): string;
   rowName(i: number): string;
@@ -51,6 +57,104 @@ export interface LpSolution {
   readonly iterations?: number;
   /** Solver-side detail for logs; never shown to users as is. */
   readonly detail?: string;
+  /**
+   * For each of the model's `steps`: the optimal objective with that step made, minus this
+   * one. +Infinity when the step leaves no feasible plan, NaN when the solver could not
+   * tell. Absent when the model asked for none or the solver does not price steps.
+   */
+  readonly stepChanges?: Float64Array;
+}
+
+/** Moves of one row's or column's bounds (added to them; an infinite bound stays infinite). */
+export interface BoundShift {
+  readonly index: number;
+  readonly lower: number;
+  readonly upper: number;
+}
+
+/** A change to a model's bounds: "one more hour", "one more unit demanded". */
+export interface LpStep {
+  readonly rows: readonly BoundShift[];
+  readonly cols: readonly BoundShift[];
+}
+
+/**
+ * What a simplex solver knows of its optimal basis: enough to price a step without
+ * solving again when the basis stays optimal for it (`stepFromBasis`).
+ */
+export interface OptimalBasis {
+  readonly rowDual: Float64Array;
+  readonly colDual: Float64Array;
+  /** 0 nonbasic at its lower bound, 1 basic, 2 nonbasic at its upper bound, else other. */
+  readonly rowStatus: ArrayLike<number>;
+  readonly colStatus: ArrayLike<number>;
+  /**
+   * Ranging of each row's active bound: how far up and down it may move with this basis
+   * staying optimal (the bound's value at each end), so the objective moves by the dual
+   * times the move.
+   */
+  readonly rowBoundUp: Float64Array;
+  readonly rowBoundDown: Float64Array;
+}
+
+const BASIC = 1;
+const AT_LOWER = 0;
+const AT_UPPER = 2;
+
+/** True when the shift only widens [lower, upper]. */
+const widens = (s: BoundShift): boolean => s.lower <= 0 && s.upper >= 0;
+
+/**
+ * The objective change of a step when the solved basis provably stays optimal for it, else
+ * null (the solver must then solve again). The argument is the simplex method's own: if the
+ * basis stays primal feasible after the step (its duals are untouched by a change of bounds),
+ * it is optimal there, and the objective moves by the duals times the bounds' moves.
+ *
+ * - A shift that only widens the bounds of a basic row or column, or of a nonbasic column
+ *   whose resting bound does not move (and whose reduced cost keeps that bound optimal),
+ *   leaves the basis feasible: it changes nothing and is dropped.
+ * - What is left must be one nonbasic row whose finite bounds all move by the same amount;
+ *   HiGHS's ranging says how far that row's active bound may move with the basis optimal.
+ *   Within that range the change is dual × move.
+ *
+ * When an optimum is degenerate the range can be empty in the direction asked: the dual the
+ * solver chose is then one end of an interval of valid duals and may be false for this
+ * direction ("one more hour is worth $6" where it saves $0), and the step is solved.
+ */
+export function stepFromBasis(model: LpModel, b: OptimalBasis, step: LpStep): number | null {
+  const TOL = 1e-9;
+  for (const s of step.cols) {
+    const status = b.colStatus[s.index];
+    const d = b.colDual[s.index] ?? 0;
+    const keeps =
+      widens(s) &&
+      (status === BASIC ||
+        (status === AT_LOWER && s.lower === 0 && d >= -TOL) ||
+        (status === AT_UPPER && s.upper === 0 && d <= TOL));
+    if (!keeps) return null;
+  }
+  const moved = step.rows.filter((s) => !(widens(s) && b.rowStatus[s.index] === BASIC));
+  if (moved.length === 0) return 0;
+  if (moved.length > 1) return null;
+  const s = moved[0]!;
+  const i = s.index;
+  const lo = model.rowLower[i] ?? 0;
+  const hi = model.rowUpper[i] ?? 0;
+  const status = b.rowStatus[i];
+  if (status !== AT_LOWER && status !== AT_UPPER) return null;
+  const by = status === AT_LOWER ? s.lower : s.upper;
+  // The other bound, when finite, must move with it (an equality row moves as one).
+  const other = status === AT_LOWER ? hi : lo;
+  const otherBy = status === AT_LOWER ? s.upper : s.lower;
+  if (Number.isFinite(other) && otherBy !== by) return null;
+  const bound = status === AT_LOWER ? lo : hi;
+  if (!Number.isFinite(bound)) return null;
+  const tol = TOL * Math.max(1, Math.abs(bound));
+  const reach =
+    by >= 0
+      ? (b.rowBoundUp[i] ?? Number.NaN) >= bound + by - tol
+      : (b.rowBoundDown[i] ?? Number.NaN) <= bound + by + tol;
+  return reach ? (b.rowDual[i] ?? 0) * by : null;
 }
 
 export interface MipInfo {

@@ -5,7 +5,7 @@
  */
 import { addMonths, type Period } from '../period.js';
 import { explainInfeasible } from './diagnose.js';
-import { type PlanDuals, readDuals } from './duals.js';
+import { marginalSteps, type PlanDuals, readDuals } from './duals.js';
 import type { LpSolution, LpSolver } from './lp.js';
 import {
   at,
@@ -226,7 +226,8 @@ export async function solvePlan(
  * of its rows that rarely bind: when that optimum ships nothing negative it meets them, so
  * it is optimal for the full model too (and its duals, 0 on those rows, are the full
  * model's). When it is infeasible the full model is too. Otherwise, and for a MIP, the full
- * model is solved; the solver time is the sum.
+ * model is solved; the solver time is the sum. The "one more" steps are priced on the model
+ * kept (on the one without shipped rows, a step's own plan is not checked against them).
  */
 async function solveModel(
   problem: PlanProblem,
@@ -237,9 +238,12 @@ async function solveModel(
     (r) => r.workforce?.integer === true || (r.minOrderQuantity ?? 0) > 0,
   );
   let seconds = 0;
+  // An LP also prices its "one more" steps (duals.ts), in the solve that found its basis.
+  const priced = (built: BuiltModel) =>
+    integers ? built.lp : { ...built.lp, steps: marginalSteps(problem, built) };
   if (!integers) {
     const built = buildModel(problem, { strategy, shipped: false });
-    const sol = await solver.solve(built.lp);
+    const sol = await solver.solve(priced(built));
     if (sol.status === 'optimal' && shipsNothingNegative(problem, built, sol.x))
       return { built, sol };
     // Fewer rows cannot make a feasible model infeasible: the full one is infeasible too, and
@@ -248,7 +252,7 @@ async function solveModel(
     seconds = sol.solverSeconds;
   }
   const built = buildModel(problem, { strategy });
-  const sol = await solver.solve(built.lp);
+  const sol = await solver.solve(priced(built));
   return { built, sol: { ...sol, solverSeconds: sol.solverSeconds + seconds } };
 }
 
