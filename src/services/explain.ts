@@ -395,6 +395,7 @@ async function explainFamily(
                 (f) => f.family === family.code && f.period === period,
               ),
               marginalCost: marginal.get(period) ?? null,
+              lastMonth: period === run.periods.at(-1),
               loads: loads.map((l) => ({ resource: l.resource, perUnit: l.perUnit })),
               resources: resRows
                 .filter((r) => r.period === period)
@@ -556,6 +557,7 @@ async function explainResource(
           ];
         }),
         shadowPrice: duals.find((d) => d.period === period)?.shadowPrice ?? null,
+        lastMonth: period === run.periods.at(-1),
         scenarios: scenarioColumns(run.scenarios, resRows, period, (r) => ({
           load: r?.load ?? null,
           capacity: r?.capacity ?? null,

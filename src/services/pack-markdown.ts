@@ -9,6 +9,7 @@ import { ratio } from '../core/pack-kpis.js';
 import { periodSpan } from '../core/period.js';
 import { BAD_CASE, BAD_CASE_MEANING } from '../core/scenarios/trade-off.js';
 import { type FamilyShortfall, SHORTFALL_SHARE, shortfallLine } from '../core/shortfall.js';
+import { LAST_MONTH_NOTE } from '../core/supply/duals.js';
 import { cutWhole, oneUnit } from '../core/text.js';
 import { decidedHow } from '../core/vote.js';
 import { type CapacityMove, KPI_TARGETS, type PackData } from './pack-data.js';
@@ -361,11 +362,7 @@ function criticalLines(p: PackData): string[] {
   const ranked = top.map((c) => {
     const notes = [
       ...(c.utilisation === null ? [] : [loadedAt(c.utilisation)]),
-      ...(c.lastMonth
-        ? [
-            "the plan's last month: no later month can take its orders, so the price may overstate what more capacity is worth",
-          ]
-        : []),
+      ...(c.lastMonth ? [LAST_MONTH_NOTE] : []),
     ];
     return `${c.resource} ${c.period}: one more ${oneUnit(c.unit)} is worth $${formatNumber(c.shadowPrice, 2)}${notes.length ? ` (${notes.join('; ')})` : ''}.`;
   });

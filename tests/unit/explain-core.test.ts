@@ -119,6 +119,7 @@ describe('explainFamilyMonth', () => {
     plan: {
       runId: '7',
       scenario: 'Central',
+      lastMonth: false,
       // 90 made, 40 from January's stock, 8 backlogged: 138.
       row: {
         demand: 138,
@@ -207,6 +208,7 @@ describe('explainResourceMonth', () => {
       runId: '7',
       overtimeCost: 4,
       plan: { load: 120, capacity: 100, overtime: 20, overtimeLimit: 20 },
+      lastMonth: false,
       baseCapacity: null,
       updates: [],
       families: [

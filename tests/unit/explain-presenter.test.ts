@@ -123,6 +123,7 @@ describe('explain presenters', () => {
             matchesConsensus: true,
             frozen: false,
             marginalCost: null,
+            lastMonth: false,
             resources: [crew(load)],
             binding: null,
           },
@@ -192,6 +193,7 @@ describe('explain presenters', () => {
       runId: '3',
       overtimeCost: 80,
       plan: { load: 370, capacity: 378.7, overtime: 0, overtimeLimit: 80 },
+      lastMonth: false,
       baseCapacity: null,
       updates: [
         update('1', '2027-01', 'Spindle overhaul'),

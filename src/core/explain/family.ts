@@ -117,8 +117,13 @@ export interface FamilyPlanExplanation {
   /** Whether the run planned for today's consensus (false: adjustments came after it). */
   readonly matchesConsensus: boolean;
   readonly frozen: boolean;
-  /** What one more unit demanded this month would add to the plan's cost (HiGHS dual). */
+  /**
+   * What one more unit demanded this month would add to the plan's cost (the run's price of
+   * that step, src/core/supply/duals.ts).
+   */
   readonly marginalCost: number | null;
+  /** The run's last month: its capacity prices carry LAST_MONTH_NOTE. */
+  readonly lastMonth: boolean;
   readonly resources: readonly ResourceUse[];
   /** The constraint that binds, in words; null when none does. */
   readonly binding: string | null;
@@ -179,6 +184,8 @@ export interface FamilyMonthInput {
     readonly previous: { readonly inventory: number; readonly backlog: number };
     readonly frozen: boolean;
     readonly marginalCost: number | null;
+    /** True when this is the run's last month. */
+    readonly lastMonth: boolean;
     readonly loads: readonly { readonly resource: string; readonly perUnit: number }[];
     readonly resources: readonly ResourceMonthRow[];
   } | null;
@@ -309,6 +316,7 @@ export function explainFamilyMonth(input: FamilyMonthInput): FamilyMonthExplanat
       matchesConsensus: Math.abs(p.row.demand - c.consensus) <= EPS * Math.max(1, c.consensus),
       frozen: p.frozen,
       marginalCost: p.marginalCost,
+      lastMonth: p.lastMonth,
       resources,
       binding: bindingText(resources, p.frozen, input.period),
     };

@@ -55,6 +55,8 @@ export interface ResourceMonthInput {
   readonly updates: readonly CapacityUpdateInForce[];
   readonly families: readonly FamilyOnResource[];
   readonly shadowPrice: number | null;
+  /** True when this is the run's last month (its price carries LAST_MONTH_NOTE). */
+  readonly lastMonth: boolean;
   readonly scenarios: readonly {
     readonly name: string;
     readonly label: string;
@@ -103,6 +105,7 @@ export interface ResourceMonthExplanation {
   };
   readonly state: 'full' | 'overtime' | 'spare';
   readonly shadowPrice: number | null;
+  readonly lastMonth: boolean;
   readonly scenarios: ResourceMonthInput['scenarios'];
   readonly checks: {
     /** demandLoad − (load planned + Σ the other responses): 0 when it adds up. */
@@ -164,6 +167,7 @@ export function explainResourceMonth(input: ResourceMonthInput): ResourceMonthEx
     },
     state: resourceState(p),
     shadowPrice: input.shadowPrice,
+    lastMonth: input.lastMonth,
     scenarios: input.scenarios,
     checks: {
       responseGap: demandLoad - (familyLoad + fromStock + subcontracted + backlogged + lost),

@@ -10,6 +10,7 @@ import { localDate } from '../../core/calendar.js';
 import type { FamilyMonthExplanation } from '../../core/explain/family.js';
 import type { ResourceMonthExplanation } from '../../core/explain/resource.js';
 import type { AdjustmentFva } from '../../core/kpi.js';
+import { LAST_MONTH_NOTE } from '../../core/supply/duals.js';
 import { oneUnit } from '../../core/text.js';
 import type { ChangeRow, Explanation } from '../../services/explain.js';
 import { andMore, fitLines, jsonChars, MESSAGE_BLOCKS_CHARS, sectionTexts } from './fit.js';
@@ -42,6 +43,9 @@ const money = (n: number): string =>
   })}`;
 const num = (n: number): string =>
   Math.abs(n) >= 1000 ? fmtQty(n) : String(Number(n.toPrecision(4)));
+
+/** The flag a capacity price in the plan's last month carries (the pack's, LAST_MONTH_NOTE). */
+const lastMonth = (flagged: boolean): string => (flagged ? ` (${LAST_MONTH_NOTE})` : '');
 
 function who(id: string, names: Readonly<Record<string, string>>): string {
   if (id === 'sopbot') return 'sopbot';
@@ -179,7 +183,7 @@ function supplyText(m: FamilyMonthExplanation): string {
             : `${q(r.capacity - r.load)} spare`;
     const price =
       r.shadowPrice !== null && r.shadowPrice > 0
-        ? `; one more unit of capacity is worth ${money(r.shadowPrice)}`
+        ? `; one more unit of capacity is worth ${money(r.shadowPrice)}${lastMonth(p.lastMonth)}`
         : '';
     lines.push(
       `• ${esc(r.resource)}: this family's load ${q(r.familyLoad)} of ${q(r.load)}, capacity ${q(r.capacity)}, ${state}${price}`,
@@ -349,12 +353,15 @@ function resourceMonthBlocks(
       `*Overload*\n${overload}\nPlanned load ${q(m.load)} ${u} (${m.capacity > 0 ? Math.round((m.load / m.capacity) * 100) : 0}% of regular capacity).`,
     ),
   );
+  const onePlus = `One more ${oneUnit(u)} on ${esc(m.resource)} in ${m.period}`;
   const price =
     m.shadowPrice === null
       ? '_No shadow price was stored with this run (it was solved before shadow prices were kept, or as an integer program)._'
       : m.shadowPrice > 0
-        ? `One more ${oneUnit(u)} on ${esc(m.resource)} in ${m.period} is worth *${money(m.shadowPrice)}*.`
-        : `One more ${oneUnit(u)} on ${esc(m.resource)} in ${m.period} is worth $0: its capacity does not bind.`;
+        ? `${onePlus} is worth *${money(m.shadowPrice)}*${lastMonth(m.lastMonth)}.`
+        : m.capacity - m.load < 0.5
+          ? `${onePlus} is worth $0: it is used to the full, but one more would not lower the plan's cost.`
+          : `${onePlus} is worth $0: its capacity does not bind.`;
   blocks.push(section(`*Shadow price*\n${price}`));
   const sc = scenarioFields(
     m.scenarios.map((s) => ({
@@ -370,7 +377,7 @@ function resourceMonthBlocks(
 function resourceRangeBlocks(months: readonly ResourceMonthExplanation[], lim: Limits): Block[] {
   const lines = months.map((m) => {
     const u = esc(m.unit);
-    return `• *${m.period}*: load ${q(m.load)} of ${q(m.capacity)} ${u}${m.overload > 0 ? `, ${q(m.overload)} over at consensus` : ''}${m.response.overtime > 0 ? `, overtime ${q(m.response.overtime)}` : ''} · shadow price ${m.shadowPrice === null ? 'n/a' : money(m.shadowPrice)}`;
+    return `• *${m.period}*: load ${q(m.load)} of ${q(m.capacity)} ${u}${m.overload > 0 ? `, ${q(m.overload)} over at consensus` : ''}${m.response.overtime > 0 ? `, overtime ${q(m.response.overtime)}` : ''} · shadow price ${m.shadowPrice === null ? 'n/a' : `${money(m.shadowPrice)}${lastMonth(m.lastMonth && m.shadowPrice > 0)}`}`;
   });
   return pack('*Month by month*', capped(lines, lim, 'months')).map(section);
 }
