@@ -65,9 +65,17 @@ async function reassign(ctx: SopCommandContext, args: readonly string[]): Promis
 
 export const actions: SopSubcommand = {
   name: 'actions',
-  usage: `/sop actions [@user|me] [open|overdue|all] · ${REASSIGN_USAGE}`,
-  summary: 'list the follow-up actions of the executive decisions, or give one to another owner',
+  usage: '/sop actions [@user|me] [open|overdue|all]',
+  summary: 'the follow-up actions of the executive decisions',
   action: 'cycle.read',
+  parts: [
+    {
+      usage: REASSIGN_USAGE,
+      summary: 'give a follow-up action to another owner',
+      action: 'action.manage-any',
+      alsoBy: "the action's owner",
+    },
+  ],
   async handle(ctx) {
     if (ctx.args[0]?.toLowerCase() === 'reassign') return reassign(ctx, ctx.args.slice(1));
     let owner: string | undefined;

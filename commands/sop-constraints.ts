@@ -104,9 +104,16 @@ const VERBS: Readonly<Record<string, ConstraintClose>> = {
 
 export const constraints: SopSubcommand = {
   name: 'constraints',
-  usage: USAGE,
-  summary: "the open capacity constraints, every resource's or one's; resolve or withdraw one",
+  usage: '/sop constraints [<resource>]',
+  summary: "the open capacity constraints, every resource's or one's",
   action: 'cycle.read',
+  parts: [
+    {
+      usage: '/sop constraints resolve|withdraw <number> [note]',
+      summary: 'close a constraint that is over, or withdraw one entered by mistake',
+      action: 'capacity.update',
+    },
+  ],
   async handle({ deps, args, client, respond, member }) {
     const [verb, number, ...note] = args;
     if (verb === undefined) {

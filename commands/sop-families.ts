@@ -11,7 +11,7 @@ const listed = (codes: readonly string[]) => codes.map((c) => `\`${c}\``).join('
 export const families: SopSubcommand = {
   name: 'families',
   usage: USAGE,
-  summary: 'assign the families a sales rep covers (admins, planners)',
+  summary: 'assign the families a sales rep covers, or see them',
   action: 'families.assign',
   async handle({ deps, args, member, respond }) {
     const [who, ...codes] = args;

@@ -1,6 +1,11 @@
-/** `/sop help`: every subcommand with its usage, plus /forecast and /capacity. */
+/**
+ * `/sop help`: the commands the reader may use, then the others with the roles that may;
+ * `/sop help <command>` one command, each of its uses with who may use it.
+ */
+import { codeSpan } from '../src/core/text.js';
+import { UsageError } from '../src/errors.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
-import { helpText } from '../src/slack/presenters/help.js';
+import { commandHelpText, helpCommandNames, helpText } from '../src/slack/presenters/help.js';
 
 /**
  * The help subcommand over the registry's list. The registry passes its list in, so this
@@ -9,11 +14,21 @@ import { helpText } from '../src/slack/presenters/help.js';
 export function helpOver(all: () => readonly SopSubcommand[]): SopSubcommand {
   return {
     name: 'help',
-    usage: '/sop help',
-    summary: 'list the commands',
+    usage: '/sop help [command]',
+    summary: 'the commands you may use, then the others; with a command, its parts and who may',
     action: 'cycle.read',
-    async handle({ respond }) {
-      await respond({ response_type: 'ephemeral', text: helpText(all()) });
+    async handle({ args, member, respond }) {
+      const [name] = args;
+      if (name === undefined) {
+        await respond({ response_type: 'ephemeral', text: helpText(all(), member) });
+        return;
+      }
+      const text = commandHelpText(all(), name, member);
+      if (text === null)
+        throw new UsageError(
+          `${codeSpan(name)} is not a sopbot command; name one of ${helpCommandNames(all()).join(', ')}, e.g. \`/sop help vote\`.`,
+        );
+      await respond({ response_type: 'ephemeral', text });
     },
   };
 }

@@ -1,7 +1,7 @@
 /**
  * `/sop pack [md|post]`: the executive pack of the open cycle. Shown privately by default;
  * `md` uploads sop-pack-YYYY-MM.md to the channel (or the DM, where the bot may not share); `post` posts it
- * in the executive channel (planners).
+ * in the executive channel (who may: the `pack.post` row of the policy).
  */
 import { isPeriod } from '../src/core/period.js';
 import { UsageError } from '../src/errors.js';
@@ -34,10 +34,17 @@ function packPostText(month: string, out: PackPostAnswer): string {
 
 export const pack: SopSubcommand = {
   name: 'pack',
-  usage: '/sop pack [YYYY-MM] [md|post]',
+  usage: '/sop pack [YYYY-MM] [md]',
   summary:
     'the executive meeting pack (ten questions), as a message or the file sop-pack-YYYY-MM.md',
   action: 'cycle.read',
+  parts: [
+    {
+      usage: '/sop pack [YYYY-MM] post',
+      summary: 'post the pack in the executive channel',
+      action: 'pack.post',
+    },
+  ],
   async handle(ctx) {
     const { db, clock } = ctx.deps;
     const month = ctx.args.find((a) => isPeriod(a));

@@ -12,7 +12,7 @@ import { MOVED_TO_DM, postWhereInvoked } from '../src/slack/invoking-channel.js'
 export const plan: SopSubcommand = {
   name: 'plan',
   usage: '/sop plan',
-  summary: 'recompute the plan now; results in the thread (planners)',
+  summary: 'recompute the plan now; results in the thread',
   action: 'plan.run',
   async handle({ deps, args, command, client, member, requestKey, respond }) {
     if (args.length > 0) throw new UsageError('`/sop plan` takes no arguments.');

@@ -18,12 +18,29 @@ import { status } from './sop-status.js';
 import { vote } from './sop-vote.js';
 import { whatif } from './sop-whatif.js';
 
+/**
+ * `/sop cycle` shows the cycle to anyone and lets `cycle.manage` change it; its module names one
+ * usage for both, so its help is split here, each use under its own row.
+ */
+const cycleWithParts: SopSubcommand = {
+  ...cycle,
+  usage: '/sop cycle',
+  summary: 'the open cycle, its phase and deadlines',
+  parts: [
+    {
+      usage: '/sop cycle start YYYY-MM | next [phase] | close | deadlines phase=days ...',
+      summary: 'run the monthly cycle: open it, move its phases, close it, set its deadlines',
+      action: 'cycle.manage',
+    },
+  ],
+};
+
 export const SOP_SUBCOMMANDS: readonly SopSubcommand[] = [
   helpOver(() => SOP_SUBCOMMANDS),
   role,
   families,
   settings,
-  cycle,
+  cycleWithParts,
   pack,
   vote,
   decide,

@@ -27,7 +27,7 @@ const withVotes = (said: string, votes: string) => (votes ? `${said} ${votes}` :
 export const role: SopSubcommand = {
   name: 'role',
   usage: USAGE,
-  summary: 'give a member a role (admins)',
+  summary: 'give a member a role, or see theirs',
   action: 'role.set',
   async handle({ deps, args, member, respond }) {
     const [who, what, ...extra] = args;

@@ -120,7 +120,7 @@ export const settings: SopSubcommand = {
   name: 'settings',
   usage:
     '/sop settings channels demand #chan supply #chan exec #chan | fences <frozen> <slushy> | horizon <months> | comment-threshold <percent> | execution ...',
-  summary: 'channels, time fences, horizon, S&OE thresholds (admins)',
+  summary: 'channels, time fences, horizon, S&OE thresholds',
   action: 'settings.change',
   async handle({ deps, args, respond }) {
     const row =

@@ -29,11 +29,17 @@ function voteHours(text: string): number | null {
 
 export const vote: SopSubcommand = {
   name: 'vote',
-  usage:
-    '/sop vote [hours open, default 48] | /sop vote mode open|anonymous | /sop vote quorum N|off',
+  usage: '/sop vote [hours open, default 48]',
   summary:
     'post the scenario vote in the executive phase (one button per scenario; only executives count)',
   action: 'vote.start',
+  parts: [
+    {
+      usage: '/sop vote mode open|anonymous · /sop vote quorum N|off',
+      summary: 'how the next votes run',
+      action: 'vote.configure',
+    },
+  ],
   async handle(ctx) {
     if (ctx.args[0] === 'mode' || ctx.args[0] === 'quorum') return configure(ctx);
     const hoursText = ctx.args[0];

@@ -22,15 +22,15 @@ export function register(app: App, deps: AppDeps): void {
     const [first, ...args] = tokenise(text);
     const name = (first ?? 'help').toLowerCase();
     const sub = SOP_SUBCOMMANDS.find((s) => s.name === name);
-    if (!sub) {
-      await respond({
-        response_type: 'ephemeral',
-        text: `Unknown subcommand ${esc(codeSpan(first ?? ''))}.\n\n${helpText(SOP_SUBCOMMANDS)}`,
-      });
-      return;
-    }
     try {
       const member = await memberOf(context);
+      if (!sub) {
+        await respond({
+          response_type: 'ephemeral',
+          text: `Unknown subcommand ${esc(codeSpan(first ?? ''))}.\n\n${helpText(SOP_SUBCOMMANDS, member)}`,
+        });
+        return;
+      }
       requirePermission(member, sub.action, `use \`/sop ${sub.name}\``);
       const requestKey = commandRequestKey(command);
       // Slack's retries of this very command (x-slack-retry-num) do nothing a second time.
@@ -48,7 +48,7 @@ export function register(app: App, deps: AppDeps): void {
       );
       if (!ran) deps.logger.info({ sub: sub.name, requestKey }, '/sop retry ignored');
     } catch (err) {
-      logUnexpected(deps.logger, err, '/sop failed', { sub: sub.name });
+      logUnexpected(deps.logger, err, '/sop failed', { sub: sub?.name ?? name });
       await respond({ response_type: 'ephemeral', text: warningText(err) });
     }
   });

@@ -24,12 +24,34 @@ export interface SopCommandContext {
   readonly requestKey: string;
 }
 
+/**
+ * One use of a command as `/sop help` shows it. Who may use it is read from the policy's row
+ * `action` (never written here), so help names the roles the command checks.
+ */
+export interface HelpEntry {
+  /** e.g. `/sop role @user sales|ops|planner|exec|admin` */
+  readonly usage: string;
+  readonly summary: string;
+  /** The row of src/core/policy.ts that allows this use. */
+  readonly action: Action;
+  /**
+   * Who else may, by a relation rather than a role ("the action's owner"), where the command
+   * checks that relation beside the row.
+   */
+  readonly alsoBy?: string;
+}
+
 export interface SopSubcommand {
   readonly name: string;
-  /** e.g. `/sop role @user sales|ops|planner|exec|admin` */
+  /** Its plain use (`usage`, `summary`), allowed by `action`, the row the router checks. */
   readonly usage: string;
   readonly summary: string;
   /** The row of src/core/policy.ts that allows using this subcommand. */
   readonly action: Action;
+  /**
+   * Its uses that `handle` allows by another row than `action` (a verb such as `post` or
+   * `resolve`), each shown in help with that row's roles.
+   */
+  readonly parts?: readonly HelpEntry[];
   handle(ctx: SopCommandContext): Promise<void>;
 }

@@ -55,11 +55,30 @@ afterAll(async () => {
 });
 
 describe('/sop roles and settings', () => {
-  it('help lists the commands with their usage', async () => {
+  it('help lists the commands with their usage, the reader’s first', async () => {
+    // REP has no role yet: what anyone may use first, then the rest with the roles that may.
     const text = await sop(REP, 'help');
+    const others = text.indexOf('*Other commands*');
+    expect(text.startsWith('*Your sopbot commands* (you have no role in sopbot yet;')).toBe(true);
+    expect(text.indexOf('• `/sop status`')).toBeLessThan(others);
     expect(text).toContain('/forecast FAM-12 2027-03..2027-05 +15% promotion');
-    expect(text).toContain('/sop role @user sales|ops|planner|exec|admin');
+    expect(text.indexOf('/forecast FAM-12')).toBeGreaterThan(others);
+    expect(text).toContain(
+      '• `/sop role @user sales|ops|planner|exec|admin|none` give a member a role, or see theirs — _Admin members_',
+    );
     expect(text).toContain('/sop families @user FAM-1 FAM-2');
+    // The admin may use every command.
+    expect(await sop(ADMIN, 'help')).not.toContain('*Other commands*');
+    // One command in detail, each part with its roles.
+    const pack = await sop(REP, 'help pack');
+    expect(pack).toContain('• `/sop pack [YYYY-MM] [md]`');
+    expect(pack).toContain('— _anyone (you may)_');
+    expect(pack).toContain(
+      '• `/sop pack [YYYY-MM] post` post the pack in the executive channel — _Planner, Executive or Admin members_',
+    );
+    expect(await sop(REP, 'help frobnicate')).toContain(
+      '`frobnicate` is not a sopbot command; name one of forecast, capacity, help,',
+    );
     const unknown = await sop(REP, 'frobnicate');
     expect(unknown).toContain('Unknown subcommand `frobnicate`');
     expect(unknown).toContain('/sop help');
@@ -90,7 +109,7 @@ describe('/sop roles and settings', () => {
     expect([ack.status, retry.status]).toEqual([200, 200]);
     const isAnswer = (e: { text: string }) => e.text === '<@UALICE01> is now *Sales*.';
     await standin.waitFor(() => standin.ephemeralsFor(ADMIN).filter(isAnswer).length >= 2);
-    expect(await sop(ADMIN, 'help')).toContain('*sopbot commands*'); // after the retry was handled
+    expect(await sop(ADMIN, 'help')).toContain('*Your sopbot commands*'); // after the retry was handled
     const audits = await auditEntries(db, 'member.role');
     expect(audits).toHaveLength(2);
     const answers = standin.ephemeralsFor(ADMIN).filter(isAnswer);

@@ -19,7 +19,7 @@ describe('the pack file name', () => {
   });
 
   it('/sop help names it too', () => {
-    const help = helpText(SOP_SUBCOMMANDS);
+    const help = helpText(SOP_SUBCOMMANDS, { role: 'exec' });
     expect(help).toContain('sop-pack-YYYY-MM.md');
     expect(help).not.toMatch(/(?<!-)pack\.md/);
   });

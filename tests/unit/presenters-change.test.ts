@@ -301,7 +301,17 @@ describe('change presenters', () => {
   });
 
   it('help lists every subcommand usage', () => {
-    const text = helpText([{ usage: '/sop role @user sales', summary: 'give a role' }]);
+    const text = helpText(
+      [
+        {
+          name: 'role',
+          usage: '/sop role @user sales',
+          summary: 'give a role',
+          action: 'role.set',
+        },
+      ],
+      { role: 'admin' },
+    );
     expect(text).toContain('`/sop role @user sales` give a role');
     expect(text).toContain('/forecast FAM-12');
     expect(text).toContain('/capacity LINE-2');

@@ -11,13 +11,13 @@ import { VOTE_CLOSE, voteMessage } from '../../src/slack/presenters/vote.js';
 
 describe('small truths', () => {
   it('/sop help shows how to set the channels', () => {
-    expect(helpText(SOP_SUBCOMMANDS)).toContain(
+    expect(helpText(SOP_SUBCOMMANDS, { role: 'admin' })).toContain(
       '/sop settings channels demand #chan supply #chan exec #chan',
     );
   });
 
   it('/sop help escapes the angle brackets of its usages, so that Slack shows them', () => {
-    const help = helpText(SOP_SUBCOMMANDS);
+    const help = helpText(SOP_SUBCOMMANDS, { role: 'admin' });
     expect(help).toContain('`/sop decide [&lt;scenario&gt; "rationale" [supersedes "reason"]]`');
     expect(help).not.toMatch(/<(?!#)/);
   });

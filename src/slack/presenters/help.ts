@@ -1,6 +1,12 @@
-/** Text presenters for `/sop help` and `/sop settings`. */
+/**
+ * Text presenters for `/sop help` and `/sop settings`. Help names who may use each command from
+ * the policy's row of what it does (src/core/policy.ts), never from a list of its own.
+ */
 import type { SettingsRow } from '../../../db/schema.js';
-import type { SopSubcommand } from '../command-types.js';
+import type { Role } from '../../core/company.js';
+import { can, POLICY } from '../../core/policy.js';
+import { ROLE_LABEL, roleNames } from '../../services/members.js';
+import type { HelpEntry, SopSubcommand } from '../command-types.js';
 import { esc } from './format.js';
 
 export const FORECAST_USAGE =
@@ -8,14 +14,110 @@ export const FORECAST_USAGE =
 export const CAPACITY_USAGE =
   '/capacity LINE-2 2027-01..2027-02 -30% maintenance "Overhaul"   (also =1200, -200; no text opens a form; a cut is a constraint until resolved or withdrawn with /sop constraints)';
 
-export function helpText(subs: readonly Pick<SopSubcommand, 'usage' | 'summary'>[]): string {
-  const lines = [
-    '*sopbot commands*',
-    `• \`${FORECAST_USAGE.split('   ')[0]}\` adjust the demand forecast (no text opens a form)`,
-    `• \`${CAPACITY_USAGE.split('   ')[0]}\` update a resource's capacity (no text opens a form)`,
-    ...subs.map((s) => `• \`${esc(s.usage)}\` ${esc(s.summary)}`),
+/** A command as help lists it: its name (after the slash or `/sop`) and each of its uses. */
+interface HelpCommand {
+  readonly name: string;
+  readonly uses: readonly HelpEntry[];
+}
+
+/** The subcommands help reads: their plain use, and the parts that need another row. */
+export type HelpSubcommand = Pick<SopSubcommand, 'name' | 'usage' | 'summary' | 'action' | 'parts'>;
+
+/** The one who asked: help puts what their role may use first. */
+export interface HelpReader {
+  readonly role: Role | null;
+}
+
+/** `/forecast` and `/capacity`, then every `/sop` subcommand, each with all its uses. */
+function commandsOf(subs: readonly HelpSubcommand[]): HelpCommand[] {
+  return [
+    {
+      name: 'forecast',
+      uses: [
+        {
+          usage: FORECAST_USAGE.split('   ')[0] ?? FORECAST_USAGE,
+          summary: 'adjust the demand forecast (no text opens a form)',
+          action: 'forecast.adjust',
+        },
+      ],
+    },
+    {
+      name: 'capacity',
+      uses: [
+        {
+          usage: CAPACITY_USAGE.split('   ')[0] ?? CAPACITY_USAGE,
+          summary: "update a resource's capacity (no text opens a form)",
+          action: 'capacity.update',
+        },
+      ],
+    },
+    ...subs.map((s) => ({
+      name: s.name,
+      uses: [{ usage: s.usage, summary: s.summary, action: s.action }, ...(s.parts ?? [])],
+    })),
   ];
-  return lines.join('\n');
+}
+
+/** Who may use `use`, from its policy row: "anyone", "Planner or Admin members", … */
+function whoMay(use: HelpEntry): string {
+  const roles = POLICY[use.action] === 'anyone' ? 'anyone' : roleNames(use.action);
+  return use.alsoBy ? `${use.alsoBy} or ${roles}` : roles;
+}
+
+const line = (use: HelpEntry, who?: string) =>
+  `• \`${esc(use.usage)}\` ${esc(use.summary)}${who ? ` — _${who}_` : ''}`;
+
+/**
+ * `/sop help`: the commands `reader` may use (by their role, or by a relation such as an
+ * action's owner, which then says so), then the others, each with the roles that may use it.
+ */
+export function helpText(subs: readonly HelpSubcommand[], reader: HelpReader): string {
+  const uses = commandsOf(subs).flatMap((c) => c.uses);
+  const mine = uses.filter((u) => can(reader, u.action) || u.alsoBy);
+  const others = uses.filter((u) => !mine.includes(u));
+  const as = reader.role
+    ? `as ${ROLE_LABEL[reader.role]}`
+    : 'you have no role in sopbot yet; an admin gives one with `/sop role`';
+  return [
+    `*Your sopbot commands* (${as})`,
+    ...mine.map((u) => line(u, can(reader, u.action) ? undefined : whoMay(u))),
+    ...(others.length
+      ? [
+          '',
+          '*Other commands*, each for the members named',
+          ...others.map((u) => line(u, whoMay(u))),
+        ]
+      : []),
+    '',
+    '`/sop help &lt;command&gt;` shows one command, e.g. `/sop help vote`.',
+  ].join('\n');
+}
+
+/**
+ * `/sop help <command>`: each use of one command with who may use it, and whether `reader`
+ * may; null when no command has that name (`/sop` subcommand or slash command, with or
+ * without its slash).
+ */
+export function commandHelpText(
+  subs: readonly HelpSubcommand[],
+  name: string,
+  reader: HelpReader,
+): string | null {
+  const wanted = name.replace(/^\/(sop\s+)?/, '').toLowerCase();
+  const command = commandsOf(subs).find((c) => c.name === wanted);
+  if (!command) return null;
+  const title = ['forecast', 'capacity'].includes(command.name)
+    ? `/${command.name}`
+    : `/sop ${command.name}`;
+  return [
+    `*\`${title}\`*: who may use each part`,
+    ...command.uses.map((u) => line(u, `${whoMay(u)}${can(reader, u.action) ? ' (you may)' : ''}`)),
+  ].join('\n');
+}
+
+/** The names `/sop help <command>` knows, as a refusal lists them. */
+export function helpCommandNames(subs: readonly HelpSubcommand[]): string[] {
+  return commandsOf(subs).map((c) => c.name);
 }
 
 const chan = (id: string | null) => (id ? `<#${id}>` : '_not set_');
