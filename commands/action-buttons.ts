@@ -28,7 +28,7 @@ import { roleNames } from '../src/services/members.js';
 import { once } from '../src/services/requests.js';
 import { getSettings } from '../src/services/settings.js';
 import { userNamesFor } from '../src/services/user-names.js';
-import { noteHomeOpen, publishHome, redrawHomes } from '../src/slack/home.js';
+import { type HomeRedraw, noteHomeOpen, redrawHome, redrawHomes } from '../src/slack/home.js';
 import { memberOf } from '../src/slack/member-context.js';
 import {
   ACTION_DONE,
@@ -72,37 +72,55 @@ export function register(app: App, deps: AppDeps): void {
   /** The policy says who may change anyone's action; its owner may change theirs. */
   const managesAny = async (context: Context) => can(await memberOf(context), 'action.manage-any');
 
-  /** A click on App Home: publish it again so the action's row reflects the change. */
-  const refreshHome = async (body: Click, client: App['client']) => {
-    if (body.container?.type !== 'view' || body.view?.type !== 'home') return;
-    await publishHome(deps, client, body.user.id);
+  /**
+   * A click on App Home: drawn again so the action's row reflects the change (a 429 waited
+   * out, `redrawHome`); null for a click elsewhere.
+   */
+  const refreshHome = async (
+    body: Click,
+    client: App['client'],
+    verb: string,
+  ): Promise<HomeRedraw | null> => {
+    if (body.container?.type !== 'view' || body.view?.type !== 'home') return null;
+    return redrawHome(deps, client, body.user.id, `${verb} on an action`);
   };
 
   /**
    * Once a click's change is saved (`saved` says it): draws the clicked message or App Home
-   * again (`redraw`), then, if `confirm`, tells the person `saved`. Slack refusing or
-   * rate-limiting either does not undo the change: it is logged once, and a failed redraw is
-   * answered with `saved` and that the message may still show its buttons, rather than the
-   * apology for an error, which would ask them to try again.
+   * again (`redraw`, which says what became of App Home's), then, if `confirm`, tells the person
+   * `saved`. Slack refusing or rate-limiting either does not undo the change: it is logged
+   * once, and a failed redraw is answered with `saved` and that the message may still show its
+   * buttons, rather than the apology for an error, which would ask them to try again. When
+   * Slack asks App Home's redraw to wait (a 429), the person is told it is tried again.
    */
   const showSaved = async (
     body: Click,
     client: App['client'],
     saved: string,
     confirm: boolean,
-    redraw: () => Promise<void>,
+    redraw: () => Promise<HomeRedraw | null>,
   ) => {
     const tell = (text: string) =>
       tellPrivately(client, body, text).catch((err: unknown) =>
         deps.logger.error({ err }, 'a click was saved, but the person could not be told'),
       );
+    let home: HomeRedraw | null;
     try {
-      await redraw();
+      home = await redraw();
     } catch (err) {
       deps.logger.error({ err }, 'a click was saved, but Slack did not let it be shown');
+      home = 'failed';
+    }
+    if (home === 'failed') {
       const where = body.container?.type === 'view' ? 'App Home' : 'this message';
       await tell(
         `${saved} Slack did not let me redraw ${where}, so it may still show the buttons.`,
+      );
+      return;
+    }
+    if (home === 'waiting') {
+      await tell(
+        `${saved} Slack asked me to wait before redrawing App Home; I will try again shortly.`,
       );
       return;
     }
@@ -194,7 +212,7 @@ export function register(app: App, deps: AppDeps): void {
           const msg = actionDoneMessage(done, done.done_by ?? body.user.id, timezone);
           await client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks });
         }
-        await refreshHome(body, client);
+        return refreshHome(body, client, 'Done');
       });
     } catch (err) {
       await tellUser(client, body, err, deps.logger);
@@ -227,7 +245,7 @@ export function register(app: App, deps: AppDeps): void {
         const saved = `Snoozed #${a.id}${until}.`;
         await showSaved(body, client, saved, true, async () => {
           await redrawDigest(body, client, a.id, timezone);
-          await refreshHome(body, client);
+          return refreshHome(body, client, 'Snooze');
         });
       } catch (err) {
         await tellUser(client, body, err, deps.logger);

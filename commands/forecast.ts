@@ -14,7 +14,7 @@ import {
   type ChangeSpec,
   registerChangeCommand,
 } from '../src/slack/change-flow.js';
-import { publishHome } from '../src/slack/home.js';
+import { redrawHome } from '../src/slack/home.js';
 import { memberOf } from '../src/slack/member-context.js';
 import { noChangeText } from '../src/slack/presenters/change.js';
 import {
@@ -95,10 +95,7 @@ export function register(app: App, deps: AppDeps): void {
       await client.chat.postMessage({ channel: body.user.id, text });
       // The Home stops listing the families as owed; a refusal or a failure changed nothing
       // there (and the person has been told once).
-      if (declared)
-        await publishHome(deps, client, body.user.id).catch((err: unknown) =>
-          deps.logger.warn({ err }, 'App Home not redrawn after no change'),
-        );
+      if (declared) await redrawHome(deps, client, body.user.id, 'no change');
     }
   });
 }

@@ -28,7 +28,7 @@ import {
 } from '../src/services/polls.js';
 import { getSettings } from '../src/services/settings.js';
 import { userNamesFor } from '../src/services/user-names.js';
-import { publishHome } from '../src/slack/home.js';
+import { redrawHome } from '../src/slack/home.js';
 import { memberOf } from '../src/slack/member-context.js';
 import {
   DECISION_ADD_ACTION,
@@ -324,8 +324,6 @@ export function register(app: App, deps: AppDeps): void {
     await handOverDecision(deps, rec);
     // The decider's App Home asked for this decision (its Record the decision button): draw it
     // again without the request.
-    await publishHome(deps, client, body.user.id).catch((err: unknown) =>
-      deps.logger.warn({ err }, 'App Home not redrawn after the decision'),
-    );
+    await redrawHome(deps, client, body.user.id, 'the decision');
   });
 }

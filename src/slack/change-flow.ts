@@ -31,7 +31,7 @@ import { getSettings } from '../services/settings.js';
 import { afterChange } from '../services/summary.js';
 import { afterAck } from './after-ack-limit.js';
 import { inputFromState } from './change-state.js';
-import { publishHome } from './home.js';
+import { redrawHome } from './home.js';
 import { memberOf } from './member-context.js';
 import { parseChangeText } from './parse-change.js';
 import { type ChangeSubject, confirmationBlocks, confirmationText } from './presenters/change.js';
@@ -327,10 +327,7 @@ export async function submitChangeView(
   ).catch((err: unknown) => deps.logger.warn({ err }, 'confirmation not sent'));
   // A form opened from App Home (no channel): draw the Home again, so its submissions and what
   // it asks of the member show this change without reopening the tab.
-  if (!meta?.channelId)
-    await publishHome(deps, client, body.user.id).catch((err: unknown) =>
-      deps.logger.warn({ err }, 'App Home not redrawn after the change'),
-    );
+  if (!meta?.channelId) await redrawHome(deps, client, body.user.id, 'the change');
   await afterChange(deps, client, spec.subject, outcome);
 }
 

@@ -1,8 +1,9 @@
 /**
  * Publishing a member's App Home (views.publish). It is drawn when its person opens it (who did
- * is recorded, `home_viewers`) and after what they do from it; a change made elsewhere that
- * concerns others draws theirs again only if they have opened it (`redrawHomes`), and again
- * after the wait Slack asks for when it answers that redraw with a 429.
+ * is recorded, `home_viewers`) and after what they do from it (`redrawHome`); a change made
+ * elsewhere that concerns others draws theirs again only if they have opened it
+ * (`redrawHomes`). Either redraw is tried again after the wait Slack asks for when it answers
+ * with a 429.
  */
 import type { webApi } from '@slack/bolt';
 import { homeViewersAmong, recordHomeOpened } from '../../db/queries/home-viewers.js';
@@ -42,33 +43,52 @@ export async function noteHomeOpen(deps: AppDeps, userId: string): Promise<void>
 const waitingByDeps = new WeakMap<AppDeps, Map<string, ReturnType<typeof setTimeout>>>();
 
 /**
- * Draws `user`'s Home; when Slack answers 429, draws it again after the Retry-After it gave,
- * in the background (nobody waits on it), up to HOME_RATE_LIMIT_TRIES times in a row. Each
- * try reads the Home as it is then, so one waiting try per person is enough: a later redraw
- * rate-limited meanwhile joins it instead of adding another. Any other failure, or the last
- * 429, is logged once: the next opening draws the Home in full.
+ * What became of a redraw: `drawn`; `waiting` for the Retry-After of Slack's 429, to be tried
+ * again then; `failed` (logged, the next opening draws it).
  */
-async function redrawHome(
+export type HomeRedraw = 'drawn' | 'waiting' | 'failed';
+
+/**
+ * Draws `user`'s Home again after `why` (for the log): after what they did from it, or, through
+ * `redrawHomes`, a change that concerns them. When Slack answers 429, it is drawn again after
+ * the Retry-After it gave, in the background (nobody waits on it), up to
+ * HOME_RATE_LIMIT_TRIES times in a row. Each try reads the Home as it is then, so one waiting
+ * try per person is enough: a later redraw rate-limited meanwhile joins it instead of adding
+ * another. Any other failure, or the last 429, is logged once: the next opening draws the
+ * Home in full. Never throws: the change it shows is made either way.
+ */
+export function redrawHome(
   deps: AppDeps,
   client: webApi.WebClient,
   user: string,
   why: string,
-  limited = 0,
-): Promise<void> {
+): Promise<HomeRedraw> {
+  return drawAgain(deps, client, user, why, 0);
+}
+
+/** `redrawHome`'s try after `limited` 429s in a row. */
+async function drawAgain(
+  deps: AppDeps,
+  client: webApi.WebClient,
+  user: string,
+  why: string,
+  limited: number,
+): Promise<HomeRedraw> {
   try {
     await publishHome(deps, client, user);
+    return 'drawn';
   } catch (err) {
     const retryAfter = retryAfterOf(err);
     if (retryAfter === null || limited >= HOME_RATE_LIMIT_TRIES) {
       deps.logger.warn({ err, user }, `App Home not redrawn after ${why}`);
-      return;
+      return 'failed';
     }
     let waiting = waitingByDeps.get(deps);
     if (!waiting) {
       waiting = new Map();
       waitingByDeps.set(deps, waiting);
     }
-    if (waiting.has(user)) return;
+    if (waiting.has(user)) return 'waiting';
     deps.logger.info(
       { user, retryAfter },
       `Slack rate-limited the App Home redrawn after ${why}: it waits and tries again`,
@@ -76,11 +96,12 @@ async function redrawHome(
     const queue = waiting;
     const timer = setTimeout(() => {
       queue.delete(user);
-      void redrawHome(deps, client, user, why, limited + 1);
+      void drawAgain(deps, client, user, why, limited + 1);
     }, retryAfter * 1000);
     // A bot that stops does not wait for it: the next opening draws the Home.
     timer.unref();
     queue.set(user, timer);
+    return 'waiting';
   }
 }
 

@@ -1,7 +1,8 @@
 /**
- * An App Home drawn again after a change made elsewhere (a reassignment) that Slack answers
- * with a 429 is drawn again once the wait it asks for is over, without the person opening the
- * tab: the new owner's To-do gains the action. The retry does not hold up the command that made
+ * An App Home drawn again after a change made elsewhere (a reassignment), or after its person's
+ * own click on it (Done), that Slack answers with a 429 is drawn again once the wait it asks for
+ * is over, without the person opening the tab: the new owner's To-do gains the action, the
+ * clicked action leaves its owner's. The retry does not hold up the command that made
  * the change, reads the Home as it is when it runs (so two rate-limited redraws of one person
  * make one retry), and gives up after HOME_RATE_LIMIT_TRIES waits, logged once. The real bot
  * over HTTP against the stand-in, real Postgres and Redis.
@@ -57,16 +58,20 @@ beforeAll(async () => {
   const rows = await db
     .insertInto('actions')
     .values(
-      ['Book weekend overtime', 'Order resin', 'Count the safety stock', 'Check the forklift'].map(
-        (description, i) => ({
-          cycle_id: cycleId,
-          description,
-          owner: OTTO,
-          due_date: '2027-03-20',
-          created_by: ADA,
-          request_key: `home-429-${i}`,
-        }),
-      ),
+      [
+        'Book weekend overtime',
+        'Order resin',
+        'Count the safety stock',
+        'Check the forklift',
+        'Call the carrier',
+      ].map((description, i) => ({
+        cycle_id: cycleId,
+        description,
+        owner: OTTO,
+        due_date: '2027-03-20',
+        created_by: ADA,
+        request_key: `home-429-${i}`,
+      })),
     )
     .returning('id')
     .execute();
@@ -147,5 +152,42 @@ describe('App Home redrawn after a reassignment, when Slack answers 429', () => 
     expect(shows(NINA, id)).toBe(false);
     await driver.event({ type: 'app_home_opened', user: NINA, channel: `D_${NINA}`, tab: 'home' });
     await standin.waitFor(() => shows(NINA, id), 15_000);
+  });
+});
+
+describe('App Home redrawn after its person clicks Done on it, when Slack answers 429', () => {
+  it('is drawn again after Retry-After, and the person is told it waits', async () => {
+    const id = ids[4]!;
+    const opened = publishes(OTTO);
+    await driver.event({ type: 'app_home_opened', user: OTTO, channel: `D_${OTTO}`, tab: 'home' });
+    await standin.waitFor(() => publishes(OTTO) > opened, 15_000);
+    expect(shows(OTTO, id)).toBe(true);
+    const home = standin.homeView(OTTO);
+    if (!home) throw new Error('no Home for OTTO');
+    const otto = publishes(OTTO);
+    standin.failNext('views.publish', { status: 429, retryAfter: 1, channel: OTTO });
+    await driver.selectOption(home.id, 'action_done', id, { user: OTTO, blockId: `action_${id}` });
+    // The click's redraw was refused (429): the action is done, the person is told the Home waits.
+    const told = await standin.waitFor(
+      () =>
+        standin
+          .callsTo('chat.postMessage')
+          .map((c) => String(c.args.text))
+          .find((t) => t.startsWith(`Action #${id} `)),
+      15_000,
+    );
+    expect(told).toContain(
+      'Slack asked me to wait before redrawing App Home; I will try again shortly.',
+    );
+    const row = await db
+      .selectFrom('actions')
+      .select('status')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe('done');
+    // One second later (Retry-After), without OTTO opening the tab: the action has left it.
+    await standin.waitFor(() => !shows(OTTO, id), 15_000);
+    // By hand: the refused redraw, then the one retry.
+    expect(publishes(OTTO)).toBe(otto + 2);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * A form sent from App Home draws the Home again: a sales rep who adjusts the forecast from
- * its button no longer reads that the family's input is owed, and an executive who records the
+ * its button no longer reads that the family's input is owed (and when Slack answers that
+ * redraw with a 429, it is drawn after Retry-After), and an executive who records the
  * decision from its button is no longer asked for it, without opening the tab again. The real
  * bot over HTTP against the stand-in, real Postgres and Redis.
  */
@@ -105,6 +106,30 @@ describe('App Home after a form sent from it', () => {
     const redrawn = JSON.stringify(standin.homeView(REP)?.definition);
     expect(redrawn).not.toContain(owed);
     expect(redrawn).toContain(allIn);
+  });
+
+  it('a forecast adjustment whose redraw Slack answers 429: drawn again after Retry-After', async () => {
+    const home = await openHome(REP);
+    expect(home.text).not.toContain('2027-09');
+    const form = await formOpened(REP, 'forecast_submit', () =>
+      driver.selectOption(home.id, 'home_open_forecast', null, { user: REP }),
+    );
+    const before = publishes(REP);
+    standin.failNext('views.publish', { status: 429, retryAfter: 1, channel: REP });
+    const sent = await driver.submitView(form.id, {
+      user: REP,
+      values: changeModalValues({
+        target: 'FAM-1',
+        from: '2027-09',
+        kind: 'delta_pct',
+        value: '5',
+        reason: 'promotion',
+      }),
+    });
+    expect(sent.outcome.action).toBe('updated');
+    // The refused redraw, then, a second later and without the tab being opened, the retry.
+    await waitFor(() => publishes(REP) === before + 2);
+    expect(JSON.stringify(standin.homeView(REP)?.definition)).toContain('2027-09');
   });
 
   it('a decision recorded from its button: the decision is no longer asked for', async () => {
