@@ -52,6 +52,7 @@ import { explainResourceMonth, type ResourceMonthExplanation } from '../core/exp
 import { withZeroMonths } from '../core/history-gaps.js';
 import { type ArchivedForecast, forecastValueAdded } from '../core/kpi.js';
 import { addMonths, monthsBetween, type Period, periodRange } from '../core/period.js';
+import { FVA_LAG } from '../core/review.js';
 import { type PlanProblem, planProblemSchema } from '../core/supply/problem.js';
 import { codeSpan } from '../core/text.js';
 import { UsageError } from '../errors.js';
@@ -245,7 +246,13 @@ function previousOf(
 
 // --- forecast value added so far ------------------------------------------------------
 
-/** FVA of every person and reason over earlier cycles' adjustments whose actuals arrived. */
+/**
+ * FVA of every person and reason over earlier cycles' adjustments whose actuals arrived,
+ * scored as the review scores it: each month once, from the forecast made FVA_LAG months
+ * before it (a lag-L forecast of month p is the one cycle p − L made). Every cycle's line
+ * would count a month once per cycle that forecast it, and an adjustment carried from cycle
+ * to cycle once per cycle it was carried into.
+ */
 async function fvaSoFar(db: Db, month: Period) {
   const rows = await fvaArchive(db, month);
   if (rows.adjustments.length === 0) return { byPerson: {}, byReason: {} };
@@ -266,16 +273,18 @@ async function fvaSoFar(db: Db, month: Period) {
         : [];
     });
     const naive = new Map(base.map((b) => [`${b.family}|${b.period}`, b.naive]));
-    for (const line of computeConsensus(base, c.adjustments))
+    for (const line of computeConsensus(base, c.adjustments)) {
+      if (monthsBetween(c.month, line.period) !== FVA_LAG) continue;
       archive.push({
         family: line.family,
         period: line.period,
-        lag: monthsBetween(c.month, line.period) + 1,
+        lag: FVA_LAG,
         naive: naive.get(`${line.family}|${line.period}`) ?? line.baseline,
         statistical: line.baseline,
         consensus: line.consensus,
         adjustments: peopleSteps(line).map(stepBrief),
       });
+    }
   }
   const report = forecastValueAdded(
     archive,

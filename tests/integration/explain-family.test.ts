@@ -199,6 +199,36 @@ describe('/sop explain on a hand-made company', () => {
       ])
       .execute();
 
+    // Rita's +20 was first made in 2026-09's cycle, two months ahead, and carried into
+    // 2026-10's (the row above). Forecast value added is scored at lag 1, as the review scores
+    // it (src/core/review.ts FVA_LAG): 2026-11 once, from 2026-10's forecast, so her record
+    // stays one adjustment, FVA +10, not two (+20) for the same change seen twice.
+    const earlierId = await insertCycle(db, {
+      month: '2026-09',
+      phase: 'closed',
+      closed_at: new Date('2026-09-30T00:00:00Z'),
+    });
+    await db
+      .insertInto('baseline_forecasts')
+      .values([{ cycle_id: earlierId, family_id: a!.id, period: '2026-11', value: 100, naive: 90 }])
+      .execute();
+    await db
+      .insertInto('forecast_adjustments')
+      .values(
+        adj({
+          cycle: earlierId,
+          family: a!.id,
+          period: '2026-11',
+          author: 'U_REP',
+          kind: 'delta_units',
+          value: 20,
+          reason: 'promotion',
+          at: '2026-09-05T10:00:00Z',
+          key: 'old-0',
+        }),
+      )
+      .execute();
+
     cycleId = await insertCycle(db, { month: '2027-01', phase: 'supply_review' });
     await db
       .insertInto('baseline_models')
