@@ -136,6 +136,10 @@ interface Measure {
   highs: number;
   cpu: number;
   iterations: number;
+  /** "One more" steps priced by solving again, their iterations, and those left at the duals. */
+  resolves: number;
+  resolveIterations: number;
+  left: number;
 }
 async function measure<T>(f: () => Promise<T>): Promise<{ value: T; m: Measure }> {
   recorder.take();
@@ -152,6 +156,9 @@ async function measure<T>(f: () => Promise<T>): Promise<{ value: T; m: Measure }
       highs: sols.reduce((x, s) => x + s.solverSeconds * 1000, 0),
       cpu: (c.user + c.system) / 1000,
       iterations: sols.reduce((x, s) => x + (s.iterations ?? 0), 0),
+      resolves: sols.reduce((x, s) => x + (s.stepSolves?.solved ?? 0), 0),
+      resolveIterations: sols.reduce((x, s) => x + (s.stepSolves?.iterations ?? 0), 0),
+      left: sols.reduce((x, s) => x + (s.stepSolves?.left ?? 0), 0),
     },
   };
 }
@@ -160,10 +167,14 @@ const medians = (ms: readonly Measure[]): Measure => ({
   highs: median(ms.map((m) => m.highs)),
   cpu: median(ms.map((m) => m.cpu)),
   iterations: median(ms.map((m) => m.iterations)),
+  resolves: median(ms.map((m) => m.resolves)),
+  resolveIterations: median(ms.map((m) => m.resolveIterations)),
+  left: median(ms.map((m) => m.left)),
 });
 const show = (m: Measure): string =>
   `wall ${m.wall.toFixed(0)} ms, HiGHS ${m.highs.toFixed(0)} ms, CPU ${m.cpu.toFixed(0)} ms, ` +
-  `${m.iterations.toFixed(0)} iterations`;
+  `${m.iterations.toFixed(0)} iterations; steps solved again ${m.resolves.toFixed(0)} ` +
+  `(${m.resolveIterations.toFixed(0)} iterations), left at the duals ${m.left.toFixed(0)}`;
 
 const serial: Measure[] = [];
 const perScenario = new Map<string, { ms: Measure[]; status: string; cost: number | null }>();

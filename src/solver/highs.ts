@@ -12,11 +12,15 @@
 import type { Highs, Model } from 'highs';
 import highsModule from 'highs';
 import {
+  columnWise,
   type LpModel,
   type LpSolution,
   type LpSolver,
   type LpStep,
   type MipSettings,
+  resolveOrder,
+  stepByDuals,
+  stepByOneColumn,
   stepFromBasis,
   toCplexLp,
 } from '../core/supply/lp.js';
@@ -139,9 +143,7 @@ export async function createHighsSolver(options: HighsSolverOptions = {}): Promi
         };
       }
       const t0 = performance.now();
-      const priced = m.steps?.length
-        ? priceSteps(h, model, m, m.steps, sol.rowDual, sol.colDual, objective)
-        : undefined;
+      const priced = m.steps?.length ? priceSteps(h, model, m, m.steps, sol, objective) : undefined;
       const stepChanges = priced?.changes;
       return {
         status,
@@ -152,6 +154,7 @@ export async function createHighsSolver(options: HighsSolverOptions = {}): Promi
         solverSeconds: solverSeconds + (stepChanges ? (performance.now() - t0) / 1000 : 0),
         iterations,
         ...(stepChanges ? { stepChanges } : {}),
+        ...(priced?.solves ? { stepSolves: priced.solves } : {}),
         ...(priced?.detail ? { detail: priced.detail } : {}),
       };
     } finally {
@@ -162,18 +165,24 @@ export async function createHighsSolver(options: HighsSolverOptions = {}): Promi
   /**
    * What each step changes in the optimal objective. From the basis and HiGHS's ranging
    * when the basis provably stays optimal (core's stepFromBasis: one ranging call prices
-   * every row of a non-degenerate optimum); otherwise solved again with the step made, hot
-   * started from the basis in hand (presolve off: a few iterations each), then undone.
+   * every row of a non-degenerate optimum), or from one column that takes the step up alone
+   * (stepByOneColumn: a lost sale more). The rest are solved again with the step made, hot
+   * started from the basis in hand (presolve off: a few iterations each, but ~10 ms of
+   * HiGHS's own setup on a large plan), then undone: at most m.stepSolveLimit of them, in
+   * core's order (resolveOrder); the others stay NaN and core keeps the duals' figures.
    */
   const priceSteps = (
     h: Highs,
     model: Model,
     m: LpModel,
     steps: readonly LpStep[],
-    rowDual: Float64Array,
-    colDual: Float64Array,
+    sol: ReturnType<Model['getSolution']>,
     objective: number,
-  ): { changes: Float64Array; detail?: string } => {
+  ): {
+    changes: Float64Array;
+    solves?: { solved: number; iterations: number; left: number };
+    detail?: string;
+  } => {
     const out = new Float64Array(steps.length).fill(Number.NaN);
     let basis: ReturnType<Model['getBasis']>;
     let ranging: ReturnType<Model['getRanging']>;
@@ -185,12 +194,14 @@ export async function createHighsSolver(options: HighsSolverOptions = {}): Promi
       return { changes: out, detail: `steps not priced: ${(err as Error).message}` };
     }
     const known = {
-      rowDual,
-      colDual,
+      rowDual: sol.rowDual,
+      colDual: sol.colDual,
       rowStatus: basis.rowStatus,
       colStatus: basis.colStatus,
       rowBoundUp: ranging.rowBoundUp.value,
       rowBoundDown: ranging.rowBoundDown.value,
+      colValue: sol.colValue,
+      rowValue: sol.rowValue,
     };
     const shift = (step: LpStep, sign: 1 | -1): void => {
       for (const r of step.rows)
@@ -206,25 +217,41 @@ export async function createHighsSolver(options: HighsSolverOptions = {}): Promi
           (m.colUpper[c.index] ?? 0) + (sign > 0 ? c.upper : 0),
         );
     };
-    let presolveOff = false;
+    let cols: ReturnType<typeof columnWise> | null = null;
+    const open: number[] = [];
+    const byDuals = new Float64Array(steps.length);
     steps.forEach((step, n) => {
       const fromBasis = stepFromBasis(m, known, step);
       if (fromBasis !== null) {
         out[n] = fromBasis;
         return;
       }
-      if (!presolveOff) {
-        model.options.set({ presolve: 'off' });
-        presolveOff = true;
+      cols ??= columnWise(m);
+      const oneColumn = stepByOneColumn(m, cols, known, step);
+      if (oneColumn !== null) {
+        out[n] = oneColumn;
+        return;
       }
+      byDuals[n] = stepByDuals(known, step);
+      open.push(n);
+    });
+    const order = resolveOrder(steps, open, byDuals, m.stepSolveLimit);
+    let iterations = 0;
+    if (order.length > 0) model.options.set({ presolve: 'off' });
+    for (const n of order) {
+      const step = steps[n]!;
       shift(step, 1);
       model.run();
+      iterations += Math.max(0, Number(model.info.get('simplex_iteration_count')) || 0);
       const code = model.getModelStatus();
       if (code === h.constants.modelStatus.optimal) out[n] = model.getObjectiveValue() - objective;
       else if (code === h.constants.modelStatus.infeasible) out[n] = Number.POSITIVE_INFINITY;
       shift(step, -1);
-    });
-    return { changes: out };
+    }
+    return {
+      changes: out,
+      solves: { solved: order.length, iterations, left: open.length - order.length },
+    };
   };
 
   const solveText = (h: Highs, m: LpModel): LpSolution => {

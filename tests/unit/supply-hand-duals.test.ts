@@ -416,3 +416,81 @@ describe('knife-edge plans: the price of one more, where a limit is met exactly'
     }
   });
 });
+
+describe('pricing the steps with as few solves as proof allows, and at most STEP_SOLVE_LIMIT', () => {
+  /** The solver's report on the steps of each solve it was handed, and a model edit. */
+  const watching = (edit: (m: LpModel) => LpModel = (m) => m) => {
+    const seen: LpSolution[] = [];
+    const s: LpSolver = {
+      solve: async (m) => {
+        const sol = await solver.solve(edit(m));
+        seen.push(sol);
+        return sol;
+      },
+    };
+    return { s, seen };
+  };
+
+  it('a family that loses every sale: one more unit demanded is one more sale lost, priced without a solve', async () => {
+    // W sells at $8 and costs $10 to make (line 100 h, demand 60, 70): every unit is lost,
+    // cost (60 + 70) × 8 = $1,040; nothing is made, so every hour is worth $0. One more unit
+    // demanded is one more lost at $8 (making it would cost $10). The basis cannot say so
+    // (the lost sales sit at their upper bound, which the step moves), but that bound taking
+    // the unit alone, with every dual unchanged, proves it: no solve again.
+    const raw = plan(2, [60, 70], { price: 8 }, {}, { options: { lostSales: true } });
+    const { s, seen } = watching();
+    const p = solved(await solvePlan(parsePlanProblem(raw), s));
+    expect(p.totalCost).toBe(1040);
+    expect(column(p, 'lostSales')).toEqual([60, 70]);
+    expect(p.duals?.families.map((f) => f.demand)).toEqual([8, 8]);
+    expect(p.duals?.resources.map((r) => r.capacity)).toEqual([0, 0]);
+    expect(seen.at(-1)?.stepSolves).toEqual({ solved: 0, iterations: 0, left: 0 });
+    // The same figure as a solve from scratch with one unit more in either month.
+    const plain: LpSolver = { solve: ({ steps: _s, ...m }: LpModel) => solver.solve(m) };
+    const cost = async (r: Json) => solved(await solvePlan(parsePlanProblem(r), plain)).totalCost;
+    for (const n of [0, 1]) {
+      const more = structuredClone(raw);
+      more.demand[n].units += 1;
+      expect((await cost(more)) - 1040).toBeCloseTo(8, 9);
+    }
+  });
+
+  it('beyond the limit a step keeps its dual: the most valuable hour is solved first', async () => {
+    // The knife-edge plan of two families (A demands 100, 100, 50 on a 100 h line, Z nothing;
+    // lost sales at $40, backlog $6 a month, ending backlog 0), with room for one solve.
+    // January's and February's hours need one each (the line is exactly full): January's
+    // dual is the larger ($12: one hour less makes a unit wait two months for March, 2 × $6)
+    // so January is solved, and one more hour there saves $0 (February already makes
+    // February's demand). February keeps its dual, $6: one hour less, one unit waits a
+    // month; that is the figure a plan beyond the limit shows. March has spare hours: $0.
+    const raw = {
+      ...plan(3, [], {}, {}, { options: { lostSales: true } }),
+      families: ['A', 'Z'].map((code) => ({
+        code,
+        price: 40,
+        unitCost: 10,
+        holdingCost: 2,
+        backlogCost: 6,
+        endingBacklogMax: 0,
+      })),
+      demand: ['A', 'Z'].flatMap((family) =>
+        M.slice(0, 3).map((period, t) => ({
+          family,
+          period,
+          units: family === 'A' ? [100, 100, 50][t] : 0,
+        })),
+      ),
+      loads: ['A', 'Z'].map((family) => ({ family, resource: 'L', perUnit: 1 })),
+    };
+    const { s, seen } = watching((m) => ({ ...m, stepSolveLimit: 1 }));
+    const p = solved(await solvePlan(parsePlanProblem(raw), s));
+    expect(p.totalCost).toBe(2500);
+    expect(p.duals?.resources.map((r) => r.capacity)).toEqual([0, 6, 0]);
+    const report = seen.at(-1)?.stepSolves;
+    expect(report?.solved).toBe(1);
+    expect(report?.left).toBeGreaterThan(0);
+    // With no limit, every one is solved: February's hour saves $0 too.
+    const all = solved(await solvePlan(parsePlanProblem(raw), solver));
+    expect(all.duals?.resources.map((r) => r.capacity)).toEqual([0, 0, 0]);
+  });
+});

@@ -93,6 +93,16 @@ const clean = (v: number): number => {
 };
 
 /**
+ * How many "one more" steps of one plan are priced by solving it again, at most. Most steps
+ * are priced without (the basis stays optimal, or a lost sale takes the unit); the others
+ * cross a point where the plan changes shape within the unit, and each costs a solve of
+ * ~10 ms on a 200-family plan. Hours are solved first, the most valuable first, then demand
+ * (resolveOrder); beyond the limit a step keeps its dual's figure (docs/plan-format.md,
+ * "Shadow prices"). A count, not a time: the same plan gets the same prices on any machine.
+ */
+export const STEP_SOLVE_LIMIT = 24;
+
+/**
  * The model's "one more" steps, in the order readDuals reads their prices: one more unit
  * of regular capacity for each resource and month (r*T+t), then one more unit demanded for
  * each family and month (R*T + f*T+t). Demand sits on the balance row, the shipped row and
@@ -104,7 +114,7 @@ export function marginalSteps(p: PlanProblem, m: BuiltModel): LpStep[] {
   const one = (index: number, lower: number) => ({ index, lower, upper: 1 });
   for (let k = 0; k < p.resources.length * T; k++) {
     const row = m.rows.capacity[k] ?? -1;
-    steps.push({ rows: row >= 0 ? [one(row, 0)] : [], cols: [] });
+    steps.push({ rows: row >= 0 ? [one(row, 0)] : [], cols: [], group: 0 });
   }
   for (let k = 0; k < p.families.length * T; k++) {
     const rows = [one(m.rows.balance[k] ?? -1, 1), one(m.rows.shipped[k] ?? -1, 0)];
@@ -112,6 +122,7 @@ export function marginalSteps(p: PlanProblem, m: BuiltModel): LpStep[] {
     steps.push({
       rows: rows.filter((r) => r.index >= 0),
       cols: lost >= 0 ? [one(lost, 0)] : [],
+      group: 1,
     });
   }
   return steps;

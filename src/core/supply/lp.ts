@@ -27,6 +27,12 @@ export interface LpModel {
    * with the model, like mipSettings, so a pool thread prices them on the model it solved.
    */
   readonly steps?: readonly LpStep[];
+  /**
+   * At most this many steps are priced by solving again (`resolveOrder` says which); the
+   * others the basis cannot price keep NaN in stepChanges. A count, never a time, so that a
+   * plan's prices do not depend on the machine's speed. Absent: no limit.
+   */
+  readonly stepSolveLimit?: number;
   /** Names for export and debugging; computed on demand because big models rarely need them. */
   colName(j: number): string;
   rowName(i: number): string;
@@ -63,6 +69,12 @@ export interface LpSolution {
    * tell. Absent when the model asked for none or the solver does not price steps.
    */
   readonly stepChanges?: Float64Array;
+  /** How the steps were priced: solved again (and their simplex iterations), left at NaN. */
+  readonly stepSolves?: {
+    readonly solved: number;
+    readonly iterations: number;
+    readonly left: number;
+  };
 }
 
 /** Moves of one row's or column's bounds (added to them; an infinite bound stays infinite). */
@@ -76,6 +88,47 @@ export interface BoundShift {
 export interface LpStep {
   readonly rows: readonly BoundShift[];
   readonly cols: readonly BoundShift[];
+  /** Steps of a lower group are solved again first (resolveOrder); 0 when absent. */
+  readonly group?: number;
+}
+
+/**
+ * What the solved duals say a step changes in the objective: each bound the step moves, if
+ * active (a nonzero dual), times its dual. Exact where the basis stays optimal; where it
+ * does not, the figure a step keeps when it is not solved again.
+ */
+export function stepByDuals(
+  b: { readonly rowDual: ArrayLike<number>; readonly colDual: ArrayLike<number> },
+  step: LpStep,
+): number {
+  const TOL = 1e-7;
+  const side = (d: number, s: BoundShift): number =>
+    d > TOL ? d * s.lower : d < -TOL ? d * s.upper : 0;
+  let change = 0;
+  for (const s of step.rows) change += side(b.rowDual[s.index] ?? 0, s);
+  for (const s of step.cols) change += side(b.colDual[s.index] ?? 0, s);
+  return change;
+}
+
+/**
+ * Which of the steps the basis could not price (`open`, indices into steps) are solved again,
+ * in order, within `limit`: by group, then the largest figure by the duals first (what a
+ * planner reads first: the pack ranks hours by their price), then the model's order.
+ */
+export function resolveOrder(
+  steps: readonly LpStep[],
+  open: readonly number[],
+  byDuals: ArrayLike<number>,
+  limit = Number.POSITIVE_INFINITY,
+): number[] {
+  return [...open]
+    .sort(
+      (a, b) =>
+        (steps[a]?.group ?? 0) - (steps[b]?.group ?? 0) ||
+        Math.abs(byDuals[b] ?? 0) - Math.abs(byDuals[a] ?? 0) ||
+        a - b,
+    )
+    .slice(0, Math.max(0, limit));
 }
 
 /**
@@ -155,6 +208,128 @@ export function stepFromBasis(model: LpModel, b: OptimalBasis, step: LpStep): nu
       ? (b.rowBoundUp[i] ?? Number.NaN) >= bound + by - tol
       : (b.rowBoundDown[i] ?? Number.NaN) <= bound + by + tol;
   return reach ? (b.rowDual[i] ?? 0) * by : null;
+}
+
+/** The model's matrix column by column (the CSR rows transposed), for `stepByOneColumn`. */
+export interface ColumnWise {
+  readonly starts: Int32Array;
+  readonly index: Int32Array;
+  readonly value: Float64Array;
+}
+
+export function columnWise(model: LpModel): ColumnWise {
+  const starts = new Int32Array(model.numCols + 1);
+  for (let k = 0; k < model.rowIndex.length; k++) starts[(model.rowIndex[k] ?? 0) + 1]! += 1;
+  for (let j = 0; j < model.numCols; j++) starts[j + 1]! += starts[j]!;
+  const next = starts.slice(0, model.numCols);
+  const index = new Int32Array(model.rowIndex.length);
+  const value = new Float64Array(model.rowIndex.length);
+  for (let i = 0; i < model.numRows; i++) {
+    for (let k = model.rowStarts[i] ?? 0; k < (model.rowStarts[i + 1] ?? 0); k++) {
+      const j = model.rowIndex[k] ?? 0;
+      const at = next[j]!;
+      next[j] = at + 1;
+      index[at] = i;
+      value[at] = model.rowValue[k] ?? 0;
+    }
+  }
+  return { starts, index, value };
+}
+
+/** An optimal basis with the solution it stands for (values of the columns and of the rows). */
+export interface OptimalPoint extends OptimalBasis {
+  readonly colValue: Float64Array;
+  readonly rowValue: Float64Array;
+}
+
+/**
+ * The objective change of a step that one column can take up on its own, else null; exact
+ * where the basis is degenerate too, so it prices steps `stepFromBasis` cannot. The proof
+ * is the optimality conditions of an LP: if moving column j by δ gives a plan feasible for
+ * the stepped model, and the solved duals stay complementary to it (every row or column
+ * with a nonzero dual still sits on the bound that dual belongs to, after the step), that
+ * plan and those duals prove each other optimal, and the cost moved by c_j·δ. The typical
+ * case: one more unit demanded of a family-month that already loses sales (or whose lost
+ * sale costs what serving it does) is one more lost sale, its price, whatever else is tied.
+ *
+ * As a check on the signs, the duals' side of the same change (each active bound's move
+ * times its dual) must equal c_j·δ; where it does not, null.
+ */
+export function stepByOneColumn(
+  model: LpModel,
+  cols: ColumnWise,
+  b: OptimalPoint,
+  step: LpStep,
+): number | null {
+  const TOL = 1e-7;
+  const near = (a: number, c: number) => Math.abs(a - c) <= TOL * Math.max(1, Math.abs(c));
+  const rowShift = new Map(step.rows.map((s) => [s.index, s]));
+  const colShift = new Map(step.cols.map((s) => [s.index, s]));
+  /** A value within [lo, hi] that keeps complementary slackness with the dual d. */
+  const fits = (v: number, lo: number, hi: number, d: number): boolean =>
+    v >= lo - TOL * Math.max(1, Math.abs(lo)) &&
+    v <= hi + TOL * Math.max(1, Math.abs(hi)) &&
+    (d > TOL ? near(v, lo) : d < -TOL ? near(v, hi) : true);
+  const dualChange = stepByDuals(b, step);
+  const none: BoundShift = { index: -1, lower: 0, upper: 0 };
+
+  const tryColumn = (j: number, delta: number): number | null => {
+    const sj = colShift.get(j) ?? none;
+    const x = (b.colValue[j] ?? 0) + delta;
+    if (
+      !fits(
+        x,
+        (model.colLower[j] ?? 0) + sj.lower,
+        (model.colUpper[j] ?? 0) + sj.upper,
+        b.colDual[j] ?? 0,
+      )
+    )
+      return null;
+    for (const s of step.cols) {
+      if (s.index === j) continue;
+      const v = b.colValue[s.index] ?? 0;
+      const lo = (model.colLower[s.index] ?? 0) + s.lower;
+      const hi = (model.colUpper[s.index] ?? 0) + s.upper;
+      if (!fits(v, lo, hi, b.colDual[s.index] ?? 0)) return null;
+    }
+    const moved = new Map<number, number>();
+    for (let k = cols.starts[j] ?? 0; k < (cols.starts[j + 1] ?? 0); k++)
+      moved.set(cols.index[k] ?? 0, (cols.value[k] ?? 0) * delta);
+    for (const i of new Set([...moved.keys(), ...rowShift.keys()])) {
+      const s = rowShift.get(i) ?? none;
+      const v = (b.rowValue[i] ?? 0) + (moved.get(i) ?? 0);
+      if (
+        !fits(
+          v,
+          (model.rowLower[i] ?? 0) + s.lower,
+          (model.rowUpper[i] ?? 0) + s.upper,
+          b.rowDual[i] ?? 0,
+        )
+      )
+        return null;
+    }
+    const change = (model.colCost[j] ?? 0) * delta;
+    return near(change, dualChange) ? change : null;
+  };
+
+  const candidates = new Map<number, Set<number>>();
+  const consider = (j: number, delta: number) => {
+    if (delta !== 0 && Number.isFinite(delta))
+      candidates.set(j, (candidates.get(j) ?? new Set()).add(delta));
+  };
+  for (const s of step.rows)
+    for (let k = model.rowStarts[s.index] ?? 0; k < (model.rowStarts[s.index + 1] ?? 0); k++) {
+      const a = model.rowValue[k] ?? 0;
+      if (a === 0) continue;
+      consider(model.rowIndex[k] ?? 0, s.lower / a);
+      consider(model.rowIndex[k] ?? 0, s.upper / a);
+    }
+  for (const [j, deltas] of candidates)
+    for (const delta of deltas) {
+      const v = tryColumn(j, delta);
+      if (v !== null) return v;
+    }
+  return null;
 }
 
 export interface MipInfo {

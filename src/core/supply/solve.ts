@@ -5,7 +5,7 @@
  */
 import { addMonths, type Period } from '../period.js';
 import { explainInfeasible } from './diagnose.js';
-import { marginalSteps, type PlanDuals, readDuals } from './duals.js';
+import { marginalSteps, type PlanDuals, readDuals, STEP_SOLVE_LIMIT } from './duals.js';
 import type { LpSolution, LpSolver } from './lp.js';
 import {
   at,
@@ -240,7 +240,9 @@ async function solveModel(
   let seconds = 0;
   // An LP also prices its "one more" steps (duals.ts), in the solve that found its basis.
   const priced = (built: BuiltModel) =>
-    integers ? built.lp : { ...built.lp, steps: marginalSteps(problem, built) };
+    integers
+      ? built.lp
+      : { ...built.lp, steps: marginalSteps(problem, built), stepSolveLimit: STEP_SOLVE_LIMIT };
   if (!integers) {
     const built = buildModel(problem, { strategy, shipped: false });
     const sol = await solver.solve(priced(built));
