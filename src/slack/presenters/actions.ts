@@ -10,6 +10,7 @@ import type { ReminderKind } from '../../services/actions.js';
 import { ACTION_BUTTON_NAMES, DEVIATION_TASK } from './execution.js';
 import {
   andMore,
+  clipMrkdwn,
   fitLines,
   fitText,
   MESSAGE_BLOCKS,
@@ -333,7 +334,7 @@ export function reminderDigestDm(
     (n) => json([moreBlock(n)]),
   );
   return {
-    text: clip(text, 3000),
+    text: clipMrkdwn(text, 3000),
     blocks: [
       headBlock,
       ...itemBlocks.slice(0, items.length - hidden).flat(),

@@ -14,7 +14,7 @@ import {
   MAX_TYPED_UNITS_TEXT,
   readTypedNumber,
 } from '../../core/typed-number.js';
-import { andMore, fitText, SECTION_TEXT_CHARS } from './fit.js';
+import { andMore, fitText, SECTION_TEXT_CHARS, splitMrkdwn } from './fit.js';
 import { clip, esc, mrkdwn, plain } from './format.js';
 
 export const EXECUTION_CALLBACK = 'execution_submit';
@@ -209,19 +209,32 @@ export interface DeviationView {
 export function deviationMessage(d: DeviationView): { text: string; blocks: types.KnownBlock[] } {
   const head = `${d.frozenBreak ? ':rotating_light: ' : ':warning: '}*${KIND_LABEL[d.kind]}*: ${esc(d.summary)}.`;
   const owner = `Suggested owner <@${d.owner}>, due ${d.due} (action #${d.actionId}: ${ACTION_BUTTON_NAMES} in their DM; \`/sop actions\` lists it).`;
-  const lines = [
-    head,
-    ...(d.comment ? [`> ${esc(d.comment).replace(/\n/g, '\n> ')}`] : []),
+  const quote = d.comment ? `> ${esc(d.comment).replace(/\n/g, '\n> ')}` : null;
+  const after = [
     owner,
     DEVIATION_TASK,
     ...(d.frozenBreak
       ? ['This breaks the frozen zone’s assumptions: it goes to the next executive meeting.']
       : []),
-  ];
+  ].join('\n');
+  const whole = [head, quote, after].filter((l) => l !== null).join('\n');
+  // The comment is kept nowhere else: one too long for the section with the rest (up to five
+  // times its typed length once escaped) goes whole in sections of its own, still quoted, and
+  // the owner, the task and the frozen break after it.
+  const texts =
+    whole.length <= SECTION_TEXT_CHARS || quote === null
+      ? [whole]
+      : [
+          head,
+          ...splitMrkdwn(quote, SECTION_TEXT_CHARS - 2).map((p) =>
+            p.startsWith('> ') ? p : `> ${p}`,
+          ),
+          after,
+        ];
   return {
     text: clip(`${KIND_LABEL[d.kind]}: ${d.summary}`, 3000),
     blocks: [
-      { type: 'section', text: mrkdwn(clip(lines.join('\n'), 3000)) },
+      ...texts.map((t): types.KnownBlock => ({ type: 'section', text: mrkdwn(t) })),
       {
         type: 'context',
         elements: [

@@ -104,12 +104,37 @@ export function fitText(
  */
 export function clipMrkdwn(s: string, max: number): string {
   if (s.length <= max) return s;
-  let cut = prefixWithin(s, max - 1);
+  return `${mrkdwnPrefix(s, max - 1)}…`;
+}
+
+/** The longest start of `s` within `max` that ends in no entity, `<…>` token or character. */
+function mrkdwnPrefix(s: string, max: number): string {
+  let cut = prefixWithin(s, max);
   const amp = cut.lastIndexOf('&');
   if (amp >= 0 && !cut.includes(';', amp)) cut = cut.slice(0, amp);
   const lt = cut.lastIndexOf('<');
   if (lt >= 0 && !cut.includes('>', lt)) cut = cut.slice(0, lt);
-  return `${cut}…`;
+  return cut;
+}
+
+/**
+ * `s` whole, in pieces of at most `max` characters (one per section), for a text too long for
+ * one section that is shown nowhere else: each cut at its last line break, else its last
+ * space, in the second half of the piece, else as late as it may be; never inside an entity
+ * (`&amp;`), a `<…>` token (a mention, a link) or a character. The break it is cut at is
+ * dropped.
+ */
+export function splitMrkdwn(s: string, max: number): string[] {
+  const out: string[] = [];
+  let rest = s;
+  while (rest.length > max) {
+    const head = mrkdwnPrefix(rest, max) || prefixWithin(rest, max);
+    const at = [head.lastIndexOf('\n'), head.lastIndexOf(' ')].find((i) => i > max / 2);
+    out.push(rest.slice(0, at ?? head.length));
+    rest = rest.slice(at === undefined ? head.length : at + 1);
+  }
+  out.push(rest);
+  return out;
 }
 
 /**
