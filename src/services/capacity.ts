@@ -122,11 +122,22 @@ export async function submitCapacityUpdate(
   return deps.db.transaction().execute(async (trx) => {
     await lockKey(trx, `capacity:${resource.id}`);
     const again = await updatesByRequest(trx, meta.requestKey);
-    if (again.length > 0)
-      return replayedChange(again, cycle, resource, input, () => ({
+    if (again.length > 0) {
+      // Slack's retry, a double submit: the answer is the first one's, with the constraints
+      // it counted with (those entered before it and still open), not only its lines.
+      const own = again.reduce(
+        (low, r) => (BigInt(r.id) < low ? BigInt(r.id) : low),
+        BigInt(again[0]!.id),
+      );
+      const before = (await openUpdates(trx, resource.id, periods, cycle.id)).filter(
+        (u) => BigInt(u.id) < own,
+      );
+      const replayed = replayedChange(again, cycle, resource, input, () => ({
         zone: 'liquid',
         flagged: false,
       }));
+      return { ...replayed, alsoOpen: await constraintsAmong(trx, before, cycle.month) };
+    }
     const overrides = await capacityOverrides(trx, resource.id, periods);
     const base = new Map(periods.map((p) => [p, overrides.get(p) ?? resource.regularCapacity]));
     const earlier = await openUpdates(trx, resource.id, periods, cycle.id);

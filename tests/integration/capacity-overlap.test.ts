@@ -83,6 +83,36 @@ describe('a capacity update where a constraint is open', () => {
     );
   });
 
+  it("answers Slack's retry of the command with the constraint it counts with, written once", async () => {
+    await capacity(OPS, 'LINE-1 2027-09 -20% breakdown "Gearbox"');
+    const g = await numberOf('Gearbox');
+    const { standin, driver } = running;
+    const n = standin.ephemeralsFor(OPS2).length;
+    const first = await driver.command('/capacity', {
+      user: OPS2,
+      channel: 'C_GENERAL',
+      text: 'LINE-1 2027-09 -20% breakdown "Gearbox again"',
+    });
+    expect(first.status).toBe(200);
+    await standin.waitFor(() => standin.ephemeralsFor(OPS2)[n]);
+    const retry = await driver.resend(first.request, { retryNum: 1, retryReason: 'http_timeout' });
+    expect(retry.status).toBe(200);
+    const answers = await standin.waitFor(() => {
+      const got = standin.ephemeralsFor(OPS2).slice(n);
+      return got.length >= 2 ? got : undefined;
+    });
+    const warning = `:warning: Also open in these months: #${g} *LINE-1* 2027-09 -20% (breakdown).`;
+    for (const a of answers) expect(blockText(a)).toContain(warning);
+    // 500 × 0.8 = 400 with the first, × 0.8 again = 320, in both answers; one row written.
+    for (const a of answers) expect(blockText(a)).toContain('2027-09        400 → 320');
+    const rows = await running.t.db
+      .selectFrom('capacity_updates')
+      .select('id')
+      .where('comment', '=', 'Gearbox again')
+      .execute();
+    expect(rows).toHaveLength(1);
+  });
+
   it('says a set makes the open constraint count for nothing in its months', async () => {
     const m = await numberOf('Press 2 down');
     const set = await capacity(OPS, 'LINE-2 2027-05 =400 maintenance "Reduced speed"');
