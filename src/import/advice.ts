@@ -6,6 +6,7 @@
  * both. Pure text in and out.
  */
 import { isDay } from '../core/calendar.js';
+import { mondayOf } from '../core/execution.js';
 import { isPeriod, MONTH_NAMES } from '../core/period.js';
 
 /** A cell as quoted in a refusal: at most 40 characters. */
@@ -105,8 +106,7 @@ export function dayRefusal(s: string): string {
 /** Why a Monday `YYYY-MM-DD` that is not one is refused: its week's Monday. */
 export function mondayRefusal(s: string): string {
   const d = new Date(`${s.trim()}T00:00:00Z`);
-  const back = (d.getUTCDay() + 6) % 7;
-  const monday = new Date(d.getTime() - back * 86_400_000).toISOString().slice(0, 10);
+  const monday = mondayOf(s.trim());
   const weekday = d.toLocaleDateString('en-US', { weekday: 'long', timeZone: 'UTC' });
   return `must be the Monday that starts the week: ${s.trim()} is a ${weekday}, its week's Monday is ${monday}`;
 }
