@@ -1,20 +1,30 @@
 /**
  * Weekly S&OE: the deviations of one week against the adopted plan, beyond the thresholds
- * in the settings. A week (Monday to Sunday) belongs to the month of its Thursday (ISO 8601)
- * and is 7 / (days in that month) of it.
+ * in the settings. A week (Monday to Sunday) belongs to the month of its Thursday (ISO 8601):
+ * that month's plan decides its frozen zone. Its expected figures are its days' share of their
+ * months (weekParts): a week within one month is 7 / (days in that month) of it, and one that
+ * spans two months is d₁ / (days of the first) of the first month's plan plus d₂ / (days of
+ * the second) of the second's (29 March – 4 April 2027: 3/31 of March and 4/30 of April).
  *
  * - sales above P90: the week's sales above the week's P90: its share of the consensus plus
- *   the month's P90 margin (the consensus scaled by the baseline's upper 80% bound, hi80 /
- *   baseline, less the consensus) times √share, as for weeks whose errors are independent.
+ *   the P90 margin (the consensus scaled by the baseline's upper 80% bound, hi80 / baseline,
+ *   less the consensus) times √share, as for weeks whose errors are independent; the two
+ *   months' parts of a spanning week add up their variances (√Σ margin² × share).
  *   The plan's own uncertainty around what was agreed, on a week's scale.
  * - production below plan: the week's production below its share of the planned production
  *   by more than `productionShortfallPct`.
  * - supplier short: receipts below what was due by more than `receiptShortfallPct`.
  *
+ * Each is judged as its message prints it (whole units, the percentage to one decimal), so a
+ * message never reads "sold 219, above 219", nor "−10.0%" against a tolerance of "more than
+ * 10%".
+ *
  * A deviation in a month of the frozen zone that misses the plan by more than
  * `frozenBreakPct` breaks the frozen zone's assumptions: it goes to the next executive
  * meeting.
  */
+import { addDays } from './calendar.js';
+import { pctAsShown } from './number-format.js';
 import { daysInMonth, type Period } from './period.js';
 
 export interface ExecutionThresholds {
@@ -23,15 +33,22 @@ export interface ExecutionThresholds {
   readonly frozenBreakPct: number;
 }
 
-export interface FamilyWeek {
-  readonly family: string;
-  readonly sales: number | null;
-  readonly production: number | null;
-  /** The adopted plan's month figures (the week's month). */
+/** A month's figures in the plan in force for it, and the share of them a week takes. */
+export interface PlanPart {
+  /** The week's days in the month over the month's days (weekParts). */
+  readonly share: number;
   readonly consensus: number;
   readonly baseline: number | null;
   readonly hi80: number | null;
   readonly plannedProduction: number;
+}
+
+export interface FamilyWeek {
+  readonly family: string;
+  readonly sales: number | null;
+  readonly production: number | null;
+  /** One part per month the week's days fall in (one, or two for a week that spans two). */
+  readonly plan: readonly PlanPart[];
 }
 
 export interface ReceiptWeek {
@@ -47,6 +64,8 @@ export interface DetectedDeviation {
   readonly actual: number;
   /** The threshold crossed: the week's P90, or the planned / due quantity. */
   readonly expected: number;
+  /** What the plan expected: the week's share of the consensus (sales), else `expected`. */
+  readonly planned: number;
   readonly frozenBreak: boolean;
 }
 
@@ -62,6 +81,47 @@ export function weekShare(monday: string): number {
   return 7 / daysInMonth(weekMonth(monday));
 }
 
+/** A month a week's days fall in, and the share of that month they are. */
+export interface WeekPart {
+  readonly month: Period;
+  readonly days: number;
+  readonly share: number;
+}
+
+/**
+ * The months a week's days fall in, each with its share: 2027-03-29 → 3/31 of 2027-03 and
+ * 4/30 of 2027-04; a week within one month → 7/days of it.
+ */
+export function weekParts(monday: string): WeekPart[] {
+  const parts: WeekPart[] = [];
+  for (let i = 0; i < 7; i++) {
+    const month = addDays(monday, i).slice(0, 7);
+    const last = parts.at(-1);
+    if (last?.month === month) parts[parts.length - 1] = { ...last, days: last.days + 1 };
+    else parts.push({ month, days: 1, share: 0 });
+  }
+  return parts.map((p) => ({ ...p, share: p.days / daysInMonth(p.month) }));
+}
+
+/** A figure as messages print it (fmtQty): whole units. */
+const asShown = (n: number) => Math.round(n) || 0;
+
+/**
+ * How far `actual` is from `expected`, as a fraction: between the two figures as messages
+ * print them, so the three add up on the page ("sold 250, above 219 (+14.2%)" is
+ * (250 − 219) / 219, whether the P90 was 218.6 or 219.4). A base that prints as 0 is taken
+ * as it is. Null when there is no base.
+ */
+export function changeAsShown(actual: number, expected: number): number | null {
+  if (!(expected > 0)) return null;
+  const base = asShown(expected);
+  return base > 0 ? (asShown(actual) - base) / base : (actual - expected) / expected;
+}
+
+/** How far `actual` falls short of `planned`, in percent as messages print it (10.0). */
+const shortAsShown = (actual: number, planned: number) =>
+  -pctAsShown(changeAsShown(actual, planned) ?? 0);
+
 /** The Monday of the week that holds `date` (YYYY-MM-DD). */
 export function mondayOf(date: string): string {
   const d = new Date(`${date}T00:00:00Z`);
@@ -69,58 +129,71 @@ export function mondayOf(date: string): string {
   return d.toISOString().slice(0, 10);
 }
 
-export function detectDeviations(
-  week: string,
-  input: {
-    readonly families: readonly FamilyWeek[];
-    readonly receipts: readonly ReceiptWeek[];
-    readonly frozen: boolean;
-    readonly thresholds: ExecutionThresholds;
-  },
-): DetectedDeviation[] {
-  const share = weekShare(week);
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+
+export function detectDeviations(input: {
+  readonly families: readonly FamilyWeek[];
+  readonly receipts: readonly ReceiptWeek[];
+  readonly frozen: boolean;
+  readonly thresholds: ExecutionThresholds;
+}): DetectedDeviation[] {
   const t = input.thresholds;
+  // A miss of the plan as its message prints it: "+25.0%" is not more than 25%.
   const breaks = (actual: number, planned: number) =>
-    input.frozen && planned > 0 && Math.abs(actual - planned) / planned > t.frozenBreakPct / 100;
+    input.frozen &&
+    planned > 0 &&
+    Math.abs(pctAsShown(changeAsShown(actual, planned) ?? 0)) > t.frozenBreakPct;
   const out: DetectedDeviation[] = [];
   for (const f of input.families) {
     if (f.sales !== null) {
-      const spread = f.baseline && f.hi80 !== null && f.baseline > 0 ? f.hi80 / f.baseline : 1;
-      // The week's expected sales plus the month's P90 margin scaled by √share: weeks whose
-      // errors are independent add up to the month's, so a week's spread is the month's
-      // times √(7/days), not times 7/days, which would flag about a quarter of all weeks.
-      const p90 = f.consensus * share + f.consensus * (spread - 1) * Math.sqrt(share);
-      if (f.sales > p90 && p90 >= 0 && !(p90 === 0 && f.sales === 0))
+      const mean = sum(f.plan.map((p) => p.consensus * p.share));
+      // The week's expected sales plus the P90 margin scaled by √share: weeks whose errors
+      // are independent add up to the month's, so a week's spread is the month's times
+      // √(7/days), not times 7/days, which would flag about a quarter of all weeks. A week's
+      // two months' parts are independent too: their variances add.
+      const variance = sum(
+        f.plan.map((p) => {
+          const spread = p.baseline && p.hi80 !== null && p.baseline > 0 ? p.hi80 / p.baseline : 1;
+          // Signed, as the margin of a bound below the baseline was: negative.
+          return Math.sign(spread - 1) * (p.consensus * (spread - 1)) ** 2 * p.share;
+        }),
+      );
+      const margin = Math.sign(variance) * Math.sqrt(Math.abs(variance));
+      const p90 = mean + margin;
+      if (asShown(f.sales) > asShown(p90) && p90 >= 0)
         out.push({
           kind: 'sales_above_p90',
           family: f.family,
           supplier: null,
           actual: f.sales,
           expected: p90,
-          frozenBreak: breaks(f.sales, f.consensus * share),
+          planned: mean,
+          frozenBreak: breaks(f.sales, mean),
         });
     }
     if (f.production !== null) {
-      const planned = f.plannedProduction * share;
-      if (planned > 0 && f.production < planned * (1 - t.productionShortfallPct / 100))
+      const planned = sum(f.plan.map((p) => p.plannedProduction * p.share));
+      if (planned > 0 && shortAsShown(f.production, planned) > t.productionShortfallPct)
         out.push({
           kind: 'production_below_plan',
           family: f.family,
           supplier: null,
           actual: f.production,
           expected: planned,
+          planned,
           frozenBreak: breaks(f.production, planned),
         });
     }
   }
   for (const r of input.receipts) {
-    if (r.expected > 0 && r.received < r.expected * (1 - t.receiptShortfallPct / 100))
+    if (r.expected > 0 && shortAsShown(r.received, r.expected) > t.receiptShortfallPct)
       out.push({
         kind: 'supplier_short',
         family: null,
         supplier: r.supplier,
         actual: r.received,
         expected: r.expected,
+        planned: r.expected,
         frozenBreak: breaks(r.received, r.expected),
       });
   }

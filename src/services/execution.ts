@@ -42,14 +42,16 @@ import type { DeviationKind } from '../../db/schema.js';
 import type { JobQueue } from '../../jobs/contracts.js';
 import { addDays, addWorkingDays, isDay, localDate } from '../core/calendar.js';
 import {
+  changeAsShown,
   detectDeviations,
   mondayOf,
   REPORT_KINDS,
   type ReportKind,
   weekMonth,
+  weekParts,
 } from '../core/execution.js';
 import { fmtQty, formatPercent } from '../core/number-format.js';
-import { monthsBetween } from '../core/period.js';
+import { daysInMonth, monthsBetween } from '../core/period.js';
 import { readFreeText } from '../core/text.js';
 import { MAX_TYPED_UNITS, MAX_TYPED_UNITS_TEXT } from '../core/typed-number.js';
 import { SopError, ValidationError } from '../errors.js';
@@ -95,8 +97,11 @@ export interface RecordedDeviation {
 }
 
 const num = fmtQty;
-/** How far `a` is from `e`, signed: 103 vs 100 → "+3.0%". */
-const pct = (a: number, e: number) => (e > 0 ? formatPercent((a - e) / e, 1, true) : 'n/a');
+/** How far `a` is from `e`, signed, between the figures as printed: 103 vs 100 → "+3.0%". */
+const pct = (a: number, e: number) => {
+  const change = changeAsShown(a, e);
+  return change === null ? 'n/a' : formatPercent(change, 1, true);
+};
 
 interface Pending extends NewDeviation {
   readonly owner: string;
@@ -427,10 +432,22 @@ async function checkWeekLocked(deps: ExecutionDeps, week: string): Promise<WeekC
     };
   const lead = monthsBetween(adopted.month, month);
   const frozen = lead >= 0 && lead < settings.frozen_months;
+  // Each of the week's days is planned by the plan in force for its month: a week that spans
+  // two months takes its share of each (weekParts). Days of a month no plan covers are planned
+  // as the Thursday's month (7 / its days).
+  const parts = await Promise.all(
+    weekParts(week).map(async (part) => {
+      if (part.month === month) return { ...part, rows: plan };
+      const cycle = await adoptedCycleFor(deps.db, part.month);
+      const rows = cycle ? await planMonth(deps.db, cycle, part.month) : [];
+      return { ...part, rows: rows.length ? rows : null };
+    }),
+  );
+  const planned = parts.flatMap((p) => (p.rows ? [{ share: p.share, rows: p.rows }] : []));
+  const uncovered = parts.reduce((days, p) => days + (p.rows ? 0 : p.days), 0);
   const planOf = new Map(plan.map((p) => [p.family, p]));
   const families = [...new Set(actuals.map((a) => a.family))].flatMap((family) => {
-    const p = planOf.get(family);
-    if (!p) return [];
+    if (!planOf.has(family)) return [];
     const of = (kind: string) =>
       actuals.find((a) => a.family === family && a.kind === kind)?.units ?? null;
     return [
@@ -438,14 +455,22 @@ async function checkWeekLocked(deps: ExecutionDeps, week: string): Promise<WeekC
         family,
         sales: of('sales'),
         production: of('production'),
-        consensus: p.demand,
-        baseline: p.baseline,
-        hi80: p.hi80,
-        plannedProduction: p.production,
+        plan: planned.map(({ share, rows }) => {
+          const p = rows.find((r) => r.family === family);
+          const mine = rows === plan ? share + uncovered / daysInMonth(month) : share;
+          // A family the other month's plan has not got is planned at nothing there.
+          return {
+            share: mine,
+            consensus: p?.demand ?? 0,
+            baseline: p?.baseline ?? null,
+            hi80: p?.hi80 ?? null,
+            plannedProduction: p?.production ?? 0,
+          };
+        }),
       },
     ];
   });
-  const found = detectDeviations(week, {
+  const found = detectDeviations({
     families,
     receipts,
     frozen,
@@ -463,7 +488,13 @@ async function checkWeekLocked(deps: ExecutionDeps, week: string): Promise<WeekC
     const what = d.family ?? d.supplier ?? '';
     const summary =
       d.kind === 'sales_above_p90'
-        ? `${what} sold ${num(d.actual)} in the week of ${week}, above ${num(d.expected)}, the top of its forecast range (${pct(d.actual, d.expected)})`
+        ? `${what} sold ${num(d.actual)} in the week of ${week}, above ${num(d.expected)}, the top of its forecast range (${pct(d.actual, d.expected)})${
+            // A break of the frozen plan is judged against the plan, not the range: its
+            // figures say so, in the post and in the pack that quotes it.
+            d.frozenBreak
+              ? `, ${pct(d.actual, d.planned)} against its planned ${num(d.planned)}`
+              : ''
+          }`
         : d.kind === 'production_below_plan'
           ? `${what} produced ${num(d.actual)} in the week of ${week}, ${pct(d.actual, d.expected)} against its planned ${num(d.expected)}`
           : `${what} delivered ${num(d.actual)} of ${num(d.expected)} due in the week of ${week} (${pct(d.actual, d.expected)})`;

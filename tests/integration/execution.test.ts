@@ -153,11 +153,14 @@ describe('weekly S&OE', () => {
     expect(posts).toHaveLength(2);
     const sales = JSON.stringify(posts.find((m) => m.text.startsWith('Sales above range'))?.blocks);
     expect(sales).toContain(
-      'FAM-1 sold 150 in the week of 2027-02-01, above 140, the top of its forecast range (+7.1%)',
+      'FAM-1 sold 150 in the week of 2027-02-01, above 140, the top of its forecast range (+7.1%), +50.0% against its planned 100',
     );
     // The family's sales rep owns it; two working days from Monday 8 February.
     expect(sales).toContain('Suggested owner <@U_RITA>, due 2027-02-10');
-    // 150 against the consensus share 100 is 50% off in a frozen month (threshold 25%).
+    // 150 against the consensus share 400 × 7/28 = 100 is (150 − 100) / 100 = +50.0% in a
+    // frozen month (threshold 25%): a break, and the post gives the figures it is judged on,
+    // not only the +7.1% above the range, which is within 25%.
+    expect(sales).toContain('(+7.1%), +50.0% against its planned 100.');
     expect(sales).toContain('goes to the next executive meeting');
     const prod = JSON.stringify(
       posts.find((m) => m.text.startsWith('Production below plan'))?.blocks,
@@ -282,7 +285,7 @@ describe('weekly S&OE', () => {
     const md = packMarkdown(await buildPack(db, '2027-02', clock.now()));
     const q6 = md.slice(md.indexOf('## 6. '), md.indexOf('## 7. '));
     expect(q6).toContain(
-      'DECIDE: escalated from S&OE (breaks the frozen plan): FAM-1 sold 150 in the week of 2027-02-01, above 140, the top of its forecast range (+7.1%); owner U_RITA, due 2027-02-10, open.',
+      'DECIDE: escalated from S&OE (breaks the frozen plan): FAM-1 sold 150 in the week of 2027-02-01, above 140, the top of its forecast range (+7.1%), +50.0% against its planned 100; owner U_RITA, due 2027-02-10, open.',
     );
     expect(q6).toContain('Supplier delay on SUP-1 in the week of 2027-02-08');
     expect(q6).not.toContain('FAM-2 produced');
@@ -374,7 +377,8 @@ describe('weekly S&OE', () => {
     await adoptPlan(marId, 'soe-mar', ['2027-03', '2027-04']);
     // A February week comes in late: FAM-1 sold 4,000, ten times its month's plan. The plan in
     // force for February is January's (March's starts in March): P90 of the week
-    // 400 × 7/28 + (480 − 400) × √(7/28) = 100 + 40 = 140; (4,000 − 140) / 140 = +2,757.1%.
+    // 400 × 7/28 + (480 − 400) × √(7/28) = 100 + 40 = 140; (4,000 − 140) / 140 = +2,757.1%;
+    // against the week's plan 100, (4,000 − 100) / 100 = +3,900.0%.
     const since = await dbNow(db);
     const results = [
       await weekly('weekly-sales', 'family,week,units\nFAM-1,2027-02-15,4000\n'),
@@ -402,7 +406,7 @@ describe('weekly S&OE', () => {
         actual: 4000,
         expected: 140,
         summary:
-          'FAM-1 sold 4,000 in the week of 2027-02-15, above 140, the top of its forecast range (+2,757.1%)',
+          'FAM-1 sold 4,000 in the week of 2027-02-15, above 140, the top of its forecast range (+2,757.1%), +3,900.0% against its planned 100',
         // February is January's plan's second month: frozen (2 months).
         frozen_break: true,
       },
@@ -434,7 +438,7 @@ describe('weekly S&OE', () => {
     clock.set('2027-02-25T09:00:00Z');
     await closeCycle(deps, feb.id, 'U_PAT');
     const line =
-      'DECIDE: escalated from S&OE (breaks the frozen plan): FAM-1 sold 1,000 in the week of 2027-02-22, above 140, the top of its forecast range (+614.3%)';
+      'DECIDE: escalated from S&OE (breaks the frozen plan): FAM-1 sold 1,000 in the week of 2027-02-22, above 140, the top of its forecast range (+614.3%), +900.0% against its planned 100';
     const q6 = async (month: string) => {
       const md = packMarkdown(await buildPack(db, month, clock.now()));
       return md.slice(md.indexOf('## 6. '), md.indexOf('## 7. '));
@@ -459,7 +463,7 @@ describe('weekly S&OE', () => {
       .orderBy('id')
       .execute();
     expect(before.map((d) => d.summary)).toEqual([
-      'FAM-1 sold 150 in the week of 2027-02-01, above 140, the top of its forecast range (+7.1%)',
+      'FAM-1 sold 150 in the week of 2027-02-01, above 140, the top of its forecast range (+7.1%), +50.0% against its planned 100',
       'FAM-2 produced 200 in the week of 2027-02-01, −20.0% against its planned 250',
     ]);
     const [sales, prod] = before;
@@ -505,11 +509,11 @@ describe('weekly S&OE', () => {
         // stays what was posted.
         actual: 120,
         summary:
-          'FAM-1 sold 150 in the week of 2027-02-01, above 140, the top of its forecast range (+7.1%)',
+          'FAM-1 sold 150 in the week of 2027-02-01, above 140, the top of its forecast range (+7.1%), +50.0% against its planned 100',
         frozen_break: true,
         status: 'cancelled',
         description:
-          'FAM-1 sold 150 in the week of 2027-02-01, above 140, the top of its forecast range (+7.1%)',
+          'FAM-1 sold 150 in the week of 2027-02-01, above 140, the top of its forecast range (+7.1%), +50.0% against its planned 100',
       },
       {
         actual: 150,
@@ -579,7 +583,8 @@ describe('weekly S&OE', () => {
   });
   it('a deviation a correction resolved is raised again when a later one puts it back past its threshold', async () => {
     // FAM-1's week of 2027-02-01 was corrected from 150 to 120 (resolved, P90 140); now to 200:
-    // (200 − 140) / 140 = +42.9%, past the P90 again.
+    // (200 − 140) / 140 = +42.9%, past the P90 again; (200 − 100) / 100 = +100.0% against the
+    // week's plan, a break of the frozen plan.
     const since = await dbNow(db);
     const results = [await weekly('weekly-sales', `family,week,units\nFAM-1,${WEEK},200\n`)];
     expect(await requestExecutionChecks(db, h.queues, results, since)).toEqual([WEEK]);
@@ -596,7 +601,7 @@ describe('weekly S&OE', () => {
       .executeTakeFirstOrThrow();
     expect(row).toMatchObject({
       summary:
-        'FAM-1 sold 200 in the week of 2027-02-01, above 140, the top of its forecast range (+42.9%)',
+        'FAM-1 sold 200 in the week of 2027-02-01, above 140, the top of its forecast range (+42.9%), +100.0% against its planned 100',
       actual: 200,
       status: 'open',
     });
@@ -608,7 +613,39 @@ describe('weekly S&OE', () => {
       20_000,
     );
     expect(dm.text).toBe(
-      `Raised again by a corrected import: FAM-1 sold 200 in the week of 2027-02-01, above 140, the top of its forecast range (+42.9%) (was 120). Action #${row.id} is open again. It breaks the frozen plan: it goes to the next executive meeting.`,
+      `Raised again by a corrected import: FAM-1 sold 200 in the week of 2027-02-01, above 140, the top of its forecast range (+42.9%), +100.0% against its planned 100 (was 120). Action #${row.id} is open again. It breaks the frozen plan: it goes to the next executive meeting.`,
     );
+  });
+
+  it('a week across two months is planned by its days of each month', async () => {
+    // The week of 29 March 2027: 29–31 March and 1–4 April, its Thursday in April; March's
+    // adopted plan (in force for both months) makes FAM-1 400 and FAM-2 1,000 a month.
+    // FAM-2 plans 1,000 × 3/31 + 1,000 × 4/30 = 96.77 + 133.33 = 230.11, printed 230; made
+    // 206: (206 − 230) / 230 = −10.4%. FAM-1 plans 400 × 3/31 + 400 × 4/30 = 38.71 + 53.33 =
+    // 92.04, printed 92; made 83: (83 − 92) / 92 = −9.8%, within 10%. Before, both were 7/30 of
+    // April: FAM-2 233.33 ("−11.7% against its planned 233") and FAM-1 93.33 (−11.1%, flagged).
+    await db.updateTable('workspace_settings').set({ soe_production_shortfall_pct: 10 }).execute();
+    const week = '2027-03-29';
+    const since = await dbNow(db);
+    const results = [
+      await weekly('weekly-production', `family,week,units\nFAM-1,${week},83\nFAM-2,${week},206\n`),
+    ];
+    expect(await requestExecutionChecks(db, h.queues, results, since)).toEqual([week]);
+    const requestKey = `import:${results.map((r) => r.auditId).join(',')}`;
+    expect(await h.finished('posts', jobId('execution-check', { week, requestKey }))).toEqual({
+      deviations: 1,
+    });
+    const rows = await db
+      .selectFrom('deviations')
+      .select(['summary', 'actual', 'expected', 'frozen_break'])
+      .where('week', '=', week)
+      .execute();
+    expect(rows.map((r) => r.summary)).toEqual([
+      'FAM-2 produced 206 in the week of 2027-03-29, −10.4% against its planned 230',
+    ]);
+    expect(rows[0]!.expected).toBeCloseTo(1000 * (3 / 31 + 4 / 30), 9);
+    // April is March's plan's second month, frozen; 10.5% is within a break's 25%.
+    expect(rows[0]!.frozen_break).toBe(false);
+    await db.updateTable('workspace_settings').set({ soe_production_shortfall_pct: 35 }).execute();
   });
 });

@@ -1,8 +1,41 @@
 /** Weekly S&OE deviations against hand-worked thresholds. */
 import { describe, expect, it } from 'vitest';
-import { detectDeviations, mondayOf, weekMonth, weekShare } from '../../src/core/execution.js';
+import {
+  detectDeviations,
+  type FamilyWeek,
+  mondayOf,
+  weekMonth,
+  weekShare,
+} from '../../src/core/execution.js';
 
 const T = { productionShortfallPct: 10, receiptShortfallPct: 10, frozenBreakPct: 25 };
+
+/** A family's week within one month: `share` (7/28 for a February week) of the month's plan. */
+const inMonth = (
+  f: {
+    family: string;
+    sales: number | null;
+    production: number | null;
+    consensus: number;
+    baseline: number | null;
+    hi80: number | null;
+    plannedProduction: number;
+  },
+  share = 7 / 28,
+): FamilyWeek => ({
+  family: f.family,
+  sales: f.sales,
+  production: f.production,
+  plan: [
+    {
+      share,
+      consensus: f.consensus,
+      baseline: f.baseline,
+      hi80: f.hi80,
+      plannedProduction: f.plannedProduction,
+    },
+  ],
+});
 
 describe('weeks', () => {
   it('a week is its Thursday’s month, 7 / days of that month', () => {
@@ -18,11 +51,11 @@ describe('weeks', () => {
 describe('deviations of a week', () => {
   /** Family A's sales alone in a month outside the frozen zone: consensus 400, hi80 480. */
   const salesWeek = (sales: number) =>
-    detectDeviations('2027-02-01', {
+    detectDeviations({
       frozen: false,
       thresholds: T,
       families: [
-        {
+        inMonth({
           family: 'A',
           sales,
           production: null,
@@ -30,17 +63,17 @@ describe('deviations of a week', () => {
           baseline: 400,
           hi80: 480,
           plannedProduction: 0,
-        },
+        }),
       ],
       receipts: [],
     });
-  const found = detectDeviations('2027-02-01', {
+  const found = detectDeviations({
     frozen: true,
     thresholds: T,
     families: [
       // Week P90 400 × 7/28 + (480 − 400) × √(7/28) = 100 + 40 = 140 (a week's spread is
       // the month's × √share); planned production 400 × 7/28 = 100
-      {
+      inMonth({
         family: 'A',
         sales: 150,
         production: 80,
@@ -48,9 +81,9 @@ describe('deviations of a week', () => {
         baseline: 400,
         hi80: 480,
         plannedProduction: 400,
-      },
+      }),
       // Week P90 200 × 7/28 + 0 = 50 (no baseline: the consensus itself); production 46 ≥ 45
-      {
+      inMonth({
         family: 'B',
         sales: 50,
         production: 46,
@@ -58,7 +91,7 @@ describe('deviations of a week', () => {
         baseline: null,
         hi80: null,
         plannedProduction: 200,
-      },
+      }),
     ],
     receipts: [
       { supplier: 'SUP-1', expected: 100, received: 85 },
@@ -92,11 +125,11 @@ describe('deviations of a week', () => {
   });
 
   it('the thresholds come from the settings', () => {
-    const loose = detectDeviations('2027-02-01', {
+    const loose = detectDeviations({
       frozen: false,
       thresholds: { ...T, productionShortfallPct: 25, receiptShortfallPct: 20 },
       families: [
-        {
+        inMonth({
           family: 'A',
           sales: null,
           production: 80,
@@ -104,7 +137,7 @@ describe('deviations of a week', () => {
           baseline: null,
           hi80: null,
           plannedProduction: 400,
-        },
+        }),
       ],
       receipts: [{ supplier: 'SUP-1', expected: 100, received: 85 }],
     });
