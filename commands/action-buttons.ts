@@ -39,11 +39,11 @@ import {
   doneText,
   REASSIGN_BLOCK,
   REASSIGN_CALLBACK,
-  REASSIGN_UNDER_WAY,
   REASSIGN_USER,
   reassignedAlreadyText,
   reassignedText,
   reassignModal,
+  reassignNotGivenText,
   reminderDigestDm,
 } from '../src/slack/presenters/actions.js';
 import { messageModal } from '../src/slack/presenters/change-modal.js';
@@ -284,9 +284,9 @@ export function register(app: App, deps: AppDeps): void {
     try {
       actionId = rowIdString.parse(view.private_metadata);
       const to = pickedPerson(view.state.values);
-      const member = await memberOf(context);
       // A second click on Reassign, or Slack's retry of this submission, gives it once.
       ran = await once(deps.db, requestKey, 'action.reassign', async () => {
+        const member = await memberOf(context);
         done = await reassignAction(
           { ...deps, slack: client },
           { actionId, to, member, requestKey },
@@ -300,15 +300,18 @@ export function register(app: App, deps: AppDeps): void {
     }
     const given = done as Reassignment | null;
     if (!ran || !given) {
-      // Sent again (a double click, Slack's retry): the form is answered with what the first
-      // sending did, rather than closed without a word.
-      deps.logger.info({ requestKey }, 'reassign form sent again: already given');
+      // Sent again (a double click, Slack's retry): answered at once with what the first
+      // sending has written, rather than closed without a word. Nothing is waited for: a retry
+      // came because an answer was slow, and a first sending refused gives nobody the action.
+      deps.logger.info({ requestKey }, 'reassign form sent again: answered with what is written');
       const first = await reassignmentOfRequest(deps, actionId, requestKey);
       await ack({
         response_action: 'update',
         view: messageModal(
           'Reassign action',
-          first ? reassignedAlreadyText(first.action, first.handover) : REASSIGN_UNDER_WAY,
+          first
+            ? reassignedAlreadyText(first.action, first.handover)
+            : reassignNotGivenText(actionId),
         ),
       });
       return;

@@ -150,29 +150,21 @@ export async function reassignAction(
   });
 }
 
-/** How long a repeated submission waits for the first one's reassignment to be written. */
-const FIRST_SUBMISSION_WAIT_MS = 2000;
-
 /**
- * What request `requestKey` (a Reassign form's submission) did to action `actionId`: the action
- * as it stands and the handover it made, once written; null when it made none, after waiting up
- * to FIRST_SUBMISSION_WAIT_MS for the first submission, which may still be under way (a double
- * click sends the form twice at once, and a form's answer is due within Slack's 3 s).
+ * What request `requestKey` (a Reassign form's submission) did to action `actionId`, as written
+ * now: the action as it stands and the handover it made; null when it has made none (yet, or
+ * ever: its first sending may still be under way, or refused). Read once, never waited on: a
+ * sending again is Slack's retry of a first answer that was slow, or a double click, and its
+ * answer is due within Slack's 3 s too.
  */
 export async function reassignmentOfRequest(
   deps: Pick<CycleDeps, 'db'>,
   actionId: string,
   requestKey: string,
-  waitMs = FIRST_SUBMISSION_WAIT_MS,
 ): Promise<{ action: ActionRow; handover: Handover } | null> {
-  const until = Date.now() + waitMs;
-  for (;;) {
-    const handover = await reassignmentByRequest(deps.db, actionId, requestKey);
-    const action = handover ? await getAction(deps.db, actionId) : null;
-    if (handover && action) return { action, handover };
-    if (Date.now() >= until) return null;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const handover = await reassignmentByRequest(deps.db, actionId, requestKey);
+  const action = handover ? await getAction(deps.db, actionId) : null;
+  return handover && action ? { action, handover } : null;
 }
 
 /** The reassignment's handover job, handed to the queue now if Redis answers; else the relay delivers it when it does. */

@@ -109,6 +109,10 @@ async function openHome(user: string) {
   return home;
 }
 
+/** A Reassign form's answer when sent again before its first sending gave action `id` to anyone. */
+const notGiven = (id: string) =>
+  `This form was sent already, so sending it again changed nothing. When it came, that first sending had not given action #${id} to anyone: it may still have been under way, or it was refused. \`/sop actions all\` shows who owns the action now.`;
+
 /** `user`'s Home as last published, as JSON. */
 const homeOf = (user: string) => JSON.stringify(standin.homeView(user)?.definition ?? null);
 
@@ -347,13 +351,19 @@ describe('a double click on Reassign, and a Slack retry of the submission', () =
     };
     const given = `Action #${id} Ask for a second quote (due 2027-03-17) is now <@${NINA}>'s; it was yours. They get a DM with it, and its reminders from now on.`;
     const again = `This form was sent already: action #${id} Ask for a second quote (due 2027-03-17) went to <@${NINA}> then. Sending it again changed nothing.`;
+    // The click that lost the race is answered at once with what is written then: the
+    // reassignment, or, while the other click is still giving it, nothing yet.
+    const notYet = notGiven(id);
     expect([first, second, retry].map((r) => r.status)).toEqual([200, 200, 200]);
-    const answers = [first, second, retry].map(shown);
-    expect(answers.filter(([, text]) => text === given)).toEqual([['update', given]]);
-    expect(answers.filter(([, text]) => text !== given)).toEqual([
+    const clicks = [first, second].map(shown);
+    expect(clicks.filter(([, text]) => text === given)).toEqual([['update', given]]);
+    const lost = clicks.find(([, text]) => text !== given);
+    expect([
       ['update', again],
-      ['update', again],
-    ]);
+      ['update', notYet],
+    ]).toContainEqual(lost);
+    // The retry came after both answered: the reassignment is written.
+    expect(shown(retry)).toEqual(['update', again]);
     const s = await stateOf(id);
     expect(s.owner).toBe(NINA);
     expect(s.reassigned).toHaveLength(1);
@@ -364,6 +374,42 @@ describe('a double click on Reassign, and a Slack retry of the submission', () =
     expect(texts(NINA).slice(nina)).toEqual([
       `:memo: You own a follow-up action from the executive S&OP meeting: #${id} Ask for a second quote (due 2027-03-17). <@${OTTO}> handed it over to you.`,
     ]);
+  });
+});
+
+describe("Slack's retry of a sending whose answer is late, and which is then refused", () => {
+  it('is answered at once, without a word of the action going to anyone', async () => {
+    // GONE is deactivated: the first sending is refused once Slack's users.info answers.
+    const id = ids['Count the safety stock']!;
+    const before = await stateOf(id);
+    const form = await reassignFromDm(id);
+    const asked = standin.callsTo('users.info').length;
+    // Slack answers the first sending's users.info after its own 3 s: Slack sends it again.
+    standin.delayNext('users.info', { ms: 4000 });
+    let firstAnswered = false;
+    const first = driver.submitView(form.id, { user: OTTO, ...pick(GONE) }).then((r) => {
+      firstAnswered = true;
+      return r;
+    });
+    // The first sending has claimed the form and waits on Slack.
+    await standin.waitFor(() => standin.callsTo('users.info').length > asked, 10_000);
+    const retry = await driver.submitView(form.id, {
+      user: OTTO,
+      ...pick(GONE),
+      retryNum: 1,
+      retryReason: 'http_timeout',
+    });
+    // Before: it waited 2 s for the first, then said the form was "still being handled" and
+    // that `/sop actions all` "shows to whom the action went", though it went to nobody.
+    expect(retry.outcome).toMatchObject({ action: 'updated' });
+    const shownText = (retry.body as { view: { blocks: { text: { text: string } }[] } }).view
+      .blocks[0]?.text.text;
+    expect(shownText).toBe(notGiven(id));
+    expect(firstAnswered).toBe(false);
+    // The first sending's answer came too late for Slack (Bolt answers 404 at 3 s): the
+    // retry's answer is the one the person sees. Nothing was written.
+    expect((await first).outcome).toMatchObject({ action: 'rejected' });
+    expect(await stateOf(id)).toEqual(before);
   });
 });
 

@@ -243,9 +243,14 @@ export function reassignedAlreadyText(a: ActionLike, h: Handover): string {
   return `This form was sent already: action #${a.id} ${esc(a.description)} (due ${a.due_date}) went to <@${h.to}> then. Sending it again changed nothing.${since}`;
 }
 
-/** The answer to a Reassign form sent again while its first sending is still under way. */
-export const REASSIGN_UNDER_WAY =
-  'This form was sent already and is still being handled, so sending it again changed nothing. `/sop actions all` shows to whom the action went.';
+/**
+ * The answer to a Reassign form sent again (a double click, Slack's retry) when its first
+ * sending had given action `actionId` to nobody when this one came: it may have been under way
+ * still, or refused (then nobody got it), so this says neither, and where to see the owner.
+ */
+export function reassignNotGivenText(actionId: string): string {
+  return `This form was sent already, so sending it again changed nothing. When it came, that first sending had not given action #${actionId} to anyone: it may still have been under way, or it was refused. \`/sop actions all\` shows who owns the action now.`;
+}
 
 /** A digest's item: an action and its due date against the digest's day (negative: overdue). */
 export type DigestItemView = ActionLike & {
