@@ -19,13 +19,14 @@ import { createRedis } from './redis.js';
 import { type OutboxRelay, startOutboxRelay } from './services/outbox.js';
 import { useConfiguredTimezone } from './services/settings.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
+import { stopHomeRedraws } from './slack/home.js';
 
 export interface RunningBot {
   readonly slack: SlackApp;
   readonly deps: AppDeps;
   /** The metrics port, or null when BOT_METRICS_PORT is 0. */
   readonly metricsPort: number | null;
-  /** Stop taking requests, then close the queues, Redis and the pool. */
+  /** Drop App Home redraws waiting out a 429, stop taking requests, then close the queues, Redis and the pool. */
   stop(): Promise<void>;
 }
 
@@ -102,6 +103,9 @@ export async function startBot(config: Config, opts: BotOptions = {}): Promise<R
     deps,
     metricsPort,
     stop: runOnce(async () => {
+      // First: an App Home redraw waiting out a 429 would fire into the stopping app, or
+      // after it, on the closed pool. Listeners finishing meanwhile start no new wait.
+      stopHomeRedraws(deps);
       await slack.stop();
       await closeAll();
       logger.info('sopbot bot stopped');

@@ -39,8 +39,49 @@ export async function noteHomeOpen(deps: AppDeps, userId: string): Promise<void>
   await recordHomeOpened(deps.db, userId);
 }
 
-/** Per running bot (its deps): the people whose Home waits out a 429, and its timer. */
-const waitingByDeps = new WeakMap<AppDeps, Map<string, ReturnType<typeof setTimeout>>>();
+/**
+ * The longest Retry-After a redraw waits out, in seconds. A redraw only spares its person
+ * opening the tab again; a longer wait (Slack's limits on views.publish are per minute, so a
+ * wait of hours is a broken header or a proxy's) would keep a timer and the bot's connections
+ * referenced that long, to draw a Home the next opening draws anyway; and past 2^31 ms Node
+ * fires a timer at once, which would spend every try in a row. Such a 429 is given up, logged once.
+ */
+export const HOME_RETRY_AFTER_MAX_S = 60;
+
+/** Per running bot (its deps): the people whose Home waits out a 429, with its timer. */
+interface Waiting {
+  readonly timers: Map<string, ReturnType<typeof setTimeout>>;
+  /** Set by `stopHomeRedraws`: no wait is started any more. */
+  stopped: boolean;
+}
+const waitingByDeps = new WeakMap<AppDeps, Waiting>();
+
+function waitingOf(deps: AppDeps): Waiting {
+  let w = waitingByDeps.get(deps);
+  if (!w) {
+    w = { timers: new Map(), stopped: false };
+    waitingByDeps.set(deps, w);
+  }
+  return w;
+}
+
+/**
+ * The bot stops: every redraw waiting out a 429 is dropped (its timer cleared, logged with the
+ * people whose Home it was), and none waits from now on, so none reads the closed pool or
+ * publishes through the stopped app later; the next opening draws those Homes.
+ */
+export function stopHomeRedraws(deps: AppDeps): void {
+  const w = waitingOf(deps);
+  w.stopped = true;
+  for (const timer of w.timers.values()) clearTimeout(timer);
+  const users = [...w.timers.keys()];
+  w.timers.clear();
+  if (users.length > 0)
+    deps.logger.info(
+      { users },
+      'App Home redraws dropped: the bot stops; the next opening draws them',
+    );
+}
 
 /**
  * What became of a redraw: `drawn`; `waiting` for the Retry-After of Slack's 429, to be tried
@@ -55,7 +96,8 @@ export type HomeRedraw = 'drawn' | 'waiting' | 'failed';
  * HOME_RATE_LIMIT_TRIES times in a row. Each try reads the Home as it is then, so one waiting
  * try per person is enough: a later redraw rate-limited meanwhile joins it instead of adding
  * another. Any other failure, or the last 429, is logged once: the next opening draws the
- * Home in full. Never throws: the change it shows is made either way.
+ * Home in full, as is a wait longer than HOME_RETRY_AFTER_MAX_S or one while the bot stops
+ * (`stopHomeRedraws`). Never throws: the change it shows is made either way.
  */
 export function redrawHome(
   deps: AppDeps,
@@ -79,28 +121,34 @@ async function drawAgain(
     return 'drawn';
   } catch (err) {
     const retryAfter = retryAfterOf(err);
+    const waiting = waitingOf(deps);
+    if (retryAfter !== null && waiting.stopped) {
+      deps.logger.info({ user }, `App Home not redrawn after ${why}: the bot stops`);
+      return 'failed';
+    }
     if (retryAfter === null || limited >= HOME_RATE_LIMIT_TRIES) {
       deps.logger.warn({ err, user }, `App Home not redrawn after ${why}`);
       return 'failed';
     }
-    let waiting = waitingByDeps.get(deps);
-    if (!waiting) {
-      waiting = new Map();
-      waitingByDeps.set(deps, waiting);
+    if (retryAfter > HOME_RETRY_AFTER_MAX_S) {
+      deps.logger.warn(
+        { err, user, retryAfter },
+        `App Home not redrawn after ${why}: Slack asked to wait more than ${HOME_RETRY_AFTER_MAX_S} s`,
+      );
+      return 'failed';
     }
-    if (waiting.has(user)) return 'waiting';
+    if (waiting.timers.has(user)) return 'waiting';
     deps.logger.info(
       { user, retryAfter },
       `Slack rate-limited the App Home redrawn after ${why}: it waits and tries again`,
     );
-    const queue = waiting;
     const timer = setTimeout(() => {
-      queue.delete(user);
+      waiting.timers.delete(user);
       void drawAgain(deps, client, user, why, limited + 1);
     }, retryAfter * 1000);
-    // A bot that stops does not wait for it: the next opening draws the Home.
+    // Nor does it hold a process open that has nothing else to do; the bot's stop clears it.
     timer.unref();
-    queue.set(user, timer);
+    waiting.timers.set(user, timer);
     return 'waiting';
   }
 }
