@@ -24,6 +24,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
+import { jobId } from '../../jobs/contracts.js';
 import { updateSettings } from '../../src/services/settings.js';
 import type { Standin } from '../../src/slack-standin/index.js';
 import {
@@ -185,8 +186,10 @@ describe('a worker down across two deadlines', () => {
       `Pre-S&OP was due to end ${PRE_SOP_DEADLINE} and ended late, ${berlin(JAN1 + 104 * DAY + 10 * 3600, '2027-04-15 12:00')}.`,
     );
     // The pre-S&OP, over before it could be announced, is not announced with a deadline
-    // already gone by.
-    await new Promise((r) => setTimeout(r, 500));
+    // already gone by: its announcement job, requested when the cycle entered it, has run and
+    // found the cycle gone on (waited for, so a slow job cannot pass for one that posts nothing).
+    const preSop = jobId('phase-announce', { cycleId, phase: 'pre_sop' });
+    expect(await h.finished('posts', preSop)).toEqual({ skipped: 'phase passed' });
     expect(posted('C_EXEC').filter((t) => t.includes('Pre-S&OP has started'))).toEqual([]);
   });
 });
