@@ -19,13 +19,16 @@
  * message never reads "sold 219, above 219", nor "−10.0%" against a tolerance of "more than
  * 10%".
  *
- * A deviation in a month of the frozen zone that misses the plan by more than
- * `frozenBreakPct` breaks the frozen zone's assumptions: it goes to the next executive
- * meeting.
+ * A deviation in a week of the frozen zone (weekFrozen: its month in the frozen zone of the
+ * plan in force for it, by zoneOf, the rule forecast adjustments are fenced by) that misses
+ * the plan by more than `frozenBreakPct`, either way (breaksFrozenPlan), breaks the frozen
+ * zone's assumptions: it goes to the next executive meeting.
  */
 import { addDays } from './calendar.js';
+import type { TimeFences } from './company.js';
 import { pctAsShown } from './number-format.js';
 import { daysInMonth, type Period } from './period.js';
+import { zoneOf } from './time-fences.js';
 
 export interface ExecutionThresholds {
   readonly productionShortfallPct: number;
@@ -122,6 +125,25 @@ export function changeAsShown(actual: number, expected: number): number | null {
 const shortAsShown = (actual: number, planned: number) =>
   -pctAsShown(changeAsShown(actual, planned) ?? 0);
 
+/**
+ * Whether a week is in the frozen zone of the plan adopted in `cycleMonth`: its month (its
+ * Thursday's, weekMonth) is, by zoneOf. The week of 2027-03-29 (Thursday 1 April) is month 2
+ * of March's plan: frozen when two months are, not when one is.
+ */
+export function weekFrozen(cycleMonth: Period, week: string, fences: TimeFences): boolean {
+  return zoneOf(cycleMonth, weekMonth(week), fences) === 'frozen';
+}
+
+/**
+ * Whether `actual` breaks a frozen plan of `planned`: it misses it, under or over, by more
+ * than `frozenBreakPct` as a message prints the miss ("−25.0%" and "+25.0%" do not break 25%;
+ * "+25.1%" does). The frozen zone's plan is fixed (docs/meeting.md): making or receiving far
+ * more than it breaks its assumptions as making far less does. Never with nothing planned.
+ */
+export function breaksFrozenPlan(actual: number, planned: number, frozenBreakPct: number): boolean {
+  return planned > 0 && Math.abs(pctAsShown(changeAsShown(actual, planned) ?? 0)) > frozenBreakPct;
+}
+
 /** The Monday of the week that holds `date` (YYYY-MM-DD). */
 export function mondayOf(date: string): string {
   const d = new Date(`${date}T00:00:00Z`);
@@ -138,11 +160,8 @@ export function detectDeviations(input: {
   readonly thresholds: ExecutionThresholds;
 }): DetectedDeviation[] {
   const t = input.thresholds;
-  // A miss of the plan as its message prints it: "+25.0%" is not more than 25%.
   const breaks = (actual: number, planned: number) =>
-    input.frozen &&
-    planned > 0 &&
-    Math.abs(pctAsShown(changeAsShown(actual, planned) ?? 0)) > t.frozenBreakPct;
+    input.frozen && breaksFrozenPlan(actual, planned, t.frozenBreakPct);
   const out: DetectedDeviation[] = [];
   for (const f of input.families) {
     if (f.sales !== null) {

@@ -38,7 +38,7 @@ import {
   weekTotals,
 } from '../../db/queries/execution.js';
 import { matchCode } from '../../db/queries/shared.js';
-import type { DeviationKind } from '../../db/schema.js';
+import type { CycleRow, DeviationKind, SettingsRow } from '../../db/schema.js';
 import type { JobQueue } from '../../jobs/contracts.js';
 import { addDays, addWorkingDays, isDay, localDate } from '../core/calendar.js';
 import {
@@ -47,11 +47,12 @@ import {
   mondayOf,
   REPORT_KINDS,
   type ReportKind,
+  weekFrozen,
   weekMonth,
   weekParts,
 } from '../core/execution.js';
 import { fmtQty, formatPercent } from '../core/number-format.js';
-import { daysInMonth, monthsBetween } from '../core/period.js';
+import { daysInMonth, monthsBetween, type Period } from '../core/period.js';
 import { readFreeText } from '../core/text.js';
 import { MAX_TYPED_UNITS, MAX_TYPED_UNITS_TEXT } from '../core/typed-number.js';
 import { SopError, ValidationError } from '../errors.js';
@@ -80,7 +81,7 @@ import type { CycleDeps } from './cycles.js';
 import { nextMeetingEscalations } from './escalations.js';
 import { deliverJobs, requestJob } from './outbox.js';
 import { dmOnce, postOnce } from './reminders.js';
-import { getSettings } from './settings.js';
+import { fencesOf, getSettings } from './settings.js';
 
 export interface ExecutionDeps extends CycleDeps {
   readonly slack: WebClient;
@@ -400,6 +401,32 @@ export interface WeekCheck {
   readonly skipped: string | null;
 }
 
+/** The plan a week is judged against, and whether the week is in its frozen zone. */
+interface WeekPlan {
+  /** The week's month: its Thursday's (weekMonth). */
+  readonly month: Period;
+  /** The cycle whose adopted plan is in force for that month, or null when none is. */
+  readonly cycle: CycleRow | null;
+  readonly frozen: boolean;
+}
+
+/**
+ * The plan a week is judged against, by the weekly check and by `/sop execution` alike: the
+ * plan in force for its month, that of the latest cycle of that month or before that adopted
+ * one (adoptedCycleFor), and whether the week is in that plan's frozen zone (weekFrozen, by
+ * zoneOf). A report on a February week made once March's plan is adopted is judged against
+ * January's plan, as February's imported figures are.
+ */
+async function planInForce(db: Db, week: string, settings: SettingsRow): Promise<WeekPlan> {
+  const month = weekMonth(week);
+  const cycle = await adoptedCycleFor(db, month);
+  return {
+    month,
+    cycle,
+    frozen: cycle ? weekFrozen(cycle.month, week, fencesOf(settings)) : false,
+  };
+}
+
 /**
  * Check one week's imported actuals against the plan in force for its month (the latest
  * cycle of that month or before that adopted one); returns the new deviations, each recorded
@@ -416,8 +443,7 @@ export async function checkWeek(deps: ExecutionDeps, week: string): Promise<Week
 
 async function checkWeekLocked(deps: ExecutionDeps, week: string): Promise<WeekCheck> {
   const settings = await getSettings(deps.db);
-  const month = weekMonth(week);
-  const adopted = await adoptedCycleFor(deps.db, month);
+  const { month, cycle: adopted, frozen } = await planInForce(deps.db, week, settings);
   const [{ actuals, receipts }, plan] = await Promise.all([
     weekActuals(deps.db, week),
     adopted ? planMonth(deps.db, adopted, month) : Promise.resolve([]),
@@ -430,8 +456,6 @@ async function checkWeekLocked(deps: ExecutionDeps, week: string): Promise<WeekC
       resolved: 0,
       skipped: `no plan covers ${month}`,
     };
-  const lead = monthsBetween(adopted.month, month);
-  const frozen = lead >= 0 && lead < settings.frozen_months;
   // Each of the week's days is planned by the plan in force for its month: a week that spans
   // two months takes its share of each (weekParts). Days of a month no plan covers are planned
   // as the Thursday's month (7 / its days).

@@ -1,17 +1,21 @@
 /**
  * Weekly S&OE worked by hand: how a month's plan is cut into weeks (a week across two months,
  * months of four and five Mondays), the top of a week's forecast range, and a deviation exactly
- * at its tolerance, judged as its message prints it.
+ * at its tolerance, judged as its message prints it; which weeks are in a plan's frozen zone,
+ * and what breaks it.
  */
 import { describe, expect, it } from 'vitest';
 import {
+  breaksFrozenPlan,
   changeAsShown,
   detectDeviations,
   type FamilyWeek,
   type PlanPart,
+  weekFrozen,
   weekMonth,
   weekParts,
 } from '../../src/core/execution.js';
+import { zoneOf } from '../../src/core/time-fences.js';
 
 const T = { productionShortfallPct: 10, receiptShortfallPct: 10, frozenBreakPct: 25 };
 
@@ -226,5 +230,48 @@ describe('a deviation at its tolerance, judged as printed', () => {
     expect(week(126)).toEqual([]);
     expect(week(150)).toMatchObject([{ expected: 140, planned: 100, frozenBreak: true }]);
     expect(week(141)).toMatchObject([{ expected: 140, planned: 100, frozenBreak: true }]);
+  });
+});
+
+describe('the frozen zone of a week, and what breaks it', () => {
+  const fences = { frozenMonths: 2, slushyMonths: 3 };
+
+  it("a week is in the frozen zone when its Thursday's month is, by the fences' own rule", () => {
+    // A plan adopted in March 2027 with two frozen months: March is month 1, April month 2
+    // (frozen), May month 3 (slushy), February month 0 (past: not this plan's to freeze).
+    // Week of 29 March: Thursday 1 April, month 2, frozen. Week of 26 April: Thursday 29 April,
+    // month 2, frozen. Week of 3 May: Thursday 6 May, month 3, not. Week of 22 February:
+    // Thursday 25 February, before March, not.
+    expect(weekFrozen('2027-03', '2027-03-29', fences)).toBe(true);
+    expect(weekFrozen('2027-03', '2027-04-26', fences)).toBe(true);
+    expect(weekFrozen('2027-03', '2027-05-03', fences)).toBe(false);
+    expect(weekFrozen('2027-03', '2027-02-22', fences)).toBe(false);
+    // One frozen month: the week of 29 March is April's, month 2, no longer frozen; none is
+    // with none frozen.
+    expect(weekFrozen('2027-03', '2027-03-29', { frozenMonths: 1, slushyMonths: 3 })).toBe(false);
+    expect(weekFrozen('2027-03', '2027-03-08', { frozenMonths: 0, slushyMonths: 3 })).toBe(false);
+    // The same answer as the forecast's fences give the week's month, for each of these.
+    for (const [week, month] of [
+      ['2027-03-29', '2027-04'],
+      ['2027-05-03', '2027-05'],
+      ['2027-02-22', '2027-02'],
+    ] as const)
+      expect(weekFrozen('2027-03', week, fences)).toBe(
+        zoneOf('2027-03', month, fences) === 'frozen',
+      );
+  });
+
+  it('a frozen plan is broken by a miss either way beyond the threshold, as printed', () => {
+    // 25% of a planned 100. Under: 75 is −25.0% (no break), 74 is −26.0% (a break). Over: 125
+    // is +25.0% (no break), 130 is +30.0% and 200 +100.0% (breaks: far more than the plan).
+    expect(breaksFrozenPlan(75, 100, 25)).toBe(false);
+    expect(breaksFrozenPlan(74, 100, 25)).toBe(true);
+    expect(breaksFrozenPlan(125, 100, 25)).toBe(false);
+    expect(breaksFrozenPlan(130, 100, 25)).toBe(true);
+    expect(breaksFrozenPlan(200, 100, 25)).toBe(true);
+    // 7,496 of 10,000: 25.04% short, printed −25.0%: no break (as −25.0% reads).
+    expect(breaksFrozenPlan(7496, 10000, 25)).toBe(false);
+    // Nothing planned: nothing to break.
+    expect(breaksFrozenPlan(50, 0, 25)).toBe(false);
   });
 });
