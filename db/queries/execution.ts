@@ -27,11 +27,6 @@ export async function weekActuals(db: Db, week: string) {
   return { actuals, receipts };
 }
 
-/** The latest cycle that adopted a scenario: the plan execution is steered against. */
-export async function lastAdoptedCycle(db: Db): Promise<CycleRow | null> {
-  return latestCycleWhere(db, (eb) => eb('adopted_scenario_id', 'is not', null));
-}
-
 /**
  * The plan in force for `month`: the latest cycle of that month or before that adopted a
  * scenario (a later cycle's plan starts after it). Null when none did.

@@ -23,7 +23,6 @@ import {
   deviationsForDigest,
   insertDeviation,
   insertDeviationAction,
-  lastAdoptedCycle,
   latestCycle,
   linkAction,
   lockDeviation,
@@ -42,6 +41,7 @@ import type { CycleRow, DeviationKind, SettingsRow } from '../../db/schema.js';
 import type { JobQueue } from '../../jobs/contracts.js';
 import { addDays, addWorkingDays, isDay, localDate } from '../core/calendar.js';
 import {
+  breaksFrozenPlan,
   changeAsShown,
   detectDeviations,
   mondayOf,
@@ -52,7 +52,7 @@ import {
   weekParts,
 } from '../core/execution.js';
 import { fmtQty, formatPercent } from '../core/number-format.js';
-import { daysInMonth, monthsBetween, type Period } from '../core/period.js';
+import { daysInMonth, type Period } from '../core/period.js';
 import { readFreeText } from '../core/text.js';
 import { MAX_TYPED_UNITS, MAX_TYPED_UNITS_TEXT } from '../core/typed-number.js';
 import { SopError, ValidationError } from '../errors.js';
@@ -771,17 +771,14 @@ export async function reportDeviation(
   const familyId = family?.value ?? null;
   const resourceId = resource?.value ?? null;
   const week = mondayOf(r.day);
-  const adopted = await lastAdoptedCycle(deps.db);
-  const lead = adopted ? monthsBetween(adopted.month, weekMonth(week)) : -1;
-  const short =
-    r.expected !== null && r.actual !== null && r.expected > 0
-      ? (r.expected - r.actual) / r.expected
-      : null;
+  // Judged as the week's imported figures are: against the plan in force for its month, a
+  // miss either way by more than the threshold as printed.
+  const { frozen } = await planInForce(deps.db, week, settings);
   const frozenBreak =
-    lead >= 0 &&
-    lead < settings.frozen_months &&
-    short !== null &&
-    short > settings.soe_frozen_break_pct / 100;
+    frozen &&
+    r.expected !== null &&
+    r.actual !== null &&
+    breaksFrozenPlan(r.actual, r.expected, settings.soe_frozen_break_pct);
   const impact =
     r.expected !== null && r.actual !== null
       ? `: ${num(r.actual)} of ${num(r.expected)} expected (${pct(r.actual, r.expected)})`

@@ -648,4 +648,50 @@ describe('weekly S&OE', () => {
     expect(rows[0]!.frozen_break).toBe(false);
     await db.updateTable('workspace_settings').set({ soe_production_shortfall_pct: 35 }).execute();
   });
+
+  it('a report is judged against the plan in force for its week, and a frozen plan overrun breaks it', async () => {
+    // March's plan is adopted (above), the latest; January's is in force for February
+    // (March's starts in March). Two frozen months: February is January's month 2, April
+    // March's month 2.
+    const reported = async (values: ReturnType<typeof supplierDelay>) => {
+      const view = await openExecution();
+      await h.driver.submitView(view.id, { user: 'U_OTTO', values });
+      return db
+        .selectFrom('deviations')
+        .select(['summary', 'frozen_break'])
+        .where('comment', '=', values.comment.value)
+        .executeTakeFirstOrThrow();
+    };
+    // The week of 22 February (Thursday the 25th, February): 60 of 100 is −40.0%, past 25% in
+    // January's frozen month 2, as the week's imported figures are judged (its sales of 1,000
+    // broke it above). Before, the report took March's plan, the latest adopted, in which
+    // February is past: no break.
+    expect(
+      await reported(supplierDelay('SUP-1', '2027-02-24', '100', '60', 'Late February report')),
+    ).toEqual({
+      summary: 'Supplier delay on SUP-1 in the week of 2027-02-22: 60 of 100 expected (−40.0%)',
+      frozen_break: true,
+    });
+    // The week of 12 April (Thursday the 15th, April, March's frozen month 2): FAM-1 made 200
+    // where 100 were planned, (200 − 100) / 100 = +100.0%: far more than the frozen plan, a
+    // break as far less is. Before, only a shortfall could break it.
+    expect(
+      await reported({
+        ...supplierDelay('FAM-1', '2027-04-14', '100', '200', 'Double shift by mistake'),
+        kind: { pick: 'other' },
+      }),
+    ).toEqual({
+      summary: 'Other on FAM-1 in the week of 2027-04-12: 200 of 100 expected (+100.0%)',
+      frozen_break: true,
+    });
+    // 7,496 of 10,000 is 25.04% short, printed −25.0%: not more than 25%, as the weekly checks
+    // judge it. Before, 0.2504 > 0.25 broke it.
+    expect(
+      await reported(supplierDelay('SUP-1', '2027-04-14', '10000', '7496', 'Just within')),
+    ).toEqual({
+      summary:
+        'Supplier delay on SUP-1 in the week of 2027-04-12: 7,496 of 10,000 expected (−25.0%)',
+      frozen_break: false,
+    });
+  });
 });
