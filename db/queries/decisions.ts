@@ -3,7 +3,7 @@ import type { Insertable } from 'kysely';
 import type { Db } from '../connect.js';
 import type { ActionRow, ActionsTable, CycleRow, DecisionRow, DecisionsTable } from '../schema.js';
 import { familyResults } from './plan-results.js';
-import { optionLabel } from './polls.js';
+import { countsNow, optionLabel } from './polls.js';
 import { firstOrNull } from './shared.js';
 
 /** The newest decision recorded after the poll, if any. */
@@ -209,12 +209,7 @@ export async function decisionVoteCounts(
     .selectFrom('decisions')
     .innerJoin('polls', 'polls.id', 'decisions.poll_id')
     .innerJoin('plan_scenarios', 'plan_scenarios.id', 'decisions.scenario_id')
-    .leftJoin('votes', (j) =>
-      j
-        .onRef('votes.poll_id', '=', 'polls.id')
-        .on('votes.counted', '=', true)
-        .on('votes.superseded_at', 'is', null),
-    )
+    .leftJoin('votes', (j) => j.onRef('votes.poll_id', '=', 'polls.id').on(countsNow('votes')))
     .select(({ fn }) => [
       'decisions.id as decision_id',
       'polls.id as poll_id',

@@ -1,5 +1,11 @@
 /** Polls, their options (linked to exact plan_scenarios rows) and votes. */
-import { type Insertable, sql } from 'kysely';
+import {
+  type Expression,
+  type ExpressionBuilder,
+  type Insertable,
+  type SqlBool,
+  sql,
+} from 'kysely';
 import type { Db } from '../connect.js';
 import type { PollRow, PollsTable, VoteRow, VotesTable } from '../schema.js';
 import { firstOrNull } from './shared.js';
@@ -138,9 +144,24 @@ export async function optionLabel(
   return row?.label ?? null;
 }
 
-/** Votes that count now: counted (cast by a voter) and not superseded by a later one. */
+/**
+ * The one rule of a vote that counts now, as a `where` (or a join's `on`) of a query on
+ * `votes` under `table`, its name or an alias: counted (cast by a voter whose role counts)
+ * and not superseded since, by a later vote of theirs or by their role.
+ */
+export function countsNow<A extends string>(table: A) {
+  return <DB extends { [T in A]: VotesTable }, TB extends keyof DB>(
+    eb: ExpressionBuilder<DB, TB>,
+  ): Expression<SqlBool> =>
+    eb.and([
+      eb(sql.ref<boolean>(`${table}.counted`), '=', true),
+      eb(sql.ref<Date | null>(`${table}.superseded_at`), 'is', null),
+    ]);
+}
+
+/** Votes that count now (countsNow). */
 export function votesCountingNow(db: Db) {
-  return db.selectFrom('votes').where('counted', '=', true).where('superseded_at', 'is', null);
+  return db.selectFrom('votes').where(countsNow('votes'));
 }
 
 /** The voter's counted vote that nothing has superseded yet. */
@@ -229,10 +250,7 @@ function openPollVotes(db: Db, voter: string) {
 
 /** The voter's votes that count now in polls still open. */
 export async function countingVotesInOpenPolls(db: Db, voter: string): Promise<OpenPollVote[]> {
-  return openPollVotes(db, voter)
-    .where('votes.counted', '=', true)
-    .where('votes.superseded_at', 'is', null)
-    .execute();
+  return openPollVotes(db, voter).where(countsNow('votes')).execute();
 }
 
 /**
@@ -252,8 +270,7 @@ export async function roleUncountedVotesInOpenPolls(
             .select('now.id')
             .whereRef('now.poll_id', '=', 'votes.poll_id')
             .where('now.voter', '=', voter)
-            .where('now.counted', '=', true)
-            .where('now.superseded_at', 'is', null),
+            .where(countsNow('now')),
         ),
       ),
     )
@@ -272,7 +289,6 @@ export async function stopCountingVotes(
     .updateTable('votes')
     .set({ superseded_at: at, superseded_reason: 'role' })
     .where('id', 'in', [...voteIds])
-    .where('counted', '=', true)
-    .where('superseded_at', 'is', null)
+    .where(countsNow('votes'))
     .execute();
 }
