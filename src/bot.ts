@@ -76,23 +76,33 @@ export async function startBot(config: Config, opts: BotOptions = {}): Promise<R
   });
   let server: MetricsServer | null = null;
   let relay: OutboxRelay | null = null;
-  const closeAll = async () => {
-    await relay?.stop();
-    await server?.close();
+  const closeServices = async () => {
     await queues.close();
     redis.disconnect();
     await db.destroy();
   };
+  const stopSlack = async () => {
+    // An App Home redraw waiting out a 429 would fire into the stopping app, or after it, on
+    // the closed pool. Listeners finishing meanwhile start no new wait.
+    stopHomeRedraws(deps);
+    await slack.stop();
+  };
+  /** What has started so far: a start that fails stops it, the last first. */
+  const started: (() => Promise<void>)[] = [closeServices];
   try {
     await useConfiguredTimezone(db, config, logger);
     await slack.start();
+    started.push(stopSlack);
     // Job requests recorded while the queue was down go out as soon as it answers again.
     relay = startOutboxRelay(deps, {
       requestRetentionDays: config.SOPBOT_REQUEST_RETENTION_DAYS,
     });
+    started.push(async () => relay?.stop());
     server = await serveMetricsIfAsked(metrics, opts.metricsPort, config.BOT_METRICS_PORT);
   } catch (err) {
-    await closeAll();
+    // Nothing may stay open (the Slack listener would keep the process alive); the error is
+    // its caller's to log and tell, once.
+    for (const stop of started.reverse()) await stop();
     throw err;
   }
   const metricsPort = server?.port ?? null;
@@ -103,11 +113,11 @@ export async function startBot(config: Config, opts: BotOptions = {}): Promise<R
     deps,
     metricsPort,
     stop: runOnce(async () => {
-      // First: an App Home redraw waiting out a 429 would fire into the stopping app, or
-      // after it, on the closed pool. Listeners finishing meanwhile start no new wait.
-      stopHomeRedraws(deps);
-      await slack.stop();
-      await closeAll();
+      // First, stop taking requests; then what they may have asked for.
+      await stopSlack();
+      await relay?.stop();
+      await server?.close();
+      await closeServices();
       logger.info('sopbot bot stopped');
     }),
   };
