@@ -35,6 +35,29 @@ export function gapStatus(p: GapPoint): GapStatus {
 const util = (p: GapPoint) =>
   p.capacity > 0 ? p.load / p.capacity : p.load > 0 ? Number.POSITIVE_INFINITY : 0;
 
+/**
+ * A utilisation in whole percent as the chart and its summary write it, never against its
+ * colour: over capacity reads above 100 (100.4% is 101, not 100 beside the amber 100s), above
+ * 90% reads 91 to 100 (90.3% is 91: the subtitle numbers the cells above 90%). Elsewhere the
+ * nearest whole number.
+ */
+function shownUtilisation(utilisation: number, status: GapStatus): number {
+  const whole = Math.round(utilisation * 100);
+  if (status === 'over capacity' || status === 'beyond overtime') return Math.max(101, whole);
+  if (status === 'above 90%') return Math.min(100, Math.max(91, whole));
+  return whole;
+}
+
+/** How far over: "12 over", and an overload that rounds to 0 "less than 1 over", never "0 over". */
+const overBy = (units: number): string =>
+  `${Math.round(units) >= 1 ? formatNumber(units) : 'less than 1'} over`;
+
+/** "at 101%" (shownUtilisation), or "with no capacity". */
+const atShown = (p: GapPoint): string =>
+  p.capacity > 0
+    ? `at ${formatPercent(shownUtilisation(util(p), gapStatus(p)) / 100, 0)}`
+    : 'with no capacity';
+
 export function gapChart(
   points: readonly GapPoint[],
   opts: {
@@ -53,6 +76,7 @@ export function gapChart(
     .filter((p) => rank.has(p.resource))
     .map((p) => {
       const u = util(p);
+      const status = gapStatus(p);
       return {
         resource: p.storage ? `${p.resource} (stock)` : p.resource,
         rank: rank.get(p.resource)!,
@@ -60,8 +84,8 @@ export function gapChart(
         load: Math.round(p.load),
         capacity: Math.round(p.capacity),
         utilisation: Number.isFinite(u) ? u : 9.99,
-        label: Number.isFinite(u) ? `${Math.round(u * 100)}` : '∞',
-        status: gapStatus(p),
+        label: Number.isFinite(u) ? `${shownUtilisation(u, status)}` : '∞',
+        status,
         fixedOrder: p.fixedOrder === true,
         belowMinimumOrder: p.belowMinimumOrder === true,
       };
@@ -186,14 +210,14 @@ export function gapChart(
     .slice(0, 3)
     .map(
       (p) =>
-        `${p.resource} in ${p.period} ${p.capacity > 0 ? `at ${formatPercent(util(p), 0)}` : 'with no capacity'} (${formatNumber(p.load - p.capacity)} over${within(p.load, p.capacity + p.overtimeLimit) ? '' : ', beyond overtime'})`,
+        `${p.resource} in ${p.period} ${atShown(p)} (${overBy(p.load - p.capacity)}${within(p.load, p.capacity + p.overtimeLimit) ? '' : ', beyond overtime'})`,
     );
-  const peak = ranked[0];
+  const peak = points.find((p) => p.resource === ranked[0]?.[0] && util(p) === ranked[0][1]);
   const summary = !points.length
     ? 'No capacity data for this run.'
     : overloads.length
       ? `*In the plan, ${overloads.length} overload${overloads.length === 1 ? '' : 's'}* (resource-months over regular capacity): ${worst.join('; ')}${overloads.length > 3 ? `; +${overloads.length - 3} more` : ''}. ${near} more above 90%.`
-      : `*In the plan, no overloads*: every resource stays within capacity${peak ? `; the peak is ${peak[0]} at ${formatPercent(peak[1], 0)}` : ''}. ${near} resource-month${near === 1 ? '' : 's'} above 90%.`;
+      : `*In the plan, no overloads*: every resource stays within capacity${peak ? `; the peak is ${peak.resource} ${atShown(peak)}` : ''}. ${near} resource-month${near === 1 ? '' : 's'} above 90%.`;
   const rough = opts.roughCut === undefined ? [] : [roughCutLine(opts.roughCut)];
   const notes = supplyNotes(points);
   const altText = `Heat map of utilisation for ${shown.length} resources over ${months} months. ${overloads.length} resource-months are over capacity${worst.length ? `, worst: ${worst.join('; ')}` : ''}. ${near} are above 90%.${notes.length ? ` ${notes.join(' ')}` : ''}`;
@@ -224,7 +248,7 @@ function roughCutLine({ gaps, total: n, beyondOvertime: beyond }: RoughCut): str
     .slice(0, 3)
     .map(
       (g) =>
-        `${g.resource} in ${g.period} ${Number.isFinite(g.relative) ? `at ${formatPercent(1 + g.relative, 0)}` : 'with no capacity'} (${formatNumber(g.units)} over${g.coveredByOvertime ? '' : ', beyond overtime'})`,
+        `${g.resource} in ${g.period} ${Number.isFinite(g.relative) ? `at ${formatPercent(shownUtilisation(1 + g.relative, 'over capacity') / 100, 0)}` : 'with no capacity'} (${overBy(g.units)}${g.coveredByOvertime ? '' : ', beyond overtime'})`,
     );
   return clip(
     `${head} ${n} resource-month${n === 1 ? '' : 's'} over capacity, ${beyond} beyond the overtime allowed; largest: ${worst.join('; ')}${n > 3 ? `; +${n - 3} more` : ''}. The plan closes them by building ahead, overtime, hiring or subcontracting.`,
@@ -289,7 +313,7 @@ function supplyNotes(points: readonly GapPoint[]): string[] {
         .slice(0, 4)
         .map(
           (p) =>
-            `${p.resource} peaks ${p.capacity > 0 ? `at ${formatPercent(util(p), 0)}` : 'with no capacity'} in ${p.period} (${formatNumber(p.load)} of ${formatNumber(p.capacity)})`,
+            `${p.resource} peaks ${atShown(p)} in ${p.period} (${formatNumber(p.load)} of ${formatNumber(p.capacity)})`,
         )
         .join('; ')}${peaks.size > 4 ? ` (+${peaks.size - 4} more)` : ''}.`,
     );

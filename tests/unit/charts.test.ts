@@ -235,6 +235,59 @@ describe('gap chart', () => {
     expect(marked).toBeGreaterThan(unmarked + 100);
   });
 
+  it("writes a cell's number as its colour reads, in the picture and in the summary", () => {
+    const c = gapChart([
+      point('LINE-1', '2027-01', 100.4), // 0.4 over: red, so above 100 (rounding gives 100)
+      point('LINE-1', '2027-02', 99.6), // amber, 100 by rounding and within capacity
+      point('LINE-1', '2027-03', 90.3), // amber, "above 90%", so above 90 (rounding gives 90)
+      point('LINE-1', '2027-04', 110.2), // beyond 100 + 10 of overtime: 110 is above 100
+      point('LINE-2', '2027-01', 89.6), // below 90%: no number drawn
+    ]);
+    const values = (
+      c.spec as { data: { values: { resource: string; period: string; status: string }[] } }
+    ).data.values;
+    const cell = (resource: string, period: string) => {
+      const v = values.find((x) => x.resource === resource && x.period === period);
+      return v && { status: v.status, label: (v as unknown as { label: string }).label };
+    };
+    expect(cell('LINE-1', '2027-01')).toEqual({ status: 'over capacity', label: '101' });
+    expect(cell('LINE-1', '2027-02')).toEqual({ status: 'above 90%', label: '100' });
+    expect(cell('LINE-1', '2027-03')).toEqual({ status: 'above 90%', label: '91' });
+    expect(cell('LINE-1', '2027-04')).toEqual({ status: 'beyond overtime', label: '110' });
+    expect(cell('LINE-2', '2027-01')?.status).toBe('below 90%');
+    // The text posted with the chart says the same figures; 0.4 over is not "0 over".
+    expect(c.summary).toBe(
+      '*In the plan, 2 overloads* (resource-months over regular capacity): LINE-1 in 2027-04 at 110% (10 over, beyond overtime); LINE-1 in 2027-01 at 101% (less than 1 over). 2 more above 90%.',
+    );
+    // Without overloads the peak reads as its cell: 90.3% is one of the months above 90%.
+    expect(
+      gapChart([point('LINE-1', '2027-03', 90.3), point('LINE-2', '2027-03', 80)]).summary,
+    ).toBe(
+      '*In the plan, no overloads*: every resource stays within capacity; the peak is LINE-1 at 91%. 1 resource-month above 90%.',
+    );
+    // The rough-cut's gaps are over capacity (2 of 500 is 100.4%), a warehouse over storage too.
+    const rough = gapChart(
+      [point('LINE-1', '2027-03', 80), { ...point('WH', '2027-03', 100.4, 100, 0), storage: true }],
+      {
+        roughCut: {
+          gaps: [
+            {
+              resource: 'LINE-1',
+              period: '2027-03',
+              units: 2,
+              relative: 2 / 500,
+              coveredByOvertime: true,
+            },
+          ],
+          total: 1,
+          beyondOvertime: 0,
+        },
+      },
+    ).summary.split('\n');
+    expect(rough[0]).toContain('largest: LINE-1 in 2027-03 at 101% (2 over).');
+    expect(rough[2]).toContain('WH peaks at 101% in 2027-03');
+  });
+
   it('shows only the most loaded resources, and says so', () => {
     const c = gapChart(sampleGap(20, 6), { maxResources: 5 });
     const values = (c.spec as { data: { values: { resource: string }[] } }).data.values;
