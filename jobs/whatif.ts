@@ -17,7 +17,7 @@ import { MissingCompanyDataError } from '../src/services/company-data.js';
 import { runWhatIf, stressKpis } from '../src/services/planning.js';
 import { jobHolder, postFileOnce, postMessageOnce } from '../src/slack/post-ledger.js';
 import { esc } from '../src/slack/presenters/format.js';
-import { whatIfDiff } from '../src/slack/presenters/plan-run.js';
+import { forecastSamplesSection, whatIfDiff } from '../src/slack/presenters/plan-run.js';
 import { hash } from './contracts.js';
 import type { Processor } from './processor-types.js';
 
@@ -91,7 +91,10 @@ export const whatif: Processor<'whatif'> = async (p, ctx) => {
   );
   const kpis = scenarioKpis(figures);
   if (reply && kpis.length === 2) {
-    const chart = scenarioChart(kpis);
+    // The subtitle names the message's section whose figures the chart draws.
+    const chart = scenarioChart(kpis, {
+      whatIf: happens ? { samplesSection: forecastSamplesSection(true) } : {},
+    });
     const png = await renderChart(chart.spec, fontDir ? { fontDir } : {});
     await postFileOnce(ctx.db, ctx.slack, {
       key: `${key}:chart`,

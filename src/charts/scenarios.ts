@@ -91,7 +91,17 @@ const STRESS_PANELS: readonly Panel[] = [
   },
 ];
 
-export function scenarioChart(rows: readonly ScenarioKpis[]): ChartResult {
+export function scenarioChart(
+  rows: readonly ScenarioKpis[],
+  opts: {
+    /**
+     * A what-if's chart: its subtitle says it draws both plans against the forecast's demand
+     * samples, and names the message's section of those figures (`samplesSection`) when
+     * another comes before it (a demand what-if's "If it happens").
+     */
+    readonly whatIf?: { readonly samplesSection?: string };
+  } = {},
+): ChartResult {
   const labels = rows.map((r) => r.label);
   const stressed = rows.length > 0 && rows.every((r) => r.stress);
   const panels = stressed ? STRESS_PANELS : PANELS;
@@ -200,7 +210,14 @@ export function scenarioChart(rows: readonly ScenarioKpis[]): ChartResult {
     ...specHead(
       title,
       stressed
-        ? 'Bars: expected over the demand samples; whiskers: P10 to P90. Red dashed line: 100% of capacity'
+        ? [
+            ...(opts.whatIf === undefined
+              ? []
+              : [
+                  `Both plans against the forecast’s demand samples${opts.whatIf.samplesSection === undefined ? '' : `: “${opts.whatIf.samplesSection}” in the message`}.`,
+                ]),
+            'Bars: expected over the demand samples; whiskers: P10 to P90. Red dashed line: 100% of capacity',
+          ]
         : 'Red dashed line: 100% of capacity',
     ),
     data: { values },

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { scenarioChart } from '../../src/charts/index.js';
+import { sampleScenarios } from '../../src/charts/samples.js';
 import type { FamilyShortfall } from '../../src/core/shortfall.js';
-import { planHeadline, whatIfDiff } from '../../src/slack/presenters/plan-run.js';
+import {
+  forecastSamplesSection,
+  planHeadline,
+  whatIfDiff,
+} from '../../src/slack/presenters/plan-run.js';
 
 const central = {
   name: 'central',
@@ -254,5 +260,31 @@ describe('what-if differences', () => {
     expect(without[1]).toMatch(/^_Against the forecast’s demand samples/);
     expect(lines.slice(7)).toEqual(without.slice(2));
     expect(lines).toHaveLength(7 + 12);
+  });
+
+  it('the chart beside it names the section whose figures it draws: the forecast’s samples', () => {
+    // The what-if job's chart: both plans, stress-tested against the forecast's samples.
+    const [a, b] = sampleScenarios();
+    const subtitle = (whatIf: { samplesSection?: string }) =>
+      (scenarioChart([a!, b!], { whatIf }).spec as { title: { subtitle: string[] } }).title
+        .subtitle;
+    // A demand what-if: the message's second section, after "If it happens".
+    expect(subtitle({ samplesSection: forecastSamplesSection(true) })).toEqual([
+      'Both plans against the forecast’s demand samples: “If demand comes as forecast” in the message.',
+      'Bars: expected over the demand samples; whiskers: P10 to P90. Red dashed line: 100% of capacity',
+    ]);
+    const happens = {
+      central: { expectedFillRate: 0.9, serviceAtRisk: 0.8, expectedMargin: 1, marginP10: 1 },
+      whatIf: { expectedFillRate: 0.9, serviceAtRisk: 0.8, expectedMargin: 1, marginP10: 1 },
+    };
+    const sections = (text: string) => text.split('\n').filter((l) => l.startsWith('_'));
+    expect(sections(whatIfDiff('demand FAM-2 +20%', withWc, stressedWhatIf, happens))[1]).toMatch(
+      /^_If demand comes as forecast \(/,
+    );
+    // Any other what-if: its one section, against the samples, is the chart's.
+    expect(subtitle({})[0]).toBe('Both plans against the forecast’s demand samples.');
+    expect(sections(whatIfDiff('overtime off', withWc, stressedWhatIf))[0]).toMatch(
+      /^_Against the forecast’s demand samples \(/,
+    );
   });
 });

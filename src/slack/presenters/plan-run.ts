@@ -193,6 +193,15 @@ export interface IfItHappens {
 }
 
 /**
+ * The heading of a what-if message's section that sets both plans against the forecast's own
+ * demand samples: the figures its chart draws (`scenarioChart`'s `samplesSection`). A demand
+ * what-if gives it second, after what happens if the change comes.
+ */
+export function forecastSamplesSection(demandChanged: boolean): string {
+  return demandChanged ? 'If demand comes as forecast' : 'Against the forecast’s demand samples';
+}
+
+/**
  * The what-if against central (named by its label), one line per figure: value, then the
  * change. After the stress test it leads with both plans against the same demand samples,
  * then each plan at its own planned demand, under a heading that says which is which. A
@@ -230,7 +239,7 @@ export function whatIfDiff(
   if (!ifItHappens)
     return [
       head,
-      `_Against the forecast’s demand samples (both plans, the same samples; ${BAD_CASE_WORDS}):_`,
+      `_${forecastSamplesSection(false)} (both plans, the same samples; ${BAD_CASE_WORDS}):_`,
       ...STRESSED.map(line),
       ...planned,
     ].join('\n');
@@ -238,7 +247,7 @@ export function whatIfDiff(
     head,
     `_If it happens (the change in every demand sample; ${ref}’s plan as made, the what-if’s made for it; ${BAD_CASE_WORDS}):_`,
     ...IF_IT_HAPPENS.map(lineOf(ifItHappens.central, ifItHappens.whatIf)),
-    '_If demand comes as forecast (both plans, the forecast’s samples):_',
+    `_${forecastSamplesSection(true)} (both plans, the forecast’s samples):_`,
     ...STRESSED.map(line),
     ...planned,
   ].join('\n');
