@@ -298,8 +298,10 @@ export function completion(job: () => Promise<Job>, ms: number): Promise<Job> {
     async () => {
       const j = await job();
       const state = await j.getState();
-      if (state === 'failed') throw new Error(`job failed: ${j.failedReason}`);
-      return state === 'completed' ? j : null;
+      if (state === 'failed') throw new Error(`job failed: ${(await job()).failedReason}`);
+      // Read again once finished: `j` was read before, and may hold no return value yet (a
+      // job that completed between the two reads, on a busy machine).
+      return state === 'completed' ? job() : null;
     },
     ms,
   );
