@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { isDay } from '../core/calendar.js';
 import type { Company } from '../core/company.js';
 import { isPeriod } from '../core/period.js';
-import { dayRefusal, mondayRefusal, monthRefusal, numberRefusal } from './advice.js';
+import { dayRefusal, mondayRefusal, monthRefusal, numberRefusal, quoted } from './advice.js';
 
 /** Every kind, in import order: a kind comes after the kinds its rows refer to. */
 export const IMPORT_KINDS = [
@@ -48,7 +48,21 @@ const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
-const number = (what = 'a number') =>
+/**
+ * A number that must keep within a range: `ok` is the test, `words` what the refusal says it
+ * must be ("0 or more"), `why` an optional reason written after the quoted value.
+ */
+interface Range {
+  readonly ok: (n: number) => boolean;
+  readonly words: string;
+  readonly why?: string;
+}
+
+/**
+ * A plain number (`what`, as a refusal of its writing names it), within `range` when given.
+ * Each refusal quotes the cell as written (`-12.50`, not the number read from it).
+ */
+const number = (what = 'a number', range?: Range) =>
   z.preprocess(
     blankToUndefined,
     z
@@ -58,29 +72,36 @@ const number = (what = 'a number') =>
       // not what Number() also reads (0x10, 0b11, Infinity).
       .refine((s) => DECIMAL.test(s) && Number.isFinite(Number(s)), {
         error: (iss) => numberRefusal(String(iss.input), what),
+        abort: true,
       })
-      .transform(Number)
-      .refine((n) => Math.abs(n) <= MAX_MAGNITUDE, 'is too large (at most 1,000,000,000,000)'),
+      .refine((s) => Math.abs(Number(s)) <= MAX_MAGNITUDE, {
+        error: (iss) => `must be at most 1,000,000,000,000, not ${quoted(String(iss.input))}`,
+        abort: true,
+      })
+      .refine((s) => range === undefined || range.ok(Number(s)), {
+        error: (iss) =>
+          `must be ${range?.words}, not ${quoted(String(iss.input))}${range?.why ? ` ${range.why}` : ''}`,
+      })
+      .transform(Number),
   );
-const nonNegative = () => number('a number ≥ 0').refine((n) => n >= 0, 'must be ≥ 0');
+const nonNegative = () => number('a number ≥ 0', { ok: (n) => n >= 0, words: '0 or more' });
+const positive = (why?: string) =>
+  number('a number > 0', { ok: (n) => n > 0, words: 'above 0', ...(why ? { why } : {}) });
 /**
  * A selling price: above 0. The price is also what a lost sale costs the plan, so at 0 the plan
  * drops the family's whole demand as lost sales.
  */
 const price = () =>
-  number('a number > 0').refine(
-    (n) => n > 0,
-    "must be above 0 (at 0 a lost sale costs nothing, so the plan drops the family's demand)",
-  );
+  positive("(at 0 a lost sale costs nothing, so the plan drops the family's demand)");
 const optionalPrice = () =>
   z.preprocess(blankToUndefined, price().optional()).transform((v) => v ?? null);
 const optionalNonNegative = () =>
   z.preprocess(blankToUndefined, nonNegative().optional()).transform((v) => v ?? null);
 const wholeNumber = (min: number) =>
-  number(`a whole number ≥ ${min}`).refine(
-    (n) => Number.isInteger(n) && n >= min,
-    `must be a whole number ≥ ${min}`,
-  );
+  number(`a whole number ≥ ${min}`, {
+    ok: (n) => Number.isInteger(n) && n >= min,
+    words: `a whole number, ${min} or more`,
+  });
 const optionalWholeNumber = (min: number) =>
   z.preprocess(blankToUndefined, wholeNumber(min).optional()).transform((v) => v ?? null);
 const YES = ['yes', 'true', '1', 'y'];
@@ -253,7 +274,7 @@ export const orderRow = z
     family: code(),
     requested_date: day(),
     shipped_date: z.preprocess(blankToUndefined, day().optional()).transform((v) => v ?? null),
-    ordered_qty: number('a number > 0').refine((n) => n > 0, 'must be > 0'),
+    ordered_qty: positive(),
     shipped_qty: optionalNonNegative().transform((v) => v ?? 0),
   })
   .superRefine((r, ctx) => {

@@ -110,7 +110,7 @@ FRESH,Fresh juice,40,5,1,50,1.5
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ImportError);
     expect(String((err as Error).message)).toContain(
-      "families.csv:2: column 'shelf_life_months': must be a whole number ≥ 1",
+      "families.csv:2: column 'shelf_life_months': must be a whole number, 1 or more, not '1.5'",
     );
   });
 });

@@ -121,7 +121,7 @@ describe('sopbot import', () => {
     expect(err.problems).toEqual([
       "s.csv:2: column 'units': must be a number ≥ 0, not 'abc'",
       "s.csv:3: column 'family': unknown family 'FAM-9' (import families first)",
-      "s.csv:4: column 'units': must be ≥ 0",
+      "s.csv:4: column 'units': must be 0 or more, not '-5'",
       "s.csv:6: column 'family+period': repeats the row on line 5 (FAM-2, 2026-02)",
     ]);
     const unknown = await refused('sales', 'u.csv', 'family,period,units\nFAM-9,2026-01,10\n');
@@ -146,7 +146,7 @@ describe('sopbot import', () => {
     ].join('\n');
     const err = await refused('sales', 'sales.csv', sales);
     expect(err.problems).toEqual([
-      "sales.csv:2: column 'units': must be ≥ 0",
+      "sales.csv:2: column 'units': must be 0 or more, not '-5'",
       "sales.csv:3: column 'units': must be a number ≥ 0, without a comma: for '1,234' write 1234 if the comma separates thousands, or 1.234 if it marks the decimals",
       "sales.csv:4: column 'family': unknown family 'FAM-99' (import families first)",
       "sales.csv:5: column 'period': must be a month as YYYY-MM (e.g. 2027-03), not '2026-13'",
@@ -173,7 +173,7 @@ describe('sopbot import', () => {
     );
     expect(capped.problems).toEqual([
       "sales.csv:2: column 'family': unknown family 'FAM-99' (import families first)",
-      "sales.csv:3: column 'units': must be ≥ 0",
+      "sales.csv:3: column 'units': must be 0 or more, not '-5'",
     ]);
     expect(capped.truncated).toBe(true);
   });
@@ -196,6 +196,42 @@ describe('sopbot import', () => {
     expect(rows[0]!.at).toBeInstanceOf(Date);
   });
 
+  it('a number out of its range is refused quoting the cell as written', async () => {
+    // Before: a bare "must be ≥ 0" / "must be > 0" / "must be a whole number ≥ 1", no value.
+    const stock = await refused(
+      'inventory',
+      'inv.csv',
+      'family,period,on_hand,backlog\nFAM-1,2027-01,-12,\nFAM-2,2027-01,5,-0.50\n',
+    );
+    expect(stock.problems).toEqual([
+      "inv.csv:2: column 'on_hand': must be 0 or more, not '-12'",
+      "inv.csv:3: column 'backlog': must be 0 or more, not '-0.50'",
+    ]);
+    const capacity = await refused(
+      'capacities',
+      'cap.csv',
+      'resource,period,capacity,overtime_limit\nLINE-1,2027-01,-1E+3,\n',
+    );
+    expect(capacity.problems).toEqual([
+      "cap.csv:2: column 'capacity': must be 0 or more, not '-1E+3'",
+    ]);
+    const orders = await refused(
+      'orders',
+      'o.csv',
+      [
+        'order_id,line,family,requested_date,shipped_date,ordered_qty,shipped_qty',
+        'SO-1,0,FAM-1,2027-01-04,,5,',
+        'SO-1,2.5,FAM-1,2027-01-04,,5,',
+        'SO-2,1,FAM-1,2027-01-04,,0,',
+      ].join('\n'),
+    );
+    expect(orders.problems).toEqual([
+      "o.csv:2: column 'line': must be a whole number, 1 or more, not '0'",
+      "o.csv:3: column 'line': must be a whole number, 1 or more, not '2.5'",
+      "o.csv:4: column 'ordered_qty': must be above 0, not '0'",
+    ]);
+  });
+
   it('refuses a price of 0, in families and in a month', async () => {
     const zero = await refused(
       'families',
@@ -203,7 +239,7 @@ describe('sopbot import', () => {
       'code,name,price,unit_cost,holding_cost,backlog_cost\nFAM-70,Free,0,5,1,2\n',
     );
     expect(zero.problems).toEqual([
-      "f.csv:2: column 'price': must be above 0 (at 0 a lost sale costs nothing, so the plan drops the family's demand)",
+      "f.csv:2: column 'price': must be above 0, not '0' (at 0 a lost sale costs nothing, so the plan drops the family's demand)",
     ]);
     const month = await refused(
       'family_costs',
@@ -211,7 +247,7 @@ describe('sopbot import', () => {
       'family,period,price\nFAM-1,2027-02,0\nFAM-1,2027-03,\n',
     );
     expect(month.problems).toEqual([
-      "fc.csv:2: column 'price': must be above 0 (at 0 a lost sale costs nothing, so the plan drops the family's demand)",
+      "fc.csv:2: column 'price': must be above 0, not '0' (at 0 a lost sale costs nothing, so the plan drops the family's demand)",
     ]);
   });
 
@@ -287,7 +323,7 @@ describe('sopbot import', () => {
     await writeFile(file, 'resource,period,capacity\nLINE-1,2027-01,-1\n');
     const cli = io({ DATABASE_URL: t.url });
     expect(await main(['import', 'capacities', file], cli.io)).toBe(1);
-    expect(cli.err.join('')).toContain(`${file}:2: column 'capacity': must be ≥ 0`);
+    expect(cli.err.join('')).toContain(`${file}:2: column 'capacity': must be 0 or more, not '-1'`);
     expect(await readFile(file, 'utf8')).toContain('LINE-1');
   });
 
@@ -349,7 +385,7 @@ describe('sopbot import', () => {
     expect((err as ImportError).problems).toEqual([
       "bad.csv:2: column 'name': contains a control character (U+0000); remove it",
       "bad.csv:3: column 'name': is too long (at most 200 characters)",
-      "bad.csv:4: column 'price': is too large (at most 1,000,000,000,000)",
+      "bad.csv:4: column 'price': must be at most 1,000,000,000,000, not '1e25'",
     ]);
   });
 
