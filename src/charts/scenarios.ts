@@ -5,6 +5,7 @@
  * whisker from P10 to P90.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { EXCESS_STOCK } from '../core/scenarios/trade-off.js';
 import { esc } from '../core/text.js';
 import {
   clip,
@@ -79,7 +80,7 @@ const STRESS_PANELS: readonly Panel[] = [
   },
   {
     field: 'excess_e',
-    title: 'Stock beyond cover or expired (P10–P90)',
+    title: `${EXCESS_STOCK} (P10–P90)`,
     kind: 'money',
     whisker: ['excess_lo', 'excess_hi'],
   },
@@ -233,7 +234,7 @@ export function scenarioChart(
   const altText = `Four bar charts comparing ${rows.length} scenarios. ${rows
     .map((r) =>
       r.stress
-        ? `${r.label}: expected fill rate ${formatPercent(r.stress.fillRate.expected)} (P10 ${formatPercent(r.stress.fillRate.p10)}), expected margin ${formatMoney(r.stress.margin.expected)} (P10 ${formatMoney(r.stress.margin.p10)}, P90 ${formatMoney(r.stress.margin.p90)}), excess stock ${formatMoney(r.stress.excessInventoryValue.expected)}, peak utilisation ${formatPercent(r.peakUtilisation)}.`
+        ? `${r.label}: expected fill rate ${formatPercent(r.stress.fillRate.expected)} (P10 ${formatPercent(r.stress.fillRate.p10)}), expected margin ${formatMoney(r.stress.margin.expected)} (P10 ${formatMoney(r.stress.margin.p10)}, P90 ${formatMoney(r.stress.margin.p90)}), ${EXCESS_STOCK.toLowerCase()} ${formatMoney(r.stress.excessInventoryValue.expected)} expected, peak utilisation ${formatPercent(r.peakUtilisation)}.`
         : `${r.label}: fill rate ${formatPercent(r.fillRate)}, margin ${formatMoney(r.grossMargin)}, ${formatNumber(r.daysOfSupply)} days of supply, peak utilisation ${formatPercent(r.peakUtilisation)}.`,
     )
     .join(' ')}`;

@@ -12,6 +12,7 @@ import {
   type ScenarioAssumptionsInput,
   scenarioAssumptionsSchema,
 } from './scenarios/schema.js';
+import { EXCESS_STOCK } from './scenarios/trade-off.js';
 import type { WhatIf } from './scenarios/what-if.js';
 import {
   type BudgetCash,
@@ -639,7 +640,7 @@ const STRESS_METRICS: readonly (Omit<ScenarioGridRow, 'values'> & { pick: Metric
   ),
   money(
     'excessInventoryValue',
-    'Excess and expired stock (expected)',
+    `${EXCESS_STOCK} (expected)`,
     false,
     (r) => r.stress?.excessInventoryValue.expected ?? null,
   ),

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PollOptionRow } from '../../db/queries/polls.js';
 import type { PollRow } from '../../db/schema.js';
+import { sampleScenarios } from '../../src/charts/samples.js';
+import { scenarioChart } from '../../src/charts/scenarios.js';
 import { tally } from '../../src/core/vote.js';
 import type { PollView } from '../../src/services/polls.js';
 import { decisionModal, MAX_ACTION_ROWS } from '../../src/slack/presenters/decision.js';
@@ -236,6 +238,27 @@ describe('trade-offs on the vote', () => {
       'Each plan against the same demand samples · in a bad case, 1 demand outcome in 10 does worse',
     );
     expect(text).not.toContain('P10');
+  });
+
+  it('names the stock field as the chart and the pack do: it counts stock past its shelf life', () => {
+    // $180k left beyond cover and $70k written off past its shelf life: the expected $250k is
+    // both, so "Excess stock" (what was left, read alone) undersold what it counts.
+    const fresh = stressed('Fresh', {
+      ...central.kpis,
+      excessInventoryValue: 250_000,
+      writtenOffValue: 70_000,
+    });
+    const msg = voteMessage({ ...view(poll()), options: [fresh] });
+    expect(validateBlocks(msg.blocks, 'message')).toEqual([]);
+    const text = JSON.stringify(msg.blocks);
+    expect(text).toContain('*Stock beyond cover or expired*\\n$250k expected');
+    expect(text).not.toContain('Excess stock');
+    // The chart's panel is headed in the same words.
+    const chart = scenarioChart(sampleScenarios());
+    expect(JSON.stringify(chart.spec)).toContain('"Stock beyond cover or expired (P10–P90)"');
+    // And so is its alt text, Central's $310,000 expected, not "excess stock".
+    expect(chart.altText).toContain('stock beyond cover or expired $310k expected');
+    expect(chart.altText).not.toContain('excess stock');
   });
 
   it('sets cash against the budget where the budget ends, when the run says so', () => {

@@ -34,6 +34,14 @@ const num = (k: TradeOffInput['kpis'], key: string): number | null => {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 };
 
+/**
+ * The name of the stock figure (`excessInventoryValue`) wherever it heads a field, a panel or a
+ * row: what is left beyond cover plus what was written off past its shelf life, so not "excess
+ * stock" alone. The sentences here and in the pack say it in full ("beyond 3 months' cover or
+ * past its shelf life").
+ */
+export const EXCESS_STOCK = 'Stock beyond cover or expired';
+
 /** The margin 1 demand outcome in 10 beats (the P90), in words. */
 export const GOOD_CASE = 'in a good case (1 in 10)';
 /** The stock, cash or fill rate 1 demand outcome in 10 does worse than (P10; P90 of stock). */

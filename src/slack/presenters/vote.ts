@@ -7,7 +7,7 @@ import type { types } from '@slack/bolt';
 import type { PollOptionRow } from '../../../db/queries/polls.js';
 import { formatMoney } from '../../core/number-format.js';
 import { rolesFor } from '../../core/policy.js';
-import { BAD_CASE_WORDS, tradeOffSentences } from '../../core/scenarios/trade-off.js';
+import { BAD_CASE_WORDS, EXCESS_STOCK, tradeOffSentences } from '../../core/scenarios/trade-off.js';
 import { ON_THE_LATEST_RUN, replacedRunNotice } from '../../core/vote.js';
 import { ROLE_LABEL, type RoleChange } from '../../services/members.js';
 import type { PollView } from '../../services/polls.js';
@@ -44,7 +44,7 @@ function scenarioFields(o: PollOptionRow): types.MrkdwnElement[] {
     mrkdwn(`*Expected margin*\n${money(k.expectedMargin)} (bad case ${money(k.marginP10)})`),
     mrkdwn(`*Fill rate expected / bad case*\n${pct(k.expectedFillRate)} / ${pct(k.serviceAtRisk)}`),
     mrkdwn(`*Cash expected / bad case*\n${money(k.cashFlow)} / ${money(k.cashFlowP10)}`),
-    mrkdwn(`*Excess stock*\n${money(k.excessInventoryValue)} expected`),
+    mrkdwn(`*${EXCESS_STOCK}*\n${money(k.excessInventoryValue)} expected`),
     mrkdwn(`*Peak working capital*\n${money(k.workingCapital)}`),
     mrkdwn(`*Utilisation avg / peak*\n${pct(k.averageUtilisation)} / ${pct(k.peakUtilisation)}`),
   ];
