@@ -58,6 +58,36 @@ const atShown = (p: GapPoint): string =>
     ? `at ${formatPercent(shownUtilisation(util(p), gapStatus(p)) / 100, 0)}`
     : 'with no capacity';
 
+/** `x` with the fewest decimals, at most `digits`, that write it as rounded to `digits`. */
+function fewestDecimals(x: number, digits: number): string {
+  const rounded = Number(x.toFixed(digits));
+  let d = 0;
+  while (d < digits && Number(x.toFixed(d)) !== rounded) d++;
+  return formatNumber(rounded, d);
+}
+
+/**
+ * "100.4 of 100": a load and its bound, as whole numbers unless those would give another
+ * status or percentage than the one printed beside them (100.4 of 100 is over capacity at 101%,
+ * not "100 of 100"; 90.3 of 100 is above 90% at 91%, not "90 of 100"; 954.6 of 1,000 is 95%,
+ * not "955 of 1,000"), then with as many decimals as that takes (at most 6).
+ */
+function loadOfBound(p: GapPoint): string {
+  const status = gapStatus(p);
+  const shown = shownUtilisation(util(p), status);
+  let digits = 0;
+  for (; digits < 6; digits++) {
+    const printed = {
+      ...p,
+      load: Number(p.load.toFixed(digits)),
+      capacity: Number(p.capacity.toFixed(digits)),
+    };
+    const same = gapStatus(printed) === status;
+    if (same && shownUtilisation(util(printed), status) === shown) break;
+  }
+  return `${fewestDecimals(p.load, digits)} of ${fewestDecimals(p.capacity, digits)}`;
+}
+
 export function gapChart(
   points: readonly GapPoint[],
   opts: {
@@ -311,10 +341,7 @@ function supplyNotes(points: readonly GapPoint[]): string[] {
     notes.push(
       `Warehouse stock against storage capacity: ${[...peaks.values()]
         .slice(0, 4)
-        .map(
-          (p) =>
-            `${p.resource} peaks ${atShown(p)} in ${p.period} (${formatNumber(p.load)} of ${formatNumber(p.capacity)})`,
-        )
+        .map((p) => `${p.resource} peaks ${atShown(p)} in ${p.period} (${loadOfBound(p)})`)
         .join('; ')}${peaks.size > 4 ? ` (+${peaks.size - 4} more)` : ''}.`,
     );
   return notes;

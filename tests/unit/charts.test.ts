@@ -285,7 +285,27 @@ describe('gap chart', () => {
       },
     ).summary.split('\n');
     expect(rough[0]).toContain('largest: LINE-1 in 2027-03 at 101% (2 over).');
-    expect(rough[2]).toContain('WH peaks at 101% in 2027-03');
+    expect(rough[2]).toContain('WH peaks at 101% in 2027-03 (100.4 of 100)');
+  });
+
+  it("a warehouse's stock and storage capacity read as the percentage beside them", () => {
+    const wh = (resource: string, load: number, capacity = 100): GapPoint => ({
+      ...point(resource, '2027-03', load, capacity, 0),
+      storage: true,
+    });
+    const line = gapChart([
+      wh('WH-A', 100.4), // 100.4% over storage: 101%, and 100.4 > 100 (was "100 of 100")
+      wh('WH-B', 90.3), // above 90%: 91%, and 90.3 > 90 (was "90 of 100")
+      wh('WH-C', 954.6, 1000), // 95.46%: 95%, where "955 of 1,000" is 95.5%, 96%
+      wh('WH-D', 85), // whole numbers that give 85% stay whole
+    ]).summary.split('\n')[1];
+    expect(line).toBe(
+      'Warehouse stock against storage capacity: WH-A peaks at 101% in 2027-03 (100.4 of 100); WH-B peaks at 91% in 2027-03 (90.3 of 100); WH-C peaks at 95% in 2027-03 (954.6 of 1,000); WH-D peaks at 85% in 2027-03 (85 of 100).',
+    );
+    // 2 millionths over (beyond the solver's rounding, 1 millionth) is over: written so.
+    expect(gapChart([wh('WH', 100.0002)]).summary).toContain(
+      'WH peaks at 101% in 2027-03 (100.0002 of 100)',
+    );
   });
 
   it('shows only the most loaded resources, and says so', () => {
