@@ -7,6 +7,7 @@ import { createDb } from '../db/connect.js';
 import { createQueues } from '../jobs/queues.js';
 import type { Config } from './config.js';
 import { type AppDeps, type Clock, runOnce, systemClock } from './deps.js';
+import { listenNamingPort } from './errors.js';
 import { createLogger } from './logger.js';
 import {
   countingEnqueueFailures,
@@ -91,14 +92,21 @@ export async function startBot(config: Config, opts: BotOptions = {}): Promise<R
   const started: (() => Promise<void>)[] = [closeServices];
   try {
     await useConfiguredTimezone(db, config, logger);
-    await slack.start();
+    // The port named as it was given: `sopbot bot --port`, else PORT.
+    await listenNamingPort(slack.start(), opts.port ?? config.PORT, {
+      setting: opts.port === undefined ? 'PORT' : '--port',
+      server: "the bot's Slack endpoint",
+    });
     started.push(stopSlack);
     // Job requests recorded while the queue was down go out as soon as it answers again.
     relay = startOutboxRelay(deps, {
       requestRetentionDays: config.SOPBOT_REQUEST_RETENTION_DAYS,
     });
     started.push(async () => relay?.stop());
-    server = await serveMetricsIfAsked(metrics, opts.metricsPort, config.BOT_METRICS_PORT);
+    server = await serveMetricsIfAsked(metrics, opts.metricsPort, config.BOT_METRICS_PORT, {
+      setting: 'BOT_METRICS_PORT',
+      server: "the bot's metrics endpoint",
+    });
   } catch (err) {
     // Nothing may stay open (the Slack listener would keep the process alive); the error is
     // its caller's to log and tell, once.

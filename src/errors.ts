@@ -65,3 +65,48 @@ export function asSopError(err: unknown): SopError {
   const message = err instanceof Error ? err.message : String(err);
   return new SopError('internal', `Unexpected error: ${message}`, [], { cause: err });
 }
+
+/** Where a port is set ("BOT_METRICS_PORT") and what listens on it ("the bot's metrics endpoint"). */
+export interface PortOwner {
+  readonly setting: string;
+  readonly server: string;
+}
+
+/**
+ * A server that could not listen because another process holds its port (EADDRINUSE), said with
+ * the setting that holds the port and what to do: Node's own "listen EADDRINUSE: address
+ * already in use 0.0.0.0:9464" names neither. Not a SopError: a process that cannot start is
+ * logged once with its stack, Node's error with it as the cause.
+ */
+export class PortInUseError extends Error {
+  readonly port: number;
+  readonly setting: string;
+  constructor(port: number, owner: PortOwner, options?: ErrorOptions) {
+    super(
+      `port ${port} (${owner.server}) is in use: set ${owner.setting} to a free port, or stop what holds it`,
+      options,
+    );
+    this.name = 'PortInUseError';
+    this.port = port;
+    this.setting = owner.setting;
+  }
+}
+
+/**
+ * `start` (a server beginning to listen on `port`), whose failure because the port is taken
+ * becomes a PortInUseError naming the port's `owner`.
+ */
+export async function listenNamingPort<T>(
+  start: Promise<T>,
+  port: number,
+  owner: PortOwner,
+): Promise<T> {
+  try {
+    return await start;
+  } catch (err) {
+    const e = err as { code?: unknown; port?: unknown } | null;
+    if (e?.code !== 'EADDRINUSE') throw err;
+    const taken = typeof e.port === 'number' ? e.port : port;
+    throw new PortInUseError(taken, owner, { cause: err });
+  }
+}

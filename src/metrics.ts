@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { App, ReceiverEvent } from '@slack/bolt';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { JobQueue } from '../jobs/contracts.js';
+import { listenNamingPort, type PortOwner } from './errors.js';
 
 /** Seconds. */
 const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
@@ -171,9 +172,12 @@ export function serveMetricsIfAsked(
   metrics: Metrics,
   option: number | null | undefined,
   configured: number,
+  owner: PortOwner,
 ): Promise<MetricsServer | null> {
   const port = option === undefined ? (configured > 0 ? configured : null) : option;
-  return port === null ? Promise.resolve(null) : serveMetrics(metrics, port);
+  return port === null
+    ? Promise.resolve(null)
+    : listenNamingPort(serveMetrics(metrics, port), port, owner);
 }
 
 /** Serves GET /metrics. Port 0 picks a free port. */

@@ -140,7 +140,10 @@ export async function startWorker(
   );
   let server: MetricsServer | null = null;
   try {
-    server = await serveMetricsIfAsked(metrics, opts.metricsPort, config.METRICS_PORT);
+    server = await serveMetricsIfAsked(metrics, opts.metricsPort, config.METRICS_PORT, {
+      setting: 'METRICS_PORT',
+      server: "the worker's metrics endpoint",
+    });
     await scheduleRecompute(queues, config);
     await scheduleDigest(queues, config);
   } catch (err) {

@@ -2,7 +2,9 @@
  * A bot whose start fails half-way, after its Slack listener is up: here its metrics port is
  * already taken (BOT_METRICS_PORT). It stops what it started, the last first, so no listener
  * keeps the process alive: `sopbot bot` logs the error once, with its stack, says it in one
- * line and exits 1, as a supervisor expects to restart it.
+ * line and exits 1, as a supervisor expects to restart it. A taken port, the bot's or the
+ * worker's, is said with the setting that holds it and what to do, not as Node's bare
+ * "listen EADDRINUSE … 0.0.0.0:9464".
  */
 import { spawn } from 'node:child_process';
 import { createConnection, createServer, type Server } from 'node:net';
@@ -10,8 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
 import { freePort } from '../../src/demo/local-services.js';
+import { startWorker } from '../../src/worker.js';
 import { redisPrefix, useDb } from '../helpers/db.js';
 import { useStandin } from '../helpers/slack.js';
+import { workerEnv } from './jobs-fixture.js';
 
 const t = useDb();
 const standin = useStandin();
@@ -52,11 +56,21 @@ const listening = (port: number) =>
     socket.once('error', () => resolve(false));
   });
 
+/** What a start on the taken port says: its number, the setting that holds it, what to do. */
+const inUse = (server: string, setting: string) =>
+  `port ${takenPort} (${server}) is in use: set ${setting} to a free port, or stop what holds it`;
+
 describe('a bot whose metrics port is taken', () => {
-  it('fails its start with the port error and leaves no Slack listener open', async () => {
+  it('fails its start naming BOT_METRICS_PORT and leaves no Slack listener open', async () => {
     const port = await freePort();
     const config = loadConfig({ ...env('failed-start'), LOG_LEVEL: 'silent' }, { slack: true });
-    await expect(startBot(config, { port })).rejects.toThrow(`EADDRINUSE`);
+    const err = await startBot(config, { port }).then(
+      () => null,
+      (e: unknown) => e as Error & { cause?: { code?: string } },
+    );
+    // Before: Node's "listen EADDRINUSE: address already in use 0.0.0.0:<port>", no setting.
+    expect(err?.message).toBe(inUse("the bot's metrics endpoint", 'BOT_METRICS_PORT'));
+    expect(err?.cause?.code).toBe('EADDRINUSE');
     // Before: the Slack app was never stopped, and its HTTP listener still took connections.
     expect(await listening(port)).toBe(false);
   });
@@ -101,13 +115,39 @@ describe('a bot whose metrics port is taken', () => {
     const errors = logged.filter((l) => l.level >= 50);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ msg: 'sopbot bot failed' });
+    // The stack is the setting's sentence's, then Node's error it was caused by.
+    expect(errors[0]!.err?.stack).toContain(
+      inUse("the bot's metrics endpoint", 'BOT_METRICS_PORT'),
+    );
     expect(errors[0]!.err?.stack).toContain(`EADDRINUSE`);
     expect(errors[0]!.err?.stack).toContain(`:${takenPort}`);
     expect(errors[0]!.err?.stack).toMatch(/\n\s+at /);
-    expect(lines.at(-1)).toMatch(
-      new RegExp(
-        `^sopbot bot failed: .*EADDRINUSE.*:${takenPort} \\(logged above, with its stack\\)$`,
-      ),
+    expect(lines.at(-1)).toBe(
+      `sopbot bot failed: ${inUse("the bot's metrics endpoint", 'BOT_METRICS_PORT')} (logged above, with its stack)`,
     );
   }, 45_000);
+});
+
+describe("the Slack port and the worker's metrics port, taken", () => {
+  it('a bot on a taken PORT names PORT, or --port when it was given that way', async () => {
+    const fromEnv = loadConfig(
+      { ...env('taken-http'), BOT_METRICS_PORT: '0', PORT: String(takenPort), LOG_LEVEL: 'silent' },
+      { slack: true },
+    );
+    await expect(startBot(fromEnv)).rejects.toThrow(inUse("the bot's Slack endpoint", 'PORT'));
+    await expect(startBot(fromEnv, { port: takenPort })).rejects.toThrow(
+      inUse("the bot's Slack endpoint", '--port'),
+    );
+  });
+
+  it('a worker on a taken METRICS_PORT names METRICS_PORT', async () => {
+    const config = loadConfig({
+      ...workerEnv({ dbUrl: t.url, prefix: redisPrefix('taken-metrics'), apiUrl: standin.apiUrl }),
+      METRICS_PORT: String(takenPort),
+      LOG_LEVEL: 'silent',
+    });
+    await expect(startWorker(config)).rejects.toThrow(
+      inUse("the worker's metrics endpoint", 'METRICS_PORT'),
+    );
+  });
 });
