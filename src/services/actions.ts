@@ -357,7 +357,19 @@ export type ReminderResult =
   | 'in_digest'
   | 'not_open'
   | 'snoozed'
+  | 'reminded_by_snooze'
   | 'missing';
+
+/**
+ * The action's snooze ends on `day` (a local date of the company's `zone`): that day its
+ * snooze's reminder is its reminder, so the scheduled one of that morning (its 09:00 DM, its
+ * line in the owner's digest) leaves it out. Snoozed at 08:30 for a day, it comes back at
+ * 08:30 the next day, not again half an hour later. Read from `snoozed_until` alone, so a
+ * retried job decides the same, whichever of the two jobs ran first.
+ */
+function snoozeEndsOn(a: Pick<ActionRow, 'snoozed_until'>, day: string, zone: string): boolean {
+  return a.snoozed_until !== null && localDate(a.snoozed_until, zone) === day;
+}
 
 /** Builds a morning's digest DM from its actions, most urgent first (src/slack presenters). */
 export type DigestMessage = (
@@ -409,6 +421,10 @@ export async function sendReminder(
     await scheduleNext();
     return 'snoozed';
   }
+  if (!isSnoozeJob && snoozeEndsOn(action, localDate(at, timezone), timezone)) {
+    await scheduleNext();
+    return 'reminded_by_snooze';
+  }
   // A snooze's reminder is the one of the action's current snooze only: one superseded by a
   // later snooze (or the other click of a double click) stays silent.
   if (isSnoozeJob && p.occurrence !== `snooze-${action.snoozed_until?.toISOString()}`)
@@ -447,13 +463,15 @@ export async function sendReminder(
 /**
  * The open, not snoozed actions of `owner` whose scheduled reminder falls on `day` (2 days
  * before the due date, on it, or overdue up to OVERDUE_CAP days), most urgent first: by due
- * date, then id.
+ * date, then id. One whose snooze ends on `day` is left out: its snooze's reminder is that
+ * day's (snoozeEndsOn).
  */
 async function digestCandidates(
   db: Db,
   owner: string,
   day: string,
   now: Date,
+  zone: string,
 ): Promise<DigestEntry[]> {
   const open = await actionsWhere(db, { owner, open: true });
   return open
@@ -461,7 +479,8 @@ async function digestCandidates(
     .filter(
       (a) =>
         (a.daysLeft === BEFORE_DAYS || (a.daysLeft <= 0 && a.daysLeft >= -OVERDUE_CAP)) &&
-        !(a.snoozed_until && a.snoozed_until.getTime() > now.getTime()),
+        !(a.snoozed_until && a.snoozed_until.getTime() > now.getTime()) &&
+        !snoozeEndsOn(a, day, zone),
     );
 }
 
@@ -494,13 +513,13 @@ async function sendInDigest(
       return held.some((it) => it.actionId === action.id) ? 'in_digest' : 'alone';
     }
     const now = deps.clock.now();
-    const rows = await digestCandidates(deps.db, action.owner, day, now);
+    const rows = await digestCandidates(deps.db, action.owner, day, now, zone);
     if (!rows.some((r) => r.id === action.id)) return 'not_open';
     const items = toItems(rows);
     const ts = await dmOnce(deps.slack, deps.db, key, action.owner, digest(rows, zone, now), {
       stillWanted: () =>
         deps.db.transaction().execute(async (trx) => {
-          const again = toItems(await digestCandidates(trx, action.owner, day, now));
+          const again = toItems(await digestCandidates(trx, action.owner, day, now, zone));
           if (!sameItems(again, items)) return false;
           await setDigestItems(trx, key, items);
           return true;
