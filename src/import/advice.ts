@@ -1,9 +1,10 @@
 /**
- * What to write instead of a month, a date or a number an import file wrote another way, as
- * spreadsheets and other systems do (`2027-1`, `Jan-27`, `01/2027`, a date with its time,
- * `1,234`, `$1,234.00`). The import refuses them, never guesses, and each refusal names the
- * value and, where one reading is plain, the text to write; where two are (`1,234`, `01/02/2027`),
- * both. Pure text in and out.
+ * What to write instead of a month, a date, a number, a yes or no, a choice or a code an import
+ * file wrote another way, as spreadsheets and other systems do (`2027-1`, `Jan-27`, `01/2027`,
+ * a date with its time, `1,234`, `$1,234.00`, `on`, `Lines`, `FAM 12`). The import refuses
+ * them, never guesses, and each refusal names the value and, where one reading is plain, the
+ * text to write; where two are (`1,234`, `01/02/2027`), both; where two choices fit (`S`), none.
+ * Pure text in and out.
  */
 import { isDay } from '../core/calendar.js';
 import { mondayOf } from '../core/execution.js';
@@ -115,11 +116,17 @@ const CURRENCY = /[$€£¥₹]|\b(?:USD|EUR|GBP|CHF|JPY)\b/gi;
 /** Spaces that group digits: a space, a no-break space, a narrow one; Swiss `'`. */
 const GROUP_SPACE = /(?<=\d)[\s\u00a0\u202f'’](?=\d{3}\b)/g;
 
-/**
- * Why `s` is not `what` (a plain number: digits, a dot for decimals, no thousands separators,
- * no currency sign), and what to write instead.
- */
-export function numberRefusal(s: string, what: string): string {
+/** A reading of a number written another way: the text to write, and what it takes. */
+interface Reading {
+  readonly fix: string;
+  /** After the fix when it is the only reading: ` (a dot marks the decimals)`. */
+  readonly note: string;
+  /** After the fix when a second reading stands beside it: `the comma separates thousands`. */
+  readonly when?: string;
+}
+
+/** The readings of `s` as a plain number, and what it has that a plain number has not; else null. */
+function numberReadings(s: string): { reasons: string[]; readings: Reading[] } | null {
   const t = s.trim();
   const plain = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
   const reasons: string[] = [];
@@ -128,33 +135,114 @@ export function numberRefusal(s: string, what: string): string {
   const grouped = u.replace(GROUP_SPACE, '');
   if (grouped !== u) reasons.push('spaces between digits');
   u = grouped;
-  const done = (fix: string) =>
-    `must be ${what}, without ${reasons.join(' or ')}: for ${quoted(s)} write ${fix}`;
-  if (plain.test(u) && reasons.length > 0) return done(u);
+  const one = (reason: string | null, fix: string, note = '') => {
+    if (reason) reasons.push(reason);
+    return { reasons, readings: [{ fix, note }] };
+  };
+  const dot = ' (a dot marks the decimals)';
+  if (plain.test(u) && reasons.length > 0) return one(null, u);
   // 1,234,567 or 1,234.5: commas group thousands.
-  if (/^[+-]?\d{1,3}(,\d{3})+\.\d*$|^[+-]?\d{1,3}(,\d{3}){2,}$/.test(u)) {
-    reasons.push('thousands separators');
-    return done(u.replace(/,/g, ''));
-  }
+  if (/^[+-]?\d{1,3}(,\d{3})+\.\d*$|^[+-]?\d{1,3}(,\d{3}){2,}$/.test(u))
+    return one('thousands separators', u.replace(/,/g, ''));
   // 1.234,5 or 1.234.567: dots group thousands, a comma marks the decimals.
-  if (/^[+-]?\d{1,3}(\.\d{3})+,\d+$|^[+-]?\d{1,3}(\.\d{3}){2,}$/.test(u)) {
-    reasons.push('thousands separators');
-    return `${done(u.replace(/\./g, '').replace(',', '.'))} (a dot marks the decimals)`;
-  }
+  if (/^[+-]?\d{1,3}(\.\d{3})+,\d+$|^[+-]?\d{1,3}(\.\d{3}){2,}$/.test(u))
+    return one('thousands separators', u.replace(/\./g, '').replace(',', '.'), dot);
   // 1,234: a thousands separator or a decimal comma; both readings.
   if (/^[+-]?\d{1,3},\d{3}$/.test(u)) {
     reasons.push('a comma');
-    return `${done(u.replace(',', ''))} if the comma separates thousands, or ${u.replace(',', '.')} if it marks the decimals`;
+    return {
+      reasons,
+      readings: [
+        { fix: u.replace(',', ''), note: '', when: 'the comma separates thousands' },
+        { fix: u.replace(',', '.'), note: dot, when: 'it marks the decimals' },
+      ],
+    };
   }
   // 12,5: a decimal comma.
-  if (/^[+-]?\d*,\d+$/.test(u)) {
-    reasons.push('a comma');
-    return `${done(u.replace(',', '.'))} (a dot marks the decimals)`;
-  }
+  if (/^[+-]?\d*,\d+$/.test(u)) return one('a comma', u.replace(',', '.'), dot);
   const pct = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*%$/.exec(u);
-  if (pct) {
-    reasons.push('%');
-    return done(String(Number(pct[1]) / 100));
-  }
-  return `must be ${what}, not ${quoted(s)}`;
+  if (pct) return one('%', String(Number(pct[1]) / 100));
+  return null;
+}
+
+/**
+ * Why `s` is not `what` (a plain number: digits, a dot for decimals, no thousands separators,
+ * no currency sign), and what to write instead. `refuse` is the column's refusal of a number
+ * (its range, quoting the cell as written), or null: a reading it refuses is not offered, and
+ * when it refuses every reading (`-1,234` where 0 or more is asked), its refusal is the answer.
+ */
+export function numberRefusal(
+  s: string,
+  what: string,
+  refuse: (n: number, written: string) => string | null = () => null,
+): string {
+  const found = numberReadings(s);
+  if (!found) return `must be ${what}, not ${quoted(s)}`;
+  const judged = found.readings.map((r) => ({ ...r, refusal: refuse(Number(r.fix), s) }));
+  const [first, second] = judged.filter((r) => r.refusal === null);
+  if (!first) return judged[0]!.refusal!;
+  const write = second
+    ? `${first.fix} if ${first.when}, or ${second.fix} if ${second.when}`
+    : `${first.fix}${first.note}`;
+  return `must be ${what}, without ${found.reasons.join(' or ')}: for ${quoted(s)} write ${write}`;
+}
+
+/** Why `s` is longer than `max` characters: how long it is, and the cell. */
+export function tooLongRefusal(s: string, max: number): string {
+  return `is too long (${s.length} characters, at most ${max}): ${quoted(s)}`;
+}
+
+/** A code: letters, digits, `-`, `_` and `.`, a letter or digit first, up to 64 characters. */
+export const CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** Why `s` is not a code, and what to write: a code with spaces in it, each made a `-`. */
+export function codeRefusal(s: string): string {
+  if (s.length > 64) return tooLongRefusal(s, 64);
+  const what = 'must be a code of letters, digits, - _ or . (e.g. FAM-12)';
+  const fix = s.replace(/\s/g, '-');
+  return CODE.test(fix) ? `${what}: for ${quoted(s)} write ${fix}` : `${what}, not ${quoted(s)}`;
+}
+
+/** Cells with one plain reading as yes or no, as other systems and spreadsheets write them. */
+const YES_NO_READINGS: ReadonlyMap<string, 'yes' | 'no'> = new Map([
+  ['on', 'yes'],
+  ['off', 'no'],
+  ['t', 'yes'],
+  ['f', 'no'],
+  ['✓', 'yes'],
+  ['✔', 'yes'],
+  ['✗', 'no'],
+  ['✘', 'no'],
+]);
+
+/** Why `s` is not yes or no, and what to write where one reading is plain (`on` → yes). */
+export function yesNoRefusal(s: string): string {
+  const fix = YES_NO_READINGS.get(s.trim().toLowerCase());
+  return fix
+    ? `must be yes or no: for ${quoted(s)} write ${fix}`
+    : `must be yes or no, not ${quoted(s)}`;
+}
+
+/**
+ * Why `s` is none of `choices` (lower case), and the one it plainly means, if one: the same
+ * with spaces, `-` or `_` (`work force`), a plural (`lines`), the first three letters or more
+ * of one only (`sup`), or a word `also` maps to one (`warehouse` → storage). Two choices that
+ * fit: neither is offered.
+ */
+export function choiceRefusal(
+  s: string,
+  choices: readonly string[],
+  also: Readonly<Record<string, string>> = {},
+): string {
+  const what = `must be one of ${choices.join(', ')}`;
+  const t = s
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '');
+  const fits = choices.filter(
+    (c) => t === c || t === `${c}s` || (t.length >= 3 && c.startsWith(t)) || also[t] === c,
+  );
+  return fits.length === 1
+    ? `${what}: for ${quoted(s)} write ${fits[0]}`
+    : `${what}, not ${quoted(s)}`;
 }

@@ -6,7 +6,18 @@ import { z } from 'zod';
 import { isDay } from '../core/calendar.js';
 import type { Company } from '../core/company.js';
 import { isPeriod } from '../core/period.js';
-import { dayRefusal, mondayRefusal, monthRefusal, numberRefusal, quoted } from './advice.js';
+import {
+  CODE,
+  choiceRefusal,
+  codeRefusal,
+  dayRefusal,
+  mondayRefusal,
+  monthRefusal,
+  numberRefusal,
+  quoted,
+  tooLongRefusal,
+  yesNoRefusal,
+} from './advice.js';
 
 /** Every kind, in import order: a kind comes after the kinds its rows refer to. */
 export const IMPORT_KINDS = [
@@ -60,10 +71,19 @@ interface Range {
 
 /**
  * A plain number (`what`, as a refusal of its writing names it), within `range` when given.
- * Each refusal quotes the cell as written (`-12.50`, not the number read from it).
+ * Each refusal quotes the cell as written (`-12.50`, not the number read from it), and the
+ * advice for a number written another way offers no reading the range refuses.
  */
-const number = (what = 'a number', range?: Range) =>
-  z.preprocess(
+const number = (what = 'a number', range?: Range) => {
+  /** Why the column refuses `n`, written `written`; null when it takes it. */
+  const refuse = (n: number, written: string) => {
+    if (Math.abs(n) > MAX_MAGNITUDE)
+      return `must be at most 1,000,000,000,000, not ${quoted(written)}`;
+    if (range && !range.ok(n))
+      return `must be ${range.words}, not ${quoted(written)}${range.why ? ` ${range.why}` : ''}`;
+    return null;
+  };
+  return z.preprocess(
     blankToUndefined,
     z
       .string({ error: 'is required' })
@@ -71,19 +91,16 @@ const number = (what = 'a number', range?: Range) =>
       // Digits with a decimal point and an exponent (1.5, 1E+12 as spreadsheets write it);
       // not what Number() also reads (0x10, 0b11, Infinity).
       .refine((s) => DECIMAL.test(s) && Number.isFinite(Number(s)), {
-        error: (iss) => numberRefusal(String(iss.input), what),
+        error: (iss) => numberRefusal(String(iss.input), what, refuse),
         abort: true,
       })
-      .refine((s) => Math.abs(Number(s)) <= MAX_MAGNITUDE, {
-        error: (iss) => `must be at most 1,000,000,000,000, not ${quoted(String(iss.input))}`,
-        abort: true,
-      })
-      .refine((s) => range === undefined || range.ok(Number(s)), {
-        error: (iss) =>
-          `must be ${range?.words}, not ${quoted(String(iss.input))}${range?.why ? ` ${range.why}` : ''}`,
+      .superRefine((s, ctx) => {
+        const refusal = refuse(Number(s), s);
+        if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
       })
       .transform(Number),
   );
+};
 const nonNegative = () => number('a number ≥ 0', { ok: (n) => n >= 0, words: '0 or more' });
 const positive = (why?: string) =>
   number('a number > 0', { ok: (n) => n > 0, words: 'above 0', ...(why ? { why } : {}) });
@@ -113,9 +130,10 @@ const optionalBoolean = () =>
       z
         .string()
         .trim()
-        .toLowerCase()
-        .refine((s) => YES.includes(s) || NO.includes(s), 'must be yes or no')
-        .transform((s) => YES.includes(s))
+        .refine((s) => YES.includes(s.toLowerCase()) || NO.includes(s.toLowerCase()), {
+          error: (iss) => yesNoRefusal(String(iss.input)),
+        })
+        .transform((s) => YES.includes(s.toLowerCase()))
         .optional(),
     )
     .transform((v) => v ?? false);
@@ -123,12 +141,8 @@ const code = () =>
   z
     .string({ error: 'is required' })
     .trim()
-    .min(1, 'is required')
-    .max(64, 'must be at most 64 characters')
-    .regex(
-      /^[A-Za-z0-9][A-Za-z0-9_.-]*$/,
-      'must be a code of letters, digits, - _ or . (e.g. FAM-12)',
-    );
+    .min(1, { error: 'is required', abort: true })
+    .refine((s) => CODE.test(s), { error: (iss) => codeRefusal(String(iss.input)), abort: true });
 const period = () =>
   z
     .string({ error: 'is required' })
@@ -139,14 +153,18 @@ const text = (max = 200) =>
     .string({ error: 'is required' })
     .trim()
     .min(1, 'is required')
-    .max(max, `is too long (at most ${max} characters)`);
+    .refine((s) => s.length <= max, { error: (iss) => tooLongRefusal(String(iss.input), max) });
 
 /** The unit a quantity is counted in; blank: `dflt`. */
 const unit = (dflt: string) =>
   z
     .preprocess(
       blankToUndefined,
-      z.string().trim().max(32, 'is too long (at most 32 characters)').optional(),
+      z
+        .string()
+        .trim()
+        .refine((s) => s.length <= 32, { error: (iss) => tooLongRefusal(String(iss.input), 32) })
+        .optional(),
     )
     .transform((v) => v ?? dflt);
 
@@ -169,6 +187,14 @@ export const familyRow = z.object({
 });
 
 const RESOURCE_KINDS = ['line', 'workforce', 'supplier', 'storage'] as const;
+/** Words for a resource kind with one plain reading. */
+const RESOURCE_KIND_WORDS = {
+  labour: 'workforce',
+  labor: 'workforce',
+  crew: 'workforce',
+  vendor: 'supplier',
+  warehouse: 'storage',
+};
 export const resourceRow = z
   .object({
     code: code(),
@@ -176,8 +202,12 @@ export const resourceRow = z
     kind: z
       .string({ error: 'is required' })
       .trim()
+      .refine((s) => (RESOURCE_KINDS as readonly string[]).includes(s.toLowerCase()), {
+        error: (iss) => choiceRefusal(String(iss.input), RESOURCE_KINDS, RESOURCE_KIND_WORDS),
+        abort: true,
+      })
       .toLowerCase()
-      .pipe(z.enum(RESOURCE_KINDS, { error: `must be one of ${RESOURCE_KINDS.join(', ')}` })),
+      .pipe(z.enum(RESOURCE_KINDS)),
     unit: unit('hours'),
     regular_capacity: nonNegative(),
     overtime_limit: optionalNonNegative().transform((v) => v ?? 0),

@@ -384,7 +384,7 @@ describe('sopbot import', () => {
     expect(err).toBeInstanceOf(ImportError);
     expect((err as ImportError).problems).toEqual([
       "bad.csv:2: column 'name': contains a control character (U+0000); remove it",
-      "bad.csv:3: column 'name': is too long (at most 200 characters)",
+      "bad.csv:3: column 'name': is too long (201 characters, at most 200): 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…'",
       "bad.csv:4: column 'price': must be at most 1,000,000,000,000, not '1e25'",
     ]);
   });
@@ -435,6 +435,98 @@ describe('sopbot import', () => {
     );
     expect(weekly.problems).toEqual([
       "weekly-sales.csv:2: column 'week': must be the Monday that starts the week: 2027-01-06 is a Wednesday, its week's Monday is 2027-01-04",
+    ]);
+  });
+
+  it('a yes or no, a resource kind, a code and a value too long are refused quoting the cell', async () => {
+    // Before: a bare "must be yes or no", "must be one of line, workforce, supplier, storage",
+    // "must be a code of letters, digits, - _ or . (e.g. FAM-12)", "must be at most 64
+    // characters" and "is too long (at most 32 characters)", no value, no fix.
+    const longCode = `L${'0'.repeat(69)}`; // 70 characters
+    const resources = [
+      'code,name,kind,unit,regular_capacity,integer_workers',
+      'LINE 2,Line two,line,,100,',
+      'LINE/3,Line three,line,,100,',
+      'LINE-4,Line four,Lines,,100,',
+      'LINE-5,Line five,S,,100,',
+      'LINE-6,Line six,line,,100,On',
+      'LINE-7,Line seven,line,,100,x',
+      'WH-8,Warehouse,warehouse,,100,',
+      'SUP-9,Supplier,sup,,100,',
+      `${longCode},Long,line,,100,`,
+      `LINE-10,Line ten,line,${'h'.repeat(33)},100,`,
+    ].join('\n');
+    const err = await refused('resources', 'r.csv', resources);
+    expect(err.problems).toEqual([
+      // A space: the same code with '-'.
+      "r.csv:2: column 'code': must be a code of letters, digits, - _ or . (e.g. FAM-12): for 'LINE 2' write LINE-2",
+      // '/' could be '-', '_' or '.': no fix offered.
+      "r.csv:3: column 'code': must be a code of letters, digits, - _ or . (e.g. FAM-12), not 'LINE/3'",
+      "r.csv:4: column 'kind': must be one of line, workforce, supplier, storage: for 'Lines' write line",
+      // 'S' starts supplier and storage: neither is offered.
+      "r.csv:5: column 'kind': must be one of line, workforce, supplier, storage, not 'S'",
+      "r.csv:6: column 'integer_workers': must be yes or no: for 'On' write yes",
+      // 'x' is a tick in a box or a cross: no fix offered.
+      "r.csv:7: column 'integer_workers': must be yes or no, not 'x'",
+      "r.csv:8: column 'kind': must be one of line, workforce, supplier, storage: for 'warehouse' write storage",
+      "r.csv:9: column 'kind': must be one of line, workforce, supplier, storage: for 'sup' write supplier",
+      // Quoted as 39 characters and '…'.
+      `r.csv:10: column 'code': is too long (70 characters, at most 64): 'L${'0'.repeat(38)}…'`,
+      "r.csv:11: column 'unit': is too long (33 characters, at most 32): 'hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh'",
+    ]);
+    // What the refusals say to write is imported.
+    const fixed = [
+      'code,name,kind,regular_capacity,integer_workers',
+      'LINE-2,Line two,line,100,',
+      'LINE-4,Line four,line,100,',
+      'LINE-6,Line six,line,100,yes',
+      'WH-8,Warehouse,storage,100,',
+      'SUP-9,Supplier,supplier,100,',
+    ].join('\n');
+    await importCsv(t.db, { kind: 'resources', fileName: 'r.csv', text: fixed, actor: 'U1' });
+    const rows = await t.db
+      .selectFrom('resources')
+      .select(['code', 'kind'])
+      .where('code', 'in', ['LINE-2', 'LINE-4', 'LINE-6', 'WH-8', 'SUP-9'])
+      .orderBy('code')
+      .execute();
+    expect(rows).toEqual([
+      { code: 'LINE-2', kind: 'line' },
+      { code: 'LINE-4', kind: 'line' },
+      { code: 'LINE-6', kind: 'line' },
+      { code: 'SUP-9', kind: 'supplier' },
+      { code: 'WH-8', kind: 'storage' },
+    ]);
+  });
+
+  it('a number written another way is not told to be written as a value its column refuses', async () => {
+    // Before: "-1,234" got "write -1234 if the comma separates thousands, or -1.234 if it
+    // marks the decimals", both then refused as below 0; "-5%" got "write -0.05"; "1,5" in an
+    // order's line got "write 1.5", not a whole number; "$2,000,000,000,000" got "write
+    // 2000000000000", past 10^12.
+    const sales = [
+      'family,period,units,revenue',
+      'FAM-1,2027-01,"-1,234",',
+      'FAM-1,2027-02,-5%,',
+      'FAM-1,2027-03,10,"$2,000,000,000,000"',
+      // 0 or more: both readings stand.
+      'FAM-1,2027-04,"1,234",',
+    ].join('\n');
+    expect((await refused('sales', 'sales.csv', sales)).problems).toEqual([
+      "sales.csv:2: column 'units': must be 0 or more, not '-1,234'",
+      "sales.csv:3: column 'units': must be 0 or more, not '-5%'",
+      "sales.csv:4: column 'revenue': must be at most 1,000,000,000,000, not '$2,000,000,000,000'",
+      "sales.csv:5: column 'units': must be a number ≥ 0, without a comma: for '1,234' write 1234 if the comma separates thousands, or 1.234 if it marks the decimals",
+    ]);
+    const orders = [
+      'order_id,line,family,requested_date,shipped_date,ordered_qty',
+      'SO-1,"1,5",FAM-1,2027-01-04,,5',
+      // A line is whole: 1.234 is not one, so 1234 is the one reading.
+      'SO-1,"1,234",FAM-1,2027-01-04,,5',
+    ].join('\n');
+    expect((await refused('orders', 'orders.csv', orders)).problems).toEqual([
+      "orders.csv:2: column 'line': must be a whole number, 1 or more, not '1,5'",
+      "orders.csv:3: column 'line': must be a whole number ≥ 1, without a comma: for '1,234' write 1234",
     ]);
   });
 
