@@ -81,9 +81,15 @@ export function usage(): string {
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  // No command is a usage mistake, told on stderr with exit 2 as an unknown one is; asked
+  // for, the usage goes to stdout.
+  if (!name) {
+    io.stderr(`sopbot: give a command.\n\n${usage()}\n`);
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     io.stdout(`${usage()}\n`);
-    return name ? 0 : 2;
+    return 0;
   }
   const entry = SUBCOMMANDS[name];
   if (!entry) {

@@ -27,3 +27,22 @@ describe('sopbot --help', () => {
     expect(listed).toEqual(own?.[1]?.split('|'));
   });
 });
+
+describe('sopbot with no command', () => {
+  it('is a usage mistake: one sentence and the usage on stderr, nothing on stdout, exit 2', async () => {
+    // Before: the usage went to stdout (exit 2), unlike every other usage mistake.
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main([], {
+      stdout: (s) => out.push(s),
+      stderr: (s) => err.push(s),
+      env: {},
+    });
+    expect(code).toBe(2);
+    expect(out).toEqual([]);
+    const text = err.join('');
+    expect(text.split('\n')[0]).toBe('sopbot: give a command.');
+    expect(text).toContain('Usage: sopbot <command> [options]');
+    expect(text).toContain('  migrate  ');
+  });
+});
