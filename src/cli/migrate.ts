@@ -1,4 +1,5 @@
 import { createDb } from '../../db/connect.js';
+import type { MigrationReport } from '../../db/migrate.js';
 import {
   migrateDownAll,
   migrateDownOne,
@@ -50,18 +51,32 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     const steps = ACTIONS[action as keyof typeof ACTIONS];
     for (const step of steps) {
       const res = await step(db);
+      if (res.error) throw stepFailed(res);
       for (const r of res.applied)
         io.stdout(`${r.direction === 'Up' ? 'applied' : 'undone '} ${r.name}: ${r.status}\n`);
-      if (res.error) {
-        io.stderr(
-          `sopbot migrate: failed: ${res.error instanceof Error ? res.error.message : String(res.error)}\n`,
-        );
-        return 1;
-      }
     }
     io.stdout('migrations: up to date\n');
     return 0;
   } finally {
     await db.destroy();
   }
+}
+
+/**
+ * The error of a step that failed, for the CLI to log once with its stack (the migration's
+ * error as its cause): the migration that failed, and the ones of the step before it, which
+ * ran in the same transaction and were rolled back with it (so none is reported as applied).
+ */
+function stepFailed(res: MigrationReport): Error {
+  const failed = res.applied.find((r) => r.status === 'Error');
+  const before = res.applied.filter((r) => r.status === 'Success').length;
+  const verb = failed?.direction === 'Down' ? 'undone' : 'applied';
+  const message = res.error instanceof Error ? res.error.message : String(res.error);
+  const rolledBack =
+    before > 0
+      ? `; the ${before} migration${before === 1 ? '' : 's'} ${verb} before it in this step ${before === 1 ? 'was' : 'were'} rolled back with it`
+      : '';
+  return new Error(`${failed ? `${failed.name}: ` : ''}${message}${rolledBack}`, {
+    cause: res.error,
+  });
 }
