@@ -55,6 +55,24 @@ interface Row {
   readonly test: boolean;
 }
 
+/**
+ * Why a series that goes from `prev` to `cur` is refused: the months between them, the first
+ * named, and the row to write for each (a forecast needs every month; it does not guess that a
+ * month without a row sold nothing).
+ */
+function monthsMissing(id: string, hasIdColumn: boolean, prev: Row, cur: Row): string {
+  const first = formatMonth(prev.index + 1);
+  const n = cur.index - prev.index - 1;
+  const missing =
+    n === 1
+      ? `${first} is missing`
+      : `${first} to ${formatMonth(cur.index - 1)} are missing (${n} months)`;
+  const where = hasIdColumn ? ` for ${id}` : '';
+  const rows =
+    n === 1 ? `add a row${where} in ${first}` : `add a row${where} in each, from ${first}`;
+  return `${id} jumps from ${prev.period} to ${cur.period}: ${missing}; ${rows} (0 if nothing was sold that month)`;
+}
+
 export function parseHistoryCsv(text: string, source: string): HistoryParse {
   const errors: string[] = [];
   const fail = (line: number, column: string | null, what: string) => {
@@ -148,11 +166,7 @@ export function parseHistoryCsv(text: string, source: string): HistoryParse {
         fail(cur.line, name(iPeriod), `${id} has ${cur.period} twice (also line ${prev.line})`);
         ok = false;
       } else if (cur.index !== prev.index + 1) {
-        fail(
-          cur.line,
-          name(iPeriod),
-          `${id} jumps from ${prev.period} to ${cur.period}: the months in between are missing`,
-        );
+        fail(cur.line, name(iPeriod), monthsMissing(id, iId >= 0, prev, cur));
         ok = false;
       } else if (prev.test && !cur.test) {
         fail(

@@ -123,8 +123,22 @@ describe('sopbot forecast', () => {
     writeFileSync(file, 'series,month,value\nA,2024-01,1\nA,2024-04,2\nB,2024-01,1\nB,2024-01,2\n');
     const r = await cli([file]);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/gaps\.csv:3: column 'month': A jumps from 2024-01 to 2024-04/);
+    // Before: "A jumps from 2024-01 to 2024-04: the months in between are missing", naming
+    // neither the months (2024-02 and 2024-03) nor what to write.
+    expect(r.err).toContain(
+      `${file}:3: column 'month': A jumps from 2024-01 to 2024-04: 2024-02 to 2024-03 are missing (2 months); add a row for A in each, from 2024-02 (0 if nothing was sold that month)`,
+    );
     expect(r.err).toMatch(/gaps\.csv:5: column 'month': B has 2024-01 twice \(also line 4\)/);
+  });
+
+  it('names the one missing month, and in a two-column file asks for the row without a code', async () => {
+    const file = join(tmp, 'one-gap.csv');
+    writeFileSync(file, 'month,passengers\n1949-11,1\n1949-12,2\n1950-02,3\n');
+    const r = await cli([file]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(
+      `${file}:4: column 'month': one-gap jumps from 1949-12 to 1950-02: 1950-01 is missing; add a row in 1950-01 (0 if nothing was sold that month)`,
+    );
   });
 
   it('rejects unknown methods, bad horizons and a missing file with usage errors', async () => {
