@@ -195,12 +195,35 @@ export function tooLongRefusal(s: string, max: number): string {
 /** A code: letters, digits, `-`, `_` and `.`, a letter or digit first, up to 64 characters. */
 export const CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
+const CODE_WHAT = 'must be a code of letters, digits, - _ or . (e.g. FAM-12)';
+
+/** `s` with each space made a `-` (`FAM 12` → FAM-12), when that is a code; else null. */
+export function dashedCode(s: string): string | null {
+  const fix = s.replace(/\s/g, '-');
+  return fix !== s && CODE.test(fix) ? fix : null;
+}
+
 /** Why `s` is not a code, and what to write: a code with spaces in it, each made a `-`. */
 export function codeRefusal(s: string): string {
   if (s.length > 64) return tooLongRefusal(s, 64);
-  const what = 'must be a code of letters, digits, - _ or . (e.g. FAM-12)';
-  const fix = s.replace(/\s/g, '-');
-  return CODE.test(fix) ? `${what}: for ${quoted(s)} write ${fix}` : `${what}, not ${quoted(s)}`;
+  const fix = dashedCode(s);
+  return fix ? `${CODE_WHAT}: for ${quoted(s)} write ${fix}` : `${CODE_WHAT}, not ${quoted(s)}`;
+}
+
+/**
+ * Why `s`, a family or resource named with spaces in a column that refers to one, is refused,
+ * once the codes that exist were looked up: `existing` is the one it plainly means (its dashed
+ * form, in any case), which the refusal says to write; null, and the refusal says there is no
+ * such code either, rather than advise one that does not exist.
+ */
+export function spacedCodeRefusal(
+  s: string,
+  what: 'family' | 'resource' | 'supplier',
+  existing: string | null,
+): string {
+  if (existing) return `${CODE_WHAT}: for ${quoted(s)} write ${existing}`;
+  const first = what === 'family' ? 'families' : 'resources';
+  return `unknown ${what} ${quoted(s)}: a code has no spaces, and there is no ${what} ${dashedCode(s)} either (import ${first} first)`;
 }
 
 /** Cells with one plain reading as yes or no, as other systems and spreadsheets write them. */

@@ -12,6 +12,7 @@ import { type UpsertCounts, upsertRows } from '../../db/queries/upsert.js';
 import { controlCharacter } from '../core/text.js';
 import { CsvSyntaxError, normaliseHeader, parseCsv } from '../csv/parse.js';
 import { SopError } from '../errors.js';
+import { CODE, dashedCode, spacedCodeRefusal } from './advice.js';
 import { type ImportKind, KIND_SPECS } from './kinds.js';
 import { type ImportRow, LineNotes } from './notes.js';
 import { importWarnings } from './warnings.js';
@@ -225,10 +226,18 @@ async function toTableRows(
   ): number | null => {
     const id = (col === 'family' ? fam : res).get(String(code));
     if (id === undefined) {
+      const codes = col === 'family' ? fam : res;
+      const lower = byLowerCase(col === 'family' ? 'family' : 'resource');
+      // A code written with spaces passed the field check: the one it means (FAM 12 →
+      // FAM-12, in any case) is advised only if it exists.
+      const dashed = CODE.test(String(code)) ? null : dashedCode(String(code));
+      if (dashed) {
+        const existing = codes.has(dashed) ? dashed : (lower.get(dashed.toLowerCase()) ?? null);
+        problems.add(line, col, spacedCodeRefusal(String(code), col, existing));
+        return null;
+      }
       // Codes are case-sensitive: `fam-1` is not FAM-1, but is most likely meant for it.
-      const near = byLowerCase(col === 'family' ? 'family' : 'resource').get(
-        String(code).toLowerCase(),
-      );
+      const near = lower.get(String(code).toLowerCase());
       problems.add(
         line,
         col,

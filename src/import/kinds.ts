@@ -10,6 +10,7 @@ import {
   CODE,
   choiceRefusal,
   codeRefusal,
+  dashedCode,
   dayRefusal,
   mondayRefusal,
   monthRefusal,
@@ -143,6 +144,20 @@ const code = () =>
     .trim()
     .min(1, { error: 'is required', abort: true })
     .refine((s) => CODE.test(s), { error: (iss) => codeRefusal(String(iss.input)), abort: true });
+/**
+ * A column that names a family or resource (a supplier is a resource): a code, or one written
+ * with spaces (`FAM 12`), which passes here to be refused once the codes that exist are looked
+ * up, with the one it means only if that one exists (spacedCodeRefusal).
+ */
+const ref = () =>
+  z
+    .string({ error: 'is required' })
+    .trim()
+    .min(1, { error: 'is required', abort: true })
+    .refine((s) => CODE.test(s) || (s.length <= 64 && dashedCode(s) !== null), {
+      error: (iss) => codeRefusal(String(iss.input)),
+      abort: true,
+    });
 const period = () =>
   z
     .string({ error: 'is required' })
@@ -243,34 +258,34 @@ export const resourceRow = z
     }
   });
 
-export const loadRow = z.object({ family: code(), resource: code(), load_per_unit: nonNegative() });
+export const loadRow = z.object({ family: ref(), resource: ref(), load_per_unit: nonNegative() });
 export const salesRow = z.object({
-  family: code(),
+  family: ref(),
   period: period(),
   units: nonNegative(),
   revenue: optionalNonNegative(),
 });
 export const inventoryRow = z.object({
-  family: code(),
+  family: ref(),
   period: period(),
   on_hand: nonNegative(),
   backlog: optionalNonNegative().transform((v) => v ?? 0),
 });
 export const budgetRow = z.object({
-  family: code(),
+  family: ref(),
   period: period(),
   volume: nonNegative(),
   revenue: nonNegative(),
 });
 export const capacityRow = z.object({
-  resource: code(),
+  resource: ref(),
   period: period(),
   capacity: nonNegative(),
   overtime_limit: optionalNonNegative(),
 });
 
 export const familyCostRow = z.object({
-  family: code(),
+  family: ref(),
   period: period(),
   price: optionalPrice(),
   unit_cost: optionalNonNegative(),
@@ -279,7 +294,7 @@ export const familyCostRow = z.object({
   subcontract_cost: optionalNonNegative(),
 });
 export const resourceCostRow = z.object({
-  resource: code(),
+  resource: ref(),
   period: period(),
   overtime_cost: optionalNonNegative(),
   cost_per_worker: optionalNonNegative(),
@@ -288,7 +303,7 @@ export const resourceCostRow = z.object({
 });
 
 /** Monthly production actuals (plan adherence). */
-export const productionRow = z.object({ family: code(), period: period(), units: nonNegative() });
+export const productionRow = z.object({ family: ref(), period: period(), units: nonNegative() });
 
 const day = () =>
   z
@@ -301,7 +316,7 @@ export const orderRow = z
   .object({
     order_id: code(),
     line: wholeNumber(1),
-    family: code(),
+    family: ref(),
     requested_date: day(),
     shipped_date: z.preprocess(blankToUndefined, day().optional()).transform((v) => v ?? null),
     ordered_qty: positive(),
@@ -322,11 +337,11 @@ const monday = () =>
   });
 
 /** Weekly actuals of S&OE: sales or production of a family in the week starting that Monday. */
-export const weeklyRow = z.object({ family: code(), week: monday(), units: nonNegative() });
+export const weeklyRow = z.object({ family: ref(), week: monday(), units: nonNegative() });
 
 /** Supplier receipts of a week: what was due from a supplier resource and what arrived. */
 export const receiptRow = z.object({
-  supplier: code(),
+  supplier: ref(),
   week: monday(),
   expected: nonNegative(),
   received: nonNegative(),

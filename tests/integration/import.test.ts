@@ -499,6 +499,45 @@ describe('sopbot import', () => {
     ]);
   });
 
+  it('a family or resource written with spaces is told the code only if that code exists', async () => {
+    // FAM-1 and FAM-2 (the first test) and LINE-2, SUP-9 (the test above) exist; FAM-400,
+    // LINE-77 and SUP-77 do not. Before: each was told "for 'FAM 400' write FAM-400", looked
+    // up or not.
+    const codes = async (table: 'families' | 'resources') =>
+      (await t.db.selectFrom(table).select('code').execute()).map((r) => r.code);
+    expect(await codes('families')).toEqual(expect.arrayContaining(['FAM-1', 'FAM-2']));
+    expect(await codes('families')).not.toContain('FAM-400');
+    expect(await codes('resources')).toEqual(expect.arrayContaining(['LINE-2', 'SUP-9']));
+    expect(await codes('resources')).not.toContain('LINE-77');
+    expect(await codes('resources')).not.toContain('SUP-77');
+    const sales = [
+      'family,period,units',
+      'FAM 1,2027-01,5',
+      'fam 2,2027-01,5',
+      'FAM 400,2027-01,5',
+      'FAM/1,2027-01,5',
+    ].join('\n');
+    expect((await refused('sales', 'sales.csv', sales)).problems).toEqual([
+      "sales.csv:2: column 'family': must be a code of letters, digits, - _ or . (e.g. FAM-12): for 'FAM 1' write FAM-1",
+      // In another case: the code as it is stored.
+      "sales.csv:3: column 'family': must be a code of letters, digits, - _ or . (e.g. FAM-12): for 'fam 2' write FAM-2",
+      "sales.csv:4: column 'family': unknown family 'FAM 400': a code has no spaces, and there is no family FAM-400 either (import families first)",
+      // No reading with '-' alone: refused by the field check, as before.
+      "sales.csv:5: column 'family': must be a code of letters, digits, - _ or . (e.g. FAM-12), not 'FAM/1'",
+    ]);
+    const capacities = 'resource,period,capacity\nLINE 2,2027-01,100\nLINE 77,2027-01,100\n';
+    expect((await refused('capacities', 'capacities.csv', capacities)).problems).toEqual([
+      "capacities.csv:2: column 'resource': must be a code of letters, digits, - _ or . (e.g. FAM-12): for 'LINE 2' write LINE-2",
+      "capacities.csv:3: column 'resource': unknown resource 'LINE 77': a code has no spaces, and there is no resource LINE-77 either (import resources first)",
+    ]);
+    const receipts =
+      'supplier,week,expected,received\nSUP 9,2027-01-04,10,10\nSUP 77,2027-01-04,10,10\n';
+    expect((await refused('receipts', 'receipts.csv', receipts)).problems).toEqual([
+      "receipts.csv:2: column 'supplier': must be a code of letters, digits, - _ or . (e.g. FAM-12): for 'SUP 9' write SUP-9",
+      "receipts.csv:3: column 'supplier': unknown supplier 'SUP 77': a code has no spaces, and there is no supplier SUP-77 either (import resources first)",
+    ]);
+  });
+
   it('a number written another way is not told to be written as a value its column refuses', async () => {
     // Before: "-1,234" got "write -1234 if the comma separates thousands, or -1.234 if it
     // marks the decimals", both then refused as below 0; "-5%" got "write -0.05"; "1,5" in an
