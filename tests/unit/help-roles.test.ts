@@ -32,6 +32,10 @@ interface Expected {
 
 const TABLE: readonly Expected[] = [
   { starts: '/forecast', who: [SALES, PLANNER, EXEC, ADMIN] },
+  // README: "A month in the frozen zone only executives and admins may change, as a flagged
+  // exception"; a set by a planner, an executive or an admin overrides the other adjustments.
+  { starts: '/forecast FAM-12 2027-01', who: [EXEC, ADMIN] },
+  { starts: '/forecast FAM-12 2027-04 =1200', who: [PLANNER, EXEC, ADMIN] },
   { starts: '/capacity', who: [OPS, PLANNER, ADMIN] },
   { starts: '/sop help', who: 'anyone' },
   { starts: '/sop role', who: [ADMIN] },
@@ -169,5 +173,28 @@ describe('/sop help <command>', () => {
       '`/sop cycle start YYYY-MM',
     );
     expect(commandHelpText(SOP_SUBCOMMANDS, 'frobnicate', { role: null })).toBeNull();
+  });
+
+  it('/forecast: the frozen-month exception and the override are lines of their own', () => {
+    // Before: one line, "Sales, Planner, Executive or Admin members", as if anyone of them could
+    // change a frozen month or override the consensus.
+    const forecast = commandHelpText(SOP_SUBCOMMANDS, 'forecast', { role: 'planner' }) ?? '';
+    const lines = linesOf(forecast);
+    expect(lines.map((l) => rowOf(l.usage).starts)).toEqual([
+      '/forecast',
+      '/forecast FAM-12 2027-01',
+      '/forecast FAM-12 2027-04 =1200',
+    ]);
+    expect(lines.map((l) => l.who)).toEqual([
+      [SALES, PLANNER, EXEC, ADMIN],
+      [EXEC, ADMIN],
+      [PLANNER, EXEC, ADMIN],
+    ]);
+    const [, adjust, frozen, override] = forecast.split('\n');
+    expect(adjust?.endsWith('(you may)_')).toBe(true);
+    expect(frozen).toContain('frozen zone');
+    expect(frozen?.endsWith('— _Executive or Admin members_')).toBe(true);
+    expect(override).toContain('=N overrides');
+    expect(override?.endsWith('— _Planner, Executive or Admin members (you may)_')).toBe(true);
   });
 });

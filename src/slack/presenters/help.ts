@@ -39,6 +39,18 @@ function commandsOf(subs: readonly HelpSubcommand[]): HelpCommand[] {
           summary: 'adjust the demand forecast (no text opens a form)',
           action: 'forecast.adjust',
         },
+        // Two rules of the policy on the same command, each its own line with its own roles.
+        {
+          usage: '/forecast FAM-12 2027-01 +20% promotion',
+          summary: 'a month in the frozen zone: accepted as an exception, flagged',
+          action: 'forecast.frozen-exception',
+        },
+        {
+          usage: '/forecast FAM-12 2027-04 =1200 other',
+          summary:
+            "=N overrides every other adjustment of the month (a sales rep's =N replaces the baseline)",
+          action: 'forecast.override',
+        },
       ],
     },
     {
