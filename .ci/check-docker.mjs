@@ -8,7 +8,11 @@
  *    published by the base file, every ${VAR} it needs is documented in .env.example, the
  *    sopbot services use the image, and the worker has a health check;
  *  - the Dockerfile: multi-stage, runs as a non-root USER, has a HEALTHCHECK, installs
- *    fonts-dejavu-core, and every COPY source exists and is not excluded by .dockerignore.
+ *    fonts-dejavu-core, and every COPY source exists and is not excluded by .dockerignore;
+ *  - the files agree with the code: each `dist/….js` the image or a health check runs is
+ *    compiled from a source tsconfig.build.json includes, each command a sopbot service (or
+ *    the image's CMD) runs is a subcommand of src/cli.ts, and each variable the image or a
+ *    sopbot service sets is one src/config.ts reads (a misspelt one would be ignored).
  * Usage: node .ci/check-docker.mjs [--root DIR]  (exit 1 with the problems listed).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -141,6 +145,80 @@ if (!existsSync(dockerfilePath)) {
       if (ignore.includes(top))
         problems.push(`Dockerfile: COPY ${src} is excluded by .dockerignore`);
     }
+  }
+}
+
+// --- the files against the code ------------------------------------------------------------
+/** The source text of `file` under the root, or '' when it is not there (said once). */
+function source(file) {
+  if (existsSync(join(root, file))) return readFileSync(join(root, file), 'utf8');
+  problems.push(`${file} is missing: the Docker files cannot be checked against it`);
+  return '';
+}
+const cliSource = source('src/cli.ts');
+const subcommandBlock = /const SUBCOMMANDS[\s\S]*?\n\};/.exec(cliSource)?.[0] ?? '';
+const subcommands = new Set(
+  [...subcommandBlock.matchAll(/^ {2}([a-z][a-z-]*): \{/gm)].map((m) => m[1]),
+);
+const configSource = source('src/config.ts');
+const variables = new Set([...configSource.matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]));
+variables.add('NODE_ENV'); // Node's and the packages', not sopbot's
+const buildIncludes = existsSync(join(root, 'tsconfig.build.json'))
+  ? (JSON.parse(readFileSync(join(root, 'tsconfig.build.json'), 'utf8')).include ?? [])
+  : [];
+
+/** Each `dist/x.js` in `args` is compiled from an `x.ts` that tsconfig.build.json includes. */
+function checkBuilt(where, args) {
+  for (const a of args) {
+    const m = /^dist\/(.+)\.js$/.exec(String(a));
+    if (!m) continue;
+    const src = `${m[1]}.ts`;
+    if (!existsSync(join(root, src)))
+      problems.push(`${where}: runs ${a}, but there is no ${src} to compile it from`);
+    else if (!buildIncludes.some((inc) => src === inc || src.startsWith(`${inc}/`)))
+      problems.push(`${where}: runs ${a}, but tsconfig.build.json does not compile ${src}`);
+  }
+}
+const words = (v) =>
+  Array.isArray(v) ? v.map(String) : typeof v === 'string' ? v.split(/\s+/).filter(Boolean) : [];
+
+if (existsSync(dockerfilePath)) {
+  const text = readFileSync(dockerfilePath, 'utf8').replace(/\\\r?\n/g, ' ');
+  const lastStage = text.slice(text.lastIndexOf('\nFROM '));
+  const json = (op) => {
+    const line = [...lastStage.matchAll(new RegExp(`^${op}\\s+(\\[.*\\])\\s*$`, 'gm'))].at(-1);
+    try {
+      return line ? JSON.parse(line[1]) : [];
+    } catch {
+      problems.push(`Dockerfile: ${op} is not a JSON array`);
+      return [];
+    }
+  };
+  checkBuilt('Dockerfile ENTRYPOINT', json('ENTRYPOINT'));
+  const cmd = json('CMD')[0];
+  if (cmd !== undefined && subcommands.size && !subcommands.has(cmd))
+    problems.push(`Dockerfile: CMD runs 'sopbot ${cmd}', which is not a command of src/cli.ts`);
+  for (const m of lastStage.matchAll(/^ENV\s+(.+)$/gm))
+    for (const v of m[1].matchAll(/([A-Za-z_][A-Za-z0-9_]*)=/g))
+      if (!variables.has(v[1]))
+        problems.push(`Dockerfile: ENV ${v[1]} is not a variable src/config.ts reads`);
+}
+for (const [file, { doc }] of Object.entries(docs)) {
+  for (const [name, svc] of Object.entries(doc.services ?? {})) {
+    if (!String(svc.image ?? '').startsWith('sopbot')) continue;
+    const command = words(svc.command);
+    if (command[0] !== undefined && subcommands.size && !subcommands.has(command[0]))
+      problems.push(
+        `${file}: ${name} runs 'sopbot ${command[0]}', which is not a command of src/cli.ts`,
+      );
+    const test = words(svc.healthcheck?.test);
+    checkBuilt(`${file}: ${name}'s health check`, test);
+    const env = Array.isArray(svc.environment)
+      ? svc.environment.map((e) => String(e).split('=')[0])
+      : Object.keys(svc.environment ?? {});
+    for (const v of env)
+      if (!variables.has(v))
+        problems.push(`${file}: ${name} sets ${v}, which is not a variable src/config.ts reads`);
   }
 }
 

@@ -34,6 +34,8 @@ function tree(edit: (files: Record<string, string>) => void = () => {}): string 
   ])
     cpSync(join(repo, f), join(root, f));
   for (const d of ['src', 'commands', 'jobs', 'db']) mkdirSync(join(root, d));
+  // What the files are checked against: the CLI's commands and the variables config reads.
+  for (const f of ['src/cli.ts', 'src/config.ts']) cpSync(join(repo, f), join(root, f));
   return root;
 }
 
@@ -75,5 +77,45 @@ describe('Docker files check', () => {
     expect(r.out).toContain('has no HEALTHCHECK');
     expect(r.out).toContain('COPY tests: no such file');
     expect(r.out).toContain('COPY tests is excluded by .dockerignore');
+  });
+
+  it('catches files that disagree with the code: the entry, a command, a variable', () => {
+    // Before: each of these passed the check, and the image or a service would fail (or a
+    // setting would be ignored) only once Docker ran it.
+    const r = check(
+      tree((f) => {
+        f['docker-compose.yml'] = f['docker-compose.yml']!.replace(
+          'BOT_METRICS_PORT: "9465"',
+          'BOT_METRIC_PORT: "9465"',
+        )
+          .replace('command: ["worker"]', 'command: ["workers"]')
+          .replace('"dist/src/cli.js", "worker", "--check"', '"dist/cli.js", "worker", "--check"');
+        f.Dockerfile = f
+          .Dockerfile!.replace(
+            'ENTRYPOINT ["node", "dist/src/cli.js"]',
+            'ENTRYPOINT ["node", "dist/src/main.js"]',
+          )
+          .replace('CMD ["bot"]', 'CMD ["serve"]')
+          .replace('METRICS_PORT=9464', 'METRICS_PORT=9464 \\\n    SOPBOT_FONTS=/fonts');
+      }),
+    );
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(
+      'Dockerfile ENTRYPOINT: runs dist/src/main.js, but there is no src/main.ts to compile it from',
+    );
+    expect(r.out).toContain(
+      "Dockerfile: CMD runs 'sopbot serve', which is not a command of src/cli.ts",
+    );
+    expect(r.out).toContain('Dockerfile: ENV SOPBOT_FONTS is not a variable src/config.ts reads');
+    expect(r.out).toContain(
+      "docker-compose.yml: worker runs 'sopbot workers', which is not a command of src/cli.ts",
+    );
+    // dist/cli.js would be compiled from a cli.ts at the root: there is none.
+    expect(r.out).toContain(
+      "docker-compose.yml: worker's health check: runs dist/cli.js, but there is no cli.ts to compile it from",
+    );
+    expect(r.out).toContain(
+      'docker-compose.yml: bot sets BOT_METRIC_PORT, which is not a variable src/config.ts reads',
+    );
   });
 });
