@@ -1,7 +1,7 @@
 /** `sopbot pack --cycle 2027-01 > pack.md`: the executive meeting pack as Markdown. */
 import { atLocalHour, isDay } from '../core/calendar.js';
-import { UsageError } from '../errors.js';
-import { getOpenCycle } from '../services/cycles.js';
+import { SopError, UsageError } from '../errors.js';
+import { getLatestCycle, getOpenCycle } from '../services/cycles.js';
 import { buildPack, packMarkdown, packPeople } from '../services/pack.js';
 import { getSettings } from '../services/settings.js';
 import { cycleFlag, parseCommand, valueFlags } from './command.js';
@@ -24,7 +24,18 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     throw new UsageError(`--as-of: '${asOf}' is not a date; give a day as YYYY-MM-DD.`);
   return withDb(io, async (db) => {
     const month = cycle ?? (await getOpenCycle(db))?.month;
-    if (!month) throw new UsageError(`--cycle: no cycle is open; name one.\n\n${USAGE}`);
+    if (!month) {
+      // "Name one" only when there is one to name.
+      const latest = await getLatestCycle(db);
+      if (!latest)
+        throw new SopError(
+          'not_found',
+          'There is no S&OP cycle yet, so there is no pack. A planner starts one with `/sop cycle start YYYY-MM`.',
+        );
+      throw new UsageError(
+        `--cycle: no cycle is open; name one (the latest is ${latest.month}).\n\n${USAGE}`,
+      );
+    }
     // The day is the company's: noon there falls on it in every zone (12:00 UTC is already
     // the next day in Auckland).
     const now = asOf ? atLocalHour(asOf, 12, (await getSettings(db)).timezone) : new Date();

@@ -9,6 +9,7 @@ import { cycleById } from '../../db/queries/cycle-inputs.js';
 import {
   cycleOfMonth,
   insertCycle,
+  latestCycleWhere,
   lockCycleStart,
   movePhase,
   openCycle,
@@ -46,6 +47,11 @@ export { PHASE_LABEL };
 /** The open cycle (the latest month not closed), or null: db/queries/cycles.ts `openCycle`. */
 export async function getOpenCycle(db: Db): Promise<CycleRow | null> {
   return openCycle(db);
+}
+
+/** The latest cycle by month, open or closed, or null when no cycle was ever started. */
+export async function getLatestCycle(db: Db): Promise<CycleRow | null> {
+  return latestCycleWhere(db);
 }
 
 export async function getCycle(db: Db, id: number): Promise<CycleRow | null> {

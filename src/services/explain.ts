@@ -55,7 +55,7 @@ import { addMonths, monthsBetween, type Period, periodRange } from '../core/peri
 import { FVA_LAG } from '../core/review.js';
 import { type PlanProblem, planProblemSchema } from '../core/supply/problem.js';
 import { codeSpan } from '../core/text.js';
-import { UsageError } from '../errors.js';
+import { SopError, UsageError } from '../errors.js';
 import { horizonOf } from './adjustments.js';
 import { getSettings } from './settings.js';
 
@@ -117,11 +117,12 @@ interface CycleRef {
 
 async function resolveCycle(db: Db, month?: Period): Promise<CycleRef> {
   const cycle = month ? await cycleByMonth(db, month) : await currentCycle(db);
+  if (month && !cycle) throw new UsageError(`There is no S&OP cycle for ${month}.`);
+  // Not a mistake in what was typed: nothing to explain yet.
   if (!cycle)
-    throw new UsageError(
-      month
-        ? `There is no S&OP cycle for ${month}.`
-        : 'There is no S&OP cycle yet, so there is no plan to explain. A planner starts one with `/sop cycle start`.',
+    throw new SopError(
+      'not_found',
+      'There is no S&OP cycle yet, so there is no plan to explain. A planner starts one with `/sop cycle start`.',
     );
   return cycle;
 }

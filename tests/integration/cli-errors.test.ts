@@ -51,6 +51,39 @@ describe('sopbot, when something is wrong', () => {
     expect(flag.err).toMatch(/^sopbot decisions: Unknown option '--formt'/);
   });
 
+  it('pack and explain with no cycle yet say so, exit 1, and ask to name one only if one exists', async () => {
+    // Before: `sopbot pack` said "--cycle: no cycle is open; name one." (exit 2) with no cycle
+    // to name, and `sopbot explain` exited 2, as for a mistake in what was typed.
+    expect(await t.db.selectFrom('cycles').select('id').execute()).toEqual([]);
+    const pack = await sopbot(['pack'], env());
+    expect(pack).toMatchObject({ code: 1, out: '' });
+    expect(pack.err).toBe(
+      'sopbot pack: There is no S&OP cycle yet, so there is no pack. A planner starts one with `/sop cycle start YYYY-MM`.\n',
+    );
+    const explain = await sopbot(['explain', 'FAM-1', '2027-05'], env());
+    expect(explain.code).toBe(1);
+    expect(explain.err).toBe(
+      'sopbot explain: There is no S&OP cycle yet, so there is no plan to explain. A planner starts one with `/sop cycle start`.\n',
+    );
+    // Two closed cycles: none open, the latest is named.
+    await t.db
+      .insertInto('cycles')
+      .values([
+        { month: '2027-01', phase: 'closed' },
+        { month: '2027-02', phase: 'closed' },
+      ])
+      .execute();
+    try {
+      const closed = await sopbot(['pack'], env());
+      expect(closed.code).toBe(2);
+      expect(closed.err.split('\n')[0]).toBe(
+        'sopbot pack: --cycle: no cycle is open; name one (the latest is 2027-02).',
+      );
+    } finally {
+      await t.db.deleteFrom('cycles').execute();
+    }
+  });
+
   it('an error nobody foresaw is logged once with its stack and told in one line', async () => {
     // A schema that drifted from the code: not a missing database or table, which have their
     // own sentences, but an error of the query itself.
