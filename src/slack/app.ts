@@ -81,6 +81,25 @@ export function timestampRefused(header: string | string[] | undefined, nowMs: n
   return Math.abs(nowMs / 1000 - Number(raw)) > MAX_CLOCK_SKEW_S;
 }
 
+/** Where Slack's requests arrive: Bolt's HTTPReceiver dispatches a POST there as an event. */
+const EVENTS_PATH = '/slack/events';
+
+/**
+ * True when Bolt's HTTPReceiver would take this request for a Slack event: a POST whose path,
+ * read as it reads it (a URL's pathname: `/./slack/events`, `/x/../slack/events` and
+ * `/slack/events#x` are all `/slack/events`), is EVENTS_PATH. The timestamp check must see
+ * every such request, not only those whose raw path is written the usual way.
+ */
+export function isEventsRequest(method: string | undefined, url: string | undefined): boolean {
+  if (method?.toUpperCase() !== 'POST' || url === undefined) return false;
+  try {
+    return new URL(url, 'http://localhost').pathname === EVENTS_PATH;
+  } catch {
+    // Bolt parses it the same way, so it cannot route it either.
+    return false;
+  }
+}
+
 export function createSlackApp(deps: AppDeps, opts: SlackAppOptions): SlackApp {
   const socketMode = Boolean(opts.appToken);
   const logger = slackLogger(deps.logger, 'bolt');
@@ -98,15 +117,19 @@ export function createSlackApp(deps: AppDeps, opts: SlackAppOptions): SlackApp {
   ];
   const receiver = socketMode
     ? null
-    : new HTTPReceiver({ signingSecret: opts.signingSecret ?? '', customRoutes, logger });
+    : new HTTPReceiver({
+        signingSecret: opts.signingSecret ?? '',
+        endpoints: [EVENTS_PATH],
+        customRoutes,
+        logger,
+      });
   if (receiver) {
     // Requests stamped too far in the future are refused before Bolt sees them (replay
     // protection both ways); Bolt then checks the signature and the past.
     const listener = receiver.requestListener;
     receiver.requestListener = (req, res) => {
       if (
-        req.method === 'POST' &&
-        req.url?.split('?')[0] === '/slack/events' &&
+        isEventsRequest(req.method, req.url) &&
         timestampRefused(req.headers['x-slack-request-timestamp'], Date.now())
       ) {
         deps.logger.warn(
