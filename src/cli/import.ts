@@ -11,7 +11,7 @@ import {
   ImportFilesError,
   type ImportRequest,
   type ImportResult,
-  importFiles,
+  importFilesOwing,
 } from '../import/import-csv.js';
 import { IMPORT_KINDS, type ImportKind, KIND_ALIASES, KIND_SPECS } from '../import/kinds.js';
 import { getOpenCycle } from '../services/cycles.js';
@@ -68,48 +68,52 @@ interface Owed {
   readonly what: string;
 }
 
+/** What an import owes, recorded with its files, and why no recompute is owed when none is. */
+interface OwedJobs {
+  readonly owed: Owed[];
+  /** Printed once the files are committed: why no recompute was requested, if none was. */
+  readonly note: string | null;
+}
+
 /**
- * After every file is committed, the jobs the import owes, recorded in one transaction of the
- * job outbox before Redis is asked: one recompute of the open cycle if a plan input changed
- * (unless --no-recompute), and one S&OE check per week of weekly actuals it changed. Printed
- * here: why no recompute is owed, when none is.
+ * The jobs the import owes, recorded in `trx`, the transaction its files are written in, so the
+ * files never commit without them: one recompute of the open cycle if a plan input changed
+ * (unless --no-recompute), and one S&OE check per week of weekly actuals it changed.
  */
 async function recordOwed(
-  db: Db,
+  trx: Db,
   results: readonly ImportResult[],
   since: Date,
   noRecompute: boolean,
-  io: CliIo,
-): Promise<Owed[]> {
+): Promise<OwedJobs> {
   const changed = changedImports(results);
-  const cycle = changed.length > 0 && !noRecompute ? await getOpenCycle(db) : null;
-  if (noRecompute) io.stdout('no recompute requested (--no-recompute)\n');
-  else if (changed.length === 0)
-    io.stdout(
-      results.some((r) => r.inserted + r.updated > 0)
+  const cycle = changed.length > 0 && !noRecompute ? await getOpenCycle(trx) : null;
+  const note = noRecompute
+    ? 'no recompute requested (--no-recompute)\n'
+    : changed.length === 0
+      ? results.some((r) => r.inserted + r.updated > 0)
         ? 'actuals imported: they feed the review and S&OE, not the plan: no recompute needed\n'
-        : 'nothing changed: no recompute needed\n',
-    );
-  else if (!cycle) io.stdout('no open cycle: nothing to recompute\n');
-  return db.transaction().execute(async (trx) => {
-    const owed: Owed[] = [];
-    if (cycle)
-      owed.push({
-        ids: [await recordImportRecompute(trx, cycle.id, changed)],
-        requested: `recompute requested for cycle ${cycle.month} (reason: import)\n`,
-        what: `the recompute of cycle ${cycle.month}`,
-      });
-    const checks = await recordExecutionChecks(trx, results, since);
-    if (checks.ids.length > 0) {
-      const weeks = checks.weeks.join(', ');
-      owed.push({
-        ids: checks.ids,
-        requested: `S&OE check requested for the weeks of ${weeks}\n`,
-        what: `the S&OE check of the weeks of ${weeks}`,
-      });
-    }
-    return owed;
-  });
+        : 'nothing changed: no recompute needed\n'
+      : !cycle
+        ? 'no open cycle: nothing to recompute\n'
+        : null;
+  const owed: Owed[] = [];
+  if (cycle)
+    owed.push({
+      ids: [await recordImportRecompute(trx, cycle.id, changed)],
+      requested: `recompute requested for cycle ${cycle.month} (reason: import)\n`,
+      what: `the recompute of cycle ${cycle.month}`,
+    });
+  const checks = await recordExecutionChecks(trx, results, since);
+  if (checks.ids.length > 0) {
+    const weeks = checks.weeks.join(', ');
+    owed.push({
+      ids: checks.ids,
+      requested: `S&OE check requested for the weeks of ${weeks}\n`,
+      what: `the S&OE check of the weeks of ${weeks}`,
+    });
+  }
+  return { owed, note };
 }
 
 /**
@@ -187,6 +191,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     const since = await dbNow(db);
     const reqs: ImportRequest[] = [];
     let results: ImportResult[];
+    let owed: OwedJobs;
     try {
       for (const { kind, file } of files) {
         // `all` skips the kinds the folder has no file for.
@@ -204,8 +209,11 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         );
         return 1;
       }
-      // The files are one transaction: a bad one leaves none written, so nothing is owed.
-      results = await importFiles(db, reqs);
+      // The files and the jobs they owe are one transaction: a bad file leaves none written,
+      // so nothing is owed, and a failure after the files leaves neither.
+      ({ results, owed } = await importFilesOwing(db, reqs, (trx, written) =>
+        recordOwed(trx, written, since, !!values['no-recompute']),
+      ));
     } catch (err) {
       if (err instanceof ImportError || err instanceof ImportFilesError) {
         io.stderr(`${err.message}\n`);
@@ -223,7 +231,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       const warned = warningLines(result);
       if (warned) io.stderr(warned);
     }
-    await handOver(db, await recordOwed(db, results, since, !!values['no-recompute'], io), io);
+    if (owed.note) io.stdout(owed.note);
+    await handOver(db, owed.owed, io);
     return 0;
   });
 }

@@ -419,6 +419,21 @@ export class ImportFilesError extends SopError {
  * resources file, only their fields (their codes may be what the bad file adds).
  */
 export async function importFiles(db: Db, reqs: readonly ImportRequest[]): Promise<ImportResult[]> {
+  return (await importFilesOwing(db, reqs, async () => undefined)).results;
+}
+
+/**
+ * `importFiles`, and in the same transaction, once every file is written, `owe(trx, results)`:
+ * what the import owes (its recompute and S&OE checks, in the job outbox). The files and what
+ * they owe commit together, so an import that stands always has its jobs recorded: a failure
+ * in between (Postgres restarting, the CLI killed) leaves neither, and the same files imported
+ * again are a change again.
+ */
+export async function importFilesOwing<T>(
+  db: Db,
+  reqs: readonly ImportRequest[],
+  owe: (trx: Db, results: readonly ImportResult[]) => Promise<T>,
+): Promise<{ results: ImportResult[]; owed: T }> {
   return db.transaction().execute(async (trx) => {
     const results: ImportResult[] = [];
     const refused: ImportError[] = [];
@@ -441,6 +456,6 @@ export async function importFiles(db: Db, reqs: readonly ImportRequest[]): Promi
     // Thrown inside the transaction: it rolls back what the files before the bad one wrote.
     if (refused.length === 1 && reqs.length === 1) throw refused[0];
     if (refused.length > 0) throw new ImportFilesError(refused, unchecked);
-    return results;
+    return { results, owed: await owe(trx, results) };
   });
 }

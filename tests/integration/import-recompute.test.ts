@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQueues, type Queues } from '../../jobs/queues.js';
 import { main } from '../../src/cli.js';
@@ -224,6 +225,54 @@ describe('sopbot import with an open cycle', () => {
     expect(travel).toEqual([]);
     expect(run.out()).not.toContain('recompute requested');
     expect(await recomputeJobs(prefix)).toHaveLength(0);
+  });
+
+  it('a failure after the files are written and before their jobs are recorded leaves neither: importing again is a change again', async () => {
+    // Recording what the import owes fails, as when Postgres restarts (or the CLI is killed)
+    // between the files and the job outbox: here a trigger refuses the outbox's insert.
+    await sql`create function refuse_outbox() returns trigger language plpgsql as $$
+      begin raise exception 'the server closed the connection'; end $$`.execute(t.db);
+    await sql`create trigger refuse_outbox before insert on job_outbox
+      for each row execute function refuse_outbox()`.execute(t.db);
+    const prefix = redisPrefix('import-owed');
+    const before = await priceOfFam1();
+    const file = await writeFamilies('owed.csv', before + 7);
+    const weekly = join(dir, 'owed-weekly-sales.csv');
+    await writeFile(weekly, 'family,week,units\nFAM-1,2026-12-14,41\n');
+    const weekRows = () =>
+      t.db
+        .selectFrom('weekly_actuals')
+        .select('units')
+        .where('week', '=', '2026-12-14')
+        .where('kind', '=', 'sales')
+        .execute();
+    const outboxRows = async () =>
+      (await t.db.selectFrom('job_outbox').select('id').execute()).length;
+    const outboxBefore = await outboxRows();
+    try {
+      const failedFamilies = cli(env(prefix, 'redis://127.0.0.1:1'));
+      expect(await main(['import', 'families', file], failedFamilies.io)).not.toBe(0);
+      const failedWeekly = cli(env(prefix, 'redis://127.0.0.1:1'));
+      expect(await main(['import', 'weekly-sales', weekly], failedWeekly.io)).not.toBe(0);
+      // Nothing half-written: no new price without its recompute, no week without its check.
+      expect(await priceOfFam1()).toBe(before);
+      expect(await weekRows()).toEqual([]);
+      expect(failedFamilies.out()).not.toContain('rows (');
+    } finally {
+      await sql`drop trigger refuse_outbox on job_outbox`.execute(t.db);
+      await sql`drop function refuse_outbox()`.execute(t.db);
+    }
+    expect(await outboxRows()).toBe(outboxBefore);
+    // Once Postgres answers again, the same files are a change, and owe their jobs.
+    const again = cli(env(prefix));
+    expect(await main(['import', 'families', file], again.io)).toBe(0);
+    expect(again.out()).toContain('(0 new, 1 updated, 1 unchanged)');
+    expect(again.out()).toContain('recompute requested for cycle 2026-12 (reason: import)\n');
+    const weeklyAgain = cli(env(prefix));
+    expect(await main(['import', 'weekly-sales', weekly], weeklyAgain.io)).toBe(0);
+    expect(weeklyAgain.out()).toContain('(1 new, 0 updated, 0 unchanged)');
+    expect(weeklyAgain.out()).toContain('S&OE check requested for the weeks of 2026-12-14\n');
+    expect(await priceOfFam1()).toBe(before + 7);
   });
 
   it('--no-recompute imports and enqueues none', async () => {
