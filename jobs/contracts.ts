@@ -229,7 +229,11 @@ export function hash(s: string): string {
 }
 
 export function parsePayload<N extends JobName>(name: N, data: unknown): JobPayload<N> {
-  const r = payloads[name].safeParse(data);
+  // A name this version does not know (a job request recorded by another version): refused
+  // like a bad payload, rather than a TypeError.
+  const schema = Object.hasOwn(payloads, name) ? payloads[name] : undefined;
+  if (!schema) throw new PayloadError(`job '${name}': no such job in this version's contract`);
+  const r = schema.safeParse(data);
   if (!r.success) {
     const why = r.error.issues
       .map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`)

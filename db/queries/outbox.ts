@@ -19,6 +19,8 @@ export interface OutboxRow {
   /** Time since the request was recorded. */
   readonly elapsedMs: number;
   readonly debounceMs: number | null;
+  /** Why the last hand-over failed, if one did. */
+  readonly lastError: string | null;
 }
 
 export async function addOutbox(db: Db, r: NewOutboxRow): Promise<string> {
@@ -50,6 +52,7 @@ export async function lockPending(
       'job_name',
       'payload',
       'debounce_ms',
+      'last_error',
       sql<number>`(extract(epoch from run_at - created_at) * 1000)::float8`.as('delay_ms'),
       sql<number>`(extract(epoch from clock_timestamp() - created_at) * 1000)::float8`.as(
         'elapsed_ms',
@@ -70,6 +73,7 @@ export async function lockPending(
     delayMs: Math.round(r.delay_ms),
     elapsedMs: Math.round(r.elapsed_ms),
     debounceMs: r.debounce_ms,
+    lastError: r.last_error,
   }));
 }
 

@@ -26,6 +26,7 @@ import {
   type JobInput,
   type JobName,
   type JobQueue,
+  PayloadError,
   parsePayload,
 } from '../../jobs/contracts.js';
 
@@ -74,17 +75,35 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** A request this version's contract refuses (its payload, or a job it does not know). */
+export interface RefusedRequest {
+  readonly id: string;
+  readonly jobName: string;
+  readonly error: Error;
+  /** Refused for this reason for the first time now (the relay logs it then, once). */
+  readonly first: boolean;
+}
+
 export interface Delivery {
   readonly delivered: number;
   /** Requests still waiting in the outbox (of `ids`, or of those looked at). */
   readonly pending: number;
   /** Why the queue refused, when it did. */
   readonly error: Error | null;
+  /**
+   * Requests refused by the contract rather than the queue: left in the outbox (a process of
+   * the version that recorded them may deliver them), and passed over, so the requests after
+   * them are delivered.
+   */
+  readonly refused: readonly RefusedRequest[];
 }
 
 /**
  * Hands waiting requests to the queue, oldest first: the given `ids`, or any that are due.
- * Stops at the first refusal (the queue is down: the rest would wait as long).
+ * Stops at the first refusal of the queue (it is down: the rest would wait as long). A request
+ * the contract refuses (`PayloadError`: recorded by another version, whose payload or job this
+ * one does not know) is passed over, not taken for the queue being down: it would otherwise be
+ * first in line at every tick, and nothing after it would ever be delivered.
  */
 export async function deliverJobs(
   db: Db,
@@ -98,6 +117,7 @@ export async function deliverJobs(
   const timeoutMs = opts.timeoutMs ?? QUEUE_WAIT_MS;
   let error: Error | null = null;
   let delivered = 0;
+  const refused: RefusedRequest[] = [];
   await db.transaction().execute(async (trx) => {
     const rows = await lockPending(trx, {
       ...(opts.ids ? { ids: opts.ids } : {}),
@@ -118,14 +138,24 @@ export async function deliverJobs(
         await markDelivered(trx, r.id, jobId);
         delivered++;
       } catch (err) {
-        error = err instanceof Error ? err : new Error(String(err));
-        await markAttemptFailed(trx, r.id, error.message);
+        const e = err instanceof Error ? err : new Error(String(err));
+        await markAttemptFailed(trx, r.id, e.message);
+        if (e instanceof PayloadError) {
+          refused.push({
+            id: r.id,
+            jobName: r.jobName,
+            error: e,
+            first: r.lastError !== e.message.slice(0, 2000),
+          });
+          continue;
+        }
+        error = e;
         break;
       }
     }
   });
   const pending = opts.ids ? (await undelivered(db, opts.ids)).length : await countUndelivered(db);
-  return { delivered, pending, error };
+  return { delivered, pending, error, refused };
 }
 
 export interface OutboxRelay {
@@ -159,6 +189,12 @@ export function startOutboxRelay(
     const d = await deliverJobs(deps.db, deps.queue, {
       ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
     });
+    for (const r of d.refused)
+      if (r.first)
+        deps.logger.error(
+          { err: r.error, outboxId: r.id, job: r.jobName },
+          "job request refused by this version's job contract: it stays in the job outbox, and the requests after it are delivered",
+        );
     if (d.error && !down) {
       down = true;
       deps.logger.error(
