@@ -53,6 +53,13 @@ import { viewRequestKey } from '../src/slack/request-key.js';
 
 type Click = BlockAction<ButtonAction>;
 
+/**
+ * How old a Reassign form's claim is when its sending is taken to have failed without giving
+ * it back: well past the longest a sending takes (Slack's users.info gives up after
+ * SOPBOT_BOT_SLACK_TIMEOUT_MS, 10 s by default, and the database's connections after 2 s).
+ */
+const ABANDONED_SENDING_MS = 30_000;
+
 /** The Reassign form as submitted: the person picked (Slack requires one; null if not). */
 const reassignState = z.object({
   [REASSIGN_BLOCK]: z.object({
@@ -284,14 +291,27 @@ export function register(app: App, deps: AppDeps): void {
     try {
       actionId = rowIdString.parse(view.private_metadata);
       const to = pickedPerson(view.state.values);
-      // A second click on Reassign, or Slack's retry of this submission, gives it once.
-      ran = await once(deps.db, requestKey, 'action.reassign', async () => {
-        const member = await memberOf(context);
-        done = await reassignAction(
-          { ...deps, slack: client },
-          { actionId, to, member, requestKey },
-        );
-      });
+      // A second click on Reassign, or Slack's retry of this submission, gives it once. A
+      // sending that failed with Postgres gone, claim and all, is not the last word: the form
+      // sent again once its claim is old does the work (the owner's compare-and-set keeps it
+      // to one reassignment whatever happens).
+      const target = actionId;
+      ran = await once(
+        deps.db,
+        requestKey,
+        'action.reassign',
+        async () => {
+          const member = await memberOf(context);
+          done = await reassignAction(
+            { ...deps, slack: client },
+            { actionId: target, to, member, requestKey },
+          );
+        },
+        {
+          afterMs: ABANDONED_SENDING_MS,
+          done: async () => (await reassignmentOfRequest(deps, target, requestKey)) !== null,
+        },
+      );
     } catch (err) {
       logUnexpected(deps.logger, err, 'reassign form failed');
       const text = await fieldErrorText(err, userNamesFor(deps.db, client, deps.logger));

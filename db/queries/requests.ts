@@ -13,6 +13,26 @@ export async function claimRequest(db: Db, key: string, kind: string): Promise<b
   return rows.length > 0;
 }
 
+/**
+ * Claims again a key claimed more than `olderThanMs` ago (by Postgres's clock), renewing the
+ * claim; false when it is younger (or gone). Of two callers, one takes it: the second finds
+ * the claim renewed.
+ */
+export async function reclaimStaleRequest(
+  db: Db,
+  key: string,
+  olderThanMs: number,
+): Promise<boolean> {
+  const rows = await db
+    .updateTable('processed_requests')
+    .set({ created_at: sql<Date>`now()` })
+    .where('request_key', '=', key)
+    .where('created_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanMs / 1000})`)
+    .returning('request_key')
+    .execute();
+  return rows.length > 0;
+}
+
 /** Gives a key back when its work failed, so Slack's retry can do it. */
 export async function releaseRequest(db: Db, key: string): Promise<void> {
   await db.deleteFrom('processed_requests').where('request_key', '=', key).execute();

@@ -6,11 +6,13 @@
  * Slack's retry gives it once. The real bot and worker over HTTP against the Slack stand-in,
  * real Postgres and Redis, a test clock.
  */
+import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import { jobId } from '../../jobs/contracts.js';
 import { createLogger } from '../../src/logger.js';
 import { handOverDecision, recordDecision } from '../../src/services/decisions.js';
+import { INTERNAL_ERROR_TEXT } from '../../src/slack/reply.js';
 import type { Driver, Standin } from '../../src/slack-standin/index.js';
 import { nextEphemeral, standinClient } from '../helpers/slack.js';
 import {
@@ -50,6 +52,7 @@ const DESCRIPTIONS = [
   'Book the auditor',
   'Plan the stocktake',
   'Renew the forklift lease',
+  'Fix the dock door',
 ] as const;
 
 const dms = (user: string) => standin.messagesIn(`D_${user}`);
@@ -410,6 +413,66 @@ describe("Slack's retry of a sending whose answer is late, and which is then ref
     // retry's answer is the one the person sees. Nothing was written.
     expect((await first).outcome).toMatchObject({ action: 'rejected' });
     expect(await stateOf(id)).toEqual(before);
+  });
+});
+
+describe('a sending that failed with Postgres gone, claim and all, then sent again', () => {
+  it('does the reassignment once its claim is old, rather than saying the form was sent already', async () => {
+    const id = ids['Fix the dock door']!;
+    const before = await stateOf(id);
+    const form = await reassignFromDm(id);
+    // Postgres goes away once the sending has claimed the form: its reassignment fails, and so
+    // does giving the claim back. Triggers stand for it: each refuses as the server would.
+    await sql`create function gone() returns trigger language plpgsql as $$
+      begin raise exception 'terminating connection due to administrator command'; end $$`.execute(
+      db,
+    );
+    await sql`create trigger gone before update on actions for each row execute function gone()`.execute(
+      db,
+    );
+    await sql`create trigger gone before delete on processed_requests for each row execute function gone()`.execute(
+      db,
+    );
+    let first: Awaited<ReturnType<typeof driver.submitView>>;
+    try {
+      first = await driver.submitView(form.id, { user: OTTO, ...pick(NINA) });
+    } finally {
+      await sql`drop trigger gone on actions`.execute(db);
+      await sql`drop trigger gone on processed_requests`.execute(db);
+      await sql`drop function gone()`.execute(db);
+    }
+    // The apology, on the form, which stays open; nothing was given.
+    expect(first.outcome).toMatchObject({
+      action: 'errors',
+      errors: { reassign_to: INTERNAL_ERROR_TEXT },
+    });
+    expect(await stateOf(id)).toEqual(before);
+    // Its claim outlived it (the latest one of a Reassign form). The person tries again, as
+    // the apology asks, a minute later.
+    const claim = await db
+      .selectFrom('processed_requests')
+      .select('request_key')
+      .where('kind', '=', 'action.reassign')
+      .orderBy('created_at', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    await db
+      .updateTable('processed_requests')
+      .set({ created_at: sql<Date>`created_at - interval '1 minute'` })
+      .where('request_key', '=', claim.request_key)
+      .execute();
+    const again = await driver.submitView(form.id, { user: OTTO, ...pick(NINA) });
+    const text = (again.body as { view?: { blocks?: { text?: { text?: string } }[] } }).view
+      ?.blocks?.[0]?.text?.text;
+    // Before: "This form was sent already, so sending it again changed nothing…", the action
+    // still OTTO's, and the form gone.
+    expect(text).toBe(
+      `Action #${id} Fix the dock door (due 2027-03-17) is now <@${NINA}>'s; it was yours. They get a DM with it, and its reminders from now on.`,
+    );
+    const s = await stateOf(id);
+    expect(s.owner).toBe(NINA);
+    expect(s.reassigned).toHaveLength(1);
+    await handover(s.reassigned[0]!.id);
   });
 });
 
