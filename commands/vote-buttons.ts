@@ -128,7 +128,7 @@ export function register(app: App, deps: AppDeps): void {
         if (!value.success) throw new SopError('validation', 'This vote button is malformed.');
         const [pollId, scenarioId] = value.data;
         const counted = can(await memberOf(context), 'vote.counted');
-        const { outcome, view } = await castVote(
+        const { outcome, view, closedByQuorum } = await castVote(
           deps.db,
           {
             pollId,
@@ -143,14 +143,10 @@ export function register(app: App, deps: AppDeps): void {
         await tellPrivately(client, body, voteReceipt(outcome, label));
         if (outcome !== 'recorded' && outcome !== 'changed') return;
         try {
-          if (view.tally.quorumReached && view.poll.status === 'open') {
-            const closed = await closePoll(
-              deps.db,
-              { pollId, by: 'quorum', reason: 'quorum' },
-              deps.clock.now(),
-            );
+          // The vote closed on its quorum with this click, in the vote's transaction.
+          if (closedByQuorum) {
             const after = await refreshPollMessage(client, deps.db, pollId);
-            if (closed.closedNow) await promptChair(client, deps.db, after);
+            await promptChair(client, deps.db, after);
             return;
           }
           await enqueueDurably(deps, 'poll-refresh', { pollId }, { debounceMs: 250 });

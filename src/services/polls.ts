@@ -69,11 +69,16 @@ export interface PollView {
 
 export const DEFAULT_POLL_HOURS = 48;
 
-export async function getPollView(db: Db, pollId: string): Promise<PollView> {
-  const poll = await getPoll(db, pollId);
-  if (!poll) throw new SopError('not_found', `No vote with id ${pollId}.`);
-  const options = await pollOptions(db, pollId);
-  const votes = await pollVotes(db, pollId);
+/**
+ * The poll's options and its tally (the counted votes, the quorum) as `db` reads them: the
+ * vote message's, and, in `castVote`'s transaction under the poll's lock, the quorum check's.
+ */
+async function pollTally(
+  db: Db,
+  poll: Pick<PollRow, 'id' | 'quorum'>,
+): Promise<{ options: PollOptionRow[]; tally: Tally }> {
+  const options = await pollOptions(db, poll.id);
+  const votes = await pollVotes(db, poll.id);
   const t = tally(
     options.map((o) => ({ id: o.scenarioId, label: o.label })),
     votes.map((v) => ({
@@ -85,6 +90,13 @@ export async function getPollView(db: Db, pollId: string): Promise<PollView> {
     })),
     poll.quorum,
   );
+  return { options, tally: t };
+}
+
+export async function getPollView(db: Db, pollId: string): Promise<PollView> {
+  const poll = await getPoll(db, pollId);
+  if (!poll) throw new SopError('not_found', `No vote with id ${pollId}.`);
+  const { options, tally: t } = await pollTally(db, poll);
   const decision =
     (await decisionOfPoll(db, pollId)) ??
     (await decisionOfCycleSince(db, poll.cycle_id, poll.created_at));
@@ -319,11 +331,20 @@ export interface CastVoteInput {
   readonly counted: boolean;
 }
 
+/**
+ * Records a click on a vote button. A counted vote that brings the counted voters to the
+ * quorum closes the vote (`close_reason = 'quorum'`) in the same transaction, the votes read
+ * under the poll's lock: a role change that takes a voter's vote away (it locks the open polls
+ * first, `votesAfterRoleChange`) commits either before, and the quorum is counted without it,
+ * or after the vote closed, which it then leaves as it was. `closedByQuorum`: this click
+ * closed it.
+ */
 export async function castVote(
   db: Db,
   input: CastVoteInput,
   now: Date,
-): Promise<{ outcome: VoteOutcome; view: PollView }> {
+): Promise<{ outcome: VoteOutcome; view: PollView; closedByQuorum: boolean }> {
+  let closedByQuorum = false;
   const outcome = await db.transaction().execute(async (trx): Promise<VoteOutcome> => {
     const poll = await lockPoll(trx, input.pollId);
     if (!poll) throw new SopError('not_found', `No vote with id ${input.pollId}.`);
@@ -408,9 +429,16 @@ export async function castVote(
       entityId: input.pollId,
       details: { scenarioId: input.scenarioId, previous: current?.scenario_id ?? null },
     });
+    // The quorum of the votes that count now, read in this transaction under the poll's lock.
+    if ((await pollTally(trx, poll)).tally.quorumReached)
+      closedByQuorum = await closePollIn(
+        trx,
+        { pollId: poll.id, by: 'quorum', reason: 'quorum' },
+        now,
+      );
     return current ? 'changed' : 'recorded';
   });
-  return { outcome, view: await getPollView(db, input.pollId) };
+  return { outcome, view: await getPollView(db, input.pollId), closedByQuorum };
 }
 
 /**
