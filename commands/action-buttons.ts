@@ -8,13 +8,14 @@ import type { App, BlockAction, ButtonAction, Context } from '@slack/bolt';
 import { z } from 'zod';
 import { can } from '../src/core/policy.js';
 import type { AppDeps } from '../src/deps.js';
-import { ValidationError } from '../src/errors.js';
+import { SopError, ValidationError } from '../src/errors.js';
 import { rowIdString, rowIdText } from '../src/row-id.js';
 import {
   handOverReassignment,
   type Reassignment,
   reassignAction,
   reassignmentOfRequest,
+  retireGivenAwayButtons,
 } from '../src/services/action-reassign.js';
 import {
   getAction,
@@ -135,6 +136,40 @@ export function register(app: App, deps: AppDeps): void {
   };
 
   /**
+   * A click refused because the action is no longer the clicker's (given to someone else): their
+   * DMs about it are redrawn at once as the handover job redraws them, the buttons giving way to
+   * the line saying to whom it went (`retireGivenAwayButtons`), rather than left to offer what
+   * is refused. Nothing when it was never given away from them. Slack refusing the redraw is
+   * logged once; the refusal is told all the same.
+   */
+  const retireGivenAway = async (client: App['client'], actionId: string, user: string) => {
+    try {
+      const out = await retireGivenAwayButtons({ db: deps.db, slack: client }, actionId, user);
+      if (out && out.notEdited > 0)
+        deps.logger.info(
+          { actionId, user, notEdited: out.notEdited },
+          "Slack would not edit some of the old owner's DMs about the action (deleted since?); they keep their buttons",
+        );
+    } catch (err) {
+      deps.logger.error(
+        { err, actionId, user },
+        "a click on an action given away was refused, but the old owner's DMs about it were not redrawn",
+      );
+    }
+  };
+
+  /**
+   * A Done or Snooze refused in its write (`conflict`): the action was given away between the
+   * click's read of its owner and the write (`givenMeanwhile`), or closed. Given away, the
+   * clicker's DMs about it are redrawn (`retireGivenAway`); then the refusal is told.
+   */
+  const refusedChange = async (body: Click, client: App['client'], id: string, err: unknown) => {
+    if (err instanceof SopError && err.code === 'conflict')
+      await retireGivenAway(client, id, body.user.id);
+    await tellUser(client, body, err, deps.logger);
+  };
+
+  /**
    * The clicked action, if it exists and the clicker may change it, and whether they may change
    * anyone's (`manageAny`: Done and Snooze then change it whoever owns it by then; else only
    * while it is still theirs); otherwise says why.
@@ -153,6 +188,8 @@ export function register(app: App, deps: AppDeps): void {
     }
     const manageAny = await managesAny(context);
     if (body.user.id !== a.owner && !manageAny) {
+      // Given away from them: the buttons they pressed give way to the line saying to whom.
+      await retireGivenAway(client, a.id, body.user.id);
       await tellPrivately(
         client,
         body,
@@ -190,13 +227,14 @@ export function register(app: App, deps: AppDeps): void {
       const owned = await ownedAction(body, client, action, context, 'close');
       if (!owned) return;
       const { a, manageAny } = owned;
-      const { action: done, changed } = await markDone(
-        deps.db,
-        a.id,
-        body.user.id,
-        deps.clock.now(),
-        { manageAny },
-      );
+      let marked: Awaited<ReturnType<typeof markDone>>;
+      try {
+        marked = await markDone(deps.db, a.id, body.user.id, deps.clock.now(), { manageAny });
+      } catch (err) {
+        await refusedChange(body, client, a.id, err);
+        return;
+      }
+      const { action: done, changed } = marked;
       const channel = body.channel?.id ?? body.container?.channel_id;
       const ts = body.message?.ts ?? body.container?.message_ts;
       // Only the bot's own DM about this action is rewritten, as the ledger knows it: the
@@ -246,7 +284,13 @@ export function register(app: App, deps: AppDeps): void {
         const owned = await ownedAction(body, client, action, context, 'snooze');
         if (!owned) return;
         const { a, manageAny } = owned;
-        const row = await snoozeAction(deps, a.id, body.user.id, kind, { manageAny });
+        let row: Awaited<ReturnType<typeof snoozeAction>>;
+        try {
+          row = await snoozeAction(deps, a.id, body.user.id, kind, { manageAny });
+        } catch (err) {
+          await refusedChange(body, client, a.id, err);
+          return;
+        }
         const { timezone } = await getSettings(deps.db);
         const until = row.snoozed_until ? ` until ${slackDate(row.snoozed_until, timezone)}` : '';
         const saved = `Snoozed #${a.id}${until}.`;

@@ -15,7 +15,12 @@
  */
 import type { Db } from '../../db/connect.js';
 import { reassignOpenAction } from '../../db/queries/actions.js';
-import { audit, auditEntry, reassignmentByRequest } from '../../db/queries/audit.js';
+import {
+  audit,
+  auditEntry,
+  reassignmentByRequest,
+  reassignmentsFrom,
+} from '../../db/queries/audit.js';
 import { storedDmChannel } from '../../db/queries/dm-channels.js';
 import { resolveActionRefusals } from '../../db/queries/slack-refusals.js';
 import type { ActionRow } from '../../db/schema.js';
@@ -268,6 +273,27 @@ async function retireOldButtons(
     }
   }
   return { buttonsRemoved, notEdited };
+}
+
+/**
+ * `user`'s DMs about action `actionId`, once it was given away from them and is not theirs
+ * again: redrawn as the `action-handover` job redraws them (retireOldButtons), their buttons
+ * replaced by the line saying to whom it went, by whom and when (their latest handover of it).
+ * For a Done, Snooze or Reassign they pressed on one of those DMs and that was refused, since
+ * the action is no longer theirs: the job does it too, but may not have yet (a click in the
+ * instant of the reassignment), or Slack refused an edit then. Editing again writes the same,
+ * so a second click may. Null when there was nothing to redraw.
+ */
+export async function retireGivenAwayButtons(
+  deps: { readonly db: Db; readonly slack: Slack },
+  actionId: string,
+  user: string,
+): Promise<{ buttonsRemoved: number; notEdited: number } | null> {
+  const a = await getAction(deps.db, actionId);
+  if (!a || a.owner === user) return null;
+  const [away] = await reassignmentsFrom(deps.db, user, [a.id]);
+  if (!away) return null;
+  return retireOldButtons(deps, a, user, { to: away.to, by: away.by, at: away.at });
 }
 
 /**
