@@ -12,9 +12,10 @@ import { SopError, ValidationError } from '../src/errors.js';
 import { rowIdString, rowIdText } from '../src/row-id.js';
 import {
   handOverReassignment,
+  type ReassignInput,
   type Reassignment,
   reassignAction,
-  reassignmentOfRequest,
+  repeatedReassignment,
   retireGivenAwayButtons,
 } from '../src/services/action-reassign.js';
 import {
@@ -329,53 +330,66 @@ export function register(app: App, deps: AppDeps): void {
 
   app.view(REASSIGN_CALLBACK, async ({ ack, view, client, context }) => {
     const requestKey = viewRequestKey(view);
+    /** A refusal, shown under the person picked; the form stays open for another pick. */
+    const refuse = async (err: unknown) => {
+      const text = await fieldErrorText(err, userNamesFor(deps.db, client, deps.logger));
+      await ack({ response_action: 'errors', errors: { [REASSIGN_BLOCK]: text.slice(0, 2000) } });
+    };
     let done: Reassignment | null = null;
     let ran: boolean;
-    let actionId: string;
+    let input: ReassignInput;
     try {
-      actionId = rowIdString.parse(view.private_metadata);
+      const actionId = rowIdString.parse(view.private_metadata);
       const to = pickedPerson(view.state.values);
+      input = { actionId, to, member: await memberOf(context), requestKey };
       // A second click on Reassign, or Slack's retry of this submission, gives it once. A
       // sending that failed with Postgres gone, claim and all, is not the last word: the form
       // sent again once its claim is old does the work (the owner's compare-and-set keeps it
       // to one reassignment whatever happens).
-      const target = actionId;
+      const request = input;
       ran = await once(
         deps.db,
         requestKey,
         'action.reassign',
         async () => {
-          const member = await memberOf(context);
-          done = await reassignAction(
-            { ...deps, slack: client },
-            { actionId: target, to, member, requestKey },
-          );
+          done = await reassignAction({ ...deps, slack: client }, request);
         },
         {
           afterMs: ABANDONED_SENDING_MS,
-          done: async () => (await reassignmentOfRequest(deps, target, requestKey)) !== null,
+          done: async () => (await reassignmentOfRequest(deps, actionId, requestKey)) !== null,
         },
       );
     } catch (err) {
       logUnexpected(deps.logger, err, 'reassign form failed');
-      const text = await fieldErrorText(err, userNamesFor(deps.db, client, deps.logger));
-      await ack({ response_action: 'errors', errors: { [REASSIGN_BLOCK]: text.slice(0, 2000) } });
+      await refuse(err);
       return;
     }
     const given = done as Reassignment | null;
     if (!ran || !given) {
-      // Sent again (a double click, Slack's retry): answered at once with what the first
-      // sending has written, rather than closed without a word. Nothing is waited for: a retry
-      // came because an answer was slow, and a first sending refused gives nobody the action.
+      // Sent again (a double click, Slack's retry) while the first sending holds the form:
+      // answered at once with what the first has written, or with the refusal it gives (the
+      // same checks asked again, nothing written), rather than closed without a word. Nothing
+      // is waited for: a retry came because an answer was slow.
       deps.logger.info({ requestKey }, 'reassign form sent again: answered with what is written');
-      const first = await reassignmentOfRequest(deps, actionId, requestKey);
+      let repeat: Awaited<ReturnType<typeof repeatedReassignment>>;
+      try {
+        repeat = await repeatedReassignment({ ...deps, slack: client }, input);
+      } catch (err) {
+        // Slack did not answer the checks (users.info): what the first sending did is unknown.
+        deps.logger.error({ err, requestKey }, 'reassign form sent again: its checks failed');
+        repeat = { unknown: true };
+      }
+      if ('refused' in repeat) {
+        await refuse(repeat.refused);
+        return;
+      }
       await ack({
         response_action: 'update',
         view: messageModal(
           'Reassign action',
-          first
-            ? reassignedAlreadyText(first.action, first.handover)
-            : reassignNotGivenText(actionId),
+          'given' in repeat
+            ? reassignedAlreadyText(repeat.given.action, repeat.given.handover)
+            : reassignNotGivenText(input.actionId),
         ),
       });
       return;

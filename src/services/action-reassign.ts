@@ -106,26 +106,8 @@ export async function reassignAction(
   deps: CycleDeps & { readonly slack: Slack },
   input: ReassignInput,
 ): Promise<Reassignment> {
-  const a = await getAction(deps.db, input.actionId);
-  if (!a)
-    throw new SopError(
-      'not_found',
-      `There is no follow-up action #${input.actionId}; \`/sop actions all\` lists them with their numbers.`,
-    );
-  const closed = notOpen(a);
-  if (closed) throw closed;
+  const a = await reassignable(deps, input);
   const by = input.member.userId;
-  if (by !== a.owner && !can(input.member, 'action.manage-any'))
-    throw new SopError(
-      'forbidden',
-      `Only <@${a.owner}>, its owner, or ${roleNames('action.manage-any')} can give action #${a.id} to someone else.`,
-    );
-  if (input.to === a.owner)
-    throw new ValidationError(
-      `<@${a.owner}> owns action #${a.id} already; name the person who takes it over.`,
-    );
-  const why = await notAnOwner(deps.slack, input.to);
-  if (why) throw new ValidationError(why);
   const handover: Handover = { by, from: a.owner, to: input.to };
   return deps.db.transaction().execute(async (trx) => {
     const r = await reassignOpenAction(trx, a.id, handover);
@@ -156,6 +138,39 @@ export async function reassignAction(
 }
 
 /**
+ * The action `input` names, when it may be given as asked; else the refusal reassignAction
+ * gives before it writes (thrown): an unknown action, one done or cancelled, a member who is
+ * neither its owner nor allowed by `action.manage-any`, its owner already, a bot, someone Slack
+ * does not know in the workspace, a deactivated account. Reads only (the database, `users.info`).
+ */
+async function reassignable(
+  deps: Pick<CycleDeps, 'db'> & { readonly slack: Slack },
+  input: ReassignInput,
+): Promise<ActionRow> {
+  const a = await getAction(deps.db, input.actionId);
+  if (!a)
+    throw new SopError(
+      'not_found',
+      `There is no follow-up action #${input.actionId}; \`/sop actions all\` lists them with their numbers.`,
+    );
+  const closed = notOpen(a);
+  if (closed) throw closed;
+  const by = input.member.userId;
+  if (by !== a.owner && !can(input.member, 'action.manage-any'))
+    throw new SopError(
+      'forbidden',
+      `Only <@${a.owner}>, its owner, or ${roleNames('action.manage-any')} can give action #${a.id} to someone else.`,
+    );
+  if (input.to === a.owner)
+    throw new ValidationError(
+      `<@${a.owner}> owns action #${a.id} already; name the person who takes it over.`,
+    );
+  const why = await notAnOwner(deps.slack, input.to);
+  if (why) throw new ValidationError(why);
+  return a;
+}
+
+/**
  * What request `requestKey` (a Reassign form's submission) did to action `actionId`, as written
  * now: the action as it stands and the handover it made; null when it has made none (yet, or
  * ever: its first sending may still be under way, or refused). Read once, never waited on: a
@@ -170,6 +185,40 @@ export async function reassignmentOfRequest(
   const handover = await reassignmentByRequest(deps.db, actionId, requestKey);
   const action = handover ? await getAction(deps.db, actionId) : null;
   return handover && action ? { action, handover } : null;
+}
+
+/**
+ * What a Reassign form sent again (a double click, Slack's retry) answers, when its first
+ * sending has its key (`once`), read at once and never waited on: `given`, what the first
+ * sending wrote; `refused`, the refusal the first sending gives or gave, found by asking the
+ * same questions of the same facts (reassignable: the database and `users.info`, nothing
+ * written), so a repeat of a sending refused because the person is a bot, or its owner already,
+ * says that and not that nothing is known; `unknown`, when the first sending has written
+ * nothing and nothing refuses it: it is still under way, or was refused in its write (a Done or
+ * another reassignment in that instant). A refusal that only the first sending's own write
+ * causes (the action is `to`'s now) is read as what it wrote.
+ */
+export async function repeatedReassignment(
+  deps: Pick<CycleDeps, 'db'> & { readonly slack: Slack },
+  input: ReassignInput,
+): Promise<
+  | { readonly given: { action: ActionRow; handover: Handover } }
+  | { readonly refused: SopError }
+  | { readonly unknown: true }
+> {
+  const written = () => reassignmentOfRequest(deps, input.actionId, input.requestKey);
+  const first = await written();
+  if (first) return { given: first };
+  try {
+    await reassignable(deps, input);
+    return { unknown: true };
+  } catch (err) {
+    if (!(err instanceof SopError)) throw err;
+    // Refused as `to`'s already, say, because the first sending gave it meanwhile: that commit
+    // wrote the audit entry too, so it is read now.
+    const since = await written();
+    return since ? { given: since } : { refused: err };
+  }
 }
 
 /** The reassignment's handover job, handed to the queue now if Redis answers; else the relay delivers it when it does. */

@@ -53,6 +53,7 @@ const DESCRIPTIONS = [
   'Plan the stocktake',
   'Renew the forklift lease',
   'Fix the dock door',
+  'Label the bins',
 ] as const;
 
 const dms = (user: string) => standin.messagesIn(`D_${user}`);
@@ -380,39 +381,92 @@ describe('a double click on Reassign, and a Slack retry of the submission', () =
   });
 });
 
-describe("Slack's retry of a sending whose answer is late, and which is then refused", () => {
-  it('is answered at once, without a word of the action going to anyone', async () => {
-    // GONE is deactivated: the first sending is refused once Slack's users.info answers.
+describe('a Reassign form sent again while its first sending waits on Slack, and which is then refused', () => {
+  /**
+   * OTTO sends the form naming `user`; Slack answers the first sending's users.info after its
+   * own 3 s, and the form is sent again meanwhile (`retry`: Slack's retry; else a double click).
+   * The second sending's answer is the one the person sees.
+   */
+  const sentAgain = async (user: string, retry: boolean) => {
     const id = ids['Count the safety stock']!;
     const before = await stateOf(id);
     const form = await reassignFromDm(id);
     const asked = standin.callsTo('users.info').length;
-    // Slack answers the first sending's users.info after its own 3 s: Slack sends it again.
     standin.delayNext('users.info', { ms: 4000 });
     let firstAnswered = false;
-    const first = driver.submitView(form.id, { user: OTTO, ...pick(GONE) }).then((r) => {
+    const first = driver.submitView(form.id, { user: OTTO, ...pick(user) }).then((r) => {
       firstAnswered = true;
       return r;
     });
     // The first sending has claimed the form and waits on Slack.
     await standin.waitFor(() => standin.callsTo('users.info').length > asked, 10_000);
+    const again = await driver.submitView(form.id, {
+      user: OTTO,
+      ...pick(user),
+      ...(retry ? { retryNum: 1, retryReason: 'http_timeout' } : {}),
+    });
+    expect(firstAnswered).toBe(false);
+    // The first sending's answer came too late for Slack (Bolt answers 404 at 3 s). Nothing
+    // was written.
+    expect((await first).outcome).toMatchObject({ action: 'rejected' });
+    expect(await stateOf(id)).toEqual(before);
+    await driver.closeView(form.id);
+    return again.outcome;
+  };
+
+  it("Slack's retry, naming a deactivated account: refused as the first sending is, under the person picked", async () => {
+    // Before: "This form was sent already, … it may still have been under way, or it was
+    // refused", over the reason.
+    expect(await sentAgain(GONE, true)).toMatchObject({
+      action: 'errors',
+      errors: {
+        reassign_to:
+          "@gone's Slack account is deactivated: they would never see the action nor its reminders. Name someone who is still in the workspace.",
+      },
+    });
+  });
+
+  it('naming someone who may take it: the retry cannot know yet, and says so; once given, a retry says to whom', async () => {
+    const id = ids['Label the bins']!;
+    const form = await reassignFromDm(id);
+    const asked = standin.callsTo('users.info').length;
+    standin.delayNext('users.info', { ms: 4000 });
+    const first = driver.submitView(form.id, { user: OTTO, ...pick(NINA) });
+    await standin.waitFor(() => standin.callsTo('users.info').length > asked, 10_000);
     const retry = await driver.submitView(form.id, {
       user: OTTO,
-      ...pick(GONE),
+      ...pick(NINA),
       retryNum: 1,
       retryReason: 'http_timeout',
     });
-    // Before: it waited 2 s for the first, then said the form was "still being handled" and
-    // that `/sop actions all` "shows to whom the action went", though it went to nobody.
+    // Nothing refuses it and nothing is written yet: the first sending is under way.
     expect(retry.outcome).toMatchObject({ action: 'updated' });
-    const shownText = (retry.body as { view: { blocks: { text: { text: string } }[] } }).view
-      .blocks[0]?.text.text;
-    expect(shownText).toBe(notGiven(id));
-    expect(firstAnswered).toBe(false);
-    // The first sending's answer came too late for Slack (Bolt answers 404 at 3 s): the
-    // retry's answer is the one the person sees. Nothing was written.
-    expect((await first).outcome).toMatchObject({ action: 'rejected' });
-    expect(await stateOf(id)).toEqual(before);
+    const shownText = (r: { body?: unknown }) =>
+      (r.body as { view: { blocks: { text: { text: string } }[] } }).view.blocks[0]?.text.text;
+    expect(shownText(retry)).toBe(notGiven(id));
+    // The first sending goes on once Slack answers, too late for its own answer, and gives it.
+    const late = await first;
+    expect(late.outcome).toMatchObject({ action: 'rejected' });
+    const s = await standin.waitFor(async () => {
+      const st = await stateOf(id);
+      return st.owner === NINA ? st : null;
+    }, 10_000);
+    expect(s.reassigned).toHaveLength(1);
+    const later = await driver.resend(late.request, { retryNum: 2, retryReason: 'http_timeout' });
+    expect(shownText(later)).toBe(
+      `This form was sent already: action #${id} Label the bins (due 2027-03-17) went to <@${NINA}> then. Sending it again changed nothing.`,
+    );
+    await handover(s.reassigned[0]!.id);
+  });
+
+  it('a double click, naming a bot: refused as the first sending is, under the person picked', async () => {
+    expect(await sentAgain('U_SOPBOT', false)).toMatchObject({
+      action: 'errors',
+      errors: {
+        reassign_to:
+          '@sopbot is a bot; an action is owned by a person. Name the person who takes it over.',
+      },
+    });
   });
 });
 

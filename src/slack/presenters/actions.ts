@@ -245,8 +245,9 @@ export function reassignedAlreadyText(a: ActionLike, h: Handover): string {
 
 /**
  * The answer to a Reassign form sent again (a double click, Slack's retry) when its first
- * sending had given action `actionId` to nobody when this one came: it may have been under way
- * still, or refused (then nobody got it), so this says neither, and where to see the owner.
+ * sending had given action `actionId` to nobody when this one came and nothing refuses it
+ * (`repeatedReassignment`): it may have been under way still, or refused in its write (then
+ * nobody got it), so this says neither, and where to see the owner.
  */
 export function reassignNotGivenText(actionId: string): string {
   return `This form was sent already, so sending it again changed nothing. When it came, that first sending had not given action #${actionId} to anyone: it may still have been under way, or it was refused. \`/sop actions all\` shows who owns the action now.`;
