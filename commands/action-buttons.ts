@@ -15,6 +15,7 @@ import {
   type ReassignInput,
   type Reassignment,
   reassignAction,
+  reassignmentOfRequest,
   repeatedReassignment,
   retireGivenAwayButtons,
 } from '../src/services/action-reassign.js';
