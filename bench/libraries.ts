@@ -151,7 +151,9 @@ try {
       rs.map((r) => ({
         ...r,
         solverSeconds: 0,
-        plan: r.plan ? { ...r.plan, solverSeconds: 0 } : null,
+        // The old workers run that revision's solve, which prices no "one more" steps
+        // (src/core/supply/duals.ts): the pool is compared on the plans, not their prices.
+        plan: r.plan ? { ...r.plan, solverSeconds: 0, duals: null } : null,
       }));
     const stall = { hand: [] as number[], lib: [] as number[] };
     const watched = (key: 'hand' | 'lib', solver: LpSolver) => async () => {
@@ -165,7 +167,7 @@ try {
       untimed(await runScenarios(problem, DEFAULT_SCENARIOS, lib.solver)),
     );
     await sideBySide(
-      `thread pool, 3 scenarios of an 80-family plan (${hand.threads} executors against ${lib.threads} threads; plans identical: ${same ? 'yes' : 'NO'})`,
+      `thread pool, 3 scenarios of an 80-family plan (${hand.threads} executors against ${lib.threads} threads; plans identical, prices aside: ${same ? 'yes' : 'NO'})`,
       { name: 'hand-written', run: watched('hand', handSolver) },
       { name: 'piscina', run: watched('lib', lib.solver) },
     );
