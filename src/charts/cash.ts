@@ -5,7 +5,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { Period } from '../core/period.js';
-import { esc } from '../core/text.js';
+import { escInMarks } from '../core/text.js';
 import { clip, formatMoney, formatMoneyBetween, MONEY_AXIS_LABEL } from './format.js';
 import { CHART_WIDTH, palette, scenarioColours, specHead } from './theme.js';
 import type { CashSeries, ChartResult } from './types.js';
@@ -93,7 +93,7 @@ export function cashChart(
   const budgetEnd = budgetLast?.cumulative ?? null;
   const parts = series.map((s) => {
     const e = end(s);
-    if (!e) return `*${esc(s.label)}*: no months.`;
+    if (!e) return `*${escInMarks(s.label)}*: no months.`;
     // Against the budget where it ends: the horizon's end, or its own last month before that;
     // as the pack's question 4 writes it (the amounts as printed there, $58M vs $67.1M: −$9.1M).
     const at = budgetLast ? s.points.find((p) => p.period === budgetLast.period) : undefined;
@@ -101,7 +101,7 @@ export function cashChart(
       budgetEnd === null || !at
         ? ''
         : ` (${at === e ? '' : `by ${at.period}, the budget's last month: `}${formatMoneyBetween(at.cumulative, budgetEnd)} vs budget, ${formatMoneyBetween(at.cumulativeP10, budgetEnd)} in a bad case)`;
-    return `*${esc(s.label)}*: ${formatMoney(e.cumulative)} by ${e.period}${vs}`;
+    return `*${escInMarks(s.label)}*: ${formatMoney(e.cumulative)} by ${e.period}${vs}`;
   });
   const summary = series.length ? `${parts.join('.\n')}.` : 'No scenarios to compare.';
   const altText = `Line chart of cumulative net cash by month for ${series.length} scenarios${budget ? ' and the budget' : ''}. ${series

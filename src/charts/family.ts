@@ -3,6 +3,7 @@
  * prediction intervals, the consensus, and each adjustment that moved it.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { escInMarks } from '../core/text.js';
 import { clip, formatNumber, formatPercent } from './format.js';
 import { CHART_WIDTH, palette, specHead } from './theme.js';
 import type { ChartResult, FamilySeries } from './types.js';
@@ -208,7 +209,7 @@ export function familyChart(s: FamilySeries): ChartResult {
   // Months, not adjustments: two people adjusting one month is one adjusted month.
   const adjusted = new Set(s.adjustments.map((a) => a.period)).size;
   const n = s.adjustments.length;
-  const summary = `*${s.family}*: consensus ${formatNumber(consTotal)} units over ${months} months vs baseline ${formatNumber(baseTotal)} (${formatPercent(change, 1, true)}).${
+  const summary = `*${escInMarks(s.family)}*: consensus ${formatNumber(consTotal)} units over ${months} months vs baseline ${formatNumber(baseTotal)} (${formatPercent(change, 1, true)}).${
     n
       ? ` ${adjusted} adjusted month${adjusted === 1 ? '' : 's'}${n === adjusted ? '' : ` (${n} adjustments)`}: ${reasons.join(', ')}.`
       : ' No adjustments.'

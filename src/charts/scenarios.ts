@@ -6,7 +6,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { EXCESS_STOCK } from '../core/scenarios/trade-off.js';
-import { esc } from '../core/text.js';
+import { esc, escInMarks } from '../core/text.js';
 import {
   clip,
   formatMoney,
@@ -261,8 +261,8 @@ function stressedSummary(rows: readonly ScenarioKpis[]): string {
     const range = `bad case ${formatMoney(x.margin.p10)}`;
     const ref = esc(central.label);
     if (r === central)
-      return `*${esc(r.label)}*: expected margin ${formatMoney(x.margin.expected)} (${range}), expected fill rate ${formatPercent(x.fillRate.expected)} (bad case ${formatPercent(x.fillRate.p10)}), ${tensionOf(r)}`;
-    return `*${esc(r.label)}*: expected margin ${formatMoney(x.margin.expected)} (${formatMoneyBetween(x.margin.expected, c.margin.expected)} vs ${ref}; ${range}), expected fill rate ${formatPercent(x.fillRate.expected)} (${formatPointsBetween(x.fillRate.expected, c.fillRate.expected)} vs ${ref}; bad case ${formatPercent(x.fillRate.p10)}), ${tensionOf(r)}`;
+      return `*${escInMarks(r.label)}*: expected margin ${formatMoney(x.margin.expected)} (${range}), expected fill rate ${formatPercent(x.fillRate.expected)} (bad case ${formatPercent(x.fillRate.p10)}), ${tensionOf(r)}`;
+    return `*${escInMarks(r.label)}*: expected margin ${formatMoney(x.margin.expected)} (${formatMoneyBetween(x.margin.expected, c.margin.expected)} vs ${ref}; ${range}), expected fill rate ${formatPercent(x.fillRate.expected)} (${formatPointsBetween(x.fillRate.expected, c.fillRate.expected)} vs ${ref}; bad case ${formatPercent(x.fillRate.p10)}), ${tensionOf(r)}`;
   });
   return `Each plan against the same demand samples (bad case: 1 sample in 10 does worse):\n${lines.join('.\n')}.`;
 }
@@ -276,7 +276,7 @@ function plainSummary(rows: readonly ScenarioKpis[]): string {
     const money = vsCentral
       ? `revenue ${formatMoneyBetween(r.revenue, central.revenue)}, margin ${formatMoneyBetween(r.grossMargin, central.grossMargin)} vs ${esc(central.label)};`
       : `revenue ${formatMoney(r.revenue)}, margin ${formatMoney(r.grossMargin)},`;
-    return `*${esc(r.label)}*: ${money} ${fill}, ${tensionOf(r)}`;
+    return `*${escInMarks(r.label)}*: ${money} ${fill}, ${tensionOf(r)}`;
   });
   return `${lines.join('.\n')}.`;
 }

@@ -29,6 +29,39 @@ export function esc(s: string): string {
 }
 
 /**
+ * The zero-width space (U+200B) `escInMarks` puts beside a formatting mark of typed text.
+ * Slack's clients show it as nothing; slash commands (src/slack/command-text.ts) and free text
+ * (`stripControl`) drop it, so text copied from a message back into sopbot reads as typed.
+ */
+export const MARK_BREAK = '\u200B';
+
+const WORD = /[\p{L}\p{N}]/u;
+
+/**
+ * Typed text (a scenario label, a family or resource code, a reason) placed inside mrkdwn's
+ * own formatting, `*…*`, `_…_` or `~…~`, escaped (`esc`) and made to show as typed. mrkdwn has
+ * no escape for its marks: in "*Decision: *best* case*" the label's first `*` would close the
+ * bold and its second open another. A mark opens only after a space or punctuation and closes
+ * only before one, so each `*`, `_` or `~` of the text that is not between two letters or
+ * digits gets a zero-width space on each side (`MARK_BREAK`), and neither opens nor closes;
+ * one between two letters cannot, and stays as typed ("low_stock_case", "FAM_12"), so such
+ * text copies and searches as typed. A backtick shows as ˋ (`noBackticks`): a code span
+ * further on would pair with it.
+ */
+export function escInMarks(typed: string): string {
+  return noBackticks(esc(typed)).replace(/[*_~]/g, (mark, at: number, s: string) =>
+    WORD.test(s[at - 1] ?? '') && WORD.test(s[at + 1] ?? '')
+      ? mark
+      : `${MARK_BREAK}${mark}${MARK_BREAK}`,
+  );
+}
+
+/** `s` without the zero-width spaces `escInMarks` put in it (text copied from a message). */
+export function withoutMarkBreaks(s: string): string {
+  return s.replaceAll(MARK_BREAK, '');
+}
+
+/**
  * The longest comment people may type: a change's comment, an S&OE report's comment, the
  * reason a decision supersedes another. Fields with a limit of their own (a decision's
  * rationale, 2,000; an action's description and a constraint's closing note, 500) say so
@@ -39,10 +72,12 @@ export const MAX_COMMENT_CHARS = 1000;
 /**
  * Free text as people typed it, made storable: control characters other than line feed and
  * tab are removed (Postgres refuses NUL; the rest are invisible, and a pasted one is never
- * meant), CR LF and a lone CR become LF, and the ends are trimmed.
+ * meant), and so are the zero-width spaces a message puts beside formatting marks
+ * (`MARK_BREAK`, pasted with a label copied from one), CR LF and a lone CR become LF, and the
+ * ends are trimmed.
  */
 export function stripControl(s: string): string {
-  return s
+  return withoutMarkBreaks(s)
     .replace(/\r\n?/g, '\n')
     .split('')
     .filter((ch) => !isControl(ch.charCodeAt(0)))

@@ -147,16 +147,18 @@ function angle(inner: string, names: MrkdwnNames): string {
   return `<a href="${escapeHtml(safe)}" rel="noreferrer">${escapeHtml(label ?? url)}</a>`;
 }
 
-/** Inline formatting of escaped text without code or links in it. */
+/**
+ * Inline formatting of escaped text without code or links in it. A mark opens after the start,
+ * a space or punctuation and closes before the end, a space or punctuation; one that does
+ * neither (between letters, or beside the zero-width space of `escInMarks`) is text, inside a
+ * bold or italic run too.
+ */
 function inline(escaped: string): string {
   const edge = '(^|[\\s(\\[{>"\'—–-])';
   const end = '(?=$|[\\s.,;:!?)\\]}<"\'—–-])';
   const wrap = (s: string, mark: string, tag: string) =>
     s.replace(
-      new RegExp(
-        `${edge}\\${mark}([^\\s${mark}](?:[^${mark}\\n]*?[^\\s${mark}])?)\\${mark}${end}`,
-        'g',
-      ),
+      new RegExp(`${edge}\\${mark}([^\\s${mark}](?:[^\\n]*?[^\\s${mark}])?)\\${mark}${end}`, 'g'),
       (_all, pre: string, body: string) => `${pre}<${tag}>${body}</${tag}>`,
     );
   let out = wrap(escaped, '*', 'b');

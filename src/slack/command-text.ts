@@ -11,8 +11,13 @@
  * parsers (src/slack/tokenise.ts) as they came. A `<@U…>` typed out by hand reads like a
  * mention afterwards, which grants nothing: a bare user id is accepted anyway, and every
  * reply escapes the text it repeats (`esc`, `warningText`).
+ *
+ * It also drops the zero-width spaces a message puts beside a formatting mark of a code or a
+ * label (`MARK_BREAK`, `escInMarks` in src/core/text.ts): a code copied from "*LINE_A_*" into
+ * a command is the code, not the code with invisible characters in it.
  */
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
+import { withoutMarkBreaks } from '../core/text.js';
 
 const ENTITY: Readonly<Record<string, string>> = { '&amp;': '&', '&lt;': '<', '&gt;': '>' };
 
@@ -21,10 +26,13 @@ export function unescapeSlackText(text: string): string {
   return text.replace(/&(?:amp|lt|gt);/g, (e) => ENTITY[e] ?? e);
 }
 
-/** A slash command's `text` with Slack's entities read back; other requests pass untouched. */
+/**
+ * A slash command's `text` with Slack's entities read back and the zero-width spaces of text
+ * copied from a message dropped; other requests pass untouched.
+ */
 export const commandTextMiddleware: Middleware<AnyMiddlewareArgs> = async ({ body, next }) => {
   const b = body as { command?: unknown; text?: unknown };
   if (typeof b.command === 'string' && b.command.startsWith('/') && typeof b.text === 'string')
-    b.text = unescapeSlackText(b.text);
+    b.text = withoutMarkBreaks(unescapeSlackText(b.text));
   await next();
 };

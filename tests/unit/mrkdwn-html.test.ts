@@ -18,6 +18,17 @@ describe('mrkdwn → HTML', () => {
     expect(html('2*3*4 FAM_1_2')).toBe('2*3*4 FAM_1_2');
   });
 
+  it('a mark that can neither open nor close is text, inside a bold run too', () => {
+    // Between letters, or beside the zero-width space escInMarks puts there (U+200B).
+    expect(html('*a*b c*')).toBe('<b>a*b c</b>');
+    expect(html('*Vote: \u200B*\u200Bbest\u200B*\u200B case*')).toBe(
+      '<b>Vote: \u200B*\u200Bbest\u200B*\u200B case</b>',
+    );
+    expect(html('_see \u200B_\u200Bmemo\u200B_\u200B first_')).toBe(
+      '<i>see \u200B_\u200Bmemo\u200B_\u200B first</i>',
+    );
+  });
+
   it('mentions and channels by name, falling back to the label or the id', () => {
     expect(html('<@U_RITA> in <#C_EXEC>')).toBe(
       '<span class="mention">@Rita (sales)</span> in <span class="mention">#sop-exec</span>',

@@ -287,7 +287,9 @@ describe('what the admin is told of the open votes a role change touched', () =>
         voteAgain: [],
       }),
     ).toBe(
-      "Their vote for *Push &lt;!channel&gt; &amp; *win** in vote 3 (2027-03), still open, no longer counts: the vote's tally and quorum are redrawn without it. Made Executive again while it is open, they vote again to be counted.",
+      // The label's own stars get a zero-width space on each side: they neither close the
+      // bold around it nor open another (escInMarks).
+      "Their vote for *Push &lt;!channel&gt; &amp; \u200B*\u200Bwin\u200B*\u200B* in vote 3 (2027-03), still open, no longer counts: the vote's tally and quorum are redrawn without it. Made Executive again while it is open, they vote again to be counted.",
     );
     expect(
       roleVotesText({

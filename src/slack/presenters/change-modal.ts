@@ -9,7 +9,7 @@ import { readRowId } from '../../row-id.js';
 import type { ChangeField, ChangeOutcome } from '../../services/adjustments.js';
 import type { DemandViewRow } from '../../services/demand-view.js';
 import { alsoOpenText, beforeAfterTable, type ChangeSubject } from './change.js';
-import { clip, esc, fmtQty, mrkdwn, plain } from './format.js';
+import { clip, esc, escInMarks, fmtQty, mrkdwn, plain } from './format.js';
 
 /** Fields → block ids (errors are shown on the block). */
 export const FIELD_BLOCK: Readonly<Record<ChangeField, string>> = {
@@ -142,7 +142,7 @@ export function demandBlocks(t: TargetOption, rows: readonly DemandViewRow[]): t
       type: 'section',
       block_id: 'demand_table',
       text: mrkdwn(
-        clip(`*${esc(t.code)}* — ${esc(clip(t.name, 200))}\n${demandTable(rows)}`, 3000),
+        clip(`*${escInMarks(t.code)}* — ${esc(clip(t.name, 200))}\n${demandTable(rows)}`, 3000),
       ),
     },
     {

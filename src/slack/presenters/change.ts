@@ -8,7 +8,7 @@ import type { ResourceActivity } from '../../../db/queries/capacity.js';
 import type { ChangeOutcome } from '../../services/adjustments.js';
 import { constraintPhrase } from './constraints.js';
 import { andMore, fitText, SECTION_TEXT_CHARS } from './fit.js';
-import { clip, esc, fmtChange, fmtQty, fmtRange, mrkdwn, plain } from './format.js';
+import { clip, esc, escInMarks, fmtChange, fmtQty, fmtRange, mrkdwn, plain } from './format.js';
 
 export type ChangeSubject = 'forecast' | 'capacity';
 
@@ -75,7 +75,7 @@ export function confirmationBlocks(o: ChangeOutcome, subject: ChangeSubject): ty
     {
       type: 'section',
       text: mrkdwn(
-        `:white_check_mark: *${NOUN[subject]} saved* for *${esc(o.target.code)}* (${esc(clip(o.target.name, 80))}), cycle ${o.cycle.month}: ${fmtChange(o.input.kind, o.input.value)}, ${reasonText(o.input.reason)}${o.input.comment ? ` — “${esc(clip(o.input.comment, 300))}”` : ''}`,
+        `:white_check_mark: *${NOUN[subject]} saved* for *${escInMarks(o.target.code)}* (${esc(clip(o.target.name, 80))}), cycle ${o.cycle.month}: ${fmtChange(o.input.kind, o.input.value)}, ${reasonText(o.input.reason)}${o.input.comment ? ` — “${esc(clip(o.input.comment, 300))}”` : ''}`,
       ),
     },
     { type: 'section', text: mrkdwn(clip(beforeAfterTable(o.lines), 3000)) },
@@ -125,7 +125,7 @@ export function threadNote(o: ChangeOutcome): string {
       : '';
   const flag = o.lines.some((l) => l.flagged) ? ' :triangular_flag_on_post:' : '';
   const comment = o.input.comment ? ` — “${esc(clip(o.input.comment, 200))}”` : '';
-  return `<@${o.author}> *${esc(o.target.code)}* ${fmtRange(o.input.from, o.input.to)} ${fmtChange(o.input.kind, o.input.value)} (${reasonText(o.input.reason)})${comment}: ${span}${flag}`;
+  return `<@${o.author}> *${escInMarks(o.target.code)}* ${fmtRange(o.input.from, o.input.to)} ${fmtChange(o.input.kind, o.input.value)} (${reasonText(o.input.reason)})${comment}: ${span}${flag}`;
 }
 
 /** Families or resources a channel summary lists by name at most; the rest are counted. */
@@ -152,7 +152,7 @@ export function demandSummaryBlocks(
       ? `${plural(a.adjustments, 'adjustment')} by ${a.authors} ${a.authors === 1 ? 'person' : 'people'}${a.flagged ? `, ${a.flagged} flagged` : ''}`
       : '';
     const kept = a.carried ? `${a.carried} carried from earlier cycles` : '';
-    return `• *${esc(a.family)}*: ${[own, kept].filter(Boolean).join('; ')}`;
+    return `• *${escInMarks(a.family)}*: ${[own, kept].filter(Boolean).join('; ')}`;
   });
   const carriedNote = carried
     ? `${plural(carried, 'adjustment month')} carried from earlier cycles count until their authors adjust those months again.`
@@ -184,7 +184,7 @@ export function supplySummaryBlocks(
 ): types.KnownBlock[] {
   const rows = activity.map(
     (a) =>
-      `• *${esc(a.resource)}*: ${a.updates} open update${a.updates === 1 ? '' : 's'}, net ${a.net >= 0 ? '+' : '−'}${fmtQty(Math.abs(a.net))} ${esc(a.unit)}`,
+      `• *${escInMarks(a.resource)}*: ${a.updates} open update${a.updates === 1 ? '' : 's'}, net ${a.net >= 0 ? '+' : '−'}${fmtQty(Math.abs(a.net))} ${esc(a.unit)}`,
   );
   return [
     { type: 'header', text: plain(clip(`Supply review ${cycleMonth}: capacity updates`, 150)) },

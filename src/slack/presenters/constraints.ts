@@ -10,7 +10,7 @@ import type {
   ConstraintList,
 } from '../../services/constraints.js';
 import { andMore, fitLines, jsonChars, MESSAGE_BLOCKS_CHARS } from './fit.js';
-import { clip, esc, fmtChange, mrkdwn, plain, slackDate } from './format.js';
+import { clip, esc, escInMarks, fmtChange, mrkdwn, plain, slackDate } from './format.js';
 
 export const CONSTRAINT_RESOLVE = 'constraint_resolve';
 export const CONSTRAINT_WITHDRAW = 'constraint_withdraw';
@@ -46,7 +46,7 @@ const reasonText = (r: string) => esc(r.replace(/_/g, ' '));
 
 /** "*LINE-2* 2027-03..2027-04 -30% (maintenance)": what the constraint is, in one phrase. */
 export function constraintPhrase(e: ConstraintEntry): string {
-  return `*${esc(e.code)}* ${monthRanges(e.months)} ${fmtChange(e.kind, e.value)} (${reasonText(e.reason)})`;
+  return `*${escInMarks(e.code)}* ${monthRanges(e.months)} ${fmtChange(e.kind, e.value)} (${reasonText(e.reason)})`;
 }
 
 /** One constraint's text in the list: what, the comment, who entered it and in which cycle. */

@@ -19,7 +19,7 @@ import {
   MESSAGE_TEXT_CHARS,
   sectionTexts,
 } from './fit.js';
-import { clip, esc, mrkdwn, plain } from './format.js';
+import { clip, esc, escInMarks, mrkdwn, plain } from './format.js';
 
 export const DECISION_CALLBACK = 'decision_submit';
 export const DECISION_ADD_ACTION = 'decision_add_action';
@@ -281,7 +281,7 @@ export function decisionLogMessage(
     {
       type: 'section',
       text: mrkdwn(
-        clip(`:scroll: *Decision ${e.id}, ${e.cycle}: ${esc(e.scenario)} adopted*`, 3000),
+        clip(`:scroll: *Decision ${e.id}, ${e.cycle}: ${escInMarks(e.scenario)} adopted*`, 3000),
       ),
     },
     { type: 'section', text: mrkdwn(clipMrkdwn(`*Rationale:* ${esc(e.rationale)}`, 3000)) },
@@ -330,7 +330,7 @@ export function decisionsListText(entries: readonly DecisionLogEntry[], zone: st
   if (entries.length === 0) return 'No decisions recorded.';
   const items = entries.map(
     (e) =>
-      `*${e.cycle}* · decision ${e.id}: *${esc(e.scenario)}* by <@${e.decidedBy}> on ${localDate(e.decidedAt, zone)}\n> ${esc(e.rationale.replace(/\n/g, ' '))}${e.supersedes ? `\n_Supersedes decision ${e.supersedes.id}: ${esc(e.supersedes.reason.replace(/\n/g, ' '))}_` : ''}${e.actions.length ? `\n${e.actions.map(actionLine).join('\n')}` : ''}`,
+      `*${e.cycle}* · decision ${e.id}: *${escInMarks(e.scenario)}* by <@${e.decidedBy}> on ${localDate(e.decidedAt, zone)}\n> ${esc(e.rationale.replace(/\n/g, ' '))}${e.supersedes ? `\n_Supersedes decision ${e.supersedes.id}: ${escInMarks(e.supersedes.reason.replace(/\n/g, ' '))}_` : ''}${e.actions.length ? `\n${e.actions.map(actionLine).join('\n')}` : ''}`,
   );
   return fitText('', items, { chars: MESSAGE_TEXT_CHARS, separator: '\n\n' }, (n) =>
     andMore(

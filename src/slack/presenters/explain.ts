@@ -14,7 +14,7 @@ import { LAST_MONTH_NOTE } from '../../core/supply/duals.js';
 import { oneUnit } from '../../core/text.js';
 import type { ChangeRow, Explanation } from '../../services/explain.js';
 import { andMore, fitLines, jsonChars, MESSAGE_BLOCKS_CHARS, sectionTexts } from './fit.js';
-import { clip, esc, fmtChange, fmtQty, mrkdwn, plain } from './format.js';
+import { clip, esc, escInMarks, fmtChange, fmtQty, mrkdwn, plain } from './format.js';
 
 export const ACTION_EXPLAIN_SHARE = 'explain_share';
 export const ACTION_EXPLAIN_PICK = 'explain_pick';
@@ -164,7 +164,7 @@ function supplyText(m: FamilyMonthExplanation): string {
   if (!p) return '*Supply*\n_No solved plan covers this month yet._';
   const s = p.supply;
   const lines = [
-    `*Supply in plan run ${p.runId} (${esc(p.scenario)})*`,
+    `*Supply in plan run ${p.runId} (${escInMarks(p.scenario)})*`,
     `Demand ${q(s.demand)} = made ${q(s.production)} + subcontracted ${q(s.subcontract)} ${s.fromStock >= 0 ? `+ from stock ${q(s.fromStock)}` : `− into stock ${q(-s.fromStock)}`} ${s.backlogged >= 0 ? `+ backlogged ${q(s.backlogged)}` : `− late orders served ${q(-s.backlogged)}`} + lost ${q(s.lost)}`,
     `Stock at month end ${q(s.closingInventory)}, backlog ${q(s.closingBacklog)}.${s.scrapped > 0 ? ` ${q(s.scrapped)} more expired and were scrapped: they left the stock without serving demand.` : ''}${p.marginalCost === null ? '' : ` One more unit demanded would cost ${money(p.marginalCost)}.`}`,
   ];
@@ -208,7 +208,10 @@ function scenarioFields(
       .slice(0, 10)
       .map((r) =>
         mrkdwn(
-          clip(`*${esc(r.label)}*\n${r.status === 'optimal' ? r.text : `_${r.status}_`}`, 1900),
+          clip(
+            `*${escInMarks(r.label)}*\n${r.status === 'optimal' ? r.text : `_${r.status}_`}`,
+            1900,
+          ),
         ),
       ),
   };
@@ -500,7 +503,7 @@ export function explainMessage(e: Explanation, opts: ExplainMessageOptions = {})
       'changes',
     );
     if (lines.length === 0)
-      blocks.push(section(`_Nobody has changed ${esc(e.family.code)} in this cycle._`));
+      blocks.push(section(`_Nobody has changed ${escInMarks(e.family.code)} in this cycle._`));
     else for (const t of pack('*Changes, oldest first*', lines)) blocks.push(section(t));
   }
   const max = opts.maxBlocks ?? MAX_BLOCKS;

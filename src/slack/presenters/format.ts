@@ -30,7 +30,7 @@ export function slackDate(instant: Date, zone: string): string {
 
 /** Slack's escaping of typed text for `mrkdwn` (one definition, in core for the charts too). */
 export { fmtPct, fmtQty } from '../../core/number-format.js';
-export { esc } from '../../core/text.js';
+export { esc, escInMarks } from '../../core/text.js';
 
 /**
  * A sentence of ours that may repeat what someone typed (a refusal quoting the value it

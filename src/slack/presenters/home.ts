@@ -13,7 +13,7 @@ import type { HomeVote } from '../../services/home.js';
 import { type Member, ROLE_LABEL, roleNames } from '../../services/members.js';
 import { homeActionItems } from './actions.js';
 import { andMore, fitLines, fitText, SECTION_TEXT_CHARS } from './fit.js';
-import { clip, esc, fmtChange, fmtQty, mrkdwn, plain } from './format.js';
+import { clip, esc, escInMarks, fmtChange, fmtQty, mrkdwn, plain } from './format.js';
 import { noCycleText } from './status.js';
 import { DECISION_OPEN } from './vote.js';
 
@@ -148,7 +148,7 @@ export function submissionsSection(
   const lines = rows.map((r) => {
     const ba =
       r.before !== null && r.after !== null ? ` ${fmtQty(r.before)} → ${fmtQty(r.after)}` : '';
-    return `• *${esc(r.family)}* ${r.period} ${fmtChange(r.kind, r.value)} (${esc(r.reasonCode.replace(/_/g, ' '))})${ba} · ${r.status}`;
+    return `• *${escInMarks(r.family)}* ${r.period} ${fmtChange(r.kind, r.value)} (${esc(r.reasonCode.replace(/_/g, ' '))})${ba} · ${r.status}`;
   });
   const text = lines.length
     ? fitText(

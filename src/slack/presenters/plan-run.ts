@@ -14,7 +14,7 @@ import { BAD_CASE_WORDS } from '../../core/scenarios/trade-off.js';
 import { whatIfSpan } from '../../core/scenarios/what-if.js';
 import { type FamilyShortfall, SHORTFALL_SHARE, shortfallLine } from '../../core/shortfall.js';
 import { andMore, fitLines } from './fit.js';
-import { esc } from './format.js';
+import { esc, escInMarks } from './format.js';
 
 export type Kpis = Readonly<Record<string, number | null | undefined>>;
 
@@ -55,11 +55,11 @@ export function planHeadline(
     `peak utilisation ${pct(k.peakUtilisation)}, ${count(k.overloads)} resource-months on overtime`;
   const lines = s.map((x) => {
     if (x.status !== 'optimal')
-      return `• *${esc(x.label)}*: no plan (${x.status}). ${esc(x.message ?? '')}`.trim();
+      return `• *${escInMarks(x.label)}*: no plan (${x.status}). ${esc(x.message ?? '')}`.trim();
     const k = x.kpis;
     if (typeof k.expectedMargin !== 'number')
-      return `• *${esc(x.label)}*: at its own planned demand, fill rate ${pct(k.fillRate)}, margin ${money(k.grossMargin)}; ${tension(k)}`;
-    return `• *${esc(x.label)}*: expected fill rate ${pct(k.expectedFillRate)} (${pct(k.serviceAtRisk)} in a bad case), expected margin ${money(k.expectedMargin)} (${money(k.marginP10)} in a bad case), cash ${money(k.cashFlow)} (${money(k.cashFlowP10)} in a bad case); ${tension(k)}; margin at its own planned demand ${money(k.grossMargin)}`;
+      return `• *${escInMarks(x.label)}*: at its own planned demand, fill rate ${pct(k.fillRate)}, margin ${money(k.grossMargin)}; ${tension(k)}`;
+    return `• *${escInMarks(x.label)}*: expected fill rate ${pct(k.expectedFillRate)} (${pct(k.serviceAtRisk)} in a bad case), expected margin ${money(k.expectedMargin)} (${money(k.marginP10)} in a bad case), cash ${money(k.cashFlow)} (${money(k.cashFlowP10)} in a bad case); ${tension(k)}; margin at its own planned demand ${money(k.grossMargin)}`;
   });
   const head = `*Plan run ${runId}${cycleMonth ? ` for ${cycleMonth}` : ''} is ready.*`;
   const note = s.some((x) => typeof x.kpis.expectedMargin === 'number')

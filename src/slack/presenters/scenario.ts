@@ -15,7 +15,7 @@ import { readFreeText } from '../../core/text.js';
 import { decimalCommaAdvice, readTypedNumber } from '../../core/typed-number.js';
 import type { ScenarioCarry } from '../../services/scenario-carry.js';
 import type { CycleScenarioList, ScenarioDeleted } from '../../services/scenarios.js';
-import { clip, esc, mrkdwn, plain } from './format.js';
+import { clip, esc, escInMarks, mrkdwn, plain } from './format.js';
 
 export const SCENARIO_CALLBACK = 'scenario_submit';
 
@@ -113,7 +113,7 @@ export function scenarioListText(
     [
       head,
       ...list.scenarios.map(
-        (s) => `• *${esc(s.label)}* (\`${s.name}\`): ${esc(scenarioSummary(s))}.`,
+        (s) => `• *${escInMarks(s.label)}* (\`${s.name}\`): ${esc(scenarioSummary(s))}.`,
       ),
     ].join('\n'),
     3000,
@@ -127,7 +127,7 @@ export function scenarioListText(
 export function scenarioDeletedText(month: string, list: ScenarioDeleted): string {
   const first = list.wasFirst ? list.scenarios[0] : undefined;
   return [
-    `Deleted *${esc(list.deleted.label)}* (\`${list.deleted.name}\`); the next plan run goes without it.${first ? ` *${esc(first.label)}* comes first now, so the other scenarios are compared with it.` : ''}`,
+    `Deleted *${escInMarks(list.deleted.label)}* (\`${list.deleted.name}\`); the next plan run goes without it.${first ? ` *${escInMarks(first.label)}* comes first now, so the other scenarios are compared with it.` : ''}`,
     scenarioListText(month, list),
   ].join('\n');
 }
@@ -150,13 +150,17 @@ export function carriedScenariosText(c: ScenarioCarry): string {
     n > 0
       ? `${n} ${n === 1 ? 'scenario' : 'scenarios'} carried from ${c.from} (\`/sop scenario list\`; \`/sop scenario reset\` returns to the defaults).`
       : `No scenario could be carried from ${c.from}: this cycle starts on the defaults (\`/sop scenario list\`).`,
-    ...c.changed.map((s) => `• *${esc(s.label)}*: ${esc(s.notes.map(carryNoteText).join('; '))}.`),
+    ...c.changed.map(
+      (s) => `• *${escInMarks(s.label)}*: ${esc(s.notes.map(carryNoteText).join('; '))}.`,
+    ),
     ...c.leftBehind.map(
       (s) =>
-        `• *${esc(s.label)}* (\`${s.name}\`) was not carried: ${esc(s.issues.map((i) => i.message).join('; '))}. Set it again with \`/sop scenario set ${s.name}\`.`,
+        `• *${escInMarks(s.label)}* (\`${s.name}\`) was not carried: ${esc(s.issues.map((i) => i.message).join('; '))}. Set it again with \`/sop scenario set ${s.name}\`.`,
     ),
     ...(c.referenceNow
-      ? [`• *${esc(c.referenceNow)}* comes first now, so the other scenarios are compared with it.`]
+      ? [
+          `• *${escInMarks(c.referenceNow)}* comes first now, so the other scenarios are compared with it.`,
+        ]
       : []),
   ];
   return clip(lines.join('\n'), 3000);

@@ -11,7 +11,7 @@ import { BAD_CASE_WORDS, EXCESS_STOCK, tradeOffSentences } from '../../core/scen
 import { ON_THE_LATEST_RUN, replacedRunNotice } from '../../core/vote.js';
 import { ROLE_LABEL, type RoleChange } from '../../services/members.js';
 import type { PollView } from '../../services/polls.js';
-import { clip, esc, fmtQty, mrkdwn, plain, slackDate } from './format.js';
+import { clip, esc, escInMarks, fmtQty, mrkdwn, plain, slackDate } from './format.js';
 
 export const VOTE_CAST = 'vote_cast';
 export const VOTE_CLOSE = 'vote_close';
@@ -62,7 +62,7 @@ export function tallyText(v: PollView): string {
       v.poll.mode === 'open' && o.voters.length
         ? ` ${o.voters.map((u) => `<@${u}>`).join(' ')}`
         : '';
-    return `*${esc(o.label)}*: ${o.votes} vote${o.votes === 1 ? '' : 's'}${who}`;
+    return `*${escInMarks(o.label)}*: ${o.votes} vote${o.votes === 1 ? '' : 's'}${who}`;
   });
   const quorum = v.poll.quorum ? ` · quorum ${v.tally.total}/${v.poll.quorum}` : '';
   lines.push(
@@ -90,7 +90,7 @@ export function outcomeText(v: PollView): string {
     ? v.tally.options.find((o) => o.id === v.tally.winner)?.label
     : null;
   const lead = winner
-    ? `Most votes: *${esc(winner)}*.`
+    ? `Most votes: *${escInMarks(winner)}*.`
     : v.tally.tie
       ? 'The vote is tied.'
       : 'No executive voted.';
@@ -99,12 +99,12 @@ export function outcomeText(v: PollView): string {
     const adopted = v.decisionScenario;
     // A decision on a newer run (`/sop decide`) settled this vote: none of its options.
     if (adopted && adopted.runId !== v.poll.run_id)
-      return `:white_check_mark: Vote closed (${why}). ${lead} Its figures were out of date: plan run ${adopted.runId} replaced run ${v.poll.run_id}. Decision: *${esc(adopted.label)}* of run ${adopted.runId} ${by}`;
+      return `:white_check_mark: Vote closed (${why}). ${lead} Its figures were out of date: plan run ${adopted.runId} replaced run ${v.poll.run_id}. Decision: *${escInMarks(adopted.label)}* of run ${adopted.runId} ${by}`;
     const label =
       v.options.find((o) => o.scenarioId === v.decision!.scenario_id)?.label ??
       adopted?.label ??
       v.decision.scenario_id;
-    return `:white_check_mark: Vote closed (${why}). ${lead} Decision: *${esc(label)}* ${by}`;
+    return `:white_check_mark: Vote closed (${why}). ${lead} Decision: *${escInMarks(label)}* ${by}`;
   }
   if (v.poll.close_reason === 'cycle')
     return `:lock: Vote closed (${why}). ${lead} No decision was recorded: the cycle closed without one.`;
@@ -143,7 +143,7 @@ export function voteMessage(v: PollView): { text: string; blocks: types.KnownBlo
   v.options.slice(0, 10).forEach((o, i) => {
     blocks.push({
       type: 'section',
-      text: mrkdwn(`*${esc(clip(o.label, 200))}*`),
+      text: mrkdwn(`*${escInMarks(clip(o.label, 200))}*`),
       fields: scenarioFields(o),
     });
     const sentence = sentences[i];
@@ -225,21 +225,21 @@ export function chairDecisionPrompt(v: PollView): { text: string; blocks: types.
 export function voteReceipt(outcome: string, label: string): string {
   switch (outcome) {
     case 'recorded':
-      return `Your vote for *${esc(label)}* is counted. You can change it until the vote closes.`;
+      return `Your vote for *${escInMarks(label)}* is counted. You can change it until the vote closes.`;
     case 'changed':
-      return `Your vote is now *${esc(label)}*; your previous vote no longer counts.`;
+      return `Your vote is now *${escInMarks(label)}*; your previous vote no longer counts.`;
     case 'same':
-      return `You already voted for *${esc(label)}*; nothing changed.`;
+      return `You already voted for *${escInMarks(label)}*; nothing changed.`;
     case 'duplicate':
-      return `Your vote for *${esc(label)}* was already received.`;
+      return `Your vote for *${escInMarks(label)}* was already received.`;
     default:
-      return `Only executives' votes count, so your click for *${esc(label)}* is kept for the record but not counted.`;
+      return `Only executives' votes count, so your click for *${escInMarks(label)}* is kept for the record but not counted.`;
   }
 }
 
 /** "*Central* in vote 3 (2027-03)", each vote of a role change, joined in a sentence. */
 function votesNamed(votes: RoleChange['uncounted']): string {
-  const named = votes.map((v) => `*${esc(v.label)}* in vote ${v.pollId} (${v.month})`);
+  const named = votes.map((v) => `*${escInMarks(v.label)}* in vote ${v.pollId} (${v.month})`);
   return named.length < 2
     ? (named[0] ?? '')
     : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
