@@ -14,6 +14,13 @@ export const FAMILY_HISTORY_MONTHS = 36;
 /** Above this many adjustments the chart keeps the dots and leaves the names to the tooltips. */
 export const ADJUSTMENT_LABELS_MAX = 8;
 
+/**
+ * The most characters of a person's name an adjustment's label shows: a label is drawn to the
+ * left of its dot, and a display name of Slack's 80 characters ran past the chart's left edge.
+ * The dot's tooltip has the whole name.
+ */
+export const LABEL_NAME_CHARS = 24;
+
 export function familyChart(s: FamilySeries): ChartResult {
   const history = s.history.slice(-FAMILY_HISTORY_MONTHS);
   const lines = [
@@ -52,7 +59,7 @@ export function familyChart(s: FamilySeries): ChartResult {
       after: a.after,
       who: a.author,
       reason: a.reasonCode,
-      label: `${a.author} · ${a.reasonCode.replace(/_/g, ' ')}`,
+      label: `${clip(a.author, LABEL_NAME_CHARS)} · ${a.reasonCode.replace(/_/g, ' ')}`,
     }));
   // A run of months adjusted by the same person for the same reason gets one label, at its
   // start; successive labels alternate between two heights so neighbours do not overlap.

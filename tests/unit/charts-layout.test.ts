@@ -89,6 +89,31 @@ describe('text is laid out at the width it is drawn', () => {
   });
 });
 
+describe("an adjustment's label stays inside the family chart", () => {
+  it('a display name of 80 characters is cut, the tooltip keeps it whole', async () => {
+    const f = sampleFamily();
+    // 80 characters, Slack's longest display name.
+    const long = 'Alexandra Konstantinopoulou-Vanderbilt (Sales, Northern Europe and Baltics area)';
+    expect(long).toHaveLength(80);
+    const chart = familyChart({
+      ...f,
+      adjustments: f.adjustments.map((a) => ({ ...a, author: long })),
+    });
+    const svg = await chartSvg(chart.spec);
+    // Its first 23 characters and "…": "Alexandra" (9), a space, "Konstantinopo" (13).
+    const label = 'Alexandra Konstantinopo… · promotion';
+    const drawn = [
+      ...svg.matchAll(/<text[^>]*translate\(([-\d.]+),[-\d.]+\)[^>]*>([^<]*)</g),
+    ].filter((m) => m[2]!.includes('·'));
+    expect(drawn.map((m) => m[2])).toEqual([label, label]);
+    // Right-aligned at x, the label starts at x minus its width: inside the picture. The
+    // whole name at 11 px was about 620 px wide, from about x = 487: it began left of 0.
+    const font = fontAdvances(join(DEFAULT_FONT_DIR, 'DejaVuSans.ttf'));
+    for (const m of drawn) expect(Number(m[1]) - textWidth(font, label, 11)).toBeGreaterThan(0);
+    expect(JSON.stringify(chart.spec)).toContain(`"who":"${long}"`);
+  });
+});
+
 describe('every month is named on a month axis', () => {
   const months = (n: number) =>
     Array.from({ length: n }, (_, k) => {
