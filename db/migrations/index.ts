@@ -26,6 +26,7 @@ import * as reminderDigests from './20261206T0900-reminder-digests.js';
 import * as slackRefusals from './20261207T0900-slack-refusals.js';
 import * as homeViewers from './20261208T0900-home-viewers.js';
 import * as voteSupersededReason from './20261209T0900-vote-superseded-reason.js';
+import * as deviationRangeWords from './20261210T0900-deviation-range-words.js';
 
 export const migrations: Record<string, Migration> = {
   '20261122T0400-initial': initial,
@@ -51,4 +52,5 @@ export const migrations: Record<string, Migration> = {
   '20261207T0900-slack-refusals': slackRefusals,
   '20261208T0900-home-viewers': homeViewers,
   '20261209T0900-vote-superseded-reason': voteSupersededReason,
+  '20261210T0900-deviation-range-words': deviationRangeWords,
 };
