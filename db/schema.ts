@@ -5,6 +5,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { Role } from '../src/core/company.js';
 import type { CyclePhase } from '../src/core/cycle.js';
+import type { DemandPriceKind, PriceKind } from '../src/core/supply/duals.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<
@@ -353,6 +354,8 @@ export interface PlanResourceDualsTable {
   shadow_price: number | null;
   overtime_shadow_price: number | null;
   overtime_limit: number | null;
+  /** 'exact' or 'rate' (core's PriceKind); null with no price, or before 20261210T0900. */
+  shadow_price_kind: PriceKind | null;
 }
 
 /** Marginal cost of demand per family and month of a scenario (migration 20261203T1800). */
@@ -360,7 +363,10 @@ export interface PlanFamilyDualsTable {
   scenario_id: BigId;
   family_id: number;
   period: string;
-  demand_price: number;
+  /** Null when no plan meets one more unit (`unserved`). */
+  demand_price: number | null;
+  /** Core's DemandPriceKind; null for rows written before 20261210T0900. */
+  demand_price_kind: DemandPriceKind | null;
 }
 
 export interface PollsTable {

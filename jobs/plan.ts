@@ -49,6 +49,11 @@ export const plan: Processor<'plan'> = async (p, ctx) => {
     );
     return { skipped: 'cycle closed' };
   }
+  for (const { scenario, error } of out.pricingErrors ?? [])
+    ctx.logger.error(
+      { err: error, runId: out.runId, scenario },
+      'pricing the "one more" steps failed: the plan is kept, those prices are the duals\' rates',
+    );
   ctx.logger.info({ runId: out.runId, created: out.created, ms: out.ms }, 'plan run done');
   if (out.staleStock) ctx.logger.warn({ runId: out.runId }, out.staleStock);
   // The parent post-charts job reads runId from this return value.

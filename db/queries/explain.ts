@@ -3,6 +3,7 @@
  * run's scenarios, plus the earlier cycles' adjustments that measure forecast value added.
  */
 import type { PlanFamilyRow } from '../../src/core/explain/family.js';
+import type { DemandPriceKind, PriceKind } from '../../src/core/supply/duals.js';
 import type { Db } from '../connect.js';
 import type { AdjustmentRow } from '../schema.js';
 import { type BaselineLine, familyBaselineLines } from './baselines.js';
@@ -315,6 +316,11 @@ export interface StoredResourceDual {
   readonly period: string;
   /** null when the solver gave no duals (an integer program). */
   readonly shadowPrice: number | null;
+  /**
+   * `exact`: what one more unit saves; `rate`: the dual, at most that (core's PriceKind);
+   * null with no price, or for a run stored before the kind was kept (read as a bound).
+   */
+  readonly shadowPriceKind: PriceKind | null;
   readonly overtimeShadowPrice: number | null;
   /** The most overtime the plan allowed that month. */
   readonly overtimeLimit: number | null;
@@ -334,6 +340,7 @@ export async function insertResourceDuals(
           resource_id: r.resourceId,
           period: r.period,
           shadow_price: r.shadowPrice,
+          shadow_price_kind: r.shadowPriceKind,
           overtime_shadow_price: r.overtimeShadowPrice,
           overtime_limit: r.overtimeLimit,
         })),
@@ -357,6 +364,7 @@ export async function resourceDuals(
     resourceId: r.resource_id,
     period: r.period,
     shadowPrice: r.shadow_price,
+    shadowPriceKind: r.shadow_price_kind,
     overtimeShadowPrice: r.overtime_shadow_price,
     overtimeLimit: r.overtime_limit,
   }));
@@ -367,11 +375,19 @@ export async function topShadowPrices(
   db: Db,
   scenarioId: string,
   limit: number,
-): Promise<{ code: string; period: string; shadowPrice: number; unit: string }[]> {
+): Promise<
+  {
+    code: string;
+    period: string;
+    shadowPrice: number;
+    shadowPriceKind: PriceKind | null;
+    unit: string;
+  }[]
+> {
   const rows = await db
     .selectFrom('plan_resource_duals as d')
     .innerJoin('resources as r', 'r.id', 'd.resource_id')
-    .select(['r.code', 'r.unit', 'd.period', 'd.shadow_price'])
+    .select(['r.code', 'r.unit', 'd.period', 'd.shadow_price', 'd.shadow_price_kind'])
     .where('d.scenario_id', '=', scenarioId)
     .where('d.shadow_price', '>', 1e-6)
     .orderBy('d.shadow_price', 'desc')
@@ -384,6 +400,7 @@ export async function topShadowPrices(
     code: r.code,
     period: r.period,
     shadowPrice: r.shadow_price ?? 0,
+    shadowPriceKind: r.shadow_price_kind,
     unit: r.unit,
   }));
 }
@@ -392,7 +409,10 @@ export interface StoredFamilyDual {
   readonly scenarioId: string;
   readonly familyId: number;
   readonly period: string;
-  readonly demandPrice: number;
+  /** null when no plan meets one more unit (`unserved`). */
+  readonly demandPrice: number | null;
+  /** Core's DemandPriceKind; null for a run stored before the kind was kept. */
+  readonly demandPriceKind: DemandPriceKind | null;
 }
 
 /** Writes a run's marginal costs of demand (the caller owns the transaction). */
@@ -406,23 +426,24 @@ export async function insertFamilyDuals(trx: Db, rows: readonly StoredFamilyDual
           family_id: r.familyId,
           period: r.period,
           demand_price: r.demandPrice,
+          demand_price_kind: r.demandPriceKind,
         })),
       )
       .execute();
   }
 }
 
-/** What one more unit demanded costs, per month, for one family in a scenario. */
+/** What one more unit demanded costs, and how that was had, per month of one family. */
 export async function familyDuals(
   db: Db,
   scenarioId: string,
   familyId: number,
-): Promise<Map<string, number>> {
+): Promise<Map<string, { price: number | null; kind: DemandPriceKind | null }>> {
   const rows = await db
     .selectFrom('plan_family_duals')
-    .select(['period', 'demand_price'])
+    .select(['period', 'demand_price', 'demand_price_kind'])
     .where('scenario_id', '=', scenarioId)
     .where('family_id', '=', familyId)
     .execute();
-  return new Map(rows.map((r) => [r.period, r.demand_price]));
+  return new Map(rows.map((r) => [r.period, { price: r.demand_price, kind: r.demand_price_kind }]));
 }

@@ -14,6 +14,7 @@ import {
   type ScenarioAssumptions,
 } from '../core/scenarios.js';
 import { formatQty } from '../core/supply/diagnose.js';
+import { RATE_NOTE } from '../core/supply/duals.js';
 import type { LpSolver } from '../core/supply/lp.js';
 import { STRATEGIES } from '../core/supply/model.js';
 import {
@@ -227,8 +228,11 @@ function formatPlanTable(p: PlanProblem, r: SolvedPlan): string {
     .slice(0, 5)
     .map(
       (b) =>
-        `  ${b.kind} ${b.subject}${b.period ? ` ${b.period}` : ''} (${q(b.limit)}): ${money(b.value)} a unit ${b.relax === 'raise' ? 'more' : 'less'}`,
+        `  ${b.kind} ${b.subject}${b.period ? ` ${b.period}` : ''} (${q(b.limit)}): ${b.exact ? '' : 'at most '}${money(b.value)} a unit ${b.relax === 'raise' ? 'more' : 'less'}`,
     );
+  // A dual is the rate of a small change: what one whole unit saves is at most that.
+  if (shadow.length > 0 && (r.duals?.binding ?? []).slice(0, 5).some((b) => !b.exact))
+    shadow.push(`  at most: ${RATE_NOTE}`);
   return [
     `${p.name}: ${r.strategy} plan, ${p.periods[0]}..${p.periods[p.periods.length - 1]}`,
     '',
@@ -315,6 +319,11 @@ async function runPlan(argv: readonly string[], io: CliIo): Promise<number> {
   const result = await solvePlan(problem, solver, { strategy });
   if (format === 'json') io.stdout(toJson(result));
   else if (result.status === 'optimal') io.stdout(formatPlanTable(problem, result));
+  const pricing = result.status === 'optimal' ? result.duals?.pricingError : undefined;
+  if (pricing)
+    io.stderr(
+      `sopbot plan: ${file}: pricing the "one more" steps failed, so the prices not yet re-solved are the duals' rates:\n${pricing.stack ?? pricing.message}\n`,
+    );
   if (result.status !== 'optimal') {
     io.stderr(`sopbot plan: ${file}: ${result.message}\n`);
     return 1;

@@ -53,6 +53,7 @@ import { withZeroMonths } from '../core/history-gaps.js';
 import { type ArchivedForecast, forecastValueAdded } from '../core/kpi.js';
 import { addMonths, monthsBetween, type Period, periodRange } from '../core/period.js';
 import { FVA_LAG } from '../core/review.js';
+import type { DemandPriceKind } from '../core/supply/duals.js';
 import { type PlanProblem, planProblemSchema } from '../core/supply/problem.js';
 import { codeSpan } from '../core/text.js';
 import { SopError, UsageError } from '../errors.js';
@@ -366,7 +367,7 @@ async function explainFamily(
         resourceDuals(db, central.id, resourceIds),
         familyDuals(db, central.id, family.id),
       ])
-    : [[], [], new Map<string, number>()];
+    : [[], [], new Map<string, { price: number | null; kind: DemandPriceKind | null }>()];
 
   const dual = (resourceId: number, period: Period) =>
     duals.find((d) => d.resourceId === resourceId && d.period === period);
@@ -404,7 +405,8 @@ async function explainFamily(
               frozen: (run.problem?.frozen ?? []).some(
                 (f) => f.family === family.code && f.period === period,
               ),
-              marginalCost: marginal.get(period) ?? null,
+              marginalCost: marginal.get(period)?.price ?? null,
+              marginalCostKind: marginal.get(period)?.kind ?? null,
               lastMonth: period === run.periods.at(-1),
               loads: loads.map((l) => ({ resource: l.resource, perUnit: l.perUnit })),
               resources: resRows
@@ -418,6 +420,7 @@ async function explainFamily(
                     overtime: r.overtime,
                     overtimeLimit: dual(r.resourceId, period)?.overtimeLimit ?? null,
                     shadowPrice: dual(r.resourceId, period)?.shadowPrice ?? null,
+                    shadowPriceKind: dual(r.resourceId, period)?.shadowPriceKind ?? null,
                   };
                 }),
             }
@@ -567,6 +570,7 @@ async function explainResource(
           ];
         }),
         shadowPrice: duals.find((d) => d.period === period)?.shadowPrice ?? null,
+        shadowPriceKind: duals.find((d) => d.period === period)?.shadowPriceKind ?? null,
         lastMonth: period === run.periods.at(-1),
         scenarios: scenarioColumns(run.scenarios, resRows, period, (r) => ({
           load: r?.load ?? null,

@@ -5,6 +5,7 @@
  */
 import type { BudgetGap, Mover } from '../core/pack-kpis.js';
 import type { FamilyShortfall } from '../core/shortfall.js';
+import type { PriceKind } from '../core/supply/duals.js';
 import type { DecisionVote } from '../core/vote.js';
 import type { PackLoop } from './pack-loop.js';
 
@@ -164,6 +165,11 @@ export interface PackData {
     readonly period: string;
     readonly unit: string;
     readonly shadowPrice: number;
+    /**
+     * Exact, or the dual's rate (shown "at most", with its note); null: stored before the
+     * kind was kept (an older run, also shown as a bound).
+     */
+    readonly shadowPriceKind: PriceKind | null;
     /** Load over regular capacity (above 1: on overtime), as peak utilisation counts it. */
     readonly utilisation: number | null;
     /**

@@ -9,7 +9,7 @@ import { ratio } from '../core/pack-kpis.js';
 import { periodSpan } from '../core/period.js';
 import { BAD_CASE, BAD_CASE_MEANING } from '../core/scenarios/trade-off.js';
 import { type FamilyShortfall, SHORTFALL_SHARE, shortfallLine } from '../core/shortfall.js';
-import { LAST_MONTH_NOTE } from '../core/supply/duals.js';
+import { LAST_MONTH_NOTE, priceReading } from '../core/supply/duals.js';
 import { cutWhole, oneUnit } from '../core/text.js';
 import { decidedHow } from '../core/vote.js';
 import { type CapacityMove, KPI_TARGETS, type PackData } from './pack-data.js';
@@ -360,11 +360,13 @@ function criticalLines(p: PackData): string[] {
   const top = p.criticalConstraints ?? [];
   const listed = new Set(top.map((c) => `${c.resource}|${c.period}`));
   const ranked = top.map((c) => {
+    const read = priceReading(c.shadowPriceKind, 'at most', c.shadowPrice);
     const notes = [
+      ...(read.note ? [read.note] : []),
       ...(c.utilisation === null ? [] : [loadedAt(c.utilisation)]),
       ...(c.lastMonth ? [LAST_MONTH_NOTE] : []),
     ];
-    return `${c.resource} ${c.period}: one more ${oneUnit(c.unit)} is worth $${formatNumber(c.shadowPrice, 2)}${notes.length ? ` (${notes.join('; ')})` : ''}.`;
+    return `${c.resource} ${c.period}: one more ${oneUnit(c.unit)} is worth ${read.bound}$${formatNumber(c.shadowPrice, 2)}${notes.length ? ` (${notes.join('; ')})` : ''}.`;
   });
   const others = p.overloads
     .filter((o) => !listed.has(`${o.resource}|${o.period}`))

@@ -255,6 +255,7 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
       period: c.period,
       unit: c.unit,
       shadowPrice: c.shadowPrice,
+      shadowPriceKind: c.shadowPriceKind,
       utilisation: res.find((r) => r.code === c.code && r.period === c.period)?.utilisation ?? null,
       lastMonth: c.period === periods[periods.length - 1],
     })),

@@ -1,7 +1,8 @@
 /**
  * Keeps each scenario's shadow prices (core's PlanDuals, from HiGHS's duals) with its plan
  * run, per resource and month, with the overtime limit the plan had, so explanations and the
- * pack read them without solving again.
+ * pack read them without solving again; with each "one more" price, how it was had (exact,
+ * or the dual's rate) and, for demand, what the unit comes to (served, lost, unserved).
  */
 import type { Db } from '../../db/connect.js';
 import type { LoadedCompany } from '../../db/queries/company.js';
@@ -34,9 +35,15 @@ export async function storeRunDuals(
     );
     for (const d of plan.duals?.families ?? []) {
       const familyId = loaded.familyIds.get(d.family);
-      // No price when no plan meets one more unit: explain then names none.
-      if (familyId !== undefined && d.demand !== null)
-        demand.push({ scenarioId, familyId, period: d.period, demandPrice: d.demand });
+      // A unit no plan meets is kept too (`unserved`, no price): explain says so.
+      if (familyId !== undefined)
+        demand.push({
+          scenarioId,
+          familyId,
+          period: d.period,
+          demandPrice: d.demand,
+          demandPriceKind: d.demandKind,
+        });
     }
     for (const r of plan.resources) {
       const resourceId = loaded.resourceIds.get(r.resource);
@@ -47,6 +54,7 @@ export async function storeRunDuals(
         resourceId,
         period: r.period,
         shadowPrice: d?.capacity ?? null,
+        shadowPriceKind: d?.capacityKind ?? null,
         overtimeShadowPrice: d?.overtimeLimit ?? null,
         overtimeLimit: r.overtimeLimit,
       });

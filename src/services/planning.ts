@@ -485,6 +485,24 @@ export interface PlanRunOutcome {
    * count: import 2027-02's inventory".
    */
   readonly staleStock?: string;
+  /**
+   * The errors the solver met while pricing a scenario's "one more" steps (an abort inside
+   * HiGHS): its plan was kept, those prices are the duals' rates. The caller logs each once.
+   */
+  readonly pricingErrors?: readonly { readonly scenario: string; readonly error: Error }[];
+}
+
+/** The pricing errors of solved scenarios, as errors with the stack the solver saw. */
+function pricingErrorsOf(solved: readonly SolvedScenario[]): Pick<PlanRunOutcome, 'pricingErrors'> {
+  const errors = solved.flatMap(({ result }) => {
+    const failure = result.plan?.duals?.pricingError;
+    if (!failure) return [];
+    const error = new Error(failure.message);
+    // The stack where the solver threw (in a pool thread), not this one.
+    if (failure.stack) error.stack = failure.stack;
+    return [{ scenario: result.name, error }];
+  });
+  return errors.length > 0 ? { pricingErrors: errors } : {};
 }
 
 const staleOf = (run: Parameters<typeof runStaleStock>[0] | undefined) => {
@@ -667,6 +685,7 @@ async function solvePlan(
   const t1 = performance.now();
   const timings = { stressMs: 0 };
   const solved = await solveScenarios(inputs, inputs.scenarios, solver, { stress: true, timings });
+  const pricing = pricingErrorsOf(solved);
   const t2 = performance.now();
   const record = planRunRecord(req, inputs, solved, t2 - t0);
   let runId: string;
@@ -698,9 +717,10 @@ async function solvePlan(
     // Two workers raced on one key: the unique run_key refused the second run.
     const winner = isUniqueViolation(err) ? await runByKey(db, req.runKey) : undefined;
     if (!winner) throw err;
-    return { runId: winner.id, created: false, ms: null, ...staleOf(winner) };
+    return { runId: winner.id, created: false, ms: null, ...staleOf(winner), ...pricing };
   }
-  if (reused !== null) return { runId: reused, created: false, reused: true, ms: null, ...warn };
+  if (reused !== null)
+    return { runId: reused, created: false, reused: true, ms: null, ...warn, ...pricing };
   const t3 = performance.now();
   return {
     runId,
@@ -715,6 +735,7 @@ async function solvePlan(
       total: t3 - t0,
     },
     ...warn,
+    ...pricing,
   };
 }
 

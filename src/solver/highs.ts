@@ -6,7 +6,9 @@
  * writing and parsing LP text (see bench/plan.ts for the measured difference); the text
  * path through `highs.solve(lp)` is kept as `input: 'lp'`. highs-js can abort inside the
  * WASM on some inputs and leave the runtime unusable, so after any thrown error the runtime
- * is dropped and re-instantiated once before giving up with status 'error'.
+ * is dropped and re-instantiated once before giving up with status 'error'. An abort while
+ * pricing the steps (after the plan is solved) keeps the plan: the steps it would have solved
+ * again keep their duals, the error comes back as `stepFailure`, and the runtime is dropped.
  */
 
 import type { Highs, Model } from 'highs';
@@ -36,6 +38,8 @@ export interface HighsSolverOptions {
   readonly input?: 'matrix' | 'lp';
   /** Seconds; HiGHS stops with status 'limit' after this. */
   readonly timeLimit?: number;
+  /** Loads the WASM runtime (default: the `highs` package's); tests hand one that aborts. */
+  readonly load?: HighsLoader;
 }
 
 export interface HighsSolver extends LpSolver {
@@ -56,8 +60,15 @@ function failed(detail: string): LpSolution {
   };
 }
 
+/** An error as plain data (it crosses from a pool thread), its stack kept for the log. */
+function plain(err: unknown): { message: string; stack?: string } {
+  const e = err instanceof Error ? err : new Error(String(err));
+  return { message: e.message, ...(e.stack ? { stack: e.stack } : {}) };
+}
+
 export async function createHighsSolver(options: HighsSolverOptions = {}): Promise<HighsSolver> {
-  let runtime: Highs | null = await loadHighs();
+  const load = options.load ?? loadHighs;
+  let runtime: Highs | null = await load();
   let loads = 1;
   const input = options.input ?? 'matrix';
   const solverOptions = {
@@ -73,6 +84,9 @@ export async function createHighsSolver(options: HighsSolverOptions = {}): Promi
     if (code === s.timeLimit || code === s.iterationLimit) return 'limit';
     return 'error';
   };
+
+  /** Set when a solve leaves the runtime unfit for the next (an abort while pricing). */
+  let drop = false;
 
   const solveMatrix = (h: Highs, m: LpModel): LpSolution => {
     const mip: MipSettings | undefined = m.mipSettings;
@@ -145,6 +159,8 @@ export async function createHighsSolver(options: HighsSolverOptions = {}): Promi
       const t0 = performance.now();
       const priced = m.steps?.length ? priceSteps(h, model, m, m.steps, sol, objective) : undefined;
       const stepChanges = priced?.changes;
+      // The abort may have left the heap in an unknown state: the next solve starts afresh.
+      if (priced?.failure) drop = true;
       return {
         status,
         objective,
@@ -155,10 +171,17 @@ export async function createHighsSolver(options: HighsSolverOptions = {}): Promi
         iterations,
         ...(stepChanges ? { stepChanges } : {}),
         ...(priced?.solves ? { stepSolves: priced.solves } : {}),
-        ...(priced?.detail ? { detail: priced.detail } : {}),
+        ...(priced?.failure ? { stepFailure: priced.failure } : {}),
       };
     } finally {
-      model.dispose();
+      // After an abort while pricing, disposing may throw too; the plan in hand stands.
+      if (drop) {
+        try {
+          model.dispose();
+        } catch {
+          // the runtime is dropped below, with what it holds
+        }
+      } else model.dispose();
     }
   };
 
@@ -170,6 +193,8 @@ export async function createHighsSolver(options: HighsSolverOptions = {}): Promi
    * started from the basis in hand (presolve off: a few iterations each, but ~10 ms of
    * HiGHS's own setup on a large plan), then undone: at most m.stepSolveLimit of them, in
    * core's order (resolveOrder); the others stay NaN and core keeps the duals' figures.
+   * When a solve again throws (an abort inside the WASM), every step solved again goes back
+   * to NaN, so core keeps the duals' figures for them too, and the error is returned.
    */
   const priceSteps = (
     h: Highs,
@@ -181,7 +206,7 @@ export async function createHighsSolver(options: HighsSolverOptions = {}): Promi
   ): {
     changes: Float64Array;
     solves?: { solved: number; iterations: number; left: number };
-    detail?: string;
+    failure?: { message: string; stack?: string };
   } => {
     const out = new Float64Array(steps.length).fill(Number.NaN);
     let basis: ReturnType<Model['getBasis']>;
@@ -191,7 +216,7 @@ export async function createHighsSolver(options: HighsSolverOptions = {}): Promi
       ranging = model.getRanging();
     } catch (err) {
       // No simplex basis to read: the steps stay unknown (core keeps the duals' figures).
-      return { changes: out, detail: `steps not priced: ${(err as Error).message}` };
+      return { changes: out, failure: plain(err) };
     }
     const known = {
       rowDual: sol.rowDual,
@@ -237,16 +262,26 @@ export async function createHighsSolver(options: HighsSolverOptions = {}): Promi
     });
     const order = resolveOrder(steps, open, byDuals, m.stepSolveLimit);
     let iterations = 0;
-    if (order.length > 0) model.options.set({ presolve: 'off' });
-    for (const n of order) {
-      const step = steps[n]!;
-      shift(step, 1);
-      model.run();
-      iterations += Math.max(0, Number(model.info.get('simplex_iteration_count')) || 0);
-      const code = model.getModelStatus();
-      if (code === h.constants.modelStatus.optimal) out[n] = model.getObjectiveValue() - objective;
-      else if (code === h.constants.modelStatus.infeasible) out[n] = Number.POSITIVE_INFINITY;
-      shift(step, -1);
+    try {
+      if (order.length > 0) model.options.set({ presolve: 'off' });
+      for (const n of order) {
+        const step = steps[n]!;
+        shift(step, 1);
+        model.run();
+        iterations += Math.max(0, Number(model.info.get('simplex_iteration_count')) || 0);
+        const code = model.getModelStatus();
+        if (code === h.constants.modelStatus.optimal)
+          out[n] = model.getObjectiveValue() - objective;
+        else if (code === h.constants.modelStatus.infeasible) out[n] = Number.POSITIVE_INFINITY;
+        shift(step, -1);
+      }
+    } catch (err) {
+      for (const n of order) out[n] = Number.NaN;
+      return {
+        changes: out,
+        solves: { solved: 0, iterations, left: open.length },
+        failure: plain(err),
+      };
     }
     return {
       changes: out,
@@ -286,10 +321,13 @@ export async function createHighsSolver(options: HighsSolverOptions = {}): Promi
       for (let tries = 0; tries < 2; tries++) {
         try {
           if (!runtime) {
-            runtime = await loadHighs();
+            runtime = await load();
             loads++;
           }
-          return attempt(runtime, m);
+          drop = false;
+          const sol = attempt(runtime, m);
+          if (drop) runtime = null;
+          return sol;
         } catch (err) {
           const detail = err instanceof Error ? err.message : String(err);
           // Input rejected in JavaScript before entering WASM: the runtime is intact.

@@ -177,7 +177,7 @@ describe('shadow prices on a knife-edge plan, as people read them', () => {
     );
   });
 
-  it('one more unit demanded of a family that sells nothing costs what serving it costs', async () => {
+  it('one more unit demanded of a family that sells nothing costs what serving it costs; one no hour can make is a lost sale', async () => {
     const e = await explainQuestion(h.db, 'FAM-Z 2027-01..2027-03');
     if (e.kind !== 'family') throw new Error(e.kind);
     expect(e.months.map((m) => m.plan?.marginalCost)).toEqual([22, 16, 10]);
@@ -187,11 +187,17 @@ describe('shadow prices on a knife-edge plan, as people read them', () => {
     const b = await explainQuestion(h.db, 'FAM-B 2027-01..2027-03');
     if (b.kind !== 'family') throw new Error(b.kind);
     expect(b.months.map((m) => m.plan?.marginalCost)).toEqual([40, 40, 40]);
+    // FAM-A's and FAM-Z's units are served; FAM-B's is a lost sale (its $40 price), which
+    // is no cost of serving it: LINE-2 has no hour left for it in any month.
+    expect(a.months.map((m) => m.plan?.marginalCostKind)).toEqual(['served', 'served', 'served']);
+    expect(b.months.map((m) => m.plan?.marginalCostKind)).toEqual(['lost', 'lost', 'lost']);
     const zJan = await ask('explain FAM-Z 2027-01', 'FAM-Z 2027-01');
     expect(zJan).toContain('One more unit demanded would cost $22.00.');
     expect(zJan).not.toContain('−$');
     expect(await cli('FAM-Z', '2027-02')).toContain('One more unit demanded would cost $16.00.');
-    expect(await cli('FAM-B', '2027-01')).toContain('One more unit demanded would cost $40.00.');
+    expect(await cli('FAM-B', '2027-01')).toContain(
+      'One more unit demanded would cost $40.00, a lost sale: serving it would cost no less.',
+    );
   });
 
   it('explain flags the plan’s last month with the pack’s words', async () => {

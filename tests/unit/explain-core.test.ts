@@ -134,6 +134,7 @@ describe('explainFamilyMonth', () => {
       previous: { inventory: 40, backlog: 0 },
       frozen: false,
       marginalCost: 16,
+      marginalCostKind: 'served',
       loads: [{ resource: 'LINE-1', perUnit: 1 }],
       resources: [
         {
@@ -143,6 +144,7 @@ describe('explainFamilyMonth', () => {
           overtime: 20,
           overtimeLimit: 20,
           shadowPrice: 6,
+          shadowPriceKind: 'exact',
         },
       ],
     },
@@ -246,6 +248,7 @@ describe('explainResourceMonth', () => {
         },
       ],
       shadowPrice: 6,
+      shadowPriceKind: 'exact',
       scenarios: [],
     });
     // 138 × 1 + 60 × 0.5 = 168 h at consensus; 68 h over the 100 h.

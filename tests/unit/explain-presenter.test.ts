@@ -1,6 +1,9 @@
 /** The explain presenters: escaping, Slack's limits whatever the size, and the CLI's full text. */
 import { describe, expect, it } from 'vitest';
-import type { FamilyMonthExplanation } from '../../src/core/explain/family.js';
+import type {
+  FamilyMonthExplanation,
+  FamilyPlanExplanation,
+} from '../../src/core/explain/family.js';
 import { explainResourceMonth } from '../../src/core/explain/resource.js';
 import type { Explanation } from '../../src/services/explain.js';
 import {
@@ -99,6 +102,7 @@ describe('explain presenters', () => {
       overtime: 0,
       overtimeLimit: 1200,
       shadowPrice: 25.23,
+      shadowPriceKind: 'exact' as const,
       state: 'spare' as const,
     });
     const withPlan = (load: number): Explanation => ({
@@ -123,6 +127,7 @@ describe('explain presenters', () => {
             matchesConsensus: true,
             frozen: false,
             marginalCost: null,
+            marginalCostKind: null,
             lastMonth: false,
             resources: [crew(load)],
             binding: null,
@@ -202,6 +207,7 @@ describe('explain presenters', () => {
       ],
       families: [],
       shadowPrice: null,
+      shadowPriceKind: null,
       scenarios: [],
     });
     const text = explainPlainText({
@@ -220,5 +226,99 @@ describe('explain presenters', () => {
     // This cycle's and a standing update need no such note.
     expect(of('Belt')).not.toContain('entered in');
     expect(of('Standing')).not.toContain('entered in');
+  });
+
+  it('says what each price is: exact as it is, a rate or an older run’s as the bound, a lost sale, none', () => {
+    const RATE = '(the marginal rate: not re-solved for a whole unit)';
+    const OLDER = '(stored before exact prices were marked)';
+    const resource = (shadowPrice: number, shadowPriceKind: 'exact' | 'rate' | null) =>
+      explainPlainText({
+        kind: 'resource',
+        query: { intent: 'explain', code: 'L', from: '2027-04', to: '2027-04', direction: null },
+        resource: { id: 2, code: 'L', name: 'L', unit: 'h', overtimeCost: 0 },
+        months: [
+          explainResourceMonth({
+            resource: 'L',
+            unit: 'h',
+            period: '2027-04',
+            runId: '3',
+            overtimeCost: 0,
+            plan: { load: 100, capacity: 100, overtime: 0, overtimeLimit: 0 },
+            lastMonth: false,
+            baseCapacity: null,
+            updates: [],
+            families: [],
+            shadowPrice,
+            shadowPriceKind,
+            scenarios: [],
+          }),
+        ],
+        cycleMonth: '2027-02',
+        timezone: 'UTC',
+        runId: '3',
+        names: {},
+      } as Explanation);
+    expect(resource(6, 'exact')).toContain('One more h on L in 2027-04 is worth $6.00.');
+    // A dual saves at most what it says (the cost is convex in the capacity).
+    expect(resource(6, 'rate')).toContain(
+      `One more h on L in 2027-04 is worth at most $6.00 ${RATE}.`,
+    );
+    expect(resource(6, null)).toContain(
+      `One more h on L in 2027-04 is worth at most $6.00 ${OLDER}.`,
+    );
+    // Nothing saved is exact, whatever its kind: one more hour never adds cost.
+    expect(resource(0, 'rate')).toContain('is worth $0: it is used to the full');
+
+    const base = family(0) as Extract<Explanation, { kind: 'family' }>;
+    const demand = (
+      marginalCost: number | null,
+      marginalCostKind: FamilyPlanExplanation['marginalCostKind'],
+    ) =>
+      explainPlainText({
+        ...base,
+        months: [
+          {
+            ...base.months[0]!,
+            plan: {
+              runId: '9',
+              scenario: 'central',
+              supply: {
+                demand: 100,
+                production: 100,
+                subcontract: 0,
+                fromStock: 0,
+                scrapped: 0,
+                backlogged: 0,
+                lost: 0,
+                closingInventory: 0,
+                closingBacklog: 0,
+              },
+              matchesConsensus: true,
+              frozen: false,
+              marginalCost,
+              marginalCostKind,
+              lastMonth: false,
+              resources: [],
+              binding: null,
+            },
+          },
+        ],
+      });
+    expect(demand(16, 'served')).toContain('One more unit demanded would cost $16.00.');
+    expect(demand(40, 'lost')).toContain(
+      'One more unit demanded would cost $40.00, a lost sale: serving it would cost no less.',
+    );
+    expect(demand(null, 'unserved')).toContain(
+      'One more unit demanded could not be served: no plan within the limits meets it (lost sales are not allowed).',
+    );
+    // A dual costs at least what it says; so does an older run's price, either way.
+    expect(demand(-4, 'rate')).toContain(
+      `One more unit demanded would cost at least −$4.00 ${RATE}.`,
+    );
+    expect(demand(16, null)).toContain(
+      `One more unit demanded would cost at least $16.00 ${OLDER}.`,
+    );
+    // An integer program keeps no price: nothing is said.
+    expect(demand(null, null)).not.toContain('One more unit demanded');
   });
 });

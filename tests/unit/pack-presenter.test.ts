@@ -552,6 +552,7 @@ describe('the constraints ranked by shadow price (Q8)', () => {
         period: '2027-04',
         unit: 'h',
         shadowPrice: 101.2,
+        shadowPriceKind: 'exact' as const,
         utilisation: 1.214,
         lastMonth: true,
       },
@@ -560,6 +561,7 @@ describe('the constraints ranked by shadow price (Q8)', () => {
         period: '2027-03',
         unit: 'h',
         shadowPrice: 40,
+        shadowPriceKind: 'exact' as const,
         utilisation: 1,
         lastMonth: false,
       },
@@ -574,6 +576,25 @@ describe('the constraints ranked by shadow price (Q8)', () => {
       ),
       sub('LINE-1 2027-03: one more h is worth $40.00 (loaded at 100.0% of regular capacity).'),
       'LINE-2 2027-03 loaded at 105.0% of regular capacity.',
+    ]);
+  });
+
+  it('say "at most" of a price left at its dual, and of one an older run stored', () => {
+    const [last, march] = ranked.criticalConstraints;
+    const lines = packSections({
+      ...ranked,
+      criticalConstraints: [
+        { ...last!, shadowPriceKind: 'rate' },
+        { ...march!, shadowPriceKind: null },
+      ],
+    })[7]!.lines;
+    expect(lines.slice(1, 3)).toEqual([
+      sub(
+        "LINE-1 2027-04: one more h is worth at most $101.20 (the marginal rate: not re-solved for a whole unit; loaded at 121.4% of regular capacity; the plan's last month: no later month can take its orders, so the price may overstate what more capacity is worth).",
+      ),
+      sub(
+        'LINE-1 2027-03: one more h is worth at most $40.00 (stored before exact prices were marked; loaded at 100.0% of regular capacity).',
+      ),
     ]);
   });
 });

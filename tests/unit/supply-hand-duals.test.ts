@@ -17,6 +17,7 @@ import type { LpModel, LpSolution, LpSolver } from '../../src/core/supply/lp.js'
 import { parsePlanProblem } from '../../src/core/supply/problem.js';
 import { type SolvedPlan, solvePlan } from '../../src/core/supply/solve.js';
 import { createHighsSolver, type HighsSolver } from '../../src/solver/highs.js';
+import { abortingHighs } from '../helpers/aborting-highs.js';
 import { type Json, solved } from '../helpers/plan-files.js';
 
 let solver: HighsSolver;
@@ -492,5 +493,157 @@ describe('pricing the steps with as few solves as proof allows, and at most STEP
     // With no limit, every one is solved: February's hour saves $0 too.
     const all = solved(await solvePlan(parsePlanProblem(raw), solver));
     expect(all.duals?.resources.map((r) => r.capacity)).toEqual([0, 0, 0]);
+  });
+});
+
+/**
+ * The knife-edge plan of two families (A demands 100, 100, 50 on a 100 h line, Z nothing;
+ * lost sales at the $40 price, backlog $6 a month, ending backlog 0).
+ */
+const knifeEdge = (): Json => ({
+  ...plan(3, [], {}, {}, { options: { lostSales: true } }),
+  families: ['A', 'Z'].map((code) => ({
+    code,
+    price: 40,
+    unitCost: 10,
+    holdingCost: 2,
+    backlogCost: 6,
+    endingBacklogMax: 0,
+  })),
+  demand: ['A', 'Z'].flatMap((family) =>
+    M.slice(0, 3).map((period, t) => ({
+      family,
+      period,
+      units: family === 'A' ? [100, 100, 50][t] : 0,
+    })),
+  ),
+  loads: ['A', 'Z'].map((family) => ({ family, resource: 'L', perUnit: 1 })),
+});
+
+describe('what each "one more" price is: exact, a lost sale, none, or the dual’s rate', () => {
+  const kinds = (p: { duals: PlanDuals }) => ({
+    capacity: p.duals.resources.map((r) => [r.capacity, r.capacityKind]),
+    demand: p.duals.families.map((f) => [f.demand, f.demandKind]),
+  });
+
+  it('within the limit every price is exact: a unit served, or a lost sale where that is the cheapest', async () => {
+    // The figures of the knife-edge cases above: hours $0 (exact); a unit more demanded is
+    // served for $22, $16, $10 (made in March, waiting two, one, no month), less than the $40
+    // sale. With demand 100, 100 and no March, no hour is left: a unit more is a lost sale,
+    // its $40; serving it is impossible, so no cheaper way exists.
+    expect(kinds(await solve(knifeEdge()))).toEqual({
+      capacity: [
+        [0, 'exact'],
+        [0, 'exact'],
+        [0, 'exact'],
+      ],
+      demand: [
+        [22, 'served'],
+        [16, 'served'],
+        [10, 'served'],
+        [22, 'served'],
+        [16, 'served'],
+        [10, 'served'],
+      ],
+    });
+    const full = await solve({
+      ...knifeEdge(),
+      periods: M.slice(0, 2),
+      demand: ['A', 'Z'].flatMap((family) =>
+        M.slice(0, 2).map((period) => ({ family, period, units: family === 'A' ? 100 : 0 })),
+      ),
+    });
+    expect(kinds(full).demand).toEqual([
+      [40, 'lost'],
+      [40, 'lost'],
+      [40, 'lost'],
+      [40, 'lost'],
+    ]);
+  });
+
+  it('a unit no plan can serve, with lost sales not allowed, has no price: unserved', async () => {
+    // W on the 100 h line, no overtime, no subcontracting, no lost sales, every order served
+    // by February (ending backlog 0). Demand 100, 100: the line makes exactly that, $2,000.
+    // One more unit demanded in either month needs a 201st hour: no plan exists.
+    // Demand 100, 90 instead ($1,900): one more in January is made on February's spare hour
+    // and waits a month, $10 + $6 = $16; one more in February, $10.
+    const tight = await solve(plan(2, [100, 100]));
+    expect(tight.totalCost).toBe(2000);
+    expect(kinds(tight).demand).toEqual([
+      [null, 'unserved'],
+      [null, 'unserved'],
+    ]);
+    const spare = await solve(plan(2, [100, 90]));
+    expect(spare.totalCost).toBe(1900);
+    expect(kinds(spare).demand).toEqual([
+      [16, 'served'],
+      [10, 'served'],
+    ]);
+  });
+
+  it('beyond the limit a price is the dual’s rate, and marked so: at most what an hour saves, at least what a unit costs', async () => {
+    // No solve again allowed: January's and February's hours (the line exactly full) keep
+    // their duals, $12 and $6, where one more hour saves $0; March's spare hours are priced
+    // from the basis, $0 exact. So is a unit more of A ($22, $16, $10: the basis holds). A
+    // unit more of Z, which makes nothing (its production sits at 0, a degenerate basis),
+    // needs a solve: it keeps the duals' −$4, −$2 and $0, each no more than what the unit
+    // costs ($22, $16, $10), as a rate must be.
+    const edit = (m: LpModel): LpModel => ({ ...m, stepSolveLimit: 0 });
+    const p = solved(
+      await solvePlan(parsePlanProblem(knifeEdge()), {
+        solve: (m) => solver.solve(edit(m)),
+      }),
+    ) as SolvedPlan & { duals: PlanDuals };
+    expect(p.duals.resources.map((r) => [r.capacity, r.capacityKind])).toEqual([
+      [12, 'rate'],
+      [6, 'rate'],
+      [0, 'exact'],
+    ]);
+    expect(p.duals.families.map((f) => [f.demand, f.demandKind])).toEqual([
+      [22, 'served'],
+      [16, 'served'],
+      [10, 'served'],
+      [-4, 'rate'],
+      [-2, 'rate'],
+      [0, 'rate'],
+    ]);
+    // The binding list marks the hours priced by their duals as such.
+    expect(p.duals.binding.filter((b) => b.kind === 'capacity').map((b) => b.exact)).toEqual([
+      false,
+      false,
+    ]);
+  });
+});
+
+describe('an abort inside HiGHS while pricing the steps', () => {
+  it('keeps the plan, with the steps it did not price at their duals, and returns the error', async () => {
+    // The knife-edge plan of two families (A 100, 100, 50 on the 100 h line, Z nothing): the
+    // plan, $2,500, is solved; pricing January's hour (the first solve again) aborts. What
+    // was priced without a solve stands (March's hour, $0; a unit more of A, $22, $16, $10);
+    // January's and February's hours keep their duals, $12 and $6, and a unit more of Z its
+    // −$4, −$2, $0, all marked as rates (the case above, with no solve allowed).
+    const s = await createHighsSolver({ load: abortingHighs });
+    const raw = knifeEdge();
+    const p = solved(await solvePlan(parsePlanProblem(raw), s));
+    expect(p.totalCost).toBe(2500);
+    expect(p.duals?.resources.map((r) => [r.capacity, r.capacityKind])).toEqual([
+      [12, 'rate'],
+      [6, 'rate'],
+      [0, 'exact'],
+    ]);
+    expect(p.duals?.families.map((f) => [f.demand, f.demandKind])).toEqual([
+      [22, 'served'],
+      [16, 'served'],
+      [10, 'served'],
+      [-4, 'rate'],
+      [-2, 'rate'],
+      [0, 'rate'],
+    ]);
+    expect(p.duals?.pricingError?.message).toContain('Aborted()');
+    expect(p.duals?.pricingError?.stack).toContain('RuntimeError');
+    // The runtime the abort may have broken is dropped: the next solve loads a fresh one.
+    expect(s.loads).toBe(1);
+    await solvePlan(parsePlanProblem(raw), s);
+    expect(s.loads).toBe(2);
   });
 });

@@ -14,6 +14,7 @@
 import { type AdjustmentKind, type ConsensusLine, OVERRIDE_ROLES } from '../consensus.js';
 import type { AdjustmentFva } from '../kpi.js';
 import { addMonths, type Period } from '../period.js';
+import type { DemandPriceKind, PriceKind } from '../supply/duals.js';
 import type { FamilyPeriodPlan } from '../supply/solve.js';
 import { type BaselineWhy, describeBaseline } from './baseline.js';
 
@@ -74,8 +75,10 @@ export interface ResourceMonthRow {
   readonly overtime: number;
   /** The most overtime the plan allowed; null when the run did not keep it. */
   readonly overtimeLimit: number | null;
-  /** What one more unit of capacity is worth in this month (HiGHS dual), when known. */
+  /** What one more unit of capacity is worth in this month, when known. */
   readonly shadowPrice: number | null;
+  /** Exact, or the dual's rate (at most that); null when not kept (an older run). */
+  readonly shadowPriceKind: PriceKind | null;
 }
 
 export interface SupplyBreakdown {
@@ -106,6 +109,7 @@ export interface ResourceUse {
   readonly overtime: number;
   readonly overtimeLimit: number | null;
   readonly shadowPrice: number | null;
+  readonly shadowPriceKind: PriceKind | null;
   /** full: regular capacity and the overtime allowed are used up; overtime: some overtime. */
   readonly state: 'full' | 'overtime' | 'spare';
 }
@@ -119,9 +123,12 @@ export interface FamilyPlanExplanation {
   readonly frozen: boolean;
   /**
    * What one more unit demanded this month would add to the plan's cost (the run's price of
-   * that step, src/core/supply/duals.ts).
+   * that step, src/core/supply/duals.ts); null when no plan meets it (`unserved`) or the run
+   * kept no price (an integer program).
    */
   readonly marginalCost: number | null;
+  /** How marginalCost was had (DemandPriceKind); null when not kept (an older run, or none). */
+  readonly marginalCostKind: DemandPriceKind | null;
   /** The run's last month: its capacity prices carry LAST_MONTH_NOTE. */
   readonly lastMonth: boolean;
   readonly resources: readonly ResourceUse[];
@@ -184,6 +191,7 @@ export interface FamilyMonthInput {
     readonly previous: { readonly inventory: number; readonly backlog: number };
     readonly frozen: boolean;
     readonly marginalCost: number | null;
+    readonly marginalCostKind: DemandPriceKind | null;
     /** True when this is the run's last month. */
     readonly lastMonth: boolean;
     readonly loads: readonly { readonly resource: string; readonly perUnit: number }[];
@@ -305,6 +313,7 @@ export function explainFamilyMonth(input: FamilyMonthInput): FamilyMonthExplanat
           overtime: r.overtime,
           overtimeLimit: r.overtimeLimit,
           shadowPrice: r.shadowPrice,
+          shadowPriceKind: r.shadowPriceKind,
           state: resourceState(r),
         },
       ];
@@ -316,6 +325,7 @@ export function explainFamilyMonth(input: FamilyMonthInput): FamilyMonthExplanat
       matchesConsensus: Math.abs(p.row.demand - c.consensus) <= EPS * Math.max(1, c.consensus),
       frozen: p.frozen,
       marginalCost: p.marginalCost,
+      marginalCostKind: p.marginalCostKind,
       lastMonth: p.lastMonth,
       resources,
       binding: bindingText(resources, p.frozen, input.period),

@@ -9,6 +9,7 @@
  * stock + backlogged + lost). Overtime is part of the load planned.
  */
 import type { Period } from '../period.js';
+import type { PriceKind } from '../supply/duals.js';
 import {
   type PlanFamilyRow,
   resourceState,
@@ -55,6 +56,8 @@ export interface ResourceMonthInput {
   readonly updates: readonly CapacityUpdateInForce[];
   readonly families: readonly FamilyOnResource[];
   readonly shadowPrice: number | null;
+  /** Exact, or the dual's rate (at most that); null when not kept (an older run). */
+  readonly shadowPriceKind: PriceKind | null;
   /** True when this is the run's last month (its price carries LAST_MONTH_NOTE). */
   readonly lastMonth: boolean;
   readonly scenarios: readonly {
@@ -105,6 +108,7 @@ export interface ResourceMonthExplanation {
   };
   readonly state: 'full' | 'overtime' | 'spare';
   readonly shadowPrice: number | null;
+  readonly shadowPriceKind: PriceKind | null;
   readonly lastMonth: boolean;
   readonly scenarios: ResourceMonthInput['scenarios'];
   readonly checks: {
@@ -167,6 +171,7 @@ export function explainResourceMonth(input: ResourceMonthInput): ResourceMonthEx
     },
     state: resourceState(p),
     shadowPrice: input.shadowPrice,
+    shadowPriceKind: input.shadowPriceKind,
     lastMonth: input.lastMonth,
     scenarios: input.scenarios,
     checks: {

@@ -14,9 +14,27 @@
  * A MIP (integer workers, minimum order quantities) has no duals: `duals` is then null.
  */
 import type { Period } from '../period.js';
-import type { LpSolution, LpStep } from './lp.js';
+import { type LpSolution, type LpStep, stepByDuals } from './lp.js';
 import { type BuiltModel, stockLimitColumns } from './model.js';
-import type { PlanProblem } from './problem.js';
+import { familyCost, type PlanProblem } from './problem.js';
+
+/**
+ * How a "one more" price was had. `exact`: what one whole unit more changes in the optimal
+ * cost (from the basis, from one column, or solved again). `rate`: the dual, where the step
+ * was not solved again (beyond STEP_SOLVE_LIMIT, or the solver failed while pricing): the
+ * rate of a small change, and a bound on the whole unit, since the optimal cost is convex in
+ * a limit: one more hour saves at most the rate, one more unit demanded costs at least it.
+ */
+export type PriceKind = 'exact' | 'rate';
+
+/**
+ * What one more unit demanded comes to. `served`: the exact cost of meeting it. `lost`: the
+ * exact cost is the family-month's lost-sale cost, so a lost sale is the cheapest answer
+ * (serving it would cost no less). `unserved`: no plan within the limits meets it (no lost
+ * sales allowed, nothing left to serve it with); the price is null. `rate`: the dual, not
+ * solved again: it costs at least that, or cannot be met at all.
+ */
+export type DemandPriceKind = 'served' | 'lost' | 'unserved' | 'rate';
 
 export interface ResourceDual {
   readonly resource: string;
@@ -24,6 +42,8 @@ export interface ResourceDual {
   readonly unit: string;
   /** What one more unit of regular capacity (an hour on a crew) this month saves. */
   readonly capacity: number;
+  /** Whether `capacity` is the exact worth of one unit, or the dual's rate (at most that). */
+  readonly capacityKind: PriceKind;
   /** What one more unit of overtime allowed this month is worth (the overtime limit). */
   readonly overtimeLimit: number;
 }
@@ -36,6 +56,8 @@ export interface FamilyDual {
    * meets one more (no lost sales, and no capacity or backlog left to serve it).
    */
   readonly demand: number | null;
+  /** How `demand` was had, and what the unit comes to (null exactly when `unserved`). */
+  readonly demandKind: DemandPriceKind;
 }
 
 export type BoundKind =
@@ -66,6 +88,11 @@ export interface BindingBound {
   readonly relax: 'raise' | 'lower';
   /** Money saved per unit the limit is loosened; always > 0. */
   readonly value: number;
+  /**
+   * True for a `capacity` limit priced as one whole unit more; false for the others, which
+   * are duals: rates of a small change, at most what one whole unit saves.
+   */
+  readonly exact: boolean;
 }
 
 export interface PlanDuals {
@@ -75,6 +102,12 @@ export interface PlanDuals {
   readonly families: readonly FamilyDual[];
   /** Every binding limit, most valuable first. */
   readonly binding: readonly BindingBound[];
+  /**
+   * The error the solver met while pricing the steps (HiGHS aborted in a solve again): the
+   * plan stands, and every step it would have solved again keeps its dual (`rate`). For the
+   * log only, never shown to users.
+   */
+  readonly pricingError?: { readonly message: string; readonly stack?: string };
 }
 
 /**
@@ -84,6 +117,29 @@ export interface PlanDuals {
  */
 export const LAST_MONTH_NOTE =
   "the plan's last month: no later month can take its orders, so the price may overstate what more capacity is worth";
+
+/** Said of a `rate` wherever a "one more" price is shown: what it is, and why. */
+export const RATE_NOTE = 'the marginal rate: not re-solved for a whole unit';
+/** Said of a price stored before its kind was kept (migration 20261210T0900): it may be either. */
+export const UNMARKED_NOTE = 'stored before exact prices were marked';
+
+/**
+ * How a "one more" price reads. An exact one as it is (`bound` empty, no note); a rate, or a
+ * price whose kind was not kept, as the bound it surely is: `at most` what one more unit of a
+ * limit saves, `at least` what one more unit demanded costs (PriceKind), with its note. A
+ * saving of 0 is exact whatever its kind (one more unit of a limit never adds cost).
+ */
+export function priceReading(
+  kind: PriceKind | DemandPriceKind | null,
+  side: 'at most' | 'at least',
+  price: number,
+): { readonly bound: string; readonly note: string | null } {
+  if (kind === 'rate' || kind === null) {
+    if (side === 'at most' && Math.abs(price) < TOL) return { bound: '', note: null };
+    return { bound: `${side} `, note: kind === 'rate' ? RATE_NOTE : UNMARKED_NOTE };
+  }
+  return { bound: '', note: null };
+}
 
 /** Duals smaller than this (money per unit) count as zero: the limit does not bind. */
 const TOL = 1e-7;
@@ -144,9 +200,18 @@ export function readDuals(p: PlanProblem, m: BuiltModel, sol: LpSolution): PlanD
   };
   const rowDual = (i: number | undefined): number => (i === undefined || i < 0 ? 0 : (y[i] ?? 0));
   const binding: BindingBound[] = [];
-  const push = (b: Omit<BindingBound, 'value'>, v: number): void => {
+  const push = (b: Omit<BindingBound, 'value' | 'exact'>, v: number): void => {
     const value = clean(v);
-    if (value > 0) binding.push({ ...b, value });
+    if (value > 0) binding.push({ ...b, value, exact: false });
+  };
+  // A step the solver did not price keeps what the duals say of that very step: every bound
+  // it moves times its dual (for demand, the lost sales' bound too), the subgradient that
+  // bounds the whole unit (PriceKind).
+  let steps: LpStep[] | null = null;
+  const byDuals = (n: number): number => {
+    steps ??= marginalSteps(p, m);
+    const s = steps[n];
+    return s ? stepByDuals({ rowDual: y, colDual: d }, s) : 0;
   };
   /**
    * A column at a bound: its reduced cost says what moving that bound is worth. `limits`
@@ -183,7 +248,8 @@ export function readDuals(p: PlanProblem, m: BuiltModel, sol: LpSolution): PlanD
       // Capacity rows are "load − extra ≤ capacity": a binding one has a dual ≤ 0. One more
       // unit saves what the solver found it saves (never more than the dual says).
       const saved = step(k);
-      const capacity = clean(saved === null ? -rowDual(m.rows.capacity[k]) : -saved);
+      const capacityKind: PriceKind = saved === null ? 'rate' : 'exact';
+      const capacity = clean(saved === null ? -byDuals(k) : -saved);
       const capLimit = m.lp.rowUpper[m.rows.capacity[k] ?? 0] ?? 0;
       if (capacity > 0)
         binding.push({
@@ -196,6 +262,7 @@ export function readDuals(p: PlanProblem, m: BuiltModel, sol: LpSolution): PlanD
           ),
           relax: 'raise',
           value: capacity,
+          exact: capacityKind === 'exact',
         });
       // A crew-wide or machine cap is the overtime column's upper bound; per worker, a row.
       let overtimeLimit = colBound(m.O[k], 'overtimeLimit', res.code, period);
@@ -212,6 +279,7 @@ export function readDuals(p: PlanProblem, m: BuiltModel, sol: LpSolution): PlanD
             limit: clean(workers * (m.overtimePerWorker[k] ?? 0)),
             relax: 'raise',
             value: perWorker,
+            exact: false,
           });
       }
       resources.push({
@@ -219,6 +287,7 @@ export function readDuals(p: PlanProblem, m: BuiltModel, sol: LpSolution): PlanD
         period,
         unit: res.unit,
         capacity,
+        capacityKind,
         overtimeLimit: clean(overtimeLimit),
       });
       if (res.workforce) {
@@ -248,13 +317,25 @@ export function readDuals(p: PlanProblem, m: BuiltModel, sol: LpSolution): PlanD
     for (let t = 0; t < T; t++) {
       const k = f * T + t;
       const period = p.periods[t]!;
-      // Demand is the right-hand side of the balance and of the shipped row: both move.
-      const demand = step(R * T + k) ?? rowDual(m.rows.balance[k]) + rowDual(m.rows.shipped[k]);
-      families.push({
-        family: fam.code,
-        period,
-        demand: Number.isFinite(demand) ? clean(demand) : null,
-      });
+      // Demand is the right-hand side of the balance and of the shipped row, and the lost
+      // sales' bound: all move.
+      const exact = step(R * T + k);
+      const lostSale = p.options.lostSales ? familyCost(fam, 'lostSalesCost', period) : null;
+      families.push(
+        exact === null
+          ? { family: fam.code, period, demand: clean(byDuals(R * T + k)), demandKind: 'rate' }
+          : !Number.isFinite(exact)
+            ? { family: fam.code, period, demand: null, demandKind: 'unserved' }
+            : {
+                family: fam.code,
+                period,
+                demand: clean(exact),
+                demandKind:
+                  lostSale !== null && Math.abs(exact - lostSale) <= 1e-6 * Math.max(1, lostSale)
+                    ? 'lost'
+                    : 'served',
+              },
+      );
       colBound(m.S[k], 'subcontractLimit', fam.code, period);
       const frozen = m.frozen[k] ?? Number.NaN;
       if (!Number.isNaN(frozen)) {
@@ -306,5 +387,10 @@ export function readDuals(p: PlanProblem, m: BuiltModel, sol: LpSolution): PlanD
     }
   });
   binding.sort((a, b) => b.value - a.value);
-  return { resources, families, binding };
+  return {
+    resources,
+    families,
+    binding,
+    ...(sol.stepFailure ? { pricingError: sol.stepFailure } : {}),
+  };
 }

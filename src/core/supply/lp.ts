@@ -69,6 +69,12 @@ export interface LpSolution {
    * tell. Absent when the model asked for none or the solver does not price steps.
    */
   readonly stepChanges?: Float64Array;
+  /**
+   * Set when pricing the steps failed part way (HiGHS threw in a solve again): the plan and
+   * its duals stand, every step solved again is NaN (core keeps the duals' figures), and this
+   * is the error, as plain data so that it crosses from a pool thread, for the log.
+   */
+  readonly stepFailure?: { readonly message: string; readonly stack?: string };
   /** How the steps were priced: solved again (and their simplex iterations), left at NaN. */
   readonly stepSolves?: {
     readonly solved: number;

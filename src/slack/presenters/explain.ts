@@ -10,7 +10,12 @@ import { localDate } from '../../core/calendar.js';
 import type { FamilyMonthExplanation } from '../../core/explain/family.js';
 import type { ResourceMonthExplanation } from '../../core/explain/resource.js';
 import type { AdjustmentFva } from '../../core/kpi.js';
-import { LAST_MONTH_NOTE } from '../../core/supply/duals.js';
+import {
+  type DemandPriceKind,
+  LAST_MONTH_NOTE,
+  type PriceKind,
+  priceReading,
+} from '../../core/supply/duals.js';
 import { oneUnit } from '../../core/text.js';
 import type { ChangeRow, Explanation } from '../../services/explain.js';
 import { andMore, fitLines, jsonChars, MESSAGE_BLOCKS_CHARS, sectionTexts } from './fit.js';
@@ -44,8 +49,35 @@ const money = (n: number): string =>
 const num = (n: number): string =>
   Math.abs(n) >= 1000 ? fmtQty(n) : String(Number(n.toPrecision(4)));
 
-/** The flag a capacity price in the plan's last month carries (the pack's, LAST_MONTH_NOTE). */
-const lastMonth = (flagged: boolean): string => (flagged ? ` (${LAST_MONTH_NOTE})` : '');
+/**
+ * A capacity price as read: "at most $6" for a rate (priceReading), with its notes in brackets:
+ * the rate's, and the flag of the plan's last month (the pack's, LAST_MONTH_NOTE).
+ */
+function capacityPrice(
+  price: number,
+  kind: PriceKind | null,
+  lastMonth: boolean,
+  bold = false,
+): string {
+  const r = priceReading(kind, 'at most', price);
+  const notes = [r.note, lastMonth ? LAST_MONTH_NOTE : null].filter((n) => n !== null);
+  const figure = bold ? `*${money(price)}*` : money(price);
+  return `${r.bound}${figure}${notes.length ? ` (${notes.join('; ')})` : ''}`;
+}
+
+/**
+ * What one more unit demanded comes to (DemandPriceKind), as a sentence; empty when the run
+ * kept no price (an integer program).
+ */
+function demandSentence(price: number | null, kind: DemandPriceKind | null): string {
+  if (kind === 'unserved')
+    return 'One more unit demanded could not be served: no plan within the limits meets it (lost sales are not allowed).';
+  if (price === null) return '';
+  if (kind === 'lost')
+    return `One more unit demanded would cost ${money(price)}, a lost sale: serving it would cost no less.`;
+  const r = priceReading(kind, 'at least', price);
+  return `One more unit demanded would cost ${r.bound}${money(price)}${r.note ? ` (${r.note})` : ''}.`;
+}
 
 function who(id: string, names: Readonly<Record<string, string>>): string {
   if (id === 'sopbot') return 'sopbot';
@@ -163,10 +195,11 @@ function supplyText(m: FamilyMonthExplanation): string {
   const p = m.plan;
   if (!p) return '*Supply*\n_No solved plan covers this month yet._';
   const s = p.supply;
+  const demand = demandSentence(p.marginalCost, p.marginalCostKind);
   const lines = [
     `*Supply in plan run ${p.runId} (${escInMarks(p.scenario)})*`,
     `Demand ${q(s.demand)} = made ${q(s.production)} + subcontracted ${q(s.subcontract)} ${s.fromStock >= 0 ? `+ from stock ${q(s.fromStock)}` : `− into stock ${q(-s.fromStock)}`} ${s.backlogged >= 0 ? `+ backlogged ${q(s.backlogged)}` : `− late orders served ${q(-s.backlogged)}`} + lost ${q(s.lost)}`,
-    `Stock at month end ${q(s.closingInventory)}, backlog ${q(s.closingBacklog)}.${s.scrapped > 0 ? ` ${q(s.scrapped)} more expired and were scrapped: they left the stock without serving demand.` : ''}${p.marginalCost === null ? '' : ` One more unit demanded would cost ${money(p.marginalCost)}.`}`,
+    `Stock at month end ${q(s.closingInventory)}, backlog ${q(s.closingBacklog)}.${s.scrapped > 0 ? ` ${q(s.scrapped)} more expired and were scrapped: they left the stock without serving demand.` : ''}${demand ? ` ${demand}` : ''}`,
   ];
   if (!p.matchesConsensus)
     lines.push(
@@ -183,7 +216,7 @@ function supplyText(m: FamilyMonthExplanation): string {
             : `${q(r.capacity - r.load)} spare`;
     const price =
       r.shadowPrice !== null && r.shadowPrice > 0
-        ? `; one more unit of capacity is worth ${money(r.shadowPrice)}${lastMonth(p.lastMonth)}`
+        ? `; one more unit of capacity is worth ${capacityPrice(r.shadowPrice, r.shadowPriceKind, p.lastMonth)}`
         : '';
     lines.push(
       `• ${esc(r.resource)}: this family's load ${q(r.familyLoad)} of ${q(r.load)}, capacity ${q(r.capacity)}, ${state}${price}`,
@@ -361,7 +394,7 @@ function resourceMonthBlocks(
     m.shadowPrice === null
       ? '_No shadow price was stored with this run (it was solved before shadow prices were kept, or as an integer program)._'
       : m.shadowPrice > 0
-        ? `${onePlus} is worth *${money(m.shadowPrice)}*${lastMonth(m.lastMonth)}.`
+        ? `${onePlus} is worth ${capacityPrice(m.shadowPrice, m.shadowPriceKind, m.lastMonth, true)}.`
         : m.capacity - m.load < 0.5
           ? `${onePlus} is worth $0: it is used to the full, but one more would not lower the plan's cost.`
           : `${onePlus} is worth $0: its capacity does not bind.`;
@@ -380,7 +413,7 @@ function resourceMonthBlocks(
 function resourceRangeBlocks(months: readonly ResourceMonthExplanation[], lim: Limits): Block[] {
   const lines = months.map((m) => {
     const u = esc(m.unit);
-    return `• *${m.period}*: load ${q(m.load)} of ${q(m.capacity)} ${u}${m.overload > 0 ? `, ${q(m.overload)} over at consensus` : ''}${m.response.overtime > 0 ? `, overtime ${q(m.response.overtime)}` : ''} · shadow price ${m.shadowPrice === null ? 'n/a' : `${money(m.shadowPrice)}${lastMonth(m.lastMonth && m.shadowPrice > 0)}`}`;
+    return `• *${m.period}*: load ${q(m.load)} of ${q(m.capacity)} ${u}${m.overload > 0 ? `, ${q(m.overload)} over at consensus` : ''}${m.response.overtime > 0 ? `, overtime ${q(m.response.overtime)}` : ''} · shadow price ${m.shadowPrice === null ? 'n/a' : capacityPrice(m.shadowPrice, m.shadowPriceKind, m.lastMonth && m.shadowPrice > 0)}`;
   });
   return pack('*Month by month*', capped(lines, lim, 'months')).map(section);
 }
