@@ -59,6 +59,19 @@ describe('sopbot plan', () => {
     // tests/unit/supply-duals.test.ts re-solves to confirm the figures; here, the shape.
     expect(duals.resources[3]).toMatchObject({ resource: 'CREW', period: '2027-04', unit: 'h' });
     expect(duals.binding[0]).toMatchObject({ kind: 'endingInventory', subject: 'TOOLS' });
+    // Red Tomato's six crew months are priced as one whole hour each (no degenerate month).
+    expect(duals.resources.map((d: { capacityKind: string }) => d.capacityKind)).toEqual(
+      Array(6).fill('exact'),
+    );
+  });
+
+  it('prints a dual among the shadow prices as "at most", with what that means', async () => {
+    // The ending stock target is a dual (a rate of a small change), never solved for one unit.
+    const r = await plan('examples/plans/red-tomato-tools.json');
+    expect(r.out).toMatch(
+      /endingInventory TOOLS 2027-06 \(500\): at most [\d,.]+ a unit less/,
+    );
+    expect(r.out).toContain('  at most: the marginal rate: not re-solved for a whole unit');
   });
 
   it('prints tables with plan, cost by term and KPIs', async () => {
