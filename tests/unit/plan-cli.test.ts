@@ -68,9 +68,7 @@ describe('sopbot plan', () => {
   it('prints a dual among the shadow prices as "at most", with what that means', async () => {
     // The ending stock target is a dual (a rate of a small change), never solved for one unit.
     const r = await plan('examples/plans/red-tomato-tools.json');
-    expect(r.out).toMatch(
-      /endingInventory TOOLS 2027-06 \(500\): at most [\d,.]+ a unit less/,
-    );
+    expect(r.out).toMatch(/endingInventory TOOLS 2027-06 \(500\): at most [\d,.]+ a unit less/);
     expect(r.out).toContain('  at most: the marginal rate: not re-solved for a whole unit');
   });
 
