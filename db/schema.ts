@@ -354,7 +354,7 @@ export interface PlanResourceDualsTable {
   shadow_price: number | null;
   overtime_shadow_price: number | null;
   overtime_limit: number | null;
-  /** 'exact' or 'rate' (core's PriceKind); null with no price, or before 20261210T0900. */
+  /** 'exact' or 'rate' (core's PriceKind); null with no price, or before 20261210T1000. */
   shadow_price_kind: PriceKind | null;
 }
 
@@ -365,7 +365,7 @@ export interface PlanFamilyDualsTable {
   period: string;
   /** Null when no plan meets one more unit (`unserved`). */
   demand_price: number | null;
-  /** Core's DemandPriceKind; null for rows written before 20261210T0900. */
+  /** Core's DemandPriceKind; null for rows written before 20261210T1000. */
   demand_price_kind: DemandPriceKind | null;
 }
 

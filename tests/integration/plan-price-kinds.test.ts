@@ -1,7 +1,7 @@
 /**
  * What each stored "one more" price is, as the plan job writes it: the exact worth of one
  * whole unit, or the dual's rate where the step was not solved again (migration
- * 20261210T0900, core's PriceKind and DemandPriceKind). Real Postgres, the real HiGHS.
+ * 20261210T1000, core's PriceKind and DemandPriceKind). Real Postgres, the real HiGHS.
  *
  * - The demo-sized company (24 families, 8 resources, 18 months: `npm run demo`): its hours
  *   are all exact; about 50 steps a scenario need a solve again, more than STEP_SOLVE_LIMIT,

@@ -120,7 +120,7 @@ export const LAST_MONTH_NOTE =
 
 /** Said of a `rate` wherever a "one more" price is shown: what it is, and why. */
 export const RATE_NOTE = 'the marginal rate: not re-solved for a whole unit';
-/** Said of a price stored before its kind was kept (migration 20261210T0900): it may be either. */
+/** Said of a price stored before its kind was kept (migration 20261210T1000): it may be either. */
 export const UNMARKED_NOTE = 'stored before exact prices were marked';
 
 /**
