@@ -12,7 +12,7 @@
  * dual alone was not.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { BindingBound, PlanDuals } from '../../src/core/supply/duals.js';
+import { type BindingBound, type PlanDuals, stepSolveLimit } from '../../src/core/supply/duals.js';
 import type { LpModel, LpSolution, LpSolver } from '../../src/core/supply/lp.js';
 import { parsePlanProblem } from '../../src/core/supply/problem.js';
 import { type SolvedPlan, solvePlan } from '../../src/core/supply/solve.js';
@@ -645,5 +645,16 @@ describe('an abort inside HiGHS while pricing the steps', () => {
     expect(s.loads).toBe(1);
     await solvePlan(parsePlanProblem(raw), s);
     expect(s.loads).toBe(2);
+  });
+});
+
+describe('stepSolveLimit: a budget of 24 solves again of the 200-family bench plan', () => {
+  it('gives a plan of the bench size or larger 24, and a smaller one what the same work allows', () => {
+    // 24 × 28,296 = 679,104 columns solved again in all.
+    expect(stepSolveLimit(28_296)).toBe(24);
+    expect(stepSolveLimit(113_184)).toBe(24); // 800 families: never fewer than 24
+    expect(stepSolveLimit(2_646)).toBe(256); // the demo's 24 families: 679,104 / 2,646 = 256.6
+    expect(stepSolveLimit(14_148)).toBe(48); // half the bench plan: twice the solves
+    expect(stepSolveLimit(0)).toBe(24); // no model: the floor
   });
 });

@@ -149,14 +149,27 @@ const clean = (v: number): number => {
 };
 
 /**
- * How many "one more" steps of one plan are priced by solving it again, at most. Most steps
- * are priced without (the basis stays optimal, or a lost sale takes the unit); the others
- * cross a point where the plan changes shape within the unit, and each costs a solve of
- * ~10 ms on a 200-family plan. Hours are solved first, the most valuable first, then demand
- * (resolveOrder); beyond the limit a step keeps its dual's figure (docs/plan-format.md,
- * "Shadow prices"). A count, not a time: the same plan gets the same prices on any machine.
+ * How many "one more" steps of one plan are priced by solving it again, at most: a budget of
+ * work, not of solves. Most steps are priced without (the basis stays optimal, or a lost sale
+ * takes the unit); the others cross a point where the plan changes shape within the unit,
+ * and each costs a hot-started solve whose time grows with the model: ~7 ms on the
+ * 200-family bench plan (28,296 columns), ~0.5 ms on the demo's 24 families (2,646). The
+ * budget is STEP_SOLVE_LIMIT solves of the bench plan (STEP_SOLVE_COLUMNS columns each):
+ * a plan as large or larger gets 24, a smaller one as many more as the same work allows
+ * (the demo's, 256: all of its ~130 a scenario). Hours are solved first, the most valuable
+ * first, then demand (resolveOrder); beyond the limit a step keeps its dual's figure, marked
+ * a rate (docs/plan-format.md, "Shadow prices"). Counts, not a time: the same plan gets the
+ * same prices on any machine.
  */
 export const STEP_SOLVE_LIMIT = 24;
+/** The columns of the plan the budget is set on (bench/plan.ts: 200 families, 24 months). */
+export const STEP_SOLVE_COLUMNS = 28_296;
+
+/** The solves again a plan of `columns` columns gets: the budget's work, never fewer than 24. */
+export function stepSolveLimit(columns: number): number {
+  if (!(columns > 0)) return STEP_SOLVE_LIMIT;
+  return Math.max(STEP_SOLVE_LIMIT, Math.floor((STEP_SOLVE_LIMIT * STEP_SOLVE_COLUMNS) / columns));
+}
 
 /**
  * The model's "one more" steps, in the order readDuals reads their prices: one more unit

@@ -5,7 +5,7 @@
  */
 import { addMonths, type Period } from '../period.js';
 import { explainInfeasible } from './diagnose.js';
-import { marginalSteps, type PlanDuals, readDuals, STEP_SOLVE_LIMIT } from './duals.js';
+import { marginalSteps, type PlanDuals, readDuals, stepSolveLimit } from './duals.js';
 import type { LpSolution, LpSolver } from './lp.js';
 import {
   at,
@@ -242,7 +242,11 @@ async function solveModel(
   const priced = (built: BuiltModel) =>
     integers
       ? built.lp
-      : { ...built.lp, steps: marginalSteps(problem, built), stepSolveLimit: STEP_SOLVE_LIMIT };
+      : {
+          ...built.lp,
+          steps: marginalSteps(problem, built),
+          stepSolveLimit: stepSolveLimit(built.lp.colLower.length),
+        };
   if (!integers) {
     const built = buildModel(problem, { strategy, shipped: false });
     const sol = await solver.solve(priced(built));
