@@ -1,28 +1,33 @@
 /**
- * `/sop cycle`: status (everyone), start / next / close / deadlines (planners and admins).
+ * `/sop cycle`: status and the holidays (everyone), start / next / close / deadlines and
+ * holidays add / remove (planners and admins).
  * Phases also advance at their deadline (the `phase-deadline` job). A phase change requests
  * its announcement as a job with the change (services/cycles.ts), so the answer here says
  * what was saved, whatever Slack does with the post.
  */
-import { type CyclePhase, parsePhaseDays, TIMED_PHASES } from '../src/core/cycle.js';
+import { type CyclePhase, parseDeadlineSettings, TIMED_PHASES } from '../src/core/cycle.js';
 import { codeSpan } from '../src/core/text.js';
 import { UsageError } from '../src/errors.js';
 import { companyDataGap } from '../src/services/company-data.js';
 import {
   advancePhase,
   closeCycle,
+  type DeadlineSettingsSaved,
   getOpenCycle,
   PHASE_LABEL,
   type RecentPhaseChange,
   recentPhaseChange,
   requireOpenCycle,
-  setPhaseDays,
+  setDeadlineSettings,
   startCycle,
 } from '../src/services/cycles.js';
+import { addHoliday, removeHoliday, upcomingHolidays } from '../src/services/holidays.js';
 import { requirePermission, roleNames } from '../src/services/members.js';
 import { getSettings } from '../src/services/settings.js';
 import type { SopCommandContext, SopSubcommand } from '../src/slack/command-types.js';
+import { skippedHolidaysNote } from '../src/slack/presenters/cycle.js';
 import { esc, slackDate } from '../src/slack/presenters/format.js';
+import { holidayChangeText, holidayListText } from '../src/slack/presenters/holidays.js';
 import { carriedScenariosText } from '../src/slack/presenters/scenario.js';
 import { noCycleText } from '../src/slack/presenters/status.js';
 
@@ -33,7 +38,9 @@ const USAGE = [
   `/sop cycle start YYYY-MM         open a cycle ${MANAGE}`,
   `/sop cycle next [phase]          move to the next phase; name the phase to end to confirm ${MANAGE}`,
   `/sop cycle close                 close the cycle ${MANAGE}`,
-  '/sop cycle deadlines demand_review=5 supply_review=4 ...   working days per phase',
+  `/sop cycle deadlines demand_review=5 supply_review=4 ... at=17:00   working days per phase, time of day of the deadlines ${MANAGE}`,
+  '/sop cycle holidays               the company holidays ahead',
+  `/sop cycle holidays add YYYY-MM-DD [name] | remove YYYY-MM-DD   days off deadlines skip ${MANAGE}`,
 ].join('\n');
 
 async function status(ctx: SopCommandContext): Promise<void> {
@@ -50,12 +57,22 @@ async function status(ctx: SopCommandContext): Promise<void> {
   const lines = TIMED_PHASES.map((p) => {
     const d = cycle.deadlines[p];
     const mark = p === cycle.phase ? '▸ ' : '';
-    return `${mark}${PHASE_LABEL[p]}: ${d ? slackDate(new Date(d), settings.timezone) : 'n/a'}`;
+    const note = skippedHolidaysNote(cycle.skipped_holidays[p]);
+    return `${mark}${PHASE_LABEL[p]}: ${d ? `${slackDate(new Date(d), settings.timezone)}${note}` : 'n/a'}`;
   });
   await ctx.respond({
     response_type: 'ephemeral',
     text: `*S&OP ${cycle.month}* is in *${PHASE_LABEL[cycle.phase]}*.\n${lines.join('\n')}`,
   });
+}
+
+/** The answer to `/sop cycle deadlines`: what the next cycles get, and what the open one keeps. */
+function deadlineSettingsText(saved: DeadlineSettingsSaved, openMonth: string | null): string {
+  const days = Object.entries(saved.days)
+    .map(([p, n]) => `${p}=${n}`)
+    .join(', ');
+  const keeps = openMonth ? ` S&OP ${openMonth} keeps the deadlines it opened with.` : '';
+  return `Deadlines of the next cycles: at ${saved.at} ${saved.timezone} time, after these working days per phase: ${days}.${keeps}`;
 }
 
 /** What a phase change owes, when the job queue is down: said as it is. */
@@ -105,9 +122,33 @@ function phaseToEnd(word: string): CyclePhase {
   return p as CyclePhase;
 }
 
+/** `/sop cycle holidays [add YYYY-MM-DD [name] | remove YYYY-MM-DD]`. */
+async function holidays(ctx: SopCommandContext, args: readonly string[]): Promise<void> {
+  const [verb, day, ...name] = args;
+  const deps = ctx.deps;
+  if (verb === undefined || verb.toLowerCase() === 'list') {
+    const { upcoming, earlier } = await upcomingHolidays(deps);
+    await ctx.respond({ response_type: 'ephemeral', text: holidayListText(upcoming, earlier) });
+    return;
+  }
+  const v = verb.toLowerCase();
+  if (v !== 'add' && v !== 'remove')
+    throw new UsageError(
+      `Unknown \`/sop cycle holidays ${verb}\`: use add, remove, or nothing to list them.\n${USAGE}`,
+    );
+  requirePermission(ctx.member, 'cycle.manage', `${v} a company holiday`);
+  const who = ctx.member.userId;
+  const change =
+    v === 'add'
+      ? await addHoliday(deps, who, day, name.join(' '))
+      : await removeHoliday(deps, who, day);
+  await ctx.respond({ response_type: 'ephemeral', text: holidayChangeText(change) });
+}
+
 export const cycle: SopSubcommand = {
   name: 'cycle',
-  usage: '/sop cycle [start YYYY-MM | next [phase] | close | deadlines phase=days ...]',
+  usage:
+    '/sop cycle [start YYYY-MM | next [phase] | close | deadlines phase=days ... at=HH:MM | holidays [add|remove YYYY-MM-DD]]',
   summary: 'run the monthly cycle: phases and deadlines',
   action: 'cycle.read',
   async handle(ctx) {
@@ -115,6 +156,7 @@ export const cycle: SopSubcommand = {
     const who = ctx.member.userId;
     const deps = ctx.deps;
     if (verb === undefined || verb === 'status') return status(ctx);
+    if (verb === 'holidays') return holidays(ctx, rest);
     requirePermission(ctx.member, 'cycle.manage', `${verb} a cycle`);
     switch (verb) {
       case 'start': {
@@ -175,18 +217,17 @@ export const cycle: SopSubcommand = {
         return;
       }
       case 'deadlines': {
-        let days: ReturnType<typeof parsePhaseDays>;
+        let wanted: ReturnType<typeof parseDeadlineSettings>;
         try {
-          days = parsePhaseDays(rest);
+          wanted = parseDeadlineSettings(rest);
         } catch (err) {
           throw new UsageError(`${(err as Error).message}.\n${USAGE}`);
         }
-        const all = await setPhaseDays(deps.db, who, days);
+        const saved = await setDeadlineSettings(deps.db, who, wanted);
+        const open = await getOpenCycle(deps.db);
         await ctx.respond({
           response_type: 'ephemeral',
-          text: `Working days per phase for the next cycles: ${Object.entries(all)
-            .map(([p, n]) => `${p}=${n}`)
-            .join(', ')}.`,
+          text: deadlineSettingsText(saved, open?.month ?? null),
         });
         return;
       }

@@ -19,6 +19,7 @@ import type {
   UnknownRow,
 } from 'kysely';
 import { z } from 'zod';
+import { isDay } from '../src/core/calendar.js';
 import { PHASE_ORDER } from '../src/core/cycle.js';
 import { isPeriod } from '../src/core/period.js';
 import { planProblemSchema } from '../src/core/supply/problem.js';
@@ -34,6 +35,16 @@ export const JSON_COLUMNS: Readonly<Record<string, z.ZodType>> = {
   phase_days: z.partialRecord(phase, z.number().int().nonnegative()),
   /** cycles: each phase's deadline, an ISO instant. */
   deadlines: z.partialRecord(phase, z.string().min(1)),
+  /** cycles: each phase's holidays its deadline count stepped over. */
+  skipped_holidays: z.partialRecord(
+    phase,
+    z.array(
+      z.object({
+        day: z.string().refine(isDay, 'must be a day as YYYY-MM-DD'),
+        name: z.string().nullable(),
+      }),
+    ),
+  ),
   /** baseline_models: the fitted model's parameters. */
   params: numbers,
   /** plan_runs: the months planned. */

@@ -47,6 +47,8 @@ export interface WorkspaceSettingsTable {
   /** Working days each phase lasts, by phase name. */
   phase_days: JsonDefault<Partial<Record<Phase, number>>>;
   timezone: Defaulted<string>;
+  /** Local time of day (HH:MM, 24-hour) every deadline of a new cycle falls at. */
+  deadline_time: Defaulted<string>;
   /** S&OE thresholds: production below plan, receipts below expected, frozen-zone break (%). */
   soe_production_shortfall_pct: Defaulted<number>;
   soe_receipt_shortfall_pct: Defaulted<number>;
@@ -188,6 +190,8 @@ export interface CyclesTable {
   phase: Defaulted<Phase>;
   /** ISO timestamps of each phase's deadline, by phase name. */
   deadlines: JsonDefault<Partial<Record<Phase, string>>>;
+  /** Per phase, the company holidays its deadline count stepped over when the cycle opened. */
+  skipped_holidays: JsonDefault<Partial<Record<Phase, readonly SkippedHoliday[]>>>;
   phase_entered_at: Timestamp;
   opened_by: string | null;
   opened_at: Timestamp;
@@ -564,6 +568,21 @@ export interface SlackDmChannelsTable {
   opened_at: Generated<Timestamp>;
 }
 
+/** A company holiday a cycle's deadline count stepped over: its day and name, as then. */
+export interface SkippedHoliday {
+  readonly day: string;
+  readonly name: string | null;
+}
+
+/** Days off besides weekends, which deadline counting skips (`/sop cycle holidays`). */
+export interface CompanyHolidaysTable {
+  /** The local date in the company's zone, YYYY-MM-DD. */
+  day: string;
+  name: string | null;
+  added_by: string;
+  added_at: Generated<Timestamp>;
+}
+
 /** Who has opened the bot's App Home, and when last (src/slack/home.ts). */
 export interface HomeViewersTable {
   slack_user_id: string;
@@ -659,6 +678,7 @@ export interface Database {
   slack_user_names: SlackUserNamesTable;
   slack_dm_channels: SlackDmChannelsTable;
   home_viewers: HomeViewersTable;
+  company_holidays: CompanyHolidaysTable;
   reminder_digest_items: ReminderDigestItemsTable;
   slack_refusals: SlackRefusalsTable;
   job_outbox: JobOutboxTable;
@@ -669,6 +689,7 @@ export type FamilyRow = Selectable<FamiliesTable>;
 export type ResourceRow = Selectable<ResourcesTable>;
 export type CycleRow = Selectable<CyclesTable>;
 export type SettingsRow = Selectable<WorkspaceSettingsTable>;
+export type HolidayRow = Selectable<CompanyHolidaysTable>;
 export type AdjustmentRow = Selectable<ForecastAdjustmentsTable>;
 export type NewAdjustment = Insertable<ForecastAdjustmentsTable>;
 export type CapacityUpdateRow = Selectable<CapacityUpdatesTable>;

@@ -28,6 +28,7 @@ import * as homeViewers from './20261208T0900-home-viewers.js';
 import * as voteSupersededReason from './20261209T0900-vote-superseded-reason.js';
 import * as deviationRangeWords from './20261210T0900-deviation-range-words.js';
 import * as priceKinds from './20261210T1000-price-kinds.js';
+import * as companyCalendar from './20261210T1100-company-calendar.js';
 
 export const migrations: Record<string, Migration> = {
   '20261122T0400-initial': initial,
@@ -55,4 +56,5 @@ export const migrations: Record<string, Migration> = {
   '20261209T0900-vote-superseded-reason': voteSupersededReason,
   '20261210T0900-deviation-range-words': deviationRangeWords,
   '20261210T1000-price-kinds': priceKinds,
+  '20261210T1100-company-calendar': companyCalendar,
 };

@@ -16,35 +16,125 @@ function inZone(instant: Date, zone: string): DateTime {
   return dt;
 }
 
+/**
+ * The company's days off besides Saturdays and Sundays: local dates (YYYY-MM-DD) in its zone
+ * (`/sop cycle holidays`). Working days are Monday to Friday, less these.
+ */
+export type Holidays = ReadonlySet<string>;
+export const NO_HOLIDAYS: Holidays = new Set();
+
+/** A local time of day on a 24-hour clock: 17:00 is `{ hour: 17, minute: 0 }`. */
+export interface TimeOfDay {
+  readonly hour: number;
+  readonly minute: number;
+}
+
+const dayOf = (dt: DateTime) => dt.toFormat('yyyy-MM-dd');
 const isWeekend = (dt: DateTime) => dt.weekday >= 6;
+const isWorkingDay = (dt: DateTime, holidays: Holidays) =>
+  !isWeekend(dt) && !holidays.has(dayOf(dt));
+
+/** Where a count of working days lands, and the holidays it stepped over on a weekday. */
+export interface WorkingDayCount {
+  readonly at: Date;
+  /** Holidays on Monday to Friday the count did not count, in order (YYYY-MM-DD). */
+  readonly skipped: readonly string[];
+}
 
 /**
- * `start` plus `days` working days (Monday to Friday in `zone`), at the same local wall-clock
- * time whatever DST did in between. A start on a local weekend counts from the next Monday.
+ * `start` plus `days` working days (Monday to Friday in `zone`, less `holidays`), at `at`
+ * local time, or else at the start's local wall-clock time, whatever DST did in between. A
+ * start on a local weekend or holiday counts from the next working day.
  */
-export function addWorkingDays(start: Date, days: number, zone: string): Date {
+export function countWorkingDays(
+  start: Date,
+  days: number,
+  zone: string,
+  opts: { readonly holidays?: Holidays; readonly at?: TimeOfDay } = {},
+): WorkingDayCount {
+  const holidays = opts.holidays ?? NO_HOLIDAYS;
   const from = inZone(start, zone);
+  const skipped: string[] = [];
+  const pass = (dt: DateTime) => {
+    // A holiday on a weekend moves nothing: the weekend is not counted anyway.
+    if (!isWeekend(dt)) skipped.push(dayOf(dt));
+  };
   let offset = 0;
-  while (isWeekend(from.plus({ days: offset }))) offset++;
+  while (!isWorkingDay(from.plus({ days: offset }), holidays)) {
+    pass(from.plus({ days: offset }));
+    offset++;
+  }
   let left = Math.max(0, Math.round(days));
   while (left > 0) {
     offset++;
-    if (!isWeekend(from.plus({ days: offset }))) left--;
+    const dt = from.plus({ days: offset });
+    if (isWorkingDay(dt, holidays)) left--;
+    else pass(dt);
   }
   // One step from the start: calendar days keep the local time (luxon moves a time that
   // does not exist that day, in a spring-forward gap, to just after it).
+  const day = from.plus({ days: offset });
+  const landed = opts.at
+    ? day.set({ hour: opts.at.hour, minute: opts.at.minute, second: 0, millisecond: 0 })
+    : day;
+  return { at: landed.toJSDate(), skipped };
+}
+
+/**
+ * `start` plus `days` working days (Monday to Friday in `zone`, less `holidays`), at the same
+ * local wall-clock time whatever DST did in between. A start on a local weekend or holiday
+ * counts from the next working day.
+ */
+export function addWorkingDays(
+  start: Date,
+  days: number,
+  zone: string,
+  holidays: Holidays = NO_HOLIDAYS,
+): Date {
+  return countWorkingDays(start, days, zone, { holidays }).at;
+}
+
+/**
+ * The last working day (Monday to Friday in `zone`, less `holidays`) before `instant`'s local
+ * day, at the same local wall-clock time: a Monday 17:00 gives the Friday before at 17:00, a
+ * Tuesday 17:00 after a holiday Monday too.
+ */
+export function previousWorkingDay(
+  instant: Date,
+  zone: string,
+  holidays: Holidays = NO_HOLIDAYS,
+): Date {
+  const from = inZone(instant, zone);
+  let offset = -1;
+  while (!isWorkingDay(from.plus({ days: offset }), holidays)) offset--;
   return from.plus({ days: offset }).toJSDate();
 }
 
 /**
- * The last working day (Monday to Friday in `zone`) before `instant`'s local day, at the same
- * local wall-clock time: a Monday 17:00 gives the Friday before at 17:00.
+ * The time of day written `17:00` or `9:30` (24-hour clock), or null for anything else
+ * (`5pm`, `17`, `24:00`, `17:00:00`).
  */
-export function previousWorkingDay(instant: Date, zone: string): Date {
-  const from = inZone(instant, zone);
-  let offset = -1;
-  while (isWeekend(from.plus({ days: offset }))) offset--;
-  return from.plus({ days: offset }).toJSDate();
+export function parseTimeOfDay(s: string): TimeOfDay | null {
+  const m = /^(\d{1,2}):(\d{2})$/.exec(s.trim());
+  if (!m) return null;
+  const hour = Number(m[1]);
+  const minute = Number(m[2]);
+  return hour <= 23 && minute <= 59 ? { hour, minute } : null;
+}
+
+/** A time of day as `17:00`, `09:30`. */
+export function timeOfDayText(t: TimeOfDay): string {
+  return `${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;
+}
+
+/** The weekday of a day (YYYY-MM-DD): 1 is Monday, 7 Sunday. */
+export function weekdayOf(date: string): number {
+  return DateTime.fromISO(date, { zone: 'UTC' }).weekday;
+}
+
+/** A day (YYYY-MM-DD) as people read it next to a deadline: "Fri 1 Jan". */
+export function shortDay(date: string): string {
+  return DateTime.fromISO(date, { zone: 'UTC', locale: 'en' }).toFormat('ccc d LLL');
 }
 
 /**

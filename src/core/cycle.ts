@@ -3,7 +3,14 @@
  * (counted in working days of the company's time zone from a start instant) and what each
  * phase expects of whom.
  */
-import { addWorkingDays, previousWorkingDay } from './calendar.js';
+import {
+  countWorkingDays,
+  type Holidays,
+  NO_HOLIDAYS,
+  parseTimeOfDay,
+  previousWorkingDay,
+  type TimeOfDay,
+} from './calendar.js';
 import { codeSpan } from './text.js';
 
 export type CyclePhase =
@@ -109,25 +116,117 @@ export function effectivePhaseDays(configured: PhaseDays): Record<string, number
   return out;
 }
 
+/** The time of day deadlines fall at when the company sets none (`settings.deadline_time`). */
+export const DEFAULT_DEADLINE_TIME = '17:00';
+
+/** How deadlines are placed besides the working days per phase. */
+export interface DeadlineRule {
+  /** Local time of day of every deadline; absent: the start's own time of day. */
+  readonly at?: TimeOfDay;
+  /** Days off besides weekends, skipped as weekends are. */
+  readonly holidays?: Holidays;
+}
+
+/** Each timed phase's deadline (ISO instants) and the weekday holidays its count stepped over. */
+export interface PhaseSchedule {
+  readonly deadlines: Partial<Record<CyclePhase, string>>;
+  /** Per phase, the holidays (YYYY-MM-DD) that pushed its deadline back; phases with none left out. */
+  readonly skipped: Partial<Record<CyclePhase, readonly string[]>>;
+}
+
 /**
- * The deadline of each timed phase (ISO strings): phases follow one another, each lasting its
- * working days, starting at `start`. Days are counted in `zone` (an IANA time zone), and
- * every deadline is at the start's local time of day.
+ * The deadline of each timed phase: phases follow one another, each lasting its working days,
+ * starting at `start`. Days are counted in `zone` (an IANA time zone), Monday to Friday less
+ * the rule's holidays, and every deadline is at the rule's time of day (else the start's).
+ * Each phase's skipped holidays are those its own days stepped over (a holiday on the start
+ * day counts for the first phase: the count starts the next working day).
+ */
+export function phaseSchedule(
+  start: Date,
+  configured: PhaseDays,
+  zone: string,
+  rule: DeadlineRule = {},
+): PhaseSchedule {
+  const days = effectivePhaseDays(configured);
+  const deadlines: Partial<Record<CyclePhase, string>> = {};
+  const skipped: Partial<Record<CyclePhase, readonly string[]>> = {};
+  let total = 0;
+  let before = 0;
+  for (const p of TIMED_PHASES) {
+    // Counted from the start each time, so every deadline keeps its wall-clock time.
+    total += Math.max(0, Math.round(days[p] ?? 0));
+    const count = countWorkingDays(start, total, zone, {
+      holidays: rule.holidays ?? NO_HOLIDAYS,
+      ...(rule.at ? { at: rule.at } : {}),
+    });
+    deadlines[p] = count.at.toISOString();
+    const own = count.skipped.slice(before);
+    before = count.skipped.length;
+    if (own.length > 0) skipped[p] = own;
+  }
+  return { deadlines, skipped };
+}
+
+/**
+ * The deadline of each timed phase (ISO strings), as `phaseSchedule` places them: without a
+ * rule, at the start's local time of day, Monday to Friday.
  */
 export function phaseDeadlines(
   start: Date,
   configured: PhaseDays,
   zone: string,
+  rule: DeadlineRule = {},
 ): Partial<Record<CyclePhase, string>> {
-  const days = effectivePhaseDays(configured);
-  const out: Partial<Record<CyclePhase, string>> = {};
-  let total = 0;
-  for (const p of TIMED_PHASES) {
-    // Counted from the start each time, so every deadline keeps the start's wall-clock time.
-    total += Math.max(0, Math.round(days[p] ?? 0));
-    out[p] = addWorkingDays(start, total, zone).toISOString();
+  return phaseSchedule(start, configured, zone, rule).deadlines;
+}
+
+/**
+ * Parse the time deadlines fall at (`/sop cycle deadlines at=17:00`), 24-hour `HH:MM`. The
+ * error names the token and what to write; `5pm` is told its 24-hour form.
+ */
+export function parseDeadlineTime(token: string, value: string): TimeOfDay {
+  const t = parseTimeOfDay(value);
+  if (t) return t;
+  const ampm = /^(\d{1,2})(?::(\d{2}))?\s*([ap])\.?m\.?$/i.exec(value.trim());
+  const h = ampm ? Number(ampm[1]) : Number.NaN;
+  const min = ampm?.[2] ?? '00';
+  if (ampm && h >= 1 && h <= 12 && Number(min) <= 59) {
+    const hour = (h % 12) + (ampm[3]!.toLowerCase() === 'p' ? 12 : 0);
+    throw new Error(
+      `${codeSpan(token)}: write the time on a 24-hour clock, here at=${String(hour).padStart(2, '0')}:${min}`,
+    );
   }
-  return out;
+  throw new Error(
+    `${codeSpan(token)}: write the time of day as HH:MM on a 24-hour clock, e.g. at=17:00`,
+  );
+}
+
+/** What `/sop cycle deadlines` sets: working days per phase, the time of day, or both. */
+export interface DeadlineSettings {
+  readonly days: PhaseDays;
+  readonly at: TimeOfDay | null;
+}
+
+/**
+ * Parse `demand_review=5 at=17:00`: any phase=days (as `parsePhaseDays`) and at most one
+ * `at=HH:MM`. Errors name the token to fix.
+ */
+export function parseDeadlineSettings(tokens: readonly string[]): DeadlineSettings {
+  let at: TimeOfDay | null = null;
+  const rest: string[] = [];
+  for (const t of tokens) {
+    const m = /^at=(.*)$/i.exec(t.trim());
+    if (!m) {
+      rest.push(t);
+      continue;
+    }
+    if (at) throw new Error(`${codeSpan(t)}: give the time once, e.g. at=17:00`);
+    at = parseDeadlineTime(t, m[1] ?? '');
+  }
+  if (at && rest.length === 0) return { days: {}, at };
+  if (tokens.length === 0)
+    throw new Error('give at least one phase=days or at=HH:MM, e.g. demand_review=5 or at=17:00');
+  return { days: parsePhaseDays(rest), at };
 }
 
 /**
@@ -179,11 +278,16 @@ export function lateEnd(cycle: {
 }
 
 /**
- * When to nudge before a deadline: one working day earlier in the company's `zone`, at the
- * same local time (a Monday deadline is nudged on the Friday, not on the Sunday), but never
- * before `notBefore`.
+ * When to nudge before a deadline: one working day earlier in the company's `zone` (less its
+ * `holidays`), at the same local time (a Monday deadline is nudged on the Friday, not on the
+ * Sunday; a Tuesday one after a holiday Monday on the Friday too), but never before `notBefore`.
  */
-export function nudgeAt(deadline: Date, notBefore: Date, zone: string): Date {
-  const t = previousWorkingDay(deadline, zone).getTime();
+export function nudgeAt(
+  deadline: Date,
+  notBefore: Date,
+  zone: string,
+  holidays: Holidays = NO_HOLIDAYS,
+): Date {
+  const t = previousWorkingDay(deadline, zone, holidays).getTime();
   return new Date(Math.max(t, notBefore.getTime()));
 }

@@ -17,7 +17,9 @@ import {
 } from '../../db/queries/cycles.js';
 import { openPollOf } from '../../db/queries/polls.js';
 import { previousCycle } from '../../db/queries/review.js';
-import type { CycleRow, Phase } from '../../db/schema.js';
+import { lockedSettings, patchSettings } from '../../db/queries/settings.js';
+import type { CycleRow, Phase, SettingsRow, SkippedHoliday } from '../../db/schema.js';
+import { type Holidays, parseTimeOfDay, type TimeOfDay, timeOfDayText } from '../core/calendar.js';
 import {
   type CyclePhase,
   effectivePhaseDays,
@@ -26,7 +28,7 @@ import {
   PHASE_LABEL,
   PHASE_ORDER,
   type PhaseDays,
-  phaseDeadlines,
+  phaseSchedule,
   TIMED_PHASES,
 } from '../core/cycle.js';
 import { isPeriod } from '../core/period.js';
@@ -34,6 +36,7 @@ import { codeSpan } from '../core/text.js';
 import type { Clock, CycleDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
 import { carryAdjustments } from './carry-over.js';
+import { holidayNames } from './holidays.js';
 import { roleNames } from './members.js';
 import { deliverJobs, requestJob } from './outbox.js';
 import { closePollIn } from './polls.js';
@@ -79,7 +82,8 @@ export type StartedCycle = CycleRow & { readonly carriedScenarios: ScenarioCarry
 
 /**
  * Open the cycle for `month` with a deadline per phase (settings.phase_days, in working days
- * of the company's time zone from now), and request its deadline and nudge jobs and the
+ * of the company's time zone from now, less its holidays, each at settings.deadline_time),
+ * with the holidays each phase's count stepped over, and request its deadline and nudge jobs and the
  * performance review with the cycle (the outbox). Its first plan comes from `/sop plan` or the
  * daily schedule. The previous cycle's forecast adjustments (carry-over.ts) and scenarios
  * (scenario-carry.ts) are carried into it in the same transaction. Refuses a second open cycle.
@@ -115,11 +119,21 @@ export async function startCycle(
       throw new SopError('conflict', `A cycle for ${month} already exists and is closed.`);
     }
     const settings = await getSettings(trx);
-    const deadlines = phaseDeadlines(now, settings.phase_days, settings.timezone);
+    const names = await holidayNames(trx);
+    const holidays: Holidays = new Set(names.keys());
+    const schedule = phaseSchedule(now, settings.phase_days, settings.timezone, {
+      at: deadlineTimeOf(settings),
+      holidays,
+    });
+    const { deadlines } = schedule;
+    const skipped: Partial<Record<Phase, SkippedHoliday[]>> = {};
+    for (const [phase, days] of Object.entries(schedule.skipped) as [Phase, string[]][])
+      skipped[phase] = days.map((day) => ({ day, name: names.get(day) ?? null }));
     const row = await insertCycle(trx, {
       month,
       phase: 'data_gathering',
       deadlines: JSON.stringify(deadlines),
+      skipped_holidays: JSON.stringify(skipped),
       phase_entered_at: now,
       opened_by: actor,
       opened_at: now,
@@ -139,10 +153,12 @@ export async function startCycle(
       details: {
         month,
         deadlines,
+        deadlineTime: settings.deadline_time,
+        ...(Object.keys(skipped).length > 0 ? { skippedHolidays: skipped } : {}),
         ...(previous ? { carriedAdjustments: carried.length, carriedFrom: previous.month } : {}),
       },
     });
-    const jobs = await requestCycleJobs(trx, row, now, settings.timezone);
+    const jobs = await requestCycleJobs(trx, row, now, settings.timezone, holidays);
     // The demand channel is told the cycle opened: a job, so a Slack error loses nothing.
     jobs.push(await requestJob(trx, 'phase-announce', { cycleId: row.id, phase: row.phase }));
     // The cycle opens with the review of how the last adopted plan did.
@@ -151,6 +167,17 @@ export async function startCycle(
   });
   await deliverJobs(deps.db, deps.queue, { ids: cycle.jobs });
   return cycle.row;
+}
+
+/** The time of day the settings place deadlines at (`deadline_time`, checked by its column). */
+export function deadlineTimeOf(settings: Pick<SettingsRow, 'deadline_time'>): TimeOfDay {
+  const t = parseTimeOfDay(settings.deadline_time);
+  if (!t)
+    throw new SopError(
+      'internal',
+      `settings.deadline_time is ${JSON.stringify(settings.deadline_time)}, not a time as HH:MM`,
+    );
+  return t;
 }
 
 /**
@@ -162,6 +189,7 @@ async function requestCycleJobs(
   cycle: CycleRow,
   now: Date,
   timezone: string,
+  holidays: Holidays,
 ): Promise<string[]> {
   const ids: string[] = [];
   const from = PHASE_ORDER.indexOf(cycle.phase);
@@ -176,7 +204,8 @@ async function requestCycleJobs(
     if (!deadline) continue;
     const at = new Date(deadline);
     await requestAt('phase-deadline', phase, at);
-    if (NUDGED_PHASES.includes(phase)) await requestAt('nudge', phase, nudgeAt(at, now, timezone));
+    if (NUDGED_PHASES.includes(phase))
+      await requestAt('nudge', phase, nudgeAt(at, now, timezone, holidays));
   }
   return ids;
 }
@@ -423,23 +452,68 @@ export async function requireOpenCycle(db: Db): Promise<CycleRow> {
   return c;
 }
 
+/** What `/sop cycle deadlines` saved for the next cycles, and the cycle that keeps its own. */
+export interface DeadlineSettingsSaved {
+  readonly days: Record<string, number>;
+  /** The time of day, HH:MM in `timezone`. */
+  readonly at: string;
+  readonly timezone: string;
+  /** False when `at` was asked and already so (nothing written for it). */
+  readonly atChanged: boolean;
+}
+
+/**
+ * Save, for the next cycles, working days per phase (`/sop cycle deadlines demand_review=5`,
+ * audited `settings.phase_days`) and the time of day deadlines fall at (`at=17:00`, audited
+ * `settings.deadline_time` when it changes), in one transaction. The open cycle keeps its
+ * deadlines.
+ */
+export async function setDeadlineSettings(
+  db: Db,
+  actor: string,
+  settings: { readonly days: PhaseDays; readonly at: TimeOfDay | null },
+): Promise<DeadlineSettingsSaved> {
+  return db.transaction().execute(async (trx) => {
+    const s = await getSettings(trx);
+    const locked = await lockedSettings(trx, s.team_id);
+    let merged = locked.phase_days;
+    if (Object.keys(settings.days).length > 0) {
+      merged = { ...locked.phase_days, ...settings.days };
+      await savePhaseDays(trx, s.team_id, merged);
+      await audit(trx, {
+        actor,
+        action: 'settings.phase_days',
+        entity: 'settings',
+        entityId: s.team_id,
+        details: merged,
+      });
+    }
+    let at = locked.deadline_time;
+    let atChanged = false;
+    if (settings.at) {
+      const wanted = timeOfDayText(settings.at);
+      atChanged = wanted !== locked.deadline_time;
+      if (atChanged) {
+        await patchSettings(trx, s.team_id, { deadline_time: wanted });
+        await audit(trx, {
+          actor,
+          action: 'settings.deadline_time',
+          entity: 'settings',
+          entityId: s.team_id,
+          details: { from: locked.deadline_time, to: wanted, timezone: locked.timezone },
+        });
+      }
+      at = wanted;
+    }
+    return { days: effectivePhaseDays(merged), at, timezone: locked.timezone, atChanged };
+  });
+}
+
 /** Save working days per phase for the next cycles (`/sop cycle deadlines demand_review=5`). */
 export async function setPhaseDays(
   db: Db,
   actor: string,
   days: PhaseDays,
 ): Promise<Record<string, number>> {
-  return db.transaction().execute(async (trx) => {
-    const s = await getSettings(trx);
-    const merged = { ...s.phase_days, ...days };
-    await savePhaseDays(trx, s.team_id, merged);
-    await audit(trx, {
-      actor,
-      action: 'settings.phase_days',
-      entity: 'settings',
-      entityId: s.team_id,
-      details: merged,
-    });
-    return effectivePhaseDays(merged);
-  });
+  return (await setDeadlineSettings(db, actor, { days, at: null })).days;
 }

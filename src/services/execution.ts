@@ -79,6 +79,7 @@ import {
 import { notifyOwners, requestActionReminders, scheduleActionReminders } from './actions.js';
 import type { CycleDeps } from './cycles.js';
 import { nextMeetingEscalations } from './escalations.js';
+import { holidaySet } from './holidays.js';
 import { deliverJobs, requestJob } from './outbox.js';
 import { dmOnce, postOnce } from './reminders.js';
 import { fencesOf, getSettings } from './settings.js';
@@ -170,8 +171,14 @@ async function record(
   const settings = await getSettings(deps.db);
   const cycle = await latestCycle(deps.db);
   if (!cycle) throw new SopError('conflict', 'No cycle yet: start one with `/sop cycle start`.');
+  // Working days as the cycle counts them: Monday to Friday, less the company's holidays.
   const due = localDate(
-    addWorkingDays(deps.clock.now(), settings.soe_due_days, settings.timezone),
+    addWorkingDays(
+      deps.clock.now(),
+      settings.soe_due_days,
+      settings.timezone,
+      await holidaySet(deps.db),
+    ),
     settings.timezone,
   );
   return deps.db.transaction().execute(async (trx) => {

@@ -71,7 +71,7 @@ describe('phase deadlines (defaults: 3, 5, 4, 3, 2 working days, chained)', () =
     // Wed 2026-12-30 09:00 NZDT = Tue 2026-12-29 20:00Z. +3: Thu 31, Fri 1 Jan, Mon 4; +5: Tue 5,
     // Wed 6, Thu 7, Fri 8, Mon 11; +4: Tue 12, Wed 13, Thu 14, Fri 15; +3: Mon 18, Tue 19,
     // Wed 20; +2: Thu 21, Fri 22. Each 09:00 NZDT, 20:00Z the day before. New Year's Day counts:
-    // working days are Monday to Friday, the calendar has no holidays (docs/meeting.md).
+    // working days are Monday to Friday less the holidays the company lists, none here.
     expect(deadlinesOf('2026-12-29T20:00:00Z', AUCKLAND)).toEqual(
       ['2027-01-03', '2027-01-10', '2027-01-14', '2027-01-19', '2027-01-21'].map((d) =>
         iso(`${d}T20:00:00Z`),
@@ -174,6 +174,7 @@ describe('the announcement of a phase entered late', () => {
     opened_at: new Date('2027-03-25T08:00:00Z'),
     closed_at: null,
     adopted_scenario_id: null,
+    skipped_holidays: {},
   };
 
   it('says nothing when the deadline job ran on time, or within a quarter of an hour', () => {

@@ -21,6 +21,7 @@ const cycle: CycleRow = {
   opened_at: new Date('2027-01-04T08:00:00Z'),
   closed_at: null,
   adopted_scenario_id: null,
+  skipped_holidays: {},
 };
 
 describe('deadlines in Slack', () => {

@@ -14,6 +14,7 @@ const cycle: CycleRow = {
   opened_at: new Date('2027-01-01T08:00:00Z'),
   closed_at: null,
   adopted_scenario_id: null,
+  skipped_holidays: {},
 };
 
 const action = (id: number): ActionRow => ({

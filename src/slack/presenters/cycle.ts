@@ -1,9 +1,23 @@
 /** Cycle messages: the announcement that opens a phase, and the nudges before its deadline. */
-import type { CycleRow } from '../../../db/schema.js';
+import type { CycleRow, SkippedHoliday } from '../../../db/schema.js';
+import { shortDay } from '../../core/calendar.js';
 import { lateEnd, PHASE_EXPECTATIONS } from '../../core/cycle.js';
 import { replacedVoteNotice } from '../../core/vote.js';
 import { PHASE_LABEL } from '../../services/cycles.js';
 import { esc, slackDate } from './format.js';
+
+/**
+ * The holidays a deadline's count stepped over, as its deadline's note: "(not counting New
+ * Year's Day, Fri 1 Jan)"; empty when it stepped over none (then there is nothing to explain).
+ * Names are typed text: escaped.
+ */
+export function skippedHolidaysNote(skipped: readonly SkippedHoliday[] | undefined): string {
+  if (!skipped || skipped.length === 0) return '';
+  const each = skipped.map((h) =>
+    h.name ? `${esc(h.name)}, ${shortDay(h.day)}` : `the holiday on ${shortDay(h.day)}`,
+  );
+  return ` (not counting ${each.join('; ')})`;
+}
 
 /**
  * The message that opens a phase: what is expected, and the deadline (company zone `tz`); when
@@ -15,12 +29,13 @@ export function phaseAnnouncement(
 ): { text: string; blocks: unknown[] } {
   const deadline = cycle.deadlines[cycle.phase];
   const at = deadline ? slackDate(new Date(deadline), tz) : null;
+  const note = skippedHolidaysNote(cycle.skipped_holidays[cycle.phase]);
   const what = PHASE_EXPECTATIONS[cycle.phase].expected;
   const late = lateEnd(cycle);
   const lateText = late
     ? `${PHASE_LABEL[late.phase]} was due to end ${slackDate(late.deadline, tz)} and ended late, ${slackDate(late.endedAt, tz)}.`
     : null;
-  const text = `S&OP ${cycle.month}: ${PHASE_LABEL[cycle.phase]} has started. ${what}${at ? ` Deadline: ${at}.` : ''}${lateText ? ` ${lateText}` : ''}`;
+  const text = `S&OP ${cycle.month}: ${PHASE_LABEL[cycle.phase]} has started. ${what}${at ? ` Deadline: ${at}${note}.` : ''}${lateText ? ` ${lateText}` : ''}`;
   return {
     text,
     blocks: [
@@ -28,7 +43,7 @@ export function phaseAnnouncement(
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: `*S&OP ${cycle.month}: ${PHASE_LABEL[cycle.phase]}*${at ? ` by *${at}*` : ''}`,
+          text: `*S&OP ${cycle.month}: ${PHASE_LABEL[cycle.phase]}*${at ? ` by *${at}*${note}` : ''}`,
         },
       },
       { type: 'section', text: { type: 'mrkdwn', text: what } },
