@@ -28,8 +28,19 @@ const cycleWithParts: SopSubcommand = {
   summary: 'the open cycle, its phase and deadlines',
   parts: [
     {
-      usage: '/sop cycle start YYYY-MM | next [phase] | close | deadlines phase=days ...',
-      summary: 'run the monthly cycle: open it, move its phases, close it, set its deadlines',
+      usage: '/sop cycle start YYYY-MM | next [phase] | close | deadlines phase=days ... at=HH:MM',
+      summary:
+        'run the monthly cycle: open it, move its phases, close it, set its deadlines (working days per phase, time of day)',
+      action: 'cycle.manage',
+    },
+    {
+      usage: '/sop cycle holidays',
+      summary: 'the company holidays ahead, which deadlines skip like weekends',
+      action: 'cycle.read',
+    },
+    {
+      usage: '/sop cycle holidays add YYYY-MM-DD [name] | remove YYYY-MM-DD',
+      summary: 'list a company holiday, or take one off',
       action: 'cycle.manage',
     },
   ],

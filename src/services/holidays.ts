@@ -30,10 +30,10 @@ const EXAMPLE = "`/sop cycle holidays add 2027-01-01 New Year's Day`";
 function dayTyped(typed: string | undefined, what: 'add' | 'remove'): string {
   const not = what === 'add' ? 'Holiday not added' : 'Holiday not removed';
   if (typed === undefined || typed.trim() === '')
-    throw new ValidationError(`${not}: name the day as YYYY-MM-DD, e.g. ${EXAMPLE}.`);
+    throw new ValidationError(`${not}: name the day as YYYY-MM-DD, as in ${EXAMPLE}.`);
   const day = typed.trim();
   if (!isDay(day))
-    throw new ValidationError(`${not}: the day ${dayRefusal(day)}, e.g. ${EXAMPLE}.`);
+    throw new ValidationError(`${not}: the day ${dayRefusal(day)}, as in ${EXAMPLE}.`);
   return day;
 }
 

@@ -38,7 +38,7 @@ describe('the company time zone', () => {
     expect((await getSettings(t.db)).timezone).toBe('America/Los_Angeles');
   });
 
-  it('a cycle started on a Friday morning in Tokyo has its deadlines on Tokyo weekdays', async () => {
+  it('a cycle started on a Friday morning in Tokyo has its deadlines on Tokyo weekdays, at 17:00 there', async () => {
     await updateSettings(t.db, { timezone: 'Asia/Tokyo' });
     await setPhaseDays(t.db, 'U_PLANNER', { data_gathering: 1 });
     jobs.length = 0;
@@ -49,13 +49,14 @@ describe('the company time zone', () => {
       .select('deadlines')
       .where('id', '=', cycle.id)
       .executeTakeFirstOrThrow();
-    expect(local(stored.deadlines.data_gathering!, 'Asia/Tokyo')).toBe('Mon 2027-01-11 08:00');
+    // The default time of day, 17:00 in the company's zone (JST, UTC+9: 08:00Z).
+    expect(local(stored.deadlines.data_gathering!, 'Asia/Tokyo')).toBe('Mon 2027-01-11 17:00');
     for (const iso of Object.values(stored.deadlines))
-      expect(local(iso, 'Asia/Tokyo')).toMatch(/^(Mon|Tue|Wed|Thu|Fri) .* 08:00$/);
+      expect(local(iso, 'Asia/Tokyo')).toMatch(/^(Mon|Tue|Wed|Thu|Fri) .* 17:00$/);
     // The deadline job waits until that instant.
     const first = jobs.find((j) => j.name === 'phase-deadline');
     expect(first?.delayMs).toBe(
-      Date.parse('2027-01-10T23:00:00Z') - Date.parse('2027-01-07T23:00:00Z'),
+      Date.parse('2027-01-11T08:00:00Z') - Date.parse('2027-01-07T23:00:00Z'),
     );
   });
 

@@ -13,8 +13,9 @@
  * "comes due" when the test promotes it.
  *
  * The dates, worked by hand. Berlin is CET (UTC+1) until Sunday 2027-03-28, CEST (UTC+2)
- * after. The cycle opens on Thursday 2027-03-25 at 09:00 CET (08:00 UTC) with the default
- * working days per phase, 3, 5, 4, 3 and 2, counted Monday to Friday from that day:
+ * after. The company's deadlines fall at 09:00 (`/sop cycle deadlines at=09:00`). The cycle
+ * opens on Thursday 2027-03-25 at 09:00 CET (08:00 UTC) with the default working days per
+ * phase, 3, 5, 4, 3 and 2, counted Monday to Friday from that day:
  *   data gathering  +3: Fri 26, Mon 29, Tue 30 March        → Tue 2027-03-30 09:00 CEST = 07:00Z
  *   demand review   +5: Wed 31, Thu 1, Fri 2, Mon 5, Tue 6   → Tue 2027-04-06 09:00 CEST = 07:00Z
  *   supply review   +4: Wed 7, Thu 8, Fri 9, Mon 12          → Mon 2027-04-12 07:00Z
@@ -93,7 +94,10 @@ const waitPosted = (channel: string, needle: string) =>
 beforeAll(async () => {
   ({ db, standin } = h);
   await insertChannels(db);
-  await db.updateTable('workspace_settings').set({ timezone: 'Europe/Berlin' }).execute();
+  await db
+    .updateTable('workspace_settings')
+    .set({ timezone: 'Europe/Berlin', deadline_time: '09:00' })
+    .execute();
   const fam = await insertFamilies(db);
   await db
     .insertInto('member_families')

@@ -109,8 +109,8 @@ describe('the cycle', () => {
     expect(Object.keys(cycle.deadlines).sort()).toEqual(
       ['data_gathering', 'demand_review', 'executive', 'pre_sop', 'supply_review'].sort(),
     );
-    // Monday 08:00 + 3 working days (default) = Thursday 08:00.
-    expect(cycle.deadlines.data_gathering).toBe('2027-01-07T08:00:00.000Z');
+    // Monday 08:00 + 3 working days (default) = Thursday, at the default 17:00 (UTC here).
+    expect(cycle.deadlines.data_gathering).toBe('2027-01-07T17:00:00.000Z');
     const delayed = await queues.queue('notifications').getJobs(['delayed']);
     expect(delayed.filter((j) => j.name === 'phase-deadline')).toHaveLength(5);
     expect(

@@ -43,6 +43,8 @@ const TABLE: readonly Expected[] = [
   { starts: '/sop settings', who: [ADMIN] },
   { starts: '/sop cycle', who: 'anyone' },
   { starts: '/sop cycle start', who: [PLANNER, ADMIN] },
+  { starts: '/sop cycle holidays', who: 'anyone' },
+  { starts: '/sop cycle holidays add', who: [PLANNER, ADMIN] },
   { starts: '/sop pack', who: 'anyone' },
   { starts: '/sop pack [YYYY-MM] post', who: [PLANNER, EXEC, ADMIN] },
   { starts: '/sop vote', who: [PLANNER, EXEC, ADMIN] },
