@@ -247,11 +247,12 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const nextPhase = async (phase: string, month = CYCLE) => {
       const from = PHASE_ORDER[PHASE_ORDER.indexOf(phase as CyclePhase) - 1];
       if (!from) throw new Error(`nextPhase: no phase before '${phase}'`);
-      // Each phase ends on its deadline's morning, so a cycle's vote and decision fall in its
-      // meeting's week, after its pack, as they would in a real month.
+      // Each phase ends on its deadline's day, two hours before it (deadlines are at the
+      // default 17:00), so a cycle's vote and decision fall in its meeting's week, after its
+      // pack, as they would in a real month.
       const deadline = await phaseDeadline(db!, month, from);
-      const morning = deadline ? new Date(deadline.getTime() - 2 * 3600_000) : null;
-      if (morning && morning > clock.now()) clock.advanceTo(morning);
+      const before = deadline ? new Date(deadline.getTime() - 2 * 3600_000) : null;
+      if (before && before > clock.now()) clock.advanceTo(before);
       await sop('U_PAT', `cycle next ${from}`);
       await standin.waitFor(async () => (await cyclePhase(db!, month)) === phase, 30_000);
     };

@@ -108,19 +108,20 @@ describe('npm run demo', () => {
     expect(third.match(/escalated from S&OE .*, due 2027-03-10, open\.$/gm)).toHaveLength(4);
     // The monthly cycles run on the same clock, each on its month's first Monday: the story
     // moves forward, so each pack's window of escalations holds the S&OE week's.
-    // Every cycle ends each phase on its deadline's morning (2 hours before it), and the
-    // decision is taken on entering the executive phase: pre-S&OP's deadline. Working days of
-    // 3, 5, 4 and 3 from the cycle's opening: 2027-01 opens Mon 01-04 09:00 (pre-S&OP ends 01-25
-    // 09:00); 2027-02 Mon 02-01 09:00 → 02-04, 02-11, 02-17, Mon 02-22 09:00; 2027-03 opens
-    // after the S&OE step, Mon 03-08 10:00 → 03-11, 03-18, 03-24, Mon 03-29 10:00.
-    expect(transcript).toMatch(/recorded by <@U_PAT> on 2027-01-25 07:0\d UTC/);
+    // Every cycle ends each phase on its deadline's day, 2 hours before it, and the decision is
+    // taken on entering the executive phase: pre-S&OP's deadline. Deadlines are at the default
+    // 17:00 (UTC, the demo's zone), after working days of 3, 5, 4 and 3 from the cycle's
+    // opening: 2027-01 opens Mon 01-04 09:00 (pre-S&OP ends 01-25 17:00, so the phase is left at
+    // 15:00); 2027-02 Mon 02-01 09:00 → 02-04, 02-11, 02-17, Mon 02-22 17:00; 2027-03 opens
+    // after the S&OE step, Mon 03-08 10:00 → 03-11, 03-18, 03-24, Mon 03-29 17:00.
+    expect(transcript).toMatch(/recorded by <@U_PAT> on 2027-01-25 15:0\d UTC/);
     // A plan run is dated by the story's clock too, not the machine's: `/sop status` runs in
     // January 2027 (which run is the latest then depends on how fast the worker is).
     expect(transcript).toMatch(
       /\*Latest plan run\*: #\d+, <!date\^\d+\^\{date_short_pretty\} \{time\}\|2027-01-\d\d \d\d:\d\d UTC>/,
     );
-    expect(transcript).toMatch(/Recorded by <@U_CEO> on 2027-02-22 07:\d\d UTC without a vote/);
-    expect(transcript).toMatch(/Recorded by <@U_CEO> on 2027-03-29 08:\d\d UTC without a vote/);
+    expect(transcript).toMatch(/Recorded by <@U_CEO> on 2027-02-22 15:\d\d UTC without a vote/);
+    expect(transcript).toMatch(/Recorded by <@U_CEO> on 2027-03-29 15:\d\d UTC without a vote/);
     // Three reviews; the first (nothing to score yet) has no chart.
     expect((await readdir(out)).filter((f) => f.startsWith('review-'))).toEqual([
       'review-2027-02.png',
