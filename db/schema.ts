@@ -580,7 +580,7 @@ export interface CompanyHolidaysTable {
   day: string;
   name: string | null;
   added_by: string;
-  added_at: Generated<Timestamp>;
+  added_at: Timestamp;
 }
 
 /** Who has opened the bot's App Home, and when last (src/slack/home.ts). */

@@ -31,8 +31,10 @@ import {
   threadNote,
 } from '../../src/slack/presenters/change.js';
 import { confirmationModal, demandBlocks } from '../../src/slack/presenters/change-modal.js';
+import { phaseAnnouncement } from '../../src/slack/presenters/cycle.js';
 import { decisionLogMessage, decisionsListText } from '../../src/slack/presenters/decision.js';
 import { esc } from '../../src/slack/presenters/format.js';
+import { holidayChangeText, holidayListText } from '../../src/slack/presenters/holidays.js';
 import { homeView } from '../../src/slack/presenters/home.js';
 import { packMessage } from '../../src/slack/presenters/pack.js';
 import { planHeadline, whatIfDiff } from '../../src/slack/presenters/plan-run.js';
@@ -408,6 +410,33 @@ const PRESENTERS: Readonly<Record<string, (evil: string) => unknown>> = {
     ),
   ],
   packMessage: (e) => packMessage(pack(e)),
+  phaseAnnouncement: (e) =>
+    phaseAnnouncement(
+      {
+        id: 1,
+        month: '2027-01',
+        phase: 'data_gathering',
+        deadlines: { data_gathering: '2027-01-04T16:00:00.000Z' },
+        skipped_holidays: { data_gathering: [{ day: '2027-01-01', name: e }] },
+        phase_entered_at: new Date('2026-12-29T09:00:00Z'),
+        opened_by: 'U_A',
+        opened_at: new Date('2026-12-29T09:00:00Z'),
+        closed_at: null,
+        adopted_scenario_id: null,
+      },
+      'Europe/Berlin',
+    ),
+  holidayListText: (e) =>
+    holidayListText([{ day: '2027-01-01', name: e, added_by: 'U_A', added_at: new Date(0) }], 0),
+  holidayChangeText: (e) =>
+    holidayChangeText({
+      day: '2027-01-01',
+      name: e,
+      outcome: 'added',
+      weekend: false,
+      past: false,
+      openCycle: null,
+    }),
 };
 
 describe('mrkdwn injection corpus over every presenter', () => {
