@@ -116,9 +116,6 @@ export function effectivePhaseDays(configured: PhaseDays): Record<string, number
   return out;
 }
 
-/** The time of day deadlines fall at when the company sets none (`settings.deadline_time`). */
-export const DEFAULT_DEADLINE_TIME = '17:00';
-
 /** How deadlines are placed besides the working days per phase. */
 export interface DeadlineRule {
   /** Local time of day of every deadline; absent: the start's own time of day. */

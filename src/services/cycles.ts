@@ -82,9 +82,9 @@ export type StartedCycle = CycleRow & { readonly carriedScenarios: ScenarioCarry
 
 /**
  * Open the cycle for `month` with a deadline per phase (settings.phase_days, in working days
- * of the company's time zone from now, less its holidays, each at settings.deadline_time),
- * with the holidays each phase's count stepped over, and request its deadline and nudge jobs and the
- * performance review with the cycle (the outbox). Its first plan comes from `/sop plan` or the
+ * of the company's time zone from now, less its holidays, each at settings.deadline_time) and
+ * the holidays each phase's count stepped over, and request its deadline and nudge jobs and
+ * the performance review with the cycle (the outbox). Its first plan comes from `/sop plan` or the
  * daily schedule. The previous cycle's forecast adjustments (carry-over.ts) and scenarios
  * (scenario-carry.ts) are carried into it in the same transaction. Refuses a second open cycle.
  */
@@ -452,14 +452,12 @@ export async function requireOpenCycle(db: Db): Promise<CycleRow> {
   return c;
 }
 
-/** What `/sop cycle deadlines` saved for the next cycles, and the cycle that keeps its own. */
+/** What `/sop cycle deadlines` leaves in force for the next cycles. */
 export interface DeadlineSettingsSaved {
   readonly days: Record<string, number>;
   /** The time of day, HH:MM in `timezone`. */
   readonly at: string;
   readonly timezone: string;
-  /** False when `at` was asked and already so (nothing written for it). */
-  readonly atChanged: boolean;
 }
 
 /**
@@ -489,11 +487,9 @@ export async function setDeadlineSettings(
       });
     }
     let at = locked.deadline_time;
-    let atChanged = false;
     if (settings.at) {
       const wanted = timeOfDayText(settings.at);
-      atChanged = wanted !== locked.deadline_time;
-      if (atChanged) {
+      if (wanted !== locked.deadline_time) {
         await patchSettings(trx, s.team_id, { deadline_time: wanted });
         await audit(trx, {
           actor,
@@ -505,7 +501,7 @@ export async function setDeadlineSettings(
       }
       at = wanted;
     }
-    return { days: effectivePhaseDays(merged), at, timezone: locked.timezone, atChanged };
+    return { days: effectivePhaseDays(merged), at, timezone: locked.timezone };
   });
 }
 
