@@ -43,6 +43,14 @@ const USAGE = [
   `/sop cycle holidays add YYYY-MM-DD [name] | remove YYYY-MM-DD   days off deadlines skip ${MANAGE}`,
 ].join('\n');
 
+/** What each managing verb does, as a refusal names it ("Only … can close the cycle"). */
+const MANAGE_WHAT: ReadonlyMap<string, string> = new Map([
+  ['start', 'open a cycle'],
+  ['next', 'move the cycle to its next phase'],
+  ['close', 'close the cycle'],
+  ['deadlines', "set the cycles' deadlines"],
+]);
+
 async function status(ctx: SopCommandContext): Promise<void> {
   const cycle = await getOpenCycle(ctx.deps.db);
   const settings = await getSettings(ctx.deps.db);
@@ -157,7 +165,9 @@ export const cycle: SopSubcommand = {
     const deps = ctx.deps;
     if (verb === undefined || verb === 'status') return status(ctx);
     if (verb === 'holidays') return holidays(ctx, rest);
-    requirePermission(ctx.member, 'cycle.manage', `${verb} a cycle`);
+    const what = MANAGE_WHAT.get(verb);
+    if (what === undefined) throw new UsageError(`Unknown \`/sop cycle ${verb}\`.\n${USAGE}`);
+    requirePermission(ctx.member, 'cycle.manage', what);
     switch (verb) {
       case 'start': {
         const month = rest[0];
@@ -231,8 +241,6 @@ export const cycle: SopSubcommand = {
         });
         return;
       }
-      default:
-        throw new UsageError(`Unknown \`/sop cycle ${verb}\`.\n${USAGE}`);
     }
   },
 };

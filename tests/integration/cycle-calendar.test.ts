@@ -77,7 +77,17 @@ describe('/sop cycle deadlines at=HH:MM', () => {
     expect(await sop(PLANNER, 'cycle deadlines at=16h')).toContain(
       '`at=16h`: write the time of day as HH:MM on a 24-hour clock, e.g. at=17:00',
     );
-    expect(await sop(REP, 'cycle deadlines at=16:00')).toContain('Only Planner or Admin members');
+    expect(await sop(REP, 'cycle deadlines at=16:00')).toContain(
+      "Only Planner or Admin members can set the cycles' deadlines; your role is Sales.",
+    );
+    // Each managing verb is named as what it does ("can deadlines a cycle" before), and a
+    // word that is none of them is a usage mistake whoever types it, not a refusal.
+    expect(await sop(REP, 'cycle next')).toContain(
+      'Only Planner or Admin members can move the cycle to its next phase',
+    );
+    const unknown = await sop(REP, 'cycle restart');
+    expect(unknown).toContain('Unknown `/sop cycle restart`');
+    expect(unknown).not.toContain('Only Planner');
     expect(await deadlineTime()).toBe('17:00');
 
     const saved = await sop(PLANNER, 'cycle deadlines at=16:00');
