@@ -4,6 +4,7 @@
  * which sales reps have yet to submit and which ops members have open constraints (for the
  * nudges and `/sop status`); and a cycle by id.
  */
+import { sql } from 'kysely';
 import type { Adjustment } from '../../src/core/consensus.js';
 import type { CapacityUpdate } from '../../src/core/supply/capacity-check.js';
 import type { Db } from '../connect.js';
@@ -114,12 +115,20 @@ export interface OpenConstraints {
 
 /**
  * Ops members with open capacity constraints that apply to the cycle (`appliesToCycle`: its
- * own, earlier cycles' and standing ones, for its months), and how many each has; by user id.
+ * own, earlier cycles' and standing ones, for its months), and how many each has (a request
+ * on one resource is one, whatever months it spans); by user id.
  */
 export async function openConstraintsByOps(db: Db, cycleId: number): Promise<OpenConstraints[]> {
   const rows = await openConstraints(db)
     .innerJoin('members', 'members.slack_user_id', 'capacity_updates.author')
-    .select(['capacity_updates.author', (eb) => eb.fn.countAll<string>().as('n')])
+    // One constraint is one request on one resource, however many months it spans: counted
+    // as `/sop constraints` lists them (groupConstraints), not by month.
+    .select([
+      'capacity_updates.author',
+      sql<string>`count(distinct (capacity_updates.resource_id, capacity_updates.request_key))`.as(
+        'n',
+      ),
+    ])
     .where('members.role', '=', 'ops')
     .where(appliesToCycle(cycleId))
     .groupBy('capacity_updates.author')

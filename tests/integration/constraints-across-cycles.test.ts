@@ -168,8 +168,10 @@ describe('an open constraint holds for later cycles’ plans', () => {
     expect(text).toContain("entered in 2027-01's cycle");
     expect(text).not.toContain('No capacity update in force');
 
-    // /sop status and the pack count the same constraints: Otto's two, entered in 2027-01.
-    expect(await openConstraintsByOps(t.db, feb)).toEqual([{ userId: OPS, count: 2 }]);
+    // /sop status counts Otto's constraints as /sop constraints lists them: one request, on
+    // LINE-2 for March and April, is one (it counted 2, one a month); the pack's lines are
+    // its two months, entered in 2027-01.
+    expect(await openConstraintsByOps(t.db, feb)).toEqual([{ userId: OPS, count: 1 }]);
     expect(
       (await openConstraintLines(t.db, feb)).map((l) => `${l.code} ${l.period} ${l.entered_in}`),
     ).toEqual(['LINE-2 2027-03 2027-01', 'LINE-2 2027-04 2027-01']);
