@@ -163,12 +163,16 @@ export function register(app: App, deps: AppDeps): void {
   /**
    * A Done or Snooze refused in its write (`conflict`): the action was given away between the
    * click's read of its owner and the write (`givenMeanwhile`), or closed. Given away, the
-   * clicker's DMs about it are redrawn (`retireGivenAway`); then the refusal is told.
+   * clicker's DMs about it are redrawn (`retireGivenAway`); the caller then tells the refusal.
    */
-  const refusedChange = async (body: Click, client: App['client'], id: string, err: unknown) => {
+  const retireIfGivenAway = async (
+    body: Click,
+    client: App['client'],
+    id: string,
+    err: unknown,
+  ) => {
     if (err instanceof SopError && err.code === 'conflict')
       await retireGivenAway(client, id, body.user.id);
-    await tellUser(client, body, err, deps.logger);
   };
 
   /**
@@ -233,7 +237,8 @@ export function register(app: App, deps: AppDeps): void {
       try {
         marked = await markDone(deps.db, a.id, body.user.id, deps.clock.now(), { manageAny });
       } catch (err) {
-        await refusedChange(body, client, a.id, err);
+        await retireIfGivenAway(body, client, a.id, err);
+        await tellUser(client, body, err, deps.logger);
         return;
       }
       const { action: done, changed } = marked;
@@ -290,7 +295,8 @@ export function register(app: App, deps: AppDeps): void {
         try {
           row = await snoozeAction(deps, a.id, body.user.id, kind, { manageAny });
         } catch (err) {
-          await refusedChange(body, client, a.id, err);
+          await retireIfGivenAway(body, client, a.id, err);
+          await tellUser(client, body, err, deps.logger);
           return;
         }
         const { timezone } = await getSettings(deps.db);
