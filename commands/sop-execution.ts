@@ -10,8 +10,7 @@ import { executionModal } from '../src/slack/presenters/execution.js';
 export const execution: SopSubcommand = {
   name: 'execution',
   usage: '/sop execution',
-  summary:
-    'report a weekly deviation (supplier delay, line stop): posted with an owner and due date',
+  summary: 'report a weekly deviation (supplier delay, line stop) with an owner and due date',
   action: 'execution.report',
   async handle(ctx) {
     const { timezone } = await getSettings(ctx.deps.db);

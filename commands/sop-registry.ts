@@ -30,12 +30,12 @@ const cycleWithParts: SopSubcommand = {
     {
       usage: '/sop cycle start YYYY-MM | next [phase] | close | deadlines phase=days ... at=HH:MM',
       summary:
-        'run the monthly cycle: open it, move its phases, close it, set its deadlines (working days per phase, time of day)',
+        'open, advance or close the cycle; its deadlines (working days per phase, time of day)',
       action: 'cycle.manage',
     },
     {
       usage: '/sop cycle holidays',
-      summary: 'the company holidays ahead, which deadlines skip like weekends',
+      summary: 'the company holidays ahead (deadlines skip them)',
       action: 'cycle.read',
     },
     {

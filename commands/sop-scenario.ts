@@ -25,7 +25,7 @@ const NAME = /^[a-z][a-z0-9-]{0,29}$/;
 export const scenario: SopSubcommand = {
   name: 'scenario',
   usage: USAGE,
-  summary: 'the cycle’s scenarios: list, change one in a modal, delete one, back to the defaults',
+  summary: 'list, edit (in a form), delete or reset the cycle’s scenarios',
   action: 'scenario.set',
   async handle({ deps, args, respond, client, command, member }) {
     const cycle = await requireOpenCycle(deps.db);

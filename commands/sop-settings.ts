@@ -118,8 +118,7 @@ function parsePatch(args: readonly string[]): SettingsPatch {
 
 export const settings: SopSubcommand = {
   name: 'settings',
-  usage:
-    '/sop settings channels demand #chan supply #chan exec #chan | fences <frozen> <slushy> | horizon <months> | comment-threshold <percent> | execution ...',
+  usage: '/sop settings channels|fences|horizon|comment-threshold|execution ...',
   summary: 'channels, time fences, horizon, S&OE thresholds',
   action: 'settings.change',
   async handle({ deps, args, respond }) {

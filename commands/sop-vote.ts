@@ -30,8 +30,7 @@ function voteHours(text: string): number | null {
 export const vote: SopSubcommand = {
   name: 'vote',
   usage: '/sop vote [hours open, default 48]',
-  summary:
-    'post the scenario vote in the executive phase (one button per scenario; only executives count)',
+  summary: 'post the scenario vote in the executive phase (only executives count)',
   action: 'vote.start',
   parts: [
     {

@@ -48,7 +48,7 @@ function commandsOf(subs: readonly HelpSubcommand[]): HelpCommand[] {
         {
           usage: '/forecast FAM-12 2027-04 =1200 other',
           summary:
-            "=N overrides every other adjustment of the month (a sales rep's =N replaces the baseline)",
+            "=N overrides the month's other adjustments (a sales rep's =N replaces the baseline)",
           action: 'forecast.override',
         },
       ],
