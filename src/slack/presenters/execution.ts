@@ -311,6 +311,10 @@ export function digestMessage(v: DigestView): { text: string; blocks: types.Know
     { chars: SECTION_TEXT_CHARS, lines: MAX_DIGEST_LINES },
     (n) => andMore(n, n === 1 ? 'deviation' : 'deviations', '`/sop actions` lists the open ones'),
   ).text;
+  // Without deviations the count is the next section's "No deviation", not said twice.
+  const openCount = v.deviations.length
+    ? ` ${open.length} deviation${open.length === 1 ? '' : 's'} open.`
+    : '';
   return {
     text: `S&OE digest, week of ${v.week}: ${open.length} open deviation${open.length === 1 ? '' : 's'}`,
     blocks: [
@@ -318,13 +322,29 @@ export function digestMessage(v: DigestView): { text: string; blocks: types.Know
       {
         type: 'section',
         text: mrkdwn(
-          `Sales ${units(v.sales)}, production ${units(v.production)}. ${open.length} deviation${open.length === 1 ? '' : 's'} open. ${nextMeetingText(v.nextMeeting)}`,
+          `Sales ${units(v.sales)}, production ${units(v.production)}.${openCount} ${nextMeetingText(v.nextMeeting)}`,
         ),
       },
       {
         type: 'section',
-        text: mrkdwn(v.deviations.length ? list : 'No deviation: the week ran to plan.'),
+        text: mrkdwn(v.deviations.length ? list : noDeviationText(v.sales, v.production)),
       },
     ],
   };
+}
+
+/**
+ * The digest's line when the week has no deviation. Only a week whose sales and production
+ * were both imported was checked against the plan; of one without them nothing is known, so
+ * the line says what to import rather than that the week ran to plan.
+ */
+function noDeviationText(sales: number | null, production: number | null): string {
+  const cmd = (kind: string) => `\`sopbot import ${kind}\``;
+  if (sales === null && production === null)
+    return `Nothing to check against the plan yet: import the week's actuals (${cmd('weekly-sales')}, ${cmd('weekly-production')}).`;
+  if (sales === null)
+    return `No deviation in the week's production; import its sales (${cmd('weekly-sales')}) to check them too.`;
+  if (production === null)
+    return `No deviation in the week's sales; import its production (${cmd('weekly-production')}) to check it too.`;
+  return 'No deviation: the week ran to plan.';
 }
