@@ -131,7 +131,12 @@ describe('/sop cycle next while Slack refuses the announcement once', () => {
     expect(await sop(PLANNER, 'cycle close')).toBe(
       'S&OP 2027-03 is closed. No scenario was adopted: the next cycle has no frozen plan to keep.',
     );
-    await waitPosted('C_EXEC', '2027-03', 'Closed has started');
+    // Closed without a decision: no adopted plan is said to be the month's reference, and a
+    // cycle is closed, not "Closed has started".
+    const closed = await waitPosted('C_EXEC', '2027-03', 'is closed');
+    expect(closed).toBe(
+      'S&OP 2027-03: The cycle is closed without an adopted plan: the next cycle has no frozen plan to keep.',
+    );
     expect(standin.ephemeralsFor(PLANNER).filter((e) => APOLOGY.test(e.text))).toEqual([]);
   });
 });

@@ -30,12 +30,21 @@ export function phaseAnnouncement(
   const deadline = cycle.deadlines[cycle.phase];
   const at = deadline ? slackDate(new Date(deadline), tz) : null;
   const note = skippedHolidaysNote(cycle.skipped_holidays[cycle.phase]);
-  const what = PHASE_EXPECTATIONS[cycle.phase].expected;
+  const closed = cycle.phase === 'closed';
+  // A cycle closed without a decision has no adopted plan to be the month's reference.
+  const what =
+    closed && cycle.adopted_scenario_id === null
+      ? 'The cycle is closed without an adopted plan: the next cycle has no frozen plan to keep.'
+      : PHASE_EXPECTATIONS[cycle.phase].expected;
   const late = lateEnd(cycle);
   const lateText = late
     ? `${PHASE_LABEL[late.phase]} was due to end ${slackDate(late.deadline, tz)} and ended late, ${slackDate(late.endedAt, tz)}.`
     : null;
-  const text = `S&OP ${cycle.month}: ${PHASE_LABEL[cycle.phase]} has started. ${what}${at ? ` Deadline: ${at}${note}.` : ''}${lateText ? ` ${lateText}` : ''}`;
+  // The notification's words: a phase "has started", a cycle is closed (no "Closed has started").
+  const opening = closed
+    ? `S&OP ${cycle.month}:`
+    : `S&OP ${cycle.month}: ${PHASE_LABEL[cycle.phase]} has started.`;
+  const text = `${opening} ${what}${at ? ` Deadline: ${at}${note}.` : ''}${lateText ? ` ${lateText}` : ''}`;
   return {
     text,
     blocks: [
