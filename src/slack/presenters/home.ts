@@ -137,6 +137,13 @@ export function todoSection(
 export const NO_SUBMISSIONS_YET = 'None yet. Use `/forecast` or the buttons above.';
 
 /**
+ * What it says of none when the rep owes nothing (`owedFamilies` empty): with no adjustment,
+ * every family of theirs was declared "no change", which "None yet" beside "your forecast input
+ * is in" denied.
+ */
+export const NO_CHANGE_DECLARED = 'No adjustment: you declared no change for your families.';
+
+/**
  * The member's latest submissions; `total` counts those not passed in too; `none` is said when
  * there are none.
  */
@@ -270,7 +277,11 @@ export function homeView(d: {
             ...submissionsSection(
               d.submissions,
               count,
-              mayAdjust && adjustmentsOpen(d.cycle.phase) ? NO_SUBMISSIONS_YET : 'None this cycle.',
+              d.owedFamilies?.length === 0
+                ? NO_CHANGE_DECLARED
+                : mayAdjust && adjustmentsOpen(d.cycle.phase)
+                  ? NO_SUBMISSIONS_YET
+                  : 'None this cycle.',
             ),
           ]
         : []),
