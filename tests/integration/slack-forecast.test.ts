@@ -265,6 +265,15 @@ describe('/forecast', () => {
     expect(r.map((x) => [x.status, x.zone, x.after_value])).toEqual([['flagged', 'slushy', 1050]]);
   });
 
+  it('months flagged together are explained once, not once a month', async () => {
+    // Fences 2 frozen, 4 slushy from 2027-01: 2027-05 and 2027-06 are both slushy.
+    const reply = await typed('/forecast', REP, 'FAM-1 2027-05..2027-06 +5% market-intelligence');
+    const notes = JSON.stringify(reply.blocks).match(/:triangular_flag_on_post:[^"]*/g);
+    expect(notes).toEqual([
+      ':triangular_flag_on_post: Flagged for review: 2027-05, 2027-06 (slushy zone: accepted).',
+    ]);
+  });
+
   it('a decimal comma in the text is refused, not read as thousands', async () => {
     const before = (await rows()).length;
     for (const [change, dot] of [

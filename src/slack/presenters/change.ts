@@ -69,6 +69,26 @@ export function alsoOpenText(o: ChangeOutcome): string | null {
   return `:warning: Also open in these months: ${listed}${more}. ${how} ${fix}`;
 }
 
+/** Why a flagged month was accepted, by its zone (the months' own notes say it once each). */
+const FLAG_WHY: Readonly<Record<string, string>> = {
+  frozen: 'frozen zone: accepted as an executive exception',
+  slushy: 'slushy zone: accepted',
+};
+
+/**
+ * "Flagged for review: 2027-05, 2027-06 (slushy zone: accepted)." Said once for the months of
+ * a zone, not once a month: a three-month change repeated the same sentence three times.
+ */
+export function flaggedText(flagged: readonly ChangeOutcome['lines'][number][]): string {
+  const zones = [...new Set(flagged.map((l) => l.zone))];
+  const parts = zones.map((z) => {
+    const months = flagged.filter((l) => l.zone === z).map((l) => l.period);
+    const why = FLAG_WHY[z];
+    return `${months.join(', ')}${why ? ` (${why})` : ''}`;
+  });
+  return `Flagged for review: ${parts.join('; ')}.`;
+}
+
 export function confirmationBlocks(o: ChangeOutcome, subject: ChangeSubject): types.KnownBlock[] {
   const flagged = o.lines.filter((l) => l.flagged);
   const blocks: types.KnownBlock[] = [
@@ -80,18 +100,10 @@ export function confirmationBlocks(o: ChangeOutcome, subject: ChangeSubject): ty
     },
     { type: 'section', text: mrkdwn(clip(beforeAfterTable(o.lines), 3000)) },
   ];
-  const notes = [...new Set(flagged.map((l) => l.note).filter((n): n is string => !!n))];
   if (flagged.length > 0)
     blocks.push({
       type: 'context',
-      elements: [
-        mrkdwn(
-          clip(
-            `:triangular_flag_on_post: Flagged for review: ${flagged.map((l) => l.period).join(', ')}. ${esc(notes.join(' '))}`,
-            3000,
-          ),
-        ),
-      ],
+      elements: [mrkdwn(clip(`:triangular_flag_on_post: ${flaggedText(flagged)}`, 3000))],
     });
   const cut = o.lines.filter((l) => l.after < l.before);
   if (subject === 'capacity' && cut.length > 0)
