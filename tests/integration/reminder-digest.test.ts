@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import { jobId, parsePayload } from '../../jobs/contracts.js';
 import { recordDecision } from '../../src/services/decisions.js';
+import { DEVIATION_TASK } from '../../src/slack/presenters/execution.js';
 import type { Driver, Standin } from '../../src/slack-standin/index.js';
 import { insertCycle } from '../helpers/db.js';
 import { actionButtonsBlock } from './action-fixture.js';
@@ -28,11 +29,12 @@ const EXEC = 'U_EXEC1';
 const OPS = 'U_OPS';
 const PAM = 'U_PAM'; // a planner with 13 actions due one morning
 const KIT = 'U_KIT'; // a planner with 10 actions of long descriptions due one morning
+const SOE = 'U_SOE'; // operations, owning two actions the weekly S&OE check raised
 
 const clock = testClock('2027-03-12T09:00:00Z');
 const h = useHarness({
   label: 'reminder-digest',
-  members: { [EXEC]: 'exec', [OPS]: 'ops', [PAM]: 'planner', [KIT]: 'planner' },
+  members: { [EXEC]: 'exec', [OPS]: 'ops', [PAM]: 'planner', [KIT]: 'planner', [SOE]: 'ops' },
   clock,
 });
 let db: Db;
@@ -349,5 +351,65 @@ describe('a digest of more actions than it has buttons for', () => {
     }, 20_000);
     expect(JSON.stringify(redrawn.blocks)).toContain(':white_check_mark: done on its due date');
     expect(JSON.stringify(redrawn.blocks).length).toBeLessThanOrEqual(11_000);
+  });
+});
+
+describe("a digest of the weekly S&OE check's actions", () => {
+  it('Done on one drops its "To do" with its buttons; the other keeps both', async () => {
+    clock.set('2027-03-31T09:00:00Z');
+    // Two actions the weekly check raised (no decision), straight into Postgres.
+    const ids: string[] = [];
+    for (const [n, description] of ['FAM-1 sold 250', 'SUP-1 delivered 600 of 1,000'].entries()) {
+      const { id } = await db
+        .insertInto('actions')
+        .values({
+          cycle_id: cycleId,
+          decision_id: null,
+          description,
+          owner: SOE,
+          due_date: '2027-03-31',
+          created_by: 'sopbot',
+          request_key: `digest-soe-${n}`,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      ids.push(id);
+    }
+    const [x1, x2] = ids as [string, string];
+    expect(await remind(x1, 'due', '2027-03-31')).toEqual({ result: 'sent' });
+    expect(await remind(x2, 'due', '2027-03-31')).toEqual({ result: 'in_digest' });
+    const [dm] = dms(SOE);
+    const task = `From the weekly S&OE check. ${DEVIATION_TASK}`;
+    expect(dm?.blocks).toEqual([
+      section('*:bell: 2 follow-up actions need your attention today*'),
+      section(`*#${x1}* FAM-1 sold 250\n:alarm_clock: due today · due *2027-03-31*\n${task}`),
+      buttons(x1),
+      section(
+        `*#${x2}* SUP-1 delivered 600 of 1,000\n:alarm_clock: due today · due *2027-03-31*\n${task}`,
+      ),
+      buttons(x2),
+    ]);
+    await driver.clickButton(`D_${SOE}`, dm!.ts, 'action_done', {
+      user: SOE,
+      blockId: `action_${x1}`,
+    });
+    const redrawn = await standin.waitFor(
+      () =>
+        dms(SOE).find(
+          (m) => m.ts === dm!.ts && JSON.stringify(m.blocks).includes('white_check_mark'),
+        ),
+      20_000,
+    );
+    // Before: the done item still read "To do: … then mark the action Done."
+    expect(redrawn.blocks).toEqual([
+      section('*:bell: 2 follow-up actions need your attention today*'),
+      section(
+        `*#${x1}* FAM-1 sold 250\n:white_check_mark: done on its due date · due *2027-03-31*\nFrom the weekly S&OE check.`,
+      ),
+      section(
+        `*#${x2}* SUP-1 delivered 600 of 1,000\n:alarm_clock: due today · due *2027-03-31*\n${task}`,
+      ),
+      buttons(x2),
+    ]);
   });
 });

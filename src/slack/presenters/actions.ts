@@ -352,10 +352,16 @@ export function reminderDigestDm(
 /** A digest's item: the action and how it stands, with its buttons while it is open and the owner's. */
 function digestItem(a: DigestItemView, zone: string, now: Date): types.KnownBlock[] {
   const outcome = itemOutcome(a, zone, now);
-  const task = a.decision_id === null ? `\nFrom the weekly S&OE check. ${DEVIATION_TASK}` : '';
+  const waiting = a.status === 'open' && !a.givenAway;
+  // What to do is said while it is still the reader's to do: not under one done, cancelled
+  // or given to someone else since.
+  const task =
+    a.decision_id === null
+      ? `\nFrom the weekly S&OE check.${waiting ? ` ${DEVIATION_TASK}` : ''}`
+      : '';
   const body = `*#${a.id}* ${esc(clip(a.description, 300))}\n${outcome ?? `${standingEmoji(a.daysLeft)} ${dueStanding(a.daysLeft)}`} · due *${a.due_date}*${task}`;
   const section: types.KnownBlock = { type: 'section', text: mrkdwn(clip(body, 3000)) };
-  return a.status === 'open' && !a.givenAway ? [section, actionButtons(a)] : [section];
+  return waiting ? [section, actionButtons(a)] : [section];
 }
 
 /**
