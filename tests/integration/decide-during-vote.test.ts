@@ -123,7 +123,7 @@ describe('/sop decide while the vote is open', () => {
     // The vote message is redrawn in place by the decision's publish job: no buttons.
     await waitFor(() => !messageText(poll.message_ts!).includes('vote_cast_'));
     expect(messageText(poll.message_ts!)).toContain(
-      `Vote closed (<@${EXEC1}> recorded the decision). Most votes: *Central*. Decision: *Cautious* adopted by <@${EXEC1}>.`,
+      `Vote closed (<@${EXEC1}> recorded the decision). Most votes: *Central*. Decision: *Cautious* adopted.`,
     );
 
     // The deadline passes: nothing to close, nobody asked to decide.
@@ -169,7 +169,7 @@ describe('/sop decide while the vote is open', () => {
     // The vote message no longer says the decision is pending.
     await waitFor(() => messageText(poll.message_ts!).includes('Decision: *Cautious* adopted'));
     expect(messageText(poll.message_ts!)).toContain(
-      `Vote closed (deadline passed). Most votes: *Central*. Decision: *Cautious* adopted by <@${EXEC1}>.`,
+      `Vote closed (deadline passed). Most votes: *Central*. Decision: *Cautious* adopted, recorded by <@${EXEC1}>.`,
     );
     // The prompt's "Record the decision": decided, no form. Before the fix it opened the form.
     const n = standin.ephemeralsFor(EXEC1).length;

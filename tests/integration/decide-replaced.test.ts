@@ -206,7 +206,7 @@ describe('a vote closed on a plan run that a newer run then replaced', () => {
     // The vote's message names the decision's run; before the fix it showed the scenario's id.
     await waitFor(() => messageOf(ts).includes(':white_check_mark:'));
     expect(messageOf(ts)).toContain(
-      `:white_check_mark: Vote closed (quorum reached). Most votes: *Central*. Its figures were out of date: plan run 2 replaced run 1. Decision: *Central* of run 2 adopted by <@${EXEC1}>.`,
+      `:white_check_mark: Vote closed (quorum reached). Most votes: *Central*. Its figures were out of date: plan run 2 replaced run 1. Decision: *Central* of run 2 adopted, recorded by <@${EXEC1}>.`,
     );
     // The pack says it in the same words.
     expect(packMarkdown(await buildPack(db, '2027-03', clock.now()))).toContain(
@@ -258,7 +258,7 @@ describe('an open vote on a replaced run, settled by /sop decide', () => {
     );
     await waitFor(() => messageOf(ts).includes(':white_check_mark:'));
     expect(messageOf(ts)).toContain(
-      `:white_check_mark: Vote closed (<@${EXEC1}> recorded the decision). Most votes: *Central*. Its figures were out of date: plan run 4 replaced run 3. Decision: *Central* of run 4 adopted by <@${EXEC1}>.`,
+      `:white_check_mark: Vote closed (<@${EXEC1}> recorded the decision). Most votes: *Central*. Its figures were out of date: plan run 4 replaced run 3. Decision: *Central* of run 4 adopted.`,
     );
   });
 });

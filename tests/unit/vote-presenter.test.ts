@@ -148,7 +148,7 @@ describe('vote presenters', () => {
       decisionScenario: { label: 'Central <b>', runId: '5' },
     });
     expect(decided.text).toBe(
-      ':white_check_mark: Vote closed (quorum reached). Most votes: *Scenario 1 with a long label that goes on and on and on and on and on*. Its figures were out of date: plan run 5 replaced run 3. Decision: *Central &lt;b&gt;* of run 5 adopted by <@U_CHAIR>.',
+      ':white_check_mark: Vote closed (quorum reached). Most votes: *Scenario 1 with a long label that goes on and on and on and on and on*. Its figures were out of date: plan run 5 replaced run 3. Decision: *Central &lt;b&gt;* of run 5 adopted, recorded by <@U_CHAIR>.',
     );
   });
 

@@ -95,7 +95,13 @@ export function outcomeText(v: PollView): string {
       ? 'The vote is tied.'
       : 'No executive voted.';
   if (v.decision) {
-    const by = `adopted by <@${v.decision.decided_by}>.`;
+    // Adopted by the vote or by an executive without one (the decision's post says which);
+    // who is named here recorded it: a chair who is a planner adopts nothing.
+    // A vote the decision itself closed names its recorder already ("@x recorded the decision").
+    const by =
+      v.poll.close_reason === 'decided'
+        ? 'adopted.'
+        : `adopted, recorded by <@${v.decision.decided_by}>.`;
     const adopted = v.decisionScenario;
     // A decision on a newer run (`/sop decide`) settled this vote: none of its options.
     if (adopted && adopted.runId !== v.poll.run_id)
