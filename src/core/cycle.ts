@@ -179,16 +179,23 @@ export function phaseDeadlines(
 
 /**
  * Parse the time deadlines fall at (`/sop cycle deadlines at=17:00`), 24-hour `HH:MM`. The
- * error names the token and what to write; `5pm` is told its 24-hour form.
+ * error names the token and what to write; `5pm` is told its 24-hour form. Midnight is
+ * refused however it is written (`00:00`, `24:00`, `12am`): a deadline at 00:00 falls at the
+ * start of its phase's last working day, so that day would not count at all (a one-day phase
+ * would have none); the end of the day is `23:59`.
  */
 export function parseDeadlineTime(token: string, value: string): TimeOfDay {
+  const midnight = `${codeSpan(token)}: a deadline at midnight falls at 00:00, the start of its phase's last working day, so that day would not count; write at=23:59 for the end of the day, or the end of the working day, e.g. at=17:00`;
   const t = parseTimeOfDay(value);
+  if (t && t.hour === 0 && t.minute === 0) throw new Error(midnight);
   if (t) return t;
+  if (/^24:00$/.test(value.trim())) throw new Error(midnight);
   const ampm = /^(\d{1,2})(?::(\d{2}))?\s*([ap])\.?m\.?$/i.exec(value.trim());
   const h = ampm ? Number(ampm[1]) : Number.NaN;
   const min = ampm?.[2] ?? '00';
   if (ampm && h >= 1 && h <= 12 && Number(min) <= 59) {
     const hour = (h % 12) + (ampm[3]!.toLowerCase() === 'p' ? 12 : 0);
+    if (hour === 0 && Number(min) === 0) throw new Error(midnight);
     throw new Error(
       `${codeSpan(token)}: write the time on a 24-hour clock, here at=${String(hour).padStart(2, '0')}:${min}`,
     );

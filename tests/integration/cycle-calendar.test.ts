@@ -77,6 +77,11 @@ describe('/sop cycle deadlines at=HH:MM', () => {
     expect(await sop(PLANNER, 'cycle deadlines at=16h')).toContain(
       '`at=16h`: write the time of day as HH:MM on a 24-hour clock, e.g. at=17:00',
     );
+    // Midnight, as 00:00 or 24:00: at 00:00 a phase's last working day would not count.
+    for (const t of ['at=00:00', 'at=24:00'])
+      expect(await sop(PLANNER, `cycle deadlines ${t}`)).toContain(
+        `\`${t}\`: a deadline at midnight falls at 00:00, the start of its phase's last working day, so that day would not count; write at=23:59 for the end of the day`,
+      );
     expect(await sop(REP, 'cycle deadlines at=16:00')).toContain(
       "Only Planner or Admin members can set the cycles' deadlines; your role is Sales.",
     );

@@ -213,9 +213,9 @@ describe('/sop cycle deadlines at=HH:MM', () => {
     expect(() => parseDeadlineSettings(['at=5pm'])).toThrow(
       '`at=5pm`: write the time on a 24-hour clock, here at=17:00',
     );
-    expect(() => parseDeadlineSettings(['at=12am'])).toThrow('here at=00:00');
+    expect(() => parseDeadlineSettings(['at=12:30am'])).toThrow('here at=00:30');
     expect(() => parseDeadlineSettings(['at=8:30 a.m.'])).toThrow('here at=08:30');
-    for (const bad of ['at=24:00', 'at=17', 'at=17:00:00', 'at=', 'at=17.00'])
+    for (const bad of ['at=17', 'at=17:00:00', 'at=', 'at=17.00'])
       expect(() => parseDeadlineSettings([bad])).toThrow(
         `\`${bad}\`: write the time of day as HH:MM on a 24-hour clock, e.g. at=17:00`,
       );
@@ -223,6 +223,25 @@ describe('/sop cycle deadlines at=HH:MM', () => {
       '`at=18:00`: give the time once',
     );
     expect(() => parseDeadlineSettings([])).toThrow('give at least one phase=days or at=HH:MM');
+  });
+
+  it('refuses midnight however it is written: at 00:00 a phase’s last working day would not count', () => {
+    // By hand, what 00:00 would do in Berlin: a cycle opened Wed 2027-03-24 10:00 CET with one
+    // working day of data gathering would end it Thu 25 at 00:00 CET (Wed 24 23:00Z), before
+    // any of Thursday, the one working day it was given, is worked. At 23:59 it ends Thu 25
+    // 23:59 CET = 22:59Z, the end of that day.
+    for (const t of ['at=00:00', 'at=0:00', 'at=24:00', 'at=12am', 'AT=12a.m.'])
+      expect(() => parseDeadlineSettings([t])).toThrow(
+        `\`${t}\`: a deadline at midnight falls at 00:00, the start of its phase's last working day, so that day would not count; write at=23:59 for the end of the day, or the end of the working day, e.g. at=17:00`,
+      );
+    expect(parseDeadlineSettings(['at=23:59']).at).toEqual({ hour: 23, minute: 59 });
+    expect(
+      phaseDeadlines(new Date('2027-03-24T09:00:00Z'), { data_gathering: 1 }, BERLIN, {
+        at: { hour: 23, minute: 59 },
+      }).data_gathering,
+    ).toBe(iso('2027-03-25T22:59:00Z'));
+    // The minute after midnight is a time like any other.
+    expect(parseDeadlineSettings(['at=00:01']).at).toEqual({ hour: 0, minute: 1 });
   });
 
   it('writes a holiday next to its deadline as a short day', () => {
