@@ -201,8 +201,9 @@ describe('App Home, each role', () => {
         // What the rep owes: both families at first (nothing submitted), then, once "No change
         // for my families" (clicked below in data gathering) covers both, nothing; after the
         // demand review nothing is asked of the rep, and no one else is asked for input.
+        // 2027-01-12T17:00Z: 1798761600 (1 Jan 00:00Z) + 11 days + 17 h = 1799773200.
         const owes =
-          '• Adjust the forecast or declare no change for `FAM-1`, `FAM-2` before the demand review ends (its deadline: 2027-01-12).';
+          '• Adjust the forecast or declare no change for `FAM-1`, `FAM-2` before the demand review ends (its deadline: <!date^1799773200^{date_short_pretty} {time}|2027-01-12 17:00 UTC>).';
         const allIn = '• Your forecast input is in for each of your families this cycle.';
         const todo =
           user !== REP || expected === AFTER_DEMAND_REVIEW

@@ -266,7 +266,10 @@ describe('App Home', () => {
     expect(text).toContain('`FAM-1`, `FAM-2`');
     expect(text).toContain('S&OP cycle 2027-01');
     expect(text).toContain('Phase: *Demand review*');
-    expect(text).toContain('Demand review: 2027-01-12 ← now');
+    // 2027-01-12T17:00Z: 1798761600 (1 Jan 00:00Z) + 11 days + 17 h = 1799773200.
+    expect(text).toContain(
+      'Demand review: <!date^1799773200^{date_short_pretty} {time}|2027-01-12 17:00 UTC> ← now',
+    );
     expect(text).toContain('*FAM-2* 2027-09 +40 (launch) 0 → 40 · accepted');
     expect(text).toContain('Confirm the spring promotion volumes');
     expect(text).toContain('action_done');

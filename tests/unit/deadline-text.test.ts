@@ -60,12 +60,16 @@ describe('deadlines in Slack', () => {
     expect(phase).toContain('|2027-01-11 23:30 UTC> (on a phase change)');
   });
 
-  it("App Home shows each deadline's day in the company zone", () => {
-    // Tue 2027-01-12 08:00 in Tokyo is still the 11th in UTC.
+  it('App Home shows every deadline that way too, the company zone named in the fallback', () => {
+    // Tue 2027-01-12 08:00 in Tokyo is Mon 11 23:00 UTC: 1798761600 (1 Jan 00:00Z) + 10 days
+    // + 23 h = 1799708400. It showed the bare day ("2027-01-12"), without its hour or zone.
     const early = { ...cycle, deadlines: { demand_review: '2027-01-11T23:00:00.000Z' } };
-    const text = JSON.stringify(cycleSection(early, 'Asia/Tokyo'));
-    expect(text).toContain('Demand review: 2027-01-12 ← now');
-    expect(JSON.stringify(cycleSection(early, 'UTC'))).toContain('Demand review: 2027-01-11 ← now');
+    expect(JSON.stringify(cycleSection(early, 'Asia/Tokyo'))).toContain(
+      'Demand review: <!date^1799708400^{date_short_pretty} {time}|2027-01-12 08:00 Asia/Tokyo> ← now',
+    );
+    expect(JSON.stringify(cycleSection(early, 'UTC'))).toContain(
+      'Demand review: <!date^1799708400^{date_short_pretty} {time}|2027-01-11 23:00 UTC> ← now',
+    );
   });
 
   it('a phase announcement shows its deadline that way, in the text and the blocks', () => {

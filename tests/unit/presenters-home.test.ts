@@ -59,12 +59,43 @@ describe('App Home presenter', () => {
     expect(view.blocks.length).toBeLessThanOrEqual(100);
     const text = JSON.stringify(view);
     expect(text).toContain('Your role: *Sales*');
-    expect(text).toContain('Data gathering: 2027-01-06 ← now');
+    // 2027-01-06T17:00Z is 1798761600 (1 Jan 00:00Z) + 5 days + 17 h = 1799254800.
+    expect(text).toContain(
+      'Data gathering: <!date^1799254800^{date_short_pretty} {time}|2027-01-06 17:00 UTC> ← now',
+    );
     expect(text).toContain('*FAM-1* 2027-05 -150 (lost customer) 1,000 → 850 · accepted');
     expect(text).toContain('home_open_forecast');
     expect(text).not.toContain('home_open_capacity');
     expect(text).toContain('Action 20');
     expect(text).not.toContain('Action 21');
+  });
+
+  it('gives each deadline its time and zone as the other texts do, not a bare day', () => {
+    // An Auckland company's demand review ends Tue 2027-01-12 at 17:00 NZDT (UTC+13), which is
+    // 04:00Z the same day: 1798761600 (1 Jan 00:00Z) + 11 days + 4 h = 1799726400. A rep in
+    // New York reads it as Mon 11 Jan 23:00 EST; the bare day "2027-01-12" it showed before
+    // told neither the hour nor whose 12th. Data gathering ends Wed 6 Jan 17:00 NZDT = 04:00Z,
+    // 1798761600 + 5 days + 4 h = 1799208000.
+    const nz: CycleRow = {
+      ...cycle,
+      deadlines: {
+        data_gathering: '2027-01-06T04:00:00Z',
+        demand_review: '2027-01-12T04:00:00Z',
+      },
+    };
+    const view = homeView({
+      member: { userId: 'U1', role: 'sales', families: ['FAM-1'], bootstrapAdmin: false },
+      cycle: nz,
+      submissions: [],
+      actions: [],
+      owedFamilies: ['FAM-1'],
+      timezone: 'Pacific/Auckland',
+    });
+    const text = JSON.stringify(view);
+    const dg = '<!date^1799208000^{date_short_pretty} {time}|2027-01-06 17:00 Pacific/Auckland>';
+    const dr = '<!date^1799726400^{date_short_pretty} {time}|2027-01-12 17:00 Pacific/Auckland>';
+    expect(text).toContain(`Deadlines:\\n• Data gathering: ${dg} ← now\\n• Demand review: ${dr}`);
+    expect(text).toContain(`before the demand review ends (its deadline: ${dr}).`);
   });
 
   it('without a cycle or a role it says what to do', () => {

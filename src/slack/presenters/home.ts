@@ -5,7 +5,6 @@
 import type { types } from '@slack/bolt';
 import type { SubmissionRow } from '../../../db/queries/adjustments.js';
 import type { ActionRow, CycleRow, Phase } from '../../../db/schema.js';
-import { localDate } from '../../core/calendar.js';
 import { PHASE_ORDER } from '../../core/cycle.js';
 import { can } from '../../core/policy.js';
 import { adjustmentsOpen, PHASE_LABEL } from '../../services/cycles.js';
@@ -13,7 +12,7 @@ import type { HomeVote } from '../../services/home.js';
 import { type Member, ROLE_LABEL, roleNames } from '../../services/members.js';
 import { homeActionItems } from './actions.js';
 import { andMore, fitLines, fitText, SECTION_TEXT_CHARS } from './fit.js';
-import { clip, esc, escInMarks, fmtChange, fmtQty, mrkdwn, plain } from './format.js';
+import { clip, esc, escInMarks, fmtChange, fmtQty, mrkdwn, plain, slackDate } from './format.js';
 import { noCycleText } from './status.js';
 import { DECISION_OPEN } from './vote.js';
 
@@ -45,13 +44,16 @@ export function memberSection(m: Member): types.KnownBlock {
   return { type: 'section', text: mrkdwn(`${head}${fams}`) };
 }
 
-/** The cycle and its deadlines' days in the company's `timezone`. */
+/**
+ * The cycle and its deadlines, each as the other texts write it (`slackDate`: the reader's own
+ * time, the company's `timezone` named in the fallback).
+ */
 export function cycleSection(c: CycleRow, timezone: string): types.KnownBlock[] {
   const deadlines = PHASE_ORDER.filter((p): p is Exclude<Phase, 'closed'> => p !== 'closed')
     .map((p) => {
       const d = c.deadlines[p];
       const mark = p === c.phase ? ' ← now' : '';
-      return d ? `• ${PHASE_LABEL[p]}: ${localDate(new Date(d), timezone)}${mark}` : null;
+      return d ? `• ${PHASE_LABEL[p]}: ${slackDate(new Date(d), timezone)}${mark}` : null;
     })
     .filter((s): s is string => s !== null);
   return [
@@ -92,7 +94,7 @@ export function todoSection(
   const lines: string[] = [];
   if (owed !== null) {
     const end = c.deadlines.demand_review;
-    const by = end ? ` (its deadline: ${localDate(new Date(end), timezone)})` : '';
+    const by = end ? ` (its deadline: ${slackDate(new Date(end), timezone)})` : '';
     const head = '• Adjust the forecast or declare no change for ';
     const tail = ` before the demand review ends${by}.`;
     lines.push(
