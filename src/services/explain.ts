@@ -53,8 +53,8 @@ import { withZeroMonths } from '../core/history-gaps.js';
 import { type ArchivedForecast, forecastValueAdded } from '../core/kpi.js';
 import { addMonths, monthsBetween, type Period, periodRange } from '../core/period.js';
 import { FVA_LAG } from '../core/review.js';
-import type { DemandPriceKind } from '../core/supply/duals.js';
-import { type PlanProblem, planProblemSchema } from '../core/supply/problem.js';
+import { type DemandPriceKind, storedDemandPrice } from '../core/supply/duals.js';
+import { familyCost, type PlanProblem, planProblemSchema } from '../core/supply/problem.js';
 import { codeSpan } from '../core/text.js';
 import { SopError, UsageError } from '../errors.js';
 import { horizonOf } from './adjustments.js';
@@ -371,6 +371,16 @@ async function explainFamily(
 
   const dual = (resourceId: number, period: Period) =>
     duals.find((d) => d.resourceId === resourceId && d.period === period);
+  const planned = run?.problem?.families.find((f) => f.code === family.code);
+  /** One more unit demanded, as stored; an older run's read against the lost sale (core). */
+  const demandPrice = (period: Period) =>
+    storedDemandPrice(
+      marginal.get(period)?.price ?? null,
+      marginal.get(period)?.kind ?? null,
+      planned && run?.problem?.options.lostSales
+        ? familyCost(planned, 'lostSalesCost', period)
+        : null,
+    );
   const months = periods.map((period) => {
     const line: ConsensusLine = consensus.find((c) => c.period === period) ?? {
       family: family.code,
@@ -405,8 +415,8 @@ async function explainFamily(
               frozen: (run.problem?.frozen ?? []).some(
                 (f) => f.family === family.code && f.period === period,
               ),
-              marginalCost: marginal.get(period)?.price ?? null,
-              marginalCostKind: marginal.get(period)?.kind ?? null,
+              marginalCost: demandPrice(period).price,
+              marginalCostKind: demandPrice(period).kind,
               lastMonth: period === run.periods.at(-1),
               loads: loads.map((l) => ({ resource: l.resource, perUnit: l.perUnit })),
               resources: resRows

@@ -127,7 +127,10 @@ export interface FamilyPlanExplanation {
    * kept no price (an integer program).
    */
   readonly marginalCost: number | null;
-  /** How marginalCost was had (DemandPriceKind); null when not kept (an older run, or none). */
+  /**
+   * How marginalCost was had (DemandPriceKind); null when not kept (none, or an older run's
+   * figure below its lost sale: storedDemandPrice).
+   */
   readonly marginalCostKind: DemandPriceKind | null;
   /** The run's last month: its capacity prices carry LAST_MONTH_NOTE. */
   readonly lastMonth: boolean;

@@ -141,6 +141,28 @@ export function priceReading(
   return { bound: '', note: null };
 }
 
+/**
+ * A demand price stored before its kind was kept (`kind` null), as it can be read. It is
+ * either the exact cost of one more unit or the dual runs kept before prices were solved for:
+ * the balance and shipped rows' duals, without the lost sales' bound, which moves with the
+ * demand. Where a family-month gives up all its demand, that bound's reduced cost is
+ * negative and the figure can exceed the lost sale ($10, what making one costs, for a unit
+ * lost at $8). One more unit can always be lost at `lostSale` (the family-month's lost-sale
+ * cost; null when lost sales are off), so a figure at or above it means the unit costs
+ * exactly that: a lost sale. Below it the figure is exact or a subgradient, a lower bound
+ * (priceReading). A price with its kind is returned as it is.
+ */
+export function storedDemandPrice(
+  price: number | null,
+  kind: DemandPriceKind | null,
+  lostSale: number | null,
+): { readonly price: number | null; readonly kind: DemandPriceKind | null } {
+  if (kind !== null || price === null || lostSale === null) return { price, kind };
+  if (price >= lostSale - 1e-6 * Math.max(1, Math.abs(lostSale)))
+    return { price: lostSale, kind: 'lost' };
+  return { price, kind };
+}
+
 /** Duals smaller than this (money per unit) count as zero: the limit does not bind. */
 const TOL = 1e-7;
 const clean = (v: number): number => {
