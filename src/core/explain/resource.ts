@@ -1,7 +1,8 @@
 /**
  * The chain behind one resource in one month: the load each family puts on it, its
  * capacity and the updates in force, the overload at consensus demand, what the plan did
- * about it, and what one more unit of capacity is worth (the shadow price, HiGHS's dual).
+ * about it, and what one more unit of capacity is worth (the shadow price: exact, or the dual's
+ * rate, src/core/supply/duals.ts PriceKind).
  *
  * The overload is accounted for exactly (`checks.responseGap`): for each family f on the
  * resource, demand = production + subcontracted + from stock + backlogged + lost, so
