@@ -243,6 +243,22 @@ export function parsePayload<N extends JobName>(name: N, data: unknown): JobPayl
   return r.data as JobPayload<N>;
 }
 
+/**
+ * Why a worker failed a job whose name it has no processor for (a job of another version):
+ * `No processor for job '<name>'.`, the same words in every version since the first. A newer
+ * worker that finds a job failed for this reason, under a name it does process, retries it
+ * (jobs/recovery.ts), so keep the words as they are: docs/jobs.md#a-job-of-another-version.
+ */
+export function noProcessorReason(name: string): string {
+  return `No processor for job '${name}'.`;
+}
+
+/** The job name in a failure reason `noProcessorReason` wrote, or null for any other reason. */
+export function noProcessorName(reason: string | null | undefined): string | null {
+  const m = /^No processor for job '([\s\S]*)'\.$/.exec(reason ?? '');
+  return m ? (m[1] ?? null) : null;
+}
+
 /** A payload no retry can fix. Processors turn it into BullMQ's UnrecoverableError. */
 export class PayloadError extends Error {
   override readonly name = 'PayloadError';

@@ -12,8 +12,15 @@
  * A job that fails while the database does not answer (dbAnswers) waits for it, delayed
  * without using an attempt, so an outage longer than the retries' backoff loses nothing; the
  * outage is logged once and its end once. `close()` lets running jobs finish.
+ *
+ * A rolling deploy runs two versions at once. A job whose name this version has no processor
+ * for (a newer version's) is held, delayed without using an attempt, for a newer worker to
+ * take (`UNKNOWN_JOB_HOLDS` times, about 25 minutes), and only then failed, with the reason
+ * every version gives (`noProcessorReason`). A job an older worker failed that way, under a
+ * name this version does process, is retried by the sweep every worker makes
+ * (jobs/recovery.ts). docs/jobs.md#a-job-of-another-version.
  */
-import { DelayedError, FlowProducer, type Job, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, FlowProducer, type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { dbAnswers } from '../db/connect.js';
 import { warmUpCharts } from '../src/charts/warm-up.js';
@@ -31,8 +38,16 @@ import {
   UndeliveredError,
 } from '../src/slack/post-ledger.js';
 import { createHighsSolver } from '../src/solver/highs.js';
-import { type JobName, PayloadError, parsePayload, QUEUES, type QueueName } from './contracts.js';
+import {
+  type JobName,
+  noProcessorReason,
+  PayloadError,
+  parsePayload,
+  QUEUES,
+  type QueueName,
+} from './contracts.js';
 import type { JobContext, WorkerServices } from './processor-types.js';
+import { type RecoverySweeper, startRecoverySweeper } from './recovery.js';
 import { PROCESSORS } from './registry.js';
 
 /** What every job's context is built from, and what the workers themselves need. */
@@ -53,12 +68,18 @@ export interface RuntimeOptions {
    * src/services/thread-pool.ts).
    */
   readonly poolThreads?: number;
+  /** How often the sweep for jobs older workers failed runs again (RECOVERY_SWEEP_MS). */
+  readonly recoverySweepMs?: number;
+  /** How many times a job of a name this version does not know is held (UNKNOWN_JOB_HOLDS). */
+  readonly unknownJobHolds?: number;
 }
 
 export interface JobRuntime {
   readonly workers: readonly Worker[];
   /** The chart renderer's warm-up (SOPBOT_CHART_WARMUP_ROUNDS), when this runtime renders charts. */
   readonly chartWarmUp: Promise<{ renders: number; error?: Error }> | null;
+  /** Retries the jobs older workers failed for want of a processor (jobs/recovery.ts). */
+  readonly recovery: RecoverySweeper;
   /** Stop taking jobs, let running ones finish, close the workers and the flow producer. */
   close(): Promise<void>;
 }
@@ -95,6 +116,19 @@ export const DB_WAIT_MAX_MS = 10_000;
  */
 export function dbWaitMs(delayedBefore: number): number {
   return Math.min(DB_WAIT_MAX_MS, 1000 * 2 ** Math.min(Math.max(delayedBefore, 0), 16));
+}
+
+/**
+ * How many times a job whose name this version does not know is delayed for a newer worker to
+ * take before it fails: 1 s, doubling, at most a minute (`unknownJobWaitMs`), about 25 minutes
+ * in all, longer than a rolling deploy takes. A job no version knows any more (left in Redis
+ * by an old version, its name since removed) then fails, rather than coming back for ever.
+ */
+export const UNKNOWN_JOB_HOLDS = 30;
+
+/** How long a job of an unknown name waits before a worker looks at it again. */
+export function unknownJobWaitMs(delayedBefore: number): number {
+  return Math.min(60_000, 1000 * 2 ** Math.min(Math.max(delayedBefore, 0), 16));
 }
 
 /** How often the job was delayed (or stalled) before this run: starts beyond its failures. */
@@ -152,9 +186,29 @@ export function startRuntime(deps: RuntimeDeps, opts: RuntimeOptions = {}): JobR
    * when a job next completes).
    */
   let dbDown = false;
+  const holds = opts.unknownJobHolds ?? UNKNOWN_JOB_HOLDS;
   const process = async (job: Job, token?: string): Promise<unknown> => {
     const name = job.name;
-    if (!isJobName(name)) throw new UnrecoverableError(`No processor for job '${job.name}'.`);
+    if (!isJobName(name)) {
+      const log = deps.logger.child({ job: name, jobId: job.id });
+      const before = delayedBefore(job);
+      if (token && before < holds) {
+        // A newer version's job, in a rolling deploy: its workers take it when it comes back.
+        if (before === 0)
+          log.warn(
+            'no processor for this job in this version: held for a newer worker, without using an attempt',
+          );
+        await job.moveToDelayed(Date.now() + unknownJobWaitMs(before), token);
+        throw new DelayedError();
+      }
+      // The words a newer worker's sweep recognises (jobs/recovery.ts): keep them.
+      const reason = noProcessorReason(name);
+      log.error(
+        { holds: before },
+        `${reason} No worker of a version that knows it took it while it was held: failed`,
+      );
+      throw new UnrecoverableError(reason);
+    }
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     const log = deps.logger.child({ job: name, jobId: job.id, attempt: job.attemptsMade + 1 });
@@ -279,15 +333,29 @@ export function startRuntime(deps: RuntimeDeps, opts: RuntimeOptions = {}): JobR
   for (const w of workers) {
     w.on('error', (err) => deps.logger.error({ err, queue: w.name }, 'worker error'));
   }
+  // Its own Queue objects on the workers' connection: the sweep reads the failed sets.
+  const sweptQueues = (opts.queues ?? QUEUES).map(
+    (queueName) => new Queue(queueName, { connection: deps.connection, prefix: deps.prefix }),
+  );
+  // The connection is the workers': its errors are logged once there ('worker error'), and a
+  // sweep that fails is logged by the sweeper.
+  for (const q of sweptQueues) q.on('error', () => undefined);
+  const recovery = startRecoverySweeper(
+    { redis: deps.connection, queues: sweptQueues, processes: isJobName, logger: deps.logger },
+    opts.recoverySweepMs !== undefined ? { intervalMs: opts.recoverySweepMs } : {},
+  );
   let closing: Promise<void> | null = null;
   return {
     workers,
     chartWarmUp,
+    recovery,
     close() {
       closing ??= (async () => {
+        await recovery.stop();
         warm?.stop();
         await warm?.done; // the render in progress, at most one
         await Promise.all(workers.map((w) => w.close()));
+        await Promise.all(sweptQueues.map((q) => q.close()));
         await flows.close();
         await pool?.close();
       })();
