@@ -85,7 +85,9 @@ export async function sweepQueue(
     }
     return retried;
   } finally {
-    await redis.eval(RELEASE, 1, key, token).catch(() => undefined);
+    // Should this fail too (Redis gone), the sweep's error is logged by its round, and the
+    // lock expires by itself.
+    await redis.eval(RELEASE, 1, key, token);
   }
 }
 
