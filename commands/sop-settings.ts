@@ -118,8 +118,9 @@ function parsePatch(args: readonly string[]): SettingsPatch {
 
 export const settings: SopSubcommand = {
   name: 'settings',
-  usage: '/sop settings channels|fences|horizon|comment-threshold|execution ...',
-  summary: 'channels, time fences, horizon, S&OE thresholds',
+  usage:
+    '/sop settings channels demand #chan supply #chan exec #chan | fences | horizon | comment-threshold | execution …',
+  summary: 'time fences, horizon, S&OE thresholds',
   action: 'settings.change',
   async handle({ deps, args, respond }) {
     const row =

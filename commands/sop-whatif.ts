@@ -38,8 +38,8 @@ const syntax = (): string =>
 
 export const whatif: SopSubcommand = {
   name: 'whatif',
-  usage: `${USAGE}   e.g. /sop whatif demand FAM-3 +20% 2027-04..2027-06`,
-  summary: 'solve central with one assumption changed; differences in a thread',
+  usage: '/sop whatif demand FAM-3 +20% 2027-04..2027-06 [; another assumption]',
+  summary: 'central solved again with what changes; the differences in a thread',
   action: 'whatif.run',
   async handle({ deps, rest, command, client, member, requestKey, respond }) {
     const text = rest.trim();
