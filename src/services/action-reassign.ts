@@ -38,7 +38,14 @@ import {
   reminderDigestDm,
   withoutButtons,
 } from '../slack/presenters/actions.js';
-import { getAction, givenMeanwhile, type ReminderKind, reminderDigestAt } from './actions.js';
+import {
+  getAction,
+  givenMeanwhile,
+  type ReminderKind,
+  reminderDigestAt,
+  reminderTime,
+} from './actions.js';
+import { holidaySet } from './holidays.js';
 import { type Member, roleNames } from './members.js';
 import { deliverJobs, requestJob } from './outbox.js';
 import { dmOnce } from './reminders.js';
@@ -266,13 +273,15 @@ async function sentUnder(
   }
   const reminder = new RegExp(`^reminder:${a.id}:(before|due|overdue):(.+)$`).exec(key);
   if (reminder?.[1] && reminder[2]) {
-    // A snooze's reminder said how the due date stood on the day it came (sendReminder).
-    const snooze = reminder[2].startsWith('snooze-') ? new Date(reminder[2].slice(7)) : null;
-    const daysLeft =
-      snooze && !Number.isNaN(snooze.getTime())
-        ? daysBetween(localDate(snooze, zone), a.due_date)
-        : null;
-    return actionDm(a, reminder[1] as ReminderKind, daysLeft);
+    // A reminder said how the due date stood on the day it came (sendReminder): a snooze's on
+    // the day its snooze ended, a scheduled one on its working day (reminderTime; one sent
+    // late said so from a later day, which the key does not keep).
+    const kind = reminder[1] as ReminderKind;
+    const at = reminderTime(a.due_date, kind, reminder[2], zone, await holidaySet(db));
+    const daysLeft = Number.isNaN(at.getTime())
+      ? null
+      : daysBetween(localDate(at, zone), a.due_date);
+    return actionDm(a, kind, daysLeft);
   }
   return null;
 }

@@ -2,8 +2,8 @@
  * Follow-up actions: listing, Done, Snooze, and their reminders. Reminders are delayed
  * `action-reminder` jobs (deterministic ids) computed from the injected clock, at
  * REMINDER_HOUR in the company's time zone (settings.timezone): 2 days before the due date,
- * on it, and daily when overdue (at most OVERDUE_CAP times). A due date is a day of that
- * zone, and so is "today". Each send is claimed in the slack_posts ledger, so it happens
+ * on it, and on each working day when overdue (at most OVERDUE_CAP times), each on a working
+ * day (reminderSchedule). A due date is a day of that zone, and so is "today". Each send is claimed in the slack_posts ledger, so it happens
  * once; Done and cancelled stop them (the processor checks the status), and Snooze moves them.
  */
 import type { WebClient } from '@slack/web-api';
@@ -17,11 +17,21 @@ import {
 import { audit, type ReassignedAway, reassignmentsFrom } from '../../db/queries/audit.js';
 import { type DigestItem, digestItems, setDigestItems } from '../../db/queries/reminder-digests.js';
 import type { ActionRow } from '../../db/schema.js';
-import { addDays, addLocalDays, atLocalHour, daysBetween, localDate } from '../core/calendar.js';
+import {
+  addDays,
+  addLocalDays,
+  atLocalHour,
+  countWorkingDays,
+  daysBetween,
+  type Holidays,
+  localDate,
+  NO_HOLIDAYS,
+} from '../core/calendar.js';
 import type { CycleDeps } from '../deps.js';
 import { NotDueYetError, SopError } from '../errors.js';
 import { readRowId } from '../row-id.js';
 import { isLedgerMessage, ledgerEntry, ledgerKeyAt, sendEach } from '../slack/post-ledger.js';
+import { holidaySet } from './holidays.js';
 import { deliverJobs, enqueueDurably, requestJob } from './outbox.js';
 import { dmOnce, type SlackMessage } from './reminders.js';
 import { getSettings } from './settings.js';
@@ -39,42 +49,129 @@ export interface ReminderSlot {
   readonly at: Date;
 }
 
-/** REMINDER_HOUR, local time, `offset` days from the due date. */
-function dayAt(dueDate: string, offset: number, zone: string): Date {
-  return atLocalHour(addDays(dueDate, offset), REMINDER_HOUR, zone);
+/** The slots of an action's schedule in order: before, due, overdue-1 … overdue-OVERDUE_CAP. */
+function slotOrder(kind: ReminderKind, occurrence: string): number {
+  if (kind === 'before') return 0;
+  if (kind === 'due') return 1;
+  const m = /^overdue-(\d+)$/.exec(occurrence);
+  return 1 + (m ? Number(m[1]) : 1);
+}
+
+/** REMINDER_HOUR, local time, on the first working day from `day` on (`day` itself if it is one). */
+function workingDayAt(day: string, zone: string, holidays: Holidays): Date {
+  return countWorkingDays(atLocalHour(day, REMINDER_HOUR, zone), 0, zone, {
+    holidays,
+    at: { hour: REMINDER_HOUR, minute: 0 },
+  }).at;
 }
 
 /**
- * When a reminder of `kind` (and `occurrence`) is due, in the company's `zone`. Snooze
- * occurrences carry their instant.
+ * The `k`th overdue reminder: REMINDER_HOUR on the `k`th working day after the due date (the
+ * first from the day after it on, then each next working day), so the chain keeps its three
+ * reminders over a weekend rather than piling them on the Monday.
+ */
+function overdueAt(dueDate: string, k: number, zone: string, holidays: Holidays): Date {
+  return countWorkingDays(atLocalHour(addDays(dueDate, 1), REMINDER_HOUR, zone), k - 1, zone, {
+    holidays,
+    at: { hour: REMINDER_HOUR, minute: 0 },
+  }).at;
+}
+
+/**
+ * When a reminder of `kind` (and `occurrence`) is due, in the company's `zone`: at
+ * REMINDER_HOUR, on a working day (Monday to Friday less `holidays`). "before" is BEFORE_DAYS
+ * calendar days before the due date and "due" on it, each moved to the next working day when
+ * it falls on a weekend or a holiday; overdue-k on the k-th working day after the due date.
+ * Snooze occurrences carry their instant (the owner chose it).
  */
 export function reminderTime(
   dueDate: string,
   kind: ReminderKind,
   occurrence: string,
   zone: string,
+  holidays: Holidays = NO_HOLIDAYS,
 ): Date {
   if (occurrence.startsWith('snooze-')) return new Date(occurrence.slice('snooze-'.length));
-  if (kind === 'before') return dayAt(dueDate, -BEFORE_DAYS, zone);
-  if (kind === 'due') return dayAt(dueDate, 0, zone);
+  if (kind === 'before') return workingDayAt(addDays(dueDate, -BEFORE_DAYS), zone, holidays);
+  if (kind === 'due') return workingDayAt(dueDate, zone, holidays);
   const m = /^overdue-(\d+)$/.exec(occurrence);
-  return dayAt(dueDate, m ? Number(m[1]) : 1, zone);
+  return overdueAt(dueDate, m ? Number(m[1]) : 1, zone, holidays);
 }
 
 /**
- * The first reminders of an action created at `now`: "before" and "due" when still ahead,
- * and the first overdue one (which schedules the next, up to the cap). Their occurrence is
- * the local date they fall on.
+ * Every scheduled reminder of an action due `dueDate`, in order, one a day: where two fall on
+ * the same working day (a "due" on a Saturday moved to the Monday of the first overdue one, a
+ * "before" on the Saturday before a Monday due date moved to that Monday), the later one is
+ * that day's and the earlier is not in the schedule. Their occurrence is the local date of the
+ * calendar day they stand for ("before", "due") or `overdue-k`, as their job ids always were.
  */
-export function initialReminders(dueDate: string, now: Date, zone: string): ReminderSlot[] {
-  const out: ReminderSlot[] = [];
-  const before = dayAt(dueDate, -BEFORE_DAYS, zone);
-  const due = dayAt(dueDate, 0, zone);
-  if (before.getTime() > now.getTime())
-    out.push({ kind: 'before', occurrence: addDays(dueDate, -BEFORE_DAYS), at: before });
-  if (due.getTime() > now.getTime()) out.push({ kind: 'due', occurrence: dueDate, at: due });
-  out.push({ kind: 'overdue', occurrence: 'overdue-1', at: dayAt(dueDate, 1, zone) });
-  return out;
+export function reminderSchedule(
+  dueDate: string,
+  zone: string,
+  holidays: Holidays = NO_HOLIDAYS,
+): ReminderSlot[] {
+  const slots: [ReminderKind, string][] = [
+    ['before', addDays(dueDate, -BEFORE_DAYS)],
+    ['due', dueDate],
+    ...Array.from({ length: OVERDUE_CAP }, (_, i): [ReminderKind, string] => [
+      'overdue',
+      `overdue-${i + 1}`,
+    ]),
+  ];
+  const all = slots.map(([kind, occurrence]) => ({
+    kind,
+    occurrence,
+    at: reminderTime(dueDate, kind, occurrence, zone, holidays),
+  }));
+  return all.filter(
+    (s, i) =>
+      !all.slice(i + 1).some((later) => localDate(later.at, zone) === localDate(s.at, zone)),
+  );
+}
+
+/**
+ * True when a later reminder of the schedule than `kind`/`occurrence` is due by `now`: this
+ * one is stale (it comes late, a worker down for days catching up, or it shares its day with
+ * a later one) and that later one, whose job exists (each is scheduled with the action, the
+ * overdue ones by the one before), is the action's reminder. A late catch-up so sends one
+ * reminder, the last one due, not each one missed.
+ */
+export function supersededAt(
+  dueDate: string,
+  kind: ReminderKind,
+  occurrence: string,
+  now: Date,
+  zone: string,
+  holidays: Holidays = NO_HOLIDAYS,
+): boolean {
+  const order = slotOrder(kind, occurrence);
+  return reminderSchedule(dueDate, zone, holidays).some(
+    (s) => slotOrder(s.kind, s.occurrence) > order && s.at.getTime() <= now.getTime(),
+  );
+}
+
+/** The local dates (in `zone`) on which an action due `dueDate` is reminded. */
+export function reminderDays(
+  dueDate: string,
+  zone: string,
+  holidays: Holidays = NO_HOLIDAYS,
+): Set<string> {
+  return new Set(reminderSchedule(dueDate, zone, holidays).map((s) => localDate(s.at, zone)));
+}
+
+/**
+ * The first reminders of an action created at `now` (reminderSchedule): "before" and "due"
+ * when still ahead, and the first overdue one (which schedules the next, up to the cap).
+ */
+export function initialReminders(
+  dueDate: string,
+  now: Date,
+  zone: string,
+  holidays: Holidays = NO_HOLIDAYS,
+): ReminderSlot[] {
+  return reminderSchedule(dueDate, zone, holidays).filter(
+    (s) => s.occurrence === 'overdue-1' || (s.kind !== 'overdue' && s.at.getTime() > now.getTime()),
+  );
 }
 
 /** The overdue reminder after `occurrence`, or null at the cap. */
@@ -82,11 +179,16 @@ export function nextOverdue(
   dueDate: string,
   occurrence: string,
   zone: string,
+  holidays: Holidays = NO_HOLIDAYS,
 ): ReminderSlot | null {
   const m = /^overdue-(\d+)$/.exec(occurrence);
   const k = m ? Number(m[1]) : 0;
   if (k >= OVERDUE_CAP) return null;
-  return { kind: 'overdue', occurrence: `overdue-${k + 1}`, at: dayAt(dueDate, k + 1, zone) };
+  return {
+    kind: 'overdue',
+    occurrence: `overdue-${k + 1}`,
+    at: overdueAt(dueDate, k + 1, zone, holidays),
+  };
 }
 
 export async function enqueueReminder(
@@ -114,7 +216,8 @@ export async function requestActionReminders(
   zone: string,
 ): Promise<string[]> {
   const ids: string[] = [];
-  for (const slot of initialReminders(action.due_date, now, zone)) {
+  const holidays = await holidaySet(trx);
+  for (const slot of initialReminders(action.due_date, now, zone, holidays)) {
     ids.push(
       await requestJob(
         trx,
@@ -129,7 +232,8 @@ export async function requestActionReminders(
 
 export async function scheduleActionReminders(deps: CycleDeps, action: ActionRow): Promise<void> {
   const { timezone } = await getSettings(deps.db);
-  for (const slot of initialReminders(action.due_date, deps.clock.now(), timezone)) {
+  const holidays = await holidaySet(deps.db);
+  for (const slot of initialReminders(action.due_date, deps.clock.now(), timezone, holidays)) {
     await enqueueReminder(deps, action.id, slot);
   }
 }
@@ -358,6 +462,7 @@ export type ReminderResult =
   | 'not_open'
   | 'snoozed'
   | 'reminded_by_snooze'
+  | 'superseded'
   | 'missing';
 
 /**
@@ -381,9 +486,11 @@ export type DigestMessage = (
 /**
  * Send one reminder, at most once, scheduling the next overdue one first; one that comes before
  * its time in the company's zone throws NotDueYetError (the worker delays its job). `message` builds the
- * DM (the presenter lives in src/slack). A snooze reminder comes whenever the snooze ends, so
- * its DM says how the due date stands that day: `daysLeft` (due date minus the company's
- * today; negative when overdue), null for the scheduled ones, which come on their day.
+ * DM (the presenter lives in src/slack). Its DM says how the due date stands the day it goes
+ * out: `daysLeft` (due date minus the company's today; negative when overdue), as a snooze's
+ * comes whenever the snooze ends, a scheduled one on a working day, and a late one later still.
+ * A late one that a later reminder of the action due by now supersedes sends nothing
+ * (`superseded`), so a catch-up sends one per action.
  *
  * With `digest`, a scheduled reminder (not a snooze's) goes out in the owner's digest of its
  * day (sendInDigest): one DM listing every open action of theirs reminded that morning. A
@@ -402,7 +509,8 @@ export async function sendReminder(
   if (action.status !== 'open') return 'not_open';
   const now = deps.clock.now();
   const { timezone } = await getSettings(deps.db);
-  const at = reminderTime(action.due_date, p.kind, p.occurrence, timezone);
+  const holidays = await holidaySet(deps.db);
+  const at = reminderTime(action.due_date, p.kind, p.occurrence, timezone, holidays);
   // Early: the company's zone moved later since it was scheduled (09:00 in Tokyo comes before
   // 09:00 in New York). The job comes back at its time (the worker delays it under its own
   // id) rather than ending here with nothing sent and, overdue, no next reminder.
@@ -414,16 +522,32 @@ export async function sendReminder(
   const isSnoozeJob = p.occurrence.startsWith('snooze-');
   const scheduleNext = async () => {
     if (p.kind !== 'overdue' || isSnoozeJob) return;
-    const next = nextOverdue(action.due_date, p.occurrence, timezone);
+    const next = nextOverdue(action.due_date, p.occurrence, timezone, holidays);
     if (next) await enqueueReminder(deps, action.id, next);
   };
   if (!isSnoozeJob && action.snoozed_until && action.snoozed_until.getTime() > now.getTime()) {
     await scheduleNext();
     return 'snoozed';
   }
-  if (!isSnoozeJob && snoozeEndsOn(action, localDate(at, timezone), timezone)) {
+  // The day it goes out is the company's today: the day it was scheduled for unless it comes
+  // late (a worker down, catching up), and then how the due date stands is today's.
+  const day = localDate(now, timezone);
+  const scheduledDay = localDate(at, timezone);
+  if (
+    !isSnoozeJob &&
+    (snoozeEndsOn(action, scheduledDay, timezone) || snoozeEndsOn(action, day, timezone))
+  ) {
     await scheduleNext();
     return 'reminded_by_snooze';
+  }
+  // Late, with a later reminder of the action due by now: that one is the action's reminder
+  // (scheduled first, below, when it is the next overdue one), so a catch-up sends one.
+  if (
+    !isSnoozeJob &&
+    supersededAt(action.due_date, p.kind, p.occurrence, now, timezone, holidays)
+  ) {
+    await scheduleNext();
+    return 'superseded';
   }
   // A snooze's reminder is the one of the action's current snooze only: one superseded by a
   // later snooze (or the other click of a double click) stays silent.
@@ -436,10 +560,13 @@ export async function sendReminder(
   await scheduleNext();
   const key = `reminder:${action.id}:${p.kind}:${p.occurrence}`;
   if (digest && !isSnoozeJob && !(await ledgerEntry(deps.db, key))?.ts) {
-    const out = await sendInDigest(deps, action, localDate(at, timezone), timezone, digest);
+    // Run again after a late day's digest listed it (a retry past midnight): sent already.
+    if (day !== scheduledDay && (await digestLists(deps.db, action, scheduledDay)))
+      return 'in_digest';
+    const out = await sendInDigest(deps, action, day, timezone, holidays, digest);
     if (out !== 'alone') return out;
   }
-  const daysLeft = isSnoozeJob ? daysBetween(localDate(now, timezone), action.due_date) : null;
+  const daysLeft = daysBetween(day, action.due_date);
   // Done may be recorded while this reminder is under way: the status is read again once
   // the reminder's key is claimed, just before the DM goes out.
   let closed = false;
@@ -460,11 +587,18 @@ export async function sendReminder(
   return ts ? 'sent' : 'already_sent';
 }
 
+/** True when the owner's digest of `day` went out and lists `action`. */
+async function digestLists(db: Db, action: ActionRow, day: string): Promise<boolean> {
+  const key = `reminder-digest:${action.owner}:${day}`;
+  if (!(await ledgerEntry(db, key))?.ts) return false;
+  return (await digestItems(db, key)).some((it) => it.actionId === action.id);
+}
+
 /**
- * The open, not snoozed actions of `owner` whose scheduled reminder falls on `day` (2 days
- * before the due date, on it, or overdue up to OVERDUE_CAP days), most urgent first: by due
- * date, then id. One whose snooze ends on `day` is left out: its snooze's reminder is that
- * day's (snoozeEndsOn).
+ * The open, not snoozed actions of `owner` whose scheduled reminder falls on `day`
+ * (reminderDays: working days), and `including` (the action whose reminder sends it, which
+ * may come late, on a day not its own), most urgent first: by due date, then id. One whose
+ * snooze ends on `day` is left out: its snooze's reminder is that day's (snoozeEndsOn).
  */
 async function digestCandidates(
   db: Db,
@@ -472,13 +606,15 @@ async function digestCandidates(
   day: string,
   now: Date,
   zone: string,
+  holidays: Holidays,
+  including: string,
 ): Promise<DigestEntry[]> {
   const open = await actionsWhere(db, { owner, open: true });
   return open
     .map((a) => ({ ...a, daysLeft: daysBetween(day, a.due_date) }))
     .filter(
       (a) =>
-        (a.daysLeft === BEFORE_DAYS || (a.daysLeft <= 0 && a.daysLeft >= -OVERDUE_CAP)) &&
+        (a.id === including || reminderDays(a.due_date, zone, holidays).has(day)) &&
         !(a.snoozed_until && a.snoozed_until.getTime() > now.getTime()) &&
         !snoozeEndsOn(a, day, zone),
     );
@@ -502,6 +638,7 @@ async function sendInDigest(
   action: ActionRow,
   day: string,
   zone: string,
+  holidays: Holidays,
   digest: DigestMessage,
 ): Promise<'sent' | 'in_digest' | 'alone' | 'not_open'> {
   const key = `reminder-digest:${action.owner}:${day}`;
@@ -513,13 +650,15 @@ async function sendInDigest(
       return held.some((it) => it.actionId === action.id) ? 'in_digest' : 'alone';
     }
     const now = deps.clock.now();
-    const rows = await digestCandidates(deps.db, action.owner, day, now, zone);
+    const rows = await digestCandidates(deps.db, action.owner, day, now, zone, holidays, action.id);
     if (!rows.some((r) => r.id === action.id)) return 'not_open';
     const items = toItems(rows);
     const ts = await dmOnce(deps.slack, deps.db, key, action.owner, digest(rows, zone, now), {
       stillWanted: () =>
         deps.db.transaction().execute(async (trx) => {
-          const again = toItems(await digestCandidates(trx, action.owner, day, now, zone));
+          const again = toItems(
+            await digestCandidates(trx, action.owner, day, now, zone, holidays, action.id),
+          );
           if (!sameItems(again, items)) return false;
           await setDigestItems(trx, key, items);
           return true;

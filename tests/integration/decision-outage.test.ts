@@ -89,7 +89,7 @@ describe('the decision modal with Redis down', () => {
     for (const i of [1, 2, 3])
       Object.assign(values, {
         [`a${i}_owner`]: { owner: OPS },
-        [`a${i}_due`]: { due: '2027-04-25' },
+        [`a${i}_due`]: { due: '2027-04-28' },
         [`a${i}_desc`]: { desc: `Task ${i}` },
       });
     const submitted = await driver.submitView(modal.id, {
@@ -104,7 +104,7 @@ describe('the decision modal with Redis down', () => {
       { description: 'Task 2' },
       { description: 'Task 3' },
     ]);
-    // Saved with it: one decision-publish, and per action (due 2027-04-25, decided on
+    // Saved with it: one decision-publish, and per action (due Wednesday 2027-04-28, decided on
     // 2027-03-15) the reminder 2 days before, the one on the day and the first overdue one:
     // 1 + 3 × 3 = 10 requests waiting.
     const owed = await waiting();
@@ -152,7 +152,7 @@ describe('the decision modal with Redis down', () => {
       expect(standin.messagesIn(`D_${OPS}`).map((m) => m.text)).toEqual(
         [1, 2, 3].map(
           (n) =>
-            `:memo: You own a follow-up action from the executive S&OP meeting: #${n} Task ${n} (due 2027-04-25)`,
+            `:memo: You own a follow-up action from the executive S&OP meeting: #${n} Task ${n} (due 2027-04-28)`,
         ),
       );
       // The reminders wait in the notifications queue for their day.

@@ -242,7 +242,7 @@ describe('the meeting when Slack refuses or clicks overlap', () => {
         .messagesIn(`D_${OPS}`)
         .slice(before)
         .map((m) => m.text),
-    ).toEqual([':warning: Overdue: #2 Book overtime (due 2027-03-25)']);
+    ).toEqual([':warning: Overdue by 2 days: #2 Book overtime (due 2027-03-25)']);
   });
 
   it('"Add another action" clicked twice at once: one row added, the stale redraw (hash_conflict) is ignored, no apology', async () => {

@@ -69,7 +69,7 @@ describe('an overdue action whose owner left', () => {
       result: 'sent',
     });
     expect(standin.messagesIn(`D_${NINA}`).map((m) => m.text)).toContain(
-      `:warning: Overdue: #${id} Order resin for April (due 2027-03-17)`,
+      `:warning: Overdue by 2 days: #${id} Order resin for April (due 2027-03-17)`,
     );
     // And it schedules the third, the last.
     expect(await reminderJob(3)).toBeTruthy();

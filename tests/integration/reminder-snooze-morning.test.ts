@@ -13,8 +13,9 @@
  *   reminder, so the morning's reminder is B's alone, and A's and C's second overdue reminders
  *   send nothing but schedule the third. Before, that digest listed all three: A's and C's
  *   second DM of the morning, A's half an hour after its snooze's.
- * - The 20th, 09:00 Berlin: the morning's digest again lists all three: A and C 3 days overdue
- *   (their third overdue reminders), B 1 day overdue (its first).
+ * - Saturday the 20th is no working day: on Monday the 22nd, 09:00 Berlin, the morning's digest
+ *   again lists all three: A and C 5 days overdue (their third overdue reminders, on the third
+ *   working day after the due date), B 3 days overdue (its first).
  *
  * The real bot and worker over HTTP against the Slack stand-in, real Postgres and Redis, a
  * test clock.
@@ -122,8 +123,8 @@ describe('a snooze that ends before 09:00 (Europe/Berlin)', () => {
       result: 'sent',
     });
     expect(reminders()).toEqual([
-      `:warning: Overdue: #${c} Call the resin supplier (due 2027-03-17)`,
-      `:warning: Overdue: #${a} Book weekend overtime (due 2027-03-17)`,
+      `:warning: Overdue by 2 days: #${c} Call the resin supplier (due 2027-03-17)`,
+      `:warning: Overdue by 2 days: #${a} Book weekend overtime (due 2027-03-17)`,
     ]);
 
     // 09:00 Berlin: B is due today. Its reminder is the morning's; A and C are not in it.
@@ -144,13 +145,14 @@ describe('a snooze that ends before 09:00 (Europe/Berlin)', () => {
     expect(await scheduled(c, 'overdue-3')).toBeTruthy();
   });
 
-  it('the 20th, 09:00 Berlin: the third overdue reminders of A and C go out, in one digest with B', async () => {
-    clock.set('2027-03-20T08:00:00Z');
+  it('Monday the 22nd, 09:00 Berlin (not Saturday the 20th): the third overdue reminders of A and C go out, in one digest with B', async () => {
+    clock.set('2027-03-22T08:00:00Z');
     expect(await comeDue(a, 'overdue', 'overdue-3')).toEqual({ result: 'sent' });
     expect(await comeDue(c, 'overdue', 'overdue-3')).toEqual({ result: 'in_digest' });
+    expect(await comeDue(b, 'overdue', 'overdue-1')).toEqual({ result: 'in_digest' });
     expect(reminders().slice(3)).toEqual([
-      // Due the 17th: 3 days overdue on the 20th; B, due the 19th, 1 day. Most overdue first.
-      `:bell: 3 follow-up actions need your attention today: #${a} Book weekend overtime (3 days overdue); #${c} Call the resin supplier (3 days overdue); #${b} Count the safety stock (1 day overdue)`,
+      // Due the 17th: 5 days overdue on the 22nd; B, due the 19th, 3 days. Most overdue first.
+      `:bell: 3 follow-up actions need your attention today: #${a} Book weekend overtime (5 days overdue); #${c} Call the resin supplier (5 days overdue); #${b} Count the safety stock (3 days overdue)`,
     ]);
   });
 });

@@ -36,7 +36,7 @@ const overdue = (n: number) => ({
 const idOf = (n: number) => jobId('action-reminder', parsePayload('action-reminder', overdue(n)));
 const queue = () => h.queues.queue('notifications');
 const overdueDms = () =>
-  standin.messagesIn(`D_${NINA}`).filter((m) => m.text.startsWith(':warning: Overdue:'));
+  standin.messagesIn(`D_${NINA}`).filter((m) => m.text.startsWith(':warning: Overdue'));
 
 /** Bring the reminder's job forward (as its delay ending would) and wait until it has run once. */
 async function runNow(n: number): Promise<string> {
@@ -101,7 +101,7 @@ describe('a reminder that comes early after the company moved to a later zone', 
     expect(await runNow(1)).toBe('completed');
     expect((await queue().getJob(idOf(1)))?.returnvalue).toEqual({ result: 'sent' });
     expect(overdueDms().map((m) => m.text)).toEqual([
-      `:warning: Overdue: #${id} Order resin for April (due 2027-03-17)`,
+      `:warning: Overdue by 1 day: #${id} Order resin for April (due 2027-03-17)`,
     ]);
     expect(await queue().getJob(idOf(2))).toBeTruthy();
     expect(await jobsOf(1)).toBe(1);

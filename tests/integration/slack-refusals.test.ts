@@ -131,7 +131,7 @@ describe('a deactivated person among several', () => {
         actions: [OPS1, OPS2, OPS3].map((owner) => ({
           owner,
           description: `Task of ${owner}`,
-          dueDate: '2027-03-20',
+          dueDate: '2027-03-19',
         })),
       },
     );
@@ -312,25 +312,25 @@ describe('a 429 on a reminder digest', () => {
         decision_id: own!.decision_id,
         description: 'Second task of U_OPS1',
         owner: OPS1,
-        due_date: '2027-03-20',
+        due_date: '2027-03-19',
         created_by: EXEC,
         request_key: 'refusals-second',
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    clock.set('2027-03-20T09:00:00Z');
+    clock.set('2027-03-19T09:00:00Z');
     const before = dms(OPS1).length;
     standin.failNext('chat.postMessage', { status: 429, retryAfter: 1, channel: `D_${OPS1}` });
     const job = await run(
       'action-reminder',
-      { actionId: own!.id, kind: 'due', occurrence: '2027-03-20' },
+      { actionId: own!.id, kind: 'due', occurrence: '2027-03-19' },
       'notifications',
     );
     expect(await job.getState()).toBe('completed');
     expect(job.returnvalue).toEqual({ result: 'sent' });
     const other = await run(
       'action-reminder',
-      { actionId: second, kind: 'due', occurrence: '2027-03-20' },
+      { actionId: second, kind: 'due', occurrence: '2027-03-19' },
       'notifications',
     );
     expect(other.returnvalue).toEqual({ result: 'in_digest' });

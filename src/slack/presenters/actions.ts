@@ -105,17 +105,26 @@ const HEAD: Readonly<Record<ReminderKind | 'assigned', string>> = {
   overdue: ':warning: Overdue',
 };
 
-/** A snooze's reminder, `daysLeft` days before the due date (negative: after it). */
-function snoozedHead(daysLeft: number): string {
-  if (daysLeft < 0) return HEAD.overdue;
+/**
+ * A reminder's heading from how the due date stands the day it is sent, `daysLeft` days
+ * before it (negative: after it), in calendar days: "Overdue by 20 days" for one sent late,
+ * "Due tomorrow" for a "before" one moved off a weekend. A snooze's ("due" or "overdue" in
+ * the future) says it is a reminder.
+ */
+function standingHead(kind: ReminderKind, daysLeft: number): string {
+  if (daysLeft < 0) return `${HEAD.overdue} by ${days(-daysLeft)}`;
   if (daysLeft === 0) return HEAD.due;
-  return `:bell: Reminder, due ${daysLeft === 1 ? 'tomorrow' : `in ${daysLeft} days`}`;
+  const when = daysLeft === 1 ? 'tomorrow' : `in ${days(daysLeft)}`;
+  return kind === 'before'
+    ? `:hourglass_flowing_sand: Due ${when}`
+    : `:bell: Reminder, due ${when}`;
 }
 
 /**
- * The owner's DM: assigned, or a reminder of `kind`. `daysLeft` is given for a snooze's
- * reminder, which comes on any day: the header says how the due date stands then ("due in
- * 4 days", due today, overdue) rather than the kind's.
+ * The owner's DM: assigned, or a reminder of `kind`. With `daysLeft` (the due date against
+ * the day it is sent), the header says how the due date stands then ("Due tomorrow", "Due
+ * today", "Overdue by 3 days") rather than the kind's: reminders come on working days, and
+ * late ones later still.
  */
 export function actionDm(
   a: ActionLike,
@@ -126,7 +135,7 @@ export function actionDm(
     kind === 'assigned' && a.decision_id === null
       ? ':memo: You own a follow-up action from the weekly S&OE check'
       : kind !== 'assigned' && daysLeft !== null
-        ? snoozedHead(daysLeft)
+        ? standingHead(kind, daysLeft)
         : HEAD[kind];
   // A deviation's action (no decision): what to do, in every DM and reminder alike.
   const task =
@@ -313,9 +322,10 @@ export function reminderDigestDm(
   if (only) {
     const kind: ReminderKind =
       only.daysLeft > 0 ? 'before' : only.daysLeft === 0 ? 'due' : 'overdue';
-    if (only.givenAway) return withoutButtons(actionDm(only, kind), only.id, only.givenAway, zone);
+    const dm = actionDm(only, kind, only.daysLeft);
+    if (only.givenAway) return withoutButtons(dm, only.id, only.givenAway, zone);
     if (only.status === 'done') return actionDoneMessage(only, only.done_by ?? only.owner, zone);
-    return actionDm(only, kind);
+    return dm;
   }
   const head = `:bell: ${items.length} follow-up actions need your attention today`;
   const text = `${head}: ${items.map((a) => `#${a.id} ${esc(a.description)} (${dueStanding(a.daysLeft)})`).join('; ')}`;
