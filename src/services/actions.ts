@@ -26,6 +26,7 @@ import {
   type Holidays,
   localDate,
   NO_HOLIDAYS,
+  previousWorkingDay,
 } from '../core/calendar.js';
 import type { CycleDeps } from '../deps.js';
 import { NotDueYetError, SopError } from '../errors.js';
@@ -80,8 +81,10 @@ function overdueAt(dueDate: string, k: number, zone: string, holidays: Holidays)
 /**
  * When a reminder of `kind` (and `occurrence`) is due, in the company's `zone`: at
  * REMINDER_HOUR, on a working day (Monday to Friday less `holidays`). "before" is BEFORE_DAYS
- * calendar days before the due date and "due" on it, each moved to the next working day when
- * it falls on a weekend or a holiday; overdue-k on the k-th working day after the due date.
+ * calendar days before the due date, moved to the working day before when it falls on a weekend
+ * or a holiday (a warning comes earlier, never later: an action due on Monday is warned on
+ * Thursday, not on its due day); "due" is on the due date, moved to the next working day; overdue-k
+ * on the k-th working day after the due date.
  * Snooze occurrences carry their instant (the owner chose it).
  */
 export function reminderTime(
@@ -92,7 +95,12 @@ export function reminderTime(
   holidays: Holidays = NO_HOLIDAYS,
 ): Date {
   if (occurrence.startsWith('snooze-')) return new Date(occurrence.slice('snooze-'.length));
-  if (kind === 'before') return workingDayAt(addDays(dueDate, -BEFORE_DAYS), zone, holidays);
+  if (kind === 'before')
+    return previousWorkingDay(
+      atLocalHour(addDays(dueDate, -BEFORE_DAYS + 1), REMINDER_HOUR, zone),
+      zone,
+      holidays,
+    );
   if (kind === 'due') return workingDayAt(dueDate, zone, holidays);
   const m = /^overdue-(\d+)$/.exec(occurrence);
   return overdueAt(dueDate, m ? Number(m[1]) : 1, zone, holidays);
@@ -100,8 +108,7 @@ export function reminderTime(
 
 /**
  * Every scheduled reminder of an action due `dueDate`, in order, one a day: where two fall on
- * the same working day (a "due" on a Saturday moved to the Monday of the first overdue one, a
- * "before" on the Saturday before a Monday due date moved to that Monday), the later one is
+ * the same working day (a "due" on a Saturday moved to the Monday of the first overdue one), the later one is
  * that day's and the earlier is not in the schedule. Their occurrence is the local date of the
  * calendar day they stand for ("before", "due") or `overdue-k`, as their job ids always were.
  */

@@ -129,17 +129,19 @@ describe('action reminders in the company time zone', () => {
 
   it('Los Angeles: the due reminder follows DST, the overdue chain stays at 09:00 local', () => {
     // Due Tuesday 2027-03-16, after the switch to PDT (Sunday the 14th); "before" falls on that
-    // Sunday and goes out on Monday the 15th at 09:00 PDT (16:00Z, not PST's 17:00Z).
+    // Sunday and goes out on the working day before, Friday the 12th, at 09:00 PST (17:00Z),
+    // the due one at 09:00 PDT (16:00Z).
     const slots = initialReminders('2027-03-16', new Date('2027-03-01T00:00:00Z'), LA);
     expect(slots.map((s) => s.at.toISOString())).toEqual([
-      '2027-03-15T16:00:00.000Z',
+      '2027-03-12T17:00:00.000Z',
       '2027-03-16T16:00:00.000Z',
       '2027-03-17T16:00:00.000Z',
     ]);
-    // Due Monday 2027-03-15: "before" (Saturday the 13th) would go out on that Monday, with the
-    // due one; the due one is that day's reminder.
+    // Due Monday 2027-03-15: "before" (Saturday the 13th) goes out on Friday the 12th (PST),
+    // not with the due one on the Monday.
     const monday = initialReminders('2027-03-15', new Date('2027-03-01T00:00:00Z'), LA);
     expect(monday.map((s) => [s.kind, s.at.toISOString()])).toEqual([
+      ['before', '2027-03-12T17:00:00.000Z'],
       ['due', '2027-03-15T16:00:00.000Z'],
       ['overdue', '2027-03-16T16:00:00.000Z'],
     ]);

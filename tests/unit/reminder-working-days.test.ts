@@ -79,16 +79,29 @@ describe('reminders on working days', () => {
     );
   });
 
-  it('"before" on a Sunday goes out on Monday, the day before the due date', () => {
-    // Due Tue 16 March: before (Sun 14) → Mon 15.
+  it('"before" on a Sunday goes out on the Friday before: a warning comes earlier, never later', () => {
+    // Due Tue 16 March: before (Sun 14) → Fri 12, two working days ahead of the due date.
     expect(slots('2027-03-16', 'UTC').slice(0, 2)).toEqual([
-      ['before', '2027-03-14', '2027-03-15T09:00:00.000Z'],
+      ['before', '2027-03-14', '2027-03-12T09:00:00.000Z'],
       ['due', '2027-03-16', '2027-03-16T09:00:00.000Z'],
     ]);
-    // Created on Saturday the 13th: still ahead, so scheduled.
+    // Created on Saturday the 13th: the warning's Friday has passed, so due and overdue only.
     expect(
       initialReminders('2027-03-16', new Date('2027-03-13T12:00:00Z'), 'UTC').map((s) => s.kind),
-    ).toEqual(['before', 'due', 'overdue']);
+    ).toEqual(['due', 'overdue']);
+    // Due Mon 15 March: before (Sat 13) → Fri 12 at 09:00, not merged into Monday's "due".
+    expect(slots('2027-03-15', 'UTC').slice(0, 2)).toEqual([
+      ['before', '2027-03-13', '2027-03-12T09:00:00.000Z'],
+      ['due', '2027-03-15', '2027-03-15T09:00:00.000Z'],
+    ]);
+    // Due Tue 30 March 2027, Good Friday (26) and Easter Monday (29) holidays: before (Sun 28)
+    // → the working day before it, Thu 25.
+    const easter = new Set(['2027-03-26', '2027-03-29']);
+    expect(slots('2027-03-30', 'UTC', easter)[0]).toEqual([
+      'before',
+      '2027-03-28',
+      '2027-03-25T09:00:00.000Z',
+    ]);
   });
 
   it('20 days after the due date, every reminder but the last one is superseded', () => {
