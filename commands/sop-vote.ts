@@ -15,7 +15,7 @@ import type { SopCommandContext, SopSubcommand } from '../src/slack/command-type
 import { MOVED_TO_DM, type PostedWhere, postWhereInvoked } from '../src/slack/invoking-channel.js';
 import { PostInFlightError, postMessageOnce, refusalsOf } from '../src/slack/post-ledger.js';
 import { refusedPostHelp } from '../src/slack/presenters/undelivered.js';
-import { voteMessage } from '../src/slack/presenters/vote.js';
+import { VOTE_MODE_WORDS, voteMessage } from '../src/slack/presenters/vote.js';
 
 /** Two weeks: the longest a vote stays open. */
 const MAX_VOTE_HOURS = 24 * 14;
@@ -34,7 +34,7 @@ export const vote: SopSubcommand = {
   action: 'vote.start',
   parts: [
     {
-      usage: '/sop vote mode open|anonymous · /sop vote quorum N|off',
+      usage: '/sop vote mode named|anonymous · /sop vote quorum N|off',
       summary: 'how the next votes run',
       action: 'vote.configure',
     },
@@ -126,17 +126,28 @@ export const vote: SopSubcommand = {
 const typedValue = (value: string | undefined): string =>
   value === undefined ? 'nothing' : codeSpan(value);
 
-/** `/sop vote mode open|anonymous`, `/sop vote quorum N|off` (admins): how the next votes run. */
+/**
+ * `/sop vote mode named|anonymous`, `/sop vote quorum N|off` (admins): how the next votes run.
+ * `open`, the older word for `named` (and the stored value), is still taken.
+ */
 async function configure(ctx: SopCommandContext): Promise<void> {
   requirePermission(ctx.member, 'vote.configure', 'change how votes run');
   const [what, value] = ctx.args;
   if (what === 'mode') {
-    if (value !== 'open' && value !== 'anonymous')
+    const mode =
+      value === 'named' || value === 'open' ? 'open' : value === 'anonymous' ? value : null;
+    if (mode === null)
       throw new UsageError(
-        `mode: use \`open\` (names shown) or \`anonymous\` (counts only), got ${typedValue(value)}.`,
+        `mode: use \`named\` (${VOTE_MODE_WORDS.open}) or \`anonymous\` (counts only), got ${typedValue(value)}.`,
       );
-    await updateSettings(ctx.deps.db, { vote_mode: value });
-    await ctx.respond({ response_type: 'ephemeral', text: `Next votes are ${value}.` });
+    await updateSettings(ctx.deps.db, { vote_mode: mode });
+    await ctx.respond({
+      response_type: 'ephemeral',
+      text:
+        mode === 'open'
+          ? `Next votes show each voter by name (${VOTE_MODE_WORDS.open}).`
+          : 'Next votes are anonymous: the tally shows counts only.',
+    });
     return;
   }
   // Read as every typed number is: `Number` took `0x10` for 16 and `1e1` for 10.

@@ -111,7 +111,7 @@ describe('vote settings, quorum and the chair prompt', () => {
     await waitFor(() => pollMessage(msg.ts).includes('*Central*: 1 vote'));
     // The chair is named in the header context; voters are not named in the tally.
     expect(pollMessage(msg.ts)).not.toContain(`1 vote <@${EXEC1}>`);
-    expect(pollMessage(msg.ts)).toContain('anonymous vote');
+    expect(pollMessage(msg.ts)).toContain('· anonymous votes_');
 
     await h.driver.clickButton('C_EXEC', msg.ts, 'vote_cast_3', { user: EXEC2 });
     await waitFor(() => pollMessage(msg.ts).includes('Vote closed (quorum reached)'));
@@ -132,6 +132,24 @@ describe('vote settings, quorum and the chair prompt', () => {
         .messagesIn(`D_${EXEC1}`)
         .filter((m) => JSON.stringify(m.blocks ?? []).includes('decision_open')),
     ).toHaveLength(1);
+
+    // Votes shown by name again: the word that says so, and `open`, the older word, alike.
+    // Each answer is waited for as the next of its kind (an earlier one says the same).
+    const answered = async (text: string, needle: string) => {
+      const before = standin.ephemeralsFor(ADMIN).filter((e) => e.text.includes(needle)).length;
+      await h.sop(ADMIN, text);
+      await waitFor(
+        () => standin.ephemeralsFor(ADMIN).filter((e) => e.text.includes(needle)).length > before,
+      );
+    };
+    const mode = async () =>
+      (await db.selectFrom('workspace_settings').select('vote_mode').executeTakeFirstOrThrow()).vote_mode;
+    await answered('vote mode named', 'Next votes show each voter by name (votes shown by name).');
+    expect(await mode()).toBe('open');
+    await answered('vote mode anonymous', 'Next votes are anonymous');
+    expect(await mode()).toBe('anonymous');
+    await answered('vote mode open', 'Next votes show each voter by name');
+    expect(await mode()).toBe('open');
   });
 
   it('the chair opens the modal from the DM, adds a fourth action row and records the decision', async () => {

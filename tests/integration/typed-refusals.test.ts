@@ -188,7 +188,7 @@ const REFUSALS: readonly {
   {
     text: (t) => `vote mode ${t}`,
     reply: (s) =>
-      `:warning: mode: use \`open\` (names shown) or \`anonymous\` (counts only), got ${s}.`,
+      `:warning: mode: use \`named\` (votes shown by name) or \`anonymous\` (counts only), got ${s}.`,
   },
   {
     text: (t) => `vote quorum ${t}`,

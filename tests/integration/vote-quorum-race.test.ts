@@ -198,7 +198,7 @@ describe('an executive removed between a vote being written and its quorum check
         : null;
     });
     expect(tally).toBe(
-      `*Central*: 2 votes <@${EXEC1}> <@${EXEC2}>\n*Cautious*: 1 vote <@${EXEC3}>\n*Ambitious*: 0 votes\n_3 executive votes counted · quorum 3/3 · open vote_`,
+      `*Central*: 2 votes <@${EXEC1}> <@${EXEC2}>\n*Cautious*: 1 vote <@${EXEC3}>\n*Ambitious*: 0 votes\n_3 executive votes counted · quorum 3/3 · votes shown by name_`,
     );
   });
 });

@@ -88,7 +88,7 @@ describe('a role change while a vote is open', () => {
     // By hand: Central has EXEC1 and EXEC2, 2 counted of a quorum of 3.
     await waitFor(() => tallyOf()?.includes('quorum 2/3'));
     expect(tallyOf()).toBe(
-      `*Central*: 2 votes <@${EXEC1}> <@${EXEC2}>\n*Cautious*: 0 votes\n*Ambitious*: 0 votes\n_2 executive votes counted · quorum 2/3 · open vote_`,
+      `*Central*: 2 votes <@${EXEC1}> <@${EXEC2}>\n*Cautious*: 0 votes\n*Ambitious*: 0 votes\n_2 executive votes counted · quorum 2/3 · votes shown by name_`,
     );
 
     const told = await answer(ADMIN, () => h.sop(ADMIN, `role <@${EXEC2}|exec2> none`));
@@ -98,7 +98,7 @@ describe('a role change while a vote is open', () => {
     // Before: Central still had 2 votes, EXEC2's among them, and the quorum counted it.
     await waitFor(() => tallyOf()?.includes('quorum 1/3'));
     expect(tallyOf()).toBe(
-      `*Central*: 1 vote <@${EXEC1}>\n*Cautious*: 0 votes\n*Ambitious*: 0 votes\n_1 executive vote counted · quorum 1/3 · open vote_`,
+      `*Central*: 1 vote <@${EXEC1}>\n*Cautious*: 0 votes\n*Ambitious*: 0 votes\n_1 executive vote counted · quorum 1/3 · votes shown by name_`,
     );
     // The row stays for the record, marked; the admin's change is audited on the vote.
     expect(await votesOf(EXEC2)).toEqual([
@@ -123,7 +123,7 @@ describe('a role change while a vote is open', () => {
     expect(await click(EXEC3, 'vote_cast_2')).toContain('Your vote for *Cautious* is counted');
     await waitFor(() => tallyOf()?.includes('quorum 2/3'));
     expect(tallyOf()).toBe(
-      `*Central*: 1 vote <@${EXEC1}>\n*Cautious*: 1 vote <@${EXEC3}>\n*Ambitious*: 0 votes\n_2 executive votes counted · quorum 2/3 · open vote_`,
+      `*Central*: 1 vote <@${EXEC1}>\n*Cautious*: 1 vote <@${EXEC3}>\n*Ambitious*: 0 votes\n_2 executive votes counted · quorum 2/3 · votes shown by name_`,
     );
     expect(pollMessage()).toContain('vote_cast_1');
     const poll = await db.selectFrom('polls').select('status').executeTakeFirstOrThrow();
@@ -138,7 +138,7 @@ describe('a role change while a vote is open', () => {
     // By hand: only EXEC3's Cautious counts.
     await waitFor(() => tallyOf()?.includes('quorum 1/3'));
     expect(tallyOf()).toBe(
-      `*Central*: 0 votes\n*Cautious*: 1 vote <@${EXEC3}>\n*Ambitious*: 0 votes\n_1 executive vote counted · quorum 1/3 · open vote_`,
+      `*Central*: 0 votes\n*Cautious*: 1 vote <@${EXEC3}>\n*Ambitious*: 0 votes\n_1 executive vote counted · quorum 1/3 · votes shown by name_`,
     );
     expect(await click(EXEC1, 'vote_cast_3')).toContain('kept for the record but not counted');
     // A click read while they were still an executive, cast once the demotion committed:
@@ -175,7 +175,7 @@ describe('a role change while a vote is open', () => {
     expect(await click(EXEC2, 'vote_cast_1')).toContain('Your vote for *Central* is counted');
     await waitFor(() => tallyOf()?.includes('quorum 2/3'));
     expect(tallyOf()).toBe(
-      `*Central*: 1 vote <@${EXEC2}>\n*Cautious*: 1 vote <@${EXEC3}>\n*Ambitious*: 0 votes\n_2 executive votes counted · quorum 2/3 · open vote_`,
+      `*Central*: 1 vote <@${EXEC2}>\n*Cautious*: 1 vote <@${EXEC3}>\n*Ambitious*: 0 votes\n_2 executive votes counted · quorum 2/3 · votes shown by name_`,
     );
     expect(await executivesYetToVote(db, cycleId)).toEqual([]);
   });
@@ -186,7 +186,7 @@ describe('a role change while a vote is open', () => {
     await waitFor(() => pollMessage().includes('Vote closed'));
     const before = tallyOf();
     expect(before).toBe(
-      `*Central*: 1 vote <@${EXEC2}>\n*Cautious*: 1 vote <@${EXEC3}>\n*Ambitious*: 0 votes\n_2 executive votes counted · quorum 2/3 · open vote_`,
+      `*Central*: 1 vote <@${EXEC2}>\n*Cautious*: 1 vote <@${EXEC3}>\n*Ambitious*: 0 votes\n_2 executive votes counted · quorum 2/3 · votes shown by name_`,
     );
     const told = await answer(ADMIN, () => h.sop(ADMIN, `role <@${EXEC3}|exec3> none`));
     expect(told).toBe(

@@ -67,6 +67,19 @@ describe('vote presenters', () => {
     expect(anon).toContain('quorum 2/3');
   });
 
+  it('a closed vote names its mode in words that do not read as "still open"', () => {
+    // Mode 'open' is the stored value for votes shown by name; once the vote is closed,
+    // "· open vote" under the outcome read as if it were still taking votes.
+    const closed = view(poll({ status: 'closed', close_reason: 'deadline' }));
+    const last = tallyText(closed).split('\n').at(-1);
+    expect(last).toBe('_2 executive votes counted · votes shown by name_');
+    expect(voteMessage(closed).blocks.map((b) => JSON.stringify(b)).join('')).not.toContain(
+      'open vote',
+    );
+    const anon = tallyText(view(poll({ mode: 'anonymous', status: 'closed' })));
+    expect(anon.split('\n').at(-1)).toBe('_2 executive votes counted · anonymous votes_');
+  });
+
   it('ten scenarios fit one valid message; a closed vote shows the outcome instead of buttons', () => {
     const open = voteMessage(view(poll()));
     expect(validateBlocks(open.blocks, 'message')).toEqual([]);

@@ -1,6 +1,6 @@
 /**
  * The scenario vote message: the comparison grid (one section of fields per scenario), one
- * button per scenario, the live tally (names when open, counts when anonymous), a Close
+ * button per scenario, the live tally (voters by name, or counts only when anonymous), a Close
  * button for the chair; once closed, the outcome instead of the buttons.
  */
 import type { types } from '@slack/bolt';
@@ -55,7 +55,16 @@ export function tradeOffs(options: readonly PollOptionRow[]): (string | null)[] 
   return tradeOffSentences(options.map((o) => ({ label: o.label, kpis: o.kpis })));
 }
 
-/** One line per option: counts, and the voters' names when the vote is open. */
+/**
+ * How a vote's mode is named to people (the tally, `/sop vote mode`): "open" (the stored
+ * value) read as "the vote is still open" under a closed vote's tally.
+ */
+export const VOTE_MODE_WORDS: Readonly<Record<PollView['poll']['mode'], string>> = {
+  open: 'votes shown by name',
+  anonymous: 'anonymous votes',
+};
+
+/** One line per option: counts, and the voters' names unless the vote is anonymous. */
 export function tallyText(v: PollView): string {
   const lines = v.tally.options.map((o) => {
     const who =
@@ -66,7 +75,7 @@ export function tallyText(v: PollView): string {
   });
   const quorum = v.poll.quorum ? ` · quorum ${v.tally.total}/${v.poll.quorum}` : '';
   lines.push(
-    `_${v.tally.total} executive vote${v.tally.total === 1 ? '' : 's'} counted${quorum} · ${v.poll.mode} vote_`,
+    `_${v.tally.total} executive vote${v.tally.total === 1 ? '' : 's'} counted${quorum} · ${VOTE_MODE_WORDS[v.poll.mode]}_`,
   );
   return lines.join('\n');
 }
