@@ -1,6 +1,10 @@
 /** The S&OE modal's parser and the deviation and digest messages (Block Kit checked). */
 import { describe, expect, it } from 'vitest';
-import { actionDm } from '../../src/slack/presenters/actions.js';
+import {
+  actionDm,
+  reminderDigestDm,
+  withoutButtons,
+} from '../../src/slack/presenters/actions.js';
 import {
   deviationMessage,
   digestMessage,
@@ -150,6 +154,31 @@ describe('/sop execution form', () => {
     expect(JSON.stringify(actionDm({ ...action, decision_id: '3' }, 'due').blocks)).not.toContain(
       'To do:',
     );
+    // Given away, the old owner's DMs no longer ask them to do it: the assignment, a reminder
+    // (redrawn from the ledger) and a one-action digest alike, as a longer digest's item.
+    const g = { to: 'U_NINA', by: 'U_ADA', at: new Date('2027-02-05T10:00:00Z') };
+    const given = ':arrow_right: Reassigned to <@U_NINA> by <@U_ADA> on 2027-02-05.';
+    const sectionTexts = (msg: { blocks: readonly unknown[] }) =>
+      msg.blocks.map((b) => JSON.stringify(b)).join('\n');
+    const assigned = withoutButtons(actionDm(action, 'assigned'), '12', g, 'UTC');
+    expect(assigned.blocks).toEqual([
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: ':memo: You own a follow-up action from the weekly S&OE check\n*#12* Supplier delay on SUP-1\nDue *2027-02-10*',
+        },
+      },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: given }] },
+    ]);
+    const overdue = withoutButtons(actionDm(action, 'overdue'), '12', g, 'UTC');
+    expect(sectionTexts(overdue)).toContain(
+      'Due *2027-02-10*\\nFrom the weekly S&OE check."}',
+    );
+    expect(sectionTexts(overdue)).not.toContain('To do:');
+    const digest = reminderDigestDm([{ ...action, daysLeft: -1, givenAway: g }], 'UTC', g.at);
+    expect(sectionTexts(digest)).not.toContain('To do:');
+    expect(sectionTexts(digest)).toContain(given);
     const d = digestMessage({
       week: '2027-02-01',
       sales: null,

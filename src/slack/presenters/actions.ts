@@ -213,8 +213,23 @@ export function reassignedLine(g: GivenAway, zone: string): string {
 }
 
 /**
+ * A section of an S&OE action's DM without what its owner is asked to do (DEVIATION_TASK, said
+ * after "From the weekly S&OE check." or on its own line): once given away it is not theirs.
+ */
+function withoutTask(b: types.KnownBlock): types.KnownBlock {
+  if (b.type !== 'section' || b.text?.type !== 'mrkdwn' || !b.text.text.includes(DEVIATION_TASK))
+    return b;
+  const text = b.text.text
+    .replace(`\n${DEVIATION_TASK}`, '')
+    .replace(` ${DEVIATION_TASK}`, '')
+    .replace(DEVIATION_TASK, '');
+  return { ...b, text: mrkdwn(text) };
+}
+
+/**
  * A DM about action `id` as it was sent (`msg`), its buttons replaced by the line saying to whom
- * it was given: the old owner can no longer act on it from there.
+ * it was given, and an S&OE action's "To do: …" taken out (as a digest's item given away shows
+ * it): the old owner can no longer act on it from there.
  */
 export function withoutButtons(
   msg: { text: string; blocks: types.KnownBlock[] },
@@ -227,7 +242,7 @@ export function withoutButtons(
     blocks: msg.blocks.map((b) =>
       b.type === 'actions' && b.block_id === `action_${id}`
         ? { type: 'context', elements: [mrkdwn(reassignedLine(g, zone))] }
-        : b,
+        : withoutTask(b),
     ),
   };
 }
