@@ -143,7 +143,8 @@ describe('vote settings, quorum and the chair prompt', () => {
       );
     };
     const mode = async () =>
-      (await db.selectFrom('workspace_settings').select('vote_mode').executeTakeFirstOrThrow()).vote_mode;
+      (await db.selectFrom('workspace_settings').select('vote_mode').executeTakeFirstOrThrow())
+        .vote_mode;
     await answered('vote mode named', 'Next votes show each voter by name (votes shown by name).');
     expect(await mode()).toBe('open');
     await answered('vote mode anonymous', 'Next votes are anonymous');

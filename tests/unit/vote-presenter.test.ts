@@ -73,9 +73,11 @@ describe('vote presenters', () => {
     const closed = view(poll({ status: 'closed', close_reason: 'deadline' }));
     const last = tallyText(closed).split('\n').at(-1);
     expect(last).toBe('_2 executive votes counted · votes shown by name_');
-    expect(voteMessage(closed).blocks.map((b) => JSON.stringify(b)).join('')).not.toContain(
-      'open vote',
-    );
+    expect(
+      voteMessage(closed)
+        .blocks.map((b) => JSON.stringify(b))
+        .join(''),
+    ).not.toContain('open vote');
     const anon = tallyText(view(poll({ mode: 'anonymous', status: 'closed' })));
     expect(anon.split('\n').at(-1)).toBe('_2 executive votes counted · anonymous votes_');
   });
