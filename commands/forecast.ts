@@ -9,6 +9,7 @@ import {
   FORECAST_CHANGE,
   submitAdjustment,
 } from '../src/services/adjustments.js';
+import { afterNoChange } from '../src/services/summary.js';
 import {
   buildChangeModal,
   type ChangeSpec,
@@ -33,20 +34,31 @@ export const FORECAST: ChangeSpec = {
 };
 
 export function register(app: App, deps: AppDeps): void {
-  registerChangeCommand(app, deps, FORECAST, FORECAST_USAGE, async (text, respond, member) => {
-    if (text !== 'no-change' && text !== 'no change' && text !== 'nochange') return false;
-    try {
-      const r = await declareNoChangeForMember(deps, await member());
-      await respond({
-        response_type: 'ephemeral',
-        text: noChangeText(r.cycleMonth, r.families),
-      });
-    } catch (err) {
-      logUnexpected(deps.logger, err, '/forecast no-change failed');
-      await respond({ response_type: 'ephemeral', text: warningText(err) });
-    }
-    return true;
-  });
+  registerChangeCommand(
+    app,
+    deps,
+    FORECAST,
+    FORECAST_USAGE,
+    async (text, respond, member, client) => {
+      if (text !== 'no-change' && text !== 'no change' && text !== 'nochange') return false;
+      let declared: Awaited<ReturnType<typeof declareNoChangeForMember>> & { author: string };
+      try {
+        const who = await member();
+        declared = { ...(await declareNoChangeForMember(deps, who)), author: who.userId };
+        await respond({
+          response_type: 'ephemeral',
+          text: noChangeText(declared.cycleMonth, declared.families),
+        });
+      } catch (err) {
+        logUnexpected(deps.logger, err, '/forecast no-change failed');
+        await respond({ response_type: 'ephemeral', text: warningText(err) });
+        return true;
+      }
+      // The demand summary counts the declaration, and its thread says so.
+      await afterNoChange(deps, client, declared);
+      return true;
+    },
+  );
 
   // Picking a family redraws the modal with its baseline and consensus.
   app.action<BlockAction<StaticSelectAction>>(
@@ -80,11 +92,13 @@ export function register(app: App, deps: AppDeps): void {
   app.action<BlockAction>(NO_CHANGE_ACTION, async ({ ack, body, client, context }) => {
     await ack();
     let text: string;
-    let declared = false;
+    let declared:
+      | (Awaited<ReturnType<typeof declareNoChangeForMember>> & { author: string })
+      | null = null;
     try {
-      const r = await declareNoChangeForMember(deps, await memberOf(context));
-      text = noChangeText(r.cycleMonth, r.families);
-      declared = true;
+      const who = await memberOf(context);
+      declared = { ...(await declareNoChangeForMember(deps, who)), author: who.userId };
+      text = noChangeText(declared.cycleMonth, declared.families);
     } catch (err) {
       logUnexpected(deps.logger, err, 'no-change button failed');
       text = warningText(err);
@@ -97,5 +111,6 @@ export function register(app: App, deps: AppDeps): void {
       // there (and the person has been told once).
       if (declared) await redrawHome(deps, client, body.user.id, 'no change');
     }
+    if (declared) await afterNoChange(deps, client, declared);
   });
 }

@@ -254,6 +254,25 @@ export async function adjustmentActivity(db: Db, cycleId: number): Promise<Famil
   }));
 }
 
+/** Per family code: how many sales reps declared "no change" for it in the cycle. */
+export async function noChangeActivity(
+  db: Db,
+  cycleId: number,
+): Promise<{ family: string; reps: number }[]> {
+  const rows = await db
+    .selectFrom('no_change_declarations')
+    .innerJoin('families', 'families.id', 'no_change_declarations.family_id')
+    .select((eb) => [
+      'families.code',
+      eb.fn.count<string>('no_change_declarations.slack_user_id').distinct().as('reps'),
+    ])
+    .where('no_change_declarations.cycle_id', '=', cycleId)
+    .groupBy('families.code')
+    .orderBy('families.code')
+    .execute();
+  return rows.map((r) => ({ family: r.code, reps: Number(r.reps) }));
+}
+
 /** Records "no change" for each family; returns how many were new. */
 export async function declareNoChange(
   trx: Db,

@@ -189,6 +189,14 @@ export function cutWhole(s: string, max: number): string {
   return `${(space > 0 ? room.slice(0, space) : room).trimEnd()}…`;
 }
 
+/**
+ * The order codes are listed in: digits as numbers (FAM-2 before FAM-10), as people count, not
+ * as text sorts them (FAM-10, FAM-11 … before FAM-2).
+ */
+export function compareCodes(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
+
 /** How many codes a refusal names before "and N more". */
 const NAMED_CODES = 8;
 
@@ -198,7 +206,7 @@ const NAMED_CODES = 8;
  * how many more: "LINE-1, LINE-2, … LINE-8 and 4 more".
  */
 export function namedCodes(codes: Iterable<string>): string {
-  const all = [...codes].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const all = [...codes].sort(compareCodes);
   const shown = all.slice(0, NAMED_CODES).join(', ');
   return all.length > NAMED_CODES ? `${shown} and ${all.length - NAMED_CODES} more` : shown;
 }

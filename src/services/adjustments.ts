@@ -509,7 +509,13 @@ export async function declareNoChangeForMember(
   deps: AppDeps,
   member: Member,
   codes: readonly string[] = member.families,
-): Promise<{ cycleMonth: Period; families: string[]; added: number }> {
+): Promise<{
+  cycleMonth: Period;
+  /** The cycle it was declared in, for the demand summary. */
+  cycle: { id: number; month: Period };
+  families: string[];
+  added: number;
+}> {
   requirePermission(member, 'forecast.adjust', 'declare no change to the forecast');
   const cycle = await openCycleForChanges(deps, 'a no-change declaration');
   if (codes.length === 0)
@@ -540,5 +546,10 @@ export async function declareNoChangeForMember(
       });
     return n;
   });
-  return { cycleMonth: cycle.month, families: fams.map((f) => f.code), added };
+  return {
+    cycleMonth: cycle.month,
+    cycle: { id: cycle.id, month: cycle.month },
+    families: fams.map((f) => f.code),
+    added,
+  };
 }

@@ -7,13 +7,14 @@
 
 import { createHash } from 'node:crypto';
 import type { webApi } from '@slack/bolt';
-import { adjustmentActivity, lockKey } from '../../db/queries/adjustments.js';
+import { adjustmentActivity, lockKey, noChangeActivity } from '../../db/queries/adjustments.js';
 import { capacityActivity } from '../../db/queries/capacity.js';
 import type { AppDeps } from '../deps.js';
 import { postMessageOnce, retryAfterOf, upsertMessage } from '../slack/post-ledger.js';
 import {
   type ChangeSubject,
   demandSummaryBlocks,
+  noChangeNote,
   supplySummaryBlocks,
   threadNote,
 } from '../slack/presenters/change.js';
@@ -46,7 +47,11 @@ export async function refreshSummary(
     await lockKey(trx, `post:${key}`);
     const blocks =
       subject === 'forecast'
-        ? demandSummaryBlocks(cycle.month, await adjustmentActivity(trx, cycle.id))
+        ? demandSummaryBlocks(
+            cycle.month,
+            await adjustmentActivity(trx, cycle.id),
+            await noChangeActivity(trx, cycle.id),
+          )
         : supplySummaryBlocks(cycle.month, await capacityActivity(trx, cycle.id));
     const text =
       subject === 'forecast'
@@ -171,5 +176,33 @@ export async function afterChange(
     await queueSummary(deps, client, subject, outcome.cycle, threadNote(outcome));
   } catch (err) {
     deps.logger.error({ err, cycleId: outcome.cycle.id }, 'could not update the channel summary');
+  }
+}
+
+/**
+ * After a rep's "no change" declaration: the demand summary counts it, and its thread says so.
+ * Nothing when it added nothing (declared already: a second click, Slack's retry).
+ */
+export async function afterNoChange(
+  deps: AppDeps,
+  client: webApi.WebClient,
+  declared: {
+    readonly cycle: { readonly id: number; readonly month: string };
+    readonly author: string;
+    readonly families: readonly string[];
+    readonly added: number;
+  },
+): Promise<void> {
+  if (declared.added === 0) return;
+  try {
+    await queueSummary(
+      deps,
+      client,
+      'forecast',
+      declared.cycle,
+      noChangeNote(declared.author, declared.families),
+    );
+  } catch (err) {
+    deps.logger.error({ err, cycleId: declared.cycle.id }, 'could not update the channel summary');
   }
 }

@@ -342,7 +342,12 @@ export function registerChangeCommand(
   deps: AppDeps,
   spec: ChangeSpec,
   usage: string,
-  more?: (text: string, respond: RespondFn, member: () => Promise<Member>) => Promise<boolean>,
+  more?: (
+    text: string,
+    respond: RespondFn,
+    member: () => Promise<Member>,
+    client: webApi.WebClient,
+  ) => Promise<boolean>,
 ): void {
   app.command(`/${spec.subject}`, async ({ ack, command, client, respond, context }) => {
     await ack();
@@ -361,7 +366,7 @@ export function registerChangeCommand(
       await respond({ response_type: 'ephemeral', text: `Usage: \`${usage}\`` });
       return;
     }
-    if (more && (await more(text, respond, member))) return;
+    if (more && (await more(text, respond, member, client))) return;
     const outcome = await afterAck(deps, () =>
       runTextChange(deps, spec, command, respond, commandRequestKey(command), member),
     );

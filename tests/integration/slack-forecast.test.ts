@@ -187,9 +187,10 @@ describe('/forecast', () => {
     await standin.waitFor(() => standin.threadReplies('C_DEMAND', summary[0]!.ts).length === 2);
     expect(summary[0]?.edited).toBeDefined();
     expect(standin.callsTo('chat.update')).toHaveLength(1);
-    expect(JSON.stringify(standin.messagesIn('C_DEMAND')[0]?.blocks)).toContain(
-      '4 adjustment months',
-    );
+    // The head and the family's line count the same thing: months adjusted.
+    const blocks = JSON.stringify(standin.messagesIn('C_DEMAND')[0]?.blocks);
+    expect(blocks).toContain('4 adjustment months so far.');
+    expect(blocks).toContain('• *FAM-1*: 4 adjustment months by 1 person');
     expect(await recomputeJobs()).toHaveLength(1); // debounced: still one pending recompute
   });
 
@@ -347,6 +348,23 @@ describe('/forecast', () => {
     );
     const decl = await db.selectFrom('no_change_declarations').selectAll().execute();
     expect(decl).toHaveLength(1);
+    // A declaration is input too: the demand summary says so beside the family's adjustment
+    // months, and its thread has it once (the second declaration added nothing).
+    const summary = standin.messagesIn('C_DEMAND')[0]!;
+    const note = `<@${REP}> declared no change for *FAM-1*`;
+    // Notes of a burst go out together, one a line.
+    const noteLines = () =>
+      standin
+        .threadReplies('C_DEMAND', summary.ts)
+        .flatMap((r) => r.text.split('\n'))
+        .filter((l) => l === note);
+    await standin.waitFor(() => noteLines().length > 0);
+    expect(noteLines()).toHaveLength(1);
+    const section = JSON.stringify(standin.messagesIn('C_DEMAND')[0]?.blocks);
+    expect(section).toContain('No change declared for 1 family.');
+    expect(section).toMatch(
+      /• \*FAM-1\*: \d+ adjustment months? by \d+ (person|people)[^\\]*; no change declared by 1 rep/,
+    );
   });
 });
 

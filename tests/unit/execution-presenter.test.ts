@@ -1,10 +1,6 @@
 /** The S&OE modal's parser and the deviation and digest messages (Block Kit checked). */
 import { describe, expect, it } from 'vitest';
-import {
-  actionDm,
-  reminderDigestDm,
-  withoutButtons,
-} from '../../src/slack/presenters/actions.js';
+import { actionDm, reminderDigestDm, withoutButtons } from '../../src/slack/presenters/actions.js';
 import {
   deviationMessage,
   digestMessage,
@@ -172,9 +168,7 @@ describe('/sop execution form', () => {
       { type: 'context', elements: [{ type: 'mrkdwn', text: given }] },
     ]);
     const overdue = withoutButtons(actionDm(action, 'overdue'), '12', g, 'UTC');
-    expect(sectionTexts(overdue)).toContain(
-      'Due *2027-02-10*\\nFrom the weekly S&OE check."}',
-    );
+    expect(sectionTexts(overdue)).toContain('Due *2027-02-10*\\nFrom the weekly S&OE check."}');
     expect(sectionTexts(overdue)).not.toContain('To do:');
     const digest = reminderDigestDm([{ ...action, daysLeft: -1, givenAway: g }], 'UTC', g.at);
     expect(sectionTexts(digest)).not.toContain('To do:');

@@ -211,8 +211,10 @@ describe('change presenters', () => {
     ]);
     const text = JSON.stringify(blocks);
     expect(text).toContain('4 adjustment months so far');
-    expect(text).toContain('*FAM-1*: 3 adjustments by 2 people, 1 flagged');
-    expect(text).toContain('*FAM-2*: 1 adjustment by 1 person');
+    // The head and the lines count the same thing: family-months adjusted (3 + 1 = 4).
+    expect(text).toContain('*FAM-1*: 3 adjustment months by 2 people, 1 flagged');
+    expect(text).toContain('*FAM-2*: 1 adjustment month by 1 person');
+    expect(text).not.toContain('no change');
     expect(text).not.toContain('carried');
     expect(validateBlocks(blocks, 'message')).toEqual([]);
   });
@@ -227,7 +229,9 @@ describe('change presenters', () => {
     expect(text).toContain(
       '1 adjustment month so far. 6 adjustment months carried from earlier cycles count until their authors adjust those months again.',
     );
-    expect(text).toContain('*FAM-1*: 1 adjustment by 1 person; 3 carried from earlier cycles');
+    expect(text).toContain(
+      '*FAM-1*: 1 adjustment month by 1 person; 3 carried from earlier cycles',
+    );
     expect(text).toContain('*FAM-2*: 3 carried from earlier cycles');
     const none = JSON.stringify(
       demandSummaryBlocks('2027-02', [
@@ -235,6 +239,38 @@ describe('change presenters', () => {
       ]),
     );
     expect(none).toContain('No adjustments yet this cycle. 2 adjustment months carried');
+  });
+
+  it("the demand summary names reps' no-change declarations, families in code order", () => {
+    const blocks = demandSummaryBlocks(
+      '2027-02',
+      [
+        { family: 'FAM-10', adjustments: 2, authors: 1, flagged: 0, carried: 0 },
+        { family: 'FAM-2', adjustments: 1, authors: 1, flagged: 0, carried: 0 },
+      ],
+      [
+        { family: 'FAM-2', reps: 1 },
+        { family: 'FAM-3', reps: 2 },
+      ],
+    );
+    const section = blocks.find((b) => b.type === 'section');
+    const text = section?.type === 'section' ? section.text?.text : '';
+    // 2 + 1 months adjusted; FAM-2 and FAM-3 declared: 2 families. FAM-2 before FAM-10.
+    expect(text).toBe(
+      [
+        '3 adjustment months so far. No change declared for 2 families.',
+        '• *FAM-2*: 1 adjustment month by 1 person; no change declared by 1 rep',
+        '• *FAM-3*: no change declared by 2 reps',
+        '• *FAM-10*: 2 adjustment months by 1 person',
+      ].join('\n'),
+    );
+    const onlyDeclared = JSON.stringify(
+      demandSummaryBlocks('2027-02', [], [{ family: 'FAM-1', reps: 1 }]),
+    );
+    expect(onlyDeclared).toContain(
+      'No adjustments yet this cycle. No change declared for 1 family.',
+    );
+    expect(validateBlocks(blocks, 'message')).toEqual([]);
   });
 
   /** A 64-character code (the documented maximum): `FAM-07-` and 57 X's. */
@@ -257,18 +293,18 @@ describe('change presenters', () => {
     const blocks = demandSummaryBlocks('2027-01', activity);
     const text = sectionText(blocks);
     // By hand: head "120 adjustment months so far." is 29 chars (60 × 2 months), then "\n";
-    // a line "• *<64>*: 2 adjustments by 1 person" is 3 + 64 + 3 + 25 = 95 chars; the "more"
-    // line "_…and NN more families._" is 24, with its "\n" 25. k lines fit when
-    // 29 + 1 + 95k + (k − 1) + 25 ≤ 3000, i.e. 96k ≤ 2946: k = 30, so 30 more; length
-    // 29 + 1 + 30 × 95 + 29 + 25 = 2934.
+    // a line "• *<64>*: 2 adjustment months by 1 person" is 3 + 64 + 3 + 31 = 101 chars; the
+    // "more" line "_…and NN more families._" is 24, with its "\n" 25. k lines fit when
+    // 29 + 1 + 101k + (k − 1) + 25 ≤ 3000, i.e. 102k ≤ 2946: k = 28, so 32 more; length
+    // 29 + 1 + 28 × 101 + 27 + 25 = 2910.
     expect(text.startsWith('120 adjustment months so far.\n')).toBe(true);
     expect(text.length).toBeLessThanOrEqual(3000);
-    expect(text).toHaveLength(2934);
-    expect(text.endsWith('…and 30 more families._')).toBe(true);
+    expect(text).toHaveLength(2910);
+    expect(text.endsWith('…and 32 more families._')).toBe(true);
     const shown = text.split('\n').filter((l) => l.startsWith('• '));
-    expect(shown).toHaveLength(30);
-    expect(shown.every((l) => l.endsWith(': 2 adjustments by 1 person'))).toBe(true);
-    expect(shown.length + 30).toBe(60);
+    expect(shown).toHaveLength(28);
+    expect(shown.every((l) => l.endsWith(': 2 adjustment months by 1 person'))).toBe(true);
+    expect(shown.length + 32).toBe(60);
     expect(validateBlocks(blocks, 'message')).toEqual([]);
   });
 

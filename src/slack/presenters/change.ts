@@ -5,6 +5,7 @@
 import type { types } from '@slack/bolt';
 import type { FamilyActivity } from '../../../db/queries/adjustments.js';
 import type { ResourceActivity } from '../../../db/queries/capacity.js';
+import { compareCodes } from '../../core/text.js';
 import type { ChangeOutcome } from '../../services/adjustments.js';
 import { constraintPhrase } from './constraints.js';
 import { andMore, fitText, SECTION_TEXT_CHARS } from './fit.js';
@@ -152,35 +153,60 @@ const summaryText = (head: string, lines: readonly string[], what: string): stri
   fitText(head, lines, { chars: SECTION_TEXT_CHARS, lines: SUMMARY_LINES }, (n) => andMore(n, what))
     .text;
 
+/** A family's "no change" declarations in a cycle: how many sales reps made one for it. */
+export interface FamilyDeclared {
+  readonly family: string;
+  readonly reps: number;
+}
+
+/**
+ * The demand channel's summary: per family, the months adjusted this cycle (each adjustment
+ * is one family-month, so the head and the lines count the same thing), those carried from
+ * earlier cycles, and the reps who declared no change for it (input too: `/sop status` counts
+ * it as an answer). Families in code order, digits as numbers.
+ */
 export function demandSummaryBlocks(
   cycleMonth: string,
   activity: readonly FamilyActivity[],
+  declared: readonly FamilyDeclared[] = [],
 ): types.KnownBlock[] {
   const total = activity.reduce((s, a) => s + a.adjustments, 0);
   const carried = activity.reduce((s, a) => s + a.carried, 0);
   const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
-  const rows = activity.map((a) => {
-    const own = a.adjustments
-      ? `${plural(a.adjustments, 'adjustment')} by ${a.authors} ${a.authors === 1 ? 'person' : 'people'}${a.flagged ? `, ${a.flagged} flagged` : ''}`
+  const declaredBy = new Map(declared.filter((d) => d.reps > 0).map((d) => [d.family, d.reps]));
+  const byFamily = new Map(activity.map((a) => [a.family, a]));
+  const families = [...new Set([...byFamily.keys(), ...declaredBy.keys()])].sort(compareCodes);
+  const rows = families.map((family) => {
+    const a = byFamily.get(family);
+    const own = a?.adjustments
+      ? `${plural(a.adjustments, 'adjustment month')} by ${a.authors} ${a.authors === 1 ? 'person' : 'people'}${a.flagged ? `, ${a.flagged} flagged` : ''}`
       : '';
-    const kept = a.carried ? `${a.carried} carried from earlier cycles` : '';
-    return `• *${escInMarks(a.family)}*: ${[own, kept].filter(Boolean).join('; ')}`;
+    const kept = a?.carried ? `${a.carried} carried from earlier cycles` : '';
+    const reps = declaredBy.get(family);
+    const same = reps ? `no change declared by ${plural(reps, 'rep')}` : '';
+    return `• *${escInMarks(family)}*: ${[own, kept, same].filter(Boolean).join('; ')}`;
   });
   const carriedNote = carried
     ? `${plural(carried, 'adjustment month')} carried from earlier cycles count until their authors adjust those months again.`
     : '';
+  const declaredNote = declaredBy.size
+    ? `No change declared for ${declaredBy.size} ${declaredBy.size === 1 ? 'family' : 'families'}.`
+    : '';
+  const head = [
+    total === 0 ? 'No adjustments yet this cycle.' : `${plural(total, 'adjustment month')} so far.`,
+    carriedNote,
+    declaredNote,
+  ]
+    .filter(Boolean)
+    .join(' ');
   return [
     { type: 'header', text: plain(clip(`Demand review ${cycleMonth}: forecast adjustments`, 150)) },
     {
       type: 'section',
       text: mrkdwn(
-        total === 0 && carried === 0
+        total === 0 && carried === 0 && declaredBy.size === 0
           ? 'No adjustments yet.'
-          : summaryText(
-              `${total === 0 ? 'No adjustments yet this cycle.' : `${plural(total, 'adjustment month')} so far.`}${carriedNote ? ` ${carriedNote}` : ''}`,
-              rows,
-              'families',
-            ),
+          : summaryText(head, rows, 'families'),
       ),
     },
     {
@@ -188,6 +214,11 @@ export function demandSummaryBlocks(
       elements: [mrkdwn('Each submission is in the thread. Adjust with `/forecast`.')],
     },
   ];
+}
+
+/** The threaded note of a rep's "no change" declaration (family codes escaped). */
+export function noChangeNote(author: string, families: readonly string[]): string {
+  return `<@${author}> declared no change for ${families.map((f) => `*${escInMarks(f)}*`).join(', ')}`;
 }
 
 export function supplySummaryBlocks(
