@@ -73,6 +73,26 @@ describe('/sop status: forecast input', () => {
   });
 });
 
+describe('/sop status: families in code order', () => {
+  it('lists uncovered and owed families with digits as numbers, as the query gives them in text order', () => {
+    // The queries order codes as text (FAM-10 before FAM-6); read by hand in number order.
+    const text = statusText(
+      {
+        ...base,
+        familyCount: 12,
+        pendingReps: [{ userId: 'U_BOB', families: ['FAM-1', 'FAM-12', 'FAM-2'] }],
+        uncoveredFamilies: ['FAM-10', 'FAM-11', 'FAM-3', 'FAM-4', 'FAM-5', 'FAM-6', 'FAM-7'],
+      },
+      'UTC',
+      ADMIN,
+    );
+    expect(text).toContain('• <@U_BOB>: FAM-1, FAM-2, FAM-12');
+    expect(text).toContain(
+      `*No sales rep covers* FAM-3, FAM-4, FAM-5, FAM-6, FAM-7, FAM-10 and 1 more: ${ASSIGN} FAM-3\`.`,
+    );
+  });
+});
+
 describe('/sop status: reps who did not answer', () => {
   const owing: CycleStatus = {
     ...base,

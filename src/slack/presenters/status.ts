@@ -5,6 +5,7 @@
 import type { Role } from '../../core/company.js';
 import { TIMED_PHASES } from '../../core/cycle.js';
 import { can } from '../../core/policy.js';
+import { compareCodes } from '../../core/text.js';
 import { NO_FAMILIES } from '../../services/company-data.js';
 import { adjustmentsOpen, PHASE_LABEL } from '../../services/cycles.js';
 import { roleNames } from '../../services/members.js';
@@ -53,13 +54,16 @@ export function noCycleText(reader: StatusReader): string {
     : `No S&OP cycle is open. ${roleNames('cycle.manage')} start one with ${start}.`;
 }
 
+/** Family codes as every list of them reads: digits as numbers (FAM-6 before FAM-10). */
+const inCodeOrder = (codes: readonly string[]): string[] => [...codes].sort(compareCodes);
+
 /**
  * The forecast input line when no rep owes any: no families, no family covered by a rep, or
  * every rep has answered for the families they cover. Null when some rep still owes input.
  */
 function forecastInput(s: CycleStatus, reader: StatusReader): string | null {
   if (s.familyCount === 0) return `*Forecast input*: ${esc(NO_FAMILIES)}`;
-  const first = s.uncoveredFamilies[0];
+  const first = inCodeOrder(s.uncoveredFamilies)[0];
   if (first !== undefined && s.uncoveredFamilies.length === s.familyCount)
     return `*Forecast input*: No sales rep covers any family yet: ${assign(first, reader)}.`;
   if (s.pendingReps.length > 0) return null;
@@ -68,10 +72,11 @@ function forecastInput(s: CycleStatus, reader: StatusReader): string | null {
 
 /** The families no rep covers, when some are covered (none covered: said by forecastInput). */
 function uncoveredText(s: CycleStatus, reader: StatusReader): string | null {
-  const first = s.uncoveredFamilies[0];
-  if (first === undefined || s.uncoveredFamilies.length === s.familyCount) return null;
-  const shown = esc(s.uncoveredFamilies.slice(0, 6).join(', '));
-  const n = s.uncoveredFamilies.length;
+  const uncovered = inCodeOrder(s.uncoveredFamilies);
+  const first = uncovered[0];
+  if (first === undefined || uncovered.length === s.familyCount) return null;
+  const shown = esc(uncovered.slice(0, 6).join(', '));
+  const n = uncovered.length;
   const more = n > 6 ? ` and ${n - 6} more` : '';
   return `*No sales rep covers* ${shown}${more}: ${assign(first, reader)}.`;
 }
@@ -100,7 +105,7 @@ export function statusText(s: CycleStatus, timezone: string, reader: StatusReade
   if (input) lines.push(input);
   else {
     const shown = s.pendingReps.slice(0, MAX_LISTED).map((r) => {
-      const fams = esc(r.families.slice(0, 6).join(', '));
+      const fams = esc(inCodeOrder(r.families).slice(0, 6).join(', '));
       const more = r.families.length > 6 ? ` and ${r.families.length - 6} more` : '';
       return `• <@${r.userId}>: ${fams}${more}`;
     });
