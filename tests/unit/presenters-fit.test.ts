@@ -188,6 +188,13 @@ describe('the decision log in the executive channel', () => {
     expect(blocksTooLong(msg.blocks)).toBe(false);
   });
 
+  it('a decision without follow-up actions says so once, without a heading over it', () => {
+    const msg = decisionLogMessage(decision(6, 'Short.', []), { vote: null, timezone: 'UTC' });
+    const body = texts(msg.blocks);
+    expect(body.filter((t) => t.includes('ollow-up action'))).toEqual(['*No follow-up actions.*']);
+    expect(validateBlocks(msg.blocks, 'message')).toEqual([]);
+  });
+
   it('more actions than the message holds: whole ones, then "…and N more" pointing to the full log', () => {
     // Each action line is 49 (":black_small_square: #1 <@U_OPS> due 2027-01-31: ") + 420 × 5
     // = 2,149 characters, one per section (two would pass 3,000). The message's other blocks
@@ -218,7 +225,9 @@ describe('/sop decisions', () => {
     );
     const text = decisionsListText(entries, 'UTC');
     expect(text.split('\n\n')).toHaveLength(10);
-    expect(text).toContain('*2027-01* · decision 10: *Central* by <@U_EXEC> on 2027-01-12');
+    expect(text).toContain(
+      '*2027-01* · decision 10: *Central* adopted, recorded by <@U_EXEC> on 2027-01-12',
+    );
     expect(text).toContain(
       ':black_small_square: #10 <@U_PLANNER> due 2027-01-31: Confirm the overtime budget',
     );
@@ -229,10 +238,10 @@ describe('/sop decisions', () => {
     // Decided at 08:00 on Friday 2027-01-15 in Tokyo (UTC+9, no DST) = 2027-01-14T23:00Z.
     const tokyo = { ...decision(7, 'ok', []), decidedAt: new Date('2027-01-14T23:00:00Z') };
     expect(decisionsListText([tokyo], 'Asia/Tokyo')).toContain(
-      '*2027-01* · decision 7: *Central* by <@U_EXEC> on 2027-01-15',
+      '*2027-01* · decision 7: *Central* adopted, recorded by <@U_EXEC> on 2027-01-15',
     );
     // The same instant is still 2027-01-14 in UTC.
-    expect(decisionsListText([tokyo], 'UTC')).toContain('by <@U_EXEC> on 2027-01-14');
+    expect(decisionsListText([tokyo], 'UTC')).toContain('recorded by <@U_EXEC> on 2027-01-14');
   });
 
   it('past 40,000 characters: whole decisions, then "…and N more" with where to look', () => {

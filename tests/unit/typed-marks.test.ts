@@ -143,7 +143,9 @@ describe('the decision', () => {
     const line = text.split('\n').find((l) => l.startsWith('_Supersedes'));
     expect(line).toBe(`_Supersedes decision 3: see ${Z}_${Z}memo${Z}_${Z} of 12 March_`);
     expect(seen(line!)).toBe('<i>Supersedes decision 3: see _memo_ of 12 March</i>');
-    expect(text.split('\n')[0]).toContain(`: *${Z}*${Z}best${Z}*${Z} case* by <@U_CHAIR>`);
+    expect(text.split('\n')[0]).toContain(
+      `: *${Z}*${Z}best${Z}*${Z} case* adopted, recorded by <@U_CHAIR>`,
+    );
   });
 });
 

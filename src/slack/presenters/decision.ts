@@ -226,11 +226,10 @@ const FULL_LOG = '`/sop decisions md` has the full log';
 
 /**
  * The follow-up actions of a decision: every one that fits in `chars` (as JSON), whole, in as
- * many sections as they need, then "…and N more".
+ * many sections as they need, then "…and N more"; none said once, without a heading.
  */
 function actionSections(actions: DecisionLogEntry['actions'], chars: number): types.KnownBlock[] {
-  if (actions.length === 0)
-    return [{ type: 'section', text: mrkdwn('*Follow-up actions*\n_No follow-up action._') }];
+  if (actions.length === 0) return [{ type: 'section', text: mrkdwn('*No follow-up actions.*') }];
   const title = `*Follow-up actions* (${actions.length})`;
   // What a section adds besides its lines: its title and its block's JSON.
   const perSection = JSON.stringify({
@@ -323,6 +322,8 @@ export function decisionLogMessage(
 /**
  * `/sop decisions`: a text message (no blocks), so Slack's limit on `text` applies, not a
  * section's 3000: every decision that fits, whole with its actions, then "…and N more".
+ * Who is named recorded the decision ("adopted, recorded by @pat", as the vote message says):
+ * a planner who records a vote's decision adopts nothing.
  * Each decision's date is the company's (`zone`, the settings time zone), like its actions'
  * due dates.
  */
@@ -330,7 +331,7 @@ export function decisionsListText(entries: readonly DecisionLogEntry[], zone: st
   if (entries.length === 0) return 'No decisions recorded.';
   const items = entries.map(
     (e) =>
-      `*${e.cycle}* · decision ${e.id}: *${escInMarks(e.scenario)}* by <@${e.decidedBy}> on ${localDate(e.decidedAt, zone)}\n> ${esc(e.rationale.replace(/\n/g, ' '))}${e.supersedes ? `\n_Supersedes decision ${e.supersedes.id}: ${escInMarks(e.supersedes.reason.replace(/\n/g, ' '))}_` : ''}${e.actions.length ? `\n${e.actions.map(actionLine).join('\n')}` : ''}`,
+      `*${e.cycle}* · decision ${e.id}: *${escInMarks(e.scenario)}* adopted, recorded by <@${e.decidedBy}> on ${localDate(e.decidedAt, zone)}\n> ${esc(e.rationale.replace(/\n/g, ' '))}${e.supersedes ? `\n_Supersedes decision ${e.supersedes.id}: ${escInMarks(e.supersedes.reason.replace(/\n/g, ' '))}_` : ''}${e.actions.length ? `\n${e.actions.map(actionLine).join('\n')}` : ''}`,
   );
   return fitText('', items, { chars: MESSAGE_TEXT_CHARS, separator: '\n\n' }, (n) =>
     andMore(
