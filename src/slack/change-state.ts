@@ -6,11 +6,13 @@ import { z } from 'zod';
 import type { AdjustmentKind } from '../core/consensus.js';
 import { decimalCommaAdvice, dotThousandsAdvice, readTypedNumber } from '../core/typed-number.js';
 import { type ChangeInput, FieldError } from '../services/adjustments.js';
+import type { ChangeSubject } from './presenters/change.js';
 import {
   ACTION,
   FIELD_BLOCK,
   FORECAST_TARGET_ACTION,
-  KIND_LABEL,
+  KIND_AMOUNT,
+  KIND_LABELS,
 } from './presenters/change-modal.js';
 
 const selected = z
@@ -49,13 +51,14 @@ function pick<T>(
  * kind is a change in %. A % with a kind in units
  * is refused naming that kind, rather than dropped (15% is not 15 units).
  */
-function readValue(text: string, kind: AdjustmentKind): number {
+function readValue(text: string, kind: AdjustmentKind, subject: ChangeSubject): number {
   const pct = /%\s*$/.test(text);
   if (pct && kind !== 'delta_pct') {
     const units = text.replace(/\s*%\s*$/, '');
+    const label = KIND_LABELS[subject];
     throw new FieldError(
       'value',
-      `"${text}": ${KIND_LABEL[kind]} is in units, not %; enter ${units}, or choose ${KIND_LABEL.delta_pct}.`,
+      `"${text}": ${label[kind]} is ${KIND_AMOUNT[subject]}, not %; enter ${units}, or choose ${label.delta_pct}.`,
     );
   }
   const n = readTypedNumber(pct ? text.replace(/\s*%\s*$/, '') : text);
@@ -84,7 +87,10 @@ export function inputFromState(raw: unknown): ChangeInput {
   if (!kind.success) throw new FieldError('kind', 'Choose set to, change by units or change by %.');
   const valueText = pick(values, FIELD_BLOCK.value, [ACTION.value], typed);
   if (!valueText) throw new FieldError('value', 'Enter a number.');
-  const value = readValue(valueText, kind.data);
+  // Which form it came from: the family select is the forecast form's own.
+  const subject: ChangeSubject =
+    FORECAST_TARGET_ACTION in (values[FIELD_BLOCK.target] ?? {}) ? 'forecast' : 'capacity';
+  const value = readValue(valueText, kind.data, subject);
   const reason = pick(values, FIELD_BLOCK.reason, [ACTION.reason], selected);
   if (!reason) throw new FieldError('reason', 'Choose a reason.');
   const comment = pick(values, FIELD_BLOCK.comment, [ACTION.comment], typed);

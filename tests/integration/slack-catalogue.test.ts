@@ -120,6 +120,26 @@ it('105 resources: /capacity searches codes and names in any case, offers at mos
   const view = await changeModal(OPS, 'capacity_submit');
   const blocks = view.definition.blocks as { element?: { type?: string; action_id?: string } }[];
   expect(blocks[0]?.element).toMatchObject({ type: 'external_select', action_id: 'target_pick' });
+  // A resource's capacity is in its own unit (hours for a line), not "units"; the form does
+  // not know the resource yet, so it names the unit neutrally.
+  const byId = (id: string) =>
+    (view.definition.blocks as { block_id?: string }[]).find((b) => b.block_id === id);
+  const kindBlock = byId('kind') as {
+    element: { options: { text: { text: string } }[] };
+  };
+  expect(kindBlock.element.options.map((o) => o.text.text)).toEqual([
+    "Set to (in the resource's unit)",
+    "Change by (+/-, in the resource's unit)",
+    'Change by % (+/-)',
+  ]);
+  const valueBlock = byId('value') as {
+    hint: { text: string };
+  };
+  expect(valueBlock.hint.text).toBe(
+    "In the resource's unit (hours for a line or a workforce) or percent, e.g. 1200, -150 or 15",
+  );
+  // No text the person reads says "units" (the kind's value `delta_units` is not shown).
+  expect(JSON.stringify(view.definition)).not.toMatch(/"text":"[^"]*units/);
 
   const search = async (query: string) => {
     const res = await driver.suggest(view.id, 'target_pick', query, { user: OPS });

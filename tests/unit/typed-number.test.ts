@@ -151,6 +151,15 @@ describe('the change modal’s Value', () => {
       'value',
       '"-20 %": Change by units (+/-) is in units, not %; enter -20, or choose Change by % (+/-).',
     ]);
+    // The capacity form's (its target select is `target_pick`): a resource's own unit.
+    const capacity = {
+      ...state('set', '15%'),
+      target: { target_pick: { selected_option: { value: 'LINE-1' } } },
+    };
+    expect(refusal(() => inputFromState(capacity))).toEqual([
+      'value',
+      `"15%": Set to (in the resource's unit) is in the resource's unit, not %; enter 15, or choose Change by % (+/-).`,
+    ]);
   });
 });
 

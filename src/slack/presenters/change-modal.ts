@@ -44,10 +44,38 @@ export const TARGET_ACTION: Readonly<Record<ChangeSubject, string>> = {
   capacity: ACTION.target,
 };
 
-export const KIND_LABEL: Readonly<Record<AdjustmentKind, string>> = {
-  set: 'Set to (units)',
-  delta_units: 'Change by units (+/-)',
-  delta_pct: 'Change by % (+/-)',
+/**
+ * The kinds of change as each form names them. A family's forecast is in units; a resource's
+ * capacity is in its own unit (hours for a line or a workforce, units or another for a
+ * supplier or storage), and the capacity form does not know the resource until one is picked,
+ * so it names the unit neutrally.
+ */
+export const KIND_LABELS: Readonly<
+  Record<ChangeSubject, Readonly<Record<AdjustmentKind, string>>>
+> = {
+  forecast: {
+    set: 'Set to (units)',
+    delta_units: 'Change by units (+/-)',
+    delta_pct: 'Change by % (+/-)',
+  },
+  capacity: {
+    set: "Set to (in the resource's unit)",
+    delta_units: "Change by (+/-, in the resource's unit)",
+    delta_pct: 'Change by % (+/-)',
+  },
+};
+
+/** What a kind other than % is counted in, as a refusal of a typed % says it. */
+export const KIND_AMOUNT: Readonly<Record<ChangeSubject, string>> = {
+  forecast: 'in units',
+  capacity: "in the resource's unit",
+};
+
+/** The Value field's hint per form. */
+const VALUE_HINT: Readonly<Record<ChangeSubject, string>> = {
+  forecast: 'Units or percent, e.g. 1200, -150 or 15',
+  capacity:
+    "In the resource's unit (hours for a line or a workforce) or percent, e.g. 1200, -150 or 15",
 };
 
 export interface ModalMeta {
@@ -162,6 +190,7 @@ export function demandBlocks(t: TargetOption, rows: readonly DemandViewRow[]): t
 export function changeModal(d: ChangeModalData): types.ModalView {
   const forecast = d.subject === 'forecast';
   const targetLabel = forecast ? 'Product family' : 'Resource';
+  const kinds = KIND_LABELS[d.subject];
   const actionId = TARGET_ACTION[d.subject];
   const initialOption = d.selected ? targetOption(d.selected) : undefined;
   let targetElement: types.StaticSelect | types.ExternalSelect;
@@ -223,15 +252,15 @@ export function changeModal(d: ChangeModalData): types.ModalView {
       element: {
         type: 'static_select',
         action_id: ACTION.kind,
-        initial_option: option(KIND_LABEL.delta_pct, 'delta_pct'),
-        options: (Object.keys(KIND_LABEL) as AdjustmentKind[]).map((k) => option(KIND_LABEL[k], k)),
+        initial_option: option(kinds.delta_pct, 'delta_pct'),
+        options: (Object.keys(kinds) as AdjustmentKind[]).map((k) => option(kinds[k], k)),
       },
     },
     {
       type: 'input',
       block_id: FIELD_BLOCK.value,
       label: plain('Value'),
-      hint: plain('Units or percent, e.g. 1200, -150 or 15'),
+      hint: plain(VALUE_HINT[d.subject]),
       element: { type: 'plain_text_input', action_id: ACTION.value, max_length: 20 },
     },
     {
