@@ -4,7 +4,7 @@ import type { Adjustment } from '../../src/core/consensus.js';
 import type { Db } from '../connect.js';
 import type { AdjustmentRow, NewAdjustment } from '../schema.js';
 import { familyBaselineLines } from './baselines.js';
-import { codeIs, firstOrNull } from './shared.js';
+import { codeIs, firstOrNull, inCodeOrder } from './shared.js';
 
 export interface FamilyRef {
   readonly id: number;
@@ -16,7 +16,7 @@ const activeRefs = (db: Db) =>
   db.selectFrom('families').select(['id', 'code', 'name']).where('active', '=', true);
 
 export async function activeFamilies(db: Db): Promise<FamilyRef[]> {
-  return activeRefs(db).orderBy('code').execute();
+  return activeRefs(db).orderBy(inCodeOrder('code')).execute();
 }
 
 /** Case-insensitive lookup of an active family by code. */
@@ -171,7 +171,7 @@ export async function carriedInto(
     .where('forecast_adjustments.cycle_id', '=', cycleId)
     .where('forecast_adjustments.source', '=', 'carried')
     .where('forecast_adjustments.status', '<>', 'withdrawn')
-    .orderBy('families.code')
+    .orderBy(inCodeOrder('families.code'))
     .orderBy('forecast_adjustments.period')
     .orderBy('forecast_adjustments.author')
     .execute();
@@ -243,7 +243,7 @@ export async function adjustmentActivity(db: Db, cycleId: number): Promise<Famil
     .where('forecast_adjustments.cycle_id', '=', cycleId)
     .where('forecast_adjustments.status', '<>', 'withdrawn')
     .groupBy('families.code')
-    .orderBy('families.code')
+    .orderBy(inCodeOrder('families.code'))
     .execute();
   return rows.map((r) => ({
     family: r.code,
@@ -268,7 +268,7 @@ export async function noChangeActivity(
     ])
     .where('no_change_declarations.cycle_id', '=', cycleId)
     .groupBy('families.code')
-    .orderBy('families.code')
+    .orderBy(inCodeOrder('families.code'))
     .execute();
   return rows.map((r) => ({ family: r.code, reps: Number(r.reps) }));
 }

@@ -3,7 +3,7 @@
 import { type ExpressionBuilder, type Insertable, sql } from 'kysely';
 import type { Db } from '../connect.js';
 import type { CapacityUpdateRow, CapacityUpdatesTable, Database } from '../schema.js';
-import { codeIs } from './shared.js';
+import { codeIs, inCodeOrder } from './shared.js';
 
 export interface ResourceRef {
   readonly id: number;
@@ -34,7 +34,7 @@ const activeRefs = (db: Db) =>
     .where('active', '=', true);
 
 export async function activeResources(db: Db): Promise<ResourceRef[]> {
-  return (await activeRefs(db).orderBy('code').execute()).map(toRef);
+  return (await activeRefs(db).orderBy(inCodeOrder('code')).execute()).map(toRef);
 }
 
 export async function resourceByCode(db: Db, code: string): Promise<ResourceRef | null> {
@@ -123,7 +123,7 @@ export async function capacityActivity(db: Db, cycleId: number): Promise<Resourc
     .where('capacity_updates.cycle_id', '=', cycleId)
     .where('capacity_updates.status', '=', 'open')
     .groupBy(['resources.code', 'resources.unit'])
-    .orderBy('resources.code')
+    .orderBy(inCodeOrder('resources.code'))
     .execute();
   return rows.map((r) => ({
     resource: r.code,
@@ -247,7 +247,7 @@ export async function openConstraintMonths(
   if (cycleId !== null) q = q.where(appliesToCycle(cycleId));
   if (resourceId !== null) q = q.where('capacity_updates.resource_id', '=', resourceId);
   return q
-    .orderBy('resources.code')
+    .orderBy(inCodeOrder('resources.code'))
     .orderBy('capacity_updates.created_at')
     .orderBy('capacity_updates.id')
     .orderBy('capacity_updates.period')

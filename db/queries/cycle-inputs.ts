@@ -11,7 +11,7 @@ import type { Db } from '../connect.js';
 import type { CycleRow } from '../schema.js';
 import { toAdjustment } from './adjustments.js';
 import { appliesToCycle, openConstraints, updatesInForce } from './capacity.js';
-import { withCode } from './shared.js';
+import { inCodeOrder, withCode } from './shared.js';
 
 /** Adjustments that count (accepted or flagged), oldest first. */
 export async function cycleAdjustments(
@@ -79,7 +79,7 @@ export async function repsOwingInput(db: Db, cycleId: number): Promise<RepOwing[
       .where('members.role', '=', 'sales')
       .where('families.active', '=', true)
       .orderBy('members.slack_user_id')
-      .orderBy('families.code')
+      .orderBy(inCodeOrder('families.code'))
       .execute(),
     db
       .selectFrom('forecast_adjustments')
@@ -164,7 +164,7 @@ export async function familyCoverage(
         .as('covered'),
     ])
     .where('families.active', '=', true)
-    .orderBy('families.code')
+    .orderBy(inCodeOrder('families.code'))
     .execute();
   return rows.map((r) => ({ code: r.code, covered: Boolean(r.covered) }));
 }

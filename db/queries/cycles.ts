@@ -9,7 +9,7 @@ import {
 import type { Db } from '../connect.js';
 import type { CycleRow, CyclesTable, Database, Phase } from '../schema.js';
 import { appliesToCycle, openConstraints } from './capacity.js';
-import { firstOrNull } from './shared.js';
+import { firstOrNull, inCodeOrder } from './shared.js';
 
 type CycleFilter = (eb: ExpressionBuilder<Database, 'cycles'>) => Expression<SqlBool>;
 
@@ -98,7 +98,7 @@ export async function openConstraintLabels(db: Db, cycleId: number): Promise<str
   const rows = await openConstraints(db)
     .select(['resources.code', 'capacity_updates.period', 'capacity_updates.reason_code'])
     .where(appliesToCycle(cycleId))
-    .orderBy('resources.code')
+    .orderBy(inCodeOrder('resources.code'))
     .orderBy('capacity_updates.period')
     .execute();
   return rows.map((c) => `${c.code} ${c.period} (${c.reason_code})`);

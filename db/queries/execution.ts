@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import type { Db } from '../connect.js';
 import type { ActionRow, CycleRow, DeviationKind } from '../schema.js';
 import { latestCycleWhere } from './cycles.js';
+import { inCodeOrder } from './shared.js';
 
 export async function weekActuals(db: Db, week: string) {
   const [actuals, receipts] = await Promise.all([
@@ -14,14 +15,14 @@ export async function weekActuals(db: Db, week: string) {
       .innerJoin('families', 'families.id', 'weekly_actuals.family_id')
       .select(['families.code as family', 'weekly_actuals.kind', 'weekly_actuals.units'])
       .where('weekly_actuals.week', '=', week)
-      .orderBy('families.code')
+      .orderBy(inCodeOrder('families.code'))
       .execute(),
     db
       .selectFrom('supplier_receipts')
       .innerJoin('resources', 'resources.id', 'supplier_receipts.resource_id')
       .select(['resources.code as supplier', 'expected', 'received'])
       .where('supplier_receipts.week', '=', week)
-      .orderBy('resources.code')
+      .orderBy(inCodeOrder('resources.code'))
       .execute(),
   ]);
   return { actuals, receipts };

@@ -9,7 +9,7 @@ import type { AdjustmentRow } from '../schema.js';
 import { type BaselineLine, familyBaselineLines } from './baselines.js';
 import { latestCycleWhere, openCycle } from './cycles.js';
 import { familyResultRows, toFamilyResult } from './plan-results.js';
-import { chunksOf, codeIs, firstOrNull } from './shared.js';
+import { chunksOf, codeIs, firstOrNull, inCodeOrder } from './shared.js';
 import { storedUserNames } from './user-names.js';
 
 export interface SubjectRef {
@@ -60,14 +60,14 @@ export async function someCodes(db: Db): Promise<{ families: string[]; resources
       .selectFrom('families')
       .select('code')
       .where('active', '=', true)
-      .orderBy('code')
+      .orderBy(inCodeOrder('code'))
       .limit(4)
       .execute(),
     db
       .selectFrom('resources')
       .select('code')
       .where('active', '=', true)
-      .orderBy('code')
+      .orderBy(inCodeOrder('code'))
       .limit(4)
       .execute(),
   ]);
@@ -265,7 +265,7 @@ export async function loadsOnResource(
     .select(['l.family_id', 'f.code', 'l.load_per_unit'])
     .where('l.resource_id', '=', resourceId)
     .where('f.active', '=', true)
-    .orderBy('f.code')
+    .orderBy(inCodeOrder('f.code'))
     .execute();
   return rows.map((r) => ({ familyId: r.family_id, code: r.code, perUnit: r.load_per_unit }));
 }
@@ -392,7 +392,7 @@ export async function topShadowPrices(
     .where('d.shadow_price', '>', 1e-6)
     .orderBy('d.shadow_price', 'desc')
     .orderBy('d.period')
-    .orderBy('r.code')
+    .orderBy(inCodeOrder('r.code'))
     .limit(limit)
     .execute();
   // The filter above keeps positive prices only; nulls never pass it.

@@ -5,6 +5,7 @@
 import type { Db } from '../connect.js';
 import { appliesToCycle, updatesWithResource } from './capacity.js';
 import { decisionsWithScenario } from './decisions.js';
+import { inCodeOrder } from './shared.js';
 
 export async function decisionsOf(db: Db, cycleId: number) {
   return decisionsWithScenario(db)
@@ -48,7 +49,7 @@ export async function constraintChanges(db: Db, cycleId: number, since: Date) {
     ])
     .where('capacity_updates.is_constraint', '=', true)
     .orderBy('capacity_updates.period')
-    .orderBy('resources.code');
+    .orderBy(inCodeOrder('resources.code'));
   const open = base.where('capacity_updates.status', '=', 'open');
   const [added, resolved, carried] = await Promise.all([
     open.where('capacity_updates.cycle_id', '=', cycleId).execute(),

@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import type { Role } from '../../src/core/company.js';
 import type { Db } from '../connect.js';
+import { inCodeOrder } from './shared.js';
 
 /** The user's role in the database, or null when they have none. */
 export async function roleOf(db: Db, userId: string): Promise<Role | null> {
@@ -21,7 +22,7 @@ export async function familyCodesOf(db: Db, userId: string): Promise<string[]> {
     .innerJoin('families', 'families.id', 'member_families.family_id')
     .select('families.code')
     .where('member_families.slack_user_id', '=', userId)
-    .orderBy('families.code')
+    .orderBy(inCodeOrder('families.code'))
     .execute();
   return rows.map((r) => r.code);
 }

@@ -3,7 +3,7 @@ import type { Db } from '../connect.js';
 import { adjustmentsWithCode } from './adjustments.js';
 import { appliesToCycle, openConstraints } from './capacity.js';
 import { decisionsNewestFirst } from './decisions.js';
-import { firstOrNull } from './shared.js';
+import { firstOrNull, inCodeOrder } from './shared.js';
 
 /** Units sold per family code and month, for months before `month`. */
 export async function salesBefore(
@@ -59,7 +59,7 @@ export async function openConstraintLines(db: Db, cycleId: number): Promise<Open
     ])
     .where(appliesToCycle(cycleId))
     .orderBy('capacity_updates.period')
-    .orderBy('resources.code')
+    .orderBy(inCodeOrder('resources.code'))
     .execute();
 }
 
@@ -68,7 +68,7 @@ export async function standingAdjustments(db: Db, cycleId: number) {
   return adjustmentsWithCode(db)
     .where('forecast_adjustments.cycle_id', '=', cycleId)
     .where('forecast_adjustments.status', 'in', ['accepted', 'flagged'])
-    .orderBy('families.code')
+    .orderBy(inCodeOrder('families.code'))
     .orderBy('forecast_adjustments.period')
     .execute();
 }

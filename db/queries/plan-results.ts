@@ -6,7 +6,7 @@ import type { InferResult } from 'kysely';
 import type { PlanFamilyRow } from '../../src/core/explain/family.js';
 import type { Db } from '../connect.js';
 import type { PlanScenarioRow } from '../schema.js';
-import { firstOrNull } from './shared.js';
+import { firstOrNull, inCodeOrder } from './shared.js';
 
 export async function scenarioById(
   db: Db,
@@ -57,7 +57,7 @@ export const toFamilyResult = (r: FamilyRowOut): FamilyResult => ({
 export async function familyResults(db: Db, scenarioId: string): Promise<FamilyResult[]> {
   const rows = await familyResultRows(db)
     .where('plan_family_results.scenario_id', '=', scenarioId)
-    .orderBy('families.code')
+    .orderBy(inCodeOrder('families.code'))
     .orderBy('plan_family_results.period')
     .execute();
   return rows.map(toFamilyResult);
@@ -72,7 +72,7 @@ export async function familyResultsByScenario(
   if (scenarioIds.length === 0) return out;
   const rows = await familyResultRows(db)
     .where('plan_family_results.scenario_id', 'in', [...scenarioIds])
-    .orderBy('families.code')
+    .orderBy(inCodeOrder('families.code'))
     .orderBy('plan_family_results.period')
     .execute();
   for (const r of rows) {
@@ -110,7 +110,7 @@ export async function resourceResults(db: Db, scenarioId: string): Promise<Resou
       'plan_resource_results.utilisation',
     ])
     .where('plan_resource_results.scenario_id', '=', scenarioId)
-    .orderBy('resources.code')
+    .orderBy(inCodeOrder('resources.code'))
     .orderBy('plan_resource_results.period')
     .execute();
   return rows.map((r) => ({ ...r }));
@@ -132,7 +132,7 @@ export async function bindingCapacities(
     .select(['r.code as resource', 'd.period'])
     .where('d.scenario_id', '=', scenarioId)
     .where('d.shadow_price', '>', 1e-6)
-    .orderBy('r.code')
+    .orderBy(inCodeOrder('r.code'))
     .orderBy('d.period')
     .execute();
 }

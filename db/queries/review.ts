@@ -8,7 +8,7 @@ import type { CycleRow, PlanScenarioRow } from '../schema.js';
 import { latestCycleWhere } from './cycles.js';
 import { centralOf, familyResultsByScenario } from './plan-results.js';
 import { latestRun, runScenarios } from './plan-runs.js';
-import { chunksOf } from './shared.js';
+import { chunksOf, inCodeOrder } from './shared.js';
 
 export interface NewSnapshot {
   readonly cycleId: number;
@@ -91,7 +91,7 @@ export async function reviewFamilies(db: Db): Promise<(ReviewFamily & { id: numb
   const rows = await db
     .selectFrom('families')
     .select(['id', 'code', 'unit_cost', 'price'])
-    .orderBy('code')
+    .orderBy(inCodeOrder('code'))
     .execute();
   return rows.map((r) => ({ id: r.id, code: r.code, unitCost: r.unit_cost, price: r.price }));
 }
