@@ -8,6 +8,7 @@
  * each of the three one line.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { compareCodes } from '../core/text.js';
 import { clip, formatNumber, formatPercent } from './format.js';
 import { CHART_WIDTH, palette, specHead } from './theme.js';
 import type { ChartResult, GapPoint, RoughCut } from './types.js';
@@ -99,7 +100,7 @@ export function gapChart(
   const max = opts.maxResources ?? GAP_MAX_RESOURCES;
   const peakBy = new Map<string, number>();
   for (const p of points) peakBy.set(p.resource, Math.max(peakBy.get(p.resource) ?? 0, util(p)));
-  const ranked = [...peakBy.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const ranked = [...peakBy.entries()].sort((a, b) => b[1] - a[1] || compareCodes(a[0], b[0]));
   const shown = ranked.slice(0, max).map(([r]) => r);
   const rank = new Map(shown.map((r, i) => [r, i]));
   const values = points

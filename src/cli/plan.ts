@@ -29,6 +29,7 @@ import {
   type SolvedPlan,
   solvePlan,
 } from '../core/supply/solve.js';
+import { compareCodes } from '../core/text.js';
 import { SopError, UsageError, ValidationError } from '../errors.js';
 import { createHighsSolver } from '../solver/highs.js';
 import { choiceFlag, parseCommand, valueFlags } from './command.js';
@@ -172,19 +173,21 @@ function formatPlanTable(p: PlanProblem, r: SolvedPlan): string {
       ...(withScrap ? ['scrapped'] : []),
       'frozen',
     ],
-    r.families.map((x) => [
-      x.family,
-      x.period,
-      q(x.demand),
-      q(x.production),
-      q(x.subcontract),
-      q(x.inventory),
-      ...(withMin ? [x.minStock === undefined ? '' : q(x.minStock)] : []),
-      q(x.backlog),
-      q(x.lostSales),
-      ...(withScrap ? [x.scrapped === undefined ? '' : q(x.scrapped)] : []),
-      x.frozen ? 'yes' : '',
-    ]),
+    [...r.families]
+      .sort((a, b) => compareCodes(a.family, b.family))
+      .map((x) => [
+        x.family,
+        x.period,
+        q(x.demand),
+        q(x.production),
+        q(x.subcontract),
+        q(x.inventory),
+        ...(withMin ? [x.minStock === undefined ? '' : q(x.minStock)] : []),
+        q(x.backlog),
+        q(x.lostSales),
+        ...(withScrap ? [x.scrapped === undefined ? '' : q(x.scrapped)] : []),
+        x.frozen ? 'yes' : '',
+      ]),
   );
   const res = table(
     [
@@ -200,25 +203,27 @@ function formatPlanTable(p: PlanProblem, r: SolvedPlan): string {
       'util',
       ...(withOrders ? ['ordered in'] : []),
     ],
-    r.resources.map((x) => [
-      x.resource,
-      x.period,
-      q(x.load),
-      q(x.capacity),
-      q(x.overtime),
-      q(x.overtimeLimit),
-      x.workers === null ? '' : q(x.workers),
-      q(x.hires),
-      q(x.layoffs),
-      pct(x.utilisation),
-      ...(withOrders
-        ? [
-            x.orderPeriod === undefined && x.ordered === undefined
-              ? ''
-              : `${x.ordered === false ? 'no order' : (x.orderPeriod ?? '')}${x.fixedOrder ? ' (fixed)' : ''}`,
-          ]
-        : []),
-    ]),
+    [...r.resources]
+      .sort((a, b) => compareCodes(a.resource, b.resource))
+      .map((x) => [
+        x.resource,
+        x.period,
+        q(x.load),
+        q(x.capacity),
+        q(x.overtime),
+        q(x.overtimeLimit),
+        x.workers === null ? '' : q(x.workers),
+        q(x.hires),
+        q(x.layoffs),
+        pct(x.utilisation),
+        ...(withOrders
+          ? [
+              x.orderPeriod === undefined && x.ordered === undefined
+                ? ''
+                : `${x.ordered === false ? 'no order' : (x.orderPeriod ?? '')}${x.fixedOrder ? ' (fixed)' : ''}`,
+            ]
+          : []),
+      ]),
   );
   const costs = Object.entries(r.costs)
     .filter(([, v]) => v !== 0)

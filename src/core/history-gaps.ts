@@ -6,6 +6,7 @@
  * Months before a family's first row are not counted: it had not started.
  */
 import { type Period, periodFromIndex, periodIndex } from './period.js';
+import { compareCodes } from './text.js';
 
 /** The latest month of any row before `before` (every row when null), or null. */
 export function historyEnd(
@@ -75,7 +76,7 @@ export function historyGaps(
   return [...byFamily.entries()]
     .map(([family, periods]) => ({ family, months: missingMonths(periods, through) }))
     .filter((g) => g.months.length > 0)
-    .sort((a, b) => (a.family < b.family ? -1 : a.family > b.family ? 1 : 0));
+    .sort((a, b) => compareCodes(a.family, b.family));
 }
 
 /**

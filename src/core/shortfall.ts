@@ -6,6 +6,7 @@
  * the price, so giving the demand up costs least). Plain data in and out.
  */
 import { formatMoney, formatNumber, formatPercent } from './number-format.js';
+import { compareCodes } from './text.js';
 
 /** A family is named when the demand it is not served exceeds this share of its demand. */
 export const SHORTFALL_SHARE = 0.01;
@@ -125,7 +126,7 @@ export function familyShortfalls(input: ShortfallInput): FamilyShortfall[] {
       cause: causeOf(family, months, input, bindingAt),
     });
   }
-  return out.sort((a, b) => b.unmet - a.unmet || a.family.localeCompare(b.family));
+  return out.sort((a, b) => b.unmet - a.unmet || compareCodes(a.family, b.family));
 }
 
 function causeOf(
@@ -144,7 +145,7 @@ function causeOf(
       months: months.filter((p) => bindingAt.has(`${resource}|${p}`)).length,
     }))
     .filter((r) => r.months > 0)
-    .sort((a, b) => b.months - a.months || a.resource.localeCompare(b.resource));
+    .sort((a, b) => b.months - a.months || compareCodes(a.resource, b.resource));
   return resources.length ? { kind: 'capacity', resources } : { kind: 'unknown' };
 }
 

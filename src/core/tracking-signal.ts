@@ -7,6 +7,7 @@
  */
 import { trackingSignal } from './kpi.js';
 import type { Period } from './period.js';
+import { compareCodes } from './text.js';
 
 /** The threshold of docs/sop-domain.md. */
 export const TRACKING_LIMIT = 4;
@@ -61,7 +62,7 @@ export function trackingSignals(
       outside.push({ family, signal, months: p.a.length });
   }
   outside.sort(
-    (x, y) => Math.abs(y.signal) - Math.abs(x.signal) || x.family.localeCompare(y.family),
+    (x, y) => Math.abs(y.signal) - Math.abs(x.signal) || compareCodes(x.family, y.family),
   );
   return { outside, judged, months };
 }

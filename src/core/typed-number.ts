@@ -58,10 +58,12 @@ export function decimalCommaAdvice(typed: string): string {
  * decimals, a thousandth of what was meant. Such a number (1 to 3 digits, not a lone 0, a dot,
  * exactly 3 digits, an optional sign or `=`) is refused with both readings: "would be 1.2
  * units (a dot marks decimals): for 1,200 write 1200 or 1,200; for 1.2, write 1.2." Null for
- * any other text. Only for units (forecast and capacity quantities, shown whole): 0.125 or
- * 1.25 are read as typed, and a percentage keeps its decimals.
+ * any other text. Only for quantities (forecast units, a resource's capacity, shown whole):
+ * 0.125 or 1.25 are read as typed, and a percentage keeps its decimals. `inUnits` names the
+ * reading's unit (a forecast's units); false leaves it out ("would be 1.2 (a dot marks
+ * decimals)…"), for a resource's capacity, counted in its own unit (hours for a line).
  */
-export function dotThousandsAdvice(typed: string): string | null {
+export function dotThousandsAdvice(typed: string, inUnits: boolean): string | null {
   const m = /^([=+\-−]?)([1-9]\d{0,2})\.(\d{3})$/.exec(typed.replace(/\s+/g, ''));
   if (!m) return null;
   const [, sign = '', high = '', low = ''] = m;
@@ -70,5 +72,6 @@ export function dotThousandsAdvice(typed: string): string | null {
   const minus = sign === '-' || sign === '−' ? sign : '';
   // Three decimals need all three: one more zero keeps them, and no longer looks like thousands.
   const asDecimal = decimal === `${high}.${low}` ? `${decimal}0` : decimal;
-  return `would be ${minus}${decimal} ${decimal === '1' ? 'unit' : 'units'} (a dot marks decimals): for ${thousands} write ${sign}${high}${low} or ${sign}${high},${low}; for ${decimal}, write ${sign}${asDecimal}.`;
+  const unit = inUnits ? ` ${decimal === '1' ? 'unit' : 'units'}` : '';
+  return `would be ${minus}${decimal}${unit} (a dot marks decimals): for ${thousands} write ${sign}${high}${low} or ${sign}${high},${low}; for ${decimal}, write ${sign}${asDecimal}.`;
 }

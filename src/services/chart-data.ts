@@ -32,6 +32,7 @@ import { bias, wmape } from '../core/kpi.js';
 import { addMonths, type Period, periodIndex } from '../core/period.js';
 import type { StressSummary } from '../core/stress/index.js';
 import { crewOvertimeLimit } from '../core/supply/overtime.js';
+import { compareCodes } from '../core/text.js';
 
 /** What a plan run stores of consensus: only the lines someone adjusted. */
 export interface StoredConsensusLine {
@@ -244,7 +245,7 @@ export function changedFamilies(lines: readonly StoredConsensusLine[], limit: nu
     if (d > 0) moved.set(l.family, (moved.get(l.family) ?? 0) + d);
   }
   return [...moved.entries()]
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .sort((a, b) => b[1] - a[1] || compareCodes(a[0], b[0]))
     .slice(0, limit)
     .map(([f]) => f);
 }

@@ -27,7 +27,7 @@ import { matchCode } from '../../db/queries/shared.js';
 import { resolvePersonRefusals } from '../../db/queries/slack-refusals.js';
 import type { Role } from '../core/company.js';
 import { type Action, can, rolesFor } from '../core/policy.js';
-import { codeSpan } from '../core/text.js';
+import { codeSpan, compareCodes } from '../core/text.js';
 import type { CycleDeps } from '../deps.js';
 import { SopError } from '../errors.js';
 import { deliverJobs, requestJob } from './outbox.js';
@@ -339,8 +339,8 @@ export async function assignFamilies(
       action: 'member.families',
       entity: 'member',
       entityId: userId,
-      details: { families: found.map((f) => f.code).sort() },
+      details: { families: found.map((f) => f.code).sort(compareCodes) },
     });
-    return found.map((f) => f.code).sort();
+    return found.map((f) => f.code).sort(compareCodes);
   });
 }

@@ -33,6 +33,7 @@ import {
 } from '../core/pack-kpis.js';
 import { tradeOffSentences } from '../core/scenarios/trade-off.js';
 import { deliveredByRow } from '../core/shortfall.js';
+import { compareCodes } from '../core/text.js';
 import { zoneOf } from '../core/time-fences.js';
 import { SopError } from '../errors.js';
 import { isOverdue, listActions, today } from './actions.js';
@@ -311,5 +312,5 @@ export function capacityMoves(
   }
   const rel = (m: CapacityMove) =>
     m.before > 0 ? Math.abs(m.now - m.before) / m.before : Number.POSITIVE_INFINITY;
-  return moves.sort((x, y) => rel(y) - rel(x) || x.resource.localeCompare(y.resource));
+  return moves.sort((x, y) => rel(y) - rel(x) || compareCodes(x.resource, y.resource));
 }

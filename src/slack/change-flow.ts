@@ -269,7 +269,7 @@ export async function runTextChange(
   try {
     const m = await member();
     requirePermission(m, spec.action, spec.doing);
-    const input = parseChangeText(command.text, spec.reasons);
+    const input = parseChangeText(command.text, spec.reasons, spec.subject);
     outcome = await spec.submit(deps, m, input, {
       requestKey,
       source: 'command',

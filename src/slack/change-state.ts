@@ -66,7 +66,7 @@ function readValue(text: string, kind: AdjustmentKind, subject: ChangeSubject): 
     throw new FieldError('value', `"${text}": ${decimalCommaAdvice(text)}`);
   if (n.kind === 'not-a-number')
     throw new FieldError('value', `"${text}" is not a number; enter e.g. 1200, -150 or 15.`);
-  const dot = kind === 'delta_pct' ? null : dotThousandsAdvice(text);
+  const dot = kind === 'delta_pct' ? null : dotThousandsAdvice(text, subject === 'forecast');
   if (dot) throw new FieldError('value', `"${text}" ${dot}`);
   return n.value;
 }

@@ -9,15 +9,21 @@ import { codeSpan } from '../core/text.js';
 import { decimalCommaAdvice, dotThousandsAdvice, readTypedNumber } from '../core/typed-number.js';
 import type { ChangeInput } from '../services/adjustments.js';
 import { FieldError } from '../services/adjustments.js';
+import type { ChangeSubject } from './presenters/change.js';
+import { KIND_AMOUNT } from './presenters/change-modal.js';
 import { tokenise } from './tokenise.js';
 
 /**
  * `=N`, `+N`, `-N`, `+N%` or `-N%` (N read by readTypedNumber: `=1,200` is 1200), or null
  * when the token is not a change. A decimal comma (`-0,5%`, `=1,5`) throws a FieldError on
  * the value that says to use a dot, instead of being read as a thousands separator; so does a
- * dot that may group thousands in units (`=1.200`, `dotThousandsAdvice`).
+ * dot that may group thousands in a quantity (`=1.200`, `dotThousandsAdvice`: in units for a
+ * forecast, in no unit named for a resource's capacity).
  */
-export function parseChangeValue(token: string): { kind: AdjustmentKind; value: number } | null {
+export function parseChangeValue(
+  token: string,
+  subject: ChangeSubject,
+): { kind: AdjustmentKind; value: number } | null {
   const m = /^([=+\-−])(.*?)(%?)$/.exec(token.replace(/\s+/g, ''));
   if (!m) return null;
   const [, op = '', body = '', pct] = m;
@@ -27,7 +33,7 @@ export function parseChangeValue(token: string): { kind: AdjustmentKind; value: 
   if (n.kind === 'decimal-comma')
     throw new FieldError('value', `${codeSpan(token)}: ${decimalCommaAdvice(token)}`);
   if (n.kind !== 'number') return null;
-  const dot = pct ? null : dotThousandsAdvice(token);
+  const dot = pct ? null : dotThousandsAdvice(token, subject === 'forecast');
   if (dot) throw new FieldError('value', `${codeSpan(token)} ${dot}`);
   if (op === '=') return { kind: 'set', value: n.value };
   const value = n.value * (op === '+' ? 1 : -1);
@@ -55,8 +61,15 @@ function changeToken(tokens: readonly string[]): [string | undefined, string[]] 
   return [change, rest];
 }
 
-/** Parses the text; throws FieldError naming the first part that is wrong. */
-export function parseChangeText(text: string, reasons: readonly string[]): ChangeInput {
+/**
+ * Parses the text of /forecast (`subject` 'forecast') or /capacity; throws FieldError naming
+ * the first part that is wrong.
+ */
+export function parseChangeText(
+  text: string,
+  reasons: readonly string[],
+  subject: ChangeSubject,
+): ChangeInput {
   const [target, range, ...after] = tokenise(text);
   const [change, rest] = changeToken(after);
   if (!target) throw new FieldError('target', 'Start with the code.');
@@ -68,11 +81,11 @@ export function parseChangeText(text: string, reasons: readonly string[]): Chang
       `${codeSpan(range)} is not a month or a range like 2027-03..2027-05.`,
     );
   if (!change) throw new FieldError('value', 'Give the change: =1200, +200, -150, +15% or -10%.');
-  const parsed = parseChangeValue(change);
+  const parsed = parseChangeValue(change, subject);
   if (!parsed)
     throw new FieldError(
       'value',
-      `${codeSpan(change)} is not a change; write =1200 (set), +200 or -150 (units), +15% or -10%.`,
+      `${codeSpan(change)} is not a change; write =1200 (set), +200 or -150 (${subject === 'forecast' ? 'units' : KIND_AMOUNT.capacity}), +15% or -10%.`,
     );
   const [reasonToken, ...commentParts] = rest;
   if (!reasonToken)

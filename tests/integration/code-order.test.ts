@@ -5,8 +5,8 @@
  * digits before letters.
  */
 import { describe, expect, it } from 'vitest';
-import { activeResources } from '../../db/queries/capacity.js';
 import { activeFamilies } from '../../db/queries/adjustments.js';
+import { activeResources } from '../../db/queries/capacity.js';
 import { compareCodes } from '../../src/core/text.js';
 import { useDb } from '../helpers/db.js';
 

@@ -29,7 +29,11 @@ const REASONS = ['promotion', 'new_customer', 'other'];
 describe('text form parsing', () => {
   it('reads the example from the issue', () => {
     expect(
-      parseChangeText('FAM-12 2027-03..2027-05 +15% promotion "Spring campaign"', REASONS),
+      parseChangeText(
+        'FAM-12 2027-03..2027-05 +15% promotion "Spring campaign"',
+        REASONS,
+        'forecast',
+      ),
     ).toEqual({
       target: 'FAM-12',
       from: '2027-03',
@@ -42,12 +46,16 @@ describe('text form parsing', () => {
   });
 
   it('reads set, units, negative percent, one month, dashed reasons and curly quotes', () => {
-    expect(parseChangeValue('=1,200')).toEqual({ kind: 'set', value: 1200 });
-    expect(parseChangeValue('+200')).toEqual({ kind: 'delta_units', value: 200 });
-    expect(parseChangeValue('-150')).toEqual({ kind: 'delta_units', value: -150 });
-    expect(parseChangeValue('-10%')).toEqual({ kind: 'delta_pct', value: -10 });
-    expect(parseChangeValue('150')).toBeNull();
-    const p = parseChangeText('FAM-1 2027-03 -10% new-customer “Lost to rival”', REASONS);
+    expect(parseChangeValue('=1,200', 'forecast')).toEqual({ kind: 'set', value: 1200 });
+    expect(parseChangeValue('+200', 'forecast')).toEqual({ kind: 'delta_units', value: 200 });
+    expect(parseChangeValue('-150', 'forecast')).toEqual({ kind: 'delta_units', value: -150 });
+    expect(parseChangeValue('-10%', 'forecast')).toEqual({ kind: 'delta_pct', value: -10 });
+    expect(parseChangeValue('150', 'forecast')).toBeNull();
+    const p = parseChangeText(
+      'FAM-1 2027-03 -10% new-customer “Lost to rival”',
+      REASONS,
+      'forecast',
+    );
     expect([p.from, p.to, p.reason, p.comment]).toEqual([
       '2027-03',
       '2027-03',
@@ -60,7 +68,7 @@ describe('text form parsing', () => {
     // French puts a space (often a narrow no-break one) before %: "+15 %" is +15%, and the
     // reason is still the word after it.
     const read = (t: string) => {
-      const p = parseChangeText(t, REASONS);
+      const p = parseChangeText(t, REASONS, 'forecast');
       return [p.kind, p.value, p.reason, p.comment];
     };
     expect(read('FAM-1 2027-03 +15 % promotion')).toEqual(['delta_pct', 15, 'promotion', null]);
@@ -82,7 +90,7 @@ describe('text form parsing', () => {
   it('names the part that is wrong', () => {
     const fieldOf = (t: string) => {
       try {
-        parseChangeText(t, REASONS);
+        parseChangeText(t, REASONS, 'forecast');
         return 'none';
       } catch (err) {
         return err instanceof FieldError ? `${err.field}: ${err.message}` : String(err);

@@ -65,21 +65,20 @@ function refusal(f: () => unknown): [string, string] {
 
 describe('/forecast and /capacity text', () => {
   it('keeps 1,200 as twelve hundred and refuses a decimal comma on the value', () => {
-    expect(parseChangeValue('=1,200')).toEqual({ kind: 'set', value: 1200 });
-    expect(parseChangeValue('+1,000%')).toEqual({ kind: 'delta_pct', value: 1000 });
-    expect(parseChangeValue('-0.5%')).toEqual({ kind: 'delta_pct', value: -0.5 });
-    expect(refusal(() => parseChangeValue('-0,5%'))).toEqual([
+    expect(parseChangeValue('=1,200', 'forecast')).toEqual({ kind: 'set', value: 1200 });
+    expect(parseChangeValue('+1,000%', 'forecast')).toEqual({ kind: 'delta_pct', value: 1000 });
+    expect(parseChangeValue('-0.5%', 'forecast')).toEqual({ kind: 'delta_pct', value: -0.5 });
+    expect(refusal(() => parseChangeValue('-0,5%', 'forecast'))).toEqual([
       'value',
       `\`-0,5%\`: use a dot for decimals (-0.5%); ${ADVICE}`,
     ]);
-    expect(refusal(() => parseChangeValue('=1,5'))).toEqual([
+    expect(refusal(() => parseChangeValue('=1,5', 'forecast'))).toEqual([
       'value',
       `\`=1,5\`: use a dot for decimals (=1.5); ${ADVICE}`,
     ]);
-    expect(refusal(() => parseChangeText('FAM-1 2027-03 +2,5 promotion', ['promotion']))).toEqual([
-      'value',
-      `\`+2,5\`: use a dot for decimals (+2.5); ${ADVICE}`,
-    ]);
+    expect(
+      refusal(() => parseChangeText('FAM-1 2027-03 +2,5 promotion', ['promotion'], 'forecast')),
+    ).toEqual(['value', `\`+2,5\`: use a dot for decimals (+2.5); ${ADVICE}`]);
   });
 });
 
@@ -95,27 +94,66 @@ const state = (kind: string, value: string) => ({
 describe('a dot that may group thousands, in units', () => {
   it('refuses =1.200 in /forecast and /capacity text, with both readings', () => {
     // In Germany, Italy or Brazil 1.200 is twelve hundred; read as decimals it is 1.2.
-    expect(refusal(() => parseChangeValue('=1.200'))).toEqual([
+    expect(refusal(() => parseChangeValue('=1.200', 'forecast'))).toEqual([
       'value',
       '`=1.200` would be 1.2 units (a dot marks decimals): for 1,200 write =1200 or =1,200; for 1.2, write =1.2.',
     ]);
-    expect(refusal(() => parseChangeValue('-12.500'))).toEqual([
+    expect(refusal(() => parseChangeValue('-12.500', 'forecast'))).toEqual([
       'value',
       '`-12.500` would be -12.5 units (a dot marks decimals): for 12,500 write -12500 or -12,500; for 12.5, write -12.5.',
     ]);
     // Three decimals that all count: a fourth digit (0) keeps them and reads as typed.
-    expect(refusal(() => parseChangeValue('+2.125'))).toEqual([
+    expect(refusal(() => parseChangeValue('+2.125', 'forecast'))).toEqual([
       'value',
       '`+2.125` would be 2.125 units (a dot marks decimals): for 2,125 write +2125 or +2,125; for 2.125, write +2.1250.',
     ]);
-    expect(parseChangeValue('+2.1250')).toEqual({ kind: 'delta_units', value: 2.125 });
+    expect(parseChangeValue('+2.1250', 'forecast')).toEqual({ kind: 'delta_units', value: 2.125 });
+  });
+
+  it('in /capacity, whose quantities are in the resource’s unit (hours for a line), names no units', () => {
+    expect(refusal(() => parseChangeValue('=1.200', 'capacity'))).toEqual([
+      'value',
+      '`=1.200` would be 1.2 (a dot marks decimals): for 1,200 write =1200 or =1,200; for 1.2, write =1.2.',
+    ]);
+    expect(
+      refusal(() =>
+        parseChangeText('LINE-1 2027-03 +1.500 maintenance', ['maintenance'], 'capacity'),
+      ),
+    ).toEqual([
+      'value',
+      '`+1.500` would be 1.5 (a dot marks decimals): for 1,500 write +1500 or +1,500; for 1.5, write +1.5.',
+    ]);
+    // The capacity form's Value alike (its target select is `target_pick`).
+    const form = {
+      ...state('set', '1.000'),
+      target: { target_pick: { selected_option: { value: 'LINE-1' } } },
+    };
+    expect(refusal(() => inputFromState(form))).toEqual([
+      'value',
+      '"1.000" would be 1 (a dot marks decimals): for 1,000 write 1000 or 1,000; for 1, write 1.',
+    ]);
+  });
+
+  it('a change that is not one: /forecast says units, /capacity the resource’s unit', () => {
+    expect(
+      refusal(() => parseChangeText('FAM-1 2027-03 200 promotion', ['promotion'], 'forecast')),
+    ).toEqual([
+      'value',
+      '`200` is not a change; write =1200 (set), +200 or -150 (units), +15% or -10%.',
+    ]);
+    expect(
+      refusal(() => parseChangeText('LINE-1 2027-03 200 maintenance', ['maintenance'], 'capacity')),
+    ).toEqual([
+      'value',
+      "`200` is not a change; write =1200 (set), +200 or -150 (in the resource's unit), +15% or -10%.",
+    ]);
   });
 
   it('reads what cannot be thousands as typed: a lone 0, other decimals, a percentage', () => {
-    expect(parseChangeValue('=0.500')).toEqual({ kind: 'set', value: 0.5 });
-    expect(parseChangeValue('=1.25')).toEqual({ kind: 'set', value: 1.25 });
-    expect(parseChangeValue('=1,200')).toEqual({ kind: 'set', value: 1200 });
-    expect(parseChangeValue('+1.500%')).toEqual({ kind: 'delta_pct', value: 1.5 });
+    expect(parseChangeValue('=0.500', 'forecast')).toEqual({ kind: 'set', value: 0.5 });
+    expect(parseChangeValue('=1.25', 'forecast')).toEqual({ kind: 'set', value: 1.25 });
+    expect(parseChangeValue('=1,200', 'forecast')).toEqual({ kind: 'set', value: 1200 });
+    expect(parseChangeValue('+1.500%', 'forecast')).toEqual({ kind: 'delta_pct', value: 1.5 });
   });
 
   it('refuses 1.200 in the modal’s Value in units, not in %', () => {

@@ -11,6 +11,7 @@
  */
 import type { Period } from '../period.js';
 import type { PriceKind } from '../supply/duals.js';
+import { compareCodes } from '../text.js';
 import {
   type PlanFamilyRow,
   resourceState,
@@ -135,7 +136,7 @@ export function explainResourceMonth(input: ResourceMonthInput): ResourceMonthEx
       };
     })
     .filter((f) => f.load !== 0 || f.demandLoad !== 0)
-    .sort((a, b) => b.load - a.load || a.family.localeCompare(b.family));
+    .sort((a, b) => b.load - a.load || compareCodes(a.family, b.family));
   const sum = (pick: (f: FamilyLoad) => number): number =>
     families.reduce((a, f) => a + pick(f), 0);
   const demandLoad = sum((f) => f.demandLoad);

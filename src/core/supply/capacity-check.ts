@@ -4,6 +4,7 @@
  */
 import type { CapacityLine, Family, Load, Resource } from '../company.js';
 import { addMonths, type Period } from '../period.js';
+import { compareCodes } from '../text.js';
 import { crewOvertimeLimit } from './overtime.js';
 
 /** A capacity update or constraint from operations, applied in list order. */
@@ -195,10 +196,10 @@ export function roughCutCapacity(input: CapacityCheckInput): CapacityCheck {
   }
   const byUnits = [...gaps].sort(
     (a, b) =>
-      b.units - a.units || a.resource.localeCompare(b.resource) || a.period.localeCompare(b.period),
+      b.units - a.units || compareCodes(a.resource, b.resource) || a.period.localeCompare(b.period),
   );
   const byRelative = [...gaps].sort(
-    (a, b) => b.relative - a.relative || b.units - a.units || a.resource.localeCompare(b.resource),
+    (a, b) => b.relative - a.relative || b.units - a.units || compareCodes(a.resource, b.resource),
   );
   return { months, gaps: byUnits, gapsByRelative: byRelative };
 }
