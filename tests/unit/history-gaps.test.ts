@@ -24,6 +24,19 @@ describe('history gaps', () => {
     { family: 'A', period: '2027-01' },
     { family: 'A', period: '2027-02' },
   ];
+  it('lists the families with gaps in code order: FAM-2 before FAM-10 and FAM-11', () => {
+    const gappy = ['FAM-11', 'FAM-2', 'FAM-10'].flatMap((family) => [
+      { family, period: '2026-10' },
+      { family, period: '2026-12' },
+    ]);
+    // Each misses 2026-11 between its first row and the company's last month.
+    expect(historyGaps(gappy).map((g) => [g.family, g.months])).toEqual([
+      ['FAM-2', ['2026-11']],
+      ['FAM-10', ['2026-11']],
+      ['FAM-11', ['2026-11']],
+    ]);
+  });
+
   it('a family starts at its first row and runs to the company’s last month', () => {
     expect(historyEnd(rows)).toBe('2027-02');
     expect(historyEnd(rows, '2027-02')).toBe('2027-01');
