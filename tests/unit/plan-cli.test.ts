@@ -81,6 +81,46 @@ describe('sopbot plan', () => {
     expect(r.out).toContain('fill rate');
   });
 
+  it('lists families and resources in code order (FAM-2 before FAM-10), as every listing does', async () => {
+    const family = (code: string) => ({
+      code,
+      price: 30,
+      unitCost: 10,
+      holdingCost: 2,
+      backlogCost: 8,
+    });
+    const file = join(mkdtempSync(join(tmpdir(), 'sopbot-plan-order-')), 'order.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'Code order',
+        periods: ['2027-01'],
+        // Written in text order, as the database's collation sorted them.
+        families: [family('FAM-10'), family('FAM-2')],
+        demand: [
+          { family: 'FAM-10', period: '2027-01', units: 5 },
+          { family: 'FAM-2', period: '2027-01', units: 5 },
+        ],
+        resources: [
+          { code: 'LINE-10', unit: 'h', capacity: 100 },
+          { code: 'LINE-2', unit: 'h', capacity: 100 },
+        ],
+        loads: [
+          { family: 'FAM-10', resource: 'LINE-10', perUnit: 1 },
+          { family: 'FAM-2', resource: 'LINE-2', perUnit: 1 },
+        ],
+      }),
+    );
+    const r = await plan(file);
+    expect(r.code).toBe(0);
+    const rows = r.out.split('\n').map((l) => l.trim().split(/\s+/)[0]);
+    const at = (code: string) => rows.indexOf(code);
+    expect(at('FAM-2')).toBeGreaterThanOrEqual(0);
+    expect(at('FAM-2')).toBeLessThan(at('FAM-10'));
+    expect(at('LINE-2')).toBeGreaterThanOrEqual(0);
+    expect(at('LINE-2')).toBeLessThan(at('LINE-10'));
+  });
+
   it('explains an infeasible plan on stderr and exits 1', async () => {
     const r = await plan('examples/plans/infeasible-line-2.json');
     expect(r.code).toBe(1);
