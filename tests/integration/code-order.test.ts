@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { activeFamilies } from '../../db/queries/adjustments.js';
 import { activeResources } from '../../db/queries/capacity.js';
 import { compareCodes } from '../../src/core/text.js';
+import { assignFamilies } from '../../src/services/members.js';
 import { useDb } from '../helpers/db.js';
 
 // Written by hand, in the order a reader counts them.
@@ -79,5 +80,20 @@ describe('codes in one order, in SQL and in TypeScript', () => {
       .execute();
     expect((await activeFamilies(db)).map((f) => f.code)).toEqual(FAMILIES_IN_ORDER);
     expect((await activeResources(db)).map((r) => r.code)).toEqual(RESOURCES_IN_ORDER);
+
+    // `/sop families` answers, and audits, the families it assigned in that order too.
+    await db
+      .insertInto('members')
+      .values({ slack_user_id: 'UREP00001', role: 'sales', display_name: 'Rep' })
+      .execute();
+    expect(
+      await assignFamilies(db, 'UADMIN001', 'UREP00001', ['FAM-11', 'FAM-100', 'FAM-9']),
+    ).toEqual(['FAM-9', 'FAM-11', 'FAM-100']);
+    const entry = await db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'member.families')
+      .executeTakeFirstOrThrow();
+    expect(entry.details).toEqual({ families: ['FAM-9', 'FAM-11', 'FAM-100'] });
   });
 });
