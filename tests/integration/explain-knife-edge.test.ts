@@ -107,15 +107,15 @@ describe('shadow prices on a knife-edge plan, as people read them', () => {
     ]);
     const jan = await ask('explain what limits LINE-1 in January', 'LINE-1 2027-01');
     expect(jan).toContain(
-      "One more h on LINE-1 in 2027-01 is worth $0: it is used to the full, but one more would not lower the plan's cost.",
+      "One more h on LINE-1 in 2027-01 is worth $0.00: it is used to the full, but one more would not lower the plan's cost.",
     );
     expect(jan).not.toContain('$12.00');
     expect(await cli('LINE-1', '2027-02')).toContain(
-      "One more h on LINE-1 in 2027-02 is worth $0: it is used to the full, but one more would not lower the plan's cost.",
+      "One more h on LINE-1 in 2027-02 is worth $0.00: it is used to the full, but one more would not lower the plan's cost.",
     );
     // March has 50 h spare.
     expect(await cli('LINE-1', '2027-03')).toContain(
-      'One more h on LINE-1 in 2027-03 is worth $0: its capacity does not bind.',
+      'One more h on LINE-1 in 2027-03 is worth $0.00: its capacity does not bind.',
     );
   });
 

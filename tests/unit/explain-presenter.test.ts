@@ -267,7 +267,7 @@ describe('explain presenters', () => {
       `One more h on L in 2027-04 is worth at most $6.00 ${OLDER}.`,
     );
     // Nothing saved is exact, whatever its kind: one more hour never adds cost.
-    expect(resource(0, 'rate')).toContain('is worth $0: it is used to the full');
+    expect(resource(0, 'rate')).toContain('is worth $0.00: it is used to the full');
 
     const base = family(0) as Extract<Explanation, { kind: 'family' }>;
     const demand = (

@@ -396,8 +396,8 @@ function resourceMonthBlocks(
       : m.shadowPrice > 0
         ? `${onePlus} is worth ${capacityPrice(m.shadowPrice, m.shadowPriceKind, m.lastMonth, true)}.`
         : m.capacity - m.load < 0.5
-          ? `${onePlus} is worth $0: it is used to the full, but one more would not lower the plan's cost.`
-          : `${onePlus} is worth $0: its capacity does not bind.`;
+          ? `${onePlus} is worth $0.00: it is used to the full, but one more would not lower the plan's cost.`
+          : `${onePlus} is worth $0.00: its capacity does not bind.`;
   blocks.push(section(`*Shadow price*\n${price}`));
   const sc = scenarioFields(
     m.scenarios.map((s) => ({
