@@ -375,8 +375,8 @@ export function register(app: App, deps: AppDeps): void {
     if (!ran || !given) {
       // Sent again (a double click, Slack's retry) while the first sending holds the form:
       // answered at once with what the first has written, or with the refusal it gives (the
-      // same checks asked again, nothing written), rather than closed without a word. Nothing
-      // is waited for: a retry came because an answer was slow.
+      // same checks asked again, nothing written, for at most 1.5 s), rather than closed without
+      // a word: a retry came because an answer was slow.
       deps.logger.info({ requestKey }, 'reassign form sent again: answered with what is written');
       let repeat: Awaited<ReturnType<typeof repeatedReassignment>>;
       try {

@@ -194,6 +194,9 @@ export async function reassignmentOfRequest(
   return handover && action ? { action, handover } : null;
 }
 
+/** How long a repeated form's checks may take before it is answered without them. */
+const REPEAT_CHECK_MS = 1_500;
+
 /**
  * What a Reassign form sent again (a double click, Slack's retry) answers, when its first
  * sending has its key (`once`), read at once and never waited on: `given`, what the first
@@ -201,8 +204,8 @@ export async function reassignmentOfRequest(
  * same questions of the same facts (reassignable: the database and `users.info`, nothing
  * written), so a repeat of a sending refused because the person is a bot, or its owner already,
  * says that and not that nothing is known; `unknown`, when the first sending has written
- * nothing and nothing refuses it: it is still under way, or was refused in its write (a Done or
- * another reassignment in that instant). A refusal that only the first sending's own write
+ * nothing and nothing refuses it within REPEAT_CHECK_MS: it is still under way, or was refused
+ * in its write (a Done or another reassignment in that instant), or Slack was slow to answer. A refusal that only the first sending's own write
  * causes (the action is `to`'s now) is read as what it wrote.
  */
 export async function repeatedReassignment(
@@ -217,7 +220,16 @@ export async function repeatedReassignment(
   const first = await written();
   if (first) return { given: first };
   try {
-    await reassignable(deps, input);
+    // A repeat comes because an answer was slow, and Slack wants this one within 3 s: the
+    // checks (Slack's users.info among them) get REPEAT_CHECK_MS; later, what the first sending
+    // did is told as unknown, and the checks' late answer is dropped (the form is answered).
+    const checked = reassignable(deps, input).then(() => 'allowed' as const);
+    checked.catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), REPEAT_CHECK_MS);
+    });
+    await Promise.race([checked, late]).finally(() => clearTimeout(timer));
     return { unknown: true };
   } catch (err) {
     if (!(err instanceof SopError)) throw err;
