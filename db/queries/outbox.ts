@@ -38,8 +38,16 @@ export async function addOutbox(db: Db, r: NewOutboxRow): Promise<string> {
 }
 
 /**
+ * How a request this version's contract refuses is marked in `last_error` (its reason after
+ * it): the relay takes such rows after every other, so however many wait, they never fill its
+ * batch ahead of the requests it can deliver.
+ */
+export const REFUSED_BY_CONTRACT = 'refused by this version: ';
+
+/**
  * Undelivered rows, oldest first, locked for the caller's transaction. `ids` picks given rows
- * and waits for their locks; without it, rows another deliverer holds are skipped.
+ * and waits for their locks; without it, rows another deliverer holds are skipped, and rows the
+ * contract refused (REFUSED_BY_CONTRACT) come after the others.
  */
 export async function lockPending(
   db: Db,
@@ -59,12 +67,14 @@ export async function lockPending(
       ),
     ])
     .where('delivered_at', 'is', null)
-    .orderBy('id')
     .limit(opts.limit);
   if (opts.ids) {
     if (opts.ids.length === 0) return [];
-    q = q.where('id', 'in', [...opts.ids]);
-  }
+    q = q.where('id', 'in', [...opts.ids]).orderBy('id');
+  } else
+    q = q
+      .orderBy(sql`coalesce(starts_with(last_error, ${REFUSED_BY_CONTRACT}), false)`)
+      .orderBy('id');
   const rows = await (opts.ids ? q.forUpdate() : q.forUpdate().skipLocked()).execute();
   return rows.map((r) => ({
     id: r.id,

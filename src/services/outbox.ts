@@ -18,6 +18,7 @@ import {
   markAttemptFailed,
   markDelivered,
   pruneDelivered,
+  REFUSED_BY_CONTRACT,
   undelivered,
 } from '../../db/queries/outbox.js';
 import { pruneRequests } from '../../db/queries/requests.js';
@@ -139,13 +140,14 @@ export async function deliverJobs(
         delivered++;
       } catch (err) {
         const e = err instanceof Error ? err : new Error(String(err));
-        await markAttemptFailed(trx, r.id, e.message);
+        const why = e instanceof PayloadError ? `${REFUSED_BY_CONTRACT}${e.message}` : e.message;
+        await markAttemptFailed(trx, r.id, why);
         if (e instanceof PayloadError) {
           refused.push({
             id: r.id,
             jobName: r.jobName,
             error: e,
-            first: r.lastError !== e.message.slice(0, 2000),
+            first: r.lastError !== why.slice(0, 2000),
           });
           continue;
         }

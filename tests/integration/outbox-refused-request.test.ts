@@ -9,7 +9,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createQueues } from '../../jobs/queues.js';
 import { createRedis } from '../../src/redis.js';
-import { requestJob, startOutboxRelay } from '../../src/services/outbox.js';
+import { deliverJobs, requestJob, startOutboxRelay } from '../../src/services/outbox.js';
 import { redisPrefix, useDb } from '../helpers/db.js';
 import { recordedLogs } from '../helpers/log-lines.js';
 
@@ -77,10 +77,14 @@ describe('a job request the contract refuses', () => {
     // The refused ones stay in the outbox with why.
     const bad = await row(badPayload!);
     expect(bad.delivered_at).toBeNull();
-    expect(bad.last_error).toMatch(/^job 'pack': invalid payload: cycleId: /);
+    expect(bad.last_error).toMatch(
+      /^refused by this version: job 'pack': invalid payload: cycleId: /,
+    );
     const gone = await row(retired!);
     expect(gone.delivered_at).toBeNull();
-    expect(gone.last_error).toBe("job 'retired-job': no such job in this version's contract");
+    expect(gone.last_error).toBe(
+      "refused by this version: job 'retired-job': no such job in this version's contract",
+    );
 
     // One error line each, with its stack, however many ticks met them; and the queue, which
     // answered all along, is never said to be unreachable.
@@ -88,5 +92,43 @@ describe('a job request the contract refuses', () => {
     expect(errors.map((l) => l.job).sort()).toEqual(['pack', 'retired-job']);
     for (const e of errors) expect(e.err?.stack).toMatch(/PayloadError/);
     expect(lines.some((l) => /unreachable/.test(l.msg))).toBe(false);
+  });
+
+  it("never fill the relay's batch ahead of the requests it can deliver, however many wait", async () => {
+    // Three more refused requests, then one of this version's, and a batch of 2: before, the
+    // relay locked the oldest 2 at every tick, both refused, and the requests behind them waited
+    // for good once refused ones were as many as a batch (100 in production).
+    const refusedIds: string[] = [];
+    for (let i = 0; i < 3; i++)
+      refusedIds.push(
+        (
+          await t.db
+            .insertInto('job_outbox')
+            .values({
+              job_name: 'retired-job',
+              payload: JSON.stringify({ n: i }),
+              run_at: new Date(),
+              debounce_ms: null,
+            })
+            .returning('id')
+            .executeTakeFirstOrThrow()
+        ).id,
+      );
+    const mine = await requestJob(t.db, 'review', { cycleId: 8 });
+    // The two refused in the test above wait too, oldest of all. Each batch meets the unmarked
+    // refused ones first, marks them, and from then on takes them last: within three batches
+    // this version's request is delivered (before, every batch locked the oldest two, refused).
+    let delivered = 0;
+    for (let i = 0; i < 3; i++)
+      delivered += (await deliverJobs(t.db, queues, { limit: 2 })).delivered;
+    expect(delivered).toBe(1);
+    expect((await row(mine)).job_id).toBe('review-8');
+    for (const id of refusedIds) {
+      const r = await row(id);
+      expect(r.delivered_at).toBeNull();
+      expect(r.last_error).toBe(
+        "refused by this version: job 'retired-job': no such job in this version's contract",
+      );
+    }
   });
 });
