@@ -25,6 +25,8 @@ import { noProcessorName } from './contracts.js';
 export const RECOVERY_SWEEP_MS = 60_000;
 /** How long one worker's sweep of a queue keeps the others off it, at most. */
 const SWEEP_LOCK_MS = 30_000;
+/** How long a worker's stop waits for a sweep under way. */
+const STOP_WAIT_MS = 2_000;
 /** Failed jobs read at a time. */
 const PAGE = 100;
 
@@ -133,7 +135,10 @@ export function startRecoverySweeper(
       }
       return r;
     } catch (err) {
-      if (!failing) {
+      if (stopped) {
+        // The worker is stopping, its connection closing under the sweep: nothing is wrong.
+        deps.logger.debug({ err }, 'the sweep for jobs older workers failed ended with the worker');
+      } else if (!failing) {
         failing = true;
         deps.logger.error(
           { err },
@@ -165,7 +170,16 @@ export function startRecoverySweeper(
     async stop() {
       stopped = true;
       wake?.();
-      await loop;
+      // A sweep under way is waited for, but not past STOP_WAIT_MS: with Redis down its calls
+      // wait for Redis (the workers' connection retries for ever), and the worker's stop must
+      // go on to close its workers.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        loop,
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, STOP_WAIT_MS);
+        }),
+      ]).finally(() => clearTimeout(timer));
     },
   };
 }
