@@ -82,8 +82,8 @@ function overdueAt(dueDate: string, k: number, zone: string, holidays: Holidays)
  * When a reminder of `kind` (and `occurrence`) is due, in the company's `zone`: at
  * REMINDER_HOUR, on a working day (Monday to Friday less `holidays`). "before" is BEFORE_DAYS
  * calendar days before the due date, moved to the working day before when it falls on a weekend
- * or a holiday (a warning comes earlier, never later: an action due on Monday is warned on
- * Thursday, not on its due day); "due" is on the due date, moved to the next working day; overdue-k
+ * or a holiday (a warning comes earlier, never later: an action due on Monday is warned on the
+ * Friday, not on its due day); "due" is on the due date, moved to the next working day; overdue-k
  * on the k-th working day after the due date.
  * Snooze occurrences carry their instant (the owner chose it).
  */
