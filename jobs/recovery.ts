@@ -19,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { ErrorCode, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { sleeper } from '../src/sleeper.js';
 import { noProcessorName } from './contracts.js';
 
 /** How often a running worker looks again (besides once when it starts). */
@@ -118,7 +119,7 @@ export function startRecoverySweeper(
   const intervalMs = opts.intervalMs ?? RECOVERY_SWEEP_MS;
   let stopped = false;
   let failing = false;
-  let wake: (() => void) | null = null;
+  const pause = sleeper();
   const sweep = async (): Promise<RecoveredJob[]> => {
     const all: RecoveredJob[] = [];
     for (const q of deps.queues)
@@ -152,14 +153,7 @@ export function startRecoverySweeper(
   const loop = (async () => {
     await first;
     while (!stopped) {
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, intervalMs);
-        wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-      wake = null;
+      await pause.sleep(intervalMs);
       if (stopped) break;
       await round();
     }
@@ -169,7 +163,7 @@ export function startRecoverySweeper(
     sweep,
     async stop() {
       stopped = true;
-      wake?.();
+      pause.wake();
       // A sweep under way is waited for, but not past STOP_WAIT_MS: with Redis down its calls
       // wait for Redis (the workers' connection retries for ever), and the worker's stop must
       // go on to close its workers.

@@ -30,6 +30,7 @@ import {
   PayloadError,
   parsePayload,
 } from '../../jobs/contracts.js';
+import { sleeper } from '../sleeper.js';
 
 /** How long a request waits on the queue before its answer says "as soon as the queue is back". */
 export const QUEUE_WAIT_MS = 1000;
@@ -185,7 +186,7 @@ export function startOutboxRelay(
   let down = false;
   /** Postgres did not answer the last tick (logged when it started; said again when it ends). */
   let dbDown = false;
-  let wake: (() => void) | null = null;
+  const pause = sleeper();
   let lastPrune = 0;
   const tick = async () => {
     const d = await deliverJobs(deps.db, deps.queue, {
@@ -235,23 +236,16 @@ export function startOutboxRelay(
         }
       }
       if (stopped) break;
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, intervalMs);
-        wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-      wake = null;
+      await pause.sleep(intervalMs);
     }
   })();
   return {
     kick() {
-      wake?.();
+      pause.wake();
     },
     async stop() {
       stopped = true;
-      wake?.();
+      pause.wake();
       await loop;
     },
   };
