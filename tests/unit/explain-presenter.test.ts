@@ -311,10 +311,13 @@ describe('explain presenters', () => {
     expect(demand(null, 'unserved')).toContain(
       'One more unit demanded could not be served: no plan within the limits meets it (lost sales are not allowed).',
     );
-    // A dual costs at least what it says; so does an older run's price, either way.
+    // A dual costs at least what it says; so does an older run's price, either way. Below
+    // zero, "costs at least −$4" is "lowers the cost by at most $4", and exact is exact.
     expect(demand(-4, 'rate')).toContain(
-      `One more unit demanded would cost at least −$4.00 ${RATE}.`,
+      `One more unit demanded would lower the cost by at most $4.00 ${RATE}.`,
     );
+    expect(demand(-4, 'served')).toContain('One more unit demanded would lower the cost by $4.00.');
+    expect(demand(-4, 'rate')).not.toContain('−');
     expect(demand(16, null)).toContain(
       `One more unit demanded would cost at least $16.00 ${OLDER}.`,
     );

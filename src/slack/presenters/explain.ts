@@ -76,7 +76,12 @@ function demandSentence(price: number | null, kind: DemandPriceKind | null): str
   if (kind === 'lost')
     return `One more unit demanded would cost ${money(price)}, a lost sale: serving it would cost no less.`;
   const r = priceReading(kind, 'at least', price);
-  return `One more unit demanded would cost ${r.bound}${money(price)}${r.note ? ` (${r.note})` : ''}.`;
+  const note = r.note ? ` (${r.note})` : '';
+  // Below zero (production frozen or held at a minimum: the unit is one the plan makes anyway),
+  // the cost goes down. A rate's "costs at least −$4" is then "saves at most $4".
+  if (price < 0)
+    return `One more unit demanded would lower the cost by ${r.bound ? 'at most ' : ''}${money(-price)}${note}.`;
+  return `One more unit demanded would cost ${r.bound}${money(price)}${note}.`;
 }
 
 function who(id: string, names: Readonly<Record<string, string>>): string {
