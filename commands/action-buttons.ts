@@ -48,9 +48,9 @@ import {
   reassignModal,
   reassignNotGivenText,
   reminderDigestDm,
+  snoozedText,
 } from '../src/slack/presenters/actions.js';
 import { messageModal } from '../src/slack/presenters/change-modal.js';
-import { slackDate } from '../src/slack/presenters/format.js';
 import { fieldErrorText, logUnexpected, tellPrivately, tellUser } from '../src/slack/reply.js';
 import { viewRequestKey } from '../src/slack/request-key.js';
 
@@ -291,17 +291,16 @@ export function register(app: App, deps: AppDeps): void {
         const owned = await ownedAction(body, client, action, context, 'snooze');
         if (!owned) return;
         const { a, manageAny } = owned;
-        let row: Awaited<ReturnType<typeof snoozeAction>>;
+        let snoozed: Awaited<ReturnType<typeof snoozeAction>>;
         try {
-          row = await snoozeAction(deps, a.id, body.user.id, kind, { manageAny });
+          snoozed = await snoozeAction(deps, a.id, body.user.id, kind, { manageAny });
         } catch (err) {
           await retireIfGivenAway(body, client, a.id, err);
           await tellUser(client, body, err, deps.logger);
           return;
         }
         const { timezone } = await getSettings(deps.db);
-        const until = row.snoozed_until ? ` until ${slackDate(row.snoozed_until, timezone)}` : '';
-        const saved = `Snoozed #${a.id}${until}.`;
+        const saved = snoozedText(a.id, snoozed.end, timezone);
         await showSaved(body, client, saved, true, async () => {
           await redrawDigest(body, client, a.id, timezone);
           return refreshHome(body, client, 'Snooze');

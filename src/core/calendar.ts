@@ -81,6 +81,30 @@ export function countWorkingDays(
 }
 
 /**
+ * `instant` plus `days` calendar days in `zone` at the same local wall-clock time (as
+ * `addLocalDays`), or, when that day is a weekend day or one of `holidays`, the next working day
+ * after it at that time: a Friday 10:00 plus one day is the Monday 10:00. One step from
+ * `instant`, so DST moves nothing (a day is 23 or 25 hours across a change, not 24). `skipped`
+ * names the holidays on Monday to Friday stepped over.
+ */
+export function addLocalDaysToWorkingDay(
+  instant: Date,
+  days: number,
+  zone: string,
+  holidays: Holidays = NO_HOLIDAYS,
+): WorkingDayCount {
+  const from = inZone(instant, zone);
+  const skipped: string[] = [];
+  let offset = days;
+  while (!isWorkingDay(from.plus({ days: offset }), holidays)) {
+    const dt = from.plus({ days: offset });
+    if (!isWeekend(dt)) skipped.push(dayOf(dt));
+    offset++;
+  }
+  return { at: from.plus({ days: offset }).toJSDate(), skipped };
+}
+
+/**
  * `start` plus `days` working days (Monday to Friday in `zone`, less `holidays`), at the same
  * local wall-clock time whatever DST did in between. A start on a local weekend or holiday
  * counts from the next working day.

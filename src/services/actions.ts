@@ -16,10 +16,11 @@ import {
 } from '../../db/queries/actions.js';
 import { audit, type ReassignedAway, reassignmentsFrom } from '../../db/queries/audit.js';
 import { type DigestItem, digestItems, setDigestItems } from '../../db/queries/reminder-digests.js';
-import type { ActionRow } from '../../db/schema.js';
+import type { ActionRow, SkippedHoliday } from '../../db/schema.js';
 import {
   addDays,
   addLocalDays,
+  addLocalDaysToWorkingDay,
   atLocalHour,
   countWorkingDays,
   daysBetween,
@@ -32,7 +33,7 @@ import type { CycleDeps } from '../deps.js';
 import { NotDueYetError, SopError } from '../errors.js';
 import { readRowId } from '../row-id.js';
 import { isLedgerMessage, ledgerEntry, ledgerKeyAt, sendEach } from '../slack/post-ledger.js';
-import { holidaySet } from './holidays.js';
+import { holidayNames, holidaySet } from './holidays.js';
 import { deliverJobs, enqueueDurably, requestJob } from './outbox.js';
 import { dmOnce, type SlackMessage } from './reminders.js';
 import { getSettings } from './settings.js';
@@ -405,16 +406,50 @@ export async function markDone(
   });
 }
 
-/** Each snooze in calendar days of the company's zone. */
+/** Each snooze in calendar days of the company's zone (then moved to a working day). */
 export const SNOOZES = { '1d': 1, '1w': 7 } as const;
 export type Snooze = keyof typeof SNOOZES;
 
+/** Where a snooze ends, and why there when it is later than its days say. */
+export interface SnoozeEnd {
+  readonly at: Date;
+  /**
+   * True when the day 1 or 7 days later was a weekend day or a company holiday, so the snooze
+   * ends on the next working day after it.
+   */
+  readonly moved: boolean;
+  /** The holidays on Monday to Friday it stepped over, with their names (as a deadline's). */
+  readonly skipped: readonly SkippedHoliday[];
+}
+
 /**
- * Push the action's reminders to the same wall-clock time 1 or 7 days later in the company's
- * zone, and schedule one reminder then. Not a fixed 24 or 168 hours: across a DST change those
- * end an hour off the local time, and on the autumn change a snooze from the 09:00 reminder
- * would end at 08:00, before the next day's 09:00 one, so the owner got both. Only while it is
- * open and, unless `manageAny`, `by`'s (in the statement, as markDone).
+ * The end of a snooze from `now`: the same wall-clock time 1 or 7 days later in the company's
+ * `zone`, or the next working day (Monday to Friday less `holidays`) at that time when that day
+ * is none, as the scheduled reminders come only on working days: a Friday's "Snooze 1 working
+ * day" ends on Monday, so the owner is not chased on a day off. Not a fixed 24 or 168 hours:
+ * across a DST change those end an hour off the local time, and on the autumn change a snooze
+ * from the 09:00 reminder would end at 08:00, before the next day's 09:00 one, so the owner got
+ * both.
+ */
+export function snoozeEnd(
+  now: Date,
+  snooze: Snooze,
+  zone: string,
+  holidays: ReadonlyMap<string, string | null> = new Map(),
+): SnoozeEnd {
+  const days = SNOOZES[snooze];
+  const { at, skipped } = addLocalDaysToWorkingDay(now, days, zone, new Set(holidays.keys()));
+  return {
+    at,
+    moved: localDate(at, zone) !== localDate(addLocalDays(now, days, zone), zone),
+    skipped: skipped.map((day) => ({ day, name: holidays.get(day) ?? null })),
+  };
+}
+
+/**
+ * Push the action's reminders to the snooze's end (`snoozeEnd`: 1 or 7 days later at the same
+ * wall-clock time, on a working day), and schedule one reminder then. Only while it is open
+ * and, unless `manageAny`, `by`'s (in the statement, as markDone).
  */
 export async function snoozeAction(
   deps: CycleDeps,
@@ -422,10 +457,11 @@ export async function snoozeAction(
   by: string,
   snooze: Snooze,
   opts: ActionChangeOptions = {},
-): Promise<ActionRow> {
+): Promise<{ readonly action: ActionRow; readonly end: SnoozeEnd }> {
   const now = deps.clock.now();
   const { timezone } = await getSettings(deps.db);
-  const until = addLocalDays(now, SNOOZES[snooze], timezone);
+  const end = snoozeEnd(now, snooze, timezone, await holidayNames(deps.db));
+  const until = end.at;
   // The snooze and its reminder are one change: the reminder is recorded in the same
   // transaction (the job outbox), so a crash or a Redis outage between them cannot lose it.
   const { row, job } = await deps.db.transaction().execute(async (trx) => {
@@ -459,7 +495,7 @@ export async function snoozeAction(
   });
   // Handed over now if Redis answers; else the relay delivers it when it does.
   await deliverJobs(deps.db, deps.queue, { ids: [job] });
-  return row;
+  return { action: row, end };
 }
 
 export type ReminderResult =

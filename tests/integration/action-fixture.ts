@@ -40,13 +40,13 @@ const button = (actionId: string, text: string, id: string, style?: 'primary') =
   value: id,
 });
 
-/** The buttons of action `id` on its DM or App Home row: Done, Snooze 1 day, 1 week, Reassign. */
+/** The buttons of action `id` on its DM or App Home row: Done, Snooze 1 working day, 1 week, Reassign. */
 export const actionButtonsBlock = (id: string) => ({
   type: 'actions',
   block_id: `action_${id}`,
   elements: [
     button('action_done', 'Done', id, 'primary'),
-    button('action_snooze_1d', 'Snooze 1 day', id),
+    button('action_snooze_1d', 'Snooze 1 working day', id),
     button('action_snooze_1w', 'Snooze 1 week', id),
     button('action_reassign', 'Reassign', id),
   ],

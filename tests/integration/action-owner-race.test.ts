@@ -124,7 +124,7 @@ describe('Done and Snooze after the action was given to someone else', () => {
     expect(await audited(id, 'action.snooze')).toEqual([]);
 
     // Its new owner snoozes it; an admin (any action) closes it.
-    const snoozed = await snoozeAction(deps(), id, PLANNER, '1d');
+    const { action: snoozed } = await snoozeAction(deps(), id, PLANNER, '1d');
     expect(snoozed.snoozed_until).toEqual(new Date('2027-03-16T10:00:00Z'));
     const done = await markDone(db, id, ADMIN, clock.now(), { manageAny: true });
     expect(done.changed).toBe(true);

@@ -155,7 +155,7 @@ describe('the Reassign button', () => {
       | undefined;
     expect(row?.elements.map((e) => [e.action_id, e.text.text, e.value])).toEqual([
       ['action_done', 'Done', id],
-      ['action_snooze_1d', 'Snooze 1 day', id],
+      ['action_snooze_1d', 'Snooze 1 working day', id],
       ['action_snooze_1w', 'Snooze 1 week', id],
       ['action_reassign', 'Reassign', id],
     ]);

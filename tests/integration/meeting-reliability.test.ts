@@ -182,58 +182,59 @@ describe('the meeting when Slack refuses or clicks overlap', () => {
     ]);
   });
 
-  it('Snooze 1 day on an action due in 5 days: the reminder a day later says it is due in 4 days, not "Due today"', async () => {
+  it('Snooze 1 working day on a Saturday, on an action due in 5 days: the reminder on Monday says it is due in 3 days, not "Due today"', async () => {
     const dm = standin.messagesIn(`D_${OPS}`).find((m) => m.text.includes('#1 Hire operators'))!;
-    // Due 2027-03-25; snoozed at 2027-03-20 10:00 UTC (the company's zone is UTC) until
-    // 2027-03-21 10:00, when 4 days are left (21 → 25).
+    // Due 2027-03-25; snoozed on Saturday 2027-03-20 10:00 UTC (the company's zone is UTC)
+    // until Monday 2027-03-22 10:00 (Sunday is no working day), when 3 days are left (22 → 25).
     clock.set('2027-03-20T10:00:00Z');
     await h.driver.clickButton(`D_${OPS}`, dm.ts, 'action_snooze_1d', { user: OPS });
-    await snoozedUntil('1', '2027-03-21T10:00:00.000Z');
+    await snoozedUntil('1', '2027-03-22T10:00:00.000Z');
     const before = standin.messagesIn(`D_${OPS}`).length;
 
-    clock.set('2027-03-21T10:00:00Z');
+    clock.set('2027-03-22T10:00:00Z');
     expect(
       await h.comeDue(
         'action-reminder',
-        { actionId: '1', kind: 'due', occurrence: 'snooze-2027-03-21T10:00:00.000Z' },
+        { actionId: '1', kind: 'due', occurrence: 'snooze-2027-03-22T10:00:00.000Z' },
         'notifications',
       ),
     ).toEqual({ result: 'sent' });
     const sent = standin.messagesIn(`D_${OPS}`).slice(before);
     expect(sent.map((m) => m.text)).toEqual([
-      ':bell: Reminder, due in 4 days: #1 Hire operators (due 2027-03-25)',
+      ':bell: Reminder, due in 3 days: #1 Hire operators (due 2027-03-25)',
     ]);
   });
 
-  it('Snooze 1 day, then Snooze 1 week: the 1-day reminder is superseded and stays silent; the 1-week one is sent', async () => {
+  it('Snooze 1 working day, then Snooze 1 week: the 1-day reminder is superseded and stays silent; the 1-week one is sent', async () => {
     const dm = standin.messagesIn(`D_${OPS}`).find((m) => m.text.includes('#2 Book overtime'))!;
-    // Due 2027-03-25. Snooze 1 day at 2027-03-20 10:00:00 (until the 21st 10:00:00), then
-    // 1 week at 10:00:05 (until the 27th 10:00:05): the action is snoozed until the 27th.
+    // Due 2027-03-25. On Saturday 2027-03-20, Snooze 1 working day at 10:00:00 (until Monday
+    // the 22nd 10:00:00), then 1 week at 10:00:05 (a week is Saturday the 27th: until Monday
+    // the 29th 10:00:05): the action is snoozed until the 29th.
     clock.set('2027-03-20T10:00:00Z');
     await h.driver.clickButton(`D_${OPS}`, dm.ts, 'action_snooze_1d', { user: OPS });
-    await snoozedUntil('2', '2027-03-21T10:00:00.000Z');
+    await snoozedUntil('2', '2027-03-22T10:00:00.000Z');
     clock.set('2027-03-20T10:00:05Z');
     await h.driver.clickButton(`D_${OPS}`, dm.ts, 'action_snooze_1w', { user: OPS });
-    await snoozedUntil('2', '2027-03-27T10:00:05.000Z');
+    await snoozedUntil('2', '2027-03-29T10:00:05.000Z');
     const before = standin.messagesIn(`D_${OPS}`).length;
 
-    // The 21st: the first snooze's job comes due, but the action is snoozed until the 27th.
-    clock.set('2027-03-21T10:00:00Z');
+    // The 22nd: the first snooze's job comes due, but the action is snoozed until the 29th.
+    clock.set('2027-03-22T10:00:00Z');
     expect(
       await h.comeDue(
         'action-reminder',
-        { actionId: '2', kind: 'due', occurrence: 'snooze-2027-03-21T10:00:00.000Z' },
+        { actionId: '2', kind: 'due', occurrence: 'snooze-2027-03-22T10:00:00.000Z' },
         'notifications',
       ),
     ).toEqual({ result: 'snoozed' });
     expect(standin.messagesIn(`D_${OPS}`)).toHaveLength(before);
 
-    // The 27th, 2 days past the due date: the current snooze's reminder is sent, as overdue.
-    clock.set('2027-03-27T10:00:05Z');
+    // The 29th, 4 days past the due date: the current snooze's reminder is sent, as overdue.
+    clock.set('2027-03-29T10:00:05Z');
     expect(
       await h.comeDue(
         'action-reminder',
-        { actionId: '2', kind: 'overdue', occurrence: 'snooze-2027-03-27T10:00:05.000Z' },
+        { actionId: '2', kind: 'overdue', occurrence: 'snooze-2027-03-29T10:00:05.000Z' },
         'notifications',
       ),
     ).toEqual({ result: 'sent' });
@@ -242,7 +243,7 @@ describe('the meeting when Slack refuses or clicks overlap', () => {
         .messagesIn(`D_${OPS}`)
         .slice(before)
         .map((m) => m.text),
-    ).toEqual([':warning: Overdue by 2 days: #2 Book overtime (due 2027-03-25)']);
+    ).toEqual([':warning: Overdue by 4 days: #2 Book overtime (due 2027-03-25)']);
   });
 
   it('"Add another action" clicked twice at once: one row added, the stale redraw (hash_conflict) is ignored, no apology', async () => {

@@ -11,7 +11,7 @@ import { insertCycle, useDb } from '../helpers/db.js';
 
 const t = useDb();
 const queue: JobQueue = { enqueue: async (name) => `${name}-x` };
-const deps = () => ({ db: t.db, queue, clock: { now: () => new Date('2027-03-20T10:00:00Z') } });
+const deps = () => ({ db: t.db, queue, clock: { now: () => new Date('2027-03-18T10:00:00Z') } }); // a Thursday
 
 describe('snoozing an action', () => {
   it('keeps the snooze and its reminder together, or neither', async () => {
@@ -47,15 +47,15 @@ describe('snoozing an action', () => {
 
     // With the outbox working, both are kept: the snooze and one reminder at its end.
     await sql`drop trigger refuse_reminder on job_outbox`.execute(t.db);
-    const row = await snoozeAction(deps(), action.id, 'U_OTTO', '1d');
-    expect(row.snoozed_until).toEqual(new Date('2027-03-21T10:00:00Z'));
+    const { action: row } = await snoozeAction(deps(), action.id, 'U_OTTO', '1d');
+    expect(row.snoozed_until).toEqual(new Date('2027-03-19T10:00:00Z'));
     const jobs = await t.db
       .selectFrom('job_outbox')
       .select(['job_name', 'payload'])
       .where('job_name', '=', 'action-reminder')
       .execute();
     expect(jobs.map((j) => j.payload)).toEqual([
-      { actionId: action.id, kind: 'due', occurrence: 'snooze-2027-03-21T10:00:00.000Z' },
+      { actionId: action.id, kind: 'due', occurrence: 'snooze-2027-03-19T10:00:00.000Z' },
     ]);
   });
 });

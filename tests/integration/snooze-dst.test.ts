@@ -56,7 +56,7 @@ describe('Snooze 1 week across the end of daylight time (America/New_York)', () 
       sendReminder(deps(), { actionId: id, kind, occurrence }, actionDm);
     const dms = () => standin.messagesIn('D_U_OTTO').map((m) => m.text);
 
-    const row = await snoozeAction(deps(), id, 'U_OTTO', '1w');
+    const { action: row } = await snoozeAction(deps(), id, 'U_OTTO', '1w');
     expect(row.snoozed_until).toEqual(new Date('2027-11-09T14:00:30Z'));
 
     // The week's reminders, each run when it comes due: "before" on Monday the 8th at 09:00

@@ -5,8 +5,9 @@
 import type { types } from '@slack/bolt';
 import type { ActionRow } from '../../../db/schema.js';
 import { doneTiming } from '../../core/action-timing.js';
-import { localDate } from '../../core/calendar.js';
-import type { ReminderKind } from '../../services/actions.js';
+import { localDate, shortDay } from '../../core/calendar.js';
+import type { ReminderKind, SnoozeEnd } from '../../services/actions.js';
+import { skippedHolidaysNote } from './cycle.js';
 import { ACTION_BUTTON_NAMES, DEVIATION_TASK } from './execution.js';
 import {
   andMore,
@@ -55,11 +56,27 @@ export function actionButtons(a: ActionLike): types.ActionsBlock {
         text: plain('Done'),
         value: a.id,
       },
-      { type: 'button', action_id: ACTION_SNOOZE_DAY, text: plain('Snooze 1 day'), value: a.id },
+      {
+        type: 'button',
+        action_id: ACTION_SNOOZE_DAY,
+        text: plain('Snooze 1 working day'),
+        value: a.id,
+      },
       { type: 'button', action_id: ACTION_SNOOZE_WEEK, text: plain('Snooze 1 week'), value: a.id },
       { type: 'button', action_id: ACTION_REASSIGN, text: plain('Reassign'), value: a.id },
     ],
   };
+}
+
+/**
+ * What a snooze of action `id` saved: until when, and, when its days ended on a weekend day or a
+ * company holiday, that it ends on the next working day instead, named ("Mon 4 Jan"), with the
+ * holidays it stepped over as a deadline names them ("not counting New Year's Day, Fri 1 Jan").
+ */
+export function snoozedText(id: string, end: SnoozeEnd, zone: string): string {
+  const until = `Snoozed #${id} until ${slackDate(end.at, zone)}`;
+  if (!end.moved) return `${until}.`;
+  return `${until}: ${shortDay(localDate(end.at, zone))} is the next working day${skippedHolidaysNote(end.skipped)}.`;
 }
 
 /**
