@@ -18,6 +18,8 @@ import { runStaleStock } from '../core/supply/from-company.js';
 export interface CycleStatus {
   readonly cycle: Pick<CycleRow, 'id' | 'month' | 'phase' | 'phase_entered_at'>;
   readonly deadlines: Partial<Record<Phase, string>>;
+  /** Per phase, the company holidays its deadline's count stepped over when the cycle opened. */
+  readonly skippedHolidays: CycleRow['skipped_holidays'];
   readonly pendingReps: readonly RepOwing[];
   /** How many active families there are. */
   readonly familyCount: number;
@@ -48,6 +50,7 @@ export async function cycleStatus(db: Db, cycle: CycleRow): Promise<CycleStatus>
       phase_entered_at: cycle.phase_entered_at,
     },
     deadlines: cycle.deadlines,
+    skippedHolidays: cycle.skipped_holidays,
     pendingReps,
     familyCount: coverage.length,
     uncoveredFamilies: coverage.filter((f) => !f.covered).map((f) => f.code),

@@ -228,6 +228,34 @@ describe('a cycle opened over them', () => {
     ]);
   });
 
+  it('/sop status and App Home name the holidays a deadline did not count, as /sop cycle does', async () => {
+    const status = await sop(PLANNER, 'status');
+    const deadlines = status.split('\n\n').find((p) => p.startsWith('*Deadlines*'));
+    expect(deadlines?.split('\n')).toEqual([
+      '*Deadlines*',
+      `▸ Data gathering: ${berlin(JAN(4), '2027-01-04 16:00')} (not counting New Year's Day, Fri 1 Jan)`,
+      `Demand review: ${berlin(JAN(12), '2027-01-12 16:00')} (not counting the holiday on Mon 11 Jan)`,
+      `Supply review: ${berlin(JAN(18), '2027-01-18 16:00')}`,
+      `Pre-S&OP: ${berlin(JAN(21), '2027-01-21 16:00')}`,
+      `Executive S&OP: ${berlin(JAN(25), '2027-01-25 16:00')}`,
+    ]);
+
+    await h.driver.event({ type: 'app_home_opened', user: REP, channel: `D_${REP}`, tab: 'home' });
+    const home = await standin.waitFor(() => standin.homeView(REP), 20_000);
+    const cycleText = (home.definition.blocks as { text?: { text?: string } }[])
+      .map((b) => b.text?.text ?? '')
+      .find((t) => t.startsWith('Phase: '));
+    expect(cycleText?.split('\n')).toEqual([
+      'Phase: *Data gathering*',
+      'Deadlines:',
+      `• Data gathering: ${berlin(JAN(4), '2027-01-04 16:00')} (not counting New Year's Day, Fri 1 Jan) ← now`,
+      `• Demand review: ${berlin(JAN(12), '2027-01-12 16:00')} (not counting the holiday on Mon 11 Jan)`,
+      `• Supply review: ${berlin(JAN(18), '2027-01-18 16:00')}`,
+      `• Pre-S&OP: ${berlin(JAN(21), '2027-01-21 16:00')}`,
+      `• Executive S&OP: ${berlin(JAN(25), '2027-01-25 16:00')}`,
+    ]);
+  });
+
   it('a new time or holiday leaves the open cycle’s deadlines as they are, and says so', async () => {
     const before = await db
       .selectFrom('cycles')

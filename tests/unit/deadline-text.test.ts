@@ -39,6 +39,7 @@ describe('deadlines in Slack', () => {
     const s: CycleStatus = {
       cycle: { id: 1, month: '2027-01', phase: 'demand_review', phase_entered_at: new Date() },
       deadlines: cycle.deadlines,
+      skippedHolidays: {},
       pendingReps: [],
       familyCount: 3,
       uncoveredFamilies: [],

@@ -336,7 +336,8 @@ const PRESENTERS: Readonly<Record<string, (evil: string) => unknown>> = {
         id: 1,
         month: '2027-01',
         phase: 'demand_review',
-        deadlines: {},
+        deadlines: { demand_review: '2027-01-12T16:00:00.000Z' },
+        skipped_holidays: { demand_review: [{ day: '2027-01-11', name: e }] },
       } as unknown as Parameters<typeof homeView>[0]['cycle'],
       submissions: [
         {

@@ -12,6 +12,7 @@ import { noCycleText, statusText } from '../../src/slack/presenters/status.js';
 const base: CycleStatus = {
   cycle: { id: 1, month: '2027-01', phase: 'data_gathering', phase_entered_at: new Date(0) },
   deadlines: {},
+  skippedHolidays: {},
   pendingReps: [],
   familyCount: 0,
   uncoveredFamilies: [],

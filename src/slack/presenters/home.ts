@@ -11,6 +11,7 @@ import { adjustmentsOpen, PHASE_LABEL } from '../../services/cycles.js';
 import type { HomeVote } from '../../services/home.js';
 import { type Member, ROLE_LABEL, roleNames } from '../../services/members.js';
 import { homeActionItems } from './actions.js';
+import { skippedHolidaysNote } from './cycle.js';
 import { andMore, fitLines, fitText, SECTION_TEXT_CHARS } from './fit.js';
 import { clip, esc, escInMarks, fmtChange, fmtQty, mrkdwn, plain, slackDate } from './format.js';
 import { noCycleText } from './status.js';
@@ -46,14 +47,16 @@ export function memberSection(m: Member): types.KnownBlock {
 
 /**
  * The cycle and its deadlines, each as the other texts write it (`slackDate`: the reader's own
- * time, the company's `timezone` named in the fallback).
+ * time, the company's `timezone` named in the fallback), with the holidays a deadline's count
+ * stepped over, as `/sop cycle` names them (`skippedHolidaysNote`).
  */
 export function cycleSection(c: CycleRow, timezone: string): types.KnownBlock[] {
   const deadlines = PHASE_ORDER.filter((p): p is Exclude<Phase, 'closed'> => p !== 'closed')
     .map((p) => {
       const d = c.deadlines[p];
       const mark = p === c.phase ? ' ← now' : '';
-      return d ? `• ${PHASE_LABEL[p]}: ${slackDate(new Date(d), timezone)}${mark}` : null;
+      const note = skippedHolidaysNote(c.skipped_holidays[p]);
+      return d ? `• ${PHASE_LABEL[p]}: ${slackDate(new Date(d), timezone)}${note}${mark}` : null;
     })
     .filter((s): s is string => s !== null);
   return [

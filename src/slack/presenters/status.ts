@@ -10,6 +10,7 @@ import { NO_FAMILIES } from '../../services/company-data.js';
 import { adjustmentsOpen, PHASE_LABEL } from '../../services/cycles.js';
 import { roleNames } from '../../services/members.js';
 import type { CycleStatus } from '../../services/status.js';
+import { skippedHolidaysNote } from './cycle.js';
 import { esc, slackDate } from './format.js';
 
 /** An instant in each reader's zone (fallback: the company's `zone`, named). */
@@ -96,7 +97,7 @@ export function statusText(s: CycleStatus, timezone: string, reader: StatusReade
   const lines = [`*S&OP cycle ${s.cycle.month}*: ${PHASE_LABEL[s.cycle.phase]}`];
   const deadlines = TIMED_PHASES.filter((p) => s.deadlines[p]).map(
     (p) =>
-      `${p === s.cycle.phase ? '▸ ' : ''}${PHASE_LABEL[p]}: ${when(s.deadlines[p] ?? '', timezone)}`,
+      `${p === s.cycle.phase ? '▸ ' : ''}${PHASE_LABEL[p]}: ${when(s.deadlines[p] ?? '', timezone)}${skippedHolidaysNote(s.skippedHolidays[p])}`,
   );
   lines.push(
     deadlines.length > 0 ? `*Deadlines*\n${deadlines.join('\n')}` : '*Deadlines*: none set',
