@@ -1,6 +1,7 @@
 /** The company's holidays: days off that deadline counting skips like weekends. */
 import type { Db } from '../connect.js';
 import type { HolidayRow } from '../schema.js';
+import { audit } from './audit.js';
 import { firstOrNull } from './shared.js';
 
 /** Every holiday, by day; from `from` (YYYY-MM-DD) on when given. */
@@ -52,4 +53,29 @@ export async function putHoliday(
 /** Takes `day` off the holidays; the row removed, or null when it was not listed. */
 export async function deleteHoliday(trx: Db, day: string): Promise<HolidayRow | null> {
   return firstOrNull(trx.deleteFrom('company_holidays').where('day', '=', day).returningAll());
+}
+
+/**
+ * Lists `day` as a holiday named `name`, or renames it, audited (`holiday.add`,
+ * `holiday.rename`), in the caller's transaction: `/sop cycle holidays add` and the holidays
+ * import alike. The same day with the same name again changes nothing (`unchanged`): a double
+ * click, Slack's retry, the same file imported twice.
+ */
+export async function listHoliday(
+  trx: Db,
+  holiday: { day: string; name: string | null; by: string },
+): Promise<'added' | 'renamed' | 'unchanged'> {
+  const { day, name, by } = holiday;
+  const before = await lockedHoliday(trx, day);
+  const row = await putHoliday(trx, holiday);
+  if (!row) return 'unchanged';
+  const renamed = before !== null;
+  await audit(trx, {
+    actor: by,
+    action: renamed ? 'holiday.rename' : 'holiday.add',
+    entity: 'holiday',
+    entityId: day,
+    details: renamed ? { day, from: before.name, to: name } : { day, name },
+  });
+  return renamed ? 'renamed' : 'added';
 }

@@ -30,9 +30,11 @@ Kinds: ${IMPORT_KINDS.join(', ')} (see docs/data-format.md).
 A file with any bad row imports nothing.
 'all' imports every kind's file found in <dir> (families.csv, resources.csv, ...), in order,
 in one transaction: one bad file and nothing from the folder is imported.
-An import that changed any row then asks for one recompute of the open cycle's plan (recorded
-in Postgres, then handed to REDIS_URL; if Redis is down, a running bot or worker hands it over
-once Redis is back); --no-recompute skips that, e.g. for a bulk load in several steps.`;
+A holidays file adds and renames the company's holidays; it removes none it leaves out.
+An import that changed an input of the plan (not actuals, not holidays) then asks for one
+recompute of the open cycle's plan (recorded in Postgres, then handed to REDIS_URL; if Redis
+is down, a running bot or worker hands it over once Redis is back); --no-recompute skips
+that, e.g. for a bulk load in several steps.`;
 
 /** How long Redis may take to answer before the import leaves its jobs to the outbox relay. */
 const REDIS_TIMEOUT_MS = 5000;
@@ -88,12 +90,11 @@ async function recordOwed(
 ): Promise<OwedJobs> {
   const changed = changedImports(results);
   const cycle = changed.length > 0 && !noRecompute ? await getOpenCycle(trx) : null;
+  const calendar = await holidayNotes(trx, results);
   const note = noRecompute
     ? 'no recompute requested (--no-recompute)\n'
     : changed.length === 0
-      ? results.some((r) => r.inserted + r.updated > 0)
-        ? 'actuals imported: they feed the review and S&OE, not the plan: no recompute needed\n'
-        : 'nothing changed: no recompute needed\n'
+      ? notPlanNote(results)
       : !cycle
         ? 'no open cycle: nothing to recompute\n'
         : null;
@@ -113,7 +114,40 @@ async function recordOwed(
       what: `the S&OE check of the weeks of ${weeks}`,
     });
   }
-  return { owed, note };
+  return { owed, note: note || calendar ? `${calendar}${note ?? ''}` : null };
+}
+
+/** Why an import that changed no input of the plan asks no recompute. */
+function notPlanNote(results: readonly ImportResult[]): string {
+  const kinds = new Set(results.filter((r) => r.inserted + r.updated > 0).map((r) => r.kind));
+  if (kinds.size === 0) return 'nothing changed: no recompute needed\n';
+  const holidays = kinds.delete('holidays');
+  if (!holidays)
+    return 'actuals imported: they feed the review and S&OE, not the plan: no recompute needed\n';
+  return kinds.size === 0
+    ? 'holidays imported: they move deadlines and reminders, not the plan: no recompute needed\n'
+    : 'actuals and holidays imported: neither is an input of the plan: no recompute needed\n';
+}
+
+/**
+ * What a holidays file did to the calendar, as `/sop cycle holidays add` says it: the next
+ * cycles' deadlines skip the days it listed, the open cycle keeps the deadlines it opened with;
+ * and that the holidays it leaves out stay listed (an import adds and renames, never removes).
+ */
+async function holidayNotes(trx: Db, results: readonly ImportResult[]): Promise<string> {
+  const files = results.filter((r) => r.kind === 'holidays');
+  if (files.length === 0) return '';
+  const open = files.some((r) => r.inserted + r.updated > 0) ? await getOpenCycle(trx) : null;
+  return files
+    .map((r) => {
+      const keeps = open ? ` (S&OP ${open.month} keeps the deadlines it opened with)` : '';
+      const skip =
+        r.inserted + r.updated > 0
+          ? `deadlines of the next cycles skip the days listed${keeps}; `
+          : '';
+      return `${r.fileName}: ${skip}holidays not in the file stay listed (\`/sop cycle holidays remove YYYY-MM-DD\` takes one off)\n`;
+    })
+    .join('');
 }
 
 /**

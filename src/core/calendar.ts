@@ -23,6 +23,18 @@ function inZone(instant: Date, zone: string): DateTime {
 export type Holidays = ReadonlySet<string>;
 export const NO_HOLIDAYS: Holidays = new Set();
 
+/** The longest name a holiday may have (`/sop cycle holidays add`, the holidays import). */
+export const HOLIDAY_NAME_MAX = 100;
+
+/**
+ * A holiday's name as typed, as it is kept: trimmed, each run of white space one space; null
+ * for none. The command and the import read a name the same way, so the same name is the same.
+ */
+export function holidayName(typed: string): string | null {
+  const name = typed.trim().replace(/\s+/g, ' ');
+  return name === '' ? null : name;
+}
+
 /** A local time of day on a 24-hour clock: 17:00 is `{ hour: 17, minute: 0 }`. */
 export interface TimeOfDay {
   readonly hour: number;

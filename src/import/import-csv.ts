@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../../db/connect.js';
 import { audit } from '../../db/queries/audit.js';
 import { familyIds, resourceIds } from '../../db/queries/codes.js';
+import { listHoliday } from '../../db/queries/holidays.js';
 import { type UpsertCounts, upsertRows } from '../../db/queries/upsert.js';
 import { controlCharacter } from '../core/text.js';
 import { CsvSyntaxError, normaliseHeader, parseCsv } from '../csv/parse.js';
@@ -187,7 +188,7 @@ function parseRows(
 /** Map parsed rows to table rows, resolving family and resource codes. */
 async function toTableRows(
   trx: Db,
-  kind: ImportKind,
+  kind: Exclude<ImportKind, 'holidays'>,
   rows: readonly ImportRow[],
   problems: Problems,
 ): Promise<{
@@ -322,6 +323,29 @@ async function toTableRows(
   }
 }
 
+/**
+ * A holidays file's rows, each listed as `/sop cycle holidays add` lists one (`listHoliday`:
+ * audited `holiday.add` or `holiday.rename`; the same day and name again changes nothing).
+ * Holidays the file leaves out stay listed: a file of next year's days does not take this
+ * year's off, and `/sop cycle holidays remove` takes one off.
+ */
+async function listHolidays(
+  trx: Db,
+  rows: readonly ImportRow[],
+  actor: string,
+): Promise<UpsertCounts> {
+  const n = { added: 0, renamed: 0, unchanged: 0 };
+  for (const r of rows) {
+    const outcome = await listHoliday(trx, {
+      day: String(r.value.date),
+      name: r.value.name === null ? null : String(r.value.name),
+      by: actor,
+    });
+    n[outcome]++;
+  }
+  return { inserted: n.added, updated: n.renamed, unchanged: n.unchanged };
+}
+
 /** A file whose fields passed the checks, ready to be written. */
 interface ParsedFile {
   readonly req: ImportRequest;
@@ -344,13 +368,20 @@ function parseFile(req: ImportRequest): ParsedFile {
 /** Writes a parsed file in `trx`: codes looked up, rows upserted, warnings and audit. */
 async function writeFile(trx: Db, file: ParsedFile): Promise<ImportResult> {
   const { req, rows, header, problems, sha256 } = file;
-  // The codes of the rows that passed the field checks are looked up even when other rows
-  // failed them, so the first report names every bad row (nothing is written either way).
-  const mapped = await toTableRows(trx, req.kind, rows, problems);
-  if (problems.any) throw problems.error();
-  // A stored row takes only the columns the file has: leaving out an optional column (a
-  // sales file without revenue, families without safety_stock) keeps what is stored.
-  const counts = await upsertRows(trx, mapped.table, mapped.key, mapped.rows, header);
+  let counts: UpsertCounts;
+  if (req.kind === 'holidays') {
+    // Rows name no code: a bad one was refused with the fields.
+    if (problems.any) throw problems.error();
+    counts = await listHolidays(trx, rows, req.actor);
+  } else {
+    // The codes of the rows that passed the field checks are looked up even when other rows
+    // failed them, so the first report names every bad row (nothing is written either way).
+    const mapped = await toTableRows(trx, req.kind, rows, problems);
+    if (problems.any) throw problems.error();
+    // A stored row takes only the columns the file has: leaving out an optional column (a
+    // sales file without revenue, families without safety_stock) keeps what is stored.
+    counts = await upsertRows(trx, mapped.table, mapped.key, mapped.rows, header);
+  }
   // After the upsert: a check may read what the file leaves stored (the sales history).
   const warnings = new LineNotes(req.fileName, req.maxErrors ?? 50);
   for (const w of await importWarnings(trx, req.kind, rows))

@@ -3,7 +3,7 @@
  * company maps to rows. docs/data-format.md documents the same columns for people.
  */
 import { z } from 'zod';
-import { isDay } from '../core/calendar.js';
+import { HOLIDAY_NAME_MAX, holidayName, isDay } from '../core/calendar.js';
 import type { Company } from '../core/company.js';
 import { isPeriod } from '../core/period.js';
 import {
@@ -36,6 +36,7 @@ export const IMPORT_KINDS = [
   'weekly-sales',
   'weekly-production',
   'receipts',
+  'holidays',
 ] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
@@ -52,6 +53,7 @@ export const KIND_ALIASES: Readonly<Record<string, ImportKind>> = {
   order: 'orders',
   'order-lines': 'orders',
   'supplier-receipts': 'receipts',
+  holiday: 'holidays',
 };
 
 /** No quantity, price or capacity in a plan comes near this; a bigger one is a typo. */
@@ -347,6 +349,27 @@ export const receiptRow = z.object({
   received: nonNegative(),
 });
 
+/**
+ * The company's holidays (`/sop cycle holidays add`, a file at a time): a day as YYYY-MM-DD,
+ * refused with the command's advice for one written another way (`dayRefusal`), and an optional
+ * name read as the command reads it (`holidayName`), of at most HOLIDAY_NAME_MAX characters.
+ */
+export const holidayRow = z.object({
+  date: day(),
+  name: z
+    .preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .transform(holidayName)
+        .refine((s) => s === null || s.length <= HOLIDAY_NAME_MAX, {
+          error: (iss) => tooLongRefusal(holidayName(String(iss.input)) ?? '', HOLIDAY_NAME_MAX),
+        })
+        .optional(),
+    )
+    .transform((v) => v ?? null),
+});
+
 export interface KindSpec {
   readonly kind: ImportKind;
   readonly file: string;
@@ -403,6 +426,7 @@ export const KIND_SPECS: Readonly<Record<ImportKind, KindSpec>> = {
     'week',
   ]),
   receipts: spec('receipts', 'receipts.csv', receiptRow, ['supplier', 'week']),
+  holidays: spec('holidays', 'holidays.csv', holidayRow, ['date']),
 };
 
 /** Rows (column → value) of each kind for a company, in the import formats. */
@@ -500,5 +524,7 @@ export function companyToRows(
     'weekly-sales': [],
     'weekly-production': [],
     receipts: [],
+    // The sample company lists no holidays: deadlines count Monday to Friday.
+    holidays: [],
   };
 }

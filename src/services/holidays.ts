@@ -6,23 +6,21 @@
 import type { Db } from '../../db/connect.js';
 import { audit } from '../../db/queries/audit.js';
 import { openCycle } from '../../db/queries/cycles.js';
-import {
-  deleteHoliday,
-  holidays,
-  holidaysBefore,
-  lockedHoliday,
-  putHoliday,
-} from '../../db/queries/holidays.js';
+import { deleteHoliday, holidays, holidaysBefore, listHoliday } from '../../db/queries/holidays.js';
 import type { CycleRow, HolidayRow } from '../../db/schema.js';
-import { type Holidays, isDay, localDate, weekdayOf } from '../core/calendar.js';
+import {
+  HOLIDAY_NAME_MAX,
+  type Holidays,
+  holidayName,
+  isDay,
+  localDate,
+  weekdayOf,
+} from '../core/calendar.js';
 import { type CyclePhase, TIMED_PHASES } from '../core/cycle.js';
 import type { Clock } from '../deps.js';
 import { ValidationError } from '../errors.js';
 import { dayRefusal } from '../import/advice.js';
 import { getSettings } from './settings.js';
-
-/** The longest name a holiday may have. */
-export const HOLIDAY_NAME_MAX = 100;
 
 const EXAMPLE = "`/sop cycle holidays add 2027-01-01 New Year's Day`";
 
@@ -114,26 +112,14 @@ export async function addHoliday(
   typedName: string,
 ): Promise<HolidayChange> {
   const day = dayTyped(typedDay, 'add');
-  const name = typedName.trim().replace(/\s+/g, ' ');
-  if (name.length > HOLIDAY_NAME_MAX)
+  const named = holidayName(typedName);
+  if (named !== null && named.length > HOLIDAY_NAME_MAX)
     throw new ValidationError(
-      `Holiday not added: its name is too long (${name.length} characters, at most ${HOLIDAY_NAME_MAX}).`,
+      `Holiday not added: its name is too long (${named.length} characters, at most ${HOLIDAY_NAME_MAX}).`,
     );
-  const named = name === '' ? null : name;
-  const outcome = await deps.db.transaction().execute(async (trx) => {
-    const before = await lockedHoliday(trx, day);
-    const row = await putHoliday(trx, { day, name: named, by: actor });
-    if (!row) return 'unchanged' as const;
-    const renamed = before !== null;
-    await audit(trx, {
-      actor,
-      action: renamed ? 'holiday.rename' : 'holiday.add',
-      entity: 'holiday',
-      entityId: day,
-      details: renamed ? { day, from: before.name, to: named } : { day, name: named },
-    });
-    return renamed ? ('renamed' as const) : ('added' as const);
-  });
+  const outcome = await deps.db
+    .transaction()
+    .execute((trx) => listHoliday(trx, { day, name: named, by: actor }));
   return { day, name: named, outcome, ...(await around(deps.db, deps.clock, day)) };
 }
 

@@ -17,9 +17,20 @@ const REVIEW_ONLY_KINDS: ReadonlySet<string> = new Set([
   'receipts',
 ]);
 
+/**
+ * Kinds of the company's calendar: a holiday moves deadlines (of the cycles opened after it)
+ * and reminders, not the plan.
+ */
+const CALENDAR_KINDS: ReadonlySet<string> = new Set(['holidays']);
+
+/** True for a kind that is an input of the plan, so a change to it calls for a new plan. */
+export function isPlanInput(kind: string): boolean {
+  return !REVIEW_ONLY_KINDS.has(kind) && !CALENDAR_KINDS.has(kind);
+}
+
 /** The imports of plan inputs that inserted or updated a row; only these call for a new plan. */
 export function changedImports(results: readonly ImportResult[]): readonly ImportResult[] {
-  return results.filter((r) => r.inserted + r.updated > 0 && !REVIEW_ONLY_KINDS.has(r.kind));
+  return results.filter((r) => r.inserted + r.updated > 0 && isPlanInput(r.kind));
 }
 
 /**
