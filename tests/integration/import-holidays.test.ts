@@ -7,7 +7,7 @@
  * reminders, not the plan). Holidays the file leaves out stay listed, and the answer says so.
  * The real CLI (`main`), real Postgres and Redis.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -159,6 +159,30 @@ describe('sopbot import holidays', () => {
     ]);
   });
 
+  it('import all: the holidays file comes last, and only the plan input asks a recompute', async () => {
+    const folder = join(dir, 'all');
+    await mkdir(folder);
+    await writeFile(
+      join(folder, 'families.csv'),
+      'code,name,unit,price,unit_cost,holding_cost,backlog_cost\nFAM-1,Classic Kettle,units,250,147.51,2.95,14.79\n',
+    );
+    await writeFile(join(folder, 'holidays.csv'), 'date,name\n2027-10-03,Unity Day\n');
+    const run = cli();
+    expect(await main(['import', 'all', folder, '--actor', 'cli:pat'], run.io)).toBe(0);
+    expect(run.out()).toBe(
+      [
+        'families.csv: families: 1 rows (1 new, 0 updated, 0 unchanged)',
+        'holidays.csv: holidays: 1 rows (1 new, 0 updated, 0 unchanged)',
+        `holidays.csv: deadlines of the next cycles skip the days listed (S&OP 2026-12 keeps the deadlines it opened with); ${KEPT}`,
+        'recompute requested for cycle 2026-12 (reason: import)',
+        '',
+      ].join('\n'),
+    );
+    // One recompute, for the families file alone (its request key names the changed files).
+    expect(await recomputes()).toBe(1);
+    expect(await listed()).toContain('2027-10-03 Unity Day');
+  });
+
   it('a day written twice in one file is refused, naming both lines', async () => {
     const run = await importHolidays(
       'twice.csv',
@@ -168,6 +192,6 @@ describe('sopbot import holidays', () => {
     expect(run.err).toContain(
       `${run.file}:3: column 'date': repeats the row on line 2 (2027-11-01)`,
     );
-    expect(await listed()).toHaveLength(4);
+    expect((await listed()).filter((l) => l.startsWith('2027-11-01'))).toEqual([]);
   });
 });
