@@ -363,7 +363,7 @@ export const holidayRow = z.object({
         .string()
         .transform(holidayName)
         .refine((s) => s === null || s.length <= HOLIDAY_NAME_MAX, {
-          error: (iss) => tooLongRefusal(holidayName(String(iss.input)) ?? '', HOLIDAY_NAME_MAX),
+          error: (iss) => tooLongRefusal(String(iss.input), HOLIDAY_NAME_MAX),
         })
         .optional(),
     )
