@@ -80,3 +80,20 @@ export function can(member: { readonly role: Role | null }, action: Action): boo
   if (row === 'anyone') return true;
   return member.role !== null && row.includes(member.role);
 }
+
+export const ROLE_LABEL: Readonly<Record<Role, string>> = {
+  sales: 'Sales',
+  ops: 'Operations',
+  planner: 'Planner',
+  exec: 'Executive',
+  admin: 'Admin',
+};
+
+/**
+ * The roles the policy grants `action`, as a refusal names them: "Executive or Admin members".
+ * Every refusal that names roles takes them from here, so none goes stale when the policy changes.
+ */
+export function roleNames(action: Action): string {
+  const names = rolesFor(action).map((r) => ROLE_LABEL[r]);
+  return `${names.join(', ').replace(/, ([^,]*)$/, ' or $1')} members`;
+}

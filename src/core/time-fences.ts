@@ -4,14 +4,14 @@
  * months before the cycle month are past.
  *
  * - past: refused (history is not planned).
- * - frozen: refused for sales, ops and planners, with a reason that names who can grant an
- *   exception (an executive); executives and admins may change it, flagged as an exception.
+ * - frozen: refused for sales, ops and planners, with a reason that names the roles the policy
+ *   lets change it (executives and admins), who may change it, flagged as an exception.
  * - slushy: accepted and flagged for review.
  * - liquid: accepted.
  */
 import type { Role, TimeFences } from './company.js';
 import { monthsBetween, type Period } from './period.js';
-import { can } from './policy.js';
+import { can, roleNames } from './policy.js';
 
 export type Zone = 'past' | 'frozen' | 'slushy' | 'liquid';
 
@@ -74,7 +74,7 @@ export function checkFence(
         zone,
         accepted: false,
         flagged: false,
-        reason: `${period} is in the frozen zone (${frozenSpan(fences)} from ${cycleMonth}), where the plan is locked so operations can execute it. Only an executive can approve an exception: ask an executive to make or approve this change.`,
+        reason: `${period} is in the frozen zone (${frozenSpan(fences)} from ${cycleMonth}), where the plan is locked so operations can execute it. Only ${roleNames('forecast.frozen-exception')} can change it, as a flagged executive exception: ask one of them to make this change.`,
       };
     case 'slushy':
       return {

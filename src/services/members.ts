@@ -26,7 +26,7 @@ import {
 import { matchCode } from '../../db/queries/shared.js';
 import { resolvePersonRefusals } from '../../db/queries/slack-refusals.js';
 import type { Role } from '../core/company.js';
-import { type Action, can, rolesFor } from '../core/policy.js';
+import { type Action, can, ROLE_LABEL, roleNames, rolesFor } from '../core/policy.js';
 import { codeSpan, compareCodes } from '../core/text.js';
 import type { CycleDeps } from '../deps.js';
 import { SopError } from '../errors.js';
@@ -43,13 +43,8 @@ export interface Member {
   readonly bootstrapAdmin: boolean;
 }
 
-export const ROLE_LABEL: Readonly<Record<Role, string>> = {
-  sales: 'Sales',
-  ops: 'Operations',
-  planner: 'Planner',
-  exec: 'Executive',
-  admin: 'Admin',
-};
+/** The role labels and the refusal's list of roles live with the policy, which core reads too. */
+export { ROLE_LABEL, roleNames } from '../core/policy.js';
 
 export async function getMember(
   db: Db,
@@ -64,15 +59,6 @@ export async function getMember(
     families,
     bootstrapAdmin: bootstrap && role === null,
   };
-}
-
-/**
- * The roles the policy grants `action`, as a refusal names them: "Executive or Admin members".
- * Every refusal that names roles takes them from here, so none goes stale when the policy changes.
- */
-export function roleNames(action: Action): string {
-  const names = rolesFor(action).map((r) => ROLE_LABEL[r]);
-  return `${names.join(', ').replace(/, ([^,]*)$/, ' or $1')} members`;
 }
 
 /**

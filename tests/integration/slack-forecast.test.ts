@@ -253,7 +253,9 @@ describe('/forecast', () => {
       action: 'errors',
       errors: { from: expect.stringContaining('frozen zone') },
     });
-    expect(JSON.stringify(frozen.outcome)).toContain('Only an executive can approve an exception');
+    expect(JSON.stringify(frozen.outcome)).toContain(
+      'Only Executive or Admin members can change it, as a flagged executive exception',
+    );
     const reply = await typed('/forecast', REP, 'FAM-1 2027-01 =900 promotion');
     expect(reply.text).toContain('2027-01 is in the frozen zone');
     expect(await rows()).toHaveLength(before);

@@ -30,6 +30,17 @@ describe('time fences', () => {
     }
   });
 
+  it('names both roles that may change a frozen month, and asks for no approval sopbot has not', () => {
+    // POLICY's forecast.frozen-exception row is executives and admins (README: "A month in the
+    // frozen zone only executives and admins may change"); nothing in sopbot approves another's
+    // change, so the rep is told who can make it.
+    const v = checkFence('2027-01', '2027-02', fences, 'sales');
+    expect(v.reason).toBe(
+      '2027-02 is in the frozen zone (months 1–2 from 2027-01), where the plan is locked so operations can execute it. Only Executive or Admin members can change it, as a flagged executive exception: ask one of them to make this change.',
+    );
+    expect(v.reason).not.toMatch(/approve/);
+  });
+
   it('lets executives and admins change frozen months as a flagged exception', () => {
     for (const role of ['exec', 'admin'] as Role[]) {
       const v = checkFence('2025-03', '2025-03', fences, role);
