@@ -96,6 +96,9 @@ const base = z.object({
 
 export type Config = Readonly<z.infer<typeof base>>;
 
+/** Every variable sopbot reads from the environment (README's Configuration table lists each). */
+export const CONFIG_VARIABLES = Object.keys(base.shape) as readonly (keyof Config)[];
+
 export interface ConfigNeeds {
   /** Require the Slack credentials (bot and worker need them; the CLI does not). */
   readonly slack?: boolean;
