@@ -66,7 +66,7 @@ async function reassign(ctx: SopCommandContext, args: readonly string[]): Promis
 export const actions: SopSubcommand = {
   name: 'actions',
   usage: '/sop actions [@user|me] [open|overdue|all]',
-  summary: 'the follow-up actions of the executive decisions',
+  summary: 'the follow-up actions of the decisions and the S&OE deviations',
   action: 'cycle.read',
   parts: [
     {

@@ -5,6 +5,7 @@
  * next pack; the Monday digest. Thresholds are worked out by hand below.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SOP_SUBCOMMANDS } from '../../commands/sop-registry.js';
 import type { Db } from '../../db/connect.js';
 import { dbNow } from '../../db/queries/execution.js';
 import { jobId } from '../../jobs/contracts.js';
@@ -12,7 +13,9 @@ import { importCsv } from '../../src/import/import-csv.js';
 import { advancePhase, closeCycle } from '../../src/services/cycles.js';
 import { requestExecutionChecks } from '../../src/services/execution.js';
 import { buildPack, packMarkdown } from '../../src/services/pack.js';
+import { helpText } from '../../src/slack/presenters/help.js';
 import { insertCycle } from '../helpers/db.js';
+import { commandEphemeral } from '../helpers/slack.js';
 import { insertFamilies, insertRun, SCENARIOS, testClock, useHarness } from './meeting-fixture.js';
 
 // Monday 8 February 2027, 09:00 UTC: the week of 1 February is over.
@@ -206,6 +209,17 @@ describe('weekly S&OE', () => {
     expect(await h.finished('posts', id)).toEqual({ deviations: 0 });
     expect(h.standin.messagesIn('C_SUPPLY')).toHaveLength(2);
     expect(await db.selectFrom('deviations').select('id').execute()).toHaveLength(2);
+  });
+
+  it("/sop actions lists the deviations' actions, as /sop help says it does", async () => {
+    const answer = await commandEphemeral(h, '/sop', 'U_PAT', 'actions');
+    // The two deviations above are each an open action, owned by Rita and Otto.
+    expect(answer.text).toContain('FAM-2 produced 200 in the week of 2027-02-01');
+    expect(answer.text).toContain('<@U_OTTO>');
+    expect(answer.text).toContain('<@U_RITA>');
+    expect(helpText(SOP_SUBCOMMANDS, { role: 'planner' })).toContain(
+      '`/sop actions [@user|me] [open|overdue|all]` the follow-up actions of the decisions and the S&amp;OE deviations',
+    );
   });
 
   it('operations report a supplier delay with /sop execution; it breaks the frozen plan', async () => {
