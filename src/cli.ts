@@ -31,7 +31,7 @@ const SUBCOMMANDS: Record<
   },
   seed: { summary: 'write CSVs for a sample company', load: () => import('./cli/seed.js') },
   demo: {
-    summary: 'run a whole S&OP cycle end to end against a local Slack stand-in',
+    summary: 'run three S&OP cycles and an S&OE week end to end against a local Slack stand-in',
     load: () => import('./cli/demo.js'),
   },
   plan: { summary: 'solve a supply plan file (JSON)', load: () => import('./cli/plan.js') },

@@ -5,12 +5,15 @@ import { parseCommand, valueFlags } from './command.js';
 import type { CliIo } from './types.js';
 
 const USAGE = `Usage: sopbot demo [--out DIR] [--families N] [--keep-database]
-Runs one whole S&OP cycle end to end on this machine: a local Slack stand-in, the real bot and
+Runs a whole S&OP cycle end to end on this machine (2027-01), then closes the loop: the
+month's actuals, two more cycles (2027-02 and 2027-03) each opened by the review of the one
+before, and one S&OE week between them. Against a local Slack stand-in, the real bot and
 worker, a fresh database on DATABASE_URL's server (dropped afterwards unless --keep-database),
 and Redis queues of its own. When DATABASE_URL does not answer it starts an embedded
 PostgreSQL in a temporary folder; when REDIS_URL does not answer, a private redis-server from
 the PATH; both are removed afterwards. Writes the conversation as Slack showed it
-(index.html), the charts and the pack to DIR (default demo-output).`;
+(index.html), the charts, the reviews' charts and each cycle's pack to DIR (default
+demo-output).`;
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseCommand(

@@ -1,10 +1,11 @@
 /**
- * `npm run demo`: one whole S&OP cycle, end to end, on this machine. A local Slack stand-in
+ * `npm run demo`: one whole S&OP cycle, end to end, on this machine, then the loop after it
+ * (src/demo/loop.ts: two more cycles and an S&OE week). A local Slack stand-in
  * plays Slack; the real bot (over HTTP) and a real worker run against a fresh PostgreSQL
  * database and Redis queues of their own; a sample company is seeded and imported; then
  * people act through slash commands, modals and buttons, exactly as they would in Slack.
  * Everything Slack showed is written to the output folder: the transcript, the charts and
- * the meeting pack.
+ * each cycle's meeting pack.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -164,7 +165,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const prefix = `sopbot-demo:${dbName}`;
   const secret = randomBytes(16).toString('hex');
 
-  log(`sopbot demo: a whole S&OP cycle for ${CYCLE}, against a local Slack stand-in`);
+  log(
+    `sopbot demo: a whole S&OP cycle for ${CYCLE} and the loop after it, against a local Slack stand-in`,
+  );
   await withAdmin(opts.databaseUrl, (c) => c.query(`create database "${dbName}"`));
   let db: Db | null = createDb(dbUrl.toString(), { max: 4, applicationName: 'sopbot-demo' });
   const cleanups: (() => Promise<void>)[] = [];

@@ -28,6 +28,19 @@ describe('sopbot --help', () => {
   });
 });
 
+describe('sopbot demo --help', () => {
+  it('names every cycle the demo plays, and its S&OE week', async () => {
+    // README: 2027-01 end to end, then 2027-02 and 2027-03 (src/demo/loop.ts) with a week of
+    // S&OE between them. It said "one whole S&OP cycle".
+    const help = await output(['demo', '--help']);
+    for (const month of ['2027-01', '2027-02', '2027-03']) expect(help).toContain(month);
+    expect(help).toContain('one S&OE week');
+    expect(help).not.toContain('one whole S&OP cycle');
+    const summary = (await output(['--help'])).split('\n').find((l) => /^\s+demo\s/.test(l));
+    expect(summary).toContain('three S&OP cycles and an S&OE week');
+  });
+});
+
 describe('sopbot with no command', () => {
   it('is a usage mistake: one sentence and the usage on stderr, nothing on stdout, exit 2', async () => {
     // Before: the usage went to stdout (exit 2), unlike every other usage mistake.
