@@ -10,7 +10,7 @@ import { basename, dirname, join, normalize } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FONT_DIR } from '../../src/charts/render.js';
 import { CONFIG_VARIABLES, loadConfig } from '../../src/config.js';
-import { IMPORT_KINDS, KIND_SPECS } from '../../src/import/kinds.js';
+import { IMPORT_KINDS, KIND_ALIASES, KIND_SPECS } from '../../src/import/kinds.js';
 import { ROOT, sources } from '../helpers/sources.js';
 
 const read = (f: string) => readFileSync(join(ROOT, f), 'utf8');
@@ -167,6 +167,18 @@ describe('docs/data-format.md', () => {
         expect(marked, `${spec.file}: ${c} required`).toBe(spec.required.includes(c));
       }
     }
+  });
+
+  it("names every alias `sopbot import` takes for a kind, in that kind's heading", () => {
+    const documented: Record<string, string> = {};
+    for (const kind of IMPORT_KINDS) {
+      const head = sections.find((s) =>
+        (s.split('\n')[0] ?? '').includes(`\`${KIND_SPECS[kind].file}\``),
+      );
+      const aliases = /; alias(?:es)? ([^)]*)\)/.exec(head?.split('\n')[0] ?? '')?.[1] ?? '';
+      for (const [, alias] of aliases.matchAll(/`([^`]+)`/g)) documented[alias ?? ''] = kind;
+    }
+    expect(documented).toEqual(KIND_ALIASES);
   });
 });
 
