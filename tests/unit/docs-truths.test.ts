@@ -2,8 +2,9 @@
  * What the pages people read say the code has, checked against the code: README's
  * Configuration table and .env.example against src/config.ts, every other variable and
  * constant the docs name, the repository paths they name, docs/data-format.md's sections
- * against the import kinds, and docs/architecture.md's lists of the services that post to
- * Slack. A doc that drifts from the code fails here, naming the sentence to mend.
+ * against the import kinds (columns, keys, aliases), and docs/architecture.md's lists of the
+ * services that post to Slack and its table of import rules. A doc that drifts from the code
+ * fails here, naming what to mend.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, normalize } from 'node:path';
@@ -209,5 +210,19 @@ describe("docs/architecture.md's services that post", () => {
     expect(named(list).filter((n) => n !== 'post-ledger.ts')).toEqual(importing);
     const count = WORDS[importing.length] ?? '';
     expect(paragraph).toContain(`${count.charAt(0).toUpperCase()}${count.slice(1)} import`);
+  });
+});
+
+describe("docs/architecture.md's import rules", () => {
+  it('names exactly the rules .dependency-cruiser.cjs has', () => {
+    const config = read('.dependency-cruiser.cjs');
+    const rules = [...config.matchAll(/forbid\(\s*'([a-z-]+)'/g)].map((m) => m[1]);
+    expect(rules.length).toBeGreaterThan(20);
+    const table = between(read('docs/architecture.md'), '| rule | what it keeps |', '\n\n');
+    const named = table
+      .split('\n')
+      .slice(2)
+      .flatMap((row) => [...(row.split('|')[1] ?? '').matchAll(/`([a-z-]+)`/g)].map((m) => m[1]));
+    expect([...named].sort()).toEqual([...rules].sort());
   });
 });
