@@ -9,6 +9,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, normalize } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { JOB_QUEUE } from '../../jobs/contracts.js';
 import { DEFAULT_FONT_DIR } from '../../src/charts/render.js';
 import { CONFIG_VARIABLES, loadConfig } from '../../src/config.js';
 import { IMPORT_KINDS, KIND_ALIASES, KIND_SPECS } from '../../src/import/kinds.js';
@@ -224,5 +225,20 @@ describe("docs/architecture.md's import rules", () => {
       .slice(2)
       .flatMap((row) => [...(row.split('|')[1] ?? '').matchAll(/`([a-z-]+)`/g)].map((m) => m[1]));
     expect([...named].sort()).toEqual([...rules].sort());
+  });
+});
+
+describe("docs/jobs.md's jobs of another version", () => {
+  it('names every job that came after 0.1.0, whose workers fail it', () => {
+    // 0.1.0's contract (jobs/contracts.ts of 2026-11-22), written out by hand.
+    const in010 = ['recompute', 'baseline', 'plan', 'whatif', 'post-charts', 'poll-refresh'];
+    in010.push('poll-deadline', 'phase-deadline', 'nudge', 'action-reminder', 'pack');
+    const since = Object.keys(JOB_QUEUE).filter((j) => !in010.includes(j));
+    const sentence = between(read('docs/jobs.md'), 'came after 0.1.0:', ')').replace(/\s+/g, ' ');
+    const named = [...sentence.matchAll(/`([a-z-]+)`/g)].map((m) => m[1]);
+    expect([...named].sort()).toEqual([...since].sort());
+    expect(read('docs/jobs.md').replace(/\s+/g, ' ')).toContain(
+      `(${WORDS[since.length]} jobs came after 0.1.0:`,
+    );
   });
 });
