@@ -1,0 +1,318 @@
+/**
+ * The finance read of the meeting, by hand, on a company small enough to do on paper: two
+ * families, three months, a budget, payment terms, opening stock. Planned for real (HiGHS,
+ * through the planning service, stored in Postgres), then read as the pack, the vote, the
+ * cash chart and `explain` show it. The demand has no spread (no p10/p90), so every demand
+ * sample is the consensus and the stress test's figures are the plan's.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { familyResults } from '../../db/queries/plan-results.js';
+import { getRun, runScenarios } from '../../db/queries/plan-runs.js';
+import { cashChart } from '../../src/charts/cash.js';
+import type { Period } from '../../src/core/period.js';
+import type { StressSummary } from '../../src/core/stress/index.js';
+import { tally } from '../../src/core/vote.js';
+import { cashSeries } from '../../src/services/chart-data.js';
+import { explainQuestion } from '../../src/services/explain.js';
+import { buildPack, packMarkdown } from '../../src/services/pack.js';
+import { runPlan } from '../../src/services/planning.js';
+import { getSettings } from '../../src/services/settings.js';
+import { explainPlainText } from '../../src/slack/presenters/explain.js';
+import { voteMessage } from '../../src/slack/presenters/vote.js';
+import { createHighsSolver } from '../../src/solver/highs.js';
+import { insertCycle, useDb } from '../helpers/db.js';
+
+const MONTHS = ['2027-01', '2027-02', '2027-03'];
+const NOW = new Date('2027-01-20T10:00:00Z');
+
+const t = useDb();
+let runId = '';
+
+/*
+ * The company.
+ * - FAM-A: price $50, unit cost $20, holding $1; 30 in stock at the start; demand 100 a month;
+ *   LINE-A makes up to 200 a month. The plan makes 70, 100, 100 (the 30 in stock first).
+ * - FAM-B: price $30, unit cost $12, no holding cost; no stock; demand 40, 80, 40; LINE-B makes
+ *   at most 60 a month, so February's 80 needs 20 built in January: the plan makes 60, 60, 40.
+ * - Payment terms: customers pay after 45 days, suppliers are paid after 15.
+ * - Budget: FAM-A 100 a month for $5,000; FAM-B 50 a month for $1,500; January to March.
+ */
+beforeAll(async () => {
+  const db = t.db;
+  await getSettings(db);
+  await db
+    .updateTable('workspace_settings')
+    .set({ horizon_months: 3, frozen_months: 0, slushy_months: 1, dso_days: 45, dpo_days: 15 })
+    .execute();
+  const fam = async (code: string, price: number, unitCost: number, holding: number) =>
+    (
+      await db
+        .insertInto('families')
+        .values({
+          code,
+          name: code,
+          price,
+          unit_cost: unitCost,
+          holding_cost: holding,
+          backlog_cost: 100,
+          subcontract_cost: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+  const a = await fam('FAM-A', 50, 20, 1);
+  const b = await fam('FAM-B', 30, 12, 0);
+  const line = async (code: string, capacity: number) =>
+    (
+      await db
+        .insertInto('resources')
+        .values({
+          code,
+          name: code,
+          kind: 'line',
+          unit: 'units',
+          regular_capacity: capacity,
+          overtime_limit: 0,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+  const lineA = await line('LINE-A', 200);
+  const lineB = await line('LINE-B', 60);
+  await db
+    .insertInto('resource_loads')
+    .values([
+      { family_id: a, resource_id: lineA, load_per_unit: 1 },
+      { family_id: b, resource_id: lineB, load_per_unit: 1 },
+    ])
+    .execute();
+  await db
+    .insertInto('inventory_snapshots')
+    .values([
+      { family_id: a, period: '2026-12', on_hand: 30 },
+      { family_id: b, period: '2026-12', on_hand: 0 },
+    ])
+    .execute();
+  await db
+    .insertInto('budget')
+    .values(
+      MONTHS.flatMap((period) => [
+        { family_id: a, period, volume: 100, revenue: 5000 },
+        { family_id: b, period, volume: 50, revenue: 1500 },
+      ]),
+    )
+    .execute();
+  const cycleId = await insertCycle(db, { month: '2027-01', phase: 'executive' });
+  const demand = [
+    { id: a, units: [100, 100, 100] },
+    { id: b, units: [40, 80, 40] },
+  ];
+  await db
+    .insertInto('baseline_models')
+    .values(
+      demand.map((d) => ({
+        cycle_id: cycleId,
+        family_id: d.id,
+        method: 'none',
+        history_hash: 'x',
+      })),
+    )
+    .execute();
+  await db
+    .insertInto('baseline_forecasts')
+    .values(
+      demand.flatMap((d) =>
+        MONTHS.map((period, i) => ({
+          cycle_id: cycleId,
+          family_id: d.id,
+          period,
+          value: d.units[i]!,
+        })),
+      ),
+    )
+    .execute();
+  ({ runId } = await runPlan(db, await createHighsSolver(), {
+    cycleId,
+    runKey: 'finance-by-hand',
+    trigger: 'test',
+    requestedBy: null,
+  }));
+});
+
+/** The vote as the vote message shows it, on the run's stored scenarios (as getPollView reads them). */
+async function voteText(): Promise<string> {
+  const rows = (await runScenarios(t.db, runId)).filter((r) => r.status === 'optimal');
+  return JSON.stringify(
+    voteMessage({
+      poll: {
+        id: '1',
+        cycle_id: 1,
+        run_id: runId,
+        poll_key: 'k',
+        question: 'Which scenario do we adopt for 2027-01?',
+        mode: 'open',
+        quorum: null,
+        status: 'open',
+        channel_id: 'C_EXEC',
+        message_ts: '1.0',
+        closes_at: null,
+        created_by: 'U_CHAIR',
+        created_at: NOW,
+        closed_by: null,
+        closed_at: null,
+        close_reason: null,
+      },
+      options: rows.map((r, i) => ({
+        scenarioId: r.id,
+        position: i + 1,
+        label: r.label,
+        name: r.name,
+        status: r.status,
+        totalCost: r.total_cost,
+        kpis: r.kpis,
+        costBreakdown: {},
+      })),
+      tally: tally(
+        rows.map((r) => ({ id: r.id, label: r.label })),
+        [],
+        null,
+      ),
+      decision: null,
+      decisionScenario: null,
+      chartFileId: null,
+      timezone: 'UTC',
+      replacedBy: null,
+    }).blocks,
+  );
+}
+
+describe('two families, three months: the finance read by hand', () => {
+  /*
+   * The central plan, by hand.
+   *   FAM-A makes 70, 100, 100 (the 30 in stock go in January) and holds nothing.
+   *   FAM-B makes 60, 60, 40: January's 60 less its 40 sold leaves 20 for February's 80.
+   * Revenue (units sold × price):
+   *   FAM-A 100 × $50 = 5 000 a month, 15 000; FAM-B 40, 80, 40 × $30 = 1 200, 2 400, 1 200, 4 800.
+   *   By month 6 200, 7 400, 6 200: 19 800.
+   * Cash costs (units made × unit cost; FAM-B's stock costs no holding, FAM-A holds none):
+   *   January 70 × 20 + 60 × 12 = 1 400 + 720 = 2 120; February 2 000 + 720 = 2 720;
+   *   March 2 000 + 480 = 2 480: 7 320.
+   * Cost of goods sold: FAM-A 300 × $20 = 6 000 (the 30 opening units among them), FAM-B
+   *   160 × $12 = 1 920: 7 920 = cash costs 7 320 + the opening stock used up, 30 × $20 = 600.
+   * Margin = revenue − cash costs + (ending stock 0 − opening stock 600) = 19 800 − 7 320 − 600
+   *   = 11 880 = 19 800 − 7 920; 11 880 / 19 800 = 60.0% of revenue.
+   */
+  it('revenue, cost of goods and margin', async () => {
+    const [central] = await runScenarios(t.db, runId);
+    expect(central?.name).toBe('central');
+    const k = central!.kpis;
+    expect(k.revenue).toBe(19800);
+    expect(k.makingCost).toBe(7320);
+    expect(k.grossMargin).toBe(11880);
+    expect(k.grossMarginPct).toBeCloseTo(0.6, 12);
+    // No spread in demand: every sample is the plan's demand, so the expected margin is it.
+    expect(k.expectedMargin).toBe(11880);
+    expect(k.marginP10).toBe(11880);
+    const byRow = await familyResults(t.db, central!.id);
+    expect(byRow.map((r) => [r.code, r.period, r.revenue])).toEqual([
+      ['FAM-A', '2027-01', 5000],
+      ['FAM-A', '2027-02', 5000],
+      ['FAM-A', '2027-03', 5000],
+      ['FAM-B', '2027-01', 1200],
+      ['FAM-B', '2027-02', 2400],
+      ['FAM-B', '2027-03', 1200],
+    ]);
+  });
+
+  /*
+   * Cash by month. Customers pay after 45 days = 1.5 months: half of a month's sales come in
+   * the next month, half the month after. Suppliers are paid after 15 days: half in the month,
+   * half the next. Nothing from before January is counted (no December sales collected).
+   *   collected: January 0; February 6 200 / 2 = 3 100; March 3 100 + 7 400 / 2 = 6 800.
+   *   paid: January 2 120 / 2 = 1 060; February 1 060 + 1 360 = 2 420; March 1 360 + 1 240 = 2 600.
+   *   net: −1 060, +680, +4 200; cumulative −1 060, −380, 3 820.
+   * FAM-B's 20 units built in January are paid in January and February ($240) and sold in
+   * February, collected in March and April: stock built now is cash out now.
+   * Working capital at each month's end = stock at cost + receivables − payables:
+   *   January: 20 × $12 = 240 + (6 200 − 0) − (2 120 − 1 060) = 240 + 6 200 − 1 060 = 5 380;
+   *   February: 0 + (13 600 − 3 100) − (4 840 − 3 480) = 10 500 − 1 360 = 9 140;
+   *   March: 0 + (19 800 − 9 900) − (7 320 − 6 080) = 9 900 − 1 240 = 8 660. Peak 9 140.
+   * The budget, on the same terms (a budget unit costs its unit cost: the plan pays nothing
+   * but materials, so the factor is 7 320 / 7 320 = 1):
+   *   revenue 5 000 + 1 500 = 6 500 a month (19 500); costs 100 × 20 + 50 × 12 = 2 600 a month.
+   *   collected 0, 3 250, 6 500; paid 1 300, 2 600, 2 600; net −1 300, +650, +3 900;
+   *   cumulative −1 300, −650, 3 250.
+   *   Stock keeps FAM-A's opening cover, 30 × $20 = 600 each month (FAM-B has none).
+   *   Working capital: January 600 + 6 500 − 1 300 = 5 800; February 600 + 9 750 − 1 300 =
+   *   9 050; March 600 + 9 750 − 1 300 = 9 050. Peak 9 050.
+   * Against the budget: revenue 19 800 vs 19 500, +300, +1.5%; cash 3 820 vs 3 250, +570;
+   * peak working capital 9 140 vs 9 050, +90.
+   */
+  it('cash by month, working capital and the budget', async () => {
+    const [central] = await runScenarios(t.db, runId);
+    const k = central!.kpis;
+    const x = central!.stress as unknown as StressSummary;
+    expect(x.cumulativeCash).toEqual([-1060, -380, 3820]);
+    expect(x.cumulativeCashP10).toEqual([-1060, -380, 3820]);
+    expect(k.cashFlow).toBe(3820);
+    expect(k.workingCapital).toBe(9140);
+    expect(x.budget).toEqual({ cumulativeCash: [-1300, -650, 3250], peakWorkingCapital: 9050 });
+    expect(k.budgetCashFlow).toBe(3250);
+    expect(k.cashP10VsBudget).toBe(570);
+    expect(k.workingCapitalVsBudget).toBe(90);
+    const data = await buildPack(t.db, '2027-01', NOW);
+    expect(data.finance.revenue).toBe(19800);
+    expect(data.finance.budget).toBe(19500);
+    expect(data.finance.gapPct).toBeCloseTo(300 / 19500, 12);
+  });
+
+  /*
+   * The same figures wherever they are shown. $19,800 → "$19.8k"; $11,880 → "$11.9k";
+   * $3,820 → "$3.8k"; the budget's $3,250 → "$3.3k"; $9,140 → "$9.1k". The differences are
+   * written more finely than the amounts, so unrounded: +$570, +$90.
+   */
+  it('the pack, the vote, the cash chart and explain agree with the hand figures', async () => {
+    const md = packMarkdown(await buildPack(t.db, '2027-01', NOW));
+    expect(md).toContain(
+      '- Revenue of the Central scenario $19.8k vs budget $19.5k (+1.5%), 2027-01–2027-03.',
+    );
+    expect(md).toContain('$11.9k (60.0% of revenue)');
+    expect(md).toContain('expected margin $11.9k, $11.9k in a bad case');
+    expect(md).toContain(
+      'Cash over the horizon $3.8k expected, $3.8k in a bad case vs budget $3.3k (+$570 in a bad case).',
+    );
+    expect(md).toContain('$9.1k (+$90 vs budget)');
+    expect(md).toContain(
+      "- Central: expected margin $11.9k; in a bad case (1 in 10) it leaves $0 of stock beyond 3 months' cover, cash is +$570 against budget and it fills 100.0% of demand.",
+    );
+
+    const vote = await voteText();
+    expect(vote).toContain('$11.9k (bad case $11.9k)');
+    expect(vote).toContain('$3.8k / $3.8k');
+    expect(vote).toContain('cash is +$570 against budget');
+
+    const rows = await runScenarios(t.db, runId);
+    const run = await getRun(t.db, runId);
+    const cash = cashSeries(run!.periods as Period[], rows);
+    expect(cash?.budget).toEqual([
+      { period: '2027-01', cumulative: -1300 },
+      { period: '2027-02', cumulative: -650 },
+      { period: '2027-03', cumulative: 3250 },
+    ]);
+    expect(cash?.series[0]?.points).toEqual([
+      { period: '2027-01', cumulative: -1060, cumulativeP10: -1060 },
+      { period: '2027-02', cumulative: -380, cumulativeP10: -380 },
+      { period: '2027-03', cumulative: 3820, cumulativeP10: 3820 },
+    ]);
+    const chart = cashChart(cash!.series, cash!.budget);
+    expect(chart.summary).toContain(
+      '*Central*: $3.8k by 2027-03 (+$570 vs budget, +$570 in a bad case)',
+    );
+
+    // explain: FAM-B's revenue month by month and over the three months, 1 200 + 2 400 + 1 200.
+    const month = explainPlainText(await explainQuestion(t.db, 'FAM-B 2027-02'));
+    expect(month).toMatch(/Central[^\n]*revenue \$2,400/);
+    const range = explainPlainText(await explainQuestion(t.db, 'FAM-B 2027-01..2027-03'));
+    expect(range).toMatch(/Central[^\n]*revenue \$4,800/);
+  });
+});
