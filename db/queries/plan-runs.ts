@@ -189,6 +189,16 @@ export async function getRun(db: Db, runId: string): Promise<PlanRunRow | undefi
   return db.selectFrom('plan_runs').selectAll().where('id', '=', runId).executeTakeFirst();
 }
 
+/** The months a run plans (its horizon), without the stored problem; null for no such run. */
+export async function runPeriods(db: Db, runId: string): Promise<readonly string[] | null> {
+  const row = await db
+    .selectFrom('plan_runs')
+    .select('periods')
+    .where('id', '=', runId)
+    .executeTakeFirst();
+  return row ? row.periods : null;
+}
+
 /** What callers need of the latest run: its header, without the stored problem and consensus. */
 export type PlanRunHead = Pick<
   PlanRunRow,

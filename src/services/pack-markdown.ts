@@ -109,7 +109,7 @@ function cashLine(fi: PackData['finance']): string {
  * the cash is. The gap is the difference of the amounts as printed.
  */
 function workingCapitalLine(fi: PackData['finance']): string {
-  const head = `Peak working capital ${money(fi.workingCapital ?? 0)}`;
+  const head = `Expected peak working capital (its highest month-end) ${money(fi.workingCapital ?? 0)}`;
   const v = fi.workingCapitalVsBudget;
   if (v === null || fi.workingCapital === null) return `${head}.`;
   const inBudget = fi.workingCapitalInBudget;
@@ -226,11 +226,11 @@ export function packSections(
           revenueLine(fi, p.scenario ?? 'central'),
           fi.margin === null
             ? 'Margin: no cost figure.'
-            : `Margin ${money(fi.margin)} (${pct(fi.marginPct)} of revenue): revenue less the plan's cash costs, plus the change in stock at cost; the model's penalties are not in it.`,
+            : `Margin at planned demand ${money(fi.margin)} over ${periodSpan(fi.periods)} (${pct(fi.marginPct)} of revenue): revenue less the plan's cash costs, plus the change in stock at cost; the model's penalties are not in it.`,
           ...(fi.expectedMargin === null
             ? []
             : [
-                `Against uncertain demand: expected margin ${money(fi.expectedMargin)}, ${money(fi.marginP10 ?? 0)} in a bad case.`,
+                `Against uncertain demand, over the same months: expected margin ${money(fi.expectedMargin)}, ${money(fi.marginP10 ?? 0)} in a bad case.`,
                 cashLine(fi),
                 workingCapitalLine(fi),
               ]),

@@ -11,7 +11,7 @@ import { lockCyclePhase } from '../../db/queries/cycles.js';
 import { decisionOfCycleSince, decisionOfPoll } from '../../db/queries/decisions.js';
 import { roleOf } from '../../db/queries/members.js';
 import { scenarioById } from '../../db/queries/plan-results.js';
-import { latestRun, runScenarios } from '../../db/queries/plan-runs.js';
+import { latestRun, runPeriods, runScenarios } from '../../db/queries/plan-runs.js';
 import {
   closeOpenPoll,
   currentVote,
@@ -65,6 +65,11 @@ export interface PollView {
    * is on, whose figures are then out of date), else null.
    */
   readonly replacedBy: string | null;
+  /**
+   * The months the vote's plan run covers, which its money figures are totals over (the
+   * context says so); absent or empty: not said.
+   */
+  readonly horizon?: readonly string[];
 }
 
 export const DEFAULT_POLL_HOURS = 48;
@@ -112,6 +117,7 @@ export async function getPollView(db: Db, pollId: string): Promise<PollView> {
     chartFileId: chart?.ts ? chart.fileId : null,
     timezone,
     replacedBy: await runReplacing(db, poll.cycle_id, poll.run_id),
+    horizon: (await runPeriods(db, poll.run_id)) ?? [],
   };
 }
 

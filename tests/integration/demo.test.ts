@@ -56,7 +56,7 @@ describe('npm run demo', () => {
     expect(pack).toMatch(
       /Ambitious: [+−]\$[\d.]+[kMB]? margin vs Central in a good case \(1 in 10\)/,
     );
-    expect(pack).toContain('Against uncertain demand: expected margin');
+    expect(pack).toContain('Against uncertain demand, over the same months: expected margin');
     expect(pack).toContain('Demand risk, Cautious: fill rate');
     // Lines count hours: one more hour, not "one more hours" (which line ranks first depends
     // on the demand; with the adjustments carried into later cycles it is not always LINE-1).
@@ -160,9 +160,10 @@ describe('npm run demo', () => {
     for (const part of ['expected margin', 'fills', 'cash', 'peak'])
       expect(new Set(grid.map((l) => l.indexOf(` ${part} `))).size).toBe(1);
     // Central's figures are the last pack's (question 4), written the same way.
-    const margins = /Against uncertain demand: expected margin (\S+), (\S+) in a bad case\./.exec(
-      pack,
-    );
+    const margins =
+      /Against uncertain demand, over the same months: expected margin (\S+), (\S+) in a bad case\./.exec(
+        pack,
+      );
     const cash = /Cash over the horizon \S+ expected, (\S+) in a bad case/.exec(pack);
     expect(grid[0]).toContain(`expected margin ${margins?.[1]}, ${margins?.[2]} in a bad case;`);
     expect(grid[0]).toContain(`cash ${cash?.[1]} in a bad case;`);

@@ -11,11 +11,12 @@ import { getRun, runScenarios } from '../../db/queries/plan-runs.js';
 import { cashChart } from '../../src/charts/cash.js';
 import type { Period } from '../../src/core/period.js';
 import type { StressSummary } from '../../src/core/stress/index.js';
-import { tally } from '../../src/core/vote.js';
 import { cashSeries } from '../../src/services/chart-data.js';
+import { getCycleByMonth } from '../../src/services/cycles.js';
 import { explainQuestion } from '../../src/services/explain.js';
 import { buildPack, packMarkdown } from '../../src/services/pack.js';
 import { runPlan } from '../../src/services/planning.js';
+import { getPollView } from '../../src/services/polls.js';
 import { getSettings } from '../../src/services/settings.js';
 import { explainPlainText } from '../../src/slack/presenters/explain.js';
 import { voteMessage } from '../../src/slack/presenters/vote.js';
@@ -139,51 +140,42 @@ beforeAll(async () => {
   }));
 });
 
-/** The vote as the vote message shows it, on the run's stored scenarios (as getPollView reads them). */
+/** The vote message as the bot posts it: a vote on the run, read back by getPollView. */
 async function voteText(): Promise<string> {
   const rows = (await runScenarios(t.db, runId)).filter((r) => r.status === 'optimal');
-  return JSON.stringify(
-    voteMessage({
-      poll: {
-        id: '1',
-        cycle_id: 1,
-        run_id: runId,
-        poll_key: 'k',
-        question: 'Which scenario do we adopt for 2027-01?',
-        mode: 'open',
-        quorum: null,
-        status: 'open',
-        channel_id: 'C_EXEC',
-        message_ts: '1.0',
-        closes_at: null,
-        created_by: 'U_CHAIR',
-        created_at: NOW,
-        closed_by: null,
-        closed_at: null,
-        close_reason: null,
-      },
-      options: rows.map((r, i) => ({
-        scenarioId: r.id,
+  const cycle = await getCycleByMonth(t.db, '2027-01');
+  const poll = await t.db
+    .insertInto('polls')
+    .values({
+      cycle_id: cycle!.id,
+      run_id: runId,
+      poll_key: `finance-${Math.random()}`,
+      question: 'Which scenario do we adopt for 2027-01?',
+      mode: 'open',
+      quorum: null,
+      channel_id: 'C_EXEC',
+      message_ts: null,
+      closes_at: null,
+      created_by: 'U_CHAIR',
+      created_at: NOW,
+      closed_by: null,
+      closed_at: null,
+      close_reason: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await t.db
+    .insertInto('poll_options')
+    .values(
+      rows.map((r, i) => ({
+        poll_id: poll.id,
+        scenario_id: r.id,
         position: i + 1,
         label: r.label,
-        name: r.name,
-        status: r.status,
-        totalCost: r.total_cost,
-        kpis: r.kpis,
-        costBreakdown: {},
       })),
-      tally: tally(
-        rows.map((r) => ({ id: r.id, label: r.label })),
-        [],
-        null,
-      ),
-      decision: null,
-      decisionScenario: null,
-      chartFileId: null,
-      timezone: 'UTC',
-      replacedBy: null,
-    }).blocks,
-  );
+    )
+    .execute();
+  return JSON.stringify(voteMessage(await getPollView(t.db, poll.id)).blocks);
 }
 
 describe('two families, three months: the finance read by hand', () => {
@@ -276,12 +268,20 @@ describe('two families, three months: the finance read by hand', () => {
     expect(md).toContain(
       '- Revenue of the Central scenario $19.8k vs budget $19.5k (+1.5%), 2027-01–2027-03.',
     );
-    expect(md).toContain('$11.9k (60.0% of revenue)');
-    expect(md).toContain('expected margin $11.9k, $11.9k in a bad case');
+    // Each money figure says its months and whether it is a total, at planned demand or
+    // expected, or a month-end: the margin of the plan and the expected one are told apart.
+    expect(md).toContain(
+      '- Margin at planned demand $11.9k over 2027-01–2027-03 (60.0% of revenue): revenue less',
+    );
+    expect(md).toContain(
+      '- Against uncertain demand, over the same months: expected margin $11.9k, $11.9k in a bad case.',
+    );
     expect(md).toContain(
       'Cash over the horizon $3.8k expected, $3.8k in a bad case vs budget $3.3k (+$570 in a bad case).',
     );
-    expect(md).toContain('$9.1k (+$90 vs budget)');
+    expect(md).toContain(
+      '- Expected peak working capital (its highest month-end) $9.1k (+$90 vs budget).',
+    );
     expect(md).toContain(
       "- Central: expected margin $11.9k; in a bad case (1 in 10) it leaves $0 of stock beyond 3 months' cover, cash is +$570 against budget and it fills 100.0% of demand.",
     );
@@ -289,6 +289,11 @@ describe('two families, three months: the finance read by hand', () => {
     const vote = await voteText();
     expect(vote).toContain('$11.9k (bad case $11.9k)');
     expect(vote).toContain('$3.8k / $3.8k');
+    // The totals' months, said once under the header; working capital is an expected peak.
+    expect(vote).toContain(
+      'Money over 2027-01–2027-03 (3 months): margin and cash are totals for the period, working capital its highest month-end',
+    );
+    expect(vote).toContain('*Expected peak working capital*\\n$9.1k');
     expect(vote).toContain('cash is +$570 against budget');
 
     const rows = await runScenarios(t.db, runId);

@@ -194,7 +194,9 @@ describe('meeting pack', () => {
     // (the one definition) 668,000 = 87.0% of revenue; the stress figures as stored. Money
     // with its currency, compact as in the charts: 768,000 → $768k.
     expect(section(md, 4)).toContain('$768k vs budget $660k (+16.4%)');
-    expect(section(md, 4)).toContain('Margin $668k (87.0% of revenue)');
+    expect(section(md, 4)).toContain(
+      'Margin at planned demand $668k over 2027-01–2027-06 (87.0% of revenue)',
+    );
     expect(section(md, 4)).toContain('expected margin $650k, $600k in a bad case');
     // "Bad case" is said in words in every line and defined once, at the top.
     expect(md.split('## 1.')[1]).not.toContain('P10');
@@ -203,7 +205,9 @@ describe('meeting pack', () => {
     );
     // Cash at P10 300,000 against the budget's 320,000: −20,000.
     expect(section(md, 4)).toContain('$300k in a bad case vs budget $320k (−$20k in a bad case)');
-    expect(section(md, 4)).toContain('Peak working capital $150k (+$10k vs budget)');
+    expect(section(md, 4)).toContain(
+      'Expected peak working capital (its highest month-end) $150k (+$10k vs budget)',
+    );
     // 5. Risks.
     expect(section(md, 5)).toContain(
       'NEW constraint: LINE-1 2027-02 (maintenance: gearbox overhaul)',

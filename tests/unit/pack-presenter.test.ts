@@ -186,7 +186,7 @@ describe('pack presenters', () => {
   it('sets the peak working capital against the budget’s over the months the budget covers', () => {
     const base = data(1, 0);
     const line = (finance: PackData['finance']) =>
-      packSections({ ...base, finance })[3]!.lines.find((l) => l.startsWith('Peak'));
+      packSections({ ...base, finance })[3]!.lines.find((l) => l.startsWith('Expected peak'));
     const fi = { ...base.finance, workingCapital: 500 };
     // A budget to the horizon's end: the peak, 500, against the budget's 460: +$40.
     expect(
@@ -196,7 +196,7 @@ describe('pack presenters', () => {
         workingCapitalInBudget: 500,
         workingCapitalVsBudget: 40,
       }),
-    ).toBe('Peak working capital $500 (+$40 vs budget).');
+    ).toBe('Expected peak working capital (its highest month-end) $500 (+$40 vs budget).');
     // A budget that ends in 2027-02: the plan's peak up to then, 300, against the budget's
     // peak, 460: −$160 (the horizon's 500 would have read +$40).
     expect(
@@ -207,7 +207,7 @@ describe('pack presenters', () => {
         workingCapitalVsBudget: -160,
       }),
     ).toBe(
-      "Peak working capital $500; by 2027-02, the budget's last month, $300 (−$160 vs budget).",
+      "Expected peak working capital (its highest month-end) $500; by 2027-02, the budget's last month, $300 (−$160 vs budget).",
     );
     // A run stored before the peak over the budget's months was kept: its gap as it was.
     expect(
@@ -217,7 +217,7 @@ describe('pack presenters', () => {
         workingCapitalInBudget: null,
         workingCapitalVsBudget: 40,
       }),
-    ).toBe('Peak working capital $500 (+$40 vs budget).');
+    ).toBe('Expected peak working capital (its highest month-end) $500 (+$40 vs budget).');
   });
 
   it('gives the cash gap to the budget as the difference of the amounts it prints', () => {
@@ -389,7 +389,9 @@ describe('numbers that round to zero', () => {
     expect(text).toContain('Biggest movers: FAM-1 0 (0.0%).');
     expect(text).toContain('FAM-1: actual 1,000 vs 1,000 planned last cycle (0.0%, 2027-01).');
     expect(text).toContain('vs budget $200 ($0 in a bad case)');
-    expect(text).toContain('Peak working capital $500 ($0 vs budget).');
+    expect(text).toContain(
+      'Expected peak working capital (its highest month-end) $500 ($0 vs budget).',
+    );
     expect(text).toContain(sub('FAM-1 demand 1,000 assumed; actual 1,000 (0.0%).'));
     expect(text).not.toMatch(/-0\.0%|[-−]0\b/);
   });
@@ -422,7 +424,7 @@ describe('money and minus signs in the pack', () => {
     const lines = s.flatMap((x) => x.lines);
     // 77,420,073 → 77.4 million; −5,000,000 → 5 million; −6,240,000 → 6.2 million.
     expect(s[3]!.lines).toContain(
-      "Margin $77.4M (40.0% of revenue): revenue less the plan's cash costs, plus the change in stock at cost; the model's penalties are not in it.",
+      "Margin at planned demand $77.4M over 2027-02–2027-03 (40.0% of revenue): revenue less the plan's cash costs, plus the change in stock at cost; the model's penalties are not in it.",
     );
     expect(s[3]!.lines).toContain(
       'Cash over the horizon −$5M expected, −$6.2M in a bad case vs budget $200 (−$6.2M in a bad case).',

@@ -6,6 +6,7 @@
 import type { types } from '@slack/bolt';
 import type { PollOptionRow } from '../../../db/queries/polls.js';
 import { formatMoney } from '../../core/number-format.js';
+import { periodSpan } from '../../core/period.js';
 import { rolesFor } from '../../core/policy.js';
 import { BAD_CASE_WORDS, EXCESS_STOCK, tradeOffSentences } from '../../core/scenarios/trade-off.js';
 import { ON_THE_LATEST_RUN, replacedRunNotice } from '../../core/vote.js';
@@ -26,6 +27,16 @@ const money = (x: number | null | undefined) => (typeof x === 'number' ? formatM
 /** What "bad case" means in the fields, said once (the P10 of margin, cash and fill rate). */
 export const BAD_CASE_NOTE = `Each plan against the same demand samples · ${BAD_CASE_WORDS}`;
 
+/**
+ * The period the fields' money covers and what kind of figure each is, said once: margin and
+ * cash are totals over the run's months, working capital the highest month-end.
+ */
+export function moneyNote(horizon: readonly string[]): string | null {
+  if (horizon.length === 0) return null;
+  const months = `${horizon.length} month${horizon.length === 1 ? '' : 's'}`;
+  return `Money over ${periodSpan(horizon)} (${months}): margin and cash are totals for the period, working capital its highest month-end`;
+}
+
 function scenarioFields(o: PollOptionRow): types.MrkdwnElement[] {
   const k = o.kpis;
   if (typeof k.expectedMargin !== 'number') {
@@ -45,7 +56,7 @@ function scenarioFields(o: PollOptionRow): types.MrkdwnElement[] {
     mrkdwn(`*Fill rate expected / bad case*\n${pct(k.expectedFillRate)} / ${pct(k.serviceAtRisk)}`),
     mrkdwn(`*Cash expected / bad case*\n${money(k.cashFlow)} / ${money(k.cashFlowP10)}`),
     mrkdwn(`*${EXCESS_STOCK}*\n${money(k.excessInventoryValue)} expected`),
-    mrkdwn(`*Peak working capital*\n${money(k.workingCapital)}`),
+    mrkdwn(`*Expected peak working capital*\n${money(k.workingCapital)}`),
     mrkdwn(`*Utilisation avg / peak*\n${pct(k.averageUtilisation)} / ${pct(k.peakUtilisation)}`),
   ];
 }
@@ -133,6 +144,7 @@ export function outcomeText(v: PollView): string {
 
 export function voteMessage(v: PollView): { text: string; blocks: types.KnownBlock[] } {
   const open = v.poll.status === 'open';
+  const note = moneyNote(v.horizon ?? []);
   const blocks: types.KnownBlock[] = [
     { type: 'header', text: plain(clip(`Scenario vote: ${v.poll.question}`, 150)) },
     {
@@ -144,6 +156,7 @@ export function voteMessage(v: PollView): { text: string; blocks: types.KnownBlo
         ...(v.options.some((o) => typeof o.kpis.expectedMargin === 'number')
           ? [mrkdwn(BAD_CASE_NOTE)]
           : []),
+        ...(note ? [mrkdwn(note)] : []),
       ],
     },
   ];
