@@ -4,6 +4,7 @@
  * Revenue is collected after the DSO and costs paid after the DPO (src/core/finance.ts).
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { openingLeftOut } from '../core/finance.js';
 import type { Period } from '../core/period.js';
 import { escInMarks } from '../core/text.js';
 import { clip, formatMoney, formatMoneyBetween, MONEY_AXIS_LABEL } from './format.js';
@@ -33,11 +34,16 @@ export function cashChart(
   ];
   // Without a budget there is no dashed line to name, nor a budget in the title.
   const title = budget ? 'Cumulative cash against budget' : 'Cumulative cash';
+  // The horizon's own sales and costs: what was open when it began is in no month.
+  const first = series[0]?.points[0]?.period;
+  const opening = first
+    ? `Cash of the horizon's own sales and costs: ${openingLeftOut(first)}`
+    : null;
   const spec = {
-    ...specHead(
-      title,
+    ...specHead(title, [
       `Solid: expected over the demand samples; dotted: bad case (1 in 10)${budget ? '; dashed grey: budget' : ''}`,
-    ),
+      ...(opening ? [opening] : []),
+    ]),
     width: CHART_WIDTH - 140,
     height: 300,
     data: { values },
@@ -113,6 +119,6 @@ export function cashChart(
     })
     .join(
       ' ',
-    )}${budgetEnd === null ? '' : ` Budget ends at ${formatMoney(budgetEnd)}${budgetLast ? ` in ${budgetLast.period}` : ''}.`}`;
+    )}${budgetEnd === null ? '' : ` Budget ends at ${formatMoney(budgetEnd)}${budgetLast ? ` in ${budgetLast.period}` : ''}.`}${opening ? ` ${opening}.` : ''}`;
   return { spec, title, altText: clip(altText, 1000), summary: clip(summary, 600) };
 }

@@ -212,6 +212,16 @@ export function lagByDays(amounts: ArrayLike<number>, days: number): Float64Arra
   return out;
 }
 
+/**
+ * What the cash figures leave out, in words (the pack's cash line, the cash chart): `monthlyCash`
+ * counts the horizon's own sales and costs, so what customers owed and what was owed to
+ * suppliers when its first month began is in no month's cash. January's cash reads low by the
+ * December sales it collects.
+ */
+export function openingLeftOut(firstMonth: string): string {
+  return `invoices and bills open before ${firstMonth} are left out`;
+}
+
 export interface MonthlyCash {
   /** Revenue collected in each month (after DSO). */
   readonly collected: Float64Array;

@@ -3,6 +3,7 @@
  * the Slack presenter, src/slack/presenters/pack.ts) and the Markdown file itself.
  */
 
+import { openingLeftOut } from '../core/finance.js';
 import { BIAS_SIGN_CONVENTION } from '../core/kpi.js';
 import { formatMoneyBetween, formatNumber, pctAsShown } from '../core/number-format.js';
 import { ratio } from '../core/pack-kpis.js';
@@ -95,12 +96,15 @@ function longTermLine(lt: PackData['longTerm']): string {
  */
 function cashLine(fi: PackData['finance']): string {
   const head = `Cash over the horizon ${money(fi.cashFlow ?? 0)} expected, ${money(fi.cashFlowP10 ?? 0)} in a bad case`;
-  if (fi.budgetCashFlow === null || fi.cashP10VsBudget === null) return `${head}.`;
+  const first = fi.periods[0];
+  if (fi.budgetCashFlow === null || fi.cashP10VsBudget === null)
+    return `${head}${first ? `; ${openingLeftOut(first)}` : ''}.`;
   const gap = formatMoneyBetween(fi.budgetCashFlow + fi.cashP10VsBudget, fi.budgetCashFlow);
   const vs = `budget ${money(fi.budgetCashFlow)} (${gap} in a bad case)`;
+  const opening = first ? `; ${openingLeftOut(first)} of both` : '';
   return fi.budgetCashPeriod === null || fi.budgetCashPeriod === fi.periods.at(-1)
-    ? `${head} vs ${vs}.`
-    : `${head}; by ${fi.budgetCashPeriod}, the budget's last month, ${gap} in a bad case against budget ${money(fi.budgetCashFlow)}.`;
+    ? `${head} vs ${vs}${opening}.`
+    : `${head}; by ${fi.budgetCashPeriod}, the budget's last month, ${gap} in a bad case against budget ${money(fi.budgetCashFlow)}${opening}.`;
 }
 
 /**
