@@ -97,8 +97,15 @@ function longTermLine(lt: PackData['longTerm']): string {
 function cashLine(fi: PackData['finance']): string {
   const head = `Cash over the horizon ${money(fi.cashFlow ?? 0)} expected, ${money(fi.cashFlowP10 ?? 0)} in a bad case`;
   const first = fi.periods[0];
-  if (fi.budgetCashFlow === null || fi.cashP10VsBudget === null)
-    return `${head}${first ? `; ${openingLeftOut(first)}` : ''}.`;
+  if (fi.budgetCashFlow === null || fi.cashP10VsBudget === null) {
+    // A budget with no line for the plan's first month has no cash to compare (budgetCash).
+    const from = fi.budgetPeriods[0];
+    const late =
+      fi.budget !== null && from !== undefined && first !== undefined && from !== first
+        ? `; the budget starts in ${from}, after ${first}, so the cash is not set against it`
+        : '';
+    return `${head}${first ? `; ${openingLeftOut(first)}` : ''}${late}.`;
+  }
   const gap = formatMoneyBetween(fi.budgetCashFlow + fi.cashP10VsBudget, fi.budgetCashFlow);
   const vs = `budget ${money(fi.budgetCashFlow)} (${gap} in a bad case)`;
   const opening = first ? `; ${openingLeftOut(first)} of both` : '';

@@ -325,4 +325,42 @@ describe('two families, three months: the finance read by hand', () => {
     const range = explainPlainText(await explainQuestion(t.db, 'FAM-B 2027-01..2027-03'));
     expect(range).toMatch(/Central[^\n]*revenue \$4,800/);
   });
+
+  /*
+   * The same company with the budget's January lines taken out (the budget starts in
+   * February). Counted as a budget of nothing in January, its cash was 0, −1 300, −650
+   * (February's costs paid half in February; March collects half of February's 6 500 and
+   * pays 2 600), and the plan's 3 820, which holds January's sales collected in February and
+   * March, read "+$4.5k" ahead of it. That is no comparison: the budget has no cash, the pack
+   * says why, and the revenue is set against it over February and March only:
+   * 7 400 + 6 200 = 13 600 vs 6 500 × 2 = 13 000, +600, +4.6%.
+   */
+  it("a budget that starts after the plan's first month: no cash against it, and the pack says why", async () => {
+    await t.db.deleteFrom('budget').where('period', '=', '2027-01').execute();
+    const cycle = await getCycleByMonth(t.db, '2027-01');
+    const late = await runPlan(t.db, await createHighsSolver(), {
+      cycleId: cycle!.id,
+      runKey: 'finance-by-hand-late-budget',
+      trigger: 'test',
+      requestedBy: null,
+    });
+    const [central] = await runScenarios(t.db, late.runId);
+    expect(central?.kpis.cashFlow).toBe(3820);
+    expect(central?.kpis.budgetCashFlow).toBeNull();
+    expect(central?.kpis.workingCapitalVsBudget).toBeNull();
+    const md = packMarkdown(await buildPack(t.db, '2027-01', NOW));
+    expect(md).toContain(
+      '$19.8k, 2027-01–2027-03; over the 2 months the budget covers (2027-02–2027-03): $13.6k vs budget $13k (+4.6%).',
+    );
+    expect(md).toContain(
+      '- Cash over the horizon $3.8k expected, $3.8k in a bad case; invoices and bills open before 2027-01 are left out; the budget starts in 2027-02, after 2027-01, so the cash is not set against it.',
+    );
+    expect(md).toContain(
+      "- Central: expected margin $11.9k; in a bad case (1 in 10) it leaves $0 of stock beyond 3 months' cover, cash over the horizon is $3.8k and it fills 100.0% of demand.",
+    );
+    const run = await getRun(t.db, late.runId);
+    expect(
+      cashSeries(run!.periods as Period[], await runScenarios(t.db, late.runId))?.budget,
+    ).toBeNull();
+  });
 });

@@ -177,6 +177,19 @@ describe('pack presenters', () => {
     expect(line({ ...fi, budgetCashPeriod: '2027-03', cashP10VsBudget: -80 })).toBe(
       'Cash over the horizon $150 expected, $120 in a bad case vs budget $200 (−$80 in a bad case); invoices and bills open before 2027-02 are left out of both.',
     );
+    // A budget that starts in 2027-03, after the plan's first month: no budget cash, and why.
+    expect(
+      line({
+        ...fi,
+        budget: 300,
+        budgetPeriods: ['2027-03'],
+        budgetCashFlow: null,
+        budgetCashPeriod: null,
+        cashP10VsBudget: null,
+      }),
+    ).toBe(
+      'Cash over the horizon $150 expected, $120 in a bad case; invoices and bills open before 2027-02 are left out; the budget starts in 2027-03, after 2027-02, so the cash is not set against it.',
+    );
     // A budget that ends in 2027-02: the comparison is there (P10 by then 90: −110).
     expect(line({ ...fi, budgetCashPeriod: '2027-02', cashP10VsBudget: -110 })).toBe(
       "Cash over the horizon $150 expected, $120 in a bad case; by 2027-02, the budget's last month, −$110 in a bad case against budget $200; invoices and bills open before 2027-02 are left out of both.",

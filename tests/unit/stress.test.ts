@@ -550,25 +550,60 @@ describe('widening from past consensus errors', () => {
 });
 
 describe('the budget’s cash', () => {
-  it('keeps the opening cover from the first budgeted month when the budget starts later', () => {
+  it('keeps the opening cover from the first budgeted month of a family budgeted later', () => {
     /*
-     * Opening stock 100 units at $10; the budget covers only 2028 (months 3 and 4 of the
-     * plan), 1 000 units a month. Opening cover kept: 100 × $10 × (1 000 / 1 000) = $1 000 of
-     * stock in months 3 and 4, none budgeted before. DSO = DPO = 0: no receivables or
-     * payables at a month's end, so the peak working capital is the stock, $1 000.
+     * V is budgeted every month (1 000 units for $30 000, at $10) and has no stock; W has 100
+     * units at $10 in stock and is budgeted only in 2028 (months 3 and 4 of the plan), 1 000
+     * units a month. W's opening cover kept: 100 × $10 × (1 000 / 1 000) = $1 000 of stock in
+     * months 3 and 4, none budgeted before. DSO = DPO = 0: no receivables or payables at a
+     * month's end, so the peak working capital is the stock, $1 000.
+     */
+    const periods = ['2027-11', '2027-12', '2028-01', '2028-02'];
+    const fam = (code: string, initialInventory: number) => ({
+      code,
+      price: 30,
+      unitCost: 10,
+      holdingCost: 1,
+      backlogCost: 5,
+      initialInventory,
+    });
+    const p = parsePlanProblem({
+      periods,
+      families: [fam('V', 0), fam('W', 100)],
+      demand: ['V', 'W'].flatMap((family) =>
+        periods.map((period) => ({ family, period, units: 1000 })),
+      ),
+    });
+    const line = (family: string, period: string) => ({
+      family,
+      period,
+      volume: 1000,
+      revenue: 30000,
+    });
+    const budget = [
+      ...periods.map((period) => line('V', period)),
+      ...['2028-01', '2028-02'].map((period) => line('W', period)),
+    ];
+    const b = budgetCash(p, budget, { dsoDays: 0, dpoDays: 0, coverMonths: 3 });
+    expect(b?.peakWorkingCapital).toBeCloseTo(1000, 6);
+    // Cash: V's 30 000 − 1 000 × $10 = 20 000 a month, and W's as much from 2028-01.
+    expect(b?.cumulativeCash).toEqual([20000, 40000, 80000, 120000]);
+  });
+
+  it("is not set against the plan when it starts after the plan's first month", () => {
+    /*
+     * The cycle of 2027-11 with only 2028's budget loaded: the budget has no line for
+     * November or December. Counted as budgets of nothing, they made its cash 0, 0, 20 000,
+     * 40 000 (DSO = DPO = 0), and the plan's cash of November and December, 40 000 at 20 000
+     * a month, read as 40 000 ahead of budget; with 45 days' DSO the plan's January would
+     * also collect December's sales, which a budget starting in January cannot. No budget
+     * cash, so no comparison: the pack says why.
      */
     const periods = ['2027-11', '2027-12', '2028-01', '2028-02'];
     const p = parsePlanProblem({
       periods,
       families: [
-        {
-          code: 'W',
-          price: 30,
-          unitCost: 10,
-          holdingCost: 1,
-          backlogCost: 5,
-          initialInventory: 100,
-        },
+        { code: 'W', price: 30, unitCost: 10, holdingCost: 1, backlogCost: 5, initialInventory: 0 },
       ],
       demand: periods.map((period) => ({ family: 'W', period, units: 1000 })),
     });
@@ -578,10 +613,7 @@ describe('the budget’s cash', () => {
       volume: 1000,
       revenue: 30000,
     }));
-    const b = budgetCash(p, budget, { dsoDays: 0, dpoDays: 0, coverMonths: 3 });
-    expect(b?.peakWorkingCapital).toBeCloseTo(1000, 6);
-    // Cash: 0, 0, then 30 000 − 1 000 × $10 = 20 000 a month.
-    expect(b?.cumulativeCash).toEqual([0, 0, 20000, 40000]);
+    expect(budgetCash(p, budget, { dsoDays: 0, dpoDays: 0, coverMonths: 3 })).toBeNull();
   });
 
   it('stops where the budget ends, not with empty months to the horizon', () => {

@@ -172,13 +172,15 @@ export interface BudgetCash {
  * The budget's cash on the same terms: budget revenue collected after DSO, budget volume at
  * its full unit cost paid after DPO, and stock that keeps each family's opening cover
  * (opening stock × budget volume of the month / the family's budget volume in its first
- * budgeted month, so a budget that starts after the plan's first month is not divided by a
+ * budgeted month, so a family budgeted from a later month, a launch, is not divided by a
  * missing month; a family budgeted at volume 0 throughout holds no budget stock). The
  * budget has volumes and revenue but no costs: its full unit cost is the unit cost times
  * `costFactor`, the central plan's cash costs over its cost of materials (production and
  * subcontracting), so the budget carries the same workforce, overtime and holding costs per
  * unit as the plan. Up to the budget's last month in the horizon; null without budget lines
- * for the plan's months.
+ * for the plan's months, and null when no line is for the plan's first month: the plan's cash
+ * of the months before the budget starts (and, after them, its collections of those months'
+ * sales) would be set against nothing, a gap to the budget that is no shortfall of the budget.
  */
 export function budgetCash(
   base: PlanProblem,
@@ -205,6 +207,8 @@ export function budgetCash(
     volume.set(b.family, v);
   }
   if (last < 0) return null;
+  const first = base.periods[0];
+  if (!budget.some((b) => b.period === first && fam.has(b.family))) return null;
   const money = monthlyCash(revenue, costs, cash.dsoDays, cash.dpoDays);
   const cumulativeCash: number[] = [];
   let run = 0;
