@@ -80,6 +80,7 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
         runStaleStock(data.run),
         await centralShortfalls(ctx.db, p.runId),
         data.cycleMonth ? await zeroFilledFamilies(ctx.db, data.cycleMonth) : [],
+        data.run.periods,
       ),
     });
   }

@@ -9,6 +9,7 @@ import type { Job } from 'bullmq';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { addMonths, type Period } from '../../src/core/period.js';
 import { generateCompany } from '../../src/seed/company.js';
 import { type RunningWorker, startWorker } from '../../src/worker.js';
 import { redisPrefix, useDb } from '../helpers/db.js';
@@ -162,6 +163,10 @@ describe('a Slack 429', () => {
     const replies = standin.threadReplies('C_GENERAL', root.ts ?? '');
     const headlines = replies.filter((m) => /Plan run \d+ .*is ready/.test(m.text ?? ''));
     expect(headlines).toHaveLength(1);
+    // Its margin and cash are totals over the run's six months, which it names.
+    expect(headlines[0]?.text).toContain(
+      `Money over ${month}–${addMonths(month as Period, 5)} (6 months): margin and cash are totals for the period.`,
+    );
     expect(replies.filter((m) => (m.files ?? []).length > 0)).toHaveLength(5);
     expect(standin.callsTo('chat.postMessage').filter((c) => c.status === 429)).toHaveLength(1);
   });

@@ -15,6 +15,7 @@ import { whatIfSpan } from '../../core/scenarios/what-if.js';
 import { type FamilyShortfall, SHORTFALL_SHARE, shortfallLine } from '../../core/shortfall.js';
 import { andMore, fitLines } from './fit.js';
 import { esc, escInMarks } from './format.js';
+import { moneyNote } from './vote.js';
 
 export type Kpis = Readonly<Record<string, number | null | undefined>>;
 
@@ -50,6 +51,8 @@ export function planHeadline(
   short: readonly FamilyShortfall[] = [],
   /** The families whose baseline counts months without a sales row as zero sales. */
   zeroFilled: readonly FamilyGap[] = [],
+  /** The run's months, which its margin and cash are totals over (said in the note). */
+  horizon: readonly string[] = [],
 ): string {
   const tension = (k: Kpis): string =>
     `peak utilisation ${pct(k.peakUtilisation)}, ${count(k.overloads)} resource-months on overtime`;
@@ -62,9 +65,13 @@ export function planHeadline(
     return `• *${escInMarks(x.label)}*: expected fill rate ${pct(k.expectedFillRate)} (${pct(k.serviceAtRisk)} in a bad case), expected margin ${money(k.expectedMargin)} (${money(k.marginP10)} in a bad case), cash ${money(k.cashFlow)} (${money(k.cashFlowP10)} in a bad case); ${tension(k)}; margin at its own planned demand ${money(k.grossMargin)}`;
   });
   const head = `*Plan run ${runId}${cycleMonth ? ` for ${cycleMonth}` : ''} is ready.*`;
-  const note = s.some((x) => typeof x.kpis.expectedMargin === 'number')
-    ? [`_Expected and bad case: each plan against the same demand samples; ${BAD_CASE_WORDS}._`]
-    : [];
+  const totals = moneyNote(horizon, false);
+  const note = [
+    ...(s.some((x) => typeof x.kpis.expectedMargin === 'number')
+      ? [`_Expected and bad case: each plan against the same demand samples; ${BAD_CASE_WORDS}._`]
+      : []),
+    ...(totals && s.some((x) => x.status === 'optimal') ? [`_${totals}._`] : []),
+  ];
   const stock = staleStock ? [`:warning: ${esc(staleStock)}.`] : [];
   return [
     head,

@@ -29,12 +29,13 @@ export const BAD_CASE_NOTE = `Each plan against the same demand samples · ${BAD
 
 /**
  * The period the fields' money covers and what kind of figure each is, said once: margin and
- * cash are totals over the run's months, working capital the highest month-end.
+ * cash are totals over the run's months, working capital (where it is shown) the highest
+ * month-end. The vote and the plan run's headline say it alike.
  */
-export function moneyNote(horizon: readonly string[]): string | null {
+export function moneyNote(horizon: readonly string[], workingCapital = true): string | null {
   if (horizon.length === 0) return null;
   const months = `${horizon.length} month${horizon.length === 1 ? '' : 's'}`;
-  return `Money over ${periodSpan(horizon)} (${months}): margin and cash are totals for the period, working capital its highest month-end`;
+  return `Money over ${periodSpan(horizon)} (${months}): margin and cash are totals for the period${workingCapital ? ', working capital its highest month-end' : ''}`;
 }
 
 function scenarioFields(o: PollOptionRow): types.MrkdwnElement[] {
