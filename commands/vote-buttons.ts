@@ -61,7 +61,7 @@ import { viewRequestKey } from '../src/slack/request-key.js';
 type Click = BlockAction<ButtonAction>;
 
 async function modalFor(db: AppDeps['db'], view: PollView, rows = INITIAL_ACTION_ROWS) {
-  const sentences = tradeOffs(view.options);
+  const sentences = tradeOffs(view.options, view.horizon);
   const choices = view.options.map((o, i) => ({
     scenarioId: o.scenarioId,
     label: o.label,

@@ -20,7 +20,7 @@ import {
   pollStatus,
 } from '../../db/queries/decisions.js';
 import { scenarioById } from '../../db/queries/plan-results.js';
-import { latestRun, runScenarios } from '../../db/queries/plan-runs.js';
+import { latestRun, runPeriods, runScenarios } from '../../db/queries/plan-runs.js';
 import type { ActionRow, CycleRow, DecisionRow } from '../../db/schema.js';
 import { isDay, localDateTime } from '../core/calendar.js';
 import { tradeOffSentences } from '../core/scenarios/trade-off.js';
@@ -382,7 +382,11 @@ export interface DecisionLogEntry {
 /** The trade-off sentences of a run's solved scenarios, by scenario id (against central). */
 export async function runTradeOffs(db: Db, runId: string): Promise<Map<string, string | null>> {
   const rows = (await runScenarios(db, runId)).filter((s) => s.status === 'optimal');
-  const sentences = tradeOffSentences(rows.map((r) => ({ label: r.label, kpis: r.kpis })));
+  const horizon = (await runPeriods(db, runId)) ?? [];
+  const sentences = tradeOffSentences(
+    rows.map((r) => ({ label: r.label, kpis: r.kpis })),
+    { horizon },
+  );
   return new Map(rows.map((r, i) => [r.id, sentences[i] ?? null]));
 }
 

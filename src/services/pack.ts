@@ -95,6 +95,7 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
   const centralMargin = kNum(ck, 'grossMargin');
   const sentences = tradeOffSentences(
     scenarios.filter((x) => x.status === 'optimal').map((x) => ({ label: x.label, kpis: x.kpis })),
+    { horizon: periods },
   );
   const sentenceOf = new Map(
     scenarios.filter((x) => x.status === 'optimal').map((x, i) => [x.id, sentences[i] ?? null]),

@@ -13,6 +13,7 @@ import type { Period } from '../../src/core/period.js';
 import type { StressSummary } from '../../src/core/stress/index.js';
 import { cashSeries } from '../../src/services/chart-data.js';
 import { getCycleByMonth } from '../../src/services/cycles.js';
+import { runTradeOffs } from '../../src/services/decisions.js';
 import { explainQuestion } from '../../src/services/explain.js';
 import { buildPack, packMarkdown } from '../../src/services/pack.js';
 import { runPlan } from '../../src/services/planning.js';
@@ -362,5 +363,50 @@ describe('two families, three months: the finance read by hand', () => {
     expect(
       cashSeries(run!.periods as Period[], await runScenarios(t.db, late.runId))?.budget,
     ).toBeNull();
+  });
+
+  /*
+   * The budget back in January and out in March: it ends in February, before the horizon.
+   * Its cash to February: revenue 6 500, 6 500, costs 2 600, 2 600; collected 0, 3 250; paid
+   * 1 300, 2 600; cumulative −1 300, −650. The plan's by February (above): −380, so
+   * −380 − (−650) = +270 against budget there, in every sample. The sentences of the vote and
+   * the pack's question 6 say that month, as question 4 and the cash chart do; without it
+   * "cash is +$270 against budget" read as the horizon's, which is $3.8k.
+   */
+  it('a budget that ends before the horizon: every comparison of cash names its last month', async () => {
+    const [a, b] = await t.db
+      .selectFrom('families')
+      .select('id')
+      .orderBy('code')
+      .execute()
+      .then((rows) => rows.map((r) => r.id));
+    await t.db
+      .insertInto('budget')
+      .values([
+        { family_id: a!, period: '2027-01', volume: 100, revenue: 5000 },
+        { family_id: b!, period: '2027-01', volume: 50, revenue: 1500 },
+      ])
+      .execute();
+    await t.db.deleteFrom('budget').where('period', '=', '2027-03').execute();
+    const cycle = await getCycleByMonth(t.db, '2027-01');
+    const early = await runPlan(t.db, await createHighsSolver(), {
+      cycleId: cycle!.id,
+      runKey: 'finance-by-hand-early-budget',
+      trigger: 'test',
+      requestedBy: null,
+    });
+    runId = early.runId;
+    const [central] = await runScenarios(t.db, early.runId);
+    expect(central?.kpis.budgetCashFlow).toBe(-650);
+    expect(central?.kpis.cashP10VsBudget).toBe(270);
+    const md = packMarkdown(await buildPack(t.db, '2027-01', NOW));
+    expect(md).toContain(
+      "- Cash over the horizon $3.8k expected, $3.8k in a bad case; by 2027-02, the budget's last month, +$270 in a bad case against budget −$650;",
+    );
+    const sentence =
+      "Central: expected margin $11.9k; in a bad case (1 in 10) it leaves $0 of stock beyond 3 months' cover, cash by 2027-02, the budget's last month, is +$270 against budget and it fills 100.0% of demand.";
+    expect(md).toContain(`- ${sentence}`);
+    expect(await voteText()).toContain(sentence);
+    expect((await runTradeOffs(t.db, early.runId)).get(central!.id)).toBe(sentence);
   });
 });

@@ -55,7 +55,15 @@ export const BAD_CASE_MEANING =
 /** The trade-off sentences, one per scenario with stress figures (null where there are none). */
 export function tradeOffSentences(
   scenarios: readonly TradeOffInput[],
-  opts: { readonly coverMonths?: number; readonly currency?: string } = {},
+  opts: {
+    readonly coverMonths?: number;
+    readonly currency?: string;
+    /**
+     * The run's months: a budget that ends before them is compared where it ends
+     * (`budgetCashMonths`), and the sentence names that month, as the pack and the cash chart do.
+     */
+    readonly horizon?: readonly string[];
+  } = {},
 ): (string | null)[] {
   const cover = opts.coverMonths ?? 3;
   const cur = opts.currency ?? '$';
@@ -82,13 +90,17 @@ export function tradeOffSentences(
     // Where the budget ends (runs stored before this was kept: the horizon's end).
     const vsBudget =
       num(k, 'cashP10VsBudget') ?? (cashP10 === null || budget === null ? null : cashP10 - budget);
+    // Where the budget ends, when that is before the horizon's last month.
+    const months = num(k, 'budgetCashMonths');
+    const horizon = opts.horizon ?? [];
+    const end = months !== null && months < horizon.length ? horizon[months - 1] : undefined;
     const cash =
       cashP10 === null
         ? null
         : budget === null || vsBudget === null
           ? `cash over the horizon is ${m(cashP10)}`
           : // The pack's question 4 prints the bad case and the budget: their difference as printed.
-            `cash is ${formatMoneyBetween(budget + vsBudget, budget, cur)} against budget`;
+            `cash${end ? ` by ${end}, the budget's last month,` : ''} is ${formatMoneyBetween(budget + vsBudget, budget, cur)} against budget`;
     const stock = `it leaves ${m(excess)} of stock beyond ${cover} months' cover${expires ? ' or past its shelf life' : ''}`;
     /** What the bad case does, ending with the fill rate and `vs` (its difference, if any). */
     const risk = (vs = ''): string => {

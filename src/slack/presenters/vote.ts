@@ -63,8 +63,14 @@ function scenarioFields(o: PollOptionRow): types.MrkdwnElement[] {
 }
 
 /** The trade-off each option accepts, one sentence per scenario (empty before the stress test). */
-export function tradeOffs(options: readonly PollOptionRow[]): (string | null)[] {
-  return tradeOffSentences(options.map((o) => ({ label: o.label, kpis: o.kpis })));
+export function tradeOffs(
+  options: readonly PollOptionRow[],
+  horizon: readonly string[] = [],
+): (string | null)[] {
+  return tradeOffSentences(
+    options.map((o) => ({ label: o.label, kpis: o.kpis })),
+    { horizon },
+  );
 }
 
 /**
@@ -168,7 +174,7 @@ export function voteMessage(v: PollView): { text: string; blocks: types.KnownBlo
       alt_text: `Scenario comparison of plan run ${v.poll.run_id}: ${v.options.map((o) => o.label).join(', ')}`,
     });
   }
-  const sentences = tradeOffs(v.options);
+  const sentences = tradeOffs(v.options, v.horizon);
   v.options.slice(0, 10).forEach((o, i) => {
     blocks.push({
       type: 'section',
