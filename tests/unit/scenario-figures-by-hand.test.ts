@@ -1,6 +1,6 @@
 /**
  * The figures the executive meeting decides on, each worked out by hand on problems small
- * enough to follow (one family, two or three months, three demand samples given explicitly,
+ * enough to follow (one family, two in the last, two or three months, demand samples given explicitly,
  * so no random draw stands between the samples and the figures): margin, fill rate with
  * backorders and with lost sales, cash with DSO and DPO, working capital, stock beyond cover,
  * P10 and P90, the trade-off sentences, and the same figure in the vote, the plan headline and
@@ -551,5 +551,82 @@ describe('stock written off past its shelf life', () => {
     expect(tradeOffSentences([{ label: 'Central', kpis: k }])).toEqual([
       "Central: expected margin $3.4k; in a bad case (1 in 10) it leaves $250 of stock beyond 3 months' cover or past its shelf life, cash over the horizon is $3.4k and it fills 100.0% of demand.",
     ]);
+  });
+});
+
+describe('two families against two demand samples: each sample adds its families up', () => {
+  it('margin, cash and their bad case, by hand', async () => {
+    /*
+     * The company of tests/integration/finance-by-hand.test.ts: FAM-A (price $50, cost $20,
+     * holding $1, 30 in stock, demand 100 a month, made 70, 100, 100) and FAM-B (price $30,
+     * cost $12, no holding, demand 40, 80, 40, its line capped at 60: made 60, 60, 40); DSO 45,
+     * DPO 15; the three months held to the plan.
+     */
+    const p = parsePlanProblem({
+      periods: JAN_MAR,
+      families: [
+        {
+          code: 'FAM-A',
+          price: 50,
+          unitCost: 20,
+          holdingCost: 1,
+          backlogCost: 100,
+          initialInventory: 30,
+        },
+        { code: 'FAM-B', price: 30, unitCost: 12, holdingCost: 0, backlogCost: 100 },
+      ],
+      demand: [
+        ...JAN_MAR.map((period) => ({ family: 'FAM-A', period, units: 100 })),
+        ...JAN_MAR.map((period, i) => ({ family: 'FAM-B', period, units: [40, 80, 40][i]! })),
+      ],
+      resources: [
+        { code: 'LINE-A', capacity: 200 },
+        { code: 'LINE-B', capacity: 60 },
+      ],
+      loads: [
+        { family: 'FAM-A', resource: 'LINE-A', perUnit: 1 },
+        { family: 'FAM-B', resource: 'LINE-B', perUnit: 1 },
+      ],
+    });
+    const plan = await solved(p);
+    expect(plan.families.map((r) => r.production)).toEqual([70, 100, 100, 60, 60, 40]);
+    // s0: demand as planned; s1: FAM-A sells 80 in January, FAM-B as planned.
+    const median = Float64Array.from([100, 100, 100, 40, 80, 40]);
+    const samples = Float64Array.from([...median, 80, 100, 100, 40, 80, 40]);
+    const x = stressPlan({ problem: p, plan }, samples, median, {
+      fixedMonths: 3,
+      cash: { dsoDays: 45, dpoDays: 15, coverMonths: 3 },
+    });
+    /*
+     * s0 is the plan: revenue 19 800 (6 200, 7 400, 6 200), cash costs 7 320 (2 120, 2 720,
+     * 2 480), margin 19 800 − 7 320 + (0 − 600) = 11 880.
+     * s1: FAM-A keeps 20 each month (January 100 on hand, 80 sold; then 120 on hand, 100 sold):
+     *   revenue 280 × $50 + 4 800 = 18 800 (5 200, 7 400, 6 200); costs 7 320 + 3 × 20 of
+     *   holding = 7 380 (2 140, 2 740, 2 500); the 20 left are March's, at $20: 400.
+     *   Margin 18 800 − 7 380 + (400 − 600) = 11 220: the 20 unsold at $30 each, and $60 of
+     *   holding, less than s0.
+     * Cash of s1 (half of a month's sales collected the next month, half the month after;
+     * half of its costs paid in the month, half the next):
+     *   collected 0, 2 600, 2 600 + 3 700 = 6 300; paid 1 070, 1 070 + 1 370 = 2 440,
+     *   1 370 + 1 250 = 2 620; net −1 070, +160, +3 680: 2 770. s0: −1 060, +680, +4 200: 3 820.
+     */
+    expect([...x.revenue]).toEqual([19800, 18800]);
+    expect([...x.cashCost]).toEqual([7320, 7380]);
+    expect([...x.margin]).toEqual([11880, 11220]);
+    expect([...x.cashByMonth]).toEqual([-1060, 680, 4200, -1070, 160, 3680]);
+    expect([...x.cashFlow]).toEqual([3820, 2770]);
+    /*
+     * Bad case (P10) of two samples: position (2 − 1) × 0.1 = 0.1 between the lower and the
+     * higher. Margin 11 220 + 0.1 × 660 = 11 286; cash 2 770 + 0.1 × 1 050 = 2 875; the
+     * cumulative cash at P10 month by month: January −1 070 + 0.1 × 10 = −1 069, February
+     * −910 + 0.1 × 530 = −857, March 2 875.
+     */
+    const s = summarise(x, 3);
+    expect(s.margin.p10).toBeCloseTo(11286, 9);
+    expect(s.margin.expected).toBeCloseTo(11550, 9);
+    expect(s.cashFlow.p10).toBeCloseTo(2875, 9);
+    expect(s.cumulativeCashP10[0]).toBeCloseTo(-1069, 9);
+    expect(s.cumulativeCashP10[1]).toBeCloseTo(-857, 9);
+    expect(s.cumulativeCashP10[2]).toBeCloseTo(2875, 9);
   });
 });
