@@ -88,6 +88,7 @@ export const whatif: Processor<'whatif'> = async (p, ctx) => {
     central,
     changed,
     happens ? { central: stressKpis(happens.central), whatIf: stressKpis(happens.whatIf) } : null,
+    out.central.problem.periods,
   );
   const kpis = scenarioKpis(figures);
   if (reply && kpis.length === 2) {

@@ -151,6 +151,10 @@ describe('/sop whatif', () => {
       Number(/• Expected fill rate: .* vs Central ([\d.]+)%\)/.exec(comment.slice(from))?.[1]);
     expect(centralFill(happens)).toBeLessThan(centralFill(forecast));
     expect(file?.initial_comment).toContain('_Each plan at the demand it plans for:_');
+    // The money is totals over the cycle's six months, said under the what-if.
+    expect(file?.initial_comment).toMatch(
+      /\n_Money over \d{4}-\d{2}–\d{4}-\d{2} \(6 months\): margin and cash are totals for the period, working capital its highest month-end\._\n/,
+    );
     expect(file?.initial_comment).toMatch(
       /Making cost: \$[\d.]+[kMB]? \(\+\$[\d.]+[kMB]? vs Central/,
     );

@@ -184,7 +184,7 @@ describe('what-if differences', () => {
       // 0.2 apart: no sign on a change that rounds to nothing
       '• Margin in a bad case: $70.1M ($0 vs Central $70.1M)',
       '• Cash in a bad case: $57.5M (−$500k vs Central $58M)',
-      '• Peak working capital: $12.5M (+$500k vs Central $12M)',
+      '• Expected peak working capital: $12.5M (+$500k vs Central $12M)',
       '_Each plan at the demand it plans for:_',
       // 130,000,000 − 129,667,098 = +332,902; both round to $130M, the change says by how much
       '• Making cost: $130M (+$333k vs Central $130M)',
@@ -193,6 +193,18 @@ describe('what-if differences', () => {
       '• Margin: $78M (+$582k vs Central $77.4M)',
       '• Peak utilisation: 100.0% (0.0 pts vs Central 100.0%)',
       '• Overloaded resource-months: 4 (0 vs Central 4)',
+    ]);
+  });
+
+  it('says under its head which months the money covers, and that working capital is a month-end', () => {
+    const lines = whatIfDiff('demand FAM-2 +5%', withWc, stressedWhatIf, null, [
+      '2027-01',
+      '2027-02',
+      '2027-03',
+    ]).split('\n');
+    expect(lines.slice(0, 2)).toEqual([
+      '*What-if:* `demand FAM-2 +5%`',
+      '_Money over 2027-01–2027-03 (3 months): margin and cash are totals for the period, working capital its highest month-end._',
     ]);
   });
 
@@ -220,7 +232,7 @@ describe('what-if differences', () => {
     };
     const lines = whatIfDiff('demand all +15% 2027-02..2027-04', c, w).split('\n');
     expect(lines).toContain('• Expected margin: $75M (+$1.1M vs Central $73.9M)');
-    expect(lines).toContain('• Peak working capital: $15.9M (+$1.9M vs Central $14M)');
+    expect(lines).toContain('• Expected peak working capital: $15.9M (+$1.9M vs Central $14M)');
   });
 
   it('leads a demand what-if with both plans if the change happens', () => {

@@ -165,7 +165,7 @@ const STRESSED: readonly Diff[] = [
   },
   { label: 'Cash in a bad case', key: 'cashFlowP10', format: (v) => money(v), delta: signedMoney },
   {
-    label: 'Peak working capital',
+    label: 'Expected peak working capital',
     key: 'workingCapital',
     format: (v) => money(v),
     delta: signedMoney,
@@ -221,8 +221,11 @@ export function whatIfDiff(
   central: ScenarioFigures,
   whatIf: ScenarioFigures,
   ifItHappens: IfItHappens | null = null,
+  /** The run's months, which the money figures are totals over (said under the head). */
+  horizon: readonly string[] = [],
 ): string {
-  const head = `*What-if:* ${esc(whatIfSpan(text))}`;
+  const totals = moneyNote(horizon);
+  const head = `*What-if:* ${esc(whatIfSpan(text))}${totals ? `\n_${totals}._` : ''}`;
   if (central.status !== 'optimal')
     return `${head}\n${esc(central.label)} has no plan (${central.status}): ${esc(central.message ?? '')}`.trim();
   if (whatIf.status !== 'optimal')
