@@ -31,6 +31,8 @@ export interface HomeData {
   readonly timezone: string;
   /** The company's today (YYYY-MM-DD), from the clock. */
   readonly today: string;
+  /** The clock's now (a snooze still running shows on its action). */
+  readonly now: Date;
   /**
    * The member's families with neither an adjustment nor a no-change declaration this cycle,
    * while adjustments are taken and the member is a sales rep covering families; else null.
@@ -58,7 +60,8 @@ export const HOME_SUBMISSIONS = 10;
 
 export async function homeData(deps: AppDeps, userId: string): Promise<HomeData> {
   const { timezone } = await getSettings(deps.db);
-  const day = today(deps.clock.now(), timezone);
+  const now = deps.clock.now();
+  const day = today(now, timezone);
   const [member, cycle, actions] = await Promise.all([
     getMember(deps.db, userId, deps.config.SOPBOT_ADMIN_USERS),
     getOpenCycle(deps.db),
@@ -85,6 +88,7 @@ export async function homeData(deps: AppDeps, userId: string): Promise<HomeData>
     actions,
     timezone,
     today: day,
+    now,
     owedFamilies,
     vote,
   };

@@ -152,4 +152,23 @@ describe('a snooze ends on a working day', () => {
     );
     expect(text).toBe(`Snoozed #${id} until ${slackDate('2027-03-24T10:00:00Z')}.`);
   });
+
+  it('App Home shows each snooze still running on its row, until when; a snooze ended shows nothing', async () => {
+    // At Tue 23 March 10:00 (the last click): #1's snooze ended on Monday the 22nd; #2's runs
+    // to Mon 29 Mar, #3's to Mon 5 Apr, #4's to Wed 24 Mar.
+    const [a, b, c, d] = ids as [string, string, string, string];
+    const before = standin.callsTo('views.publish').length;
+    await h.driver.event({ type: 'app_home_opened', user: OPS, channel: `D_${OPS}`, tab: 'home' });
+    await standin.waitFor(() => standin.callsTo('views.publish').length > before, 20_000);
+    const rows = (standin.homeView(OPS)?.definition.blocks ?? [])
+      .map((x) => (x as { text?: { text?: string } }).text?.text ?? '')
+      .filter((t) => t.startsWith('*#'));
+    const row = (id: string) => rows.find((t) => t.startsWith(`*#${id}* `));
+    expect(row(a)).toBe(`*#${a}* Book weekend overtime · due 2027-04-30`);
+    expect(row(b)).toBe(
+      `*#${b}* Order resin · due 2027-04-30 · :zzz: snoozed until ${slackDate('2027-03-29T10:00:00Z')}`,
+    );
+    expect(row(c)).toContain(`:zzz: snoozed until ${slackDate('2027-04-05T10:00:00Z')}`);
+    expect(row(d)).toContain(`:zzz: snoozed until ${slackDate('2027-03-24T10:00:00Z')}`);
+  });
 });

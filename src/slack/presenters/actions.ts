@@ -34,6 +34,8 @@ type ActionLike = Pick<ActionRow, 'id' | 'owner' | 'due_date' | 'description' | 
   readonly decision_id?: string | null;
   /** When it was marked done; null or absent while it is not. */
   readonly done_at?: Date | null;
+  /** Its reminders wait until then (a snooze); null or absent when none does. */
+  readonly snoozed_until?: Date | null;
 };
 
 /**
@@ -297,7 +299,6 @@ export function reassignNotGivenText(actionId: string): string {
 /** A digest's item: an action and its due date against the digest's day (negative: overdue). */
 export type DigestItemView = ActionLike & {
   readonly daysLeft: number;
-  readonly snoozed_until?: Date | null;
   readonly done_by?: string | null;
   /** Given away from the digest's owner since: it shows to whom, without buttons. */
   readonly givenAway?: GivenAway | null;
@@ -452,7 +453,12 @@ export const HOME_MAX_ACTIONS = 20;
  * actions). With the company's `today`, those due before it say they are overdue, as
  * `/sop actions` and the pack mark them.
  */
-export function homeActionItems(rows: readonly ActionLike[], today?: string): types.KnownBlock[] {
+export function homeActionItems(
+  rows: readonly ActionLike[],
+  today?: string,
+  /** When given, a snooze still running shows on its row, as in the digest. */
+  at?: { readonly now: Date; readonly zone: string },
+): types.KnownBlock[] {
   if (rows.length === 0) return [{ type: 'section', text: mrkdwn('No open follow-up actions.') }];
   const more = rows.length - HOME_MAX_ACTIONS;
   return [
@@ -461,7 +467,7 @@ export function homeActionItems(rows: readonly ActionLike[], today?: string): ty
         type: 'section' as const,
         text: mrkdwn(
           clip(
-            `${today !== undefined && a.status === 'open' && a.due_date < today ? ':warning: *overdue* ' : ''}*#${a.id}* ${esc(a.description)} · due ${a.due_date}`,
+            `${today !== undefined && a.status === 'open' && a.due_date < today ? ':warning: *overdue* ' : ''}*#${a.id}* ${esc(a.description)} · due ${a.due_date}${at && a.snoozed_until && a.snoozed_until.getTime() > at.now.getTime() ? ` · :zzz: snoozed until ${slackDate(a.snoozed_until, at.zone)}` : ''}`,
             3000,
           ),
         ),

@@ -186,8 +186,12 @@ export function submissionsSection(
 export function homeActionsSection(
   actions: readonly ActionRow[],
   today?: string,
+  at?: { readonly now: Date; readonly zone: string },
 ): types.KnownBlock[] {
-  return [{ type: 'header', text: plain('Your open actions') }, ...homeActionItems(actions, today)];
+  return [
+    { type: 'header', text: plain('Your open actions') },
+    ...homeActionItems(actions, today, at),
+  ];
 }
 
 /**
@@ -257,6 +261,8 @@ export function homeView(d: {
   timezone: string;
   /** The company's today (YYYY-MM-DD): open actions due before it are marked overdue. */
   today?: string;
+  /** The clock's now: an action snoozed past it shows until when. */
+  now?: Date;
   /** The families the member still owes input for (null: not asked of them now). */
   owedFamilies?: readonly string[] | null;
   /** The scenario vote, when it asks something of the member. */
@@ -292,7 +298,10 @@ export function homeView(d: {
         : []),
     );
   }
-  blocks.push({ type: 'divider' }, ...homeActionsSection(d.actions, d.today));
+  blocks.push(
+    { type: 'divider' },
+    ...homeActionsSection(d.actions, d.today, d.now ? { now: d.now, zone: d.timezone } : undefined),
+  );
   return { type: 'home', blocks: blocks.slice(0, 100) };
 }
 
