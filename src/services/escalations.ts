@@ -1,6 +1,6 @@
 /**
  * What weekly S&OE escalates to an executive meeting: the frozen-zone breaks its pack lists
- * under question 6, done or open. One definition, read by the pack (`loopOf`) and by the
+ * under question 6, each with its action's state. One definition, read by the pack (`loopOf`) and by the
  * Monday digest's count (`nextMeetingEscalations`), so the two cannot disagree.
  */
 import type { Db } from '../../db/connect.js';

@@ -76,6 +76,19 @@ export interface WhatChanged {
   readonly carried: readonly CarriedGroup[];
 }
 
+/**
+ * What an action is on `today` (the company's date), in the words the pack and the review use:
+ * done, dropped (cancelled), overdue (open past its due date) or open.
+ */
+export function actionState(
+  a: { readonly status: string | null; readonly due_date: string | null },
+  today: string,
+): ActionStatus['state'] {
+  if (a.status === 'done') return 'done';
+  if (a.status === 'cancelled') return 'dropped';
+  return a.due_date !== null && a.due_date < today ? 'overdue' : 'open';
+}
+
 /** Each decision's vote, by decision id; a decision recorded without a vote is absent. */
 export async function decisionVotes(
   db: Db,
@@ -240,14 +253,7 @@ export async function whatChanged(
       owner: a.owner,
       due: a.due_date,
       description: a.description,
-      state:
-        a.status === 'done'
-          ? 'done'
-          : a.status === 'cancelled'
-            ? 'dropped'
-            : a.due_date < today
-              ? 'overdue'
-              : 'open',
+      state: actionState(a, today),
       doneOn: a.status === 'done' && a.done_at ? localDate(a.done_at, zone) : null,
     })),
     carried,

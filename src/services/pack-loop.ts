@@ -25,7 +25,8 @@ export interface PackLoop {
     readonly summary: string;
     readonly owner: string | null;
     readonly due: string | null;
-    readonly status: string | null;
+    /** Its action's state on the pack's day (null without an action). */
+    readonly state: ActionStatus['state'] | null;
   }[];
 }
 
@@ -352,7 +353,7 @@ export function followLines(l: PackLoop): string[] {
 export function escalationLines(l: PackLoop, who: Who = mention): string[] {
   return l.escalations.map((e) =>
     sentence(
-      `DECIDE: escalated from S&OE (breaks the frozen plan): ${e.summary}${e.owner ? `; owner ${who(e.owner)}, due ${e.due}, ${e.status === 'done' ? 'done' : 'open'}` : ''}`,
+      `DECIDE: escalated from S&OE (breaks the frozen plan): ${e.summary}${e.owner ? `; owner ${who(e.owner)}, due ${e.due}, ${e.state ?? 'open'}` : ''}`,
     ),
   );
 }

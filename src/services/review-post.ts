@@ -17,7 +17,7 @@ import { reviewMessage } from '../slack/presenters/review.js';
 import { today } from './actions.js';
 import { requireCycle } from './cycles.js';
 import { escalationsOf } from './escalations.js';
-import { followThrough, lastDecisionActions, whatChanged } from './follow-through.js';
+import { actionState, followThrough, lastDecisionActions, whatChanged } from './follow-through.js';
 import type { PackLoop } from './pack-loop.js';
 import { postOnce } from './reminders.js';
 import { type CycleReview, reviewTrend } from './review.js';
@@ -41,7 +41,9 @@ export async function loopOf(db: Db, cycle: CycleRow, now: Date): Promise<PackLo
       summary: e.summary,
       owner: e.owner,
       due: e.due_date,
-      status: e.status,
+      // As question 10 and the digest judge it on the same day: an open action past its due
+      // date is overdue, a cancelled one dropped.
+      state: e.status === null ? null : actionState(e, day),
     })),
   };
 }

@@ -102,10 +102,10 @@ describe('npm run demo', () => {
     expect(dues(/ in the week of 2027-03-01\b.* · <@U_\w+> due (\S+)$/gm)).toEqual(
       Array(4).fill('2027-03-10'),
     );
-    expect(dues(/escalated from S&amp;OE .*, due (\S+), open\.$/gm)).toEqual(
+    expect(dues(/escalated from S&amp;OE .*, due (\S+), overdue\.$/gm)).toEqual(
       Array(4).fill('2027-03-10'),
     );
-    expect(third.match(/escalated from S&OE .*, due 2027-03-10, open\.$/gm)).toHaveLength(4);
+    expect(third.match(/escalated from S&OE .*, due 2027-03-10, overdue\.$/gm)).toHaveLength(4);
     // The monthly cycles run on the same clock, each on its month's first Monday: the story
     // moves forward, so each pack's window of escalations holds the S&OE week's.
     // Every cycle ends each phase on its deadline's day, 2 hours before it, and the decision is

@@ -566,8 +566,9 @@ describe('weekly S&OE', () => {
       const md = packMarkdown(await buildPack(db, month, clock.now()));
       return md.slice(md.indexOf('## 6. '), md.indexOf('## 7. '));
     };
+    // Its action, due 2027-02-10 and not done, is overdue on the 25th (as question 10 says).
     const line =
-      'DECIDE: escalated from S&OE (breaks the frozen plan): FAM-2 produced 150 in the week of 2027-02-01, −40.0% against its planned 250; owner U_OTTO, due 2027-02-10, open.';
+      'DECIDE: escalated from S&OE (breaks the frozen plan): FAM-2 produced 150 in the week of 2027-02-01, −40.0% against its planned 250; owner U_OTTO, due 2027-02-10, overdue.';
     const february = await q6('2027-02');
     expect(february).not.toContain('FAM-1 sold 150');
     expect(february).not.toContain(line);
