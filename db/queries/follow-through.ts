@@ -37,11 +37,15 @@ export async function actionsBefore(db: Db, month: string) {
 
 /**
  * Constraints opened in the cycle, those resolved since `since`, and the cycle's open ones
- * entered before it (earlier cycles' or standing, `appliesToCycle`).
+ * entered before it (earlier cycles' or standing, `appliesToCycle`): one row per month, with
+ * the request and resource that make its months one constraint.
  */
 export async function constraintChanges(db: Db, cycleId: number, since: Date) {
   const base = updatesWithResource(db)
     .select([
+      'capacity_updates.id',
+      'capacity_updates.resource_id',
+      'capacity_updates.request_key',
       'resources.code as resource',
       'capacity_updates.period',
       'capacity_updates.reason_code as reason',

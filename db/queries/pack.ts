@@ -32,7 +32,11 @@ export async function budgetIn(
     .execute();
 }
 
+/** One month of an open constraint; its request and resource make its months one constraint. */
 export interface OpenConstraintLine {
+  readonly id: string;
+  readonly resource_id: number;
+  readonly request_key: string;
   readonly code: string;
   readonly period: string;
   readonly reason_code: string;
@@ -50,6 +54,9 @@ export async function openConstraintLines(db: Db, cycleId: number): Promise<Open
   return openConstraints(db)
     .leftJoin('cycles as entered_cycle', 'entered_cycle.id', 'capacity_updates.cycle_id')
     .select([
+      'capacity_updates.id',
+      'capacity_updates.resource_id',
+      'capacity_updates.request_key',
       'resources.code',
       'capacity_updates.period',
       'capacity_updates.reason_code',

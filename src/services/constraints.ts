@@ -74,9 +74,27 @@ type MonthRow = Pick<
   | 'entered_in'
 >;
 
-/** Months of one request and resource make one constraint, in the order the rows come. */
-export function groupConstraints(rows: readonly MonthRow[]): ConstraintEntry[] {
-  const byKey = new Map<string, { first: MonthRow; ids: string[]; months: Period[] }>();
+/** The rows of one constraint: its first row as they came, and its months in order. */
+export interface ConstraintGroup<R> {
+  readonly first: R;
+  readonly ids: readonly string[];
+  readonly months: readonly Period[];
+}
+
+/**
+ * Months of one request and resource make one constraint: the rows grouped so, in the order
+ * their first rows come. Every list of constraints (`/sop constraints`, the pack, the review's
+ * "what changed") counts and names them through this one rule.
+ */
+export function constraintGroups<
+  R extends {
+    readonly id: string;
+    readonly resource_id: number;
+    readonly request_key: string;
+    readonly period: Period;
+  },
+>(rows: readonly R[]): ConstraintGroup<R>[] {
+  const byKey = new Map<string, { first: R; ids: string[]; months: Period[] }>();
   for (const r of rows) {
     const key = `${r.resource_id}\u0000${r.request_key}`;
     const g = byKey.get(key);
@@ -85,11 +103,16 @@ export function groupConstraints(rows: readonly MonthRow[]): ConstraintEntry[] {
       g.months.push(r.period);
     } else byKey.set(key, { first: r, ids: [r.id], months: [r.period] });
   }
-  return [...byKey.values()].map(({ first, ids, months }) => ({
+  return [...byKey.values()].map((g) => ({ ...g, months: [...g.months].sort() }));
+}
+
+/** Months of one request and resource make one constraint, in the order the rows come. */
+export function groupConstraints(rows: readonly MonthRow[]): ConstraintEntry[] {
+  return constraintGroups(rows).map(({ first, ids, months }) => ({
     id: ids.reduce((a, b) => (BigInt(b) < BigInt(a) ? b : a)),
     code: first.code,
     name: first.name,
-    months: [...months].sort(),
+    months,
     kind: first.kind,
     value: first.value,
     reason: first.reason_code,

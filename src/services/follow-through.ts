@@ -22,9 +22,12 @@ import { referenceScenario } from '../../db/queries/review.js';
 import type { CycleRow } from '../../db/schema.js';
 import { earlyAndLate } from '../core/action-timing.js';
 import { localDate } from '../core/calendar.js';
-import type { Period } from '../core/period.js';
+import { type Period, periodSpan } from '../core/period.js';
 import { type DecisionVote, outOfDateVote } from '../core/vote.js';
+import { constraintGroups } from './constraints.js';
 import type { CycleReview } from './review.js';
+
+type ConstraintChangeRow = Awaited<ReturnType<typeof constraintChanges>>['added'][number];
 
 export interface FigureChange {
   readonly name: string;
@@ -56,6 +59,10 @@ export interface WhatChanged {
   /** Over the months both plans cover. */
   readonly periods: readonly Period[];
   readonly figures: readonly FigureChange[];
+  /**
+   * By constraint (the months of one request, `constraintGroups`): `period` is its months
+   * ("2027-03–2027-06"), `stillOpen` how many constraints of earlier cycles are still open.
+   */
   readonly constraints: {
     readonly added: readonly { resource: string; period: string; reason: string }[];
     readonly resolved: readonly { resource: string; period: string; reason: string }[];
@@ -87,6 +94,17 @@ export function actionState(
   if (a.status === 'done') return 'done';
   if (a.status === 'cancelled') return 'dropped';
   return a.due_date !== null && a.due_date < today ? 'overdue' : 'open';
+}
+
+/** One entry per constraint: its resource, its months ("2027-03–2027-06") and reason. */
+function constraintLines(
+  rows: readonly ConstraintChangeRow[],
+): WhatChanged['constraints']['added'] {
+  return constraintGroups(rows).map(({ first, months }) => ({
+    resource: first.resource,
+    period: periodSpan(months),
+    reason: first.reason,
+  }));
 }
 
 /** Each decision's vote, by decision id; a decision recorded without a vote is absent. */
@@ -234,10 +252,11 @@ export async function whatChanged(
         : null,
     periods: common,
     figures,
+    // Counted and named by constraint (the months of one request), as /sop constraints does.
     constraints: {
-      added: c.added,
-      resolved: c.resolved,
-      stillOpen: c.carried.length,
+      added: constraintLines(c.added),
+      resolved: constraintLines(c.resolved),
+      stillOpen: constraintGroups(c.carried).length,
     },
     decisions: decisions.map((d) => ({
       id: d.id,

@@ -92,8 +92,10 @@ export interface PackData {
   };
   /** Q5 */
   readonly risks: {
+    /** One per constraint (the months of one request, as `/sop constraints` lists them). */
     readonly constraints: readonly {
       readonly resource: string;
+      /** Its months: "2027-03–2027-06", or one month. */
       readonly period: string;
       readonly reason: string;
       readonly comment: string | null;

@@ -31,12 +31,14 @@ import {
   sum,
   topMovers,
 } from '../core/pack-kpis.js';
+import { periodSpan } from '../core/period.js';
 import { tradeOffSentences } from '../core/scenarios/trade-off.js';
 import { deliveredByRow } from '../core/shortfall.js';
 import { compareCodes } from '../core/text.js';
 import { zoneOf } from '../core/time-fences.js';
 import { SopError } from '../errors.js';
 import { isOverdue, listActions, today } from './actions.js';
+import { constraintGroups } from './constraints.js';
 import { getCycleByMonth, PHASE_LABEL } from './cycles.js';
 import { decisionVotes } from './follow-through.js';
 import type { CapacityMove, PackData } from './pack-data.js';
@@ -205,9 +207,10 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
       workingCapitalVsBudget: kNum(ck, 'workingCapitalVsBudget'),
     },
     risks: {
-      constraints: constraints.map((c) => ({
+      // One line per constraint (its months, one request's), as /sop constraints lists them.
+      constraints: constraintGroups(constraints).map(({ first: c, months }) => ({
         resource: c.code,
-        period: c.period,
+        period: periodSpan(months),
         reason: c.reason_code,
         comment: c.comment,
         isNew: c.cycle_id === cycle.id,
