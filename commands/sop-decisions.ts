@@ -2,8 +2,14 @@
 import { isPeriod } from '../src/core/period.js';
 import { codeSpan } from '../src/core/text.js';
 import { UsageError } from '../src/errors.js';
-import { decisionsCsv, decisionsMarkdown, listDecisions } from '../src/services/decisions.js';
+import {
+  decisionPeople,
+  decisionsCsv,
+  decisionsMarkdown,
+  listDecisions,
+} from '../src/services/decisions.js';
 import { getSettings } from '../src/services/settings.js';
+import { userNamesFor } from '../src/services/user-names.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { uploadedText, uploadWhereInvoked } from '../src/slack/invoking-channel.js';
 import { decisionsListText } from '../src/slack/presenters/decision.js';
@@ -31,6 +37,11 @@ export const decisions: SopSubcommand = {
       return;
     }
     const name = `sop-decisions${month ? `-${month}` : ''}.${format}`;
+    // A file shows people by name, as `sopbot decisions` does (the CSV keeps their ids too):
+    // Slack renders no mention in it.
+    const who = await userNamesFor(ctx.deps.db, ctx.client, ctx.deps.logger).names(
+      decisionPeople(entries),
+    );
     const where = await uploadWhereInvoked(ctx.deps.db, ctx.client, {
       channel: ctx.command.channel_id,
       user: ctx.command.user_id,
@@ -38,8 +49,13 @@ export const decisions: SopSubcommand = {
       title: `S&OP decisions${month ? ` ${month}` : ''}`,
       content:
         format === 'csv'
-          ? decisionsCsv(entries)
-          : decisionsMarkdown(entries, timezone, month ? `Decisions ${month}` : 'Decision log'),
+          ? decisionsCsv(entries, who)
+          : decisionsMarkdown(
+              entries,
+              timezone,
+              month ? `Decisions ${month}` : 'Decision log',
+              who,
+            ),
       logger: ctx.deps.logger,
     });
     await ctx.respond({

@@ -8,7 +8,8 @@ import { UsageError } from '../src/errors.js';
 import { getCycleByMonth, requireOpenCycle } from '../src/services/cycles.js';
 import { type PackPost, postPack } from '../src/services/meeting-posts.js';
 import { requirePermission } from '../src/services/members.js';
-import { buildPack, packMarkdown } from '../src/services/pack.js';
+import { buildPack, packMarkdown, packPeople } from '../src/services/pack.js';
+import { userNamesFor } from '../src/services/user-names.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { uploadedText, uploadWhereInvoked } from '../src/slack/invoking-channel.js';
 import { refusalsOf } from '../src/slack/post-ledger.js';
@@ -73,7 +74,11 @@ export const pack: SopSubcommand = {
         user: ctx.command.user_id,
         filename,
         title: `S&OP ${cycle.month} executive pack`,
-        content: packMarkdown(data),
+        // People by name, as `sopbot pack` writes them: Slack renders no mention in a file.
+        content: packMarkdown(
+          data,
+          await userNamesFor(db, ctx.client, ctx.deps.logger).names(packPeople(data)),
+        ),
         logger: ctx.deps.logger,
       });
       await ctx.respond({ response_type: 'ephemeral', text: uploadedText(filename, where) });

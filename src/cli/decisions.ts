@@ -1,5 +1,10 @@
 /** `sopbot decisions [--cycle YYYY-MM] [--format md|csv]`: the decision log. */
-import { decisionsCsv, decisionsMarkdown, listDecisions } from '../services/decisions.js';
+import {
+  decisionPeople,
+  decisionsCsv,
+  decisionsMarkdown,
+  listDecisions,
+} from '../services/decisions.js';
 import { getSettings } from '../services/settings.js';
 import { choiceFlag, cycleFlag, parseCommand, valueFlags } from './command.js';
 import { cliUserNames, withDb } from './db.js';
@@ -16,9 +21,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const format = choiceFlag('format', args.values.format ?? 'md', ['md', 'csv'], USAGE);
   return withDb(io, async (db) => {
     const entries = await listDecisions(db, cycle);
-    const who = await cliUserNames(db, io).names(
-      entries.flatMap((e) => [e.decidedBy, ...e.actions.map((a) => a.owner)]),
-    );
+    const who = await cliUserNames(db, io).names(decisionPeople(entries));
     io.stdout(
       format === 'csv'
         ? decisionsCsv(entries, who)

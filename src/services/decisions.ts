@@ -394,6 +394,11 @@ async function tradeOffOf(db: Db, runId: string, scenarioId: string): Promise<st
   return (await runTradeOffs(db, runId)).get(scenarioId) ?? null;
 }
 
+/** The people a decision log names (who decided, each action's owner): the files show them by name. */
+export function decisionPeople(entries: readonly DecisionLogEntry[]): string[] {
+  return entries.flatMap((e) => [e.decidedBy, ...e.actions.map((a) => a.owner)]);
+}
+
 export async function listDecisions(db: Db, cycleMonth?: string): Promise<DecisionLogEntry[]> {
   const rows = await decisionLog(db, cycleMonth);
   const acts = await actionsOfDecisions(
