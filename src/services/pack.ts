@@ -65,14 +65,23 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
   const prevRef = prevCycle ? await referenceScenario(db, prevCycle) : null;
   const prevFam = prevRef ? await familyResults(db, prevRef.scenario.id) : [];
   const prevRes = prevRef ? await resourceResults(db, prevRef.scenario.id) : [];
+  // The previous cycle's consensus is the demand of the central scenario of the run its
+  // adopted plan came from, as this cycle's is its central's: an adopted Cautious plans for
+  // less than the consensus, and compared with it the forecast seemed to jump.
+  const prevCentral = prevRef ? centralOf(await runScenarios(db, prevRef.runId)) : null;
+  const prevConsensus = !prevCentral
+    ? []
+    : prevCentral.id === prevRef?.scenario.id
+      ? prevFam
+      : await familyResults(db, prevCentral.id);
 
   // Q1: what changed, over the months both plans cover.
   const common = new Set(
-    fam.map((r) => r.period).filter((p) => prevFam.some((q) => q.period === p)),
+    fam.map((r) => r.period).filter((p) => prevConsensus.some((q) => q.period === p)),
   );
   const commonPeriods = [...common].sort();
   const nowBy = demandByFamily(fam, common);
-  const beforeBy = demandByFamily(prevFam, common);
+  const beforeBy = demandByFamily(prevConsensus, common);
   const movers = topMovers(nowBy, beforeBy, 3);
 
   // Q2 and Q3: forecasts of archived cycles against the actuals that have arrived since.
