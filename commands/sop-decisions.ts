@@ -2,6 +2,7 @@
 import { isPeriod } from '../src/core/period.js';
 import { codeSpan } from '../src/core/text.js';
 import { UsageError } from '../src/errors.js';
+import { today } from '../src/services/actions.js';
 import {
   decisionPeople,
   decisionsCsv,
@@ -33,7 +34,11 @@ export const decisions: SopSubcommand = {
     const entries = await listDecisions(ctx.deps.db, month);
     const { timezone } = await getSettings(ctx.deps.db);
     if (format === 'list') {
-      await ctx.respond({ response_type: 'ephemeral', text: decisionsListText(entries, timezone) });
+      const day = today(ctx.deps.clock.now(), timezone);
+      await ctx.respond({
+        response_type: 'ephemeral',
+        text: decisionsListText(entries, timezone, day),
+      });
       return;
     }
     const name = `sop-decisions${month ? `-${month}` : ''}.${format}`;

@@ -209,8 +209,13 @@ export function parseDecisionState(
   return { scenarioId, rationale, actions, supersedeReason, errors };
 }
 
+/**
+ * One action of a decision: done, cancelled or open, and, given the company's `today`, an open
+ * one past its due date marked overdue as `/sop actions` marks it.
+ */
 export function actionLine(
   a: Pick<ActionRow, 'id' | 'owner' | 'due_date' | 'description' | 'status'>,
+  today?: string,
 ): string {
   const mark =
     a.status === 'done'
@@ -218,7 +223,8 @@ export function actionLine(
       : a.status === 'cancelled'
         ? ':heavy_multiplication_x:'
         : ':black_small_square:';
-  return `${mark} #${a.id} <@${a.owner}> due ${a.due_date}: ${esc(a.description)}`;
+  const overdue = today !== undefined && a.status === 'open' && a.due_date < today;
+  return `${mark} ${overdue ? ':warning: *overdue* ' : ''}#${a.id} <@${a.owner}> due ${a.due_date}: ${esc(a.description)}`;
 }
 
 /** Where the decision log's actions can all be read when the message cannot hold them. */
@@ -236,7 +242,7 @@ function actionSections(actions: DecisionLogEntry['actions'], chars: number): ty
     type: 'section',
     text: mrkdwn(`${title} (continued)\n`),
   }).length;
-  const lines = actions.map(actionLine);
+  const lines = actions.map((a) => actionLine(a));
   for (let sections = 1; ; sections++) {
     const fitted = fitLines(lines, { chars: chars - perSection * sections, size: jsonChars }, (n) =>
       andMore(n, n === 1 ? 'action' : 'actions', FULL_LOG),
@@ -327,11 +333,19 @@ export function decisionLogMessage(
  * Each decision's date is the company's (`zone`, the settings time zone), like its actions'
  * due dates.
  */
-export function decisionsListText(entries: readonly DecisionLogEntry[], zone: string): string {
+/**
+ * `/sop decisions`: each decision with its actions, those open past `today` (the company's
+ * date; `/sop decisions` always gives it) marked overdue.
+ */
+export function decisionsListText(
+  entries: readonly DecisionLogEntry[],
+  zone: string,
+  today?: string,
+): string {
   if (entries.length === 0) return 'No decisions recorded.';
   const items = entries.map(
     (e) =>
-      `*${e.cycle}* · decision ${e.id}: *${escInMarks(e.scenario)}* adopted, recorded by <@${e.decidedBy}> on ${localDate(e.decidedAt, zone)}\n> ${esc(e.rationale.replace(/\n/g, ' '))}${e.supersedes ? `\n_Supersedes decision ${e.supersedes.id}: ${escInMarks(e.supersedes.reason.replace(/\n/g, ' '))}_` : ''}${e.actions.length ? `\n${e.actions.map(actionLine).join('\n')}` : ''}`,
+      `*${e.cycle}* · decision ${e.id}: *${escInMarks(e.scenario)}* adopted, recorded by <@${e.decidedBy}> on ${localDate(e.decidedAt, zone)}\n> ${esc(e.rationale.replace(/\n/g, ' '))}${e.supersedes ? `\n_Supersedes decision ${e.supersedes.id}: ${escInMarks(e.supersedes.reason.replace(/\n/g, ' '))}_` : ''}${e.actions.length ? `\n${e.actions.map((a) => actionLine(a, today)).join('\n')}` : ''}`,
   );
   return fitText('', items, { chars: MESSAGE_TEXT_CHARS, separator: '\n\n' }, (n) =>
     andMore(
