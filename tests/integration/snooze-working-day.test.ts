@@ -160,9 +160,10 @@ describe('a snooze ends on a working day', () => {
     const before = standin.callsTo('views.publish').length;
     await h.driver.event({ type: 'app_home_opened', user: OPS, channel: `D_${OPS}`, tab: 'home' });
     await standin.waitFor(() => standin.callsTo('views.publish').length > before, 20_000);
-    const rows = (standin.homeView(OPS)?.definition.blocks ?? [])
-      .map((x) => (x as { text?: { text?: string } }).text?.text ?? '')
-      .filter((t) => t.startsWith('*#'));
+    const blocks = (standin.homeView(OPS)?.definition.blocks ?? []) as {
+      text?: { text?: string };
+    }[];
+    const rows = blocks.map((x) => x.text?.text ?? '').filter((t) => t.startsWith('*#'));
     const row = (id: string) => rows.find((t) => t.startsWith(`*#${id}* `));
     expect(row(a)).toBe(`*#${a}* Book weekend overtime · due 2027-04-30`);
     expect(row(b)).toBe(
