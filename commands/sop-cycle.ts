@@ -80,7 +80,22 @@ function deadlineSettingsText(saved: DeadlineSettingsSaved, openMonth: string | 
     .map(([p, n]) => `${p}=${n}`)
     .join(', ');
   const keeps = openMonth ? ` S&OP ${openMonth} keeps the deadlines it opened with.` : '';
-  return `Deadlines of the next cycles: at ${saved.at} ${saved.timezone} time, after these working days per phase: ${days}.${keeps}`;
+  return `Deadlines of the next cycles: at ${saved.at} ${saved.timezone} time, after these working days per phase: ${days}.${keeps}${earlyHint(saved.at)}`;
+}
+
+/** Before this hour a deadline leaves its phase's last working day all but uncounted. */
+const EARLY_DEADLINE_HOUR = 7;
+
+/**
+ * A deadline time before the working day, kept (a plant may run nights) but pointed out: it is
+ * far more often the afternoon written on a 12-hour clock (`at=5:00` for 5 pm).
+ */
+function earlyHint(at: string): string {
+  const [h, m] = at.split(':').map(Number) as [number, number];
+  if (h >= EARLY_DEADLINE_HOUR) return '';
+  const afternoon =
+    h >= 1 ? ` If you meant ${h} pm, write at=${h + 12}:${String(m).padStart(2, '0')}.` : '';
+  return `\n:warning: ${at} is before the working day: each phase's last working day will have barely begun at its deadline.${afternoon}`;
 }
 
 /** What a phase change owes, when the job queue is down: said as it is. */

@@ -107,6 +107,25 @@ describe('/sop cycle deadlines at=HH:MM', () => {
     ]);
     expect(await auditOf('settings.phase_days')).toEqual([]);
   });
+
+  it('an early-morning time is kept, and pointed out with the afternoon it may have meant', async () => {
+    // 05:00 is 5 am: before a working day begins, so the phase's last working day barely
+    // counts; 5 pm on a 24-hour clock is 5 + 12 = 17:00.
+    const early = await sop(PLANNER, 'cycle deadlines at=05:00');
+    expect(early).toContain('Deadlines of the next cycles: at 05:00 Europe/Berlin time');
+    expect(early).toContain(
+      ":warning: 05:00 is before the working day: each phase's last working day will have barely begun at its deadline. If you meant 5 pm, write at=17:00.",
+    );
+    expect(await deadlineTime()).toBe('05:00');
+    // 00:30 has no afternoon to offer (12:30 is noon, not what 00:30 was typed for).
+    const small = await sop(PLANNER, 'cycle deadlines at=00:30');
+    expect(small).toContain(':warning: 00:30 is before the working day');
+    expect(small).not.toContain('If you meant');
+    // 07:00 and later: no remark.
+    expect(await sop(PLANNER, 'cycle deadlines at=07:00')).not.toContain(':warning:');
+    expect(await sop(PLANNER, 'cycle deadlines at=16:00')).not.toContain(':warning:');
+    expect(await deadlineTime()).toBe('16:00');
+  });
 });
 
 describe('/sop cycle holidays', () => {
