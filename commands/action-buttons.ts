@@ -233,15 +233,6 @@ export function register(app: App, deps: AppDeps): void {
       const owned = await ownedAction(body, client, action, context, 'close');
       if (!owned) return;
       const { a, manageAny } = owned;
-      let marked: Awaited<ReturnType<typeof markDone>>;
-      try {
-        marked = await markDone(deps.db, a.id, body.user.id, deps.clock.now(), { manageAny });
-      } catch (err) {
-        await retireIfGivenAway(body, client, a.id, err);
-        await tellUser(client, body, err, deps.logger);
-        return;
-      }
-      const { action: done, changed } = marked;
       const channel = body.channel?.id ?? body.container?.channel_id;
       const ts = body.message?.ts ?? body.container?.message_ts;
       // Only the bot's own DM about this action is rewritten, as the ledger knows it: the
@@ -250,6 +241,20 @@ export function register(app: App, deps: AppDeps): void {
         channel && ts && body.container?.type === 'message'
           ? await isActionMessage(deps.db, a.id, channel, ts)
           : false;
+      let marked: Awaited<ReturnType<typeof markDone>>;
+      try {
+        // The owner's other DMs about it lose their buttons in the `action-closed` job; this
+        // one is drawn here.
+        marked = await markDone(deps, a.id, body.user.id, {
+          manageAny,
+          ...(own && ts ? { shown: ts } : {}),
+        });
+      } catch (err) {
+        await retireIfGivenAway(body, client, a.id, err);
+        await tellUser(client, body, err, deps.logger);
+        return;
+      }
+      const { action: done, changed } = marked;
       const { timezone } = await getSettings(deps.db);
       const saved = changed
         ? `Action #${a.id} is ${doneText(done, timezone)}.`

@@ -110,6 +110,19 @@ export const payloads = {
    */
   'action-handover': z.object({ actionId: id, handover: id }),
   /**
+   * A follow-up action done or cancelled: its owner's earlier DMs about it (assignment,
+   * reminders, digests) drawn again without its buttons. `closing` is the audit entry recorded
+   * with the change; `shown`, the ts of the message the click that closed it drew already.
+   */
+  'action-closed': z.object({
+    actionId: id,
+    closing: id,
+    shown: z
+      .string()
+      .regex(/^\d{1,20}\.\d{1,20}$/)
+      .optional(),
+  }),
+  /**
    * Publish a recorded decision: the vote message's outcome, the decision log in the
    * executive channel (its thread) and each action owner's DM, each once (ledger keys).
    */
@@ -174,6 +187,7 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   nudge: 'notifications',
   'action-reminder': 'notifications',
   'action-handover': 'notifications',
+  'action-closed': 'notifications',
   'decision-publish': 'posts',
   pack: 'posts',
   review: 'posts',
@@ -204,6 +218,7 @@ const JOB_IDS: { readonly [N in JobName]: (p: JobPayload<N>) => string } = {
   nudge: (p) => `nudge-${p.cycleId}-${p.phase}`,
   'action-reminder': (p) => `reminder-${p.actionId}-${p.kind}-${hash(p.occurrence)}`,
   'action-handover': (p) => `action-handover-${p.handover}`,
+  'action-closed': (p) => `action-closed-${p.closing}`,
   'decision-publish': (p) => `decision-publish-${p.decisionId}`,
   pack: (p) => `pack-${p.cycleId}`,
   review: (p) => `review-${p.cycleId}`,

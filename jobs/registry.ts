@@ -3,6 +3,7 @@
  * processor a compile error. jobs/runtime.ts dispatches on this map; a job whose name is not
  * in it (an old or foreign job left in Redis) fails as unrecoverable.
  */
+import { actionClosed } from './action-closed.js';
 import { actionHandover } from './action-handover.js';
 import { actionReminder } from './action-reminder.js';
 import { baseline } from './baseline.js';
@@ -36,6 +37,7 @@ export const PROCESSORS: { readonly [N in JobName]: Processor<N> } = {
   nudge,
   'action-reminder': actionReminder,
   'action-handover': actionHandover,
+  'action-closed': actionClosed,
   'poll-deadline': pollDeadline,
   'poll-refresh': pollRefresh,
   'decision-publish': decisionPublish,

@@ -12,6 +12,9 @@
  * is not sent again and the next one goes to the new owner. The job DMs the new owner the
  * action with Done and Snooze, and the old owner that it is the new owner's now, each once
  * (ledger keys of the audit entry); Slack refusing the old owner (one who left) is skipped.
+ *
+ * The same search of the ledger draws an owner's DMs again once the action is done or cancelled
+ * (`retireClosedButtons`, the `action-closed` job): its buttons give way to the line saying so.
  */
 import type { Db } from '../../db/connect.js';
 import { reassignOpenAction } from '../../db/queries/actions.js';
@@ -31,10 +34,12 @@ import { SopError, ValidationError } from '../errors.js';
 import { ledgerEntries, permanentRefusal, slackError } from '../slack/post-ledger.js';
 import {
   actionDm,
+  closedLine,
   type GivenAway,
   type Handover,
   handedOverDm,
   handedToYouDm,
+  reassignedLine,
   reminderDigestDm,
   withoutButtons,
 } from '../slack/presenters/actions.js';
@@ -49,6 +54,7 @@ import { holidaySet } from './holidays.js';
 import { type Member, roleNames } from './members.js';
 import { deliverJobs, requestJob } from './outbox.js';
 import { dmOnce } from './reminders.js';
+import { once } from './requests.js';
 import { getSettings } from './settings.js';
 
 /** The part of WebClient used here: `users.info` (scope `users:read`), `conversations.open`, `chat.postMessage`. */
@@ -298,12 +304,66 @@ async function sentUnder(
   return null;
 }
 
+/** A DM to be drawn again at `ts`: what it becomes. */
+interface Redraw {
+  readonly ts: string;
+  readonly msg: { text: string; blocks: ActionDm['blocks'] };
+}
+
 /**
- * The old owner's earlier DMs about action `a` (its assignment, a handover to them, its
- * reminders, and each morning digest that lists it), edited in place (chat.update, at the ts the
- * ledger recorded) so that its Done, Snooze and Reassign buttons give way to the line saying to
- * whom it went, by whom and when; a digest's other actions keep theirs. Editing again writes the
- * same, so a retried job may. A message Slack will not edit (deleted since) is left as it is.
+ * `user`'s DMs in `channel` about action `a` that the ledger recorded (its assignment, a handover
+ * to them, its reminders, and each morning digest that lists it), as they are to be drawn again:
+ * a DM of that one action with `line` in place of its Done, Snooze and Reassign buttons, a
+ * digest from its actions as they stand at `now` (its other actions keep their buttons).
+ */
+async function actionDmsOf(
+  db: Db,
+  a: ActionRow,
+  user: string,
+  channel: string,
+  line: string,
+  zone: string,
+  now: Date,
+): Promise<Redraw[]> {
+  const edits: Redraw[] = [];
+  const own = [
+    ...(await ledgerEntries(db, `action:${a.id}:`)),
+    ...(await ledgerEntries(db, `reminder:${a.id}:`)),
+  ];
+  for (const row of own) {
+    if (!row.ts || row.channel !== channel) continue;
+    const msg = await sentUnder(db, row.postKey, a, zone);
+    if (msg) edits.push({ ts: row.ts, msg: withoutButtons(msg, a.id, line) });
+  }
+  for (const row of await ledgerEntries(db, `reminder-digest:${user}:`)) {
+    if (!row.ts || row.channel !== channel) continue;
+    const items = await reminderDigestAt(db, channel, row.ts);
+    if (items?.some((it) => it.id === a.id))
+      edits.push({ ts: row.ts, msg: reminderDigestDm(items, zone, now) });
+  }
+  return edits;
+}
+
+/**
+ * Draws DM `e` again (chat.update at the ts the ledger recorded): false when Slack will not
+ * edit it (deleted since, or out of reach), which is left as it is; any other failure is thrown.
+ */
+async function redrawDm(slack: Slack, channel: string, e: Redraw): Promise<boolean> {
+  try {
+    await slack.chat.update({ channel, ts: e.ts, text: e.msg.text, blocks: e.msg.blocks });
+    return true;
+  } catch (err) {
+    const code = slackError(err);
+    if (!(code && UNEDITABLE.has(code)) && !permanentRefusal(err)) throw err;
+    return false;
+  }
+}
+
+/**
+ * The old owner's earlier DMs about action `a` (actionDmsOf), edited in place so that its Done,
+ * Snooze and Reassign buttons give way to the line saying to whom it went, by whom and when; a
+ * digest's other actions keep theirs. Editing again writes the same, so a retried job may. A
+ * message Slack will not edit (deleted since) is left as it is.
  */
 async function retireOldButtons(
   deps: { readonly db: Db; readonly slack: Slack },
@@ -314,35 +374,68 @@ async function retireOldButtons(
   const channel = await storedDmChannel(deps.db, from);
   if (!channel) return { buttonsRemoved: 0, notEdited: 0 };
   const { timezone } = await getSettings(deps.db);
-  const edits: { ts: string; msg: ActionDm }[] = [];
-  const own = [
-    ...(await ledgerEntries(deps.db, `action:${a.id}:`)),
-    ...(await ledgerEntries(deps.db, `reminder:${a.id}:`)),
-  ];
-  for (const row of own) {
-    if (!row.ts || row.channel !== channel) continue;
-    const msg = await sentUnder(deps.db, row.postKey, a, timezone);
-    if (msg) edits.push({ ts: row.ts, msg: withoutButtons(msg, a.id, g, timezone) });
-  }
-  for (const row of await ledgerEntries(deps.db, `reminder-digest:${from}:`)) {
-    if (!row.ts || row.channel !== channel) continue;
-    const items = await reminderDigestAt(deps.db, channel, row.ts);
-    if (items?.some((it) => it.id === a.id))
-      edits.push({ ts: row.ts, msg: reminderDigestDm(items, timezone, g.at) });
-  }
+  const line = reassignedLine(g, timezone);
+  const edits = await actionDmsOf(deps.db, a, from, channel, line, timezone, g.at);
   let buttonsRemoved = 0;
   let notEdited = 0;
   for (const e of edits) {
-    try {
-      await deps.slack.chat.update({ channel, ts: e.ts, text: e.msg.text, blocks: e.msg.blocks });
-      buttonsRemoved++;
-    } catch (err) {
-      const code = slackError(err);
-      if (!(code && UNEDITABLE.has(code)) && !permanentRefusal(err)) throw err;
-      notEdited++;
-    }
+    if (await redrawDm(deps.slack, channel, e)) buttonsRemoved++;
+    else notEdited++;
   }
   return { buttonsRemoved, notEdited };
+}
+
+/** What the `action-closed` job did to the owner's earlier DMs about the action. */
+export interface ClosedRedraw {
+  /** Drawn again now: the action shown done or cancelled, without its buttons. */
+  readonly buttonsRemoved: number;
+  /** Drawn so by an earlier run of the job (a retry), or the one clicked: not edited again. */
+  readonly already: number;
+  /** Those Slack would not edit (deleted since, or out of reach): left as they were. */
+  readonly notEdited: number;
+}
+
+/**
+ * The `action-closed` job, once action `actionId` is done or cancelled: its owner's earlier DMs
+ * about it (actionDmsOf) drawn again as the reassignment draws the old owner's, its buttons
+ * giving way to the line saying it is done (when, against its due date, and by whom) or
+ * cancelled; a digest's other actions keep theirs. `shown` is the message the click that closed
+ * it drew already, left out. Each message is drawn once (a processed-request key per message):
+ * a retried job, after Slack asked it to wait (a 429, Tier 3's ~50 a minute) or failed half-way,
+ * edits only those it has not, one at a time. A message Slack will not edit (deleted since) is
+ * left as it is. Nothing while the action is open (a cancelled one opened again).
+ */
+export async function retireClosedButtons(
+  deps: { readonly db: Db; readonly slack: Slack; readonly clock: { now(): Date } },
+  p: { readonly actionId: string; readonly shown?: string | undefined },
+): Promise<ClosedRedraw> {
+  const out = { buttonsRemoved: 0, already: 0, notEdited: 0 };
+  const a = await getAction(deps.db, p.actionId);
+  if (!a || a.status === 'open') return out;
+  const channel = await storedDmChannel(deps.db, a.owner);
+  if (!channel) return out;
+  const { timezone } = await getSettings(deps.db);
+  const line = closedLine(a, timezone);
+  const now = deps.clock.now();
+  for (const e of await actionDmsOf(deps.db, a, a.owner, channel, line, timezone, now)) {
+    if (e.ts === p.shown) {
+      out.already++;
+      continue;
+    }
+    let edited = false;
+    const ran = await once(
+      deps.db,
+      `action-closed:${a.id}:${channel}:${e.ts}`,
+      'action.closed',
+      async () => {
+        edited = await redrawDm(deps.slack, channel, e);
+      },
+    );
+    if (!ran) out.already++;
+    else if (edited) out.buttonsRemoved++;
+    else out.notEdited++;
+  }
+  return out;
 }
 
 /**

@@ -373,37 +373,47 @@ function notTheirsNow(cur: ActionRow, by: string, opts: ActionChangeOptions): So
 /**
  * Marks action `id` done by `by`: only while it is open and, unless `manageAny`, theirs (one
  * statement, so a reassignment committed after the clicker's owner was read is not
- * overwritten: `givenMeanwhile`). `changed` is false when it was closed already.
+ * overwritten: `givenMeanwhile`). `changed` is false when it was closed already. With the change
+ * it requests the `action-closed` job (the job outbox), which draws the owner's earlier DMs about
+ * it again without their buttons; `shown` is the message the click drew done itself (its ts),
+ * which the job leaves out. Handed to the queue once committed, if Redis answers; else the
+ * relay delivers it.
  */
 export async function markDone(
-  db: Db,
+  deps: CycleDeps,
   id: string,
   by: string,
-  now: Date,
-  opts: ActionChangeOptions = {},
+  opts: ActionChangeOptions & { readonly shown?: string | undefined } = {},
 ): Promise<{ action: ActionRow; changed: boolean }> {
-  return db.transaction().execute(async (trx) => {
+  const out = await deps.db.transaction().execute(async (trx) => {
     const row = await completeOpenAction(trx, id, {
       by,
-      at: now,
+      at: deps.clock.now(),
       ...(opts.manageAny ? {} : { owner: by }),
     });
     if (row) {
-      await audit(trx, {
+      const closing = await audit(trx, {
         actor: by,
         action: 'action.done',
         entity: 'action',
         entityId: id,
         details: {},
       });
-      return { action: row, changed: true };
+      const job = await requestJob(trx, 'action-closed', {
+        actionId: id,
+        closing,
+        ...(opts.shown ? { shown: opts.shown } : {}),
+      });
+      return { action: row, changed: true, job };
     }
     const cur = await getAction(trx, id);
     if (!cur) throw new SopError('not_found', `No follow-up action with id ${id}.`);
     const refused = notTheirsNow(cur, by, opts);
     if (refused) throw refused;
-    return { action: cur, changed: false };
+    return { action: cur, changed: false, job: null };
   });
+  if (out.job) await deliverJobs(deps.db, deps.queue, { ids: [out.job] });
+  return { action: out.action, changed: out.changed };
 }
 
 /** Each snooze in calendar days of the company's zone (then moved to a working day). */

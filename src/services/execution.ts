@@ -639,9 +639,14 @@ async function revise(
         details: { week, before: d.summary, actual: value, note, resolved: true },
       });
       out.resolved++;
-      return requestJob(trx, 'deviation-publish', { deviationId: e.id, revision: auditId });
+      // The owner's DMs about the action it cancelled lose their buttons (`action-closed`).
+      return [
+        await requestJob(trx, 'deviation-publish', { deviationId: e.id, revision: auditId }),
+        await requestJob(trx, 'action-closed', { actionId: d.action_id, closing: auditId }),
+      ];
     });
-    if (request) out.requests.push(request);
+    if (typeof request === 'string') out.requests.push(request);
+    else if (request) out.requests.push(...request);
   }
   return out;
 }

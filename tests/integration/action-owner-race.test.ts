@@ -108,7 +108,7 @@ describe('Done and Snooze after the action was given to someone else', () => {
       },
     );
     // Then the click writes. Before: marked done by OPS, whose action it no longer was.
-    await expect(markDone(db, id, OPS, clock.now())).rejects.toThrow(
+    await expect(markDone(deps(), id, OPS)).rejects.toThrow(
       `Action #${id} was given to <@${PLANNER}> meanwhile; nothing was changed.`,
     );
     await expect(snoozeAction(deps(), id, OPS, '1d')).rejects.toThrow(
@@ -126,7 +126,7 @@ describe('Done and Snooze after the action was given to someone else', () => {
     // Its new owner snoozes it; an admin (any action) closes it.
     const { action: snoozed } = await snoozeAction(deps(), id, PLANNER, '1d');
     expect(snoozed.snoozed_until).toEqual(new Date('2027-03-16T10:00:00Z'));
-    const done = await markDone(db, id, ADMIN, clock.now(), { manageAny: true });
+    const done = await markDone(deps(), id, ADMIN, { manageAny: true });
     expect(done.changed).toBe(true);
     expect(await stateOf(id)).toMatchObject({ status: 'done', owner: PLANNER, done_by: ADMIN });
     // Its handover job runs now, not while a later test counts on Slack's edits.

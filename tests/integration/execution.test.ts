@@ -488,6 +488,19 @@ describe('weekly S&OE', () => {
         .where('post_key', '=', `deviation:${id}`)
         .executeTakeFirstOrThrow())!.ts!;
     const [salesTs, prodTs] = [await postOf(sales!.id), await postOf(prod!.id)];
+    /** The DMs that offer the buttons of action `id` (Done, Snooze, Reassign). */
+    const offering = (id: string) =>
+      h.standin.store.messages.filter(
+        (m) =>
+          m.channel.startsWith('D') &&
+          (m.blocks ?? []).some(
+            (b) =>
+              (b as { type?: string }).type === 'actions' &&
+              (b as { block_id?: string }).block_id === `action_${id}`,
+          ),
+      );
+    const salesOffers = offering(sales!.action_id!).map((m) => m.ts);
+    expect(salesOffers.length).toBeGreaterThan(0);
     // The typo is fixed: FAM-1 sold 120 (the P90 is 140: no longer a deviation); FAM-2 made
     // 150 of its planned 250: -40.0%, still below the threshold (35% since the settings
     // above: below 162.5), and now beyond the frozen zone's 25%: a break.
@@ -559,6 +572,24 @@ describe('weekly S&OE', () => {
       20_000,
     );
     expect(dm.text).toContain(`Action #${sales!.action_id} is closed as no longer needed.`);
+    // The owner's earlier DMs about the cancelled action no longer offer its buttons, and say so.
+    const resolution = await db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('action', '=', 'deviation.resolve')
+      .where('entity_id', '=', sales!.id)
+      .executeTakeFirstOrThrow();
+    expect(
+      await h.finished(
+        'notifications',
+        jobId('action-closed', { actionId: sales!.action_id!, closing: resolution.id }),
+      ),
+    ).toEqual({ buttonsRemoved: salesOffers.length, already: 0, notEdited: 0 });
+    expect(offering(sales!.action_id!)).toEqual([]);
+    for (const ts of salesOffers)
+      expect(JSON.stringify(h.standin.store.messages.find((m) => m.ts === ts)?.blocks)).toContain(
+        ':no_entry_sign: Cancelled as no longer needed. Reminders stopped.',
+      );
     // The packs: the resolved break is gone from February's. FAM-2 became a break with this
     // correction (the 25th), after February's pack was built (the 22nd): the note promises the
     // next meeting, and March's pack, the next one built, lists it with its new figures.

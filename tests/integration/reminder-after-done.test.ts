@@ -67,7 +67,7 @@ describe('a reminder and Done', () => {
     let doneFirst = false;
     slack.conversations.open = (async (args: Parameters<typeof open>[0]) => {
       if (!doneFirst) {
-        doneFirst = (await markDone(db, actionId, OPS, clock.now())).changed;
+        doneFirst = (await markDone({ db, queue: h.queues, clock }, actionId, OPS)).changed;
       }
       return open(args);
     }) as typeof slack.conversations.open;

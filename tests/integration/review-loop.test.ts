@@ -184,7 +184,7 @@ beforeAll(async () => {
   await planAndDecide('2027-02', [
     { owner: 'U_OTTO', due: '2027-03-01', what: 'Qualify a second supplier' },
   ]);
-  await markDone(db, actionIds[0]!, 'U_OTTO', clock.at);
+  await markDone(deps(), actionIds[0]!, 'U_OTTO');
   await db
     .updateTable('actions')
     .set({ status: 'cancelled' })

@@ -342,7 +342,11 @@ describe('App Home', () => {
     const home = standin.homeView(REP)!;
     expect(JSON.stringify(home.definition)).toContain('Confirm the spring promotion volumes');
     // Closed elsewhere (the DM's button) after the Home was drawn: the Home still offers Done.
-    await markDone(db, a.id, REP, new Date('2027-01-15T09:00:00Z'));
+    await markDone(
+      { ...running.bot.deps, clock: { now: () => new Date('2027-01-15T09:00:00Z') } },
+      a.id,
+      REP,
+    );
     // An App Home click carries no channel, so no ephemeral can be shown; the DM is the place.
     await driver.selectOption(home.id, 'action_done', a.id, { user: REP });
     const dm = await standin.waitFor(() =>

@@ -1,6 +1,11 @@
 /** The S&OE modal's parser and the deviation and digest messages (Block Kit checked). */
 import { describe, expect, it } from 'vitest';
-import { actionDm, reminderDigestDm, withoutButtons } from '../../src/slack/presenters/actions.js';
+import {
+  actionDm,
+  reassignedLine,
+  reminderDigestDm,
+  withoutButtons,
+} from '../../src/slack/presenters/actions.js';
 import {
   deviationMessage,
   digestMessage,
@@ -156,7 +161,7 @@ describe('/sop execution form', () => {
     const given = ':arrow_right: Reassigned to <@U_NINA> by <@U_ADA> on 2027-02-05.';
     const sectionTexts = (msg: { blocks: readonly unknown[] }) =>
       msg.blocks.map((b) => JSON.stringify(b)).join('\n');
-    const assigned = withoutButtons(actionDm(action, 'assigned'), '12', g, 'UTC');
+    const assigned = withoutButtons(actionDm(action, 'assigned'), '12', reassignedLine(g, 'UTC'));
     expect(assigned.blocks).toEqual([
       {
         type: 'section',
@@ -167,7 +172,7 @@ describe('/sop execution form', () => {
       },
       { type: 'context', elements: [{ type: 'mrkdwn', text: given }] },
     ]);
-    const overdue = withoutButtons(actionDm(action, 'overdue'), '12', g, 'UTC');
+    const overdue = withoutButtons(actionDm(action, 'overdue'), '12', reassignedLine(g, 'UTC'));
     expect(sectionTexts(overdue)).toContain('Due *2027-02-10*\\nFrom the weekly S&OE check."}');
     expect(sectionTexts(overdue)).not.toContain('To do:');
     const digest = reminderDigestDm([{ ...action, daysLeft: -1, givenAway: g }], 'UTC', g.at);

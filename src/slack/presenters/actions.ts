@@ -246,21 +246,34 @@ function withoutTask(b: types.KnownBlock): types.KnownBlock {
 }
 
 /**
- * A DM about action `id` as it was sent (`msg`), its buttons replaced by the line saying to whom
- * it was given, and an S&OE action's "To do: …" taken out (as a digest's item given away shows
- * it): the old owner can no longer act on it from there.
+ * The line that takes the place of a closed action's buttons on its owner's earlier DMs: done
+ * against its due date (as the digest says it, "done 3 days late") and by whom, or cancelled.
+ */
+export function closedLine(
+  a: ActionLike & { readonly done_by?: string | null },
+  zone: string,
+): string {
+  if (a.status === 'cancelled')
+    return ':no_entry_sign: Cancelled as no longer needed. Reminders stopped.';
+  const by = a.done_by ? ` (marked by <@${a.done_by}>)` : '';
+  return `:white_check_mark: ${doneText(a, zone)}${by}. Reminders stopped.`;
+}
+
+/**
+ * A DM about action `id` as it was sent (`msg`), its buttons replaced by `line` (to whom it was
+ * given, `reassignedLine`, or that it is closed, `closedLine`), and an S&OE action's "To do: …"
+ * taken out (as a digest's item given away or closed shows it): nothing is left to do from there.
  */
 export function withoutButtons(
   msg: { text: string; blocks: types.KnownBlock[] },
   id: string,
-  g: GivenAway,
-  zone: string,
+  line: string,
 ): { text: string; blocks: types.KnownBlock[] } {
   return {
     text: msg.text,
     blocks: msg.blocks.map((b) =>
       b.type === 'actions' && b.block_id === `action_${id}`
-        ? { type: 'context', elements: [mrkdwn(reassignedLine(g, zone))] }
+        ? { type: 'context', elements: [mrkdwn(line)] }
         : withoutTask(b),
     ),
   };
@@ -356,8 +369,9 @@ export function reminderDigestDm(
     const kind: ReminderKind =
       only.daysLeft > 0 ? 'before' : only.daysLeft === 0 ? 'due' : 'overdue';
     const dm = actionDm(only, kind, only.daysLeft);
-    if (only.givenAway) return withoutButtons(dm, only.id, only.givenAway, zone);
+    if (only.givenAway) return withoutButtons(dm, only.id, reassignedLine(only.givenAway, zone));
     if (only.status === 'done') return actionDoneMessage(only, only.done_by ?? only.owner, zone);
+    if (only.status === 'cancelled') return withoutButtons(dm, only.id, closedLine(only, zone));
     return dm;
   }
   const head = `:bell: ${items.length} follow-up actions need your attention today`;
