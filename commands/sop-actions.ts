@@ -2,21 +2,32 @@
  * `/sop actions [@user] [open|overdue|all]`: follow-up actions (default: everyone's open ones).
  * `/sop actions reassign #id @person`: give one to another owner (its owner, or whoever the
  * policy lets manage any action; src/services/action-reassign.ts checks who).
+ * `/sop actions done #id`: mark one done, as its Done button does (the same people may).
  */
 
+import { can } from '../src/core/policy.js';
 import { codeSpan } from '../src/core/text.js';
-import { UsageError } from '../src/errors.js';
+import { SopError, UsageError } from '../src/errors.js';
 import { readRowId } from '../src/row-id.js';
 import { handOverReassignment, reassignAction } from '../src/services/action-reassign.js';
-import { type ActionFilter, isOverdue, listActions, today } from '../src/services/actions.js';
+import {
+  type ActionFilter,
+  getAction,
+  isOverdue,
+  listActions,
+  markDone,
+  today,
+} from '../src/services/actions.js';
+import { roleNames } from '../src/services/members.js';
 import { getSettings } from '../src/services/settings.js';
 import type { SopCommandContext, SopSubcommand } from '../src/slack/command-types.js';
 import { redrawHomes } from '../src/slack/home.js';
-import { actionsListText, reassignedText } from '../src/slack/presenters/actions.js';
+import { actionsListText, doneText, reassignedText } from '../src/slack/presenters/actions.js';
 import { parseChannelMention, parseUserMention } from '../src/slack/tokenise.js';
 
 const FILTERS: readonly ActionFilter[] = ['open', 'overdue', 'all'];
 const REASSIGN_USAGE = '/sop actions reassign #id @person';
+const DONE_USAGE = '/sop actions done #id';
 
 /** `#12` or `12`: the action's number, or null. */
 function actionNumber(token: string): string | null {
@@ -63,6 +74,46 @@ async function reassign(ctx: SopCommandContext, args: readonly string[]): Promis
   await redrawHomes(ctx.deps, ctx.client, [done.handover.from, done.handover.to], 'a reassignment');
 }
 
+/**
+ * `/sop actions done #id`: the action marked done, as its Done button does: by its owner, or by
+ * whoever the policy lets manage any action. Its owner's DMs about it lose their buttons (the
+ * `action-closed` job), and their App Home is drawn again if they have opened it.
+ */
+async function done(ctx: SopCommandContext, args: readonly string[]): Promise<void> {
+  const [idToken, ...extra] = args;
+  if (idToken === undefined || extra.length > 0)
+    throw new UsageError(
+      `Give the number of the one action that is done. Usage: \`${DONE_USAGE}\` (\`/sop actions\` lists the numbers).`,
+    );
+  const actionId = actionNumber(idToken);
+  if (!actionId)
+    throw new UsageError(
+      `${codeSpan(idToken)} is not an action's number; give it as #12 (\`/sop actions\` lists them). Usage: \`${DONE_USAGE}\``,
+    );
+  const a = await getAction(ctx.deps.db, actionId);
+  if (!a)
+    throw new SopError(
+      'not_found',
+      `There is no follow-up action #${actionId}; \`/sop actions all\` lists them with their numbers.`,
+    );
+  const manageAny = can(ctx.member, 'action.manage-any');
+  if (a.owner !== ctx.member.userId && !manageAny)
+    throw new SopError(
+      'forbidden',
+      `Only <@${a.owner}>, its owner, or ${roleNames('action.manage-any')} can mark action #${a.id} done.`,
+    );
+  const marked = await markDone(ctx.deps, a.id, ctx.member.userId, { manageAny });
+  const { timezone } = await getSettings(ctx.deps.db);
+  await ctx.respond({
+    response_type: 'ephemeral',
+    text: marked.changed
+      ? `Action #${a.id} is ${doneText(marked.action, timezone)}. Reminders stopped.`
+      : `Action #${a.id} is already ${marked.action.status}.`,
+  });
+  // The action leaves its owner's To-do.
+  if (marked.changed) await redrawHomes(ctx.deps, ctx.client, [marked.action.owner], 'a Done');
+}
+
 export const actions: SopSubcommand = {
   name: 'actions',
   usage: '/sop actions [@user|me] [open|overdue|all]',
@@ -70,14 +121,16 @@ export const actions: SopSubcommand = {
   action: 'cycle.read',
   parts: [
     {
-      usage: REASSIGN_USAGE,
-      summary: 'give a follow-up action to another owner',
+      // One line for both (the help stays under Slack's 4,000 characters): the same people may.
+      usage: `${REASSIGN_USAGE} · done #id`,
+      summary: 'give a follow-up action to another owner, or mark it done',
       action: 'action.manage-any',
       alsoBy: "the action's owner",
     },
   ],
   async handle(ctx) {
     if (ctx.args[0]?.toLowerCase() === 'reassign') return reassign(ctx, ctx.args.slice(1));
+    if (ctx.args[0]?.toLowerCase() === 'done') return done(ctx, ctx.args.slice(1));
     let owner: string | undefined;
     let filter: ActionFilter = 'open';
     for (const t of ctx.args) {

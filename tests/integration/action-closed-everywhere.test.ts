@@ -2,14 +2,16 @@
  * An action closed anywhere is closed everywhere: once it is done, its owner's earlier DMs
  * about it (the one that gave it, a morning's reminder, a digest) stop offering Done, Snooze and
  * Reassign and say it is done, while a digest's other action keeps its buttons. OTTO clicks
- * Done on his newest reminder. A Slack retry of the click and a retried job edit nothing more
- * (the stand-in's chat.update calls counted). The real bot and
+ * Done on his newest reminder; an admin types `/sop actions done #N` for NINA's action. A Slack
+ * retry of the click, a retried job and the command typed again edit nothing more (the
+ * stand-in's chat.update calls counted); a DM deleted since is left alone. The real bot and
  * worker over HTTP against the Slack stand-in, real Postgres and Redis, a test clock (UTC).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import { jobId } from '../../jobs/contracts.js';
 import type { Driver, Standin } from '../../src/slack-standin/index.js';
+import { nextEphemeral, standinClient } from '../helpers/slack.js';
 import { decideMarchActions } from './action-fixture.js';
 import { testClock, useHarness } from './meeting-fixture.js';
 
@@ -158,5 +160,47 @@ describe('Done clicked on the newest reminder', () => {
     });
     expect(older()).toEqual(settled);
     expect(updatesOf(s.reminder)).toBe(1);
+  });
+});
+
+describe('/sop actions done #N typed by an admin for another owner', () => {
+  it("NINA's DMs about it lose its buttons, one she deleted is left alone, and typing it again edits nothing", async () => {
+    const s = sent[NINA]!;
+    const bot = standinClient(standin, h.env.SLACK_BOT_TOKEN!);
+    await bot.chat.delete({ channel: `D_${NINA}`, ts: s.assigned });
+    const answer = await nextEphemeral(standin, ADA, () => h.sop(ADA, `actions done #${n1}`));
+    expect(answer).toBe(`Action #${n1} is done 2 days late. Reminders stopped.`);
+    expect(await closedJob(n1)).toEqual({ buttonsRemoved: 2, already: 0, notEdited: 1 });
+    const digest = message(NINA, s.digest);
+    expect(withButtons(digest)).toEqual([n2]);
+    expect(digest.blocks).toContainEqual(
+      section(
+        `*#${n1}* Count the safety stock\n:white_check_mark: done 2 days late · due *2027-03-17*`,
+      ),
+    );
+    expect(message(NINA, s.reminder).blocks).toEqual([
+      section(
+        `:white_check_mark: #${n1} Count the safety stock: done 2 days late (marked by <@${ADA}>). Reminders stopped.`,
+      ),
+    ]);
+
+    const updates = standin.callsTo('chat.update').length;
+    const again = await nextEphemeral(standin, ADA, () => h.sop(ADA, `actions done #${n1}`));
+    expect(again).toBe(`Action #${n1} is already done.`);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(standin.callsTo('chat.update').length).toBe(updates);
+  });
+
+  it('someone neither its owner nor an admin is refused, naming who may, and nothing changes', async () => {
+    const answer = await nextEphemeral(standin, OTTO, () => h.sop(OTTO, `actions done #${n2}`));
+    expect(answer).toBe(
+      `:warning: Only <@${NINA}>, its owner, or Admin members can mark action #${n2} done.`,
+    );
+    const { status } = await db
+      .selectFrom('actions')
+      .select('status')
+      .where('id', '=', n2)
+      .executeTakeFirstOrThrow();
+    expect(status).toBe('open');
   });
 });
