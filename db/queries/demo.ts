@@ -91,16 +91,28 @@ export interface ScenarioSummary {
   readonly kpis: Record<string, number | null>;
 }
 
-/** The scenarios of the latest plan run, in the order the run wrote them. */
-export async function latestRunScenarios(db: Db): Promise<ScenarioSummary[]> {
+/** The latest plan run's months and its scenarios, in the order the run wrote them. */
+export async function latestRunScenarios(
+  db: Db,
+): Promise<{ periods: string[]; scenarios: ScenarioSummary[] }> {
   const grid = await db
     .selectFrom('plan_scenarios')
-    .select(['label', 'status', 'kpis', 'run_id'])
-    .orderBy('run_id', 'desc')
-    .orderBy('id')
+    .innerJoin('plan_runs', 'plan_runs.id', 'plan_scenarios.run_id')
+    .select([
+      'plan_scenarios.label',
+      'plan_scenarios.status',
+      'plan_scenarios.kpis',
+      'plan_scenarios.run_id',
+      'plan_runs.periods',
+    ])
+    .orderBy('plan_scenarios.run_id', 'desc')
+    .orderBy('plan_scenarios.id')
     .execute();
   const latestRun = grid[0]?.run_id;
-  return grid
-    .filter((g) => g.run_id === latestRun)
-    .map((g) => ({ label: g.label, status: g.status, kpis: g.kpis }));
+  return {
+    periods: grid[0]?.periods ?? [],
+    scenarios: grid
+      .filter((g) => g.run_id === latestRun)
+      .map((g) => ({ label: g.label, status: g.status, kpis: g.kpis })),
+  };
 }

@@ -494,7 +494,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     // The first cycle's decision and its actions (later ones are in the packs).
     const decision = await firstDecision(db);
     log('');
-    for (const line of scenarioSummary(await latestRunScenarios(db))) log(line);
+    const latest = await latestRunScenarios(db);
+    for (const line of scenarioSummary(latest.scenarios, latest.periods)) log(line);
     const result: DemoResult = {
       database: dbName,
       planRuns: await count('plan_runs'),

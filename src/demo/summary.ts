@@ -8,6 +8,7 @@
  */
 import { formatMoney, formatPercent } from '../core/number-format.js';
 import { BAD_CASE_WORDS } from '../core/scenarios/trade-off.js';
+import { moneyNote } from '../slack/presenters/vote.js';
 
 export interface SummaryScenario {
   readonly label: string;
@@ -42,8 +43,16 @@ function parts(s: SummaryScenario): string[] {
   ];
 }
 
-/** The heading and one line per scenario, indented by two spaces, columns aligned. */
-export function scenarioSummary(scenarios: readonly SummaryScenario[]): string[] {
+/**
+ * The heading, the months the money covers as the vote names them ("Money over 2027-01–2028-06
+ * (18 months): margin and cash are totals for the period"), and one line per scenario,
+ * indented by two spaces, columns aligned.
+ */
+export function scenarioSummary(
+  scenarios: readonly SummaryScenario[],
+  /** The run's months, which its margin and cash are totals over. */
+  horizon: readonly string[],
+): string[] {
   const rows = scenarios.map(parts);
   const widths: number[] = [];
   for (const r of rows)
@@ -55,5 +64,6 @@ export function scenarioSummary(scenarios: readonly SummaryScenario[]): string[]
   const head = stressed
     ? `Scenarios of the latest plan run, each against the same demand samples (${BAD_CASE_WORDS}):`
     : 'Scenarios of the latest plan run, each at its own demand (no stress test ran):';
-  return [head, ...lines];
+  const note = scenarios.some((s) => s.status === 'optimal') ? moneyNote(horizon, false) : null;
+  return [head, ...(note ? [`${note}.`] : []), ...lines];
 }

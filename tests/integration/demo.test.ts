@@ -149,6 +149,11 @@ describe('npm run demo', () => {
     expect(lines).toContain(
       'Scenarios of the latest plan run, each against the same demand samples (in a bad case, 1 demand outcome in 10 does worse):',
     );
+    // The months its money covers, named as the vote names them, right under the heading.
+    const head = lines.findIndex((l) => l.startsWith('Scenarios of the latest plan run'));
+    expect(lines[head + 1]).toMatch(
+      /^Money over \d{4}-\d{2}–\d{4}-\d{2} \(\d+ months\): margin and cash are totals for the period\.$/,
+    );
     const grid = lines.filter((l) => /^ {2}(Central|Cautious|Ambitious) /.test(l));
     expect(grid.map((l) => l.trim().split(' ')[0])).toEqual(['Central', 'Cautious', 'Ambitious']);
     for (const l of grid) {
