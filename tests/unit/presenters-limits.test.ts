@@ -12,6 +12,7 @@ import type { ActionRow } from '../../db/schema.js';
 import { WHATIF_TEXT_MAX } from '../../jobs/contracts.js';
 import { MAX_SCENARIO_LABEL_CHARS } from '../../src/core/scenarios/schema.js';
 import { MAX_COMMENT_CHARS } from '../../src/core/text.js';
+import { tally } from '../../src/core/vote.js';
 import type { ChangeOutcome } from '../../src/services/adjustments.js';
 import type { ConstraintEntry } from '../../src/services/constraints.js';
 import { CLOSE_NOTE_CHARS } from '../../src/services/constraints.js';
@@ -20,6 +21,7 @@ import {
   MAX_ACTION_CHARS,
   MAX_RATIONALE_CHARS,
 } from '../../src/services/decisions.js';
+import { MAX_SCENARIOS } from '../../src/services/scenarios.js';
 import {
   actionDm,
   actionDoneMessage,
@@ -48,6 +50,7 @@ import {
 } from '../../src/slack/presenters/execution.js';
 import { splitMrkdwn } from '../../src/slack/presenters/fit.js';
 import { planHeadline, whatIfDiff } from '../../src/slack/presenters/plan-run.js';
+import { voteMessage } from '../../src/slack/presenters/vote.js';
 import { blocksTooLong, validateBlocks, validateView } from '../../src/slack-standin/rules.js';
 
 /** The longest name an import takes (src/import/kinds.ts `text()`), and a code (`code()`). */
@@ -196,6 +199,89 @@ const scenario = (t: (n: number) => string, i: number) => ({
   kpis: { expectedMargin: 1e9, marginP10: -1e9, fillRate: 0.5, grossMargin: 1e12 },
 });
 
+/** 36 months from 2027-01: the longest horizon a workspace plans. */
+const MONTHS_36 = Array.from(
+  { length: 36 },
+  (_, i) => `${2027 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`,
+);
+
+/**
+ * A vote on a cycle's most scenarios (MAX_SCENARIOS) with every stress figure at its widest
+ * (−$1,000B), the budget ending before the horizon (its working capital line at its longest),
+ * a voter on each, open.
+ */
+const voteOn = (t: (n: number) => string) => {
+  const wide = -1e12;
+  const options = Array.from({ length: MAX_SCENARIOS }, (_, i) => ({
+    scenarioId: String(i + 1),
+    position: i + 1,
+    label: t(MAX_SCENARIO_LABEL_CHARS),
+    name: `s${i}`,
+    status: 'optimal',
+    totalCost: 1e12,
+    kpis: {
+      expectedMargin: wide,
+      marginP10: wide,
+      marginP90: wide,
+      expectedFillRate: 0.5,
+      serviceAtRisk: 0.1,
+      cashFlow: wide,
+      cashFlowP10: wide,
+      budgetCashFlow: 1e12,
+      budgetCashMonths: 35,
+      cashP10VsBudget: wide,
+      excessInventoryValue: 1e12,
+      excessInventoryValueP90: 1e12,
+      writtenOffValue: 1,
+      workingCapital: wide,
+      workingCapitalP90: 1e12,
+      workingCapitalInBudget: wide,
+      workingCapitalVsBudget: wide,
+      averageUtilisation: 9.99,
+      peakUtilisation: 9.99,
+    },
+    costBreakdown: {},
+  }));
+  return voteMessage({
+    poll: {
+      id: '1',
+      cycle_id: 1,
+      run_id: '5',
+      poll_key: 'k',
+      question: t(150),
+      mode: 'open',
+      quorum: MAX_SCENARIOS,
+      status: 'open',
+      channel_id: 'C_EXEC',
+      message_ts: '1.0',
+      closes_at: new Date('2027-01-22T10:00:00Z'),
+      created_by: 'U_CHAIR',
+      created_at: new Date('2027-01-20T10:00:00Z'),
+      closed_by: null,
+      closed_at: null,
+      close_reason: null,
+    },
+    options,
+    tally: tally(
+      options.map((o) => ({ id: o.scenarioId, label: o.label })),
+      options.map((o, i) => ({
+        voter: `U_EXEC${i}`,
+        optionId: o.scenarioId,
+        counted: true,
+        at: new Date(i),
+        supersededAt: null,
+      })),
+      MAX_SCENARIOS,
+    ),
+    decision: null,
+    decisionScenario: null,
+    chartFileId: 'F_CHART',
+    timezone: 'Asia/Tokyo',
+    replacedBy: null,
+    horizon: MONTHS_36,
+  });
+};
+
 /** Each presenter with the typed text of `t` at its fields' maximum and its lists at their largest. */
 const PRESENTERS: Readonly<Record<string, (t: (n: number) => string) => unknown>> = {
   confirmationText: (t) => confirmationText(outcome(t), 'capacity'),
@@ -317,6 +403,7 @@ const PRESENTERS: Readonly<Record<string, (t: (n: number) => string) => unknown>
       '2027-01',
       Array.from({ length: 6 }, (_, i) => scenario(t, i)),
     ),
+  voteMessage: (t) => voteOn(t),
   whatIfDiff: (t) =>
     whatIfDiff(t(WHATIF_TEXT_MAX), scenario(t, 0), scenario(t, 1), {
       central: { expectedMargin: 1 },
@@ -369,6 +456,28 @@ describe('what the fits leave out, and what they keep', () => {
     expect(sections[3]).toContain('To do: find the cause');
     expect(sections[3]).toContain('it goes to the next executive meeting.');
     expect(refusals(m)).toEqual([]);
+  });
+
+  it('a vote whose trade-offs do not all fit keeps every scenario’s figures and says how many it left out', () => {
+    // Six labels of 40 typed "&" (200 characters each once escaped, four times in the
+    // message with its sentences): the blocks came to 13,153 characters, past the stand-in's
+    // 13,000 and at the edge of the about 13.2k at which Slack refuses a message.
+    const m = voteOn(VARIANTS.ampersands);
+    const json = JSON.stringify(m.blocks);
+    expect(json.length).toBeLessThanOrEqual(11_000);
+    const texts = m.blocks.map((b) => JSON.stringify(b));
+    // Every scenario keeps its section with its fields.
+    expect(texts.filter((b) => b.includes('"fields"'))).toHaveLength(MAX_SCENARIOS);
+    const kept = texts.filter((b) => b.includes(':scales:')).length;
+    const more = texts.find((b) => b.includes('more trade-offs'));
+    expect(more).toMatch(
+      /…and (\d+) more trade-offs: `\/sop pack md` states each under question 6\./,
+    );
+    const n = Number(/…and (\d+) more/.exec(more ?? '')?.[1]);
+    expect(n).toBeGreaterThan(0);
+    expect(kept + n).toBe(MAX_SCENARIOS);
+    // Central's sentence, the one the others are read against, is the first kept.
+    expect(kept).toBeGreaterThan(0);
   });
 
   it('a comment that fits stays in one section with the rest, as before', () => {

@@ -12,6 +12,7 @@ import { BAD_CASE_WORDS, EXCESS_STOCK, tradeOffSentences } from '../../core/scen
 import { ON_THE_LATEST_RUN, replacedRunNotice } from '../../core/vote.js';
 import { ROLE_LABEL, type RoleChange } from '../../services/members.js';
 import type { PollView } from '../../services/polls.js';
+import { andMore, MESSAGE_BLOCKS_CHARS } from './fit.js';
 import { clip, esc, escInMarks, fmtQty, mrkdwn, plain, slackDate } from './format.js';
 
 export const VOTE_CAST = 'vote_cast';
@@ -149,6 +150,41 @@ export function outcomeText(v: PollView): string {
   return `:lock: Vote closed (${why}). ${lead} Decision pending from the chair <@${v.poll.created_by}>.`;
 }
 
+/**
+ * Each scenario's section followed by its trade-off sentence, as many sentences as the
+ * message's budget (MESSAGE_BLOCKS_CHARS, with the `used` characters of the rest) holds, in
+ * the scenarios' order; the sentences left out are said in one line after the last section,
+ * with where to read them (the pack's question 6 states each). The sections are always kept.
+ */
+function withTradeOffs(
+  sections: readonly types.KnownBlock[],
+  sentences: readonly (types.KnownBlock | null)[],
+  used: number,
+): types.KnownBlock[] {
+  const size = (b: types.KnownBlock) => JSON.stringify(b).length + 1;
+  const more = (n: number): types.KnownBlock => ({
+    type: 'context',
+    elements: [mrkdwn(andMore(n, 'trade-offs', '`/sop pack md` states each under question 6'))],
+  });
+  let left = MESSAGE_BLOCKS_CHARS - used - sections.reduce((n, b) => n + size(b), 0);
+  const all = sentences.reduce((n, b) => n + (b ? size(b) : 0), 0);
+  const fitsAll = all <= left;
+  if (!fitsAll) left -= size(more(sentences.length));
+  const out: types.KnownBlock[] = [];
+  let dropped = 0;
+  sections.forEach((section, i) => {
+    out.push(section);
+    const sentence = sentences[i];
+    if (!sentence) return;
+    if (fitsAll || size(sentence) <= left) {
+      out.push(sentence);
+      left -= size(sentence);
+    } else dropped++;
+  });
+  if (dropped > 0) out.push(more(dropped));
+  return out;
+}
+
 export function voteMessage(v: PollView): { text: string; blocks: types.KnownBlock[] } {
   const open = v.poll.status === 'open';
   const note = moneyNote(v.horizon ?? []);
@@ -174,30 +210,30 @@ export function voteMessage(v: PollView): { text: string; blocks: types.KnownBlo
       alt_text: `Scenario comparison of plan run ${v.poll.run_id}: ${v.options.map((o) => o.label).join(', ')}`,
     });
   }
-  const sentences = tradeOffs(v.options, v.horizon);
-  v.options.slice(0, 10).forEach((o, i) => {
-    blocks.push({
-      type: 'section',
-      text: mrkdwn(`*${escInMarks(clip(o.label, 200))}*`),
-      fields: scenarioFields(o),
-    });
-    const sentence = sentences[i];
-    if (sentence)
-      blocks.push({
-        type: 'context',
-        elements: [mrkdwn(clip(`:scales: ${esc(sentence)}`, 3000))],
-      });
-  });
-  blocks.push({ type: 'divider' }, { type: 'section', text: mrkdwn(clip(tallyText(v), 3000)) });
+  const shown = v.options.slice(0, 10);
+  const sections: types.KnownBlock[] = shown.map((o) => ({
+    type: 'section',
+    text: mrkdwn(`*${escInMarks(clip(o.label, 200))}*`),
+    fields: scenarioFields(o),
+  }));
+  const sentences: (types.KnownBlock | null)[] = tradeOffs(shown, v.horizon).map((sentence) =>
+    sentence
+      ? { type: 'context', elements: [mrkdwn(clip(`:scales: ${esc(sentence)}`, 3000))] }
+      : null,
+  );
+  const tail: types.KnownBlock[] = [
+    { type: 'divider' },
+    { type: 'section', text: mrkdwn(clip(tallyText(v), 3000)) },
+  ];
   // A newer run replaced the one this vote is on: no buttons to vote on its figures.
   const replaced = open && v.replacedBy ? v.replacedBy : null;
   if (replaced)
-    blocks.push({
+    tail.push({
       type: 'section',
       text: mrkdwn(`:warning: ${replacedRunNotice(replaced, v.poll.run_id)}`),
     });
   if (open) {
-    blocks.push({
+    tail.push({
       type: 'actions',
       block_id: 'vote_buttons',
       elements: [
@@ -223,8 +259,10 @@ export function voteMessage(v: PollView): { text: string; blocks: types.KnownBlo
       ],
     });
   } else {
-    blocks.push({ type: 'section', text: mrkdwn(clip(outcomeText(v), 3000)) });
+    tail.push({ type: 'section', text: mrkdwn(clip(outcomeText(v), 3000)) });
   }
+  blocks.push(...withTradeOffs(sections, sentences, JSON.stringify([...blocks, ...tail]).length));
+  blocks.push(...tail);
   const text = replaced
     ? `:warning: ${replacedRunNotice(replaced, v.poll.run_id)}`
     : open
