@@ -648,9 +648,16 @@ const STRESS_METRICS: readonly (Omit<ScenarioGridRow, 'values'> & { pick: Metric
   money('cashFlowP10', 'Cash flow at P10', true, (r) => r.stress?.cashFlow.p10 ?? null),
   money(
     'workingCapital',
-    'Peak working capital',
+    'Peak working capital (expected)',
     false,
     (r) => r.stress?.peakWorkingCapital.expected ?? null,
+  ),
+  // The high side is the bad one: more cash tied up in stock and receivables.
+  money(
+    'workingCapitalP90',
+    'Peak working capital at P90',
+    false,
+    (r) => r.stress?.peakWorkingCapital.p90 ?? null,
   ),
   money('workingCapitalVsBudget', 'Peak working capital vs budget', false, (r) =>
     r.stress ? workingCapitalVsBudget(r.stress) : null,

@@ -82,6 +82,8 @@ export interface PackData {
     readonly cashP10VsBudget: number | null;
     /** Expected peak working capital over the horizon. */
     readonly workingCapital: number | null;
+    /** Its bad case, the P90 over the samples; null for runs stored before it was kept. */
+    readonly workingCapitalP90: number | null;
     /**
      * Expected peak over the budget's months (to `budgetCashPeriod`), and it against the
      * budget's peak there; null without a budget (the peak there: also for runs from before

@@ -8,7 +8,11 @@ import { BIAS_SIGN_CONVENTION } from '../core/kpi.js';
 import { formatMoneyBetween, formatNumber, pctAsShown } from '../core/number-format.js';
 import { ratio } from '../core/pack-kpis.js';
 import { periodSpan } from '../core/period.js';
-import { BAD_CASE, BAD_CASE_MEANING } from '../core/scenarios/trade-off.js';
+import {
+  BAD_CASE,
+  BAD_CASE_MEANING,
+  workingCapitalVsBudgetWords,
+} from '../core/scenarios/trade-off.js';
 import { type FamilyShortfall, SHORTFALL_SHARE, shortfallLine } from '../core/shortfall.js';
 import { LAST_MONTH_NOTE, priceReading } from '../core/supply/duals.js';
 import { cutWhole, oneUnit } from '../core/text.js';
@@ -115,22 +119,25 @@ function cashLine(fi: PackData['finance']): string {
 }
 
 /**
- * Q4's peak working capital, and against the budget's over the months the budget covers: a
- * budget that ends before the horizon is set against the plan's peak up to its last month, as
- * the cash is. The gap is the difference of the amounts as printed.
+ * Q4's peak working capital: expected and in a bad case (the P90: more cash tied up), and the
+ * expected peak against the budget's over the months the budget covers: a budget that ends
+ * before the horizon is set against the plan's peak up to its last month, as the cash is.
  */
 function workingCapitalLine(fi: PackData['finance']): string {
-  const head = `Expected peak working capital (its highest month-end) ${money(fi.workingCapital ?? 0)}`;
-  const v = fi.workingCapitalVsBudget;
-  if (v === null || fi.workingCapital === null) return `${head}.`;
-  const inBudget = fi.workingCapitalInBudget;
-  if (
-    inBudget === null ||
-    fi.budgetCashPeriod === null ||
-    fi.budgetCashPeriod === fi.periods.at(-1)
-  )
-    return `${head} (${formatMoneyBetween(fi.workingCapital, fi.workingCapital - v)} vs budget).`;
-  return `${head}; by ${fi.budgetCashPeriod}, the budget's last month, ${money(inBudget)} (${formatMoneyBetween(inBudget, inBudget - v)} vs budget).`;
+  const w = {
+    expected: fi.workingCapital,
+    badCase: fi.workingCapitalP90,
+    inBudget: fi.workingCapitalInBudget,
+    vsBudget: fi.workingCapitalVsBudget,
+  };
+  const bad = w.badCase === null ? '' : `, ${money(w.badCase)} in a bad case`;
+  const head = `Peak working capital (its highest month-end) ${money(w.expected ?? 0)} expected${bad}`;
+  const end =
+    fi.budgetCashPeriod !== null && fi.budgetCashPeriod !== fi.periods.at(-1)
+      ? fi.budgetCashPeriod
+      : null;
+  const vsBudget = workingCapitalVsBudgetWords(w, end);
+  return vsBudget === null ? `${head}.` : `${head}; ${vsBudget}.`;
 }
 
 /** Q4's revenue against the budget, over the months the budget covers. */

@@ -212,6 +212,7 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
           ? null
           : (kNum(ck, 'cashFlowP10') ?? 0) - (kNum(ck, 'budgetCashFlow') ?? 0)),
       workingCapital: kNum(ck, 'workingCapital'),
+      workingCapitalP90: kNum(ck, 'workingCapitalP90'),
       workingCapitalInBudget: kNum(ck, 'workingCapitalInBudget'),
       workingCapitalVsBudget: kNum(ck, 'workingCapitalVsBudget'),
     },

@@ -388,6 +388,8 @@ export function stressKpis(x: StressSummary | null): Record<string, number | nul
     cashFlowP90: x.cashFlow.p90,
     ...budgetCashKpis(x),
     workingCapital: x.peakWorkingCapital.expected,
+    // Its bad case is the high side (more cash tied up): the P90, as the stock's.
+    workingCapitalP90: x.peakWorkingCapital.p90,
     // Against the budget over the months it covers (the plan's peak there, and the gap).
     ...(x.peakWorkingCapitalInBudget === undefined
       ? {}

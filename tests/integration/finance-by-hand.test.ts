@@ -249,6 +249,8 @@ describe('two families, three months: the finance read by hand', () => {
     expect(x.cumulativeCashP10).toEqual([-1060, -380, 3820]);
     expect(k.cashFlow).toBe(3820);
     expect(k.workingCapital).toBe(9140);
+    // Every sample is the plan's demand: its bad case (the P90) is the same 9 140.
+    expect(k.workingCapitalP90).toBe(9140);
     expect(x.budget).toEqual({ cumulativeCash: [-1300, -650, 3250], peakWorkingCapital: 9050 });
     expect(k.budgetCashFlow).toBe(3250);
     expect(k.cashP10VsBudget).toBe(570);
@@ -280,8 +282,9 @@ describe('two families, three months: the finance read by hand', () => {
     expect(md).toContain(
       'Cash over the horizon $3.8k expected, $3.8k in a bad case vs budget $3.3k (+$570 in a bad case); invoices and bills open before 2027-01 are left out of both.',
     );
+    // The budget's peak 9 050 → "$9.1k", as the plan's 9 140: the gap unrounded, +$90.
     expect(md).toContain(
-      '- Expected peak working capital (its highest month-end) $9.1k (+$90 vs budget).',
+      '- Peak working capital (its highest month-end) $9.1k expected, $9.1k in a bad case; the expected peak is +$90 vs budget $9.1k.',
     );
     expect(md).toContain(
       "- Central: expected margin $11.9k; in a bad case (1 in 10) it leaves $0 of stock beyond 3 months' cover, cash is +$570 against budget and it fills 100.0% of demand.",
@@ -294,7 +297,7 @@ describe('two families, three months: the finance read by hand', () => {
     expect(vote).toContain(
       'Money over 2027-01–2027-03 (3 months): margin and cash are totals for the period, working capital its highest month-end',
     );
-    expect(vote).toContain('*Expected peak working capital*\\n$9.1k');
+    expect(vote).toContain('*Peak working capital expected / bad case*\\n$9.1k / $9.1k');
     expect(vote).toContain('cash is +$570 against budget');
 
     const rows = await runScenarios(t.db, runId);

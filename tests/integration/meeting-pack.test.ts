@@ -201,12 +201,14 @@ describe('meeting pack', () => {
     // "Bad case" is said in words in every line and defined once, at the top.
     expect(md.split('## 1.')[1]).not.toContain('P10');
     expect(md.split('## 1.')[0]).toContain(
-      "in a bad case, 1 demand outcome in 10 does worse (the samples' P10).",
+      "in a bad case, 1 demand outcome in 10 does worse (the samples' P10; of working capital, their P90: more cash tied up).",
     );
     // Cash at P10 300,000 against the budget's 320,000: −20,000.
     expect(section(md, 4)).toContain('$300k in a bad case vs budget $320k (−$20k in a bad case)');
+    // The fixture's KPIs are stored as runs were before the bad case of working capital was
+    // kept: the expected peak alone, 150,000 against the budget's 150,000 − 10,000 = 140,000.
     expect(section(md, 4)).toContain(
-      'Expected peak working capital (its highest month-end) $150k (+$10k vs budget)',
+      'Peak working capital (its highest month-end) $150k expected; the expected peak is +$10k vs budget $140k.',
     );
     // 5. Risks.
     expect(section(md, 5)).toContain(

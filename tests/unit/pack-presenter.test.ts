@@ -60,6 +60,7 @@ function data(actions: number, overloads: number): PackData {
       budgetCashPeriod: null,
       cashP10VsBudget: -80,
       workingCapital: 500,
+      workingCapitalP90: 560,
       workingCapitalInBudget: 500,
       workingCapitalVsBudget: 40,
     },
@@ -199,9 +200,10 @@ describe('pack presenters', () => {
   it('sets the peak working capital against the budget’s over the months the budget covers', () => {
     const base = data(1, 0);
     const line = (finance: PackData['finance']) =>
-      packSections({ ...base, finance })[3]!.lines.find((l) => l.startsWith('Expected peak'));
-    const fi = { ...base.finance, workingCapital: 500 };
-    // A budget to the horizon's end: the peak, 500, against the budget's 460: +$40.
+      packSections({ ...base, finance })[3]!.lines.find((l) => l.startsWith('Peak working'));
+    const fi = { ...base.finance, workingCapital: 500, workingCapitalP90: 560 };
+    // A budget to the horizon's end: the expected peak, 500, against the budget's 500 − 40 =
+    // 460: +$40. Its bad case (the P90 over the samples) is 560.
     expect(
       line({
         ...fi,
@@ -209,9 +211,11 @@ describe('pack presenters', () => {
         workingCapitalInBudget: 500,
         workingCapitalVsBudget: 40,
       }),
-    ).toBe('Expected peak working capital (its highest month-end) $500 (+$40 vs budget).');
+    ).toBe(
+      'Peak working capital (its highest month-end) $500 expected, $560 in a bad case; the expected peak is +$40 vs budget $460.',
+    );
     // A budget that ends in 2027-02: the plan's peak up to then, 300, against the budget's
-    // peak, 460: −$160 (the horizon's 500 would have read +$40).
+    // peak, 300 + 160 = 460: −$160 (the horizon's 500 would have read +$40).
     expect(
       line({
         ...fi,
@@ -220,17 +224,30 @@ describe('pack presenters', () => {
         workingCapitalVsBudget: -160,
       }),
     ).toBe(
-      "Expected peak working capital (its highest month-end) $500; by 2027-02, the budget's last month, $300 (−$160 vs budget).",
+      "Peak working capital (its highest month-end) $500 expected, $560 in a bad case; by 2027-02, the budget's last month, the expected peak is $300, −$160 vs budget $460.",
     );
-    // A run stored before the peak over the budget's months was kept: its gap as it was.
+    // A run stored before the peak over the budget's months and the bad case were kept: its
+    // gap as it was (500 against 460), and no bad case.
     expect(
       line({
         ...fi,
+        workingCapitalP90: null,
         budgetCashPeriod: '2027-02',
         workingCapitalInBudget: null,
         workingCapitalVsBudget: 40,
       }),
-    ).toBe('Expected peak working capital (its highest month-end) $500 (+$40 vs budget).');
+    ).toBe(
+      'Peak working capital (its highest month-end) $500 expected; the expected peak is +$40 vs budget $460.',
+    );
+    // No budget: the peaks alone.
+    expect(
+      line({
+        ...fi,
+        budgetCashPeriod: null,
+        workingCapitalInBudget: null,
+        workingCapitalVsBudget: null,
+      }),
+    ).toBe('Peak working capital (its highest month-end) $500 expected, $560 in a bad case.');
   });
 
   it('gives the cash gap to the budget as the difference of the amounts it prints', () => {
@@ -402,8 +419,9 @@ describe('numbers that round to zero', () => {
     expect(text).toContain('Biggest movers: FAM-1 0 (0.0%).');
     expect(text).toContain('FAM-1: actual 1,000 vs 1,000 planned last cycle (0.0%, 2027-01).');
     expect(text).toContain('vs budget $200 ($0 in a bad case)');
+    // 500 against 500 + 0.2: the budget prints $500, the gap $0.
     expect(text).toContain(
-      'Expected peak working capital (its highest month-end) $500 ($0 vs budget).',
+      'Peak working capital (its highest month-end) $500 expected, $560 in a bad case; the expected peak is $0 vs budget $500.',
     );
     expect(text).toContain(sub('FAM-1 demand 1,000 assumed; actual 1,000 (0.0%).'));
     expect(text).not.toMatch(/-0\.0%|[-−]0\b/);

@@ -205,6 +205,7 @@ function pack(evil: string): PackData {
       budgetCashPeriod: null,
       cashP10VsBudget: null,
       workingCapital: 150,
+      workingCapitalP90: null,
       workingCapitalInBudget: null,
       workingCapitalVsBudget: null,
     },

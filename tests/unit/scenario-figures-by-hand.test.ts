@@ -11,6 +11,7 @@ import { scenarioChart } from '../../src/charts/scenarios.js';
 import { planFinance } from '../../src/core/finance.js';
 import { quantileSorted } from '../../src/core/random.js';
 import { tradeOffSentences } from '../../src/core/scenarios/trade-off.js';
+import { compareScenarios } from '../../src/core/scenarios.js';
 import {
   budgetCash,
   type StressSummary,
@@ -153,6 +154,77 @@ describe('one family, two months, three demand samples', () => {
     expect(k.workingCapital).toBeCloseTo(3650, 9);
     expect(k.workingCapitalInBudget).toBeCloseTo(1990, 9);
     expect(k.workingCapitalVsBudget).toBeCloseTo(-210, 9);
+  });
+
+  it('peak working capital in a bad case: the P90 of the peaks, in the vote and the grid', async () => {
+    const p = twoMonths(false);
+    const plan = await solved(p);
+    const terms = { dsoDays: 45, dpoDays: 30, coverMonths: 3 };
+    const x = stressPlan({ problem: p, plan }, TWO_MONTH_SAMPLES, Float64Array.from([100, 100]), {
+      fixedMonths: 2,
+      cash: terms,
+    });
+    /*
+     * The peaks, sample by sample (above): 3 500, 3 500 and 3 950 (s2: 30 left in January,
+     * then February's 130 billed and half of January's 2 100 still owed by customers).
+     * More cash tied up is the bad side, so the bad case is the P90, the P10's mirror:
+     * sorted 3 500, 3 500, 3 950; position (3 − 1) × 0.9 = 1.8: 3 500 + 0.8 × 450 = 3 860.
+     * Expected (3 500 + 3 500 + 3 950) / 3 = 3 650.
+     * The budget: both months, 100 units for $3 000 each. Its stock keeps the opening cover,
+     * 20 × $10 = 200; January 200 + 3 000 billed − 1 000 owed = 2 200; February collects
+     * 1 500 of January's and pays its 1 000: 200 + 4 500 − 1 000 = 3 700, its peak.
+     * The plan's expected peak against it: 3 650 − 3 700 = −50.
+     */
+    const budget = budgetCash(
+      p,
+      JAN_FEB.map((period) => ({ family: 'W', period, volume: 100, revenue: 3000 })),
+      terms,
+    );
+    expect(budget?.peakWorkingCapital).toBe(3700);
+    const s = summarise(x, 2, budget);
+    expect(s.peakWorkingCapital.p90).toBeCloseTo(3860, 9);
+    const k = stressKpis(s);
+    expect(k.workingCapital).toBeCloseTo(3650, 9);
+    expect(k.workingCapitalP90).toBeCloseTo(3860, 9);
+    expect(k.workingCapitalVsBudget).toBeCloseTo(-50, 9);
+    // The CLI's grid (`sopbot plan --scenarios`): the bad case beside the expected peak.
+    const grid = compareScenarios([
+      {
+        name: 'central',
+        label: 'Central',
+        assumptions: { name: 'central', label: 'Central' },
+        status: 'optimal',
+        plan,
+        finance: planFinance(p, plan),
+        message: null,
+        reasons: [],
+        solverSeconds: 0,
+        investment: null,
+        stress: s,
+      },
+    ]);
+    const rows = grid.rows.map((r) => [r.metric, r.label]);
+    const at = rows.findIndex(([m]) => m === 'workingCapital');
+    expect(rows[at + 1]).toEqual(['workingCapitalP90', 'Peak working capital at P90']);
+    expect(grid.rows[at + 1]?.values[0]).toBeCloseTo(3860, 9);
+    // The vote's field: $3,650 → "$3.7k", $3,860 → "$3.9k".
+    const vote = voteText([{ label: 'Central', kpis: { ...k, expectedMargin: 3990 } }], JAN_FEB);
+    expect(vote).toContain('*Peak working capital expected / bad case*\\n$3.7k / $3.9k');
+  });
+
+  it('a run stored before the bad case of working capital was kept: its expected peak alone', () => {
+    // The KPIs as stored then: the expected peak and its gap to the budget, no P90.
+    const vote = voteText(
+      [
+        {
+          label: 'Central',
+          kpis: { expectedMargin: 3990, workingCapital: 3650, workingCapitalVsBudget: -50 },
+        },
+      ],
+      JAN_FEB,
+    );
+    expect(vote).toContain('*Expected peak working capital*\\n$3.7k');
+    expect(vote).not.toContain('Peak working capital expected / bad case');
   });
 
   it('lost sales: the same fill rate, less revenue, stock left over', async () => {
@@ -630,3 +702,53 @@ describe('two families against two demand samples: each sample adds its families
     expect(s.cumulativeCashP10[2]).toBeCloseTo(2875, 9);
   });
 });
+
+/** The vote's blocks as JSON, for options with these KPIs over these months. */
+function voteText(
+  options: readonly { label: string; kpis: Record<string, number | null> }[],
+  horizon: readonly string[],
+): string {
+  return JSON.stringify(
+    voteMessage({
+      poll: {
+        id: '1',
+        cycle_id: 1,
+        run_id: '5',
+        poll_key: 'k',
+        question: 'Which scenario do we adopt for 2027-01?',
+        mode: 'open',
+        quorum: null,
+        status: 'open',
+        channel_id: 'C_EXEC',
+        message_ts: '1.0',
+        closes_at: null,
+        created_by: 'U_CHAIR',
+        created_at: new Date('2027-01-20T10:00:00Z'),
+        closed_by: null,
+        closed_at: null,
+        close_reason: null,
+      },
+      options: options.map((o, i) => ({
+        scenarioId: String(i + 1),
+        position: i + 1,
+        label: o.label,
+        name: o.label.toLowerCase(),
+        status: 'optimal',
+        totalCost: 0,
+        kpis: o.kpis,
+        costBreakdown: {},
+      })),
+      tally: tally(
+        options.map((o, i) => ({ id: String(i + 1), label: o.label })),
+        [],
+        null,
+      ),
+      decision: null,
+      decisionScenario: null,
+      chartFileId: null,
+      timezone: 'UTC',
+      replacedBy: null,
+      horizon,
+    }).blocks,
+  );
+}

@@ -44,13 +44,77 @@ export const EXCESS_STOCK = 'Stock beyond cover or expired';
 
 /** The margin 1 demand outcome in 10 beats (the P90), in words. */
 export const GOOD_CASE = 'in a good case (1 in 10)';
-/** The stock, cash or fill rate 1 demand outcome in 10 does worse than (P10; P90 of stock). */
+/**
+ * The stock, cash, fill rate or working capital 1 demand outcome in 10 does worse than (P10;
+ * P90 of stock and of peak working capital, whose high side is the bad one).
+ */
 export const BAD_CASE = 'in a bad case (1 in 10)';
 /** What "bad case" means, for a message's one note on it. */
 export const BAD_CASE_WORDS = 'in a bad case, 1 demand outcome in 10 does worse';
 /** The same, as a sentence heading a document (the pack) whose lines say "in a bad case". */
 export const BAD_CASE_MEANING =
-  "Expected figures are averages over the forecast's demand samples, each plan against the same samples; in a bad case, 1 demand outcome in 10 does worse (the samples' P10).";
+  "Expected figures are averages over the forecast's demand samples, each plan against the same samples; in a bad case, 1 demand outcome in 10 does worse (the samples' P10; of working capital, their P90: more cash tied up).";
+
+/** A scenario's peak working capital (its highest month-end) as its KPIs keep it. */
+export interface PeakWorkingCapital {
+  /** Expected peak over the horizon (`workingCapital`). */
+  readonly expected: number | null;
+  /** Its bad case, the P90 (`workingCapitalP90`); null for runs stored before it was kept. */
+  readonly badCase: number | null;
+  /**
+   * Expected peak over the budget's months (`workingCapitalInBudget`); null without a budget,
+   * and for runs stored before it was kept (their gap is the horizon's peak against the budget's).
+   */
+  readonly inBudget: number | null;
+  /** The expected peak there against the budget's peak (`workingCapitalVsBudget`). */
+  readonly vsBudget: number | null;
+}
+
+/** The peak working capital figures of a scenario's stored KPIs. */
+export function peakWorkingCapital(k: TradeOffInput['kpis']): PeakWorkingCapital {
+  return {
+    expected: num(k, 'workingCapital'),
+    badCase: num(k, 'workingCapitalP90'),
+    inBudget: num(k, 'workingCapitalInBudget'),
+    vsBudget: num(k, 'workingCapitalVsBudget'),
+  };
+}
+
+/**
+ * The expected peak working capital against the budget's, over the months the budget covers,
+ * or null without a budget: "the expected peak is +$40 vs budget $460", or, when the budget
+ * ends at `budgetEnd` before the horizon's last month, "by 2027-02, the budget's last month,
+ * the expected peak is $300, −$160 vs budget $460". The gap is the difference of the amounts
+ * as printed. The pack's question 4 and the vote say it alike.
+ */
+export function workingCapitalVsBudgetWords(
+  w: PeakWorkingCapital,
+  budgetEnd: string | null,
+  currency = '$',
+): string | null {
+  if (w.vsBudget === null || w.expected === null) return null;
+  const m = (v: number) => formatMoney(v, currency);
+  if (w.inBudget === null || budgetEnd === null) {
+    const budget = w.expected - w.vsBudget;
+    return `the expected peak is ${formatMoneyBetween(w.expected, budget, currency)} vs budget ${m(budget)}`;
+  }
+  const budget = w.inBudget - w.vsBudget;
+  return `by ${budgetEnd}, the budget's last month, the expected peak is ${m(w.inBudget)}, ${formatMoneyBetween(w.inBudget, budget, currency)} vs budget ${m(budget)}`;
+}
+
+/**
+ * The budget's last month when it ends before the horizon's (`budgetCashMonths` of the KPIs,
+ * the months its cash and working capital are set against), else null.
+ */
+export function budgetEndBefore(
+  k: TradeOffInput['kpis'],
+  horizon: readonly string[],
+): string | null {
+  const months = num(k, 'budgetCashMonths');
+  return months !== null && months > 0 && months < horizon.length
+    ? (horizon[months - 1] ?? null)
+    : null;
+}
 
 /** The trade-off sentences, one per scenario with stress figures (null where there are none). */
 export function tradeOffSentences(
@@ -91,9 +155,7 @@ export function tradeOffSentences(
     const vsBudget =
       num(k, 'cashP10VsBudget') ?? (cashP10 === null || budget === null ? null : cashP10 - budget);
     // Where the budget ends, when that is before the horizon's last month.
-    const months = num(k, 'budgetCashMonths');
-    const horizon = opts.horizon ?? [];
-    const end = months !== null && months < horizon.length ? horizon[months - 1] : undefined;
+    const end = budgetEndBefore(k, opts.horizon ?? []);
     const cash =
       cashP10 === null
         ? null

@@ -8,7 +8,12 @@ import type { PollOptionRow } from '../../../db/queries/polls.js';
 import { formatMoney } from '../../core/number-format.js';
 import { periodSpan } from '../../core/period.js';
 import { rolesFor } from '../../core/policy.js';
-import { BAD_CASE_WORDS, EXCESS_STOCK, tradeOffSentences } from '../../core/scenarios/trade-off.js';
+import {
+  BAD_CASE_WORDS,
+  EXCESS_STOCK,
+  peakWorkingCapital,
+  tradeOffSentences,
+} from '../../core/scenarios/trade-off.js';
 import { ON_THE_LATEST_RUN, replacedRunNotice } from '../../core/vote.js';
 import { ROLE_LABEL, type RoleChange } from '../../services/members.js';
 import type { PollView } from '../../services/polls.js';
@@ -25,7 +30,10 @@ const pct = (x: number | null | undefined) =>
 
 const money = (x: number | null | undefined) => (typeof x === 'number' ? formatMoney(x) : 'n/a');
 
-/** What "bad case" means in the fields, said once (the P10 of margin, cash and fill rate). */
+/**
+ * What "bad case" means in the fields, said once (the P10 of margin, cash and fill rate, the
+ * P90 of peak working capital).
+ */
 export const BAD_CASE_NOTE = `Each plan against the same demand samples · ${BAD_CASE_WORDS}`;
 
 /**
@@ -37,6 +45,17 @@ export function moneyNote(horizon: readonly string[], workingCapital = true): st
   if (horizon.length === 0) return null;
   const months = `${horizon.length} month${horizon.length === 1 ? '' : 's'}`;
   return `Money over ${periodSpan(horizon)} (${months}): margin and cash are totals for the period${workingCapital ? ', working capital its highest month-end' : ''}`;
+}
+
+/**
+ * Peak working capital, expected and in a bad case (the P90: more cash tied up). A run stored
+ * before the bad case was kept shows the expected peak alone.
+ */
+function workingCapitalField(k: PollOptionRow['kpis']): string {
+  const w = peakWorkingCapital(k);
+  return w.badCase === null
+    ? `*Expected peak working capital*\n${money(w.expected)}`
+    : `*Peak working capital expected / bad case*\n${money(w.expected)} / ${money(w.badCase)}`;
 }
 
 function scenarioFields(o: PollOptionRow): types.MrkdwnElement[] {
@@ -52,13 +71,14 @@ function scenarioFields(o: PollOptionRow): types.MrkdwnElement[] {
       mrkdwn(`*Utilisation avg / peak*\n${pct(k.averageUtilisation)} / ${pct(k.peakUtilisation)}`),
     ];
   }
-  // "Bad case" (the P10) is said in words once, in the context under the header.
+  // "Bad case" (the P10; of working capital the P90) is said in words once, in the context
+  // under the header.
   return [
     mrkdwn(`*Expected margin*\n${money(k.expectedMargin)} (bad case ${money(k.marginP10)})`),
     mrkdwn(`*Fill rate expected / bad case*\n${pct(k.expectedFillRate)} / ${pct(k.serviceAtRisk)}`),
     mrkdwn(`*Cash expected / bad case*\n${money(k.cashFlow)} / ${money(k.cashFlowP10)}`),
     mrkdwn(`*${EXCESS_STOCK}*\n${money(k.excessInventoryValue)} expected`),
-    mrkdwn(`*Expected peak working capital*\n${money(k.workingCapital)}`),
+    mrkdwn(workingCapitalField(k)),
     mrkdwn(`*Utilisation avg / peak*\n${pct(k.averageUtilisation)} / ${pct(k.peakUtilisation)}`),
   ];
 }
