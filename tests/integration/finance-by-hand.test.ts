@@ -297,7 +297,9 @@ describe('two families, three months: the finance read by hand', () => {
     expect(vote).toContain(
       'Money over 2027-01–2027-03 (3 months): margin and cash are totals for the period, working capital its highest month-end',
     );
-    expect(vote).toContain('*Peak working capital expected / bad case*\\n$9.1k / $9.1k');
+    expect(vote).toContain(
+      '*Peak working capital expected / bad case*\\n$9.1k / $9.1k\\nThe expected peak is +$90 vs budget $9.1k',
+    );
     expect(vote).toContain('cash is +$570 against budget');
 
     const rows = await runScenarios(t.db, runId);

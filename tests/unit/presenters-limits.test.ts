@@ -466,11 +466,13 @@ describe('what the fits leave out, and what they keep', () => {
     const json = JSON.stringify(m.blocks);
     expect(json.length).toBeLessThanOrEqual(11_000);
     const texts = m.blocks.map((b) => JSON.stringify(b));
-    // Every scenario keeps its section, with its working capital field.
+    // Every scenario keeps its section, with its working capital field and its budget line.
     const sections = texts.filter((b) => b.includes('"fields"'));
     expect(sections).toHaveLength(MAX_SCENARIOS);
     for (const b of sections)
-      expect(b).toContain('*Peak working capital expected / bad case*\\n−$1T / $1T');
+      expect(b).toContain(
+        "*Peak working capital expected / bad case*\\n−$1T / $1T\\nBy 2029-11, the budget's last month, the expected peak is −$1T",
+      );
     const kept = texts.filter((b) => b.includes(':scales:')).length;
     const more = texts.find((b) => b.includes('more trade-offs'));
     expect(more).toMatch(

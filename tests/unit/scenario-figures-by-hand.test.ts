@@ -154,6 +154,13 @@ describe('one family, two months, three demand samples', () => {
     expect(k.workingCapital).toBeCloseTo(3650, 9);
     expect(k.workingCapitalInBudget).toBeCloseTo(1990, 9);
     expect(k.workingCapitalVsBudget).toBeCloseTo(-210, 9);
+    // The vote names the budget's last month, as the pack does: $1,990 → "$2k", the budget's
+    // $2,200 → "$2.2k", the gap unrounded: −$210.
+    expect(
+      voteText([{ label: 'Central', kpis: { ...k, expectedMargin: 3990 } }], JAN_FEB),
+    ).toContain(
+      "\\nBy 2027-01, the budget's last month, the expected peak is $2k, −$210 vs budget $2.2k",
+    );
   });
 
   it('peak working capital in a bad case: the P90 of the peaks, in the vote and the grid', async () => {
@@ -207,9 +214,12 @@ describe('one family, two months, three demand samples', () => {
     const at = rows.findIndex(([m]) => m === 'workingCapital');
     expect(rows[at + 1]).toEqual(['workingCapitalP90', 'Peak working capital at P90']);
     expect(grid.rows[at + 1]?.values[0]).toBeCloseTo(3860, 9);
-    // The vote's field: $3,650 → "$3.7k", $3,860 → "$3.9k".
+    // The vote's field: $3,650 → "$3.7k", $3,860 → "$3.9k", the budget's $3,700 → "$3.7k";
+    // the gap, finer than the amounts print, unrounded: −$50.
     const vote = voteText([{ label: 'Central', kpis: { ...k, expectedMargin: 3990 } }], JAN_FEB);
-    expect(vote).toContain('*Peak working capital expected / bad case*\\n$3.7k / $3.9k');
+    expect(vote).toContain(
+      '*Peak working capital expected / bad case*\\n$3.7k / $3.9k\\nThe expected peak is −$50 vs budget $3.7k',
+    );
   });
 
   it('a run stored before the bad case of working capital was kept: its expected peak alone', () => {
@@ -223,7 +233,9 @@ describe('one family, two months, three demand samples', () => {
       ],
       JAN_FEB,
     );
-    expect(vote).toContain('*Expected peak working capital*\\n$3.7k');
+    expect(vote).toContain(
+      '*Expected peak working capital*\\n$3.7k\\nThe expected peak is −$50 vs budget $3.7k',
+    );
     expect(vote).not.toContain('Peak working capital expected / bad case');
   });
 

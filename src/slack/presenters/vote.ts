@@ -10,9 +10,11 @@ import { periodSpan } from '../../core/period.js';
 import { rolesFor } from '../../core/policy.js';
 import {
   BAD_CASE_WORDS,
+  budgetEndBefore,
   EXCESS_STOCK,
   peakWorkingCapital,
   tradeOffSentences,
+  workingCapitalVsBudgetWords,
 } from '../../core/scenarios/trade-off.js';
 import { ON_THE_LATEST_RUN, replacedRunNotice } from '../../core/vote.js';
 import { ROLE_LABEL, type RoleChange } from '../../services/members.js';
@@ -48,17 +50,23 @@ export function moneyNote(horizon: readonly string[], workingCapital = true): st
 }
 
 /**
- * Peak working capital, expected and in a bad case (the P90: more cash tied up). A run stored
- * before the bad case was kept shows the expected peak alone.
+ * Peak working capital, expected and in a bad case (the P90: more cash tied up), and the
+ * expected peak against the budget's where the budget covers the run's months, as the pack's
+ * question 4 says it. A run stored before the bad case was kept shows the expected peak alone.
  */
-function workingCapitalField(k: PollOptionRow['kpis']): string {
+function workingCapitalField(k: PollOptionRow['kpis'], horizon: readonly string[]): string {
   const w = peakWorkingCapital(k);
-  return w.badCase === null
-    ? `*Expected peak working capital*\n${money(w.expected)}`
-    : `*Peak working capital expected / bad case*\n${money(w.expected)} / ${money(w.badCase)}`;
+  const head =
+    w.badCase === null
+      ? `*Expected peak working capital*\n${money(w.expected)}`
+      : `*Peak working capital expected / bad case*\n${money(w.expected)} / ${money(w.badCase)}`;
+  const vsBudget = workingCapitalVsBudgetWords(w, budgetEndBefore(k, horizon));
+  return vsBudget === null
+    ? head
+    : `${head}\n${vsBudget.charAt(0).toUpperCase()}${vsBudget.slice(1)}`;
 }
 
-function scenarioFields(o: PollOptionRow): types.MrkdwnElement[] {
+function scenarioFields(o: PollOptionRow, horizon: readonly string[]): types.MrkdwnElement[] {
   const k = o.kpis;
   if (typeof k.expectedMargin !== 'number') {
     // A run from before the stress test: its plan's own figures.
@@ -78,7 +86,7 @@ function scenarioFields(o: PollOptionRow): types.MrkdwnElement[] {
     mrkdwn(`*Fill rate expected / bad case*\n${pct(k.expectedFillRate)} / ${pct(k.serviceAtRisk)}`),
     mrkdwn(`*Cash expected / bad case*\n${money(k.cashFlow)} / ${money(k.cashFlowP10)}`),
     mrkdwn(`*${EXCESS_STOCK}*\n${money(k.excessInventoryValue)} expected`),
-    mrkdwn(workingCapitalField(k)),
+    mrkdwn(workingCapitalField(k, horizon)),
     mrkdwn(`*Utilisation avg / peak*\n${pct(k.averageUtilisation)} / ${pct(k.peakUtilisation)}`),
   ];
 }
@@ -234,7 +242,7 @@ export function voteMessage(v: PollView): { text: string; blocks: types.KnownBlo
   const sections: types.KnownBlock[] = shown.map((o) => ({
     type: 'section',
     text: mrkdwn(`*${escInMarks(clip(o.label, 200))}*`),
-    fields: scenarioFields(o),
+    fields: scenarioFields(o, v.horizon ?? []),
   }));
   const sentences: (types.KnownBlock | null)[] = tradeOffs(shown, v.horizon).map((sentence) =>
     sentence
