@@ -33,6 +33,8 @@ const VERB_ACTIONS: Readonly<Record<string, Action>> = {
   'constraints withdraw': 'capacity.update',
   // Its owner may too (a relation, not a role): src/services/action-reassign.ts.
   'actions reassign': 'action.manage-any',
+  // Its owner may too, as with its Done button: src/services/actions.ts markDone.
+  'actions done': 'action.manage-any',
 };
 const COMMAND_ACTIONS: Readonly<Record<string, Action>> = {
   '/forecast': 'forecast.adjust',
