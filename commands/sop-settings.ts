@@ -122,11 +122,11 @@ export const settings: SopSubcommand = {
     '/sop settings channels demand #chan supply #chan exec #chan | fences | horizon | comment-threshold | execution …',
   summary: 'time fences, horizon, S&OE thresholds',
   action: 'settings.change',
-  async handle({ deps, args, respond }) {
+  async handle({ deps, args, member, respond }) {
     const row =
       args.length === 0
         ? await getSettings(deps.db)
-        : await updateSettings(deps.db, parsePatch(args));
+        : await updateSettings(deps.db, parsePatch(args), { by: member.userId });
     await respond({ response_type: 'ephemeral', text: settingsText(row) });
   },
 };

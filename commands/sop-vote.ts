@@ -140,7 +140,7 @@ async function configure(ctx: SopCommandContext): Promise<void> {
       throw new UsageError(
         `mode: use \`named\` (${VOTE_MODE_WORDS.open}) or \`anonymous\` (counts only), got ${typedValue(value)}.`,
       );
-    await updateSettings(ctx.deps.db, { vote_mode: mode });
+    await updateSettings(ctx.deps.db, { vote_mode: mode }, { by: ctx.member.userId });
     await ctx.respond({
       response_type: 'ephemeral',
       text:
@@ -157,7 +157,7 @@ async function configure(ctx: SopCommandContext): Promise<void> {
     throw new UsageError(
       `quorum: give a number of executive votes from 1 to 100, or \`off\`, got ${typedValue(value)}.`,
     );
-  await updateSettings(ctx.deps.db, { vote_quorum: n });
+  await updateSettings(ctx.deps.db, { vote_quorum: n }, { by: ctx.member.userId });
   await ctx.respond({
     response_type: 'ephemeral',
     text:

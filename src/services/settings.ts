@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../db/connect.js';
+import { audit } from '../../db/queries/audit.js';
 import {
   ensureSettings,
   latestSettings,
@@ -51,14 +52,17 @@ export type SettingsPatch = Partial<
  * span settings see the values the patch is applied to: a frozen fence must leave at least one
  * month of the horizon outside it (a horizon all frozen would take every adjustment to an
  * executive exception and fix all production to the adopted plan). The slushy zone may reach
- * the horizon's end: its months stay open to change, flagged.
+ * the horizon's end: its months stay open to change, flagged. What changed is audited
+ * (`settings.change`, each setting's value before and after) in the same transaction, with
+ * `by` as its actor (the admin who typed it; `sopbot` when none is given); a patch that
+ * changes nothing writes no entry.
  */
 export async function updateSettings(
   db: Db,
   patch: SettingsPatch,
-  teamId = 'default',
+  opts: { readonly by?: string; readonly teamId?: string } = {},
 ): Promise<SettingsRow> {
-  const current = await getSettings(db, teamId);
+  const current = await getSettings(db, opts.teamId);
   return db.transaction().execute(async (trx) => {
     const locked = await lockedSettings(trx, current.team_id);
     // Only a patch of the two is checked: a row stored before the rule still takes channels.
@@ -68,7 +72,24 @@ export async function updateSettings(
         patch.horizon_months ?? locked.horizon_months,
         patch.horizon_months !== undefined && patch.frozen_months === undefined,
       );
-    return patchSettings(trx, current.team_id, patch);
+    const from: Record<string, unknown> = {};
+    const to: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(patch)) {
+      const before = locked[key as keyof SettingsPatch];
+      if (value === undefined || value === before) continue;
+      from[key] = before;
+      to[key] = value;
+    }
+    const row = await patchSettings(trx, current.team_id, patch);
+    if (Object.keys(to).length > 0)
+      await audit(trx, {
+        actor: opts.by ?? 'sopbot',
+        action: 'settings.change',
+        entity: 'settings',
+        entityId: current.team_id,
+        details: { from, to },
+      });
+    return row;
   });
 }
 

@@ -1,0 +1,106 @@
+/**
+ * What an admin changes in `/sop settings` and `/sop vote mode|quorum` is in the audit log, as
+ * roles, deadlines and holidays are: moving the executive channel in the middle of a cycle, or
+ * making the next vote anonymous, left no trace of who did it or what it was before. Each
+ * change is one `settings.change` entry naming the admin and each setting's value before and
+ * after; a refused change and one that changes nothing write none. Through the real bot over
+ * HTTP with the stand-in, against Postgres.
+ */
+import { describe, expect, it } from 'vitest';
+import { testClock, useHarness } from './meeting-fixture.js';
+
+const ADMIN = 'U_ADMIN';
+const h = useHarness({
+  label: 'settings-audit',
+  members: { [ADMIN]: 'admin' },
+  clock: testClock('2027-01-10T10:00:00Z'),
+});
+
+/** `/sop <text>` as the admin, and the next ephemeral they get. */
+async function sop(text: string): Promise<string> {
+  const n = h.standin.ephemeralsFor(ADMIN).length;
+  await h.sop(ADMIN, text, 'C_GENERAL');
+  return (await h.standin.waitFor(() => h.standin.ephemeralsFor(ADMIN)[n], 20_000)).text;
+}
+
+const entries = () =>
+  h.db
+    .selectFrom('audit_log')
+    .select(['actor', 'action', 'entity', 'entity_id', 'details'])
+    .where('action', '=', 'settings.change')
+    .orderBy('id')
+    .execute();
+
+describe('settings changes are audited', () => {
+  it('names the admin and each setting before and after', async () => {
+    await sop('settings channels demand <#C_DEMAND|demand> exec <#C_EXEC|exec>');
+    // The executive channel moves mid-cycle.
+    await sop('settings channels exec <#C_BOARD|board>');
+    // The defaults are 2 frozen and 4 slushy months, and production 10% below plan.
+    await sop('settings fences 1 4');
+    await sop('settings execution production=15');
+    expect(await sop('vote mode anonymous')).toBe(
+      'Next votes are anonymous: the tally shows counts only.',
+    );
+    await sop('vote quorum 3');
+
+    const base = { actor: ADMIN, action: 'settings.change', entity: 'settings' };
+    const rows = await entries();
+    // One settings row (created by the first command), whose team the entries name.
+    const team = (await h.db.selectFrom('workspace_settings').select('team_id').execute()).map(
+      (r) => r.team_id,
+    );
+    expect(team).toHaveLength(1);
+    expect(rows).toEqual([
+      {
+        ...base,
+        entity_id: team[0],
+        details: {
+          from: { demand_channel: null, exec_channel: null },
+          to: { demand_channel: 'C_DEMAND', exec_channel: 'C_EXEC' },
+        },
+      },
+      {
+        ...base,
+        entity_id: team[0],
+        details: { from: { exec_channel: 'C_EXEC' }, to: { exec_channel: 'C_BOARD' } },
+      },
+      // slushy 4 was already 4: only the frozen fence is named.
+      {
+        ...base,
+        entity_id: team[0],
+        details: { from: { frozen_months: 2 }, to: { frozen_months: 1 } },
+      },
+      {
+        ...base,
+        entity_id: team[0],
+        details: {
+          from: { soe_production_shortfall_pct: 10 },
+          to: { soe_production_shortfall_pct: 15 },
+        },
+      },
+      // The stored word for named is `open`.
+      {
+        ...base,
+        entity_id: team[0],
+        details: { from: { vote_mode: 'open' }, to: { vote_mode: 'anonymous' } },
+      },
+      {
+        ...base,
+        entity_id: team[0],
+        details: { from: { vote_quorum: null }, to: { vote_quorum: 3 } },
+      },
+    ]);
+  });
+
+  it('writes nothing for a refused change or one that changes nothing', async () => {
+    const before = (await entries()).length;
+    // A horizon the frozen fence (1 month, above) covers is refused.
+    expect(await sop('settings horizon 1')).toContain('Horizon not changed');
+    // The same channel and fences again.
+    await sop('settings channels exec <#C_BOARD|board>');
+    await sop('settings fences 1 4');
+    expect(await sop('vote quorum 3')).toBe('Next votes close when 3 executives have voted.');
+    expect((await entries()).length).toBe(before);
+  });
+});
