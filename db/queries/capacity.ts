@@ -101,13 +101,17 @@ export async function insertCapacityUpdates(
 
 export interface ResourceActivity {
   readonly resource: string;
+  /** Open updates: one per request, however many months it covers. */
   readonly updates: number;
   /** The change summed over the updates' months, in the resource's `unit`. */
   readonly net: number;
   readonly unit: string;
 }
 
-/** Per resource: open updates in a cycle and the net capacity change they make. */
+/**
+ * Per resource: open updates in a cycle (one per request, whatever months it covers) and the
+ * net capacity change they make.
+ */
 export async function capacityActivity(db: Db, cycleId: number): Promise<ResourceActivity[]> {
   const rows = await db
     .selectFrom('capacity_updates')
@@ -115,7 +119,9 @@ export async function capacityActivity(db: Db, cycleId: number): Promise<Resourc
     .select((eb) => [
       'resources.code',
       'resources.unit',
-      eb.fn.countAll<string>().as('n'),
+      // One update is one request for the resource, whatever months it covers (as
+      // `/sop constraints` numbers it and the summary's thread has one reply for it).
+      eb.fn.count<string>('capacity_updates.request_key').distinct().as('n'),
       sql<number>`coalesce(sum(capacity_updates.after_value - capacity_updates.before_value), 0)`.as(
         'net',
       ),

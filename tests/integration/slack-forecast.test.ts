@@ -434,9 +434,11 @@ describe('/capacity', () => {
     expect(replies[2]?.text).toContain('LINE-2');
     expect(replies[2]?.text).toContain('Press down');
     expect(standin.messagesIn('C_SUPPLY')).toHaveLength(1);
-    // Edited too: 2027-07 and 08 −300 hours each, 07 set back to 800 (+100), 09 −10% (−100).
+    // Edited too: three updates (the overhaul over 2027-07..08, the second shift, the press),
+    // one reply each in the thread, not four (the overhaul's two months counted apart); net
+    // 2027-07 and 08 −300 hours each, 07 set back to 800 (+100), 09 −10% (−100).
     expect(JSON.stringify(standin.messagesIn('C_SUPPLY')[0]?.blocks)).toContain(
-      '*LINE-2*: 4 open updates, net −600 hours',
+      '*LINE-2*: 3 open updates, net −600 hours',
     );
   });
 
