@@ -324,4 +324,43 @@ describe('explain presenters', () => {
     // An integer program keeps no price: nothing is said.
     expect(demand(null, null)).not.toContain('One more unit demanded');
   });
+
+  it('gives no share of regular capacity for a month cut to none', () => {
+    const planned = (load: number, capacity: number) =>
+      explainPlainText({
+        kind: 'resource',
+        query: { intent: 'explain', code: 'L', from: '2027-05', to: '2027-05', direction: null },
+        resource: { id: 2, code: 'L', name: 'L', unit: 'hours', overtimeCost: 112 },
+        months: [
+          explainResourceMonth({
+            resource: 'L',
+            unit: 'hours',
+            period: '2027-05',
+            runId: '3',
+            overtimeCost: 112,
+            plan: { load, capacity, overtime: capacity > 0 ? 0 : load, overtimeLimit: 36 },
+            lastMonth: false,
+            baseCapacity: null,
+            updates: [],
+            families: [],
+            shadowPrice: 174,
+            shadowPriceKind: 'exact',
+            scenarios: [],
+          }),
+        ],
+        cycleMonth: '2027-02',
+        timezone: 'UTC',
+        runId: '3',
+        names: {},
+      } as Explanation)
+        .split('\n')
+        .find((l) => l.startsWith('Planned load'));
+    // Cut to =0 by a breakdown: 36 hours planned, all overtime; it said "(0% of regular capacity)".
+    expect(planned(36, 0)).toBe(
+      'Planned load 36 hours (no regular capacity this month: all of it overtime).',
+    );
+    expect(planned(0, 0)).toBe('Planned load 0 hours (no regular capacity this month).');
+    // 205 of 169 hours: 121.3%, shown whole.
+    expect(planned(205, 169)).toBe('Planned load 205 hours (121% of regular capacity).');
+  });
 });

@@ -335,6 +335,17 @@ function familyRangeBlocks(
 
 // --- a resource month ------------------------------------------------------------------
 
+/**
+ * A planned load as a share of regular capacity; a month cut to none (`/capacity … =0`) has no
+ * share to give: a load there is all overtime, and no load is none.
+ */
+function loadShare(load: number, capacity: number): string {
+  if (capacity > 0) return `${Math.round((load / capacity) * 100)}% of regular capacity`;
+  return load > 0
+    ? 'no regular capacity this month: all of it overtime'
+    : 'no regular capacity this month';
+}
+
 function resourceMonthBlocks(
   m: ResourceMonthExplanation,
   names: Readonly<Record<string, string>>,
@@ -391,7 +402,7 @@ function resourceMonthBlocks(
       : `At consensus demand the load would be ${q(m.demandLoad)} ${u}: no overload.${did.length ? ` The plan still uses ${did.join('; ')}.` : ''}`;
   blocks.push(
     section(
-      `*Overload*\n${overload}\nPlanned load ${q(m.load)} ${u} (${m.capacity > 0 ? Math.round((m.load / m.capacity) * 100) : 0}% of regular capacity).`,
+      `*Overload*\n${overload}\nPlanned load ${q(m.load)} ${u} (${loadShare(m.load, m.capacity)}).`,
     ),
   );
   const onePlus = `One more ${oneUnit(u)} on ${esc(m.resource)} in ${m.period}`;
