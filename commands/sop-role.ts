@@ -7,6 +7,7 @@ import type { Role } from '../src/core/company.js';
 import { codeSpan } from '../src/core/text.js';
 import { UsageError } from '../src/errors.js';
 import {
+  type FamiliesLeft,
   getMember,
   ROLE_LABEL,
   ROLES,
@@ -23,6 +24,19 @@ const roleSchema = z.enum(ROLES as [Role, ...Role[]]);
 
 /** The confirmation, then what the change did to the person's open votes (if anything). */
 const withVotes = (said: string, votes: string) => (votes ? `${said} ${votes}` : said);
+
+const listed = (codes: readonly string[]) => codes.map((c) => codeSpan(c)).join(', ');
+
+/**
+ * What a sales rep's new role does to the families they cover: nobody is asked for input on
+ * those no other rep covers, so the admin is told which, and how to give them to a rep.
+ */
+function familiesLeftText(left: FamiliesLeft | null): string {
+  if (left === null) return '';
+  const kept = ` They are no longer asked for forecast input on ${listed(left.families)} (kept for them if they are made Sales again)`;
+  if (left.uncovered.length === 0) return `${kept}; another sales rep covers each.`;
+  return `${kept}. No other sales rep covers ${listed(left.uncovered)}: give ${left.uncovered.length === 1 ? 'it' : 'them'} to one with \`/sop families @rep ${left.uncovered.join(' ')}\`.`;
+}
 
 export const role: SopSubcommand = {
   name: 'role',
@@ -75,7 +89,10 @@ export const role: SopSubcommand = {
     await redrawVotesOf(deps, change);
     await respond({
       response_type: 'ephemeral',
-      text: withVotes(`<@${userId}> is now *${ROLE_LABEL[parsed.data]}*.`, roleVotesText(change)),
+      text: withVotes(
+        `<@${userId}> is now *${ROLE_LABEL[parsed.data]}*.${familiesLeftText(change.familiesLeft)}`,
+        roleVotesText(change),
+      ),
     });
   },
 };

@@ -5,6 +5,7 @@
 import type { Db } from '../../db/connect.js';
 import { actionsWhere } from '../../db/queries/actions.js';
 import { audit } from '../../db/queries/audit.js';
+import { familyCoverage } from '../../db/queries/cycle-inputs.js';
 import {
   deleteMember,
   familiesWithCodes,
@@ -126,6 +127,16 @@ export interface RoleChange {
   readonly jobs: readonly string[];
 }
 
+/**
+ * A sales rep given another role: the families they cover, which stay theirs (made Sales
+ * again, they cover them again) but are no longer asked of them, and of those the ones no other
+ * sales rep covers, which nobody is asked for input on now. Both in code order.
+ */
+export interface FamiliesLeft {
+  readonly families: readonly string[];
+  readonly uncovered: readonly string[];
+}
+
 const votesCount = (role: Role | null) => can({ role }, 'vote.counted');
 
 /**
@@ -205,7 +216,7 @@ export async function setRole(
   userId: string,
   role: Role,
   { displayName, bootstrapAdmins = [], now = new Date() }: SetRoleOptions = {},
-): Promise<RoleChange> {
+): Promise<RoleChange & { readonly familiesLeft: FamiliesLeft | null }> {
   return db.transaction().execute(async (trx) => {
     if (role !== 'admin') await refuseLastAdmin(trx, actor, userId, bootstrapAdmins, false);
     const before = await roleOf(trx, userId);
@@ -218,8 +229,29 @@ export async function setRole(
       details: { from: before, to: role },
     });
     const change = { from: before, to: role };
-    return { ...change, ...(await votesAfterRoleChange(trx, actor, userId, change, now)) };
+    return {
+      ...change,
+      ...(await votesAfterRoleChange(trx, actor, userId, change, now)),
+      familiesLeft: await familiesLeftBy(trx, userId, change),
+    };
   });
+}
+
+/**
+ * When `userId` stops being a sales rep (read after the change, in its transaction): the
+ * families they cover and those no sales rep covers now (`familyCoverage`, as `/sop status`
+ * reads it). Null for any other change, or a rep who covered none.
+ */
+async function familiesLeftBy(
+  trx: Db,
+  userId: string,
+  change: { readonly from: Role | null; readonly to: Role | null },
+): Promise<FamiliesLeft | null> {
+  if (change.from !== 'sales' || change.to === 'sales') return null;
+  const families = await familyCodesOf(trx, userId);
+  if (families.length === 0) return null;
+  const covered = new Set((await familyCoverage(trx)).filter((f) => f.covered).map((f) => f.code));
+  return { families, uncovered: families.filter((c) => !covered.has(c)) };
 }
 
 /**
@@ -309,10 +341,19 @@ export async function assignFamilies(
         `Unknown famil${missing.length === 1 ? 'y' : 'ies'}: ${missing.map((c) => codeSpan(c)).join(', ')}.`,
       );
     }
-    if ((await roleOf(trx, userId)) === null) {
+    const role = await roleOf(trx, userId);
+    if (role === null) {
       throw new SopError(
         'not_found',
         `<@${userId}> has no role yet; give them one first with \`/sop role <@${userId}> sales\`.`,
+      );
+    }
+    // Only a sales rep is asked for input on the families they cover (`repsOwingInput`); the
+    // list of anyone else would change nothing. Clearing it (`none`) is always taken.
+    if (role !== 'sales' && codes.length > 0) {
+      throw new SopError(
+        'conflict',
+        `<@${userId}> is *${ROLE_LABEL[role]}*, and only sales reps cover families (each is asked for forecast input on theirs); nothing was changed. Give the families to a sales rep, or make <@${userId}> one first with \`/sop role <@${userId}> sales\`.`,
       );
     }
     await replaceMemberFamilies(

@@ -1,0 +1,102 @@
+/**
+ * Only a sales rep is asked for forecast input on the families they cover (`/sop status`, the
+ * nudges). A rep made planner mid-cycle was answered "is now *Planner*." while their families
+ * silently lost their rep; and `/sop families @planner FAM-1` answered "now covers `FAM-1`"
+ * while `/sop status` went on saying no sales rep covers FAM-1. The role change now says which
+ * families nobody is asked about any more and how to give them to a rep; families for someone
+ * who is not a sales rep are refused, saying what to do. Through the real bot over HTTP with the
+ * stand-in, against Postgres.
+ */
+import { describe, expect, it } from 'vitest';
+import { insertCycle } from '../helpers/db.js';
+import { insertFamilies, testClock, useHarness } from './meeting-fixture.js';
+
+const ADMIN = 'U_ADMIN';
+const RITA = 'U_RITA';
+const SAM = 'U_SAM';
+const PAT = 'U_PAT';
+const h = useHarness({
+  label: 'role-families',
+  members: { [ADMIN]: 'admin', [RITA]: 'sales', [SAM]: 'sales', [PAT]: 'planner' },
+  clock: testClock('2027-01-10T10:00:00Z'),
+});
+
+/** `/sop <text>` as the admin, and the next ephemeral they get. */
+async function sop(text: string): Promise<string> {
+  const n = h.standin.ephemeralsFor(ADMIN).length;
+  await h.sop(ADMIN, text, 'C_GENERAL');
+  return (await h.standin.waitFor(() => h.standin.ephemeralsFor(ADMIN)[n], 20_000)).text;
+}
+
+const covers = async (user: string) =>
+  (
+    await h.db
+      .selectFrom('member_families')
+      .innerJoin('families', 'families.id', 'member_families.family_id')
+      .select('families.code')
+      .where('slack_user_id', '=', user)
+      .orderBy('families.code')
+      .execute()
+  ).map((r) => r.code);
+
+const familyAudits = async () =>
+  (
+    await h.db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('action', '=', 'member.families')
+      .execute()
+  ).length;
+
+describe("a sales rep's families when their role changes", () => {
+  it('names the families nobody is asked about any more, and how to give them to a rep', async () => {
+    await insertFamilies(h.db);
+    await insertCycle(h.db, { month: '2027-01', phase: 'data_gathering' });
+    expect(await sop(`families <@${RITA}> FAM-1 FAM-2`)).toBe(
+      `<@${RITA}> now covers \`FAM-1\`, \`FAM-2\`.`,
+    );
+    expect(await sop(`families <@${SAM}> FAM-2`)).toBe(`<@${SAM}> now covers \`FAM-2\`.`);
+
+    // Rita becomes a planner: Sam still covers FAM-2, nobody covers FAM-1.
+    expect(await sop(`role <@${RITA}> planner`)).toBe(
+      `<@${RITA}> is now *Planner*. They are no longer asked for forecast input on \`FAM-1\`, \`FAM-2\` (kept for them if they are made Sales again). No other sales rep covers \`FAM-1\`: give it to one with \`/sop families @rep FAM-1\`.`,
+    );
+    expect(await covers(RITA)).toEqual(['FAM-1', 'FAM-2']);
+    // /sop status says the same of FAM-1.
+    expect(await sop('status')).toContain('*No sales rep covers* FAM-1');
+
+    // Sam becomes operations: FAM-2 loses its last rep too.
+    expect(await sop(`role <@${SAM}> ops`)).toBe(
+      `<@${SAM}> is now *Operations*. They are no longer asked for forecast input on \`FAM-2\` (kept for them if they are made Sales again). No other sales rep covers \`FAM-2\`: give it to one with \`/sop families @rep FAM-2\`.`,
+    );
+    // Rita is a rep again: her families count again, nothing more to say.
+    expect(await sop(`role <@${RITA}> sales`)).toBe(`<@${RITA}> is now *Sales*.`);
+    // Sam, made planner from operations, was no rep: nothing is said of his list.
+    expect(await sop(`role <@${SAM}> planner`)).toBe(`<@${SAM}> is now *Planner*.`);
+  });
+
+  it('says so when another rep still covers each family', async () => {
+    // Rita (FAM-1, FAM-2) and Sam (FAM-2, kept while he is a planner): made Sales again, Sam
+    // covers FAM-2 with Rita, who then leaves sales.
+    expect(await sop(`role <@${SAM}> sales`)).toBe(`<@${SAM}> is now *Sales*.`);
+    expect(await sop(`families <@${SAM}> FAM-1 FAM-2`)).toBe(
+      `<@${SAM}> now covers \`FAM-1\`, \`FAM-2\`.`,
+    );
+    expect(await sop(`role <@${RITA}> exec`)).toBe(
+      `<@${RITA}> is now *Executive*. They are no longer asked for forecast input on \`FAM-1\`, \`FAM-2\` (kept for them if they are made Sales again); another sales rep covers each.`,
+    );
+  });
+
+  it('refuses families for someone who is not a sales rep, saying what to do', async () => {
+    const audits = await familyAudits();
+    expect(await sop(`families <@${PAT}> FAM-1`)).toBe(
+      `:warning: <@${PAT}> is *Planner*, and only sales reps cover families (each is asked for forecast input on theirs); nothing was changed. Give the families to a sales rep, or make <@${PAT}> one first with \`/sop role <@${PAT}> sales\`.`,
+    );
+    expect(await covers(PAT)).toEqual([]);
+    expect(await familyAudits()).toBe(audits);
+    // Clearing a former rep's list is taken: Rita (an executive now) keeps nothing.
+    expect(await sop(`families <@${RITA}> none`)).toBe(`<@${RITA}> now covers no families.`);
+    expect(await covers(RITA)).toEqual([]);
+    expect(await familyAudits()).toBe(audits + 1);
+  });
+});
