@@ -6,9 +6,10 @@
  */
 import { codeSpan } from '../src/core/text.js';
 import { readTypedNumber } from '../src/core/typed-number.js';
+import type { AppDeps } from '../src/deps.js';
 import { UsageError } from '../src/errors.js';
 import { requireOpenCycle } from '../src/services/cycles.js';
-import { requirePermission } from '../src/services/members.js';
+import { membersWhoMay, requirePermission } from '../src/services/members.js';
 import { attachPollMessage, createPoll } from '../src/services/polls.js';
 import { getSettings, updateSettings } from '../src/services/settings.js';
 import type { SopCommandContext, SopSubcommand } from '../src/slack/command-types.js';
@@ -25,6 +26,23 @@ function voteHours(text: string): number | null {
   const m = /^(\d{1,3})h?$/i.exec(text);
   const n = m ? Number(m[1]) : 0;
   return n >= 1 && n <= MAX_VOTE_HOURS ? n : null;
+}
+
+/**
+ * A quorum of more executives than there are can never be reached: said when it is set, and
+ * when a vote opens with it. "there are 2 executives now: until 3 have the role …, only the
+ * chair or the deadline closes `closes`", or null when the quorum can be reached.
+ */
+async function quorumOutOfReach(
+  deps: Pick<AppDeps, 'db'>,
+  quorum: number | null,
+  closes: string,
+): Promise<string | null> {
+  if (quorum === null) return null;
+  const voters = (await membersWhoMay(deps.db, 'vote.counted')).length;
+  if (voters >= quorum) return null;
+  const are = voters === 1 ? 'is 1 executive' : `are ${voters} executives`;
+  return `there ${are} now: until ${quorum} have the role (\`/sop role @person exec\`), only the chair or the deadline closes ${closes}.`;
 }
 
 export const vote: SopSubcommand = {
@@ -115,9 +133,10 @@ export const vote: SopSubcommand = {
     const instead = replaced
       ? ` It replaces vote ${replaced.id}, whose plan run ${replaced.runId} was out of date.`
       : '';
+    const unreachable = await quorumOutOfReach(ctx.deps, view.poll.quorum, 'it');
     await ctx.respond({
       response_type: 'ephemeral',
-      text: `${msg.inDm ? `${MOVED_TO_DM} ` : ''}Vote ${view.poll.id} is open in <#${msg.channel}> with ${view.options.length} scenarios; ${chair} (Close button).${instead}`,
+      text: `${msg.inDm ? `${MOVED_TO_DM} ` : ''}Vote ${view.poll.id} is open in <#${msg.channel}> with ${view.options.length} scenarios; ${chair} (Close button).${instead}${unreachable ? ` Its quorum is ${view.poll.quorum} votes, and ${unreachable}` : ''}`,
     });
   },
 };
@@ -158,11 +177,12 @@ async function configure(ctx: SopCommandContext): Promise<void> {
       `quorum: give a number of executive votes from 1 to 100, or \`off\`, got ${typedValue(value)}.`,
     );
   await updateSettings(ctx.deps.db, { vote_quorum: n }, { by: ctx.member.userId });
+  const unreachable = await quorumOutOfReach(ctx.deps, n, 'a vote');
   await ctx.respond({
     response_type: 'ephemeral',
     text:
       n === null
         ? 'Next votes have no quorum; the chair or the deadline closes them.'
-        : `Next votes close when ${n} executives have voted.`,
+        : `Next votes close when ${n} executive${n === 1 ? ' has' : 's have'} voted.${unreachable ? ` ${unreachable[0]?.toUpperCase()}${unreachable.slice(1)}` : ''}`,
   });
 }

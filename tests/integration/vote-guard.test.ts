@@ -202,8 +202,9 @@ describe('a quorum typed as something other than a whole number', () => {
       );
     expect(await quorum()).toBe(2);
     // Typed as people type numbers elsewhere: `3` and `+3` are 3.
+    // Of the two executives, EXEC1 and EXEC2: a third is needed to reach it.
     expect(await answer(ADMIN, () => h.sop(ADMIN, 'vote quorum +3'))).toBe(
-      'Next votes close when 3 executives have voted.',
+      'Next votes close when 3 executives have voted. There are 2 executives now: until 3 have the role (`/sop role @person exec`), only the chair or the deadline closes a vote.',
     );
     expect(await quorum()).toBe(3);
   });
