@@ -13,8 +13,14 @@ import type {
 } from '@slack/bolt';
 import { z } from 'zod';
 import type { AppDeps } from '../src/deps.js';
-import { explainFigure, explainQuestion, figuresOfMessage } from '../src/services/explain.js';
+import {
+  explainFigure,
+  explainQuestion,
+  figuresOfMessage,
+  withSlackNames,
+} from '../src/services/explain.js';
 import { once } from '../src/services/requests.js';
+import { userNamesFor } from '../src/services/user-names.js';
 import {
   ACTION_EXPLAIN_PICK,
   ACTION_EXPLAIN_SHARE,
@@ -80,7 +86,10 @@ export function register(app: App, deps: AppDeps): void {
         // A double click on the button shares once.
         const key = `explain-share:${digest([body.user.id, body.container?.message_ts ?? '', action.value ?? ''])}`;
         await once(deps.db, key, 'explain:share', async () => {
-          const e = await explainQuestion(deps.db, value.q, { cycleMonth: value.c });
+          const e = await withSlackNames(
+            await explainQuestion(deps.db, value.q, { cycleMonth: value.c }),
+            userNamesFor(deps.db, client, deps.logger),
+          );
           const msg = explainMessage(e, { sharedBy: body.user.id });
           await respond({
             response_type: 'in_channel',
@@ -151,12 +160,12 @@ export function register(app: App, deps: AppDeps): void {
         if (!figure) return;
         const { cycleMonth, figures } = form;
         // A figure that cannot be explained (no plan yet, a month outside it) says why in the modal.
-        const explanation = await explainFigure(deps.db, figure, cycleMonth).catch(
-          (err: unknown) => {
+        const explanation = await explainFigure(deps.db, figure, cycleMonth)
+          .then((e) => withSlackNames(e, userNamesFor(deps.db, client, deps.logger)))
+          .catch((err: unknown) => {
             if (isUnexpected(err)) throw err;
             return { kind: 'not_understood' as const, message: userMessage(err) };
-          },
-        );
+          });
         await client.views.update({
           view_id: view.id,
           hash: view.hash,

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { SopError } from '../src/errors.js';
-import { explainQuestion } from '../src/services/explain.js';
+import { explainQuestion, withSlackNames } from '../src/services/explain.js';
+import { userNamesFor } from '../src/services/user-names.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { explainMessage } from '../src/slack/presenters/explain.js';
 
@@ -38,8 +39,12 @@ export const explain: SopSubcommand = {
   summary:
     'where a figure comes from: history, baseline, each adjustment, consensus, supply, and what a constraint costs',
   action: 'explain',
-  async handle({ deps, rest, respond }) {
-    const e = await explainQuestion(deps.db, rest);
+  async handle({ deps, rest, client, respond }) {
+    // Named as Slack names them (a new installation has no names stored yet), never mentioned.
+    const e = await withSlackNames(
+      await explainQuestion(deps.db, rest),
+      userNamesFor(deps.db, client, deps.logger),
+    );
     const share =
       e.kind === 'not_understood'
         ? undefined

@@ -59,6 +59,7 @@ import { codeSpan } from '../core/text.js';
 import { SopError, UsageError } from '../errors.js';
 import { horizonOf } from './adjustments.js';
 import { getSettings } from './settings.js';
+import type { UserNames } from './user-names.js';
 
 export interface ExplainContext {
   readonly cycleMonth: Period;
@@ -162,6 +163,34 @@ export async function explainQuery(
   throw new UsageError(
     `There is no family or resource ${codeSpan(query.code)}. Families look like ${codes.families.join(', ') || '(none yet)'}; resources like ${codes.resources.join(', ') || '(none yet)'} (see \`/sop families\`).`,
   );
+}
+
+/** The Slack ids of the people an explanation names (the one who made each change). */
+function peopleOf(e: Explanation): string[] {
+  switch (e.kind) {
+    case 'not_understood':
+      return [];
+    case 'changes':
+      return e.changes.map((c) => c.author);
+    case 'family':
+      return e.months.flatMap((m) => m.steps.map((s) => s.author));
+    case 'resource':
+      return e.months.flatMap((m) => m.updates.map((u) => u.author));
+  }
+}
+
+/**
+ * `e` with a name for each person it names whom the stored names lack (`memberNames`: a member
+ * nobody has looked up yet, on a new installation everyone), asked of Slack through the bot's
+ * `users.info` cache, which keeps it for the next answer; one Slack cannot name stays an id.
+ */
+export async function withSlackNames(e: Explanation, users: UserNames): Promise<Explanation> {
+  if (e.kind === 'not_understood') return e;
+  const missing = [...new Set(peopleOf(e))].filter((id) => id !== 'sopbot' && !e.names[id]);
+  if (missing.length === 0) return e;
+  const nameOf = await users.names(missing);
+  const found = missing.flatMap((id) => (nameOf(id) !== id ? [[id, nameOf(id)] as const] : []));
+  return found.length === 0 ? e : { ...e, names: { ...e.names, ...Object.fromEntries(found) } };
 }
 
 // --- the latest plan run -------------------------------------------------------------
