@@ -185,7 +185,7 @@ describe('change presenters', () => {
     });
     const text = alsoOpenText(two);
     expect(text).toBe(
-      ":warning: Also open in these months: #41 *LINE-&lt;2&gt;* 2027-03..2027-04 -30% (breakdown); #44 *LINE-&lt;2&gt;* 2027-04 -30% (staffing). Both count: this update's change comes on top of theirs. If this update replaces one of them, withdraw that one by its number (`/sop constraints withdraw 41`); resolve one that is over (`/sop constraints resolve 41`).",
+      ":warning: Also open in these months: #41 *LINE-&lt;2&gt;* 2027-03..2027-04 -30% (breakdown); #44 *LINE-&lt;2&gt;* 2027-04 -30% (staffing). All count: this update's change comes on top of theirs. If this update replaces one of them, withdraw that one by its number (`/sop constraints withdraw 41`); resolve one that is over (`/sop constraints resolve 41`).",
     );
     const blocks = confirmationBlocks(two, 'capacity');
     expect(JSON.stringify(blocks)).toContain(JSON.stringify(text).slice(1, -1));
@@ -194,6 +194,13 @@ describe('change presenters', () => {
     expect(JSON.stringify(modal)).toContain(JSON.stringify(text).slice(1, -1));
     expect(validateView(modal)).toEqual([]);
     expect(alsoOpenText(outcome())).toBeNull();
+    // Three updates in the same month: "Both" said of two others read as if there were one.
+    const setOverTwo = alsoOpenText(
+      outcome({ ...two, input: { ...two.input, kind: 'set', value: 0 } }),
+    );
+    expect(setOverTwo).toContain(
+      'This update sets the capacity: while it is open, they change nothing in the months they share with it.',
+    );
   });
 
   it('the thread note is one line with the span of values', () => {

@@ -60,8 +60,8 @@ export function alsoOpenText(o: ChangeOutcome): string | null {
   const more = also.length > ALSO_OPEN_LISTED ? ` and ${also.length - ALSO_OPEN_LISTED} more` : '';
   const how =
     o.input.kind === 'set'
-      ? `This update sets the capacity: while it is open, ${one ? `#${first.id} changes` : 'they change'} nothing in the months both cover.`
-      : `Both count: this update's change comes on top of ${one ? 'its' : 'theirs'}.`;
+      ? `This update sets the capacity: while it is open, ${one ? `#${first.id} changes nothing in the months both cover` : 'they change nothing in the months they share with it'}.`
+      : `${one ? 'Both count' : 'All count'}: this update's change comes on top of ${one ? 'its' : 'theirs'}.`;
   const withdraw = `\`/sop constraints withdraw ${first.id}\``;
   const resolve = `\`/sop constraints resolve ${first.id}\``;
   const fix = one
