@@ -104,3 +104,22 @@ describe('settings changes are audited', () => {
     expect((await entries()).length).toBe(before);
   });
 });
+
+describe('/sop settings shows what the admin set', () => {
+  it('lists the votes and the deadlines of new cycles with the rest', async () => {
+    // Run after the changes above (anonymous votes, quorum 3); the deadline settings were
+    // not shown at all, nor the votes'.
+    await sop('cycle deadlines demand_review=6 at=16:30');
+    expect(await sop('settings')).toBe(
+      [
+        '*sopbot settings*',
+        '• Channels: demand <#C_DEMAND>, supply _not set_, exec <#C_BOARD>',
+        '• Horizon: 18 months; frozen 1, slushy 4',
+        '• A comment is required for changes over 20%',
+        '• S&OE: deviations at production 15% below plan, receipts 10% short; frozen-zone break at 25%; owners get 2 working days',
+        '• Votes: anonymous votes, quorum 3 (`/sop vote mode|quorum`)',
+        '• Deadlines of new cycles: 16:30 UTC time, after working days per phase data_gathering=3, demand_review=6, supply_review=4, pre_sop=3, executive=2 (`/sop cycle deadlines`)',
+      ].join('\n'),
+    );
+  });
+});

@@ -4,10 +4,12 @@
  */
 import type { SettingsRow } from '../../../db/schema.js';
 import type { Role } from '../../core/company.js';
+import { effectivePhaseDays } from '../../core/cycle.js';
 import { can, POLICY } from '../../core/policy.js';
 import { ROLE_LABEL, roleNames } from '../../services/members.js';
 import type { HelpEntry, SopSubcommand } from '../command-types.js';
 import { esc } from './format.js';
+import { VOTE_MODE_WORDS } from './vote.js';
 
 export const FORECAST_USAGE =
   '/forecast FAM-12 2027-03..2027-05 +15% promotion "Spring campaign"   (also =1200, +200, -10%, no-change; no text opens a form)';
@@ -141,5 +143,11 @@ export function settingsText(s: SettingsRow): string {
     `• Horizon: ${s.horizon_months} months; frozen ${s.frozen_months}, slushy ${s.slushy_months}`,
     `• A comment is required for changes over ${s.comment_threshold_pct}%`,
     `• S&OE: deviations at production ${s.soe_production_shortfall_pct}% below plan, receipts ${s.soe_receipt_shortfall_pct}% short; frozen-zone break at ${s.soe_frozen_break_pct}%; owners get ${s.soe_due_days} working days`,
+    `• Votes: ${VOTE_MODE_WORDS[s.vote_mode]}, ${s.vote_quorum === null ? 'no quorum' : `quorum ${s.vote_quorum}`} (\`/sop vote mode|quorum\`)`,
+    `• Deadlines of new cycles: ${esc(s.deadline_time)} ${esc(s.timezone)} time, after working days per phase ${Object.entries(
+      effectivePhaseDays(s.phase_days),
+    )
+      .map(([p, n]) => `${p}=${n}`)
+      .join(', ')} (\`/sop cycle deadlines\`)`,
   ].join('\n');
 }
