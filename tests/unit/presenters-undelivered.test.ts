@@ -47,6 +47,21 @@ describe('personFix for an owner who left', () => {
       'if <@U_OTTO> has left, give their part to someone else. They are Sales for FAM-1, FAM-2: `/sop role @someone sales`, then `/sop families @someone FAM-1 FAM-2`, and take theirs away with `/sop role <@U_OTTO> none` (their families go with it), so they are not asked for forecast input again.',
     );
   });
+
+  it("a planner who kept a rep's families: the role only, since only a rep is given families", () => {
+    // Rita was a rep for FAM-1 and FAM-2, then made planner (her list is kept for her). The fix
+    // said "`/sop role @someone planner`, then `/sop families @someone FAM-1 FAM-2`", which
+    // `/sop families` refuses for a planner.
+    expect(
+      personFix('account_inactive', 'U_RITA', {
+        role: 'planner',
+        families: ['FAM-1', 'FAM-2'],
+        openActions: [],
+      }),
+    ).toBe(
+      'if <@U_RITA> has left, give their part to someone else. They are Planner: `/sop role @someone planner`, and take theirs away with `/sop role <@U_RITA> none`.',
+    );
+  });
 });
 
 describe('describePost', () => {

@@ -105,7 +105,9 @@ export function personFix(code: string, user: string, p: PersonAtStake): string 
   if (p.role && p.role !== 'admin') {
     const role = `\`/sop role @someone ${p.role}\``;
     parts.push(
-      p.families.length > 0
+      // Only a rep covers families as sopbot asks about them: another role's kept list (a rep
+      // made planner) is given with `/sop families` to a rep only, so it is not named.
+      p.role === 'sales' && p.families.length > 0
         ? // A family may have several reps: theirs go too, or each demand review would nudge
           // them again (refused again, and the admins told again).
           `They are ${ROLE_LABEL[p.role]} for ${esc(p.families.join(', '))}: ${role}, then \`/sop families @someone ${esc(p.families.join(' '))}\`, and take theirs away with \`/sop role <@${user}> none\` (their families go with it), so they are not asked for forecast input again.`
