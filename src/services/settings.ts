@@ -129,7 +129,8 @@ const DEFAULT_TIMEZONE = 'UTC';
  * Store the deployment's time zone (SOPBOT_TIMEZONE) as the company's, in the settings that
  * every process reads (settings.timezone); the bot and the workers call this when they start.
  * A missing row stands for the defaults, UTC among them, so a row is created only for another
- * zone. Returns the zone it replaced in a stored row, or null.
+ * zone. A change of zone is audited (`settings.change`, by SOPBOT_TIMEZONE). Returns the zone it
+ * replaced in a stored row, or null.
  */
 export async function storeTimezone(db: Db, zone: string): Promise<string | null> {
   return db.transaction().execute(async (trx) => {
@@ -142,6 +143,14 @@ export async function storeTimezone(db: Db, zone: string): Promise<string | null
     const stale = zones.find((z) => z !== zone);
     if (stale === undefined) return null;
     await setAllTimezones(trx, zone);
+    // Deadlines of new cycles and reminders are counted in the zone: who moved it, and when.
+    await audit(trx, {
+      actor: 'sopbot',
+      action: 'settings.change',
+      entity: 'settings',
+      entityId: null,
+      details: { from: { timezone: stale }, to: { timezone: zone }, by: 'SOPBOT_TIMEZONE' },
+    });
     return stale;
   });
 }

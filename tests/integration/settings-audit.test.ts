@@ -7,6 +7,7 @@
  * HTTP with the stand-in, against Postgres.
  */
 import { describe, expect, it } from 'vitest';
+import { storeTimezone } from '../../src/services/settings.js';
 import { testClock, useHarness } from './meeting-fixture.js';
 
 const ADMIN = 'U_ADMIN';
@@ -121,5 +122,29 @@ describe('/sop settings shows what the admin set', () => {
         '• Deadlines of new cycles: 16:30 UTC time, after working days per phase data_gathering=3, demand_review=6, supply_review=4, pre_sop=3, executive=2 (`/sop cycle deadlines`)',
       ].join('\n'),
     );
+  });
+});
+
+describe('the company time zone set where sopbot runs', () => {
+  it('is audited when SOPBOT_TIMEZONE moves it, and not when it stays', async () => {
+    const before = (await entries()).length;
+    // A process starts with the zone it had: nothing to record.
+    expect(await storeTimezone(h.db, 'UTC')).toBeNull();
+    expect((await entries()).length).toBe(before);
+    // Restarted with SOPBOT_TIMEZONE=Europe/Berlin: deadlines and reminders move with it.
+    expect(await storeTimezone(h.db, 'Europe/Berlin')).toBe('UTC');
+    expect((await entries()).slice(before)).toEqual([
+      {
+        actor: 'sopbot',
+        action: 'settings.change',
+        entity: 'settings',
+        entity_id: null,
+        details: {
+          from: { timezone: 'UTC' },
+          to: { timezone: 'Europe/Berlin' },
+          by: 'SOPBOT_TIMEZONE',
+        },
+      },
+    ]);
   });
 });
