@@ -16,14 +16,18 @@ import {
   setRole,
 } from '../src/services/members.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
-import { roleVotesText } from '../src/slack/presenters/vote.js';
+import { roleQuorumText, roleVotesText } from '../src/slack/presenters/vote.js';
 import { parseUserMention } from '../src/slack/tokenise.js';
 
 const USAGE = '/sop role @user sales|ops|planner|exec|admin|none';
 const roleSchema = z.enum(ROLES as [Role, ...Role[]]);
 
-/** The confirmation, then what the change did to the person's open votes (if anything). */
-const withVotes = (said: string, votes: string) => (votes ? `${said} ${votes}` : said);
+/**
+ * The confirmation, then what the change did to the person's open votes and to the quorums of
+ * the votes still open (if anything).
+ */
+const withVotes = (said: string, ...more: readonly string[]) =>
+  [said, ...more.filter((m) => m !== '')].join(' ');
 
 const listed = (codes: readonly string[]) => codes.map((c) => codeSpan(c)).join(', ');
 
@@ -73,6 +77,7 @@ export const role: SopSubcommand = {
         text: withVotes(
           `<@${userId}> no longer has a role in sopbot (they were *${ROLE_LABEL[change.from]}*) and covers no families: they are not asked for input, nudged or counted in votes.${still}`,
           roleVotesText(change),
+          roleQuorumText(change),
         ),
       });
       return;
@@ -92,6 +97,7 @@ export const role: SopSubcommand = {
       text: withVotes(
         `<@${userId}> is now *${ROLE_LABEL[parsed.data]}*.${familiesLeftText(change.familiesLeft)}`,
         roleVotesText(change),
+        roleQuorumText(change),
       ),
     });
   },

@@ -217,6 +217,21 @@ export async function lockOpenPolls(trx: Db): Promise<void> {
   await trx.selectFrom('polls').select('id').where('status', '=', 'open').forUpdate().execute();
 }
 
+/** The open polls with a quorum: id, quorum and their cycle's month, by id. */
+export async function openPollsWithQuorum(
+  db: Db,
+): Promise<{ pollId: string; quorum: number; month: string }[]> {
+  const rows = await db
+    .selectFrom('polls')
+    .innerJoin('cycles', 'cycles.id', 'polls.cycle_id')
+    .select(['polls.id', 'polls.quorum', 'cycles.month'])
+    .where('polls.status', '=', 'open')
+    .where('polls.quorum', 'is not', null)
+    .orderBy('polls.id')
+    .execute();
+  return rows.map((r) => ({ pollId: r.id, quorum: r.quorum ?? 0, month: r.month }));
+}
+
 /** A vote in an open poll, with the option's label and the poll's cycle month. */
 export interface OpenPollVote {
   readonly voteId: string;

@@ -21,6 +21,7 @@ import {
   countingVotesInOpenPolls,
   lockOpenPolls,
   type OpenPollVote,
+  openPollsWithQuorum,
   roleUncountedVotesInOpenPolls,
   stopCountingVotes,
 } from '../../db/queries/polls.js';
@@ -125,6 +126,17 @@ export interface RoleChange {
   readonly voteAgain: readonly OpenPollVote[];
   /** The requests to redraw those votes' messages (`poll-refresh`), in the job outbox. */
   readonly jobs: readonly string[];
+  /**
+   * When the change left fewer members whose votes count than an open vote's quorum: each such
+   * vote, which only its chair or its deadline can close now, and how many voters are left.
+   */
+  readonly quorumOutOfReach: { readonly polls: readonly QuorumPoll[]; readonly voters: number };
+}
+
+export interface QuorumPoll {
+  readonly pollId: string;
+  readonly quorum: number;
+  readonly month: string;
 }
 
 /**
@@ -177,7 +189,7 @@ async function votesAfterRoleChange(
       });
       jobs.push(await requestJob(trx, 'poll-refresh', { pollId: v.pollId }, { debounceMs: 250 }));
     }
-    return { uncounted, voteAgain: [], jobs };
+    return { uncounted, voteAgain: [], jobs, quorumOutOfReach: await quorumsOutOfReach(trx) };
   }
   if (!votesCount(change.from) && votesCount(change.to)) {
     const seen = new Set<string>();
@@ -186,9 +198,21 @@ async function votesAfterRoleChange(
       seen.add(v.pollId);
       return true;
     });
-    return { uncounted: [], voteAgain, jobs: [] };
+    return { uncounted: [], voteAgain, jobs: [], quorumOutOfReach: NO_POLLS };
   }
-  return { uncounted: [], voteAgain: [], jobs: [] };
+  return { uncounted: [], voteAgain: [], jobs: [], quorumOutOfReach: NO_POLLS };
+}
+
+const NO_POLLS = { polls: [], voters: 0 } as const;
+
+/**
+ * The open votes whose quorum is more than the members whose votes count (read in the role
+ * change's transaction, after it): a quorum nobody can reach, said to the admin who made it so.
+ */
+async function quorumsOutOfReach(trx: Db): Promise<RoleChange['quorumOutOfReach']> {
+  const voters = (await membersWithRole(trx, rolesFor('vote.counted'))).length;
+  const polls = (await openPollsWithQuorum(trx)).filter((p) => p.quorum > voters);
+  return polls.length === 0 ? NO_POLLS : { polls, voters };
 }
 
 /**

@@ -59,3 +59,17 @@ describe('a quorum beyond the executives', () => {
     );
   });
 });
+
+describe('an executive removed while a vote waits for its quorum', () => {
+  it('tells the admin the vote can no longer close on it, and what closes it', async () => {
+    // Vote 1 (above) closes at 2 executive votes; Eve and Olga are the executives.
+    expect(await answer(ADMIN, `role <@${OLGA}> none`)).toBe(
+      `<@${OLGA}> no longer has a role in sopbot (they were *Executive*) and covers no families: they are not asked for input, nudged or counted in votes. Vote 1 (2027-03) closes when 2 executives have voted, and there is 1 executive now: until 2 have the role (\`/sop role @person exec\`), only its chair or its deadline closes it.`,
+    );
+    // Back as an executive, then made planner: the same, said of the role change.
+    await answer(ADMIN, `role <@${OLGA}> exec`);
+    expect(await answer(ADMIN, `role <@${OLGA}> planner`)).toBe(
+      `<@${OLGA}> is now *Planner*. Vote 1 (2027-03) closes when 2 executives have voted, and there is 1 executive now: until 2 have the role (\`/sop role @person exec\`), only its chair or its deadline closes it.`,
+    );
+  });
+});

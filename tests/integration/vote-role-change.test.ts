@@ -93,8 +93,9 @@ describe('a role change while a vote is open', () => {
 
     const told = await answer(ADMIN, () => h.sop(ADMIN, `role <@${EXEC2}|exec2> none`));
     expect(told).toBe(
-      `<@${EXEC2}> no longer has a role in sopbot (they were *Executive*) and covers no families: they are not asked for input, nudged or counted in votes. Their vote for *Central* in vote 1 (2027-03), still open, no longer counts: the vote's tally and quorum are redrawn without it. Made Executive again while it is open, they vote again to be counted.`,
+      `<@${EXEC2}> no longer has a role in sopbot (they were *Executive*) and covers no families: they are not asked for input, nudged or counted in votes. Their vote for *Central* in vote 1 (2027-03), still open, no longer counts: the vote's tally and quorum are redrawn without it. Made Executive again while it is open, they vote again to be counted. Vote 1 (2027-03) closes when 3 executives have voted, and there are 2 executives now: until 3 have the role (\`/sop role @person exec\`), only its chair or its deadline closes it.`,
     );
+    // (EXEC1 and EXEC3 are left of three: the quorum of 3 is out of reach, and said so.)
     // Before: Central still had 2 votes, EXEC2's among them, and the quorum counted it.
     await waitFor(() => tallyOf()?.includes('quorum 1/3'));
     expect(tallyOf()).toBe(
@@ -133,7 +134,8 @@ describe('a role change while a vote is open', () => {
   it('a demotion to a role whose votes do not count takes the vote out too; a click since is kept, not counted', async () => {
     const told = await answer(ADMIN, () => h.sop(ADMIN, `role <@${EXEC1}|exec1> planner`));
     expect(told).toBe(
-      `<@${EXEC1}> is now *Planner*. Their vote for *Central* in vote 1 (2027-03), still open, no longer counts: the vote's tally and quorum are redrawn without it. Made Executive again while it is open, they vote again to be counted.`,
+      // EXEC3 is the one executive left (EXEC2 was removed above).
+      `<@${EXEC1}> is now *Planner*. Their vote for *Central* in vote 1 (2027-03), still open, no longer counts: the vote's tally and quorum are redrawn without it. Made Executive again while it is open, they vote again to be counted. Vote 1 (2027-03) closes when 3 executives have voted, and there is 1 executive now: until 3 have the role (\`/sop role @person exec\`), only its chair or its deadline closes it.`,
     );
     // By hand: only EXEC3's Cautious counts.
     await waitFor(() => tallyOf()?.includes('quorum 1/3'));

@@ -6,7 +6,12 @@ import { scenarioChart } from '../../src/charts/scenarios.js';
 import { tally } from '../../src/core/vote.js';
 import type { PollView } from '../../src/services/polls.js';
 import { decisionModal, MAX_ACTION_ROWS } from '../../src/slack/presenters/decision.js';
-import { roleVotesText, tallyText, voteMessage } from '../../src/slack/presenters/vote.js';
+import {
+  roleQuorumText,
+  roleVotesText,
+  tallyText,
+  voteMessage,
+} from '../../src/slack/presenters/vote.js';
 import { validateBlocks, validateView } from '../../src/slack-standin/index.js';
 
 const poll = (over: Partial<PollRow> = {}): PollRow => ({
@@ -318,5 +323,22 @@ describe('what the admin is told of the open votes a role change touched', () =>
       'Their vote for *Central* in vote 3 (2027-03) stopped counting when their role changed; the vote is still open, so they vote again with its buttons to be counted.',
     );
     expect(roleVotesText({ uncounted: [], voteAgain: [] })).toBe('');
+  });
+
+  it('names each open vote whose quorum nobody can reach any more', () => {
+    expect(
+      roleQuorumText({
+        quorumOutOfReach: {
+          polls: [
+            { pollId: '3', quorum: 3, month: '2027-03' },
+            { pollId: '4', quorum: 2, month: '2027-04' },
+          ],
+          voters: 1,
+        },
+      }),
+    ).toBe(
+      'Vote 3 (2027-03) closes when 3 executives have voted; Vote 4 (2027-04) closes when 2 executives have voted; there is 1 executive now: until enough have the role (`/sop role @person exec`), only their chairs or their deadlines close them.',
+    );
+    expect(roleQuorumText({ quorumOutOfReach: { polls: [], voters: 0 } })).toBe('');
   });
 });

@@ -366,3 +366,22 @@ export function roleVotesText(change: Pick<RoleChange, 'uncounted' | 'voteAgain'
     return `Their votes for ${votesNamed(voteAgain)} stopped counting when their role changed; those votes are still open, so they vote again with their buttons to be counted.`;
   return '';
 }
+
+/**
+ * What the admin who took away an executive's role is told of the open votes whose quorum
+ * can no longer be reached, or '' when there are none: "Vote 3 (2027-03) closes when 2
+ * executives have voted, and there is 1 executive now: …".
+ */
+export function roleQuorumText(change: Pick<RoleChange, 'quorumOutOfReach'>): string {
+  const { polls, voters } = change.quorumOutOfReach;
+  if (polls.length === 0) return '';
+  const are = voters === 1 ? 'is 1 executive' : `are ${voters} executives`;
+  const named = polls.map(
+    (p) => `Vote ${p.pollId} (${p.month}) closes when ${p.quorum} executives have voted`,
+  );
+  const what =
+    polls.length === 1
+      ? `${named[0]}, and there ${are} now: until ${polls[0]?.quorum} have the role (\`/sop role @person exec\`), only its chair or its deadline closes it.`
+      : `${named.join('; ')}; there ${are} now: until enough have the role (\`/sop role @person exec\`), only their chairs or their deadlines close them.`;
+  return what;
+}
