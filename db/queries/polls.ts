@@ -217,6 +217,21 @@ export async function lockOpenPolls(trx: Db): Promise<void> {
   await trx.selectFrom('polls').select('id').where('status', '=', 'open').forUpdate().execute();
 }
 
+/** The open polls whose message is posted: id, its channel and their cycle's month, by id. */
+export async function openPollsPosted(
+  db: Db,
+): Promise<{ pollId: string; channel: string; month: string }[]> {
+  const rows = await db
+    .selectFrom('polls')
+    .innerJoin('cycles', 'cycles.id', 'polls.cycle_id')
+    .select(['polls.id', 'polls.channel_id', 'cycles.month'])
+    .where('polls.status', '=', 'open')
+    .where('polls.channel_id', 'is not', null)
+    .orderBy('polls.id')
+    .execute();
+  return rows.map((r) => ({ pollId: r.id, channel: r.channel_id ?? '', month: r.month }));
+}
+
 /** The open polls with a quorum: id, quorum and their cycle's month, by id. */
 export async function openPollsWithQuorum(
   db: Db,
