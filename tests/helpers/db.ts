@@ -69,6 +69,42 @@ export async function insertCycle(db: Db, values: Insertable<Database['cycles']>
 }
 
 /** A database of the enclosing file or describe block (fresh unless `make` says), dropped after. */
+/**
+ * A baseline that is the demand a test wants, no model behind it: one `method: 'none'` model
+ * row per family and its forecast over `months` (`units` a month each, or one figure for all).
+ */
+export async function insertFlatBaseline(
+  db: Db,
+  cycleId: number,
+  months: readonly string[],
+  demand: readonly { readonly id: number; readonly units: number | readonly number[] }[],
+): Promise<void> {
+  await db
+    .insertInto('baseline_models')
+    .values(
+      demand.map((d) => ({
+        cycle_id: cycleId,
+        family_id: d.id,
+        method: 'none',
+        history_hash: 'x',
+      })),
+    )
+    .execute();
+  await db
+    .insertInto('baseline_forecasts')
+    .values(
+      demand.flatMap((d) =>
+        months.map((period, i) => ({
+          cycle_id: cycleId,
+          family_id: d.id,
+          period,
+          value: typeof d.units === 'number' ? d.units : (d.units[i] as number),
+        })),
+      ),
+    )
+    .execute();
+}
+
 export function useDb(make: () => Promise<TestDb> = freshDb): TestDb {
   return useFixture(make, (t) => t.drop());
 }

@@ -22,7 +22,7 @@ import { getSettings } from '../../src/services/settings.js';
 import { explainPlainText } from '../../src/slack/presenters/explain.js';
 import { voteMessage } from '../../src/slack/presenters/vote.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
-import { insertCycle, useDb } from '../helpers/db.js';
+import { insertCycle, insertFlatBaseline, useDb } from '../helpers/db.js';
 
 const MONTHS = ['2027-01', '2027-02', '2027-03'];
 const NOW = new Date('2027-01-20T10:00:00Z');
@@ -109,30 +109,7 @@ beforeAll(async () => {
     { id: a, units: [100, 100, 100] },
     { id: b, units: [40, 80, 40] },
   ];
-  await db
-    .insertInto('baseline_models')
-    .values(
-      demand.map((d) => ({
-        cycle_id: cycleId,
-        family_id: d.id,
-        method: 'none',
-        history_hash: 'x',
-      })),
-    )
-    .execute();
-  await db
-    .insertInto('baseline_forecasts')
-    .values(
-      demand.flatMap((d) =>
-        MONTHS.map((period, i) => ({
-          cycle_id: cycleId,
-          family_id: d.id,
-          period,
-          value: d.units[i]!,
-        })),
-      ),
-    )
-    .execute();
+  await insertFlatBaseline(db, cycleId, MONTHS, demand);
   ({ runId } = await runPlan(db, await createHighsSolver(), {
     cycleId,
     runKey: 'finance-by-hand',

@@ -16,7 +16,7 @@ import { centralShortfalls } from '../../src/services/shortfall.js';
 import { packMessage } from '../../src/slack/presenters/pack.js';
 import { planHeadline } from '../../src/slack/presenters/plan-run.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
-import { insertCycle, useDb } from '../helpers/db.js';
+import { insertCycle, insertFlatBaseline, useDb } from '../helpers/db.js';
 
 const MONTHS = ['2027-01', '2027-02', '2027-03', '2027-04', '2027-05', '2027-06'];
 const NOW = new Date('2027-01-20T10:00:00Z');
@@ -94,25 +94,7 @@ beforeAll(async () => {
     { id: cheap, units: 100 },
     { id: ok, units: 200 },
   ];
-  await db
-    .insertInto('baseline_models')
-    .values(
-      demand.map((d) => ({
-        cycle_id: cycleId,
-        family_id: d.id,
-        method: 'none',
-        history_hash: 'x',
-      })),
-    )
-    .execute();
-  await db
-    .insertInto('baseline_forecasts')
-    .values(
-      demand.flatMap((d) =>
-        MONTHS.map((period) => ({ cycle_id: cycleId, family_id: d.id, period, value: d.units })),
-      ),
-    )
-    .execute();
+  await insertFlatBaseline(db, cycleId, MONTHS, demand);
   // The budget's sales: 120 + 100 + 200 = 420 units a month.
   await db
     .insertInto('budget')

@@ -10,7 +10,7 @@ import { buildPack, packMarkdown } from '../../src/services/pack.js';
 import { runPlan } from '../../src/services/planning.js';
 import { getSettings } from '../../src/services/settings.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
-import { insertCycle, useDb } from '../helpers/db.js';
+import { insertCycle, insertFlatBaseline, useDb } from '../helpers/db.js';
 
 const MONTHS = ['2027-01', '2027-02'];
 const NOW = new Date('2027-01-20T10:00:00Z');
@@ -82,30 +82,7 @@ beforeAll(async () => {
     { id: a, units: [80, 80] },
     { id: b, units: [50, 0] },
   ];
-  await db
-    .insertInto('baseline_models')
-    .values(
-      demand.map((d) => ({
-        cycle_id: cycleId,
-        family_id: d.id,
-        method: 'none',
-        history_hash: 'x',
-      })),
-    )
-    .execute();
-  await db
-    .insertInto('baseline_forecasts')
-    .values(
-      demand.flatMap((d) =>
-        MONTHS.map((period, i) => ({
-          cycle_id: cycleId,
-          family_id: d.id,
-          period,
-          value: d.units[i]!,
-        })),
-      ),
-    )
-    .execute();
+  await insertFlatBaseline(db, cycleId, MONTHS, demand);
   ({ runId } = await runPlan(db, await createHighsSolver(), {
     cycleId,
     runKey: 'utilisation',
