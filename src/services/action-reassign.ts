@@ -425,7 +425,9 @@ export async function retireClosedButtons(
     let edited = false;
     const ran = await once(
       deps.db,
-      `action-closed:${a.id}:${channel}:${e.ts}`,
+      // Per closing kind: an action cancelled, opened again (a later correction) and then done
+      // has its DMs drawn again as done.
+      `action-closed:${a.id}:${a.status}:${channel}:${e.ts}`,
       'action.closed',
       async () => {
         edited = await redrawDm(deps.slack, channel, e);
