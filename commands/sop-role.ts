@@ -35,11 +35,16 @@ const listed = (codes: readonly string[]) => codes.map((c) => codeSpan(c)).join(
  * What a sales rep's new role does to the families they cover: nobody is asked for input on
  * those no other rep covers, so the admin is told which, and how to give them to a rep.
  */
-function familiesLeftText(left: FamiliesLeft | null): string {
+function familiesLeftText(left: FamiliesLeft | null, removed = false): string {
   if (left === null) return '';
-  const kept = ` They are no longer asked for forecast input on ${listed(left.families)} (kept for them if they are made Sales again)`;
+  // Removed, their list went with them: only the families left without a rep are worth a word.
+  if (removed && left.uncovered.length === 0) return '';
+  const kept = removed
+    ? ''
+    : ` They are no longer asked for forecast input on ${listed(left.families)} (kept for them if they are made Sales again)`;
   if (left.uncovered.length === 0) return `${kept}; another sales rep covers each.`;
-  return `${kept}. No other sales rep covers ${listed(left.uncovered)}: give ${left.uncovered.length === 1 ? 'it' : 'them'} to one with \`/sop families @rep ${left.uncovered.join(' ')}\`.`;
+  // `/sop families` sets a rep's whole list: the families the rep covers already go with them.
+  return `${kept}${removed ? '' : '.'} No other sales rep covers ${listed(left.uncovered)}: give ${left.uncovered.length === 1 ? 'it' : 'them'} to one with \`/sop families @rep ${left.uncovered.join(' ')}\`, adding the families that rep covers already (the command sets their whole list; \`/sop families @rep\` shows it).`;
 }
 
 export const role: SopSubcommand = {
@@ -75,7 +80,7 @@ export const role: SopSubcommand = {
       await respond({
         response_type: 'ephemeral',
         text: withVotes(
-          `<@${userId}> no longer has a role in sopbot (they were *${ROLE_LABEL[change.from]}*) and covers no families: they are not asked for input, nudged or counted in votes.${still}`,
+          `<@${userId}> no longer has a role in sopbot (they were *${ROLE_LABEL[change.from]}*) and covers no families: they are not asked for input, nudged or counted in votes.${still}${familiesLeftText(change.familiesLeft, true)}`,
           roleVotesText(change),
           roleQuorumText(change),
         ),

@@ -272,7 +272,11 @@ async function familiesLeftBy(
   change: { readonly from: Role | null; readonly to: Role | null },
 ): Promise<FamiliesLeft | null> {
   if (change.from !== 'sales' || change.to === 'sales') return null;
-  const families = await familyCodesOf(trx, userId);
+  return familiesLeftOf(trx, await familyCodesOf(trx, userId));
+}
+
+/** Of a former rep's `families` (read before a removal took them), those no rep covers now. */
+async function familiesLeftOf(trx: Db, families: readonly string[]): Promise<FamiliesLeft | null> {
   if (families.length === 0) return null;
   const covered = new Set((await familyCoverage(trx)).filter((f) => f.covered).map((f) => f.code));
   return { families, uncovered: families.filter((c) => !covered.has(c)) };
@@ -316,10 +320,12 @@ export async function removeRole(
   actor: string,
   userId: string,
   { bootstrapAdmins = [], now = new Date() }: Pick<SetRoleOptions, 'bootstrapAdmins' | 'now'> = {},
-): Promise<RoleChange & { readonly from: Role }> {
+): Promise<RoleChange & { readonly from: Role; readonly familiesLeft: FamiliesLeft | null }> {
   return db.transaction().execute(async (trx) => {
     await refuseLastAdmin(trx, actor, userId, bootstrapAdmins, true);
     const before = await roleOf(trx, userId);
+    // A rep's families go with their row: read first, to say which now have no rep.
+    const families = before === 'sales' ? await familyCodesOf(trx, userId) : [];
     if (before === null)
       throw new SopError(
         'conflict',
@@ -344,7 +350,11 @@ export async function removeRole(
       details: { from: before, to: null },
     });
     const change = { from: before, to: null };
-    return { ...change, ...(await votesAfterRoleChange(trx, actor, userId, change, now)) };
+    return {
+      ...change,
+      ...(await votesAfterRoleChange(trx, actor, userId, change, now)),
+      familiesLeft: await familiesLeftOf(trx, families),
+    };
   });
 }
 

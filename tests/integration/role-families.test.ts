@@ -59,7 +59,7 @@ describe("a sales rep's families when their role changes", () => {
 
     // Rita becomes a planner: Sam still covers FAM-2, nobody covers FAM-1.
     expect(await sop(`role <@${RITA}> planner`)).toBe(
-      `<@${RITA}> is now *Planner*. They are no longer asked for forecast input on \`FAM-1\`, \`FAM-2\` (kept for them if they are made Sales again). No other sales rep covers \`FAM-1\`: give it to one with \`/sop families @rep FAM-1\`.`,
+      `<@${RITA}> is now *Planner*. They are no longer asked for forecast input on \`FAM-1\`, \`FAM-2\` (kept for them if they are made Sales again). No other sales rep covers \`FAM-1\`: give it to one with \`/sop families @rep FAM-1\`, adding the families that rep covers already (the command sets their whole list; \`/sop families @rep\` shows it).`,
     );
     expect(await covers(RITA)).toEqual(['FAM-1', 'FAM-2']);
     // /sop status says the same of FAM-1.
@@ -67,7 +67,7 @@ describe("a sales rep's families when their role changes", () => {
 
     // Sam becomes operations: FAM-2 loses its last rep too.
     expect(await sop(`role <@${SAM}> ops`)).toBe(
-      `<@${SAM}> is now *Operations*. They are no longer asked for forecast input on \`FAM-2\` (kept for them if they are made Sales again). No other sales rep covers \`FAM-2\`: give it to one with \`/sop families @rep FAM-2\`.`,
+      `<@${SAM}> is now *Operations*. They are no longer asked for forecast input on \`FAM-2\` (kept for them if they are made Sales again). No other sales rep covers \`FAM-2\`: give it to one with \`/sop families @rep FAM-2\`, adding the families that rep covers already (the command sets their whole list; \`/sop families @rep\` shows it).`,
     );
     // Rita is a rep again: her families count again, nothing more to say.
     expect(await sop(`role <@${RITA}> sales`)).toBe(`<@${RITA}> is now *Sales*.`);
@@ -98,5 +98,15 @@ describe("a sales rep's families when their role changes", () => {
     expect(await sop(`families <@${RITA}> none`)).toBe(`<@${RITA}> now covers no families.`);
     expect(await covers(RITA)).toEqual([]);
     expect(await familyAudits()).toBe(audits + 1);
+  });
+
+  it('a rep whose role is taken away: names the families nobody covers now', async () => {
+    // Sam (Sales) covers FAM-1 and FAM-2; Rita, an executive, none. Sam leaves: his row and
+    // list go, and no other rep covers either family.
+    expect(await sop(`role <@${SAM}> none`)).toBe(
+      `<@${SAM}> no longer has a role in sopbot (they were *Sales*) and covers no families: they are not asked for input, nudged or counted in votes. No other sales rep covers \`FAM-1\`, \`FAM-2\`: give them to one with \`/sop families @rep FAM-1 FAM-2\`, adding the families that rep covers already (the command sets their whole list; \`/sop families @rep\` shows it).`,
+    );
+    expect(await covers(SAM)).toEqual([]);
+    expect(await sop('status')).toContain('No sales rep covers any family yet');
   });
 });
