@@ -5,6 +5,7 @@
  * its announcement as a job with the change (services/cycles.ts), so the answer here says
  * what was saved, whatever Slack does with the post.
  */
+import { parseTimeOfDay, timeOfDayText } from '../src/core/calendar.js';
 import { type CyclePhase, parseDeadlineSettings, TIMED_PHASES } from '../src/core/cycle.js';
 import { codeSpan } from '../src/core/text.js';
 import { UsageError } from '../src/errors.js';
@@ -91,10 +92,12 @@ const EARLY_DEADLINE_HOUR = 7;
  * far more often the afternoon written on a 12-hour clock (`at=5:00` for 5 pm).
  */
 function earlyHint(at: string): string {
-  const [h, m] = at.split(':').map(Number) as [number, number];
-  if (h >= EARLY_DEADLINE_HOUR) return '';
+  const t = parseTimeOfDay(at);
+  if (!t || t.hour >= EARLY_DEADLINE_HOUR) return '';
   const afternoon =
-    h >= 1 ? ` If you meant ${h} pm, write at=${h + 12}:${String(m).padStart(2, '0')}.` : '';
+    t.hour >= 1
+      ? ` If you meant ${t.hour} pm, write at=${timeOfDayText({ hour: t.hour + 12, minute: t.minute })}.`
+      : '';
   return `\n:warning: ${at} is before the working day: each phase's last working day will have barely begun at its deadline.${afternoon}`;
 }
 
