@@ -39,3 +39,15 @@ export function earlyAndLate(actions: readonly { due: string; doneOn: string | n
   }
   return { early, late };
 }
+
+/**
+ * When a follow-up action is overdue: open, and due before `day` (YYYY-MM-DD, the company's
+ * today). The one rule `/sop actions`, `/sop decisions`, App Home, the pack and the review
+ * mark it by.
+ */
+export function isOverdue(
+  a: { readonly status: string | null; readonly due_date: string | null },
+  day: string,
+): boolean {
+  return a.status === 'open' && a.due_date !== null && a.due_date < day;
+}

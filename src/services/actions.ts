@@ -324,9 +324,7 @@ export function today(now: Date, zone: string): string {
 }
 
 /** Open and due before `day`, the company's local date of today (from `today()`). */
-export function isOverdue(a: Pick<ActionRow, 'status' | 'due_date'>, day: string): boolean {
-  return a.status === 'open' && a.due_date < day;
-}
+export { isOverdue } from '../core/action-timing.js';
 
 export async function listActions(
   db: Db,

@@ -76,7 +76,12 @@ import {
   deviationRevisionMessage,
   digestMessage,
 } from '../slack/presenters/execution.js';
-import { notifyOwners, requestActionReminders, scheduleActionReminders } from './actions.js';
+import {
+  isOverdue,
+  notifyOwners,
+  requestActionReminders,
+  scheduleActionReminders,
+} from './actions.js';
 import type { CycleDeps } from './cycles.js';
 import { nextMeetingEscalations } from './escalations.js';
 import { holidaySet } from './holidays.js';
@@ -852,10 +857,7 @@ export async function postDigest(deps: ExecutionDeps, forWeek?: string): Promise
         week: d.week,
         owner: d.owner,
         due: d.due_date,
-        status:
-          d.status === 'open' && d.due_date !== null && d.due_date < today
-            ? 'overdue'
-            : (d.status ?? 'open'),
+        status: isOverdue(d, today) ? 'overdue' : (d.status ?? 'open'),
         frozenBreak: d.frozen_break,
         actionId: d.action_id,
       })),

@@ -20,7 +20,7 @@ import { actionsBefore, constraintChanges, decisionsOf } from '../../db/queries/
 import { familyResults } from '../../db/queries/plan-results.js';
 import { referenceScenario } from '../../db/queries/review.js';
 import type { CycleRow } from '../../db/schema.js';
-import { earlyAndLate } from '../core/action-timing.js';
+import { earlyAndLate, isOverdue } from '../core/action-timing.js';
 import { localDate } from '../core/calendar.js';
 import { type Period, periodSpan } from '../core/period.js';
 import { type DecisionVote, outOfDateVote } from '../core/vote.js';
@@ -93,7 +93,7 @@ export function actionState(
 ): ActionStatus['state'] {
   if (a.status === 'done') return 'done';
   if (a.status === 'cancelled') return 'dropped';
-  return a.due_date !== null && a.due_date < today ? 'overdue' : 'open';
+  return isOverdue({ status: 'open', due_date: a.due_date }, today) ? 'overdue' : 'open';
 }
 
 /** One entry per constraint: its resource, its months ("2027-03–2027-06") and reason. */

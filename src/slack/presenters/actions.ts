@@ -4,7 +4,7 @@
  */
 import type { types } from '@slack/bolt';
 import type { ActionRow } from '../../../db/schema.js';
-import { doneTiming } from '../../core/action-timing.js';
+import { doneTiming, isOverdue } from '../../core/action-timing.js';
 import { localDate, shortDay } from '../../core/calendar.js';
 import type { ReminderKind, SnoozeEnd } from '../../services/actions.js';
 import { skippedHolidaysNote } from './cycle.js';
@@ -481,7 +481,7 @@ export function homeActionItems(
         type: 'section' as const,
         text: mrkdwn(
           clip(
-            `${today !== undefined && a.status === 'open' && a.due_date < today ? ':warning: *overdue* ' : ''}*#${a.id}* ${esc(a.description)} · due ${a.due_date}${at && a.snoozed_until && a.snoozed_until.getTime() > at.now.getTime() ? ` · :zzz: snoozed until ${slackDate(a.snoozed_until, at.zone)}` : ''}`,
+            `${today !== undefined && isOverdue(a, today) ? ':warning: *overdue* ' : ''}*#${a.id}* ${esc(a.description)} · due ${a.due_date}${at && a.snoozed_until && a.snoozed_until.getTime() > at.now.getTime() ? ` · :zzz: snoozed until ${slackDate(a.snoozed_until, at.zone)}` : ''}`,
             3000,
           ),
         ),

@@ -5,6 +5,7 @@
  */
 import type { types } from '@slack/bolt';
 import type { ActionRow } from '../../../db/schema.js';
+import { isOverdue } from '../../core/action-timing.js';
 import { isDay, localDate, localDateTime } from '../../core/calendar.js';
 import { type DecisionVote, decidedHow } from '../../core/vote.js';
 import { readRowId } from '../../row-id.js';
@@ -223,7 +224,7 @@ export function actionLine(
       : a.status === 'cancelled'
         ? ':heavy_multiplication_x:'
         : ':black_small_square:';
-  const overdue = today !== undefined && a.status === 'open' && a.due_date < today;
+  const overdue = today !== undefined && isOverdue(a, today);
   return `${mark} ${overdue ? ':warning: *overdue* ' : ''}#${a.id} <@${a.owner}> due ${a.due_date}: ${esc(a.description)}`;
 }
 
