@@ -16,7 +16,11 @@ import type { SopCommandContext, SopSubcommand } from '../src/slack/command-type
 import { MOVED_TO_DM, type PostedWhere, postWhereInvoked } from '../src/slack/invoking-channel.js';
 import { PostInFlightError, postMessageOnce, refusalsOf } from '../src/slack/post-ledger.js';
 import { refusedPostHelp } from '../src/slack/presenters/undelivered.js';
-import { VOTE_MODE_WORDS, voteMessage } from '../src/slack/presenters/vote.js';
+import {
+  unreachableQuorumText,
+  VOTE_MODE_WORDS,
+  voteMessage,
+} from '../src/slack/presenters/vote.js';
 
 /** Two weeks: the longest a vote stays open. */
 const MAX_VOTE_HOURS = 24 * 14;
@@ -41,8 +45,7 @@ async function quorumOutOfReach(
   if (quorum === null) return null;
   const voters = (await membersWhoMay(deps.db, 'vote.counted')).length;
   if (voters >= quorum) return null;
-  const are = voters === 1 ? 'is 1 executive' : `are ${voters} executives`;
-  return `there ${are} now: until ${quorum} have the role (\`/sop role @person exec\`), only the chair or the deadline closes ${closes}.`;
+  return unreachableQuorumText(voters, quorum, `only the chair or the deadline closes ${closes}`);
 }
 
 export const vote: SopSubcommand = {

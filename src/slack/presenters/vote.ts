@@ -367,6 +367,18 @@ export function roleVotesText(change: Pick<RoleChange, 'uncounted' | 'voteAgain'
   return '';
 }
 
+const executivesNow = (voters: number) =>
+  voters === 1 ? 'is 1 executive' : `are ${voters} executives`;
+
+/**
+ * A quorum more executives than there are: "there are 2 executives now: until 3 have the role
+ * (`/sop role @person exec`), <closer>." Said when it is set, when a vote opens with it and
+ * when a role change puts an open vote's quorum out of reach (roleQuorumText).
+ */
+export function unreachableQuorumText(voters: number, quorum: number, closer: string): string {
+  return `there ${executivesNow(voters)} now: until ${quorum} have the role (\`/sop role @person exec\`), ${closer}.`;
+}
+
 /**
  * What the admin who took away an executive's role is told of the open votes whose quorum
  * can no longer be reached, or '' when there are none: "Vote 3 (2027-03) closes when 2
@@ -375,13 +387,13 @@ export function roleVotesText(change: Pick<RoleChange, 'uncounted' | 'voteAgain'
 export function roleQuorumText(change: Pick<RoleChange, 'quorumOutOfReach'>): string {
   const { polls, voters } = change.quorumOutOfReach;
   if (polls.length === 0) return '';
-  const are = voters === 1 ? 'is 1 executive' : `are ${voters} executives`;
+  const are = executivesNow(voters);
   const named = polls.map(
     (p) => `Vote ${p.pollId} (${p.month}) closes when ${p.quorum} executives have voted`,
   );
   const what =
     polls.length === 1
-      ? `${named[0]}, and there ${are} now: until ${polls[0]?.quorum} have the role (\`/sop role @person exec\`), only its chair or its deadline closes it.`
+      ? `${named[0]}, and ${unreachableQuorumText(voters, polls[0]?.quorum ?? 0, 'only its chair or its deadline closes it')}`
       : `${named.join('; ')}; there ${are} now: until enough have the role (\`/sop role @person exec\`), only their chairs or their deadlines close them.`;
   return what;
 }
