@@ -13,6 +13,16 @@ export async function claimRequest(db: Db, key: string, kind: string): Promise<b
   return rows.length > 0;
 }
 
+/** Whether `key` was processed (claimed or recorded) already. */
+export async function requestProcessed(db: Db, key: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('processed_requests')
+    .select('request_key')
+    .where('request_key', '=', key)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /**
  * Claims again a key claimed more than `olderThanMs` ago (by Postgres's clock), renewing the
  * claim; false when it is younger (or gone). Of two callers, one takes it: the second finds

@@ -25,6 +25,7 @@ import {
   reassignmentsFrom,
 } from '../../db/queries/audit.js';
 import { storedDmChannel } from '../../db/queries/dm-channels.js';
+import { claimRequest, requestProcessed } from '../../db/queries/requests.js';
 import { resolveActionRefusals } from '../../db/queries/slack-refusals.js';
 import type { ActionRow } from '../../db/schema.js';
 import { daysBetween, localDate } from '../core/calendar.js';
@@ -54,7 +55,6 @@ import { holidaySet } from './holidays.js';
 import { type Member, roleNames } from './members.js';
 import { deliverJobs, requestJob } from './outbox.js';
 import { dmOnce } from './reminders.js';
-import { once } from './requests.js';
 import { getSettings } from './settings.js';
 
 /** The part of WebClient used here: `users.info` (scope `users:read`), `conversations.open`, `chat.postMessage`. */
@@ -400,9 +400,10 @@ export interface ClosedRedraw {
  * about it (actionDmsOf) drawn again as the reassignment draws the old owner's, its buttons
  * giving way to the line saying it is done (when, against its due date, and by whom) or
  * cancelled; a digest's other actions keep theirs. `shown` is the message the click that closed
- * it drew already, left out. Each message is drawn once (a processed-request key per message):
- * a retried job, after Slack asked it to wait (a 429, Tier 3's ~50 a minute) or failed half-way,
- * edits only those it has not, one at a time. A message Slack will not edit (deleted since) is
+ * it drew already, left out. Each message is drawn once (a processed-request key per message,
+ * recorded after its edit, never before): a retried job, after Slack asked it to wait (a 429,
+ * Tier 3's ~50 a minute) or failed half-way, edits only those it has not recorded, one at a
+ * time. A message Slack will not edit (deleted since) is
  * left as it is. Nothing while the action is open (a cancelled one opened again).
  */
 export async function retireClosedButtons(
@@ -422,20 +423,18 @@ export async function retireClosedButtons(
       out.already++;
       continue;
     }
-    let edited = false;
-    const ran = await once(
-      deps.db,
-      // Per closing kind: an action cancelled, opened again (a later correction) and then done
-      // has its DMs drawn again as done.
-      `action-closed:${a.id}:${a.status}:${channel}:${e.ts}`,
-      'action.closed',
-      async () => {
-        edited = await redrawDm(deps.slack, channel, e);
-      },
-    );
-    if (!ran) out.already++;
-    else if (edited) out.buttonsRemoved++;
+    // Per closing kind: an action cancelled, opened again (a later correction) and then done
+    // has its DMs drawn again as done.
+    const key = `action-closed:${a.id}:${a.status}:${channel}:${e.ts}`;
+    if (await requestProcessed(deps.db, key)) {
+      out.already++;
+      continue;
+    }
+    // Edited, then recorded: a worker killed between the two leaves it for the retry to edit
+    // again (chat.update writes the same), where a record made first left it with live buttons.
+    if (await redrawDm(deps.slack, channel, e)) out.buttonsRemoved++;
     else out.notEdited++;
+    await claimRequest(deps.db, key, 'action.closed');
   }
   return out;
 }
