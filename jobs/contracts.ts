@@ -111,7 +111,8 @@ export const payloads = {
   'action-handover': z.object({ actionId: id, handover: id }),
   /**
    * A follow-up action done or cancelled: its owner's earlier DMs about it (assignment,
-   * reminders, digests) drawn again without its buttons. `closing` is the audit entry recorded
+   * reminders, digests) drawn again without its buttons; opened again (a cancelled S&OE
+   * action a later correction raised again): with them. `closing` is the audit entry recorded
    * with the change; `shown`, the ts of the message the click that closed it drew already.
    */
   'action-closed': z.object({

@@ -14,7 +14,8 @@
  * (ledger keys of the audit entry); Slack refusing the old owner (one who left) is skipped.
  *
  * The same search of the ledger draws an owner's DMs again once the action is done or cancelled
- * (`retireClosedButtons`, the `action-closed` job): its buttons give way to the line saying so.
+ * (`retireClosedButtons`, the `action-closed` job): its buttons give way to the line saying so;
+ * and once a cancelled one is opened again: its buttons come back.
  */
 import type { Db } from '../../db/connect.js';
 import { reassignOpenAction } from '../../db/queries/actions.js';
@@ -40,8 +41,10 @@ import {
   type Handover,
   handedOverDm,
   handedToYouDm,
+  REOPENED_LINE,
   reassignedLine,
   reminderDigestDm,
+  withLineAboveButtons,
   withoutButtons,
 } from '../slack/presenters/actions.js';
 import {
@@ -313,15 +316,16 @@ interface Redraw {
 /**
  * `user`'s DMs in `channel` about action `a` that the ledger recorded (its assignment, a handover
  * to them, its reminders, and each morning digest that lists it), as they are to be drawn again:
- * a DM of that one action with `line` in place of its Done, Snooze and Reassign buttons, a
- * digest from its actions as they stand at `now` (its other actions keep their buttons).
+ * a DM of that one action as sent, changed by `draw` (its buttons replaced by a line, or a line
+ * put above them), a digest from its actions as they stand at `now` (its other actions keep
+ * their buttons).
  */
 async function actionDmsOf(
   db: Db,
   a: ActionRow,
   user: string,
   channel: string,
-  line: string,
+  draw: (msg: ActionDm) => Redraw['msg'],
   zone: string,
   now: Date,
 ): Promise<Redraw[]> {
@@ -333,7 +337,7 @@ async function actionDmsOf(
   for (const row of own) {
     if (!row.ts || row.channel !== channel) continue;
     const msg = await sentUnder(db, row.postKey, a, zone);
-    if (msg) edits.push({ ts: row.ts, msg: withoutButtons(msg, a.id, line) });
+    if (msg) edits.push({ ts: row.ts, msg: draw(msg) });
   }
   for (const row of await ledgerEntries(db, `reminder-digest:${user}:`)) {
     if (!row.ts || row.channel !== channel) continue;
@@ -375,7 +379,8 @@ async function retireOldButtons(
   if (!channel) return { buttonsRemoved: 0, notEdited: 0 };
   const { timezone } = await getSettings(deps.db);
   const line = reassignedLine(g, timezone);
-  const edits = await actionDmsOf(deps.db, a, from, channel, line, timezone, g.at);
+  const draw = (m: ActionDm) => withoutButtons(m, a.id, line);
+  const edits = await actionDmsOf(deps.db, a, from, channel, draw, timezone, g.at);
   let buttonsRemoved = 0;
   let notEdited = 0;
   for (const e of edits) {
@@ -386,57 +391,73 @@ async function retireOldButtons(
 }
 
 /** What the `action-closed` job did to the owner's earlier DMs about the action. */
-export interface ClosedRedraw {
-  /** Drawn again now: the action shown done or cancelled, without its buttons. */
-  readonly buttonsRemoved: number;
-  /** Drawn so by an earlier run of the job (a retry), or the one clicked: not edited again. */
-  readonly already: number;
-  /** Those Slack would not edit (deleted since, or out of reach): left as they were. */
-  readonly notEdited: number;
-}
+export type ClosedRedraw =
+  | {
+      /** Drawn again now: the action shown done or cancelled, without its buttons. */
+      readonly buttonsRemoved: number;
+      /** Drawn so by an earlier run of the job (a retry), or the one clicked: not edited again. */
+      readonly already: number;
+      /** Those Slack would not edit (deleted since, or out of reach): left as they were. */
+      readonly notEdited: number;
+    }
+  | {
+      /** A cancelled action opened again: drawn again now with its buttons, saying why. */
+      readonly buttonsRestored: number;
+      readonly already: number;
+      readonly notEdited: number;
+    };
 
 /**
- * The `action-closed` job, once action `actionId` is done or cancelled: its owner's earlier DMs
- * about it (actionDmsOf) drawn again as the reassignment draws the old owner's, its buttons
- * giving way to the line saying it is done (when, against its due date, and by whom) or
- * cancelled; a digest's other actions keep theirs. `shown` is the message the click that closed
- * it drew already, left out. Each message is drawn once (a processed-request key per message,
- * recorded after its edit, never before): a retried job, after Slack asked it to wait (a 429,
- * Tier 3's ~50 a minute) or failed half-way, edits only those it has not recorded, one at a
- * time. A message Slack will not edit (deleted since) is
- * left as it is. Nothing while the action is open (a cancelled one opened again).
+ * The `action-closed` job, once action `actionId` is done or cancelled (`closing`, the audit
+ * entry of that change): its owner's earlier DMs about it (actionDmsOf) drawn again as the
+ * reassignment draws the old owner's, its buttons giving way to the line saying it is done
+ * (when, against its due date, and by whom) or cancelled; a digest's other actions keep theirs.
+ * Once a later correction opened a cancelled action again (`closing`, that `deviation.reopen`
+ * entry), the same DMs are drawn as sent, with its buttons, and the line saying it is open
+ * again (REOPENED_LINE); a digest from its actions as they stand. The job draws the action as
+ * it stands when it runs, so one that comes after a later change draws what that change's job
+ * draws. `shown` is the message the click that closed it drew already, left out.
+ *
+ * Each message is edited, then recorded as drawn for this `closing` (a processed-request key
+ * per message): a retried job, after Slack asked it to wait (a 429, Tier 3's ~50 a minute) or
+ * failed half-way, edits only those it has not recorded, one at a time. Recorded after the
+ * edit, never before: a worker killed between the two leaves the message unrecorded and the
+ * retry edits it again (chat.update writes the same), where a record made first would have
+ * left it with live buttons for good. A message Slack will not edit (deleted since) is left as
+ * it is.
  */
 export async function retireClosedButtons(
   deps: { readonly db: Db; readonly slack: Slack; readonly clock: { now(): Date } },
-  p: { readonly actionId: string; readonly shown?: string | undefined },
+  p: { readonly actionId: string; readonly closing: string; readonly shown?: string | undefined },
 ): Promise<ClosedRedraw> {
-  const out = { buttonsRemoved: 0, already: 0, notEdited: 0 };
+  let drawn = 0;
+  let already = 0;
+  let notEdited = 0;
   const a = await getAction(deps.db, p.actionId);
-  if (!a || a.status === 'open') return out;
-  const channel = await storedDmChannel(deps.db, a.owner);
-  if (!channel) return out;
-  const { timezone } = await getSettings(deps.db);
-  const line = closedLine(a, timezone);
-  const now = deps.clock.now();
-  for (const e of await actionDmsOf(deps.db, a, a.owner, channel, line, timezone, now)) {
-    if (e.ts === p.shown) {
-      out.already++;
-      continue;
+  const channel = a ? await storedDmChannel(deps.db, a.owner) : null;
+  if (a && channel) {
+    const { timezone } = await getSettings(deps.db);
+    const line = closedLine(a, timezone);
+    const draw = (m: ActionDm) =>
+      a.status === 'open'
+        ? withLineAboveButtons(m, a.id, REOPENED_LINE)
+        : withoutButtons(m, a.id, line);
+    const now = deps.clock.now();
+    for (const e of await actionDmsOf(deps.db, a, a.owner, channel, draw, timezone, now)) {
+      // Per change: an action cancelled, opened again and cancelled again is drawn each time.
+      const key = `action-closed:${p.closing}:${channel}:${e.ts}`;
+      if (e.ts === p.shown || (await requestProcessed(deps.db, key))) {
+        already++;
+        continue;
+      }
+      if (await redrawDm(deps.slack, channel, e)) drawn++;
+      else notEdited++;
+      await claimRequest(deps.db, key, 'action.closed');
     }
-    // Per closing kind: an action cancelled, opened again (a later correction) and then done
-    // has its DMs drawn again as done.
-    const key = `action-closed:${a.id}:${a.status}:${channel}:${e.ts}`;
-    if (await requestProcessed(deps.db, key)) {
-      out.already++;
-      continue;
-    }
-    // Edited, then recorded: a worker killed between the two leaves it for the retry to edit
-    // again (chat.update writes the same), where a record made first left it with live buttons.
-    if (await redrawDm(deps.slack, channel, e)) out.buttonsRemoved++;
-    else out.notEdited++;
-    await claimRequest(deps.db, key, 'action.closed');
   }
-  return out;
+  return a?.status === 'open'
+    ? { buttonsRestored: drawn, already, notEdited }
+    : { buttonsRemoved: drawn, already, notEdited };
 }
 
 /**

@@ -593,10 +593,10 @@ async function revise(
     const p = now.get(e.dedupe_key);
     if (e.status === 'cancelled' && p && p.actual !== e.actual) {
       // Resolved by an earlier correction, and past its threshold again with this one.
-      const request = await reopen(deps, week, e.id, p);
-      if (request) {
+      const requests = await reopen(deps, week, e.id, p);
+      if (requests) {
         out.updated++;
-        out.requests.push(request);
+        out.requests.push(...requests);
       }
       continue;
     }
@@ -659,15 +659,16 @@ async function revise(
 /**
  * A deviation a correction had resolved that a later correction puts past its threshold
  * again: its action is open again (with its reminders), its figures the new ones, and the
- * note, in the thread and in the owner's DM, says so. One transaction; null when another
- * check did it first.
+ * note, in the thread and in the owner's DM, says so; its owner's earlier DMs, which said it
+ * was cancelled, offer its buttons again (`action-closed`, keyed by this change). One
+ * transaction; null when another check did it first.
  */
 async function reopen(
   deps: CycleDeps,
   week: string,
   id: string,
   p: Pending,
-): Promise<string | null> {
+): Promise<string[] | null> {
   const now = deps.clock.now();
   const { timezone } = await getSettings(deps.db);
   return deps.db.transaction().execute(async (trx) => {
@@ -692,7 +693,10 @@ async function reopen(
       details: { week, before: d.summary, after: p.summary, note, reopened: true },
     });
     await requestActionReminders(trx, action, now, timezone);
-    return requestJob(trx, 'deviation-publish', { deviationId: id, revision: auditId });
+    return [
+      await requestJob(trx, 'deviation-publish', { deviationId: id, revision: auditId }),
+      await requestJob(trx, 'action-closed', { actionId: action.id, closing: auditId }),
+    ];
   });
 }
 

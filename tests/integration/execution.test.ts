@@ -641,7 +641,13 @@ describe('weekly S&OE', () => {
     const row = await db
       .selectFrom('deviations')
       .innerJoin('actions', 'actions.id', 'deviations.action_id')
-      .select(['deviations.summary', 'deviations.actual', 'actions.status', 'actions.id'])
+      .select([
+        'deviations.summary',
+        'deviations.actual',
+        'deviations.id as deviation',
+        'actions.status',
+        'actions.id',
+      ])
       .where('deviations.week', '=', WEEK)
       .where('deviations.kind', '=', 'sales_above_p90')
       .executeTakeFirstOrThrow();
@@ -661,6 +667,31 @@ describe('weekly S&OE', () => {
     expect(dm.text).toBe(
       `Raised again by a corrected import: FAM-1 sold 200 in the week of 2027-02-01, above 140, the top of its forecast range (+42.9%), +100.0% against its planned 100 (was 120). Action #${row.id} is open again. It breaks the frozen plan: it goes to the next executive meeting.`,
     );
+    // The owner's earlier DMs, which said it was cancelled, offer its buttons again and say it
+    // is open again (before: "Cancelled as no longer needed. Reminders stopped." while open).
+    const reopening = await db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('action', '=', 'deviation.reopen')
+      .where('entity_id', '=', row.deviation)
+      .executeTakeFirstOrThrow();
+    const redrawn = await h.finished(
+      'notifications',
+      jobId('action-closed', { actionId: String(row.id), closing: reopening.id }),
+    );
+    const aboutIt = h.standin.store.messages.filter(
+      (m) => m.channel.startsWith('D') && JSON.stringify(m.blocks ?? []).includes(`*#${row.id}*`),
+    );
+    const offers = aboutIt.filter((m) =>
+      JSON.stringify(m.blocks).includes(`"block_id":"action_${row.id}"`),
+    );
+    expect(offers.length).toBeGreaterThan(0);
+    expect(redrawn).toEqual({ buttonsRestored: offers.length, already: 0, notEdited: 0 });
+    for (const m of offers)
+      expect(JSON.stringify(m.blocks)).toContain(
+        ':arrows_counterclockwise: Open again: a corrected import raised its deviation again.',
+      );
+    expect(aboutIt.filter((m) => JSON.stringify(m.blocks).includes('Cancelled'))).toEqual([]);
   });
 
   it('a week across two months is planned by its days of each month', async () => {

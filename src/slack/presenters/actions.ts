@@ -279,6 +279,30 @@ export function withoutButtons(
   };
 }
 
+/**
+ * The line above a reopened action's buttons on its owner's earlier DMs: a later correction
+ * raised its deviation again (the only way a closed action opens again), so the DMs that said
+ * it was cancelled offer Done, Snooze and Reassign again, and say why.
+ */
+export const REOPENED_LINE =
+  ':arrows_counterclockwise: Open again: a corrected import raised its deviation again.';
+
+/** A DM about action `id` as it was sent (`msg`), with `line` above its buttons. */
+export function withLineAboveButtons(
+  msg: { text: string; blocks: types.KnownBlock[] },
+  id: string,
+  line: string,
+): { text: string; blocks: types.KnownBlock[] } {
+  return {
+    text: msg.text,
+    blocks: msg.blocks.flatMap((b): types.KnownBlock[] =>
+      b.type === 'actions' && b.block_id === `action_${id}`
+        ? [{ type: 'context', elements: [mrkdwn(line)] }, b]
+        : [b],
+    ),
+  };
+}
+
 /** The answer to `/sop actions reassign`. */
 export function reassignedText(a: ActionLike, h: Handover): string {
   const was = h.by === h.from ? 'yours' : `<@${h.from}>'s`;
