@@ -182,6 +182,28 @@ export function initialReminders(
   );
 }
 
+/**
+ * The reminders of an action opened again at `now` (a cancelled S&OE action a later correction
+ * raised again): the slots of its schedule still ahead, of the overdue ones the first only (it
+ * schedules the next, up to the cap). Not initialReminders' first overdue one once it is past:
+ * while the action was cancelled its overdue reminders came, sent nothing and scheduled no next
+ * one, and their jobs' ids (kept a day) refuse the same job again, so asking for that past one
+ * would end the chain there and the action would never be reminded again. Today's reminder
+ * is not asked for again: the owner was told that day that it is open again.
+ */
+export function reopenedReminders(
+  dueDate: string,
+  now: Date,
+  zone: string,
+  holidays: Holidays = NO_HOLIDAYS,
+): ReminderSlot[] {
+  const ahead = reminderSchedule(dueDate, zone, holidays).filter(
+    (s) => s.at.getTime() > now.getTime(),
+  );
+  const overdue = ahead.find((s) => s.kind === 'overdue');
+  return ahead.filter((s) => s.kind !== 'overdue' || s === overdue);
+}
+
 /** The overdue reminder after `occurrence`, or null at the cap. */
 export function nextOverdue(
   dueDate: string,
@@ -222,10 +244,18 @@ export async function requestActionReminders(
   action: Pick<ActionRow, 'id' | 'due_date'>,
   now: Date,
   zone: string,
+  /** Opened again (reopenedReminders) rather than new (initialReminders). */
+  opts: { readonly reopened?: boolean } = {},
 ): Promise<string[]> {
   const ids: string[] = [];
   const holidays = await holidaySet(trx);
-  for (const slot of initialReminders(action.due_date, now, zone, holidays)) {
+  const slots = (opts.reopened ? reopenedReminders : initialReminders)(
+    action.due_date,
+    now,
+    zone,
+    holidays,
+  );
+  for (const slot of slots) {
     ids.push(
       await requestJob(
         trx,

@@ -692,8 +692,9 @@ async function reopen(
       entityId: id,
       details: { week, before: d.summary, after: p.summary, note, reopened: true },
     });
-    await requestActionReminders(trx, action, now, timezone);
+    const reminders = await requestActionReminders(trx, action, now, timezone, { reopened: true });
     return [
+      ...reminders,
       await requestJob(trx, 'deviation-publish', { deviationId: id, revision: auditId }),
       await requestJob(trx, 'action-closed', { actionId: action.id, closing: auditId }),
     ];
