@@ -38,7 +38,7 @@ import {
   ACTION_REASSIGN,
   ACTION_SNOOZE_DAY,
   ACTION_SNOOZE_WEEK,
-  actionDoneMessage,
+  actionClosedMessage,
   doneText,
   REASSIGN_BLOCK,
   REASSIGN_CALLBACK,
@@ -266,7 +266,8 @@ export function register(app: App, deps: AppDeps): void {
         if (own && (await redrawDigest(body, client, a.id, timezone))) {
           // The digest shows it done, beside the other actions it lists.
         } else if (own && channel && ts) {
-          const msg = actionDoneMessage(done, done.done_by ?? body.user.id, timezone);
+          // Closed already, it may be cancelled (a corrected import, before this click).
+          const msg = actionClosedMessage(done, body.user.id, timezone);
           await client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks });
         }
         return refreshHome(body, client, 'Done');

@@ -1,5 +1,8 @@
 /**
- * A weekly S&OE action cancelled by a corrected import and opened again by a later one is
+ * A weekly S&OE action cancelled by a corrected import, then opened again by a later one.
+ * Cancelled, Done clicked on a DM the redraw has not reached yet (Slack asked its job to wait)
+ * draws that DM cancelled; before, it read ":white_check_mark: … done (marked by @who).", which
+ * was not true. Opened again, it is
  * reminded again: its next overdue reminder comes on the next working day. Before, the reopening
  * asked again for its first overdue reminder (long past, its job id still kept by the queue,
  * which refused it), while the overdue reminder that came during the cancellation had sent
@@ -97,7 +100,9 @@ const overdue = (actionId: string, n: number) =>
 const ritasDms = () => h.standin.messagesIn('D_U_RITA');
 
 describe('an S&OE action cancelled, then opened again', () => {
-  it('is reminded again on the next working day', async () => {
+  let id: string;
+
+  it('cancelled, its DM clicked Done before the job redraws it says cancelled, not done', async () => {
     // FAM-1 sold 150 in the week, above its P90 of 400 × 7/28 + (480 − 400) × √(7/28) = 140:
     // Rita's action, due two working days on, Wednesday 10 February.
     expect(await importSales(150)).toEqual({ deviations: 1 });
@@ -106,21 +111,51 @@ describe('an S&OE action cancelled, then opened again', () => {
       .select(['id', 'owner', 'due_date'])
       .executeTakeFirstOrThrow();
     expect(action).toMatchObject({ owner: 'U_RITA', due_date: '2027-02-10' });
-    const id = String(action.id);
+    id = String(action.id);
     // Published (its reminders scheduled, then the DM): Rita's DM about it.
     await h.standin.waitFor(() => ritasDms().some((m) => m.text.includes(`#${id} `)), 20_000);
 
     // Thursday 11th, the first working day after it: the first overdue reminder.
     clock.set('2027-02-11T09:00:00Z');
     expect(await overdue(id, 1)).toEqual({ result: 'sent' });
-    // A correction (120, within 140) cancels it.
+    // A correction (120, within 140) cancels it. Slack asks the job that redraws her DMs about
+    // it to wait (a 429, chat.update's Tier 3): they still show Done, Snooze and Reassign.
     clock.set('2027-02-11T10:00:00Z');
+    h.standin.failNext('chat.update', { status: 429, retryAfter: 30, channel: 'D_U_RITA' });
     expect(await importSales(120)).toMatchObject({ resolved: 1 });
     expect(await status(id)).toBe('cancelled');
     await h.standin.waitFor(
       () => ritasDms().some((m) => m.text.startsWith('No longer a deviation')),
       20_000,
     );
+    await h.standin.waitFor(
+      () => h.standin.callsTo('chat.update').some((c) => c.status === 429),
+      20_000,
+    );
+    // Rita clicks Done on the DM that gave it to her: it is cancelled, and the DM says so
+    // (before: ":white_check_mark: … done (marked by @Rita). Reminders stopped.").
+    const assigned = await db
+      .selectFrom('slack_posts')
+      .select('ts')
+      .where('post_key', '=', `action:${id}:assigned`)
+      .executeTakeFirstOrThrow();
+    const ts = assigned.ts!;
+    await h.driver.clickButton('D_U_RITA', ts, 'action_done', { user: 'U_RITA' });
+    const drawn = await h.standin.waitFor(() => {
+      const m = ritasDms().find((x) => x.ts === ts);
+      return m?.text.startsWith(':no_entry_sign:') || m?.text.startsWith(':white_check_mark:')
+        ? m
+        : undefined;
+    }, 10_000);
+    expect(drawn.text).toMatch(
+      new RegExp(
+        `^:no_entry_sign: #${id} FAM-1 sold 150 .*: cancelled as no longer needed\\. Reminders stopped\\.$`,
+      ),
+    );
+    expect(await status(id)).toBe('cancelled');
+  });
+
+  it('is reminded again on the next working day', async () => {
     // Friday 12th: the second overdue reminder comes while it is cancelled, and sends nothing.
     clock.set('2027-02-12T09:00:00Z');
     const before = ritasDms().length;

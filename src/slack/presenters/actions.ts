@@ -458,6 +458,21 @@ export function actionDoneMessage(
   return { text, blocks: [{ type: 'section', text: mrkdwn(clip(text, 3000)) }] };
 }
 
+/**
+ * The message after Done on an action that is closed already (replaces the buttons): done, as
+ * actionDoneMessage says it, or cancelled (a corrected import resolved its deviation before the
+ * click; its DMs may still show buttons while the job that redraws them waits on Slack).
+ */
+export function actionClosedMessage(
+  a: ActionLike & { readonly done_by?: string | null },
+  by: string,
+  zone: string,
+): { text: string; blocks: types.KnownBlock[] } {
+  if (a.status !== 'cancelled') return actionDoneMessage(a, a.done_by ?? by, zone);
+  const text = `:no_entry_sign: #${a.id} ${esc(a.description)}: cancelled as no longer needed. Reminders stopped.`;
+  return { text, blocks: [{ type: 'section', text: mrkdwn(clip(text, 3000)) }] };
+}
+
 /** Where a list cut short sends the reader: the same command, narrower. */
 const NARROW_ACTIONS =
   'narrow the list with `/sop actions me`, `/sop actions @user` or `/sop actions overdue`';
