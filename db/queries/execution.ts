@@ -241,7 +241,6 @@ export async function lockDeviation(trx: Db, id: string) {
   );
 }
 
-/** Closes an open action as no longer needed (cancelled); false when it was not open. */
 /** A resolved deviation's actual as the correction that resolved it has it. */
 export async function setDeviationActual(trx: Db, id: string, actual: number): Promise<void> {
   await trx.updateTable('deviations').set({ actual }).where('id', '=', id).execute();
@@ -259,6 +258,7 @@ export async function reopenCancelledAction(trx: Db, id: string): Promise<Action
   return row ?? null;
 }
 
+/** Closes an open action as no longer needed (cancelled); false when it was not open. */
 export async function cancelOpenAction(trx: Db, id: string): Promise<boolean> {
   const row = await trx
     .updateTable('actions')
