@@ -12,7 +12,7 @@ import { getSettings } from '../src/services/settings.js';
 import { cycleStatus } from '../src/services/status.js';
 import { undeliveredLines } from '../src/services/undelivered.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
-import { noCycleText, statusText } from '../src/slack/presenters/status.js';
+import { noCycleText, owingText, statusText } from '../src/slack/presenters/status.js';
 import { undeliveredText } from '../src/slack/presenters/undelivered.js';
 
 async function cycleText(deps: AppDeps, cycle: CycleRow, member: Member): Promise<string> {
@@ -20,13 +20,27 @@ async function cycleText(deps: AppDeps, cycle: CycleRow, member: Member): Promis
   return statusText(s, settings.timezone, member);
 }
 
+/** `/sop status owing`: every rep who owes input, each with all their families. */
+async function owing(deps: AppDeps, member: Member): Promise<string> {
+  const cycle = await getOpenCycle(deps.db);
+  return cycle ? owingText(await cycleStatus(deps.db, cycle), member) : noCycleText(member);
+}
+
 export const status: SopSubcommand = {
   name: 'status',
-  usage: '/sop status',
+  usage: '/sop status [owing]',
   summary: 'phase, deadlines, who has not submitted yet, latest plan run',
   action: 'cycle.read',
   async handle({ deps, args, respond, member }) {
-    if (args.length > 0) throw new UsageError('`/sop status` takes no arguments.');
+    const [what, ...rest] = args;
+    if (what?.toLowerCase() === 'owing' && rest.length === 0) {
+      await respond({ response_type: 'ephemeral', text: await owing(deps, member) });
+      return;
+    }
+    if (args.length > 0)
+      throw new UsageError(
+        '`/sop status` takes no arguments but `owing` (`/sop status owing` lists every rep who owes input).',
+      );
     const [cycle, undelivered] = await Promise.all([
       getOpenCycle(deps.db),
       can(member, 'delivery.problems') ? undeliveredLines(deps.db) : [],

@@ -14,7 +14,7 @@ import { homeActionItems } from './actions.js';
 import { skippedHolidaysNote } from './cycle.js';
 import { andMore, fitLines, fitText, SECTION_TEXT_CHARS } from './fit.js';
 import { clip, esc, escInMarks, fmtChange, fmtQty, mrkdwn, plain, slackDate } from './format.js';
-import { noCycleText } from './status.js';
+import { noCycleText, STATUS_OWING } from './status.js';
 import { DECISION_OPEN } from './vote.js';
 
 export const HOME_OPEN_FORECAST = 'home_open_forecast';
@@ -78,7 +78,7 @@ function owedCodes(owed: readonly string[], chars: number): string {
   return fitLines(
     owed.map((f) => `\`${esc(f)}\``),
     { chars, separator: ', ' },
-    (n) => andMore(n, 'families', '`/sop status` lists who owes what'),
+    (n) => andMore(n, 'families', `${STATUS_OWING} lists them all`),
   ).lines.join(', ');
 }
 

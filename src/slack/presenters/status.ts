@@ -11,6 +11,7 @@ import { adjustmentsOpen, PHASE_LABEL } from '../../services/cycles.js';
 import { roleNames } from '../../services/members.js';
 import type { CycleStatus } from '../../services/status.js';
 import { skippedHolidaysNote } from './cycle.js';
+import { andMore, fitText, MESSAGE_TEXT_CHARS } from './fit.js';
 import { esc, slackDate } from './format.js';
 
 /** An instant in each reader's zone (fallback: the company's `zone`, named). */
@@ -21,6 +22,12 @@ function when(iso: string | Date, zone: string): string {
 }
 
 const MAX_LISTED = 15;
+
+/** The family codes `/sop status` shows of each rep who owes input; `/sop status owing` has all. */
+const CODES_LISTED = 6;
+
+/** Where every rep who owes input is listed, with each of their families. */
+export const STATUS_OWING = '`/sop status owing`';
 
 /** Why a run was made (its trigger, a recompute reason), as a planner says it. */
 const TRIGGER: Readonly<Record<string, string>> = {
@@ -106,12 +113,25 @@ export function statusText(s: CycleStatus, timezone: string, reader: StatusReade
   if (input) lines.push(input);
   else {
     const shown = s.pendingReps.slice(0, MAX_LISTED).map((r) => {
-      const fams = esc(inCodeOrder(r.families).slice(0, 6).join(', '));
-      const more = r.families.length > 6 ? ` and ${r.families.length - 6} more` : '';
+      const fams = esc(inCodeOrder(r.families).slice(0, CODES_LISTED).join(', '));
+      const more =
+        r.families.length > CODES_LISTED ? ` and ${r.families.length - CODES_LISTED} more` : '';
       return `• <@${r.userId}>: ${fams}${more}`;
     });
+    const hidden = s.pendingReps.length - MAX_LISTED;
+    const cut = s.pendingReps.some((r) => r.families.length > CODES_LISTED);
     const extra =
-      s.pendingReps.length > MAX_LISTED ? [`…and ${s.pendingReps.length - MAX_LISTED} more`] : [];
+      hidden > 0
+        ? [
+            andMore(
+              hidden,
+              hidden === 1 ? 'rep' : 'reps',
+              `${STATUS_OWING} lists every rep and family`,
+            ),
+          ]
+        : cut
+          ? [`_${STATUS_OWING} lists each rep's families in full._`]
+          : [];
     lines.push(`${pendingHeading(s)}\n${[...shown, ...extra].join('\n')}`);
   }
   const uncovered = uncoveredText(s, reader);
@@ -126,4 +146,22 @@ export function statusText(s: CycleStatus, timezone: string, reader: StatusReade
       : `*Latest plan run*: none yet this cycle. ${can(reader, 'plan.run') ? 'Run' : `${roleNames('plan.run')} run one with`} \`/sop plan\`.`,
   );
   return lines.join('\n\n');
+}
+
+/**
+ * `/sop status owing`: every sales rep who owes input this cycle, each with all the families
+ * they owe it for, whole lines within what a message's text holds (40,000 characters).
+ */
+export function owingText(s: CycleStatus, reader: StatusReader): string {
+  const none = forecastInput(s, reader);
+  if (none) return none;
+  const lines = s.pendingReps.map(
+    (r) => `• <@${r.userId}> (${r.families.length}): ${esc(inCodeOrder(r.families).join(', '))}`,
+  );
+  return fitText(
+    `*S&OP cycle ${s.cycle.month}* · ${pendingHeading(s)}`,
+    lines,
+    { chars: MESSAGE_TEXT_CHARS },
+    (n) => andMore(n, n === 1 ? 'rep' : 'reps', 'the count above includes them'),
+  ).text;
 }
