@@ -36,6 +36,7 @@ import {
   type DecisionModalMeta,
   decisionModal,
   INITIAL_ACTION_ROWS,
+  isTradeOffsBlock,
   MAX_ACTION_ROWS,
   parseDecisionState,
   type StateValues,
@@ -75,15 +76,15 @@ async function modalFor(db: AppDeps['db'], view: PollView, rows = INITIAL_ACTION
   );
 }
 
-/** The rebuilt modal keeps the trade-off section the first one showed (after the select). */
+/** The rebuilt modal keeps the trade-off sections the first one showed (after the select). */
 function keepTradeOffs(
   view: ReturnType<typeof decisionModal>,
   before: readonly unknown[],
 ): ReturnType<typeof decisionModal> {
-  const section = before.find((b) => (b as { block_id?: string }).block_id === 'trade_offs');
-  if (!section) return view;
+  const sections = before.filter((b) => isTradeOffsBlock((b as { block_id?: string }).block_id));
+  if (sections.length === 0) return view;
   const blocks = [...view.blocks];
-  blocks.splice(1, 0, section as (typeof blocks)[number]);
+  blocks.splice(1, 0, ...(sections as typeof blocks));
   return { ...view, blocks };
 }
 

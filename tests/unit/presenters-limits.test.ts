@@ -3,9 +3,10 @@
  * what people may type and import: each typed or imported field at its own maximum (a family's
  * name 200 characters, a comment 1,000, a rationale 2,000, an action 500, a scenario label 40,
  * a what-if 500, a code 64), written in the characters that grow most when escaped (`&` becomes
- * `&amp;`, five times its length) or that count twice (emoji), and lists at their largest (40
- * actions, 200 families, 6 scenarios, 100 constraints, 36 months). Each result is checked with
- * the stand-in's own validator, which refuses what Slack refuses.
+ * `&amp;`, five times its length) or that count twice (emoji), and lists at their largest (60
+ * actions, 200 families, 40 sales reps (one covering 40 families), 6 scenarios, 100 constraints,
+ * 36 months). Each result is checked with the stand-in's own validator, which refuses what Slack
+ * refuses.
  */
 import { describe, expect, it } from 'vitest';
 import type { ActionRow } from '../../db/schema.js';
@@ -42,14 +43,20 @@ import {
   constraintClosedNote,
   constraintListMessage,
 } from '../../src/slack/presenters/constraints.js';
-import { decisionLogMessage, decisionsListText } from '../../src/slack/presenters/decision.js';
+import {
+  decisionLogMessage,
+  decisionModal,
+  decisionsListText,
+} from '../../src/slack/presenters/decision.js';
 import {
   deviationMessage,
   deviationRevisionMessage,
   digestMessage,
 } from '../../src/slack/presenters/execution.js';
 import { splitMrkdwn } from '../../src/slack/presenters/fit.js';
+import { homeView } from '../../src/slack/presenters/home.js';
 import { planHeadline, whatIfDiff } from '../../src/slack/presenters/plan-run.js';
+import { owingText, statusText } from '../../src/slack/presenters/status.js';
 import { voteMessage } from '../../src/slack/presenters/vote.js';
 import { blocksTooLong, validateBlocks, validateView } from '../../src/slack-standin/rules.js';
 
@@ -282,6 +289,75 @@ const voteOn = (t: (n: number) => string) => {
   });
 };
 
+/** A big company's open follow-up actions. */
+const ACTIONS = 60;
+
+/** 40 sales reps owing input: the first covers 40 families, the others 160 between them. */
+const owingReps = Array.from({ length: 40 }, (_, r) => ({
+  userId: `U_REP${r}`,
+  families: Array.from({ length: r === 0 ? 40 : 4 }, (_, i) => `${CODE.slice(0, 60)}${r}x${i}`),
+}));
+
+const cycleStatusOf = () => ({
+  cycle: {
+    id: 1,
+    month: '2027-01',
+    phase: 'demand_review' as const,
+    phase_entered_at: new Date(0),
+  },
+  deadlines: {},
+  skippedHolidays: {},
+  pendingReps: owingReps,
+  familyCount: 200,
+  uncoveredFamilies: [],
+  openConstraints: [],
+  latestRun: null,
+});
+
+const cycleRow = {
+  id: 1,
+  month: '2027-01',
+  phase: 'demand_review' as const,
+  deadlines: { demand_review: '2027-01-15T17:00:00Z' },
+  skipped_holidays: {},
+  phase_entered_at: new Date(0),
+  opened_by: 'U_ALICE',
+  opened_at: new Date(0),
+  closed_at: null,
+  adopted_scenario_id: null,
+};
+
+/** App Home of a rep covering 40 families, or an admin, each with the 60 actions theirs. */
+const homeOf = (t: (n: number) => string, role: 'sales' | 'admin') => {
+  const families = owingReps[0]?.families ?? [];
+  return homeView({
+    member: {
+      userId: 'U_REP0',
+      role,
+      families: role === 'sales' ? families : [],
+      bootstrapAdmin: false,
+    },
+    cycle: cycleRow,
+    submissions: [],
+    actions: Array.from({ length: ACTIONS }, (_, i) => action(i + 1, t(MAX_ACTION_CHARS))),
+    timezone: 'UTC',
+    today: '2027-02-02',
+    owedFamilies: role === 'sales' ? families : null,
+  });
+};
+
+/** The decision form on six scenarios with the longest labels, each with its trade-off. */
+const decisionFormOn = (t: (n: number) => string) =>
+  decisionModal(
+    { cycleId: 1, pollId: '1', rows: 10, supersedes: '3' },
+    Array.from({ length: MAX_SCENARIOS }, (_, i) => ({
+      scenarioId: String(i + 1),
+      label: t(MAX_SCENARIO_LABEL_CHARS),
+      tradeOff: `Scenario ${i + 1} over ${t(MAX_SCENARIO_LABEL_CHARS)}: margin −$1T, cash −$1T, fill rate 50.0% of demand (−9.9 pts vs ${t(MAX_SCENARIO_LABEL_CHARS)}); ${t(MAX_SCENARIO_LABEL_CHARS)} keeps more stock; end ${i + 1}.`,
+    })),
+    '1',
+  );
+
 /** Each presenter with the typed text of `t` at its fields' maximum and its lists at their largest. */
 const PRESENTERS: Readonly<Record<string, (t: (n: number) => string) => unknown>> = {
   confirmationText: (t) => confirmationText(outcome(t), 'capacity'),
@@ -318,7 +394,7 @@ const PRESENTERS: Readonly<Record<string, (t: (n: number) => string) => unknown>
   actionDoneMessage: (t) => actionDoneMessage(action(5, t(MAX_ACTION_CHARS)), 'U_OWNER', 'UTC'),
   actionsListText: (t) =>
     actionsListText(
-      Array.from({ length: 40 }, (_, i) => ({
+      Array.from({ length: ACTIONS }, (_, i) => ({
         ...action(i + 1, t(MAX_ACTION_CHARS)),
         cycle: '2027-01',
       })),
@@ -327,10 +403,10 @@ const PRESENTERS: Readonly<Record<string, (t: (n: number) => string) => unknown>
       'UTC',
     ),
   homeActionItems: (t) =>
-    homeActionItems(Array.from({ length: 40 }, (_, i) => action(i + 1, t(MAX_ACTION_CHARS)))),
+    homeActionItems(Array.from({ length: ACTIONS }, (_, i) => action(i + 1, t(MAX_ACTION_CHARS)))),
   reminderDigestDm: (t) =>
     reminderDigestDm(
-      Array.from({ length: 40 }, (_, i) => ({
+      Array.from({ length: ACTIONS }, (_, i) => ({
         ...action(i + 1, t(MAX_ACTION_CHARS), i % 2 ? null : '1'),
         daysLeft: -i,
       })),
@@ -404,6 +480,11 @@ const PRESENTERS: Readonly<Record<string, (t: (n: number) => string) => unknown>
       Array.from({ length: 6 }, (_, i) => scenario(t, i)),
     ),
   voteMessage: (t) => voteOn(t),
+  decisionModal: (t) => decisionFormOn(t),
+  homeViewOfRep: (t) => homeOf(t, 'sales'),
+  homeViewOfAdmin: (t) => homeOf(t, 'admin'),
+  statusText: () => statusText(cycleStatusOf(), 'UTC', { role: 'admin' }),
+  owingText: () => owingText(cycleStatusOf(), { role: 'admin' }),
   whatIfDiff: (t) =>
     whatIfDiff(t(WHATIF_TEXT_MAX), scenario(t, 0), scenario(t, 1), {
       central: { expectedMargin: 1 },
@@ -412,7 +493,7 @@ const PRESENTERS: Readonly<Record<string, (t: (n: number) => string) => unknown>
 };
 
 /** Blocks for the App Home tab, where 100 blocks are allowed and no message's 13k. */
-const ON_HOME = new Set(['homeActionItems']);
+const ON_HOME = new Set(['homeActionItems', 'homeViewOfRep', 'homeViewOfAdmin']);
 
 describe('every presenter within Slack’s limits at the extremes of what people type', () => {
   for (const [variant, t] of Object.entries(VARIANTS))
@@ -483,6 +564,28 @@ describe('what the fits leave out, and what they keep', () => {
     expect(kept + n).toBe(MAX_SCENARIOS);
     // Central's sentence, the one the others are read against, is the first kept.
     expect(kept).toBeGreaterThan(0);
+  });
+
+  it('the decision form on six scenarios with long labels shows every trade-off whole', () => {
+    // Each trade-off names three labels of 40 typed "&" (200 characters each once escaped): six
+    // of them are past a section's 3,000. The form showed one section cut at 3,000: the fifth
+    // trade-off ended mid-sentence and the sixth was not there. Now: each whole, in sections of
+    // at most 3,000, the first under its title and the next "(continued)".
+    const v = decisionFormOn(VARIANTS.ampersands);
+    const texts = v.blocks
+      .filter((b) => (b.block_id ?? '').startsWith('trade_offs'))
+      .map((b) => (b as { text: { text: string } }).text.text);
+    expect(texts.length).toBeGreaterThan(1);
+    expect(texts[0]?.startsWith('*The trade-off you accept*\n')).toBe(true);
+    for (const x of texts.slice(1))
+      expect(x.startsWith('*The trade-off you accept* (continued)\n')).toBe(true);
+    for (const x of texts) expect(x.length).toBeLessThanOrEqual(3000);
+    const amps = '&amp;'.repeat(40);
+    const all = texts.join('\n');
+    for (let i = 1; i <= MAX_SCENARIOS; i++)
+      expect(all).toContain(
+        `• Scenario ${i} over ${amps}: margin −$1T, cash −$1T, fill rate 50.0% of demand (−9.9 pts vs ${amps}); ${amps} keeps more stock; end ${i}.`,
+      );
   });
 
   it('a comment that fits stays in one section with the rest, as before', () => {

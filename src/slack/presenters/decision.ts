@@ -43,17 +43,26 @@ export interface ScenarioChoice {
   readonly tradeOff?: string | null;
 }
 
-/** The trade-off each choice accepts, shown under the select so the chair sees what they adopt. */
+/** The block id of the trade-offs' first section; the next ones add `_2`, `_3`, … */
+export const TRADE_OFFS_BLOCK = 'trade_offs';
+
+/** Whether `blockId` is one of the trade-offs' sections (a rebuilt form keeps them). */
+export const isTradeOffsBlock = (blockId: string | undefined): boolean =>
+  blockId === TRADE_OFFS_BLOCK || (blockId?.startsWith(`${TRADE_OFFS_BLOCK}_`) ?? false);
+
+/**
+ * The trade-off each choice accepts, shown under the select so the chair sees what they adopt:
+ * every one whole, in as many sections as they take (six scenarios with long labels are more
+ * than one section's 3,000 characters; the form holds 100 blocks).
+ */
 function tradeOffBlocks(choices: readonly ScenarioChoice[]): types.KnownBlock[] {
   const lines = choices.filter((c) => c.tradeOff).map((c) => `• ${esc(c.tradeOff ?? '')}`);
   if (lines.length === 0) return [];
-  return [
-    {
-      type: 'section',
-      block_id: 'trade_offs',
-      text: mrkdwn(clip(`*The trade-off you accept*\n${lines.join('\n')}`, 3000)),
-    },
-  ];
+  return sectionTexts('*The trade-off you accept*', lines).map((text, i) => ({
+    type: 'section',
+    block_id: i === 0 ? TRADE_OFFS_BLOCK : `${TRADE_OFFS_BLOCK}_${i + 1}`,
+    text: mrkdwn(text),
+  }));
 }
 
 export function decisionModal(
