@@ -135,6 +135,18 @@ describe('a company of 200 families, 40 reps, 8 executives, 60 actions and 6 sce
     });
     expect(first.violations).toEqual([]);
     expect(first.options).toHaveLength(100);
+    // The admin covers none: the first 100 of 200, and the label says so.
+    const labels = (r: { body: unknown }) =>
+      (r.body as { option_groups: { label: { text: string } }[] }).option_groups.map(
+        (g) => g.label.text,
+      );
+    expect(labels(first)).toEqual(['All families: 100 of 200 shown, type to narrow']);
+    const repView = standin.openViews('U_REP0')[0];
+    const rep = await h.driver.suggest(repView?.id ?? '', TARGET_ACTION.forecast, '', {
+      user: 'U_REP0',
+    });
+    // U_REP0's 40, then 60 of the other 160.
+    expect(labels(rep)).toEqual(['Your families', 'All families: 60 of 160 shown, type to narrow']);
     const one = await h.driver.suggest(view?.id ?? '', TARGET_ACTION.forecast, 'range 137 ', {
       user: ADMIN,
     });

@@ -415,6 +415,16 @@ describe('the change modal', () => {
     const groups = targetGroups('forecast', many.slice(0, 30), many);
     expect(groups.reduce((n, g) => n + g.options.length, 0)).toBe(100);
     expect(groups[0]?.options).toHaveLength(30);
+    // 30 of the rep's own, all shown; 120 others, of which the 70 left of 100 are shown: the
+    // label says so. It said "All families" over 70, as if FAM-100 did not exist.
+    expect(groups.map((g) => g.label.text)).toEqual([
+      'Your families',
+      'All families: 70 of 120 shown, type to narrow',
+    ]);
+    // 150 of the rep's own: 100 shown, and no room for the others.
+    expect(targetGroups('forecast', many, many).map((g) => g.label.text)).toEqual([
+      'Your families: 100 of 150 shown, type to narrow',
+    ]);
   });
 
   it('reads the submitted state, reporting the missing field', () => {

@@ -130,6 +130,15 @@ export function decodeMeta(s: string | undefined): ModalMeta | null {
   }
 }
 
+/**
+ * A group's label; when it shows only the first `shown` of its `total` (Slack's 100 options),
+ * it says so and that typing narrows the list, so a family past the cut is not taken for one
+ * that does not exist.
+ */
+function groupLabel(name: string, shown: number, total: number): types.PlainTextElement {
+  return plain(shown < total ? `${name}: ${shown} of ${total} shown, type to narrow` : name);
+}
+
 /** Groups for a target select; "Your families" first. Each group and the total stay ≤ 100. */
 export function targetGroups(
   subject: ChangeSubject,
@@ -142,14 +151,23 @@ export function targetGroups(
   const mine = own.slice(0, 100);
   if (mine.length)
     groups.push({
-      label: plain(subject === 'forecast' ? 'Your families' : 'Your resources'),
+      label: groupLabel(
+        subject === 'forecast' ? 'Your families' : 'Your resources',
+        mine.length,
+        own.length,
+      ),
       options: mine.map(targetOption),
     });
   const room = 100 - mine.length;
-  if (rest.length && room > 0)
+  const shown = rest.slice(0, room);
+  if (shown.length)
     groups.push({
-      label: plain(subject === 'forecast' ? 'All families' : 'All resources'),
-      options: rest.slice(0, room).map(targetOption),
+      label: groupLabel(
+        subject === 'forecast' ? 'All families' : 'All resources',
+        shown.length,
+        rest.length,
+      ),
+      options: shown.map(targetOption),
     });
   return groups;
 }
