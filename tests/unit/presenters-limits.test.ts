@@ -43,6 +43,7 @@ import {
   constraintClosedNote,
   constraintListMessage,
 } from '../../src/slack/presenters/constraints.js';
+import { demandNudgeText } from '../../src/slack/presenters/cycle.js';
 import {
   decisionLogMessage,
   decisionModal,
@@ -586,6 +587,21 @@ describe('what the fits leave out, and what they keep', () => {
       expect(all).toContain(
         `• Scenario ${i} over ${amps}: margin −$1T, cash −$1T, fill rate 50.0% of demand (−9.9 pts vs ${amps}); ${amps} keeps more stock; end ${i}.`,
       );
+  });
+
+  it('a nudge to a rep who owes 40 families names the first 10 and says where the other 30 are', () => {
+    // It named all 40 (a rep covering 300 families of 64-character codes: 19,800 characters).
+    const codes = Array.from({ length: 40 }, (_, i) => `FAM-${i + 1}`);
+    expect(demandNudgeText('2027-01', 'Fri 15 Jan', codes)).toBe(
+      'Reminder for S&OP 2027-01: the demand review closes Fri 15 Jan. You have not reviewed ' +
+        'FAM-1, FAM-2, FAM-3, FAM-4, FAM-5, FAM-6, FAM-7, FAM-8, FAM-9, FAM-10 and 30 more of ' +
+        'your families (`/sop status owing` lists them all) yet: adjust the forecast with ' +
+        '`/forecast` or declare "no change".',
+    );
+    // Ten or fewer: each named, as before.
+    expect(demandNudgeText('2027-01', 'Fri 15 Jan', codes.slice(0, 10))).toContain(
+      'You have not reviewed FAM-1, FAM-2, FAM-3, FAM-4, FAM-5, FAM-6, FAM-7, FAM-8, FAM-9, FAM-10 yet:',
+    );
   });
 
   it('a comment that fits stays in one section with the rest, as before', () => {

@@ -63,9 +63,23 @@ export function phaseAnnouncement(
   };
 }
 
-/** The DM to a sales rep who has not reviewed `families` before the demand review closes `by`. */
+/** Where every rep who owes input is listed, with each of their families. */
+export const STATUS_OWING = '`/sop status owing`';
+
+/** The family codes a nudge names; past them it counts the rest and says where they are. */
+export const NUDGE_CODES = 10;
+
+/**
+ * The DM to a sales rep who has not reviewed `families` before the demand review closes `by`:
+ * the first NUDGE_CODES of them, then how many more (a rep covering 40 families got all 40).
+ */
 export function demandNudgeText(month: string, by: string, families: readonly string[]): string {
-  return `Reminder for S&OP ${month}: the demand review closes ${by}. You have not reviewed ${families.join(', ')} yet: adjust the forecast with \`/forecast\` or declare "no change".`;
+  const more = families.length - NUDGE_CODES;
+  const named =
+    more > 0
+      ? `${families.slice(0, NUDGE_CODES).join(', ')} and ${more} more of your families (${STATUS_OWING} lists them all)`
+      : families.join(', ');
+  return `Reminder for S&OP ${month}: the demand review closes ${by}. You have not reviewed ${named} yet: adjust the forecast with \`/forecast\` or declare "no change".`;
 }
 
 /**

@@ -11,10 +11,10 @@ import { adjustmentsOpen, PHASE_LABEL } from '../../services/cycles.js';
 import type { HomeVote } from '../../services/home.js';
 import { type Member, ROLE_LABEL, roleNames } from '../../services/members.js';
 import { homeActionItems } from './actions.js';
-import { skippedHolidaysNote } from './cycle.js';
+import { STATUS_OWING, skippedHolidaysNote } from './cycle.js';
 import { andMore, fitLines, fitText, SECTION_TEXT_CHARS } from './fit.js';
 import { clip, esc, escInMarks, fmtChange, fmtQty, mrkdwn, plain, slackDate } from './format.js';
-import { noCycleText, STATUS_OWING } from './status.js';
+import { noCycleText } from './status.js';
 import { DECISION_OPEN } from './vote.js';
 
 export const HOME_OPEN_FORECAST = 'home_open_forecast';

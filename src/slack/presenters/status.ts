@@ -10,7 +10,7 @@ import { NO_FAMILIES } from '../../services/company-data.js';
 import { adjustmentsOpen, PHASE_LABEL } from '../../services/cycles.js';
 import { roleNames } from '../../services/members.js';
 import type { CycleStatus } from '../../services/status.js';
-import { skippedHolidaysNote } from './cycle.js';
+import { STATUS_OWING, skippedHolidaysNote } from './cycle.js';
 import { andMore, fitText, MESSAGE_TEXT_CHARS } from './fit.js';
 import { esc, slackDate } from './format.js';
 
@@ -25,9 +25,6 @@ const MAX_LISTED = 15;
 
 /** The family codes `/sop status` shows of each rep who owes input; `/sop status owing` has all. */
 const CODES_LISTED = 6;
-
-/** Where every rep who owes input is listed, with each of their families. */
-export const STATUS_OWING = '`/sop status owing`';
 
 /** Why a run was made (its trigger, a recompute reason), as a planner says it. */
 const TRIGGER: Readonly<Record<string, string>> = {
