@@ -213,10 +213,13 @@ const MONTHS_36 = Array.from(
   (_, i) => `${2027 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`,
 );
 
+/** A big company's executives, each with a vote. */
+const EXECUTIVES = 8;
+
 /**
  * A vote on a cycle's most scenarios (MAX_SCENARIOS) with every stress figure at its widest
  * (−$1,000B), the budget ending before the horizon (its working capital line at its longest),
- * a voter on each, open.
+ * 8 executives' votes spread over them, open.
  */
 const voteOn = (t: (n: number) => string) => {
   const wide = -1e12;
@@ -272,14 +275,15 @@ const voteOn = (t: (n: number) => string) => {
     options,
     tally: tally(
       options.map((o) => ({ id: o.scenarioId, label: o.label })),
-      options.map((o, i) => ({
+      // A big company's 8 executives, each vote counted and named.
+      Array.from({ length: EXECUTIVES }, (_, i) => ({
         voter: `U_EXEC${i}`,
-        optionId: o.scenarioId,
+        optionId: options[i % options.length]?.scenarioId ?? '1',
         counted: true,
         at: new Date(i),
         supersededAt: null,
       })),
-      MAX_SCENARIOS,
+      EXECUTIVES,
     ),
     decision: null,
     decisionScenario: null,
