@@ -249,11 +249,13 @@ export async function diagnose(env: NodeJS.ProcessEnv): Promise<Finding[]> {
         ).channel;
         const error = (info as { data?: { error?: string } }).data?.error;
         if (!ch && error === 'missing_scope')
-          // A private channel: the manifest asks for groups:history, not groups:read.
+          // A private channel, and a token from before the manifest asked for groups:read:
+          // unchecked is not fine (a post there fails if the bot was never invited).
           add({
             check: 'channels',
-            ok: true,
-            detail: `${id} is private: cannot check membership; make sure the bot was invited`,
+            ok: false,
+            detail: `${id} is private, and without groups:read Slack does not say whether the bot is in it`,
+            fix: 'Grant groups:read (see slack scopes above), then run `sopbot doctor` again.',
           });
         else if (!ch && (error === 'channel_not_found' || error === 'is_archived'))
           add(problem(error, id, settings));

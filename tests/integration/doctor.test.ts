@@ -1,7 +1,7 @@
 /**
  * `sopbot doctor` against a healthy installation and a broken one: a bad token, a token
  * missing scopes the manifest asks for, no chart fonts, no Redis, migrations not applied, a
- * channel Slack cannot find.
+ * channel Slack cannot find, a private channel the token may not look at.
  * Each problem is named with its fix, and the exit code says whether there is any.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -33,6 +33,8 @@ describe('sopbot doctor', () => {
   let bare: TestDb;
   let full: Standin;
   let partial: Standin;
+  let privateExec: Standin;
+  let privateOldToken: Standin;
   let noFonts = '';
   beforeAll(async () => {
     [t, bare] = await Promise.all([freshDb(), emptyDb()]);
@@ -40,6 +42,19 @@ describe('sopbot doctor', () => {
     partial = await startStandin({
       tokens: ['xoxb-good'],
       scopes: manifestScopes().filter((s) => s !== 'files:write' && s !== 'users:read'),
+    });
+    // #sop-exec private, as README's step 6 allows (the bot invited to it).
+    const channels = [
+      { id: 'C_DEMAND', name: 'sop-demand' },
+      { id: 'C_SUPPLY', name: 'sop-supply' },
+      { id: 'C_EXEC', name: 'sop-exec', is_private: true },
+    ];
+    privateExec = await startStandin({ tokens: ['xoxb-good'], channels });
+    // Installed from a manifest that did not ask for groups:read.
+    privateOldToken = await startStandin({
+      tokens: ['xoxb-good'],
+      channels,
+      scopes: manifestScopes().filter((s) => s !== 'groups:read'),
     });
     noFonts = await mkdtemp(join(tmpdir(), 'sopbot-nofonts-'));
     await t.db
@@ -55,6 +70,8 @@ describe('sopbot doctor', () => {
   afterAll(async () => {
     await full?.close();
     await partial?.close();
+    await privateExec?.close();
+    await privateOldToken?.close();
     await t?.drop();
     await bare?.drop();
     if (noFonts) await rm(noFonts, { recursive: true, force: true });
@@ -155,5 +172,27 @@ describe('sopbot doctor', () => {
     expect(r.out).toContain('Run `sopbot migrate`');
     // Without a token there is nothing to ask Slack.
     expect(r.out).not.toContain('slack token');
+  });
+
+  it('a private channel the bot is in: checked, like the public ones', async () => {
+    // Before: the manifest had no groups:read, Slack answered missing_scope, and the doctor
+    // printed "✓ channels: C_EXEC is private: cannot check membership" without checking.
+    const r = await doctor(env({ SLACK_API_URL: privateExec.apiUrl }));
+    expect(r.out).not.toContain('C_EXEC');
+    expect(r.out).toContain('Everything sopbot needs is in place.');
+    expect(r.code).toBe(0);
+  });
+
+  it('a private channel and a token without groups:read: unchecked is a problem', async () => {
+    const r = await doctor(env({ SLACK_API_URL: privateOldToken.apiUrl }));
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/✗ slack scopes: missing groups:read \(manifest\.json asks for \d+/);
+    expect(r.out).toContain(
+      [
+        '✗ channels: C_EXEC is private, and without groups:read Slack does not say whether the bot is in it',
+        '    fix: Grant groups:read (see slack scopes above), then run `sopbot doctor` again.',
+      ].join('\n'),
+    );
+    expect(r.out).toContain('2 problems found.');
   });
 });

@@ -3,14 +3,28 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { SHORTCUT_EXPLAIN } from '../../src/slack/presenters/explain.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
- * Bot-token scopes per Web API method, from each method's page in Slack's reference.
- * chat.postMessage also needs chat:write.public: the bot posts in the channels set with
- * `/sop settings` without joining them. The ledger reads history in any kind of
- * conversation (channels, private channels, DMs).
+ * Bot-token scopes per Web API method, from each method's page in Slack's reference
+ * (docs.slack.dev/reference/methods/<method>, "Scopes: Bot token"), written here by hand:
+ * - chat.postMessage, chat.postEphemeral, chat.update: `chat:write`. chat.postMessage also
+ *   needs `chat:write.public` here: the bot posts in the channels set with `/sop settings`
+ *   without joining them (the scope's page: "Send messages to channels your Slack app isn't a
+ *   member of"; it needs chat:write too).
+ * - conversations.open: `im:write` for a DM (the bot opens no group DM: mpim:write is not asked).
+ * - conversations.history and conversations.replies: `channels:history`, `groups:history`,
+ *   `im:history` (and mpim:history), one per kind of conversation; the ledger reads its posts
+ *   back in public and private channels and in DMs, never in group DMs.
+ * - conversations.info: `channels:read`, `groups:read` (and im:read, mpim:read), by kind.
+ *   `sopbot doctor` asks it of the channels set, and README's step 6 lets them be private:
+ *   without groups:read Slack answers missing_scope for a private one, and the doctor could not
+ *   say whether the bot was invited.
+ * - files.getUploadURLExternal, files.completeUploadExternal (filesUploadV2): `files:write`.
+ * - files.info: `files:read`. users.info: `users:read`.
+ * - views.open, views.update, views.publish, views.get, auth.test: none.
  */
 const SCOPES: Readonly<Record<string, readonly string[]>> = {
   'chat.postMessage': ['chat:write', 'chat:write.public'],
@@ -19,17 +33,16 @@ const SCOPES: Readonly<Record<string, readonly string[]>> = {
   'conversations.open': ['im:write'],
   'conversations.history': ['channels:history', 'groups:history', 'im:history'],
   'conversations.replies': ['channels:history', 'groups:history', 'im:history'],
+  'conversations.info': ['channels:read', 'groups:read'],
   'files.getUploadURLExternal': ['files:write'],
   'files.completeUploadExternal': ['files:write'],
   'files.info': ['files:read'],
   'users.info': ['users:read'],
-  // `sopbot doctor` checks that the bot can see the channels set (public ones; a private
-  // one answers missing_scope, which doctor reports as unchecked).
-  'conversations.info': ['channels:read'],
   'views.open': [],
   'views.update': [],
   'views.publish': [],
   'views.get': [],
+  'auth.test': [],
 };
 
 function sources(dir: string): string[] {
@@ -43,13 +56,18 @@ function sources(dir: string): string[] {
   });
 }
 
+/** The text of every source file in src/, commands/ and jobs/ (the stand-in and demo aside). */
+const SOURCE_TEXTS = ['src', 'commands', 'jobs']
+  .flatMap(sources)
+  .map((f) => readFileSync(join(ROOT, f), 'utf8'));
+
 /** The scopes of every Web API method called in src/, commands/ and jobs/, plus `commands`. */
 function scopesOfCalledMethods(): string[] {
   const methods = new Set<string>();
-  for (const f of ['src', 'commands', 'jobs'].flatMap(sources)) {
-    const text = readFileSync(join(ROOT, f), 'utf8');
+  for (const text of SOURCE_TEXTS) {
+    // A call the formatter broke over lines (`slack.chat\n  .update(`) counts too.
     for (const m of text.matchAll(
-      /\.(chat|files|conversations|users|views|reactions|reminders|pins|bookmarks)\.(\w+)\(/g,
+      /\.\s*(auth|bookmarks|chat|conversations|files|pins|reactions|reminders|team|usergroups|users|views)\s*\.\s*(\w+)\s*\(/g,
     ))
       methods.add(`${m[1]}.${m[2]}`);
     // filesUploadV2 is files.getUploadURLExternal + files.completeUploadExternal.
@@ -71,11 +89,16 @@ const manifest = JSON.parse(
       messages_tab_read_only_enabled: boolean;
     };
     bot_user: { display_name: string };
+    shortcuts: { callback_id: string; type: string }[];
     slash_commands: { command: string; url: string; description: string; usage_hint: string }[];
   };
   oauth_config: { scopes: { bot: string[] } };
   settings: {
-    interactivity: { is_enabled: boolean; request_url: string };
+    interactivity: {
+      is_enabled: boolean;
+      request_url: string;
+      message_menu_options_url?: string;
+    };
     event_subscriptions: { request_url: string; bot_events: string[] };
     socket_mode_enabled: boolean;
   };
@@ -106,5 +129,25 @@ describe('manifest.json', () => {
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(new URL(manifest.settings.interactivity.request_url).pathname).toBe('/slack/events');
     expect(manifest.settings.socket_mode_enabled).toBe(false);
+  });
+
+  it('subscribes to each event the code listens to, and only those', () => {
+    const heard = SOURCE_TEXTS.flatMap((t) =>
+      [...t.matchAll(/app\.event\(\s*'(\w+)'/g)].map((m) => m[1] ?? ''),
+    );
+    expect([...new Set(heard)].sort()).toEqual(
+      [...manifest.settings.event_subscriptions.bot_events].sort(),
+    );
+  });
+
+  it('declares the message shortcut and, for the external selects, the options URL', () => {
+    expect(SOURCE_TEXTS.some((t) => /app\.shortcut</.test(t))).toBe(true);
+    expect(manifest.features.shortcuts).toEqual([
+      expect.objectContaining({ callback_id: SHORTCUT_EXPLAIN, type: 'message' }),
+    ]);
+    // app.options answers the external selects' searches (the /forecast and /capacity target).
+    expect(SOURCE_TEXTS.some((t) => /app\.options\(/.test(t))).toBe(true);
+    const optionsUrl = manifest.settings.interactivity.message_menu_options_url ?? '';
+    expect(new URL(optionsUrl).pathname).toBe('/slack/events');
   });
 });
