@@ -36,8 +36,7 @@ export function readShareValue(raw: string | undefined): ShareValue {
 export const explain: SopSubcommand = {
   name: 'explain',
   usage: '/sop explain FAM-3 2027-05 | LINE-1 2027-08 | why is FAM-3 up in May | who changed FAM-2',
-  summary:
-    'where a figure comes from: history, baseline, each adjustment, consensus, supply, and what a constraint costs',
+  summary: 'where a figure comes from, step by step, and what a constraint costs',
   action: 'explain',
   async handle({ deps, rest, client, respond }) {
     // Named as Slack names them (a new installation has no names stored yet), never mentioned.

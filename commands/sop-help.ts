@@ -15,7 +15,7 @@ export function helpOver(all: () => readonly SopSubcommand[]): SopSubcommand {
   return {
     name: 'help',
     usage: '/sop help [command]',
-    summary: 'the commands you may use, then the others; with a command, its parts and who may',
+    summary: 'with a command (`/sop help vote`), its parts and who may use each',
     action: 'cycle.read',
     async handle({ args, member, respond }) {
       const [name] = args;

@@ -36,8 +36,7 @@ function packPostText(month: string, out: PackPostAnswer): string {
 export const pack: SopSubcommand = {
   name: 'pack',
   usage: '/sop pack [YYYY-MM] [md]',
-  summary:
-    'the executive meeting pack (ten questions), as a message or the file sop-pack-YYYY-MM.md',
+  summary: 'the executive meeting pack (ten questions); md: the file sop-pack-YYYY-MM.md',
   action: 'cycle.read',
   parts: [
     {

@@ -121,7 +121,7 @@ export const settings: SopSubcommand = {
   name: 'settings',
   usage:
     '/sop settings channels demand #chan supply #chan exec #chan | fences | horizon | comment-threshold | execution …',
-  summary: 'time fences, horizon, S&OE thresholds',
+  summary: 'channels, time fences, horizon, comment threshold, S&OE thresholds',
   action: 'settings.change',
   async handle({ deps, args, member, respond }) {
     if (args.length === 0) {

@@ -3,7 +3,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { SOP_SUBCOMMANDS } from '../../commands/sop-registry.js';
 import { SHORTCUT_EXPLAIN } from '../../src/slack/presenters/explain.js';
+import { helpText } from '../../src/slack/presenters/help.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -149,5 +151,22 @@ describe('manifest.json', () => {
     expect(SOURCE_TEXTS.some((t) => /app\.options\(/.test(t))).toBe(true);
     const optionsUrl = manifest.settings.interactivity.message_menu_options_url ?? '';
     expect(new URL(optionsUrl).pathname).toBe('/slack/events');
+  });
+
+  it('each part of a usage hint is a use /sop help shows for that command', () => {
+    // Each `usage` of help's lines, as typed after the slash command, split at its " | ".
+    const help = helpText(SOP_SUBCOMMANDS, { role: 'admin' });
+    const uses = [...help.matchAll(/^• `([^`]+)`/gm)].map((m) => m[1] ?? '');
+    for (const c of manifest.features.slash_commands) {
+      const forms = uses
+        .filter((u) => u.startsWith(`${c.command} `))
+        .flatMap((u) => u.slice(c.command.length + 1).split(' | '));
+      for (const part of c.usage_hint.split(/\s+\|\s+/))
+        expect({ command: c.command, part, shown: forms.some((f) => f.startsWith(part)) }).toEqual({
+          command: c.command,
+          part,
+          shown: true,
+        });
+    }
   });
 });

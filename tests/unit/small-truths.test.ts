@@ -16,6 +16,16 @@ describe('small truths', () => {
     );
   });
 
+  it('/sop help says what /sop settings sets: the channels and the comment threshold too', () => {
+    // Before: "time fences, horizon, S&OE thresholds", though the same line's usage sets all five.
+    const line = helpText(SOP_SUBCOMMANDS, { role: 'admin' })
+      .split('\n')
+      .find((l) => l.startsWith('• `/sop settings '));
+    expect(line).toContain(
+      '` channels, time fences, horizon, comment threshold, S&amp;OE thresholds',
+    );
+  });
+
   it('/sop help escapes the angle brackets of its usages, so that Slack shows them', () => {
     const help = helpText(SOP_SUBCOMMANDS, { role: 'admin' });
     expect(help).toContain('`/sop decide [&lt;scenario&gt; "rationale" [supersedes "reason"]]`');

@@ -36,9 +36,11 @@ function commandsOf(subs: readonly HelpSubcommand[]): HelpCommand[] {
     {
       name: 'forecast',
       uses: [
+        // The manifest's usage hint for /forecast, as Slack shows it while typing.
         {
-          usage: FORECAST_USAGE.split('   ')[0] ?? FORECAST_USAGE,
-          summary: 'adjust the demand forecast (no text opens a form)',
+          usage: `${FORECAST_USAGE.split('   ')[0] ?? FORECAST_USAGE} | no-change`,
+          summary:
+            'adjust the demand forecast (no text: a form), or declare no change for your families',
           action: 'forecast.adjust',
         },
         // Two rules of the policy on the same command, each its own line with its own roles.
@@ -102,8 +104,6 @@ export function helpText(subs: readonly HelpSubcommand[], reader: HelpReader): s
           ...others.map((u) => line(u, whoMay(u))),
         ]
       : []),
-    '',
-    '`/sop help &lt;command&gt;` shows one command, e.g. `/sop help vote`.',
   ].join('\n');
 }
 
