@@ -1,8 +1,9 @@
 /**
- * `sopbot doctor`: is this installation ready? Checks the environment, the database and its
- * migrations, Redis, the Slack token (auth.test) and the scopes it was granted against the
- * manifest, the chart fonts and the channels. Every problem comes with its fix; the exit
- * code is 1 when there is any. It only reads: nothing is created or changed.
+ * `sopbot doctor`: is this installation ready? Checks, in this order (USAGE and README's table
+ * say the same): the environment, the database and its migrations, whether the channels are
+ * set, Redis, the Slack token (auth.test), the scopes it was granted against the manifest and
+ * the bot's access to each channel set, then the chart fonts. Every problem comes with its fix;
+ * the exit code is 1 when there is any. It only reads: nothing is created or changed.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,9 +35,10 @@ import {
 import type { CliIo } from './types.js';
 
 const USAGE = `Usage: sopbot doctor
-Checks what sopbot needs, in order: the environment (.env), PostgreSQL and the migrations,
-Redis, the Slack token (auth.test) and its scopes against manifest.json, the chart fonts,
-and the S&OP channels. Prints each problem with its fix; exits 1 if there is any.`;
+Checks what sopbot needs, in this order: the environment (.env); PostgreSQL, the migrations
+and whether the S&OP channels are set; Redis; the Slack token (auth.test), its scopes against
+manifest.json and the bot's access to each channel set; the chart fonts. Prints each problem
+with its fix; exits 1 if there is any.`;
 
 export interface Finding {
   readonly check: string;

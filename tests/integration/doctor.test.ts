@@ -195,4 +195,51 @@ describe('sopbot doctor', () => {
     );
     expect(r.out).toContain('2 problems found.');
   });
+
+  it('--help and README list the checks in the order the doctor prints them', async () => {
+    // Before, both put Redis before the channels and the channels last, after the fonts.
+    const order = [
+      ...new Set(
+        (await doctor(env({}))).out
+          .split('\n')
+          .map((l) => /^[✓✗] ([a-z ]+):/.exec(l)?.[1])
+          .filter((c) => c !== undefined),
+      ),
+    ];
+    expect(order).toEqual([
+      'environment',
+      'migrations',
+      'channels',
+      'redis',
+      'slack token',
+      'slack scopes',
+      'fonts',
+    ]);
+    const words: Record<string, string> = {
+      environment: 'environment',
+      migrations: 'migrations',
+      channels: 'channels',
+      redis: 'Redis',
+      'slack token': 'Slack token',
+      'slack scopes': 'scopes',
+      fonts: 'fonts',
+    };
+    let usage = '';
+    const code = await main(['doctor', '--help'], {
+      stdout: (s) => {
+        usage += s;
+      },
+      stderr: () => {},
+      env: {},
+    });
+    expect(code).toBe(0);
+    const readme = (await readFile('README.md', 'utf8'))
+      .split('\n')
+      .find((l) => l.startsWith('| `sopbot doctor` |'));
+    for (const text of [usage, readme ?? '']) {
+      const at = order.map((c) => text.indexOf(words[c] ?? c));
+      expect(at.every((i) => i >= 0)).toBe(true);
+      expect(at).toEqual([...at].sort((a, b) => a - b));
+    }
+  });
 });
