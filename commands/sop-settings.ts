@@ -6,8 +6,7 @@ import { z } from 'zod';
 import { codeSpan } from '../src/core/text.js';
 import { readTypedNumber } from '../src/core/typed-number.js';
 import { UsageError } from '../src/errors.js';
-import { openVotesElsewhere } from '../src/services/polls.js';
-import { getSettings, type SettingsPatch, updateSettings } from '../src/services/settings.js';
+import { changeSettings, getSettings, type SettingsPatch } from '../src/services/settings.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { settingsText } from '../src/slack/presenters/help.js';
 import { parseChannelMention } from '../src/slack/tokenise.js';
@@ -128,14 +127,11 @@ export const settings: SopSubcommand = {
       await respond({ response_type: 'ephemeral', text: settingsText(await getSettings(deps.db)) });
       return;
     }
-    const before = await getSettings(deps.db);
-    const row = await updateSettings(deps.db, parsePatch(args), { by: member.userId });
-    // A vote open in the executive channel it replaces stays there until it closes.
-    const moved =
-      row.exec_channel && row.exec_channel !== before.exec_channel
-        ? await openVotesElsewhere(deps.db, row.exec_channel)
-        : [];
-    const note = moved
+    // A vote open in the executive channel this change replaced stays there until it closes.
+    const { row, votesLeftBehind } = await changeSettings(deps.db, parsePatch(args), {
+      by: member.userId,
+    });
+    const note = votesLeftBehind
       .map(
         (v) =>
           `\nVote ${v.pollId} (${v.month}) stays open in <#${v.channel}> until it closes, and its decision is posted in its thread there; new votes go to <#${row.exec_channel}>.`,

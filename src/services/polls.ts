@@ -21,7 +21,6 @@ import {
   lockPoll,
   lockPollCreation,
   openPollOf,
-  openPollsPosted,
   optionLabel,
   type PollOptionRow,
   pollByKey,
@@ -74,17 +73,6 @@ export interface PollView {
 }
 
 export const DEFAULT_POLL_HOURS = 48;
-
-/**
- * The open votes posted somewhere other than `channel` (an executive channel just set): they
- * stay where they are until they close, their decision threaded under them.
- */
-export async function openVotesElsewhere(
-  db: Db,
-  channel: string,
-): Promise<{ pollId: string; channel: string; month: string }[]> {
-  return (await openPollsPosted(db)).filter((p) => p.channel !== channel);
-}
 
 /**
  * The poll's options and its tally (the counted votes, the quorum) as `db` reads them: the

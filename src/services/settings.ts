@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../db/connect.js';
 import { audit } from '../../db/queries/audit.js';
+import { openPollsPosted } from '../../db/queries/polls.js';
 import {
   ensureSettings,
   latestSettings,
@@ -47,6 +48,33 @@ export type SettingsPatch = Partial<
   >
 >;
 
+/** A vote left open where it was posted when the executive channel moved. */
+export interface VoteLeftBehind {
+  readonly pollId: string;
+  readonly channel: string;
+  readonly month: string;
+}
+
+/** What `changeSettings` did. */
+export interface SettingsChange {
+  /** The settings as stored. */
+  readonly row: SettingsRow;
+  /**
+   * The open votes posted elsewhere than the new executive channel, when this change moved it
+   * (they stay where they are until they close, their decision threaded under them); else none.
+   */
+  readonly votesLeftBehind: readonly VoteLeftBehind[];
+}
+
+/** `changeSettings`, for the callers that only want the row as stored. */
+export async function updateSettings(
+  db: Db,
+  patch: SettingsPatch,
+  opts: { readonly by?: string; readonly teamId?: string } = {},
+): Promise<SettingsRow> {
+  return (await changeSettings(db, patch, opts)).row;
+}
+
 /**
  * Applies `patch` to the settings, in one transaction with the row locked, so the rules that
  * span settings see the values the patch is applied to: a frozen fence must leave at least one
@@ -55,13 +83,15 @@ export type SettingsPatch = Partial<
  * the horizon's end: its months stay open to change, flagged. What changed is audited
  * (`settings.change`, each setting's value before and after) in the same transaction, with
  * `by` as its actor (the admin who typed it; `sopbot` when none is given); a patch that
- * changes nothing writes no entry.
+ * changes nothing writes no entry. Whether it moved the executive channel is decided under the
+ * same lock, from the row it changed: a change made at the same instant by someone else is
+ * theirs, not this one's.
  */
-export async function updateSettings(
+export async function changeSettings(
   db: Db,
   patch: SettingsPatch,
   opts: { readonly by?: string; readonly teamId?: string } = {},
-): Promise<SettingsRow> {
+): Promise<SettingsChange> {
   const current = await getSettings(db, opts.teamId);
   return db.transaction().execute(async (trx) => {
     const locked = await lockedSettings(trx, current.team_id);
@@ -89,7 +119,11 @@ export async function updateSettings(
         entityId: current.team_id,
         details: { from, to },
       });
-    return row;
+    const votesLeftBehind =
+      'exec_channel' in to && row.exec_channel
+        ? (await openPollsPosted(trx)).filter((p) => p.channel !== row.exec_channel)
+        : [];
+    return { row, votesLeftBehind };
   });
 }
 

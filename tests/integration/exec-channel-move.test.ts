@@ -2,9 +2,11 @@
  * The executive channel moved while a vote is open there: `/sop settings channels exec #board`
  * answered with the settings alone, as if the vote had moved too. The vote stays where it was
  * posted until it closes (its decision is threaded under it there): the answer now says so, and
- * where new votes go. Through the real bot over HTTP with the stand-in, against Postgres and
- * Redis.
+ * where new votes go. Whether the change moved the channel is decided under the settings' lock:
+ * another change at the same instant is not this one's. Through the real bot over HTTP with the
+ * stand-in, against Postgres and Redis.
  */
+import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { insertCycle } from '../helpers/db.js';
 import { nextEphemeral } from '../helpers/slack.js';
@@ -49,4 +51,48 @@ describe('moving the executive channel while a vote is open', () => {
     );
     expect(await answer(ADMIN, 'settings channels exec <#C_EXEC|exec>')).not.toContain('Vote 1');
   });
+
+  it('a change of the horizon while another moves the channel says nothing of the vote', async () => {
+    // Another admin's change holds the settings row, the executive channel set to #board in it.
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => {
+      locked = r;
+    });
+    const other = h.db.connection().execute(async (conn) => {
+      await sql`begin`.execute(conn);
+      await sql`select team_id from workspace_settings for update`.execute(conn);
+      await sql`update workspace_settings set exec_channel = 'C_BOARD'`.execute(conn);
+      locked();
+      await held;
+      await sql`commit`.execute(conn);
+    });
+    await isLocked;
+    // This admin sets the horizon meanwhile: it reads the settings, then waits for the row.
+    const said = answer(ADMIN, 'settings horizon 20');
+    await untilWaiting(1);
+    release();
+    await other;
+    // Before: it had read the channel (#exec) before the other change was committed, compared
+    // it with the row it stored (#board), and said the vote stayed behind, as if it had moved it.
+    const text = await said;
+    expect(text).toContain('exec <#C_BOARD>');
+    expect(text).toContain('Horizon: 20 months');
+    expect(text).not.toContain('Vote 1');
+  });
 });
+
+/** Sessions of the test database waiting on a lock. */
+async function waiting(): Promise<number> {
+  const r = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+    where datname = current_database() and wait_event_type = 'Lock'`.execute(h.db);
+  return r.rows[0]?.n ?? 0;
+}
+async function untilWaiting(n: number): Promise<void> {
+  for (let i = 0; i < 400 && (await waiting()) < n; i++)
+    await new Promise((r) => setTimeout(r, 25));
+  expect(await waiting()).toBe(n);
+}
