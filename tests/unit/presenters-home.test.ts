@@ -208,8 +208,11 @@ describe('App Home presenter: only what its reader may use', () => {
         role,
         line: false,
       });
-    // A planner who covers families (as a rep would) sees them.
-    expect(home('planner', 'demand_review', ['FAM-1'])).toContain('Your families: `FAM-1`');
+    // A planner with families (only a former rep has any: `/sop families` gives them to reps
+    // alone) sees them as kept from then, not as theirs.
+    expect(home('planner', 'demand_review', ['FAM-1'])).toContain(
+      'Families you covered as a sales rep (not asked of you now; yours again if an admin makes you Sales): `FAM-1`',
+    );
   });
 
   it('without a cycle: planners and admins are told how to start one, the others who may', () => {
@@ -221,5 +224,26 @@ describe('App Home presenter: only what its reader may use', () => {
       expect(home(role, null)).toContain(
         'No S&OP cycle is open. Planner or Admin members start one with `/sop cycle start YYYY-MM`.',
       );
+  });
+
+  it('a rep made planner: the families kept for a return to Sales are not called theirs, and no No-change button', () => {
+    // `/sop role @rep planner` keeps their list (for a return to Sales) but nobody asks them for
+    // input on it: before, their Home said "Your families: `FAM-1`, `FAM-2`" and offered
+    // "No change for my families", a declaration no count reads (only reps are counted).
+    const section = memberSection({
+      userId: 'U1',
+      role: 'planner',
+      families: ['FAM-1', 'FAM-2'],
+      bootstrapAdmin: false,
+    });
+    expect(section.type === 'section' && section.text?.text).toBe(
+      'Your role: *Planner*\nFamilies you covered as a sales rep (not asked of you now; yours again if an admin makes you Sales): `FAM-1`, `FAM-2`',
+    );
+    const view = home('planner', 'data_gathering', ['FAM-1', 'FAM-2']);
+    expect(view).not.toContain('Your families');
+    expect(view).not.toContain('forecast_no_change');
+    expect(view).toContain('home_open_forecast');
+    // The rep, with the same families, keeps both.
+    expect(home('sales', 'data_gathering', ['FAM-1', 'FAM-2'])).toContain('forecast_no_change');
   });
 });

@@ -26,20 +26,25 @@ export const HOME_NO_CHANGE = 'forecast_no_change';
  * "…and N more families" (a rep covering a business unit's 300 families would otherwise
  * be cut mid-code). The /forecast target list shows all of them, yours first. A sales rep
  * covering none is told who assigns them; the other roles cover none by design, so their
- * Home does not list an empty line.
+ * Home does not list an empty line. Only a sales rep covers families: a rep given another
+ * role keeps their list for a return to Sales (`/sop role`), asked of nobody, and their Home
+ * says so rather than calling them theirs.
  */
 export function memberSection(m: Member): types.KnownBlock {
   const role = m.role
     ? `*${ROLE_LABEL[m.role]}*`
     : '_no role yet_ (an admin sets it with `/sop role`)';
-  if (m.families.length === 0 && m.role !== 'sales')
+  const covers = m.role === 'sales';
+  if (m.families.length === 0 && !covers)
     return { type: 'section', text: mrkdwn(`Your role: ${role}`) };
-  const head = `Your role: ${role}\nYour families: `;
+  const head = covers
+    ? `Your role: ${role}\nYour families: `
+    : `Your role: ${role}\nFamilies you covered as a sales rep (not asked of you now; yours again if an admin makes you Sales): `;
   const fams = m.families.length
     ? fitLines(
         m.families.map((f) => `\`${esc(f)}\``),
         { chars: SECTION_TEXT_CHARS - head.length, separator: ', ' },
-        (n) => andMore(n, 'families', '`/forecast` lists yours first'),
+        (n) => andMore(n, 'families', covers ? '`/forecast` lists yours first' : undefined),
       ).lines.join(', ')
     : `_none yet_ (${roleNames('families.assign')} assign them with \`/sop families\`)`;
   return { type: 'section', text: mrkdwn(`${head}${fams}`) };
@@ -197,7 +202,8 @@ export function homeActionsSection(
 /**
  * The buttons that work for `m` in `phase`: the forecast form while adjustments are taken (data
  * gathering and the demand review; after that the form would only refuse), "No change for my
- * families" only to who covers families, the capacity form until the cycle closes. A note says
+ * families" only to a sales rep covering families (another role's kept list is asked of
+ * nobody), the capacity form until the cycle closes. A note says
  * why a role that may adjust the forecast has no forecast button, or that a role is missing.
  */
 export function homeButtons(m: Member, phase: Phase): types.KnownBlock[] {
@@ -210,7 +216,7 @@ export function homeButtons(m: Member, phase: Phase): types.KnownBlock[] {
       text: plain('Adjust forecast'),
       style: 'primary',
     });
-    if (m.families.length > 0)
+    if (m.role === 'sales' && m.families.length > 0)
       elements.push({
         type: 'button',
         action_id: HOME_NO_CHANGE,
