@@ -28,7 +28,7 @@ import type { AppDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
 import type { ConstraintEntry } from './constraints.js';
 import { adjustmentsOpen, getOpenCycle, PHASE_LABEL } from './cycles.js';
-import { type Member, requirePermission } from './members.js';
+import { type Member, ROLE_LABEL, requirePermission } from './members.js';
 import { requestJob } from './outbox.js';
 import { fencesOf, getSettings } from './settings.js';
 
@@ -504,7 +504,11 @@ export async function submitAdjustment(
   });
 }
 
-/** "No change" for the member's families (or the given ones) in the open cycle. */
+/**
+ * "No change" for the member's families (or the given ones) in the open cycle. Only a sales rep
+ * covers families, and only reps' declarations count (`repsOwingInput`, the demand summary's
+ * "by 1 rep"): another role is refused, its list kept from when it was a rep named as kept.
+ */
 export async function declareNoChangeForMember(
   deps: AppDeps,
   member: Member,
@@ -517,6 +521,15 @@ export async function declareNoChangeForMember(
   added: number;
 }> {
   requirePermission(member, 'forecast.adjust', 'declare no change to the forecast');
+  if (member.role !== 'sales') {
+    const kept = member.families.length
+      ? `, and the families you covered as a sales rep (${member.families.map((c) => codeSpan(c)).join(', ')}) are kept for a return to Sales`
+      : '';
+    throw new SopError(
+      'conflict',
+      `Only a sales rep declares no change, for the families they cover; you are *${member.role ? ROLE_LABEL[member.role] : 'without a role'}*${kept}. Nothing was recorded. To change a figure, give it: \`/forecast FAM-12 2027-04 +5% other\`.`,
+    );
+  }
   const cycle = await openCycleForChanges(deps, 'a no-change declaration');
   if (codes.length === 0)
     throw new SopError(

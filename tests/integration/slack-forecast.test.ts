@@ -370,6 +370,32 @@ describe('/forecast', () => {
   });
 });
 
+describe('/forecast no-change by a rep given another role', () => {
+  it('is refused, naming the families kept for a return to Sales; nothing is recorded', async () => {
+    // U_PAT covered FAM-1 as a rep, then was made planner (`/sop role` keeps the list).
+    await db.insertInto('members').values({ slack_user_id: 'U_PAT', role: 'planner' }).execute();
+    const fam1 = await db
+      .selectFrom('families')
+      .select('id')
+      .where('code', '=', 'FAM-1')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('member_families')
+      .values({ slack_user_id: 'U_PAT', family_id: fam1.id })
+      .execute();
+    // Before: "no change this cycle" for FAM-1, counted in the demand summary as a rep's.
+    expect((await typed('/forecast', 'U_PAT', 'no-change')).text).toBe(
+      ':warning: Only a sales rep declares no change, for the families they cover; you are *Planner*, and the families you covered as a sales rep (`FAM-1`) are kept for a return to Sales. Nothing was recorded. To change a figure, give it: `/forecast FAM-12 2027-04 +5% other`.',
+    );
+    const decl = await db
+      .selectFrom('no_change_declarations')
+      .selectAll()
+      .where('slack_user_id', '=', 'U_PAT')
+      .execute();
+    expect(decl).toEqual([]);
+  });
+});
+
 describe('/capacity', () => {
   it('operations update capacity by text: stored with before/after, confirmed, summarised, audited, recompute queued', async () => {
     const reply = await typed(

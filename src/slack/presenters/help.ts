@@ -40,7 +40,7 @@ function commandsOf(subs: readonly HelpSubcommand[]): HelpCommand[] {
         {
           usage: `${FORECAST_USAGE.split('   ')[0] ?? FORECAST_USAGE} | no-change`,
           summary:
-            'adjust the demand forecast (no text: a form), or declare no change for your families',
+            'adjust the demand forecast (no text: a form), or, as a rep, declare no change for your families',
           action: 'forecast.adjust',
         },
         // Two rules of the policy on the same command, each its own line with its own roles.
