@@ -84,6 +84,9 @@ export async function diagnose(env: NodeJS.ProcessEnv): Promise<Finding[]> {
 
   // 1. Environment.
   let config: Config;
+  // The variables named invalid: a check that reads one is left out, since its default would
+  // have it check another server or folder than the one meant.
+  let invalid = new Set<string>();
   try {
     config = loadConfig(env, { slack: true });
     add({ check: 'environment', ok: true, detail: 'every variable is valid' });
@@ -96,9 +99,10 @@ export async function diagnose(env: NodeJS.ProcessEnv): Promise<Finding[]> {
         detail: d,
         fix: 'Set it in .env (copy .env.example; blank lines take the default) and run again.',
       });
-    // Carry on with what parses, so the other checks still say something useful.
+    // Carry on without them, so the checks that do not read them still say something useful.
+    invalid = new Set(details.map((d) => /^[A-Z][A-Z0-9_]*/.exec(d)?.[0] ?? ''));
     try {
-      config = loadConfig(env);
+      config = loadConfig(Object.fromEntries(Object.entries(env).filter(([k]) => !invalid.has(k))));
     } catch {
       return out;
     }
@@ -113,7 +117,7 @@ export async function diagnose(env: NodeJS.ProcessEnv): Promise<Finding[]> {
         fix: p.fix,
       });
   }
-  if (config.SOPBOT_ADMIN_USERS.length === 0)
+  if (config.SOPBOT_ADMIN_USERS.length === 0 && !invalid.has('SOPBOT_ADMIN_USERS'))
     add({
       check: 'environment',
       ok: false,
@@ -122,9 +126,11 @@ export async function diagnose(env: NodeJS.ProcessEnv): Promise<Finding[]> {
     });
 
   // 2. PostgreSQL, the database, the migrations.
-  const pgProbe = await probePostgres(config.DATABASE_URL);
+  const pgProbe = invalid.has('DATABASE_URL') ? null : await probePostgres(config.DATABASE_URL);
   let dbReady = false;
-  if (!pgProbe.ok) {
+  if (pgProbe === null) {
+    // Named above.
+  } else if (!pgProbe.ok) {
     add({
       check: 'database',
       ok: false,
@@ -183,21 +189,26 @@ export async function diagnose(env: NodeJS.ProcessEnv): Promise<Finding[]> {
   }
 
   // 3. Redis.
-  const redisProbe = await probeRedis(config.REDIS_URL);
-  add(
-    redisProbe.ok
-      ? { check: 'redis', ok: true, detail: `Redis at ${hostOf(config.REDIS_URL)} answers` }
-      : {
-          check: 'redis',
-          ok: false,
-          detail: `Redis at ${hostOf(config.REDIS_URL)}: ${redisProbe.message}`,
-          fix: redisMissing(config.REDIS_URL, redisProbe.message).replace(/^.*?Redis\. /, ''),
-        },
-  );
+  const redisProbe = invalid.has('REDIS_URL') ? null : await probeRedis(config.REDIS_URL);
+  if (redisProbe)
+    add(
+      redisProbe.ok
+        ? { check: 'redis', ok: true, detail: `Redis at ${hostOf(config.REDIS_URL)} answers` }
+        : {
+            check: 'redis',
+            ok: false,
+            detail: `Redis at ${hostOf(config.REDIS_URL)}: ${redisProbe.message}`,
+            fix: redisMissing(config.REDIS_URL, redisProbe.message).replace(/^.*?Redis\. /, ''),
+          },
+    );
 
   // 4. Slack: the token, then its scopes against the manifest, then the channels.
   // A placeholder token was named above; Slack would only refuse it.
-  if (config.SLACK_BOT_TOKEN && config.SLACK_BOT_TOKEN !== PLACEHOLDERS.SLACK_BOT_TOKEN.value) {
+  if (
+    config.SLACK_BOT_TOKEN &&
+    config.SLACK_BOT_TOKEN !== PLACEHOLDERS.SLACK_BOT_TOKEN.value &&
+    !invalid.has('SLACK_API_URL')
+  ) {
     const client = new WebClient(config.SLACK_BOT_TOKEN, {
       ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
       // Its lines as JSON on stderr at LOG_LEVEL, beside the report on stdout.
@@ -288,16 +299,17 @@ export async function diagnose(env: NodeJS.ProcessEnv): Promise<Finding[]> {
   // 5. Chart fonts.
   const fontDir = config.SOPBOT_FONT_DIR ?? DEFAULT_FONT_DIR;
   const absent = FONT_FILES.filter((f) => !existsSync(join(fontDir, f)));
-  add(
-    absent.length
-      ? {
-          check: 'fonts',
-          ok: false,
-          detail: `${absent.join(' and ')} not in ${fontDir}`,
-          fix: `Install them (\`sudo apt-get install fonts-dejavu-core\`; the Docker image has them) or set SOPBOT_FONT_DIR to a folder holding ${FONT_FILES.join(' and ')}.`,
-        }
-      : { check: 'fonts', ok: true, detail: `DejaVu Sans in ${fontDir}` },
-  );
+  if (!invalid.has('SOPBOT_FONT_DIR'))
+    add(
+      absent.length
+        ? {
+            check: 'fonts',
+            ok: false,
+            detail: `${absent.join(' and ')} not in ${fontDir}`,
+            fix: `Install them (\`sudo apt-get install fonts-dejavu-core\`; the Docker image has them) or set SOPBOT_FONT_DIR to a folder holding ${FONT_FILES.join(' and ')}.`,
+          }
+        : { check: 'fonts', ok: true, detail: `DejaVu Sans in ${fontDir}` },
+    );
   return out;
 }
 

@@ -242,4 +242,24 @@ describe('sopbot doctor', () => {
       expect(at).toEqual([...at].sort((a, b) => a - b));
     }
   });
+
+  it('an invalid variable: the checks that do not read it still run', async () => {
+    // Before: "1 problem found." after the environment alone, Redis down or not.
+    const r = await doctor(
+      env({ SLACK_SIGNING_SECRET: 'short', REDIS_URL: 'redis://127.0.0.1:1' }),
+    );
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('✗ environment: SLACK_SIGNING_SECRET: must be the app signing secret');
+    expect(r.out).toContain('✓ migrations: all');
+    expect(r.out).toContain('✗ redis: Redis at 127.0.0.1:1');
+    expect(r.out).toContain('✓ slack token: auth.test');
+    expect(r.out).toContain('2 problems found.');
+    // One a check reads is not replaced by its default: that would check another server.
+    const bad = await doctor(env({ DATABASE_URL: 'not a url' }));
+    expect(bad.out).toMatch(/^✗ environment: DATABASE_URL: /m);
+    expect(bad.out).not.toContain('PostgreSQL at');
+    expect(bad.out).not.toContain('migrations');
+    expect(bad.out).toContain('✓ redis: Redis at 127.0.0.1:6379 answers');
+    expect(bad.out).toContain('1 problem found.');
+  });
 });
