@@ -84,7 +84,8 @@ async function targets(
     return { own: [], others: all.map((r) => ({ code: r.code, name: r.name })) };
   }
   const all = await activeFamilies(deps.db);
-  const mine = new Set(member.families);
+  // Only a sales rep covers families: another role's list is kept for a return to Sales.
+  const mine = new Set(member.role === 'sales' ? member.families : []);
   return {
     own: all.filter((f) => mine.has(f.code)),
     others: all.filter((f) => !mine.has(f.code)),

@@ -12,6 +12,8 @@ import { changeModalValues } from '../helpers/slack.js';
 
 const REP = 'U_ALICE';
 const OPS = 'U_BOB';
+/** Covered FAM-120 and FAM-121 as a rep, then was made planner (`/sop role` keeps the list). */
+const FORMER_REP = 'U_PAT';
 let running: HttpTestBot;
 let tdb: TestDb;
 let standin: Standin;
@@ -45,13 +47,13 @@ beforeAll(async () => {
       })),
     )
     .execute();
-  await insertMembers(tdb.db, { [REP]: 'sales', [OPS]: 'ops' });
+  await insertMembers(tdb.db, { [REP]: 'sales', [OPS]: 'ops', [FORMER_REP]: 'planner' });
   await tdb.db
     .insertInto('member_families')
     .values(
       fams
         .filter((f) => ['FAM-120', 'FAM-121'].includes(f.code))
-        .map((f) => ({ slack_user_id: REP, family_id: f.id })),
+        .flatMap((f) => [REP, FORMER_REP].map((who) => ({ slack_user_id: who, family_id: f.id }))),
     )
     .execute();
   await insertCycle(tdb.db, { month: '2027-01', phase: 'data_gathering' });
@@ -81,6 +83,25 @@ it('130 families: an external select whose search lists the rep’s families fir
       (c) => !['FAM-120', 'FAM-121'].includes(c),
     ),
   ]);
+});
+
+it('a rep made planner: no "Your families" group, every family in one list', async () => {
+  // Before: "Your families" FAM-120 and FAM-121 first, though nobody asks them for their input.
+  await driver.command('/forecast', { user: FORMER_REP, channel: 'C_DEMAND' });
+  const view = await standin.waitFor(() => {
+    const v = standin.openViews(FORMER_REP).at(-1);
+    return v?.definition.callback_id === 'forecast_submit' ? v : undefined;
+  });
+  const res = await driver.suggest(view.id, 'forecast_target_pick', 'FAM-12', {
+    user: FORMER_REP,
+  });
+  const groups = (
+    res.body as { option_groups: { label: { text: string }; options: { value: string }[] }[] }
+  ).option_groups;
+  expect(groups.map((g) => g.label.text)).toEqual(['All families']);
+  expect(groups[0]?.options.map((o) => o.value)).toEqual(
+    Array.from({ length: 10 }, (_, i) => `FAM-12${i}`),
+  );
 });
 
 it("the demo's pick in the /forecast modal types the code first, as past 100 families it must", async () => {
