@@ -122,6 +122,7 @@ export const settings: SopSubcommand = {
     '/sop settings channels demand #chan supply #chan exec #chan | fences | horizon | comment-threshold | execution …',
   summary: 'channels, time fences, horizon, comment threshold, S&OE thresholds',
   action: 'settings.change',
+  forms: USAGE.split('\n'),
   async handle({ deps, args, member, respond }) {
     if (args.length === 0) {
       await respond({ response_type: 'ephemeral', text: settingsText(await getSettings(deps.db)) });

@@ -53,5 +53,10 @@ export interface SopSubcommand {
    * `resolve`), each shown in help with that row's roles.
    */
   readonly parts?: readonly HelpEntry[];
+  /**
+   * Each of its forms written out, where `usage` can only name them (`/sop settings channels …
+   * | fences | horizon`): `/sop help <name>` lists them, `/sop help` alone does not.
+   */
+  readonly forms?: readonly string[];
   handle(ctx: SopCommandContext): Promise<void>;
 }

@@ -6,7 +6,7 @@ import { tally } from '../../src/core/vote.js';
 import type { PollView } from '../../src/services/polls.js';
 import { homeActionItems } from '../../src/slack/presenters/actions.js';
 import { demandSummaryBlocks } from '../../src/slack/presenters/change.js';
-import { helpText } from '../../src/slack/presenters/help.js';
+import { commandHelpText, helpText } from '../../src/slack/presenters/help.js';
 import { VOTE_CLOSE, voteMessage } from '../../src/slack/presenters/vote.js';
 
 describe('small truths', () => {
@@ -24,6 +24,20 @@ describe('small truths', () => {
     expect(line).toContain(
       '` channels, time fences, horizon, comment threshold, S&amp;OE thresholds',
     );
+  });
+
+  it('/sop help settings writes out each form, which /sop help can only name', () => {
+    // Before: the same one line as /sop help; `fences <frozen> <slushy>` only after an error.
+    const text = commandHelpText(SOP_SUBCOMMANDS, 'settings', { role: 'admin' }) ?? '';
+    expect(text.split('\n').slice(-6)).toEqual([
+      '*Each form*',
+      '`/sop settings channels demand #chan supply #chan exec #chan`',
+      '`/sop settings fences &lt;frozen months&gt; &lt;slushy months&gt;`',
+      '`/sop settings horizon &lt;months&gt;`',
+      '`/sop settings comment-threshold &lt;percent&gt;`',
+      '`/sop settings execution production=&lt;%&gt; receipts=&lt;%&gt; frozen-break=&lt;%&gt; due-days=&lt;days&gt;`',
+    ]);
+    expect(helpText(SOP_SUBCOMMANDS, { role: 'admin' })).not.toContain('*Each form*');
   });
 
   it('/sop help escapes the angle brackets of its usages, so that Slack shows them', () => {

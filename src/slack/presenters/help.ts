@@ -20,10 +20,15 @@ export const CAPACITY_USAGE =
 interface HelpCommand {
   readonly name: string;
   readonly uses: readonly HelpEntry[];
+  /** Its forms written out, for `/sop help <command>` alone. */
+  readonly forms?: readonly string[];
 }
 
 /** The subcommands help reads: their plain use, and the parts that need another row. */
-export type HelpSubcommand = Pick<SopSubcommand, 'name' | 'usage' | 'summary' | 'action' | 'parts'>;
+export type HelpSubcommand = Pick<
+  SopSubcommand,
+  'name' | 'usage' | 'summary' | 'action' | 'parts' | 'forms'
+>;
 
 /** The one who asked: help puts what their role may use first. */
 export interface HelpReader {
@@ -70,6 +75,7 @@ function commandsOf(subs: readonly HelpSubcommand[]): HelpCommand[] {
     ...subs.map((s) => ({
       name: s.name,
       uses: [{ usage: s.usage, summary: s.summary, action: s.action }, ...(s.parts ?? [])],
+      ...(s.forms ? { forms: s.forms } : {}),
     })),
   ];
 }
@@ -126,6 +132,9 @@ export function commandHelpText(
   return [
     `*\`${title}\`*: who may use each part`,
     ...command.uses.map((u) => line(u, `${whoMay(u)}${can(reader, u.action) ? ' (you may)' : ''}`)),
+    ...(command.forms?.length
+      ? ['', '*Each form*', ...command.forms.map((f) => `\`${esc(f)}\``)]
+      : []),
   ].join('\n');
 }
 
