@@ -3,12 +3,37 @@
  * prediction intervals, the consensus, and each adjustment that moved it.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { monthsBetween } from '../core/period.js';
 import { escInMarks } from '../core/text.js';
 import { clip, formatNumber, formatPercent } from './format.js';
 import { CHART_WIDTH, palette, specHead } from './theme.js';
 import type { ChartResult, FamilySeries } from './types.js';
 
 const date = (period: string) => `${period}-01`;
+
+/**
+ * The month axis, on every layer alike. A month's date (`2027-01-01`) is read as UTC midnight,
+ * so its scale, ticks and labels are UTC's too: in local time they followed the process's time
+ * zone (TZ), and west of UTC the last month's label fell before its tick (east, the first's).
+ */
+const x = { field: 'date', type: 'temporal', scale: { type: 'utc' } } as const;
+
+/** Up to this many months, the axis has a tick on each month. */
+const MONTHLY_TICKS_MAX = 12;
+
+/**
+ * A tick on each month when there are few: left to itself, vega ticks a short span every week
+ * or day, and each tick's label (`%Y-%m`) repeated its month ("2027-01 2027-01 2027-01…").
+ */
+function monthTicks(points: readonly { period: string }[]) {
+  const periods = points.map((p) => p.period).sort();
+  const first = periods[0];
+  const last = periods.at(-1);
+  if (first === undefined || last === undefined) return {};
+  return monthsBetween(first, last) < MONTHLY_TICKS_MAX
+    ? { tickCount: { interval: 'month', step: 1 } }
+    : {};
+}
 
 export const FAMILY_HISTORY_MONTHS = 36;
 /** Above this many adjustments the chart keeps the dots and leaves the names to the tooltips. */
@@ -86,10 +111,9 @@ export function familyChart(s: FamilySeries): ChartResult {
         mark: { type: 'area', color: palette.band95, opacity: 0.9 },
         encoding: {
           x: {
-            field: 'date',
-            type: 'temporal',
+            ...x,
             title: null,
-            axis: { format: '%Y-%m', labelAngle: -45 },
+            axis: { format: '%Y-%m', labelAngle: -45, ...monthTicks(lines) },
           },
           y: {
             field: 'lo95',
@@ -104,7 +128,7 @@ export function familyChart(s: FamilySeries): ChartResult {
         data: { values: band },
         mark: { type: 'area', color: palette.band80, opacity: 0.9 },
         encoding: {
-          x: { field: 'date', type: 'temporal' },
+          x,
           y: { field: 'lo80', type: 'quantitative' },
           y2: { field: 'hi80' },
         },
@@ -113,7 +137,7 @@ export function familyChart(s: FamilySeries): ChartResult {
         data: { values: lines },
         mark: { type: 'line', strokeWidth: 2.5, point: false },
         encoding: {
-          x: { field: 'date', type: 'temporal' },
+          x,
           y: {
             field: 'value',
             type: 'quantitative',
@@ -148,7 +172,7 @@ export function familyChart(s: FamilySeries): ChartResult {
         data: { values: adj },
         mark: { type: 'rule', color: palette.consensus, strokeWidth: 1.5, strokeDash: [2, 2] },
         encoding: {
-          x: { field: 'date', type: 'temporal' },
+          x,
           y: { field: 'before', type: 'quantitative' },
           y2: { field: 'after' },
         },
@@ -169,7 +193,7 @@ export function familyChart(s: FamilySeries): ChartResult {
             ...(halo ? { stroke: '#ffffff', strokeWidth: 4, strokeJoin: 'round' } : {}),
           },
           encoding: {
-            x: { field: 'date', type: 'temporal' },
+            x,
             y: { field: 'after', type: 'quantitative' },
             text: { field: 'label' },
           },
@@ -187,7 +211,7 @@ export function familyChart(s: FamilySeries): ChartResult {
           strokeWidth: 1.5,
         },
         encoding: {
-          x: { field: 'date', type: 'temporal' },
+          x,
           y: { field: 'after', type: 'quantitative' },
           tooltip: [
             { field: 'period' },

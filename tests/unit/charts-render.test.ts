@@ -205,6 +205,72 @@ describe('axes', () => {
     for (const l of percents) expect(l).toMatch(/^[−-]?\d+(\.\d)?%$/);
   });
 
+  /**
+   * A family chart over `periods`: the first `history` of them sold, the rest forecast. Its
+   * month axis is the first axis drawn.
+   */
+  async function familyMonths(periods: readonly string[], history: number): Promise<string[]> {
+    const chart = familyChart({
+      family: 'FAM-1',
+      history: periods.slice(0, history).map((period) => ({ period, units: 100 })),
+      baseline: periods
+        .slice(history)
+        .map((period) => ({ period, value: 100, lo80: 90, hi80: 110, lo95: 80, hi95: 120 })),
+      consensus: periods.slice(history).map((period) => ({ period, value: 100 })),
+      adjustments: [],
+    });
+    return axisLabels(await chartSvg(chart.spec))[0] ?? [];
+  }
+
+  /** Runs `fn` with the process in time zone `tz` (the worker's TZ, which is not the company's). */
+  async function inProcessZone<T>(tz: string, fn: () => Promise<T>): Promise<T> {
+    const before = process.env.TZ;
+    process.env.TZ = tz;
+    try {
+      return await fn();
+    } finally {
+      if (before === undefined) delete process.env.TZ;
+      else process.env.TZ = before;
+    }
+  }
+
+  // Twelve months, 2027-01 to 2027-12, written out by hand: one label each, whatever the zone
+  // the worker process runs in. Before, each month's date (UTC midnight) was ticked and labelled
+  // in the process's local time: in New York the axis lost 2027-12 (its point fell on the 30
+  // November evening there), at UTC+14 it lost 2027-01.
+  const YEAR = [
+    '2027-01',
+    '2027-02',
+    '2027-03',
+    '2027-04',
+    '2027-05',
+    '2027-06',
+    '2027-07',
+    '2027-08',
+    '2027-09',
+    '2027-10',
+    '2027-11',
+    '2027-12',
+  ];
+  it.each(['UTC', 'America/New_York', 'Pacific/Pago_Pago', 'Asia/Kathmandu', 'Pacific/Kiritimati'])(
+    'the family chart names each of 12 months once with the process in %s',
+    async (tz) => {
+      expect(await inProcessZone(tz, () => familyMonths(YEAR, 8))).toEqual(YEAR);
+    },
+  );
+
+  it('a family chart over 6 months names each month once, not each week with its month', async () => {
+    // Before: 22 weekly ticks, "2027-01" four times, then "2027-02" four times…
+    expect(await familyMonths(YEAR.slice(0, 6), 2)).toEqual([
+      '2027-01',
+      '2027-02',
+      '2027-03',
+      '2027-04',
+      '2027-05',
+      '2027-06',
+    ]);
+  });
+
   it.each(Object.entries(charts))('%s: no axis repeats a tick label', async (_, chart) => {
     const axes = axisLabels(await chartSvg(chart.spec));
     expect(axes.length).toBeGreaterThan(0);
