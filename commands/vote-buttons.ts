@@ -278,7 +278,7 @@ export function register(app: App, deps: AppDeps): void {
     // "In the past" means before today in the company's time zone.
     const { timezone } = await getSettings(deps.db);
     const day = today(deps.clock.now(), timezone);
-    const parsed = parseDecisionState(view.state.values as StateValues, meta.rows, day);
+    const parsed = parseDecisionState(view.state.values as StateValues, meta.rows, day, timezone);
     if (Object.keys(parsed.errors).length || !parsed.scenarioId) {
       await ack({ response_action: 'errors', errors: { ...parsed.errors } });
       return;

@@ -52,6 +52,7 @@ describe('days typed as YYYY-MM-DD', () => {
       },
       1,
       '2027-01-15',
+      'UTC',
     );
     expect(decision.errors).toEqual({ a1_due: "Action 1: '2027-02-30' is not a date." });
     const report = parseExecutionState({

@@ -67,6 +67,7 @@ describe('decision modal parser', () => {
       },
       2,
       '2027-01-15',
+      'UTC',
     );
     expect(p.errors).toEqual({});
     expect(p.scenarioId).toBe('7');
@@ -87,9 +88,31 @@ describe('decision modal parser', () => {
       },
       1,
       '2027-01-15',
+      'UTC',
     );
     expect(Object.keys(p.errors).sort()).toEqual(['a1_desc', 'a1_due', 'rationale', 'scenario']);
     expect(p.errors.a1_due).toMatch(/in the past/);
     expect(p.actions).toEqual([]);
+  });
+
+  it("a due date before the company's today says which day today is, and in which zone", () => {
+    // 2027-03-14 23:30 UTC: 2027-03-15 13:30 at Kiritimati (UTC+14), the company; still
+    // 2027-03-14 12:30 at Pago Pago (UTC−11), where the executive picks "today" in the form.
+    const p = parseDecisionState(
+      {
+        scenario: { pick: { selected_option: { value: '7' } } },
+        rationale: { text: { value: 'Cash first' } },
+        a1_owner: { owner: { selected_user: 'U1' } },
+        a1_due: { due: { selected_date: '2027-03-14' } },
+        a1_desc: { desc: { value: 'Book overtime' } },
+      },
+      1,
+      '2027-03-15',
+      'Pacific/Kiritimati',
+    );
+    expect(p.errors).toEqual({
+      a1_due:
+        "Action 1: the due date 2027-03-14 is in the past: today is 2027-03-15 in Pacific/Kiritimati, the company's time zone.",
+    });
   });
 });

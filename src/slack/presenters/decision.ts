@@ -189,10 +189,16 @@ export interface ParsedDecision {
   readonly errors: Readonly<Record<string, string>>;
 }
 
+/**
+ * The decision form's fields, each checked. `today` is the company's date (in its time zone
+ * `zone`): a due date before it is refused, and the refusal says which day today is and where,
+ * for a reader whose own today is still the day before.
+ */
 export function parseDecisionState(
   values: StateValues,
   rows: number,
   today: string,
+  zone: string,
 ): ParsedDecision {
   const errors: Record<string, string> = {};
   const scenarioId = values.scenario?.pick?.selected_option?.value ?? null;
@@ -212,7 +218,9 @@ export function parseDecisionState(
     if (!owner) errors[`a${i}_owner`] = `Action ${i} needs an owner.`;
     if (!due) errors[`a${i}_due`] = `Action ${i} needs a due date.`;
     else if (!isDay(due)) errors[`a${i}_due`] = `Action ${i}: '${due}' is not a date.`;
-    else if (due < today) errors[`a${i}_due`] = `Action ${i}: the due date ${due} is in the past.`;
+    else if (due < today)
+      errors[`a${i}_due`] =
+        `Action ${i}: the due date ${due} is in the past: today is ${today} in ${zone}, the company's time zone.`;
     if (!desc) errors[`a${i}_desc`] = `Action ${i} needs a description.`;
     if (owner && due && desc) actions.push({ owner, dueDate: due, description: desc });
   }
