@@ -10,11 +10,12 @@ import type { AppDeps } from '../src/deps.js';
 import { UsageError } from '../src/errors.js';
 import { requireOpenCycle } from '../src/services/cycles.js';
 import { membersWhoMay, requirePermission } from '../src/services/members.js';
-import { attachPollMessage, createPoll } from '../src/services/polls.js';
+import { attachPollMessage, createPoll, DEFAULT_POLL_HOURS } from '../src/services/polls.js';
 import { getSettings, updateSettings } from '../src/services/settings.js';
 import type { SopCommandContext, SopSubcommand } from '../src/slack/command-types.js';
 import { MOVED_TO_DM, type PostedWhere, postWhereInvoked } from '../src/slack/invoking-channel.js';
 import { PostInFlightError, postMessageOnce, refusalsOf } from '../src/slack/post-ledger.js';
+import { slackDate } from '../src/slack/presenters/format.js';
 import { refusedPostHelp } from '../src/slack/presenters/undelivered.js';
 import {
   unreachableQuorumText,
@@ -70,7 +71,7 @@ export const vote: SopSubcommand = {
       );
     const { db } = ctx.deps;
     const cycle = await requireOpenCycle(db);
-    const { view, replaced } = await createPoll(ctx.deps, {
+    const { view, replaced, closesWithPhase } = await createPoll(ctx.deps, {
       cycle,
       createdBy: ctx.member.userId,
       requestKey: ctx.requestKey,
@@ -137,9 +138,13 @@ export const vote: SopSubcommand = {
       ? ` It replaces vote ${replaced.id}, whose plan run ${replaced.runId} was out of date.`
       : '';
     const unreachable = await quorumOutOfReach(ctx.deps, view.poll.quorum, 'it');
+    const early =
+      closesWithPhase && view.poll.closes_at
+        ? ` It closes ${slackDate(view.poll.closes_at, view.timezone)}, before its ${hours ?? DEFAULT_POLL_HOURS} hours are up: the executive phase ends then and closes the cycle, after which no decision can be recorded.`
+        : '';
     await ctx.respond({
       response_type: 'ephemeral',
-      text: `${msg.inDm ? `${MOVED_TO_DM} ` : ''}Vote ${view.poll.id} is open in <#${msg.channel}> with ${view.options.length} scenarios; ${chair} (Close button).${instead}${unreachable ? ` Its quorum is ${view.poll.quorum} votes, and ${unreachable}` : ''}`,
+      text: `${msg.inDm ? `${MOVED_TO_DM} ` : ''}Vote ${view.poll.id} is open in <#${msg.channel}> with ${view.options.length} scenarios; ${chair} (Close button).${early}${instead}${unreachable ? ` Its quorum is ${view.poll.quorum} votes, and ${unreachable}` : ''}`,
     });
   },
 };

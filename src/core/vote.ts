@@ -194,3 +194,23 @@ export function replacedVoteNotice(newer: string, older: string, pollId: string)
 export function replacedRunDecisionNotice(newer: string, older: string, pollId: string): string {
   return `${runReplaced(newer, older, `vote ${pollId}`)}, so no decision can be recorded on them. ${ON_THE_LATEST_RUN}`;
 }
+
+/** When a vote closes, and whether the executive phase's end is what closes it. */
+export interface VoteClose {
+  readonly at: Date;
+  /** True when the phase's deadline comes before the vote's hours are up, and closes it. */
+  readonly withPhase: boolean;
+}
+
+/**
+ * When a vote opened at `now` for `hours` closes: then, or at `phaseEnd` (the executive
+ * phase's deadline) when that comes first, since the cycle closes at that deadline and its
+ * vote with it (no decision can be recorded after). A deadline already past is the cycle's
+ * own business (its job is late): the vote keeps its hours.
+ */
+export function voteClose(now: Date, hours: number, phaseEnd: Date | null): VoteClose {
+  const byHours = new Date(now.getTime() + hours * 3600_000);
+  return phaseEnd && phaseEnd.getTime() > now.getTime() && phaseEnd.getTime() < byHours.getTime()
+    ? { at: phaseEnd, withPhase: true }
+    : { at: byHours, withPhase: false };
+}

@@ -33,7 +33,13 @@ import {
 import type { CycleRow, DecisionRow, PollRow } from '../../db/schema.js';
 import { PHASE_LABEL } from '../core/cycle.js';
 import { can } from '../core/policy.js';
-import { replacedRunDecisionNotice, replacedRunNotice, type Tally, tally } from '../core/vote.js';
+import {
+  replacedRunDecisionNotice,
+  replacedRunNotice,
+  type Tally,
+  tally,
+  voteClose,
+} from '../core/vote.js';
 import type { CycleDeps } from '../deps.js';
 import { SopError } from '../errors.js';
 import { ledgerEntry } from '../slack/post-ledger.js';
@@ -213,11 +219,23 @@ export interface ReplacedPoll {
 export async function createPoll(
   deps: CycleDeps,
   input: CreatePollInput,
-): Promise<{ view: PollView; created: boolean; replaced: ReplacedPoll | null }> {
+): Promise<{
+  view: PollView;
+  created: boolean;
+  replaced: ReplacedPoll | null;
+  /** True when the executive phase's deadline closes the vote before its hours are up. */
+  closesWithPhase: boolean;
+}> {
   const key = `poll:${input.requestKey}`;
   const existing = await pollByKey(deps.db, key);
-  if (existing)
-    return { view: await getPollView(deps.db, existing.id), created: false, replaced: null };
+  const withPhase = (view: PollView) =>
+    view.poll.closes_at !== null &&
+    input.cycle.deadlines.executive !== undefined &&
+    view.poll.closes_at.getTime() === new Date(input.cycle.deadlines.executive).getTime();
+  if (existing) {
+    const view = await getPollView(deps.db, existing.id);
+    return { view, created: false, replaced: null, closesWithPhase: withPhase(view) };
+  }
   const { cycle } = input;
   refuseOutsideExecutive(cycle, 'vote');
   const run = await latestRun(deps.db, cycle.id);
@@ -236,7 +254,9 @@ export async function createPoll(
   }
   const hours = input.hours ?? DEFAULT_POLL_HOURS;
   const now = deps.clock.now();
-  const closesAt = new Date(now.getTime() + hours * 3600_000);
+  const phaseEnd = cycle.deadlines.executive ? new Date(cycle.deadlines.executive) : null;
+  const close = voteClose(now, hours, phaseEnd);
+  const closesAt = close.at;
   const settings = await getSettings(deps.db);
   const poll = await deps.db.transaction().execute(async (trx) => {
     await lockPollCreation(trx, cycle.id);
@@ -288,19 +308,26 @@ export async function createPoll(
         mode: settings.vote_mode,
         quorum: settings.vote_quorum,
         closesAt: closesAt.toISOString(),
+        ...(close.withPhase ? { closesWithPhase: true } : {}),
         ...(replaced ? { replacedPoll: replaced.id } : {}),
       },
     });
-    jobs.push(
-      await requestJob(trx, 'poll-deadline', { pollId: row.id }, { delayMs: hours * 3600_000 }),
-    );
+    // A vote that the phase's end closes needs no deadline job of its own: the cycle's
+    // deadline closes it, in the cycle's closing transaction. One of its own at that same
+    // instant could close it first and ask the chair for a decision the cycle then refuses.
+    if (!close.withPhase)
+      jobs.push(
+        await requestJob(trx, 'poll-deadline', { pollId: row.id }, { delayMs: hours * 3600_000 }),
+      );
     return { id: row.id, jobs, replaced, created: true };
   });
   if (poll.jobs.length > 0) await deliverJobs(deps.db, deps.queue, { ids: poll.jobs });
+  const view = await getPollView(deps.db, poll.id);
   return {
-    view: await getPollView(deps.db, poll.id),
+    view,
     created: poll.created,
     replaced: poll.replaced,
+    closesWithPhase: withPhase(view),
   };
 }
 
