@@ -11,7 +11,8 @@ import { openConstraintLabels } from '../../db/queries/cycles.js';
 import { membersWithRole } from '../../db/queries/members.js';
 import { countedVoters, openPollOf } from '../../db/queries/polls.js';
 import type { CycleRow, Phase, SettingsRow } from '../../db/schema.js';
-import { PHASE_EXPECTATIONS } from '../core/cycle.js';
+import { PHASE_EXPECTATIONS, PHASE_ORDER } from '../core/cycle.js';
+import { NotDueYetError } from '../errors.js';
 import { sendEach } from '../slack/post-ledger.js';
 import {
   demandNudgeText,
@@ -88,12 +89,19 @@ export async function owedInput(db: Db, cycle: CycleRow): Promise<OwedInput> {
   };
 }
 
+/** How long a nudge that came before its phase began waits for the phase's deadline job. */
+export const NUDGE_WAIT_MS = 5_000;
+
 /**
  * DM everyone who still owes input before `phase`'s deadline, once each (ledger key
  * nudge:<cycle>:<phase>:<user>). Does nothing when the cycle has left the phase, nor once its
  * deadline has passed (`now`: a nudge that comes due late, after a worker was down across it,
- * would ask for input by a time gone by; the deadline job ends the phase). Someone Slack
- * refuses for good is named in an UndeliveredError once the others are nudged.
+ * would ask for input by a time gone by; the deadline job ends the phase). A one-day phase's
+ * nudge (one working day before its deadline) comes due at the instant the phase before ends,
+ * beside that phase's deadline job: found still in the phase before, past its deadline, it
+ * throws NotDueYetError (the worker runs it again shortly) rather than find the wrong phase
+ * and send nothing. Someone Slack refuses for good is named in an UndeliveredError once the
+ * others are nudged.
  */
 export async function sendNudges(
   slack: WebClient,
@@ -103,9 +111,16 @@ export async function sendNudges(
   now: Date,
 ): Promise<string[]> {
   const cycle = await requireCycle(db, cycleId);
-  if (cycle.phase !== phase) return [];
   const deadline = cycle.deadlines[phase];
   if (deadline && new Date(deadline).getTime() <= now.getTime()) return [];
+  const before = PHASE_ORDER[PHASE_ORDER.indexOf(phase) - 1];
+  const beforeEnds = before ? cycle.deadlines[before] : undefined;
+  if (cycle.phase === before && beforeEnds && new Date(beforeEnds).getTime() <= now.getTime())
+    throw new NotDueYetError(
+      `nudge of ${phase} in cycle ${cycle.month}: the cycle is still in ${before}, whose deadline has passed; waiting for its deadline job`,
+      NUDGE_WAIT_MS,
+    );
+  if (cycle.phase !== phase) return [];
   const owed = await owedInput(db, cycle);
   const settings = await getSettings(db);
   // A cycle made without this phase's deadline (a test's, an older one's) has no date to give.
