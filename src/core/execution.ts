@@ -24,7 +24,7 @@
  * the plan by more than `frozenBreakPct`, either way (breaksFrozenPlan), breaks the frozen
  * zone's assumptions: it goes to the next executive meeting.
  */
-import { addDays } from './calendar.js';
+import { addDays, daysBetween } from './calendar.js';
 import type { TimeFences } from './company.js';
 import { pctAsShown } from './number-format.js';
 import { daysInMonth, type Period } from './period.js';
@@ -149,6 +149,21 @@ export function mondayOf(date: string): string {
   const d = new Date(`${date}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
   return d.toISOString().slice(0, 10);
+}
+
+/**
+ * The Monday of ISO 8601 week `week` of `year` (YYYY-MM-DD): week 1 is the one that holds 4
+ * January, so 2026-W53 starts on 2026-12-28 and 2027-W01 on 2027-01-04. Null for a week the
+ * year has not (a year has 53 only when its weeks from 4 January to the next 4 January's
+ * week are 53: 2026 has, 2027 has 52).
+ */
+export function isoWeekMonday(year: number, week: number): string | null {
+  const pad = (y: number) => String(y).padStart(4, '0');
+  const first = mondayOf(`${pad(year)}-01-04`);
+  const weeks = daysBetween(first, mondayOf(`${pad(year + 1)}-01-04`)) / 7;
+  return Number.isInteger(week) && week >= 1 && week <= weeks
+    ? addDays(first, 7 * (week - 1))
+    : null;
 }
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);

@@ -7,7 +7,7 @@
  * Pure text in and out.
  */
 import { isDay } from '../core/calendar.js';
-import { mondayOf } from '../core/execution.js';
+import { isoWeekMonday, mondayOf } from '../core/execution.js';
 import { isPeriod, MONTH_NAMES } from '../core/period.js';
 
 /** A cell as quoted in a refusal: at most 40 characters. */
@@ -98,6 +98,16 @@ export function dayRefusal(s: string): string {
             `${dayFirst} (${dayName(dayFirst)}) or ${monthFirst} (${dayName(monthFirst)})`,
           );
         return write(dayFirst ?? monthFirst);
+      },
+    ],
+    [
+      // An ISO week (2026-W53, 2026W53): its Monday, as a weekly file's `week` takes it.
+      /^(\d{4})-?W(\d{2})$/i,
+      ([y, w]) => {
+        const monday = isoWeekMonday(Number(y), Number(w));
+        return monday
+          ? `must be a date as YYYY-MM-DD: for ${quoted(s)} write ${monday}, the Monday of that ISO week`
+          : `must be a date as YYYY-MM-DD: ${quoted(s)} is no week, ${y} has ${isoWeekMonday(Number(y), 53) ? 53 : 52} ISO weeks`;
       },
     ],
   ]);

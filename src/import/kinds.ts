@@ -3,7 +3,7 @@
  * company maps to rows. docs/data-format.md documents the same columns for people.
  */
 import { z } from 'zod';
-import { HOLIDAY_NAME_MAX, holidayName, isDay } from '../core/calendar.js';
+import { HOLIDAY_NAME_MAX, holidayName, isDay, weekdayOf } from '../core/calendar.js';
 import type { Company } from '../core/company.js';
 import { isPeriod } from '../core/period.js';
 import {
@@ -333,8 +333,12 @@ export const orderRow = z
       });
   });
 
+/**
+ * A Monday. A cell that is no date at all has day()'s refusal alone: this check runs after
+ * it all the same (zod goes on past a failed refinement), and is only about real days.
+ */
 const monday = () =>
-  day().refine((s) => new Date(`${s}T00:00:00Z`).getUTCDay() === 1, {
+  day().refine((s) => !isDay(s) || weekdayOf(s) === 1, {
     error: (iss) => mondayRefusal(String(iss.input)),
   });
 
