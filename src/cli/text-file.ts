@@ -4,7 +4,9 @@
  * save text in more than one way: a UTF-8 byte-order mark (Excel's "CSV UTF-8", Notepad) is
  * dropped, UTF-16 with its mark (Excel's "Unicode Text") is decoded, and anything else must be
  * UTF-8: a file in a legacy code page (Excel's plain "CSV" on Windows) is refused naming its
- * first line that is not, rather than read with its accented letters turned into '�'.
+ * first line that is not, rather than read with its accented letters turned into '�'. A file
+ * with NUL bytes (UTF-16 saved without its mark reads as valid UTF-8 with a NUL after every
+ * letter) is refused naming its first such line, rather than read as columns like 'c\0o\0d\0e'.
  */
 import { readFile } from 'node:fs/promises';
 import { ValidationError } from '../errors.js';
@@ -40,8 +42,9 @@ export function decodeText(file: string, bytes: Uint8Array): string {
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
   // ignoreBOM: false (the default) drops a leading UTF-8 mark.
   const utf8 = new TextDecoder('utf-8', { fatal: true });
+  let text: string;
   try {
-    return utf8.decode(bytes);
+    text = utf8.decode(bytes);
   } catch {
     // A newline byte is never part of a multi-byte UTF-8 character: decode line by line.
     let start = 0;
@@ -59,4 +62,12 @@ export function decodeText(file: string, bytes: Uint8Array): string {
     }
     throw new ValidationError(`${file}: is not UTF-8 text; ${SAVE_AS_UTF8}`);
   }
+  const nul = text.indexOf('\0');
+  if (nul >= 0) {
+    const line = text.slice(0, nul).split('\n').length;
+    throw new ValidationError(
+      `${file}: line ${line} holds NUL bytes, as UTF-16 text saved without its byte-order mark does; ${SAVE_AS_UTF8}`,
+    );
+  }
+  return text;
 }

@@ -44,4 +44,15 @@ describe('decodeText', () => {
       'f.csv: line 3 is not UTF-8 text; save it as UTF-8 (in Excel: "CSV UTF-8 (Comma delimited)") and run again',
     );
   });
+
+  it('refuses UTF-16 saved without its mark, naming the first line with a NUL byte', () => {
+    // "id\nab\n" in UTF-16LE without FF FE: every byte is valid UTF-8, a NUL after each letter.
+    const le = bytes(0x69, 0, 0x64, 0, 0x0a, 0, 0x61, 0, 0x62, 0, 0x0a, 0);
+    expect(() => decodeText('f.csv', le)).toThrow(
+      'f.csv: line 1 holds NUL bytes, as UTF-16 text saved without its byte-order mark does; save it as UTF-8 (in Excel: "CSV UTF-8 (Comma delimited)") and run again',
+    );
+    // "ok\n" in UTF-8, then "x" in UTF-16BE: the NUL is on line 2.
+    const later = bytes(0x6f, 0x6b, 0x0a, 0, 0x78);
+    expect(() => decodeText('f.csv', later)).toThrow('f.csv: line 2 holds NUL bytes');
+  });
 });
