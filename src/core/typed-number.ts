@@ -1,6 +1,9 @@
 /**
  * A number as people type it in a command or a form: an optional sign (`+`, `-` or the minus
- * sign `−`), digits, and decimals after a dot. Spaces are ignored. A comma is read only as a
+ * sign `−`), digits, and decimals after a dot. Spaces around it and after the sign are ignored,
+ * and a space between digits is read as a comma is, only where it groups digits by three
+ * (`1 200`, with a no-break space as French writes it): `1 2` or `12 50` is a typo, not 12 or
+ * 1250, and is refused. A comma is read only as a
  * thousands separator, where it groups digits by three (`1,000`, `12,345,678.5`); any other
  * comma (`1,5`, `0,5`, `1,50`, `1.000,5`) is refused, never guessed: in much of the world it
  * marks the decimals, and reading `1,5` as 15 would change a forecast tenfold.
@@ -32,11 +35,18 @@ export const MAX_TYPED_PCT = 1000;
 /** MAX_TYPED_UNITS as written in a refusal: 1,000,000,000. */
 export const MAX_TYPED_UNITS_TEXT = MAX_TYPED_UNITS.toLocaleString('en-US');
 
+/** Digits grouped by three with spaces, then decimals (after a dot, or a comma refused below). */
+const SPACE_GROUPED = /^[+-]?\d{1,3}(?:\s\d{3})+(?:[.,]\d+)?$/;
 const GROUPED_OR_PLAIN = /^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^[+-]?\.\d+$/;
 
 /** `typed` as a number; see the module comment for what is accepted. */
 export function readTypedNumber(typed: string): TypedNumber {
-  const t = typed.replace(/\s+/g, '').replace(/−/g, '-');
+  const s = typed
+    .trim()
+    .replace(/−/g, '-')
+    .replace(/^([+-])\s+/, '$1');
+  if (/\d\s+\d/.test(s) && !SPACE_GROUPED.test(s)) return { kind: 'not-a-number' };
+  const t = s.replace(/\s+/g, '');
   if (GROUPED_OR_PLAIN.test(t)) return { kind: 'number', value: Number(t.replace(/,/g, '')) };
   if (t.includes(',')) return { kind: 'decimal-comma', message: decimalCommaAdvice(typed.trim()) };
   return { kind: 'not-a-number' };

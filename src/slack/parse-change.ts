@@ -54,6 +54,20 @@ function changeToken(tokens: readonly string[]): [string | undefined, string[]] 
     change += rest[0];
     rest = rest.slice(1);
   }
+  // `=1 200` (a space grouping thousands, as French writes it) would leave `200` as the reason.
+  const split = /^([=+\-−]?)(\d{1,3}(?:,\d{3})*)$/.exec(change ?? '');
+  const group = /^(\d{3}(?:\.\d+)?)(%?)$/.exec(rest[0] ?? '');
+  if (split && group) {
+    const [, op = '', high = ''] = split;
+    const [, low = '', pct = ''] = group;
+    const [whole = '', decimals] = `${high.replace(/,/g, '')}${low}`.split('.');
+    const grouped = whole.replace(/\B(?=(\d{3})+$)/g, ',');
+    const dec = decimals === undefined ? '' : `.${decimals}`;
+    throw new FieldError(
+      'value',
+      `${codeSpan(`${change} ${rest[0]}`)}: a command reads a space as the end of the number; write ${op}${whole}${dec}${pct} or ${op}${grouped}${dec}${pct}.`,
+    );
+  }
   if (change !== undefined && !change.endsWith('%') && rest[0] === '%') {
     change += '%';
     rest = rest.slice(1);

@@ -46,6 +46,21 @@ describe('readTypedNumber', () => {
       expect(readTypedNumber(typed), typed).toEqual({ kind: 'decimal-comma', message });
   });
 
+  it('reads a space between digits only where it groups them by three, as a comma does', () => {
+    // 1 200 with a space or a no-break space (French) is twelve hundred; '- 150' a sign apart.
+    expect(readTypedNumber('1\u00a0200')).toEqual({ kind: 'number', value: 1200 });
+    expect(readTypedNumber('1 200 000.5')).toEqual({ kind: 'number', value: 1200000.5 });
+    expect(readTypedNumber('- 150')).toEqual({ kind: 'number', value: -150 });
+    // Any other space is a typo: '1 2' is not 12, nor '12 50' 1250.
+    for (const typed of ['1 2', '12 50', '1 2345', '1200 5', '1 200 00'])
+      expect(readTypedNumber(typed), typed).toEqual({ kind: 'not-a-number' });
+    // The change form refuses it rather than setting the forecast to 12.
+    expect(refusal(() => inputFromState(state('set', '1 2')))).toEqual([
+      'value',
+      '"1 2" is not a number; enter e.g. 1200, -150 or 15.',
+    ]);
+  });
+
   it('says what is not a number at all', () => {
     for (const typed of ['ten', '1e3', '0x10', '1.2.3', '', '5.', '--5'])
       expect(readTypedNumber(typed), typed).toEqual({ kind: 'not-a-number' });
@@ -89,6 +104,26 @@ const state = (kind: string, value: string) => ({
   kind: { kind_pick: { selected_option: { value: kind } } },
   value: { value_input: { value } },
   reason: { reason_pick: { selected_option: { value: 'promotion' } } },
+});
+
+describe('a space inside the number of /forecast text', () => {
+  it('is refused on the value with both ways to write it, not taken for the reason', () => {
+    // "=1 200" was read as =1 with the reason "200".
+    expect(
+      refusal(() => parseChangeText('FAM-1 2027-03 =1 200 promotion', ['promotion'], 'forecast')),
+    ).toEqual([
+      'value',
+      '`=1 200`: a command reads a space as the end of the number; write =1200 or =1,200.',
+    ]);
+    expect(
+      refusal(() =>
+        parseChangeText('FAM-1 2027-03 - 12\u00a0500% promotion', ['promotion'], 'forecast'),
+      ),
+    ).toEqual([
+      'value',
+      '`-12 500%`: a command reads a space as the end of the number; write -12500% or -12,500%.',
+    ]);
+  });
 });
 
 describe('a dot that may group thousands, in units', () => {
