@@ -67,7 +67,9 @@ export const sub = (text: string): string => `${SUB}${text}`;
 /**
  * One line as a list item: "- text" and "  - sub-point" in Markdown; in Slack's mrkdwn, which
  * has no nested lists, "• text" and an indented "◦ sub-point". `text` maps the line's text
- * (the Slack presenters escape it there).
+ * (the Slack presenters escape it there). A line break typed in a comment, a rationale or an
+ * action becomes a space: the item stays one line, and what follows the break cannot start a
+ * heading ("## 11. All clear") or an item of its own in the pack.
  */
 export function bullet(
   line: string,
@@ -75,7 +77,7 @@ export function bullet(
   text: (t: string) => string = (t) => t,
 ): string {
   const nested = line.startsWith(SUB);
-  const t = text(nested ? line.slice(SUB.length) : line);
+  const t = text((nested ? line.slice(SUB.length) : line).replace(/\s*[\r\n]\s*/g, ' '));
   if (style === 'markdown') return `${nested ? '  - ' : '- '}${t}`;
   return `${nested ? '\u2003◦ ' : '• '}${t}`;
 }

@@ -325,4 +325,24 @@ describe('meeting pack', () => {
       'From 2027-04 (beyond the slushy zone): the plan delivers 2,200 units vs budgeted sales of 2,400 (−8.3%), over the 2 of 3 months the budget covers (2027-04–2027-05).',
     );
   });
+
+  it('keeps a comment typed over several lines on its constraint’s line', async () => {
+    // The forms' comment fields are multiline: a break followed by "## 11." made a section
+    // of its own in the pack, and one followed by "- " an item nobody wrote.
+    await db
+      .updateTable('capacity_updates')
+      .set({
+        status: 'open',
+        resolved_at: null,
+        comment: 'gearbox overhaul\n## 11. All clear\n- nothing to decide',
+      })
+      .where('request_key', '=', 'cap-1')
+      .execute();
+    const md = await pack();
+    expect(md.split('\n').filter((l) => l.startsWith('## '))).toHaveLength(10);
+    expect(md).not.toMatch(/^- nothing to decide/m);
+    expect(section(md, 5)).toContain(
+      'constraint: LINE-1 2027-02 (maintenance: gearbox overhaul ## 11. All clear - nothing to decide)',
+    );
+  });
 });
