@@ -5,6 +5,7 @@
 import type { ForecastResult } from '../core/forecast/index.js';
 import { FORECAST_METHODS, type ForecastMethod, forecast } from '../core/forecast/index.js';
 import { mase, smape } from '../core/kpi.js';
+import { toCsv } from '../csv/format.js';
 import { formatMonth, parseHistoryCsv } from '../csv/history.js';
 import { asSopError, UsageError, ValidationError } from '../errors.js';
 import { parseCommand, valueFlags } from './command.js';
@@ -134,13 +135,17 @@ async function forecastCommand(argv: readonly string[], io: CliIo): Promise<numb
   if (format === 'json') {
     io.stdout(`${JSON.stringify({ method, season, ...summary, series: out }, null, 2)}\n`);
   } else if (format === 'csv') {
-    const lines = ['series_id,period,mean,lo80,hi80,lo95,hi95,model'];
-    for (const s of out)
-      for (const f of s.forecast)
-        lines.push(
-          [s.id, f.period, f.mean, f.lo80, f.hi80, f.lo95, f.hi95, `"${s.model}"`].join(','),
-        );
-    io.stdout(`${lines.join('\n')}\n`);
+    // A series is named as the history file names it ("Kettle, 2L", or a cell a spreadsheet
+    // would run as a formula): quoted where it must be, and written as text.
+    io.stdout(
+      toCsv(
+        ['series_id', 'period', 'mean', 'lo80', 'hi80', 'lo95', 'hi95', 'model'],
+        out.flatMap((s) =>
+          s.forecast.map((f) => [s.id, f.period, f.mean, f.lo80, f.hi80, f.lo95, f.hi95, s.model]),
+        ),
+        { forSpreadsheets: true },
+      ),
+    );
   } else {
     io.stdout(renderText(out, summary));
   }

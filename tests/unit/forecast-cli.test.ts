@@ -7,6 +7,7 @@ import type { CliIo } from '../../src/cli/types.js';
 import { main } from '../../src/cli.js';
 import { forecast } from '../../src/core/forecast/index.js';
 import { mase, smape } from '../../src/core/kpi.js';
+import { parseCsv } from '../../src/csv/parse.js';
 
 const fixture = (name: string) =>
   fileURLToPath(new URL(`../fixtures/forecast/${name}`, import.meta.url));
@@ -107,6 +108,29 @@ describe('sopbot forecast', () => {
     expect(lines[0]).toBe('series_id,period,mean,lo80,hi80,lo95,hi95,model');
     expect(lines).toHaveLength(5);
     expect(lines[1]).toMatch(/^N1402,1994-03,/);
+  });
+
+  it('writes a series named with a comma or a formula as one text cell', async () => {
+    // Two series of 24 months, named as a spreadsheet would hold them: "Kettle, 2L" was
+    // written unquoted (two cells, every column after it shifted), and =HYPERLINK(…) as a
+    // formula Excel runs when the file is opened.
+    const file = join(tmp, 'named.csv');
+    const rows = ['=HYPERLINK(""http://x.test"",""open"")', 'Kettle, 2L'].flatMap((id) =>
+      Array.from(
+        { length: 24 },
+        (_, i) =>
+          `"${id}",${2025 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')},${100 + i}`,
+      ),
+    );
+    writeFileSync(file, `series,period,units\n${rows.join('\n')}\n`);
+    const r = await cli([file, '--horizon', '1', '--format', 'csv', '--method', 'theta']);
+    expect(r.code).toBe(0);
+    const records = parseCsv(r.out).map((x) => x.fields);
+    expect(records.map((f) => [f[0], f[1], f.length])).toEqual([
+      ['series_id', 'period', 8],
+      [`'=HYPERLINK("http://x.test","open")`, '2027-01', 8],
+      ['Kettle, 2L', '2027-01', 8],
+    ]);
   });
 
   it('names the file, line and column of bad rows', async () => {
