@@ -79,6 +79,17 @@ describe('what-if parser', () => {
       '`demand all -0,5%`: in `-0,5%`, use a dot for decimals (-0.5); a comma only separates thousands, as in 1,000.',
     );
     expect(parseWhatIf('demand all −2.5%')).toEqual({ kind: 'demand', family: null, pct: -2.5 });
+    // A % or a sign typed apart, as /forecast takes them: "+5 %" was "`+5` is not a
+    // percentage", and "price all -5 %" a line of the wrong length.
+    expect(parseWhatIf('demand all +5 %')).toEqual({ kind: 'demand', family: null, pct: 5 });
+    expect(parseWhatIf('price all -5\u00a0%')).toEqual({ kind: 'price', family: null, pct: -5 });
+    expect(parseWhatIf('capacity LINE-2 - 50 % 2027-02')).toEqual({
+      kind: 'capacity',
+      resource: 'LINE-2',
+      pct: -50,
+      from: '2027-02',
+      to: '2027-02',
+    });
     try {
       parseWhatIf('budget +5%');
       expect.unreachable();

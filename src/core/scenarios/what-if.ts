@@ -83,9 +83,24 @@ function rangeOf(
   return { from, to };
 }
 
+/**
+ * The words of one assumption. A sign typed apart from its number (`+ 5%`) and a % typed
+ * apart (`+5 %`, as French writes it) belong to the percentage, as in `/forecast`.
+ */
+function words(clean: string): string[] {
+  const out: string[] = [];
+  for (const w of clean.split(/\s+/)) {
+    const last = out.at(-1);
+    if (last !== undefined && ((/^[+\-−]$/.test(last) && /^\d/.test(w)) || w === '%'))
+      out[out.length - 1] = `${last}${w}`;
+    else out.push(w);
+  }
+  return out;
+}
+
 export function parseWhatIf(text: string): WhatIf {
   const clean = text.trim();
-  const tokens = clean.split(/\s+/);
+  const tokens = words(clean);
   const head = tokens[0]?.toLowerCase();
   const arity = (kind: WhatIf['kind'], min: number, max: number): void => {
     if (tokens.length < min || tokens.length > max)
