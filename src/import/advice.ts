@@ -48,6 +48,20 @@ function firstMatch<T>(
 
 const TIME = '[T ][\\d:.]+(?:Z|[+-]\\d{2}:?\\d{2})?';
 
+/**
+ * A spreadsheet's date number as YYYY-MM-DD: Excel and Sheets count days from 1899-12-30, and
+ * a date cell formatted as a number is saved as one (46388 is 2027-01-01; a fraction is the
+ * time of day). Only 36526 to 73050 (2000 to 2099) are read so: any other number is no date.
+ */
+function serialDay(n: string): string | null {
+  const days = Math.floor(Number(n));
+  if (days < 36526 || days > 73050) return null;
+  return new Date(Date.UTC(1899, 11, 30) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+const SERIAL_HINT = (as: string) =>
+  ` if it is a spreadsheet's date number (a date cell formatted as a number: format the column as text, or as ${as}, before saving)`;
+
 /** Why `s` is not a month `YYYY-MM`, and what to write instead. */
 export function monthRefusal(s: string): string {
   const plain = (fix: string | null) => (fix ? { fix, hint: '' } : null);
@@ -69,6 +83,13 @@ export function monthRefusal(s: string): string {
         return fix ? { fix, hint: SHEET_HINT } : null;
       },
     ],
+    [
+      /^(\d{5})(?:\.\d+)?$/,
+      ([n]) => {
+        const fix = serialDay(n!)?.slice(0, 7);
+        return fix ? { fix, hint: SERIAL_HINT('yyyy-mm') } : null;
+      },
+    ],
   ]);
   return found
     ? `must be a month as YYYY-MM: for ${quoted(s)} write ${found.fix}${found.hint}`
@@ -79,8 +100,12 @@ const dayName = (s: string) => `${Number(s.slice(8))} ${MONTH_NAMES[Number(s.sli
 
 /** Why `s` is not a date `YYYY-MM-DD`, and what to write instead. */
 export function dayRefusal(s: string): string {
-  const write = (fix: string | null, how = '') =>
-    fix ? `must be a date as YYYY-MM-DD${how}: for ${quoted(s)} write ${fix}` : null;
+  const write = (fix: string | null, how = '', hint = '') =>
+    fix ? `must be a date as YYYY-MM-DD${how}: for ${quoted(s)} write ${fix}${hint}` : null;
+  const named = (d: string, name: string, y: string) => {
+    const m = monthIndex(name);
+    return m >= 0 ? write(day(y, m + 1, d), '', SHEET_HINT.replace('yyyy-mm', 'yyyy-mm-dd')) : null;
+  };
   const found = firstMatch<string>(s.trim(), [
     [
       new RegExp(`^(\\d{4})-(\\d{2})-(\\d{2})${TIME}$`),
@@ -109,6 +134,17 @@ export function dayRefusal(s: string): string {
           ? `must be a date as YYYY-MM-DD: for ${quoted(s)} write ${monday}, the Monday of that ISO week`
           : `must be a date as YYYY-MM-DD: ${quoted(s)} is no week, ${y} has ${isoWeekMonday(Number(y), 53) ? 53 : 52} ISO weeks`;
       },
+    ],
+    [/^(\d{4})(\d{2})(\d{2})$/, ([y, m, d]) => write(day(y!, m!, d!))],
+    [/^(\d{5})(?:\.\d+)?$/, ([n]) => write(serialDay(n!), '', SERIAL_HINT('yyyy-mm-dd'))],
+    // 2-Jan-27, 2 January 2027 (a date cell as Excel shows it); Jan 2, 2027 (as Sheets does).
+    [
+      /^(\d{1,2})[-\s/.]+([A-Za-z]{3,9})\.?[-\s/.,]+'?(\d{2}|\d{4})$/,
+      ([d, n, y]) => named(d!, n!, y!),
+    ],
+    [
+      /^([A-Za-z]{3,9})\.?[-\s/.]+(\d{1,2})(?:st|nd|rd|th)?,?[-\s/.]+(\d{4})$/,
+      ([n, d, y]) => named(d!, n!, y!),
     ],
   ]);
   return found ?? `must be a date as YYYY-MM-DD (e.g. 2027-03-15), not ${quoted(s)}`;

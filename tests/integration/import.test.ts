@@ -402,6 +402,8 @@ describe('sopbot import', () => {
       'FAM-1,2027-04,1 234,',
       'FAM-1,2027-05,"12,5",',
       'FAM-1,2027-06,"1.234,5",',
+      // A month cell formatted as a number: days since 1899-12-30, 46418 is 2027-01-31.
+      'FAM-1,46418,10,',
     ].join('\n');
     const err = await refused('sales', 'sales.csv', sales);
     expect(err.problems).toEqual([
@@ -414,18 +416,27 @@ describe('sopbot import', () => {
       "sales.csv:8: column 'units': must be a number ≥ 0, without spaces between digits: for '1 234' write 1234",
       "sales.csv:9: column 'units': must be a number ≥ 0, without a comma: for '12,5' write 12.5 (a dot marks the decimals)",
       "sales.csv:10: column 'units': must be a number ≥ 0, without thousands separators: for '1.234,5' write 1234.5 (a dot marks the decimals)",
+      "sales.csv:11: column 'period': must be a month as YYYY-MM: for '46418' write 2027-01 if it is a spreadsheet's date number (a date cell formatted as a number: format the column as text, or as yyyy-mm, before saving)",
     ]);
     const orders = [
       'order_id,line,family,requested_date,shipped_date,ordered_qty',
       'SO-1,1,FAM-1,2027-01-15T09:30:00Z,,5',
       'SO-1,2,FAM-1,13/01/2027,,5',
       'SO-1,3,FAM-1,02/01/2027,,5',
+      // 46388 days after 1899-12-30 (Excel's and Sheets' day 0) is 2027-01-01.
+      'SO-1,4,FAM-1,46388,,5',
+      // A date cell as Excel (d-mmm-yy) and Sheets (mmm d, yyyy) show it.
+      'SO-1,5,FAM-1,2-Jan-27,,5',
+      'SO-1,6,FAM-1,"Jan 2, 2027",,5',
     ].join('\n');
     expect((await refused('orders', 'orders.csv', orders)).problems).toEqual([
       "orders.csv:2: column 'requested_date': must be a date as YYYY-MM-DD, without a time: for '2027-01-15T09:30:00Z' write 2027-01-15",
       "orders.csv:3: column 'requested_date': must be a date as YYYY-MM-DD: for '13/01/2027' write 2027-01-13",
       // 2 January or 1 February: both readings.
       "orders.csv:4: column 'requested_date': must be a date as YYYY-MM-DD: for '02/01/2027' write 2027-01-02 (2 January) or 2027-02-01 (1 February)",
+      "orders.csv:5: column 'requested_date': must be a date as YYYY-MM-DD: for '46388' write 2027-01-01 if it is a spreadsheet's date number (a date cell formatted as a number: format the column as text, or as yyyy-mm-dd, before saving)",
+      "orders.csv:6: column 'requested_date': must be a date as YYYY-MM-DD: for '2-Jan-27' write 2027-01-02 (a spreadsheet saves a date cell as it shows it: format the column as text, or as yyyy-mm-dd, before saving)",
+      "orders.csv:7: column 'requested_date': must be a date as YYYY-MM-DD: for 'Jan 2, 2027' write 2027-01-02 (a spreadsheet saves a date cell as it shows it: format the column as text, or as yyyy-mm-dd, before saving)",
     ]);
     // 2027-01-06 is a Wednesday (2027-01-01 is a Friday): its week starts on Monday 2027-01-04.
     const weekly = await refused(
