@@ -1,4 +1,5 @@
 /** `/sop families @user FAM-1 FAM-2` (admins and planners): the families a rep covers. */
+import { codeSpan } from '../src/core/text.js';
 import { UsageError } from '../src/errors.js';
 import { assignFamilies, getMember } from '../src/services/members.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
@@ -25,6 +26,14 @@ export const families: SopSubcommand = {
         text: `<@${userId}> covers ${now.length ? listed(now) : 'no families'}; nothing was changed. Name the families they cover (\`/sop families <@${userId}> FAM-1 FAM-2\`), or \`none\` to clear them.`,
       });
       return;
+    }
+    // "FAM-1, FAM-2", as a list is written: a code holds no comma, and `FAM-1,` is no family.
+    const commaed = codes.find((c) => c.includes(','));
+    if (commaed) {
+      const spaced = codes.flatMap((c) => c.split(',')).filter((c) => c !== '');
+      throw new UsageError(
+        `${codeSpan(commaed)}: a family code has no comma; separate the codes with spaces, as in ${codeSpan(`/sop families @rep ${spaced.join(' ')}`, 200)}.`,
+      );
     }
     const clear = codes.length === 1 && codes[0]?.toLowerCase() === 'none';
     const set = await assignFamilies(deps.db, member.userId, userId, clear ? [] : codes);

@@ -100,6 +100,20 @@ describe("a sales rep's families when their role changes", () => {
     expect(await familyAudits()).toBe(audits + 1);
   });
 
+  it('refuses a list written with commas, with the command to type', async () => {
+    // "FAM-1, FAM-2" answered "Unknown family: `FAM-1,`.", as if FAM-1 did not exist.
+    const audits = await familyAudits();
+    const before = await covers(SAM);
+    expect(await sop(`families <@${SAM}> FAM-1, FAM-2`)).toBe(
+      `:warning: \`FAM-1,\`: a family code has no comma; separate the codes with spaces, as in \`/sop families @rep FAM-1 FAM-2\`.`,
+    );
+    expect(await sop(`families <@${SAM}> FAM-1,FAM-2`)).toBe(
+      `:warning: \`FAM-1,FAM-2\`: a family code has no comma; separate the codes with spaces, as in \`/sop families @rep FAM-1 FAM-2\`.`,
+    );
+    expect(await covers(SAM)).toEqual(before);
+    expect(await familyAudits()).toBe(audits);
+  });
+
   it('a rep whose role is taken away: names the families nobody covers now', async () => {
     // Sam (Sales) covers FAM-1 and FAM-2; Rita, an executive, none. Sam leaves: his row and
     // list go, and no other rep covers either family.
