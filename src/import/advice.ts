@@ -10,9 +10,23 @@ import { isDay } from '../core/calendar.js';
 import { isoWeekMonday, mondayOf } from '../core/execution.js';
 import { isPeriod, MONTH_NAMES } from '../core/period.js';
 
-/** A cell as quoted in a refusal: at most 40 characters. */
+/**
+ * A character that shows as nothing: a zero-width space, a byte-order mark, a soft hyphen, a
+ * direction mark (Unicode's format characters), as text pasted from a web page or a PDF brings.
+ */
+const INVISIBLE = /\p{Cf}/gu;
+
+/**
+ * A cell as quoted in a refusal: at most 40 characters, and each character that shows as
+ * nothing named (`'25<U+200B>'`), or the refusal of '25' would quote what looks right.
+ */
 export function quoted(s: string): string {
-  return `'${s.length > 40 ? `${s.slice(0, 39)}…` : s}'`;
+  const cut = s.length > 40 ? `${s.slice(0, 39)}…` : s;
+  const shown = cut.replace(
+    INVISIBLE,
+    (c) => `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`,
+  );
+  return `'${shown}'${shown === cut ? '' : ' (<U+…> is a character that shows as nothing: delete it)'}`;
 }
 
 const pad = (n: number | string) => String(n).padStart(2, '0');

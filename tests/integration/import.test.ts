@@ -449,6 +449,21 @@ describe('sopbot import', () => {
     ]);
   });
 
+  it('names a character that shows as nothing in the cell it quotes', async () => {
+    // A zero-width space (U+200B), as text pasted from a web page brings: the refusals quoted
+    // 'FAM-1' and '25', which look right, and did not say what to delete.
+    const err = await refused(
+      'families',
+      'families.csv',
+      'code,name,price,unit_cost,holding_cost,backlog_cost\nFAM\u200b-1,Kettle,25\u200b,14,0.3,1.5\n',
+    );
+    const note = '(<U+…> is a character that shows as nothing: delete it)';
+    expect(err.problems).toEqual([
+      `families.csv:2: column 'code': must be a code of letters, digits, - _ or . (e.g. FAM-12), not 'FAM<U+200B>-1' ${note}`,
+      `families.csv:2: column 'price': must be a number > 0, not '25<U+200B>' ${note}`,
+    ]);
+  });
+
   it('a yes or no, a resource kind, a code and a value too long are refused quoting the cell', async () => {
     // Before: a bare "must be yes or no", "must be one of line, workforce, supplier, storage",
     // "must be a code of letters, digits, - _ or . (e.g. FAM-12)", "must be at most 64
