@@ -11,7 +11,7 @@ import { familyIds, resourceIds } from '../../db/queries/codes.js';
 import { listHoliday } from '../../db/queries/holidays.js';
 import { type UpsertCounts, upsertRows } from '../../db/queries/upsert.js';
 import { controlCharacter } from '../core/text.js';
-import { CsvSyntaxError, normaliseHeader, parseCsv } from '../csv/parse.js';
+import { type CsvRecord, CsvSyntaxError, normaliseHeader, parseCsv } from '../csv/parse.js';
 import { SopError } from '../errors.js';
 import { CODE, dashedCode, spacedCodeRefusal } from './advice.js';
 import { type ImportKind, KIND_SPECS } from './kinds.js';
@@ -127,13 +127,20 @@ function parseRows(
     if (!header.includes(col)) problems.add(head.line, col, 'is missing from the header');
   }
   if (problems.any) return { rows: [], header };
-  if (body.length === 0) problems.add(head.line, null, 'the file has a header but no rows');
+  // A row of empty cells (`,,,`), as spreadsheets leave after the data: not a row.
+  const isEmpty = (rec: CsvRecord) => rec.fields.every((f) => f.trim() === '');
+  // An empty tab saved with its header (and the empty rows a spreadsheet leaves) alike.
+  if (body.every(isEmpty))
+    problems.add(
+      head.line,
+      null,
+      'the file has a header but no rows: add its rows, or leave the file out (an import changes nothing it has no row for)',
+    );
 
   const seen = new Map<string, number>();
   const rows: ImportRow[] = [];
   for (const rec of body) {
-    // A row of empty cells (`,,,`), as spreadsheets leave after the data: not a row.
-    if (rec.fields.every((f) => f.trim() === '')) continue;
+    if (isEmpty(rec)) continue;
     const extra = rec.fields.slice(header.length).findIndex((f) => f.trim() !== '');
     if (extra >= 0) {
       problems.add(

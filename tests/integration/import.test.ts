@@ -449,6 +449,16 @@ describe('sopbot import', () => {
     ]);
   });
 
+  it('refuses a file of a header alone, saying what to do', async () => {
+    // An empty tab saved as CSV: it said "the file has a header but no rows" and no more.
+    for (const text of ['family,period,units\n', 'family,period,units\r\n,,\r\n,,\r\n']) {
+      const err = await refused('sales', 'sales.csv', text);
+      expect(err.problems).toEqual([
+        'sales.csv:1: the file has a header but no rows: add its rows, or leave the file out (an import changes nothing it has no row for)',
+      ]);
+    }
+  });
+
   it('names a character that shows as nothing in the cell it quotes', async () => {
     // A zero-width space (U+200B), as text pasted from a web page brings: the refusals quoted
     // 'FAM-1' and '25', which look right, and did not say what to delete.
