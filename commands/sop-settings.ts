@@ -72,7 +72,14 @@ function parsePatch(args: readonly string[]): SettingsPatch {
       const patch: { demand_channel?: string; supply_channel?: string; exec_channel?: string } = {};
       for (let i = 0; i < rest.length; i += 2) {
         const kind = rest[i];
-        const channel = parseChannelMention(rest[i + 1] ?? '');
+        const typedChannel = rest[i + 1] ?? '';
+        const channel = parseChannelMention(typedChannel);
+        // "#demand" as typed: Slack sends a channel as a link (<#C…|demand>) only when it was
+        // picked from the list it offers, or it names one Slack knows.
+        if (!channel && typedChannel.startsWith('#'))
+          throw new UsageError(
+            `${codeSpan(typedChannel)} is not a channel Slack linked: type # and pick the channel from the list Slack offers (it links it), or give its id (C…).`,
+          );
         if (!channel || (kind !== 'demand' && kind !== 'supply' && kind !== 'exec'))
           throw new UsageError(
             `Expected pairs like \`demand #channel\` (demand, supply or exec), got ${codeSpan(rest.slice(i, i + 2).join(' '))}.\nUsage:\n${USAGE}`,

@@ -106,6 +106,18 @@ describe('settings changes are audited', () => {
   });
 });
 
+describe('a channel typed as text', () => {
+  it('is refused saying to pick it from the list, so Slack links it', async () => {
+    // "#demand" not picked from Slack's list arrives as text; the answer was "Expected pairs
+    // like `demand #channel` …, got `demand #demand`", the form typed.
+    const before = (await entries()).length;
+    expect(await sop('settings channels demand #demand')).toBe(
+      ':warning: `#demand` is not a channel Slack linked: type # and pick the channel from the list Slack offers (it links it), or give its id (C…).',
+    );
+    expect((await entries()).length).toBe(before);
+  });
+});
+
 describe('/sop settings shows what the admin set', () => {
   it('lists the votes and the deadlines of new cycles with the rest', async () => {
     // Run after the changes above (anonymous votes, quorum 3); the deadline settings were
