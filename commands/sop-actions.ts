@@ -23,7 +23,11 @@ import { getSettings } from '../src/services/settings.js';
 import type { SopCommandContext, SopSubcommand } from '../src/slack/command-types.js';
 import { redrawHomes } from '../src/slack/home.js';
 import { actionsListText, doneText, reassignedText } from '../src/slack/presenters/actions.js';
-import { parseChannelMention, parseUserMention } from '../src/slack/tokenise.js';
+import {
+  parseChannelMention,
+  parseUserMention,
+  unlinkedPersonText,
+} from '../src/slack/tokenise.js';
 
 const FILTERS: readonly ActionFilter[] = ['open', 'overdue', 'all'];
 const REASSIGN_USAGE = '/sop actions reassign #id @person';
@@ -39,6 +43,8 @@ function actionNumber(token: string): string | null {
 function personOf(token: string): string {
   const user = parseUserMention(token);
   if (user) return user;
+  const unlinked = unlinkedPersonText(token);
+  if (unlinked) throw new UsageError(`${unlinked}. Usage: \`${REASSIGN_USAGE}\``);
   const what = parseChannelMention(token)
     ? 'a channel'
     : /^<!/.test(token) || /^@(here|channel|everyone)$/i.test(token)
@@ -138,6 +144,9 @@ export const actions: SopSubcommand = {
       else if ((FILTERS as readonly string[]).includes(t)) filter = t as ActionFilter;
       else {
         const u = parseUserMention(t);
+        const unlinked = unlinkedPersonText(t);
+        if (unlinked)
+          throw new UsageError(`${unlinked}.\nUsage: /sop actions [@user|me] [open|overdue|all]`);
         if (!u)
           throw new UsageError(
             `${codeSpan(t)} is neither a @user nor one of open, overdue, all.\nUsage: /sop actions [@user|me] [open|overdue|all]`,

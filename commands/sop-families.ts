@@ -3,7 +3,7 @@ import { codeSpan } from '../src/core/text.js';
 import { UsageError } from '../src/errors.js';
 import { assignFamilies, getMember } from '../src/services/members.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
-import { parseUserMention } from '../src/slack/tokenise.js';
+import { parseUserMention, unlinkedPersonText } from '../src/slack/tokenise.js';
 
 const USAGE = '/sop families @user FAM-1 FAM-2 ... | none';
 
@@ -17,7 +17,10 @@ export const families: SopSubcommand = {
   async handle({ deps, args, member, respond }) {
     const [who, ...codes] = args;
     const userId = who ? parseUserMention(who) : null;
-    if (!userId) throw new UsageError(`Mention the rep first. Usage: \`${USAGE}\``);
+    if (!userId)
+      throw new UsageError(
+        `${(who && unlinkedPersonText(who)) ?? 'Mention the rep first'}. Usage: \`${USAGE}\``,
+      );
     // No codes asks what the rep covers; it cleared them without a word. `none` clears them.
     if (codes.length === 0) {
       const now = (await getMember(deps.db, userId)).families;

@@ -17,7 +17,7 @@ import {
 } from '../src/services/members.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { roleQuorumText, roleVotesText } from '../src/slack/presenters/vote.js';
-import { parseUserMention } from '../src/slack/tokenise.js';
+import { parseUserMention, unlinkedPersonText } from '../src/slack/tokenise.js';
 
 const USAGE = '/sop role @user sales|ops|planner|exec|admin|none';
 const roleSchema = z.enum(ROLES as [Role, ...Role[]]);
@@ -56,7 +56,9 @@ export const role: SopSubcommand = {
     const [who, what, ...extra] = args;
     const userId = who ? parseUserMention(who) : null;
     if (!userId || extra.length > 0)
-      throw new UsageError(`Mention one person, then a role. Usage: \`${USAGE}\``);
+      throw new UsageError(
+        `${(who && unlinkedPersonText(who)) ?? 'Mention one person, then a role'}. Usage: \`${USAGE}\``,
+      );
     // Typed to see someone's role: say it, change nothing.
     if (what === undefined) {
       const current = (await getMember(deps.db, userId, deps.config.SOPBOT_ADMIN_USERS)).role;

@@ -1,3 +1,5 @@
+import { codeSpan } from '../core/text.js';
+
 /**
  * Splits slash-command text into tokens: whitespace separates, straight or curly double
  * quotes keep a phrase together (and are removed).
@@ -19,4 +21,15 @@ export function parseUserMention(token: string): string | null {
 export function parseChannelMention(token: string): string | null {
   const m = /^<#([CG][A-Z0-9_]+)(?:\|[^>]*)?>$/.exec(token) ?? /^([CG][A-Z0-9_]{2,})$/.exec(token);
   return m?.[1] ?? null;
+}
+
+/**
+ * Why `token`, typed where a person is asked for, names nobody: `@rita` as text is a name Slack
+ * did not link (it sends a person as `<@U…>` when picked from the list it offers), and sopbot
+ * cannot tell whom it means. Null for any other token (a group mention is refused as one).
+ */
+export function unlinkedPersonText(token: string): string | null {
+  return /^@\S+$/.test(token) && !/^@(here|channel|everyone)$/i.test(token)
+    ? `${codeSpan(token)} is a name Slack did not link: type @ and pick the person from the list Slack offers, so it links them`
+    : null;
 }

@@ -100,6 +100,22 @@ describe("a sales rep's families when their role changes", () => {
     expect(await familyAudits()).toBe(audits + 1);
   });
 
+  it('refuses a person typed as text, saying to pick them from the list', async () => {
+    // "@rita" not picked from Slack's list arrives as text: it answered "Mention one person,
+    // then a role", "Mention the rep first" and "is neither a @user nor …", the @ typed.
+    const pick =
+      'is a name Slack did not link: type @ and pick the person from the list Slack offers, so it links them';
+    expect(await sop('role @rita sales')).toBe(
+      `:warning: \`@rita\` ${pick}. Usage: \`/sop role @user sales|ops|planner|exec|admin|none\``,
+    );
+    expect(await sop('families @rita FAM-1')).toBe(
+      `:warning: \`@rita\` ${pick}. Usage: \`/sop families @user FAM-1 FAM-2 ... | none\``,
+    );
+    expect(await sop('actions @rita')).toBe(
+      `:warning: \`@rita\` ${pick}.\nUsage: /sop actions [@user|me] [open|overdue|all]`,
+    );
+  });
+
   it('refuses a list written with commas, with the command to type', async () => {
     // "FAM-1, FAM-2" answered "Unknown family: `FAM-1,`.", as if FAM-1 did not exist.
     const audits = await familyAudits();
