@@ -14,6 +14,8 @@ import type { CashSeries, ChartResult } from './types.js';
 export function cashChart(
   series: readonly CashSeries[],
   budget: readonly { period: Period; cumulative: number }[] | null,
+  /** What customers owed when the first month began, whose collections the lines count. */
+  opening: number | null = null,
 ): ChartResult {
   const scenarios = scenarioColours(series);
   const all = budget ? [...scenarios.domain, 'Budget'] : scenarios.domain;
@@ -34,15 +36,16 @@ export function cashChart(
   ];
   // Without a budget there is no dashed line to name, nor a budget in the title.
   const title = budget ? 'Cumulative cash against budget' : 'Cumulative cash';
-  // The horizon's own sales and costs: what was open when it began is in no month.
+  // The horizon's own sales and costs, and what customers owed when it began when the sales
+  // history gives it; bills open then are in no month.
   const first = series[0]?.points[0]?.period;
-  const opening = first
-    ? `Cash of the horizon's own sales and costs: ${openingLeftOut(first)}`
+  const openingWords = first
+    ? `Cash of the horizon's own sales and costs${opening === null ? ':' : ';'} ${openingLeftOut(first, opening, 'every line')}`
     : null;
   const spec = {
     ...specHead(title, [
       `Solid: expected over the demand samples; dotted: bad case (1 in 10)${budget ? '; dashed grey: budget' : ''}`,
-      ...(opening ? [opening] : []),
+      ...(openingWords ? [openingWords] : []),
     ]),
     width: CHART_WIDTH - 140,
     height: 300,
@@ -119,6 +122,6 @@ export function cashChart(
     })
     .join(
       ' ',
-    )}${budgetEnd === null ? '' : ` Budget ends at ${formatMoney(budgetEnd)}${budgetLast ? ` in ${budgetLast.period}` : ''}.`}${opening ? ` ${opening}.` : ''}`;
+    )}${budgetEnd === null ? '' : ` Budget ends at ${formatMoney(budgetEnd)}${budgetLast ? ` in ${budgetLast.period}` : ''}.`}${openingWords ? ` ${openingWords}.` : ''}`;
   return { spec, title, altText: clip(altText, 1000), summary: clip(summary, 600) };
 }

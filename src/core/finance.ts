@@ -22,8 +22,9 @@
  *   cost (`unitCost`: the budget has no costs by month). Families without budget lines for
  *   that month are left out of both sides; with no budget at all the figure is null.
  */
-import type { BudgetLine } from './company.js';
-import { daysInMonth } from './period.js';
+import type { BudgetLine, Family, FamilyPeriodCost, SalesActual } from './company.js';
+import { formatMoney } from './number-format.js';
+import { addMonths, daysInMonth, type Period } from './period.js';
 import { familyCost, type PlanProblem } from './supply/problem.js';
 import type { SolvedPlan } from './supply/solve.js';
 
@@ -213,13 +214,109 @@ export function lagByDays(amounts: ArrayLike<number>, days: number): Float64Arra
 }
 
 /**
- * What the cash figures leave out, in words (the pack's cash line, the cash chart): `monthlyCash`
- * counts the horizon's own sales and costs, so what customers owed and what was owed to
- * suppliers when its first month began is in no month's cash. January's cash reads low by the
- * December sales it collects.
+ * Invoices open when the horizon began: what customers owed for the sales of the months before
+ * it (the sales history's revenue, or its units at the month's price), collected on the same
+ * payment terms as the horizon's own sales. Every scenario and the budget count the same.
  */
-export function openingLeftOut(firstMonth: string): string {
-  return `invoices and bills open before ${firstMonth} are left out`;
+export interface OpeningReceivables {
+  /** Collected in each month of the horizon. */
+  readonly collected: readonly number[];
+  /** Still owed at each month's end. */
+  readonly outstanding: readonly number[];
+  /** What customers owed when the first month began. */
+  readonly total: number;
+}
+
+/**
+ * The months before `first` whose sales are still owed when it begins with `dsoDays` (30-day
+ * months, as `lagByDays`: with d = 30k + r, the k months before, and one more when r > 0),
+ * oldest first. None with payment on delivery.
+ */
+export function openingSalesMonths(first: Period, dsoDays: number): Period[] {
+  const k = Math.floor(dsoDays / 30);
+  const n = dsoDays / 30 > k ? k + 1 : k;
+  return Array.from({ length: n }, (_, j) => addMonths(first, j - n));
+}
+
+/** A month's sales of a family as the sales history has them. */
+export type SalesRow = Pick<SalesActual, 'family' | 'period' | 'units' | 'revenue'>;
+
+/**
+ * Revenue of each of `months` from the sales history: a row's own revenue, else its units at
+ * the family's price that month (an imported price for the month, else the family's). A month
+ * the history does not cover (none of its rows is as old, or none as recent) is not known:
+ * null, not zero sales.
+ */
+export function salesRevenue(
+  history: readonly SalesRow[],
+  families: readonly Pick<Family, 'code' | 'price'>[],
+  familyCosts: readonly Pick<FamilyPeriodCost, 'family' | 'period' | 'price'>[],
+  months: readonly Period[],
+): (number | null)[] {
+  if (history.length === 0) return months.map(() => null);
+  const periods = history.map((h) => h.period).sort();
+  const from = periods[0]!;
+  const to = periods.at(-1)!;
+  const price = new Map(families.map((f) => [f.code, f.price]));
+  const priceIn = new Map(
+    familyCosts.flatMap((c) => (c.price === null ? [] : [[`${c.family}|${c.period}`, c.price]])),
+  );
+  return months.map((m) => {
+    if (m < from || m > to) return null;
+    let sum = 0;
+    for (const h of history) {
+      if (h.period !== m) continue;
+      const p = priceIn.get(`${h.family}|${m}`) ?? price.get(h.family) ?? 0;
+      sum += h.revenue ?? h.units * p;
+    }
+    return sum;
+  });
+}
+
+/**
+ * The collections in a horizon of `T` months of the sales of the months before it
+ * (`before`, oldest first, as `openingSalesMonths` names them), after `dsoDays`.
+ */
+export function openingReceivables(
+  before: readonly number[],
+  T: number,
+  dsoDays: number,
+): OpeningReceivables {
+  const n = before.length;
+  const lagged = lagByDays([...before, ...new Array<number>(T).fill(0)], dsoDays);
+  let total = 0;
+  for (const a of before) total += a;
+  for (let i = 0; i < n; i++) total -= lagged[i]!;
+  const collected = Array.from(lagged.subarray(n));
+  let left = total;
+  const outstanding = collected.map((c) => {
+    left -= c;
+    return left;
+  });
+  return { collected, outstanding, total };
+}
+
+/**
+ * What the cash figures count of what was open when the horizon began, in words (the pack's
+ * cash line, the cash chart): `monthlyCash` counts the horizon's own sales and costs and,
+ * when the sales history gives them (`openingReceivables`, the amount), the collections of
+ * the invoices open then. Bills open then are not counted: the company imports no purchases
+ * or bills before the horizon. Without the amount (a run stored before it was counted, or a
+ * history that does not reach the months it needs), January's cash reads low by the December
+ * sales it collects, and the words say both are left out.
+ */
+export function openingLeftOut(
+  firstMonth: string,
+  openingReceivables: number | null = null,
+  /** What the words are said of: one figure, a plan and its budget, a chart's lines. */
+  of: 'it' | 'both' | 'every line' = 'it',
+  currency = '$',
+): string {
+  if (openingReceivables === null)
+    return `invoices and bills open before ${firstMonth} are left out${of === 'both' ? ' of both' : ''}`;
+  const owed = formatMoney(openingReceivables, currency);
+  const counts = of === 'both' ? 'both count' : `${of} counts`;
+  return `${counts} collecting the ${owed} customers owed for the plan's families' sales before ${firstMonth}; bills open then are left out`;
 }
 
 export interface MonthlyCash {
@@ -240,17 +337,21 @@ export interface MonthlyCash {
  * The costs are everything the plan spends (production, subcontracting, overtime, the
  * workforce, hiring, layoffs, holding, an investment), so the stock built is cash out when
  * its production is paid: net cash = collected revenue − paid cost of the goods sold −
- * paid stock build − paid other costs. Sales and costs from before the horizon are left
- * out, as are those collected or paid after it.
+ * paid stock build − paid other costs. Sales from before the horizon are counted when
+ * `opening` gives their collections (and what is still owed, in the receivables); costs from
+ * before it are left out, as are amounts collected or paid after it.
  */
 export function monthlyCash(
   revenue: ArrayLike<number>,
   costs: ArrayLike<number>,
   dsoDays: number,
   dpoDays: number,
+  opening: OpeningReceivables | null = null,
 ): MonthlyCash {
   const T = revenue.length;
   const collected = lagByDays(revenue, dsoDays);
+  if (opening)
+    for (let t = 0; t < T; t++) collected[t] = collected[t]! + (opening.collected[t] ?? 0);
   const paid = lagByDays(costs, dpoDays);
   const net = new Float64Array(T);
   const receivables = new Float64Array(T);
@@ -262,10 +363,10 @@ export function monthlyCash(
   for (let t = 0; t < T; t++) {
     net[t] = (collected[t] ?? 0) - (paid[t] ?? 0);
     billed += revenue[t] ?? 0;
-    got += collected[t] ?? 0;
+    got += (collected[t] ?? 0) - (opening?.collected[t] ?? 0);
     owed += costs[t] ?? 0;
     settled += paid[t] ?? 0;
-    receivables[t] = billed - got;
+    receivables[t] = billed - got + (opening?.outstanding[t] ?? 0);
     payables[t] = owed - settled;
   }
   return { collected, paid, net, receivables, payables };

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { BudgetLine } from './company.js';
-import { type PlanFinance, planFinance } from './finance.js';
+import { type OpeningReceivables, type PlanFinance, planFinance } from './finance.js';
 import { daysInMonth, type Period, periodIndex } from './period.js';
 import {
   type CashSettings,
@@ -460,6 +460,11 @@ export interface RunScenariosOptions {
     readonly widen?: ReadonlyMap<string, number>;
   };
   readonly cash?: CashSettings;
+  /**
+   * Invoices open when the horizon began, from the sales history (`openingReceivables` in
+   * src/core/finance.ts); absent or null: their collections are not counted.
+   */
+  readonly opening?: OpeningReceivables | null;
 }
 
 /** Stress-test figures shared by every scenario of one run. */
@@ -468,6 +473,8 @@ export interface StressContext {
   readonly budget: BudgetCash | null;
   readonly fixedMonths: number;
   readonly cash: CashSettings;
+  /** Invoices open when the horizon began; absent or null: not counted. */
+  readonly opening?: OpeningReceivables | null;
 }
 
 /**
@@ -545,9 +552,16 @@ export function stressContext(
     : 0;
   return {
     samples: drawDemand(problem, { samples: st.samples, seed: st.seed }, st.widen),
-    budget: budgetCash(problem, opts.budget ?? [], cash, materials > 0 ? all / materials : 1),
+    budget: budgetCash(
+      problem,
+      opts.budget ?? [],
+      cash,
+      materials > 0 ? all / materials : 1,
+      opts.opening ?? null,
+    ),
     fixedMonths: st.fixedMonths ?? 3,
     cash,
+    opening: opts.opening ?? null,
   };
 }
 
@@ -569,7 +583,12 @@ export function stressOne(
       upliftPct: a.promotion?.upliftPct ?? 0,
     },
     ctx.samples,
-    { fixedMonths: ctx.fixedMonths, cash: ctx.cash, budget: ctx.budget },
+    {
+      fixedMonths: ctx.fixedMonths,
+      cash: ctx.cash,
+      budget: ctx.budget,
+      opening: ctx.opening ?? null,
+    },
   );
 }
 

@@ -215,9 +215,11 @@ export function cashSeries(
 ): RunChartData['cash'] {
   const series: CashSeries[] = [];
   let budget: { period: Period; cumulative: number }[] | null = null;
+  let opening: number | null = null;
   for (const r of rows) {
     const x = r.status === 'optimal' ? storedStress(r) : null;
     if (!x) continue;
+    opening ??= typeof x.openingReceivables === 'number' ? x.openingReceivables : null;
     series.push({
       scenario: r.name,
       label: r.label,
@@ -234,7 +236,7 @@ export function cashSeries(
         return period ? [{ period, cumulative }] : [];
       });
   }
-  return series.length ? { series, budget } : null;
+  return series.length ? { series, budget, opening } : null;
 }
 
 /** The families whose consensus moved furthest from the baseline (in units), largest first. */
@@ -368,6 +370,11 @@ export interface RunChartData {
   readonly cash: {
     readonly series: readonly CashSeries[];
     readonly budget: readonly { period: Period; cumulative: number }[] | null;
+    /**
+     * What customers owed when the first month began, whose collections the lines count (the
+     * same for every scenario and the budget); null when they are not counted.
+     */
+    readonly opening: number | null;
   } | null;
   readonly families: readonly FamilySeries[];
   readonly accuracy: readonly AccuracyPoint[];

@@ -90,7 +90,15 @@ export interface PackData {
      * it was kept, whose gap is the horizon's peak against the budget's).
      */
     readonly workingCapitalInBudget: number | null;
+    /** Its bad case there (the P90); null without a budget and for runs from before it was kept. */
+    readonly workingCapitalInBudgetP90: number | null;
     readonly workingCapitalVsBudget: number | null;
+    /**
+     * What customers owed when the plan's first month began, whose collections the cash
+     * counts; null when they are not counted (no sales history for those months, or a run
+     * stored before they were).
+     */
+    readonly openingReceivables: number | null;
   };
   /** Q5 */
   readonly risks: {

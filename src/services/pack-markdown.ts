@@ -108,11 +108,11 @@ function cashLine(fi: PackData['finance']): string {
       fi.budget !== null && from !== undefined && first !== undefined && from !== first
         ? `; the budget starts in ${from}, after ${first}, so the cash is not set against it`
         : '';
-    return `${head}${first ? `; ${openingLeftOut(first)}` : ''}${late}.`;
+    return `${head}${first ? `; ${openingLeftOut(first, fi.openingReceivables)}` : ''}${late}.`;
   }
   const gap = formatMoneyBetween(fi.budgetCashFlow + fi.cashP10VsBudget, fi.budgetCashFlow);
   const vs = `budget ${money(fi.budgetCashFlow)} (${gap} in a bad case)`;
-  const opening = first ? `; ${openingLeftOut(first)} of both` : '';
+  const opening = first ? `; ${openingLeftOut(first, fi.openingReceivables, 'both')}` : '';
   return fi.budgetCashPeriod === null || fi.budgetCashPeriod === fi.periods.at(-1)
     ? `${head} vs ${vs}${opening}.`
     : `${head}; by ${fi.budgetCashPeriod}, the budget's last month, ${gap} in a bad case against budget ${money(fi.budgetCashFlow)}${opening}.`;
@@ -128,6 +128,7 @@ function workingCapitalLine(fi: PackData['finance']): string {
     expected: fi.workingCapital,
     badCase: fi.workingCapitalP90,
     inBudget: fi.workingCapitalInBudget,
+    badCaseInBudget: fi.workingCapitalInBudgetP90,
     vsBudget: fi.workingCapitalVsBudget,
   };
   const bad = w.badCase === null ? '' : `, ${money(w.badCase)} in a bad case`;

@@ -214,7 +214,9 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
       workingCapital: kNum(ck, 'workingCapital'),
       workingCapitalP90: kNum(ck, 'workingCapitalP90'),
       workingCapitalInBudget: kNum(ck, 'workingCapitalInBudget'),
+      workingCapitalInBudgetP90: kNum(ck, 'workingCapitalInBudgetP90'),
       workingCapitalVsBudget: kNum(ck, 'workingCapitalVsBudget'),
+      openingReceivables: kNum(ck, 'openingReceivables'),
     },
     risks: {
       // One line per constraint (its months, one request's), as /sop constraints lists them.

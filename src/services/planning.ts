@@ -27,7 +27,13 @@ import {
 } from '../../db/queries/plan-runs.js';
 import type { CycleRow, SettingsRow } from '../../db/schema.js';
 import { type ConsensusLine, computeConsensus } from '../core/consensus.js';
-import { revenueByRow } from '../core/finance.js';
+import {
+  type OpeningReceivables,
+  openingReceivables,
+  openingSalesMonths,
+  revenueByRow,
+  salesRevenue,
+} from '../core/finance.js';
 import { nextPeriods, type Period } from '../core/period.js';
 import type { CashSettings } from '../core/scenarios/schema.js';
 import type { WhatIf } from '../core/scenarios/what-if.js';
@@ -272,7 +278,11 @@ export async function solveScenarios(
   const base = centralProblem(inputs);
   const cash = cashTerms(inputs.settings);
   const budget = inputs.loaded.company.budget;
-  const solvedOnly = await runScenarios(base, scenarios, solver, { budget, cash });
+  const solvedOnly = await runScenarios(base, scenarios, solver, {
+    budget,
+    cash,
+    opening: openingOf(inputs),
+  });
   const t0 = performance.now();
   let results = solvedOnly;
   if (opts.stress) {
@@ -299,6 +309,25 @@ export async function solveScenarios(
   });
 }
 
+/**
+ * The invoices open when the plan's first month begins (src/core/finance.ts): the sales of the
+ * months before it that are still being collected on the workspace's DSO, from the sales
+ * history. Null when nothing is owed then (payment on delivery) or when the history does not
+ * reach those months: their sales are not known, so they are left out, not taken as zero.
+ */
+export function openingOf(inputs: PlanInputs): OpeningReceivables | null {
+  const first = inputs.periods[0];
+  if (!first) return null;
+  const dso = inputs.settings.dso_days;
+  const months = openingSalesMonths(first, dso);
+  if (months.length === 0) return null;
+  const c = inputs.loaded.company;
+  const revenue = salesRevenue(c.history, c.families, c.familyCosts ?? [], months);
+  const known = revenue.filter((r): r is number => r !== null);
+  if (known.length < months.length) return null;
+  return openingReceivables(known, inputs.periods.length, dso);
+}
+
 /** The workspace's payment terms, and 3 months of forward demand before stock is excess. */
 const cashTerms = (s: SettingsRow): CashSettings => ({
   dsoDays: s.dso_days,
@@ -322,6 +351,7 @@ function workspaceStressContext(
     {
       budget: inputs.loaded.company.budget,
       cash: cashTerms(s),
+      opening: openingOf(inputs),
       stress: {
         samples: s.stress_samples,
         seed: s.stress_seed,
@@ -394,6 +424,12 @@ export function stressKpis(x: StressSummary | null): Record<string, number | nul
     ...(x.peakWorkingCapitalInBudget === undefined
       ? {}
       : { workingCapitalInBudget: x.peakWorkingCapitalInBudget }),
+    // Its bad case there, set against the budget's peak as the expected peak is.
+    ...(x.peakWorkingCapitalInBudgetP90 === undefined
+      ? {}
+      : { workingCapitalInBudgetP90: x.peakWorkingCapitalInBudgetP90 }),
+    // What customers owed when the horizon began, whose collections the cash counts.
+    ...(x.openingReceivables === undefined ? {} : { openingReceivables: x.openingReceivables }),
     workingCapitalVsBudget: workingCapitalVsBudget(x),
     cashCost: x.cashCost.expected,
     penaltyCost: x.penaltyCost.expected,
@@ -521,7 +557,8 @@ function isUniqueViolation(err: unknown): boolean {
  * (demand after consensus with its P10/P90, capacities with the updates in force, the frozen
  * plan, prices), the consensus lines with their steps (stored with the run), the rough-cut
  * gaps and the opening-stock month (stored too), the cycle's scenarios (`/sop scenario`),
- * the budget and payment terms (finance), and what the stress test draws from: its samples,
+ * the budget and payment terms (finance), the invoices open when the plan begins (the sales
+ * history's months before it, `openingOf`), and what the stress test draws from: its samples,
  * seed, fixed months (frozen + slushy) and the past errors that widen the demand spread.
  * Leave one out and `/sop plan` after changing it returns the previous run. Each scenario
  * counts as it plans (scenarioInEffect): the same plan however it is written (the defaults in
@@ -529,7 +566,7 @@ function isUniqueViolation(err: unknown): boolean {
  * value that changes nothing, `hiringFreeze: false`) is the same input, not another solve.
  */
 export function planInputHash(inputs: PlanInputs): string {
-  return inputDigest(inputs, inputs.scenarios.map(scenarioInEffect));
+  return inputDigest(inputs, inputs.scenarios.map(scenarioInEffect), true);
 }
 
 /**
@@ -540,15 +577,32 @@ export function planInputHash(inputs: PlanInputs): string {
  * is on. Equal under it means equal under planInputHash, so it never reuses a run wrongly.
  */
 export function legacyPlanInputHash(inputs: PlanInputs): string {
-  return inputDigest(inputs, inputs.scenarios);
+  return inputDigest(inputs, inputs.scenarios, false);
+}
+
+/**
+ * The hash runs stored before the invoices open when the plan begins were counted: without
+ * them. Such a run stays the run of its inputs, as above; its cash says they are left out
+ * (its KPIs have no `openingReceivables`), which is true of its figures.
+ */
+function beforeOpeningHash(inputs: PlanInputs): string {
+  return inputDigest(inputs, inputs.scenarios.map(scenarioInEffect), false);
 }
 
 /** Whether a run's stored `input_hash` is the hash of `inputs`, as written now or before. */
 function sameInputs(stored: string, inputs: PlanInputs, hash: string): boolean {
-  return stored === hash || stored === legacyPlanInputHash(inputs);
+  return (
+    stored === hash ||
+    stored === beforeOpeningHash(inputs) ||
+    stored === legacyPlanInputHash(inputs)
+  );
 }
 
-function inputDigest(inputs: PlanInputs, scenarios: readonly unknown[]): string {
+function inputDigest(
+  inputs: PlanInputs,
+  scenarios: readonly unknown[],
+  withOpening: boolean,
+): string {
   const s = inputs.settings;
   return createHash('sha256')
     .update(
@@ -572,6 +626,7 @@ function inputDigest(inputs: PlanInputs, scenarios: readonly unknown[]): string 
           fixedMonths: s.frozen_months + s.slushy_months,
         },
         pastErrors: [...inputs.pastErrors].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        ...(withOpening ? { opening: openingOf(inputs) } : {}),
       }),
     )
     .digest('hex');

@@ -48,7 +48,8 @@ export function planCharts(data: RunChartData, kinds: readonly ChartKind[]): Pla
   if (want.has('scenarios') && data.scenarios.length > 0)
     add('scenarios', () => scenarioChart(data.scenarios));
   const cash = data.cash;
-  if (want.has('cash') && cash) add('cash', () => cashChart(cash.series, cash.budget));
+  if (want.has('cash') && cash)
+    add('cash', () => cashChart(cash.series, cash.budget, cash.opening));
   if (want.has('family'))
     for (const f of data.families) add('family', () => familyChart(f), f.family);
   if (want.has('accuracy') && data.accuracy.length > 0)

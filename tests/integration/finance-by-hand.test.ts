@@ -259,9 +259,10 @@ describe('two families, three months: the finance read by hand', () => {
     expect(md).toContain(
       'Cash over the horizon $3.8k expected, $3.8k in a bad case vs budget $3.3k (+$570 in a bad case); invoices and bills open before 2027-01 are left out of both.',
     );
-    // The budget's peak 9 050 → "$9.1k", as the plan's 9 140: the gap unrounded, +$90.
+    // The budget's peak 9 050 → "$9.1k", as the plan's 9 140: the gap unrounded, +$90; the
+    // bad case is the same 9 140 (no spread), so neither is within the budget's peak.
     expect(md).toContain(
-      '- Peak working capital (its highest month-end) $9.1k expected, $9.1k in a bad case; the expected peak is +$90 vs budget $9.1k.',
+      '- Peak working capital (its highest month-end) $9.1k expected, $9.1k in a bad case; the expected peak is +$90 vs budget $9.1k, the bad case +$90: neither fits within the budget.',
     );
     expect(md).toContain(
       "- Central: expected margin $11.9k; in a bad case (1 in 10) it leaves $0 of stock beyond 3 months' cover, cash is +$570 against budget and it fills 100.0% of demand.",
@@ -275,7 +276,7 @@ describe('two families, three months: the finance read by hand', () => {
       'Money over 2027-01–2027-03 (3 months): margin and cash are totals for the period, working capital its highest month-end',
     );
     expect(vote).toContain(
-      '*Peak working capital expected / bad case*\\n$9.1k / $9.1k\\nThe expected peak is +$90 vs budget $9.1k',
+      '*Peak working capital expected / bad case*\\n$9.1k / $9.1k\\nThe expected peak is +$90 vs budget $9.1k, the bad case +$90: neither fits within the budget',
     );
     expect(vote).toContain('cash is +$570 against budget');
 
@@ -390,5 +391,123 @@ describe('two families, three months: the finance read by hand', () => {
     expect(md).toContain(`- ${sentence}`);
     expect(await voteText()).toContain(sentence);
     expect((await runTradeOffs(t.db, early.runId)).get(central!.id)).toBe(sentence);
+  });
+});
+
+/*
+ * The invoices open when the plan begins, by hand. The same company, its budget still
+ * January and February (above), now with its sales history for the months before January:
+ *   2026-10: FAM-A 80 (paid before January: 45 days after October is in December).
+ *   2026-11: FAM-A 90 units, no revenue column: 90 × $50 = 4 500; FAM-B 40 units with their
+ *     revenue, $1 100 (a discount). November: 5 600.
+ *   2026-12: FAM-A 100 units: 5 000; FAM-B 50 units, no revenue, at December's imported
+ *     price of $28: 1 400. December: 6 400.
+ * Customers pay after 45 days: half of a month's sales the next month, half the month after.
+ *   November's: half in December (before the plan), half, 2 800, in January.
+ *   December's: 3 200 in January, 3 200 in February.
+ *   Owed when January begins: 2 800 + 6 400 = 9 200 ("$9.2k"); still owed at the end of
+ *   January 3 200, of February 0.
+ * The plan's cash (above: net −1 060, +680, +4 200) becomes 4 940, 3 880, 4 200;
+ *   cumulative 4 940, 8 820, 13 020 ("$13k").
+ * The budget's (net −1 300, +650) becomes 4 700, 3 850; cumulative 4 700, 8 550: by
+ *   February the plan is 8 820 − 8 550 = +270 against it, as before: the opening invoices are
+ *   the same for both.
+ * Working capital (above: 5 380, 9 140, 8 660) gains what is still owed: 8 580, 9 140, 8 660;
+ *   peak 9 140, in every sample (its bad case too), February as before. The budget's:
+ *   January 600 + 6 500 + 3 200 − 1 300 = 9 000, February 9 050; peak 9 050: +$90, expected
+ *   and in the bad case, so neither fits within the budget.
+ */
+describe('the invoices open when the plan begins, by hand', () => {
+  it('are collected in its first months, the budget’s alike, and the words say what is counted', async () => {
+    const [a, b] = await t.db
+      .selectFrom('families')
+      .select('id')
+      .orderBy('code')
+      .execute()
+      .then((rows) => rows.map((r) => r.id));
+    await t.db
+      .insertInto('sales_history')
+      .values([
+        { family_id: a!, period: '2026-10', units: 80, revenue: null },
+        { family_id: a!, period: '2026-11', units: 90, revenue: null },
+        { family_id: b!, period: '2026-11', units: 40, revenue: 1100 },
+        { family_id: a!, period: '2026-12', units: 100, revenue: null },
+        { family_id: b!, period: '2026-12', units: 50, revenue: null },
+      ])
+      .execute();
+    await t.db
+      .insertInto('family_period_costs')
+      .values({
+        family_id: b!,
+        period: '2026-12',
+        price: 28,
+        unit_cost: null,
+        holding_cost: null,
+        backlog_cost: null,
+        subcontract_cost: null,
+      })
+      .execute();
+    const cycle = await getCycleByMonth(t.db, '2027-01');
+    const run = await runPlan(t.db, await createHighsSolver(), {
+      cycleId: cycle!.id,
+      runKey: 'finance-by-hand-opening',
+      trigger: 'test',
+      requestedBy: null,
+    });
+    runId = run.runId;
+    const [central] = await runScenarios(t.db, run.runId);
+    const k = central!.kpis;
+    const x = central!.stress as unknown as StressSummary;
+    // The plan itself is unchanged: the history is not what it plans from here.
+    expect(k.makingCost).toBe(7320);
+    expect(k.openingReceivables).toBe(9200);
+    expect(x.cumulativeCash).toEqual([4940, 8820, 13020]);
+    expect(k.cashFlow).toBe(13020);
+    expect(x.budget).toEqual({ cumulativeCash: [4700, 8550], peakWorkingCapital: 9050 });
+    expect(k.cashP10VsBudget).toBe(270);
+    expect(k.workingCapital).toBe(9140);
+    expect(k.workingCapitalInBudget).toBe(9140);
+    expect(k.workingCapitalInBudgetP90).toBe(9140);
+    expect(k.workingCapitalVsBudget).toBe(90);
+
+    const owed =
+      "count collecting the $9.2k customers owed for the plan's families' sales before 2027-01; bills open then are left out";
+    const md = packMarkdown(await buildPack(t.db, '2027-01', NOW));
+    expect(md).toContain(
+      `- Cash over the horizon $13k expected, $13k in a bad case; by 2027-02, the budget's last month, +$270 in a bad case against budget $8.6k; both ${owed}.`,
+    );
+    // 9 140 and 9 050 both print "$9.1k"; the gaps are unrounded.
+    expect(md).toContain(
+      "- Peak working capital (its highest month-end) $9.1k expected, $9.1k in a bad case; by 2027-02, the budget's last month, the expected peak is $9.1k, +$90 vs budget $9.1k, the bad case $9.1k, +$90: neither fits within the budget.",
+    );
+    const vote = await voteText();
+    expect(vote).toContain(
+      "By 2027-02, the budget's last month, the expected peak is $9.1k, +$90 vs budget $9.1k, the bad case $9.1k, +$90: neither fits within the budget",
+    );
+    const stored = await getRun(t.db, run.runId);
+    const cash = cashSeries(stored!.periods as Period[], await runScenarios(t.db, run.runId));
+    expect(cash?.opening).toBe(9200);
+    const chart = cashChart(cash!.series, cash!.budget, cash!.opening);
+    expect(JSON.stringify(chart.spec)).toContain(`every line counts collecting the $9.2k`);
+    expect(chart.altText).toContain(`every line ${owed.replace(/^count/, 'counts')}`);
+
+    /*
+     * A history that stops at 2026-11: December's sales are not known (no row of any family
+     * that late), so nothing is counted, not December as zero: the cash is the horizon's own
+     * again, 3 820, and the words say the invoices are left out.
+     */
+    await t.db.deleteFrom('sales_history').where('period', '=', '2026-12').execute();
+    const short = await runPlan(t.db, await createHighsSolver(), {
+      cycleId: cycle!.id,
+      runKey: 'finance-by-hand-opening-short',
+      trigger: 'test',
+      requestedBy: null,
+    });
+    const [c2] = await runScenarios(t.db, short.runId);
+    expect(c2?.kpis.cashFlow).toBe(3820);
+    expect(c2?.kpis.openingReceivables).toBeUndefined();
+    expect(packMarkdown(await buildPack(t.db, '2027-01', NOW))).toContain(
+      'invoices and bills open before 2027-01 are left out of both.',
+    );
   });
 });

@@ -140,6 +140,10 @@ describe('/sop whatif', () => {
       /• Expected fill rate: [\d.]+% \((?:[+−][\d.]+|0\.0) pts vs Central [\d.]+%\)/,
     );
     expect(file?.initial_comment).toMatch(/• Margin in a bad case: −?\$[\d.]+[kMB]? \(/);
+    // Peak working capital, expected and in a bad case (the P90), each against Central's.
+    expect(file?.initial_comment).toMatch(
+      /• Expected peak working capital: −?\$[\d.]+[kMB]? \([^)]* vs Central −?\$[\d.]+[kMB]?\)\n• Peak working capital in a bad case: −?\$[\d.]+[kMB]? \([^)]* vs Central/,
+    );
     // A demand what-if answers "what if it happens" first: Central's plan as made serves
     // 50% more FAM-2 worse than the forecast's demand (its fixed months make what they make).
     const comment = file?.initial_comment ?? '';

@@ -62,6 +62,8 @@ function data(actions: number, overloads: number): PackData {
       workingCapital: 500,
       workingCapitalP90: 560,
       workingCapitalInBudget: 500,
+      workingCapitalInBudgetP90: null,
+      openingReceivables: null,
       workingCapitalVsBudget: 40,
     },
     risks: { constraints: [], flagged: [] },
@@ -203,16 +205,42 @@ describe('pack presenters', () => {
       packSections({ ...base, finance })[3]!.lines.find((l) => l.startsWith('Peak working'));
     const fi = { ...base.finance, workingCapital: 500, workingCapitalP90: 560 };
     // A budget to the horizon's end: the expected peak, 500, against the budget's 500 − 40 =
-    // 460: +$40. Its bad case (the P90 over the samples) is 560.
+    // 460: +$40. Its bad case (the P90 over the samples) is 560: 560 − 460 = +$100. Neither
+    // is within the budget's peak.
     expect(
       line({
         ...fi,
         budgetCashPeriod: '2027-03',
         workingCapitalInBudget: 500,
+        workingCapitalInBudgetP90: 560,
         workingCapitalVsBudget: 40,
       }),
     ).toBe(
-      'Peak working capital (its highest month-end) $500 expected, $560 in a bad case; the expected peak is +$40 vs budget $460.',
+      'Peak working capital (its highest month-end) $500 expected, $560 in a bad case; the expected peak is +$40 vs budget $460, the bad case +$100: neither fits within the budget.',
+    );
+    // A budget peak of 500 + 100 = 600: −$100 expected, 560 − 600 = −$40 in the bad case.
+    expect(
+      line({
+        ...fi,
+        budgetCashPeriod: '2027-03',
+        workingCapitalInBudget: 500,
+        workingCapitalInBudgetP90: 560,
+        workingCapitalVsBudget: -100,
+      }),
+    ).toBe(
+      'Peak working capital (its highest month-end) $500 expected, $560 in a bad case; the expected peak is −$100 vs budget $600, the bad case −$40: both fit within the budget.',
+    );
+    // A run stored with the horizon's bad case but not the one over the budget's months: a
+    // budget to the horizon's end covers the same months, so its bad case is the horizon's.
+    expect(
+      line({
+        ...fi,
+        budgetCashPeriod: '2027-03',
+        workingCapitalInBudget: 500,
+        workingCapitalVsBudget: -100,
+      }),
+    ).toBe(
+      'Peak working capital (its highest month-end) $500 expected, $560 in a bad case; the expected peak is −$100 vs budget $600, the bad case −$40: both fit within the budget.',
     );
     // A budget that ends in 2027-02: the plan's peak up to then, 300, against the budget's
     // peak, 300 + 160 = 460: −$160 (the horizon's 500 would have read +$40).
@@ -225,6 +253,20 @@ describe('pack presenters', () => {
       }),
     ).toBe(
       "Peak working capital (its highest month-end) $500 expected, $560 in a bad case; by 2027-02, the budget's last month, the expected peak is $300, −$160 vs budget $460.",
+    );
+    // The bad case up to then, 480, against the same 460: +$20. The horizon's 560 is no
+    // comparison (it may peak after the budget ends), so without the 480 nothing is said of it
+    // (above).
+    expect(
+      line({
+        ...fi,
+        budgetCashPeriod: '2027-02',
+        workingCapitalInBudget: 300,
+        workingCapitalInBudgetP90: 480,
+        workingCapitalVsBudget: -160,
+      }),
+    ).toBe(
+      "Peak working capital (its highest month-end) $500 expected, $560 in a bad case; by 2027-02, the budget's last month, the expected peak is $300, −$160 vs budget $460, the bad case $480, +$20: the expected peak fits within the budget, the bad case does not.",
     );
     // A run stored before the peak over the budget's months and the bad case were kept: its
     // gap as it was (500 against 460), and no bad case.
@@ -419,9 +461,9 @@ describe('numbers that round to zero', () => {
     expect(text).toContain('Biggest movers: FAM-1 0 (0.0%).');
     expect(text).toContain('FAM-1: actual 1,000 vs 1,000 planned last cycle (0.0%, 2027-01).');
     expect(text).toContain('vs budget $200 ($0 in a bad case)');
-    // 500 against 500 + 0.2: the budget prints $500, the gap $0.
+    // 500 against 500 + 0.2: the budget prints $500, the gap $0 (within it); 560: +$60.
     expect(text).toContain(
-      'Peak working capital (its highest month-end) $500 expected, $560 in a bad case; the expected peak is $0 vs budget $500.',
+      'Peak working capital (its highest month-end) $500 expected, $560 in a bad case; the expected peak is $0 vs budget $500, the bad case +$60: the expected peak fits within the budget, the bad case does not.',
     );
     expect(text).toContain(sub('FAM-1 demand 1,000 assumed; actual 1,000 (0.0%).'));
     expect(text).not.toMatch(/-0\.0%|[-−]0\b/);

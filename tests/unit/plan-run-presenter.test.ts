@@ -67,6 +67,31 @@ describe('plan headline', () => {
   });
 });
 
+describe('plan headline: peak working capital', () => {
+  it('gives the expected peak and its bad case, and says the figure is a month-end', () => {
+    const wc = {
+      ...central,
+      kpis: { ...central.kpis, workingCapital: 12_000_000, workingCapitalP90: 13_450_000 },
+    };
+    const lines = planHeadline('7', '2027-01', [wc], null, [], [], ['2027-01', '2027-02']).split(
+      '\n',
+    );
+    expect(lines[1]).toBe(
+      '• *Central*: expected fill rate 95.8% (92.6% in a bad case), expected margin $73.2M ($70.1M in a bad case), cash $60.4M ($58M in a bad case), peak working capital $12M ($13.5M in a bad case); peak utilisation 100.0%, 4 resource-months on overtime; margin at its own planned demand $77.4M',
+    );
+    expect(lines).toContain(
+      '_Money over 2027-01–2027-02 (2 months): margin and cash are totals for the period, working capital its highest month-end._',
+    );
+  });
+
+  it('a run stored before the bad case was kept: the expected peak alone, named so', () => {
+    const wc = { ...central, kpis: { ...central.kpis, workingCapital: 12_000_000 } };
+    const line = planHeadline('7', '2027-01', [wc]).split('\n')[1];
+    expect(line).toContain('cash $60.4M ($58M in a bad case), expected peak working capital $12M;');
+    expect(line).not.toContain('working capital $12M (');
+  });
+});
+
 describe('plan headline: the families left short', () => {
   const short = (family: string): FamilyShortfall => ({
     family,
@@ -141,6 +166,26 @@ const stressedWhatIf = {
 const withWc = { ...central, kpis: { ...central.kpis, workingCapital: 12_000_000 } };
 
 describe('what-if differences', () => {
+  it('gives the bad case of peak working capital beside the expected peak', () => {
+    const c = { ...withWc, kpis: { ...withWc.kpis, workingCapitalP90: 12_600_000 } };
+    const w = {
+      ...stressedWhatIf,
+      kpis: { ...stressedWhatIf.kpis, workingCapitalP90: 13_400_000 },
+    };
+    const lines = whatIfDiff('demand FAM-2 +5%', c, w).split('\n');
+    // 13.4 − 12.6 = +0.8M, printed as the amounts are: +$800k.
+    expect(lines).toContain(
+      '• Peak working capital in a bad case: $13.4M (+$800k vs Central $12.6M)',
+    );
+    expect(
+      lines.indexOf('• Peak working capital in a bad case: $13.4M (+$800k vs Central $12.6M)'),
+    ).toBe(lines.indexOf('• Expected peak working capital: $12.5M (+$500k vs Central $12M)') + 1);
+    // A central stored before the bad case was kept: no line, rather than "n/a" or a guess.
+    const old = whatIfDiff('demand FAM-2 +5%', withWc, w);
+    expect(old).not.toContain('in a bad case: $13.4M');
+    expect(old).not.toContain('Peak working capital in a bad case');
+  });
+
   it('shows the making cost, without the solver’s penalties', () => {
     const whatIf = {
       ...central,
@@ -183,6 +228,8 @@ describe('what-if differences', () => {
       '• Expected margin: $73M (−$239k vs Central $73.2M)',
       // 0.2 apart: no sign on a change that rounds to nothing
       '• Margin in a bad case: $70.1M ($0 vs Central $70.1M)',
+      // The same expected cash (the what-if keeps Central's 60,432,220).
+      '• Expected cash: $60.4M ($0 vs Central $60.4M)',
       '• Cash in a bad case: $57.5M (−$500k vs Central $58M)',
       '• Expected peak working capital: $12.5M (+$500k vs Central $12M)',
       '_Each plan at the demand it plans for:_',
@@ -271,7 +318,7 @@ describe('what-if differences', () => {
     const without = whatIfDiff('demand FAM-2 +20%', withWc, stressedWhatIf).split('\n');
     expect(without[1]).toMatch(/^_Against the forecast’s demand samples/);
     expect(lines.slice(7)).toEqual(without.slice(2));
-    expect(lines).toHaveLength(7 + 12);
+    expect(lines).toHaveLength(7 + 13);
   });
 
   it('the chart beside it names the section whose figures it draws: the forecast’s samples', () => {

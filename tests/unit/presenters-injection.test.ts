@@ -207,6 +207,8 @@ function pack(evil: string): PackData {
       workingCapital: 150,
       workingCapitalP90: null,
       workingCapitalInBudget: null,
+      workingCapitalInBudgetP90: null,
+      openingReceivables: null,
       workingCapitalVsBudget: null,
     },
     risks: {

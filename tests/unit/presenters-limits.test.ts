@@ -247,6 +247,8 @@ const voteOn = (t: (n: number) => string) => {
       workingCapital: wide,
       workingCapitalP90: 1e12,
       workingCapitalInBudget: wide,
+      workingCapitalInBudgetP90: wide,
+      openingReceivables: wide,
       workingCapitalVsBudget: wide,
       averageUtilisation: 9.99,
       peakUtilisation: 9.99,

@@ -483,10 +483,17 @@ describe('the trade-off and the same figure everywhere', () => {
      * Central: expected fill rate (1 + 1 + 240/350) / 3 = 89.5%, P10 74.9%; expected margin
      * $9.7k, P10 $8,028 → "$8k"; cash expected (13 000 + 8 580 + 13 000) / 3 = 11 526.67 →
      * "$11.5k", P10 $9.5k. Lean: margin $9.8k, P10 $8,088 → "$8.1k".
+     * Peak working capital (DSO 0: no receivables; stock at cost − what is owed suppliers,
+     * paid two months later). Central makes 100, 100, 160:
+     *   s0: stock 0, 0, 60; costs 1 000, 1 000, 1 660 (60 held in March); owed 1 000, 2 000,
+     *     1 000 + 1 660: −1 000, −2 000, 600 − 2 660 = −2 060; peak −1 000.
+     *   s1: peak −820 (above). s2: ships what it makes, keeps the 60 in March: as s0, −1 000.
+     *   Expected (−1 000 − 820 − 1 000) / 3 = −940; P90 at 1.8 of −1 000, −1 000, −820:
+     *   −1 000 + 0.8 × 180 = −856.
      */
     const head = planHeadline('5', '2027-01', rows);
     expect(head).toContain(
-      '*Central*: expected fill rate 89.5% (74.9% in a bad case), expected margin $9.7k ($8k in a bad case), cash $11.5k ($9.5k in a bad case); peak utilisation 80.0%',
+      '*Central*: expected fill rate 89.5% (74.9% in a bad case), expected margin $9.7k ($8k in a bad case), cash $11.5k ($9.5k in a bad case), peak working capital −$940 (−$856 in a bad case); peak utilisation 80.0%',
     );
     expect(head).toContain(
       '*Lean*: expected fill rate 89.5% (74.9% in a bad case), expected margin $9.8k ($8.1k in a bad case)',

@@ -66,6 +66,11 @@ export interface PeakWorkingCapital {
    * and for runs stored before it was kept (their gap is the horizon's peak against the budget's).
    */
   readonly inBudget: number | null;
+  /**
+   * Its bad case over the budget's months (`workingCapitalInBudgetP90`); null without a
+   * budget, and for runs stored before it was kept.
+   */
+  readonly badCaseInBudget: number | null;
   /** The expected peak there against the budget's peak (`workingCapitalVsBudget`). */
   readonly vsBudget: number | null;
 }
@@ -76,16 +81,24 @@ export function peakWorkingCapital(k: TradeOffInput['kpis']): PeakWorkingCapital
     expected: num(k, 'workingCapital'),
     badCase: num(k, 'workingCapitalP90'),
     inBudget: num(k, 'workingCapitalInBudget'),
+    badCaseInBudget: num(k, 'workingCapitalInBudgetP90'),
     vsBudget: num(k, 'workingCapitalVsBudget'),
   };
 }
 
+/** Whether a gap as printed (`formatMoneyBetween`) puts the plan over the budget. */
+const over = (gap: string): boolean => gap.startsWith('+');
+
 /**
- * The expected peak working capital against the budget's, over the months the budget covers,
- * or null without a budget: "the expected peak is +$40 vs budget $460", or, when the budget
+ * The peak working capital against the budget's, over the months the budget covers, or null
+ * without a budget: the expected peak and its bad case (the P90), and whether each fits
+ * within the budget's peak: "the expected peak is −$10 vs budget $460, the bad case +$60: the
+ * expected peak fits within the budget, the bad case does not", or, when the budget
  * ends at `budgetEnd` before the horizon's last month, "by 2027-02, the budget's last month,
- * the expected peak is $300, −$160 vs budget $460". The gap is the difference of the amounts
- * as printed. The pack's question 4 and the vote say it alike.
+ * the expected peak is $300, −$160 vs budget $460, the bad case $480, +$20: …", the peaks up
+ * to that month (printed, since nothing else shows them). Each gap is the difference of the amounts as printed, and "fits" follows its sign. A
+ * run stored before the bad case there was kept says the expected peak alone. The pack's
+ * question 4 and the vote say it alike.
  */
 export function workingCapitalVsBudgetWords(
   w: PeakWorkingCapital,
@@ -94,12 +107,28 @@ export function workingCapitalVsBudgetWords(
 ): string | null {
   if (w.vsBudget === null || w.expected === null) return null;
   const m = (v: number) => formatMoney(v, currency);
-  if (w.inBudget === null || budgetEnd === null) {
-    const budget = w.expected - w.vsBudget;
-    return `the expected peak is ${formatMoneyBetween(w.expected, budget, currency)} vs budget ${m(budget)}`;
-  }
-  const budget = w.inBudget - w.vsBudget;
-  return `by ${budgetEnd}, the budget's last month, the expected peak is ${m(w.inBudget)}, ${formatMoneyBetween(w.inBudget, budget, currency)} vs budget ${m(budget)}`;
+  const early = w.inBudget !== null && budgetEnd !== null;
+  const expected = early && w.inBudget !== null ? w.inBudget : w.expected;
+  const budget = expected - w.vsBudget;
+  // The bad case over the same months: the horizon's when the budget covers it all.
+  const bad = w.badCaseInBudget ?? (early ? null : w.badCase);
+  const gapE = formatMoneyBetween(expected, budget, currency);
+  const head = early
+    ? `by ${budgetEnd}, the budget's last month, the expected peak is ${m(expected)}, ${gapE} vs budget ${m(budget)}`
+    : `the expected peak is ${gapE} vs budget ${m(budget)}`;
+  if (bad === null) return head;
+  const gapB = formatMoneyBetween(bad, budget, currency);
+  const fits =
+    !over(gapE) && !over(gapB)
+      ? 'both fit within the budget'
+      : over(gapE) && over(gapB)
+        ? 'neither fits within the budget'
+        : over(gapB)
+          ? 'the expected peak fits within the budget, the bad case does not'
+          : 'the bad case fits within the budget, the expected peak does not';
+  // Over the whole horizon the amounts are printed beside it (the pack, the vote): the gap.
+  const badWords = early ? `${m(bad)}, ${gapB}` : gapB;
+  return `${head}, the bad case ${badWords}: ${fits}`;
 }
 
 /**

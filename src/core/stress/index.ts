@@ -3,7 +3,7 @@
  * played against it, and the figures the grid shows (expected, P10 and P90).
  */
 import type { BudgetLine } from '../company.js';
-import { monthlyCash } from '../finance.js';
+import { monthlyCash, type OpeningReceivables } from '../finance.js';
 import { periodIndex } from '../period.js';
 import { quantileSorted } from '../random.js';
 import { type CashSettings, DEFAULT_CASH } from '../scenarios/schema.js';
@@ -51,6 +51,13 @@ export interface StressSummary {
    * without a budget.
    */
   readonly peakWorkingCapitalInBudget?: number;
+  /** Its bad case there: the P90 of the samples' peaks over the budget's months. */
+  readonly peakWorkingCapitalInBudgetP90?: number;
+  /**
+   * What customers owed when the horizon began, whose collections the cash counts (the same
+   * for every scenario and the budget); absent when they are not counted.
+   */
+  readonly openingReceivables?: number;
 }
 
 /**
@@ -80,17 +87,19 @@ export function summarise(
   x: StressSamples,
   T: number,
   budget: BudgetCash | null = null,
+  opening: OpeningReceivables | null = null,
 ): StressSummary {
   const S = x.samples;
   // The budget's months: from the plan's first to the budget's last in the horizon.
   const budgetMonths = budget ? Math.min(T, budget.cumulativeCash.length) : 0;
-  let inBudgetSum = 0;
+  const inBudget = new Float64Array(S);
   for (let s = 0; s < S; s++) {
     let peak = -Infinity;
     for (let t = 0; t < budgetMonths; t++)
       peak = Math.max(peak, x.workingCapitalByMonth[s * T + t]!);
-    inBudgetSum += peak;
+    inBudget[s] = peak;
   }
+  const inBudgetSpread = spreadOf(inBudget);
   const cumulative: number[] = [];
   const cumulativeP10: number[] = [];
   const running = new Float64Array(S);
@@ -118,7 +127,13 @@ export function summarise(
     cumulativeCash: cumulative,
     cumulativeCashP10: cumulativeP10,
     budget,
-    ...(budgetMonths > 0 && S > 0 ? { peakWorkingCapitalInBudget: inBudgetSum / S } : {}),
+    ...(budgetMonths > 0 && S > 0
+      ? {
+          peakWorkingCapitalInBudget: inBudgetSpread.expected,
+          peakWorkingCapitalInBudgetP90: inBudgetSpread.p90,
+        }
+      : {}),
+    ...(opening ? { openingReceivables: opening.total } : {}),
   };
 }
 
@@ -143,6 +158,8 @@ export interface StressRunOptions {
   readonly cash?: CashSettings;
   readonly replanLiquid?: boolean;
   readonly budget?: BudgetCash | null;
+  /** Invoices open when the horizon began (`openingReceivables`); null: not counted. */
+  readonly opening?: OpeningReceivables | null;
 }
 
 /** Plays one scenario's plan against the samples and summarises it. */
@@ -155,8 +172,9 @@ export function stressScenario(
     fixedMonths: opts.fixedMonths,
     ...(opts.cash ? { cash: opts.cash } : {}),
     ...(opts.replanLiquid === undefined ? {} : { replanLiquid: opts.replanLiquid }),
+    opening: opts.opening ?? null,
   });
-  return summarise(x, input.problem.periods.length, opts.budget ?? null);
+  return summarise(x, input.problem.periods.length, opts.budget ?? null, opts.opening ?? null);
 }
 
 export interface BudgetCash {
@@ -181,12 +199,15 @@ export interface BudgetCash {
  * for the plan's months, and null when no line is for the plan's first month: the plan's cash
  * of the months before the budget starts (and, after them, its collections of those months'
  * sales) would be set against nothing, a gap to the budget that is no shortfall of the budget.
+ * The invoices open when the horizon began (`opening`) are collected in the budget's months as
+ * in every plan's.
  */
 export function budgetCash(
   base: PlanProblem,
   budget: readonly BudgetLine[],
   cash: CashSettings = DEFAULT_CASH,
   costFactor = 1,
+  opening: OpeningReceivables | null = null,
 ): BudgetCash | null {
   const T = base.periods.length;
   const tIdx = new Map(base.periods.map((t, i) => [t, i]));
@@ -209,7 +230,7 @@ export function budgetCash(
   if (last < 0) return null;
   const first = base.periods[0];
   if (!budget.some((b) => b.period === first && fam.has(b.family))) return null;
-  const money = monthlyCash(revenue, costs, cash.dsoDays, cash.dpoDays);
+  const money = monthlyCash(revenue, costs, cash.dsoDays, cash.dpoDays, opening);
   const cumulativeCash: number[] = [];
   let run = 0;
   let peak = -Infinity;

@@ -24,7 +24,7 @@
  *   at the month's end, the rented space the LP pays for.
  */
 
-import { margin, monthlyCash, stockValueFifo } from '../finance.js';
+import { margin, monthlyCash, type OpeningReceivables, stockValueFifo } from '../finance.js';
 import { type CashSettings, DEFAULT_CASH } from '../scenarios/schema.js';
 import { familyCost, type PlanProblem, resourceCost, safetyPenalty } from '../supply/problem.js';
 import type { SolvedPlan } from '../supply/solve.js';
@@ -47,6 +47,8 @@ export interface StressOptions {
   readonly coverMonths?: number;
   /** Replan the liquid zone (default true); false holds the whole plan fixed. */
   readonly replanLiquid?: boolean;
+  /** Invoices open when the horizon began, collected in its first months; null: not counted. */
+  readonly opening?: OpeningReceivables | null;
 }
 
 /** One figure per sample, plus cash by month per sample. */
@@ -372,7 +374,13 @@ export function stressPlan(
         if (ot > 1e-9) costByMonth[t] = costByMonth[t]! + ot * c;
       }
     }
-    const money = monthlyCash(revByMonth, costByMonth, cash.dsoDays, cash.dpoDays);
+    const money = monthlyCash(
+      revByMonth,
+      costByMonth,
+      cash.dsoDays,
+      cash.dpoDays,
+      opts.opening ?? null,
+    );
     let rev = 0;
     let cost = 0;
     let net = 0;

@@ -54,6 +54,16 @@ export function planHeadline(
   /** The run's months, which its margin and cash are totals over (said in the note). */
   horizon: readonly string[] = [],
 ): string {
+  /**
+   * Peak working capital, expected and in a bad case (the P90: more cash tied up); a run
+   * stored before the bad case was kept shows the expected peak alone.
+   */
+  const workingCapital = (k: Kpis): string =>
+    typeof k.workingCapital !== 'number'
+      ? ''
+      : typeof k.workingCapitalP90 === 'number'
+        ? `, peak working capital ${money(k.workingCapital)} (${money(k.workingCapitalP90)} in a bad case)`
+        : `, expected peak working capital ${money(k.workingCapital)}`;
   const tension = (k: Kpis): string =>
     `peak utilisation ${pct(k.peakUtilisation)}, ${count(k.overloads)} resource-months on overtime`;
   const lines = s.map((x) => {
@@ -62,10 +72,13 @@ export function planHeadline(
     const k = x.kpis;
     if (typeof k.expectedMargin !== 'number')
       return `• *${escInMarks(x.label)}*: at its own planned demand, fill rate ${pct(k.fillRate)}, margin ${money(k.grossMargin)}; ${tension(k)}`;
-    return `• *${escInMarks(x.label)}*: expected fill rate ${pct(k.expectedFillRate)} (${pct(k.serviceAtRisk)} in a bad case), expected margin ${money(k.expectedMargin)} (${money(k.marginP10)} in a bad case), cash ${money(k.cashFlow)} (${money(k.cashFlowP10)} in a bad case); ${tension(k)}; margin at its own planned demand ${money(k.grossMargin)}`;
+    return `• *${escInMarks(x.label)}*: expected fill rate ${pct(k.expectedFillRate)} (${pct(k.serviceAtRisk)} in a bad case), expected margin ${money(k.expectedMargin)} (${money(k.marginP10)} in a bad case), cash ${money(k.cashFlow)} (${money(k.cashFlowP10)} in a bad case)${workingCapital(k)}; ${tension(k)}; margin at its own planned demand ${money(k.grossMargin)}`;
   });
   const head = `*Plan run ${runId}${cycleMonth ? ` for ${cycleMonth}` : ''} is ready.*`;
-  const totals = moneyNote(horizon, false);
+  const totals = moneyNote(
+    horizon,
+    s.some((x) => x.status === 'optimal' && typeof x.kpis.workingCapital === 'number'),
+  );
   const note = [
     ...(s.some((x) => typeof x.kpis.expectedMargin === 'number')
       ? [`_Expected and bad case: each plan against the same demand samples; ${BAD_CASE_WORDS}._`]
@@ -130,6 +143,8 @@ interface Diff {
   readonly format: (v: number) => string;
   /** How to write the change from `ref` to `now`. */
   readonly delta: (now: number, ref: number) => string;
+  /** Left out, not "n/a", when a plan has no such figure (runs stored before it was kept). */
+  readonly optional?: boolean;
 }
 
 // A change that rounds to nothing has no sign: "$0", "0.0 pts", not "−$0" or "+0.0 pts".
@@ -163,12 +178,22 @@ const STRESSED: readonly Diff[] = [
     format: (v) => money(v),
     delta: signedMoney,
   },
+  // Expected cash beside its bad case, as the plan headline and the vote give both.
+  { label: 'Expected cash', key: 'cashFlow', format: (v) => money(v), delta: signedMoney },
   { label: 'Cash in a bad case', key: 'cashFlowP10', format: (v) => money(v), delta: signedMoney },
   {
     label: 'Expected peak working capital',
     key: 'workingCapital',
     format: (v) => money(v),
     delta: signedMoney,
+  },
+  // The high side is the bad one: more cash tied up (the P90).
+  {
+    label: 'Peak working capital in a bad case',
+    key: 'workingCapitalP90',
+    format: (v) => money(v),
+    delta: signedMoney,
+    optional: true,
   },
 ];
 
@@ -234,31 +259,32 @@ export function whatIfDiff(
   const ref = esc(central.label);
   const lineOf =
     (c: Kpis, w: Kpis) =>
-    (d: Diff): string => {
+    (d: Diff): string[] => {
       const a = c[d.key];
       const b = w[d.key];
-      if (typeof a !== 'number' || typeof b !== 'number') return `• ${d.label}: n/a`;
-      return `• ${d.label}: ${d.format(b)} (${d.delta(b, a)} vs ${ref} ${d.format(a)})`;
+      if (typeof a !== 'number' || typeof b !== 'number')
+        return d.optional ? [] : [`• ${d.label}: n/a`];
+      return [`• ${d.label}: ${d.format(b)} (${d.delta(b, a)} vs ${ref} ${d.format(a)})`];
     };
   const line = lineOf(central.kpis, whatIf.kpis);
   const stressed =
     typeof central.kpis.expectedMargin === 'number' &&
     typeof whatIf.kpis.expectedMargin === 'number';
-  if (!stressed) return [head, ...PLANNED.map(line)].join('\n');
-  const planned = ['_Each plan at the demand it plans for:_', ...PLANNED.map(line)];
+  if (!stressed) return [head, ...PLANNED.flatMap(line)].join('\n');
+  const planned = ['_Each plan at the demand it plans for:_', ...PLANNED.flatMap(line)];
   if (!ifItHappens)
     return [
       head,
       `_${forecastSamplesSection(false)} (both plans, the same samples; ${BAD_CASE_WORDS}):_`,
-      ...STRESSED.map(line),
+      ...STRESSED.flatMap(line),
       ...planned,
     ].join('\n');
   return [
     head,
     `_If it happens (the change in every demand sample; ${ref}’s plan as made, the what-if’s made for it; ${BAD_CASE_WORDS}):_`,
-    ...IF_IT_HAPPENS.map(lineOf(ifItHappens.central, ifItHappens.whatIf)),
+    ...IF_IT_HAPPENS.flatMap(lineOf(ifItHappens.central, ifItHappens.whatIf)),
     `_${forecastSamplesSection(true)} (both plans, the forecast’s samples):_`,
-    ...STRESSED.map(line),
+    ...STRESSED.flatMap(line),
     ...planned,
   ].join('\n');
 }
