@@ -39,13 +39,19 @@ export function cashChart(
   // The horizon's own sales and costs, and what customers owed when it began when the sales
   // history gives it; bills open then are in no month.
   const first = series[0]?.points[0]?.period;
-  const openingWords = first
-    ? `Cash of the horizon's own sales and costs${opening === null ? ':' : ';'} ${openingLeftOut(first, opening, 'every line')}`
-    : null;
+  const openingWords = !first
+    ? null
+    : opening === null
+      ? `Cash of the horizon's own sales and costs: ${openingLeftOut(first)}`
+      : `Cash of the horizon's sales and costs; ${openingLeftOut(first, opening, 'every line')}`;
+  // A subtitle line as wide as the plot at most: one clause a line, each begun in capitals.
+  const subtitle = (openingWords?.split('; ') ?? []).map(
+    (x) => `${x.charAt(0).toUpperCase()}${x.slice(1)}`,
+  );
   const spec = {
     ...specHead(title, [
       `Solid: expected over the demand samples; dotted: bad case (1 in 10)${budget ? '; dashed grey: budget' : ''}`,
-      ...(openingWords ? [openingWords] : []),
+      ...subtitle,
     ]),
     width: CHART_WIDTH - 140,
     height: 300,

@@ -308,12 +308,12 @@ export function openingReceivables(
 export function openingLeftOut(
   firstMonth: string,
   openingReceivables: number | null = null,
-  /** What the words are said of: one figure, a plan and its budget, a chart's lines. */
-  of: 'it' | 'both' | 'every line' = 'it',
+  /** What the words are said of: one figure, a plan and its budget, a chart's lines, cash. */
+  of: 'it' | 'both' | 'every line' | 'cash' = 'it',
   currency = '$',
 ): string {
   if (openingReceivables === null)
-    return `invoices and bills open before ${firstMonth} are left out${of === 'both' ? ' of both' : ''}`;
+    return `invoices and bills open before ${firstMonth} are left out${of === 'both' ? ' of both' : of === 'cash' ? ' of the cash' : ''}`;
   const owed = formatMoney(openingReceivables, currency);
   const counts = of === 'both' ? 'both count' : `${of} counts`;
   return `${counts} collecting the ${owed} customers owed for the plan's families' sales before ${firstMonth}; bills open then are left out`;

@@ -484,11 +484,22 @@ describe('the invoices open when the plan begins, by hand', () => {
     expect(vote).toContain(
       "By 2027-02, the budget's last month, the expected peak is $9.1k, +$90 vs budget $9.1k, the bad case $9.1k, +$90: neither fits within the budget",
     );
+    // The vote's cash, $13k, holds the $9.2k collected: its note says so, where it says what
+    // the figures are.
+    expect(vote).toContain(
+      `Money over 2027-01–2027-03 (3 months): margin and cash are totals for the period, working capital its highest month-end; cash ${owed.replace(/^count/, 'counts')}`,
+    );
     const stored = await getRun(t.db, run.runId);
     const cash = cashSeries(stored!.periods as Period[], await runScenarios(t.db, run.runId));
     expect(cash?.opening).toBe(9200);
     const chart = cashChart(cash!.series, cash!.budget, cash!.opening);
-    expect(JSON.stringify(chart.spec)).toContain(`every line counts collecting the $9.2k`);
+    // One clause a subtitle line, so the line is no wider than the plot.
+    expect((chart.spec as { title: { subtitle: string[] } }).title.subtitle).toEqual([
+      'Solid: expected over the demand samples; dotted: bad case (1 in 10); dashed grey: budget',
+      "Cash of the horizon's sales and costs",
+      "Every line counts collecting the $9.2k customers owed for the plan's families' sales before 2027-01",
+      'Bills open then are left out',
+    ]);
     expect(chart.altText).toContain(`every line ${owed.replace(/^count/, 'counts')}`);
 
     /*

@@ -80,7 +80,7 @@ describe('plan headline: peak working capital', () => {
       '• *Central*: expected fill rate 95.8% (92.6% in a bad case), expected margin $73.2M ($70.1M in a bad case), cash $60.4M ($58M in a bad case), peak working capital $12M ($13.5M in a bad case); peak utilisation 100.0%, 4 resource-months on overtime; margin at its own planned demand $77.4M',
     );
     expect(lines).toContain(
-      '_Money over 2027-01–2027-02 (2 months): margin and cash are totals for the period, working capital its highest month-end._',
+      '_Money over 2027-01–2027-02 (2 months): margin and cash are totals for the period, working capital its highest month-end; invoices and bills open before 2027-01 are left out of the cash._',
     );
   });
 
@@ -249,10 +249,25 @@ describe('what-if differences', () => {
       '2027-02',
       '2027-03',
     ]).split('\n');
+    // A run that did not count the invoices open when it began (no openingReceivables): said.
     expect(lines.slice(0, 2)).toEqual([
       '*What-if:* `demand FAM-2 +5%`',
-      '_Money over 2027-01–2027-03 (3 months): margin and cash are totals for the period, working capital its highest month-end._',
+      '_Money over 2027-01–2027-03 (3 months): margin and cash are totals for the period, working capital its highest month-end; invoices and bills open before 2027-01 are left out of the cash._',
     ]);
+  });
+
+  it('says what its cash counts of the invoices open when the plan began', () => {
+    const owed = (x: typeof withWc) => ({
+      ...x,
+      kpis: { ...x.kpis, openingReceivables: 19_480_000 },
+    });
+    const lines = whatIfDiff('demand FAM-2 +5%', owed(withWc), owed(stressedWhatIf), null, [
+      '2027-01',
+      '2027-02',
+    ]).split('\n');
+    expect(lines[1]).toBe(
+      "_Money over 2027-01–2027-02 (2 months): margin and cash are totals for the period, working capital its highest month-end; cash counts collecting the $19.5M customers owed for the plan's families' sales before 2027-01; bills open then are left out._",
+    );
   });
 
   it('quotes a what-if typed over several lines on one line, so its code span holds', () => {

@@ -15,7 +15,7 @@ import { whatIfSpan } from '../../core/scenarios/what-if.js';
 import { type FamilyShortfall, SHORTFALL_SHARE, shortfallLine } from '../../core/shortfall.js';
 import { andMore, fitLines } from './fit.js';
 import { esc, escInMarks } from './format.js';
-import { moneyNote } from './vote.js';
+import { moneyNote, openingCash } from './vote.js';
 
 export type Kpis = Readonly<Record<string, number | null | undefined>>;
 
@@ -75,9 +75,11 @@ export function planHeadline(
     return `• *${escInMarks(x.label)}*: expected fill rate ${pct(k.expectedFillRate)} (${pct(k.serviceAtRisk)} in a bad case), expected margin ${money(k.expectedMargin)} (${money(k.marginP10)} in a bad case), cash ${money(k.cashFlow)} (${money(k.cashFlowP10)} in a bad case)${workingCapital(k)}; ${tension(k)}; margin at its own planned demand ${money(k.grossMargin)}`;
   });
   const head = `*Plan run ${runId}${cycleMonth ? ` for ${cycleMonth}` : ''} is ready.*`;
+  const solved = s.filter((x) => x.status === 'optimal');
   const totals = moneyNote(
     horizon,
-    s.some((x) => x.status === 'optimal' && typeof x.kpis.workingCapital === 'number'),
+    solved.some((x) => typeof x.kpis.workingCapital === 'number'),
+    openingCash(solved.map((x) => x.kpis)),
   );
   const note = [
     ...(s.some((x) => typeof x.kpis.expectedMargin === 'number')
@@ -249,7 +251,7 @@ export function whatIfDiff(
   /** The run's months, which the money figures are totals over (said under the head). */
   horizon: readonly string[] = [],
 ): string {
-  const totals = moneyNote(horizon);
+  const totals = moneyNote(horizon, true, openingCash([central.kpis, whatIf.kpis]));
   const head = `*What-if:* ${esc(whatIfSpan(text))}${totals ? `\n_${totals}._` : ''}`;
   if (central.status !== 'optimal')
     return `${head}\n${esc(central.label)} has no plan (${central.status}): ${esc(central.message ?? '')}`.trim();

@@ -5,6 +5,7 @@
  */
 import type { types } from '@slack/bolt';
 import type { PollOptionRow } from '../../../db/queries/polls.js';
+import { openingLeftOut } from '../../core/finance.js';
 import { formatMoney } from '../../core/number-format.js';
 import { periodSpan } from '../../core/period.js';
 import { rolesFor } from '../../core/policy.js';
@@ -41,12 +42,37 @@ export const BAD_CASE_NOTE = `Each plan against the same demand samples · ${BAD
 /**
  * The period the fields' money covers and what kind of figure each is, said once: margin and
  * cash are totals over the run's months, working capital (where it is shown) the highest
- * month-end. The vote and the plan run's headline say it alike.
+ * month-end; and, where cash is shown (`opening`), what it counts of the invoices open when the
+ * first month began (`openingCash`). The vote, the plan run's headline and `/sop whatif` say it
+ * alike.
  */
-export function moneyNote(horizon: readonly string[], workingCapital = true): string | null {
-  if (horizon.length === 0) return null;
+export function moneyNote(
+  horizon: readonly string[],
+  workingCapital = true,
+  opening: OpeningCash | null = null,
+): string | null {
+  const first = horizon[0];
+  if (first === undefined) return null;
   const months = `${horizon.length} month${horizon.length === 1 ? '' : 's'}`;
-  return `Money over ${periodSpan(horizon)} (${months}): margin and cash are totals for the period${workingCapital ? ', working capital its highest month-end' : ''}`;
+  const invoices = opening ? `; ${openingLeftOut(first, opening.amount, 'cash')}` : '';
+  return `Money over ${periodSpan(horizon)} (${months}): margin and cash are totals for the period${workingCapital ? ', working capital its highest month-end' : ''}${invoices}`;
+}
+
+/** What a run's cash counts of the invoices open when it began: an amount, or null (none). */
+export interface OpeningCash {
+  readonly amount: number | null;
+}
+
+/**
+ * The invoices open when the run began, as its scenarios' KPIs keep them
+ * (`openingReceivables`, the same for each), or null when none of them has cash figures.
+ */
+export function openingCash(
+  kpis: readonly Readonly<Record<string, number | null | undefined>>[],
+): OpeningCash | null {
+  if (!kpis.some((k) => typeof k.cashFlow === 'number')) return null;
+  const amount = kpis.map((k) => k.openingReceivables).find((v) => typeof v === 'number');
+  return { amount: amount ?? null };
 }
 
 /**
@@ -215,7 +241,7 @@ function withTradeOffs(
 
 export function voteMessage(v: PollView): { text: string; blocks: types.KnownBlock[] } {
   const open = v.poll.status === 'open';
-  const note = moneyNote(v.horizon ?? []);
+  const note = moneyNote(v.horizon ?? [], true, openingCash(v.options.map((o) => o.kpis)));
   const blocks: types.KnownBlock[] = [
     { type: 'header', text: plain(clip(`Scenario vote: ${v.poll.question}`, 150)) },
     {
