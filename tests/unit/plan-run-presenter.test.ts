@@ -306,16 +306,24 @@ describe('what-if differences', () => {
         serviceAtRisk: 0.864,
         expectedMargin: 75_000_000,
         marginP10: 71_250_000,
+        cashFlow: 61_000_000,
+        cashFlowP10: 58_500_000,
+        workingCapital: 12_100_000,
+        workingCapitalP90: 12_900_000,
       },
       whatIf: {
         expectedFillRate: 0.95,
         serviceAtRisk: 0.92,
         expectedMargin: 78_400_000,
         marginP10: 74_000_000,
+        cashFlow: 60_200_000,
+        cashFlowP10: 57_100_000,
+        workingCapital: 13_000_000,
+        workingCapitalP90: 14_200_000,
       },
     };
     const lines = whatIfDiff('demand FAM-2 +20%', withWc, stressedWhatIf, happens).split('\n');
-    expect(lines.slice(0, 7)).toEqual([
+    expect(lines.slice(0, 11)).toEqual([
       '*What-if:* `demand FAM-2 +20%`',
       '_If it happens (the change in every demand sample; Central’s plan as made, the what-if’s made for it; in a bad case, 1 demand outcome in 10 does worse):_',
       // 95.0 − 91.2 = 3.8 points; 92.0 − 86.4 = 5.6 points
@@ -326,14 +334,20 @@ describe('what-if differences', () => {
       // 74.0 − 71.3 = +2.7 (the unrounded +2.75 would print "+$2.8M", which does not add up)
       '• Expected margin: $78.4M (+$3.4M vs Central $75M)',
       '• Margin in a bad case: $74M (+$2.7M vs Central $71.3M)',
+      // If it happens, the cash and working capital it takes: 60.2 − 61 = −0.8M;
+      // 57.1 − 58.5 = −1.4M; 13 − 12.1 = +0.9M; 14.2 − 12.9 = +1.3M.
+      '• Expected cash: $60.2M (−$800k vs Central $61M)',
+      '• Cash in a bad case: $57.1M (−$1.4M vs Central $58.5M)',
+      '• Expected peak working capital: $13M (+$900k vs Central $12.1M)',
+      '• Peak working capital in a bad case: $14.2M (+$1.3M vs Central $12.9M)',
       '_If demand comes as forecast (both plans, the forecast’s samples):_',
     ]);
     // Then the forecast's samples and each plan at its own demand, as without the change
     // (their lines are checked figure by figure above).
     const without = whatIfDiff('demand FAM-2 +20%', withWc, stressedWhatIf).split('\n');
     expect(without[1]).toMatch(/^_Against the forecast’s demand samples/);
-    expect(lines.slice(7)).toEqual(without.slice(2));
-    expect(lines).toHaveLength(7 + 13);
+    expect(lines.slice(11)).toEqual(without.slice(2));
+    expect(lines).toHaveLength(11 + 13);
   });
 
   it('the chart beside it names the section whose figures it draws: the forecast’s samples', () => {

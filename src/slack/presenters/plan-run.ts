@@ -215,10 +215,12 @@ const PLANNED: readonly Diff[] = [
   },
 ];
 
-/** If the what-if's demand change happens: how each plan serves it, and what it earns. */
-const IF_IT_HAPPENS: readonly Diff[] = STRESSED.filter((d) =>
-  ['expectedFillRate', 'serviceAtRisk', 'expectedMargin', 'marginP10'].includes(d.key),
-);
+/**
+ * If the what-if's demand change happens: how each plan serves it, what it earns, and the
+ * cash and working capital it takes (more demand is more stock and more owed by customers),
+ * the same figures as against the forecast's samples.
+ */
+const IF_IT_HAPPENS: readonly Diff[] = STRESSED;
 
 /** Both plans' stress figures against the demand samples with the what-if's change in them. */
 export interface IfItHappens {
