@@ -143,7 +143,7 @@ function workingCapitalLine(fi: PackData['finance']): string {
 
 /** Q4's revenue against the budget, over the months the budget covers. */
 function revenueLine(fi: PackData['finance'], scenario: string): string {
-  const head = `Revenue of the ${scenario} scenario ${money(fi.revenue)}`;
+  const head = `Revenue of the ${scenario} scenario at planned demand ${money(fi.revenue)}`;
   if (fi.budget === null)
     return `${head} vs budget n/a (no budget loaded), ${periodSpan(fi.periods)}.`;
   const budgeted = fi.budgetPeriods;

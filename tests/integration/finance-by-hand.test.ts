@@ -246,7 +246,7 @@ describe('two families, three months: the finance read by hand', () => {
   it('the pack, the vote, the cash chart and explain agree with the hand figures', async () => {
     const md = packMarkdown(await buildPack(t.db, '2027-01', NOW));
     expect(md).toContain(
-      '- Revenue of the Central scenario $19.8k vs budget $19.5k (+1.5%), 2027-01–2027-03.',
+      '- Revenue of the Central scenario at planned demand $19.8k vs budget $19.5k (+1.5%), 2027-01–2027-03.',
     );
     // Each money figure says its months and whether it is a total, at planned demand or
     // expected, or a month-end: the margin of the plan and the expected one are told apart.

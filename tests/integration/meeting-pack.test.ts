@@ -318,7 +318,7 @@ describe('meeting pack', () => {
     // Six months of plan (660,000), five of budget: 550,000 vs 600,000 is −8.3%. Counting
     // June's plan against no budget would read 660,000 vs 600,000, +10%.
     expect(section(md, 4)).toContain(
-      'Revenue of the Central scenario $660k, 2027-01–2027-06; over the 5 months the budget covers (2027-01–2027-05): $550k vs budget $600k (−8.3%).',
+      'Revenue of the Central scenario at planned demand $660k, 2027-01–2027-06; over the 5 months the budget covers (2027-01–2027-05): $550k vs budget $600k (−8.3%).',
     );
     // Liquid months April to June, budgeted April and May: 2 × 1,100 vs 2 × 1,200.
     expect(section(md, 9)).toContain(
