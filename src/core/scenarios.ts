@@ -22,6 +22,7 @@ import {
   monthIndex,
   type StressSummary,
   stressScenario,
+  workingCapitalP90VsBudget,
   workingCapitalVsBudget,
 } from './stress/index.js';
 import type { LpSolver } from './supply/lp.js';
@@ -680,6 +681,10 @@ const STRESS_METRICS: readonly (Omit<ScenarioGridRow, 'values'> & { pick: Metric
   ),
   money('workingCapitalVsBudget', 'Peak working capital vs budget', false, (r) =>
     r.stress ? workingCapitalVsBudget(r.stress) : null,
+  ),
+  // Its bad case against the same budget peak, over the same months.
+  money('workingCapitalP90VsBudget', 'Peak working capital at P90 vs budget', false, (r) =>
+    r.stress ? workingCapitalP90VsBudget(r.stress) : null,
   ),
   money('cashCost', 'Cash cost (expected)', false, (r) => r.stress?.cashCost.expected ?? null),
   money(

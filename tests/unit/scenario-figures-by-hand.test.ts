@@ -161,6 +161,17 @@ describe('one family, two months, three demand samples', () => {
     ).toContain(
       "\\nBy 2027-01, the budget's last month, the expected peak is $2k, −$210 vs budget $2.2k",
     );
+    /*
+     * Its bad case over January: the P90 of 1 570, 2 200, 2 200 (sorted) at position 1.8:
+     * 2 200 + 0.8 × 0 = 2 200, the budget's own peak: $0, within it. Over the horizon the
+     * bad case is 3 860 (below), which a budget of January only says nothing of.
+     */
+    expect(k.workingCapitalInBudgetP90).toBeCloseTo(2200, 9);
+    expect(
+      voteText([{ label: 'Central', kpis: { ...k, expectedMargin: 3990 } }], JAN_FEB),
+    ).toContain(
+      "\\nBy 2027-01, the budget's last month, the expected peak is $2k, −$210 vs budget $2.2k, the bad case $2.2k, $0: both fit within the budget",
+    );
   });
 
   it('peak working capital in a bad case: the P90 of the peaks, in the vote and the grid', async () => {
@@ -214,11 +225,20 @@ describe('one family, two months, three demand samples', () => {
     const at = rows.findIndex(([m]) => m === 'workingCapital');
     expect(rows[at + 1]).toEqual(['workingCapitalP90', 'Peak working capital at P90']);
     expect(grid.rows[at + 1]?.values[0]).toBeCloseTo(3860, 9);
+    // Each against the budget's peak, 3 700: expected −50, the bad case 3 860 − 3 700 = +160
+    // (the budget covers both months, so its months' bad case is the horizon's).
+    const vs = rows.findIndex(([m]) => m === 'workingCapitalVsBudget');
+    expect(rows[vs + 1]).toEqual([
+      'workingCapitalP90VsBudget',
+      'Peak working capital at P90 vs budget',
+    ]);
+    expect(grid.rows[vs]?.values[0]).toBeCloseTo(-50, 9);
+    expect(grid.rows[vs + 1]?.values[0]).toBeCloseTo(160, 9);
     // The vote's field: $3,650 → "$3.7k", $3,860 → "$3.9k", the budget's $3,700 → "$3.7k";
     // the gap, finer than the amounts print, unrounded: −$50.
     const vote = voteText([{ label: 'Central', kpis: { ...k, expectedMargin: 3990 } }], JAN_FEB);
     expect(vote).toContain(
-      '*Peak working capital expected / bad case*\\n$3.7k / $3.9k\\nThe expected peak is −$50 vs budget $3.7k',
+      '*Peak working capital expected / bad case*\\n$3.7k / $3.9k\\nThe expected peak is −$50 vs budget $3.7k, the bad case +$160: the expected peak fits within the budget, the bad case does not',
     );
   });
 

@@ -72,6 +72,16 @@ export function workingCapitalVsBudget(x: StressSummary): number | null {
   );
 }
 
+/**
+ * The bad case (P90) of the plan's peak working capital over the budget's months against the
+ * budget's peak, as `workingCapitalVsBudget` sets the expected peak; positive: more cash tied
+ * up than the budget's. Null without a budget, and for a summary from before it was kept.
+ */
+export function workingCapitalP90VsBudget(x: StressSummary): number | null {
+  if (!x.budget || x.peakWorkingCapitalInBudgetP90 === undefined) return null;
+  return x.peakWorkingCapitalInBudgetP90 - x.budget.peakWorkingCapital;
+}
+
 export function spreadOf(xs: Float64Array): Spread {
   const sorted = Float64Array.from(xs).sort();
   let sum = 0;
