@@ -585,7 +585,7 @@ export function legacyPlanInputHash(inputs: PlanInputs): string {
  * them. Such a run stays the run of its inputs, as above; its cash says they are left out
  * (its KPIs have no `openingReceivables`), which is true of its figures.
  */
-function beforeOpeningHash(inputs: PlanInputs): string {
+export function beforeOpeningHash(inputs: PlanInputs): string {
   return inputDigest(inputs, inputs.scenarios.map(scenarioInEffect), false);
 }
 

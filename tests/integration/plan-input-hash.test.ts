@@ -7,10 +7,13 @@
  */
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { addMonths } from '../../src/core/period.js';
 import type { ScenarioAssumptions } from '../../src/core/scenarios.js';
 import { generateCompany } from '../../src/seed/company.js';
 import {
+  beforeOpeningHash,
   legacyPlanInputHash,
+  openingOf,
   planInputHash,
   preparePlan,
   runPlan,
@@ -162,6 +165,48 @@ describe('plan runs and their inputs', () => {
     expect(legacyPlanInputHash(inputs)).not.toBe(planInputHash(inputs));
     // After an upgrade, the daily recompute solves nothing again (a new run would replace the
     // one an open vote is on).
+    const after = await plan();
+    expect({ runId: after.runId, reused: after.reused }).toEqual({
+      runId: latest.runId,
+      reused: true,
+    });
+  }, 120_000);
+
+  it('the sales before the plan that its cash collects are an input; a run from before they were counted is still its run', async () => {
+    const inputs = await preparePlan(t.db, cycleId);
+    const first = inputs.periods[0]!;
+    expect(openingOf(inputs)?.total).toBeGreaterThan(0);
+    const withRevenue = (period: string, revenue: number) => ({
+      ...inputs,
+      loaded: {
+        ...inputs.loaded,
+        company: {
+          ...inputs.loaded.company,
+          history: inputs.loaded.company.history.map((h) =>
+            h.period === period ? { ...h, revenue } : h,
+          ),
+        },
+      },
+    });
+    // The month before the plan is still being collected in it (DSO 45): another revenue
+    // there is another run. A month the DSO does not reach (a year before) is not.
+    const before = addMonths(first, -1);
+    const yearBefore = addMonths(first, -12);
+    expect(planInputHash(withRevenue(before, 123))).not.toBe(planInputHash(inputs));
+    expect(planInputHash(withRevenue(yearBefore, 123))).toBe(planInputHash(inputs));
+    // The latest run as a version that did not count them stored it: still its run, reused
+    // (its figures say the invoices are left out, which is true of them).
+    const latest = await plan();
+    await t.db.transaction().execute(async (trx) => {
+      await sql`ALTER TABLE plan_runs DISABLE TRIGGER USER`.execute(trx);
+      await trx
+        .updateTable('plan_runs')
+        .set({ input_hash: beforeOpeningHash(inputs) })
+        .where('id', '=', latest.runId)
+        .execute();
+      await sql`ALTER TABLE plan_runs ENABLE TRIGGER USER`.execute(trx);
+    });
+    expect(beforeOpeningHash(inputs)).not.toBe(planInputHash(inputs));
     const after = await plan();
     expect({ runId: after.runId, reused: after.reused }).toEqual({
       runId: latest.runId,
