@@ -112,11 +112,16 @@ export function cashChart(
     // Against the budget where it ends: the horizon's end, or its own last month before that;
     // as the pack's question 4 writes it (the amounts as printed there, $58M vs $67.1M: −$9.1M).
     const at = budgetLast ? s.points.find((p) => p.period === budgetLast.period) : undefined;
+    // Each figure says its kind (expected, bad case) and the budget the gaps are against.
+    const gaps = (p: { cumulative: number; cumulativeP10: number }, b: number) =>
+      `${formatMoneyBetween(p.cumulative, b)} and ${formatMoneyBetween(p.cumulativeP10, b)} vs budget ${formatMoney(b)}`;
     const vs =
       budgetEnd === null || !at
         ? ''
-        : ` (${at === e ? '' : `by ${at.period}, the budget's last month: `}${formatMoneyBetween(at.cumulative, budgetEnd)} vs budget, ${formatMoneyBetween(at.cumulativeP10, budgetEnd)} in a bad case)`;
-    return `*${escInMarks(s.label)}*: ${formatMoney(e.cumulative)} by ${e.period}${vs}`;
+        : at === e
+          ? ` (${gaps(at, budgetEnd)})`
+          : `; by ${at.period}, the budget's last month, ${formatMoney(at.cumulative)} and ${formatMoney(at.cumulativeP10)}: ${gaps(at, budgetEnd)}`;
+    return `*${escInMarks(s.label)}*: ${formatMoney(e.cumulative)} expected by ${e.period}, ${formatMoney(e.cumulativeP10)} in a bad case${vs}`;
   });
   const summary = series.length ? `${parts.join('.\n')}.` : 'No scenarios to compare.';
   const altText = `Line chart of cumulative net cash by month for ${series.length} scenarios${budget ? ' and the budget' : ''}. ${series

@@ -295,7 +295,7 @@ describe('two families, three months: the finance read by hand', () => {
     ]);
     const chart = cashChart(cash!.series, cash!.budget);
     expect(chart.summary).toContain(
-      '*Central*: $3.8k by 2027-03 (+$570 vs budget, +$570 in a bad case)',
+      '*Central*: $3.8k expected by 2027-03, $3.8k in a bad case (+$570 and +$570 vs budget $3.3k)',
     );
     // January reads −$1,060 because December's sales, collected in January, are not counted:
     // the chart says so, in its subtitle and its description.

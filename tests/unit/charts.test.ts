@@ -343,7 +343,7 @@ describe('summaries come from the numbers', () => {
       { period: '2027-02', cumulative: 220_000 },
     ]).summary;
     expect(early).toBe(
-      "*Central*: $400k by 2027-03 (by 2027-02, the budget's last month: +$30k vs budget, −$20k in a bad case).",
+      "*Central*: $400k expected by 2027-03, $300k in a bad case; by 2027-02, the budget's last month, $250k and $200k: +$30k and −$20k vs budget $220k.",
     );
     // A budget to the horizon's end: 400k − 390k = +10k, 300k − 390k = −90k.
     const full = cashChart(series, [
@@ -351,7 +351,13 @@ describe('summaries come from the numbers', () => {
       { period: '2027-02', cumulative: 220_000 },
       { period: '2027-03', cumulative: 390_000 },
     ]).summary;
-    expect(full).toBe('*Central*: $400k by 2027-03 (+$10k vs budget, −$90k in a bad case).');
+    expect(full).toBe(
+      '*Central*: $400k expected by 2027-03, $300k in a bad case (+$10k and −$90k vs budget $390k).',
+    );
+    // No budget: each line still says which figure is expected and which the bad case.
+    expect(cashChart(series, null).summary).toBe(
+      '*Central*: $400k expected by 2027-03, $300k in a bad case.',
+    );
   });
 
   it('scenario summary compares every plan against the same demand samples', () => {
@@ -500,7 +506,7 @@ describe('a figure reads the same in the picture and in the message', () => {
       [{ period: '2028-07', cumulative: 67_117_904 }],
     );
     expect(c.summary).toBe(
-      '*Central*: $63.7M by 2028-07 (−$3.4M vs budget, −$9.1M in a bad case).',
+      '*Central*: $63.7M expected by 2028-07, $58M in a bad case (−$3.4M and −$9.1M vs budget $67.1M).',
     );
   });
 
