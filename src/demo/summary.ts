@@ -8,7 +8,7 @@
  */
 import { formatMoney, formatPercent } from '../core/number-format.js';
 import { BAD_CASE_WORDS } from '../core/scenarios/trade-off.js';
-import { moneyNote } from '../slack/presenters/vote.js';
+import { moneyNote, openingCash } from '../slack/presenters/vote.js';
 
 export interface SummaryScenario {
   readonly label: string;
@@ -64,6 +64,9 @@ export function scenarioSummary(
   const head = stressed
     ? `Scenarios of the latest plan run, each against the same demand samples (${BAD_CASE_WORDS}):`
     : 'Scenarios of the latest plan run, each at its own demand (no stress test ran):';
-  const note = scenarios.some((s) => s.status === 'optimal') ? moneyNote(horizon, false) : null;
+  const solved = scenarios.filter((s) => s.status === 'optimal');
+  // What the cash counts of the invoices open when the run began, as the vote says it.
+  const note =
+    solved.length > 0 ? moneyNote(horizon, false, openingCash(solved.map((s) => s.kpis))) : null;
   return [head, ...(note ? [`${note}.`] : []), ...lines];
 }

@@ -152,7 +152,7 @@ describe('npm run demo', () => {
     // The months its money covers, named as the vote names them, right under the heading.
     const head = lines.findIndex((l) => l.startsWith('Scenarios of the latest plan run'));
     expect(lines[head + 1]).toMatch(
-      /^Money over \d{4}-\d{2}–\d{4}-\d{2} \(\d+ months\): margin and cash are totals for the period\.$/,
+      /^Money over \d{4}-\d{2}–\d{4}-\d{2} \(\d+ months\): margin and cash are totals for the period; cash counts collecting the \$[\d.]+[kMB]? customers owed for the plan's families' sales before \d{4}-\d{2}; bills open then are left out\.$/,
     );
     const grid = lines.filter((l) => /^ {2}(Central|Cautious|Ambitious) /.test(l));
     expect(grid.map((l) => l.trim().split(' ')[0])).toEqual(['Central', 'Cautious', 'Ambitious']);

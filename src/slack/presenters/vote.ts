@@ -70,7 +70,8 @@ export interface OpeningCash {
 export function openingCash(
   kpis: readonly Readonly<Record<string, number | null | undefined>>[],
 ): OpeningCash | null {
-  if (!kpis.some((k) => typeof k.cashFlow === 'number')) return null;
+  if (!kpis.some((k) => typeof k.cashFlow === 'number' || typeof k.cashFlowP10 === 'number'))
+    return null;
   const amount = kpis.map((k) => k.openingReceivables).find((v) => typeof v === 'number');
   return { amount: amount ?? null };
 }
