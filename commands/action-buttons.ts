@@ -23,6 +23,7 @@ import {
   getAction,
   isActionMessage,
   markDone,
+  redrawClosedLater,
   reminderDigestAt,
   type Snooze,
   snoozeAction,
@@ -109,6 +110,8 @@ export function register(app: App, deps: AppDeps): void {
     saved: string,
     confirm: boolean,
     redraw: () => Promise<HomeRedraw | null>,
+    /** Whether the message a failed redraw left is drawn again later (`redrawClosedLater`). */
+    drawnLater: () => boolean = () => false,
   ) => {
     const tell = (text: string) =>
       tellPrivately(client, body, text).catch((err: unknown) =>
@@ -124,7 +127,9 @@ export function register(app: App, deps: AppDeps): void {
     if (home === 'failed') {
       const where = body.container?.type === 'view' ? 'App Home' : 'this message';
       await tell(
-        `${saved} Slack did not let me redraw ${where}, so it may still show the buttons.`,
+        drawnLater()
+          ? `${saved} Slack did not let me redraw ${where} just now; it loses its buttons as soon as Slack lets me.`
+          : `${saved} Slack did not let me redraw ${where}, so it may still show the buttons.`,
       );
       return;
     }
@@ -254,7 +259,7 @@ export function register(app: App, deps: AppDeps): void {
         await tellUser(client, body, err, deps.logger);
         return;
       }
-      const { action: done, changed } = marked;
+      const { action: done, changed, closing } = marked;
       const { timezone } = await getSettings(deps.db);
       const saved = changed
         ? `Action #${a.id} is ${doneText(done, timezone)}.`
@@ -262,7 +267,8 @@ export function register(app: App, deps: AppDeps): void {
       // The bot's own message shows it done; elsewhere (another message, App Home) the
       // person is told, and on App Home only when it was done already.
       const confirm = !own && (body.container?.type === 'message' || !changed);
-      await showSaved(body, client, saved, confirm, async () => {
+      let drawnLater = false;
+      const drawOwn = async () => {
         if (own && (await redrawDigest(body, client, a.id, timezone))) {
           // The digest shows it done, beside the other actions it lists.
         } else if (own && channel && ts) {
@@ -270,8 +276,28 @@ export function register(app: App, deps: AppDeps): void {
           const msg = actionClosedMessage(done, body.user.id, timezone);
           await client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks });
         }
-        return refreshHome(body, client, 'Done');
-      });
+      };
+      await showSaved(
+        body,
+        client,
+        saved,
+        confirm,
+        async () => {
+          try {
+            await drawOwn();
+          } catch (err) {
+            // The action-closed job leaves this message to the click (`shown`): once Slack
+            // refused the click's edit, a job of its own draws it, or it kept its buttons.
+            if (closing && ts) {
+              await redrawClosedLater(deps, a.id, closing, ts);
+              drawnLater = true;
+            }
+            throw err;
+          }
+          return refreshHome(body, client, 'Done');
+        },
+        () => drawnLater,
+      );
     } catch (err) {
       await tellUser(client, body, err, deps.logger);
     }

@@ -16,6 +16,8 @@ export type QueueName = (typeof QUEUES)[number];
 
 const slackId = z.string().min(1).max(64);
 const id = z.union([z.number().int().positive(), z.string().regex(/^\d+$/)]).transform(String);
+/** A Slack message's ts. */
+const messageTs = z.string().regex(/^\d{1,20}\.\d{1,20}$/);
 /** Where to answer in Slack: a channel, optionally a thread, optionally an ephemeral user. */
 const replyTo = z
   .object({ channel: slackId, threadTs: z.string().optional(), user: slackId.optional() })
@@ -113,15 +115,15 @@ export const payloads = {
    * A follow-up action done or cancelled: its owner's earlier DMs about it (assignment,
    * reminders, digests) drawn again without its buttons; opened again (a cancelled S&OE
    * action a later correction raised again): with them. `closing` is the audit entry recorded
-   * with the change; `shown`, the ts of the message the click that closed it drew already.
+   * with the change; `shown`, the ts of the message the click that closed it drew already;
+   * `redraw`, the ts of the one it could not draw (Slack refused, rate-limited or did not answer
+   * the click's edit): this job is the click's follow-up, and draws it.
    */
   'action-closed': z.object({
     actionId: id,
     closing: id,
-    shown: z
-      .string()
-      .regex(/^\d{1,20}\.\d{1,20}$/)
-      .optional(),
+    shown: messageTs.optional(),
+    redraw: messageTs.optional(),
   }),
   /**
    * Publish a recorded decision: the vote message's outcome, the decision log in the
@@ -219,7 +221,8 @@ const JOB_IDS: { readonly [N in JobName]: (p: JobPayload<N>) => string } = {
   nudge: (p) => `nudge-${p.cycleId}-${p.phase}`,
   'action-reminder': (p) => `reminder-${p.actionId}-${p.kind}-${hash(p.occurrence)}`,
   'action-handover': (p) => `action-handover-${p.handover}`,
-  'action-closed': (p) => `action-closed-${p.closing}`,
+  // The click's follow-up has an id of its own: the first job may have run already.
+  'action-closed': (p) => `action-closed-${p.closing}${p.redraw ? '-redraw' : ''}`,
   'decision-publish': (p) => `decision-publish-${p.decisionId}`,
   pack: (p) => `pack-${p.cycleId}`,
   review: (p) => `review-${p.cycleId}`,

@@ -412,7 +412,7 @@ export async function markDone(
   id: string,
   by: string,
   opts: ActionChangeOptions & { readonly shown?: string | undefined } = {},
-): Promise<{ action: ActionRow; changed: boolean }> {
+): Promise<{ action: ActionRow; changed: boolean; closing: string | null }> {
   const out = await deps.db.transaction().execute(async (trx) => {
     const row = await completeOpenAction(trx, id, {
       by,
@@ -432,16 +432,34 @@ export async function markDone(
         closing,
         ...(opts.shown ? { shown: opts.shown } : {}),
       });
-      return { action: row, changed: true, job };
+      return { action: row, changed: true, job, closing };
     }
     const cur = await getAction(trx, id);
     if (!cur) throw new SopError('not_found', `No follow-up action with id ${id}.`);
     const refused = notTheirsNow(cur, by, opts);
     if (refused) throw refused;
-    return { action: cur, changed: false, job: null };
+    return { action: cur, changed: false, job: null, closing: null };
   });
   if (out.job) await deliverJobs(deps.db, deps.queue, { ids: [out.job] });
-  return { action: out.action, changed: out.changed };
+  return { action: out.action, changed: out.changed, closing: out.closing };
+}
+
+/**
+ * The message a Done click closed action `actionId` from (`ts`, left out of the `action-closed`
+ * job as `shown`), which the click could not draw itself: Slack refused, rate-limited or did not
+ * answer its edit, and the bot does not wait. A job of its own (`redraw`) draws it, in the
+ * worker, which waits out a 429's Retry-After and retries; it finds the owner's other DMs drawn
+ * by the first job (or draws them, if it comes first), so each is edited once. `closing` is the
+ * `action.done` entry markDone wrote. Recorded in the job outbox: Redis down, the relay hands it
+ * over once it is back.
+ */
+export async function redrawClosedLater(
+  deps: Pick<CycleDeps, 'db' | 'queue'>,
+  actionId: string,
+  closing: string,
+  ts: string,
+): Promise<void> {
+  await enqueueDurably(deps, 'action-closed', { actionId, closing, redraw: ts });
 }
 
 /** Each snooze in calendar days of the company's zone (then moved to a working day). */

@@ -39,8 +39,9 @@ const told = (start: string) =>
   standin.waitFor(() => standin.ephemeralsFor(OPS).find((e) => e.text.startsWith(start)), 20_000);
 
 describe('Slack refuses to redraw the clicked DM or App Home', () => {
-  it('Done: the action is done, and the owner is told so, not to try again', async () => {
+  it('Done: the action is done, the owner is told so, not to try again, and the DM loses its buttons once Slack lets it', async () => {
     const dm = await dmAbout('Book weekend overtime');
+    // The click's own edit of the DM is refused; the worker's edit after it goes through.
     standin.failNext('chat.update', { error: 'internal_error' });
     await h.driver.clickButton(`D_${OPS}`, dm.ts, 'action_done', { user: OPS });
     const row = await pollUntil(
@@ -56,8 +57,19 @@ describe('Slack refuses to redraw the clicked DM or App Home', () => {
     const answer = await told(`Action #${ids[0]}`);
     expect(answer.text).toBe(
       // Due 2027-03-25, done on 2027-03-15.
-      `Action #${ids[0]} is done 10 days early. Slack did not let me redraw this message, so it may still show the buttons.`,
+      `Action #${ids[0]} is done 10 days early. Slack did not let me redraw this message just now; it loses its buttons as soon as Slack lets me.`,
     );
+    // The action-closed job leaves the clicked DM to the click; the click's follow-up job
+    // draws it: its buttons give way to the line saying it is done, and by whom.
+    const line = `:white_check_mark: done 10 days early (marked by <@${OPS}>). Reminders stopped.`;
+    const drawn = await standin.waitFor(() => {
+      const m = standin.messagesIn(`D_${OPS}`).find((x) => x.ts === dm.ts);
+      return m && !m.blocks?.some((b) => (b as { type?: string }).type === 'actions') ? m : null;
+    }, 20_000);
+    expect(drawn.blocks?.at(-1)).toEqual({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: line }],
+    });
     expect(
       standin
         .ephemeralsFor(OPS)
