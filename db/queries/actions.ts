@@ -1,4 +1,5 @@
 /** Follow-up actions: one by id, the filtered list, and what Done, Snooze and Reassign change. */
+import { sql } from 'kysely';
 import type { Db } from '../connect.js';
 import type { ActionRow } from '../schema.js';
 import { firstOrNull } from './shared.js';
@@ -62,21 +63,33 @@ export async function completeOpenAction(
 }
 
 /**
- * Snoozes the action's reminders until `until` if it is open and, when `owner` is given, still
- * theirs (as completeOpenAction); null when it is not.
+ * Snoozes the action's reminders until `until` if it is open, when `owner` is given still
+ * theirs (as completeOpenAction), and not snoozed already until less than `sameWithinMs` from
+ * `until` (the same snooze sent again); null when it is not. The row's lock orders two at once:
+ * the second reads the first's snooze.
  */
 export async function snoozeOpenAction(
   db: Db,
   id: string,
   until: Date,
-  owner?: string,
+  opts: { readonly owner?: string | undefined; readonly sameWithinMs: number },
 ): Promise<ActionRow | null> {
   let q = db
     .updateTable('actions')
     .set({ snoozed_until: until })
     .where('id', '=', id)
-    .where('status', '=', 'open');
-  if (owner !== undefined) q = q.where('owner', '=', owner);
+    .where('status', '=', 'open')
+    .where((eb) =>
+      eb.or([
+        eb('snoozed_until', 'is', null),
+        eb(
+          sql<number>`abs(extract(epoch from snoozed_until - ${until}::timestamptz) * 1000)`,
+          '>=',
+          opts.sameWithinMs,
+        ),
+      ]),
+    );
+  if (opts.owner !== undefined) q = q.where('owner', '=', opts.owner);
   return firstOrNull(q.returningAll());
 }
 

@@ -503,9 +503,18 @@ export function snoozeEnd(
 }
 
 /**
+ * How close to a snooze's end another snooze ends when it is the same one sent again: Slack's
+ * retry of the click (seconds later) or a double click. Snoozes the owner means as two (1 day,
+ * then 1 week; or the next day's) end a day or more apart.
+ */
+const SAME_SNOOZE_MS = 60_000;
+
+/**
  * Push the action's reminders to the snooze's end (`snoozeEnd`: 1 or 7 days later at the same
  * wall-clock time, on a working day), and schedule one reminder then. Only while it is open
- * and, unless `manageAny`, `by`'s (in the statement, as markDone).
+ * and, unless `manageAny`, `by`'s (in the statement, as markDone). The same snooze sent again
+ * (its end within SAME_SNOOZE_MS of the one stored: Slack's retry, a double click) changes
+ * nothing, is not audited again and asks no second reminder: its end is the one stored.
  */
 export async function snoozeAction(
   deps: CycleDeps,
@@ -521,10 +530,19 @@ export async function snoozeAction(
   // The snooze and its reminder are one change: the reminder is recorded in the same
   // transaction (the job outbox), so a crash or a Redis outage between them cannot lose it.
   const { row, job } = await deps.db.transaction().execute(async (trx) => {
-    const r = await snoozeOpenAction(trx, id, until, opts.manageAny ? undefined : by);
+    const r = await snoozeOpenAction(trx, id, until, {
+      owner: opts.manageAny ? undefined : by,
+      sameWithinMs: SAME_SNOOZE_MS,
+    });
     if (!r) {
       const cur = await getAction(trx, id);
       if (!cur) throw new SopError('not_found', `No follow-up action with id ${id}.`);
+      const same =
+        cur.status === 'open' &&
+        (cur.owner === by || opts.manageAny) &&
+        cur.snoozed_until !== null &&
+        Math.abs(cur.snoozed_until.getTime() - until.getTime()) < SAME_SNOOZE_MS;
+      if (same) return { row: cur, job: null };
       throw (
         notTheirsNow(cur, by, opts) ??
         new SopError(
@@ -550,8 +568,8 @@ export async function snoozeAction(
     return { row: r, job: reminder };
   });
   // Handed over now if Redis answers; else the relay delivers it when it does.
-  await deliverJobs(deps.db, deps.queue, { ids: [job] });
-  return { action: row, end };
+  if (job) await deliverJobs(deps.db, deps.queue, { ids: [job] });
+  return { action: row, end: job || !row.snoozed_until ? end : { ...end, at: row.snoozed_until } };
 }
 
 export type ReminderResult =
