@@ -171,7 +171,19 @@ async function handOver(db: Db, owed: readonly Owed[], io: CliIo): Promise<void>
     // Closing only releases the connection; the outcome is reported below.
     await queues?.close().catch(() => undefined);
   }
-  const waiting = new Set(await undelivered(db, ids));
+  let waiting: Set<string>;
+  try {
+    waiting = new Set(await undelivered(db, ids));
+  } catch (err) {
+    // PostgreSQL went away after the import committed (a restart): the files and what they
+    // owe are written, together; only whether Redis took it is unknown.
+    const it = owed.length > 1 ? ['they were', 'them'] : ['it was', 'it'];
+    io.stderr(
+      `sopbot import: imported, but PostgreSQL stopped answering (${(err as Error).message}) before I could tell whether Redis took ${owed.map((o) => o.what).join(' and ')}; ` +
+        `${it[0]} recorded in the job outbox with the import, and a running sopbot bot or worker hands ${it[1]} over once PostgreSQL and Redis answer, if Redis has not taken ${it[1]}\n`,
+    );
+    return;
+  }
   for (const o of owed) if (!o.ids.some((id) => waiting.has(id))) io.stdout(o.requested);
   const late = owed.filter((o) => o.ids.some((id) => waiting.has(id))).map((o) => o.what);
   if (late.length > 0) {
