@@ -462,7 +462,7 @@ export interface DeadlineSettingsSaved {
 
 /**
  * Save, for the next cycles, working days per phase (`/sop cycle deadlines demand_review=5`,
- * audited `settings.phase_days`) and the time of day deadlines fall at (`at=17:00`, audited
+ * audited `settings.phase_days` when they change) and the time of day deadlines fall at (`at=17:00`, audited
  * `settings.deadline_time` when it changes), in one transaction. The open cycle keeps its
  * deadlines.
  */
@@ -475,7 +475,11 @@ export async function setDeadlineSettings(
     const s = await getSettings(trx);
     const locked = await lockedSettings(trx, s.team_id);
     let merged = locked.phase_days;
-    if (Object.keys(settings.days).length > 0) {
+    const changed = Object.entries(settings.days).some(
+      ([phase, n]) => locked.phase_days[phase as keyof PhaseDays] !== n,
+    );
+    // The days as they stand already (a double click) change and record nothing.
+    if (changed) {
       merged = { ...locked.phase_days, ...settings.days };
       await savePhaseDays(trx, s.team_id, merged);
       await audit(trx, {

@@ -137,6 +137,31 @@ describe('/sop settings shows what the admin set', () => {
   });
 });
 
+describe('/sop cycle deadlines typed twice', () => {
+  it('audits the working days per phase once: the second (a double click) changes nothing', async () => {
+    const phaseDays = () =>
+      h.db
+        .selectFrom('audit_log')
+        .select(['actor', 'details'])
+        .where('action', '=', 'settings.phase_days')
+        .orderBy('id')
+        .execute();
+    // demand_review=6 was set above, once.
+    expect(await phaseDays()).toHaveLength(1);
+    const saved = await sop('cycle deadlines supply_review=7');
+    expect(await sop('cycle deadlines supply_review=7')).toBe(saved);
+    // And a day count as it stands already, with the time as it stands (16:30, above).
+    await sop('cycle deadlines demand_review=6 at=16:30');
+    const rows = await phaseDays();
+    expect(rows).toHaveLength(2);
+    // The defaults 3, 5, 4, 3, 2 with demand review 6 (above) and supply review 7.
+    expect(rows[1]).toEqual({
+      actor: ADMIN,
+      details: { data_gathering: 3, demand_review: 6, supply_review: 7, pre_sop: 3, executive: 2 },
+    });
+  });
+});
+
 describe('the company time zone set where sopbot runs', () => {
   it('is audited when SOPBOT_TIMEZONE moves it, and not when it stays', async () => {
     const before = (await entries()).length;
