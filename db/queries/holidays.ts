@@ -28,11 +28,8 @@ export async function lockedHoliday(trx: Db, day: string): Promise<HolidayRow | 
   );
 }
 
-/**
- * Lists `day` as a holiday named `name`, or renames it; null when it was listed with that
- * name already (a second click, a retry), so nothing changed.
- */
-export async function putHoliday(
+/** Lists `day` as a holiday named `name`; null when it is listed already (by anyone, committed). */
+async function insertHoliday(
   trx: Db,
   holiday: { day: string; name: string | null; by: string },
 ): Promise<HolidayRow | null> {
@@ -40,14 +37,21 @@ export async function putHoliday(
     trx
       .insertInto('company_holidays')
       .values({ day: holiday.day, name: holiday.name, added_by: holiday.by })
-      .onConflict((oc) =>
-        oc
-          .column('day')
-          .doUpdateSet({ name: holiday.name, added_by: holiday.by, added_at: new Date() })
-          .where('company_holidays.name', 'is distinct from', holiday.name),
-      )
+      .onConflict((oc) => oc.column('day').doNothing())
       .returningAll(),
   );
+}
+
+/** Renames the holiday on `day` (locked by the caller) to `name`, by `by`. */
+async function renameHoliday(
+  trx: Db,
+  holiday: { day: string; name: string | null; by: string },
+): Promise<void> {
+  await trx
+    .updateTable('company_holidays')
+    .set({ name: holiday.name, added_by: holiday.by, added_at: new Date() })
+    .where('day', '=', holiday.day)
+    .execute();
 }
 
 /** Takes `day` off the holidays; the row removed, or null when it was not listed. */
@@ -66,16 +70,30 @@ export async function listHoliday(
   holiday: { day: string; name: string | null; by: string },
 ): Promise<'added' | 'renamed' | 'unchanged'> {
   const { day, name, by } = holiday;
+  // Inserted first: a day another transaction is listing at the same instant makes this one
+  // wait for its commit, then read its row below (a rename of it, audited as one), where a
+  // read first would find nothing and audit a second add over it.
+  if (await insertHoliday(trx, holiday)) {
+    await audit(trx, {
+      actor: by,
+      action: 'holiday.add',
+      entity: 'holiday',
+      entityId: day,
+      details: { day, name },
+    });
+    return 'added';
+  }
   const before = await lockedHoliday(trx, day);
-  const row = await putHoliday(trx, holiday);
-  if (!row) return 'unchanged';
-  const renamed = before !== null;
+  // Taken off by someone else since the insert met it: listed again, as new.
+  if (!before) return listHoliday(trx, holiday);
+  if (before.name === name) return 'unchanged';
+  await renameHoliday(trx, holiday);
   await audit(trx, {
     actor: by,
-    action: renamed ? 'holiday.rename' : 'holiday.add',
+    action: 'holiday.rename',
     entity: 'holiday',
     entityId: day,
-    details: renamed ? { day, from: before.name, to: name } : { day, name },
+    details: { day, from: before.name, to: name },
   });
-  return renamed ? 'renamed' : 'added';
+  return 'renamed';
 }
