@@ -462,9 +462,9 @@ export interface DeadlineSettingsSaved {
 
 /**
  * Save, for the next cycles, working days per phase (`/sop cycle deadlines demand_review=5`,
- * audited `settings.phase_days` when they change) and the time of day deadlines fall at (`at=17:00`, audited
- * `settings.deadline_time` when it changes), in one transaction. The open cycle keeps its
- * deadlines.
+ * audited `settings.phase_days` when they change) and the time of day deadlines fall at
+ * (`at=17:00`, audited `settings.deadline_time` when it changes), in one transaction. The open
+ * cycle keeps its deadlines.
  */
 export async function setDeadlineSettings(
   db: Db,
