@@ -52,6 +52,26 @@ export function clip(s: string, max: number): string {
   return s.length <= max ? s : `${prefixWithin(s, max - 1)}…`;
 }
 
+/**
+ * A message's top-level `text` from mrkdwn we wrote for its blocks: what Slack shows in a phone
+ * or desktop notification, the channel list's preview and the mobile app's, and what a screen
+ * reader reads for the message. Those show mrkdwn's marks as typed, so the message's own bold,
+ * italics and strike (`*Central*`, `_note_`) lose their marks and keep their words. Marks of
+ * typed text are kept: `escInMarks` put zero-width spaces beside them, so they open nothing, and
+ * one between two letters ("low_stock") opens nothing either. Escaping and mentions stay as
+ * they were: the text is mrkdwn too.
+ */
+export function notificationText(s: string): string {
+  let out = s;
+  // Twice: a mark inside another's span ("*Decision: _x_*") goes on the second pass.
+  for (let pass = 0; pass < 2; pass++)
+    out = out.replace(
+      /(^|[\s([/"'‘“-])([*_~])(?=[^\s*_~])([^\n]*?\S)\2(?=$|[\s.,;:!?)\]/"'’”-])/gmu,
+      (_m, before: string, _mark: string, inner: string) => `${before}${inner}`,
+    );
+  return out;
+}
+
 export const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
 export const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text });
 

@@ -20,8 +20,17 @@ import {
 import { ON_THE_LATEST_RUN, replacedRunNotice } from '../../core/vote.js';
 import { ROLE_LABEL, type RoleChange } from '../../services/members.js';
 import type { PollView } from '../../services/polls.js';
-import { andMore, MESSAGE_BLOCKS_CHARS } from './fit.js';
-import { clip, esc, escInMarks, fmtQty, mrkdwn, plain, slackDate } from './format.js';
+import { andMore, clipMrkdwn, MESSAGE_BLOCKS_CHARS } from './fit.js';
+import {
+  clip,
+  esc,
+  escInMarks,
+  fmtQty,
+  mrkdwn,
+  notificationText,
+  plain,
+  slackDate,
+} from './format.js';
 
 export const VOTE_CAST = 'vote_cast';
 export const VOTE_CLOSE = 'vote_close';
@@ -262,7 +271,7 @@ export function voteMessage(v: PollView): { text: string; blocks: types.KnownBlo
     blocks.push({
       type: 'image',
       slack_file: { id: v.chartFileId },
-      alt_text: `Scenario comparison of plan run ${v.poll.run_id}: ${v.options.map((o) => o.label).join(', ')}`,
+      alt_text: chartAltText(v),
     });
   }
   const shown = v.options.slice(0, 10);
@@ -321,18 +330,49 @@ export function voteMessage(v: PollView): { text: string; blocks: types.KnownBlo
   const text = replaced
     ? `:warning: ${replacedRunNotice(replaced, v.poll.run_id)}`
     : open
-      ? `Scenario vote for the cycle: ${esc(v.options.map((o) => o.label).join(', '))}`
+      ? openVoteText(v)
       : outcomeText(v);
-  return { text, blocks };
+  return { text: notificationText(clipMrkdwn(text, 3000)), blocks };
+}
+
+/**
+ * An open vote's notification: its question, the scenarios to choose from, by when, and who
+ * votes ("Scenario vote: Which scenario do we adopt for 2027-01? Choose one of 3 scenarios:
+ * Central, Upside, Cautious. Executives vote with the buttons by Fri, Jan 22 10:00 AM.").
+ */
+function openVoteText(v: PollView): string {
+  const q = esc(v.poll.question.trim());
+  const labels = v.options.map((o) => esc(o.label));
+  const by = v.poll.closes_at ? ` by ${slackDate(v.poll.closes_at, v.timezone)}` : '';
+  return `Scenario vote: ${q}${/[.?!]$/.test(q) ? '' : '.'} Choose one of ${labels.length} scenarios: ${labels.join(', ')}. Executives vote with the buttons${by}.`;
+}
+
+/**
+ * The scenario chart's alt text, for a screen reader or a picture not loaded: what it draws
+ * (the run's scenarios side by side) and each one's figures the chart's bars show.
+ */
+function chartAltText(v: PollView): string {
+  const each = v.options.map((o) => {
+    const k = o.kpis;
+    const figures =
+      typeof k.expectedMargin === 'number'
+        ? `expected fill rate ${pct(k.expectedFillRate)}, expected margin ${money(k.expectedMargin)} (bad case ${money(k.marginP10)})`
+        : `fill rate ${pct(k.fillRate)}, margin ${money(k.grossMargin)}`;
+    return `${o.label}: ${figures}, peak utilisation ${pct(k.peakUtilisation)}.`;
+  });
+  return clip(
+    `Bar charts comparing the ${v.options.length} scenarios of plan run ${v.poll.run_id}. ${each.join(' ')}`,
+    2000,
+  );
 }
 
 /** The chair's DM after a quorum or deadline closed the vote: a button that opens the decision modal. */
 export function chairDecisionPrompt(v: PollView): { text: string; blocks: types.KnownBlock[] } {
   const text = `${outcomeText(v)} Record the decision and its follow-up actions.`;
   return {
-    text,
+    text: notificationText(clipMrkdwn(text, 3000)),
     blocks: [
-      { type: 'section', text: mrkdwn(clip(text, 3000)) },
+      { type: 'section', text: mrkdwn(clipMrkdwn(text, 3000)) },
       {
         type: 'actions',
         elements: [

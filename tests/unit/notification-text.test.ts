@@ -1,0 +1,123 @@
+/**
+ * What people meet outside the message pane: a message's top-level `text`, which Slack shows in
+ * phone and desktop notifications and the channel list's preview and reads to screen readers
+ * when the message has blocks, and an image's alt text. Each expected value is written by hand.
+ */
+import { describe, expect, it } from 'vitest';
+import type { PollOptionRow } from '../../db/queries/polls.js';
+import type { PollRow } from '../../db/schema.js';
+import { MARK_BREAK } from '../../src/core/text.js';
+import { tally } from '../../src/core/vote.js';
+import type { PollView } from '../../src/services/polls.js';
+import { escInMarks, notificationText } from '../../src/slack/presenters/format.js';
+import { chairDecisionPrompt, voteMessage } from '../../src/slack/presenters/vote.js';
+
+describe('notificationText', () => {
+  it("drops the message's own bold, italics and strike, keeps typed marks, mentions and escapes", () => {
+    expect(notificationText('Most votes: *Central*. _Money over 3 months._ ~old~')).toBe(
+      'Most votes: Central. Money over 3 months. old',
+    );
+    expect(notificationText('*Decision: _Central_ adopted*')).toBe('Decision: Central adopted');
+    // A typed label with marks: escInMarks fenced each with zero-width spaces, so they stay.
+    const typed = escInMarks('best *case*');
+    expect(notificationText(`Most votes: *${typed}*.`)).toBe(
+      `Most votes: best ${MARK_BREAK}*${MARK_BREAK}case${MARK_BREAK}*${MARK_BREAK}.`,
+    );
+    // Marks between letters open nothing, nor does a lone star.
+    expect(notificationText('low_stock_case on FAM_12, 2*3 and a * b')).toBe(
+      'low_stock_case on FAM_12, 2*3 and a * b',
+    );
+    expect(notificationText('Chair <@U_CHAIR> · &lt;!channel&gt;')).toBe(
+      'Chair <@U_CHAIR> · &lt;!channel&gt;',
+    );
+  });
+});
+
+const poll = (over: Partial<PollRow> = {}): PollRow => ({
+  id: '7',
+  cycle_id: 1,
+  run_id: '3',
+  poll_key: 'k',
+  question: 'Which scenario do we adopt for 2027-01?',
+  mode: 'open',
+  quorum: null,
+  status: 'open',
+  channel_id: 'C_EXEC',
+  message_ts: '1.0',
+  closes_at: new Date('2027-01-22T10:00:00Z'),
+  created_by: 'U_CHAIR',
+  created_at: new Date('2027-01-20T10:00:00Z'),
+  closed_by: null,
+  closed_at: null,
+  close_reason: null,
+  ...over,
+});
+
+const option = (id: string, label: string, kpis: PollOptionRow['kpis']): PollOptionRow => ({
+  scenarioId: id,
+  position: Number(id),
+  label,
+  name: label.toLowerCase(),
+  status: 'optimal',
+  totalCost: 1000,
+  kpis,
+  costBreakdown: {},
+});
+
+const options = [
+  option('1', 'Central', {
+    expectedMargin: 1_200_000,
+    marginP10: 900_000,
+    expectedFillRate: 0.97,
+    peakUtilisation: 1.05,
+  }),
+  option('2', 'Upside <b>', {
+    expectedMargin: 1_400_000,
+    marginP10: 800_000,
+    expectedFillRate: 0.925,
+    peakUtilisation: 1.2,
+  }),
+];
+
+const view = (p: PollRow): PollView => ({
+  poll: p,
+  options,
+  tally: tally(
+    options.map((o) => ({ id: o.scenarioId, label: o.label })),
+    [{ voter: 'U_A', optionId: '1', counted: true, at: new Date(1), supersededAt: null }],
+    p.quorum,
+  ),
+  decision: null,
+  chartFileId: 'F123',
+  decisionScenario: null,
+  replacedBy: null,
+  timezone: 'UTC',
+});
+
+describe('the scenario vote outside the message pane', () => {
+  it('an open vote notifies its question, its choices and by when executives vote', () => {
+    // 2027-01-22T10:00:00Z is 1800612000 in Unix seconds.
+    expect(voteMessage(view(poll())).text).toBe(
+      'Scenario vote: Which scenario do we adopt for 2027-01? Choose one of 2 scenarios: Central, Upside &lt;b&gt;. Executives vote with the buttons by <!date^1800612000^{date_short_pretty} {time}|2027-01-22 10:00 UTC>.',
+    );
+  });
+
+  it('a closed vote and the chair’s prompt read without mrkdwn marks', () => {
+    const closed = view(poll({ status: 'closed', close_reason: 'deadline' }));
+    expect(voteMessage(closed).text).toBe(
+      ':lock: Vote closed (deadline passed). Most votes: Central. Decision pending from the chair <@U_CHAIR>.',
+    );
+    expect(chairDecisionPrompt(closed).text).toBe(
+      ':lock: Vote closed (deadline passed). Most votes: Central. Decision pending from the chair <@U_CHAIR>. Record the decision and its follow-up actions.',
+    );
+  });
+
+  it("the chart's alt text gives each scenario's figures", () => {
+    // The house writes money to two significant figures: $1.2M, $900k.
+    const image = voteMessage(view(poll())).blocks.find((b) => b.type === 'image');
+    expect(image).toMatchObject({
+      alt_text:
+        'Bar charts comparing the 2 scenarios of plan run 3. Central: expected fill rate 97.0%, expected margin $1.2M (bad case $900k), peak utilisation 105.0%. Upside <b>: expected fill rate 92.5%, expected margin $1.4M (bad case $800k), peak utilisation 120.0%.',
+    });
+  });
+});
