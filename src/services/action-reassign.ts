@@ -379,7 +379,7 @@ async function retireOldButtons(
   if (!channel) return { buttonsRemoved: 0, notEdited: 0 };
   const { timezone } = await getSettings(deps.db);
   const line = reassignedLine(g, timezone);
-  const draw = (m: ActionDm) => withoutButtons(m, a.id, line);
+  const draw = (m: ActionDm) => withoutButtons(m, a, line);
   const edits = await actionDmsOf(deps.db, a, from, channel, draw, timezone, g.at);
   let buttonsRemoved = 0;
   let notEdited = 0;
@@ -439,9 +439,7 @@ export async function retireClosedButtons(
     const { timezone } = await getSettings(deps.db);
     const line = closedLine(a, timezone);
     const draw = (m: ActionDm) =>
-      a.status === 'open'
-        ? withLineAboveButtons(m, a.id, REOPENED_LINE)
-        : withoutButtons(m, a.id, line);
+      a.status === 'open' ? withLineAboveButtons(m, a, REOPENED_LINE) : withoutButtons(m, a, line);
     const now = deps.clock.now();
     for (const e of await actionDmsOf(deps.db, a, a.owner, channel, draw, timezone, now)) {
       // Per change: an action cancelled, opened again and cancelled again is drawn each time.

@@ -115,7 +115,14 @@ describe('Done clicked on the newest reminder', () => {
       section(`${HEAD}\n*#${a1}* Book weekend overtime\nDue *2027-03-17*`),
       context(line),
     ]);
+    // The notification and screen-reader text is drawn again too: it said when it was due.
+    expect(message(OTTO, s.assigned).text).toBe(
+      `:white_check_mark: Action #${a1} Book weekend overtime: done 2 days late (marked by <@${OTTO}>). Reminders stopped.`,
+    );
     const digest = message(OTTO, s.digest);
+    expect(digest.text).toContain(`#${a1} Book weekend overtime (done 2 days late)`);
+    // Call the supplier was due Wed 10 March: 5 days overdue on the digest's Monday the 15th.
+    expect(digest.text).toContain(`#${a2} Call the supplier (5 days overdue)`);
     expect(withButtons(digest)).toEqual([a2]);
     expect(digest.blocks).toContainEqual(
       section(

@@ -615,8 +615,11 @@ describe("the old owner's earlier DMs about a reassigned action", () => {
       section(`${HEAD}\n*#${id}* Book weekend overtime\nDue *2027-03-17*`),
       context(`:arrow_right: Reassigned to <@${NINA}> by <@${OTTO}> on 2027-03-12.`),
     ]);
-    // Its text (notifications, search) is the DM's as it was.
-    expect(dm.text).toBe(`${HEAD}: #${id} Book weekend overtime (due 2027-03-17)`);
+    // Its text (notifications, the screen reader, search) says to whom it went, no longer that
+    // it is OTTO's, due 2027-03-17.
+    expect(dm.text).toBe(
+      `:arrow_right: Action #${id} Book weekend overtime: reassigned to <@${NINA}> by <@${OTTO}> on 2027-03-12.`,
+    );
     const entry = (await stateOf(id)).reassigned[0]!.id;
     const [otto, nina] = [dms(OTTO).length, dms(NINA).length];
     expect(

@@ -161,7 +161,7 @@ describe('/sop execution form', () => {
     const given = ':arrow_right: Reassigned to <@U_NINA> by <@U_ADA> on 2027-02-05.';
     const sectionTexts = (msg: { blocks: readonly unknown[] }) =>
       msg.blocks.map((b) => JSON.stringify(b)).join('\n');
-    const assigned = withoutButtons(actionDm(action, 'assigned'), '12', reassignedLine(g, 'UTC'));
+    const assigned = withoutButtons(actionDm(action, 'assigned'), action, reassignedLine(g, 'UTC'));
     expect(assigned.blocks).toEqual([
       {
         type: 'section',
@@ -172,7 +172,7 @@ describe('/sop execution form', () => {
       },
       { type: 'context', elements: [{ type: 'mrkdwn', text: given }] },
     ]);
-    const overdue = withoutButtons(actionDm(action, 'overdue'), '12', reassignedLine(g, 'UTC'));
+    const overdue = withoutButtons(actionDm(action, 'overdue'), action, reassignedLine(g, 'UTC'));
     expect(sectionTexts(overdue)).toContain('Due *2027-02-10*\\nFrom the weekly S&OE check."}');
     expect(sectionTexts(overdue)).not.toContain('To do:');
     const digest = reminderDigestDm([{ ...action, daysLeft: -1, givenAway: g }], 'UTC', g.at);

@@ -9,6 +9,15 @@ import type { PollRow } from '../../db/schema.js';
 import { MARK_BREAK } from '../../src/core/text.js';
 import { tally } from '../../src/core/vote.js';
 import type { PollView } from '../../src/services/polls.js';
+import {
+  actionDm,
+  closedLine,
+  REOPENED_LINE,
+  reassignedLine,
+  reminderDigestDm,
+  withLineAboveButtons,
+  withoutButtons,
+} from '../../src/slack/presenters/actions.js';
 import { escInMarks, notificationText } from '../../src/slack/presenters/format.js';
 import { chairDecisionPrompt, voteMessage } from '../../src/slack/presenters/vote.js';
 
@@ -29,6 +38,89 @@ describe('notificationText', () => {
     );
     expect(notificationText('Chair <@U_CHAIR> · &lt;!channel&gt;')).toBe(
       'Chair <@U_CHAIR> · &lt;!channel&gt;',
+    );
+  });
+});
+
+const action = {
+  id: '12',
+  owner: 'U_OTTO',
+  due_date: '2027-02-10',
+  description: 'Book overtime <!channel>',
+  status: 'open' as const,
+  decision_id: '3',
+};
+
+describe("a follow-up action's DMs once it is closed or given away", () => {
+  it('the notification says what became of the action, not when it was due', () => {
+    const reminder = actionDm(action, 'due', 0);
+    expect(reminder.text).toBe(
+      ':alarm_clock: Due today: #12 Book overtime &lt;!channel&gt; (due 2027-02-10)',
+    );
+    const done = {
+      ...action,
+      status: 'done' as const,
+      done_at: new Date('2027-02-13T09:00:00Z'),
+      done_by: 'U_ADA',
+    };
+    // Done on 2027-02-13 against 2027-02-10: 3 days late.
+    const closed = withoutButtons(reminder, done, closedLine(done, 'UTC'));
+    expect(closed.text).toBe(
+      ':white_check_mark: Action #12 Book overtime &lt;!channel&gt;: done 3 days late (marked by <@U_ADA>). Reminders stopped.',
+    );
+    const cancelled = { ...action, status: 'cancelled' as const };
+    expect(withoutButtons(reminder, cancelled, closedLine(cancelled, 'UTC')).text).toBe(
+      ':no_entry_sign: Action #12 Book overtime &lt;!channel&gt;: cancelled as no longer needed. Reminders stopped.',
+    );
+    const g = { to: 'U_NINA', by: 'U_ADA', at: new Date('2027-02-05T10:00:00Z') };
+    expect(withoutButtons(reminder, action, reassignedLine(g, 'UTC')).text).toBe(
+      ':arrow_right: Action #12 Book overtime &lt;!channel&gt;: reassigned to <@U_NINA> by <@U_ADA> on 2027-02-05.',
+    );
+  });
+
+  it('an action open again names its due date in the notification, with why', () => {
+    const sent = actionDm(action, 'before', 2);
+    expect(withLineAboveButtons(sent, action, REOPENED_LINE).text).toBe(
+      ':arrows_counterclockwise: Open again: a corrected import raised its deviation again. Action #12 Book overtime &lt;!channel&gt; is due 2027-02-10.',
+    );
+  });
+
+  it("a digest's notification says how each item stands: a done one as done, not as due", () => {
+    const now = new Date('2027-02-10T09:00:00Z');
+    const waiting = reminderDigestDm(
+      [
+        { ...action, daysLeft: 0 },
+        {
+          ...action,
+          id: '13',
+          description: 'Call the supplier',
+          due_date: '2027-02-12',
+          daysLeft: 2,
+        },
+      ],
+      'UTC',
+      now,
+    );
+    expect(waiting.text).toBe(
+      ':bell: 2 follow-up actions need your attention today: #12 Book overtime &lt;!channel&gt; (due today); #13 Call the supplier (due in 2 days)',
+    );
+    // #12 marked done on its due date, the digest drawn again.
+    const redrawn = reminderDigestDm(
+      [
+        { ...action, status: 'done', done_at: now, done_by: 'U_OTTO', daysLeft: 0 },
+        {
+          ...action,
+          id: '13',
+          description: 'Call the supplier',
+          due_date: '2027-02-12',
+          daysLeft: 2,
+        },
+      ],
+      'UTC',
+      now,
+    );
+    expect(redrawn.text).toBe(
+      ':bell: 2 follow-up actions need your attention today: #12 Book overtime &lt;!channel&gt; (done on its due date); #13 Call the supplier (due in 2 days)',
     );
   });
 });

@@ -260,17 +260,30 @@ export function closedLine(
 }
 
 /**
+ * The notification of a DM drawn again once its action is closed or given away: the action and
+ * what became of it (`line`, its emoji kept in front), where the DM as sent said when it was due.
+ * ":white_check_mark: Action #12 Book overtime: done 3 days late (marked by @pat). Reminders
+ * stopped."
+ */
+function retiredText(a: Pick<ActionLike, 'id' | 'description'>, line: string): string {
+  const [, emoji = '', rest = line] = /^(:[a-z0-9_+-]+: )?([\s\S]*)$/.exec(line) ?? [];
+  const words = /^[A-Z][a-z]/.test(rest) ? `${rest.charAt(0).toLowerCase()}${rest.slice(1)}` : rest;
+  return `${emoji}Action #${a.id} ${esc(a.description)}: ${words}`;
+}
+
+/**
  * A DM about action `id` as it was sent (`msg`), its buttons replaced by `line` (to whom it was
  * given, `reassignedLine`, or that it is closed, `closedLine`), and an S&OE action's "To do: …"
  * taken out (as a digest's item given away or closed shows it): nothing is left to do from there.
  */
 export function withoutButtons(
   msg: { text: string; blocks: types.KnownBlock[] },
-  id: string,
+  a: Pick<ActionLike, 'id' | 'description'>,
   line: string,
 ): { text: string; blocks: types.KnownBlock[] } {
+  const id = a.id;
   return {
-    text: msg.text,
+    text: clipMrkdwn(retiredText(a, line), 3000),
     blocks: msg.blocks.map((b) =>
       b.type === 'actions' && b.block_id === `action_${id}`
         ? { type: 'context', elements: [mrkdwn(line)] }
@@ -290,11 +303,12 @@ export const REOPENED_LINE =
 /** A DM about action `id` as it was sent (`msg`), with `line` above its buttons. */
 export function withLineAboveButtons(
   msg: { text: string; blocks: types.KnownBlock[] },
-  id: string,
+  a: Pick<ActionLike, 'id' | 'description' | 'due_date'>,
   line: string,
 ): { text: string; blocks: types.KnownBlock[] } {
+  const id = a.id;
   return {
-    text: msg.text,
+    text: clipMrkdwn(`${line} Action #${id} ${esc(a.description)} is due ${a.due_date}.`, 3000),
     blocks: msg.blocks.flatMap((b): types.KnownBlock[] =>
       b.type === 'actions' && b.block_id === `action_${id}`
         ? [{ type: 'context', elements: [mrkdwn(line)] }, b]
@@ -393,13 +407,14 @@ export function reminderDigestDm(
     const kind: ReminderKind =
       only.daysLeft > 0 ? 'before' : only.daysLeft === 0 ? 'due' : 'overdue';
     const dm = actionDm(only, kind, only.daysLeft);
-    if (only.givenAway) return withoutButtons(dm, only.id, reassignedLine(only.givenAway, zone));
+    if (only.givenAway) return withoutButtons(dm, only, reassignedLine(only.givenAway, zone));
     if (only.status === 'done') return actionDoneMessage(only, only.done_by ?? only.owner, zone);
-    if (only.status === 'cancelled') return withoutButtons(dm, only.id, closedLine(only, zone));
+    if (only.status === 'cancelled') return withoutButtons(dm, only, closedLine(only, zone));
     return dm;
   }
   const head = `:bell: ${items.length} follow-up actions need your attention today`;
-  const text = `${head}: ${items.map((a) => `#${a.id} ${esc(a.description)} (${dueStanding(a.daysLeft)})`).join('; ')}`;
+  // Each item as it stands: a closed or given-away one says so, not when it was due.
+  const text = `${head}: ${items.map((a) => `#${a.id} ${esc(a.description)} (${digestItemWords(a, zone, now)})`).join('; ')}`;
   const headBlock: types.KnownBlock = { type: 'section', text: mrkdwn(`*${head}*`) };
   const moreBlock = (n: number): types.KnownBlock => ({
     type: 'context',
@@ -428,6 +443,16 @@ export function reminderDigestDm(
       ...(hidden > 0 ? [moreBlock(hidden)] : []),
     ],
   };
+}
+
+/**
+ * How a digest's item stands, in words, for the digest's notification: "due in 2 days" while it
+ * waits; once done, cancelled, snoozed or given away, that (its emoji left to the blocks).
+ */
+function digestItemWords(a: DigestItemView, zone: string, now: Date): string {
+  const outcome = itemOutcome(a, zone, now);
+  if (outcome === null) return dueStanding(a.daysLeft);
+  return outcome.replace(/^:[a-z0-9_+-]+: /, '').replace(/\.$/, '');
 }
 
 /** A digest's item: the action and how it stands, with its buttons while it is open and the owner's. */
