@@ -320,14 +320,15 @@ describe('a check that finds few deviations', () => {
       const m = h.standin.messagesIn('C_SUPPLY').slice(before);
       return m.length >= 2 ? m : undefined;
     }, 20_000);
-    expect(posts.map((m) => m.text).sort()).toEqual([
-      'Production below plan: FAM-002 produced 80 in the week of 2027-02-15, −20.0% against its planned 100',
-      'Sales above range: FAM-001 sold 150 in the week of 2027-02-15, above 140, the top of its forecast range (+7.1%)',
-    ]);
     const ids = [
       await actionOf(week, 'sales_above_p90', 'FAM-001'),
       await actionOf(week, 'production_below_plan', 'FAM-002'),
     ];
+    // The notification: what deviated, then the ask (the suggested owner, the action's due date).
+    expect(posts.map((m) => m.text).sort()).toEqual([
+      `Production below plan: FAM-002 produced 80 in the week of 2027-02-15, −20.0% against its planned 100. Suggested owner <@U_OTTO>, due 2027-02-10 (action #${ids[1]}).`,
+      `Sales above range: FAM-001 sold 150 in the week of 2027-02-15, above 140, the top of its forecast range (+7.1%). Suggested owner <@U_RITA>, due 2027-02-10 (action #${ids[0]}).`,
+    ]);
     const dms = await h.standin.waitFor(async () => {
       const rows = await db
         .selectFrom('slack_posts')

@@ -18,6 +18,10 @@ import {
   withLineAboveButtons,
   withoutButtons,
 } from '../../src/slack/presenters/actions.js';
+import {
+  deviationMessage,
+  deviationRevisionMessage,
+} from '../../src/slack/presenters/execution.js';
 import { escInMarks, notificationText } from '../../src/slack/presenters/format.js';
 import { chairDecisionPrompt, voteMessage } from '../../src/slack/presenters/vote.js';
 
@@ -211,5 +215,34 @@ describe('the scenario vote outside the message pane', () => {
       alt_text:
         'Bar charts comparing the 2 scenarios of plan run 3. Central: expected fill rate 97.0%, expected margin $1.2M (bad case $900k), peak utilisation 105.0%. Upside <b>: expected fill rate 92.5%, expected margin $1.4M (bad case $800k), peak utilisation 120.0%.',
     });
+  });
+});
+
+describe('S&OE deviations outside the message pane', () => {
+  const d = {
+    id: '7',
+    kind: 'reported' as const,
+    week: '2027-02-08',
+    summary: 'Supplier delay on SUP-1 <!here>',
+    comment: null,
+    owner: 'U_OTTO',
+    due: '2027-02-10',
+    actionId: '12',
+    frozenBreak: true,
+    reportedBy: 'U_OTTO',
+  };
+
+  it('the notification is escaped as the section is, and carries the ask and its due date', () => {
+    expect(deviationMessage(d).text).toBe(
+      'Reported by operations: Supplier delay on SUP-1 &lt;!here&gt;. It breaks the frozen plan. Suggested owner <@U_OTTO>, due 2027-02-10 (action #12).',
+    );
+    expect(
+      deviationRevisionMessage({
+        id: '7',
+        week: '2027-02-08',
+        note: 'Corrected <!channel>',
+        resolved: false,
+      }).text,
+    ).toBe('Corrected &lt;!channel&gt;');
   });
 });

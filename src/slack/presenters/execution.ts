@@ -14,7 +14,7 @@ import {
   MAX_TYPED_UNITS_TEXT,
   readTypedNumber,
 } from '../../core/typed-number.js';
-import { andMore, fitText, SECTION_TEXT_CHARS, splitMrkdwn } from './fit.js';
+import { andMore, clipMrkdwn, fitText, SECTION_TEXT_CHARS, splitMrkdwn } from './fit.js';
 import { clip, esc, mrkdwn, plain } from './format.js';
 
 export const EXECUTION_CALLBACK = 'execution_submit';
@@ -232,7 +232,12 @@ export function deviationMessage(d: DeviationView): { text: string; blocks: type
           after,
         ];
   return {
-    text: clip(`${KIND_LABEL[d.kind]}: ${d.summary}`, 3000),
+    // The notification: what deviated, whether it breaks the frozen plan, and the ask (the
+    // section's words without its marks or emoji, escaped alike).
+    text: clipMrkdwn(
+      `${KIND_LABEL[d.kind]}: ${esc(d.summary)}.${d.frozenBreak ? ' It breaks the frozen plan.' : ''} Suggested owner <@${d.owner}>, due ${d.due} (action #${d.actionId}).`,
+      3000,
+    ),
     blocks: [
       ...texts.map((t): types.KnownBlock => ({ type: 'section', text: mrkdwn(t) })),
       {
@@ -256,7 +261,7 @@ export function deviationRevisionMessage(r: {
 }): { text: string; blocks: types.KnownBlock[] } {
   const head = `${r.resolved ? ':white_check_mark: ' : ':pencil2: '}${esc(r.note)}`;
   return {
-    text: clip(r.note, 3000),
+    text: clipMrkdwn(esc(r.note), 3000),
     blocks: [
       { type: 'section', text: mrkdwn(clip(head, 3000)) },
       {
