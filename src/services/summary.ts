@@ -14,8 +14,10 @@ import { postMessageOnce, retryAfterOf, upsertMessage } from '../slack/post-ledg
 import {
   type ChangeSubject,
   demandSummaryBlocks,
+  demandSummaryText,
   noChangeNote,
   supplySummaryBlocks,
+  supplySummaryText,
   threadNote,
 } from '../slack/presenters/change.js';
 import type { ChangeOutcome } from './adjustments.js';
@@ -24,6 +26,28 @@ import { getSettings } from './settings.js';
 
 export const summaryPostKey = (cycleId: number, subject: ChangeSubject): string =>
   `cycle:${cycleId}:${subject === 'forecast' ? 'demand' : 'supply'}-summary`;
+
+type Trx = Parameters<typeof adjustmentActivity>[0];
+type CycleRef = { readonly id: number; readonly month: string };
+
+/** The demand channel's summary of `cycle`: its blocks and the text drawn from the same data. */
+async function demandSummary(trx: Trx, cycle: CycleRef) {
+  const activity = await adjustmentActivity(trx, cycle.id);
+  const declared = await noChangeActivity(trx, cycle.id);
+  return {
+    text: demandSummaryText(cycle.month, activity, declared),
+    blocks: demandSummaryBlocks(cycle.month, activity, declared),
+  };
+}
+
+/** The supply channel's summary of `cycle`: its blocks and the text drawn from the same data. */
+async function supplySummary(trx: Trx, cycle: CycleRef) {
+  const activity = await capacityActivity(trx, cycle.id);
+  return {
+    text: supplySummaryText(cycle.month, activity),
+    blocks: supplySummaryBlocks(cycle.month, activity),
+  };
+}
 
 /** Create or edit the cycle's summary, then add `note` in its thread. Returns the summary ts. */
 export async function refreshSummary(
@@ -45,18 +69,9 @@ export async function refreshSummary(
   const key = summaryPostKey(cycle.id, subject);
   return deps.db.transaction().execute(async (trx) => {
     await lockKey(trx, `post:${key}`);
-    const blocks =
-      subject === 'forecast'
-        ? demandSummaryBlocks(
-            cycle.month,
-            await adjustmentActivity(trx, cycle.id),
-            await noChangeActivity(trx, cycle.id),
-          )
-        : supplySummaryBlocks(cycle.month, await capacityActivity(trx, cycle.id));
-    const text =
-      subject === 'forecast'
-        ? `Demand review ${cycle.month}: forecast adjustments`
-        : `Supply review ${cycle.month}: capacity updates`;
+    // The text (notifications, the channel list, screen readers) is drawn with the blocks.
+    const { text, blocks } =
+      subject === 'forecast' ? await demandSummary(trx, cycle) : await supplySummary(trx, cycle);
     const { ts } = await upsertMessage(trx, client, { key, channel, text, blocks });
     // Each batch of notes once (its text names the changes and their before → after).
     if (note)

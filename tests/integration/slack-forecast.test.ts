@@ -191,6 +191,11 @@ describe('/forecast', () => {
     const blocks = JSON.stringify(standin.messagesIn('C_DEMAND')[0]?.blocks);
     expect(blocks).toContain('4 adjustment months so far.');
     expect(blocks).toContain('• *FAM-1*: 4 adjustment months by 1 person');
+    // Its text (the channel list's preview, a screen reader) is drawn again with the blocks:
+    // cycle 2027-01, FAM-1's three months of the first submission and 2027-08 of this one.
+    expect(standin.messagesIn('C_DEMAND')[0]?.text).toBe(
+      'Demand review 2027-01: 4 adjustment months so far, for 1 family.',
+    );
     expect(await recomputeJobs()).toHaveLength(1); // debounced: still one pending recompute
   });
 

@@ -18,6 +18,7 @@ import {
   withLineAboveButtons,
   withoutButtons,
 } from '../../src/slack/presenters/actions.js';
+import { demandSummaryText, supplySummaryText } from '../../src/slack/presenters/change.js';
 import {
   deviationMessage,
   deviationRevisionMessage,
@@ -244,5 +245,40 @@ describe('S&OE deviations outside the message pane', () => {
         resolved: false,
       }).text,
     ).toBe('Corrected &lt;!channel&gt;');
+  });
+});
+
+describe("the channels' review summaries outside the message pane", () => {
+  it('the demand summary’s text counts what its blocks count, and changes with them', () => {
+    const fam = (family: string, adjustments: number, carried = 0) => ({
+      family,
+      adjustments,
+      authors: 1,
+      flagged: 0,
+      carried,
+    });
+    expect(demandSummaryText('2027-01', [])).toBe('Demand review 2027-01: no adjustments yet.');
+    // 3 + 2 months on FAM-1 and FAM-2; FAM-3 only carried 4; FAM-4 declared unchanged by 2 reps.
+    expect(
+      demandSummaryText(
+        '2027-01',
+        [fam('FAM-1', 3), fam('FAM-2', 2, 1), fam('FAM-3', 0, 4)],
+        [{ family: 'FAM-4', reps: 2 }],
+      ),
+    ).toBe(
+      'Demand review 2027-01: 5 adjustment months so far, for 2 families; 5 carried from earlier cycles; no change declared for 1 family.',
+    );
+  });
+
+  it('the supply summary’s text counts the open updates and their resources', () => {
+    expect(supplySummaryText('2027-01', [])).toBe(
+      'Supply review 2027-01: no capacity updates yet.',
+    );
+    expect(
+      supplySummaryText('2027-01', [
+        { resource: 'LINE-1', updates: 2, net: -40, unit: 'hours' },
+        { resource: 'LINE-2', updates: 1, net: 10, unit: 'hours' },
+      ]),
+    ).toBe('Supply review 2027-01: 3 open capacity updates on 2 resources.');
   });
 });

@@ -216,9 +216,50 @@ export function demandSummaryBlocks(
   ];
 }
 
+/**
+ * The demand summary's notification and screen-reader text, drawn again with its blocks: how
+ * many months were adjusted this cycle and for how many families, those carried from earlier
+ * cycles, and the families declared unchanged ("Demand review 2027-01: 5 adjustment months so
+ * far, for 3 families; no change declared for 1 family.").
+ */
+export function demandSummaryText(
+  cycleMonth: string,
+  activity: readonly FamilyActivity[],
+  declared: readonly FamilyDeclared[] = [],
+): string {
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const total = activity.reduce((s, a) => s + a.adjustments, 0);
+  const carried = activity.reduce((s, a) => s + a.carried, 0);
+  const adjusted = activity.filter((a) => a.adjustments > 0).length;
+  const unchanged = new Set(declared.filter((d) => d.reps > 0).map((d) => d.family)).size;
+  const parts = [
+    total === 0
+      ? 'no adjustments yet'
+      : `${plural(total, 'adjustment month', 'adjustment months')} so far, for ${plural(adjusted, 'family', 'families')}`,
+    ...(carried ? [`${carried} carried from earlier cycles`] : []),
+    ...(unchanged ? [`no change declared for ${plural(unchanged, 'family', 'families')}`] : []),
+  ];
+  return `Demand review ${cycleMonth}: ${parts.join('; ')}.`;
+}
+
 /** The threaded note of a rep's "no change" declaration (family codes escaped). */
 export function noChangeNote(author: string, families: readonly string[]): string {
   return `<@${author}> declared no change for ${families.map((f) => `*${escInMarks(f)}*`).join(', ')}`;
+}
+
+/**
+ * The supply summary's notification and screen-reader text, drawn again with its blocks: the
+ * open capacity updates and how many resources they are on ("Supply review 2027-01: 3 open
+ * capacity updates on 2 resources.").
+ */
+export function supplySummaryText(
+  cycleMonth: string,
+  activity: readonly ResourceActivity[],
+): string {
+  const updates = activity.reduce((s, a) => s + a.updates, 0);
+  if (activity.length === 0) return `Supply review ${cycleMonth}: no capacity updates yet.`;
+  const n = activity.length;
+  return `Supply review ${cycleMonth}: ${updates} open capacity update${updates === 1 ? '' : 's'} on ${n} resource${n === 1 ? '' : 's'}.`;
 }
 
 export function supplySummaryBlocks(
