@@ -736,3 +736,23 @@ describe('the long-term plan against the budget (Q9)', () => {
     );
   });
 });
+
+describe("the pack's notification", () => {
+  it('names the plan run and the ask: the decision needed now, or the scenario adopted', () => {
+    // data(): cycle 2027-02, plan run 9, nothing decided.
+    expect(packMessage(data(1, 0)).text).toBe(
+      'S&OP 2027-02: executive pack on plan run 9, the pre-read for the executive meeting. Decision needed now: adopt one scenario (question 6).',
+    );
+    const base = data(1, 0);
+    const decided: PackData = {
+      ...base,
+      decisions: {
+        ...base.decisions,
+        decided: { scenario: 'Central <!here>', by: 'U_CEO', vote: null },
+      },
+    };
+    expect(packMessage(decided).text).toBe(
+      'S&OP 2027-02: executive pack on plan run 9, the pre-read for the executive meeting. Decided: the Central &lt;!here&gt; scenario.',
+    );
+  });
+});

@@ -18,7 +18,7 @@ import {
   SECTION_TEXT_CHARS,
   shareBudget,
 } from './fit.js';
-import { clip, escKeepingMentions, mrkdwn, plain } from './format.js';
+import { clip, esc, escKeepingMentions, mrkdwn, plain } from './format.js';
 
 /** Where every line of the pack is, when the message had to leave some out. */
 export const FULL_PACK = '`/sop pack md` has the full pack';
@@ -27,6 +27,19 @@ export const FULL_PACK = '`/sop pack md` has the full pack';
 export const NO_PLAN_MESSAGE_CHARS = 300;
 
 const section = (text: string): types.KnownBlock => ({ type: 'section', text: mrkdwn(text) });
+
+/**
+ * The pack's notification and screen-reader text: what it is, on which plan run, and its ask,
+ * the decision question 6 says is needed now, or the scenario adopted.
+ */
+function packNotification(p: PackData): string {
+  const run = p.runId ? ` on plan run ${p.runId}` : '';
+  const d = p.decisions.decided;
+  const ask = d
+    ? `Decided: the ${esc(d.scenario)} scenario.`
+    : 'Decision needed now: adopt one scenario (question 6).';
+  return `S&OP ${p.cycle.month}: executive pack${run}, the pre-read for the executive meeting. ${ask}`;
+}
 
 export function packMessage(p: PackData): { text: string; blocks: types.KnownBlock[] } {
   const sections = packSections(p, undefined, { messageChars: NO_PLAN_MESSAGE_CHARS });
@@ -66,7 +79,7 @@ export function packMessage(p: PackData): { text: string; blocks: types.KnownBlo
     ),
   );
   return {
-    text: `S&OP ${p.cycle.month}: executive pack (ten questions)`,
+    text: packNotification(p),
     blocks: [...head, ...body],
   };
 }
