@@ -118,6 +118,21 @@ describe('constraintListMessage', () => {
     );
   });
 
+  it("the notification drops the message's bold but keeps a code's typed star", () => {
+    // LINE*2 (a star between two letters or digits opens no bold in mrkdwn) was resolved: the
+    // notice names it as the list's section does, and so must the notification.
+    const m = constraintListMessage(
+      { cycleMonth: '2027-02', cycleOpen: true, entries: [imported] },
+      {
+        canAct: true,
+        notice: ':white_check_mark: Resolved #9 *LINE*2* 2027-03 -30% (maintenance).',
+      },
+    );
+    expect(m.text).toBe(
+      ':white_check_mark: Resolved #9 LINE*2 2027-03 -30% (maintenance). Open capacity constraints for the plans of the 2027-02 cycle: 1',
+    );
+  });
+
   it('lists whole constraints within Slack’s limits, then how many more', () => {
     const many = Array.from({ length: 60 }, (_, i) => ({
       ...overhaul,

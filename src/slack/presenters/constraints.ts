@@ -9,8 +9,17 @@ import type {
   ConstraintEntry,
   ConstraintList,
 } from '../../services/constraints.js';
-import { andMore, fitLines, jsonChars, MESSAGE_BLOCKS_CHARS } from './fit.js';
-import { clip, esc, escInMarks, fmtChange, mrkdwn, plain, slackDate } from './format.js';
+import { andMore, clipMrkdwn, fitLines, jsonChars, MESSAGE_BLOCKS_CHARS } from './fit.js';
+import {
+  clip,
+  esc,
+  escInMarks,
+  fmtChange,
+  mrkdwn,
+  notificationText,
+  plain,
+  slackDate,
+} from './format.js';
 
 export const CONSTRAINT_RESOLVE = 'constraint_resolve';
 export const CONSTRAINT_WITHDRAW = 'constraint_withdraw';
@@ -200,9 +209,12 @@ export function constraintListMessage(
   return { text: stripped(opts.notice, `Open capacity constraints${on}${about}: ${n}`), blocks };
 }
 
-/** The message's plain `text` (notifications): the notice and the head, without the markup. */
+/**
+ * The message's `text` (notifications, screen readers): the notice and the head, without the
+ * message's own bold (`notificationText`), typed marks kept.
+ */
 function stripped(notice: string | undefined, head: string): string {
-  return clip([notice, head].filter(Boolean).join(' ').replace(/\*/g, ''), 3000);
+  return notificationText(clipMrkdwn([notice, head].filter(Boolean).join(' '), 3000));
 }
 
 const STATUS_WORD: Readonly<Record<ConstraintClosed['status'], string>> = {
