@@ -199,8 +199,8 @@ describe('a check that finds many deviations', () => {
     const S = 'sales_above_p90';
     const P = 'production_below_plan';
     const lines = [
-      `• :rotating_light: *Sales above range* FAM-003: sold 200, range top 140 (+42.9%) · <@U_RITA> due 2027-02-10 · action ${await a(S, 'FAM-003')}`,
-      `• :rotating_light: *Production below plan* FAM-003: produced 30 of 100 planned (−70.0%) · <@U_OTTO> due 2027-02-10 · action ${await a(P, 'FAM-003')}`,
+      `• :rotating_light: *Sales above range* FAM-003: sold 200, range top 140 (+42.9%) · breaks the frozen plan · <@U_RITA> due 2027-02-10 · action ${await a(S, 'FAM-003')}`,
+      `• :rotating_light: *Production below plan* FAM-003: produced 30 of 100 planned (−70.0%) · breaks the frozen plan · <@U_OTTO> due 2027-02-10 · action ${await a(P, 'FAM-003')}`,
       `• *Sales above range* FAM-001: sold 150, range top 140 (+7.1%) · <@U_RITA> due 2027-02-10 · action ${await a(S, 'FAM-001')}`,
       `• *Production below plan* FAM-001: produced 80 of 100 planned (−20.0%) · <@U_OTTO> due 2027-02-10 · action ${await a(P, 'FAM-001')}`,
       `• *Sales above range* FAM-002: sold 155, range top 140 (+10.7%) · <@U_RITA> due 2027-02-10 · action ${await a(S, 'FAM-002')}`,
@@ -229,9 +229,10 @@ describe('a check that finds many deviations', () => {
 
     // Each owner: one DM listing their four.
     const dms = h.standin.store.messages.filter((m) => m.channel.startsWith('D'));
+    // Their notifications: all four due 2027-02-10, FAM-003's deviation of each a frozen break.
     expect(dms.map((m) => m.text).sort()).toEqual([
-      'You own 4 follow-up actions from the weekly S&OE check of the week of 2027-02-01',
-      'You own 4 follow-up actions from the weekly S&OE check of the week of 2027-02-01',
+      'You own 4 follow-up actions from the weekly S&OE check of the week of 2027-02-01, due 2027-02-10; 1 of them breaks the frozen plan.',
+      'You own 4 follow-up actions from the weekly S&OE check of the week of 2027-02-01, due 2027-02-10; 1 of them breaks the frozen plan.',
     ]);
     const otto = await h.standin.waitFor(
       () => dms.find((m) => JSON.stringify(m.blocks).includes('Production below plan')),
@@ -241,7 +242,7 @@ describe('a check that finds many deviations', () => {
       [
         ':memo: You own 4 follow-up actions from the weekly S&OE check of the week of 2027-02-01; 1 of them breaks the frozen plan and goes to the next executive meeting.',
         'To do: find the cause and act within the adopted plan (expedite, re-sequence or re-allocate) without reopening it, then mark the action Done.',
-        `• :rotating_light: *${await a(P, 'FAM-003')}* Production below plan FAM-003: produced 30 of 100 planned (−70.0%) · due 2027-02-10`,
+        `• :rotating_light: *${await a(P, 'FAM-003')}* Production below plan FAM-003: produced 30 of 100 planned (−70.0%) · breaks the frozen plan · due 2027-02-10`,
         `• *${await a(P, 'FAM-001')}* Production below plan FAM-001: produced 80 of 100 planned (−20.0%) · due 2027-02-10`,
         `• *${await a(P, 'FAM-002')}* Production below plan FAM-002: produced 85 of 100 planned (−15.0%) · due 2027-02-10`,
         `• *${await a(P, 'FAM-004')}* Production below plan FAM-004: produced 50 of 100 planned (−50.0%) · due 2027-02-10`,

@@ -61,7 +61,7 @@ describe('the roll-up message in the supply channel', () => {
     expect(sectionText(m.blocks, 1)).toBe(
       [
         ':rotating_light: *1 breaks the frozen plan* and goes to the next executive meeting (listed first).',
-        '• :rotating_light: *Sales above range* R&amp;D &lt;!channel&gt;: sold 150, range top 140 (+7.1%) · <@U_RITA> due 2027-02-10 · action #12',
+        '• :rotating_light: *Sales above range* R&amp;D &lt;!channel&gt;: sold 150, range top 140 (+7.1%) · breaks the frozen plan · <@U_RITA> due 2027-02-10 · action #12',
         '• *Production below plan* FAM-2: produced 200 of 250 planned (−20.0%) · <@U_OTTO> due 2027-02-10 · action #11',
         '• *Supplier short* SUP-1: delivered 60 of 100 due (−40.0%) · <@U_OTTO> due 2027-02-10 · action #13',
       ].join('\n'),
@@ -139,7 +139,7 @@ describe("the roll-up's thread", () => {
             text: {
               type: 'mrkdwn',
               text: [
-                '• :rotating_light: *Production below plan* A&lt;B&gt;: produced 200 of 250 planned (−20.0%) · <@U_OTTO> due 2027-02-10 · action #12',
+                '• :rotating_light: *Production below plan* A&lt;B&gt;: produced 200 of 250 planned (−20.0%) · breaks the frozen plan · <@U_OTTO> due 2027-02-10 · action #12',
                 '• *Production below plan* FAM-2: produced 200 of 250 planned (−20.0%) · <@U_OTTO> due 2027-02-10 · action #11',
               ].join('\n'),
             },
@@ -232,15 +232,16 @@ describe("an owner's DM", () => {
       ],
     });
     expect(validateBlocks(m.blocks, 'message')).toEqual([]);
+    // The notification names when they are due (both 2027-02-10) and the one frozen-plan break.
     expect(m.text).toBe(
-      'You own 2 follow-up actions from the weekly S&OE check of the week of 2027-02-01',
+      'You own 2 follow-up actions from the weekly S&OE check of the week of 2027-02-01, due 2027-02-10; 1 of them breaks the frozen plan.',
     );
     expect(sectionText(m.blocks, 0)).toBe(
       [
         ':memo: You own 2 follow-up actions from the weekly S&OE check of the week of 2027-02-01; 1 of them breaks the frozen plan and goes to the next executive meeting.',
         // What to do, in the words of the deviation's own post and its reminders.
         'To do: find the cause and act within the adopted plan (expedite, re-sequence or re-allocate) without reopening it, then mark the action Done.',
-        '• :rotating_light: *#12* Supplier short SUP-1: delivered 60 of 100 due (−40.0%) · due 2027-02-10',
+        '• :rotating_light: *#12* Supplier short SUP-1: delivered 60 of 100 due (−40.0%) · breaks the frozen plan · due 2027-02-10',
         '• *#11* Production below plan Q&amp;A: produced 200 of 250 planned (−20.0%) · due 2027-02-10',
       ].join('\n'),
     );

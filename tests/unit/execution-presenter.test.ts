@@ -257,4 +257,30 @@ describe('/sop execution form', () => {
       `_…and ${40 - shown.length} more deviations: \`/sop actions\` lists the open ones._`,
     );
   });
+
+  it("the digest's lines say in words what their emoji mark: done, and a frozen-plan break", () => {
+    const row = (over: { status: string; frozenBreak: boolean; summary: string }) => ({
+      week: '2027-02-01',
+      owner: 'U_RITA',
+      due: '2027-02-10',
+      actionId: '5',
+      ...over,
+    });
+    const d = digestMessage({
+      week: '2027-02-01',
+      sales: 1,
+      production: 1,
+      deviations: [
+        row({ status: 'done', frozenBreak: true, summary: 'FAM-1 sold 150' }),
+        row({ status: 'overdue', frozenBreak: false, summary: 'FAM-2 made 80' }),
+      ],
+      nextMeeting: { breaks: 1, done: 1 },
+    });
+    expect((d.blocks[2] as { text: { text: string } }).text.text).toBe(
+      [
+        '• :rotating_light: :white_check_mark: *done* FAM-1 sold 150 · breaks the frozen plan · <@U_RITA> due 2027-02-10',
+        '• *OVERDUE* FAM-2 made 80 · <@U_RITA> due 2027-02-10',
+      ].join('\n'),
+    );
+  });
 });

@@ -205,7 +205,7 @@ describe('change presenters', () => {
 
   it('the thread note is one line with the span of values', () => {
     expect(threadNote(outcome())).toBe(
-      '<@U1> *FAM-1* 2027-03..2027-04 +15% (promotion) — “Spring”: 2027-03 1,000 → 1,150 … 2027-04 2,000 → 2,300 :triangular_flag_on_post:',
+      '<@U1> *FAM-1* 2027-03..2027-04 +15% (promotion) — “Spring”: 2027-03 1,000 → 1,150 … 2027-04 2,000 → 2,300 :triangular_flag_on_post: flagged for review',
     );
     expect(fmtChange('set', 1200)).toBe('=1,200');
     expect(fmtChange('delta_units', -150)).toBe('-150');

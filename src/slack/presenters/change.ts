@@ -136,7 +136,10 @@ export function threadNote(o: ChangeOutcome): string {
         ? `${fmtQty(first.before)} → ${fmtQty(first.after)}`
         : `${first.period} ${fmtQty(first.before)} → ${fmtQty(first.after)} … ${last.period} ${fmtQty(last.before)} → ${fmtQty(last.after)}`
       : '';
-  const flag = o.lines.some((l) => l.flagged) ? ' :triangular_flag_on_post:' : '';
+  // Said in words: the flag alone is read out as "triangular flag on post".
+  const flag = o.lines.some((l) => l.flagged)
+    ? ' :triangular_flag_on_post: flagged for review'
+    : '';
   const comment = o.input.comment ? ` — “${esc(clip(o.input.comment, 200))}”` : '';
   return `<@${o.author}> *${escInMarks(o.target.code)}* ${fmtRange(o.input.from, o.input.to)} ${fmtChange(o.input.kind, o.input.value)} (${reasonText(o.input.reason)})${comment}: ${span}${flag}`;
 }

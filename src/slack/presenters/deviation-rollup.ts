@@ -7,7 +7,7 @@
 import type { types } from '@slack/bolt';
 import type { DeviationKind } from '../../../db/schema.js';
 import { fmtQty, formatPercent } from '../../core/number-format.js';
-import { ACTION_BUTTON_NAMES, DEVIATION_TASK, KIND_LABEL } from './execution.js';
+import { ACTION_BUTTON_NAMES, BREAKS_WORDS, DEVIATION_TASK, KIND_LABEL } from './execution.js';
 import {
   andMore,
   clipMrkdwn,
@@ -73,7 +73,8 @@ const icon = (d: RollupDeviation) => (d.frozenBreak ? ':rotating_light: ' : '');
 
 /** One deviation's line in the channel and its thread. */
 export function rollupLine(d: RollupDeviation): string {
-  return `• ${icon(d)}*${KIND_LABEL[d.kind]}* ${esc(d.code)}: ${rollupFigures(d)} · <@${d.owner}> due ${d.due} · action #${d.actionId}`;
+  const breaks = d.frozenBreak ? ` · ${BREAKS_WORDS}` : '';
+  return `• ${icon(d)}*${KIND_LABEL[d.kind]}* ${esc(d.code)}: ${rollupFigures(d)}${breaks} · <@${d.owner}> due ${d.due} · action #${d.actionId}`;
 }
 
 const breaksLine = (n: number) =>
@@ -188,6 +189,12 @@ export function rollupThread(v: RollupView): Message[] {
 /** Where an owner marks the rolled-up actions done, snoozes them or gives them on. */
 const WHERE_TO_ACT = `Mark each one done, snooze it or give it to someone else in App Home (the Home tab of sopbot), which shows your open actions with ${ACTION_BUTTON_NAMES}; \`/sop actions me\` lists them all. Each is reminded before it is due, with its own ${ACTION_BUTTON_NAMES} buttons.`;
 
+/** When the actions are due, for the DM's notification: "due 2027-02-10", or the first date. */
+function dueWords(ds: readonly RollupDeviation[]): string {
+  const dues = [...new Set(ds.map((d) => d.due))].sort();
+  return dues.length === 1 ? `due ${dues[0]}` : `the first due ${dues[0]}`;
+}
+
 /** One owner's DM: their new actions from the check, whole lines, then where to act on them. */
 export function rollupOwnerDm(v: RollupView): Message {
   const mine = rollupOrder(v.deviations);
@@ -196,7 +203,7 @@ export function rollupOwnerDm(v: RollupView): Message {
   const head = `:memo: You own ${plural(n, 'follow-up action', 'follow-up actions')} from the weekly S&OE check of the week of ${v.week}${breaks > 0 ? `; ${breaks} of them ${breaks === 1 ? 'breaks' : 'break'} the frozen plan and ${breaks === 1 ? 'goes' : 'go'} to the next executive meeting` : ''}.`;
   const lines = mine.map(
     (d) =>
-      `• ${icon(d)}*#${d.actionId}* ${KIND_LABEL[d.kind]} ${esc(d.code)}: ${rollupFigures(d)} · due ${d.due}`,
+      `• ${icon(d)}*#${d.actionId}* ${KIND_LABEL[d.kind]} ${esc(d.code)}: ${rollupFigures(d)}${d.frozenBreak ? ` · ${BREAKS_WORDS}` : ''} · due ${d.due}`,
   );
   const list = fitText(
     `${head}\n${DEVIATION_TASK}`,
@@ -206,7 +213,7 @@ export function rollupOwnerDm(v: RollupView): Message {
       andMore(hidden, hidden === 1 ? 'action' : 'actions', '`/sop actions me` lists them all'),
   ).text;
   return {
-    text: `You own ${plural(n, 'follow-up action', 'follow-up actions')} from the weekly S&OE check of the week of ${v.week}`,
+    text: `You own ${plural(n, 'follow-up action', 'follow-up actions')} from the weekly S&OE check of the week of ${v.week}, ${dueWords(mine)}${breaks > 0 ? `; ${breaks} of them ${breaks === 1 ? 'breaks' : 'break'} the frozen plan` : ''}.`,
     blocks: [
       { type: 'section', text: mrkdwn(list) },
       { type: 'context', elements: [mrkdwn(WHERE_TO_ACT)] },

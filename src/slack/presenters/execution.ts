@@ -302,12 +302,18 @@ function nextMeetingText({ breaks, done }: DigestView['nextMeeting']): string {
 
 const MAX_DIGEST_LINES = 15;
 
+/**
+ * A deviation's line says in words that it breaks the frozen plan: the :rotating_light: beside
+ * it is read out as "rotating light", or not shown at all in a notification.
+ */
+export const BREAKS_WORDS = 'breaks the frozen plan';
+
 export function digestMessage(v: DigestView): { text: string; blocks: types.KnownBlock[] } {
   const units = (n: number | null) =>
     n === null ? 'not imported' : `${Math.round(n).toLocaleString('en-US')} units`;
   const open = v.deviations.filter((d) => d.status === 'open' || d.status === 'overdue');
   const line = (d: DigestView['deviations'][number]) =>
-    `${d.frozenBreak ? ':rotating_light: ' : ''}${d.status === 'overdue' ? '*OVERDUE* ' : d.status === 'done' ? ':white_check_mark: ' : ''}${esc(d.summary)}${d.owner ? ` · <@${d.owner}> due ${d.due}` : ''}`;
+    `${d.frozenBreak ? ':rotating_light: ' : ''}${d.status === 'overdue' ? '*OVERDUE* ' : d.status === 'done' ? ':white_check_mark: *done* ' : ''}${esc(d.summary)}${d.frozenBreak ? ` · ${BREAKS_WORDS}` : ''}${d.owner ? ` · <@${d.owner}> due ${d.due}` : ''}`;
   // Whole lines, at most MAX_DIGEST_LINES of them, then how many more and where they are: a
   // list cut to Slack's 3,000 characters would lose its count and end mid-line.
   const list = fitText(
