@@ -408,7 +408,11 @@ describe('review message', () => {
     expect(validateBlocks(msg.blocks, 'message')).toEqual([]);
     const text = JSON.stringify(msg.blocks);
     // The months as a span, and what the plan was: January's adopted one; no chart was posted.
-    expect(msg.text).toBe('S&OP 2027-03: performance review of 2027-01–2027-02');
+    // Its notification gives the key figures (worked out by hand below): adherence 1 − 30/220,
+    // fill rate 35/65, OTIF 1/4.
+    expect(msg.text).toBe(
+      'S&OP 2027-03: performance review of 2027-01–2027-02: plan adherence 86.4%; fill rate 53.8%, OTIF 25.0%.',
+    );
     expect(text).toContain(
       'The cycle opens by reviewing 2027-01–2027-02: KPIs per family and in total, against the last adopted plan. The same lines are in the pack',
     );

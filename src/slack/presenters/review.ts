@@ -4,7 +4,9 @@
  * changed, and what the last decision became. The lines are the pack's (src/services/pack-loop.ts).
  */
 import type { types } from '@slack/bolt';
+import { formatPercent } from '../../core/number-format.js';
 import { periodSpan } from '../../core/period.js';
+import type { KpiSet } from '../../core/review.js';
 import {
   bullet,
   changedLines,
@@ -15,6 +17,22 @@ import {
   reviewLines,
 } from '../../services/pack-loop.js';
 import { clip, escKeepingMentions, mrkdwn, plain } from './format.js';
+
+/**
+ * The review's key figures for its notification and screen-reader text, as question 2 gives
+ * them: plan adherence, and the fill rate and OTIF of the order lines due ("…: plan adherence
+ * 86.4%; fill rate 53.8%, OTIF 25.0%"); that there are no actuals yet when none came.
+ */
+function keyFigures(t: KpiSet | undefined): string {
+  if (!t) return '';
+  if (t.salesUnits <= 0 && t.actualProduction <= 0 && t.orderLines <= 0) return ': no actuals yet';
+  const pct = (x: number | null) => (x === null ? 'n/a' : formatPercent(x));
+  const figures = [
+    ...(t.adherence === null ? [] : [`plan adherence ${pct(t.adherence)}`]),
+    ...(t.orderLines === 0 ? [] : [`fill rate ${pct(t.fillRate)}, OTIF ${pct(t.otif)}`]),
+  ];
+  return figures.length ? `: ${figures.join('; ')}` : '';
+}
 
 /** `withChart`: the trend chart was posted just before (above) the message. */
 export function reviewMessage(
@@ -50,7 +68,7 @@ export function reviewMessage(
       ? 'against the last adopted plan'
       : `against ${r.reference.month}'s latest plan, as none was adopted`;
   return {
-    text: `S&OP ${month}: performance review of ${months}`,
+    text: `S&OP ${month}: performance review of ${months}${keyFigures(r?.review.total)}.`,
     blocks: [
       { type: 'header', text: plain(clip(`S&OP ${month}: performance review`, 150)) },
       {
