@@ -109,6 +109,10 @@ describe('vote settings, quorum and the chair prompt', () => {
     expect(JSON.stringify(msg.blocks)).toContain(`"slack_file":{"id":"${chartFile}"}`);
     await h.driver.clickButton('C_EXEC', msg.ts, 'vote_cast_1', { user: EXEC1 });
     await waitFor(() => pollMessage(msg.ts).includes('*Central*: 1 vote'));
+    // The message's text (the channel list's preview, a screen reader) is edited with the tally.
+    expect(standin.messagesIn('C_EXEC').find((m) => m.ts === msg.ts)?.text).toMatch(
+      /^Scenario vote: Which scenario do we adopt for 2027-03\? Choose one of \d+ scenarios: .* 1 executive vote counted of the 2 it needs\.$/,
+    );
     // The chair is named in the header context; voters are not named in the tally.
     expect(pollMessage(msg.ts)).not.toContain(`1 vote <@${EXEC1}>`);
     expect(pollMessage(msg.ts)).toContain('· anonymous votes_');

@@ -195,7 +195,14 @@ describe('the scenario vote outside the message pane', () => {
   it('an open vote notifies its question, its choices and by when executives vote', () => {
     // 2027-01-22T10:00:00Z is 1800612000 in Unix seconds.
     expect(voteMessage(view(poll())).text).toBe(
-      'Scenario vote: Which scenario do we adopt for 2027-01? Choose one of 2 scenarios: Central, Upside &lt;b&gt;. Executives vote with the buttons by <!date^1800612000^{date_short_pretty} {time}|2027-01-22 10:00 UTC>.',
+      'Scenario vote: Which scenario do we adopt for 2027-01? Choose one of 2 scenarios: Central, Upside &lt;b&gt;. Executives vote with the buttons by <!date^1800612000^{date_short_pretty} {time}|2027-01-22 10:00 UTC>. 1 executive vote counted so far.',
+    );
+  });
+
+  it('the count in the notification changes with the tally, against the quorum when there is one', () => {
+    // U_A's vote counted; a quorum of 3.
+    expect(voteMessage(view(poll({ quorum: 3 }))).text).toMatch(
+      / 1 executive vote counted of the 3 it needs\.$/,
     );
   });
 

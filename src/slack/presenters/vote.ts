@@ -336,15 +336,19 @@ export function voteMessage(v: PollView): { text: string; blocks: types.KnownBlo
 }
 
 /**
- * An open vote's notification: its question, the scenarios to choose from, by when, and who
- * votes ("Scenario vote: Which scenario do we adopt for 2027-01? Choose one of 3 scenarios:
- * Central, Upside, Cautious. Executives vote with the buttons by Fri, Jan 22 10:00 AM.").
+ * An open vote's notification and screen-reader text: its question, the scenarios to choose
+ * from, by when, who votes, and the count so far, which changes with the tally as the message is
+ * edited ("Scenario vote: Which scenario do we adopt for 2027-01? Choose one of 3 scenarios:
+ * Central, Upside, Cautious. Executives vote with the buttons by Fri, Jan 22 10:00 AM. 2
+ * executive votes counted so far.").
  */
 function openVoteText(v: PollView): string {
   const q = esc(v.poll.question.trim());
   const labels = v.options.map((o) => esc(o.label));
   const by = v.poll.closes_at ? ` by ${slackDate(v.poll.closes_at, v.timezone)}` : '';
-  return `Scenario vote: ${q}${/[.?!]$/.test(q) ? '' : '.'} Choose one of ${labels.length} scenarios: ${labels.join(', ')}. Executives vote with the buttons${by}.`;
+  const n = v.tally.total;
+  const quorum = v.poll.quorum ? ` of the ${v.poll.quorum} it needs` : ' so far';
+  return `Scenario vote: ${q}${/[.?!]$/.test(q) ? '' : '.'} Choose one of ${labels.length} scenarios: ${labels.join(', ')}. Executives vote with the buttons${by}. ${n} executive vote${n === 1 ? '' : 's'} counted${quorum}.`;
 }
 
 /**
