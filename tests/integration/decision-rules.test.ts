@@ -76,7 +76,7 @@ const refusal = async (p: Promise<unknown>): Promise<SopError> => {
 describe('decisions', () => {
   it('after a vote: only once it is closed, and only for one of its scenarios', async () => {
     const { view } = await createPoll(deps(), {
-      cycle: { id: cycleId, month: '2027-01', phase: 'executive' } as never,
+      cycle: { id: cycleId, month: '2027-01', phase: 'executive', deadlines: {} } as never,
       createdBy: 'U_CHAIR',
       requestKey: 'poll-rules',
     });
@@ -129,7 +129,7 @@ describe('decisions', () => {
       /^scenario: Central is from plan run \d+, not the latest \(run \d+\); choose one of central, cautious, ambitious\.$/,
     );
     // Typed by name, the infeasible one is refused the same way, before anything is written.
-    const cycle = { id: cycleId, month: '2027-01', phase: 'executive' } as never;
+    const cycle = { id: cycleId, month: '2027-01', phase: 'executive', deadlines: {} } as never;
     expect(await scenarioByName(t.db, cycle, 'stretch')).toBe(infeasible);
     const decisions = await t.db
       .selectFrom('decisions')
