@@ -98,12 +98,13 @@ export async function latestPollOf(
 export async function latestDecisionOf(
   db: Db,
   cycleId: number,
-): Promise<{ id: string; label: string; decided_by: string } | null> {
+): Promise<{ id: string; label: string; decided_by: string; rationale: string } | null> {
   return firstOrNull(
     decisionsNewestFirst(db, cycleId).select([
       'decisions.id',
       'plan_scenarios.label',
       'decisions.decided_by',
+      'decisions.rationale',
     ]),
   );
 }

@@ -144,6 +144,16 @@ export interface PackData {
       readonly by: string;
       /** The executives' vote it was taken on; null when it was recorded without one. */
       readonly vote: DecisionVote | null;
+      /** Why, in the words it was recorded with. */
+      readonly rationale: string;
+      /** The follow-up actions it set (Q10), in id order, each with its owner and due date. */
+      readonly actions: readonly {
+        readonly id: string;
+        readonly owner: string;
+        readonly due: string;
+        readonly description: string;
+        readonly status: 'open' | 'done' | 'cancelled';
+      }[];
     } | null;
   };
   /** Q7 */

@@ -286,7 +286,9 @@ export function packSections(
     title: 'Which decisions must be made now, and which later?',
     lines: [
       d.decided
-        ? `Decided: ${d.decided.scenario} scenario, ${decidedHow(d.decided.vote, who(d.decided.by))}.`
+        ? sentence(
+            `Decided: ${d.decided.scenario} scenario, ${decidedHow(d.decided.vote, who(d.decided.by))}. Rationale: “${d.decided.rationale.trim()}”`,
+          )
         : `DECISION NEEDED NOW: adopt one scenario${d.poll ? ` (vote ${d.poll.id} is ${d.poll.status})` : ' (`/sop vote`)'}.`,
       ...d.scenarios.map((x) =>
         x.status !== 'optimal'
@@ -338,6 +340,7 @@ export function packSections(
     title: 'What are the follow-up actions?',
     lines: [
       ...(p.loop ? followLines(p.loop) : []),
+      ...decidedActionLines(d.decided, who),
       ...(p.actions.length
         ? p.actions.map((a) =>
             sentence(
@@ -348,6 +351,28 @@ export function packSections(
     ],
   });
   return s;
+}
+
+/**
+ * Q10's lines for this meeting's own decision: the follow-up actions it set, each with its
+ * owner and due date (and its state once done or cancelled), or that it set none.
+ */
+function decidedActionLines(
+  decided: PackData['decisions']['decided'],
+  who: (userId: string) => string,
+): string[] {
+  if (!decided) return [];
+  if (decided.actions.length === 0) return ["This cycle's decision set no follow-up actions."];
+  return [
+    `Set by this cycle's decision (${decided.scenario}):`,
+    ...decided.actions.map((a) =>
+      sub(
+        sentence(
+          `#${a.id} ${who(a.owner)} due ${a.due}${a.status === 'open' ? '' : ` (${a.status})`}: ${a.description}`,
+        ),
+      ),
+    ),
+  ];
 }
 
 /**
@@ -408,7 +433,9 @@ export function packPeople(p: PackData): string[] {
   return [
     ...new Set([
       ...p.risks.flagged.map((f) => f.author),
-      ...(p.decisions.decided ? [p.decisions.decided.by] : []),
+      ...(p.decisions.decided
+        ? [p.decisions.decided.by, ...p.decisions.decided.actions.map((a) => a.owner)]
+        : []),
       ...p.productDevelopment.map((x) => x.author),
       ...p.actions.map((a) => a.owner),
       ...(p.loop ? loopPeople(p.loop) : []),

@@ -6,6 +6,7 @@
  * writes it; the Slack presenter (src/slack/presenters/pack.ts) shows the same data.
  */
 import type { Db } from '../../db/connect.js';
+import { actionsOfDecisions } from '../../db/queries/decisions.js';
 import { topShadowPrices } from '../../db/queries/explain.js';
 import {
   budgetIn,
@@ -122,6 +123,7 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
   const decidedVote = decided
     ? ((await decisionVotes(db, [decided.id])).get(decided.id) ?? null)
     : null;
+  const decidedActions = decided ? await actionsOfDecisions(db, [decided.id]) : [];
   const scenarioRevenue = new Map<string, number>();
   for (const s of scenarios) {
     if (s.status !== 'optimal') continue;
@@ -253,7 +255,19 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
       })),
       poll: poll ? { id: poll.id, status: poll.status } : null,
       decided: decided
-        ? { scenario: decided.label, by: decided.decided_by, vote: decidedVote }
+        ? {
+            scenario: decided.label,
+            by: decided.decided_by,
+            vote: decidedVote,
+            rationale: decided.rationale,
+            actions: decidedActions.map((a) => ({
+              id: a.id,
+              owner: a.owner,
+              due: a.due_date,
+              description: a.description,
+              status: a.status,
+            })),
+          }
         : null,
     },
     productDevelopment: adjustments

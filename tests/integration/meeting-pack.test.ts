@@ -281,7 +281,7 @@ describe('meeting pack', () => {
       resources: [{ id: fam.line, capacity: 700, loadPerUnit: 0.5 }],
       scenarios: SCENARIOS,
     });
-    await db
+    const decision = await db
       .insertInto('decisions')
       .values({
         cycle_id: cur,
@@ -291,7 +291,23 @@ describe('meeting pack', () => {
         decided_by: 'U_EXEC',
         request_key: 'dec-1',
       })
-      .execute();
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    // The follow-up action the decision set.
+    const followUp = await db
+      .insertInto('actions')
+      .values({
+        decision_id: decision.id,
+        cycle_id: cur,
+        description: 'Book overtime on LINE-1',
+        owner: 'U_OPS',
+        due_date: '2027-02-26',
+        created_by: 'U_EXEC',
+        created_at: NOW,
+        request_key: 'dec-1-a1',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
 
     const after = await pack();
     for (let n = 1; n <= 10; n++)
@@ -302,11 +318,15 @@ describe('meeting pack', () => {
     expect(section(after, 4)).toContain('vs budget $720k');
     expect(section(after, 5)).toContain('No open constraint and no flagged adjustment.');
     expect(section(after, 6)).toContain(
-      'Decided: Cautious scenario, recorded by U_EXEC without a vote.',
+      'Decided: Cautious scenario, recorded by U_EXEC without a vote. Rationale: “cash”.',
     );
     expect(section(after, 7)).toContain('No launch or end-of-life adjustment this cycle.');
     expect(section(after, 8)).toContain('No resource loaded above 100%');
     expect(section(after, 9)).toContain('vs budgeted sales of 3,600');
+    // The decision's own follow-up action, with its owner and due date.
+    expect(section(after, 10)).toContain(
+      `Set by this cycle's decision (Cautious):\n  - #${followUp.id} U_OPS due 2027-02-26: Book overtime on LINE-1.`,
+    );
     expect(section(after, 10)).toContain('No open action from earlier cycles.');
   });
 

@@ -748,11 +748,76 @@ describe("the pack's notification", () => {
       ...base,
       decisions: {
         ...base.decisions,
-        decided: { scenario: 'Central <!here>', by: 'U_CEO', vote: null },
+        decided: {
+          scenario: 'Central <!here>',
+          by: 'U_CEO',
+          vote: null,
+          rationale: '',
+          actions: [],
+        },
       },
     };
     expect(packMessage(decided).text).toBe(
       'S&OP 2027-02: executive pack on plan run 9, the pre-read for the executive meeting. Decided: the Central &lt;!here&gt; scenario.',
     );
+  });
+});
+
+describe('the pack of a cycle whose meeting has decided (Q6, Q10)', () => {
+  const decidedPack = (actions: NonNullable<PackData['decisions']['decided']>['actions']) => {
+    const base = data(0, 0);
+    return {
+      ...base,
+      decisions: {
+        ...base.decisions,
+        decided: {
+          scenario: 'Central',
+          by: 'U_CHAIR',
+          vote: { forIt: 2, total: 3, topOther: 1, closedByDecision: false },
+          rationale: 'Central protects service; cautious cuts margin more than it saves.',
+          actions,
+        },
+      },
+    } satisfies PackData;
+  };
+
+  it('gives the decision its rationale, and lists the follow-up actions it set with owner and due date', () => {
+    const p = decidedPack([
+      {
+        id: '1',
+        owner: 'U_OPS',
+        due: '2027-02-12',
+        description: 'Book weekend overtime on LINE-2',
+        status: 'done',
+      },
+      {
+        id: '2',
+        owner: 'U_REP',
+        due: '2027-03-26',
+        description: 'Confirm the spring volumes',
+        status: 'open',
+      },
+    ]);
+    const s = packSections(p);
+    expect(s[5]!.lines[0]).toBe(
+      "Decided: Central scenario, adopted by the executives' vote (2–1); recorded by <@U_CHAIR>. Rationale: “Central protects service; cautious cuts margin more than it saves.”",
+    );
+    expect(s[9]!.lines).toEqual([
+      "Set by this cycle's decision (Central):",
+      sub('#1 <@U_OPS> due 2027-02-12 (done): Book weekend overtime on LINE-2.'),
+      sub('#2 <@U_REP> due 2027-03-26: Confirm the spring volumes.'),
+      'No open action from earlier cycles.',
+    ]);
+    // In Slack the owners stay mentions, the typed text escaped.
+    const shown = JSON.stringify(packMessage(p).blocks);
+    expect(shown).toContain('#2 <@U_REP> due 2027-03-26: Confirm the spring volumes.');
+  });
+
+  it('says so when the decision set no follow-up action', () => {
+    const s = packSections(decidedPack([]));
+    expect(s[9]!.lines).toEqual([
+      "This cycle's decision set no follow-up actions.",
+      'No open action from earlier cycles.',
+    ]);
   });
 });

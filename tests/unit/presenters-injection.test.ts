@@ -241,7 +241,15 @@ function pack(evil: string): PackData {
         },
       ],
       poll: null,
-      decided: { scenario: evil, by: evil, vote: null },
+      decided: {
+        scenario: evil,
+        by: evil,
+        vote: null,
+        rationale: evil,
+        actions: [
+          { id: '7', owner: 'U_OWNER', due: '2027-03-01', description: evil, status: 'open' },
+        ],
+      },
     },
     productDevelopment: [],
     overloads: [{ resource: evil, period: '2027-02', utilisation: 1.1 }],
