@@ -100,6 +100,12 @@ const VoteValue = z
   .transform((s) => s.split(':'))
   .pipe(z.tuple([rowIdString, rowIdString]));
 
+/** When the click happened: Slack's `action_ts` ("1799338800.123456", seconds); null if not one. */
+function clickTime(actionTs: string): Date | null {
+  const seconds = Number(actionTs);
+  return actionTs !== '' && Number.isFinite(seconds) ? new Date(seconds * 1000) : null;
+}
+
 /** The decision modal's private_metadata, parsed once at the edge. */
 function parseMeta(raw: string): DecisionModalMeta {
   let json: unknown;
@@ -129,7 +135,7 @@ export function register(app: App, deps: AppDeps): void {
         if (!value.success) throw new SopError('validation', 'This vote button is malformed.');
         const [pollId, scenarioId] = value.data;
         const counted = can(await memberOf(context), 'vote.counted');
-        const { outcome, view, closedByQuorum } = await castVote(
+        const { outcome, view, closedByQuorum, standing } = await castVote(
           deps.db,
           {
             pollId,
@@ -137,11 +143,16 @@ export function register(app: App, deps: AppDeps): void {
             scenarioId,
             counted,
             requestKey: `vote:${pollId}:${body.user.id}:${action.action_ts}:${scenarioId}`,
+            clickedAt: clickTime(action.action_ts),
           },
           deps.clock.now(),
         );
-        const label = view.options.find((o) => o.scenarioId === scenarioId)?.label ?? scenarioId;
-        await tellPrivately(client, body, voteReceipt(outcome, label));
+        const labelOf = (id: string) => view.options.find((o) => o.scenarioId === id)?.label ?? id;
+        await tellPrivately(
+          client,
+          body,
+          voteReceipt(outcome, labelOf(scenarioId), standing && labelOf(standing)),
+        );
         if (outcome !== 'recorded' && outcome !== 'changed') return;
         try {
           // The vote closed on its quorum with this click, in the vote's transaction.

@@ -415,6 +415,11 @@ export interface VotesTable {
    * stopped being an executive while the vote was open. Null otherwise.
    */
   superseded_reason: Optional<'role'>;
+  /**
+   * When the voter clicked (Slack's `action_ts`): of two clicks that reach the bot in the other
+   * order, the later click's vote stands. Null for votes stored before it was kept.
+   */
+  clicked_at: NullableTimestamp;
 }
 
 export interface DecisionsTable {

@@ -169,10 +169,10 @@ export async function currentVote(
   db: Db,
   pollId: string,
   voter: string,
-): Promise<{ id: string; scenario_id: string } | null> {
+): Promise<{ id: string; scenario_id: string; clicked_at: Date | null } | null> {
   return firstOrNull(
     votesCountingNow(db)
-      .select(['id', 'scenario_id'])
+      .select(['id', 'scenario_id', 'clicked_at'])
       .where('poll_id', '=', pollId)
       .where('voter', '=', voter),
   );

@@ -349,6 +349,11 @@ export type VoteOutcome =
   | 'same'
   /** The same click delivered again (same request key): nothing changes. */
   | 'duplicate'
+  /**
+   * A click older than the voter's vote standing, delivered after it (two clicks that reached
+   * the bot in the other order): kept for the record, superseded; the later click's vote stands.
+   */
+  | 'earlier'
   /** Kept for audit, not counted: the voter is not an executive. */
   | 'not_counted';
 
@@ -362,6 +367,8 @@ export interface CastVoteInput {
    * again in the vote's transaction, so a role taken away meanwhile counts nothing.
    */
   readonly counted: boolean;
+  /** When the voter clicked (Slack's `action_ts`); null when unknown. */
+  readonly clickedAt?: Date | null;
 }
 
 /**
@@ -376,8 +383,15 @@ export async function castVote(
   db: Db,
   input: CastVoteInput,
   now: Date,
-): Promise<{ outcome: VoteOutcome; view: PollView; closedByQuorum: boolean }> {
+): Promise<{
+  outcome: VoteOutcome;
+  view: PollView;
+  closedByQuorum: boolean;
+  /** The scenario of the vote that stands, when the click was `earlier` than it. */
+  standing?: string;
+}> {
   let closedByQuorum = false;
+  let standing: string | undefined;
   const outcome = await db.transaction().execute(async (trx): Promise<VoteOutcome> => {
     const poll = await lockPoll(trx, input.pollId);
     if (!poll) throw new SopError('not_found', `No vote with id ${input.pollId}.`);
@@ -434,6 +448,7 @@ export async function castVote(
       scenario_id: input.scenarioId,
       request_key: input.requestKey,
       created_at: now,
+      clicked_at: input.clickedAt ?? null,
     };
     // The role is read again under the poll's lock: a role change that took the voter's
     // executive role away since the click was read (it locks the open polls) is seen here.
@@ -451,6 +466,19 @@ export async function castVote(
     }
     const current = await currentVote(trx, input.pollId, input.voter);
     if (current && current.scenario_id === input.scenarioId) return 'same';
+    // Two clicks can reach the bot in the other order: the later click is the vote.
+    if (current?.clicked_at && input.clickedAt && input.clickedAt < current.clicked_at) {
+      await insertVote(trx, { ...base, counted: true, superseded_at: now });
+      await audit(trx, {
+        actor: input.voter,
+        action: 'vote.earlier_click',
+        entity: 'poll',
+        entityId: input.pollId,
+        details: { scenarioId: input.scenarioId, standing: current.scenario_id },
+      });
+      standing = current.scenario_id;
+      return 'earlier';
+    }
     if (current) {
       await supersedeVote(trx, current.id, now);
     }
@@ -471,7 +499,8 @@ export async function castVote(
       );
     return current ? 'changed' : 'recorded';
   });
-  return { outcome, view: await getPollView(db, input.pollId), closedByQuorum };
+  const view = await getPollView(db, input.pollId);
+  return { outcome, view, closedByQuorum, ...(standing === undefined ? {} : { standing }) };
 }
 
 /**

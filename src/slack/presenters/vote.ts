@@ -394,8 +394,11 @@ export function chairDecisionPrompt(v: PollView): { text: string; blocks: types.
 }
 
 /** What a voter is told privately. */
-export function voteReceipt(outcome: string, label: string): string {
+export function voteReceipt(outcome: string, label: string, standing?: string): string {
   switch (outcome) {
+    case 'earlier':
+      // Two clicks that reached sopbot in the other order: the later one is the vote.
+      return `Your vote for *${escInMarks(standing ?? label)}* stands: you clicked it after *${escInMarks(label)}*, and that earlier click reached sopbot last. Click *${escInMarks(label)}* again to vote for it.`;
     case 'recorded':
       return `Your vote for *${escInMarks(label)}* is counted. You can change it until the vote closes.`;
     case 'changed':
