@@ -13,6 +13,7 @@ import {
   voteMessage,
 } from '../../src/slack/presenters/vote.js';
 import { validateBlocks, validateView } from '../../src/slack-standin/index.js';
+import { blocksTooLong } from '../../src/slack-standin/rules.js';
 
 const poll = (over: Partial<PollRow> = {}): PollRow => ({
   id: '7',
@@ -280,6 +281,38 @@ describe('trade-offs on the vote', () => {
     // And so is its alt text, Central's $310,000 expected, not "excess stock".
     expect(chart.altText).toContain('stock beyond cover or expired $310k expected');
     expect(chart.altText).not.toContain('excess stock');
+  });
+
+  it('shows what each plan costs to make, and the overtime and subcontracting it buys', () => {
+    // Ambitious meets more demand with $2.1M of overtime and $650k of subcontracting; its
+    // margin alone (in the grid before) did not say what it spends to get there.
+    const costly = (label: string, makingCost: number, overtime: number, subcontract: number) => ({
+      ...stressed(label, { ...central.kpis, makingCost }),
+      costBreakdown: { production: makingCost - overtime - subcontract, overtime, subcontract },
+    });
+    const options = [
+      costly('Central', 130_000_000, 400_000, 0),
+      { ...costly('Ambitious', 133_200_000, 2_100_000, 650_000), position: 2 },
+    ];
+    const msg = voteMessage({ ...view(poll()), options });
+    expect(validateBlocks(msg.blocks, 'message')).toEqual([]);
+    const text = JSON.stringify(msg.blocks);
+    expect(text).toContain(
+      '*Making cost at planned demand*\\n$130M (overtime $400k, subcontracting $0)',
+    );
+    expect(text).toContain(
+      // $133.2M written to three figures, as the grid writes money ("$77.4M", "$209M").
+      '*Making cost at planned demand*\\n$133M (overtime $2.1M, subcontracting $650k)',
+    );
+    // Six scenarios (the most a cycle has) with the extra field still fit one message.
+    const six = Array.from({ length: 6 }, (_, i) => ({
+      ...costly(`Scenario ${i + 1}`, 130_000_000, 400_000, 0),
+      scenarioId: String(i + 1),
+      position: i + 1,
+    }));
+    const big = voteMessage({ ...view(poll()), options: six });
+    expect(validateBlocks(big.blocks, 'message')).toEqual([]);
+    expect(blocksTooLong(big.blocks)).toBe(false);
   });
 
   it('sets cash against the budget where the budget ends, when the run says so', () => {

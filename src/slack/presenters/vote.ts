@@ -124,7 +124,23 @@ function scenarioFields(o: PollOptionRow, horizon: readonly string[]): types.Mrk
     mrkdwn(`*${EXCESS_STOCK}*\n${money(k.excessInventoryValue)} expected`),
     mrkdwn(workingCapitalField(k, horizon)),
     mrkdwn(`*Utilisation avg / peak*\n${pct(k.averageUtilisation)} / ${pct(k.peakUtilisation)}`),
+    ...(typeof k.makingCost === 'number' ? [mrkdwn(makingCostField(k.makingCost, o))] : []),
   ];
+}
+
+/**
+ * What the plan spends to make and hold what it plans (`makingCost`: production, overtime,
+ * subcontracting, crew, holding; the solver's penalties are not in it), with the levers a
+ * plan pulls to meet more demand named, so the grid shows what each plan costs, not its
+ * margin alone.
+ */
+function makingCostField(cost: number, o: PollOptionRow): string {
+  const b = o.costBreakdown;
+  const levers = [
+    typeof b.overtime === 'number' ? `overtime ${money(b.overtime)}` : null,
+    typeof b.subcontract === 'number' ? `subcontracting ${money(b.subcontract)}` : null,
+  ].filter((x): x is string => x !== null);
+  return `*Making cost at planned demand*\n${money(cost)}${levers.length ? ` (${levers.join(', ')})` : ''}`;
 }
 
 /** The trade-off each option accepts, one sentence per scenario (empty before the stress test). */
