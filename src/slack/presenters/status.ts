@@ -12,7 +12,7 @@ import { roleNames } from '../../services/members.js';
 import type { CycleStatus } from '../../services/status.js';
 import { STATUS_OWING, skippedHolidaysNote } from './cycle.js';
 import { andMore, fitText, MESSAGE_TEXT_CHARS } from './fit.js';
-import { esc, slackDate } from './format.js';
+import { esc, escInMarks, slackDate } from './format.js';
 
 /** An instant in each reader's zone (fallback: the company's `zone`, named). */
 function when(iso: string | Date, zone: string): string {
@@ -96,6 +96,30 @@ function pendingHeading(s: CycleStatus): string {
     : `*Did not submit* before the demand review ended (neither an adjustment nor "no change"; their families were planned without their input): ${s.pendingReps.length}`;
 }
 
+/**
+ * In the executive phase, what the meeting still owes and who must act: the decision once
+ * recorded; else the vote's state, the executives yet to vote and who records the decision.
+ */
+function meetingText(s: CycleStatus, timezone: string, reader: StatusReader): string | null {
+  const m = s.meeting;
+  if (!m) return null;
+  if (m.decision)
+    return `*Decision*: decision ${m.decision.id}, *${escInMarks(m.decision.scenario)}* adopted, recorded by <@${m.decision.by}>.`;
+  const v = m.vote;
+  if (v?.status === 'open') {
+    const who = v.yetToVote.length
+      ? `executives yet to vote: ${v.yetToVote.map((u) => `<@${u}>`).join(', ')}`
+      : 'every executive has voted';
+    return `*Decision*: not recorded yet. Vote ${v.id} is open${v.closesAt ? ` until ${when(v.closesAt, timezone)}` : ''}; ${who}. Its chair <@${v.chair}> closes it and records the decision.`;
+  }
+  if (v)
+    return `*Decision*: not recorded yet. Vote ${v.id} is closed: its chair <@${v.chair}> records the decision (*Record the decision* on the vote), or ${roleNames('decision.decide')} with \`/sop decide\`.`;
+  const start = can(reader, 'vote.start')
+    ? 'start it with `/sop vote`'
+    : `${roleNames('vote.start')} start it with \`/sop vote\``;
+  return `*Decision*: not recorded yet, and no vote has been started: ${start}, or ${roleNames('decision.decide')} record the decision with \`/sop decide\`.`;
+}
+
 /** `timezone` is the company's (settings.timezone); `reader`, who asked. */
 export function statusText(s: CycleStatus, timezone: string, reader: StatusReader): string {
   const lines = [`*S&OP cycle ${s.cycle.month}*: ${PHASE_LABEL[s.cycle.phase]}`];
@@ -106,6 +130,8 @@ export function statusText(s: CycleStatus, timezone: string, reader: StatusReade
   lines.push(
     deadlines.length > 0 ? `*Deadlines*\n${deadlines.join('\n')}` : '*Deadlines*: none set',
   );
+  const meeting = meetingText(s, timezone, reader);
+  if (meeting) lines.push(meeting);
   const input = forecastInput(s, reader);
   if (input) lines.push(input);
   else {
