@@ -14,6 +14,7 @@ import {
   SupersedeReasonRequired,
   scenarioNamed,
 } from '../src/services/decisions.js';
+import { escalationsToDecide } from '../src/services/escalations.js';
 import { refuseOutsideExecutive } from '../src/services/polls.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { decisionModal, INITIAL_ACTION_ROWS } from '../src/slack/presenters/decision.js';
@@ -51,6 +52,8 @@ export const decide: SopSubcommand = {
           },
           choices,
           central?.scenarioId ?? null,
+          undefined,
+          await escalationsToDecide(db, cycle.id),
         ),
       });
       return;

@@ -15,6 +15,7 @@ import {
   recordDecision,
   SupersedeReasonRequired,
 } from '../src/services/decisions.js';
+import { escalationsToDecide } from '../src/services/escalations.js';
 import { promptChair, refreshPollMessage } from '../src/services/meeting-posts.js';
 import { enqueueDurably } from '../src/services/outbox.js';
 import {
@@ -73,6 +74,8 @@ async function modalFor(db: AppDeps['db'], view: PollView, rows = INITIAL_ACTION
     { cycleId: view.poll.cycle_id, pollId: view.poll.id, rows, supersedes: current?.id ?? null },
     choices,
     view.tally.winner,
+    undefined,
+    await escalationsToDecide(db, view.poll.cycle_id),
   );
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Db } from '../../db/connect.js';
 import { lastPhaseEntryBefore, phaseEnteredAt } from '../../db/queries/audit.js';
+import { cycleById } from '../../db/queries/cycle-inputs.js';
 import { frozenBreaksBetween, latestCycle } from '../../db/queries/execution.js';
 import { previousCycle } from '../../db/queries/review.js';
 import type { CycleRow } from '../../db/schema.js';
@@ -54,4 +55,19 @@ export async function nextMeetingEscalations(db: Db): Promise<Escalation[]> {
   if (!latest) return frozenBreaksBetween(db, null, null);
   if (PHASE_ORDER.indexOf(latest.phase) < EXECUTIVE) return escalationsOf(db, latest);
   return escalationsOfMonth(db, addMonths(latest.month, 1), null);
+}
+
+/**
+ * The breaks the meeting of cycle `cycleId` takes up whose action is not done yet, as the
+ * decision form lists them: what broke, and its action's owner and due date.
+ */
+export async function escalationsToDecide(
+  db: Db,
+  cycleId: number,
+): Promise<{ summary: string; owner: string | null; due: string | null }[]> {
+  const cycle = await cycleById(db, cycleId);
+  if (!cycle) return [];
+  return (await escalationsOf(db, cycle))
+    .filter((e) => e.status !== 'done')
+    .map((e) => ({ summary: e.summary, owner: e.owner, due: e.due_date }));
 }

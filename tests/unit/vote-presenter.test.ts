@@ -5,7 +5,11 @@ import { sampleScenarios } from '../../src/charts/samples.js';
 import { scenarioChart } from '../../src/charts/scenarios.js';
 import { tally } from '../../src/core/vote.js';
 import type { PollView } from '../../src/services/polls.js';
-import { decisionModal, MAX_ACTION_ROWS } from '../../src/slack/presenters/decision.js';
+import {
+  decisionModal,
+  isTradeOffsBlock,
+  MAX_ACTION_ROWS,
+} from '../../src/slack/presenters/decision.js';
 import {
   roleQuorumText,
   roleVotesText,
@@ -198,6 +202,40 @@ describe('vote presenters', () => {
       expect(validateView(v)).toEqual([]);
       expect(JSON.parse(v.private_metadata ?? '{}').rows).toBe(Math.min(rows, MAX_ACTION_ROWS));
     }
+  });
+});
+
+describe('the decision form and the breaks S&OE escalated to the meeting', () => {
+  const choices = [{ scenarioId: '1', label: 'Central' }];
+  const breaks = [
+    {
+      summary: 'FAM-1 sold 250 in the week of 2027-03-01, +60.3% against its planned 156',
+      owner: 'U_RITA',
+      due: '2027-03-10',
+    },
+    { summary: 'Stop on <LINE-1> & co', owner: 'U_OTTO', due: '2027-03-10' },
+  ];
+
+  it('lists each under the select, with its owner and due date, escaped', () => {
+    const v = decisionModal({ cycleId: 1, pollId: null, rows: 3 }, choices, '1', undefined, breaks);
+    expect(validateView(v)).toEqual([]);
+    const block = v.blocks.find(
+      (b) => (b as { block_id?: string }).block_id === 'trade_offs_escalations',
+    );
+    expect((block as { text: { text: string } }).text.text).toBe(
+      [
+        "*Also to decide: 2 breaks of the frozen plan escalated from S&OE.* Each stays its owner's action; add a follow-up action below for any this decision must answer.",
+        '• FAM-1 sold 250 in the week of 2027-03-01, +60.3% against its planned 156 (owner <@U_RITA>, due 2027-03-10)',
+        '• Stop on &lt;LINE-1&gt; &amp; co (owner <@U_OTTO>, due 2027-03-10)',
+      ].join('\n'),
+    );
+    // A form rebuilt with another action row keeps it, as it keeps the trade-offs.
+    expect(isTradeOffsBlock('trade_offs_escalations')).toBe(true);
+  });
+
+  it('says nothing of them when there are none', () => {
+    const v = decisionModal({ cycleId: 1, pollId: null, rows: 3 }, choices, '1');
+    expect(JSON.stringify(v.blocks)).not.toContain('escalated');
   });
 });
 

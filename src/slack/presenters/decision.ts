@@ -46,7 +46,10 @@ export interface ScenarioChoice {
 /** The block id of the trade-offs' first section; the next ones add `_2`, `_3`, … */
 export const TRADE_OFFS_BLOCK = 'trade_offs';
 
-/** Whether `blockId` is one of the trade-offs' sections (a rebuilt form keeps them). */
+/**
+ * Whether `blockId` is one of the sections under the select, the trade-offs' and the S&OE
+ * escalations' (`trade_offs_escalations…`): a rebuilt form keeps them.
+ */
 export const isTradeOffsBlock = (blockId: string | undefined): boolean =>
   blockId === TRADE_OFFS_BLOCK || (blockId?.startsWith(`${TRADE_OFFS_BLOCK}_`) ?? false);
 
@@ -65,11 +68,39 @@ function tradeOffBlocks(choices: readonly ScenarioChoice[]): types.KnownBlock[] 
   }));
 }
 
+/** A break of the frozen plan that weekly S&OE escalated to this meeting, with its action. */
+export interface EscalationChoice {
+  readonly summary: string;
+  readonly owner: string | null;
+  readonly due: string | null;
+}
+
+/**
+ * The breaks of the frozen plan escalated to this meeting (the pack's "DECIDE" lines under
+ * question 6), shown in the form where the decision is recorded, each with its action's owner
+ * and due date, so the decision answers them or leaves them to their owners knowingly.
+ */
+function escalationBlocks(escalations: readonly EscalationChoice[]): types.KnownBlock[] {
+  if (escalations.length === 0) return [];
+  const n = escalations.length;
+  const lines = escalations.map(
+    (e) =>
+      `• ${esc(e.summary)}${e.owner ? ` (owner <@${e.owner}>${e.due ? `, due ${e.due}` : ''})` : ''}`,
+  );
+  const title = `*Also to decide: ${n === 1 ? 'a break' : `${n} breaks`} of the frozen plan escalated from S&OE.* Each stays its owner's action; add a follow-up action below for any this decision must answer.`;
+  return sectionTexts(title, lines).map((text, i) => ({
+    type: 'section',
+    block_id: `${TRADE_OFFS_BLOCK}_escalations${i === 0 ? '' : `_${i + 1}`}`,
+    text: mrkdwn(text),
+  }));
+}
+
 export function decisionModal(
   meta: DecisionModalMeta,
   choices: readonly ScenarioChoice[],
   defaultScenarioId: string | null,
   title = 'Record the decision',
+  escalations: readonly EscalationChoice[] = [],
 ): types.View {
   const options = choices
     .slice(0, 100)
@@ -88,6 +119,7 @@ export function decisionModal(
       },
     },
     ...tradeOffBlocks(choices),
+    ...escalationBlocks(escalations),
     {
       type: 'input',
       block_id: 'rationale',
