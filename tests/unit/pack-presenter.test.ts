@@ -813,6 +813,27 @@ describe('the pack of a cycle whose meeting has decided (Q6, Q10)', () => {
     expect(shown).toContain('#2 <@U_REP> due 2027-03-26: Confirm the spring volumes.');
   });
 
+  it('still fits one message with ten long actions set and many earlier ones open', () => {
+    const long = 'A follow-up action whose description runs on for a while. '.repeat(8);
+    const p = {
+      ...decidedPack(
+        Array.from({ length: 10 }, (_, i) => ({
+          id: String(100 + i),
+          owner: 'U_OPS',
+          due: '2027-03-01',
+          description: long,
+          status: 'open' as const,
+        })),
+      ),
+      actions: data(60, 40).actions,
+    };
+    const msg = packMessage(p);
+    expect(validateBlocks(msg.blocks, 'message')).toEqual([]);
+    expect(blocksTooLong(msg.blocks)).toBe(false);
+    // The file keeps every one.
+    for (let i = 0; i < 10; i++) expect(packMarkdown(p)).toContain(`#${100 + i} U_OPS due`);
+  });
+
   it('says so when the decision set no follow-up action', () => {
     const s = packSections(decidedPack([]));
     expect(s[9]!.lines).toEqual([
