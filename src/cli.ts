@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { PROGRESS_EVERY_MS } from './cli/progress.js';
 import { explainServiceError, requireServices } from './cli/services.js';
 import type { CliIo, Subcommand } from './cli/types.js';
 import { type Config, loadConfig } from './config.js';
@@ -149,15 +150,20 @@ export function loadDotEnv(file = '.env'): boolean {
   return true;
 }
 
-const invokedDirectly = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
-if (invokedDirectly) {
-  loadDotEnv();
-  const io: CliIo = {
+/** The process's own output and environment; progress on stderr only at a terminal. */
+export function processIo(): CliIo {
+  return {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
     env: process.env,
+    ...(process.stderr.isTTY ? { progressEveryMs: PROGRESS_EVERY_MS } : {}),
   };
-  main(process.argv.slice(2), io).then(
+}
+
+const invokedDirectly = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (invokedDirectly) {
+  loadDotEnv();
+  main(process.argv.slice(2), processIo()).then(
     (code) => {
       process.exitCode = code;
     },

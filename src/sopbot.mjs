@@ -3,13 +3,9 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main, loadDotEnv } = await import('./cli.ts');
+const { main, loadDotEnv, processIo } = await import('./cli.ts');
 loadDotEnv();
-process.exitCode = await main(process.argv.slice(2), {
-  stdout: (s) => process.stdout.write(s),
-  stderr: (s) => process.stderr.write(s),
-  env: process.env,
-}).catch((err) => {
+process.exitCode = await main(process.argv.slice(2), processIo()).catch((err) => {
   process.stderr.write(`sopbot: ${err instanceof Error ? err.message : String(err)}\n`);
   return 1;
 });

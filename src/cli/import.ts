@@ -20,8 +20,9 @@ import { changedImports, recordImportRecompute } from '../services/import-recomp
 import { deliverJobs } from '../services/outbox.js';
 import { parseCommand } from './command.js';
 import { withDb } from './db.js';
+import { progressLines } from './progress.js';
 import { type CliQueues, openQueues } from './queues.js';
-import { readTextFile } from './text-file.js';
+import { megabytes, streamTextFile } from './text-file.js';
 import type { CliIo } from './types.js';
 
 const USAGE = `Usage: sopbot import <kind> <file.csv> [--actor NAME] [--no-recompute]
@@ -35,6 +36,26 @@ An import that changed an input of the plan (not actuals, not holidays) then ask
 recompute of the open cycle's plan (recorded in Postgres, then handed to REDIS_URL; if Redis
 is down, a running bot or worker hands it over once Redis is back); --no-recompute skips
 that, e.g. for a bulk load in several steps.`;
+
+/**
+ * The biggest file an import reads. Its rows are streamed and written in batches, but each
+ * key it has read is kept to refuse a repeated one, and its writes are one transaction:
+ * 100 MB is about 4 million rows of sales (bench/README.md, "Big imports").
+ */
+export const MAX_IMPORT_BYTES = 100_000_000;
+
+/** Why a file over MAX_IMPORT_BYTES is refused, and what to do. */
+function tooBig(file: string, bytes: number): string {
+  return (
+    `${file} is ${megabytes(bytes)}; an import reads files of up to ${megabytes(MAX_IMPORT_BYTES)} ` +
+    '(about 4 million rows of sales). If it has a row per SKU or customer, sum them to one row ' +
+    'per family and month (or week) first; otherwise split it into files under that size (by ' +
+    'year, or by family) and import them one after another'
+  );
+}
+
+/** A count with thousands separated: 1,200,000. */
+const count = (n: number) => n.toLocaleString('en-US');
 
 /** How long Redis may take to answer before the import leaves its jobs to the outbox relay. */
 const REDIS_TIMEOUT_MS = 5000;
@@ -238,15 +259,30 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     const reqs: ImportRequest[] = [];
     let results: ImportResult[];
     let owed: OwedJobs;
+    // One clock for the run: a line every progressEveryMs, whichever file is being read.
+    const say =
+      io.progressEveryMs === undefined ? null : progressLines(io.stderr, io.progressEveryMs);
     try {
       for (const { kind, file } of files) {
         // `all` skips the kinds the folder has no file for.
         if (kindArg === 'all' && !(await stat(file).catch(() => null))) continue;
+        const fileName = kindArg === 'all' ? basename(file) : file;
+        // Every file is checked (there, readable, not too big) before any is read.
+        const text = await streamTextFile(file, MAX_IMPORT_BYTES, (bytes) => tooBig(file, bytes));
         reqs.push({
           kind,
-          fileName: kindArg === 'all' ? basename(file) : file,
-          text: await readTextFile(file),
+          fileName,
+          text: text.pieces,
           actor,
+          ...(say
+            ? {
+                onProgress: (rows: number) =>
+                  say(
+                    () =>
+                      `sopbot import: ${fileName}: ${count(rows)} rows checked, ${megabytes(text.read())} of ${megabytes(text.bytes)} read (${Math.floor((100 * text.read()) / Math.max(1, text.bytes))}%)`,
+                  ),
+              }
+            : {}),
         });
       }
       if (kindArg === 'all' && reqs.length === 0) {

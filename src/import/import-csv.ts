@@ -1,8 +1,10 @@
 /**
- * Import one CSV file of one kind: every row is validated first, codes are resolved, and the
- * whole file is upserted by natural key in one transaction with an audit entry. A file with
- * any bad row imports nothing; every bad row (up to a cap, in line order), whether a field is
- * wrong or a code unknown, is reported at once as `file:line: column 'x': what is wrong`.
+ * Import one CSV file of one kind: read as it arrives, each row validated, its codes resolved,
+ * and upserted by natural key in batches, all in one transaction with an audit entry, so a big
+ * file is never held whole. A file with any bad row imports nothing (the transaction rolls back
+ * what its earlier batches wrote); every bad row (the first `maxErrors` in line order, and how
+ * many more), whether a field is wrong or a code unknown, is reported at once as
+ * `file:line: column 'x': what is wrong`.
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../../db/connect.js';
@@ -11,7 +13,7 @@ import { familyIds, resourceIds } from '../../db/queries/codes.js';
 import { listHoliday } from '../../db/queries/holidays.js';
 import { type UpsertCounts, upsertRows } from '../../db/queries/upsert.js';
 import { controlCharacter } from '../core/text.js';
-import { type CsvRecord, CsvSyntaxError, normaliseHeader, parseCsv } from '../csv/parse.js';
+import { CsvReader, type CsvRecord, CsvSyntaxError, normaliseHeader } from '../csv/parse.js';
 import { SopError } from '../errors.js';
 import { CODE, dashedCode, spacedCodeRefusal } from './advice.js';
 import { type ImportKind, KIND_SPECS } from './kinds.js';
@@ -22,11 +24,14 @@ export interface ImportRequest {
   readonly kind: ImportKind;
   /** Shown in error messages and recorded in the audit log. */
   readonly fileName: string;
-  readonly text: string;
+  /** The file's text: whole, or in pieces as it is read (`streamTextFile`). */
+  readonly text: string | AsyncIterable<string>;
   /** Who imports: a Slack user id or `cli:<login>`. */
   readonly actor: string;
   /** The most problems (and, separately, warnings) reported; 50 by default. */
   readonly maxErrors?: number;
+  /** Told the rows checked so far, after each batch of IMPORT_BATCH rows. */
+  readonly onProgress?: (rows: number) => void;
 }
 
 export interface ImportResult extends UpsertCounts {
@@ -46,15 +51,25 @@ export interface ImportResult extends UpsertCounts {
   readonly warningsTruncated: boolean;
 }
 
+/** A count with thousands separated: 1,099,950. */
+const count = (n: number) => n.toLocaleString('en-US');
+
 export class ImportError extends SopError {
   constructor(
     readonly fileName: string,
     readonly problems: readonly string[],
     readonly truncated: boolean,
+    /** Every problem found, `problems` the first of them. */
+    readonly total: number = problems.length,
   ) {
+    const more = total - problems.length;
     super(
       'validation',
-      `${fileName}: nothing was imported; ${problems.length}${truncated ? '+' : ''} problem${problems.length === 1 ? '' : 's'}:\n${problems.join('\n')}${truncated ? '\n(more problems not shown)' : ''}`,
+      `${fileName}: nothing was imported; ${
+        truncated
+          ? `the first ${problems.length} of ${count(total)} problems`
+          : `${problems.length} problem${problems.length === 1 ? '' : 's'}`
+      }:\n${problems.join('\n')}${truncated ? `\n(${count(more)} more problem${more === 1 ? '' : 's'} not shown)` : ''}`,
       problems,
     );
     this.name = 'ImportError';
@@ -71,110 +86,114 @@ class Problems extends LineNotes {
   }
   /** The error that reports them. */
   error(): ImportError {
-    const { list, truncated } = this.report();
-    return new ImportError(this.fileName, list, truncated);
+    const { list, truncated, total } = this.report();
+    return new ImportError(this.fileName, list, truncated, total);
   }
 }
 
-/** The file's rows, and the columns its header names. */
-function parseRows(
+/** Rows written at a time (and checked between two progress reports). */
+export const IMPORT_BATCH = 2000;
+
+/** The text in pieces: a string whole is cut, so a big one reports progress as it goes. */
+async function* piecesOf(text: string | AsyncIterable<string>): AsyncIterable<string> {
+  if (typeof text !== 'string') {
+    yield* text;
+    return;
+  }
+  for (let i = 0; i < text.length; i += 1 << 20) yield text.slice(i, i + (1 << 20));
+}
+
+/**
+ * The rows of a file as it is read, each checked (its fields, a key the file repeats) as it
+ * comes: `onRow` gets each row that passed, `problems` the rest; a bad header stops the read
+ * and is thrown. Returns the columns the header names and the file's SHA-256.
+ */
+async function readRows(
   req: ImportRequest,
   problems: Problems,
-): { rows: ImportRow[]; header: string[] } {
+  onRow: (row: ImportRow, header: readonly string[]) => Promise<void>,
+): Promise<{ header: string[]; sha256: string; rows: number }> {
   const spec = KIND_SPECS[req.kind];
-  let records: ReturnType<typeof parseCsv>;
-  try {
-    records = parseCsv(req.text);
-  } catch (err) {
-    if (err instanceof CsvSyntaxError) {
-      problems.add(err.line, null, err.message);
-      return { rows: [], header: [] };
-    }
-    throw err;
-  }
-  const [head, ...body] = records;
-  if (!head) {
-    problems.add(1, null, `the file is empty; expected a header line: ${spec.columns.join(',')}`);
-    return { rows: [], header: [] };
-  }
-  // Columns with no name after the last one, as a spreadsheet saves once cells there were
-  // touched: not columns, as long as they hold nothing.
-  const named = normaliseHeader(head.fields);
-  let width = named.length;
-  while (width > 1 && named[width - 1] === '') width--;
-  const header = named.slice(0, width);
-  // A spreadsheet in a locale whose decimal mark is a comma saves with ';' (or tabs): one
-  // column named after all of them. Said once, rather than as a column unknown and four missing.
-  const separator = header.length === 1 ? [';', '\t'].find((c) => header[0]?.includes(c)) : null;
-  if (separator) {
-    problems.add(
-      head.line,
-      null,
-      `the header is one column holding ${separator === ';' ? "';'" : 'tabs'}: the file is separated by ${separator === ';' ? 'semicolons' : 'tabs'}, and sopbot reads commas. Save it as CSV with commas (in Excel: "CSV UTF-8 (Comma delimited)") and import it again`,
-    );
-    return { rows: [], header };
-  }
-  for (const [i, h] of header.entries()) {
-    if (!spec.columns.includes(h))
-      problems.add(
-        head.line,
-        h || `#${i + 1}`,
-        `is not a column of ${spec.kind} (columns: ${spec.columns.join(', ')})`,
-      );
-    else if (header.indexOf(h) !== i) problems.add(head.line, h, 'appears twice in the header');
-  }
-  for (const col of spec.required) {
-    if (!header.includes(col)) problems.add(head.line, col, 'is missing from the header');
-  }
-  if (problems.any) return { rows: [], header };
+  const hash = createHash('sha256');
+  const reader = new CsvReader();
+  let header: string[] | null = null;
+  let headLine = 1;
+  let rows = 0;
+  let anyRow = false;
+  const seen = new Map<string, number>();
   // A row of empty cells (`,,,`), as spreadsheets leave after the data: not a row.
   const isEmpty = (rec: CsvRecord) => rec.fields.every((f) => f.trim() === '');
-  // An empty tab saved with its header (and the empty rows a spreadsheet leaves) alike.
-  if (body.every(isEmpty))
-    problems.add(
-      head.line,
-      null,
-      'the file has a header but no rows: add its rows, or leave the file out (an import changes nothing it has no row for)',
-    );
-
-  const seen = new Map<string, number>();
-  const rows: ImportRow[] = [];
-  for (const rec of body) {
-    if (isEmpty(rec)) continue;
-    const extra = rec.fields.slice(header.length).findIndex((f) => f.trim() !== '');
+  const onHeader = (head: CsvRecord): string[] => {
+    // Columns with no name after the last one, as a spreadsheet saves once cells there were
+    // touched: not columns, as long as they hold nothing.
+    const named = normaliseHeader(head.fields);
+    let width = named.length;
+    while (width > 1 && named[width - 1] === '') width--;
+    const cols = named.slice(0, width);
+    // A spreadsheet in a locale whose decimal mark is a comma saves with ';' (or tabs): one
+    // column named after all of them. Said once, rather than as a column unknown and four missing.
+    const separator = cols.length === 1 ? [';', '\t'].find((c) => cols[0]?.includes(c)) : null;
+    if (separator) {
+      problems.add(
+        head.line,
+        null,
+        `the header is one column holding ${separator === ';' ? "';'" : 'tabs'}: the file is separated by ${separator === ';' ? 'semicolons' : 'tabs'}, and sopbot reads commas. Save it as CSV with commas (in Excel: "CSV UTF-8 (Comma delimited)") and import it again`,
+      );
+      throw problems.error();
+    }
+    for (const [i, h] of cols.entries()) {
+      if (!spec.columns.includes(h))
+        problems.add(
+          head.line,
+          h || `#${i + 1}`,
+          `is not a column of ${spec.kind} (columns: ${spec.columns.join(', ')})`,
+        );
+      else if (cols.indexOf(h) !== i) problems.add(head.line, h, 'appears twice in the header');
+    }
+    for (const col of spec.required) {
+      if (!cols.includes(col)) problems.add(head.line, col, 'is missing from the header');
+    }
+    // A header problem leaves no row that could be read.
+    if (problems.any) throw problems.error();
+    return cols;
+  };
+  const onRecord = async (rec: CsvRecord, cols: string[]): Promise<void> => {
+    if (isEmpty(rec)) return;
+    anyRow = true;
+    const extra = rec.fields.slice(cols.length).findIndex((f) => f.trim() !== '');
     if (extra >= 0) {
       problems.add(
         rec.line,
         null,
-        `has a value in field ${header.length + extra + 1}, after the header's ${header.length} columns (${header.join(', ')}): remove it, or name its column`,
+        `has a value in field ${cols.length + extra + 1}, after the header's ${cols.length} columns (${cols.join(', ')}): remove it, or name its column`,
       );
-      continue;
+      return;
     }
-    if (rec.fields.length < header.length) {
+    if (rec.fields.length < cols.length) {
       problems.add(
         rec.line,
         null,
-        `has ${rec.fields.length} fields, the header has ${header.length} (${header.join(', ')})`,
+        `has ${rec.fields.length} fields, the header has ${cols.length} (${cols.join(', ')})`,
       );
-      continue;
+      return;
     }
     const raw: Record<string, string> = {};
-    header.forEach((h, i) => {
+    cols.forEach((h, i) => {
       raw[h] = rec.fields[i]!;
     });
-    const control = header.filter((h) => controlCharacter(raw[h] ?? '') !== null);
+    const control = cols.filter((h) => controlCharacter(raw[h] ?? '') !== null);
     for (const h of control)
       problems.add(
         rec.line,
         h,
         `contains a control character (${controlCharacter(raw[h] ?? '')}); remove it`,
       );
-    if (control.length) continue;
+    if (control.length) return;
     const parsed = spec.schema.safeParse(raw);
     if (!parsed.success) {
       for (const issue of parsed.error.issues)
         problems.add(rec.line, String(issue.path[0] ?? ''), issue.message);
-      continue;
+      return;
     }
     const key = spec.key.map((k) => String(parsed.data[k])).join('\u0000');
     const first = seen.get(key);
@@ -184,25 +203,60 @@ function parseRows(
         spec.key.join('+'),
         `repeats the row on line ${first} (${spec.key.map((k) => parsed.data[k]).join(', ')})`,
       );
-      continue;
+      return;
     }
     seen.set(key, rec.line);
-    rows.push({ line: rec.line, value: parsed.data });
+    rows += 1;
+    await onRow({ line: rec.line, value: parsed.data }, cols);
+  };
+  const take = async (records: CsvRecord[]) => {
+    for (const rec of records) {
+      if (header === null) {
+        headLine = rec.line;
+        header = onHeader(rec);
+      } else await onRecord(rec, header);
+    }
+  };
+  try {
+    for await (const piece of piecesOf(req.text)) {
+      hash.update(piece);
+      await take(reader.push(piece));
+    }
+    await take(reader.end());
+  } catch (err) {
+    if (!(err instanceof CsvSyntaxError)) throw err;
+    // What comes after a broken quote cannot be read as rows: the problems so far and this.
+    problems.add(err.line, null, err.message);
+    throw problems.error();
   }
-  return { rows, header };
+  if (header === null) {
+    problems.add(1, null, `the file is empty; expected a header line: ${spec.columns.join(',')}`);
+    throw problems.error();
+  }
+  // An empty tab saved with its header (and the empty rows a spreadsheet leaves) alike.
+  if (!anyRow)
+    problems.add(
+      headLine,
+      null,
+      'the file has a header but no rows: add its rows, or leave the file out (an import changes nothing it has no row for)',
+    );
+  return { header, sha256: hash.digest('hex'), rows };
 }
 
-/** Map parsed rows to table rows, resolving family and resource codes. */
-async function toTableRows(
+/** How a kind's rows become table rows: the table, its key, and the mapping of one row. */
+interface TableMapping {
+  readonly table: Parameters<typeof upsertRows>[1];
+  readonly key: string[];
+  /** The table row, its codes looked up; null (and a problem added) for an unknown code. */
+  readonly map: (r: ImportRow) => Record<string, unknown> | null;
+}
+
+/** The mapping of a kind's rows to table rows, the family and resource codes read once. */
+async function tableMapping(
   trx: Db,
   kind: Exclude<ImportKind, 'holidays'>,
-  rows: readonly ImportRow[],
   problems: Problems,
-): Promise<{
-  table: Parameters<typeof upsertRows>[1];
-  key: string[];
-  rows: Record<string, unknown>[];
-}> {
+): Promise<TableMapping> {
   const needsFamilies = [
     'loads',
     'sales',
@@ -257,18 +311,6 @@ async function toTableRows(
     }
     return id;
   };
-  const out: Record<string, unknown>[] = [];
-  const withIds = (
-    table: Parameters<typeof upsertRows>[1],
-    key: string[],
-    map: (r: ImportRow) => Record<string, unknown> | null,
-  ) => {
-    for (const r of rows) {
-      const m = map(r);
-      if (m) out.push(m);
-    }
-    return { table, key, rows: out };
-  };
   /**
    * Rows whose code in `col` becomes its id (a supplier is a resource), the other columns as
    * they are, and the `extra` columns.
@@ -278,26 +320,33 @@ async function toTableRows(
     col: 'family' | 'resource' | 'supplier',
     key: string[],
     extra: Record<string, unknown> = {},
-  ) =>
-    withIds(table, key, (r) => {
+  ): TableMapping => ({
+    table,
+    key,
+    map: (r) => {
       const id = resolve(r.line, col, r.value[col]);
       if (id === null) return null;
       const { [col]: _code, ...rest } = r.value;
       return { [col === 'family' ? 'family_id' : 'resource_id']: id, ...rest, ...extra };
-    });
+    },
+  });
   switch (kind) {
     case 'families':
-      return withIds('families', ['code'], (r) => ({ ...r.value }));
+      return { table: 'families', key: ['code'], map: (r) => ({ ...r.value }) };
     case 'resources':
-      return withIds('resources', ['code'], (r) => ({ ...r.value }));
+      return { table: 'resources', key: ['code'], map: (r) => ({ ...r.value }) };
     case 'loads':
-      return withIds('resource_loads', ['family_id', 'resource_id'], (r) => {
-        const f = resolve(r.line, 'family', r.value.family);
-        const s = resolve(r.line, 'resource', r.value.resource);
-        return f === null || s === null
-          ? null
-          : { family_id: f, resource_id: s, load_per_unit: r.value.load_per_unit };
-      });
+      return {
+        table: 'resource_loads',
+        key: ['family_id', 'resource_id'],
+        map: (r) => {
+          const f = resolve(r.line, 'family', r.value.family);
+          const s = resolve(r.line, 'resource', r.value.resource);
+          return f === null || s === null
+            ? null
+            : { family_id: f, resource_id: s, load_per_unit: r.value.load_per_unit };
+        },
+      };
     case 'capacities':
       return withCodeId('resource_capacities', 'resource', ['resource_id', 'period']);
     case 'weekly-sales':
@@ -353,64 +402,93 @@ async function listHolidays(
   return { inserted: n.added, updated: n.renamed, unchanged: n.unchanged };
 }
 
-/** A file whose fields passed the checks, ready to be written. */
-interface ParsedFile {
-  readonly req: ImportRequest;
-  readonly rows: ImportRow[];
-  readonly header: string[];
-  readonly problems: Problems;
-  readonly sha256: string;
-}
-
-/** Reads the file's rows; throws the ImportError of a file no row of which can be written. */
-function parseFile(req: ImportRequest): ParsedFile {
-  const problems = new Problems(req.fileName, req.maxErrors ?? 50);
-  const { rows, header } = parseRows(req, problems);
-  // A header problem leaves no rows whose codes could be looked up.
-  if (problems.any && rows.length === 0) throw problems.error();
-  const sha256 = createHash('sha256').update(req.text).digest('hex');
-  return { req, rows, header, problems, sha256 };
-}
-
-/** Writes a parsed file in `trx`: codes looked up, rows upserted, warnings and audit. */
-async function writeFile(trx: Db, file: ParsedFile): Promise<ImportResult> {
-  const { req, rows, header, problems, sha256 } = file;
-  let counts: UpsertCounts;
-  if (req.kind === 'holidays') {
-    // Rows name no code: a bad one was refused with the fields.
-    if (problems.any) throw problems.error();
-    counts = await listHolidays(trx, rows, req.actor);
-  } else {
-    // The codes of the rows that passed the field checks are looked up even when other rows
-    // failed them, so the first report names every bad row (nothing is written either way).
-    const mapped = await toTableRows(trx, req.kind, rows, problems);
-    if (problems.any) throw problems.error();
-    // A stored row takes only the columns the file has: leaving out an optional column (a
-    // sales file without revenue, families without safety_stock) keeps what is stored.
-    counts = await upsertRows(trx, mapped.table, mapped.key, mapped.rows, header);
-  }
-  // After the upsert: a check may read what the file leaves stored (the sales history).
-  const warnings = new LineNotes(req.fileName, req.maxErrors ?? 50);
-  for (const w of await importWarnings(trx, req.kind, rows))
-    warnings.add(w.line, w.column, w.message);
-  const warned = warnings.report();
-  const auditId = await audit(trx, {
-    actor: req.actor,
-    action: 'import',
-    entity: req.kind,
-    details: {
-      file: req.fileName,
-      sha256,
-      rows: rows.length,
-      ...counts,
-      warnings: warned.total,
-    },
+/**
+ * Reads one file and, with `write`, writes it in `trx` as it is read: each batch of rows that
+ * passed the checks, codes looked up, upserted (holidays listed), while no problem has been
+ * found; after the first one the rest of the file is still checked (codes too), so one report
+ * names every bad row, and the caller's transaction rolls back what was written. Without
+ * `write`, only the fields are checked (codes a refused families file may add are not looked
+ * up). Throws the file's ImportError.
+ */
+async function importFile(trx: Db, req: ImportRequest, write: boolean): Promise<ImportResult> {
+  const cap = req.maxErrors ?? 50;
+  const problems = new Problems(req.fileName, cap);
+  const warnings = new LineNotes(req.fileName, cap);
+  const warn = importWarnings(trx, req.kind);
+  const mapping =
+    write && req.kind !== 'holidays' ? await tableMapping(trx, req.kind, problems) : null;
+  let counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
+  let batch: ImportRow[] = [];
+  let checked = 0;
+  /** The batch being written, while the next one is read and checked. */
+  let writing: Promise<void> = Promise.resolve();
+  const writeBatch = async (rows: readonly ImportRow[], header: readonly string[]) => {
+    let written: UpsertCounts;
+    if (mapping === null) {
+      // Holidays name no code: a bad one was refused with the fields.
+      if (problems.any) return;
+      written = await listHolidays(trx, rows, req.actor);
+    } else {
+      // The codes of every row are looked up even once a problem was found, so the first
+      // report names every bad row (nothing is written then).
+      const mapped: Record<string, unknown>[] = [];
+      for (const r of rows) {
+        const m = mapping.map(r);
+        if (m) mapped.push(m);
+      }
+      if (problems.any) return;
+      // A stored row takes only the columns the file has: leaving out an optional column (a
+      // sales file without revenue, families without safety_stock) keeps what is stored.
+      written = await upsertRows(trx, mapping.table, mapping.key, mapped, header);
+    }
+    counts = {
+      inserted: counts.inserted + written.inserted,
+      updated: counts.updated + written.updated,
+      unchanged: counts.unchanged + written.unchanged,
+    };
+    for (const w of await warn.batch(rows)) warnings.add(w.line, w.column, w.message);
+  };
+  const flush = async (header: readonly string[]) => {
+    const rows = batch;
+    batch = [];
+    checked += rows.length;
+    req.onProgress?.(checked);
+    if (!write) return;
+    // One statement at a time in the transaction: the batch before must be written first.
+    await writing;
+    writing = writeBatch(rows, header);
+    // Awaited at the next batch or the end; meanwhile its failure is not unhandled.
+    writing.catch(() => undefined);
+  };
+  const read = await readRows(req, problems, async (row, header) => {
+    batch.push(row);
+    if (batch.length >= IMPORT_BATCH) await flush(header);
   });
+  if (batch.length > 0) await flush(read.header);
+  await writing;
+  if (problems.any) throw problems.error();
+  // After the upsert: a check may read what the file leaves stored (the sales history).
+  for (const w of await warn.end()) warnings.add(w.line, w.column, w.message);
+  const warned = warnings.report();
+  const auditId = write
+    ? await audit(trx, {
+        actor: req.actor,
+        action: 'import',
+        entity: req.kind,
+        details: {
+          file: req.fileName,
+          sha256: read.sha256,
+          rows: read.rows,
+          ...counts,
+          warnings: warned.total,
+        },
+      })
+    : '';
   return {
     kind: req.kind,
     fileName: req.fileName,
-    rows: rows.length,
-    sha256,
+    rows: read.rows,
+    sha256: read.sha256,
     auditId,
     ...counts,
     warnings: warned.list,
@@ -419,8 +497,7 @@ async function writeFile(trx: Db, file: ParsedFile): Promise<ImportResult> {
 }
 
 export async function importCsv(db: Db, req: ImportRequest): Promise<ImportResult> {
-  const file = parseFile(req);
-  return db.transaction().execute((trx) => writeFile(trx, file));
+  return db.transaction().execute((trx) => importFile(trx, req, true));
 }
 
 /** The kinds whose files add the codes other kinds' rows name. */
@@ -480,10 +557,11 @@ export async function importFilesOwing<T>(
     let codesMissing = false;
     for (const req of reqs) {
       try {
-        const file = parseFile(req);
-        if (!codesMissing) results.push(await writeFile(trx, file));
-        else if (file.problems.any) throw file.problems.error();
-        else unchecked.push(req.fileName);
+        if (!codesMissing) results.push(await importFile(trx, req, true));
+        else {
+          await importFile(trx, req, false);
+          unchecked.push(req.fileName);
+        }
       } catch (err) {
         if (!(err instanceof ImportError)) throw err;
         if (codesMissing) unchecked.push(req.fileName);

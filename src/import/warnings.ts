@@ -2,8 +2,9 @@
  * Warnings of an import: what a file may say but is likely a mistake. Unlike a problem, a
  * warning does not refuse the file; the import reports it with its result. Each check is a
  * small function of the kind's rows (and what is stored); `importWarnings` runs those of a
- * kind, inside the import's transaction, after its rows are written, so a check can read what
- * the file leaves stored.
+ * kind, inside the import's transaction: the checks of rows on each batch as it is written (a
+ * big file is never held whole), the checks of the file once all of it is written, so a check
+ * can read what the file leaves stored.
  */
 import type { Db } from '../../db/connect.js';
 import { familyCostConstants } from '../../db/queries/codes.js';
@@ -12,26 +13,29 @@ import { type FamilyGap, historyEnd, historyGaps, monthRuns } from '../core/hist
 import type { ImportKind } from './kinds.js';
 import type { ImportRow, LineNote } from './notes.js';
 
-/** The warnings of a file of `kind` whose rows all passed the checks. */
-export async function importWarnings(
-  trx: Db,
-  kind: ImportKind,
-  rows: readonly ImportRow[],
-): Promise<LineNote[]> {
-  switch (kind) {
-    case 'families':
-      return familyLossWarnings(rows);
-    case 'family_costs':
-      return monthLossWarnings(rows, await familyCostConstants(trx));
-    case 'sales': {
+/** The warnings of one file of `kind`: of each batch of its rows as written, then of the file. */
+export interface FileWarnings {
+  batch(rows: readonly ImportRow[]): Promise<LineNote[]>;
+  end(): Promise<LineNote[]>;
+}
+
+export function importWarnings(trx: Db, kind: ImportKind): FileWarnings {
+  let constants: ReturnType<typeof familyCostConstants> | null = null;
+  return {
+    async batch(rows) {
+      if (kind === 'families') return familyLossWarnings(rows);
+      if (kind !== 'family_costs') return [];
+      constants ??= familyCostConstants(trx);
+      return monthLossWarnings(rows, await constants);
+    },
+    async end() {
+      if (kind !== 'sales') return [];
       // Every stored row: the newest month is what a family left out of this month's file
       // lacks, even while the cycle of that month (whose baseline does not read it) is open.
       const stored = await salesMonths(trx);
       return historyGapWarnings(historyGaps(stored), historyEnd(stored));
-    }
-    default:
-      return [];
-  }
+    },
+  };
 }
 
 const lossNote = (what: string): string =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toCsv } from '../../src/csv/format.js';
-import { CsvSyntaxError, parseCsv } from '../../src/csv/parse.js';
+import { CsvReader, CsvSyntaxError, parseCsv } from '../../src/csv/parse.js';
 
 describe('parseCsv', () => {
   it('handles quotes, doubled quotes, CRLF, a BOM and blank lines, keeping line numbers', () => {
@@ -10,6 +10,30 @@ describe('parseCsv', () => {
       { line: 2, fields: ['x, y', 'say "hi"'] },
       { line: 4, fields: ['multi\nline', '2'] },
     ]);
+  });
+
+  it('reads a text cut into pieces anywhere as it reads the whole (CsvReader)', () => {
+    // Every cut: inside a field, between the two quotes of a doubled quote, between CR and LF,
+    // after the BOM, inside a quoted newline. Records and lines as written out by hand.
+    const text = '\ufeffa,b\r\n"x, y","say ""hi"""\r\n\r\n"multi\nline",2\nlast,"q"';
+    const expected = [
+      { line: 1, fields: ['a', 'b'] },
+      { line: 2, fields: ['x, y', 'say "hi"'] },
+      { line: 4, fields: ['multi\nline', '2'] },
+      { line: 6, fields: ['last', 'q'] },
+    ];
+    for (let cut = 0; cut <= text.length; cut++) {
+      for (let second = cut; second <= text.length; second += 7) {
+        const reader = new CsvReader();
+        const records = [
+          ...reader.push(text.slice(0, cut)),
+          ...reader.push(text.slice(cut, second)),
+          ...reader.push(text.slice(second)),
+          ...reader.end(),
+        ];
+        expect(records, `cut at ${cut} and ${second}`).toEqual(expected);
+      }
+    }
   });
 
   it('keeps empty fields', () => {
