@@ -8,8 +8,10 @@
  */
 import type { Db } from '../../db/connect.js';
 import { familyCostConstants } from '../../db/queries/codes.js';
-import { salesMonths } from '../../db/queries/sales-months.js';
-import { type FamilyGap, historyEnd, historyGaps, monthRuns } from '../core/history-gaps.js';
+import { salesMonthSpans, salesMonthsOf } from '../../db/queries/sales-months.js';
+import { type FamilyGap, missingMonths, monthRuns } from '../core/history-gaps.js';
+import { periodIndex } from '../core/period.js';
+import { compareCodes } from '../core/text.js';
 import type { ImportKind } from './kinds.js';
 import type { ImportRow, LineNote } from './notes.js';
 
@@ -32,8 +34,26 @@ export function importWarnings(trx: Db, kind: ImportKind): FileWarnings {
       if (kind !== 'sales') return [];
       // Every stored row: the newest month is what a family left out of this month's file
       // lacks, even while the cycle of that month (whose baseline does not read it) is open.
-      const stored = await salesMonths(trx);
-      return historyGapWarnings(historyGaps(stored), historyEnd(stored));
+      // Counted in the database (a big history is not read row by row): a family has a gap
+      // when it has fewer months than from its first through the newest; the months of the
+      // first GAP_FAMILIES_SHOWN of those are read to be named.
+      const { spans, through } = await salesMonthSpans(trx);
+      if (through === null) return [];
+      const end = periodIndex(through);
+      const gapped = spans
+        .filter((s) => s.months < end - periodIndex(s.first) + 1)
+        .map((s) => s.family)
+        .sort(compareCodes);
+      const named = gapped.slice(0, GAP_FAMILIES_SHOWN);
+      const rows = await salesMonthsOf(trx, named);
+      const gaps = named.map((family) => ({
+        family,
+        months: missingMonths(
+          rows.filter((r) => r.family === family).map((r) => r.period),
+          through,
+        ),
+      }));
+      return historyGapWarnings(gaps, through, gapped.length);
     },
   };
 }
@@ -96,11 +116,15 @@ export const GAP_FAMILIES_SHOWN = 10;
  * it covers (through `through`): between two of a family's rows, or after its last one while
  * other families' rows go on. The baseline counts those months as zero sales. One note that
  * counts them, one per family (its months as runs), the first GAP_FAMILIES_SHOWN, then how
- * many more.
+ * many more. `total`: how many families have gaps, when `gaps` holds only the first of them.
  */
-export function historyGapWarnings(gaps: readonly FamilyGap[], through: string | null): LineNote[] {
+export function historyGapWarnings(
+  gaps: readonly FamilyGap[],
+  through: string | null,
+  total = gaps.length,
+): LineNote[] {
   if (gaps.length === 0 || through === null) return [];
-  const n = gaps.length;
+  const n = total;
   const head: LineNote = {
     line: null,
     column: null,
