@@ -18,6 +18,7 @@ import { SopError } from '../errors.js';
 import { CODE, dashedCode, spacedCodeRefusal } from './advice.js';
 import { type ImportKind, KIND_SPECS } from './kinds.js';
 import { type ImportRow, LineNotes } from './notes.js';
+import { SeenKeys } from './seen-keys.js';
 import { importWarnings } from './warnings.js';
 
 export interface ImportRequest {
@@ -120,7 +121,7 @@ async function readRows(
   let headLine = 1;
   let rows = 0;
   let anyRow = false;
-  const seen = new Map<string, number>();
+  const seen = new SeenKeys();
   // A row of empty cells (`,,,`), as spreadsheets leave after the data: not a row.
   const isEmpty = (rec: CsvRecord) => rec.fields.every((f) => f.trim() === '');
   const onHeader = (head: CsvRecord): string[] => {
@@ -195,8 +196,10 @@ async function readRows(
         problems.add(rec.line, String(issue.path[0] ?? ''), issue.message);
       return;
     }
-    const key = spec.key.map((k) => String(parsed.data[k])).join('\u0000');
-    const first = seen.get(key);
+    const first = seen.firstLine(
+      spec.key.map((k) => String(parsed.data[k])),
+      rec.line,
+    );
     if (first !== undefined) {
       problems.add(
         rec.line,
@@ -205,7 +208,6 @@ async function readRows(
       );
       return;
     }
-    seen.set(key, rec.line);
     rows += 1;
     await onRow({ line: rec.line, value: parsed.data }, cols);
   };

@@ -35,8 +35,15 @@ export class LineNotes {
     private readonly file: string,
     private readonly cap: number,
   ) {}
+  /** Once `cap` are kept: the line of the last of them, after which no note can be kept. */
+  private lastKept = Number.POSITIVE_INFINITY;
   add(line: number | null, column: string | null, message: string): void {
     this.total += 1;
+    // Beyond what is kept (a file of a million bad rows): counted, not written.
+    if ((line ?? 0) >= this.lastKept) {
+      this.cut = true;
+      return;
+    }
     this.found.push({
       line: line ?? 0,
       text: formatNote(this.file, { line, column, message }),
@@ -53,6 +60,7 @@ export class LineNotes {
       this.found = this.found.slice(0, this.cap);
       this.cut = true;
     }
+    if (this.found.length >= this.cap) this.lastKept = this.found.at(-1)?.line ?? this.lastKept;
   }
   /** The notes as written, whether more were left out, and how many there were. */
   report(): {
