@@ -17,15 +17,30 @@ export function controlCharacter(s: string): string | null {
   return null;
 }
 
+/** The bidirectional formatting characters `esc` removes: embeddings, overrides, isolates. */
+export const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
 /**
  * Text people typed (comments, reasons, rationales, action descriptions, scenario labels,
  * names from a CSV), made safe for Slack's `mrkdwn`: Slack's documented escaping of `&`, `<`
  * and `>`, so `<!channel>`, `<@U…>`, `<!subteam^…>` and `<https://…|label>` show as typed
  * instead of pinging people or rendering links. Every presenter puts user text through this
  * (or a `plain_text` object), and so do the chart summaries posted as a file's comment.
+ *
+ * Unicode's bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069,
+ * `BIDI_CONTROLS`) are removed: one left open in a name or a comment (a right-to-left
+ * override, U+202E) makes the bot's own words after it display reversed in Slack ("approved"
+ * read as "devorppa"), and an unbalanced pair can make a figure seem to belong to other text.
+ * They are invisible, and right-to-left names (Arabic, Hebrew) are ordered by Slack's clients
+ * without them, so the text still reads as typed. Removed rather than closed with U+202C or
+ * U+2069 after the text: closing counts on every client implementing isolates, removal on none.
  */
 export function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return s
+    .replace(BIDI_CONTROLS, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
 /**

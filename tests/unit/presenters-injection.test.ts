@@ -457,7 +457,33 @@ describe('mrkdwn injection corpus over every presenter', () => {
     expect(shown(esc('&lt;!channel&gt; <@U1>'))).toBe('&lt;!channel&gt; <@U1>');
   });
 
+  it('esc removes the bidirectional embeddings, overrides and isolates, and nothing else', () => {
+    // U+202E (right-to-left override) left open turns the bot's words after it around in
+    // Slack: "Bob\u202E approved" would show as "Bob devorppa". All nine, written out.
+    const bidi = [
+      '\u202A',
+      '\u202B',
+      '\u202C',
+      '\u202D',
+      '\u202E',
+      '\u2066',
+      '\u2067',
+      '\u2068',
+      '\u2069',
+    ];
+    expect(esc(`Bob${bidi.join('')} & Co`)).toBe('Bob &amp; Co');
+    // Right-to-left letters, the marks U+200E/U+200F and U+2065 (unassigned) stay.
+    expect(esc('שלום \u200Eمرحبا\u200F\u2065')).toBe('שלום \u200Eمرحبا\u200F\u2065');
+  });
+
   for (const [name, present] of Object.entries(PRESENTERS)) {
+    it(`${name}: no bidirectional override of typed text reaches mrkdwn`, () => {
+      // Typed text that opens an override and an isolate and never closes them.
+      const texts = mrkdwnTexts(present('Bob\u202Eevil\u2067'));
+      expect(texts.join('\n'), name).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
+      expect(texts.join('\n'), name).toContain('Bobevil');
+    });
+
     it(`${name}: no live token, and the typed text shown as typed`, () => {
       for (const evil of CORPUS) {
         const texts = mrkdwnTexts(present(evil));
