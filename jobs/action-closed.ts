@@ -3,8 +3,7 @@
  * done`, an admin for its owner) or cancelled (a corrected import resolved its deviation). Its
  * owner's earlier DMs about it are drawn again without its buttons, each once, as the
  * reassignment's are (`retireClosedButtons`); one Slack will not edit (deleted since) is left as
- * it is. A cancelled action opened again by a later correction asks for it too: the same DMs
- * get its buttons back, saying it is open again.
+ * it is. A cancelled action opened again by a later correction asks for `action-reopened`.
  */
 import { retireClosedButtons } from '../src/services/action-reassign.js';
 import type { Processor } from './processor-types.js';

@@ -113,8 +113,7 @@ export const payloads = {
   'action-handover': z.object({ actionId: id, handover: id }),
   /**
    * A follow-up action done or cancelled: its owner's earlier DMs about it (assignment,
-   * reminders, digests) drawn again without its buttons; opened again (a cancelled S&OE
-   * action a later correction raised again): with them. `closing` is the audit entry recorded
+   * reminders, digests) drawn again without its buttons. `closing` is the audit entry recorded
    * with the change; `shown`, the ts of the message the click that closed it drew already;
    * `redraw`, the ts of the one it could not draw (Slack refused, rate-limited or did not answer
    * the click's edit): this job is the click's follow-up, and draws it.
@@ -125,6 +124,14 @@ export const payloads = {
     shown: messageTs.optional(),
     redraw: messageTs.optional(),
   }),
+  /**
+   * A cancelled S&OE action opened again by a later correction: its owner's earlier DMs drawn
+   * again with its buttons, saying it is open again. `reopening` is the `deviation.reopen`
+   * audit entry. A name of its own, not `action-closed`: an older worker's `action-closed`
+   * leaves an open action's DMs as they are and finishes, where an unknown name is held for a
+   * worker that knows it (jobs/runtime.ts).
+   */
+  'action-reopened': z.object({ actionId: id, reopening: id }),
   /**
    * Publish a recorded decision: the vote message's outcome, the decision log in the
    * executive channel (its thread) and each action owner's DM, each once (ledger keys).
@@ -191,6 +198,7 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   'action-reminder': 'notifications',
   'action-handover': 'notifications',
   'action-closed': 'notifications',
+  'action-reopened': 'notifications',
   'decision-publish': 'posts',
   pack: 'posts',
   review: 'posts',
@@ -223,6 +231,7 @@ const JOB_IDS: { readonly [N in JobName]: (p: JobPayload<N>) => string } = {
   'action-handover': (p) => `action-handover-${p.handover}`,
   // The click's follow-up has an id of its own: the first job may have run already.
   'action-closed': (p) => `action-closed-${p.closing}${p.redraw ? '-redraw' : ''}`,
+  'action-reopened': (p) => `action-reopened-${p.reopening}`,
   'decision-publish': (p) => `decision-publish-${p.decisionId}`,
   pack: (p) => `pack-${p.cycleId}`,
   review: (p) => `review-${p.cycleId}`,

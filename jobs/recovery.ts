@@ -2,7 +2,7 @@
  * Jobs an older worker failed because it had no processor for their name. In a rolling
  * deploy (`docker compose up -d` replaces one container at a time) the new bot asks for a job
  * an old worker does not know (`decision-publish`, `phase-announce`, `action-handover`,
- * `refusal-notice`, `action-closed` to versions before them), and that worker fails it for good on its first
+ * `refusal-notice`, `action-closed`, `action-reopened` to versions before them), and that worker fails it for good on its first
  * attempt, with the reason `noProcessorReason` (jobs/contracts.ts). The job keeps its
  * deterministic id in the failed set (`removeOnFail`: 7 days, jobs/queues.ts), so neither a
  * new request nor the outbox can add it again: retrying it is the only way it runs.

@@ -6,6 +6,7 @@
 import { actionClosed } from './action-closed.js';
 import { actionHandover } from './action-handover.js';
 import { actionReminder } from './action-reminder.js';
+import { actionReopened } from './action-reopened.js';
 import { baseline } from './baseline.js';
 import type { JobName } from './contracts.js';
 import { decisionPublish } from './decision-publish.js';
@@ -38,6 +39,7 @@ export const PROCESSORS: { readonly [N in JobName]: Processor<N> } = {
   'action-reminder': actionReminder,
   'action-handover': actionHandover,
   'action-closed': actionClosed,
+  'action-reopened': actionReopened,
   'poll-deadline': pollDeadline,
   'poll-refresh': pollRefresh,
   'decision-publish': decisionPublish,

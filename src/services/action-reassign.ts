@@ -408,7 +408,7 @@ export type ClosedRedraw =
     };
 
 /**
- * The `action-closed` job, once action `actionId` is done or cancelled (`closing`, the audit
+ * The `action-closed` job (and `action-reopened`), once action `actionId` is done or cancelled (`closing`, the audit
  * entry of that change): its owner's earlier DMs about it (actionDmsOf) drawn again as the
  * reassignment draws the old owner's, its buttons giving way to the line saying it is done
  * (when, against its due date, and by whom) or cancelled; a digest's other actions keep theirs.

@@ -660,7 +660,7 @@ async function revise(
  * A deviation a correction had resolved that a later correction puts past its threshold
  * again: its action is open again (with its reminders), its figures the new ones, and the
  * note, in the thread and in the owner's DM, says so; its owner's earlier DMs, which said it
- * was cancelled, offer its buttons again (`action-closed`, keyed by this change). One
+ * was cancelled, offer its buttons again (`action-reopened`, keyed by this change). One
  * transaction; null when another check did it first.
  */
 async function reopen(
@@ -696,7 +696,7 @@ async function reopen(
     return [
       ...reminders,
       await requestJob(trx, 'deviation-publish', { deviationId: id, revision: auditId }),
-      await requestJob(trx, 'action-closed', { actionId: action.id, closing: auditId }),
+      await requestJob(trx, 'action-reopened', { actionId: action.id, reopening: auditId }),
     ];
   });
 }

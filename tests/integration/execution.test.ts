@@ -677,7 +677,7 @@ describe('weekly S&OE', () => {
       .executeTakeFirstOrThrow();
     const redrawn = await h.finished(
       'notifications',
-      jobId('action-closed', { actionId: String(row.id), closing: reopening.id }),
+      jobId('action-reopened', { actionId: String(row.id), reopening: reopening.id }),
     );
     const aboutIt = h.standin.store.messages.filter(
       (m) => m.channel.startsWith('D') && JSON.stringify(m.blocks ?? []).includes(`*#${row.id}*`),
