@@ -11,8 +11,14 @@
 import type { Role } from './company.js';
 
 export const POLICY = {
-  /** /forecast (modal, typed, family pick) and "No change for my families". */
+  /** /forecast (modal, typed, family pick). */
   'forecast.adjust': ['sales', 'planner', 'exec', 'admin'],
+  /**
+   * Cover families, and declare no change for them (`/forecast no-change`, "No change for my
+   * families"): only these roles' declarations count (`repsOwingInput`). Another role keeps its
+   * list for a return to Sales, asked of nobody.
+   */
+  'forecast.no-change': ['sales'],
   /** Change a month in the frozen zone, accepted as an exception and flagged (core/time-fences). */
   'forecast.frozen-exception': ['exec', 'admin'],
   /** A forecast `set` that overrides the reps' adjustments in the consensus (core/consensus). */

@@ -21,6 +21,7 @@ import { localDate } from '../core/calendar.js';
 import type { Role } from '../core/company.js';
 import { type AdjustmentKind, computeConsensus } from '../core/consensus.js';
 import { isPeriod, nextPeriods, type Period, periodIndex, periodRange } from '../core/period.js';
+import { can } from '../core/policy.js';
 import { codeSpan, controlCharacterMessage, readFreeText } from '../core/text.js';
 import { checkFence } from '../core/time-fences.js';
 import { MAX_TYPED_PCT, MAX_TYPED_UNITS, MAX_TYPED_UNITS_TEXT } from '../core/typed-number.js';
@@ -521,7 +522,7 @@ export async function declareNoChangeForMember(
   added: number;
 }> {
   requirePermission(member, 'forecast.adjust', 'declare no change to the forecast');
-  if (member.role !== 'sales') {
+  if (!can(member, 'forecast.no-change')) {
     const kept = member.families.length
       ? `, and the families you covered as a sales rep (${member.families.map((c) => codeSpan(c)).join(', ')}) are kept for a return to Sales`
       : '';

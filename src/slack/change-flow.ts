@@ -13,6 +13,7 @@ import type {
 } from '@slack/bolt';
 import { activeFamilies, familyByCode } from '../../db/queries/adjustments.js';
 import { activeResources } from '../../db/queries/capacity.js';
+import { can } from '../core/policy.js';
 import type { AppDeps } from '../deps.js';
 import { SopError } from '../errors.js';
 import {
@@ -85,7 +86,7 @@ async function targets(
   }
   const all = await activeFamilies(deps.db);
   // Only a sales rep covers families: another role's list is kept for a return to Sales.
-  const mine = new Set(member.role === 'sales' ? member.families : []);
+  const mine = new Set(can(member, 'forecast.no-change') ? member.families : []);
   return {
     own: all.filter((f) => mine.has(f.code)),
     others: all.filter((f) => !mine.has(f.code)),

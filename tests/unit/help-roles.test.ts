@@ -32,6 +32,9 @@ interface Expected {
 
 const TABLE: readonly Expected[] = [
   { starts: '/forecast', who: [SALES, PLANNER, EXEC, ADMIN] },
+  // README: "`/forecast no-change` declares no change for the families a sales rep covers
+  // (reps only)".
+  { starts: '/forecast no-change', who: [SALES] },
   // README: "A month in the frozen zone only executives and admins may change, as a flagged
   // exception"; a set by a planner, an executive or an admin overrides the other adjustments.
   { starts: '/forecast FAM-12 2027-01', who: [EXEC, ADMIN] },
@@ -153,8 +156,9 @@ describe('/sop help, for each reader', () => {
     expect(text.startsWith('*Your sopbot commands* (as Sales)')).toBe(true);
   });
 
-  it('an admin may use every command: no others section', () => {
-    expect(helpText(SOP_SUBCOMMANDS, { role: 'admin' })).not.toContain('*Other commands*');
+  it("an admin may use every command but a rep's no-change declaration", () => {
+    const others = helpText(SOP_SUBCOMMANDS, { role: 'admin' }).split('*Other commands*')[1];
+    expect(linesOf(others ?? '').map((l) => l.usage)).toEqual(['/forecast no-change']);
   });
 });
 
@@ -177,23 +181,28 @@ describe('/sop help <command>', () => {
     expect(commandHelpText(SOP_SUBCOMMANDS, 'frobnicate', { role: null })).toBeNull();
   });
 
-  it('/forecast: the frozen-month exception and the override are lines of their own', () => {
+  it('/forecast: no-change, the frozen-month exception and the override are lines of their own', () => {
     // Before: one line, "Sales, Planner, Executive or Admin members", as if anyone of them could
-    // change a frozen month or override the consensus.
+    // change a frozen month or override the consensus, or declare no change (a planner read
+    // "(you may)" beside `| no-change`, and the service refused them).
     const forecast = commandHelpText(SOP_SUBCOMMANDS, 'forecast', { role: 'planner' }) ?? '';
     const lines = linesOf(forecast);
     expect(lines.map((l) => rowOf(l.usage).starts)).toEqual([
       '/forecast',
+      '/forecast no-change',
       '/forecast FAM-12 2027-01',
       '/forecast FAM-12 2027-04 =1200',
     ]);
     expect(lines.map((l) => l.who)).toEqual([
       [SALES, PLANNER, EXEC, ADMIN],
+      [SALES],
       [EXEC, ADMIN],
       [PLANNER, EXEC, ADMIN],
     ]);
-    const [, adjust, frozen, override] = forecast.split('\n');
+    const [, adjust, noChange, frozen, override] = forecast.split('\n');
     expect(adjust?.endsWith('(you may)_')).toBe(true);
+    expect(adjust).not.toContain('no-change');
+    expect(noChange?.endsWith('— _Sales members_')).toBe(true);
     expect(frozen).toContain('frozen zone');
     expect(frozen?.endsWith('— _Executive or Admin members_')).toBe(true);
     expect(override).toContain('=N overrides');

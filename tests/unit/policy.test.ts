@@ -14,6 +14,8 @@ const WHO: readonly Who[] = ['sales', 'ops', 'planner', 'exec', 'admin', 'none']
 // Columns:            sales  ops    planner exec   admin  none
 const EXPECTED: Record<string, readonly [boolean, boolean, boolean, boolean, boolean, boolean]> = {
   'forecast.adjust': [true, false, true, true, true, false],
+  // Only a sales rep covers families and declares no change for them (README, /forecast).
+  'forecast.no-change': [true, false, false, false, false, false],
   'forecast.frozen-exception': [false, false, false, true, true, false],
   'forecast.override': [false, false, true, true, true, false],
   'capacity.update': [false, true, true, false, true, false],

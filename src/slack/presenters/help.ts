@@ -43,10 +43,15 @@ function commandsOf(subs: readonly HelpSubcommand[]): HelpCommand[] {
       uses: [
         // The manifest's usage hint for /forecast, as Slack shows it while typing.
         {
-          usage: `${FORECAST_USAGE.split('   ')[0] ?? FORECAST_USAGE} | no-change`,
-          summary:
-            'adjust the demand forecast (no text: a form), or, as a rep, declare no change for your families',
+          usage: FORECAST_USAGE.split('   ')[0] ?? FORECAST_USAGE,
+          summary: 'adjust the demand forecast (no text: a form)',
           action: 'forecast.adjust',
+        },
+        // Its own rule: only a rep covers families and declares no change for them.
+        {
+          usage: '/forecast no-change',
+          summary: 'declare no change for the families you cover',
+          action: 'forecast.no-change',
         },
         // Two rules of the policy on the same command, each its own line with its own roles.
         {

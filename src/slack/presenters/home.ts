@@ -34,7 +34,7 @@ export function memberSection(m: Member): types.KnownBlock {
   const role = m.role
     ? `*${ROLE_LABEL[m.role]}*`
     : '_no role yet_ (an admin sets it with `/sop role`)';
-  const covers = m.role === 'sales';
+  const covers = can(m, 'forecast.no-change');
   if (m.families.length === 0 && !covers)
     return { type: 'section', text: mrkdwn(`Your role: ${role}`) };
   const head = covers
@@ -216,7 +216,7 @@ export function homeButtons(m: Member, phase: Phase): types.KnownBlock[] {
       text: plain('Adjust forecast'),
       style: 'primary',
     });
-    if (m.role === 'sales' && m.families.length > 0)
+    if (can(m, 'forecast.no-change') && m.families.length > 0)
       elements.push({
         type: 'button',
         action_id: HOME_NO_CHANGE,
