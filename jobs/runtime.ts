@@ -240,9 +240,11 @@ export function startRuntime(deps: RuntimeDeps, opts: RuntimeOptions = {}): JobR
         throw new UnrecoverableError(err.message);
       }
       if (err instanceof NotDueYetError && token) {
-        // The same job, at its time: its id stays, so nothing is scheduled twice.
+        // The same job, at its time: its id stays, so nothing is scheduled twice. The wait is
+        // logged once, when the job first waits (a nudge waiting for a phase's deadline job
+        // comes back every few seconds until then; a dead deadline job would fill the log).
         deps.metrics?.observeJob(name, 'delayed', seconds());
-        log.info({ delayMs: err.delayMs }, err.message);
+        if (delayedBefore(job) === 0) log.info({ delayMs: err.delayMs }, err.message);
         await job.moveToDelayed(Date.now() + err.delayMs, token);
         throw new DelayedError();
       }

@@ -89,7 +89,10 @@ export async function owedInput(db: Db, cycle: CycleRow): Promise<OwedInput> {
   };
 }
 
-/** How long a nudge that came before its phase began waits for the phase's deadline job. */
+/**
+ * How long, past the stored end of the phase before, a nudge that came before its phase began
+ * waits each time for that phase's deadline job to move the cycle.
+ */
 export const NUDGE_WAIT_MS = 5_000;
 
 /**
@@ -98,9 +101,11 @@ export const NUDGE_WAIT_MS = 5_000;
  * deadline has passed (`now`: a nudge that comes due late, after a worker was down across it,
  * would ask for input by a time gone by; the deadline job ends the phase). A one-day phase's
  * nudge (one working day before its deadline) comes due at the instant the phase before ends,
- * beside that phase's deadline job: found still in the phase before, past its deadline, it
- * throws NotDueYetError (the worker runs it again shortly) rather than find the wrong phase
- * and send nothing. Someone Slack refuses for good is named in an UndeliveredError once the
+ * beside that phase's deadline job, and a job may be taken a moment early: found still in the
+ * phase before, whose stored deadline will move the cycle into this phase (whether or not it
+ * has passed by this worker's clock), it throws NotDueYetError (the worker runs it again just
+ * after that deadline, then every NUDGE_WAIT_MS) rather than find the wrong phase and send
+ * nothing. Someone Slack refuses for good is named in an UndeliveredError once the
  * others are nudged.
  */
 export async function sendNudges(
@@ -115,11 +120,13 @@ export async function sendNudges(
   if (deadline && new Date(deadline).getTime() <= now.getTime()) return [];
   const before = PHASE_ORDER[PHASE_ORDER.indexOf(phase) - 1];
   const beforeEnds = before ? cycle.deadlines[before] : undefined;
-  if (cycle.phase === before && beforeEnds && new Date(beforeEnds).getTime() <= now.getTime())
+  if (cycle.phase === before && beforeEnds) {
+    const untilEnd = Math.max(0, new Date(beforeEnds).getTime() - now.getTime());
     throw new NotDueYetError(
-      `nudge of ${phase} in cycle ${cycle.month}: the cycle is still in ${before}, whose deadline has passed; waiting for its deadline job`,
-      NUDGE_WAIT_MS,
+      `nudge of ${phase} in cycle ${cycle.month}: the cycle is still in ${before}, which ends ${beforeEnds}; waiting for its deadline job`,
+      untilEnd + NUDGE_WAIT_MS,
     );
+  }
   if (cycle.phase !== phase) return [];
   const owed = await owedInput(db, cycle);
   const settings = await getSettings(db);

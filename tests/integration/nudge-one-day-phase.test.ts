@@ -3,7 +3,9 @@
  * saving (Sunday 2027-04-04 03:00 AEDT, UTC+11, becomes 02:00 AEST, UTC+10). The nudge comes
  * one working day before the phase's deadline: for a one-day phase, the very instant the phase
  * before it ends, beside that phase's deadline job. Whichever of the two runs first, the rep
- * who owes input is nudged once the demand review has begun.
+ * who owes input is nudged once the demand review has begun. Taken a moment before its time
+ * (the worker's clock a second behind), it waits too: before, it ended "completed" with nobody
+ * nudged. Its wait is logged once, not at each of its returns.
  *
  * The dates, worked by hand. The cycle opens on Thursday 2027-04-01 at 10:00 AEDT
  * (2027-03-31 23:00 UTC); deadlines fall at 17:00, the default; the demand review lasts one
@@ -18,6 +20,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import { jobId } from '../../jobs/contracts.js';
 import type { Standin } from '../../src/slack-standin/index.js';
+import { recordedLogs } from '../helpers/log-lines.js';
 import {
   insertChannels,
   insertFamilies,
@@ -30,10 +33,12 @@ const PLANNER = 'U_PLAN';
 const REP = 'U_REP';
 
 const clock = testClock('2027-03-31T23:00:00Z');
+const logs = recordedLogs();
 const h = useHarness({
   label: 'nudge-one-day',
   members: { [PLANNER]: 'planner', [REP]: 'sales' },
   clock,
+  workerLogger: logs.logger,
 });
 let db: Db;
 let standin: Standin;
@@ -83,22 +88,41 @@ beforeAll(async () => {
 
 describe("a one-day phase's nudge", () => {
   it('coming due before the deadline job moved the cycle, waits for it, then nudges the rep', async () => {
-    clock.set('2027-04-06T07:00:00Z');
     const notifications = h.queues.queue('notifications');
     const id = jobId('nudge', { cycleId, phase: 'demand_review' });
-    // The nudge runs first, the cycle still in data gathering. Before: it ended there,
-    // "completed" with nobody nudged, and the rep was never reminded of the demand review.
-    const job = await pollUntil(
-      () => notifications.getJob(id),
-      (j) => j !== undefined,
-    );
-    await job!.promote();
-    const state = await pollUntil(
-      async () => (await notifications.getJob(id))?.getState(),
-      (s) => s === 'delayed' || s === 'completed' || s === 'failed',
-    );
-    expect(state).toBe('delayed');
+    /** Runs the nudge now and waits for where it ends: delayed again, completed or failed. */
+    const runNudge = async () => {
+      const job = await pollUntil(
+        () => notifications.getJob(id),
+        (j) => j !== undefined,
+      );
+      const runsBefore = job!.attemptsStarted ?? 0;
+      await job!.promote();
+      const after = await pollUntil(
+        async () => {
+          const j = await notifications.getJob(id);
+          return j ? { state: await j.getState(), runs: j.attemptsStarted ?? 0 } : undefined;
+        },
+        (s) =>
+          s !== undefined &&
+          s.runs > runsBefore &&
+          (s.state === 'delayed' || s.state === 'completed' || s.state === 'failed'),
+      );
+      return after!.state;
+    };
+    // Taken a second early (06:59:59Z), the cycle still in data gathering, whose stored
+    // deadline is 07:00Z: it waits. Before: its deadline not yet passed by this clock, the
+    // nudge found the wrong phase and ended "completed" with nobody nudged.
+    clock.set('2027-04-06T06:59:59Z');
+    expect(await runNudge()).toBe('delayed');
+    // At its time, the deadline job not yet run: it waits again. Before, as well.
+    clock.set('2027-04-06T07:00:00Z');
+    expect(await runNudge()).toBe('delayed');
     expect(standin.messagesIn(`D_${REP}`)).toEqual([]);
+    // Two waits, one log line (before: one per return, every 5 s until the deadline).
+    expect(logs.lines.filter((l) => l.msg.includes('waiting for its deadline job'))).toHaveLength(
+      1,
+    );
 
     expect(
       await h.comeDue('phase-deadline', { cycleId, phase: 'data_gathering' }, 'notifications'),
