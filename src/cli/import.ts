@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { basename, join } from 'node:path';
-import type { Db } from '../../db/connect.js';
+import { type Db, dbAnswers } from '../../db/connect.js';
 import { dbNow } from '../../db/queries/execution.js';
 import { undelivered } from '../../db/queries/outbox.js';
 import { loadConfig } from '../config.js';
@@ -196,6 +196,8 @@ async function handOver(db: Db, owed: readonly Owed[], io: CliIo): Promise<void>
   try {
     waiting = new Set(await undelivered(db, ids));
   } catch (err) {
+    // Anything but PostgreSQL gone is a fault of its own: main logs it once, with its stack.
+    if (await dbAnswers(db)) throw err;
     // PostgreSQL went away after the import committed (a restart): the files and what they
     // owe are written, together; only whether Redis took it is unknown.
     const it = owed.length > 1 ? ['they were', 'them'] : ['it was', 'it'];
