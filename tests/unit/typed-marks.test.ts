@@ -15,6 +15,7 @@ import { tally } from '../../src/core/vote.js';
 import { mrkdwnToHtml } from '../../src/demo/mrkdwn-html.js';
 import type { DecisionLogEntry } from '../../src/services/decisions.js';
 import type { PollView } from '../../src/services/polls.js';
+import { demandNudgeText } from '../../src/slack/presenters/cycle.js';
 import { decisionLogMessage, decisionsListText } from '../../src/slack/presenters/decision.js';
 import { planHeadline } from '../../src/slack/presenters/plan-run.js';
 import { scenarioListText } from '../../src/slack/presenters/scenario.js';
@@ -164,5 +165,17 @@ describe('scenario lists', () => {
     const line = list.split('\n')[1] ?? '';
     expect(line.startsWith(`• *best${Z}*${Z}* (\`best\`): `)).toBe(true);
     expect(seen(line).startsWith('• <b>best*</b> (<code>best</code>): ')).toBe(true);
+  });
+});
+
+describe("a rep's demand nudge", () => {
+  it('names the family codes as typed: no bold, italics or live link from a code', () => {
+    const text = demandNudgeText('2027-01', 'Fri 15 Jan', ['*X*', 'LINE_A_', 'R&D<!here>']);
+    // Before: "*X*, LINE_A_, R&D<!here>", "X" in bold, and `<!here>` a live @here.
+    expect(text).toBe(
+      `Reminder for S&OP 2027-01: the demand review closes Fri 15 Jan. You have not reviewed ${Z}*${Z}X${Z}*${Z}, LINE_A${Z}_${Z}, R&amp;D&lt;!here&gt; yet: adjust the forecast with \`/forecast\` or declare "no change".`,
+    );
+    expect(seen(text)).toContain('You have not reviewed *X*, LINE_A_, R&amp;D&lt;!here&gt; yet');
+    expect(html(text)).not.toMatch(/<b>|<i>/);
   });
 });

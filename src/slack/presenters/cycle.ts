@@ -4,7 +4,7 @@ import { shortDay } from '../../core/calendar.js';
 import { lateEnd, PHASE_EXPECTATIONS } from '../../core/cycle.js';
 import { replacedVoteNotice } from '../../core/vote.js';
 import { PHASE_LABEL } from '../../services/cycles.js';
-import { esc, slackDate } from './format.js';
+import { esc, escInMarks, slackDate } from './format.js';
 
 /**
  * The holidays a deadline's count stepped over, as its deadline's note: "(not counting New
@@ -72,13 +72,15 @@ export const NUDGE_CODES = 10;
 /**
  * The DM to a sales rep who has not reviewed `families` before the demand review closes `by`:
  * the first NUDGE_CODES of them, then how many more (a rep covering 40 families got all 40).
+ * The codes come from an import: escaped, their marks shown as typed (`escInMarks`).
  */
 export function demandNudgeText(month: string, by: string, families: readonly string[]): string {
   const more = families.length - NUDGE_CODES;
+  const codes = (list: readonly string[]) => list.map(escInMarks).join(', ');
   const named =
     more > 0
-      ? `${families.slice(0, NUDGE_CODES).join(', ')} and ${more} more of your families (${STATUS_OWING} lists them all)`
-      : families.join(', ');
+      ? `${codes(families.slice(0, NUDGE_CODES))} and ${more} more of your families (${STATUS_OWING} lists them all)`
+      : codes(families);
   return `Reminder for S&OP ${month}: the demand review closes ${by}. You have not reviewed ${named} yet: adjust the forecast with \`/forecast\` or declare "no change".`;
 }
 
