@@ -11,6 +11,7 @@ import type { AppDeps } from '../src/deps.js';
 import { SopError, ValidationError } from '../src/errors.js';
 import { rowIdString, rowIdText } from '../src/row-id.js';
 import {
+  editRefusedForGood,
   handOverReassignment,
   type ReassignInput,
   type Reassignment,
@@ -287,8 +288,9 @@ export function register(app: App, deps: AppDeps): void {
             await drawOwn();
           } catch (err) {
             // The action-closed job leaves this message to the click (`shown`): once Slack
-            // refused the click's edit, a job of its own draws it, or it kept its buttons.
-            if (closing && ts) {
+            // refused the click's edit for now, a job of its own draws it; refused for good
+            // (deleted, archived), no job would, and it keeps its buttons.
+            if (closing && ts && !editRefusedForGood(err)) {
               await redrawClosedLater(deps, a.id, closing, ts);
               drawnLater = true;
             }

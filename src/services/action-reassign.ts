@@ -273,6 +273,16 @@ const UNEDITABLE: ReadonlySet<string> = new Set([
   'edit_window_closed',
 ]);
 
+/**
+ * Whether Slack's refusal of a chat.update of a DM is for good (the message gone or not
+ * editable, the channel archived, the person gone): a later edit, a job's, would be refused
+ * the same. Anything else (a 429, a timeout, a 5xx, an error of Slack's own) may pass later.
+ */
+export function editRefusedForGood(err: unknown): boolean {
+  const code = slackError(err);
+  return (code !== undefined && UNEDITABLE.has(code)) || permanentRefusal(err) !== null;
+}
+
 /** A DM about one action, as its presenters build it. */
 type ActionDm = ReturnType<typeof actionDm>;
 
@@ -357,8 +367,7 @@ async function redrawDm(slack: Slack, channel: string, e: Redraw): Promise<boole
     await slack.chat.update({ channel, ts: e.ts, text: e.msg.text, blocks: e.msg.blocks });
     return true;
   } catch (err) {
-    const code = slackError(err);
-    if (!(code && UNEDITABLE.has(code)) && !permanentRefusal(err)) throw err;
+    if (!editRefusedForGood(err)) throw err;
     return false;
   }
 }

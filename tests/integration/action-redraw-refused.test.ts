@@ -136,4 +136,25 @@ describe('Slack refuses to redraw the clicked DM or App Home', () => {
       );
     expect(texts.join('\n')).not.toMatch(/redraw|Something went wrong/);
   });
+
+  it('Done refused for good (the DM deleted): done, told the DM may keep its buttons, and no redraw asked', async () => {
+    const dm = await dmAbout('Order resin');
+    standin.failNext('chat.update', { error: 'message_not_found' });
+    await h.driver.clickButton(`D_${OPS}`, dm.ts, 'action_done', { user: OPS });
+    const answer = await told(`Action #${ids[1]} is done`);
+    // Due 2027-03-26, done on 2027-03-15. Before: "it loses its buttons as soon as Slack lets
+    // me", and a redraw job asked for that Slack would refuse the same.
+    expect(answer.text).toBe(
+      `Action #${ids[1]} is done 11 days early. Slack did not let me redraw this message, so it may still show the buttons.`,
+    );
+    const redraws = await db
+      .selectFrom('job_outbox')
+      .select('payload')
+      .where('job_name', '=', 'action-closed')
+      .execute();
+    // The only redraw asked for is the first test's, whose refusal was for now.
+    expect(
+      redraws.filter((r) => r.payload.redraw !== undefined).map((r) => r.payload.actionId),
+    ).toEqual([ids[0]]);
+  });
 });
