@@ -1,5 +1,4 @@
 /** Follow-up actions: one by id, the filtered list, and what Done, Snooze and Reassign change. */
-import { sql } from 'kysely';
 import type { Db } from '../connect.js';
 import type { ActionRow } from '../schema.js';
 import { firstOrNull } from './shared.js';
@@ -63,34 +62,22 @@ export async function completeOpenAction(
 }
 
 /**
- * Snoozes the action's reminders until `until` if it is open, when `owner` is given still
- * theirs (as completeOpenAction), and not snoozed already until less than `sameWithinMs` from
- * `until` (the same snooze sent again); null when it is not. The row's lock orders two at once:
- * the second reads the first's snooze.
+ * The action, its row locked until the transaction `trx` ends (FOR UPDATE): a change decided
+ * from what it reads (a snooze: whether it is the same one sent again) is not overtaken by
+ * another committed in between. Null when there is no such action.
  */
-export async function snoozeOpenAction(
-  db: Db,
-  id: string,
-  until: Date,
-  opts: { readonly owner?: string | undefined; readonly sameWithinMs: number },
-): Promise<ActionRow | null> {
-  let q = db
+export function lockAction(trx: Db, id: string): Promise<ActionRow | null> {
+  return firstOrNull(trx.selectFrom('actions').selectAll().where('id', '=', id).forUpdate());
+}
+
+/** Snoozes the action's reminders until `until` (its row locked by lockAction first). */
+export async function setActionSnooze(trx: Db, id: string, until: Date): Promise<ActionRow> {
+  return trx
     .updateTable('actions')
     .set({ snoozed_until: until })
     .where('id', '=', id)
-    .where('status', '=', 'open')
-    .where((eb) =>
-      eb.or([
-        eb('snoozed_until', 'is', null),
-        eb(
-          sql<number>`abs(extract(epoch from snoozed_until - ${until}::timestamptz) * 1000)`,
-          '>=',
-          opts.sameWithinMs,
-        ),
-      ]),
-    );
-  if (opts.owner !== undefined) q = q.where('owner', '=', opts.owner);
-  return firstOrNull(q.returningAll());
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 /**

@@ -12,7 +12,8 @@ import {
   actionById,
   actionsWhere,
   completeOpenAction,
-  snoozeOpenAction,
+  lockAction,
+  setActionSnooze,
 } from '../../db/queries/actions.js';
 import { audit, type ReassignedAway, reassignmentsFrom } from '../../db/queries/audit.js';
 import { type DigestItem, digestItems, setDigestItems } from '../../db/queries/reminder-digests.js';
@@ -512,9 +513,9 @@ const SAME_SNOOZE_MS = 60_000;
 /**
  * Push the action's reminders to the snooze's end (`snoozeEnd`: 1 or 7 days later at the same
  * wall-clock time, on a working day), and schedule one reminder then. Only while it is open
- * and, unless `manageAny`, `by`'s (in the statement, as markDone). The same snooze sent again
- * (its end within SAME_SNOOZE_MS of the one stored: Slack's retry, a double click) changes
- * nothing, is not audited again and asks no second reminder: its end is the one stored.
+ * and, unless `manageAny`, `by`'s, decided on its row locked (lockAction). The same snooze
+ * sent again (its end within SAME_SNOOZE_MS of the one stored: Slack's retry, a double click)
+ * changes nothing, is not audited again and asks no second reminder: its end is the one stored.
  */
 export async function snoozeAction(
   deps: CycleDeps,
@@ -530,19 +531,11 @@ export async function snoozeAction(
   // The snooze and its reminder are one change: the reminder is recorded in the same
   // transaction (the job outbox), so a crash or a Redis outage between them cannot lose it.
   const { row, job } = await deps.db.transaction().execute(async (trx) => {
-    const r = await snoozeOpenAction(trx, id, until, {
-      owner: opts.manageAny ? undefined : by,
-      sameWithinMs: SAME_SNOOZE_MS,
-    });
-    if (!r) {
-      const cur = await getAction(trx, id);
-      if (!cur) throw new SopError('not_found', `No follow-up action with id ${id}.`);
-      const same =
-        cur.status === 'open' &&
-        (cur.owner === by || opts.manageAny) &&
-        cur.snoozed_until !== null &&
-        Math.abs(cur.snoozed_until.getTime() - until.getTime()) < SAME_SNOOZE_MS;
-      if (same) return { row: cur, job: null };
+    // Decided here, once, on the row locked: a Done or a reassignment committed meanwhile
+    // waits for this one, and this one reads what came before it.
+    const cur = await lockAction(trx, id);
+    if (!cur) throw new SopError('not_found', `No follow-up action with id ${id}.`);
+    if (cur.status !== 'open' || (cur.owner !== by && !opts.manageAny))
       throw (
         notTheirsNow(cur, by, opts) ??
         new SopError(
@@ -550,7 +543,11 @@ export async function snoozeAction(
           `This action is already ${cur.status}; there is nothing to snooze.`,
         )
       );
-    }
+    const same =
+      cur.snoozed_until !== null &&
+      Math.abs(cur.snoozed_until.getTime() - until.getTime()) < SAME_SNOOZE_MS;
+    if (same) return { row: cur, job: null };
+    const r = await setActionSnooze(trx, id, until);
     await audit(trx, {
       actor: by,
       action: 'action.snooze',
