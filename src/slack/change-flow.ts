@@ -163,6 +163,7 @@ export async function buildChangeModal(
     thresholdPct: settings.comment_threshold_pct,
     selected,
     demand,
+    offerNoChange: spec.subject === 'forecast' && can(member, 'forecast.no-change'),
   });
 }
 

@@ -78,6 +78,8 @@ it('130 families: an external select whose search lists the rep’s families fir
   ).option_groups;
   expect(groups.map((g) => g.label.text)).toEqual(['Your families', 'All families']);
   expect(groups[0]?.options.map((o) => o.value)).toEqual(['FAM-120', 'FAM-121']);
+  // A rep's form offers "No change for my families".
+  expect(JSON.stringify(view.definition.blocks)).toContain('"action_id":"forecast_no_change"');
   expect(groups[1]?.options.map((o) => o.value)).toEqual([
     ...Array.from({ length: 10 }, (_, i) => `FAM-12${i}`).filter(
       (c) => !['FAM-120', 'FAM-121'].includes(c),
@@ -99,6 +101,9 @@ it('a rep made planner: no "Your families" group, every family in one list', asy
     res.body as { option_groups: { label: { text: string }; options: { value: string }[] }[] }
   ).option_groups;
   expect(groups.map((g) => g.label.text)).toEqual(['All families']);
+  // Nor does their form offer "No change for my families", which only a rep may declare
+  // (before, the button was there and its click refused).
+  expect(JSON.stringify(view.definition.blocks)).not.toContain('forecast_no_change');
   expect(groups[0]?.options.map((o) => o.value)).toEqual(
     Array.from({ length: 10 }, (_, i) => `FAM-12${i}`),
   );

@@ -103,6 +103,8 @@ export interface ChangeModalData {
   readonly thresholdPct: number;
   readonly selected?: TargetOption | undefined;
   readonly demand?: readonly DemandViewRow[] | undefined;
+  /** The form of a member who may declare no change (a sales rep, `forecast.no-change`) offers it. */
+  readonly offerNoChange?: boolean;
 }
 
 const option = (text: string, value: string): types.PlainTextOption => ({
@@ -305,7 +307,7 @@ export function changeModal(d: ChangeModalData): types.ModalView {
       },
     },
   );
-  if (forecast)
+  if (forecast && d.offerNoChange)
     blocks.push({
       type: 'actions',
       block_id: 'no_change',
