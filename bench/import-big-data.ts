@@ -10,6 +10,7 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -96,7 +97,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     options: {
       kind: { type: 'string', default: 'sales' },
       rows: { type: 'string', default: '100000' },
-      out: { type: 'string', default: '/tmp/sopbot-big' },
+      out: { type: 'string', default: join(tmpdir(), 'sopbot-big') },
       repeats: { type: 'boolean', default: false },
     },
   });
