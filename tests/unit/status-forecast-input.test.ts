@@ -161,4 +161,28 @@ describe('/sop status: remedies its reader may use', () => {
         'No S&OP cycle is open. Planner or Admin members start one with `/sop cycle start YYYY-MM`.',
       );
   });
+
+  it('a code whose `_` mrkdwn would read as italics is listed as typed, in the list of uncovered and owed families', () => {
+    // A code may hold `_` after a `.` or `-` (src/import/advice.ts: CODE). In 'A._B_' the first
+    // `_` follows a dot and the second ends the code, so each would open or close italics; a
+    // zero-width space (U+200B) on each side of either keeps it a character (by hand).
+    const shown = 'A.\u200B_\u200BB\u200B_\u200B';
+    const uncovered = statusText(
+      { ...base, familyCount: 3, uncoveredFamilies: ['A._B_'] },
+      'UTC',
+      ADMIN,
+    );
+    expect(uncovered).toContain(`*No sales rep covers* ${shown}:`);
+    const owing = statusText(
+      {
+        ...base,
+        cycle: { ...base.cycle, phase: 'demand_review' },
+        familyCount: 3,
+        pendingReps: [{ userId: 'U_REP', families: ['A._B_', 'FAM-1'] }],
+      },
+      'UTC',
+      ADMIN,
+    );
+    expect(owing).toContain(`• <@U_REP>: ${shown}, FAM-1`);
+  });
 });

@@ -75,12 +75,18 @@ function forecastInput(s: CycleStatus, reader: StatusReader): string | null {
   return '*Forecast input*: every sales rep has answered for the families they cover.';
 }
 
+/**
+ * A list of family codes in a sentence: a code may hold `_` or `.` (`A._B_`), which mrkdwn
+ * would read as italics, so each goes through escInMarks, as the demand nudge's list does.
+ */
+const codeList = (codes: readonly string[]): string => codes.map(escInMarks).join(', ');
+
 /** The families no rep covers, when some are covered (none covered: said by forecastInput). */
 function uncoveredText(s: CycleStatus, reader: StatusReader): string | null {
   const uncovered = inCodeOrder(s.uncoveredFamilies);
   const first = uncovered[0];
   if (first === undefined || uncovered.length === s.familyCount) return null;
-  const shown = esc(uncovered.slice(0, 6).join(', '));
+  const shown = codeList(uncovered.slice(0, 6));
   const n = uncovered.length;
   const more = n > 6 ? ` and ${n - 6} more` : '';
   return `*No sales rep covers* ${shown}${more}: ${assign(first, reader)}.`;
@@ -136,7 +142,7 @@ export function statusText(s: CycleStatus, timezone: string, reader: StatusReade
   if (input) lines.push(input);
   else {
     const shown = s.pendingReps.slice(0, MAX_LISTED).map((r) => {
-      const fams = esc(inCodeOrder(r.families).slice(0, CODES_LISTED).join(', '));
+      const fams = codeList(inCodeOrder(r.families).slice(0, CODES_LISTED));
       const more =
         r.families.length > CODES_LISTED ? ` and ${r.families.length - CODES_LISTED} more` : '';
       return `• <@${r.userId}>: ${fams}${more}`;
@@ -179,7 +185,7 @@ export function owingText(s: CycleStatus, reader: StatusReader): string {
   const none = forecastInput(s, reader);
   if (none) return none;
   const lines = s.pendingReps.map(
-    (r) => `• <@${r.userId}> (${r.families.length}): ${esc(inCodeOrder(r.families).join(', '))}`,
+    (r) => `• <@${r.userId}> (${r.families.length}): ${codeList(inCodeOrder(r.families))}`,
   );
   return fitText(
     `*S&OP cycle ${s.cycle.month}* · ${pendingHeading(s)}`,
