@@ -67,8 +67,12 @@ describe('/sop roles and settings', () => {
       '• `/sop role @user sales|ops|planner|exec|admin|none` give a member a role, or see theirs — _Admin members_',
     );
     expect(text).toContain('/sop families @user FAM-1 FAM-2');
-    // The admin may use every command.
-    expect(await sop(ADMIN, 'help')).not.toContain('*Other commands*');
+    // The admin may use every command but declaring no change, which only a sales rep may.
+    const admin = await sop(ADMIN, 'help');
+    const adminOthers = admin.slice(admin.indexOf('*Other commands*'));
+    expect(adminOthers.split('\n').filter((l) => l.startsWith('• '))).toEqual([
+      '• `/forecast no-change` declare no change for the families you cover — _Sales members_',
+    ]);
     // One command in detail, each part with its roles.
     const pack = await sop(REP, 'help pack');
     expect(pack).toContain('• `/sop pack [YYYY-MM] [md]`');
