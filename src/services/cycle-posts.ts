@@ -105,7 +105,10 @@ export const NUDGE_WAIT_MS = 5_000;
  * phase before, whose stored deadline will move the cycle into this phase (whether or not it
  * has passed by this worker's clock), it throws NotDueYetError (the worker runs it again just
  * after that deadline, then every NUDGE_WAIT_MS) rather than find the wrong phase and send
- * nothing. Someone Slack refuses for good is named in an UndeliveredError once the
+ * nothing. So does one that finds the cycle two or more phases back, each with a stored
+ * deadline (a worker down across them all, whose deadline jobs run beside this one when it
+ * is back): it waits for them, and nudges once the phase has begun, when its deadline is still
+ * ahead. Someone Slack refuses for good is named in an UndeliveredError once the
  * others are nudged.
  */
 export async function sendNudges(
@@ -118,12 +121,17 @@ export async function sendNudges(
   const cycle = await requireCycle(db, cycleId);
   const deadline = cycle.deadlines[phase];
   if (deadline && new Date(deadline).getTime() <= now.getTime()) return [];
-  const before = PHASE_ORDER[PHASE_ORDER.indexOf(phase) - 1];
+  // Still in an earlier phase, each of whose stored deadlines up to this phase's start will
+  // move it on (their jobs have not run yet: a worker down across them, back now).
+  const waiting = PHASE_ORDER.slice(PHASE_ORDER.indexOf(cycle.phase), PHASE_ORDER.indexOf(phase));
+  const before = waiting[waiting.length - 1];
   const beforeEnds = before ? cycle.deadlines[before] : undefined;
-  if (cycle.phase === before && beforeEnds) {
+  if (before && beforeEnds && waiting.every((p) => cycle.deadlines[p])) {
     const untilEnd = Math.max(0, new Date(beforeEnds).getTime() - now.getTime());
     throw new NotDueYetError(
-      `nudge of ${phase} in cycle ${cycle.month}: the cycle is still in ${before}, which ends ${beforeEnds}; waiting for its deadline job`,
+      waiting.length === 1
+        ? `nudge of ${phase} in cycle ${cycle.month}: the cycle is still in ${before}, which ends ${beforeEnds}; waiting for its deadline job`
+        : `nudge of ${phase} in cycle ${cycle.month}: the cycle is still in ${cycle.phase}, and ${before} ends ${beforeEnds}; waiting for the deadline jobs of ${waiting.join(', ')}`,
       untilEnd + NUDGE_WAIT_MS,
     );
   }
