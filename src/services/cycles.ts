@@ -264,6 +264,7 @@ async function advanceIn(
   to: Phase,
   actor: string,
   now: Date,
+  opts: { readonly recompute?: boolean } = {},
 ): Promise<{ row: CycleRow; jobs: string[] } | null> {
   const updated = await movePhase(trx, cycleId, from, to, now);
   if (!updated) return null;
@@ -280,7 +281,7 @@ async function advanceIn(
   const jobs: string[] = [];
   if (to === 'closed') jobs.push(...(await closeOpenVote(trx, cycleId, actor, now)));
   jobs.push(await requestJob(trx, 'phase-announce', { cycleId, phase: to }));
-  if (to === 'supply_review' || to === 'pre_sop')
+  if (owesRecompute(to) && opts.recompute !== false)
     jobs.push(
       await requestJob(trx, 'recompute', {
         cycleId,
@@ -292,14 +293,24 @@ async function advanceIn(
   return { row: updated, jobs };
 }
 
+/** Entering `phase` requests a recompute (the plan with what the phase before settled). */
+function owesRecompute(phase: Phase): boolean {
+  return phase === 'supply_review' || phase === 'pre_sop';
+}
+
 /**
  * The `phase-deadline` job of `phase`: its deadline has passed, so the cycle leaves it. A cycle
  * still in an earlier phase whose deadline has passed too (the worker was down across both,
  * and their jobs came due together: this one ran first, or beside the earlier one) leaves that
- * one as well, so no phase stays open past its deadline once its own job is spent. Each phase
- * ends once, by `deadline`, all in one transaction: the phases passed on the way are not
- * announced (their announcement finds the cycle gone on). A cycle already past `phase` is left
- * alone (`changed: false`).
+ * one as well, so no phase stays open past its deadline once its own job is spent; and so does
+ * every phase after, entered on the way, whose deadline has passed by now (their own jobs, due
+ * too, then find nothing to do). Each phase ends once, by `deadline`, all in one transaction:
+ * the phases passed on the way are not announced (their announcement finds the cycle gone on,
+ * so no channel is told of a phase "closing" at a time gone by), and they owe no recompute of
+ * their own: one, of the last phase entered that owes one, plans with what every phase ended
+ * settled (a worker down across the demand and supply reviews' deadlines made two, one per
+ * deadline job, the first for a supply review already over). A cycle already past `phase` is
+ * left alone (`changed: false`).
  */
 export async function endAtDeadline(
   deps: CycleDeps,
@@ -315,11 +326,25 @@ export async function endAtDeadline(
     for (;;) {
       // Read again after each step: a command or the other job may have moved it meanwhile.
       const cycle = await requireCycle(trx, cycleId);
-      const to = nextPhase(cycle.phase);
-      if (to === null || PHASE_ORDER.indexOf(cycle.phase) > last) break;
-      const due = cycle.deadlines[cycle.phase];
-      if (cycle.phase !== phase && (!due || new Date(due).getTime() > now.getTime())) break;
-      const step = await advanceIn(trx, cycleId, cycle.phase, to, 'deadline', now);
+      /** Whether this job ends `p` too, the cycle standing in it: its deadline has passed. */
+      const ends = (p: Phase): boolean => {
+        if (nextPhase(p) === null) return false;
+        const due = cycle.deadlines[p];
+        return p === phase || (!!due && new Date(due).getTime() <= now.getTime());
+      };
+      // A cycle already past `phase` when the job came is another job's (or a command's).
+      if (first === null && PHASE_ORDER.indexOf(cycle.phase) > last) break;
+      if (!ends(cycle.phase)) break;
+      const to = nextPhase(cycle.phase)!;
+      // Once a step has moved it, the row is this transaction's (locked, and its deadlines
+      // never change), so where the steps end is known now: a recompute is asked for only by
+      // the last phase entered that owes one.
+      let recompute = true;
+      for (let p = to; ends(p); ) {
+        p = nextPhase(p)!;
+        if (owesRecompute(p)) recompute = false;
+      }
+      const step = await advanceIn(trx, cycleId, cycle.phase, to, 'deadline', now, { recompute });
       if (!step) continue;
       first ??= cycle.phase;
       row = step.row;
