@@ -1,7 +1,7 @@
 /**
  * `phase-deadline`: a phase's deadline passed. End it if the cycle is still in it, and any
- * earlier phase whose deadline passed too (a worker down across both: `endAtDeadline`);
- * idempotent: a cycle already moved on is left alone. The next phase's announcement is a
+ * earlier or later phase whose deadline passed too (a worker down across them: `endAtDeadline`,
+ * one recompute for them all); idempotent: a cycle already moved on is left alone. The next phase's announcement is a
  * job requested with the move (`phase-announce`), so a retry of this job after a failed post
  * finds nothing to do here and loses nothing.
  */
