@@ -6,7 +6,7 @@
  * the worker, and so does a message another worker is posting right now
  * (PostInFlightError), until that post is recorded or its claim is stale, and a job that came
  * before its time (NotDueYetError: a reminder after the company's zone moved later), until
- * then. None uses an attempt. A refusal no retry changes (permanentRefusal: a deactivated person, an archived
+ * then, its wait logged once. None uses an attempt. A refusal no retry changes (permanentRefusal: a deactivated person, an archived
  * channel, a channel the bot is not in) fails the job at once, logged once, not five times;
  * it is recorded, and the admins are told (src/services/undelivered.ts).
  * A job that fails while the database does not answer (dbAnswers) waits for it, delayed
@@ -135,6 +135,15 @@ export function unknownJobWaitMs(delayedBefore: number): number {
 const delayedBefore = (job: Job): number =>
   Math.max(0, (job.attemptsStarted ?? 0) - job.attemptsMade - 1);
 
+/**
+ * The NotDueYetError wait last logged for this job (kept as its progress, which no job uses
+ * otherwise), or null.
+ */
+function notDueLogged(job: Job): string | null {
+  const p = job.progress as { notDueWait?: unknown } | number | string | boolean | null;
+  return p && typeof p === 'object' && typeof p.notDueWait === 'string' ? p.notDueWait : null;
+}
+
 /** A parent in a flow takes the run id its child returned when its own data has none. */
 async function withChildValues(job: Job): Promise<unknown> {
   const data = (job.data ?? {}) as Record<string, unknown>;
@@ -241,10 +250,15 @@ export function startRuntime(deps: RuntimeDeps, opts: RuntimeOptions = {}): JobR
       }
       if (err instanceof NotDueYetError && token) {
         // The same job, at its time: its id stays, so nothing is scheduled twice. The wait is
-        // logged once, when the job first waits (a nudge waiting for a phase's deadline job
-        // comes back every few seconds until then; a dead deadline job would fill the log).
+        // logged once, when the job first waits for that reason (a nudge waiting for a phase's
+        // deadline job comes back every few seconds until then; a dead deadline job would fill
+        // the log): the job keeps the wait it logged (`notDueWait`), so its other delays before
+        // (a 429, the database down, a stall) do not hide it.
         deps.metrics?.observeJob(name, 'delayed', seconds());
-        if (delayedBefore(job) === 0) log.info({ delayMs: err.delayMs }, err.message);
+        if (notDueLogged(job) !== err.message) {
+          log.info({ delayMs: err.delayMs }, err.message);
+          await job.updateProgress({ notDueWait: err.message });
+        }
         await job.moveToDelayed(Date.now() + err.delayMs, token);
         throw new DelayedError();
       }
