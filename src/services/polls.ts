@@ -31,6 +31,7 @@ import {
   voteWithKeyExists,
 } from '../../db/queries/polls.js';
 import type { CycleRow, DecisionRow, PollRow } from '../../db/schema.js';
+import { localDateTime } from '../core/calendar.js';
 import { PHASE_LABEL } from '../core/cycle.js';
 import { can } from '../core/policy.js';
 import {
@@ -435,6 +436,16 @@ export async function castVote(
     const replacedBy = await runReplacing(trx, poll.cycle_id, poll.run_id);
     if (replacedBy !== null)
       throw new SopError('phase_closed', replacedRunNotice(replacedBy, poll.run_id));
+    // Past its deadline, its deadline job not yet run (a worker down, back later): the vote
+    // took its last votes then, and the job counts those when it runs. Before, a click in
+    // between was counted, and could even reach the quorum.
+    if (poll.closes_at && now.getTime() >= poll.closes_at.getTime()) {
+      const { timezone } = await getSettings(trx);
+      throw new SopError(
+        'phase_closed',
+        `Vote ${poll.id} closed at its deadline, ${localDateTime(poll.closes_at, timezone)} ${timezone}, so it takes no more votes. Its outcome is shown on the vote's message as soon as it is counted.`,
+      );
+    }
     const option = await optionLabel(trx, input.pollId, input.scenarioId);
     if (option === null) {
       throw new SopError(

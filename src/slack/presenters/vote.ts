@@ -5,6 +5,7 @@
  */
 import type { types } from '@slack/bolt';
 import type { PollOptionRow } from '../../../db/queries/polls.js';
+import { LATE_PHASE_END_MS } from '../../core/cycle.js';
 import { openingLeftOut } from '../../core/finance.js';
 import { formatMoney } from '../../core/number-format.js';
 import { periodSpan } from '../../core/period.js';
@@ -179,12 +180,24 @@ export function tallyText(v: PollView): string {
   return lines.join('\n');
 }
 
+/**
+ * Why a vote its deadline job closed is closed: "deadline passed", and when its job ran more
+ * than `LATE_PHASE_END_MS` after the deadline (the worker down across it), both instants, as
+ * a phase that ended late says (the vote took no votes after its deadline, `castVote`).
+ */
+function deadlinePassed(v: PollView): string {
+  const { closes_at: due, closed_at: closed } = v.poll;
+  if (!due || !closed || closed.getTime() - due.getTime() <= LATE_PHASE_END_MS)
+    return 'deadline passed';
+  return `deadline passed ${slackDate(due, v.timezone)}; counted late, ${slackDate(closed, v.timezone)}`;
+}
+
 export function outcomeText(v: PollView): string {
   const why =
     v.poll.close_reason === 'quorum'
       ? 'quorum reached'
       : v.poll.close_reason === 'deadline'
-        ? 'deadline passed'
+        ? deadlinePassed(v)
         : v.poll.close_reason === 'cycle'
           ? v.poll.closed_by === 'deadline'
             ? 'the cycle closed at its deadline'

@@ -1,0 +1,119 @@
+/**
+ * A vote whose deadline passes while the worker is down. The bot still answers clicks, and the
+ * vote, its `poll-deadline` job not yet run, was still open: a click three hours past the
+ * deadline was counted (and could have reached the quorum). Now the vote takes no votes after
+ * its deadline, and the refusal says when it closed; when the worker is back, the outcome is
+ * counted from the votes cast in time and says both when the deadline passed and when it was
+ * counted. Through the real bot over HTTP with the stand-in, real Postgres and Redis, the
+ * production worker runtime, and the test's clock.
+ *
+ * The company is in New York (EDT, UTC−4, since Sunday 14 March 2027). The vote opens on
+ * Monday 15 March at 14:00 UTC (10:00 EDT) for 2 hours: it closes at 16:00 UTC, 12:00 EDT.
+ * 2027-01-01T00:00Z is 1798761600 and 15 March is day 73 of the year (31 + 28 + 14), so
+ * 16:00Z is 1798761600 + 73 × 86400 (6,307,200) + 16 × 3600 = 1805126400, and 19:00Z,
+ * when the worker is back, 1805137200.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../db/connect.js';
+import type { Standin } from '../../src/slack-standin/index.js';
+import { insertCycle } from '../helpers/db.js';
+import {
+  insertFamilies,
+  insertHandRun,
+  pollUntil,
+  testClock,
+  useHarness,
+} from './meeting-fixture.js';
+
+const PLANNER = 'U_PLAN';
+const EXEC1 = 'U_EXEC1';
+const EXEC2 = 'U_EXEC2';
+
+const clock = testClock('2027-03-15T14:00:00Z');
+const h = useHarness({
+  label: 'vote-closed-late',
+  members: { [PLANNER]: 'planner', [EXEC1]: 'exec', [EXEC2]: 'exec' },
+  clock,
+});
+let db: Db;
+let standin: Standin;
+
+const CLOSES = '<!date^1805126400^{date_short_pretty} {time}|2027-03-15 12:00 America/New_York>';
+const BACK = '<!date^1805137200^{date_short_pretty} {time}|2027-03-15 15:00 America/New_York>';
+
+const ephemerals = (user: string) => standin.ephemeralsFor(user).map((e) => e.text);
+/** The next ephemeral `user` gets after `act`. */
+async function answer(user: string, act: () => Promise<unknown>): Promise<string> {
+  const n = ephemerals(user).length;
+  await act();
+  return standin.waitFor(() => ephemerals(user)[n], 20_000);
+}
+
+beforeAll(async () => {
+  ({ db, standin } = h);
+  const fam = await insertFamilies(db);
+  await db
+    .insertInto('workspace_settings')
+    .values({
+      team_id: 'default',
+      exec_channel: 'C_EXEC',
+      timezone: 'America/New_York',
+      vote_quorum: null,
+    })
+    .execute();
+  const cycleId = await insertCycle(db, {
+    month: '2027-03',
+    phase: 'executive',
+    deadlines: JSON.stringify({ executive: '2027-03-19T21:00:00.000Z' }),
+  });
+  await insertHandRun(db, cycleId, fam, 'vote-closed-late');
+});
+
+describe('a vote whose deadline passes while the worker is down', () => {
+  it('takes no vote after its deadline, and its outcome, counted late, says when it closed', async () => {
+    await h.sop(PLANNER, 'vote 2');
+    const poll = (await pollUntil(
+      () => db.selectFrom('polls').selectAll().where('status', '=', 'open').executeTakeFirst(),
+      (p) => p?.message_ts != null,
+    ))!;
+    expect(poll.closes_at!.toISOString()).toBe('2027-03-15T16:00:00.000Z');
+
+    // In time, at 15:00 UTC.
+    clock.set('2027-03-15T15:00:00Z');
+    expect(
+      await answer(EXEC1, () =>
+        h.driver.clickButton('C_EXEC', poll.message_ts!, 'vote_cast_1', { user: EXEC1 }),
+      ),
+    ).toContain('is counted');
+
+    // Three hours past the deadline, the worker down: before, this vote was counted.
+    clock.set('2027-03-15T19:00:00Z');
+    expect(
+      await answer(EXEC2, () =>
+        h.driver.clickButton('C_EXEC', poll.message_ts!, 'vote_cast_2', { user: EXEC2 }),
+      ),
+    ).toBe(
+      `:warning: Vote ${poll.id} closed at its deadline, 2027-03-15 12:00 America/New_York, so it takes no more votes. Its outcome is shown on the vote's message as soon as it is counted.`,
+    );
+    const votes = await db
+      .selectFrom('votes')
+      .select('voter')
+      .where('poll_id', '=', poll.id)
+      .execute();
+    expect(votes.map((v) => v.voter)).toEqual([EXEC1]);
+
+    // The worker is back: the deadline job counts the vote.
+    expect(await h.comeDue('poll-deadline', { pollId: poll.id }, 'notifications')).toEqual({
+      closedNow: true,
+    });
+    const outcome = await standin.waitFor(() => {
+      const m = standin.messagesIn('C_EXEC').find((x) => x.ts === poll.message_ts);
+      return m?.text.includes('Vote closed') ? m.text : undefined;
+    }, 20_000);
+    // Before: "Vote closed (deadline passed). The vote is tied.": the late vote counted, and
+    // nothing said the vote was counted three hours after its deadline.
+    expect(outcome).toBe(
+      `:lock: Vote closed (deadline passed ${CLOSES}; counted late, ${BACK}). Most votes: Central. Decision pending from the chair <@${PLANNER}>.`,
+    );
+  });
+});
