@@ -6,7 +6,9 @@
  * runtime and the metrics endpoint; schedules the daily recompute; closes everything in
  * order on stop, letting running jobs finish.
  */
+
 import { WebClient } from '@slack/web-api';
+import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { createDb } from '../db/connect.js';
 import { createQueues, type Queues } from '../jobs/queues.js';
@@ -54,6 +56,33 @@ function slackClientFor(config: Config, logger: Logger): WebClient {
   });
 }
 
+/**
+ * Upserts job scheduler `id` of `queue` at `pattern` in `tz`, unless it is there already, at
+ * that pattern and zone, with its next job waiting: upserting it again replaces that job with
+ * the one of the next slot after now, so a worker started after a slot that every worker was
+ * down across dropped that slot's job (a week's S&OE digest, a day's recompute). Left, the job
+ * due runs late, once, when a worker takes it; a changed pattern or zone takes effect at once.
+ */
+async function upsertScheduler(
+  queue: Queue,
+  id: string,
+  repeat: { readonly pattern: string; readonly tz: string },
+  template: { readonly name: string; readonly data: Record<string, never> },
+): Promise<void> {
+  const now = await queue.getJobScheduler(id);
+  if (
+    now?.pattern === repeat.pattern &&
+    now.tz === repeat.tz &&
+    now.name === template.name &&
+    now.next !== undefined
+  ) {
+    const next = await queue.getJob(`repeat:${id}:${now.next}`);
+    const state = next ? await next.getState() : null;
+    if (state === 'delayed' || state === 'waiting' || state === 'prioritized') return;
+  }
+  await queue.upsertJobScheduler(id, { ...repeat }, { ...template });
+}
+
 /** The one job scheduler of the daily recompute (`recompute-daily`), for whichever cycle is open. */
 export const RECOMPUTE_SCHEDULER = 'recompute-daily';
 /** Earlier versions upserted one scheduler per open cycle at start; they would still fire. */
@@ -73,7 +102,8 @@ export async function scheduleRecompute(queues: Queues, config: Config): Promise
     await planning.removeJobScheduler(RECOMPUTE_SCHEDULER);
     return null;
   }
-  await planning.upsertJobScheduler(
+  await upsertScheduler(
+    planning,
     RECOMPUTE_SCHEDULER,
     { pattern: config.SOPBOT_RECOMPUTE_CRON, tz: config.SOPBOT_TIMEZONE },
     { name: 'recompute-daily', data: {} },
@@ -82,22 +112,23 @@ export async function scheduleRecompute(queues: Queues, config: Config): Promise
 }
 
 /**
- * Upserts the weekly S&OE digest: Monday morning in the company's time zone. `off` removes
- * it (a scheduler stays in Redis until removed). Returns its id, or null when off.
+ * Upserts the weekly S&OE digest: Monday morning in the company's time zone (a digest whose
+ * slot passed while no worker ran is kept: `upsertScheduler`). `off` removes it (a scheduler
+ * stays in Redis until removed). Returns its id, or null when off.
  */
 export async function scheduleDigest(queues: Queues, config: Config): Promise<string | null> {
   const id = 'execution-digest-weekly';
+  const notifications = queues.queue('notifications');
   if (config.SOPBOT_DIGEST_CRON === 'off') {
-    await queues.queue('notifications').removeJobScheduler(id);
+    await notifications.removeJobScheduler(id);
     return null;
   }
-  await queues
-    .queue('notifications')
-    .upsertJobScheduler(
-      id,
-      { pattern: config.SOPBOT_DIGEST_CRON, tz: config.SOPBOT_TIMEZONE },
-      { name: 'execution-digest', data: {} },
-    );
+  await upsertScheduler(
+    notifications,
+    id,
+    { pattern: config.SOPBOT_DIGEST_CRON, tz: config.SOPBOT_TIMEZONE },
+    { name: 'execution-digest', data: {} },
+  );
   return id;
 }
 

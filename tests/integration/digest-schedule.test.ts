@@ -46,4 +46,29 @@ describe('the weekly digest scheduler', () => {
     const waiting = await notifications.getJobs(['delayed', 'waiting']);
     expect(waiting.filter((j) => j.name === 'execution-digest')).toEqual([]);
   });
+
+  it('keeps a digest whose slot passed while no worker ran, for the worker that starts next', async () => {
+    expect(await scheduleDigest(queues, config('0 8 * * 1'))).toBe('execution-digest-weekly');
+    const digests = async () =>
+      (await notifications.getJobs(['delayed', 'waiting'])).filter(
+        (j) => j.name === 'execution-digest',
+      );
+    const [due] = await digests();
+    // Its Monday 08:00 came while every worker was down: due, and waiting for one.
+    await due!.promote();
+    expect(await due!.getState()).toBe('waiting');
+    // A worker starts hours later. Before: the upsert replaced it with the digest of the next
+    // slot after now (here the same job id, put back to wait for it), and that week's digest
+    // was never posted.
+    expect(await scheduleDigest(queues, config('0 8 * * 1'))).toBe('execution-digest-weekly');
+    const after = await digests();
+    expect(after.map((j) => j.id)).toEqual([due!.id]);
+    expect(await after[0]!.getState()).toBe('waiting');
+    // A changed cron still takes effect at the next start: one digest, at the new slot.
+    expect(await scheduleDigest(queues, config('0 9 * * 1'))).toBe('execution-digest-weekly');
+    const schedulers = await notifications.getJobSchedulers();
+    expect(schedulers.map((s) => s.pattern)).toEqual(['0 9 * * 1']);
+    expect(await digests()).toHaveLength(1);
+    expect(await scheduleDigest(queues, config('off'))).toBeNull();
+  });
 });

@@ -112,6 +112,20 @@ describe('the daily recompute', () => {
     expect(planOf(next.flows[0])).toEqual({ name: 'plan', cycleId: mar, trigger: 'schedule' });
   });
 
+  it('keeps a recompute whose time passed while no worker ran, for the worker that starts next', async () => {
+    const due = await nextFiring();
+    // Its 06:00 came while every worker was down: due, and waiting for one.
+    await due.promote();
+    expect(await due.getState()).toBe('waiting');
+    // A worker starts. Before: the upsert put it back to wait for the next slot after now.
+    expect(await scheduleRecompute(queues, config('0 6 * * 1-5'))).toBe('recompute-daily');
+    const jobs = (await planning.getJobs(['delayed', 'waiting'])).filter(
+      (j) => j.name === 'recompute-daily',
+    );
+    expect(jobs.map((j) => j.id)).toEqual([due.id]);
+    expect(await jobs[0]!.getState()).toBe('waiting');
+  });
+
   it('off removes the scheduler', async () => {
     expect(await scheduleRecompute(queues, config('off'))).toBeNull();
     expect(await planning.getJobSchedulers()).toEqual([]);
