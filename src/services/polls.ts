@@ -438,8 +438,15 @@ export async function castVote(
       throw new SopError('phase_closed', replacedRunNotice(replacedBy, poll.run_id));
     // Past its deadline, its deadline job not yet run (a worker down, back later): the vote
     // took its last votes then, and the job counts those when it runs. Before, a click in
-    // between was counted, and could even reach the quorum.
-    if (poll.closes_at && now.getTime() >= poll.closes_at.getTime()) {
+    // between was counted, and could even reach the quorum. A click is timed by Slack's
+    // action_ts when it has one from the last few minutes, so a click made just before the
+    // deadline whose retry reaches the bot just after it still counts.
+    const clickedAt =
+      input.clickedAt &&
+      Math.abs(now.getTime() - input.clickedAt.getTime()) <= CLICK_TIME_TRUSTED_MS
+        ? input.clickedAt
+        : now;
+    if (poll.closes_at && clickedAt.getTime() >= poll.closes_at.getTime()) {
       const { timezone } = await getSettings(trx);
       throw new SopError(
         'phase_closed',
@@ -519,6 +526,9 @@ export async function castVote(
  * decision was recorded while it was open (services/decisions.ts), and settles it. `replaced`:
  * a newer plan run made its figures out of date, and `/sop vote` opened a vote on it instead.
  */
+/** How far a click's own time (Slack's action_ts) may be from the bot's and still time the vote: Slack's retries. */
+const CLICK_TIME_TRUSTED_MS = 5 * 60_000;
+
 export type CloseReason = 'chair' | 'quorum' | 'deadline' | 'cycle' | 'decided' | 'replaced';
 
 export interface ClosePollInput {

@@ -11,11 +11,12 @@
  * Monday 15 March at 14:00 UTC (10:00 EDT) for 2 hours: it closes at 16:00 UTC, 12:00 EDT.
  * 2027-01-01T00:00Z is 1798761600 and 15 March is day 73 of the year (31 + 28 + 14), so
  * 16:00Z is 1798761600 + 73 × 86400 (6,307,200) + 16 × 3600 = 1805126400, and 19:00Z,
- * when the worker is back, 1805137200.
+ * when the worker is back, 1805137200. A click Slack timed at 15:59:30Z (action_ts 1805126370)
+ * that reaches the bot at 16:00:30Z, a retry say, was made in time and counts.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
-import type { Standin } from '../../src/slack-standin/index.js';
+import type { SentRequest, Standin } from '../../src/slack-standin/index.js';
 import { insertCycle } from '../helpers/db.js';
 import {
   insertFamilies,
@@ -28,11 +29,12 @@ import {
 const PLANNER = 'U_PLAN';
 const EXEC1 = 'U_EXEC1';
 const EXEC2 = 'U_EXEC2';
+const EXEC3 = 'U_EXEC3';
 
 const clock = testClock('2027-03-15T14:00:00Z');
 const h = useHarness({
   label: 'vote-closed-late',
-  members: { [PLANNER]: 'planner', [EXEC1]: 'exec', [EXEC2]: 'exec' },
+  members: { [PLANNER]: 'planner', [EXEC1]: 'exec', [EXEC2]: 'exec', [EXEC3]: 'exec' },
   clock,
 });
 let db: Db;
@@ -86,6 +88,24 @@ describe('a vote whose deadline passes while the worker is down', () => {
       ),
     ).toContain('is counted');
 
+    // Half a minute past the deadline, a click Slack timed half a minute before it: counted.
+    clock.set('2027-03-15T16:00:30Z');
+    let click: SentRequest | undefined;
+    const late = await answer(EXEC3, async () => {
+      click = (
+        await h.driver.clickButton('C_EXEC', poll.message_ts!, 'vote_cast_1', { user: EXEC3 })
+      ).request;
+    });
+    // The stand-in times its clicks by the real date, months from the test's clock: not trusted.
+    expect(late).toContain('closed at its deadline');
+    const payload = JSON.parse(new URLSearchParams(click!.body).get('payload')!);
+    payload.actions = [{ ...payload.actions[0], action_ts: '1805126370.000100' }];
+    const inTime = {
+      ...click!,
+      body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+    };
+    expect(await answer(EXEC3, () => h.driver.resend(inTime))).toContain('is counted');
+
     // Three hours past the deadline, the worker down: before, this vote was counted.
     clock.set('2027-03-15T19:00:00Z');
     expect(
@@ -100,7 +120,7 @@ describe('a vote whose deadline passes while the worker is down', () => {
       .select('voter')
       .where('poll_id', '=', poll.id)
       .execute();
-    expect(votes.map((v) => v.voter)).toEqual([EXEC1]);
+    expect(votes.map((v) => v.voter).sort()).toEqual([EXEC1, EXEC3]);
 
     // The worker is back: the deadline job counts the vote.
     expect(await h.comeDue('poll-deadline', { pollId: poll.id }, 'notifications')).toEqual({
