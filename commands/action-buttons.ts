@@ -11,6 +11,7 @@ import type { AppDeps } from '../src/deps.js';
 import { SopError, ValidationError } from '../src/errors.js';
 import { rowIdString, rowIdText } from '../src/row-id.js';
 import {
+  drawClickedAction,
   editRefusedForGood,
   handOverReassignment,
   type ReassignInput,
@@ -269,14 +270,22 @@ export function register(app: App, deps: AppDeps): void {
       // person is told, and on App Home only when it was done already.
       const confirm = !own && (body.container?.type === 'message' || !changed);
       let drawnLater = false;
+      // Drawn from the action as it stands under the lock its jobs draw under, so a job that
+      // read it open (a reopening) cannot land its edit after this one; a job holding the lock
+      // too long leaves the message to the click's own job, which takes it in the worker.
       const drawOwn = async () => {
-        if (own && (await redrawDigest(body, client, a.id, timezone))) {
-          // The digest shows it done, beside the other actions it lists.
-        } else if (own && channel && ts) {
-          // Closed already, it may be cancelled (a corrected import, before this click).
-          const msg = actionClosedMessage(done, body.user.id, timezone);
-          await client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks });
-        }
+        if (!own) return;
+        const drawn = await drawClickedAction(deps.db, a.id, async (now) => {
+          if (await redrawDigest(body, client, a.id, timezone)) {
+            // The digest shows it done, beside the other actions it lists.
+          } else if (channel && ts && now.status !== 'open') {
+            // Closed already, it may be cancelled (a corrected import, before this click); one
+            // opened again since is drawn open by the reopening's job.
+            const msg = actionClosedMessage(now, body.user.id, timezone);
+            await client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks });
+          }
+        });
+        if (drawn === 'busy' && closing && ts) await redrawClosedLater(deps, a.id, closing, ts);
       };
       await showSaved(
         body,

@@ -308,6 +308,23 @@ export async function withSessionLock<T>(
   fn: () => Promise<T>,
   pollMs = 100,
 ): Promise<T> {
+  const out = await withSessionLockWithin(db, key, fn, { pollMs, waitMs: Infinity });
+  if (!out.got) throw new Error(`the lock ${key} was not taken, with no limit on the wait`);
+  return out.value;
+}
+
+/**
+ * As withSessionLock, waiting at most `waitMs` for the lock: `{ got: false }` (fn not run) when
+ * another holds it that long.
+ */
+export async function withSessionLockWithin<T>(
+  db: Db,
+  key: string,
+  fn: () => Promise<T>,
+  opts: { readonly waitMs: number; readonly pollMs?: number },
+): Promise<{ readonly got: true; readonly value: T } | { readonly got: false }> {
+  const pollMs = opts.pollMs ?? 100;
+  const until = Date.now() + opts.waitMs;
   for (;;) {
     const out = await db.connection().execute(async (conn) => {
       const { rows } = await sql<{
@@ -330,7 +347,7 @@ export async function withSessionLock<T>(
           });
       }
     });
-    if (out.got) return out.value;
+    if (out.got || Date.now() + pollMs > until) return out;
     await new Promise((r) => setTimeout(r, pollMs));
   }
 }

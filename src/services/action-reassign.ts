@@ -19,6 +19,7 @@
  */
 import type { Db } from '../../db/connect.js';
 import { reassignOpenAction } from '../../db/queries/actions.js';
+import { withSessionLock, withSessionLockWithin } from '../../db/queries/adjustments.js';
 import {
   audit,
   auditEntry,
@@ -372,6 +373,52 @@ async function redrawDm(slack: Slack, channel: string, e: Redraw): Promise<boole
   }
 }
 
+/** The advisory lock under which action `actionId`'s DMs are drawn (drawingAction). */
+const drawLock = (actionId: string) => `action-draw:${actionId}`;
+
+/**
+ * Runs `draw` while no other redraw of action `actionId`'s DMs runs (a session advisory lock on
+ * the action, taken in every worker and bot), for `draw` to read the action as it stands once
+ * it holds the lock. Two jobs about one action (a cancelling and a reopening, a reopening and a
+ * Done) then draw one after the other, each from what it reads under the lock; without it, the
+ * one that read the older state could land its chat.update last, and a DM would show
+ * "Open again" after "Done". Every change of an action's state asks for a redraw that comes
+ * after its commit, so the last to take the lock draws the state the action ends in.
+ */
+function drawingAction<T>(db: Db, actionId: string, draw: () => Promise<T>): Promise<T> {
+  return withSessionLock(db, drawLock(actionId), draw);
+}
+
+/**
+ * The message a Done click closed action `actionId` from, drawn by `draw` from the action as it
+ * stands (read under the lock every redraw of its DMs takes, drawingAction), so a job that
+ * read an older state cannot land its edit after it. `busy` when a job kept the lock for
+ * `waitMs`: nothing was drawn, and the caller hands the message to the click's own redraw job
+ * (redrawClosedLater), which takes the lock in the worker.
+ */
+export async function drawClickedAction(
+  db: Db,
+  actionId: string,
+  draw: (a: ActionRow) => Promise<void>,
+  waitMs = CLICK_LOCK_WAIT_MS,
+): Promise<'drawn' | 'gone' | 'busy'> {
+  const out = await withSessionLockWithin(
+    db,
+    drawLock(actionId),
+    async () => {
+      const a = await getAction(db, actionId);
+      if (!a) return 'gone' as const;
+      await draw(a);
+      return 'drawn' as const;
+    },
+    { waitMs },
+  );
+  return out.got ? out.value : 'busy';
+}
+
+/** How long a click waits for a job drawing the same action's DMs before leaving its message to a job. */
+export const CLICK_LOCK_WAIT_MS = 2_000;
+
 /**
  * The old owner's earlier DMs about action `a` (actionDmsOf), edited in place so that its Done,
  * Snooze and Reassign buttons give way to the line saying to whom it went, by whom and when; a
@@ -424,8 +471,10 @@ export type ClosedRedraw =
  * Once a later correction opened a cancelled action again (`closing`, that `deviation.reopen`
  * entry), the same DMs are drawn as sent, with its buttons, and the line saying it is open
  * again (REOPENED_LINE); a digest from its actions as they stand. The job draws the action as
- * it stands when it runs, so one that comes after a later change draws what that change's job
- * draws. `shown` is the message the click that closed it drew already, left out.
+ * it stands once it holds the action's lock (drawingAction), so one that comes after a later
+ * change draws what that change's job draws, and one that read the older state is done drawing
+ * before the later job reads. `shown` is the message the click that closed it drew already
+ * (under the same lock, drawClickedAction), left out.
  *
  * Each message is edited, then recorded as drawn for this `closing` (a processed-request key
  * per message): a retried job, after Slack asked it to wait (a 429, Tier 3's ~50 a minute) or
@@ -436,6 +485,14 @@ export type ClosedRedraw =
  * it is.
  */
 export async function retireClosedButtons(
+  deps: { readonly db: Db; readonly slack: Slack; readonly clock: { now(): Date } },
+  p: { readonly actionId: string; readonly closing: string; readonly shown?: string | undefined },
+): Promise<ClosedRedraw> {
+  return drawingAction(deps.db, p.actionId, () => redrawClosed(deps, p));
+}
+
+/** retireClosedButtons under the action's lock. */
+async function redrawClosed(
   deps: { readonly db: Db; readonly slack: Slack; readonly clock: { now(): Date } },
   p: { readonly actionId: string; readonly closing: string; readonly shown?: string | undefined },
 ): Promise<ClosedRedraw> {
@@ -474,18 +531,27 @@ export async function retireClosedButtons(
  * For a Done, Snooze or Reassign they pressed on one of those DMs and that was refused, since
  * the action is no longer theirs: the job does it too, but may not have yet (a click in the
  * instant of the reassignment), or Slack refused an edit then. Editing again writes the same,
- * so a second click may. Null when there was nothing to redraw.
+ * so a second click may. Null when there was nothing to redraw, or when a job kept the action's
+ * lock (drawingAction) for CLICK_LOCK_WAIT_MS: that job draws the action as it stands.
  */
 export async function retireGivenAwayButtons(
   deps: { readonly db: Db; readonly slack: Slack },
   actionId: string,
   user: string,
 ): Promise<{ buttonsRemoved: number; notEdited: number } | null> {
-  const a = await getAction(deps.db, actionId);
-  if (!a || a.owner === user) return null;
-  const [away] = await reassignmentsFrom(deps.db, user, [a.id]);
-  if (!away) return null;
-  return retireOldButtons(deps, a, user, { to: away.to, by: away.by, at: away.at });
+  const out = await withSessionLockWithin(
+    deps.db,
+    drawLock(actionId),
+    async () => {
+      const a = await getAction(deps.db, actionId);
+      if (!a || a.owner === user) return null;
+      const [away] = await reassignmentsFrom(deps.db, user, [a.id]);
+      if (!away) return null;
+      return retireOldButtons(deps, a, user, { to: away.to, by: away.by, at: away.at });
+    },
+    { waitMs: CLICK_LOCK_WAIT_MS },
+  );
+  return out.got ? out.value : null;
 }
 
 /**
@@ -495,9 +561,19 @@ export async function retireGivenAwayButtons(
  * it lose their buttons (retireOldButtons), whether or not the action has moved on since, unless
  * it came back to them. Slack refusing the old owner for good is skipped (recorded nowhere: they
  * may have left, and the action is no longer theirs); refusing the new owner is thrown once the
- * rest was done, for the worker to record and report.
+ * rest was done, for the worker to record and report. All of it under the action's lock
+ * (drawingAction), the action read once the lock is held: a Done's job that comes meanwhile
+ * finds the new owner's DM in the ledger, and no redraw of the action lands between.
  */
 export async function announceHandover(
+  deps: { readonly db: Db; readonly slack: Slack },
+  p: { readonly actionId: string; readonly handover: string },
+): Promise<HandoverDms> {
+  return drawingAction(deps.db, p.actionId, () => handOver(deps, p));
+}
+
+/** announceHandover under the action's lock. */
+async function handOver(
   deps: { readonly db: Db; readonly slack: Slack },
   p: { readonly actionId: string; readonly handover: string },
 ): Promise<HandoverDms> {
