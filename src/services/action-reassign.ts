@@ -263,6 +263,8 @@ export interface HandoverDms {
   readonly oldOwner: 'sent' | 'already_sent' | 'not_needed' | 'refused' | 'stale';
   /** The old owner's earlier DMs about the action whose buttons were replaced by the line. */
   readonly buttonsRemoved: number;
+  /** Those an earlier run of this job drew so (a retry): not edited again. */
+  readonly already: number;
   /** Those Slack would not edit (deleted since, or out of reach): left as they were. */
   readonly notEdited: number;
 }
@@ -419,31 +421,51 @@ export async function drawClickedAction(
 /** How long a click waits for a job drawing the same action's DMs before leaving its message to a job. */
 export const CLICK_LOCK_WAIT_MS = 2_000;
 
+/** What drawing the old owner's DMs again did (retireOldButtons). */
+interface Retired {
+  readonly buttonsRemoved: number;
+  /** Drawn so by an earlier run of the same handover's job (a retry): not edited again. */
+  readonly already: number;
+  readonly notEdited: number;
+}
+
 /**
  * The old owner's earlier DMs about action `a` (actionDmsOf), edited in place so that its Done,
  * Snooze and Reassign buttons give way to the line saying to whom it went, by whom and when; a
- * digest's other actions keep theirs. Editing again writes the same, so a retried job may. A
- * message Slack will not edit (deleted since) is left as it is.
+ * digest's other actions keep theirs. A message Slack will not edit (deleted since) is left as
+ * it is. With `handover` (the job's audit entry), each message is recorded as drawn for it once
+ * edited (a processed-request key per message, as retireClosedButtons records its own), and one
+ * recorded is not edited again: a job retried after Slack asked it to wait (a 429) or failed
+ * half-way edits only what it has not drawn. Without (a refused click's repair), each is edited,
+ * which writes the same.
  */
 async function retireOldButtons(
   deps: { readonly db: Db; readonly slack: Slack },
   a: ActionRow,
   from: string,
   g: GivenAway,
-): Promise<{ buttonsRemoved: number; notEdited: number }> {
+  handover?: string,
+): Promise<Retired> {
   const channel = await storedDmChannel(deps.db, from);
-  if (!channel) return { buttonsRemoved: 0, notEdited: 0 };
+  if (!channel) return { buttonsRemoved: 0, already: 0, notEdited: 0 };
   const { timezone } = await getSettings(deps.db);
   const line = reassignedLine(g, timezone);
   const draw = (m: ActionDm) => withoutButtons(m, a, line);
   const edits = await actionDmsOf(deps.db, a, from, channel, draw, timezone, g.at);
   let buttonsRemoved = 0;
+  let already = 0;
   let notEdited = 0;
   for (const e of edits) {
+    const key = handover ? `action-handover:${handover}:${channel}:${e.ts}` : null;
+    if (key && (await requestProcessed(deps.db, key))) {
+      already++;
+      continue;
+    }
     if (await redrawDm(deps.slack, channel, e)) buttonsRemoved++;
     else notEdited++;
+    if (key) await claimRequest(deps.db, key, 'action.handover');
   }
-  return { buttonsRemoved, notEdited };
+  return { buttonsRemoved, already, notEdited };
 }
 
 /** What the `action-closed` job did to the owner's earlier DMs about the action. */
@@ -582,12 +604,13 @@ async function handOver(
     auditEntry(deps.db, p.handover),
   ]);
   const details = (entry?.details ?? {}) as { from?: string; to?: string; at?: string };
-  const none = { buttonsRemoved: 0, notEdited: 0 };
+  const none = { buttonsRemoved: 0, already: 0, notEdited: 0 };
   if (!a || !entry || entry.action !== 'action.reassign' || !details.from || !details.to)
     return { newOwner: 'stale', oldOwner: 'stale', ...none };
   const h: Handover = { by: entry.actor, from: details.from, to: details.to };
   const given: GivenAway = { to: h.to, by: h.by, at: details.at ? new Date(details.at) : entry.at };
-  const retire = () => (a.owner === h.from ? none : retireOldButtons(deps, a, h.from, given));
+  const retire = () =>
+    a.owner === h.from ? none : retireOldButtons(deps, a, h.from, given, p.handover);
   if (a.status !== 'open' || a.owner !== h.to)
     return { newOwner: 'stale', oldOwner: 'stale', ...(await retire()) };
   const key = `action:${a.id}:handover:${p.handover}`;

@@ -622,14 +622,18 @@ describe("the old owner's earlier DMs about a reassigned action", () => {
     );
     const entry = (await stateOf(id)).reassigned[0]!.id;
     const [otto, nina] = [dms(OTTO).length, dms(NINA).length];
+    const updates = standin.callsTo('chat.update').length;
     expect(
       await h.runAgain('action-handover', { actionId: id, handover: entry }, 'notifications'),
     ).toEqual({
       newOwner: 'already_sent',
       oldOwner: 'not_needed',
-      buttonsRemoved: 1,
+      buttonsRemoved: 0,
+      already: 1,
       notEdited: 0,
     });
+    // The DM drawn by the first run is not edited again.
+    expect(standin.callsTo('chat.update')).toHaveLength(updates);
     expect(assignedDm(id).blocks).toEqual(dm.blocks);
     expect([dms(OTTO).length, dms(NINA).length]).toEqual([otto, nina]);
   });
@@ -658,6 +662,7 @@ describe("the old owner's earlier DMs about a reassigned action", () => {
       newOwner: 'sent',
       oldOwner: 'not_needed',
       buttonsRemoved: 2,
+      already: 0,
       notEdited: 0,
     });
     const line = `:arrow_right: Reassigned to <@${NINA}> by <@${OTTO}> on 2027-03-15.`;
@@ -687,6 +692,7 @@ describe("the old owner's earlier DMs about a reassigned action", () => {
       newOwner: 'sent',
       oldOwner: 'not_needed',
       buttonsRemoved: 1,
+      already: 0,
       notEdited: 1,
     });
     expect(withButtons(ottoMessage(digest.ts))).toEqual([]);

@@ -133,6 +133,7 @@ describe('giving an action to another owner', () => {
       newOwner: 'sent',
       oldOwner: 'not_needed',
       buttonsRemoved: 2,
+      already: 0,
       notEdited: 0,
     });
     const dm = dms(NINA).at(-1)!;
@@ -165,6 +166,7 @@ describe('giving an action to another owner', () => {
       newOwner: 'sent',
       oldOwner: 'sent',
       buttonsRemoved: 2,
+      already: 0,
       notEdited: 0,
     });
     expect(texts(NINA).at(-1)).toBe(
@@ -322,6 +324,7 @@ describe('the owner has left (Slack refuses their DMs)', () => {
       newOwner: 'sent',
       oldOwner: 'refused',
       buttonsRemoved: 0,
+      already: 0,
       notEdited: 0,
     });
     expect(texts(NINA).at(-1)).toBe(
