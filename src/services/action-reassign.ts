@@ -547,6 +547,25 @@ async function redrawClosed(
 }
 
 /**
+ * The owner of action `actionId` when its change `change` (an audit entry) was made by the
+ * worker, with no one's click: a corrected import cancelling it (`deviation.resolve`) or
+ * opening it again (`deviation.reopen`). Their App Home is drawn again by the
+ * change's job, since no listener did. Null for a person's change (a Done), whose listener draws
+ * the Homes itself, and for an action or entry not found.
+ */
+export async function homeOwedAfter(
+  db: Db,
+  actionId: string,
+  change: string,
+): Promise<string | null> {
+  const [a, entry] = await Promise.all([getAction(db, actionId), auditEntry(db, change)]);
+  return a && entry && UNCLICKED.has(entry.action) ? a.owner : null;
+}
+
+/** The audit entries of changes to an action the worker makes with no one's click (execution.ts). */
+const UNCLICKED: ReadonlySet<string> = new Set(['deviation.resolve', 'deviation.reopen']);
+
+/**
  * `user`'s DMs about action `actionId`, once it was given away from them and is not theirs
  * again: redrawn as the `action-handover` job redraws them (retireOldButtons), their buttons
  * replaced by the line saying to whom it went, by whom and when (their latest handover of it).

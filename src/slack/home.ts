@@ -3,10 +3,12 @@
  * is recorded, `home_viewers`) and after what they do from it (`redrawHome`); a change made
  * elsewhere that concerns others draws theirs again only if they have opened it
  * (`redrawHomes`). Either redraw is tried again after the wait Slack asks for when it answers
- * with a 429.
+ * with a 429. A change the worker makes with nobody's click (a corrected import cancelling or
+ * reopening an action) draws it from its job, once (`redrawHomeInJob`).
  */
 import type { webApi } from '@slack/bolt';
 import { homeViewersAmong, recordHomeOpened } from '../../db/queries/home-viewers.js';
+import { claimRequest, requestProcessed } from '../../db/queries/requests.js';
 import type { AppDeps } from '../deps.js';
 import { homeData } from '../services/home.js';
 import { retryAfterOf } from './post-ledger.js';
@@ -171,4 +173,42 @@ export async function redrawHomes(
   } catch (err) {
     deps.logger.warn({ err }, `App Homes not redrawn after ${why}`);
   }
+}
+
+/**
+ * What a job's Home redraw did: `drawn`; `not_viewer`, who never opened it (the opening draws
+ * it); `already`, drawn for this change by an earlier run of the job; `failed` (logged once, the
+ * next opening draws it).
+ */
+export type JobHomeRedraw = 'drawn' | 'not_viewer' | 'already' | 'failed';
+
+/**
+ * For a job in the worker, after a change no one clicked (`why`, for the log; `change`, its
+ * key, such as its audit entry): `user`'s Home drawn again if they have opened it, once for the
+ * change (recorded once drawn, as `home:<change>:<user>`, so a retried job draws it no more).
+ * Slack's 429 is thrown: the worker's client rejects it and the queue delays the job by its
+ * Retry-After, whose other effects are recorded, so the retry draws the Home only; no timer is
+ * left in the worker as `redrawHome` leaves in the bot. Any other failure is logged once and
+ * left to the next opening: the change is made either way.
+ */
+export async function redrawHomeInJob(
+  deps: AppDeps,
+  client: webApi.WebClient,
+  user: string,
+  change: string,
+  why: string,
+): Promise<JobHomeRedraw> {
+  const [viewer] = await homeViewersAmong(deps.db, [user]);
+  if (!viewer) return 'not_viewer';
+  const key = `home:${change}:${user}`;
+  if (await requestProcessed(deps.db, key)) return 'already';
+  try {
+    await publishHome(deps, client, user);
+  } catch (err) {
+    if (retryAfterOf(err) !== null) throw err;
+    deps.logger.warn({ err, user }, `App Home not redrawn after ${why}`);
+    return 'failed';
+  }
+  await claimRequest(deps.db, key, 'home.redraw');
+  return 'drawn';
 }

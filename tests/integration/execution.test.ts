@@ -584,7 +584,13 @@ describe('weekly S&OE', () => {
         'notifications',
         jobId('action-closed', { actionId: sales!.action_id!, closing: resolution.id }),
       ),
-    ).toEqual({ buttonsRemoved: salesOffers.length, already: 0, notEdited: 0 });
+    ).toEqual({
+      buttonsRemoved: salesOffers.length,
+      already: 0,
+      notEdited: 0,
+      // No one opened App Home here: the opening draws it.
+      home: 'not_viewer',
+    });
     expect(offering(sales!.action_id!)).toEqual([]);
     for (const ts of salesOffers)
       expect(JSON.stringify(h.standin.store.messages.find((m) => m.ts === ts)?.blocks)).toContain(
@@ -686,7 +692,12 @@ describe('weekly S&OE', () => {
       JSON.stringify(m.blocks).includes(`"block_id":"action_${row.id}"`),
     );
     expect(offers.length).toBeGreaterThan(0);
-    expect(redrawn).toEqual({ buttonsRestored: offers.length, already: 0, notEdited: 0 });
+    expect(redrawn).toEqual({
+      buttonsRestored: offers.length,
+      already: 0,
+      notEdited: 0,
+      home: 'not_viewer',
+    });
     for (const m of offers)
       expect(JSON.stringify(m.blocks)).toContain(
         ':arrows_counterclockwise: Open again: a corrected import raised its deviation again.',
