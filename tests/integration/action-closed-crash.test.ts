@@ -4,11 +4,15 @@
  * hands a stalled job to another worker) draws that DM. Before, the job recorded each DM as
  * drawn (its run-once key) before editing it, so the retry found the key taken and the DM kept
  * its live Done, Snooze and Reassign buttons for good. Real Postgres and the stand-in over HTTP;
- * the kill is a Slack client whose chat.update never answers, as a process frozen then killed.
+ * the kill is a Slack client whose chat.update never answers, as a process frozen then killed,
+ * on a pool of its own whose connections Postgres then drops, as it does a dead process's
+ * (which lets go of the lock the job draws under).
  */
 
 import type { webApi } from '@slack/bolt';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDb } from '../../db/connect.js';
 import { retireClosedButtons } from '../../src/services/action-reassign.js';
 import { dmOnce } from '../../src/services/reminders.js';
 import { type Standin, startStandin } from '../../src/slack-standin/index.js';
@@ -75,9 +79,17 @@ describe('the action-closed job killed between starting a redraw and its edit', 
             }
           : Reflect.get(target, key, receiver),
     });
-    void retireClosedButtons({ db, slack: killed, clock }, p);
+    const killedDb = createDb(t.url);
+    void retireClosedButtons({ db: killedDb, slack: killed, clock }, p);
     await atEdit;
     expect(standin.callsTo('chat.update')).toHaveLength(0);
+    // The process dies: its connections close, and its session's advisory lock goes with them.
+    const { rows } = await sql<{ dropped: boolean }>`
+      select pg_terminate_backend(pid) as dropped from pg_locks
+      where locktype = 'advisory' and granted
+        and database = (select oid from pg_database where datname = current_database())
+        and pid <> pg_backend_pid()`.execute(db);
+    expect(rows.map((r) => r.dropped)).toEqual([true]);
 
     // Another worker runs the stalled job again.
     expect(await retireClosedButtons({ db, slack, clock }, p)).toEqual({

@@ -109,7 +109,13 @@ describe('Done clicked on the newest reminder', () => {
     const s = sent[OTTO]!;
     const before = standin.callsTo('chat.update').length;
     await driver.clickButton(`D_${OTTO}`, s.reminder, 'action_done', { user: OTTO });
-    await standin.waitFor(() => withButtons(message(OTTO, s.digest)).length === 1, 10_000);
+    // The job and the click draw one after the other (the action's lock), in either order.
+    await standin.waitFor(
+      () =>
+        withButtons(message(OTTO, s.digest)).length === 1 &&
+        withButtons(message(OTTO, s.reminder)).length === 0,
+      10_000,
+    );
     const line = `:white_check_mark: done 2 days late (marked by <@${OTTO}>). Reminders stopped.`;
     expect(message(OTTO, s.assigned).blocks).toEqual([
       section(`${HEAD}\n*#${a1}* Book weekend overtime\nDue *2027-03-17*`),
