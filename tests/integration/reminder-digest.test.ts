@@ -47,11 +47,19 @@ let a3: string;
 let solo: string;
 
 /**
- * The reminders in `user`'s DM: every DM but the assignments (':memo: You own…'), which
- * the decision's own job sends whenever it runs.
+ * The reminders in `user`'s DM: every DM but the assignments (':memo: You own…', posted under
+ * `action:<id>:assigned`), which the decision's own job sends whenever it runs, and which a Done
+ * draws again without ':memo:'.
  */
 const dms = (user: string) =>
-  standin.messagesIn(`D_${user}`).filter((m) => !m.text.startsWith(':memo:'));
+  standin
+    .messagesIn(`D_${user}`)
+    .filter(
+      (m) =>
+        !/^action:\d+:assigned$/.test(
+          String((m.metadata?.event_payload as { post_key?: unknown } | undefined)?.post_key),
+        ),
+    );
 type Kind = 'before' | 'due' | 'overdue';
 const remind = (actionId: string, kind: Kind, occurrence: string) =>
   h.runAgain('action-reminder', { actionId, kind, occurrence }, 'notifications');
