@@ -41,6 +41,7 @@ beforeAll(async () => {
     ...(await decideMarchActions(h, clock, 'redraw-race', EXEC, [
       { owner: OPS, dueDate: '2027-03-25', description: 'Book weekend overtime' },
       { owner: OPS, dueDate: '2027-03-26', description: 'Order resin' },
+      { owner: OPS, dueDate: '2027-03-29', description: 'Count the pallets' },
     ])),
   );
 }, 60_000);
@@ -154,5 +155,37 @@ describe('two redraws of one action interleaved, the one that read the older sta
     expect(drawnNow(dm.ts)).toEqual(done);
     expect(done.buttons).toBe(false);
     expect(done.blocks).not.toContain(REOPENED);
+  }, 30_000);
+
+  it("a job keeps the lock past the click's wait: the click leaves its DM to its own job, which draws it done", async () => {
+    const id = ids[2]!;
+    const dm = await dmAbout('Count the pallets');
+    await db.transaction().execute((trx) => cancelOpenAction(trx, id));
+    await db.transaction().execute((trx) => reopenCancelledAction(trx, id));
+    const held = heldClient();
+    const reopening = retireClosedButtons(
+      { db, slack: held.client, clock },
+      { actionId: id, closing: '9301' },
+    );
+    await held.reached;
+    await h.driver.clickButton(`D_${OPS}`, dm.ts, 'action_done', { user: OPS });
+    await pollUntil(
+      () => statusOf(id),
+      (s) => s === 'done',
+    );
+    // Longer than the click waits (2 s): it hands the DM to a job of its own.
+    await sleep(3_000);
+    held.release();
+    await reopening;
+    // Due 2027-03-29, done on 2027-03-15: 14 days early, drawn by the job below the action.
+    const line = `:white_check_mark: done 14 days early (marked by <@${OPS}>). Reminders stopped.`;
+    const done = await standin.waitFor(() => {
+      const m = drawnNow(dm.ts);
+      return m.blocks.includes(line) ? m : null;
+    }, 10_000);
+    expect(done.buttons).toBe(false);
+    expect(done.blocks).not.toContain(REOPENED);
+    // Nothing went wrong that the owner should hear of.
+    expect(standin.ephemeralsFor(OPS).map((e) => e.text)).toEqual([]);
   }, 30_000);
 });
