@@ -29,27 +29,31 @@ const EXECUTION_KEYS = {
 
 /**
  * A typed setting read as people type numbers everywhere else (src/core/typed-number.ts): an
- * empty value is missing, not 0, and `0x2` or `1e1` is not a number (z.coerce read them as 0,
- * 2 and 10).
+ * empty value is missing, not 0, `0x2` is not a number (z.coerce read them as 0 and 2), and a
+ * number written another way (`1e1`, `(2)`, `–3`, `N/A`) is refused saying what to write. A
+ * setting in % (`unit`) takes a trailing % (`production=2.5%` is 2.5); one in months or days
+ * refuses it naming its unit (`horizon 12%`: write 12).
  */
-const typed = (what: string, min: number, max: number) =>
+const typed = (what: string, min: number, max: number, unit: '%' | 'months' | 'days' = '%') =>
   z.preprocess(
     (v, ctx) => {
-      const text = typeof v === 'string' ? v.trim() : '';
-      if (text === '') {
-        ctx.addIssue({ code: 'custom', message: `${what} is missing: give a number` });
+      const refuse = (message: string) => {
+        ctx.addIssue({ code: 'custom', message });
         return z.NEVER;
-      }
-      const n = readTypedNumber(text);
+      };
+      const text = typeof v === 'string' ? v.trim() : '';
+      if (text === '') return refuse(`${what} is missing: give a number`);
+      const pct = /^(.*\d)\s*%$/.exec(text);
+      if (pct && unit !== '%')
+        return refuse(`${what} is in ${unit}, not %: write ${pct[1]} for ${codeSpan(text)}`);
+      const n = readTypedNumber(pct ? (pct[1] ?? '') : text);
       if (n.kind === 'number') return n.value;
-      ctx.addIssue({
-        code: 'custom',
-        message:
-          n.kind === 'decimal-comma'
-            ? `${what}: ${n.message.replace(/\.$/, '')}`
-            : `${what} must be a number, not ${codeSpan(text)}`,
-      });
-      return z.NEVER;
+      if (n.kind === 'decimal-comma') return refuse(`${what}: ${n.message.replace(/\.$/, '')}`);
+      if (n.kind === 'other-writing')
+        return refuse(`${what}: ${codeSpan(text)} ${n.message.replace(/\.$/, '')}`);
+      if (n.kind === 'no-value')
+        return refuse(`${what}: ${codeSpan(text)} is no number; every setting has one, so give it`);
+      return refuse(`${what} must be a number, not ${codeSpan(text)}`);
     },
     z
       .number()
@@ -57,8 +61,8 @@ const typed = (what: string, min: number, max: number) =>
       .max(max, `${what} must be at most ${max}`),
   );
 
-const months = (what: string, min: number, max: number) =>
-  typed(what, min, max).pipe(z.number().int(`${what} must be a whole number`));
+const months = (what: string, min: number, max: number, unit: '%' | 'months' | 'days' = 'months') =>
+  typed(what, min, max, unit).pipe(z.number().int(`${what} must be a whole number`));
 
 function parsePatch(args: readonly string[]): SettingsPatch {
   const [what, ...rest] = args;
@@ -98,7 +102,7 @@ function parsePatch(args: readonly string[]): SettingsPatch {
     case 'horizon':
       return { horizon_months: check(months('horizon', 1, 36), rest[0]) };
     case 'comment-threshold':
-      return { comment_threshold_pct: check(months('comment threshold', 0, 1000), rest[0]) };
+      return { comment_threshold_pct: check(months('comment threshold', 0, 1000, '%'), rest[0]) };
     case 'execution': {
       const patch: Record<string, number> = {};
       for (const pair of rest) {
@@ -110,7 +114,7 @@ function parsePatch(args: readonly string[]): SettingsPatch {
           );
         const [column, what, min, max] = spec;
         patch[column] = check(
-          column === 'soe_due_days' ? months(what, min, max) : typed(what, min, max),
+          column === 'soe_due_days' ? months(what, min, max, 'days') : typed(what, min, max),
           v,
         );
       }

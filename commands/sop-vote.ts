@@ -179,6 +179,8 @@ async function configure(ctx: SopCommandContext): Promise<void> {
   }
   // Read as every typed number is: `Number` took `0x10` for 16 and `1e1` for 10.
   const typed = value === undefined ? null : readTypedNumber(value);
+  if (typed?.kind === 'other-writing')
+    throw new UsageError(`quorum: ${codeSpan(value ?? '')} ${typed.message}`);
   const n = value === 'off' ? null : typed?.kind === 'number' ? typed.value : Number.NaN;
   if (n !== null && (!Number.isInteger(n) || n < 1 || n > 100))
     throw new UsageError(

@@ -16,6 +16,15 @@ export type TypedNumber =
   | { readonly kind: 'number'; readonly value: number }
   /** A comma that does not group thousands: `message` says to use a dot. */
   | { readonly kind: 'decimal-comma'; readonly message: string }
+  /**
+   * A number written as a spreadsheet, a word processor or another keyboard writes it (a dash
+   * for a minus, full-width digits, brackets, a currency sign, an exponent): `message` says
+   * what it is and what to write, to follow the text as typed ("is in scientific notation:
+   * write 1000."; `otherWriting`).
+   */
+  | { readonly kind: 'other-writing'; readonly message: string }
+  /** A mark for no value (`N/A`, `-`, `—`): each field says what to write (`isNoValue`). */
+  | { readonly kind: 'no-value' }
   | { readonly kind: 'not-a-number' };
 
 /**
@@ -41,6 +50,9 @@ const GROUPED_OR_PLAIN = /^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^[+-]?\.\d
 
 /** `typed` as a number; see the module comment for what is accepted. */
 export function readTypedNumber(typed: string): TypedNumber {
+  if (isNoValue(typed)) return { kind: 'no-value' };
+  const other = otherWriting(typed);
+  if (other) return { kind: 'other-writing', message: otherWritingAdvice(other) };
   const s = typed
     .trim()
     .replace(/−/g, '-')
@@ -59,7 +71,121 @@ export function readTypedNumber(typed: string): TypedNumber {
  */
 export function decimalCommaAdvice(typed: string): string {
   const one = (typed.match(/,/g) ?? []).length === 1 && !typed.includes('.');
-  return `use a dot for decimals${one ? ` (${typed.replace(',', '.')})` : ''}; a comma only separates thousands, as in 1,000.`;
+  // 1.200,5 (dots group thousands, as Germany or Brazil write it): its one reading, 1200.5.
+  const dots = /^([=+\-−]?)(\d{1,3}(?:\.\d{3})+),(\d+)(%?)$/.exec(typed.replace(/\s+/g, ''));
+  const fix = dots
+    ? `${dots[1]}${dots[2]!.replace(/\./g, '')}.${dots[3]}${dots[4]}`
+    : one
+      ? typed.replace(/(?<=\d)\s+(?=\d{3}\b)/g, '').replace(',', '.')
+      : null;
+  return `use a dot for decimals${fix ? ` (${fix})` : ''}; a comma only separates thousands, as in 1,000.`;
+}
+
+/**
+ * A mark that stands for no value in a spreadsheet or a report: `N/A`, `n/a`, `NA`, `#N/A`
+ * (Excel's), or a dash alone (`-`, `–`, `—`). It is no number, and never read as 0: each field
+ * says what to write instead (leave it empty, 0, `off`), as only it knows.
+ */
+export function isNoValue(typed: string): boolean {
+  return /^(?:#?n\/?a|[-–—‒―‐‑−﹣－])$/i.test(typed.trim());
+}
+
+/** What a number written another way is, and the text to write instead (null: none plain). */
+export interface OtherWriting {
+  /** "is in scientific notation", "uses an en dash (–) for a minus sign". */
+  readonly what: string;
+  readonly fix: string | null;
+}
+
+/** Dashes that autocorrect or a paste put where a minus was meant. */
+const DASHES: Readonly<Record<string, string>> = {
+  '–': 'an en dash (–)',
+  '—': 'an em dash (—)',
+  '‒': 'a figure dash (‒)',
+  '―': 'a horizontal bar (―)',
+  '‐': 'a hyphen (‐, U+2010)',
+  '‑': 'a no-break hyphen (‑, U+2011)',
+  '﹣': 'a small hyphen-minus (﹣)',
+};
+const CURRENCY_SIGN = /^(?:[$€£¥₹]|USD|EUR|GBP|CHF|JPY)\s*|\s*(?:[$€£¥₹]|USD|EUR|GBP|CHF|JPY)$/i;
+/** Full-width forms of ASCII (U+FF01–U+FF5E), as a Chinese, Japanese or Korean keyboard types them. */
+const FULL_WIDTH = /[\uFF01-\uFF5E]/g;
+const ascii = (s: string) =>
+  s
+    .replace(FULL_WIDTH, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/\u3000/g, ' ');
+
+/**
+ * How `typed` writes a number other than as digits with a `-` or `+`, and what to write: a
+ * dash for a minus (`–120`, what Word's autocorrect makes of "-"), full-width characters
+ * (`１２０`), an accounting negative (`(120)`), a currency sign (`$1,200`, `1 200 €`), an
+ * exponent (`1e3`, `1,2E+03` as French Excel writes it) or dots that group thousands
+ * (`1.200.000`). A `=` before it and a `%` after it are kept in the fix (`–15%` → `-15%`).
+ * Null for anything else, a plain number included. The minus sign `−` (U+2212) is not here:
+ * it is a minus, the one sopbot writes in its own charts and sentences, and is read as one.
+ * The one place these are recognised: the forms, the commands (`readTypedNumber`) and the
+ * imports (`numberRefusal` in src/import/advice.ts) give the same advice.
+ */
+export function otherWriting(typed: string): OtherWriting | null {
+  const t = typed.trim();
+  if (FULL_WIDTH.test(t) || t.includes('\u3000')) {
+    const folded = ascii(t);
+    const inner = otherWriting(folded);
+    return {
+      what: `is written in full-width characters${inner ? `, and ${inner.what}` : ''}`,
+      fix: inner ? inner.fix : folded,
+    };
+  }
+  const m = /^([=+\-−]?)\s*(.*?)\s*(%?)$/.exec(t);
+  const [, pre = '', body = '', pct = ''] = m ?? [];
+  const write = (b: string) => `${pre}${b}${pct}`;
+  const dash = pre === '' || pre === '=' ? /^([–—‒―‐‑﹣])\s*(?=[\d.(])(.*)$/.exec(body) : null;
+  if (dash)
+    return {
+      what: `uses ${DASHES[dash[1]!]} for a minus sign`,
+      fix: write(`-${dash[2]}`),
+    };
+  const brackets = pre === '' || pre === '=' ? /^\(\s*(.*?\d.*?)\s*\)$/.exec(body) : null;
+  if (brackets && !/[()]/.test(brackets[1]!))
+    return {
+      what: 'is an accounting negative (a number in brackets)',
+      fix: write(`-${brackets[1]!.replace(CURRENCY_SIGN, '')}`),
+    };
+  const sign = CURRENCY_SIGN.exec(body);
+  const unsigned = body.replace(CURRENCY_SIGN, '');
+  if (sign && /\d/.test(unsigned)) {
+    // The number alone, when it is plain: `€1.200` or `12,5 €` take their own advice after.
+    const grouped = unsigned.replace(/(?<=\d)\s+(?=\d{3}\b)/g, '');
+    const plain = /^[+\-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/.test(grouped);
+    const ambiguous = /^[+\-−]?\d{1,3}\.\d{3}$/.test(grouped);
+    return {
+      what: `has a currency sign (${sign[0].trim()})`,
+      fix: plain && !ambiguous ? write(grouped) : null,
+    };
+  }
+  const exp = /^(\d+(?:[.,]\d+)?)[eE]([+-]?\d{1,3})$/.exec(body);
+  if (exp) {
+    // Past 1e21 the digits are written as an exponent too: no limit takes such a number, and
+    // the field's own refusal (its range) says more than "write it in digits".
+    const digits = String(Number(`${exp[1]!.replace(',', '.')}e${exp[2]}`));
+    if (/e/i.test(digits)) return null;
+    return { what: 'is in scientific notation', fix: write(digits) };
+  }
+  if (/^\d{1,3}(?:\.\d{3}){2,}$/.test(body))
+    return { what: 'has dots grouping thousands', fix: write(body.replace(/\./g, '')) };
+  return null;
+}
+
+/**
+ * The advice for a number written another way, to follow the text as typed: "is in scientific
+ * notation: write 1000." A dash says which key makes a minus.
+ */
+export function otherWritingAdvice({ what, fix }: OtherWriting): string {
+  const how = what.includes('for a minus sign') ? "type the keyboard's hyphen-minus," : 'write';
+  const alone = what.startsWith('has a currency sign')
+    ? 'write the number alone, without it'
+    : null;
+  return `${what}: ${fix ? `${how} ${fix}` : (alone ?? 'write the number in digits')}.`;
 }
 
 /**

@@ -9,6 +9,7 @@
 import { isDay } from '../core/calendar.js';
 import { isoWeekMonday, mondayOf } from '../core/execution.js';
 import { isPeriod, MONTH_NAMES } from '../core/period.js';
+import { isNoValue, otherWriting } from '../core/typed-number.js';
 
 /**
  * A character that shows as nothing: a zero-width space, a byte-order mark, a soft hyphen, a
@@ -185,8 +186,19 @@ interface Reading {
   readonly when?: string;
 }
 
+/** What a number column's refusal needs to know of it besides its range. */
+export interface NumberCell {
+  /** It may be left empty (and then takes its default): the advice for `N/A`. */
+  readonly optional?: boolean;
+  /** A share written as a fraction (0.1 = 10%): `12%` is 0.12 there, and nowhere else. */
+  readonly share?: boolean;
+}
+
 /** The readings of `s` as a plain number, and what it has that a plain number has not; else null. */
-function numberReadings(s: string): { reasons: string[]; readings: Reading[] } | null {
+function numberReadings(
+  s: string,
+  share: boolean,
+): { reasons: string[]; readings: Reading[] } | null {
   const t = s.trim();
   const plain = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
   const reasons: string[] = [];
@@ -218,10 +230,10 @@ function numberReadings(s: string): { reasons: string[]; readings: Reading[] } |
       ],
     };
   }
-  // 12,5: a decimal comma.
-  if (/^[+-]?\d*,\d+$/.test(u)) return one('a comma', u.replace(',', '.'), dot);
+  // 12,5: a decimal comma; 1,2E+03 as French Excel writes an exponent.
+  if (/^[+-]?\d*,\d+(?:[eE][+-]?\d+)?$/.test(u)) return one('a comma', u.replace(',', '.'), dot);
   const pct = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*%$/.exec(u);
-  if (pct) return one('%', String(Number(pct[1]) / 100));
+  if (pct && share) return one('%', String(Number(pct[1]) / 100), ' (a share: 0.1 is 10%)');
   return null;
 }
 
@@ -235,9 +247,20 @@ export function numberRefusal(
   s: string,
   what: string,
   refuse: (n: number, written: string) => string | null = () => null,
+  cell: NumberCell = {},
 ): string {
-  const found = numberReadings(s);
-  if (!found) return `must be ${what}, not ${quoted(s)}`;
+  if (isNoValue(s))
+    return `must be ${what}, not ${quoted(s)}: ${
+      cell.optional
+        ? "leave the cell empty for no value (it then takes the column's default)"
+        : refuse(0, s) === null
+          ? 'write 0 if there is none'
+          : 'every row needs one'
+    }`;
+  if (!cell.share && /^[+-]?(\d+(\.\d*)?|\.\d+)\s*%$/.test(s.trim()))
+    return `must be ${what}, not ${quoted(s)}: the column is not a percentage, so it takes no %`;
+  const found = numberReadings(s, cell.share ?? false);
+  if (!found) return otherWritingRefusal(s, what, refuse, cell);
   const judged = found.readings.map((r) => ({ ...r, refusal: refuse(Number(r.fix), s) }));
   const [first, second] = judged.filter((r) => r.refusal === null);
   if (!first) return judged[0]!.refusal!;
@@ -245,6 +268,36 @@ export function numberRefusal(
     ? `${first.fix} if ${first.when}, or ${second.fix} if ${second.when}`
     : `${first.fix}${first.note}`;
   return `must be ${what}, without ${found.reasons.join(' or ')}: for ${quoted(s)} write ${write}`;
+}
+
+/**
+ * Why `s`, a number written as no spreadsheet column takes it (`–120` with a dash, `(120)` in
+ * brackets, `１２０` in full-width digits: `otherWriting`, the advice the forms and commands
+ * give too), is refused, and what to write; `must be <what>, not '<s>'` when it is none of them.
+ * A reading the column refuses gives that refusal, saying what the cell reads as.
+ */
+function otherWritingRefusal(
+  s: string,
+  what: string,
+  refuse: (n: number, written: string) => string | null,
+  cell: NumberCell,
+): string {
+  const other = otherWriting(s);
+  if (!other) return `must be ${what}, not ${quoted(s)}`;
+  // The fix as a plain number: `(1,234.50)` → -1,234.50 → -1234.50.
+  const plain = other.fix === null ? null : plainNumber(other.fix, cell.share ?? false);
+  const said = `${quoted(s)} ${other.what}`;
+  if (plain === null) return `must be ${what}, not ${said}`;
+  const refusal = refuse(Number(plain), s);
+  if (refusal) return `${refusal}: it ${other.what}, ${plain}`;
+  return `must be ${what}: ${said}; write ${plain}`;
+}
+
+/** `s` as a plain number's text (its one reading), or null. */
+function plainNumber(s: string, share: boolean): string | null {
+  if (/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(s)) return s;
+  const found = numberReadings(s, share);
+  return found?.readings.length === 1 ? found.readings[0]!.fix : null;
 }
 
 /** Why `s` is longer than `max` characters: how long it is, and the cell. */

@@ -14,6 +14,7 @@ import {
   dayRefusal,
   mondayRefusal,
   monthRefusal,
+  type NumberCell,
   numberRefusal,
   quoted,
   tooLongRefusal,
@@ -58,7 +59,9 @@ export const KIND_ALIASES: Readonly<Record<string, ImportKind>> = {
 
 /** No quantity, price or capacity in a plan comes near this; a bigger one is a typo. */
 const MAX_MAGNITUDE = 1e12;
-const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+/** A leading minus may be the minus sign `−` (U+2212), as sopbot's own messages write it. */
+const DECIMAL = /^[+\-−]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+const decimal = (s: string) => Number(s.replace(/^−/, '-'));
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
@@ -75,9 +78,11 @@ interface Range {
 /**
  * A plain number (`what`, as a refusal of its writing names it), within `range` when given.
  * Each refusal quotes the cell as written (`-12.50`, not the number read from it), and the
- * advice for a number written another way offers no reading the range refuses.
+ * advice for a number written another way offers no reading the range refuses. `cell` says
+ * whether the column may be left empty and whether it is a share (`12%` → 0.12), for the
+ * advice (`numberRefusal`).
  */
-const number = (what = 'a number', range?: Range) => {
+const number = (what = 'a number', range?: Range, cell: NumberCell = {}) => {
   /** Why the column refuses `n`, written `written`; null when it takes it. */
   const refuse = (n: number, written: string) => {
     if (Math.abs(n) > MAX_MAGNITUDE)
@@ -93,37 +98,46 @@ const number = (what = 'a number', range?: Range) => {
       .trim()
       // Digits with a decimal point and an exponent (1.5, 1E+12 as spreadsheets write it);
       // not what Number() also reads (0x10, 0b11, Infinity).
-      .refine((s) => DECIMAL.test(s) && Number.isFinite(Number(s)), {
-        error: (iss) => numberRefusal(String(iss.input), what, refuse),
+      .refine((s) => DECIMAL.test(s) && Number.isFinite(decimal(s)), {
+        error: (iss) => numberRefusal(String(iss.input), what, refuse, cell),
         abort: true,
       })
       .superRefine((s, ctx) => {
-        const refusal = refuse(Number(s), s);
+        const refusal = refuse(decimal(s), s);
         if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
       })
-      .transform(Number),
+      .transform(decimal),
   );
 };
-const nonNegative = () => number('a number ≥ 0', { ok: (n) => n >= 0, words: '0 or more' });
-const positive = (why?: string) =>
-  number('a number > 0', { ok: (n) => n > 0, words: 'above 0', ...(why ? { why } : {}) });
+const nonNegative = (cell: NumberCell = {}) =>
+  number('a number ≥ 0', { ok: (n) => n >= 0, words: '0 or more' }, cell);
+const positive = (why?: string, cell: NumberCell = {}) =>
+  number('a number > 0', { ok: (n) => n > 0, words: 'above 0', ...(why ? { why } : {}) }, cell);
 /**
  * A selling price: above 0. The price is also what a lost sale costs the plan, so at 0 the plan
  * drops the family's whole demand as lost sales.
  */
-const price = () =>
-  positive("(at 0 a lost sale costs nothing, so the plan drops the family's demand)");
+const PRICE_WHY = "(at 0 a lost sale costs nothing, so the plan drops the family's demand)";
+const price = () => positive(PRICE_WHY);
 const optionalPrice = () =>
-  z.preprocess(blankToUndefined, price().optional()).transform((v) => v ?? null);
-const optionalNonNegative = () =>
-  z.preprocess(blankToUndefined, nonNegative().optional()).transform((v) => v ?? null);
-const wholeNumber = (min: number) =>
-  number(`a whole number ≥ ${min}`, {
-    ok: (n) => Number.isInteger(n) && n >= min,
-    words: `a whole number, ${min} or more`,
-  });
+  z
+    .preprocess(blankToUndefined, positive(PRICE_WHY, { optional: true }).optional())
+    .transform((v) => v ?? null);
+/** A column that may be left empty; `share`: a share written as a fraction (0.1 = 10%). */
+const optionalNonNegative = (share = false) =>
+  z
+    .preprocess(blankToUndefined, nonNegative({ optional: true, share }).optional())
+    .transform((v) => v ?? null);
+const wholeNumber = (min: number, cell: NumberCell = {}) =>
+  number(
+    `a whole number ≥ ${min}`,
+    { ok: (n) => Number.isInteger(n) && n >= min, words: `a whole number, ${min} or more` },
+    cell,
+  );
 const optionalWholeNumber = (min: number) =>
-  z.preprocess(blankToUndefined, wholeNumber(min).optional()).transform((v) => v ?? null);
+  z
+    .preprocess(blankToUndefined, wholeNumber(min, { optional: true }).optional())
+    .transform((v) => v ?? null);
 const YES = ['yes', 'true', '1', 'y'];
 const NO = ['no', 'false', '0', 'n'];
 const optionalBoolean = () =>
@@ -197,7 +211,7 @@ export const familyRow = z.object({
   subcontract_limit: optionalNonNegative(),
   safety_stock: optionalNonNegative().transform((v) => v ?? 0),
   min_stock_units: optionalNonNegative(),
-  min_stock_share: optionalNonNegative(),
+  min_stock_share: optionalNonNegative(true),
   min_stock_days: optionalNonNegative(),
   shelf_life_months: optionalWholeNumber(1),
   scrap_cost: optionalNonNegative(),

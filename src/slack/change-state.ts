@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { AdjustmentKind } from '../core/consensus.js';
 import { decimalCommaAdvice, dotThousandsAdvice, readTypedNumber } from '../core/typed-number.js';
 import { type ChangeInput, FieldError } from '../services/adjustments.js';
+import { noValueAdvice } from './parse-change.js';
 import type { ChangeSubject } from './presenters/change.js';
 import {
   ACTION,
@@ -47,7 +48,8 @@ function pick<T>(
 
 /**
  * The Value field, read for its kind: a number (readTypedNumber: "1,200" is 1200, "1,5" is
- * refused, and so is "1.200" in units: `dotThousandsAdvice`), with a trailing % only when the
+ * refused, and so is "1.200" in units: `dotThousandsAdvice`; "N/A", "(120)", "–120", "$1,200"
+ * or "1e3" with what to write instead), with a trailing % only when the
  * kind is a change in %. A % with a kind in units
  * is refused naming that kind, rather than dropped (15% is not 15 units).
  */
@@ -64,6 +66,9 @@ function readValue(text: string, kind: AdjustmentKind, subject: ChangeSubject): 
   const n = readTypedNumber(pct ? text.replace(/\s*%\s*$/, '') : text);
   if (n.kind === 'decimal-comma')
     throw new FieldError('value', `"${text}": ${decimalCommaAdvice(text)}`);
+  if (n.kind === 'no-value')
+    throw new FieldError('value', noValueAdvice(`"${text}"`, subject, KIND_LABELS[subject].set));
+  if (n.kind === 'other-writing') throw new FieldError('value', `"${text}" ${n.message}`);
   if (n.kind === 'not-a-number')
     throw new FieldError('value', `"${text}" is not a number; enter e.g. 1200, -150 or 15.`);
   const dot = kind === 'delta_pct' ? null : dotThousandsAdvice(text, subject === 'forecast');

@@ -6,7 +6,14 @@
  */
 import type { AdjustmentKind } from '../core/consensus.js';
 import { codeSpan } from '../core/text.js';
-import { decimalCommaAdvice, dotThousandsAdvice, readTypedNumber } from '../core/typed-number.js';
+import {
+  decimalCommaAdvice,
+  dotThousandsAdvice,
+  isNoValue,
+  otherWriting,
+  otherWritingAdvice,
+  readTypedNumber,
+} from '../core/typed-number.js';
 import type { ChangeInput } from '../services/adjustments.js';
 import { FieldError } from '../services/adjustments.js';
 import type { ChangeSubject } from './presenters/change.js';
@@ -15,7 +22,8 @@ import { tokenise } from './tokenise.js';
 
 /**
  * `=N`, `+N`, `-N`, `+N%` or `-N%` (N read by readTypedNumber: `=1,200` is 1200), or null
- * when the token is not a change. A decimal comma (`-0,5%`, `=1,5`) throws a FieldError on
+ * when the token is not a change. A mark for no value (`N/A`) or a number written another way
+ * (`–120`, `(120)`, `=$1,200`, `=1e3`: `otherWriting`) throws a FieldError saying what to write. A decimal comma (`-0,5%`, `=1,5`) throws a FieldError on
  * the value that says to use a dot, instead of being read as a thousands separator; so does a
  * dot that may group thousands in a quantity (`=1.200`, `dotThousandsAdvice`: in units for a
  * forecast, in no unit named for a resource's capacity).
@@ -24,6 +32,10 @@ export function parseChangeValue(
   token: string,
   subject: ChangeSubject,
 ): { kind: AdjustmentKind; value: number } | null {
+  if (isNoValue(token))
+    throw new FieldError('value', noValueAdvice(codeSpan(token), subject, '=N'));
+  const other = otherWriting(token);
+  if (other) throw new FieldError('value', `${codeSpan(token)} ${otherWritingAdvice(other)}`);
   const m = /^([=+\-−])(.*?)(%?)$/.exec(token.replace(/\s+/g, ''));
   if (!m) return null;
   const [, op = '', body = '', pct] = m;
@@ -38,6 +50,17 @@ export function parseChangeValue(
   if (op === '=') return { kind: 'set', value: n.value };
   const value = n.value * (op === '+' ? 1 : -1);
   return pct ? { kind: 'delta_pct', value } : { kind: 'delta_units', value };
+}
+
+/**
+ * Why `written` (N/A, `-`: a mark for no value, quoted as the field quotes it) is refused in a
+ * forecast or capacity change, and what to write: there is no "no value" to give, only a value
+ * to set (`set`: the form's kind or the command's `=N`), or no change at all.
+ */
+export function noValueAdvice(written: string, subject: ChangeSubject, set: string): string {
+  const none = set === '=N' ? 'write =0' : `choose ${set} and enter 0`;
+  const keep = set === '=N' ? 'send no change' : 'close the form';
+  return `${written} is no number: to leave the ${subject} as it is, ${keep}; for none, ${none}.`;
 }
 
 export function normaliseReason(token: string): string {

@@ -574,6 +574,47 @@ describe('sopbot import', () => {
     ]);
   });
 
+  it('N/A, a dash for a minus, brackets, full-width digits and a % are refused saying what is true of the column', async () => {
+    // Before: each got "must be a number ≥ 0, not '…'" alone; "12%" in units got "write 0.12".
+    const sales = [
+      'family,period,units,revenue',
+      'FAM-1,2027-01,N/A,',
+      'FAM-1,2027-02,10,n/a',
+      'FAM-1,2027-03,-,',
+      'FAM-1,2027-04,(120),',
+      'FAM-1,2027-05,–120,',
+      'FAM-1,2027-06,１２０,',
+      'FAM-1,2027-07,12%,',
+      'FAM-1,2027-08,"1,2E+03",',
+      // The minus sign sopbot writes is a minus: a negative, which units refuse.
+      'FAM-1,2027-09,−5,',
+      // French Excel groups thousands with a narrow no-break space.
+      'FAM-1,2027-10,1\u202f200,',
+    ].join('\n');
+    expect((await refused('sales', 'sales.csv', sales)).problems).toEqual([
+      "sales.csv:2: column 'units': must be a number ≥ 0, not 'N/A': write 0 if there is none",
+      "sales.csv:3: column 'revenue': must be a number ≥ 0, not 'n/a': leave the cell empty for no value (it then takes the column's default)",
+      "sales.csv:4: column 'units': must be a number ≥ 0, not '-': write 0 if there is none",
+      "sales.csv:5: column 'units': must be 0 or more, not '(120)': it is an accounting negative (a number in brackets), -120",
+      "sales.csv:6: column 'units': must be 0 or more, not '–120': it uses an en dash (–) for a minus sign, -120",
+      "sales.csv:7: column 'units': must be a number ≥ 0: '１２０' is written in full-width characters; write 120",
+      "sales.csv:8: column 'units': must be a number ≥ 0, not '12%': the column is not a percentage, so it takes no %",
+      "sales.csv:9: column 'units': must be a number ≥ 0, without a comma: for '1,2E+03' write 1.2E+03 (a dot marks the decimals)",
+      "sales.csv:10: column 'units': must be 0 or more, not '−5'",
+      "sales.csv:11: column 'units': must be a number ≥ 0, without spaces between digits: for '1\u202f200' write 1200",
+    ]);
+    // A share takes 12% as 0.12; a price, which every row needs, is no 0.
+    const families = [
+      'code,name,unit,price,unit_cost,holding_cost,backlog_cost,min_stock_share',
+      'FAM-1,Kettle,units,25,14,0.3,1.5,12%',
+      'FAM-2,Kettle 2,units,N/A,14,0.3,1.5,',
+    ].join('\n');
+    expect((await refused('families', 'families.csv', families)).problems).toEqual([
+      "families.csv:2: column 'min_stock_share': must be a number ≥ 0, without %: for '12%' write 0.12 (a share: 0.1 is 10%)",
+      "families.csv:3: column 'price': must be a number > 0, not 'N/A': every row needs one",
+    ]);
+  });
+
   it('a number written another way is not told to be written as a value its column refuses', async () => {
     // Before: "-1,234" got "write -1234 if the comma separates thousands, or -1.234 if it
     // marks the decimals", both then refused as below 0; "-5%" got "write -0.05"; "1,5" in an
@@ -589,7 +630,7 @@ describe('sopbot import', () => {
     ].join('\n');
     expect((await refused('sales', 'sales.csv', sales)).problems).toEqual([
       "sales.csv:2: column 'units': must be 0 or more, not '-1,234'",
-      "sales.csv:3: column 'units': must be 0 or more, not '-5%'",
+      "sales.csv:3: column 'units': must be a number ≥ 0, not '-5%': the column is not a percentage, so it takes no %",
       "sales.csv:4: column 'revenue': must be at most 1,000,000,000,000, not '$2,000,000,000,000'",
       "sales.csv:5: column 'units': must be a number ≥ 0, without a comma: for '1,234' write 1234 if the comma separates thousands, or 1.234 if it marks the decimals",
     ]);

@@ -82,7 +82,25 @@ describe('typed settings are read as numbers are everywhere else', () => {
     expect(await sop('settings fences 0x2 3')).toContain(
       'frozen months must be a number, not `0x2`.',
     );
-    expect(await sop('settings horizon 1e1')).toContain('horizon must be a number, not `1e1`.');
+    expect(await sop('settings horizon 1e1')).toContain(
+      'horizon: `1e1` is in scientific notation: write 10.',
+    );
+    // A % on a setting counted in months or days; N/A, brackets and a dash for the minus.
+    expect(await sop('settings horizon 12%')).toContain(
+      'horizon is in months, not %: write 12 for `12%`.',
+    );
+    expect(await sop('settings execution due-days=4%')).toContain(
+      'due days is in days, not %: write 4 for `4%`.',
+    );
+    expect(await sop('settings horizon N/A')).toContain(
+      'horizon: `N/A` is no number; every setting has one, so give it.',
+    );
+    expect(await sop('settings fences (1) 3')).toContain(
+      'frozen months: `(1)` is an accounting negative (a number in brackets): write -1.',
+    );
+    expect(await sop('settings horizon –3')).toContain(
+      "horizon: `–3` uses an en dash (–) for a minus sign: type the keyboard's hyphen-minus, -3.",
+    );
     expect(await sop('settings execution production=2,5')).toContain(
       'production shortfall %: use a dot for decimals (2.5); a comma only separates thousands, as in 1,000.',
     );
@@ -94,10 +112,13 @@ describe('typed settings are read as numbers are everywhere else', () => {
       before.horizon_months,
     ]);
     expect(after.soe_production_shortfall_pct).toBe(before.soe_production_shortfall_pct);
-    // What people do type still works, the minus sign and spaces included.
-    await sop('settings execution production=2.5 due-days=4');
+    // What people do type still works, the minus sign and spaces included; a setting in %
+    // takes its % (it was refused as "not a number").
+    await sop('settings execution production=2.5% due-days=4');
     const set = await getSettings(h.db);
     expect([set.soe_production_shortfall_pct, set.soe_due_days]).toEqual([2.5, 4]);
+    await sop('settings comment-threshold 15%');
+    expect((await getSettings(h.db)).comment_threshold_pct).toBe(15);
     expect(await sop('settings horizon −3')).toContain('horizon must be at least 1.');
   });
 });

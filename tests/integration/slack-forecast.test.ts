@@ -296,6 +296,76 @@ describe('/forecast', () => {
     expect(await rows()).toHaveLength(before);
   });
 
+  it('N/A, a dash for a minus, brackets, full-width digits, money and exponents are told what to write, in the modal and the text', async () => {
+    // Before: each got "is not a number" (the modal) or "is not a change" (the text) alone.
+    const before = (await rows()).length;
+    // The form the earlier tests left open is not this one: wait for a new view.
+    const earlier = new Set(standin.openViews(REP).map((v) => v.id));
+    await driver.command('/forecast', { user: REP, channel: 'C_DEMAND' });
+    const viewId = await standin.waitFor(() => {
+      const v = standin.openViews(REP).at(-1);
+      return v && !earlier.has(v.id) && String(v.definition.callback_id ?? '').endsWith('_submit')
+        ? v.id
+        : undefined;
+    });
+    const modal: [string, string, string][] = [
+      [
+        'set',
+        'N/A',
+        '"N/A" is no number: to leave the forecast as it is, close the form; for none, choose Set to (units) and enter 0.',
+      ],
+      [
+        'delta_units',
+        '(120)',
+        '"(120)" is an accounting negative (a number in brackets): write -120.',
+      ],
+      [
+        'delta_units',
+        '–120',
+        `"–120" uses an en dash (–) for a minus sign: type the keyboard's hyphen-minus, -120.`,
+      ],
+      ['set', '１２０', '"１２０" is written in full-width characters: write 120.'],
+      ['set', '$1,200', '"$1,200" has a currency sign ($): write 1,200.'],
+      ['set', '1,2E+03', '"1,2E+03" is in scientific notation: write 1200.'],
+      // French Excel: a narrow no-break space groups thousands, a comma marks the decimals.
+      [
+        'set',
+        '1\u202f200,5',
+        '"1\u202f200,5": use a dot for decimals (1200.5); a comma only separates thousands, as in 1,000.',
+      ],
+    ];
+    for (const [kind, value, error] of modal) {
+      const res = await driver.submitView(viewId, {
+        values: changeModalValues({
+          target: 'FAM-1',
+          from: '2027-09',
+          kind,
+          value,
+          reason: 'other',
+        }),
+      });
+      expect(res.outcome, value).toEqual({ action: 'errors', errors: { value: error } });
+    }
+    const text: [string, string][] = [
+      [
+        'N/A',
+        '`N/A` is no number: to leave the forecast as it is, send no change; for none, write =0.',
+      ],
+      [
+        '–15%',
+        "`–15%` uses an en dash (–) for a minus sign: type the keyboard's hyphen-minus, -15%.",
+      ],
+      ['=(120)', '`=(120)` is an accounting negative (a number in brackets): write =-120.'],
+      ['=1e3', '`=1e3` is in scientific notation: write =1000.'],
+      ['=€1.200', '`=€1.200` has a currency sign (€): write the number alone, without it.'],
+    ];
+    for (const [change, error] of text) {
+      const reply = await typed('/forecast', REP, `FAM-1 2027-09 ${change} other`);
+      expect(reply.text, change).toContain(`:warning: ${error}`);
+    }
+    expect(await rows()).toHaveLength(before);
+  });
+
   it('bad text gets the expected syntax back', async () => {
     const reply = await typed('/forecast', REP, 'FAM-1 2027-08 lots promotion');
     expect(reply.text).toContain('`lots` is not a change');

@@ -196,10 +196,17 @@ describe('a quorum typed as something other than a whole number', () => {
       (await db.selectFrom('workspace_settings').select('vote_quorum').executeTakeFirstOrThrow())
         .vote_quorum;
     expect(await quorum()).toBe(2);
-    for (const typed of ['0x10', '1e1', '2.5', '1,000'])
+    for (const typed of ['0x10', '2.5', '1,000', 'N/A'])
       expect(await answer(ADMIN, () => h.sop(ADMIN, `vote quorum ${typed}`))).toBe(
         `:warning: quorum: give a number of executive votes from 1 to 100, or \`off\`, got \`${typed}\`.`,
       );
+    // An exponent or full-width digits are told what to write (10 and 3 by hand).
+    expect(await answer(ADMIN, () => h.sop(ADMIN, 'vote quorum 1e1'))).toBe(
+      ':warning: quorum: `1e1` is in scientific notation: write 10.',
+    );
+    expect(await answer(ADMIN, () => h.sop(ADMIN, 'vote quorum ３'))).toBe(
+      ':warning: quorum: `３` is written in full-width characters: write 3.',
+    );
     expect(await quorum()).toBe(2);
     // Typed as people type numbers elsewhere: `3` and `+3` are 3.
     // Of the two executives, EXEC1 and EXEC2: a third is needed to reach it.

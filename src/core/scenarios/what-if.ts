@@ -4,7 +4,12 @@
  */
 import { isPeriod, type Period, periodIndex } from '../period.js';
 import { codeSpan } from '../text.js';
-import { MAX_TYPED_PCT, readTypedNumber } from '../typed-number.js';
+import {
+  MAX_TYPED_PCT,
+  otherWriting,
+  otherWritingAdvice,
+  readTypedNumber,
+} from '../typed-number.js';
 
 export type WhatIf =
   | {
@@ -50,6 +55,11 @@ const syntaxList = (): string =>
     .join('\n');
 
 function pctOf(token: string | undefined, text: string, kind: WhatIf['kind']): number {
+  const other = token === undefined ? null : otherWriting(token);
+  if (other)
+    throw new WhatIfError(
+      `${codeSpan(text)}: ${codeSpan(token ?? '')} ${otherWritingAdvice(other)}`,
+    );
   const read = token?.endsWith('%') ? readTypedNumber(token.slice(0, -1)) : null;
   if (read?.kind === 'decimal-comma')
     throw new WhatIfError(`${codeSpan(text)}: in ${codeSpan(token ?? '')}, ${read.message}`);

@@ -162,7 +162,15 @@ export function parseExecutionState(values: Values): ParsedReport {
       errors[block] = `'${raw}': ${decimalCommaAdvice(raw)}`;
       return null;
     }
+    if (n.kind === 'other-writing') {
+      errors[block] = `'${raw}' ${n.message}`;
+      return null;
+    }
     const label = QUANTITY_LABEL[block].replace(/ that week$/, '');
+    if (n.kind === 'no-value') {
+      errors[block] = `${label}: '${raw}' is no number; leave both quantities empty, or give each.`;
+      return null;
+    }
     if (n.kind === 'not-a-number' || n.value < 0) {
       errors[block] = `${label}: give a number of units from 0 to ${MAX_TYPED_UNITS_TEXT}.`;
       return null;

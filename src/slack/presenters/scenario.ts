@@ -493,6 +493,9 @@ export function parseScenarioState(
     if (s === '') return undefined;
     const n = readTypedNumber(s);
     if (n.kind === 'decimal-comma') errors[b] = `'${raw(b)}': ${decimalCommaAdvice(raw(b))}`;
+    else if (n.kind === 'other-writing') errors[b] = `'${raw(b)}' ${n.message}`;
+    else if (n.kind === 'no-value')
+      errors[b] = `'${raw(b)}' is no number: leave the field empty to leave it out.`;
     else if (n.kind === 'not-a-number') errors[b] = `'${raw(b)}' is not a number.`;
     else if (n.value < min || n.value > max) errors[b] = `Must be between ${min} and ${max}.`;
     return n.kind === 'number' ? n.value : undefined;
