@@ -21,6 +21,17 @@ export function controlCharacter(s: string): string | null {
 export const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
 
 /**
+ * `s` without Unicode's bidirectional embeddings, overrides and isolates (`BIDI_CONTROLS`), for
+ * text Slack shows as it is: a `plain_text` object (a modal's title, an option, a header, a
+ * button; `plain` in src/slack/presenters/format.ts), an image's alt text, a file's title. One
+ * left open in a family's name or a scenario's label makes what follows it display reversed,
+ * there as in mrkdwn (`esc`, which removes them too).
+ */
+export function withoutBidiControls(s: string): string {
+  return s.replace(BIDI_CONTROLS, '');
+}
+
+/**
  * Text people typed (comments, reasons, rationales, action descriptions, scenario labels,
  * names from a CSV), made safe for Slack's `mrkdwn`: Slack's documented escaping of `&`, `<`
  * and `>`, so `<!channel>`, `<@U…>`, `<!subteam^…>` and `<https://…|label>` show as typed
@@ -36,11 +47,7 @@ export const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
  * U+2069 after the text: closing counts on every client implementing isolates, removal on none.
  */
 export function esc(s: string): string {
-  return s
-    .replace(BIDI_CONTROLS, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
+  return withoutBidiControls(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /**

@@ -54,6 +54,7 @@ import {
 } from '../../db/queries/slack-posts.js';
 import { resolveRefusals } from '../../db/queries/slack-refusals.js';
 import { DEFAULT_SLACK_TIMEOUT_MS } from '../config.js';
+import { withoutBidiControls } from '../core/text.js';
 import { SopError } from '../errors.js';
 import { fetchWithin } from './fetch-within.js';
 
@@ -216,7 +217,8 @@ async function upload(db: Db, slack: WebClient, p: FilePost, row: LedgerRow): Pr
     const url = await slack.files.getUploadURLExternal({
       filename: p.filename,
       length: p.bytes.byteLength,
-      alt_text: p.altText.slice(0, 1000),
+      // A chart's alt text and title name families and scenarios as typed (`withoutBidiControls`).
+      alt_text: withoutBidiControls(p.altText).slice(0, 1000),
     });
     fileId = url.file_id;
     const uploadUrl = url.upload_url;
@@ -236,7 +238,7 @@ async function upload(db: Db, slack: WebClient, p: FilePost, row: LedgerRow): Pr
     });
     if (!res.ok) throw new Error(`uploading ${p.filename} failed: HTTP ${res.status}`);
     await slack.files.completeUploadExternal({
-      files: [{ id: fileId, title: p.title }],
+      files: [{ id: fileId, title: withoutBidiControls(p.title) }],
       channel_id: p.channel,
       ...(p.threadTs ? { thread_ts: p.threadTs } : {}),
       initial_comment: p.comment,

@@ -291,6 +291,23 @@ describe('postFileOnce', () => {
         m.files.some((id) => standin.files.find((f) => f.id === id)?.name === `${key}.png`),
       );
 
+  it("a chart's alt text and title reach Slack without a right-to-left override a label typed", async () => {
+    // A scenario labelled "\u202Eesac wol": Slack showed the alt text and the file's title
+    // reversed from the override on.
+    const key = newKey('file-bidi');
+    const before = standin.callsTo('files.getUploadURLExternal').length;
+    await postFileOnce(db, slack, {
+      ...file(key, 'job:a'),
+      title: 'Scenarios: \u202Elow case\u202C',
+      altText: 'Bar charts comparing \u2067low case\u2069 and Central.',
+    });
+    const upload = standin.callsTo('files.getUploadURLExternal').slice(before);
+    expect(upload.map((c) => c.args.alt_text)).toEqual([
+      'Bar charts comparing low case and Central.',
+    ]);
+    expect(standin.files.find((f) => f.name === `${key}.png`)?.title).toBe('Scenarios: low case');
+  });
+
   it('two jobs post the same chart at once: one upload, one share, both get its ts', async () => {
     // The demo's case: two recompute flows that reuse one plan run both post its charts.
     const key = newKey('file-race');

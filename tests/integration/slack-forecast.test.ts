@@ -366,6 +366,35 @@ describe('/forecast', () => {
     expect(await rows()).toHaveLength(before);
   });
 
+  it("a family's name with a right-to-left override shows in the form's options without it", async () => {
+    // A name imported as "Road \u202Esekib": the option's plain text read "FAM-1 — Road bikes"
+    // reversed after the override, and so would the rest of the line.
+    await db
+      .updateTable('families')
+      .set({ name: 'Road \u202Ebikes\u202C \u2067x\u2069' })
+      .where('code', '=', 'FAM-1')
+      .execute();
+    try {
+      const earlier = new Set(standin.openViews(REP).map((v) => v.id));
+      await driver.command('/forecast', { user: REP, channel: 'C_DEMAND' });
+      const view = await standin.waitFor(() => {
+        const v = standin.openViews(REP).at(-1);
+        return v && !earlier.has(v.id) && String(v.definition.callback_id ?? '').endsWith('_submit')
+          ? v
+          : undefined;
+      });
+      const shown = JSON.stringify(view.definition);
+      expect(shown).toContain('FAM-1 — Road bikes x');
+      expect(shown).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
+    } finally {
+      await db
+        .updateTable('families')
+        .set({ name: 'Road bikes' })
+        .where('code', '=', 'FAM-1')
+        .execute();
+    }
+  });
+
   it('bad text gets the expected syntax back', async () => {
     const reply = await typed('/forecast', REP, 'FAM-1 2027-08 lots promotion');
     expect(reply.text).toContain('`lots` is not a change');

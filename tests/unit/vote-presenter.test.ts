@@ -10,6 +10,7 @@ import {
   isTradeOffsBlock,
   MAX_ACTION_ROWS,
 } from '../../src/slack/presenters/decision.js';
+import { plain } from '../../src/slack/presenters/format.js';
 import {
   roleQuorumText,
   roleVotesText,
@@ -183,6 +184,24 @@ describe('vote presenters', () => {
     expect(validateBlocks(msg.blocks, 'message')).toEqual([]);
     expect(msg.blocks[2]).toMatchObject({ type: 'image', slack_file: { id: 'F123' } });
     expect(JSON.stringify(voteMessage(view(poll())).blocks)).not.toContain('"image"');
+  });
+
+  it("keeps a label's right-to-left override out of the buttons' plain text and the chart's alt text", () => {
+    // Before: the alt text (and a plain_text made of the label) kept U+202E, and what followed
+    // it read reversed.
+    const labelled = options.map((o, i) => (i === 0 ? { ...o, label: `\u202E${o.label}` } : o));
+    const msg = voteMessage({ ...view(poll()), options: labelled, chartFileId: 'F123' });
+    const shown = JSON.stringify(msg.blocks);
+    expect(shown).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
+    expect(msg.blocks[2]).toMatchObject({
+      type: 'image',
+      alt_text: expect.stringContaining(`${options[0]!.label}: `),
+    });
+    expect(plain('a \u2066b\u2069 \u202Dc\u202C')).toEqual({
+      type: 'plain_text',
+      text: 'a b c',
+      emoji: true,
+    });
   });
 
   it("shows the close time in each reader's zone, the fallback in the company's", () => {

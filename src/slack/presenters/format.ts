@@ -2,7 +2,7 @@
 import { localDateTime } from '../../core/calendar.js';
 import type { AdjustmentKind } from '../../core/consensus.js';
 import { fmtQty } from '../../core/number-format.js';
-import { esc, prefixWithin } from '../../core/text.js';
+import { esc, prefixWithin, withoutBidiControls } from '../../core/text.js';
 
 /** The change as typed: "=1,200", "+200", "-150", "+15%". */
 export function fmtChange(kind: AdjustmentKind, value: number): string {
@@ -72,7 +72,17 @@ export function notificationText(s: string): string {
   return out;
 }
 
-export const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
+/**
+ * A `plain_text` object: the one way a presenter builds one (a title, an option, a header, a
+ * button, a label), so typed text in it (a family's name, a scenario's label) loses the
+ * bidirectional overrides that would show the rest reversed (`withoutBidiControls`); Slack
+ * escapes nothing else in plain text, and needs nothing else escaped.
+ */
+export const plain = (text: string) => ({
+  type: 'plain_text' as const,
+  text: withoutBidiControls(text),
+  emoji: true,
+});
 export const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text });
 
 /**

@@ -18,6 +18,7 @@ import {
   tradeOffSentences,
   workingCapitalVsBudgetWords,
 } from '../../core/scenarios/trade-off.js';
+import { withoutBidiControls } from '../../core/text.js';
 import { ON_THE_LATEST_RUN, replacedRunNotice } from '../../core/vote.js';
 import { ROLE_LABEL, type RoleChange } from '../../services/members.js';
 import type { PollView } from '../../services/polls.js';
@@ -300,7 +301,7 @@ export function voteMessage(v: PollView): { text: string; blocks: types.KnownBlo
     blocks.push({
       type: 'image',
       slack_file: { id: v.chartFileId },
-      alt_text: chartAltText(v),
+      alt_text: withoutBidiControls(chartAltText(v)),
     });
   }
   const shown = v.options.slice(0, 10);
