@@ -119,8 +119,8 @@ const ascii = (s: string) =>
  * How `typed` writes a number other than as digits with a `-` or `+`, and what to write: a
  * dash for a minus (`–120`, what Word's autocorrect makes of "-"), full-width characters
  * (`１２０`), an accounting negative (`(120)`), a currency sign (`$1,200`, `1 200 €`), an
- * exponent (`1e3`, `1,2E+03` as French Excel writes it) or dots that group thousands
- * (`1.200.000`). A `=` before it and a `%` after it are kept in the fix (`–15%` → `-15%`).
+ * exponent (`1e3`, `1,2E+03` as French Excel writes it), dots or apostrophes that group
+ * thousands (`1.200.000`, Swiss `1'200`). A `=` before it and a `%` after it are kept in the fix (`–15%` → `-15%`).
  * Null for anything else, a plain number included. The minus sign `−` (U+2212) is not here:
  * it is a minus, the one sopbot writes in its own charts and sentences, and is read as one.
  * The one place these are recognised: the forms, the commands (`readTypedNumber`) and the
@@ -173,6 +173,9 @@ export function otherWriting(typed: string): OtherWriting | null {
   }
   if (/^\d{1,3}(?:\.\d{3}){2,}$/.test(body))
     return { what: 'has dots grouping thousands', fix: write(body.replace(/\./g, '')) };
+  // 1'200 or 1’200.50, as Switzerland writes it.
+  if (/^\d{1,3}(?:['’]\d{3})+(?:\.\d+)?$/.test(body))
+    return { what: 'has apostrophes grouping thousands', fix: write(body.replace(/['’]/g, '')) };
   return null;
 }
 

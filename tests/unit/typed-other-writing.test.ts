@@ -40,6 +40,8 @@ describe('readTypedNumber: a number written another way', () => {
       ['1,2E+03', 'is in scientific notation: write 1200.'],
       ['2.5e-1', 'is in scientific notation: write 0.25.'],
       ['1.200.000', 'has dots grouping thousands: write 1200000.'],
+      ["1'200.50", 'has apostrophes grouping thousands: write 1200.50.'],
+      ['1’200', 'has apostrophes grouping thousands: write 1200.'],
     ];
     for (const [typed, message] of cases)
       expect(readTypedNumber(typed), typed).toEqual({ kind: 'other-writing', message });
@@ -167,6 +169,31 @@ describe('the other readers of typed numbers', () => {
       plan_pct: "'N/A' is no number: leave the field empty to leave it out.",
       invest_cost: "'1,2E+04' is in scientific notation: write 12000.",
     });
+  });
+
+  it('the scenario form refuses a % on the one-off cost and the days of cover, where it dropped it', () => {
+    // Before: '30%' was read as 30 days of cover and '5%' as a cost of 5.
+    const v = (value: string) => ({ v: { value } });
+    const r = parseScenarioState('cash', {
+      label: v('Cash'),
+      plan_pct: v('-10%'),
+      invest_size: v('10%'),
+      invest_cost: v('5%'),
+      cover_days: v('30 %'),
+    });
+    expect(r.errors).toEqual({
+      invest_cost:
+        "'5%': the one-off cost is an amount of money, not %; enter the amount, e.g. 250000.",
+      cover_days: "'30 %': stock targets are in days of cover, not %; enter 30 for 30 days.",
+    });
+    // The fields in % take their % as before.
+    const ok = parseScenarioState('cash', {
+      label: v('Cash'),
+      plan_pct: v('-10%'),
+      invest_size: v('10%'),
+    });
+    expect(ok.errors).toEqual({});
+    expect(ok.input).toMatchObject({ demandMultiplier: 0.9, capacityInvestment: { sizePct: 10 } });
   });
 
   it('the execution form says to leave N/A quantities empty, and what to write for brackets', () => {

@@ -488,8 +488,22 @@ export function parseScenarioState(
   const errors: Record<string, string> = {};
   const raw = (b: string): string => (values[b]?.v?.value ?? '').trim();
   const pick = (b: string): string => values[b]?.v?.selected_option?.value ?? '';
-  const num = (b: string, min: number, max: number): number | undefined => {
-    const s = raw(b).replace(/%$/, '');
+  /**
+   * A number field; `notPct` names what a field not in % counts (a % there is refused, not
+   * dropped: 30% is not 30 days of cover), with what to enter instead.
+   */
+  const num = (
+    b: string,
+    min: number,
+    max: number,
+    notPct?: { readonly unit: string; readonly enter: (n: string) => string },
+  ): number | undefined => {
+    const pct = /^(.*?)\s*%$/.exec(raw(b));
+    if (pct && notPct) {
+      errors[b] = `'${raw(b)}': ${notPct.unit}, not %; ${notPct.enter(pct[1] ?? '')}.`;
+      return undefined;
+    }
+    const s = pct ? (pct[1] ?? '') : raw(b);
     if (s === '') return undefined;
     const n = readTypedNumber(s);
     if (n.kind === 'decimal-comma') errors[b] = `'${raw(b)}': ${decimalCommaAdvice(raw(b))}`;
@@ -515,8 +529,14 @@ export function parseScenarioState(
   const otCap = num('overtime_cap', 0, 100);
   const subCap = num('subcontract_cap', 0, 100);
   const size = num('invest_size', 0, 500);
-  const cost = num('invest_cost', 0, 1e12);
-  const cover = num('cover_days', 0, 365);
+  const cost = num('invest_cost', 0, 1e12, {
+    unit: 'the one-off cost is an amount of money',
+    enter: () => 'enter the amount, e.g. 250000',
+  });
+  const cover = num('cover_days', 0, 365, {
+    unit: 'stock targets are in days of cover',
+    enter: (n) => `enter ${n} for ${n} days`,
+  });
   const from = raw('invest_from');
   if (from && !/^\d{4}-(0[1-9]|1[0-2])$/.test(from)) errors.invest_from = 'A month as YYYY-MM.';
   const resource = raw('invest_resource');
