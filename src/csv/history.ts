@@ -7,9 +7,13 @@
  *   series.
  * Errors read `file:line: column 'x': what is wrong`. Years need not have four digits: the M3
  * file numbers the years of undated series from 0 (and -1), and is read as it is. Records come
- * from the project's one CSV reader (./parse.ts); cells are trimmed.
+ * from the project's one CSV reader (./parse.ts); cells are trimmed. A value is read as the
+ * import reads one (digits, a point, an exponent), and one written another way is refused with
+ * the import's advice (`numberRefusal`: `1,234`, `(12)`, `N/A`).
  */
 import type { Period } from '../core/period.js';
+import { isNoValue } from '../core/typed-number.js';
+import { numberRefusal } from '../import/advice.js';
 import { CsvSyntaxError, normaliseHeader, parseCsv } from './parse.js';
 
 export interface HistorySeries {
@@ -33,6 +37,7 @@ const PERIOD_NAMES = ['period', 'month'];
 const VALUE_NAMES = ['value', 'units', 'qty', 'quantity'];
 const MAX_ERRORS = 20;
 const MONTH_RE = /^(-?\d{1,4})-(0[1-9]|1[0-2])$/;
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Months since year 0, or null when `s` is not a year-month. */
 function monthIndex(s: string): number | null {
@@ -135,9 +140,16 @@ export function parseHistoryCsv(text: string, source: string): HistoryParse {
       continue;
     }
     const text = cells[iValue] as string;
-    const value = text === '' ? Number.NaN : Number(text);
+    // Digits, a point and an exponent, as the import reads them: Number took `0x10` for 16.
+    const value = DECIMAL.test(text) ? Number(text) : Number.NaN;
     if (!Number.isFinite(value)) {
-      fail(lineNo, name(iValue), `'${text}' is not a number`);
+      fail(
+        lineNo,
+        name(iValue),
+        isNoValue(text)
+          ? `must be a number, not '${text}': a series has a value every month; write the month's, 0 if there was none`
+          : numberRefusal(text, 'a number'),
+      );
       continue;
     }
     let test = false;

@@ -139,7 +139,7 @@ describe('sopbot forecast', () => {
     const r = await cli([file]);
     expect(r.code).toBe(1);
     expect(r.err).toContain(`${file}:3: column 'period': '2024-13' is not a month in YYYY-MM form`);
-    expect(r.err).toContain(`${file}:4: column 'units': 'x' is not a number`);
+    expect(r.err).toContain(`${file}:4: column 'units': must be a number, not 'x'`);
   });
 
   it('reports missing months and duplicate months', async () => {

@@ -18,7 +18,28 @@ describe('sales-history CSV (through the project CSV reader)', () => {
     const r = parseHistoryCsv(text, 'one.csv');
     expect(r.errors).toEqual([
       "one.csv:3: column 'period': '2024-13' is not a month in YYYY-MM form",
-      "one.csv:4: column 'units': 'x' is not a number",
+      "one.csv:4: column 'units': must be a number, not 'x'",
+    ]);
+  });
+
+  it('reads a value as the import does: no hex, and what to write for one written another way', () => {
+    // Before: Number() read 0x10 as 16 and 0b11 as 3; '1,234' and '(12)' were "not a number".
+    const text = [
+      'period,units',
+      '2024-01,0x10',
+      '2024-02,0b11',
+      '2024-03,"1,234"',
+      '2024-04,(12)',
+      '2024-05,N/A',
+      '2024-06,1E+03',
+    ].join('\n');
+    const r = parseHistoryCsv(text, 'h.csv');
+    expect(r.errors).toEqual([
+      "h.csv:2: column 'units': must be a number, not '0x10'",
+      "h.csv:3: column 'units': must be a number, not '0b11'",
+      "h.csv:4: column 'units': must be a number, without a comma: for '1,234' write 1234 if the comma separates thousands, or 1.234 if it marks the decimals",
+      "h.csv:5: column 'units': must be a number: '(12)' is an accounting negative (a number in brackets); write -12",
+      "h.csv:6: column 'units': must be a number, not 'N/A': a series has a value every month; write the month's, 0 if there was none",
     ]);
   });
 
