@@ -5,7 +5,7 @@
  * configure the next votes in any phase.
  */
 import { codeSpan } from '../src/core/text.js';
-import { readTypedNumber } from '../src/core/typed-number.js';
+import { otherWriting, otherWritingAdvice, readTypedNumber } from '../src/core/typed-number.js';
 import type { AppDeps } from '../src/deps.js';
 import { UsageError } from '../src/errors.js';
 import { requireOpenCycle } from '../src/services/cycles.js';
@@ -65,6 +65,8 @@ export const vote: SopSubcommand = {
     if (ctx.args[0] === 'mode' || ctx.args[0] === 'quorum') return configure(ctx);
     const hoursText = ctx.args[0];
     const hours = hoursText === undefined ? undefined : voteHours(hoursText);
+    const other = hours === null ? otherWriting(hoursText ?? '') : null;
+    if (other) throw new UsageError(`${codeSpan(hoursText ?? '')} ${otherWritingAdvice(other)}`);
     if (hours === null)
       throw new UsageError(
         `${codeSpan(hoursText ?? '')}: give the hours the vote stays open as a whole number from 1 to ${MAX_VOTE_HOURS} (e.g. \`/sop vote 24\`).`,

@@ -300,10 +300,17 @@ describe('vote settings, quorum and the chair prompt', () => {
   it('the deadline closes a vote and asks the chair; /sop decide records the decision that settles it', async () => {
     await asks(ADMIN, 'vote quorum off', 'no quorum');
     // Whole hours from 1 to 336, as the refusal says: a fraction would open a 36-second vote.
-    for (const bad of ['0.01', '2.5', '1e2', '0', '337'])
+    for (const bad of ['0.01', '2.5', '0', '337'])
       expect((await asks(PLANNER, `vote ${bad}`, `\`${bad}\``)).text).toBe(
         `:warning: \`${bad}\`: give the hours the vote stays open as a whole number from 1 to 336 (e.g. \`/sop vote 24\`).`,
       );
+    // Hours written another way are told what to write, as every typed number is.
+    expect((await asks(PLANNER, 'vote 1e2', '`1e2`')).text).toBe(
+      ':warning: `1e2` is in scientific notation: write 100.',
+    );
+    expect((await asks(PLANNER, 'vote ２４', '`２４`')).text).toBe(
+      ':warning: `２４` is written in full-width characters: write 24.',
+    );
     expect(await db.selectFrom('polls').selectAll().where('status', '=', 'open').execute()).toEqual(
       [],
     );
