@@ -128,7 +128,10 @@ const ascii = (s: string) =>
  */
 export function otherWriting(typed: string): OtherWriting | null {
   const t = typed.trim();
-  if (FULL_WIDTH.test(t) || t.includes('\u3000')) {
+  // The fix repeats what was typed: never a mark of mrkdwn or a code span (`(1\`x\`)`), which
+  // is no number anyway, and is refused as one.
+  if (/[`<>*_~&|\\]/.test(ascii(t))) return null;
+  if (/[\uFF01-\uFF5E\u3000]/.test(t)) {
     const folded = ascii(t);
     const inner = otherWriting(folded);
     return {

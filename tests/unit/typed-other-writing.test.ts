@@ -53,6 +53,11 @@ describe('readTypedNumber: a number written another way', () => {
     expect(readTypedNumber('1\u202f200')).toEqual({ kind: 'number', value: 1200 });
   });
 
+  it('offers no fix that would carry a mark of mrkdwn or a backtick from the typed text', () => {
+    for (const typed of ['(1`x`)', '–1*2*', '$<!here>1', '（１｀）'])
+      expect(readTypedNumber(typed), typed).toEqual({ kind: 'not-a-number' });
+  });
+
   it('leaves an exponent past what any field takes to the field, which names its range', () => {
     expect(readTypedNumber('1e30')).toEqual({ kind: 'not-a-number' });
   });
