@@ -9,7 +9,10 @@
  * marks the decimals, and reading `1,5` as 15 would change a forecast tenfold.
  *
  * One reader for every place that takes a typed number, so `/forecast -0,5%` and the change
- * modal's "1,5" are refused alike, with the same sentence.
+ * modal's "1,5" are refused alike, with the same sentence. So are numbers written as a word
+ * processor, a spreadsheet or another keyboard writes them (`otherWriting`: `–120`, `(120)`,
+ * `１２０`, `$1,200`, `1e3`), each told what to write, and marks for no value (`isNoValue`:
+ * `N/A`, `-`), which each field answers for itself.
  */
 
 export type TypedNumber =
@@ -120,8 +123,8 @@ const ascii = (s: string) =>
  * dash for a minus (`–120`, what Word's autocorrect makes of "-"), full-width characters
  * (`１２０`), an accounting negative (`(120)`), a currency sign (`$1,200`, `1 200 €`), an
  * exponent (`1e3`, `1,2E+03` as French Excel writes it), dots or apostrophes that group
- * thousands (`1.200.000`, Swiss `1'200`). A `=` before it and a `%` after it are kept in the fix (`–15%` → `-15%`).
- * Null for anything else, a plain number included. The minus sign `−` (U+2212) is not here:
+ * thousands (`1.200.000`, Swiss `1'200`). A `=` before it and a `%` after it are kept in the
+ * fix (`–15%` → `-15%`). Null for anything else, a plain number included. The minus sign `−` (U+2212) is not here:
  * it is a minus, the one sopbot writes in its own charts and sentences, and is read as one.
  * The one place these are recognised: the forms, the commands (`readTypedNumber`) and the
  * imports (`numberRefusal` in src/import/advice.ts) give the same advice.
@@ -142,17 +145,20 @@ export function otherWriting(typed: string): OtherWriting | null {
   const m = /^([=+\-−]?)\s*(.*?)\s*(%?)$/.exec(t);
   const [, pre = '', body = '', pct = ''] = m ?? [];
   const write = (b: string) => `${pre}${b}${pct}`;
-  const dash = pre === '' || pre === '=' ? /^([–—‒―‐‑﹣])\s*(?=[\d.(])(.*)$/.exec(body) : null;
-  if (dash)
+  /** Digits as a person groups them: what a dash or brackets around it leave to be a number. */
+  const digits = /^(?:\d|\d[\d.,\s'’]*\d)$/;
+  const dash = pre === '' || pre === '=' ? /^([–—‒―‐‑﹣])\s*(.*)$/.exec(body) : null;
+  if (dash && digits.test(dash[2]!))
     return {
       what: `uses ${DASHES[dash[1]!]} for a minus sign`,
       fix: write(`-${dash[2]}`),
     };
-  const brackets = pre === '' || pre === '=' ? /^\(\s*(.*?\d.*?)\s*\)$/.exec(body) : null;
-  if (brackets && !/[()]/.test(brackets[1]!))
+  const brackets = pre === '' || pre === '=' ? /^\(\s*(.*?)\s*\)$/.exec(body) : null;
+  const inBrackets = brackets?.[1]?.replace(CURRENCY_SIGN, '') ?? '';
+  if (brackets && digits.test(inBrackets))
     return {
       what: 'is an accounting negative (a number in brackets)',
-      fix: write(`-${brackets[1]!.replace(CURRENCY_SIGN, '')}`),
+      fix: write(`-${inBrackets}`),
     };
   const sign = CURRENCY_SIGN.exec(body);
   const unsigned = body.replace(CURRENCY_SIGN, '');
@@ -170,9 +176,9 @@ export function otherWriting(typed: string): OtherWriting | null {
   if (exp) {
     // Past 1e21 the digits are written as an exponent too: no limit takes such a number, and
     // the field's own refusal (its range) says more than "write it in digits".
-    const digits = String(Number(`${exp[1]!.replace(',', '.')}e${exp[2]}`));
-    if (/e/i.test(digits)) return null;
-    return { what: 'is in scientific notation', fix: write(digits) };
+    const value = String(Number(`${exp[1]!.replace(',', '.')}e${exp[2]}`));
+    if (/e/i.test(value)) return null;
+    return { what: 'is in scientific notation', fix: write(value) };
   }
   if (/^\d{1,3}(?:\.\d{3}){2,}$/.test(body))
     return { what: 'has dots grouping thousands', fix: write(body.replace(/\./g, '')) };
