@@ -4,7 +4,12 @@
  */
 import { z } from 'zod';
 import type { AdjustmentKind } from '../core/consensus.js';
-import { decimalCommaAdvice, dotThousandsAdvice, readTypedNumber } from '../core/typed-number.js';
+import {
+  decimalCommaAdvice,
+  dotThousandsAdvice,
+  otherWriting,
+  readTypedNumber,
+} from '../core/typed-number.js';
 import { type ChangeInput, FieldError } from '../services/adjustments.js';
 import { noValueAdvice } from './parse-change.js';
 import type { ChangeSubject } from './presenters/change.js';
@@ -56,7 +61,9 @@ function pick<T>(
 function readValue(text: string, kind: AdjustmentKind, subject: ChangeSubject): number {
   const pct = /%\s*$/.test(text);
   if (pct && kind !== 'delta_pct') {
-    const units = text.replace(/\s*%\s*$/, '');
+    // What to enter, as every number is written: "–15%" is -15, not "–15".
+    const typedUnits = text.replace(/\s*%\s*$/, '');
+    const units = otherWriting(typedUnits)?.fix ?? typedUnits;
     const label = KIND_LABELS[subject];
     throw new FieldError(
       'value',

@@ -137,6 +137,14 @@ describe('the change modal and the /forecast and /capacity text', () => {
     expect(parseChangeValue('−120', 'forecast')).toEqual({ kind: 'delta_units', value: -120 });
   });
 
+  it('the modal says what to enter for a % in units the way every number is written', () => {
+    // Before: "enter –15", the en dash kept.
+    expect(refusal(() => inputFromState(state('forecast', 'delta_units', '–15%')))).toEqual([
+      'value',
+      '"–15%": Change by units (+/-) is in units, not %; enter -15, or choose Change by % (+/-).',
+    ]);
+  });
+
   it('the modal reads the Value the same way', () => {
     expect(refusal(() => inputFromState(state('forecast', 'delta_pct', '–15%')))).toEqual([
       'value',
