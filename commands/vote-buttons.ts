@@ -79,7 +79,10 @@ async function modalFor(db: AppDeps['db'], view: PollView, rows = INITIAL_ACTION
   );
 }
 
-/** The rebuilt modal keeps the trade-off sections the first one showed (after the select). */
+/**
+ * The rebuilt modal keeps the blocks the first one showed after the select: the trade-offs, the
+ * escalated breaks and each break's disposition (Slack keeps what was chosen in them).
+ */
 function keepTradeOffs(
   view: ReturnType<typeof decisionModal>,
   before: readonly unknown[],
@@ -313,6 +316,7 @@ export function register(app: App, deps: AppDeps): void {
         requestKey: viewRequestKey(view),
         actions: parsed.actions,
         supersedeReason: parsed.supersedeReason,
+        dispositions: parsed.dispositions,
       });
     } catch (err) {
       logUnexpected(deps.logger, err, 'decision failed');

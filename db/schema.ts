@@ -439,6 +439,15 @@ export interface DecisionsTable {
   supersede_reason: ColumnType<string | null, string | null | undefined, never>;
 }
 
+/** What a decision disposed of a break of the frozen plan escalated to its meeting. */
+export interface BreakDispositionsTable {
+  decision_id: BigId;
+  deviation_id: BigId;
+  disposition: 'exception' | 'hold' | 'defer';
+  note: string | null;
+  created_at: Generated<Timestamp>;
+}
+
 export interface ActionsTable {
   id: GeneratedBigId;
   decision_id: NullableBigId;
@@ -671,6 +680,7 @@ export interface Database {
   votes: VotesTable;
   decisions: DecisionsTable;
   actions: ActionsTable;
+  break_dispositions: BreakDispositionsTable;
   slack_posts: SlackPostsTable;
   audit_log: AuditLogTable;
   processed_requests: ProcessedRequestsTable;

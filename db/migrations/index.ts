@@ -30,6 +30,7 @@ import * as deviationRangeWords from './20261210T0900-deviation-range-words.js';
 import * as priceKinds from './20261210T1000-price-kinds.js';
 import * as companyCalendar from './20261210T1100-company-calendar.js';
 import * as voteClickedAt from './20261213T1800-vote-clicked-at.js';
+import * as breakDispositions from './20261214T0427-break-dispositions.js';
 
 export const migrations: Record<string, Migration> = {
   '20261122T0400-initial': initial,
@@ -59,4 +60,5 @@ export const migrations: Record<string, Migration> = {
   '20261210T1000-price-kinds': priceKinds,
   '20261210T1100-company-calendar': companyCalendar,
   '20261213T1800-vote-clicked-at': voteClickedAt,
+  '20261214T0427-break-dispositions': breakDispositions,
 };

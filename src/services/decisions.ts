@@ -7,6 +7,10 @@ import type { Logger } from 'pino';
 import type { Db } from '../../db/connect.js';
 import { audit } from '../../db/queries/audit.js';
 import {
+  dispositionsOfDecisions,
+  insertDispositions,
+} from '../../db/queries/break-dispositions.js';
+import {
   actionsOfDecisions,
   adoptedProductionOf,
   decisionByKey,
@@ -22,6 +26,11 @@ import {
 import { scenarioById } from '../../db/queries/plan-results.js';
 import { latestRun, runPeriods, runScenarios } from '../../db/queries/plan-runs.js';
 import type { ActionRow, CycleRow, DecisionRow } from '../../db/schema.js';
+import {
+  type BreakDisposition,
+  DISPOSITION_DONE,
+  MAX_DISPOSITION_NOTE_CHARS,
+} from '../core/break-disposition.js';
 import { isDay, localDateTime } from '../core/calendar.js';
 import { tradeOffSentences } from '../core/scenarios/trade-off.js';
 import { codeSpan, MAX_COMMENT_CHARS, noBackticks, readFreeText } from '../core/text.js';
@@ -29,6 +38,7 @@ import { toCsv } from '../csv/format.js';
 import type { CycleDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
 import { requestActionReminders } from './actions.js';
+import { currentDispositions, escalationsOf } from './escalations.js';
 import { deliverJobs, requestJob } from './outbox.js';
 import {
   closePollIn,
@@ -45,6 +55,14 @@ export interface NewAction {
   readonly description: string;
 }
 
+/** What the meeting decided about one break of the frozen plan escalated from S&OE. */
+export interface NewDisposition {
+  /** The break (its deviation's id). */
+  readonly deviationId: string;
+  readonly disposition: BreakDisposition;
+  readonly note: string | null;
+}
+
 export interface RecordDecisionInput {
   readonly cycleId: number;
   readonly pollId: string | null;
@@ -55,6 +73,12 @@ export interface RecordDecisionInput {
   readonly actions: readonly NewAction[];
   /** Required when the cycle already has a decision: why this one replaces it. */
   readonly supersedeReason?: string | null;
+  /**
+   * What the meeting decided about the frozen-zone breaks escalated to it. A break it takes up
+   * that is not named here keeps the disposition of the decision this one supersedes, or is
+   * deferred to the next meeting: nothing is granted or held unless someone chose it.
+   */
+  readonly dispositions?: readonly NewDisposition[];
 }
 
 /** The cycle already has a decision: a new one must say why it supersedes it. */
@@ -126,6 +150,11 @@ export function cleanDecisionText(input: RecordDecisionInput): RecordDecisionInp
       ...a,
       description: read(`Action ${i + 1}'s description`, a.description, MAX_ACTION_CHARS),
     })),
+    dispositions: input.dispositions?.map((d, i) => {
+      const note =
+        d.note == null ? '' : read(`Break ${i + 1}'s note`, d.note, MAX_DISPOSITION_NOTE_CHARS);
+      return { ...d, note: note.trim() || null };
+    }),
   };
 }
 
@@ -225,6 +254,12 @@ export async function recordDecision(
     const earlier = await newestDecision(trx, input.cycleId);
     const supersedeReason = input.supersedeReason?.trim() || null;
     if (earlier && !supersedeReason) throw new SupersedeReasonRequired(cycle.month, earlier);
+    const dispositions = await disposeOfBreaks(
+      trx,
+      { id: input.cycleId, month: cycle.month },
+      input.dispositions ?? [],
+      earlier?.id,
+    );
     const { decision, actions: acts } = await insertDecision(
       trx,
       {
@@ -264,13 +299,60 @@ export async function recordDecision(
         rationale,
         ...(earlier ? { supersedes: earlier.id, supersedeReason } : {}),
         actions: acts.map((a) => ({ id: a.id, owner: a.owner, due: a.due_date })),
+        ...(dispositions.length
+          ? {
+              dispositions: dispositions.map((d) => ({
+                deviation: d.deviationId,
+                disposition: d.disposition,
+                ...(d.note ? { note: d.note } : {}),
+              })),
+            }
+          : {}),
       },
     });
+    await insertDispositions(trx, decision.id, dispositions);
     const jobRequests = [await requestJob(trx, 'decision-publish', { decisionId: decision.id })];
     for (const a of acts)
       jobRequests.push(...(await requestActionReminders(trx, a, now, timezone)));
     return { decision, actions: acts, created: true, jobRequests };
   });
+}
+
+/**
+ * What the decision records about each break of the frozen plan its meeting takes up and that
+ * is not done: what the form chose, else what the decision it supersedes recorded, else defer.
+ * A choice for a break the meeting does not take up (a forged form, or one a corrected import
+ * took back) is refused, naming it; one whose action was done since the form opened is kept.
+ */
+async function disposeOfBreaks(
+  trx: Db,
+  cycle: Pick<CycleRow, 'month'> & { readonly id: number },
+  chosen: readonly NewDisposition[],
+  supersededId: string | undefined,
+): Promise<NewDisposition[]> {
+  const [breaks, before] = await Promise.all([
+    escalationsOf(trx, cycle),
+    supersededId ? currentDispositions(trx, cycle.id) : new Map(),
+  ]);
+  const known = new Set(breaks.map((b) => b.id));
+  const byId = new Map<string, NewDisposition>();
+  for (const c of chosen) {
+    if (!known.has(c.deviationId))
+      throw new ValidationError(
+        `Break ${c.deviationId} is not one the meeting of ${cycle.month} takes up; close the form and open it again.`,
+      );
+    byId.set(c.deviationId, c);
+  }
+  return breaks
+    .filter((b) => byId.has(b.id) || b.status !== 'done')
+    .map(
+      (b) =>
+        byId.get(b.id) ?? {
+          deviationId: b.id,
+          disposition: before.get(b.id)?.disposition ?? 'defer',
+          note: before.get(b.id)?.note ?? null,
+        },
+    );
 }
 
 /**
@@ -377,6 +459,19 @@ export interface DecisionLogEntry {
   readonly actions: readonly ActionRow[];
   /** The earlier decision this one replaces, and why (optional: older entries have none). */
   readonly supersedes?: { readonly id: string; readonly reason: string } | null;
+  /** What it decided about the frozen-zone breaks escalated to its meeting (none: absent). */
+  readonly dispositions?: readonly DecidedBreak[];
+}
+
+/** A break of the frozen plan as a decision disposed of it, with its S&OE action. */
+export interface DecidedBreak {
+  readonly deviationId: string;
+  readonly summary: string;
+  readonly disposition: BreakDisposition;
+  readonly note: string | null;
+  /** Its S&OE action (null: none). */
+  readonly actionId: string | null;
+  readonly owner: string | null;
 }
 
 /** The trade-off sentences of a run's solved scenarios, by scenario id (against central). */
@@ -396,15 +491,20 @@ async function tradeOffOf(db: Db, runId: string, scenarioId: string): Promise<st
 
 /** The people a decision log names (who decided, each action's owner): the files show them by name. */
 export function decisionPeople(entries: readonly DecisionLogEntry[]): string[] {
-  return entries.flatMap((e) => [e.decidedBy, ...e.actions.map((a) => a.owner)]);
+  return entries.flatMap((e) => [
+    e.decidedBy,
+    ...e.actions.map((a) => a.owner),
+    ...(e.dispositions ?? []).flatMap((d) => (d.owner ? [d.owner] : [])),
+  ]);
 }
 
 export async function listDecisions(db: Db, cycleMonth?: string): Promise<DecisionLogEntry[]> {
   const rows = await decisionLog(db, cycleMonth);
-  const acts = await actionsOfDecisions(
-    db,
-    rows.map((r) => r.id),
-  );
+  const ids = rows.map((r) => r.id);
+  const [acts, disposed] = await Promise.all([
+    actionsOfDecisions(db, ids),
+    dispositionsOfDecisions(db, ids),
+  ]);
   return rows.map((r) => ({
     id: r.id,
     cycle: r.month,
@@ -418,6 +518,16 @@ export async function listDecisions(db: Db, cycleMonth?: string): Promise<Decisi
     viaVote: r.poll_id !== null,
     actions: acts.filter((a) => a.decision_id === r.id),
     supersedes: r.supersedes_id ? { id: r.supersedes_id, reason: r.supersede_reason ?? '' } : null,
+    dispositions: disposed
+      .filter((d) => d.decision_id === r.id)
+      .map((d) => ({
+        deviationId: d.deviation_id,
+        summary: d.summary,
+        disposition: d.disposition,
+        note: d.note,
+        actionId: d.action_id,
+        owner: d.owner,
+      })),
   }));
 }
 
@@ -447,6 +557,10 @@ export function decisionsMarkdown(
       lines.push(
         `- Supersedes decision ${e.supersedes.id}: ${e.supersedes.reason.replace(/\s*\n\s*/g, ' ')}`,
       );
+    if (e.dispositions?.length) {
+      lines.push('- Breaks of the frozen plan escalated from S&OE:');
+      for (const d of e.dispositions) lines.push(`  - ${decidedBreakText(d, who)}`);
+    }
     if (e.actions.length) {
       lines.push('', '| owner | due | status | action |', '|---|---|---|---|');
       for (const a of e.actions) {
@@ -460,7 +574,23 @@ export function decisionsMarkdown(
   return `${lines.join('\n')}\n`;
 }
 
-/** Ids for machines, and the names people read (`decided_by_name`, `owner_name`). */
+/**
+ * A disposed-of break in plain text, as the files write it: "exception granted: LINE-1 stopped
+ * (owner Otto, action #12). Note: …". Line breaks typed in the note become spaces.
+ */
+export function decidedBreakText(d: DecidedBreak, who: (userId: string) => string): string {
+  const owner = d.owner
+    ? ` (owner ${who(d.owner)}${d.actionId ? `, action #${d.actionId}` : ''})`
+    : '';
+  const note = d.note ? `. Note: ${d.note.replace(/\s*\n\s*/g, ' ')}` : '';
+  return `${DISPOSITION_DONE[d.disposition]}: ${d.summary.replace(/\s*\n\s*/g, ' ')}${owner}${note}`;
+}
+
+/**
+ * Ids for machines, and the names people read (`decided_by_name`, `owner_name`). The last
+ * column, `break_dispositions`, is what the decision decided about the frozen-zone breaks
+ * escalated to its meeting, one per line of the cell, on each of its rows as its rationale is.
+ */
 export function decisionsCsv(
   entries: readonly DecisionLogEntry[],
   who: (userId: string) => string = (id) => id,
@@ -477,8 +607,9 @@ export function decisionsCsv(
       e.decidedBy,
       e.decidedAt.toISOString(),
     ];
+    const breaks = (e.dispositions ?? []).map((d) => decidedBreakText(d, who)).join('\n') || null;
     if (e.actions.length === 0)
-      rows.push([...base, null, null, null, null, null, who(e.decidedBy), null]);
+      rows.push([...base, null, null, null, null, null, who(e.decidedBy), null, breaks]);
     for (const a of e.actions)
       rows.push([
         ...base,
@@ -489,6 +620,7 @@ export function decisionsCsv(
         a.description,
         who(e.decidedBy),
         who(a.owner),
+        breaks,
       ]);
   }
   return toCsv(
@@ -508,6 +640,7 @@ export function decisionsCsv(
       'action',
       'decided_by_name',
       'owner_name',
+      'break_dispositions',
     ],
     rows,
     // Labels, rationales, actions and display names are typed: none runs as a formula.

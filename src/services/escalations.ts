@@ -5,14 +5,23 @@
  */
 import type { Db } from '../../db/connect.js';
 import { lastPhaseEntryBefore, phaseEnteredAt } from '../../db/queries/audit.js';
+import type { Disposition } from '../../db/queries/break-dispositions.js';
+import {
+  breaksDeferredBefore,
+  dispositionsOfDecisions,
+} from '../../db/queries/break-dispositions.js';
 import { cycleById } from '../../db/queries/cycle-inputs.js';
+import { newestDecision } from '../../db/queries/decisions.js';
 import { frozenBreaksBetween, latestCycle } from '../../db/queries/execution.js';
 import { previousCycle } from '../../db/queries/review.js';
 import type { CycleRow } from '../../db/schema.js';
 import { PHASE_ORDER } from '../core/cycle.js';
 import { addMonths } from '../core/period.js';
 
-export type Escalation = Awaited<ReturnType<typeof frozenBreaksBetween>>[number];
+export type Escalation = Awaited<ReturnType<typeof frozenBreaksBetween>>[number] & {
+  /** Deferred to this meeting by an earlier one (not recorded in this meeting's window). */
+  readonly carried: boolean;
+};
 
 /**
  * The breaks the meeting of the cycle of `month` takes up (`cycleId` null: a cycle not started
@@ -32,7 +41,18 @@ async function escalationsOfMonth(
     cycleId === null ? null : phaseEnteredAt(db, cycleId, 'executive'),
   ]);
   const from = since ?? (await previousCycle(db, month))?.closed_at ?? null;
-  return frozenBreaksBetween(db, from, until);
+  const [fresh, deferred] = await Promise.all([
+    frozenBreaksBetween(db, from, until),
+    breaksDeferredBefore(db, month),
+  ]);
+  // A break an earlier meeting deferred comes back until a meeting disposes of it, unless its
+  // owner has done its action meanwhile.
+  const seen = new Set(fresh.map((e) => e.id));
+  const carried = deferred.filter((e) => !seen.has(e.id) && e.status !== 'done');
+  return [
+    ...carried.map((e) => ({ ...e, carried: true })),
+    ...fresh.map((e) => ({ ...e, carried: false })),
+  ];
 }
 
 /** The breaks `cycle`'s executive meeting (its pack) takes up. */
@@ -52,22 +72,57 @@ const EXECUTIVE = PHASE_ORDER.indexOf('executive');
  */
 export async function nextMeetingEscalations(db: Db): Promise<Escalation[]> {
   const latest = await latestCycle(db);
-  if (!latest) return frozenBreaksBetween(db, null, null);
+  if (!latest)
+    return (await frozenBreaksBetween(db, null, null)).map((e) => ({ ...e, carried: false }));
   if (PHASE_ORDER.indexOf(latest.phase) < EXECUTIVE) return escalationsOf(db, latest);
   return escalationsOfMonth(db, addMonths(latest.month, 1), null);
 }
 
-/**
- * The breaks the meeting of cycle `cycleId` takes up whose action is not done yet, as the
- * decision form lists them: what broke, and its action's owner and due date.
- */
-export async function escalationsToDecide(
+/** A break the decision form asks about, with the disposition it starts at. */
+export interface BreakToDecide {
+  readonly id: string;
+  readonly summary: string;
+  readonly owner: string | null;
+  readonly due: string | null;
+  /** Deferred to this meeting by an earlier one. */
+  readonly carried: boolean;
+  /** The cycle's current decision's disposition of it (a new decision supersedes that one). */
+  readonly disposition: Disposition | null;
+  readonly note: string | null;
+}
+
+/** The dispositions of the cycle's current (newest) decision, by break. */
+export async function currentDispositions(
   db: Db,
   cycleId: number,
-): Promise<{ summary: string; owner: string | null; due: string | null }[]> {
+): Promise<Map<string, { disposition: Disposition; note: string | null }>> {
+  const current = await newestDecision(db, cycleId);
+  const rows = current ? await dispositionsOfDecisions(db, [current.id]) : [];
+  return new Map(rows.map((r) => [r.deviation_id, { disposition: r.disposition, note: r.note }]));
+}
+
+/**
+ * The breaks the meeting of cycle `cycleId` takes up whose action is not done yet, as the
+ * decision form lists them and the decision disposes of them: what broke, its action's owner
+ * and due date, and the disposition the cycle's current decision gave it (a superseding
+ * decision starts from it).
+ */
+export async function escalationsToDecide(db: Db, cycleId: number): Promise<BreakToDecide[]> {
   const cycle = await cycleById(db, cycleId);
   if (!cycle) return [];
-  return (await escalationsOf(db, cycle))
+  const [breaks, current] = await Promise.all([
+    escalationsOf(db, cycle),
+    currentDispositions(db, cycleId),
+  ]);
+  return breaks
     .filter((e) => e.status !== 'done')
-    .map((e) => ({ summary: e.summary, owner: e.owner, due: e.due_date }));
+    .map((e) => ({
+      id: e.id,
+      summary: e.summary,
+      owner: e.owner,
+      due: e.due_date,
+      carried: e.carried,
+      disposition: current.get(e.id)?.disposition ?? null,
+      note: current.get(e.id)?.note ?? null,
+    }));
 }

@@ -17,12 +17,12 @@ import {
 } from '../core/vote.js';
 import { ledgerEntry, postMessageOnce, refusedAs, sendEach } from '../slack/post-ledger.js';
 import { actionDm } from '../slack/presenters/actions.js';
-import { type Adoption, decisionLogMessage } from '../slack/presenters/decision.js';
+import { type Adoption, breakOwnerDm, decisionLogMessage } from '../slack/presenters/decision.js';
 import { packMessage } from '../slack/presenters/pack.js';
 import { chairDecisionPrompt, voteMessage } from '../slack/presenters/vote.js';
 import { notifyOwners } from './actions.js';
 import { requireCycle } from './cycles.js';
-import { listDecisions } from './decisions.js';
+import { type DecidedBreak, type DecisionLogEntry, listDecisions } from './decisions.js';
 import { buildPack } from './pack.js';
 import { getPollView, isNewerRun, type PollView } from './polls.js';
 import { dmOnce, postOnce } from './reminders.js';
@@ -139,13 +139,52 @@ export async function postPack(
  * left) stops none of the others: once all were tried, an UndeliveredError names each
  * refused (sendEach).
  */
+/**
+ * Each owner of a break the decision disposed of is told, once (`decision:<id>:breaks:<owner>`),
+ * what it decided about theirs, in one DM. A decision that supersedes another tells them only
+ * of the breaks whose disposition or note it changed.
+ */
+async function notifyBreakOwners(
+  slack: WebClient,
+  db: Db,
+  entry: DecisionLogEntry,
+  log: readonly DecisionLogEntry[],
+): Promise<void> {
+  const before = new Map(
+    (log.find((e) => e.id === entry.supersedes?.id)?.dispositions ?? []).map((d) => [
+      d.deviationId,
+      d,
+    ]),
+  );
+  const byOwner = new Map<string, DecidedBreak[]>();
+  for (const d of entry.dispositions ?? []) {
+    const was = before.get(d.deviationId);
+    if (!d.owner || (was && was.disposition === d.disposition && was.note === d.note)) continue;
+    byOwner.set(d.owner, [...(byOwner.get(d.owner) ?? []), d]);
+  }
+  await sendEach(
+    [...byOwner],
+    ([owner]) => owner,
+    async ([owner, breaks]) => {
+      await dmOnce(
+        slack,
+        db,
+        `decision:${entry.id}:breaks:${owner}`,
+        owner,
+        breakOwnerDm(entry, breaks),
+      );
+    },
+  );
+}
+
 export async function publishDecision(
   slack: WebClient,
   db: Db,
   decisionId: string,
 ): Promise<boolean> {
   const row = await decisionContext(db, decisionId);
-  const entry = (await listDecisions(db, row.month)).find((e) => e.id === decisionId);
+  const log = await listDecisions(db, row.month);
+  const entry = log.find((e) => e.id === decisionId);
   const settings = await getSettings(db);
   let channel = settings.exec_channel;
   let threadTs: string | undefined;
@@ -187,6 +226,11 @@ export async function publishDecision(
     to: '',
     send: () => notifyOwners(slack, db, actions, (a) => actionDm(a, 'assigned')),
   });
+  if (entry)
+    steps.push({
+      to: '',
+      send: () => notifyBreakOwners(slack, db, entry, log),
+    });
   await sendEach(
     steps,
     (s) => s.to,

@@ -5,6 +5,7 @@
  */
 
 import { earlyAndLate } from '../core/action-timing.js';
+import { type BreakDisposition, DISPOSITION_DONE } from '../core/break-disposition.js';
 import { formatMoney, formatNumber, formatPercent } from '../core/number-format.js';
 import { periodSpan } from '../core/period.js';
 import { FVA_LAG, type KpiSet, type LagScore } from '../core/review.js';
@@ -27,6 +28,13 @@ export interface PackLoop {
     readonly due: string | null;
     /** Its action's state on the pack's day (null without an action). */
     readonly state: ActionStatus['state'] | null;
+    /** Deferred to this meeting by an earlier one. */
+    readonly carried?: boolean;
+    /** What this cycle's decision disposed of it (absent: not decided yet). */
+    readonly decided?: {
+      readonly disposition: BreakDisposition;
+      readonly note: string | null;
+    } | null;
   }[];
 }
 
@@ -351,11 +359,20 @@ export function followLines(l: PackLoop): string[] {
   return out;
 }
 
-/** Question 6: what weekly S&OE escalated to this meeting. */
+/**
+ * Question 6: what weekly S&OE escalated to this meeting: "DECIDE" while the meeting has not
+ * disposed of it, then what it decided (an exception granted, the plan held, deferred).
+ */
 export function escalationLines(l: PackLoop, who: Who = mention): string[] {
-  return l.escalations.map((e) =>
-    sentence(
-      `DECIDE: escalated from S&OE (breaks the frozen plan): ${e.summary}${e.owner ? `; owner ${who(e.owner)}, due ${e.due}, ${e.state ?? 'open'}` : ''}`,
-    ),
-  );
+  return l.escalations.map((e) => {
+    const owner = e.owner ? `; owner ${who(e.owner)}, due ${e.due}, ${e.state ?? 'open'}` : '';
+    const carried = e.carried ? ' (deferred by an earlier meeting)' : '';
+    if (e.decided)
+      return sentence(
+        `Decided on a break of the frozen plan escalated from S&OE${carried}: ${e.summary}: ${DISPOSITION_DONE[e.decided.disposition]}${e.decided.note ? ` (“${e.decided.note.trim()}”)` : ''}${owner}`,
+      );
+    return sentence(
+      `DECIDE: escalated from S&OE (breaks the frozen plan)${carried}: ${e.summary}${owner}`,
+    );
+  });
 }

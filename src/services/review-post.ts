@@ -16,7 +16,7 @@ import { postFileOnce } from '../slack/post-ledger.js';
 import { reviewMessage } from '../slack/presenters/review.js';
 import { today } from './actions.js';
 import { requireCycle } from './cycles.js';
-import { escalationsOf } from './escalations.js';
+import { currentDispositions, escalationsOf } from './escalations.js';
 import { actionState, followThrough, lastDecisionActions, whatChanged } from './follow-through.js';
 import type { PackLoop } from './pack-loop.js';
 import { postOnce } from './reminders.js';
@@ -31,7 +31,10 @@ export async function loopOf(db: Db, cycle: CycleRow, now: Date): Promise<PackLo
   const previous = await previousCycle(db, cycle.month);
   const changed = await whatChanged(db, cycle, previous, day, timezone);
   const last = trend.at(-1);
-  const escalations = await escalationsOf(db, cycle);
+  const [escalations, decided] = await Promise.all([
+    escalationsOf(db, cycle),
+    currentDispositions(db, cycle.id),
+  ]);
   return {
     trend,
     changed,
@@ -44,6 +47,8 @@ export async function loopOf(db: Db, cycle: CycleRow, now: Date): Promise<PackLo
       // As question 10 and the digest judge it on the same day: an open action past its due
       // date is overdue, a cancelled one dropped.
       state: e.status === null ? null : actionState(e, day),
+      carried: e.carried,
+      decided: decided.get(e.id) ?? null,
     })),
   };
 }

@@ -228,11 +228,12 @@ describe('the decision form and the breaks S&OE escalated to the meeting', () =>
   const choices = [{ scenarioId: '1', label: 'Central' }];
   const breaks = [
     {
+      id: '41',
       summary: 'FAM-1 sold 250 in the week of 2027-03-01, +60.3% against its planned 156',
       owner: 'U_RITA',
       due: '2027-03-10',
     },
-    { summary: 'Stop on <LINE-1> & co', owner: 'U_OTTO', due: '2027-03-10' },
+    { id: '42', summary: 'Stop on <LINE-1> & co', owner: 'U_OTTO', due: '2027-03-10' },
   ];
 
   it('lists each under the select, with its owner and due date, escaped', () => {
@@ -243,9 +244,9 @@ describe('the decision form and the breaks S&OE escalated to the meeting', () =>
     );
     expect((block as { text: { text: string } }).text.text).toBe(
       [
-        "*Also to decide: 2 breaks of the frozen plan escalated from S&OE.* Each stays its owner's action; add a follow-up action below for any this decision must answer.",
-        '• FAM-1 sold 250 in the week of 2027-03-01, +60.3% against its planned 156 (owner <@U_RITA>, due 2027-03-10)',
-        '• Stop on &lt;LINE-1&gt; &amp; co (owner <@U_OTTO>, due 2027-03-10)',
+        "*Also to decide: 2 breaks of the frozen plan escalated from S&OE.* For each, grant an exception (the frozen plan may change for it), hold the plan (the deviation is absorbed) or defer it to the next meeting. Each stays its owner's action; its owner is told what you decide.",
+        '1. FAM-1 sold 250 in the week of 2027-03-01, +60.3% against its planned 156 (owner <@U_RITA>, due 2027-03-10)',
+        '2. Stop on &lt;LINE-1&gt; &amp; co (owner <@U_OTTO>, due 2027-03-10)',
       ].join('\n'),
     );
     // A form rebuilt with another action row keeps it, as it keeps the trade-offs.

@@ -6,10 +6,24 @@
 import type { types } from '@slack/bolt';
 import type { ActionRow } from '../../../db/schema.js';
 import { isOverdue } from '../../core/action-timing.js';
+import {
+  BREAK_DISPOSITIONS,
+  type BreakDisposition,
+  DISPOSITION_CHOICE,
+  DISPOSITION_DONE,
+  DISPOSITION_NEXT,
+  isBreakDisposition,
+  MAX_DISPOSITION_NOTE_CHARS,
+} from '../../core/break-disposition.js';
 import { isDay, localDate, localDateTime } from '../../core/calendar.js';
 import { type DecisionVote, decidedHow } from '../../core/vote.js';
 import { readRowId } from '../../row-id.js';
-import type { DecisionLogEntry, NewAction } from '../../services/decisions.js';
+import type {
+  DecidedBreak,
+  DecisionLogEntry,
+  NewAction,
+  NewDisposition,
+} from '../../services/decisions.js';
 import {
   andMore,
   clipMrkdwn,
@@ -18,6 +32,7 @@ import {
   jsonChars,
   MESSAGE_BLOCKS_CHARS,
   MESSAGE_TEXT_CHARS,
+  SECTION_TEXT_CHARS,
   sectionTexts,
 } from './fit.js';
 import { clip, esc, escInMarks, mrkdwn, plain } from './format.js';
@@ -47,8 +62,9 @@ export interface ScenarioChoice {
 export const TRADE_OFFS_BLOCK = 'trade_offs';
 
 /**
- * Whether `blockId` is one of the sections under the select, the trade-offs' and the S&OE
- * escalations' (`trade_offs_escalations…`): a rebuilt form keeps them.
+ * Whether `blockId` is one of the blocks under the select: the trade-offs' sections, the S&OE
+ * escalations' (`trade_offs_escalations…`) and each break's disposition and note
+ * (`trade_offs_break_<id>…`): a rebuilt form keeps them.
  */
 export const isTradeOffsBlock = (blockId: string | undefined): boolean =>
   blockId === TRADE_OFFS_BLOCK || (blockId?.startsWith(`${TRADE_OFFS_BLOCK}_`) ?? false);
@@ -70,29 +86,103 @@ function tradeOffBlocks(choices: readonly ScenarioChoice[]): types.KnownBlock[] 
 
 /** A break of the frozen plan that weekly S&OE escalated to this meeting, with its action. */
 export interface EscalationChoice {
+  /** The break (its deviation's id): the disposition's block names it. */
+  readonly id: string;
   readonly summary: string;
   readonly owner: string | null;
   readonly due: string | null;
+  /** Deferred to this meeting by an earlier one. */
+  readonly carried?: boolean;
+  /** The disposition the form starts at (the decision it supersedes); null: defer. */
+  readonly disposition?: BreakDisposition | null;
+  readonly note?: string | null;
 }
+
+/** The block of break `id`'s disposition; its note's is this with `_note`. */
+const BREAK_BLOCK = `${TRADE_OFFS_BLOCK}_break_`;
+const breakBlockId = (id: string): string => `${BREAK_BLOCK}${id}`;
+
+/** The longest label of a break's select: its number and what broke, clipped. */
+const BREAK_LABEL_CHARS = 150;
+
+/** Slack's limit on a modal's blocks. */
+export const MODAL_BLOCKS = 100;
 
 /**
  * The breaks of the frozen plan escalated to this meeting (the pack's "DECIDE" lines under
- * question 6), shown in the form where the decision is recorded, each with its action's owner
- * and due date, so the decision answers them or leaves them to their owners knowingly.
+ * question 6), listed with their owners and due dates, then, for each, what the meeting decides:
+ * grant an exception, hold the plan, or defer (the default, or what the decision this one
+ * supersedes chose), with a note. `room`: the blocks the dispositions may take, two per break;
+ * breaks beyond it stay deferred, and the form says so.
  */
-function escalationBlocks(escalations: readonly EscalationChoice[]): types.KnownBlock[] {
+function escalationBlocks(
+  escalations: readonly EscalationChoice[],
+  room: number,
+): types.KnownBlock[] {
   if (escalations.length === 0) return [];
   const n = escalations.length;
   const lines = escalations.map(
-    (e) =>
-      `• ${esc(e.summary)}${e.owner ? ` (owner <@${e.owner}>${e.due ? `, due ${e.due}` : ''})` : ''}`,
+    (e, i) =>
+      `${i + 1}. ${esc(e.summary)}${e.owner ? ` (owner <@${e.owner}>${e.due ? `, due ${e.due}` : ''})` : ''}${e.carried ? ' _deferred by an earlier meeting_' : ''}`,
   );
-  const title = `*Also to decide: ${n === 1 ? 'a break' : `${n} breaks`} of the frozen plan escalated from S&OE.* Each stays its owner's action; add a follow-up action below for any this decision must answer.`;
-  return sectionTexts(title, lines).map((text, i) => ({
+  const title = `*Also to decide: ${n === 1 ? 'a break' : `${n} breaks`} of the frozen plan escalated from S&OE.* For each, grant an exception (the frozen plan may change for it), hold the plan (the deviation is absorbed) or defer it to the next meeting. Each stays its owner's action; its owner is told what you decide.`;
+  // Two sections' worth of lines at most, so long summaries cannot crowd out the choices.
+  const listed = fitLines(lines, { chars: 2 * (SECTION_TEXT_CHARS - title.length) }, (k) =>
+    andMore(k, k === 1 ? 'break' : 'breaks', '`/sop pack md` lists them all'),
+  ).lines;
+  const listing: types.KnownBlock[] = sectionTexts(title, listed).map((text, i) => ({
     type: 'section',
     block_id: `${TRADE_OFFS_BLOCK}_escalations${i === 0 ? '' : `_${i + 1}`}`,
     text: mrkdwn(text),
   }));
+  const options = BREAK_DISPOSITIONS.map((d) => ({
+    text: plain(DISPOSITION_CHOICE[d]),
+    value: d,
+  }));
+  const shown = Math.max(0, Math.min(n, Math.floor((room - listing.length - 1) / 2)));
+  const choices = escalations.slice(0, shown).flatMap((e, i): types.KnownBlock[] => {
+    const initial = options.find((o) => o.value === (e.disposition ?? 'defer'));
+    return [
+      {
+        type: 'input',
+        block_id: breakBlockId(e.id),
+        label: plain(clip(`Break ${i + 1}: ${e.summary}`, BREAK_LABEL_CHARS)),
+        element: {
+          type: 'static_select',
+          action_id: 'pick',
+          options,
+          ...(initial ? { initial_option: initial } : {}),
+        },
+      },
+      {
+        type: 'input',
+        block_id: `${breakBlockId(e.id)}_note`,
+        optional: true,
+        label: plain(`Break ${i + 1}: note`),
+        element: {
+          type: 'plain_text_input',
+          action_id: 'text',
+          max_length: MAX_DISPOSITION_NOTE_CHARS,
+          ...(e.note ? { initial_value: clip(e.note, MAX_DISPOSITION_NOTE_CHARS) } : {}),
+        },
+      },
+    ];
+  });
+  const hidden = n - shown;
+  const more: types.KnownBlock[] = hidden
+    ? [
+        {
+          type: 'context',
+          block_id: `${TRADE_OFFS_BLOCK}_breaks_more`,
+          elements: [
+            mrkdwn(
+              `_Breaks ${shown + 1}–${n} do not fit in this form (Slack holds 100 blocks): this decision ${escalations.slice(shown).some((e) => e.disposition && e.disposition !== 'defer') ? 'keeps what the decision it supersedes chose for them, else defers them' : 'defers them to the next meeting'}. Each stays its owner's action; \`/sop pack md\` lists them all._`,
+            ),
+          ],
+        },
+      ]
+    : [];
+  return [...listing, ...choices, ...more];
 }
 
 export function decisionModal(
@@ -106,6 +196,9 @@ export function decisionModal(
     .slice(0, 100)
     .map((c) => ({ text: plain(clip(c.label, 75)), value: c.scenarioId }));
   const initial = options.find((o) => o.value === defaultScenarioId);
+  const trade = tradeOffBlocks(choices);
+  // The breaks get what the form leaves at its most action rows, so adding rows never drops one.
+  const fixed = 1 + trade.length + 1 + (meta.supersedes ? 1 : 0) + 2 + 3 * MAX_ACTION_ROWS;
   const blocks: types.KnownBlock[] = [
     {
       type: 'input',
@@ -118,8 +211,8 @@ export function decisionModal(
         ...(initial ? { initial_option: initial } : {}),
       },
     },
-    ...tradeOffBlocks(choices),
-    ...escalationBlocks(escalations),
+    ...trade,
+    ...escalationBlocks(escalations, MODAL_BLOCKS - fixed),
     {
       type: 'input',
       block_id: 'rationale',
@@ -217,6 +310,8 @@ export interface ParsedDecision {
   readonly actions: readonly NewAction[];
   /** Why it replaces the cycle's earlier decision (null when the form did not ask). */
   readonly supersedeReason: string | null;
+  /** What the form chose for each break of the frozen plan it asked about. */
+  readonly dispositions: readonly NewDisposition[];
   /** block_id → message, for `response_action: 'errors'`. */
   readonly errors: Readonly<Record<string, string>>;
 }
@@ -256,7 +351,20 @@ export function parseDecisionState(
     if (!desc) errors[`a${i}_desc`] = `Action ${i} needs a description.`;
     if (owner && due && desc) actions.push({ owner, dueDate: due, description: desc });
   }
-  return { scenarioId, rationale, actions, supersedeReason, errors };
+  const dispositions: NewDisposition[] = [];
+  for (const [blockId, block] of Object.entries(values)) {
+    if (!blockId.startsWith(BREAK_BLOCK) || blockId.endsWith('_note')) continue;
+    const deviationId = blockId.slice(BREAK_BLOCK.length);
+    const picked = block.pick?.selected_option?.value;
+    if (readRowId(deviationId) === null) continue;
+    if (!isBreakDisposition(picked)) {
+      errors[blockId] = 'Choose what the meeting decides about this break.';
+      continue;
+    }
+    const note = (values[`${blockId}_note`]?.text?.value ?? '').trim();
+    dispositions.push({ deviationId, disposition: picked, note: note || null });
+  }
+  return { scenarioId, rationale, actions, supersedeReason, dispositions, errors };
 }
 
 /**
@@ -299,6 +407,55 @@ function actionSections(actions: DecisionLogEntry['actions'], chars: number): ty
     );
     const texts = sectionTexts(title, fitted.lines);
     if (texts.length <= sections) return texts.map((t) => ({ type: 'section', text: mrkdwn(t) }));
+  }
+}
+
+/**
+ * One break as a decision disposed of it: "*Exception granted*: LINE-1 stopped in the week of
+ * 2027-03-01 (owner @otto, action #12). Note: …". What broke and the note are typed or imported
+ * text, escaped.
+ */
+export function dispositionLine(d: DecidedBreak): string {
+  const done = DISPOSITION_DONE[d.disposition];
+  const who = d.owner ? ` (owner <@${d.owner}>${d.actionId ? `, action #${d.actionId}` : ''})` : '';
+  return `• *${done.charAt(0).toUpperCase()}${done.slice(1)}*: ${esc(d.summary)}${who}${d.note ? `. Note: ${esc(d.note.replace(/\s*\n\s*/g, ' '))}` : ''}`;
+}
+
+/** What the dispositions a decision made let people do next, one sentence per kind present. */
+export function dispositionsNext(ds: readonly DecidedBreak[]): string[] {
+  return BREAK_DISPOSITIONS.filter((k) => ds.some((d) => d.disposition === k)).map(
+    (k) =>
+      `${DISPOSITION_DONE[k].charAt(0).toUpperCase()}${DISPOSITION_DONE[k].slice(1)}: ${DISPOSITION_NEXT[k]}.`,
+  );
+}
+
+/**
+ * The breaks of the frozen plan a decision disposed of: every one that fits in `chars` (as
+ * JSON), whole, in as many sections as they need, then "…and N more", and what each kind lets
+ * people do next. Nothing when its meeting had none.
+ */
+function dispositionSections(ds: readonly DecidedBreak[], chars: number): types.KnownBlock[] {
+  if (ds.length === 0) return [];
+  const title = `*Breaks of the frozen plan escalated from S&OE* (${ds.length})`;
+  const next: types.KnownBlock = {
+    type: 'context',
+    elements: [mrkdwn(clipMrkdwn(dispositionsNext(ds).join(' '), 3000))],
+  };
+  const perSection = JSON.stringify({
+    type: 'section',
+    text: mrkdwn(`${title} (continued)\n`),
+  }).length;
+  const budget = chars - JSON.stringify(next).length;
+  const lines = ds.map(dispositionLine);
+  for (let sections = 1; ; sections++) {
+    const fitted = fitLines(
+      lines,
+      { chars: budget - perSection * sections, size: jsonChars },
+      (n) => andMore(n, n === 1 ? 'break' : 'breaks', FULL_LOG),
+    );
+    const texts = sectionTexts(title, fitted.lines);
+    if (texts.length <= sections)
+      return [...texts.map((t): types.KnownBlock => ({ type: 'section', text: mrkdwn(t) })), next];
   }
 }
 
@@ -369,9 +526,12 @@ export function decisionLogMessage(
     },
   ];
   const room = MESSAGE_BLOCKS_CHARS - JSON.stringify([...head, ...tail]).length;
+  // The breaks take at most half the room, and leave the actions the rest.
+  const breaks = dispositionSections(e.dispositions ?? [], Math.floor(room / 2));
+  const left = room - JSON.stringify(breaks).length;
   return {
     text: clipMrkdwn(text, 3000),
-    blocks: [...head, ...actionSections(e.actions, room), ...tail],
+    blocks: [...head, ...breaks, ...actionSections(e.actions, left), ...tail],
   };
 }
 
@@ -395,7 +555,7 @@ export function decisionsListText(
   if (entries.length === 0) return 'No decisions recorded.';
   const items = entries.map(
     (e) =>
-      `*${e.cycle}* · decision ${e.id}: *${escInMarks(e.scenario)}* adopted, recorded by <@${e.decidedBy}> on ${localDate(e.decidedAt, zone)}\n> ${esc(e.rationale.replace(/\n/g, ' '))}${e.supersedes ? `\n_Supersedes decision ${e.supersedes.id}: ${escInMarks(e.supersedes.reason.replace(/\n/g, ' '))}_` : ''}${e.actions.length ? `\n${e.actions.map((a) => actionLine(a, today)).join('\n')}` : ''}`,
+      `*${e.cycle}* · decision ${e.id}: *${escInMarks(e.scenario)}* adopted, recorded by <@${e.decidedBy}> on ${localDate(e.decidedAt, zone)}\n> ${esc(e.rationale.replace(/\n/g, ' '))}${e.supersedes ? `\n_Supersedes decision ${e.supersedes.id}: ${escInMarks(e.supersedes.reason.replace(/\n/g, ' '))}_` : ''}${e.actions.length ? `\n${e.actions.map((a) => actionLine(a, today)).join('\n')}` : ''}${e.dispositions?.length ? `\n_Breaks of the frozen plan:_\n${e.dispositions.map(dispositionLine).join('\n')}` : ''}`,
   );
   return fitText('', items, { chars: MESSAGE_TEXT_CHARS, separator: '\n\n' }, (n) =>
     andMore(
@@ -404,4 +564,38 @@ export function decisionsListText(
       '`/sop decisions YYYY-MM` lists one month; `/sop decisions md` has the full log',
     ),
   ).text;
+}
+
+/**
+ * The DM to the owner of breaks a decision disposed of: what the meeting decided about each,
+ * what that lets people do next, and that their S&OE action stays theirs and open: the meeting
+ * decided what the plan does, not that the deviation is handled.
+ */
+export function breakOwnerDm(
+  e: Pick<DecisionLogEntry, 'id' | 'cycle'>,
+  breaks: readonly DecidedBreak[],
+): { text: string; blocks: types.KnownBlock[] } {
+  const n = breaks.length;
+  const head = `:scroll: The executive meeting of ${e.cycle} decided on ${n === 1 ? 'a break' : `${n} breaks`} of the frozen plan you own (decision ${e.id}):`;
+  const lines = breaks.map((d) => dispositionLine({ ...d, owner: null }));
+  const fitted = fitLines(lines, { chars: 2 * (SECTION_TEXT_CHARS - head.length) }, (k) =>
+    andMore(k, k === 1 ? 'break' : 'breaks', FULL_LOG),
+  ).lines;
+  const actions = [...new Set(breaks.flatMap((d) => (d.actionId ? [`#${d.actionId}`] : [])))];
+  const stays = actions.length
+    ? `Your S&OE ${actions.length === 1 ? `action ${actions[0]} stays` : `actions ${actions.join(', ')} stay`} open: mark ${actions.length === 1 ? 'it' : 'each'} done when the deviation is handled.`
+    : '';
+  const tail = `${dispositionsNext(breaks).join(' ')} ${stays}`.trim();
+  return {
+    text: clipMrkdwn(
+      `${head} ${breaks.map((d) => `${DISPOSITION_DONE[d.disposition]}: ${esc(d.summary)}`).join('; ')}`,
+      3000,
+    ),
+    blocks: [
+      ...sectionTexts(head, fitted).map(
+        (t): types.KnownBlock => ({ type: 'section', text: mrkdwn(t) }),
+      ),
+      { type: 'context', elements: [mrkdwn(clipMrkdwn(tail, 3000))] },
+    ],
+  };
 }

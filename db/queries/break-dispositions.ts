@@ -1,0 +1,73 @@
+/**
+ * What decisions disposed of the frozen-zone breaks escalated to their meetings
+ * (`break_dispositions`), and which breaks an earlier meeting deferred to a later one.
+ */
+import type { Db } from '../connect.js';
+import type { BreakDispositionsTable } from '../schema.js';
+import { deviationsWithActions } from './execution.js';
+
+export type Disposition = BreakDispositionsTable['disposition'];
+
+export async function insertDispositions(
+  trx: Db,
+  decisionId: string,
+  rows: readonly { deviationId: string; disposition: Disposition; note: string | null }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await trx
+    .insertInto('break_dispositions')
+    .values(
+      rows.map((r) => ({
+        decision_id: decisionId,
+        deviation_id: r.deviationId,
+        disposition: r.disposition,
+        note: r.note,
+      })),
+    )
+    .execute();
+}
+
+/** The dispositions the decisions recorded, each with its break and the break's action. */
+export async function dispositionsOfDecisions(db: Db, decisionIds: readonly string[]) {
+  if (decisionIds.length === 0) return [];
+  return db
+    .selectFrom('break_dispositions')
+    .innerJoin('deviations', 'deviations.id', 'break_dispositions.deviation_id')
+    .leftJoin('actions', 'actions.id', 'deviations.action_id')
+    .select([
+      'break_dispositions.decision_id',
+      'break_dispositions.deviation_id',
+      'break_dispositions.disposition',
+      'break_dispositions.note',
+      'deviations.summary',
+      'actions.id as action_id',
+      'actions.owner',
+      'actions.due_date',
+      'actions.status',
+    ])
+    .where('break_dispositions.decision_id', 'in', [...decisionIds])
+    .orderBy('deviations.week')
+    .orderBy('deviations.id')
+    .execute();
+}
+
+/**
+ * The breaks whose last disposition by a meeting of a cycle before `month` deferred them: the
+ * meeting of `month` takes them up again. A later meeting's exception or hold ends that.
+ */
+export async function breaksDeferredBefore(db: Db, month: string) {
+  const last = await db
+    .selectFrom('break_dispositions')
+    .innerJoin('decisions', 'decisions.id', 'break_dispositions.decision_id')
+    .innerJoin('cycles', 'cycles.id', 'decisions.cycle_id')
+    .distinctOn('break_dispositions.deviation_id')
+    .select(['break_dispositions.deviation_id', 'break_dispositions.disposition'])
+    .where('cycles.month', '<', month)
+    .orderBy('break_dispositions.deviation_id')
+    .orderBy('decisions.decided_at', 'desc')
+    .orderBy('decisions.id', 'desc')
+    .execute();
+  const ids = last.filter((r) => r.disposition === 'defer').map((r) => r.deviation_id);
+  if (ids.length === 0) return [];
+  return deviationsWithActions(db).where('deviations.id', 'in', ids).execute();
+}

@@ -1,0 +1,38 @@
+/**
+ * What an executive meeting decides about a break of the frozen plan that weekly S&OE escalated
+ * to it: grant an exception (the frozen plan may change for it), hold the plan (the deviation
+ * is absorbed), or defer it to the next meeting, which takes it up again. Recorded with the
+ * decision (`break_dispositions`); a form left untouched defers, so nothing escalated is decided
+ * by default.
+ */
+
+export const BREAK_DISPOSITIONS = ['exception', 'hold', 'defer'] as const;
+export type BreakDisposition = (typeof BREAK_DISPOSITIONS)[number];
+
+/** What the form offers (option text: at most 75 characters). */
+export const DISPOSITION_CHOICE: Readonly<Record<BreakDisposition, string>> = {
+  exception: 'Grant an exception: the frozen plan may change for it',
+  hold: 'Hold the plan: absorb the deviation',
+  defer: 'Defer to the next meeting',
+};
+
+/** What was decided, as the decision log, the pack and the owner's DM say it. */
+export const DISPOSITION_DONE: Readonly<Record<BreakDisposition, string>> = {
+  exception: 'exception granted',
+  hold: 'plan held',
+  defer: 'deferred to the next meeting',
+};
+
+/** What each disposition means for the people who act on it next. */
+export const DISPOSITION_NEXT: Readonly<Record<BreakDisposition, string>> = {
+  exception:
+    'the frozen plan may change for it: an executive enters the change with `/forecast` (a frozen month is accepted from them as a flagged exception) and the next plan run replans it',
+  hold: 'the frozen plan stands: the deviation is absorbed within it',
+  defer: 'the next executive meeting takes it up again',
+};
+
+export const isBreakDisposition = (s: unknown): s is BreakDisposition =>
+  typeof s === 'string' && (BREAK_DISPOSITIONS as readonly string[]).includes(s);
+
+/** The longest note on one break (the form's `max_length`). */
+export const MAX_DISPOSITION_NOTE_CHARS = 500;
