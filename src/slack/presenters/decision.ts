@@ -417,7 +417,11 @@ function actionSections(actions: DecisionLogEntry['actions'], chars: number): ty
  */
 export function dispositionLine(d: DecidedBreak): string {
   const done = DISPOSITION_DONE[d.disposition];
-  const who = d.owner ? ` (owner <@${d.owner}>${d.actionId ? `, action #${d.actionId}` : ''})` : '';
+  const who = d.owner
+    ? ` (owner <@${d.owner}>${d.actionId ? `, action #${d.actionId}` : ''})`
+    : d.actionId
+      ? ` (action #${d.actionId})`
+      : '';
   return `• *${done.charAt(0).toUpperCase()}${done.slice(1)}*: ${esc(d.summary)}${who}${d.note ? `. Note: ${esc(d.note.replace(/\s*\n\s*/g, ' '))}` : ''}`;
 }
 
