@@ -99,6 +99,8 @@ export interface DecisionRecord {
   readonly actions: readonly ActionRow[];
   /** False when the same request was already recorded (double submit). */
   readonly created: boolean;
+  /** What it recorded about the frozen-zone breaks of its meeting (empty when not created). */
+  readonly dispositions: readonly NewDisposition[];
   /**
    * The job requests recorded with it (its `decision-publish` and the actions' reminders),
    * for the caller to hand over after its answer (`deliverJobs`); empty when not created.
@@ -209,7 +211,13 @@ export async function recordDecision(
       const existing = await decisionByKey(trx, input.requestKey);
       if (!existing) return null;
       const acts = await actionsOfDecisions(trx, [existing.id]);
-      return { decision: existing, actions: acts, created: false, jobRequests: [] };
+      return {
+        decision: existing,
+        actions: acts,
+        created: false,
+        jobRequests: [],
+        dispositions: [],
+      };
     };
     const before = await recorded();
     if (before) return before;
@@ -314,7 +322,7 @@ export async function recordDecision(
     const jobRequests = [await requestJob(trx, 'decision-publish', { decisionId: decision.id })];
     for (const a of acts)
       jobRequests.push(...(await requestActionReminders(trx, a, now, timezone)));
-    return { decision, actions: acts, created: true, jobRequests };
+    return { decision, actions: acts, created: true, jobRequests, dispositions };
   });
 }
 

@@ -110,6 +110,20 @@ describe('the meeting disposes of each escalated break', () => {
       `trade_offs_break_${breakIds['LINE-2']}`,
       `trade_offs_break_${breakIds['LINE-4']}`,
     ]);
+    // A row added redraws the form: the breaks' choices stay (as the trade-offs do).
+    await h.driver.selectOption(form.id, 'decision_add_action', null, {
+      user: EXEC,
+      values: { [`trade_offs_break_${breakIds['LINE-2']}`]: { pick: 'hold' } },
+    });
+    const redrawn = await waitFor(() => {
+      const v = standin.openViews(EXEC).find((x) => x.id === form.id);
+      return JSON.stringify(v?.definition.blocks ?? []).includes('a4_desc') ? v : undefined;
+    });
+    expect(
+      (redrawn.definition.blocks as { block_id?: string; element?: { type: string } }[])
+        .filter((b) => b.element?.type === 'static_select' && b.block_id !== 'scenario')
+        .map((b) => b.block_id),
+    ).toEqual(selects);
     const ok = await h.driver.submitView(form.id, {
       user: EXEC,
       values: {
@@ -275,5 +289,21 @@ describe('the meeting disposes of each escalated break', () => {
     expect(md).toContain(
       'DECIDE: escalated from S&OE (breaks the frozen plan) (deferred by an earlier meeting): LINE-4 stopped',
     );
+    // Typed without the form, the decision chooses nothing: the break is deferred again, and
+    // the answer says so.
+    await h.sop(EXEC, 'decide central "Protects service."');
+    const said = await waitFor(() =>
+      standin.ephemeralsFor(EXEC).find((e) => e.text.includes('deferred to the next meeting')),
+    );
+    expect(said.text).toContain(
+      '1 break of the frozen plan deferred to the next meeting: `/sop decide` with no text opens the form that disposes of each.',
+    );
+    const again = await db
+      .selectFrom('break_dispositions')
+      .innerJoin('decisions', 'decisions.id', 'break_dispositions.decision_id')
+      .select(['deviation_id', 'disposition'])
+      .where('decisions.cycle_id', '=', april)
+      .execute();
+    expect(again).toEqual([{ deviation_id: breakIds['LINE-4'], disposition: 'defer' }]);
   });
 });

@@ -77,7 +77,7 @@ describe('the decision form', () => {
     const view = await standin.waitFor(() => standin.openViews(EXEC).at(-1), 20_000);
     const text = JSON.stringify(view.definition.blocks);
     expect(text).toContain(
-      "*Also to decide: a break of the frozen plan escalated from S&OE.* Each stays its owner's action; add a follow-up action below for any this decision must answer.\\n• LINE-1 stopped in the week of 2027-03-01 (owner <@U_OTTO>, due 2027-03-10)",
+      "*Also to decide: a break of the frozen plan escalated from S&OE.* For each, grant an exception (the frozen plan may change for it), hold the plan (the deviation is absorbed) or defer it to the next meeting. Each stays its owner's action; its owner is told what you decide.\\n1. LINE-1 stopped in the week of 2027-03-01 (owner <@U_OTTO>, due 2027-03-10)",
     );
     // Its action done: nothing left to decide.
     expect(text).not.toContain('LINE-3');

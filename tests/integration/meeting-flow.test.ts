@@ -495,7 +495,7 @@ describe('follow-up actions', () => {
     expect(await main(['decisions', '--cycle', '2027-01', '--format', 'csv'], io)).toBe(0);
     const csv = out.join('').trim().split('\n');
     expect(csv[0]).toBe(
-      'cycle,decision_id,scenario,scenario_id,run_id,rationale,decided_by,decided_at,action_id,owner,due_date,status,action,decided_by_name,owner_name',
+      'cycle,decision_id,scenario,scenario_id,run_id,rationale,decided_by,decided_at,action_id,owner,due_date,status,action,decided_by_name,owner_name,break_dispositions',
     );
     expect(csv).toHaveLength(3);
     expect(csv[1]).toContain('Cautious');
