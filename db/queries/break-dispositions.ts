@@ -71,3 +71,29 @@ export async function breaksDeferredBefore(db: Db, month: string) {
   if (ids.length === 0) return [];
   return deviationsWithActions(db).where('deviations.id', 'in', ids).execute();
 }
+
+/**
+ * The codes of the families whose frozen-zone break the cycle's current (newest) decision
+ * granted an exception for: the next cycle's plan does not hold their frozen months to this
+ * cycle's adopted plan. A break of no family (a supplier's, most reports) names none.
+ */
+export async function exceptionFamilies(db: Db, cycleId: number): Promise<string[]> {
+  const newest = await db
+    .selectFrom('decisions')
+    .select('id')
+    .where('cycle_id', '=', cycleId)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!newest) return [];
+  const rows = await db
+    .selectFrom('break_dispositions')
+    .innerJoin('deviations', 'deviations.id', 'break_dispositions.deviation_id')
+    .innerJoin('families', 'families.id', 'deviations.family_id')
+    .select('families.code')
+    .distinct()
+    .where('break_dispositions.decision_id', '=', newest.id)
+    .where('break_dispositions.disposition', '=', 'exception')
+    .execute();
+  return rows.map((r) => r.code);
+}

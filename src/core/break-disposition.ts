@@ -9,7 +9,11 @@
 export const BREAK_DISPOSITIONS = ['exception', 'hold', 'defer'] as const;
 export type BreakDisposition = (typeof BREAK_DISPOSITIONS)[number];
 
-/** What the form offers (option text: at most 75 characters). */
+/**
+ * What the form offers (option text: at most 75 characters). An exception for a family's
+ * break frees that family's frozen months in the next cycle's plan (`exceptionFamilies`,
+ * `src/services/planning.ts`).
+ */
 export const DISPOSITION_CHOICE: Readonly<Record<BreakDisposition, string>> = {
   exception: 'Grant an exception: the frozen plan may change for it',
   hold: 'Hold the plan: absorb the deviation',
@@ -26,7 +30,7 @@ export const DISPOSITION_DONE: Readonly<Record<BreakDisposition, string>> = {
 /** What each disposition means for the people who act on it next. */
 export const DISPOSITION_NEXT: Readonly<Record<BreakDisposition, string>> = {
   exception:
-    'the frozen plan may change for it: an executive enters the change with `/forecast` (a frozen month is accepted from them as a flagged exception) and the next plan run replans it',
+    "the frozen plan may change for it: the next cycle's plan does not hold the family's frozen months to this plan and plans its production there afresh; for a break of no family (a supplier's, a report), an executive changes a frozen month's forecast with `/forecast`, accepted from them as a flagged exception",
   hold: 'the frozen plan stands: the deviation is absorbed within it',
   defer: 'the next executive meeting takes it up again',
 };

@@ -9,6 +9,7 @@ import type { Db } from '../../db/connect.js';
 import { lockKey, withSessionLock } from '../../db/queries/adjustments.js';
 import { audit } from '../../db/queries/audit.js';
 import { baselineForecasts } from '../../db/queries/baselines.js';
+import { exceptionFamilies } from '../../db/queries/break-dispositions.js';
 import { type LoadedCompany, loadCompany } from '../../db/queries/company.js';
 import { pastConsensusErrors } from '../../db/queries/consensus-errors.js';
 import {
@@ -108,7 +109,8 @@ export interface PlanInputs {
 
 /**
  * The frozen zone: production in this cycle's first `frozen_months` months is fixed to what
- * the latest earlier cycle's adopted plan (its decision) said for those months.
+ * the latest earlier cycle's adopted plan (its decision) said for those months, but for the
+ * families whose frozen-zone break that decision granted an exception for.
  */
 async function frozenFromAdoptedPlan(
   db: Db,
@@ -118,9 +120,16 @@ async function frozenFromAdoptedPlan(
   if (frozenPeriods.length === 0) return [];
   const previous = await lastAdoptedCycleBefore(db, month);
   if (!previous) return [];
-  const adopted = await adoptedProduction(db, previous.id);
+  const [adopted, excepted] = await Promise.all([
+    adoptedProduction(db, previous.id),
+    exceptionFamilies(db, previous.id),
+  ]);
+  // A family whose frozen-zone break that cycle's meeting granted an exception for is planned
+  // afresh in the frozen months: the exception is the meeting's leave to change its frozen plan.
+  const lifted = new Set(excepted);
   const out: { family: string; period: Period; production: number }[] = [];
   for (const [family, byPeriod] of Object.entries(adopted)) {
+    if (lifted.has(family)) continue;
     for (const period of frozenPeriods) {
       const production = byPeriod[period];
       if (production !== undefined) out.push({ family, period, production });

@@ -200,7 +200,7 @@ describe('the decision shows what it decided about the breaks', () => {
     );
     expect(text).toContain('• *Plan held*: LINE-2');
     expect(text).toContain(
-      'Exception granted: the frozen plan may change for it: an executive enters the change with `/forecast`',
+      "Exception granted: the frozen plan may change for it: the next cycle's plan does not hold the family's frozen months to this plan and plans its production there afresh",
     );
     expect(text).toContain(
       'Plan held: the frozen plan stands: the deviation is absorbed within it.',
