@@ -123,7 +123,7 @@ function escalationBlocks(
   const n = escalations.length;
   const lines = escalations.map(
     (e, i) =>
-      `${i + 1}. ${esc(e.summary)}${e.owner ? ` (owner <@${e.owner}>${e.due ? `, due ${e.due}` : ''})` : ''}${e.carried ? ' _deferred by an earlier meeting_' : ''}`,
+      `${i + 1}. ${escInMarks(e.summary)}${e.owner ? ` (owner <@${e.owner}>${e.due ? `, due ${e.due}` : ''})` : ''}${e.carried ? ' _deferred by an earlier meeting_' : ''}`,
   );
   const title = `*Also to decide: ${n === 1 ? 'a break' : `${n} breaks`} of the frozen plan escalated from S&OE.* For each, grant an exception (the frozen plan may change for it), hold the plan (the deviation is absorbed) or defer it to the next meeting. Each stays its owner's action; its owner is told what you decide.`;
   // Two sections' worth of lines at most, so long summaries cannot crowd out the choices.
@@ -412,8 +412,8 @@ function actionSections(actions: DecisionLogEntry['actions'], chars: number): ty
 
 /**
  * One break as a decision disposed of it: "*Exception granted*: LINE-1 stopped in the week of
- * 2027-03-01 (owner @otto, action #12). Note: …". What broke and the note are typed or imported
- * text, escaped.
+ * 2027-03-01 (owner @otto, action #12). Note: …". What broke names imported codes, escaped with
+ * their marks kept from the bot's (a code `A._B_` is no italics); the note is typed, escaped.
  */
 export function dispositionLine(d: DecidedBreak): string {
   const done = DISPOSITION_DONE[d.disposition];
@@ -422,7 +422,7 @@ export function dispositionLine(d: DecidedBreak): string {
     : d.actionId
       ? ` (action #${d.actionId})`
       : '';
-  return `• *${done.charAt(0).toUpperCase()}${done.slice(1)}*: ${esc(d.summary)}${who}${d.note ? `. Note: ${esc(d.note.replace(/\s*\n\s*/g, ' '))}` : ''}`;
+  return `• *${done.charAt(0).toUpperCase()}${done.slice(1)}*: ${escInMarks(d.summary)}${who}${d.note ? `. Note: ${esc(d.note.replace(/\s*\n\s*/g, ' '))}` : ''}`;
 }
 
 /** What the dispositions a decision made let people do next, one sentence per kind present. */
