@@ -295,8 +295,8 @@ export interface DigestView {
   }[];
   /**
    * The frozen-zone breaks the next executive meeting takes up (its pack's question 6): every
-   * one recorded since the last meeting's pack, done or open (nextMeetingEscalations), not only
-   * those listed here; `done` of them are done.
+   * one recorded since the last meeting's pack, done or open, and those an earlier meeting
+   * deferred (nextMeetingEscalations), not only those listed here; `done` of them are done.
    */
   readonly nextMeeting: { readonly breaks: number; readonly done: number };
 }
