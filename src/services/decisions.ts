@@ -152,9 +152,8 @@ export function cleanDecisionText(input: RecordDecisionInput): RecordDecisionInp
       ...a,
       description: read(`Action ${i + 1}'s description`, a.description, MAX_ACTION_CHARS),
     })),
-    dispositions: input.dispositions?.map((d, i) => {
-      const note =
-        d.note == null ? '' : read(`Break ${i + 1}'s note`, d.note, MAX_DISPOSITION_NOTE_CHARS);
+    dispositions: input.dispositions?.map((d) => {
+      const note = d.note == null ? '' : read("A break's note", d.note, MAX_DISPOSITION_NOTE_CHARS);
       return { ...d, note: note.trim() || null };
     }),
   };

@@ -9,6 +9,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import { insertDeviation, insertDeviationAction, linkAction } from '../../db/queries/execution.js';
+import { recordDecision } from '../../src/services/decisions.js';
 import { buildPack } from '../../src/services/pack.js';
 import { packMarkdown } from '../../src/services/pack-markdown.js';
 import type { Standin } from '../../src/slack-standin/index.js';
@@ -305,5 +306,43 @@ describe('the meeting disposes of each escalated break', () => {
       .where('decisions.cycle_id', '=', april)
       .execute();
     expect(again).toEqual([{ deviation_id: breakIds['LINE-4'], disposition: 'defer' }]);
+  });
+
+  it('refuses a choice for a break the meeting does not take up, recording nothing', async () => {
+    const april = (
+      await db
+        .selectFrom('cycles')
+        .select('id')
+        .where('month', '=', '2027-04')
+        .executeTakeFirstOrThrow()
+    ).id;
+    const scenario = await db
+      .selectFrom('plan_scenarios')
+      .innerJoin('plan_runs', 'plan_runs.id', 'plan_scenarios.run_id')
+      .select('plan_scenarios.id')
+      .where('plan_runs.run_key', '=', 'run-april')
+      .where('plan_scenarios.name', '=', 'central')
+      .executeTakeFirstOrThrow();
+    const before = await db.selectFrom('decisions').select('id').execute();
+    // LINE-1 was granted an exception in March: April's meeting does not take it up.
+    await expect(
+      recordDecision(
+        { db, queue: h.queues, clock },
+        {
+          cycleId: april,
+          pollId: null,
+          scenarioId: scenario.id,
+          rationale: 'Forged.',
+          decidedBy: EXEC,
+          requestKey: 'forged-break',
+          actions: [],
+          supersedeReason: 'Forged.',
+          dispositions: [{ deviationId: breakIds['LINE-1']!, disposition: 'hold', note: null }],
+        },
+      ),
+    ).rejects.toThrow(
+      `Break ${breakIds['LINE-1']} is not one the meeting of 2027-04 takes up; close the form and open it again.`,
+    );
+    expect(await db.selectFrom('decisions').select('id').execute()).toEqual(before);
   });
 });
