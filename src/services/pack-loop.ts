@@ -369,7 +369,7 @@ export function escalationLines(l: PackLoop, who: Who = mention): string[] {
     const carried = e.carried ? ' (deferred by an earlier meeting)' : '';
     if (e.decided)
       return sentence(
-        `Decided on a break of the frozen plan escalated from S&OE${carried}: ${e.summary}: ${DISPOSITION_DONE[e.decided.disposition]}${e.decided.note ? ` (“${e.decided.note.trim()}”)` : ''}${owner}`,
+        `DECIDED: escalated from S&OE (breaks the frozen plan)${carried}: ${e.summary}: ${DISPOSITION_DONE[e.decided.disposition]}${e.decided.note ? ` (“${e.decided.note.trim()}”)` : ''}${owner}`,
       );
     return sentence(
       `DECIDE: escalated from S&OE (breaks the frozen plan)${carried}: ${e.summary}${owner}`,

@@ -208,7 +208,7 @@ describe('the meeting disposes of each escalated break', () => {
     // The pack of the decided cycle says what was decided, not DECIDE.
     const md = packMarkdown(await buildPack(db, '2027-03', clock.now()));
     expect(md).toContain(
-      'Decided on a break of the frozen plan escalated from S&OE: LINE-1 stopped in the week of 2027-03-01: exception granted (“FAM-1 <!here> may move in April”)',
+      'DECIDED: escalated from S&OE (breaks the frozen plan): LINE-1 stopped in the week of 2027-03-01: exception granted (“FAM-1 <!here> may move in April”)',
     );
     expect(md).toContain('LINE-4 stopped in the week of 2027-03-01: deferred to the next meeting');
     // Only LINE-3, whose action was done before the meeting, keeps its DECIDE line (as before).
