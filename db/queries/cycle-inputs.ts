@@ -142,29 +142,36 @@ export async function cycleById(db: Db, cycleId: number): Promise<CycleRow | und
 }
 
 /**
- * The active families' codes, in order, each with whether a sales rep covers it: a family no
- * rep covers gets no forecast input, so `/sop status` names it.
+ * The active families' codes, in order, each with whether a sales rep covers it and which do
+ * (by user id): a family no rep covers gets no forecast input, so `/sop status` names it.
  */
-export async function familyCoverage(
-  db: Db,
-): Promise<{ readonly code: string; readonly covered: boolean }[]> {
-  const rows = await db
-    .selectFrom('families')
-    .select((eb) => [
-      'families.code',
-      eb
-        .exists(
-          eb
-            .selectFrom('member_families')
-            .innerJoin('members', 'members.slack_user_id', 'member_families.slack_user_id')
-            .select('member_families.family_id')
-            .whereRef('member_families.family_id', '=', 'families.id')
-            .where('members.role', '=', 'sales'),
-        )
-        .as('covered'),
-    ])
-    .where('families.active', '=', true)
-    .orderBy(inCodeOrder('families.code'))
-    .execute();
-  return rows.map((r) => ({ code: r.code, covered: Boolean(r.covered) }));
+export async function familyCoverage(db: Db): Promise<
+  {
+    readonly code: string;
+    readonly covered: boolean;
+    readonly reps: readonly string[];
+  }[]
+> {
+  const [families, covering] = await Promise.all([
+    db
+      .selectFrom('families')
+      .select(['id', 'code'])
+      .where('families.active', '=', true)
+      .orderBy(inCodeOrder('families.code'))
+      .execute(),
+    db
+      .selectFrom('member_families')
+      .innerJoin('members', 'members.slack_user_id', 'member_families.slack_user_id')
+      .select(['member_families.family_id', 'member_families.slack_user_id'])
+      .where('members.role', '=', 'sales')
+      .orderBy('member_families.slack_user_id')
+      .execute(),
+  ]);
+  const reps = new Map<number, string[]>();
+  for (const c of covering)
+    reps.set(c.family_id, [...(reps.get(c.family_id) ?? []), c.slack_user_id]);
+  return families.map((f) => {
+    const of = reps.get(f.id) ?? [];
+    return { code: f.code, covered: of.length > 0, reps: of };
+  });
 }

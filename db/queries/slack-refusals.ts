@@ -189,3 +189,36 @@ export async function resolveActionRefusals(
     .executeTakeFirst();
   return Number(res.numUpdatedRows);
 }
+
+/**
+ * Slack's refusals of a DM that say the person has left: their account deactivated, or gone
+ * from the workspace (the words in src/slack/presenters/undelivered.ts).
+ */
+export const LEFT_REASONS: readonly string[] = [
+  'account_inactive',
+  'user_disabled',
+  'user_not_found',
+];
+
+/**
+ * Of `people`, those Slack refuses DMs to because they left (LEFT_REASONS, unresolved: a later
+ * DM that goes through, or their role taken away with no action left, resolves it), each with
+ * Slack's latest reason. Read from what sopbot already sent, so it asks Slack nothing.
+ */
+export async function peopleWhoLeft(
+  db: Db,
+  people: readonly string[],
+): Promise<Map<string, string>> {
+  if (people.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('slack_refusals')
+    .select(['conversation', 'reason'])
+    .where('resolved_at', 'is', null)
+    .where('conversation', 'in', [...new Set(people)])
+    .where('reason', 'in', [...LEFT_REASONS])
+    .orderBy('last_refused_at')
+    .orderBy('id')
+    .execute();
+  // The latest refusal's reason comes last, and wins.
+  return new Map(rows.map((r) => [r.conversation, r.reason]));
+}

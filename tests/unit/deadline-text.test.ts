@@ -41,6 +41,7 @@ describe('deadlines in Slack', () => {
       deadlines: cycle.deadlines,
       skippedHolidays: {},
       pendingReps: [],
+      repsLeft: [],
       familyCount: 3,
       uncoveredFamilies: [],
       openConstraints: [],

@@ -315,6 +315,12 @@ const cycleStatusOf = () => ({
   deadlines: {},
   skippedHolidays: {},
   pendingReps: owingReps,
+  // As many reps again who left, each with their families: the section that names them.
+  repsLeft: owingReps.map((r, i) => ({
+    userId: `${r.userId}_LEFT${i}`,
+    reason: 'account_inactive',
+    families: r.families,
+  })),
   familyCount: 200,
   uncoveredFamilies: [],
   openConstraints: [],

@@ -14,6 +14,7 @@ const base: CycleStatus = {
   deadlines: {},
   skippedHolidays: {},
   pendingReps: [],
+  repsLeft: [],
   familyCount: 0,
   uncoveredFamilies: [],
   openConstraints: [],

@@ -13,11 +13,14 @@ const base: CycleStatus = {
   deadlines: {},
   skippedHolidays: {},
   pendingReps: [],
+  repsLeft: [],
   familyCount: 1,
   uncoveredFamilies: [],
   openConstraints: [],
   latestRun: null,
 };
+/** A vote whose executives and chair are all still in the workspace, and no quorum. */
+const NOBODY_LEFT = { leftWithoutVote: [], counted: 0, quorum: null, chairLeft: null } as const;
 const SALES = { role: 'sales' } as const;
 const PLANNER = { role: 'planner' } as const;
 
@@ -43,6 +46,7 @@ describe('/sop status in the executive phase: the decision the meeting owes', ()
           closesAt: new Date('2027-01-27T17:00:00Z'),
           chair: 'U_PAT',
           yetToVote: ['U_CFO', 'U_COO'],
+          ...NOBODY_LEFT,
         },
       },
     };
@@ -56,11 +60,44 @@ describe('/sop status in the executive phase: the decision the meeting owes', ()
       ...base,
       meeting: {
         decision: null,
-        vote: { id: '4', status: 'closed' as const, closesAt: null, chair: 'U_PAT', yetToVote: [] },
+        vote: {
+          id: '4',
+          status: 'closed' as const,
+          closesAt: null,
+          chair: 'U_PAT',
+          yetToVote: [],
+          ...NOBODY_LEFT,
+        },
       },
     };
     expect(statusText(s, 'UTC', SALES)).toContain(
       '*Decision*: not recorded yet. Vote 4 is closed: its chair <@U_PAT> records the decision (*Record the decision* on the vote), or Executive or Admin members with `/sop decide`.',
+    );
+  });
+
+  it('two executives who left for different reasons, every one still here voted, no quorum set', () => {
+    const s = {
+      ...base,
+      meeting: {
+        decision: null,
+        vote: {
+          id: '4',
+          status: 'open' as const,
+          closesAt: null,
+          chair: 'U_PAT',
+          yetToVote: [],
+          leftWithoutVote: [
+            { userId: 'U_CFO', reason: 'account_inactive' },
+            { userId: 'U_COO', reason: 'user_not_found' },
+          ],
+          counted: 2,
+          quorum: null,
+          chairLeft: null,
+        },
+      },
+    };
+    expect(statusText(s, 'UTC', SALES)).toContain(
+      '*Decision*: not recorded yet. Vote 4 is open; every executive still here has voted; <@U_CFO> and <@U_COO> left (Slack refuses DMs to them), so their votes will not come. Its chair <@U_PAT> closes it and records the decision.',
     );
   });
 

@@ -9,10 +9,11 @@ import { compareCodes } from '../../core/text.js';
 import { NO_FAMILIES } from '../../services/company-data.js';
 import { adjustmentsOpen, PHASE_LABEL } from '../../services/cycles.js';
 import { roleNames } from '../../services/members.js';
-import type { CycleStatus } from '../../services/status.js';
+import type { CycleStatus, PersonLeft } from '../../services/status.js';
 import { STATUS_OWING, skippedHolidaysNote } from './cycle.js';
 import { andMore, fitText, MESSAGE_TEXT_CHARS } from './fit.js';
 import { esc, escInMarks, slackDate } from './format.js';
+import { refusalWords } from './undelivered.js';
 
 /** An instant in each reader's zone (fallback: the company's `zone`, named). */
 function when(iso: string | Date, zone: string): string {
@@ -92,6 +93,38 @@ function uncoveredText(s: CycleStatus, reader: StatusReader): string | null {
   return `*No sales rep covers* ${shown}${more}: ${assign(first, reader)}.`;
 }
 
+/** "<@U> left (their Slack account is deactivated)"; several: "<@U> and <@V> left (…)". */
+function leftWords(people: readonly PersonLeft[]): string {
+  const who = people.map((p) => `<@${p.userId}>`);
+  const named = who.length > 1 ? `${who.slice(0, -1).join(', ')} and ${who.at(-1)}` : who[0];
+  const reasons = new Set(people.map((p) => p.reason));
+  const why =
+    reasons.size === 1 ? refusalWords(people[0]?.reason ?? '') : 'Slack refuses DMs to them';
+  return `${named} left (${why})`;
+}
+
+/**
+ * The sales reps Slack refuses DMs to because they left: their input is not waited for, and
+ * their role is for an admin to take away (a family only they covered is in uncoveredText).
+ */
+function repsLeftText(s: CycleStatus, reader: StatusReader): string | null {
+  if (s.repsLeft.length === 0) return null;
+  const shown = s.repsLeft.slice(0, MAX_LISTED).map((r) => {
+    const fams = codeList(inCodeOrder(r.families).slice(0, CODES_LISTED));
+    const more =
+      r.families.length > CODES_LISTED ? ` and ${r.families.length - CODES_LISTED} more` : '';
+    return `• <@${r.userId}> (${refusalWords(r.reason)}): ${fams}${more}`;
+  });
+  const hidden = s.repsLeft.length - MAX_LISTED;
+  if (hidden > 0) shown.push(andMore(hidden, hidden === 1 ? 'rep' : 'reps'));
+  const them = s.repsLeft.length === 1 ? `<@${s.repsLeft[0]?.userId}>` : '@them';
+  const remove = `\`/sop role ${them} none\``;
+  const fix = can(reader, 'role.set')
+    ? `Take the role away with ${remove}, and give their families to a rep who is still here.`
+    : `${roleNames('role.set')} take the role away with ${remove}.`;
+  return `*Left the workspace* (Slack refuses DMs to them), so their forecast input is not waited for:\n${shown.join('\n')}\n${fix}`;
+}
+
 /**
  * The heading of the reps who owe input: while adjustments are taken, not yet submitted; once
  * the demand review has ended they can no longer, and their families were planned without it.
@@ -113,11 +146,27 @@ function meetingText(s: CycleStatus, timezone: string, reader: StatusReader): st
     return `*Decision*: decision ${m.decision.id}, *${escInMarks(m.decision.scenario)}* adopted, recorded by <@${m.decision.by}>.`;
   const v = m.vote;
   if (v?.status === 'open') {
+    const left = v.leftWithoutVote;
     const who = v.yetToVote.length
       ? `executives yet to vote: ${v.yetToVote.map((u) => `<@${u}>`).join(', ')}`
-      : 'every executive has voted';
-    return `*Decision*: not recorded yet. Vote ${v.id} is open${v.closesAt ? ` until ${when(v.closesAt, timezone)}` : ''}; ${who}. Its chair <@${v.chair}> closes it and records the decision.`;
+      : left.length
+        ? 'every executive still here has voted'
+        : 'every executive has voted';
+    const gone = left.length
+      ? `; ${leftWords(left)}, so ${left.length === 1 ? 'their vote' : 'their votes'} will not come`
+      : '';
+    // The votes still to come cannot make the quorum: the vote ends by its time or its close.
+    const short =
+      v.quorum !== null && v.quorum > 0 && v.counted + v.yetToVote.length < v.quorum
+        ? ` Its quorum of ${v.quorum} can no longer be reached (${v.counted} counted, ${v.yetToVote.length} to come).`
+        : '';
+    const chair = v.chairLeft
+      ? `Its chair ${leftWords([v.chairLeft])}: ${roleNames('vote.close')} close it (*Close vote* on the vote), and ${roleNames('decision.record')} record the decision (*Record the decision* in their App Home).`
+      : `Its chair <@${v.chair}> closes it and records the decision.`;
+    return `*Decision*: not recorded yet. Vote ${v.id} is open${v.closesAt ? ` until ${when(v.closesAt, timezone)}` : ''}; ${who}${gone}.${short} ${chair}`;
   }
+  if (v?.chairLeft)
+    return `*Decision*: not recorded yet. Vote ${v.id} is closed and its chair ${leftWords([v.chairLeft])}: ${roleNames('decision.record')} record the decision (*Record the decision* in their App Home, or \`/sop decide\`).`;
   if (v)
     return `*Decision*: not recorded yet. Vote ${v.id} is closed: its chair <@${v.chair}> records the decision (*Record the decision* on the vote), or ${roleNames('decision.decide')} with \`/sop decide\`.`;
   const start = can(reader, 'vote.start')
@@ -163,6 +212,8 @@ export function statusText(s: CycleStatus, timezone: string, reader: StatusReade
           : [];
     lines.push(`${pendingHeading(s)}\n${[...shown, ...extra].join('\n')}`);
   }
+  const left = repsLeftText(s, reader);
+  if (left) lines.push(left);
   const uncovered = uncoveredText(s, reader);
   if (uncovered) lines.push(uncovered);
   if (s.openConstraints.length > 0)
@@ -183,14 +234,17 @@ export function statusText(s: CycleStatus, timezone: string, reader: StatusReade
  */
 export function owingText(s: CycleStatus, reader: StatusReader): string {
   const none = forecastInput(s, reader);
-  if (none) return none;
+  const left = repsLeftText(s, reader);
+  if (none) return left ? `${none}\n\n${left}` : none;
   const lines = s.pendingReps.map(
     (r) => `• <@${r.userId}> (${r.families.length}): ${codeList(inCodeOrder(r.families))}`,
   );
-  return fitText(
+  const tail = left ? `\n\n${left}` : '';
+  const owing = fitText(
     `*S&OP cycle ${s.cycle.month}* · ${pendingHeading(s)}`,
     lines,
-    { chars: MESSAGE_TEXT_CHARS },
+    { chars: MESSAGE_TEXT_CHARS - tail.length },
     (n) => andMore(n, n === 1 ? 'rep' : 'reps', 'the count above includes them'),
   ).text;
+  return `${owing}${tail}`;
 }
