@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { Role } from '../src/core/company.js';
 import { codeSpan } from '../src/core/text.js';
-import { UsageError } from '../src/errors.js';
+import { UsageError, ValidationError } from '../src/errors.js';
 import {
   type FamiliesLeft,
   getMember,
@@ -15,6 +15,7 @@ import {
   removeRole,
   setRole,
 } from '../src/services/members.js';
+import { slackPerson } from '../src/services/slack-person.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { roleQuorumText, roleVotesText } from '../src/slack/presenters/vote.js';
 import { parseUserMention, unlinkedPersonText } from '../src/slack/tokenise.js';
@@ -28,6 +29,27 @@ const roleSchema = z.enum(ROLES as [Role, ...Role[]]);
  */
 const withVotes = (said: string, ...more: readonly string[]) =>
   [said, ...more.filter((m) => m !== '')].join(' ');
+
+/**
+ * Why `userId` cannot be given a role, as a sentence naming what to fix; null when they can: a
+ * person of the workspace whose account is active. A role asks for input, votes and actions
+ * of someone who would never see them otherwise.
+ */
+async function notAMember(
+  client: Parameters<typeof slackPerson>[0],
+  userId: string,
+): Promise<string | null> {
+  switch (await slackPerson(client, userId)) {
+    case 'unknown':
+      return `Slack knows no person \`${userId}\` in this workspace; name someone who is in it.`;
+    case 'bot':
+      return `<@${userId}> is a bot; a role is a person's. Name the person.`;
+    case 'deactivated':
+      return `<@${userId}>'s Slack account is deactivated: they would never see a nudge, a vote or an action. Name someone who is still in the workspace (\`/sop role <@${userId}> none\` takes away a role they had).`;
+    case 'person':
+      return null;
+  }
+}
 
 const listed = (codes: readonly string[]) => codes.map((c) => codeSpan(c)).join(', ');
 
@@ -52,7 +74,7 @@ export const role: SopSubcommand = {
   usage: USAGE,
   summary: 'give a member a role, or see theirs',
   action: 'role.set',
-  async handle({ deps, args, member, respond }) {
+  async handle({ deps, args, member, respond, client }) {
     const [who, what, ...extra] = args;
     const userId = who ? parseUserMention(who) : null;
     if (!userId || extra.length > 0)
@@ -94,6 +116,10 @@ export const role: SopSubcommand = {
       throw new UsageError(
         `${codeSpan(what)} is not a role; use one of ${ROLES.join(', ')}. Usage: \`${USAGE}\``,
       );
+    // Asked of Slack once, for this one person (users.info, Tier 4); `none` asks nothing: it
+    // is how a role is taken from someone who left.
+    const why = await notAMember(client, userId);
+    if (why) throw new ValidationError(why);
     const change = await setRole(deps.db, member.userId, userId, parsed.data, {
       bootstrapAdmins: deps.config.SOPBOT_ADMIN_USERS,
       now: deps.clock.now(),

@@ -60,6 +60,7 @@ import { type Member, roleNames } from './members.js';
 import { deliverJobs, requestJob } from './outbox.js';
 import { dmOnce } from './reminders.js';
 import { getSettings } from './settings.js';
+import { slackPerson } from './slack-person.js';
 
 /** The part of WebClient used here: `users.info` (scope `users:read`), `conversations.open`, `chat.postMessage`. */
 type Slack = Parameters<typeof dmOnce>[0];
@@ -70,19 +71,16 @@ type Slack = Parameters<typeof dmOnce>[0];
  * outage) are thrown as they are.
  */
 async function notAnOwner(slack: Slack, user: string): Promise<string | null> {
-  let info: { is_bot?: boolean; deleted?: boolean } | undefined;
-  try {
-    info = (await slack.users.info({ user })).user;
-  } catch (err) {
-    if (slackError(err) === 'user_not_found')
+  switch (await slackPerson(slack, user)) {
+    case 'unknown':
       return `Slack knows no person \`${user}\` in this workspace; name someone who is in it.`;
-    throw err;
+    case 'bot':
+      return `<@${user}> is a bot; an action is owned by a person. Name the person who takes it over.`;
+    case 'deactivated':
+      return `<@${user}>'s Slack account is deactivated: they would never see the action nor its reminders. Name someone who is still in the workspace.`;
+    case 'person':
+      return null;
   }
-  if (info?.is_bot || user === 'USLACKBOT')
-    return `<@${user}> is a bot; an action is owned by a person. Name the person who takes it over.`;
-  if (info?.deleted)
-    return `<@${user}>'s Slack account is deactivated: they would never see the action nor its reminders. Name someone who is still in the workspace.`;
-  return null;
 }
 
 /** Why `a` cannot be reassigned as it stands (not open), or null. */

@@ -11,7 +11,15 @@ import { useHttpTestBot } from '../helpers/bot.js';
 
 const ADMIN = 'U_ADMIN';
 const running = useHttpTestBot('request-paths', {
-  standin: { users: [{ id: ADMIN, name: 'ada', real_name: 'Ada', tz: 'UTC' }] },
+  // The people given a role are Slack users of the workspace: `/sop role` refuses anyone else.
+  standin: {
+    users: [ADMIN, 'U_P0', 'U_P1', 'U_P2', 'U_P3', 'U_NOW'].map((id) => ({
+      id,
+      name: id.toLowerCase(),
+      real_name: id,
+      tz: 'UTC',
+    })),
+  },
   env: { SOPBOT_ADMIN_USERS: ADMIN, SOPBOT_RECOMPUTE_CRON: 'off' },
 });
 

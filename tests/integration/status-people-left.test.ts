@@ -13,6 +13,7 @@ import type { Db } from '../../db/connect.js';
 import type { Standin } from '../../src/slack-standin/index.js';
 import { insertCycle } from '../helpers/db.js';
 import { nextEphemeral } from '../helpers/slack.js';
+import { addDeactivatedUser } from './action-fixture.js';
 import {
   insertChannels,
   insertFamilies,
@@ -118,6 +119,33 @@ describe('a sales rep who left', () => {
     const text = await status(ADMIN);
     expect(text).not.toContain(`<@${GONE}>`);
     expect(text).toContain('*No sales rep covers* FAM-1:');
+  });
+});
+
+describe('/sop role for someone who left', () => {
+  it('a deactivated account, or an id Slack does not know, is given no role', async () => {
+    addDeactivatedUser(standin, GONE, 'gone');
+    const roleOf = async (user: string) =>
+      (
+        await db
+          .selectFrom('members')
+          .select('role')
+          .where('slack_user_id', '=', user)
+          .executeTakeFirst()
+      )?.role ?? null;
+    expect(await status(ADMIN, `role <@${GONE}> sales`)).toContain(
+      `<@${GONE}>'s Slack account is deactivated: they would never see a nudge, a vote or an action. Name someone who is still in the workspace (\`/sop role <@${GONE}> none\` takes away a role they had).`,
+    );
+    expect(await roleOf(GONE)).toBeNull();
+    expect(await status(ADMIN, 'role <@U_NOBODY> exec')).toContain(
+      'Slack knows no person `U_NOBODY` in this workspace; name someone who is in it.',
+    );
+    expect(await roleOf('U_NOBODY')).toBeNull();
+    // Someone still here is given one as before.
+    expect(await status(ADMIN, `role <@${PLANNER}> exec`)).toContain(
+      `<@${PLANNER}> is now *Executive*.`,
+    );
+    await status(ADMIN, `role <@${PLANNER}> planner`);
   });
 });
 
