@@ -16,7 +16,10 @@
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
 import { actionsWhere } from '../../db/queries/actions.js';
+import { openCycle } from '../../db/queries/cycles.js';
+import { pollAwaitingDecision } from '../../db/queries/decisions.js';
 import { familyCodesOf, roleOf } from '../../db/queries/members.js';
+import { getPoll } from '../../db/queries/polls.js';
 import {
   monthsOf,
   recordRefusals,
@@ -94,13 +97,22 @@ function settingsNaming(s: SettingsRow, channel: string): ChannelSetting[] {
   return (['demand', 'supply', 'exec'] as const).filter((k) => s[`${k}_channel`] === channel);
 }
 
+/** The open cycle's vote still owed a decision, when `user` chairs it. */
+async function voteChairedBy(db: Db, user: string): Promise<PersonAtStake['chairs']> {
+  const cycle = await openCycle(db);
+  const awaiting = cycle ? await pollAwaitingDecision(db, cycle.id) : null;
+  const poll = awaiting ? await getPoll(db, awaiting.id) : null;
+  return poll?.created_by === user ? { id: poll.id, status: poll.status } : null;
+}
+
 async function personAtStake(db: Db, user: string): Promise<PersonAtStake> {
-  const [role, families, openActions] = await Promise.all([
+  const [role, families, openActions, chairs] = await Promise.all([
     roleOf(db, user),
     familyCodesOf(db, user),
     actionsWhere(db, { owner: user, open: true }),
+    voteChairedBy(db, user),
   ]);
-  return { role, families, openActions };
+  return { role, families, openActions, chairs };
 }
 
 /** What an admin does about `reason` in `conversation`, in words. */

@@ -10,6 +10,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
+import { jobId } from '../../jobs/contracts.js';
 import type { Standin } from '../../src/slack-standin/index.js';
 import { insertCycle } from '../helpers/db.js';
 import { nextEphemeral } from '../helpers/slack.js';
@@ -21,6 +22,7 @@ import {
   pollUntil,
   runToEnd,
   SCENARIOS,
+  settledJob,
   testClock,
   useHarness,
 } from './meeting-fixture.js';
@@ -173,6 +175,19 @@ describe('an executive and a vote chair who left', () => {
     standin.failNext('chat.postMessage', { error: 'account_inactive', channel: `D_${CHAIR}` });
     await runToEnd(h.queues, 'nudge', { cycleId, phase: 'executive' }, 'notifications');
     await refusalOf(CHAIR);
+    // The admins are told, with who closes the vote and records its decision in the chair's place.
+    await settledJob(
+      h.queues,
+      'notifications',
+      jobId('refusal-notice', {
+        conversation: CHAIR,
+        reason: 'account_inactive',
+        day: '2027-03-02',
+      }),
+    );
+    expect(standin.messagesIn(`D_${ADMIN}`).at(-1)?.text).toContain(
+      `What to do: If <@${CHAIR}> has left, give their part to someone else. They are Executive: \`/sop role @someone exec\`, and take theirs away with \`/sop role <@${CHAIR}> none\`. They chair vote ${poll.id}, still open: Admin members close it (*Close vote* on the vote), and Executive or Admin members record its decision (*Record the decision* in their App Home).`,
+    );
 
     // Quorum 3: EXEC1 counted, EXEC2 to come, the chair's will not: 2 at most.
     expect(await status(PLANNER)).toContain(

@@ -48,6 +48,21 @@ describe('personFix for an owner who left', () => {
     );
   });
 
+  it('the chair of a vote waiting for its decision: who records it in their place (policy by hand: the decision executives and admins)', () => {
+    // The chair is DMed the button that records the decision once the vote closes: refused,
+    // nobody was told that another executive or an admin may record it.
+    expect(
+      personFix('account_inactive', 'U_PAT', {
+        role: 'planner',
+        families: [],
+        openActions: [],
+        chairs: { id: '4', status: 'closed' },
+      }),
+    ).toBe(
+      'if <@U_PAT> has left, give their part to someone else. They are Planner: `/sop role @someone planner`, and take theirs away with `/sop role <@U_PAT> none`. They chair vote 4, closed and waiting for its decision: Executive or Admin members record it (*Record the decision* in their App Home, or `/sop decide`).',
+    );
+  });
+
   it("a planner who kept a rep's families: the role only, since only a rep is given families", () => {
     // Rita was a rep for FAM-1 and FAM-2, then made planner (her list is kept for her). The fix
     // said "`/sop role @someone planner`, then `/sop families @someone FAM-1 FAM-2`", which

@@ -5,7 +5,7 @@
  */
 import type { Role } from '../../core/company.js';
 import { PHASE_LABEL } from '../../core/cycle.js';
-import { ROLE_LABEL } from '../../services/members.js';
+import { ROLE_LABEL, roleNames } from '../../services/members.js';
 import { esc } from './format.js';
 
 /** Slack's refusals in plain words (PERMANENT_REFUSALS of src/slack/post-ledger.ts). */
@@ -91,6 +91,11 @@ export interface PersonAtStake {
     readonly description: string;
     readonly due_date: string;
   }[];
+  /**
+   * The open cycle's vote they chair that still waits for its decision (its chair is asked to
+   * close it and record the decision); null or absent when none.
+   */
+  readonly chairs?: { readonly id: string; readonly status: 'open' | 'closed' } | null;
 }
 
 const MAX_ACTIONS = 10;
@@ -114,6 +119,12 @@ export function personFix(code: string, user: string, p: PersonAtStake): string 
         : `They are ${ROLE_LABEL[p.role]}: ${role}, and take theirs away with \`/sop role <@${user}> none\`.`,
     );
   }
+  if (p.chairs)
+    parts.push(
+      p.chairs.status === 'open'
+        ? `They chair vote ${p.chairs.id}, still open: ${roleNames('vote.close')} close it (*Close vote* on the vote), and ${roleNames('decision.record')} record its decision (*Record the decision* in their App Home).`
+        : `They chair vote ${p.chairs.id}, closed and waiting for its decision: ${roleNames('decision.record')} record it (*Record the decision* in their App Home, or \`/sop decide\`).`,
+    );
   const n = p.openActions.length;
   if (n > 0) {
     const listed = p.openActions
