@@ -1,8 +1,9 @@
 /**
  * `sopbot doctor`: is this installation ready? Checks, in this order (USAGE and README's table
  * say the same): the environment, the database and its migrations, whether the channels are
- * set, Redis, the Slack token (auth.test), the scopes it was granted against the manifest and
- * the bot's access to each channel set, then the chart fonts. Every problem comes with its fix;
+ * set, Redis, the Slack token (auth.test), the scopes it was granted against the manifest, the
+ * bot's access to each channel set and whether each person with a role (or named by
+ * SOPBOT_ADMIN_USERS) is still in the workspace, then the chart fonts. Every problem comes with its fix;
  * the exit code is 1 when there is any. It only reads: nothing is created or changed.
  */
 import { existsSync } from 'node:fs';
@@ -10,11 +11,14 @@ import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { createDb } from '../../db/connect.js';
 import { migrationStatus } from '../../db/migrate.js';
+import { membersWithRole } from '../../db/queries/members.js';
 import { latestSettings } from '../../db/queries/settings.js';
 import { DEFAULT_FONT_DIR } from '../charts/render.js';
 import { type Config, loadConfig } from '../config.js';
 import { SopError } from '../errors.js';
 import { createLogger } from '../logger.js';
+import { ROLE_LABEL, ROLES } from '../services/members.js';
+import { type SlackPerson, slackPerson } from '../services/slack-person.js';
 import {
   asSentence,
   type ChannelSetting,
@@ -37,8 +41,9 @@ import type { CliIo } from './types.js';
 const USAGE = `Usage: sopbot doctor
 Checks what sopbot needs, in this order: the environment (.env); PostgreSQL, the migrations
 and whether the S&OP channels are set; Redis; the Slack token (auth.test), its scopes against
-manifest.json and the bot's access to each channel set; the chart fonts. Prints each problem
-with its fix; exits 1 if there is any.`;
+manifest.json, the bot's access to each channel set and whether each person with a role is
+still in the workspace; the chart fonts. Prints each problem with its fix; exits 1 if there
+is any.`;
 
 export interface Finding {
   readonly check: string;
@@ -81,6 +86,8 @@ export async function diagnose(env: NodeJS.ProcessEnv): Promise<Finding[]> {
   // Channel ids from the settings (and which settings name each), checked against Slack once
   // the token works.
   const channels = new Map<string, ChannelSetting[]>();
+  // Who holds a role, read from the database, checked against Slack once the token works.
+  let roleHolders: readonly { userId: string; role: string }[] = [];
 
   // 1. Environment.
   let config: Config;
@@ -167,6 +174,10 @@ export async function diagnose(env: NodeJS.ProcessEnv): Promise<Finding[]> {
       });
     }
     if (dbReady) {
+      roleHolders = (await membersWithRole(db, ROLES)).map((m) => ({
+        userId: m.userId,
+        role: ROLE_LABEL[m.role],
+      }));
       // latestSettings, not getSettings: the doctor only reads, and a missing row stays missing.
       const s = await latestSettings(db);
       const missing = (['demand', 'supply', 'exec'] as const).filter((k) => !s?.[`${k}_channel`]);
@@ -282,6 +293,17 @@ export async function diagnose(env: NodeJS.ProcessEnv): Promise<Finding[]> {
         else if (ch.is_archived) add(problem('is_archived', `#${ch.name}`, settings));
         else if (ch.is_member === false) add(problem('not_in_channel', `#${ch.name}`, settings));
       }
+      if (!missing.includes('users:read'))
+        for (const f of await peopleFindings(client, [
+          ...roleHolders,
+          // A placeholder id was named above.
+          ...config.SOPBOT_ADMIN_USERS.filter(
+            (u) =>
+              u !== PLACEHOLDERS.SOPBOT_ADMIN_USERS.value &&
+              !roleHolders.some((r) => r.userId === u),
+          ).map((userId) => ({ userId, role: 'SOPBOT_ADMIN_USERS' })),
+        ]))
+          add(f);
     } catch (err) {
       const code = (err as { data?: { error?: string } }).data?.error;
       add({
@@ -310,6 +332,59 @@ export async function diagnose(env: NodeJS.ProcessEnv): Promise<Finding[]> {
           }
         : { check: 'fonts', ok: true, detail: `DejaVu Sans in ${fontDir}` },
     );
+  return out;
+}
+
+const GONE: Readonly<Record<Exclude<SlackPerson, 'person'>, string>> = {
+  deactivated: 'their Slack account is deactivated',
+  unknown: 'Slack knows no such person in this workspace',
+  bot: 'this is a bot, not a person',
+};
+
+/**
+ * Each person with a role (or named by SOPBOT_ADMIN_USERS) whom Slack says is not a person of
+ * the workspace any more: one `users.info` each (Tier 4, about 100 a minute), in turn; Slack
+ * not answering one (a rate limit) ends the check, saying how many were not checked.
+ */
+async function peopleFindings(
+  client: WebClient,
+  people: readonly { userId: string; role: string }[],
+): Promise<Finding[]> {
+  const out: Finding[] = [];
+  for (const [i, p] of people.entries()) {
+    let is: SlackPerson;
+    try {
+      is = await slackPerson(client, p.userId);
+    } catch (err) {
+      const code = (err as { data?: { error?: string } }).data?.error;
+      out.push({
+        check: 'people',
+        ok: false,
+        detail: `${people.length - i} of ${people.length} not checked: users.info answered ${code ?? (err instanceof Error ? err.message : String(err))}`,
+        fix: 'Run `sopbot doctor` again in a minute.',
+      });
+      return out;
+    }
+    if (is === 'person') continue;
+    const byEnv = p.role === 'SOPBOT_ADMIN_USERS';
+    out.push({
+      check: 'people',
+      ok: false,
+      detail: `${p.userId} (${byEnv ? 'admin by SOPBOT_ADMIN_USERS' : p.role}): ${GONE[is]}`,
+      fix: byEnv
+        ? `Take ${p.userId} out of SOPBOT_ADMIN_USERS.`
+        : `In Slack, as an admin: give their part to someone else (\`/sop status\` names the families and votes that wait on them, \`/sop actions <@${p.userId}>\` their open actions), then \`/sop role <@${p.userId}> none\`.`,
+    });
+  }
+  if (out.length === 0 && people.length > 0)
+    out.push({
+      check: 'people',
+      ok: true,
+      detail:
+        people.length === 1
+          ? 'the one person with a role is in the workspace'
+          : `each of the ${people.length} people with a role is in the workspace`,
+    });
   return out;
 }
 

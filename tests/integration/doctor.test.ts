@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
-import { type Standin, startStandin } from '../../src/slack-standin/index.js';
+import { DEFAULT_USERS, type Standin, startStandin } from '../../src/slack-standin/index.js';
 import { manifestScopes } from '../../src/slack-standin/scopes.js';
-import { emptyDb, freshDb, type TestDb } from '../helpers/db.js';
+import { emptyDb, freshDb, insertMembers, type TestDb } from '../helpers/db.js';
 
 async function doctor(env: NodeJS.ProcessEnv): Promise<{ code: number; out: string }> {
   let out = '';
@@ -83,7 +83,8 @@ describe('sopbot doctor', () => {
     SLACK_BOT_TOKEN: 'xoxb-good',
     SLACK_SIGNING_SECRET: 'a-signing-secret',
     SLACK_API_URL: full.apiUrl,
-    SOPBOT_ADMIN_USERS: 'U_ADA',
+    // A person of the stand-in's workspace (DEFAULT_USERS): the doctor asks Slack about them.
+    SOPBOT_ADMIN_USERS: 'U_ALICE',
     ...over,
   });
 
@@ -94,6 +95,7 @@ describe('sopbot doctor', () => {
       `✓ slack scopes: all ${manifestScopes().length} scopes of manifest.json granted`,
     );
     expect(r.out).toContain('✓ channels: demand, supply and exec channels are set');
+    expect(r.out).toContain('✓ people: the one person with a role is in the workspace');
     expect(r.out).toContain('Everything sopbot needs is in place.');
     expect(r.out).not.toContain('✗');
     expect(r.code).toBe(0);
@@ -196,6 +198,36 @@ describe('sopbot doctor', () => {
     expect(r.out).toContain('2 problems found.');
   });
 
+  it('a person with a role who left Slack, and an admin id Slack does not know: each named with its fix', async () => {
+    // Before, the doctor said nothing of people: U_GONE stayed a rep, nudged every cycle.
+    const left = await startStandin({
+      tokens: ['xoxb-good'],
+      users: [
+        ...DEFAULT_USERS,
+        { id: 'U_GONE', name: 'gone', real_name: 'Gone', tz: 'UTC', deleted: true },
+      ],
+    });
+    await insertMembers(t.db, { U_GONE: 'sales', U_BOB: 'exec' });
+    try {
+      const r = await doctor(
+        env({ SLACK_API_URL: left.apiUrl, SOPBOT_ADMIN_USERS: 'U_ALICE,U_NOBODY' }),
+      );
+      expect(r.out).toContain(
+        '✗ people: U_GONE (Sales): their Slack account is deactivated\n    fix: In Slack, as an admin: give their part to someone else (`/sop status` names the families and votes that wait on them, `/sop actions <@U_GONE>` their open actions), then `/sop role <@U_GONE> none`.',
+      );
+      expect(r.out).toContain(
+        '✗ people: U_NOBODY (admin by SOPBOT_ADMIN_USERS): Slack knows no such person in this workspace\n    fix: Take U_NOBODY out of SOPBOT_ADMIN_USERS.',
+      );
+      // U_BOB (exec) and U_ALICE are in the workspace: not named.
+      expect(r.out).not.toContain('U_BOB');
+      expect(r.out).toContain('2 problems found.');
+      expect(r.code).toBe(1);
+    } finally {
+      await t.db.deleteFrom('members').where('slack_user_id', 'in', ['U_GONE', 'U_BOB']).execute();
+      await left.close();
+    }
+  });
+
   it('--help and README list the checks in the order the doctor prints them', async () => {
     // Before, both put Redis before the channels and the channels last, after the fonts.
     const order = [
@@ -213,6 +245,7 @@ describe('sopbot doctor', () => {
       'redis',
       'slack token',
       'slack scopes',
+      'people',
       'fonts',
     ]);
     const words: Record<string, string> = {
@@ -222,6 +255,7 @@ describe('sopbot doctor', () => {
       redis: 'Redis',
       'slack token': 'Slack token',
       'slack scopes': 'scopes',
+      people: 'person with a role',
       fonts: 'fonts',
     };
     let usage = '';
