@@ -13,7 +13,7 @@ import { countedVoters, openPollOf } from '../../db/queries/polls.js';
 import type { CycleRow, Phase, SettingsRow } from '../../db/schema.js';
 import { PHASE_EXPECTATIONS, PHASE_ORDER } from '../core/cycle.js';
 import { NotDueYetError } from '../errors.js';
-import { sendEach } from '../slack/post-ledger.js';
+import { RefusedPostError, sendEach } from '../slack/post-ledger.js';
 import {
   demandNudgeText,
   phaseAnnouncement,
@@ -25,6 +25,7 @@ import { requireCycle } from './cycles.js';
 import { runReplacing } from './polls.js';
 import { dmOnce, postOnce } from './reminders.js';
 import { getSettings } from './settings.js';
+import { slackPerson } from './slack-person.js';
 
 /** The channel (settings) told about `phase`, or null when it is not configured. */
 export function channelFor(settings: SettingsRow, phase: Phase): string | null {
@@ -108,8 +109,9 @@ export const NUDGE_WAIT_MS = 5_000;
  * nothing. So does one that finds the cycle two or more phases back, each with a stored
  * deadline (a worker down across them all, whose deadline jobs run beside this one when it
  * is back): it waits for them, and nudges once the phase has begun, when its deadline is still
- * ahead. Someone Slack refuses for good is named in an UndeliveredError once the
- * others are nudged.
+ * ahead. Someone Slack refuses for good, or whose account `users.info` says is deactivated
+ * (Slack would take that DM and nobody would read it), is named in an UndeliveredError once
+ * the others are nudged.
  */
 export async function sendNudges(
   slack: WebClient,
@@ -162,8 +164,13 @@ export async function sendNudges(
     nudges,
     (n) => n.userId,
     async ({ userId, text }) => {
-      if (await dmOnce(slack, db, `nudge:${cycle.id}:${phase}:${userId}`, userId, { text }))
-        sent.push(userId);
+      const key = `nudge:${cycle.id}:${phase}:${userId}`;
+      // Slack takes a DM to a deactivated account without a word, and nobody reads it: asked
+      // first (users.info, once per person and phase), it is refused as Slack's user_disabled,
+      // so it is recorded and the admins are told who left (src/services/undelivered.ts).
+      if ((await slackPerson(slack, userId)) === 'deactivated')
+        throw new RefusedPostError({ to: userId, error: 'user_disabled', key });
+      if (await dmOnce(slack, db, key, userId, { text })) sent.push(userId);
     },
   );
   return sent;

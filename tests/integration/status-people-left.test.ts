@@ -1,6 +1,8 @@
 /**
- * `/sop status` when people left the company mid-cycle: Slack refuses their nudges for good
- * (`account_inactive`), and sopbot stops waiting on them. A rep who left is no longer listed as
+ * `/sop status` when people left the company mid-cycle: a rep whose account is deactivated
+ * (Slack takes a DM to them without a word: the nudge asks `users.info` first and records it as
+ * refused), an executive whose nudge Slack refuses (`account_inactive`); sopbot stops waiting
+ * on them. A rep who left is no longer listed as
  * owing forecast input; the family only they covered is named as having no rep; an executive
  * who left is not among those "yet to vote", and a quorum that can no longer be reached is
  * said; a chair who left is replaced, in words, by who may close the vote and record the
@@ -87,11 +89,22 @@ beforeAll(async () => {
 
 describe('a sales rep who left', () => {
   it('is not listed as owing input; the family only they covered has no rep', async () => {
-    standin.failNext('chat.postMessage', { error: 'account_inactive', channel: `D_${GONE}` });
+    // GONE's account is deactivated: Slack would take a DM to them without a word (the
+    // stand-in does too), and nobody would read it. The nudge asks users.info first.
+    addDeactivatedUser(standin, GONE, 'gone');
     await runToEnd(h.queues, 'nudge', { cycleId, phase: 'demand_review' }, 'notifications');
-    await refusalOf(GONE);
-    // STAY was nudged; GONE's nudge refused.
+    expect(await refusalOf(GONE)).toEqual([{ reason: 'user_disabled' }]);
+    // STAY was nudged; nothing was sent to GONE, and the admin was told who left.
     expect(standin.messagesIn(`D_${STAY}`)).toHaveLength(1);
+    expect(standin.messagesIn(`D_${GONE}`)).toHaveLength(0);
+    await settledJob(
+      h.queues,
+      'notifications',
+      jobId('refusal-notice', { conversation: GONE, reason: 'user_disabled', day: '2027-03-02' }),
+    );
+    expect(standin.messagesIn(`D_${ADMIN}`).at(-1)?.text).toContain(
+      `They are Sales for FAM-1, FAM-2: \`/sop role @someone sales\`, then \`/sop families @someone FAM-1 FAM-2\``,
+    );
 
     const text = await status(ADMIN);
     // Only STAY owes input: 1, not 2.
@@ -126,7 +139,6 @@ describe('a sales rep who left', () => {
 
 describe('/sop role for someone who left', () => {
   it('a deactivated account, or an id Slack does not know, is given no role', async () => {
-    addDeactivatedUser(standin, GONE, 'gone');
     const roleOf = async (user: string) =>
       (
         await db
