@@ -25,7 +25,7 @@ import { requireCycle } from './cycles.js';
 import { runReplacing } from './polls.js';
 import { dmOnce, postOnce } from './reminders.js';
 import { getSettings } from './settings.js';
-import { slackPerson } from './slack-person.js';
+import { slackPersonLately } from './slack-person.js';
 
 /** The channel (settings) told about `phase`, or null when it is not configured. */
 export function channelFor(settings: SettingsRow, phase: Phase): string | null {
@@ -166,9 +166,9 @@ export async function sendNudges(
     async ({ userId, text }) => {
       const key = `nudge:${cycle.id}:${phase}:${userId}`;
       // Slack takes a DM to a deactivated account without a word, and nobody reads it: asked
-      // first (users.info, once per person and phase), it is refused as Slack's user_disabled,
+      // first (users.info, at most once an hour per person), it is refused as Slack's user_disabled,
       // so it is recorded and the admins are told who left (src/services/undelivered.ts).
-      if ((await slackPerson(slack, userId)) === 'deactivated')
+      if ((await slackPersonLately(slack, userId)) === 'deactivated')
         throw new RefusedPostError({ to: userId, error: 'user_disabled', key });
       if (await dmOnce(slack, db, key, userId, { text })) sent.push(userId);
     },

@@ -31,3 +31,33 @@ export async function slackPerson(slack: UsersInfoLookup, user: string): Promise
   if (info?.deleted) return 'deactivated';
   return 'person';
 }
+
+/** Per Slack client: what slackPerson answered of each person lately, and when (Date.now). */
+const recent = new WeakMap<
+  object,
+  Map<string, { readonly is: SlackPerson; readonly at: number }>
+>();
+
+/** How long slackPersonLately trusts an answer: a reminder burst asks once per owner. */
+export const PERSON_TTL_MS = 3_600_000;
+
+/**
+ * slackPerson, remembered in this process for PERSON_TTL_MS: for the DMs a job sends on its
+ * own (nudges, reminders), where a morning's reminders would otherwise ask Slack about one owner
+ * once per action. A failed lookup is not remembered.
+ */
+export async function slackPersonLately(
+  slack: UsersInfoLookup,
+  user: string,
+): Promise<SlackPerson> {
+  let seen = recent.get(slack);
+  if (!seen) {
+    seen = new Map();
+    recent.set(slack, seen);
+  }
+  const hit = seen.get(user);
+  if (hit && Date.now() - hit.at < PERSON_TTL_MS) return hit.is;
+  const is = await slackPerson(slack, user);
+  seen.set(user, { is, at: Date.now() });
+  return is;
+}

@@ -100,6 +100,11 @@ beforeAll(async () => {
   );
   const ids = rec.actions.map((a) => a.id);
   [a1, a2, a3, solo] = ids as [string, string, string, string];
+  // The decision's job has sent OPS's three assignment DMs before any reminder runs.
+  await standin.waitFor(() => {
+    const m = standin.messagesIn(`D_${OPS}`).filter((x) => x.text.startsWith(':memo:'));
+    return m.length === 3 ? m : null;
+  }, 20_000);
 }, 60_000);
 
 describe('one reminder DM a morning per owner', () => {

@@ -1,0 +1,81 @@
+/**
+ * An overdue action whose owner's Slack account is deactivated. Slack takes a DM to a
+ * deactivated account without a word (the stand-in too), so the reminders went out one by one
+ * into a DM nobody reads, nothing was recorded and the admins never heard that the action had
+ * nobody. The reminder now asks `users.info` first: nothing is sent, the refusal is recorded as
+ * Slack's `user_disabled`, the admins are told to give the action to someone else, and the next
+ * overdue reminder is still scheduled (for whoever owns it then). The real bot and worker over
+ * HTTP against the Slack stand-in, real Postgres and Redis, a test clock.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../db/connect.js';
+import { jobId, parsePayload } from '../../jobs/contracts.js';
+import type { Standin } from '../../src/slack-standin/index.js';
+import { addDeactivatedUser, decideMarchActions } from './action-fixture.js';
+import { runToEnd, settledJob, testClock, useHarness } from './meeting-fixture.js';
+
+const EXEC = 'U_EXEC1';
+const ADA = 'U_ADA'; // admin
+const DORA = 'U_DORA'; // ops, whose account is deactivated after the decision
+
+const clock = testClock('2027-03-12T09:00:00Z');
+const h = useHarness({
+  label: 'reminder-owner-deactivated',
+  members: { [EXEC]: 'exec', [ADA]: 'admin', [DORA]: 'ops' },
+  clock,
+});
+let db: Db;
+let standin: Standin;
+let id: string;
+
+const overdue = (n: number) => ({
+  actionId: id,
+  kind: 'overdue' as const,
+  occurrence: `overdue-${n}`,
+});
+
+beforeAll(async () => {
+  ({ db, standin } = h);
+  [id] = (await decideMarchActions(h, clock, 'owner-deactivated', EXEC, [
+    { owner: DORA, description: 'Order resin for April', dueDate: '2027-03-17' },
+  ])) as [string];
+  // The DM that gives DORA the action, while her account was active.
+  await standin.waitFor(() => standin.messagesIn(`D_${DORA}`).length === 1, 20_000);
+}, 60_000);
+
+describe('an overdue action whose owner was deactivated', () => {
+  it('sends nothing into the void, records why, tells the admins and keeps the chain', async () => {
+    addDeactivatedUser(standin, DORA, 'dora');
+    clock.set('2027-03-18T09:00:00Z');
+    const first = await runToEnd(h.queues, 'action-reminder', overdue(1), 'notifications');
+    expect(await first.getState()).toBe('failed');
+    expect(first.attemptsMade).toBe(1);
+    expect(standin.messagesIn(`D_${DORA}`)).toHaveLength(1);
+    const rows = await db
+      .selectFrom('slack_refusals')
+      .select(['post_key', 'reason'])
+      .where('conversation', '=', DORA)
+      .execute();
+    expect(rows).toEqual([
+      { post_key: `reminder:${id}:overdue:overdue-1`, reason: 'user_disabled' },
+    ]);
+    await settledJob(
+      h.queues,
+      'notifications',
+      jobId('refusal-notice', { conversation: DORA, reason: 'user_disabled', day: '2027-03-18' }),
+    );
+    const notice = standin.messagesIn(`D_${ADA}`).at(-1)?.text ?? '';
+    expect(notice).toContain(
+      `:warning: Slack refused 1 DM to <@${DORA}> for good: their Slack account is deactivated.`,
+    );
+    expect(notice).toContain(
+      `Give it to someone else with \`/sop actions reassign #${id} @someone\`.`,
+    );
+    // The next overdue reminder is scheduled all the same.
+    expect(
+      await h.queues
+        .queue('notifications')
+        .getJob(jobId('action-reminder', parsePayload('action-reminder', overdue(2)))),
+    ).toBeTruthy();
+  });
+});
