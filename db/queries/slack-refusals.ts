@@ -192,12 +192,15 @@ export async function resolveActionRefusals(
 
 /**
  * Slack's refusals of a DM that say the person has left: their account deactivated, or gone
- * from the workspace (the words in src/slack/presenters/undelivered.ts).
+ * from the workspace (the words in src/slack/presenters/undelivered.ts); and the DMs sopbot did
+ * not send because `users.info` says the account is deactivated.
  */
 export const LEFT_REASONS: readonly string[] = [
   'account_inactive',
   'user_disabled',
   'user_not_found',
+  // sopbot's own (DEACTIVATED, src/slack/post-ledger.ts): users.info says deactivated.
+  'deactivated',
 ];
 
 /**

@@ -34,6 +34,7 @@ import type { CycleDeps } from '../deps.js';
 import { NotDueYetError, SopError } from '../errors.js';
 import { readRowId } from '../row-id.js';
 import {
+  DEACTIVATED,
   isLedgerMessage,
   ledgerEntry,
   ledgerKeyAt,
@@ -685,7 +686,7 @@ export async function sendReminder(
   // refused as Slack's user_disabled, so the admins are told whose action to give to someone
   // else (src/services/undelivered.ts). The chain goes on (scheduled above) for the next owner.
   if ((await slackPersonLately(deps.slack, action.owner)) === 'deactivated')
-    throw new RefusedPostError({ to: action.owner, error: 'user_disabled', key });
+    throw new RefusedPostError({ to: action.owner, error: DEACTIVATED, key });
   if (digest && !isSnoozeJob && !(await ledgerEntry(deps.db, key))?.ts) {
     // Run again after a late day's digest listed it (a retry past midnight): sent already.
     if (day !== scheduledDay && (await digestLists(deps.db, action, scheduledDay)))

@@ -13,7 +13,7 @@ import { countedVoters, openPollOf } from '../../db/queries/polls.js';
 import type { CycleRow, Phase, SettingsRow } from '../../db/schema.js';
 import { PHASE_EXPECTATIONS, PHASE_ORDER } from '../core/cycle.js';
 import { NotDueYetError } from '../errors.js';
-import { RefusedPostError, sendEach } from '../slack/post-ledger.js';
+import { DEACTIVATED, RefusedPostError, sendEach } from '../slack/post-ledger.js';
 import {
   demandNudgeText,
   phaseAnnouncement,
@@ -169,7 +169,7 @@ export async function sendNudges(
       // first (users.info, at most once an hour per person), it is refused as Slack's user_disabled,
       // so it is recorded and the admins are told who left (src/services/undelivered.ts).
       if ((await slackPersonLately(slack, userId)) === 'deactivated')
-        throw new RefusedPostError({ to: userId, error: 'user_disabled', key });
+        throw new RefusedPostError({ to: userId, error: DEACTIVATED, key });
       if (await dmOnce(slack, db, key, userId, { text })) sent.push(userId);
     },
   );

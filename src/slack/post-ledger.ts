@@ -423,7 +423,15 @@ async function findPost(slack: WebClient, row: LedgerRow, key: string): Promise<
  * the bot's reach (a deactivated or deleted user, an archived channel, a channel the bot is
  * not in), or the token may not do it. Retrying only repeats the refusal.
  */
+/**
+ * Not Slack's answer but sopbot's: `users.info` says the person's account is deactivated, and
+ * Slack would take a DM to them without a word (nobody reads it), so none is sent (nudges and
+ * reminders, src/services/slack-person.ts). Recorded and told as Slack's refusals are.
+ */
+export const DEACTIVATED = 'deactivated';
+
 const PERMANENT_REFUSALS: ReadonlySet<string> = new Set([
+  DEACTIVATED,
   'channel_not_found',
   'not_in_channel',
   'is_archived',

@@ -2,8 +2,8 @@
  * An overdue action whose owner's Slack account is deactivated. Slack takes a DM to a
  * deactivated account without a word (the stand-in too), so the reminders went out one by one
  * into a DM nobody reads, nothing was recorded and the admins never heard that the action had
- * nobody. The reminder now asks `users.info` first: nothing is sent, the refusal is recorded as
- * Slack's `user_disabled`, the admins are told to give the action to someone else, and the next
+ * nobody. The reminder now asks `users.info` first: nothing is sent, the DM is recorded as not
+ * sent (`deactivated`), the admins are told to give the action to someone else, and the next
  * overdue reminder is still scheduled (for whoever owns it then). The real bot and worker over
  * HTTP against the Slack stand-in, real Postgres and Redis, a test clock.
  */
@@ -57,16 +57,16 @@ describe('an overdue action whose owner was deactivated', () => {
       .where('conversation', '=', DORA)
       .execute();
     expect(rows).toEqual([
-      { post_key: `reminder:${id}:overdue:overdue-1`, reason: 'user_disabled' },
+      { post_key: `reminder:${id}:overdue:overdue-1`, reason: 'deactivated' },
     ]);
     await settledJob(
       h.queues,
       'notifications',
-      jobId('refusal-notice', { conversation: DORA, reason: 'user_disabled', day: '2027-03-18' }),
+      jobId('refusal-notice', { conversation: DORA, reason: 'deactivated', day: '2027-03-18' }),
     );
     const notice = standin.messagesIn(`D_${ADA}`).at(-1)?.text ?? '';
     expect(notice).toContain(
-      `:warning: Slack refused 1 DM to <@${DORA}> for good: their Slack account is deactivated.`,
+      `:warning: 1 DM to <@${DORA}> not sent: their Slack account is deactivated (Slack's users.info says so).`,
     );
     expect(notice).toContain(
       `Give it to someone else with \`/sop actions reassign #${id} @someone\`.`,

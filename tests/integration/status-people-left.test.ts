@@ -93,16 +93,20 @@ describe('a sales rep who left', () => {
     // stand-in does too), and nobody would read it. The nudge asks users.info first.
     addDeactivatedUser(standin, GONE, 'gone');
     await runToEnd(h.queues, 'nudge', { cycleId, phase: 'demand_review' }, 'notifications');
-    expect(await refusalOf(GONE)).toEqual([{ reason: 'user_disabled' }]);
+    expect(await refusalOf(GONE)).toEqual([{ reason: 'deactivated' }]);
     // STAY was nudged; nothing was sent to GONE, and the admin was told who left.
     expect(standin.messagesIn(`D_${STAY}`)).toHaveLength(1);
     expect(standin.messagesIn(`D_${GONE}`)).toHaveLength(0);
     await settledJob(
       h.queues,
       'notifications',
-      jobId('refusal-notice', { conversation: GONE, reason: 'user_disabled', day: '2027-03-02' }),
+      jobId('refusal-notice', { conversation: GONE, reason: 'deactivated', day: '2027-03-02' }),
     );
-    expect(standin.messagesIn(`D_${ADMIN}`).at(-1)?.text).toContain(
+    const notice = standin.messagesIn(`D_${ADMIN}`).at(-1)?.text ?? '';
+    expect(notice).toContain(
+      `:warning: 1 DM to <@${GONE}> not sent: their Slack account is deactivated (Slack's users.info says so).\nNot delivered, and not tried again: <@${GONE}>'s Demand review nudge of cycle 2027-03.`,
+    );
+    expect(notice).toContain(
       `They are Sales for FAM-1, FAM-2: \`/sop role @someone sales\`, then \`/sop families @someone FAM-1 FAM-2\``,
     );
 

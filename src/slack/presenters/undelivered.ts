@@ -15,6 +15,8 @@ const WORDS: Readonly<Record<string, string>> = {
   channel_not_found:
     'Slack cannot find the channel: it was deleted, or it is private and the bot is not in it',
   account_inactive: 'their Slack account is deactivated',
+  // sopbot's own, not Slack's answer (DEACTIVATED): users.info says so, and nothing is sent.
+  deactivated: 'their Slack account is deactivated',
   user_disabled: 'their Slack account is deactivated',
   user_not_found: 'Slack does not know this person: they were removed from the workspace',
   user_not_visible: 'the bot may not see this person',
@@ -265,7 +267,10 @@ export function refusalNoticeDm(n: RefusalNotice): { text: string } {
   const where = conversationRef(n.conversation);
   return {
     text: [
-      `:warning: Slack refused ${count(n.posts.length, person)} to ${where} for good: ${refusalWords(n.reason)}.`,
+      n.reason === 'deactivated' // DEACTIVATED of src/slack/post-ledger.ts
+        ? // Slack would have taken them, into a DM nobody reads: sopbot sent none.
+          `:warning: ${count(n.posts.length, person)} to ${where} not sent: ${refusalWords(n.reason)} (Slack's users.info says so).`
+        : `:warning: Slack refused ${count(n.posts.length, person)} to ${where} for good: ${refusalWords(n.reason)}.`,
       `Not delivered, and not tried again: ${postList(n.posts)}.`,
       `What to do: ${asSentence(n.fix)}`,
       `\`/sop status\` shows this until a ${person ? 'DM' : 'post'} to ${where} goes through.`,
