@@ -56,9 +56,7 @@ describe('an overdue action whose owner was deactivated', () => {
       .select(['post_key', 'reason'])
       .where('conversation', '=', DORA)
       .execute();
-    expect(rows).toEqual([
-      { post_key: `reminder:${id}:overdue:overdue-1`, reason: 'deactivated' },
-    ]);
+    expect(rows).toEqual([{ post_key: `reminder:${id}:overdue:overdue-1`, reason: 'deactivated' }]);
     await settledJob(
       h.queues,
       'notifications',
