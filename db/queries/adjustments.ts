@@ -296,7 +296,8 @@ export async function lockKey(trx: Db, key: string): Promise<void> {
 }
 
 /**
- * Runs `fn` while this process holds the advisory lock on `key` (session level, on a
+ * Runs `fn` while this process holds the advisory lock on `key` (or each of several keys,
+ * withSessionLockWithin) (session level, on a
  * connection kept for fn's duration; fn's own queries use the pool). A caller that finds the
  * lock taken polls every `pollMs` without holding a connection meanwhile, so waiters cannot
  * starve the pool. The lock goes with its connection if the process dies. Use keys that no
@@ -304,33 +305,48 @@ export async function lockKey(trx: Db, key: string): Promise<void> {
  */
 export async function withSessionLock<T>(
   db: Db,
-  key: string,
+  key: string | readonly string[],
   fn: () => Promise<T>,
   pollMs = 100,
 ): Promise<T> {
   const out = await withSessionLockWithin(db, key, fn, { pollMs, waitMs: Infinity });
-  if (!out.got) throw new Error(`the lock ${key} was not taken, with no limit on the wait`);
+  if (!out.got) throw new Error(`the lock ${String(key)} was not taken, with no limit on the wait`);
   return out.value;
 }
 
 /**
  * As withSessionLock, waiting at most `waitMs` for the lock: `{ got: false }` (fn not run) when
- * another holds it that long.
+ * another holds it that long. With several keys, all of them on the one connection, taken
+ * together or not at all: one found taken gives back those taken before it and the caller
+ * polls again, so it never holds one while waiting for another and cannot deadlock with
+ * another holder, whatever keys and order that one takes.
  */
 export async function withSessionLockWithin<T>(
   db: Db,
-  key: string,
+  key: string | readonly string[],
   fn: () => Promise<T>,
   opts: { readonly waitMs: number; readonly pollMs?: number },
 ): Promise<{ readonly got: true; readonly value: T } | { readonly got: false }> {
   const pollMs = opts.pollMs ?? 100;
   const until = Date.now() + opts.waitMs;
+  const keys = [...new Set(typeof key === 'string' ? [key] : key)].sort();
   for (;;) {
     const out = await db.connection().execute(async (conn) => {
-      const { rows } = await sql<{
-        got: boolean;
-      }>`select pg_try_advisory_lock(hashtextextended(${key}, 0)) as got`.execute(conn);
-      if (!rows[0]?.got) return { got: false as const };
+      const unlock = async (held: readonly string[]) => {
+        for (const k of held)
+          await sql`select pg_advisory_unlock(hashtextextended(${k}, 0))`.execute(conn);
+      };
+      const held: string[] = [];
+      for (const k of keys) {
+        const { rows } = await sql<{
+          got: boolean;
+        }>`select pg_try_advisory_lock(hashtextextended(${k}, 0)) as got`.execute(conn);
+        if (!rows[0]?.got) {
+          await unlock(held);
+          return { got: false as const };
+        }
+        held.push(k);
+      }
       let failed = false;
       try {
         return { got: true as const, value: await fn() };
@@ -338,13 +354,11 @@ export async function withSessionLockWithin<T>(
         failed = true;
         throw err;
       } finally {
-        await sql`select pg_advisory_unlock(hashtextextended(${key}, 0))`
-          .execute(conn)
-          .catch((err: unknown) => {
-            // A connection that cannot unlock is broken, and the lock went with its session:
-            // when fn failed, its error is the one to report.
-            if (!failed) throw err;
-          });
+        await unlock(held).catch((err: unknown) => {
+          // A connection that cannot unlock is broken, and the locks went with its session:
+          // when fn failed, its error is the one to report.
+          if (!failed) throw err;
+        });
       }
     });
     if (out.got || Date.now() + pollMs > until) return out;

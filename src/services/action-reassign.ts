@@ -19,7 +19,7 @@
  */
 import type { Db } from '../../db/connect.js';
 import { reassignOpenAction } from '../../db/queries/actions.js';
-import { withSessionLock, withSessionLockWithin } from '../../db/queries/adjustments.js';
+import { withSessionLockWithin } from '../../db/queries/adjustments.js';
 import {
   audit,
   auditEntry,
@@ -49,6 +49,8 @@ import {
   withoutButtons,
 } from '../slack/presenters/actions.js';
 import {
+  drawingAction,
+  drawLock,
   getAction,
   givenMeanwhile,
   type ReminderKind,
@@ -371,22 +373,6 @@ async function redrawDm(slack: Slack, channel: string, e: Redraw): Promise<boole
     if (!editRefusedForGood(err)) throw err;
     return false;
   }
-}
-
-/** The advisory lock under which action `actionId`'s DMs are drawn (drawingAction). */
-const drawLock = (actionId: string) => `action-draw:${actionId}`;
-
-/**
- * Runs `draw` while no other redraw of action `actionId`'s DMs runs (a session advisory lock on
- * the action, taken in every worker and bot), for `draw` to read the action as it stands once
- * it holds the lock. Two jobs about one action (a cancelling and a reopening, a reopening and a
- * Done) then draw one after the other, each from what it reads under the lock; without it, the
- * one that read the older state could land its chat.update last, and a DM would show
- * "Open again" after "Done". Every change of an action's state asks for a redraw that comes
- * after its commit, so the last to take the lock draws the state the action ends in.
- */
-function drawingAction<T>(db: Db, actionId: string, draw: () => Promise<T>): Promise<T> {
-  return withSessionLock(db, drawLock(actionId), draw);
 }
 
 /**

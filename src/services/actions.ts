@@ -15,6 +15,7 @@ import {
   lockAction,
   setActionSnooze,
 } from '../../db/queries/actions.js';
+import { withSessionLock } from '../../db/queries/adjustments.js';
 import { audit, type ReassignedAway, reassignmentsFrom } from '../../db/queries/audit.js';
 import { type DigestItem, digestItems, setDigestItems } from '../../db/queries/reminder-digests.js';
 import type { ActionRow, SkippedHoliday } from '../../db/schema.js';
@@ -348,6 +349,34 @@ export async function reminderDigestAt(
     const a = byId.get(it.actionId);
     return a ? [{ ...a, daysLeft: it.daysLeft, givenAway: away.get(a.id) ?? null }] : [];
   });
+}
+
+/** The advisory lock under which action `actionId`'s DMs are drawn and sent (drawingAction). */
+export const drawLock = (actionId: string) => `action-draw:${actionId}`;
+
+/**
+ * Runs `draw` while no other redraw of action `actionId`'s DMs runs (a session advisory lock on
+ * the action, taken in every worker and bot), for `draw` to read the action as it stands once
+ * it holds the lock. Two jobs about one action (a cancelling and a reopening, a reopening and a
+ * Done) then draw one after the other, each from what it reads under the lock; without it, the
+ * one that read the older state could land its chat.update last, and a DM would show
+ * "Open again" after "Done". Every change of an action's state asks for a redraw that comes
+ * after its commit, so the last to take the lock draws the state the action ends in. A reminder
+ * is sent under it too (sendReminder), from its status read again to its ts recorded, so a
+ * redraw either comes first (the reminder reads the action closed and is not sent) or finds
+ * it in the ledger. With several actions (a digest listing them), all their locks, taken
+ * together (withSessionLockWithin): never one held while waiting for another.
+ */
+export function drawingAction<T>(
+  db: Db,
+  actionId: string | readonly string[],
+  draw: () => Promise<T>,
+): Promise<T> {
+  return withSessionLock(
+    db,
+    typeof actionId === 'string' ? drawLock(actionId) : actionId.map(drawLock),
+    draw,
+  );
 }
 
 export async function getAction(db: Db, id: string): Promise<ActionRow | null> {
@@ -696,20 +725,19 @@ export async function sendReminder(
   }
   const daysLeft = daysBetween(day, action.due_date);
   // Done may be recorded while this reminder is under way: the status is read again once
-  // the reminder's key is claimed, just before the DM goes out.
+  // the reminder's key is claimed, just before the DM goes out. All of it under the lock the
+  // redraws of the action's DMs take (drawingAction), through the DM's ts recorded: a Done's
+  // action-closed job either draws first, and the status then read is closed (nothing sent),
+  // or after, and finds the reminder in the ledger and draws it without its buttons. Without
+  // it, that job could draw between the read and the ts, and the reminder kept its buttons.
   let closed = false;
-  const ts = await dmOnce(
-    deps.slack,
-    deps.db,
-    key,
-    action.owner,
-    message(action, p.kind, daysLeft),
-    {
+  const ts = await drawingAction(deps.db, action.id, () =>
+    dmOnce(deps.slack, deps.db, key, action.owner, message(action, p.kind, daysLeft), {
       stillWanted: async () => {
         closed = (await getAction(deps.db, action.id))?.status !== 'open';
         return !closed;
       },
-    },
+    }),
   );
   if (closed) return 'not_open';
   return ts ? 'sent' : 'already_sent';
@@ -781,17 +809,27 @@ async function sendInDigest(
     const rows = await digestCandidates(deps.db, action.owner, day, now, zone, holidays, action.id);
     if (!rows.some((r) => r.id === action.id)) return 'not_open';
     const items = toItems(rows);
-    const ts = await dmOnce(deps.slack, deps.db, key, action.owner, digest(rows, zone, now), {
-      stillWanted: () =>
-        deps.db.transaction().execute(async (trx) => {
-          const again = toItems(
-            await digestCandidates(trx, action.owner, day, now, zone, holidays, action.id),
-          );
-          if (!sameItems(again, items)) return false;
-          await setDigestItems(trx, key, items);
-          return true;
+    // Under the locks of every action it lists (drawingAction), from its actions read again
+    // through its ts recorded: a Done on one of them whose action-closed job draws first
+    // leaves it out of the items read again (the digest is withdrawn and built again); one
+    // whose job draws after finds the digest in the ledger and draws it with that action done.
+    // An action not locked that joins meanwhile changes the items too: built again.
+    const ts = await drawingAction(
+      deps.db,
+      rows.map((r) => r.id),
+      () =>
+        dmOnce(deps.slack, deps.db, key, action.owner, digest(rows, zone, now), {
+          stillWanted: () =>
+            deps.db.transaction().execute(async (trx) => {
+              const again = toItems(
+                await digestCandidates(trx, action.owner, day, now, zone, holidays, action.id),
+              );
+              if (!sameItems(again, items)) return false;
+              await setDigestItems(trx, key, items);
+              return true;
+            }),
         }),
-    });
+    );
     if (ts) return 'sent';
     // Withdrawn (something changed): build it again. Or posted by another job: read its items.
   }
