@@ -19,6 +19,7 @@ import {
 import { createRedis } from './redis.js';
 import { type OutboxRelay, startOutboxRelay } from './services/outbox.js';
 import { useConfiguredTimezone } from './services/settings.js';
+import { AFTER_ACK_CONCURRENCY } from './slack/after-ack-limit.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
 import { stopHomeRedraws } from './slack/home.js';
 
@@ -50,10 +51,18 @@ export interface BotOptions {
  */
 const BOT_DB_CONNECT_TIMEOUT_MS = 2_000;
 
+/**
+ * The bot's database pool: two connections for each listener working after its ack
+ * (AFTER_ACK_CONCURRENCY), one of which a Done click holds with its action's draw lock while it
+ * reads the action on the other, and two for the rest. With one each, ten such clicks at once
+ * held all ten and waited for an eleventh.
+ */
+export const BOT_POOL_SIZE = 2 * AFTER_ACK_CONCURRENCY + 2;
+
 export async function startBot(config: Config, opts: BotOptions = {}): Promise<RunningBot> {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL, 'sopbot-bot');
   const db = createDb(config.DATABASE_URL, {
-    max: 10,
+    max: BOT_POOL_SIZE,
     applicationName: 'sopbot-bot',
     logger,
     connectTimeoutMs: BOT_DB_CONNECT_TIMEOUT_MS,

@@ -11,6 +11,7 @@ import { WebClient } from '@slack/web-api';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { createDb } from '../db/connect.js';
+import { QUEUES } from '../jobs/contracts.js';
 import { createQueues, type Queues } from '../jobs/queues.js';
 import { type JobRuntime, startRuntime } from '../jobs/runtime.js';
 import type { Config } from './config.js';
@@ -132,13 +133,25 @@ export async function scheduleDigest(queues: Queues, config: Config): Promise<st
   return id;
 }
 
+/**
+ * The worker's database pool for `concurrency` jobs on each queue: at least one connection
+ * more than it runs jobs, plus the outbox relay, the recovery sweep and the scheduler's reads.
+ * A job may hold one connection while it asks for another (a redraw holding its action's lock,
+ * withSessionLock; a query outside a transaction still open); with as many such jobs as the
+ * pool has connections, each would wait for a connection none gives back, and the worker
+ * would stop for good. Ten at the least, as before.
+ */
+export function workerPoolSize(concurrency: number): number {
+  return Math.max(10, QUEUES.length * concurrency + 4);
+}
+
 export async function startWorker(
   config: Config,
   opts: WorkerOptions = {},
 ): Promise<RunningWorker> {
   const logger = createLogger(config.LOG_LEVEL, 'sopbot-worker');
   const db = createDb(config.DATABASE_URL, {
-    max: 10,
+    max: workerPoolSize(opts.concurrency ?? config.SOPBOT_WORKER_CONCURRENCY),
     applicationName: 'sopbot-worker',
     logger,
   });

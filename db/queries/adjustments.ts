@@ -300,7 +300,11 @@ export async function lockKey(trx: Db, key: string): Promise<void> {
  * withSessionLockWithin) (session level, on a
  * connection kept for fn's duration; fn's own queries use the pool). A caller that finds the
  * lock taken polls every `pollMs` without holding a connection meanwhile, so waiters cannot
- * starve the pool. The lock goes with its connection if the process dies. Use keys that no
+ * starve the pool. A holder, though, keeps its lock's connection while fn takes another: a
+ * pool needs at least one connection more than it can have holders (and jobs, each of which
+ * may hold one connection while it asks for a second), or every holder waits for a connection
+ * none will give back; `workerPoolSize` (src/worker.ts) and the bot's pool (src/bot.ts) are
+ * sized so. The lock goes with its connection if the process dies. Use keys that no
  * transaction locks with lockKey: a holder's own transaction would wait on it.
  */
 export async function withSessionLock<T>(

@@ -5,7 +5,7 @@
  */
 import type { AppDeps } from '../deps.js';
 
-/** As many as the bot's database pool has connections. */
+/** Half the bot's database pool (BOT_POOL_SIZE, src/bot.ts): a listener may use two connections. */
 export const AFTER_ACK_CONCURRENCY = 10;
 
 interface Slots {
