@@ -170,6 +170,6 @@ describe('user names', () => {
       ],
       who,
     ).trim();
-    expect(csv.split('\n')[1]).toMatch(/,U_OTTO,2027-02-01,open,Book overtime,Rita,Otto Lind$/);
+    expect(csv.split('\n')[1]).toMatch(/,U_OTTO,2027-02-01,open,Book overtime,Rita,Otto Lind,$/);
   });
 });

@@ -378,6 +378,7 @@ const PRESENTERS: Readonly<Record<string, (evil: string) => unknown>> = {
         },
         deadlines: {},
         pendingReps: [{ userId: 'U_REP', families: [e] }],
+        repsLeft: [{ userId: 'U_OPS', reason: 'account_inactive', families: [e] }],
         familyCount: 2,
         uncoveredFamilies: [e],
         openConstraints: [],
