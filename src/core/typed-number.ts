@@ -136,10 +136,14 @@ export function otherWriting(typed: string): OtherWriting | null {
   if (/[`<>*_~&|\\]/.test(ascii(t))) return null;
   if (/[\uFF01-\uFF5E\u3000]/.test(t)) {
     const folded = ascii(t);
+    // No digit (`ＮＡ`, `ｔｅｓｔ`): no number written another way, and refused as none.
+    if (!/\d/.test(folded)) return null;
     const inner = otherWriting(folded);
+    const fix = inner ? inner.fix : folded;
     return {
       what: `is written in full-width characters${inner ? `, and ${inner.what}` : ''}`,
-      fix: inner ? inner.fix : folded,
+      // Only a number the reader takes: not `ＮＡ` ("write NA"), `１２ｘ` or `１，５` (refused).
+      fix: fix !== null && readsAsNumber(fix) ? fix : null,
     };
   }
   const m = /^([=+\-−]?)\s*(.*?)\s*(%?)$/.exec(t);
@@ -176,8 +180,12 @@ export function otherWriting(typed: string): OtherWriting | null {
   if (exp) {
     // Past 1e21 the digits are written as an exponent too: no limit takes such a number, and
     // the field's own refusal (its range) says more than "write it in digits".
-    const value = String(Number(`${exp[1]!.replace(',', '.')}e${exp[2]}`));
-    if (/e/i.test(value)) return null;
+    // Past the largest double (1e400) it is Infinity, below the smallest (1e-400) 0: no such
+    // number to write either.
+    const mantissa = Number(exp[1]!.replace(',', '.'));
+    const n = Number(`${mantissa}e${exp[2]}`);
+    const value = String(n);
+    if (!Number.isFinite(n) || (n === 0 && mantissa !== 0) || /e/i.test(value)) return null;
     return { what: 'is in scientific notation', fix: write(value) };
   }
   if (/^\d{1,3}(?:\.\d{3}){2,}$/.test(body))
@@ -186,6 +194,12 @@ export function otherWriting(typed: string): OtherWriting | null {
   if (/^\d{1,3}(?:['’]\d{3})+(?:\.\d+)?$/.test(body))
     return { what: 'has apostrophes grouping thousands', fix: write(body.replace(/['’]/g, '')) };
   return null;
+}
+
+/** True when `fix` (with the `=` before and the `%` after that otherWriting keeps) is a number. */
+function readsAsNumber(fix: string): boolean {
+  const bare = /^=?\s*(.*?)\s*%?$/.exec(fix)?.[1] ?? fix;
+  return readTypedNumber(bare).kind === 'number';
 }
 
 /**

@@ -60,6 +60,29 @@ describe('readTypedNumber: a number written another way', () => {
 
   it('leaves an exponent past what any field takes to the field, which names its range', () => {
     expect(readTypedNumber('1e30')).toEqual({ kind: 'not-a-number' });
+    // Past the largest double: never "write Infinity"; below the smallest: never "write 0".
+    expect(readTypedNumber('1e400')).toEqual({ kind: 'not-a-number' });
+    expect(readTypedNumber('1e-400')).toEqual({ kind: 'not-a-number' });
+  });
+
+  it('offers a full-width text as the fix only when it reads as a number', () => {
+    const inDigits = 'is written in full-width characters: write the number in digits.';
+    // `１２ｘ` is no number, and `１，５` folded is 1,5, which the reader refuses: no "write 12x".
+    expect(readTypedNumber('１２ｘ')).toEqual({ kind: 'other-writing', message: inDigits });
+    expect(readTypedNumber('１，５')).toEqual({ kind: 'other-writing', message: inDigits });
+    expect(readTypedNumber('１ｅ４００')).toEqual({ kind: 'other-writing', message: inDigits });
+    // No digit at all: no number written another way ("write NA", "write test" before).
+    expect(readTypedNumber('ＮＡ')).toEqual({ kind: 'not-a-number' });
+    expect(readTypedNumber('ｔｅｓｔ')).toEqual({ kind: 'not-a-number' });
+    // A number keeps its fix, with its = and %.
+    expect(readTypedNumber('１，２００')).toEqual({
+      kind: 'other-writing',
+      message: 'is written in full-width characters: write 1,200.',
+    });
+    expect(readTypedNumber('＝１５％')).toEqual({
+      kind: 'other-writing',
+      message: 'is written in full-width characters: write =15%.',
+    });
   });
 
   it('knows a mark for no value, and never reads it as 0', () => {
