@@ -2,7 +2,8 @@
  * What Slack refused to deliver for good (`slack_refusals`), by conversation (a channel id,
  * or the user id of a DM) and ledger key, while unresolved. src/services/undelivered.ts
  * records them and tells the admins; the post ledger resolves a conversation's rows when a
- * later post there goes through.
+ * later post there goes through, and users.info finding a person live before a DM resolves
+ * those sopbot did not send them as deactivated (src/services/slack-person.ts).
  */
 import { sql } from 'kysely';
 import type { Db } from '../connect.js';
@@ -82,6 +83,22 @@ export async function resolvePersonRefusals(db: Db, person: string): Promise<num
     .set({ resolved_at: sql`now()` })
     .where('resolved_at', 'is', null)
     .where('conversation', '=', person)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
+/**
+ * Resolves the DMs to `person` sopbot did not send because users.info said their account was
+ * deactivated (reason `deactivated`): users.info now says they are a live person (reactivated).
+ * Slack's own refusals stay until a DM goes through. Returns how many.
+ */
+export async function resolveDeactivatedRefusals(db: Db, person: string): Promise<number> {
+  const res = await db
+    .updateTable('slack_refusals')
+    .set({ resolved_at: sql`now()` })
+    .where('resolved_at', 'is', null)
+    .where('conversation', '=', person)
+    .where('reason', '=', 'deactivated')
     .executeTakeFirst();
   return Number(res.numUpdatedRows);
 }
@@ -205,7 +222,8 @@ export const LEFT_REASONS: readonly string[] = [
 
 /**
  * Of `people`, those Slack refuses DMs to because they left (LEFT_REASONS, unresolved: a later
- * DM that goes through, or their role taken away with no action left, resolves it), each with
+ * DM that goes through, their role taken away with no action left, or, for `deactivated`,
+ * users.info finding them live again, resolves it), each with
  * Slack's latest reason. Read from what sopbot already sent, so it asks Slack nothing.
  */
 export async function peopleWhoLeft(

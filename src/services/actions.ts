@@ -34,19 +34,12 @@ import {
 import type { CycleDeps } from '../deps.js';
 import { NotDueYetError, SopError } from '../errors.js';
 import { readRowId } from '../row-id.js';
-import {
-  DEACTIVATED,
-  isLedgerMessage,
-  ledgerEntry,
-  ledgerKeyAt,
-  RefusedPostError,
-  sendEach,
-} from '../slack/post-ledger.js';
+import { isLedgerMessage, ledgerEntry, ledgerKeyAt, sendEach } from '../slack/post-ledger.js';
 import { holidayNames, holidaySet } from './holidays.js';
 import { deliverJobs, enqueueDurably, requestJob } from './outbox.js';
 import { dmOnce, type SlackMessage } from './reminders.js';
 import { getSettings } from './settings.js';
-import { slackPersonLately } from './slack-person.js';
+import { refuseIfDeactivated } from './slack-person.js';
 
 /** Local hour (in the company's zone) at which reminders are sent. */
 export const REMINDER_HOUR = 9;
@@ -710,12 +703,18 @@ export async function sendReminder(
   // (a retry schedules nothing twice), and it checks the status when it comes.
   await scheduleNext();
   const key = `reminder:${action.id}:${p.kind}:${p.occurrence}`;
-  // Slack takes a DM to a deactivated account without a word, and nobody would read it: the
-  // owner is asked about first (users.info, at most once an hour per owner) and the reminder
-  // refused as Slack's user_disabled, so the admins are told whose action to give to someone
-  // else (src/services/undelivered.ts). The chain goes on (scheduled above) for the next owner.
-  if ((await slackPersonLately(deps.slack, action.owner)) === 'deactivated')
-    throw new RefusedPostError({ to: action.owner, error: DEACTIVATED, key });
+  // Slack takes a DM to a deactivated account without a word, and nobody would read it: a
+  // reminder not sent yet asks users.info about the owner first and is refused as not sent
+  // (`deactivated`), so the admins are told whose action to give to someone else
+  // (src/services/undelivered.ts). The chain goes on (scheduled above) for the next owner.
+  // One sent already (a retry), in the owner's digest of today or its day, asks nothing: its
+  // own DM the helper finds in the ledger.
+  const inDigest =
+    digest &&
+    !isSnoozeJob &&
+    ((await digestLists(deps.db, action, day)) ||
+      (day !== scheduledDay && (await digestLists(deps.db, action, scheduledDay))));
+  if (!inDigest) await refuseIfDeactivated(deps.slack, deps.db, key, action.owner);
   if (digest && !isSnoozeJob && !(await ledgerEntry(deps.db, key))?.ts) {
     // Run again after a late day's digest listed it (a retry past midnight): sent already.
     if (day !== scheduledDay && (await digestLists(deps.db, action, scheduledDay)))

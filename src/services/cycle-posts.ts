@@ -13,7 +13,7 @@ import { countedVoters, openPollOf } from '../../db/queries/polls.js';
 import type { CycleRow, Phase, SettingsRow } from '../../db/schema.js';
 import { PHASE_EXPECTATIONS, PHASE_ORDER } from '../core/cycle.js';
 import { NotDueYetError } from '../errors.js';
-import { DEACTIVATED, RefusedPostError, sendEach } from '../slack/post-ledger.js';
+import { sendEach } from '../slack/post-ledger.js';
 import {
   demandNudgeText,
   phaseAnnouncement,
@@ -25,7 +25,7 @@ import { requireCycle } from './cycles.js';
 import { runReplacing } from './polls.js';
 import { dmOnce, postOnce } from './reminders.js';
 import { getSettings } from './settings.js';
-import { slackPersonLately } from './slack-person.js';
+import { refuseIfDeactivated } from './slack-person.js';
 
 /** The channel (settings) told about `phase`, or null when it is not configured. */
 export function channelFor(settings: SettingsRow, phase: Phase): string | null {
@@ -165,11 +165,10 @@ export async function sendNudges(
     (n) => n.userId,
     async ({ userId, text }) => {
       const key = `nudge:${cycle.id}:${phase}:${userId}`;
-      // Slack takes a DM to a deactivated account without a word, and nobody reads it: asked
-      // first (users.info, at most once an hour per person), it is refused as Slack's user_disabled,
-      // so it is recorded and the admins are told who left (src/services/undelivered.ts).
-      if ((await slackPersonLately(slack, userId)) === 'deactivated')
-        throw new RefusedPostError({ to: userId, error: DEACTIVATED, key });
+      // Slack takes a DM to a deactivated account without a word, and nobody reads it: one
+      // not sent yet asks users.info first and is refused as not sent (`deactivated`), so it is
+      // recorded and the admins are told who left (src/services/undelivered.ts).
+      await refuseIfDeactivated(slack, db, key, userId);
       if (await dmOnce(slack, db, key, userId, { text })) sent.push(userId);
     },
   );

@@ -481,9 +481,14 @@ export class RefusedPostError extends Error {
   readonly data: { readonly ok: false; readonly error: string };
   readonly refusal: Refusal;
   constructor(refusal: Refusal, options?: ErrorOptions, message?: string) {
+    const what = refusal.key ? `'${refusal.key}'` : 'a message';
+    const to = refusal.to.startsWith('U') ? `<@${refusal.to}>` : refusal.to;
     super(
       message ??
-        `Slack refused ${refusal.key ? `'${refusal.key}'` : 'a message'} to ${refusal.to.startsWith('U') ? `<@${refusal.to}>` : refusal.to} for good: ${refusal.error}`,
+        // DEACTIVATED is sopbot's own: Slack refused nothing, sopbot sent nothing.
+        (refusal.error === DEACTIVATED
+          ? `${what} not sent: users.info says ${to}'s account is deactivated`
+          : `Slack refused ${what} to ${to} for good: ${refusal.error}`),
       options,
     );
     this.name = 'RefusedPostError';
@@ -516,19 +521,23 @@ export function refusalsOf(err: unknown): readonly Refusal[] {
 }
 
 /**
- * Some of a job's messages were refused for good (permanentRefusal): the others were sent.
- * No retry can send these, so the worker does not retry the job; the message names each.
+ * Some of a job's messages were refused for good (permanentRefusal: by Slack, or DEACTIVATED,
+ * withheld by sopbot): the others were sent. No retry can send these, so the worker does not
+ * retry the job; the message names each.
  */
 export class UndeliveredError extends SopError {
   readonly refusals: readonly Refusal[];
   constructor(refusals: readonly Refusal[], options?: ErrorOptions) {
-    const list = refusals.map((r) => `${r.to.startsWith('U') ? `<@${r.to}>` : r.to} (${r.error})`);
-    super(
-      'conflict',
-      `Slack refused ${refusals.length === 1 ? 'one message' : `${refusals.length} messages`} for good, so ${refusals.length === 1 ? 'it was' : 'they were'} not sent (the others were): ${list.join(', ')}.`,
-      list,
-      options,
+    const list = refusals.map(
+      (r) =>
+        `${r.to.startsWith('U') ? `<@${r.to}>` : r.to} (${r.error === DEACTIVATED ? 'users.info says deactivated' : r.error})`,
     );
+    const count = refusals.length === 1 ? 'one message' : `${refusals.length} messages`;
+    // DEACTIVATED is sopbot's own (nothing sent): "Slack refused" only when Slack refused each.
+    const lead = refusals.some((r) => r.error === DEACTIVATED)
+      ? `${count[0]!.toUpperCase()}${count.slice(1)} not sent for good`
+      : `Slack refused ${count} for good, so ${refusals.length === 1 ? 'it was' : 'they were'} not sent`;
+    super('conflict', `${lead} (the others were): ${list.join(', ')}.`, list, options);
     this.name = 'UndeliveredError';
     this.refusals = refusals;
   }

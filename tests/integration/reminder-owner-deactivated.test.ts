@@ -7,9 +7,12 @@
  * overdue reminder is still scheduled (for whoever owns it then). The real bot and worker over
  * HTTP against the Slack stand-in, real Postgres and Redis, a test clock.
  */
+import { WebClient } from '@slack/web-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import { jobId, parsePayload } from '../../jobs/contracts.js';
+import { sendReminder } from '../../src/services/actions.js';
+import { actionDm, reminderDigestDm } from '../../src/slack/presenters/actions.js';
 import type { Standin } from '../../src/slack-standin/index.js';
 import { addDeactivatedUser, decideMarchActions } from './action-fixture.js';
 import { runToEnd, settledJob, testClock, useHarness } from './meeting-fixture.js';
@@ -75,5 +78,53 @@ describe('an overdue action whose owner was deactivated', () => {
         .queue('notifications')
         .getJob(jobId('action-reminder', parsePayload('action-reminder', overdue(2)))),
     ).toBeTruthy();
+  });
+
+  it('reactivated, the owner is reminded at the next reminder, and no longer counted as gone', async () => {
+    // Reactivated by the next morning: the same worker asks Slack again (an account found
+    // deactivated is not remembered), where it answered the hour-old "deactivated".
+    standin.store.users.set(DORA, { id: DORA, name: 'dora', real_name: 'dora', tz: 'UTC' });
+    clock.set('2027-03-19T09:00:00Z');
+    const before = standin.callsTo('users.info').length;
+    const second = await runToEnd(h.queues, 'action-reminder', overdue(2), 'notifications');
+    expect(await second.getState()).toBe('completed');
+    expect(
+      standin
+        .callsTo('users.info')
+        .slice(before)
+        .map((c) => c.args.user),
+    ).toEqual([DORA]);
+    expect(standin.messagesIn(`D_${DORA}`)).toHaveLength(2);
+    const unresolved = await db
+      .selectFrom('slack_refusals')
+      .select('post_key')
+      .where('conversation', '=', DORA)
+      .where('resolved_at', 'is', null)
+      .execute();
+    expect(unresolved).toEqual([]);
+  });
+
+  it('a reminder run again once sent asks Slack nothing, and records no refusal', async () => {
+    // Deactivated after the morning's reminder went out (in her digest); the reminder runs
+    // again in a worker that never asked about her (or an hour later).
+    addDeactivatedUser(standin, DORA, 'dora');
+    const slack = new WebClient(h.env.SLACK_BOT_TOKEN, { slackApiUrl: standin.apiUrl });
+    const before = standin.callsTo('users.info').length;
+    const result = await sendReminder(
+      { db, queue: h.queues, clock, slack },
+      overdue(2),
+      actionDm,
+      reminderDigestDm,
+    );
+    expect(result).toBe('in_digest');
+    expect(standin.callsTo('users.info').slice(before)).toEqual([]);
+    expect(standin.messagesIn(`D_${DORA}`)).toHaveLength(2);
+    const unresolved = await db
+      .selectFrom('slack_refusals')
+      .select('post_key')
+      .where('conversation', '=', DORA)
+      .where('resolved_at', 'is', null)
+      .execute();
+    expect(unresolved).toEqual([]);
   });
 });
