@@ -69,22 +69,30 @@ export async function phaseEnteredAt(db: Db, cycleId: number, phase: string): Pr
   return row?.at ?? null;
 }
 
-/** When a cycle of a month before `month` last entered `phase`, or null. */
+/**
+ * When a cycle of a month before `month` last entered `phase`, or null; with `decidedOrOpen`,
+ * a cycle closed without a decision (no adopted scenario) does not count.
+ */
 export async function lastPhaseEntryBefore(
   db: Db,
   month: string,
   phase: string,
+  opts: { readonly decidedOrOpen?: boolean } = {},
 ): Promise<Date | null> {
-  const row = await db
+  let q = db
     .selectFrom('audit_log')
     .innerJoin('cycles', (j) => j.on(sql<boolean>`audit_log.entity_id = cycles.id::text`))
     .select(changedAt.as('at'))
     .where('audit_log.entity', '=', 'cycle')
     .where('audit_log.action', '=', 'cycle.advance')
     .where(sql<boolean>`audit_log.details->>'to' = ${phase}`)
-    .where('cycles.month', '<', month)
-    .orderBy(changedAt, 'desc')
-    .executeTakeFirst();
+    .where('cycles.month', '<', month);
+  // A decision adopts its scenario: a cycle with an adopted one recorded a decision.
+  if (opts.decidedOrOpen)
+    q = q.where((eb) =>
+      eb.or([eb('cycles.adopted_scenario_id', 'is not', null), eb('cycles.phase', '<>', 'closed')]),
+    );
+  const row = await q.orderBy(changedAt, 'desc').executeTakeFirst();
   return row?.at ?? null;
 }
 

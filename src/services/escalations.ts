@@ -11,9 +11,9 @@ import {
   dispositionsOfDecisions,
 } from '../../db/queries/break-dispositions.js';
 import { cycleById } from '../../db/queries/cycle-inputs.js';
+import { latestCycleWhere } from '../../db/queries/cycles.js';
 import { newestDecision } from '../../db/queries/decisions.js';
 import { frozenBreaksBetween, latestCycle } from '../../db/queries/execution.js';
-import { previousCycle } from '../../db/queries/review.js';
 import type { CycleRow } from '../../db/schema.js';
 import { PHASE_ORDER } from '../core/cycle.js';
 import { addMonths } from '../core/period.js';
@@ -23,13 +23,24 @@ export type Escalation = Awaited<ReturnType<typeof frozenBreaksBetween>>[number]
   readonly carried: boolean;
 };
 
+/** The latest cycle before `month` but one closed without a decision, or null. */
+function previousCycleNotSkipped(db: Db, month: string) {
+  return latestCycleWhere(db, (eb) =>
+    eb.and([
+      eb('month', '<', month),
+      eb.or([eb('adopted_scenario_id', 'is not', null), eb('phase', '<>', 'closed')]),
+    ]),
+  );
+}
+
 /**
  * The breaks the meeting of the cycle of `month` takes up (`cycleId` null: a cycle not started
  * yet). Each break goes to one pack, the first built after it was recorded: a pack is built
  * when its cycle enters the executive phase, so the window runs from the last such entry of
  * an earlier cycle (a break found during that meeting's week is this one's) to this cycle's
- * own (a later one is the next pack's), or on to now when it has not entered it. With no
- * audited entry before it: from the previous cycle's close.
+ * own (a later one is the next pack's), or on to now when it has not entered it. A cycle closed
+ * without a decision is passed over: its meeting disposed of nothing, so its breaks come to
+ * this one. With no audited entry before it: from the previous such cycle's close.
  */
 async function escalationsOfMonth(
   db: Db,
@@ -37,10 +48,10 @@ async function escalationsOfMonth(
   cycleId: number | null,
 ): Promise<Escalation[]> {
   const [since, until] = await Promise.all([
-    lastPhaseEntryBefore(db, month, 'executive'),
+    lastPhaseEntryBefore(db, month, 'executive', { decidedOrOpen: true }),
     cycleId === null ? null : phaseEnteredAt(db, cycleId, 'executive'),
   ]);
-  const from = since ?? (await previousCycle(db, month))?.closed_at ?? null;
+  const from = since ?? (await previousCycleNotSkipped(db, month))?.closed_at ?? null;
   const [fresh, deferred] = await Promise.all([
     frozenBreaksBetween(db, from, until),
     breaksDeferredBefore(db, month),

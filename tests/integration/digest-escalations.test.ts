@@ -4,7 +4,8 @@
  * the deviations it listed whose action was not done: an open break already shown in an
  * earlier pack counted, and a done one the next pack still shows did not.
  *
- * Hand-built: January enters its executive phase on 25 January (its pack is built then).
+ * Hand-built: January enters its executive phase on 25 January (its pack is built then), and
+ * its meeting decides (a meeting that decides nothing hands its breaks on to the next one).
  *   A  break recorded 20 January (before that entry), open: January's pack, not the next.
  *   B  break recorded 2 February, done.
  *   C  break recorded 3 February, open.
@@ -17,11 +18,12 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
+import { insertDecision } from '../../db/queries/decisions.js';
 import { insertDeviation, insertDeviationAction, linkAction } from '../../db/queries/execution.js';
 import { advancePhase, closeCycle } from '../../src/services/cycles.js';
 import { buildPack, packMarkdown } from '../../src/services/pack.js';
 import { insertCycle } from '../helpers/db.js';
-import { testClock, useHarness } from './meeting-fixture.js';
+import { insertRun, SCENARIOS, testClock, useHarness } from './meeting-fixture.js';
 
 const clock = testClock('2027-01-20T10:00:00Z');
 const h = useHarness({
@@ -109,6 +111,29 @@ beforeAll(async () => {
   await deviation('A', '2027-01-20T10:00:00Z', '2027-01-11', true, false);
   clock.set('2027-01-25T09:00:00Z');
   expect((await advancePhase(deps(), jan, 'pre_sop', 'U_PAT')).to).toBe('executive');
+  const { ids } = await insertRun(db, {
+    cycleId: jan,
+    runKey: 'run-jan',
+    periods: ['2027-01'],
+    demand: {},
+    price: {},
+    resources: [],
+    scenarios: SCENARIOS,
+  });
+  await insertDecision(
+    db,
+    {
+      cycle_id: jan,
+      poll_id: null,
+      scenario_id: ids.central!,
+      title: 'Adopt the Central scenario',
+      rationale: 'Central.',
+      decided_by: 'U_PAT',
+      decided_at: new Date('2027-01-26T10:00:00Z'),
+      request_key: 'digest-escalations-jan',
+    },
+    [],
+  );
   clock.set('2027-01-28T09:00:00Z');
   await closeCycle(deps(), jan, 'U_PAT');
   await insertCycle(db, { month: '2027-02', phase: 'data_gathering' });

@@ -458,11 +458,14 @@ describe('weekly S&OE', () => {
       return md.slice(md.indexOf('## 6. '), md.indexOf('## 7. '));
     };
     // The first pack built after the break (March's) lists it; February's, built on the 22nd,
-    // does not, though it is rebuilt now; and March's lists none of February's earlier breaks.
+    // does not, though it is rebuilt now. February closed without a decision, so its meeting
+    // disposed of none of its earlier breaks: March's takes them up too.
     const march = await q6('2027-03');
     expect(march).toContain(line);
-    expect(march).not.toContain('2027-02-01');
-    expect(march).not.toContain('2027-02-15');
+    expect(march).toContain(
+      'DECIDE: escalated from S&OE (breaks the frozen plan): FAM-1 sold 150 in the week of 2027-02-01',
+    );
+    expect(march.split(line)).toHaveLength(2);
     const february = await q6('2027-02');
     expect(february).not.toContain(line);
     expect(february).toContain('FAM-1 sold 150 in the week of 2027-02-01');
