@@ -68,7 +68,10 @@ export interface WhatChanged {
     readonly resolved: readonly { resource: string; period: string; reason: string }[];
     readonly stillOpen: number;
   };
-  /** The previous cycle's decisions: the last decision. */
+  /**
+   * The previous cycle's decisions, oldest first: the last decision, and any it superseded
+   * (whose actions it still counts in the completion rate).
+   */
   readonly decisions: readonly {
     id: string;
     scenario: string;
@@ -76,6 +79,8 @@ export interface WhatChanged {
     by: string;
     /** The executives' vote it was taken on; null when it was recorded without one. */
     vote: DecisionVote | null;
+    /** The earlier decision this one superseded (null: none). */
+    supersedes?: string | null;
   }[];
   /** Every action of the cycles before this one (S&OE deviations' included). */
   readonly actions: readonly ActionStatus[];
@@ -264,6 +269,7 @@ export async function whatChanged(
       rationale: d.rationale,
       by: d.decided_by,
       vote: votes.get(d.id) ?? null,
+      supersedes: d.supersedes_id,
     })),
     actions: actions.map((a) => ({
       id: a.id,

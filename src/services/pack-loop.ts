@@ -142,12 +142,20 @@ export function changedLines(l: PackLoop, who: Who = mention): string[] {
   );
   const carriedLine = carriedAdjustmentsLine(c, who);
   if (carriedLine) out.push(carriedLine);
-  for (const d of c.decisions)
+  // The decision in force, naming the one it superseded: a superseded decision is not what
+  // the cycle decided.
+  const superseded = new Map(
+    c.decisions.flatMap((d) => (d.supersedes ? [[d.supersedes, d.id] as const] : [])),
+  );
+  for (const d of c.decisions) {
+    if (superseded.has(d.id)) continue;
+    const earlier = d.supersedes ? c.decisions.find((x) => x.id === d.supersedes) : undefined;
     out.push(
       sentence(
-        `${c.previous?.month ?? 'Last cycle'} decided: ${d.scenario}, ${decidedHow(d.vote, who(d.by))}. Rationale: “${d.rationale}”`,
+        `${c.previous?.month ?? 'Last cycle'} decided: ${d.scenario}${earlier ? ` (superseding its decision for ${earlier.scenario})` : ''}, ${decidedHow(d.vote, who(d.by))}. Rationale: “${d.rationale}”`,
       ),
     );
+  }
   if (c.actions.length) {
     const n = (s: string) => c.actions.filter((a) => a.state === s).length;
     out.push(
