@@ -156,9 +156,11 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
     3,
   );
 
-  // Q10: open actions of earlier cycles.
+  // Q10: open actions of earlier cycles (a pack built again later lists none of a later one's).
   const day = today(now, settings.timezone);
-  const acts = await listActions(db, { filter: 'open', today: day, cycleIdBefore: cycle.id });
+  const acts = (
+    await listActions(db, { filter: 'open', today: day, cycleIdBefore: cycle.id })
+  ).filter((a) => a.cycle < month);
 
   // The loop: review of the months since the previous cycle, what changed, follow-through.
   const loop = await loopOf(db, cycle, now);
