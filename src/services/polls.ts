@@ -68,6 +68,11 @@ export interface PollView {
   /** The company's time zone (settings), for the close time's fallback text. */
   readonly timezone: string;
   /**
+   * The deadline of the vote's cycle's executive phase, which closes the cycle and the vote
+   * with it (null: none stored); absent: not read.
+   */
+  readonly cycleDeadline?: Date | null;
+  /**
    * The cycle's latest plan run when it is newer than the vote's (it replaced the run the vote
    * is on, whose figures are then out of date), else null.
    */
@@ -115,8 +120,10 @@ export async function getPollView(db: Db, pollId: string): Promise<PollView> {
   const adopted = decision ? await scenarioById(db, decision.scenario_id) : null;
   const chart = await ledgerEntry(db, `run:${poll.run_id}:scenarios`);
   const { timezone } = await getSettings(db);
+  const due = (await cycleById(db, poll.cycle_id))?.deadlines.executive;
   return {
     poll,
+    cycleDeadline: due ? new Date(due) : null,
     options,
     tally: t,
     decision,

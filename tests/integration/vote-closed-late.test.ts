@@ -39,6 +39,7 @@ const h = useHarness({
 });
 let db: Db;
 let standin: Standin;
+let fam: { fam1: number; line: number };
 
 const CLOSES = '<!date^1805126400^{date_short_pretty} {time}|2027-03-15 12:00 America/New_York>';
 const BACK = '<!date^1805137200^{date_short_pretty} {time}|2027-03-15 15:00 America/New_York>';
@@ -53,7 +54,7 @@ async function answer(user: string, act: () => Promise<unknown>): Promise<string
 
 beforeAll(async () => {
   ({ db, standin } = h);
-  const fam = await insertFamilies(db);
+  fam = await insertFamilies(db);
   await db
     .insertInto('workspace_settings')
     .values({
@@ -134,6 +135,61 @@ describe('a vote whose deadline passes while the worker is down', () => {
     // nothing said the vote was counted three hours after its deadline.
     expect(outcome).toBe(
       `:lock: Vote closed (deadline passed ${CLOSES}; counted late, ${BACK}). Most votes: Central. Decision pending from the chair <@${PLANNER}>.`,
+    );
+  });
+});
+
+/**
+ * A vote whose hours run past the executive phase's deadline closes with the cycle at that
+ * deadline (no deadline job of its own). The worker is down across it and back three hours
+ * later: the cycle's deadline job closes the cycle and the vote. The outcome said only "the
+ * cycle closed at its deadline"; now it says when the deadline passed and when it was counted.
+ * By hand: the executive deadline is Friday 16 April 2027 20:00 UTC, 16:00 EDT; 16 April is
+ * day 105 of the year (31 + 28 + 31 + 15), so 1798761600 + 105 × 86400 (9,072,000) + 20 × 3600
+ * = 1807905600, and 23:00Z, when the worker is back, 1807916400 (19:00 EDT).
+ */
+describe('a vote closed by its cycle at a deadline the worker was down across', () => {
+  it("says when the cycle's deadline passed and when the vote was counted", async () => {
+    await db.updateTable('cycles').set({ phase: 'closed' }).where('month', '=', '2027-03').execute();
+    const cycleId = await insertCycle(db, {
+      month: '2027-04',
+      phase: 'executive',
+      deadlines: JSON.stringify({ executive: '2027-04-16T20:00:00.000Z' }),
+    });
+    await insertHandRun(db, cycleId, fam, 'vote-closed-late-cycle');
+    clock.set('2027-04-15T14:00:00Z');
+    await h.sop(PLANNER, 'vote 48');
+    const poll = (await pollUntil(
+      () =>
+        db
+          .selectFrom('polls')
+          .selectAll()
+          .where('cycle_id', '=', cycleId)
+          .where('status', '=', 'open')
+          .executeTakeFirst(),
+      (p) => p?.message_ts != null,
+    ))!;
+    // 48 hours would be Saturday: the vote closes at the phase's deadline, with the cycle.
+    expect(poll.closes_at!.toISOString()).toBe('2027-04-16T20:00:00.000Z');
+    expect(
+      await answer(EXEC1, () =>
+        h.driver.clickButton('C_EXEC', poll.message_ts!, 'vote_cast_1', { user: EXEC1 }),
+      ),
+    ).toContain('is counted');
+
+    clock.set('2027-04-16T23:00:00Z');
+    expect(
+      await h.runAgain('phase-deadline', { cycleId, phase: 'executive' }, 'notifications'),
+    ).toEqual({ changed: true, phase: 'closed' });
+    const outcome = await standin.waitFor(() => {
+      const m = standin.messagesIn('C_EXEC').find((x) => x.ts === poll.message_ts);
+      return m?.text.includes('Vote closed') ? m.text : undefined;
+    }, 20_000);
+    const due = '<!date^1807905600^{date_short_pretty} {time}|2027-04-16 16:00 America/New_York>';
+    const back = '<!date^1807916400^{date_short_pretty} {time}|2027-04-16 19:00 America/New_York>';
+    // Before: "Vote closed (the cycle closed at its deadline)", three hours after it.
+    expect(outcome).toBe(
+      `:lock: Vote closed (the cycle's deadline passed ${due}; counted late, ${back}). Most votes: Central. No decision was recorded: the cycle closed without one.`,
     );
   });
 });

@@ -119,6 +119,34 @@ describe('vote presenters', () => {
     );
     expect(atDeadline.text).toMatch(/^:lock: Vote closed \(the cycle closed at its deadline\)\./);
     expect(atDeadline.text).not.toContain('Decision pending');
+    // Closed at the cycle's deadline by a job 15 minutes late at most: on time, as before.
+    const cycleDeadline = new Date('2027-01-22T10:00:00Z');
+    const closedAt = (at: string, closes: string | null = '2027-01-22T10:00:00Z') =>
+      voteMessage({
+        ...view(
+          poll({
+            status: 'closed',
+            close_reason: 'cycle',
+            closed_by: 'deadline',
+            closes_at: closes ? new Date(closes) : null,
+            closed_at: new Date(at),
+          }),
+        ),
+        cycleDeadline,
+      }).text;
+    expect(closedAt('2027-01-22T10:15:00Z')).toMatch(/the cycle closed at its deadline\)/);
+    // Two hours late (a worker down across the cycle's deadline): both instants, in UTC here.
+    // 2027-01-22T10:00Z is 1798761600 + 21 × 86400 + 10 × 3600 = 1800612000; 12:00Z 1800619200.
+    const d10 = '<!date^1800612000^{date_short_pretty} {time}|2027-01-22 10:00 UTC>';
+    const d12 = '<!date^1800619200^{date_short_pretty} {time}|2027-01-22 12:00 UTC>';
+    expect(closedAt('2027-01-22T12:00:00Z')).toContain(
+      `Vote closed (the cycle's deadline passed ${d10}; counted late, ${d12}).`,
+    );
+    // A vote whose own deadline (08:00) came first, its job not run either: that one is said.
+    const d08 = '<!date^1800604800^{date_short_pretty} {time}|2027-01-22 08:00 UTC>';
+    expect(closedAt('2027-01-22T12:00:00Z', '2027-01-22T08:00:00Z')).toContain(
+      `Vote closed (deadline passed ${d08}; counted late, when the cycle closed, ${d12}).`,
+    );
   });
 
   it('a vote whose plan run was replaced warns, offers no vote buttons, and asks for no decision', () => {

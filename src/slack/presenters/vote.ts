@@ -193,6 +193,27 @@ function deadlinePassed(v: PollView): string {
   return `deadline passed ${slackDate(due, v.timezone)}; counted late, ${slackDate(closed, v.timezone)}`;
 }
 
+/**
+ * Why a vote the cycle's close at its deadline closed is closed: "the cycle closed at its
+ * deadline", and when the close came more than `LATE_PHASE_END_MS` after the vote stopped
+ * taking votes (the worker down across the executive phase's deadline, `endAtDeadline` closing
+ * the cycle when it was back), both instants: the cycle's deadline, or the vote's own when that
+ * came first and its job had not run either.
+ */
+function cycleDeadlinePassed(v: PollView): string {
+  const closed = v.poll.closed_at;
+  const own = v.poll.closes_at;
+  const cycle = v.cycleDeadline ?? null;
+  const due = own && (!cycle || own.getTime() < cycle.getTime()) ? own : cycle;
+  if (!due || !closed || closed.getTime() - due.getTime() <= LATE_PHASE_END_MS)
+    return 'the cycle closed at its deadline';
+  const [passed, counted] =
+    due === cycle
+      ? ["the cycle's deadline passed", 'counted late']
+      : ['deadline passed', 'counted late, when the cycle closed'];
+  return `${passed} ${slackDate(due, v.timezone)}; ${counted}, ${slackDate(closed, v.timezone)}`;
+}
+
 export function outcomeText(v: PollView): string {
   const why =
     v.poll.close_reason === 'quorum'
@@ -201,7 +222,7 @@ export function outcomeText(v: PollView): string {
         ? deadlinePassed(v)
         : v.poll.close_reason === 'cycle'
           ? v.poll.closed_by === 'deadline'
-            ? 'the cycle closed at its deadline'
+            ? cycleDeadlinePassed(v)
             : `<@${v.poll.closed_by}> closed the cycle`
           : v.poll.close_reason === 'decided'
             ? `<@${v.poll.closed_by}> recorded the decision`
