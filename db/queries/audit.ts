@@ -97,6 +97,29 @@ export async function lastPhaseEntryBefore(
 }
 
 /**
+ * The phases of cycle `cycleId` its deadline jobs ended at instant `at` (the service clock's,
+ * `details.at`), in the order they ended: one, or several when a worker back after a long stop
+ * ended every phase whose deadline had passed in one transaction (`endAtDeadline`).
+ */
+export async function phasesEndedAtDeadline(
+  db: Db,
+  cycleId: number,
+  at: Date,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('audit_log')
+    .select(sql<string>`details->>'from'`.as('from'))
+    .where('entity', '=', 'cycle')
+    .where('entity_id', '=', String(cycleId))
+    .where('action', 'in', ['cycle.advance', 'cycle.close'])
+    .where('actor', '=', 'deadline')
+    .where(sql<boolean>`details->>'at' = ${at.toISOString()}`)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => r.from);
+}
+
+/**
  * Who made cycle `cycleId`'s latest audited phase change (its start, an advance or its close),
  * or null when none is recorded.
  */

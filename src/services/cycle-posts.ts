@@ -6,6 +6,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
+import { phasesEndedAtDeadline } from '../../db/queries/audit.js';
 import { repsOwingInput } from '../../db/queries/cycle-inputs.js';
 import { openConstraintLabels } from '../../db/queries/cycles.js';
 import { membersWithRole } from '../../db/queries/members.js';
@@ -51,7 +52,11 @@ export async function announcePhase(
     db,
     `phase:${cycle.id}:${cycle.phase}`,
     channel,
-    phaseAnnouncement(cycle, settings.timezone),
+    phaseAnnouncement(
+      cycle,
+      settings.timezone,
+      await phasesEndedAtDeadline(db, cycle.id, cycle.phase_entered_at),
+    ),
   );
 }
 

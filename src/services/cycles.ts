@@ -264,7 +264,7 @@ async function advanceIn(
   to: Phase,
   actor: string,
   now: Date,
-  opts: { readonly recompute?: boolean } = {},
+  opts: { readonly recompute?: boolean; readonly pack?: boolean } = {},
 ): Promise<{ row: CycleRow; jobs: string[] } | null> {
   const updated = await movePhase(trx, cycleId, from, to, now);
   if (!updated) return null;
@@ -289,7 +289,8 @@ async function advanceIn(
         requestKey: `phase:${cycleId}:${to}`,
       }),
     );
-  if (to === 'executive') jobs.push(await requestJob(trx, 'pack', { cycleId }));
+  if (to === 'executive' && opts.pack !== false)
+    jobs.push(await requestJob(trx, 'pack', { cycleId }));
   return { row: updated, jobs };
 }
 
@@ -309,8 +310,10 @@ function owesRecompute(phase: Phase): boolean {
  * so no channel is told of a phase "closing" at a time gone by), and they owe no recompute of
  * their own: one, of the last phase entered that owes one, plans with what every phase ended
  * settled (a worker down across the demand and supply reviews' deadlines made two, one per
- * deadline job, the first for a supply review already over). A cycle already past `phase` is
- * left alone (`changed: false`).
+ * deadline job, the first for a supply review already over); an executive phase passed on the
+ * way requests no meeting pack, its meeting's time being over. The announcement of the phase
+ * the cycle ends in names every phase ended with it and their deadlines (`phaseAnnouncement`).
+ * A cycle already past `phase` is left alone (`changed: false`).
  */
 export async function endAtDeadline(
   deps: CycleDeps,
@@ -344,7 +347,14 @@ export async function endAtDeadline(
         p = nextPhase(p)!;
         if (owesRecompute(p)) recompute = false;
       }
-      const step = await advanceIn(trx, cycleId, cycle.phase, to, 'deadline', now, { recompute });
+      // An executive phase entered and ended here had its meeting while nobody could be told:
+      // no pack, the pre-read "for the executive meeting", is posted for it (the closing
+      // announcement says so, and where to read it).
+      const pack = !(to === 'executive' && ends(to));
+      const step = await advanceIn(trx, cycleId, cycle.phase, to, 'deadline', now, {
+        recompute,
+        pack,
+      });
       if (!step) continue;
       first ??= cycle.phase;
       row = step.row;

@@ -52,9 +52,14 @@ const berlin = (unix: number, local: string) =>
 // 2027-01-01T00:00Z is 1798761600; 12 April is day 101 of the year (31 + 28 + 31 + 11).
 const DAY = 86_400;
 const JAN1 = 1_798_761_600;
+const DEMAND_DEADLINE = berlin(JAN1 + 95 * DAY + 7 * 3600, '2027-04-06 09:00');
 const SUPPLY_DEADLINE = berlin(JAN1 + 101 * DAY + 7 * 3600, '2027-04-12 09:00');
 const BACK = berlin(JAN1 + 102 * DAY + 10 * 3600, '2027-04-13 12:00');
 const PRE_SOP_DEADLINE = berlin(JAN1 + 104 * DAY + 7 * 3600, '2027-04-15 09:00');
+// The executive phase, +2: Fri 16, Mon 19 April → Mon 2027-04-19 07:00Z (day 108); the worker,
+// down again from Wednesday 14 April, is back on Tuesday 20 April at 10:00Z (12:00 in Berlin).
+const EXEC_DEADLINE = berlin(JAN1 + 108 * DAY + 7 * 3600, '2027-04-19 09:00');
+const BACK_AGAIN = berlin(JAN1 + 109 * DAY + 10 * 3600, '2027-04-20 12:00');
 
 const posted = (channel: string) =>
   standin
@@ -148,8 +153,48 @@ describe('a worker down across the demand and supply reviews’ deadlines', () =
       20_000,
     );
     expect(preSop).toContain(`Deadline: ${PRE_SOP_DEADLINE}.`);
+    // One message says what happened to both reviews. Before: only "Supply review was due to
+    // end … and ended late, …", as if the demand review had ended on time and the supply review
+    // been announced.
     expect(preSop).toContain(
-      `Supply review was due to end ${SUPPLY_DEADLINE} and ended late, ${BACK}.`,
+      `Demand review was due to end ${DEMAND_DEADLINE} and Supply review ${SUPPLY_DEADLINE}; both ended late, ${BACK}, so Supply review was not announced.`,
     );
+  });
+});
+
+describe('a worker down across the pre-S&OP and executive deadlines', () => {
+  it('closes the cycle, posts no pack for a meeting over, and says so in one closing message', async () => {
+    clock.set('2027-04-20T10:00:00Z');
+    expect(
+      await h.comeDue('phase-deadline', { cycleId, phase: 'pre_sop' }, 'notifications'),
+    ).toEqual({ changed: true, phase: 'closed' });
+    expect(
+      await h.comeDue('phase-deadline', { cycleId, phase: 'executive' }, 'notifications'),
+    ).toEqual({ changed: false, phase: 'closed' });
+    // No pre-read for an executive meeting whose time went by. Before: the pack was requested
+    // and posted ("the pre-read for the executive meeting. Decision needed now") in a cycle
+    // that can no longer record a decision.
+    const packs = await db
+      .selectFrom('job_outbox')
+      .select('id')
+      .where('job_name', '=', 'pack')
+      .execute();
+    expect(packs).toEqual([]);
+    const closing = await standin.waitFor(
+      () => posted('C_EXEC').find((t) => t.includes('closed without an adopted plan')),
+      20_000,
+    );
+    expect(closing).toContain(
+      `Pre-S&OP was due to end ${PRE_SOP_DEADLINE} and Executive S&OP ${EXEC_DEADLINE}; both ended late, ${BACK_AGAIN}, so Executive S&OP was not announced, and no meeting pack was posted (\`/sop pack 2027-04\` shows it).`,
+    );
+    const executive = jobId('phase-announce', { cycleId, phase: 'executive' });
+    expect(await h.finished('posts', executive)).toEqual({ skipped: 'phase passed' });
+    // A pack job that comes after the close all the same (one asked for before it): not posted.
+    await h.queues.enqueue('pack', { cycleId });
+    expect(await h.finished('posts', jobId('pack', { cycleId }))).toEqual({
+      posted: false,
+      skipped: 'cycle closed',
+    });
+    expect(posted('C_EXEC').filter((t) => t.includes('executive pack'))).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 /** Cycle messages: the announcement that opens a phase, and the nudges before its deadline. */
 import type { CycleRow, SkippedHoliday } from '../../../db/schema.js';
 import { shortDay } from '../../core/calendar.js';
-import { lateEnd, PHASE_EXPECTATIONS } from '../../core/cycle.js';
+import { type CyclePhase, isPhase, lateEnd, PHASE_EXPECTATIONS } from '../../core/cycle.js';
 import { replacedVoteNotice } from '../../core/vote.js';
 import { PHASE_LABEL } from '../../services/cycles.js';
 import { esc, escInMarks, slackDate } from './format.js';
@@ -19,13 +19,53 @@ export function skippedHolidaysNote(skipped: readonly SkippedHoliday[] | undefin
   return ` (not counting ${each.join('; ')})`;
 }
 
+/** "a", "a and b", "a, b and c". */
+function listed(items: readonly string[]): string {
+  return items.length <= 1
+    ? (items[0] ?? '')
+    : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/**
+ * What the announcement says of the phase before when it ended late (`lateEnd`). `endedWith`
+ * is every phase the same deadline job ended at that instant, in order (a worker back after a
+ * long stop: `endAtDeadline`); the phases after the first were entered and left at once, so
+ * nobody was told of them: the message names each with its deadline, and a meeting pack not
+ * posted for an executive phase passed that way.
+ */
+function lateEndText(
+  cycle: CycleRow,
+  tz: string,
+  late: NonNullable<ReturnType<typeof lateEnd>>,
+  endedWith: readonly string[],
+): string {
+  const chain = (
+    endedWith.length > 1 && endedWith[endedWith.length - 1] === late.phase ? endedWith : []
+  ).filter((p): p is CyclePhase => isPhase(p) && !!cycle.deadlines[p]);
+  if (chain.length < 2)
+    return `${PHASE_LABEL[late.phase]} was due to end ${slackDate(late.deadline, tz)} and ended late, ${slackDate(late.endedAt, tz)}.`;
+  const due = chain.map(
+    (p, i) =>
+      `${PHASE_LABEL[p]}${i === 0 ? ' was due to end' : ''} ${slackDate(new Date(cycle.deadlines[p]!), tz)}`,
+  );
+  const passed = chain.slice(1);
+  const all = chain.length === 2 ? 'both' : `all ${chain.length}`;
+  const pack =
+    cycle.phase === 'closed' && passed.includes('executive')
+      ? `, and no meeting pack was posted (\`/sop pack ${cycle.month}\` shows it)`
+      : '';
+  return `${listed(due)}; ${all} ended late, ${slackDate(late.endedAt, tz)}, so ${listed(passed.map((p) => PHASE_LABEL[p]))} ${passed.length === 1 ? 'was' : 'were'} not announced${pack}.`;
+}
+
 /**
  * The message that opens a phase: what is expected, and the deadline (company zone `tz`); when
- * the phase before ended well after its deadline (the worker was down across it), it says so.
+ * the phase before ended well after its deadline (the worker was down across it), it says so,
+ * and names the phases ended with it (`endedWith`: `lateEndText`).
  */
 export function phaseAnnouncement(
   cycle: CycleRow,
   tz: string,
+  endedWith: readonly string[] = [],
 ): { text: string; blocks: unknown[] } {
   const deadline = cycle.deadlines[cycle.phase];
   const at = deadline ? slackDate(new Date(deadline), tz) : null;
@@ -37,9 +77,7 @@ export function phaseAnnouncement(
       ? 'The cycle is closed without an adopted plan: the next cycle has no frozen plan to keep.'
       : PHASE_EXPECTATIONS[cycle.phase].expected;
   const late = lateEnd(cycle);
-  const lateText = late
-    ? `${PHASE_LABEL[late.phase]} was due to end ${slackDate(late.deadline, tz)} and ended late, ${slackDate(late.endedAt, tz)}.`
-    : null;
+  const lateText = late ? lateEndText(cycle, tz, late, endedWith) : null;
   // The notification's words: a phase "has started", a cycle is closed (no "Closed has started").
   const opening = closed
     ? `S&OP ${cycle.month}:`
