@@ -2,7 +2,8 @@
  * Weekly S&OE jobs: check a week's imported actuals (`execution-check`), publish a deviation
  * found there or reported by operations (`deviation-publish`), or the many one check found,
  * rolled up (`deviation-rollup`), and the Monday digest
- * (`execution-digest`, from the job scheduler the worker upserts). Each post is keyed in the
+ * (`execution-digest`, from the job scheduler the worker upserts; run late after Mondays no
+ * worker ran across, it covers the weeks missed too). Each post is keyed in the
  * ledger: a retry sends nothing twice.
  */
 import {

@@ -101,11 +101,7 @@ export async function lastPhaseEntryBefore(
  * `details.at`), in the order they ended: one, or several when a worker back after a long stop
  * ended every phase whose deadline had passed in one transaction (`endAtDeadline`).
  */
-export async function phasesEndedAtDeadline(
-  db: Db,
-  cycleId: number,
-  at: Date,
-): Promise<string[]> {
+export async function phasesEndedAtDeadline(db: Db, cycleId: number, at: Date): Promise<string[]> {
   const rows = await db
     .selectFrom('audit_log')
     .select(sql<string>`details->>'from'`.as('from'))

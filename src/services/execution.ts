@@ -58,6 +58,7 @@ import { MAX_TYPED_UNITS, MAX_TYPED_UNITS_TEXT } from '../core/typed-number.js';
 import { SopError, ValidationError } from '../errors.js';
 import type { ImportResult } from '../import/import-csv.js';
 import {
+  ledgerEntries,
   ledgerEntry,
   postMessageOnce,
   recordSharedMessage,
@@ -833,19 +834,58 @@ export function lastWeek(now: Date, zone: string): string {
   return addDays(mondayOf(localDate(now, zone)), -7);
 }
 
+/** The most weeks before last week a late digest covers (older ones: it says since when). */
+export const MAX_MISSED_DIGEST_WEEKS = 4;
+
+/**
+ * The weeks before `week` that no digest was posted for since the latest one that was (a
+ * worker down across their Mondays, or the digest unable to post), oldest first, at most
+ * `MAX_MISSED_DIGEST_WEEKS`; with that latest digest's week when it is older than those
+ * (`since`). None when no digest was ever posted (nothing to say was missed).
+ */
+export async function missedDigestWeeks(
+  db: Db,
+  week: string,
+): Promise<{ readonly weeks: readonly string[]; readonly since: string | null }> {
+  const posted = (await ledgerEntries(db, 'digest:'))
+    .filter((r) => r.ts !== null)
+    .map((r) => r.postKey.slice('digest:'.length))
+    .filter((w) => isDay(w) && w < week);
+  const latest = posted.sort().at(-1);
+  if (!latest) return { weeks: [], since: null };
+  const weeks: string[] = [];
+  for (let w = addDays(latest, 7); w < week; w = addDays(w, 7)) weeks.push(w);
+  const kept = weeks.slice(-MAX_MISSED_DIGEST_WEEKS);
+  return { weeks: kept, since: kept.length < weeks.length ? latest : null };
+}
+
 /**
  * The Monday digest in the supply channel, once per week (by default last week's): its totals,
  * its deviations and every open one, and how many frozen-zone breaks the next executive
- * meeting takes up (the pack's own definition, nextMeetingEscalations).
+ * meeting takes up (the pack's own definition, nextMeetingEscalations). The scheduled one
+ * (no `forWeek`) also covers the weeks no digest went out for since the last one
+ * (`missedDigestWeeks`: a worker down across their Mondays ran one digest when back): it
+ * names them, gives each one's totals, and lists the deviations from the oldest of them on.
  */
 export async function postDigest(deps: ExecutionDeps, forWeek?: string): Promise<string | null> {
   const settings = await getSettings(deps.db);
   if (!settings.supply_channel) return null;
   const week = forWeek ?? lastWeek(deps.clock.now(), settings.timezone);
   const today = localDate(deps.clock.now(), settings.timezone);
-  const [totals, deviations, escalations] = await Promise.all([
-    weekTotals(deps.db, week),
-    deviationsForDigest(deps.db, week),
+  const missed = forWeek ? { weeks: [], since: null } : await missedDigestWeeks(deps.db, week);
+  const from = missed.weeks[0] ?? week;
+  const totalsOf = async (w: string) => {
+    const t = await weekTotals(deps.db, w);
+    return {
+      week: w,
+      sales: t.find((x) => x.kind === 'sales')?.units ?? null,
+      production: t.find((x) => x.kind === 'production')?.units ?? null,
+    };
+  };
+  const [totals, earlier, deviations, escalations] = await Promise.all([
+    totalsOf(week),
+    Promise.all(missed.weeks.map(totalsOf)),
+    deviationsForDigest(deps.db, from),
     nextMeetingEscalations(deps.db),
   ]);
   return postOnce(
@@ -855,8 +895,9 @@ export async function postDigest(deps: ExecutionDeps, forWeek?: string): Promise
     settings.supply_channel,
     digestMessage({
       week,
-      sales: totals.find((t) => t.kind === 'sales')?.units ?? null,
-      production: totals.find((t) => t.kind === 'production')?.units ?? null,
+      sales: totals.sales,
+      production: totals.production,
+      ...(earlier.length > 0 ? { missed: { weeks: earlier, since: missed.since } } : {}),
       deviations: deviations.map((d) => ({
         summary: d.summary,
         week: d.week,

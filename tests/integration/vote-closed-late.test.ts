@@ -150,7 +150,11 @@ describe('a vote whose deadline passes while the worker is down', () => {
  */
 describe('a vote closed by its cycle at a deadline the worker was down across', () => {
   it("says when the cycle's deadline passed and when the vote was counted", async () => {
-    await db.updateTable('cycles').set({ phase: 'closed' }).where('month', '=', '2027-03').execute();
+    await db
+      .updateTable('cycles')
+      .set({ phase: 'closed' })
+      .where('month', '=', '2027-03')
+      .execute();
     const cycleId = await insertCycle(db, {
       month: '2027-04',
       phase: 'executive',

@@ -299,6 +299,19 @@ export interface DigestView {
    * deferred (nextMeetingEscalations), not only those listed here; `done` of them are done.
    */
   readonly nextMeeting: { readonly breaks: number; readonly done: number };
+  /**
+   * The weeks before `week` no digest went out for, oldest first, with their totals, that this
+   * one covers too (a worker down across their Mondays); `since`: the week of the latest digest
+   * posted, when older weeks than these went without one. Absent: none missed.
+   */
+  readonly missed?: {
+    readonly weeks: readonly {
+      readonly week: string;
+      readonly sales: number | null;
+      readonly production: number | null;
+    }[];
+    readonly since: string | null;
+  };
 }
 
 /** "2 breaks of the frozen plan go to the next executive meeting, 1 of them done." */
@@ -334,15 +347,40 @@ export function digestMessage(v: DigestView): { text: string; blocks: types.Know
   const openCount = v.deviations.length
     ? ` ${open.length} deviation${open.length === 1 ? '' : 's'} open.`
     : '';
+  const missed = v.missed?.weeks ?? [];
+  const weeks =
+    missed.length > 0 ? `weeks of ${missed[0]!.week} to ${v.week}` : `week of ${v.week}`;
+  const totals = (w: { sales: number | null; production: number | null }) =>
+    `sales ${units(w.sales)}, production ${units(w.production)}`;
+  const headline =
+    missed.length > 0
+      ? `Week of ${v.week}: ${totals(v)}.`
+      : `Sales ${units(v.sales)}, production ${units(v.production)}.`;
+  const missedBlocks: types.KnownBlock[] =
+    missed.length > 0
+      ? [
+          {
+            type: 'section',
+            text: mrkdwn(
+              [
+                `:hourglass: ${missedText(
+                  missed.map((w) => w.week),
+                  v.missed?.since ?? null,
+                )}`,
+                ...missed.map((w) => `Week of ${w.week}: ${totals(w)}.`),
+              ].join('\n'),
+            ),
+          },
+        ]
+      : [];
   return {
-    text: `S&OE digest, week of ${v.week}: ${open.length} open deviation${open.length === 1 ? '' : 's'}`,
+    text: `S&OE digest, ${weeks}: ${open.length} open deviation${open.length === 1 ? '' : 's'}`,
     blocks: [
-      { type: 'header', text: plain(clip(`S&OE digest: week of ${v.week}`, 150)) },
+      { type: 'header', text: plain(clip(`S&OE digest: ${weeks}`, 150)) },
+      ...missedBlocks,
       {
         type: 'section',
-        text: mrkdwn(
-          `Sales ${units(v.sales)}, production ${units(v.production)}.${openCount} ${nextMeetingText(v.nextMeeting)}`,
-        ),
+        text: mrkdwn(`${headline}${openCount} ${nextMeetingText(v.nextMeeting)}`),
       },
       {
         type: 'section',
@@ -350,6 +388,23 @@ export function digestMessage(v: DigestView): { text: string; blocks: types.Know
       },
     ],
   };
+}
+
+/**
+ * What a digest covering weeks no digest went out for says of them: "No digest went out for
+ * the weeks of 2027-02-08 and 2027-02-15: this one covers them too, …"; with `since`, that
+ * none went out since that week's either, and the weeks between are not summed.
+ */
+function missedText(weeks: readonly string[], since: string | null): string {
+  const named =
+    weeks.length === 1
+      ? `the week of ${weeks[0]}`
+      : `the weeks of ${weeks.slice(0, -1).join(', ')} and ${weeks[weeks.length - 1]}`;
+  const them = weeks.length === 1 ? 'it' : 'them';
+  const before = since
+    ? ` The last digest was the week of ${since}'s; the weeks between are not summed here, and \`/sop actions\` lists every deviation still open.`
+    : '';
+  return `No digest went out for ${named}: this one covers ${them} too, with ${weeks.length === 1 ? 'its' : 'their'} deviations.${before}`;
 }
 
 /**
