@@ -59,6 +59,8 @@ const JAN1 = 1_798_761_600;
 const DEMAND_DEADLINE = berlin(JAN1 + 95 * DAY + 7 * 3600, '2027-04-06 09:00');
 // Tue 2027-04-06 09:30Z, when the worker is back.
 const BACK_TUESDAY = berlin(JAN1 + 95 * DAY + 9.5 * 3600, '2027-04-06 11:30');
+// Mon 2027-04-12 07:00Z: day 101 (31 + 28 + 31 + 11).
+const SUPPLY_DEADLINE = berlin(JAN1 + 101 * DAY + 7 * 3600, '2027-04-12 09:00');
 // Thu 2027-04-15 07:00Z: day 104.
 const PRE_SOP_DEADLINE = berlin(JAN1 + 104 * DAY + 7 * 3600, '2027-04-15 09:00');
 // Mon 2027-04-19 07:00Z: day 108.
@@ -186,8 +188,10 @@ describe('a worker down across two deadlines', () => {
     // Thu 2027-04-15 10:00Z is 12:00 in Berlin.
     const exec = await waitPosted('C_EXEC', 'Executive S&OP has started');
     expect(exec).toContain(`Deadline: ${EXEC_DEADLINE}.`);
+    // One job ended both: the message names both, and the phase nobody was told of. Before:
+    // "Pre-S&OP was due to end … and ended late, …" alone.
     expect(exec).toContain(
-      `Pre-S&OP was due to end ${PRE_SOP_DEADLINE} and ended late, ${berlin(JAN1 + 104 * DAY + 10 * 3600, '2027-04-15 12:00')}.`,
+      `Supply review was due to end ${SUPPLY_DEADLINE} and Pre-S&OP ${PRE_SOP_DEADLINE}; both ended late, ${berlin(JAN1 + 104 * DAY + 10 * 3600, '2027-04-15 12:00')}, so Pre-S&OP was not announced.`,
     );
     // The pre-S&OP, over before it could be announced, is not announced with a deadline
     // already gone by: its announcement job, requested when the cycle entered it, has run and
