@@ -607,6 +607,7 @@ export type ReminderResult =
   | 'snoozed'
   | 'reminded_by_snooze'
   | 'superseded'
+  | 'reassigned'
   | 'missing';
 
 /**
@@ -634,7 +635,8 @@ export type DigestMessage = (
  * out: `daysLeft` (due date minus the company's today; negative when overdue), as a snooze's
  * comes whenever the snooze ends, a scheduled one on a working day, and a late one later still.
  * A late one that a later reminder of the action due by now supersedes sends nothing
- * (`superseded`), so a catch-up sends one per action.
+ * (`superseded`), so a catch-up sends one per action. One whose action was given to someone
+ * else once it was read sends nothing (`reassigned`): the handover's DM is the new owner's.
  *
  * With `digest`, a scheduled reminder (not a snooze's) goes out in the owner's digest of its
  * day (sendInDigest): one DM listing every open action of theirs reminded that morning. A
@@ -729,16 +731,23 @@ export async function sendReminder(
   // action-closed job either draws first, and the status then read is closed (nothing sent),
   // or after, and finds the reminder in the ledger and draws it without its buttons. Without
   // it, that job could draw between the read and the ts, and the reminder kept its buttons.
-  let closed = false;
+  // The owner is read again too: given to someone else since it was read above, and the
+  // handover's job drew first, the old owner would get a reminder of what is no longer theirs,
+  // with live buttons, after that job took theirs away. Nothing is sent then (`reassigned`):
+  // the new owner has the handover's DM, with its buttons, and the next reminders (their jobs
+  // carry the action's id only) go to them.
+  let changed: 'not_open' | 'reassigned' | null = null;
   const ts = await drawingAction(deps.db, action.id, () =>
     dmOnce(deps.slack, deps.db, key, action.owner, message(action, p.kind, daysLeft), {
       stillWanted: async () => {
-        closed = (await getAction(deps.db, action.id))?.status !== 'open';
-        return !closed;
+        const cur = await getAction(deps.db, action.id);
+        changed =
+          cur?.status !== 'open' ? 'not_open' : cur.owner !== action.owner ? 'reassigned' : null;
+        return changed === null;
       },
     }),
   );
-  if (closed) return 'not_open';
+  if (changed) return changed;
   return ts ? 'sent' : 'already_sent';
 }
 
@@ -786,7 +795,8 @@ const sameItems = (a: readonly DigestItem[], b: readonly DigestItem[]) =>
  * so each other job of that morning finds its action there: `in_digest`, nothing sent. An
  * action the sent digest does not list (created after it went out) is `alone`: the caller
  * sends its reminder on its own. A change between building the DM and claiming its key (Done,
- * Snooze, a new action) withdraws it and builds it again.
+ * Snooze, a new action) withdraws it and builds it again; `action` given to someone else
+ * meanwhile is `reassigned`, nothing sent for it.
  */
 async function sendInDigest(
   deps: CycleDeps & { readonly slack: WebClient },
@@ -795,7 +805,7 @@ async function sendInDigest(
   zone: string,
   holidays: Holidays,
   digest: DigestMessage,
-): Promise<'sent' | 'in_digest' | 'alone' | 'not_open'> {
+): Promise<'sent' | 'in_digest' | 'alone' | 'not_open' | 'reassigned'> {
   const key = `reminder-digest:${action.owner}:${day}`;
   const toItems = (rows: readonly DigestEntry[]): DigestItem[] =>
     rows.map((r) => ({ actionId: r.id, daysLeft: r.daysLeft }));
@@ -806,7 +816,11 @@ async function sendInDigest(
     }
     const now = deps.clock.now();
     const rows = await digestCandidates(deps.db, action.owner, day, now, zone, holidays, action.id);
-    if (!rows.some((r) => r.id === action.id)) return 'not_open';
+    if (!rows.some((r) => r.id === action.id)) {
+      // Given to someone else since it was read: not in this owner's digest (sendReminder).
+      const cur = await getAction(deps.db, action.id);
+      return cur?.status === 'open' && cur.owner !== action.owner ? 'reassigned' : 'not_open';
+    }
     const items = toItems(rows);
     // Under the locks of every action it lists (drawingAction), from its actions read again
     // through its ts recorded: a Done on one of them whose action-closed job draws first
