@@ -345,7 +345,18 @@ export function register(app: App, deps: AppDeps): void {
         const { timezone } = await getSettings(deps.db);
         const saved = snoozedText(a.id, snoozed.end, timezone);
         await showSaved(body, client, saved, true, async () => {
-          await redrawDigest(body, client, a.id, timezone);
+          // Under the locks of every action the digest lists, as a Done's redraw of it: a job
+          // or click drawing it about another of them lands before or after, not in between.
+          // A job keeping them past the click's wait leaves the digest as it was (its buttons
+          // still work; the person is told the snooze).
+          const drawn = await drawClickedAction(deps.db, a.id, async () => {
+            await redrawDigest(body, client, a.id, timezone);
+          });
+          if (drawn === 'busy')
+            deps.logger.info(
+              { actionId: a.id },
+              'a snoozed digest was not redrawn: a redraw of its actions kept their locks',
+            );
           return refreshHome(body, client, 'Snooze');
         });
       } catch (err) {

@@ -37,3 +37,21 @@ export async function digestItems(db: Db, key: string): Promise<DigestItem[]> {
     .execute();
   return rows.map((r) => ({ actionId: r.action_id, daysLeft: r.days_left }));
 }
+
+/**
+ * Every action listed by a digest that lists `actionId`, with `actionId` itself, in id order:
+ * the actions a redraw of those digests draws (each from its row as it stands).
+ */
+export async function actionsSharingDigests(db: Db, actionId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('reminder_digest_items')
+    .select('action_id')
+    .distinct()
+    .where(
+      'digest_key',
+      'in',
+      db.selectFrom('reminder_digest_items').select('digest_key').where('action_id', '=', actionId),
+    )
+    .execute();
+  return [...new Set([actionId, ...rows.map((r) => r.action_id)])].sort();
+}

@@ -19,7 +19,6 @@
  */
 import type { Db } from '../../db/connect.js';
 import { reassignOpenAction } from '../../db/queries/actions.js';
-import { withSessionLockWithin } from '../../db/queries/adjustments.js';
 import {
   audit,
   auditEntry,
@@ -49,8 +48,7 @@ import {
   withoutButtons,
 } from '../slack/presenters/actions.js';
 import {
-  drawingAction,
-  drawLock,
+  drawingListedAction,
   getAction,
   givenMeanwhile,
   type ReminderKind,
@@ -377,7 +375,8 @@ async function redrawDm(slack: Slack, channel: string, e: Redraw): Promise<boole
 
 /**
  * The message a Done click closed action `actionId` from, drawn by `draw` from the action as it
- * stands (read under the lock every redraw of its DMs takes, drawingAction), so a job that
+ * stands (read under the locks every redraw of its DMs takes: its own and those of every action
+ * its digests list, drawingListedAction; a digest clicked is drawn from them all), so a job that
  * read an older state cannot land its edit after it. `busy` when a job kept the lock for
  * `waitMs`: nothing was drawn, and the caller hands the message to the click's own redraw job
  * (redrawClosedLater), which takes the lock in the worker.
@@ -388,16 +387,16 @@ export async function drawClickedAction(
   draw: (a: ActionRow) => Promise<void>,
   waitMs = CLICK_LOCK_WAIT_MS,
 ): Promise<'drawn' | 'gone' | 'busy'> {
-  const out = await withSessionLockWithin(
+  const out = await drawingListedAction(
     db,
-    drawLock(actionId),
+    actionId,
     async () => {
       const a = await getAction(db, actionId);
       if (!a) return 'gone' as const;
       await draw(a);
       return 'drawn' as const;
     },
-    { waitMs },
+    waitMs,
   );
   return out.got ? out.value : 'busy';
 }
@@ -452,6 +451,19 @@ async function retireOldButtons(
   return { buttonsRemoved, already, notEdited };
 }
 
+/**
+ * A job's redraw of action `actionId`'s DMs, its digests among them: under the locks of every
+ * action those digests list (drawingListedAction), waited for as long as it takes.
+ */
+async function inJob<T>(db: Db, actionId: string, draw: () => Promise<T>): Promise<T> {
+  const out = await drawingListedAction(db, actionId, draw);
+  if (!out.got)
+    throw new Error(
+      `the draw locks of action #${actionId} were not taken, with no limit on the wait`,
+    );
+  return out.value;
+}
+
 /** What the `action-closed` job did to the owner's earlier DMs about the action. */
 export type ClosedRedraw =
   | {
@@ -477,7 +489,8 @@ export type ClosedRedraw =
  * Once a later correction opened a cancelled action again (`closing`, that `deviation.reopen`
  * entry), the same DMs are drawn as sent, with its buttons, and the line saying it is open
  * again (REOPENED_LINE); a digest from its actions as they stand. The job draws the action as
- * it stands once it holds the action's lock (drawingAction), so one that comes after a later
+ * it stands once it holds the action's lock, with those of every action its digests list
+ * (drawingListedAction), so one that comes after a later
  * change draws what that change's job draws, and one that read the older state is done drawing
  * before the later job reads. `shown` is the message the click that closed it drew already
  * (under the same lock, drawClickedAction), left out.
@@ -494,10 +507,10 @@ export async function retireClosedButtons(
   deps: { readonly db: Db; readonly slack: Slack; readonly clock: { now(): Date } },
   p: { readonly actionId: string; readonly closing: string; readonly shown?: string | undefined },
 ): Promise<ClosedRedraw> {
-  return drawingAction(deps.db, p.actionId, () => redrawClosed(deps, p));
+  return inJob(deps.db, p.actionId, () => redrawClosed(deps, p));
 }
 
-/** retireClosedButtons under the action's lock. */
+/** retireClosedButtons under the action's locks. */
 async function redrawClosed(
   deps: { readonly db: Db; readonly slack: Slack; readonly clock: { now(): Date } },
   p: { readonly actionId: string; readonly closing: string; readonly shown?: string | undefined },
@@ -557,16 +570,16 @@ const UNCLICKED: ReadonlySet<string> = new Set(['deviation.resolve', 'deviation.
  * the action is no longer theirs: the job does it too, but may not have yet (a click in the
  * instant of the reassignment), or Slack refused an edit then. Editing again writes the same,
  * so a second click may. Null when there was nothing to redraw, or when a job kept the action's
- * lock (drawingAction) for CLICK_LOCK_WAIT_MS: that job draws the action as it stands.
+ * locks (drawingListedAction) for CLICK_LOCK_WAIT_MS: that job draws the action as it stands.
  */
 export async function retireGivenAwayButtons(
   deps: { readonly db: Db; readonly slack: Slack },
   actionId: string,
   user: string,
 ): Promise<{ buttonsRemoved: number; notEdited: number } | null> {
-  const out = await withSessionLockWithin(
+  const out = await drawingListedAction(
     deps.db,
-    drawLock(actionId),
+    actionId,
     async () => {
       const a = await getAction(deps.db, actionId);
       if (!a || a.owner === user) return null;
@@ -574,7 +587,7 @@ export async function retireGivenAwayButtons(
       if (!away) return null;
       return retireOldButtons(deps, a, user, { to: away.to, by: away.by, at: away.at });
     },
-    { waitMs: CLICK_LOCK_WAIT_MS },
+    CLICK_LOCK_WAIT_MS,
   );
   return out.got ? out.value : null;
 }
@@ -586,18 +599,18 @@ export async function retireGivenAwayButtons(
  * it lose their buttons (retireOldButtons), whether or not the action has moved on since, unless
  * it came back to them. Slack refusing the old owner for good is skipped (recorded nowhere: they
  * may have left, and the action is no longer theirs); refusing the new owner is thrown once the
- * rest was done, for the worker to record and report. All of it under the action's lock
- * (drawingAction), the action read once the lock is held: a Done's job that comes meanwhile
+ * rest was done, for the worker to record and report. All of it under the action's lock, with
+ * those of every action its digests list (drawingListedAction), the action read once they are held: a Done's job that comes meanwhile
  * finds the new owner's DM in the ledger, and no redraw of the action lands between.
  */
 export async function announceHandover(
   deps: { readonly db: Db; readonly slack: Slack },
   p: { readonly actionId: string; readonly handover: string },
 ): Promise<HandoverDms> {
-  return drawingAction(deps.db, p.actionId, () => handOver(deps, p));
+  return inJob(deps.db, p.actionId, () => handOver(deps, p));
 }
 
-/** announceHandover under the action's lock. */
+/** announceHandover under the action's locks. */
 async function handOver(
   deps: { readonly db: Db; readonly slack: Slack },
   p: { readonly actionId: string; readonly handover: string },

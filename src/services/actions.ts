@@ -15,9 +15,14 @@ import {
   lockAction,
   setActionSnooze,
 } from '../../db/queries/actions.js';
-import { withSessionLock } from '../../db/queries/adjustments.js';
+import { withSessionLock, withSessionLockWithin } from '../../db/queries/adjustments.js';
 import { audit, type ReassignedAway, reassignmentsFrom } from '../../db/queries/audit.js';
-import { type DigestItem, digestItems, setDigestItems } from '../../db/queries/reminder-digests.js';
+import {
+  actionsSharingDigests,
+  type DigestItem,
+  digestItems,
+  setDigestItems,
+} from '../../db/queries/reminder-digests.js';
 import type { ActionRow, SkippedHoliday } from '../../db/schema.js';
 import {
   addDays,
@@ -370,6 +375,40 @@ export function drawingAction<T>(
     typeof actionId === 'string' ? drawLock(actionId) : actionId.map(drawLock),
     draw,
   );
+}
+
+/**
+ * drawingAction for a redraw that may draw a morning's digest listing action `actionId` (a
+ * job's redraw of its owner's DMs, a click on a digest): under the locks of every action those
+ * digests list (actionsSharingDigests), taken together, so two redraws of one digest about two
+ * of its actions (a Done clicked on one while another's job draws it) land one after the
+ * other, each from what it reads under them, and the one that read the older digest cannot
+ * land last. The digests are read before the locks are taken and again once they are held: a
+ * digest sent in between (sendInDigest, under the locks of what it lists) that lists others
+ * too has the locks taken again with those. `{ got: false }` when another kept one of them
+ * for `waitMs` (a click's bounded wait); `draw` not run.
+ */
+export async function drawingListedAction<T>(
+  db: Db,
+  actionId: string,
+  draw: () => Promise<T>,
+  waitMs = Infinity,
+): Promise<{ readonly got: true; readonly value: T } | { readonly got: false }> {
+  for (;;) {
+    const ids = await actionsSharingDigests(db, actionId);
+    const out = await withSessionLockWithin(
+      db,
+      ids.map(drawLock),
+      async () => {
+        const now = await actionsSharingDigests(db, actionId);
+        if (now.some((id) => !ids.includes(id))) return { again: true } as const;
+        return { again: false, value: await draw() } as const;
+      },
+      { waitMs },
+    );
+    if (!out.got) return out;
+    if (!out.value.again) return { got: true, value: out.value.value };
+  }
 }
 
 export async function getAction(db: Db, id: string): Promise<ActionRow | null> {

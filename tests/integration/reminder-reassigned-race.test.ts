@@ -89,7 +89,9 @@ describe('a reminder that read its owner before a reassignment whose job draws f
       () =>
         standin
           .messagesIn(`D_${PAM}`)
-          .find((m) => postKey(m).startsWith(`action:${id}:handover:`) && postKey(m).endsWith(':new')),
+          .find(
+            (m) => postKey(m).startsWith(`action:${id}:handover:`) && postKey(m).endsWith(':new'),
+          ),
       20_000,
     );
     held.release();
