@@ -7,6 +7,7 @@
  * reopening an action) draws it from its job, once (`redrawHomeInJob`).
  */
 import type { webApi } from '@slack/bolt';
+import { withSessionLock } from '../../db/queries/adjustments.js';
 import { homeViewersAmong, recordHomeOpened } from '../../db/queries/home-viewers.js';
 import { claimRequest, requestProcessed } from '../../db/queries/requests.js';
 import type { AppDeps } from '../deps.js';
@@ -189,7 +190,8 @@ export type JobHomeRedraw = 'drawn' | 'not_viewer' | 'already' | 'failed';
  * Slack's 429 is thrown: the worker's client rejects it and the queue delays the job by its
  * Retry-After, whose other effects are recorded, so the retry draws the Home only; no timer is
  * left in the worker as `redrawHome` leaves in the bot. Any other failure is logged once and
- * left to the next opening: the change is made either way.
+ * left to the next opening: the change is made either way. Read and published under the
+ * person's Home lock (homeDrawLock), so two jobs' Homes land in the order they were read.
  */
 export async function redrawHomeInJob(
   deps: AppDeps,
@@ -201,14 +203,25 @@ export async function redrawHomeInJob(
   const [viewer] = await homeViewersAmong(deps.db, [user]);
   if (!viewer) return 'not_viewer';
   const key = `home:${change}:${user}`;
-  if (await requestProcessed(deps.db, key)) return 'already';
-  try {
-    await publishHome(deps, client, user);
-  } catch (err) {
-    if (retryAfterOf(err) !== null) throw err;
-    deps.logger.warn({ err, user }, `App Home not redrawn after ${why}`);
-    return 'failed';
-  }
-  await claimRequest(deps.db, key, 'home.redraw');
-  return 'drawn';
+  // The Home is read when it is drawn, but two jobs' reads and publishes can still cross: a
+  // cancelling's job reads it, a reopening commits, its job reads and publishes, and the
+  // cancelling's slower views.publish lands last with the action missing. Under the person's
+  // Home lock, taken after the job let go of its action's (never both at once: a job holds
+  // one lock's connection while it reads on another), the later job reads after the earlier
+  // one's publish, so the last Home published is read from what the last change wrote.
+  return withSessionLock(deps.db, homeDrawLock(user), async () => {
+    if (await requestProcessed(deps.db, key)) return 'already';
+    try {
+      await publishHome(deps, client, user);
+    } catch (err) {
+      if (retryAfterOf(err) !== null) throw err;
+      deps.logger.warn({ err, user }, `App Home not redrawn after ${why}`);
+      return 'failed';
+    }
+    await claimRequest(deps.db, key, 'home.redraw');
+    return 'drawn';
+  });
 }
+
+/** The advisory lock under which a job reads and publishes `user`'s App Home (redrawHomeInJob). */
+export const homeDrawLock = (user: string) => `home-draw:${user}`;
