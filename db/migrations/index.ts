@@ -31,6 +31,7 @@ import * as priceKinds from './20261210T1000-price-kinds.js';
 import * as companyCalendar from './20261210T1100-company-calendar.js';
 import * as voteClickedAt from './20261213T1800-vote-clicked-at.js';
 import * as breakDispositions from './20261214T0427-break-dispositions.js';
+import * as digestItemsByAction from './20261214T0820-digest-items-by-action.js';
 
 export const migrations: Record<string, Migration> = {
   '20261122T0400-initial': initial,
@@ -61,4 +62,5 @@ export const migrations: Record<string, Migration> = {
   '20261210T1100-company-calendar': companyCalendar,
   '20261213T1800-vote-clicked-at': voteClickedAt,
   '20261214T0427-break-dispositions': breakDispositions,
+  '20261214T0820-digest-items-by-action': digestItemsByAction,
 };
