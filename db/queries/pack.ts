@@ -108,3 +108,51 @@ export async function latestDecisionOf(
     ]),
   );
 }
+
+/**
+ * The open actions the pack of the cycle of `month` follows up (question 10): those of
+ * earlier cycles, and those weekly S&OE raised in this cycle (no decision set them) for a
+ * deviation that is not a frozen-zone break (question 6 takes breaks up), before the cycle
+ * closed (one S&OE filed under it after its meeting is the next pack's). This cycle's
+ * decisions' actions are the meeting's own; a later cycle's are not yet this pack's.
+ */
+export async function openActionsForPack(db: Db, month: string) {
+  return db
+    .selectFrom('actions')
+    .innerJoin('cycles', 'cycles.id', 'actions.cycle_id')
+    .select([
+      'actions.id',
+      'actions.decision_id',
+      'cycles.month as cycle',
+      'actions.description',
+      'actions.owner',
+      'actions.due_date',
+      'actions.status',
+    ])
+    .where('actions.status', '=', 'open')
+    .where((eb) =>
+      eb.or([
+        eb('cycles.month', '<', month),
+        eb.and([
+          eb('cycles.month', '=', month),
+          eb('actions.decision_id', 'is', null),
+          eb.or([
+            eb('cycles.closed_at', 'is', null),
+            eb('actions.created_at', '<', eb.ref('cycles.closed_at')),
+          ]),
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('deviations')
+                .select('deviations.id')
+                .whereRef('deviations.action_id', '=', 'actions.id')
+                .where('deviations.frozen_break', '=', true),
+            ),
+          ),
+        ]),
+      ]),
+    )
+    .orderBy('actions.due_date')
+    .orderBy('actions.id')
+    .execute();
+}

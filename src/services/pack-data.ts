@@ -212,6 +212,8 @@ export interface PackData {
     readonly due: string;
     readonly description: string;
     readonly overdue: boolean;
+    /** Raised by weekly S&OE in this cycle, since the last meeting (else an earlier cycle's). */
+    readonly soe?: boolean;
   }[];
 }
 

@@ -344,10 +344,10 @@ export function packSections(
       ...(p.actions.length
         ? p.actions.map((a) =>
             sentence(
-              `${a.overdue ? 'OVERDUE ' : ''}#${a.id} ${who(a.owner)} due ${a.due} (from ${a.cycle}): ${a.description}`,
+              `${a.overdue ? 'OVERDUE ' : ''}#${a.id} ${who(a.owner)} due ${a.due} (${a.soe ? 'S&OE, since the last meeting' : `from ${a.cycle}`}): ${a.description}`,
             ),
           )
-        : ['No open action from earlier cycles.']),
+        : ['No open action from earlier cycles or S&OE.']),
     ],
   });
   return s;

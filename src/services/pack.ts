@@ -12,6 +12,7 @@ import {
   budgetIn,
   latestDecisionOf,
   latestPollOf,
+  openActionsForPack,
   openConstraintLines,
   salesBefore,
   standingAdjustments,
@@ -38,7 +39,7 @@ import { deliveredByRow } from '../core/shortfall.js';
 import { compareCodes } from '../core/text.js';
 import { zoneOf } from '../core/time-fences.js';
 import { SopError } from '../errors.js';
-import { isOverdue, listActions, today } from './actions.js';
+import { isOverdue, today } from './actions.js';
 import { constraintGroups } from './constraints.js';
 import { getCycleByMonth, PHASE_LABEL } from './cycles.js';
 import { decisionVotes } from './follow-through.js';
@@ -156,11 +157,11 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
     3,
   );
 
-  // Q10: open actions of earlier cycles (a pack built again later lists none of a later one's).
+  // Q10: open actions of earlier cycles, and those S&OE raised in this one for a deviation that
+  // is no frozen-zone break (question 6 lists those); a pack built again later lists none of a
+  // later cycle's, nor this meeting's own decision's twice.
   const day = today(now, settings.timezone);
-  const acts = (
-    await listActions(db, { filter: 'open', today: day, cycleIdBefore: cycle.id })
-  ).filter((a) => a.cycle < month);
+  const acts = await openActionsForPack(db, month);
 
   // The loop: review of the months since the previous cycle, what changed, follow-through.
   const loop = await loopOf(db, cycle, now);
@@ -305,6 +306,7 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
       due: a.due_date,
       description: a.description,
       overdue: isOverdue(a, day),
+      soe: a.cycle === month,
     })),
   };
 }

@@ -4,8 +4,9 @@
  * February (`/sop pack 2027-01`, `sopbot pack --cycle 2027-01`) listed February's actions as
  * "from 2027-02" under January's follow-up.
  *
- * Hand-built: 2026-12, 2027-01 (closed) and 2027-02 (open), one open action each; January's
- * pack is built on 10 February.
+ * Hand-built: 2026-12, 2027-01 (closed) and 2027-02 (open), one open S&OE action each, raised
+ * before January closed; January's pack is built on 10 February. January's own is S&OE's since
+ * the last meeting, which question 10 lists too (pack-soe-actions.test.ts).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { insertDeviationAction } from '../../db/queries/execution.js';
@@ -37,9 +38,9 @@ beforeAll(async () => {
 });
 
 describe("a pack's open actions", () => {
-  it('are those of earlier cycles only', () => {
+  it('are those of earlier cycles and S&OE raised in its own, never a later cycle', () => {
     expect(q10).toContain('(from 2026-12): Action of 2026-12.');
-    expect(q10).not.toContain('Action of 2027-01');
+    expect(q10).toContain('(S&OE, since the last meeting): Action of 2027-01.');
     expect(q10).not.toContain('Action of 2027-02');
   });
 });
