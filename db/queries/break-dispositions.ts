@@ -73,6 +73,44 @@ export async function breaksDeferredBefore(db: Db, month: string) {
 }
 
 /**
+ * Each of `deviationIds`' deferrals by meetings of cycles before `month`: the cycles whose
+ * newest decision disposing of it deferred it, oldest first, with that decision's note.
+ */
+export async function deferralsBefore(
+  db: Db,
+  month: string,
+  deviationIds: readonly string[],
+): Promise<Map<string, { month: string; note: string | null }[]>> {
+  const out = new Map<string, { month: string; note: string | null }[]>();
+  if (deviationIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('break_dispositions')
+    .innerJoin('decisions', 'decisions.id', 'break_dispositions.decision_id')
+    .innerJoin('cycles', 'cycles.id', 'decisions.cycle_id')
+    .distinctOn(['break_dispositions.deviation_id', 'cycles.month'])
+    .select([
+      'break_dispositions.deviation_id',
+      'break_dispositions.disposition',
+      'break_dispositions.note',
+      'cycles.month',
+    ])
+    .where('cycles.month', '<', month)
+    .where('break_dispositions.deviation_id', 'in', [...deviationIds])
+    .orderBy('break_dispositions.deviation_id')
+    .orderBy('cycles.month')
+    .orderBy('decisions.decided_at', 'desc')
+    .orderBy('decisions.id', 'desc')
+    .execute();
+  for (const r of rows) {
+    if (r.disposition !== 'defer') continue;
+    const list = out.get(r.deviation_id) ?? [];
+    list.push({ month: r.month, note: r.note });
+    out.set(r.deviation_id, list);
+  }
+  return out;
+}
+
+/**
  * The codes of the families whose frozen-zone break the cycle's current (newest) decision
  * granted an exception for: the next cycle's plan does not hold their frozen months to this
  * cycle's adopted plan. A break of no family (a supplier's, most reports) names none.

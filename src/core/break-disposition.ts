@@ -40,3 +40,24 @@ export const isBreakDisposition = (s: unknown): s is BreakDisposition =>
 
 /** The longest note on one break (the form's `max_length`). */
 export const MAX_DISPOSITION_NOTE_CHARS = 500;
+
+/**
+ * Which meetings deferred a break to this one, and the last note one of them wrote: "deferred
+ * by the 2027-01 and 2027-02 meetings: “waiting for the supplier's answer”". `months` are the
+ * deferring meetings' cycles, oldest first (none known: "an earlier meeting"); `text` maps the
+ * typed note (a presenter escapes it there). A line break typed in the note becomes a space.
+ */
+export function deferredBy(
+  months: readonly string[],
+  note: string | null,
+  text: (typed: string) => string = (t) => t,
+): string {
+  const names =
+    months.length === 0
+      ? 'an earlier meeting'
+      : months.length === 1
+        ? `the ${months[0]} meeting`
+        : `the ${months.slice(0, -1).join(', ')} and ${months.at(-1)} meetings`;
+  const said = note?.replace(/\s+/g, ' ').trim();
+  return `deferred by ${names}${said ? `: “${text(said)}”` : ''}`;
+}

@@ -8,6 +8,7 @@ import { lastPhaseEntryBefore, phaseEnteredAt } from '../../db/queries/audit.js'
 import type { Disposition } from '../../db/queries/break-dispositions.js';
 import {
   breaksDeferredBefore,
+  deferralsBefore,
   dispositionsOfDecisions,
 } from '../../db/queries/break-dispositions.js';
 import { cycleById } from '../../db/queries/cycle-inputs.js';
@@ -21,7 +22,17 @@ import { addMonths } from '../core/period.js';
 export type Escalation = Awaited<ReturnType<typeof frozenBreaksBetween>>[number] & {
   /** Deferred to this meeting by an earlier one (not recorded in this meeting's window). */
   readonly carried: boolean;
-};
+} & Deferrals;
+
+/** The meetings that deferred a break (none: a fresh one). */
+export interface Deferrals {
+  /** The cycles of the meetings that deferred it, oldest first. */
+  readonly deferredIn: readonly string[];
+  /** The last note a deferring meeting wrote on it (null: none wrote one). */
+  readonly deferNote: string | null;
+}
+
+const FRESH: Deferrals = { deferredIn: [], deferNote: null };
 
 /** The latest cycle before `month` but one closed without a decision, or null. */
 function previousCycleNotSkipped(db: Db, month: string) {
@@ -60,9 +71,23 @@ async function escalationsOfMonth(
   // owner has done its action meanwhile.
   const seen = new Set(fresh.map((e) => e.id));
   const carried = deferred.filter((e) => !seen.has(e.id) && e.status !== 'done');
+  const history = await deferralsBefore(
+    db,
+    month,
+    carried.map((e) => e.id),
+  );
   return [
-    ...carried.map((e) => ({ ...e, carried: true })),
-    ...fresh.map((e) => ({ ...e, carried: false })),
+    ...carried.map((e) => {
+      const d = history.get(e.id) ?? [];
+      const noted = d.filter((x) => x.note?.trim()).at(-1);
+      return {
+        ...e,
+        carried: true,
+        deferredIn: d.map((x) => x.month),
+        deferNote: noted?.note ?? null,
+      };
+    }),
+    ...fresh.map((e) => ({ ...e, carried: false, ...FRESH })),
   ];
 }
 
@@ -84,13 +109,17 @@ const EXECUTIVE = PHASE_ORDER.indexOf('executive');
 export async function nextMeetingEscalations(db: Db): Promise<Escalation[]> {
   const latest = await latestCycle(db);
   if (!latest)
-    return (await frozenBreaksBetween(db, null, null)).map((e) => ({ ...e, carried: false }));
+    return (await frozenBreaksBetween(db, null, null)).map((e) => ({
+      ...e,
+      carried: false,
+      ...FRESH,
+    }));
   if (PHASE_ORDER.indexOf(latest.phase) < EXECUTIVE) return escalationsOf(db, latest);
   return escalationsOfMonth(db, addMonths(latest.month, 1), null);
 }
 
 /** A break the decision form asks about, with the disposition it starts at. */
-export interface BreakToDecide {
+export interface BreakToDecide extends Deferrals {
   readonly id: string;
   readonly summary: string;
   readonly owner: string | null;
@@ -133,6 +162,8 @@ export async function escalationsToDecide(db: Db, cycleId: number): Promise<Brea
       owner: e.owner,
       due: e.due_date,
       carried: e.carried,
+      deferredIn: e.deferredIn,
+      deferNote: e.deferNote,
       disposition: current.get(e.id)?.disposition ?? null,
       note: current.get(e.id)?.note ?? null,
     }));

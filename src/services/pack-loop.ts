@@ -5,7 +5,7 @@
  */
 
 import { earlyAndLate } from '../core/action-timing.js';
-import { type BreakDisposition, DISPOSITION_DONE } from '../core/break-disposition.js';
+import { type BreakDisposition, DISPOSITION_DONE, deferredBy } from '../core/break-disposition.js';
 import { formatMoney, formatNumber, formatPercent } from '../core/number-format.js';
 import { periodSpan } from '../core/period.js';
 import { FVA_LAG, type KpiSet, type LagScore } from '../core/review.js';
@@ -30,6 +30,9 @@ export interface PackLoop {
     readonly state: ActionStatus['state'] | null;
     /** Deferred to this meeting by an earlier one. */
     readonly carried?: boolean;
+    /** The cycles of the meetings that deferred it, oldest first, and the last note written. */
+    readonly deferredIn?: readonly string[];
+    readonly deferNote?: string | null;
     /** What this cycle's decision disposed of it (absent: not decided yet). */
     readonly decided?: {
       readonly disposition: BreakDisposition;
@@ -374,7 +377,7 @@ export function followLines(l: PackLoop): string[] {
 export function escalationLines(l: PackLoop, who: Who = mention): string[] {
   return l.escalations.map((e) => {
     const owner = e.owner ? `; owner ${who(e.owner)}, due ${e.due}, ${e.state ?? 'open'}` : '';
-    const carried = e.carried ? ' (deferred by an earlier meeting)' : '';
+    const carried = e.carried ? ` (${deferredBy(e.deferredIn ?? [], e.deferNote ?? null)})` : '';
     if (e.decided)
       return sentence(
         `DECIDED: escalated from S&OE (breaks the frozen plan)${carried}: ${e.summary}: ${DISPOSITION_DONE[e.decided.disposition]}${e.decided.note ? ` (“${e.decided.note.trim()}”)` : ''}${owner}`,

@@ -48,6 +48,8 @@ export async function loopOf(db: Db, cycle: CycleRow, now: Date): Promise<PackLo
       // date is overdue, a cancelled one dropped.
       state: e.status === null ? null : actionState(e, day),
       carried: e.carried,
+      deferredIn: e.deferredIn,
+      deferNote: e.deferNote,
       decided: decided.get(e.id) ?? null,
     })),
   };

@@ -282,13 +282,13 @@ describe('the meeting disposes of each escalated break', () => {
     const form = await openForm();
     const text = JSON.stringify(form.definition.blocks);
     expect(text).toContain(
-      `1. LINE-4 stopped in the week of 2027-03-01 (owner <@${RITA}>, due 2027-04-20) _deferred by an earlier meeting_`,
+      `1. LINE-4 stopped in the week of 2027-03-01 (owner <@${RITA}>, due 2027-04-20) _deferred by the 2027-03 meeting_`,
     );
     expect(text).not.toContain('LINE-1');
     expect(text).not.toContain('LINE-2');
     const md = packMarkdown(await buildPack(db, '2027-04', clock.now()));
     expect(md).toContain(
-      'DECIDE: escalated from S&OE (breaks the frozen plan) (deferred by an earlier meeting): LINE-4 stopped',
+      'DECIDE: escalated from S&OE (breaks the frozen plan) (deferred by the 2027-03 meeting): LINE-4 stopped',
     );
     // Typed without the form, the decision chooses nothing: the break is deferred again, and
     // the answer says so.

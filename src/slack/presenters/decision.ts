@@ -12,6 +12,7 @@ import {
   DISPOSITION_CHOICE,
   DISPOSITION_DONE,
   DISPOSITION_NEXT,
+  deferredBy,
   isBreakDisposition,
   MAX_DISPOSITION_NOTE_CHARS,
 } from '../../core/break-disposition.js';
@@ -93,6 +94,9 @@ export interface EscalationChoice {
   readonly due: string | null;
   /** Deferred to this meeting by an earlier one. */
   readonly carried?: boolean;
+  /** The cycles of the meetings that deferred it, oldest first, and the last note written. */
+  readonly deferredIn?: readonly string[];
+  readonly deferNote?: string | null;
   /** The disposition the form starts at (the decision it supersedes); null: defer. */
   readonly disposition?: BreakDisposition | null;
   readonly note?: string | null;
@@ -123,7 +127,7 @@ function escalationBlocks(
   const n = escalations.length;
   const lines = escalations.map(
     (e, i) =>
-      `${i + 1}. ${escInMarks(e.summary)}${e.owner ? ` (owner <@${e.owner}>${e.due ? `, due ${e.due}` : ''})` : ''}${e.carried ? ' _deferred by an earlier meeting_' : ''}`,
+      `${i + 1}. ${escInMarks(e.summary)}${e.owner ? ` (owner <@${e.owner}>${e.due ? `, due ${e.due}` : ''})` : ''}${e.carried ? ` _${deferredBy(e.deferredIn ?? [], e.deferNote ?? null, escInMarks)}_` : ''}`,
   );
   const title = `*Also to decide: ${n === 1 ? 'a break' : `${n} breaks`} of the frozen plan escalated from S&OE.* For each, grant an exception (the frozen plan may change for it), hold the plan (the deviation is absorbed) or defer it to the next meeting. Each stays its owner's action; its owner is told what you decide.`;
   // Two sections' worth of lines at most, so long summaries cannot crowd out the choices.
