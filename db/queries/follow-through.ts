@@ -36,6 +36,49 @@ export async function actionsBefore(db: Db, month: string) {
 }
 
 /**
+ * The actions weekly S&OE raised in the cycle of `month` before it closed, each with its
+ * cycle's month: no decision set them, and their deviation is no frozen-zone break (the
+ * meeting disposes of those). The pack's question 10 lists the open ones.
+ */
+export async function soeActionsOf(db: Db, month: string) {
+  return db
+    .selectFrom('actions')
+    .innerJoin('cycles', 'cycles.id', 'actions.cycle_id')
+    .select([
+      'actions.id',
+      'actions.decision_id',
+      'cycles.month as cycle',
+      'actions.description',
+      'actions.owner',
+      'actions.due_date',
+      'actions.status',
+      'actions.done_at',
+    ])
+    .where('cycles.month', '=', month)
+    .where('actions.decision_id', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb('cycles.closed_at', 'is', null),
+        eb('actions.created_at', '<', eb.ref('cycles.closed_at')),
+      ]),
+    )
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('deviations')
+            .select('deviations.id')
+            .whereRef('deviations.action_id', '=', 'actions.id')
+            .where('deviations.frozen_break', '=', true),
+        ),
+      ),
+    )
+    .orderBy('actions.due_date')
+    .orderBy('actions.id')
+    .execute();
+}
+
+/**
  * Constraints opened in the cycle, those resolved since `since`, and the cycle's open ones
  * entered before it (earlier cycles' or standing, `appliesToCycle`): one row per month, with
  * the request and resource that make its months one constraint.

@@ -16,7 +16,12 @@
 import type { Db } from '../../db/connect.js';
 import { carriedInto } from '../../db/queries/adjustments.js';
 import { decisionVoteCounts } from '../../db/queries/decisions.js';
-import { actionsBefore, constraintChanges, decisionsOf } from '../../db/queries/follow-through.js';
+import {
+  actionsBefore,
+  constraintChanges,
+  decisionsOf,
+  soeActionsOf,
+} from '../../db/queries/follow-through.js';
 import { familyResults } from '../../db/queries/plan-results.js';
 import { referenceScenario } from '../../db/queries/review.js';
 import type { CycleRow } from '../../db/schema.js';
@@ -84,6 +89,11 @@ export interface WhatChanged {
   }[];
   /** Every action of the cycles before this one (S&OE deviations' included). */
   readonly actions: readonly ActionStatus[];
+  /**
+   * The actions weekly S&OE raised in this cycle, since the last meeting (a frozen-zone
+   * break's aside: the meeting disposes of those).
+   */
+  readonly soeActions?: readonly ActionStatus[];
   /** Adjustments carried into this cycle, one entry per family, author and reason. */
   readonly carried: readonly CarriedGroup[];
 }
@@ -248,7 +258,20 @@ export async function whatChanged(
     db,
     decisions.map((d) => d.id),
   );
-  const actions = await actionsBefore(db, cycle.month);
+  const [actions, soe] = await Promise.all([
+    actionsBefore(db, cycle.month),
+    soeActionsOf(db, cycle.month),
+  ]);
+  const status = (a: (typeof actions)[number]): ActionStatus => ({
+    id: a.id,
+    decisionId: a.decision_id,
+    cycle: a.cycle,
+    owner: a.owner,
+    due: a.due_date,
+    description: a.description,
+    state: actionState(a, today),
+    doneOn: a.status === 'done' && a.done_at ? localDate(a.done_at, zone) : null,
+  });
   const carried = groupCarried(await carriedInto(db, cycle.id));
   return {
     previous:
@@ -271,16 +294,8 @@ export async function whatChanged(
       vote: votes.get(d.id) ?? null,
       supersedes: d.supersedes_id,
     })),
-    actions: actions.map((a) => ({
-      id: a.id,
-      decisionId: a.decision_id,
-      cycle: a.cycle,
-      owner: a.owner,
-      due: a.due_date,
-      description: a.description,
-      state: actionState(a, today),
-      doneOn: a.status === 'done' && a.done_at ? localDate(a.done_at, zone) : null,
-    })),
+    actions: actions.map(status),
+    soeActions: soe.map(status),
     carried,
   };
 }

@@ -159,12 +159,15 @@ export function changedLines(l: PackLoop, who: Who = mention): string[] {
       ),
     );
   }
-  if (c.actions.length) {
-    const n = (s: string) => c.actions.filter((a) => a.state === s).length;
-    out.push(
-      `Actions of earlier cycles: ${num(n('done'))} done${doneSplit(c.actions)}, ${num(n('overdue'))} overdue, ${num(n('open'))} open, ${num(n('dropped'))} dropped.`,
-    );
-  }
+  const counts = (xs: readonly ActionStatus[]) => {
+    const n = (s: string) => xs.filter((a) => a.state === s).length;
+    return `${num(n('done'))} done${doneSplit(xs)}, ${num(n('overdue'))} overdue, ${num(n('open'))} open, ${num(n('dropped'))} dropped`;
+  };
+  if (c.actions.length) out.push(`Actions of earlier cycles: ${counts(c.actions)}.`);
+  // S&OE files its actions under the latest cycle: those raised since the last meeting are
+  // this cycle's, and no earlier cycle's count holds them.
+  if (c.soeActions?.length)
+    out.push(`Actions S&OE raised since the last meeting: ${counts(c.soeActions)}.`);
   return out;
 }
 

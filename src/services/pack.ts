@@ -12,7 +12,6 @@ import {
   budgetIn,
   latestDecisionOf,
   latestPollOf,
-  openActionsForPack,
   openConstraintLines,
   salesBefore,
   standingAdjustments,
@@ -39,10 +38,9 @@ import { deliveredByRow } from '../core/shortfall.js';
 import { compareCodes } from '../core/text.js';
 import { zoneOf } from '../core/time-fences.js';
 import { SopError } from '../errors.js';
-import { isOverdue, today } from './actions.js';
 import { constraintGroups } from './constraints.js';
 import { getCycleByMonth, PHASE_LABEL } from './cycles.js';
-import { decisionVotes } from './follow-through.js';
+import { type ActionStatus, decisionVotes } from './follow-through.js';
 import type { CapacityMove, PackData } from './pack-data.js';
 import { loopOf } from './review-post.js';
 import { fencesOf, getSettings } from './settings.js';
@@ -157,14 +155,18 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
     3,
   );
 
-  // Q10: open actions of earlier cycles, and those S&OE raised in this one for a deviation that
-  // is no frozen-zone break (question 6 lists those); a pack built again later lists none of a
-  // later cycle's, nor this meeting's own decision's twice.
-  const day = today(now, settings.timezone);
-  const acts = await openActionsForPack(db, month);
-
   // The loop: review of the months since the previous cycle, what changed, follow-through.
   const loop = await loopOf(db, cycle, now);
+
+  // Q10: the open actions of earlier cycles and those S&OE raised in this one since the last
+  // meeting (question 1 counts the same; a frozen-zone break's of this cycle is question 6's),
+  // by due date. This meeting's own decision's are listed under it; a later cycle's are not
+  // this pack's, should it be built again later.
+  const open = (a: ActionStatus) => a.state === 'open' || a.state === 'overdue';
+  const acts = [
+    ...loop.changed.actions.filter(open),
+    ...(loop.changed.soeActions ?? []).filter(open),
+  ].sort((a, b) => a.due.localeCompare(b.due) || Number(a.id) - Number(b.id));
   const last = loop.trend.at(-1);
   const lag1 = last?.review.total.byLag['1'];
 
@@ -303,9 +305,9 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
       id: a.id,
       cycle: a.cycle,
       owner: a.owner,
-      due: a.due_date,
+      due: a.due,
       description: a.description,
-      overdue: isOverdue(a, day),
+      overdue: a.state === 'overdue',
       soe: a.cycle === month,
     })),
   };

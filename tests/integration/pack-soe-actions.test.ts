@@ -11,7 +11,8 @@
  *   T  February's, no deviation linked, open, due 03-05    → listed, open
  *   D  February's, done                                    → not listed
  *   B  February's, a frozen-zone break, open               → question 6 only
- * Listed by due date: S (02-10), J (03-01), T (03-05); each once. J was raised on 30 January,
+ * Listed by due date: S (02-10), J (03-01), T (03-05); each once. Question 1 counts them:
+ * January's J open; February's S&OE S overdue, T open, D done (on 02-05, due 02-12: early). J was raised on 30 January,
  * after January's meeting: January's pack built again on 20 February does not list it as its
  * own S&OE's since the last meeting (it is February's to follow up).
  */
@@ -104,6 +105,15 @@ describe("a pack's follow-up actions", () => {
       `- #${ids.J} U_OTTO due 2027-03-01 (from 2027-01): Action J.`,
       `- #${ids.T} U_OTTO due 2027-03-05 (S&OE, since the last meeting): Action T.`,
     ]);
+  });
+
+  it("are counted in question 1, this cycle's S&OE apart from earlier cycles'", () => {
+    expect(section(1)).toContain(
+      '- Actions of earlier cycles: 0 done, 0 overdue, 1 open, 0 dropped.',
+    );
+    expect(section(1)).toContain(
+      '- Actions S&OE raised since the last meeting: 1 done (1 early), 1 overdue, 1 open, 0 dropped.',
+    );
   });
 
   it('leave the frozen-zone break to question 6', () => {

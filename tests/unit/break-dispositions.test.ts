@@ -5,6 +5,7 @@
  * log, `/sop decisions`, the files, the owner's DM), escaped and within Slack's limits.
  */
 import { describe, expect, it } from 'vitest';
+import { deferredBy } from '../../src/core/break-disposition.js';
 import { parseCsv } from '../../src/csv/parse.js';
 import {
   type DecidedBreak,
@@ -254,6 +255,19 @@ describe('the decision shows what it decided about the breaks', () => {
     );
     expect(text).toContain(
       'Deferred to the next meeting: the next executive meeting takes it up again.',
+    );
+  });
+});
+
+describe('which meetings deferred a break', () => {
+  it('names one, two or three meetings, and the note as one line', () => {
+    expect(deferredBy([], null)).toBe('deferred by an earlier meeting');
+    expect(deferredBy(['2027-01'], '  ')).toBe('deferred by the 2027-01 meeting');
+    expect(deferredBy(['2027-01', '2027-02'], 'waiting for\nthe answer')).toBe(
+      'deferred by the 2027-01 and 2027-02 meetings: “waiting for the answer”',
+    );
+    expect(deferredBy(['2027-01', '2027-02', '2027-04'], 'a_b *c*', (t) => `[${t}]`)).toBe(
+      'deferred by the 2027-01, 2027-02 and 2027-04 meetings: “[a_b *c*]”',
     );
   });
 });
