@@ -51,13 +51,15 @@ export interface PoolAnswer {
 
 /**
  * The file piscina loads in each thread: the built pool-thread.js next to this file, or
- * from source a small ES module that registers tsx's loader in the thread first.
+ * from source a small CommonJS file that imports the ES module registering tsx's loader in the
+ * thread first (pool-thread-tsx.cjs: piscina require()s its file, and Node 20's require() of
+ * that ES module, with its top-level await, could abort the process).
  */
 function threadEntry(): string {
   const ts = new URL('./pool-thread.ts', import.meta.url);
   if (!existsSync(fileURLToPath(ts)))
     return fileURLToPath(new URL('./pool-thread.js', import.meta.url));
-  return fileURLToPath(new URL('./pool-thread-tsx.mjs', import.meta.url));
+  return fileURLToPath(new URL('./pool-thread-tsx.cjs', import.meta.url));
 }
 
 export function fitSeries(series: readonly SeriesTask[], method: ForecastMethod): FitOutcome[] {

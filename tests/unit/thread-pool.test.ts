@@ -173,3 +173,16 @@ describe('a pool thread that dies', () => {
 function runScenariosEach(problem: PlanProblem, solver: LpSolver): Promise<ScenarioResult[]>[] {
   return DEFAULT_SCENARIOS.map((s) => runScenarios(problem, [s], solver));
 }
+
+describe("the pool thread's entry from source", () => {
+  it('is CommonJS: require() loads it plainly, never require() of an ES module', async () => {
+    const { createRequire } = await import('node:module');
+    const require = createRequire(import.meta.url);
+    // piscina require()s the file it is given first. The ES module with top-level await it
+    // was given before made Node 20 refuse require() (ERR_REQUIRE_ASYNC_MODULE), and now and
+    // then abort the process instead (not tried here: it is that abort). This entry loads as
+    // CommonJS and imports that module only when its first task comes.
+    const entry = require('../../src/services/pool-thread-tsx.cjs');
+    expect(typeof entry).toBe('function');
+  });
+});
