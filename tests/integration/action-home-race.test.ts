@@ -19,6 +19,7 @@ import { createLogger } from '../../src/logger.js';
 import { redrawHomeInJob } from '../../src/slack/home.js';
 import type { Standin } from '../../src/slack-standin/index.js';
 import { decideMarchActions } from './action-fixture.js';
+import { heldAt } from './held-client.js';
 import { testClock, useHarness } from './meeting-fixture.js';
 
 const EXEC = 'U_EXEC1';
@@ -57,28 +58,7 @@ beforeAll(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A Slack client whose views.publish waits until `release()`: `reached` when one is asked for. */
-function heldClient(): { client: WebClient; reached: Promise<void>; release: () => void } {
-  let release!: () => void;
-  const gate = new Promise<void>((r) => {
-    release = r;
-  });
-  let arrived!: () => void;
-  const reached = new Promise<void>((r) => {
-    arrived = r;
-  });
-  const client = Object.create(slack) as WebClient;
-  Object.defineProperty(client, 'views', {
-    value: {
-      ...slack.views,
-      publish: async (args: Parameters<WebClient['views']['publish']>[0]) => {
-        arrived();
-        await gate;
-        return slack.views.publish(args);
-      },
-    },
-  });
-  return { client, reached, release };
-}
+const heldClient = () => heldAt(slack, 'views', 'publish');
 
 /** Whether OPS's Home, as last published, offers action `id`'s buttons. */
 const homeOffers = () =>

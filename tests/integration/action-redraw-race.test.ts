@@ -15,6 +15,7 @@ import { cancelOpenAction, reopenCancelledAction } from '../../db/queries/execut
 import { retireClosedButtons } from '../../src/services/action-reassign.js';
 import type { Standin } from '../../src/slack-standin/index.js';
 import { decideMarchActions } from './action-fixture.js';
+import { heldAt } from './held-client.js';
 import { pollUntil, testClock, useHarness } from './meeting-fixture.js';
 
 const EXEC = 'U_EXEC1';
@@ -56,28 +57,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * A Slack client whose chat.update waits until `release()`: `reached` resolves when the first
  * edit is asked for (the job has read the action and built the message by then).
  */
-function heldClient(): { client: WebClient; reached: Promise<void>; release: () => void } {
-  let release!: () => void;
-  const gate = new Promise<void>((r) => {
-    release = r;
-  });
-  let arrived!: () => void;
-  const reached = new Promise<void>((r) => {
-    arrived = r;
-  });
-  const client = Object.create(slack) as WebClient;
-  Object.defineProperty(client, 'chat', {
-    value: {
-      ...slack.chat,
-      update: async (args: Parameters<WebClient['chat']['update']>[0]) => {
-        arrived();
-        await gate;
-        return slack.chat.update(args);
-      },
-    },
-  });
-  return { client, reached, release };
-}
+const heldClient = () => heldAt(slack, 'chat', 'update');
 
 const dmAbout = (what: string) =>
   standin.waitFor(() => standin.messagesIn(`D_${OPS}`).find((m) => m.text.includes(what)), 20_000);

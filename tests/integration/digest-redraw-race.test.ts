@@ -18,6 +18,7 @@ import { sendReminder } from '../../src/services/actions.js';
 import { actionDm, reminderDigestDm } from '../../src/slack/presenters/actions.js';
 import type { Standin } from '../../src/slack-standin/index.js';
 import { decideMarchActions } from './action-fixture.js';
+import { heldAt } from './held-client.js';
 import { pollUntil, testClock, useHarness } from './meeting-fixture.js';
 
 const EXEC = 'U_EXEC1';
@@ -52,28 +53,7 @@ beforeAll(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A Slack client whose chat.update waits until `release()`: `reached` when one is asked for. */
-function heldClient(): { client: WebClient; reached: Promise<void>; release: () => void } {
-  let release!: () => void;
-  const gate = new Promise<void>((r) => {
-    release = r;
-  });
-  let arrived!: () => void;
-  const reached = new Promise<void>((r) => {
-    arrived = r;
-  });
-  const client = Object.create(slack) as WebClient;
-  Object.defineProperty(client, 'chat', {
-    value: {
-      ...slack.chat,
-      update: async (args: Parameters<WebClient['chat']['update']>[0]) => {
-        arrived();
-        await gate;
-        return slack.chat.update(args);
-      },
-    },
-  });
-  return { client, reached, release };
-}
+const heldClient = () => heldAt(slack, 'chat', 'update');
 
 const postKey = (m: { metadata?: { event_payload?: unknown } }) =>
   String((m.metadata?.event_payload as { post_key?: unknown } | undefined)?.post_key);

@@ -16,6 +16,7 @@ import { sendReminder } from '../../src/services/actions.js';
 import { actionDm } from '../../src/slack/presenters/actions.js';
 import type { Standin } from '../../src/slack-standin/index.js';
 import { decideMarchActions } from './action-fixture.js';
+import { heldAt } from './held-client.js';
 import { testClock, useHarness } from './meeting-fixture.js';
 
 const EXEC = 'U_EXEC1';
@@ -47,28 +48,7 @@ beforeAll(async () => {
 }, 60_000);
 
 /** A Slack client whose users.info waits until `release()`: `reached` when it is asked. */
-function heldClient(): { client: WebClient; reached: Promise<void>; release: () => void } {
-  let release!: () => void;
-  const gate = new Promise<void>((r) => {
-    release = r;
-  });
-  let arrived!: () => void;
-  const reached = new Promise<void>((r) => {
-    arrived = r;
-  });
-  const client = Object.create(slack) as WebClient;
-  Object.defineProperty(client, 'users', {
-    value: {
-      ...slack.users,
-      info: async (args: Parameters<WebClient['users']['info']>[0]) => {
-        arrived();
-        await gate;
-        return slack.users.info(args);
-      },
-    },
-  });
-  return { client, reached, release };
-}
+const heldClient = () => heldAt(slack, 'users', 'info');
 
 const postKey = (m: { metadata?: { event_payload?: unknown } }) =>
   String((m.metadata?.event_payload as { post_key?: unknown } | undefined)?.post_key);

@@ -16,6 +16,7 @@ import { sendReminder } from '../../src/services/actions.js';
 import { actionDm, reminderDigestDm } from '../../src/slack/presenters/actions.js';
 import type { Standin } from '../../src/slack-standin/index.js';
 import { actionButtonsBlock, decideMarchActions } from './action-fixture.js';
+import { heldAt } from './held-client.js';
 import { pollUntil, testClock, useHarness } from './meeting-fixture.js';
 
 const EXEC = 'U_EXEC1';
@@ -57,28 +58,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * A Slack client whose chat.postMessage waits until `release()`: `reached` resolves when the
  * first post is asked for (the reminder has claimed its key and read the action open by then).
  */
-function heldClient(): { client: WebClient; reached: Promise<void>; release: () => void } {
-  let release!: () => void;
-  const gate = new Promise<void>((r) => {
-    release = r;
-  });
-  let arrived!: () => void;
-  const reached = new Promise<void>((r) => {
-    arrived = r;
-  });
-  const client = Object.create(slack) as WebClient;
-  Object.defineProperty(client, 'chat', {
-    value: {
-      ...slack.chat,
-      postMessage: async (args: Parameters<WebClient['chat']['postMessage']>[0]) => {
-        arrived();
-        await gate;
-        return slack.chat.postMessage(args);
-      },
-    },
-  });
-  return { client, reached, release };
-}
+const heldClient = () => heldAt(slack, 'chat', 'postMessage');
 
 const postKey = (m: { metadata?: { event_payload?: unknown } }) =>
   String((m.metadata?.event_payload as { post_key?: unknown } | undefined)?.post_key);
