@@ -87,6 +87,15 @@ export function can(member: { readonly role: Role | null }, action: Action): boo
   return member.role !== null && row.includes(member.role);
 }
 
+/**
+ * Whether `member`'s role covers families: owes forecast input on them, is nudged for it and
+ * keeps them through `/sop families`. The 'forecast.no-change' row says who; ask this, never
+ * compare a role with one of them.
+ */
+export function coversFamilies(member: { readonly role: Role | null }): boolean {
+  return can(member, 'forecast.no-change');
+}
+
 export const ROLE_LABEL: Readonly<Record<Role, string>> = {
   sales: 'Sales',
   ops: 'Operations',

@@ -28,7 +28,14 @@ import {
 import { matchCode } from '../../db/queries/shared.js';
 import { resolvePersonRefusals } from '../../db/queries/slack-refusals.js';
 import type { Role } from '../core/company.js';
-import { type Action, can, ROLE_LABEL, roleNames, rolesFor } from '../core/policy.js';
+import {
+  type Action,
+  can,
+  coversFamilies,
+  ROLE_LABEL,
+  roleNames,
+  rolesFor,
+} from '../core/policy.js';
 import { codeSpan, compareCodes } from '../core/text.js';
 import type { CycleDeps } from '../deps.js';
 import { SopError } from '../errors.js';
@@ -271,7 +278,7 @@ async function familiesLeftBy(
   userId: string,
   change: { readonly from: Role | null; readonly to: Role | null },
 ): Promise<FamiliesLeft | null> {
-  if (change.from !== 'sales' || change.to === 'sales') return null;
+  if (!coversFamilies({ role: change.from }) || coversFamilies({ role: change.to })) return null;
   return familiesLeftOf(trx, await familyCodesOf(trx, userId));
 }
 
@@ -325,7 +332,7 @@ export async function removeRole(
     await refuseLastAdmin(trx, actor, userId, bootstrapAdmins, true);
     const before = await roleOf(trx, userId);
     // A rep's families go with their row: read first, to say which now have no rep.
-    const families = before === 'sales' ? await familyCodesOf(trx, userId) : [];
+    const families = coversFamilies({ role: before }) ? await familyCodesOf(trx, userId) : [];
     if (before === null)
       throw new SopError(
         'conflict',
@@ -384,7 +391,7 @@ export async function assignFamilies(
     }
     // Only a sales rep is asked for input on the families they cover (`repsOwingInput`); the
     // list of anyone else would change nothing. Clearing it (`none`) is always taken.
-    if (role !== 'sales' && codes.length > 0) {
+    if (!coversFamilies({ role }) && codes.length > 0) {
       throw new SopError(
         'conflict',
         `<@${userId}> is *${ROLE_LABEL[role]}*, and only sales reps cover families (each is asked for forecast input on theirs); nothing was changed. Give the families to a sales rep, or make <@${userId}> one first with \`/sop role <@${userId}> sales\`.`,

@@ -3,10 +3,13 @@
  * against a user without a role. The expected matrix is written here by hand from the
  * product rules (docs/architecture.md, "Who may do what"), not derived from the table.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../../src/core/company.js';
-import { ACTIONS, type Action, can } from '../../src/core/policy.js';
+import { ACTIONS, type Action, can, coversFamilies } from '../../src/core/policy.js';
 import { type Member, requirePermission } from '../../src/services/members.js';
+import { ROOT, sources } from '../helpers/sources.js';
 
 type Who = Role | 'none';
 const WHO: readonly Who[] = ['sales', 'ops', 'planner', 'exec', 'admin', 'none'];
@@ -77,5 +80,32 @@ describe('the authorization policy', () => {
       'Only Planner, Executive, Operations or Admin members can use `/sop whatif`',
     );
     expect(() => requirePermission(member('none'), 'explain', 'explain')).not.toThrow();
+  });
+
+  it('who covers families is asked of the policy, not by comparing a role with sales', () => {
+    // Covering families (owing forecast input, keeping them through `/sop families`) is the
+    // 'forecast.no-change' row: a sales rep only, as its column above says.
+    expect(WHO.map((w) => coversFamilies(member(w)))).toEqual([
+      true,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    // Each `=== 'sales'` / `!== 'sales'` left in the code compares a kind of data (sales history,
+    // sales actuals), never a role: `role !== 'sales'` (home, members, undelivered) was one.
+    const compared = ['src', 'commands', 'jobs', 'db']
+      .flatMap((d) => sources(d))
+      .filter((f) => f !== join('src', 'core', 'policy.ts'))
+      .flatMap((f) =>
+        [
+          ...readFileSync(join(ROOT, f), 'utf8').matchAll(
+            /([\w.?]+)\s*[!=]==?\s*'sales'|'sales'\s*[!=]==?\s*([\w.?]+)/g,
+          ),
+        ].map((m) => `${f}: ${m[1] ?? m[2]}`),
+      );
+    expect(compared.length).toBeGreaterThan(0);
+    expect(compared.filter((c) => !/(^|\.|: )kind$/.test(c))).toEqual([]);
   });
 });

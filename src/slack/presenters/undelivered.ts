@@ -5,6 +5,7 @@
  */
 import type { Role } from '../../core/company.js';
 import { PHASE_LABEL } from '../../core/cycle.js';
+import { coversFamilies } from '../../core/policy.js';
 import { ROLE_LABEL, roleNames } from '../../services/members.js';
 import { esc } from './format.js';
 
@@ -114,7 +115,7 @@ export function personFix(code: string, user: string, p: PersonAtStake): string 
     parts.push(
       // Only a rep covers families as sopbot asks about them: another role's kept list (a rep
       // made planner) is given with `/sop families` to a rep only, so it is not named.
-      p.role === 'sales' && p.families.length > 0
+      coversFamilies(p) && p.families.length > 0
         ? // A family may have several reps: theirs go too, or each demand review would nudge
           // them again (refused again, and the admins told again).
           `They are ${ROLE_LABEL[p.role]} for ${esc(p.families.join(', '))}: ${role}, then \`/sop families @someone ${esc(p.families.join(' '))}\`, and take theirs away with \`/sop role <@${user}> none\` (their families go with it), so they are not asked for forecast input again.`
