@@ -132,6 +132,7 @@ export const actions: SopSubcommand = {
       summary: 'give a follow-up action to another owner, or mark it done',
       action: 'action.manage-any',
       alsoBy: "the action's owner",
+      brief: '`/sop actions reassign|done`',
     },
   ],
   async handle(ctx) {

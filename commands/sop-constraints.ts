@@ -112,6 +112,7 @@ export const constraints: SopSubcommand = {
       usage: '/sop constraints resolve|withdraw <number> [note]',
       summary: 'close a constraint that is over, or withdraw one entered by mistake',
       action: 'capacity.update',
+      brief: '`/sop constraints resolve|withdraw`',
     },
   ],
   async handle({ deps, args, client, respond, member }) {

@@ -43,6 +43,7 @@ export const pack: SopSubcommand = {
       usage: '/sop pack [YYYY-MM] post',
       summary: 'post the pack in the executive channel',
       action: 'pack.post',
+      brief: '`/sop pack post`',
     },
   ],
   async handle(ctx) {

@@ -32,16 +32,19 @@ const cycleWithParts: SopSubcommand = {
       summary:
         'open, advance or close the cycle; its deadlines (working days per phase, time of day)',
       action: 'cycle.manage',
+      brief: '`/sop cycle start|next|close|deadlines`',
     },
     {
       usage: '/sop cycle holidays',
       summary: 'the company holidays ahead (deadlines skip them)',
       action: 'cycle.read',
+      brief: '`/sop cycle holidays`',
     },
     {
       usage: '/sop cycle holidays add YYYY-MM-DD [name] | remove YYYY-MM-DD',
       summary: 'list a company holiday, or take one off',
       action: 'cycle.manage',
+      brief: '`/sop cycle holidays add|remove`',
     },
   ],
 };

@@ -59,6 +59,7 @@ export const vote: SopSubcommand = {
       usage: '/sop vote mode named|anonymous · /sop vote quorum N|off',
       summary: 'how the next votes run',
       action: 'vote.configure',
+      brief: '`/sop vote mode|quorum`',
     },
   ],
   async handle(ctx) {

@@ -9,10 +9,10 @@ import { requirePermission } from '../src/services/members.js';
 import { once } from '../src/services/requests.js';
 import { memberOf } from '../src/slack/member-context.js';
 import { esc } from '../src/slack/presenters/format.js';
-import { helpText } from '../src/slack/presenters/help.js';
 import { logUnexpected, warningText } from '../src/slack/reply.js';
 import { commandRequestKey } from '../src/slack/request-key.js';
 import { tokenise } from '../src/slack/tokenise.js';
+import { helpFor } from './sop-help.js';
 import { SOP_SUBCOMMANDS } from './sop-registry.js';
 
 export function register(app: App, deps: AppDeps): void {
@@ -27,7 +27,7 @@ export function register(app: App, deps: AppDeps): void {
       if (!sub) {
         await respond({
           response_type: 'ephemeral',
-          text: `Unknown subcommand ${esc(codeSpan(first ?? ''))}.\n\n${helpText(SOP_SUBCOMMANDS, member)}`,
+          text: `Unknown subcommand ${esc(codeSpan(first ?? ''))}.\n\n${await helpFor(deps, SOP_SUBCOMMANDS, member)}`,
         });
         return;
       }

@@ -39,6 +39,12 @@ export interface HelpEntry {
    * checks that relation beside the row.
    */
   readonly alsoBy?: string;
+  /**
+   * How `/sop help`'s short list of the commands a reader may not use names this use: mrkdwn
+   * written here, its command in a code span (`/sop vote mode|quorum` in backticks); the
+   * command alone (`/sop vote`) when absent.
+   */
+  readonly brief?: string;
 }
 
 export interface SopSubcommand {

@@ -56,22 +56,32 @@ afterAll(async () => {
 
 describe('/sop roles and settings', () => {
   it('help lists the commands with their usage, the reader’s first', async () => {
-    // REP has no role yet: what anyone may use first, then the rest with the roles that may.
+    // REP has no role yet: what anyone may use in full, then the rest by the roles that may,
+    // and who gives roles: Cara, the one admin (SOPBOT_ADMIN_USERS).
     const text = await sop(REP, 'help');
     const others = text.indexOf('*Other commands*');
     expect(text.startsWith('*Your sopbot commands* (you have no role in sopbot yet;')).toBe(true);
-    expect(text.indexOf('• `/sop status`')).toBeLessThan(others);
-    expect(text).toContain('/forecast FAM-12 2027-03..2027-05 +15% promotion');
-    expect(text.indexOf('/forecast FAM-12')).toBeGreaterThan(others);
-    expect(text).toContain(
-      '• `/sop role @user sales|ops|planner|exec|admin|none` give a member a role, or see theirs — _Admin members_',
+    expect(text.split('\n')[0]).toBe(
+      '*Your sopbot commands* (you have no role in sopbot yet; ask an admin, <@UCARA001>, to give you one with `/sop role`)',
     );
-    expect(text).toContain('/sop families @user FAM-1 FAM-2');
+    expect(text.indexOf('• `/sop status')).toBeLessThan(others);
+    expect(text).toContain('• _Sales, Planner, Executive or Admin members_: `/forecast`\n');
+    expect(text.indexOf('`/forecast`')).toBeGreaterThan(others);
+    expect(text).toContain(
+      '• _Admin members_: `/sop role`, `/sop settings`, `/sop vote mode|quorum`\n',
+    );
+    expect(text).toContain('• _Planner or Admin members_: `/sop families`, ');
     // The admin may use every command but declaring no change, which only a sales rep may.
     const admin = await sop(ADMIN, 'help');
+    expect(admin.startsWith('*Your sopbot commands* (as Admin)\n')).toBe(true);
+    expect(admin).toContain(
+      '• `/sop role @user sales|ops|planner|exec|admin|none` give a member a role, or see theirs\n',
+    );
+    expect(admin).toContain('/sop families @user FAM-1 FAM-2');
+    expect(admin).toContain('/forecast FAM-12 2027-03..2027-05 +15% promotion');
     const adminOthers = admin.slice(admin.indexOf('*Other commands*'));
-    expect(adminOthers.split('\n').filter((l) => l.startsWith('• '))).toEqual([
-      '• `/forecast no-change` declare no change for the families you cover — _Sales members_',
+    expect(adminOthers.split('\n').filter((l) => l.startsWith('• _'))).toEqual([
+      '• _Sales members_: `/forecast no-change`',
     ]);
     // One command in detail, each part with its roles.
     const pack = await sop(REP, 'help pack');
@@ -80,12 +90,25 @@ describe('/sop roles and settings', () => {
     expect(pack).toContain(
       '• `/sop pack [YYYY-MM] post` post the pack in the executive channel — _Planner, Executive or Admin members_',
     );
+    const vote = await sop(REP, 'help vote');
+    expect(vote.split('\n')).toEqual([
+      '*`/sop vote`*: who may use each part',
+      '• `/sop vote [hours open, default 48]` post the scenario vote in the executive phase (only executives count) — _Planner, Executive or Admin members_',
+      '• `/sop vote mode named|anonymous · /sop vote quorum N|off` how the next votes run — _Admin members_',
+    ]);
     expect(await sop(REP, 'help frobnicate')).toContain(
       '`frobnicate` is not a sopbot command; name one of forecast, capacity, help,',
     );
+    // What was typed is quoted back as text: no mention, no link, no bold.
+    const typed = await sop(REP, 'help <!channel>*x*<https://e.example|y>');
+    expect(typed).toContain(
+      '`&lt;!channel&gt;*x*&lt;https://e.example|y&gt;` is not a sopbot command; name one of',
+    );
+    expect(typed).not.toContain('<!channel>');
     const unknown = await sop(REP, 'frobnicate');
     expect(unknown).toContain('Unknown subcommand `frobnicate`');
     expect(unknown).toContain('/sop help');
+    expect(unknown).toContain('ask an admin, <@UCARA001>, to give you one with `/sop role`');
   });
 
   it('only admins set roles; the first admin comes from SOPBOT_ADMIN_USERS', async () => {

@@ -2,7 +2,8 @@
  * `/sop help` says who may use each command, part by part, as the bot decides it: the expected
  * roles are written here by hand from README's "In Slack" table and docs/architecture.md's
  * "Who may do what" (not read from the policy or the registry under test). Each reader sees the
- * commands they may use first, then the others, each with its roles.
+ * commands they may use in full, under what they are for, then the others on short lines, one
+ * for each set of roles that may use them, by a short name written here by hand too.
  */
 import { describe, expect, it } from 'vitest';
 import { SOP_SUBCOMMANDS } from '../../commands/sop-registry.js';
@@ -28,42 +29,105 @@ interface Expected {
   readonly who: readonly string[] | 'anyone';
   /** Also the action's owner (a relation, not a role). */
   readonly owner?: true;
+  /** How the short line of the others names it. */
+  readonly brief: string;
+  /** The heading it is listed under among the reader's own (`/sop help` itself ends the list). */
+  readonly group: string | null;
 }
 
+const CYCLE = 'The cycle';
+const FORECASTS = 'Forecasts';
+const CAPACITY = 'Capacity';
+const PLANS = 'Plans';
+const MEETING = 'The meeting';
+const ACTIONS = 'Execution and actions';
+const SETUP = 'Setup';
+
 const TABLE: readonly Expected[] = [
-  { starts: '/forecast', who: [SALES, PLANNER, EXEC, ADMIN] },
+  {
+    starts: '/forecast',
+    who: [SALES, PLANNER, EXEC, ADMIN],
+    brief: '`/forecast`',
+    group: FORECASTS,
+  },
   // README: "`/forecast no-change` declares no change for the families a sales rep covers
   // (reps only)".
-  { starts: '/forecast no-change', who: [SALES] },
+  {
+    starts: '/forecast no-change',
+    who: [SALES],
+    brief: '`/forecast no-change`',
+    group: FORECASTS,
+  },
   // README: "A month in the frozen zone only executives and admins may change, as a flagged
   // exception"; a set by a planner, an executive or an admin overrides the other adjustments.
-  { starts: '/forecast FAM-12 2027-01', who: [EXEC, ADMIN] },
-  { starts: '/forecast FAM-12 2027-04 =1200', who: [PLANNER, EXEC, ADMIN] },
-  { starts: '/capacity', who: [OPS, PLANNER, ADMIN] },
-  { starts: '/sop help', who: 'anyone' },
-  { starts: '/sop role', who: [ADMIN] },
-  { starts: '/sop families', who: [PLANNER, ADMIN] },
-  { starts: '/sop settings', who: [ADMIN] },
-  { starts: '/sop cycle', who: 'anyone' },
-  { starts: '/sop cycle start', who: [PLANNER, ADMIN] },
-  { starts: '/sop cycle holidays', who: 'anyone' },
-  { starts: '/sop cycle holidays add', who: [PLANNER, ADMIN] },
-  { starts: '/sop pack', who: 'anyone' },
-  { starts: '/sop pack [YYYY-MM] post', who: [PLANNER, EXEC, ADMIN] },
-  { starts: '/sop vote', who: [PLANNER, EXEC, ADMIN] },
-  { starts: '/sop vote mode', who: [ADMIN] },
-  { starts: '/sop decide', who: [EXEC, ADMIN] },
-  { starts: '/sop actions', who: 'anyone' },
-  { starts: '/sop actions reassign', who: [ADMIN], owner: true },
-  { starts: '/sop decisions', who: 'anyone' },
-  { starts: '/sop plan', who: [PLANNER, ADMIN] },
-  { starts: '/sop scenario', who: [PLANNER, ADMIN] },
-  { starts: '/sop whatif', who: [PLANNER, EXEC, OPS, ADMIN] },
-  { starts: '/sop status', who: 'anyone' },
-  { starts: '/sop execution', who: [OPS, PLANNER, ADMIN] },
-  { starts: '/sop constraints', who: 'anyone' },
-  { starts: '/sop constraints resolve|withdraw', who: [OPS, PLANNER, ADMIN] },
-  { starts: '/sop explain', who: 'anyone' },
+  {
+    starts: '/forecast FAM-12 2027-01',
+    who: [EXEC, ADMIN],
+    brief: '`/forecast` in the frozen zone',
+    group: FORECASTS,
+  },
+  {
+    starts: '/forecast FAM-12 2027-04 =1200',
+    who: [PLANNER, EXEC, ADMIN],
+    brief: '`/forecast =N` overriding the reps',
+    group: FORECASTS,
+  },
+  { starts: '/capacity', who: [OPS, PLANNER, ADMIN], brief: '`/capacity`', group: CAPACITY },
+  { starts: '/sop help', who: 'anyone', brief: '`/sop help`', group: null },
+  { starts: '/sop role', who: [ADMIN], brief: '`/sop role`', group: SETUP },
+  { starts: '/sop families', who: [PLANNER, ADMIN], brief: '`/sop families`', group: SETUP },
+  { starts: '/sop settings', who: [ADMIN], brief: '`/sop settings`', group: SETUP },
+  { starts: '/sop cycle', who: 'anyone', brief: '`/sop cycle`', group: CYCLE },
+  {
+    starts: '/sop cycle start',
+    who: [PLANNER, ADMIN],
+    brief: '`/sop cycle start|next|close|deadlines`',
+    group: CYCLE,
+  },
+  { starts: '/sop cycle holidays', who: 'anyone', brief: '`/sop cycle holidays`', group: CYCLE },
+  {
+    starts: '/sop cycle holidays add',
+    who: [PLANNER, ADMIN],
+    brief: '`/sop cycle holidays add|remove`',
+    group: CYCLE,
+  },
+  { starts: '/sop pack', who: 'anyone', brief: '`/sop pack`', group: MEETING },
+  {
+    starts: '/sop pack [YYYY-MM] post',
+    who: [PLANNER, EXEC, ADMIN],
+    brief: '`/sop pack post`',
+    group: MEETING,
+  },
+  { starts: '/sop vote', who: [PLANNER, EXEC, ADMIN], brief: '`/sop vote`', group: MEETING },
+  { starts: '/sop vote mode', who: [ADMIN], brief: '`/sop vote mode|quorum`', group: MEETING },
+  { starts: '/sop decide', who: [EXEC, ADMIN], brief: '`/sop decide`', group: MEETING },
+  { starts: '/sop actions', who: 'anyone', brief: '`/sop actions`', group: ACTIONS },
+  {
+    starts: '/sop actions reassign',
+    who: [ADMIN],
+    owner: true,
+    brief: '`/sop actions reassign|done`',
+    group: ACTIONS,
+  },
+  { starts: '/sop decisions', who: 'anyone', brief: '`/sop decisions`', group: MEETING },
+  { starts: '/sop plan', who: [PLANNER, ADMIN], brief: '`/sop plan`', group: PLANS },
+  { starts: '/sop scenario', who: [PLANNER, ADMIN], brief: '`/sop scenario`', group: PLANS },
+  { starts: '/sop whatif', who: [PLANNER, EXEC, OPS, ADMIN], brief: '`/sop whatif`', group: PLANS },
+  { starts: '/sop status', who: 'anyone', brief: '`/sop status`', group: CYCLE },
+  {
+    starts: '/sop execution',
+    who: [OPS, PLANNER, ADMIN],
+    brief: '`/sop execution`',
+    group: ACTIONS,
+  },
+  { starts: '/sop constraints', who: 'anyone', brief: '`/sop constraints`', group: CAPACITY },
+  {
+    starts: '/sop constraints resolve|withdraw',
+    who: [OPS, PLANNER, ADMIN],
+    brief: '`/sop constraints resolve|withdraw`',
+    group: CAPACITY,
+  },
+  { starts: '/sop explain', who: 'anyone', brief: '`/sop explain`', group: PLANS },
 ];
 
 /** The table's row for a usage: the longest `starts` it begins with, as a whole word. */
@@ -90,10 +154,11 @@ function rolesNamed(text: string): readonly string[] | 'anyone' {
   return text.startsWith(owner) ? ['owner', ...roles] : roles;
 }
 
+/** Each line that shows a use in full: "• `usage` summary — _who_". */
 function linesOf(section: string): Line[] {
   return section
     .split('\n')
-    .filter((l) => l.startsWith('• '))
+    .filter((l) => l.startsWith('• `'))
     .map((l) => {
       const usage = /^• `([^`]+)`/.exec(l)?.[1] ?? '';
       const who = / — _(.+)_$/.exec(l)?.[1];
@@ -104,6 +169,36 @@ function linesOf(section: string): Line[] {
     });
 }
 
+/** Each short line of the others: "• _Planner or Admin members_: `/sop plan`, `/sop scenario`". */
+function shortLinesOf(section: string) {
+  return section
+    .split('\n')
+    .filter((l) => l.startsWith('• _'))
+    .map((l) => {
+      const [, who = '', briefs = ''] = /^• _(.+?)_: (.+)$/.exec(l) ?? [];
+      return { who: rolesNamed(who), briefs: briefs.split(', ') };
+    });
+}
+
+/** The heading above each line of `text` that shows a use in full, by its usage. */
+function headings(text: string): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  let heading: string | null = null;
+  for (const l of text.split('\n')) {
+    const title = /^\*([^*]+)\*$/.exec(l)?.[1];
+    if (title !== undefined) heading = title;
+    else if (l === '') heading = null;
+    else if (l.startsWith('• `')) out.set(/^• `([^`]+)`/.exec(l)?.[1] ?? '', heading);
+  }
+  return out;
+}
+
+const rowOfBrief = (brief: string) => {
+  const row = TABLE.find((r) => r.brief === brief);
+  if (!row) throw new Error(`help names ${brief}, which no row expects`);
+  return row;
+};
+
 /** The roles a row expects a line to name. */
 const expectedWho = (row: Expected) =>
   row.who === 'anyone' ? 'anyone' : row.owner ? ['owner', ...row.who] : row.who;
@@ -113,17 +208,21 @@ const READERS: readonly (Role | null)[] = ['sales', 'ops', 'planner', 'exec', 'a
 describe('/sop help, for each reader', () => {
   for (const role of READERS) {
     const label = role ? LABEL[role] : 'no role';
-    it(`${label}: theirs first, then the others with the roles the policy gives each part`, () => {
+    it(`${label}: theirs in full under what they are for, the others by roles on short lines`, () => {
       const text = helpText(SOP_SUBCOMMANDS, { role });
       const [mineText = '', othersText = ''] = text.split('*Other commands*');
       expect(mineText.startsWith('*Your sopbot commands*')).toBe(true);
-      const mine = linesOf(mineText);
-      const others = linesOf(othersText);
-      // Every use of every command, once.
-      const seen = [...mine, ...others].map((l) => rowOf(l.usage).starts).sort();
+      const mine = linesOf(text);
+      const others = shortLinesOf(othersText);
+      // Every use of every command, once: in full, or named on a short line.
+      const seen = [
+        ...mine.map((l) => rowOf(l.usage).starts),
+        ...others.flatMap((l) => l.briefs.map((b) => rowOfBrief(b).starts)),
+      ].sort();
       expect(seen).toEqual(TABLE.map((r) => r.starts).sort());
       const may = (row: Expected) =>
         row.who === 'anyone' || (role !== null && row.who.includes(LABEL[role]));
+      const under = headings(text);
       for (const line of mine) {
         const row = rowOf(line.usage);
         // Theirs by their role (nothing more said), or as an action's owner (said so).
@@ -133,32 +232,79 @@ describe('/sop help, for each reader', () => {
           expect(row.owner).toBe(true);
           expect(line.who).toEqual(expectedWho(row));
         }
+        expect({ usage: line.usage, under: under.get(line.usage) }).toEqual({
+          usage: line.usage,
+          under: row.group,
+        });
       }
-      for (const line of others) {
-        const row = rowOf(line.usage);
-        expect(may(row)).toBe(false);
-        expect(row.owner).toBeUndefined();
-        expect({ usage: line.usage, who: line.who }).toEqual({ usage: line.usage, who: row.who });
-      }
+      for (const line of others)
+        for (const brief of line.briefs) {
+          const row = rowOfBrief(brief);
+          expect(may(row)).toBe(false);
+          expect(row.owner).toBeUndefined();
+          expect({ brief, who: line.who }).toEqual({ brief, who: row.who });
+        }
+      // Anyone may explain a message; it ends with how to see one command in full.
+      expect(mineText).toContain(
+        "\n• *Explain this* (a message's ⋯ menu) where the figures in a sopbot message come from\n",
+      );
+      expect(text.split('\n').at(-1)).toBe(
+        '• `/sop help [command]` with a command (`/sop help vote`), its parts and who may use each',
+      );
       // Slack advises message text under 4,000 characters (chat.postMessage, `text`).
       expect(text.length).toBeLessThan(4000);
     });
   }
 
-  it('a sales rep reads /forecast among theirs and /sop plan among the others, by hand', () => {
+  it('a sales rep reads /forecast in full among theirs and /sop plan among the others, by hand', () => {
     const text = helpText(SOP_SUBCOMMANDS, { role: 'sales' });
     const others = text.indexOf('*Other commands*');
+    expect(text.startsWith('*Your sopbot commands* (as Sales)\n')).toBe(true);
+    expect(text).toContain(
+      [
+        '*Forecasts*',
+        '• `/forecast FAM-12 2027-03..2027-05 +15% promotion "Spring campaign"` adjust the demand forecast (no text: a form)',
+        '• `/forecast no-change` declare no change for the families you cover',
+        '',
+      ].join('\n'),
+    );
     expect(text.indexOf('`/forecast FAM-12')).toBeLessThan(others);
     expect(text).toContain(
-      '• `/sop plan` recompute the plan now; results in the thread — _Planner or Admin members_',
+      '\n• _Planner or Admin members_: `/sop families`, `/sop cycle start|next|close|deadlines`, `/sop cycle holidays add|remove`, `/sop plan`, `/sop scenario`\n',
     );
     expect(text.indexOf('`/sop plan`')).toBeGreaterThan(others);
-    expect(text.startsWith('*Your sopbot commands* (as Sales)')).toBe(true);
+    // Another role's command is named, not written out.
+    expect(text).not.toContain('recompute the plan now');
+    expect(text).toContain(
+      '\n• _Executive or Admin members_: `/forecast` in the frozen zone, `/sop decide`\n',
+    );
   });
 
   it("an admin may use every command but a rep's no-change declaration", () => {
     const others = helpText(SOP_SUBCOMMANDS, { role: 'admin' }).split('*Other commands*')[1];
-    expect(linesOf(others ?? '').map((l) => l.usage)).toEqual(['/forecast no-change']);
+    expect(others?.split('\n').filter((l) => l.startsWith('• _'))).toEqual([
+      '• _Sales members_: `/forecast no-change`',
+    ]);
+  });
+
+  it('a reader with no role is told what they may do now and which admins give roles', () => {
+    const text = helpText(SOP_SUBCOMMANDS, { role: null }, ['U_ADA', 'U_BO']);
+    expect(text.split('\n')[0]).toBe(
+      '*Your sopbot commands* (you have no role in sopbot yet; ask an admin, <@U_ADA> or <@U_BO>, to give you one with `/sop role`)',
+    );
+    expect(text).toContain('\n• `/sop status [owing]` phase, deadlines');
+    expect(text).toContain(
+      '\n• _Admin members_: `/sop role`, `/sop settings`, `/sop vote mode|quorum`\n',
+    );
+    // Seven admins: five by name, the rest counted.
+    const seven = ['U1', 'U2', 'U3', 'U4', 'U5', 'U6', 'U7'];
+    expect(helpText(SOP_SUBCOMMANDS, { role: null }, seven).split('\n')[0]).toContain(
+      'ask an admin, <@U1>, <@U2>, <@U3>, <@U4>, <@U5> or 2 more, to give you one',
+    );
+    // None known: who gives roles, by role.
+    expect(helpText(SOP_SUBCOMMANDS, { role: null }).split('\n')[0]).toBe(
+      '*Your sopbot commands* (you have no role in sopbot yet; an admin gives one with `/sop role`)',
+    );
   });
 });
 

@@ -94,7 +94,7 @@ const manifest = JSON.parse(
       messages_tab_read_only_enabled: boolean;
     };
     bot_user: { display_name: string };
-    shortcuts: { callback_id: string; type: string }[];
+    shortcuts: { name: string; callback_id: string; type: string }[];
     slash_commands: { command: string; url: string; description: string; usage_hint: string }[];
   };
   oauth_config: { scopes: { bot: string[] } };
@@ -137,9 +137,12 @@ describe('manifest.json', () => {
   });
 
   it('each part of a usage hint is a use /sop help shows for that command', () => {
-    // Each `usage` of help's lines, as typed after the slash command, split at its " | ".
-    const help = helpText(SOP_SUBCOMMANDS, { role: 'admin' });
-    const uses = [...help.matchAll(/^• `([^`]+)`/gm)].map((m) => m[1] ?? '');
+    // Each `usage` of help's lines in full, as typed after the slash command, split at its
+    // " | ": an admin's (every use but a rep's no-change) and a sales rep's.
+    const help = ['admin', 'sales'] as const;
+    const uses = help
+      .map((role) => helpText(SOP_SUBCOMMANDS, { role }))
+      .flatMap((h) => [...h.matchAll(/^• `([^`]+)`/gm)].map((m) => m[1] ?? ''));
     for (const c of manifest.features.slash_commands) {
       const forms = uses
         .filter((u) => u.startsWith(`${c.command} `))
@@ -183,6 +186,16 @@ describe('manifest.json', () => {
     expect(manifest.features.shortcuts).toEqual([
       expect.objectContaining({ callback_id: SHORTCUT_EXPLAIN, type: 'message' }),
     ]);
+    // /sop help names each message shortcut to every reader, by the name Slack shows in a
+    // message's ⋯ menu: among theirs, or among the others with the roles that may use it.
+    for (const role of ['sales', 'ops', 'planner', 'exec', 'admin', null] as const)
+      for (const s of manifest.features.shortcuts)
+        expect({ role, help: helpText(SOP_SUBCOMMANDS, { role }).includes(`*${s.name}*`) }).toEqual(
+          {
+            role,
+            help: true,
+          },
+        );
     // The external selects' searches (the /forecast and /capacity target) come to app.options,
     // at the URL the manifest gives Slack for them.
     expect(heard.options.length).toBeGreaterThan(0);
