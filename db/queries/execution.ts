@@ -5,8 +5,32 @@
 import { sql } from 'kysely';
 import type { Db } from '../connect.js';
 import type { ActionRow, CycleRow, DeviationKind } from '../schema.js';
+import { isActive } from './codes.js';
 import { latestCycleWhere } from './cycles.js';
 import { inCodeOrder } from './shared.js';
+
+/**
+ * The production actuals of the families a plan is made of (isActive): the monthly rows (the
+ * `production` import) and the weekly ones (`weekly-production`), by family code.
+ */
+export async function productionActuals(db: Db) {
+  const [monthly, weekly] = await Promise.all([
+    db
+      .selectFrom('production_actuals')
+      .innerJoin('families', 'families.id', 'production_actuals.family_id')
+      .select(['families.code as family', 'production_actuals.period', 'production_actuals.units'])
+      .where(isActive)
+      .execute(),
+    db
+      .selectFrom('weekly_actuals')
+      .innerJoin('families', 'families.id', 'weekly_actuals.family_id')
+      .select(['families.code as family', 'weekly_actuals.week', 'weekly_actuals.units'])
+      .where(isActive)
+      .where('weekly_actuals.kind', '=', 'production')
+      .execute(),
+  ]);
+  return { monthly, weekly };
+}
 
 export async function weekActuals(db: Db, week: string) {
   const [actuals, receipts] = await Promise.all([

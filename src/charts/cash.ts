@@ -4,7 +4,7 @@
  * Revenue is collected after the DSO and costs paid after the DPO (src/core/finance.ts).
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { openingLeftOut } from '../core/finance.js';
+import { type OpeningAmounts, openingLeftOut } from '../core/finance.js';
 import type { Period } from '../core/period.js';
 import { escInMarks } from '../core/text.js';
 import { clip, formatMoney, formatMoneyBetween, MONEY_AXIS_LABEL } from './format.js';
@@ -14,8 +14,11 @@ import type { CashSeries, ChartResult } from './types.js';
 export function cashChart(
   series: readonly CashSeries[],
   budget: readonly { period: Period; cumulative: number }[] | null,
-  /** What customers owed when the first month began, whose collections the lines count. */
-  opening: number | null = null,
+  /**
+   * What customers owed and what was owed for production when the first month began, whose
+   * collections and payments the lines count (null each: not counted).
+   */
+  opening: OpeningAmounts = { receivables: null, payables: null },
 ): ChartResult {
   const scenarios = scenarioColours(series);
   const all = budget ? [...scenarios.domain, 'Budget'] : scenarios.domain;
@@ -36,17 +39,18 @@ export function cashChart(
   ];
   // Without a budget there is no dashed line to name, nor a budget in the title.
   const title = budget ? 'Cumulative cash against budget' : 'Cumulative cash';
-  // The horizon's own sales and costs, and what customers owed when it began when the sales
-  // history gives it; bills open then are in no month.
+  // The horizon's own sales and costs, what customers owed when it began when the sales
+  // history gives it, and the bills open then when the production actuals give them.
   const first = series[0]?.points[0]?.period;
   const openingWords = !first
     ? null
-    : opening === null
+    : opening.receivables === null && opening.payables === null
       ? `Cash of the horizon's own sales and costs: ${openingLeftOut(first)}`
       : `Cash of the horizon's sales and costs; ${openingLeftOut(first, opening, 'every line')}`;
-  // A subtitle line as wide as the plot at most: one clause a line, each begun in capitals.
-  const subtitle = (openingWords?.split('; ') ?? []).map(
-    (x) => `${x.charAt(0).toUpperCase()}${x.slice(1)}`,
+  // A subtitle line as wide as the plot at most: one clause a line, each begun in capitals;
+  // counting both the invoices and the bills, the payments go on the next line.
+  const subtitle = (openingWords?.split('; ') ?? []).flatMap((x) =>
+    `${x.charAt(0).toUpperCase()}${x.slice(1)}`.split(/ (?=and paying )/),
   );
   const spec = {
     ...specHead(title, [

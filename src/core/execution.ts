@@ -26,6 +26,7 @@
  */
 import { addDays, daysBetween } from './calendar.js';
 import type { TimeFences } from './company.js';
+import type { ProductionRow } from './finance.js';
 import { pctAsShown } from './number-format.js';
 import { daysInMonth, type Period } from './period.js';
 import { zoneOf } from './time-fences.js';
@@ -149,6 +150,56 @@ export function mondayOf(date: string): string {
   const d = new Date(`${date}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
   return d.toISOString().slice(0, 10);
+}
+
+/** The first and last weeks (their Mondays) whose Thursday is in `month` (weekMonth). */
+export function weeksOfMonth(month: Period): { readonly first: string; readonly last: string } {
+  const a = mondayOf(`${month}-01`);
+  const b = mondayOf(`${month}-${String(daysInMonth(month)).padStart(2, '0')}`);
+  return {
+    first: weekMonth(a) === month ? a : addDays(a, 7),
+    last: weekMonth(b) === month ? b : addDays(b, -7),
+  };
+}
+
+/**
+ * Each family's production by month from the production actuals: the monthly rows (the
+ * `production` import) as they are, and the weekly ones (`weekly-production`) summed into the
+ * month of each week (its Thursday's, weekMonth) for the family-months no monthly row has. A
+ * month is taken from the weekly rows only when they reach from its first week to its last
+ * (weeksOfMonth): a month they hold in part, for a family without its monthly row, is not
+ * known (`partial`), not the production of its weeks.
+ */
+export function productionByMonth(
+  monthly: readonly ProductionRow[],
+  weekly: readonly { readonly family: string; readonly week: string; readonly units: number }[],
+): { readonly rows: ProductionRow[]; readonly partial: Period[] } {
+  if (weekly.length === 0) return { rows: [...monthly], partial: [] };
+  const weeks = weekly.map((w) => w.week).sort();
+  const from = weeks[0]!;
+  const to = weeks.at(-1)!;
+  const have = new Set(monthly.map((m) => `${m.family}|${m.period}`));
+  const complete = new Map<Period, boolean>();
+  const summed = new Map<string, ProductionRow>();
+  const partial = new Set<Period>();
+  for (const w of weekly) {
+    const period = weekMonth(w.week);
+    let whole = complete.get(period);
+    if (whole === undefined) {
+      const span = weeksOfMonth(period);
+      whole = span.first >= from && span.last <= to;
+      complete.set(period, whole);
+    }
+    const key = `${w.family}|${period}`;
+    if (have.has(key)) continue;
+    if (!whole) {
+      partial.add(period);
+      continue;
+    }
+    const before = summed.get(key);
+    summed.set(key, { family: w.family, period, units: (before?.units ?? 0) + w.units });
+  }
+  return { rows: [...monthly, ...summed.values()], partial: [...partial].sort() };
 }
 
 /**

@@ -230,7 +230,8 @@ export interface OpeningReceivables {
 /**
  * The months before `first` whose sales are still owed when it begins with `dsoDays` (30-day
  * months, as `lagByDays`: with d = 30k + r, the k months before, and one more when r > 0),
- * oldest first. None with payment on delivery.
+ * oldest first. None with payment on delivery. With the DPO in place of the DSO, the months
+ * whose production bills are still open (`openingPayables`).
  */
 export function openingSalesMonths(first: Period, dsoDays: number): Period[] {
   const k = Math.floor(dsoDays / 30);
@@ -274,6 +275,31 @@ export function salesRevenue(
 }
 
 /**
+ * What the months before a horizon of `T` months (`before`, oldest first, as
+ * `openingSalesMonths` names them) still owe when it begins, after `days`: the share of each
+ * that lands in each month of the horizon, what is still owed at each month's end, and the
+ * total owed when the first month began.
+ */
+function openingLag(
+  before: readonly number[],
+  T: number,
+  days: number,
+): { readonly settled: number[]; readonly outstanding: number[]; readonly total: number } {
+  const n = before.length;
+  const lagged = lagByDays([...before, ...new Array<number>(T).fill(0)], days);
+  let total = 0;
+  for (const a of before) total += a;
+  for (let i = 0; i < n; i++) total -= lagged[i]!;
+  const settled = Array.from(lagged.subarray(n));
+  let left = total;
+  const outstanding = settled.map((c) => {
+    left -= c;
+    return left;
+  });
+  return { settled, outstanding, total };
+}
+
+/**
  * The collections in a horizon of `T` months of the sales of the months before it
  * (`before`, oldest first, as `openingSalesMonths` names them), after `dsoDays`.
  */
@@ -282,41 +308,118 @@ export function openingReceivables(
   T: number,
   dsoDays: number,
 ): OpeningReceivables {
-  const n = before.length;
-  const lagged = lagByDays([...before, ...new Array<number>(T).fill(0)], dsoDays);
-  let total = 0;
-  for (const a of before) total += a;
-  for (let i = 0; i < n; i++) total -= lagged[i]!;
-  const collected = Array.from(lagged.subarray(n));
-  let left = total;
-  const outstanding = collected.map((c) => {
-    left -= c;
-    return left;
-  });
-  return { collected, outstanding, total };
+  const { settled, outstanding, total } = openingLag(before, T, dsoDays);
+  return { collected: settled, outstanding, total };
 }
 
 /**
+ * Bills open when the horizon began: what the company owed for the production of the months
+ * before it (the production actuals at the family's unit cost that month), paid on the same
+ * terms as the horizon's own costs. Every scenario and the budget count the same.
+ */
+export interface OpeningPayables {
+  /** Paid in each month of the horizon. */
+  readonly paid: readonly number[];
+  /** Still owed at each month's end. */
+  readonly outstanding: readonly number[];
+  /** What the company owed when the first month began. */
+  readonly total: number;
+}
+
+/** A month's production of a family as the production actuals have it. */
+export interface ProductionRow {
+  readonly family: string;
+  readonly period: Period;
+  readonly units: number;
+}
+
+/**
+ * Cost of each of `months`' production from the production actuals: a row's units at the
+ * family's unit cost that month (an imported unit cost for the month, else the family's). A
+ * month the actuals do not cover (none of their rows is as old, or none as recent) is not
+ * known: null, not zero production, as `salesRevenue` reads the sales history.
+ */
+export function productionCost(
+  production: readonly ProductionRow[],
+  families: readonly Pick<Family, 'code' | 'unitCost'>[],
+  familyCosts: readonly Pick<FamilyPeriodCost, 'family' | 'period' | 'unitCost'>[],
+  months: readonly Period[],
+): (number | null)[] {
+  if (production.length === 0) return months.map(() => null);
+  const periods = production.map((p) => p.period).sort();
+  const from = periods[0]!;
+  const to = periods.at(-1)!;
+  const cost = new Map(families.map((f) => [f.code, f.unitCost]));
+  const costIn = new Map(
+    familyCosts.flatMap((c) =>
+      c.unitCost === null ? [] : [[`${c.family}|${c.period}`, c.unitCost]],
+    ),
+  );
+  return months.map((m) => {
+    if (m < from || m > to) return null;
+    let sum = 0;
+    for (const p of production) {
+      if (p.period !== m) continue;
+      sum += p.units * (costIn.get(`${p.family}|${m}`) ?? cost.get(p.family) ?? 0);
+    }
+    return sum;
+  });
+}
+
+/**
+ * The payments in a horizon of `T` months of the bills of the months before it (`before`,
+ * oldest first, as `openingSalesMonths` names them for `dpoDays`), after `dpoDays`: with
+ * 45 days, half of November's bill is paid in December and half in January, half of
+ * December's in January and half in February. None with payment on delivery.
+ */
+export function openingPayables(
+  before: readonly number[],
+  T: number,
+  dpoDays: number,
+): OpeningPayables {
+  const { settled, outstanding, total } = openingLag(before, T, dpoDays);
+  return { paid: settled, outstanding, total };
+}
+
+/**
+ * What the cash counts of what was open when the horizon began: what customers owed
+ * (`openingReceivables`' total) and what the company owed for production (`openingPayables`'
+ * total); null: not counted (not known, or a run stored before it was).
+ */
+export interface OpeningAmounts {
+  readonly receivables: number | null;
+  readonly payables: number | null;
+}
+
+const NOTHING_COUNTED: OpeningAmounts = { receivables: null, payables: null };
+
+/**
  * What the cash figures count of what was open when the horizon began, in words (the pack's
- * cash line, the cash chart): `monthlyCash` counts the horizon's own sales and costs and,
- * when the sales history gives them (`openingReceivables`, the amount), the collections of
- * the invoices open then. Bills open then are not counted: the company imports no purchases
- * or bills before the horizon. Without the amount (a run stored before it was counted, or a
- * history that does not reach the months it needs), January's cash reads low by the December
- * sales it collects, and the words say both are left out.
+ * cash line, the cash chart, the vote): `monthlyCash` counts the horizon's own sales and
+ * costs and, when the sales history gives them (`receivables`), the collections of the
+ * invoices open then, and when the production actuals give them (`payables`), the payments
+ * of the bills for the production before it. What is not known is said to be left out: a
+ * run stored before either was counted, or a history or actuals that do not reach the months
+ * they need. January's cash then reads low by the December sales it collects, or high by the
+ * December production it pays.
  */
 export function openingLeftOut(
   firstMonth: string,
-  openingReceivables: number | null = null,
+  opening: OpeningAmounts = NOTHING_COUNTED,
   /** What the words are said of: one figure, a plan and its budget, a chart's lines, cash. */
   of: 'it' | 'both' | 'every line' | 'cash' = 'it',
   currency = '$',
 ): string {
-  if (openingReceivables === null)
+  const { receivables, payables } = opening;
+  if (receivables === null && payables === null)
     return `invoices and bills open before ${firstMonth} are left out${of === 'both' ? ' of both' : of === 'cash' ? ' of the cash' : ''}`;
-  const owed = formatMoney(openingReceivables, currency);
   const counts = of === 'both' ? 'both count' : `${of} counts`;
-  return `${counts} collecting the ${owed} customers owed for the plan's families' sales before ${firstMonth}; bills open then are left out`;
+  if (payables === null)
+    return `${counts} collecting the ${formatMoney(receivables!, currency)} customers owed for the plan's families' sales before ${firstMonth}; bills open then are left out`;
+  const bills = formatMoney(payables, currency);
+  if (receivables === null)
+    return `${counts} paying the ${bills} of bills for the plan's families' production before ${firstMonth}; invoices open then are left out`;
+  return `${counts} collecting the ${formatMoney(receivables, currency)} customers owed for the plan's families' sales and paying the ${bills} of bills for their production before ${firstMonth}`;
 }
 
 export interface MonthlyCash {
@@ -338,8 +441,9 @@ export interface MonthlyCash {
  * workforce, hiring, layoffs, holding, an investment), so the stock built is cash out when
  * its production is paid: net cash = collected revenue − paid cost of the goods sold −
  * paid stock build − paid other costs. Sales from before the horizon are counted when
- * `opening` gives their collections (and what is still owed, in the receivables); costs from
- * before it are left out, as are amounts collected or paid after it.
+ * `opening` gives their collections (and what is still owed, in the receivables), and costs
+ * from before it when `bills` gives their payments (and what is still owed, in the
+ * payables); amounts collected or paid after it are left out.
  */
 export function monthlyCash(
   revenue: ArrayLike<number>,
@@ -347,12 +451,14 @@ export function monthlyCash(
   dsoDays: number,
   dpoDays: number,
   opening: OpeningReceivables | null = null,
+  bills: OpeningPayables | null = null,
 ): MonthlyCash {
   const T = revenue.length;
   const collected = lagByDays(revenue, dsoDays);
   if (opening)
     for (let t = 0; t < T; t++) collected[t] = collected[t]! + (opening.collected[t] ?? 0);
   const paid = lagByDays(costs, dpoDays);
+  if (bills) for (let t = 0; t < T; t++) paid[t] = paid[t]! + (bills.paid[t] ?? 0);
   const net = new Float64Array(T);
   const receivables = new Float64Array(T);
   const payables = new Float64Array(T);
@@ -365,9 +471,9 @@ export function monthlyCash(
     billed += revenue[t] ?? 0;
     got += (collected[t] ?? 0) - (opening?.collected[t] ?? 0);
     owed += costs[t] ?? 0;
-    settled += paid[t] ?? 0;
+    settled += (paid[t] ?? 0) - (bills?.paid[t] ?? 0);
     receivables[t] = billed - got + (opening?.outstanding[t] ?? 0);
-    payables[t] = owed - settled;
+    payables[t] = owed - settled + (bills?.outstanding[t] ?? 0);
   }
   return { collected, paid, net, receivables, payables };
 }

@@ -4,7 +4,12 @@
  */
 import { z } from 'zod';
 import type { BudgetLine } from './company.js';
-import { type OpeningReceivables, type PlanFinance, planFinance } from './finance.js';
+import {
+  type OpeningPayables,
+  type OpeningReceivables,
+  type PlanFinance,
+  planFinance,
+} from './finance.js';
 import { daysInMonth, type Period, periodIndex } from './period.js';
 import {
   type CashSettings,
@@ -466,6 +471,11 @@ export interface RunScenariosOptions {
    * src/core/finance.ts); absent or null: their collections are not counted.
    */
   readonly opening?: OpeningReceivables | null;
+  /**
+   * Bills open when the horizon began, from the production actuals (`openingPayables` in
+   * src/core/finance.ts); absent or null: their payments are not counted.
+   */
+  readonly bills?: OpeningPayables | null;
 }
 
 /** Stress-test figures shared by every scenario of one run. */
@@ -476,6 +486,8 @@ export interface StressContext {
   readonly cash: CashSettings;
   /** Invoices open when the horizon began; absent or null: not counted. */
   readonly opening?: OpeningReceivables | null;
+  /** Bills open when the horizon began; absent or null: not counted. */
+  readonly bills?: OpeningPayables | null;
 }
 
 /**
@@ -559,10 +571,12 @@ export function stressContext(
       cash,
       materials > 0 ? all / materials : 1,
       opts.opening ?? null,
+      opts.bills ?? null,
     ),
     fixedMonths: st.fixedMonths ?? 3,
     cash,
     opening: opts.opening ?? null,
+    bills: opts.bills ?? null,
   };
 }
 
@@ -589,6 +603,7 @@ export function stressOne(
       cash: ctx.cash,
       budget: ctx.budget,
       opening: ctx.opening ?? null,
+      bills: ctx.bills ?? null,
     },
   );
 }

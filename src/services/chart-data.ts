@@ -27,6 +27,7 @@ import type {
   ScenarioKpis,
 } from '../charts/types.js';
 import { computeConsensus, peopleSteps, stepBrief } from '../core/consensus.js';
+import type { OpeningAmounts } from '../core/finance.js';
 import { withZeroMonths } from '../core/history-gaps.js';
 import { bias, wmape } from '../core/kpi.js';
 import { addMonths, type Period, periodIndex } from '../core/period.js';
@@ -215,11 +216,13 @@ export function cashSeries(
 ): RunChartData['cash'] {
   const series: CashSeries[] = [];
   let budget: { period: Period; cumulative: number }[] | null = null;
-  let opening: number | null = null;
+  let receivables: number | null = null;
+  let payables: number | null = null;
   for (const r of rows) {
     const x = r.status === 'optimal' ? storedStress(r) : null;
     if (!x) continue;
-    opening ??= typeof x.openingReceivables === 'number' ? x.openingReceivables : null;
+    receivables ??= typeof x.openingReceivables === 'number' ? x.openingReceivables : null;
+    payables ??= typeof x.openingPayables === 'number' ? x.openingPayables : null;
     series.push({
       scenario: r.name,
       label: r.label,
@@ -236,7 +239,7 @@ export function cashSeries(
         return period ? [{ period, cumulative }] : [];
       });
   }
-  return series.length ? { series, budget, opening } : null;
+  return series.length ? { series, budget, opening: { receivables, payables } } : null;
 }
 
 /** The families whose consensus moved furthest from the baseline (in units), largest first. */
@@ -371,10 +374,11 @@ export interface RunChartData {
     readonly series: readonly CashSeries[];
     readonly budget: readonly { period: Period; cumulative: number }[] | null;
     /**
-     * What customers owed when the first month began, whose collections the lines count (the
-     * same for every scenario and the budget); null when they are not counted.
+     * What customers owed and what was owed for production when the first month began, whose
+     * collections and payments the lines count (the same for every scenario and the budget);
+     * null each when not counted.
      */
-    readonly opening: number | null;
+    readonly opening: OpeningAmounts;
   } | null;
   readonly families: readonly FamilySeries[];
   readonly accuracy: readonly AccuracyPoint[];

@@ -99,6 +99,12 @@ export interface PackData {
      * stored before they were).
      */
     readonly openingReceivables: number | null;
+    /**
+     * What the company owed for the production of the months before the plan's first, whose
+     * payments the cash counts; null when they are not counted (no production actuals for
+     * those months, or a run stored before they were).
+     */
+    readonly openingPayables: number | null;
   };
   /** Q5 */
   readonly risks: {

@@ -3,7 +3,7 @@
  * the Slack presenter, src/slack/presenters/pack.ts) and the Markdown file itself.
  */
 
-import { openingLeftOut } from '../core/finance.js';
+import { type OpeningAmounts, openingLeftOut } from '../core/finance.js';
 import { BIAS_SIGN_CONVENTION } from '../core/kpi.js';
 import { formatMoneyBetween, formatNumber, pctAsShown } from '../core/number-format.js';
 import { ratio } from '../core/pack-kpis.js';
@@ -93,6 +93,12 @@ function longTermLine(lt: PackData['longTerm']): string {
     : `${head}.`;
 }
 
+/** What the plan's cash counts of the invoices and bills open when its first month began. */
+const openingOf = (fi: PackData['finance']): OpeningAmounts => ({
+  receivables: fi.openingReceivables,
+  payables: fi.openingPayables,
+});
+
 /**
  * Q4's cash: over the horizon, and against the budget where the budget ends. The gap is the
  * difference of the amounts as printed ($58M in a bad case vs budget $67.1M: −$9.1M), as the
@@ -108,11 +114,11 @@ function cashLine(fi: PackData['finance']): string {
       fi.budget !== null && from !== undefined && first !== undefined && from !== first
         ? `; the budget starts in ${from}, after ${first}, so the cash is not set against it`
         : '';
-    return `${head}${first ? `; ${openingLeftOut(first, fi.openingReceivables)}` : ''}${late}.`;
+    return `${head}${first ? `; ${openingLeftOut(first, openingOf(fi))}` : ''}${late}.`;
   }
   const gap = formatMoneyBetween(fi.budgetCashFlow + fi.cashP10VsBudget, fi.budgetCashFlow);
   const vs = `budget ${money(fi.budgetCashFlow)} (${gap} in a bad case)`;
-  const opening = first ? `; ${openingLeftOut(first, fi.openingReceivables, 'both')}` : '';
+  const opening = first ? `; ${openingLeftOut(first, openingOf(fi), 'both')}` : '';
   return fi.budgetCashPeriod === null || fi.budgetCashPeriod === fi.periods.at(-1)
     ? `${head} vs ${vs}${opening}.`
     : `${head}; by ${fi.budgetCashPeriod}, the budget's last month, ${gap} in a bad case against budget ${money(fi.budgetCashFlow)}${opening}.`;

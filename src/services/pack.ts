@@ -224,6 +224,7 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
       workingCapitalInBudgetP90: kNum(ck, 'workingCapitalInBudgetP90'),
       workingCapitalVsBudget: kNum(ck, 'workingCapitalVsBudget'),
       openingReceivables: kNum(ck, 'openingReceivables'),
+      openingPayables: kNum(ck, 'openingPayables'),
     },
     risks: {
       // One line per constraint (its months, one request's), as /sop constraints lists them.

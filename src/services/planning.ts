@@ -19,6 +19,7 @@ import {
 } from '../../db/queries/cycle-inputs.js';
 import { cycleScenarios } from '../../db/queries/cycle-scenarios.js';
 import { lastAdoptedCycleBefore, lockCyclePhase } from '../../db/queries/cycles.js';
+import { productionActuals } from '../../db/queries/execution.js';
 import {
   insertPlanRun,
   latestRunInputs,
@@ -28,10 +29,15 @@ import {
 } from '../../db/queries/plan-runs.js';
 import type { CycleRow, SettingsRow } from '../../db/schema.js';
 import { type ConsensusLine, computeConsensus } from '../core/consensus.js';
+import { productionByMonth } from '../core/execution.js';
 import {
+  type OpeningPayables,
   type OpeningReceivables,
+  openingPayables,
   openingReceivables,
   openingSalesMonths,
+  type ProductionRow,
+  productionCost,
   revenueByRow,
   salesRevenue,
 } from '../core/finance.js';
@@ -100,6 +106,15 @@ export interface PlanInputs {
   readonly scenarios: readonly ScenarioAssumptions[];
   /** The month of the inventory count the plan opens on (the latest before its first). */
   readonly openingStockMonth: Period | null;
+  /**
+   * The plan's families' production by month from the production actuals (monthly rows, and
+   * whole months of weekly ones: productionByMonth), for the bills open when it begins, and
+   * the months the weekly rows hold only in part (not known).
+   */
+  readonly production: {
+    readonly rows: readonly ProductionRow[];
+    readonly partial: readonly Period[];
+  };
   readonly ms: {
     readonly load: number;
     readonly consensus: number;
@@ -153,12 +168,13 @@ export async function preparePlan(db: Db, cycleId: number): Promise<PlanInputs> 
   if (missing) throw new MissingCompanyDataError(missing);
   const periods = nextPeriods(cycle.month, settings.horizon_months);
   const inPlan = new Set(periods);
-  const [baseline, adjustments, updates, pastErrors, scenarios] = await Promise.all([
+  const [baseline, adjustments, updates, pastErrors, scenarios, made] = await Promise.all([
     baselineForecasts(db, cycleId),
     cycleAdjustments(db, cycleId, loaded.familyCodes),
     capacityUpdatesInForce(db, cycleId, loaded.resourceCodes),
     pastConsensusErrors(db, cycle.month, loaded.familyCodes),
     cycleScenarios(db, cycleId),
+    productionActuals(db),
   ]);
   const t1 = performance.now();
   const baseLines = baseline.flatMap((b) => {
@@ -215,6 +231,7 @@ export async function preparePlan(db: Db, cycleId: number): Promise<PlanInputs> 
     pastErrors,
     scenarios: scenarios.length > 0 ? scenarios : DEFAULT_SCENARIOS,
     openingStockMonth: periods[0] ? openingStockMonth(company.inventory, periods[0]) : null,
+    production: productionByMonth(made.monthly, made.weekly),
     ms: { load: t1 - t0, consensus: t2 - t1, capacityCheck: t3 - t2 },
   };
 }
@@ -291,6 +308,7 @@ export async function solveScenarios(
     budget,
     cash,
     opening: openingOf(inputs),
+    bills: openingBillsOf(inputs),
   });
   const t0 = performance.now();
   let results = solvedOnly;
@@ -337,6 +355,27 @@ export function openingOf(inputs: PlanInputs): OpeningReceivables | null {
   return openingReceivables(known, inputs.periods.length, dso);
 }
 
+/**
+ * The bills open when the plan's first month begins (src/core/finance.ts): the production of
+ * the months before it that is still being paid on the workspace's DPO, from the production
+ * actuals at each family's unit cost that month. Null when nothing is owed then (payment on
+ * delivery) or when the actuals do not reach those months: their production is not known, so
+ * it is left out, not taken as zero.
+ */
+export function openingBillsOf(inputs: PlanInputs): OpeningPayables | null {
+  const first = inputs.periods[0];
+  if (!first) return null;
+  const dpo = inputs.settings.dpo_days;
+  const months = openingSalesMonths(first, dpo);
+  if (months.length === 0) return null;
+  const c = inputs.loaded.company;
+  const partial = new Set(inputs.production.partial);
+  const cost = productionCost(inputs.production.rows, c.families, c.familyCosts ?? [], months);
+  const known = cost.filter((x, i): x is number => x !== null && !partial.has(months[i]!));
+  if (known.length < months.length) return null;
+  return openingPayables(known, inputs.periods.length, dpo);
+}
+
 /** The workspace's payment terms, and 3 months of forward demand before stock is excess. */
 const cashTerms = (s: SettingsRow): CashSettings => ({
   dsoDays: s.dso_days,
@@ -361,6 +400,7 @@ function workspaceStressContext(
       budget: inputs.loaded.company.budget,
       cash: cashTerms(s),
       opening: openingOf(inputs),
+      bills: openingBillsOf(inputs),
       stress: {
         samples: s.stress_samples,
         seed: s.stress_seed,
@@ -439,6 +479,8 @@ export function stressKpis(x: StressSummary | null): Record<string, number | nul
       : { workingCapitalInBudgetP90: x.peakWorkingCapitalInBudgetP90 }),
     // What customers owed when the horizon began, whose collections the cash counts.
     ...(x.openingReceivables === undefined ? {} : { openingReceivables: x.openingReceivables }),
+    // What the company owed for production when it began, whose payments the cash counts.
+    ...(x.openingPayables === undefined ? {} : { openingPayables: x.openingPayables }),
     workingCapitalVsBudget: workingCapitalVsBudget(x),
     cashCost: x.cashCost.expected,
     penaltyCost: x.penaltyCost.expected,
@@ -567,7 +609,8 @@ function isUniqueViolation(err: unknown): boolean {
  * plan, prices), the consensus lines with their steps (stored with the run), the rough-cut
  * gaps and the opening-stock month (stored too), the cycle's scenarios (`/sop scenario`),
  * the budget and payment terms (finance), the invoices open when the plan begins (the sales
- * history's months before it, `openingOf`), and what the stress test draws from: its samples,
+ * history's months before it, `openingOf`), the bills open then when the production actuals
+ * give them (`openingBillsOf`), and what the stress test draws from: its samples,
  * seed, fixed months (frozen + slushy) and the past errors that widen the demand spread.
  * Leave one out and `/sop plan` after changing it returns the previous run. Each scenario
  * counts as it plans (scenarioInEffect): the same plan however it is written (the defaults in
@@ -598,13 +641,15 @@ export function beforeOpeningHash(inputs: PlanInputs): string {
   return inputDigest(inputs, inputs.scenarios.map(scenarioInEffect), false);
 }
 
-/** Whether a run's stored `input_hash` is the hash of `inputs`, as written now or before. */
+/**
+ * Whether a run's stored `input_hash` is the hash of `inputs`, as written now or before. Not
+ * before when the bills open as the plan begins are known (`openingBillsOf`): a run hashed
+ * without them leaves them out of its cash, so it is not the run of these inputs.
+ */
 function sameInputs(stored: string, inputs: PlanInputs, hash: string): boolean {
-  return (
-    stored === hash ||
-    stored === beforeOpeningHash(inputs) ||
-    stored === legacyPlanInputHash(inputs)
-  );
+  if (stored === hash) return true;
+  if (openingBillsOf(inputs) !== null) return false;
+  return stored === beforeOpeningHash(inputs) || stored === legacyPlanInputHash(inputs);
 }
 
 function inputDigest(
@@ -613,6 +658,7 @@ function inputDigest(
   withOpening: boolean,
 ): string {
   const s = inputs.settings;
+  const bills = openingBillsOf(inputs);
   return createHash('sha256')
     .update(
       JSON.stringify({
@@ -636,6 +682,10 @@ function inputDigest(
         },
         pastErrors: [...inputs.pastErrors].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
         ...(withOpening ? { opening: openingOf(inputs) } : {}),
+        // Only when known, so a run whose bills are not known keeps its hash; one stored
+        // before they were counted, when they are known now, is not the run of these inputs:
+        // its cash leaves them out.
+        ...(withOpening && bills ? { bills } : {}),
       }),
     )
     .digest('hex');

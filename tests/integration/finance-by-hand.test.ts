@@ -11,6 +11,7 @@ import { getRun, runScenarios } from '../../db/queries/plan-runs.js';
 import { cashChart } from '../../src/charts/cash.js';
 import type { Period } from '../../src/core/period.js';
 import type { StressSummary } from '../../src/core/stress/index.js';
+import { importCsv } from '../../src/import/import-csv.js';
 import { cashSeries } from '../../src/services/chart-data.js';
 import { getCycleByMonth } from '../../src/services/cycles.js';
 import { runTradeOffs } from '../../src/services/decisions.js';
@@ -491,7 +492,7 @@ describe('the invoices open when the plan begins, by hand', () => {
     );
     const stored = await getRun(t.db, run.runId);
     const cash = cashSeries(stored!.periods as Period[], await runScenarios(t.db, run.runId));
-    expect(cash?.opening).toBe(9200);
+    expect(cash?.opening).toEqual({ receivables: 9200, payables: null });
     const chart = cashChart(cash!.series, cash!.budget, cash!.opening);
     // One clause a subtitle line, so the line is no wider than the plot.
     expect((chart.spec as { title: { subtitle: string[] } }).title.subtitle).toEqual([
@@ -519,6 +520,144 @@ describe('the invoices open when the plan begins, by hand', () => {
     expect(c2?.kpis.openingReceivables).toBeUndefined();
     expect(packMarkdown(await buildPack(t.db, '2027-01', NOW))).toContain(
       'invoices and bills open before 2027-01 are left out of both.',
+    );
+  });
+});
+
+/*
+ * The bills open when the plan begins, by hand. The same company (suppliers paid after 15
+ * days, the budget January and February, the sales history now stopping at 2026-11, so the
+ * invoices open then are not known, above), with its production actuals imported:
+ *   2026-12, monthly (`production`): FAM-A 90 units at its $20 unit cost: 1 800.
+ *   2026-12, weekly (`weekly-production`): FAM-B 12 units in each of December's five weeks
+ *     (the Mondays 30 November to 28 December, whose Thursdays are in December): 60 units at
+ *     December's imported unit cost of $14 (`family_costs`): 840.
+ *   December's bill: 1 800 + 840 = 2 640.
+ * 15 days is half a month: half of December's bill, 1 320, was paid in December; the other
+ * 1 320 ("$1.3k") is open when January begins and paid in January.
+ * January's cash: collected 0, paid the plan's own 1 060 + 1 320 = 2 380: −2 380; February
+ * −380 + 1 060 = +680 and March +4 200 as before; cumulative −2 380, −1 700, 2 500 ("$2.5k").
+ * The budget's: −1 300 − 1 320 = −2 620, +650; cumulative −2 620, −1 970 ("−$2k"): by
+ * February the plan is −1 700 + 1 970 = +270 against it, as before: the bills are the same for
+ * both. Nothing is still owed at January's end, so working capital is as before.
+ */
+describe('the bills open when the plan begins, by hand', () => {
+  const bills =
+    "paying the $1.3k of bills for the plan's families' production before 2027-01; invoices open then are left out";
+
+  it('are paid in its first month, the budget’s alike, and the words say what is counted', async () => {
+    const imported = async (
+      kind: 'production' | 'weekly-production' | 'family_costs',
+      text: string,
+    ) => importCsv(t.db, { kind, fileName: `${kind}.csv`, text, actor: 'cli:test' });
+    await imported('production', 'family,period,units\nFAM-A,2026-12,90\n');
+    await imported(
+      'weekly-production',
+      `family,week,units\n${['2026-11-30', '2026-12-07', '2026-12-14', '2026-12-21', '2026-12-28'].map((w) => `FAM-B,${w},12`).join('\n')}\n`,
+    );
+    // FAM-B's December price ($28, imported above) stays: the file has no price column.
+    await imported('family_costs', 'family,period,unit_cost\nFAM-B,2026-12,14\n');
+    const cycle = await getCycleByMonth(t.db, '2027-01');
+    const run = await runPlan(t.db, await createHighsSolver(), {
+      cycleId: cycle!.id,
+      runKey: 'finance-by-hand-bills',
+      trigger: 'test',
+      requestedBy: null,
+    });
+    runId = run.runId;
+    const [central] = await runScenarios(t.db, run.runId);
+    const k = central!.kpis;
+    const x = central!.stress as unknown as StressSummary;
+    expect(k.makingCost).toBe(7320);
+    expect(k.openingPayables).toBe(1320);
+    expect(k.openingReceivables).toBeUndefined();
+    // January's cash: nothing collected, 2 380 paid.
+    expect(x.cumulativeCash).toEqual([-2380, -1700, 2500]);
+    expect(k.cashFlow).toBe(2500);
+    expect(x.budget).toEqual({ cumulativeCash: [-2620, -1970], peakWorkingCapital: 9050 });
+    expect(k.cashP10VsBudget).toBe(270);
+    expect(k.workingCapital).toBe(9140);
+
+    const md = packMarkdown(await buildPack(t.db, '2027-01', NOW));
+    expect(md).toContain(
+      `- Cash over the horizon $2.5k expected, $2.5k in a bad case; by 2027-02, the budget's last month, +$270 in a bad case against budget −$2k; both count ${bills}.`,
+    );
+    expect(await voteText()).toContain(
+      `Money over 2027-01–2027-03 (3 months): margin and cash are totals for the period, working capital its highest month-end; cash counts ${bills}`,
+    );
+    const stored = await getRun(t.db, run.runId);
+    const cash = cashSeries(stored!.periods as Period[], await runScenarios(t.db, run.runId));
+    expect(cash?.opening).toEqual({ receivables: null, payables: 1320 });
+    expect(cashChart(cash!.series, cash!.budget, cash!.opening).altText).toContain(
+      `every line counts ${bills}`,
+    );
+  });
+
+  /*
+   * December's sales back (FAM-A 100 × $50 = 5 000, FAM-B 50 × $28 = 1 400): the invoices
+   * open are the $9.2k above again, collected 6 000 in January and 3 200 in February. Both
+   * are counted: the cash above with the invoices (4 940, 8 820, 13 020) less the 1 320 paid in
+   * January: 3 620, 7 500, 11 700 ("$11.7k"); the budget's (4 700, 8 550) less 1 320: 3 380,
+   * 7 230 ("$7.2k"); +270 by February.
+   */
+  it('with the invoices open then: both counted, and said', async () => {
+    const [a, b] = await t.db
+      .selectFrom('families')
+      .select('id')
+      .orderBy('code')
+      .execute()
+      .then((rows) => rows.map((r) => r.id));
+    await t.db
+      .insertInto('sales_history')
+      .values([
+        { family_id: a!, period: '2026-12', units: 100, revenue: null },
+        { family_id: b!, period: '2026-12', units: 50, revenue: null },
+      ])
+      .execute();
+    const cycle = await getCycleByMonth(t.db, '2027-01');
+    const run = await runPlan(t.db, await createHighsSolver(), {
+      cycleId: cycle!.id,
+      runKey: 'finance-by-hand-bills-and-invoices',
+      trigger: 'test',
+      requestedBy: null,
+    });
+    runId = run.runId;
+    const [central] = await runScenarios(t.db, run.runId);
+    const x = central!.stress as unknown as StressSummary;
+    expect(central?.kpis.openingReceivables).toBe(9200);
+    expect(central?.kpis.openingPayables).toBe(1320);
+    expect(x.cumulativeCash).toEqual([3620, 7500, 11700]);
+    expect(x.budget?.cumulativeCash).toEqual([3380, 7230]);
+    const both =
+      "collecting the $9.2k customers owed for the plan's families' sales and paying the $1.3k of bills for their production before 2027-01";
+    expect(packMarkdown(await buildPack(t.db, '2027-01', NOW))).toContain(
+      `- Cash over the horizon $11.7k expected, $11.7k in a bad case; by 2027-02, the budget's last month, +$270 in a bad case against budget $7.2k; both count ${both}.`,
+    );
+    expect(await voteText()).toContain(`; cash counts ${both}`);
+  });
+
+  /*
+   * Without December's last week (28 December, Thursday the 31st), FAM-B's December is held in
+   * part: not known, so no bill is counted, not FAM-B's December as its four weeks, and the
+   * cash is the invoices' alone again: 4 940, 8 820, 13 020.
+   */
+  it('a month the actuals hold in part: nothing counted, and the words say bills are left out', async () => {
+    await t.db.deleteFrom('weekly_actuals').where('week', '=', '2026-12-28').execute();
+    const cycle = await getCycleByMonth(t.db, '2027-01');
+    const run = await runPlan(t.db, await createHighsSolver(), {
+      cycleId: cycle!.id,
+      runKey: 'finance-by-hand-bills-in-part',
+      trigger: 'test',
+      requestedBy: null,
+    });
+    runId = run.runId;
+    const [central] = await runScenarios(t.db, run.runId);
+    expect(central?.kpis.openingPayables).toBeUndefined();
+    expect((central!.stress as unknown as StressSummary).cumulativeCash).toEqual([
+      4940, 8820, 13020,
+    ]);
+    expect(packMarkdown(await buildPack(t.db, '2027-01', NOW))).toContain(
+      "both count collecting the $9.2k customers owed for the plan's families' sales before 2027-01; bills open then are left out.",
     );
   });
 });

@@ -74,6 +74,15 @@ describe('text is laid out at the width it is drawn', () => {
 
   it.each([
     ['cash', () => cashChart(sampleCash().series, sampleCash().budget)],
+    // The longest words of what it counts of what was open: both amounts, in millions.
+    [
+      'cash, counting the invoices and bills open when it began',
+      () =>
+        cashChart(sampleCash().series, sampleCash().budget, {
+          receivables: 19_480_000,
+          payables: 8_240_000,
+        }),
+    ],
     ['scenarios', () => scenarioChart(sampleScenarios())],
     ['what-if, its label long', whatIf],
     ['capacity check, 18 months', () => gapChart(sampleGap(8, 18))],

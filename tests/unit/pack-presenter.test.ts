@@ -64,6 +64,7 @@ function data(actions: number, overloads: number): PackData {
       workingCapitalInBudget: 500,
       workingCapitalInBudgetP90: null,
       openingReceivables: null,
+      openingPayables: null,
       workingCapitalVsBudget: 40,
     },
     risks: { constraints: [], flagged: [] },

@@ -209,6 +209,7 @@ function pack(evil: string): PackData {
       workingCapitalInBudget: null,
       workingCapitalInBudgetP90: null,
       openingReceivables: null,
+      openingPayables: null,
       workingCapitalVsBudget: null,
     },
     risks: {

@@ -249,6 +249,7 @@ const voteOn = (t: (n: number) => string) => {
       workingCapitalInBudget: wide,
       workingCapitalInBudgetP90: wide,
       openingReceivables: wide,
+      openingPayables: wide,
       workingCapitalVsBudget: wide,
       averageUtilisation: 9.99,
       peakUtilisation: 9.99,

@@ -3,7 +3,7 @@
  * played against it, and the figures the grid shows (expected, P10 and P90).
  */
 import type { BudgetLine } from '../company.js';
-import { monthlyCash, type OpeningReceivables } from '../finance.js';
+import { monthlyCash, type OpeningPayables, type OpeningReceivables } from '../finance.js';
 import { periodIndex } from '../period.js';
 import { quantileSorted } from '../random.js';
 import { type CashSettings, DEFAULT_CASH } from '../scenarios/schema.js';
@@ -58,6 +58,12 @@ export interface StressSummary {
    * for every scenario and the budget); absent when they are not counted.
    */
   readonly openingReceivables?: number;
+  /**
+   * What the company owed for the production of the months before the horizon, whose
+   * payments the cash counts (the same for every scenario and the budget); absent when they
+   * are not counted.
+   */
+  readonly openingPayables?: number;
 }
 
 /**
@@ -98,6 +104,7 @@ export function summarise(
   T: number,
   budget: BudgetCash | null = null,
   opening: OpeningReceivables | null = null,
+  bills: OpeningPayables | null = null,
 ): StressSummary {
   const S = x.samples;
   // The budget's months: from the plan's first to the budget's last in the horizon.
@@ -144,6 +151,7 @@ export function summarise(
         }
       : {}),
     ...(opening ? { openingReceivables: opening.total } : {}),
+    ...(bills ? { openingPayables: bills.total } : {}),
   };
 }
 
@@ -170,6 +178,8 @@ export interface StressRunOptions {
   readonly budget?: BudgetCash | null;
   /** Invoices open when the horizon began (`openingReceivables`); null: not counted. */
   readonly opening?: OpeningReceivables | null;
+  /** Bills open when the horizon began (`openingPayables`); null: not counted. */
+  readonly bills?: OpeningPayables | null;
 }
 
 /** Plays one scenario's plan against the samples and summarises it. */
@@ -183,8 +193,15 @@ export function stressScenario(
     ...(opts.cash ? { cash: opts.cash } : {}),
     ...(opts.replanLiquid === undefined ? {} : { replanLiquid: opts.replanLiquid }),
     opening: opts.opening ?? null,
+    bills: opts.bills ?? null,
   });
-  return summarise(x, input.problem.periods.length, opts.budget ?? null, opts.opening ?? null);
+  return summarise(
+    x,
+    input.problem.periods.length,
+    opts.budget ?? null,
+    opts.opening ?? null,
+    opts.bills ?? null,
+  );
 }
 
 export interface BudgetCash {
@@ -210,7 +227,7 @@ export interface BudgetCash {
  * of the months before the budget starts (and, after them, its collections of those months'
  * sales) would be set against nothing, a gap to the budget that is no shortfall of the budget.
  * The invoices open when the horizon began (`opening`) are collected in the budget's months as
- * in every plan's.
+ * in every plan's, and the bills open then (`bills`) paid as in every plan's.
  */
 export function budgetCash(
   base: PlanProblem,
@@ -218,6 +235,7 @@ export function budgetCash(
   cash: CashSettings = DEFAULT_CASH,
   costFactor = 1,
   opening: OpeningReceivables | null = null,
+  bills: OpeningPayables | null = null,
 ): BudgetCash | null {
   const T = base.periods.length;
   const tIdx = new Map(base.periods.map((t, i) => [t, i]));
@@ -240,7 +258,7 @@ export function budgetCash(
   if (last < 0) return null;
   const first = base.periods[0];
   if (!budget.some((b) => b.period === first && fam.has(b.family))) return null;
-  const money = monthlyCash(revenue, costs, cash.dsoDays, cash.dpoDays, opening);
+  const money = monthlyCash(revenue, costs, cash.dsoDays, cash.dpoDays, opening, bills);
   const cumulativeCash: number[] = [];
   let run = 0;
   let peak = -Infinity;

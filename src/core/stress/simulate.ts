@@ -24,7 +24,13 @@
  *   at the month's end, the rented space the LP pays for.
  */
 
-import { margin, monthlyCash, type OpeningReceivables, stockValueFifo } from '../finance.js';
+import {
+  margin,
+  monthlyCash,
+  type OpeningPayables,
+  type OpeningReceivables,
+  stockValueFifo,
+} from '../finance.js';
 import { type CashSettings, DEFAULT_CASH } from '../scenarios/schema.js';
 import { familyCost, type PlanProblem, resourceCost, safetyPenalty } from '../supply/problem.js';
 import type { SolvedPlan } from '../supply/solve.js';
@@ -49,6 +55,8 @@ export interface StressOptions {
   readonly replanLiquid?: boolean;
   /** Invoices open when the horizon began, collected in its first months; null: not counted. */
   readonly opening?: OpeningReceivables | null;
+  /** Bills open when the horizon began, paid in its first months; null: not counted. */
+  readonly bills?: OpeningPayables | null;
 }
 
 /** One figure per sample, plus cash by month per sample. */
@@ -380,6 +388,7 @@ export function stressPlan(
       cash.dsoDays,
       cash.dpoDays,
       opts.opening ?? null,
+      opts.bills ?? null,
     );
     let rev = 0;
     let cost = 0;

@@ -6,7 +6,7 @@
 import type { types } from '@slack/bolt';
 import type { PollOptionRow } from '../../../db/queries/polls.js';
 import { LATE_PHASE_END_MS } from '../../core/cycle.js';
-import { openingLeftOut } from '../../core/finance.js';
+import { type OpeningAmounts, openingLeftOut } from '../../core/finance.js';
 import { formatMoney } from '../../core/number-format.js';
 import { periodSpan } from '../../core/period.js';
 import { rolesFor } from '../../core/policy.js';
@@ -53,8 +53,8 @@ export const BAD_CASE_NOTE = `Each plan against the same demand samples · ${BAD
 /**
  * The period the fields' money covers and what kind of figure each is, said once: margin and
  * cash are totals over the run's months, working capital (where it is shown) the highest
- * month-end; and, where cash is shown (`opening`), what it counts of the invoices open when the
- * first month began (`openingCash`). The vote, the plan run's headline and `/sop whatif` say it
+ * month-end; and, where cash is shown (`opening`), what it counts of the invoices and bills
+ * open when the first month began (`openingCash`). The vote, the plan run's headline and `/sop whatif` say it
  * alike.
  */
 export function moneyNote(
@@ -65,26 +65,29 @@ export function moneyNote(
   const first = horizon[0];
   if (first === undefined) return null;
   const months = `${horizon.length} month${horizon.length === 1 ? '' : 's'}`;
-  const invoices = opening ? `; ${openingLeftOut(first, opening.amount, 'cash')}` : '';
+  const invoices = opening ? `; ${openingLeftOut(first, opening, 'cash')}` : '';
   return `Money over ${periodSpan(horizon)} (${months}): margin and cash are totals for the period${workingCapital ? ', working capital its highest month-end' : ''}${invoices}`;
 }
 
-/** What a run's cash counts of the invoices open when it began: an amount, or null (none). */
-export interface OpeningCash {
-  readonly amount: number | null;
-}
+/**
+ * What a run's cash counts of the invoices and the bills open when it began: an amount each,
+ * or null (not counted).
+ */
+export type OpeningCash = OpeningAmounts;
 
 /**
- * The invoices open when the run began, as its scenarios' KPIs keep them
- * (`openingReceivables`, the same for each), or null when none of them has cash figures.
+ * The invoices and bills open when the run began, as its scenarios' KPIs keep them
+ * (`openingReceivables`, `openingPayables`, the same for each; a run stored before either was
+ * counted has none), or null when none of them has cash figures.
  */
 export function openingCash(
   kpis: readonly Readonly<Record<string, number | null | undefined>>[],
 ): OpeningCash | null {
   if (!kpis.some((k) => typeof k.cashFlow === 'number' || typeof k.cashFlowP10 === 'number'))
     return null;
-  const amount = kpis.map((k) => k.openingReceivables).find((v) => typeof v === 'number');
-  return { amount: amount ?? null };
+  const amount = (key: 'openingReceivables' | 'openingPayables'): number | null =>
+    kpis.map((k) => k[key]).find((v) => typeof v === 'number') ?? null;
+  return { receivables: amount('openingReceivables'), payables: amount('openingPayables') };
 }
 
 /**

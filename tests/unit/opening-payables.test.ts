@@ -1,0 +1,143 @@
+/**
+ * The bills open when a plan begins (src/core/finance.ts), by hand: which months before it
+ * are still being paid on the DPO, their cost from the production actuals (weekly ones rolled
+ * up into whole months, src/core/execution.ts), when they are paid, and the words.
+ */
+import { describe, expect, it } from 'vitest';
+import { productionByMonth, weeksOfMonth } from '../../src/core/execution.js';
+import {
+  monthlyCash,
+  openingLeftOut,
+  openingPayables,
+  openingReceivables,
+  openingSalesMonths,
+  productionCost,
+} from '../../src/core/finance.js';
+
+describe('the bills open when the plan begins', () => {
+  it('are the production of the months the DPO reaches back to, none on delivery', () => {
+    // Paid on delivery: nothing is open, so nothing is paid in the horizon.
+    expect(openingSalesMonths('2027-01', 0)).toEqual([]);
+    expect(openingPayables([], 3, 0)).toEqual({
+      paid: [0, 0, 0],
+      outstanding: [0, 0, 0],
+      total: 0,
+    });
+    // 45 days: November's second half and all of December are still owed on 1 January.
+    expect(openingSalesMonths('2027-01', 45)).toEqual(['2026-11', '2026-12']);
+  });
+
+  it('cost a row’s units at the month’s unit cost, and no month the actuals do not reach', () => {
+    const production = [
+      { family: 'A', period: '2026-10', units: 5 },
+      { family: 'A', period: '2026-11', units: 10 },
+      { family: 'B', period: '2026-11', units: 4 },
+    ];
+    const families = [
+      { code: 'A', unitCost: 20 },
+      { code: 'B', unitCost: 30 },
+    ];
+    // A's unit cost imported for November: $25; a price alone (null unit cost) changes nothing.
+    const costs = [
+      { family: 'A', period: '2026-11', unitCost: 25 },
+      { family: 'B', period: '2026-11', unitCost: null },
+    ];
+    // October: 5 × $20 = 100. November: 10 × $25 + 4 × $30 = 250 + 120 = 370. December: after
+    // the actuals' last month, not known (null), not zero. September: before their first.
+    expect(
+      productionCost(production, families, costs, ['2026-09', '2026-10', '2026-11', '2026-12']),
+    ).toEqual([null, 100, 370, null]);
+    expect(productionCost([], families, costs, ['2026-12'])).toEqual([null]);
+  });
+
+  it('are paid on the same terms as the horizon’s costs, and owed until then', () => {
+    /*
+     * 45 days = 1.5 months: half of a month's bill is paid the next month, half the month
+     * after. November's bill 800: 400 paid in December (before the plan), 400 in January.
+     * December's 600: 300 in January, 300 in February.
+     *   paid: January 400 + 300 = 700; February 300; March 0.
+     *   owed on 1 January 400 + 600 = 1 000; at January's end 300; at February's 0.
+     */
+    const bills = openingPayables([800, 600], 3, 45);
+    expect(bills).toEqual({ paid: [700, 300, 0], outstanding: [300, 0, 0], total: 1000 });
+    /*
+     * With the horizon's own cost of 1 000 in January (paid 500 in February, 500 in March)
+     * and no sales: paid 700, 300 + 500 = 800, 500; net −700, −800, −500. Owed at January's
+     * end: its own 1 000 + the 300 still open = 1 300; at February's 500 + 0; at March's 0.
+     */
+    const m = monthlyCash([0, 0, 0], [1000, 0, 0], 45, 45, null, bills);
+    expect([...m.paid]).toEqual([700, 800, 500]);
+    expect([...m.net]).toEqual([-700, -800, -500]);
+    expect([...m.payables]).toEqual([1300, 500, 0]);
+    expect([...m.receivables]).toEqual([0, 0, 0]);
+    /*
+     * With the invoices open too (November's 600 and December's 400 of sales on 45 days:
+     * collected 500, 200, 0, as tests/unit/opening-receivables.test.ts works out), each side
+     * counts its own: net 500 − 700, 200 − 800, 0 − 500 = −200, −600, −500.
+     */
+    const both = monthlyCash(
+      [0, 0, 0],
+      [1000, 0, 0],
+      45,
+      45,
+      openingReceivables([600, 400], 3, 45),
+      bills,
+    );
+    expect([...both.net]).toEqual([-200, -600, -500]);
+    expect([...both.receivables]).toEqual([200, 0, 0]);
+    expect([...both.payables]).toEqual([1300, 500, 0]);
+  });
+});
+
+describe('production by month from the actuals', () => {
+  it('sums whole months of weekly rows, keeps the monthly rows, and says which months are in part', () => {
+    // December 2026: Tuesday 1st to Thursday 31st. Its weeks are those whose Thursday is in
+    // it: Monday 30 November (Thursday 3 December) to Monday 28 December (Thursday 31st).
+    expect(weeksOfMonth('2026-12')).toEqual({ first: '2026-11-30', last: '2026-12-28' });
+    // January 2027 begins on a Friday: its first Thursday is the 7th, its last the 28th.
+    expect(weeksOfMonth('2027-01')).toEqual({ first: '2027-01-04', last: '2027-01-25' });
+    const decemberWeeks = ['2026-11-30', '2026-12-07', '2026-12-14', '2026-12-21', '2026-12-28'];
+    const weekly = [
+      // B, every week of December, 12 a week: 60 in December.
+      ...decemberWeeks.map((week) => ({ family: 'B', week, units: 12 })),
+      // A has a monthly row for December (90): its weeks are not added to it.
+      { family: 'A', week: '2026-12-07', units: 25 },
+      // B, the week of 23 November (Thursday the 26th): November's first week is the 2nd, so
+      // November is held in part: not known.
+      { family: 'B', week: '2026-11-23', units: 10 },
+    ];
+    const out = productionByMonth([{ family: 'A', period: '2026-12', units: 90 }], weekly);
+    expect(out.rows).toEqual([
+      { family: 'A', period: '2026-12', units: 90 },
+      { family: 'B', period: '2026-12', units: 60 },
+    ]);
+    expect(out.partial).toEqual(['2026-11']);
+    // Without December's last week, December is held in part too.
+    const short = productionByMonth(
+      [],
+      weekly.filter((w) => w.week !== '2026-12-28'),
+    );
+    expect(short.rows).toEqual([]);
+    expect(short.partial).toEqual(['2026-11', '2026-12']);
+  });
+});
+
+describe('the words say what the cash counts of what was open', () => {
+  it('both amounts, one of them, or neither', () => {
+    const first = '2027-01';
+    expect(openingLeftOut(first, { receivables: 9200, payables: 1320 }, 'both')).toBe(
+      "both count collecting the $9.2k customers owed for the plan's families' sales and paying the $1.3k of bills for their production before 2027-01",
+    );
+    expect(openingLeftOut(first, { receivables: null, payables: 1320 }, 'cash')).toBe(
+      "cash counts paying the $1.3k of bills for the plan's families' production before 2027-01; invoices open then are left out",
+    );
+    // The words of runs stored before the bills were counted, and of receivables alone.
+    expect(openingLeftOut(first, { receivables: 9200, payables: null })).toBe(
+      "it counts collecting the $9.2k customers owed for the plan's families' sales before 2027-01; bills open then are left out",
+    );
+    expect(openingLeftOut(first, { receivables: null, payables: null }, 'both')).toBe(
+      'invoices and bills open before 2027-01 are left out of both',
+    );
+    expect(openingLeftOut(first)).toBe('invoices and bills open before 2027-01 are left out');
+  });
+});
