@@ -618,7 +618,7 @@ function isUniqueViolation(err: unknown): boolean {
  * value that changes nothing, `hiringFreeze: false`) is the same input, not another solve.
  */
 export function planInputHash(inputs: PlanInputs): string {
-  return inputDigest(inputs, inputs.scenarios.map(scenarioInEffect), true);
+  return inputDigest(inputs, inputs.scenarios.map(scenarioInEffect), 'bills');
 }
 
 /**
@@ -629,7 +629,7 @@ export function planInputHash(inputs: PlanInputs): string {
  * is on. Equal under it means equal under planInputHash, so it never reuses a run wrongly.
  */
 export function legacyPlanInputHash(inputs: PlanInputs): string {
-  return inputDigest(inputs, inputs.scenarios, false);
+  return inputDigest(inputs, inputs.scenarios, 'neither');
 }
 
 /**
@@ -638,27 +638,37 @@ export function legacyPlanInputHash(inputs: PlanInputs): string {
  * (its KPIs have no `openingReceivables`), which is true of its figures.
  */
 export function beforeOpeningHash(inputs: PlanInputs): string {
-  return inputDigest(inputs, inputs.scenarios.map(scenarioInEffect), false);
+  return inputDigest(inputs, inputs.scenarios.map(scenarioInEffect), 'neither');
 }
 
 /**
- * Whether a run's stored `input_hash` is the hash of `inputs`, as written now or before. Not
- * before when the bills open as the plan begins are known (`openingBillsOf`): a run hashed
- * without them leaves them out of its cash, so it is not the run of these inputs.
+ * The hash runs stored before the bills open when the plan begins were counted: with the
+ * invoices, without the bills. Such a run stays the run of its inputs, as above; its cash
+ * says the bills are left out (its KPIs have no `openingPayables`), which is true of its
+ * figures. A run stored since holds the bills in its hash, known or not (null): production
+ * actuals imported since then make another run, which counts them.
  */
+export function beforeBillsHash(inputs: PlanInputs): string {
+  return inputDigest(inputs, inputs.scenarios.map(scenarioInEffect), 'invoices');
+}
+
+/** Whether a run's stored `input_hash` is the hash of `inputs`, as written now or before. */
 function sameInputs(stored: string, inputs: PlanInputs, hash: string): boolean {
-  if (stored === hash) return true;
-  if (openingBillsOf(inputs) !== null) return false;
-  return stored === beforeOpeningHash(inputs) || stored === legacyPlanInputHash(inputs);
+  return (
+    stored === hash ||
+    stored === beforeBillsHash(inputs) ||
+    stored === beforeOpeningHash(inputs) ||
+    stored === legacyPlanInputHash(inputs)
+  );
 }
 
 function inputDigest(
   inputs: PlanInputs,
   scenarios: readonly unknown[],
-  withOpening: boolean,
+  /** What was open when the plan began that the hash holds: as runs are hashed now, or before. */
+  opening: 'bills' | 'invoices' | 'neither',
 ): string {
   const s = inputs.settings;
-  const bills = openingBillsOf(inputs);
   return createHash('sha256')
     .update(
       JSON.stringify({
@@ -681,11 +691,8 @@ function inputDigest(
           fixedMonths: s.frozen_months + s.slushy_months,
         },
         pastErrors: [...inputs.pastErrors].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-        ...(withOpening ? { opening: openingOf(inputs) } : {}),
-        // Only when known, so a run whose bills are not known keeps its hash; one stored
-        // before they were counted, when they are known now, is not the run of these inputs:
-        // its cash leaves them out.
-        ...(withOpening && bills ? { bills } : {}),
+        ...(opening === 'neither' ? {} : { opening: openingOf(inputs) }),
+        ...(opening === 'bills' ? { bills: openingBillsOf(inputs) } : {}),
       }),
     )
     .digest('hex');

@@ -9,10 +9,13 @@ import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addMonths } from '../../src/core/period.js';
 import type { ScenarioAssumptions } from '../../src/core/scenarios.js';
+import { importCsv } from '../../src/import/import-csv.js';
 import { generateCompany } from '../../src/seed/company.js';
 import {
+  beforeBillsHash,
   beforeOpeningHash,
   legacyPlanInputHash,
+  openingBillsOf,
   openingOf,
   planInputHash,
   preparePlan,
@@ -210,6 +213,75 @@ describe('plan runs and their inputs', () => {
     const after = await plan();
     expect({ runId: after.runId, reused: after.reused }).toEqual({
       runId: latest.runId,
+      reused: true,
+    });
+  }, 120_000);
+
+  it('the production before the plan whose bills its cash pays is an input; a run from before they were counted is still its run', async () => {
+    // A run as this version stores it (the one before is stored under an older hash, above,
+    // which holds no bills): another stress seed makes one.
+    await t.db.updateTable('workspace_settings').set({ stress_seed: 777 }).execute();
+    const latest = await plan();
+    expect(latest.created).toBe(true);
+    const inputs = await preparePlan(t.db, cycleId);
+    // No production actuals yet: the bills open when the plan begins are not known.
+    expect(openingBillsOf(inputs)).toBeNull();
+    expect(inputs.settings.dpo_days).toBe(30);
+    const first = inputs.periods[0]!;
+    const before = addMonths(first, -1);
+    const fam = inputs.loaded.company.families[0]!;
+    const withProduction = (period: string) => ({
+      ...inputs,
+      production: { rows: [{ family: fam.code, period, units: 100 }], partial: [] },
+    });
+    // 30 days: the month before the plan is paid in its first month; its production is
+    // another run. A month the DPO does not reach (a year before) is not.
+    expect(planInputHash(withProduction(before))).not.toBe(planInputHash(inputs));
+    expect(planInputHash(withProduction(addMonths(first, -12)))).toBe(planInputHash(inputs));
+
+    // The month before imported: another run, which pays its bill in the first month: 100
+    // units at the family's unit cost (no cost of its own imported for that month).
+    expect(
+      (inputs.loaded.company.familyCosts ?? []).some(
+        (c) => c.family === fam.code && c.period === before && c.unitCost !== null,
+      ),
+    ).toBe(false);
+    await importCsv(t.db, {
+      kind: 'production',
+      fileName: 'production.csv',
+      text: `family,period,units\n${fam.code},${before},100\n`,
+      actor: 'cli:test',
+    });
+    const counted = await plan();
+    expect(counted.created).toBe(true);
+    expect(counted.runId).not.toBe(latest.runId);
+    const central = await t.db
+      .selectFrom('plan_scenarios')
+      .select('kpis')
+      .where('run_id', '=', counted.runId)
+      .where('name', '=', 'central')
+      .executeTakeFirstOrThrow();
+    expect((central.kpis as Record<string, number>).openingPayables).toBeCloseTo(
+      100 * fam.unitCost,
+      6,
+    );
+
+    // The latest run as a version that did not count them stored it: still its run, reused
+    // (its figures say the bills are left out, which is true of them).
+    const now = await preparePlan(t.db, cycleId);
+    await t.db.transaction().execute(async (trx) => {
+      await sql`ALTER TABLE plan_runs DISABLE TRIGGER USER`.execute(trx);
+      await trx
+        .updateTable('plan_runs')
+        .set({ input_hash: beforeBillsHash(now) })
+        .where('id', '=', counted.runId)
+        .execute();
+      await sql`ALTER TABLE plan_runs ENABLE TRIGGER USER`.execute(trx);
+    });
+    expect(beforeBillsHash(now)).not.toBe(planInputHash(now));
+    const after = await plan();
+    expect({ runId: after.runId, reused: after.reused }).toEqual({
+      runId: counted.runId,
       reused: true,
     });
   }, 120_000);
