@@ -463,6 +463,12 @@ export interface ActionsTable {
   done_at: NullableTimestamp;
   done_by: string | null;
   request_key: string;
+  /**
+   * The Slack message it was raised from ("Make an S&OP action"), its channel and ts, both or
+   * neither; null for a decision's action or one weekly S&OE raised.
+   */
+  source_channel: string | null;
+  source_ts: string | null;
 }
 
 /** Ledger of what the bot posted, keyed by what it posted about (exactly-once posting). */

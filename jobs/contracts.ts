@@ -133,6 +133,11 @@ export const payloads = {
    */
   'action-reopened': z.object({ actionId: id, reopening: id }),
   /**
+   * A follow-up action made from a Slack message ("Make an S&OP action"): its owner's DM with
+   * it and a note in the message's thread, each once (ledger keys of the action).
+   */
+  'action-raised': z.object({ actionId: id }),
+  /**
    * Publish a recorded decision: the vote message's outcome, the decision log in the
    * executive channel (its thread) and each action owner's DM, each once (ledger keys).
    */
@@ -199,6 +204,7 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   'action-handover': 'notifications',
   'action-closed': 'notifications',
   'action-reopened': 'notifications',
+  'action-raised': 'notifications',
   'decision-publish': 'posts',
   pack: 'posts',
   review: 'posts',
@@ -232,6 +238,7 @@ const JOB_IDS: { readonly [N in JobName]: (p: JobPayload<N>) => string } = {
   // The click's follow-up has an id of its own: the first job may have run already.
   'action-closed': (p) => `action-closed-${p.closing}${p.redraw ? '-redraw' : ''}`,
   'action-reopened': (p) => `action-reopened-${p.reopening}`,
+  'action-raised': (p) => `action-raised-${p.actionId}`,
   'decision-publish': (p) => `decision-publish-${p.decisionId}`,
   pack: (p) => `pack-${p.cycleId}`,
   review: (p) => `review-${p.cycleId}`,

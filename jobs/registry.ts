@@ -5,6 +5,7 @@
  */
 import { actionClosed } from './action-closed.js';
 import { actionHandover } from './action-handover.js';
+import { actionRaised } from './action-raised.js';
 import { actionReminder } from './action-reminder.js';
 import { actionReopened } from './action-reopened.js';
 import { baseline } from './baseline.js';
@@ -40,6 +41,7 @@ export const PROCESSORS: { readonly [N in JobName]: Processor<N> } = {
   'action-handover': actionHandover,
   'action-closed': actionClosed,
   'action-reopened': actionReopened,
+  'action-raised': actionRaised,
   'poll-deadline': pollDeadline,
   'poll-refresh': pollRefresh,
   'decision-publish': decisionPublish,

@@ -32,6 +32,7 @@ import * as companyCalendar from './20261210T1100-company-calendar.js';
 import * as voteClickedAt from './20261213T1800-vote-clicked-at.js';
 import * as breakDispositions from './20261214T0427-break-dispositions.js';
 import * as digestItemsByAction from './20261214T0820-digest-items-by-action.js';
+import * as actionSourceMessage from './20261215T0920-action-source-message.js';
 
 export const migrations: Record<string, Migration> = {
   '20261122T0400-initial': initial,
@@ -63,4 +64,5 @@ export const migrations: Record<string, Migration> = {
   '20261213T1800-vote-clicked-at': voteClickedAt,
   '20261214T0427-break-dispositions': breakDispositions,
   '20261214T0820-digest-items-by-action': digestItemsByAction,
+  '20261215T0920-action-source-message': actionSourceMessage,
 };

@@ -99,3 +99,45 @@ export async function reassignOpenAction(
       .returningAll(),
   );
 }
+
+/**
+ * Inserts an action made from a Slack message (no decision), unless one was made under the
+ * same request key (Slack's retry, a double submit): then null, and nothing is written.
+ */
+export async function insertMessageAction(
+  trx: Db,
+  a: {
+    readonly cycleId: number;
+    readonly description: string;
+    readonly owner: string;
+    readonly dueDate: string;
+    readonly createdBy: string;
+    readonly createdAt: Date;
+    readonly requestKey: string;
+    readonly sourceChannel: string;
+    readonly sourceTs: string;
+  },
+): Promise<ActionRow | null> {
+  return firstOrNull(
+    trx
+      .insertInto('actions')
+      .values({
+        cycle_id: a.cycleId,
+        description: a.description,
+        owner: a.owner,
+        due_date: a.dueDate,
+        created_by: a.createdBy,
+        created_at: a.createdAt,
+        request_key: a.requestKey,
+        source_channel: a.sourceChannel,
+        source_ts: a.sourceTs,
+      })
+      .onConflict((oc) => oc.column('request_key').doNothing())
+      .returningAll(),
+  );
+}
+
+/** The action made under `requestKey`, or null. */
+export async function actionByRequestKey(db: Db, requestKey: string): Promise<ActionRow | null> {
+  return firstOrNull(db.selectFrom('actions').selectAll().where('request_key', '=', requestKey));
+}

@@ -28,6 +28,8 @@ export async function actionsBefore(db: Db, month: string) {
       'actions.due_date',
       'actions.status',
       'actions.done_at',
+      'actions.created_by',
+      'actions.source_ts',
     ])
     .where('cycles.month', '<', month)
     .orderBy('actions.due_date')
@@ -36,11 +38,10 @@ export async function actionsBefore(db: Db, month: string) {
 }
 
 /**
- * The actions weekly S&OE raised in the cycle of `month` before it closed, each with its
- * cycle's month: no decision set them, and their deviation is no frozen-zone break (the
- * meeting disposes of those). The pack's question 10 lists the open ones.
+ * The actions raised in the cycle of `month` (no decision set them) before it closed, each with
+ * its cycle's month; a frozen-zone break's aside (the meeting disposes of those).
  */
-export async function soeActionsOf(db: Db, month: string) {
+function raisedIn(db: Db, month: string) {
   return db
     .selectFrom('actions')
     .innerJoin('cycles', 'cycles.id', 'actions.cycle_id')
@@ -53,6 +54,8 @@ export async function soeActionsOf(db: Db, month: string) {
       'actions.due_date',
       'actions.status',
       'actions.done_at',
+      'actions.created_by',
+      'actions.source_ts',
     ])
     .where('cycles.month', '=', month)
     .where('actions.decision_id', 'is', null)
@@ -74,8 +77,25 @@ export async function soeActionsOf(db: Db, month: string) {
       ),
     )
     .orderBy('actions.due_date')
-    .orderBy('actions.id')
-    .execute();
+    .orderBy('actions.id');
+}
+
+/**
+ * The actions weekly S&OE raised in the cycle of `month` before it closed, each with its
+ * cycle's month: no decision set them, no Slack message was made into them (`source_ts`), and
+ * their deviation is no frozen-zone break (the meeting disposes of those). The pack's
+ * question 10 lists the open ones.
+ */
+export async function soeActionsOf(db: Db, month: string) {
+  return raisedIn(db, month).where('actions.source_ts', 'is', null).execute();
+}
+
+/**
+ * The actions made from a Slack message ("Make an S&OP action") in the cycle of `month` before
+ * it closed, each with its cycle's month and who made it (`created_by`).
+ */
+export async function messageActionsOf(db: Db, month: string) {
+  return raisedIn(db, month).where('actions.source_ts', 'is not', null).execute();
 }
 
 /**

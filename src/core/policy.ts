@@ -42,6 +42,8 @@ export const POLICY = {
    * action (its owner always may).
    */
   'action.manage-any': ['admin'],
+  /** Raise a follow-up action from a Slack message (the "Make an S&OP action" shortcut). */
+  'action.raise': ['planner', 'exec', 'admin'],
   /** /sop cycle start|next|close|deadlines. */
   'cycle.manage': ['planner', 'admin'],
   /** /sop settings. */

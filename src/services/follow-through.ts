@@ -20,6 +20,7 @@ import {
   actionsBefore,
   constraintChanges,
   decisionsOf,
+  messageActionsOf,
   soeActionsOf,
 } from '../../db/queries/follow-through.js';
 import { familyResults } from '../../db/queries/plan-results.js';
@@ -44,8 +45,10 @@ export interface FigureChange {
 
 export interface ActionStatus {
   readonly id: string;
-  /** The decision that set it; null for an S&OE deviation's action. */
+  /** The decision that set it; null for one raised by weekly S&OE or from a message. */
   readonly decisionId: string | null;
+  /** Who made it from a Slack message ("Make an S&OP action"); absent for any other action. */
+  readonly raisedBy?: string;
   readonly cycle: Period;
   readonly owner: string;
   readonly due: string;
@@ -94,6 +97,8 @@ export interface WhatChanged {
    * break's aside: the meeting disposes of those).
    */
   readonly soeActions?: readonly ActionStatus[];
+  /** The actions made from a Slack message in this cycle, since the last meeting. */
+  readonly messageActions?: readonly ActionStatus[];
   /** Adjustments carried into this cycle, one entry per family, author and reason. */
   readonly carried: readonly CarriedGroup[];
 }
@@ -258,9 +263,10 @@ export async function whatChanged(
     db,
     decisions.map((d) => d.id),
   );
-  const [actions, soe] = await Promise.all([
+  const [actions, soe, fromMessages] = await Promise.all([
     actionsBefore(db, cycle.month),
     soeActionsOf(db, cycle.month),
+    messageActionsOf(db, cycle.month),
   ]);
   const status = (a: (typeof actions)[number]): ActionStatus => ({
     id: a.id,
@@ -271,6 +277,7 @@ export async function whatChanged(
     description: a.description,
     state: actionState(a, today),
     doneOn: a.status === 'done' && a.done_at ? localDate(a.done_at, zone) : null,
+    ...(a.source_ts !== null ? { raisedBy: a.created_by } : {}),
   });
   const carried = groupCarried(await carriedInto(db, cycle.id));
   return {
@@ -296,6 +303,7 @@ export async function whatChanged(
     })),
     actions: actions.map(status),
     soeActions: soe.map(status),
+    messageActions: fromMessages.map(status),
     carried,
   };
 }

@@ -220,6 +220,8 @@ export interface PackData {
     readonly overdue: boolean;
     /** Raised by weekly S&OE in this cycle, since the last meeting (else an earlier cycle's). */
     readonly soe?: boolean;
+    /** Who made it from a Slack message (in this cycle or, by `cycle`, an earlier one). */
+    readonly raisedBy?: string;
   }[];
 }
 

@@ -168,6 +168,8 @@ export function changedLines(l: PackLoop, who: Who = mention): string[] {
   // this cycle's, and no earlier cycle's count holds them.
   if (c.soeActions?.length)
     out.push(`Actions S&OE raised since the last meeting: ${counts(c.soeActions)}.`);
+  if (c.messageActions?.length)
+    out.push(`Actions made from Slack messages since the last meeting: ${counts(c.messageActions)}.`);
   return out;
 }
 

@@ -350,13 +350,27 @@ export function packSections(
       ...(p.actions.length
         ? p.actions.map((a) =>
             sentence(
-              `${a.overdue ? 'OVERDUE ' : ''}#${a.id} ${who(a.owner)} due ${a.due} (${a.soe ? 'S&OE, since the last meeting' : `from ${a.cycle}`}): ${a.description}`,
+              `${a.overdue ? 'OVERDUE ' : ''}#${a.id} ${who(a.owner)} due ${a.due} (${actionOrigin(a, p.cycle.month, who)}): ${a.description}`,
             ),
           )
         : ['No open action from earlier cycles or S&OE.']),
     ],
   });
   return s;
+}
+
+/**
+ * Where an open action of Q10 comes from: S&OE or a Slack message in this cycle, since the
+ * last meeting, or an earlier cycle.
+ */
+function actionOrigin(
+  a: PackData['actions'][number],
+  month: string,
+  who: (userId: string) => string,
+): string {
+  const since = a.cycle === month ? 'since the last meeting' : `from ${a.cycle}`;
+  if (a.raisedBy !== undefined) return `made from a message by ${who(a.raisedBy)}, ${since}`;
+  return a.soe ? 'S&OE, since the last meeting' : `from ${a.cycle}`;
 }
 
 /**
@@ -443,7 +457,7 @@ export function packPeople(p: PackData): string[] {
         ? [p.decisions.decided.by, ...p.decisions.decided.actions.map((a) => a.owner)]
         : []),
       ...p.productDevelopment.map((x) => x.author),
-      ...p.actions.map((a) => a.owner),
+      ...p.actions.flatMap((a) => [a.owner, ...(a.raisedBy !== undefined ? [a.raisedBy] : [])]),
       ...(p.loop ? loopPeople(p.loop) : []),
     ]),
   ];

@@ -158,14 +158,15 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
   // The loop: review of the months since the previous cycle, what changed, follow-through.
   const loop = await loopOf(db, cycle, now);
 
-  // Q10: the open actions of earlier cycles and those S&OE raised in this one since the last
-  // meeting (question 1 counts the same; a frozen-zone break's of this cycle is question 6's),
-  // by due date. This meeting's own decision's are listed under it; a later cycle's are not
+  // Q10: the open actions of earlier cycles and those S&OE raised or people made from a Slack
+  // message in this one since the last meeting (question 1 counts the same; a frozen-zone
+  // break's of this cycle is question 6's), by due date. This meeting's own decision's are listed under it; a later cycle's are not
   // this pack's, should it be built again later.
   const open = (a: ActionStatus) => a.state === 'open' || a.state === 'overdue';
   const acts = [
     ...loop.changed.actions.filter(open),
     ...(loop.changed.soeActions ?? []).filter(open),
+    ...(loop.changed.messageActions ?? []).filter(open),
   ].sort((a, b) => a.due.localeCompare(b.due) || Number(a.id) - Number(b.id));
   const last = loop.trend.at(-1);
   const lag1 = last?.review.total.byLag['1'];
@@ -309,7 +310,8 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
       due: a.due,
       description: a.description,
       overdue: a.state === 'overdue',
-      soe: a.cycle === month,
+      soe: a.cycle === month && a.raisedBy === undefined,
+      ...(a.raisedBy !== undefined ? { raisedBy: a.raisedBy } : {}),
     })),
   };
 }

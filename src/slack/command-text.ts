@@ -27,6 +27,31 @@ export function unescapeSlackText(text: string): string {
 }
 
 /**
+ * A message's text (as Slack stores it, mrkdwn with its control sequences) read back as plain
+ * text, as Slack's clients show it: `<@U…|name>` as @name (`<@U…>` as @U…, the id), `<#C…|name>`
+ * as #name, `<!here>`, `<!channel>` and `<!everyone>` as @here, @channel and @everyone, a user
+ * group by its handle, a date by its fallback text, `<https://…|label>` as "label (https://…)"
+ * and `<https://…>` as the address (a mailto: as the address alone); then Slack's three
+ * entities read back and the zero-width spaces of our own marks dropped. For a form's
+ * plain_text initial value: shown anywhere in mrkdwn, it is escaped as any typed text.
+ */
+export function readableMessageText(text: string): string {
+  const read = text.replace(/<([^<>]*)>/g, (_, inner: string) => {
+    const bar = inner.indexOf('|');
+    const target = bar === -1 ? inner : inner.slice(0, bar);
+    const label = bar === -1 ? null : inner.slice(bar + 1);
+    if (target.startsWith('@')) return `@${label ?? target.slice(1)}`;
+    if (target.startsWith('#')) return `#${label ?? target.slice(1)}`;
+    if (target.startsWith('!subteam^')) return label ?? `@${target.slice('!subteam^'.length)}`;
+    if (target.startsWith('!date^')) return label ?? '';
+    if (target.startsWith('!')) return `@${target.slice(1)}`;
+    const address = target.startsWith('mailto:') ? target.slice('mailto:'.length) : target;
+    return label === null || label === address ? address : `${label} (${address})`;
+  });
+  return withoutMarkBreaks(unescapeSlackText(read));
+}
+
+/**
  * A slash command's `text` with Slack's entities read back and the zero-width spaces of text
  * copied from a message dropped; other requests pass untouched.
  */

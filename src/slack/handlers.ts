@@ -4,6 +4,7 @@
  */
 import type { App } from '@slack/bolt';
 import * as actionButtons from '../../commands/action-buttons.js';
+import * as actionFromMessage from '../../commands/action-from-message.js';
 import * as capacity from '../../commands/capacity.js';
 import * as constraintButtons from '../../commands/constraint-buttons.js';
 import * as execution from '../../commands/execution.js';
@@ -29,5 +30,6 @@ export const HANDLER_MODULES: readonly HandlerModule[] = [
   actionButtons,
   execution,
   explain,
+  actionFromMessage,
   constraintButtons,
 ];

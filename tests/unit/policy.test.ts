@@ -29,6 +29,8 @@ const EXPECTED: Record<string, readonly [boolean, boolean, boolean, boolean, boo
   'decision.record': [false, false, false, true, true, false],
   'decision.decide': [false, false, false, true, true, false],
   'action.manage-any': [false, false, false, false, true, false],
+  // Planners, executives and admins turn a message into a follow-up action; sales and ops do not.
+  'action.raise': [false, false, true, true, true, false],
   'cycle.manage': [false, false, true, false, true, false],
   'settings.change': [false, false, false, false, true, false],
   'delivery.problems': [false, false, false, false, true, false],

@@ -29,6 +29,8 @@ const action = (id: number, description: string, owner = 'U_OPS'): ActionRow => 
   done_at: null,
   done_by: null,
   request_key: `k${id}`,
+  source_channel: null,
+  source_ts: null,
 });
 
 const decision = (

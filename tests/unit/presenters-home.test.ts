@@ -31,6 +31,8 @@ const action = (id: number): ActionRow => ({
   done_at: null,
   done_by: null,
   request_key: `k${id}`,
+  source_channel: null,
+  source_ts: null,
 });
 
 describe('App Home presenter', () => {

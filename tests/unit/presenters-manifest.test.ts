@@ -30,6 +30,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
  * - files.getUploadURLExternal, files.completeUploadExternal (filesUploadV2): `files:write`.
  * - files.info: `files:read`. users.info: `users:read`.
  * - views.open, views.update, views.publish, views.get, auth.test: none.
+ * - chat.getPermalink: none (the link to the message an action was made from).
  */
 const SCOPES: Readonly<Record<string, readonly string[]>> = {
   'chat.postMessage': ['chat:write', 'chat:write.public'],
@@ -48,6 +49,7 @@ const SCOPES: Readonly<Record<string, readonly string[]>> = {
   'views.publish': [],
   'views.get': [],
   'auth.test': [],
+  'chat.getPermalink': [],
 };
 
 function sources(dir: string): string[] {
@@ -182,9 +184,16 @@ describe('manifest.json', () => {
     expect([...heard.event].sort()).toEqual(
       [...manifest.settings.event_subscriptions.bot_events].sort(),
     );
-    expect(heard.shortcut).toEqual([SHORTCUT_EXPLAIN]);
+    // Two message shortcuts: "Explain this" and "Make an S&OP action".
+    expect([...heard.shortcut].sort()).toEqual(['explain_this', 'make_sop_action']);
+    expect(heard.shortcut).toContain(SHORTCUT_EXPLAIN);
     expect(manifest.features.shortcuts).toEqual([
       expect.objectContaining({ callback_id: SHORTCUT_EXPLAIN, type: 'message' }),
+      expect.objectContaining({
+        name: 'Make an S&OP action',
+        callback_id: 'make_sop_action',
+        type: 'message',
+      }),
     ]);
     // /sop help names each message shortcut to every reader, by the name Slack shows in a
     // message's ⋯ menu: among theirs, or among the others with the roles that may use it.

@@ -30,13 +30,36 @@ export const REASSIGN_BLOCK = 'reassign_to';
 export const REASSIGN_USER = 'user';
 
 type ActionLike = Pick<ActionRow, 'id' | 'owner' | 'due_date' | 'description' | 'status'> & {
-  /** The decision that set the action; null for one the weekly S&OE check raised. */
+  /**
+   * The decision that set the action; null for one the weekly S&OE check raised or one made
+   * from a Slack message (`source_ts`).
+   */
   readonly decision_id?: string | null;
+  /** The Slack message it was made from ("Make an S&OP action"); null or absent for any other. */
+  readonly source_ts?: string | null;
+  /** Who made it (for one made from a message, who did). */
+  readonly created_by?: string;
   /** When it was marked done; null or absent while it is not. */
   readonly done_at?: Date | null;
   /** Its reminders wait until then (a snooze); null or absent when none does. */
   readonly snoozed_until?: Date | null;
 };
+
+/** Where an action comes from: a decision, the weekly S&OE check, or a Slack message. */
+export type ActionOrigin = 'decision' | 'soe' | 'message';
+
+/**
+ * An action's origin, read from its row: a decision's sets `decision_id`; one made from a
+ * message keeps the message (`source_ts`); any other was raised by the weekly S&OE check.
+ */
+export function actionOrigin(a: ActionLike): ActionOrigin {
+  if (a.decision_id !== null) return 'decision';
+  return a.source_ts ? 'message' : 'soe';
+}
+
+/** Who made an action from a message, as its DMs say it. */
+const madeFromMessage = (a: ActionLike) =>
+  `made from a Slack message${a.created_by ? ` by <@${a.created_by}>` : ''}`;
 
 /**
  * A done action's status against its due date, in calendar days of the company's `zone`:
@@ -149,18 +172,30 @@ export function actionDm(
   a: ActionLike,
   kind: ReminderKind | 'assigned',
   daysLeft: number | null = null,
+  /** The permalink of the message an action was made from (its assignment DM links it). */
+  link: string | null = null,
 ): { text: string; blocks: types.KnownBlock[] } {
+  const origin = actionOrigin(a);
   const head =
-    kind === 'assigned' && a.decision_id === null
+    kind === 'assigned' && origin === 'soe'
       ? ':memo: You own a follow-up action from the weekly S&OE check'
-      : kind !== 'assigned' && daysLeft !== null
-        ? standingHead(kind, daysLeft)
-        : HEAD[kind];
-  // A deviation's action (no decision): what to do, in every DM and reminder alike.
+      : kind === 'assigned' && origin === 'message'
+        ? `:memo: You own a follow-up action ${madeFromMessage(a)}`
+        : kind !== 'assigned' && daysLeft !== null
+          ? standingHead(kind, daysLeft)
+          : HEAD[kind];
+  // A deviation's action: what to do, in every DM and reminder alike; a message's: where it
+  // comes from, in its reminders (the assignment's head says it, with the message's link).
   const task =
-    a.decision_id === null
+    origin === 'soe'
       ? `\n${kind === 'assigned' ? '' : 'From the weekly S&OE check. '}${DEVIATION_TASK}`
-      : '';
+      : origin === 'message'
+        ? kind === 'assigned'
+          ? link
+            ? `\n<${link}|The message>`
+            : ''
+          : `\nMade from a Slack message.`
+        : '';
   const text = `${head}: #${a.id} ${esc(a.description)} (due ${a.due_date})`;
   return {
     text: clip(text, 3000),
@@ -461,10 +496,13 @@ function digestItem(a: DigestItemView, zone: string, now: Date): types.KnownBloc
   const waiting = a.status === 'open' && !a.givenAway;
   // What to do is said while it is still the reader's to do: not under one done, cancelled
   // or given to someone else since.
+  const origin = actionOrigin(a);
   const task =
-    a.decision_id === null
+    origin === 'soe'
       ? `\nFrom the weekly S&OE check.${waiting ? ` ${DEVIATION_TASK}` : ''}`
-      : '';
+      : origin === 'message'
+        ? '\nMade from a Slack message.'
+        : '';
   const body = `*#${a.id}* ${esc(clip(a.description, 300))}\n${outcome ?? `${standingEmoji(a.daysLeft)} ${dueStanding(a.daysLeft)}`} · due *${a.due_date}*${task}`;
   const section: types.KnownBlock = { type: 'section', text: mrkdwn(clip(body, 3000)) };
   return waiting ? [section, actionButtons(a)] : [section];

@@ -1,0 +1,173 @@
+/**
+ * The "Make an S&OP action" message shortcut: a follow-up action made from a Slack message.
+ * The trigger lives 3 s, so the form opens at once (loading), then the member, the policy
+ * (`action.raise`) and the open cycle are read and the form drawn, or a refusal saying who may,
+ * or that no cycle is open and how to open one. The submission is parsed with zod, checked
+ * again (the policy, the due date against the company's today), and written with its audit
+ * entry and its jobs in one transaction (src/services/action-from-message.ts) under the
+ * view's request key; then the form says what was made and the jobs are handed to the queue.
+ */
+import type { App, MessageShortcut } from '@slack/bolt';
+import { z } from 'zod';
+import type { AppDeps } from '../src/deps.js';
+import {
+  MessageActionFieldError,
+  makeMessageAction,
+  messageActionForm,
+} from '../src/services/action-from-message.js';
+import { MAX_ACTION_CHARS } from '../src/services/decisions.js';
+import { permissionRefusal, requirePermission } from '../src/services/members.js';
+import { deliverJobs } from '../src/services/outbox.js';
+import { userNamesFor } from '../src/services/user-names.js';
+import { readableMessageText } from '../src/slack/command-text.js';
+import { memberOf } from '../src/slack/member-context.js';
+import {
+  MAKE_ACTION_BLOCK,
+  MAKE_ACTION_CALLBACK,
+  MAKE_ACTION_ELEMENT,
+  MAKE_ACTION_TITLE,
+  madeActionModal,
+  makeActionLoadingModal,
+  makeActionModal,
+  SHORTCUT_MAKE_ACTION,
+} from '../src/slack/presenters/action-from-message.js';
+import { messageModal } from '../src/slack/presenters/change-modal.js';
+import { clip } from '../src/slack/presenters/format.js';
+import { fieldErrorText, logUnexpected, warningText } from '../src/slack/reply.js';
+import { viewRequestKey } from '../src/slack/request-key.js';
+
+const WHAT = 'make a message into an S&OP action';
+
+/** The message the form was opened on (its private_metadata; the clicker's to forge, so checked). */
+const sourceSchema = z.object({
+  c: z.string().regex(/^[CDG][A-Z0-9]{2,30}$/),
+  t: z.string().regex(/^\d{1,20}\.\d{1,20}$/),
+});
+
+/** The form as submitted: Slack requires each field, but a forged or stale one may lack any. */
+const stateSchema = z.object({
+  [MAKE_ACTION_BLOCK.description]: z.object({
+    [MAKE_ACTION_ELEMENT]: z.object({ value: z.string().nullish() }),
+  }),
+  [MAKE_ACTION_BLOCK.owner]: z.object({
+    [MAKE_ACTION_ELEMENT]: z.object({ selected_user: z.string().nullish() }),
+  }),
+  [MAKE_ACTION_BLOCK.due]: z.object({
+    [MAKE_ACTION_ELEMENT]: z.object({ selected_date: z.string().nullish() }),
+  }),
+});
+
+export function register(app: App, deps: AppDeps): void {
+  app.shortcut<MessageShortcut>(
+    { callback_id: SHORTCUT_MAKE_ACTION, type: 'message_action' },
+    async ({ ack, shortcut, client, context }) => {
+      await ack();
+      let viewId: string | undefined;
+      let hash: string | undefined;
+      try {
+        const opened = await client.views.open({
+          trigger_id: shortcut.trigger_id,
+          view: makeActionLoadingModal(),
+        });
+        viewId = opened.view?.id;
+        hash = opened.view?.hash;
+        if (!viewId) throw new Error('views.open returned no view id');
+        const member = await memberOf(context);
+        const refused = permissionRefusal(member, 'action.raise', WHAT);
+        const view = refused
+          ? messageModal(MAKE_ACTION_TITLE, warningText(refused))
+          : await formOrWhyNot(deps, shortcut);
+        await client.views.update({ view_id: viewId, ...(hash ? { hash } : {}), view });
+      } catch (err) {
+        logUnexpected(deps.logger, err, 'make-an-action shortcut failed');
+        if (viewId)
+          await client.views
+            .update({ view_id: viewId, view: messageModal(MAKE_ACTION_TITLE, warningText(err)) })
+            .catch((e: unknown) => deps.logger.error({ err: e }, 'could not say so in the form'));
+      }
+    },
+  );
+
+  app.view(MAKE_ACTION_CALLBACK, async ({ ack, body, view, context, client }) => {
+    const fieldError = async (block: string, err: unknown) => {
+      const text = await fieldErrorText(err, userNamesFor(deps.db, client, deps.logger));
+      await ack({ response_action: 'errors', errors: { [block]: text.slice(0, 2000) } });
+    };
+    const state = stateSchema.safeParse(view.state.values);
+    const source = sourceSchema.safeParse(parseJson(view.private_metadata));
+    if (!state.success || !source.success) {
+      deps.logger.warn({ viewId: view.id }, 'make-an-action form could not be read');
+      await ack({
+        response_action: 'update',
+        view: messageModal(
+          MAKE_ACTION_TITLE,
+          ':warning: This form could not be read. Close it and use the shortcut on the message again.',
+        ),
+      });
+      return;
+    }
+    const values = state.data;
+    let made: Awaited<ReturnType<typeof makeMessageAction>>;
+    try {
+      requirePermission(await memberOf(context), 'action.raise', WHAT);
+      made = await makeMessageAction(deps, {
+        description: values.description.value.value ?? '',
+        owner: values.owner.value.selected_user ?? '',
+        dueDate: values.due.value.selected_date ?? '',
+        madeBy: body.user.id,
+        source: { channel: source.data.c, ts: source.data.t },
+        requestKey: viewRequestKey(view),
+      });
+    } catch (err) {
+      logUnexpected(deps.logger, err, 'make-an-action submission failed');
+      const block =
+        err instanceof MessageActionFieldError
+          ? MAKE_ACTION_BLOCK[err.field]
+          : MAKE_ACTION_BLOCK.description;
+      await fieldError(block, err);
+      return;
+    }
+    await ack({ response_action: 'update', view: madeActionModal(made.action, made.cycleMonth) });
+    if (made.jobRequests.length === 0) return;
+    try {
+      const d = await deliverJobs(deps.db, deps.queue, { ids: made.jobRequests });
+      if (d.pending > 0)
+        deps.logger.info(
+          { action: made.action.id, waiting: d.pending, reason: d.error?.message },
+          "job queue unavailable: the action's DM and reminders wait in the outbox",
+        );
+    } catch (err) {
+      deps.logger.error(
+        { err, action: made.action.id },
+        'could not hand the action over; the relay delivers it',
+      );
+    }
+  });
+}
+
+/** The form for the message, or the sentence saying why there is none (no open cycle). */
+async function formOrWhyNot(deps: AppDeps, shortcut: MessageShortcut) {
+  let form: Awaited<ReturnType<typeof messageActionForm>>;
+  try {
+    form = await messageActionForm(deps);
+  } catch (err) {
+    logUnexpected(deps.logger, err, 'make-an-action form failed');
+    return messageModal(MAKE_ACTION_TITLE, warningText(err));
+  }
+  const text = typeof shortcut.message.text === 'string' ? shortcut.message.text : '';
+  return makeActionModal({
+    description: clip(readableMessageText(text).trim(), MAX_ACTION_CHARS),
+    maxLength: MAX_ACTION_CHARS,
+    due: form.due,
+    cycleMonth: form.cycleMonth,
+    source: { channel: shortcut.channel.id, ts: shortcut.message.ts },
+  });
+}
+
+function parseJson(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return null;
+  }
+}
