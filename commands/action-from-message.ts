@@ -40,7 +40,7 @@ const WHAT = 'make a message into an S&OP action';
 
 /** The message the form was opened on (its private_metadata; the clicker's to forge, so checked). */
 const sourceSchema = z.object({
-  c: z.string().regex(/^[CDG][A-Z0-9]{2,30}$/),
+  c: z.string().regex(/^[A-Z][A-Z0-9_]{1,40}$/),
   t: z.string().regex(/^\d{1,20}\.\d{1,20}$/),
 });
 

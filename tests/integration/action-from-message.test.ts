@@ -1,0 +1,195 @@
+/**
+ * "Make an S&OP action" on a message, through the stand-in over HTTP with the production
+ * worker: the form opens on the message's text read as plain text, with a due date a week
+ * ahead in the company's zone and the open cycle; its submission, retried by Slack, makes one
+ * action, one assignment DM and one note in the message's thread; a sales rep is refused
+ * naming who may; a past due date is refused under the due date; `<!channel>`, in the message
+ * or typed, never reaches mrkdwn live.
+ *
+ * Hand-set: the company's zone is UTC (the settings' default), now is Wednesday 2027-02-10
+ * 10:00, so today is 2027-02-10 and the default due date a week on is 2027-02-17. February's
+ * cycle is open.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { insertCycle } from '../helpers/db.js';
+import { testClock, useHarness } from './meeting-fixture.js';
+
+const PAT = 'U_PAT'; // planner
+const RITA = 'U_RITA'; // sales
+const OTTO = 'U_OTTO'; // ops: owns what Pat makes
+
+const clock = testClock('2027-02-10T10:00:00Z');
+const h = useHarness({
+  label: 'action-from-message',
+  clock,
+  members: { [PAT]: 'planner', [RITA]: 'sales', [OTTO]: 'ops' },
+});
+
+beforeAll(async () => {
+  await insertCycle(h.db, { month: '2027-02', phase: 'supply_review' });
+});
+
+/** A person's message in the supply channel. */
+function said(text: string, user = RITA) {
+  return h.standin.store.addMessage({ channel: 'C_SUPPLY', text, source: 'api', user });
+}
+
+type Block = {
+  type: string;
+  block_id?: string;
+  text?: { text: string };
+  element?: { initial_value?: string; initial_date?: string; max_length?: number };
+  elements?: { text: string }[];
+};
+
+/** Runs the shortcut on `ts` as `user`; the form once it is drawn (no longer loading). */
+async function shortcut(ts: string, user: string) {
+  const before = new Set(h.standin.openViews(user).map((v) => v.id));
+  const r = await h.driver.messageShortcut('C_SUPPLY', ts, 'make_sop_action', { user });
+  expect(r.ok).toBe(true);
+  return h.standin.waitFor(() => {
+    const v = h.standin.openViews(user).at(-1);
+    return v && !before.has(v.id) && v.definition.callback_id !== 'make_sop_action_submit_loading'
+      ? v
+      : undefined;
+  });
+}
+
+const actions = () => h.db.selectFrom('actions').selectAll().orderBy('id').execute();
+const botTexts = () =>
+  h.standin.store.messages
+    .filter((m) => m.bot_id !== undefined)
+    .map((m) => `${m.text} ${JSON.stringify(m.blocks ?? [])}`);
+
+describe('a planner makes a message an action', () => {
+  let sourceTs: string;
+  let actionId: string;
+
+  it('opens the form on the message read as plain text, due a week ahead, in the open cycle', async () => {
+    sourceTs = said(
+      '<!channel> <@U_SUPPLIER|Sam> says the <https://example.com/po/12|PO 12> slips &amp; we lack pallets',
+    ).ts;
+    const view = await shortcut(sourceTs, PAT);
+    expect(view.definition.callback_id).toBe('make_sop_action_submit');
+    const blocks = view.definition.blocks as Block[];
+    const desc = blocks.find((b) => b.block_id === 'description');
+    expect(desc?.element?.initial_value).toBe(
+      '@channel @Sam says the PO 12 (https://example.com/po/12) slips & we lack pallets',
+    );
+    expect(desc?.element?.max_length).toBe(500);
+    expect(blocks.find((b) => b.block_id === 'due')?.element?.initial_date).toBe('2027-02-17');
+    expect(JSON.stringify(blocks)).toContain('Filed under the open cycle, *2027-02*.');
+  });
+
+  it('a submission Slack sends again makes one action, one DM and one note in the thread', async () => {
+    const view = await shortcut(sourceTs, PAT);
+    const sent = await h.driver.submitView(view.id, {
+      user: PAT,
+      values: { owner: { value: OTTO } },
+    });
+    expect(sent.ok).toBe(true);
+    // Slack's retries of the same submission, two at once (as a double submit arrives).
+    const again = await Promise.all([
+      h.driver.resend(sent.request, { retryNum: 1 }),
+      h.driver.resend(sent.request, { retryNum: 2 }),
+    ]);
+    expect(again.map((r) => r.status)).toEqual([200, 200]);
+
+    const rows = await actions();
+    expect(rows).toHaveLength(1);
+    const a = rows[0]!;
+    actionId = a.id;
+    expect(a).toMatchObject({
+      decision_id: null,
+      description:
+        '@channel @Sam says the PO 12 (https://example.com/po/12) slips & we lack pallets',
+      owner: OTTO,
+      due_date: '2027-02-17',
+      status: 'open',
+      created_by: PAT,
+      source_channel: 'C_SUPPLY',
+      source_ts: sourceTs,
+    });
+    const audit = await h.db
+      .selectFrom('audit_log')
+      .select(['actor', 'entity_id'])
+      .where('action', '=', 'action.raise')
+      .execute();
+    expect(audit).toEqual([{ actor: PAT, entity_id: actionId }]);
+
+    await h.finished('notifications', `action-raised-${actionId}`);
+    const dms = h.standin.messagesIn(`D_${OTTO}`);
+    expect(dms).toHaveLength(1);
+    expect(dms[0]?.text).toBe(
+      `:memo: You own a follow-up action made from a Slack message by <@${PAT}>: #${actionId} @channel @Sam says the PO 12 (https://example.com/po/12) slips &amp; we lack pallets (due 2027-02-17)`,
+    );
+    // Its buttons: Done, Snooze, Reassign, as on any action's DM.
+    expect(JSON.stringify(dms[0]?.blocks)).toContain('"action_id":"action_done"');
+    const thread = h.standin.threadReplies('C_SUPPLY', sourceTs).filter((m) => m.ts !== sourceTs);
+    expect(thread.map((m) => m.text)).toEqual([
+      `:memo: <@${PAT}> made this an S&OP follow-up action: *#${actionId}* @channel @Sam says the PO 12 (https://example.com/po/12) slips &amp; we lack pallets\nOwner <@${OTTO}>, due *2027-02-17* (cycle 2027-02).`,
+    ]);
+    // The job run again (a redelivery) sends nothing more.
+    await h.runAgain('action-raised', { actionId }, 'notifications');
+    expect(h.standin.messagesIn(`D_${OTTO}`)).toHaveLength(1);
+    expect(
+      h.standin.threadReplies('C_SUPPLY', sourceTs).filter((m) => m.ts !== sourceTs),
+    ).toHaveLength(1);
+  });
+
+  it('typed <!channel> is shown as typed, never as a live mention', async () => {
+    const ts = said('Pallets again').ts;
+    const view = await shortcut(ts, PAT);
+    await h.driver.submitView(view.id, {
+      user: PAT,
+      values: {
+        description: { value: 'Tell <!channel> & <@U_RITA> about <https://x.example|this>' },
+        owner: { value: OTTO },
+      },
+    });
+    const made = (await actions()).at(-1)!;
+    expect(made.description).toBe('Tell <!channel> & <@U_RITA> about <https://x.example|this>');
+    await h.finished('notifications', `action-raised-${made.id}`);
+    const note = h.standin.threadReplies('C_SUPPLY', ts).find((m) => m.ts !== ts);
+    expect(note?.text).toContain(
+      'Tell &lt;!channel&gt; &amp; &lt;@U_RITA&gt; about &lt;https://x.example|this&gt;',
+    );
+    for (const text of botTexts()) {
+      expect(text).not.toContain('<!channel>');
+      expect(text).not.toContain('<@U_RITA>');
+    }
+  });
+});
+
+it('a sales rep is refused in the form, naming who may', async () => {
+  const ts = said('Can we ship FAM-2 earlier?').ts;
+  const before = (await actions()).length;
+  const view = await shortcut(ts, RITA);
+  expect(view.definition.blocks).toEqual([
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: ':warning: Only Planner, Executive or Admin members can make a message into an S&amp;OP action; your role is Sales. An admin can change it with `/sop role @you &lt;role&gt;`.',
+      },
+    },
+  ]);
+  expect(await actions()).toHaveLength(before);
+});
+
+it('a due date before today is refused under the due date, and nothing is made', async () => {
+  const ts = said('Count the pallets').ts;
+  const before = (await actions()).length;
+  const view = await shortcut(ts, PAT);
+  const sent = await h.driver.submitView(view.id, {
+    user: PAT,
+    values: { owner: { value: OTTO }, due: { value: '2027-02-09' } },
+  });
+  expect(sent.outcome).toMatchObject({
+    action: 'errors',
+    errors: {
+      due: "The due date 2027-02-09 is in the past: today is 2027-02-10 in UTC, the company's time zone.",
+    },
+  });
+  expect(await actions()).toHaveLength(before);
+});
