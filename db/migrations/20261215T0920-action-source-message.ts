@@ -23,10 +23,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema
-    .alterTable('actions')
-    .dropConstraint('actions_source_message_whole')
-    .execute();
+  await db.schema.alterTable('actions').dropConstraint('actions_source_message_whole').execute();
   await db.schema
     .alterTable('actions')
     .dropColumn('source_channel')

@@ -169,7 +169,9 @@ export function changedLines(l: PackLoop, who: Who = mention): string[] {
   if (c.soeActions?.length)
     out.push(`Actions S&OE raised since the last meeting: ${counts(c.soeActions)}.`);
   if (c.messageActions?.length)
-    out.push(`Actions made from Slack messages since the last meeting: ${counts(c.messageActions)}.`);
+    out.push(
+      `Actions made from Slack messages since the last meeting: ${counts(c.messageActions)}.`,
+    );
   return out;
 }
 

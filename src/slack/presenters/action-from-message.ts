@@ -11,7 +11,11 @@ export const SHORTCUT_MAKE_ACTION = 'make_sop_action';
 export const MAKE_ACTION_CALLBACK = 'make_sop_action_submit';
 export const MAKE_ACTION_TITLE = 'Make an S&OP action';
 /** The form's blocks (each with one element, `value`), named as its refusals name them. */
-export const MAKE_ACTION_BLOCK = { description: 'description', owner: 'owner', due: 'due' } as const;
+export const MAKE_ACTION_BLOCK = {
+  description: 'description',
+  owner: 'owner',
+  due: 'due',
+} as const;
 export const MAKE_ACTION_ELEMENT = 'value';
 
 /** The message the form was opened on, as its private_metadata carries it. */
