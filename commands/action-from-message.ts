@@ -110,7 +110,7 @@ export function register(app: App, deps: AppDeps): void {
     let made: Awaited<ReturnType<typeof makeMessageAction>>;
     try {
       requirePermission(await memberOf(context), 'action.raise', WHAT);
-      made = await makeMessageAction(deps, {
+      made = await makeMessageAction({ ...deps, slack: client }, {
         description: values.description.value.value ?? '',
         owner: values.owner.value.selected_user ?? '',
         dueDate: values.due.value.selected_date ?? '',

@@ -20,6 +20,7 @@ import { SopError, ValidationError } from '../errors.js';
 import { permanentRefusal, sendEach } from '../slack/post-ledger.js';
 import { madeActionThreadMessage } from '../slack/presenters/action-from-message.js';
 import { actionDm } from '../slack/presenters/actions.js';
+import { notAnOwner } from './action-reassign.js';
 import { notifyOwners, requestActionReminders } from './actions.js';
 import { MAX_ACTION_CHARS } from './decisions.js';
 import { requestJob } from './outbox.js';
@@ -78,11 +79,12 @@ export interface MessageActionRecord {
 /**
  * Records the action in the open cycle, its audit entry (`action.raise`), its reminders and
  * its `action-raised` job, in one transaction. A due date before the company's today is
- * refused naming today and the zone; no open cycle is refused saying how to open one. The
- * caller checks the policy first (`action.raise`).
+ * refused naming today and the zone, an owner who is no active person of the workspace
+ * (`notAnOwner`, as a reassignment asks) saying so; no open cycle is refused saying how to open
+ * one. The caller checks the policy first (`action.raise`).
  */
 export async function makeMessageAction(
-  deps: Pick<CycleDeps, 'db' | 'clock'>,
+  deps: Pick<CycleDeps, 'db' | 'clock'> & { readonly slack: Parameters<typeof notAnOwner>[0] },
   input: MessageActionInput,
 ): Promise<MessageActionRecord> {
   const text = readFreeText('The description', input.description, MAX_ACTION_CHARS);
@@ -99,6 +101,9 @@ export async function makeMessageAction(
       'due',
       `The due date ${input.dueDate} is in the past: today is ${today} in ${timezone}, the company's time zone.`,
     );
+  // A bot, someone not in the workspace or a deactivated account would never see it.
+  const notOwner = await notAnOwner(deps.slack, input.owner);
+  if (notOwner) throw new MessageActionFieldError('owner', notOwner);
   return deps.db.transaction().execute(async (trx): Promise<MessageActionRecord> => {
     const known = await actionByRequestKey(trx, input.requestKey);
     if (known) return earlier(trx, known);
@@ -152,6 +157,8 @@ async function earlier(db: Db, action: ActionRow): Promise<MessageActionRecord> 
 
 /** What announcing an action made from a message did. */
 export interface MessageActionAnnounced {
+  /** The action's owner now (whose App Home shows it). */
+  readonly owner: string;
   readonly dm: 'sent' | 'already' | 'closed';
   readonly thread: 'posted' | 'already' | 'refused';
 }
@@ -208,7 +215,7 @@ export async function announceMessageAction(
     (s) => s.to,
     (s) => s.send(),
   );
-  return { dm, thread };
+  return { owner: a.owner, dm, thread };
 }
 
 /**

@@ -68,9 +68,10 @@ type Slack = Parameters<typeof dmOnce>[0];
 /**
  * Why Slack's `user` cannot own an action, as a sentence naming what to fix; null when they
  * can: a person of the workspace whose account is active. Slack's other failures (a 429, an
- * outage) are thrown as they are.
+ * outage) are thrown as they are. Asked too of the owner of an action made from a message
+ * (src/services/action-from-message.ts).
  */
-async function notAnOwner(slack: Slack, user: string): Promise<string | null> {
+export async function notAnOwner(slack: Slack, user: string): Promise<string | null> {
   switch (await slackPerson(slack, user)) {
     case 'unknown':
       return `Slack knows no person \`${user}\` in this workspace; name someone who is in it.`;

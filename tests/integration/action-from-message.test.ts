@@ -193,3 +193,47 @@ it('a due date before today is refused under the due date, and nothing is made',
   });
   expect(await actions()).toHaveLength(before);
 });
+
+it('a long message is cut to the field’s 500 characters with an ellipsis', async () => {
+  // 80 × "Pallets " is 640 characters, 639 once trimmed: 62 whole ones (496) and "Pal" make
+  // 499, then "…".
+  const ts = said('Pallets '.repeat(80)).ts;
+  const view = await shortcut(ts, PAT);
+  const desc = (view.definition.blocks as Block[]).find((b) => b.block_id === 'description');
+  expect(desc?.element?.initial_value).toBe(`${'Pallets '.repeat(62)}Pal…`);
+  expect(desc?.element?.initial_value).toHaveLength(500);
+});
+
+it('an owner who is a bot is refused under the owner, and nothing is made', async () => {
+  const ts = said('Ask the bot').ts;
+  const before = (await actions()).length;
+  const view = await shortcut(ts, PAT);
+  const sent = await h.driver.submitView(view.id, {
+    user: PAT,
+    values: { owner: { value: h.standin.store.identity.botUserId } },
+  });
+  expect(sent.outcome).toMatchObject({
+    action: 'errors',
+    errors: {
+      owner: expect.stringContaining(
+        'is a bot; an action is owned by a person. Name the person who takes it over.',
+      ),
+    },
+  });
+  expect(await actions()).toHaveLength(before);
+});
+
+it('with no cycle open the form says so, and how to open one', async () => {
+  await h.db.updateTable('cycles').set({ phase: 'closed', closed_at: clock.now() }).execute();
+  const ts = said('Anything').ts;
+  const view = await shortcut(ts, PAT);
+  expect(view.definition.blocks).toEqual([
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: ':warning: No S&amp;OP cycle is open, so there is none to file the action under: a planner or an admin opens one with `/sop cycle start`; then make the action again.',
+      },
+    },
+  ]);
+});
