@@ -4,7 +4,7 @@
  * reads Slack's three entities back once. Expected texts written out by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { unescapeSlackText } from '../../src/slack/command-text.js';
+import { readableMessageText, unescapeSlackText } from '../../src/slack/command-text.js';
 import { manifestSlashCommands, slackCommandText } from '../../src/slack-standin/index.js';
 
 describe('the stand-in sends command text as Slack does', () => {
@@ -47,5 +47,25 @@ describe('the bot reads the entities back once', () => {
   it('undoes the stand-in’s escaping exactly', () => {
     const typed = 'FAM-1 2027-07 +10% promotion "R&D <beta> &amp; more" <@U1|rita>';
     expect(unescapeSlackText(slackCommandText(typed, true))).toBe(typed);
+  });
+});
+
+describe('a message read back as plain text (the "Make an S&OP action" form)', () => {
+  it('shows mentions, channels, specials, user groups, dates and links as Slack shows them', () => {
+    expect(
+      readableMessageText(
+        '<!channel> <@U012AB|rita> and <@U034CD> in <#C0123|sop-demand> (<#C0456>), <!here|here>, <!subteam^S01|@ops>, by <!date^1800000000^{date}|Jan 15>: <https://x.example/po|PO 12>, <https://y.example>, <mailto:a@b.example|a@b.example>',
+      ),
+    ).toBe(
+      '@channel @rita and @U034CD in #sop-demand (#C0456), @here, @ops, by Jan 15: PO 12 (https://x.example/po), https://y.example, a@b.example',
+    );
+  });
+
+  it('reads the entities back after the sequences, and drops our zero-width spaces', () => {
+    expect(
+      readableMessageText(
+        'R&amp;D &lt;beta&gt; <https://x.example?a=1&amp;b=2|Q&amp;A> *\u200B_\u200B*',
+      ),
+    ).toBe('R&D <beta> Q&A (https://x.example?a=1&b=2) *_*');
   });
 });
