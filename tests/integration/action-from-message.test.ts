@@ -123,6 +123,10 @@ describe('a planner makes a message an action', () => {
     expect(dms[0]?.text).toBe(
       `:memo: You own a follow-up action made from a Slack message by <@${PAT}>: #${actionId} @channel @Sam says the PO 12 (https://example.com/po/12) slips &amp; we lack pallets (due 2027-02-17)`,
     );
+    // The message's permalink (chat.getPermalink; the stand-in's are <api>/archives/<channel>/p<ts without the dot>).
+    expect(JSON.stringify(dms[0]?.blocks)).toContain(
+      `/archives/C_SUPPLY/p${sourceTs.replace('.', '')}|The message>`,
+    );
     // Its buttons: Done, Snooze, Reassign, as on any action's DM.
     expect(JSON.stringify(dms[0]?.blocks)).toContain('"action_id":"action_done"');
     const thread = h.standin.threadReplies('C_SUPPLY', sourceTs).filter((m) => m.ts !== sourceTs);
