@@ -110,14 +110,17 @@ export function register(app: App, deps: AppDeps): void {
     let made: Awaited<ReturnType<typeof makeMessageAction>>;
     try {
       requirePermission(await memberOf(context), 'action.raise', WHAT);
-      made = await makeMessageAction({ ...deps, slack: client }, {
-        description: values.description.value.value ?? '',
-        owner: values.owner.value.selected_user ?? '',
-        dueDate: values.due.value.selected_date ?? '',
-        madeBy: body.user.id,
-        source: { channel: source.data.c, ts: source.data.t },
-        requestKey: viewRequestKey(view),
-      });
+      made = await makeMessageAction(
+        { ...deps, slack: client },
+        {
+          description: values.description.value.value ?? '',
+          owner: values.owner.value.selected_user ?? '',
+          dueDate: values.due.value.selected_date ?? '',
+          madeBy: body.user.id,
+          source: { channel: source.data.c, ts: source.data.t },
+          requestKey: viewRequestKey(view),
+        },
+      );
     } catch (err) {
       logUnexpected(deps.logger, err, 'make-an-action submission failed');
       const block =
