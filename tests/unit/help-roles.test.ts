@@ -128,7 +128,20 @@ const TABLE: readonly Expected[] = [
     group: CAPACITY,
   },
   { starts: '/sop explain', who: 'anyone', brief: '`/sop explain`', group: PLANS },
+  // The message shortcuts, by the name a message's ⋯ menu shows (README: "Explain this" for
+  // anyone; "Make an S&OP action" for planners, executives and admins).
+  { starts: '*Explain this*', who: 'anyone', brief: '*Explain this*', group: PLANS },
+  {
+    starts: '*Make an S&OP action*',
+    who: [PLANNER, EXEC, ADMIN],
+    brief: '*Make an S&OP action*',
+    group: ACTIONS,
+  },
 ];
+
+/** A line's use: "• `usage` …" for a command, "• *Name* (a message's ⋯ menu) …" for a shortcut. */
+const usageOf = (l: string) => /^• `([^`]+)`/.exec(l)?.[1] ?? /^• (\*[^*]+\*) /.exec(l)?.[1] ?? '';
+const isUse = (l: string) => l.startsWith('• `') || l.startsWith('• *');
 
 /** The table's row for a usage: the longest `starts` it begins with, as a whole word. */
 function rowOf(usage: string): Expected {
@@ -158,9 +171,9 @@ function rolesNamed(text: string): readonly string[] | 'anyone' {
 function linesOf(section: string): Line[] {
   return section
     .split('\n')
-    .filter((l) => l.startsWith('• `'))
+    .filter(isUse)
     .map((l) => {
-      const usage = /^• `([^`]+)`/.exec(l)?.[1] ?? '';
+      const usage = usageOf(l);
       const who = / — _(.+)_$/.exec(l)?.[1];
       return {
         usage,
@@ -188,7 +201,7 @@ function headings(text: string): Map<string, string | null> {
     const title = /^\*([^*]+)\*$/.exec(l)?.[1];
     if (title !== undefined) heading = title;
     else if (l === '') heading = null;
-    else if (l.startsWith('• `')) out.set(/^• `([^`]+)`/.exec(l)?.[1] ?? '', heading);
+    else if (isUse(l)) out.set(usageOf(l), heading);
   }
   return out;
 }

@@ -102,6 +102,11 @@ export const SHORTCUTS: readonly {
     summary: 'where the figures in a sopbot message come from',
     action: 'explain',
   },
+  {
+    name: 'Make an S&OP action',
+    summary: 'turn a message into a follow-up action with an owner and a due date',
+    action: 'action.raise',
+  },
 ];
 
 /**
@@ -115,7 +120,7 @@ const GROUPS: readonly { readonly title: string; readonly commands: readonly str
   { title: 'Capacity', commands: ['capacity', 'constraints'] },
   { title: 'Plans', commands: ['plan', 'scenario', 'whatif', 'explain', 'Explain this'] },
   { title: 'The meeting', commands: ['pack', 'vote', 'decide', 'decisions'] },
-  { title: 'Execution and actions', commands: ['execution', 'actions'] },
+  { title: 'Execution and actions', commands: ['execution', 'actions', 'Make an S&OP action'] },
   { title: 'Setup', commands: ['role', 'families', 'settings'] },
 ];
 
