@@ -44,7 +44,7 @@ import { holidayNames, holidaySet } from './holidays.js';
 import { deliverJobs, enqueueDurably, requestJob } from './outbox.js';
 import { dmOnce, type SlackMessage } from './reminders.js';
 import { getSettings } from './settings.js';
-import { refuseIfDeactivated } from './slack-person.js';
+import { refuseIfDeactivated, type SlackPerson } from './slack-person.js';
 
 /** Local hour (in the company's zone) at which reminders are sent. */
 export const REMINDER_HOUR = 9;
@@ -889,22 +889,29 @@ async function sendInDigest(
 }
 
 /**
- * DM each new action's owner once, with Done and Snooze buttons. An owner Slack refuses for
- * good (one who left) does not stop the others: they are told, then an UndeliveredError names
- * the refused ones (sendEach).
+ * DM each new action's owner once, with Done and Snooze buttons (a decision's actions, an S&OE
+ * deviation's). An owner Slack refuses for good does not stop the others: they are told, then
+ * an UndeliveredError names the refused ones (sendEach). Slack takes a DM to a deactivated
+ * account without a word: one not sent yet asks users.info first and is withheld as
+ * `deactivated` (refuseIfDeactivated), so the admins are told whose action to give to someone
+ * else; one the ledger holds (a retry) asks nothing, and `asked` (the job's answers, shared
+ * with its other DMs) asks once per person.
  */
 export async function notifyOwners(
   slack: WebClient,
   db: Db,
   actions: readonly ActionRow[],
   message: (a: ActionRow) => SlackMessage,
+  asked: Map<string, SlackPerson> = new Map(),
 ): Promise<number> {
   let sent = 0;
   await sendEach(
     actions,
     (a) => a.owner,
     async (a) => {
-      if (await dmOnce(slack, db, `action:${a.id}:assigned`, a.owner, message(a))) sent++;
+      const key = `action:${a.id}:assigned`;
+      await refuseIfDeactivated(slack, db, key, a.owner, asked);
+      if (await dmOnce(slack, db, key, a.owner, message(a))) sent++;
     },
   );
   return sent;

@@ -27,6 +27,7 @@ import { buildPack } from './pack.js';
 import { getPollView, isNewerRun, type PollView } from './polls.js';
 import { dmOnce, postOnce } from './reminders.js';
 import { getSettings } from './settings.js';
+import { refuseIfDeactivated, type SlackPerson } from './slack-person.js';
 
 /** Re-render the poll's message (tally, or outcome once closed). */
 export async function refreshPollMessage(
@@ -142,13 +143,15 @@ export async function postPack(
 /**
  * Each owner of a break the decision disposed of is told, once (`decision:<id>:breaks:<owner>`),
  * what it decided about theirs, in one DM. A decision that supersedes another tells them only
- * of the breaks whose disposition or note it changed.
+ * of the breaks whose disposition or note it changed. An owner whose account is deactivated is
+ * sent nothing (refuseIfDeactivated: recorded, the admins told), as the actions' owners.
  */
 async function notifyBreakOwners(
   slack: WebClient,
   db: Db,
   entry: DecisionLogEntry,
   log: readonly DecisionLogEntry[],
+  asked: Map<string, SlackPerson>,
 ): Promise<void> {
   const before = new Map(
     (log.find((e) => e.id === entry.supersedes?.id)?.dispositions ?? []).map((d) => [
@@ -166,13 +169,9 @@ async function notifyBreakOwners(
     [...byOwner],
     ([owner]) => owner,
     async ([owner, breaks]) => {
-      await dmOnce(
-        slack,
-        db,
-        `decision:${entry.id}:breaks:${owner}`,
-        owner,
-        breakOwnerDm(entry, breaks),
-      );
+      const key = `decision:${entry.id}:breaks:${owner}`;
+      await refuseIfDeactivated(slack, db, key, owner, asked);
+      await dmOnce(slack, db, key, owner, breakOwnerDm(entry, breaks));
     },
   );
 }
@@ -221,15 +220,17 @@ export async function publishDecision(
   }
   // Each owner's DM, whether or not the channel took the posts above (an UndeliveredError of
   // its own names the owners Slack refused).
+  // Whether each owner's account is deactivated is asked once for both (users.info).
   const actions = entry?.actions ?? [];
+  const asked = new Map<string, SlackPerson>();
   steps.push({
     to: '',
-    send: () => notifyOwners(slack, db, actions, (a) => actionDm(a, 'assigned')),
+    send: () => notifyOwners(slack, db, actions, (a) => actionDm(a, 'assigned'), asked),
   });
   if (entry)
     steps.push({
       to: '',
-      send: () => notifyBreakOwners(slack, db, entry, log),
+      send: () => notifyBreakOwners(slack, db, entry, log, asked),
     });
   await sendEach(
     steps,

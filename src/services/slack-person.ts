@@ -2,9 +2,11 @@
  * Who a Slack user id names, from `users.info` (scope `users:read`, Tier 4): a person of the
  * workspace, a bot, a deactivated account (one who left), or an id Slack does not know here.
  * Asked for a choice someone makes (an action's new owner, a role given: one call), before a
- * DM a job sends on its own (a nudge, a reminder: refuseIfDeactivated, a live person asked at
- * most once an hour in each process, nobody for a DM the ledger already holds), and by
- * `sopbot doctor` (one call per person with a role). `/sop status` asks Slack nothing: what it knows of people who left is what was
+ * DM a job sends on its own (refuseIfDeactivated: a nudge, a reminder, a live person asked at
+ * most once an hour in each process; an action's assignment DM, a break owner's DM of a
+ * decision, once per person in the job; nobody for a DM the ledger already holds), when the pack is built (each owner of an
+ * open action once: deactivatedAmong), and by `sopbot doctor` (one call per person with a
+ * role). `/sop status` asks Slack nothing: what it knows of people who left is what was
  * refused them (`peopleWhoLeft`, db/queries/slack-refusals.ts).
  */
 import type { Db } from '../../db/connect.js';
@@ -67,22 +69,48 @@ export async function slackPersonLately(
 }
 
 /**
- * Before a DM a job sends on its own under `key` to `user` (a nudge, a reminder): Slack takes a
- * DM to a deactivated account without a word and nobody reads it, so users.info is asked first
- * (slackPersonLately) and a deactivated account's DM is refused as DEACTIVATED (recorded, the
- * admins told: src/services/undelivered.ts). A DM the ledger already holds is not sent again
- * (dmOnce), so nothing is asked: a retried job asks only about those it has not reached yet,
- * and one deactivated after their DM went out is not recorded as not sent. A live person's
- * earlier DEACTIVATED refusals are resolved (reactivated: `/sop status` waits on them again).
+ * Of `users`, those whose account is deactivated (who left), in the order given: users.info
+ * asked at most once for each distinct id (slackPersonLately: a live one remembered an hour).
+ * Slack's failures (a 429, an outage) are thrown as they are, at the first: the caller decides
+ * what goes out without the answer (the pack: no marks).
+ */
+export async function deactivatedAmong(
+  slack: UsersInfoLookup,
+  users: Iterable<string>,
+): Promise<string[]> {
+  const left: string[] = [];
+  for (const user of new Set(users))
+    if ((await slackPersonLately(slack, user)) === 'deactivated') left.push(user);
+  return left;
+}
+
+/**
+ * Before a DM a job sends on its own under `key` to `user` (a nudge, a reminder, the DM giving
+ * an action to its owner, a break owner's DM of a decision): Slack takes a DM to a deactivated
+ * account without a word and nobody reads it, so users.info is asked first and a deactivated
+ * account's DM is refused as DEACTIVATED (recorded, the admins told:
+ * src/services/undelivered.ts). A DM the ledger already holds is not sent again (dmOnce), so
+ * nothing is asked: a retried job asks only about those it has not reached yet, and one
+ * deactivated after their DM went out is not recorded as not sent. A live person's earlier
+ * DEACTIVATED refusals are resolved (reactivated: `/sop status` waits on them again).
+ * Asked through slackPersonLately (a live person remembered an hour: the jobs of a burst, one
+ * per action or phase), or, given `asked`, the job's own answers instead: a job that sends its
+ * DMs in one go (a decision's actions and breaks, a deviation's action) asks about each person
+ * once, whatever Slack answered, and leaves nothing behind it.
  */
 export async function refuseIfDeactivated(
   slack: UsersInfoLookup,
   db: Db,
   key: string,
   user: string,
+  asked?: Map<string, SlackPerson>,
 ): Promise<void> {
   if ((await ledgerEntry(db, key))?.ts) return;
-  const is = await slackPersonLately(slack, user);
+  let is = asked?.get(user);
+  if (!is) {
+    is = asked ? await slackPerson(slack, user) : await slackPersonLately(slack, user);
+    asked?.set(user, is);
+  }
   if (is === 'deactivated') throw new RefusedPostError({ to: user, error: DEACTIVATED, key });
   if (is === 'person') await resolveDeactivatedRefusals(db, user);
 }

@@ -89,4 +89,12 @@ describe('describePost', () => {
       'the notice of 2027-03-02 to the admins that Slack refused posts to <@U_OTTO>',
     );
   });
+
+  it("names a break owner's DM of a decision as that DM, not as the decision's log entry", () => {
+    // It read "the decision log entry of decision #7", which the channel had taken.
+    expect(describePost('decision:7:breaks:U_OTTO', new Map())).toBe(
+      'the DM telling the owner what decision #7 decided about their breaks of the frozen plan',
+    );
+    expect(describePost('decision:7:log', new Map())).toBe('the decision log entry of decision #7');
+  });
 });

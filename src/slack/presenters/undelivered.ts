@@ -191,7 +191,10 @@ export function describePost(key: string, months: ReadonlyMap<string, string>): 
         return `the chair's prompt to record the vote's decision${of(`poll:${id}`)}`;
       break;
     case 'decision':
-      return `the decision log entry of decision #${id}`;
+      // decision:<id>:breaks:<owner>, the DM to a break's owner; decision:<id>:log
+      return a === 'breaks'
+        ? `the DM telling the owner what decision #${id} decided about their breaks of the frozen plan`
+        : `the decision log entry of decision #${id}`;
     case 'run':
       return a === 'headline'
         ? `the results of plan run #${id}`
