@@ -56,7 +56,7 @@ export const pack: SopSubcommand = {
       requirePermission(ctx.member, 'pack.post', 'post the pack');
       let out: PackPostAnswer;
       try {
-        out = await postPack(ctx.client, db, cycle.id, clock.now());
+        out = await postPack(ctx.client, db, cycle.id, clock.now(), ctx.deps.logger);
       } catch (err) {
         // Slack refuses the executive channel for good: what to do is the planner's to hear.
         const refused = refusalsOf(err)[0];
@@ -66,7 +66,11 @@ export const pack: SopSubcommand = {
       await ctx.respond({ response_type: 'ephemeral', text: packPostText(cycle.month, out) });
       return;
     }
-    const data = await buildPack(db, cycle.month, clock.now());
+    // Owners who left are marked as in the posted pack (users.info, once per owner).
+    const data = await buildPack(db, cycle.month, clock.now(), {
+      slack: ctx.client,
+      logger: ctx.deps.logger,
+    });
     if (how === 'md') {
       const filename = `sop-pack-${cycle.month}.md`;
       const where = await uploadWhereInvoked(db, ctx.client, {

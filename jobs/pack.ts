@@ -13,7 +13,7 @@ export const pack: Processor<'pack'> = async (p, ctx) => {
     ctx.logger.info({ cycleId: p.cycleId }, 'pack not posted: the cycle closed before its job ran');
     return { posted: false, skipped: 'cycle closed' };
   }
-  const out = await postPack(ctx.slack, ctx.db, p.cycleId, ctx.clock.now());
+  const out = await postPack(ctx.slack, ctx.db, p.cycleId, ctx.clock.now(), ctx.logger);
   if (out.outcome === 'no_channel')
     ctx.logger.warn({ cycleId: p.cycleId }, 'pack not posted: no executive channel is set');
   return { posted: out.outcome === 'posted' };

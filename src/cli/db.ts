@@ -1,5 +1,6 @@
 import { WebClient } from '@slack/web-api';
 import pg from 'pg';
+import type { Logger } from 'pino';
 import { createDb, type Db } from '../../db/connect.js';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
@@ -44,14 +45,13 @@ export async function ensureDatabase(url: string): Promise<boolean> {
 }
 
 /**
- * Names for a CLI export: those the bot has already looked up (in the database); with
- * SLACK_BOT_TOKEN set, Slack is asked about the others. Someone waits at the terminal: a
- * lookup Slack does not answer gives up after SOPBOT_BOT_SLACK_TIMEOUT_MS, as the bot's calls
- * do, and the export shows the last known name or the id, with one warning on stderr.
+ * The CLI's Slack client, with SLACK_BOT_TOKEN set (else null), and the logger its failures go
+ * to (stderr). Someone waits at the terminal: a call Slack does not answer gives up after
+ * SOPBOT_BOT_SLACK_TIMEOUT_MS, as the bot's calls do (one retry).
  */
-export function cliUserNames(db: Db, io: CliIo): UserNames {
+export function cliSlack(io: CliIo): { readonly slack: WebClient; readonly logger: Logger } | null {
   const config = loadConfig(io.env);
-  if (!config.SLACK_BOT_TOKEN) return createUserNames({ db, slack: null });
+  if (!config.SLACK_BOT_TOKEN) return null;
   const logger = createLogger(config.LOG_LEVEL, 'sopbot-cli', { write: io.stderr });
   const slack = new WebClient(config.SLACK_BOT_TOKEN, {
     ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
@@ -59,5 +59,19 @@ export function cliUserNames(db: Db, io: CliIo): UserNames {
     retryConfig: { retries: 1 },
     timeout: config.SOPBOT_BOT_SLACK_TIMEOUT_MS,
   });
-  return createUserNames({ db, slack, logger });
+  return { slack, logger };
+}
+
+/**
+ * Names for a CLI export: those the bot has already looked up (in the database); with
+ * SLACK_BOT_TOKEN set, Slack is asked about the others (through `slack`, cliSlack's). A lookup
+ * Slack does not answer shows the last known name or the id, with one warning on stderr.
+ */
+export function cliUserNames(
+  db: Db,
+  io: CliIo,
+  slack: ReturnType<typeof cliSlack> = cliSlack(io),
+): UserNames {
+  if (!slack) return createUserNames({ db, slack: null });
+  return createUserNames({ db, slack: slack.slack, logger: slack.logger });
 }

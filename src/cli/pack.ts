@@ -5,7 +5,7 @@ import { getLatestCycle, getOpenCycle } from '../services/cycles.js';
 import { buildPack, packMarkdown, packPeople } from '../services/pack.js';
 import { getSettings } from '../services/settings.js';
 import { cycleFlag, parseCommand, valueFlags } from './command.js';
-import { cliUserNames, withDb } from './db.js';
+import { cliSlack, cliUserNames, withDb } from './db.js';
 import type { CliIo } from './types.js';
 
 const USAGE = `Usage: sopbot pack [--cycle YYYY-MM] [--as-of YYYY-MM-DD]
@@ -13,7 +13,7 @@ Prints the executive meeting pack of a cycle (default: the open cycle) as Markdo
 --as-of: the day, in the company's time zone, actions are judged overdue against (default:
 today). Reads DATABASE_URL.
 People appear by display name (users.info; with SLACK_BOT_TOKEN unset, the names the bot
-has already seen).`;
+has already seen); with the token, an open action whose owner left the workspace is marked.`;
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseCommand(argv, valueFlags('cycle', 'as-of'), USAGE, io);
@@ -39,8 +39,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     // The day is the company's: noon there falls on it in every zone (12:00 UTC is already
     // the next day in Auckland).
     const now = asOf ? atLocalHour(asOf, 12, (await getSettings(db)).timezone) : new Date();
-    const pack = await buildPack(db, month, now);
-    io.stdout(packMarkdown(pack, await cliUserNames(db, io).names(packPeople(pack))));
+    // With a token, the open actions' owners who left are marked, as in the posted pack.
+    const slack = cliSlack(io);
+    const pack = await buildPack(db, month, now, slack ?? undefined);
+    io.stdout(packMarkdown(pack, await cliUserNames(db, io, slack).names(packPeople(pack))));
     return 0;
   });
 }

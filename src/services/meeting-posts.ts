@@ -23,7 +23,7 @@ import { chairDecisionPrompt, voteMessage } from '../slack/presenters/vote.js';
 import { notifyOwners } from './actions.js';
 import { requireCycle } from './cycles.js';
 import { type DecidedBreak, type DecisionLogEntry, listDecisions } from './decisions.js';
-import { buildPack } from './pack.js';
+import { buildPack, type PackPeopleLookup } from './pack.js';
 import { getPollView, isNewerRun, type PollView } from './polls.js';
 import { dmOnce, postOnce } from './reminders.js';
 import { getSettings } from './settings.js';
@@ -107,13 +107,16 @@ export type PackPost =
 
 /**
  * Post the cycle's pack in the executive channel, once per cycle (ledger `pack:<cycle>`). A
- * pack posted before is reported where it is, even if the channel setting changed since.
+ * pack posted before is reported where it is, even if the channel setting changed since. The
+ * open actions' owners who left the workspace are marked (users.info, once per owner); Slack
+ * not answering that is logged on `logger` once, and the pack goes out unmarked.
  */
 export async function postPack(
   slack: WebClient,
   db: Db,
   cycleId: number,
   now: Date,
+  logger: PackPeopleLookup['logger'],
 ): Promise<PackPost> {
   const key = `pack:${cycleId}`;
   const before = await ledgerEntry(db, key);
@@ -122,7 +125,7 @@ export async function postPack(
   if (!settings.exec_channel) return { outcome: 'no_channel' };
   const channel = settings.exec_channel;
   const cycle = await requireCycle(db, cycleId);
-  const msg = packMessage(await buildPack(db, cycle.month, now));
+  const msg = packMessage(await buildPack(db, cycle.month, now, { slack, logger }));
   const out = await postMessageOnce(db, slack, {
     key,
     channel,

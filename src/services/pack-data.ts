@@ -223,6 +223,13 @@ export interface PackData {
     /** Who made it from a Slack message (in this cycle or, by `cycle`, an earlier one). */
     readonly raisedBy?: string;
   }[];
+  /**
+   * Q10 (and Q1's count): the owners of open actions (those above and this meeting's decision's)
+   * whose Slack account is deactivated, as users.info said when the pack was built: nobody will
+   * do their actions until they are reassigned. Empty or absent when Slack was not asked (no
+   * client: a CLI without a token) or did not answer: the pack then marks nobody.
+   */
+  readonly ownersWhoLeft?: readonly string[];
 }
 
 /** One resource's capacity over the common months, now and in the previous cycle's plan. */

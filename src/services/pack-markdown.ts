@@ -196,13 +196,14 @@ export function packSections(
 ): PackSection[] {
   const s: PackSection[] = [];
   const ch = p.changes;
+  const left = new Set(p.ownersWhoLeft ?? []);
   s.push({
     n: 1,
     title: 'What has changed since last month?',
     lines: !p.previous
       ? ['First cycle: nothing to compare with.']
       : p.runId === null
-        ? [NO_RUN, ...(p.loop ? changedLines(p.loop, who) : [])]
+        ? [NO_RUN, ...(p.loop ? [...changedLines(p.loop, who), ...leftCount(p, left)] : [])]
         : ch.consensusBefore === null
           ? [`${p.previous.month} has no plan run to compare with.`]
           : [
@@ -211,7 +212,7 @@ export function packSections(
               ch.movers.length
                 ? `Biggest movers: ${ch.movers.map((m) => `${m.family} ${signedNum(m.delta)} (${pct(m.deltaPct, true)})`).join(', ')}.`
                 : 'No family moved.',
-              ...(p.loop ? changedLines(p.loop, who) : []),
+              ...(p.loop ? [...changedLines(p.loop, who), ...leftCount(p, left)] : []),
             ],
   });
   const k = p.kpis;
@@ -346,12 +347,13 @@ export function packSections(
     title: 'What are the follow-up actions?',
     lines: [
       ...(p.loop ? followLines(p.loop) : []),
-      ...decidedActionLines(d.decided, who),
+      ...decidedActionLines(d.decided, who, left),
       ...(p.actions.length
-        ? p.actions.map((a) =>
-            sentence(
-              `${a.overdue ? 'OVERDUE ' : ''}#${a.id} ${who(a.owner)} due ${a.due} (${actionOrigin(a, p.cycle.month, who)}): ${a.description}`,
-            ),
+        ? p.actions.map(
+            (a) =>
+              sentence(
+                `${a.overdue ? 'OVERDUE ' : ''}#${a.id} ${who(a.owner)} due ${a.due} (${actionOrigin(a, p.cycle.month, who)}): ${a.description}`,
+              ) + ownerLeft(a, left, who),
           )
         : ['No open action from earlier cycles or S&OE.']),
     ],
@@ -374,12 +376,41 @@ function actionOrigin(
 }
 
 /**
+ * After an open action whose owner's account is deactivated (PackData.ownersWhoLeft), what to
+ * do about it: nobody will do it, nor be reminded of it, until it has another owner.
+ */
+function ownerLeft(
+  a: { readonly id: string; readonly owner: string },
+  left: ReadonlySet<string>,
+  who: (userId: string) => string,
+): string {
+  return left.has(a.owner)
+    ? ` Owner ${who(a.owner)} has left the workspace: reassign with \`/sop actions reassign #${a.id} @person\`.`
+    : '';
+}
+
+/**
+ * Q1, after the counts of actions: how many of the open ones (those Q10 lists from earlier
+ * cycles and S&OE) have an owner who left the workspace; nothing when none has.
+ */
+function leftCount(p: PackData, left: ReadonlySet<string>): string[] {
+  const n = p.actions.filter((a) => left.has(a.owner)).length;
+  if (n === 0) return [];
+  return [
+    n === 1
+      ? 'One open action has an owner who left the workspace: nobody will do it until it is reassigned (question 10).'
+      : `${num(n)} open actions have owners who left the workspace: nobody will do them until they are reassigned (question 10).`,
+  ];
+}
+
+/**
  * Q10's lines for this meeting's own decision: the follow-up actions it set, each with its
  * owner and due date (and its state once done or cancelled), or that it set none.
  */
 function decidedActionLines(
   decided: PackData['decisions']['decided'],
   who: (userId: string) => string,
+  left: ReadonlySet<string>,
 ): string[] {
   if (!decided) return [];
   if (decided.actions.length === 0) return ["This cycle's decision set no follow-up actions."];
@@ -389,7 +420,7 @@ function decidedActionLines(
       sub(
         sentence(
           `#${a.id} ${who(a.owner)} due ${a.due}${a.status === 'open' ? '' : ` (${a.status})`}: ${a.description}`,
-        ),
+        ) + (a.status === 'open' ? ownerLeft(a, left, who) : ''),
       ),
     ),
   ];

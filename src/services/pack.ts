@@ -45,6 +45,7 @@ import type { CapacityMove, PackData } from './pack-data.js';
 import { loopOf } from './review-post.js';
 import { fencesOf, getSettings } from './settings.js';
 import { openingBacklog, runProblem, scenarioShortfalls } from './shortfall.js';
+import { deactivatedAmong, type UsersInfoLookup } from './slack-person.js';
 
 /** Where callers of the pack found them before the split. */
 export type { PackData } from './pack-data.js';
@@ -52,7 +53,43 @@ export { packMarkdown, packPeople, packSections } from './pack-markdown.js';
 
 const LAUNCH_EOL = /launch|new[_ -]?product|eol|end[_ -]?of[_ -]?life|discontinu|phase[_ -]?out/i;
 
-export async function buildPack(db: Db, month: string, now: Date): Promise<PackData> {
+/**
+ * Who the pack asks Slack about its open actions' owners (users.info: one who left is marked),
+ * and where it logs that Slack did not answer. Without it nobody is marked.
+ */
+export interface PackPeopleLookup {
+  readonly slack: UsersInfoLookup;
+  readonly logger: { error(obj: object, msg: string): void };
+}
+
+/**
+ * Of the owners of the pack's open actions, those whose account is deactivated: users.info
+ * asked once per owner (deactivatedAmong). Slack not answering (a 429, the network) leaves the
+ * pack unmarked, said once in the log with its stack: the pre-read is not held up for a mark.
+ */
+async function ownersWhoLeftOf(
+  people: PackPeopleLookup | undefined,
+  month: string,
+  owners: readonly string[],
+): Promise<string[]> {
+  if (!people || owners.length === 0) return [];
+  try {
+    return await deactivatedAmong(people.slack, owners);
+  } catch (err) {
+    people.logger.error(
+      { err, cycle: month, owners: owners.length },
+      "users.info failed: the pack goes out without marking the open actions' owners who left the workspace",
+    );
+    return [];
+  }
+}
+
+export async function buildPack(
+  db: Db,
+  month: string,
+  now: Date,
+  people?: PackPeopleLookup,
+): Promise<PackData> {
   const cycle = await getCycleByMonth(db, month);
   if (!cycle) throw new SopError('not_found', `No cycle for ${month}; check the month (YYYY-MM).`);
   const settings = await getSettings(db);
@@ -170,6 +207,11 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
   ].sort((a, b) => a.due.localeCompare(b.due) || Number(a.id) - Number(b.id));
   const last = loop.trend.at(-1);
   const lag1 = last?.review.total.byLag['1'];
+  // Their owners who left the workspace: users.info once per owner, for this build.
+  const ownersWhoLeft = await ownersWhoLeftOf(people, month, [
+    ...acts.map((a) => a.owner),
+    ...decidedActions.filter((a) => a.status === 'open').map((a) => a.owner),
+  ]);
 
   return {
     cycle: { id: cycle.id, month, phase: PHASE_LABEL[cycle.phase] },
@@ -313,6 +355,7 @@ export async function buildPack(db: Db, month: string, now: Date): Promise<PackD
       soe: a.cycle === month && a.raisedBy === undefined,
       ...(a.raisedBy !== undefined ? { raisedBy: a.raisedBy } : {}),
     })),
+    ownersWhoLeft,
   };
 }
 
