@@ -894,15 +894,16 @@ async function sendInDigest(
  * an UndeliveredError names the refused ones (sendEach). Slack takes a DM to a deactivated
  * account without a word: one not sent yet asks users.info first and is withheld as
  * `deactivated` (refuseIfDeactivated), so the admins are told whose action to give to someone
- * else; one the ledger holds (a retry) asks nothing, and `asked` (the job's answers, shared
- * with its other DMs) asks once per person.
+ * else; one the ledger holds (a retry) asks nothing. `asked`: the decision job's answers,
+ * shared with its break owners' DMs (once per person in the job); without it (a deviation's
+ * action, one job of a burst), a live owner is remembered an hour, as for reminders.
  */
 export async function notifyOwners(
   slack: WebClient,
   db: Db,
   actions: readonly ActionRow[],
   message: (a: ActionRow) => SlackMessage,
-  asked: Map<string, SlackPerson> = new Map(),
+  asked?: Map<string, SlackPerson>,
 ): Promise<number> {
   let sent = 0;
   await sendEach(

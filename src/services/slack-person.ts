@@ -2,9 +2,9 @@
  * Who a Slack user id names, from `users.info` (scope `users:read`, Tier 4): a person of the
  * workspace, a bot, a deactivated account (one who left), or an id Slack does not know here.
  * Asked for a choice someone makes (an action's new owner, a role given: one call), before a
- * DM a job sends on its own (refuseIfDeactivated: a nudge, a reminder, a live person asked at
- * most once an hour in each process; an action's assignment DM, a break owner's DM of a
- * decision, once per person in the job; nobody for a DM the ledger already holds), when the pack is built (each owner of an
+ * DM a job sends on its own (refuseIfDeactivated: a nudge, a reminder, an S&OE deviation's
+ * action DM, a live person asked at most once an hour in each process; a decision's action and
+ * break owner DMs, once per person in the job; nobody for a DM the ledger already holds), when the pack is built (each owner of an
  * open action once: deactivatedAmong), and by `sopbot doctor` (one call per person with a
  * role). `/sop status` asks Slack nothing: what it knows of people who left is what was
  * refused them (`peopleWhoLeft`, db/queries/slack-refusals.ts).
@@ -94,9 +94,9 @@ export async function deactivatedAmong(
  * deactivated after their DM went out is not recorded as not sent. A live person's earlier
  * DEACTIVATED refusals are resolved (reactivated: `/sop status` waits on them again).
  * Asked through slackPersonLately (a live person remembered an hour: the jobs of a burst, one
- * per action or phase), or, given `asked`, the job's own answers instead: a job that sends its
- * DMs in one go (a decision's actions and breaks, a deviation's action) asks about each person
- * once, whatever Slack answered, and leaves nothing behind it.
+ * per action, deviation or phase), or, given `asked`, the job's own answers instead: a job that
+ * sends its DMs in one go (a decision's actions and breaks) asks about each person once,
+ * whatever Slack answered, and leaves nothing behind it.
  */
 export async function refuseIfDeactivated(
   slack: UsersInfoLookup,
