@@ -80,7 +80,13 @@ describe('a reminder and Done', () => {
     expect(doneFirst).toBe(true);
     // Before the fix: 'sent', and the owner reminded of an action they had just closed.
     expect(result).toBe('not_open');
-    expect(standin.messagesIn(`D_${OPS}`)).toEqual([]);
+    // The decision's own assignment DM may reach the owner meanwhile (the bot's outbox relay
+    // delivers the decision's jobs at its next tick, later on a loaded machine): no other DM.
+    expect(
+      standin
+        .messagesIn(`D_${OPS}`)
+        .filter((m) => !String(m.text).startsWith(':memo: You own a follow-up action')),
+    ).toEqual([]);
     // Nothing left claimed under the reminder's key.
     expect(
       await db
