@@ -622,11 +622,12 @@ export function planInputHash(inputs: PlanInputs): string {
 }
 
 /**
- * The hash runs stored before planInputHash read scenarios in effect: the scenarios as read.
- * Kept so a run stored then is still the run of its inputs (`sameInputs`), with no migration:
- * a stored hash cannot be recomputed from the run (its inputs were the tables of that day),
- * and an upgrade must not solve an unchanged plan again, a new run replacing the one a vote
- * is on. Equal under it means equal under planInputHash, so it never reuses a run wrongly.
+ * The hash runs stored before planInputHash read scenarios in effect: the scenarios as read,
+ * and neither the invoices nor the bills open when the plan begins. Kept so a run stored then
+ * is still the run of its inputs (`sameInputs`), with no migration, while it lacks nothing
+ * known now: a stored hash cannot be recomputed from the run (its inputs were the tables of
+ * that day), and an upgrade must not solve an unchanged plan again, a new run replacing the
+ * one a vote is on.
  */
 export function legacyPlanInputHash(inputs: PlanInputs): string {
   return inputDigest(inputs, inputs.scenarios, 'neither');
@@ -634,8 +635,9 @@ export function legacyPlanInputHash(inputs: PlanInputs): string {
 
 /**
  * The hash runs stored before the invoices open when the plan begins were counted: without
- * them. Such a run stays the run of its inputs, as above; its cash says they are left out
- * (its KPIs have no `openingReceivables`), which is true of its figures.
+ * them, and without the bills. Such a run's cash leaves them out (its KPIs have no
+ * `openingReceivables` nor `openingPayables`), so it stays the run of its inputs only while
+ * neither is known (`sameInputs`).
  */
 export function beforeOpeningHash(inputs: PlanInputs): string {
   return inputDigest(inputs, inputs.scenarios.map(scenarioInEffect), 'neither');
@@ -643,23 +645,27 @@ export function beforeOpeningHash(inputs: PlanInputs): string {
 
 /**
  * The hash runs stored before the bills open when the plan begins were counted: with the
- * invoices, without the bills. Such a run stays the run of its inputs, as above; its cash
- * says the bills are left out (its KPIs have no `openingPayables`), which is true of its
- * figures. A run stored since holds the bills in its hash, known or not (null): production
- * actuals imported since then make another run, which counts them.
+ * invoices, without the bills. Such a run's cash leaves the bills out (its KPIs have no
+ * `openingPayables`), so it stays the run of its inputs only while the bills are not known
+ * (`sameInputs`): once production actuals reach the months the DPO pays for, the next
+ * recompute or `/sop plan` makes another run, which pays them. A run stored since holds the
+ * bills in its hash, known or not (null).
  */
 export function beforeBillsHash(inputs: PlanInputs): string {
   return inputDigest(inputs, inputs.scenarios.map(scenarioInEffect), 'invoices');
 }
 
-/** Whether a run's stored `input_hash` is the hash of `inputs`, as written now or before. */
+/**
+ * Whether a run's stored `input_hash` is the hash of `inputs`, as written now or before. A
+ * hash written before counts only while what it did not count is not known now: a run whose
+ * cash leaves out bills (or invoices) that the inputs now give is not the run of these inputs.
+ */
 function sameInputs(stored: string, inputs: PlanInputs, hash: string): boolean {
-  return (
-    stored === hash ||
-    stored === beforeBillsHash(inputs) ||
-    stored === beforeOpeningHash(inputs) ||
-    stored === legacyPlanInputHash(inputs)
-  );
+  if (stored === hash) return true;
+  if (openingBillsOf(inputs) !== null) return false;
+  if (stored === beforeBillsHash(inputs)) return true;
+  if (openingOf(inputs) !== null) return false;
+  return stored === beforeOpeningHash(inputs) || stored === legacyPlanInputHash(inputs);
 }
 
 function inputDigest(
