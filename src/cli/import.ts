@@ -138,16 +138,21 @@ async function recordOwed(
   return { owed, note: note || calendar ? `${calendar}${note ?? ''}` : null };
 }
 
-/** Why an import that changed no input of the plan asks no recompute. */
+/**
+ * Why an import that changed no input of the plan asks no recompute: the actuals it changed
+ * (orders, weekly sales, receipts: never production, whose bills the plan's cash pays) are
+ * named, as they are not all alike.
+ */
 function notPlanNote(results: readonly ImportResult[]): string {
   const kinds = new Set(results.filter((r) => r.inserted + r.updated > 0).map((r) => r.kind));
   if (kinds.size === 0) return 'nothing changed: no recompute needed\n';
   const holidays = kinds.delete('holidays');
+  const actuals = [...kinds].join(', ');
   if (!holidays)
-    return 'actuals imported: they feed the review and S&OE, not the plan: no recompute needed\n';
+    return `actuals imported (${actuals}): they feed the review and S&OE, not the plan: no recompute needed\n`;
   return kinds.size === 0
     ? 'holidays imported: they move deadlines and reminders, not the plan: no recompute needed\n'
-    : 'actuals and holidays imported: neither is an input of the plan: no recompute needed\n';
+    : `actuals (${actuals}) and holidays imported: neither is an input of the plan: no recompute needed\n`;
 }
 
 /**

@@ -8,14 +8,15 @@ import type { Db } from '../../db/connect.js';
 import type { ImportResult } from '../import/import-csv.js';
 import { requestJob } from './outbox.js';
 
-/** Kinds that are actuals of execution only (the review reads them; no plan input). */
-const REVIEW_ONLY_KINDS: ReadonlySet<string> = new Set([
-  'production',
-  'orders',
-  'weekly-sales',
-  'weekly-production',
-  'receipts',
-]);
+/**
+ * Kinds that are actuals of execution only (the review and S&OE read them; no plan input).
+ * The production actuals, monthly and weekly, are not among them: the production of the
+ * months the DPO still pays for when a plan begins is the bills its cash pays
+ * (openingBillsOf in services/planning.ts). Their import asks the recompute always: a run
+ * with the same inputs is reused (its input hash), so rows the plan does not read cost a
+ * recompute that solves nothing and posts nothing new.
+ */
+const REVIEW_ONLY_KINDS: ReadonlySet<string> = new Set(['orders', 'weekly-sales', 'receipts']);
 
 /**
  * Kinds of the company's calendar: a holiday moves deadlines (of the cycles opened after it)

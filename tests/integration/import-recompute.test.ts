@@ -156,6 +156,29 @@ describe('sopbot import with an open cycle', () => {
     });
   });
 
+  it('production actuals, monthly and weekly, request the recompute: the plan pays their bills', async () => {
+    // The production of the months the DPO still pays for when the plan begins is the bills
+    // its cash pays in its first months (openingBillsOf): an input of the plan, as sales are.
+    const prefix = redisPrefix('import-production');
+    const monthly = join(dir, 'production.csv');
+    await writeFile(monthly, 'family,period,units\nFAM-1,2026-11,900\n');
+    const run = cli(env(prefix));
+    expect(await main(['import', 'production', monthly], run.io)).toBe(0);
+    expect(run.out()).toContain('(1 new, 0 updated, 0 unchanged)');
+    expect(run.out()).toContain('recompute requested for cycle 2026-12 (reason: import)\n');
+    expect(run.out()).not.toContain('no recompute needed');
+    expect(await recomputeJobs(prefix)).toHaveLength(1);
+    // Weekly production: the recompute, and the S&OE check of the week it changed.
+    const weekly = join(dir, 'weekly-production.csv');
+    await writeFile(weekly, 'family,week,units\nFAM-1,2026-11-23,200\n');
+    const again = cli(env(prefix));
+    expect(await main(['import', 'weekly-production', weekly], again.io)).toBe(0);
+    expect(again.out()).toContain('recompute requested for cycle 2026-12 (reason: import)\n');
+    expect(again.out()).toContain('S&OE check requested for the weeks of 2026-11-23\n');
+    expect(again.out()).not.toContain('no recompute needed');
+    expect(await recomputeJobs(prefix)).toHaveLength(2);
+  });
+
   it('the same run asking twice (a retry) makes one job', async () => {
     const prefix = redisPrefix('import-retry');
     const result = await importCsv(t.db, {
@@ -343,7 +366,7 @@ describe('sopbot import with an open cycle', () => {
     expect(run.out()).toContain('(2 new, 0 updated, 0 unchanged)');
     // Two new rows are not "nothing changed": they are actuals, which the plan does not read.
     expect(run.out()).toContain(
-      'actuals imported: they feed the review and S&OE, not the plan: no recompute needed\n',
+      'actuals imported (weekly-sales): they feed the review and S&OE, not the plan: no recompute needed\n',
     );
     expect(run.out()).not.toContain('S&OE check requested');
     expect(run.err()).toMatch(
