@@ -152,52 +152,61 @@ export function mondayOf(date: string): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** The first and last weeks (their Mondays) whose Thursday is in `month` (weekMonth). */
-export function weeksOfMonth(month: Period): { readonly first: string; readonly last: string } {
-  const a = mondayOf(`${month}-01`);
-  const b = mondayOf(`${month}-${String(daysInMonth(month)).padStart(2, '0')}`);
-  return {
-    first: weekMonth(a) === month ? a : addDays(a, 7),
-    last: weekMonth(b) === month ? b : addDays(b, -7),
-  };
+/**
+ * Whether `weeks` (Mondays) hold every day of `month`: each week from the one of its 1st to
+ * the one of its last day is among them.
+ */
+function weeksCover(weeks: ReadonlySet<string>, month: Period): boolean {
+  const last = mondayOf(`${month}-${String(daysInMonth(month)).padStart(2, '0')}`);
+  for (let w = mondayOf(`${month}-01`); w <= last; w = addDays(w, 7))
+    if (!weeks.has(w)) return false;
+  return true;
 }
 
 /**
  * Each family's production by month from the production actuals: the monthly rows (the
- * `production` import) as they are, and the weekly ones (`weekly-production`) summed into the
- * month of each week (its Thursday's, weekMonth) for the family-months no monthly row has. A
- * month is taken from the weekly rows only when they reach from its first week to its last
- * (weeksOfMonth): a month they hold in part, for a family without its monthly row, is not
- * known (`partial`), not the production of its weeks.
+ * `production` import) as they are, and the weekly ones (`weekly-production`) split by days
+ * (weekParts: a week's units × its days in a month / 7 go to that month, so the week of
+ * Monday 28 December 2026 puts 4/7 of it in December and 3/7 in January) for the
+ * family-months no monthly row has. A family's month is taken from its weekly rows only when
+ * its weeks hold every one of the month's days: a month they hold in part, for a family
+ * without its monthly row, is not known (`partial`), not the production of its weeks.
  */
 export function productionByMonth(
   monthly: readonly ProductionRow[],
   weekly: readonly { readonly family: string; readonly week: string; readonly units: number }[],
 ): { readonly rows: ProductionRow[]; readonly partial: Period[] } {
   if (weekly.length === 0) return { rows: [...monthly], partial: [] };
-  const weeks = weekly.map((w) => w.week).sort();
-  const from = weeks[0]!;
-  const to = weeks.at(-1)!;
   const have = new Set(monthly.map((m) => `${m.family}|${m.period}`));
-  const complete = new Map<Period, boolean>();
+  const weeksOf = new Map<string, Set<string>>();
+  for (const w of weekly) {
+    const weeks = weeksOf.get(w.family) ?? new Set<string>();
+    weeks.add(w.week);
+    weeksOf.set(w.family, weeks);
+  }
+  const covered = new Map<string, boolean>();
   const summed = new Map<string, ProductionRow>();
   const partial = new Set<Period>();
   for (const w of weekly) {
-    const period = weekMonth(w.week);
-    let whole = complete.get(period);
-    if (whole === undefined) {
-      const span = weeksOfMonth(period);
-      whole = span.first >= from && span.last <= to;
-      complete.set(period, whole);
+    for (const part of weekParts(w.week)) {
+      const key = `${w.family}|${part.month}`;
+      if (have.has(key)) continue;
+      let whole = covered.get(key);
+      if (whole === undefined) {
+        whole = weeksCover(weeksOf.get(w.family)!, part.month);
+        covered.set(key, whole);
+      }
+      if (!whole) {
+        partial.add(part.month);
+        continue;
+      }
+      const before = summed.get(key)?.units ?? 0;
+      summed.set(key, {
+        family: w.family,
+        period: part.month,
+        units: before + (w.units * part.days) / 7,
+      });
     }
-    const key = `${w.family}|${period}`;
-    if (have.has(key)) continue;
-    if (!whole) {
-      partial.add(period);
-      continue;
-    }
-    const before = summed.get(key);
-    summed.set(key, { family: w.family, period, units: (before?.units ?? 0) + w.units });
   }
   return { rows: [...monthly, ...summed.values()], partial: [...partial].sort() };
 }

@@ -108,8 +108,9 @@ export interface PlanInputs {
   readonly openingStockMonth: Period | null;
   /**
    * The plan's families' production by month from the production actuals (monthly rows, and
-   * whole months of weekly ones: productionByMonth), for the bills open when it begins, and
-   * the months the weekly rows hold only in part (not known).
+   * weekly ones split by days for the months a family's weeks hold whole: productionByMonth),
+   * for the bills open when it begins, and the months the weekly rows hold only in part (not
+   * known).
    */
   readonly production: {
     readonly rows: readonly ProductionRow[];

@@ -529,9 +529,14 @@ describe('the invoices open when the plan begins, by hand', () => {
  * days, the budget January and February, the sales history now stopping at 2026-11, so the
  * invoices open then are not known, above), with its production actuals imported:
  *   2026-12, monthly (`production`): FAM-A 90 units at its $20 unit cost: 1 800.
- *   2026-12, weekly (`weekly-production`): FAM-B 12 units in each of December's five weeks
- *     (the Mondays 30 November to 28 December, whose Thursdays are in December): 60 units at
- *     December's imported unit cost of $14 (`family_costs`): 840.
+ *   2026-12, weekly (`weekly-production`): FAM-B's five weeks that hold December's days, each
+ *     split by its days (units × days in the month / 7):
+ *       Monday 30 November,  7 units: 1 day in November, 6 in December → 6
+ *       7, 14 and 21 December, 14 units each, all in December         → 42
+ *       Monday 28 December, 21 units: 4 days in December, 3 in January → 12 (9 in January,
+ *         which the plan makes, not a bill open when it begins)
+ *     60 units at December's imported unit cost of $14 (`family_costs`): 840. (The week to its
+ *     Thursday's month would make it 7 + 42 + 21 = 70 units, 980.)
  *   December's bill: 1 800 + 840 = 2 640.
  * 15 days is half a month: half of December's bill, 1 320, was paid in December; the other
  * 1 320 ("$1.3k") is open when January begins and paid in January.
@@ -553,7 +558,7 @@ describe('the bills open when the plan begins, by hand', () => {
     await imported('production', 'family,period,units\nFAM-A,2026-12,90\n');
     await imported(
       'weekly-production',
-      `family,week,units\n${['2026-11-30', '2026-12-07', '2026-12-14', '2026-12-21', '2026-12-28'].map((w) => `FAM-B,${w},12`).join('\n')}\n`,
+      'family,week,units\nFAM-B,2026-11-30,7\nFAM-B,2026-12-07,14\nFAM-B,2026-12-14,14\nFAM-B,2026-12-21,14\nFAM-B,2026-12-28,21\n',
     );
     // FAM-B's December price ($28, imported above) stays: the file has no price column.
     await imported('family_costs', 'family,period,unit_cost\nFAM-B,2026-12,14\n');
@@ -637,9 +642,9 @@ describe('the bills open when the plan begins, by hand', () => {
   });
 
   /*
-   * Without December's last week (28 December, Thursday the 31st), FAM-B's December is held in
-   * part: not known, so no bill is counted, not FAM-B's December as its four weeks, and the
-   * cash is the invoices' alone again: 4 940, 8 820, 13 020.
+   * Without the week of 28 December, FAM-B's weeks do not hold December's 28th to 31st: its
+   * December is held in part, not known, so no bill is counted, not FAM-B's December as the
+   * days it has, and the cash is the invoices' alone again: 4 940, 8 820, 13 020.
    */
   it('a month the actuals hold in part: nothing counted, and the words say bills are left out', async () => {
     await t.db.deleteFrom('weekly_actuals').where('week', '=', '2026-12-28').execute();

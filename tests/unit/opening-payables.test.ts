@@ -4,7 +4,7 @@
  * up into whole months, src/core/execution.ts), when they are paid, and the words.
  */
 import { describe, expect, it } from 'vitest';
-import { productionByMonth, weeksOfMonth } from '../../src/core/execution.js';
+import { productionByMonth } from '../../src/core/execution.js';
 import {
   monthlyCash,
   openingLeftOut,
@@ -90,35 +90,54 @@ describe('the bills open when the plan begins', () => {
 });
 
 describe('production by month from the actuals', () => {
-  it('sums whole months of weekly rows, keeps the monthly rows, and says which months are in part', () => {
-    // December 2026: Tuesday 1st to Thursday 31st. Its weeks are those whose Thursday is in
-    // it: Monday 30 November (Thursday 3 December) to Monday 28 December (Thursday 31st).
-    expect(weeksOfMonth('2026-12')).toEqual({ first: '2026-11-30', last: '2026-12-28' });
-    // January 2027 begins on a Friday: its first Thursday is the 7th, its last the 28th.
-    expect(weeksOfMonth('2027-01')).toEqual({ first: '2027-01-04', last: '2027-01-25' });
-    const decemberWeeks = ['2026-11-30', '2026-12-07', '2026-12-14', '2026-12-21', '2026-12-28'];
+  it('splits each week by its days, keeps the monthly rows, and says which months are in part', () => {
+    /*
+     * December 2026: Tuesday 1st to Thursday 31st. The weeks that hold its days are those of
+     * Monday 30 November (1 day in November, 6 in December) to Monday 28 December (4 days in
+     * December, 3 in January 2027). B's weeks, at 1, 2, 2, 2 and 3 units a day:
+     *   30 Nov:  7 → 1 in November, 6 in December
+     *    7 Dec: 14 → 14 in December (and 14 Dec, 21 Dec alike: 42 in all)
+     *   28 Dec: 21 → 12 in December, 9 in January
+     * December: 6 + 42 + 12 = 60. A whole week to its Thursday's month would make it 7 + 42 +
+     * 21 = 70, January's first three days (9 units) in December's bill.
+     * B's weeks hold every day of December, but not November's 1st to 29th nor January's 4th
+     * to 31st: those two months are held in part, not known.
+     */
     const weekly = [
-      // B, every week of December, 12 a week: 60 in December.
-      ...decemberWeeks.map((week) => ({ family: 'B', week, units: 12 })),
+      { family: 'B', week: '2026-11-30', units: 7 },
+      { family: 'B', week: '2026-12-07', units: 14 },
+      { family: 'B', week: '2026-12-14', units: 14 },
+      { family: 'B', week: '2026-12-21', units: 14 },
+      { family: 'B', week: '2026-12-28', units: 21 },
       // A has a monthly row for December (90): its weeks are not added to it.
       { family: 'A', week: '2026-12-07', units: 25 },
-      // B, the week of 23 November (Thursday the 26th): November's first week is the 2nd, so
-      // November is held in part: not known.
-      { family: 'B', week: '2026-11-23', units: 10 },
     ];
     const out = productionByMonth([{ family: 'A', period: '2026-12', units: 90 }], weekly);
     expect(out.rows).toEqual([
       { family: 'A', period: '2026-12', units: 90 },
       { family: 'B', period: '2026-12', units: 60 },
     ]);
-    expect(out.partial).toEqual(['2026-11']);
-    // Without December's last week, December is held in part too.
+    // A's week of 7 December holds part of December only, which its monthly row has whole.
+    expect(out.partial).toEqual(['2026-11', '2027-01']);
+    // Without December's last week, its 28th to 31st are not held: December is in part too.
     const short = productionByMonth(
       [],
       weekly.filter((w) => w.week !== '2026-12-28'),
     );
     expect(short.rows).toEqual([]);
     expect(short.partial).toEqual(['2026-11', '2026-12']);
+    // January held whole: the 28 December week's 3 days (9) and the four weeks of 4 to 31
+    // January at 2 a day (56): 65.
+    const january = productionByMonth(
+      [],
+      ['2026-12-28', '2027-01-04', '2027-01-11', '2027-01-18', '2027-01-25'].map((week, i) => ({
+        family: 'B',
+        week,
+        units: i === 0 ? 21 : 14,
+      })),
+    );
+    expect(january.rows).toEqual([{ family: 'B', period: '2027-01', units: 65 }]);
+    expect(january.partial).toEqual(['2026-12']);
   });
 });
 
