@@ -26,7 +26,7 @@
  */
 import { addDays, daysBetween } from './calendar.js';
 import type { TimeFences } from './company.js';
-import type { ProductionRow } from './finance.js';
+import type { ProductionActuals, ProductionRow } from './finance.js';
 import { pctAsShown } from './number-format.js';
 import { daysInMonth, type Period } from './period.js';
 import { zoneOf } from './time-fences.js';
@@ -170,13 +170,16 @@ function weeksCover(weeks: ReadonlySet<string>, month: Period): boolean {
  * Monday 28 December 2026 puts 4/7 of it in December and 3/7 in January) for the
  * family-months no monthly row has. A family's month is taken from its weekly rows only when
  * its weeks hold every one of the month's days: a month they hold in part, for a family
- * without its monthly row, is not known (`partial`), not the production of its weeks.
+ * without its monthly row, has no row, not the production of its weeks. `families`: those
+ * with any row, monthly or weekly, each of which a month needs for it to be known
+ * (productionCost).
  */
 export function productionByMonth(
   monthly: readonly ProductionRow[],
   weekly: readonly { readonly family: string; readonly week: string; readonly units: number }[],
-): { readonly rows: ProductionRow[]; readonly partial: Period[] } {
-  if (weekly.length === 0) return { rows: [...monthly], partial: [] };
+): ProductionActuals {
+  const families = [...new Set([...monthly, ...weekly].map((r) => r.family))].sort();
+  if (weekly.length === 0) return { rows: [...monthly], families };
   const have = new Set(monthly.map((m) => `${m.family}|${m.period}`));
   const weeksOf = new Map<string, Set<string>>();
   for (const w of weekly) {
@@ -186,7 +189,6 @@ export function productionByMonth(
   }
   const covered = new Map<string, boolean>();
   const summed = new Map<string, ProductionRow>();
-  const partial = new Set<Period>();
   for (const w of weekly) {
     for (const part of weekParts(w.week)) {
       const key = `${w.family}|${part.month}`;
@@ -196,10 +198,7 @@ export function productionByMonth(
         whole = weeksCover(weeksOf.get(w.family)!, part.month);
         covered.set(key, whole);
       }
-      if (!whole) {
-        partial.add(part.month);
-        continue;
-      }
+      if (!whole) continue;
       const before = summed.get(key)?.units ?? 0;
       summed.set(key, {
         family: w.family,
@@ -208,7 +207,7 @@ export function productionByMonth(
       });
     }
   }
-  return { rows: [...monthly, ...summed.values()], partial: [...partial].sort() };
+  return { rows: [...monthly, ...summed.values()], families };
 }
 
 /**

@@ -334,21 +334,30 @@ export interface ProductionRow {
 }
 
 /**
+ * The production actuals by month (productionByMonth in core/execution.ts): each family's
+ * known months, and the families with any actuals.
+ */
+export interface ProductionActuals {
+  readonly rows: readonly ProductionRow[];
+  readonly families: readonly string[];
+}
+
+/**
  * Cost of each of `months`' production from the production actuals: a row's units at the
  * family's unit cost that month (an imported unit cost for the month, else the family's). A
- * month the actuals do not cover (none of their rows is as old, or none as recent) is not
- * known: null, not zero production, as `salesRevenue` reads the sales history.
+ * month is known only when every family with production actuals (`withHistory`, by default
+ * those of `production`) has its row for it: a month one of them lacks is not known, null,
+ * not that family's production taken as zero, and so is a month none has.
  */
 export function productionCost(
   production: readonly ProductionRow[],
   families: readonly Pick<Family, 'code' | 'unitCost'>[],
   familyCosts: readonly Pick<FamilyPeriodCost, 'family' | 'period' | 'unitCost'>[],
   months: readonly Period[],
+  withHistory: readonly string[] = [...new Set(production.map((p) => p.family))],
 ): (number | null)[] {
-  if (production.length === 0) return months.map(() => null);
-  const periods = production.map((p) => p.period).sort();
-  const from = periods[0]!;
-  const to = periods.at(-1)!;
+  if (withHistory.length === 0) return months.map(() => null);
+  const has = new Set(production.map((p) => `${p.family}|${p.period}`));
   const cost = new Map(families.map((f) => [f.code, f.unitCost]));
   const costIn = new Map(
     familyCosts.flatMap((c) =>
@@ -356,7 +365,7 @@ export function productionCost(
     ),
   );
   return months.map((m) => {
-    if (m < from || m > to) return null;
+    if (!withHistory.every((f) => has.has(`${f}|${m}`))) return null;
     let sum = 0;
     for (const p of production) {
       if (p.period !== m) continue;

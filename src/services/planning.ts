@@ -36,7 +36,7 @@ import {
   openingPayables,
   openingReceivables,
   openingSalesMonths,
-  type ProductionRow,
+  type ProductionActuals,
   productionCost,
   revenueByRow,
   salesRevenue,
@@ -109,13 +109,10 @@ export interface PlanInputs {
   /**
    * The plan's families' production by month from the production actuals (monthly rows, and
    * weekly ones split by days for the months a family's weeks hold whole: productionByMonth),
-   * for the bills open when it begins, and the months the weekly rows hold only in part (not
-   * known).
+   * for the bills open when it begins, and the families with any production actuals, each of
+   * which a month needs for its bill to be known.
    */
-  readonly production: {
-    readonly rows: readonly ProductionRow[];
-    readonly partial: readonly Period[];
-  };
+  readonly production: ProductionActuals;
   readonly ms: {
     readonly load: number;
     readonly consensus: number;
@@ -360,8 +357,9 @@ export function openingOf(inputs: PlanInputs): OpeningReceivables | null {
  * The bills open when the plan's first month begins (src/core/finance.ts): the production of
  * the months before it that is still being paid on the workspace's DPO, from the production
  * actuals at each family's unit cost that month. Null when nothing is owed then (payment on
- * delivery) or when the actuals do not reach those months: their production is not known, so
- * it is left out, not taken as zero.
+ * delivery) or when one of those months lacks the row of a family with production actuals
+ * (monthly, or its weeks holding the month whole): its production is not known, so it is
+ * left out, not taken as zero.
  */
 export function openingBillsOf(inputs: PlanInputs): OpeningPayables | null {
   const first = inputs.periods[0];
@@ -370,9 +368,9 @@ export function openingBillsOf(inputs: PlanInputs): OpeningPayables | null {
   const months = openingSalesMonths(first, dpo);
   if (months.length === 0) return null;
   const c = inputs.loaded.company;
-  const partial = new Set(inputs.production.partial);
-  const cost = productionCost(inputs.production.rows, c.families, c.familyCosts ?? [], months);
-  const known = cost.filter((x, i): x is number => x !== null && !partial.has(months[i]!));
+  const { rows, families } = inputs.production;
+  const cost = productionCost(rows, c.families, c.familyCosts ?? [], months, families);
+  const known = cost.filter((x): x is number => x !== null);
   if (known.length < months.length) return null;
   return openingPayables(known, inputs.periods.length, dpo);
 }

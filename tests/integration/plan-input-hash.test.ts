@@ -216,7 +216,7 @@ describe('plan runs and their inputs', () => {
     const fam = inputs.loaded.company.families[0]!;
     const withProduction = (period: string) => ({
       ...inputs,
-      production: { rows: [{ family: fam.code, period, units: 100 }], partial: [] },
+      production: { rows: [{ family: fam.code, period, units: 100 }], families: [fam.code] },
     });
     // 30 days: the month before the plan is paid in its first month; its production is
     // another run. A month the DPO does not reach (a year before) is not.

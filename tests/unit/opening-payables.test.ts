@@ -42,11 +42,22 @@ describe('the bills open when the plan begins', () => {
       { family: 'A', period: '2026-11', unitCost: 25 },
       { family: 'B', period: '2026-11', unitCost: null },
     ];
-    // October: 5 × $20 = 100. November: 10 × $25 + 4 × $30 = 250 + 120 = 370. December: after
-    // the actuals' last month, not known (null), not zero. September: before their first.
-    expect(
-      productionCost(production, families, costs, ['2026-09', '2026-10', '2026-11', '2026-12']),
-    ).toEqual([null, 100, 370, null]);
+    // November: 10 × $25 + 4 × $30 = 250 + 120 = 370. October: A's 5 is known, B's is not (B
+    // has actuals, none for October): not known (null), not A's 100 with B's taken as zero.
+    // December: after the actuals' last month, not known, not zero. September: before.
+    const months = ['2026-09', '2026-10', '2026-11', '2026-12'];
+    expect(productionCost(production, families, costs, months)).toEqual([null, null, 370, null]);
+    // B's October row saying it made nothing: October is A's 5 × $20 = 100.
+    const withZero = [...production, { family: 'B', period: '2026-10', units: 0 }];
+    expect(productionCost(withZero, families, costs, months)).toEqual([null, 100, 370, null]);
+    // A family whose actuals give it no whole month (weekly rows in part) still has actuals:
+    // without its row, no month is known.
+    expect(productionCost(withZero, families, costs, months, ['A', 'B', 'C'])).toEqual([
+      null,
+      null,
+      null,
+      null,
+    ]);
     expect(productionCost([], families, costs, ['2026-12'])).toEqual([null]);
   });
 
@@ -90,7 +101,7 @@ describe('the bills open when the plan begins', () => {
 });
 
 describe('production by month from the actuals', () => {
-  it('splits each week by its days, keeps the monthly rows, and says which months are in part', () => {
+  it('splits each week by its days, keeps the monthly rows, and names the families with actuals', () => {
     /*
      * December 2026: Tuesday 1st to Thursday 31st. The weeks that hold its days are those of
      * Monday 30 November (1 day in November, 6 in December) to Monday 28 December (4 days in
@@ -117,15 +128,29 @@ describe('production by month from the actuals', () => {
       { family: 'A', period: '2026-12', units: 90 },
       { family: 'B', period: '2026-12', units: 60 },
     ]);
-    // A's week of 7 December holds part of December only, which its monthly row has whole.
-    expect(out.partial).toEqual(['2026-11', '2027-01']);
+    // November and January, held in part, have no row of B's; both have actuals.
+    expect(out.families).toEqual(['A', 'B']);
     // Without December's last week, its 28th to 31st are not held: December is in part too.
     const short = productionByMonth(
       [],
       weekly.filter((w) => w.week !== '2026-12-28'),
     );
     expect(short.rows).toEqual([]);
-    expect(short.partial).toEqual(['2026-11', '2026-12']);
+    expect(short.families).toEqual(['A', 'B']);
+    // So December's bill is not known: A's monthly row alone, B's December taken as zero, would
+    // be 90 × $20 = 1 800.
+    expect(
+      productionCost(
+        [{ family: 'A', period: '2026-12', units: 90 }, ...short.rows],
+        [
+          { code: 'A', unitCost: 20 },
+          { code: 'B', unitCost: 14 },
+        ],
+        [],
+        ['2026-12'],
+        short.families,
+      ),
+    ).toEqual([null]);
     // January held whole: the 28 December week's 3 days (9) and the four weeks of 4 to 31
     // January at 2 a day (56): 65.
     const january = productionByMonth(
@@ -137,7 +162,6 @@ describe('production by month from the actuals', () => {
       })),
     );
     expect(january.rows).toEqual([{ family: 'B', period: '2027-01', units: 65 }]);
-    expect(january.partial).toEqual(['2026-12']);
   });
 });
 
