@@ -410,7 +410,8 @@ const NOTHING_COUNTED: OpeningAmounts = { receivables: null, payables: null };
  * of the bills for the production before it. What is not known is said to be left out: a
  * run stored before either was counted, or a history or actuals that do not reach the months
  * they need. January's cash then reads low by the December sales it collects, or high by the
- * December production it pays.
+ * December production it pays. An amount of 0 is known: none was open (payment on delivery,
+ * or nothing sold or made then), and the words say so rather than that it is left out.
  */
 export function openingLeftOut(
   firstMonth: string,
@@ -422,12 +423,20 @@ export function openingLeftOut(
   const { receivables, payables } = opening;
   if (receivables === null && payables === null)
     return `invoices and bills open before ${firstMonth} are left out${of === 'both' ? ' of both' : of === 'cash' ? ' of the cash' : ''}`;
+  if (receivables === 0 && payables === 0)
+    return `no invoices or bills were open before ${firstMonth}`;
   const counts = of === 'both' ? 'both count' : `${of} counts`;
-  if (payables === null)
-    return `${counts} collecting the ${formatMoney(receivables!, currency)} customers owed for the plan's families' sales before ${firstMonth}; bills open then are left out`;
+  // One of them known and none open, the other left out.
+  if (receivables === 0 && payables === null)
+    return `no invoices were open before ${firstMonth}; bills open then are left out`;
+  if (payables === 0 && receivables === null)
+    return `no bills were open before ${firstMonth}; invoices open then are left out`;
+  const collecting = `collecting the ${formatMoney(receivables ?? 0, currency)} customers owed for the plan's families' sales`;
+  if (payables === null || payables === 0)
+    return `${counts} ${collecting} before ${firstMonth}; ${payables === 0 ? 'no bills were open then' : 'bills open then are left out'}`;
   const bills = formatMoney(payables, currency);
-  if (receivables === null)
-    return `${counts} paying the ${bills} of bills for the plan's families' production before ${firstMonth}; invoices open then are left out`;
+  if (receivables === null || receivables === 0)
+    return `${counts} paying the ${bills} of bills for the plan's families' production before ${firstMonth}; ${receivables === 0 ? 'no invoices were open then' : 'invoices open then are left out'}`;
   return `${counts} collecting the ${formatMoney(receivables, currency)} customers owed for the plan's families' sales and paying the ${bills} of bills for their production before ${firstMonth}`;
 }
 

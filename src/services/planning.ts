@@ -337,15 +337,15 @@ export async function solveScenarios(
 /**
  * The invoices open when the plan's first month begins (src/core/finance.ts): the sales of the
  * months before it that are still being collected on the workspace's DSO, from the sales
- * history. Null when nothing is owed then (payment on delivery) or when the history does not
- * reach those months: their sales are not known, so they are left out, not taken as zero.
+ * history: none with payment on delivery (DSO 0), a known zero. Null when the history does
+ * not reach those months: their sales are not known, so they are left out, not taken as zero.
  */
 export function openingOf(inputs: PlanInputs): OpeningReceivables | null {
   const first = inputs.periods[0];
   if (!first) return null;
   const dso = inputs.settings.dso_days;
   const months = openingSalesMonths(first, dso);
-  if (months.length === 0) return null;
+  if (months.length === 0) return openingReceivables([], inputs.periods.length, dso);
   const c = inputs.loaded.company;
   const revenue = salesRevenue(c.history, c.families, c.familyCosts ?? [], months);
   const known = revenue.filter((r): r is number => r !== null);
@@ -356,8 +356,8 @@ export function openingOf(inputs: PlanInputs): OpeningReceivables | null {
 /**
  * The bills open when the plan's first month begins (src/core/finance.ts): the production of
  * the months before it that is still being paid on the workspace's DPO, from the production
- * actuals at each family's unit cost that month. Null when nothing is owed then (payment on
- * delivery) or when one of those months lacks the row of a family with production actuals
+ * actuals at each family's unit cost that month: none with payment on delivery (DPO 0), a
+ * known zero. Null when one of those months lacks the row of a family with production actuals
  * (monthly, or its weeks holding the month whole): its production is not known, so it is
  * left out, not taken as zero.
  */
@@ -366,7 +366,7 @@ export function openingBillsOf(inputs: PlanInputs): OpeningPayables | null {
   if (!first) return null;
   const dpo = inputs.settings.dpo_days;
   const months = openingSalesMonths(first, dpo);
-  if (months.length === 0) return null;
+  if (months.length === 0) return openingPayables([], inputs.periods.length, dpo);
   const c = inputs.loaded.company;
   const { rows, families } = inputs.production;
   const cost = productionCost(rows, c.families, c.familyCosts ?? [], months, families);

@@ -665,4 +665,70 @@ describe('the bills open when the plan begins, by hand', () => {
       "both count collecting the $9.2k customers owed for the plan's families' sales before 2027-01; bills open then are left out.",
     );
   });
+  /*
+   * Payment on delivery, both ways (DSO 0, DPO 0): nothing was open when the plan began, a
+   * known zero, not left out. The plan's own sales and costs are collected and paid in their
+   * month: revenue 6 200, 7 400, 6 200 less costs 2 120, 2 720, 2 480 (January's 1 060 paid
+   * in it and 1 060 in February, February's 1 360 and 1 360, March's 1 240 and 1 240, above):
+   * net 4 080, 4 680, 3 720; cumulative 4 080, 8 760, 12 480 ("$12.5k"). The budget's: 6 500 −
+   * 2 600 = 3 900 a month, 3 900 and 7 800 ("$7.8k") by February, its last month: +960.
+   */
+  it('paid on delivery: none were open, and the words say so', async () => {
+    await t.db.updateTable('workspace_settings').set({ dso_days: 0, dpo_days: 0 }).execute();
+    const cycle = await getCycleByMonth(t.db, '2027-01');
+    const run = await runPlan(t.db, await createHighsSolver(), {
+      cycleId: cycle!.id,
+      runKey: 'finance-by-hand-on-delivery',
+      trigger: 'test',
+      requestedBy: null,
+    });
+    runId = run.runId;
+    const [central] = await runScenarios(t.db, run.runId);
+    const x = central!.stress as unknown as StressSummary;
+    expect(central?.kpis.openingReceivables).toBe(0);
+    expect(central?.kpis.openingPayables).toBe(0);
+    expect(x.cumulativeCash).toEqual([4080, 8760, 12480]);
+    expect(x.budget?.cumulativeCash).toEqual([3900, 7800]);
+    const none = 'no invoices or bills were open before 2027-01';
+    expect(packMarkdown(await buildPack(t.db, '2027-01', NOW))).toContain(
+      `- Cash over the horizon $12.5k expected, $12.5k in a bad case; by 2027-02, the budget's last month, +$960 in a bad case against budget $7.8k; ${none}.`,
+    );
+    expect(await voteText()).toContain(
+      `Money over 2027-01–2027-03 (3 months): margin and cash are totals for the period, working capital its highest month-end; ${none}`,
+    );
+    const stored = await getRun(t.db, run.runId);
+    const cash = cashSeries(stored!.periods as Period[], await runScenarios(t.db, run.runId));
+    expect(cash?.opening).toEqual({ receivables: 0, payables: 0 });
+    const chart = cashChart(cash!.series, cash!.budget, cash!.opening);
+    expect(chart.altText).toContain(none);
+    expect(chart.altText).not.toContain('left out');
+  });
+
+  /*
+   * Customers on 45 days again, suppliers paid on delivery: December's invoices ($9.2k:
+   * 6 000 collected in January, 3 200 in February, above) are counted and no bill was open.
+   * Collected 0 + 6 000, 3 100 + 3 200, 6 800; paid 2 120, 2 720, 2 480: net 3 880, 3 580,
+   * 4 320; cumulative 3 880, 7 460, 11 780 ("$11.8k"). The budget's: collected 6 000,
+   * 3 250 + 3 200 = 6 450; paid 2 600 each: 3 400, 7 250 ("$7.3k"); +210 by February.
+   */
+  it('invoices open and bills paid on delivery: the one counted, the other said to be none', async () => {
+    await t.db.updateTable('workspace_settings').set({ dso_days: 45, dpo_days: 0 }).execute();
+    const cycle = await getCycleByMonth(t.db, '2027-01');
+    const run = await runPlan(t.db, await createHighsSolver(), {
+      cycleId: cycle!.id,
+      runKey: 'finance-by-hand-bills-on-delivery',
+      trigger: 'test',
+      requestedBy: null,
+    });
+    runId = run.runId;
+    const [central] = await runScenarios(t.db, run.runId);
+    const x = central!.stress as unknown as StressSummary;
+    expect(central?.kpis.openingReceivables).toBe(9200);
+    expect(central?.kpis.openingPayables).toBe(0);
+    expect(x.cumulativeCash).toEqual([3880, 7460, 11780]);
+    expect(x.budget?.cumulativeCash).toEqual([3400, 7250]);
+    expect(packMarkdown(await buildPack(t.db, '2027-01', NOW))).toContain(
+      "- Cash over the horizon $11.8k expected, $11.8k in a bad case; by 2027-02, the budget's last month, +$210 in a bad case against budget $7.3k; both count collecting the $9.2k customers owed for the plan's families' sales before 2027-01; no bills were open then.",
+    );
+  });
 });

@@ -183,4 +183,29 @@ describe('the words say what the cash counts of what was open', () => {
     );
     expect(openingLeftOut(first)).toBe('invoices and bills open before 2027-01 are left out');
   });
+
+  it('a known zero is said to be none open, not left out', () => {
+    const first = '2027-01';
+    // Payment on delivery both ways (DSO 0, DPO 0): nothing was open.
+    expect(openingLeftOut(first, { receivables: 0, payables: 0 }, 'both')).toBe(
+      'no invoices or bills were open before 2027-01',
+    );
+    expect(openingLeftOut(first, { receivables: 0, payables: 0 }, 'cash')).toBe(
+      'no invoices or bills were open before 2027-01',
+    );
+    // One amount open, none of the other.
+    expect(openingLeftOut(first, { receivables: 9200, payables: 0 }, 'both')).toBe(
+      "both count collecting the $9.2k customers owed for the plan's families' sales before 2027-01; no bills were open then",
+    );
+    expect(openingLeftOut(first, { receivables: 0, payables: 1320 }, 'cash')).toBe(
+      "cash counts paying the $1.3k of bills for the plan's families' production before 2027-01; no invoices were open then",
+    );
+    // None of one, the other not known.
+    expect(openingLeftOut(first, { receivables: null, payables: 0 }, 'every line')).toBe(
+      'no bills were open before 2027-01; invoices open then are left out',
+    );
+    expect(openingLeftOut(first, { receivables: 0, payables: null })).toBe(
+      'no invoices were open before 2027-01; bills open then are left out',
+    );
+  });
 });
