@@ -10,16 +10,27 @@ import { latestCycleWhere } from './cycles.js';
 import { inCodeOrder } from './shared.js';
 
 /**
- * The production actuals of the families a plan is made of (isActive): the monthly rows (the
- * `production` import) and the weekly ones (`weekly-production`), by family code.
+ * The production actuals of the families a plan is made of (isActive) within `range`: the
+ * monthly rows (the `production` import) of its months and the weekly ones
+ * (`weekly-production`) of its weeks (Mondays, those whose days reach into its months), by
+ * family code; and the codes of the families with any production actuals, of any month or
+ * week (one look-up by each family's key, not a read of their rows).
  */
-export async function productionActuals(db: Db) {
-  const [monthly, weekly] = await Promise.all([
+export async function productionActuals(
+  db: Db,
+  range: {
+    readonly months: { readonly from: string; readonly to: string };
+    readonly weeks: { readonly from: string; readonly to: string };
+  },
+) {
+  const [monthly, weekly, families] = await Promise.all([
     db
       .selectFrom('production_actuals')
       .innerJoin('families', 'families.id', 'production_actuals.family_id')
       .select(['families.code as family', 'production_actuals.period', 'production_actuals.units'])
       .where(isActive)
+      .where('production_actuals.period', '>=', range.months.from)
+      .where('production_actuals.period', '<=', range.months.to)
       .execute(),
     db
       .selectFrom('weekly_actuals')
@@ -27,9 +38,34 @@ export async function productionActuals(db: Db) {
       .select(['families.code as family', 'weekly_actuals.week', 'weekly_actuals.units'])
       .where(isActive)
       .where('weekly_actuals.kind', '=', 'production')
+      .where('weekly_actuals.week', '>=', range.weeks.from)
+      .where('weekly_actuals.week', '<=', range.weeks.to)
+      .execute(),
+    db
+      .selectFrom('families')
+      .select('families.code')
+      .where(isActive)
+      .where((eb) =>
+        eb.or([
+          eb.exists(
+            eb
+              .selectFrom('production_actuals as p')
+              .select(sql`1`.as('one'))
+              .whereRef('p.family_id', '=', 'families.id'),
+          ),
+          eb.exists(
+            eb
+              .selectFrom('weekly_actuals as w')
+              .select(sql`1`.as('one'))
+              .whereRef('w.family_id', '=', 'families.id')
+              .where('w.kind', '=', 'production'),
+          ),
+        ]),
+      )
+      .orderBy('families.code')
       .execute(),
   ]);
-  return { monthly, weekly };
+  return { monthly, weekly, families: families.map((f) => f.code) };
 }
 
 export async function weekActuals(db: Db, week: string) {

@@ -153,13 +153,23 @@ export function mondayOf(date: string): string {
 }
 
 /**
- * Whether `weeks` (Mondays) hold every day of `month`: each week from the one of its 1st to
- * the one of its last day is among them.
+ * The weeks (their Mondays) whose days reach into the months `from` to `to`: from the week of
+ * `from`'s 1st to the week of `to`'s last day (2026-12 alone: 30 November to 28 December).
  */
+export function weeksReaching(
+  from: Period,
+  to: Period,
+): { readonly from: string; readonly to: string } {
+  return {
+    from: mondayOf(`${from}-01`),
+    to: mondayOf(`${to}-${String(daysInMonth(to)).padStart(2, '0')}`),
+  };
+}
+
+/** Whether `weeks` (Mondays) hold every day of `month`: each week that reaches into it. */
 function weeksCover(weeks: ReadonlySet<string>, month: Period): boolean {
-  const last = mondayOf(`${month}-${String(daysInMonth(month)).padStart(2, '0')}`);
-  for (let w = mondayOf(`${month}-01`); w <= last; w = addDays(w, 7))
-    if (!weeks.has(w)) return false;
+  const span = weeksReaching(month, month);
+  for (let w = span.from; w <= span.to; w = addDays(w, 7)) if (!weeks.has(w)) return false;
   return true;
 }
 
@@ -171,14 +181,18 @@ function weeksCover(weeks: ReadonlySet<string>, month: Period): boolean {
  * family-months no monthly row has. A family's month is taken from its weekly rows only when
  * its weeks hold every one of the month's days: a month they hold in part, for a family
  * without its monthly row, has no row, not the production of its weeks. `families`: those
- * with any row, monthly or weekly, each of which a month needs for it to be known
- * (productionCost).
+ * with any production actuals, each of which a month needs for it to be known
+ * (productionCost): `withHistory` when the rows are only some months' (the query reads those
+ * the DPO reaches back to), else those of the rows.
  */
 export function productionByMonth(
   monthly: readonly ProductionRow[],
   weekly: readonly { readonly family: string; readonly week: string; readonly units: number }[],
+  withHistory?: readonly string[],
 ): ProductionActuals {
-  const families = [...new Set([...monthly, ...weekly].map((r) => r.family))].sort();
+  const families = withHistory
+    ? [...withHistory]
+    : [...new Set([...monthly, ...weekly].map((r) => r.family))].sort();
   if (weekly.length === 0) return { rows: [...monthly], families };
   const have = new Set(monthly.map((m) => `${m.family}|${m.period}`));
   const weeksOf = new Map<string, Set<string>>();

@@ -29,7 +29,7 @@ import {
 } from '../../db/queries/plan-runs.js';
 import type { CycleRow, SettingsRow } from '../../db/schema.js';
 import { type ConsensusLine, computeConsensus } from '../core/consensus.js';
-import { productionByMonth } from '../core/execution.js';
+import { productionByMonth, weeksReaching } from '../core/execution.js';
 import {
   type OpeningPayables,
   type OpeningReceivables,
@@ -166,13 +166,23 @@ export async function preparePlan(db: Db, cycleId: number): Promise<PlanInputs> 
   if (missing) throw new MissingCompanyDataError(missing);
   const periods = nextPeriods(cycle.month, settings.horizon_months);
   const inPlan = new Set(periods);
+  // The months whose production bills are still open when the plan begins (openingBillsOf):
+  // only their production actuals are read.
+  const billMonths = periods[0] ? openingSalesMonths(periods[0], settings.dpo_days) : [];
+  const billFrom = billMonths[0];
+  const billTo = billMonths.at(-1);
   const [baseline, adjustments, updates, pastErrors, scenarios, made] = await Promise.all([
     baselineForecasts(db, cycleId),
     cycleAdjustments(db, cycleId, loaded.familyCodes),
     capacityUpdatesInForce(db, cycleId, loaded.resourceCodes),
     pastConsensusErrors(db, cycle.month, loaded.familyCodes),
     cycleScenarios(db, cycleId),
-    productionActuals(db),
+    billFrom && billTo
+      ? productionActuals(db, {
+          months: { from: billFrom, to: billTo },
+          weeks: weeksReaching(billFrom, billTo),
+        })
+      : null,
   ]);
   const t1 = performance.now();
   const baseLines = baseline.flatMap((b) => {
@@ -229,7 +239,9 @@ export async function preparePlan(db: Db, cycleId: number): Promise<PlanInputs> 
     pastErrors,
     scenarios: scenarios.length > 0 ? scenarios : DEFAULT_SCENARIOS,
     openingStockMonth: periods[0] ? openingStockMonth(company.inventory, periods[0]) : null,
-    production: productionByMonth(made.monthly, made.weekly),
+    production: made
+      ? productionByMonth(made.monthly, made.weekly, made.families)
+      : { rows: [], families: [] },
     ms: { load: t1 - t0, consensus: t2 - t1, capacityCheck: t3 - t2 },
   };
 }
