@@ -35,14 +35,30 @@ import { messageModal } from '../src/slack/presenters/change-modal.js';
 import { clip } from '../src/slack/presenters/format.js';
 import { fieldErrorText, logUnexpected, warningText } from '../src/slack/reply.js';
 import { viewRequestKey } from '../src/slack/request-key.js';
+import { metadataKey, metadataSigned, signMetadata } from '../src/slack/signed-metadata.js';
 
 const WHAT = 'make a message into an S&OP action';
 
-/** The message the form was opened on (its private_metadata; the clicker's to forge, so checked). */
+/**
+ * The message the form was opened on (its private_metadata; the clicker's to forge, so read
+ * here and its signature checked before anything is written).
+ */
 const sourceSchema = z.object({
   c: z.string().regex(/^[A-Z][A-Z0-9_]{1,40}$/),
   t: z.string().regex(/^\d{1,20}\.\d{1,20}$/),
+  s: z.string().regex(/^[0-9a-f]{64}$/),
 });
+
+/** What the form's signature covers, besides the message (src/slack/signed-metadata.ts). */
+const signedScope = (viewId: string, user: string) => ({
+  purpose: SHORTCUT_MAKE_ACTION,
+  viewId,
+  user,
+});
+
+/** Said when a form's message is not the one it was opened on: its metadata was changed. */
+const FORM_CHANGED =
+  ':warning: This form no longer names the message it was opened on, so no action was made. Close it and use the shortcut on the message again.';
 
 /** The form as submitted: Slack requires each field, but a forged or stale one may lack any. */
 const stateSchema = z.object({
@@ -76,7 +92,7 @@ export function register(app: App, deps: AppDeps): void {
         const refused = permissionRefusal(member, 'action.raise', WHAT);
         const view = refused
           ? messageModal(MAKE_ACTION_TITLE, warningText(refused))
-          : await formOrWhyNot(deps, shortcut);
+          : await formOrWhyNot(deps, shortcut, viewId);
         await client.views.update({ view_id: viewId, ...(hash ? { hash } : {}), view });
       } catch (err) {
         logUnexpected(deps.logger, err, 'make-an-action shortcut failed');
@@ -107,6 +123,17 @@ export function register(app: App, deps: AppDeps): void {
       return;
     }
     const values = state.data;
+    const { c, t, s } = source.data;
+    if (!metadataSigned(metadataKey(deps.config), signedScope(view.id, body.user.id), [c, t], s)) {
+      // Changed after the bot drew it: the action, its note and its DM's link would name a
+      // message of the clicker's choosing (a channel they are not in), so nothing is written.
+      deps.logger.warn(
+        { viewId: view.id, user: body.user.id },
+        "make-an-action form refused: its message's signature does not match",
+      );
+      await ack({ response_action: 'update', view: messageModal(MAKE_ACTION_TITLE, FORM_CHANGED) });
+      return;
+    }
     let made: Awaited<ReturnType<typeof makeMessageAction>>;
     try {
       requirePermission(await memberOf(context), 'action.raise', WHAT);
@@ -117,7 +144,7 @@ export function register(app: App, deps: AppDeps): void {
           owner: values.owner.value.selected_user ?? '',
           dueDate: values.due.value.selected_date ?? '',
           madeBy: body.user.id,
-          source: { channel: source.data.c, ts: source.data.t },
+          source: { channel: c, ts: t },
           requestKey: viewRequestKey(view),
         },
       );
@@ -149,7 +176,7 @@ export function register(app: App, deps: AppDeps): void {
 }
 
 /** The form for the message, or the sentence saying why there is none (no open cycle). */
-async function formOrWhyNot(deps: AppDeps, shortcut: MessageShortcut) {
+async function formOrWhyNot(deps: AppDeps, shortcut: MessageShortcut, viewId: string) {
   let form: Awaited<ReturnType<typeof messageActionForm>>;
   try {
     form = await messageActionForm(deps);
@@ -158,12 +185,15 @@ async function formOrWhyNot(deps: AppDeps, shortcut: MessageShortcut) {
     return messageModal(MAKE_ACTION_TITLE, warningText(err));
   }
   const text = typeof shortcut.message.text === 'string' ? shortcut.message.text : '';
+  const source = { channel: shortcut.channel.id, ts: shortcut.message.ts };
+  const scope = signedScope(viewId, shortcut.user.id);
   return makeActionModal({
     description: clip(readableMessageText(text).trim(), MAX_ACTION_CHARS),
     maxLength: MAX_ACTION_CHARS,
     due: form.due,
     cycleMonth: form.cycleMonth,
-    source: { channel: shortcut.channel.id, ts: shortcut.message.ts },
+    source,
+    signature: signMetadata(metadataKey(deps.config), scope, [source.channel, source.ts]),
   });
 }
 

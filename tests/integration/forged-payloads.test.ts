@@ -42,12 +42,16 @@ let standin: Standin;
 let slack: WebClient;
 let cycleId: number;
 let pollId: string;
+/** The vote's message in #sop-exec. */
+let pollTs: string;
 /** The March run's scenario ids (the vote's options). */
 let ids: Record<string, string>;
 /** Central of February's run: a scenario of another cycle. */
 let februaryCentral: string;
 
-const count = async (table: 'votes' | 'decisions' | 'cycle_scenarios' | 'audit_log') =>
+const count = async (
+  table: 'votes' | 'decisions' | 'cycle_scenarios' | 'audit_log' | 'actions' | 'job_outbox',
+) =>
   Number(
     (
       await db
@@ -107,6 +111,7 @@ beforeAll(async () => {
     (p) => p?.message_ts != null,
   );
   pollId = poll!.id;
+  pollTs = poll!.message_ts!;
 }, 60_000);
 
 describe('a forged button', () => {
@@ -234,5 +239,51 @@ describe("a forged button on someone else's follow-up action", () => {
       .where('id', '=', id)
       .executeTakeFirstOrThrow();
     expect(row).toEqual({ status: 'open', snoozed_until: null });
+  });
+});
+
+describe('a forged "Make an S&OP action" form', () => {
+  it('whose message is changed to one in another channel is refused: no action, nothing posted there', async () => {
+    // Pat runs the shortcut on a message in #sop-supply, then changes the form's metadata to
+    // name the vote's message in #sop-exec (a channel the bot is in, theirs to pick) and submits.
+    const said = standin.store.addMessage({
+      channel: 'C_SUPPLY',
+      text: 'The pallets are short again',
+      source: 'api',
+      user: OTTO,
+    });
+    await h.driver.messageShortcut('C_SUPPLY', said.ts, 'make_sop_action', { user: PAT });
+    const form = await standin.waitFor(() =>
+      standin.openViews(PAT).find((v) => v.definition.callback_id === 'make_sop_action_submit'),
+    );
+    const meta = JSON.parse(String(form.definition.private_metadata)) as Record<string, string>;
+    expect([meta.c, meta.t]).toEqual(['C_SUPPLY', said.ts]);
+    await slack.views.update({
+      view_id: form.id,
+      view: {
+        ...(form.definition as object),
+        private_metadata: JSON.stringify({ ...meta, c: 'C_EXEC', t: pollTs }),
+      } as Parameters<WebClient['views']['update']>[0]['view'],
+    });
+    const [actions, audits, jobs] = [
+      await count('actions'),
+      await count('audit_log'),
+      await count('job_outbox'),
+    ];
+    // Every message in #sop-exec, thread replies too.
+    const inExec = () => standin.store.messages.filter((m) => m.channel === 'C_EXEC').length;
+    const before = inExec();
+    const res = await h.driver.submitView(form.id, {
+      user: PAT,
+      values: { owner: { value: OTTO } },
+    });
+    expect(res.outcome).toMatchObject({ action: 'updated' });
+    expect(JSON.stringify(standin.openViews(PAT).at(-1)?.definition.blocks)).toContain(
+      ':warning: This form no longer names the message it was opened on, so no action was made. Close it and use the shortcut on the message again.',
+    );
+    expect(await count('actions')).toBe(actions);
+    expect(await count('audit_log')).toBe(audits);
+    expect(await count('job_outbox')).toBe(jobs);
+    expect(inExec()).toBe(before);
   });
 });

@@ -24,6 +24,14 @@ export interface SourceMessage {
   readonly ts: string;
 }
 
+/**
+ * The form's private_metadata: the message (`c`, `t`) and the signature that binds it to the
+ * form (`s`, src/slack/signed-metadata.ts), since the submission brings it back from the clicker.
+ */
+export function sourceMetadata(source: SourceMessage, signature: string): string {
+  return JSON.stringify({ c: source.channel, t: source.ts, s: signature });
+}
+
 /** The form while the member and the open cycle are read (the trigger lives 3 s). */
 export function makeActionLoadingModal(): types.ModalView {
   return {
@@ -45,11 +53,13 @@ export function makeActionModal(d: {
   readonly due: string;
   readonly cycleMonth: string;
   readonly source: SourceMessage;
+  /** The signature of `source` for this form (signMetadata). */
+  readonly signature: string;
 }): types.ModalView {
   return {
     type: 'modal',
     callback_id: MAKE_ACTION_CALLBACK,
-    private_metadata: JSON.stringify({ c: d.source.channel, t: d.source.ts }),
+    private_metadata: sourceMetadata(d.source, d.signature),
     title: plain(MAKE_ACTION_TITLE),
     submit: plain('Make it'),
     close: plain('Cancel'),
