@@ -11,8 +11,9 @@ import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
 import { actionById, actionByRequestKey, insertMessageAction } from '../../db/queries/actions.js';
 import { audit } from '../../db/queries/audit.js';
+import { cycleById } from '../../db/queries/cycle-inputs.js';
 import { openCycle } from '../../db/queries/cycles.js';
-import type { ActionRow } from '../../db/schema.js';
+import type { ActionRow, CycleRow } from '../../db/schema.js';
 import { addDays, isDay, localDate } from '../core/calendar.js';
 import { readFreeText } from '../core/text.js';
 import type { CycleDeps } from '../deps.js';
@@ -147,12 +148,15 @@ export async function makeMessageAction(
 }
 
 async function earlier(db: Db, action: ActionRow): Promise<MessageActionRecord> {
-  const cycle = await db
-    .selectFrom('cycles')
-    .select('month')
-    .where('id', '=', action.cycle_id)
-    .executeTakeFirstOrThrow();
+  const cycle = await cycleOf(db, action);
   return { action, cycleMonth: cycle.month, created: false, jobRequests: [] };
+}
+
+/** The cycle action `a` is filed under (a foreign key: always there). */
+async function cycleOf(db: Db, a: ActionRow): Promise<CycleRow> {
+  const cycle = await cycleById(db, a.cycle_id);
+  if (!cycle) throw new Error(`action #${a.id}: its cycle ${a.cycle_id} is not found`);
+  return cycle;
 }
 
 /** What announcing an action made from a message did. */
@@ -177,11 +181,7 @@ export async function announceMessageAction(
   if (!a?.source_channel || !a.source_ts) return null;
   const channel = a.source_channel;
   const ts = a.source_ts;
-  const cycle = await deps.db
-    .selectFrom('cycles')
-    .select('month')
-    .where('id', '=', a.cycle_id)
-    .executeTakeFirstOrThrow();
+  const cycle = await cycleOf(deps.db, a);
   let dm: MessageActionAnnounced['dm'] = a.status === 'open' ? 'already' : 'closed';
   let thread: MessageActionAnnounced['thread'] = 'already';
   const steps: { readonly to: string; readonly send: () => Promise<void> }[] = [
