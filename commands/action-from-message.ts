@@ -30,6 +30,7 @@ import {
   makeActionLoadingModal,
   makeActionModal,
   SHORTCUT_MAKE_ACTION,
+  signedSource,
 } from '../src/slack/presenters/action-from-message.js';
 import { messageModal } from '../src/slack/presenters/change-modal.js';
 import { clip } from '../src/slack/presenters/format.js';
@@ -43,9 +44,12 @@ const WHAT = 'make a message into an S&OP action';
  * The message the form was opened on (its private_metadata; the clicker's to forge, so read
  * here and its signature checked before anything is written).
  */
+const TS = /^\d{1,20}\.\d{1,20}$/;
+
 const sourceSchema = z.object({
   c: z.string().regex(/^[A-Z][A-Z0-9_]{1,40}$/),
-  t: z.string().regex(/^\d{1,20}\.\d{1,20}$/),
+  t: z.string().regex(TS),
+  r: z.string().regex(TS).optional(),
   s: z.string().regex(/^[0-9a-f]{64}$/),
 });
 
@@ -123,8 +127,10 @@ export function register(app: App, deps: AppDeps): void {
       return;
     }
     const values = state.data;
-    const { c, t, s } = source.data;
-    if (!metadataSigned(metadataKey(deps.config), signedScope(view.id, body.user.id), [c, t], s)) {
+    const { c, t, r, s } = source.data;
+    const message = { channel: c, ts: t, threadTs: r ?? null };
+    const scope = signedScope(view.id, body.user.id);
+    if (!metadataSigned(metadataKey(deps.config), scope, signedSource(message), s)) {
       // Changed after the bot drew it: the action, its note and its DM's link would name a
       // message of the clicker's choosing (a channel they are not in), so nothing is written.
       deps.logger.warn(
@@ -144,7 +150,7 @@ export function register(app: App, deps: AppDeps): void {
           owner: values.owner.value.selected_user ?? '',
           dueDate: values.due.value.selected_date ?? '',
           madeBy: body.user.id,
-          source: { channel: c, ts: t },
+          source: message,
           requestKey: viewRequestKey(view),
         },
       );
@@ -185,7 +191,16 @@ async function formOrWhyNot(deps: AppDeps, shortcut: MessageShortcut, viewId: st
     return messageModal(MAKE_ACTION_TITLE, warningText(err));
   }
   const text = typeof shortcut.message.text === 'string' ? shortcut.message.text : '';
-  const source = { channel: shortcut.channel.id, ts: shortcut.message.ts };
+  // A reply's thread (Slack gives a reply, and a thread's first message, its thread_ts).
+  const thread: unknown = shortcut.message.thread_ts;
+  const source = {
+    channel: shortcut.channel.id,
+    ts: shortcut.message.ts,
+    threadTs:
+      typeof thread === 'string' && TS.test(thread) && thread !== shortcut.message.ts
+        ? thread
+        : null,
+  };
   const scope = signedScope(viewId, shortcut.user.id);
   return makeActionModal({
     description: clip(readableMessageText(text).trim(), MAX_ACTION_CHARS),
@@ -193,7 +208,7 @@ async function formOrWhyNot(deps: AppDeps, shortcut: MessageShortcut, viewId: st
     due: form.due,
     cycleMonth: form.cycleMonth,
     source,
-    signature: signMetadata(metadataKey(deps.config), scope, [source.channel, source.ts]),
+    signature: signMetadata(metadataKey(deps.config), scope, signedSource(source)),
   });
 }
 

@@ -469,6 +469,8 @@ export interface ActionsTable {
    */
   source_channel: string | null;
   source_ts: string | null;
+  /** The thread that message is a reply in (its note goes there); null at the top level. */
+  source_thread_ts: string | null;
 }
 
 /** Ledger of what the bot posted, keyed by what it posted about (exactly-once posting). */

@@ -116,6 +116,8 @@ export async function insertMessageAction(
     readonly requestKey: string;
     readonly sourceChannel: string;
     readonly sourceTs: string;
+    /** The thread the message is a reply in; null for one at the channel's top level. */
+    readonly sourceThreadTs: string | null;
   },
 ): Promise<ActionRow | null> {
   return firstOrNull(
@@ -131,6 +133,7 @@ export async function insertMessageAction(
         request_key: a.requestKey,
         source_channel: a.sourceChannel,
         source_ts: a.sourceTs,
+        source_thread_ts: a.sourceThreadTs,
       })
       .onConflict((oc) => oc.column('request_key').doNothing())
       .returningAll(),

@@ -64,7 +64,12 @@ export interface MessageActionInput {
   /** YYYY-MM-DD, a day of the company's zone. */
   readonly dueDate: string;
   readonly madeBy: string;
-  readonly source: { readonly channel: string; readonly ts: string };
+  /** The message: its channel, its ts, and the thread it is a reply in (null at the top level). */
+  readonly source: {
+    readonly channel: string;
+    readonly ts: string;
+    readonly threadTs: string | null;
+  };
   readonly requestKey: string;
 }
 
@@ -120,6 +125,7 @@ export async function makeMessageAction(
       requestKey: input.requestKey,
       sourceChannel: input.source.channel,
       sourceTs: input.source.ts,
+      sourceThreadTs: input.source.threadTs,
     });
     // Another submission of the same form committed first: its action is this one.
     if (!action) {
@@ -136,7 +142,11 @@ export async function makeMessageAction(
         cycleId: cycle.id,
         owner: action.owner,
         due: action.due_date,
-        source: { channel: input.source.channel, ts: input.source.ts },
+        source: {
+          channel: input.source.channel,
+          ts: input.source.ts,
+          ...(input.source.threadTs ? { thread: input.source.threadTs } : {}),
+        },
       },
     });
     const jobRequests = [
@@ -181,20 +191,22 @@ export async function announceMessageAction(
   if (!a?.source_channel || !a.source_ts) return null;
   const channel = a.source_channel;
   const ts = a.source_ts;
+  // A reply's note goes in its thread (a thread_ts of the reply's own would answer the reply).
+  const thread = a.source_thread_ts ?? ts;
   const cycle = await cycleOf(deps.db, a);
   let dm: MessageActionAnnounced['dm'] = a.status === 'open' ? 'already' : 'closed';
-  let thread: MessageActionAnnounced['thread'] = 'already';
+  let noted: MessageActionAnnounced['thread'] = 'already';
   const steps: { readonly to: string; readonly send: () => Promise<void> }[] = [
     {
       to: channel,
       send: async () => {
         try {
           const msg = madeActionThreadMessage(a, cycle.month);
-          if (await postOnce(deps.slack, deps.db, `action-raised:${a.id}:thread`, channel, msg, ts))
-            thread = 'posted';
+          const key = `action-raised:${a.id}:thread`;
+          if (await postOnce(deps.slack, deps.db, key, channel, msg, thread)) noted = 'posted';
         } catch (err) {
           if (!permanentRefusal(err)) throw err;
-          thread = 'refused';
+          noted = 'refused';
         }
       },
     },
@@ -215,7 +227,7 @@ export async function announceMessageAction(
     (s) => s.to,
     (s) => s.send(),
   );
-  return { owner: a.owner, dm, thread };
+  return { owner: a.owner, dm, thread: noted };
 }
 
 /**

@@ -227,6 +227,36 @@ it('an owner who is a bot is refused under the owner, and nothing is made', asyn
   expect(await actions()).toHaveLength(before);
 });
 
+it('made from a reply in a thread, its note goes in that thread and the DM links the reply', async () => {
+  const root = said('Pallets for March?').ts;
+  const reply = h.standin.store.addMessage({
+    channel: 'C_SUPPLY',
+    text: 'Order 40 more pallets',
+    source: 'api',
+    user: RITA,
+    thread_ts: root,
+  }).ts;
+  const view = await shortcut(reply, PAT);
+  await h.driver.submitView(view.id, { user: PAT, values: { owner: { value: OTTO } } });
+  const made = (await actions()).at(-1)!;
+  expect([made.description, made.source_ts]).toEqual(['Order 40 more pallets', reply]);
+  await h.finished('notifications', `action-raised-${made.id}`);
+  // The thread's replies after its root: Rita's, then the note (not a thread of the reply).
+  expect(
+    h.standin
+      .threadReplies('C_SUPPLY', root)
+      .filter((m) => m.ts !== root)
+      .map((m) => m.text),
+  ).toEqual([
+    'Order 40 more pallets',
+    `:memo: <@${PAT}> made this an S&OP follow-up action: *#${made.id}* Order 40 more pallets\nOwner <@${OTTO}>, due *2027-02-17* (cycle 2027-02).`,
+  ]);
+  const dm = h.standin.messagesIn(`D_${OTTO}`).at(-1);
+  expect(JSON.stringify(dm?.blocks)).toContain(
+    `/archives/C_SUPPLY/p${reply.replace('.', '')}|The message>`,
+  );
+});
+
 it('with no cycle open the form says so, and how to open one', async () => {
   await h.db.updateTable('cycles').set({ phase: 'closed', closed_at: clock.now() }).execute();
   const ts = said('Anything').ts;

@@ -34,6 +34,7 @@ async function fromMessage(name: string, cycleId: number, due: string, by: strin
     requestKey: `view:${name}`,
     sourceChannel: 'C_SUPPLY',
     sourceTs: `1770000000.00000${Object.keys(ids).length}`,
+    sourceThreadTs: null,
   });
   ids[name] = a!.id;
 }

@@ -24,6 +24,7 @@ const base: ActionRow = {
   request_key: 'view:x',
   source_channel: null,
   source_ts: null,
+  source_thread_ts: null,
 };
 const fromMessage: ActionRow = { ...base, source_channel: 'C_SUPPLY', source_ts: '1.000002' };
 const section = (dm: ReturnType<typeof actionDm>) =>

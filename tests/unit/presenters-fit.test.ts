@@ -31,6 +31,7 @@ const action = (id: number, description: string, owner = 'U_OPS'): ActionRow => 
   request_key: `k${id}`,
   source_channel: null,
   source_ts: null,
+  source_thread_ts: null,
 });
 
 const decision = (

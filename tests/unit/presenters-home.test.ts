@@ -33,6 +33,7 @@ const action = (id: number): ActionRow => ({
   request_key: `k${id}`,
   source_channel: null,
   source_ts: null,
+  source_thread_ts: null,
 });
 
 describe('App Home presenter', () => {

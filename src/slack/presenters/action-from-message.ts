@@ -22,14 +22,27 @@ export const MAKE_ACTION_ELEMENT = 'value';
 export interface SourceMessage {
   readonly channel: string;
   readonly ts: string;
+  /** The thread it is a reply in; null for a message at the channel's top level. */
+  readonly threadTs: string | null;
 }
 
 /**
- * The form's private_metadata: the message (`c`, `t`) and the signature that binds it to the
- * form (`s`, src/slack/signed-metadata.ts), since the submission brings it back from the clicker.
+ * The form's private_metadata: the message (`c`, `t`, and `r`, its thread, for a reply) and
+ * the signature that binds it to the form (`s`, src/slack/signed-metadata.ts), since the
+ * submission brings it back from the clicker.
  */
 export function sourceMetadata(source: SourceMessage, signature: string): string {
-  return JSON.stringify({ c: source.channel, t: source.ts, s: signature });
+  return JSON.stringify({
+    c: source.channel,
+    t: source.ts,
+    ...(source.threadTs ? { r: source.threadTs } : {}),
+    s: signature,
+  });
+}
+
+/** What the signature covers of the message: its channel, its ts and its thread ('' for none). */
+export function signedSource(source: SourceMessage): readonly string[] {
+  return [source.channel, source.ts, source.threadTs ?? ''];
 }
 
 /** The form while the member and the open cycle are read (the trigger lives 3 s). */
