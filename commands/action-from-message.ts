@@ -7,7 +7,7 @@
  * entry and its jobs in one transaction (src/services/action-from-message.ts) under the
  * view's request key; then the form says what was made and the jobs are handed to the queue.
  */
-import type { App, MessageShortcut } from '@slack/bolt';
+import type { App, MessageShortcut, types } from '@slack/bolt';
 import { z } from 'zod';
 import type { AppDeps } from '../src/deps.js';
 import {
@@ -82,29 +82,40 @@ export function register(app: App, deps: AppDeps): void {
     { callback_id: SHORTCUT_MAKE_ACTION, type: 'message_action' },
     async ({ ack, shortcut, client, context }) => {
       await ack();
-      let viewId: string | undefined;
-      let hash: string | undefined;
+      let opened: Awaited<ReturnType<typeof client.views.open>>;
       try {
-        const opened = await client.views.open({
+        opened = await client.views.open({
           trigger_id: shortcut.trigger_id,
           view: makeActionLoadingModal(),
         });
-        viewId = opened.view?.id;
-        hash = opened.view?.hash;
-        if (!viewId) throw new Error('views.open returned no view id');
-        const member = await memberOf(context);
-        const refused = permissionRefusal(member, 'action.raise', WHAT);
-        const view = refused
+      } catch (err) {
+        logUnexpected(deps.logger, err, 'make-an-action form could not be opened');
+        return;
+      }
+      const viewId = opened.view?.id;
+      if (!viewId) {
+        const err = new Error('views.open returned no view id');
+        deps.logger.error({ err }, 'make-an-action form could not be opened');
+        return;
+      }
+      let view: types.ModalView;
+      try {
+        const refused = permissionRefusal(await memberOf(context), 'action.raise', WHAT);
+        view = refused
           ? messageModal(MAKE_ACTION_TITLE, warningText(refused))
           : await formOrWhyNot(deps, shortcut, viewId);
-        await client.views.update({ view_id: viewId, ...(hash ? { hash } : {}), view });
       } catch (err) {
-        logUnexpected(deps.logger, err, 'make-an-action shortcut failed');
-        if (viewId)
-          await client.views
-            .update({ view_id: viewId, view: messageModal(MAKE_ACTION_TITLE, warningText(err)) })
-            .catch((e: unknown) => deps.logger.error({ err: e }, 'could not say so in the form'));
+        logUnexpected(deps.logger, err, 'make-an-action form failed');
+        view = messageModal(MAKE_ACTION_TITLE, warningText(err));
       }
+      // One update, the form or what went wrong: one Slack refuses (the person closed the
+      // form) is logged once; another update of the same view would be refused the same.
+      const hash = opened.view?.hash;
+      await client.views
+        .update({ view_id: viewId, ...(hash ? { hash } : {}), view })
+        .catch((err: unknown) =>
+          logUnexpected(deps.logger, err, 'make-an-action form could not be drawn'),
+        );
     },
   );
 

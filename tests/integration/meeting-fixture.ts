@@ -370,6 +370,8 @@ export interface HarnessOptions {
   readonly clock: Clock;
   /** The worker's logger (silent unless given): a test that reads what a job logged. */
   readonly workerLogger?: Logger;
+  /** The bot's logger (silent unless given): a test that reads what a listener logged. */
+  readonly botLogger?: Logger;
   /** SOPBOT_ADMIN_USERS: admins by configuration (Slack users of the workspace too). */
   readonly adminUsers?: readonly string[];
 }
@@ -409,6 +411,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     },
     seed: (t) => insertMembers(t.db, members),
     clock: opts.clock,
+    ...(opts.botLogger ? { logger: opts.botLogger } : {}),
   });
   const { t: tdb, standin, driver, config, env, prefix } = running;
   const redis = new Redis(env.REDIS_URL!, { maxRetriesPerRequest: null });
