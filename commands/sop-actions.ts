@@ -123,7 +123,7 @@ async function done(ctx: SopCommandContext, args: readonly string[]): Promise<vo
 export const actions: SopSubcommand = {
   name: 'actions',
   usage: '/sop actions [@user|me] [open|overdue|all]',
-  summary: 'the follow-up actions of the decisions and the S&OE deviations',
+  summary: 'the follow-up actions of the decisions, the S&OE deviations and Slack messages',
   action: 'cycle.read',
   parts: [
     {

@@ -355,7 +355,7 @@ export function packSections(
                 `${a.overdue ? 'OVERDUE ' : ''}#${a.id} ${who(a.owner)} due ${a.due} (${actionOrigin(a, p.cycle.month, who)}): ${a.description}`,
               ) + ownerLeft(a, left, who),
           )
-        : ['No open action from earlier cycles or S&OE.']),
+        : ['No open action from earlier cycles, S&OE or Slack messages.']),
     ],
   });
   return s;

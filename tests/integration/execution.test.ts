@@ -218,7 +218,7 @@ describe('weekly S&OE', () => {
     expect(answer.text).toContain('<@U_OTTO>');
     expect(answer.text).toContain('<@U_RITA>');
     expect(helpText(SOP_SUBCOMMANDS, { role: 'planner' })).toContain(
-      '`/sop actions [@user|me] [open|overdue|all]` the follow-up actions of the decisions and the S&amp;OE deviations',
+      '`/sop actions [@user|me] [open|overdue|all]` the follow-up actions of the decisions, the S&amp;OE deviations and Slack messages',
     );
   });
 

@@ -327,7 +327,9 @@ describe('meeting pack', () => {
     expect(section(after, 10)).toContain(
       `Set by this cycle's decision (Cautious):\n  - #${followUp.id} U_OPS due 2027-02-26: Book overtime on LINE-1.`,
     );
-    expect(section(after, 10)).toContain('No open action from earlier cycles or S&OE.');
+    expect(section(after, 10)).toContain(
+      'No open action from earlier cycles, S&OE or Slack messages.',
+    );
   });
 
   it('sets the plan against a budget that ends before the horizon over the budget months only', async () => {

@@ -126,6 +126,6 @@ describe("a closed cycle's pack built again later", () => {
   it('leaves out the S&OE action filed under it after its meeting, and the next cycle’s', () => {
     expect(janQ10).not.toContain('Action J');
     expect(janQ10).not.toContain('Action S');
-    expect(janQ10).toContain('No open action from earlier cycles or S&OE.');
+    expect(janQ10).toContain('No open action from earlier cycles, S&OE or Slack messages.');
   });
 });

@@ -129,12 +129,12 @@ const TABLE: readonly Expected[] = [
   },
   { starts: '/sop explain', who: 'anyone', brief: '`/sop explain`', group: PLANS },
   // The message shortcuts, by the name a message's ⋯ menu shows (README: "Explain this" for
-  // anyone; "Make an S&OP action" for planners, executives and admins).
+  // anyone; "Make an S&OP action" for planners, executives and admins), escaped as mrkdwn.
   { starts: '*Explain this*', who: 'anyone', brief: '*Explain this*', group: PLANS },
   {
-    starts: '*Make an S&OP action*',
+    starts: '*Make an S&amp;OP action*',
     who: [PLANNER, EXEC, ADMIN],
-    brief: '*Make an S&OP action*',
+    brief: '*Make an S&amp;OP action*',
     group: ACTIONS,
   },
 ];

@@ -807,7 +807,7 @@ describe('the pack of a cycle whose meeting has decided (Q6, Q10)', () => {
       "Set by this cycle's decision (Central):",
       sub('#1 <@U_OPS> due 2027-02-12 (done): Book weekend overtime on LINE-2.'),
       sub('#2 <@U_REP> due 2027-03-26: Confirm the spring volumes.'),
-      'No open action from earlier cycles or S&OE.',
+      'No open action from earlier cycles, S&OE or Slack messages.',
     ]);
     // In Slack the owners stay mentions, the typed text escaped.
     const shown = JSON.stringify(packMessage(p).blocks);
@@ -839,7 +839,7 @@ describe('the pack of a cycle whose meeting has decided (Q6, Q10)', () => {
     const s = packSections(decidedPack([]));
     expect(s[9]!.lines).toEqual([
       "This cycle's decision set no follow-up actions.",
-      'No open action from earlier cycles or S&OE.',
+      'No open action from earlier cycles, S&OE or Slack messages.',
     ]);
   });
 });

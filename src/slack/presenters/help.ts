@@ -182,7 +182,7 @@ export function helpText(
     const shortcut = SHORTCUTS.find((s) => s.name === name);
     if (shortcut)
       return can(reader, shortcut.action)
-        ? [`• *${shortcut.name}* (a message's ⋯ menu) ${esc(shortcut.summary)}`]
+        ? [`• *${esc(shortcut.name)}* (a message's ⋯ menu) ${esc(shortcut.summary)}`]
         : [];
     return (commands.find((c) => c.name === name)?.uses ?? [])
       .filter(mayUse)
@@ -197,7 +197,8 @@ export function helpText(
   const add = (who: string, brief: string) => others.set(who, [...(others.get(who) ?? []), brief]);
   for (const c of commands.filter((c) => c.name !== 'help'))
     for (const u of c.uses.filter((u) => !mayUse(u))) add(whoMay(u), briefOf(c, u));
-  for (const s of SHORTCUTS.filter((s) => !can(reader, s.action))) add(whoMay(s), `*${s.name}*`);
+  for (const s of SHORTCUTS.filter((s) => !can(reader, s.action)))
+    add(whoMay(s), `*${esc(s.name)}*`);
   const as = reader.role
     ? `as ${ROLE_LABEL[reader.role]}`
     : `you have no role in sopbot yet; ${askAdmin(admins)}`;
