@@ -390,11 +390,16 @@ function ownerLeft(
 }
 
 /**
- * Q1, after the counts of actions: how many of the open ones (those Q10 lists from earlier
- * cycles and S&OE) have an owner who left the workspace; nothing when none has.
+ * Q1, after the counts of actions: how many of the open ones Q10 marks (ownerLeft) have an
+ * owner who left the workspace: this meeting's decision's open actions and those from earlier
+ * cycles, S&OE and Slack messages; nothing when none has.
  */
 function leftCount(p: PackData, left: ReadonlySet<string>): string[] {
-  const n = p.actions.filter((a) => left.has(a.owner)).length;
+  const open = [
+    ...(p.decisions.decided?.actions ?? []).filter((a) => a.status === 'open'),
+    ...p.actions,
+  ];
+  const n = new Set(open.filter((a) => left.has(a.owner)).map((a) => a.id)).size;
   if (n === 0) return [];
   return [
     n === 1

@@ -835,6 +835,57 @@ describe('the pack of a cycle whose meeting has decided (Q6, Q10)', () => {
     for (let i = 0; i < 10; i++) expect(packMarkdown(p)).toContain(`#${100 + i} U_OPS due`);
   });
 
+  it("question 1 counts every open action question 10 marks as its owner's who left, the decision's too", () => {
+    // U_GONE left: they own #2, this meeting's decision's open action, and #7, an earlier
+    // cycle's; #1 (done) is not marked, #8 (U_OPS, still here) neither. Q10 marks #2 and #7,
+    // so Q1 counts 2 (before: 1, the earlier cycle's alone).
+    const base = decidedPack([
+      { id: '1', owner: 'U_GONE', due: '2027-02-12', description: 'Book overtime', status: 'done' },
+      {
+        id: '2',
+        owner: 'U_GONE',
+        due: '2027-03-26',
+        description: 'Ask the supplier',
+        status: 'open',
+      },
+    ]);
+    const p: PackData = {
+      ...base,
+      loop: {
+        trend: [],
+        changed: { ...emptyChanged, carried: [] },
+        tracking: { outside: [], judged: 0, months: 0 },
+        follow: null,
+        escalations: [],
+      },
+      actions: [
+        {
+          id: '7',
+          cycle: '2027-01',
+          owner: 'U_GONE',
+          due: '2027-02-26',
+          description: 'Count pallets',
+          overdue: false,
+        },
+        {
+          id: '8',
+          cycle: '2027-01',
+          owner: 'U_OPS',
+          due: '2027-02-26',
+          description: 'Count crates',
+          overdue: false,
+        },
+      ],
+      ownersWhoLeft: ['U_GONE'],
+    };
+    const s = packSections(p);
+    const marked = s[9]!.lines.filter((l) => l.includes('has left the workspace'));
+    expect(marked.map((l) => /#(\d+)/.exec(l)?.[1])).toEqual(['2', '7']);
+    expect(s[0]!.lines).toContain(
+      '2 open actions have owners who left the workspace: nobody will do them until they are reassigned (question 10).',
+    );
+  });
+
   it('says so when the decision set no follow-up action', () => {
     const s = packSections(decidedPack([]));
     expect(s[9]!.lines).toEqual([
