@@ -24,6 +24,7 @@ import { actionDm } from '../slack/presenters/actions.js';
 import { notAnOwner } from './action-reassign.js';
 import { notifyOwners, requestActionReminders } from './actions.js';
 import { MAX_ACTION_CHARS } from './decisions.js';
+import { messageLink } from './message-link.js';
 import { requestJob } from './outbox.js';
 import { postOnce } from './reminders.js';
 import { getSettings } from './settings.js';
@@ -215,7 +216,7 @@ export async function announceMessageAction(
     steps.unshift({
       to: '',
       send: async () => {
-        const link = await permalink(deps.slack, channel, ts);
+        const link = await messageLink(deps.slack, a);
         const sent = await notifyOwners(deps.slack, deps.db, [a], (x) =>
           actionDm(x, 'assigned', null, link),
         );
@@ -228,22 +229,4 @@ export async function announceMessageAction(
     (s) => s.send(),
   );
   return { owner: a.owner, dm, thread: noted };
-}
-
-/**
- * The message's permalink (`chat.getPermalink`, which needs no scope), or null when Slack
- * gives none.
- */
-async function permalink(slack: WebClient, channel: string, ts: string): Promise<string | null> {
-  try {
-    const r = await slack.chat.getPermalink({ channel, message_ts: ts });
-    return typeof r.permalink === 'string' && /^https?:\/\/[^\s|<>]+$/.test(r.permalink)
-      ? r.permalink
-      : null;
-  } catch (err) {
-    // Slack's answer (a message deleted since, a channel the bot cannot see): the DM goes
-    // without the link; no answer at all is thrown, for the job's retry.
-    if ((err as { code?: unknown }).code === 'slack_webapi_platform_error') return null;
-    throw err;
-  }
 }

@@ -57,6 +57,7 @@ import {
 } from './actions.js';
 import { holidaySet } from './holidays.js';
 import { type Member, roleNames } from './members.js';
+import { messageLink } from './message-link.js';
 import { deliverJobs, requestJob } from './outbox.js';
 import { dmOnce } from './reminders.js';
 import { getSettings } from './settings.js';
@@ -291,11 +292,14 @@ type ActionDm = ReturnType<typeof actionDm>;
 /** The DM with buttons about action `a` that was sent under `key`, rebuilt; null for another kind. */
 async function sentUnder(
   db: Db,
+  slack: Slack,
   key: string,
   a: ActionRow,
   zone: string,
 ): Promise<ActionDm | null> {
-  if (key === `action:${a.id}:assigned`) return actionDm(a, 'assigned');
+  // The assignment DM as it was sent: one of an action made from a message links it.
+  if (key === `action:${a.id}:assigned`)
+    return actionDm(a, 'assigned', null, await messageLink(slack, a));
   const given = new RegExp(`^action:${a.id}:handover:(\\d+):new$`).exec(key);
   if (given?.[1]) {
     const entry = await auditEntry(db, given[1]);
@@ -334,6 +338,7 @@ interface Redraw {
  */
 async function actionDmsOf(
   db: Db,
+  slack: Slack,
   a: ActionRow,
   user: string,
   channel: string,
@@ -348,7 +353,7 @@ async function actionDmsOf(
   ];
   for (const row of own) {
     if (!row.ts || row.channel !== channel) continue;
-    const msg = await sentUnder(db, row.postKey, a, zone);
+    const msg = await sentUnder(db, slack, row.postKey, a, zone);
     if (msg) edits.push({ ts: row.ts, msg: draw(msg) });
   }
   for (const row of await ledgerEntries(db, `reminder-digest:${user}:`)) {
@@ -435,7 +440,7 @@ async function retireOldButtons(
   const { timezone } = await getSettings(deps.db);
   const line = reassignedLine(g, timezone);
   const draw = (m: ActionDm) => withoutButtons(m, a, line);
-  const edits = await actionDmsOf(deps.db, a, from, channel, draw, timezone, g.at);
+  const edits = await actionDmsOf(deps.db, deps.slack, a, from, channel, draw, timezone, g.at);
   let buttonsRemoved = 0;
   let already = 0;
   let notEdited = 0;
@@ -527,7 +532,8 @@ async function redrawClosed(
     const draw = (m: ActionDm) =>
       a.status === 'open' ? withLineAboveButtons(m, a, REOPENED_LINE) : withoutButtons(m, a, line);
     const now = deps.clock.now();
-    for (const e of await actionDmsOf(deps.db, a, a.owner, channel, draw, timezone, now)) {
+    const dms = await actionDmsOf(deps.db, deps.slack, a, a.owner, channel, draw, timezone, now);
+    for (const e of dms) {
       // Per change: an action cancelled, opened again and cancelled again is drawn each time.
       const key = `action-closed:${p.closing}:${channel}:${e.ts}`;
       if (e.ts === p.shown || (await requestProcessed(deps.db, key))) {

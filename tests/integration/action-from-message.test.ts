@@ -11,18 +11,22 @@
  * cycle is open.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { jobId } from '../../jobs/contracts.js';
 import { insertCycle } from '../helpers/db.js';
+import { nextEphemeral } from '../helpers/slack.js';
 import { testClock, useHarness } from './meeting-fixture.js';
 
 const PAT = 'U_PAT'; // planner
 const RITA = 'U_RITA'; // sales
 const OTTO = 'U_OTTO'; // ops: owns what Pat makes
+const NINA = 'U_NINA'; // in the workspace, no role: takes over what Otto owned
 
 const clock = testClock('2027-02-10T10:00:00Z');
 const h = useHarness({
   label: 'action-from-message',
   clock,
   members: { [PAT]: 'planner', [RITA]: 'sales', [OTTO]: 'ops' },
+  users: [NINA],
 });
 
 beforeAll(async () => {
@@ -139,6 +143,30 @@ describe('a planner makes a message an action', () => {
     expect(
       h.standin.threadReplies('C_SUPPLY', sourceTs).filter((m) => m.ts !== sourceTs),
     ).toHaveLength(1);
+  });
+
+  it("given to another owner, the old owner's DM drawn again keeps the message's link", async () => {
+    const answer = await nextEphemeral(h.standin, OTTO, () =>
+      h.sop(OTTO, `actions reassign #${actionId} <@${NINA}>`),
+    );
+    expect(answer).toContain(`<@${NINA}>`);
+    const entry = await h.db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('action', '=', 'action.reassign')
+      .where('entity_id', '=', actionId)
+      .executeTakeFirstOrThrow();
+    await h.finished(
+      'notifications',
+      jobId('action-handover', { actionId, handover: String(entry.id) }),
+    );
+    const [dm] = h.standin.messagesIn(`D_${OTTO}`);
+    const blocks = JSON.stringify(dm?.blocks);
+    // Its buttons gave way to the line saying to whom it went…
+    expect(blocks).not.toContain('"action_id":"action_done"');
+    expect(blocks).toContain(`Reassigned to <@${NINA}>`);
+    // …and it still links the message, in the words the first DM used.
+    expect(blocks).toContain(`/archives/C_SUPPLY/p${sourceTs.replace('.', '')}|The message>`);
   });
 
   it('typed <!channel> is shown as typed, never as a live mention', async () => {
