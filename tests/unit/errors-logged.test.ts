@@ -19,9 +19,11 @@ import { ROOT, sources } from '../helpers/sources.js';
  * answer, a warm-up's result, the outbox's delivery outcome), or that parse or probe (the
  * CLI's configuration, parsed again and reported by the command itself; the demo's look for
  * a redis-server and an optional embedded PostgreSQL, whose absence the caller reports; the
- * "Explain this" form's stored data, which the form says it cannot read).
+ * "Explain this" and "Make an S&OP action" forms' stored data, which each form says it cannot
+ * read).
  */
 const HANDED_ON = new Set([
+  'commands/action-from-message.ts',
   'commands/explain.ts',
   'src/cli.ts',
   'src/demo/local-services.ts',
