@@ -182,6 +182,15 @@ export const payloads = {
     reason: z.string().regex(/^[a-z_]{1,64}$/),
     day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   }),
+  /**
+   * Tell the admins that Slack deactivated `user`'s account (a `user_change` event) and what
+   * they held (src/services/user-change.ts); `day`, the company's day the event came on, keys
+   * each admin's DM.
+   */
+  'user-left': z.object({
+    user: slackId,
+    day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  }),
 } as const;
 
 export type JobName = keyof typeof payloads;
@@ -213,6 +222,7 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   'deviation-rollup': 'posts',
   'execution-digest': 'notifications',
   'refusal-notice': 'notifications',
+  'user-left': 'notifications',
 };
 
 /**
@@ -248,6 +258,7 @@ const JOB_IDS: { readonly [N in JobName]: (p: JobPayload<N>) => string } = {
   'deviation-rollup': (p) => `deviation-rollup-${p.check}`,
   'execution-digest': (p) => (p.week ? `execution-digest-${p.week}` : 'execution-digest'),
   'refusal-notice': (p) => `refusal-notice-${hash(p.conversation)}-${p.reason}-${p.day}`,
+  'user-left': (p) => `user-left-${hash(p.user)}-${p.day}`,
 };
 
 /** The id of a job: one function per job name, so a job without one does not compile. */

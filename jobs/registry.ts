@@ -24,6 +24,7 @@ import type { Processor } from './processor-types.js';
 import { recompute, recomputeDaily } from './recompute.js';
 import { refusalNotice } from './refusal-notice.js';
 import { review } from './review.js';
+import { userLeft } from './user-left.js';
 import { whatif } from './whatif.js';
 
 export const PROCESSORS: { readonly [N in JobName]: Processor<N> } = {
@@ -54,4 +55,6 @@ export const PROCESSORS: { readonly [N in JobName]: Processor<N> } = {
   'execution-digest': executionDigest,
   // What Slack refuses for good, told to the admins.
   'refusal-notice': refusalNotice,
+  // Someone sopbot knows left the workspace, told to the admins.
+  'user-left': userLeft,
 };

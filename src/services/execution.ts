@@ -89,6 +89,7 @@ import { holidaySet } from './holidays.js';
 import { deliverJobs, requestJob } from './outbox.js';
 import { dmOnce, postOnce } from './reminders.js';
 import { fencesOf, getSettings } from './settings.js';
+import { refuseIfDeactivated } from './slack-person.js';
 
 export interface ExecutionDeps extends CycleDeps {
   readonly slack: WebClient;
@@ -329,7 +330,7 @@ export interface RollupOutcome {
  * deviation's ledger entry `deviation:<id>` pointing at that message, so corrections and
  * resolutions thread under it; the complete list in its thread
  * (`deviation-rollup:<check>:thread:<n>`); and one DM per owner listing their new actions
- * (`deviation-rollup:<check>:owner:<user>`). Each once: a retry resumes where the last attempt
+ * (`deviation-rollup:<check>:owner:<user>`; a deactivated owner's withheld, refuseIfDeactivated). Each once: a retry resumes where the last attempt
  * stopped, and the lines come from the audit entry, so every attempt cuts the thread into the
  * same replies.
  */
@@ -383,11 +384,13 @@ export async function publishRollup(
   }
   const byOwner = new Map<string, RollupDeviation[]>();
   for (const d of view.deviations) byOwner.set(d.owner, [...(byOwner.get(d.owner) ?? []), d]);
-  // An owner Slack refuses for good (who left) does not stop the others' DMs.
+  // An owner Slack refuses for good (who left) does not stop the others' DMs. A deactivated
+  // owner's DM is withheld and recorded as such (refuseIfDeactivated), as reminders are.
   await sendEach(
     [...byOwner],
     ([owner]) => owner,
     async ([owner, deviations]) => {
+      await refuseIfDeactivated(deps.slack, deps.db, `${key}:owner:${owner}`, owner);
       await dmOnce(
         deps.slack,
         deps.db,

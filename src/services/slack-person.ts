@@ -41,6 +41,12 @@ export async function slackPerson(slack: UsersInfoLookup, user: string): Promise
 /** Per Slack client: the people slackPerson found live lately, and when (Date.now). */
 const recent = new WeakMap<object, Map<string, number>>();
 
+/**
+ * When Slack last said each person's account changed (`user_change`: deactivated, reactivated
+ * or edited; Date.now), in this process: a live answer remembered before it is stale.
+ */
+const changedAt = new Map<string, number>();
+
 /** How long slackPersonLately trusts a live answer: a reminder burst asks once per owner. */
 export const PERSON_TTL_MS = 3_600_000;
 
@@ -61,11 +67,29 @@ export async function slackPersonLately(
     recent.set(slack, seen);
   }
   const at = seen.get(user);
-  if (at !== undefined && Date.now() - at < PERSON_TTL_MS) return 'person';
+  const changed = changedAt.get(user);
+  if (
+    at !== undefined &&
+    Date.now() - at < PERSON_TTL_MS &&
+    (changed === undefined || at > changed)
+  )
+    return 'person';
   const is = await slackPerson(slack, user);
   if (is === 'person') seen.set(user, Date.now());
   else seen.delete(user);
   return is;
+}
+
+/**
+ * Slack said `user`'s account changed (a `user_change` event: deactivated or reactivated): what
+ * slackPersonLately remembers of them in this process is stale, so the next DM asks Slack
+ * again. Other processes keep theirs for up to PERSON_TTL_MS. Entries older than that are
+ * dropped as one is added (nothing remembered before them is still trusted).
+ */
+export function forgetPerson(user: string): void {
+  const now = Date.now();
+  for (const [u, at] of changedAt) if (now - at >= PERSON_TTL_MS) changedAt.delete(u);
+  changedAt.set(user, now);
 }
 
 /**

@@ -105,7 +105,8 @@ async function voteChairedBy(db: Db, user: string): Promise<PersonAtStake['chair
   return poll?.created_by === user ? { id: poll.id, status: poll.status } : null;
 }
 
-async function personAtStake(db: Db, user: string): Promise<PersonAtStake> {
+/** What `user` holds that waits on them: role, families, open actions, the vote they chair. */
+export async function personAtStake(db: Db, user: string): Promise<PersonAtStake> {
   const [role, families, openActions, chairs] = await Promise.all([
     roleOf(db, user),
     familyCodesOf(db, user),

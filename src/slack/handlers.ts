@@ -13,6 +13,7 @@ import * as forecast from '../../commands/forecast.js';
 import * as home from '../../commands/home.js';
 import * as scenario from '../../commands/scenario.js';
 import * as sop from '../../commands/sop.js';
+import * as userChange from '../../commands/user-change.js';
 import * as voteButtons from '../../commands/vote-buttons.js';
 import type { AppDeps } from '../deps.js';
 
@@ -32,4 +33,5 @@ export const HANDLER_MODULES: readonly HandlerModule[] = [
   explain,
   actionFromMessage,
   constraintButtons,
+  userChange,
 ];

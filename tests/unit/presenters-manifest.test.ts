@@ -126,8 +126,13 @@ describe('manifest.json', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(scopesOfCalledMethods());
   });
 
-  it('subscribes to app_home_opened; the Messages tab is read-only (no message.im handler)', () => {
-    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_home_opened']);
+  it('subscribes to app_home_opened and user_change; the Messages tab is read-only (no message.im handler)', () => {
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual([
+      'app_home_opened',
+      'user_change',
+    ]);
+    // user_change is sent to an app with `users:read` (Slack's event page: "Required scopes").
+    expect(manifest.oauth_config.scopes.bot).toContain('users:read');
     expect(manifest.features.app_home).toMatchObject({
       home_tab_enabled: true,
       messages_tab_enabled: true,

@@ -97,4 +97,10 @@ describe('describePost', () => {
     );
     expect(describePost('decision:7:log', new Map())).toBe('the decision log entry of decision #7');
   });
+
+  it("names an admins' notice that someone left by whom it was about", () => {
+    expect(describePost('user-left:U_RITA:2027-03-18:U_ADA', new Map())).toBe(
+      'the notice to the admins that <@U_RITA> left the workspace',
+    );
+  });
 });

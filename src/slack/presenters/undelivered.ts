@@ -109,7 +109,17 @@ export function personFix(code: string, user: string, p: PersonAtStake): string 
     return `${TOKEN_FIX}.`;
   if (code === 'user_not_visible' || code === 'cannot_dm_bot')
     return `check who <@${user}> is: sopbot DMs people of this workspace only.`;
-  const parts = [`if <@${user}> has left, give their part to someone else.`];
+  return [`if <@${user}> has left, give their part to someone else.`, ...theirPart(user, p)].join(
+    ' ',
+  );
+}
+
+/**
+ * What `user` holds that someone else must take over, a sentence each with the commands that
+ * do it: their role (and a rep's families), the vote they chair, their open follow-up actions.
+ */
+function theirPart(user: string, p: PersonAtStake): string[] {
+  const parts: string[] = [];
   if (p.role && p.role !== 'admin') {
     const role = `\`/sop role @someone ${p.role}\``;
     parts.push(
@@ -141,7 +151,35 @@ export function personFix(code: string, user: string, p: PersonAtStake): string 
         : `They own ${n} open follow-up actions nobody will be reminded of: ${listed.join('; ')}${more}. Give each to someone else with \`/sop actions reassign #id @someone\` (\`/sop actions <@${user}>\` lists them).`,
     );
   }
-  return parts.join(' ');
+  return parts;
+}
+
+/** Whether sopbot knows `p` for anything they hold (a role, families, open actions, a vote). */
+export function holdsAnything(p: PersonAtStake): boolean {
+  return p.role !== null || p.families.length > 0 || p.openActions.length > 0 || !!p.chairs;
+}
+
+/**
+ * The DM to each admin when Slack says `user`'s account was deactivated (`user_change`): who
+ * left and what of theirs someone else must take over. `bootstrapAdmin`: SOPBOT_ADMIN_USERS
+ * names them.
+ */
+export function userLeftDm(
+  user: string,
+  p: PersonAtStake,
+  bootstrapAdmin: boolean,
+): { text: string } {
+  const lines = [
+    `:wave: <@${user}> left the workspace: Slack deactivated their account. What sopbot knows them for:`,
+    ...theirPart(user, p),
+  ];
+  if (p.role === 'admin')
+    lines.push(`They are an admin: take it away with \`/sop role <@${user}> none\`.`);
+  if (bootstrapAdmin)
+    lines.push(
+      `SOPBOT_ADMIN_USERS names them: take them out of it where the bot and the workers are configured.`,
+    );
+  return { text: lines.join('\n') };
 }
 
 /**
@@ -220,6 +258,9 @@ export function describePost(key: string, months: ReadonlyMap<string, string>): 
       return "a what-if's answer";
     case 'plan':
       return "a plan's answer in its thread";
+    case 'user-left':
+      // user-left:<user>:<day>:<admin>
+      return `the notice to the admins that ${conversationRef(id)} left the workspace`;
     case 'undelivered':
       // undelivered:<conversation>:<reason>:<day>:<admin>
       return `the notice of ${esc(b)} to the admins that Slack refused posts to ${conversationRef(id)}`;

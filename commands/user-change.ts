@@ -1,0 +1,38 @@
+/**
+ * `user_change` (scope `users:read`): Slack says a person's account changed. A deactivation
+ * (`user.deleted`, they left) asks for the admins' `user-left` DM, once per event_id (Slack
+ * may deliver an event more than once) and per person and day (the job's id and ledger keys);
+ * any change makes what the bot remembers of them stale and, for a live account, resolves
+ * the DMs withheld from them as deactivated (src/services/user-change.ts). Bolt acks an event
+ * before its listener runs; the work waits for one of the bot's after-ack slots.
+ */
+import type { App } from '@slack/bolt';
+import { z } from 'zod';
+import type { AppDeps } from '../src/deps.js';
+import { once } from '../src/services/requests.js';
+import { userChanged } from '../src/services/user-change.js';
+import { afterAck } from '../src/slack/after-ack-limit.js';
+
+/** The part of Slack's event read here (UserChangeEvent of @slack/types). */
+const userChange = z.object({
+  user: z.object({ id: z.string().min(1).max(64), deleted: z.boolean().default(false) }),
+});
+
+export function register(app: App, deps: AppDeps): void {
+  app.event('user_change', async ({ event, body }) => {
+    const parsed = userChange.safeParse(event);
+    if (!parsed.success) {
+      deps.logger.warn({ event_id: body.event_id }, 'user_change without a user id: ignored');
+      return;
+    }
+    const change = { user: parsed.data.user.id, deleted: parsed.data.user.deleted };
+    await afterAck(deps, async () => {
+      // A live account's change is idempotent (nothing to claim): most are profile edits.
+      if (!change.deleted) await userChanged(deps, change);
+      else
+        await once(deps.db, `event:${body.event_id}`, 'user_change', async () => {
+          await userChanged(deps, change);
+        });
+    });
+  });
+}
