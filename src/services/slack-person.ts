@@ -3,7 +3,8 @@
  * workspace, a bot, a deactivated account (one who left), or an id Slack does not know here.
  * Asked for a choice someone makes (an action's new owner, a role given: one call), before a
  * DM a job sends on its own (refuseIfDeactivated: a nudge, a reminder, an S&OE deviation's
- * action DM, a live person asked at most once an hour in each process; a decision's action and
+ * action DM, an S&OE roll-up's owner DM, a live person asked at most once an hour in each
+ * process, forgotten there at a `user_change` about them, forgetPerson; a decision's action and
  * break owner DMs, once per person in the job; nobody for a DM the ledger already holds), when the pack is built (each owner of an
  * open action once: deactivatedAmong), and by `sopbot doctor` (one call per person with a
  * role). `/sop status` asks Slack nothing: what it knows of people who left is what was
