@@ -23,7 +23,7 @@ import { membersWhoMay } from './members.js';
 import { enqueueDurably } from './outbox.js';
 import { dmOnce } from './reminders.js';
 import { getSettings } from './settings.js';
-import { forgetPerson } from './slack-person.js';
+import { forgetPerson, slackPerson } from './slack-person.js';
 import { personAtStake } from './undelivered.js';
 
 export interface UserChange {
@@ -53,8 +53,9 @@ export async function userChanged(
 
 /**
  * The `user-left` job: DM each admin (but the person who left) who left and what they held,
- * once for the person and `day`. Nothing when sopbot does not know them: no role, families,
- * open actions or vote, and not in SOPBOT_ADMIN_USERS. An admin Slack refuses does not stop
+ * once for the person and `day`. Nothing when sopbot does not know them (no role, families,
+ * open actions or vote, and not in SOPBOT_ADMIN_USERS), nor when users.info says their account
+ * is live again. An admin Slack refuses does not stop
  * the others (sendEach).
  */
 export async function tellAdminsUserLeft(
@@ -65,6 +66,9 @@ export async function tellAdminsUserLeft(
   const held = await personAtStake(deps.db, p.user);
   const bootstrap = deps.bootstrapAdmins.includes(p.user);
   if (!holdsAnything(held) && !bootstrap) return { sent: 0, admins: 0 };
+  // Slack's word when the DMs go out: an account reactivated since the event (a deactivation
+  // undone) is told to nobody. Slack's failures (a 429) fail the job, which is tried again.
+  if ((await slackPerson(deps.slack, p.user)) !== 'deactivated') return { sent: 0, admins: 0 };
   const msg = userLeftDm(p.user, held, bootstrap);
   const admins = (await membersWhoMay(deps.db, 'delivery.problems', deps.bootstrapAdmins)).filter(
     (a) => a !== p.user,

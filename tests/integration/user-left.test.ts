@@ -139,7 +139,7 @@ describe('a rep who owns two open actions leaves the workspace', () => {
     expect(rows).toEqual([{ post_key: `reminder:${a1}:overdue:overdue-2`, reason: 'deactivated' }]);
   });
 
-  it('the same event retried by Slack sends nothing twice; someone unknown is told to nobody', async () => {
+  it('the same event retried by Slack sends nothing twice; someone unknown, or live again, is told to nobody', async () => {
     await h.driver.resend(first.request, { retryNum: 1, retryReason: 'http_timeout' });
     await h.driver.event(userChange(RITA, true), { eventId: first.eventId, retryNum: 2 });
     // Someone sopbot does not know leaves: the job runs and tells nobody.
@@ -151,22 +151,31 @@ describe('a rep who owns two open actions leaves the workspace', () => {
       jobId('user-left', { user: GUS, day: '2027-03-19' }),
     );
     expect(gus.returnvalue).toEqual({ sent: 0, admins: 0 });
+    // An executive whose deactivation was undone before the job ran (Slack's users.info says
+    // live): nobody is told.
+    await h.driver.event(userChange(EXEC, true));
+    const exec = await settledJob(
+      h.queues,
+      'notifications',
+      jobId('user-left', { user: EXEC, day: '2027-03-19' }),
+    );
+    expect(exec.returnvalue).toEqual({ sent: 0, admins: 0 });
     await new Promise((r) => setTimeout(r, 200));
     for (const admin of [ADA, BOOT]) expect(leftDms(admin)).toHaveLength(1);
-    expect(leftDms(ADA).some((m) => m.text.includes(GUS))).toBe(false);
+    expect(leftDms(ADA).some((m) => m.text.includes(GUS) || m.text.includes(EXEC))).toBe(false);
     // One claim per event, one job request per deactivation.
     const claims = await db
       .selectFrom('processed_requests')
       .select('request_key')
       .where('kind', '=', 'user_change')
       .execute();
-    expect(claims).toHaveLength(2);
+    expect(claims).toHaveLength(3);
     const requests = await db
       .selectFrom('job_outbox')
       .select('job_name')
       .where('job_name', '=', 'user-left')
       .execute();
-    expect(requests).toHaveLength(2);
+    expect(requests).toHaveLength(3);
   });
 
   it('reactivated, her withheld DMs are resolved and the next reminder goes out', async () => {
