@@ -2,7 +2,7 @@
  * `user_change` (scope `users:read`): Slack says a person's account changed. A deactivation
  * (`user.deleted`, they left) asks for the admins' `user-left` DM, once per event_id (Slack
  * may deliver an event more than once) and per person and day (the job's id and ledger keys);
- * any change makes what the bot remembers of them stale and, for a live account, resolves
+ * any change is recorded, making what the bot and the workers remember of them stale, and, for a live account, resolves
  * the DMs withheld from them as deactivated (src/services/user-change.ts). Bolt acks an event
  * before its listener runs; the work waits for one of the bot's after-ack slots.
  */

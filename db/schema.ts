@@ -621,6 +621,18 @@ export interface ReminderDigestItemsTable {
 }
 
 /**
+ * What `user_change` last said of a person sopbot knows (src/services/user-change.ts), for
+ * every process: when their account last changed, since when it is deactivated (null while
+ * live), and when the admins were told of that deactivation (null until then).
+ */
+export interface SlackPersonChangesTable {
+  slack_user_id: string;
+  changed_at: Timestamp;
+  deactivated_at: NullableTimestamp;
+  left_notified_at: NullableTimestamp;
+}
+
+/**
  * What Slack refused to deliver for good, by conversation (a channel id, or a DM's user id)
  * and ledger key; resolved when a later post there goes through (src/services/undelivered.ts).
  */
@@ -704,6 +716,7 @@ export interface Database {
   company_holidays: CompanyHolidaysTable;
   reminder_digest_items: ReminderDigestItemsTable;
   slack_refusals: SlackRefusalsTable;
+  slack_person_changes: SlackPersonChangesTable;
   job_outbox: JobOutboxTable;
   chart_fingerprints: ChartFingerprintsTable;
 }

@@ -68,13 +68,14 @@ export interface PackPeopleLookup {
  * pack unmarked, said once in the log with its stack: the pre-read is not held up for a mark.
  */
 async function ownersWhoLeftOf(
+  db: Db,
   people: PackPeopleLookup | undefined,
   month: string,
   owners: readonly string[],
 ): Promise<string[]> {
   if (!people || owners.length === 0) return [];
   try {
-    return await deactivatedAmong(people.slack, owners);
+    return await deactivatedAmong(people.slack, db, owners);
   } catch (err) {
     people.logger.error(
       { err, cycle: month, owners: owners.length },
@@ -208,7 +209,7 @@ export async function buildPack(
   const last = loop.trend.at(-1);
   const lag1 = last?.review.total.byLag['1'];
   // Their owners who left the workspace: users.info once per owner, for this build.
-  const ownersWhoLeft = await ownersWhoLeftOf(people, month, [
+  const ownersWhoLeft = await ownersWhoLeftOf(db, people, month, [
     ...acts.map((a) => a.owner),
     ...decidedActions.filter((a) => a.status === 'open').map((a) => a.owner),
   ]);

@@ -4,13 +4,15 @@
  * Asked for a choice someone makes (an action's new owner, a role given: one call), before a
  * DM a job sends on its own (refuseIfDeactivated: a nudge, a reminder, an S&OE deviation's
  * action DM, an S&OE roll-up's owner DM, a live person asked at most once an hour in each
- * process, forgotten there at a `user_change` about them, forgetPerson; a decision's action and
- * break owner DMs, once per person in the job; nobody for a DM the ledger already holds), when the pack is built (each owner of an
+ * process, asked again in every process once the bot hears a `user_change` about them; a
+ * decision's action and break owner DMs, once per person in the job; nobody for a DM the
+ * ledger already holds), when the pack is built (each owner of an
  * open action once: deactivatedAmong), and by `sopbot doctor` (one call per person with a
  * role). `/sop status` asks Slack nothing: what it knows of people who left is what was
  * refused them (`peopleWhoLeft`, db/queries/slack-refusals.ts).
  */
 import type { Db } from '../../db/connect.js';
+import { personChange } from '../../db/queries/slack-person-changes.js';
 import { resolveDeactivatedRefusals } from '../../db/queries/slack-refusals.js';
 import { DEACTIVATED, ledgerEntry, RefusedPostError, slackError } from '../slack/post-ledger.js';
 
@@ -39,27 +41,31 @@ export async function slackPerson(slack: UsersInfoLookup, user: string): Promise
   return 'person';
 }
 
-/** Per Slack client: the people slackPerson found live lately, and when (Date.now). */
-const recent = new WeakMap<object, Map<string, number>>();
-
 /**
- * When Slack last said each person's account changed (`user_change`: deactivated, reactivated
- * or edited; Date.now), in this process: a live answer remembered before it is stale.
+ * Per Slack client (one per process): the people slackPerson found live lately, when
+ * (Date.now), and when their account had last changed then (slack_person_changes, null when
+ * never).
  */
-const changedAt = new Map<string, number>();
+const recent = new WeakMap<object, Map<string, { at: number; changed: number | null }>>();
 
 /** How long slackPersonLately trusts a live answer: a reminder burst asks once per owner. */
 export const PERSON_TTL_MS = 3_600_000;
 
 /**
- * slackPerson, a live person remembered in this process for PERSON_TTL_MS: for the DMs a job
- * sends on its own (nudges, reminders), where a morning's reminders would otherwise ask Slack
- * about one owner once per action. Any other answer is asked again each time: an account
+ * slackPerson, a live person remembered for PERSON_TTL_MS by this Slack client: for the DMs a
+ * job sends on its own (nudges, reminders), where a morning's reminders would otherwise ask
+ * Slack about one owner once per action. A remembered answer is trusted only while the
+ * person's `changed_at` (slack_person_changes: the last `user_change` the bot heard about
+ * them, in any process) is the one read when it was learned: one primary-key read instead of
+ * a users.info call, and a worker asks Slack again as soon as the bot hears of a
+ * deactivation. That read failing, Slack is asked (the next write of the job meets the
+ * database's failure and says so). Any other answer is asked again each time: an account
  * deactivated by mistake and reactivated ten minutes later is nudged at the next try, not
  * refused for an hour. A failed lookup is not remembered.
  */
 export async function slackPersonLately(
   slack: UsersInfoLookup,
+  db: Db,
   user: string,
 ): Promise<SlackPerson> {
   let seen = recent.get(slack);
@@ -67,30 +73,24 @@ export async function slackPersonLately(
     seen = new Map();
     recent.set(slack, seen);
   }
-  const at = seen.get(user);
-  const changed = changedAt.get(user);
+  let changed: number | null | undefined;
+  try {
+    changed = (await personChange(db, user))?.changedAt.getTime() ?? null;
+  } catch {
+    changed = undefined;
+  }
+  const known = seen.get(user);
   if (
-    at !== undefined &&
-    Date.now() - at < PERSON_TTL_MS &&
-    (changed === undefined || at > changed)
+    known !== undefined &&
+    changed !== undefined &&
+    Date.now() - known.at < PERSON_TTL_MS &&
+    known.changed === changed
   )
     return 'person';
   const is = await slackPerson(slack, user);
-  if (is === 'person') seen.set(user, Date.now());
+  if (is === 'person' && changed !== undefined) seen.set(user, { at: Date.now(), changed });
   else seen.delete(user);
   return is;
-}
-
-/**
- * Slack said `user`'s account changed (a `user_change` event: deactivated or reactivated): what
- * slackPersonLately remembers of them in this process is stale, so the next DM asks Slack
- * again. Other processes keep theirs for up to PERSON_TTL_MS. Entries older than that are
- * dropped as one is added (nothing remembered before them is still trusted).
- */
-export function forgetPerson(user: string): void {
-  const now = Date.now();
-  for (const [u, at] of changedAt) if (now - at >= PERSON_TTL_MS) changedAt.delete(u);
-  changedAt.set(user, now);
 }
 
 /**
@@ -101,11 +101,12 @@ export function forgetPerson(user: string): void {
  */
 export async function deactivatedAmong(
   slack: UsersInfoLookup,
+  db: Db,
   users: Iterable<string>,
 ): Promise<string[]> {
   const left: string[] = [];
   for (const user of new Set(users))
-    if ((await slackPersonLately(slack, user)) === 'deactivated') left.push(user);
+    if ((await slackPersonLately(slack, db, user)) === 'deactivated') left.push(user);
   return left;
 }
 
@@ -133,7 +134,7 @@ export async function refuseIfDeactivated(
   if ((await ledgerEntry(db, key))?.ts) return;
   let is = asked?.get(user);
   if (!is) {
-    is = asked ? await slackPerson(slack, user) : await slackPersonLately(slack, user);
+    is = asked ? await slackPerson(slack, user) : await slackPersonLately(slack, db, user);
     asked?.set(user, is);
   }
   if (is === 'deactivated') throw new RefusedPostError({ to: user, error: DEACTIVATED, key });

@@ -4,8 +4,8 @@
  * (`deleted: false`). sopbot otherwise learns that someone left only when it is about to DM
  * them (refuseIfDeactivated, src/services/slack-person.ts).
  *
- * On either change, what this process remembers of the person's users.info answer is stale
- * (forgetPerson). A live account's DMs withheld as `deactivated` are resolved, as a live
+ * On either change, what every process remembers of the person's users.info answer is stale
+ * (recorded in slack_person_changes, which slackPersonLately reads). A live account's DMs withheld as `deactivated` are resolved, as a live
  * users.info answer resolves them. A deactivation asks for one `user-left` job (the job
  * outbox, keyed by the person and the company's day): it DMs each admin who left and what
  * they held, once (ledger keys `user-left:<user>:<day>:<admin>`), and nothing when sopbot
@@ -13,6 +13,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
+import { recordPersonChange } from '../../db/queries/slack-person-changes.js';
 import { resolveDeactivatedRefusals } from '../../db/queries/slack-refusals.js';
 import type { JobQueue } from '../../jobs/contracts.js';
 import { localDate } from '../core/calendar.js';
@@ -23,7 +24,7 @@ import { membersWhoMay } from './members.js';
 import { enqueueDurably } from './outbox.js';
 import { dmOnce } from './reminders.js';
 import { getSettings } from './settings.js';
-import { forgetPerson, slackPerson } from './slack-person.js';
+import { slackPerson } from './slack-person.js';
 import { personAtStake } from './undelivered.js';
 
 export interface UserChange {
@@ -33,15 +34,15 @@ export interface UserChange {
 }
 
 /**
- * What the bot does on a `user_change` (after its ack): the person's remembered answer made
- * stale; reactivated (or only edited), their `deactivated` refusals resolved; deactivated, the
+ * What the bot does on a `user_change` (after its ack): the change recorded (what every
+ * process remembers of the person stale); reactivated (or only edited), their `deactivated` refusals resolved; deactivated, the
  * admins' `user-left` job requested for the company's day.
  */
 export async function userChanged(
   deps: { readonly db: Db; readonly queue: JobQueue; readonly clock: Clock },
   change: UserChange,
 ): Promise<'resolved' | 'requested'> {
-  forgetPerson(change.user);
+  await recordPersonChange(deps.db, change.user, change.deleted ? 'deactivated' : 'live');
   if (!change.deleted) {
     await resolveDeactivatedRefusals(deps.db, change.user);
     return 'resolved';
@@ -62,7 +63,6 @@ export async function tellAdminsUserLeft(
   deps: { readonly db: Db; readonly slack: WebClient; readonly bootstrapAdmins: readonly string[] },
   p: { readonly user: string; readonly day: string },
 ): Promise<{ sent: number; admins: number }> {
-  forgetPerson(p.user);
   const held = await personAtStake(deps.db, p.user);
   const bootstrap = deps.bootstrapAdmins.includes(p.user);
   if (!holdsAnything(held) && !bootstrap) return { sent: 0, admins: 0 };

@@ -9,6 +9,7 @@ import { WebClient } from '@slack/web-api';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { vi } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import {
   type JobInput,
@@ -374,6 +375,11 @@ export interface HarnessOptions {
   readonly botLogger?: Logger;
   /** SOPBOT_ADMIN_USERS: admins by configuration (Slack users of the workspace too). */
   readonly adminUsers?: readonly string[];
+  /**
+   * The worker on its own copy of the project's modules (vi.resetModules), as in its own
+   * process: what it remembers in memory is not the bot's, only the database is shared.
+   */
+  readonly workerOwnModules?: boolean;
 }
 
 /** startHarness for the enclosing file or describe block: before its tests, stopped after. */
@@ -419,7 +425,11 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const workerRedis = createRedis(env.REDIS_URL!, 'worker');
   // The production worker runtime (jobs/registry.ts), on the meeting's queues only: the
   // planning queue keeps its jobs so a test can see what was requested.
-  const worker = startRuntime(
+  if (opts.workerOwnModules) vi.resetModules();
+  const start = opts.workerOwnModules
+    ? (await import('../../jobs/runtime.js')).startRuntime
+    : startRuntime;
+  const worker = start(
     {
       db: tdb.db,
       queue: queues,

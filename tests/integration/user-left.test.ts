@@ -2,13 +2,16 @@
  * Someone who holds S&OP work leaves the workspace: Slack sends `user_change` with
  * `user.deleted: true`, and each admin gets one DM saying who left and what they held (role,
  * families, open actions with the reassign command), the typed text escaped; a retried event
- * sends nothing twice; someone sopbot does not know is told to nobody. The bot forgets its
- * hour-long memory of the person (the next reminder asks Slack again and is withheld), and a
+ * sends nothing twice; someone sopbot does not know is told to nobody. The worker, on its own
+ * copy of the modules as in its own process, stops trusting its hour-long memory of the
+ * person once the bot hears of the change (the next reminder asks Slack again and is
+ * withheld), and a
  * reactivation (`deleted: false`) resolves the DMs withheld as deactivated. The S&OE roll-up's
  * owner DMs are withheld from a deactivated owner as reminders are. The real bot and worker
  * over HTTP against the Slack stand-in, real Postgres and Redis, a test clock.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { WebClient } from '@slack/web-api';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import { jobId } from '../../jobs/contracts.js';
 import type { Standin } from '../../src/slack-standin/index.js';
@@ -30,11 +33,20 @@ const h = useHarness({
   users: [GUS],
   adminUsers: [BOOT],
   clock,
+  workerOwnModules: true,
 });
 let db: Db;
 let standin: Standin;
 let a1: string;
 let a2: string;
+/**
+ * A second worker process: its own copy of the modules (nothing in memory shared with the bot
+ * or the harness's worker, which runs the `user-left` job) and its own Slack client.
+ */
+let other: {
+  refuseIfDeactivated: typeof import('../../src/services/slack-person.js').refuseIfDeactivated;
+  slack: WebClient;
+};
 
 /** Slack's user_change event (UserChangeEvent of @slack/types), for `id` as `deleted` says. */
 const userChange = (id: string, deleted: boolean) => ({
@@ -66,6 +78,14 @@ const overdue = (actionId: string, n: number) => ({
 
 beforeAll(async () => {
   ({ db, standin } = h);
+  vi.resetModules();
+  other = {
+    refuseIfDeactivated: (await import('../../src/services/slack-person.js')).refuseIfDeactivated,
+    slack: new WebClient('xoxb-user-left', {
+      slackApiUrl: standin.apiUrl,
+      retryConfig: { retries: 0 },
+    }),
+  };
   [a1, a2] = (await decideMarchActions(h, clock, 'user-left', EXEC, [
     {
       owner: RITA,
@@ -87,11 +107,13 @@ describe('a rep who owns two open actions leaves the workspace', () => {
   let first: Awaited<ReturnType<typeof h.driver.event>>;
 
   it('each admin gets one DM naming her role, families and both actions', async () => {
-    // Reminded while active: this process remembers her as a live person for an hour.
+    // Reminded while active: the worker remembers her as a live person for an hour.
     clock.set('2027-03-18T09:00:00Z');
     const reminded = await runToEnd(h.queues, 'action-reminder', overdue(a1, 1), 'notifications');
     expect(await reminded.getState()).toBe('completed');
     expect(standin.messagesIn(`D_${RITA}`)).toHaveLength(3);
+    // The other worker process checks her before a DM too, and remembers her live.
+    await other.refuseIfDeactivated(other.slack, db, 'other-worker:1', RITA);
 
     addDeactivatedUser(standin, RITA, 'rita');
     first = await h.driver.event(userChange(RITA, true));
@@ -137,6 +159,19 @@ describe('a rep who owns two open actions leaves the workspace', () => {
       .where('resolved_at', 'is', null)
       .execute();
     expect(rows).toEqual([{ post_key: `reminder:${a1}:overdue:overdue-2`, reason: 'deactivated' }]);
+    // The other worker process, which ran nothing of the event, asks Slack again too.
+    const asked = standin.callsTo('users.info').length;
+    await expect(
+      other.refuseIfDeactivated(other.slack, db, 'other-worker:2', RITA),
+    ).rejects.toThrow(
+      `'other-worker:2' not sent: users.info says <@${RITA}>'s account is deactivated`,
+    );
+    expect(
+      standin
+        .callsTo('users.info')
+        .slice(asked)
+        .map((c) => c.args.user),
+    ).toEqual([RITA]);
   });
 
   it('the same event retried by Slack sends nothing twice; someone unknown, or live again, is told to nobody', async () => {

@@ -1,0 +1,65 @@
+/**
+ * What Slack's `user_change` last said of a person sopbot knows (`slack_person_changes`),
+ * shared by the bot and the workers: src/services/user-change.ts writes it, slackPersonLately
+ * (src/services/slack-person.ts) reads when the account last changed before trusting a live
+ * answer it remembers, and the `user-left` job tells the admins once per deactivation.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../connect.js';
+
+export interface PersonChange {
+  readonly changedAt: Date;
+  /** Since when the account is deactivated; null while live. */
+  readonly deactivatedAt: Date | null;
+  /** When the admins were told of this deactivation; null until then. */
+  readonly leftNotifiedAt: Date | null;
+}
+
+/** The person's row, if a `user_change` about them was ever recorded (one primary-key read). */
+export async function personChange(db: Db, user: string): Promise<PersonChange | undefined> {
+  const row = await db
+    .selectFrom('slack_person_changes')
+    .select(['changed_at', 'deactivated_at', 'left_notified_at'])
+    .where('slack_user_id', '=', user)
+    .executeTakeFirst();
+  return row
+    ? {
+        changedAt: row.changed_at,
+        deactivatedAt: row.deactivated_at,
+        leftNotifiedAt: row.left_notified_at,
+      }
+    : undefined;
+}
+
+/**
+ * Records a `user_change` about `user` now: `deactivated` keeps the first time of a
+ * deactivation Slack says again (and whether the admins were told of it), `live` clears both,
+ * `unchanged` only marks the change (a live answer remembered before it is stale).
+ */
+export async function recordPersonChange(
+  db: Db,
+  user: string,
+  state: 'deactivated' | 'live' | 'unchanged',
+): Promise<void> {
+  await db
+    .insertInto('slack_person_changes')
+    .values({
+      slack_user_id: user,
+      changed_at: sql<Date>`now()`,
+      // To the millisecond: the job names a deactivation by the time a JS Date holds.
+      deactivated_at: state === 'deactivated' ? sql<Date>`date_trunc('milliseconds', now())` : null,
+    })
+    .onConflict((oc) =>
+      oc.column('slack_user_id').doUpdateSet({
+        changed_at: sql<Date>`now()`,
+        ...(state === 'deactivated'
+          ? {
+              deactivated_at: sql<Date>`coalesce(slack_person_changes.deactivated_at, excluded.deactivated_at)`,
+            }
+          : state === 'live'
+            ? { deactivated_at: null, left_notified_at: null }
+            : {}),
+      }),
+    )
+    .execute();
+}
