@@ -63,3 +63,22 @@ export async function recordPersonChange(
     )
     .execute();
 }
+
+/**
+ * Marks the deactivation of `user` that began at `deactivatedAt` as told to the admins; false
+ * when it was told already or undone since.
+ */
+export async function markLeftNotified(
+  db: Db,
+  user: string,
+  deactivatedAt: Date,
+): Promise<boolean> {
+  const res = await db
+    .updateTable('slack_person_changes')
+    .set({ left_notified_at: sql<Date>`now()` })
+    .where('slack_user_id', '=', user)
+    .where('deactivated_at', '=', deactivatedAt)
+    .where('left_notified_at', 'is', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}

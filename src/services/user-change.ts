@@ -8,12 +8,17 @@
  * (recorded in slack_person_changes, which slackPersonLately reads). A live account's DMs withheld as `deactivated` are resolved, as a live
  * users.info answer resolves them. A deactivation asks for one `user-left` job (the job
  * outbox, keyed by the person and the company's day): it DMs each admin who left and what
- * they held, once (ledger keys `user-left:<user>:<day>:<admin>`), and nothing when sopbot
- * does not know them.
+ * they held, once per deactivation (left_notified_at; ledger keys
+ * `user-left:<user>:<deactivated at>:<admin>`), however often an identity provider's sync says
+ * it again, and nothing when sopbot does not know them.
  */
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
-import { recordPersonChange } from '../../db/queries/slack-person-changes.js';
+import {
+  markLeftNotified,
+  personChange,
+  recordPersonChange,
+} from '../../db/queries/slack-person-changes.js';
 import { resolveDeactivatedRefusals } from '../../db/queries/slack-refusals.js';
 import type { JobQueue } from '../../jobs/contracts.js';
 import { localDate } from '../core/calendar.js';
@@ -54,15 +59,20 @@ export async function userChanged(
 
 /**
  * The `user-left` job: DM each admin (but the person who left) who left and what they held,
- * once for the person and `day`. Nothing when sopbot does not know them (no role, families,
- * open actions or vote, and not in SOPBOT_ADMIN_USERS), nor when users.info says their account
- * is live again. An admin Slack refuses does not stop
- * the others (sendEach).
+ * once for the person's deactivation, whichever day's job runs. Nothing when sopbot does not
+ * know them (no role, families, open actions or vote, and not in SOPBOT_ADMIN_USERS), when the
+ * admins were told of this deactivation already, nor when it was undone since (the row, or
+ * users.info saying the account is live again). An admin Slack refuses does not stop the
+ * others (sendEach); a retry sends only what the ledger does not hold, and the deactivation is
+ * marked told once every admin has theirs.
  */
 export async function tellAdminsUserLeft(
   deps: { readonly db: Db; readonly slack: WebClient; readonly bootstrapAdmins: readonly string[] },
   p: { readonly user: string; readonly day: string },
 ): Promise<{ sent: number; admins: number }> {
+  const change = await personChange(deps.db, p.user);
+  const since = change?.deactivatedAt;
+  if (!since || change.leftNotifiedAt) return { sent: 0, admins: 0 };
   const held = await personAtStake(deps.db, p.user);
   const bootstrap = deps.bootstrapAdmins.includes(p.user);
   if (!holdsAnything(held) && !bootstrap) return { sent: 0, admins: 0 };
@@ -73,14 +83,15 @@ export async function tellAdminsUserLeft(
   const admins = (await membersWhoMay(deps.db, 'delivery.problems', deps.bootstrapAdmins)).filter(
     (a) => a !== p.user,
   );
+  const key = `user-left:${p.user}:${since.toISOString()}`;
   let sent = 0;
   await sendEach(
     admins,
     (a) => a,
     async (admin) => {
-      if (await dmOnce(deps.slack, deps.db, `user-left:${p.user}:${p.day}:${admin}`, admin, msg))
-        sent++;
+      if (await dmOnce(deps.slack, deps.db, `${key}:${admin}`, admin, msg)) sent++;
     },
   );
+  await markLeftNotified(deps.db, p.user, since);
   return { sent, admins: admins.length };
 }

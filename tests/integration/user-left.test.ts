@@ -2,7 +2,8 @@
  * Someone who holds S&OP work leaves the workspace: Slack sends `user_change` with
  * `user.deleted: true`, and each admin gets one DM saying who left and what they held (role,
  * families, open actions with the reassign command), the typed text escaped; a retried event
- * sends nothing twice; someone sopbot does not know is told to nobody. The worker, on its own
+ * sends nothing twice, nor does the same deactivation said again on a later day; someone
+ * sopbot does not know is told to nobody. The worker, on its own
  * copy of the modules as in its own process, stops trusting its hour-long memory of the
  * person once the bot hears of the change (the next reminder asks Slack again and is
  * withheld), and a
@@ -177,6 +178,16 @@ describe('a rep who owns two open actions leaves the workspace', () => {
   it('the same event retried by Slack sends nothing twice; someone unknown, or live again, is told to nobody', async () => {
     await h.driver.resend(first.request, { retryNum: 1, retryReason: 'http_timeout' });
     await h.driver.event(userChange(RITA, true), { eventId: first.eventId, retryNum: 2 });
+    // The identity provider's sync says the same deactivation again a day later (a new
+    // event): its job runs and tells nobody, the admins were told on the 18th.
+    await h.driver.event(userChange(RITA, true));
+    const again = await settledJob(
+      h.queues,
+      'notifications',
+      jobId('user-left', { user: RITA, day: '2027-03-19' }),
+    );
+    expect(await again.getState()).toBe('completed');
+    expect(again.returnvalue).toEqual({ sent: 0, admins: 0 });
     // Someone sopbot does not know leaves: the job runs and tells nobody.
     addDeactivatedUser(standin, GUS, 'gus');
     await h.driver.event(userChange(GUS, true));
@@ -204,13 +215,13 @@ describe('a rep who owns two open actions leaves the workspace', () => {
       .select('request_key')
       .where('kind', '=', 'user_change')
       .execute();
-    expect(claims).toHaveLength(3);
+    expect(claims).toHaveLength(4);
     const requests = await db
       .selectFrom('job_outbox')
       .select('job_name')
       .where('job_name', '=', 'user-left')
       .execute();
-    expect(requests).toHaveLength(3);
+    expect(requests).toHaveLength(4);
   });
 
   it('reactivated, her withheld DMs are resolved and the next reminder goes out', async () => {
@@ -232,6 +243,18 @@ describe('a rep who owns two open actions leaves the workspace', () => {
     expect(standin.messagesIn(`D_${RITA}`)).toHaveLength(4);
     // Nobody is told she left again.
     for (const admin of [ADA, BOOT]) expect(leftDms(admin)).toHaveLength(1);
+  });
+
+  it('deactivated again after that, the admins are told again', async () => {
+    addDeactivatedUser(standin, RITA, 'rita');
+    await h.driver.event(userChange(RITA, true));
+    const job = await settledJob(
+      h.queues,
+      'notifications',
+      jobId('user-left', { user: RITA, day: '2027-03-22' }),
+    );
+    expect(job.returnvalue).toEqual({ sent: 2, admins: 2 });
+    for (const admin of [ADA, BOOT]) expect(leftDms(admin)).toHaveLength(2);
   });
 });
 
