@@ -1,10 +1,12 @@
 /**
- * `user_change` (scope `users:read`): Slack says a person's account changed. A deactivation
+ * `user_change` (scope `users:read`): Slack says a person's account changed. Someone sopbot
+ * does not know costs one read and nothing else. For the others the change is recorded for
+ * every process (what the bot and the workers remember of them is stale); a deactivation
  * (`user.deleted`, they left) asks for the admins' `user-left` DM, once per event_id (Slack
- * may deliver an event more than once) and per person and day (the job's id and ledger keys);
- * any change is recorded, making what the bot and the workers remember of them stale, and, for a live account, resolves
- * the DMs withheld from them as deactivated (src/services/user-change.ts). Bolt acks an event
- * before its listener runs; the work waits for one of the bot's after-ack slots.
+ * may deliver an event more than once) and per person and day (the job's id), which tells
+ * them once per deactivation; a live account, users.info agreeing, has the DMs withheld from
+ * them as deactivated resolved (src/services/user-change.ts). Bolt acks an event before its
+ * listener runs; the work waits for one of the bot's after-ack slots.
  */
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
@@ -19,19 +21,20 @@ const userChange = z.object({
 });
 
 export function register(app: App, deps: AppDeps): void {
-  app.event('user_change', async ({ event, body }) => {
+  app.event('user_change', async ({ event, body, client }) => {
     const parsed = userChange.safeParse(event);
     if (!parsed.success) {
       deps.logger.warn({ event_id: body.event_id }, 'user_change without a user id: ignored');
       return;
     }
     const change = { user: parsed.data.user.id, deleted: parsed.data.user.deleted };
+    const on = { ...deps, slack: client, bootstrapAdmins: deps.config.SOPBOT_ADMIN_USERS };
     await afterAck(deps, async () => {
       // A live account's change is idempotent (nothing to claim): most are profile edits.
-      if (!change.deleted) await userChanged(deps, change);
+      if (!change.deleted) await userChanged(on, change);
       else
         await once(deps.db, `event:${body.event_id}`, 'user_change', async () => {
-          await userChanged(deps, change);
+          await userChanged(on, change);
         });
     });
   });

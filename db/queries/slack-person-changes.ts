@@ -31,6 +31,60 @@ export async function personChange(db: Db, user: string): Promise<PersonChange |
     : undefined;
 }
 
+export interface PersonStanding {
+  /** A member with a role, an open action's owner, or deactivated by an earlier change. */
+  readonly known: boolean;
+  /** DMs withheld from them as deactivated, unresolved. */
+  readonly refusedDeactivated: boolean;
+  /** A recorded deactivation not undone yet. */
+  readonly deactivated: boolean;
+}
+
+/** What sopbot knows `user` for, in one read. */
+export async function personStanding(db: Db, user: string): Promise<PersonStanding> {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb
+        .exists(eb.selectFrom('members').select('slack_user_id').where('slack_user_id', '=', user))
+        .as('member'),
+      eb
+        .exists(
+          eb
+            .selectFrom('actions')
+            .select('id')
+            .where('owner', '=', user)
+            .where('status', '=', 'open'),
+        )
+        .as('owner'),
+      eb
+        .exists(
+          eb
+            .selectFrom('slack_refusals')
+            .select('id')
+            .where('conversation', '=', user)
+            .where('reason', '=', 'deactivated')
+            .where('resolved_at', 'is', null),
+        )
+        .as('refused'),
+      eb
+        .exists(
+          eb
+            .selectFrom('slack_person_changes')
+            .select('slack_user_id')
+            .where('slack_user_id', '=', user)
+            .where('deactivated_at', 'is not', null),
+        )
+        .as('deactivated'),
+    ])
+    .executeTakeFirstOrThrow();
+  // pg returns a boolean for EXISTS.
+  return {
+    known: Boolean(row.member || row.owner || row.refused || row.deactivated),
+    refusedDeactivated: Boolean(row.refused),
+    deactivated: Boolean(row.deactivated),
+  };
+}
+
 /**
  * Records a `user_change` about `user` now: `deactivated` keeps the first time of a
  * deactivation Slack says again (and whether the admins were told of it), `live` clears both,

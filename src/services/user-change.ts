@@ -4,19 +4,22 @@
  * (`deleted: false`). sopbot otherwise learns that someone left only when it is about to DM
  * them (refuseIfDeactivated, src/services/slack-person.ts).
  *
- * On either change, what every process remembers of the person's users.info answer is stale
- * (recorded in slack_person_changes, which slackPersonLately reads). A live account's DMs withheld as `deactivated` are resolved, as a live
- * users.info answer resolves them. A deactivation asks for one `user-left` job (the job
- * outbox, keyed by the person and the company's day): it DMs each admin who left and what
- * they held, once per deactivation (left_notified_at; ledger keys
- * `user-left:<user>:<deactivated at>:<admin>`), however often an identity provider's sync says
- * it again, and nothing when sopbot does not know them.
+ * Only a person sopbot knows (a role, an open action, SOPBOT_ADMIN_USERS, DMs withheld as
+ * deactivated, a deactivation recorded) costs more than one read: every profile edit of the
+ * workspace comes here. For them the change is recorded in slack_person_changes, which every
+ * process reads before trusting a live users.info answer it remembers. A live account's DMs
+ * withheld as `deactivated` are resolved once users.info agrees (events may come out of
+ * order). A deactivation asks for one `user-left` job (the job outbox, keyed by the person and
+ * the company's day): it DMs each admin who left and what they held, once per deactivation
+ * (left_notified_at; ledger keys `user-left:<user>:<deactivated at>:<admin>`), however often
+ * an identity provider's sync says it again.
  */
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
 import {
   markLeftNotified,
   personChange,
+  personStanding,
   recordPersonChange,
 } from '../../db/queries/slack-person-changes.js';
 import { resolveDeactivatedRefusals } from '../../db/queries/slack-refusals.js';
@@ -29,7 +32,7 @@ import { membersWhoMay } from './members.js';
 import { enqueueDurably } from './outbox.js';
 import { dmOnce } from './reminders.js';
 import { getSettings } from './settings.js';
-import { slackPerson } from './slack-person.js';
+import { slackPerson, type UsersInfoLookup } from './slack-person.js';
 import { personAtStake } from './undelivered.js';
 
 export interface UserChange {
@@ -39,22 +42,43 @@ export interface UserChange {
 }
 
 /**
- * What the bot does on a `user_change` (after its ack): the change recorded (what every
- * process remembers of the person stale); reactivated (or only edited), their `deactivated` refusals resolved; deactivated, the
- * admins' `user-left` job requested for the company's day.
+ * What the bot does on a `user_change` (after its ack): nothing for someone sopbot does not
+ * know; otherwise the change recorded (what every process remembers of them stale), and,
+ * deactivated, the admins' `user-left` job requested for the company's day; live again (users.info
+ * agreeing), the deactivation undone and their `deactivated` refusals resolved.
  */
 export async function userChanged(
-  deps: { readonly db: Db; readonly queue: JobQueue; readonly clock: Clock },
+  deps: {
+    readonly db: Db;
+    readonly queue: JobQueue;
+    readonly clock: Clock;
+    readonly slack: UsersInfoLookup;
+    readonly bootstrapAdmins: readonly string[];
+  },
   change: UserChange,
-): Promise<'resolved' | 'requested'> {
-  await recordPersonChange(deps.db, change.user, change.deleted ? 'deactivated' : 'live');
-  if (!change.deleted) {
-    await resolveDeactivatedRefusals(deps.db, change.user);
-    return 'resolved';
+): Promise<'skipped' | 'recorded' | 'resolved' | 'requested'> {
+  const standing = await personStanding(deps.db, change.user);
+  if (!standing.known && !deps.bootstrapAdmins.includes(change.user)) return 'skipped';
+  if (change.deleted) {
+    await recordPersonChange(deps.db, change.user, 'deactivated');
+    const day = localDate(deps.clock.now(), (await getSettings(deps.db)).timezone);
+    await enqueueDurably(deps, 'user-left', { user: change.user, day });
+    return 'requested';
   }
-  const day = localDate(deps.clock.now(), (await getSettings(deps.db)).timezone);
-  await enqueueDurably(deps, 'user-left', { user: change.user, day });
-  return 'requested';
+  // A profile edit of a live account: nothing to undo, nothing to ask Slack.
+  if (!standing.deactivated && !standing.refusedDeactivated) {
+    await recordPersonChange(deps.db, change.user, 'unchanged');
+    return 'recorded';
+  }
+  // Said live after a deactivation: Slack's word now, as an older event may come last.
+  // Slack's failures are thrown (logged by the listener).
+  if ((await slackPerson(deps.slack, change.user)) !== 'person') {
+    await recordPersonChange(deps.db, change.user, 'unchanged');
+    return 'recorded';
+  }
+  await recordPersonChange(deps.db, change.user, 'live');
+  if (standing.refusedDeactivated) await resolveDeactivatedRefusals(deps.db, change.user);
+  return 'resolved';
 }
 
 /**

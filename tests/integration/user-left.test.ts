@@ -2,14 +2,14 @@
  * Someone who holds S&OP work leaves the workspace: Slack sends `user_change` with
  * `user.deleted: true`, and each admin gets one DM saying who left and what they held (role,
  * families, open actions with the reassign command), the typed text escaped; a retried event
- * sends nothing twice, nor does the same deactivation said again on a later day; someone
- * sopbot does not know is told to nobody. The worker, on its own
- * copy of the modules as in its own process, stops trusting its hour-long memory of the
- * person once the bot hears of the change (the next reminder asks Slack again and is
- * withheld), and a
- * reactivation (`deleted: false`) resolves the DMs withheld as deactivated. The S&OE roll-up's
- * owner DMs are withheld from a deactivated owner as reminders are. The real bot and worker
- * over HTTP against the Slack stand-in, real Postgres and Redis, a test clock.
+ * sends nothing twice, nor does the same deactivation said again on a later day; someone sopbot
+ * does not know costs nothing. The worker, on its own copy of the modules as in its own
+ * process, stops trusting its hour-long memory of the person once the bot hears of the change
+ * (the next reminder asks Slack again and is withheld), and a reactivation (`deleted: false`,
+ * users.info agreeing) resolves the DMs withheld as deactivated; a new deactivation is told
+ * again. The S&OE roll-up's owner DMs are withheld from a deactivated owner as reminders are.
+ * The real bot and worker over HTTP against the Slack stand-in, real Postgres and Redis, a
+ * test clock.
  */
 import { WebClient } from '@slack/web-api';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
@@ -188,15 +188,9 @@ describe('a rep who owns two open actions leaves the workspace', () => {
     );
     expect(await again.getState()).toBe('completed');
     expect(again.returnvalue).toEqual({ sent: 0, admins: 0 });
-    // Someone sopbot does not know leaves: the job runs and tells nobody.
+    // Someone sopbot does not know leaves: no job is asked for.
     addDeactivatedUser(standin, GUS, 'gus');
     await h.driver.event(userChange(GUS, true));
-    const gus = await settledJob(
-      h.queues,
-      'notifications',
-      jobId('user-left', { user: GUS, day: '2027-03-19' }),
-    );
-    expect(gus.returnvalue).toEqual({ sent: 0, admins: 0 });
     // An executive whose deactivation was undone before the job ran (Slack's users.info says
     // live): nobody is told.
     await h.driver.event(userChange(EXEC, true));
@@ -209,7 +203,8 @@ describe('a rep who owns two open actions leaves the workspace', () => {
     await new Promise((r) => setTimeout(r, 200));
     for (const admin of [ADA, BOOT]) expect(leftDms(admin)).toHaveLength(1);
     expect(leftDms(ADA).some((m) => m.text.includes(GUS) || m.text.includes(EXEC))).toBe(false);
-    // One claim per event, one job request per deactivation.
+    // One claim per event (RITA's first and her sync's, GUS's, EXEC's); a job request for
+    // each of RITA's and EXEC's, none for GUS.
     const claims = await db
       .selectFrom('processed_requests')
       .select('request_key')
@@ -218,10 +213,12 @@ describe('a rep who owns two open actions leaves the workspace', () => {
     expect(claims).toHaveLength(4);
     const requests = await db
       .selectFrom('job_outbox')
-      .select('job_name')
+      .select('payload')
       .where('job_name', '=', 'user-left')
       .execute();
-    expect(requests).toHaveLength(4);
+    expect(requests.map((r) => (r.payload as { user: string }).user).sort()).toEqual(
+      [RITA, RITA, EXEC].sort(),
+    );
   });
 
   it('reactivated, her withheld DMs are resolved and the next reminder goes out', async () => {
@@ -255,6 +252,34 @@ describe('a rep who owns two open actions leaves the workspace', () => {
     );
     expect(job.returnvalue).toEqual({ sent: 2, admins: 2 });
     for (const admin of [ADA, BOOT]) expect(leftDms(admin)).toHaveLength(2);
+  });
+});
+
+describe('user_change about people sopbot does not hold work for', () => {
+  it('a profile edit of someone unknown writes nothing and asks Slack nothing', async () => {
+    const rowsBefore = await db
+      .selectFrom('slack_person_changes')
+      .select('slack_user_id')
+      .execute();
+    const infoBefore = standin.callsTo('users.info').length;
+    await h.driver.event(userChange(GUS, false));
+    // OPS1 (ops) edits their profile after: recorded, so the listener has run for them.
+    await h.driver.event(userChange(OPS1, false));
+    await pollUntil(
+      () =>
+        db
+          .selectFrom('slack_person_changes')
+          .select('slack_user_id')
+          .where('slack_user_id', '=', OPS1)
+          .execute(),
+      (rows) => rows.length === 1,
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    const rowsAfter = await db.selectFrom('slack_person_changes').select('slack_user_id').execute();
+    // Written by hand: the rows before (RITA, EXEC) and OPS1's; none for GUS.
+    expect(rowsBefore.map((r) => r.slack_user_id).sort()).toEqual([EXEC, RITA].sort());
+    expect(rowsAfter.map((r) => r.slack_user_id).sort()).toEqual([EXEC, OPS1, RITA].sort());
+    expect(standin.callsTo('users.info').slice(infoBefore)).toEqual([]);
   });
 });
 
@@ -299,5 +324,34 @@ describe('an S&OE roll-up with a deactivated owner', () => {
     expect(rows).toEqual([
       { post_key: `deviation-rollup:${check}:owner:${DORA}`, reason: 'deactivated' },
     ]);
+  });
+
+  it('an older event saying the owner is live, arriving last, resolves nothing: Slack says deactivated', async () => {
+    const asked = standin.callsTo('users.info').length;
+    await h.driver.event(userChange(DORA, false));
+    await standin.waitFor(
+      () =>
+        standin
+          .callsTo('users.info')
+          .slice(asked)
+          .some((c) => c.args.user === DORA),
+      10_000,
+    );
+    await pollUntil(
+      () =>
+        db
+          .selectFrom('slack_person_changes')
+          .select('deactivated_at')
+          .where('slack_user_id', '=', DORA)
+          .execute(),
+      (rows) => rows.length === 1,
+    );
+    const rows = await db
+      .selectFrom('slack_refusals')
+      .select(['post_key', 'resolved_at'])
+      .where('conversation', '=', DORA)
+      .execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.resolved_at).toBeNull();
   });
 });
