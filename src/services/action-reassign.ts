@@ -289,17 +289,20 @@ export function editRefusedForGood(err: unknown): boolean {
 /** A DM about one action, as its presenters build it. */
 type ActionDm = ReturnType<typeof actionDm>;
 
-/** The DM with buttons about action `a` that was sent under `key`, rebuilt; null for another kind. */
+/**
+ * The DM with buttons about action `a` that was sent under `key`, rebuilt; null for another
+ * kind. `link`: the permalink of the message the action was made from (sourceLink), asked of
+ * Slack before the action's locks were taken.
+ */
 async function sentUnder(
   db: Db,
-  slack: Slack,
+  link: string | null,
   key: string,
   a: ActionRow,
   zone: string,
 ): Promise<ActionDm | null> {
   // The assignment DM as it was sent: one of an action made from a message links it.
-  if (key === `action:${a.id}:assigned`)
-    return actionDm(a, 'assigned', null, await messageLink(slack, a));
+  if (key === `action:${a.id}:assigned`) return actionDm(a, 'assigned', null, link);
   const given = new RegExp(`^action:${a.id}:handover:(\\d+):new$`).exec(key);
   if (given?.[1]) {
     const entry = await auditEntry(db, given[1]);
@@ -323,6 +326,20 @@ async function sentUnder(
   return null;
 }
 
+/**
+ * The permalink of the message action `actionId` was made from (null for another action), for
+ * its assignment DM drawn again: asked of Slack before the action's locks are taken, as the
+ * message an action came from never changes, so a slow or failing Slack holds no lock (a
+ * failure is thrown, for the job's retry, before anything was drawn).
+ */
+async function sourceLink(
+  deps: { readonly db: Db; readonly slack: Slack },
+  actionId: string,
+): Promise<string | null> {
+  const a = await getAction(deps.db, actionId);
+  return a ? messageLink(deps.slack, a) : null;
+}
+
 /** A DM to be drawn again at `ts`: what it becomes. */
 interface Redraw {
   readonly ts: string;
@@ -338,7 +355,7 @@ interface Redraw {
  */
 async function actionDmsOf(
   db: Db,
-  slack: Slack,
+  link: string | null,
   a: ActionRow,
   user: string,
   channel: string,
@@ -353,7 +370,7 @@ async function actionDmsOf(
   ];
   for (const row of own) {
     if (!row.ts || row.channel !== channel) continue;
-    const msg = await sentUnder(db, slack, row.postKey, a, zone);
+    const msg = await sentUnder(db, link, row.postKey, a, zone);
     if (msg) edits.push({ ts: row.ts, msg: draw(msg) });
   }
   for (const row of await ledgerEntries(db, `reminder-digest:${user}:`)) {
@@ -430,6 +447,7 @@ interface Retired {
  */
 async function retireOldButtons(
   deps: { readonly db: Db; readonly slack: Slack },
+  link: string | null,
   a: ActionRow,
   from: string,
   g: GivenAway,
@@ -440,7 +458,7 @@ async function retireOldButtons(
   const { timezone } = await getSettings(deps.db);
   const line = reassignedLine(g, timezone);
   const draw = (m: ActionDm) => withoutButtons(m, a, line);
-  const edits = await actionDmsOf(deps.db, deps.slack, a, from, channel, draw, timezone, g.at);
+  const edits = await actionDmsOf(deps.db, link, a, from, channel, draw, timezone, g.at);
   let buttonsRemoved = 0;
   let already = 0;
   let notEdited = 0;
@@ -513,12 +531,14 @@ export async function retireClosedButtons(
   deps: { readonly db: Db; readonly slack: Slack; readonly clock: { now(): Date } },
   p: { readonly actionId: string; readonly closing: string; readonly shown?: string | undefined },
 ): Promise<ClosedRedraw> {
-  return inJob(deps.db, p.actionId, () => redrawClosed(deps, p));
+  const link = await sourceLink(deps, p.actionId);
+  return inJob(deps.db, p.actionId, () => redrawClosed(deps, link, p));
 }
 
 /** retireClosedButtons under the action's locks. */
 async function redrawClosed(
   deps: { readonly db: Db; readonly slack: Slack; readonly clock: { now(): Date } },
+  link: string | null,
   p: { readonly actionId: string; readonly closing: string; readonly shown?: string | undefined },
 ): Promise<ClosedRedraw> {
   let drawn = 0;
@@ -532,7 +552,7 @@ async function redrawClosed(
     const draw = (m: ActionDm) =>
       a.status === 'open' ? withLineAboveButtons(m, a, REOPENED_LINE) : withoutButtons(m, a, line);
     const now = deps.clock.now();
-    const dms = await actionDmsOf(deps.db, deps.slack, a, a.owner, channel, draw, timezone, now);
+    const dms = await actionDmsOf(deps.db, link, a, a.owner, channel, draw, timezone, now);
     for (const e of dms) {
       // Per change: an action cancelled, opened again and cancelled again is drawn each time.
       const key = `action-closed:${p.closing}:${channel}:${e.ts}`;
@@ -584,6 +604,7 @@ export async function retireGivenAwayButtons(
   actionId: string,
   user: string,
 ): Promise<{ buttonsRemoved: number; notEdited: number } | null> {
+  const link = await sourceLink(deps, actionId);
   const out = await drawingListedAction(
     deps.db,
     actionId,
@@ -592,7 +613,7 @@ export async function retireGivenAwayButtons(
       if (!a || a.owner === user) return null;
       const [away] = await reassignmentsFrom(deps.db, user, [a.id]);
       if (!away) return null;
-      return retireOldButtons(deps, a, user, { to: away.to, by: away.by, at: away.at });
+      return retireOldButtons(deps, link, a, user, { to: away.to, by: away.by, at: away.at });
     },
     CLICK_LOCK_WAIT_MS,
   );
@@ -614,12 +635,14 @@ export async function announceHandover(
   deps: { readonly db: Db; readonly slack: Slack },
   p: { readonly actionId: string; readonly handover: string },
 ): Promise<HandoverDms> {
-  return inJob(deps.db, p.actionId, () => handOver(deps, p));
+  const link = await sourceLink(deps, p.actionId);
+  return inJob(deps.db, p.actionId, () => handOver(deps, link, p));
 }
 
 /** announceHandover under the action's locks. */
 async function handOver(
   deps: { readonly db: Db; readonly slack: Slack },
+  link: string | null,
   p: { readonly actionId: string; readonly handover: string },
 ): Promise<HandoverDms> {
   const [a, entry] = await Promise.all([
@@ -633,7 +656,7 @@ async function handOver(
   const h: Handover = { by: entry.actor, from: details.from, to: details.to };
   const given: GivenAway = { to: h.to, by: h.by, at: details.at ? new Date(details.at) : entry.at };
   const retire = () =>
-    a.owner === h.from ? none : retireOldButtons(deps, a, h.from, given, p.handover);
+    a.owner === h.from ? none : retireOldButtons(deps, link, a, h.from, given, p.handover);
   if (a.status !== 'open' || a.owner !== h.to)
     return { newOwner: 'stale', oldOwner: 'stale', ...(await retire()) };
   const key = `action:${a.id}:handover:${p.handover}`;

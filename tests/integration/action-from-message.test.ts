@@ -12,6 +12,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { jobId } from '../../jobs/contracts.js';
+import { drawClickedAction } from '../../src/services/action-reassign.js';
 import { insertCycle } from '../helpers/db.js';
 import { nextEphemeral } from '../helpers/slack.js';
 import { testClock, useHarness } from './meeting-fixture.js';
@@ -167,6 +168,37 @@ describe('a planner makes a message an action', () => {
     expect(blocks).toContain(`Reassigned to <@${NINA}>`);
     // …and it still links the message, in the words the first DM used.
     expect(blocks).toContain(`/archives/C_SUPPLY/p${sourceTs.replace('.', '')}|The message>`);
+  });
+
+  it("Slack slow to give the message's link holds no lock: a click draws the action meanwhile", async () => {
+    const ts = said('The carrier strikes next week').ts;
+    const view = await shortcut(ts, PAT);
+    await h.driver.submitView(view.id, { user: PAT, values: { owner: { value: OTTO } } });
+    const made = (await actions()).at(-1)!;
+    await h.finished('notifications', `action-raised-${made.id}`);
+    const asked = h.standin.callsTo('chat.getPermalink').length;
+    h.standin.delayNext('chat.getPermalink', { ms: 3_000 });
+    await nextEphemeral(h.standin, OTTO, () =>
+      h.sop(OTTO, `actions reassign #${made.id} <@${NINA}>`),
+    );
+    // The handover job waits for Slack's answer about the message's link…
+    await h.standin.waitFor(() => h.standin.callsTo('chat.getPermalink').length > asked);
+    // …and a click's redraw of the same action, waiting at most half a second, takes the locks.
+    expect(await drawClickedAction(h.db, made.id, async () => {}, 500)).toBe('drawn');
+    const entry = await h.db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('action', '=', 'action.reassign')
+      .where('entity_id', '=', made.id)
+      .executeTakeFirstOrThrow();
+    await h.finished(
+      'notifications',
+      jobId('action-handover', { actionId: made.id, handover: String(entry.id) }),
+    );
+    const dm = h.standin.messagesIn(`D_${OTTO}`).find((m) => m.text.includes(`#${made.id} `));
+    const blocks = JSON.stringify(dm?.blocks);
+    expect(blocks).toContain(`Reassigned to <@${NINA}>`);
+    expect(blocks).toContain(`/archives/C_SUPPLY/p${ts.replace('.', '')}|The message>`);
   });
 
   it('typed <!channel> is shown as typed, never as a live mention', async () => {
