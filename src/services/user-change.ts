@@ -29,7 +29,7 @@ import type { Clock } from '../deps.js';
 import { sendEach } from '../slack/post-ledger.js';
 import { holdsAnything, userLeftDm } from '../slack/presenters/undelivered.js';
 import { membersWhoMay } from './members.js';
-import { enqueueDurably } from './outbox.js';
+import { deliverJobs, requestJob } from './outbox.js';
 import { dmOnce } from './reminders.js';
 import { getSettings } from './settings.js';
 import { slackPerson, type UsersInfoLookup } from './slack-person.js';
@@ -60,9 +60,13 @@ export async function userChanged(
   const standing = await personStanding(deps.db, change.user);
   if (!standing.known && !deps.bootstrapAdmins.includes(change.user)) return 'skipped';
   if (change.deleted) {
-    await recordPersonChange(deps.db, change.user, 'deactivated');
     const day = localDate(deps.clock.now(), (await getSettings(deps.db)).timezone);
-    await enqueueDurably(deps, 'user-left', { user: change.user, day });
+    // The deactivation recorded and its job requested together (the job reads the record).
+    const id = await deps.db.transaction().execute(async (trx) => {
+      await recordPersonChange(trx, change.user, 'deactivated');
+      return requestJob(trx, 'user-left', { user: change.user, day });
+    });
+    await deliverJobs(deps.db, deps.queue, { ids: [id] });
     return 'requested';
   }
   // A profile edit of a live account: nothing to undo, nothing to ask Slack.
