@@ -58,10 +58,10 @@ export const PERSON_TTL_MS = 3_600_000;
  * person's `changed_at` (slack_person_changes: the last `user_change` the bot heard about
  * them, in any process) is the one read when it was learned: one primary-key read instead of
  * a users.info call, and a worker asks Slack again as soon as the bot hears of a
- * deactivation. That read failing, Slack is asked (the next write of the job meets the
- * database's failure and says so). Any other answer is asked again each time: an account
- * deactivated by mistake and reactivated ten minutes later is nudged at the next try, not
- * refused for an hour. A failed lookup is not remembered.
+ * deactivation. That read failing fails the lookup, as the job's own writes would, and the
+ * job is retried (its failure logged by the runtime). Any other answer is asked again each
+ * time: an account deactivated by mistake and reactivated ten minutes later is nudged at the
+ * next try, not refused for an hour. A failed lookup is not remembered.
  */
 export async function slackPersonLately(
   slack: UsersInfoLookup,
@@ -73,22 +73,12 @@ export async function slackPersonLately(
     seen = new Map();
     recent.set(slack, seen);
   }
-  let changed: number | null | undefined;
-  try {
-    changed = (await personChange(db, user))?.changedAt.getTime() ?? null;
-  } catch {
-    changed = undefined;
-  }
+  const changed = (await personChange(db, user))?.changedAt.getTime() ?? null;
   const known = seen.get(user);
-  if (
-    known !== undefined &&
-    changed !== undefined &&
-    Date.now() - known.at < PERSON_TTL_MS &&
-    known.changed === changed
-  )
+  if (known !== undefined && Date.now() - known.at < PERSON_TTL_MS && known.changed === changed)
     return 'person';
   const is = await slackPerson(slack, user);
-  if (is === 'person' && changed !== undefined) seen.set(user, { at: Date.now(), changed });
+  if (is === 'person') seen.set(user, { at: Date.now(), changed });
   else seen.delete(user);
   return is;
 }
