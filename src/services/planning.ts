@@ -648,7 +648,7 @@ export function legacyPlanInputHash(inputs: PlanInputs): string {
  * The hash runs stored before the invoices open when the plan begins were counted: without
  * them, and without the bills. Such a run's cash leaves them out (its KPIs have no
  * `openingReceivables` nor `openingPayables`), so it stays the run of its inputs only while
- * neither is known (`sameInputs`).
+ * neither is known, or known to be none (`sameInputs`).
  */
 export function beforeOpeningHash(inputs: PlanInputs): string {
   return inputDigest(inputs, inputs.scenarios.map(scenarioInEffect), 'neither');
@@ -657,8 +657,8 @@ export function beforeOpeningHash(inputs: PlanInputs): string {
 /**
  * The hash runs stored before the bills open when the plan begins were counted: with the
  * invoices, without the bills. Such a run's cash leaves the bills out (its KPIs have no
- * `openingPayables`), so it stays the run of its inputs only while the bills are not known
- * (`sameInputs`): once production actuals reach the months the DPO pays for, the next
+ * `openingPayables`), so it stays the run of its inputs only while the bills are not known,
+ * or known to be none (`sameInputs`): once production actuals reach the months the DPO pays for, the next
  * recompute or `/sop plan` makes another run, which pays them. A run stored since holds the
  * bills in its hash, known or not (null).
  */
@@ -670,13 +670,40 @@ export function beforeBillsHash(inputs: PlanInputs): string {
  * Whether a run's stored `input_hash` is the hash of `inputs`, as written now or before. A
  * hash written before counts only while what it did not count is not known now: a run whose
  * cash leaves out bills (or invoices) that the inputs now give is not the run of these inputs.
+ * A known nothing (payment on delivery, or nothing sold or made then: a total of 0) counts as
+ * nothing it did not count, its cash the same: a hash written when it was null (the versions
+ * before a DSO or DPO of 0 was a known zero, or before it was counted at all) still counts,
+ * so an upgrade does not solve an unchanged plan again.
  */
 function sameInputs(stored: string, inputs: PlanInputs, hash: string): boolean {
   if (stored === hash) return true;
-  if (openingBillsOf(inputs) !== null) return false;
-  if (stored === beforeBillsHash(inputs)) return true;
-  if (openingOf(inputs) !== null) return false;
+  const opening = openingOf(inputs);
+  const bills = openingBillsOf(inputs);
+  const none = (x: { readonly total: number } | null) => x === null || x.total === 0;
+  // Each way a version before wrote what was open: as known now, or a known nothing as null.
+  const ways = <T extends { readonly total: number }>(x: T | null): (T | null)[] =>
+    x !== null && x.total === 0 ? [x, null] : [x];
+  const scenarios = inputs.scenarios.map(scenarioInEffect);
+  for (const o of ways(opening))
+    for (const b of ways(bills))
+      if (stored === inputDigest(inputs, scenarios, 'bills', { opening: o, bills: b })) return true;
+  if (!none(bills)) return false;
+  for (const o of ways(opening))
+    if (stored === inputDigest(inputs, scenarios, 'invoices', { opening: o, bills: null }))
+      return true;
+  if (!none(opening)) return false;
   return stored === beforeOpeningHash(inputs) || stored === legacyPlanInputHash(inputs);
+}
+
+/**
+ * The hash of `inputs` with `open` in place of the invoices and bills open when the plan
+ * begins: a version before wrote a known nothing (payment on delivery) as null (`sameInputs`).
+ */
+export function planInputHashWith(
+  inputs: PlanInputs,
+  open: { readonly opening: OpeningReceivables | null; readonly bills: OpeningPayables | null },
+): string {
+  return inputDigest(inputs, inputs.scenarios.map(scenarioInEffect), 'bills', open);
 }
 
 function inputDigest(
@@ -684,6 +711,11 @@ function inputDigest(
   scenarios: readonly unknown[],
   /** What was open when the plan began that the hash holds: as runs are hashed now, or before. */
   opening: 'bills' | 'invoices' | 'neither',
+  /** The invoices and bills open then, as that hash wrote them. */
+  open: { readonly opening: OpeningReceivables | null; readonly bills: OpeningPayables | null } = {
+    opening: openingOf(inputs),
+    bills: openingBillsOf(inputs),
+  },
 ): string {
   const s = inputs.settings;
   return createHash('sha256')
@@ -708,8 +740,8 @@ function inputDigest(
           fixedMonths: s.frozen_months + s.slushy_months,
         },
         pastErrors: [...inputs.pastErrors].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-        ...(opening === 'neither' ? {} : { opening: openingOf(inputs) }),
-        ...(opening === 'bills' ? { bills: openingBillsOf(inputs) } : {}),
+        ...(opening === 'neither' ? {} : { opening: open.opening }),
+        ...(opening === 'bills' ? { bills: open.bills } : {}),
       }),
     )
     .digest('hex');

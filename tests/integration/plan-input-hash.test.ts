@@ -18,6 +18,7 @@ import {
   openingBillsOf,
   openingOf,
   planInputHash,
+  planInputHashWith,
   preparePlan,
   runPlan,
 } from '../../src/services/planning.js';
@@ -259,6 +260,68 @@ describe('plan runs and their inputs', () => {
       reused: true,
     });
   }, 120_000);
+
+  it('with payment on delivery (DSO 0 or DPO 0) a run stored before nothing open was a known zero is still reused', async () => {
+    // The versions before wrote a DSO or DPO of 0 as not known (null), or left the invoices
+    // or bills out of the hash; now nothing open is a known zero, and the cash is the same:
+    // the stored run is its run, not solved again after an upgrade.
+    const reusedAs = async (runId: string, hash: string) => {
+      await storeHash(runId, hash);
+      const again = await plan();
+      return { runId: again.runId, reused: again.reused };
+    };
+    const reused = (runId: string) => ({ runId, reused: true });
+
+    // DPO 0, DSO 45: bills none (a known zero), invoices known from the sales history.
+    await t.db.updateTable('workspace_settings').set({ dso_days: 45, dpo_days: 0 }).execute();
+    const dpo0 = await plan();
+    expect(dpo0.created).toBe(true);
+    let inputs = await preparePlan(t.db, cycleId);
+    expect(openingBillsOf(inputs)).toEqual({
+      paid: [0, 0, 0, 0],
+      outstanding: [0, 0, 0, 0],
+      total: 0,
+    });
+    expect(openingOf(inputs)?.total).toBeGreaterThan(0);
+    // As the version that counted bills but wrote DPO 0 as null stored it.
+    const billsNull = planInputHashWith(inputs, { opening: openingOf(inputs), bills: null });
+    expect(billsNull).not.toBe(planInputHash(inputs));
+    expect(await reusedAs(dpo0.runId, billsNull)).toEqual(reused(dpo0.runId));
+    // As the version before the bills stored it.
+    expect(await reusedAs(dpo0.runId, beforeBillsHash(inputs))).toEqual(reused(dpo0.runId));
+
+    // DSO 0, DPO 30: invoices none, bills known (the production imported above): as the
+    // version that wrote DSO 0 as null stored it.
+    await t.db.updateTable('workspace_settings').set({ dso_days: 0, dpo_days: 30 }).execute();
+    const dso0 = await plan();
+    expect(dso0.created).toBe(true);
+    inputs = await preparePlan(t.db, cycleId);
+    expect(openingOf(inputs)).toEqual({
+      collected: [0, 0, 0, 0],
+      outstanding: [0, 0, 0, 0],
+      total: 0,
+    });
+    expect(openingBillsOf(inputs)?.total).toBeGreaterThan(0);
+    const openingNull = planInputHashWith(inputs, { opening: null, bills: openingBillsOf(inputs) });
+    expect(openingNull).not.toBe(planInputHash(inputs));
+    expect(await reusedAs(dso0.runId, openingNull)).toEqual(reused(dso0.runId));
+    // Known bills are still counted: a run stored before them is not reused.
+    await storeHash(dso0.runId, beforeBillsHash(inputs));
+    const counted = await plan();
+    expect(counted.created).toBe(true);
+
+    // DSO 0 and DPO 0: nothing open either way, every hash before still the run's.
+    await t.db.updateTable('workspace_settings').set({ dso_days: 0, dpo_days: 0 }).execute();
+    const both = await plan();
+    expect(both.created).toBe(true);
+    inputs = await preparePlan(t.db, cycleId);
+    expect(
+      await reusedAs(both.runId, planInputHashWith(inputs, { opening: null, bills: null })),
+    ).toEqual(reused(both.runId));
+    expect(await reusedAs(both.runId, beforeOpeningHash(inputs))).toEqual(reused(both.runId));
+    expect(await reusedAs(both.runId, legacyPlanInputHash(inputs))).toEqual(reused(both.runId));
+    await t.db.updateTable('workspace_settings').set({ dso_days: 45, dpo_days: 30 }).execute();
+  }, 180_000);
 });
 
 /** Stores `hash` as the run's input hash, as a version before wrote it. */
