@@ -3,6 +3,7 @@
  * who should own a deviation, and the deviations themselves.
  */
 import { sql } from 'kysely';
+import type { MonthsAndWeeks } from '../../src/core/execution.js';
 import type { Db } from '../connect.js';
 import type { ActionRow, CycleRow, DeviationKind } from '../schema.js';
 import { isActive } from './codes.js';
@@ -10,27 +11,26 @@ import { latestCycleWhere } from './cycles.js';
 import { inCodeOrder } from './shared.js';
 
 /**
- * The production actuals of the families a plan is made of (isActive) within `range`: the
- * monthly rows (the `production` import) of its months and the weekly ones
- * (`weekly-production`) of its weeks (Mondays, those whose days reach into its months), by
- * family code; and the codes of the families with any production actuals, of any month or
- * week (one look-up by each family's key, not a read of their rows).
+ * The production actuals of the families a plan is made of (isActive) for the bills open
+ * when it begins (billRange): the monthly rows (the `production` import) of the bill months
+ * and the weekly ones (`weekly-production`) of their weeks (Mondays, those whose days reach
+ * into them), by family code; and the codes of the families still producing, those with
+ * production actuals in the `recent` months or weeks (each of which a bill month needs the
+ * row of, productionCost); a family last made before them is not producing.
  */
 export async function productionActuals(
   db: Db,
-  range: {
-    readonly months: { readonly from: string; readonly to: string };
-    readonly weeks: { readonly from: string; readonly to: string };
-  },
+  range: { readonly bills: MonthsAndWeeks; readonly recent: MonthsAndWeeks },
 ) {
+  const { bills, recent } = range;
   const [monthly, weekly, families] = await Promise.all([
     db
       .selectFrom('production_actuals')
       .innerJoin('families', 'families.id', 'production_actuals.family_id')
       .select(['families.code as family', 'production_actuals.period', 'production_actuals.units'])
       .where(isActive)
-      .where('production_actuals.period', '>=', range.months.from)
-      .where('production_actuals.period', '<=', range.months.to)
+      .where('production_actuals.period', '>=', bills.months.from)
+      .where('production_actuals.period', '<=', bills.months.to)
       .execute(),
     db
       .selectFrom('weekly_actuals')
@@ -38,8 +38,8 @@ export async function productionActuals(
       .select(['families.code as family', 'weekly_actuals.week', 'weekly_actuals.units'])
       .where(isActive)
       .where('weekly_actuals.kind', '=', 'production')
-      .where('weekly_actuals.week', '>=', range.weeks.from)
-      .where('weekly_actuals.week', '<=', range.weeks.to)
+      .where('weekly_actuals.week', '>=', bills.weeks.from)
+      .where('weekly_actuals.week', '<=', bills.weeks.to)
       .execute(),
     db
       .selectFrom('families')
@@ -51,14 +51,18 @@ export async function productionActuals(
             eb
               .selectFrom('production_actuals as p')
               .select(sql`1`.as('one'))
-              .whereRef('p.family_id', '=', 'families.id'),
+              .whereRef('p.family_id', '=', 'families.id')
+              .where('p.period', '>=', recent.months.from)
+              .where('p.period', '<=', recent.months.to),
           ),
           eb.exists(
             eb
               .selectFrom('weekly_actuals as w')
               .select(sql`1`.as('one'))
               .whereRef('w.family_id', '=', 'families.id')
-              .where('w.kind', '=', 'production'),
+              .where('w.kind', '=', 'production')
+              .where('w.week', '>=', recent.weeks.from)
+              .where('w.week', '<=', recent.weeks.to),
           ),
         ]),
       )

@@ -26,9 +26,9 @@
  */
 import { addDays, daysBetween } from './calendar.js';
 import type { TimeFences } from './company.js';
-import type { ProductionActuals, ProductionRow } from './finance.js';
+import { openingSalesMonths, type ProductionActuals, type ProductionRow } from './finance.js';
 import { pctAsShown } from './number-format.js';
-import { daysInMonth, type Period } from './period.js';
+import { addMonths, daysInMonth, type Period } from './period.js';
 import { zoneOf } from './time-fences.js';
 
 export interface ExecutionThresholds {
@@ -166,6 +166,40 @@ export function weeksReaching(
   };
 }
 
+/** A month range, and a week range (Mondays). */
+export interface MonthsAndWeeks {
+  readonly months: { readonly from: Period; readonly to: Period };
+  readonly weeks: { readonly from: string; readonly to: string };
+}
+
+/** How far back a family's production actuals show it is still producing (billRange). */
+export const RECENT_PRODUCTION_MONTHS = 12;
+
+/**
+ * The production actuals the bills open when a plan begins on `first` need, with `dpoDays`:
+ * the months whose bills are still open then (openingSalesMonths) and the weeks that reach
+ * into them (`bills`), and the months from RECENT_PRODUCTION_MONTHS before the first of them
+ * to the last, with their weeks (`recent`): a family with production actuals there is still
+ * producing, so each of those months needs its row for its bill to be known; one with none
+ * there (paused, or selling off its stock) makes nothing then, not a bill left out. Null with
+ * payment on delivery (no month's bill is open). 2027-01 on 30 days: December 2026's bills,
+ * and December 2025 to December 2026.
+ */
+export function billRange(
+  first: Period,
+  dpoDays: number,
+): { readonly bills: MonthsAndWeeks; readonly recent: MonthsAndWeeks } | null {
+  const months = openingSalesMonths(first, dpoDays);
+  const from = months[0];
+  const to = months.at(-1);
+  if (!from || !to) return null;
+  const since = addMonths(from, -RECENT_PRODUCTION_MONTHS);
+  return {
+    bills: { months: { from, to }, weeks: weeksReaching(from, to) },
+    recent: { months: { from: since, to }, weeks: weeksReaching(since, to) },
+  };
+}
+
 /** Whether `weeks` (Mondays) hold every day of `month`: each week that reaches into it. */
 function weeksCover(weeks: ReadonlySet<string>, month: Period): boolean {
   const span = weeksReaching(month, month);
@@ -181,7 +215,7 @@ function weeksCover(weeks: ReadonlySet<string>, month: Period): boolean {
  * family-months no monthly row has. A family's month is taken from its weekly rows only when
  * its weeks hold every one of the month's days: a month they hold in part, for a family
  * without its monthly row, has no row, not the production of its weeks. `families`: those
- * with any production actuals, each of which a month needs for it to be known
+ * still producing (billRange), each of which a month needs for it to be known
  * (productionCost): `withHistory` when the rows are only some months' (the query reads those
  * the DPO reaches back to), else those of the rows.
  */

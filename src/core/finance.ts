@@ -335,7 +335,8 @@ export interface ProductionRow {
 
 /**
  * The production actuals by month (productionByMonth in core/execution.ts): each family's
- * known months, and the families with any actuals.
+ * known months, and the families still producing (those with actuals in the months before,
+ * billRange), each of which a month needs the row of.
  */
 export interface ProductionActuals {
   readonly rows: readonly ProductionRow[];

@@ -29,7 +29,7 @@ import {
 } from '../../db/queries/plan-runs.js';
 import type { CycleRow, SettingsRow } from '../../db/schema.js';
 import { type ConsensusLine, computeConsensus } from '../core/consensus.js';
-import { productionByMonth, weeksReaching } from '../core/execution.js';
+import { billRange, productionByMonth } from '../core/execution.js';
 import {
   type OpeningPayables,
   type OpeningReceivables,
@@ -109,8 +109,9 @@ export interface PlanInputs {
   /**
    * The plan's families' production by month from the production actuals (monthly rows, and
    * weekly ones split by days for the months a family's weeks hold whole: productionByMonth),
-   * for the bills open when it begins, and the families with any production actuals, each of
-   * which a month needs for its bill to be known.
+   * for the bills open when it begins, and the families still producing (production actuals
+   * in the 12 months before those months or in them: billRange), each of which a month needs
+   * for its bill to be known.
    */
   readonly production: ProductionActuals;
   readonly ms: {
@@ -167,22 +168,15 @@ export async function preparePlan(db: Db, cycleId: number): Promise<PlanInputs> 
   const periods = nextPeriods(cycle.month, settings.horizon_months);
   const inPlan = new Set(periods);
   // The months whose production bills are still open when the plan begins (openingBillsOf):
-  // only their production actuals are read.
-  const billMonths = periods[0] ? openingSalesMonths(periods[0], settings.dpo_days) : [];
-  const billFrom = billMonths[0];
-  const billTo = billMonths.at(-1);
+  // only their production actuals are read, and which families are still producing.
+  const bills = periods[0] ? billRange(periods[0], settings.dpo_days) : null;
   const [baseline, adjustments, updates, pastErrors, scenarios, made] = await Promise.all([
     baselineForecasts(db, cycleId),
     cycleAdjustments(db, cycleId, loaded.familyCodes),
     capacityUpdatesInForce(db, cycleId, loaded.resourceCodes),
     pastConsensusErrors(db, cycle.month, loaded.familyCodes),
     cycleScenarios(db, cycleId),
-    billFrom && billTo
-      ? productionActuals(db, {
-          months: { from: billFrom, to: billTo },
-          weeks: weeksReaching(billFrom, billTo),
-        })
-      : null,
+    bills ? productionActuals(db, bills) : null,
   ]);
   const t1 = performance.now();
   const baseLines = baseline.flatMap((b) => {
@@ -369,9 +363,9 @@ export function openingOf(inputs: PlanInputs): OpeningReceivables | null {
  * The bills open when the plan's first month begins (src/core/finance.ts): the production of
  * the months before it that is still being paid on the workspace's DPO, from the production
  * actuals at each family's unit cost that month: none with payment on delivery (DPO 0), a
- * known zero. Null when one of those months lacks the row of a family with production actuals
- * (monthly, or its weeks holding the month whole): its production is not known, so it is
- * left out, not taken as zero.
+ * known zero. Null when one of those months lacks the row of a family still producing
+ * (billRange; monthly, or its weeks holding the month whole): its production is not known,
+ * so it is left out, not taken as zero.
  */
 export function openingBillsOf(inputs: PlanInputs): OpeningPayables | null {
   const first = inputs.periods[0];
