@@ -72,6 +72,36 @@ export async function productionActuals(
   return { monthly, weekly, families: families.map((f) => f.code) };
 }
 
+/**
+ * The months and weeks of the production actuals (monthly and weekly) of the plan's families
+ * (isActive) written or changed since `since` (an import's start, the database's clock).
+ */
+export async function productionChangedSince(
+  db: Db,
+  since: Date,
+): Promise<{ months: string[]; weeks: string[] }> {
+  const [months, weeks] = await Promise.all([
+    db
+      .selectFrom('production_actuals')
+      .innerJoin('families', 'families.id', 'production_actuals.family_id')
+      .select('production_actuals.period')
+      .distinct()
+      .where(isActive)
+      .where('production_actuals.updated_at', '>=', since)
+      .execute(),
+    db
+      .selectFrom('weekly_actuals')
+      .innerJoin('families', 'families.id', 'weekly_actuals.family_id')
+      .select('weekly_actuals.week')
+      .distinct()
+      .where(isActive)
+      .where('weekly_actuals.kind', '=', 'production')
+      .where('weekly_actuals.updated_at', '>=', since)
+      .execute(),
+  ]);
+  return { months: months.map((m) => m.period), weeks: weeks.map((w) => w.week) };
+}
+
 export async function weekActuals(db: Db, week: string) {
   const [actuals, receipts] = await Promise.all([
     db

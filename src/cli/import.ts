@@ -16,7 +16,12 @@ import {
 import { IMPORT_KINDS, type ImportKind, KIND_ALIASES, KIND_SPECS } from '../import/kinds.js';
 import { getOpenCycle } from '../services/cycles.js';
 import { recordExecutionChecks } from '../services/execution.js';
-import { changedImports, recordImportRecompute } from '../services/import-recompute.js';
+import {
+  changedImports,
+  onlyProduction,
+  recordImportRecompute,
+  recordProductionRecompute,
+} from '../services/import-recompute.js';
 import { deliverJobs } from '../services/outbox.js';
 import { parseCommand } from './command.js';
 import { withDb } from './db.js';
@@ -32,8 +37,8 @@ A file with any bad row imports nothing.
 'all' imports every kind's file found in <dir> (families.csv, resources.csv, ...), in order,
 in one transaction: one bad file and nothing from the folder is imported.
 A holidays file adds and renames the company's holidays; it removes none it leaves out.
-An import that changed an input of the plan (not actuals, not holidays) then asks for one
-recompute of the open cycle's plan (recorded in Postgres, then handed to REDIS_URL; if Redis
+An import that changed an input of the plan (not holidays; of the actuals, only production
+the plan's bills read) then asks for one recompute of the open cycle's plan (recorded in Postgres, then handed to REDIS_URL; if Redis
 is down, a running bot or worker hands it over once Redis is back); --no-recompute skips
 that, e.g. for a bulk load in several steps.`;
 
@@ -101,18 +106,21 @@ interface OwedJobs {
 /**
  * The jobs the import owes, recorded in `trx`, the transaction its files are written in, so the
  * files never commit without them: one recompute of the open cycle if a plan input changed
- * (unless --no-recompute), and one S&OE check per week of weekly actuals it changed.
+ * (unless --no-recompute), and one S&OE check per week of weekly actuals it changed. Production
+ * actuals alone ask it only when the rows they changed bear on the plan's bills, debounced per
+ * cycle (`debounceMs`, SOPBOT_RECOMPUTE_DEBOUNCE_MS) so a burst of them is one recompute.
  */
 async function recordOwed(
   trx: Db,
   results: readonly ImportResult[],
   since: Date,
   noRecompute: boolean,
+  debounceMs: number,
 ): Promise<OwedJobs> {
   const changed = changedImports(results);
   const cycle = changed.length > 0 && !noRecompute ? await getOpenCycle(trx) : null;
   const calendar = await holidayNotes(trx, results);
-  const note = noRecompute
+  let note = noRecompute
     ? 'no recompute requested (--no-recompute)\n'
     : changed.length === 0
       ? notPlanNote(results)
@@ -120,10 +128,21 @@ async function recordOwed(
         ? 'no open cycle: nothing to recompute\n'
         : null;
   const owed: Owed[] = [];
-  if (cycle)
+  const requested = (cycleMonth: string) =>
+    `recompute requested for cycle ${cycleMonth} (reason: import)\n`;
+  if (cycle && onlyProduction(changed)) {
+    const production = await recordProductionRecompute(trx, cycle, since, debounceMs);
+    if (production.id)
+      owed.push({
+        ids: [production.id],
+        requested: `${production.said}: ${requested(cycle.month)}`,
+        what: `the recompute of cycle ${cycle.month}`,
+      });
+    else note = `${production.said}: no recompute needed\n`;
+  } else if (cycle)
     owed.push({
       ids: [await recordImportRecompute(trx, cycle.id, changed)],
-      requested: `recompute requested for cycle ${cycle.month} (reason: import)\n`,
+      requested: requested(cycle.month),
       what: `the recompute of cycle ${cycle.month}`,
     });
   const checks = await recordExecutionChecks(trx, results, since);
@@ -263,6 +282,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   return withDb(io, async (db) => {
     // Weekly rows this run changes have an updated_at from here on (the database's clock).
     const since = await dbNow(db);
+    const debounceMs = loadConfig(io.env).SOPBOT_RECOMPUTE_DEBOUNCE_MS;
     const reqs: ImportRequest[] = [];
     let results: ImportResult[];
     let owed: OwedJobs;
@@ -301,7 +321,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       // The files and the jobs they owe are one transaction: a bad file leaves none written,
       // so nothing is owed, and a failure after the files leaves neither.
       ({ results, owed } = await importFilesOwing(db, reqs, (trx, written) =>
-        recordOwed(trx, written, since, !!values['no-recompute']),
+        recordOwed(trx, written, since, !!values['no-recompute'], debounceMs),
       ));
     } catch (err) {
       if (err instanceof ImportError || err instanceof ImportFilesError) {

@@ -200,6 +200,40 @@ export function billRange(
   };
 }
 
+/**
+ * The months production actuals changed for `months` (monthly rows) and `weeks` (weekly rows,
+ * their Mondays) bear on in the bills a plan opens with (`range`, billRange): `bills`, the
+ * bill months they give a row of (a month's own, or the days of a week in it); `recent`, the
+ * other months they show a family still producing in (RECENT_PRODUCTION_MONTHS), so that each
+ * bill month needs its row; `other`, the months they touch outside both, which the plan's
+ * cash does not read. Each list sorted, without repeats.
+ */
+export function productionBearing(
+  range: { readonly bills: MonthsAndWeeks; readonly recent: MonthsAndWeeks } | null,
+  months: readonly Period[],
+  weeks: readonly string[],
+): { readonly bills: Period[]; readonly recent: Period[]; readonly other: Period[] } {
+  const bills = new Set<Period>();
+  const recent = new Set<Period>();
+  const other = new Set<Period>();
+  const within = (x: string, r: { readonly from: string; readonly to: string }) =>
+    x >= r.from && x <= r.to;
+  const place = (m: Period, inRecent: boolean) => {
+    if (range && within(m, range.bills.months)) bills.add(m);
+    else if (inRecent) recent.add(m);
+    else other.add(m);
+  };
+  for (const m of months) place(m, range !== null && within(m, range.recent.months));
+  for (const w of weeks) {
+    const inRecent = range !== null && within(w, range.recent.weeks);
+    for (const part of weekParts(w)) place(part.month, inRecent);
+  }
+  const sorted = (s: Set<Period>) => [...s].sort();
+  for (const m of bills) recent.delete(m);
+  for (const m of [...bills, ...recent]) other.delete(m);
+  return { bills: sorted(bills), recent: sorted(recent), other: sorted(other) };
+}
+
 /** Whether `weeks` (Mondays) hold every day of `month`: each week that reaches into it. */
 function weeksCover(weeks: ReadonlySet<string>, month: Period): boolean {
   const span = weeksReaching(month, month);

@@ -156,27 +156,86 @@ describe('sopbot import with an open cycle', () => {
     });
   });
 
-  it('production actuals, monthly and weekly, request the recompute: the plan pays their bills', async () => {
-    // The production of the months the DPO still pays for when the plan begins is the bills
-    // its cash pays in its first months (openingBillsOf): an input of the plan, as sales are.
+  it('production actuals request the recompute only for the months the plan pays bills for, one for a burst', async () => {
+    // The cycle of 2026-12 plans from 2026-12 on; with 30 days (the default DPO) November's
+    // production is the bills its cash pays in December (openingBillsOf), and a family with
+    // production actuals from November 2025 to November 2026 is still producing, so November
+    // needs its row (billRange). Production imports alone ask the recompute debounced per
+    // cycle (recompute-cycle-<id>, SOPBOT_RECOMPUTE_DEBOUNCE_MS), as submissions do: a burst
+    // of them is one recompute, not one flow per file.
     const prefix = redisPrefix('import-production');
-    const monthly = join(dir, 'production.csv');
-    await writeFile(monthly, 'family,period,units\nFAM-1,2026-11,900\n');
-    const run = cli(env(prefix));
-    expect(await main(['import', 'production', monthly], run.io)).toBe(0);
-    expect(run.out()).toContain('(1 new, 0 updated, 0 unchanged)');
-    expect(run.out()).toContain('recompute requested for cycle 2026-12 (reason: import)\n');
-    expect(run.out()).not.toContain('no recompute needed');
-    expect(await recomputeJobs(prefix)).toHaveLength(1);
-    // Weekly production: the recompute, and the S&OE check of the week it changed.
-    const weekly = join(dir, 'weekly-production.csv');
-    await writeFile(weekly, 'family,week,units\nFAM-1,2026-11-23,200\n');
-    const again = cli(env(prefix));
-    expect(await main(['import', 'weekly-production', weekly], again.io)).toBe(0);
-    expect(again.out()).toContain('recompute requested for cycle 2026-12 (reason: import)\n');
-    expect(again.out()).toContain('S&OE check requested for the weeks of 2026-11-23\n');
-    expect(again.out()).not.toContain('no recompute needed');
-    expect(await recomputeJobs(prefix)).toHaveLength(2);
+    const slow = { ...env(prefix), SOPBOT_RECOMPUTE_DEBOUNCE_MS: '60000' };
+    const importing = async (kind: string, name: string, text: string) => {
+      const file = join(dir, name);
+      await writeFile(file, text);
+      const run = cli(slow);
+      expect(await main(['import', kind, file], run.io)).toBe(0);
+      expect(run.err()).toBe('');
+      return run.out();
+    };
+    const recomputes = async () =>
+      (await recomputeJobs(prefix)).map((j) => ({
+        debounced: j.opts.deduplication?.id,
+        delay: j.opts.delay,
+        data: j.data,
+      }));
+    const one = [
+      {
+        debounced: `recompute-cycle-${cycleId}`,
+        delay: 60_000,
+        data: { cycleId, reason: 'import', requestedBy: null, replyTo: null, requestKey: null },
+      },
+    ];
+
+    // November 2026: the bill month.
+    const monthly = await importing(
+      'production',
+      'production.csv',
+      'family,period,units\nFAM-1,2026-11,900\n',
+    );
+    expect(monthly).toContain('(1 new, 0 updated, 0 unchanged)');
+    expect(monthly).toContain(
+      "production for 2026-11 feeds the plan's cash: recompute requested for cycle 2026-12 (reason: import)\n",
+    );
+    expect(monthly).not.toContain('no recompute needed');
+    expect(await recomputes()).toEqual(one);
+
+    // The week of 23 to 29 November: November's again, and its S&OE check. The same one
+    // recompute, still waiting out its debounce.
+    const weekly = await importing(
+      'weekly-production',
+      'weekly-production.csv',
+      'family,week,units\nFAM-1,2026-11-23,200\n',
+    );
+    expect(weekly).toContain(
+      "production for 2026-11 feeds the plan's cash: recompute requested for cycle 2026-12 (reason: import)\n",
+    );
+    expect(weekly).toContain('S&OE check requested for the weeks of 2026-11-23\n');
+    expect(await recomputes()).toEqual(one);
+
+    // May 2026: no bill month, but it shows FAM-2 still producing, so November needs its row.
+    const may = await importing(
+      'production',
+      'production-may.csv',
+      'family,period,units\nFAM-2,2026-05,40\n',
+    );
+    expect(may).toContain(
+      "production for 2026-05 says which families still make things, whose bills the plan's cash pays: recompute requested for cycle 2026-12 (reason: import)\n",
+    );
+    expect(await recomputes()).toEqual(one);
+
+    // January to March 2024, before November 2025: the plan's cash reads none of it.
+    const old = await importing(
+      'production',
+      'production-2024.csv',
+      'family,period,units\nFAM-1,2024-01,10\nFAM-1,2024-02,11\nFAM-2,2024-03,12\n',
+    );
+    expect(old).toContain('(3 new, 0 updated, 0 unchanged)');
+    expect(old.trimEnd().split('\n').at(-1)).toBe(
+      'production for 2024-01 to 2024-03: no month the plan pays bills for: no recompute needed',
+    );
+    expect(old).not.toContain('recompute requested');
+    expect(await recomputes()).toEqual(one);
   });
 
   it('the same run asking twice (a retry) makes one job', async () => {
