@@ -6,6 +6,7 @@ import {
   type SqlBool,
   sql,
 } from 'kysely';
+import { type BillGap, storedBillGap } from '../../src/core/finance.js';
 import type { Db } from '../connect.js';
 import type { PollRow, PollsTable, VoteRow, VotesTable } from '../schema.js';
 import { firstOrNull } from './shared.js';
@@ -19,6 +20,11 @@ export interface PollOptionRow {
   readonly totalCost: number | null;
   readonly kpis: Record<string, number | null>;
   readonly costBreakdown: Record<string, number>;
+  /**
+   * The family and month the run's bills lack production for, when that left them out (its
+   * stress test's `openingPayablesGap`); null otherwise.
+   */
+  readonly billsGap?: BillGap | null;
 }
 
 export async function getPoll(db: Db, pollId: string): Promise<PollRow | null> {
@@ -42,20 +48,25 @@ export async function pollOptions(db: Db, pollId: string): Promise<PollOptionRow
       'plan_scenarios.total_cost',
       'plan_scenarios.kpis',
       'plan_scenarios.cost_breakdown',
+      sql<unknown>`plan_scenarios.stress -> 'openingPayablesGap'`.as('bills_gap'),
     ])
     .where('poll_options.poll_id', '=', pollId)
     .orderBy('poll_options.position')
     .execute();
-  return rows.map((r) => ({
-    scenarioId: r.scenario_id,
-    position: r.position,
-    label: r.label,
-    name: r.name,
-    status: r.status,
-    totalCost: r.total_cost,
-    kpis: r.kpis,
-    costBreakdown: r.cost_breakdown,
-  }));
+  return rows.map((r) => {
+    const billsGap = storedBillGap({ openingPayablesGap: r.bills_gap });
+    return {
+      scenarioId: r.scenario_id,
+      position: r.position,
+      label: r.label,
+      name: r.name,
+      status: r.status,
+      totalCost: r.total_cost,
+      kpis: r.kpis,
+      costBreakdown: r.cost_breakdown,
+      ...(billsGap ? { billsGap } : {}),
+    };
+  });
 }
 
 export async function pollVotes(db: Db, pollId: string): Promise<VoteRow[]> {

@@ -45,7 +45,7 @@ export function cashChart(
   const openingWords = !first
     ? null
     : opening.receivables === null && opening.payables === null
-      ? `Cash of the horizon's own sales and costs: ${openingLeftOut(first)}`
+      ? `Cash of the horizon's own sales and costs: ${openingLeftOut(first, opening)}`
       : `Cash of the horizon's sales and costs; ${openingLeftOut(first, opening, 'every line')}`;
   // A subtitle line as wide as the plot at most: one clause a line, each begun in capitals;
   // counting both the invoices and the bills, the payments go on the next line.

@@ -376,6 +376,42 @@ export function productionCost(
   });
 }
 
+/** Why a month's bill is not known: a family still producing has no row for it. */
+export interface BillGap {
+  readonly family: string;
+  readonly month: Period;
+}
+
+/**
+ * The family and month a stored stress test (a plan scenario's `stress`) says the bills lack
+ * (its `openingPayablesGap`), if it has one; a run stored before it has none.
+ */
+export function storedBillGap(stress: unknown): BillGap | null {
+  const gap = (stress as { openingPayablesGap?: unknown } | null | undefined)?.openingPayablesGap;
+  if (!gap || typeof gap !== 'object') return null;
+  const { family, month } = gap as { family?: unknown; month?: unknown };
+  return typeof family === 'string' && typeof month === 'string' ? { family, month } : null;
+}
+
+/**
+ * The first of `months` whose bill is not known because a family of `withHistory` (still
+ * producing) has no row for it, with the first such family in code order; null when each
+ * month has every row, or when no family is producing (nobody to name).
+ */
+export function productionGap(
+  production: readonly ProductionRow[],
+  months: readonly Period[],
+  withHistory: readonly string[],
+): BillGap | null {
+  const has = new Set(production.map((p) => `${p.family}|${p.period}`));
+  const families = [...withHistory].sort();
+  for (const month of months) {
+    const family = families.find((f) => !has.has(`${f}|${month}`));
+    if (family !== undefined) return { family, month };
+  }
+  return null;
+}
+
 /**
  * The payments in a horizon of `T` months of the bills of the months before it (`before`,
  * oldest first, as `openingSalesMonths` names them for `dpoDays`), after `dpoDays`: with
@@ -399,6 +435,8 @@ export function openingPayables(
 export interface OpeningAmounts {
   readonly receivables: number | null;
   readonly payables: number | null;
+  /** With `payables` null: the family and month whose production is missing (productionGap). */
+  readonly billsGap?: BillGap | null;
 }
 
 const NOTHING_COUNTED: OpeningAmounts = { receivables: null, payables: null };
@@ -412,7 +450,9 @@ const NOTHING_COUNTED: OpeningAmounts = { receivables: null, payables: null };
  * run stored before either was counted, or a history or actuals that do not reach the months
  * they need. January's cash then reads low by the December sales it collects, or high by the
  * December production it pays. An amount of 0 is known: none was open (payment on delivery,
- * or nothing sold or made then), and the words say so rather than that it is left out.
+ * or nothing sold or made then), and the words say so rather than that it is left out. Bills
+ * left out because a family still producing lacks a month's row name it (`billsGap`): "bills
+ * open then are left out: FAM-B has no production for 2026-12".
  */
 export function openingLeftOut(
   firstMonth: string,
@@ -422,19 +462,21 @@ export function openingLeftOut(
   currency = '$',
 ): string {
   const { receivables, payables } = opening;
+  const gap = payables === null && opening.billsGap ? opening.billsGap : null;
+  const why = gap ? `: ${gap.family} has no production for ${gap.month}` : '';
   if (receivables === null && payables === null)
-    return `invoices and bills open before ${firstMonth} are left out${of === 'both' ? ' of both' : of === 'cash' ? ' of the cash' : ''}`;
+    return `invoices and bills open before ${firstMonth} are left out${of === 'both' ? ' of both' : of === 'cash' ? ' of the cash' : ''}${gap ? `; ${gap.family} has no production for ${gap.month}` : ''}`;
   if (receivables === 0 && payables === 0)
     return `no invoices or bills were open before ${firstMonth}`;
   const counts = of === 'both' ? 'both count' : `${of} counts`;
   // One of them known and none open, the other left out.
   if (receivables === 0 && payables === null)
-    return `no invoices were open before ${firstMonth}; bills open then are left out`;
+    return `no invoices were open before ${firstMonth}; bills open then are left out${why}`;
   if (payables === 0 && receivables === null)
     return `no bills were open before ${firstMonth}; invoices open then are left out`;
   const collecting = `collecting the ${formatMoney(receivables ?? 0, currency)} customers owed for the plan's families' sales`;
   if (payables === null || payables === 0)
-    return `${counts} ${collecting} before ${firstMonth}; ${payables === 0 ? 'no bills were open then' : 'bills open then are left out'}`;
+    return `${counts} ${collecting} before ${firstMonth}; ${payables === 0 ? 'no bills were open then' : `bills open then are left out${why}`}`;
   const bills = formatMoney(payables, currency);
   if (receivables === null || receivables === 0)
     return `${counts} paying the ${bills} of bills for the plan's families' production before ${firstMonth}; ${receivables === 0 ? 'no invoices were open then' : 'invoices open then are left out'}`;

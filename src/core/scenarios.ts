@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { BudgetLine } from './company.js';
 import {
+  type BillGap,
   type OpeningPayables,
   type OpeningReceivables,
   type PlanFinance,
@@ -476,6 +477,8 @@ export interface RunScenariosOptions {
    * src/core/finance.ts); absent or null: their payments are not counted.
    */
   readonly bills?: OpeningPayables | null;
+  /** Without `bills`: the family still producing whose row a month lacks (productionGap). */
+  readonly billsGap?: BillGap | null;
 }
 
 /** Stress-test figures shared by every scenario of one run. */
@@ -488,6 +491,8 @@ export interface StressContext {
   readonly opening?: OpeningReceivables | null;
   /** Bills open when the horizon began; absent or null: not counted. */
   readonly bills?: OpeningPayables | null;
+  /** Without `bills`: why they are not known (productionGap). */
+  readonly billsGap?: BillGap | null;
 }
 
 /**
@@ -577,6 +582,7 @@ export function stressContext(
     cash,
     opening: opts.opening ?? null,
     bills: opts.bills ?? null,
+    billsGap: opts.bills ? null : (opts.billsGap ?? null),
   };
 }
 
@@ -588,7 +594,7 @@ export function stressOne(
   a: ScenarioAssumptions,
   investment: ResolvedInvestment | null,
 ): StressSummary {
-  return stressScenario(
+  const summary = stressScenario(
     {
       problem: p,
       plan,
@@ -606,6 +612,7 @@ export function stressOne(
       bills: ctx.bills ?? null,
     },
   );
+  return !ctx.bills && ctx.billsGap ? { ...summary, openingPayablesGap: ctx.billsGap } : summary;
 }
 
 export type MetricFormat = 'percent' | 'money' | 'units' | 'days' | 'count';

@@ -27,7 +27,7 @@ import type {
   ScenarioKpis,
 } from '../charts/types.js';
 import { computeConsensus, peopleSteps, stepBrief } from '../core/consensus.js';
-import type { OpeningAmounts } from '../core/finance.js';
+import type { BillGap, OpeningAmounts } from '../core/finance.js';
 import { withZeroMonths } from '../core/history-gaps.js';
 import { bias, wmape } from '../core/kpi.js';
 import { addMonths, type Period, periodIndex } from '../core/period.js';
@@ -218,11 +218,13 @@ export function cashSeries(
   let budget: { period: Period; cumulative: number }[] | null = null;
   let receivables: number | null = null;
   let payables: number | null = null;
+  let billsGap: BillGap | null = null;
   for (const r of rows) {
     const x = r.status === 'optimal' ? storedStress(r) : null;
     if (!x) continue;
     receivables ??= typeof x.openingReceivables === 'number' ? x.openingReceivables : null;
     payables ??= typeof x.openingPayables === 'number' ? x.openingPayables : null;
+    billsGap ??= x.openingPayablesGap ?? null;
     series.push({
       scenario: r.name,
       label: r.label,
@@ -239,7 +241,12 @@ export function cashSeries(
         return period ? [{ period, cumulative }] : [];
       });
   }
-  return series.length ? { series, budget, opening: { receivables, payables } } : null;
+  const opening = {
+    receivables,
+    payables,
+    ...(payables === null && billsGap ? { billsGap } : {}),
+  };
+  return series.length ? { series, budget, opening } : null;
 }
 
 /** The families whose consensus moved furthest from the baseline (in units), largest first. */

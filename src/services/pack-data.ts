@@ -3,6 +3,7 @@
  * docs/sop-domain.md as data. `buildPack` (services/pack.ts) fills it; the Markdown export
  * (services/pack-markdown.ts) and the Slack presenter show it.
  */
+import type { BillGap } from '../core/finance.js';
 import type { BudgetGap, Mover } from '../core/pack-kpis.js';
 import type { FamilyShortfall } from '../core/shortfall.js';
 import type { PriceKind } from '../core/supply/duals.js';
@@ -105,6 +106,11 @@ export interface PackData {
      * those months, or a run stored before they were).
      */
     readonly openingPayables: number | null;
+    /**
+     * With `openingPayables` null: the family still producing whose production a month
+     * lacks (the central scenario's stress test has it), for the words; else null.
+     */
+    readonly openingPayablesGap?: BillGap | null;
   };
   /** Q5 */
   readonly risks: {

@@ -97,6 +97,7 @@ function longTermLine(lt: PackData['longTerm']): string {
 const openingOf = (fi: PackData['finance']): OpeningAmounts => ({
   receivables: fi.openingReceivables,
   payables: fi.openingPayables,
+  billsGap: fi.openingPayablesGap,
 });
 
 /**

@@ -24,6 +24,7 @@ import {
 } from '../../db/queries/plan-results.js';
 import { latestRun, runScenarios } from '../../db/queries/plan-runs.js';
 import { previousCycle, referenceScenario } from '../../db/queries/review.js';
+import { storedBillGap } from '../core/finance.js';
 import {
   budgetGap,
   demandByFamily,
@@ -269,6 +270,8 @@ export async function buildPack(
       workingCapitalVsBudget: kNum(ck, 'workingCapitalVsBudget'),
       openingReceivables: kNum(ck, 'openingReceivables'),
       openingPayables: kNum(ck, 'openingPayables'),
+      openingPayablesGap:
+        kNum(ck, 'openingPayables') === null ? storedBillGap(central?.stress) : null,
     },
     risks: {
       // One line per constraint (its months, one request's), as /sop constraints lists them.

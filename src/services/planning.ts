@@ -31,6 +31,7 @@ import type { CycleRow, SettingsRow } from '../../db/schema.js';
 import { type ConsensusLine, computeConsensus } from '../core/consensus.js';
 import { billRange, productionByMonth } from '../core/execution.js';
 import {
+  type BillGap,
   type OpeningPayables,
   type OpeningReceivables,
   openingPayables,
@@ -38,6 +39,7 @@ import {
   openingSalesMonths,
   type ProductionActuals,
   productionCost,
+  productionGap,
   revenueByRow,
   salesRevenue,
 } from '../core/finance.js';
@@ -381,6 +383,18 @@ export function openingBillsOf(inputs: PlanInputs): OpeningPayables | null {
   return openingPayables(known, inputs.periods.length, dpo);
 }
 
+/**
+ * Why the bills open when the plan begins are not known (openingBillsOf null): the first of
+ * their months that a family still producing has no row for, and that family
+ * (productionGap); null when they are known, or no family is producing.
+ */
+export function openingBillsGapOf(inputs: PlanInputs): BillGap | null {
+  const first = inputs.periods[0];
+  if (!first || openingBillsOf(inputs) !== null) return null;
+  const months = openingSalesMonths(first, inputs.settings.dpo_days);
+  return productionGap(inputs.production.rows, months, inputs.production.families);
+}
+
 /** The workspace's payment terms, and 3 months of forward demand before stock is excess. */
 const cashTerms = (s: SettingsRow): CashSettings => ({
   dsoDays: s.dso_days,
@@ -406,6 +420,7 @@ function workspaceStressContext(
       cash: cashTerms(s),
       opening: openingOf(inputs),
       bills: openingBillsOf(inputs),
+      billsGap: openingBillsGapOf(inputs),
       stress: {
         samples: s.stress_samples,
         seed: s.stress_seed,

@@ -21,6 +21,7 @@ import { runPlan } from '../../src/services/planning.js';
 import { getPollView } from '../../src/services/polls.js';
 import { getSettings } from '../../src/services/settings.js';
 import { explainPlainText } from '../../src/slack/presenters/explain.js';
+import { planHeadline } from '../../src/slack/presenters/plan-run.js';
 import { voteMessage } from '../../src/slack/presenters/vote.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
 import { insertCycle, insertFlatBaseline, useDb } from '../helpers/db.js';
@@ -644,7 +645,8 @@ describe('the bills open when the plan begins, by hand', () => {
   /*
    * Without the week of 28 December, FAM-B's weeks do not hold December's 28th to 31st: its
    * December is held in part, not known, so no bill is counted, not FAM-B's December as the
-   * days it has, and the cash is the invoices' alone again: 4 940, 8 820, 13 020.
+   * days it has, and the cash is the invoices' alone again: 4 940, 8 820, 13 020. FAM-B is
+   * still producing (weeks in December), so the words name it and December: FAM-A has its row.
    */
   it('a month the actuals hold in part: nothing counted, and the words say bills are left out', async () => {
     await t.db.deleteFrom('weekly_actuals').where('week', '=', '2026-12-28').execute();
@@ -661,9 +663,33 @@ describe('the bills open when the plan begins, by hand', () => {
     expect((central!.stress as unknown as StressSummary).cumulativeCash).toEqual([
       4940, 8820, 13020,
     ]);
+    const gap = { family: 'FAM-B', month: '2026-12' };
+    expect((central!.stress as unknown as StressSummary).openingPayablesGap).toEqual(gap);
+    const leftOut = 'bills open then are left out: FAM-B has no production for 2026-12';
     expect(packMarkdown(await buildPack(t.db, '2027-01', NOW))).toContain(
-      "both count collecting the $9.2k customers owed for the plan's families' sales before 2027-01; bills open then are left out.",
+      `both count collecting the $9.2k customers owed for the plan's families' sales before 2027-01; ${leftOut}.`,
     );
+    expect(await voteText()).toContain(
+      `cash counts collecting the $9.2k customers owed for the plan's families' sales before 2027-01; ${leftOut}`,
+    );
+    const stored = await getRun(t.db, run.runId);
+    const rows = await runScenarios(t.db, run.runId);
+    expect(
+      planHeadline(run.runId, '2027-01', rows, null, [], [], stored!.periods as Period[]),
+    ).toContain(
+      `; cash counts collecting the $9.2k customers owed for the plan's families' sales before 2027-01; ${leftOut}._`,
+    );
+    const cash = cashSeries(stored!.periods as Period[], rows);
+    expect(cash?.opening).toEqual({ receivables: 9200, payables: null, billsGap: gap });
+    const chart = cashChart(cash!.series, cash!.budget, cash!.opening);
+    expect(chart.altText).toContain(leftOut);
+    // The subtitle's clause a line, no wider than the one before it.
+    expect((chart.spec as { title: { subtitle: string[] } }).title.subtitle).toEqual([
+      'Solid: expected over the demand samples; dotted: bad case (1 in 10); dashed grey: budget',
+      "Cash of the horizon's sales and costs",
+      "Every line counts collecting the $9.2k customers owed for the plan's families' sales before 2027-01",
+      'Bills open then are left out: FAM-B has no production for 2026-12',
+    ]);
   });
   /*
    * Payment on delivery, both ways (DSO 0, DPO 0): nothing was open when the plan began, a

@@ -12,6 +12,7 @@ import {
   openingReceivables,
   openingSalesMonths,
   productionCost,
+  productionGap,
 } from '../../src/core/finance.js';
 
 describe('the bills open when the plan begins', () => {
@@ -206,6 +207,48 @@ describe('the words say what the cash counts of what was open', () => {
     );
     expect(openingLeftOut(first, { receivables: 0, payables: null })).toBe(
       'no invoices were open before 2027-01; bills open then are left out',
+    );
+  });
+});
+
+describe('bills left out because a family lacks a month name it', () => {
+  it('the first month a family still producing has no row for, that family first in code order', () => {
+    // 45 days: November and December's bills. FAM-A has both months; FAM-C November only,
+    // FAM-B neither: November is the first month one lacks, FAM-B the first that lacks it.
+    const rows = [
+      { family: 'FAM-A', period: '2026-11', units: 1 },
+      { family: 'FAM-A', period: '2026-12', units: 2 },
+      { family: 'FAM-C', period: '2026-11', units: 3 },
+    ];
+    expect(productionGap(rows, ['2026-11', '2026-12'], ['FAM-C', 'FAM-B', 'FAM-A'])).toEqual({
+      family: 'FAM-B',
+      month: '2026-11',
+    });
+    // Without FAM-B producing, December is the month, FAM-C the family.
+    expect(productionGap(rows, ['2026-11', '2026-12'], ['FAM-A', 'FAM-C'])).toEqual({
+      family: 'FAM-C',
+      month: '2026-12',
+    });
+    // Every row there, or nobody producing: nothing to name.
+    expect(productionGap(rows, ['2026-11'], ['FAM-A', 'FAM-C'])).toBeNull();
+    expect(productionGap([], ['2026-11'], [])).toBeNull();
+  });
+
+  it('the words say which family has no production for which month', () => {
+    const first = '2027-01';
+    const billsGap = { family: 'FAM-B', month: '2026-12' };
+    expect(openingLeftOut(first, { receivables: 9200, payables: null, billsGap }, 'cash')).toBe(
+      "cash counts collecting the $9.2k customers owed for the plan's families' sales before 2027-01; bills open then are left out: FAM-B has no production for 2026-12",
+    );
+    expect(openingLeftOut(first, { receivables: 0, payables: null, billsGap })).toBe(
+      'no invoices were open before 2027-01; bills open then are left out: FAM-B has no production for 2026-12',
+    );
+    expect(openingLeftOut(first, { receivables: null, payables: null, billsGap }, 'both')).toBe(
+      'invoices and bills open before 2027-01 are left out of both; FAM-B has no production for 2026-12',
+    );
+    // Bills known: a gap given anyway is not said.
+    expect(openingLeftOut(first, { receivables: 0, payables: 0, billsGap })).toBe(
+      'no invoices or bills were open before 2027-01',
     );
   });
 });

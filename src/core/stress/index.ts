@@ -3,7 +3,12 @@
  * played against it, and the figures the grid shows (expected, P10 and P90).
  */
 import type { BudgetLine } from '../company.js';
-import { monthlyCash, type OpeningPayables, type OpeningReceivables } from '../finance.js';
+import {
+  type BillGap,
+  monthlyCash,
+  type OpeningPayables,
+  type OpeningReceivables,
+} from '../finance.js';
 import { periodIndex } from '../period.js';
 import { quantileSorted } from '../random.js';
 import { type CashSettings, DEFAULT_CASH } from '../scenarios/schema.js';
@@ -64,6 +69,11 @@ export interface StressSummary {
    * are not counted.
    */
   readonly openingPayables?: number;
+  /**
+   * Without `openingPayables`, when a family still producing lacks a month's row: that family
+   * and month, for the words (openingLeftOut's `billsGap`).
+   */
+  readonly openingPayablesGap?: BillGap;
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   formatPercent,
   formatPointsBetween,
 } from '../../charts/format.js';
+import { storedBillGap } from '../../core/finance.js';
 import { type FamilyGap, monthRuns } from '../../core/history-gaps.js';
 import { BAD_CASE_WORDS } from '../../core/scenarios/trade-off.js';
 import { whatIfSpan } from '../../core/scenarios/what-if.js';
@@ -25,6 +26,8 @@ export interface ScenarioFigures {
   readonly status: string;
   readonly message?: string | null;
   readonly kpis: Kpis;
+  /** The stored stress test, when there is one: it names a family the bills lack a row of. */
+  readonly stress?: unknown;
 }
 
 /** Money as the vote and the charts write it: "$73.2M", "−$422k" (the sign before the $). */
@@ -79,7 +82,10 @@ export function planHeadline(
   const totals = moneyNote(
     horizon,
     solved.some((x) => typeof x.kpis.workingCapital === 'number'),
-    openingCash(solved.map((x) => x.kpis)),
+    openingCash(
+      solved.map((x) => x.kpis),
+      solved.map((x) => storedBillGap(x.stress)).find((g) => g !== null) ?? null,
+    ),
   );
   const note = [
     ...(s.some((x) => typeof x.kpis.expectedMargin === 'number')

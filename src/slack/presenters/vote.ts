@@ -6,7 +6,7 @@
 import type { types } from '@slack/bolt';
 import type { PollOptionRow } from '../../../db/queries/polls.js';
 import { LATE_PHASE_END_MS } from '../../core/cycle.js';
-import { type OpeningAmounts, openingLeftOut } from '../../core/finance.js';
+import { type BillGap, type OpeningAmounts, openingLeftOut } from '../../core/finance.js';
 import { formatMoney } from '../../core/number-format.js';
 import { periodSpan } from '../../core/period.js';
 import { rolesFor } from '../../core/policy.js';
@@ -78,16 +78,23 @@ export type OpeningCash = OpeningAmounts;
 /**
  * The invoices and bills open when the run began, as its scenarios' KPIs keep them
  * (`openingReceivables`, `openingPayables`, the same for each; a run stored before either was
- * counted has none), or null when none of them has cash figures.
+ * counted has none), or null when none of them has cash figures. `billsGap`: the family still
+ * producing whose production a month lacks, named when the bills are left out for it.
  */
 export function openingCash(
   kpis: readonly Readonly<Record<string, number | null | undefined>>[],
+  billsGap: BillGap | null = null,
 ): OpeningCash | null {
   if (!kpis.some((k) => typeof k.cashFlow === 'number' || typeof k.cashFlowP10 === 'number'))
     return null;
   const amount = (key: 'openingReceivables' | 'openingPayables'): number | null =>
     kpis.map((k) => k[key]).find((v) => typeof v === 'number') ?? null;
-  return { receivables: amount('openingReceivables'), payables: amount('openingPayables') };
+  const payables = amount('openingPayables');
+  return {
+    receivables: amount('openingReceivables'),
+    payables,
+    ...(payables === null && billsGap ? { billsGap } : {}),
+  };
 }
 
 /**
@@ -305,7 +312,14 @@ function withTradeOffs(
 
 export function voteMessage(v: PollView): { text: string; blocks: types.KnownBlock[] } {
   const open = v.poll.status === 'open';
-  const note = moneyNote(v.horizon ?? [], true, openingCash(v.options.map((o) => o.kpis)));
+  const note = moneyNote(
+    v.horizon ?? [],
+    true,
+    openingCash(
+      v.options.map((o) => o.kpis),
+      v.options.find((o) => o.billsGap)?.billsGap ?? null,
+    ),
+  );
   const blocks: types.KnownBlock[] = [
     { type: 'header', text: plain(clip(`Scenario vote: ${v.poll.question}`, 150)) },
     {
