@@ -89,6 +89,8 @@ export interface ScenarioSummary {
   readonly label: string;
   readonly status: string;
   readonly kpis: Record<string, number | null>;
+  /** The stored stress test (null without one): it names a family the bills lack a row of. */
+  readonly stress: unknown;
 }
 
 /** The latest plan run's months and its scenarios, in the order the run wrote them. */
@@ -102,6 +104,7 @@ export async function latestRunScenarios(
       'plan_scenarios.label',
       'plan_scenarios.status',
       'plan_scenarios.kpis',
+      'plan_scenarios.stress',
       'plan_scenarios.run_id',
       'plan_runs.periods',
     ])
@@ -113,6 +116,6 @@ export async function latestRunScenarios(
     periods: grid[0]?.periods ?? [],
     scenarios: grid
       .filter((g) => g.run_id === latestRun)
-      .map((g) => ({ label: g.label, status: g.status, kpis: g.kpis })),
+      .map((g) => ({ label: g.label, status: g.status, kpis: g.kpis, stress: g.stress })),
   };
 }

@@ -6,6 +6,7 @@
  * as the pack's question 6 leaves them; a run without the stress test has only those, and its
  * lines say so. Each part starts in the same column on every line.
  */
+import { storedBillGap } from '../core/finance.js';
 import { formatMoney, formatPercent } from '../core/number-format.js';
 import { BAD_CASE_WORDS } from '../core/scenarios/trade-off.js';
 import { moneyNote, openingCash } from '../slack/presenters/vote.js';
@@ -14,6 +15,8 @@ export interface SummaryScenario {
   readonly label: string;
   readonly status: string;
   readonly kpis: Readonly<Record<string, number | null | undefined>>;
+  /** The stored stress test, when there is one: it names a family the bills lack a row of. */
+  readonly stress?: unknown;
 }
 
 const num = (k: SummaryScenario['kpis'], key: string): number | null => {
@@ -67,6 +70,15 @@ export function scenarioSummary(
   const solved = scenarios.filter((s) => s.status === 'optimal');
   // What the cash counts of the invoices open when the run began, as the vote says it.
   const note =
-    solved.length > 0 ? moneyNote(horizon, false, openingCash(solved.map((s) => s.kpis))) : null;
+    solved.length > 0
+      ? moneyNote(
+          horizon,
+          false,
+          openingCash(
+            solved.map((s) => s.kpis),
+            solved.map((s) => storedBillGap(s.stress)).find((g) => g !== null) ?? null,
+          ),
+        )
+      : null;
   return [head, ...(note ? [`${note}.`] : []), ...lines];
 }

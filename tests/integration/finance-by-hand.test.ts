@@ -6,22 +6,25 @@
  * sample is the consensus and the stress test's figures are the plan's.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { latestRunScenarios } from '../../db/queries/demo.js';
 import { familyResults } from '../../db/queries/plan-results.js';
 import { getRun, runScenarios } from '../../db/queries/plan-runs.js';
 import { cashChart } from '../../src/charts/cash.js';
 import type { Period } from '../../src/core/period.js';
+import { parseWhatIfs } from '../../src/core/scenarios/what-if.js';
 import type { StressSummary } from '../../src/core/stress/index.js';
+import { scenarioSummary } from '../../src/demo/summary.js';
 import { importCsv } from '../../src/import/import-csv.js';
 import { cashSeries } from '../../src/services/chart-data.js';
 import { getCycleByMonth } from '../../src/services/cycles.js';
 import { runTradeOffs } from '../../src/services/decisions.js';
 import { explainQuestion } from '../../src/services/explain.js';
 import { buildPack, packMarkdown } from '../../src/services/pack.js';
-import { runPlan } from '../../src/services/planning.js';
+import { runPlan, runWhatIf } from '../../src/services/planning.js';
 import { getPollView } from '../../src/services/polls.js';
 import { getSettings } from '../../src/services/settings.js';
 import { explainPlainText } from '../../src/slack/presenters/explain.js';
-import { planHeadline } from '../../src/slack/presenters/plan-run.js';
+import { planHeadline, whatIfDiff } from '../../src/slack/presenters/plan-run.js';
 import { voteMessage } from '../../src/slack/presenters/vote.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
 import { insertCycle, insertFlatBaseline, useDb } from '../helpers/db.js';
@@ -690,6 +693,30 @@ describe('the bills open when the plan begins, by hand', () => {
       "Every line counts collecting the $9.2k customers owed for the plan's families' sales before 2027-01",
       'Bills open then are left out: FAM-B has no production for 2026-12',
     ]);
+    // /sop whatif and the demo's closing grid say the same sentence, naming FAM-B.
+    const out = await runWhatIf(
+      t.db,
+      await createHighsSolver(),
+      cycle!.id,
+      parseWhatIfs('demand FAM-A +0%'),
+      'What-if: demand FAM-A +0%',
+    );
+    const figures = [out.central, out.whatIf].map((s) => ({
+      name: s.result.name,
+      label: s.result.label,
+      status: s.result.status,
+      kpis: s.kpis,
+      stress: s.result.stress,
+    }));
+    expect(
+      whatIfDiff('demand FAM-A +0%', figures[0]!, figures[1]!, null, stored!.periods as Period[]),
+    ).toContain(
+      `; cash counts collecting the $9.2k customers owed for the plan's families' sales before 2027-01; ${leftOut}._`,
+    );
+    const latest = await latestRunScenarios(t.db);
+    expect(scenarioSummary(latest.scenarios, latest.periods)[1]).toBe(
+      `Money over 2027-01–2027-03 (3 months): margin and cash are totals for the period; cash counts collecting the $9.2k customers owed for the plan's families' sales before 2027-01; ${leftOut}.`,
+    );
   });
   /*
    * Payment on delivery, both ways (DSO 0, DPO 0): nothing was open when the plan began, a

@@ -259,7 +259,14 @@ export function whatIfDiff(
   /** The run's months, which the money figures are totals over (said under the head). */
   horizon: readonly string[] = [],
 ): string {
-  const totals = moneyNote(horizon, true, openingCash([central.kpis, whatIf.kpis]));
+  const totals = moneyNote(
+    horizon,
+    true,
+    openingCash(
+      [central.kpis, whatIf.kpis],
+      storedBillGap(central.stress) ?? storedBillGap(whatIf.stress),
+    ),
+  );
   const head = `*What-if:* ${esc(whatIfSpan(text))}${totals ? `\n_${totals}._` : ''}`;
   if (central.status !== 'optimal')
     return `${head}\n${esc(central.label)} has no plan (${central.status}): ${esc(central.message ?? '')}`.trim();
