@@ -350,7 +350,7 @@ export function packSections(
       ...(p.loop ? followLines(p.loop) : []),
       ...decidedActionLines(d.decided, who, left),
       ...(p.actions.length
-        ? p.actions.map(
+        ? leftFirst(p.actions, left).map(
             (a) =>
               sentence(
                 `${a.overdue ? 'OVERDUE ' : ''}#${a.id} ${who(a.owner)} due ${a.due} (${actionOrigin(a, p.cycle.month, who)}): ${a.description}`,
@@ -374,6 +374,20 @@ function actionOrigin(
   const since = a.cycle === month ? 'since the last meeting' : `from ${a.cycle}`;
   if (a.raisedBy !== undefined) return `made from a message by ${who(a.raisedBy)}, ${since}`;
   return a.soe ? 'S&OE, since the last meeting' : `from ${a.cycle}`;
+}
+
+/**
+ * Q10's actions with those ownerLeft marks first, each list otherwise in its own order: the
+ * Slack pack cuts a long question 10 at its end ("…and N more"), and an action nobody will do
+ * until it is reassigned is the one the meeting must see. `open`: which of them can be marked.
+ */
+function leftFirst<A extends { readonly owner: string }>(
+  actions: readonly A[],
+  left: ReadonlySet<string>,
+  open: (a: A) => boolean = () => true,
+): A[] {
+  const marked = (a: A) => open(a) && left.has(a.owner);
+  return [...actions.filter(marked), ...actions.filter((a) => !marked(a))];
 }
 
 /**
@@ -422,7 +436,7 @@ function decidedActionLines(
   if (decided.actions.length === 0) return ["This cycle's decision set no follow-up actions."];
   return [
     `Set by this cycle's decision (${decided.scenario}):`,
-    ...decided.actions.map((a) =>
+    ...leftFirst(decided.actions, left, (a) => a.status === 'open').map((a) =>
       sub(
         sentence(
           `#${a.id} ${who(a.owner)} due ${a.due}${a.status === 'open' ? '' : ` (${a.status})`}: ${a.description}`,

@@ -18,6 +18,7 @@ const LONG = 'Chase the gearbox supplier for a confirmed ship date and a second 
 let md: string;
 let q10: string;
 let blocks: unknown[];
+let pack: Awaited<ReturnType<typeof buildPack>>;
 
 beforeAll(async () => {
   const feb = await insertCycle(t.db, { month: '2027-02', phase: 'executive' });
@@ -25,12 +26,13 @@ beforeAll(async () => {
     await insertDeviationAction(t.db, {
       cycleId: feb,
       description: `${LONG}${i}`,
-      owner: 'U_OTTO',
+      // The last one's owner left the workspace (the last test marks it).
+      owner: i === N ? 'U_GONE' : 'U_OTTO',
       dueDate: '2027-03-01',
       createdBy: 'U_OTTO',
       requestKey: `deviation:many:${i}`,
     });
-  const pack = await buildPack(t.db, '2027-02', new Date('2027-02-20T10:00:00Z'));
+  pack = await buildPack(t.db, '2027-02', new Date('2027-02-20T10:00:00Z'));
   md = packMarkdown(pack);
   const msg = packMessage(pack);
   blocks = msg.blocks;
@@ -55,5 +57,29 @@ describe('question 10 with many S&OE actions', () => {
     expect(shown.length).toBeGreaterThan(0);
     expect(shown.length).toBeLessThan(N);
     expect(q10).toContain(`_…and ${N - shown.length} more: ${FULL_PACK}._`);
+  });
+
+  /*
+   * The 60th action, listed last in the order they were made, is U_GONE's, who left: it is
+   * listed first, so the cut at the end of question 10 cannot take it; the 59 others follow in
+   * their order (the first of them, #1's description ending "source 1", next).
+   */
+  it('lists an action whose owner left first, so the cut never hides it', () => {
+    const gone = { ...pack, ownersWhoLeft: ['U_GONE'] };
+    const q10Of = (text: string) => text.slice(text.indexOf('10. '));
+    const mdLines = q10Of(packMarkdown(gone))
+      .split('\n')
+      .filter((l) => l.includes('(S&OE, since the last meeting)'));
+    expect(mdLines).toHaveLength(N);
+    expect(mdLines[0]).toContain(`source ${N}. Owner U_GONE has left the workspace: reassign with`);
+    expect(mdLines[1]).toContain(`source 1.`);
+    const texts = packMessage(gone).blocks.map(
+      (b) => (b as { text?: { text?: string } }).text?.text ?? '',
+    );
+    const shown = (texts.find((x) => x.includes('*10. ')) ?? '')
+      .split('\n')
+      .filter((l) => l.includes('(S&amp;OE, since the last meeting)'));
+    expect(shown.length).toBeLessThan(N);
+    expect(shown[0]).toContain(`source ${N}. Owner <@U_GONE> has left the workspace`);
   });
 });
