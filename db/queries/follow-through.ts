@@ -14,8 +14,8 @@ export async function decisionsOf(db: Db, cycleId: number) {
     .execute();
 }
 
-/** Every action of the cycles before `month`, with its cycle's month. */
-export async function actionsBefore(db: Db, month: string) {
+/** The columns the pack reads of an action, with its cycle's month. */
+function actionsWithCycle(db: Db) {
   return db
     .selectFrom('actions')
     .innerJoin('cycles', 'cycles.id', 'actions.cycle_id')
@@ -30,7 +30,12 @@ export async function actionsBefore(db: Db, month: string) {
       'actions.done_at',
       'actions.created_by',
       'actions.source_ts',
-    ])
+    ]);
+}
+
+/** Every action of the cycles before `month`, with its cycle's month. */
+export async function actionsBefore(db: Db, month: string) {
+  return actionsWithCycle(db)
     .where('cycles.month', '<', month)
     .orderBy('actions.due_date')
     .orderBy('actions.id')
@@ -42,21 +47,7 @@ export async function actionsBefore(db: Db, month: string) {
  * its cycle's month; a frozen-zone break's aside (the meeting disposes of those).
  */
 function raisedIn(db: Db, month: string) {
-  return db
-    .selectFrom('actions')
-    .innerJoin('cycles', 'cycles.id', 'actions.cycle_id')
-    .select([
-      'actions.id',
-      'actions.decision_id',
-      'cycles.month as cycle',
-      'actions.description',
-      'actions.owner',
-      'actions.due_date',
-      'actions.status',
-      'actions.done_at',
-      'actions.created_by',
-      'actions.source_ts',
-    ])
+  return actionsWithCycle(db)
     .where('cycles.month', '=', month)
     .where('actions.decision_id', 'is', null)
     .where((eb) =>
