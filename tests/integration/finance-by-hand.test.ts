@@ -161,6 +161,23 @@ async function voteText(): Promise<string> {
   return JSON.stringify(voteMessage(await getPollView(t.db, poll.id)).blocks);
 }
 
+/**
+ * The 2027-01 cycle planned under `runKey` (the run the vote and the pack read next), and its
+ * central scenario.
+ */
+async function planJanuary(runKey: string) {
+  const cycle = await getCycleByMonth(t.db, '2027-01');
+  const run = await runPlan(t.db, await createHighsSolver(), {
+    cycleId: cycle!.id,
+    runKey,
+    trigger: 'test',
+    requestedBy: null,
+  });
+  runId = run.runId;
+  const [central] = await runScenarios(t.db, run.runId);
+  return { cycle, run, central };
+}
+
 describe('two families, three months: the finance read by hand', () => {
   /*
    * The central plan, by hand.
@@ -452,15 +469,7 @@ describe('the invoices open when the plan begins, by hand', () => {
         subcontract_cost: null,
       })
       .execute();
-    const cycle = await getCycleByMonth(t.db, '2027-01');
-    const run = await runPlan(t.db, await createHighsSolver(), {
-      cycleId: cycle!.id,
-      runKey: 'finance-by-hand-opening',
-      trigger: 'test',
-      requestedBy: null,
-    });
-    runId = run.runId;
-    const [central] = await runScenarios(t.db, run.runId);
+    const { cycle, run, central } = await planJanuary('finance-by-hand-opening');
     const k = central!.kpis;
     const x = central!.stress as unknown as StressSummary;
     // The plan itself is unchanged: the history is not what it plans from here.
@@ -566,15 +575,7 @@ describe('the bills open when the plan begins, by hand', () => {
     );
     // FAM-B's December price ($28, imported above) stays: the file has no price column.
     await imported('family_costs', 'family,period,unit_cost\nFAM-B,2026-12,14\n');
-    const cycle = await getCycleByMonth(t.db, '2027-01');
-    const run = await runPlan(t.db, await createHighsSolver(), {
-      cycleId: cycle!.id,
-      runKey: 'finance-by-hand-bills',
-      trigger: 'test',
-      requestedBy: null,
-    });
-    runId = run.runId;
-    const [central] = await runScenarios(t.db, run.runId);
+    const { run, central } = await planJanuary('finance-by-hand-bills');
     const k = central!.kpis;
     const x = central!.stress as unknown as StressSummary;
     expect(k.makingCost).toBe(7320);
@@ -623,15 +624,7 @@ describe('the bills open when the plan begins, by hand', () => {
         { family_id: b!, period: '2026-12', units: 50, revenue: null },
       ])
       .execute();
-    const cycle = await getCycleByMonth(t.db, '2027-01');
-    const run = await runPlan(t.db, await createHighsSolver(), {
-      cycleId: cycle!.id,
-      runKey: 'finance-by-hand-bills-and-invoices',
-      trigger: 'test',
-      requestedBy: null,
-    });
-    runId = run.runId;
-    const [central] = await runScenarios(t.db, run.runId);
+    const { central } = await planJanuary('finance-by-hand-bills-and-invoices');
     const x = central!.stress as unknown as StressSummary;
     expect(central?.kpis.openingReceivables).toBe(9200);
     expect(central?.kpis.openingPayables).toBe(1320);
@@ -653,15 +646,7 @@ describe('the bills open when the plan begins, by hand', () => {
    */
   it('a month the actuals hold in part: nothing counted, and the words say bills are left out', async () => {
     await t.db.deleteFrom('weekly_actuals').where('week', '=', '2026-12-28').execute();
-    const cycle = await getCycleByMonth(t.db, '2027-01');
-    const run = await runPlan(t.db, await createHighsSolver(), {
-      cycleId: cycle!.id,
-      runKey: 'finance-by-hand-bills-in-part',
-      trigger: 'test',
-      requestedBy: null,
-    });
-    runId = run.runId;
-    const [central] = await runScenarios(t.db, run.runId);
+    const { cycle, run, central } = await planJanuary('finance-by-hand-bills-in-part');
     expect(central?.kpis.openingPayables).toBeUndefined();
     expect((central!.stress as unknown as StressSummary).cumulativeCash).toEqual([
       4940, 8820, 13020,
@@ -728,15 +713,7 @@ describe('the bills open when the plan begins, by hand', () => {
    */
   it('paid on delivery: none were open, and the words say so', async () => {
     await t.db.updateTable('workspace_settings').set({ dso_days: 0, dpo_days: 0 }).execute();
-    const cycle = await getCycleByMonth(t.db, '2027-01');
-    const run = await runPlan(t.db, await createHighsSolver(), {
-      cycleId: cycle!.id,
-      runKey: 'finance-by-hand-on-delivery',
-      trigger: 'test',
-      requestedBy: null,
-    });
-    runId = run.runId;
-    const [central] = await runScenarios(t.db, run.runId);
+    const { run, central } = await planJanuary('finance-by-hand-on-delivery');
     const x = central!.stress as unknown as StressSummary;
     expect(central?.kpis.openingReceivables).toBe(0);
     expect(central?.kpis.openingPayables).toBe(0);
@@ -766,15 +743,7 @@ describe('the bills open when the plan begins, by hand', () => {
    */
   it('invoices open and bills paid on delivery: the one counted, the other said to be none', async () => {
     await t.db.updateTable('workspace_settings').set({ dso_days: 45, dpo_days: 0 }).execute();
-    const cycle = await getCycleByMonth(t.db, '2027-01');
-    const run = await runPlan(t.db, await createHighsSolver(), {
-      cycleId: cycle!.id,
-      runKey: 'finance-by-hand-bills-on-delivery',
-      trigger: 'test',
-      requestedBy: null,
-    });
-    runId = run.runId;
-    const [central] = await runScenarios(t.db, run.runId);
+    const { central } = await planJanuary('finance-by-hand-bills-on-delivery');
     const x = central!.stress as unknown as StressSummary;
     expect(central?.kpis.openingReceivables).toBe(9200);
     expect(central?.kpis.openingPayables).toBe(0);
