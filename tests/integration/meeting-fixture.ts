@@ -468,7 +468,13 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     finished,
     async comeDue(name, payload, queue) {
       const id = jobId(name, parsePayload(name, payload));
-      const job = await queues.queue(queue).getJob(id);
+      // The change that requested it may have committed a moment before its job reached the
+      // queue (the outbox hands it over after the commit): wait for it, up to 20 s.
+      let job = await queues.queue(queue).getJob(id);
+      for (let i = 0; !job && i < 400; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        job = await queues.queue(queue).getJob(id);
+      }
       if (!job) throw new Error(`no job ${id}`);
       if ((await job.getState()) === 'delayed') await job.promote();
       return finished(queue, id);
