@@ -6,6 +6,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { manifestSlashCommands, slackCommandText } from './command-text.js';
+import { manifestBotEvents, subscriptionFor } from './events.js';
 import { arr, isObject, type JsonObject, str } from './json.js';
 import {
   blocksTooLong,
@@ -35,6 +36,11 @@ export interface DriverOptions {
   readonly botUrl: string;
   readonly signingSecret: string;
   readonly standin: Standin;
+  /**
+   * The events the app subscribes to, as bot_events names (`app_mention`, `message.im`):
+   * `event` refuses any other. Default: manifest.json's `settings.event_subscriptions.bot_events`.
+   */
+  readonly botEvents?: readonly string[];
 }
 
 export interface SendOptions {
@@ -203,8 +209,11 @@ export interface Driver {
    */
   closeView(viewId: string, opts?: Partial<Who> & SendOptions): Promise<AckResult | null>;
   /**
-   * An Events API callback. With `slackRetries`, a failed or late ack is retried up to 3
-   * times at once, as Slack does (it waits 1 min and 5 min between them; the driver does not).
+   * An Events API callback. Refused, as Slack would not send it, unless the app subscribes to
+   * the event (DriverOptions.botEvents; a message by its channel_type's `message.*`, which the
+   * driver adds from the channel when not given). With `slackRetries`, a failed or late ack is
+   * retried up to 3 times at once, as Slack does (it waits 1 min and 5 min between them; the
+   * driver does not).
    */
   event(
     event: JsonObject,
@@ -362,6 +371,37 @@ export function createDriver(opts: DriverOptions): Driver {
       ],
     };
     return { ...(await send(interaction(payload), o)), triggerId, responseUrl: at.responseUrl };
+  };
+
+  /** The events Slack sends the app: those it subscribes to. */
+  const botEvents = new Set(opts.botEvents ?? manifestBotEvents());
+  const botEventsSource =
+    opts.botEvents === undefined ? "manifest.json's bot_events" : "the driver's botEvents";
+  /** `event` as Slack would send it (a message gets its channel_type), or an Error if never. */
+  const subscribed = (event: JsonObject): JsonObject => {
+    const type = str(event, 'type');
+    if (type === undefined) throw new Error('driver: an event needs a type');
+    let sent = event;
+    if (type === 'message' && str(event, 'channel_type') === undefined) {
+      const ch = store.resolveChannel(str(event, 'channel'));
+      if (!ch)
+        throw new Error(
+          `driver: a message event needs a channel_type or a known channel, not '${str(event, 'channel') ?? ''}'`,
+        );
+      sent = { ...event, channel_type: ch.is_im ? 'im' : ch.is_private ? 'group' : 'channel' };
+    }
+    const channelType = str(sent, 'channel_type');
+    const subscription = subscriptionFor(type, channelType);
+    if (subscription === undefined)
+      throw new Error(`driver: Slack has no message events with channel_type '${channelType}'`);
+    if (!botEvents.has(subscription)) {
+      const what =
+        type === 'message' ? `'message' event (channel_type '${channelType}')` : `'${type}' event`;
+      throw new Error(
+        `driver: Slack sends the app no ${what}: '${subscription}' is not in ${botEventsSource} (${[...botEvents].join(', ') || 'none'})`,
+      );
+    }
+    return sent;
   };
 
   /** The commands whose text Slack escapes, as manifest.json declares them. */
@@ -621,7 +661,8 @@ export function createDriver(opts: DriverOptions): Driver {
       return send(interaction(payload), o);
     },
 
-    async event(event, o = {}) {
+    async event(given, o = {}) {
+      const event = subscribed(given);
       const eventId = o.eventId ?? `Ev${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`;
       const envelope = {
         token: 'legacy-verification-token',

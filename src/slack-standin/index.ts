@@ -15,6 +15,7 @@ export {
   type UserAction,
   type ViewSubmitResult,
 } from './driver.js';
+export { manifestBotEvents, subscriptionFor } from './events.js';
 export {
   LIMITS,
   type Surface,

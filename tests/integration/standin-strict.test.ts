@@ -2,8 +2,8 @@
  * What real Slack refuses and the stand-in once let through: editing or deleting a message
  * someone else posted, an ephemeral for a person outside the DM, a view updated into another
  * type, Block Kit a Slack client would not draw, and acks Slack never reads (late, or with
- * blocks it cannot show). The "bot" for the acks is a bare HTTP server answering what a test
- * sets, so each rule is seen on its own.
+ * blocks it cannot show), events the app does not subscribe to. The "bot" for the acks is a
+ * bare HTTP server answering what a test sets, so each rule is seen on its own.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,14 +19,19 @@ let client: webApi.WebClient;
 
 /** What the bare bot answers next: a JSON body after a delay. */
 let answer: { body: unknown; delayMs: number } = { body: '', delayMs: 0 };
+/** The bodies the bare bot received, in order. */
+let received: string[] = [];
 let bot: Server;
 let driver: Driver;
+let botUrl = '';
 
 beforeAll(async () => {
   client = standinClient(standin, TOKEN);
   bot = createServer((req, res) => {
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      received.push(Buffer.concat(chunks).toString('utf8'));
       setTimeout(() => {
         const json = answer.body === '' ? '' : JSON.stringify(answer.body);
         res.writeHead(200, json === '' ? {} : { 'content-type': 'application/json' });
@@ -36,7 +41,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => bot.listen(0, '127.0.0.1', resolve));
   const { port } = bot.address() as AddressInfo;
-  driver = createDriver({ botUrl: `http://127.0.0.1:${port}/`, signingSecret: SECRET, standin });
+  botUrl = `http://127.0.0.1:${port}/`;
+  driver = createDriver({ botUrl, signingSecret: SECRET, standin });
 });
 
 afterAll(async () => {
@@ -46,6 +52,7 @@ afterAll(async () => {
 beforeEach(() => {
   standin.reset();
   answer = { body: '', delayMs: 0 };
+  received = [];
 });
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
@@ -237,5 +244,75 @@ describe('what a click sends', () => {
       actions: { value?: string; type: string }[];
     };
     expect(payload.actions[0]).toMatchObject({ type: 'button', value: '41' });
+  });
+});
+
+describe('events the app subscribes to', () => {
+  /** The event types the bare bot received, in order. */
+  const receivedEvents = () =>
+    received.map((b) => (JSON.parse(b) as { event: { type: string } }).event.type);
+
+  it("delivers the events manifest.json's bot_events lists and refuses any other", async () => {
+    // manifest.json: settings.event_subscriptions.bot_events is app_home_opened, user_change.
+    const home = await driver.event({
+      type: 'app_home_opened',
+      user: 'U_ALICE',
+      channel: 'D_U_ALICE',
+      tab: 'home',
+    });
+    expect(home.status).toBe(200);
+    await driver.event({ type: 'user_change', user: { id: 'U_BOB', deleted: true } });
+    await expect(
+      driver.event({
+        type: 'reaction_added',
+        user: 'U_ALICE',
+        reaction: 'thumbsup',
+        item: { type: 'message', channel: 'C_DEMAND', ts: '1.000001' },
+      }),
+    ).rejects.toThrow(
+      "driver: Slack sends the app no 'reaction_added' event: 'reaction_added' is not in manifest.json's bot_events (app_home_opened, user_change)",
+    );
+    // A message in a public channel would come with message.channels, which sopbot lacks.
+    await expect(
+      driver.event({
+        type: 'message',
+        channel: 'C_DEMAND',
+        user: 'U_ALICE',
+        text: 'hi',
+        ts: '2.1',
+      }),
+    ).rejects.toThrow(
+      "driver: Slack sends the app no 'message' event (channel_type 'channel'): 'message.channels' is not in manifest.json's bot_events",
+    );
+    expect(receivedEvents()).toEqual(['app_home_opened', 'user_change']);
+  });
+
+  it('a message comes by its kind of conversation: message.im brings DMs only', async () => {
+    const dmOnly = createDriver({
+      botUrl,
+      signingSecret: SECRET,
+      standin,
+      botEvents: ['message.im'],
+    });
+    const dm = await dmOnly.event({
+      type: 'message',
+      channel: 'D_U_BOB',
+      user: 'U_BOB',
+      text: 'hello',
+      ts: '3.000001',
+    });
+    expect(dm.status).toBe(200);
+    // Slack says which kind of conversation: the driver adds channel_type from the channel.
+    const sent = JSON.parse(received[0] ?? '{}') as { event?: { channel_type?: string } };
+    expect(sent.event?.channel_type).toBe('im');
+    await expect(
+      dmOnly.event({ type: 'message', channel: 'C_DEMAND', user: 'U_BOB', text: 'hi', ts: '4.1' }),
+    ).rejects.toThrow(
+      "driver: Slack sends the app no 'message' event (channel_type 'channel'): 'message.channels' is not in the driver's botEvents (message.im)",
+    );
+    await expect(
+      dmOnly.event({ type: 'app_home_opened', user: 'U_BOB', channel: 'D_U_BOB', tab: 'home' }),
+    ).rejects.toThrow("'app_home_opened' is not in the driver's botEvents (message.im)");
+    expect(receivedEvents()).toEqual(['message']);
   });
 });

@@ -191,6 +191,8 @@ beforeAll(async () => {
     botUrl: `http://127.0.0.1:${port}/slack/events`,
     signingSecret: SECRET,
     standin,
+    // This test's own app listens to app_mention, which sopbot's manifest does not subscribe to.
+    botEvents: ['app_mention'],
   });
 });
 
