@@ -36,6 +36,7 @@ import type {
   ChannelSeed,
   ForcedDelay,
   ForcedFailure,
+  HeldCall,
   RecordedCall,
   StoredEphemeral,
   StoredFile,
@@ -102,6 +103,13 @@ export interface Standin {
    * a response URL's (the reply is shown at once).
    */
   delayNext(method: string, delay: ForcedDelay): void;
+  /**
+   * The next call to Web API `method` (about `channel`, as failNext's, if given) waits before
+   * it takes effect until the test calls `release()`: a race test holds a views.publish whose
+   * caller has read what it draws while another change lands. `reset()` forgets holds not yet
+   * used, and `close()` lets go of calls still held.
+   */
+  holdNext(method: string, opts?: { readonly channel?: string }): HeldCall;
   /** Posts the scheduled messages that are due now; returns them. */
   deliverScheduled(): StoredMessage[];
   /**
@@ -135,7 +143,13 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
   const tiers = new TierLimiter(opts.tierLimits ?? true);
   const forced = new ForcedFailures();
   const delays = new ForcedFailures<ForcedDelay>();
-  /** Answers being held back (delayNext), let go at close. */
+  /** Calls held before they take effect (holdNext). */
+  const holds = new ForcedFailures<{
+    readonly channel?: string;
+    readonly arrive: () => void;
+    readonly gate: Promise<void>;
+  }>();
+  /** Answers being held back (delayNext) and calls held (holdNext), let go at close. */
   const held = new Set<() => void>();
   const holdAnswer = (ms: number): Promise<void> =>
     new Promise((resolve) => {
@@ -246,6 +260,11 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
     if (root === 'api' && id) {
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       const token = bearer ?? str(args, 'token');
+      const hold = holds.take(id, args);
+      if (hold) {
+        hold.arrive();
+        await hold.gate;
+      }
       const answer = callMethod(id, args, token);
       // As Slack does: a valid token's granted scopes on every answer (WebClient reads them
       // into response_metadata.scopes; `sopbot doctor` compares them with the manifest).
@@ -331,6 +350,22 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
     issueResponseUrl: (at) => store.issueResponseUrl(baseUrl, at),
     failNext: (method, failure) => forced.add(method, failure),
     delayNext: (method, delay) => delays.add(method, delay),
+    holdNext: (method, opts = {}) => {
+      let arrive!: () => void;
+      const reached = new Promise<void>((r) => {
+        arrive = r;
+      });
+      let release!: () => void;
+      const gate = new Promise<void>((r) => {
+        release = () => {
+          held.delete(release);
+          r();
+        };
+      });
+      held.add(release);
+      holds.add(method, { ...(opts.channel ? { channel: opts.channel } : {}), arrive, gate });
+      return { reached, release };
+    },
     deliverScheduled: () => {
       const due = store.scheduled.filter((s) => !s.delivered && s.post_at * 1000 <= now());
       return due.map((s) => {
@@ -353,6 +388,7 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
       tiers.reset();
       forced.reset();
       delays.reset();
+      holds.reset();
       calls = [];
     },
     socketMode,

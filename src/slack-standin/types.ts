@@ -123,6 +123,15 @@ export interface ForcedDelay {
   readonly channel?: string;
 }
 
+/**
+ * A call held before it takes effect (holdNext): `reached` resolves when it arrives, and it
+ * is made, recorded and answered once `release()` is called.
+ */
+export interface HeldCall {
+  readonly reached: Promise<void>;
+  release(): void;
+}
+
 export interface ForcedFailure {
   /** HTTP status; 429 adds a `Retry-After` header. Default 200 with `ok: false`. */
   readonly status?: number;

@@ -227,6 +227,26 @@ describe('chat', () => {
     expect(standin.messagesIn('D_U_BOB').map((m) => m.text)).toEqual(['to Bob']);
   });
 
+  it('a held call takes effect only once released; calls about others go through meanwhile', async () => {
+    const home = (text: string) => ({ type: 'home' as const, blocks: [section(text)] });
+    const homeText = (user: string) => JSON.stringify(standin.homeView(user)?.definition ?? null);
+    const held = standin.holdNext('views.publish', { channel: 'U_BOB' });
+    const bobs = client.views.publish({ user_id: 'U_BOB', view: home('Bob, held') });
+    await held.reached;
+    await client.views.publish({ user_id: 'U_CARA', view: home('Cara, at once') });
+    expect(homeText('U_CARA')).toContain('Cara, at once');
+    // Arrived, but neither made nor recorded yet.
+    expect(standin.homeView('U_BOB')).toBeUndefined();
+    expect(standin.callsTo('views.publish').map((c) => c.args.user_id)).toEqual(['U_CARA']);
+    held.release();
+    expect((await bobs).ok).toBe(true);
+    expect(homeText('U_BOB')).toContain('Bob, held');
+    expect(standin.callsTo('views.publish').map((c) => c.args.user_id)).toEqual([
+      'U_CARA',
+      'U_BOB',
+    ]);
+  });
+
   it('the rate limit and forced failures can be combined with a status other than 429', async () => {
     standin.failNext('chat.postMessage', { status: 500, times: 2 });
     const strict = new webApi.WebClient(TOKEN, {
