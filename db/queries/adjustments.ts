@@ -297,20 +297,22 @@ export async function lockKey(trx: Db, key: string): Promise<void> {
 
 /**
  * Runs `fn` while this process holds the advisory lock on `key` (or each of several keys,
- * withSessionLockWithin) (session level, on a
- * connection kept for fn's duration; fn's own queries use the pool). A caller that finds the
- * lock taken polls every `pollMs` without holding a connection meanwhile, so waiters cannot
- * starve the pool. A holder, though, keeps its lock's connection while fn takes another: a
- * pool needs at least one connection more than it can have holders (and jobs, each of which
- * may hold one connection while it asks for a second), or every holder waits for a connection
- * none will give back; `workerPoolSize` (src/worker.ts) and the bot's pool (src/bot.ts) are
- * sized so. The lock goes with its connection if the process dies. Use keys that no
- * transaction locks with lockKey: a holder's own transaction would wait on it.
+ * withSessionLockWithin) (session level, on a connection kept for fn's duration, which fn is
+ * given). A caller that finds the lock taken polls every `pollMs` without holding a
+ * connection meanwhile, so waiters cannot starve the pool. A holder whose fn queries the pool
+ * keeps its lock's connection while it takes another: a pool needs at least one connection
+ * more than it can have holders (and jobs, each of which may hold one connection while it
+ * asks for a second), or every holder waits for a connection none will give back;
+ * `workerPoolSize` (src/worker.ts) and the bot's pool (src/bot.ts) are sized so. A fn that
+ * queries only the connection it is given (a Home redraw, src/slack/home.ts) never asks for a
+ * second; its queries run one after another there. The lock goes with its connection if the
+ * process dies. Use keys that no transaction locks with lockKey: a holder's own transaction
+ * would wait on it.
  */
 export async function withSessionLock<T>(
   db: Db,
   key: string | readonly string[],
-  fn: () => Promise<T>,
+  fn: (conn: Db) => Promise<T>,
   pollMs = 100,
 ): Promise<T> {
   const out = await withSessionLockWithin(db, key, fn, { pollMs, waitMs: Infinity });
@@ -328,7 +330,7 @@ export async function withSessionLock<T>(
 export async function withSessionLockWithin<T>(
   db: Db,
   key: string | readonly string[],
-  fn: () => Promise<T>,
+  fn: (conn: Db) => Promise<T>,
   opts: { readonly waitMs: number; readonly pollMs?: number },
 ): Promise<{ readonly got: true; readonly value: T } | { readonly got: false }> {
   const pollMs = opts.pollMs ?? 100;
@@ -353,7 +355,7 @@ export async function withSessionLockWithin<T>(
       }
       let failed = false;
       try {
-        return { got: true as const, value: await fn() };
+        return { got: true as const, value: await fn(conn) };
       } catch (err) {
         failed = true;
         throw err;

@@ -4,7 +4,9 @@
  * elsewhere that concerns others draws theirs again only if they have opened it
  * (`redrawHomes`). Either redraw is tried again after the wait Slack asks for when it answers
  * with a 429. A change the worker makes with nobody's click (a corrected import cancelling or
- * reopening an action) draws it from its job, once (`redrawHomeInJob`).
+ * reopening an action) draws it from its job, once (`redrawHomeInJob`). Every one of them,
+ * the bot's and the worker's, reads and publishes the Home under its person's Home lock
+ * (`drawingHome`), so the last Home published is read from what the last change wrote.
  */
 import type { webApi } from '@slack/bolt';
 import { withSessionLock } from '../../db/queries/adjustments.js';
@@ -18,13 +20,44 @@ import { homeView } from './presenters/home.js';
 /** How many 429s in a row a Home redraw waits out before it is left to the next opening. */
 export const HOME_RATE_LIMIT_TRIES = 3;
 
+/** `userId`'s Home read and published, under their Home lock (`drawingHome`). */
 export async function publishHome(
   deps: AppDeps,
   client: webApi.WebClient,
   userId: string,
 ): Promise<void> {
-  const data = await homeData(deps, userId);
+  await drawingHome(deps, userId, (locked) => readAndPublish(locked, client, userId));
+}
+
+/** Reads `userId`'s Home and publishes it: only ever under their Home lock (`drawingHome`). */
+async function readAndPublish(
+  locked: AppDeps,
+  client: webApi.WebClient,
+  userId: string,
+): Promise<void> {
+  const data = await homeData(locked, userId);
   await client.views.publish({ user_id: userId, view: homeView(data) });
+}
+
+/**
+ * Runs `draw` under `user`'s Home lock (homeDrawLock, a Postgres session advisory lock), with
+ * `deps` whose `db` is the lock's own connection. Every Home is read and published under it,
+ * whichever process draws it: without it, a Done's redraw in the bot could read the Home, a
+ * job's redraw read it after a later change and publish, and the bot's older Home land last,
+ * showing the action the change removed until the next redraw. Under it, the later redraw
+ * reads after the earlier one's publish. Reading on the lock's connection, a holder never
+ * waits for a second one, so a burst of Homes drawn at once cannot take all the pool's
+ * connections and wait for more. Taken only around the read and the publish: never while a
+ * redraw waits out a 429 (`redrawHome` lets go of it first), nor with an action's lock held (a
+ * click's redraw of its message, like a job's, lets go of that first), and nothing else is
+ * locked under it, so no two holders wait on each other.
+ */
+function drawingHome<T>(
+  deps: AppDeps,
+  user: string,
+  draw: (locked: AppDeps) => Promise<T>,
+): Promise<T> {
+  return withSessionLock(deps.db, homeDrawLock(user), (conn) => draw({ ...deps, db: conn }));
 }
 
 /** `userId` opened the Home tab: recorded, and drawn. */
@@ -96,8 +129,9 @@ export type HomeRedraw = 'drawn' | 'waiting' | 'failed';
  * Draws `user`'s Home again after `why` (for the log): after what they did from it, or, through
  * `redrawHomes`, a change that concerns them. When Slack answers 429, it is drawn again after
  * the Retry-After it gave, in the background (nobody waits on it), up to
- * HOME_RATE_LIMIT_TRIES times in a row. Each try reads the Home as it is then, so one waiting
- * try per person is enough: a later redraw rate-limited meanwhile joins it instead of adding
+ * HOME_RATE_LIMIT_TRIES times in a row. Each try reads the Home as it is then, under the
+ * person's Home lock (`drawingHome`), let go of before the wait, so one waiting try per
+ * person is enough: a later redraw rate-limited meanwhile joins it instead of adding
  * another. Any other failure, or the last 429, is logged once: the next opening draws the
  * Home in full, as is a wait longer than HOME_RETRY_AFTER_MAX_S or one while the bot stops
  * (`stopHomeRedraws`). Never throws: the change it shows is made either way.
@@ -191,7 +225,7 @@ export type JobHomeRedraw = 'drawn' | 'not_viewer' | 'already' | 'failed';
  * Retry-After, whose other effects are recorded, so the retry draws the Home only; no timer is
  * left in the worker as `redrawHome` leaves in the bot. Any other failure is logged once and
  * left to the next opening: the change is made either way. Read and published under the
- * person's Home lock (homeDrawLock), so two jobs' Homes land in the order they were read.
+ * person's Home lock (`drawingHome`), as every Home is.
  */
 export async function redrawHomeInJob(
   deps: AppDeps,
@@ -203,25 +237,23 @@ export async function redrawHomeInJob(
   const [viewer] = await homeViewersAmong(deps.db, [user]);
   if (!viewer) return 'not_viewer';
   const key = `home:${change}:${user}`;
-  // The Home is read when it is drawn, but two jobs' reads and publishes can still cross: a
-  // cancelling's job reads it, a reopening commits, its job reads and publishes, and the
-  // cancelling's slower views.publish lands last with the action missing. Under the person's
-  // Home lock, taken after the job let go of its action's (never both at once: a job holds
-  // one lock's connection while it reads on another), the later job reads after the earlier
-  // one's publish, so the last Home published is read from what the last change wrote.
-  return withSessionLock(deps.db, homeDrawLock(user), async () => {
-    if (await requestProcessed(deps.db, key)) return 'already';
+  // Two jobs' reads and publishes cross as a job's and a click's would: a cancelling's job
+  // reads the Home, a reopening commits, its job reads and publishes, and the cancelling's
+  // slower views.publish lands last with the action missing. Under the Home lock, taken after
+  // the job let go of its action's, the later job reads after the earlier one's publish.
+  return drawingHome(deps, user, async (locked) => {
+    if (await requestProcessed(locked.db, key)) return 'already';
     try {
-      await publishHome(deps, client, user);
+      await readAndPublish(locked, client, user);
     } catch (err) {
       if (retryAfterOf(err) !== null) throw err;
       deps.logger.warn({ err, user }, `App Home not redrawn after ${why}`);
       return 'failed';
     }
-    await claimRequest(deps.db, key, 'home.redraw');
+    await claimRequest(locked.db, key, 'home.redraw');
     return 'drawn';
   });
 }
 
-/** The advisory lock under which a job reads and publishes `user`'s App Home (redrawHomeInJob). */
+/** The advisory lock under which every redraw reads and publishes `user`'s App Home (drawingHome). */
 export const homeDrawLock = (user: string) => `home-draw:${user}`;
