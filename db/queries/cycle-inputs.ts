@@ -1,10 +1,11 @@
 /**
  * What people submitted in a cycle, mapped to core's shapes: forecast adjustments (for
  * consensus) and capacity updates in force (for the rough-cut check and the LP); and
- * which sales reps have yet to submit and which ops members have open constraints (for the
- * nudges and `/sop status`); and a cycle by id.
+ * which members covering families have yet to submit and which ops members have open
+ * constraints (for the nudges and `/sop status`); and a cycle by id.
  */
 import { sql } from 'kysely';
+import type { Role } from '../../src/core/company.js';
 import type { Adjustment } from '../../src/core/consensus.js';
 import type { CapacityUpdate } from '../../src/core/supply/capacity-check.js';
 import type { Db } from '../connect.js';
@@ -65,18 +66,25 @@ export interface RepOwing {
 }
 
 /**
- * The sales reps who still owe forecast input in the cycle: for each, the active families
- * they cover with neither an adjustment (withdrawn and carried ones do not count) nor a no-change
- * declaration from them. By user id, then family code; reps who owe nothing are left out.
+ * The members who still owe forecast input in the cycle, those whose role is in `roles` (the
+ * roles that cover families: `familyCoveringRoles()`, policy row forecast.no-change): for each,
+ * the active families they cover with neither an adjustment (withdrawn and carried ones do not
+ * count) nor a no-change declaration from them. By user id, then family code; members who owe
+ * nothing are left out, and no roles owe nothing.
  */
-export async function repsOwingInput(db: Db, cycleId: number): Promise<RepOwing[]> {
+export async function repsOwingInput(
+  db: Db,
+  cycleId: number,
+  roles: readonly Role[],
+): Promise<RepOwing[]> {
+  if (roles.length === 0) return [];
   const [assignments, adjusted, declared] = await Promise.all([
     db
       .selectFrom('members')
       .innerJoin('member_families', 'member_families.slack_user_id', 'members.slack_user_id')
       .innerJoin('families', 'families.id', 'member_families.family_id')
       .select(['members.slack_user_id as userId', 'families.id as familyId', 'families.code'])
-      .where('members.role', '=', 'sales')
+      .where('members.role', 'in', [...roles])
       .where('families.active', '=', true)
       .orderBy('members.slack_user_id')
       .orderBy(inCodeOrder('families.code'))
@@ -142,10 +150,15 @@ export async function cycleById(db: Db, cycleId: number): Promise<CycleRow | und
 }
 
 /**
- * The active families' codes, in order, each with whether a sales rep covers it and which do
- * (by user id): a family no rep covers gets no forecast input, so `/sop status` names it.
+ * The active families' codes, in order, each with whether a member whose role is in `roles`
+ * covers it and which do (by user id); `roles` are those that cover families
+ * (`familyCoveringRoles()`, policy row forecast.no-change). A family nobody covers gets no
+ * forecast input, so `/sop status` names it; with no roles, none is covered.
  */
-export async function familyCoverage(db: Db): Promise<
+export async function familyCoverage(
+  db: Db,
+  roles: readonly Role[],
+): Promise<
   {
     readonly code: string;
     readonly covered: boolean;
@@ -159,13 +172,15 @@ export async function familyCoverage(db: Db): Promise<
       .where('families.active', '=', true)
       .orderBy(inCodeOrder('families.code'))
       .execute(),
-    db
-      .selectFrom('member_families')
-      .innerJoin('members', 'members.slack_user_id', 'member_families.slack_user_id')
-      .select(['member_families.family_id', 'member_families.slack_user_id'])
-      .where('members.role', '=', 'sales')
-      .orderBy('member_families.slack_user_id')
-      .execute(),
+    roles.length === 0
+      ? []
+      : db
+          .selectFrom('member_families')
+          .innerJoin('members', 'members.slack_user_id', 'member_families.slack_user_id')
+          .select(['member_families.family_id', 'member_families.slack_user_id'])
+          .where('members.role', 'in', [...roles])
+          .orderBy('member_families.slack_user_id')
+          .execute(),
   ]);
   const reps = new Map<number, string[]>();
   for (const c of covering)

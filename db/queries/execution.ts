@@ -3,6 +3,7 @@
  * who should own a deviation, and the deviations themselves.
  */
 import { sql } from 'kysely';
+import type { Role } from '../../src/core/company.js';
 import type { MonthsAndWeeks } from '../../src/core/execution.js';
 import type { Db } from '../connect.js';
 import type { ActionRow, CycleRow, DeviationKind } from '../schema.js';
@@ -161,17 +162,23 @@ export async function planMonth(db: Db, cycle: CycleRow, month: string) {
     .execute();
 }
 
-/** Members who could own a deviation: sales reps by family, operations, planners. */
-export async function ownerCandidates(db: Db) {
+/**
+ * Members who could own a deviation: by family, the members whose role is in `roles` (those
+ * that cover families: `familyCoveringRoles()`, policy row forecast.no-change; with no roles,
+ * none); and every member with their role (operations, planners, admins).
+ */
+export async function ownerCandidates(db: Db, roles: readonly Role[]) {
   const [reps, members] = await Promise.all([
-    db
-      .selectFrom('member_families')
-      .innerJoin('members', 'members.slack_user_id', 'member_families.slack_user_id')
-      .innerJoin('families', 'families.id', 'member_families.family_id')
-      .select(['families.code as family', 'members.slack_user_id as user'])
-      .where('members.role', '=', 'sales')
-      .orderBy('members.slack_user_id')
-      .execute(),
+    roles.length === 0
+      ? []
+      : db
+          .selectFrom('member_families')
+          .innerJoin('members', 'members.slack_user_id', 'member_families.slack_user_id')
+          .innerJoin('families', 'families.id', 'member_families.family_id')
+          .select(['families.code as family', 'members.slack_user_id as user'])
+          .where('members.role', 'in', [...roles])
+          .orderBy('members.slack_user_id')
+          .execute(),
     db
       .selectFrom('members')
       .select(['slack_user_id as user', 'role'])

@@ -90,12 +90,20 @@ export function can(member: { readonly role: Role | null }, action: Action): boo
 }
 
 /**
+ * The roles that cover families (the 'forecast.no-change' row), for the queries that pick
+ * those members out (`repsOwingInput`, `familyCoverage`, `ownerCandidates`).
+ */
+export function familyCoveringRoles(): readonly Role[] {
+  return rolesFor('forecast.no-change');
+}
+
+/**
  * Whether `member`'s role covers families: owes forecast input on them, is nudged for it and
- * keeps them through `/sop families`. The 'forecast.no-change' row says who; ask this, never
- * compare a role with one of them.
+ * keeps them through `/sop families`. The 'forecast.no-change' row says who
+ * (`familyCoveringRoles`); ask this, never compare a role with one of them.
  */
 export function coversFamilies(member: { readonly role: Role | null }): boolean {
-  return can(member, 'forecast.no-change');
+  return member.role !== null && familyCoveringRoles().includes(member.role);
 }
 
 export const ROLE_LABEL: Readonly<Record<Role, string>> = {

@@ -13,6 +13,7 @@ import { membersWithRole } from '../../db/queries/members.js';
 import { countedVoters, openPollOf } from '../../db/queries/polls.js';
 import type { CycleRow, Phase, SettingsRow } from '../../db/schema.js';
 import { PHASE_EXPECTATIONS, PHASE_ORDER } from '../core/cycle.js';
+import { familyCoveringRoles } from '../core/policy.js';
 import { NotDueYetError } from '../errors.js';
 import { sendEach } from '../slack/post-ledger.js';
 import {
@@ -86,7 +87,7 @@ export interface OwedInput {
 }
 
 export async function owedInput(db: Db, cycle: CycleRow): Promise<OwedInput> {
-  const reps = await repsOwingInput(db, cycle.id);
+  const reps = await repsOwingInput(db, cycle.id, familyCoveringRoles());
   const list = await openConstraintLabels(db, cycle.id);
   const opsMembers = list.length ? await membersWithRole(db, ['ops']) : [];
   return {

@@ -53,6 +53,7 @@ import {
 } from '../core/execution.js';
 import { fmtQty, formatPercent } from '../core/number-format.js';
 import { daysInMonth, type Period } from '../core/period.js';
+import { familyCoveringRoles } from '../core/policy.js';
 import { readFreeText } from '../core/text.js';
 import { MAX_TYPED_UNITS, MAX_TYPED_UNITS_TEXT } from '../core/typed-number.js';
 import { SopError, ValidationError } from '../errors.js';
@@ -125,7 +126,7 @@ async function suggestOwner(
   family: string | null,
   fallback: string,
 ): Promise<string> {
-  const { reps, members } = await ownerCandidates(db);
+  const { reps, members } = await ownerCandidates(db, familyCoveringRoles());
   const byRole = (role: string) => members.find((m) => m.role === role)?.user;
   if (kind === 'sales_above_p90') {
     const rep = reps.find((r) => r.family === family)?.user;

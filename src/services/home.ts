@@ -11,7 +11,7 @@ import { repsOwingInput } from '../../db/queries/cycle-inputs.js';
 import { pollAwaitingDecision } from '../../db/queries/decisions.js';
 import { countedVoters, getPoll } from '../../db/queries/polls.js';
 import type { ActionRow, CycleRow } from '../../db/schema.js';
-import { can, coversFamilies } from '../core/policy.js';
+import { can, coversFamilies, familyCoveringRoles } from '../core/policy.js';
 import type { AppDeps } from '../deps.js';
 import { listActions, today } from './actions.js';
 import { adjustmentsOpen, getOpenCycle } from './cycles.js';
@@ -102,7 +102,7 @@ async function owedBy(
 ): Promise<readonly string[] | null> {
   if (!coversFamilies(member) || member.families.length === 0 || !adjustmentsOpen(cycle.phase))
     return null;
-  const owing = await repsOwingInput(deps.db, cycle.id);
+  const owing = await repsOwingInput(deps.db, cycle.id, familyCoveringRoles());
   return owing.find((r) => r.userId === member.userId)?.families ?? [];
 }
 

@@ -32,6 +32,7 @@ import {
   type Action,
   can,
   coversFamilies,
+  familyCoveringRoles,
   ROLE_LABEL,
   roleNames,
   rolesFor,
@@ -285,7 +286,9 @@ async function familiesLeftBy(
 /** Of a former rep's `families` (read before a removal took them), those no rep covers now. */
 async function familiesLeftOf(trx: Db, families: readonly string[]): Promise<FamiliesLeft | null> {
   if (families.length === 0) return null;
-  const covered = new Set((await familyCoverage(trx)).filter((f) => f.covered).map((f) => f.code));
+  const covered = new Set(
+    (await familyCoverage(trx, familyCoveringRoles())).filter((f) => f.covered).map((f) => f.code),
+  );
   return { families, uncovered: families.filter((c) => !covered.has(c)) };
 }
 

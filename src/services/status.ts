@@ -18,6 +18,7 @@ import { latestRun } from '../../db/queries/plan-runs.js';
 import { countedVoters, getPoll } from '../../db/queries/polls.js';
 import { peopleWhoLeft } from '../../db/queries/slack-refusals.js';
 import type { CycleRow, Phase } from '../../db/schema.js';
+import { familyCoveringRoles } from '../core/policy.js';
 import { runStaleStock } from '../core/supply/from-company.js';
 import { executivesYetToVote } from './cycle-posts.js';
 
@@ -127,7 +128,11 @@ async function forecastInput(
   db: Db,
   cycleId: number,
 ): Promise<Pick<CycleStatus, 'pendingReps' | 'repsLeft' | 'familyCount' | 'uncoveredFamilies'>> {
-  const [owing, coverage] = await Promise.all([repsOwingInput(db, cycleId), familyCoverage(db)]);
+  const roles = familyCoveringRoles();
+  const [owing, coverage] = await Promise.all([
+    repsOwingInput(db, cycleId, roles),
+    familyCoverage(db, roles),
+  ]);
   const left = await peopleWhoLeft(db, [...new Set(coverage.flatMap((f) => f.reps))]);
   const families = new Map<string, string[]>();
   for (const f of coverage)

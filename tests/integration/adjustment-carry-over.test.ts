@@ -8,6 +8,7 @@ import { submissionCountOf, submissionsOf } from '../../db/queries/adjustments.j
 import { cycleAdjustments, repsOwingInput } from '../../db/queries/cycle-inputs.js';
 import type { JobQueue } from '../../jobs/contracts.js';
 import { computeConsensus } from '../../src/core/consensus.js';
+import { familyCoveringRoles } from '../../src/core/policy.js';
 import { carryAdjustments } from '../../src/services/carry-over.js';
 import { type CycleDeps, startCycle } from '../../src/services/cycles.js';
 import { getSettings } from '../../src/services/settings.js';
@@ -123,7 +124,7 @@ describe('carrying adjustments into the next cycle', () => {
     expect(consensus.find((l) => l.period === '2027-07')?.consensus).toBeCloseTo(1100, 9);
 
     // But they are not Rita's input to February: she still owes both families.
-    expect(await repsOwingInput(t.db, second.id)).toEqual([
+    expect(await repsOwingInput(t.db, second.id, familyCoveringRoles())).toEqual([
       { userId: REP, families: ['FAM-1', 'FAM-2'] },
     ]);
     expect(await submissionsOf(t.db, second.id, REP)).toEqual([]);
