@@ -346,20 +346,51 @@ export function packSections(
   s.push({
     n: 10,
     title: 'What are the follow-up actions?',
-    lines: [
-      ...(p.loop ? followLines(p.loop) : []),
-      ...decidedActionLines(d.decided, who, left),
-      ...(p.actions.length
-        ? leftFirst(p.actions, left).map(
-            (a) =>
-              sentence(
-                `${a.overdue ? 'OVERDUE ' : ''}#${a.id} ${who(a.owner)} due ${a.due} (${actionOrigin(a, p.cycle.month, who)}): ${a.description}`,
-              ) + ownerLeft(a, left, who),
-          )
-        : ['No open action from earlier cycles, S&OE or Slack messages.']),
-    ],
+    lines: [...(p.loop ? followLines(p.loop) : []), ...actionLines(p, who, left)],
   });
   return s;
+}
+
+/**
+ * Q10's actions: first every open one whose owner left the workspace (ownerLeft), this cycle's
+ * decision's then the other open ones, each saying where it comes from; then the decision's
+ * others under its heading, then the other open ones, each list in its own order. The Slack
+ * pack cuts a long question 10 at its end ("…and N more"), and an action nobody will do until
+ * it is reassigned is the one the meeting must see, however many actions the decision set.
+ */
+function actionLines(
+  p: PackData,
+  who: (userId: string) => string,
+  left: ReadonlySet<string>,
+): string[] {
+  const decided = p.decisions.decided;
+  const own = decided?.actions ?? [];
+  const ownLeft = (a: (typeof own)[number]) => a.status === 'open' && left.has(a.owner);
+  const openLine = (a: PackData['actions'][number]) =>
+    sentence(
+      `${a.overdue ? 'OVERDUE ' : ''}#${a.id} ${who(a.owner)} due ${a.due} (${actionOrigin(a, p.cycle.month, who)}): ${a.description}`,
+    ) + ownerLeft(a, left, who);
+  return [
+    ...(decided
+      ? own
+          .filter(ownLeft)
+          .map(
+            (a) =>
+              sentence(
+                `#${a.id} ${who(a.owner)} due ${a.due} (set by this cycle's decision, ${decided.scenario} scenario): ${a.description}`,
+              ) + ownerLeft(a, left, who),
+          )
+      : []),
+    ...p.actions.filter((a) => left.has(a.owner)).map(openLine),
+    ...decidedActionLines(
+      decided,
+      own.filter((a) => !ownLeft(a)),
+      who,
+    ),
+    ...(p.actions.length
+      ? p.actions.filter((a) => !left.has(a.owner)).map(openLine)
+      : ['No open action from earlier cycles, S&OE or Slack messages.']),
+  ];
 }
 
 /**
@@ -374,20 +405,6 @@ function actionOrigin(
   const since = a.cycle === month ? 'since the last meeting' : `from ${a.cycle}`;
   if (a.raisedBy !== undefined) return `made from a message by ${who(a.raisedBy)}, ${since}`;
   return a.soe ? 'S&OE, since the last meeting' : `from ${a.cycle}`;
-}
-
-/**
- * Q10's actions with those ownerLeft marks first, each list otherwise in its own order: the
- * Slack pack cuts a long question 10 at its end ("…and N more"), and an action nobody will do
- * until it is reassigned is the one the meeting must see. `open`: which of them can be marked.
- */
-function leftFirst<A extends { readonly owner: string }>(
-  actions: readonly A[],
-  left: ReadonlySet<string>,
-  open: (a: A) => boolean = () => true,
-): A[] {
-  const marked = (a: A) => open(a) && left.has(a.owner);
-  return [...actions.filter(marked), ...actions.filter((a) => !marked(a))];
 }
 
 /**
@@ -424,23 +441,25 @@ function leftCount(p: PackData, left: ReadonlySet<string>): string[] {
 }
 
 /**
- * Q10's lines for this meeting's own decision: the follow-up actions it set, each with its
- * owner and due date (and its state once done or cancelled), or that it set none.
+ * Q10's lines for this meeting's own decision: the follow-up actions it set, `rest` of them
+ * (those listed first, whose owner left, are not), each with its owner and due date (and its
+ * state once done or cancelled); or that it set none; nothing when all it set are listed first.
  */
 function decidedActionLines(
   decided: PackData['decisions']['decided'],
+  rest: NonNullable<PackData['decisions']['decided']>['actions'],
   who: (userId: string) => string,
-  left: ReadonlySet<string>,
 ): string[] {
   if (!decided) return [];
   if (decided.actions.length === 0) return ["This cycle's decision set no follow-up actions."];
+  if (rest.length === 0) return [];
   return [
     `Set by this cycle's decision (${decided.scenario}):`,
-    ...leftFirst(decided.actions, left, (a) => a.status === 'open').map((a) =>
+    ...rest.map((a) =>
       sub(
         sentence(
           `#${a.id} ${who(a.owner)} due ${a.due}${a.status === 'open' ? '' : ` (${a.status})`}: ${a.description}`,
-        ) + (a.status === 'open' ? ownerLeft(a, left, who) : ''),
+        ),
       ),
     ),
   ];

@@ -886,6 +886,53 @@ describe('the pack of a cycle whose meeting has decided (Q6, Q10)', () => {
     );
   });
 
+  it('lists the actions whose owner left first, then what is left of each list, and no empty heading', () => {
+    // U_GONE left. The decision set #1 (done) and #2 (open), an earlier cycle left #7 open:
+    // #2 and #7 come first, each saying where it is from; the decision's heading keeps #1,
+    // unmarked (done); nothing says there is no other open action, #7 being one.
+    const gone = (id: string) =>
+      ` Owner <@U_GONE> has left the workspace: reassign with \`/sop actions reassign #${id} @person\`.`;
+    const earlier = {
+      id: '7',
+      cycle: '2027-01',
+      owner: 'U_GONE',
+      due: '2027-02-26',
+      description: 'Count pallets',
+      overdue: false,
+    };
+    type SetAction = NonNullable<PackData['decisions']['decided']>['actions'][number];
+    const ask: SetAction = {
+      id: '2',
+      owner: 'U_GONE',
+      due: '2027-03-26',
+      description: 'Ask the supplier',
+      status: 'open',
+    };
+    const done: SetAction = {
+      ...ask,
+      id: '1',
+      due: '2027-02-12',
+      description: 'Book overtime',
+      status: 'done',
+    };
+    const both = (decided: SetAction[]): PackData => ({
+      ...decidedPack(decided),
+      actions: [earlier],
+      ownersWhoLeft: ['U_GONE'],
+    });
+    const marked = [
+      `#2 <@U_GONE> due 2027-03-26 (set by this cycle's decision, Central scenario): Ask the supplier.${gone('2')}`,
+      `#7 <@U_GONE> due 2027-02-26 (from 2027-01): Count pallets.${gone('7')}`,
+    ];
+    expect(packSections(both([done, ask]))[9]!.lines).toEqual([
+      ...marked,
+      "Set by this cycle's decision (Central):",
+      sub('#1 <@U_GONE> due 2027-02-12 (done): Book overtime.'),
+    ]);
+    // Every action listed first: no heading without actions under it.
+    expect(packSections(both([ask]))[9]!.lines).toEqual(marked);
+  });
+
   it('says so when the decision set no follow-up action', () => {
     const s = packSections(decidedPack([]));
     expect(s[9]!.lines).toEqual([
