@@ -10,6 +10,7 @@ import {
   submitAdjustment,
 } from '../src/services/adjustments.js';
 import { afterNoChange } from '../src/services/summary.js';
+import { leaveAfterAckSlot } from '../src/slack/after-ack-limit.js';
 import {
   buildChangeModal,
   type ChangeSpec,
@@ -39,7 +40,7 @@ export function register(app: App, deps: AppDeps): void {
     deps,
     FORECAST,
     FORECAST_USAGE,
-    async (text, respond, member, client) => {
+    async (text, respond, member, client, body) => {
       if (text !== 'no-change' && text !== 'no change' && text !== 'nochange') return false;
       let declared: Awaited<ReturnType<typeof declareNoChangeForMember>> & { author: string };
       try {
@@ -54,7 +55,9 @@ export function register(app: App, deps: AppDeps): void {
         await respond({ response_type: 'ephemeral', text: warningText(err) });
         return true;
       }
-      // The demand summary counts the declaration, and its thread says so.
+      // The demand summary counts the declaration, and its thread says so; its batching may
+      // wait, outside the after-ack slot.
+      leaveAfterAckSlot(body);
       await afterNoChange(deps, client, declared);
       return true;
     },
@@ -111,6 +114,9 @@ export function register(app: App, deps: AppDeps): void {
       // there (and the person has been told once).
       if (declared) await redrawHome(deps, client, body.user.id, 'no change');
     }
-    if (declared) await afterNoChange(deps, client, declared);
+    if (declared) {
+      leaveAfterAckSlot(body);
+      await afterNoChange(deps, client, declared);
+    }
   });
 }

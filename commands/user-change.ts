@@ -6,14 +6,14 @@
  * may deliver an event more than once) and per person and day (the job's id), which tells
  * them once per deactivation; a live account, users.info agreeing, has the DMs withheld from
  * them as deactivated resolved (src/services/user-change.ts). Bolt acks an event before its
- * listener runs; the work waits for one of the bot's after-ack slots.
+ * listener runs, which then waits for one of the bot's after-ack slots, as every listener's
+ * work after its ack does (src/slack/after-ack-limit.ts).
  */
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { AppDeps } from '../src/deps.js';
 import { once } from '../src/services/requests.js';
 import { userChanged } from '../src/services/user-change.js';
-import { afterAck } from '../src/slack/after-ack-limit.js';
 
 /** The part of Slack's event read here (UserChangeEvent of @slack/types). */
 const userChange = z.object({
@@ -29,13 +29,11 @@ export function register(app: App, deps: AppDeps): void {
     }
     const change = { user: parsed.data.user.id, deleted: parsed.data.user.deleted };
     const on = { ...deps, slack: client, bootstrapAdmins: deps.config.SOPBOT_ADMIN_USERS };
-    await afterAck(deps, async () => {
-      // A live account's change is idempotent (nothing to claim): most are profile edits.
-      if (!change.deleted) await userChanged(on, change);
-      else
-        await once(deps.db, `event:${body.event_id}`, 'user_change', async () => {
-          await userChanged(on, change);
-        });
-    });
+    // A live account's change is idempotent (nothing to claim): most are profile edits.
+    if (!change.deleted) await userChanged(on, change);
+    else
+      await once(deps.db, `event:${body.event_id}`, 'user_change', async () => {
+        await userChanged(on, change);
+      });
   });
 }

@@ -42,6 +42,11 @@ export interface BotOptions {
   readonly metricsPort?: number | null;
   /** The bot's logger (tests read what it logs); one on stderr at LOG_LEVEL otherwise. */
   readonly logger?: Logger;
+  /**
+   * How many listeners may work after their ack at once (AFTER_ACK_CONCURRENCY); the pool is
+   * sized from it (botPoolSize). Tests give a small bot.
+   */
+  readonly afterAckSlots?: number;
 }
 
 /**
@@ -52,17 +57,19 @@ export interface BotOptions {
 const BOT_DB_CONNECT_TIMEOUT_MS = 2_000;
 
 /**
- * The bot's database pool: two connections for each listener working after its ack
- * (AFTER_ACK_CONCURRENCY), one of which a Done click holds with its action's draw lock while it
- * reads the action on the other, and two for the rest. With one each, ten such clicks at once
- * held all ten and waited for an eleventh.
+ * The bot's database pool for `slots` listeners working after their ack at once: two
+ * connections for each, one of which a Done click holds with its action's draw lock while it
+ * reads the action on the other, and two for the rest (the outbox relay, /healthz, what
+ * listeners read before their ack). With one each, ten such clicks at once held all ten and
+ * waited for an eleventh. The bot's own: botPoolSize(AFTER_ACK_CONCURRENCY), 22.
  */
-export const BOT_POOL_SIZE = 2 * AFTER_ACK_CONCURRENCY + 2;
+export const botPoolSize = (slots: number): number => 2 * slots + 2;
 
 export async function startBot(config: Config, opts: BotOptions = {}): Promise<RunningBot> {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL, 'sopbot-bot');
+  const afterAckSlots = opts.afterAckSlots ?? AFTER_ACK_CONCURRENCY;
   const db = createDb(config.DATABASE_URL, {
-    max: BOT_POOL_SIZE,
+    max: botPoolSize(afterAckSlots),
     applicationName: 'sopbot-bot',
     logger,
     connectTimeoutMs: BOT_DB_CONNECT_TIMEOUT_MS,
@@ -81,6 +88,7 @@ export async function startBot(config: Config, opts: BotOptions = {}): Promise<R
     ...(opts.botUserId ? { botUserId: opts.botUserId } : {}),
     port: opts.port ?? config.PORT,
     slackTimeoutMs: config.SOPBOT_BOT_SLACK_TIMEOUT_MS,
+    afterAckSlots,
     redis,
     modules: [slackMetricsModule(metrics)],
   });

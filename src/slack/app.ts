@@ -5,11 +5,12 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, type CustomRoute, HTTPReceiver } from '@slack/bolt';
+import { App, type CustomRoute, HTTPReceiver, type ReceiverEvent } from '@slack/bolt';
 import type { Redis } from 'ioredis';
 import { databaseAnswers } from '../../db/queries/shared.js';
 import { DEFAULT_BOT_SLACK_TIMEOUT_MS } from '../config.js';
 import type { AppDeps } from '../deps.js';
+import { AFTER_ACK_CONCURRENCY, boundAfterAck } from './after-ack-limit.js';
 import { answerErrors, trackAcks } from './answer-errors.js';
 import { commandTextMiddleware } from './command-text.js';
 import { fetchWithin } from './fetch-within.js';
@@ -36,6 +37,8 @@ export interface SlackAppOptions {
   readonly drainTimeoutMs?: number;
   /** How long one Web API call may wait for Slack (default DEFAULT_BOT_SLACK_TIMEOUT_MS). */
   readonly slackTimeoutMs?: number;
+  /** How many listeners may work after their ack at once (default AFTER_ACK_CONCURRENCY). */
+  readonly afterAckSlots?: number;
   /** Extra modules registered after HANDLER_MODULES (tests, benches). */
   readonly modules?: readonly { register(app: App, deps: AppDeps): void }[];
 }
@@ -180,6 +183,8 @@ export function createSlackApp(deps: AppDeps, opts: SlackAppOptions): SlackApp {
 
   // Which requests have been acked, for answerErrors: before any module wraps processEvent.
   trackAcks(app);
+  // Every listener's work after its ack waits for one of the bot's slots (after-ack-limit.ts).
+  boundAfterAck(app, opts.afterAckSlots ?? AFTER_ACK_CONCURRENCY);
 
   // With extendedErrorHandler, Bolt calls this with { error, body, context }; its type for that
   // overload is not exported from the package root, hence the local one. Listeners' errors are
@@ -191,17 +196,20 @@ export function createSlackApp(deps: AppDeps, opts: SlackAppOptions): SlackApp {
   app.error(onError as unknown as Parameters<App['error']>[0]);
 
   // Listeners keep working after they ack; stop() lets them finish before the pool closes.
+  // Counted where requests enter, so an event waiting for its after-ack slot (before any
+  // middleware runs) is counted too.
   let inFlight = 0;
   let drained: (() => void) | null = null;
-  app.use(async ({ next }) => {
+  const processEvent = app.processEvent.bind(app);
+  app.processEvent = async (event: ReceiverEvent) => {
     inFlight += 1;
     try {
-      await next();
+      await processEvent(event);
     } finally {
       inFlight -= 1;
       if (inFlight === 0) drained?.();
     }
-  });
+  };
   const waitForListeners = (timeoutMs: number) =>
     inFlight === 0
       ? Promise.resolve()

@@ -30,7 +30,7 @@ import { demandView } from '../services/demand-view.js';
 import { type Member, requirePermission } from '../services/members.js';
 import { getSettings } from '../services/settings.js';
 import { afterChange } from '../services/summary.js';
-import { afterAck } from './after-ack-limit.js';
+import { leaveAfterAckSlot } from './after-ack-limit.js';
 import { inputFromState } from './change-state.js';
 import { redrawHome } from './home.js';
 import { memberOf } from './member-context.js';
@@ -331,14 +331,16 @@ export async function submitChangeView(
   // A form opened from App Home (no channel): draw the Home again, so its submissions and what
   // it asks of the member show this change without reopening the tab.
   if (!meta?.channelId) await redrawHome(deps, client, body.user.id, 'the change');
+  leaveAfterAckSlot(body);
   await afterChange(deps, client, spec.subject, outcome);
 }
 
 /**
  * `/forecast` and `/capacity`: no text opens the modal, `help` shows `usage`, `more` may take
  * a word of its own (it returns true when it answered), any other text is a change; the
- * modal's submission, and the options of its target select when it searches. Storing and
- * confirming take a bounded slot; the channel summary waits outside it.
+ * modal's submission, and the options of its target select when it searches. Like every
+ * listener's, the work after the ack takes one of the bot's after-ack slots; the channel
+ * summary waits outside it (`leaveAfterAckSlot`), as `more` does with the request's `body`.
  */
 export function registerChangeCommand(
   app: App,
@@ -350,9 +352,10 @@ export function registerChangeCommand(
     respond: RespondFn,
     member: () => Promise<Member>,
     client: webApi.WebClient,
+    body: object,
   ) => Promise<boolean>,
 ): void {
-  app.command(`/${spec.subject}`, async ({ ack, command, client, respond, context }) => {
+  app.command(`/${spec.subject}`, async ({ ack, body, command, client, respond, context }) => {
     await ack();
     const member = () => memberOf(context);
     const text = command.text.trim().toLowerCase();
@@ -369,10 +372,17 @@ export function registerChangeCommand(
       await respond({ response_type: 'ephemeral', text: `Usage: \`${usage}\`` });
       return;
     }
-    if (more && (await more(text, respond, member, client))) return;
-    const outcome = await afterAck(deps, () =>
-      runTextChange(deps, spec, command, respond, commandRequestKey(command), member),
+    if (more && (await more(text, respond, member, client, body))) return;
+    const outcome = await runTextChange(
+      deps,
+      spec,
+      command,
+      respond,
+      commandRequestKey(command),
+      member,
     );
+    // The channel summary may wait (its batching, Slack's Retry-After): not in a slot.
+    leaveAfterAckSlot(body);
     if (outcome) await afterChange(deps, client, spec.subject, outcome);
   });
   app.view(CALLBACK[spec.subject], (args) => submitChangeView(deps, spec, args));

@@ -53,6 +53,8 @@ export interface HttpTestBotOptions {
   readonly clock?: Clock;
   /** The bot's logger (to read what it logs); silent otherwise. */
   readonly logger?: Logger;
+  /** The bot's after-ack slots (BotOptions.afterAckSlots; its pool is sized from them). */
+  readonly afterAckSlots?: number;
 }
 
 /**
@@ -108,7 +110,7 @@ export async function startTestBot(
 export async function startHttpBot(
   config: Config,
   standin: Standin,
-  opts: Pick<BotOptions, 'clock' | 'logger'> = {},
+  opts: Pick<BotOptions, 'clock' | 'logger' | 'afterAckSlots'> = {},
 ): Promise<{ bot: RunningBot; driver: Driver }> {
   const bot = await startBot(config, { ...opts, port: 0 });
   const driver = createDriver({
@@ -135,6 +137,7 @@ export async function startHttpTestBot(
   const { bot, driver } = await startHttpBot(ready.config, ready.standin, {
     clock: opts.clock,
     ...(opts.logger ? { logger: opts.logger } : {}),
+    ...(opts.afterAckSlots ? { afterAckSlots: opts.afterAckSlots } : {}),
   });
   return { ...ready, bot, driver, stop: stop(bot) };
 }

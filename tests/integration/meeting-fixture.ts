@@ -375,6 +375,8 @@ export interface HarnessOptions {
   readonly botLogger?: Logger;
   /** SOPBOT_ADMIN_USERS: admins by configuration (Slack users of the workspace too). */
   readonly adminUsers?: readonly string[];
+  /** The bot's after-ack slots, its pool sized from them (BotOptions.afterAckSlots). */
+  readonly afterAckSlots?: number;
   /**
    * The worker on its own copy of the project's modules (vi.resetModules), as in its own
    * process: what it remembers in memory is not the bot's, only the database is shared.
@@ -418,6 +420,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     seed: (t) => insertMembers(t.db, members),
     clock: opts.clock,
     ...(opts.botLogger ? { logger: opts.botLogger } : {}),
+    ...(opts.afterAckSlots ? { afterAckSlots: opts.afterAckSlots } : {}),
   });
   const { t: tdb, standin, driver, config, env, prefix } = running;
   const redis = new Redis(env.REDIS_URL!, { maxRetriesPerRequest: null });
