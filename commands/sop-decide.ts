@@ -17,31 +17,12 @@ import {
 import { escalationsToDecide } from '../src/services/escalations.js';
 import { refuseOutsideExecutive } from '../src/services/polls.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
-import { decisionModal, INITIAL_ACTION_ROWS } from '../src/slack/presenters/decision.js';
+import {
+  decisionModal,
+  INITIAL_ACTION_ROWS,
+  typedDecisionBreaks,
+} from '../src/slack/presenters/decision.js';
 import { esc } from '../src/slack/presenters/format.js';
-
-/**
- * What a decision typed without the form recorded about the meeting's frozen-zone breaks: it
- * chose nothing, so each kept the disposition of the decision it supersedes, or was deferred.
- */
-function breaksNote(ds: readonly { readonly disposition: string }[]): string {
-  if (ds.length === 0) return '';
-  const deferred = ds.filter((d) => d.disposition === 'defer').length;
-  const kept = ds.length - deferred;
-  const parts = [
-    ...(deferred
-      ? [
-          `${deferred === 1 ? '1 break' : `${deferred} breaks`} of the frozen plan deferred to the next meeting`,
-        ]
-      : []),
-    ...(kept
-      ? [
-          `${kept === 1 ? '1 break keeps' : `${kept} breaks keep`} what the decision it supersedes chose`,
-        ]
-      : []),
-  ];
-  return ` ${parts.join('; ')}: \`/sop decide\` with no text opens the form that disposes of each.`;
-}
 
 export const decide: SopSubcommand = {
   name: 'decide',
@@ -118,7 +99,7 @@ export const decide: SopSubcommand = {
       response_type: 'ephemeral',
       text: !rec.created
         ? `Decision ${rec.decision.id} was already recorded.`
-        : `Decision ${rec.decision.id} recorded: ${esc(rec.decision.title)}.${breaksNote(rec.dispositions)}${handedOver ? '' : ' The job queue is unavailable: its decision log will be posted as soon as the queue is back.'}`,
+        : `Decision ${rec.decision.id} recorded: ${esc(rec.decision.title)}.${typedDecisionBreaks(rec.dispositions)}${handedOver ? '' : ' The job queue is unavailable: its decision log will be posted as soon as the queue is back.'}`,
     });
   },
 };

@@ -445,6 +445,11 @@ export interface BreakDispositionsTable {
   deviation_id: BigId;
   disposition: 'exception' | 'hold' | 'defer';
   note: string | null;
+  /**
+   * Someone chose it in the decision form; false: the decision chose nothing for it (typed
+   * `/sop decide`, or the break did not fit in the form), recorded as `defer`.
+   */
+  chosen: Generated<boolean>;
   created_at: Generated<Timestamp>;
 }
 

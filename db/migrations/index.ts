@@ -36,6 +36,7 @@ import * as actionSourceMessage from './20261215T0920-action-source-message.js';
 import * as productionActualsByMonth from './20261215T1000-production-actuals-by-month.js';
 import * as actionSourceThread from './20261215T1030-action-source-thread.js';
 import * as slackPersonChanges from './20261215T1100-slack-person-changes.js';
+import * as breakDispositionChosen from './20261216T1300-break-disposition-chosen.js';
 
 export const migrations: Record<string, Migration> = {
   '20261122T0400-initial': initial,
@@ -71,4 +72,5 @@ export const migrations: Record<string, Migration> = {
   '20261215T1000-production-actuals-by-month': productionActualsByMonth,
   '20261215T1030-action-source-thread': actionSourceThread,
   '20261215T1100-slack-person-changes': slackPersonChanges,
+  '20261216T1300-break-disposition-chosen': breakDispositionChosen,
 };

@@ -11,7 +11,12 @@ export type Disposition = BreakDispositionsTable['disposition'];
 export async function insertDispositions(
   trx: Db,
   decisionId: string,
-  rows: readonly { deviationId: string; disposition: Disposition; note: string | null }[],
+  rows: readonly {
+    deviationId: string;
+    disposition: Disposition;
+    note: string | null;
+    chosen: boolean;
+  }[],
 ): Promise<void> {
   if (rows.length === 0) return;
   await trx
@@ -22,6 +27,7 @@ export async function insertDispositions(
         deviation_id: r.deviationId,
         disposition: r.disposition,
         note: r.note,
+        chosen: r.chosen,
       })),
     )
     .execute();
@@ -39,6 +45,7 @@ export async function dispositionsOfDecisions(db: Db, decisionIds: readonly stri
       'break_dispositions.deviation_id',
       'break_dispositions.disposition',
       'break_dispositions.note',
+      'break_dispositions.chosen',
       'deviations.summary',
       'actions.id as action_id',
       'actions.owner',
@@ -74,14 +81,15 @@ export async function breaksDeferredBefore(db: Db, month: string) {
 
 /**
  * Each of `deviationIds`' deferrals by meetings of cycles before `month`: the cycles whose
- * newest decision disposing of it deferred it, oldest first, with that decision's note.
+ * newest decision disposing of it deferred it, oldest first, with that decision's note and
+ * whether someone chose to defer it (false: the decision chose nothing for it).
  */
 export async function deferralsBefore(
   db: Db,
   month: string,
   deviationIds: readonly string[],
-): Promise<Map<string, { month: string; note: string | null }[]>> {
-  const out = new Map<string, { month: string; note: string | null }[]>();
+): Promise<Map<string, { month: string; note: string | null; chosen: boolean }[]>> {
+  const out = new Map<string, { month: string; note: string | null; chosen: boolean }[]>();
   if (deviationIds.length === 0) return out;
   const rows = await db
     .selectFrom('break_dispositions')
@@ -92,6 +100,7 @@ export async function deferralsBefore(
       'break_dispositions.deviation_id',
       'break_dispositions.disposition',
       'break_dispositions.note',
+      'break_dispositions.chosen',
       'cycles.month',
     ])
     .where('cycles.month', '<', month)
@@ -104,7 +113,7 @@ export async function deferralsBefore(
   for (const r of rows) {
     if (r.disposition !== 'defer') continue;
     const list = out.get(r.deviation_id) ?? [];
-    list.push({ month: r.month, note: r.note });
+    list.push({ month: r.month, note: r.note, chosen: r.chosen });
     out.set(r.deviation_id, list);
   }
   return out;

@@ -28,8 +28,9 @@ import { latestRun, runPeriods, runScenarios } from '../../db/queries/plan-runs.
 import type { ActionRow, CycleRow, DecisionRow } from '../../db/schema.js';
 import {
   type BreakDisposition,
-  DISPOSITION_DONE,
+  breakOutcome,
   MAX_DISPOSITION_NOTE_CHARS,
+  OUTCOME_DONE,
 } from '../core/break-disposition.js';
 import { isDay, localDateTime } from '../core/calendar.js';
 import { tradeOffSentences } from '../core/scenarios/trade-off.js';
@@ -61,6 +62,17 @@ export interface NewDisposition {
   readonly deviationId: string;
   readonly disposition: BreakDisposition;
   readonly note: string | null;
+}
+
+/**
+ * What a decision recorded about a break: what the form chose (`chosen`), or, for a break it
+ * chose nothing for, what the decision it supersedes recorded, else `defer` not chosen (the
+ * break is not decided and comes back to the next meeting).
+ */
+export interface RecordedDisposition extends NewDisposition {
+  readonly chosen: boolean;
+  /** What broke (the deviation's summary), for the answer that names the breaks not decided. */
+  readonly summary: string;
 }
 
 export interface RecordDecisionInput {
@@ -100,7 +112,7 @@ export interface DecisionRecord {
   /** False when the same request was already recorded (double submit). */
   readonly created: boolean;
   /** What it recorded about the frozen-zone breaks of its meeting (empty when not created). */
-  readonly dispositions: readonly NewDisposition[];
+  readonly dispositions: readonly RecordedDisposition[];
   /**
    * The job requests recorded with it (its `decision-publish` and the actions' reminders),
    * for the caller to hand over after its answer (`deliverJobs`); empty when not created.
@@ -311,6 +323,7 @@ export async function recordDecision(
               dispositions: dispositions.map((d) => ({
                 deviation: d.deviationId,
                 disposition: d.disposition,
+                ...(d.chosen ? {} : { chosen: false }),
                 ...(d.note ? { note: d.note } : {}),
               })),
             }
@@ -327,7 +340,8 @@ export async function recordDecision(
 
 /**
  * What the decision records about each break of the frozen plan its meeting takes up and that
- * is not done: what the form chose, else what the decision it supersedes recorded, else defer.
+ * is not done: what the form chose, else what the decision it supersedes recorded, else defer
+ * not chosen (typed `/sop decide`, or the break did not fit in the form: nobody decided it).
  * A choice for a break the meeting does not take up (a forged form, or one a corrected import
  * took back) is refused, naming it; one whose action was done since the form opened is kept.
  */
@@ -336,7 +350,7 @@ async function disposeOfBreaks(
   cycle: Pick<CycleRow, 'month'> & { readonly id: number },
   chosen: readonly NewDisposition[],
   supersededId: string | undefined,
-): Promise<NewDisposition[]> {
+): Promise<RecordedDisposition[]> {
   const [breaks, before] = await Promise.all([
     escalationsOf(trx, cycle),
     supersededId ? currentDispositions(trx, cycle.id) : new Map(),
@@ -352,14 +366,18 @@ async function disposeOfBreaks(
   }
   return breaks
     .filter((b) => byId.has(b.id) || b.status !== 'done')
-    .map(
-      (b) =>
-        byId.get(b.id) ?? {
-          deviationId: b.id,
-          disposition: before.get(b.id)?.disposition ?? 'defer',
-          note: before.get(b.id)?.note ?? null,
-        },
-    );
+    .map((b): RecordedDisposition => {
+      const picked = byId.get(b.id);
+      if (picked) return { ...picked, chosen: true, summary: b.summary };
+      const was = before.get(b.id);
+      return {
+        deviationId: b.id,
+        disposition: was?.disposition ?? 'defer',
+        note: was?.note ?? null,
+        chosen: was?.chosen ?? false,
+        summary: b.summary,
+      };
+    });
 }
 
 /**
@@ -475,6 +493,8 @@ export interface DecidedBreak {
   readonly deviationId: string;
   readonly summary: string;
   readonly disposition: BreakDisposition;
+  /** Someone chose it in the form (false: not decided, recorded as `defer`). */
+  readonly chosen: boolean;
   readonly note: string | null;
   /** Its S&OE action (null: none). */
   readonly actionId: string | null;
@@ -531,6 +551,7 @@ export async function listDecisions(db: Db, cycleMonth?: string): Promise<Decisi
         deviationId: d.deviation_id,
         summary: d.summary,
         disposition: d.disposition,
+        chosen: d.chosen,
         note: d.note,
         actionId: d.action_id,
         owner: d.owner,
@@ -590,7 +611,7 @@ export function decidedBreakText(d: DecidedBreak, who: (userId: string) => strin
     ? ` (owner ${who(d.owner)}${d.actionId ? `, action #${d.actionId}` : ''})`
     : '';
   const note = d.note ? `. Note: ${d.note.replace(/\s*\n\s*/g, ' ')}` : '';
-  return `${DISPOSITION_DONE[d.disposition]}: ${d.summary.replace(/\s*\n\s*/g, ' ')}${owner}${note}`;
+  return `${OUTCOME_DONE[breakOutcome(d)]}: ${d.summary.replace(/\s*\n\s*/g, ' ')}${owner}${note}`;
 }
 
 /**

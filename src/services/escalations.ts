@@ -28,11 +28,13 @@ export type Escalation = Awaited<ReturnType<typeof frozenBreaksBetween>>[number]
 export interface Deferrals {
   /** The cycles of the meetings that deferred it, oldest first. */
   readonly deferredIn: readonly string[];
+  /** Those of `deferredIn` whose decision chose nothing for it (typed `/sop decide`). */
+  readonly undecidedIn: readonly string[];
   /** The last note a deferring meeting wrote on it (null: none wrote one). */
   readonly deferNote: string | null;
 }
 
-const FRESH: Deferrals = { deferredIn: [], deferNote: null };
+const FRESH: Deferrals = { deferredIn: [], undecidedIn: [], deferNote: null };
 
 /** The latest cycle before `month` but one closed without a decision, or null. */
 function previousCycleNotSkipped(db: Db, month: string) {
@@ -84,6 +86,7 @@ async function escalationsOfMonth(
         ...e,
         carried: true,
         deferredIn: d.map((x) => x.month),
+        undecidedIn: d.filter((x) => !x.chosen).map((x) => x.month),
         deferNote: noted?.note ?? null,
       };
     }),
@@ -135,10 +138,15 @@ export interface BreakToDecide extends Deferrals {
 export async function currentDispositions(
   db: Db,
   cycleId: number,
-): Promise<Map<string, { disposition: Disposition; note: string | null }>> {
+): Promise<Map<string, { disposition: Disposition; note: string | null; chosen: boolean }>> {
   const current = await newestDecision(db, cycleId);
   const rows = current ? await dispositionsOfDecisions(db, [current.id]) : [];
-  return new Map(rows.map((r) => [r.deviation_id, { disposition: r.disposition, note: r.note }]));
+  return new Map(
+    rows.map((r) => [
+      r.deviation_id,
+      { disposition: r.disposition, note: r.note, chosen: r.chosen },
+    ]),
+  );
 }
 
 /**
@@ -163,6 +171,7 @@ export async function escalationsToDecide(db: Db, cycleId: number): Promise<Brea
       due: e.due_date,
       carried: e.carried,
       deferredIn: e.deferredIn,
+      undecidedIn: e.undecidedIn,
       deferNote: e.deferNote,
       disposition: current.get(e.id)?.disposition ?? null,
       note: current.get(e.id)?.note ?? null,

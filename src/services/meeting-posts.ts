@@ -145,8 +145,8 @@ export async function postPack(
  */
 /**
  * Each owner of a break the decision disposed of is told, once (`decision:<id>:breaks:<owner>`),
- * what it decided about theirs, in one DM. A decision that supersedes another tells them only
- * of the breaks whose disposition or note it changed. An owner whose account is deactivated is
+ * what it decided about theirs and which it did not decide, in one DM. A decision that
+ * supersedes another tells them only of the breaks whose disposition or note it changed. An owner whose account is deactivated is
  * sent nothing (refuseIfDeactivated: recorded, the admins told), as the actions' owners.
  */
 async function notifyBreakOwners(
@@ -165,7 +165,11 @@ async function notifyBreakOwners(
   const byOwner = new Map<string, DecidedBreak[]>();
   for (const d of entry.dispositions ?? []) {
     const was = before.get(d.deviationId);
-    if (!d.owner || (was && was.disposition === d.disposition && was.note === d.note)) continue;
+    if (
+      !d.owner ||
+      (was && was.disposition === d.disposition && was.chosen === d.chosen && was.note === d.note)
+    )
+      continue;
     byOwner.set(d.owner, [...(byOwner.get(d.owner) ?? []), d]);
   }
   await sendEach(

@@ -5,7 +5,13 @@
  */
 
 import { earlyAndLate } from '../core/action-timing.js';
-import { type BreakDisposition, DISPOSITION_DONE, deferredBy } from '../core/break-disposition.js';
+import {
+  type BreakDisposition,
+  breakOutcome,
+  comesBack,
+  deferredBy,
+  OUTCOME_DONE,
+} from '../core/break-disposition.js';
 import { formatMoney, formatNumber, formatPercent } from '../core/number-format.js';
 import { periodSpan } from '../core/period.js';
 import { FVA_LAG, type KpiSet, type LagScore } from '../core/review.js';
@@ -26,17 +32,25 @@ export interface PackLoop {
     readonly summary: string;
     readonly owner: string | null;
     readonly due: string | null;
+    /** Its S&OE action (null: none). */
+    readonly actionId?: string | null;
     /** Its action's state on the pack's day (null without an action). */
     readonly state: ActionStatus['state'] | null;
     /** Deferred to this meeting by an earlier one. */
     readonly carried?: boolean;
     /** The cycles of the meetings that deferred it, oldest first, and the last note written. */
     readonly deferredIn?: readonly string[];
+    /** Those of `deferredIn` whose decision chose nothing for it. */
+    readonly undecidedIn?: readonly string[];
     readonly deferNote?: string | null;
-    /** What this cycle's decision disposed of it (absent: not decided yet). */
+    /**
+     * What this cycle's decision disposed of it (absent: no decision yet); `chosen` false: the
+     * decision chose nothing for it (typed `/sop decide`).
+     */
     readonly decided?: {
       readonly disposition: BreakDisposition;
       readonly note: string | null;
+      readonly chosen: boolean;
     } | null;
   }[];
 }
@@ -379,15 +393,27 @@ export function followLines(l: PackLoop): string[] {
 
 /**
  * Question 6: what weekly S&OE escalated to this meeting: "DECIDE" while the meeting has not
- * disposed of it, then what it decided (an exception granted, the plan held, deferred).
+ * disposed of it, then what it decided (an exception granted, the plan held, deferred), or
+ * "UNDECIDED" when its decision chose nothing for it (typed `/sop decide`). Each line ends with
+ * its owner and its S&OE action's state; a break that comes back to the next meeting (deferred
+ * or not decided) names the action instead of its due date, so the date does not read as the
+ * meeting's: the owner's action to handle the deviation is question 10's, where it stays.
  */
 export function escalationLines(l: PackLoop, who: Who = mention): string[] {
   return l.escalations.map((e) => {
-    const owner = e.owner ? `; owner ${who(e.owner)}, due ${e.due}, ${e.state ?? 'open'}` : '';
-    const carried = e.carried ? ` (${deferredBy(e.deferredIn ?? [], e.deferNote ?? null)})` : '';
-    if (e.decided)
+    const outcome = e.decided ? breakOutcome(e.decided) : null;
+    const state = e.state ?? 'open';
+    const owner = !e.owner
+      ? ''
+      : outcome && comesBack(outcome)
+        ? `; owner ${who(e.owner)}, S&OE action${e.actionId ? ` #${e.actionId}` : ''} ${state}${state === 'done' ? '' : ' (question 10)'}`
+        : `; owner ${who(e.owner)}, due ${e.due}, ${state}`;
+    const carried = e.carried
+      ? ` (${deferredBy(e.deferredIn ?? [], e.deferNote ?? null, undefined, e.undecidedIn)})`
+      : '';
+    if (e.decided && outcome)
       return sentence(
-        `DECIDED: escalated from S&OE (breaks the frozen plan)${carried}: ${e.summary}: ${DISPOSITION_DONE[e.decided.disposition]}${e.decided.note ? ` (“${e.decided.note.trim()}”)` : ''}${owner}`,
+        `${outcome === 'undecided' ? 'UNDECIDED' : 'DECIDED'}: escalated from S&OE (breaks the frozen plan)${carried}: ${e.summary}: ${OUTCOME_DONE[outcome]}${e.decided.note ? ` (“${e.decided.note.trim()}”)` : ''}${owner}`,
       );
     return sentence(
       `DECIDE: escalated from S&OE (breaks the frozen plan)${carried}: ${e.summary}${owner}`,

@@ -44,11 +44,13 @@ export async function loopOf(db: Db, cycle: CycleRow, now: Date): Promise<PackLo
       summary: e.summary,
       owner: e.owner,
       due: e.due_date,
+      actionId: e.action_id,
       // As question 10 and the digest judge it on the same day: an open action past its due
       // date is overdue, a cancelled one dropped.
       state: e.status === null ? null : actionState(e, day),
       carried: e.carried,
       deferredIn: e.deferredIn,
+      undecidedIn: e.undecidedIn,
       deferNote: e.deferNote,
       decided: decided.get(e.id) ?? null,
     })),

@@ -117,7 +117,9 @@ beforeAll(async () => {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await insertDispositions(db, d.id, [{ deviationId: deviation!, disposition, note }]);
+    await insertDispositions(db, d.id, [
+      { deviationId: deviation!, disposition, note, chosen: true },
+    ]);
     return d.id;
   };
   const first = await decide(jan, 'jan-1', '2027-01-26T10:00:00Z', 'hold', 'absorb it');

@@ -290,14 +290,14 @@ describe('the meeting disposes of each escalated break', () => {
     expect(md).toContain(
       'DECIDE: escalated from S&OE (breaks the frozen plan) (deferred by the 2027-03 meeting): LINE-4 stopped',
     );
-    // Typed without the form, the decision chooses nothing: the break is deferred again, and
-    // the answer says so.
+    // Typed without the form, the decision chooses nothing: the break is not decided, comes
+    // back again, and the answer says so.
     await h.sop(EXEC, 'decide central "Protects service."');
     const said = await waitFor(() =>
-      standin.ephemeralsFor(EXEC).find((e) => e.text.includes('deferred to the next meeting')),
+      standin.ephemeralsFor(EXEC).find((e) => e.text.includes('back to the next meeting')),
     );
     expect(said.text).toContain(
-      '1 break of the frozen plan deferred to the next meeting: `/sop decide` with no text opens the form that disposes of each.',
+      'It did not decide the break of the frozen plan escalated to this meeting: it comes back to the next meeting.\n• LINE-4 stopped in the week of 2027-03-01\nTo decide it now (grant an exception, hold the plan or defer), `/sop decide` with no text opens the form.',
     );
     const again = await db
       .selectFrom('break_dispositions')

@@ -83,10 +83,10 @@ describe('npm run demo', () => {
     expect(third).toMatch(
       /Central \(2027-02\) assumed, for 2027-02, against what happened:\n {2}- Revenue \$[\d.]+[kMB]? assumed; actual \$[\d.]+[kMB]? /,
     );
-    // Written after the meeting's decision, typed without the form: each break escalated to it
-    // is deferred to the next meeting, and the pack says so instead of DECIDE.
+    // Written after the meeting's decision, typed without the form: it decided none of the
+    // breaks escalated to it, which come back to the next meeting, and the pack says so.
     expect(third).toMatch(
-      /DECIDED: escalated from S&OE \(breaks the frozen plan\): FAM-1 sold [^\n]*: deferred to the next meeting;/,
+      /UNDECIDED: escalated from S&OE \(breaks the frozen plan\): FAM-1 sold [^\n]*: not decided, comes back to the next meeting; owner Rita, S&OE action #\d+ overdue \(question 10\)\./,
     );
     const second = await readFile(join(out, 'pack-2027-02.md'), 'utf8');
     expect(second).toContain(
@@ -109,7 +109,14 @@ describe('npm run demo', () => {
     expect(dues(/escalated from S&amp;OE .*, due (\S+), overdue\.$/gm)).toEqual(
       Array(4).fill('2027-03-10'),
     );
-    expect(third.match(/escalated from S&OE .*, due 2027-03-10, overdue\.$/gm)).toHaveLength(4);
+    // The pack written after the decision: question 6 names each owner's S&OE action (the
+    // meeting did not decide the breaks), question 10 gives the action's due date.
+    expect(
+      third.match(
+        /escalated from S&OE .*: not decided, comes back to the next meeting; owner \w+, S&OE action #\d+ overdue \(question 10\)\.$/gm,
+      ),
+    ).toHaveLength(4);
+    expect(third.match(/^- OVERDUE #\d+ \w+ due 2027-03-10 \(from 2027-02\): /gm)).toHaveLength(4);
     // The monthly cycles run on the same clock, each on its month's first Monday: the story
     // moves forward, so each pack's window of escalations holds the S&OE week's.
     // Every cycle ends each phase on its deadline's day, 2 hours before it, and the decision is

@@ -21,6 +21,7 @@ import {
   type EscalationChoice,
   MAX_ACTION_ROWS,
   parseDecisionState,
+  typedDecisionBreaks,
 } from '../../src/slack/presenters/decision.js';
 import { validateBlocks, validateView } from '../../src/slack-standin/index.js';
 import { blocksTooLong } from '../../src/slack-standin/rules.js';
@@ -107,7 +108,7 @@ describe('the decision form asks what the meeting decides about each break', () 
       expect(selects(v.blocks)).toHaveLength(32);
       const more = (v.blocks as Block[]).find((b) => b.block_id === 'trade_offs_breaks_more');
       expect(more?.elements?.[0]?.text).toContain(
-        'Breaks 33–40 do not fit in this form (Slack holds 100 blocks): this decision defers them to the next meeting.',
+        'Breaks 33–40 do not fit in this form (Slack holds 100 blocks): this decision decides nothing about them: they come back to the next meeting.',
       );
     }
     // At 10 rows: 34 + 1 listing + 64 + 1 more line = 100 exactly (no "Add another action").
@@ -169,6 +170,7 @@ const decided = (n: number, note: string | null): DecidedBreak[] =>
     deviationId: String(100 + i),
     summary: `LINE-${i + 1} *stopped* <@U_EVE>`,
     disposition: (['exception', 'hold', 'defer'] as const)[i % 3]!,
+    chosen: true,
     note,
     actionId: String(10 + i),
     owner: 'U_OTTO',
@@ -259,7 +261,102 @@ describe('the decision shows what it decided about the breaks', () => {
   });
 });
 
+describe('a break the decision chose nothing for (typed `/sop decide`)', () => {
+  // Decision 4 chose an exception for LINE-1 in the form and nothing for LINE-2 and LINE-3
+  // (recorded as defer, not chosen).
+  const mixed = decided(3, null).map((d, i) =>
+    i === 0 ? d : { ...d, disposition: 'defer' as const, chosen: false },
+  );
+
+  it('tells the owner what was decided and which come back undecided, in one DM', () => {
+    const dm = breakOwnerDm({ id: '4', cycle: '2027-03' }, mixed);
+    expect(validateBlocks(dm.blocks, 'message')).toEqual([]);
+    const text = JSON.stringify(dm.blocks);
+    expect(text).toContain(
+      'The executive meeting of 2027-03 decided on a break of the frozen plan you own and did not decide 2, which come back to the next meeting (decision 4):',
+    );
+    expect(text).toContain('• *Exception granted*: LINE-1');
+    expect(text).toContain(
+      '• *Not decided, comes back to the next meeting*: LINE-2 \u200b*\u200bstopped\u200b*\u200b &lt;@U_EVE&gt; (action #11)',
+    );
+    expect(text).toContain(
+      'Not decided, comes back to the next meeting: nobody chose what becomes of it, so the next executive meeting takes it up.',
+    );
+    expect(text).not.toContain('Deferred');
+  });
+
+  it('says the meeting decided nothing when it chose for none of them', () => {
+    const dm = breakOwnerDm({ id: '4', cycle: '2027-03' }, mixed.slice(1));
+    const text = JSON.stringify(dm.blocks);
+    expect(text).toContain(
+      'The executive meeting of 2027-03 did not decide 2 breaks of the frozen plan you own (decision 4); they come back to the next meeting:',
+    );
+    expect(text).not.toContain('decided on');
+    expect(dm.text).not.toContain('decided on');
+  });
+
+  it('writes it as not decided in /sop decisions, the markdown and the CSV', () => {
+    const e = entry(mixed);
+    expect(decisionsListText([e], 'UTC')).toContain(
+      '• *Not decided, comes back to the next meeting*: LINE-2 \u200b*\u200bstopped\u200b*\u200b &lt;@U_EVE&gt; (owner <@U_OTTO>, action #11)',
+    );
+    expect(decisionsMarkdown([e], 'UTC')).toContain(
+      '  - not decided, comes back to the next meeting: LINE-3 *stopped* <@U_EVE> (owner U_OTTO, action #12)',
+    );
+    const [, row] = parseCsv(decisionsCsv([e])).map((r) => r.fields);
+    expect(row?.at(-1)).toContain(
+      '\nnot decided, comes back to the next meeting: LINE-2 *stopped* <@U_EVE> (owner U_OTTO, action #11)',
+    );
+  });
+
+  it('names them in the answer, the first five, and says how to decide them', () => {
+    const open = Array.from({ length: 7 }, (_, i) => ({
+      summary: `LINE-${i + 1} stopped`,
+      chosen: false,
+    }));
+    expect(typedDecisionBreaks(open)).toBe(
+      [
+        '',
+        'It did not decide the 7 breaks of the frozen plan escalated to this meeting: they come back to the next meeting.',
+        '• LINE-1 stopped',
+        '• LINE-2 stopped',
+        '• LINE-3 stopped',
+        '• LINE-4 stopped',
+        '• LINE-5 stopped',
+        '_…and 2 more breaks: `/sop pack md` lists them all._',
+        'To decide them now (grant an exception, hold the plan or defer), `/sop decide` with no text opens the form.',
+      ].join('\n'),
+    );
+    expect(
+      typedDecisionBreaks([
+        { summary: 'LINE-1 stopped', chosen: false },
+        { summary: 'LINE-2 stopped', chosen: true },
+      ]),
+    ).toBe(
+      [
+        '',
+        'It did not decide the break of the frozen plan escalated to this meeting: it comes back to the next meeting.',
+        '• LINE-1 stopped',
+        'To decide it now (grant an exception, hold the plan or defer), `/sop decide` with no text opens the form.',
+        '1 break keeps what the decision it supersedes chose.',
+      ].join('\n'),
+    );
+    expect(typedDecisionBreaks([])).toBe('');
+  });
+});
+
 describe('which meetings deferred a break', () => {
+  it('names the meetings that did not decide it apart from those that deferred it', () => {
+    expect(deferredBy(['2027-03'], null, undefined, ['2027-03'])).toBe(
+      'not decided by the 2027-03 meeting',
+    );
+    expect(
+      deferredBy(['2027-01', '2027-02', '2027-03'], 'ask the supplier', undefined, ['2027-02']),
+    ).toBe(
+      'deferred by the 2027-01 and 2027-03 meetings, not decided by the 2027-02 meeting: “ask the supplier”',
+    );
+  });
+
   it('names one, two or three meetings, and the note as one line', () => {
     expect(deferredBy([], null)).toBe('deferred by an earlier meeting');
     expect(deferredBy(['2027-01'], '  ')).toBe('deferred by the 2027-01 meeting');

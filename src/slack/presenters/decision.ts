@@ -8,13 +8,15 @@ import type { ActionRow } from '../../../db/schema.js';
 import { isOverdue } from '../../core/action-timing.js';
 import {
   BREAK_DISPOSITIONS,
+  BREAK_OUTCOMES,
   type BreakDisposition,
+  breakOutcome,
   DISPOSITION_CHOICE,
-  DISPOSITION_DONE,
-  DISPOSITION_NEXT,
   deferredBy,
   isBreakDisposition,
   MAX_DISPOSITION_NOTE_CHARS,
+  OUTCOME_DONE,
+  OUTCOME_NEXT,
 } from '../../core/break-disposition.js';
 import { isDay, localDate, localDateTime } from '../../core/calendar.js';
 import { type DecisionVote, decidedHow } from '../../core/vote.js';
@@ -96,6 +98,8 @@ export interface EscalationChoice {
   readonly carried?: boolean;
   /** The cycles of the meetings that deferred it, oldest first, and the last note written. */
   readonly deferredIn?: readonly string[];
+  /** Those of `deferredIn` whose decision chose nothing for it. */
+  readonly undecidedIn?: readonly string[];
   readonly deferNote?: string | null;
   /** The disposition the form starts at (the decision it supersedes); null: defer. */
   readonly disposition?: BreakDisposition | null;
@@ -127,7 +131,7 @@ function escalationBlocks(
   const n = escalations.length;
   const lines = escalations.map(
     (e, i) =>
-      `${i + 1}. ${escInMarks(e.summary)}${e.owner ? ` (owner <@${e.owner}>${e.due ? `, due ${e.due}` : ''})` : ''}${e.carried ? ` _${deferredBy(e.deferredIn ?? [], e.deferNote ?? null, escInMarks)}_` : ''}`,
+      `${i + 1}. ${escInMarks(e.summary)}${e.owner ? ` (owner <@${e.owner}>${e.due ? `, due ${e.due}` : ''})` : ''}${e.carried ? ` _${deferredBy(e.deferredIn ?? [], e.deferNote ?? null, escInMarks, e.undecidedIn)}_` : ''}`,
   );
   const title = `*Also to decide: ${n === 1 ? 'a break' : `${n} breaks`} of the frozen plan escalated from S&OE.* For each, grant an exception (the frozen plan may change for it), hold the plan (the deviation is absorbed) or defer it to the next meeting. Each stays its owner's action; its owner is told what you decide.`;
   // Two sections' worth of lines at most, so long summaries cannot crowd out the choices.
@@ -180,7 +184,7 @@ function escalationBlocks(
           block_id: `${TRADE_OFFS_BLOCK}_breaks_more`,
           elements: [
             mrkdwn(
-              `_Breaks ${shown + 1}–${n} do not fit in this form (Slack holds 100 blocks): this decision ${escalations.slice(shown).some((e) => e.disposition && e.disposition !== 'defer') ? 'keeps what the decision it supersedes chose for them, else defers them' : 'defers them to the next meeting'}. Each stays its owner's action; \`/sop pack md\` lists them all._`,
+              `_Breaks ${shown + 1}–${n} do not fit in this form (Slack holds 100 blocks): this decision ${escalations.slice(shown).some((e) => e.disposition && e.disposition !== 'defer') ? 'keeps what the decision it supersedes chose for them; it decides nothing about the others, which come back to the next meeting' : 'decides nothing about them: they come back to the next meeting'}. Each stays its owner's action; \`/sop pack md\` lists them all._`,
             ),
           ],
         },
@@ -420,7 +424,7 @@ function actionSections(actions: DecisionLogEntry['actions'], chars: number): ty
  * their marks kept from the bot's (a code `A._B_` is no italics); the note is typed, escaped.
  */
 export function dispositionLine(d: DecidedBreak): string {
-  const done = DISPOSITION_DONE[d.disposition];
+  const done = OUTCOME_DONE[breakOutcome(d)];
   const who = d.owner
     ? ` (owner <@${d.owner}>${d.actionId ? `, action #${d.actionId}` : ''})`
     : d.actionId
@@ -431,9 +435,9 @@ export function dispositionLine(d: DecidedBreak): string {
 
 /** What the dispositions a decision made let people do next, one sentence per kind present. */
 export function dispositionsNext(ds: readonly DecidedBreak[]): string[] {
-  return BREAK_DISPOSITIONS.filter((k) => ds.some((d) => d.disposition === k)).map(
+  return BREAK_OUTCOMES.filter((k) => ds.some((d) => breakOutcome(d) === k)).map(
     (k) =>
-      `${DISPOSITION_DONE[k].charAt(0).toUpperCase()}${DISPOSITION_DONE[k].slice(1)}: ${DISPOSITION_NEXT[k]}.`,
+      `${OUTCOME_DONE[k].charAt(0).toUpperCase()}${OUTCOME_DONE[k].slice(1)}: ${OUTCOME_NEXT[k]}.`,
   );
 }
 
@@ -574,17 +578,64 @@ export function decisionsListText(
   ).text;
 }
 
+/** How many breaks not decided a typed decision's answer lists by name. */
+const UNDECIDED_LISTED = 5;
+
+/**
+ * What a decision typed without the form recorded about the meeting's frozen-zone breaks, for
+ * its answer: it chose nothing, so each kept what the decision it supersedes chose, or is not
+ * decided and comes back to the next meeting. Those are named (what broke; the first five),
+ * with how to decide them. Empty when the meeting had none.
+ */
+export function typedDecisionBreaks(
+  ds: readonly { readonly summary: string; readonly chosen: boolean }[],
+): string {
+  const open = ds.filter((d) => !d.chosen);
+  const kept = ds.length - open.length;
+  const n = open.length;
+  const parts: string[] = [];
+  if (n)
+    parts.push(
+      `It did not decide ${n === 1 ? 'the break' : `the ${n} breaks`} of the frozen plan escalated to this meeting: ${n === 1 ? 'it comes' : 'they come'} back to the next meeting.`,
+      ...open.slice(0, UNDECIDED_LISTED).map((d) => `• ${escInMarks(d.summary)}`),
+      ...(n > UNDECIDED_LISTED
+        ? [
+            andMore(
+              n - UNDECIDED_LISTED,
+              n - UNDECIDED_LISTED === 1 ? 'break' : 'breaks',
+              '`/sop pack md` lists them all',
+            ),
+          ]
+        : []),
+      `To decide ${n === 1 ? 'it' : 'them'} now (grant an exception, hold the plan or defer), \`/sop decide\` with no text opens the form.`,
+    );
+  if (kept)
+    parts.push(
+      `${kept === 1 ? '1 break keeps' : `${kept} breaks keep`} what the decision it supersedes chose.`,
+    );
+  return parts.length ? `\n${parts.join('\n')}` : '';
+}
+
 /**
  * The DM to the owner of breaks a decision disposed of: what the meeting decided about each,
- * what that lets people do next, and that their S&OE action stays theirs and open: the meeting
- * decided what the plan does, not that the deviation is handled.
+ * which it did not decide (typed `/sop decide`: they come back to the next meeting), what that
+ * lets people do next, and that their S&OE action stays theirs and open: the meeting decided
+ * what the plan does, not that the deviation is handled.
  */
 export function breakOwnerDm(
   e: Pick<DecisionLogEntry, 'id' | 'cycle'>,
   breaks: readonly DecidedBreak[],
 ): { text: string; blocks: types.KnownBlock[] } {
-  const n = breaks.length;
-  const head = `:scroll: The executive meeting of ${e.cycle} decided on ${n === 1 ? 'a break' : `${n} breaks`} of the frozen plan you own (decision ${e.id}):`;
+  const count = (k: number) => (k === 1 ? 'a break' : `${k} breaks`);
+  const open = breaks.filter((d) => !d.chosen).length;
+  const decided = breaks.length - open;
+  const comeBack = (k: number) => `${k === 1 ? 'it comes' : 'they come'} back to the next meeting`;
+  const head =
+    open === 0
+      ? `:scroll: The executive meeting of ${e.cycle} decided on ${count(decided)} of the frozen plan you own (decision ${e.id}):`
+      : decided === 0
+        ? `:scroll: The executive meeting of ${e.cycle} did not decide ${count(open)} of the frozen plan you own (decision ${e.id}); ${comeBack(open)}:`
+        : `:scroll: The executive meeting of ${e.cycle} decided on ${count(decided)} of the frozen plan you own and did not decide ${open === 1 ? 'one' : open}, which ${open === 1 ? 'comes' : 'come'} back to the next meeting (decision ${e.id}):`;
   const lines = breaks.map((d) => dispositionLine({ ...d, owner: null }));
   const fitted = fitLines(lines, { chars: 2 * (SECTION_TEXT_CHARS - head.length) }, (k) =>
     andMore(k, k === 1 ? 'break' : 'breaks', FULL_LOG),
@@ -596,7 +647,7 @@ export function breakOwnerDm(
   const tail = `${dispositionsNext(breaks).join(' ')} ${stays}`.trim();
   return {
     text: clipMrkdwn(
-      `${head} ${breaks.map((d) => `${DISPOSITION_DONE[d.disposition]}: ${esc(d.summary)}`).join('; ')}`,
+      `${head} ${breaks.map((d) => `${OUTCOME_DONE[breakOutcome(d)]}: ${esc(d.summary)}`).join('; ')}`,
       3000,
     ),
     blocks: [
