@@ -3,6 +3,7 @@
  * prediction intervals, the consensus, and each adjustment that moved it.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { walkAsShown } from '../core/number-format.js';
 import { monthsBetween } from '../core/period.js';
 import { escInMarks } from '../core/text.js';
 import { clip, formatNumber, formatPercent } from './format.js';
@@ -234,13 +235,25 @@ export function familyChart(s: FamilySeries): ChartResult {
   const byReason = new Map<string, number>();
   for (const a of s.adjustments)
     byReason.set(a.reasonCode, (byReason.get(a.reasonCode) ?? 0) + (a.after - a.before));
-  const reasons = [...byReason.entries()]
-    .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
-    .map(([r, d]) => `${r.replace(/_/g, ' ')} ${d >= 0 ? '+' : ''}${formatNumber(d)}`);
+  // What the reasons leave of the move is the consensus's floor at zero (its own step).
+  const floor = consTotal - baseTotal - [...byReason.values()].reduce((a, b) => a + b, 0);
+  const parts = [...byReason.entries()].map(([r, d]) => [r.replace(/_/g, ' '), d] as const);
+  if (Math.abs(floor) >= 1e-6) parts.push(['floor at zero', floor]);
+  // The parts add up to the totals as printed: "16,601 vs 16,108 … promotion +493".
+  const walk = walkAsShown(
+    baseTotal,
+    parts.map(([, d]) => d),
+    consTotal,
+  );
+  const reasons = parts
+    .map(([r, d], i) => ({ r, d, shown: walk.steps[i] ?? 0 }))
+    .filter((p) => p.r !== 'floor at zero' || p.shown !== 0)
+    .sort((a, b) => Math.abs(b.d) - Math.abs(a.d))
+    .map((p) => `${p.r} ${p.shown >= 0 ? '+' : ''}${formatNumber(p.shown)}`);
   // Months, not adjustments: two people adjusting one month is one adjusted month.
   const adjusted = new Set(s.adjustments.map((a) => a.period)).size;
   const n = s.adjustments.length;
-  const summary = `*${escInMarks(s.family)}*: consensus ${formatNumber(consTotal)} units over ${months} months vs baseline ${formatNumber(baseTotal)} (${formatPercent(change, 1, true)}).${
+  const summary = `*${escInMarks(s.family)}*: consensus ${formatNumber(walk.end)} units over ${months} months vs baseline ${formatNumber(walk.start)} (${formatPercent(change, 1, true)}).${
     n
       ? ` ${adjusted} adjusted month${adjusted === 1 ? '' : 's'}${n === adjusted ? '' : ` (${n} adjustments)`}: ${reasons.join(', ')}.`
       : ' No adjustments.'

@@ -148,3 +148,64 @@ export function formatMoneyBetween(amount: number, reference: number, currency =
   const shown = (n: number, b: { value: number }) => (n < 0 ? -b.value : b.value);
   return formatMoney(shown(amount, a) - shown(reference, r), currency, true);
 }
+
+/**
+ * Whole-number parts that add up to a whole-number total: the largest remainder method
+ * (Hamilton's apportionment method, https://en.wikipedia.org/wiki/Largest_remainder_method).
+ * Each part is rounded down, then the units still missing go one each to the parts with the
+ * largest fractions (ties to the earlier part); a total below the rounded-down parts takes one
+ * each from the parts with the smallest fractions. A walk such as "consensus 16,601 = baseline
+ * 16,108 + promotion +493" rounds its two ends (`Math.round`, as `fmtQty` and `formatNumber`
+ * write them) and shares their difference over the steps: rounded one by one, 16,108.4 +
+ * 492.4 = 16,600.8 read "16,108 + 492 = 16,601". 0.4 + 0.4 + 0.4 shared over 1 reads 1 + 0 + 0.
+ */
+export function apportion(parts: readonly number[], total: number): number[] {
+  // Six decimals: a sum's float noise (492.99999999) is not a fraction of a unit.
+  const exact = parts.map((p) => Number(p.toFixed(6)));
+  const out = exact.map(Math.floor);
+  const byFraction = exact
+    .map((p, i) => ({ i, fraction: p - Math.floor(p) }))
+    .sort((a, b) => b.fraction - a.fraction || a.i - b.i);
+  let missing = Math.round(total) - out.reduce((a, b) => a + b, 0);
+  for (let k = 0; out.length > 0 && missing !== 0; k++) {
+    const step = missing > 0 ? 1 : -1;
+    const at = byFraction[step > 0 ? k % out.length : out.length - 1 - (k % out.length)];
+    if (at === undefined) break;
+    out[at.i] = (out[at.i] ?? 0) + step;
+    missing -= step;
+  }
+  return out.map((n) => n || 0);
+}
+
+/**
+ * A walk from `start` to `end` through `steps` as it is printed: both ends rounded, and the
+ * steps apportioned (largest remainder) over the difference of the rounded ends, so the
+ * printed figures add up: start 9.4, three steps of 0.4, end 10.6 read "9 + 1 + 1 + 0 = 11",
+ * where each rounded on its own read "9 + 0 + 0 + 0 = 11".
+ */
+export function walkAsShown(
+  start: number,
+  steps: readonly number[],
+  end: number,
+): { start: number; steps: number[]; end: number } {
+  const s = Math.round(start) || 0;
+  const e = Math.round(end) || 0;
+  return { start: s, steps: apportion(steps, e - s), end: e };
+}
+
+/** A compact amount with one or two digits and no tenths: "$80M", "−$4M", "+$2k". */
+const WHOLE_MONEY = /^([−+-]?\D*?\d{1,2})([kMBT])$/;
+const TENTHS_MONEY = /\d\.\d[kMBT]$/;
+
+/**
+ * Amounts read together (compared in one sentence, or one field) at one precision: when one
+ * of them shows tenths ("$85.7M"), those of one or two digits that `formatMoney` wrote
+ * without (it drops a ".0") get theirs back: ["$85.7M", "$80M"] → ["$85.7M", "$80.0M"],
+ * ["+$2M", "$15.2M"] → ["+$2.0M", "$15.2M"]. An amount of three digits ("$894k") has no
+ * tenths at any precision and stays; a set without tenths stays as it is ("$80M vs $75M").
+ * Takes the texts as the formatters wrote them (`formatMoney`, `formatMoneyBetween`).
+ */
+export function moneyAlike(texts: readonly string[]): string[] {
+  if (!texts.some((t) => TENTHS_MONEY.test(t))) return [...texts];
+  return texts.map((t) => t.replace(WHOLE_MONEY, '$1.0$2'));
+}

@@ -10,6 +10,7 @@ import { localDate } from '../../core/calendar.js';
 import type { FamilyMonthExplanation } from '../../core/explain/family.js';
 import type { ResourceMonthExplanation } from '../../core/explain/resource.js';
 import type { AdjustmentFva } from '../../core/kpi.js';
+import { walkAsShown } from '../../core/number-format.js';
 import {
   type DemandPriceKind,
   LAST_MONTH_NOTE,
@@ -171,11 +172,11 @@ function baselineText(m: FamilyMonthExplanation): string {
 function stepLine(
   s: FamilyMonthExplanation['steps'][number],
   names: Readonly<Record<string, string>>,
+  shown: number,
 ): string {
-  if (s.role === 'floor')
-    return `• *${signed(s.change)}* floor at zero (demand cannot be negative)`;
+  if (s.role === 'floor') return `• *${signed(shown)}* floor at zero (demand cannot be negative)`;
   const parts = [
-    `• *${signed(s.change)}*${s.kind === 'delta_units' ? '' : ` (${fmtChange(s.kind, s.value)}${s.role === 'override' ? ', override' : ''})`} by ${who(s.author, names)}`,
+    `• *${signed(shown)}*${s.kind === 'delta_units' ? '' : ` (${fmtChange(s.kind, s.value)}${s.role === 'override' ? ', override' : ''})`} by ${who(s.author, names)}`,
     `reason \`${esc(s.reasonCode)}\``,
     s.comment ? `“${esc(clip(s.comment, 300))}”` : null,
     s.flagged ? ':triangular_flag_on_post: flagged' : null,
@@ -190,10 +191,23 @@ function stepLine(
   return `${parts.join(' · ')}\n    ${fva || '_no earlier adjustment of this person or reason has an actual yet_'}`;
 }
 
+/**
+ * A month's walk from the baseline to the consensus as printed: the steps share the difference
+ * of the rounded ends (largest remainder): baseline 100.4 and two steps of +0.4 read
+ * "Consensus: 101 = baseline 100 +1 +0", where each step rounded alone read "+0 +0".
+ */
+function monthWalk(m: FamilyMonthExplanation) {
+  return walkAsShown(
+    m.baseline?.value ?? 0,
+    m.steps.map((s) => s.change),
+    m.consensus,
+  );
+}
+
 function consensusText(m: FamilyMonthExplanation): string {
-  const base = m.baseline?.value ?? 0;
-  const terms = m.steps.map((s) => signed(s.change)).join(' ');
-  return `*Consensus: ${q(m.consensus)}* = baseline ${q(base)}${terms ? ` ${terms}` : ''}${m.superseded ? ` (${m.superseded} earlier adjustment${m.superseded === 1 ? '' : 's'} superseded)` : ''}`;
+  const walk = monthWalk(m);
+  const terms = walk.steps.map(signed).join(' ');
+  return `*Consensus: ${q(walk.end)}* = baseline ${q(walk.start)}${terms ? ` ${terms}` : ''}${m.superseded ? ` (${m.superseded} earlier adjustment${m.superseded === 1 ? '' : 's'} superseded)` : ''}`;
 }
 
 function supplyText(m: FamilyMonthExplanation): string {
@@ -201,9 +215,16 @@ function supplyText(m: FamilyMonthExplanation): string {
   if (!p) return '*Supply*\n_No solved plan covers this month yet._';
   const s = p.supply;
   const demand = demandSentence(p.marginalCost, p.marginalCostKind);
+  // The solver's fractions, shared so the printed terms add up to the printed demand.
+  const w = walkAsShown(
+    0,
+    [s.production, s.subcontract, s.fromStock, s.backlogged, s.lost],
+    s.demand,
+  );
+  const [made = 0, sub = 0, fromStock = 0, backlogged = 0, lost = 0] = w.steps;
   const lines = [
     `*Supply in plan run ${p.runId} (${escInMarks(p.scenario)})*`,
-    `Demand ${q(s.demand)} = made ${q(s.production)} + subcontracted ${q(s.subcontract)} ${s.fromStock >= 0 ? `+ from stock ${q(s.fromStock)}` : `− into stock ${q(-s.fromStock)}`} ${s.backlogged >= 0 ? `+ backlogged ${q(s.backlogged)}` : `− late orders served ${q(-s.backlogged)}`} + lost ${q(s.lost)}`,
+    `Demand ${q(w.end)} = made ${q(made)} + subcontracted ${q(sub)} ${fromStock >= 0 ? `+ from stock ${q(fromStock)}` : `− into stock ${q(-fromStock)}`} ${backlogged >= 0 ? `+ backlogged ${q(backlogged)}` : `− late orders served ${q(-backlogged)}`} + lost ${q(lost)}`,
     `Stock at month end ${q(s.closingInventory)}, backlog ${q(s.closingBacklog)}.${s.scrapped > 0 ? ` ${q(s.scrapped)} more expired and were scrapped: they left the stock without serving demand.` : ''}${demand ? ` ${demand}` : ''}`,
   ];
   if (!p.matchesConsensus)
@@ -270,8 +291,9 @@ function familyMonthBlocks(
     })),
   );
   if (sc) tail.push(sc);
+  const shown = monthWalk(m).steps;
   const steps = capped(
-    m.steps.map((s) => stepLine(s, names)),
+    m.steps.map((s, i) => stepLine(s, names, shown[i] ?? 0)),
     remaining(lim, [...head, ...tail]),
     'adjustments (sopbot explain … --format json lists them all)',
   );
@@ -291,11 +313,15 @@ function familyRangeBlocks(
     const plan = s
       ? ` · made ${q(s.production)}, sub ${q(s.subcontract)}, stock ${signed(s.fromStock)}${s.scrapped > 0 ? `, scrapped ${q(s.scrapped)}` : ''}, backlog ${signed(s.backlogged)}, lost ${q(s.lost)}${m.plan?.binding ? ` · binds: ${esc(m.plan.binding.split(':')[0] ?? '')}` : ''}`
       : '';
-    const changes = m.steps.reduce((a, x) => a + x.change, 0);
+    const walk = walkAsShown(
+      m.baseline?.value ?? 0,
+      [m.steps.reduce((a, x) => a + x.change, 0)],
+      m.consensus,
+    );
     const adj = m.steps.length
-      ? ` ${signed(changes)} (${m.steps.length} change${m.steps.length === 1 ? '' : 's'})`
+      ? ` ${signed(walk.end - walk.start)} (${m.steps.length} change${m.steps.length === 1 ? '' : 's'})`
       : '';
-    return `• *${m.period}*: baseline ${q(m.baseline?.value ?? 0)}${adj} = *${q(m.consensus)}*${plan}`;
+    return `• *${m.period}*: baseline ${q(walk.start)}${adj} = *${q(walk.end)}*${plan}`;
   });
   const baseline = months.reduce((a, m) => a + (m.baseline?.value ?? 0), 0);
   const consensus = months.reduce((a, m) => a + m.consensus, 0);
@@ -309,9 +335,11 @@ function familyRangeBlocks(
   const blocks: Block[] = [];
   const half = { chars: lim.chars / 2, lines: lim.lines };
   for (const t of pack('*Month by month*', capped(lines, half, 'months'))) blocks.push(section(t));
-  const adj = [...byAuthor.entries()].map(([k, v]) => `• ${signed(v)} ${k}`);
+  // The people and reasons add up to the adjustments as printed (largest remainder).
+  const total = walkAsShown(baseline, [...byAuthor.values()], consensus);
+  const adj = [...byAuthor.keys()].map((k, i) => `• ${signed(total.steps[i] ?? 0)} ${k}`);
   for (const t of pack(
-    `*Total: ${q(consensus)}* = baseline ${q(baseline)} + adjustments ${signed(consensus - baseline)}`,
+    `*Total: ${q(total.end)}* = baseline ${q(total.start)} + adjustments ${signed(total.end - total.start)}`,
     capped(adj, remaining(lim, blocks), 'people and reasons'),
   ))
     blocks.push(section(t));

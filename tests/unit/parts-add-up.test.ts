@@ -1,0 +1,251 @@
+/**
+ * Figures shown with their total add up as printed: the largest remainder method shares the
+ * difference of the rounded ends over the rounded parts. Every expectation is worked by hand.
+ */
+import { describe, expect, it } from 'vitest';
+import { familyChart } from '../../src/charts/family.js';
+import type { FamilySeries } from '../../src/charts/types.js';
+import type { FamilyMonthExplanation } from '../../src/core/explain/family.js';
+import { apportion, walkAsShown } from '../../src/core/number-format.js';
+import type { Explanation } from '../../src/services/explain.js';
+import { explainPlainText } from '../../src/slack/presenters/explain.js';
+
+describe('apportion (largest remainder)', () => {
+  it('shares a rounded total over parts rounded down, the largest fractions first', () => {
+    // 0.4 + 0.4 + 0.4 = 1.2, shown 1: floors 0, 0, 0, one unit missing; ties go to the first.
+    expect(apportion([0.4, 0.4, 0.4], 1)).toEqual([1, 0, 0]);
+    // 1.2 + 2.7 + 3.1 = 7: floors 1, 2, 3 = 6, one missing, to the largest fraction (.7).
+    expect(apportion([1.2, 2.7, 3.1], 7)).toEqual([1, 3, 3]);
+    // Rounded one by one, 2.5 + 2.5 = 5 would read 3 + 3 = 6.
+    expect(apportion([2.5, 2.5], 5)).toEqual([3, 2]);
+  });
+
+  it('handles negative parts and a total below the rounded-down parts', () => {
+    // −1.6 + 0.3 = −1.3, shown −1: floors −2, 0 = −2, one missing, to −1.6 (fraction .4).
+    expect(apportion([-1.6, 0.3], -1)).toEqual([-1, 0]);
+    // 0.2 + 0.3 shown as −1 (a floor elsewhere): floors 0, 0; one taken from the smallest
+    // fraction (.2).
+    expect(apportion([0.2, 0.3], -1)).toEqual([-1, 0]);
+  });
+
+  it('does not read float noise as a fraction', () => {
+    // 0.1 + 0.2 = 0.30000000000000004; 492.99999999999994 is 493.
+    expect(apportion([0.1 + 0.2 - 0.3, 493 - 1e-13], 493)).toEqual([0, 493]);
+  });
+});
+
+describe('walkAsShown', () => {
+  it('rounds both ends and shares their difference over the steps', () => {
+    // 9.4 + 0.4 × 3 = 10.6: ends 9 and 11, steps share 2 → 1, 1, 0 (each rounded alone: 0, 0, 0).
+    expect(walkAsShown(9.4, [0.4, 0.4, 0.4], 10.6)).toEqual({
+      start: 9,
+      steps: [1, 1, 0],
+      end: 11,
+    });
+  });
+});
+
+describe('family summary', () => {
+  const months = ['2027-05', '2027-06', '2027-07'] as const;
+  const series = (base: number[], cons: number[], deltas: [string, number][]): FamilySeries => ({
+    family: 'FAM-1',
+    history: [],
+    baseline: months.map((period, i) => {
+      const v = base[i] ?? 0;
+      return { period, value: v, lo80: v, hi80: v, lo95: v, hi95: v };
+    }),
+    consensus: months.map((period, i) => ({ period, value: cons[i] ?? 0 })),
+    adjustments: deltas.map(([reasonCode, d], i) => ({
+      period: months[i] ?? '2027-05',
+      author: 'Rita',
+      reasonCode,
+      before: base[i] ?? 0,
+      after: (base[i] ?? 0) + d,
+    })),
+  });
+
+  it("shows reasons that add up to the totals as printed (the demo's 2027-02 case)", () => {
+    // Baseline 5,369.1 + 5,369.1 + 5,370.1 = 16,108.3 → "16,108"; promotion 164.1 + 164.1 +
+    // 164.2 = 492.4; consensus 16,600.7 → "16,601". The shown parts must give 16,601 − 16,108
+    // = 493, where 492.4 alone reads 492. The 2027-03 case: 16,669.3 + 494.4 = 17,163.7, read
+    // "17,164" and "16,669": +495, where 494.4 alone reads 494.
+    const a = familyChart(
+      series(
+        [5369.1, 5369.1, 5370.1],
+        [5533.2, 5533.2, 5534.3],
+        [
+          ['promotion', 164.1],
+          ['promotion', 164.1],
+          ['promotion', 164.2],
+        ],
+      ),
+    ).summary;
+    expect(a).toContain('consensus 16,601 units over 3 months vs baseline 16,108');
+    expect(a).toContain('promotion +493.');
+    const b = familyChart(
+      series(
+        [5556.3, 5556.6, 5556.4],
+        [5721.1, 5721.4, 5721.2],
+        [
+          ['promotion', 164.8],
+          ['promotion', 164.8],
+          ['promotion', 164.8],
+        ],
+      ),
+    ).summary;
+    expect(b).toContain('consensus 17,164 units over 3 months vs baseline 16,669');
+    expect(b).toContain('promotion +495.');
+  });
+
+  it('shares the rounding over several reasons by their fractions', () => {
+    // Baseline 100 × 3 = 300; deltas 0.4 each: consensus 301.2 → "301", difference 1:
+    // promotion 0.4 → 1 (first of the tie), new customer 0.4 → 0, event 0.4 → 0.
+    const s = familyChart(
+      series(
+        [100, 100, 100],
+        [100.4, 100.4, 100.4],
+        [
+          ['promotion', 0.4],
+          ['new_customer', 0.4],
+          ['event', 0.4],
+        ],
+      ),
+    ).summary;
+    expect(s).toContain('consensus 301 units over 3 months vs baseline 300 (+0.4%)');
+    expect(s).toContain('3 adjusted months: promotion +1, new customer +0, event +0.');
+  });
+
+  it('names the floor at zero when the reasons take a month below zero', () => {
+    // Baseline 100, 200, 300 = 600; lost customer −150 in 2027-05 is floored at 0 (+50):
+    // consensus 0 + 200 + 300 = 500, and −150 + 50 = −100.
+    const s = familyChart(
+      series([100, 200, 300], [0, 200, 300], [['lost_customer', -150]]),
+    ).summary;
+    expect(s).toContain('consensus 500 units over 3 months vs baseline 600');
+    expect(s).toContain('1 adjusted month: lost customer −150, floor at zero +50.');
+  });
+});
+
+describe('explain: the walks add up as printed', () => {
+  const step = (
+    id: string,
+    author: string,
+    reasonCode: string,
+    before: number,
+    change: number,
+  ) => ({
+    id,
+    author,
+    kind: 'delta_units' as const,
+    value: change,
+    before,
+    after: before + change,
+    change,
+    reasonCode,
+    comment: null,
+    role: 'adjustment' as const,
+    flagged: false,
+    zone: 'liquid' as const,
+    authorFva: null,
+    reasonFva: null,
+  });
+  const month = (
+    period: string,
+    baseline: number,
+    steps: ReturnType<typeof step>[],
+    supply: FamilyMonthExplanation['plan'] = null,
+  ): FamilyMonthExplanation => ({
+    family: 'FAM-1',
+    period,
+    history: [],
+    sameMonthLastYear: null,
+    baseline: { value: baseline, lo80: baseline, hi80: baseline, lo95: baseline, hi95: baseline },
+    model: { method: 'naive', why: 'Too little history.', aicc: null, members: [] },
+    steps,
+    superseded: 0,
+    consensus: baseline + steps.reduce((a, s) => a + s.change, 0),
+    plan: supply,
+    scenarios: [],
+    checks: { chainGap: 0, supplyGap: null },
+  });
+  const explanation = (months: FamilyMonthExplanation[]): Explanation => ({
+    kind: 'family',
+    query: {
+      intent: 'explain',
+      code: 'FAM-1',
+      from: months[0]?.period ?? '2027-03',
+      to: months.at(-1)?.period ?? '2027-03',
+      direction: null,
+    },
+    family: { id: 1, code: 'FAM-1', name: 'One', unit: 'units' },
+    months,
+    cycleMonth: '2027-01',
+    runId: '9',
+    timezone: 'UTC',
+    names: { U1: 'Rita', U2: 'Sam' },
+  });
+
+  it("one month: baseline, each step and the consensus (steps' fractions shared)", () => {
+    // Baseline 100.4, Rita +0.4, Sam +0.4: consensus 101.2 → 101, baseline → 100; the steps
+    // share 1: Rita (first of the tie) +1, Sam +0. Each rounded alone read "+0 +0".
+    const text = explainPlainText(
+      explanation([
+        month('2027-03', 100.4, [
+          step('1', 'U1', 'promo', 100.4, 0.4),
+          step('2', 'U2', 'event', 100.8, 0.4),
+        ]),
+      ]),
+    );
+    expect(text).toContain('Consensus: 101 = baseline 100 +1 +0');
+    expect(text).toContain('• +1 by Rita · reason promo');
+    expect(text).toContain('• +0 by Sam · reason event');
+  });
+
+  it('a range: each month, the total and each person and reason', () => {
+    // 2027-03: 100.4 + 0.4 = 100.8 → "100 +1 = 101" (alone, 0.4 read "+0"); 2027-04:
+    // 200.3 + 0.3 = 200.6 → "200 +1 = 201". Total baseline 300.7 → 301, consensus 301.4 →
+    // 301: adjustments +0 (the unrounded 0.7 read "+1"), Rita's 0.4 and Sam's 0.3 +0 each.
+    const text = explainPlainText(
+      explanation([
+        month('2027-03', 100.4, [step('1', 'U1', 'promo', 100.4, 0.4)]),
+        month('2027-04', 200.3, [step('2', 'U2', 'event', 200.3, 0.3)]),
+      ]),
+    );
+    expect(text).toContain('2027-03: baseline 100 +1 (1 change) = 101');
+    expect(text).toContain('2027-04: baseline 200 +1 (1 change) = 201');
+    expect(text).toContain('Total: 301 = baseline 301 + adjustments +0');
+    expect(text).toContain('• +0 Rita · promo');
+    expect(text).toContain('• +0 Sam · event');
+  });
+
+  it("a month's supply: the terms add up to the demand as printed", () => {
+    // Demand 100.6 → 101 = made 60.4 + subcontracted 20.4 + from stock 19.8 (+0 backlogged,
+    // +0 lost): floors 60 + 20 + 19 = 99, two missing, to .8 (stock) then .4 (made, first).
+    const plan: NonNullable<FamilyMonthExplanation['plan']> = {
+      runId: '9',
+      scenario: 'central',
+      supply: {
+        demand: 100.6,
+        production: 60.4,
+        subcontract: 20.4,
+        fromStock: 19.8,
+        scrapped: 0,
+        backlogged: 0,
+        lost: 0,
+        closingInventory: 0,
+        closingBacklog: 0,
+      },
+      matchesConsensus: true,
+      frozen: false,
+      marginalCost: null,
+      marginalCostKind: null,
+      lastMonth: false,
+      resources: [],
+      binding: null,
+    };
+    const text = explainPlainText(explanation([month('2027-03', 100.6, [], plan)]));
+    expect(text).toContain(
+      'Demand 101 = made 61 + subcontracted 20 + from stock 20 + backlogged 0 + lost 0',
+    );
+  });
+});
