@@ -34,7 +34,7 @@ export function accuracyChart(points: readonly AccuracyPoint[]): ChartResult {
     ...specHead(title, [
       "Lag 1: each cycle's forecast of the month after it, against that month's actuals.",
       'Bias = Σ(F − A) / ΣA: positive means over-forecast.',
-      'FVA > 0: the consensus beat the statistical forecast.',
+      'FVA in accuracy points, > 0: the consensus beat the statistical forecast.',
     ]),
     data: { values },
     vconcat: [
@@ -85,7 +85,7 @@ export function accuracyChart(points: readonly AccuracyPoint[]): ChartResult {
   // The months scored, named: a chart read a month later says which ones it covers. The
   // change in accuracy is between the two percentages as printed (on the chart, and here).
   const summary = last
-    ? `Forecast accuracy, lag 1, ${months}. Latest, ${last.period} (cycle ${last.cycle}'s forecast): accuracy ${formatPercent(last.accuracy)}${prev ? ` (${formatPointsBetween(last.accuracy, prev.accuracy)} vs ${prev.period})` : ''}, bias ${formatPercent(last.bias, 1, true)}${last.bias > 0 ? ' (over-forecast)' : last.bias < 0 ? ' (under-forecast)' : ''}, FVA ${formatPoints(last.fva)}${last.fva < 0 ? ': the adjustments made the forecast worse' : ''}.`
+    ? `Forecast accuracy, lag 1, ${months}. Latest, ${last.period} (cycle ${last.cycle}'s forecast): accuracy ${formatPercent(last.accuracy)}${prev ? ` (${formatPointsBetween(last.accuracy, prev.accuracy)} vs ${prev.period})` : ''}, bias ${formatPercent(last.bias, 1, true)}${last.bias > 0 ? ' (over-forecast)' : last.bias < 0 ? ' (under-forecast)' : ''}, FVA ${formatPoints(last.fva)} of accuracy (consensus vs statistical)${last.fva < 0 ? ': the adjustments made the forecast worse' : ''}.`
     : 'No closed cycle with actuals yet.';
   const altText = `Line chart over ${sorted.length} cycles of forecast accuracy, bias and forecast value added. ${summary.replace(/\*/g, '')}`;
   return { spec, title, altText: clip(altText, 1000), summary: clip(summary, 600) };

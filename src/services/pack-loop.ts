@@ -229,7 +229,7 @@ function fvaLine(r: CycleReview, who: Who): string | null {
     .sort((a, b) => b[1].fva - a[1].fva)
     .slice(0, 3)
     .map(([p, v]) => `${p.replace(/_/g, ' ')} ${signedNum(v.fva)}`);
-  return `Forecast value added at lag ${FVA_LAG} (units of error removed; + = the step helped): statistical vs naive ${signedNum(step('statistical'))}, people's adjustments ${signedNum(step('adjustments'))}, consensus rules ${signedNum(step('consensus'))}${people.length ? `; by person ${people.join(', ')}` : ''}${why.length ? `; by reason ${why.join(', ')}` : ''}.`;
+  return `Forecast value added (FVA) at lag ${FVA_LAG}, in units of error removed (+ = the step helped): statistical vs naive ${signedNum(step('statistical'))}, people's adjustments ${signedNum(step('adjustments'))}, consensus rules ${signedNum(step('consensus'))}${people.length ? `; by person ${people.join(', ')}` : ''}${why.length ? `; by reason ${why.join(', ')}` : ''}.`;
 }
 
 /** `plan`: what the stock is set against ("the adopted scenario", "2027-01's latest Central plan"). */

@@ -414,7 +414,7 @@ describe('summaries come from the numbers', () => {
       accuracyChart([{ cycle: '2027-01', period: '2027-02', accuracy: 0.9, bias: 0, fva: 0 }])
         .summary,
     ).toBe(
-      "Forecast accuracy, lag 1, 2027-02. Latest, 2027-02 (cycle 2027-01's forecast): accuracy 90.0%, bias 0.0%, FVA 0.0 pts.",
+      "Forecast accuracy, lag 1, 2027-02. Latest, 2027-02 (cycle 2027-01's forecast): accuracy 90.0%, bias 0.0%, FVA 0.0 pts of accuracy (consensus vs statistical).",
     );
   });
 

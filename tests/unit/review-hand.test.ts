@@ -279,7 +279,7 @@ describe('the review of two families over two months, by hand', () => {
       trend: [{ month: '2027-05', reference: null, review: r }],
     } as unknown as PackLoop;
     expect(reviewLines(loop, (id) => id)).toContain(
-      "\tForecast value added at lag 1 (units of error removed; + = the step helped): statistical vs naive +35, people's adjustments −32, consensus rules +10; by person U_RITA −5, U_SAM −27; by reason promotion −5, lost customer −27.",
+      "\tForecast value added (FVA) at lag 1, in units of error removed (+ = the step helped): statistical vs naive +35, people's adjustments −32, consensus rules +10; by person U_RITA −5, U_SAM −27; by reason promotion −5, lost customer −27.",
     );
   });
 
