@@ -7,7 +7,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { type OpeningAmounts, openingLeftOut } from '../core/finance.js';
 import type { Period } from '../core/period.js';
 import { escInMarks } from '../core/text.js';
-import { clip, formatMoney, formatMoneyBetween, MONEY_AXIS_LABEL } from './format.js';
+import { clip, formatMoney, formatMoneyBetween, MONEY_AXIS_LABEL, moneyAlike } from './format.js';
 import { CHART_WIDTH, palette, scenarioColours, specHead } from './theme.js';
 import type { CashSeries, ChartResult } from './types.js';
 
@@ -116,16 +116,37 @@ export function cashChart(
     // Against the budget where it ends: the horizon's end, or its own last month before that;
     // as the pack's question 4 writes it (the amounts as printed there, $58M vs $67.1M: −$9.1M).
     const at = budgetLast ? s.points.find((p) => p.period === budgetLast.period) : undefined;
-    // Each figure says its kind (expected, bad case) and the budget the gaps are against.
-    const gaps = (p: { cumulative: number; cumulativeP10: number }, b: number) =>
-      `${formatMoneyBetween(p.cumulative, b)} and ${formatMoneyBetween(p.cumulativeP10, b)} vs budget ${formatMoney(b)}`;
+    // Each figure says its kind (expected, bad case) and the budget the gaps are against; the
+    // sentence's amounts read at one precision ("$85.7M …, $80.0M in a bad case").
+    const [
+      expected = '',
+      bad = '',
+      atExpected = '',
+      atBad = '',
+      gapExpected = '',
+      gapBad = '',
+      b = '',
+    ] = moneyAlike([
+      formatMoney(e.cumulative),
+      formatMoney(e.cumulativeP10),
+      ...(budgetEnd === null || !at
+        ? []
+        : [
+            formatMoney(at.cumulative),
+            formatMoney(at.cumulativeP10),
+            formatMoneyBetween(at.cumulative, budgetEnd),
+            formatMoneyBetween(at.cumulativeP10, budgetEnd),
+            formatMoney(budgetEnd),
+          ]),
+    ]);
+    const gaps = `${gapExpected} and ${gapBad} vs budget ${b}`;
     const vs =
       budgetEnd === null || !at
         ? ''
         : at === e
-          ? ` (${gaps(at, budgetEnd)})`
-          : `; by ${at.period}, the budget's last month, ${formatMoney(at.cumulative)} and ${formatMoney(at.cumulativeP10)}: ${gaps(at, budgetEnd)}`;
-    return `*${escInMarks(s.label)}*: ${formatMoney(e.cumulative)} expected by ${e.period}, ${formatMoney(e.cumulativeP10)} in a bad case${vs}`;
+          ? ` (${gaps})`
+          : `; by ${at.period}, the budget's last month, ${atExpected} and ${atBad}: ${gaps}`;
+    return `*${escInMarks(s.label)}*: ${expected} expected by ${e.period}, ${bad} in a bad case${vs}`;
   });
   const summary = series.length ? `${parts.join('.\n')}.` : 'No scenarios to compare.';
   const altText = `Line chart of cumulative net cash by month for ${series.length} scenarios${budget ? ' and the budget' : ''}. ${series

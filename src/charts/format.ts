@@ -10,6 +10,7 @@ export {
   formatPercent,
   formatPoints,
   formatPointsBetween,
+  moneyAlike,
 } from '../core/number-format.js';
 
 import { type Period, periodSpan } from '../core/period.js';

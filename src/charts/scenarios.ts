@@ -15,6 +15,7 @@ import {
   formatPercent,
   formatPointsBetween,
   MONEY_AXIS_LABEL,
+  moneyAlike,
   wrapLines,
 } from './format.js';
 import { palette, scenarioColours, specHead } from './theme.js';
@@ -258,11 +259,17 @@ function stressedSummary(rows: readonly ScenarioKpis[]): string {
   const c = central.stress!;
   const lines = rows.map((r) => {
     const x = r.stress!;
-    const range = `bad case ${formatMoney(x.margin.p10)}`;
+    // The margin, its difference and its bad case at one precision ("$67.5M … $65.0M").
+    const [margin, bad, vsCentral = ''] = moneyAlike([
+      formatMoney(x.margin.expected),
+      formatMoney(x.margin.p10),
+      ...(r === central ? [] : [formatMoneyBetween(x.margin.expected, c.margin.expected)]),
+    ]);
+    const range = `bad case ${bad}`;
     const ref = esc(central.label);
     if (r === central)
-      return `*${escInMarks(r.label)}*: expected margin ${formatMoney(x.margin.expected)} (${range}), expected fill rate ${formatPercent(x.fillRate.expected)} (bad case ${formatPercent(x.fillRate.p10)}), ${tensionOf(r)}`;
-    return `*${escInMarks(r.label)}*: expected margin ${formatMoney(x.margin.expected)} (${formatMoneyBetween(x.margin.expected, c.margin.expected)} vs ${ref}; ${range}), expected fill rate ${formatPercent(x.fillRate.expected)} (${formatPointsBetween(x.fillRate.expected, c.fillRate.expected)} vs ${ref}; bad case ${formatPercent(x.fillRate.p10)}), ${tensionOf(r)}`;
+      return `*${escInMarks(r.label)}*: expected margin ${margin} (${range}), expected fill rate ${formatPercent(x.fillRate.expected)} (bad case ${formatPercent(x.fillRate.p10)}), ${tensionOf(r)}`;
+    return `*${escInMarks(r.label)}*: expected margin ${margin} (${vsCentral} vs ${ref}; ${range}), expected fill rate ${formatPercent(x.fillRate.expected)} (${formatPointsBetween(x.fillRate.expected, c.fillRate.expected)} vs ${ref}; bad case ${formatPercent(x.fillRate.p10)}), ${tensionOf(r)}`;
   });
   return `Each plan against the same demand samples (bad case: 1 sample in 10 does worse):\n${lines.join('.\n')}.`;
 }

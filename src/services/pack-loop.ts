@@ -12,7 +12,7 @@ import {
   deferredBy,
   OUTCOME_DONE,
 } from '../core/break-disposition.js';
-import { formatMoney, formatNumber, formatPercent } from '../core/number-format.js';
+import { formatMoney, formatNumber, formatPercent, moneyAlike } from '../core/number-format.js';
 import { periodSpan } from '../core/period.js';
 import { FVA_LAG, type KpiSet, type LagScore } from '../core/review.js';
 import { TRACKING_LIMIT, type TrackingSignals } from '../core/tracking-signal.js';
@@ -247,10 +247,17 @@ function stockLines(t: KpiSet, plan: string): string[] {
     );
   parts.push(`obsolete stock ${money(t.obsoleteValue)}`);
   out.push(`Stock: ${parts.join(', ')}.`);
-  if (t.stockValue !== null && t.plannedStockValue !== null)
+  if (t.stockValue !== null && t.plannedStockValue !== null) {
+    // Each pair at one precision: "$2.0M vs $1.9M".
+    const [stock, plannedStock] = moneyAlike([money(t.stockValue), money(t.plannedStockValue)]);
+    const [cash, plannedCash] = moneyAlike([
+      money(t.cash),
+      ...(t.plannedCash === null ? [] : [money(t.plannedCash)]),
+    ]);
     out.push(
-      `Working capital in stock ${money(t.stockValue)} vs ${money(t.plannedStockValue)} in ${plan} (${pct(ratio(t.stockValue - t.plannedStockValue, t.plannedStockValue), true)}); revenue less production at cost ${money(t.cash)}${t.plannedCash === null ? '' : ` vs ${money(t.plannedCash)}`}.`,
+      `Working capital in stock ${stock} vs ${plannedStock} in ${plan} (${pct(ratio(t.stockValue - t.plannedStockValue, t.plannedStockValue), true)}); revenue less production at cost ${cash}${plannedCash === undefined ? '' : ` vs ${plannedCash}`}.`,
     );
+  }
   return out;
 }
 
@@ -371,11 +378,13 @@ export function followLines(l: PackLoop): string[] {
     out.push(
       `${f.scenario} (${f.month}) assumed, for ${periodSpan(f.periods)}, against what happened:`,
       ...f.assumptions.map((a) => {
-        const v = a.money ? money : num;
-        const gap = a.money ? money(a.actual - a.assumed, true) : signedNum(a.actual - a.assumed);
+        // Money at one precision across the line: "$1.9M assumed; actual $2.0M".
+        const [assumed, actual, gap] = a.money
+          ? moneyAlike([money(a.assumed), money(a.actual), money(a.actual - a.assumed, true)])
+          : [num(a.assumed), num(a.actual), signedNum(a.actual - a.assumed)];
         const what = `${a.what.charAt(0).toUpperCase()}${a.what.slice(1)}`;
         return sub(
-          `${what} ${v(a.assumed)} assumed; actual ${v(a.actual)} (${a.deltaPct === null ? `${gap} vs plan` : pct(a.deltaPct, true)}).`,
+          `${what} ${assumed} assumed; actual ${actual} (${a.deltaPct === null ? `${gap} vs plan` : pct(a.deltaPct, true)}).`,
         );
       }),
     );

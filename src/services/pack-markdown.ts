@@ -5,7 +5,7 @@
 
 import { type OpeningAmounts, openingLeftOut } from '../core/finance.js';
 import { BIAS_SIGN_CONVENTION } from '../core/kpi.js';
-import { formatMoneyBetween, formatNumber, pctAsShown } from '../core/number-format.js';
+import { formatMoneyBetween, formatNumber, moneyAlike, pctAsShown } from '../core/number-format.js';
 import { ratio } from '../core/pack-kpis.js';
 import { periodSpan } from '../core/period.js';
 import {
@@ -106,9 +106,21 @@ const openingOf = (fi: PackData['finance']): OpeningAmounts => ({
  * trade-off sentences (Q6, the vote) and the cash chart write it.
  */
 function cashLine(fi: PackData['finance']): string {
-  const head = `Cash over the horizon ${money(fi.cashFlow ?? 0)} expected, ${money(fi.cashFlowP10 ?? 0)} in a bad case`;
+  // The sentence's amounts at one precision: "$85.7M expected, $80.0M in a bad case".
+  const budgeted = fi.budgetCashFlow !== null && fi.cashP10VsBudget !== null;
+  const [expected, bad, budget = '', gap = ''] = moneyAlike([
+    money(fi.cashFlow ?? 0),
+    money(fi.cashFlowP10 ?? 0),
+    ...(fi.budgetCashFlow === null || fi.cashP10VsBudget === null
+      ? []
+      : [
+          money(fi.budgetCashFlow),
+          formatMoneyBetween(fi.budgetCashFlow + fi.cashP10VsBudget, fi.budgetCashFlow),
+        ]),
+  ]);
+  const head = `Cash over the horizon ${expected} expected, ${bad} in a bad case`;
   const first = fi.periods[0];
-  if (fi.budgetCashFlow === null || fi.cashP10VsBudget === null) {
+  if (!budgeted) {
     // A budget with no line for the plan's first month has no cash to compare (budgetCash).
     const from = fi.budgetPeriods[0];
     const late =
@@ -117,12 +129,11 @@ function cashLine(fi: PackData['finance']): string {
         : '';
     return `${head}${first ? `; ${openingLeftOut(first, openingOf(fi))}` : ''}${late}.`;
   }
-  const gap = formatMoneyBetween(fi.budgetCashFlow + fi.cashP10VsBudget, fi.budgetCashFlow);
-  const vs = `budget ${money(fi.budgetCashFlow)} (${gap} in a bad case)`;
+  const vs = `budget ${budget} (${gap} in a bad case)`;
   const opening = first ? `; ${openingLeftOut(first, openingOf(fi), 'both')}` : '';
   return fi.budgetCashPeriod === null || fi.budgetCashPeriod === fi.periods.at(-1)
     ? `${head} vs ${vs}${opening}.`
-    : `${head}; by ${fi.budgetCashPeriod}, the budget's last month, ${gap} in a bad case against budget ${money(fi.budgetCashFlow)}${opening}.`;
+    : `${head}; by ${fi.budgetCashPeriod}, the budget's last month, ${gap} in a bad case against budget ${budget}${opening}.`;
 }
 
 /**
@@ -138,8 +149,13 @@ function workingCapitalLine(fi: PackData['finance']): string {
     badCaseInBudget: fi.workingCapitalInBudgetP90,
     vsBudget: fi.workingCapitalVsBudget,
   };
-  const bad = w.badCase === null ? '' : `, ${money(w.badCase)} in a bad case`;
-  const head = `Peak working capital (its highest month-end) ${money(w.expected ?? 0)} expected${bad}`;
+  // Expected and bad case at one precision: "$14.0M expected, $16.1M in a bad case".
+  const [expected, badCase] = moneyAlike([
+    money(w.expected ?? 0),
+    ...(w.badCase === null ? [] : [money(w.badCase)]),
+  ]);
+  const bad = badCase === undefined ? '' : `, ${badCase} in a bad case`;
+  const head = `Peak working capital (its highest month-end) ${expected} expected${bad}`;
   const end =
     fi.budgetCashPeriod !== null && fi.budgetCashPeriod !== fi.periods.at(-1)
       ? fi.budgetCashPeriod
@@ -154,9 +170,13 @@ function revenueLine(fi: PackData['finance'], scenario: string): string {
   if (fi.budget === null)
     return `${head} vs budget n/a (no budget loaded), ${periodSpan(fi.periods)}.`;
   const budgeted = fi.budgetPeriods;
-  if (budgeted.length >= fi.periods.length)
-    return `${head} vs budget ${money(fi.budget)} (${pct(fi.gapPct, true)}), ${periodSpan(fi.periods)}.`;
-  return `${head}, ${periodSpan(fi.periods)}; over the ${budgeted.length} months the budget covers (${periodSpan(budgeted)}): ${money(fi.revenueInBudget)} vs budget ${money(fi.budget)} (${pct(fi.gapPct, true)}).`;
+  // The revenue and its budget at one precision: "$13.6k vs budget $13.0k".
+  if (budgeted.length >= fi.periods.length) {
+    const [revenue, budget] = moneyAlike([money(fi.revenue), money(fi.budget)]);
+    return `Revenue of the ${scenario} scenario at planned demand ${revenue} vs budget ${budget} (${pct(fi.gapPct, true)}), ${periodSpan(fi.periods)}.`;
+  }
+  const [inBudget, budget] = moneyAlike([money(fi.revenueInBudget), money(fi.budget)]);
+  return `${head}, ${periodSpan(fi.periods)}; over the ${budgeted.length} months the budget covers (${periodSpan(budgeted)}): ${inBudget} vs budget ${budget} (${pct(fi.gapPct, true)}).`;
 }
 
 export interface PackSection {

@@ -356,7 +356,7 @@ describe('two families, three months: the finance read by hand', () => {
     expect(central?.kpis.workingCapitalVsBudget).toBeNull();
     const md = packMarkdown(await buildPack(t.db, '2027-01', NOW));
     expect(md).toContain(
-      '$19.8k, 2027-01–2027-03; over the 2 months the budget covers (2027-02–2027-03): $13.6k vs budget $13k (+4.6%).',
+      '$19.8k, 2027-01–2027-03; over the 2 months the budget covers (2027-02–2027-03): $13.6k vs budget $13.0k (+4.6%).',
     );
     expect(md).toContain(
       '- Cash over the horizon $3.8k expected, $3.8k in a bad case; invoices and bills open before 2027-01 are left out; the budget starts in 2027-02, after 2027-01, so the cash is not set against it.',
@@ -488,7 +488,7 @@ describe('the invoices open when the plan begins, by hand', () => {
       "count collecting the $9.2k customers owed for the plan's families' sales before 2027-01; bills open then are left out";
     const md = packMarkdown(await buildPack(t.db, '2027-01', NOW));
     expect(md).toContain(
-      `- Cash over the horizon $13k expected, $13k in a bad case; by 2027-02, the budget's last month, +$270 in a bad case against budget $8.6k; both ${owed}.`,
+      `- Cash over the horizon $13.0k expected, $13.0k in a bad case; by 2027-02, the budget's last month, +$270 in a bad case against budget $8.6k; both ${owed}.`,
     );
     // 9 140 and 9 050 both print "$9.1k"; the gaps are unrounded.
     expect(md).toContain(
@@ -590,7 +590,7 @@ describe('the bills open when the plan begins, by hand', () => {
 
     const md = packMarkdown(await buildPack(t.db, '2027-01', NOW));
     expect(md).toContain(
-      `- Cash over the horizon $2.5k expected, $2.5k in a bad case; by 2027-02, the budget's last month, +$270 in a bad case against budget −$2k; both count ${bills}.`,
+      `- Cash over the horizon $2.5k expected, $2.5k in a bad case; by 2027-02, the budget's last month, +$270 in a bad case against budget −$2.0k; both count ${bills}.`,
     );
     expect(await voteText()).toContain(
       `Money over 2027-01–2027-03 (3 months): margin and cash are totals for the period, working capital its highest month-end; cash counts ${bills}`,

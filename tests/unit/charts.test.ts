@@ -367,9 +367,9 @@ describe('summaries come from the numbers', () => {
     const s = scenarioChart(sampleScenarios()).summary;
     expect(s.split('\n')).toEqual([
       'Each plan against the same demand samples (bad case: 1 sample in 10 does worse):',
-      '*Central*: expected margin $5M (bad case $4.3M), expected fill rate 95.1% (bad case 90.2%), peak utilisation 108.0% (14 resource-months >90%).',
+      '*Central*: expected margin $5.0M (bad case $4.3M), expected fill rate 95.1% (bad case 90.2%), peak utilisation 108.0% (14 resource-months >90%).',
       '*Cautious*: expected margin $4.7M (−$260k vs Central; bad case $4.3M), expected fill rate 91.2% (−3.9 pts vs Central; bad case 84.6%), peak utilisation 94.0% (5 resource-months >90%).',
-      '*Ambitious*: expected margin $5.2M (+$180k vs Central; bad case $4M), expected fill rate 96.8% (+1.7 pts vs Central; bad case 93.1%), peak utilisation 121.0% (27 resource-months >90%).',
+      '*Ambitious*: expected margin $5.2M (+$180k vs Central; bad case $4.0M), expected fill rate 96.8% (+1.7 pts vs Central; bad case 93.1%), peak utilisation 121.0% (27 resource-months >90%).',
     ]);
     // The figures at each plan's own demand (Ambitious +$570k margin) are not the comparison.
     expect(s).not.toContain('570k');
@@ -492,7 +492,7 @@ describe('a figure reads the same in the picture and in the message', () => {
 
   it('cash against the budget is the difference of the amounts the pack prints', () => {
     // Plan run 3 of the demo, Central at 2028-07: expected 63,654,819 ("$63.7M"), at P10
-    // 57,960,116 ("$58M"), the budget 67,117,904 ("$67.1M", printed in the pack's question 4).
+    // 57,960,116 ("$58.0M" beside "$63.7M"), the budget 67,117,904 ("$67.1M", printed in the pack's question 4).
     // 63.7 − 67.1 = −3.4 and 58.0 − 67.1 = −9.1; unrounded, −3,463,085 and −9,157,788
     // printed "−$3.5M" and "−$9.2M".
     const c = cashChart(
@@ -506,7 +506,7 @@ describe('a figure reads the same in the picture and in the message', () => {
       [{ period: '2028-07', cumulative: 67_117_904 }],
     );
     expect(c.summary).toBe(
-      '*Central*: $63.7M expected by 2028-07, $58M in a bad case (−$3.4M and −$9.1M vs budget $67.1M).',
+      '*Central*: $63.7M expected by 2028-07, $58.0M in a bad case (−$3.4M and −$9.1M vs budget $67.1M).',
     );
   });
 

@@ -10,6 +10,7 @@ import {
   formatMoney,
   formatMoneyBetween,
   formatPointsBetween,
+  moneyAlike,
 } from '../../src/core/number-format.js';
 import { tradeOffSentences } from '../../src/core/scenarios/trade-off.js';
 
@@ -127,6 +128,37 @@ describe('trade-off sentences', () => {
     expect(tradeOffSentences([central, ambitious])).toEqual([
       "Central: expected margin $1M; in a bad case (1 in 10) it leaves $1B of stock beyond 3 months' cover and fills 90.0% of demand.",
       "Ambitious: +$1.2k margin vs Central in a good case (1 in 10) and +$84.5k expected; in a bad case (1 in 10) it leaves $999k of stock beyond 3 months' cover, cash is $0 against budget and it fills 90.0% of demand (0.0 pts vs Central).",
+    ]);
+  });
+});
+
+describe('moneyAlike', () => {
+  it('gives amounts read together one precision when one of them shows tenths', () => {
+    // The demo's cash line: 85.7 and 80 million, a gap of 894 thousand and 6.6 million.
+    expect(moneyAlike(['$85.7M', '$80M', '−$894k', '−$6.6M', '$86.6M'])).toEqual([
+      '$85.7M',
+      '$80.0M',
+      '−$894k',
+      '−$6.6M',
+      '$86.6M',
+    ]);
+    // The vote's fields and the review's stock line.
+    expect(moneyAlike(['$15M', '$15.3M'])).toEqual(['$15.0M', '$15.3M']);
+    expect(moneyAlike(['+$2M', '$15.2M', '+$4.5M'])).toEqual(['+$2.0M', '$15.2M', '+$4.5M']);
+    expect(moneyAlike(['$2M', '$1.9M'])).toEqual(['$2.0M', '$1.9M']);
+  });
+
+  it('leaves a set without tenths, and amounts that have none at any precision', () => {
+    expect(moneyAlike(['$80M', '$75M'])).toEqual(['$80M', '$75M']);
+    // $850 and $894k have no tenths; $0 is nothing.
+    expect(moneyAlike(['$1.9k', '$850', '$0', '$894k'])).toEqual(['$1.9k', '$850', '$0', '$894k']);
+  });
+
+  it('writes as formatMoney does for the pack, the vote and the charts, a ".0" added', () => {
+    // 80,000,000 → "$80M"; beside 85,700,000 ("$85.7M"), "$80.0M".
+    expect(moneyAlike([formatMoney(85_700_000), formatMoney(80_000_000)])).toEqual([
+      '$85.7M',
+      '$80.0M',
     ]);
   });
 });

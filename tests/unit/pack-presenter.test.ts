@@ -295,7 +295,7 @@ describe('pack presenters', () => {
 
   it('gives the cash gap to the budget as the difference of the amounts it prints', () => {
     // The demo's 2027-02 pack (plan run 3, Central): expected 63,654,819 → "$63.7M", at P10
-    // 57,960,116 → "$58M", budget 67,117,904 → "$67.1M". 58.0 − 67.1 = −9.1; the unrounded
+    // 57,960,116 → "$58.0M" (beside "$63.7M"), budget 67,117,904 → "$67.1M". 58.0 − 67.1 = −9.1; the unrounded
     // −9,157,788 printed "−$9.2M", which the line's own figures do not give.
     const base = data(1, 0);
     const finance = {
@@ -308,7 +308,7 @@ describe('pack presenters', () => {
     };
     const line = packSections({ ...base, finance })[3]!.lines.find((l) => l.startsWith('Cash'));
     expect(line).toBe(
-      'Cash over the horizon $63.7M expected, $58M in a bad case vs budget $67.1M (−$9.1M in a bad case); invoices and bills open before 2027-02 are left out of both.',
+      'Cash over the horizon $63.7M expected, $58.0M in a bad case vs budget $67.1M (−$9.1M in a bad case); invoices and bills open before 2027-02 are left out of both.',
     );
   });
 
@@ -496,12 +496,12 @@ describe('money and minus signs in the pack', () => {
     };
     const s = packSections(pack);
     const lines = s.flatMap((x) => x.lines);
-    // 77,420,073 → 77.4 million; −5,000,000 → 5 million; −6,240,000 → 6.2 million.
+    // 77,420,073 → 77.4 million; −5,000,000 → 5 million, "−$5.0M" beside −6,240,000's 6.2 million.
     expect(s[3]!.lines).toContain(
       "Margin at planned demand $77.4M over 2027-02–2027-03 (40.0% of revenue): revenue less the plan's cash costs, plus the change in stock at cost; the model's penalties are not in it.",
     );
     expect(s[3]!.lines).toContain(
-      'Cash over the horizon −$5M expected, −$6.2M in a bad case vs budget $200 (−$6.2M in a bad case); invoices and bills open before 2027-02 are left out of both.',
+      'Cash over the horizon −$5.0M expected, −$6.2M in a bad case vs budget $200 (−$6.2M in a bad case); invoices and bills open before 2027-02 are left out of both.',
     );
     // 234,442 of stock: 234.4 thousand, no decimal at 100 or more.
     expect(s[4]!.lines).toContain(

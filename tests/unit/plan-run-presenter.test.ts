@@ -50,8 +50,8 @@ describe('plan headline', () => {
     const text = planHeadline('7', '2027-01', [central, cautious]);
     expect(text.split('\n')).toEqual([
       '*Plan run 7 for 2027-01 is ready.*',
-      '• *Central*: expected fill rate 95.8% (92.6% in a bad case), expected margin $73.2M ($70.1M in a bad case), cash $60.4M ($58M in a bad case); peak utilisation 100.0%, 4 resource-months on overtime; margin at its own planned demand $77.4M',
-      '• *Cautious*: expected fill rate 87.6% (82.9% in a bad case), expected margin $71.9M ($69M in a bad case), cash $61M ($59.5M in a bad case); peak utilisation 90.0%, 0 resource-months on overtime; margin at its own planned demand $70M',
+      '• *Central*: expected fill rate 95.8% (92.6% in a bad case), expected margin $73.2M ($70.1M in a bad case), cash $60.4M ($58.0M in a bad case); peak utilisation 100.0%, 4 resource-months on overtime; margin at its own planned demand $77.4M',
+      '• *Cautious*: expected fill rate 87.6% (82.9% in a bad case), expected margin $71.9M ($69.0M in a bad case), cash $61.0M ($59.5M in a bad case); peak utilisation 90.0%, 0 resource-months on overtime; margin at its own planned demand $70M',
       '_Expected and bad case: each plan against the same demand samples; in a bad case, 1 demand outcome in 10 does worse._',
     ]);
   });
@@ -77,7 +77,7 @@ describe('plan headline: peak working capital', () => {
       '\n',
     );
     expect(lines[1]).toBe(
-      '• *Central*: expected fill rate 95.8% (92.6% in a bad case), expected margin $73.2M ($70.1M in a bad case), cash $60.4M ($58M in a bad case), peak working capital $12M ($13.5M in a bad case); peak utilisation 100.0%, 4 resource-months on overtime; margin at its own planned demand $77.4M',
+      '• *Central*: expected fill rate 95.8% (92.6% in a bad case), expected margin $73.2M ($70.1M in a bad case), cash $60.4M ($58.0M in a bad case), peak working capital $12.0M ($13.5M in a bad case); peak utilisation 100.0%, 4 resource-months on overtime; margin at its own planned demand $77.4M',
     );
     expect(lines).toContain(
       '_Money over 2027-01–2027-02 (2 months): margin and cash are totals for the period, working capital its highest month-end; invoices and bills open before 2027-01 are left out of the cash._',
@@ -87,7 +87,9 @@ describe('plan headline: peak working capital', () => {
   it('a run stored before the bad case was kept: the expected peak alone, named so', () => {
     const wc = { ...central, kpis: { ...central.kpis, workingCapital: 12_000_000 } };
     const line = planHeadline('7', '2027-01', [wc]).split('\n')[1];
-    expect(line).toContain('cash $60.4M ($58M in a bad case), expected peak working capital $12M;');
+    expect(line).toContain(
+      'cash $60.4M ($58.0M in a bad case), expected peak working capital $12M;',
+    );
     expect(line).not.toContain('working capital $12M (');
   });
 });
@@ -179,7 +181,7 @@ describe('what-if differences', () => {
     );
     expect(
       lines.indexOf('• Peak working capital in a bad case: $13.4M (+$800k vs Central $12.6M)'),
-    ).toBe(lines.indexOf('• Expected peak working capital: $12.5M (+$500k vs Central $12M)') + 1);
+    ).toBe(lines.indexOf('• Expected peak working capital: $12.5M (+$500k vs Central $12.0M)') + 1);
     // A central stored before the bad case was kept: no line, rather than "n/a" or a guess.
     const old = whatIfDiff('demand FAM-2 +5%', withWc, w);
     expect(old).not.toContain('in a bad case: $13.4M');
@@ -225,19 +227,19 @@ describe('what-if differences', () => {
       '• Expected fill rate: 96.1% (+0.3 pts vs Central 95.8%)',
       '• Fill rate in a bad case: 93.9% (+1.3 pts vs Central 92.6%)',
       // 73,000,000 − 73,238,641 = −238,641, compact as the vote writes it: −$239k
-      '• Expected margin: $73M (−$239k vs Central $73.2M)',
+      '• Expected margin: $73.0M (−$239k vs Central $73.2M)',
       // 0.2 apart: no sign on a change that rounds to nothing
       '• Margin in a bad case: $70.1M ($0 vs Central $70.1M)',
       // The same expected cash (the what-if keeps Central's 60,432,220).
       '• Expected cash: $60.4M ($0 vs Central $60.4M)',
-      '• Cash in a bad case: $57.5M (−$500k vs Central $58M)',
-      '• Expected peak working capital: $12.5M (+$500k vs Central $12M)',
+      '• Cash in a bad case: $57.5M (−$500k vs Central $58.0M)',
+      '• Expected peak working capital: $12.5M (+$500k vs Central $12.0M)',
       '_Each plan at the demand it plans for:_',
       // 130,000,000 − 129,667,098 = +332,902; both round to $130M, the change says by how much
       '• Making cost: $130M (+$333k vs Central $130M)',
       '• Fill rate: 100.0% (0.0 pts vs Central 100.0%)',
       // 78,000,000 − 77,417,989 = +582,011
-      '• Margin: $78M (+$582k vs Central $77.4M)',
+      '• Margin: $78.0M (+$582k vs Central $77.4M)',
       '• Peak utilisation: 100.0% (0.0 pts vs Central 100.0%)',
       '• Overloaded resource-months: 4 (0 vs Central 4)',
     ]);
@@ -281,9 +283,9 @@ describe('what-if differences', () => {
   });
 
   it('gives each money change as the difference of the two amounts it prints', () => {
-    // As the demo's what-if: 74,962,000 prints "$75M" (75.0) beside Central's 73,931,000
+    // As the demo's what-if: 74,962,000 prints "$75.0M" (beside $73.9M, at its precision) beside Central's 73,931,000
     // "$73.9M": +1.1 (the unrounded +1,031,000 printed "+$1M"). Peak working capital
-    // 15,870,000 "$15.9M" beside 14,028,259 "$14M" (14.0): +1.9 (unrounded +1.84 → "+$1.8M").
+    // 15,870,000 "$15.9M" beside 14,028,259 "$14.0M": +1.9 (unrounded +1.84 → "+$1.8M").
     const c = {
       ...central,
       kpis: { ...central.kpis, expectedMargin: 73_931_000, workingCapital: 14_028_259 },
@@ -293,8 +295,8 @@ describe('what-if differences', () => {
       kpis: { ...stressedWhatIf.kpis, expectedMargin: 74_962_000, workingCapital: 15_870_000 },
     };
     const lines = whatIfDiff('demand all +15% 2027-02..2027-04', c, w).split('\n');
-    expect(lines).toContain('• Expected margin: $75M (+$1.1M vs Central $73.9M)');
-    expect(lines).toContain('• Expected peak working capital: $15.9M (+$1.9M vs Central $14M)');
+    expect(lines).toContain('• Expected margin: $75.0M (+$1.1M vs Central $73.9M)');
+    expect(lines).toContain('• Expected peak working capital: $15.9M (+$1.9M vs Central $14.0M)');
   });
 
   it('leads a demand what-if with both plans if the change happens', () => {
@@ -332,13 +334,13 @@ describe('what-if differences', () => {
       // 78,400,000 − 75,000,000 = +3,400,000. 74,000,000 − 71,250,000 = +2,750,000, but
       // 71.25 prints "$71.3M" beside it: the change is between the amounts as printed,
       // 74.0 − 71.3 = +2.7 (the unrounded +2.75 would print "+$2.8M", which does not add up)
-      '• Expected margin: $78.4M (+$3.4M vs Central $75M)',
-      '• Margin in a bad case: $74M (+$2.7M vs Central $71.3M)',
+      '• Expected margin: $78.4M (+$3.4M vs Central $75.0M)',
+      '• Margin in a bad case: $74.0M (+$2.7M vs Central $71.3M)',
       // If it happens, the cash and working capital it takes: 60.2 − 61 = −0.8M;
       // 57.1 − 58.5 = −1.4M; 13 − 12.1 = +0.9M; 14.2 − 12.9 = +1.3M.
-      '• Expected cash: $60.2M (−$800k vs Central $61M)',
+      '• Expected cash: $60.2M (−$800k vs Central $61.0M)',
       '• Cash in a bad case: $57.1M (−$1.4M vs Central $58.5M)',
-      '• Expected peak working capital: $13M (+$900k vs Central $12.1M)',
+      '• Expected peak working capital: $13.0M (+$900k vs Central $12.1M)',
       '• Peak working capital in a bad case: $14.2M (+$1.3M vs Central $12.9M)',
       '_If demand comes as forecast (both plans, the forecast’s samples):_',
     ]);

@@ -364,10 +364,10 @@ describe('the stock line names the plan it is set against', () => {
     // 600 + 440 against 450 + 400: +22.4%; revenue less production at cost 1,550 + 380 against
     // the plan's 1,550 + 420.
     const adopted =
-      '\tWorking capital in stock $1k vs $850 in the adopted scenario (+22.4%); revenue less production at cost $1.9k vs $2k.';
+      '\tWorking capital in stock $1k vs $850 in the adopted scenario (+22.4%); revenue less production at cost $1.9k vs $2.0k.';
     expect(lines(true)).toContain(adopted);
     expect(lines(false)).toContain(
-      "\tWorking capital in stock $1k vs $850 in 2027-02's latest Central plan, as none was adopted (+22.4%); revenue less production at cost $1.9k vs $2k.",
+      "\tWorking capital in stock $1k vs $850 in 2027-02's latest Central plan, as none was adopted (+22.4%); revenue less production at cost $1.9k vs $2.0k.",
     );
     expect(lines(false).join('\n')).not.toContain('adopted scenario');
   });

@@ -154,12 +154,12 @@ describe('one family, two months, three demand samples', () => {
     expect(k.workingCapital).toBeCloseTo(3650, 9);
     expect(k.workingCapitalInBudget).toBeCloseTo(1990, 9);
     expect(k.workingCapitalVsBudget).toBeCloseTo(-210, 9);
-    // The vote names the budget's last month, as the pack does: $1,990 → "$2k", the budget's
+    // The vote names the budget's last month, as the pack does: $1,990 → "$2.0k" (beside "$2.2k"), the budget's
     // $2,200 → "$2.2k", the gap unrounded: −$210.
     expect(
       voteText([{ label: 'Central', kpis: { ...k, expectedMargin: 3990 } }], JAN_FEB),
     ).toContain(
-      "\\nBy 2027-01, the budget's last month, the expected peak is $2k, −$210 vs budget $2.2k",
+      "\\nBy 2027-01, the budget's last month, the expected peak is $2.0k, −$210 vs budget $2.2k",
     );
     /*
      * Its bad case over January: the P90 of 1 570, 2 200, 2 200 (sorted) at position 1.8:
@@ -170,7 +170,7 @@ describe('one family, two months, three demand samples', () => {
     expect(
       voteText([{ label: 'Central', kpis: { ...k, expectedMargin: 3990 } }], JAN_FEB),
     ).toContain(
-      "\\nBy 2027-01, the budget's last month, the expected peak is $2k, −$210 vs budget $2.2k, the bad case $2.2k, $0: both fit within the budget",
+      "\\nBy 2027-01, the budget's last month, the expected peak is $2.0k, −$210 vs budget $2.2k, the bad case $2.2k, $0: both fit within the budget",
     );
   });
 
@@ -501,7 +501,7 @@ describe('the trade-off and the same figure everywhere', () => {
     const rows = await runs();
     /*
      * Central: expected fill rate (1 + 1 + 240/350) / 3 = 89.5%, P10 74.9%; expected margin
-     * $9.7k, P10 $8,028 → "$8k"; cash expected (13 000 + 8 580 + 13 000) / 3 = 11 526.67 →
+     * $9.7k, P10 $8,028 → "$8.0k" (beside "$9.7k"); cash expected (13 000 + 8 580 + 13 000) / 3 = 11 526.67 →
      * "$11.5k", P10 $9.5k. Lean: margin $9.8k, P10 $8,088 → "$8.1k".
      * Peak working capital (DSO 0: no receivables; stock at cost − what is owed suppliers,
      * paid two months later). Central makes 100, 100, 160:
@@ -513,7 +513,7 @@ describe('the trade-off and the same figure everywhere', () => {
      */
     const head = planHeadline('5', '2027-01', rows);
     expect(head).toContain(
-      '*Central*: expected fill rate 89.5% (74.9% in a bad case), expected margin $9.7k ($8k in a bad case), cash $11.5k ($9.5k in a bad case), peak working capital −$940 (−$856 in a bad case); peak utilisation 80.0%',
+      '*Central*: expected fill rate 89.5% (74.9% in a bad case), expected margin $9.7k ($8.0k in a bad case), cash $11.5k ($9.5k in a bad case), peak working capital −$940 (−$856 in a bad case); peak utilisation 80.0%',
     );
     expect(head).toContain(
       '*Lean*: expected fill rate 89.5% (74.9% in a bad case), expected margin $9.8k ($8.1k in a bad case)',
@@ -562,7 +562,7 @@ describe('the trade-off and the same figure everywhere', () => {
       }).blocks,
     );
     for (const field of [
-      '*Expected margin*\\n$9.7k (bad case $8k)',
+      '*Expected margin*\\n$9.7k (bad case $8.0k)',
       '*Fill rate expected / bad case*\\n89.5% / 74.9%',
       '*Cash expected / bad case*\\n$11.5k / $9.5k',
       '*Utilisation avg / peak*\\n60.0% / 80.0%',
@@ -571,7 +571,7 @@ describe('the trade-off and the same figure everywhere', () => {
       expect(vote).toContain(field);
     const chart = scenarioChart(scenarioKpis(rows));
     expect(chart.summary).toContain(
-      '*Central*: expected margin $9.7k (bad case $8k), expected fill rate 89.5% (bad case 74.9%), peak utilisation 80.0%',
+      '*Central*: expected margin $9.7k (bad case $8.0k), expected fill rate 89.5% (bad case 74.9%), peak utilisation 80.0%',
     );
     expect(chart.summary).toContain(
       '*Lean*: expected margin $9.8k (+$60 vs Central; bad case $8.1k)',

@@ -22,6 +22,7 @@ import {
   formatMoneyBetween,
   formatPercent,
   formatPointsBetween,
+  moneyAlike,
 } from '../number-format.js';
 
 export interface TradeOffInput {
@@ -112,12 +113,18 @@ export function workingCapitalVsBudgetWords(
   const budget = expected - w.vsBudget;
   // The bad case over the same months: the horizon's when the budget covers it all.
   const bad = w.badCaseInBudget ?? (early ? null : w.badCase);
-  const gapE = formatMoneyBetween(expected, budget, currency);
+  // The sentence's amounts at one precision: "+$2.0M vs budget $15.2M, the bad case +$4.5M".
+  const [expectedText, gapE = '', budgetText, badText, gapBText] = moneyAlike([
+    m(expected),
+    formatMoneyBetween(expected, budget, currency),
+    m(budget),
+    ...(bad === null ? [] : [m(bad), formatMoneyBetween(bad, budget, currency)]),
+  ]);
   const head = early
-    ? `by ${budgetEnd}, the budget's last month, the expected peak is ${m(expected)}, ${gapE} vs budget ${m(budget)}`
-    : `the expected peak is ${gapE} vs budget ${m(budget)}`;
+    ? `by ${budgetEnd}, the budget's last month, the expected peak is ${expectedText}, ${gapE} vs budget ${budgetText}`
+    : `the expected peak is ${gapE} vs budget ${budgetText}`;
   if (bad === null) return head;
-  const gapB = formatMoneyBetween(bad, budget, currency);
+  const gapB = gapBText ?? '';
   const fits =
     !over(gapE) && !over(gapB)
       ? 'both fit within the budget'
@@ -127,7 +134,7 @@ export function workingCapitalVsBudgetWords(
           ? 'the expected peak fits within the budget, the bad case does not'
           : 'the bad case fits within the budget, the expected peak does not';
   // Over the whole horizon the amounts are printed beside it (the pack, the vote): the gap.
-  const badWords = early ? `${m(bad)}, ${gapB}` : gapB;
+  const badWords = early ? `${badText}, ${gapB}` : gapB;
   return `${head}, the bad case ${badWords}: ${fits}`;
 }
 

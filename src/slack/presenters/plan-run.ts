@@ -8,6 +8,7 @@ import {
   formatNumber,
   formatPercent,
   formatPointsBetween,
+  moneyAlike,
 } from '../../charts/format.js';
 import { storedBillGap } from '../../core/finance.js';
 import { type FamilyGap, monthRuns } from '../../core/history-gaps.js';
@@ -33,6 +34,11 @@ export interface ScenarioFigures {
 /** Money as the vote and the charts write it: "$73.2M", "−$422k" (the sign before the $). */
 const money = (v: number | null | undefined): string =>
   typeof v === 'number' ? formatMoney(v) : 'n/a';
+/** An amount beside its bad case, both at one precision: "$85.7M ($80.0M in a bad case)". */
+const withBadCase = (v: number | null | undefined, bad: number | null | undefined): string => {
+  const [a, b] = moneyAlike([money(v), money(bad)]);
+  return `${a} (${b} in a bad case)`;
+};
 const pct = (v: number | null | undefined): string =>
   typeof v === 'number' ? formatPercent(v) : 'n/a';
 const count = (v: number | null | undefined): string =>
@@ -65,7 +71,7 @@ export function planHeadline(
     typeof k.workingCapital !== 'number'
       ? ''
       : typeof k.workingCapitalP90 === 'number'
-        ? `, peak working capital ${money(k.workingCapital)} (${money(k.workingCapitalP90)} in a bad case)`
+        ? `, peak working capital ${withBadCase(k.workingCapital, k.workingCapitalP90)}`
         : `, expected peak working capital ${money(k.workingCapital)}`;
   const tension = (k: Kpis): string =>
     `peak utilisation ${pct(k.peakUtilisation)}, ${count(k.overloads)} resource-months on overtime`;
@@ -75,7 +81,7 @@ export function planHeadline(
     const k = x.kpis;
     if (typeof k.expectedMargin !== 'number')
       return `• *${escInMarks(x.label)}*: at its own planned demand, fill rate ${pct(k.fillRate)}, margin ${money(k.grossMargin)}; ${tension(k)}`;
-    return `• *${escInMarks(x.label)}*: expected fill rate ${pct(k.expectedFillRate)} (${pct(k.serviceAtRisk)} in a bad case), expected margin ${money(k.expectedMargin)} (${money(k.marginP10)} in a bad case), cash ${money(k.cashFlow)} (${money(k.cashFlowP10)} in a bad case)${workingCapital(k)}; ${tension(k)}; margin at its own planned demand ${money(k.grossMargin)}`;
+    return `• *${escInMarks(x.label)}*: expected fill rate ${pct(k.expectedFillRate)} (${pct(k.serviceAtRisk)} in a bad case), expected margin ${withBadCase(k.expectedMargin, k.marginP10)}, cash ${withBadCase(k.cashFlow, k.cashFlowP10)}${workingCapital(k)}; ${tension(k)}; margin at its own planned demand ${money(k.grossMargin)}`;
   });
   const head = `*Plan run ${runId}${cycleMonth ? ` for ${cycleMonth}` : ''} is ready.*`;
   const solved = s.filter((x) => x.status === 'optimal');
@@ -281,7 +287,9 @@ export function whatIfDiff(
       const b = w[d.key];
       if (typeof a !== 'number' || typeof b !== 'number')
         return d.optional ? [] : [`• ${d.label}: n/a`];
-      return [`• ${d.label}: ${d.format(b)} (${d.delta(b, a)} vs ${ref} ${d.format(a)})`];
+      // The line's amounts at one precision: "$75.0M (+$1.1M vs Central $73.9M)".
+      const [now, change, before] = moneyAlike([d.format(b), d.delta(b, a), d.format(a)]);
+      return [`• ${d.label}: ${now} (${change} vs ${ref} ${before})`];
     };
   const line = lineOf(central.kpis, whatIf.kpis);
   const stressed =

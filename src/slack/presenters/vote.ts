@@ -7,7 +7,7 @@ import type { types } from '@slack/bolt';
 import type { PollOptionRow } from '../../../db/queries/polls.js';
 import { LATE_PHASE_END_MS } from '../../core/cycle.js';
 import { type BillGap, type OpeningAmounts, openingLeftOut } from '../../core/finance.js';
-import { formatMoney } from '../../core/number-format.js';
+import { formatMoney, moneyAlike } from '../../core/number-format.js';
 import { periodSpan } from '../../core/period.js';
 import { rolesFor } from '../../core/policy.js';
 import {
@@ -43,6 +43,8 @@ const pct = (x: number | null | undefined) =>
   typeof x === 'number' ? `${(x * 100).toFixed(1)}%` : 'n/a';
 
 const money = (x: number | null | undefined) => (typeof x === 'number' ? formatMoney(x) : 'n/a');
+/** Amounts read together in one field, at one precision: "$85.7M / $80.0M". */
+const alike = (...xs: (number | null | undefined)[]): string[] => moneyAlike(xs.map(money));
 
 /**
  * What "bad case" means in the fields, said once (the P10 of margin, cash and fill rate, the
@@ -107,7 +109,7 @@ function workingCapitalField(k: PollOptionRow['kpis'], horizon: readonly string[
   const head =
     w.badCase === null
       ? `*Expected peak working capital*\n${money(w.expected)}`
-      : `*Peak working capital expected / bad case*\n${money(w.expected)} / ${money(w.badCase)}`;
+      : `*Peak working capital expected / bad case*\n${alike(w.expected, w.badCase).join(' / ')}`;
   const vsBudget = workingCapitalVsBudgetWords(w, budgetEndBefore(k, horizon));
   return vsBudget === null
     ? head
@@ -129,10 +131,11 @@ function scenarioFields(o: PollOptionRow, horizon: readonly string[]): types.Mrk
   }
   // "Bad case" (the P10; of working capital the P90) is said in words once, in the context
   // under the header.
+  const [margin, marginBad] = alike(k.expectedMargin, k.marginP10);
   return [
-    mrkdwn(`*Expected margin*\n${money(k.expectedMargin)} (bad case ${money(k.marginP10)})`),
+    mrkdwn(`*Expected margin*\n${margin} (bad case ${marginBad})`),
     mrkdwn(`*Fill rate expected / bad case*\n${pct(k.expectedFillRate)} / ${pct(k.serviceAtRisk)}`),
-    mrkdwn(`*Cash expected / bad case*\n${money(k.cashFlow)} / ${money(k.cashFlowP10)}`),
+    mrkdwn(`*Cash expected / bad case*\n${alike(k.cashFlow, k.cashFlowP10).join(' / ')}`),
     mrkdwn(`*${EXCESS_STOCK}*\n${money(k.excessInventoryValue)} expected`),
     mrkdwn(workingCapitalField(k, horizon)),
     mrkdwn(`*Utilisation avg / peak*\n${pct(k.averageUtilisation)} / ${pct(k.peakUtilisation)}`),
