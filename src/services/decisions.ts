@@ -577,7 +577,7 @@ export function decisionsMarkdown(
       `## ${e.cycle}: ${e.scenario} (decision ${e.id})`,
       '',
       `- Decided by ${who(e.decidedBy)} on ${localDateTime(e.decidedAt, timezone)} ${timezone}${e.viaVote ? ', after a vote' : ''}`,
-      `- Scenario snapshot: plan run ${e.runId}, scenario ${e.scenarioId}`,
+      `- Scenario snapshot: plan run ${e.runId}, ${e.scenario} scenario`,
       ...(e.tradeOff ? [`- Trade-off accepted: ${e.tradeOff}`] : []),
       `- Rationale: ${e.rationale.replace(/\s*\n\s*/g, ' ')}`,
     );

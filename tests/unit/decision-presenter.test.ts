@@ -34,20 +34,20 @@ const footer = (
 describe('decision log footer', () => {
   it('says the executives’ vote adopted it, with the score, when the vote chose it', () => {
     expect(footer({ forIt: 3, total: 3, topOther: 0, closedByDecision: false })).toBe(
-      "Adopted by the executives' vote (3–0); recorded by <@U_PAT> on 2027-01-13 05:30 Asia/Tokyo · plan run 3, scenario 7",
+      "Adopted by the executives' vote (3–0); recorded by <@U_PAT> on 2027-01-13 05:30 Asia/Tokyo · plan run 3, Central &lt;b&gt; scenario",
     );
   });
 
   it('says there was no vote when there was none', () => {
     expect(footer(null, 'UTC')).toBe(
-      'Recorded by <@U_PAT> on 2027-01-12 20:30 UTC without a vote · plan run 3, scenario 7',
+      'Recorded by <@U_PAT> on 2027-01-12 20:30 UTC without a vote · plan run 3, Central &lt;b&gt; scenario',
     );
   });
 
   it('does not credit the vote with a scenario it did not choose', () => {
     // 1 for it, 2 for another scenario: the vote went the other way.
     expect(footer({ forIt: 1, total: 3, topOther: 2, closedByDecision: false })).toBe(
-      "Recorded by <@U_PAT> on 2027-01-13 05:30 Asia/Tokyo against the executives' vote (1 of 3 votes for it) · plan run 3, scenario 7",
+      "Recorded by <@U_PAT> on 2027-01-13 05:30 Asia/Tokyo against the executives' vote (1 of 3 votes for it) · plan run 3, Central &lt;b&gt; scenario",
     );
     // 1 and 1: a tie chose nothing.
     expect(footer({ forIt: 1, total: 2, topOther: 1, closedByDecision: false })).toContain(
@@ -67,7 +67,7 @@ describe('decision log footer', () => {
     // the same label; the decision adopted scenario 7 of run 3, which the vote never offered.
     const stale = { pollId: '2', votedRun: '1', adoptedRun: '3' };
     const expected =
-      'Recorded by <@U_PAT> on 2027-01-13 05:30 Asia/Tokyo without a vote on plan run 3: vote 2 was on run 1, whose figures were out of date · plan run 3, scenario 7';
+      'Recorded by <@U_PAT> on 2027-01-13 05:30 Asia/Tokyo without a vote on plan run 3: vote 2 was on run 1, whose figures were out of date · plan run 3, Central &lt;b&gt; scenario';
     expect(
       footer({ forIt: 0, total: 2, topOther: 2, closedByDecision: false, outOfDate: stale }),
     ).toBe(expected);

@@ -534,7 +534,9 @@ export function decisionLogMessage(
   const tail: types.KnownBlock[] = [
     {
       type: 'context',
-      elements: [mrkdwn(`${footer} · plan run ${e.runId}, scenario ${esc(e.scenarioId)}`)],
+      // The scenario by the name people gave it: its row id ("scenario 7") meant nothing to
+      // them, and counted up across runs of three scenarios each.
+      elements: [mrkdwn(`${footer} · plan run ${e.runId}, ${esc(e.scenario)} scenario`)],
     },
   ];
   const room = MESSAGE_BLOCKS_CHARS - JSON.stringify([...head, ...tail]).length;
