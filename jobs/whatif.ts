@@ -94,7 +94,10 @@ export const whatif: Processor<'whatif'> = async (p, ctx) => {
   if (reply && kpis.length === 2) {
     // The subtitle names the message's section whose figures the chart draws.
     const chart = scenarioChart(kpis, {
-      whatIf: happens ? { samplesSection: forecastSamplesSection(true) } : {},
+      whatIf: {
+        text: whatIfLine(p.text),
+        ...(happens ? { samplesSection: forecastSamplesSection(true) } : {}),
+      },
     });
     const png = await renderChart(chart.spec, fontDir ? { fontDir } : {});
     await postFileOnce(ctx.db, ctx.slack, {

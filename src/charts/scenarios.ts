@@ -101,7 +101,11 @@ export function scenarioChart(
      * samples, and names the message's section of those figures (`samplesSection`) when
      * another comes before it (a demand what-if's "If it happens").
      */
-    readonly whatIf?: { readonly samplesSection?: string };
+    readonly whatIf?: {
+      readonly samplesSection?: string;
+      /** The what-if as asked ("demand all +15% 2027-02..2027-04"): the chart's title. */
+      readonly text?: string;
+    };
   } = {},
 ): ChartResult {
   const labels = rows.map((r) => r.label);
@@ -129,7 +133,11 @@ export function scenarioChart(
     }
     return row;
   });
-  const title = 'Scenarios compared';
+  // A what-if's chart is titled with the what-if's own words, not as the run's scenario grid.
+  const title =
+    opts.whatIf?.text === undefined
+      ? 'Scenarios compared'
+      : clip(`What-if: ${opts.whatIf.text}`, 90);
   // A long label (a what-if's text, a planner's own name for a scenario) is drawn whole on up
   // to two lines, in a narrower panel so the chart keeps Slack's width, rather than cut to
   // its first words ("What-if: demand a…").

@@ -377,4 +377,20 @@ describe('what-if differences', () => {
       /^_Against the forecast’s demand samples \(/,
     );
   });
+
+  it("the chart is titled with the what-if as asked, not as the run's scenario grid", () => {
+    const [a, b] = sampleScenarios();
+    const chart = scenarioChart([a!, b!], {
+      whatIf: {
+        text: 'demand all +15% 2027-02..2027-04',
+        samplesSection: 'If demand comes as forecast',
+      },
+    });
+    expect(chart.title).toBe('What-if: demand all +15% 2027-02..2027-04');
+    expect((chart.spec as { title: { text: string } }).title.text).toBe(
+      'What-if: demand all +15% 2027-02..2027-04',
+    );
+    // The run's own chart keeps its title.
+    expect(scenarioChart([a!, b!]).title).toBe('Scenarios compared');
+  });
 });
