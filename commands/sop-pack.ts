@@ -13,7 +13,7 @@ import { userNamesFor } from '../src/services/user-names.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { uploadedText, uploadWhereInvoked } from '../src/slack/invoking-channel.js';
 import { refusalsOf } from '../src/slack/post-ledger.js';
-import { packMessage } from '../src/slack/presenters/pack.js';
+import { packMessage, packNamed } from '../src/slack/presenters/pack.js';
 import { refusedPostHelp } from '../src/slack/presenters/undelivered.js';
 
 /** What `/sop pack post` did, or Slack refusing the executive channel for good. */
@@ -90,7 +90,10 @@ export const pack: SopSubcommand = {
     }
     if (how !== 'show')
       throw new UsageError('Use `/sop pack [YYYY-MM]`, `/sop pack md` or `/sop pack post`.');
-    const msg = packMessage(data);
+    const msg = packMessage(
+      data,
+      await userNamesFor(db, ctx.client, ctx.deps.logger).names(packNamed(data)),
+    );
     await ctx.respond({ response_type: 'ephemeral', text: msg.text, blocks: msg.blocks });
   },
 };

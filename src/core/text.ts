@@ -71,7 +71,15 @@ const WORD = /[\p{L}\p{N}]/u;
  * further on would pair with it.
  */
 export function escInMarks(typed: string): string {
-  return noBackticks(esc(typed)).replace(/[*_~]/g, (mark, at: number, s: string) =>
+  return breakMarks(esc(typed));
+}
+
+/**
+ * `escInMarks` without `esc`: typed text (a person's name) put in a line of ours that a
+ * presenter escapes whole afterwards, its marks and backticks made to show as typed.
+ */
+export function breakMarks(typed: string): string {
+  return noBackticks(typed).replace(/[*_~]/g, (mark, at: number, s: string) =>
     WORD.test(s[at - 1] ?? '') && WORD.test(s[at + 1] ?? '')
       ? mark
       : `${MARK_BREAK}${mark}${MARK_BREAK}`,

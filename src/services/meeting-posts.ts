@@ -18,7 +18,7 @@ import {
 import { ledgerEntry, postMessageOnce, refusedAs, sendEach } from '../slack/post-ledger.js';
 import { actionDm } from '../slack/presenters/actions.js';
 import { type Adoption, breakOwnerDm, decisionLogMessage } from '../slack/presenters/decision.js';
-import { packMessage } from '../slack/presenters/pack.js';
+import { packMessage, packNamed } from '../slack/presenters/pack.js';
 import { chairDecisionPrompt, voteMessage } from '../slack/presenters/vote.js';
 import { notifyOwners } from './actions.js';
 import { requireCycle } from './cycles.js';
@@ -28,6 +28,7 @@ import { getPollView, isNewerRun, type PollView } from './polls.js';
 import { dmOnce, postOnce } from './reminders.js';
 import { getSettings } from './settings.js';
 import { refuseIfDeactivated, type SlackPerson } from './slack-person.js';
+import { type UserNamesOptions, userNamesFor } from './user-names.js';
 
 /** Re-render the poll's message (tally, or outcome once closed). */
 export async function refreshPollMessage(
@@ -109,14 +110,15 @@ export type PackPost =
  * Post the cycle's pack in the executive channel, once per cycle (ledger `pack:<cycle>`). A
  * pack posted before is reported where it is, even if the channel setting changed since. The
  * open actions' owners who left the workspace are marked (users.info, once per owner); Slack
- * not answering that is logged on `logger` once, and the pack goes out unmarked.
+ * not answering that is logged on `logger` once, and the pack goes out unmarked. Who did
+ * something is named, all names read in one go (userNames: a retry reads them again).
  */
 export async function postPack(
   slack: WebClient,
   db: Db,
   cycleId: number,
   now: Date,
-  logger: PackPeopleLookup['logger'],
+  logger: PackPeopleLookup['logger'] & NonNullable<UserNamesOptions['logger']>,
 ): Promise<PackPost> {
   const key = `pack:${cycleId}`;
   const before = await ledgerEntry(db, key);
@@ -125,7 +127,8 @@ export async function postPack(
   if (!settings.exec_channel) return { outcome: 'no_channel' };
   const channel = settings.exec_channel;
   const cycle = await requireCycle(db, cycleId);
-  const msg = packMessage(await buildPack(db, cycle.month, now, { slack, logger }));
+  const pack = await buildPack(db, cycle.month, now, { slack, logger });
+  const msg = packMessage(pack, await userNamesFor(db, slack, logger).names(packNamed(pack)));
   const out = await postMessageOnce(db, slack, {
     key,
     channel,

@@ -107,13 +107,47 @@ export function bullet(
   return `${nested ? '\u2003◦ ' : '• '}${t}`;
 }
 
-/** How a line shows a member: a mention in Slack (the default), a name in a file. */
-type Who = (userId: string) => string;
-const mention: Who = (id) => `<@${id}>`;
+/** How a line shows a member. */
+export type Who = (userId: string) => string;
+export const mention: Who = (id) => `<@${id}>`;
 
 /**
- * The members the loop's lines mention as `<@id>`. The lines are plain text (what people
- * typed included); presenters escape them and make only these mentions live again.
+ * How the lines show members. A line that says who did something (who adjusted a forecast,
+ * who recorded a decision) shows them by `name`; only a line that asks someone to act now (the
+ * owner of an open action in question 10) shows them by `ask`. In Slack a name is plain text
+ * and an ask a mention (`<@U…>` pings): the pack and the review ping nobody for what they
+ * did. In a file both are the name.
+ */
+export interface People {
+  readonly name: Who;
+  readonly ask: Who;
+}
+
+/** Both by the same function (a file: names; Slack renders no mention there). */
+export const allBy = (who: Who): People => ({ name: who, ask: who });
+
+/** Names as the user ids, asks as mentions: the presenters' default when no name is known. */
+export const BY_ID: People = { name: (id) => id, ask: mention };
+
+/**
+ * The members `write` shows by name: the names to read (once, together) before writing the
+ * same lines for Slack, and no others.
+ */
+export function namesUsed(write: (people: People) => unknown): string[] {
+  const ids = new Set<string>();
+  write({
+    name: (id) => {
+      ids.add(id);
+      return id;
+    },
+    ask: mention,
+  });
+  return [...ids];
+}
+
+/**
+ * The members the loop's lines name: plain text (what people typed included), which the
+ * presenters escape, making live again only the mentions they put there (`People.ask`).
  */
 export function loopPeople(l: PackLoop): string[] {
   return [
@@ -132,7 +166,7 @@ function lagLine(lag: string, s: LagScore | undefined): string | null {
 }
 
 /** Question 1: the lines added after the consensus and capacity comparison. */
-export function changedLines(l: PackLoop, who: Who = mention): string[] {
+export function changedLines(l: PackLoop, people: People = BY_ID): string[] {
   const c = l.changed;
   const out: string[] = [];
   if (c.previous && c.figures.length) {
@@ -157,7 +191,7 @@ export function changedLines(l: PackLoop, who: Who = mention): string[] {
   out.push(
     `Constraints: ${num(k.added.length)} new${k.added.length ? ` (${list(k.added)})` : ''}, ${num(k.resolved.length)} resolved${k.resolved.length ? ` (${list(k.resolved)})` : ''}, ${num(k.stillOpen)} still open from earlier cycles.`,
   );
-  const carriedLine = carriedAdjustmentsLine(c, who);
+  const carriedLine = carriedAdjustmentsLine(c, people.name);
   if (carriedLine) out.push(carriedLine);
   // The decision in force, naming the one it superseded: a superseded decision is not what
   // the cycle decided.
@@ -169,7 +203,7 @@ export function changedLines(l: PackLoop, who: Who = mention): string[] {
     const earlier = d.supersedes ? c.decisions.find((x) => x.id === d.supersedes) : undefined;
     out.push(
       sentence(
-        `${c.previous?.month ?? 'Last cycle'} decided: ${d.scenario}${earlier ? ` (superseding its decision for ${earlier.scenario})` : ''}, ${decidedHow(d.vote, who(d.by))}. Rationale: “${d.rationale}”`,
+        `${c.previous?.month ?? 'Last cycle'} decided: ${d.scenario}${earlier ? ` (superseding its decision for ${earlier.scenario})` : ''}, ${decidedHow(d.vote, people.name(d.by))}. Rationale: “${d.rationale}”`,
       ),
     );
   }
@@ -262,7 +296,7 @@ function stockLines(t: KpiSet, plan: string): string[] {
 }
 
 /** Question 2: the review's totals. */
-export function reviewLines(l: PackLoop, who: Who = mention): string[] {
+export function reviewLines(l: PackLoop, people: People = BY_ID): string[] {
   const r = l.trend.at(-1);
   if (!r) return [];
   const t = r.review.total;
@@ -282,7 +316,7 @@ export function reviewLines(l: PackLoop, who: Who = mention): string[] {
       lags.length
         ? `Forecast accuracy by lag (1 − WMAPE; bias + = over-forecast): ${lags.join('; ')}.`
         : 'Forecast accuracy: no lag-1 or lag-3 snapshot covers these months yet.',
-      ...[fvaLine(r, who)].filter((x): x is string => x !== null),
+      ...[fvaLine(r, people.name)].filter((x): x is string => x !== null),
       t.adherence === null
         ? 'Plan adherence: no production actuals against the plan yet.'
         : `Plan adherence ${pct(t.adherence)}: produced ${num(t.actualProduction)} vs ${num(t.plannedProduction)} planned.`,
@@ -408,15 +442,16 @@ export function followLines(l: PackLoop): string[] {
  * or not decided) names the action instead of its due date, so the date does not read as the
  * meeting's: the owner's action to handle the deviation is question 10's, where it stays.
  */
-export function escalationLines(l: PackLoop, who: Who = mention): string[] {
+export function escalationLines(l: PackLoop, people: People = BY_ID): string[] {
   return l.escalations.map((e) => {
+    // Named: its action, while open, is question 10's to ask of its owner.
     const outcome = e.decided ? breakOutcome(e.decided) : null;
     const state = e.state ?? 'open';
     const owner = !e.owner
       ? ''
       : outcome && comesBack(outcome)
-        ? `; owner ${who(e.owner)}, S&OE action${e.actionId ? ` #${e.actionId}` : ''} ${state}${state === 'done' ? '' : ' (question 10)'}`
-        : `; owner ${who(e.owner)}, due ${e.due}, ${state}`;
+        ? `; owner ${people.name(e.owner)}, S&OE action${e.actionId ? ` #${e.actionId}` : ''} ${state}${state === 'done' ? '' : ' (question 10)'}`
+        : `; owner ${people.name(e.owner)}, due ${e.due}, ${state}`;
     const carried = e.carried
       ? ` (${deferredBy(e.deferredIn ?? [], e.deferNote ?? null, undefined, e.undecidedIn)})`
       : '';

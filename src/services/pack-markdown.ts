@@ -7,7 +7,7 @@ import { type OpeningAmounts, openingLeftOut } from '../core/finance.js';
 import { BIAS_SIGN_CONVENTION } from '../core/kpi.js';
 import { formatMoneyBetween, formatNumber, moneyAlike, pctAsShown } from '../core/number-format.js';
 import { ratio } from '../core/pack-kpis.js';
-import { periodSpan } from '../core/period.js';
+import { addMonths, periodSpan } from '../core/period.js';
 import {
   BAD_CASE,
   BAD_CASE_MEANING,
@@ -19,6 +19,8 @@ import { cutWhole, oneUnit } from '../core/text.js';
 import { decidedHow } from '../core/vote.js';
 import { type CapacityMove, KPI_TARGETS, type PackData } from './pack-data.js';
 import {
+  allBy,
+  BY_ID,
   bullet,
   changedLines,
   escalationLines,
@@ -27,6 +29,7 @@ import {
   loopPeople,
   money,
   num,
+  type People,
   pct,
   reviewLines,
   sentence,
@@ -185,14 +188,52 @@ export interface PackSection {
   readonly lines: readonly string[];
 }
 
-const mention = (id: string) => `<@${id}>`;
-
 export interface PackTextOptions {
   /**
    * Why a scenario has no plan, cut whole (`cutWhole`) to this many characters; the whole
    * message when absent (the file).
    */
   readonly messageChars?: number;
+}
+
+/** Q5's flagged adjustments of one family, author, reason and zone, over consecutive months. */
+export interface FlaggedGroup {
+  readonly family: string;
+  readonly author: string;
+  readonly reason: string;
+  readonly zone: string;
+  readonly periods: readonly string[];
+}
+
+/**
+ * Q5's flagged adjustments, as they come (by family, then month), one entry per family,
+ * author, reason and zone over consecutive months ("FAM-1 2027-05–2027-06 by Rita
+ * (promotion)"), as question 1 groups the carried ones, rather than a line per month; a gap
+ * between months starts another entry.
+ */
+export function flaggedGroups(flagged: PackData['risks']['flagged']): FlaggedGroup[] {
+  const out: { family: string; author: string; reason: string; zone: string; periods: string[] }[] =
+    [];
+  const last = new Map<string, (typeof out)[number]>();
+  for (const f of flagged) {
+    const key = [f.family, f.author, f.reason, f.zone].join('\u0000');
+    const g = last.get(key);
+    const end = g?.periods.at(-1);
+    if (g && end !== undefined && addMonths(end, 1) === f.period) {
+      g.periods.push(f.period);
+      continue;
+    }
+    const fresh = {
+      family: f.family,
+      author: f.author,
+      reason: f.reason,
+      zone: f.zone,
+      periods: [f.period],
+    };
+    last.set(key, fresh);
+    out.push(fresh);
+  }
+  return out;
 }
 
 /** Q6's line for a scenario without a plan: its status, and why, as the solver said. */
@@ -207,14 +248,16 @@ export function noPlanLine(
 }
 
 /**
- * The ten answers as short lines of text (mrkdwn-friendly: `*bold*` is avoided). `who` shows
- * a person: a mention in Slack (the default; Slack renders it), a name in a file.
+ * The ten answers as short lines of text (mrkdwn-friendly: `*bold*` is avoided). `people`
+ * shows a person: by name where a line says what they did, by `ask` where it asks them to act
+ * (in Slack a mention, which pings; in a file the name too).
  */
 export function packSections(
   p: PackData,
-  who: (userId: string) => string = mention,
+  people: People = BY_ID,
   opts: PackTextOptions = {},
 ): PackSection[] {
+  const who = people.name;
   const s: PackSection[] = [];
   const ch = p.changes;
   const left = new Set(p.ownersWhoLeft ?? []);
@@ -224,7 +267,7 @@ export function packSections(
     lines: !p.previous
       ? ['First cycle: nothing to compare with.']
       : p.runId === null
-        ? [NO_RUN, ...(p.loop ? [...changedLines(p.loop, who), ...leftCount(p, left)] : [])]
+        ? [NO_RUN, ...(p.loop ? [...changedLines(p.loop, people), ...leftCount(p, left)] : [])]
         : ch.consensusBefore === null
           ? [`${p.previous.month} has no plan run to compare with.`]
           : [
@@ -233,7 +276,7 @@ export function packSections(
               ch.movers.length
                 ? `Biggest movers: ${ch.movers.map((m) => `${m.family} ${signedNum(m.delta)} (${pct(m.deltaPct, true)})`).join(', ')}.`
                 : 'No family moved.',
-              ...(p.loop ? [...changedLines(p.loop, who), ...leftCount(p, left)] : []),
+              ...(p.loop ? [...changedLines(p.loop, people), ...leftCount(p, left)] : []),
             ],
   });
   const k = p.kpis;
@@ -244,7 +287,7 @@ export function packSections(
       k.accuracy === null
         ? 'Forecast accuracy: no lag-1 forecast of an earlier cycle has its actual yet.'
         : `Lag-1 forecast accuracy ${pct(k.accuracy)} (target ≥ ${pct(KPI_TARGETS.accuracy)}: ${vs(atLeast(k.accuracy, KPI_TARGETS.accuracy))}), bias ${pct(k.bias, true)} (target within ±${pct(KPI_TARGETS.absBias)}: ${vs(atMost(Math.abs(k.bias ?? 0), KPI_TARGETS.absBias))}); ${num(k.pairs)} family-months of ${k.cycles.join(', ')}. ${BIAS_SIGN_CONVENTION.charAt(0).toUpperCase()}${BIAS_SIGN_CONVENTION.slice(1)}.`,
-      ...(p.loop ? reviewLines(p.loop, who) : []),
+      ...(p.loop ? reviewLines(p.loop, people) : []),
       fillRateLine(k),
       k.averageUtilisation === null
         ? 'Utilisation: no plan run yet.'
@@ -293,9 +336,9 @@ export function packSections(
         (c) =>
           `${c.isNew ? 'NEW' : 'Known'} constraint: ${c.resource} ${c.period} (${c.reason}${c.comment ? `: ${c.comment}` : ''})${!c.isNew && c.enteredIn ? `, entered in ${c.enteredIn}'s cycle` : ''}.`,
       ),
-      ...r.flagged.map(
+      ...flaggedGroups(r.flagged).map(
         (f) =>
-          `Flagged ${f.zone} adjustment: ${f.family} ${f.period} by ${who(f.author)} (${f.reason.replace(/_/g, ' ')}).`,
+          `Flagged ${f.zone} adjustment: ${f.family} ${periodSpan(f.periods)} by ${who(f.author)} (${f.reason.replace(/_/g, ' ')}).`,
       ),
       ...(r.constraints.length + r.flagged.length === 0
         ? ['No open constraint and no flagged adjustment.']
@@ -324,7 +367,7 @@ export function packSections(
           : (x.tradeOff ??
             `${x.label}: revenue ${money(x.revenue)}, fill rate ${pct(x.fillRate)}.`),
       ),
-      ...(p.loop ? escalationLines(p.loop, who) : []),
+      ...(p.loop ? escalationLines(p.loop, people) : []),
       ...(p.overloads.length
         ? ['Later: capacity investment for the overloaded months below.']
         : []),
@@ -366,7 +409,7 @@ export function packSections(
   s.push({
     n: 10,
     title: 'What are the follow-up actions?',
-    lines: [...(p.loop ? followLines(p.loop) : []), ...actionLines(p, who, left)],
+    lines: [...(p.loop ? followLines(p.loop) : []), ...actionLines(p, people, left)],
   });
   return s;
 }
@@ -378,17 +421,14 @@ export function packSections(
  * pack cuts a long question 10 at its end ("…and N more"), and an action nobody will do until
  * it is reassigned is the one the meeting must see, however many actions the decision set.
  */
-function actionLines(
-  p: PackData,
-  who: (userId: string) => string,
-  left: ReadonlySet<string>,
-): string[] {
+function actionLines(p: PackData, people: People, left: ReadonlySet<string>): string[] {
+  const who = people.ask;
   const decided = p.decisions.decided;
   const own = decided?.actions ?? [];
   const ownLeft = (a: (typeof own)[number]) => a.status === 'open' && left.has(a.owner);
   const openLine = (a: PackData['actions'][number]) =>
     sentence(
-      `${a.overdue ? 'OVERDUE ' : ''}#${a.id} ${who(a.owner)} due ${a.due} (${actionOrigin(a, p.cycle.month, who)}): ${a.description}`,
+      `${a.overdue ? 'OVERDUE ' : ''}#${a.id} ${who(a.owner)} due ${a.due} (${actionOrigin(a, p.cycle.month, people.name)}): ${a.description}`,
     ) + ownerLeft(a, left, who);
   return [
     ...(decided
@@ -405,7 +445,7 @@ function actionLines(
     ...decidedActionLines(
       decided,
       own.filter((a) => !ownLeft(a)),
-      who,
+      people,
     ),
     ...(p.actions.length
       ? p.actions.filter((a) => !left.has(a.owner)).map(openLine)
@@ -468,7 +508,7 @@ function leftCount(p: PackData, left: ReadonlySet<string>): string[] {
 function decidedActionLines(
   decided: PackData['decisions']['decided'],
   rest: NonNullable<PackData['decisions']['decided']>['actions'],
-  who: (userId: string) => string,
+  people: People,
 ): string[] {
   if (!decided) return [];
   if (decided.actions.length === 0) return ["This cycle's decision set no follow-up actions."];
@@ -478,7 +518,8 @@ function decidedActionLines(
     ...rest.map((a) =>
       sub(
         sentence(
-          `#${a.id} ${who(a.owner)} due ${a.due}${a.status === 'open' ? '' : ` (${a.status})`}: ${a.description}`,
+          // Asked while open; one done or cancelled only says whose it was.
+          `#${a.id} ${(a.status === 'open' ? people.ask : people.name)(a.owner)} due ${a.due}${a.status === 'open' ? '' : ` (${a.status})`}: ${a.description}`,
         ),
       ),
     ),
@@ -563,7 +604,7 @@ export function packMarkdown(p: PackData, who: (userId: string) => string = (id)
     BAD_CASE_MEANING,
     '',
   ];
-  const body = packSections(p, who).flatMap((sec) => [
+  const body = packSections(p, allBy(who)).flatMap((sec) => [
     `## ${sec.n}. ${sec.title}`,
     '',
     ...sec.lines.map((l) => bullet(l, 'markdown')),

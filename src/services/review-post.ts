@@ -13,7 +13,7 @@ import { type ReviewTrendPoint, reviewTrendChart } from '../charts/review.js';
 import { addMonths } from '../core/period.js';
 import { type TrackingSignals, trackingSignals } from '../core/tracking-signal.js';
 import { postFileOnce } from '../slack/post-ledger.js';
-import { reviewMessage } from '../slack/presenters/review.js';
+import { reviewMessage, reviewNamed } from '../slack/presenters/review.js';
 import { today } from './actions.js';
 import { requireCycle } from './cycles.js';
 import { currentDispositions, escalationsOf } from './escalations.js';
@@ -22,6 +22,7 @@ import type { PackLoop } from './pack-loop.js';
 import { postOnce } from './reminders.js';
 import { type CycleReview, reviewTrend } from './review.js';
 import { getSettings } from './settings.js';
+import { userNamesFor } from './user-names.js';
 
 /** The review, what changed and the follow-through of a cycle, as the pack and the post show them. */
 export async function loopOf(db: Db, cycle: CycleRow, now: Date): Promise<PackLoop> {
@@ -140,6 +141,12 @@ export async function postReview(
     db,
     `review:${cycleId}`,
     channel,
-    reviewMessage(cycle.month, loop, withChart),
+    reviewMessage(
+      cycle.month,
+      loop,
+      withChart,
+      // Who did what by name, all read in one go (a retry reads them again).
+      await userNamesFor(db, slack, opts.logger).names(reviewNamed(loop)),
+    ),
   );
 }

@@ -475,9 +475,12 @@ describe('follow-up actions', () => {
       standin.ephemeralsFor(EXEC1).find((e) => e.text.includes('S&OP 2027-01: executive pack')),
     );
     // EXEC1 (changed to Cautious) and EXEC2 voted Cautious; CARA's and OPS's clicks do not count.
+    // Who recorded it by the name Slack gives (the stand-in's "plan"): the pack pings nobody
+    // for what they did.
     expect(JSON.stringify(old.blocks)).toContain(
-      "Decided: Cautious scenario, adopted by the executives' vote (2–0); recorded by <@U_PLAN>.",
+      "Decided: Cautious scenario, adopted by the executives' vote (2–0); recorded by plan.",
     );
+    expect(JSON.stringify(old.blocks)).not.toContain(`<@${PLANNER}>`);
 
     await sop(EXEC1, `actions overdue`);
     const list = await ephemeralWith(EXEC1, 'Overdue actions');

@@ -92,8 +92,8 @@ describe('the pack job, with an owner who left', () => {
       job = await runToEnd(h.queues, 'pack', { cycleId: march }, 'posts');
     });
     expect(await job!.getState()).toBe('completed');
-    // Once per owner, by the due date of their first action; nobody else (the pack names
-    // people by mention, and asks no names).
+    // Once per owner, by the due date of their first action; nobody else (the pack asks the
+    // names of those it names for what they did: none here; the owners it asks by mention).
     expect(asked).toEqual([LEFT, STAY]);
     const [resin, overtime, requalify] = ids as [string, string, string];
     const pack = packIn('2027-03');

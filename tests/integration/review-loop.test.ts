@@ -316,14 +316,16 @@ describe('three cycles with actuals between them', () => {
     const section = (n: number) =>
       md.slice(md.indexOf(`## ${n}. `), md.indexOf(`## ${n + 1}. `) >>> 0);
     expect(section(1)).toContain('Constraints: 1 new (LINE-1 2027-04 (maintenance)), 0 resolved');
-    // The file shows the rationale as typed; in Slack it is escaped, the chair's mention live.
+    // The file shows the rationale as typed; in Slack it is escaped, and who recorded it named
+    // (no name given here: the id), not pinged.
     expect(section(1)).toContain(
       '2027-02 decided: Central, recorded by U_CEO without a vote. Rationale: “Central for 2027-02 <keeps> service & cash”.',
     );
     const slack = JSON.stringify(packMessage(pack).blocks);
     expect(slack).toContain(
-      '2027-02 decided: Central, recorded by <@U_CEO> without a vote. Rationale: “Central for 2027-02 &lt;keeps&gt; service &amp; cash”.',
+      '2027-02 decided: Central, recorded by U_CEO without a vote. Rationale: “Central for 2027-02 &lt;keeps&gt; service &amp; cash”.',
     );
+    expect(slack).not.toContain('<@U_CEO>');
     // "Book weekend overtime", due 2027-02-10, was done on 2027-02-20: late.
     expect(section(1)).toContain(
       'Actions of earlier cycles: 1 done (1 late), 1 overdue, 0 open, 1 dropped.',

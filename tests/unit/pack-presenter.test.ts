@@ -321,9 +321,10 @@ describe('pack presenters', () => {
         { ...launch, period: '2027-07', before: 0, after: 300, carried: false },
       ],
     });
+    // Who entered it, by name (here the id, no name given): a launch asks nobody to act.
     expect(s[6]!.lines).toEqual([
-      'FAM-9 2027-06: launch by <@U_REP> (carried from an earlier cycle).',
-      'FAM-9 2027-07: launch by <@U_REP> (0 → 300).',
+      'FAM-9 2027-06: launch by U_REP (carried from an earlier cycle).',
+      'FAM-9 2027-07: launch by U_REP (0 → 300).',
     ]);
   });
 
@@ -403,9 +404,85 @@ describe('pack presenters', () => {
         `_…and ${all.length - lines.length} more: \`/sop pack md\` has the full pack._`,
       );
     }
-    expect(shown[6]![0]).toBe(
-      '• R&amp;D-OUTDOOR-FAMILY-01 2027-04: launch by <@U_REP2> (100 → 400).',
+    expect(shown[6]![0]).toBe('• R&amp;D-OUTDOOR-FAMILY-01 2027-04: launch by U_REP2 (100 → 400).');
+  });
+});
+
+describe('people in the Slack pack', () => {
+  // Rita adjusted FAM-1 for May and June and FAM-2 for April, May and July (not June), all in
+  // the slushy zone, and owns an overdue action. Her name, as Slack gives it, is typed.
+  const NAME = 'Rita <R&D> *sales*';
+  const flag = (family: string, period: string, reason: string) => ({
+    family,
+    period,
+    author: 'U_RITA',
+    reason,
+    zone: 'slushy',
+  });
+  const pack: PackData = {
+    ...data(0, 0),
+    risks: {
+      constraints: [],
+      flagged: [
+        flag('FAM-1', '2027-05', 'promotion'),
+        flag('FAM-1', '2027-06', 'promotion'),
+        flag('FAM-2', '2027-04', 'lost_customer'),
+        flag('FAM-2', '2027-05', 'lost_customer'),
+        flag('FAM-2', '2027-07', 'lost_customer'),
+      ],
+    },
+    actions: [
+      {
+        id: '3',
+        cycle: '2027-01',
+        owner: 'U_RITA',
+        due: '2027-01-31',
+        description: 'Confirm the promotion volumes',
+        overdue: true,
+      },
+    ],
+  };
+  const section = (n: number) => {
+    const msg = packMessage(pack, (id) => (id === 'U_RITA' ? NAME : id));
+    const block = msg.blocks.find(
+      (b) => b.type === 'section' && b.text?.text.startsWith(`*${n}. `),
+    ) as { text: { text: string } } | undefined;
+    return block?.text.text.split('\n').slice(1) ?? [];
+  };
+
+  it('names who adjusted in plain text, escaped, and mentions only the owner asked to act', () => {
+    // One line per run of months, not one per month; July apart from May (June is not flagged).
+    // The name escaped as typed text is: <, > and & as entities, each * beside a zero-width
+    // space so it makes nothing bold.
+    const b = '\u200B';
+    const name = `Rita &lt;R&amp;D&gt; ${b}*${b}sales${b}*${b}`;
+    expect(section(5).filter((l) => l.includes('Flagged'))).toEqual([
+      `• Flagged slushy adjustment: FAM-1 2027-05–2027-06 by ${name} (promotion).`,
+      `• Flagged slushy adjustment: FAM-2 2027-04–2027-05 by ${name} (lost customer).`,
+      `• Flagged slushy adjustment: FAM-2 2027-07 by ${name} (lost customer).`,
+    ]);
+    expect(section(10)).toContain(
+      '• OVERDUE #3 <@U_RITA> due 2027-01-31 (from 2027-01): Confirm the promotion volumes.',
     );
+    // The overdue action is the one mention of her in the whole pack.
+    const all = JSON.stringify(packMessage(pack, (id) => (id === 'U_RITA' ? NAME : id)).blocks);
+    expect(all.split('<@U_RITA>').length - 1).toBe(1);
+  });
+
+  it('keeps a name that looks like a mention as text', () => {
+    const msg = packMessage(pack, (id) => (id === 'U_RITA' ? '<@U_CEO>' : id));
+    const text = JSON.stringify(msg.blocks);
+    expect(text).toContain('by &lt;\u200B@U_CEO&gt; (promotion).');
+    expect(text).not.toContain('<@U_CEO>');
+  });
+
+  it('writes the names in the Markdown pack, the flagged months as one line per run', () => {
+    const md = packMarkdown(pack, (id) => (id === 'U_RITA' ? 'Rita' : id));
+    expect(md).toContain('- Flagged slushy adjustment: FAM-1 2027-05–2027-06 by Rita (promotion).');
+    expect(md).toContain(
+      '- OVERDUE #3 Rita due 2027-01-31 (from 2027-01): Confirm the promotion volumes.',
+    );
+    expect(md).not.toContain('<@');
   });
 });
 
@@ -800,16 +877,17 @@ describe('the pack of a cycle whose meeting has decided (Q6, Q10)', () => {
       },
     ]);
     const s = packSections(p);
+    // Who recorded it and whose action is done, by name; the open action's owner is asked.
     expect(s[5]!.lines[0]).toBe(
-      "Decided: Central scenario, adopted by the executives' vote (2–1); recorded by <@U_CHAIR>. Rationale: “Central protects service; cautious cuts margin more than it saves.”",
+      "Decided: Central scenario, adopted by the executives' vote (2–1); recorded by U_CHAIR. Rationale: “Central protects service; cautious cuts margin more than it saves.”",
     );
     expect(s[9]!.lines).toEqual([
       "Set by this cycle's decision (Central):",
-      sub('#1 <@U_OPS> due 2027-02-12 (done): Book weekend overtime on LINE-2.'),
+      sub('#1 U_OPS due 2027-02-12 (done): Book weekend overtime on LINE-2.'),
       sub('#2 <@U_REP> due 2027-03-26: Confirm the spring volumes.'),
       'No open action from earlier cycles, S&OE or Slack messages.',
     ]);
-    // In Slack the owners stay mentions, the typed text escaped.
+    // In Slack the open action's owner stays a mention, the typed text escaped.
     const shown = JSON.stringify(packMessage(p).blocks);
     expect(shown).toContain('#2 <@U_REP> due 2027-03-26: Confirm the spring volumes.');
   });
@@ -927,7 +1005,7 @@ describe('the pack of a cycle whose meeting has decided (Q6, Q10)', () => {
     expect(packSections(both([done, ask]))[9]!.lines).toEqual([
       ...marked,
       "Set by this cycle's decision (Central):",
-      sub('#1 <@U_GONE> due 2027-02-12 (done): Book overtime.'),
+      sub('#1 U_GONE due 2027-02-12 (done): Book overtime.'),
     ]);
     // Every action listed first: no heading without actions under it.
     expect(packSections(both([ask]))[9]!.lines).toEqual(marked);

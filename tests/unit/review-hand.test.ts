@@ -18,6 +18,7 @@ import { accuracy, bias, trackingSignal, wmape } from '../../src/core/kpi.js';
 import { performanceReview, type ReviewInput } from '../../src/core/review.js';
 import { trackingSignals } from '../../src/core/tracking-signal.js';
 import {
+  allBy,
   familyLines,
   type PackLoop,
   reviewLines,
@@ -278,7 +279,12 @@ describe('the review of two families over two months, by hand', () => {
     const loop = {
       trend: [{ month: '2027-05', reference: null, review: r }],
     } as unknown as PackLoop;
-    expect(reviewLines(loop, (id) => id)).toContain(
+    expect(
+      reviewLines(
+        loop,
+        allBy((id) => id),
+      ),
+    ).toContain(
       "\tForecast value added (FVA) at lag 1, in units of error removed (+ = the step helped): statistical vs naive +35, people's adjustments −32, consensus rules +10; by person U_RITA −5, U_SAM −27; by reason promotion −5, lost customer −27.",
     );
   });
@@ -357,7 +363,7 @@ describe('the stock line names the plan it is set against', () => {
           },
         ],
       } as unknown as PackLoop,
-      (id) => id,
+      allBy((id) => id),
     );
 
   it('the adopted scenario when one was adopted, else the latest plan that stood in', () => {

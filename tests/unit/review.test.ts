@@ -383,7 +383,6 @@ describe('review message', () => {
       actions: [],
       carried: [
         { family: 'FAM-1', author: 'U_RITA', reason: 'promotion', periods: ['2027-05', '2027-06'] },
-        // Named nowhere else in the review: the mention must still be kept.
         { family: 'FAM-2', author: 'U_NEW', reason: 'lost_customer', periods: ['2027-04'] },
       ],
     };
@@ -394,17 +393,29 @@ describe('review message', () => {
         review,
       },
     ];
-    const msg = reviewMessage('2027-03', {
-      trend,
-      changed,
-      tracking: {
-        outside: [{ family: 'FAM-7', signal: 6, months: 6 }],
-        judged: 3,
-        months: 6,
+    // Names as Slack gives them: typed, so a `<`, `&` or `*` in one shows as typed.
+    const names: Record<string, string> = {
+      U_CEO: 'Carla <@U_COO> & *co*',
+      U_RITA: 'Rita',
+      U_NEW: 'Nina',
+      U_SAM: 'Sam',
+    };
+    const msg = reviewMessage(
+      '2027-03',
+      {
+        trend,
+        changed,
+        tracking: {
+          outside: [{ family: 'FAM-7', signal: 6, months: 6 }],
+          judged: 3,
+          months: 6,
+        },
+        follow: followThrough(trend[0]!, [], '2027-03-05'),
+        escalations: [],
       },
-      follow: followThrough(trend[0]!, [], '2027-03-05'),
-      escalations: [],
-    });
+      false,
+      (id) => names[id] ?? id,
+    );
     expect(validateBlocks(msg.blocks, 'message')).toEqual([]);
     const text = JSON.stringify(msg.blocks);
     // The months as a span, and what the plan was: January's adopted one; no chart was posted.
@@ -435,15 +446,20 @@ describe('review message', () => {
     expect(text).toContain('\\n\u2003◦ Plan adherence 86.4%: produced 210 vs 220 planned.');
     expect(text).toMatch(/• Review of [^•◦]*:\\n\u2003◦ Forecast accuracy/);
     expect(text).toContain('Service: fill rate 53.8%, OTIF 25.0% over 4 order lines.');
+    // Who recorded the decision and who adjusted, by name: the review pings nobody. The name's
+    // "<@U_COO>" is text (a zero-width space after its "<"), its marks broken as a label's.
+    const b = '\u200B';
     expect(text).toContain(
-      "2027-01 decided: Central, adopted by the executives' vote (3–0); recorded by <@U_CEO>. Rationale: “a &lt;b&gt; &amp; c”.",
+      `2027-01 decided: Central, adopted by the executives' vote (3–0); recorded by Carla &lt;${b}@U_COO&gt; &amp; ${b}*${b}co${b}*${b}. Rationale: “a &lt;b&gt; &amp; c”.`,
     );
+    expect(text).toContain('by person Rita +15, Sam +5;');
+    expect(text).not.toContain('<@');
     expect(text).toContain(
       'Tracking signal (lag-1 consensus, Σ(actual − forecast) / MAD over up to 12 months) outside ±4, to investigate: FAM-7 +6.0 over 6 months (under-forecast).',
     );
     // 2 + 1 carried months, in two groups.
     expect(text).toContain(
-      'Forecast adjustments carried from 2027-01 for months still ahead: 3 (FAM-1 2027-05–2027-06 promotion by <@U_RITA>; FAM-2 2027-04 lost customer by <@U_NEW>); each counts until its author adjusts that month again.',
+      'Forecast adjustments carried from 2027-01 for months still ahead: 3 (FAM-1 2027-05–2027-06 promotion by Rita; FAM-2 2027-04 lost customer by Nina); each counts until its author adjusts that month again.',
     );
     // Money with its currency, as in the charts: revenue 4,500 vs 4,400 assumed: +2.3%.
     expect(text).toContain(

@@ -2,7 +2,7 @@
 import { localDateTime } from '../../core/calendar.js';
 import type { AdjustmentKind } from '../../core/consensus.js';
 import { fmtQty } from '../../core/number-format.js';
-import { esc, prefixWithin, withoutBidiControls } from '../../core/text.js';
+import { breakMarks, esc, MARK_BREAK, prefixWithin, withoutBidiControls } from '../../core/text.js';
 
 /** The change as typed: "=1,200", "+200", "-150", "+15%". */
 export function fmtChange(kind: AdjustmentKind, value: number): string {
@@ -99,4 +99,13 @@ export function escKeepingMentions(
   return esc(line).replace(/&lt;@([A-Z0-9_]+)&gt;/g, (whole, id: string) =>
     keep(id) ? `<@${id}>` : whole,
   );
+}
+
+/**
+ * A person's name (typed: a Slack display name) for a line `escKeepingMentions` escapes whole
+ * later: its marks shown as typed (`breakMarks`), and a `<@` kept from making a mention that
+ * function would make live again (a name typed as "<@U123>" pings no one).
+ */
+export function nameInLine(name: string): string {
+  return breakMarks(name).replace(/<@/g, `<${MARK_BREAK}@`);
 }

@@ -8,7 +8,7 @@
 import type { types } from '@slack/bolt';
 import { BAD_CASE_WORDS } from '../../core/scenarios/trade-off.js';
 import type { PackData } from '../../services/pack-data.js';
-import { bullet } from '../../services/pack-loop.js';
+import { bullet, mention, namesUsed, type People, type Who } from '../../services/pack-loop.js';
 import { packPeople, packSections } from '../../services/pack-markdown.js';
 import {
   andMore,
@@ -18,7 +18,7 @@ import {
   SECTION_TEXT_CHARS,
   shareBudget,
 } from './fit.js';
-import { clip, esc, escKeepingMentions, mrkdwn, plain } from './format.js';
+import { clip, esc, escKeepingMentions, mrkdwn, nameInLine, plain } from './format.js';
 
 /** Where every line of the pack is, when the message had to leave some out. */
 export const FULL_PACK = '`/sop pack md` has the full pack';
@@ -41,9 +41,25 @@ function packNotification(p: PackData): string {
   return `S&OP ${p.cycle.month}: executive pack${run}, the pre-read for the executive meeting. ${ask}`;
 }
 
-export function packMessage(p: PackData): { text: string; blocks: types.KnownBlock[] } {
-  const sections = packSections(p, undefined, { messageChars: NO_PLAN_MESSAGE_CHARS });
-  // The pack's lines are plain text: escaped here, with the mentions of the members it names.
+/**
+ * The members the Slack pack shows by name (who adjusted, recorded, entered, made an action):
+ * the names to read before `packMessage`, and no others.
+ */
+export function packNamed(p: PackData): string[] {
+  return namesUsed((people) => packSections(p, people, { messageChars: NO_PLAN_MESSAGE_CHARS }));
+}
+
+/**
+ * `nameOf`: each person's name (userNames, resolved before: packNamed). Who did something is
+ * named in plain text; only the owners question 10 asks to act are mentioned, and pinged.
+ */
+export function packMessage(
+  p: PackData,
+  nameOf: Who = (id) => id,
+): { text: string; blocks: types.KnownBlock[] } {
+  const people: People = { name: (id) => nameInLine(nameOf(id)), ask: mention };
+  const sections = packSections(p, people, { messageChars: NO_PLAN_MESSAGE_CHARS });
+  // The pack's lines are plain text: escaped here, with the mentions of the members it asks.
   const named = new Set(packPeople(p));
   const head: types.KnownBlock[] = [
     { type: 'header', text: plain(clip(`S&OP ${p.cycle.month}: executive pack`, 150)) },

@@ -13,10 +13,14 @@ import {
   familyLines,
   followLines,
   loopPeople,
+  mention,
+  namesUsed,
   type PackLoop,
+  type People,
   reviewLines,
+  type Who,
 } from '../../services/pack-loop.js';
-import { clip, escKeepingMentions, mrkdwn, plain } from './format.js';
+import { clip, escKeepingMentions, mrkdwn, nameInLine, plain } from './format.js';
 
 /**
  * The review's key figures for its notification and screen-reader text, as question 2 gives
@@ -34,13 +38,24 @@ function keyFigures(t: KpiSet | undefined): string {
   return figures.length ? `: ${figures.join('; ')}` : '';
 }
 
-/** `withChart`: the trend chart was posted just before (above) the message. */
+/** The members the review shows by name: the names to read before `reviewMessage`. */
+export function reviewNamed(loop: PackLoop): string[] {
+  return namesUsed((people) => [...reviewLines(loop, people), ...changedLines(loop, people)]);
+}
+
+/**
+ * `withChart`: the trend chart was posted just before (above) the message. `nameOf`: each
+ * person's name (userNames, resolved before: reviewNamed). The review says who adjusted or
+ * recorded what by name, in plain text: it asks nobody to act, and pings nobody.
+ */
 export function reviewMessage(
   month: string,
   loop: PackLoop,
   withChart = false,
+  nameOf: Who = (id) => id,
 ): { text: string; blocks: types.KnownBlock[] } {
-  // The lines are plain text: escaped here, with the mentions of the members they name.
+  const people: People = { name: (id) => nameInLine(nameOf(id)), ask: mention };
+  // The lines are plain text: escaped here, with any mention of the members they name.
   const named = new Set(loopPeople(loop));
   const section = (title: string, lines: readonly string[]): types.KnownBlock[] =>
     lines.length
@@ -79,9 +94,9 @@ export function reviewMessage(
           ),
         ],
       },
-      ...section('How we executed', reviewLines(loop)),
+      ...section('How we executed', reviewLines(loop, people)),
       ...section('Families furthest from plan', familyLines(loop)),
-      ...section('What changed since the last adopted plan', changedLines(loop)),
+      ...section('What changed since the last adopted plan', changedLines(loop, people)),
       ...section('Follow-through of the last decision', followLines(loop)),
     ],
   };
