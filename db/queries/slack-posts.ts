@@ -207,6 +207,18 @@ export async function getPost(db: Db, key: string): Promise<LedgerRow | null> {
   return row ? toLedgerRow(row) : null;
 }
 
+/** Of `keys`, those whose message was posted (its ts recorded). */
+export async function postedKeys(db: Db, keys: readonly string[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('slack_posts')
+    .select('post_key')
+    .where('post_key', 'in', keys)
+    .where('ts', 'is not', null)
+    .execute();
+  return new Set(rows.map((r) => r.post_key));
+}
+
 /** The rows whose key starts with `prefix`, by key. */
 export async function postsWithPrefix(db: Db, prefix: string): Promise<LedgerRow[]> {
   const rows = await db

@@ -61,6 +61,7 @@ import type { ImportResult } from '../import/import-csv.js';
 import {
   ledgerEntries,
   ledgerEntry,
+  postedOf,
   postMessageOnce,
   recordSharedMessage,
   sendEach,
@@ -91,6 +92,7 @@ import { deliverJobs, requestJob } from './outbox.js';
 import { dmOnce, postOnce } from './reminders.js';
 import { fencesOf, getSettings } from './settings.js';
 import { refuseIfDeactivated } from './slack-person.js';
+import { type UserNamesOptions, userNamesFor } from './user-names.js';
 
 export interface ExecutionDeps extends CycleDeps {
   readonly slack: WebClient;
@@ -870,8 +872,14 @@ export async function missedDigestWeeks(
  * (no `forWeek`) also covers the weeks no digest went out for since the last one
  * (`missedDigestWeeks`: a worker down across their Mondays ran one digest when back): it
  * names them, gives each one's totals, and lists the deviations from the oldest of them on.
+ * A summary: the owner of a deviation whose own post went out (`deviation:<id>`, where they
+ * were mentioned, besides their DM) is named, not pinged again; of one whose post did not,
+ * mentioned.
  */
-export async function postDigest(deps: ExecutionDeps, forWeek?: string): Promise<string | null> {
+export async function postDigest(
+  deps: ExecutionDeps & { readonly logger?: UserNamesOptions['logger'] },
+  forWeek?: string,
+): Promise<string | null> {
   const settings = await getSettings(deps.db);
   if (!settings.supply_channel) return null;
   const week = forWeek ?? lastWeek(deps.clock.now(), settings.timezone);
@@ -892,30 +900,42 @@ export async function postDigest(deps: ExecutionDeps, forWeek?: string): Promise
     deviationsForDigest(deps.db, from),
     nextMeetingEscalations(deps.db),
   ]);
+  const posted = await postedOf(
+    deps.db,
+    deviations.map((d) => `deviation:${d.id}`),
+  );
+  const announced = (d: (typeof deviations)[number]) => posted.has(`deviation:${d.id}`);
+  const names = await userNamesFor(deps.db, deps.slack, deps.logger).names(
+    deviations.flatMap((d) => (d.owner && announced(d) ? [d.owner] : [])),
+  );
   return postOnce(
     deps.slack,
     deps.db,
     `digest:${week}`,
     settings.supply_channel,
-    digestMessage({
-      week,
-      sales: totals.sales,
-      production: totals.production,
-      ...(earlier.length > 0 ? { missed: { weeks: earlier, since: missed.since } } : {}),
-      deviations: deviations.map((d) => ({
-        summary: d.summary,
-        week: d.week,
-        owner: d.owner,
-        due: d.due_date,
-        status: isOverdue(d, today) ? 'overdue' : (d.status ?? 'open'),
-        frozenBreak: d.frozen_break,
-        actionId: d.action_id,
-      })),
-      nextMeeting: {
-        breaks: escalations.length,
-        done: escalations.filter((e) => e.status === 'done').length,
+    digestMessage(
+      {
+        week,
+        sales: totals.sales,
+        production: totals.production,
+        ...(earlier.length > 0 ? { missed: { weeks: earlier, since: missed.since } } : {}),
+        deviations: deviations.map((d) => ({
+          summary: d.summary,
+          week: d.week,
+          owner: d.owner,
+          due: d.due_date,
+          status: isOverdue(d, today) ? 'overdue' : (d.status ?? 'open'),
+          frozenBreak: d.frozen_break,
+          actionId: d.action_id,
+          announced: announced(d),
+        })),
+        nextMeeting: {
+          breaks: escalations.length,
+          done: escalations.filter((e) => e.status === 'done').length,
+        },
       },
-    }),
+      names,
+    ),
   );
 }
 

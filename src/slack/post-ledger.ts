@@ -42,6 +42,7 @@ import {
   forgetPost,
   getPost,
   type LedgerRow,
+  postedKeys,
   postKeyAt,
   postsWithPrefix,
   recordPost,
@@ -672,6 +673,11 @@ export async function upsertMessage(
   }
   if (row?.ts) await forgetPost(db, p.key);
   return postMessageOnce(db, slack, p);
+}
+
+/** Of `keys`, those the ledger posted (a message went out under them). */
+export function postedOf(db: Db, keys: readonly string[]): Promise<Set<string>> {
+  return postedKeys(db, keys);
 }
 
 /** What the ledger holds for the keys that start with `prefix` (e.g. a run's charts). */

@@ -320,6 +320,11 @@ describe('weekly S&OE', () => {
       'Sales 400 units, production 300 units. 3 deviations open. 2 breaks of the frozen plan go to the next executive meeting.',
     );
     expect(digest[0]!.text).toBe('S&OE digest, week of 2027-02-01: 3 open deviations');
+    // Each deviation's own post mentioned its owner, who was DMed too: the digest, a summary,
+    // names them (the stand-in's display names, "rita" and "otto") and pings nobody again.
+    expect(blocks).toContain(' · rita due 2027-02-10');
+    expect(blocks).toContain(' · otto due 2027-02-10');
+    expect(blocks).not.toContain('<@');
   });
 
   it('admins set the thresholds with /sop settings execution; a bad key is named', async () => {

@@ -258,6 +258,53 @@ describe('/sop execution form', () => {
     );
   });
 
+  it("the digest names the owners its deviations' own posts pinged, and mentions one whose post never went out", () => {
+    const row = (summary: string, owner: string, announced: boolean) => ({
+      summary,
+      week: '2027-02-01',
+      owner,
+      due: '2027-02-10',
+      status: 'open',
+      frozenBreak: false,
+      actionId: '5',
+      announced,
+    });
+    const names: Record<string, string> = { U_RITA: 'Rita <R&D> *sales*', U_OTTO: 'Otto' };
+    const d = digestMessage(
+      {
+        week: '2027-02-01',
+        sales: 1,
+        production: 1,
+        deviations: [row('FAM-1 sold 150', 'U_RITA', true), row('FAM-2 made 80', 'U_OTTO', true)],
+        nextMeeting: { breaks: 0, done: 0 },
+      },
+      (id) => names[id] ?? id,
+    );
+    // The name is typed: escaped, each * beside a zero-width space so it makes nothing bold.
+    const b = '\u200B';
+    expect((d.blocks[2] as { text: { text: string } }).text.text).toBe(
+      [
+        `• FAM-1 sold 150 · Rita &lt;R&amp;D&gt; ${b}*${b}sales${b}*${b} due 2027-02-10`,
+        '• FAM-2 made 80 · Otto due 2027-02-10',
+      ].join('\n'),
+    );
+    expect(JSON.stringify(d)).not.toContain('<@');
+    // A deviation whose own post never went out: the digest is the first to tell its owner.
+    const unsent = digestMessage(
+      {
+        week: '2027-02-01',
+        sales: 1,
+        production: 1,
+        deviations: [row('FAM-2 made 80', 'U_OTTO', false)],
+        nextMeeting: { breaks: 0, done: 0 },
+      },
+      (id) => names[id] ?? id,
+    );
+    expect((unsent.blocks[2] as { text: { text: string } }).text.text).toBe(
+      '• FAM-2 made 80 · <@U_OTTO> due 2027-02-10',
+    );
+  });
+
   it("the digest's lines say in words what their emoji mark: done, and a frozen-plan break", () => {
     const row = (over: { status: string; frozenBreak: boolean; summary: string }) => ({
       week: '2027-02-01',

@@ -15,7 +15,7 @@ import {
   readTypedNumber,
 } from '../../core/typed-number.js';
 import { andMore, clipMrkdwn, fitText, SECTION_TEXT_CHARS, splitMrkdwn } from './fit.js';
-import { clip, esc, mrkdwn, plain } from './format.js';
+import { clip, esc, escInMarks, mrkdwn, plain } from './format.js';
 
 export const EXECUTION_CALLBACK = 'execution_submit';
 
@@ -292,6 +292,12 @@ export interface DigestView {
     status: string;
     frozenBreak: boolean;
     actionId: string | null;
+    /**
+     * Its own post went out (the owner was mentioned there, and DMed): the digest, a summary,
+     * names the owner. Absent or false: the owner is mentioned, the digest being the first
+     * post to tell them.
+     */
+    announced?: boolean;
   }[];
   /**
    * The frozen-zone breaks the next executive meeting takes up (its pack's question 6): every
@@ -329,12 +335,21 @@ const MAX_DIGEST_LINES = 15;
  */
 export const BREAKS_WORDS = 'breaks the frozen plan';
 
-export function digestMessage(v: DigestView): { text: string; blocks: types.KnownBlock[] } {
+/**
+ * `nameOf`: each owner's name (userNames, read before), for the deviations whose own post
+ * went out (`announced`).
+ */
+export function digestMessage(
+  v: DigestView,
+  nameOf: (userId: string) => string = (id) => id,
+): { text: string; blocks: types.KnownBlock[] } {
   const units = (n: number | null) =>
     n === null ? 'not imported' : `${Math.round(n).toLocaleString('en-US')} units`;
   const open = v.deviations.filter((d) => d.status === 'open' || d.status === 'overdue');
+  const owner = (id: string, announced: boolean) =>
+    announced ? escInMarks(nameOf(id)) : `<@${id}>`;
   const line = (d: DigestView['deviations'][number]) =>
-    `${d.frozenBreak ? ':rotating_light: ' : ''}${d.status === 'overdue' ? '*OVERDUE* ' : d.status === 'done' ? ':white_check_mark: *done* ' : ''}${esc(d.summary)}${d.frozenBreak ? ` · ${BREAKS_WORDS}` : ''}${d.owner ? ` · <@${d.owner}> due ${d.due}` : ''}`;
+    `${d.frozenBreak ? ':rotating_light: ' : ''}${d.status === 'overdue' ? '*OVERDUE* ' : d.status === 'done' ? ':white_check_mark: *done* ' : ''}${esc(d.summary)}${d.frozenBreak ? ` · ${BREAKS_WORDS}` : ''}${d.owner ? ` · ${owner(d.owner, d.announced === true)} due ${d.due}` : ''}`;
   // Whole lines, at most MAX_DIGEST_LINES of them, then how many more and where they are: a
   // list cut to Slack's 3,000 characters would lose its count and end mid-line.
   const list = fitText(
