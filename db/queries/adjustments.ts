@@ -156,25 +156,60 @@ export async function countedAdjustmentsFrom(
     .execute();
 }
 
-/** The adjustments carried into a cycle from the previous one, by family code then period. */
+/**
+ * The adjustments carried into a cycle from the previous one, by family code then period,
+ * each with the month of the cycle its author entered it in (`entered_in`; null when that row
+ * is not known).
+ */
 export async function carriedInto(
   db: Db,
   cycleId: number,
-): Promise<{ code: string; period: string; author: string; reason_code: string }[]> {
-  return adjustmentsWithFamily(db)
-    .select([
-      'families.code',
-      'forecast_adjustments.period',
-      'forecast_adjustments.author',
-      'forecast_adjustments.reason_code',
-    ])
-    .where('forecast_adjustments.cycle_id', '=', cycleId)
-    .where('forecast_adjustments.source', '=', 'carried')
-    .where('forecast_adjustments.status', '<>', 'withdrawn')
-    .orderBy(inCodeOrder('families.code'))
-    .orderBy('forecast_adjustments.period')
-    .orderBy('forecast_adjustments.author')
-    .execute();
+): Promise<
+  { code: string; period: string; author: string; reason_code: string; entered_in: string | null }[]
+> {
+  // Each carried row names the row it was copied from (`carried_from`), itself carried when it
+  // came through more than one cycle: the chain ends at the row its author entered.
+  return (
+    db
+      .withRecursive('origin(start_id, id, carried_from, source, cycle_id)', (qb) =>
+        qb
+          .selectFrom('forecast_adjustments')
+          .select(['id as start_id', 'id', 'carried_from', 'source', 'cycle_id'])
+          .where('cycle_id', '=', cycleId)
+          .where('source', '=', 'carried')
+          .unionAll((u) =>
+            u
+              .selectFrom('forecast_adjustments as f')
+              .innerJoin('origin', 'origin.carried_from', 'f.id')
+              .select(['origin.start_id', 'f.id', 'f.carried_from', 'f.source', 'f.cycle_id']),
+          ),
+      )
+      .selectFrom('forecast_adjustments')
+      .innerJoin('families', 'families.id', 'forecast_adjustments.family_id')
+      // The row at the chain's end, when it was entered rather than carried (a chain cut short,
+      // a row carried before `carried_from` was kept, enters no cycle).
+      .leftJoin('origin', (j) =>
+        j
+          .onRef('origin.start_id', '=', 'forecast_adjustments.id')
+          .on('origin.carried_from', 'is', null)
+          .on('origin.source', '<>', 'carried'),
+      )
+      .leftJoin('cycles as entered', 'entered.id', 'origin.cycle_id')
+      .select([
+        'families.code',
+        'forecast_adjustments.period',
+        'forecast_adjustments.author',
+        'forecast_adjustments.reason_code',
+        'entered.month as entered_in',
+      ])
+      .where('forecast_adjustments.cycle_id', '=', cycleId)
+      .where('forecast_adjustments.source', '=', 'carried')
+      .where('forecast_adjustments.status', '<>', 'withdrawn')
+      .orderBy(inCodeOrder('families.code'))
+      .orderBy('forecast_adjustments.period')
+      .orderBy('forecast_adjustments.author')
+      .execute()
+  );
 }
 
 /** How many adjustments a member has submitted in a cycle (carried ones are not theirs to count). */

@@ -158,23 +158,32 @@ export interface CarriedGroup {
   readonly reason: string;
   /** The months, in order. */
   readonly periods: readonly Period[];
+  /** The month of the cycle its author entered it in (null: not known). */
+  readonly enteredIn: Period | null;
 }
 
-/** Carried rows grouped by family, author and reason, in the order they come. */
+/** Carried rows grouped by family, author, reason and the cycle entered in, as they come. */
 export function groupCarried(
-  rows: readonly { code: string; period: string; author: string; reason_code: string }[],
+  rows: readonly {
+    code: string;
+    period: string;
+    author: string;
+    reason_code: string;
+    entered_in: string | null;
+  }[],
 ): CarriedGroup[] {
   const groups = new Map<
     string,
-    { family: string; author: string; reason: string; periods: Period[] }
+    { family: string; author: string; reason: string; periods: Period[]; enteredIn: Period | null }
   >();
   for (const r of rows) {
-    const key = `${r.code}\u0000${r.author}\u0000${r.reason_code}`;
+    const key = [r.code, r.author, r.reason_code, r.entered_in ?? ''].join('\u0000');
     const g = groups.get(key) ?? {
       family: r.code,
       author: r.author,
       reason: r.reason_code,
       periods: [],
+      enteredIn: r.entered_in,
     };
     g.periods.push(r.period);
     groups.set(key, g);

@@ -238,17 +238,19 @@ const splitOf = (early: number, late: number): string => {
 };
 
 /**
- * "Forecast adjustments carried from 2027-01 for months still ahead: 6 (FAM-1 2027-05–2027-07
- * promotion by <@U…>; …); each counts until its author adjusts that month again."
+ * "Forecast adjustments carried into this cycle for months still ahead: 6 (FAM-1
+ * 2027-05–2027-07 promotion, entered in 2027-01 by Rita; …); each counts until its author
+ * adjusts that month again." Each says the cycle it was entered in, which may be older than
+ * the previous one: an adjustment carries on from cycle to cycle.
  */
 export function carriedAdjustmentsLine(c: WhatChanged, who: Who): string | null {
   const n = c.carried.reduce((s, g) => s + g.periods.length, 0);
   if (n === 0) return null;
   const shown = c.carried.slice(0, 4).map((g) => {
-    return `${g.family} ${periodSpan(g.periods)} ${g.reason.replace(/_/g, ' ')} by ${who(g.author)}`;
+    return `${g.family} ${periodSpan(g.periods)} ${g.reason.replace(/_/g, ' ')}, entered in ${g.enteredIn ?? 'an earlier cycle'} by ${who(g.author)}`;
   });
   const more = c.carried.length - shown.length;
-  return `Forecast adjustments carried from ${c.previous?.month ?? 'the previous cycle'} for months still ahead: ${num(n)} (${shown.join('; ')}${more > 0 ? `; …and ${more} more` : ''}); each counts until its author adjusts that month again.`;
+  return `Forecast adjustments carried into this cycle for months still ahead: ${num(n)} (${shown.join('; ')}${more > 0 ? `; …and ${more} more` : ''}); each counts until its author adjusts that month again.`;
 }
 
 function fvaLine(r: CycleReview, who: Who): string | null {

@@ -11,6 +11,8 @@ import { computeConsensus } from '../../src/core/consensus.js';
 import { familyCoveringRoles } from '../../src/core/policy.js';
 import { carryAdjustments } from '../../src/services/carry-over.js';
 import { type CycleDeps, startCycle } from '../../src/services/cycles.js';
+import { whatChanged } from '../../src/services/follow-through.js';
+import { carriedAdjustmentsLine } from '../../src/services/pack-loop.js';
 import { getSettings } from '../../src/services/settings.js';
 import { auditEntries, insertMembers, useDb } from '../helpers/db.js';
 import { insertFamilies } from './meeting-fixture.js';
@@ -133,5 +135,76 @@ describe('carrying adjustments into the next cycle', () => {
     // Carrying again (a retried start) writes nothing new.
     const again = await carryAdjustments(t.db, second, first, await getSettings(t.db));
     expect(again).toEqual([]);
+  });
+});
+
+describe('the carried adjustments question 1 and the review list', () => {
+  const u = useDb();
+  const depsU = (iso: string): CycleDeps => ({
+    db: u.db,
+    queue,
+    clock: { now: () => new Date(iso) },
+  });
+
+  it('names the cycle each was entered in, two cycles back for one carried twice', async () => {
+    const { fam1, fam2 } = await insertFamilies(u.db);
+    await insertMembers(u.db, { [REP]: 'sales', [PLANNER]: 'planner' });
+    let n = 0;
+    const adj = (
+      cycleId: number,
+      family: number,
+      period: string,
+      reason: string,
+      value: number,
+    ) => ({
+      cycle_id: cycleId,
+      family_id: family,
+      period,
+      author: REP,
+      author_role: 'sales' as const,
+      kind: 'delta_pct' as const,
+      value,
+      reason_code: reason,
+      comment: null,
+      status: 'accepted' as const,
+      zone: 'liquid' as const,
+      source: 'command' as const,
+      request_key: `entered-${++n}`,
+      created_at: new Date(Date.UTC(2027, 0, 5, 10, n)),
+    });
+    const close = (id: number, at: string) =>
+      u.db
+        .updateTable('cycles')
+        .set({ phase: 'closed', closed_at: new Date(at) })
+        .where('id', '=', id)
+        .execute();
+    // January: Rita's promotion on FAM-1, May to July. February: her lost customer on FAM-2
+    // in June. Nobody adjusts anything in March's cycle before its pack.
+    const jan = await startCycle(depsU('2027-01-04T09:00:00Z'), PLANNER, '2027-01');
+    await u.db
+      .insertInto('forecast_adjustments')
+      .values(['2027-05', '2027-06', '2027-07'].map((p) => adj(jan.id, fam1, p, 'promotion', 15)))
+      .execute();
+    await close(jan.id, '2027-01-29T17:00:00Z');
+    const feb = await startCycle(depsU('2027-02-01T09:00:00Z'), PLANNER, '2027-02');
+    await u.db
+      .insertInto('forecast_adjustments')
+      .values(adj(feb.id, fam2, '2027-06', 'lost_customer', -10))
+      .execute();
+    await close(feb.id, '2027-02-26T17:00:00Z');
+    const mar = await startCycle(depsU('2027-03-01T09:00:00Z'), PLANNER, '2027-03');
+
+    const cycles = await u.db
+      .selectFrom('cycles')
+      .selectAll()
+      .where('id', 'in', [feb.id, mar.id])
+      .orderBy('month')
+      .execute();
+    const changed = await whatChanged(u.db, cycles[1]!, cycles[0]!, '2027-03-01', 'UTC');
+    // March holds 3 + 1 carried months. The promotion came through February, but was entered
+    // in January: "carried from 2027-02" would say someone adjusted in February.
+    expect(carriedAdjustmentsLine(changed, (id) => (id === REP ? 'Rita' : id))).toBe(
+      'Forecast adjustments carried into this cycle for months still ahead: 4 (FAM-1 2027-05–2027-07 promotion, entered in 2027-01 by Rita; FAM-2 2027-06 lost customer, entered in 2027-02 by Rita); each counts until its author adjusts that month again.',
+    );
   });
 });

@@ -382,8 +382,21 @@ describe('review message', () => {
       ],
       actions: [],
       carried: [
-        { family: 'FAM-1', author: 'U_RITA', reason: 'promotion', periods: ['2027-05', '2027-06'] },
-        { family: 'FAM-2', author: 'U_NEW', reason: 'lost_customer', periods: ['2027-04'] },
+        {
+          family: 'FAM-1',
+          author: 'U_RITA',
+          reason: 'promotion',
+          periods: ['2027-05', '2027-06'],
+          enteredIn: '2027-01',
+        },
+        // Carried before the row it came from was kept: its cycle is not known.
+        {
+          family: 'FAM-2',
+          author: 'U_NEW',
+          reason: 'lost_customer',
+          periods: ['2027-04'],
+          enteredIn: null,
+        },
       ],
     };
     const trend = [
@@ -457,9 +470,9 @@ describe('review message', () => {
     expect(text).toContain(
       'Tracking signal (lag-1 consensus, Σ(actual − forecast) / MAD over up to 12 months) outside ±4, to investigate: FAM-7 +6.0 over 6 months (under-forecast).',
     );
-    // 2 + 1 carried months, in two groups.
+    // 2 + 1 carried months, in two groups, each with the cycle it was entered in.
     expect(text).toContain(
-      'Forecast adjustments carried from 2027-01 for months still ahead: 3 (FAM-1 2027-05–2027-06 promotion by Rita; FAM-2 2027-04 lost customer by Nina); each counts until its author adjusts that month again.',
+      'Forecast adjustments carried into this cycle for months still ahead: 3 (FAM-1 2027-05–2027-06 promotion, entered in 2027-01 by Rita; FAM-2 2027-04 lost customer, entered in an earlier cycle by Nina); each counts until its author adjusts that month again.',
     );
     // Money with its currency, as in the charts: revenue 4,500 vs 4,400 assumed: +2.3%.
     expect(text).toContain(
