@@ -207,10 +207,7 @@ export function changedLines(l: PackLoop, people: People = BY_ID): string[] {
       ),
     );
   }
-  const counts = (xs: readonly ActionStatus[]) => {
-    const n = (s: string) => xs.filter((a) => a.state === s).length;
-    return `${num(n('done'))} done${doneSplit(xs)}, ${num(n('overdue'))} overdue, ${num(n('open'))} open, ${num(n('dropped'))} dropped`;
-  };
+  const counts = (xs: readonly ActionStatus[]) => actionCounts(xs, true);
   if (c.actions.length) out.push(`Actions of earlier cycles: ${counts(c.actions)}.`);
   // S&OE files its actions under the latest cycle: those raised since the last meeting are
   // this cycle's, and no earlier cycle's count holds them.
@@ -221,6 +218,20 @@ export function changedLines(l: PackLoop, people: People = BY_ID): string[] {
       `Actions made from Slack messages since the last meeting: ${counts(c.messageActions)}.`,
     );
   return out;
+}
+
+const STATES: readonly ActionStatus['state'][] = ['done', 'overdue', 'open', 'dropped'];
+
+/**
+ * "1 done (1 early), 5 overdue, 0 open, 0 dropped": actions by state, as question 1 counts
+ * them; without `all`, only the states some action is in ("1 done (1 early), 5 overdue").
+ */
+function actionCounts(xs: readonly ActionStatus[], all: boolean): string {
+  return STATES.flatMap((s) => {
+    const n = xs.filter((a) => a.state === s).length;
+    if (n === 0 && !all) return [];
+    return [`${num(n)} ${s}${s === 'done' ? doneSplit(xs) : ''}`];
+  }).join(', ');
 }
 
 /**
@@ -403,8 +414,11 @@ export function trackingLine(t: TrackingSignals): string | null {
   return `${head} outside ±${TRACKING_LIMIT}, to investigate: ${shown.join('; ')}${more > 0 ? `; …and ${more} more` : ''}.`;
 }
 
-/** Question 10: follow-through of the last decision, before the open actions. */
-export function followLines(l: PackLoop): string[] {
+/**
+ * Question 10: follow-through of the last decision, before the open actions. `listedBelow`:
+ * the open actions follow (the pack's question 10; the review lists none).
+ */
+export function followLines(l: PackLoop, listedBelow = false): string[] {
   const f = l.follow;
   if (!f) return [];
   const out: string[] = [];
@@ -428,12 +442,26 @@ export function followLines(l: PackLoop): string[] {
     l.changed.decisions.length === 0
       ? `Action completion rate: ${l.changed.previous ? `${l.changed.previous.month} recorded no decision` : 'no earlier decision to follow through'}.`
       : f.actionsSet === 0
-        ? 'Action completion rate: the last decision set no actions.'
+        ? noActionsSet(l.changed, listedBelow)
         : f.completionRate === null
           ? 'Action completion rate: no action due yet.'
           : `Action completion rate ${pct(f.completionRate)}: ${num(f.actionsDone)} done${splitOf(f.actionsDoneEarly, f.actionsDoneLate)} of ${num(f.actionsDue)} due by today or done early.`,
   );
   return out;
+}
+
+/**
+ * The completion rate's line when the last decision set no actions: it measures only that
+ * decision's actions, so it has no figure; what became of the earlier cycles' actions is said
+ * beside it, with question 1's counts, so "set no actions" never reads as nothing to follow
+ * up: "Action completion rate: 2027-02's decision set no actions; of the actions of earlier
+ * cycles, 1 done (1 early), 5 overdue (the open ones are listed below)."
+ */
+function noActionsSet(c: WhatChanged, listedBelow: boolean): string {
+  const decision = c.previous ? `${c.previous.month}'s decision` : 'the last decision';
+  if (c.actions.length === 0) return `Action completion rate: ${decision} set no actions.`;
+  const open = c.actions.some((a) => a.state === 'open' || a.state === 'overdue');
+  return `Action completion rate: ${decision} set no actions; of the actions of earlier cycles, ${actionCounts(c.actions, false)}${listedBelow && open ? ' (the open ones are listed below)' : ''}.`;
 }
 
 /**

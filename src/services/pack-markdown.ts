@@ -409,7 +409,7 @@ export function packSections(
   s.push({
     n: 10,
     title: 'What are the follow-up actions?',
-    lines: [...(p.loop ? followLines(p.loop) : []), ...actionLines(p, people, left)],
+    lines: [...(p.loop ? followLines(p.loop, true) : []), ...actionLines(p, people, left)],
   });
   return s;
 }

@@ -20,7 +20,7 @@ import {
   lastDecisionActions,
   type WhatChanged,
 } from '../../src/services/follow-through.js';
-import { sentence } from '../../src/services/pack-loop.js';
+import { changedLines, followLines, sentence } from '../../src/services/pack-loop.js';
 import { reviewMessage } from '../../src/slack/presenters/review.js';
 import { validateBlocks } from '../../src/slack-standin/index.js';
 
@@ -604,8 +604,43 @@ describe('follow-through of the last decision', () => {
       escalations: [],
     });
     const text = JSON.stringify(msg.blocks);
-    expect(text).toContain('Action completion rate: the last decision set no actions.');
+    // The three earlier actions were done on their due date: neither early nor late.
+    expect(text).toContain(
+      "Action completion rate: 2027-02's decision set no actions; of the actions of earlier cycles, 3 done.",
+    );
     expect(text).not.toContain('due by today or done early');
+  });
+
+  it('when the last decision set none, the pack says what became of the earlier ones', () => {
+    // February's decision set none. Of January's decision's two actions and S&OE's four
+    // (filed under February), one was done on 2027-02-25, due 2027-03-01: early; five are
+    // past their due date, open: overdue. The rate has no figure; the line says the rest as
+    // question 1 counts it, and points at question 10's list of the overdue ones.
+    const c = changed(
+      ['2'],
+      [
+        action('1', '1', 'done', '2027-02-25', '2027-03-01'),
+        action('2', '1', 'overdue'),
+        ...['3', '4', '5', '6'].map((id) => action(id, null, 'overdue')),
+      ],
+    );
+    const loop = {
+      trend: [trend],
+      changed: c,
+      tracking: { outside: [], judged: 0, months: 0 },
+      follow: followThrough(trend, lastDecisionActions(c), '2027-03-05'),
+      escalations: [],
+    };
+    expect(followLines(loop, true).at(-1)).toBe(
+      "Action completion rate: 2027-02's decision set no actions; of the actions of earlier cycles, 1 done (1 early), 5 overdue (the open ones are listed below).",
+    );
+    expect(changedLines(loop)).toContain(
+      'Actions of earlier cycles: 1 done (1 early), 5 overdue, 0 open, 0 dropped.',
+    );
+    // The review lists no action: it points nowhere.
+    expect(followLines(loop).at(-1)).toBe(
+      "Action completion rate: 2027-02's decision set no actions; of the actions of earlier cycles, 1 done (1 early), 5 overdue.",
+    );
   });
 
   it('counts an action done before its due date as early, not late, and one done after as late', () => {
