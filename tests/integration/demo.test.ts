@@ -103,9 +103,12 @@ describe('npm run demo', () => {
     expect(dues(/Suggested owner <@U_\w+>, due (\S+) \(action #/g)).toEqual(
       Array(4).fill('2027-03-10'),
     );
-    expect(dues(/ in the week of 2027-03-01\b.* · <@U_\w+> due (\S+)$/gm)).toEqual(
+    // The digest names each owner (their deviation's own post pinged them): no mention.
+    expect(dues(/ in the week of 2027-03-01\b.* · (?:Rita|Otto) due (\S+)$/gm)).toEqual(
       Array(4).fill('2027-03-10'),
     );
+    const digest = transcript.slice(transcript.indexOf('## S&OE digest: week of 2027-03-01'));
+    expect(digest.slice(0, digest.indexOf('**sopbot**'))).not.toContain('<@');
     expect(dues(/escalated from S&amp;OE .*, due (\S+), overdue\.$/gm)).toEqual(
       Array(4).fill('2027-03-10'),
     );
