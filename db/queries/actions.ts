@@ -13,8 +13,6 @@ export interface ActionQuery {
   readonly open: boolean;
   /** Only actions due before this date (YYYY-MM-DD). */
   readonly dueBefore?: string;
-  /** Leave out the actions of this cycle. */
-  readonly notOfCycle?: number;
   /** Only these actions (an empty list: none). */
   readonly ids?: readonly string[];
 }
@@ -34,7 +32,6 @@ export async function actionsWhere(
   if (query.owner) q = q.where('actions.owner', '=', query.owner);
   if (query.open) q = q.where('actions.status', '=', 'open');
   if (query.dueBefore !== undefined) q = q.where('actions.due_date', '<', query.dueBefore);
-  if (query.notOfCycle !== undefined) q = q.where('actions.cycle_id', '<>', query.notOfCycle);
   if (query.ids !== undefined) {
     if (query.ids.length === 0) return [];
     q = q.where('actions.id', 'in', [...query.ids]);

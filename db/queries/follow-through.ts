@@ -44,7 +44,10 @@ export async function actionsBefore(db: Db, month: string) {
 
 /**
  * The actions raised in the cycle of `month` (no decision set them) before it closed, each with
- * its cycle's month; a frozen-zone break's aside (the meeting disposes of those).
+ * its cycle's month: weekly S&OE's (a frozen-zone break's too: question 6 disposes of the
+ * break, its owner's action stays open work) and those made from Slack messages. S&OE files
+ * its actions under the latest cycle and the shortcut under the open one, so in a real company
+ * those raised during the cycle being decided are its own.
  */
 function raisedIn(db: Db, month: string) {
   return actionsWithCycle(db)
@@ -56,26 +59,14 @@ function raisedIn(db: Db, month: string) {
         eb('actions.created_at', '<', eb.ref('cycles.closed_at')),
       ]),
     )
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('deviations')
-            .select('deviations.id')
-            .whereRef('deviations.action_id', '=', 'actions.id')
-            .where('deviations.frozen_break', '=', true),
-        ),
-      ),
-    )
     .orderBy('actions.due_date')
     .orderBy('actions.id');
 }
 
 /**
  * The actions weekly S&OE raised in the cycle of `month` before it closed, each with its
- * cycle's month: no decision set them, no Slack message was made into them (`source_ts`), and
- * their deviation is no frozen-zone break (the meeting disposes of those). The pack's
- * question 10 lists the open ones.
+ * cycle's month: no decision set them and no Slack message was made into them (`source_ts`);
+ * a frozen-zone break's included. The pack's question 10 lists the open ones.
  */
 export async function soeActionsOf(db: Db, month: string) {
   return raisedIn(db, month).where('actions.source_ts', 'is', null).execute();

@@ -428,13 +428,12 @@ export { isOverdue } from '../core/action-timing.js';
 
 export async function listActions(
   db: Db,
-  opts: { owner?: string; filter: ActionFilter; today: string; cycleIdBefore?: number },
+  opts: { owner?: string; filter: ActionFilter; today: string },
 ): Promise<(ActionRow & { cycle: string })[]> {
   return actionsWhere(db, {
     ...(opts.owner ? { owner: opts.owner } : {}),
     open: opts.filter !== 'all',
     ...(opts.filter === 'overdue' ? { dueBefore: opts.today } : {}),
-    ...(opts.cycleIdBefore !== undefined ? { notOfCycle: opts.cycleIdBefore } : {}),
   });
 }
 

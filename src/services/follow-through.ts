@@ -93,8 +93,8 @@ export interface WhatChanged {
   /** Every action of the cycles before this one (S&OE deviations' included). */
   readonly actions: readonly ActionStatus[];
   /**
-   * The actions weekly S&OE raised in this cycle, since the last meeting (a frozen-zone
-   * break's aside: the meeting disposes of those).
+   * The actions weekly S&OE raised in this cycle, since the last meeting, a frozen-zone
+   * break's included (question 6 disposes of the break; its owner's action stays open work).
    */
   readonly soeActions?: readonly ActionStatus[];
   /** The actions made from a Slack message in this cycle, since the last meeting. */

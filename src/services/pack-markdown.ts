@@ -261,22 +261,25 @@ export function packSections(
   const s: PackSection[] = [];
   const ch = p.changes;
   const left = new Set(p.ownersWhoLeft ?? []);
+  // What changed and the counts of the actions question 10 lists, with or without plans to
+  // compare: a cycle after one without a plan run still has actions to count.
+  const loop = p.loop ? [...changedLines(p.loop, people), ...leftCount(p, left)] : [];
   s.push({
     n: 1,
     title: 'What has changed since last month?',
     lines: !p.previous
-      ? ['First cycle: nothing to compare with.']
+      ? ['First cycle: nothing to compare with.', ...loop]
       : p.runId === null
-        ? [NO_RUN, ...(p.loop ? [...changedLines(p.loop, people), ...leftCount(p, left)] : [])]
+        ? [NO_RUN, ...loop]
         : ch.consensusBefore === null
-          ? [`${p.previous.month} has no plan run to compare with.`]
+          ? [`${p.previous.month} has no plan run to compare with.`, ...loop]
           : [
               `Consensus demand over ${ch.periods.length} common months: ${num(ch.consensusNow)} vs ${num(ch.consensusBefore)} in ${p.previous.month} (${pct(ratio(ch.consensusNow - ch.consensusBefore, ch.consensusBefore), true)}).`,
               capacityLine(ch.capacity),
               ch.movers.length
                 ? `Biggest movers: ${ch.movers.map((m) => `${m.family} ${signedNum(m.delta)} (${pct(m.deltaPct, true)})`).join(', ')}.`
                 : 'No family moved.',
-              ...(p.loop ? [...changedLines(p.loop, people), ...leftCount(p, left)] : []),
+              ...loop,
             ],
   });
   const k = p.kpis;

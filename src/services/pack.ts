@@ -197,10 +197,11 @@ export async function buildPack(
   // The loop: review of the months since the previous cycle, what changed, follow-through.
   const loop = await loopOf(db, cycle, now);
 
-  // Q10: the open actions of earlier cycles and those S&OE raised or people made from a Slack
-  // message in this one since the last meeting (question 1 counts the same; a frozen-zone
-  // break's of this cycle is question 6's), by due date. This meeting's own decision's are listed under it; a later cycle's are not
-  // this pack's, should it be built again later.
+  // Q10: the open actions of earlier cycles and those S&OE raised (a frozen-zone break's too:
+  // question 6 disposes of the break, not of its owner's action) or people made from a Slack
+  // message in this one since the last meeting (question 1 counts the same), by due date.
+  // This meeting's own decision's are listed under it; a later cycle's are not this pack's,
+  // should it be built again later.
   const open = (a: ActionStatus) => a.state === 'open' || a.state === 'overdue';
   const acts = [
     ...loop.changed.actions.filter(open),
