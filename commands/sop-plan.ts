@@ -1,13 +1,19 @@
 /**
- * `/sop plan` (planners): recompute the plan now. "Planning…" goes in the channel, and the
- * job answers in that thread with the headline figures and the charts. The same request
+ * `/sop plan` (planners): recompute the plan now. Typed in the executive channel, "Planning…"
+ * is a reply in the cycle's plans thread there (opened now when the cycle has none), where
+ * every run of the cycle answers (src/services/plan-threads.ts), and the person is told so;
+ * typed elsewhere, "Planning…" goes in that channel, and the job answers in its thread with the
+ * headline figures and the charts (the run goes in the plans threads as well). The same request
  * retried by Slack is one message and one run (ledger key and job id from the request key).
  */
 import { UsageError } from '../src/errors.js';
 import { getOpenCycle } from '../src/services/cycles.js';
 import { enqueueDurably } from '../src/services/outbox.js';
+import { openPlansThread } from '../src/services/plan-threads.js';
+import { getSettings } from '../src/services/settings.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { MOVED_TO_DM, postWhereInvoked } from '../src/slack/invoking-channel.js';
+import { postMessageOnce } from '../src/slack/post-ledger.js';
 
 export const plan: SopSubcommand = {
   name: 'plan',
@@ -18,21 +24,43 @@ export const plan: SopSubcommand = {
     if (args.length > 0) throw new UsageError('`/sop plan` takes no arguments.');
     const cycle = await getOpenCycle(deps.db);
     if (!cycle) throw new UsageError('No S&OP cycle is open. Start one with `/sop cycle start`.');
-    const msg = await postWhereInvoked(deps.db, client, {
-      logger: deps.logger,
-      user: member.userId,
-      key: `plan-request:${requestKey}`,
-      channel: command.channel_id,
-      text: `:hourglass_flowing_sand: Planning… <@${member.userId}> asked for a new plan of the ${cycle.month} cycle. Results will follow in this thread.`,
-    });
+    const text = `:hourglass_flowing_sand: Planning… <@${member.userId}> asked for a new plan of the ${cycle.month} cycle. Results will follow in this thread.`;
+    const key = `plan-request:${requestKey}`;
+    const exec = (await getSettings(deps.db)).exec_channel;
+    let replyTo: { channel: string; threadTs: string };
+    if (exec && command.channel_id === exec) {
+      // The cycle's plans thread, where every run of the cycle answers: one edit in the channel.
+      const threadTs = await openPlansThread(deps.db, client, cycle, 'exec', exec);
+      await postMessageOnce(deps.db, client, {
+        logger: deps.logger,
+        key,
+        channel: exec,
+        threadTs,
+        text,
+      });
+      replyTo = { channel: exec, threadTs };
+      await respond({
+        response_type: 'ephemeral',
+        text: `:hourglass_flowing_sand: Planning… the results will follow in the thread of *Plans for S&OP ${cycle.month}* in this channel.`,
+      });
+    } else {
+      const msg = await postWhereInvoked(deps.db, client, {
+        logger: deps.logger,
+        user: member.userId,
+        key,
+        channel: command.channel_id,
+        text,
+      });
+      replyTo = { channel: msg.channel, threadTs: msg.ts };
+      if (msg.inDm) await respond({ response_type: 'ephemeral', text: MOVED_TO_DM });
+    }
     const d = await enqueueDurably(deps, 'recompute', {
       cycleId: cycle.id,
       reason: 'command',
       requestedBy: member.userId,
-      replyTo: { channel: msg.channel, threadTs: msg.ts },
+      replyTo,
       requestKey,
     });
-    if (msg.inDm) await respond({ response_type: 'ephemeral', text: MOVED_TO_DM });
     if (d.pending > 0)
       await respond({
         response_type: 'ephemeral',

@@ -1,14 +1,19 @@
 /**
  * `post-charts`: render a plan run's charts and post each exactly once (the ledger key is
- * the run and the chart), into the channels by kind, or into the thread that asked for the
- * run. With a thread, the headline figures come first.
+ * the run and the chart), each in its channel (by kind) as a reply in the cycle's plans
+ * thread there (src/services/plan-threads.ts). That thread's message is drawn on the run when
+ * it is the cycle's latest (when, why, and in the executive channel each scenario's line); the
+ * executive thread gets the run's headline figures (`run:<id>:headline`) before its charts. So
+ * a recompute shows in a channel as one edit, whatever its reason (a submission, an import, a
+ * phase change, `/sop plan`). A run outside any cycle posts its charts in the channels.
  *
  * No noise: a chart whose picture and summary are the same as one already posted in that
  * channel (an earlier run with the same numbers) is not posted again; the picture is claimed
  * atomically through the ledger (`claimContent`), so two jobs never both post it, and the
  * run's chart key then names that post (the vote shows the chart of its run). A thread that
- * asked for the run always gets its headline and charts, under keys of that thread: a run
- * reused for a second request answers in the second thread too.
+ * asked for the run (`/sop plan` typed outside the executive channel) and is not a plans
+ * thread always gets the headline and charts too, under keys of that thread: a run reused for
+ * a second request answers in the second thread too.
  *
  * A run newer than the one the cycle's open vote (or closed vote still owed a decision) is on
  * makes that vote's figures out of date: before the charts, the vote's message is redrawn with
@@ -21,8 +26,9 @@ import { renderChart } from '../src/charts/render.js';
 import { runStaleStock } from '../src/core/supply/from-company.js';
 import { authorsOf, loadRunCharts, withAuthorNames } from '../src/services/chart-data.js';
 import { noticeReplacedRun } from '../src/services/meeting-posts.js';
+import { showRunOnThread } from '../src/services/plan-threads.js';
 import { zeroFilledFamilies } from '../src/services/planning-baseline.js';
-import { planCharts } from '../src/services/run-charts.js';
+import { type ChannelRole, type PlannedChart, planCharts } from '../src/services/run-charts.js';
 import { getSettings } from '../src/services/settings.js';
 import { centralShortfalls } from '../src/services/shortfall.js';
 import { userNamesFor } from '../src/services/user-names.js';
@@ -36,7 +42,8 @@ import {
   postMessageOnce,
   recordSharedPost,
 } from '../src/slack/post-ledger.js';
-import { planHeadline } from '../src/slack/presenters/plan-run.js';
+import { planHeadline, plansThreadText } from '../src/slack/presenters/plan-run.js';
+import { hash } from './contracts.js';
 import type { Processor } from './processor-types.js';
 
 export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
@@ -63,27 +70,92 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
     supply: settings.supply_channel,
     exec: settings.exec_channel,
   };
-  const thread = p.replyTo?.threadTs ? p.replyTo : null;
-  /** The ledger key of a chart: the run's own in the channels, the thread's in a thread. */
-  const keyOf = (key: string) => (thread ? `${key}@${thread.channel}:${thread.threadTs}` : key);
-  if (thread) {
-    const scenarios = await runScenarios(ctx.db, p.runId);
+  const scenarios = await runScenarios(ctx.db, p.runId);
+  const headline = planHeadline(
+    p.runId,
+    data.cycleMonth,
+    scenarios,
+    runStaleStock(data.run),
+    await centralShortfalls(ctx.db, p.runId),
+    data.cycleMonth ? await zeroFilledFamilies(ctx.db, data.cycleMonth) : [],
+    data.run.periods,
+  );
+  const planned = planCharts(data, p.charts);
+  // The cycle's plans thread in each channel the run posts to (the executive channel always,
+  // for the headline), its message drawn on this run when it is the cycle's latest. A channel
+  // that holds several roles has one thread, named by its first role of exec, supply, demand.
+  const threads = new Map<string, string>();
+  if (cycleId !== null && data.cycleMonth) {
+    const roles = new Set<ChannelRole>(['exec', ...planned.map((c) => c.role)]);
+    const byChannel = new Map<string, ChannelRole>();
+    for (const role of ['exec', 'supply', 'demand'] as const) {
+      const channel = channels[role];
+      if (channel && roles.has(role) && !byChannel.has(channel)) byChannel.set(channel, role);
+    }
+    const run = {
+      id: p.runId,
+      trigger: data.run.trigger,
+      requestedBy: data.run.requested_by,
+      createdAt: data.run.created_at,
+    };
+    for (const [channel, role] of byChannel) {
+      const text = plansThreadText(
+        data.cycleMonth,
+        run,
+        settings.timezone,
+        role === 'exec' ? scenarios : null,
+      );
+      threads.set(
+        channel,
+        await showRunOnThread(ctx.db, ctx.slack, {
+          cycleId,
+          role,
+          channel,
+          runId: p.runId,
+          text,
+          logger: ctx.logger,
+        }),
+      );
+    }
+    const exec = channels.exec;
+    const execThread = exec ? threads.get(exec) : undefined;
+    if (exec && execThread) {
+      await postMessageOnce(ctx.db, ctx.slack, {
+        logger: ctx.logger,
+        key: `run:${p.runId}:headline`,
+        channel: exec,
+        threadTs: execThread,
+        text: headline,
+      });
+      // `/sop plan` asked in this thread, and the run answering it was made for an earlier
+      // request (its inputs did not change; this flow's job id is not that run's): the thread
+      // says so under the request, once per request.
+      const reused = ctx.job.id !== `charts-flow-${hash(data.run.run_key)}`;
+      if (reused && p.replyTo?.channel === exec && p.replyTo.threadTs === execThread)
+        await postMessageOnce(ctx.db, ctx.slack, {
+          logger: ctx.logger,
+          key: `run:${p.runId}:again:${ctx.job.id ?? 'x'}`,
+          channel: exec,
+          threadTs: execThread,
+          text: `Plan run ${p.runId} above answers this request too: nothing it is computed from has changed since.`,
+        });
+    }
+  }
+  // The thread that asked for the run (`/sop plan` typed outside the executive channel), when
+  // it is not a plans thread: its own headline and charts, under keys of that thread.
+  const thread =
+    p.replyTo?.threadTs && threads.get(p.replyTo.channel) !== p.replyTo.threadTs
+      ? { channel: p.replyTo.channel, threadTs: p.replyTo.threadTs }
+      : null;
+  const threadKey = (key: string) => (thread ? `${key}@${thread.channel}:${thread.threadTs}` : key);
+  if (thread)
     await postMessageOnce(ctx.db, ctx.slack, {
       logger: ctx.logger,
-      key: keyOf(`run:${p.runId}:headline`),
+      key: threadKey(`run:${p.runId}:headline`),
       channel: thread.channel,
-      threadTs: thread.threadTs ?? null,
-      text: planHeadline(
-        p.runId,
-        data.cycleMonth,
-        scenarios,
-        runStaleStock(data.run),
-        await centralShortfalls(ctx.db, p.runId),
-        data.cycleMonth ? await zeroFilledFamilies(ctx.db, data.cycleMonth) : [],
-        data.run.periods,
-      ),
+      threadTs: thread.threadTs,
+      text: headline,
     });
-  }
   const done = new Set(
     (await ledgerEntries(ctx.db, `run:${p.runId}:`)).filter((r) => r.ts).map((r) => r.postKey),
   );
@@ -92,54 +164,71 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
   let posted = 0;
   let skipped = 0;
   let unchanged = 0;
-  for (const c of planCharts(data, p.charts)) {
-    const key = keyOf(c.key);
-    if (done.has(key)) {
+  /** Where each chart goes: its channel's plans thread, then the thread that asked. */
+  const places = (c: PlannedChart) => {
+    const out: { key: string; channel: string; threadTs: string | null; asked: boolean }[] = [];
+    const channel = channels[c.role];
+    if (channel)
+      out.push({ key: c.key, channel, threadTs: threads.get(channel) ?? null, asked: false });
+    else ctx.logger.warn({ chart: c.key, role: c.role }, 'no channel set for this chart; skipped');
+    if (thread)
+      out.push({
+        key: threadKey(c.key),
+        channel: thread.channel,
+        threadTs: thread.threadTs,
+        asked: true,
+      });
+    return out;
+  };
+  for (const c of planned) {
+    const todo = places(c).filter((at) => {
+      if (!done.has(at.key)) return true;
       skipped++;
-      continue;
-    }
-    const channel = thread?.channel ?? channels[c.role];
-    if (!channel) {
-      ctx.logger.warn({ chart: c.key, role: c.role }, 'no channel set for this chart; skipped');
-      continue;
-    }
-    const chart = c.build();
-    if (!thread) {
-      const fingerprint = createHash('sha256')
-        .update(JSON.stringify(chart.spec))
-        .update(chart.summary)
-        .digest('hex')
-        .slice(0, 32);
-      const claim = await claimContent(ctx.db, { channel, fingerprint, key });
-      if (!claim.mine) {
-        // The same picture is being posted by another job right now: come back for its ts.
-        if (!claim.owner?.ts) throw new PostInFlightError(claim.ownerKey, CONTENT_WAIT_MS);
-        await recordSharedPost(ctx.db, key, claim.owner);
-        unchanged++;
-        continue;
-      }
-    }
-    // renderMs is the render alone (spec to PNG), what bench/pipeline reports per chart.
-    const t0 = performance.now();
-    const png = await renderChart(chart.spec, fontDir ? { fontDir } : {});
-    const t1 = performance.now();
-    const out = await postFileOnce(ctx.db, ctx.slack, {
-      key,
-      channel,
-      threadTs: thread?.threadTs ?? null,
-      filename: c.filename,
-      title: chart.title,
-      altText: chart.altText,
-      comment: chart.summary,
-      bytes: png.png,
-      holder: jobHolder(ctx.job),
-      logger: ctx.logger,
-      timeoutMs: ctx.config.SOPBOT_SLACK_TIMEOUT_MS,
+      return false;
     });
-    renderMs.push(t1 - t0);
-    uploadMs.push(performance.now() - t1);
-    if (out.posted) posted++;
-    else skipped++;
+    if (todo.length === 0) continue;
+    const chart = c.build();
+    let png: Awaited<ReturnType<typeof renderChart>> | null = null;
+    for (const { key, channel, threadTs, asked } of todo) {
+      if (!asked) {
+        const fingerprint = createHash('sha256')
+          .update(JSON.stringify(chart.spec))
+          .update(chart.summary)
+          .digest('hex')
+          .slice(0, 32);
+        const claim = await claimContent(ctx.db, { channel, fingerprint, key });
+        if (!claim.mine) {
+          // The same picture is being posted by another job right now: come back for its ts.
+          if (!claim.owner?.ts) throw new PostInFlightError(claim.ownerKey, CONTENT_WAIT_MS);
+          await recordSharedPost(ctx.db, key, claim.owner);
+          unchanged++;
+          continue;
+        }
+      }
+      // renderMs is the render alone (spec to PNG), what bench/pipeline reports per chart.
+      const t0 = performance.now();
+      if (!png) {
+        png = await renderChart(chart.spec, fontDir ? { fontDir } : {});
+        renderMs.push(performance.now() - t0);
+      }
+      const t1 = performance.now();
+      const out = await postFileOnce(ctx.db, ctx.slack, {
+        key,
+        channel,
+        threadTs,
+        filename: c.filename,
+        title: chart.title,
+        altText: chart.altText,
+        comment: chart.summary,
+        bytes: png.png,
+        holder: jobHolder(ctx.job),
+        logger: ctx.logger,
+        timeoutMs: ctx.config.SOPBOT_SLACK_TIMEOUT_MS,
+      });
+      uploadMs.push(performance.now() - t1);
+      if (out.posted) posted++;
+      else skipped++;
+    }
   }
   ctx.logger.info({ runId: p.runId, posted, skipped, unchanged }, 'charts posted');
   return { runId: p.runId, posted, skipped, unchanged, renderMs, uploadMs };

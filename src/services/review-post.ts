@@ -1,9 +1,10 @@
 /**
  * The review step: at the start of each cycle the review is posted in the demand channel
  * (the data-gathering channel; the executive channel when no demand channel is set), once
- * per cycle: the trend chart over the last 12 cycles (once any cycle has a KPI), then the
- * message.
+ * per cycle: one message, with the trend chart over the last 12 cycles (once any cycle has a
+ * KPI) as the reply in its thread, so the channel sees the headline figures once.
  */
+import type { Block, KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
 import { actualsBetween, previousCycle, snapshotsBetween } from '../../db/queries/review.js';
@@ -12,14 +13,13 @@ import { renderChart } from '../charts/render.js';
 import { type ReviewTrendPoint, reviewTrendChart } from '../charts/review.js';
 import { addMonths } from '../core/period.js';
 import { type TrackingSignals, trackingSignals } from '../core/tracking-signal.js';
-import { postFileOnce } from '../slack/post-ledger.js';
+import { postFileOnce, postMessageOnce } from '../slack/post-ledger.js';
 import { reviewMessage, reviewNamed } from '../slack/presenters/review.js';
 import { today } from './actions.js';
 import { requireCycle } from './cycles.js';
 import { currentDispositions, escalationsOf } from './escalations.js';
 import { actionState, followThrough, lastDecisionActions, whatChanged } from './follow-through.js';
 import type { PackLoop } from './pack-loop.js';
-import { postOnce } from './reminders.js';
 import { type CycleReview, reviewTrend } from './review.js';
 import { getSettings } from './settings.js';
 import { userNamesFor } from './user-names.js';
@@ -96,7 +96,10 @@ export function trendPoints(trend: readonly CycleReview[]): ReviewTrendPoint[] {
   });
 }
 
-/** Post the cycle's review once (chart, then message). Null when no channel is set. */
+/**
+ * Post the cycle's review once: the message, then the trend chart in its thread. The ts of the
+ * message when this call posted it; null when it was posted before, or no channel is set.
+ */
 export async function postReview(
   slack: WebClient,
   db: Db,
@@ -120,12 +123,28 @@ export async function postReview(
   // With no KPI in any cycle yet (the first cycle), the chart would be an empty frame: the
   // message alone says there is nothing to score.
   const withChart = points.some(scored);
+  const msg = reviewMessage(
+    cycle.month,
+    loop,
+    withChart,
+    // Who did what by name, all read in one go (a retry reads them again).
+    await userNamesFor(db, slack, opts.logger).names(reviewNamed(loop)),
+  );
+  const review = await postMessageOnce(db, slack, {
+    key: `review:${cycleId}`,
+    channel,
+    text: msg.text,
+    ...(msg.blocks ? { blocks: msg.blocks as readonly (KnownBlock | Block)[] } : {}),
+    ...(opts.logger ? { logger: opts.logger } : {}),
+  });
   if (withChart) {
     const chart = reviewTrendChart(points);
     const png = await renderChart(chart.spec, opts.fontDir ? { fontDir: opts.fontDir } : {});
+    // A reply in the review's thread (files.completeUploadExternal with its thread_ts).
     await postFileOnce(db, slack, {
       key: `review:${cycleId}:trend`,
       channel,
+      threadTs: review.ts,
       filename: `review-${cycle.month}.png`,
       title: chart.title,
       altText: chart.altText,
@@ -136,17 +155,5 @@ export async function postReview(
       ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
     });
   }
-  return postOnce(
-    slack,
-    db,
-    `review:${cycleId}`,
-    channel,
-    reviewMessage(
-      cycle.month,
-      loop,
-      withChart,
-      // Who did what by name, all read in one go (a retry reads them again).
-      await userNamesFor(db, slack, opts.logger).names(reviewNamed(loop)),
-    ),
-  );
+  return review.posted ? review.ts : null;
 }

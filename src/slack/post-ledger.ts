@@ -649,7 +649,8 @@ export function ledgerEntry(db: Db, key: string): Promise<LedgerRow | null> {
 
 /**
  * The one message under `key`, kept up to date: posted once (postMessageOnce), then edited in
- * place with chat.update. When it now belongs in another channel, it is posted there anew.
+ * place with chat.update. When it now belongs in another channel, or Slack no longer has it
+ * (someone deleted it: `message_not_found`), it is posted anew.
  */
 export async function upsertMessage(
   db: Db,
@@ -658,18 +659,24 @@ export async function upsertMessage(
 ): Promise<PostOutcome> {
   const row = await getPost(db, p.key);
   if (row?.ts && row.channel === p.channel) {
-    await slack.chat
+    const gone = await slack.chat
       .update({
         channel: p.channel,
         ts: row.ts,
         text: p.text,
         ...(p.blocks ? { blocks: [...p.blocks] } : {}),
       })
-      .catch((err: unknown) => {
-        throw refusedAs(err, p.key, p.channel);
-      });
-    await resolveRefusals(db, p.channel);
-    return { ts: row.ts, posted: false };
+      .then(
+        () => false,
+        (err: unknown) => {
+          if (slackError(err) === 'message_not_found') return true;
+          throw refusedAs(err, p.key, p.channel);
+        },
+      );
+    if (!gone) {
+      await resolveRefusals(db, p.channel);
+      return { ts: row.ts, posted: false };
+    }
   }
   if (row?.ts) await forgetPost(db, p.key);
   return postMessageOnce(db, slack, p);

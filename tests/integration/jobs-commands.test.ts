@@ -96,10 +96,45 @@ describe('/sop plan', () => {
     expect(headline).toHaveLength(1);
     expect(headline[0]?.text).toMatch(/Central.*fill rate \d/);
     expect(headline[0]?.text).toContain('Cautious');
-    // gap, scenarios and the one adjusted family, all in the thread, none in the channels.
+    // gap, scenarios and the one adjusted family, all in the thread. The run is the cycle's
+    // like any other: each channel sees one message, the cycle's plans thread, the charts
+    // its replies, none at the top.
     expect(replies.filter((m) => m.files.length > 0)).toHaveLength(3);
-    for (const c of Object.values(CHANNELS)) expect(running.standin.messagesIn(c)).toHaveLength(0);
+    const run = /Plan run (\d+) for/.exec(headline[0]!.text)?.[1];
+    for (const c of Object.values(CHANNELS)) {
+      const top = running.standin.messagesIn(c);
+      expect(top.map((m) => m.text.split('\n')[0])).toEqual([
+        expect.stringMatching(/^\*Plans for S&OP \d{4}-\d{2}\*$/),
+      ]);
+      expect(top[0]!.text).toContain(`Latest: plan run ${run}, `);
+      expect(top[0]!.text).toContain(`asked for by <@${PLANNER}>`);
+      expect(top.every((m) => m.files.length === 0)).toBe(true);
+    }
     expect(await sopReply(PLANNER, 'status')).toMatch(/Latest plan run\*: #\d+/);
+  });
+
+  it("typed in the executive channel, asks in the cycle's plans thread there, where the run answers", async () => {
+    const before = running.standin.messagesIn(CHANNELS.exec);
+    expect(before).toHaveLength(1);
+    const parent = before[0]!;
+    const told = await commandEphemeral(running, '/sop', PLANNER, 'plan', {
+      channel: CHANNELS.exec,
+      timeoutMs: 10_000,
+    });
+    expect(told.text).toMatch(
+      /^:hourglass_flowing_sand: Planning… the results will follow in the thread of \*Plans for S&OP \d{4}-\d{2}\* in this channel\.$/,
+    );
+    // Nothing changed since the last run: the thread says that run answers this request too.
+    const replies = await running.standin.waitFor(() => {
+      const r = running.standin.threadReplies(CHANNELS.exec, parent.ts);
+      return r.some((m) => m.text.includes('answers this request too')) ? r : undefined;
+    }, 60_000);
+    const asked = replies.findIndex((m) => m.text.includes(`Planning… <@${PLANNER}> asked`));
+    const again = replies.findIndex((m) => m.text.includes('answers this request too'));
+    expect(asked).toBeGreaterThanOrEqual(0);
+    expect(again).toBeGreaterThan(asked);
+    // Still one message at the top of the channel.
+    expect(running.standin.messagesIn(CHANNELS.exec).map((m) => m.ts)).toEqual([parent.ts]);
   });
 });
 

@@ -40,8 +40,15 @@ afterAll(async () => {
   await worker?.stop();
 });
 
-const fileShares = (channel: string) =>
-  standin.messagesIn(channel).filter((m) => (m.files ?? []).length > 0);
+/** The files shared in `channel`, each a reply in the cycle's plans thread there. */
+const fileShares = (channel: string) => {
+  const top = standin.messagesIn(channel);
+  const threads = new Set(top.map((m) => m.ts));
+  const shared = standin.files.filter((f) => f.channels.includes(channel));
+  for (const f of shared)
+    expect(f.shares.every((s) => s.thread_ts !== undefined && threads.has(s.thread_ts))).toBe(true);
+  return shared;
+};
 
 async function jobsNamed(name: string): Promise<Job[]> {
   const out: Job[] = [];
@@ -72,6 +79,11 @@ describe('a burst of 50 submissions', () => {
     expect(fileShares(CHANNELS.exec)).toHaveLength(2);
     expect(fileShares(CHANNELS.demand)).toHaveLength(2);
     expect(standin.files).toHaveLength(5);
+    // Each channel sees one message, the cycle's plans thread: the charts are its replies.
+    for (const channel of Object.values(CHANNELS))
+      expect(standin.messagesIn(channel).map((m) => m.text.split('\n')[0])).toEqual([
+        `*Plans for S&OP ${month}*`,
+      ]);
     const ledger = await t.db.selectFrom('slack_posts').selectAll().execute();
     expect(
       ledger
@@ -85,9 +97,14 @@ describe('a burst of 50 submissions', () => {
         `run:${runs[0]?.id}:gap`,
         `run:${runs[0]?.id}:scenarios`,
         `run:${runs[0]?.id}:cash`,
+        `run:${runs[0]?.id}:headline`,
       ].sort(),
     );
-    expect(ledger.every((r) => r.ts !== null && r.file_id !== null)).toBe(true);
+    expect(
+      ledger
+        .filter((r) => r.post_key.startsWith('run:') && !r.post_key.endsWith(':headline'))
+        .every((r) => r.ts !== null && r.file_id !== null),
+    ).toBe(true);
   });
 
   it('uploads PNGs that decode, with alt text and a summary', async () => {

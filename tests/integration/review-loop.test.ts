@@ -366,7 +366,7 @@ describe('three cycles with actuals between them', () => {
     );
   });
 
-  it('the review is posted once in the demand channel: the 12-cycle trend chart, then the message', async () => {
+  it('the review is posted once in the demand channel: one message, the 12-cycle trend chart in its thread', async () => {
     const standin = await startStandin();
     try {
       const slack = standinClient(standin, 'xoxb-review');
@@ -375,14 +375,21 @@ describe('three cycles with actuals between them', () => {
       const again = await postReview(slack, db, cycleId, clock.at);
       expect(first).not.toBeNull();
       expect(again).toBeNull();
+      // One message in the channel: the chart's caption repeats its headline figures, so it
+      // is the reply in the review's thread, not a post of its own.
       const messages = standin.messagesIn('C_DEMAND');
+      expect(messages).toHaveLength(1);
       const review = messages.filter((m) => m.text.includes('performance review of 2027-02'));
       expect(review).toHaveLength(1);
+      const replies = standin.threadReplies('C_DEMAND', review[0]!.ts);
+      expect(replies).toHaveLength(1);
       const blocks = JSON.stringify(review[0]!.blocks);
+      expect(blocks).toContain('The trend chart is in the thread.');
       expect(blocks).toContain('Service: fill rate 65.0%, OTIF 33.3% over 3 order lines.');
       expect(blocks).toContain('Action completion rate 0.0%: 0 done of 1 due');
       const files = standin.files.filter((f) => f.name === 'review-2027-03.png');
       expect(files).toHaveLength(1);
+      expect(replies[0]!.files).toEqual([files[0]!.id]);
       // Three cycles reviewed: 2027-01 (nothing before it), 2027-02 and 2027-03.
       // The caption names the months reviewed, and those of the latest cycle.
       expect(files[0]!.initial_comment ?? '').toMatch(

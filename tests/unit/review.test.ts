@@ -452,7 +452,7 @@ describe('review message', () => {
       true,
     );
     expect(JSON.stringify(latest.blocks)).toContain(
-      "against 2027-01's latest plan, as none was adopted. The trend chart is above. The same lines",
+      "against 2027-01's latest plan, as none was adopted. The trend chart is in the thread. The same lines",
     );
     // 1 − 30/220 = 86.4%; fill rate 35/65 = 53.8%; OTIF 1/4
     // Nested under the review's heading: Slack has no nested lists, so an indented ◦.

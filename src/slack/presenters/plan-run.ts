@@ -16,7 +16,7 @@ import { BAD_CASE_WORDS } from '../../core/scenarios/trade-off.js';
 import { whatIfSpan } from '../../core/scenarios/what-if.js';
 import { type FamilyShortfall, SHORTFALL_SHARE, shortfallLine } from '../../core/shortfall.js';
 import { andMore, fitLines } from './fit.js';
-import { esc, escInMarks } from './format.js';
+import { esc, escInMarks, slackDate } from './format.js';
 import { moneyNote, openingCash } from './vote.js';
 
 export type Kpis = Readonly<Record<string, number | null | undefined>>;
@@ -107,6 +107,60 @@ export function planHeadline(
     ...lines,
     ...note,
     ...shortfallLines(short),
+  ].join('\n');
+}
+
+/** What started a plan run (its stored trigger, the recompute's reason), in words. */
+export function runReason(trigger: string, requestedBy: string | null): string {
+  switch (trigger) {
+    case 'command':
+      return requestedBy ? `asked for by <@${requestedBy}>` : 'asked for with `/sop plan`';
+    case 'submission':
+      return 'after a forecast or capacity change';
+    case 'import':
+      return 'after a data import';
+    case 'cycle':
+      return 'after a phase change';
+    case 'schedule':
+      return 'the daily recompute';
+    default:
+      return `after ${esc(trigger)}`;
+  }
+}
+
+/** The cycle's plans thread, before its first run: the title and what the thread holds. */
+export function plansThreadPlaceholder(cycleMonth: string): string {
+  return `*Plans for S&OP ${cycleMonth}*\nNo plan run yet. Each run's figures and charts will be in this thread.`;
+}
+
+/**
+ * The cycle's plans thread, kept on its latest run: when it was made and why, and in the
+ * executive channel (`scenarios`) one line per scenario. Each run's headline and charts are
+ * the thread's replies; this message is the one the channel sees change.
+ */
+export function plansThreadText(
+  cycleMonth: string,
+  run: {
+    readonly id: string;
+    readonly trigger: string;
+    readonly requestedBy: string | null;
+    readonly createdAt: Date;
+  },
+  zone: string,
+  scenarios: readonly ScenarioFigures[] | null,
+): string {
+  const line = (x: ScenarioFigures): string => {
+    if (x.status !== 'optimal') return `• *${escInMarks(x.label)}*: no plan (${x.status})`;
+    const k = x.kpis;
+    return typeof k.expectedMargin === 'number'
+      ? `• *${escInMarks(x.label)}*: expected margin ${money(k.expectedMargin)} (bad case ${money(k.marginP10)}), expected fill rate ${pct(k.expectedFillRate)} (bad case ${pct(k.serviceAtRisk)})`
+      : `• *${escInMarks(x.label)}*: margin ${money(k.grossMargin)}, fill rate ${pct(k.fillRate)} at its own planned demand`;
+  };
+  return [
+    `*Plans for S&OP ${cycleMonth}*`,
+    `Latest: plan run ${run.id}, ${slackDate(run.createdAt, zone)}, ${runReason(run.trigger, run.requestedBy)}.`,
+    ...(scenarios ?? []).map(line),
+    "_Each run's figures and charts are in this thread; a chart that did not change is not posted again._",
   ].join('\n');
 }
 

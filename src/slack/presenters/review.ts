@@ -44,7 +44,7 @@ export function reviewNamed(loop: PackLoop): string[] {
 }
 
 /**
- * `withChart`: the trend chart was posted just before (above) the message. `nameOf`: each
+ * `withChart`: the trend chart is posted in the message's thread. `nameOf`: each
  * person's name (userNames, resolved before: reviewNamed). The review says who adjusted or
  * recorded what by name, in plain text: it asks nobody to act, and pings nobody.
  */
@@ -90,7 +90,7 @@ export function reviewMessage(
         type: 'context',
         elements: [
           mrkdwn(
-            `The cycle opens by reviewing ${months}: KPIs per family and in total, ${against}.${withChart ? ' The trend chart is above.' : ''} The same lines are in the pack (questions 1–3 and 10).`,
+            `The cycle opens by reviewing ${months}: KPIs per family and in total, ${against}.${withChart ? ' The trend chart is in the thread.' : ''} The same lines are in the pack (questions 1–3 and 10).`,
           ),
         ],
       },

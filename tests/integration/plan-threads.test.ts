@@ -1,0 +1,175 @@
+/**
+ * Few, tidy messages: every plan run of a cycle posts into ONE thread per cycle and channel.
+ * Two recomputes in one cycle leave one top-level message in each channel ("Plans for S&OP
+ * <month>"), edited to show the latest run, with both runs' headline and charts as replies in
+ * its thread; a retried chart job posts nothing twice, and an older run's retry does not draw
+ * the message back onto that run.
+ */
+import type { Job } from 'bullmq';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateCompany } from '../../src/seed/company.js';
+import { useDb } from '../helpers/db.js';
+import { useStandin } from '../helpers/slack.js';
+import { addAdjustments, CHANNELS, setUpCycle, useInProcessWorker } from './jobs-fixture.js';
+
+const t = useDb();
+const standin = useStandin({ postMessageRate: false, tierLimits: false });
+let cycleId = 0;
+let month = '';
+
+beforeAll(async () => {
+  ({ cycleId, month } = await setUpCycle(
+    t.db,
+    generateCompany({ families: 5, months: 36, resources: 3, seed: 11 }),
+    { horizon: 6 },
+  ));
+  await addAdjustments(t.db, cycleId, month, [{ family: 'FAM-2', pct: 25 }]);
+});
+
+const worker = useInProcessWorker({ t, standin }, 'plan-threads');
+
+const chartJobs = async (): Promise<Job[]> =>
+  (await worker.queues.queue('posts').getJobs(['completed'])).filter(
+    (j) => j.name === 'post-charts',
+  );
+
+/** Waits until `n` post-charts jobs have completed (none failed). */
+async function chartJobsDone(n: number): Promise<void> {
+  await standin.waitFor(async () => {
+    const failed = await worker.queues.queue('posts').getJobs(['failed']);
+    if (failed.length) throw new Error(`post-charts failed: ${failed[0]!.failedReason}`);
+    return (await chartJobs()).length >= n ? true : undefined;
+  }, 90_000);
+}
+
+/** Runs the completed chart job of run `runId` again, under its own job id (a retry). */
+async function retryChartJob(runId: string): Promise<void> {
+  const posts = worker.queues.queue('posts');
+  const job = (await chartJobs()).find((j) => j.returnvalue?.runId === runId);
+  if (!job?.id) throw new Error(`no chart job of run ${runId}`);
+  const { id, data } = job;
+  await job.remove();
+  await posts.add('post-charts', { ...data, runId }, { jobId: id });
+  await standin.waitFor(
+    async () => ((await posts.getJobState(id)) === 'completed' ? true : undefined),
+    60_000,
+  );
+}
+
+const runIds = async (): Promise<string[]> =>
+  (
+    await t.db
+      .selectFrom('plan_runs')
+      .select('id')
+      .where('cycle_id', '=', cycleId)
+      .orderBy('id')
+      .execute()
+  ).map((r) => r.id);
+
+const fileNames = (channel: string, threadTs: string): (string | undefined)[] =>
+  standin
+    .threadReplies(channel, threadTs)
+    .flatMap((m) => m.files)
+    .map((id) => standin.files.find((f) => f.id === id)?.name);
+
+describe('two recomputes in one cycle', () => {
+  let parentTs = '';
+  let first = '';
+  let second = '';
+
+  it('post into one thread per channel, whose message shows the latest run', async () => {
+    await worker.queues.enqueue('recompute', {
+      cycleId,
+      reason: 'submission',
+      requestedBy: 'U_BOB',
+      // A key of its own: a recompute of the cycle without one is one job id (debounced).
+      requestKey: 'plan-threads-1',
+    });
+    await chartJobsDone(1);
+    // New inputs, so the second recompute makes a second run.
+    await addAdjustments(t.db, cycleId, month, [{ family: 'FAM-2', pct: -20 }]);
+    await worker.queues.enqueue('recompute', {
+      cycleId,
+      reason: 'import',
+      requestedBy: null,
+      requestKey: 'plan-threads-2',
+    });
+    await chartJobsDone(2);
+    [first, second] = (await runIds()) as [string, string];
+    expect(second).toBeDefined();
+
+    // The executive channel: one top-level message, edited onto run 2 (after an import).
+    const exec = standin.messagesIn(CHANNELS.exec);
+    expect(exec).toHaveLength(1);
+    const parent = exec[0]!;
+    parentTs = parent.ts;
+    const lines = parent.text.split('\n');
+    expect(lines[0]).toBe(`*Plans for S&OP ${month}*`);
+    expect(lines[1]).toMatch(
+      new RegExp(`^Latest: plan run ${second}, <!date\\^\\d+\\^.*>, after a data import\\.$`),
+    );
+    // The three default scenarios, one line each.
+    expect(lines.filter((l) => l.startsWith('• *')).map((l) => l.split('*')[1])).toEqual([
+      'Central',
+      'Cautious',
+      'Ambitious',
+    ]);
+    expect(standin.callsTo('chat.update').some((c) => c.args.ts === parentTs)).toBe(true);
+
+    // Its thread: run 1's headline and charts, then run 2's (demand changed, so the
+    // scenario comparison and the cash changed too).
+    const replies = standin.threadReplies(CHANNELS.exec, parentTs);
+    expect(
+      replies
+        .map((m) => /^\*Plan run (\d+) for [\d-]+ is ready\.\*/.exec(m.text)?.[1])
+        .filter((x) => x !== undefined),
+    ).toEqual([first, second]);
+    expect(fileNames(CHANNELS.exec, parentTs)).toEqual([
+      `run-${first}-scenarios.png`,
+      `run-${first}-cash.png`,
+      `run-${second}-scenarios.png`,
+      `run-${second}-cash.png`,
+    ]);
+
+    // The supply and demand channels: one top-level message each, the charts in its thread.
+    for (const channel of [CHANNELS.supply, CHANNELS.demand]) {
+      const top = standin.messagesIn(channel);
+      expect(top).toHaveLength(1);
+      expect(top[0]!.text.split('\n')[1]).toMatch(new RegExp(`^Latest: plan run ${second}, `));
+      expect(top[0]!.text).not.toContain('• *Central*');
+      expect(fileNames(channel, top[0]!.ts).length).toBeGreaterThan(0);
+    }
+    expect(fileNames(CHANNELS.supply, standin.messagesIn(CHANNELS.supply)[0]!.ts)[0]).toBe(
+      `run-${first}-gap.png`,
+    );
+    expect(fileNames(CHANNELS.demand, standin.messagesIn(CHANNELS.demand)[0]!.ts)).toContain(
+      `run-${second}-fam-2.png`,
+    );
+    // Every chart was shared in a thread, none in a channel.
+    for (const f of standin.files)
+      expect(f.shares.map((s) => s.thread_ts ?? null)).not.toContain(null);
+  }, 240_000);
+
+  it('a retried chart job posts nothing twice, and an older run leaves the message on the latest', async () => {
+    const posted = standin.callsTo('chat.postMessage').length;
+    const files = standin.files.length;
+    const replies = standin.threadReplies(CHANNELS.exec, parentTs).length;
+    const text = standin.messagesIn(CHANNELS.exec)[0]!.text;
+    await retryChartJob(second);
+    await retryChartJob(first);
+    expect(standin.callsTo('chat.postMessage')).toHaveLength(posted);
+    expect(standin.files).toHaveLength(files);
+    expect(standin.threadReplies(CHANNELS.exec, parentTs)).toHaveLength(replies);
+    expect(standin.messagesIn(CHANNELS.exec)).toHaveLength(1);
+    expect(standin.messagesIn(CHANNELS.exec)[0]!.text).toBe(text);
+    expect(text).toContain(`Latest: plan run ${second}, `);
+    // The vote finds run 2's scenario chart where it was shared: in the thread.
+    const chart = await t.db
+      .selectFrom('slack_posts')
+      .select(['channel_id', 'thread_ts', 'file_id'])
+      .where('post_key', '=', `run:${second}:scenarios`)
+      .executeTakeFirstOrThrow();
+    expect(chart).toMatchObject({ channel_id: CHANNELS.exec, thread_ts: parentTs });
+    expect(chart.file_id).not.toBeNull();
+  }, 180_000);
+});
