@@ -136,7 +136,7 @@ export async function playLoop(ctx: LoopContext): Promise<void> {
       60_000,
     );
     log(
-      `  → the performance review of ${past} opens ${month} in #sop-demand, with its trend chart`,
+      `  → the performance review of ${past} opens ${month} in #sop-demand, its trend chart in its thread`,
     );
     if (month === '2027-02') {
       // Otto booked the overtime: Done from the action's DM.
