@@ -57,7 +57,10 @@ export interface LoopContext {
   readonly nextPhase: (phase: string, month?: string) => Promise<void>;
   readonly say: (who: string, what: string) => void;
   readonly log: (line: string) => void;
-  readonly settle: (queues: Queues) => Promise<void>;
+  /** Waits until what the steps so far set off is done (src/demo/drain.ts). */
+  readonly settle: () => Promise<void>;
+  /** Moves the story's clock on, each reminder, nudge and deadline on the way at its time. */
+  readonly passTime: (to: Date) => Promise<void>;
   readonly packs: string[];
   /** Shows people by name in the pack files. */
   readonly names: UserNames;
@@ -107,7 +110,7 @@ async function adoptedMonth(db: Db, cycleMonth: string, period: string): Promise
 export async function playLoop(ctx: LoopContext): Promise<void> {
   const { db, standin, driver, sop, say, log } = ctx;
   for (const [i, month] of LOOP_MONTHS.entries()) {
-    ctx.clock.advanceTo(OPENS_AT[month]);
+    await ctx.passTime(OPENS_AT[month]);
     const past = addMonths(month, -1);
     const a = simulateMonth(past, await adoptedMonth(db, past, past), 2027 + i);
     let rows = 0;
@@ -122,7 +125,7 @@ export async function playLoop(ctx: LoopContext): Promise<void> {
     log(`  → ${rows} rows of simulated ${past} actuals imported`);
 
     if (month === '2027-03') {
-      ctx.clock.advanceTo(SOE_CHECKED_AT);
+      await ctx.passTime(SOE_CHECKED_AT);
       await soeWeek(ctx);
     }
 
@@ -150,15 +153,15 @@ export async function playLoop(ctx: LoopContext): Promise<void> {
     }
     for (const phase of ['demand_review', 'supply_review', 'pre_sop', 'executive']) {
       // As in a real cycle, the pre-S&OP plan is ready before the meeting's pack is built.
-      if (phase === 'executive') await ctx.settle(ctx.queues);
+      if (phase === 'executive') await ctx.settle();
       await ctx.nextPhase(phase, month);
     }
-    await ctx.settle(ctx.queues);
+    await ctx.settle();
     say('U_CEO', `/sop decide central "Stay on the central plan for ${month}"`);
     await sop('U_CEO', `decide central "Stay on the central plan for ${month}"`);
     await standin.waitFor(() => hasDecision(db, month), 30_000);
     await sop('U_PAT', 'cycle close');
-    await ctx.settle(ctx.queues);
+    await ctx.settle();
     ctx.packs.push(await writePack(db, ctx.outDir, month, ctx.names, ctx.clock.now()));
     log(`  → ${month}: Central adopted, cycle closed, pack-${month}.md written`);
   }
@@ -183,7 +186,7 @@ async function soeWeek(ctx: LoopContext): Promise<void> {
   ];
   say('U_PAT', 'sopbot import weekly-sales|weekly-production|receipts');
   await requestExecutionChecks(db, queues, results, since);
-  await ctx.settle(queues);
+  await ctx.settle();
   const found = await rowCount(db, 'deviations');
   log(`  → ${found} deviations posted in #sop-supply, each with an owner and a due date`);
 
@@ -209,7 +212,7 @@ async function soeWeek(ctx: LoopContext): Promise<void> {
     20_000,
   );
   await queues.enqueue('execution-digest', { week: SOE_WEEK });
-  await ctx.settle(queues);
+  await ctx.settle();
   log(
     '  → Otto’s report posted; Monday’s digest in #sop-supply; frozen-zone breaks go to the next pack',
   );

@@ -16,6 +16,7 @@ import { createDb, type Db } from '../../db/connect.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import {
   type CountedTable,
+  chasingDms,
   countedVotes,
   cyclePhase,
   firstDecision,
@@ -24,7 +25,7 @@ import {
   rowCount,
 } from '../../db/queries/demo.js';
 import { QUEUES } from '../../jobs/contracts.js';
-import { createQueues, type Queues } from '../../jobs/queues.js';
+import { createQueues } from '../../jobs/queues.js';
 import { startBot } from '../bot.js';
 import { loadConfig } from '../config.js';
 import { type CyclePhase, PHASE_ORDER } from '../core/cycle.js';
@@ -36,6 +37,7 @@ import { createUserNames } from '../services/user-names.js';
 import { createDriver, type Driver, type Standin, startStandin } from '../slack-standin/index.js';
 import { startWorker } from '../worker.js';
 import { type DemoClock, demoClock } from './clock.js';
+import { createDrain } from './drain.js';
 import { LOOP_MONTHS, playLoop, writePack } from './loop.js';
 import { writePage } from './page.js';
 import { scenarioSummary } from './summary.js';
@@ -56,6 +58,11 @@ export interface DemoResult {
   readonly planRuns: number;
   readonly decision: { scenario: string; rationale: string; actions: number } | null;
   readonly chartsPosted: number;
+  /**
+   * The DMs that chased people as the story's days passed: reminders of open actions (before,
+   * on and after their due dates) and nudges for input owed before a phase's deadline.
+   */
+  readonly chased: { readonly reminders: number; readonly nudges: number };
   readonly transcriptPath: string;
   /** The pack of each cycle, demo-output/pack-YYYY-MM.md. */
   readonly packs: readonly string[];
@@ -129,27 +136,6 @@ export async function pickInModal(
       throw new Error(`typing '${value}' in ${actionId} did not offer it`);
   }
   return driver.selectOption(viewId, actionId, value, opts);
-}
-
-/** Waits until no planning or post work is left (delayed reminders and deadlines excepted). */
-async function settle(queues: Queues, timeoutMs = 120_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  let quiet = 0;
-  while (Date.now() < until) {
-    let busy = 0;
-    for (const name of QUEUES) {
-      const c = await queues
-        .queue(name)
-        .getJobCounts('waiting', 'active', 'delayed', 'waiting-children', 'prioritized');
-      busy +=
-        (c.waiting ?? 0) + (c.active ?? 0) + (c['waiting-children'] ?? 0) + (c.prioritized ?? 0);
-      if (name !== 'notifications') busy += c.delayed ?? 0;
-    }
-    quiet = busy === 0 ? quiet + 1 : 0;
-    if (quiet >= 3) return;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error('the queues did not settle in time (is a worker stuck?)');
 }
 
 export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
@@ -235,6 +221,14 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       standin,
     });
     driverRef = driver;
+    // Each step's work is done before the story's clock moves on, and the reminders, nudges
+    // and deadlines come at their time on it (src/demo/drain.ts).
+    const { settle, passTime } = createDrain({
+      db,
+      queues,
+      clock,
+      inFlight: () => bot.slack.inFlight(),
+    });
     log(`• bot listening on :${bot.slack.port()}, worker started, stand-in at ${standin.url}`);
 
     const sop = async (user: string, text: string, channel = 'C_EXEC') => {
@@ -252,10 +246,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       if (!from) throw new Error(`nextPhase: no phase before '${phase}'`);
       // Each phase ends on its deadline's day, two hours before it (deadlines are at the
       // default 17:00), so a cycle's vote and decision fall in its meeting's week, after its
-      // pack, as they would in a real month.
+      // pack, as they would in a real month. What the phase's step set off goes out first,
+      // and the days until then pass with their reminders and nudges.
       const deadline = await phaseDeadline(db!, month, from);
       const before = deadline ? new Date(deadline.getTime() - 2 * 3600_000) : null;
-      if (before && before > clock.now()) clock.advanceTo(before);
+      if (before) await passTime(before);
       await sop('U_PAT', `cycle next ${from}`);
       await standin.waitFor(async () => (await cyclePhase(db!, month)) === phase, 30_000);
     };
@@ -302,7 +297,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     say('U_PAT', '/sop plan   (baseline forecast, consensus, capacity check, three scenarios)');
     await sop('U_PAT', 'plan', 'C_EXEC');
     await standin.waitFor(async () => (await count('plan_runs')) >= 1, 120_000);
-    await settle(queues);
+    await settle();
     log(`  → plan run 1 stored; ${standin.files.length} charts posted`);
 
     log('\n3. Demand review');
@@ -376,19 +371,19 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     });
     await standin.waitFor(async () => (await count('capacity_updates')) >= 2, 10_000);
     await standin.waitFor(async () => (await count('plan_runs')) >= 2, 120_000);
-    await settle(queues);
+    await settle();
     log(
       `  → ${await count('plan_runs')} plan runs so far: each burst of submissions became one recompute`,
     );
     say('U_PAT', '/sop whatif demand all +15% 2027-02..2027-04');
     await sop('U_PAT', 'whatif demand all +15% 2027-02..2027-04', 'C_EXEC');
-    await settle(queues);
+    await settle();
     await sop('U_PAT', 'status', 'C_EXEC');
 
     log('\n5. Pre-S&OP and the executive meeting');
     await nextPhase('pre_sop');
     await nextPhase('executive');
-    await settle(queues);
+    await settle();
     await standin.waitFor(
       () => standin.messagesIn('C_EXEC').some((m) => /pack/i.test(m.text)),
       120_000,
@@ -437,13 +432,13 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       },
     });
     await standin.waitFor(async () => (await count('decisions')) === 1, 10_000);
-    await settle(queues);
+    await settle();
     await sop('U_PAT', 'actions all');
     await sop('U_PAT', 'decisions');
 
     log('\n6. Close');
     await sop('U_PAT', 'cycle close');
-    await settle(queues);
+    await settle();
     await mkdir(opts.outDir, { recursive: true });
     const names = createUserNames({ db, slack: bot.slack.app.client });
     const packs = [await writePack(db, opts.outDir, CYCLE, names, clock.now())];
@@ -460,6 +455,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       say,
       log,
       settle,
+      passTime,
       packs,
       names,
       outDir: opts.outDir,
@@ -501,6 +497,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       planRuns: await count('plan_runs'),
       decision,
       chartsPosted: charts,
+      chased: await chasingDms(db),
       transcriptPath,
       packs,
       pagePath,
@@ -508,6 +505,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     };
     log(
       `\nDecision: ${result.decision?.scenario ?? 'none'} adopted, ${result.decision?.actions ?? 0} follow-up actions with owners and due dates.`,
+    );
+    log(
+      `The bot chased: ${result.chased.reminders} reminders of open actions in their owners' DMs, ${result.chased.nudges} nudges for input owed before a deadline.`,
     );
     log(
       `${result.planRuns} plan runs, ${charts} charts posted. Open ${pagePath} to see what Slack showed; the transcript, charts and pack are in ${opts.outDir}/`,

@@ -55,6 +55,11 @@ export interface SlackApp {
   stop(): Promise<void>;
   /** The bound HTTP port once started (HTTP mode), else null. */
   port(): number | null;
+  /**
+   * Requests whose listeners are still at work, after their ack too (the demo waits for none
+   * before its story's clock moves on).
+   */
+  inFlight(): number;
 }
 
 export async function checkHealth(
@@ -251,5 +256,6 @@ export function createSlackApp(deps: AppDeps, opts: SlackAppOptions): SlackApp {
       const addr = server?.address() as AddressInfo | null | undefined;
       return addr ? addr.port : null;
     },
+    inFlight: () => inFlight,
   };
 }

@@ -216,6 +216,109 @@ describe('npm run demo', () => {
     const times = [...html.matchAll(/<span class="time">([^<]*)<\/span>/g)].map((m) => m[1]!);
     expect(times[0]).toMatch(/^2027-01-04 09:0\d$/);
     expect(times.every((t) => /^2027-0[1-3]-\d\d \d\d:\d\d$/.test(t))).toBe(true);
+    // Each stamp tells the story's time: what a step set off is posted before the clock moves
+    // to the next step. Every message on the page with its stamp (a thread's replies are
+    // messages of their own); the dates messages state are read as the page shows them
+    // ("Jan 14, 2027 17:00", UTC: the demo's zone).
+    const stamp = (t: string) => Date.parse(`${t.replace(' ', 'T')}:00Z`);
+    const MONTH = [
+      'Jan',
+      'Feb',
+      'Mar',
+      'Apr',
+      'May',
+      'Jun',
+      'Jul',
+      'Aug',
+      'Sep',
+      'Oct',
+      'Nov',
+      'Dec',
+    ];
+    const stated = (t: string) => {
+      const m = /^(\w{3}) (\d+), (\d{4}) (\d\d):(\d\d)$/.exec(t);
+      if (!m) throw new Error(`not a date as Slack shows one: ${t}`);
+      return Date.UTC(+m[3]!, MONTH.indexOf(m[1]!), +m[2]!, +m[4]!, +m[5]!);
+    };
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const posts = html
+      .split(/(?=<div class="msg)/)
+      .slice(1)
+      .map((seg) => ({
+        seg,
+        at: stamp(/<span class="time">([^<]*)<\/span>/.exec(seg)?.[1] ?? ''),
+      }));
+    // Each cycle's five phases are announced when the phase starts: when the demo ends the
+    // phase before, on that one's deadline day, 2 hours before it; so before their own deadline.
+    const announced = posts.flatMap(({ seg, at }) => {
+      const m = /<b>S&amp;OP (\d{4}-\d\d): ([^<]+)<\/b> by <b><time>([^<]+)<\/time><\/b>/.exec(seg);
+      return m ? [{ cycle: m[1]!, phase: m[2]!, at, deadline: stated(m[3]!) }] : [];
+    });
+    const untrue: string[] = [];
+    for (const cycle of ['2027-01', '2027-02', '2027-03']) {
+      const phases = announced
+        .filter((a) => a.cycle === cycle)
+        .sort((a, b) => a.deadline - b.deadline);
+      expect(phases.map((a) => a.phase)).toEqual([
+        'Data gathering',
+        'Demand review',
+        'Supply review',
+        'Pre-S&amp;OP',
+        'Executive S&amp;OP',
+      ]);
+      for (const [i, a] of phases.entries()) {
+        const before = phases[i - 1];
+        if (
+          a.at >= a.deadline ||
+          (before && (day(a.at) !== day(before.deadline) || a.at >= before.deadline))
+        )
+          untrue.push(`${cycle} ${a.phase} announced ${new Date(a.at).toISOString()}`);
+      }
+    }
+    expect(untrue).toEqual([]);
+    // Rita's replies in the demand review's thread, FAM-1 from the modal and FAM-2 typed just
+    // after it, come within the hour she submitted the modal, not at a later step.
+    const submitted = stamp(
+      /Rita \(sales\) submitted this modal at ([^<]+)</.exec(html)?.[1] ?? '',
+    );
+    const replies = posts.filter((p) =>
+      /<span class="mention">@Rita \(sales\)<\/span> <b>FAM-[12]<\/b> 2027-/.test(p.seg),
+    );
+    expect(replies).toHaveLength(2);
+    for (const r of replies) {
+      expect(r.at).toBeGreaterThanOrEqual(submitted);
+      expect(r.at - submitted).toBeLessThan(3_600_000);
+    }
+    // `/sop status` answered while the cycle was in the phase it names (▸), before its deadline.
+    const status = posts.filter((p) => p.seg.includes('<b>S&amp;OP cycle 2027-01</b>:'));
+    expect(status).toHaveLength(1);
+    const current = /▸ [^:<]+: <time>([^<]+)<\/time>/.exec(status[0]!.seg)?.[1] ?? '';
+    expect(status[0]!.at).toBeLessThan(stated(current));
+    // The bot chases open actions as their due dates pass on the story's clock: the owners'
+    // DMs say how the due date stands, on the day they are stamped with (in 2 days, today,
+    // overdue by N days), at least one before or on the due date and one after it.
+    const reminders = posts.flatMap(({ seg, at }) => {
+      const m =
+        /<div>\S+ (?:Due in (\d+) days|Due (tomorrow)|Due (today)|Overdue by (\d+) days?)<br><b>#\d+<\/b>.*?<br>Due <b>(\d{4}-\d\d-\d\d)<\/b>/.exec(
+          seg,
+        );
+      if (!m) return [];
+      const left = m[1] ? +m[1] : m[2] ? 1 : m[3] ? 0 : -Number(m[4]);
+      return [{ left, at, due: Date.parse(`${m[5]}T00:00:00Z`) }];
+    });
+    expect(reminders.filter((r) => r.left >= 0).length).toBeGreaterThan(0);
+    expect(reminders.filter((r) => r.left < 0).length).toBeGreaterThan(0);
+    for (const r of reminders) expect(day(r.at)).toBe(day(r.due - r.left * 86_400_000));
+    // The summary counts them as the page shows them: one action's reminder, or an owner's
+    // morning digest of several; and the nudges for input owed before a phase's deadline.
+    const digests = posts.filter((p) =>
+      /\d+ follow-up actions need your attention today/.test(p.seg),
+    );
+    const nudges = posts.filter((p) => /Reminder for S&amp;OP \d{4}-\d\d: the /.test(p.seg));
+    expect(nudges.length).toBeGreaterThan(0);
+    expect(lines).toContain(
+      `The bot chased: ${reminders.length + digests.length} reminders of open actions in their owners' DMs, ${nudges.length} nudges for input owed before a deadline.`,
+    );
     const shot = PNG.sync.read(await readFile(join(shots, 'demo-page.png')));
     expect(shot.width).toBe(1280);
     // The whole cycle runs in ~10-25 s alone; beside the rest of the suite on 2 cores it can
