@@ -34,6 +34,7 @@ import { roleNames } from '../src/services/members.js';
 import { once } from '../src/services/requests.js';
 import { getSettings } from '../src/services/settings.js';
 import { userNamesFor } from '../src/services/user-names.js';
+import { formFirst, openForm } from '../src/slack/after-ack-limit.js';
 import { type HomeRedraw, noteHomeOpen, redrawHome, redrawHomes } from '../src/slack/home.js';
 import { memberOf } from '../src/slack/member-context.js';
 import {
@@ -371,6 +372,7 @@ export function register(app: App, deps: AppDeps): void {
   // refusal then shows under the person picked. The checks read the database only, well
   // inside the trigger's 3 s.
   app.action<Click>(ACTION_REASSIGN, async ({ ack, body, action, client, context }) => {
+    formFirst(body);
     await ack();
     try {
       const owned = await ownedAction(body, client, action, context, 'reassign');
@@ -382,7 +384,7 @@ export function register(app: App, deps: AppDeps): void {
       }
       // Clicked on App Home: they have it open, so the reassignment draws theirs again.
       if (body.view?.type === 'home') await noteHomeOpen(deps, body.user.id);
-      await client.views.open({ trigger_id: body.trigger_id, view: reassignModal(a) });
+      await openForm(client, body, { trigger_id: body.trigger_id, view: reassignModal(a) });
     } catch (err) {
       await tellUser(client, body, err, deps.logger);
     }

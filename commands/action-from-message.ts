@@ -19,6 +19,7 @@ import { MAX_ACTION_CHARS } from '../src/services/decisions.js';
 import { permissionRefusal, requirePermission } from '../src/services/members.js';
 import { deliverJobs } from '../src/services/outbox.js';
 import { userNamesFor } from '../src/services/user-names.js';
+import { formFirst, openForm } from '../src/slack/after-ack-limit.js';
 import { readableMessageText } from '../src/slack/command-text.js';
 import { memberOf } from '../src/slack/member-context.js';
 import {
@@ -81,10 +82,13 @@ export function register(app: App, deps: AppDeps): void {
   app.shortcut<MessageShortcut>(
     { callback_id: SHORTCUT_MAKE_ACTION, type: 'message_action' },
     async ({ ack, shortcut, client, context }) => {
+      // The loading form opens before the after-ack slot is taken (its trigger_id lives 3 s);
+      // the form's reads and its drawing wait for the slot.
+      formFirst(shortcut);
       await ack();
       let opened: Awaited<ReturnType<typeof client.views.open>>;
       try {
-        opened = await client.views.open({
+        opened = await openForm(client, shortcut, {
           trigger_id: shortcut.trigger_id,
           view: makeActionLoadingModal(),
         });

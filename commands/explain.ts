@@ -21,6 +21,7 @@ import {
 } from '../src/services/explain.js';
 import { once } from '../src/services/requests.js';
 import { userNamesFor } from '../src/services/user-names.js';
+import { formFirst, openForm } from '../src/slack/after-ack-limit.js';
 import {
   ACTION_EXPLAIN_PICK,
   ACTION_EXPLAIN_SHARE,
@@ -108,6 +109,8 @@ export function register(app: App, deps: AppDeps): void {
   app.shortcut<MessageShortcut>(
     { callback_id: SHORTCUT_EXPLAIN, type: 'message_action' },
     async ({ ack, shortcut, client, context }) => {
+      // The form opens before the after-ack slot is taken (its trigger_id lives 3 s).
+      formFirst(shortcut);
       await ack();
       try {
         const m = shortcut.message;
@@ -115,14 +118,14 @@ export function register(app: App, deps: AppDeps): void {
           (context.botId !== undefined && m.bot_id === context.botId) ||
           (context.botUserId !== undefined && m.user === context.botUserId);
         if (!fromBot) {
-          await client.views.open({
+          await openForm(client, shortcut, {
             trigger_id: shortcut.trigger_id,
             view: explainModal([], null, undefined, NOT_OURS_NOTICE),
           });
           return;
         }
         const { cycleMonth, figures } = await figuresOfMessage(deps.db, messageTexts(m));
-        await client.views.open({
+        await openForm(client, shortcut, {
           trigger_id: shortcut.trigger_id,
           view: explainModal(figures, { cycleMonth }),
         });

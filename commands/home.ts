@@ -5,6 +5,7 @@
 import type { App, BlockAction, Context } from '@slack/bolt';
 import type { AppDeps } from '../src/deps.js';
 import { once } from '../src/services/requests.js';
+import { formFirst } from '../src/slack/after-ack-limit.js';
 import { type ChangeSpec, openChangeModal } from '../src/slack/change-flow.js';
 import { openHome, type publishHome } from '../src/slack/home.js';
 import { memberOf } from '../src/slack/member-context.js';
@@ -32,6 +33,8 @@ export function register(app: App, deps: AppDeps): void {
       client: Parameters<typeof publishHome>[1];
       context: Context;
     }) {
+      // The form opens before the after-ack slot is taken (its trigger_id lives 3 s).
+      formFirst(body);
       await ack();
       await openChangeModal(
         deps,
@@ -43,6 +46,7 @@ export function register(app: App, deps: AppDeps): void {
           channel_id: body.channel?.id ?? null,
         },
         () => memberOf(context),
+        body,
       );
     };
   app.action<BlockAction>(HOME_OPEN_FORECAST, opener(FORECAST));

@@ -16,6 +16,7 @@ import {
 } from '../src/services/decisions.js';
 import { escalationsToDecide } from '../src/services/escalations.js';
 import { refuseOutsideExecutive } from '../src/services/polls.js';
+import { openForm } from '../src/slack/after-ack-limit.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import {
   decisionModal,
@@ -29,6 +30,8 @@ export const decide: SopSubcommand = {
   usage: '/sop decide [<scenario> "rationale" [supersedes "reason"]]',
   summary: 'record the executive decision without a vote (no text: opens the form)',
   action: 'decision.decide',
+  // No text: the decision form.
+  opensForm: (args) => args.length === 0,
   async handle(ctx) {
     const { db } = ctx.deps;
     const cycle = await requireOpenCycle(db);
@@ -45,7 +48,7 @@ export const decide: SopSubcommand = {
         );
       const central = choices.find((c) => c.label.toLowerCase() === 'central') ?? choices[0];
       const current = await currentDecision(db, cycle.id);
-      await ctx.client.views.open({
+      await openForm(ctx.client, ctx.command, {
         trigger_id: ctx.command.trigger_id,
         view: decisionModal(
           {

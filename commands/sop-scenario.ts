@@ -12,6 +12,7 @@ import {
   scenarioLimitMessage,
   scenarioVersion,
 } from '../src/services/scenarios.js';
+import { openForm } from '../src/slack/after-ack-limit.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import {
   scenarioDeletedText,
@@ -27,6 +28,8 @@ export const scenario: SopSubcommand = {
   usage: USAGE,
   summary: 'list, edit (in a form), delete or reset the cycle’s scenarios',
   action: 'scenario.set',
+  // `set <name>`: the scenario's form.
+  opensForm: (args) => args[0] === 'set',
   async handle({ deps, args, respond, client, command, member }) {
     const cycle = await requireOpenCycle(deps.db);
     const [what = 'list', name] = args;
@@ -59,7 +62,7 @@ export const scenario: SopSubcommand = {
       const limit = scenarioLimitMessage(list.scenarios, key);
       if (limit) throw new UsageError(limit);
       const current = list.scenarios.find((s) => s.name === key) ?? null;
-      await client.views.open({
+      await openForm(client, command, {
         trigger_id: command.trigger_id,
         view: scenarioModal(
           {

@@ -1,12 +1,15 @@
 /**
  * The `/sop` router: acks at once, tokenises the text, checks the subcommand's row of the
  * policy for the member on the context and hands over. Unknown subcommands get the help list.
+ * A use that opens a form (the subcommand's `opensForm`) is acked without waiting for an
+ * after-ack slot (`formFirst`): the subcommand's `openForm` takes it once the form is open.
  */
 import type { App } from '@slack/bolt';
 import { codeSpan } from '../src/core/text.js';
 import type { AppDeps } from '../src/deps.js';
 import { requirePermission } from '../src/services/members.js';
 import { once } from '../src/services/requests.js';
+import { formFirst } from '../src/slack/after-ack-limit.js';
 import { memberOf } from '../src/slack/member-context.js';
 import { esc } from '../src/slack/presenters/format.js';
 import { logUnexpected, warningText } from '../src/slack/reply.js';
@@ -17,11 +20,12 @@ import { SOP_SUBCOMMANDS } from './sop-registry.js';
 
 export function register(app: App, deps: AppDeps): void {
   app.command('/sop', async ({ ack, command, client, respond, context }) => {
-    await ack();
     const text = command.text.trim();
     const [first, ...args] = tokenise(text);
     const name = (first ?? 'help').toLowerCase();
     const sub = SOP_SUBCOMMANDS.find((s) => s.name === name);
+    if (sub?.opensForm?.(args)) formFirst(command);
+    await ack();
     try {
       const member = await memberOf(context);
       if (!sub) {

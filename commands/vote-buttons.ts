@@ -29,6 +29,7 @@ import {
 } from '../src/services/polls.js';
 import { getSettings } from '../src/services/settings.js';
 import { userNamesFor } from '../src/services/user-names.js';
+import { formFirst, openForm, slotAfterForm } from '../src/slack/after-ack-limit.js';
 import { redrawHome } from '../src/slack/home.js';
 import { memberOf } from '../src/slack/member-context.js';
 import {
@@ -183,7 +184,9 @@ export function register(app: App, deps: AppDeps): void {
     },
   );
 
+  // Closing may open the decision form (its trigger_id lives 3 s): no after-ack slot first.
   app.action<Click>(VOTE_CLOSE, async ({ ack, body, action, client, context }) => {
+    formFirst(body);
     await ack();
     try {
       const pollId = rowIdText(action.value, "The vote's id");
@@ -212,11 +215,13 @@ export function register(app: App, deps: AppDeps): void {
         const why = await decisionFormRefusal(deps.db, view);
         if (why) await tellPrivately(client, body, warningText(why));
         else
-          await client.views.open({
+          await openForm(client, body, {
             trigger_id: body.trigger_id,
             view: await modalFor(deps.db, view),
           });
       }
+      // The form is open, or none is: the redraw waits for an after-ack slot.
+      await slotAfterForm(body);
       await refreshPollMessage(client, deps.db, pollId);
     } catch (err) {
       await tellUser(client, body, err, deps.logger);
@@ -224,6 +229,7 @@ export function register(app: App, deps: AppDeps): void {
   });
 
   app.action<Click>(DECISION_OPEN, async ({ ack, body, action, client, context }) => {
+    formFirst(body);
     await ack();
     try {
       const view = await getPollView(deps.db, rowIdText(action.value, "The vote's id"));
@@ -244,7 +250,10 @@ export function register(app: App, deps: AppDeps): void {
       // replaced): the refusal says how to go on.
       const why = await decisionFormRefusal(deps.db, view);
       if (why) throw why;
-      await client.views.open({ trigger_id: body.trigger_id, view: await modalFor(deps.db, view) });
+      await openForm(client, body, {
+        trigger_id: body.trigger_id,
+        view: await modalFor(deps.db, view),
+      });
     } catch (err) {
       await tellUser(client, body, err, deps.logger);
     }

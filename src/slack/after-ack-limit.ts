@@ -15,12 +15,21 @@
  * with an error.
  *
  * What a listener does before its ack is not bounded (a form's validation, whose errors go in
- * the ack; a select's options): it must be quick anyway, within Slack's 3 s. A listener never
- * waits for a second slot while it holds one (there is no call to do so), so slots cannot
- * deadlock. A wait that needs no connection of the pool (the channel summary's batching, which
- * may wait a second or Slack's Retry-After) lets the slot go first (`leaveAfterAckSlot`).
+ * the ack; a select's options): it must be quick anyway, within Slack's 3 s. Nor is what a form
+ * opener does before `views.open`: its trigger_id lives 3 s, once, and queued behind the slots
+ * during a burst it would expire, the chair's decision form failing while 40 executives vote.
+ * Such a listener says so before its ack (`formFirst`), so its ack takes no slot, and opens
+ * its form with `openForm`, which takes one once the form is open, for the rest (reading the
+ * form's data, `views.update`); a listener that decides to open none and still has work to do
+ * takes it itself (`slotAfterForm`). tests/unit/form-first.test.ts fails for a file that opens
+ * a form otherwise. Its checks before the form are a few reads, one
+ * connection at a time, inside the pool's two spare connections. A listener never waits for a
+ * slot while it holds one or holds a connection (no call does so inside a transaction), so
+ * slots cannot deadlock. A wait that needs no connection of the pool (the channel summary's
+ * batching, which may wait a second or Slack's Retry-After) lets the slot go first
+ * (`leaveAfterAckSlot`).
  */
-import type { App, ReceiverEvent } from '@slack/bolt';
+import type { App, ReceiverEvent, webApi } from '@slack/bolt';
 
 /**
  * Half the bot's database pool (botPoolSize, src/bot.ts): a listener holding a connection
@@ -30,9 +39,12 @@ export const AFTER_ACK_CONCURRENCY = 10;
 
 /** One request's claim on a slot. */
 interface Claim {
-  state: 'none' | 'waiting' | 'held' | 'left';
+  /** `form`: acked without a slot, its form first; it takes one with `slotAfterForm`. */
+  state: 'none' | 'form' | 'waiting' | 'held' | 'left';
   /** While waiting: hands it the slot (or, `left`, wakes it without one). */
   wake?: () => void;
+  /** Waits for a slot and holds it (resolves at once when one is free). */
+  take(): Promise<void>;
   /** Lets the slot go (or stops waiting for one); idempotent. */
   leave(): void;
 }
@@ -76,7 +88,7 @@ export function boundAfterAck(app: App, size = AFTER_ACK_CONCURRENCY): void {
   };
   const processEvent = app.processEvent.bind(app);
   app.processEvent = async (event: ReceiverEvent) => {
-    const claim: Claim = { state: 'none', leave: () => give(claim) };
+    const claim: Claim = { state: 'none', take: () => take(claim), leave: () => give(claim) };
     claims.set(event.body, claim);
     try {
       return await processEvent({
@@ -84,6 +96,7 @@ export function boundAfterAck(app: App, size = AFTER_ACK_CONCURRENCY): void {
         ack: async (response) => {
           // The ack goes out first: it never waits for a slot.
           await event.ack(response);
+          // A second ack, or a form opener's (formFirst), takes nothing.
           if (claim.state === 'none') await take(claim);
         },
       });
@@ -99,4 +112,46 @@ export function boundAfterAck(app: App, size = AFTER_ACK_CONCURRENCY): void {
  */
 export function leaveAfterAckSlot(body: object): void {
   claims.get(body)?.leave();
+}
+
+/**
+ * Said by a listener before its ack when it opens a form first (`openForm`, with the request's
+ * trigger_id, which lives 3 s): its ack does not wait for a slot, `openForm` takes it once the
+ * form is open. Said after the ack, it is too late (the ack has taken a slot, or waits for
+ * one): an error.
+ */
+export function formFirst(body: object): void {
+  const claim = claims.get(body);
+  if (!claim) return;
+  if (claim.state !== 'none' && claim.state !== 'form')
+    throw new Error('formFirst must be said before the ack: the ack already took a slot');
+  claim.state = 'form';
+}
+
+/**
+ * For a form opener (see `formFirst`): waits for an after-ack slot, held until the request is
+ * done, as an ack's. `openForm` calls it; a listener calls it itself when it opens no form
+ * and has work left (a refusal, then a message to redraw). Nothing for any other request, nor
+ * a second time. Never call it holding a connection (inside a transaction).
+ */
+export async function slotAfterForm(body: object): Promise<void> {
+  const claim = claims.get(body);
+  if (claim?.state === 'form') await claim.take();
+}
+
+/**
+ * `views.open` for a listener that said `formFirst`: the form opens at once, then (opened or
+ * refused) the request waits for its after-ack slot, so what follows is bounded. With nothing
+ * after it, the wait costs only a place in the line.
+ */
+export async function openForm(
+  client: webApi.WebClient,
+  body: object,
+  args: webApi.ViewsOpenArguments,
+): Promise<webApi.ViewsOpenResponse> {
+  try {
+    return await client.views.open(args);
+  } finally {
+    await slotAfterForm(body);
+  }
 }

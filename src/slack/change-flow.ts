@@ -30,7 +30,7 @@ import { demandView } from '../services/demand-view.js';
 import { type Member, requirePermission } from '../services/members.js';
 import { getSettings } from '../services/settings.js';
 import { afterChange } from '../services/summary.js';
-import { leaveAfterAckSlot } from './after-ack-limit.js';
+import { formFirst, leaveAfterAckSlot, openForm } from './after-ack-limit.js';
 import { inputFromState } from './change-state.js';
 import { redrawHome } from './home.js';
 import { memberOf } from './member-context.js';
@@ -193,7 +193,10 @@ async function beforeTriggerExpires(
   }
 }
 
-/** Opens the loading modal at once, then fills it in (or explains why not). */
+/**
+ * Opens the loading modal at once, then fills it in (or explains why not). The listener said
+ * `formFirst` before its ack: the filling in waits for an after-ack slot, the opening does not.
+ */
 export async function openChangeModal(
   deps: AppDeps,
   spec: ChangeSpec,
@@ -201,8 +204,10 @@ export async function openChangeModal(
   command: ModalTrigger,
   /** Looked up after the loading modal is open (the trigger_id lives 3 s). */
   member: () => Promise<Member>,
+  /** The request's body: its after-ack slot is taken once the modal is open. */
+  request: object,
 ): Promise<void> {
-  const opened = await client.views.open({
+  const opened = await openForm(client, request, {
     trigger_id: command.trigger_id,
     view: loadingModal(spec.subject),
   });
@@ -339,8 +344,9 @@ export async function submitChangeView(
  * `/forecast` and `/capacity`: no text opens the modal, `help` shows `usage`, `more` may take
  * a word of its own (it returns true when it answered), any other text is a change; the
  * modal's submission, and the options of its target select when it searches. Like every
- * listener's, the work after the ack takes one of the bot's after-ack slots; the channel
- * summary waits outside it (`leaveAfterAckSlot`), as `more` does with the request's `body`.
+ * listener's, the work after the ack takes one of the bot's after-ack slots, but no text opens
+ * the form first (`formFirst`) and takes its slot after `views.open`; the channel summary
+ * waits outside it (`leaveAfterAckSlot`), as `more` does with the request's `body`.
  */
 export function registerChangeCommand(
   app: App,
@@ -356,9 +362,11 @@ export function registerChangeCommand(
   ) => Promise<boolean>,
 ): void {
   app.command(`/${spec.subject}`, async ({ ack, body, command, client, respond, context }) => {
+    const text = command.text.trim().toLowerCase();
+    // The form's trigger_id lives 3 s: it opens without waiting for an after-ack slot.
+    if (text === '') formFirst(body);
     await ack();
     const member = () => memberOf(context);
-    const text = command.text.trim().toLowerCase();
     if (text === '') {
       // Nothing to pick yet (no families, no resources): answer privately, open no form.
       const missing = await beforeTriggerExpires(nothingToChange(deps.db, spec.subject), deps);
@@ -366,7 +374,7 @@ export function registerChangeCommand(
         await respond({ response_type: 'ephemeral', text: `:warning: ${esc(missing)}` });
         return;
       }
-      return openChangeModal(deps, spec, client, command, member);
+      return openChangeModal(deps, spec, client, command, member, body);
     }
     if (text === 'help') {
       await respond({ response_type: 'ephemeral', text: `Usage: \`${usage}\`` });

@@ -1,7 +1,8 @@
 /**
  * The contract between the `/sop` router (commands/sop.ts) and its subcommands
  * (commands/sop-<name>.ts). The router acks first, takes the member from the context, checks
- * the subcommand's row of the policy (src/core/policy.ts), and only then calls `handle`.
+ * the subcommand's row of the policy (src/core/policy.ts), and only then calls `handle`. Before
+ * its ack it asks the subcommand whether it opens a form (`opensForm`).
  */
 import type { RespondFn, SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
@@ -64,5 +65,11 @@ export interface SopSubcommand {
    * | fences | horizon`): `/sop help <name>` lists them, `/sop help` alone does not.
    */
   readonly forms?: readonly string[];
+  /**
+   * Whether this use (its `args`) opens a form first: the router then says so before its ack
+   * (`formFirst`, src/slack/after-ack-limit.ts), so the form's trigger_id (3 s) does not wait
+   * for an after-ack slot, and `handle` opens it with `openForm`. Absent: it opens none.
+   */
+  opensForm?(args: readonly string[]): boolean;
   handle(ctx: SopCommandContext): Promise<void>;
 }

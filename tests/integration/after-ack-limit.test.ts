@@ -1,8 +1,10 @@
 /**
  * The after-ack bound is the app's, not each listener's: a listener of any module (here one
  * the test registers, which calls nothing of after-ack-limit.ts) has its ack sent at once and
- * its work after the ack held until a slot is free. A Bolt app as the bot builds it
- * (createSlackApp) with one slot, over HTTP from the stand-in's driver.
+ * its work after the ack held until a slot is free. A form opener (the real /forecast with no
+ * text, `/sop execution`) opens its form while the slot is held, its trigger_id still valid,
+ * and fills it in only once the slot is free. A Bolt app as the bot builds it
+ * (createSlackApp, every handler module) with one slot, over HTTP from the stand-in's driver.
  */
 import type { App } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +12,7 @@ import { leaveAfterAckSlot } from '../../src/slack/after-ack-limit.js';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
 import { createDriver, type Driver } from '../../src/slack-standin/index.js';
 import { startTestBot, type TestBot } from '../helpers/bot.js';
+import { insertFamilies, seedForecastCycle } from './meeting-fixture.js';
 
 const SECRET = 'after-ack-limit-secret';
 
@@ -52,6 +55,9 @@ beforeAll(async () => {
     modules: [module],
   });
   await app.start();
+  // U_ALICE is an admin (SOPBOT_ADMIN_USERS): /forecast opens its form on this cycle's family.
+  const { fam1 } = await insertFamilies(running.t.db);
+  await seedForecastCycle(running.t.db, fam1, { rep: 'UREP0001', ops: 'UOPS0001', months: 12 });
   driver = createDriver({
     botUrl: `http://127.0.0.1:${app.port()}/slack/events`,
     signingSecret: SECRET,
@@ -97,5 +103,55 @@ describe('a listener registered by any module, on an app with one after-ack slot
     expect(ran).toEqual(['d', 'e']);
     gates.get('d')?.();
     gates.get('e')?.();
+  });
+});
+
+describe('a form opener, on an app whose one after-ack slot is held', () => {
+  /** The views.open of this trigger, once the stand-in has answered it. */
+  const openOf = (triggerId: string) =>
+    until(() =>
+      running.standin.callsTo('views.open').some((c) => c.args.trigger_id === triggerId),
+    ).then(() =>
+      running.standin.callsTo('views.open').filter((c) => c.args.trigger_id === triggerId),
+    );
+
+  it('/forecast with no text opens its form at once, and fills it in once the slot is free', async () => {
+    ran.length = 0;
+    expect((await send('/hold', 'f')).status).toBe(200);
+    await until(() => ran.includes('f'));
+    const sent = await send('/forecast', '');
+    expect(sent.status).toBe(200);
+    // Opened while f holds the slot: the trigger was used within its 3 s, once.
+    const opens = await openOf(sent.triggerId);
+    expect(opens.map((c) => c.response.ok)).toEqual([true]);
+    expect(opens.map((c) => c.response.error)).toEqual([undefined]);
+    const viewId = (opens[0]?.response.view as { id?: string } | undefined)?.id;
+    expect(viewId).toBeTruthy();
+    // Its filling in (reading the cycle's families, views.update) waits for the slot.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(running.standin.callsTo('views.update')).toEqual([]);
+    expect(running.standin.openViews('U_ALICE').map((v) => v.definition.callback_id)).not.toContain(
+      'forecast_submit',
+    );
+    gates.get('f')?.();
+    // The loading form, filled in: the same view, now the forecast form.
+    const form = await running.standin.waitFor(() =>
+      running.standin.openViews('U_ALICE').find((v) => v.id === viewId),
+    );
+    await until(() => form.definition.callback_id === 'forecast_submit');
+    expect(running.standin.callsTo('views.update').map((c) => c.response.ok)).toEqual([true]);
+  });
+
+  it('/sop execution, through the router, opens its form at once', async () => {
+    ran.length = 0;
+    expect((await send('/hold', 'g')).status).toBe(200);
+    await until(() => ran.includes('g'));
+    const sent = await send('/sop', 'execution');
+    expect(sent.status).toBe(200);
+    const opens = await openOf(sent.triggerId);
+    expect(opens.map((c) => c.response.ok)).toEqual([true]);
+    // The slot is still g's: the form did not wait for it.
+    expect(ran).toEqual(['g']);
+    gates.get('g')?.();
   });
 });
