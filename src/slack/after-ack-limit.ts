@@ -18,16 +18,17 @@
  * the ack; a select's options): it must be quick anyway, within Slack's 3 s. Nor is what a form
  * opener does before `views.open`: its trigger_id lives 3 s, once, and queued behind the slots
  * during a burst it would expire, the chair's decision form failing while 40 executives vote.
- * Such a listener says so before its ack (`formFirst`), so its ack takes no slot, and opens
- * its form with `openForm`, which takes one once the form is open, for the rest (reading the
- * form's data, `views.update`); a listener that decides to open none and still has work to do
- * takes it itself (`slotAfterForm`). tests/unit/form-first.test.ts fails for a file that opens
- * a form otherwise. Its checks before the form are a few reads, one
- * connection at a time, inside the pool's two spare connections. A listener never waits for a
- * slot while it holds one or holds a connection (no call does so inside a transaction), so
- * slots cannot deadlock. A wait that needs no connection of the pool (the channel summary's
- * batching, which may wait a second or Slack's Retry-After) lets the slot go first
- * (`leaveAfterAckSlot`).
+ * Such a listener says so before its ack (`formFirst`), so its ack takes no slot, and opens its
+ * form with `openForm`, which takes one once the form is open, for the rest (reading the
+ * form's data, `views.update`); one that decides to open none and still has work to do takes
+ * it itself (`slotAfterForm`). tests/unit/form-first.test.ts fails for a listener that opens a
+ * form otherwise. Its checks before the form are a few reads, one connection at a time, for
+ * the pool's two connections beyond the slots' (two a slot).
+ *
+ * A listener never waits for a slot while it holds one or holds a connection (no call does so
+ * inside a transaction), so slots cannot deadlock. A wait that needs no connection of the pool
+ * (the channel summary's batching, which may wait a second or Slack's Retry-After) lets the
+ * slot go first (`leaveAfterAckSlot`).
  */
 import type { App, ReceiverEvent, webApi } from '@slack/bolt';
 

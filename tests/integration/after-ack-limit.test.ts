@@ -8,7 +8,12 @@
  */
 import type { App } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leaveAfterAckSlot } from '../../src/slack/after-ack-limit.js';
+import {
+  formFirst,
+  leaveAfterAckSlot,
+  openForm,
+  slotAfterForm,
+} from '../../src/slack/after-ack-limit.js';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
 import { createDriver, type Driver } from '../../src/slack-standin/index.js';
 import { startTestBot, type TestBot } from '../helpers/bot.js';
@@ -35,6 +40,24 @@ const module = {
         ran.push(c.text);
         await gate(c.text);
       });
+    // `/form <name>`: says form-first, opens a form, then as `/hold` (asking for its slot a
+    // second time, which takes nothing). `/form throw` fails before its form.
+    app.command('/form', async ({ ack, body, client, command: c }) => {
+      formFirst(body);
+      await ack();
+      if (c.text === 'throw') throw new Error('the test form failed before opening');
+      await openForm(client, body, {
+        trigger_id: c.trigger_id,
+        view: {
+          type: 'modal',
+          title: { type: 'plain_text', text: 'Test form' },
+          blocks: [{ type: 'section', text: { type: 'mrkdwn', text: c.text } }],
+        },
+      });
+      await slotAfterForm(body);
+      ran.push(c.text);
+      await gate(c.text);
+    });
   },
 };
 
@@ -106,7 +129,7 @@ describe('a listener registered by any module, on an app with one after-ack slot
   });
 });
 
-describe('a form opener, on an app whose one after-ack slot is held', () => {
+describe('form openers, on an app with one after-ack slot', () => {
   /** The views.open of this trigger, once the stand-in has answered it. */
   const openOf = (triggerId: string) =>
     until(() =>
@@ -114,6 +137,37 @@ describe('a form opener, on an app whose one after-ack slot is held', () => {
     ).then(() =>
       running.standin.callsTo('views.open').filter((c) => c.args.trigger_id === triggerId),
     );
+
+  it('a test module opens its form at once, works after it only with the slot, and gives it back once', async () => {
+    ran.length = 0;
+    expect((await send('/hold', 'h')).status).toBe(200);
+    await until(() => ran.includes('h'));
+    const sent = await send('/form', 'x');
+    const opens = await openOf(sent.triggerId);
+    expect(opens.map((c) => c.response.ok)).toEqual([true]);
+    // x's work after its form waits for h's slot; then it holds it, and y waits in turn.
+    expect(ran).toEqual(['h']);
+    expect((await send('/hold', 'y')).status).toBe(200);
+    gates.get('h')?.();
+    await until(() => ran.includes('x'));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(ran).toEqual(['h', 'x']);
+    gates.get('x')?.();
+    await until(() => ran.includes('y'));
+    gates.get('y')?.();
+  });
+
+  it('a form opener that fails before its form leaves the slot free', async () => {
+    ran.length = 0;
+    const told = running.standin.ephemeralsFor('U_ALICE').length;
+    expect((await send('/form', 'throw')).status).toBe(200);
+    // Its apology is the sign it has ended (answer-errors.ts tells the person).
+    await until(() => running.standin.ephemeralsFor('U_ALICE').length > told);
+    expect((await send('/hold', 'z')).status).toBe(200);
+    await until(() => ran.includes('z'));
+    expect(ran).toEqual(['z']);
+    gates.get('z')?.();
+  });
 
   it('/forecast with no text opens its form at once, and fills it in once the slot is free', async () => {
     ran.length = 0;
