@@ -158,38 +158,50 @@ export function formatMoneyBetween(amount: number, reference: number, currency =
  * 16,108 + promotion +493" rounds its two ends (`Math.round`, as `fmtQty` and `formatNumber`
  * write them) and shares their difference over the steps: rounded one by one, 16,108.4 +
  * 492.4 = 16,600.8 read "16,108 + 492 = 16,601". 0.4 + 0.4 + 0.4 shared over 1 reads 1 + 0 + 0.
+ * More missing units than parts go out in whole rounds first (1,000,000 over 3 parts: 333,333
+ * each, then the one left to the largest fraction). A part or total that is not a number
+ * (NaN, Infinity) cannot be shared: each part is then rounded on its own.
  */
 export function apportion(parts: readonly number[], total: number): number[] {
+  if (!Number.isFinite(total) || !parts.every(Number.isFinite))
+    return parts.map((p) => positiveZero(Math.round(p)));
   // Six decimals: a sum's float noise (492.99999999) is not a fraction of a unit.
   const exact = parts.map((p) => Number(p.toFixed(6)));
   const out = exact.map(Math.floor);
+  const n = out.length;
+  if (n === 0) return [];
+  const missing = Math.round(total) - out.reduce((a, b) => a + b, 0);
+  // Whole rounds to every part (a floor, so a negative round takes one from each), then the
+  // units left (0 to n − 1) one each to the largest fractions.
+  const rounds = Math.floor(missing / n);
+  const left = missing - rounds * n;
   const byFraction = exact
     .map((p, i) => ({ i, fraction: p - Math.floor(p) }))
     .sort((a, b) => b.fraction - a.fraction || a.i - b.i);
-  let missing = Math.round(total) - out.reduce((a, b) => a + b, 0);
-  for (let k = 0; out.length > 0 && missing !== 0; k++) {
-    const step = missing > 0 ? 1 : -1;
-    const at = byFraction[step > 0 ? k % out.length : out.length - 1 - (k % out.length)];
-    if (at === undefined) break;
-    out[at.i] = (out[at.i] ?? 0) + step;
-    missing -= step;
-  }
-  return out.map((n) => n || 0);
+  const extra = new Set(byFraction.slice(0, left).map((f) => f.i));
+  return out.map((f, i) => positiveZero(f + rounds + (extra.has(i) ? 1 : 0)));
+}
+
+/** −0 prints "−0"; it is 0. NaN and Infinity stay as they are. */
+function positiveZero(n: number): number {
+  return n === 0 ? 0 : n;
 }
 
 /**
  * A walk from `start` to `end` through `steps` as it is printed: both ends rounded, and the
  * steps apportioned (largest remainder) over the difference of the rounded ends, so the
  * printed figures add up: start 9.4, three steps of 0.4, end 10.6 read "9 + 1 + 1 + 0 = 11",
- * where each rounded on its own read "9 + 0 + 0 + 0 = 11".
+ * where each rounded on its own read "9 + 0 + 0 + 0 = 11". An end or step that is not a
+ * number (NaN, Infinity) is returned as it is, and the steps are each rounded on their own:
+ * no step is made up to reach an end that is not there.
  */
 export function walkAsShown(
   start: number,
   steps: readonly number[],
   end: number,
 ): { start: number; steps: number[]; end: number } {
-  const s = Math.round(start) || 0;
-  const e = Math.round(end) || 0;
+  const s = positiveZero(Math.round(start));
+  const e = positiveZero(Math.round(end));
   return { start: s, steps: apportion(steps, e - s), end: e };
 }
 

@@ -32,6 +32,40 @@ describe('apportion (largest remainder)', () => {
     // 0.1 + 0.2 = 0.30000000000000004; 492.99999999999994 is 493.
     expect(apportion([0.1 + 0.2 - 0.3, 493 - 1e-13], 493)).toEqual([0, 493]);
   });
+
+  it('hands out a large mismatch in whole rounds', () => {
+    // 1.5 + 2.25 + 3.75 floor to 1 + 2 + 3 = 6; a total of 1,000,006 misses 1,000,000 units:
+    // 333,333 rounds to each part (999,999), the one left to the largest fraction (.75):
+    // 1 + 333,333 = 333,334; 2 + 333,333 = 333,335; 3 + 333,333 + 1 = 333,337.
+    expect(apportion([1.5, 2.25, 3.75], 1_000_006)).toEqual([333_334, 333_335, 333_337]);
+    // 0.5 + 0.25 + 0.75 floor to 0 + 0 + 0; a total of −1,000,000 is 333,334 taken from each
+    // (−1,000,002) and 2 given back to the largest fractions (.75, then .5).
+    expect(apportion([0.5, 0.25, 0.75], -1_000_000)).toEqual([-333_333, -333_334, -333_333]);
+  });
+
+  it('shares a negative total', () => {
+    // −2.5 − 1.25 = −3.75, shown −4: floors −3 and −2 = −5, one missing, to the larger
+    // fraction: −1.25 − (−2) = .75 against −2.5 − (−3) = .5.
+    expect(apportion([-2.5, -1.25], -4)).toEqual([-3, -1]);
+  });
+
+  it('leaves zeros at zero, and shares a total over zeros from the first', () => {
+    expect(apportion([0, 0, 0], 0)).toEqual([0, 0, 0]);
+    expect(apportion([], 0)).toEqual([]);
+    // No fractions: the ties go to the earlier parts.
+    expect(apportion([0, 0, 0], 2)).toEqual([1, 1, 0]);
+  });
+
+  it('rounds each part on its own when a part or the total is not a number', () => {
+    // Nothing can be shared with NaN or Infinity; the finite parts are rounded alone
+    // (1.6 → 2, 0.4 → 0) and the others stay as they are.
+    expect(apportion([NaN], 1)).toEqual([NaN]);
+    expect(apportion([1.6, 0.4], NaN)).toEqual([2, 0]);
+    expect(apportion([1.6, 0.4], Number.POSITIVE_INFINITY)).toEqual([2, 0]);
+    expect(apportion([1.6, Number.NEGATIVE_INFINITY], 3)).toEqual([2, Number.NEGATIVE_INFINITY]);
+    // −0.4 rounds to −0 on its own, which would print "−0": it is 0.
+    expect(Object.is(apportion([-0.4], Number.NaN)[0], 0)).toBe(true);
+  });
 });
 
 describe('walkAsShown', () => {
@@ -41,6 +75,23 @@ describe('walkAsShown', () => {
       start: 9,
       steps: [1, 1, 0],
       end: 11,
+    });
+  });
+
+  it('keeps an end that is not a number and makes up no step to reach it', () => {
+    // Start 5, one step of 1, end NaN: nothing to share, so the step is 1 rounded alone and
+    // the ends are left for the caller to print as it prints NaN (not "0 = 5 −5").
+    expect(walkAsShown(5, [1], Number.NaN)).toEqual({ start: 5, steps: [1], end: Number.NaN });
+    expect(walkAsShown(Number.POSITIVE_INFINITY, [0.4, 0.6], 3)).toEqual({
+      start: Number.POSITIVE_INFINITY,
+      steps: [0, 1],
+      end: 3,
+    });
+    // A step that is not a number: the others are rounded alone (2.4 → 2), the ends still are.
+    expect(walkAsShown(9.6, [Number.NaN, 2.4], 12.2)).toEqual({
+      start: 10,
+      steps: [Number.NaN, 2],
+      end: 12,
     });
   });
 });
