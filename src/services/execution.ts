@@ -905,8 +905,11 @@ export async function postDigest(
     deviations.map((d) => `deviation:${d.id}`),
   );
   const announced = (d: (typeof deviations)[number]) => posted.has(`deviation:${d.id}`);
+  // Read before the digest is posted: Slack not answering one (a 429, a timeout) retries the
+  // job, rather than post the owner's id for good.
   const names = await userNamesFor(deps.db, deps.slack, deps.logger).names(
     deviations.flatMap((d) => (d.owner && announced(d) ? [d.owner] : [])),
+    { retry: true },
   );
   return postOnce(
     deps.slack,

@@ -111,7 +111,10 @@ export type PackPost =
  * pack posted before is reported where it is, even if the channel setting changed since. The
  * open actions' owners who left the workspace are marked (users.info, once per owner); Slack
  * not answering that is logged on `logger` once, and the pack goes out unmarked. Who did
- * something is named, all names read in one go (userNames: a retry reads them again).
+ * something is named, all names read in one go before the pack is posted (userNames: a retry
+ * reads them again); Slack not answering a name that is not stored (a 429, a timeout, a 5xx)
+ * throws, for the job to be retried (`/sop pack post`: asked to try again in a minute),
+ * rather than post the pack with the id for good.
  */
 export async function postPack(
   slack: WebClient,
@@ -128,7 +131,9 @@ export async function postPack(
   const channel = settings.exec_channel;
   const cycle = await requireCycle(db, cycleId);
   const pack = await buildPack(db, cycle.month, now, { slack, logger });
-  const msg = packMessage(pack, await userNamesFor(db, slack, logger).names(packNamed(pack)));
+  // Read before anything is posted: a 429 on users.info retries the job, not a pack with ids.
+  const nameOf = await userNamesFor(db, slack, logger).names(packNamed(pack), { retry: true });
+  const msg = packMessage(pack, nameOf);
   const out = await postMessageOnce(db, slack, {
     key,
     channel,

@@ -127,8 +127,9 @@ export async function postReview(
     cycle.month,
     loop,
     withChart,
-    // Who did what by name, all read in one go (a retry reads them again).
-    await userNamesFor(db, slack, opts.logger).names(reviewNamed(loop)),
+    // Who did what by name, all read in one go before anything is posted (a retry reads them
+    // again): Slack not answering one (a 429, a timeout) retries the job, not a review with ids.
+    await userNamesFor(db, slack, opts.logger).names(reviewNamed(loop), { retry: true }),
   );
   const review = await postMessageOnce(db, slack, {
     key: `review:${cycleId}`,

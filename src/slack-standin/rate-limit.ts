@@ -95,8 +95,9 @@ export class ForcedFailures<F extends { readonly channel?: string } = ForcedFail
   /** The first failure queued for `method` that applies to a call with these `args`. */
   take(method: string, args: Readonly<Record<string, unknown>>): F | undefined {
     const list = this.queue.get(method);
-    // What the call is about: its conversation, a DM's person, a Home's person (views.publish).
-    const about = args.channel ?? args.users ?? args.user_id;
+    // What the call is about: its conversation, a DM's person, a Home's person (views.publish),
+    // the person users.info is asked about.
+    const about = args.channel ?? args.users ?? args.user_id ?? args.user;
     const i = list?.findIndex((f) => f.channel === undefined || f.channel === about) ?? -1;
     return i < 0 ? undefined : list?.splice(i, 1)[0];
   }

@@ -142,8 +142,10 @@ export interface ForcedFailure {
   readonly times?: number;
   /**
    * Only calls about this conversation fail (its `channel` argument, `users` for
-   * `conversations.open`, or the person whose Home `views.publish` draws, `user_id`): e.g. `D_U_BOB` with `account_inactive` for a deactivated person's
-   * DM, or `C_SUPPLY` with `not_in_channel`. Other calls to the method go through untouched.
+   * `conversations.open`, the person whose Home `views.publish` draws, `user_id`, or the
+   * person `users.info` is asked about, `user`): e.g. `D_U_BOB` with `account_inactive` for a
+   * deactivated person's DM, `C_SUPPLY` with `not_in_channel`, or `U_RITA` with a 429. Other
+   * calls to the method go through untouched.
    */
   readonly channel?: string;
 }

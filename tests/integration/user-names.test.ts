@@ -1,13 +1,15 @@
 /**
  * Names, not ids: users.info through Slack's WebClient on the stand-in, cached in memory and
  * in Postgres; without users:read the last known name (or the id) is shown, never an error.
+ * For a post that goes out once (a job's), what Slack may answer later (a 429, a 5xx) is
+ * thrown when no name is stored, for the job to be retried.
  * The CLI's lookups (exports) give up on a call Slack does not answer, as the bot's do.
  */
 import { describe, expect, it } from 'vitest';
 import { cliUserNames } from '../../src/cli/db.js';
 import { withAuthorNames } from '../../src/services/chart-data.js';
 import { decisionsCsv } from '../../src/services/decisions.js';
-import { createUserNames, displayNameOf } from '../../src/services/user-names.js';
+import { createUserNames, displayNameOf, mayAnswerLater } from '../../src/services/user-names.js';
 import { useDb } from '../helpers/db.js';
 import { standinClient, useStandin } from '../helpers/slack.js';
 
@@ -17,6 +19,7 @@ describe('user names', () => {
     { id: 'U_OTTO', name: '', real_name: 'Otto Lind', tz: 'UTC' },
     { id: 'U_MIRA', name: 'Mira', real_name: 'Mira Sato', tz: 'UTC' },
     { id: 'U_KAI', name: 'kai', real_name: 'Kai Berg', tz: 'UTC' },
+    { id: 'U_LEO', name: 'leo', real_name: 'Leo Park', tz: 'UTC' },
   ];
   const t = useDb();
   const standin = useStandin({ users });
@@ -61,18 +64,70 @@ describe('user names', () => {
     expect(await offline.name('U_SAM')).toBe('U_SAM');
   });
 
-  it('without users:read: warns once and shows the last known name or the id', async () => {
-    const warnings: string[] = [];
+  it('without users:read: shows the last known name or the id, each failure logged with its stack', async () => {
+    const warnings: { msg: string; stack?: string }[] = [];
     const names = createUserNames({
       db: t.db,
       slack: standinClient(noScope, 'xoxb-names', { retries: 0 }),
       ttlMs: 0, // every stored name is stale: Slack is asked, and refuses.
-      logger: { warn: (_o, msg) => warnings.push(msg) },
+      logger: {
+        warn: (o, msg) => warnings.push({ msg, stack: (o as { err?: Error }).err?.stack }),
+      },
     });
     expect(await names.name('U_RITA')).toBe('Rita');
     expect(await names.name('U_NEW')).toBe('U_NEW');
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain('missing_scope');
+    // Refused the same each time (missing_scope): asked for a post that goes out once, too.
+    expect(await names.name('U_NEW', { retry: true })).toBe('U_NEW');
+    // Each failure once, not only the first of its kind for the life of the process.
+    expect(warnings.map((w) => w.msg)).toEqual([
+      'users.info failed (missing_scope); showing the last known name',
+      'users.info failed (missing_scope); showing the user id',
+      'users.info failed (missing_scope); showing the user id',
+    ]);
+    for (const w of warnings) expect(w.stack).toMatch(/\n\s+at /);
+  });
+
+  it('for a post that goes out once, throws what Slack may answer later, unless a name is stored', async () => {
+    const warnings: string[] = [];
+    const names = createUserNames({
+      db: t.db,
+      slack: standinClient(standin, 'xoxb-names', { retries: 0 }),
+      ttlMs: 0, // Rita's stored name is stale: Slack is asked.
+      logger: { warn: (_o, msg) => warnings.push(msg) },
+    });
+    // A 429 about Leo, whose name is not stored: thrown with its Retry-After, for the job.
+    standin.failNext('users.info', { status: 429, retryAfter: 7, channel: 'U_LEO' });
+    await expect(names.names(['U_LEO'], { retry: true })).rejects.toMatchObject({
+      code: 'slack_webapi_rate_limited_error',
+      retryAfter: 7,
+    });
+    // A 5xx and Slack's own failure, the same.
+    standin.failNext('users.info', { status: 503, channel: 'U_LEO' });
+    await expect(names.name('U_LEO', { retry: true })).rejects.toMatchObject({
+      code: 'slack_webapi_http_error',
+    });
+    standin.failNext('users.info', { error: 'fatal_error', channel: 'U_LEO' });
+    await expect(names.name('U_LEO', { retry: true })).rejects.toMatchObject({
+      data: { error: 'fatal_error' },
+    });
+    // None was shown, so none was logged here: the job that throws logs it.
+    expect(warnings).toEqual([]);
+    // Without `retry` (a person waiting): the id, said.
+    standin.failNext('users.info', { status: 429, retryAfter: 7, channel: 'U_LEO' });
+    expect(await names.name('U_LEO')).toBe('U_LEO');
+    // A 429 about Rita, whose last known name is stored: that name, said.
+    standin.failNext('users.info', { status: 429, retryAfter: 7, channel: 'U_RITA' });
+    expect(await names.name('U_RITA', { retry: true })).toBe('Rita');
+    // Slack's answer for good: the id.
+    expect(await names.name('U_GHOST', { retry: true })).toBe('U_GHOST');
+    expect(warnings).toHaveLength(3);
+    expect(warnings[0]).toMatch(/^users\.info failed \(.*rate-limit.*\); showing the user id$/);
+    expect(warnings[1]).toMatch(
+      /^users\.info failed \(.*rate-limit.*\); showing the last known name$/,
+    );
+    expect(warnings[2]).toBe('users.info failed (user_not_found); showing the user id');
+    // Asked again, Slack answers: the name.
+    expect(await names.name('U_LEO', { retry: true })).toBe('leo');
   });
 
   /** The CLI's names, as an export gets them, and what it wrote on stderr. */
@@ -117,6 +172,20 @@ describe('user names', () => {
     expect(line.msg).toMatch(/^users\.info failed \(.*timeout.*\); showing the user id$/);
     expect(line.err?.stack).toMatch(/\n\s+at /);
   }, 20_000);
+
+  it('tells what Slack may answer later from its answers for good', () => {
+    const slack = (code: string, data?: object) => Object.assign(new Error(code), { code, data });
+    expect(mayAnswerLater(slack('slack_webapi_rate_limited_error'))).toBe(true);
+    expect(mayAnswerLater(slack('slack_webapi_request_error'))).toBe(true);
+    expect(mayAnswerLater(slack('slack_webapi_http_error'))).toBe(true);
+    expect(mayAnswerLater(new Error('socket hang up'))).toBe(true);
+    const platform = (error: string) => slack('slack_webapi_platform_error', { ok: false, error });
+    expect(mayAnswerLater(platform('internal_error'))).toBe(true);
+    expect(mayAnswerLater(platform('ratelimited'))).toBe(true);
+    expect(mayAnswerLater(platform('user_not_found'))).toBe(false);
+    expect(mayAnswerLater(platform('missing_scope'))).toBe(false);
+    expect(mayAnswerLater(platform('invalid_auth'))).toBe(false);
+  });
 
   it('charts and exports carry the names', () => {
     const who = (id: string) => ({ U_RITA: 'Rita', U_OTTO: 'Otto Lind' })[id] ?? id;
