@@ -30,7 +30,7 @@ export const plan: SopSubcommand = {
     let replyTo: { channel: string; threadTs: string };
     if (exec && command.channel_id === exec) {
       // The cycle's plans thread, where every run of the cycle answers: one edit in the channel.
-      const threadTs = await openPlansThread(deps.db, client, cycle, 'exec', exec);
+      const threadTs = await openPlansThread(deps.db, client, cycle, exec);
       await postMessageOnce(deps.db, client, {
         logger: deps.logger,
         key,

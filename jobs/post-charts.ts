@@ -5,7 +5,10 @@
  * it is the cycle's latest (when, why, and in the executive channel each scenario's line); the
  * executive thread gets the run's headline figures (`run:<id>:headline`) before its charts. So
  * a recompute shows in a channel as one edit, whatever its reason (a submission, an import, a
- * phase change, `/sop plan`). A run outside any cycle posts its charts in the channels.
+ * phase change, `/sop plan`). A run the cycle replaced before its job came (a job held up
+ * behind a newer run's) still posts, since a vote on it shows its scenario chart, but its
+ * headline and chart comments say "replaced by plan run N above". A run outside any cycle
+ * posts its charts in the channels.
  *
  * No noise: a chart whose picture and summary are the same as one already posted in that
  * channel (an earlier run with the same numbers) is not posted again; the picture is claimed
@@ -21,13 +24,14 @@
  */
 import { createHash } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
-import { runScenarios } from '../db/queries/plan-runs.js';
+import { latestRun, runScenarios } from '../db/queries/plan-runs.js';
 import { renderChart } from '../src/charts/render.js';
 import { runStaleStock } from '../src/core/supply/from-company.js';
 import { authorsOf, loadRunCharts, withAuthorNames } from '../src/services/chart-data.js';
 import { noticeReplacedRun } from '../src/services/meeting-posts.js';
 import { showRunOnThread } from '../src/services/plan-threads.js';
 import { zeroFilledFamilies } from '../src/services/planning-baseline.js';
+import { isNewerRun } from '../src/services/polls.js';
 import { type ChannelRole, type PlannedChart, planCharts } from '../src/services/run-charts.js';
 import { getSettings } from '../src/services/settings.js';
 import { centralShortfalls } from '../src/services/shortfall.js';
@@ -42,7 +46,12 @@ import {
   postMessageOnce,
   recordSharedPost,
 } from '../src/slack/post-ledger.js';
-import { planHeadline, plansThreadText } from '../src/slack/presenters/plan-run.js';
+import {
+  planHeadline,
+  plansThreadText,
+  type Replaced,
+  replacedWords,
+} from '../src/slack/presenters/plan-run.js';
 import { hash } from './contracts.js';
 import type { Processor } from './processor-types.js';
 
@@ -61,8 +70,14 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
   const stale =
     cycleId === null ? null : await noticeReplacedRun(ctx.slack, ctx.db, cycleId, p.runId);
   if (stale) ctx.logger.info({ runId: p.runId, ...stale }, 'vote told its plan run was replaced');
-  // Charts show people by name: a picture cannot render a <@U…> mention.
-  const nameOf = await userNamesFor(ctx.db, ctx.slack, ctx.logger).names(authorsOf(loaded));
+  // Charts show people by name: a picture cannot render a <@U…> mention. The plans thread's
+  // message names who asked for the run too: it is edited, and posted anew when deleted, and
+  // should ping nobody.
+  const askedBy = loaded.run.trigger === 'command' ? loaded.run.requested_by : null;
+  const nameOf = await userNamesFor(ctx.db, ctx.slack, ctx.logger).names([
+    ...authorsOf(loaded),
+    ...(askedBy ? [askedBy] : []),
+  ]);
   const data = withAuthorNames(loaded, nameOf);
   const settings = await getSettings(ctx.db);
   const channels = {
@@ -71,45 +86,65 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
     exec: settings.exec_channel,
   };
   const scenarios = await runScenarios(ctx.db, p.runId);
-  const headline = planHeadline(
-    p.runId,
-    data.cycleMonth,
-    scenarios,
-    runStaleStock(data.run),
-    await centralShortfalls(ctx.db, p.runId),
-    data.cycleMonth ? await zeroFilledFamilies(ctx.db, data.cycleMonth) : [],
-    data.run.periods,
-  );
+  // A run the cycle has replaced since (this job was delayed behind a newer run's) still posts
+  // its headline and charts, since a vote on it shows its scenario chart (`run:<id>:scenarios`),
+  // but says in each thread that it was replaced, and by a run posted above when it was.
+  const runId = p.runId;
+  const latest = cycleId === null ? undefined : await latestRun(ctx.db, cycleId);
+  const newer = latest && isNewerRun(latest.id, runId) ? latest.id : null;
+  const newerPosts = newer
+    ? (await ledgerEntries(ctx.db, `run:${newer}:`)).filter((r) => r.ts)
+    : [];
+  const replacedIn = (channel: string, threadTs: string | null): Replaced | null =>
+    newer
+      ? {
+          by: newer,
+          above: newerPosts.some((r) => r.channel === channel && r.threadTs === threadTs),
+        }
+      : null;
+  const short = await centralShortfalls(ctx.db, runId);
+  const zeroFilled = data.cycleMonth ? await zeroFilledFamilies(ctx.db, data.cycleMonth) : [];
+  const headlineIn = (channel: string, threadTs: string | null) =>
+    planHeadline(
+      runId,
+      data.cycleMonth,
+      scenarios,
+      runStaleStock(data.run),
+      short,
+      zeroFilled,
+      data.run.periods,
+      replacedIn(channel, threadTs),
+    );
   const planned = planCharts(data, p.charts);
   // The cycle's plans thread in each channel the run posts to (the executive channel always,
   // for the headline), its message drawn on this run when it is the cycle's latest. A channel
-  // that holds several roles has one thread, named by its first role of exec, supply, demand.
+  // that holds several roles has one thread, keyed by the channel; its message lists the
+  // scenarios when it is the executive channel.
   const threads = new Map<string, string>();
   if (cycleId !== null && data.cycleMonth) {
     const roles = new Set<ChannelRole>(['exec', ...planned.map((c) => c.role)]);
-    const byChannel = new Map<string, ChannelRole>();
+    const inChannels = new Set<string>();
     for (const role of ['exec', 'supply', 'demand'] as const) {
       const channel = channels[role];
-      if (channel && roles.has(role) && !byChannel.has(channel)) byChannel.set(channel, role);
+      if (channel && roles.has(role)) inChannels.add(channel);
     }
     const run = {
       id: p.runId,
       trigger: data.run.trigger,
-      requestedBy: data.run.requested_by,
+      askedBy: askedBy ? nameOf(askedBy) : null,
       createdAt: data.run.created_at,
     };
-    for (const [channel, role] of byChannel) {
+    for (const channel of inChannels) {
       const text = plansThreadText(
         data.cycleMonth,
         run,
         settings.timezone,
-        role === 'exec' ? scenarios : null,
+        channel === channels.exec ? scenarios : null,
       );
       threads.set(
         channel,
         await showRunOnThread(ctx.db, ctx.slack, {
           cycleId,
-          role,
           channel,
           runId: p.runId,
           text,
@@ -125,7 +160,7 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
         key: `run:${p.runId}:headline`,
         channel: exec,
         threadTs: execThread,
-        text: headline,
+        text: headlineIn(exec, execThread),
       });
       // `/sop plan` asked in this thread, and the run answering it was made for an earlier
       // request (its inputs did not change; this flow's job id is not that run's): the thread
@@ -154,7 +189,7 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
       key: threadKey(`run:${p.runId}:headline`),
       channel: thread.channel,
       threadTs: thread.threadTs,
-      text: headline,
+      text: headlineIn(thread.channel, thread.threadTs),
     });
   const done = new Set(
     (await ledgerEntries(ctx.db, `run:${p.runId}:`)).filter((r) => r.ts).map((r) => r.postKey),
@@ -212,6 +247,7 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
         renderMs.push(performance.now() - t0);
       }
       const t1 = performance.now();
+      const replaced = replacedIn(channel, threadTs);
       const out = await postFileOnce(ctx.db, ctx.slack, {
         key,
         channel,
@@ -219,7 +255,9 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
         filename: c.filename,
         title: chart.title,
         altText: chart.altText,
-        comment: chart.summary,
+        comment: replaced
+          ? `_Plan run ${p.runId} (${replacedWords(replaced)}):_\n${chart.summary}`
+          : chart.summary,
         bytes: png.png,
         holder: jobHolder(ctx.job),
         logger: ctx.logger,

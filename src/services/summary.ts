@@ -1,13 +1,17 @@
 /**
  * After a change is stored: ask for a consensus recompute, and keep ONE tidy summary message
  * per cycle in the demand (or supply) channel — created once, then edited in place — with
- * each submission as a short threaded reply. Creation is serialised by an advisory lock on
- * the ledger key, so two simultaneous first submissions make one message.
+ * each submission as a short threaded reply. Creation is serialised by a session lock on the
+ * ledger key, so two simultaneous first submissions make one message.
  */
 
 import { createHash } from 'node:crypto';
 import type { webApi } from '@slack/bolt';
-import { adjustmentActivity, lockKey, noChangeActivity } from '../../db/queries/adjustments.js';
+import {
+  adjustmentActivity,
+  noChangeActivity,
+  withSessionLock,
+} from '../../db/queries/adjustments.js';
 import { capacityActivity } from '../../db/queries/capacity.js';
 import type { AppDeps } from '../deps.js';
 import { postMessageOnce, retryAfterOf, upsertMessage } from '../slack/post-ledger.js';
@@ -51,7 +55,7 @@ async function supplySummary(trx: Trx, cycle: CycleRef) {
 
 /** Create or edit the cycle's summary, then add `note` in its thread. Returns the summary ts. */
 export async function refreshSummary(
-  deps: AppDeps,
+  deps: Pick<AppDeps, 'db' | 'logger'>,
   client: webApi.WebClient,
   subject: ChangeSubject,
   cycle: { readonly id: number; readonly month: string },
@@ -67,15 +71,18 @@ export async function refreshSummary(
     return null;
   }
   const key = summaryPostKey(cycle.id, subject);
-  return deps.db.transaction().execute(async (trx) => {
-    await lockKey(trx, `post:${key}`);
+  // Under a session lock, with no transaction around the Slack calls: the ledger's claim is
+  // kept the moment it is made, so a post whose answer was lost is found by its metadata on the
+  // next attempt instead of being posted twice. Every statement on the lock's connection
+  // commits at once, and the holder never waits for a second connection of the pool.
+  return withSessionLock(deps.db, `post:${key}`, async (conn) => {
     // The text (notifications, the channel list, screen readers) is drawn with the blocks.
     const { text, blocks } =
-      subject === 'forecast' ? await demandSummary(trx, cycle) : await supplySummary(trx, cycle);
-    const { ts } = await upsertMessage(trx, client, { key, channel, text, blocks });
+      subject === 'forecast' ? await demandSummary(conn, cycle) : await supplySummary(conn, cycle);
+    const { ts } = await upsertMessage(conn, client, { key, channel, text, blocks });
     // Each batch of notes once (its text names the changes and their before → after).
     if (note)
-      await postMessageOnce(trx, client, {
+      await postMessageOnce(conn, client, {
         key: `${key}:note:${createHash('sha256').update(note).digest('hex').slice(0, 32)}`,
         channel,
         threadTs: ts,

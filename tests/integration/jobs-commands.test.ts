@@ -107,7 +107,9 @@ describe('/sop plan', () => {
         expect.stringMatching(/^\*Plans for S&OP \d{4}-\d{2}\*$/),
       ]);
       expect(top[0]!.text).toContain(`Latest: plan run ${run}, `);
-      expect(top[0]!.text).toContain(`asked for by <@${PLANNER}>`);
+      // Named, not mentioned: the message is edited on every run (and posted anew if deleted).
+      expect(top[0]!.text).toContain('asked for by alice.');
+      expect(top[0]!.text).not.toContain('<@');
       expect(top.every((m) => m.files.length === 0)).toBe(true);
     }
     expect(await sopReply(PLANNER, 'status')).toMatch(/Latest plan run\*: #\d+/);

@@ -3,11 +3,17 @@
  * Two recomputes in one cycle leave one top-level message in each channel ("Plans for S&OP
  * <month>"), edited to show the latest run, with both runs' headline and charts as replies in
  * its thread; a retried chart job posts nothing twice, and an older run's retry does not draw
- * the message back onto that run.
+ * the message back onto that run. An older run whose chart job comes after a newer run posted
+ * says in the thread that it was replaced; a channel that is both the demand and the supply
+ * channel has one thread whichever charts a run has; and a thread recorded under the key of
+ * before (by role) goes on being edited.
  */
 import type { Job } from 'bullmq';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateCompany } from '../../src/seed/company.js';
+import { runPlan } from '../../src/services/planning.js';
+import { updateSettings } from '../../src/services/settings.js';
+import { createHighsSolver } from '../../src/solver/highs.js';
 import { useDb } from '../helpers/db.js';
 import { useStandin } from '../helpers/slack.js';
 import { addAdjustments, CHANNELS, setUpCycle, useInProcessWorker } from './jobs-fixture.js';
@@ -54,6 +60,25 @@ async function retryChartJob(runId: string): Promise<void> {
     async () => ((await posts.getJobState(id)) === 'completed' ? true : undefined),
     60_000,
   );
+}
+
+/** Runs a post-charts job of `data` under `jobId` and waits until it has completed. */
+async function runChartJob(
+  jobId: string,
+  data: { runId: string; charts?: ('gap' | 'family' | 'scenarios' | 'cash' | 'accuracy')[] },
+): Promise<void> {
+  const posts = worker.queues.queue('posts');
+  await posts.add(
+    'post-charts',
+    { charts: ['gap', 'family', 'scenarios', 'cash', 'accuracy'], ...data },
+    { jobId },
+  );
+  await standin.waitFor(async () => {
+    const state = await posts.getJobState(jobId);
+    if (state === 'failed')
+      throw new Error(`${jobId} failed: ${(await posts.getJob(jobId))?.failedReason}`);
+    return state === 'completed' ? true : undefined;
+  }, 90_000);
 }
 
 const runIds = async (): Promise<string[]> =>
@@ -172,4 +197,107 @@ describe('two recomputes in one cycle', () => {
     expect(chart).toMatchObject({ channel_id: CHANNELS.exec, thread_ts: parentTs });
     expect(chart.file_id).not.toBeNull();
   }, 180_000);
+});
+
+describe("an older run's chart job that comes after a newer run posted", () => {
+  it('posts its headline saying it was replaced, and its charts saying so, below; the message stays on the newer run', async () => {
+    // Run 3 is written, but its chart job is held up (here: not run yet)…
+    await addAdjustments(t.db, cycleId, month, [{ family: 'FAM-3', pct: 40 }]);
+    const solver = await createHighsSolver();
+    const third = (
+      await runPlan(t.db, solver, {
+        cycleId,
+        runKey: 'plan-threads-3',
+        trigger: 'submission',
+        requestedBy: null,
+      })
+    ).runId;
+    // …while run 4 is made and posted.
+    await addAdjustments(t.db, cycleId, month, [{ family: 'FAM-3', pct: -40 }]);
+    await worker.queues.enqueue('recompute', {
+      cycleId,
+      reason: 'submission',
+      requestedBy: 'U_BOB',
+      requestKey: 'plan-threads-4',
+    });
+    await chartJobsDone(3);
+    const fourth = (await runIds()).at(-1)!;
+    expect(BigInt(fourth)).toBeGreaterThan(BigInt(third));
+    await runChartJob(`late-${third}`, { runId: third });
+
+    const [root] = standin.messagesIn(CHANNELS.exec);
+    expect(standin.messagesIn(CHANNELS.exec)).toHaveLength(1);
+    expect(root!.text.split('\n')[1]).toMatch(new RegExp(`^Latest: plan run ${fourth}, `));
+    const heads = standin
+      .threadReplies(CHANNELS.exec, root!.ts)
+      .map((m) => m.text.split('\n')[0]!)
+      .filter((line) => line.startsWith('*Plan run '));
+    expect(heads.at(-2)).toBe(`*Plan run ${fourth} for ${month} is ready.*`);
+    expect(heads.at(-1)).toBe(
+      `*Plan run ${third} for ${month} (replaced by plan run ${fourth} above): its figures are out of date.*`,
+    );
+    // Its scenario chart is posted (a vote on run 3 shows it), and says whose it is.
+    const chart = standin.files.find((f) => f.name === `run-${third}-scenarios.png`);
+    expect(chart?.shares.map((x) => x.thread_ts)).toEqual([root!.ts]);
+    expect(chart?.initial_comment?.split('\n')[0]).toBe(
+      `_Plan run ${third} (replaced by plan run ${fourth} above):_`,
+    );
+    const key = await t.db
+      .selectFrom('slack_posts')
+      .select('file_id')
+      .where('post_key', '=', `run:${third}:scenarios`)
+      .executeTakeFirstOrThrow();
+    expect(key.file_id).toBe(chart?.id);
+  }, 240_000);
+});
+
+describe('demand and supply in one channel', () => {
+  it('one thread there, whether a run has a gap chart (for supply) or not', async () => {
+    const latest = (await runIds()).at(-1)!;
+    await updateSettings(t.db, { demand_channel: 'C_GENERAL', supply_channel: 'C_GENERAL' });
+    try {
+      // A run's job without the gap chart (its only supply chart), then one with it.
+      await runChartJob(`shared-no-gap-${latest}`, {
+        runId: latest,
+        charts: ['family', 'scenarios', 'cash', 'accuracy'],
+      });
+      await runChartJob(`shared-gap-${latest}`, { runId: latest });
+    } finally {
+      await updateSettings(t.db, {
+        demand_channel: CHANNELS.demand,
+        supply_channel: CHANNELS.supply,
+      });
+    }
+    const top = standin.messagesIn('C_GENERAL');
+    expect(top).toHaveLength(1);
+    expect(top[0]!.text.split('\n')[1]).toMatch(new RegExp(`^Latest: plan run ${latest}, `));
+    // Not the executive channel: no scenario lines.
+    expect(top[0]!.text).not.toContain('• *Central*');
+  }, 180_000);
+});
+
+describe('a thread recorded under the key of before (by role)', () => {
+  it('is edited onto the latest run, not posted again', async () => {
+    const latest = (await runIds()).at(-1)!;
+    const [root] = standin.messagesIn(CHANNELS.exec);
+    // What an earlier version left for this cycle: the executive thread keyed by its role.
+    await t.db
+      .updateTable('slack_posts')
+      .set({ post_key: `cycle:${cycleId}:plans:exec` })
+      .where('post_key', '=', `cycle:${cycleId}:plans:${CHANNELS.exec}`)
+      .execute();
+    const edits = standin.callsTo('chat.update').filter((c) => c.args.ts === root!.ts).length;
+    await runChartJob(`legacy-${latest}`, { runId: latest });
+    expect(standin.messagesIn(CHANNELS.exec).map((m) => m.ts)).toEqual([root!.ts]);
+    expect(standin.callsTo('chat.update').filter((c) => c.args.ts === root!.ts).length).toBe(
+      edits + 1,
+    );
+    const rows = await t.db
+      .selectFrom('slack_posts')
+      .select('post_key')
+      .where('post_key', 'like', `cycle:${cycleId}:plans:%`)
+      .where('channel_id', '=', CHANNELS.exec)
+      .execute();
+    expect(rows.map((r) => r.post_key)).toEqual([`cycle:${cycleId}:plans:exec`]);
+  }, 120_000);
 });

@@ -5,6 +5,7 @@ import type { FamilyShortfall } from '../../src/core/shortfall.js';
 import {
   forecastSamplesSection,
   planHeadline,
+  plansThreadText,
   whatIfDiff,
 } from '../../src/slack/presenters/plan-run.js';
 
@@ -392,5 +393,54 @@ describe('what-if differences', () => {
     );
     // The run's own chart keeps its title.
     expect(scenarioChart([a!, b!]).title).toBe('Scenarios compared');
+  });
+});
+
+describe("the plans thread's message", () => {
+  const run = { id: '9', trigger: 'command', createdAt: new Date(Date.UTC(2027, 2, 3, 9)) };
+  const scenario = (expectedMargin: number, marginP10: number) => ({
+    name: 'central',
+    label: 'Central',
+    status: 'optimal',
+    kpis: { expectedMargin, marginP10, expectedFillRate: 0.95, serviceAtRisk: 0.9 },
+  });
+
+  it('writes the margin and its bad case at one precision', () => {
+    // $85.7M has tenths, so the bad case's $80M is written to the tenth too.
+    const text = plansThreadText('2027-03', { ...run, askedBy: null }, 'UTC', [
+      scenario(85_700_000, 80_000_000),
+    ]);
+    expect(text.split('\n')[2]).toBe(
+      '• *Central*: expected margin $85.7M (bad case $80.0M), expected fill rate 95.0% (bad case 90.0%)',
+    );
+  });
+
+  it('names who asked for the run without mentioning them, whatever their name holds', () => {
+    const line = (askedBy: string | null) =>
+      plansThreadText('2027-03', { ...run, askedBy }, 'UTC', null).split('\n')[1];
+    expect(line('alice')).toMatch(/, asked for by alice\.$/);
+    expect(line('alice')).not.toContain('<@');
+    // A display name typed as a mention pings no one either.
+    expect(line('<@U_BOB>')).not.toContain('<@U_BOB>');
+    expect(line(null)).toMatch(/, asked for with `\/sop plan`\.$/);
+  });
+});
+
+describe('the headline of a run replaced before it was posted', () => {
+  it('says which run replaced it, and whether that run is above', () => {
+    const above = planHeadline('3', '2027-03', [central], null, [], [], [], {
+      by: '4',
+      above: true,
+    });
+    expect(above.split('\n')[0]).toBe(
+      '*Plan run 3 for 2027-03 (replaced by plan run 4 above): its figures are out of date.*',
+    );
+    const notYet = planHeadline('3', '2027-03', [central], null, [], [], [], {
+      by: '4',
+      above: false,
+    });
+    expect(notYet.split('\n')[0]).toBe(
+      '*Plan run 3 for 2027-03 (replaced by plan run 4): its figures are out of date.*',
+    );
   });
 });

@@ -16,7 +16,7 @@ import { BAD_CASE_WORDS } from '../../core/scenarios/trade-off.js';
 import { whatIfSpan } from '../../core/scenarios/what-if.js';
 import { type FamilyShortfall, SHORTFALL_SHARE, shortfallLine } from '../../core/shortfall.js';
 import { andMore, fitLines } from './fit.js';
-import { esc, escInMarks, slackDate } from './format.js';
+import { esc, escInMarks, nameInLine, slackDate } from './format.js';
 import { moneyNote, openingCash } from './vote.js';
 
 export type Kpis = Readonly<Record<string, number | null | undefined>>;
@@ -45,6 +45,20 @@ const count = (v: number | null | undefined): string =>
   typeof v === 'number' ? formatNumber(v) : 'n/a';
 
 /**
+ * The cycle's run that replaced a run whose headline or charts are posted late (a chart job
+ * delayed behind a newer run's), and whether that run's posts are above in the same thread.
+ */
+export interface Replaced {
+  readonly by: string;
+  readonly above: boolean;
+}
+
+/** "replaced by plan run 4 above" ("replaced by plan run 4" when it is not posted there yet). */
+export function replacedWords(r: Replaced): string {
+  return `replaced by plan run ${r.by}${r.above ? ' above' : ''}`;
+}
+
+/**
  * One line per scenario. After the stress test it leads with the figures every plan earns
  * against the same demand samples (expected fill rate and margin, their P10s, cash at P10),
  * then tension; the margin at the plan's own planned demand comes last, named as such. Before
@@ -62,6 +76,8 @@ export function planHeadline(
   zeroFilled: readonly FamilyGap[] = [],
   /** The run's months, which its margin and cash are totals over (said in the note). */
   horizon: readonly string[] = [],
+  /** The newer run of the cycle that replaced this one, when there is one (`replacedWords`). */
+  replaced: Replaced | null = null,
 ): string {
   /**
    * Peak working capital, expected and in a bad case (the P90: more cash tied up); a run
@@ -83,7 +99,9 @@ export function planHeadline(
       return `• *${escInMarks(x.label)}*: at its own planned demand, fill rate ${pct(k.fillRate)}, margin ${money(k.grossMargin)}; ${tension(k)}`;
     return `• *${escInMarks(x.label)}*: expected fill rate ${pct(k.expectedFillRate)} (${pct(k.serviceAtRisk)} in a bad case), expected margin ${withBadCase(k.expectedMargin, k.marginP10)}, cash ${withBadCase(k.cashFlow, k.cashFlowP10)}${workingCapital(k)}; ${tension(k)}; margin at its own planned demand ${money(k.grossMargin)}`;
   });
-  const head = `*Plan run ${runId}${cycleMonth ? ` for ${cycleMonth}` : ''} is ready.*`;
+  const head = replaced
+    ? `*Plan run ${runId}${cycleMonth ? ` for ${cycleMonth}` : ''} (${replacedWords(replaced)}): its figures are out of date.*`
+    : `*Plan run ${runId}${cycleMonth ? ` for ${cycleMonth}` : ''} is ready.*`;
   const solved = s.filter((x) => x.status === 'optimal');
   const totals = moneyNote(
     horizon,
@@ -110,11 +128,15 @@ export function planHeadline(
   ].join('\n');
 }
 
-/** What started a plan run (its stored trigger, the recompute's reason), in words. */
-export function runReason(trigger: string, requestedBy: string | null): string {
+/**
+ * What started a plan run (its stored trigger, the recompute's reason), in words. Who asked is
+ * named (`askedBy`, their display name), not mentioned: the message saying it is edited on
+ * every run and posted anew when it was deleted, and neither should ping them.
+ */
+export function runReason(trigger: string, askedBy: string | null): string {
   switch (trigger) {
     case 'command':
-      return requestedBy ? `asked for by <@${requestedBy}>` : 'asked for with `/sop plan`';
+      return askedBy ? `asked for by ${nameInLine(askedBy)}` : 'asked for with `/sop plan`';
     case 'submission':
       return 'after a forecast or capacity change';
     case 'import':
@@ -134,16 +156,17 @@ export function plansThreadPlaceholder(cycleMonth: string): string {
 }
 
 /**
- * The cycle's plans thread, kept on its latest run: when it was made and why, and in the
- * executive channel (`scenarios`) one line per scenario. Each run's headline and charts are
- * the thread's replies; this message is the one the channel sees change.
+ * The cycle's plans thread, kept on its latest run: when it was made and why (who asked, by
+ * name: `askedBy`), and in the executive channel (`scenarios`) one line per scenario. Each
+ * run's headline and charts are the thread's replies; this message is the one the channel sees
+ * change.
  */
 export function plansThreadText(
   cycleMonth: string,
   run: {
     readonly id: string;
     readonly trigger: string;
-    readonly requestedBy: string | null;
+    readonly askedBy: string | null;
     readonly createdAt: Date;
   },
   zone: string,
@@ -152,13 +175,15 @@ export function plansThreadText(
   const line = (x: ScenarioFigures): string => {
     if (x.status !== 'optimal') return `• *${escInMarks(x.label)}*: no plan (${x.status})`;
     const k = x.kpis;
-    return typeof k.expectedMargin === 'number'
-      ? `• *${escInMarks(x.label)}*: expected margin ${money(k.expectedMargin)} (bad case ${money(k.marginP10)}), expected fill rate ${pct(k.expectedFillRate)} (bad case ${pct(k.serviceAtRisk)})`
-      : `• *${escInMarks(x.label)}*: margin ${money(k.grossMargin)}, fill rate ${pct(k.fillRate)} at its own planned demand`;
+    if (typeof k.expectedMargin !== 'number')
+      return `• *${escInMarks(x.label)}*: margin ${money(k.grossMargin)}, fill rate ${pct(k.fillRate)} at its own planned demand`;
+    // Both amounts at one precision ("$85.7M (bad case $80.0M)"), as the headline writes them.
+    const [margin, bad] = moneyAlike([money(k.expectedMargin), money(k.marginP10)]);
+    return `• *${escInMarks(x.label)}*: expected margin ${margin} (bad case ${bad}), expected fill rate ${pct(k.expectedFillRate)} (bad case ${pct(k.serviceAtRisk)})`;
   };
   return [
     `*Plans for S&OP ${cycleMonth}*`,
-    `Latest: plan run ${run.id}, ${slackDate(run.createdAt, zone)}, ${runReason(run.trigger, run.requestedBy)}.`,
+    `Latest: plan run ${run.id}, ${slackDate(run.createdAt, zone)}, ${runReason(run.trigger, run.askedBy)}.`,
     ...(scenarios ?? []).map(line),
     "_Each run's figures and charts are in this thread; a chart that did not change is not posted again._",
   ].join('\n');
