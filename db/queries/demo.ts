@@ -1,7 +1,7 @@
 /**
  * What the demo (`npm run demo`) reads to pace itself and to print its summary: a cycle's
- * phase and its deadlines, whether a decision landed, row counts, the DMs that chased people,
- * and the scenario grid of the latest run.
+ * phase and its deadlines, whether a decision landed, row counts and the scenario grid of the
+ * latest run.
  */
 import type { Db } from '../connect.js';
 import type { CycleRow } from '../schema.js';
@@ -70,33 +70,6 @@ export async function countedVotes(db: Db): Promise<number> {
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
-}
-
-/**
- * The DMs the bot sent to chase people, each message once: `reminders` of open actions (an
- * owner's morning digest, a snooze's own DM) and `nudges` for input owed before a phase's
- * deadline, from the post ledger's keys (`reminder-digest:…`, `reminder:…`, `nudge:…`).
- */
-export async function chasingDms(db: Db): Promise<{ reminders: number; nudges: number }> {
-  const rows = await db
-    .selectFrom('slack_posts')
-    .select(['post_key', 'channel_id', 'ts'])
-    .where('ts', 'is not', null)
-    .where((eb) =>
-      eb.or([
-        eb('post_key', 'like', 'reminder-digest:%'),
-        eb('post_key', 'like', 'reminder:%'),
-        eb('post_key', 'like', 'nudge:%'),
-      ]),
-    )
-    .execute();
-  const sent = (nudge: boolean) =>
-    new Set(
-      rows
-        .filter((r) => r.post_key.startsWith('nudge:') === nudge)
-        .map((r) => `${r.channel_id}/${r.ts}`),
-    ).size;
-  return { reminders: sent(false), nudges: sent(true) };
 }
 
 /** The first decision recorded, with its scenario's label and its number of actions. */

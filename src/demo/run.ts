@@ -16,7 +16,6 @@ import { createDb, type Db } from '../../db/connect.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import {
   type CountedTable,
-  chasingDms,
   countedVotes,
   cyclePhase,
   firstDecision,
@@ -34,6 +33,7 @@ import { createRedis } from '../redis.js';
 import { generateCompany } from '../seed/company.js';
 import { buildPack, packMarkdown, packPeople } from '../services/pack.js';
 import { createUserNames } from '../services/user-names.js';
+import { ledgerEntries } from '../slack/post-ledger.js';
 import { createDriver, type Driver, type Standin, startStandin } from '../slack-standin/index.js';
 import { startWorker } from '../worker.js';
 import { type DemoClock, demoClock } from './clock.js';
@@ -546,4 +546,20 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     }
     log(`(${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   }
+}
+
+/**
+ * The DMs the bot sent to chase people, each message once: `reminders` of open actions (an
+ * owner's morning digest, a snooze's own DM) and `nudges` for input owed before a phase's
+ * deadline, from the post ledger's keys (`reminder-digest:…`, `reminder:…`, `nudge:…`).
+ */
+async function chasingDms(db: Db): Promise<{ reminders: number; nudges: number }> {
+  const sent = async (prefixes: readonly string[]) => {
+    const rows = (await Promise.all(prefixes.map((p) => ledgerEntries(db, p)))).flat();
+    return new Set(rows.filter((r) => r.ts).map((r) => `${r.channel}/${r.ts}`)).size;
+  };
+  return {
+    reminders: await sent(['reminder-digest:', 'reminder:']),
+    nudges: await sent(['nudge:']),
+  };
 }
