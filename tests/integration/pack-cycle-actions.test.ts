@@ -197,7 +197,7 @@ describe("the pack of the cycle being decided, with that cycle's own S&OE and me
       `\u2003◦ #${ids.A} ${o} due 2027-04-09: Book overtime on LINE-1.`,
       `• OVERDUE #${ids.K} ${o} due 2027-03-10 (S&amp;OE, since the last meeting): LINE-1 stopped.`,
       `• OVERDUE #${ids.S} ${o} due 2027-03-11 (S&amp;OE, since the last meeting): Supplier delay on FAM-1 in the week of 2027-03-08.`,
-      `• OVERDUE #${ids.M} ${o} due 2027-03-16 (made from a message by <@${PAT}>, since the last meeting): Pallets short for the March run.`,
+      `• OVERDUE #${ids.M} ${o} due 2027-03-16 (made from a message by pat, since the last meeting): Pallets short for the March run.`,
       `• #${ids.F} ${o} due 2027-04-02 (from 2027-02): Requalify the resin supplier.`,
     ]);
     expect(q10).not.toContain('No open action');

@@ -67,13 +67,16 @@ describe('a worker killed mid-job', () => {
     expect(new Set(names).size).toBe(6);
     const shares = standin.store.messages.filter((m) => m.files.length > 0);
     expect(shares).toHaveLength(6);
-    // One ledger row per run and chart (the content:* rows record what each channel shows).
+    // One ledger row per run and chart, and the run's headline in the executive channel's
+    // plans thread (the content:* rows record what each channel shows).
     const ledger = await t.db
       .selectFrom('slack_posts')
       .selectAll()
       .where('post_key', 'like', 'run:%')
       .execute();
-    expect(ledger).toHaveLength(6);
+    const headlines = ledger.filter((r) => r.post_key.endsWith(':headline'));
+    expect(headlines).toHaveLength(1);
+    expect(ledger.length - headlines.length).toBe(6);
     expect(ledger.every((r) => r.ts !== null)).toBe(true);
     // The second worker finished the job the first one started, posting only what was
     // missing. (On a loaded machine a lock can also lapse and the job run twice: the ledger
