@@ -34,7 +34,7 @@ import { roleNames } from '../src/services/members.js';
 import { once } from '../src/services/requests.js';
 import { getSettings } from '../src/services/settings.js';
 import { userNamesFor } from '../src/services/user-names.js';
-import { formFirst, openForm } from '../src/slack/after-ack-limit.js';
+import { formFirst, openForm, slotAfterForm } from '../src/slack/after-ack-limit.js';
 import { type HomeRedraw, noteHomeOpen, redrawHome, redrawHomes } from '../src/slack/home.js';
 import { memberOf } from '../src/slack/member-context.js';
 import {
@@ -203,6 +203,9 @@ export function register(app: App, deps: AppDeps): void {
     const manageAny = await managesAny(context);
     if (body.user.id !== a.owner && !manageAny) {
       // Given away from them: the buttons they pressed give way to the line saying to whom.
+      // That takes the action's lock and reads beside it: a Reassign click, which opens its
+      // form before it waits for an after-ack slot, takes one first (Done and Snooze hold one).
+      await slotAfterForm(body);
       await retireGivenAway(client, a.id, body.user.id);
       await tellPrivately(
         client,
@@ -382,9 +385,10 @@ export function register(app: App, deps: AppDeps): void {
         await tellPrivately(client, body, `Action #${a.id} is already ${a.status}.`);
         return;
       }
-      // Clicked on App Home: they have it open, so the reassignment draws theirs again.
-      if (body.view?.type === 'home') await noteHomeOpen(deps, body.user.id);
       await openForm(client, body, { trigger_id: body.trigger_id, view: reassignModal(a) });
+      // Clicked on App Home: they have it open, so the reassignment draws theirs again (written
+      // after the form is open, in the slot openForm took, not out of the trigger's 3 s).
+      if (body.view?.type === 'home') await noteHomeOpen(deps, body.user.id);
     } catch (err) {
       await tellUser(client, body, err, deps.logger);
     }

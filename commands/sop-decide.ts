@@ -30,8 +30,8 @@ export const decide: SopSubcommand = {
   usage: '/sop decide [<scenario> "rationale" [supersedes "reason"]]',
   summary: 'record the executive decision without a vote (no text: opens the form)',
   action: 'decision.decide',
-  // No text: the decision form.
-  opensForm: (args) => args.length === 0,
+  // No scenario named (no text, or `""`): the decision form, as handle() opens it.
+  opensForm: (args) => !args[0],
   async handle(ctx) {
     const { db } = ctx.deps;
     const cycle = await requireOpenCycle(db);

@@ -101,6 +101,9 @@ describe('form openers', () => {
     // From their usage lines: `/sop decide` with no text, `/sop execution`, `/sop scenario set`.
     expect(decide.opensForm?.([])).toBe(true);
     expect(decide.opensForm?.(['central', 'protects service'])).toBe(false);
+    // `/sop decide ""` names no scenario: handle() opens the form for it as for no text.
+    expect(decide.opensForm?.([''])).toBe(true);
+    expect(decide.opensForm?.(['', 'why'])).toBe(true);
     expect(execution.opensForm?.([])).toBe(true);
     expect(scenario.opensForm?.(['set', 'cash-first'])).toBe(true);
     expect(scenario.opensForm?.(['list'])).toBe(false);
