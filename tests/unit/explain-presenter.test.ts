@@ -175,6 +175,33 @@ describe('explain presenters', () => {
     expect(text).toContain('<!channel>');
   });
 
+  it('prints a figure that is not a number as n/a, not 0', () => {
+    // A consensus the data left NaN (a corrupt row): the walk's end and its step are not
+    // numbers; the baseline, 100, is.
+    const notANumber = (consensus: number, change: number): Explanation => {
+      const e = family(1);
+      if (e.kind !== 'family') throw new Error('a family explanation');
+      const m = e.months[0]!;
+      return {
+        ...e,
+        months: [{ ...m, consensus, steps: [{ ...m.steps[0]!, change }] }],
+      };
+    };
+    const e = notANumber(Number.NaN, Number.NaN);
+    const text = explainPlainText(e);
+    expect(text).toContain('Consensus: n/a = baseline 100 n/a');
+    expect(text).not.toContain('Consensus: 0');
+    // The title too (the month's consensus summed): not "consensus 0 units".
+    expect(text.split('\n')[0]).toBe('FAM-1 2027-03: consensus n/a units');
+    expect(text).not.toContain('−0');
+    const json = JSON.stringify(explainMessage(e, {}).blocks);
+    expect(json).toContain('*Consensus: n/a* = baseline 100 n/a');
+    // Infinity is no figure either: not "∞", not "−0".
+    expect(
+      explainPlainText(notANumber(Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY)),
+    ).toContain('Consensus: n/a = baseline 100 n/a');
+  });
+
   it('reads a picked figure back', () => {
     expect(parseFigureValue('FAM-12 2027-03')).toEqual({ code: 'FAM-12', period: '2027-03' });
     expect(parseFigureValue('FAM-12 March')).toBeNull();

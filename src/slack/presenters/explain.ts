@@ -40,15 +40,18 @@ const MAX_LINES = 40;
 
 type Block = types.KnownBlock;
 
-const q = (n: number | null | undefined): string => (n == null ? 'n/a' : fmtQty(n));
-const signed = (n: number): string => (n >= 0 ? `+${fmtQty(n)}` : `−${fmtQty(-n)}`);
+// A figure that is not a number (NaN, Infinity: a corrupt row) reads "n/a", not fmtQty's 0.
+const q = (n: number | null | undefined): string =>
+  n == null || !Number.isFinite(n) ? 'n/a' : fmtQty(n);
+const signed = (n: number): string =>
+  !Number.isFinite(n) ? 'n/a' : n >= 0 ? `+${fmtQty(n)}` : `−${fmtQty(-n)}`;
 const money = (n: number): string =>
   `${n < 0 ? '−' : ''}$${Math.abs(n).toLocaleString('en-US', {
     minimumFractionDigits: Math.abs(n) < 100 ? 2 : 0,
     maximumFractionDigits: Math.abs(n) < 100 ? 2 : 0,
   })}`;
 const num = (n: number): string =>
-  Math.abs(n) >= 1000 ? fmtQty(n) : String(Number(n.toPrecision(4)));
+  !Number.isFinite(n) ? 'n/a' : Math.abs(n) >= 1000 ? fmtQty(n) : String(Number(n.toPrecision(4)));
 
 /**
  * A capacity price as read: "at most $6" for a rate (priceReading), with its notes in brackets:
@@ -505,13 +508,13 @@ export function explainTitle(e: Explanation): string {
       const range = monthRange(e.months);
       const total = e.months.reduce((a, m) => a + m.consensus, 0);
       const dir = e.query.direction ? ` (why ${e.query.direction}?)` : '';
-      return `${e.family.code} ${range}: consensus ${fmtQty(total)} ${e.family.unit}${dir}`;
+      return `${e.family.code} ${range}: consensus ${q(total)} ${e.family.unit}${dir}`;
     }
     case 'resource': {
       const first = e.months[0];
       const range = monthRange(e.months);
       if (e.months.length === 1 && first)
-        return `${e.resource.code} ${range}: ${fmtQty(first.load)} of ${fmtQty(first.capacity)} ${e.resource.unit} loaded`;
+        return `${e.resource.code} ${range}: ${q(first.load)} of ${q(first.capacity)} ${e.resource.unit} loaded`;
       return `${e.resource.code} ${range}`;
     }
   }
