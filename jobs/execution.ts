@@ -13,7 +13,7 @@ import {
   publishRevision,
   publishRollup,
 } from '../src/services/execution.js';
-import type { Processor } from './processor-types.js';
+import { lastAttempt, type Processor } from './processor-types.js';
 
 export const executionCheck: Processor<'execution-check'> = async (p, ctx) => {
   const r = await checkWeek(ctx, p.week);
@@ -41,6 +41,6 @@ export const deviationRollup: Processor<'deviation-rollup'> = async (p, ctx) => 
 };
 
 export const executionDigest: Processor<'execution-digest'> = async (p, ctx) => {
-  const ts = await postDigest(ctx, p.week);
+  const ts = await postDigest(ctx, p.week, { lastAttempt: lastAttempt(ctx.job) });
   return { posted: ts !== null };
 };

@@ -5,7 +5,7 @@
  */
 import { getCycle } from '../src/services/cycles.js';
 import { postPack } from '../src/services/meeting-posts.js';
-import type { Processor } from './processor-types.js';
+import { lastAttempt, type Processor } from './processor-types.js';
 
 export const pack: Processor<'pack'> = async (p, ctx) => {
   const cycle = await getCycle(ctx.db, p.cycleId);
@@ -13,7 +13,9 @@ export const pack: Processor<'pack'> = async (p, ctx) => {
     ctx.logger.info({ cycleId: p.cycleId }, 'pack not posted: the cycle closed before its job ran');
     return { posted: false, skipped: 'cycle closed' };
   }
-  const out = await postPack(ctx.slack, ctx.db, p.cycleId, ctx.clock.now(), ctx.logger);
+  const out = await postPack(ctx.slack, ctx.db, p.cycleId, ctx.clock.now(), ctx.logger, {
+    lastAttempt: lastAttempt(ctx.job),
+  });
   if (out.outcome === 'no_channel')
     ctx.logger.warn({ cycleId: p.cycleId }, 'pack not posted: no executive channel is set');
   return { posted: out.outcome === 'posted' };

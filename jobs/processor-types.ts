@@ -39,6 +39,15 @@ export interface WorkerServices {
   readonly fontDir?: string;
 }
 
+/**
+ * Whether this run is the job's last attempt (BullMQ counts the failed ones in attemptsMade):
+ * a post that would wait for Slack on an earlier attempt goes out with what it has instead,
+ * rather than fail the job for good and never go out.
+ */
+export function lastAttempt(job: Pick<Job, 'attemptsMade' | 'opts'>): boolean {
+  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+}
+
 export type Processor<N extends JobName> = (
   payload: JobPayload<N>,
   ctx: JobContext,

@@ -92,7 +92,7 @@ import { deliverJobs, requestJob } from './outbox.js';
 import { dmOnce, postOnce } from './reminders.js';
 import { fencesOf, getSettings } from './settings.js';
 import { refuseIfDeactivated } from './slack-person.js';
-import { type UserNamesOptions, userNamesFor } from './user-names.js';
+import { type NamesOptions, type UserNamesOptions, userNamesFor } from './user-names.js';
 
 export interface ExecutionDeps extends CycleDeps {
   readonly slack: WebClient;
@@ -879,6 +879,7 @@ export async function missedDigestWeeks(
 export async function postDigest(
   deps: ExecutionDeps & { readonly logger?: UserNamesOptions['logger'] },
   forWeek?: string,
+  opts: Pick<NamesOptions, 'lastAttempt'> = {},
 ): Promise<string | null> {
   const settings = await getSettings(deps.db);
   if (!settings.supply_channel) return null;
@@ -906,10 +907,10 @@ export async function postDigest(
   );
   const announced = (d: (typeof deviations)[number]) => posted.has(`deviation:${d.id}`);
   // Read before the digest is posted: Slack not answering one (a 429, a timeout) retries the
-  // job, rather than post the owner's id for good.
+  // job, rather than post the owner's id for good; on its last attempt, only a 429 does.
   const names = await userNamesFor(deps.db, deps.slack, deps.logger).names(
     deviations.flatMap((d) => (d.owner && announced(d) ? [d.owner] : [])),
-    { retry: true },
+    { retry: true, ...opts },
   );
   return postOnce(
     deps.slack,

@@ -28,7 +28,7 @@ import { getPollView, isNewerRun, type PollView } from './polls.js';
 import { dmOnce, postOnce } from './reminders.js';
 import { getSettings } from './settings.js';
 import { refuseIfDeactivated, type SlackPerson } from './slack-person.js';
-import { type UserNamesOptions, userNamesFor } from './user-names.js';
+import { type NamesOptions, type UserNamesOptions, userNamesFor } from './user-names.js';
 
 /** Re-render the poll's message (tally, or outcome once closed). */
 export async function refreshPollMessage(
@@ -114,7 +114,8 @@ export type PackPost =
  * something is named, all names read in one go before the pack is posted (userNames: a retry
  * reads them again); Slack not answering a name that is not stored (a 429, a timeout, a 5xx)
  * throws, for the job to be retried (`/sop pack post`: asked to try again in a minute),
- * rather than post the pack with the id for good.
+ * rather than post the pack with the id for good; on the job's last attempt (`lastAttempt`),
+ * only a 429 does, and the pack goes out with the id.
  */
 export async function postPack(
   slack: WebClient,
@@ -122,6 +123,7 @@ export async function postPack(
   cycleId: number,
   now: Date,
   logger: PackPeopleLookup['logger'] & NonNullable<UserNamesOptions['logger']>,
+  opts: Pick<NamesOptions, 'lastAttempt'> = {},
 ): Promise<PackPost> {
   const key = `pack:${cycleId}`;
   const before = await ledgerEntry(db, key);
@@ -131,8 +133,12 @@ export async function postPack(
   const channel = settings.exec_channel;
   const cycle = await requireCycle(db, cycleId);
   const pack = await buildPack(db, cycle.month, now, { slack, logger });
-  // Read before anything is posted: a 429 on users.info retries the job, not a pack with ids.
-  const nameOf = await userNamesFor(db, slack, logger).names(packNamed(pack), { retry: true });
+  // Read before anything is posted: a 429 on users.info retries the job, not a pack with ids
+  // (on the job's last attempt, only a 429 does: the pack goes out with the id).
+  const nameOf = await userNamesFor(db, slack, logger).names(packNamed(pack), {
+    retry: true,
+    ...opts,
+  });
   const msg = packMessage(pack, nameOf);
   const out = await postMessageOnce(db, slack, {
     key,

@@ -112,6 +112,8 @@ export async function postReview(
     readonly logger?: { warn(obj: object, msg: string): void };
     /** How long the chart's upload waits for Slack (postFileOnce). */
     readonly timeoutMs?: number;
+    /** The job's last attempt: a name Slack does not give (but for a 429) shows the id. */
+    readonly lastAttempt?: boolean;
   } = {},
 ): Promise<string | null> {
   const settings = await getSettings(db);
@@ -128,8 +130,12 @@ export async function postReview(
     loop,
     withChart,
     // Who did what by name, all read in one go before anything is posted (a retry reads them
-    // again): Slack not answering one (a 429, a timeout) retries the job, not a review with ids.
-    await userNamesFor(db, slack, opts.logger).names(reviewNamed(loop), { retry: true }),
+    // again): Slack not answering one (a 429, a timeout) retries the job, not a review with ids,
+    // until its last attempt.
+    await userNamesFor(db, slack, opts.logger).names(reviewNamed(loop), {
+      retry: true,
+      lastAttempt: opts.lastAttempt ?? false,
+    }),
   );
   const review = await postMessageOnce(db, slack, {
     key: `review:${cycleId}`,

@@ -9,13 +9,16 @@
  * the last known name is used, else the id: a chart is never held up by a lookup, and each
  * failure is logged once, with its stack. A post that goes out once and is never edited (the
  * pack, the review, the S&OE digest: `{ retry: true }`) is held up instead when Slack may
- * answer later (a 429, a timeout, a 5xx) and no name is stored: the error is thrown, and the
- * job is retried (after Retry-After for a 429), rather than post "U07…" for good. Slack's
- * answer for good (user_not_found, missing_scope) still shows the id.
+ * answer later (mayAnswerLater: a 429, a timeout, a 5xx, Slack's own failure) and no name is
+ * stored: one error is thrown, the others logged, and the job is retried (after Retry-After
+ * for a 429) rather than post "U07…" for good. On the job's last attempt (`lastAttempt`) only
+ * a 429 is thrown (waiting it out uses no attempt): any other failure shows the id, logged,
+ * so the post still goes out. Slack's answer for good (user_not_found, missing_scope), an
+ * error that is not Slack's (a bug) and a 4xx show the id at once.
  */
 import type { Db } from '../../db/connect.js';
 import { storedUserName, storeUserName } from '../../db/queries/user-names.js';
-import { slackError } from '../slack/post-ledger.js';
+import { retryAfterOf, slackError } from '../slack/post-ledger.js';
 
 /** The part of WebClient used here; the stand-in and tests provide the same. */
 export interface UsersInfoClient {
@@ -38,6 +41,12 @@ export interface NamesOptions {
    * retried, rather than the id shown. Default false: the id (a person is waiting).
    */
   readonly retry?: boolean;
+  /**
+   * With `retry`: the job's last attempt (lastAttempt in jobs/processor-types.ts). Only a 429
+   * is still thrown, since the job waits it out without using an attempt; any other failure
+   * shows the last known name or the id, logged, rather than fail the job and lose the post.
+   */
+  readonly lastAttempt?: boolean;
 }
 
 export interface UserNames {
@@ -69,20 +78,47 @@ const PASSING: ReadonlySet<string> = new Set([
   'fatal_error',
   'service_unavailable',
   'request_timeout',
-  'team_added_to_org',
 ]);
 
+/** Node's and undici's codes for a request that got no answer in time. */
+const TIMED_OUT: ReadonlySet<string> = new Set([
+  'ETIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+
+/** Whether a request error's original (or what it wraps) is a timeout (the client's `timeout`). */
+function timedOut(original: unknown): boolean {
+  for (let e = original, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+    const { name, code, cause } = e as { name?: unknown; code?: unknown; cause?: unknown };
+    if (name === 'TimeoutError' || (typeof code === 'string' && TIMED_OUT.has(code))) return true;
+    e = cause;
+  }
+  return false;
+}
+
 /**
- * Whether asking Slack again may get an answer where `err` got none: a 429, no answer (a
- * timeout, the network), an HTTP error (a 5xx), one of Slack's own failures (PASSING), or an
- * error that is not Slack's. Slack's other answers (user_not_found, user_not_visible,
- * missing_scope, invalid_auth…) are the same at every try.
+ * Whether asking Slack again may get an answer where `err` got none: a 429 (or `ratelimited`),
+ * a request that timed out, an HTTP 5xx, or one of Slack's own failures (PASSING). Anything
+ * else is the same at every try: Slack's other answers (user_not_found, missing_scope,
+ * invalid_auth…), a 4xx (a proxy's), a request refused on the way, and an error that is not
+ * Slack's at all (a bug, which no retry fixes).
  */
 export function mayAnswerLater(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  if (code !== 'slack_webapi_platform_error') return true;
-  const error = slackError(err);
-  return error === undefined || PASSING.has(error);
+  const e = err as { code?: unknown; statusCode?: unknown; original?: unknown } | null;
+  switch (e?.code) {
+    case 'slack_webapi_rate_limited_error':
+      return true;
+    case 'slack_webapi_platform_error':
+      return PASSING.has(slackError(err) ?? '');
+    case 'slack_webapi_http_error':
+      return typeof e.statusCode === 'number' && e.statusCode >= 500 && e.statusCode < 600;
+    case 'slack_webapi_request_error':
+      return timedOut(e.original);
+    default:
+      return false;
+  }
 }
 
 /** What a lookup found: a name, or the error and what is shown for want of one. */
@@ -145,30 +181,66 @@ function lookupOf(opts: Omit<UserNamesOptions, 'logger'>): Lookup {
 
 /** The names of `lookup`, its failures logged on `logger` (each once, with its stack). */
 function namesOf(lookup: Lookup, logger: UserNamesOptions['logger']): UserNames {
-  const name = async (id: string, o: NamesOptions = {}): Promise<string> => {
+  /** The name shown, or the error to throw for the job to be retried (not logged here). */
+  const resolve = async (
+    id: string,
+    o: NamesOptions,
+  ): Promise<{ name: string } | { err: unknown }> => {
     const found = await lookup(id);
-    if (!('err' in found)) return found.name;
-    // A post that goes out once waits for Slack rather than show the id for good: the error
-    // goes to the job, which retries it and logs it.
-    if (o.retry && !found.stored && mayAnswerLater(found.err)) throw found.err;
-    // user_not_found, missing_scope (users:read), or a person waiting: logged each time, with
-    // what is shown.
-    const code = slackError(found.err) ?? String(found.err);
+    if (!('err' in found)) return { name: found.name };
+    // A post that goes out once waits for Slack rather than show the id for good, until the
+    // job's last attempt (but for a 429, whose wait uses no attempt).
+    const retried =
+      o.retry &&
+      !found.stored &&
+      mayAnswerLater(found.err) &&
+      (!o.lastAttempt || retryAfterOf(found.err) !== null);
+    if (retried) return { err: found.err };
+    // user_not_found, missing_scope (users:read), a bug, the job's last attempt, or a person
+    // waiting: logged each time, with what is shown.
     logger?.warn(
       { err: found.err, user: id },
-      `users.info failed (${code}); showing ${found.stored ? 'the last known name' : 'the user id'}`,
+      `users.info failed (${codeOf(found.err)}); showing ${found.stored ? 'the last known name' : 'the user id'}`,
     );
-    return found.name;
+    return { name: found.name };
+  };
+  /**
+   * Every name of `ids`, or one error thrown for the job (a 429 first: the job waits it out
+   * without using an attempt), the job logs it; each other failure is logged here, with its
+   * stack, so none goes unsaid.
+   */
+  const names = async (ids: Iterable<string>, o: NamesOptions = {}) => {
+    const unique = [...new Set(ids)].filter(Boolean);
+    const found = await Promise.all(unique.map(async (id) => [id, await resolve(id, o)] as const));
+    const failed = found.flatMap(([id, f]) => ('err' in f ? [{ id, err: f.err }] : []));
+    const thrown = failed.find((f) => retryAfterOf(f.err) !== null) ?? failed[0];
+    if (thrown) {
+      for (const f of failed) {
+        if (f === thrown) continue;
+        logger?.warn(
+          { err: f.err, user: f.id },
+          `users.info failed (${codeOf(f.err)}); the post waits for this name too`,
+        );
+      }
+      throw thrown.err;
+    }
+    const map = new Map(found.map(([id, f]) => [id, 'name' in f ? f.name : id]));
+    return (id: string) => map.get(id) ?? id;
   };
   return {
-    name,
-    async names(ids, o = {}) {
-      const unique = [...new Set(ids)].filter(Boolean);
-      const pairs = await Promise.all(unique.map(async (id) => [id, await name(id, o)] as const));
-      const map = new Map(pairs);
-      return (id: string) => map.get(id) ?? id;
+    async name(id, o = {}) {
+      return (await names([id], o))(id);
     },
+    names,
   };
+}
+
+/** Slack's error code, an HTTP status ("HTTP 503"), else the error's own words (a timeout). */
+function codeOf(err: unknown): string {
+  const status = (err as { code?: unknown; statusCode?: unknown } | null) ?? {};
+  if (status.code === 'slack_webapi_http_error' && typeof status.statusCode === 'number')
+    return `HTTP ${status.statusCode}`;
+  return slackError(err) ?? String(err);
 }
 
 export function createUserNames(opts: UserNamesOptions): UserNames {

@@ -10,22 +10,26 @@
  * Hand-built: 2027-01 (closed) decided Central, recorded by Cara without a vote; 2027-02 is in
  * its executive phase. Then 2027-02 closes, having decided Central, recorded by Dana; 2027-03
  * is opened. Last, Feb's decision is superseded by one for Cautious, recorded by U_GONE, whom
- * the workspace does not have. The stand-in names a member by its id's tail in lower case
+ * the workspace does not have. Then 2027-03 closes, having decided Central, recorded by Erin,
+ * and 2027-04 is opened: Slack fails every users.info about Erin (fatal_error), and the pack
+ * still goes out, with her id, on the job's last attempt. The stand-in names a member by its id's tail in lower case
  * (U_CARA: "cara"). The real worker runtime over HTTP against the Slack stand-in, real
  * Postgres and Redis, a test clock.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import { insertDecision } from '../../db/queries/decisions.js';
+import { jobId, parsePayload } from '../../jobs/contracts.js';
 import type { Standin } from '../../src/slack-standin/index.js';
 import { insertCycle } from '../helpers/db.js';
-import { recordedLogs } from '../helpers/log-lines.js';
+import { type LogLine, recordedLogs } from '../helpers/log-lines.js';
 import {
   insertChannels,
   insertFamilies,
   insertRun,
   runToEnd,
   SCENARIOS,
+  settledJob,
   testClock,
   useHarness,
 } from './meeting-fixture.js';
@@ -34,12 +38,13 @@ const EXEC = 'U_EXEC1';
 const CARA = 'U_CARA';
 const DANA = 'U_DANA';
 const GONE = 'U_GONE'; // not in the workspace: users.info answers user_not_found
+const ERIN = 'U_ERIN';
 
 const clock = testClock('2027-02-24T09:00:00Z');
 const logs = recordedLogs();
 const h = useHarness({
   label: 'names-retry',
-  members: { [EXEC]: 'exec', [CARA]: 'exec', [DANA]: 'exec' },
+  members: { [EXEC]: 'exec', [CARA]: 'exec', [DANA]: 'exec', [ERIN]: 'exec' },
   clock,
   workerLogger: logs.logger,
 });
@@ -163,5 +168,50 @@ describe('a person Slack does not know', () => {
     expect(warned[0]?.err?.stack).toMatch(/\n\s+at /);
     // Logged by the job that posted the pack.
     expect(warned[0]?.job).toBe('pack');
+  }, 30_000);
+});
+
+describe('a name Slack fails at every attempt', () => {
+  it("posts the pack with the id on the job's last attempt, each failure logged once with its stack", async () => {
+    await db
+      .updateTable('cycles')
+      .set({ phase: 'closed', closed_at: new Date('2027-03-26T10:00:00Z') })
+      .where('id', '=', cycles['2027-03']!)
+      .execute();
+    await decide('2027-03', 'central', ERIN);
+    await cycleWithRun('2027-04', 'executive');
+    clock.set('2027-04-24T09:00:00Z');
+    const before = asked().length;
+    const linesBefore = logs.lines.length;
+    // Slack's own failure, at both of the job's attempts: it may pass later, but not in time.
+    standin.failNext('users.info', { error: 'fatal_error', times: 2, channel: ERIN });
+    // A pack job of two attempts (the queues' default is five, over 15 s of backoff).
+    const payload = parsePayload('pack', { cycleId: cycles['2027-04']! });
+    const id = jobId('pack', payload);
+    await h.queues
+      .queue('posts')
+      .add('pack', payload, { jobId: id, attempts: 2, backoff: { type: 'fixed', delay: 100 } });
+    const job = await settledJob(h.queues, 'posts', id);
+    // Before, the second attempt threw too: the job failed and no pack was ever posted.
+    expect(await job.getState()).toBe('completed');
+    // Two attempts made: the first failed, the second (the last) posted.
+    expect(job.attemptsMade).toBe(2);
+    expect(asked().slice(before)).toEqual([ERIN, ERIN]);
+    const packs = postsIn('C_EXEC', 'S&OP 2027-04: executive pack');
+    expect(packs).toHaveLength(1);
+    expect(packs[0]).toContain('2027-03 decided: Central, recorded by U_ERIN without a vote.');
+    // Two failures, two lines, each with fatal_error's stack: the first attempt's, logged by
+    // the job that failed; the last attempt's, a warning saying the id was shown.
+    const lines = logs.lines.slice(linesBefore) as (LogLine & { user?: string })[];
+    const failed = lines.filter((l) => l.msg === 'job failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]?.job).toBe('pack');
+    expect(failed[0]?.err?.message).toBe('An API error occurred: fatal_error');
+    expect(failed[0]?.err?.stack).toMatch(/\n\s+at /);
+    const warned = lines.filter((l) => l.msg.startsWith('users.info failed'));
+    expect(warned.map((l) => [l.user, l.msg, l.level])).toEqual([
+      [ERIN, 'users.info failed (fatal_error); showing the user id', 40],
+    ]);
+    expect(warned[0]?.err?.stack).toMatch(/\n\s+at /);
   }, 30_000);
 });

@@ -173,18 +173,152 @@ describe('user names', () => {
     expect(line.err?.stack).toMatch(/\n\s+at /);
   }, 20_000);
 
-  it('tells what Slack may answer later from its answers for good', () => {
-    const slack = (code: string, data?: object) => Object.assign(new Error(code), { code, data });
-    expect(mayAnswerLater(slack('slack_webapi_rate_limited_error'))).toBe(true);
-    expect(mayAnswerLater(slack('slack_webapi_request_error'))).toBe(true);
-    expect(mayAnswerLater(slack('slack_webapi_http_error'))).toBe(true);
-    expect(mayAnswerLater(new Error('socket hang up'))).toBe(true);
-    const platform = (error: string) => slack('slack_webapi_platform_error', { ok: false, error });
-    expect(mayAnswerLater(platform('internal_error'))).toBe(true);
+  it('tells what Slack may answer later from its answers for good, and from a bug', () => {
+    const slack = (code: string, more?: object) =>
+      Object.assign(new Error(code), { code, ...more });
+    const platform = (error: string) =>
+      slack('slack_webapi_platform_error', { data: { ok: false, error } });
+    // Rate-limited, timed out, a 5xx, Slack's own failures: asked again, Slack may answer.
+    expect(mayAnswerLater(slack('slack_webapi_rate_limited_error', { retryAfter: 3 }))).toBe(true);
     expect(mayAnswerLater(platform('ratelimited'))).toBe(true);
+    const timeout = Object.assign(new Error('The operation was aborted due to timeout'), {
+      name: 'TimeoutError',
+    });
+    expect(mayAnswerLater(slack('slack_webapi_request_error', { original: timeout }))).toBe(true);
+    const connectTimeout = Object.assign(new Error('fetch failed'), {
+      cause: Object.assign(new Error('Connect Timeout Error'), { code: 'UND_ERR_CONNECT_TIMEOUT' }),
+    });
+    expect(mayAnswerLater(slack('slack_webapi_request_error', { original: connectTimeout }))).toBe(
+      true,
+    );
+    expect(mayAnswerLater(slack('slack_webapi_http_error', { statusCode: 503 }))).toBe(true);
+    expect(mayAnswerLater(slack('slack_webapi_http_error', { statusCode: 500 }))).toBe(true);
+    for (const error of ['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout'])
+      expect(mayAnswerLater(platform(error))).toBe(true);
+    // The same answer at every try: Slack's answers for good, a proxy's 4xx, a request refused
+    // on the way (not a timeout), and an error that is not Slack's (a bug).
     expect(mayAnswerLater(platform('user_not_found'))).toBe(false);
     expect(mayAnswerLater(platform('missing_scope'))).toBe(false);
     expect(mayAnswerLater(platform('invalid_auth'))).toBe(false);
+    expect(mayAnswerLater(slack('slack_webapi_http_error', { statusCode: 403 }))).toBe(false);
+    expect(mayAnswerLater(slack('slack_webapi_http_error', { statusCode: 407 }))).toBe(false);
+    expect(mayAnswerLater(slack('slack_webapi_http_error'))).toBe(false);
+    const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    expect(mayAnswerLater(slack('slack_webapi_request_error', { original: refused }))).toBe(false);
+    expect(mayAnswerLater(new TypeError("Cannot read properties of undefined (reading 'x')"))).toBe(
+      false,
+    );
+    expect(mayAnswerLater(new Error('socket hang up'))).toBe(false);
+    expect(mayAnswerLater(null)).toBe(false);
+  });
+
+  it('a bug or a proxy refusing users.info shows the id at once, logged with its stack, not thrown for a retry', async () => {
+    const warnings: { msg: string; user?: string; stack?: string }[] = [];
+    const logger = {
+      warn: (o: object, msg: string) => {
+        const { err, user } = o as { err?: Error; user?: string };
+        warnings.push({
+          msg,
+          ...(user ? { user } : {}),
+          ...(err?.stack ? { stack: err.stack } : {}),
+        });
+      },
+    };
+    // A client with a bug: no retry makes it answer.
+    const buggy = createUserNames({
+      db: t.db,
+      slack: {
+        users: {
+          info: async () => {
+            throw new TypeError("Cannot read properties of undefined (reading 'user')");
+          },
+        },
+      },
+      logger,
+    });
+    const who = await buggy.names(['U_BUGGED'], { retry: true });
+    expect(who('U_BUGGED')).toBe('U_BUGGED');
+    // A proxy that answers 403 for Slack.
+    const names = createUserNames({
+      db: t.db,
+      slack: standinClient(standin, 'xoxb-names', { retries: 0 }),
+      logger,
+    });
+    standin.failNext('users.info', { status: 403, channel: 'U_PROXIED' });
+    expect(await names.name('U_PROXIED', { retry: true })).toBe('U_PROXIED');
+    expect(warnings.map((w) => [w.user, w.msg])).toEqual([
+      [
+        'U_BUGGED',
+        "users.info failed (TypeError: Cannot read properties of undefined (reading 'user')); showing the user id",
+      ],
+      ['U_PROXIED', 'users.info failed (HTTP 403); showing the user id'],
+    ]);
+    for (const w of warnings) expect(w.stack).toMatch(/\n\s+at /);
+  });
+
+  it("on a job's last attempt shows the id for a 5xx or Slack's own failure, but still throws a 429", async () => {
+    const warnings: { msg: string; user?: string; stack?: string }[] = [];
+    const names = createUserNames({
+      db: t.db,
+      slack: standinClient(standin, 'xoxb-names', { retries: 0 }),
+      logger: {
+        warn: (o, msg) => {
+          const { err, user } = o as { err?: Error; user?: string };
+          warnings.push({
+            msg,
+            ...(user ? { user } : {}),
+            ...(err?.stack ? { stack: err.stack } : {}),
+          });
+        },
+      },
+    });
+    const last = { retry: true, lastAttempt: true } as const;
+    standin.failNext('users.info', { error: 'fatal_error', channel: 'U_FAT' });
+    expect(await names.name('U_FAT', last)).toBe('U_FAT');
+    standin.failNext('users.info', { status: 502, channel: 'U_FIVE' });
+    expect(await names.name('U_FIVE', last)).toBe('U_FIVE');
+    // A 429's wait uses no attempt: thrown, for the job to wait it out, and not logged here.
+    standin.failNext('users.info', { status: 429, retryAfter: 2, channel: 'U_LIMITED' });
+    await expect(names.name('U_LIMITED', last)).rejects.toMatchObject({
+      code: 'slack_webapi_rate_limited_error',
+      retryAfter: 2,
+    });
+    expect(warnings.map((w) => [w.user, w.msg])).toEqual([
+      ['U_FAT', 'users.info failed (fatal_error); showing the user id'],
+      ['U_FIVE', 'users.info failed (HTTP 502); showing the user id'],
+    ]);
+    for (const w of warnings) expect(w.stack).toMatch(/\n\s+at /);
+  });
+
+  it('several names Slack may give later: one error thrown, each other failure logged once with its stack', async () => {
+    const warnings: { msg: string; user?: string; stack?: string }[] = [];
+    const names = createUserNames({
+      db: t.db,
+      slack: standinClient(standin, 'xoxb-names', { retries: 0 }),
+      logger: {
+        warn: (o, msg) => {
+          const { err, user } = o as { err?: Error; user?: string };
+          warnings.push({
+            msg,
+            ...(user ? { user } : {}),
+            ...(err?.stack ? { stack: err.stack } : {}),
+          });
+        },
+      },
+    });
+    // Three people, none stored: two refused (a 503, fatal_error), the third a 429.
+    standin.failNext('users.info', { status: 503, channel: 'U_ONE' });
+    standin.failNext('users.info', { error: 'fatal_error', channel: 'U_TWO' });
+    standin.failNext('users.info', { status: 429, retryAfter: 4, channel: 'U_THREE' });
+    // The 429 is the one thrown: the job waits it out without using an attempt.
+    await expect(names.names(['U_ONE', 'U_TWO', 'U_THREE'], { retry: true })).rejects.toMatchObject(
+      { code: 'slack_webapi_rate_limited_error', retryAfter: 4 },
+    );
+    expect(warnings.map((w) => [w.user, w.msg]).sort()).toEqual([
+      ['U_ONE', 'users.info failed (HTTP 503); the post waits for this name too'],
+      ['U_TWO', 'users.info failed (fatal_error); the post waits for this name too'],
+    ]);
+    for (const w of warnings) expect(w.stack).toMatch(/\n\s+at /);
   });
 
   it('charts and exports carry the names', () => {
