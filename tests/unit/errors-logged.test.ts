@@ -20,7 +20,8 @@ import { ROOT, sources } from '../helpers/sources.js';
  * CLI's configuration, parsed again and reported by the command itself; the demo's look for
  * a redis-server and an optional embedded PostgreSQL, whose absence the caller reports; the
  * "Explain this" and "Make an S&OP action" forms' stored data, which each form says it cannot
- * read).
+ * read; a name's `users.info`, whose failure `names()` logs with its stack or throws for the
+ * job to retry).
  */
 const HANDED_ON = new Set([
   'commands/action-from-message.ts',
@@ -31,6 +32,7 @@ const HANDED_ON = new Set([
   'src/services/outbox.ts',
   'src/services/pool-thread.ts',
   'src/services/thread-pool.ts',
+  'src/services/user-names.ts',
   'src/slack/presenters/change-modal.ts',
   'src/solver/highs.ts',
 ]);
