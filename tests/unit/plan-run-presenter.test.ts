@@ -424,6 +424,23 @@ describe("the plans thread's message", () => {
     expect(line('<@U_BOB>')).not.toContain('<@U_BOB>');
     expect(line(null)).toMatch(/, asked for with `\/sop plan`\.$/);
   });
+
+  it('escapes the name of who asked, so it pings no channel and hides no link', () => {
+    const line = plansThreadText(
+      '2027-03',
+      { ...run, askedBy: 'Rita <!channel> & <https://evil.example|docs>' },
+      'UTC',
+      null,
+    ).split('\n')[1];
+    // Written by hand: Slack's three escapes (& < >), the name otherwise as typed.
+    expect(line).toMatch(
+      /, asked for by Rita &lt;!channel&gt; &amp; &lt;https:\/\/evil\.example\|docs&gt;\.$/,
+    );
+    expect(line).not.toContain('<!channel>');
+    expect(line).not.toContain('<https://');
+    // The date is still Slack's own date token, the one control sequence the line keeps.
+    expect(line).toMatch(/^Latest: plan run \d+, <!date\^\d+\^/);
+  });
 });
 
 describe('the headline of a run replaced before it was posted', () => {

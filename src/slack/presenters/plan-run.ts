@@ -16,7 +16,7 @@ import { BAD_CASE_WORDS } from '../../core/scenarios/trade-off.js';
 import { whatIfSpan } from '../../core/scenarios/what-if.js';
 import { type FamilyShortfall, SHORTFALL_SHARE, shortfallLine } from '../../core/shortfall.js';
 import { andMore, fitLines } from './fit.js';
-import { esc, escInMarks, nameInLine, slackDate } from './format.js';
+import { esc, escInMarks, slackDate } from './format.js';
 import { moneyNote, openingCash } from './vote.js';
 
 export type Kpis = Readonly<Record<string, number | null | undefined>>;
@@ -131,12 +131,14 @@ export function planHeadline(
 /**
  * What started a plan run (its stored trigger, the recompute's reason), in words. Who asked is
  * named (`askedBy`, their display name), not mentioned: the message saying it is edited on
- * every run and posted anew when it was deleted, and neither should ping them.
+ * every run and posted anew when it was deleted, and neither should ping them. The name is
+ * escaped here (`escInMarks`), since the line it goes in keeps a `<!date…>` token and cannot
+ * be escaped whole: a name typed as "<!channel>" or "<https://…|docs>" stays text.
  */
 export function runReason(trigger: string, askedBy: string | null): string {
   switch (trigger) {
     case 'command':
-      return askedBy ? `asked for by ${nameInLine(askedBy)}` : 'asked for with `/sop plan`';
+      return askedBy ? `asked for by ${escInMarks(askedBy)}` : 'asked for with `/sop plan`';
     case 'submission':
       return 'after a forecast or capacity change';
     case 'import':
