@@ -13,7 +13,9 @@
  * No noise: a chart whose picture and summary are the same as one already posted in that
  * channel (an earlier run with the same numbers) is not posted again; the picture is claimed
  * atomically through the ledger (`claimContent`), so two jobs never both post it, and the
- * run's chart key then names that post (the vote shows the chart of its run). A thread that
+ * run's chart key then names that post (the vote shows the chart of its run). A replaced run
+ * claims no picture (`contentShown`): its post says "replaced", so a newer run with the same
+ * chart posts a copy of its own. A thread that
  * asked for the run (`/sop plan` typed outside the executive channel) and is not a plans
  * thread always gets the headline and charts too, under keys of that thread: a run reused for
  * a second request answers in the second thread too.
@@ -39,6 +41,7 @@ import { userNamesFor } from '../src/services/user-names.js';
 import {
   CONTENT_WAIT_MS,
   claimContent,
+  contentShown,
   jobHolder,
   ledgerEntries,
   PostInFlightError,
@@ -225,17 +228,24 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
     const chart = c.build();
     let png: Awaited<ReturnType<typeof renderChart>> | null = null;
     for (const { key, channel, threadTs, asked } of todo) {
+      const replaced = replacedIn(channel, threadTs);
       if (!asked) {
         const fingerprint = createHash('sha256')
           .update(JSON.stringify(chart.spec))
           .update(chart.summary)
           .digest('hex')
           .slice(0, 32);
-        const claim = await claimContent(ctx.db, { channel, fingerprint, key });
-        if (!claim.mine) {
+        // A replaced run shows a copy already there, but claims no picture: its post says
+        // "replaced", and a newer run with the same chart posts a copy of its own.
+        const existing = replaced
+          ? await contentShown(ctx.db, { channel, fingerprint })
+          : await claimContent(ctx.db, { channel, fingerprint, key }).then((c) =>
+              c.mine ? null : c,
+            );
+        if (existing) {
           // The same picture is being posted by another job right now: come back for its ts.
-          if (!claim.owner?.ts) throw new PostInFlightError(claim.ownerKey, CONTENT_WAIT_MS);
-          await recordSharedPost(ctx.db, key, claim.owner);
+          if (!existing.owner?.ts) throw new PostInFlightError(existing.ownerKey, CONTENT_WAIT_MS);
+          await recordSharedPost(ctx.db, key, existing.owner);
           unchanged++;
           continue;
         }
@@ -247,7 +257,6 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
         renderMs.push(performance.now() - t0);
       }
       const t1 = performance.now();
-      const replaced = replacedIn(channel, threadTs);
       const out = await postFileOnce(ctx.db, ctx.slack, {
         key,
         channel,

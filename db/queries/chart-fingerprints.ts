@@ -38,6 +38,25 @@ export async function claimFingerprint(
   return { postKey: row.post_key, stale: row.stale };
 }
 
+/** The key that holds the picture `fingerprint` in `channel`, without claiming it, or null. */
+export async function fingerprintOwner(
+  db: Db,
+  channel: string,
+  fingerprint: string,
+  staleMs: number,
+): Promise<FingerprintOwner | null> {
+  const row = await db
+    .selectFrom('chart_fingerprints')
+    .select([
+      'post_key',
+      sql<boolean>`created_at < now() - make_interval(secs => ${staleMs / 1000})`.as('stale'),
+    ])
+    .where('channel_id', '=', channel)
+    .where('fingerprint', '=', fingerprint)
+    .executeTakeFirst();
+  return row ? { postKey: row.post_key, stale: row.stale } : null;
+}
+
 /** Hands the picture from `from` to `to` (compare-and-swap: one taker wins). */
 export async function takeOverFingerprint(
   db: Db,

@@ -36,7 +36,11 @@
 import type { Block, KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
-import { claimFingerprint, takeOverFingerprint } from '../../db/queries/chart-fingerprints.js';
+import {
+  claimFingerprint,
+  fingerprintOwner,
+  takeOverFingerprint,
+} from '../../db/queries/chart-fingerprints.js';
 import {
   claimPost,
   forgetPost,
@@ -613,6 +617,28 @@ export async function claimContent(
     row = await getPost(db, owner.postKey);
   }
   return { mine: false, ownerKey: owner.postKey, owner: row };
+}
+
+/**
+ * "Is this picture already in the channel?", without claiming it: the post of a run the cycle
+ * replaced, labelled as such, is no copy a newer run's same picture may stand on. The existing
+ * post (waited for while it is in flight, as `claimContent` does), or null when there is none
+ * (or only a claim whose post never came).
+ */
+export async function contentShown(
+  db: Db,
+  c: { readonly channel: string; readonly fingerprint: string },
+  waitMs = CONTENT_WAIT_MS,
+): Promise<{ readonly ownerKey: string; readonly owner: LedgerRow | null } | null> {
+  const owner = await fingerprintOwner(db, c.channel, c.fingerprint, STALE_CLAIM_MS);
+  if (!owner) return null;
+  let row = await getPost(db, owner.postKey);
+  if (!row?.ts && owner.stale) return null;
+  for (let waited = 0; !row?.ts && waited < waitMs; waited += POLL_MS) {
+    await new Promise((r) => setTimeout(r, POLL_MS));
+    row = await getPost(db, owner.postKey);
+  }
+  return { ownerKey: owner.postKey, owner: row };
 }
 
 /**

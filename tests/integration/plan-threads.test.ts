@@ -4,7 +4,8 @@
  * <month>"), edited to show the latest run, with both runs' headline and charts as replies in
  * its thread; a retried chart job posts nothing twice, and an older run's retry does not draw
  * the message back onto that run. An older run whose chart job comes after a newer run posted
- * says in the thread that it was replaced; a channel that is both the demand and the supply
+ * says in the thread that it was replaced, and a newer run whose chart is the same picture as
+ * such a run's posts its own unlabelled copy; a channel that is both the demand and the supply
  * channel has one thread whichever charts a run has; and a thread recorded under the key of
  * before (by role) goes on being edited.
  */
@@ -248,6 +249,49 @@ describe("an older run's chart job that comes after a newer run posted", () => {
       .where('post_key', '=', `run:${third}:scenarios`)
       .executeTakeFirstOrThrow();
     expect(key.file_id).toBe(chart?.id);
+  }, 240_000);
+});
+
+describe('two runs with the same chart, the older one posted first', () => {
+  it("the newer run posts its own copy, not labelled replaced; the older run's stays its own", async () => {
+    const solver = await createHighsSolver();
+    const plan = async (runKey: string) =>
+      (await runPlan(t.db, solver, { cycleId, runKey, trigger: 'submission', requestedBy: null }))
+        .runId;
+    // Run 5 moves FAM-5 far (a family chart no run drew before)…
+    await addAdjustments(t.db, cycleId, month, [{ family: 'FAM-5', pct: 200 }]);
+    const fifth = await plan('plan-threads-5');
+    // …and run 6, made before run 5's chart job starts, changes another family a little: its
+    // FAM-5 chart is the same picture as run 5's.
+    await addAdjustments(t.db, cycleId, month, [{ family: 'FAM-1', pct: 2, months: 1 }]);
+    const sixth = await plan('plan-threads-6');
+    expect(BigInt(sixth)).toBeGreaterThan(BigInt(fifth));
+    // The jobs in the order the runs were made (FIFO): run 5's first, once run 6 exists.
+    await runChartJob(`fifo-${fifth}`, { runId: fifth });
+    await runChartJob(`fifo-${sixth}`, { runId: sixth });
+
+    const old = standin.files.find((f) => f.name === `run-${fifth}-fam-5.png`);
+    const current = standin.files.find((f) => f.name === `run-${sixth}-fam-5.png`);
+    // Run 5's copy says it was replaced (run 6 had posted nothing when it came)…
+    expect(old?.initial_comment?.split('\n')[0]).toBe(
+      `_Plan run ${fifth} (replaced by plan run ${sixth}):_`,
+    );
+    // …and run 6, whose chart is the same picture, posts one of its own, without that label.
+    expect(current).toBeDefined();
+    expect(current!.bytes?.equals(old!.bytes!)).toBe(true);
+    expect(current!.initial_comment).not.toContain('replaced');
+    expect(current!.initial_comment).toMatch(/^\*FAM-5\*: consensus /);
+    const shown = async (key: string) =>
+      (
+        await t.db
+          .selectFrom('slack_posts')
+          .select('file_id')
+          .where('post_key', '=', key)
+          .executeTakeFirstOrThrow()
+      ).file_id;
+    expect(await shown(`run:${sixth}:family:FAM-5`)).toBe(current!.id);
+    // A vote opened on run 5 still finds its scenario chart.
+    expect(await shown(`run:${fifth}:scenarios`)).not.toBeNull();
   }, 240_000);
 });
 
