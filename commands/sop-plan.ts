@@ -13,7 +13,7 @@ import { openPlansThread } from '../src/services/plan-threads.js';
 import { getSettings } from '../src/services/settings.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { MOVED_TO_DM, postWhereInvoked } from '../src/slack/invoking-channel.js';
-import { postMessageOnce } from '../src/slack/post-ledger.js';
+import { PostInFlightError, postMessageOnce } from '../src/slack/post-ledger.js';
 
 export const plan: SopSubcommand = {
   name: 'plan',
@@ -27,18 +27,27 @@ export const plan: SopSubcommand = {
     const text = `:hourglass_flowing_sand: Planning… <@${member.userId}> asked for a new plan of the ${cycle.month} cycle. Results will follow in this thread.`;
     const key = `plan-request:${requestKey}`;
     const exec = (await getSettings(deps.db)).exec_channel;
-    let replyTo: { channel: string; threadTs: string };
+    let replyTo: { channel: string; threadTs: string } | null;
     if (exec && command.channel_id === exec) {
       // The cycle's plans thread, where every run of the cycle answers: one edit in the channel.
-      const threadTs = await openPlansThread(deps.db, client, cycle, exec);
-      await postMessageOnce(deps.db, client, {
-        logger: deps.logger,
-        key,
-        channel: exec,
-        threadTs,
-        text,
+      // Its message may be in flight (a post whose answer Slack has not given yet: the ledger
+      // finds it within a minute). The run goes there all the same (its chart job waits for
+      // the message), so the request stands, without its "Planning…" reply.
+      const threadTs = await openPlansThread(deps.db, client, cycle, exec).catch((err) => {
+        if (err instanceof PostInFlightError) return null;
+        throw err;
       });
-      replyTo = { channel: exec, threadTs };
+      replyTo = null;
+      if (threadTs) {
+        await postMessageOnce(deps.db, client, {
+          logger: deps.logger,
+          key,
+          channel: exec,
+          threadTs,
+          text,
+        });
+        replyTo = { channel: exec, threadTs };
+      }
       await respond({
         response_type: 'ephemeral',
         text: `:hourglass_flowing_sand: Planning… the results will follow in the thread of *Plans for S&OP ${cycle.month}* in this channel.`,

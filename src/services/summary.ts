@@ -14,7 +14,13 @@ import {
 } from '../../db/queries/adjustments.js';
 import { capacityActivity } from '../../db/queries/capacity.js';
 import type { AppDeps } from '../deps.js';
-import { postMessageOnce, retryAfterOf, upsertMessage } from '../slack/post-ledger.js';
+import {
+  PostInFlightError,
+  postMessageOnce,
+  retryAfterOf,
+  STALE_CLAIM_MS,
+  upsertMessage,
+} from '../slack/post-ledger.js';
 import {
   type ChangeSubject,
   demandSummaryBlocks,
@@ -103,6 +109,14 @@ const queuesByDeps = new WeakMap<AppDeps, SummaryQueue>();
 export const SUMMARY_MIN_INTERVAL_MS = 1000;
 /** How many 429s in a row a summary waits out before its notes are given up (and logged). */
 export const SUMMARY_RATE_LIMIT_TRIES = 5;
+/**
+ * A summary whose post is in flight (PostInFlightError: a post whose answer was lost keeps its
+ * claim until STALE_CLAIM_MS, then the message is found by its metadata) is tried again this
+ * often, since the post may be recorded sooner, its notes kept, for at most
+ * SUMMARY_IN_FLIGHT_MAX_MS in all.
+ */
+export const SUMMARY_IN_FLIGHT_STEP_MS = 5000;
+export const SUMMARY_IN_FLIGHT_MAX_MS = 2 * STALE_CLAIM_MS;
 /** Notes shown in one threaded reply; the rest of a burst is counted. */
 export const NOTES_PER_REPLY = 20;
 
@@ -144,6 +158,8 @@ export function queueSummary(
   const queue = q;
   entry.run = (async () => {
     let limited = 0;
+    /** When the summary's post was first found in flight (null: it was not, or is no longer). */
+    let inFlightSince: number | null = null;
     try {
       while (entry.notes.length > 0) {
         const wait = (queue.lastAt.get(key) ?? 0) + SUMMARY_MIN_INTERVAL_MS - Date.now();
@@ -153,7 +169,22 @@ export function queueSummary(
         try {
           await refreshSummary(deps, client, subject, cycle, batchNote(batch));
           limited = 0;
+          inFlightSince = null;
         } catch (err) {
+          if (err instanceof PostInFlightError) {
+            // The summary (or a note) is being posted, or was and its answer was lost: the
+            // ledger finds it once its claim is recorded or stale. Its notes wait for that.
+            const now = Date.now();
+            inFlightSince ??= now;
+            if (now - inFlightSince >= SUMMARY_IN_FLIGHT_MAX_MS) throw err;
+            entry.notes.unshift(...batch);
+            deps.logger.warn(
+              { key, inFlight: err.key, retryAfterMs: err.retryAfterMs },
+              'the channel summary is being posted: its notes wait and it tries again',
+            );
+            await sleep(Math.min(err.retryAfterMs, SUMMARY_IN_FLIGHT_STEP_MS));
+            continue;
+          }
           // The bot's client fails a 429 at once (someone waits on its other calls); nobody
           // waits on this one, so it waits the time Slack asks and goes again, its notes first.
           const retryAfter = retryAfterOf(err);

@@ -2,6 +2,7 @@
  * /sop plan, /sop whatif and /sop status end to end: the real bot over HTTP driven by the
  * Slack stand-in, a real worker (in process) on real Redis, and Postgres.
  */
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { addMonths } from '../../src/core/period.js';
 import { generateCompany } from '../../src/seed/company.js';
@@ -137,6 +138,48 @@ describe('/sop plan', () => {
     expect(again).toBeGreaterThan(asked);
     // Still one message at the top of the channel.
     expect(running.standin.messagesIn(CHANNELS.exec).map((m) => m.ts)).toEqual([parent.ts]);
+  });
+  it("typed in the executive channel while the plans thread's message is being posted, is planned all the same", async () => {
+    const { db } = running.t;
+    const thread = await db
+      .selectFrom('slack_posts')
+      .select(['post_key', 'ts'])
+      .where('post_key', 'like', 'cycle:%:plans:%')
+      .where('channel_id', '=', CHANNELS.exec)
+      .executeTakeFirstOrThrow();
+    // Its post is in flight: a fresh claim without a ts (Slack has not answered it yet).
+    await db
+      .updateTable('slack_posts')
+      .set({ ts: null, updated_at: sql`now()` })
+      .where('post_key', '=', thread.post_key)
+      .execute();
+    try {
+      const told = await commandEphemeral(running, '/sop', PLANNER, 'plan', {
+        channel: CHANNELS.exec,
+        timeoutMs: 10_000,
+      });
+      expect(told.text).toMatch(
+        /^:hourglass_flowing_sand: Planning… the results will follow in the thread of \*Plans for S&OP \d{4}-\d{2}\* in this channel\.$/,
+      );
+      // The recompute is asked for; the plans thread is where it answers (no thread of its own).
+      const asked = (
+        await db
+          .selectFrom('job_outbox')
+          .select('payload')
+          .where('job_name', '=', 'recompute')
+          .execute()
+      )
+        .map((r) => (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload))
+        .filter((x) => x.reason === 'command' && x.replyTo === null);
+      expect(asked).toHaveLength(1);
+      expect(asked[0]).toMatchObject({ requestedBy: PLANNER });
+    } finally {
+      await db
+        .updateTable('slack_posts')
+        .set({ ts: thread.ts })
+        .where('post_key', '=', thread.post_key)
+        .execute();
+    }
   });
 });
 

@@ -2,16 +2,17 @@
  * A message kept up to date in a channel (the cycle's plans thread, the demand summary) whose
  * first post reached Slack but whose answer was lost (the client gave up waiting): the next
  * attempt finds that message through the ledger's claim and its metadata, and does not post a
- * second one. Real Postgres and the stand-in, which takes the post at once and holds its
+ * second one; a submission made meanwhile keeps its note for the summary's thread. Real Postgres and the stand-in, which takes the post at once and holds its
  * answer (`delayNext`) past the client's timeout.
  */
 import { LogLevel, WebClient } from '@slack/web-api';
 import { sql } from 'kysely';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { AppDeps } from '../../src/deps.js';
 import { createLogger } from '../../src/logger.js';
 import { openPlansThread, plansThreadKey } from '../../src/services/plan-threads.js';
 import { updateSettings } from '../../src/services/settings.js';
-import { refreshSummary, summaryPostKey } from '../../src/services/summary.js';
+import { queueSummary, refreshSummary, summaryPostKey } from '../../src/services/summary.js';
 import { STALE_CLAIM_MS } from '../../src/slack/post-ledger.js';
 import { insertCycle, useDb } from '../helpers/db.js';
 import { useStandin } from '../helpers/slack.js';
@@ -36,7 +37,11 @@ beforeAll(async () => {
     id: await insertCycle(t.db, { month: '2027-03', phase: 'demand_review', opened_by: 'U_ALICE' }),
     month: '2027-03',
   };
-  await updateSettings(t.db, { demand_channel: 'C_DEMAND', exec_channel: 'C_EXEC' });
+  await updateSettings(t.db, {
+    demand_channel: 'C_DEMAND',
+    supply_channel: 'C_SUPPLY',
+    exec_channel: 'C_EXEC',
+  });
 });
 
 /** The messages in `channel` posted under ledger key `key` (its metadata says so). */
@@ -90,4 +95,26 @@ describe("a thread's message whose post was answered too late", () => {
     expect(carrying('C_DEMAND', key).map((m) => m.ts)).toEqual([out?.ts]);
     expect(standin.messagesIn('C_DEMAND')).toHaveLength(1);
   });
+  it("the supply channel's summary: a submission while the lost post's claim is fresh keeps its note", async () => {
+    const key = summaryPostKey(cycle.id, 'capacity');
+    const logger = createLogger('silent');
+    const warn = vi.spyOn(logger, 'warn');
+    const deps = { db: t.db, logger } as unknown as AppDeps;
+    standin.delayNext('chat.postMessage', { ms: 3000, channel: 'C_SUPPLY' });
+    // The first submission's post reaches Slack, its answer does not: its claim stays fresh.
+    await expect(queueSummary(deps, impatient, 'capacity', cycle, 'first note')).rejects.toThrow();
+    expect(carrying('C_SUPPLY', key)).toHaveLength(1);
+    // A second submission within the minute finds the claim in flight, and waits…
+    const second = queueSummary(deps, client, 'capacity', cycle, 'second note');
+    second.catch(() => undefined); // awaited below; a failure is not left unhandled meanwhile
+    await standin.waitFor(() => warn.mock.calls.length > 0, 20_000);
+    // …until the claim is stale (here: made so), when the message is found by its metadata.
+    await age(key);
+    await second;
+    const [summary] = carrying('C_SUPPLY', key);
+    expect(standin.messagesIn('C_SUPPLY')).toHaveLength(1);
+    expect(standin.threadReplies('C_SUPPLY', summary!.ts).map((m) => m.text)).toEqual([
+      'second note',
+    ]);
+  }, 60_000);
 });
