@@ -26,16 +26,9 @@ export async function claimFingerprint(
     .returning('post_key')
     .executeTakeFirst();
   if (inserted) return { postKey, stale: false };
-  const row = await db
-    .selectFrom('chart_fingerprints')
-    .select([
-      'post_key',
-      sql<boolean>`created_at < now() - make_interval(secs => ${staleMs / 1000})`.as('stale'),
-    ])
-    .where('channel_id', '=', channel)
-    .where('fingerprint', '=', fingerprint)
-    .executeTakeFirstOrThrow();
-  return { postKey: row.post_key, stale: row.stale };
+  const owner = await fingerprintOwner(db, channel, fingerprint, staleMs);
+  if (!owner) throw new Error(`chart_fingerprints: no row for ${channel}/${fingerprint}`);
+  return owner;
 }
 
 /** The key that holds the picture `fingerprint` in `channel`, without claiming it, or null. */
