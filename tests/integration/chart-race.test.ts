@@ -2,10 +2,14 @@
  * Two chart jobs with the same pictures for the same channels, run at the same time (two
  * stored runs with equal results, each posted by its own job): every picture is posted once,
  * since the content check is an atomic claim through the ledger; and each run's chart key
- * names the one post, so a vote over either run shows its chart.
+ * names the one post, so a vote over either run shows its chart. Each run is its cycle's
+ * latest (two cycles): a run its cycle replaced claims no picture and posts a labelled copy
+ * of its own when none is there (plan-threads.test.ts), which is not this race.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { insertCycle } from '../../db/queries/cycles.js';
 import { insertPlanRun } from '../../db/queries/plan-runs.js';
+import { addMonths } from '../../src/core/period.js';
 import { DEFAULT_SCENARIOS } from '../../src/core/scenarios.js';
 import { generateCompany } from '../../src/seed/company.js';
 import { planRunRecord, preparePlan, solveScenarios } from '../../src/services/planning.js';
@@ -19,7 +23,7 @@ const standin = useStandin({ postMessageRate: false, tierLimits: false });
 const runIds: string[] = [];
 
 beforeAll(async () => {
-  const { cycleId } = await setUpCycle(
+  const { cycleId, month } = await setUpCycle(
     t.db,
     generateCompany({ families: 4, months: 36, resources: 3, seed: 8 }),
     { horizon: 9 },
@@ -28,9 +32,18 @@ beforeAll(async () => {
   const inputs = await preparePlan(t.db, cycleId);
   const solver = await createHighsSolver();
   const solved = await solveScenarios(inputs, DEFAULT_SCENARIOS, solver);
-  for (const runKey of ['race-a', 'race-b']) {
+  // The month before, closed: the second run is that cycle's latest, as the first is this one's.
+  const { id: earlier } = await insertCycle(t.db, {
+    month: addMonths(month, -1),
+    phase: 'closed',
+    opened_by: 'U_ALICE',
+  });
+  for (const [runKey, ofCycle] of [
+    ['race-a', cycleId],
+    ['race-b', earlier],
+  ] as const) {
     const rec = planRunRecord(
-      { cycleId, runKey, trigger: 'command', requestedBy: null },
+      { cycleId: ofCycle, runKey, trigger: 'command', requestedBy: null },
       inputs,
       solved,
       0,
