@@ -65,7 +65,9 @@ describe('/sop status in the executive phase', () => {
       '*Decision*: not recorded yet, and no vote has been started: start it with `/sop vote`, or Executive or Admin members record the decision with `/sop decide`.',
     );
 
-    await h.sop(PLANNER, 'vote 24');
+    // The chair's answer ("Vote 1 is open … you chair it") first, so the next answer read is
+    // the status's.
+    expect(await answer(PLANNER, () => h.sop(PLANNER, 'vote 24'))).toMatch(/you chair it/);
     const poll = (await pollUntil(
       () => db.selectFrom('polls').selectAll().where('cycle_id', '=', cycleId).executeTakeFirst(),
       (p) => p?.message_ts != null,
