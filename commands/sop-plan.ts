@@ -48,10 +48,6 @@ export const plan: SopSubcommand = {
         });
         replyTo = { channel: exec, threadTs };
       }
-      await respond({
-        response_type: 'ephemeral',
-        text: `:hourglass_flowing_sand: Planning… the results will follow in the thread of *Plans for S&OP ${cycle.month}* in this channel.`,
-      });
     } else {
       const msg = await postWhereInvoked(deps.db, client, {
         logger: deps.logger,
@@ -70,6 +66,12 @@ export const plan: SopSubcommand = {
       replyTo,
       requestKey,
     });
+    // Told once the request is recorded (the outbox), so "Planning…" is true when it is read.
+    if (exec && command.channel_id === exec)
+      await respond({
+        response_type: 'ephemeral',
+        text: `:hourglass_flowing_sand: Planning… the results will follow in the thread of *Plans for S&OP ${cycle.month}* in this channel.`,
+      });
     if (d.pending > 0)
       await respond({
         response_type: 'ephemeral',
