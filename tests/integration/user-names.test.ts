@@ -13,6 +13,22 @@ import { createUserNames, displayNameOf, mayAnswerLater } from '../../src/servic
 import { useDb } from '../helpers/db.js';
 import { standinClient, useStandin } from '../helpers/slack.js';
 
+/** A logger whose warnings are kept (person, words, the error's stack) for a test to read. */
+function warningLog() {
+  const warnings: { msg: string; user?: string; stack?: string }[] = [];
+  const logger = {
+    warn: (o: object, msg: string) => {
+      const { err, user } = o as { err?: Error; user?: string };
+      warnings.push({
+        msg,
+        ...(user ? { user } : {}),
+        ...(err?.stack ? { stack: err.stack } : {}),
+      });
+    },
+  };
+  return { warnings, logger };
+}
+
 describe('user names', () => {
   const users = [
     { id: 'U_RITA', name: 'Rita', real_name: 'Rita Moreno', tz: 'UTC' },
@@ -213,17 +229,7 @@ describe('user names', () => {
   });
 
   it('a bug or a proxy refusing users.info shows the id at once, logged with its stack, not thrown for a retry', async () => {
-    const warnings: { msg: string; user?: string; stack?: string }[] = [];
-    const logger = {
-      warn: (o: object, msg: string) => {
-        const { err, user } = o as { err?: Error; user?: string };
-        warnings.push({
-          msg,
-          ...(user ? { user } : {}),
-          ...(err?.stack ? { stack: err.stack } : {}),
-        });
-      },
-    };
+    const { warnings, logger } = warningLog();
     // A client with a bug: no retry makes it answer.
     const buggy = createUserNames({
       db: t.db,
@@ -257,20 +263,11 @@ describe('user names', () => {
   });
 
   it("on a job's last attempt shows the id for a 5xx or Slack's own failure, but still throws a 429", async () => {
-    const warnings: { msg: string; user?: string; stack?: string }[] = [];
+    const { warnings, logger } = warningLog();
     const names = createUserNames({
       db: t.db,
       slack: standinClient(standin, 'xoxb-names', { retries: 0 }),
-      logger: {
-        warn: (o, msg) => {
-          const { err, user } = o as { err?: Error; user?: string };
-          warnings.push({
-            msg,
-            ...(user ? { user } : {}),
-            ...(err?.stack ? { stack: err.stack } : {}),
-          });
-        },
-      },
+      logger,
     });
     const last = { retry: true, lastAttempt: true } as const;
     standin.failNext('users.info', { error: 'fatal_error', channel: 'U_FAT' });
@@ -291,20 +288,11 @@ describe('user names', () => {
   });
 
   it('several names Slack may give later: one error thrown, each other failure logged once with its stack', async () => {
-    const warnings: { msg: string; user?: string; stack?: string }[] = [];
+    const { warnings, logger } = warningLog();
     const names = createUserNames({
       db: t.db,
       slack: standinClient(standin, 'xoxb-names', { retries: 0 }),
-      logger: {
-        warn: (o, msg) => {
-          const { err, user } = o as { err?: Error; user?: string };
-          warnings.push({
-            msg,
-            ...(user ? { user } : {}),
-            ...(err?.stack ? { stack: err.stack } : {}),
-          });
-        },
-      },
+      logger,
     });
     // Three people, none stored: two refused (a 503, fatal_error), the third a 429.
     standin.failNext('users.info', { status: 503, channel: 'U_ONE' });
