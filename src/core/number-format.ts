@@ -7,15 +7,19 @@
 
 // The messages' forms (Slack text, the pack): plain en-US numbers with an ASCII minus.
 
-/** 1234.5 → "1,235". */
+/**
+ * 1234.5 → "1,235". A figure that is not a number (NaN: a corrupt row, a division by nothing)
+ * reads "n/a", never "0", which would be untrue.
+ */
 export function fmtQty(n: number): string {
+  if (Number.isNaN(n)) return 'n/a';
   // `|| 0` turns −0 (a solver's −8e-8) into 0: "−0 spare" means nothing to a reader.
   return (Math.round(n) || 0).toLocaleString('en-US');
 }
 
 /**
  * A fraction as a percentage with one decimal: 0.0123 → "1.2%", and "+1.2%" when `signed`;
- * null → "n/a". Like `fmtQty`, a value that rounds to zero has no sign: −0.00009 → "0.0%",
+ * null or NaN → "n/a". Like `fmtQty`, a value that rounds to zero has no sign: −0.00009 → "0.0%",
  * not "-0.0%".
  */
 /**
@@ -27,7 +31,7 @@ export function pctAsShown(x: number): number {
 }
 
 export function fmtPct(x: number | null, signed = false): string {
-  if (x === null) return 'n/a';
+  if (x === null || Number.isNaN(x)) return 'n/a';
   const body = Math.abs(x * 100).toFixed(1);
   const sign = Number(body) === 0 ? '' : x < 0 ? '-' : signed ? '+' : '';
   return `${sign}${body}%`;
@@ -65,8 +69,9 @@ export function formatPercent(fraction: number, digits = 1, signed = false): str
   return (zero ? '' : signOf(fraction, signed)) + s + '%';
 }
 
-/** A difference of two fractions in percentage points: 0.023 → "+2.3 pts". */
+/** A difference of two fractions in percentage points: 0.023 → "+2.3 pts"; NaN → "n/a". */
 export function formatPoints(fraction: number, digits = 1): string {
+  if (Number.isNaN(fraction)) return 'n/a';
   const s = grouped(Math.abs(fraction * 100), digits);
   const zero = s.replace(/[0.,]/g, '') === '';
   return (zero ? '' : signOf(fraction, true)) + s + ' pts';

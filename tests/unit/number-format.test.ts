@@ -9,6 +9,7 @@ import {
   fmtQty,
   formatMoney,
   formatMoneyBetween,
+  formatPoints,
   formatPointsBetween,
   moneyAlike,
 } from '../../src/core/number-format.js';
@@ -97,6 +98,17 @@ describe('fmtQty and fmtPct (messages and the pack)', () => {
     expect(fmtPct(-0.00009, true)).toBe('0.0%');
     expect(fmtPct(0, true)).toBe('0.0%');
     expect(fmtPct(null)).toBe('n/a');
+  });
+
+  it('print a figure that is not a number as "n/a", never as 0', () => {
+    // Math.round(NaN) || 0 is 0: a NaN read "0", a figure nobody has.
+    expect(fmtQty(Number.NaN)).toBe('n/a');
+    expect(fmtPct(Number.NaN)).toBe('n/a');
+    expect(fmtPct(Number.NaN, true)).toBe('n/a');
+    expect(formatPoints(Number.NaN)).toBe('n/a');
+    // Numbers still read as before: 0.4 rounds to 0, 999.5 to 1,000.
+    expect(fmtQty(0.4)).toBe('0');
+    expect(fmtQty(999.5)).toBe('1,000');
   });
 });
 
