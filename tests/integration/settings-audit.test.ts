@@ -127,7 +127,8 @@ describe('/sop settings shows what the admin set', () => {
       [
         '*sopbot settings*',
         '• Channels: demand <#C_DEMAND>, supply _not set_, exec <#C_BOARD>',
-        '• Horizon: 18 months; frozen 1, slushy 4',
+        // The fences are months, as the horizon is: 1 month frozen, 4 slushy.
+        '• Horizon: 18 months; frozen 1 month, slushy 4 months',
         '• A comment is required for changes over 20%',
         '• S&OE: deviations at production 15% below plan, receipts 10% short; frozen-zone break at 25%; owners get 2 working days',
         '• Votes: anonymous votes, quorum 3 (`/sop vote mode|quorum`)',

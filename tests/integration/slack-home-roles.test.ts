@@ -239,7 +239,7 @@ describe('/sop roles and settings', () => {
       'settings channels demand <#C_DEMAND|sop-demand> supply <#C_SUPPLY|sop-supply> exec <#C_EXEC|sop-exec>',
     );
     expect(text).toContain('demand <#C_DEMAND>, supply <#C_SUPPLY>, exec <#C_EXEC>');
-    expect(await sop(ADMIN, 'settings fences 1 3')).toContain('frozen 1, slushy 3');
+    expect(await sop(ADMIN, 'settings fences 1 3')).toContain('frozen 1 month, slushy 3 months');
     expect(await sop(ADMIN, 'settings horizon 40')).toContain('horizon must be at most 36');
     const s = await db.selectFrom('workspace_settings').selectAll().executeTakeFirstOrThrow();
     expect([s.demand_channel, s.frozen_months, s.slushy_months, s.horizon_months]).toEqual([
