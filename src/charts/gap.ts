@@ -8,7 +8,7 @@
  * each of the three one line.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { compareCodes } from '../core/text.js';
+import { compareCodes, esc, oneUnit } from '../core/text.js';
 import { clip, formatNumber, formatPercent } from './format.js';
 import { CHART_WIDTH, palette, specHead } from './theme.js';
 import type { ChartResult, GapPoint, RoughCut } from './types.js';
@@ -49,9 +49,16 @@ function shownUtilisation(utilisation: number, status: GapStatus): number {
   return whole;
 }
 
-/** How far over: "12 over", and an overload that rounds to 0 "less than 1 over", never "0 over". */
-const overBy = (units: number): string =>
-  `${Math.round(units) >= 1 ? formatNumber(units) : 'less than 1'} over`;
+/**
+ * How far over, in the resource's unit when known: "12 hours over", and an overload that
+ * rounds to 0 "less than 1 hour over", never "0 over". `text` writes the unit (typed, so
+ * `esc` in mrkdwn; as typed in alt text).
+ */
+const overBy = (units: number, unit?: string, text: (s: string) => string = esc): string => {
+  const one = Math.round(units) <= 1;
+  const u = unit ? ` ${text(one ? oneUnit(unit) : unit)}` : '';
+  return `${Math.round(units) >= 1 ? formatNumber(units) : 'less than 1'}${u} over`;
+};
 
 /** "at 101%" (shownUtilisation), or "with no capacity". */
 const atShown = (p: GapPoint): string =>
@@ -237,12 +244,14 @@ export function gapChart(
     ],
   } as TopLevelSpec;
 
-  const worst = overloads
-    .slice(0, 3)
-    .map(
-      (p) =>
-        `${p.resource} in ${p.period} ${atShown(p)} (${overBy(p.load - p.capacity)}${within(p.load, p.capacity + p.overtimeLimit) ? '' : ', beyond overtime'})`,
-    );
+  const worstIn = (text: (s: string) => string) =>
+    overloads
+      .slice(0, 3)
+      .map(
+        (p) =>
+          `${p.resource} in ${p.period} ${atShown(p)} (${overBy(p.load - p.capacity, p.unit, text)}${within(p.load, p.capacity + p.overtimeLimit) ? '' : ', beyond overtime'})`,
+      );
+  const worst = worstIn(esc);
   const peak = points.find((p) => p.resource === ranked[0]?.[0] && util(p) === ranked[0][1]);
   const summary = !points.length
     ? 'No capacity data for this run.'
@@ -251,7 +260,7 @@ export function gapChart(
       : `*In the plan, no overloads*: every resource stays within capacity${peak ? `; the peak is ${peak.resource} ${atShown(peak)}` : ''}. ${near} resource-month${near === 1 ? '' : 's'} above 90%.`;
   const rough = opts.roughCut === undefined ? [] : [roughCutLine(opts.roughCut)];
   const notes = supplyNotes(points);
-  const altText = `Heat map of utilisation for ${shown.length} resources over ${months} months. ${overloads.length} resource-months are over capacity${worst.length ? `, worst: ${worst.join('; ')}` : ''}. ${near} are above 90%.${notes.length ? ` ${notes.join(' ')}` : ''}`;
+  const altText = `Heat map of utilisation for ${shown.length} resources over ${months} months. ${overloads.length} resource-months are over capacity${worst.length ? `, worst: ${worstIn((t) => t).join('; ')}` : ''}. ${near} are above 90%.${notes.length ? ` ${notes.join(' ')}` : ''}`;
   return {
     spec,
     title,
@@ -279,7 +288,7 @@ function roughCutLine({ gaps, total: n, beyondOvertime: beyond }: RoughCut): str
     .slice(0, 3)
     .map(
       (g) =>
-        `${g.resource} in ${g.period} ${Number.isFinite(g.relative) ? `at ${formatPercent(shownUtilisation(1 + g.relative, 'over capacity') / 100, 0)}` : 'with no capacity'} (${overBy(g.units)}${g.coveredByOvertime ? '' : ', beyond overtime'})`,
+        `${g.resource} in ${g.period} ${Number.isFinite(g.relative) ? `at ${formatPercent(shownUtilisation(1 + g.relative, 'over capacity') / 100, 0)}` : 'with no capacity'} (${overBy(g.units, g.unit)}${g.coveredByOvertime ? '' : ', beyond overtime'})`,
     );
   return clip(
     `${head} ${n} resource-month${n === 1 ? '' : 's'} over capacity, ${beyond} beyond the overtime allowed; largest: ${worst.join('; ')}${n > 3 ? `; +${n - 3} more` : ''}. The plan closes them by building ahead, overtime, hiring or subcontracting.`,

@@ -11,6 +11,8 @@ export interface GapPoint {
   readonly period: Period;
   readonly load: number;
   readonly capacity: number;
+  /** The resource's capacity unit ("hours"), for the figures the summary writes. */
+  readonly unit?: string;
   /** Extra capacity that overtime can add on top of `capacity` (0 when none). */
   readonly overtimeLimit: number;
   /** Supplier inside its lead time: what arrives was ordered before the plan (fixed). */
@@ -30,6 +32,8 @@ export interface RoughCutGap {
   readonly period: Period;
   /** Load − capacity, in the resource's unit. */
   readonly units: number;
+  /** That unit ("hours"); a run stored without its resources has none to name. */
+  readonly unit?: string;
   /** units / capacity (Infinity with no capacity). */
   readonly relative: number;
   /** Whether the overtime allowed covers it. */

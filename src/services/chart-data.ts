@@ -56,6 +56,7 @@ interface ProblemResources {
   readonly loads?: readonly { family: string; resource: string; perUnit: number }[];
   readonly resources?: readonly {
     code: string;
+    unit?: string;
     overtimeLimit: number;
     overtimeLimitByPeriod?: Readonly<Record<string, number>>;
     leadTime?: number;
@@ -124,6 +125,7 @@ export function gapPoints(
       period: r.period,
       load: r.load,
       capacity: r.capacity,
+      ...(res?.unit ? { unit: res.unit } : {}),
       overtimeLimit: Math.max(0, limit),
       ...(i !== undefined && i < (res?.leadTime ?? 0) ? { fixedOrder: true } : {}),
       ...(needed > 0 && needed < moq ? { belowMinimumOrder: true } : {}),
@@ -133,12 +135,16 @@ export function gapPoints(
 }
 
 /**
- * The rough-cut check stored with a run. Runs stored before the counts were kept hold only
- * the (up to 200) largest overloads; their count stands for the total then.
+ * The rough-cut check stored with a run, each gap with its resource's unit from the run's
+ * `problem`. Runs stored before the counts were kept hold only the (up to 200) largest
+ * overloads; their count stands for the total then.
  */
-export function storedRoughCut(stored: unknown): RoughCut | null {
+export function storedRoughCut(stored: unknown, problem: unknown = null): RoughCut | null {
   const x = stored as { gaps?: unknown; total?: unknown; beyondOvertime?: unknown } | null;
   if (!x || !Array.isArray(x.gaps)) return null;
+  const units = new Map(
+    ((problem as ProblemResources | null)?.resources ?? []).map((r) => [r.code, r.unit]),
+  );
   const gaps = (x.gaps as Partial<RoughCutGap>[]).flatMap((g) =>
     typeof g.resource === 'string' &&
     typeof g.period === 'string' &&
@@ -149,6 +155,7 @@ export function storedRoughCut(stored: unknown): RoughCut | null {
             resource: g.resource,
             period: g.period,
             units: g.units,
+            ...(units.get(g.resource) ? { unit: units.get(g.resource) } : {}),
             // JSON keeps no Infinity: a load on no capacity is stored as null.
             relative: typeof g.relative === 'number' ? g.relative : Number.POSITIVE_INFINITY,
             coveredByOvertime: g.coveredByOvertime,
@@ -434,7 +441,7 @@ export async function loadRunCharts(
     run,
     cycleMonth: cycle?.month ?? null,
     gap,
-    roughCut: storedRoughCut(run.capacity_check),
+    roughCut: storedRoughCut(run.capacity_check, run.problem),
     scenarios: scenarioKpis(scenarios),
     cash: cashSeries(run.periods as Period[], scenarios),
     families,

@@ -6,6 +6,7 @@ import {
   gapPoints,
   type StoredConsensusLine,
   scenarioKpis,
+  storedRoughCut,
 } from '../../src/services/chart-data.js';
 
 const line = (
@@ -100,6 +101,52 @@ describe('gapPoints', () => {
       { resource: 'LINE-1', period: '2027-01', load: 120, capacity: 100, overtimeLimit: 50 },
       { resource: 'LINE-1', period: '2027-02', load: 90, capacity: 100, overtimeLimit: 10 },
       { resource: 'CREW', period: '2027-01', load: 10, capacity: 1600, overtimeLimit: 80 },
+    ]);
+  });
+
+  it("gives each point and each stored rough-cut gap its resource's unit from the problem", () => {
+    const withUnits = {
+      resources: [
+        { code: 'LINE-1', unit: 'hours', overtimeLimit: 50 },
+        { code: 'SUP-1', unit: 'kits', overtimeLimit: 0 },
+      ],
+    };
+    expect(gapPoints(withUnits, rows.slice(0, 1))).toEqual([
+      {
+        resource: 'LINE-1',
+        period: '2027-01',
+        load: 120,
+        capacity: 100,
+        unit: 'hours',
+        overtimeLimit: 50,
+      },
+    ]);
+    const stored = {
+      gaps: [
+        {
+          resource: 'LINE-1',
+          period: '2027-01',
+          units: 20,
+          relative: 0.2,
+          coveredByOvertime: true,
+        },
+        {
+          resource: 'SUP-1',
+          period: '2027-02',
+          units: 5,
+          relative: 0.05,
+          coveredByOvertime: false,
+        },
+        // A resource the problem does not name: no unit to say.
+        { resource: 'OLD', period: '2027-02', units: 3, relative: 0.1, coveredByOvertime: true },
+      ],
+      total: 3,
+      beyondOvertime: 1,
+    };
+    expect(storedRoughCut(stored, withUnits)?.gaps.map((g) => [g.resource, g.unit])).toEqual([
+      ['LINE-1', 'hours'],
+      ['SUP-1', 'kits'],
+      ['OLD', undefined],
     ]);
   });
 

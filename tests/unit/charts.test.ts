@@ -143,6 +143,7 @@ describe('gap chart', () => {
             units: 923,
             relative: 923 / 6400,
             coveredByOvertime: false,
+            unit: 'hours',
           },
           {
             resource: 'LINE-1',
@@ -150,6 +151,7 @@ describe('gap chart', () => {
             units: 164,
             relative: 164 / 533,
             coveredByOvertime: false,
+            unit: 'hours',
           },
           {
             resource: 'LINE-2',
@@ -157,6 +159,7 @@ describe('gap chart', () => {
             units: 64,
             relative: 64 / 378,
             coveredByOvertime: true,
+            unit: 'hours',
           },
           {
             resource: 'LINE-2',
@@ -164,6 +167,7 @@ describe('gap chart', () => {
             units: 46,
             relative: 46 / 378,
             coveredByOvertime: true,
+            unit: 'hours',
           },
         ],
         total: 30,
@@ -171,9 +175,10 @@ describe('gap chart', () => {
       },
     });
     const [rough, plan] = c.summary.split('\n');
+    // Each gap in its resource's unit: LINE-1's 164 are hours, "164 hours over", not "164 over".
     // 1 + 164/533 = 131%; 1 + 923/6400 = 114%; 1 + 64/378 = 117%.
     expect(rough).toBe(
-      '*Rough-cut at consensus demand*, each month made in its month: 30 resource-months over capacity, 9 beyond the overtime allowed; largest: LINE-1 in 2027-05 at 131% (164 over, beyond overtime); CREW-1 in 2028-02 at 114% (923 over, beyond overtime); LINE-2 in 2027-03 at 117% (64 over); +27 more. The plan closes them by building ahead, overtime, hiring or subcontracting.',
+      '*Rough-cut at consensus demand*, each month made in its month: 30 resource-months over capacity, 9 beyond the overtime allowed; largest: LINE-1 in 2027-05 at 131% (164 hours over, beyond overtime); CREW-1 in 2028-02 at 114% (923 hours over, beyond overtime); LINE-2 in 2027-03 at 117% (64 hours over); +27 more. The plan closes them by building ahead, overtime, hiring or subcontracting.',
     );
     expect(plan).toMatch(/^\*In the plan, no overloads\*/);
     const none = gapChart([point('LINE-1', '2027-05', 50)], {
@@ -236,11 +241,12 @@ describe('gap chart', () => {
   });
 
   it("writes a cell's number as its colour reads, in the picture and in the summary", () => {
+    const hours = (p: GapPoint): GapPoint => ({ ...p, unit: 'hours' });
     const c = gapChart([
-      point('LINE-1', '2027-01', 100.4), // 0.4 over: red, so above 100 (rounding gives 100)
+      hours(point('LINE-1', '2027-01', 100.4)), // 0.4 over: red, so above 100 (rounding gives 100)
       point('LINE-1', '2027-02', 99.6), // amber, 100 by rounding and within capacity
       point('LINE-1', '2027-03', 90.3), // amber, "above 90%", so above 90 (rounding gives 90)
-      point('LINE-1', '2027-04', 110.2), // beyond 100 + 10 of overtime: 110 is above 100
+      hours(point('LINE-1', '2027-04', 110.2)), // beyond 100 + 10 of overtime: 110 is above 100
       point('LINE-2', '2027-01', 89.6), // below 90%: no number drawn
     ]);
     const values = (
@@ -255,9 +261,18 @@ describe('gap chart', () => {
     expect(cell('LINE-1', '2027-03')).toEqual({ status: 'above 90%', label: '91' });
     expect(cell('LINE-1', '2027-04')).toEqual({ status: 'beyond overtime', label: '110' });
     expect(cell('LINE-2', '2027-01')?.status).toBe('below 90%');
-    // The text posted with the chart says the same figures; 0.4 over is not "0 over".
+    // The text posted with the chart says the same figures, in the line's unit; 0.4 hours over
+    // is not "0 over" (and one hour, not "1 hours").
     expect(c.summary).toBe(
-      '*In the plan, 2 overloads* (resource-months over regular capacity): LINE-1 in 2027-04 at 110% (10 over, beyond overtime); LINE-1 in 2027-01 at 101% (less than 1 over). 2 more above 90%.',
+      '*In the plan, 2 overloads* (resource-months over regular capacity): LINE-1 in 2027-04 at 110% (10 hours over, beyond overtime); LINE-1 in 2027-01 at 101% (less than 1 hour over). 2 more above 90%.',
+    );
+    // A unit is typed (a resources file): escaped in the summary's mrkdwn, as typed in alt text.
+    const typed = gapChart([{ ...point('MIX', '2027-01', 120), unit: 'kg <b> & bags' }]);
+    expect(typed.summary).toContain(
+      'MIX in 2027-01 at 120% (20 kg &lt;b&gt; &amp; bags over, beyond overtime)',
+    );
+    expect(typed.altText).toContain(
+      'MIX in 2027-01 at 120% (20 kg <b> & bags over, beyond overtime)',
     );
     // Without overloads the peak reads as its cell: 90.3% is one of the months above 90%.
     expect(
