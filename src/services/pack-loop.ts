@@ -279,7 +279,11 @@ function fvaLine(r: CycleReview, who: Who): string | null {
   return `Forecast value added (FVA) at lag ${FVA_LAG}, in units of error removed (+ = the step helped): statistical vs naive ${signedNum(step('statistical'))}, people's adjustments ${signedNum(step('adjustments'))}, consensus rules ${signedNum(step('consensus'))}${people.length ? `; by person ${people.join(', ')}` : ''}${why.length ? `; by reason ${why.join(', ')}` : ''}.`;
 }
 
-/** `plan`: what the stock is set against ("the adopted scenario", "2027-01's latest Central plan"). */
+/**
+ * `plan`: what the stock is set against ("the adopted scenario", "2027-01's latest Central
+ * plan"). The backlog is summed over families, whose units differ: "units", as the review's
+ * other totals of quantities say.
+ */
 function stockLines(t: KpiSet, plan: string): string[] {
   const out: string[] = [];
   const parts: string[] = [];
@@ -290,7 +294,7 @@ function stockLines(t: KpiSet, plan: string): string[] {
     );
   if (t.backlog !== null)
     parts.push(
-      `backlog ${num(t.backlog)}${t.plannedBacklog === null ? '' : ` vs ${num(t.plannedBacklog)} planned`}`,
+      `backlog ${num(t.backlog)} units${t.plannedBacklog === null ? '' : ` vs ${num(t.plannedBacklog)} planned`}`,
     );
   parts.push(`obsolete stock ${money(t.obsoleteValue)}`);
   out.push(`Stock: ${parts.join(', ')}.`);
@@ -332,7 +336,7 @@ export function reviewLines(l: PackLoop, people: People = BY_ID): string[] {
       ...[fvaLine(r, people.name)].filter((x): x is string => x !== null),
       t.adherence === null
         ? 'Plan adherence: no production actuals against the plan yet.'
-        : `Plan adherence ${pct(t.adherence)}: produced ${num(t.actualProduction)} vs ${num(t.plannedProduction)} planned.`,
+        : `Plan adherence ${pct(t.adherence)}: produced ${num(t.actualProduction)} units vs ${num(t.plannedProduction)} planned.`,
       t.orderLines === 0
         ? 'Service: no order lines due in these months (import orders).'
         : `Service: fill rate ${pct(t.fillRate)}, OTIF ${pct(t.otif)} over ${num(t.orderLines)} order lines.`,

@@ -72,7 +72,7 @@ describe('npm run demo', () => {
     const first = await readFile(join(out, 'pack-2027-01.md'), 'utf8');
     expect(first).toContain('First cycle: nothing to compare with.');
     // No plan to compare the stock with yet: the figures stand alone, without "vs n/a planned".
-    expect(first).toMatch(/Stock: turns [\d.]+ a year, backlog [\d,]+, obsolete stock /);
+    expect(first).toMatch(/Stock: turns [\d.]+ a year, backlog [\d,]+ units, obsolete stock /);
     const third = await readFile(join(out, 'pack-2027-03.md'), 'utf8');
     expect(third).toMatch(/Lag-1 forecast accuracy \d+\.\d%/);
     expect(third).toContain("Review of 2027-02 against 2027-02's adopted Central plan:");

@@ -377,6 +377,14 @@ describe('the stock line names the plan it is set against', () => {
     );
     expect(lines(false).join('\n')).not.toContain('adopted scenario');
   });
+  it('says what the backlog and the production count: units', () => {
+    // Backlog at the end: X 7 (April) + Y 0 = 7, against the plan's 2. Produced: X 90 + 30 and
+    // Y 40 + 40 = 200 against 100 + 20 and 40 + 30 = 190; adherence 1 − 30/190 = 84.2%.
+    expect(lines(true)).toContain('\tPlan adherence 84.2%: produced 200 units vs 190 planned.');
+    expect(lines(true).find((l) => l.startsWith('\tStock:'))).toMatch(
+      /, backlog 7 units vs 2 planned, obsolete stock \$0\.$/,
+    );
+  });
 });
 
 describe('obsolete stock: a family that sold nothing in the last six months', () => {

@@ -456,7 +456,7 @@ describe('review message', () => {
     );
     // 1 − 30/220 = 86.4%; fill rate 35/65 = 53.8%; OTIF 1/4
     // Nested under the review's heading: Slack has no nested lists, so an indented ◦.
-    expect(text).toContain('\\n\u2003◦ Plan adherence 86.4%: produced 210 vs 220 planned.');
+    expect(text).toContain('\\n\u2003◦ Plan adherence 86.4%: produced 210 units vs 220 planned.');
     expect(text).toMatch(/• Review of [^•◦]*:\\n\u2003◦ Forecast accuracy/);
     expect(text).toContain('Service: fill rate 53.8%, OTIF 25.0% over 4 order lines.');
     // Who recorded the decision and who adjusted, by name: the review pings nobody. The name's
