@@ -9,7 +9,8 @@
  * the last known name is used, else the id: a chart is never held up by a lookup, and each
  * failure is logged once, with its stack. A post that goes out once and is never edited (the
  * pack, the review, the S&OE digest: `{ retry: true }`) is held up instead when Slack may
- * answer later (mayAnswerLater: a 429, a timeout, a 5xx, Slack's own failure) and no name is
+ * answer later (mayAnswerLater: a 429, a timeout or a lost connection, a 5xx, Slack's own
+ * failure) and no name is
  * stored: one error is thrown, the others logged, and the job is retried (after Retry-After
  * for a 429) rather than post "U07…" for good. On the job's last attempt (`lastAttempt`) only
  * a 429 is thrown (waiting it out uses no attempt): any other failure shows the id, logged,
@@ -37,8 +38,9 @@ export interface UsersInfoClient {
 export interface NamesOptions {
   /**
    * For a post that goes out once (a job's): when Slack may answer later (mayAnswerLater: a
-   * 429, a timeout, a 5xx) and no name is stored, Slack's error is thrown, for the job to be
-   * retried, rather than the id shown. Default false: the id (a person is waiting).
+   * 429, a timeout or a lost connection, a 5xx) and no name is stored, Slack's error is
+   * thrown, for the job to be retried, rather than the id shown. Default false: the id (a
+   * person is waiting).
    */
   readonly retry?: boolean;
   /**
@@ -80,30 +82,55 @@ const PASSING: ReadonlySet<string> = new Set([
   'request_timeout',
 ]);
 
-/** Node's and undici's codes for a request that got no answer in time. */
-const TIMED_OUT: ReadonlySet<string> = new Set([
+/**
+ * Node's and undici's codes for a request that got no answer in time, or lost its connection on
+ * the way: a reset ("socket hang up", undici's "other side closed"), a connection refused or cut
+ * off, a network or host out of reach, a DNS lookup that failed for now (EAI_AGAIN). Asked
+ * again, Slack may answer. A request refused for good on our side (a blocked port, an invalid
+ * URL or header, a certificate that does not verify, a name that does not resolve) is not here.
+ */
+const NO_ANSWER: ReadonlySet<string> = new Set([
   'ETIMEDOUT',
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
 ]);
 
-/** Whether a request error's original (or what it wraps) is a timeout (the client's `timeout`). */
-function timedOut(original: unknown): boolean {
-  for (let e = original, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
-    const { name, code, cause } = e as { name?: unknown; code?: unknown; cause?: unknown };
-    if (name === 'TimeoutError' || (typeof code === 'string' && TIMED_OUT.has(code))) return true;
-    e = cause;
-  }
-  return false;
+/**
+ * Whether a request error's original (or what it wraps: fetch's `cause`, an AggregateError's
+ * `errors` when each address was tried) timed out (the client's `timeout`) or lost its
+ * connection (NO_ANSWER).
+ */
+function noAnswer(original: unknown, depth = 0): boolean {
+  if (!original || typeof original !== 'object' || depth > 4) return false;
+  const { name, code, cause, errors } = original as {
+    name?: unknown;
+    code?: unknown;
+    cause?: unknown;
+    errors?: unknown;
+  };
+  if (name === 'TimeoutError' || (typeof code === 'string' && NO_ANSWER.has(code))) return true;
+  if (Array.isArray(errors) && errors.some((e) => noAnswer(e, depth + 1))) return true;
+  return noAnswer(cause, depth + 1);
 }
 
 /**
  * Whether asking Slack again may get an answer where `err` got none: a 429 (or `ratelimited`),
- * a request that timed out, an HTTP 5xx, or one of Slack's own failures (PASSING). Anything
- * else is the same at every try: Slack's other answers (user_not_found, missing_scope,
- * invalid_auth…), a 4xx (a proxy's), a request refused on the way, and an error that is not
- * Slack's at all (a bug, which no retry fixes).
+ * a request that timed out or lost its connection (a reset, a connection refused: NO_ANSWER),
+ * an HTTP 5xx, or one of Slack's own failures (PASSING). Anything else is the same at every
+ * try: Slack's other answers (user_not_found, missing_scope, invalid_auth…), a 4xx (a
+ * proxy's), a request our side refuses to make (a blocked port, a certificate that does not
+ * verify), and an error that is not Slack's at all (a bug, which no retry fixes).
  */
 export function mayAnswerLater(err: unknown): boolean {
   const e = err as { code?: unknown; statusCode?: unknown; original?: unknown } | null;
@@ -115,7 +142,7 @@ export function mayAnswerLater(err: unknown): boolean {
     case 'slack_webapi_http_error':
       return typeof e.statusCode === 'number' && e.statusCode >= 500 && e.statusCode < 600;
     case 'slack_webapi_request_error':
-      return timedOut(e.original);
+      return noAnswer(e.original);
     default:
       return false;
   }
@@ -235,11 +262,20 @@ function namesOf(lookup: Lookup, logger: UserNamesOptions['logger']): UserNames 
   };
 }
 
-/** Slack's error code, an HTTP status ("HTTP 503"), else the error's own words (a timeout). */
+/**
+ * Slack's error code, an HTTP status ("HTTP 503"), the network's code of a request that lost
+ * its connection ("ECONNRESET"), else the error's own words (a timeout).
+ */
 function codeOf(err: unknown): string {
-  const status = (err as { code?: unknown; statusCode?: unknown } | null) ?? {};
+  const status = (err as { code?: unknown; statusCode?: unknown; original?: unknown } | null) ?? {};
   if (status.code === 'slack_webapi_http_error' && typeof status.statusCode === 'number')
     return `HTTP ${status.statusCode}`;
+  if (status.code === 'slack_webapi_request_error')
+    for (let e = status.original, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+      const { code, cause } = e as { code?: unknown; cause?: unknown };
+      if (typeof code === 'string') return code;
+      e = cause;
+    }
   return slackError(err) ?? String(err);
 }
 

@@ -273,6 +273,10 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
           ? { 'x-oauth-scopes': scopes.join(',') }
           : {};
       record(id, args, answer);
+      if (answer.status === DROPPED) {
+        req.socket.destroy();
+        return;
+      }
       if (await answerLate(id, args, res)) return;
       return sendJson(res, answer.status, answer.body, { ...answer.headers, ...granted });
     }
@@ -403,7 +407,11 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
   return standin;
 }
 
+/** The status a dropped call (ForcedFailure's `drop`) is recorded with: no answer was sent. */
+const DROPPED = 0;
+
 function forcedAnswer(f: ForcedFailure): ApiAnswer {
+  if (f.drop) return { status: DROPPED, body: { ok: false, error: 'connection_dropped' } };
   const status = f.status ?? 200;
   const error = f.error ?? (status === 429 ? 'ratelimited' : 'internal_error');
   const headers: Record<string, string> =

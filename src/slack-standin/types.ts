@@ -141,6 +141,12 @@ export interface ForcedFailure {
   /** How many calls in a row fail. Default 1. */
   readonly times?: number;
   /**
+   * No answer at all: the connection is closed under the call, as when a proxy or the network
+   * drops it (the client sees a reset, "socket hang up" or "other side closed"). The call is
+   * recorded, with status 0, and takes no effect. `status` and `error` are then unused.
+   */
+  readonly drop?: boolean;
+  /**
    * Only calls about this conversation fail (its `channel` argument, `users` for
    * `conversations.open`, the person whose Home `views.publish` draws, `user_id`, or the
    * person `users.info` is asked about, `user`): e.g. `D_U_BOB` with `account_inactive` for a

@@ -5,6 +5,9 @@
  * thrown when no name is stored, for the job to be retried.
  * The CLI's lookups (exports) give up on a call Slack does not answer, as the bot's do.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { LogLevel, WebClient } from '@slack/web-api';
 import { describe, expect, it } from 'vitest';
 import { cliUserNames } from '../../src/cli/db.js';
 import { withAuthorNames } from '../../src/services/chart-data.js';
@@ -219,13 +222,65 @@ describe('user names', () => {
     expect(mayAnswerLater(slack('slack_webapi_http_error', { statusCode: 403 }))).toBe(false);
     expect(mayAnswerLater(slack('slack_webapi_http_error', { statusCode: 407 }))).toBe(false);
     expect(mayAnswerLater(slack('slack_webapi_http_error'))).toBe(false);
-    const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
-    expect(mayAnswerLater(slack('slack_webapi_request_error', { original: refused }))).toBe(false);
+    const badPort = Object.assign(new TypeError('fetch failed'), { cause: new Error('bad port') });
+    expect(mayAnswerLater(slack('slack_webapi_request_error', { original: badPort }))).toBe(false);
+    const untrusted = Object.assign(new TypeError('fetch failed'), {
+      cause: Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' }),
+    });
+    expect(mayAnswerLater(slack('slack_webapi_request_error', { original: untrusted }))).toBe(
+      false,
+    );
     expect(mayAnswerLater(new TypeError("Cannot read properties of undefined (reading 'x')"))).toBe(
       false,
     );
     expect(mayAnswerLater(new Error('socket hang up'))).toBe(false);
     expect(mayAnswerLater(null)).toBe(false);
+  });
+
+  it('a connection lost on the way (reset, refused) is thrown for the job to retry, as a timeout is', async () => {
+    const { warnings, logger } = warningLog();
+    const names = createUserNames({
+      db: t.db,
+      slack: standinClient(standin, 'xoxb-names', { retries: 0 }),
+      logger,
+    });
+    // The connection closed under the call, no answer (undici: "other side closed").
+    standin.failNext('users.info', { drop: true, channel: 'U_KAI' });
+    await expect(names.names(['U_KAI'], { retry: true })).rejects.toMatchObject({
+      code: 'slack_webapi_request_error',
+      original: { cause: { code: 'UND_ERR_SOCKET' } },
+    });
+    // Node's own reset and refusal, from a server that resets the connection, then from its
+    // port once it is closed.
+    const resetting = createServer((req) => req.socket.resetAndDestroy());
+    await new Promise<void>((done) => resetting.listen(0, '127.0.0.1', done));
+    const { port } = resetting.address() as AddressInfo;
+    const away = createUserNames({
+      db: t.db,
+      slack: new WebClient('xoxb-names', {
+        slackApiUrl: `http://127.0.0.1:${port}/api/`,
+        retryConfig: { retries: 0 },
+        logLevel: LogLevel.ERROR,
+      }),
+      logger,
+    });
+    await expect(away.name('U_KAI', { retry: true })).rejects.toMatchObject({
+      original: { cause: { code: 'ECONNRESET' } },
+    });
+    await new Promise<void>((done) => resetting.close(() => done()));
+    await expect(away.name('U_KAI', { retry: true })).rejects.toMatchObject({
+      original: { cause: { code: 'ECONNREFUSED' } },
+    });
+    // Thrown for the job, which logs it: nothing logged here.
+    expect(warnings).toEqual([]);
+    // On the job's last attempt, the id, logged once with its stack.
+    expect(await away.name('U_KAI', { retry: true, lastAttempt: true })).toBe('U_KAI');
+    expect(warnings.map((w) => [w.user, w.msg])).toEqual([
+      ['U_KAI', 'users.info failed (ECONNREFUSED); showing the user id'],
+    ]);
+    expect(warnings[0]?.stack).toMatch(/\n\s+at /);
+    // Asked again once the connection holds, Slack answers.
+    expect(await names.name('U_KAI', { retry: true })).toBe('kai');
   });
 
   it('a bug or a proxy refusing users.info shows the id at once, logged with its stack, not thrown for a retry', async () => {
