@@ -56,7 +56,7 @@ import {
   replacedWords,
 } from '../src/slack/presenters/plan-run.js';
 import { hash } from './contracts.js';
-import type { Processor } from './processor-types.js';
+import { lastAttempt, type Processor } from './processor-types.js';
 
 export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
   if (p.runId === undefined) {
@@ -67,21 +67,24 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
   const { fontDir } = ctx.worker;
   const loaded = await loadRunCharts(ctx.db, p.runId, { maxFamilies: 3 });
   if (!loaded) throw new UnrecoverableError(`post-charts: plan run ${p.runId} does not exist`);
+  // Charts show people by name: a picture cannot render a <@U…> mention. The plans thread's
+  // message names who asked for the run too: it is edited, and posted anew when deleted, and
+  // should ping nobody. A picture, once posted, is never drawn again: read before anything is
+  // posted, a name Slack may give later (a 429, a timeout, a lost connection, a 5xx) and not
+  // stored retries the job rather than draw "U07…" for good, as the pack and the review do;
+  // on the job's last attempt only a 429 does, and the charts go out with the id.
+  const askedBy = loaded.run.trigger === 'command' ? loaded.run.requested_by : null;
+  const nameOf = await userNamesFor(ctx.db, ctx.slack, ctx.logger).names(
+    [...authorsOf(loaded), ...(askedBy ? [askedBy] : [])],
+    { retry: true, lastAttempt: lastAttempt(ctx.job) },
+  );
+  const data = withAuthorNames(loaded, nameOf);
   // A vote on an older run (open, or closed and owed a decision) is told first: its figures
   // are out of date.
   const cycleId = loaded.run.cycle_id;
   const stale =
     cycleId === null ? null : await noticeReplacedRun(ctx.slack, ctx.db, cycleId, p.runId);
   if (stale) ctx.logger.info({ runId: p.runId, ...stale }, 'vote told its plan run was replaced');
-  // Charts show people by name: a picture cannot render a <@U…> mention. The plans thread's
-  // message names who asked for the run too: it is edited, and posted anew when deleted, and
-  // should ping nobody.
-  const askedBy = loaded.run.trigger === 'command' ? loaded.run.requested_by : null;
-  const nameOf = await userNamesFor(ctx.db, ctx.slack, ctx.logger).names([
-    ...authorsOf(loaded),
-    ...(askedBy ? [askedBy] : []),
-  ]);
-  const data = withAuthorNames(loaded, nameOf);
   const settings = await getSettings(ctx.db);
   const channels = {
     demand: settings.demand_channel,

@@ -8,7 +8,7 @@
  * each of the three one line.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { compareCodes, esc, oneUnit } from '../core/text.js';
+import { compareCodes, escInMarks, oneUnit } from '../core/text.js';
 import { clip, formatNumber, formatPercent } from './format.js';
 import { CHART_WIDTH, palette, specHead } from './theme.js';
 import type { ChartResult, GapPoint, RoughCut } from './types.js';
@@ -54,7 +54,7 @@ function shownUtilisation(utilisation: number, status: GapStatus): number {
  * rounds to 0 "less than 1 hour over", never "0 over". `text` writes the unit (typed, so
  * `esc` in mrkdwn; as typed in alt text).
  */
-const overBy = (units: number, unit?: string, text: (s: string) => string = esc): string => {
+const overBy = (units: number, unit: string | undefined, text: Named): string => {
   const one = Math.round(units) <= 1;
   const u = unit ? ` ${text(one ? oneUnit(unit) : unit)}` : '';
   return `${Math.round(units) >= 1 ? formatNumber(units) : 'less than 1'}${u} over`;
@@ -244,23 +244,27 @@ export function gapChart(
     ],
   } as TopLevelSpec;
 
-  const worstIn = (text: (s: string) => string) =>
+  // The summary is a file's comment, mrkdwn: a resource's code, typed in an import, is escaped
+  // there (`escInMarks`: "<!channel>" stays text). The alt text is plain text, as typed.
+  const worstOf = (named: Named) =>
     overloads
       .slice(0, 3)
       .map(
         (p) =>
-          `${p.resource} in ${p.period} ${atShown(p)} (${overBy(p.load - p.capacity, p.unit, text)}${within(p.load, p.capacity + p.overtimeLimit) ? '' : ', beyond overtime'})`,
+          `${named(p.resource)} in ${p.period} ${atShown(p)} (${overBy(p.load - p.capacity, p.unit, named)}${within(p.load, p.capacity + p.overtimeLimit) ? '' : ', beyond overtime'})`,
       );
-  const worst = worstIn(esc);
+  const worst = worstOf(escInMarks);
   const peak = points.find((p) => p.resource === ranked[0]?.[0] && util(p) === ranked[0][1]);
   const summary = !points.length
     ? 'No capacity data for this run.'
     : overloads.length
       ? `*In the plan, ${overloads.length} overload${overloads.length === 1 ? '' : 's'}* (resource-months over regular capacity): ${worst.join('; ')}${overloads.length > 3 ? `; +${overloads.length - 3} more` : ''}. ${near} more above 90%.`
-      : `*In the plan, no overloads*: every resource stays within capacity${peak ? `; the peak is ${peak.resource} ${atShown(peak)}` : ''}. ${near} resource-month${near === 1 ? '' : 's'} above 90%.`;
+      : `*In the plan, no overloads*: every resource stays within capacity${peak ? `; the peak is ${escInMarks(peak.resource)} ${atShown(peak)}` : ''}. ${near} resource-month${near === 1 ? '' : 's'} above 90%.`;
   const rough = opts.roughCut === undefined ? [] : [roughCutLine(opts.roughCut)];
-  const notes = supplyNotes(points);
-  const altText = `Heat map of utilisation for ${shown.length} resources over ${months} months. ${overloads.length} resource-months are over capacity${worst.length ? `, worst: ${worstIn((t) => t).join('; ')}` : ''}. ${near} are above 90%.${notes.length ? ` ${notes.join(' ')}` : ''}`;
+  const notes = supplyNotes(points, escInMarks);
+  const plainWorst = worstOf(asTyped);
+  const plainNotes = supplyNotes(points, asTyped);
+  const altText = `Heat map of utilisation for ${shown.length} resources over ${months} months. ${overloads.length} resource-months are over capacity${plainWorst.length ? `, worst: ${plainWorst.join('; ')}` : ''}. ${near} are above 90%.${plainNotes.length ? ` ${plainNotes.join(' ')}` : ''}`;
   return {
     spec,
     title,
@@ -269,8 +273,12 @@ export function gapChart(
   };
 }
 
+/** How a resource's code is written: escaped for mrkdwn (`escInMarks`), or as typed (`asTyped`). */
+type Named = (code: string) => string;
+const asTyped: Named = (code) => code;
+
 /**
- * The rough-cut check in one line: how many resource-months consensus demand would overload
+ * The rough-cut check in one line (mrkdwn, its codes escaped): how many resource-months consensus demand would overload
  * if each month's demand were made in that month, how many overtime cannot cover, and the
  * largest (those beyond overtime first). These are the gaps the plan closes by building
  * ahead, overtime, hiring or subcontracting; the plan's own loads follow.
@@ -288,7 +296,7 @@ function roughCutLine({ gaps, total: n, beyondOvertime: beyond }: RoughCut): str
     .slice(0, 3)
     .map(
       (g) =>
-        `${g.resource} in ${g.period} ${Number.isFinite(g.relative) ? `at ${formatPercent(shownUtilisation(1 + g.relative, 'over capacity') / 100, 0)}` : 'with no capacity'} (${overBy(g.units, g.unit)}${g.coveredByOvertime ? '' : ', beyond overtime'})`,
+        `${escInMarks(g.resource)} in ${g.period} ${Number.isFinite(g.relative) ? `at ${formatPercent(shownUtilisation(1 + g.relative, 'over capacity') / 100, 0)}` : 'with no capacity'} (${overBy(g.units, g.unit, escInMarks)}${g.coveredByOvertime ? '' : ', beyond overtime'})`,
     );
   return clip(
     `${head} ${n} resource-month${n === 1 ? '' : 's'} over capacity, ${beyond} beyond the overtime allowed; largest: ${worst.join('; ')}${n > 3 ? `; +${n - 3} more` : ''}. The plan closes them by building ahead, overtime, hiring or subcontracting.`,
@@ -312,7 +320,7 @@ const MARKERS = [
 ] as const;
 
 /** "SUP in 2027-01, 2027-02; WH in 2027-03" with at most `max` months in all. */
-function monthsByResource(points: readonly GapPoint[], max = 6): string {
+function monthsByResource(points: readonly GapPoint[], named: Named, max = 6): string {
   const by = new Map<string, string[]>();
   for (const p of points) by.set(p.resource, [...(by.get(p.resource) ?? []), p.period]);
   const parts: string[] = [];
@@ -322,24 +330,27 @@ function monthsByResource(points: readonly GapPoint[], max = 6): string {
     if (room <= 0) break;
     const shown = periods.slice(0, room);
     listed += shown.length;
-    parts.push(`${resource} in ${shown.join(', ')}`);
+    parts.push(`${named(resource)} in ${shown.join(', ')}`);
   }
   const more = points.length - listed;
   return `${parts.join('; ')}${more > 0 ? ` (+${more} more)` : ''}`;
 }
 
-/** One line each: orders fixed inside a lead time, needs under a minimum order, warehouses. */
-function supplyNotes(points: readonly GapPoint[]): string[] {
+/**
+ * One line each: orders fixed inside a lead time, needs under a minimum order, warehouses;
+ * each resource's code written by `named`.
+ */
+function supplyNotes(points: readonly GapPoint[], named: Named): string[] {
   const notes: string[] = [];
   const fixed = points.filter((p) => p.fixedOrder);
   if (fixed.length)
     notes.push(
-      `Orders already placed (inside the supplier's lead time): ${monthsByResource(fixed)}; too late to order more, only overtime or other sources can add.`,
+      `Orders already placed (inside the supplier's lead time): ${monthsByResource(fixed, named)}; too late to order more, only overtime or other sources can add.`,
     );
   const under = points.filter((p) => p.belowMinimumOrder);
   if (under.length)
     notes.push(
-      `Need under the minimum order: ${monthsByResource(under)}; each order is 0 or at least the minimum, so orders are bunched.`,
+      `Need under the minimum order: ${monthsByResource(under, named)}; each order is 0 or at least the minimum, so orders are bunched.`,
     );
   const peaks = new Map<string, GapPoint>();
   for (const p of points)
@@ -351,7 +362,7 @@ function supplyNotes(points: readonly GapPoint[]): string[] {
     notes.push(
       `Warehouse stock against storage capacity: ${[...peaks.values()]
         .slice(0, 4)
-        .map((p) => `${p.resource} peaks ${atShown(p)} in ${p.period} (${loadOfBound(p)})`)
+        .map((p) => `${named(p.resource)} peaks ${atShown(p)} in ${p.period} (${loadOfBound(p)})`)
         .join('; ')}${peaks.size > 4 ? ` (+${peaks.size - 4} more)` : ''}.`,
     );
   return notes;

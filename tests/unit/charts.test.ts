@@ -565,6 +565,60 @@ describe('a figure reads the same in the picture and in the message', () => {
   });
 });
 
+describe('resource codes come from an import, which takes any text', () => {
+  const EVIL = '<!channel>&B';
+  /** EVIL escaped for mrkdwn, written out by hand. */
+  const SHOWN = '&lt;!channel&gt;&amp;B';
+  const LIVE = /<(!|https?:|mailto:|#|@)/;
+  const at = (
+    resource: string,
+    period: string,
+    load: number,
+    more: Partial<GapPoint> = {},
+  ): GapPoint => ({ resource, period, load, capacity: 100, overtimeLimit: 10, ...more });
+
+  it('the gap summary, its file comment, escapes them in every line; the alt text keeps them as typed', () => {
+    // EVIL overloaded at 118% (18 over, beyond overtime: 118 > 100 + 10); a supplier whose order
+    // is fixed, a warehouse peaking at 95 of 100; a rough-cut gap of 50 over 100, covered.
+    const points = [
+      at(EVIL, '2027-03', 118),
+      at(`${EVIL}-SUP`, '2027-03', 40, { fixedOrder: true }),
+      at(`${EVIL}-WH`, '2027-03', 95, { storage: true }),
+    ];
+    const chart = gapChart(points, {
+      roughCut: {
+        gaps: [
+          { resource: EVIL, period: '2027-03', units: 50, relative: 0.5, coveredByOvertime: true },
+        ],
+        total: 1,
+        beyondOvertime: 0,
+      },
+    });
+    const lines = chart.summary.split('\n');
+    expect(lines).toEqual([
+      `*Rough-cut at consensus demand*, each month made in its month: 1 resource-month over capacity, 0 beyond the overtime allowed; largest: ${SHOWN} in 2027-03 at 150% (50 over). The plan closes them by building ahead, overtime, hiring or subcontracting.`,
+      `*In the plan, 1 overload* (resource-months over regular capacity): ${SHOWN} in 2027-03 at 118% (18 over, beyond overtime). 1 more above 90%.`,
+      `Orders already placed (inside the supplier's lead time): ${SHOWN}-SUP in 2027-03; too late to order more, only overtime or other sources can add.`,
+      `Warehouse stock against storage capacity: ${SHOWN}-WH peaks at 95% in 2027-03 (95 of 100).`,
+    ]);
+    expect(chart.summary).not.toMatch(LIVE);
+    // Alt text is plain text: the code as typed, not "&lt;".
+    expect(chart.altText).toContain(`worst: ${EVIL} in 2027-03 at 118%`);
+    expect(chart.altText).toContain(`${EVIL}-WH peaks at 95%`);
+    expect(chart.altText).not.toContain('&lt;');
+    // No overload: the peak, named.
+    const calm = gapChart([at(EVIL, '2027-03', 70)]).summary;
+    expect(calm).toContain(`the peak is ${SHOWN} at 70%`);
+    expect(calm).not.toMatch(LIVE);
+  });
+
+  it('the gap picture draws a code as typed (SVG text, XML-escaped once)', async () => {
+    const out = await renderChart(gapChart([at('<A&B>', '2027-03', 95)]).spec);
+    expect(out.svg).toContain('&lt;A&amp;B&gt;');
+    expect(out.svg).not.toContain('&amp;lt;');
+  });
+});
+
 describe('scenario labels are typed by planners', () => {
   const EVIL = '<!channel> <http://evil.example|Win>';
   /** EVIL escaped for mrkdwn, written out by hand. */
