@@ -18,9 +18,9 @@ import {
 import { MAX_ACTION_CHARS } from '../src/services/decisions.js';
 import { permissionRefusal, requirePermission } from '../src/services/members.js';
 import { deliverJobs } from '../src/services/outbox.js';
-import { userNamesFor } from '../src/services/user-names.js';
+import { type UsersInfoClient, userNamesFor } from '../src/services/user-names.js';
 import { formFirst, openForm } from '../src/slack/after-ack-limit.js';
-import { readableMessageText } from '../src/slack/command-text.js';
+import { readableMessageText, unnamedMentions } from '../src/slack/command-text.js';
 import { memberOf } from '../src/slack/member-context.js';
 import {
   MAKE_ACTION_BLOCK,
@@ -107,7 +107,7 @@ export function register(app: App, deps: AppDeps): void {
         const refused = permissionRefusal(await memberOf(context), 'action.raise', WHAT);
         view = refused
           ? messageModal(MAKE_ACTION_TITLE, warningText(refused))
-          : await formOrWhyNot(deps, shortcut, viewId);
+          : await formOrWhyNot(deps, shortcut, viewId, client);
       } catch (err) {
         logUnexpected(deps.logger, err, 'make-an-action form failed');
         view = messageModal(MAKE_ACTION_TITLE, warningText(err));
@@ -197,7 +197,12 @@ export function register(app: App, deps: AppDeps): void {
 }
 
 /** The form for the message, or the sentence saying why there is none (no open cycle). */
-async function formOrWhyNot(deps: AppDeps, shortcut: MessageShortcut, viewId: string) {
+async function formOrWhyNot(
+  deps: AppDeps,
+  shortcut: MessageShortcut,
+  viewId: string,
+  client: UsersInfoClient,
+) {
   let form: Awaited<ReturnType<typeof messageActionForm>>;
   try {
     form = await messageActionForm(deps);
@@ -216,9 +221,13 @@ async function formOrWhyNot(deps: AppDeps, shortcut: MessageShortcut, viewId: st
         ? thread
         : null,
   };
+  // A mention Slack's clients send without the name (`<@U…>`) reads as the person's name, as
+  // the message shows it, not "@U07…": the names read in one go; one Slack does not give now
+  // is the id, logged (a person is waiting).
+  const nameOf = await userNamesFor(deps.db, client, deps.logger).names(unnamedMentions(text));
   const scope = signedScope(viewId, shortcut.user.id);
   return makeActionModal({
-    description: clip(readableMessageText(text).trim(), MAX_ACTION_CHARS),
+    description: clip(readableMessageText(text, nameOf).trim(), MAX_ACTION_CHARS),
     maxLength: MAX_ACTION_CHARS,
     due: form.due,
     cycleMonth: form.cycleMonth,

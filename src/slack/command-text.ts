@@ -17,7 +17,7 @@
  * a command is the code, not the code with invisible characters in it.
  */
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
-import { withoutMarkBreaks } from '../core/text.js';
+import { esc, withoutMarkBreaks } from '../core/text.js';
 
 const ENTITY: Readonly<Record<string, string>> = { '&amp;': '&', '&lt;': '<', '&gt;': '>' };
 
@@ -26,21 +26,44 @@ export function unescapeSlackText(text: string): string {
   return text.replace(/&(?:amp|lt|gt);/g, (e) => ENTITY[e] ?? e);
 }
 
+/** A user id in a mention, `<@U…>` (`W…` in an Enterprise Grid). */
+const USER_ID = /^[UW][A-Z0-9_]+$/;
+
+/** A mention and what follows its `|`, if anything: `<@U…>` or `<@U…|name>`. */
+const MENTION = /<@([^<>|]*)(\|[^<>]*)?>/g;
+
+/**
+ * The people `text` mentions without their name (`<@U…>`, as Slack's clients send a mention),
+ * each once, in order: `readableMessageText` shows them by name when it is told the names.
+ */
+export function unnamedMentions(text: string): string[] {
+  const ids = [...text.matchAll(MENTION)]
+    .filter((m) => m[2] === undefined && USER_ID.test(m[1] ?? ''))
+    .map((m) => m[1]!);
+  return [...new Set(ids)];
+}
+
 /**
  * A message's text (as Slack stores it, mrkdwn with its control sequences) read back as plain
- * text, as Slack's clients show it: `<@U…|name>` as @name (`<@U…>` as @U…, the id), `<#C…|name>`
+ * text, as Slack's clients show it: `<@U…|name>` as @name (`<@U…>` as @ and the person's
+ * name, `nameOf`, the names of `unnamedMentions` read in one go; without it, the id), `<#C…|name>`
  * as #name, `<!here>`, `<!channel>` and `<!everyone>` as @here, @channel and @everyone, a user
  * group by its handle, a date by its fallback text, `<https://…|label>` as "label (https://…)"
  * and `<https://…>` as the address (a mailto: as the address alone); then Slack's three
  * entities read back and the zero-width spaces of our own marks dropped. For a form's
  * plain_text initial value: shown anywhere in mrkdwn, it is escaped as any typed text.
  */
-export function readableMessageText(text: string): string {
+export function readableMessageText(text: string, nameOf?: (id: string) => string): string {
   const read = text.replace(/<([^<>]*)>/g, (_, inner: string) => {
     const bar = inner.indexOf('|');
     const target = bar === -1 ? inner : inner.slice(0, bar);
     const label = bar === -1 ? null : inner.slice(bar + 1);
-    if (target.startsWith('@')) return `@${label ?? target.slice(1)}`;
+    if (target.startsWith('@')) {
+      const id = target.slice(1);
+      // A name as Slack would write it in the text (its entities), read back below with them.
+      const named = nameOf && USER_ID.test(id) ? esc(nameOf(id)) : id;
+      return `@${label ?? named}`;
+    }
     if (target.startsWith('#')) return `#${label ?? target.slice(1)}`;
     if (target.startsWith('!subteam^')) return label ?? `@${target.slice('!subteam^'.length)}`;
     if (target.startsWith('!date^')) return label ?? '';

@@ -86,6 +86,17 @@ describe('a planner makes a message an action', () => {
     expect(JSON.stringify(blocks)).toContain('Filed under the open cycle, *2027-02*.');
   });
 
+  it("names a person mentioned without a name (Slack's clients send <@U…>), asking Slack once each", async () => {
+    const asked = () => h.standin.callsTo('users.info').map((c) => String(c.args.user));
+    const before = asked().length;
+    const ts = said('<@U_OTTO> to call <@U_NINA> about pallets; <@U_OTTO> owns it').ts;
+    const view = await shortcut(ts, PAT);
+    const desc = (view.definition.blocks as Block[]).find((b) => b.block_id === 'description');
+    // The stand-in's handle of U_OTTO is "otto", of U_NINA "nina".
+    expect(desc?.element?.initial_value).toBe('@otto to call @nina about pallets; @otto owns it');
+    expect(asked().slice(before).sort()).toEqual(['U_NINA', 'U_OTTO']);
+  });
+
   it('a submission Slack sends again makes one action, one DM and one note in the thread', async () => {
     const view = await shortcut(sourceTs, PAT);
     const sent = await h.driver.submitView(view.id, {

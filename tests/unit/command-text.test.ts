@@ -4,7 +4,11 @@
  * reads Slack's three entities back once. Expected texts written out by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { readableMessageText, unescapeSlackText } from '../../src/slack/command-text.js';
+import {
+  readableMessageText,
+  unescapeSlackText,
+  unnamedMentions,
+} from '../../src/slack/command-text.js';
 import { manifestSlashCommands, slackCommandText } from '../../src/slack-standin/index.js';
 
 describe('the stand-in sends command text as Slack does', () => {
@@ -58,6 +62,16 @@ describe('a message read back as plain text (the "Make an S&OP action" form)', (
       ),
     ).toBe(
       '@channel @rita and @U034CD in #sop-demand (#C0456), @here, @ops, by Jan 15: PO 12 (https://x.example/po), https://y.example, a@b.example',
+    );
+  });
+
+  it('names a mention sent without its name, given the names; each such person listed once', () => {
+    const text = '<@U034CD> and <@U012AB|rita> ask <@W0567> & <@U034CD> (not <#C0123>, <!here>)';
+    expect(unnamedMentions(text)).toEqual(['U034CD', 'W0567']);
+    // A name as users.info gives it, "&" and "<" included, shown as it is.
+    const names: Record<string, string> = { U034CD: 'Otto Lind', W0567: 'R&D <ops>' };
+    expect(readableMessageText(text, (id) => names[id] ?? id)).toBe(
+      '@Otto Lind and @rita ask @R&D <ops> & @Otto Lind (not #C0123, @here)',
     );
   });
 
