@@ -339,6 +339,23 @@ export function spacedCodeRefusal(
   return `unknown ${what} ${quoted(s)}: a code has no spaces, and there is no ${what} ${dashedCode(s)} either (import ${first} first)`;
 }
 
+/**
+ * Why the `code` of a family or resource row, `s`, is refused when it differs only in case from
+ * `other`: a stored code (`line` undefined), which the row is told to write to update it, or the
+ * code of an earlier row of the file (on `line`). Commands and forms read a code in any case,
+ * so two such codes could not be told apart there.
+ */
+export function caseTwinRefusal(
+  s: string,
+  what: 'family' | 'resource',
+  other: string,
+  line?: number,
+): string {
+  return line === undefined
+    ? `${quoted(s)} differs from the ${what} ${other} only in case; write ${other} to update it (codes are matched in any case)`
+    : `${quoted(s)} differs from ${other} on line ${line} only in case; write one row per ${what} (codes are matched in any case)`;
+}
+
 /** Cells with one plain reading as yes or no, as other systems and spreadsheets write them. */
 const YES_NO_READINGS: ReadonlyMap<string, 'yes' | 'no'> = new Map([
   ['on', 'yes'],

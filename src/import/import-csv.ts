@@ -15,7 +15,7 @@ import { type UpsertCounts, upsertRows } from '../../db/queries/upsert.js';
 import { controlCharacter } from '../core/text.js';
 import { CsvReader, type CsvRecord, CsvSyntaxError, normaliseHeader } from '../csv/parse.js';
 import { SopError } from '../errors.js';
-import { CODE, dashedCode, spacedCodeRefusal } from './advice.js';
+import { CODE, caseTwinRefusal, dashedCode, spacedCodeRefusal } from './advice.js';
 import { type ImportKind, KIND_SPECS } from './kinds.js';
 import { type ImportRow, LineNotes } from './notes.js';
 import { SeenKeys } from './seen-keys.js';
@@ -122,6 +122,8 @@ async function readRows(
   let rows = 0;
   let anyRow = false;
   const seen = new SeenKeys();
+  /** A families or resources file's codes so far, by their upper case, and their lines. */
+  const codes = spec.coded ? new Map<string, { code: string; line: number }>() : null;
   // A row of empty cells (`,,,`), as spreadsheets leave after the data: not a row.
   const isEmpty = (rec: CsvRecord) => rec.fields.every((f) => f.trim() === '');
   const onHeader = (head: CsvRecord): string[] => {
@@ -208,6 +210,15 @@ async function readRows(
       );
       return;
     }
+    if (codes && spec.coded) {
+      const code = String(parsed.data.code);
+      const twin = codes.get(code.toUpperCase());
+      if (twin) {
+        problems.add(rec.line, 'code', caseTwinRefusal(code, spec.coded, twin.code, twin.line));
+        return;
+      }
+      codes.set(code.toUpperCase(), { code, line: rec.line });
+    }
     rows += 1;
     await onRow({ line: rec.line, value: parsed.data }, cols);
   };
@@ -260,6 +271,7 @@ async function tableMapping(
   problems: Problems,
 ): Promise<TableMapping> {
   const needsFamilies = [
+    'families',
     'loads',
     'sales',
     'inventory',
@@ -270,7 +282,13 @@ async function tableMapping(
     'weekly-sales',
     'weekly-production',
   ].includes(kind);
-  const needsResources = ['loads', 'capacities', 'resource_costs', 'receipts'].includes(kind);
+  const needsResources = [
+    'resources',
+    'loads',
+    'capacities',
+    'resource_costs',
+    'receipts',
+  ].includes(kind);
   const fam = needsFamilies ? await familyIds(trx) : new Map<string, number>();
   const res = needsResources ? await resourceIds(trx) : new Map<string, number>();
   const lowered = new Map<string, Map<string, string>>();
@@ -332,11 +350,28 @@ async function tableMapping(
       return { [col === 'family' ? 'family_id' : 'resource_id']: id, ...rest, ...extra };
     },
   });
+  /**
+   * Rows of families or resources by their code: one whose code is stored in another case (its
+   * twin) is refused, as upserted it would be a second code commands could not tell apart.
+   */
+  const byOwnCode = (what: 'family' | 'resource'): TableMapping => ({
+    table: what === 'family' ? 'families' : 'resources',
+    key: ['code'],
+    map: (r) => {
+      const code = String(r.value.code);
+      const twin = (what === 'family' ? fam : res).has(code)
+        ? undefined
+        : byLowerCase(what).get(code.toLowerCase());
+      if (twin === undefined) return { ...r.value };
+      problems.add(r.line, 'code', caseTwinRefusal(code, what, twin));
+      return null;
+    },
+  });
   switch (kind) {
     case 'families':
-      return { table: 'families', key: ['code'], map: (r) => ({ ...r.value }) };
+      return byOwnCode('family');
     case 'resources':
-      return { table: 'resources', key: ['code'], map: (r) => ({ ...r.value }) };
+      return byOwnCode('resource');
     case 'loads':
       return {
         table: 'resource_loads',
@@ -502,9 +537,6 @@ export async function importCsv(db: Db, req: ImportRequest): Promise<ImportResul
   return db.transaction().execute((trx) => importFile(trx, req, true));
 }
 
-/** The kinds whose files add the codes other kinds' rows name. */
-const CODE_KINDS: ReadonlySet<ImportKind> = new Set(['families', 'resources']);
-
 /**
  * Files that were refused together: nothing of any of them was written. `refused` holds each
  * bad file's error, in import order; `unchecked`, the files after a refused families or
@@ -567,7 +599,7 @@ export async function importFilesOwing<T>(
       } catch (err) {
         if (!(err instanceof ImportError)) throw err;
         if (codesMissing) unchecked.push(req.fileName);
-        else if (CODE_KINDS.has(req.kind)) codesMissing = true;
+        else if (KIND_SPECS[req.kind].coded) codesMissing = true;
         refused.push(err);
       }
     }

@@ -397,6 +397,13 @@ export interface KindSpec {
   readonly required: readonly string[];
   /** Columns that make the natural key; a file may not repeat a key. */
   readonly key: readonly string[];
+  /**
+   * What each row is, for a kind whose rows are families or resources keyed by their `code`:
+   * commands and forms read a code in any case, so no two codes may differ only in case, in
+   * the file or against the stored ones. Undefined for the other kinds (an order's id is
+   * matched as written).
+   */
+  readonly coded?: 'family' | 'resource';
 }
 
 function spec(
@@ -404,6 +411,7 @@ function spec(
   file: string,
   schema: z.ZodObject | z.ZodType,
   key: string[],
+  coded?: 'family' | 'resource',
 ): KindSpec {
   const shape =
     (schema instanceof z.ZodObject ? schema : (schema as unknown as { in?: z.ZodObject }).in)
@@ -420,12 +428,13 @@ function spec(
     columns,
     required,
     key,
+    ...(coded ? { coded } : {}),
   };
 }
 
 export const KIND_SPECS: Readonly<Record<ImportKind, KindSpec>> = {
-  families: spec('families', 'families.csv', familyRow, ['code']),
-  resources: spec('resources', 'resources.csv', resourceRow, ['code']),
+  families: spec('families', 'families.csv', familyRow, ['code'], 'family'),
+  resources: spec('resources', 'resources.csv', resourceRow, ['code'], 'resource'),
   loads: spec('loads', 'loads.csv', loadRow, ['family', 'resource']),
   sales: spec('sales', 'sales.csv', salesRow, ['family', 'period']),
   inventory: spec('inventory', 'inventory.csv', inventoryRow, ['family', 'period']),

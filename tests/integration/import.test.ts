@@ -653,6 +653,71 @@ describe('sopbot import', () => {
     ]);
   });
 
+  it('a family or resource code differing from another only in case is refused, nothing written', async () => {
+    // Before: 'fam-1,…' beside the stored FAM-1 answered "1 rows (1 new, …)": two families
+    // that /forecast fam-1 and the form could not tell apart.
+    const file = join(dir, 'fam2.csv');
+    await writeFile(
+      file,
+      [
+        'code,name,price,unit_cost,holding_cost,backlog_cost',
+        'fam-1,Classic Kettle,25,14,0.3,1.5',
+        'FAM-CASE,Twin A,20,10,1,2',
+        'Fam-Case,Twin B,20,10,1,2',
+      ].join('\n'),
+    );
+    const cli = io({ DATABASE_URL: t.url });
+    expect(await main(['import', 'families', file, '--no-recompute'], cli.io)).toBe(1);
+    const told = cli.err.join('');
+    expect(told).toContain(
+      `${file}:2: column 'code': 'fam-1' differs from the family FAM-1 only in case; write FAM-1 to update it (codes are matched in any case)`,
+    );
+    expect(told).toContain(
+      `${file}:4: column 'code': 'Fam-Case' differs from FAM-CASE on line 3 only in case; write one row per family (codes are matched in any case)`,
+    );
+    expect(cli.out.join('')).not.toContain('new');
+    // Nothing of the file was written, FAM-CASE (line 3, itself right) included.
+    const families = await t.db
+      .selectFrom('families')
+      .select('code')
+      .where((eb) => eb(eb.fn('upper', ['code']), 'in', ['FAM-1', 'FAM-CASE']))
+      .execute();
+    expect(families.map((f) => f.code)).toEqual(['FAM-1']);
+
+    // Resources alike: R-CASE stored, r-case refused naming it.
+    const resources = 'code,name,kind,regular_capacity\nR-CASE,Case line,line,100\n';
+    await importCsv(t.db, { kind: 'resources', fileName: 'r.csv', text: resources, actor: 'U1' });
+    const err = await refused(
+      'resources',
+      'resources.csv',
+      'code,name,kind,regular_capacity\nr-case,Case line,line,120\n',
+    );
+    expect(err.problems).toEqual([
+      "resources.csv:2: column 'code': 'r-case' differs from the resource R-CASE only in case; write R-CASE to update it (codes are matched in any case)",
+    ]);
+    const stored = await t.db
+      .selectFrom('resources')
+      .select(['code', 'regular_capacity'])
+      .where((eb) => eb(eb.fn('upper', ['code']), '=', 'R-CASE'))
+      .execute();
+    expect(stored).toEqual([{ code: 'R-CASE', regular_capacity: 100 }]);
+    // The code as stored updates it.
+    const update = await importCsv(t.db, {
+      kind: 'resources',
+      fileName: 'r.csv',
+      text: 'code,name,kind,regular_capacity\nR-CASE,Case line,line,120\n',
+      actor: 'U1',
+    });
+    expect(update).toMatchObject({ inserted: 0, updated: 1 });
+    // Postgres holds to it too: a second code in another case is refused by its index.
+    await expect(
+      t.db
+        .insertInto('resources')
+        .values({ code: 'r-Case', name: 'Twin', kind: 'line', regular_capacity: 1 })
+        .execute(),
+    ).rejects.toThrow(/resources_code_any_case/);
+  });
+
   it('imports a file whose header and rows end in empty columns, as spreadsheets save them', async () => {
     // Two unnamed columns after revenue, empty in every row; one row one comma short of them.
     const text = 'family,period,units,revenue,,\nFAM-1,2025-01,7.25,70,,\nFAM-2,2025-01,8.5,80,\n';

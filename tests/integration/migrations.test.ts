@@ -111,4 +111,35 @@ describe('migrations', () => {
     );
     await expect(t.db.deleteFrom('audit_log').execute()).rejects.toThrow(/append-only/);
   });
+
+  it('refuses codes differing only in case, naming them and what to do, and then holds to it', async () => {
+    // Down to before the index on upper(code) (later migrations first).
+    for (let i = 0; ; i++) {
+      const down = await migrateDownOne(t.db);
+      expect(down.error).toBeUndefined();
+      if (down.applied[0]?.name === '20261217T1208-codes-unique-in-any-case') break;
+      expect(i).toBeLessThan(50);
+    }
+    const family = (code: string) =>
+      t.db
+        .insertInto('families')
+        .values({ code, name: code, price: 10, unit_cost: 5, holding_cost: 1, backlog_cost: 2 })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+        .then((r) => r.id);
+    const upper = await family('FAM-7');
+    const lower = await family('fam-7');
+    const up = await migrateToLatest(t.db);
+    expect(up.applied.find((r) => r.status === 'Error')?.name).toBe(
+      '20261217T1208-codes-unique-in-any-case',
+    );
+    expect((up.error as Error).message).toBe(
+      `families FAM-7 (id ${upper}) and fam-7 (id ${lower}): codes that differ only in case, which commands read as one code. Give one of each a code of its own, its rows staying with it (e.g. update families set code = 'fam-7-old' where id = ${lower};), then migrate again. Nothing was changed`,
+    );
+    // As it says: renamed, the migration applies, and the index refuses a new twin.
+    await t.db.updateTable('families').set({ code: 'fam-7-old' }).where('id', '=', lower).execute();
+    const again = await migrateToLatest(t.db);
+    expect(again.error).toBeUndefined();
+    await expect(family('Fam-7')).rejects.toThrow(/families_code_any_case/);
+  });
 });
