@@ -48,7 +48,37 @@ describe('sopbot, when something is wrong', () => {
     );
     const flag = await sopbot(['decisions', '--formt', 'csv'], env());
     expect(flag.code).toBe(2);
-    expect(flag.err).toMatch(/^sopbot decisions: Unknown option '--formt'/);
+    expect(flag.err.split('\n')[0]).toBe(
+      "sopbot decisions: unknown option '--formt': did you mean --format? This command takes --cycle, --format and -h/--help.",
+    );
+  });
+
+  it("a misspelt option is named with the one it likely means and the command's options", async () => {
+    // Before: Node's "Unknown option '--actr'. To specify a positional argument starting with
+    // a '-', place it at the end of the command after '--', as in '-- "--actr"'".
+    const file = join(dir, 'f.csv');
+    await writeFile(file, FAMILIES);
+    const takes = 'This command takes --actor, --no-recompute and -h/--help.';
+    for (const typo of [['--actr', 'bob'], ['--actr=bob']]) {
+      const r = await sopbot(['import', 'families', file, ...typo], env());
+      expect(r.code).toBe(2);
+      const [first, blank, usage] = r.err.split('\n');
+      expect(first).toBe(`sopbot import: unknown option '--actr': did you mean --actor? ${takes}`);
+      // The usage follows, as after any usage mistake.
+      expect([blank, usage?.startsWith('Usage: sopbot import')]).toEqual(['', true]);
+    }
+    // A letter short of --no-recompute is three edits from it: still the one meant.
+    const near = await sopbot(['import', 'families', file, '--recompute'], env());
+    expect(near.err.split('\n')[0]).toBe(
+      `sopbot import: unknown option '--recompute': did you mean --no-recompute? ${takes}`,
+    );
+    // Nothing close: the options alone.
+    const far = await sopbot(['import', 'families', file, '--verbose'], env());
+    expect(far.code).toBe(2);
+    expect(far.err.split('\n')[0]).toBe(
+      "sopbot import: unknown option '--verbose': this command takes --actor, --no-recompute and -h/--help.",
+    );
+    expect(await familyNames()).not.toContain('Crème');
   });
 
   it('pack and explain with no cycle yet say so, exit 1, and ask to name one only if one exists', async () => {
