@@ -318,13 +318,14 @@ async function tableMapping(
         problems.add(line, col, spacedCodeRefusal(String(code), col, existing));
         return null;
       }
-      // Codes are case-sensitive: `fam-1` is not FAM-1, but is most likely meant for it.
+      // A file writes a code as it is stored: `fam-1` is not taken for FAM-1, but is most likely
+      // meant for it (commands read codes in any case; an import converts no value).
       const near = lower.get(String(code).toLowerCase());
       problems.add(
         line,
         col,
         near
-          ? `unknown ${col} '${String(code)}': codes are case-sensitive; write ${near}`
+          ? `unknown ${col} '${String(code)}': write ${near}, as it is stored (a file writes codes exactly)`
           : `unknown ${col} '${String(code)}' (import ${col === 'family' ? 'families' : 'resources'} first)`,
       );
       return null;

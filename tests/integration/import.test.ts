@@ -649,7 +649,7 @@ describe('sopbot import', () => {
   it('a code in another case is refused naming the stored one', async () => {
     const err = await refused('sales', 'sales.csv', 'family,period,units\nfam-1,2027-01,10\n');
     expect(err.problems).toEqual([
-      "sales.csv:2: column 'family': unknown family 'fam-1': codes are case-sensitive; write FAM-1",
+      "sales.csv:2: column 'family': unknown family 'fam-1': write FAM-1, as it is stored (a file writes codes exactly)",
     ]);
   });
 
