@@ -1,7 +1,10 @@
 /**
- * `/sop whatif <assumption>`: central against central + the assumption, answered in a
- * thread with the scenario chart and the differences. Bad syntax or unknown codes get an
- * ephemeral answer showing what to write.
+ * `/sop whatif <assumption>`: central against central + the assumption. "Solving…" is posted
+ * where the answer goes, and the job edits it into the differences, the scenario chart in its
+ * thread: typed in the executive channel, as `/sop plan` there, a reply in the cycle's plans
+ * thread; elsewhere, in that channel (or the person's DM, when the bot cannot post there).
+ * The same request retried by Slack is one message and one job (ledger key and job id from
+ * the request key). Bad syntax or unknown codes get an ephemeral answer showing what to write.
  */
 import { WHATIF_TEXT_MAX } from '../jobs/contracts.js';
 import {
@@ -18,6 +21,7 @@ import { horizonOf } from '../src/services/adjustments.js';
 import { companyDataGap } from '../src/services/company-data.js';
 import { getOpenCycle } from '../src/services/cycles.js';
 import { enqueueDurably } from '../src/services/outbox.js';
+import { openPlansThread } from '../src/services/plan-threads.js';
 import {
   activeCodesOf,
   inactiveWhatIfCode,
@@ -27,6 +31,7 @@ import {
 import { getSettings } from '../src/services/settings.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { MOVED_TO_DM, postWhereInvoked } from '../src/slack/invoking-channel.js';
+import { PostInFlightError, postMessageOnce } from '../src/slack/post-ledger.js';
 import { esc } from '../src/slack/presenters/format.js';
 
 const USAGE = '/sop whatif <assumption>[; <assumption>…]';
@@ -39,7 +44,7 @@ const syntax = (): string =>
 export const whatif: SopSubcommand = {
   name: 'whatif',
   usage: '/sop whatif demand FAM-3 +20% 2027-04..2027-06 [; another assumption]',
-  summary: 'central solved again with what changes; the differences in a thread',
+  summary: 'central solved again with what changes; the differences and their chart',
   action: 'whatif.run',
   async handle({ deps, rest, command, client, member, requestKey, respond }) {
     const text = rest.trim();
@@ -96,27 +101,62 @@ export const whatif: SopSubcommand = {
     if (!cycle)
       throw new UsageError('No S&OP cycle is open, so there is no central plan to compare with.');
     // The plan covers the cycle's horizon: a change outside it would change nothing in it.
-    const months = horizonOf(cycle, await getSettings(deps.db));
+    const settings = await getSettings(deps.db);
+    const months = horizonOf(cycle, settings);
     const outside = whatIfMonthOutside(parsed, months);
     if (outside)
       throw new UsageError(
         `${outside} is outside the months the plan covers (${months[0]} to ${months.at(-1)}), so the what-if would change nothing: name months within them, or leave the months out to change every month.`,
       );
-    const msg = await postWhereInvoked(deps.db, client, {
-      logger: deps.logger,
-      user: member.userId,
-      key: `whatif-request:${requestKey}`,
-      channel: command.channel_id,
-      text: `:crystal_ball: <@${member.userId}> asked: what if ${esc(whatIfSpan(text))}? Solving against central…`,
-    });
+    const asked = `:crystal_ball: <@${member.userId}> asked: what if ${esc(whatIfSpan(text))}? Solving against central…`;
+    const key = `whatif-request:${requestKey}`;
+    const exec = settings.exec_channel;
+    const inExec = exec !== null && command.channel_id === exec;
+    // Where the answer goes: "Solving…" is posted there, and the job edits it into the answer.
+    let at: { channel: string; threadTs: string; ts: string; inDm: boolean } | null = null;
+    if (inExec) {
+      // As `/sop plan` there: a reply in the cycle's plans thread, where its runs answer. Its
+      // message may be in flight (the ledger finds it within a minute): then in the channel.
+      const threadTs = await openPlansThread(deps.db, client, cycle, exec).catch((err) => {
+        if (err instanceof PostInFlightError) return null;
+        throw err;
+      });
+      if (threadTs) {
+        const out = await postMessageOnce(deps.db, client, {
+          logger: deps.logger,
+          key,
+          channel: exec,
+          threadTs,
+          text: asked,
+        });
+        at = { channel: exec, threadTs, ts: out.ts, inDm: false };
+      }
+    }
+    if (!at) {
+      const msg = await postWhereInvoked(deps.db, client, {
+        logger: deps.logger,
+        user: member.userId,
+        key,
+        channel: command.channel_id,
+        text: asked,
+      });
+      at = { channel: msg.channel, threadTs: msg.ts, ts: msg.ts, inDm: msg.inDm };
+    }
     const d = await enqueueDurably(deps, 'whatif', {
       cycleId: cycle.id,
       text,
       requestedBy: member.userId,
       requestKey,
-      replyTo: { channel: msg.channel, threadTs: msg.ts },
+      replyTo: { channel: at.channel, threadTs: at.threadTs },
+      answerTs: at.ts,
     });
-    if (msg.inDm) await respond({ response_type: 'ephemeral', text: MOVED_TO_DM });
+    if (at.inDm) await respond({ response_type: 'ephemeral', text: MOVED_TO_DM });
+    // Told once the request is recorded (the outbox), so "Solving…" is true when it is read.
+    else if (at.threadTs !== at.ts)
+      await respond({
+        response_type: 'ephemeral',
+        text: `:crystal_ball: Solving… the answer will follow in the thread of *Plans for S&OP ${cycle.month}* in this channel.`,
+      });
     if (d.pending > 0)
       await respond({
         response_type: 'ephemeral',

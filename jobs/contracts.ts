@@ -71,6 +71,12 @@ export const payloads = {
     requestedBy: slackId,
     requestKey: z.string().min(1).max(200),
     replyTo,
+    /**
+     * The "Solving…" message `/sop whatif` posted in `replyTo.channel`: edited in place into
+     * the answer, the chart a reply in `replyTo.threadTs`. Absent in a job queued before it
+     * was kept: the answer is then a reply in that thread.
+     */
+    answerTs: messageTs.optional(),
   }),
   /** Render and post the charts of one plan run (exactly once per run and chart). */
   'post-charts': z.object({

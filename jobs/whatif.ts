@@ -1,6 +1,8 @@
 /**
  * `whatif`: central and central + the typed assumptions, solved side by side (nothing is
- * stored as a plan run), answered in the thread with the scenario chart and the differences.
+ * stored as a plan run). The "Solving…" message `/sop whatif` posted is edited into the
+ * differences, and the scenario chart, drawing the figures the differences lead with, is
+ * posted in its thread (the cycle's plans thread, when asked in the executive channel).
  */
 import { UnrecoverableError } from 'bullmq';
 import { scenarioChart } from '../src/charts/index.js';
@@ -15,9 +17,14 @@ import { ScenarioCodeError } from '../src/core/scenarios.js';
 import { scenarioKpis } from '../src/services/chart-data.js';
 import { MissingCompanyDataError } from '../src/services/company-data.js';
 import { runWhatIf, stressKpis } from '../src/services/planning.js';
-import { jobHolder, postFileOnce, postMessageOnce } from '../src/slack/post-ledger.js';
+import { jobHolder, postFileOnce, postMessageOnce, slackError } from '../src/slack/post-ledger.js';
 import { esc } from '../src/slack/presenters/format.js';
-import { forecastSamplesSection, whatIfDiff } from '../src/slack/presenters/plan-run.js';
+import {
+  forecastSamplesSection,
+  IF_IT_HAPPENS_SECTION,
+  whatIfChartComment,
+  whatIfDiff,
+} from '../src/slack/presenters/plan-run.js';
 import { hash } from './contracts.js';
 import type { Processor } from './processor-types.js';
 
@@ -25,8 +32,25 @@ export const whatif: Processor<'whatif'> = async (p, ctx) => {
   const { solver, fontDir } = ctx.worker;
   const key = `whatif:${hash(p.requestKey)}`;
   const reply = p.replyTo;
+  /**
+   * The answer (or why there is none): the "Solving…" message edited into it, so no
+   * "Solving…" stays behind; a retry edits it to the same words. A message deleted since, or
+   * a job queued before the message was kept, gets it as a reply in the thread, once.
+   */
   const say = async (suffix: string, text: string) => {
     if (!reply) return;
+    if (p.answerTs) {
+      const edited = await ctx.slack.chat
+        .update({ channel: reply.channel, ts: p.answerTs, text })
+        .then(
+          () => true,
+          (err: unknown) => {
+            if (slackError(err) === 'message_not_found') return false;
+            throw err;
+          },
+        );
+      if (edited) return;
+    }
     await postMessageOnce(ctx.db, ctx.slack, {
       logger: ctx.logger,
       key: `${key}:${suffix}`,
@@ -90,13 +114,33 @@ export const whatif: Processor<'whatif'> = async (p, ctx) => {
     happens ? { central: stressKpis(happens.central), whatIf: stressKpis(happens.whatIf) } : null,
     out.central.problem.periods,
   );
-  const kpis = scenarioKpis(figures);
+  // The chart draws what the message leads with: a demand what-if's "If it happens", both
+  // plans against the samples with the change in them; any other, the forecast's samples.
+  const kpis = scenarioKpis(
+    happens
+      ? [
+          { ...central, stress: happens.central },
+          { ...changed, stress: happens.whatIf },
+        ]
+      : figures,
+  );
+  // Without the stress test's figures (none is run without a plan) the chart draws each plan
+  // at its own demand, as the message does.
+  const stressed = kpis.every((k) => k.stress);
+  const section = !stressed
+    ? null
+    : happens
+      ? IF_IT_HAPPENS_SECTION
+      : forecastSamplesSection(false);
+  // Edited into the "Solving…" message, the differences come first; the chart follows them.
+  if (p.answerTs || kpis.length !== 2) await say('diff', diff);
   if (reply && kpis.length === 2) {
-    // The subtitle names the message's section whose figures the chart draws.
+    // The title and subtitle say which samples the chart draws, and the message's section.
     const chart = scenarioChart(kpis, {
       whatIf: {
         text: whatIfLine(p.text),
-        ...(happens ? { samplesSection: forecastSamplesSection(true) } : {}),
+        // The one section against the forecast's samples needs no naming: the subtitle's words.
+        ...(happens ? { samples: 'changed', samplesSection: IF_IT_HAPPENS_SECTION } : {}),
       },
     });
     const png = await renderChart(chart.spec, fontDir ? { fontDir } : {});
@@ -107,12 +151,12 @@ export const whatif: Processor<'whatif'> = async (p, ctx) => {
       filename: 'what-if.png',
       title: chart.title,
       altText: chart.altText,
-      comment: diff,
+      comment: p.answerTs ? whatIfChartComment(section) : diff,
       bytes: png.png,
       holder: jobHolder(ctx.job),
       logger: ctx.logger,
       timeoutMs: ctx.config.SOPBOT_SLACK_TIMEOUT_MS,
     });
-  } else await say('diff', diff);
+  }
   return { central: central.kpis, whatIf: changed.kpis };
 };

@@ -97,11 +97,13 @@ export function scenarioChart(
   rows: readonly ScenarioKpis[],
   opts: {
     /**
-     * A what-if's chart: its subtitle says it draws both plans against the forecast's demand
-     * samples, and names the message's section of those figures (`samplesSection`) when
-     * another comes before it (a demand what-if's "If it happens").
+     * A what-if's chart: its subtitle and alt text say which demand samples both plans are
+     * played against (`samples`: the forecast's, or the ones with the what-if's change in
+     * them), and name the message's section of those figures (`samplesSection`).
      */
     readonly whatIf?: {
+      /** The demand the bars are played against: the forecast's samples unless `changed`. */
+      readonly samples?: 'forecast' | 'changed';
       readonly samplesSection?: string;
       /** The what-if as asked ("demand all +15% 2027-02..2027-04"): the chart's title. */
       readonly text?: string;
@@ -133,11 +135,23 @@ export function scenarioChart(
     }
     return row;
   });
-  // A what-if's chart is titled with the what-if's own words, not as the run's scenario grid.
+  // A what-if's chart is titled with the what-if's own words, not as the run's scenario grid;
+  // drawn against the changed demand, the title says so after them, whatever their length.
+  const changed = stressed && opts.whatIf?.samples === 'changed';
+  const ifItHappens = changed ? ' — if it happens' : '';
   const title =
     opts.whatIf?.text === undefined
       ? 'Scenarios compared'
-      : clip(`What-if: ${opts.whatIf.text}`, 90);
+      : `${clip(`What-if: ${opts.whatIf.text}`, 90 - ifItHappens.length)}${ifItHappens}`;
+  // Which samples the bars are played against, and where the message gives those figures.
+  const section = opts.whatIf?.samplesSection;
+  const against = changed
+    ? 'the demand samples with the what-if’s change in them'
+    : 'the forecast’s demand samples';
+  const samplesNote =
+    opts.whatIf === undefined || !stressed
+      ? null
+      : `Both plans against ${against}${section === undefined ? '' : `: “${section}” in the message`}`;
   // A long label (a what-if's text, a planner's own name for a scenario) is drawn whole on up
   // to two lines, in a narrower panel so the chart keeps Slack's width, rather than cut to
   // its first words ("What-if: demand a…").
@@ -221,11 +235,7 @@ export function scenarioChart(
       title,
       stressed
         ? [
-            ...(opts.whatIf === undefined
-              ? []
-              : [
-                  `Both plans against the forecast’s demand samples${opts.whatIf.samplesSection === undefined ? '' : `: “${opts.whatIf.samplesSection}” in the message`}.`,
-                ]),
+            ...(samplesNote === null ? [] : [`${samplesNote}.`]),
             'Bars: expected over the demand samples; whiskers: P10 to P90. Red dashed line: 100% of capacity',
           ]
         : 'Red dashed line: 100% of capacity',
@@ -240,7 +250,7 @@ export function scenarioChart(
       ? stressedSummary(rows)
       : `Each scenario at its own planned demand:\n${plainSummary(rows)}`
     : 'No scenarios to compare.';
-  const altText = `Four bar charts comparing ${rows.length} scenarios. ${rows
+  const altText = `Four bar charts comparing ${rows.length} scenarios${samplesNote === null ? '' : `. ${samplesNote}`}. ${rows
     .map((r) =>
       r.stress
         ? `${r.label}: expected fill rate ${formatPercent(r.stress.fillRate.expected)} (P10 ${formatPercent(r.stress.fillRate.p10)}), expected margin ${formatMoney(r.stress.margin.expected)} (P10 ${formatMoney(r.stress.margin.p10)}, P90 ${formatMoney(r.stress.margin.p90)}), ${EXCESS_STOCK.toLowerCase()} ${formatMoney(r.stress.excessInventoryValue.expected)} expected, peak utilisation ${formatPercent(r.peakUtilisation)}.`

@@ -202,46 +202,72 @@ describe('/sop plan typed where the bot cannot post', () => {
 });
 
 describe('/sop whatif', () => {
-  it('answers with the scenario chart and the differences from central', async () => {
+  it('edits "Solving…" into the differences from central, the chart of what they lead with in its thread', async () => {
+    const before = running.standin.messagesIn('C_GENERAL').length;
     await sop(PLANNER, 'whatif demand FAM-2 +50%');
     const root = await running.standin.waitFor(
-      () => running.standin.messagesIn('C_GENERAL').find((m) => m.text.includes('what if')),
+      () =>
+        running.standin.messagesIn('C_GENERAL').find((m) => m.text.includes('`demand FAM-2 +50%`')),
       10_000,
     );
     const reply = await running.standin.waitFor(
       () => running.standin.threadReplies('C_GENERAL', root.ts).find((m) => m.files.length > 0),
       60_000,
     );
+    // One message in the channel, the answer itself: "Solving…" does not stay behind.
+    const top = running.standin.messagesIn('C_GENERAL');
+    expect(top).toHaveLength(before + 1);
+    const comment = top.find((m) => m.ts === root.ts)?.text ?? '';
+    expect(comment).not.toContain('Solving');
+    expect(comment.split('\n')[0]).toBe('*What-if:* `demand FAM-2 +50%`');
+    // Its thread holds the chart, once, saying which of the sections above it draws.
+    expect(running.standin.threadReplies('C_GENERAL', root.ts)).toEqual([reply]);
     const file = running.standin.files.find((f) => f.id === reply.files[0]);
-    expect(file?.initial_comment).toContain('demand FAM-2 +50%');
-    expect(file?.initial_comment).toMatch(/Fill rate: .* vs Central/);
+    expect(file?.initial_comment).toBe(
+      '_The chart draws the figures under “If it happens” above._',
+    );
+    // The chart draws what the message leads with, and its title and description say so.
+    expect(file?.title).toBe('What-if: demand FAM-2 +50% — if it happens');
+    const alt = running.standin
+      .callsTo('files.getUploadURLExternal')
+      .map((c) => String(c.args.alt_text ?? ''))
+      .find((a) => a.includes('What-if: demand FAM-2 +50%:'));
+    expect(alt).toContain(
+      'Four bar charts comparing 2 scenarios. Both plans against the demand samples with the what-if’s change in them: “If it happens” in the message. ',
+    );
+    expect(comment).toMatch(/Fill rate: .* vs Central/);
     // Both plans against the same demand samples, not only each at its own demand.
-    expect(file?.initial_comment).toMatch(
+    expect(comment).toMatch(
       /• Expected fill rate: [\d.]+% \((?:[+−][\d.]+|0\.0) pts vs Central [\d.]+%\)/,
     );
-    expect(file?.initial_comment).toMatch(/• Margin in a bad case: −?\$[\d.]+[kMB]? \(/);
+    expect(comment).toMatch(/• Margin in a bad case: −?\$[\d.]+[kMB]? \(/);
     // Peak working capital, expected and in a bad case (the P90), each against Central's.
-    expect(file?.initial_comment).toMatch(
+    expect(comment).toMatch(
       /• Expected peak working capital: −?\$[\d.]+[kMB]? \([^)]* vs Central −?\$[\d.]+[kMB]?\)\n• Peak working capital in a bad case: −?\$[\d.]+[kMB]? \([^)]* vs Central/,
     );
     // A demand what-if answers "what if it happens" first: Central's plan as made serves
     // 50% more FAM-2 worse than the forecast's demand (its fixed months make what they make).
-    const comment = file?.initial_comment ?? '';
     const happens = comment.indexOf('_If it happens (the change in every demand sample;');
     const forecast = comment.indexOf('_If demand comes as forecast');
     expect(happens).toBeGreaterThan(0);
     expect(forecast).toBeGreaterThan(happens);
-    const centralFill = (from: number) =>
-      Number(/• Expected fill rate: .* vs Central ([\d.]+)%\)/.exec(comment.slice(from))?.[1]);
-    expect(centralFill(happens)).toBeLessThan(centralFill(forecast));
-    expect(file?.initial_comment).toContain('_Each plan at the demand it plans for:_');
+    const fills = (from: number) =>
+      /• Expected fill rate: ([\d.]+%) .* vs Central ([\d.]+%)\)/.exec(comment.slice(from));
+    const ifItHappens = fills(happens);
+    const asForecast = fills(forecast);
+    expect(Number.parseFloat(ifItHappens?.[2] ?? '')).toBeLessThan(
+      Number.parseFloat(asForecast?.[2] ?? ''),
+    );
+    // Each plan's expected fill rate in the chart is the one under "If it happens", not the
+    // forecast's (Central's differs between the two, as just seen).
+    expect(alt).toContain(`Central: expected fill rate ${ifItHappens?.[2]} `);
+    expect(alt).toContain(`What-if: demand FAM-2 +50%: expected fill rate ${ifItHappens?.[1]} `);
+    expect(comment).toContain('_Each plan at the demand it plans for:_');
     // The money is totals over the cycle's six months, said under the what-if.
-    expect(file?.initial_comment).toMatch(
+    expect(comment).toMatch(
       /\n_Money over \d{4}-\d{2}–\d{4}-\d{2} \(6 months\): margin and cash are totals for the period, working capital its highest month-end; (?:cash counts collecting the \$[\d.]+[kMB]? customers owed for the plan's families' sales before \d{4}-\d{2}; bills open then are left out|invoices and bills open before \d{4}-\d{2} are left out of the cash)\._\n/,
     );
-    expect(file?.initial_comment).toMatch(
-      /Making cost: \$[\d.]+[kMB]? \(\+\$[\d.]+[kMB]? vs Central/,
-    );
+    expect(comment).toMatch(/Making cost: \$[\d.]+[kMB]? \(\+\$[\d.]+[kMB]? vs Central/);
   });
 
   it('explains bad syntax in an ephemeral reply with the expected syntax', async () => {
@@ -276,8 +302,64 @@ describe('/sop whatif', () => {
       60_000,
     );
     // Solved and charted, not "Could not run the what-if".
-    expect(reply.text).not.toContain('Could not');
+    const answer = running.standin.messagesIn('C_GENERAL').find((m) => m.ts === root.ts);
+    expect(answer?.text).toMatch(/^\*What-if:\* /);
+    expect(answer?.text).not.toContain('Could not');
     expect(reply.files).toHaveLength(1);
+  });
+
+  it("typed in the executive channel, answers in the cycle's plans thread there, once however often Slack sends it", async () => {
+    // The plans thread is the channel's one message (the runs above answered in it).
+    const before = running.standin.messagesIn(CHANNELS.exec);
+    expect(before).toHaveLength(1);
+    const parent = before[0]!;
+    const n = running.standin.ephemeralsFor(PLANNER).length;
+    const ack = await running.driver.command('/sop', {
+      user: PLANNER,
+      channel: CHANNELS.exec,
+      text: 'whatif capacity LINE-1 -20%',
+    });
+    // Slack sends the same request again (its answer was slow): one message, one job.
+    const retry = await running.driver.resend(ack.request, {
+      retryNum: 1,
+      retryReason: 'http_timeout',
+    });
+    expect([ack.status, retry.status]).toEqual([200, 200]);
+    const told = await running.standin.waitFor(
+      () => running.standin.ephemeralsFor(PLANNER)[n],
+      10_000,
+    );
+    expect(told.text).toMatch(
+      /^:crystal_ball: Solving… the answer will follow in the thread of \*Plans for S&OP \d{4}-\d{2}\* in this channel\.$/,
+    );
+    const whatIfChart = (m: { files: readonly string[] }) =>
+      m.files.some((id) => running.standin.files.find((f) => f.id === id)?.name === 'what-if.png');
+    const ours = () =>
+      running.standin
+        .threadReplies(CHANNELS.exec, parent.ts)
+        .filter((m) => m.text.includes('capacity LINE-1 -20%') || whatIfChart(m));
+    const chart = await running.standin.waitFor(
+      () => running.standin.threadReplies(CHANNELS.exec, parent.ts).find(whatIfChart),
+      60_000,
+    );
+    // "Solving…" was a reply in the thread, edited into the answer; the chart follows it.
+    const answers = ours().filter((m) => m.files.length === 0);
+    expect(answers.map((m) => m.text.split('\n')[0])).toEqual([
+      '*What-if:* `capacity LINE-1 -20%`',
+    ]);
+    expect(answers[0]!.text).not.toContain('Solving');
+    const thread = running.standin.threadReplies(CHANNELS.exec, parent.ts);
+    expect(thread.indexOf(chart)).toBeGreaterThan(thread.indexOf(answers[0]!));
+    // A capacity what-if has one section against the forecast's samples: the chart's.
+    const file = running.standin.files.find((f) => f.id === chart.files[0]);
+    expect(file?.title).toBe('What-if: capacity LINE-1 -20%');
+    expect(file?.initial_comment).toBe(
+      '_The chart draws the figures under “Against the forecast’s demand samples” above._',
+    );
+    // Nothing new at the top of the channel, and no second answer or chart after a while.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(running.standin.messagesIn(CHANNELS.exec).map((m) => m.ts)).toEqual([parent.ts]);
+    expect(ours()).toHaveLength(2);
   });
 
   it('refuses a what-if over 500 characters before posting anything', async () => {

@@ -3,9 +3,10 @@ import { scenarioChart } from '../../src/charts/index.js';
 import { sampleScenarios } from '../../src/charts/samples.js';
 import type { FamilyShortfall } from '../../src/core/shortfall.js';
 import {
-  forecastSamplesSection,
+  IF_IT_HAPPENS_SECTION,
   planHeadline,
   plansThreadText,
+  whatIfChartComment,
   whatIfDiff,
 } from '../../src/slack/presenters/plan-run.js';
 
@@ -353,15 +354,16 @@ describe('what-if differences', () => {
     expect(lines).toHaveLength(11 + 13);
   });
 
-  it('the chart beside it names the section whose figures it draws: the forecast’s samples', () => {
-    // The what-if job's chart: both plans, stress-tested against the forecast's samples.
+  it('the chart beside it names the section whose figures it draws: the one the message leads with', () => {
+    // The what-if job's chart: both plans, stress-tested against the samples it names.
     const [a, b] = sampleScenarios();
-    const subtitle = (whatIf: { samplesSection?: string }) =>
+    const subtitle = (whatIf: { samples?: 'forecast' | 'changed'; samplesSection?: string }) =>
       (scenarioChart([a!, b!], { whatIf }).spec as { title: { subtitle: string[] } }).title
         .subtitle;
-    // A demand what-if: the message's second section, after "If it happens".
-    expect(subtitle({ samplesSection: forecastSamplesSection(true) })).toEqual([
-      'Both plans against the forecast’s demand samples: “If demand comes as forecast” in the message.',
+    // A demand what-if: the message's first section, "If it happens", drawn against the
+    // samples with the change in them.
+    expect(subtitle({ samples: 'changed', samplesSection: IF_IT_HAPPENS_SECTION })).toEqual([
+      'Both plans against the demand samples with the what-if’s change in them: “If it happens” in the message.',
       'Bars: expected over the demand samples; whiskers: P10 to P90. Red dashed line: 100% of capacity',
     ]);
     const happens = {
@@ -369,28 +371,50 @@ describe('what-if differences', () => {
       whatIf: { expectedFillRate: 0.9, serviceAtRisk: 0.8, expectedMargin: 1, marginP10: 1 },
     };
     const sections = (text: string) => text.split('\n').filter((l) => l.startsWith('_'));
-    expect(sections(whatIfDiff('demand FAM-2 +20%', withWc, stressedWhatIf, happens))[1]).toMatch(
-      /^_If demand comes as forecast \(/,
-    );
-    // Any other what-if: its one section, against the samples, is the chart's.
+    const demand = sections(whatIfDiff('demand FAM-2 +20%', withWc, stressedWhatIf, happens));
+    // "If it happens" first, then the forecast's samples.
+    expect(demand[0]).toMatch(/^_If it happens \(/);
+    expect(demand[1]).toMatch(/^_If demand comes as forecast \(/);
+    // Any other what-if: its one section, against the forecast's samples, is the chart's.
     expect(subtitle({})[0]).toBe('Both plans against the forecast’s demand samples.');
     expect(sections(whatIfDiff('overtime off', withWc, stressedWhatIf))[0]).toMatch(
       /^_Against the forecast’s demand samples \(/,
+    );
+    // The description says the same, before the figures.
+    expect(
+      scenarioChart([a!, b!], { whatIf: { samples: 'changed', samplesSection: 'If it happens' } })
+        .altText,
+    ).toMatch(
+      /^Four bar charts comparing 2 scenarios\. Both plans against the demand samples with the what-if’s change in them: “If it happens” in the message\. Central: /,
+    );
+    // The comment under the chart says which section above it draws.
+    expect(whatIfChartComment(IF_IT_HAPPENS_SECTION)).toBe(
+      '_The chart draws the figures under “If it happens” above._',
+    );
+    expect(whatIfChartComment(null)).toBe(
+      '_The chart draws each plan at the demand it plans for, as above._',
     );
   });
 
   it("the chart is titled with the what-if as asked, not as the run's scenario grid", () => {
     const [a, b] = sampleScenarios();
     const chart = scenarioChart([a!, b!], {
-      whatIf: {
-        text: 'demand all +15% 2027-02..2027-04',
-        samplesSection: 'If demand comes as forecast',
-      },
+      whatIf: { text: 'capacity LINE-1 -20% 2027-02..2027-04' },
     });
-    expect(chart.title).toBe('What-if: demand all +15% 2027-02..2027-04');
+    expect(chart.title).toBe('What-if: capacity LINE-1 -20% 2027-02..2027-04');
     expect((chart.spec as { title: { text: string } }).title.text).toBe(
-      'What-if: demand all +15% 2027-02..2027-04',
+      'What-if: capacity LINE-1 -20% 2027-02..2027-04',
     );
+    // Drawn against the changed demand, the title says so after the what-if's words, and
+    // keeps saying it when they are long: 90 characters in all.
+    const happens = (text: string) =>
+      scenarioChart([a!, b!], { whatIf: { text, samples: 'changed' } }).title;
+    expect(happens('demand all +15% 2027-02..2027-04')).toBe(
+      'What-if: demand all +15% 2027-02..2027-04 — if it happens',
+    );
+    const long = happens(Array(6).fill('demand FAM-2 +5%').join('; '));
+    expect(long.length).toBeLessThanOrEqual(90);
+    expect(long).toMatch(/^What-if: demand FAM-2 \+5%; .*… — if it happens$/);
     // The run's own chart keeps its title.
     expect(scenarioChart([a!, b!]).title).toBe('Scenarios compared');
   });

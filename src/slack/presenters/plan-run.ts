@@ -322,12 +322,29 @@ export interface IfItHappens {
 }
 
 /**
+ * The heading of a demand what-if message's first section: both plans against the demand
+ * samples with the change in them, the figures its chart draws (`scenarioChart`'s
+ * `samplesSection`, with `samples: 'changed'`).
+ */
+export const IF_IT_HAPPENS_SECTION = 'If it happens';
+
+/**
  * The heading of a what-if message's section that sets both plans against the forecast's own
- * demand samples: the figures its chart draws (`scenarioChart`'s `samplesSection`). A demand
- * what-if gives it second, after what happens if the change comes.
+ * demand samples. A demand what-if gives it second, after what happens if the change comes
+ * (the section its chart draws); any other what-if gives it first, and its chart draws it.
  */
 export function forecastSamplesSection(demandChanged: boolean): string {
   return demandChanged ? 'If demand comes as forecast' : 'Against the forecast’s demand samples';
+}
+
+/**
+ * The comment of a what-if's chart, posted after the differences (the "Solving…" message
+ * edited into them): which of their sections it draws.
+ */
+export function whatIfChartComment(section: string | null): string {
+  return section === null
+    ? '_The chart draws each plan at the demand it plans for, as above._'
+    : `_The chart draws the figures under “${section}” above._`;
 }
 
 /**
@@ -387,7 +404,7 @@ export function whatIfDiff(
     ].join('\n');
   return [
     head,
-    `_If it happens (the change in every demand sample; ${ref}’s plan as made, the what-if’s made for it; ${BAD_CASE_WORDS}):_`,
+    `_${IF_IT_HAPPENS_SECTION} (the change in every demand sample; ${ref}’s plan as made, the what-if’s made for it; ${BAD_CASE_WORDS}):_`,
     ...IF_IT_HAPPENS.flatMap(lineOf(ifItHappens.central, ifItHappens.whatIf)),
     `_${forecastSamplesSection(true)} (both plans, the forecast’s samples):_`,
     ...STRESSED.flatMap(line),
