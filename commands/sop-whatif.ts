@@ -160,7 +160,7 @@ export const whatif: SopSubcommand = {
     if (d.pending > 0)
       await respond({
         response_type: 'ephemeral',
-        text: ':hourglass: Your what-if is saved, but the job queue is unavailable: it will be solved as soon as the queue is back, and answered in the thread.',
+        text: ':hourglass: Your what-if is saved, but the job queue is unavailable: it will be solved as soon as the queue is back, its “Solving…” message then turned into the answer.',
       });
   },
 };

@@ -113,6 +113,8 @@ export const whatif: Processor<'whatif'> = async (p, ctx) => {
     changed,
     happens ? { central: stressKpis(happens.central), whatIf: stressKpis(happens.whatIf) } : null,
     out.central.problem.periods,
+    // Edited into "Solving…", the answer still says who asked.
+    p.answerTs ? p.requestedBy : undefined,
   );
   // The chart draws what the message leads with: a demand what-if's "If it happens", both
   // plans against the samples with the change in them; any other, the forecast's samples.

@@ -362,6 +362,11 @@ export function whatIfDiff(
   ifItHappens: IfItHappens | null = null,
   /** The run's months, which the money figures are totals over (said under the head). */
   horizon: readonly string[] = [],
+  /**
+   * Who asked (a Slack user id), mentioned on the first line: the answer is their "Solving…"
+   * message edited, which named them.
+   */
+  askedBy?: string,
 ): string {
   const totals = moneyNote(
     horizon,
@@ -371,7 +376,8 @@ export function whatIfDiff(
       storedBillGap(central.stress) ?? storedBillGap(whatIf.stress),
     ),
   );
-  const head = `*What-if:* ${esc(whatIfSpan(text))}${totals ? `\n_${totals}._` : ''}`;
+  const asker = askedBy === undefined ? '' : `, asked by <@${askedBy}>`;
+  const head = `*What-if:* ${esc(whatIfSpan(text))}${asker}${totals ? `\n_${totals}._` : ''}`;
   if (central.status !== 'optimal')
     return `${head}\n${esc(central.label)} has no plan (${central.status}): ${esc(central.message ?? '')}`.trim();
   if (whatIf.status !== 'optimal')
