@@ -91,7 +91,10 @@ async function afterClose(
     deps.logger.error({ err, cycleId: r.recomputed.id }, 'could not hand the recompute over');
   }
   try {
-    await queueSummary(deps, client, 'capacity', r.recomputed, constraintClosedNote(r, note));
+    await queueSummary(deps, client, 'capacity', r.recomputed, {
+      people: r.by ? [r.by] : [],
+      draw: (nameOf) => constraintClosedNote(r, note, nameOf),
+    });
   } catch (err) {
     deps.logger.error({ err, cycleId: r.recomputed.id }, 'could not update the channel summary');
   }

@@ -2,7 +2,9 @@
  * After a change is stored: ask for a consensus recompute, and keep ONE tidy summary message
  * per cycle in the demand (or supply) channel — created once, then edited in place — with
  * each submission as a short threaded reply. Creation is serialised by a session lock on the
- * ledger key, so two simultaneous first submissions make one message.
+ * ledger key, so two simultaneous first submissions make one message. A reply names who did
+ * what in plain text (their Slack names, read for the whole reply at once): it records what
+ * they did and asks nothing of them, so it pings nobody.
  */
 
 import { createHash } from 'node:crypto';
@@ -33,6 +35,16 @@ import {
 import type { ChangeOutcome } from './adjustments.js';
 import { deliverJobs } from './outbox.js';
 import { getSettings } from './settings.js';
+import { userNamesFor } from './user-names.js';
+
+/**
+ * A note for the summary's thread: the people it names (Slack user ids) and its line, drawn
+ * once their names are read, with those of the other notes of its reply.
+ */
+export interface SummaryNote {
+  readonly people: readonly string[];
+  readonly draw: (nameOf: (userId: string) => string) => string;
+}
 
 export const summaryPostKey = (cycleId: number, subject: ChangeSubject): string =>
   `cycle:${cycleId}:${subject === 'forecast' ? 'demand' : 'supply'}-summary`;
@@ -59,13 +71,18 @@ async function supplySummary(trx: Trx, cycle: CycleRef) {
   };
 }
 
-/** Create or edit the cycle's summary, then add `note` in its thread. Returns the summary ts. */
+/**
+ * Create or edit the cycle's summary, then add `notes` in its thread, as one reply. Returns the
+ * summary ts. The people the notes name are read in one go before anything is posted; one
+ * Slack cannot name (a 429, a timeout, someone it does not know) is shown by the id, and
+ * logged, as in a command's answer: the notes are not held up for a name.
+ */
 export async function refreshSummary(
   deps: Pick<AppDeps, 'db' | 'logger'>,
   client: webApi.WebClient,
   subject: ChangeSubject,
   cycle: { readonly id: number; readonly month: string },
-  note: string | null,
+  notes: readonly SummaryNote[],
 ): Promise<{ channel: string; ts: string } | null> {
   const settings = await getSettings(deps.db);
   const channel = subject === 'forecast' ? settings.demand_channel : settings.supply_channel;
@@ -77,6 +94,18 @@ export async function refreshSummary(
     return null;
   }
   const key = summaryPostKey(cycle.id, subject);
+  const nameOf = notes.length
+    ? await userNamesFor(deps.db, client, deps.logger).names(notes.flatMap((n) => n.people))
+    : (id: string) => id;
+  // Keyed by the notes drawn with mentions (the key they had before names were read): a name
+  // read at a later try, Slack answering that time, is still the same reply, not posted twice.
+  const noteKey = notes.length
+    ? `${key}:note:${createHash('sha256')
+        .update(batchNote(notes.map((n) => n.draw((id) => `<@${id}>`))))
+        .digest('hex')
+        .slice(0, 32)}`
+    : null;
+  const note = notes.length ? batchNote(notes.map((n) => n.draw(nameOf))) : null;
   // Under a session lock, with no transaction around the Slack calls: the ledger's claim is
   // kept the moment it is made, so a post whose answer was lost is found by its metadata on the
   // next attempt instead of being posted twice. Every statement on the lock's connection
@@ -87,9 +116,9 @@ export async function refreshSummary(
       subject === 'forecast' ? await demandSummary(conn, cycle) : await supplySummary(conn, cycle);
     const { ts } = await upsertMessage(conn, client, { key, channel, text, blocks });
     // Each batch of notes once (its text names the changes and their before → after).
-    if (note)
+    if (note && noteKey)
       await postMessageOnce(conn, client, {
-        key: `${key}:note:${createHash('sha256').update(note).digest('hex').slice(0, 32)}`,
+        key: noteKey,
         channel,
         threadTs: ts,
         text: note,
@@ -100,7 +129,7 @@ export async function refreshSummary(
 
 /** Per deps (each running bot) and post key: the notes waiting, and when it was last refreshed. */
 interface SummaryQueue {
-  readonly pending: Map<string, { notes: string[]; run: Promise<void> }>;
+  readonly pending: Map<string, { notes: SummaryNote[]; run: Promise<void> }>;
   readonly lastAt: Map<string, number>;
 }
 const queuesByDeps = new WeakMap<AppDeps, SummaryQueue>();
@@ -141,7 +170,7 @@ export function queueSummary(
   client: webApi.WebClient,
   subject: ChangeSubject,
   cycle: { readonly id: number; readonly month: string },
-  note: string,
+  note: SummaryNote,
 ): Promise<void> {
   let q = queuesByDeps.get(deps);
   if (!q) {
@@ -167,7 +196,7 @@ export function queueSummary(
         const batch = entry.notes.splice(0);
         queue.lastAt.set(key, Date.now());
         try {
-          await refreshSummary(deps, client, subject, cycle, batchNote(batch));
+          await refreshSummary(deps, client, subject, cycle, batch);
           limited = 0;
           inFlightSince = null;
         } catch (err) {
@@ -226,7 +255,10 @@ export async function afterChange(
     deps.logger.error({ err, cycleId: outcome.cycle.id }, 'could not hand the recompute over');
   }
   try {
-    await queueSummary(deps, client, subject, outcome.cycle, threadNote(outcome));
+    await queueSummary(deps, client, subject, outcome.cycle, {
+      people: [outcome.author],
+      draw: (nameOf) => threadNote(outcome, nameOf),
+    });
   } catch (err) {
     deps.logger.error({ err, cycleId: outcome.cycle.id }, 'could not update the channel summary');
   }
@@ -248,13 +280,10 @@ export async function afterNoChange(
 ): Promise<void> {
   if (declared.added === 0) return;
   try {
-    await queueSummary(
-      deps,
-      client,
-      'forecast',
-      declared.cycle,
-      noChangeNote(declared.author, declared.families),
-    );
+    await queueSummary(deps, client, 'forecast', declared.cycle, {
+      people: [declared.author],
+      draw: (nameOf) => noChangeNote(declared.author, declared.families, nameOf),
+    });
   } catch (err) {
     deps.logger.error({ err, cycleId: declared.cycle.id }, 'could not update the channel summary');
   }

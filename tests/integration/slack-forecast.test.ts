@@ -23,6 +23,14 @@ let cycleId: number;
 const REP = 'U_ALICE';
 const OPS = 'U_BOB';
 const NOBODY = 'U_CARA';
+/**
+ * The rep's and operations' Slack names: a thread note names them in plain text, escaped (a
+ * name is typed), where it mentioned them for what they did.
+ */
+const REP_NAME = 'Alice <Sales> & co';
+const REP_SHOWN = 'Alice &lt;Sales&gt; &amp; co';
+const OPS_NAME = 'Bob & <Ops>';
+const OPS_SHOWN = 'Bob &amp; &lt;Ops&gt;';
 
 async function rows(familyCode = 'FAM-1') {
   return db
@@ -67,6 +75,8 @@ beforeAll(async () => {
     env: { REDIS_URL: 'redis://127.0.0.1:6379', SOPBOT_RECOMPUTE_DEBOUNCE_MS: '60000' },
   });
   ({ standin, driver } = running);
+  standin.store.users.set(REP, { id: REP, name: REP_NAME, real_name: 'Alice Martin', tz: 'UTC' });
+  standin.store.users.set(OPS, { id: OPS, name: OPS_NAME, real_name: 'Bob Chen', tz: 'UTC' });
   db = running.t.db;
   redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
   queues = createQueues(redis, running.prefix);
@@ -162,7 +172,9 @@ describe('/forecast', () => {
       const r = standin.threadReplies('C_DEMAND', summary.ts);
       return r.length === 1 ? r : undefined;
     });
-    expect(replies[0]?.text).toContain('<@U_ALICE> *FAM-1* 2027-07..2027-09 +15% (promotion)');
+    // The note records what the rep did: it names them, and pings nobody.
+    expect(replies[0]?.text).toContain(`${REP_SHOWN} *FAM-1* 2027-07..2027-09 +15% (promotion)`);
+    expect(replies[0]?.text).not.toContain(`<@${REP}>`);
 
     const audit = await auditEntries(db, 'forecast.adjust');
     expect(audit).toHaveLength(1);
@@ -457,7 +469,7 @@ describe('/forecast', () => {
     // A declaration is input too: the demand summary says so beside the family's adjustment
     // months, and its thread has it once (the second declaration added nothing).
     const summary = standin.messagesIn('C_DEMAND')[0]!;
-    const note = `<@${REP}> declared no change for *FAM-1*`;
+    const note = `${REP_SHOWN} declared no change for *FAM-1*`;
     // Notes of a burst go out together, one a line.
     const noteLines = () =>
       standin
@@ -466,6 +478,8 @@ describe('/forecast', () => {
         .filter((l) => l === note);
     await standin.waitFor(() => noteLines().length > 0);
     expect(noteLines()).toHaveLength(1);
+    const thread = standin.threadReplies('C_DEMAND', summary.ts).map((r) => r.text);
+    expect(thread.join('\n')).not.toContain(`<@${REP}>`);
     const section = JSON.stringify(standin.messagesIn('C_DEMAND')[0]?.blocks);
     expect(section).toContain('No change declared for 1 family.');
     expect(section).toMatch(
@@ -520,7 +534,13 @@ describe('/capacity', () => {
     ]);
     const summary = await standin.waitFor(() => standin.messagesIn('C_SUPPLY')[0]);
     expect(JSON.stringify(summary.blocks)).toContain('LINE-2');
-    await standin.waitFor(() => standin.threadReplies('C_SUPPLY', summary.ts).length === 1);
+    const [note] = await standin.waitFor(() => {
+      const r = standin.threadReplies('C_SUPPLY', summary.ts);
+      return r.length === 1 ? r : undefined;
+    });
+    // Named, not mentioned: the note records what operations did.
+    expect(note?.text).toContain(`${OPS_SHOWN} *LINE-2* 2027-07..2027-08 -30% (maintenance)`);
+    expect(note?.text).not.toContain(`<@${OPS}>`);
     expect(await auditEntries(db, 'capacity.update')).toHaveLength(1);
     expect((await recomputeJobs()).length).toBeGreaterThanOrEqual(1);
   });
@@ -600,6 +620,32 @@ describe('/capacity', () => {
       .where('author', 'in', [REP, NOBODY])
       .execute();
     expect(stored).toEqual([]);
+  });
+
+  it('the supply thread names who resolved a constraint in plain text, escaped, and mentions nobody', async () => {
+    // The overhaul (LINE-2 2027-07..08 −30%) cut capacity: a constraint, open until resolved.
+    const overhaul = await db
+      .selectFrom('capacity_updates')
+      .select((eb) => eb.fn.min('id').as('id'))
+      .where('reason_code', '=', 'maintenance')
+      .executeTakeFirstOrThrow();
+    const summaryTs = standin.messagesIn('C_SUPPLY')[0]!.ts;
+    const out = await commandEphemeral(
+      running,
+      '/sop',
+      OPS,
+      `constraints resolve #${overhaul.id} "overhaul done"`,
+    );
+    expect(out.text).toContain('Resolved');
+    const note = await standin.waitFor(() =>
+      standin
+        .threadReplies('C_SUPPLY', summaryTs)
+        .find((r) => r.text.includes('resolved the constraint')),
+    );
+    expect(note.text).toBe(
+      `${OPS_SHOWN} resolved the constraint *LINE-2* 2027-07..2027-08 -30% (maintenance) — “overhaul done”`,
+    );
+    expect(note.text).not.toContain(`<@${OPS}>`);
   });
 });
 

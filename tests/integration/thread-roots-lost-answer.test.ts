@@ -12,7 +12,12 @@ import type { AppDeps } from '../../src/deps.js';
 import { createLogger } from '../../src/logger.js';
 import { openPlansThread, plansThreadKey } from '../../src/services/plan-threads.js';
 import { updateSettings } from '../../src/services/settings.js';
-import { queueSummary, refreshSummary, summaryPostKey } from '../../src/services/summary.js';
+import {
+  queueSummary,
+  refreshSummary,
+  type SummaryNote,
+  summaryPostKey,
+} from '../../src/services/summary.js';
 import { STALE_CLAIM_MS } from '../../src/slack/post-ledger.js';
 import { insertCycle, useDb } from '../helpers/db.js';
 import { useStandin } from '../helpers/slack.js';
@@ -20,6 +25,8 @@ import { useStandin } from '../helpers/slack.js';
 const t = useDb();
 const standin = useStandin({ postMessageRate: false, tierLimits: false });
 const TOKEN = 'xoxb-test-token';
+/** A note naming nobody. */
+const plainNote = (text: string): SummaryNote => ({ people: [], draw: () => text });
 /** Gives up on a call after half a second, as the worker's client does after its timeout. */
 let impatient: WebClient;
 let client: WebClient;
@@ -88,10 +95,10 @@ describe("a thread's message whose post was answered too late", () => {
     const key = summaryPostKey(cycle.id, 'forecast');
     const deps = { db: t.db, logger: createLogger('silent') };
     standin.delayNext('chat.postMessage', { ms: 3000, channel: 'C_DEMAND' });
-    await expect(refreshSummary(deps, impatient, 'forecast', cycle, null)).rejects.toThrow();
+    await expect(refreshSummary(deps, impatient, 'forecast', cycle, [])).rejects.toThrow();
     expect(carrying('C_DEMAND', key)).toHaveLength(1);
     await age(key);
-    const out = await refreshSummary(deps, client, 'forecast', cycle, null);
+    const out = await refreshSummary(deps, client, 'forecast', cycle, []);
     expect(carrying('C_DEMAND', key).map((m) => m.ts)).toEqual([out?.ts]);
     expect(standin.messagesIn('C_DEMAND')).toHaveLength(1);
   });
@@ -102,10 +109,12 @@ describe("a thread's message whose post was answered too late", () => {
     const deps = { db: t.db, logger } as unknown as AppDeps;
     standin.delayNext('chat.postMessage', { ms: 3000, channel: 'C_SUPPLY' });
     // The first submission's post reaches Slack, its answer does not: its claim stays fresh.
-    await expect(queueSummary(deps, impatient, 'capacity', cycle, 'first note')).rejects.toThrow();
+    await expect(
+      queueSummary(deps, impatient, 'capacity', cycle, plainNote('first note')),
+    ).rejects.toThrow();
     expect(carrying('C_SUPPLY', key)).toHaveLength(1);
     // A second submission within the minute finds the claim in flight, and waits…
-    const second = queueSummary(deps, client, 'capacity', cycle, 'second note');
+    const second = queueSummary(deps, client, 'capacity', cycle, plainNote('second note'));
     second.catch(() => undefined); // awaited below; a failure is not left unhandled meanwhile
     await standin.waitFor(() => warn.mock.calls.length > 0, 20_000);
     // …until the claim is stale (here: made so), when the message is found by its metadata.

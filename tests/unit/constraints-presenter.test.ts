@@ -209,9 +209,17 @@ describe('what a click did', () => {
     );
   });
 
-  it('notes it under the supply summary with the note escaped', () => {
-    expect(constraintClosedNote(done, 'done <early> & fine')).toBe(
-      '<@U0OTTO> resolved the constraint *LINE-2* 2027-03..2027-04 -30% (maintenance) — “done &lt;early&gt; &amp; fine”',
+  it('notes it under the supply summary with the note escaped, naming who closed it without a mention', () => {
+    const note = constraintClosedNote(done, 'done <early> & fine', (id) =>
+      id === 'U0OTTO' ? 'Otto <Ops> & co' : id,
+    );
+    expect(note).toBe(
+      'Otto &lt;Ops&gt; &amp; co resolved the constraint *LINE-2* 2027-03..2027-04 -30% (maintenance) — “done &lt;early&gt; &amp; fine”',
+    );
+    expect(note).not.toContain('<@U0OTTO>');
+    // No name known: the id, in plain text.
+    expect(constraintClosedNote(done, null)).toBe(
+      'U0OTTO resolved the constraint *LINE-2* 2027-03..2027-04 -30% (maintenance)',
     );
   });
 });

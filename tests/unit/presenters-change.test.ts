@@ -9,6 +9,7 @@ import {
   beforeAfterTable,
   confirmationBlocks,
   demandSummaryBlocks,
+  noChangeNote,
   supplySummaryBlocks,
   threadNote,
 } from '../../src/slack/presenters/change.js';
@@ -23,6 +24,9 @@ import { fmtChange } from '../../src/slack/presenters/format.js';
 import { helpText } from '../../src/slack/presenters/help.js';
 import { parseChannelMention, parseUserMention, tokenise } from '../../src/slack/tokenise.js';
 import { validateBlocks, validateView } from '../../src/slack-standin/index.js';
+
+/** The zero-width space that keeps a typed mark from formatting (MARK_BREAK). */
+const Z = '\u200B';
 
 const REASONS = ['promotion', 'new_customer', 'other'];
 
@@ -203,9 +207,18 @@ describe('change presenters', () => {
     );
   });
 
-  it('the thread note is one line with the span of values', () => {
-    expect(threadNote(outcome())).toBe(
-      '<@U1> *FAM-1* 2027-03..2027-04 +15% (promotion) — “Spring”: 2027-03 1,000 → 1,150 … 2027-04 2,000 → 2,300 :triangular_flag_on_post: flagged for review',
+  it('the thread note is one line with the span of values, naming its author without a mention', () => {
+    // The author's Slack name, typed, so escaped and its marks kept from formatting; the note
+    // records what they did, so it pings nobody (no <@U1>).
+    const named = threadNote(outcome(), (id) => (id === 'U1' ? 'Rita <R&D> *lead*' : id));
+    expect(named).toBe(
+      `Rita &lt;R&amp;D&gt; ${Z}*${Z}lead${Z}*${Z} *FAM-1* 2027-03..2027-04 +15% (promotion) — “Spring”: 2027-03 1,000 → 1,150 … 2027-04 2,000 → 2,300 :triangular_flag_on_post: flagged for review`,
+    );
+    expect(named).not.toContain('<@U1>');
+    // No name known: the id, in plain text.
+    expect(threadNote(outcome())).toMatch(/^U1 \*FAM-1\* /);
+    expect(noChangeNote('U1', ['FAM-1', 'FAM_2*'], () => 'Rita & co')).toBe(
+      `Rita &amp; co declared no change for *FAM-1*, *FAM_2${Z}*${Z}*`,
     );
     expect(fmtChange('set', 1200)).toBe('=1,200');
     expect(fmtChange('delta_units', -150)).toBe('-150');

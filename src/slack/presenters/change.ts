@@ -13,6 +13,9 @@ import { clip, esc, escInMarks, fmtChange, fmtQty, fmtRange, mrkdwn, plain } fro
 
 export type ChangeSubject = 'forecast' | 'capacity';
 
+/** A person's name by their Slack user id (the id itself when no name is known). */
+export type NameOf = (userId: string) => string;
+
 const NOUN: Readonly<Record<ChangeSubject, string>> = {
   forecast: 'Forecast adjustment',
   capacity: 'Capacity update',
@@ -126,8 +129,12 @@ export function confirmationBlocks(o: ChangeOutcome, subject: ChangeSubject): ty
   return blocks;
 }
 
-/** The one-line threaded note under the cycle's summary. */
-export function threadNote(o: ChangeOutcome): string {
+/**
+ * The one-line threaded note under the cycle's summary. Its author is named in plain text
+ * (`nameOf`, their Slack name read with the rest of the reply's; the id when none is known),
+ * not mentioned: the note records what they did and asks nothing of them.
+ */
+export function threadNote(o: ChangeOutcome, nameOf: NameOf = (id) => id): string {
   const first = o.lines[0];
   const last = o.lines.at(-1);
   const span =
@@ -141,7 +148,7 @@ export function threadNote(o: ChangeOutcome): string {
     ? ' :triangular_flag_on_post: flagged for review'
     : '';
   const comment = o.input.comment ? ` — “${esc(clip(o.input.comment, 200))}”` : '';
-  return `<@${o.author}> *${escInMarks(o.target.code)}* ${fmtRange(o.input.from, o.input.to)} ${fmtChange(o.input.kind, o.input.value)} (${reasonText(o.input.reason)})${comment}: ${span}${flag}`;
+  return `${escInMarks(nameOf(o.author))} *${escInMarks(o.target.code)}* ${fmtRange(o.input.from, o.input.to)} ${fmtChange(o.input.kind, o.input.value)} (${reasonText(o.input.reason)})${comment}: ${span}${flag}`;
 }
 
 /** Families or resources a channel summary lists by name at most; the rest are counted. */
@@ -245,9 +252,13 @@ export function demandSummaryText(
   return `Demand review ${cycleMonth}: ${parts.join('; ')}.`;
 }
 
-/** The threaded note of a rep's "no change" declaration (family codes escaped). */
-export function noChangeNote(author: string, families: readonly string[]): string {
-  return `<@${author}> declared no change for ${families.map((f) => `*${escInMarks(f)}*`).join(', ')}`;
+/** The threaded note of a rep's "no change" declaration (their name and family codes escaped). */
+export function noChangeNote(
+  author: string,
+  families: readonly string[],
+  nameOf: NameOf = (id) => id,
+): string {
+  return `${escInMarks(nameOf(author))} declared no change for ${families.map((f) => `*${escInMarks(f)}*`).join(', ')}`;
 }
 
 /**

@@ -239,8 +239,15 @@ export function constraintClosedNotice(r: ConstraintClosed, viewer: string, zone
   return `:white_check_mark: ${STATUS_WORD[r.status]}: ${what}. ${plan}`;
 }
 
-/** The note in the supply summary's thread: who closed which constraint, and why if said. */
-export function constraintClosedNote(r: ConstraintClosed, note: string | null): string {
+/**
+ * The note in the supply summary's thread: who closed which constraint (by name, `nameOf`: the
+ * note records it and asks nothing of them), and why if said.
+ */
+export function constraintClosedNote(
+  r: ConstraintClosed,
+  note: string | null,
+  nameOf: (userId: string) => string = (id) => id,
+): string {
   const why = note ? ` — “${esc(clip(note, 200))}”` : '';
-  return `${person(r.by ?? '')} ${r.status} the constraint ${constraintPhrase(r.entry)}${why}`;
+  return `${escInMarks(nameOf(r.by ?? ''))} ${r.status} the constraint ${constraintPhrase(r.entry)}${why}`;
 }
