@@ -7,7 +7,7 @@
  */
 import { parseTimeOfDay, timeOfDayText } from '../src/core/calendar.js';
 import { type CyclePhase, parseDeadlineSettings, TIMED_PHASES } from '../src/core/cycle.js';
-import { codeSpan } from '../src/core/text.js';
+import { codeSpan, escInMarks } from '../src/core/text.js';
 import { UsageError } from '../src/errors.js';
 import { companyDataGap } from '../src/services/company-data.js';
 import {
@@ -25,6 +25,7 @@ import {
 import { addHoliday, removeHoliday, upcomingHolidays } from '../src/services/holidays.js';
 import { requirePermission, roleNames } from '../src/services/members.js';
 import { getSettings } from '../src/services/settings.js';
+import { userNamesFor } from '../src/services/user-names.js';
 import type { SopCommandContext, SopSubcommand } from '../src/slack/command-types.js';
 import { skippedHolidaysNote } from '../src/slack/presenters/cycle.js';
 import { esc, slackDate } from '../src/slack/presenters/format.js';
@@ -196,10 +197,13 @@ export const cycle: SopSubcommand = {
         const c = await startCycle(deps, who, month);
         // The cycle opens either way; a company with nothing imported yet cannot be planned.
         const gap = await companyDataGap(deps.db);
+        // Said to the channel by name, not a mention: it records what they did (a mention in a
+        // new message would ping them for it). A name Slack cannot give shows the id.
+        const name = await userNamesFor(deps.db, ctx.client, deps.logger).name(who);
         await ctx.respond({
           response_type: 'in_channel',
           text:
-            `<@${who}> opened the S&OP cycle *${c.month}* (${PHASE_LABEL[c.phase]}).` +
+            `${escInMarks(name)} opened the S&OP cycle *${c.month}* (${PHASE_LABEL[c.phase]}).` +
             (c.carriedScenarios ? `\n${carriedScenariosText(c.carriedScenarios)}` : '') +
             (gap ? `\n:warning: ${esc(gap)} Until then there is nothing to plan.` : ''),
         });
