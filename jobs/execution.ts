@@ -29,7 +29,7 @@ export const executionCheck: Processor<'execution-check'> = async (p, ctx) => {
 
 export const deviationPublish: Processor<'deviation-publish'> = async (p, ctx) => {
   if (p.revision) await publishRevision(ctx, p.deviationId, p.revision);
-  else await publishDeviation(ctx, p.deviationId);
+  else await publishDeviation(ctx, p.deviationId, { lastAttempt: lastAttempt(ctx.job) });
   return { published: true };
 };
 

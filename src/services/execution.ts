@@ -261,27 +261,46 @@ function rollupEntry(d: Recorded): RollupDeviation {
 
 /**
  * Schedule the deviation's reminders, post it in the supply channel and DM its owner; each
- * once (the ledger keys), so a retry or a second call sends nothing twice.
+ * once (the ledger keys), so a retry or a second call sends nothing twice. Who reported it is
+ * named, read before the post: Slack not answering (a 429, a timeout, a 5xx) retries the job
+ * rather than post the id for good; on its last attempt (`lastAttempt`), only a 429 does.
  */
-export async function publishDeviation(deps: ExecutionDeps, deviationId: string): Promise<void> {
+export async function publishDeviation(
+  deps: ExecutionDeps & { readonly logger?: UserNamesOptions['logger'] },
+  deviationId: string,
+  opts: Pick<NamesOptions, 'lastAttempt'> = {},
+): Promise<void> {
   const d = await deviationById(deps.db, deviationId);
   if (!d?.action) return;
   const action = d.action;
   // Reminder jobs have deterministic ids: enqueuing them again adds nothing.
   await scheduleActionReminders(deps, action);
   const { supply_channel } = await getSettings(deps.db);
-  const message = deviationMessage({
-    id: d.id,
-    kind: d.kind,
-    week: d.week,
-    summary: d.summary,
-    comment: d.comment,
-    owner: action.owner,
-    due: action.due_date,
-    actionId: action.id,
-    frozenBreak: d.frozen_break,
-    reportedBy: d.reported_by,
+  const key = `deviation:${d.id}`;
+  // The reporter's name, for a post not yet sent (one sent needs nothing from Slack).
+  const reporter =
+    supply_channel && d.reported_by && !(await ledgerEntry(deps.db, key))?.ts
+      ? [d.reported_by]
+      : [];
+  const nameOf = await userNamesFor(deps.db, deps.slack, deps.logger).names(reporter, {
+    retry: true,
+    ...opts,
   });
+  const message = deviationMessage(
+    {
+      id: d.id,
+      kind: d.kind,
+      week: d.week,
+      summary: d.summary,
+      comment: d.comment,
+      owner: action.owner,
+      due: action.due_date,
+      actionId: action.id,
+      frozenBreak: d.frozen_break,
+      reportedBy: d.reported_by,
+    },
+    nameOf,
+  );
   // The channel's post, then the owner's DM: Slack refusing one for good (the bot removed from
   // the supply channel, an owner who left) stops neither; once both were tried, an
   // UndeliveredError names each refused (sendEach).
@@ -289,7 +308,7 @@ export async function publishDeviation(deps: ExecutionDeps, deviationId: string)
   if (supply_channel)
     steps.push({
       to: supply_channel,
-      send: () => postOnce(deps.slack, deps.db, `deviation:${d.id}`, supply_channel, message),
+      send: () => postOnce(deps.slack, deps.db, key, supply_channel, message),
     });
   steps.push({
     to: '',

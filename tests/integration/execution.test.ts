@@ -790,4 +790,46 @@ describe('weekly S&OE', () => {
       frozen_break: false,
     });
   });
+
+  it('a reported deviation names its reporter in plain text, escaped; only the owner asked to act is mentioned', async () => {
+    // Olga, of operations, whose Slack name is typed: escaped where the post names her.
+    const OLGA = 'U_OLGA';
+    await db.insertInto('members').values({ slack_user_id: OLGA, role: 'ops' }).execute();
+    h.standin.store.users.set(OLGA, {
+      id: OLGA,
+      name: 'Olga <Ops> & co',
+      real_name: 'Olga',
+      tz: 'UTC',
+    });
+    await h.driver.command('/sop', { user: OLGA, channel: 'C_SUPPLY', text: 'execution' });
+    const view = await h.standin.waitFor(() => {
+      const v = h.standin.openViews(OLGA).at(-1);
+      return v?.definition.callback_id === 'execution_submit' ? v : undefined;
+    }, 10_000);
+    await h.driver.submitView(view.id, {
+      user: OLGA,
+      values: supplierDelay('SUP-1', '2027-04-14', '100', '90', 'Olga reports'),
+    });
+    const post = await h.standin.waitFor(
+      () =>
+        h.standin
+          .messagesIn('C_SUPPLY')
+          .find((m) => JSON.stringify(m.blocks).includes('Olga reports')),
+      20_000,
+    );
+    const { id } = await db
+      .selectFrom('deviations')
+      .select('id')
+      .where('comment', '=', 'Olga reports')
+      .executeTakeFirstOrThrow();
+    const blocks = JSON.stringify(post.blocks);
+    expect(blocks).toContain(
+      `Weekly S&OE · week of 2027-04-12 · deviation ${id} · reported by Olga &lt;Ops&gt; &amp; co`,
+    );
+    expect(blocks).not.toContain(`reported by <@${OLGA}>`);
+    // She is the suggested owner, asked to act: that is her one mention, in the post and its
+    // notification text alike.
+    expect(blocks.split(`<@${OLGA}>`)).toHaveLength(2);
+    expect(post.text).toContain(`Suggested owner <@${OLGA}>`);
+  });
 });

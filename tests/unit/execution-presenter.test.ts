@@ -112,6 +112,31 @@ describe('/sop execution form', () => {
     });
   });
 
+  it('a deviation names who reported it in plain text, escaped, and mentions only its owner', () => {
+    const m = deviationMessage(
+      {
+        id: '8',
+        kind: 'reported',
+        week: '2027-02-08',
+        summary: 'Supplier delay on SUP-1',
+        comment: null,
+        owner: 'U_NINA',
+        due: '2027-02-10',
+        actionId: '13',
+        frozenBreak: false,
+        reportedBy: 'U_OTTO',
+      },
+      (id) => (id === 'U_OTTO' ? 'Otto <Ops> & *co*' : id),
+    );
+    const all = `${m.text}${JSON.stringify(m.blocks)}`;
+    expect(JSON.stringify(m.blocks)).toContain(
+      'Weekly S&OE · week of 2027-02-08 · deviation 8 · reported by Otto &lt;Ops&gt; &amp; \u200b*\u200bco\u200b*\u200b',
+    );
+    // The reporter did something; the owner is asked to act.
+    expect(all).not.toContain('<@U_OTTO>');
+    expect(all).toContain('Suggested owner <@U_NINA>');
+  });
+
   it('the modal and the messages are valid Block Kit; typed text is escaped', () => {
     expect(validateBlocks(executionModal('2027-02-08').blocks, 'modal')).toEqual([]);
     const m = deviationMessage({

@@ -214,7 +214,15 @@ export interface DeviationView {
   readonly reportedBy: string | null;
 }
 
-export function deviationMessage(d: DeviationView): { text: string; blocks: types.KnownBlock[] } {
+/**
+ * A deviation's post in the supply channel. Its owner is mentioned (asked to act); who reported
+ * it is named (`nameOf`, their Slack name; the id when none is known), in plain text: the post
+ * records what they did and asks nothing of them.
+ */
+export function deviationMessage(
+  d: DeviationView,
+  nameOf: (userId: string) => string = (id) => id,
+): { text: string; blocks: types.KnownBlock[] } {
   const head = `${d.frozenBreak ? ':rotating_light: ' : ':warning: '}*${KIND_LABEL[d.kind]}*: ${esc(d.summary)}.`;
   const owner = `Suggested owner <@${d.owner}>, due ${d.due} (action #${d.actionId}: ${ACTION_BUTTON_NAMES} in their DM; \`/sop actions\` lists it).`;
   const quote = d.comment ? `> ${esc(d.comment).replace(/\n/g, '\n> ')}` : null;
@@ -252,7 +260,7 @@ export function deviationMessage(d: DeviationView): { text: string; blocks: type
         type: 'context',
         elements: [
           mrkdwn(
-            `Weekly S&OE · week of ${d.week} · deviation ${d.id}${d.reportedBy ? ` · reported by <@${d.reportedBy}>` : ''}`,
+            `Weekly S&OE · week of ${d.week} · deviation ${d.id}${d.reportedBy ? ` · reported by ${escInMarks(nameOf(d.reportedBy))}` : ''}`,
           ),
         ],
       },
