@@ -5,9 +5,12 @@
  * a retry sends nothing twice.
  */
 import { publishDecision } from '../src/services/meeting-posts.js';
-import type { Processor } from './processor-types.js';
+import { lastAttempt, type Processor } from './processor-types.js';
 
 export const decisionPublish: Processor<'decision-publish'> = async (p, ctx) => {
-  const published = await publishDecision(ctx.slack, ctx.db, p.decisionId);
+  const published = await publishDecision(ctx.slack, ctx.db, p.decisionId, {
+    logger: ctx.logger,
+    lastAttempt: lastAttempt(ctx.job),
+  });
   return { published };
 };

@@ -197,10 +197,16 @@ async function notifyBreakOwners(
   );
 }
 
+/**
+ * Who recorded the decision is named in its log (the channel's new post), read before it is
+ * posted: Slack not answering (a 429, a timeout, a 5xx) throws, for the job to be retried,
+ * rather than post the id for good; on the job's last attempt (`lastAttempt`), only a 429 does.
+ */
 export async function publishDecision(
   slack: WebClient,
   db: Db,
   decisionId: string,
+  opts: { readonly logger?: UserNamesOptions['logger'] } & Pick<NamesOptions, 'lastAttempt'> = {},
 ): Promise<boolean> {
   const row = await decisionContext(db, decisionId);
   const log = await listDecisions(db, row.month);
@@ -236,7 +242,13 @@ export async function publishDecision(
     });
   if (entry && channel) {
     const key = `decision:${decisionId}:log`;
-    const log = decisionLogMessage(entry, { vote, timezone: settings.timezone });
+    // The recorder's name, for a log not yet posted (one posted needs nothing from Slack).
+    const unposted = !(await ledgerEntry(db, key))?.ts;
+    const nameOf = await userNamesFor(db, slack, opts.logger).names(
+      unposted ? [entry.decidedBy] : [],
+      { retry: true, ...(opts.lastAttempt !== undefined ? { lastAttempt: opts.lastAttempt } : {}) },
+    );
+    const log = decisionLogMessage(entry, { vote, timezone: settings.timezone }, nameOf);
     steps.push({ to: channel, send: () => postOnce(slack, db, key, channel, log, threadTs) });
   }
   // Each owner's DM, whether or not the channel took the posts above (an UndeliveredError of

@@ -8,11 +8,11 @@
  * once a day and a CLI export can use names without calling Slack. When Slack cannot answer,
  * the last known name is used, else the id: a person waiting (a command) is never held up by a
  * lookup, and each failure is logged once, with its stack. A post that goes out once and is
- * never edited (the pack, the review, the S&OE digest, a run's charts: `{ retry: true }`) is
- * held up instead when Slack may answer later (mayAnswerLater: a 429, a timeout or a lost
- * connection, a 5xx, Slack's own failure) and no name is stored: one error is thrown, the
- * others logged, and the job is retried (after Retry-After for a 429) rather than post "U07…"
- * for good. On the job's last attempt (`lastAttempt`) only
+ * never edited (the pack, the review, the S&OE digest, the decision log, a reported deviation's
+ * post, a run's charts: `{ retry: true }`) is held up instead when Slack may answer later
+ * (mayAnswerLater: a 429, a timeout or a lost connection, a 5xx, Slack's own failure) and no
+ * name is stored: one error is thrown, the others logged, and the job is retried (after
+ * Retry-After for a 429) rather than post "U07…" for good. On the job's last attempt (`lastAttempt`) only
  * a 429 is thrown (waiting it out uses no attempt): any other failure shows the id, logged,
  * so the post still goes out. Slack's answer for good (user_not_found, missing_scope), an
  * error that is not Slack's (a bug) and a 4xx show the id at once.

@@ -481,13 +481,19 @@ export interface Adoption {
 
 /**
  * The log's closing line: who adopted it and how. "Adopted by the executives' vote (3–0);
- * recorded by @pat on 2027-01-13 05:30 Asia/Tokyo" when the vote chose the scenario; otherwise
- * who recorded it, and what the vote said if there was one.
+ * recorded by Pat on 2027-01-13 05:30 Asia/Tokyo" when the vote chose the scenario; otherwise
+ * who recorded it, and what the vote said if there was one. Who recorded it is named
+ * (`nameOf`, their Slack name; the id when none is known), not mentioned: the log is a new
+ * post, and records what they did.
  */
-export function adoptionFooter(e: DecisionLogEntry, a: Adoption): string {
+export function adoptionFooter(
+  e: DecisionLogEntry,
+  a: Adoption,
+  nameOf: (userId: string) => string = (id) => id,
+): string {
   const how = decidedHow(
     a.vote,
-    `<@${e.decidedBy}> on ${localDateTime(e.decidedAt, a.timezone)} ${a.timezone}`,
+    `${escInMarks(nameOf(e.decidedBy))} on ${localDateTime(e.decidedAt, a.timezone)} ${a.timezone}`,
   );
   return how.charAt(0).toUpperCase() + how.slice(1);
 }
@@ -495,11 +501,12 @@ export function adoptionFooter(e: DecisionLogEntry, a: Adoption): string {
 export function decisionLogMessage(
   e: DecisionLogEntry,
   adoption: Adoption,
+  nameOf: (userId: string) => string = (id) => id,
 ): {
   text: string;
   blocks: types.KnownBlock[];
 } {
-  const footer = adoptionFooter(e, adoption);
+  const footer = adoptionFooter(e, adoption, nameOf);
   const text = `Decision ${e.id} (${e.cycle}): ${esc(e.scenario)} adopted. ${footer}. ${esc(e.rationale)}`;
   const head: types.KnownBlock[] = [
     {
