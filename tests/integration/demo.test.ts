@@ -128,9 +128,10 @@ describe('npm run demo', () => {
     // opening: 2027-01 opens Mon 01-04 09:00 (pre-S&OP ends 01-25 17:00, so the phase is left at
     // 15:00); 2027-02 Mon 02-01 09:00 → 02-04, 02-11, 02-17, Mon 02-22 17:00; 2027-03 opens
     // after the S&OE step, Mon 03-08 10:00 → 03-11, 03-18, 03-24, Mon 03-29 17:00.
-    // The decision log names who recorded it (the stand-in's display name), pinging nobody.
+    // The decision log names who recorded it (the stand-in's display name), pinging nobody;
+    // the vote message (edited in place) and `/sop decisions` (the asker's alone) keep theirs.
     expect(transcript).toMatch(/recorded by Pat on 2027-01-25 15:0\d UTC/);
-    expect(transcript).not.toMatch(/recorded by <@U_PAT>/);
+    expect(transcript).not.toMatch(/recorded by <@U_PAT> on 2027-01-25 15:0\d UTC/);
     // A plan run is dated by the story's clock too, not the machine's: `/sop status` runs in
     // January 2027 (which run is the latest then depends on how fast the worker is).
     expect(transcript).toMatch(
