@@ -157,7 +157,23 @@ describe('change presenters', () => {
   it('the confirmation shows before → after per month and what was flagged, within Block Kit limits', () => {
     const blocks = confirmationBlocks(outcome(), 'forecast');
     const text = JSON.stringify(blocks);
-    expect(beforeAfterTable(outcome().lines)).toContain('2027-03      1,000 → 1,150     slushy*');
+    // The month's zone in words, and whether it is flagged: a bare "slushy*" explained nothing.
+    expect(beforeAfterTable(outcome().lines)).toBe(
+      '```Month       Before → After\n' +
+        '2027-03      1,000 → 1,150     slushy, flagged\n' +
+        '2027-04      2,000 → 2,300```',
+    );
+    // A month of a zone that is not flagged (a capacity update's) says the zone only.
+    expect(
+      beforeAfterTable([
+        { period: '2027-02', zone: 'frozen', flagged: true, before: 5, after: 6, note: null },
+        { period: '2027-03', zone: 'slushy', flagged: false, before: 541, after: 379, note: null },
+      ]),
+    ).toBe(
+      '```Month       Before → After\n' +
+        '2027-02          5 → 6         frozen, flagged\n' +
+        '2027-03        541 → 379       slushy```',
+    );
     expect(text).toContain('Flagged for review: 2027-03');
     expect(text).not.toContain('already been saved');
     expect(validateBlocks(blocks, 'message')).toEqual([]);

@@ -21,11 +21,15 @@ const NOUN: Readonly<Record<ChangeSubject, string>> = {
   capacity: 'Capacity update',
 };
 
-/** A monospace table of month, before → after and the zone flag. */
+/**
+ * A monospace table of month, before → after and the month's time fence in words: "slushy" or
+ * "frozen", with ", flagged" when the month is flagged for review (a mark such as "slushy*"
+ * said nothing of what it meant; a capacity update's months are never flagged).
+ */
 export function beforeAfterTable(lines: ChangeOutcome['lines']): string {
   const rows = lines.map((l) => {
     const arrow = `${fmtQty(l.before).padStart(9)} → ${fmtQty(l.after).padEnd(9)}`;
-    const zone = l.zone === 'liquid' ? '' : l.zone === 'frozen' ? 'frozen*' : 'slushy*';
+    const zone = l.zone === 'liquid' ? '' : `${l.zone}${l.flagged ? ', flagged' : ''}`;
     return `${l.period}  ${arrow} ${zone}`.trimEnd();
   });
   return `\`\`\`Month       Before → After\n${rows.join('\n')}\`\`\``;
