@@ -61,6 +61,13 @@ export interface PhaseExpectation {
   readonly expected: string;
 }
 
+/**
+ * How a sales rep declares no change for their families: the command, or the button of App Home
+ * (and of the `/forecast` form). A request to "declare no change" says how, with these words.
+ */
+export const NO_CHANGE_HOW =
+  '`/forecast no-change`, or *No change for my families* in App Home (the Home tab of sopbot)';
+
 export const PHASE_EXPECTATIONS: Readonly<Record<CyclePhase, PhaseExpectation>> = {
   data_gathering: {
     audience: 'demand',
@@ -69,8 +76,7 @@ export const PHASE_EXPECTATIONS: Readonly<Record<CyclePhase, PhaseExpectation>> 
   },
   demand_review: {
     audience: 'demand',
-    expected:
-      'Sales: adjust the baseline for your families with a reason (`/forecast`), or declare "no change".',
+    expected: `Sales: adjust the baseline for your families with a reason (\`/forecast\`), or declare no change for them: ${NO_CHANGE_HOW}.`,
   },
   supply_review: {
     audience: 'supply',

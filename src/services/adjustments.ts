@@ -198,10 +198,22 @@ export function checkChangeText(input: ChangeInput): void {
     );
 }
 
+/**
+ * Why a change of 0 is refused, and what to do instead: a sales rep with nothing to change
+ * declares no change (there is no such declaration for a capacity).
+ */
+const ZERO_CHANGE: Readonly<Record<ChangeKind['subject'], string>> = {
+  forecast:
+    'A change of 0 changes nothing: give the change you mean. A sales rep with nothing to change declares no change for their families instead, with `/forecast no-change`.',
+  capacity:
+    'A change of 0 changes nothing: give the change you mean. A capacity that stays as it is needs no update.',
+};
+
 export function checkChange(
   input: ChangeInput,
   horizon: readonly Period[],
   reasons: readonly string[],
+  subject: ChangeKind['subject'],
 ): Period[] {
   checkChangeText(input);
   for (const f of ['from', 'to'] as const) {
@@ -225,7 +237,7 @@ export function checkChange(
   if (input.kind === 'delta_pct' && input.value < -100)
     throw new FieldError('value', 'A decrease cannot be more than -100%.');
   if (input.kind !== 'set' && input.value === 0)
-    throw new FieldError('value', 'A change of 0 changes nothing; use "no change" instead.');
+    throw new FieldError('value', ZERO_CHANGE[subject]);
   if (!reasons.includes(input.reason))
     throw new FieldError(
       'reason',
@@ -355,7 +367,7 @@ export async function openChange<T extends ChangeTarget>(
       'target',
       `There is no active ${kind.entity} ${codeSpan(input.target)}; check the code.`,
     );
-  const periods = checkChange(input, horizonOf(cycle, settings), kind.reasons);
+  const periods = checkChange(input, horizonOf(cycle, settings), kind.reasons, kind.subject);
   return {
     cycle,
     target,

@@ -131,7 +131,7 @@ describe("a one-day phase's nudge", () => {
       sent: [REP],
     });
     expect(standin.messagesIn(`D_${REP}`).map((m) => m.text)).toEqual([
-      `Reminder for S&OP 2027-04: the demand review closes ${DEMAND_DEADLINE}. You have not reviewed FAM-1 yet: adjust the forecast with \`/forecast\` or declare "no change".`,
+      `Reminder for S&OP 2027-04: the demand review closes ${DEMAND_DEADLINE}. You have not reviewed FAM-1 yet: adjust the forecast with \`/forecast\`, or declare no change with \`/forecast no-change\`, or *No change for my families* in App Home (the Home tab of sopbot).`,
     ]);
   });
 });

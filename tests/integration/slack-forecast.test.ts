@@ -592,6 +592,14 @@ describe('/capacity', () => {
     );
   });
 
+  it('a change of 0 is refused without sending operations to a "no change" there is none of', async () => {
+    // Before: 'use "no change" instead', which only a sales rep declares, and for the forecast.
+    expect((await typed('/capacity', OPS, 'LINE-2 2027-09 +0 maintenance')).text).toBe(
+      ':warning: A change of 0 changes nothing: give the change you mean. A capacity that stays as it is needs no update.' +
+        '\nExpected: `/capacity LINE-2 2027-01..2027-02 -30% maintenance "Overhaul"`',
+    );
+  });
+
   it('a user who is not in operations is refused, with the reason', async () => {
     await driver.command('/capacity', {
       user: REP,

@@ -77,6 +77,10 @@ describe('deadlines in Slack', () => {
   it('a phase announcement shows its deadline that way, in the text and the blocks', () => {
     const msg = phaseAnnouncement(cycle, 'Asia/Tokyo');
     expect(msg.text).toContain(`Demand review has started.`);
+    // It says how to declare no change, where it said only to declare "no change".
+    expect(JSON.stringify(msg.blocks[1])).toContain(
+      'Sales: adjust the baseline for your families with a reason (`/forecast`), or declare no change for them: `/forecast no-change`, or *No change for my families* in App Home (the Home tab of sopbot).',
+    );
     expect(msg.text).toMatch(new RegExp(`Deadline: ${TOKYO_DATE.replace(/[\^{}|]/g, '\\$&')}\\.$`));
     expect(JSON.stringify(msg.blocks[0])).toContain(`by *${TOKYO_DATE}*`);
     expect(validateBlocks(msg.blocks, 'message')).toEqual([]);

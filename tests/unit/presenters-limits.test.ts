@@ -609,7 +609,8 @@ describe('what the fits leave out, and what they keep', () => {
       'Reminder for S&OP 2027-01: the demand review closes Fri 15 Jan. You have not reviewed ' +
         'FAM-1, FAM-2, FAM-3, FAM-4, FAM-5, FAM-6, FAM-7, FAM-8, FAM-9, FAM-10 and 30 more of ' +
         'your families (`/sop status owing` lists them all) yet: adjust the forecast with ' +
-        '`/forecast` or declare "no change".',
+        '`/forecast`, or declare no change with `/forecast no-change`, or *No change for my ' +
+        'families* in App Home (the Home tab of sopbot).',
     );
     // Ten or fewer: each named, as before.
     expect(demandNudgeText('2027-01', 'Fri 15 Jan', codes.slice(0, 10))).toContain(

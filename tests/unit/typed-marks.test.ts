@@ -173,9 +173,11 @@ describe("a rep's demand nudge", () => {
     const text = demandNudgeText('2027-01', 'Fri 15 Jan', ['*X*', 'LINE_A_', 'R&D<!here>']);
     // Before: "*X*, LINE_A_, R&D<!here>", "X" in bold, and `<!here>` a live @here.
     expect(text).toBe(
-      `Reminder for S&OP 2027-01: the demand review closes Fri 15 Jan. You have not reviewed ${Z}*${Z}X${Z}*${Z}, LINE_A${Z}_${Z}, R&amp;D&lt;!here&gt; yet: adjust the forecast with \`/forecast\` or declare "no change".`,
+      `Reminder for S&OP 2027-01: the demand review closes Fri 15 Jan. You have not reviewed ${Z}*${Z}X${Z}*${Z}, LINE_A${Z}_${Z}, R&amp;D&lt;!here&gt; yet: adjust the forecast with \`/forecast\`, or declare no change with \`/forecast no-change\`, or *No change for my families* in App Home (the Home tab of sopbot).`,
     );
     expect(seen(text)).toContain('You have not reviewed *X*, LINE_A_, R&amp;D&lt;!here&gt; yet');
-    expect(html(text)).not.toMatch(/<b>|<i>/);
+    // The only bold is the message's own, the App Home button it names; none from a code.
+    expect(html(text).match(/<b>.*?<\/b>/g)).toEqual(['<b>No change for my families</b>']);
+    expect(html(text)).not.toMatch(/<i>/);
   });
 });

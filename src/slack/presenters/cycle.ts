@@ -1,7 +1,13 @@
 /** Cycle messages: the announcement that opens a phase, and the nudges before its deadline. */
 import type { CycleRow, SkippedHoliday } from '../../../db/schema.js';
 import { shortDay } from '../../core/calendar.js';
-import { type CyclePhase, isPhase, lateEnd, PHASE_EXPECTATIONS } from '../../core/cycle.js';
+import {
+  type CyclePhase,
+  isPhase,
+  lateEnd,
+  NO_CHANGE_HOW,
+  PHASE_EXPECTATIONS,
+} from '../../core/cycle.js';
 import { replacedVoteNotice } from '../../core/vote.js';
 import { PHASE_LABEL } from '../../services/cycles.js';
 import { esc, escInMarks, slackDate } from './format.js';
@@ -119,7 +125,7 @@ export function demandNudgeText(month: string, by: string, families: readonly st
     more > 0
       ? `${codes(families.slice(0, NUDGE_CODES))} and ${more} more of your families (${STATUS_OWING} lists them all)`
       : codes(families);
-  return `Reminder for S&OP ${month}: the demand review closes ${by}. You have not reviewed ${named} yet: adjust the forecast with \`/forecast\` or declare "no change".`;
+  return `Reminder for S&OP ${month}: the demand review closes ${by}. You have not reviewed ${named} yet: adjust the forecast with \`/forecast\`, or declare no change with ${NO_CHANGE_HOW}.`;
 }
 
 /**
