@@ -5,7 +5,8 @@
  *
  * - past: refused (history is not planned).
  * - frozen: refused for sales, ops and planners, with a reason that names the roles the policy
- *   lets change it (executives and admins), who may change it, flagged as an exception.
+ *   lets change it (executives and admins), who may change it, flagged as an exception (the
+ *   service adds who holds them, by name: `frozenRefusal` in src/services/adjustments.ts).
  * - slushy: accepted and flagged for review.
  * - liquid: accepted.
  */
@@ -74,7 +75,7 @@ export function checkFence(
         zone,
         accepted: false,
         flagged: false,
-        reason: `${period} is in the frozen zone (${frozenSpan(fences)} from ${cycleMonth}), where the plan is locked so operations can execute it. Only ${roleNames('forecast.frozen-exception')} can change it, as a flagged executive exception: ask one of them to make this change.`,
+        reason: `${period} is in the frozen zone (${frozenSpan(fences)} from ${cycleMonth}), where the plan is locked so operations can execute it. Only ${roleNames('forecast.frozen-exception')} can change it, as a flagged executive exception.`,
       };
     case 'slushy':
       return {

@@ -29,7 +29,7 @@ import type { AppDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
 import type { ConstraintEntry } from './constraints.js';
 import { adjustmentsOpen, getOpenCycle, PHASE_LABEL } from './cycles.js';
-import { type Member, ROLE_LABEL, requirePermission } from './members.js';
+import { type Member, membersWhoMay, ROLE_LABEL, requirePermission } from './members.js';
 import { requestJob } from './outbox.js';
 import { fencesOf, getSettings } from './settings.js';
 
@@ -440,6 +440,32 @@ export const FORECAST_CHANGE: ChangeKind<FamilyRef> = {
   reasons: FORECAST_REASONS,
 };
 
+/** How many of the members who may change a frozen month its refusal names; the rest are counted. */
+const EXCEPTION_NAMED = 5;
+
+/**
+ * The time fences' refusal of a frozen month (`reason`, which names the roles), then who holds
+ * them and how they make the change: the members the policy lets change a frozen month
+ * (`forecast.frozen-exception`, SOPBOT_ADMIN_USERS included), mentioned as the other refusals
+ * that say whom to ask do, and the command they use.
+ */
+async function frozenRefusal(deps: AppDeps, reason: string): Promise<string> {
+  const who = await membersWhoMay(
+    deps.db,
+    'forecast.frozen-exception',
+    deps.config.SOPBOT_ADMIN_USERS,
+  );
+  if (who.length === 0)
+    return `${reason} Nobody holds those roles yet: an admin gives one with \`/sop role\`.`;
+  const named = who.slice(0, EXCEPTION_NAMED).map((u) => `<@${u}>`);
+  const more = who.length - named.length;
+  const list =
+    more > 0
+      ? `${named.join(', ')} or ${more} more`
+      : named.join(', ').replace(/, ([^,]*)$/, ' or $1');
+  return `${reason} Ask ${list} to make this change with \`/forecast\` (typed or in its form).`;
+}
+
 /** Store one adjustment request (one or more months) and return the before/after per month. */
 export async function submitAdjustment(
   deps: AppDeps,
@@ -453,7 +479,11 @@ export async function submitAdjustment(
   const role = member.role as Role;
   const verdicts = periods.map((p) => ({ p, v: checkFence(cycle.month, p, fences, role) }));
   const refused = verdicts.find((x) => !x.v.accepted);
-  if (refused) throw new SopError('frozen_zone', refused.v.reason ?? `${refused.p} is frozen.`);
+  if (refused)
+    throw new SopError(
+      'frozen_zone',
+      await frozenRefusal(deps, refused.v.reason ?? `${refused.p} is frozen.`),
+    );
 
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (trx) => {

@@ -30,6 +30,7 @@ import { demandView } from '../services/demand-view.js';
 import { type Member, requirePermission } from '../services/members.js';
 import { getSettings } from '../services/settings.js';
 import { afterChange } from '../services/summary.js';
+import { userNamesFor } from '../services/user-names.js';
 import { formFirst, leaveAfterAckSlot, openForm } from './after-ack-limit.js';
 import { inputFromState } from './change-state.js';
 import { redrawHome } from './home.js';
@@ -51,7 +52,7 @@ import {
   targetGroups,
 } from './presenters/change-modal.js';
 import { esc } from './presenters/format.js';
-import { logUnexpected, userMessage, warningText } from './reply.js';
+import { fieldErrorText, logUnexpected, warningText } from './reply.js';
 import { commandRequestKey, viewRequestKey } from './request-key.js';
 
 /** A change kind as the commands take it: its usage line and its service. */
@@ -322,7 +323,10 @@ export async function submitChangeView(
     });
   } catch (err) {
     logUnexpected(deps.logger, err, `${spec.subject} submission failed`);
-    await ack({ response_action: 'errors', errors: { [errorBlock(err)]: userMessage(err) } });
+    // Slack shows a field's error as plain text: commands in quotes, people (the members a
+    // frozen month's refusal says to ask) by name.
+    const text = await fieldErrorText(err, userNamesFor(deps.db, client, deps.logger));
+    await ack({ response_action: 'errors', errors: { [errorBlock(err)]: text } });
     return;
   }
   await ack({ response_action: 'update', view: confirmationModal(outcome, spec.subject) });

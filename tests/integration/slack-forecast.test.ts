@@ -266,15 +266,72 @@ describe('/forecast', () => {
         reason: 'promotion',
       }),
     });
-    expect(frozen.outcome).toMatchObject({
+    const refusal = (month: string) =>
+      `${month} is in the frozen zone (months 1–2 from 2027-01), where the plan is locked so operations can execute it. Only Executive or Admin members can change it, as a flagged executive exception.`;
+    // Nobody is an executive or an admin here yet: it says so, and how one is made (it said
+    // "ask one of them", naming nobody).
+    expect(frozen.outcome).toEqual({
       action: 'errors',
-      errors: { from: expect.stringContaining('frozen zone') },
+      errors: {
+        from: `${refusal('2027-02')} Nobody holds those roles yet: an admin gives one with "/sop role".`,
+      },
     });
-    expect(JSON.stringify(frozen.outcome)).toContain(
-      'Only Executive or Admin members can change it, as a flagged executive exception',
-    );
     const reply = await typed('/forecast', REP, 'FAM-1 2027-01 =900 promotion');
-    expect(reply.text).toContain('2027-01 is in the frozen zone');
+    expect(reply.text).toBe(
+      `:warning: ${refusal('2027-01')} Nobody holds those roles yet: an admin gives one with \`/sop role\`.`,
+    );
+
+    // An executive and an admin: named, and the command they make the change with. The modal's
+    // error is plain text, so by name ("@cleo") and the command in quotes.
+    const people = [
+      { id: 'U_CLEO', name: 'cleo', role: 'exec' as const },
+      { id: 'U_ADA', name: 'ada', role: 'admin' as const },
+    ];
+    for (const p of people) standin.store.users.set(p.id, { ...p, real_name: p.name, tz: 'UTC' });
+    await db
+      .insertInto('members')
+      .values(people.map((p) => ({ slack_user_id: p.id, role: p.role })))
+      .execute();
+    const named = await driver.submitView(await openModal('/forecast', REP), {
+      values: changeModalValues({
+        target: 'FAM-1',
+        from: '2027-02',
+        kind: 'delta_units',
+        value: '50',
+        reason: 'promotion',
+      }),
+    });
+    expect(named.outcome).toEqual({
+      action: 'errors',
+      errors: {
+        from: `${refusal('2027-02')} Ask @ada or @cleo to make this change with "/forecast" (typed or in its form).`,
+      },
+    });
+    expect((await typed('/forecast', REP, 'FAM-1 2027-01 =900 promotion')).text).toBe(
+      `:warning: ${refusal('2027-01')} Ask <@U_ADA> or <@U_CLEO> to make this change with \`/forecast\` (typed or in its form).`,
+    );
+    // Past five, the rest are counted: six executives and the admin, ids in order.
+    const execs = ['U_E1', 'U_E2', 'U_E3', 'U_E4', 'U_E5'];
+    await db
+      .insertInto('members')
+      .values(execs.map((id) => ({ slack_user_id: id, role: 'exec' as const })))
+      .execute();
+    expect((await typed('/forecast', REP, 'FAM-1 2027-01 =900 promotion')).text).toBe(
+      `:warning: ${refusal('2027-01')} Ask <@U_ADA>, <@U_CLEO>, <@U_E1>, <@U_E2>, <@U_E3> or 2 more to make this change with \`/forecast\` (typed or in its form).`,
+    );
+    await db
+      .deleteFrom('members')
+      .where('slack_user_id', 'in', [...people.map((p) => p.id), ...execs])
+      .execute();
+    expect(await rows()).toHaveLength(before);
+  });
+
+  it('a change of 0 is refused with what to do instead: a rep declares no change, with the command', async () => {
+    const before = (await rows()).length;
+    expect((await typed('/forecast', REP, 'FAM-1 2027-07 +0 promotion')).text).toBe(
+      ':warning: A change of 0 changes nothing: give the change you mean. A sales rep with nothing to change declares no change for their families instead, with `/forecast no-change`.' +
+        '\nExpected: `/forecast FAM-12 2027-03..2027-05 +15% promotion "Spring campaign"`',
+    );
     expect(await rows()).toHaveLength(before);
   });
 

@@ -33,10 +33,11 @@ describe('time fences', () => {
   it('names both roles that may change a frozen month, and asks for no approval sopbot has not', () => {
     // POLICY's forecast.frozen-exception row is executives and admins (README: "A month in the
     // frozen zone only executives and admins may change"); nothing in sopbot approves another's
-    // change, so the rep is told who can make it.
+    // change, so the rep is told who can make it (the service adds who holds those roles, by
+    // name, and the command they use: tests/integration/slack-forecast.test.ts).
     const v = checkFence('2027-01', '2027-02', fences, 'sales');
     expect(v.reason).toBe(
-      '2027-02 is in the frozen zone (months 1–2 from 2027-01), where the plan is locked so operations can execute it. Only Executive or Admin members can change it, as a flagged executive exception: ask one of them to make this change.',
+      '2027-02 is in the frozen zone (months 1–2 from 2027-01), where the plan is locked so operations can execute it. Only Executive or Admin members can change it, as a flagged executive exception.',
     );
     expect(v.reason).not.toMatch(/approve/);
   });
