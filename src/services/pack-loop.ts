@@ -332,7 +332,7 @@ export function reviewLines(l: PackLoop, people: People = BY_ID): string[] {
     ...[
       lags.length
         ? `Forecast accuracy by lag (1 − WMAPE; bias + = over-forecast): ${lags.join('; ')}.`
-        : 'Forecast accuracy: no lag-1 or lag-3 snapshot covers these months yet.',
+        : 'Forecast accuracy: no lag-1 or lag-3 forecast of these months can be scored against actuals yet.',
       ...[fvaLine(r, people.name)].filter((x): x is string => x !== null),
       t.adherence === null
         ? 'Plan adherence: no production actuals against the plan yet.'

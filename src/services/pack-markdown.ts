@@ -283,14 +283,22 @@ export function packSections(
             ],
   });
   const k = p.kpis;
+  // The review of the months since the last cycle, when there is one: with no lag-1 accuracy to
+  // judge, its own lines say what there is to score of those months (by lag, or none yet, or no
+  // actuals at all), where question 2 said "none" twice, in two wordings.
+  const review = p.loop ? reviewLines(p.loop, people) : [];
   s.push({
     n: 2,
     title: 'How are we executing against performance metrics?',
     lines: [
-      k.accuracy === null
-        ? 'Forecast accuracy: no lag-1 forecast of an earlier cycle has its actual yet.'
-        : `Lag-1 forecast accuracy ${pct(k.accuracy)} (target ≥ ${pct(KPI_TARGETS.accuracy)}: ${vs(atLeast(k.accuracy, KPI_TARGETS.accuracy))}), bias ${pct(k.bias, true)} (target within ±${pct(KPI_TARGETS.absBias)}: ${vs(atMost(Math.abs(k.bias ?? 0), KPI_TARGETS.absBias))}); ${num(k.pairs)} family-months of ${k.cycles.join(', ')}. ${BIAS_SIGN_CONVENTION.charAt(0).toUpperCase()}${BIAS_SIGN_CONVENTION.slice(1)}.`,
-      ...(p.loop ? reviewLines(p.loop, people) : []),
+      ...(k.accuracy !== null
+        ? [
+            `Lag-1 forecast accuracy ${pct(k.accuracy)} (target ≥ ${pct(KPI_TARGETS.accuracy)}: ${vs(atLeast(k.accuracy, KPI_TARGETS.accuracy))}), bias ${pct(k.bias, true)} (target within ±${pct(KPI_TARGETS.absBias)}: ${vs(atMost(Math.abs(k.bias ?? 0), KPI_TARGETS.absBias))}); ${num(k.pairs)} family-months of ${k.cycles.join(', ')}. ${BIAS_SIGN_CONVENTION.charAt(0).toUpperCase()}${BIAS_SIGN_CONVENTION.slice(1)}.`,
+          ]
+        : review.length > 0
+          ? []
+          : ['Forecast accuracy: no lag-1 forecast of an earlier cycle has its actual yet.']),
+      ...review,
       fillRateLine(k),
       k.averageUtilisation === null
         ? 'Utilisation: no plan run yet.'

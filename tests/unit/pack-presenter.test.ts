@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { LagScore } from '../../src/core/review.js';
 import { type PackData, packMarkdown, packSections } from '../../src/services/pack.js';
 import { bullet, sub } from '../../src/services/pack-loop.js';
 import { escKeepingMentions } from '../../src/slack/presenters/format.js';
@@ -1016,6 +1017,90 @@ describe('the pack of a cycle whose meeting has decided (Q6, Q10)', () => {
     expect(s[9]!.lines).toEqual([
       "This cycle's decision set no follow-up actions.",
       'No open action from earlier cycles, S&OE or Slack messages.',
+    ]);
+  });
+});
+
+describe('forecast accuracy in question 2', () => {
+  // A review of 2027-01 with sales: 100 units; its lag scores as given.
+  const none: LagScore = {
+    pairs: 0,
+    consensusAccuracy: null,
+    consensusBias: null,
+    baselineAccuracy: null,
+    baselineBias: null,
+  };
+  const packWith = (byLag: Record<string, LagScore> | null, accuracy: number | null) => {
+    const base = data(0, 0);
+    const review = {
+      periods: ['2027-01'],
+      total: {
+        byLag,
+        salesUnits: 100,
+        plannedDemand: null,
+        actualProduction: 0,
+        plannedProduction: 0,
+        orderLines: 0,
+        adherence: null,
+        fillRate: null,
+        otif: null,
+        turns: null,
+        coverMonths: null,
+        targetCoverMonths: null,
+        backlog: null,
+        plannedBacklog: null,
+        obsoleteValue: 0,
+        stockValue: null,
+        plannedStockValue: null,
+      },
+      fva: { matched: 0, steps: [], byPerson: {}, byReason: {} },
+      byFamily: {},
+    };
+    return {
+      ...base,
+      kpis: { ...base.kpis, accuracy, bias: accuracy === null ? null : 0.1 },
+      loop:
+        byLag === null
+          ? null
+          : ({
+              ...base.loop,
+              trend: [{ month: '2027-02', reference: null, review }],
+              changed: { ...emptyChanged, carried: [] },
+              tracking: { outside: [], judged: 0, months: 0 },
+              follow: null,
+              escalations: [],
+            } as unknown as PackData['loop']),
+    } as PackData;
+  };
+  const q2 = (p: PackData) => packSections(p)[1]!.lines.filter((l) => /accuracy/i.test(l));
+
+  it('says once that no forecast can be scored, where it said so twice in two wordings', () => {
+    expect(q2(packWith({ '1': none, '3': none }, null))).toEqual([
+      sub(
+        'Forecast accuracy: no lag-1 or lag-3 forecast of these months can be scored against actuals yet.',
+      ),
+    ]);
+  });
+
+  it('with no review of earlier months, the KPI line says it', () => {
+    expect(q2(packWith(null, null))).toEqual([
+      'Forecast accuracy: no lag-1 forecast of an earlier cycle has its actual yet.',
+    ]);
+  });
+
+  it('a lag-3 score without a lag-1 one is given alone, and no line says there is nothing to score', () => {
+    // Lag 3: 80% accuracy, bias +5%, over 2 family-months; baseline 70%, −5%.
+    const lag3 = {
+      pairs: 2,
+      consensusAccuracy: 0.8,
+      consensusBias: 0.05,
+      baselineAccuracy: 0.7,
+      baselineBias: -0.05,
+    };
+    expect(q2(packWith({ '1': none, '3': lag3 }, null))).toEqual([
+      sub(
+        'Forecast accuracy by lag (1 − WMAPE; bias + = over-forecast): lag 3: consensus 80.0% (bias +5.0%) vs baseline 70.0% (bias −5.0%), 2 family-months.',
+      ),
     ]);
   });
 });
