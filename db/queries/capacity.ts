@@ -1,6 +1,6 @@
 /** Resources, their capacity (regular or per-period override) and capacity updates. */
 
-import { type ExpressionBuilder, type Insertable, sql } from 'kysely';
+import type { ExpressionBuilder, Insertable } from 'kysely';
 import type { Db } from '../connect.js';
 import type { CapacityUpdateRow, CapacityUpdatesTable, Database } from '../schema.js';
 import { codeIs, inCodeOrder } from './shared.js';
@@ -103,39 +103,52 @@ export interface ResourceActivity {
   readonly resource: string;
   /** Open updates: one per request, however many months it covers. */
   readonly updates: number;
-  /** The change summed over the updates' months, in the resource's `unit`. */
-  readonly net: number;
+  /**
+   * Each month the updates change, before and after, in the resource's `unit`: the rows their
+   * confirmations print, so a net printed beside them is theirs as printed.
+   */
+  readonly months: readonly { readonly before: number; readonly after: number }[];
   readonly unit: string;
 }
 
 /**
  * Per resource: open updates in a cycle (one per request, whatever months it covers) and the
- * net capacity change they make.
+ * months they change.
  */
 export async function capacityActivity(db: Db, cycleId: number): Promise<ResourceActivity[]> {
   const rows = await db
     .selectFrom('capacity_updates')
     .innerJoin('resources', 'resources.id', 'capacity_updates.resource_id')
-    .select((eb) => [
+    .select([
       'resources.code',
       'resources.unit',
-      // One update is one request for the resource, whatever months it covers (as
-      // `/sop constraints` numbers it and the summary's thread has one reply for it).
-      eb.fn.count<string>('capacity_updates.request_key').distinct().as('n'),
-      sql<number>`coalesce(sum(capacity_updates.after_value - capacity_updates.before_value), 0)`.as(
-        'net',
-      ),
+      'capacity_updates.request_key',
+      'capacity_updates.before_value',
+      'capacity_updates.after_value',
     ])
     .where('capacity_updates.cycle_id', '=', cycleId)
     .where('capacity_updates.status', '=', 'open')
-    .groupBy(['resources.code', 'resources.unit'])
     .orderBy(inCodeOrder('resources.code'))
+    .orderBy('capacity_updates.period')
     .execute();
-  return rows.map((r) => ({
-    resource: r.code,
-    updates: Number(r.n),
-    net: Number(r.net),
-    unit: r.unit,
+  const byCode = new Map<
+    string,
+    { unit: string; requests: Set<string>; months: { before: number; after: number }[] }
+  >();
+  for (const r of rows) {
+    const g = byCode.get(r.code) ?? { unit: r.unit, requests: new Set(), months: [] };
+    byCode.set(r.code, g);
+    // One update is one request for the resource, whatever months it covers (as
+    // `/sop constraints` numbers it and the summary's thread has one reply for it).
+    g.requests.add(r.request_key);
+    if (r.before_value !== null && r.after_value !== null)
+      g.months.push({ before: Number(r.before_value), after: Number(r.after_value) });
+  }
+  return [...byCode.entries()].map(([resource, g]) => ({
+    resource,
+    updates: g.requests.size,
+    months: g.months,
+    unit: g.unit,
   }));
 }
 

@@ -8,8 +8,7 @@ import {
 } from 'kysely';
 import type { Db } from '../connect.js';
 import type { CycleRow, CyclesTable, Database, Phase } from '../schema.js';
-import { appliesToCycle, openConstraints } from './capacity.js';
-import { firstOrNull, inCodeOrder } from './shared.js';
+import { firstOrNull } from './shared.js';
 
 type CycleFilter = (eb: ExpressionBuilder<Database, 'cycles'>) => Expression<SqlBool>;
 
@@ -88,20 +87,6 @@ export async function savePhaseDays(
     .set({ phase_days: JSON.stringify(phaseDays), updated_at: new Date() })
     .where('team_id', '=', teamId)
     .execute();
-}
-
-/**
- * The cycle's open constraints (`appliesToCycle`: its own, earlier cycles' still open and
- * standing ones, for its months), as `CODE period (reason)`.
- */
-export async function openConstraintLabels(db: Db, cycleId: number): Promise<string[]> {
-  const rows = await openConstraints(db)
-    .select(['resources.code', 'capacity_updates.period', 'capacity_updates.reason_code'])
-    .where(appliesToCycle(cycleId))
-    .orderBy(inCodeOrder('resources.code'))
-    .orderBy('capacity_updates.period')
-    .execute();
-  return rows.map((c) => `${c.code} ${c.period} (${c.reason_code})`);
 }
 
 /** The latest cycle before `month` that adopted a scenario, or null. */

@@ -227,38 +227,68 @@ export function familyChart(s: FamilySeries): ChartResult {
     resolve: { scale: { color: 'independent' } },
   } as TopLevelSpec;
 
-  const sum = (xs: readonly { value: number }[]) => xs.reduce((a, b) => a + b.value, 0);
-  const baseTotal = sum(s.baseline);
-  const consTotal = s.consensus.length ? sum(s.consensus) : baseTotal;
-  const change = baseTotal > 0 ? consTotal / baseTotal - 1 : 0;
   const months = s.consensus.length || s.baseline.length;
-  const byReason = new Map<string, number>();
-  for (const a of s.adjustments)
-    byReason.set(a.reasonCode, (byReason.get(a.reasonCode) ?? 0) + (a.after - a.before));
-  // What the reasons leave of the move is the consensus's floor at zero (its own step).
-  const floor = consTotal - baseTotal - [...byReason.values()].reduce((a, b) => a + b, 0);
-  const parts = [...byReason.entries()].map(([r, d]) => [r.replace(/_/g, ' '), d] as const);
-  if (Math.abs(floor) >= 1e-6) parts.push(['floor at zero', floor]);
-  // The parts add up to the totals as printed: "16,601 vs 16,108 … promotion +493".
-  const walk = walkAsShown(
-    baseTotal,
-    parts.map(([, d]) => d),
-    consTotal,
-  );
-  const reasons = parts
-    .map(([r, d], i) => ({ r, d, shown: walk.steps[i] ?? 0 }))
+  const shown = shownByReason(s);
+  const change = shown.base > 0 ? shown.cons / shown.base - 1 : 0;
+  const reasons = shown.parts
     .filter((p) => p.r !== 'floor at zero' || p.shown !== 0)
     .sort((a, b) => Math.abs(b.d) - Math.abs(a.d))
     .map((p) => `${p.r} ${p.shown >= 0 ? '+' : ''}${formatNumber(p.shown)}`);
   // Months, not adjustments: two people adjusting one month is one adjusted month.
   const adjusted = new Set(s.adjustments.map((a) => a.period)).size;
   const n = s.adjustments.length;
-  const summary = `*${escInMarks(s.family)}*: consensus ${formatNumber(walk.end)} units over ${months} months vs baseline ${formatNumber(walk.start)} (${formatPercent(change, 1, true)}).${
+  const summary = `*${escInMarks(s.family)}*: consensus ${formatNumber(shown.cons)} units over ${months} months vs baseline ${formatNumber(shown.base)} (${formatPercent(change, 1, true)}).${
     n
       ? ` ${adjusted} adjusted month${adjusted === 1 ? '' : 's'}${n === adjusted ? '' : ` (${n} adjustments)`}: ${reasons.join(', ')}.`
       : ' No adjustments.'
   }`;
   const lastActual = history.at(-1);
-  const altText = `Line chart for ${s.family}: ${history.length} months of actual sales${lastActual ? ` up to ${lastActual.period} (last ${formatNumber(lastActual.units)} units)` : ''}, the baseline forecast for ${s.baseline.length} months with its 80% and 95% intervals, and the consensus, which totals ${formatNumber(consTotal)} units against ${formatNumber(baseTotal)} for the baseline. ${s.adjustments.length} adjustments are marked.`;
+  const altText = `Line chart for ${s.family}: ${history.length} months of actual sales${lastActual ? ` up to ${lastActual.period} (last ${formatNumber(lastActual.units)} units)` : ''}, the baseline forecast for ${s.baseline.length} months with its 80% and 95% intervals, and the consensus, which totals ${formatNumber(shown.cons)} units against ${formatNumber(shown.base)} for the baseline. ${s.adjustments.length} adjustments are marked.`;
   return { spec, title, altText: clip(altText, 1000), summary: clip(summary, 600) };
+}
+
+/**
+ * A family's totals and its reasons as printed: each month's baseline and consensus rounded
+ * on their own, as its adjustment's confirmation and explain print them (5,343 → 4,809), its
+ * adjustments sharing that month's difference (largest remainder, explain's month walk), and
+ * every total the sum of its months as printed, so "lost customer −1,531" is what the
+ * confirmations' rows add up to, and the reasons add up to consensus less baseline.
+ */
+function shownByReason(s: FamilySeries): {
+  base: number;
+  cons: number;
+  parts: { r: string; d: number; shown: number }[];
+} {
+  const baseOf = new Map(s.baseline.map((b) => [b.period, b.value]));
+  const consOf = new Map(
+    (s.consensus.length ? s.consensus : s.baseline).map((c) => [c.period, c.value]),
+  );
+  const periods = [...new Set([...baseOf.keys(), ...consOf.keys()])];
+  const parts = new Map<string, { d: number; shown: number }>();
+  const add = (r: string, d: number, shown: number) => {
+    const p = parts.get(r) ?? { d: 0, shown: 0 };
+    parts.set(r, { d: p.d + d, shown: p.shown + shown });
+  };
+  let base = 0;
+  let cons = 0;
+  for (const period of periods) {
+    const b = baseOf.get(period) ?? 0;
+    const c = consOf.get(period) ?? b;
+    const adj = s.adjustments.filter((a) => a.period === period);
+    const steps = adj.map((a) => [a.reasonCode.replace(/_/g, ' '), a.after - a.before] as const);
+    // What the adjustments leave of the month's move is the consensus's floor at zero.
+    const floor = c - b - steps.reduce((t, [, d]) => t + d, 0);
+    const all = Math.abs(floor) >= 1e-6 ? [...steps, ['floor at zero', floor] as const] : steps;
+    const walk = walkAsShown(
+      b,
+      all.map(([, d]) => d),
+      c,
+    );
+    base += walk.start;
+    cons += walk.end;
+    all.forEach(([r, d], i) => {
+      add(r, d, walk.steps[i] ?? 0);
+    });
+  }
+  return { base, cons, parts: [...parts.entries()].map(([r, p]) => ({ r, ...p })) };
 }

@@ -18,7 +18,7 @@ import { resourceIds } from '../../db/queries/codes.js';
 import { latestCycleWhere, openCycle } from '../../db/queries/cycles.js';
 import { matchCode } from '../../db/queries/shared.js';
 import type { AdjustmentKind } from '../core/consensus.js';
-import type { Period } from '../core/period.js';
+import { type Period, periodSpan } from '../core/period.js';
 import { codeSpan, namedCodes, readFreeText } from '../core/text.js';
 import type { AppDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
@@ -104,6 +104,25 @@ export function constraintGroups<
     } else byKey.set(key, { first: r, ids: [r.id], months: [r.period] });
   }
   return [...byKey.values()].map((g) => ({ ...g, months: [...g.months].sort() }));
+}
+
+const compare = (a = '', b = '') => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The cycle's open constraints (`appliesToCycle`: its own, earlier cycles' still open and
+ * standing ones, for its months), one per constraint as `constraintGroups` counts them, as
+ * `CODE months (reason)`: "LINE-2 2027-03–2027-04 (maintenance)", one constraint, as the
+ * status counts it and the pack names it.
+ */
+export async function openConstraintLabels(db: AppDeps['db'], cycleId: number): Promise<string[]> {
+  const rows = await openConstraintMonths(db, cycleId);
+  // By resource in code order (as the rows come), then by month.
+  const codeAt = new Map<string, number>();
+  for (const r of rows) if (!codeAt.has(r.code)) codeAt.set(r.code, codeAt.size);
+  const at = (r: { code: string }) => codeAt.get(r.code) ?? 0;
+  return constraintGroups(rows)
+    .sort((a, b) => at(a.first) - at(b.first) || compare(a.months[0], b.months[0]))
+    .map(({ first, months }) => `${first.code} ${periodSpan(months)} (${first.reason_code})`);
 }
 
 /** Months of one request and resource make one constraint, in the order the rows come. */

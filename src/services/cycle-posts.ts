@@ -8,7 +8,6 @@ import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
 import { phasesEndedAtDeadline } from '../../db/queries/audit.js';
 import { repsOwingInput } from '../../db/queries/cycle-inputs.js';
-import { openConstraintLabels } from '../../db/queries/cycles.js';
 import { membersWithRole } from '../../db/queries/members.js';
 import { countedVoters, openPollOf } from '../../db/queries/polls.js';
 import type { CycleRow, Phase, SettingsRow } from '../../db/schema.js';
@@ -23,6 +22,7 @@ import {
   voteNudgeText,
 } from '../slack/presenters/cycle.js';
 import { slackDate } from '../slack/presenters/format.js';
+import { openConstraintLabels } from './constraints.js';
 import { requireCycle } from './cycles.js';
 import { runReplacing } from './polls.js';
 import { dmOnce, postOnce } from './reminders.js';

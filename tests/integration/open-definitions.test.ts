@@ -9,7 +9,6 @@ import type { FlowJob } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedCyclesBefore } from '../../db/queries/chart-data.js';
 import { openConstraintsByOps } from '../../db/queries/cycle-inputs.js';
-import { openConstraintLabels } from '../../db/queries/cycles.js';
 import { currentCycle } from '../../db/queries/explain.js';
 import { openConstraintLines } from '../../db/queries/pack.js';
 import type { JobContext } from '../../jobs/processor-types.js';
@@ -17,6 +16,7 @@ import { createQueues, type Queues } from '../../jobs/queues.js';
 import { PROCESSORS } from '../../jobs/registry.js';
 import { createLogger } from '../../src/logger.js';
 import { createRedis } from '../../src/redis.js';
+import { openConstraintLabels } from '../../src/services/constraints.js';
 import { getOpenCycle } from '../../src/services/cycles.js';
 import { freshDb, redisPrefix, type TestDb } from '../helpers/db.js';
 import { emptyQueues } from './jobs-fixture.js';
@@ -183,5 +183,41 @@ describe('the open constraints of a cycle', () => {
       'LINE-2 2027-05 (R-later)',
       'LINE-2 2027-06 (R-planner)',
     ]);
+  });
+
+  it('name a constraint over two months once, with its months, as the status counts it', async () => {
+    // The demo's overhaul: one request on LINE-1 for 2027-07 and 2027-08 is one constraint,
+    // named "LINE-1 2027-07–2027-08 (R-overhaul)", not once per month; U_OPS1's count in
+    // March goes from 1 (R-own) to 2, not 3.
+    const mar = cycles.get('2027-03') ?? 0;
+    const line1 = await t.db
+      .selectFrom('resources')
+      .select('id')
+      .where('code', '=', 'LINE-1')
+      .executeTakeFirstOrThrow();
+    await t.db
+      .insertInto('capacity_updates')
+      .values(
+        ['2027-07', '2027-08'].map((period) => ({
+          request_key: 'overhaul',
+          cycle_id: mar,
+          resource_id: line1.id,
+          period,
+          kind: 'delta_units' as const,
+          value: -10,
+          reason_code: 'R-overhaul',
+          author: 'U_OPS1',
+          source: 'command' as const,
+        })),
+      )
+      .execute();
+    expect(await openConstraintLabels(t.db, mar)).toEqual([
+      'LINE-1 2027-03 (R-own)',
+      'LINE-1 2027-07–2027-08 (R-overhaul)',
+      'LINE-2 2027-04 (R-standing)',
+      'LINE-2 2027-05 (R-later)',
+      'LINE-2 2027-06 (R-planner)',
+    ]);
+    expect(await openConstraintsByOps(t.db, mar)).toContainEqual({ userId: 'U_OPS1', count: 2 });
   });
 });

@@ -283,8 +283,8 @@ describe("the channels' review summaries outside the message pane", () => {
     );
     expect(
       supplySummaryText('2027-01', [
-        { resource: 'LINE-1', updates: 2, net: -40, unit: 'hours' },
-        { resource: 'LINE-2', updates: 1, net: 10, unit: 'hours' },
+        { resource: 'LINE-1', updates: 2, months: [{ before: 100, after: 60 }], unit: 'hours' },
+        { resource: 'LINE-2', updates: 1, months: [{ before: 100, after: 110 }], unit: 'hours' },
       ]),
     ).toBe('Supply review 2027-01: 3 open capacity updates on 2 resources.');
   });

@@ -116,10 +116,12 @@ describe('family summary', () => {
   });
 
   it("shows reasons that add up to the totals as printed (the demo's 2027-02 case)", () => {
-    // Baseline 5,369.1 + 5,369.1 + 5,370.1 = 16,108.3 → "16,108"; promotion 164.1 + 164.1 +
-    // 164.2 = 492.4; consensus 16,600.7 → "16,601". The shown parts must give 16,601 − 16,108
-    // = 493, where 492.4 alone reads 492. The 2027-03 case: 16,669.3 + 494.4 = 17,163.7, read
-    // "17,164" and "16,669": +495, where 494.4 alone reads 494.
+    // Each month is printed rounded on its own (as its confirmation and explain print it), and
+    // a total is the sum of its months as printed. Baseline 5,369.1, 5,369.1, 5,370.1 read
+    // 5,369 + 5,369 + 5,370 = 16,108; consensus 5,533.2, 5,533.2, 5,534.3 read 5,533 + 5,533 +
+    // 5,534 = 16,600; promotion 164 + 164 + 164 = +492 = 16,600 − 16,108. The 2027-03 case:
+    // baseline 5,556 + 5,557 + 5,556 = 16,669, consensus 5,721 × 3 = 17,163, promotion 165 +
+    // 164 + 165 = +494.
     const a = familyChart(
       series(
         [5369.1, 5369.1, 5370.1],
@@ -131,8 +133,8 @@ describe('family summary', () => {
         ],
       ),
     ).summary;
-    expect(a).toContain('consensus 16,601 units over 3 months vs baseline 16,108');
-    expect(a).toContain('promotion +493.');
+    expect(a).toContain('consensus 16,600 units over 3 months vs baseline 16,108');
+    expect(a).toContain('promotion +492.');
     const b = familyChart(
       series(
         [5556.3, 5556.6, 5556.4],
@@ -144,26 +146,61 @@ describe('family summary', () => {
         ],
       ),
     ).summary;
-    expect(b).toContain('consensus 17,164 units over 3 months vs baseline 16,669');
-    expect(b).toContain('promotion +495.');
+    expect(b).toContain('consensus 17,163 units over 3 months vs baseline 16,669');
+    expect(b).toContain('promotion +494.');
   });
 
-  it('shares the rounding over several reasons by their fractions', () => {
-    // Baseline 100 × 3 = 300; deltas 0.4 each: consensus 301.2 → "301", difference 1:
-    // promotion 0.4 → 1 (first of the tie), new customer 0.4 → 0, event 0.4 → 0.
-    const s = familyChart(
-      series(
-        [100, 100, 100],
-        [100.4, 100.4, 100.4],
-        [
-          ['promotion', 0.4],
-          ['new_customer', 0.4],
-          ['event', 0.4],
-        ],
-      ),
-    ).summary;
-    expect(s).toContain('consensus 301 units over 3 months vs baseline 300 (+0.4%)');
-    expect(s).toContain('3 adjusted months: promotion +1, new customer +0, event +0.');
+  it("gives a reason the sum of its confirmations' rows as printed (the demo's FAM-2 lost customer)", () => {
+    // Rita's −10%: 2027-04 5,342.9 → 4,808.61 reads "5,343 → 4,809" (−534), 2027-05 5,385.4 →
+    // 4,846.86 "5,385 → 4,847" (−538), 2027-06 4,586.8 → 4,128.12 "4,587 → 4,128" (−459): the
+    // rows add up to −1,531. 2027-03, not adjusted, is 1,000.45 ("1,000"). Baseline 1,000 +
+    // 5,343 + 5,385 + 4,587 = 16,315; consensus 1,000 + 4,809 + 4,847 + 4,128 = 14,784;
+    // 14,784 − 16,315 = −1,531 (−9.4%). Rounded whole, 16,315.55 and 14,784.04
+    // read 16,316 and 14,784: "−1,532", which no confirmation's rows add up to.
+    const months = ['2027-03', '2027-04', '2027-05', '2027-06'];
+    const base = [1000.45, 5342.9, 5385.4, 4586.8];
+    const cons = base.map((v, i) => (i === 0 ? v : v * 0.9));
+    const s = familyChart({
+      family: 'FAM-2',
+      history: [],
+      baseline: months.map((period, i) => {
+        const v = base[i] ?? 0;
+        return { period, value: v, lo80: v, hi80: v, lo95: v, hi95: v };
+      }),
+      consensus: months.map((period, i) => ({ period, value: cons[i] ?? 0 })),
+      adjustments: [1, 2, 3].map((i) => ({
+        period: months[i] ?? '',
+        author: 'Rita',
+        reasonCode: 'lost_customer',
+        before: base[i] ?? 0,
+        after: cons[i] ?? 0,
+      })),
+    }).summary;
+    expect(s).toContain('consensus 14,784 units over 4 months vs baseline 16,315 (−9.4%)');
+    expect(s).toContain('3 adjusted months: lost customer −1,531.');
+  });
+
+  it("shares a month's rounding over several reasons by their fractions", () => {
+    // One month, baseline 100, three adjustments of +0.4: consensus 101.2 → "101", difference
+    // 1: promotion 0.4 → 1 (first of the tie), new customer 0.4 → 0, event 0.4 → 0.
+    const reasons = ['promotion', 'new_customer', 'event'];
+    const s = familyChart({
+      family: 'FAM-1',
+      history: [],
+      baseline: [{ period: '2027-05', value: 100, lo80: 100, hi80: 100, lo95: 100, hi95: 100 }],
+      consensus: [{ period: '2027-05', value: 101.2 }],
+      adjustments: reasons.map((reasonCode, i) => ({
+        period: '2027-05',
+        author: 'Rita',
+        reasonCode,
+        before: 100 + 0.4 * i,
+        after: 100.4 + 0.4 * i,
+      })),
+    }).summary;
+    expect(s).toContain('consensus 101 units over 1 months vs baseline 100 (+1.0%)');
+    expect(s).toContain(
+      '1 adjusted month (3 adjustments): promotion +1, new customer +0, event +0.',
+    );
   });
 
   it('names the floor at zero when the reasons take a month below zero', () => {
@@ -254,8 +291,10 @@ describe('explain: the walks add up as printed', () => {
 
   it('a range: each month, the total and each person and reason', () => {
     // 2027-03: 100.4 + 0.4 = 100.8 → "100 +1 = 101" (alone, 0.4 read "+0"); 2027-04:
-    // 200.3 + 0.3 = 200.6 → "200 +1 = 201". Total baseline 300.7 → 301, consensus 301.4 →
-    // 301: adjustments +0 (the unrounded 0.7 read "+1"), Rita's 0.4 and Sam's 0.3 +0 each.
+    // 200.3 + 0.3 = 200.6 → "200 +1 = 201". The total is the months as printed: baseline
+    // 100 + 200 = 300, consensus 101 + 201 = 302, adjustments +2, Rita's +1 and Sam's +1 as
+    // their months show them (the whole range rounded, 300.7 → 301 and 301.4 → 301, read
+    // "+0", which the months' "+1" and "+1" do not add up to).
     const text = explainPlainText(
       explanation([
         month('2027-03', 100.4, [step('1', 'U1', 'promo', 100.4, 0.4)]),
@@ -264,9 +303,9 @@ describe('explain: the walks add up as printed', () => {
     );
     expect(text).toContain('2027-03: baseline 100 +1 (1 change) = 101');
     expect(text).toContain('2027-04: baseline 200 +1 (1 change) = 201');
-    expect(text).toContain('Total: 301 = baseline 301 + adjustments +0');
-    expect(text).toContain('• +0 Rita · promo');
-    expect(text).toContain('• +0 Sam · event');
+    expect(text).toContain('Total: 302 = baseline 300 + adjustments +2');
+    expect(text).toContain('• +1 Rita · promo');
+    expect(text).toContain('• +1 Sam · event');
   });
 
   it("a month's supply: the terms add up to the demand as printed", () => {

@@ -356,7 +356,7 @@ describe('change presenters', () => {
     const activity = Array.from({ length: 60 }, (_, i) => ({
       resource: longCode('LINE', i + 1),
       updates: 2,
-      net: 150,
+      months: [{ before: 500, after: 650 }],
       unit: 'hours',
     }));
     const text = sectionText(supplySummaryBlocks('2027-01', activity));
@@ -374,10 +374,30 @@ describe('change presenters', () => {
   it('the supply summary writes a cut with its unit and a minus sign', () => {
     const text = sectionText(
       supplySummaryBlocks('2027-01', [
-        { resource: 'LINE-2', updates: 2, net: -325, unit: 'hours' },
+        { resource: 'LINE-2', updates: 2, months: [{ before: 1000, after: 675 }], unit: 'hours' },
       ]),
     );
     expect(text).toBe('• *LINE-2*: 2 open updates, net −325 hours');
+  });
+
+  it("the supply summary's net is its months as their confirmations print them (the demo's LINE-2)", () => {
+    // Otto's −30% of 541 in 2027-03 and 2027-04: 378.7 each, printed "541 → 379" twice, so
+    // the net a reader adds up is 2 × (379 − 541) = −324; the unrounded 2 × −162.3 = −324.6
+    // read "−325".
+    const text = sectionText(
+      supplySummaryBlocks('2027-01', [
+        {
+          resource: 'LINE-2',
+          updates: 1,
+          months: [
+            { before: 541, after: 378.7 },
+            { before: 541, after: 378.7 },
+          ],
+          unit: 'hours',
+        },
+      ]),
+    );
+    expect(text).toBe('• *LINE-2*: 1 open update, net −324 hours');
   });
 
   it('help lists every subcommand usage', () => {

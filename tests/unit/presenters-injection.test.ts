@@ -307,7 +307,9 @@ const PRESENTERS: Readonly<Record<string, (evil: string) => unknown>> = {
       { family: e, adjustments: 1, authors: 1, flagged: 0, carried: 0 },
     ]),
   supplySummaryBlocks: (e) =>
-    supplySummaryBlocks('2027-01', [{ resource: e, updates: 1, net: 5, unit: e }]),
+    supplySummaryBlocks('2027-01', [
+      { resource: e, updates: 1, months: [{ before: 0, after: 5 }], unit: e },
+    ]),
   demandBlocks: (e) => demandBlocks({ code: e, name: e }, []),
   actionDm: (e) =>
     ['assigned', 'before', 'due', 'overdue'].map((k) => actionDm(action(e), k as 'due')),

@@ -395,7 +395,7 @@ const PRESENTERS: Readonly<Record<string, (t: (n: number) => string) => unknown>
       Array.from({ length: 200 }, () => ({
         resource: CODE,
         updates: 99,
-        net: -9_999_999,
+        months: [{ before: 9_999_999, after: 0 }],
         unit: t(32),
       })),
     ),

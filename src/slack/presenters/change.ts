@@ -280,14 +280,23 @@ export function supplySummaryText(
   return `Supply review ${cycleMonth}: ${updates} open capacity update${updates === 1 ? '' : 's'} on ${n} resource${n === 1 ? '' : 's'}.`;
 }
 
+/**
+ * The net change of months as their confirmations print them: each month's after less its
+ * before, both rounded as `fmtQty` writes them, so two months of "541 → 379" net −324, where
+ * the unrounded 2 × −162.3 = −324.6 read "−325".
+ */
+function netAsShown(months: ResourceActivity['months']): number {
+  return months.reduce((t, m) => t + Math.round(m.after) - Math.round(m.before), 0);
+}
+
 export function supplySummaryBlocks(
   cycleMonth: string,
   activity: readonly ResourceActivity[],
 ): types.KnownBlock[] {
-  const rows = activity.map(
-    (a) =>
-      `• *${escInMarks(a.resource)}*: ${a.updates} open update${a.updates === 1 ? '' : 's'}, net ${a.net >= 0 ? '+' : '−'}${fmtQty(Math.abs(a.net))} ${esc(a.unit)}`,
-  );
+  const rows = activity.map((a) => {
+    const net = netAsShown(a.months);
+    return `• *${escInMarks(a.resource)}*: ${a.updates} open update${a.updates === 1 ? '' : 's'}, net ${net >= 0 ? '+' : '−'}${fmtQty(Math.abs(net))} ${esc(a.unit)}`;
+  });
   return [
     { type: 'header', text: plain(clip(`Supply review ${cycleMonth}: capacity updates`, 150)) },
     {

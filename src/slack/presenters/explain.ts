@@ -316,33 +316,33 @@ function familyRangeBlocks(
     const plan = s
       ? ` · made ${q(s.production)}, sub ${q(s.subcontract)}, stock ${signed(s.fromStock)}${s.scrapped > 0 ? `, scrapped ${q(s.scrapped)}` : ''}, backlog ${signed(s.backlogged)}, lost ${q(s.lost)}${m.plan?.binding ? ` · binds: ${esc(m.plan.binding.split(':')[0] ?? '')}` : ''}`
       : '';
-    const walk = walkAsShown(
-      m.baseline?.value ?? 0,
-      [m.steps.reduce((a, x) => a + x.change, 0)],
-      m.consensus,
-    );
+    const walk = monthWalk(m);
     const adj = m.steps.length
       ? ` ${signed(walk.end - walk.start)} (${m.steps.length} change${m.steps.length === 1 ? '' : 's'})`
       : '';
     return `• *${m.period}*: baseline ${q(walk.start)}${adj} = *${q(walk.end)}*${plan}`;
   });
-  const baseline = months.reduce((a, m) => a + (m.baseline?.value ?? 0), 0);
-  const consensus = months.reduce((a, m) => a + m.consensus, 0);
+  // The total is the sum of the months as printed, and each person and reason the sum of
+  // their steps as each month's walk prints them, so the lines above add up to it.
+  let baseline = 0;
+  let consensus = 0;
   const byAuthor = new Map<string, number>();
-  for (const m of months)
-    for (const s of m.steps) {
+  for (const m of months) {
+    const walk = monthWalk(m);
+    baseline += walk.start;
+    consensus += walk.end;
+    m.steps.forEach((s, i) => {
       const key =
         s.role === 'floor' ? 'floor at zero' : `${who(s.author, names)} · \`${esc(s.reasonCode)}\``;
-      byAuthor.set(key, (byAuthor.get(key) ?? 0) + s.change);
-    }
+      byAuthor.set(key, (byAuthor.get(key) ?? 0) + (walk.steps[i] ?? 0));
+    });
+  }
   const blocks: Block[] = [];
   const half = { chars: lim.chars / 2, lines: lim.lines };
   for (const t of pack('*Month by month*', capped(lines, half, 'months'))) blocks.push(section(t));
-  // The people and reasons add up to the adjustments as printed (largest remainder).
-  const total = walkAsShown(baseline, [...byAuthor.values()], consensus);
-  const adj = [...byAuthor.keys()].map((k, i) => `• ${signed(total.steps[i] ?? 0)} ${k}`);
+  const adj = [...byAuthor.entries()].map(([k, v]) => `• ${signed(v)} ${k}`);
   for (const t of pack(
-    `*Total: ${q(total.end)}* = baseline ${q(total.start)} + adjustments ${signed(total.end - total.start)}`,
+    `*Total: ${q(consensus)}* = baseline ${q(baseline)} + adjustments ${signed(consensus - baseline)}`,
     capped(adj, remaining(lim, blocks), 'people and reasons'),
   ))
     blocks.push(section(t));
