@@ -1,6 +1,8 @@
 /**
- * The forecast-accuracy trend: accuracy (1 − WMAPE), bias and forecast value added per
- * closed cycle. The sign convention of bias is in the chart itself.
+ * The forecast-accuracy trend: accuracy (1 − WMAPE), bias and the accuracy the consensus added
+ * to the statistical forecast, in points, per closed cycle. The sign convention of bias is in
+ * the chart itself. Not named FVA: the review and the pack give FVA in units of error removed
+ * (docs/meeting.md), and one name in one channel means one unit.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { clip, formatPercent, formatPoints, formatPointsBetween, monthSpan } from './format.js';
@@ -10,7 +12,7 @@ import type { AccuracyPoint, ChartResult } from './types.js';
 const SERIES = [
   'Accuracy (1 − WMAPE)',
   'Bias (+ = over-forecast)',
-  'FVA of the consensus',
+  'Accuracy added by the consensus',
 ] as const;
 
 export function accuracyChart(points: readonly AccuracyPoint[]): ChartResult {
@@ -21,7 +23,7 @@ export function accuracyChart(points: readonly AccuracyPoint[]): ChartResult {
     { cycle: p.cycle, series: SERIES[2], value: p.fva },
   ]);
   const months = monthSpan(sorted.map((p) => p.period));
-  const title = `Forecast accuracy, bias and value added${months ? `, lag 1, ${months}` : ''}`;
+  const title = `Forecast accuracy, bias and accuracy added${months ? `, lag 1, ${months}` : ''}`;
   const x = { field: 'cycle', type: 'ordinal', title: 'Cycle', axis: { labelAngle: -45 } } as const;
   const color = {
     field: 'series',
@@ -34,7 +36,7 @@ export function accuracyChart(points: readonly AccuracyPoint[]): ChartResult {
     ...specHead(title, [
       "Lag 1: each cycle's forecast of the month after it, against that month's actuals.",
       'Bias = Σ(F − A) / ΣA: positive means over-forecast.',
-      'FVA in accuracy points, > 0: the consensus beat the statistical forecast.',
+      'Accuracy added, in points, > 0: the consensus beat the statistical forecast.',
     ]),
     data: { values },
     vconcat: [
@@ -69,7 +71,7 @@ export function accuracyChart(points: readonly AccuracyPoint[]): ChartResult {
               y: {
                 field: 'value',
                 type: 'quantitative',
-                title: 'Bias and FVA',
+                title: 'Bias and accuracy added',
                 axis: { format: '.1~%', tickCount: 5 },
               },
               color,
@@ -85,8 +87,8 @@ export function accuracyChart(points: readonly AccuracyPoint[]): ChartResult {
   // The months scored, named: a chart read a month later says which ones it covers. The
   // change in accuracy is between the two percentages as printed (on the chart, and here).
   const summary = last
-    ? `Forecast accuracy, lag 1, ${months}. Latest, ${last.period} (cycle ${last.cycle}'s forecast): accuracy ${formatPercent(last.accuracy)}${prev ? ` (${formatPointsBetween(last.accuracy, prev.accuracy)} vs ${prev.period})` : ''}, bias ${formatPercent(last.bias, 1, true)}${last.bias > 0 ? ' (over-forecast)' : last.bias < 0 ? ' (under-forecast)' : ''}, FVA ${formatPoints(last.fva)} of accuracy (consensus vs statistical)${last.fva < 0 ? ': the adjustments made the forecast worse' : ''}.`
+    ? `Forecast accuracy, lag 1, ${months}. Latest, ${last.period} (cycle ${last.cycle}'s forecast): accuracy ${formatPercent(last.accuracy)}${prev ? ` (${formatPointsBetween(last.accuracy, prev.accuracy)} vs ${prev.period})` : ''}, bias ${formatPercent(last.bias, 1, true)}${last.bias > 0 ? ' (over-forecast)' : last.bias < 0 ? ' (under-forecast)' : ''}, accuracy added by the consensus ${formatPoints(last.fva)} (consensus vs statistical)${last.fva < 0 ? ': the adjustments made the forecast worse' : ''}.`
     : 'No closed cycle with actuals yet.';
-  const altText = `Line chart over ${sorted.length} cycles of forecast accuracy, bias and forecast value added. ${summary.replace(/\*/g, '')}`;
+  const altText = `Line chart over ${sorted.length} cycles of forecast accuracy, bias and accuracy added by the consensus. ${summary.replace(/\*/g, '')}`;
   return { spec, title, altText: clip(altText, 1000), summary: clip(summary, 600) };
 }

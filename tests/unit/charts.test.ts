@@ -422,14 +422,17 @@ describe('summaries come from the numbers', () => {
     expect(c.summary).toMatch(
       /^Forecast accuracy, lag 1, 2026-05–2027-01\. Latest, 2027-01 \(cycle 2026-12's forecast\): accuracy 87\.6% \(\+1\.2 pts vs 2026-12\), bias −1\.2% \(under-forecast\)/,
     );
-    expect(c.title).toBe('Forecast accuracy, bias and value added, lag 1, 2026-05–2027-01');
+    expect(c.title).toBe('Forecast accuracy, bias and accuracy added, lag 1, 2026-05–2027-01');
+    // The review and the pack give FVA in units of error removed; the chart's figure is in
+    // accuracy points, so it does not take the name anywhere: series, notes, caption.
+    expect(`${JSON.stringify(c.spec)} ${c.summary} ${c.altText}`).not.toContain('FVA');
     expect(accuracyChart([]).summary).toBe('No closed cycle with actuals yet.');
     // No bias: no "(no-forecast)" after it.
     expect(
       accuracyChart([{ cycle: '2027-01', period: '2027-02', accuracy: 0.9, bias: 0, fva: 0 }])
         .summary,
     ).toBe(
-      "Forecast accuracy, lag 1, 2027-02. Latest, 2027-02 (cycle 2027-01's forecast): accuracy 90.0%, bias 0.0%, FVA 0.0 pts of accuracy (consensus vs statistical).",
+      "Forecast accuracy, lag 1, 2027-02. Latest, 2027-02 (cycle 2027-01's forecast): accuracy 90.0%, bias 0.0%, accuracy added by the consensus 0.0 pts (consensus vs statistical).",
     );
   });
 
