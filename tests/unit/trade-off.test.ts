@@ -44,11 +44,12 @@ describe('trade-off sentences', () => {
       `Worse: +$1.2M margin vs Central in a good case (1 in 10) and +$450k expected; ${tail()} (0.0 pts vs Central).`,
     );
     // The same good-case (P90) margin, a different expected one; then the other way round.
+    // Beside the tail's "−$9.9M", a difference of $1M or $2M is written at its precision.
     const sameUp = { label: 'B', kpis: { ...centralKpis, expectedMargin: 71_361_136 } };
     const sameExpected = { label: 'C', kpis: { ...centralKpis, marginP90: 78_000_000 } };
     expect(tradeOffSentences([central, sameUp, sameExpected]).slice(1)).toEqual([
-      `B: same margin as Central in a good case (1 in 10) and −$1M expected; ${tail()} (0.0 pts vs Central).`,
-      `C: −$2M margin vs Central in a good case (1 in 10) and the same expected; ${tail()} (0.0 pts vs Central).`,
+      `B: same margin as Central in a good case (1 in 10) and −$1.0M expected; ${tail()} (0.0 pts vs Central).`,
+      `C: −$2.0M margin vs Central in a good case (1 in 10) and the same expected; ${tail()} (0.0 pts vs Central).`,
     ]);
   });
 
@@ -72,10 +73,10 @@ describe('trade-off sentences', () => {
         serviceAtRisk: 0.952,
       },
     };
-    // 70,942,515 → "$70.9M"; 75,000,000 → "$75M"; 0.952 → "95.2%".
+    // 70,942,515 → "$70.9M"; 75,000,000 → "$75.0M" beside it (one precision); 0.952 → "95.2%".
     expect(tradeOffSentences([unstressed, ambitious])).toEqual([
       null,
-      `Ambitious: expected margin $70.9M, $75M in a good case (1 in 10); ${tail('95.2%')} (Central has no stress figures to compare with).`,
+      `Ambitious: expected margin $70.9M, $75.0M in a good case (1 in 10); ${tail('95.2%')} (Central has no stress figures to compare with).`,
     ]);
   });
 
@@ -106,5 +107,25 @@ describe('trade-off sentences', () => {
     expect(ambitious).toMatch(
       /^Ambitious: \+\$153k margin vs Central in a good case \(1 in 10\) and −\$1\.3M expected;/,
     );
+  });
+
+  it("writes a sentence's amounts at one precision, as the cash chart writes the same gap", () => {
+    // The demo's 2027-02 Ambitious: cash 67.4M in a bad case against budget 80.4M, −13.0M,
+    // which the cash chart prints "−$13.0M" beside "−$6.3M"; here beside "−$1.4M" and "$845k"
+    // it is "−$13.0M" too, not "−$13M". Margins 71.5M vs 72.9M: −$1.4M expected.
+    const kpis = (margin: number, up: number, cash: number) => ({
+      expectedMargin: margin,
+      marginP90: up,
+      serviceAtRisk: 0.952,
+      excessInventoryValueP90: 845_000,
+      cashFlowP10: cash,
+      budgetCashFlow: 80_400_000,
+    });
+    const [, ambitious] = tradeOffSentences([
+      { label: 'Central', kpis: kpis(72_900_000, 77_400_000, 71_500_000) },
+      { label: 'Ambitious', kpis: kpis(71_500_000, 77_000_000, 67_400_000) },
+    ]);
+    expect(ambitious).toContain('and −$1.4M expected');
+    expect(ambitious).toContain('cash is −$13.0M against budget');
   });
 });

@@ -328,10 +328,10 @@ describe('trade-offs on the vote', () => {
     expect(validateBlocks(msg.blocks, 'message')).toEqual([]);
     const text = JSON.stringify(msg.blocks);
     // By hand: P90 margin 23.3M − 11.0M = +12.3M; expected 11.5M − 10.0M = +1.5M; stock at
-    // P10 demand 4.1M; cash at P10 −3.0M − budget 3.0M = −6.0M, shown "−$6M" as the charts
-    // show money (no ".0"); 93% vs 90% = +3.0 pts.
+    // P10 demand 4.1M; cash at P10 −3.0M − budget 3.0M = −6.0M, shown "−$6.0M" beside the
+    // sentence's other amounts in tenths (one precision); 93% vs 90% = +3.0 pts.
     expect(text).toContain(
-      "Ambitious &lt;b&gt;: +$12.3M margin vs Central in a good case (1 in 10) and +$1.5M expected; in a bad case (1 in 10) it leaves $4.1M of stock beyond 3 months' cover, cash is −$6M against budget and it fills 93.0% of demand (+3.0 pts vs Central).",
+      "Ambitious &lt;b&gt;: +$12.3M margin vs Central in a good case (1 in 10) and +$1.5M expected; in a bad case (1 in 10) it leaves $4.1M of stock beyond 3 months' cover, cash is −$6.0M against budget and it fills 93.0% of demand (+3.0 pts vs Central).",
     );
     expect(text).toContain(
       "Central: expected margin $10M; in a bad case (1 in 10) it leaves $1M of stock beyond 3 months' cover, cash is −$1M against budget and it fills 90.0% of demand.",

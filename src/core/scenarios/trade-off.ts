@@ -192,14 +192,36 @@ export function tradeOffSentences(
       num(k, 'cashP10VsBudget') ?? (cashP10 === null || budget === null ? null : cashP10 - budget);
     // Where the budget ends, when that is before the horizon's last month.
     const end = budgetEndBefore(k, opts.horizon ?? []);
+    const c = central && i > 0 ? central.kpis : null;
+    const cMargin = c ? num(c, 'expectedMargin') : null;
+    const cRisk = c ? num(c, 'serviceAtRisk') : null;
+    const up = num(k, 'marginP90');
+    const cUp = c ? num(c, 'marginP90') : null;
+    const compared = cMargin !== null && cRisk !== null;
+    const e = compared ? diff(margin, cMargin) : null;
+    const u = !compared || up === null || cUp === null ? undefined : diff(up, cUp);
+    // The sentence's amounts read at one precision, as the cash chart prints its bad case's gap
+    // beside the others ("−$13.0M" there and here, not "−$13M"): `moneyAlike`.
+    const [marginT = '', upT = '', excessT = '', cashT = '', eT = '', uT = ''] = moneyAlike([
+      m(margin),
+      up === null ? '' : m(up),
+      m(excess),
+      cashP10 === null
+        ? ''
+        : budget === null || vsBudget === null
+          ? m(cashP10)
+          : // The pack's question 4 prints the bad case and the budget: their difference as printed.
+            formatMoneyBetween(budget + vsBudget, budget, cur),
+      e ?? '',
+      u ?? '',
+    ]);
     const cash =
       cashP10 === null
         ? null
         : budget === null || vsBudget === null
-          ? `cash over the horizon is ${m(cashP10)}`
-          : // The pack's question 4 prints the bad case and the budget: their difference as printed.
-            `cash${end ? ` by ${end}, the budget's last month,` : ''} is ${formatMoneyBetween(budget + vsBudget, budget, cur)} against budget`;
-    const stock = `it leaves ${m(excess)} of stock beyond ${cover} months' cover${expires ? ' or past its shelf life' : ''}`;
+          ? `cash over the horizon is ${cashT}`
+          : `cash${end ? ` by ${end}, the budget's last month,` : ''} is ${cashT} against budget`;
+    const stock = `it leaves ${excessT} of stock beyond ${cover} months' cover${expires ? ' or past its shelf life' : ''}`;
     /** What the bad case does, ending with the fill rate and `vs` (its difference, if any). */
     const risk = (vs = ''): string => {
       const fills = `fills ${formatPercent(atRisk)} of demand${vs}`;
@@ -207,30 +229,23 @@ export function tradeOffSentences(
         ? `${BAD_CASE} ${stock} and ${fills}`
         : `${BAD_CASE} ${stock}, ${cash} and it ${fills}`;
     };
-    if (i === 0 || !central) return `${s.label}: expected margin ${m(margin)}; ${risk()}.`;
-    const c = central.kpis;
-    const cMargin = num(c, 'expectedMargin');
-    const cRisk = num(c, 'serviceAtRisk');
-    const up = num(k, 'marginP90');
+    if (i === 0 || !central) return `${s.label}: expected margin ${marginT}; ${risk()}.`;
     const ref = central.label;
     if (cMargin === null || cRisk === null) {
       // Nothing to set it against: its own figures, and why there is no difference.
-      const upside = up === null ? '' : `, ${m(up)} ${GOOD_CASE}`;
-      return `${s.label}: expected margin ${m(margin)}${upside}; ${risk(` (${ref} has no stress figures to compare with)`)}.`;
+      const upside = up === null ? '' : `, ${upT} ${GOOD_CASE}`;
+      return `${s.label}: expected margin ${marginT}${upside}; ${risk(` (${ref} has no stress figures to compare with)`)}.`;
     }
-    const cUp = num(c, 'marginP90');
-    const e = diff(margin, cMargin);
-    const u = up === null || cUp === null ? undefined : diff(up, cUp);
     const margins =
       u === undefined
         ? e === null
           ? `same expected margin as ${ref}`
-          : `${e} expected margin vs ${ref}`
+          : `${eT} expected margin vs ${ref}`
         : u === null
           ? e === null
             ? `same margin as ${ref}, ${GOOD_CASE} and expected`
-            : `same margin as ${ref} ${GOOD_CASE} and ${e} expected`
-          : `${u} margin vs ${ref} ${GOOD_CASE} and ${e ?? 'the same'} expected`;
+            : `same margin as ${ref} ${GOOD_CASE} and ${eT} expected`
+          : `${uT} margin vs ${ref} ${GOOD_CASE} and ${e === null ? 'the same' : eT} expected`;
     return `${s.label}: ${margins}; ${risk(` (${formatPointsBetween(atRisk, cRisk)} vs ${ref})`)}.`;
   });
 }
