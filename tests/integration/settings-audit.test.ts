@@ -132,7 +132,7 @@ describe('/sop settings shows what the admin set', () => {
         '• A comment is required for changes over 20%',
         '• S&OE: deviations at production 15% below plan, receipts 10% short; frozen-zone break at 25%; owners get 2 working days',
         '• Votes: anonymous votes, quorum 3 (`/sop vote mode|quorum`)',
-        '• Deadlines of new cycles: 16:30 UTC time, after working days per phase data_gathering=3, demand_review=6, supply_review=4, pre_sop=3, executive=2 (`/sop cycle deadlines`)',
+        '• Deadlines of new cycles: 16:30 UTC, after Data gathering 3 working days, Demand review 6, Supply review 4, Pre-S&OP 3, Executive S&OP 2 (`/sop cycle deadlines`)',
       ].join('\n'),
     );
   });
