@@ -19,7 +19,13 @@ import { openPollOf } from '../../db/queries/polls.js';
 import { previousCycle } from '../../db/queries/review.js';
 import { lockedSettings, patchSettings } from '../../db/queries/settings.js';
 import type { CycleRow, Phase, SettingsRow, SkippedHoliday } from '../../db/schema.js';
-import { type Holidays, parseTimeOfDay, type TimeOfDay, timeOfDayText } from '../core/calendar.js';
+import {
+  type Holidays,
+  localDate,
+  parseTimeOfDay,
+  type TimeOfDay,
+  timeOfDayText,
+} from '../core/calendar.js';
 import {
   type CyclePhase,
   effectivePhaseDays,
@@ -31,7 +37,7 @@ import {
   phaseSchedule,
   TIMED_PHASES,
 } from '../core/cycle.js';
-import { isPeriod } from '../core/period.js';
+import { addMonths, isPeriod, monthsBetween, type Period, periodIndex } from '../core/period.js';
 import { codeSpan } from '../core/text.js';
 import type { Clock, CycleDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
@@ -80,6 +86,28 @@ export type { CycleDeps };
 /** A cycle just opened, with what it carried of the previous cycle's scenarios (null: none). */
 export type StartedCycle = CycleRow & { readonly carriedScenarios: ScenarioCarry | null };
 
+/** How far after this month a cycle may be opened: a year, as far as a planner plans a cycle. */
+export const CYCLE_MONTHS_AHEAD = 12;
+
+/**
+ * Refuses `month` as a new cycle's when it is before the latest cycle's month (`latest`), which
+ * would open a cycle behind the company's history, or more than CYCLE_MONTHS_AHEAD after
+ * `thisMonth` (the company's month, from the app's clock): a typo such as 2072-01 would open
+ * and announce a cycle no one meant, and a cycle once opened stays. Each refusal names the
+ * next cycle to plan: the month after the latest cycle, or this month when that is earlier.
+ */
+function refuseCycleMonth(month: Period, latest: Period | null, thisMonth: Period): void {
+  const after = latest === null ? thisMonth : addMonths(latest, 1);
+  const next = periodIndex(after) < periodIndex(thisMonth) ? thisMonth : after;
+  const start = `the next cycle to plan is ${next}: \`/sop cycle start ${next}\`.`;
+  if (latest !== null && periodIndex(month) < periodIndex(latest))
+    throw new ValidationError(`${codeSpan(month)} is before the last cycle, ${latest}; ${start}`);
+  if (monthsBetween(thisMonth, month) > CYCLE_MONTHS_AHEAD)
+    throw new ValidationError(
+      `${codeSpan(month)} is more than ${CYCLE_MONTHS_AHEAD} months after this month, ${thisMonth}; ${start}`,
+    );
+}
+
 /**
  * Open the cycle for `month` with a deadline per phase (settings.phase_days, in working days
  * of the company's time zone from now, less its holidays, each at settings.deadline_time) and
@@ -109,6 +137,9 @@ export async function startCycle(
         `Cycle ${month} is already open (phase: ${PHASE_LABEL[open.phase]}); nothing more to do. \`/sop status\` shows where it stands.`,
       );
     }
+    const settings = await getSettings(trx);
+    const latest = await latestCycleWhere(trx);
+    refuseCycleMonth(month, latest?.month ?? null, localDate(now, settings.timezone).slice(0, 7));
     if (open) {
       throw new SopError(
         'conflict',
@@ -118,7 +149,6 @@ export async function startCycle(
     if (await getCycleByMonth(trx, month)) {
       throw new SopError('conflict', `A cycle for ${month} already exists and is closed.`);
     }
-    const settings = await getSettings(trx);
     const names = await holidayNames(trx);
     const holidays: Holidays = new Set(names.keys());
     const schedule = phaseSchedule(now, settings.phase_days, settings.timezone, {
