@@ -125,6 +125,7 @@ export const actions: SopSubcommand = {
   usage: '/sop actions [@user|me] [open|overdue|all]',
   summary: 'the follow-up actions of the decisions, the S&OE deviations and Slack messages',
   action: 'cycle.read',
+  keywords: ['reassign', 'done', 'me', ...FILTERS],
   parts: [
     {
       // One line for both (the help stays under Slack's 4,000 characters): the same people may.

@@ -110,6 +110,9 @@ export const constraints: SopSubcommand = {
   usage: '/sop constraints [<resource>]',
   summary: "the open capacity constraints, every resource's or one's",
   action: 'cycle.read',
+  keywords: Object.keys(VERBS),
+  // The note after `resolve 41` as typed.
+  freeTextFrom: (args) => (args[0] !== undefined && args[0] in VERBS ? 2 : args.length),
   parts: [
     {
       usage: '/sop constraints resolve|withdraw <number> [note]',

@@ -178,6 +178,9 @@ export const cycle: SopSubcommand = {
     '/sop cycle [start YYYY-MM | next [phase] | close | deadlines phase=days ... at=HH:MM | holidays [add|remove YYYY-MM-DD]]',
   summary: 'run the monthly cycle: phases and deadlines',
   action: 'cycle.read',
+  keywords: ['status', 'holidays', 'list', 'add', 'remove', ...MANAGE_WHAT.keys()],
+  // A holiday's name as typed (`holidays add 2027-01-02 Next Day`).
+  freeTextFrom: (args) => (args[0] === 'holidays' && args[1] === 'add' ? 3 : args.length),
   async handle(ctx) {
     const [verb, ...rest] = ctx.args;
     const who = ctx.member.userId;

@@ -20,6 +20,7 @@ export const decisions: SopSubcommand = {
   usage: '/sop decisions [YYYY-MM] [md|csv]',
   summary: 'the decision log (scenario, rationale, who, when, actions); md or csv uploads a file',
   action: 'cycle.read',
+  keywords: ['md', 'csv'],
   async handle(ctx) {
     let month: string | undefined;
     let format: 'list' | 'md' | 'csv' = 'list';

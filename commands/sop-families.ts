@@ -14,6 +14,7 @@ export const families: SopSubcommand = {
   usage: USAGE,
   summary: 'assign the families a sales rep covers, or see them',
   action: 'families.assign',
+  keywords: ['none'],
   async handle({ deps, args, member, respond }) {
     const [who, ...codes] = args;
     const userId = who ? parseUserMention(who) : null;

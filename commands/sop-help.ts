@@ -35,6 +35,9 @@ export function helpOver(all: () => readonly SopSubcommand[]): SopSubcommand {
     usage: '/sop help [command]',
     summary: 'with a command (`/sop help vote`), its parts and who may use each',
     action: 'cycle.read',
+    get keywords() {
+      return all().map((s) => s.name);
+    },
     async handle({ args, deps, member, respond }) {
       const [name] = args;
       if (name === undefined) {

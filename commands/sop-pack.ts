@@ -3,9 +3,12 @@
  * `md` uploads sop-pack-YYYY-MM.md to the channel (or the DM, where the bot may not share); `post` posts it
  * in the executive channel (who may: the `pack.post` row of the policy).
  */
+import { resolveMonth } from '../src/core/explain/grammar.js';
 import { isPeriod } from '../src/core/period.js';
+import { codeSpan } from '../src/core/text.js';
+import type { AppDeps } from '../src/deps.js';
 import { UsageError } from '../src/errors.js';
-import { getCycleByMonth, requireOpenCycle } from '../src/services/cycles.js';
+import { getCycleByMonth, getLatestCycle, requireOpenCycle } from '../src/services/cycles.js';
 import { type PackPost, postPack } from '../src/services/meeting-posts.js';
 import { requirePermission } from '../src/services/members.js';
 import { buildPack, packMarkdown, packPeople } from '../src/services/pack.js';
@@ -33,11 +36,46 @@ function packPostText(month: string, out: PackPostAnswer): string {
   }
 }
 
+const VERBS = ['show', 'md', 'post'] as const;
+type PackVerb = (typeof VERBS)[number];
+const isVerb = (word: string): word is PackVerb => (VERBS as readonly string[]).includes(word);
+
+/**
+ * The month and the verb typed after `/sop pack`, in either order. A word that is neither
+ * (`Nov`, `2026-1`, `psot`) is refused by name before anything is read or posted: taken for
+ * nothing, it posted the open cycle's pack where another month's was asked for.
+ */
+async function packWords(
+  db: AppDeps['db'],
+  args: readonly string[],
+): Promise<{ month: string | undefined; how: PackVerb }> {
+  const months = args.filter((a) => isPeriod(a));
+  const verbs = args.filter(isVerb);
+  const verb = verbs[0] ?? 'show';
+  const other = args.find((a) => !isPeriod(a) && !isVerb(a));
+  if (other !== undefined) {
+    // The example reads the word as a month where it names one (`Nov`: the next November
+    // from the latest cycle's month), else the latest cycle's month.
+    const latest = (await getLatestCycle(db))?.month;
+    const example = latest ? (resolveMonth(other, latest) ?? latest) : null;
+    const typed = `/sop pack ${example ?? 'YYYY-MM'}${verb === 'show' ? '' : ` ${verb}`}`;
+    throw new UsageError(
+      `${codeSpan(other)} is not a month; write it as YYYY-MM, e.g. ${codeSpan(typed)}.`,
+    );
+  }
+  if (months.length > 1 || verbs.length > 1)
+    throw new UsageError(
+      `${codeSpan(args.join(' '))}: give at most one month (YYYY-MM) and one of ${VERBS.join(', ')}, e.g. \`/sop pack ${months[0] ?? 'YYYY-MM'} post\`.`,
+    );
+  return { month: months[0], how: verb };
+}
+
 export const pack: SopSubcommand = {
   name: 'pack',
   usage: '/sop pack [YYYY-MM] [md]',
   summary: 'the executive meeting pack (ten questions); md: the file sop-pack-YYYY-MM.md',
   action: 'cycle.read',
+  keywords: VERBS,
   parts: [
     {
       usage: '/sop pack [YYYY-MM] post',
@@ -48,8 +86,7 @@ export const pack: SopSubcommand = {
   ],
   async handle(ctx) {
     const { db, clock } = ctx.deps;
-    const month = ctx.args.find((a) => isPeriod(a));
-    const how = ctx.args.find((a) => !isPeriod(a)) ?? 'show';
+    const { month, how } = await packWords(db, ctx.args);
     const cycle = month ? await getCycleByMonth(db, month) : await requireOpenCycle(db);
     if (!cycle) throw new UsageError(`No cycle for ${month}; \`/sop cycle\` shows the open one.`);
     if (how === 'post') {
@@ -88,8 +125,6 @@ export const pack: SopSubcommand = {
       await ctx.respond({ response_type: 'ephemeral', text: uploadedText(filename, where) });
       return;
     }
-    if (how !== 'show')
-      throw new UsageError('Use `/sop pack [YYYY-MM]`, `/sop pack md` or `/sop pack post`.');
     const msg = packMessage(
       data,
       await userNamesFor(db, ctx.client, ctx.deps.logger).names(packNamed(data)),

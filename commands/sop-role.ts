@@ -74,6 +74,7 @@ export const role: SopSubcommand = {
   usage: USAGE,
   summary: 'give a member a role, or see theirs',
   action: 'role.set',
+  keywords: ['none', ...ROLES],
   async handle({ deps, args, member, respond, client }) {
     const [who, what, ...extra] = args;
     const userId = who ? parseUserMention(who) : null;

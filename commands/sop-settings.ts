@@ -107,7 +107,8 @@ function parsePatch(args: readonly string[]): SettingsPatch {
       const patch: Record<string, number> = {};
       for (const pair of rest) {
         const [k, v] = pair.split('=');
-        const spec = EXECUTION_KEYS[(k ?? '') as keyof typeof EXECUTION_KEYS];
+        // A key in any case, as the setting names are read (`Production=2`).
+        const spec = EXECUTION_KEYS[(k ?? '').toLowerCase() as keyof typeof EXECUTION_KEYS];
         if (!spec)
           throw new UsageError(
             `Expected key=value with a key of ${Object.keys(EXECUTION_KEYS).join(', ')}, got ${codeSpan(pair)}.\nUsage:\n${USAGE}`,
@@ -133,6 +134,16 @@ export const settings: SopSubcommand = {
     '/sop settings channels demand #chan supply #chan exec #chan | fences | horizon | comment-threshold | execution …',
   summary: 'channels, time fences, horizon, comment threshold, S&OE thresholds',
   action: 'settings.change',
+  keywords: [
+    'channels',
+    'demand',
+    'supply',
+    'exec',
+    'fences',
+    'horizon',
+    'comment-threshold',
+    'execution',
+  ],
   forms: USAGE.split('\n'),
   async handle({ deps, args, member, respond }) {
     if (args.length === 0) {

@@ -31,6 +31,7 @@ export const status: SopSubcommand = {
   usage: '/sop status [owing]',
   summary: 'phase, deadlines, who has not submitted yet, latest plan run',
   action: 'cycle.read',
+  keywords: ['owing'],
   async handle({ deps, args, respond, member }) {
     const [what, ...rest] = args;
     if (what?.toLowerCase() === 'owing' && rest.length === 0) {

@@ -1,5 +1,5 @@
 /**
- * `/sop vote [hours]` (planners, executives): post the scenario vote of the open cycle's
+ * `/sop vote [72 | 72h | 3d | 3 days]` (planners, executives): post the scenario vote of the open cycle's
  * latest plan run, in the executive channel (or here when none is set). Only in the executive
  * phase; an open vote on an older run is closed and replaced. `/sop vote mode|quorum` (admins)
  * configure the next votes in any phase.
@@ -26,11 +26,57 @@ import {
 /** Two weeks: the longest a vote stays open. */
 const MAX_VOTE_HOURS = 24 * 14;
 
-/** "24" or "24h": whole hours from 1 to MAX_VOTE_HOURS, else null ("0.01", "1e2", "337"). */
-function voteHours(text: string): number | null {
-  const m = /^(\d{1,3})h?$/i.exec(text);
-  const n = m ? Number(m[1]) : 0;
-  return n >= 1 && n <= MAX_VOTE_HOURS ? n : null;
+/** The words of a vote's length, each as hours: `72h`, `3 days`, `1 week`. */
+const UNIT_HOURS: Readonly<Record<string, number>> = {
+  h: 1,
+  hour: 1,
+  hours: 1,
+  d: 24,
+  day: 24,
+  days: 24,
+  w: 168,
+  week: 168,
+  weeks: 168,
+};
+const UNITS = Object.keys(UNIT_HOURS);
+
+/** Why `word` says no length of a vote, and how to write one. */
+const lengthRefusal = (word: string) =>
+  new UsageError(
+    `${codeSpan(word)}: give how long the vote stays open as whole hours or days, from 1 hour to ${MAX_VOTE_HOURS / 24} days, e.g. \`/sop vote 72\` or \`/sop vote 3 days\`.`,
+  );
+
+/**
+ * How long a vote stays open, in hours, as typed after `/sop vote`: `72`, `72h`, `3d`, `3 days`,
+ * `1 week` (undefined: nothing typed, the default). Every other word is refused by name, so
+ * `3 fortnights` never opens a vote of 3 hours; a length outside 1 hour to two weeks is refused
+ * with what it comes to in hours.
+ */
+function voteHours(words: readonly string[]): number | undefined {
+  const [first, second, ...more] = words;
+  if (first === undefined) return undefined;
+  const m = /^(\d{1,6})([a-z]*)$/i.exec(first);
+  if (!m) {
+    const other = otherWriting(first);
+    if (other) throw new UsageError(`${codeSpan(first)} ${otherWritingAdvice(other)}`);
+    throw lengthRefusal(first);
+  }
+  const glued = m[2]?.toLowerCase() ?? '';
+  if (glued !== '' && !(glued in UNIT_HOURS)) throw lengthRefusal(first);
+  // `3d` takes no word after it; `3` takes one unit.
+  const unit = glued !== '' ? glued : (second?.toLowerCase() ?? 'h');
+  if (glued !== '' && second !== undefined) throw lengthRefusal(second);
+  if (!(unit in UNIT_HOURS)) throw lengthRefusal(second ?? first);
+  if (more[0] !== undefined) throw lengthRefusal(more[0]);
+  const hours = Number(m[1]) * (UNIT_HOURS[unit] ?? 1);
+  if (hours < 1 || hours > MAX_VOTE_HOURS) {
+    const typed = words.join(' ');
+    const inHours = (UNIT_HOURS[unit] ?? 1) === 1 ? '' : ` is ${hours} hours`;
+    throw new UsageError(
+      `${codeSpan(typed)}${inHours}: a vote stays open from 1 hour to ${MAX_VOTE_HOURS / 24} days (${MAX_VOTE_HOURS} hours), e.g. \`/sop vote 72\` or \`/sop vote 3 days\`.`,
+    );
+  }
+  return hours;
 }
 
 /**
@@ -51,9 +97,10 @@ async function quorumOutOfReach(
 
 export const vote: SopSubcommand = {
   name: 'vote',
-  usage: '/sop vote [hours open, default 48]',
+  usage: '/sop vote [hours or days open: 72, 3 days; default 48 hours]',
   summary: 'post the scenario vote in the executive phase (only executives count)',
   action: 'vote.start',
+  keywords: ['mode', 'quorum', 'named', 'open', 'anonymous', 'off', ...UNITS],
   parts: [
     {
       usage: '/sop vote mode named|anonymous · /sop vote quorum N|off',
@@ -64,14 +111,7 @@ export const vote: SopSubcommand = {
   ],
   async handle(ctx) {
     if (ctx.args[0] === 'mode' || ctx.args[0] === 'quorum') return configure(ctx);
-    const hoursText = ctx.args[0];
-    const hours = hoursText === undefined ? undefined : voteHours(hoursText);
-    const other = hours === null ? otherWriting(hoursText ?? '') : null;
-    if (other) throw new UsageError(`${codeSpan(hoursText ?? '')} ${otherWritingAdvice(other)}`);
-    if (hours === null)
-      throw new UsageError(
-        `${codeSpan(hoursText ?? '')}: give the hours the vote stays open as a whole number from 1 to ${MAX_VOTE_HOURS} (e.g. \`/sop vote 24\`).`,
-      );
+    const hours = voteHours(ctx.args);
     const { db } = ctx.deps;
     const cycle = await requireOpenCycle(db);
     const { view, replaced, closesWithPhase } = await createPoll(ctx.deps, {

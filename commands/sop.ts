@@ -1,5 +1,6 @@
 /**
- * The `/sop` router: acks at once, tokenises the text, checks the subcommand's row of the
+ * The `/sop` router: acks at once, tokenises the text (the subcommand's keywords read in any
+ * case), checks the subcommand's row of the
  * policy for the member on the context and hands over. Unknown subcommands get the help list.
  * A use that opens a form (the subcommand's `opensForm`) is acked without waiting for an
  * after-ack slot (`formFirst`): the subcommand's `openForm` takes it once the form is open.
@@ -14,16 +15,18 @@ import { memberOf } from '../src/slack/member-context.js';
 import { esc } from '../src/slack/presenters/format.js';
 import { logUnexpected, warningText } from '../src/slack/reply.js';
 import { commandRequestKey } from '../src/slack/request-key.js';
-import { tokenise } from '../src/slack/tokenise.js';
+import { readKeywords, tokenise } from '../src/slack/tokenise.js';
 import { helpFor } from './sop-help.js';
 import { SOP_SUBCOMMANDS } from './sop-registry.js';
 
 export function register(app: App, deps: AppDeps): void {
   app.command('/sop', async ({ ack, command, client, respond, context }) => {
     const text = command.text.trim();
-    const [first, ...args] = tokenise(text);
+    const [first, ...typed] = tokenise(text);
     const name = (first ?? 'help').toLowerCase();
     const sub = SOP_SUBCOMMANDS.find((s) => s.name === name);
+    // Its verbs, setting names and filters in any case, as the subcommand name is read.
+    const args = readKeywords(typed, sub?.keywords ?? [], sub?.freeTextFrom?.bind(sub));
     if (sub?.opensForm?.(args)) formFirst(command);
     await ack();
     try {

@@ -6,6 +6,7 @@ import type { Db } from '../../db/connect.js';
 import { actionsWhere } from '../../db/queries/actions.js';
 import { audit } from '../../db/queries/audit.js';
 import { familyCoverage } from '../../db/queries/cycle-inputs.js';
+import { someCodes } from '../../db/queries/explain.js';
 import {
   deleteMember,
   familiesWithCodes,
@@ -40,6 +41,7 @@ import {
 import { codeSpan, compareCodes } from '../core/text.js';
 import type { CycleDeps } from '../deps.js';
 import { SopError } from '../errors.js';
+import { dashedCode } from '../import/advice.js';
 import { deliverJobs, requestJob } from './outbox.js';
 
 export const ROLES: readonly Role[] = ['sales', 'ops', 'planner', 'exec', 'admin'];
@@ -368,6 +370,55 @@ export async function removeRole(
   });
 }
 
+/**
+ * `typed` with each run of two or three words that, joined with dashes, is a family's code
+ * (`FAM 1` → FAM-1, in any case: the import's `dashedCode`) written as that code; null when no
+ * run is one.
+ */
+async function gluedFamilyCodes(db: Db, typed: readonly string[]): Promise<string[] | null> {
+  const run = (i: number, n: number) =>
+    i + n <= typed.length ? dashedCode(typed.slice(i, i + n).join(' ')) : null;
+  const runs = typed.flatMap((_, i) => [run(i, 2), run(i, 3)]).filter((c) => c !== null);
+  const known = new Map((await familiesWithCodes(db, runs)).map((f) => [f.code, f.code]));
+  const out: string[] = [];
+  let glued = false;
+  for (let i = 0; i < typed.length; ) {
+    const hit = [3, 2]
+      .map((n) => ({ n, code: matchCode(known, run(i, n) ?? '')?.code ?? null }))
+      .find((h) => h.code !== null);
+    if (hit?.code) {
+      out.push(hit.code);
+      glued = true;
+      i += hit.n;
+    } else {
+      out.push(typed[i] ?? '');
+      i += 1;
+    }
+  }
+  return glued ? out : null;
+}
+
+/**
+ * Why `/sop families` changed nothing: the codes that are no family, the command to type where
+ * codes were written with spaces (`FAM 1 FAM 2`: `FAM-1 FAM-2`), and where the codes are seen.
+ */
+async function unknownFamiliesText(
+  db: Db,
+  codes: readonly string[],
+  missing: readonly string[],
+): Promise<string> {
+  const glued = await gluedFamilyCodes(db, codes);
+  const unknown = `Nothing was changed: ${missing.length === 1 ? 'there is no family' : 'there are no families'} ${missing.map((c) => codeSpan(c)).join(', ')}.`;
+  const fix = glued
+    ? ` A family code has no spaces: write ${codeSpan(`/sop families @rep ${glued.join(' ')}`, 200)}.`
+    : '';
+  const some = (await someCodes(db)).families;
+  const where = some.length
+    ? ` Family codes look like ${some.join(', ')}; the family field of \`/forecast\` finds any by its code or name.`
+    : ' There are no families yet: `sopbot import families` imports them.';
+  return `${unknown}${fix}${where}`;
+}
+
 /** Replace the families a member covers. Unknown codes are refused by name. */
 export async function assignFamilies(
   db: Db,
@@ -379,12 +430,8 @@ export async function assignFamilies(
     const found = await familiesWithCodes(trx, codes);
     const known = new Map(found.map((f) => [f.code, f.id]));
     const missing = codes.filter((c) => !matchCode(known, c));
-    if (missing.length) {
-      throw new SopError(
-        'not_found',
-        `Unknown famil${missing.length === 1 ? 'y' : 'ies'}: ${missing.map((c) => codeSpan(c)).join(', ')}.`,
-      );
-    }
+    if (missing.length)
+      throw new SopError('not_found', await unknownFamiliesText(trx, codes, missing));
     const role = await roleOf(trx, userId);
     if (role === null) {
       throw new SopError(

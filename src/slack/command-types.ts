@@ -13,7 +13,10 @@ import type { Member } from '../services/members.js';
 export interface SopCommandContext {
   readonly deps: AppDeps;
   readonly command: SlashCommand;
-  /** Whitespace-separated tokens after the subcommand name (quotes keep phrases together). */
+  /**
+   * Whitespace-separated tokens after the subcommand name (quotes keep phrases together), each
+   * of the subcommand's `keywords` read in any case.
+   */
   readonly args: readonly string[];
   /** The raw text after the subcommand name. */
   readonly rest: string;
@@ -65,6 +68,18 @@ export interface SopSubcommand {
    * | fences | horizon`): `/sop help <name>` lists them, `/sop help` alone does not.
    */
   readonly forms?: readonly string[];
+  /**
+   * The words `handle` reads as keywords (lower case: verbs, setting names, filters, units).
+   * The router reads each in any case before `opensForm` and `handle` see the args
+   * (`readKeywords`, src/slack/tokenise.ts): `/sop vote Quorum 3` is `/sop vote quorum 3`. A
+   * value whose case matters (a name, a reason, an id) is never one of them.
+   */
+  readonly keywords?: readonly string[];
+  /**
+   * Where free text starts in these args (their keywords read), kept as typed even where a word
+   * of it is a keyword (`/sop cycle holidays add 2027-01-02 Next Day`): absent, it has none.
+   */
+  freeTextFrom?(args: readonly string[]): number;
   /**
    * Whether this use (its `args`) opens a form first: the router then says so before its ack
    * (`formFirst`, src/slack/after-ack-limit.ts), so the form's trigger_id (3 s) does not wait

@@ -11,6 +11,28 @@ export function tokenise(text: string): string[] {
   return out;
 }
 
+/**
+ * The words a command reads as keywords (its verbs, setting names, filters, units), each written
+ * in any case, read as the command spells them: `Quorum` is `quorum`, `Overdue` is `overdue`.
+ * Other tokens stay as typed, and so does every token from `freeFrom` on (a note, a holiday's
+ * name): a value whose case matters is never read as a keyword. `freeFrom` is asked of the args
+ * with their keywords read, so it can tell `Add` from a name.
+ */
+export function readKeywords(
+  typed: readonly string[],
+  keywords: readonly string[],
+  freeFrom?: (args: readonly string[]) => number,
+): string[] {
+  if (keywords.length === 0) return [...typed];
+  const known = new Set(keywords);
+  const read = typed.map((t) => {
+    const lower = t.toLowerCase();
+    return lower !== t && known.has(lower) ? lower : t;
+  });
+  const from = freeFrom?.(read) ?? read.length;
+  return [...read.slice(0, from), ...typed.slice(from)];
+}
+
 /** `<@U123|name>` or `<@U123>` → U123; a bare id is accepted too. */
 export function parseUserMention(token: string): string | null {
   const m = /^<@([UW][A-Z0-9_]+)(?:\|[^>]*)?>$/.exec(token) ?? /^([UW][A-Z0-9_]{2,})$/.exec(token);

@@ -299,10 +299,15 @@ describe('vote settings, quorum and the chair prompt', () => {
 
   it('the deadline closes a vote and asks the chair; /sop decide records the decision that settles it', async () => {
     await asks(ADMIN, 'vote quorum off', 'no quorum');
-    // Whole hours from 1 to 336, as the refusal says: a fraction would open a 36-second vote.
-    for (const bad of ['0.01', '2.5', '0', '337'])
+    // Whole hours or days, as the refusal says: a fraction would open a 36-second vote.
+    for (const bad of ['0.01', '2.5'])
       expect((await asks(PLANNER, `vote ${bad}`, `\`${bad}\``)).text).toBe(
-        `:warning: \`${bad}\`: give the hours the vote stays open as a whole number from 1 to 336 (e.g. \`/sop vote 24\`).`,
+        `:warning: \`${bad}\`: give how long the vote stays open as whole hours or days, from 1 hour to 14 days, e.g. \`/sop vote 72\` or \`/sop vote 3 days\`.`,
+      );
+    // From 1 hour to 14 × 24 = 336 hours.
+    for (const bad of ['0', '337'])
+      expect((await asks(PLANNER, `vote ${bad}`, `\`${bad}\``)).text).toBe(
+        `:warning: \`${bad}\`: a vote stays open from 1 hour to 14 days (336 hours), e.g. \`/sop vote 72\` or \`/sop vote 3 days\`.`,
       );
     // Hours written another way are told what to write, as every typed number is.
     expect((await asks(PLANNER, 'vote 1e2', '`1e2`')).text).toBe(

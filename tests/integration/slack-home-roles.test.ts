@@ -93,7 +93,7 @@ describe('/sop roles and settings', () => {
     const vote = await sop(REP, 'help vote');
     expect(vote.split('\n')).toEqual([
       '*`/sop vote`*: who may use each part',
-      '• `/sop vote [hours open, default 48]` post the scenario vote in the executive phase (only executives count) — _Planner, Executive or Admin members_',
+      '• `/sop vote [hours or days open: 72, 3 days; default 48 hours]` post the scenario vote in the executive phase (only executives count) — _Planner, Executive or Admin members_',
       '• `/sop vote mode named|anonymous · /sop vote quorum N|off` how the next votes run — _Admin members_',
     ]);
     expect(await sop(REP, 'help frobnicate')).toContain(
@@ -157,7 +157,9 @@ describe('/sop roles and settings', () => {
     expect(await sop(ADMIN, 'families <@UALICE01|alice> fam-1 FAM-2')).toBe(
       '<@UALICE01> now covers `FAM-1`, `FAM-2`.',
     );
-    expect(await sop(ADMIN, 'families <@UALICE01> FAM-9')).toContain('Unknown family: `FAM-9`.');
+    expect(await sop(ADMIN, 'families <@UALICE01> FAM-9')).toContain(
+      'Nothing was changed: there is no family `FAM-9`.',
+    );
     expect(await sop(REP, 'families <@UALICE01> FAM-1')).toContain(
       'Only Planner or Admin members can use `/sop families`; your role is Sales.',
     );

@@ -183,7 +183,7 @@ const REFUSALS: readonly {
   {
     text: (t) => `vote ${t}`,
     reply: (s) =>
-      `:warning: ${s}: give the hours the vote stays open as a whole number from 1 to 336 (e.g. \`/sop vote 24\`).`,
+      `:warning: ${s}: give how long the vote stays open as whole hours or days, from 1 hour to 14 days, e.g. \`/sop vote 72\` or \`/sop vote 3 days\`.`,
   },
   {
     text: (t) => `vote mode ${t}`,
@@ -205,7 +205,8 @@ const REFUSALS: readonly {
   },
   {
     text: (t) => `families <@${REP}> FAM-1 ${t}`,
-    reply: (s) => `:warning: Unknown family: ${s}.`,
+    reply: (s) =>
+      `:warning: Nothing was changed: there is no family ${s}. Family codes look like FAM-1, FAM-2; the family field of \`/forecast\` finds any by its code or name.`,
   },
   {
     text: (t) => `whatif ${t}`,

@@ -16,11 +16,15 @@ const range = { from: period.optional(), to: period.optional() };
 /** The longest scenario label (shown on the grid and the vote's buttons). */
 export const MAX_SCENARIO_LABEL_CHARS = 40;
 
+/**
+ * A scenario's name: one lower-case word of letters, digits and dashes, a letter first, at most
+ * 30 characters (`central`, `cash-first`); its label is what people read.
+ */
+export const SCENARIO_NAME = /^[a-z][a-z0-9-]{0,29}$/;
+
 export const scenarioAssumptionsSchema = z
   .object({
-    name: z
-      .string()
-      .regex(/^[a-z][a-z0-9-]{0,29}$/, { message: 'must be a short lower-case name' }),
+    name: z.string().regex(SCENARIO_NAME, { message: 'must be a short lower-case name' }),
     label: z.string().min(1).max(MAX_SCENARIO_LABEL_CHARS),
     demandMultiplier: z
       .number()
