@@ -3,15 +3,16 @@
  * the run and the chart), each in its channel (by kind) as a reply in the cycle's plans
  * thread there (src/services/plan-threads.ts). That thread's message is drawn on the run when
  * it is the cycle's latest (when, why, and in the executive channel each scenario's line); the
- * executive thread gets the run's headline figures (`run:<id>:headline`) before its charts. So
+ * executive thread gets the run's headline figures (`run:<id>:headline`) before its charts,
+ * with what changed since the run before it that people saw (`changesSincePrevious`). So
  * a recompute shows in a channel as one edit, whatever its reason (a submission, an import, a
  * phase change, `/sop plan`). A run the cycle replaced before its job came (a job held up
  * behind a newer run's) still posts, since a vote on it shows its scenario chart, but its
  * headline and chart comments say "replaced by plan run N above". A run outside any cycle
  * posts its charts in the channels.
  *
- * No noise: a chart whose picture and summary are the same as one already posted in that
- * channel (an earlier run with the same numbers) is not posted again; the picture is claimed
+ * No noise: a chart that shows what one already posted in that channel shows (its words, and
+ * the figures its marks draw at the precision printed: `shownContent`) is not posted again; the picture is claimed
  * atomically through the ledger (`claimContent`), so two jobs never both post it, and the
  * run's chart key then names that post (the vote shows the chart of its run). A replaced run
  * claims no picture (`contentShown`): its post says "replaced", so a newer run with the same
@@ -28,12 +29,14 @@ import { createHash } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import { latestRun, runScenarios } from '../db/queries/plan-runs.js';
 import { renderChart } from '../src/charts/render.js';
+import { shownContent } from '../src/charts/shown.js';
 import { runStaleStock } from '../src/core/supply/from-company.js';
 import { authorsOf, loadRunCharts, withAuthorNames } from '../src/services/chart-data.js';
 import { noticeReplacedRun } from '../src/services/meeting-posts.js';
 import { showRunOnThread } from '../src/services/plan-threads.js';
 import { zeroFilledFamilies } from '../src/services/planning-baseline.js';
 import { isNewerRun } from '../src/services/polls.js';
+import { changesSincePrevious } from '../src/services/run-changes.js';
 import { type ChannelRole, type PlannedChart, planCharts } from '../src/services/run-charts.js';
 import { getSettings } from '../src/services/settings.js';
 import { centralShortfalls } from '../src/services/shortfall.js';
@@ -74,8 +77,15 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
   // stored retries the job rather than draw "U07…" for good, as the pack and the review do;
   // on the job's last attempt only a 429 does, and the charts go out with the id.
   const askedBy = loaded.run.trigger === 'command' ? loaded.run.requested_by : null;
+  // What changed since the run before it that people saw, for its headline: who entered each
+  // change is named too.
+  const changes = await changesSincePrevious(ctx.db, loaded.run);
   const nameOf = await userNamesFor(ctx.db, ctx.slack, ctx.logger).names(
-    [...authorsOf(loaded), ...(askedBy ? [askedBy] : [])],
+    [
+      ...authorsOf(loaded),
+      ...(askedBy ? [askedBy] : []),
+      ...(changes?.inputs.flatMap((c) => c.by) ?? []),
+    ],
     { retry: true, lastAttempt: lastAttempt(ctx.job) },
   );
   const data = withAuthorNames(loaded, nameOf);
@@ -120,6 +130,12 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
       zeroFilled,
       data.run.periods,
       replacedIn(channel, threadTs),
+      changes && {
+        since: changes.since,
+        inputs: changes.inputs.map((c) => ({ ...c, by: c.by.map(nameOf) })),
+        otherInputs: changes.otherInputs,
+        previous: changes.previousScenarios,
+      },
     );
   const planned = planCharts(data, p.charts);
   // The cycle's plans thread in each channel the run posts to (the executive channel always,
@@ -233,9 +249,10 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
     for (const { key, channel, threadTs, asked } of todo) {
       const replaced = replacedIn(channel, threadTs);
       if (!asked) {
+        // What the chart shows (its words, and the figures its marks draw at the precision
+        // printed), not its whole spec: hidden fields and float noise are no change.
         const fingerprint = createHash('sha256')
-          .update(JSON.stringify(chart.spec))
-          .update(chart.summary)
+          .update(shownContent(chart))
           .digest('hex')
           .slice(0, 32);
         // A replaced run shows a copy already there, but claims no picture: its post says

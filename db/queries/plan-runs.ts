@@ -265,3 +265,84 @@ export async function runScenarios(db: Db, runId: string): Promise<PlanScenarioR
     .orderBy('id')
     .execute();
 }
+
+/** What a run is compared with: the run people saw before it. */
+export type ShownRun = Pick<PlanRunRow, 'id' | 'input_hash' | 'problem' | 'created_at'>;
+
+/**
+ * The cycle's latest run before `runId` whose headline was posted (ledger key
+ * `run:<id>:headline`, with its ts): the run before it that people saw.
+ */
+export async function previousShownRun(
+  db: Db,
+  cycleId: number,
+  runId: string,
+): Promise<ShownRun | undefined> {
+  return db
+    .selectFrom('plan_runs')
+    .select(['id', 'input_hash', 'problem', 'created_at'])
+    .where('cycle_id', '=', cycleId)
+    .where('id', '<', runId)
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('slack_posts')
+          .select('slack_posts.post_key')
+          .where('slack_posts.post_key', '=', sql<string>`'run:' || plan_runs.id || ':headline'`)
+          .where('slack_posts.ts', 'is not', null),
+      ),
+    )
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** Who entered a change of a family's demand or a resource's capacity, in a span of time. */
+export interface ChangeAuthor {
+  readonly kind: 'demand' | 'capacity';
+  readonly code: string;
+  readonly author: string;
+}
+
+/**
+ * The people who entered forecast adjustments (of `cycleId`) or capacity updates, or resolved
+ * or withdrew a constraint, after `after` and at or before `until`, by family or resource code.
+ */
+export async function changeAuthors(
+  db: Db,
+  cycleId: number,
+  after: Date,
+  until: Date,
+): Promise<ChangeAuthor[]> {
+  const adjustments = await db
+    .selectFrom('forecast_adjustments as a')
+    .innerJoin('families as f', 'f.id', 'a.family_id')
+    .select(['f.code', 'a.author'])
+    .where('a.cycle_id', '=', cycleId)
+    .where('a.created_at', '>', after)
+    .where('a.created_at', '<=', until)
+    .orderBy('a.id')
+    .execute();
+  const updates = await db
+    .selectFrom('capacity_updates as u')
+    .innerJoin('resources as r', 'r.id', 'u.resource_id')
+    .select(['r.code', 'u.author', 'u.created_at', 'u.resolved_by', 'u.resolved_at'])
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('u.created_at', '>', after), eb('u.created_at', '<=', until)]),
+        eb.and([eb('u.resolved_at', '>', after), eb('u.resolved_at', '<=', until)]),
+      ]),
+    )
+    .orderBy('u.id')
+    .execute();
+  return [
+    ...adjustments.map((a) => ({ kind: 'demand' as const, code: a.code, author: a.author })),
+    ...updates.flatMap((u) => [
+      ...(u.created_at > after && u.created_at <= until
+        ? [{ kind: 'capacity' as const, code: u.code, author: u.author }]
+        : []),
+      ...(u.resolved_by && u.resolved_at && u.resolved_at > after && u.resolved_at <= until
+        ? [{ kind: 'capacity' as const, code: u.code, author: u.resolved_by }]
+        : []),
+    ]),
+  ];
+}

@@ -78,6 +78,8 @@ export function planHeadline(
   horizon: readonly string[] = [],
   /** The newer run of the cycle that replaced this one, when there is one (`replacedWords`). */
   replaced: Replaced | null = null,
+  /** What changed since the run before it that people saw (`sinceLines`), if there was one. */
+  since: SinceRun | null = null,
 ): string {
   /**
    * Peak working capital, expected and in a bad case (the P90: more cash tied up); a run
@@ -120,12 +122,87 @@ export function planHeadline(
   const stock = staleStock ? [`:warning: ${esc(staleStock)}.`] : [];
   return [
     head,
+    ...(since ? sinceLines(since, s) : []),
     ...stock,
     ...zeroFilledLines(zeroFilled),
     ...lines,
     ...note,
     ...shortfallLines(short),
   ].join('\n');
+}
+
+/** A run's inputs and figures against the run before it that people saw. */
+export interface SinceRun {
+  /** The run compared with. */
+  readonly since: string;
+  /** Families' demand and resources' capacity that differ, with who entered them (names). */
+  readonly inputs: readonly {
+    readonly kind: 'demand' | 'capacity';
+    readonly code: string;
+    readonly months: readonly string[];
+    readonly by: readonly string[];
+  }[];
+  /** Inputs other than demand and capacity differ. */
+  readonly otherInputs: boolean;
+  readonly previous: readonly ScenarioFigures[];
+}
+
+/** How many inputs and figures the lines name before "+N more". */
+const SINCE_MAX = 3;
+
+const more = (items: readonly string[]): string =>
+  items.length > SINCE_MAX
+    ? `${items.slice(0, SINCE_MAX).join('; ')}; +${items.length - SINCE_MAX} more`
+    : items.join('; ');
+
+/** The figures a scenario's headline line leads with, as it writes them. */
+function shownFigures(x: ScenarioFigures | undefined): [string, string][] {
+  if (x?.status !== 'optimal') return [['plan', 'none']];
+  const k = x.kpis;
+  return typeof k.expectedMargin === 'number'
+    ? [
+        ['expected fill rate', pct(k.expectedFillRate)],
+        ['bad-case fill rate', pct(k.serviceAtRisk)],
+        ['expected margin', money(k.expectedMargin)],
+        ['bad-case margin', money(k.marginP10)],
+        ['cash', money(k.cashFlow)],
+        ['bad-case cash', money(k.cashFlowP10)],
+      ]
+    : [
+        ['fill rate', pct(k.fillRate)],
+        ['margin', money(k.grossMargin)],
+      ];
+}
+
+/**
+ * Two lines under a run's headline: what changed in its inputs since the run before it that
+ * people saw (each family's demand and resource's capacity, its months and who entered it, by
+ * name), and which of the scenarios' margin, fill rate and cash figures moved, as printed, or
+ * that none did.
+ */
+export function sinceLines(c: SinceRun, now: readonly ScenarioFigures[]): string[] {
+  const inputs = c.inputs.map(
+    (x) =>
+      `${x.kind} of ${esc(x.code)} in ${monthRuns(x.months, 2)}${x.by.length ? ` (${x.by.map(esc).join(', ')})` : ''}`,
+  );
+  const what = inputs.length
+    ? more(inputs)
+    : c.otherInputs
+      ? 'inputs other than demand and capacity'
+      : 'no input';
+  const before = new Map(c.previous.map((x) => [x.name, x]));
+  const moved = now.flatMap((x) => {
+    const was = new Map(shownFigures(before.get(x.name)));
+    return shownFigures(x)
+      .filter(([name, v]) => was.get(name) !== v)
+      .map(([name, v]) => `*${escInMarks(x.label)}* ${name} ${was.get(name) ?? 'n/a'} → ${v}`);
+  });
+  return [
+    `_Changed since plan run ${c.since}:_ ${what}.`,
+    moved.length
+      ? `Figures that moved: ${more(moved)}.`
+      : 'No margin, fill rate or cash figure shown changed.',
+  ];
 }
 
 /**
