@@ -11,11 +11,14 @@
  * headline and chart comments say "replaced by plan run N above". A run outside any cycle
  * posts its charts in the channels.
  *
- * No noise: a chart that shows what one already posted in that channel shows (its words, and
- * the figures its marks draw at the precision printed: `shownContent`) is not posted again; the picture is claimed
- * atomically through the ledger (`claimContent`), so two jobs never both post it, and the
- * run's chart key then names that post (the vote shows the chart of its run). A replaced run
- * claims no picture (`contentShown`): its post says "replaced", so a newer run with the same
+ * No noise: a chart that looks the same as the latest picture of it in the thread (the words
+ * and the figures it prints, and each mark within a pixel: `looksSame`, against that post's run
+ * built again from its stored data) is not posted again: the run's chart key names that post
+ * (the vote shows the chart of its run). Else the picture is claimed atomically through the
+ * ledger (`claimContent`) as the one that follows that latest post (its fingerprint is what it
+ * shows, `shownContent`, and after which post), so two jobs never both post it, and a picture
+ * shown before another one (A, B, then A again) is posted again below. A replaced run claims no
+ * picture (`contentShown`): its post says "replaced", so a newer run with the same
  * chart posts a copy of its own. A thread that
  * asked for the run (`/sop plan` typed outside the executive channel) and is not a plans
  * thread always gets the headline and charts too, under keys of that thread: a run reused for
@@ -27,9 +30,11 @@
  */
 import { createHash } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
+import { latestChartShown } from '../db/queries/chart-fingerprints.js';
 import { latestRun, runScenarios } from '../db/queries/plan-runs.js';
 import { renderChart } from '../src/charts/render.js';
-import { shownContent } from '../src/charts/shown.js';
+import { looksSame, shownContent } from '../src/charts/shown.js';
+import type { ChartResult } from '../src/charts/types.js';
 import { runStaleStock } from '../src/core/supply/from-company.js';
 import { authorsOf, loadRunCharts, withAuthorNames } from '../src/services/chart-data.js';
 import { noticeReplacedRun } from '../src/services/meeting-posts.js';
@@ -47,6 +52,7 @@ import {
   contentShown,
   jobHolder,
   ledgerEntries,
+  ledgerEntry,
   PostInFlightError,
   postFileOnce,
   postMessageOnce,
@@ -237,6 +243,28 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
       });
     return out;
   };
+  const prefix = `run:${runId}:`;
+  /**
+   * The chart a post of `key` (`run:<id>:<chart>`) shows, built again from its run's stored
+   * data as it was posted, or null when that run no longer plans it.
+   */
+  const rebuilt = new Map<string, ChartResult | null>();
+  const chartOfKey = async (key: string): Promise<ChartResult | null> => {
+    if (rebuilt.has(key)) return rebuilt.get(key) ?? null;
+    const id = /^run:(\d+):/.exec(key)?.[1];
+    const other = id === undefined ? null : await loadRunCharts(ctx.db, id, { maxFamilies: 3 });
+    let out: ChartResult | null = null;
+    if (other) {
+      const names = await userNamesFor(ctx.db, ctx.slack, ctx.logger).names(authorsOf(other));
+      const kinds = planned.map((x) => x.kind);
+      out =
+        planCharts(withAuthorNames(other, names), kinds)
+          .find((x) => x.key === key)
+          ?.build() ?? null;
+    }
+    rebuilt.set(key, out);
+    return out;
+  };
   for (const c of planned) {
     const todo = places(c).filter((at) => {
       if (!done.has(at.key)) return true;
@@ -249,10 +277,30 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
     for (const { key, channel, threadTs, asked } of todo) {
       const replaced = replacedIn(channel, threadTs);
       if (!asked) {
-        // What the chart shows (its words, and the figures its marks draw at the precision
-        // printed), not its whole spec: hidden fields and float noise are no change.
+        // The thread's latest picture of this chart: when this one looks the same (its words
+        // and printed figures, its marks within a pixel), the run shares that post.
+        const latest = await latestChartShown(
+          ctx.db,
+          channel,
+          threadTs,
+          c.key.slice(prefix.length),
+        );
+        if (latest?.posterKey) {
+          const before = await chartOfKey(latest.posterKey);
+          const shown =
+            before && looksSame(before, chart) ? await ledgerEntry(ctx.db, latest.postKey) : null;
+          if (shown?.ts) {
+            await recordSharedPost(ctx.db, key, shown);
+            unchanged++;
+            continue;
+          }
+        }
+        // Else the picture is claimed as the one following that latest post (its fingerprint:
+        // what the chart shows, and after which post), so two jobs with it post it once, and
+        // an older post of the same picture (A, then B, then A again) is not the one shared.
         const fingerprint = createHash('sha256')
           .update(shownContent(chart))
+          .update(`after:${latest?.ts ?? ''}`)
           .digest('hex')
           .slice(0, 32);
         // A replaced run shows a copy already there, but claims no picture: its post says

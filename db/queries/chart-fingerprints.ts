@@ -67,3 +67,56 @@ export async function takeOverFingerprint(
     .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }
+
+/** The latest picture of a chart in a thread, and the key of the post that holds it. */
+export interface ChartShown {
+  /** Its ledger key (of the run that posted it, or of one that shares it). */
+  readonly postKey: string;
+  readonly ts: string;
+  /**
+   * The key that claimed the picture (its chart_fingerprints row) and posted it, or null when
+   * none did: a replaced run's copy, which no newer run stands on.
+   */
+  readonly posterKey: string | null;
+}
+
+/**
+ * The latest picture posted in `channel`'s thread `threadTs` (or top level, null) under a run's
+ * key for the chart `chart` (`run:<id>:<chart>`, e.g. `cash`, `family:Widgets`): the one a
+ * reader sees last, which a new run's chart is compared with.
+ */
+export async function latestChartShown(
+  db: Db,
+  channel: string,
+  threadTs: string | null,
+  chart: string,
+): Promise<ChartShown | null> {
+  const row = await db
+    .selectFrom('slack_posts as p')
+    .select([
+      'p.post_key',
+      'p.ts',
+      (eb) =>
+        eb
+          .selectFrom('chart_fingerprints as f')
+          .innerJoin('slack_posts as o', 'o.post_key', 'f.post_key')
+          .select('f.post_key')
+          .whereRef('f.channel_id', '=', 'p.channel_id')
+          .whereRef('o.channel_id', '=', 'p.channel_id')
+          .whereRef('o.ts', '=', 'p.ts')
+          .limit(1)
+          .as('poster_key'),
+    ])
+    .where('p.channel_id', '=', channel)
+    .where(
+      threadTs === null
+        ? sql<boolean>`p.thread_ts is null`
+        : sql<boolean>`p.thread_ts = ${threadTs}`,
+    )
+    .where('p.ts', 'is not', null)
+    .where(sql<boolean>`substring(p.post_key from '^run:[0-9]+:(.*)$') = ${chart}`)
+    .orderBy(sql`p.ts::numeric`, 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.ts ? { postKey: row.post_key, ts: row.ts, posterKey: row.poster_key ?? null } : null;
+}

@@ -38,9 +38,16 @@ function drawnFields(spec: unknown): Set<string> {
 const rounded = (v: unknown): unknown =>
   typeof v === 'number' && Number.isFinite(v) && v !== 0 ? Number(v.toPrecision(3)) : v;
 
-/** Replaces every inline `data.values` by its rows cut down to `fields`, numbers rounded. */
-function cutData(node: unknown, fields: ReadonlySet<string>): unknown {
-  if (Array.isArray(node)) return node.map((x) => cutData(x, fields));
+/**
+ * Replaces every inline `data.values` by its rows cut down to `fields`, numbers passed through
+ * `num` (rounded, or kept as they are).
+ */
+function cutData(
+  node: unknown,
+  fields: ReadonlySet<string>,
+  num: (v: unknown) => unknown = rounded,
+): unknown {
+  if (Array.isArray(node)) return node.map((x) => cutData(x, fields, num));
   if (!node || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(node)) {
@@ -56,12 +63,12 @@ function cutData(node: unknown, fields: ReadonlySet<string>): unknown {
                   Object.entries(row)
                     .filter(([f]) => fields.has(f))
                     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-                    .map(([f, x]) => [f, rounded(x)]),
+                    .map(([f, x]) => [f, num(x)]),
                 )
-              : rounded(row),
+              : num(row),
           ),
         }
-      : cutData(v, fields);
+      : cutData(v, fields, num);
   }
   return out;
 }
@@ -76,4 +83,153 @@ export function shownContent(chart: Pick<ChartResult, 'spec' | 'title' | 'summar
     summary: chart.summary,
     spec: cutData(chart.spec, drawnFields(chart.spec)),
   });
+}
+
+/**
+ * How far a drawn position may move and be no change: 0.2% of its field's range, under a pixel
+ * of the charts' plots (300 px high at most).
+ */
+export const UNSEEN_SHARE = 0.002;
+
+/** Channels that place a mark: a quantitative number there is a position, not a printed figure. */
+const POSITIONAL = new Set(['x', 'y', 'x2', 'y2']);
+
+/**
+ * The fields that only place marks (a quantitative x or y), each with whether its scale starts
+ * at zero (Vega-Lite's default): a field printed as well (a text, a sort, an expression) is not
+ * one of them.
+ */
+function positionFields(spec: unknown): Map<string, { readonly zero: boolean }> {
+  const placed = new Map<string, { zero: boolean }>();
+  const printed = new Set<string>();
+  const walk = (node: unknown): void => {
+    if (typeof node === 'string') {
+      for (const m of node.matchAll(/datum\.([A-Za-z_$][\w$]*)/g)) printed.add(m[1]!);
+      return;
+    }
+    if (Array.isArray(node)) {
+      for (const x of node) walk(x);
+      return;
+    }
+    if (!node || typeof node !== 'object') return;
+    for (const [k, v] of Object.entries(node)) {
+      if (k === 'data') continue;
+      if (k === 'encoding' && v && typeof v === 'object') {
+        for (const [channel, def] of Object.entries(v)) {
+          const d = def as { field?: unknown; type?: unknown; scale?: { zero?: unknown } } | null;
+          if (
+            POSITIONAL.has(channel) &&
+            d &&
+            typeof d.field === 'string' &&
+            d.type === 'quantitative'
+          ) {
+            const zero = d.scale?.zero !== false && (placed.get(d.field)?.zero ?? true);
+            placed.set(d.field, { zero });
+            const { field: _field, ...rest } = d;
+            walk(rest);
+          } else walk(def);
+        }
+        continue;
+      }
+      if (k === 'field' && typeof v === 'string') printed.add(v);
+      else walk(v);
+    }
+  };
+  walk(spec);
+  for (const f of printed) placed.delete(f);
+  return placed;
+}
+
+const isRow = (x: unknown): x is Record<string, unknown> =>
+  !!x && typeof x === 'object' && !Array.isArray(x);
+
+/**
+ * Two charts' data rows draw the same picture: the same rows, fields and words, each printed
+ * number the same at three significant figures, and each position within UNSEEN_SHARE of its
+ * field's range (over both charts' rows, and zero when its scale starts there).
+ */
+function sameRows(
+  a: readonly unknown[],
+  b: readonly unknown[],
+  placed: ReadonlyMap<string, { readonly zero: boolean }>,
+): boolean {
+  if (a.length !== b.length) return false;
+  const slack = new Map<string, number>();
+  for (const [field, { zero }] of placed) {
+    const xs = [...a, ...b].flatMap((r) =>
+      isRow(r) && typeof r[field] === 'number' && Number.isFinite(r[field]) ? [r[field]] : [],
+    );
+    if (xs.length === 0) continue;
+    const hi = Math.max(...xs, ...(zero ? [0] : []));
+    const lo = Math.min(...xs, ...(zero ? [0] : []));
+    slack.set(field, (hi - lo) * UNSEEN_SHARE);
+  }
+  return a.every((ra, i) => {
+    const rb = b[i];
+    if (!isRow(ra) || !isRow(rb)) return sameShown(ra, rb, placed);
+    const keys = Object.keys(ra);
+    if (keys.length !== Object.keys(rb).length) return false;
+    return keys.every((k) => {
+      if (!(k in rb)) return false;
+      const x = ra[k];
+      const y = rb[k];
+      if (rounded(x) === rounded(y)) return true;
+      const within = slack.get(k);
+      return (
+        within !== undefined &&
+        typeof x === 'number' &&
+        typeof y === 'number' &&
+        Math.abs(x - y) <= within
+      );
+    });
+  });
+}
+
+/** Two cut specs (cutData, numbers kept) are the same but for positions moved unseen. */
+function sameShown(
+  a: unknown,
+  b: unknown,
+  placed: ReadonlyMap<string, { readonly zero: boolean }>,
+): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => sameShown(x, b[i], placed));
+  }
+  if (isRow(a) && isRow(b)) {
+    const keys = Object.keys(a);
+    if (keys.length !== Object.keys(b).length) return false;
+    return keys.every((k) => {
+      if (!(k in b)) return false;
+      const va = (a[k] as { values?: unknown } | null)?.values;
+      const vb = (b[k] as { values?: unknown } | null)?.values;
+      if (k === 'data' && Array.isArray(va) && Array.isArray(vb)) {
+        const { values: _a, ...restA } = a[k] as object & { values: unknown };
+        const { values: _b, ...restB } = b[k] as object & { values: unknown };
+        return sameRows(va, vb, placed) && sameShown(restA, restB, placed);
+      }
+      return sameShown(a[k], b[k], placed);
+    });
+  }
+  return rounded(a) === rounded(b);
+}
+
+/**
+ * Whether a reader would see no change from chart `before` (the one on screen) to `after`: the
+ * same title, summary and printed figures, and every mark placed within a pixel, which
+ * `shownContent`'s rounding alone cannot promise (a point near a rounding step moves $1 and
+ * crosses it). The data fields nothing draws are left out, as there.
+ */
+export function looksSame(
+  before: Pick<ChartResult, 'spec' | 'title' | 'summary'>,
+  after: Pick<ChartResult, 'spec' | 'title' | 'summary'>,
+): boolean {
+  if (before.title !== after.title || before.summary !== after.summary) return false;
+  const fields = drawnFields(after.spec);
+  const placed = positionFields(after.spec);
+  const keep = (v: unknown) => v;
+  return sameShown(
+    cutData(before.spec, drawnFields(before.spec), keep),
+    cutData(after.spec, fields, keep),
+    placed,
+  );
 }

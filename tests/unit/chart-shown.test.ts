@@ -4,9 +4,10 @@
  * are no change; a printed label or a status colour is.
  */
 import { describe, expect, it } from 'vitest';
+import { cashChart } from '../../src/charts/cash.js';
 import { gapChart } from '../../src/charts/gap.js';
 import { scenarioChart } from '../../src/charts/scenarios.js';
-import { shownContent } from '../../src/charts/shown.js';
+import { looksSame, shownContent } from '../../src/charts/shown.js';
 import type { GapPoint, ScenarioKpis } from '../../src/charts/types.js';
 import { sinceLines } from '../../src/slack/presenters/plan-run.js';
 
@@ -53,6 +54,48 @@ describe('shownContent', () => {
     };
     expect(chart(row(59, 73_249_428.99))).toBe(chart(row(57, 73_249_478.29)));
     expect(chart(row(57, 74_249_478.29))).not.toBe(chart(row(57, 73_249_478.29)));
+  });
+});
+
+describe('looksSame', () => {
+  // Cumulative cash rising $10M a month over 12 months, its bad case $2M a month below: the
+  // field's range (from 0, where the scale starts, to $120M) is $120M, and 0.2% of it $240k.
+  const cash = (noise: (i: number) => number) =>
+    cashChart(
+      [
+        {
+          scenario: 'central',
+          label: 'Central',
+          points: Array.from({ length: 12 }, (_, i) => ({
+            period: `2027-${String(i + 1).padStart(2, '0')}`,
+            cumulative: 10_000_000 * (i + 1) + noise(i),
+            cumulativeP10: 8_000_000 * (i + 1) + noise(i),
+          })),
+        },
+      ],
+      null,
+    );
+  // The summary prints the last month's figures ($120M, $96.0M): the noise leaves that month.
+  const noisy = (i: number) => (i === 11 ? 0 : i % 2 ? 149_000 : -1_234);
+
+  it('is true when every point moves less than 0.2% of the range and no printed word changes', () => {
+    expect(looksSame(cash(() => 0), cash(noisy))).toBe(true);
+    // The rounding of shownContent alone sees it as new: $40.149M prints as 40.1M, $40M as 40M.
+    expect(shownContent(cash(noisy))).not.toBe(shownContent(cash(() => 0)));
+  });
+
+  it('is false when a point moves more than a pixel ($300k > $240k)', () => {
+    expect(looksSame(cash(() => 0), cash((i) => (i === 3 ? 300_000 : 0)))).toBe(false);
+  });
+
+  it('is false when a printed figure changes, however little the line moves', () => {
+    // The last month's expected cash $120M → $120.6M: the summary prints it.
+    expect(looksSame(cash(() => 0), cash((i) => (i === 11 ? 600_000 : 0)))).toBe(false);
+  });
+
+  it('is false when the gap chart prints another number in a cell', () => {
+    expect(looksSame(gapChart([cell(975.2)]), gapChart([cell(985.4)]))).toBe(false);
+    expect(looksSame(gapChart([cell(975.2)]), gapChart([cell(977.9)]))).toBe(true);
   });
 });
 
