@@ -1,7 +1,8 @@
 /**
- * What a chart shows, for "a chart that did not change is not posted again": hidden fields
- * (a tooltip's load, KPIs a row carries along) and float noise below the printed precision
- * are no change; a printed label or a status colour is.
+ * What a chart shows, for "a chart that looks the same as its latest picture here is not
+ * posted again": hidden fields (a tooltip's load, KPIs a row carries along), float noise below
+ * the printed precision and marks moved under a pixel are no change; a printed label, a status
+ * colour or a mark moved further is.
  */
 import { describe, expect, it } from 'vitest';
 import { cashChart } from '../../src/charts/cash.js';
@@ -78,19 +79,34 @@ describe('looksSame', () => {
   // The summary prints the last month's figures ($120M, $96.0M): the noise leaves that month.
   const noisy = (i: number) => (i === 11 ? 0 : i % 2 ? 149_000 : -1_234);
 
-  it('is true when every point moves less than 0.2% of the range and no printed word changes', () => {
-    expect(looksSame(cash(() => 0), cash(noisy))).toBe(true);
+  it('is true when no point moves 0.2% of the range and no printed word changes', () => {
+    expect(
+      looksSame(
+        cash(() => 0),
+        cash(noisy),
+      ),
+    ).toBe(true);
     // The rounding of shownContent alone sees it as new: $40.149M prints as 40.1M, $40M as 40M.
     expect(shownContent(cash(noisy))).not.toBe(shownContent(cash(() => 0)));
   });
 
   it('is false when a point moves more than a pixel ($300k > $240k)', () => {
-    expect(looksSame(cash(() => 0), cash((i) => (i === 3 ? 300_000 : 0)))).toBe(false);
+    expect(
+      looksSame(
+        cash(() => 0),
+        cash((i) => (i === 3 ? 300_000 : 0)),
+      ),
+    ).toBe(false);
   });
 
   it('is false when a printed figure changes, however little the line moves', () => {
     // The last month's expected cash $120M → $120.6M: the summary prints it.
-    expect(looksSame(cash(() => 0), cash((i) => (i === 11 ? 600_000 : 0)))).toBe(false);
+    expect(
+      looksSame(
+        cash(() => 0),
+        cash((i) => (i === 11 ? 600_000 : 0)),
+      ),
+    ).toBe(false);
   });
 
   it('is false when the gap chart prints another number in a cell', () => {

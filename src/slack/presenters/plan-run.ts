@@ -264,7 +264,7 @@ export function plansThreadText(
     `*Plans for S&OP ${cycleMonth}*`,
     `Latest: plan run ${run.id}, ${slackDate(run.createdAt, zone)}, ${runReason(run.trigger, run.askedBy)}.`,
     ...(scenarios ?? []).map(line),
-    "_Each run's figures and charts are in this thread; a chart that did not change is not posted again._",
+    "_Each run's figures and charts are in this thread; a chart that looks the same as its latest picture here (the same words and figures, no mark moved by a pixel) is not posted again._",
   ].join('\n');
 }
 
