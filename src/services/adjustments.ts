@@ -27,6 +27,7 @@ import { checkFence } from '../core/time-fences.js';
 import { MAX_TYPED_PCT, MAX_TYPED_UNITS, MAX_TYPED_UNITS_TEXT } from '../core/typed-number.js';
 import type { AppDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
+import { dashedCode, spacedCodeRefusal } from '../import/advice.js';
 import type { ConstraintEntry } from './constraints.js';
 import { adjustmentsOpen, getOpenCycle, PHASE_LABEL } from './cycles.js';
 import { type Member, membersWhoMay, ROLE_LABEL, requirePermission } from './members.js';
@@ -362,11 +363,18 @@ export async function openChange<T extends ChangeTarget>(
     kind.find(deps.db, input.target),
     getSettings(deps.db),
   ]);
-  if (!target)
+  if (!target) {
+    // `FAM 12`: a code typed with a space; the one it means (FAM-12) is advised if it exists,
+    // as an import advises it.
+    const dashed = dashedCode(input.target);
+    const meant = dashed ? await kind.find(deps.db, dashed) : null;
     throw new FieldError(
       'target',
-      `There is no active ${kind.entity} ${codeSpan(input.target)}; check the code.`,
+      meant
+        ? `The ${kind.entity} code ${spacedCodeRefusal(input.target, kind.entity, meant.code)}.`
+        : `There is no active ${kind.entity} ${codeSpan(input.target)}; check the code.`,
     );
+  }
   const periods = checkChange(input, horizonOf(cycle, settings), kind.reasons, kind.subject);
   return {
     cycle,

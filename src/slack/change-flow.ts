@@ -26,6 +26,7 @@ import {
   type RequestMeta,
 } from '../services/adjustments.js';
 import { NOTHING_TO_CHANGE, nothingToChange } from '../services/company-data.js';
+import { getOpenCycle } from '../services/cycles.js';
 import { demandView } from '../services/demand-view.js';
 import { type Member, requirePermission } from '../services/members.js';
 import { getSettings } from '../services/settings.js';
@@ -278,7 +279,10 @@ export async function runTextChange(
   try {
     const m = await member();
     requirePermission(m, spec.action, spec.doing);
-    const input = parseChangeText(command.text, spec.reasons, spec.subject);
+    // A month named without its year is read from the open cycle's month (none: today's).
+    const cycle = await getOpenCycle(deps.db);
+    const anchor = cycle?.month ?? deps.clock.now().toISOString().slice(0, 7);
+    const input = parseChangeText(command.text, spec.reasons, spec.subject, anchor);
     outcome = await spec.submit(deps, m, input, {
       requestKey,
       source: 'command',

@@ -714,6 +714,65 @@ describe('/capacity', () => {
   });
 });
 
+describe('the month, the code and the value as a rep writes them', () => {
+  /** The first line of `/forecast`'s or `/capacity`'s answer to `text`. */
+  const first = async (command: '/forecast' | '/capacity', user: string, text: string) =>
+    (await typed(command, user, text)).text.split('\n')[0];
+
+  it('reads a month written with its name, or a range with "to" or a spaced dash, as /sop explain does', async () => {
+    // Before: "`2027` is not a change; …", "`-2027-10` is not a change; …", "`to` is not a
+    // change; …", and nothing stored.
+    expect(await first('/forecast', REP, 'FAM-2 Sep 2027 +5% promotion')).toBe(
+      'Forecast adjustment saved: FAM-2 2027-09 +5% (promotion).',
+    );
+    expect(await first('/forecast', REP, 'FAM-2 2027-10 - 2027-11 +5% promotion')).toBe(
+      'Forecast adjustment saved: FAM-2 2027-10..2027-11 +5% (promotion).',
+    );
+    expect(await first('/forecast', REP, 'FAM-2 2027-12 to 2028-01 -5% promotion')).toBe(
+      'Forecast adjustment saved: FAM-2 2027-12..2028-01 -5% (promotion).',
+    );
+    const stored = await rows('FAM-2');
+    expect(stored.map((r) => [r.period, r.kind, r.value])).toEqual([
+      ['2027-09', 'delta_pct', 5],
+      ['2027-10', 'delta_pct', 5],
+      ['2027-11', 'delta_pct', 5],
+      ['2027-12', 'delta_pct', -5],
+      ['2028-01', 'delta_pct', -5],
+    ]);
+  });
+
+  it('refuses a month field it cannot read under the month, and a code with a space naming the code to write; nothing is stored', async () => {
+    const before = (await rows('FAM-1')).length;
+    expect(await first('/forecast', REP, 'FAM-1 Septembre 2027 +5% promotion')).toBe(
+      ':warning: `Septembre 2027` is not a month; write it as YYYY-MM, e.g. 2027-03 (a range: 2027-03..2027-05).',
+    );
+    // Before: "`2027-09` is not a change; …".
+    expect(await first('/forecast', REP, 'FAM 1 2027-09 +5% promotion')).toBe(
+      ":warning: The family code must be a code of letters, digits, - _ or . (e.g. FAM-12): for 'FAM 1' write FAM-1.",
+    );
+    // No FAM-9 either: the code as typed is named, as for any unknown code.
+    expect(await first('/forecast', REP, 'FAM 9 2027-09 +5% promotion')).toBe(
+      ':warning: There is no active family `FAM 9`; check the code.',
+    );
+    expect(await rows('FAM-1')).toHaveLength(before);
+  });
+
+  it('says to write the number without its unit, for a forecast and a capacity; nothing is stored', async () => {
+    const before = (await rows('FAM-1')).length;
+    const capacity = () => db.selectFrom('capacity_updates').select('id').execute();
+    const updates = (await capacity()).length;
+    // Before: "`units` is not a reason; use one of promotion, new-customer, …".
+    expect(await first('/forecast', REP, 'FAM-1 2027-09 =1200 units promotion')).toBe(
+      ':warning: `units`: write the number without its unit (=1200); then the reason: promotion, new-customer, lost-customer, price-change, market-intelligence, launch, end-of-life, other.',
+    );
+    expect(await first('/capacity', OPS, 'LINE-2 2027-09 =1200 hours maintenance')).toBe(
+      ':warning: `hours`: write the number without its unit (=1200); then the reason: maintenance, breakdown, shortage, supplier, staffing, holiday, other.',
+    );
+    expect(await rows('FAM-1')).toHaveLength(before);
+    expect(await capacity()).toHaveLength(updates);
+  });
+});
+
 describe('request security', () => {
   it('an unsigned, badly signed or stale request gets 401 and does nothing', async () => {
     const before = (await rows()).length;

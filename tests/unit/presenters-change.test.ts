@@ -37,6 +37,7 @@ describe('text form parsing', () => {
         'FAM-12 2027-03..2027-05 +15% promotion "Spring campaign"',
         REASONS,
         'forecast',
+        '2027-01',
       ),
     ).toEqual({
       target: 'FAM-12',
@@ -59,6 +60,7 @@ describe('text form parsing', () => {
       'FAM-1 2027-03 -10% new-customer “Lost to rival”',
       REASONS,
       'forecast',
+      '2027-01',
     );
     expect([p.from, p.to, p.reason, p.comment]).toEqual([
       '2027-03',
@@ -72,7 +74,7 @@ describe('text form parsing', () => {
     // French puts a space (often a narrow no-break one) before %: "+15 %" is +15%, and the
     // reason is still the word after it.
     const read = (t: string) => {
-      const p = parseChangeText(t, REASONS, 'forecast');
+      const p = parseChangeText(t, REASONS, 'forecast', '2027-01');
       return [p.kind, p.value, p.reason, p.comment];
     };
     expect(read('FAM-1 2027-03 +15 % promotion')).toEqual(['delta_pct', 15, 'promotion', null]);
@@ -94,7 +96,7 @@ describe('text form parsing', () => {
   it('names the part that is wrong', () => {
     const fieldOf = (t: string) => {
       try {
-        parseChangeText(t, REASONS, 'forecast');
+        parseChangeText(t, REASONS, 'forecast', '2027-01');
         return 'none';
       } catch (err) {
         return err instanceof FieldError ? `${err.field}: ${err.message}` : String(err);
@@ -109,6 +111,83 @@ describe('text form parsing', () => {
       /^reason: Give a reason: promotion, new-customer, other/,
     );
     expect(fieldOf('FAM-1 2027-03 +5% vibes')).toMatch(/^reason: `vibes` is not a reason/);
+  });
+
+  // The month field as a rep writes it: read as /sop explain reads it, or refused as a whole,
+  // never its second word blamed as the change (before: "`2027` is not a change; …").
+  const months = (t: string, anchor = '2027-01') => {
+    try {
+      const p = parseChangeText(t, REASONS, 'forecast', anchor);
+      return [p.target, p.from, p.to, p.kind, p.value, p.reason];
+    } catch (err) {
+      return err instanceof FieldError ? `${err.field}: ${err.message}` : String(err);
+    }
+  };
+
+  it('reads a month written with its name, and a range written with to or a spaced dash', () => {
+    const read = (from: string, to: string) => ['FAM-12', from, to, 'delta_pct', 15, 'promotion'];
+    expect(months('FAM-12 Jan 2027 +15% promotion')).toEqual(read('2027-01', '2027-01'));
+    expect(months('FAM-12 january 2028 +15% promotion')).toEqual(read('2028-01', '2028-01'));
+    expect(months('FAM-12 2027-03 - 2027-05 +15% promotion')).toEqual(read('2027-03', '2027-05'));
+    expect(months('FAM-12 2027-03 to 2027-05 +15% promotion')).toEqual(read('2027-03', '2027-05'));
+    expect(months('FAM-12 Mar 2027 to May 2027 +15% promotion')).toEqual(
+      read('2027-03', '2027-05'),
+    );
+    // Without a year, as explain: the first such month from the cycle's month on. In a
+    // 2027-06 cycle, March is 2028-03; May..July from 2027-01 is 2027-05 to 2027-07.
+    expect(months('FAM-12 March +15% promotion', '2027-06')).toEqual(read('2028-03', '2028-03'));
+    expect(months('FAM-12 May..July +15% promotion')).toEqual(read('2027-05', '2027-07'));
+    // A sign after a month is still the change's: `- 150` is -150, not a range.
+    expect(months('FAM-12 2027-03 - 150 promotion')).toEqual([
+      'FAM-12',
+      '2027-03',
+      '2027-03',
+      'delta_units',
+      -150,
+      'promotion',
+    ]);
+  });
+
+  it('refuses a month field it cannot read as a whole, under the month', () => {
+    expect(months('FAM-12 Janvier 2027 +15% promotion')).toBe(
+      'from: `Janvier 2027` is not a month; write it as YYYY-MM, e.g. 2027-03 (a range: 2027-03..2027-05).',
+    );
+    expect(months('FAM-12 2027-03 to 2027-13 +15% promotion')).toBe(
+      'from: `2027-03 to 2027-13` is not a month; write it as YYYY-MM, e.g. 2027-03 (a range: 2027-03..2027-05).',
+    );
+    expect(months('FAM-12 2027-03 - 2027-13 +15% promotion')).toBe(
+      'from: `2027-03 - 2027-13` is not a month; write it as YYYY-MM, e.g. 2027-03 (a range: 2027-03..2027-05).',
+    );
+  });
+
+  it('keeps a code typed with a space whole, for the service to say which code to write', () => {
+    expect(months('FAM 12 2027-03 +15% promotion')).toEqual([
+      'FAM 12',
+      '2027-03',
+      '2027-03',
+      'delta_pct',
+      15,
+      'promotion',
+    ]);
+  });
+
+  it('says to write the number without its unit, rather than that the unit is no reason', () => {
+    // Before: "`units` is not a reason; use one of promotion, new-customer, other."
+    expect(months('FAM-12 2027-03 =1200 units promotion')).toBe(
+      'reason: `units`: write the number without its unit (=1200); then the reason: promotion, new-customer, other.',
+    );
+    expect(() =>
+      parseChangeText(
+        'LINE-1 2027-03 =1200 hours maintenance',
+        ['maintenance'],
+        'capacity',
+        '2027-01',
+      ),
+    ).toThrow('`hours`: write the number without its unit (=1200); then the reason: maintenance.');
+    // Any other word is still no reason.
+    expect(months('FAM-12 2027-03 =1200 vibes promotion')).toBe(
+      'reason: `vibes` is not a reason; use one of promotion, new-customer, other.',
+    );
   });
 
   it('tokenises quotes and parses mentions', () => {

@@ -93,7 +93,9 @@ describe('/forecast and /capacity text', () => {
       `\`=1,5\`: use a dot for decimals (=1.5); ${ADVICE}`,
     ]);
     expect(
-      refusal(() => parseChangeText('FAM-1 2027-03 +2,5 promotion', ['promotion'], 'forecast')),
+      refusal(() =>
+        parseChangeText('FAM-1 2027-03 +2,5 promotion', ['promotion'], 'forecast', '2027-01'),
+      ),
     ).toEqual(['value', `\`+2,5\`: use a dot for decimals (+2.5); ${ADVICE}`]);
   });
 });
@@ -111,14 +113,21 @@ describe('a space inside the number of /forecast text', () => {
   it('is refused on the value with both ways to write it, not taken for the reason', () => {
     // "=1 200" was read as =1 with the reason "200".
     expect(
-      refusal(() => parseChangeText('FAM-1 2027-03 =1 200 promotion', ['promotion'], 'forecast')),
+      refusal(() =>
+        parseChangeText('FAM-1 2027-03 =1 200 promotion', ['promotion'], 'forecast', '2027-01'),
+      ),
     ).toEqual([
       'value',
       '`=1 200`: a command reads a space as the end of the number; write =1200 or =1,200.',
     ]);
     expect(
       refusal(() =>
-        parseChangeText('FAM-1 2027-03 - 12\u00a0500% promotion', ['promotion'], 'forecast'),
+        parseChangeText(
+          'FAM-1 2027-03 - 12\u00a0500% promotion',
+          ['promotion'],
+          'forecast',
+          '2027-01',
+        ),
       ),
     ).toEqual([
       'value',
@@ -153,7 +162,12 @@ describe('a dot that may group thousands, in units', () => {
     ]);
     expect(
       refusal(() =>
-        parseChangeText('LINE-1 2027-03 +1.500 maintenance', ['maintenance'], 'capacity'),
+        parseChangeText(
+          'LINE-1 2027-03 +1.500 maintenance',
+          ['maintenance'],
+          'capacity',
+          '2027-01',
+        ),
       ),
     ).toEqual([
       'value',
@@ -172,13 +186,17 @@ describe('a dot that may group thousands, in units', () => {
 
   it('a change that is not one: /forecast says units, /capacity the resource’s unit', () => {
     expect(
-      refusal(() => parseChangeText('FAM-1 2027-03 200 promotion', ['promotion'], 'forecast')),
+      refusal(() =>
+        parseChangeText('FAM-1 2027-03 200 promotion', ['promotion'], 'forecast', '2027-01'),
+      ),
     ).toEqual([
       'value',
       '`200` is not a change; write =1200 (set), +200 or -150 (units), +15% or -10%.',
     ]);
     expect(
-      refusal(() => parseChangeText('LINE-1 2027-03 200 maintenance', ['maintenance'], 'capacity')),
+      refusal(() =>
+        parseChangeText('LINE-1 2027-03 200 maintenance', ['maintenance'], 'capacity', '2027-01'),
+      ),
     ).toEqual([
       'value',
       "`200` is not a change; write =1200 (set), +200 or -150 (in the resource's unit), +15% or -10%.",

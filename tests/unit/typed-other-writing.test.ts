@@ -154,7 +154,9 @@ describe('the change modal and the /forecast and /capacity text', () => {
         token,
       ).toEqual(['value', message]);
     expect(
-      refusal(() => parseChangeText('FAM-1 2027-03 (120) promotion', ['promotion'], 'forecast')),
+      refusal(() =>
+        parseChangeText('FAM-1 2027-03 (120) promotion', ['promotion'], 'forecast', '2027-01'),
+      ),
     ).toEqual(['value', '`(120)` is an accounting negative (a number in brackets): write -120.']);
     // The minus sign is a minus, as before.
     expect(parseChangeValue('−120', 'forecast')).toEqual({ kind: 'delta_units', value: -120 });

@@ -81,8 +81,11 @@ export function resolveMonth(text: string, from: Period): Period | null {
   return addMonths(from, ahead);
 }
 
-/** `2027-05`, `May`, `2027-05..2027-07`, `May to July`, `May-July`. */
-function resolveWhen(text: string, from: Period): { from: Period; to: Period } | null {
+/**
+ * `2027-05`, `May`, `2027-05..2027-07`, `May to July`, `May - July`. Also how /forecast and
+ * /capacity read their month field (src/slack/parse-change.ts).
+ */
+export function resolveWhen(text: string, from: Period): { from: Period; to: Period } | null {
   const t = text.trim();
   const range = /^(.+?)\s*(?:\.\.|–|—|\s+to\s+|\s+through\s+|\s+-\s+)\s*(.+)$/i.exec(t);
   if (range) {
