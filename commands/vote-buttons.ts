@@ -6,12 +6,13 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import { can } from '../src/core/policy.js';
 import type { AppDeps } from '../src/deps.js';
-import { SopError } from '../src/errors.js';
+import { SopError, ValidationError } from '../src/errors.js';
 import { rowIdNumber, rowIdString, rowIdText } from '../src/row-id.js';
 import { today } from '../src/services/actions.js';
 import {
   currentDecision,
   handOverDecision,
+  ownerRefusals,
   recordDecision,
   SupersedeReasonRequired,
 } from '../src/services/decisions.js';
@@ -53,6 +54,7 @@ import {
 } from '../src/slack/presenters/vote.js';
 import {
   fieldErrorText,
+  INTERNAL_ERROR_TEXT,
   logUnexpected,
   tellPrivately,
   tellUser,
@@ -305,8 +307,29 @@ export function register(app: App, deps: AppDeps): void {
     const { timezone } = await getSettings(deps.db);
     const day = today(deps.clock.now(), timezone);
     const parsed = parseDecisionState(view.state.values as StateValues, meta.rows, day, timezone);
-    if (Object.keys(parsed.errors).length || !parsed.scenarioId) {
-      await ack({ response_action: 'errors', errors: { ...parsed.errors } });
+    // An owner who is a bot, not in the workspace or deactivated is refused under their row's
+    // owner, with the form's other mistakes; Slack is asked before the ack (users.info, once
+    // per person, all at once), as Make an S&OP action and Reassign ask it.
+    let owners: Record<string, string> = {};
+    let ownersUnknown = false;
+    try {
+      const names = userNamesFor(deps.db, client, deps.logger);
+      const refusals = Object.entries(await ownerRefusals(client, parsed.owners));
+      const texts = await Promise.all(
+        refusals.map(([, why]) => fieldErrorText(new ValidationError(why), names)),
+      );
+      owners = Object.fromEntries(refusals.map(([field], k) => [field, texts[k]!.slice(0, 2000)]));
+    } catch (err) {
+      logUnexpected(deps.logger, err, 'decision form: the owners could not be looked up');
+      ownersUnknown = true;
+    }
+    if (Object.keys(parsed.errors).length || Object.keys(owners).length || !parsed.scenarioId) {
+      await ack({ response_action: 'errors', errors: { ...parsed.errors, ...owners } });
+      return;
+    }
+    // Slack did not say whether the owners can own an action: nothing is recorded.
+    if (ownersUnknown) {
+      await ack({ response_action: 'errors', errors: { rationale: INTERNAL_ERROR_TEXT } });
       return;
     }
     let rec: Awaited<ReturnType<typeof recordDecision>>;

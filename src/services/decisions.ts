@@ -38,6 +38,7 @@ import { codeSpan, MAX_COMMENT_CHARS, noBackticks, readFreeText } from '../core/
 import { toCsv } from '../csv/format.js';
 import type { CycleDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
+import { notAnOwner } from './action-reassign.js';
 import { requestActionReminders } from './actions.js';
 import { currentDispositions, escalationsOf } from './escalations.js';
 import { deliverJobs, requestJob } from './outbox.js';
@@ -169,6 +170,29 @@ export function cleanDecisionText(input: RecordDecisionInput): RecordDecisionInp
       return { ...d, note: note.trim() || null };
     }),
   };
+}
+
+/**
+ * The owners picked on the decision form who cannot own an action, by the form's field
+ * (`a2_owner`): a bot, someone not in the workspace or a deactivated account, refused as a
+ * reassignment and Make an S&OP action refuse them (`notAnOwner`). Slack is asked once per
+ * person, all at once: the form is answered within Slack's 3 s. Its other failures (a 429, an
+ * outage) are thrown as they are.
+ */
+export async function ownerRefusals(
+  slack: Parameters<typeof notAnOwner>[0],
+  owners: readonly { readonly field: string; readonly owner: string }[],
+): Promise<Record<string, string>> {
+  const people = [...new Set(owners.map((o) => o.owner))];
+  const why = new Map(
+    await Promise.all(people.map(async (p) => [p, await notAnOwner(slack, p)] as const)),
+  );
+  const errors: Record<string, string> = {};
+  for (const { field, owner } of owners) {
+    const refused = why.get(owner);
+    if (refused) errors[field] = refused;
+  }
+  return errors;
 }
 
 /**

@@ -316,6 +316,11 @@ export interface ParsedDecision {
   readonly scenarioId: string | null;
   readonly rationale: string;
   readonly actions: readonly NewAction[];
+  /**
+   * The owner picked on each action row, by its field (`a2_owner`): for the caller to ask Slack
+   * whether they can own an action (`ownerRefusals`), which this pure reading cannot.
+   */
+  readonly owners: readonly { readonly field: string; readonly owner: string }[];
   /** Why it replaces the cycle's earlier decision (null when the form did not ask). */
   readonly supersedeReason: string | null;
   /** What the form chose for each break of the frozen plan it asked about. */
@@ -345,12 +350,14 @@ export function parseDecisionState(
   const supersedeReason = values.supersede ? (values.supersede.text?.value ?? '').trim() : null;
   if (supersedeReason === '') errors.supersede = 'Say why the earlier decision no longer holds.';
   const actions: NewAction[] = [];
+  const owners: { field: string; owner: string }[] = [];
   for (let i = 1; i <= rows; i++) {
     const owner = values[`a${i}_owner`]?.owner?.selected_user ?? '';
     const due = values[`a${i}_due`]?.due?.selected_date ?? '';
     const desc = (values[`a${i}_desc`]?.desc?.value ?? '').trim();
     if (!owner && !due && !desc) continue;
     if (!owner) errors[`a${i}_owner`] = `Action ${i} needs an owner.`;
+    else owners.push({ field: `a${i}_owner`, owner });
     if (!due) errors[`a${i}_due`] = `Action ${i} needs a due date.`;
     else if (!isDay(due)) errors[`a${i}_due`] = `Action ${i}: '${due}' is not a date.`;
     else if (due < today)
@@ -372,7 +379,7 @@ export function parseDecisionState(
     const note = (values[`${blockId}_note`]?.text?.value ?? '').trim();
     dispositions.push({ deviationId, disposition: picked, note: note || null });
   }
-  return { scenarioId, rationale, actions, supersedeReason, dispositions, errors };
+  return { scenarioId, rationale, actions, owners, supersedeReason, dispositions, errors };
 }
 
 /**

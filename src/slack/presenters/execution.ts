@@ -10,6 +10,7 @@ import { REPORT_KINDS, type ReportKind } from '../../core/execution.js';
 import { MAX_COMMENT_CHARS, readFreeText } from '../../core/text.js';
 import {
   decimalCommaAdvice,
+  dotThousandsAdvice,
   MAX_TYPED_UNITS,
   MAX_TYPED_UNITS_TEXT,
   readTypedNumber,
@@ -173,6 +174,12 @@ export function parseExecutionState(values: Values): ParsedReport {
     }
     if (n.kind === 'not-a-number' || n.value < 0) {
       errors[block] = `${label}: give a number of units from 0 to ${MAX_TYPED_UNITS_TEXT}.`;
+      return null;
+    }
+    // `1.200`: twelve hundred where a dot groups thousands, not 1.2 units.
+    const dot = dotThousandsAdvice(raw, true);
+    if (dot) {
+      errors[block] = `'${raw}' ${dot}`;
       return null;
     }
     if (n.value > MAX_TYPED_UNITS) {
