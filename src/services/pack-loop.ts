@@ -179,7 +179,7 @@ export function changedLines(l: PackLoop, people: People = BY_ID): string[] {
         return `${f.name} ${v(now)} vs ${v(before)} (${pct(ratio(now - before, before), true)})`;
       });
     out.push(
-      `Against ${c.previous.month}'s ${c.previous.adopted ? 'adopted' : 'latest'} ${c.previous.scenario} plan over ${periodSpan(c.periods)}: ${figs.join(', ')}.`,
+      `Against cycle ${c.previous.month}'s ${c.previous.adopted ? 'adopted' : 'latest'} ${c.previous.scenario} plan over ${periodSpan(c.periods)}: ${figs.join(', ')}.`,
     );
   }
   const k = c.constraints;
@@ -280,8 +280,8 @@ function fvaLine(r: CycleReview, who: Who): string | null {
 }
 
 /**
- * `plan`: what the stock is set against ("the adopted scenario", "2027-01's latest Central
- * plan"). The backlog is summed over families, whose units differ: "units", as the review's
+ * `plan`: what the stock is set against ("the adopted scenario", "cycle 2027-01's latest
+ * Central plan"). The backlog is summed over families, whose units differ: "units", as the review's
  * other totals of quantities say.
  */
 function stockLines(t: KpiSet, plan: string): string[] {
@@ -312,12 +312,16 @@ function stockLines(t: KpiSet, plan: string): string[] {
   return out;
 }
 
-/** Question 2: the review's totals. */
+/**
+ * Question 2: the review's totals, headed by the months reviewed and the plan they are set
+ * against, named by its cycle ("Review of 2027-02 against cycle 2027-02's adopted Central
+ * plan"): every bare month in the lines is one of actuals.
+ */
 export function reviewLines(l: PackLoop, people: People = BY_ID): string[] {
   const r = l.trend.at(-1);
   if (!r) return [];
   const t = r.review.total;
-  const head = `Review of ${periodSpan(r.review.periods)}${r.reference ? ` against ${r.reference.month}'s ${r.reference.adopted ? 'adopted' : 'latest'} ${r.reference.label} plan` : ''}:`;
+  const head = `Review of ${periodSpan(r.review.periods)}${r.reference ? ` against cycle ${r.reference.month}'s ${r.reference.adopted ? 'adopted' : 'latest'} ${r.reference.label} plan` : ''}:`;
   const hasActuals = t.salesUnits > 0 || t.actualProduction > 0 || t.orderLines > 0;
   if (!hasActuals)
     return [
@@ -343,7 +347,7 @@ export function reviewLines(l: PackLoop, people: People = BY_ID): string[] {
       ...stockLines(
         t,
         r.reference && !r.reference.adopted
-          ? `${r.reference.month}'s latest ${r.reference.label} plan, as none was adopted`
+          ? `cycle ${r.reference.month}'s latest ${r.reference.label} plan, as none was adopted`
           : 'the adopted scenario',
       ),
     ].map(sub),

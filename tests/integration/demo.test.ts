@@ -75,7 +75,7 @@ describe('npm run demo', () => {
     expect(first).toMatch(/Stock: turns [\d.]+ a year, backlog [\d,]+ units, obsolete stock /);
     const third = await readFile(join(out, 'pack-2027-03.md'), 'utf8');
     expect(third).toMatch(/Lag-1 forecast accuracy \d+\.\d%/);
-    expect(third).toContain("Review of 2027-02 against 2027-02's adopted Central plan:");
+    expect(third).toContain("Review of 2027-02 against cycle 2027-02's adopted Central plan:");
     expect(third).toMatch(/Plan adherence \d+\.\d%/);
     expect(third).toMatch(/Service: fill rate \d+\.\d%, OTIF \d+\.\d% over \d+ order lines/);
     // A file: people by name (users.info), not by mention.

@@ -175,7 +175,7 @@ describe('meeting pack', () => {
     );
     // 2. Dec actuals 90 and 1100 against 100 and 1000: WMAPE 110/1190, bias −90/1190.
     expect(section(md, 2)).toContain('Lag-1 forecast accuracy 90.8%');
-    expect(section(md, 2)).toContain("Review of 2026-12 against 2026-12's adopted Central plan:");
+    expect(section(md, 2)).toContain("Review of 2026-12 against cycle 2026-12's adopted Central plan:");
     expect(section(md, 2)).toContain('bias −7.6%');
     expect(section(md, 2)).toContain('OFF TARGET'); // |bias| > 5%
     // The fill rate against the demand samples is judged (93% < 95%), not the plan's own 97%.

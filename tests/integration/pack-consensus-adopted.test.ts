@@ -58,7 +58,7 @@ describe('question 1 after a cycle adopted Cautious', () => {
     expect(q1).toContain('- Biggest movers: FAM-1 +20 (+10.0%).');
     // The line about the adopted plan still sets this plan against Cautious, as it says.
     expect(q1).toContain(
-      "Against 2027-01's adopted Cautious plan over 2027-02–2027-03: demand 2,220 vs 1,980",
+      "Against cycle 2027-01's adopted Cautious plan over 2027-02–2027-03: demand 2,220 vs 1,980",
     );
   });
 });

@@ -331,11 +331,11 @@ describe('three cycles with actuals between them', () => {
       'Actions of earlier cycles: 1 done (1 late), 1 overdue, 0 open, 1 dropped.',
     );
     expect(section(1)).toMatch(
-      /Against 2027-02's adopted Central plan over 2027-03–2027-0\d: demand/,
+      /Against cycle 2027-02's adopted Central plan over 2027-03–2027-0\d: demand/,
     );
     // The review's figures are nested under its heading line, as Markdown nests a list.
     expect(section(2)).toContain(
-      "- Review of 2027-02 against 2027-02's adopted Central plan:\n  - Forecast accuracy by lag",
+      "- Review of 2027-02 against cycle 2027-02's adopted Central plan:\n  - Forecast accuracy by lag",
     );
     expect(section(2)).toContain('\n  - Service: fill rate 65.0%, OTIF 33.3% over 3 order lines.');
     expect(section(2)).toContain('Service: fill rate 65.0%, OTIF 33.3% over 3 order lines.');
@@ -391,9 +391,9 @@ describe('three cycles with actuals between them', () => {
       expect(files).toHaveLength(1);
       expect(replies[0]!.files).toEqual([files[0]!.id]);
       // Three cycles reviewed: 2027-01 (nothing before it), 2027-02 and 2027-03.
-      // The caption names the months reviewed, and those of the latest cycle.
+      // The caption names the months reviewed, and the latest one, which cycle 2027-03 reviewed.
       expect(files[0]!.initial_comment ?? '').toMatch(
-        /^Performance review, 2027-01–2027-02\. Cycle 2027-03, reviewing 2027-02: consensus lag-1 accuracy/,
+        /^Performance review, 2027-01–2027-02\. Latest, 2027-02 \(cycle 2027-03's review\): consensus lag-1 accuracy/,
       );
     } finally {
       await standin.close();

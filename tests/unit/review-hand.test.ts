@@ -373,7 +373,7 @@ describe('the stock line names the plan it is set against', () => {
       '\tWorking capital in stock $1k vs $850 in the adopted scenario (+22.4%); revenue less production at cost $1.9k vs $2.0k.';
     expect(lines(true)).toContain(adopted);
     expect(lines(false)).toContain(
-      "\tWorking capital in stock $1k vs $850 in 2027-02's latest Central plan, as none was adopted (+22.4%); revenue less production at cost $1.9k vs $2.0k.",
+      "\tWorking capital in stock $1k vs $850 in cycle 2027-02's latest Central plan, as none was adopted (+22.4%); revenue less production at cost $1.9k vs $2.0k.",
     );
     expect(lines(false).join('\n')).not.toContain('adopted scenario');
   });

@@ -297,19 +297,25 @@ describe('review trend chart', () => {
         otif: 0.5,
       },
     ]);
-    const values = (c.spec as { data: { values: { cycle: string; series: string }[] } }).data
-      .values;
+    const values = (
+      c.spec as { data: { values: { cycle: string; reviewed: string; series: string }[] } }
+    ).data.values;
     expect(values).toHaveLength(3 + 4);
     // Oldest cycle first; in each, the consensus last, so it is drawn over the baseline's dot.
     expect(values.map((v) => v.cycle)).toEqual([
       ...Array(4).fill('2027-02'),
       ...Array(3).fill('2027-03'),
     ]);
-    expect(values[3]).toMatchObject({ cycle: '2027-02', series: 'Lag-1 accuracy, consensus' });
-    expect(values[6]).toMatchObject({ cycle: '2027-03', series: 'Lag-1 accuracy, consensus' });
-    // 80% − 75% = +5 pts; 90% − 95% = −5 pts
+    // Each point at the month its cycle reviewed: cycle 2027-02's at 2027-01, 2027-03's at 2027-02.
+    expect(values.map((v) => v.reviewed)).toEqual([
+      ...Array(4).fill('2027-01'),
+      ...Array(3).fill('2027-02'),
+    ]);
+    expect(values[3]).toMatchObject({ reviewed: '2027-01', series: 'Lag-1 accuracy, consensus' });
+    expect(values[6]).toMatchObject({ reviewed: '2027-02', series: 'Lag-1 accuracy, consensus' });
+    // 80% − 75% = +5 pts; 90% − 95% = −5 pts: 2027-02's figures against 2027-01's.
     expect(c.summary).toBe(
-      'Performance review, 2027-01–2027-02. Cycle 2027-03, reviewing 2027-02: consensus lag-1 accuracy 80.0% (+5.0 pts vs cycle 2027-02), baseline lag-1 accuracy 70.0%, plan adherence 90.0% (−5.0 pts vs cycle 2027-02).',
+      "Performance review, 2027-01–2027-02. Latest, 2027-02 (cycle 2027-03's review): consensus lag-1 accuracy 80.0% (+5.0 pts vs 2027-01), baseline lag-1 accuracy 70.0%, plan adherence 90.0% (−5.0 pts vs 2027-01).",
     );
     expect(c.title).toBe('Performance review, 2027-01–2027-02');
     // Every KPI present: OTIF keeps its capitals.
@@ -318,7 +324,7 @@ describe('review trend chart', () => {
     expect(
       reviewTrendChart([{ cycle: '2027-04', periods: two, ...full, otif: 0.88 }]).summary,
     ).toBe(
-      'Performance review, 2027-02–2027-03. Cycle 2027-04, reviewing 2027-02–2027-03: consensus lag-1 accuracy 90.0%, baseline lag-1 accuracy 85.0%, plan adherence 95.0%, fill rate 97.0%, OTIF 88.0%.',
+      "Performance review, 2027-02–2027-03. Latest, 2027-02–2027-03 (cycle 2027-04's review): consensus lag-1 accuracy 90.0%, baseline lag-1 accuracy 85.0%, plan adherence 95.0%, fill rate 97.0%, OTIF 88.0%.",
     );
     expect(reviewTrendChart([]).summary).toBe('No cycle to review yet.');
   });
@@ -334,7 +340,53 @@ describe('review trend chart', () => {
       { cycle: '2027-03', periods: ['2027-02'], ...none, adherence: 0.9596, fillRate: 0.8924 },
     ]);
     expect(c.summary).toBe(
-      'Performance review, 2027-01–2027-02. Cycle 2027-03, reviewing 2027-02: plan adherence 96.0% (−0.3 pts vs cycle 2027-02), fill rate 89.2% (−5.1 pts vs cycle 2027-02).',
+      "Performance review, 2027-01–2027-02. Latest, 2027-02 (cycle 2027-03's review): plan adherence 96.0% (−0.3 pts vs 2027-01), fill rate 89.2% (−5.1 pts vs 2027-01).",
+    );
+  });
+
+  it('puts each point at the month reviewed, and compares that month with the one before', () => {
+    // The demo's March review: cycle 2027-02 scored January's actuals, cycle 2027-03
+    // February's. By hand: January's fill rate 938 of 1,000 units filled = 93.8%, February's
+    // 911 of 1,000 = 91.1%, so February is 91.1 − 93.8 = −2.7 pts against January; OTIF
+    // 875/1,000 = 87.5% then 833/1,000 = 83.3%: 83.3 − 87.5 = −4.2 pts.
+    const none = { accuracy: null, baselineAccuracy: null, adherence: null };
+    const c = reviewTrendChart([
+      { cycle: '2027-03', periods: ['2027-02'], ...none, fillRate: 911 / 1000, otif: 833 / 1000 },
+      { cycle: '2027-02', periods: ['2027-01'], ...none, fillRate: 938 / 1000, otif: 875 / 1000 },
+    ]);
+    const spec = c.spec as {
+      encoding: { x: { field: string; title: string; sort: string[] } };
+      data: { values: { reviewed: string; series: string; value: number }[] };
+    };
+    // The axis is the month reviewed, in order, the months the title names.
+    expect(spec.encoding.x).toMatchObject({
+      field: 'reviewed',
+      title: 'Month reviewed',
+      sort: ['2027-01', '2027-02'],
+    });
+    expect(c.title).toBe('Performance review, 2027-01–2027-02');
+    // February's 91.1% stands at 2027-02, not at the cycle's month 2027-03 (not over yet).
+    const fill = spec.data.values.filter((v) => v.series === 'Fill rate');
+    expect(fill.map((v) => [v.reviewed, v.value])).toEqual([
+      ['2027-01', 0.938],
+      ['2027-02', 0.911],
+    ]);
+    expect(spec.data.values.some((v) => v.reviewed === '2027-03')).toBe(false);
+    expect(c.summary).toBe(
+      "Performance review, 2027-01–2027-02. Latest, 2027-02 (cycle 2027-03's review): fill rate 91.1% (−2.7 pts vs 2027-01), OTIF 83.3% (−4.2 pts vs 2027-01).",
+    );
+    // After a skipped cycle the latest review spans two months, and the axis names them so.
+    const skipped = reviewTrendChart([
+      { cycle: '2027-02', periods: ['2027-01'], ...none, fillRate: 0.938, otif: null },
+      { cycle: '2027-04', periods: ['2027-02', '2027-03'], ...none, fillRate: 0.95, otif: null },
+    ]);
+    expect((skipped.spec as typeof spec).encoding.x).toMatchObject({
+      title: 'Months reviewed',
+      sort: ['2027-01', '2027-02–2027-03'],
+    });
+    // 95.0 − 93.8 = +1.2 pts.
+    expect(skipped.summary).toBe(
+      "Performance review, 2027-01–2027-03. Latest, 2027-02–2027-03 (cycle 2027-04's review): fill rate 95.0% (+1.2 pts vs 2027-01).",
     );
   });
 
@@ -452,7 +504,7 @@ describe('review message', () => {
       true,
     );
     expect(JSON.stringify(latest.blocks)).toContain(
-      "against 2027-01's latest plan, as none was adopted. The trend chart is in the thread. The same lines",
+      "against cycle 2027-01's latest plan, as none was adopted. The trend chart is in the thread. The same lines",
     );
     // 1 − 30/220 = 86.4%; fill rate 35/65 = 53.8%; OTIF 1/4
     // Nested under the review's heading: Slack has no nested lists, so an indented ◦.

@@ -81,7 +81,7 @@ export function reviewMessage(
     ? 'with no earlier plan to set them against'
     : r.reference.adopted
       ? 'against the last adopted plan'
-      : `against ${r.reference.month}'s latest plan, as none was adopted`;
+      : `against cycle ${r.reference.month}'s latest plan, as none was adopted`;
   return {
     text: `S&OP ${month}: performance review of ${months}${keyFigures(r?.review.total)}.`,
     blocks: [
