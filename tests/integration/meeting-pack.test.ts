@@ -175,7 +175,9 @@ describe('meeting pack', () => {
     );
     // 2. Dec actuals 90 and 1100 against 100 and 1000: WMAPE 110/1190, bias −90/1190.
     expect(section(md, 2)).toContain('Lag-1 forecast accuracy 90.8%');
-    expect(section(md, 2)).toContain("Review of 2026-12 against cycle 2026-12's adopted Central plan:");
+    expect(section(md, 2)).toContain(
+      "Review of 2026-12 against cycle 2026-12's adopted Central plan:",
+    );
     expect(section(md, 2)).toContain('bias −7.6%');
     expect(section(md, 2)).toContain('OFF TARGET'); // |bias| > 5%
     // The fill rate against the demand samples is judged (93% < 95%), not the plan's own 97%.
@@ -201,7 +203,7 @@ describe('meeting pack', () => {
     // "Bad case" is said in words in every line and defined once, at the top.
     expect(md.split('## 1.')[1]).not.toContain('P10');
     expect(md.split('## 1.')[0]).toContain(
-      "in a bad case, 1 demand outcome in 10 does worse (the samples' P10; of working capital, their P90: more cash tied up).",
+      "in a bad case, 1 demand outcome in 10 does worse (the samples' P10; of working capital, their P90: more cash tied up); in a good case, 1 in 10 does better (the P90 of margin).",
     );
     // Cash at P10 300,000 against the budget's 320,000: −20,000.
     expect(section(md, 4)).toContain('$300k in a bad case vs budget $320k (−$20k in a bad case)');
@@ -217,10 +219,11 @@ describe('meeting pack', () => {
     expect(section(md, 5)).toContain('Flagged slushy adjustment: FAM-2 2027-03 by U_REP (launch)');
     // 6. Decision needed, with the scenarios.
     expect(section(md, 6)).toContain('DECISION NEEDED NOW');
-    // Trade-offs against central: P90 margin 760k − 700k, expected 660k − 650k, cash at P10
-    // 250k − budget 320k, service at risk 86% − 90%.
+    // Trade-offs against central, beside the margins they are taken from: P90 margin 760k −
+    // 700k = +60k, expected 660k − 650k = +10k, cash at P10 250k − budget 320k = −70k, service
+    // at risk 86% − 90% = −4.0 pts.
     expect(section(md, 6)).toContain(
-      "Ambitious: +$60k margin vs Central in a good case (1 in 10) and +$10k expected; in a bad case (1 in 10) it leaves $95k of stock beyond 3 months' cover, cash is −$70k against budget and it fills 86.0% of demand (−4.0 pts vs Central).",
+      "Ambitious: margin $760k in a good case (1 in 10), +$60k vs Central $700k, and $660k expected, +$10k vs Central $650k; in a bad case (1 in 10) it leaves $95k of stock beyond 3 months' cover, cash is −$70k against budget and it fills 86.0% of demand (−4.0 pts vs Central).",
     );
     expect(section(md, 6)).toContain('Cautious: revenue');
     expect(section(md, 6)).toContain(

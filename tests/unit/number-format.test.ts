@@ -136,10 +136,11 @@ describe('trade-off sentences', () => {
     };
     // By hand: central margin 999,600 → $1M; its stock 999,999,999 → $1B. Ambitious: P90
     // margin 2,001,234 − 2,000,000 = +1,234 → +$1.2k; expected 1,084,100 − 999,600 = +84,500
-    // → +$84.5k; stock 999,400 → $999k; cash 500,000 − 500,000.4 = −0.4 → $0.
+    // → +$84.5k; stock 999,400 → $999k; cash 500,000 − 500,000.4 = −0.4 → $0. Beside the
+    // differences the margins, at the sentence's precision: $2.0M and $2.0M, $1.1M and $1.0M.
     expect(tradeOffSentences([central, ambitious])).toEqual([
       "Central: expected margin $1M; in a bad case (1 in 10) it leaves $1B of stock beyond 3 months' cover and fills 90.0% of demand.",
-      "Ambitious: +$1.2k margin vs Central in a good case (1 in 10) and +$84.5k expected; in a bad case (1 in 10) it leaves $999k of stock beyond 3 months' cover, cash is $0 against budget and it fills 90.0% of demand (0.0 pts vs Central).",
+      "Ambitious: margin $2.0M in a good case (1 in 10), +$1.2k vs Central $2.0M, and $1.1M expected, +$84.5k vs Central $1.0M; in a bad case (1 in 10) it leaves $999k of stock beyond 3 months' cover, cash is $0 against budget and it fills 90.0% of demand (0.0 pts vs Central).",
     ]);
   });
 });

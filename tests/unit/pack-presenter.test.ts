@@ -145,6 +145,11 @@ describe('pack presenters', () => {
     expect(packMessage(data(1, 0)).blocks[7]).toMatchObject({
       text: { text: expect.stringContaining(':rotating_light: *6.') },
     });
+    // Question 6's trade-offs say "in a good case" as others say "in a bad case": the context
+    // line under the header defines both.
+    expect(JSON.stringify(packMessage(data(1, 0)).blocks[1])).toContain(
+      'in a bad case, 1 demand outcome in 10 does worse, in a good case 1 in 10 does better',
+    );
   });
 
   it('judges a KPI against its target as printed: 79.996% reads 80.0% and meets 80.0%', () => {

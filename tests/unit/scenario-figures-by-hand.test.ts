@@ -479,10 +479,14 @@ describe('the trade-off and the same figure everywhere', () => {
     if (!central || !lean) throw new Error('no runs');
     expect(lean.summary.margin.expected).toBeCloseTo(29360 / 3, 9);
     expect(lean.summary.margin.p90).toBe(11000);
+    expect(central.summary.margin.p90).toBe(10940);
     expect(lean.summary.margin.p10).toBeCloseTo(8088, 9);
     /*
-     * Expected margin $9,786.67 against $9,726.67: +$60 (finer than the $0.1k they print at,
-     * so the unrounded difference); P90 $11,000 against $10,940: +$60. Stock beyond one
+     * Expected margin $9,786.67 ("$9.8k") against $9,726.67 ("$9.7k"): +$60 (finer than the
+     * $0.1k they print at, so the unrounded difference). The good case, the P90 at position
+     * 1.8 of the sorted samples: Lean's margins 7 360, 11 000, 11 000 give 11 000 + 0.8 × 0 =
+     * 11 000 ("$11.0k", at the sentence's precision); Central's 7 300, 10 940, 10 940 give
+     * 10 940 ("$10.9k"): +$60, both printed beside it. Stock beyond one
      * month's cover in the bad case (P90): Central $400, Lean $0. Cash at P10: 9 464 for both
      * ("$9.5k"). Fill rate at P10: 74.9% for both: 0.0 pts.
      */
@@ -493,7 +497,7 @@ describe('the trade-off and the same figure everywhere', () => {
       ),
     ).toEqual([
       "Central: expected margin $9.7k; in a bad case (1 in 10) it leaves $400 of stock beyond 1 months' cover, cash over the horizon is $9.5k and it fills 74.9% of demand.",
-      "Lean: +$60 margin vs Central in a good case (1 in 10) and +$60 expected; in a bad case (1 in 10) it leaves $0 of stock beyond 1 months' cover, cash over the horizon is $9.5k and it fills 74.9% of demand (0.0 pts vs Central).",
+      "Lean: margin $11.0k in a good case (1 in 10), +$60 vs Central $10.9k, and $9.8k expected, +$60 vs Central $9.7k; in a bad case (1 in 10) it leaves $0 of stock beyond 1 months' cover, cash over the horizon is $9.5k and it fills 74.9% of demand (0.0 pts vs Central).",
     ]);
   });
 
@@ -589,9 +593,9 @@ describe('trade-offs with negative margins and demand all met', () => {
   it('a loss that grows reads with a minus, against the same quantity', () => {
     /*
      * Central loses $1,234,567 expected ("−$1.2M") and $400,000 in a good case ("−$400k");
-     * Worse loses $3,456,789 ("−$3.5M") and $2,000,000 ("−$2M"). Differences as printed:
-     * −3.5 − (−1.2) = −$2.3M expected; −2 − (−0.4) = −$1.6M in a good case. Both fill all
-     * demand in the bad case: 100.0%, 0.0 pts.
+     * Worse loses $3,456,789 ("−$3.5M") and $2,000,000 ("−$2.0M", at the sentence's
+     * precision). Differences as printed: −3.5 − (−1.2) = −$2.3M expected; −2.0 − (−0.4) =
+     * −$1.6M in a good case. Both fill all demand in the bad case: 100.0%, 0.0 pts.
      */
     const kpis = (margin: number, p90: number) => ({
       expectedMargin: margin,
@@ -607,11 +611,11 @@ describe('trade-offs with negative margins and demand all met', () => {
       ]),
     ).toEqual([
       "Central: expected margin −$1.2M; in a bad case (1 in 10) it leaves $0 of stock beyond 3 months' cover and fills 100.0% of demand.",
-      "Worse: −$1.6M margin vs Central in a good case (1 in 10) and −$2.3M expected; in a bad case (1 in 10) it leaves $0 of stock beyond 3 months' cover and fills 100.0% of demand (0.0 pts vs Central).",
+      "Worse: margin −$2.0M in a good case (1 in 10), −$1.6M vs Central −$400k, and −$3.5M expected, −$2.3M vs Central −$1.2M; in a bad case (1 in 10) it leaves $0 of stock beyond 3 months' cover and fills 100.0% of demand (0.0 pts vs Central).",
       // −734,567 ("−$735k") against −1,234,567 ("−$1.2M"): +$500,000, written to the $1k,
       // finer than the $0.1M of "−$1.2M", so unrounded: "+$500k". A profit in the good case,
       // +$100k, against a loss of $400k: +$500k.
-      "Better: +$500k margin vs Central in a good case (1 in 10) and +$500k expected; in a bad case (1 in 10) it leaves $0 of stock beyond 3 months' cover and fills 100.0% of demand (0.0 pts vs Central).",
+      "Better: margin $100k in a good case (1 in 10), +$500k vs Central −$400k, and −$735k expected, +$500k vs Central −$1.2M; in a bad case (1 in 10) it leaves $0 of stock beyond 3 months' cover and fills 100.0% of demand (0.0 pts vs Central).",
     ]);
   });
 });

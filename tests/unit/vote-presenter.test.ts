@@ -327,11 +327,13 @@ describe('trade-offs on the vote', () => {
     const msg = voteMessage(v);
     expect(validateBlocks(msg.blocks, 'message')).toEqual([]);
     const text = JSON.stringify(msg.blocks);
-    // By hand: P90 margin 23.3M − 11.0M = +12.3M; expected 11.5M − 10.0M = +1.5M; stock at
-    // P10 demand 4.1M; cash at P10 −3.0M − budget 3.0M = −6.0M, shown "−$6.0M" beside the
-    // sentence's other amounts in tenths (one precision); 93% vs 90% = +3.0 pts.
+    // By hand: P90 margin 23.3M − 11.0M = +12.3M; expected 11.5M − 10.0M = +1.5M, each beside
+    // the two margins, at one precision ("$11.0M", not "$11M"); stock at P10 demand 4.1M; cash
+    // at P10 −3.0M − budget 3.0M = −6.0M, shown "−$6.0M" beside the
+    // sentence's other amounts in tenths (one precision);
+    // 93% vs 90% = +3.0 pts.
     expect(text).toContain(
-      "Ambitious &lt;b&gt;: +$12.3M margin vs Central in a good case (1 in 10) and +$1.5M expected; in a bad case (1 in 10) it leaves $4.1M of stock beyond 3 months' cover, cash is −$6.0M against budget and it fills 93.0% of demand (+3.0 pts vs Central).",
+      "Ambitious &lt;b&gt;: margin $23.3M in a good case (1 in 10), +$12.3M vs Central $11.0M, and $11.5M expected, +$1.5M vs Central $10.0M; in a bad case (1 in 10) it leaves $4.1M of stock beyond 3 months' cover, cash is −$6.0M against budget and it fills 93.0% of demand (+3.0 pts vs Central).",
     );
     expect(text).toContain(
       "Central: expected margin $10M; in a bad case (1 in 10) it leaves $1M of stock beyond 3 months' cover, cash is −$1M against budget and it fills 90.0% of demand.",
@@ -343,7 +345,7 @@ describe('trade-offs on the vote', () => {
     expect(text).toContain('*Expected margin*\\n$10M (bad case $8M)');
     expect(text).toContain('*Fill rate expected / bad case*\\n95.0% / 90.0%');
     expect(text).toContain(
-      'Each plan against the same demand samples · in a bad case, 1 demand outcome in 10 does worse',
+      'Each plan against the same demand samples · in a bad case, 1 demand outcome in 10 does worse, in a good case 1 in 10 does better',
     );
     expect(text).not.toContain('P10');
   });

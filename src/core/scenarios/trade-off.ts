@@ -7,15 +7,18 @@
  * what is left beyond cover plus what expired; "or past its shelf life" says so when any
  * sample writes stock off (`writtenOffValue`, expected):
  *
- *   "Ambitious: +$12.3M margin vs Central in a good case (1 in 10) and +$2.1M expected; in a
- *    bad case (1 in 10) it leaves $4.1M of stock beyond 3 months' cover, cash is −$6M against
- *    budget and it fills 91.2% of demand (+3.4 pts vs Central)."
+ *   "Ambitious: margin $92.3M in a good case (1 in 10), +$12.3M vs Central $80.0M, and $74.5M
+ *    expected, +$2.1M vs Central $72.4M; in a bad case (1 in 10) it leaves $4.1M of stock
+ *    beyond 3 months' cover, cash is −$6.0M against budget and it fills 91.2% of demand
+ *    (+3.4 pts vs Central)."
  *
- * Differences are against the first scenario (central), named in the sentence; a difference
- * that rounds to nothing reads "same margin as Central", never "$0 margin", which would read
- * as a margin of zero. When the first scenario has no stress figures the others state their
- * own, and say there is nothing to compare with. Plain text: callers escape it for mrkdwn,
- * since labels are typed by people.
+ * Differences are against the first scenario (central), named in the sentence beside the two
+ * margins they are taken from (nothing else prints the good case's), so finance can check
+ * them; the margins and their differences at one precision (`moneyAlike`). A difference that
+ * rounds to nothing reads "the same as Central", never "$0", which would read as a margin of
+ * zero. When the first scenario has no stress figures the others state their own, and say
+ * there is nothing to compare with. Plain text: callers escape it for mrkdwn, since labels are
+ * typed by people.
  */
 import {
   formatMoney,
@@ -52,9 +55,17 @@ export const GOOD_CASE = 'in a good case (1 in 10)';
 export const BAD_CASE = 'in a bad case (1 in 10)';
 /** What "bad case" means, for a message's one note on it. */
 export const BAD_CASE_WORDS = 'in a bad case, 1 demand outcome in 10 does worse';
-/** The same, as a sentence heading a document (the pack) whose lines say "in a bad case". */
+/**
+ * What "bad case" and "good case" mean, for the one note of a message whose trade-off
+ * sentences (`tradeOffSentences`) say both: the vote, the Slack pack.
+ */
+export const CASES_WORDS = `${BAD_CASE_WORDS}, in a good case 1 in 10 does better`;
+/**
+ * The same, as a sentence heading a document (the pack) whose lines say "in a bad case" and,
+ * of the margin in question 6, "in a good case".
+ */
 export const BAD_CASE_MEANING =
-  "Expected figures are averages over the forecast's demand samples, each plan against the same samples; in a bad case, 1 demand outcome in 10 does worse (the samples' P10; of working capital, their P90: more cash tied up).";
+  "Expected figures are averages over the forecast's demand samples, each plan against the same samples; in a bad case, 1 demand outcome in 10 does worse (the samples' P10; of working capital, their P90: more cash tied up); in a good case, 1 in 10 does better (the P90 of margin).";
 
 /** A scenario's peak working capital (its highest month-end) as its KPIs keep it. */
 export interface PeakWorkingCapital {
@@ -202,7 +213,16 @@ export function tradeOffSentences(
     const u = !compared || up === null || cUp === null ? undefined : diff(up, cUp);
     // The sentence's amounts read at one precision, as the cash chart prints its bad case's gap
     // beside the others ("−$13.0M" there and here, not "−$13M"): `moneyAlike`.
-    const [marginT = '', upT = '', excessT = '', cashT = '', eT = '', uT = ''] = moneyAlike([
+    const [
+      marginT = '',
+      upT = '',
+      excessT = '',
+      cashT = '',
+      eT = '',
+      uT = '',
+      cmT = '',
+      cUpT = '',
+    ] = moneyAlike([
       m(margin),
       up === null ? '' : m(up),
       m(excess),
@@ -214,6 +234,8 @@ export function tradeOffSentences(
             formatMoneyBetween(budget + vsBudget, budget, cur),
       e ?? '',
       u ?? '',
+      cMargin === null ? '' : m(cMargin),
+      cUp === null ? '' : m(cUp),
     ]);
     const cash =
       cashP10 === null
@@ -236,16 +258,17 @@ export function tradeOffSentences(
       const upside = up === null ? '' : `, ${upT} ${GOOD_CASE}`;
       return `${s.label}: expected margin ${marginT}${upside}; ${risk(` (${ref} has no stress figures to compare with)`)}.`;
     }
+    // Each margin beside its difference and the reference's margin it is taken from: "margin
+    // $68.9M in a good case (1 in 10), −$8.3M vs Central $77.2M, and $67.3M expected, −$5.9M
+    // vs Central $73.2M".
+    const vs = (d: string | null, dText: string, refText: string) =>
+      d === null ? `the same as ${ref}` : `${dText} vs ${ref} ${refText}`;
     const margins =
       u === undefined
-        ? e === null
-          ? `same expected margin as ${ref}`
-          : `${eT} expected margin vs ${ref}`
-        : u === null
-          ? e === null
-            ? `same margin as ${ref}, ${GOOD_CASE} and expected`
-            : `same margin as ${ref} ${GOOD_CASE} and ${eT} expected`
-          : `${uT} margin vs ${ref} ${GOOD_CASE} and ${e === null ? 'the same' : eT} expected`;
+        ? `expected margin ${marginT}, ${vs(e, eT, cmT)}`
+        : u === null && e === null
+          ? `margin ${upT} ${GOOD_CASE} and ${marginT} expected, the same as ${ref}`
+          : `margin ${upT} ${GOOD_CASE}, ${vs(u, uT, cUpT)}, and ${marginT} expected, ${vs(e, eT, cmT)}`;
     return `${s.label}: ${margins}; ${risk(` (${formatPointsBetween(atRisk, cRisk)} vs ${ref})`)}.`;
   });
 }

@@ -6,7 +6,7 @@
  */
 
 import type { types } from '@slack/bolt';
-import { BAD_CASE_WORDS } from '../../core/scenarios/trade-off.js';
+import { CASES_WORDS } from '../../core/scenarios/trade-off.js';
 import type { PackData } from '../../services/pack-data.js';
 import { bullet, mention, namesUsed, type People, type Who } from '../../services/pack-loop.js';
 import { packPeople, packSections } from '../../services/pack-markdown.js';
@@ -67,7 +67,7 @@ export function packMessage(
       type: 'context',
       elements: [
         mrkdwn(
-          `Pre-read for the executive meeting · plan run ${p.runId ?? 'none'}${p.previous ? ` · compared with ${p.previous.month}` : ''} · ${BAD_CASE_WORDS} · full text: \`/sop pack md\``,
+          `Pre-read for the executive meeting · plan run ${p.runId ?? 'none'}${p.previous ? ` · compared with ${p.previous.month}` : ''} · ${CASES_WORDS} · full text: \`/sop pack md\``,
         ),
       ],
     },

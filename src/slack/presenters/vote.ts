@@ -11,8 +11,8 @@ import { formatMoney, moneyAlike } from '../../core/number-format.js';
 import { periodSpan } from '../../core/period.js';
 import { rolesFor } from '../../core/policy.js';
 import {
-  BAD_CASE_WORDS,
   budgetEndBefore,
+  CASES_WORDS,
   EXCESS_STOCK,
   peakWorkingCapital,
   tradeOffSentences,
@@ -48,9 +48,9 @@ const alike = (...xs: (number | null | undefined)[]): string[] => moneyAlike(xs.
 
 /**
  * What "bad case" means in the fields, said once (the P10 of margin, cash and fill rate, the
- * P90 of peak working capital).
+ * P90 of peak working capital), and "good case" in the trade-off sentences (the P90 of margin).
  */
-export const BAD_CASE_NOTE = `Each plan against the same demand samples · ${BAD_CASE_WORDS}`;
+export const BAD_CASE_NOTE = `Each plan against the same demand samples · ${CASES_WORDS}`;
 
 /**
  * The period the fields' money covers and what kind of figure each is, said once: margin and
