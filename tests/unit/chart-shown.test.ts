@@ -149,6 +149,19 @@ describe('sinceLines', () => {
     ]);
   });
 
+  it('writes the two amounts of a figure that moved at one precision', () => {
+    // 79,940,000 prints "$79.9M" and 80,020,000 "$80M" alone; side by side: "$80.0M".
+    const cash = (c: number) => ({
+      ...central(73_249_000),
+      kpis: { ...central(73_249_000).kpis, cashFlowP10: c },
+    });
+    expect(
+      sinceLines({ since: '1', inputs: [], otherInputs: true, previous: [cash(79_940_000)] }, [
+        cash(80_020_000),
+      ])[1],
+    ).toBe('Figures that moved: *Central* bad-case cash $79.9M → $80.0M.');
+  });
+
   it('says when no figure shown changed', () => {
     expect(
       sinceLines({ since: '2', inputs: [], otherInputs: true, previous: [central(73_249_000)] }, [

@@ -195,7 +195,11 @@ export function sinceLines(c: SinceRun, now: readonly ScenarioFigures[]): string
     const was = new Map(shownFigures(before.get(x.name)));
     return shownFigures(x)
       .filter(([name, v]) => was.get(name) !== v)
-      .map(([name, v]) => `*${escInMarks(x.label)}* ${name} ${was.get(name) ?? 'n/a'} → ${v}`);
+      .map(([name, v]) => {
+        // The two amounts at one precision: "$79.9M → $80.0M", not "→ $80M".
+        const [from, to] = moneyAlike([was.get(name) ?? 'n/a', v]);
+        return `*${escInMarks(x.label)}* ${name} ${from} → ${to}`;
+      });
   });
   return [
     `_Changed since plan run ${c.since}:_ ${what}.`,
