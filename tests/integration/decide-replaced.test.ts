@@ -201,7 +201,7 @@ describe('a vote closed on a plan run that a newer run then replaced', () => {
     // The log in the vote's thread claims no vote for run 2's Central, nor one against it.
     // Before the fix: "… against the executives' vote (0 of 2 votes for it)".
     expect(await logFooter(ts)).toBe(
-      `Recorded by <@${EXEC1}> on 2027-03-15 10:00 UTC without a vote on plan run 2: vote 1 was on run 1, whose figures were out of date · plan run 2, Central scenario`,
+      `Recorded by exec1 on 2027-03-15 10:00 UTC without a vote on plan run 2: vote 1 was on run 1, whose figures were out of date · plan run 2, Central scenario`,
     );
     // The vote's message names the decision's run; before the fix it showed the scenario's id.
     await waitFor(() => messageOf(ts).includes(':white_check_mark:'));
@@ -254,7 +254,7 @@ describe('an open vote on a replaced run, settled by /sop decide', () => {
     });
     // Before the fix: "… closing the executives' vote early (0 of 1 vote for it)".
     expect(await logFooter(ts)).toBe(
-      `Recorded by <@${EXEC1}> on 2027-04-15 10:00 UTC without a vote on plan run 4: vote 2 was on run 3, whose figures were out of date · plan run 4, Central scenario`,
+      `Recorded by exec1 on 2027-04-15 10:00 UTC without a vote on plan run 4: vote 2 was on run 3, whose figures were out of date · plan run 4, Central scenario`,
     );
     await waitFor(() => messageOf(ts).includes(':white_check_mark:'));
     expect(messageOf(ts)).toContain(
