@@ -27,7 +27,7 @@ import { requirePermission, roleNames } from '../src/services/members.js';
 import { getSettings } from '../src/services/settings.js';
 import { userNamesFor } from '../src/services/user-names.js';
 import type { SopCommandContext, SopSubcommand } from '../src/slack/command-types.js';
-import { skippedHolidaysNote } from '../src/slack/presenters/cycle.js';
+import { newCycleDeadlinesText, skippedHolidaysNote } from '../src/slack/presenters/cycle.js';
 import { esc, slackDate } from '../src/slack/presenters/format.js';
 import { holidayChangeText, holidayListText } from '../src/slack/presenters/holidays.js';
 import { carriedScenariosText } from '../src/slack/presenters/scenario.js';
@@ -78,11 +78,8 @@ async function status(ctx: SopCommandContext): Promise<void> {
 
 /** The answer to `/sop cycle deadlines`: what the next cycles get, and what the open one keeps. */
 function deadlineSettingsText(saved: DeadlineSettingsSaved, openMonth: string | null): string {
-  const days = Object.entries(saved.days)
-    .map(([p, n]) => `${p}=${n}`)
-    .join(', ');
   const keeps = openMonth ? ` S&OP ${openMonth} keeps the deadlines it opened with.` : '';
-  return `Deadlines of the next cycles: at ${saved.at} ${saved.timezone} time, after these working days per phase: ${days}.${keeps}${earlyHint(saved.at)}`;
+  return `Deadlines of the next cycles: ${newCycleDeadlinesText(saved.at, saved.timezone, saved.days)}.${keeps}${earlyHint(saved.at)}`;
 }
 
 /** Before this hour a deadline leaves its phase's last working day all but uncounted. */

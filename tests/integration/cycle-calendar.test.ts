@@ -97,7 +97,8 @@ describe('/sop cycle deadlines at=HH:MM', () => {
 
     const saved = await sop(PLANNER, 'cycle deadlines at=16:00');
     expect(saved).toBe(
-      'Deadlines of the next cycles: at 16:00 Europe/Berlin time, after these working days per phase: data_gathering=3, demand_review=5, supply_review=4, pre_sop=3, executive=2.',
+      // The phases by their names, as /sop settings and the cycle's own answers write them.
+      'Deadlines of the next cycles: 16:00 Europe/Berlin, after Data gathering 3 working days, Demand review 5, Supply review 4, Pre-S&OP 3, Executive S&OP 2.',
     );
     expect(await deadlineTime()).toBe('16:00');
     // The same again (a double click, a retry) changes and records nothing more.
@@ -112,7 +113,7 @@ describe('/sop cycle deadlines at=HH:MM', () => {
     // 05:00 is 5 am: before a working day begins, so the phase's last working day barely
     // counts; 5 pm on a 24-hour clock is 5 + 12 = 17:00.
     const early = await sop(PLANNER, 'cycle deadlines at=05:00');
-    expect(early).toContain('Deadlines of the next cycles: at 05:00 Europe/Berlin time');
+    expect(early).toContain('Deadlines of the next cycles: 05:00 Europe/Berlin, after');
     expect(early).toContain(
       ":warning: 05:00 is before the working day: each phase's last working day will have barely begun at its deadline. If you meant 5 pm, write at=17:00.",
     );
@@ -282,7 +283,7 @@ describe('a cycle opened over them', () => {
       .where('id', '=', cycleId)
       .executeTakeFirstOrThrow();
     expect(await sop(PLANNER, 'cycle deadlines at=18:00 executive=3')).toBe(
-      'Deadlines of the next cycles: at 18:00 Europe/Berlin time, after these working days per phase: data_gathering=3, demand_review=5, supply_review=4, pre_sop=3, executive=3. S&OP 2027-01 keeps the deadlines it opened with.',
+      'Deadlines of the next cycles: 18:00 Europe/Berlin, after Data gathering 3 working days, Demand review 5, Supply review 4, Pre-S&OP 3, Executive S&OP 3. S&OP 2027-01 keeps the deadlines it opened with.',
     );
     expect(await sop(PLANNER, 'cycle holidays add 2027-01-18 Local fair')).toBe(
       'Holiday added: Mon 2027-01-18 Local fair. Deadlines of the next cycles skip it. S&OP 2027-01 keeps the deadlines it opened with: its Supply review still ends that day.',

@@ -25,6 +25,24 @@ export function skippedHolidaysNote(skipped: readonly SkippedHoliday[] | undefin
   return ` (not counting ${each.join('; ')})`;
 }
 
+/**
+ * When the deadlines of new cycles fall, by the phases' names as the bot says them elsewhere:
+ * "16:30 UTC, after Data gathering 3 working days, Demand review 6, …" (`/sop settings`, and
+ * `/sop cycle deadlines` answering what it saved). `days`: working days per phase, in phase
+ * order (`effectivePhaseDays`).
+ */
+export function newCycleDeadlinesText(
+  at: string,
+  timezone: string,
+  days: Readonly<Record<string, number>>,
+): string {
+  const each = Object.entries(days).map(
+    ([p, n], i) =>
+      `${isPhase(p) ? PHASE_LABEL[p] : esc(p)} ${n}${i === 0 ? ` working day${n === 1 ? '' : 's'}` : ''}`,
+  );
+  return `${esc(at)} ${esc(timezone)}, after ${each.join(', ')}`;
+}
+
 /** "a", "a and b", "a, b and c". */
 function listed(items: readonly string[]): string {
   return items.length <= 1

@@ -4,10 +4,11 @@
  */
 import type { SettingsRow } from '../../../db/schema.js';
 import type { Role } from '../../core/company.js';
-import { type CyclePhase, effectivePhaseDays, PHASE_LABEL } from '../../core/cycle.js';
+import { effectivePhaseDays } from '../../core/cycle.js';
 import { type Action, can, POLICY } from '../../core/policy.js';
 import { ROLE_LABEL, roleNames } from '../../services/members.js';
 import type { HelpEntry, SopSubcommand } from '../command-types.js';
+import { newCycleDeadlinesText } from './cycle.js';
 import { esc } from './format.js';
 import { VOTE_MODE_WORDS } from './vote.js';
 
@@ -248,18 +249,6 @@ const months = (n: number) => `${n} month${n === 1 ? '' : 's'}`;
 
 const chan = (id: string | null) => (id ? `<#${id}>` : '_not set_');
 
-/**
- * The working days of each phase of new cycles, by the phases' names as the bot says them
- * elsewhere: "Data gathering 3 working days, Demand review 5, …".
- */
-function phaseDaysText(s: SettingsRow): string {
-  return (Object.entries(effectivePhaseDays(s.phase_days)) as [CyclePhase, number][])
-    .map(
-      ([p, n], i) => `${PHASE_LABEL[p]} ${n}${i === 0 ? ` working day${n === 1 ? '' : 's'}` : ''}`,
-    )
-    .join(', ');
-}
-
 export function settingsText(s: SettingsRow): string {
   return [
     '*sopbot settings*',
@@ -268,6 +257,6 @@ export function settingsText(s: SettingsRow): string {
     `• A comment is required for changes over ${s.comment_threshold_pct}%`,
     `• S&OE: deviations at production ${s.soe_production_shortfall_pct}% below plan, receipts ${s.soe_receipt_shortfall_pct}% short; frozen-zone break at ${s.soe_frozen_break_pct}%; owners get ${s.soe_due_days} working days`,
     `• Votes: ${VOTE_MODE_WORDS[s.vote_mode]}, ${s.vote_quorum === null ? 'no quorum' : `quorum ${s.vote_quorum}`} (\`/sop vote mode|quorum\`)`,
-    `• Deadlines of new cycles: ${esc(s.deadline_time)} ${esc(s.timezone)}, after ${phaseDaysText(s)} (\`/sop cycle deadlines\`)`,
+    `• Deadlines of new cycles: ${newCycleDeadlinesText(s.deadline_time, s.timezone, effectivePhaseDays(s.phase_days))} (\`/sop cycle deadlines\`)`,
   ].join('\n');
 }
