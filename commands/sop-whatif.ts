@@ -1,5 +1,5 @@
 /**
- * `/sop whatif <assumption>`: central against central + the assumption. "Solving…" is posted
+ * `/sop whatif <assumption>`: the cycle's first scenario (Central) against it + the assumption. "Solving…" is posted
  * where the answer goes, and the job edits it into the differences, the scenario chart in its
  * thread: typed in the executive channel, as `/sop plan` there, a reply in the cycle's plans
  * thread; elsewhere, in that channel (or the person's DM, when the bot cannot post there).
@@ -15,6 +15,7 @@ import {
   whatIfSpan,
   zeroWhatIfMessage,
 } from '../src/core/scenarios/what-if.js';
+import { DEFAULT_SCENARIOS } from '../src/core/scenarios.js';
 import { codeSpan, controlCharacterMessage, namedCodes } from '../src/core/text.js';
 import { UsageError } from '../src/errors.js';
 import { horizonOf } from '../src/services/adjustments.js';
@@ -26,6 +27,7 @@ import {
   activeCodesOf,
   inactiveWhatIfCode,
   knownCodes,
+  listCycleScenarios,
   unknownWhatIfCode,
 } from '../src/services/scenarios.js';
 import { getSettings } from '../src/services/settings.js';
@@ -108,7 +110,10 @@ export const whatif: SopSubcommand = {
       throw new UsageError(
         `${outside} is outside the months the plan covers (${months[0]} to ${months.at(-1)}), so the what-if would change nothing: name months within them, or leave the months out to change every month.`,
       );
-    const asked = `:crystal_ball: <@${member.userId}> asked: what if ${esc(whatIfSpan(text))}? Solving against central…`;
+    // The scenario it is solved against (the cycle's first), named as planners named it.
+    const { scenarios } = await listCycleScenarios(deps.db, cycle.id);
+    const reference = scenarios[0] ?? DEFAULT_SCENARIOS[0]!;
+    const asked = `:crystal_ball: <@${member.userId}> asked: what if ${esc(whatIfSpan(text))}? Solving against ${esc(reference.label)}…`;
     const key = `whatif-request:${requestKey}`;
     const exec = settings.exec_channel;
     const inExec = exec !== null && command.channel_id === exec;

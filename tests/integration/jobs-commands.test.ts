@@ -434,7 +434,7 @@ describe('/sop whatif', () => {
 
   it('refuses an inactive family before posting, and offers only the active ones', async () => {
     // A plan holds only active families: a what-if on FAM-3 once it is inactive would fail
-    // its job after "Solving against central…". The seeded five, less FAM-3.
+    // its job after "Solving against Central…". The seeded five, less FAM-3.
     const { db } = running.t;
     await db.updateTable('families').set({ active: false }).where('code', '=', 'FAM-3').execute();
     try {

@@ -6,6 +6,7 @@
  * documented escaping) and hold no live one.
  */
 import { describe, expect, it } from 'vitest';
+import { setCycleScenario } from '../../src/services/scenarios.js';
 import { useHttpTestBot } from '../helpers/bot.js';
 import { commandEphemeral } from '../helpers/slack.js';
 import { insertFamilies, pollUntil, seedForecastCycle } from './meeting-fixture.js';
@@ -276,7 +277,7 @@ describe('a what-if holding typed text is refused before it is posted', () => {
     });
     const asked = await s.standin.waitFor(() => s.standin.messagesIn('C_GENERAL').at(-1));
     expect(asked.text).toBe(
-      `:crystal_ball: <@${ADMIN}> asked: what if \`demand fam-1 +10%;  overtime off\`? Solving against central…`,
+      `:crystal_ball: <@${ADMIN}> asked: what if \`demand fam-1 +10%;  overtime off\`? Solving against Central…`,
     );
     // Queued after it is posted: the job carries the thread to answer in.
     expect(await pollUntil(queued, (n) => n > 0)).toBe(1);
@@ -296,7 +297,31 @@ describe('a what-if holding typed text is refused before it is posted', () => {
         .find((m) => typeof m.text === 'string' && m.text.includes('fam-1 -10%')),
     );
     expect(asked.text).toBe(
-      `:crystal_ball: <@${ADMIN}> asked: what if \`demand fam-1 -10%; overtime on; price all +2%\`? Solving against central…`,
+      `:crystal_ball: <@${ADMIN}> asked: what if \`demand fam-1 -10%; overtime on; price all +2%\`? Solving against Central…`,
+    );
+  });
+
+  it('names the scenario it is solved against as the planners labelled it, escaped', async () => {
+    // The what-if is solved against the cycle's first scenario: relabelled, it is named so.
+    const cycle = await s.t.db.selectFrom('cycles').select('id').executeTakeFirstOrThrow();
+    await setCycleScenario(
+      s.t.db,
+      cycle.id,
+      { name: 'central', label: 'Budget & base', overtime: true },
+      ADMIN,
+    );
+    await s.driver.command('/sop', {
+      user: ADMIN,
+      channel: 'C_GENERAL',
+      text: 'whatif overtime off',
+    });
+    const asked = await s.standin.waitFor(() =>
+      s.standin
+        .messagesIn('C_GENERAL')
+        .find((m) => typeof m.text === 'string' && m.text.includes('`overtime off`?')),
+    );
+    expect(asked.text).toBe(
+      `:crystal_ball: <@${ADMIN}> asked: what if \`overtime off\`? Solving against Budget &amp; base…`,
     );
   });
 });
