@@ -1,22 +1,55 @@
-/** `/sop families @user FAM-1 FAM-2` (admins and planners): the families a rep covers. */
+/**
+ * `/sop families @user FAM-1 FAM-2` (admins and planners): the families a rep covers;
+ * `/sop families` alone lists the company's families and the reps who cover each.
+ */
 import { codeSpan } from '../src/core/text.js';
 import { UsageError } from '../src/errors.js';
-import { assignFamilies, getMember } from '../src/services/members.js';
+import {
+  assignFamilies,
+  type CompanyFamily,
+  companyFamilies,
+  getMember,
+} from '../src/services/members.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
+import { esc } from '../src/slack/presenters/format.js';
 import { parseUserMention, unlinkedPersonText } from '../src/slack/tokenise.js';
 
-const USAGE = '/sop families @user FAM-1 FAM-2 ... | none';
+const USAGE = '/sop families [@user FAM-1 FAM-2 ... | none]';
+
+/**
+ * The company's families, one a line: code, name (typed text, escaped) and the sales reps who
+ * cover it (mentions: the answer is ephemeral, so nobody is notified).
+ */
+function familyListText(list: readonly CompanyFamily[]): string {
+  if (list.length === 0) return 'There are no families yet: `sopbot import families` imports them.';
+  const lines = list.map(
+    (f) =>
+      `• ${codeSpan(f.code)} ${esc(f.name)}: ${f.reps.length ? f.reps.map((r) => `<@${r}>`).join(', ') : '_no sales rep_'}`,
+  );
+  return [
+    `*The company's ${list.length === 1 ? 'family' : `${list.length} families`}* and the sales reps who cover them:`,
+    ...lines,
+    'Give a rep their families with `/sop families @rep FAM-1 FAM-2` (it sets their whole list).',
+  ].join('\n');
+}
 
 const listed = (codes: readonly string[]) => codes.map((c) => `\`${c}\``).join(', ');
 
 export const families: SopSubcommand = {
   name: 'families',
   usage: USAGE,
-  summary: 'assign the families a sales rep covers, or see them',
+  summary: 'list the families and their reps; assign the families a sales rep covers, or see them',
   action: 'families.assign',
   keywords: ['none'],
   async handle({ deps, args, member, respond }) {
     const [who, ...codes] = args;
+    if (who === undefined) {
+      await respond({
+        response_type: 'ephemeral',
+        text: familyListText(await companyFamilies(deps.db)),
+      });
+      return;
+    }
     const userId = who ? parseUserMention(who) : null;
     if (!userId)
       throw new UsageError(

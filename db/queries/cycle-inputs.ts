@@ -150,7 +150,7 @@ export async function cycleById(db: Db, cycleId: number): Promise<CycleRow | und
 }
 
 /**
- * The active families' codes, in order, each with whether a member whose role is in `roles`
+ * The active families' codes (and names), in order, each with whether a member whose role is in `roles`
  * covers it and which do (by user id); `roles` are those that cover families
  * (`familyCoveringRoles()`, policy row forecast.no-change). A family nobody covers gets no
  * forecast input, so `/sop status` names it; with no roles, none is covered.
@@ -161,6 +161,7 @@ export async function familyCoverage(
 ): Promise<
   {
     readonly code: string;
+    readonly name: string;
     readonly covered: boolean;
     readonly reps: readonly string[];
   }[]
@@ -168,7 +169,7 @@ export async function familyCoverage(
   const [families, covering] = await Promise.all([
     db
       .selectFrom('families')
-      .select(['id', 'code'])
+      .select(['id', 'code', 'name'])
       .where('families.active', '=', true)
       .orderBy(inCodeOrder('families.code'))
       .execute(),
@@ -187,6 +188,6 @@ export async function familyCoverage(
     reps.set(c.family_id, [...(reps.get(c.family_id) ?? []), c.slack_user_id]);
   return families.map((f) => {
     const of = reps.get(f.id) ?? [];
-    return { code: f.code, covered: of.length > 0, reps: of };
+    return { code: f.code, name: f.name, covered: of.length > 0, reps: of };
   });
 }

@@ -52,6 +52,7 @@ import { explainResourceMonth, type ResourceMonthExplanation } from '../core/exp
 import { withZeroMonths } from '../core/history-gaps.js';
 import { type ArchivedForecast, forecastValueAdded } from '../core/kpi.js';
 import { addMonths, monthsBetween, type Period, periodRange } from '../core/period.js';
+import { roleNames } from '../core/policy.js';
 import { FVA_LAG } from '../core/review.js';
 import { type DemandPriceKind, storedDemandPrice } from '../core/supply/duals.js';
 import { familyCost, type PlanProblem, planProblemSchema } from '../core/supply/problem.js';
@@ -161,7 +162,7 @@ export async function explainQuery(
   }
   const codes = await someCodes(db);
   throw new UsageError(
-    `There is no family or resource ${codeSpan(query.code)}. Families look like ${codes.families.join(', ') || '(none yet)'}; resources like ${codes.resources.join(', ') || '(none yet)'} (see \`/sop families\`).`,
+    `There is no family or resource ${codeSpan(query.code)}. Families look like ${codes.families.join(', ') || '(none yet)'}; resources like ${codes.resources.join(', ') || '(none yet)'} (${roleNames('families.assign')} list the families with \`/sop families\`).`,
   );
 }
 

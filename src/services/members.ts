@@ -419,6 +419,25 @@ async function unknownFamiliesText(
   return `${unknown}${fix}${where}`;
 }
 
+/** A family of the company as `/sop families` lists it: the reps who cover it, by user id. */
+export interface CompanyFamily {
+  readonly code: string;
+  readonly name: string;
+  readonly reps: readonly string[];
+}
+
+/**
+ * The company's active families, in code order, each with the members whose role covers
+ * families (`familyCoveringRoles`) that cover it: the list `/sop families` shows.
+ */
+export async function companyFamilies(db: Db): Promise<CompanyFamily[]> {
+  return (await familyCoverage(db, familyCoveringRoles())).map(({ code, name, reps }) => ({
+    code,
+    name,
+    reps,
+  }));
+}
+
 /** Replace the families a member covers. Unknown codes are refused by name. */
 export async function assignFamilies(
   db: Db,

@@ -517,6 +517,11 @@ describe('/sop explain on a hand-made company', () => {
       t.includes('no family or resource `FAM-Z`'),
     );
     expect(unknown.text).toContain('FAM-A');
+    // It said "see `/sop families`", which listed nothing and is not a rep's to use: it names
+    // who may list them.
+    expect(unknown.text).toContain(
+      '(Planner or Admin members list the families with `/sop families`).',
+    );
     // A past month has actuals, not a plan: 2026-02 sold 100 + 13.
     await expect(explainQuestion(h.db, 'FAM-A 2026-02')).rejects.toThrow(
       '2026-02 is before the 2027-01 cycle: FAM-A sold 113 units then.',

@@ -40,16 +40,16 @@ describe('the roles that cover families are the caller’s', () => {
     expect(await repsOwingInput(t.db, cycleId, familyCoveringRoles())).toEqual([rita]);
 
     expect(await familyCoverage(t.db, ['sales'])).toEqual([
-      { code: 'FAM-1', covered: true, reps: [REP] },
-      { code: 'FAM-2', covered: false, reps: [] },
+      { code: 'FAM-1', name: 'Road bikes', covered: true, reps: [REP] },
+      { code: 'FAM-2', name: 'Spare parts', covered: false, reps: [] },
     ]);
     expect(await familyCoverage(t.db, ['sales', 'ops'])).toEqual([
-      { code: 'FAM-1', covered: true, reps: [REP] },
-      { code: 'FAM-2', covered: true, reps: [OPS] },
+      { code: 'FAM-1', name: 'Road bikes', covered: true, reps: [REP] },
+      { code: 'FAM-2', name: 'Spare parts', covered: true, reps: [OPS] },
     ]);
     expect(await familyCoverage(t.db, [])).toEqual([
-      { code: 'FAM-1', covered: false, reps: [] },
-      { code: 'FAM-2', covered: false, reps: [] },
+      { code: 'FAM-1', name: 'Road bikes', covered: false, reps: [] },
+      { code: 'FAM-2', name: 'Spare parts', covered: false, reps: [] },
     ]);
 
     // Every member stays a candidate by role; only the covering ones are candidates by family.

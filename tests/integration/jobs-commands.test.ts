@@ -426,7 +426,7 @@ describe('/sop whatif', () => {
   });
 
   it('names an unknown family, and the codes there are', async () => {
-    // The seeded company's five families; `/sop families` assigns families, it lists none.
+    // The seeded company's five families.
     expect(await sopReply(PLANNER, 'whatif demand FAM-99 +10%')).toBe(
       ':warning: There is no family `FAM-99`. Use `all` or a family code: FAM-1, FAM-2, FAM-3, FAM-4, FAM-5.',
     );

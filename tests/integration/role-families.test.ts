@@ -87,6 +87,49 @@ describe("a sales rep's families when their role changes", () => {
     );
   });
 
+  it('lists the families, each with the sales reps who cover it, for /sop families alone', async () => {
+    // It answered "Mention the rep first", listing nothing. Now Sam (Sales) covers FAM-1 and
+    // FAM-2; Rita (Executive) keeps hers but is no rep, so is not named. FAM-3 has nobody;
+    // its name is typed text (escaped); an inactive family is in no plan, so not listed.
+    await h.db
+      .insertInto('families')
+      .values([
+        {
+          code: 'FAM-3',
+          name: 'Tubes & <tyres>',
+          price: 10,
+          unit_cost: 4,
+          holding_cost: 1,
+          backlog_cost: 1,
+        },
+        {
+          code: 'FAM-0',
+          name: 'Old frames',
+          price: 10,
+          unit_cost: 4,
+          holding_cost: 1,
+          backlog_cost: 1,
+          active: false,
+        },
+      ])
+      .execute();
+    expect(await sop('families')).toBe(
+      [
+        "*The company's 3 families* and the sales reps who cover them:",
+        `• \`FAM-1\` Road bikes: <@${SAM}>`,
+        `• \`FAM-2\` Spare parts: <@${SAM}>`,
+        '• `FAM-3` Tubes &amp; &lt;tyres&gt;: _no sales rep_',
+        'Give a rep their families with `/sop families @rep FAM-1 FAM-2` (it sets their whole list).',
+      ].join('\n'),
+    );
+    // Listing changes nothing, and stays with those who assign families.
+    expect(await covers(SAM)).toEqual(['FAM-1', 'FAM-2']);
+    const n = h.standin.ephemeralsFor(RITA).length;
+    await h.sop(RITA, 'families', 'C_GENERAL');
+    const refused = await h.standin.waitFor(() => h.standin.ephemeralsFor(RITA)[n], 20_000);
+    expect(refused.text).toContain('Only Planner or Admin members can');
+  });
+
   it('refuses families for someone who is not a sales rep, saying what to do', async () => {
     const audits = await familyAudits();
     expect(await sop(`families <@${PAT}> FAM-1`)).toBe(
@@ -109,7 +152,7 @@ describe("a sales rep's families when their role changes", () => {
       `:warning: \`@rita\` ${pick}. Usage: \`/sop role @user sales|ops|planner|exec|admin|none\``,
     );
     expect(await sop('families @rita FAM-1')).toBe(
-      `:warning: \`@rita\` ${pick}. Usage: \`/sop families @user FAM-1 FAM-2 ... | none\``,
+      `:warning: \`@rita\` ${pick}. Usage: \`/sop families [@user FAM-1 FAM-2 ... | none]\``,
     );
     expect(await sop('actions @rita')).toBe(
       `:warning: \`@rita\` ${pick}.\nUsage: /sop actions [@user|me] [open|overdue|all]`,
