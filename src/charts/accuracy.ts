@@ -89,6 +89,6 @@ export function accuracyChart(points: readonly AccuracyPoint[]): ChartResult {
   const summary = last
     ? `Forecast accuracy, lag 1, ${months}. Latest, ${last.period} (cycle ${last.cycle}'s forecast): accuracy ${formatPercent(last.accuracy)}${prev ? ` (${formatPointsBetween(last.accuracy, prev.accuracy)} vs ${prev.period})` : ''}, bias ${formatPercent(last.bias, 1, true)}${last.bias > 0 ? ' (over-forecast)' : last.bias < 0 ? ' (under-forecast)' : ''}, accuracy added by the consensus ${formatPoints(last.fva)} (consensus vs statistical)${last.fva < 0 ? ': the adjustments made the forecast worse' : ''}.`
     : 'No closed cycle with actuals yet.';
-  const altText = `Line chart over ${sorted.length} cycles of forecast accuracy, bias and accuracy added by the consensus. ${summary.replace(/\*/g, '')}`;
+  const altText = `Line chart over ${sorted.length} cycle${sorted.length === 1 ? '' : 's'} of forecast accuracy, bias and accuracy added by the consensus. ${summary.replace(/\*/g, '')}`;
   return { spec, title, altText: clip(altText, 1000), summary: clip(summary, 600) };
 }

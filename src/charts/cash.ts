@@ -149,7 +149,7 @@ export function cashChart(
     return `*${escInMarks(s.label)}*: ${expected} expected by ${e.period}, ${bad} in a bad case${vs}`;
   });
   const summary = series.length ? `${parts.join('.\n')}.` : 'No scenarios to compare.';
-  const altText = `Line chart of cumulative net cash by month for ${series.length} scenarios${budget ? ' and the budget' : ''}. ${series
+  const altText = `Line chart of cumulative net cash by month for ${series.length} scenario${series.length === 1 ? '' : 's'}${budget ? ' and the budget' : ''}. ${series
     .map((s) => {
       const e = end(s);
       return e

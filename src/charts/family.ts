@@ -237,13 +237,13 @@ export function familyChart(s: FamilySeries): ChartResult {
   // Months, not adjustments: two people adjusting one month is one adjusted month.
   const adjusted = new Set(s.adjustments.map((a) => a.period)).size;
   const n = s.adjustments.length;
-  const summary = `*${escInMarks(s.family)}*: consensus ${formatNumber(shown.cons)} units over ${months} months vs baseline ${formatNumber(shown.base)} (${formatPercent(change, 1, true)}).${
+  const summary = `*${escInMarks(s.family)}*: consensus ${formatNumber(shown.cons)} units over ${months} month${months === 1 ? '' : 's'} vs baseline ${formatNumber(shown.base)} (${formatPercent(change, 1, true)}).${
     n
       ? ` ${adjusted} adjusted month${adjusted === 1 ? '' : 's'}${n === adjusted ? '' : ` (${n} adjustments)`}: ${reasons.join(', ')}.`
       : ' No adjustments.'
   }`;
   const lastActual = history.at(-1);
-  const altText = `Line chart for ${s.family}: ${history.length} months of actual sales${lastActual ? ` up to ${lastActual.period} (last ${formatNumber(lastActual.units)} units)` : ''}, the baseline forecast for ${s.baseline.length} months with its 80% and 95% intervals, and the consensus, which totals ${formatNumber(shown.cons)} units against ${formatNumber(shown.base)} for the baseline. ${s.adjustments.length} adjustments are marked.`;
+  const altText = `Line chart for ${s.family}: ${history.length} month${history.length === 1 ? '' : 's'} of actual sales${lastActual ? ` up to ${lastActual.period} (last ${formatNumber(lastActual.units)} units)` : ''}, the baseline forecast for ${s.baseline.length} month${s.baseline.length === 1 ? '' : 's'} with its 80% and 95% intervals, and the consensus, which totals ${formatNumber(shown.cons)} units against ${formatNumber(shown.base)} for the baseline. ${n === 1 ? '1 adjustment is' : `${n} adjustments are`} marked.`;
   return { spec, title, altText: clip(altText, 1000), summary: clip(summary, 600) };
 }
 

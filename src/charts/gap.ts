@@ -143,7 +143,7 @@ export function gapChart(
         ]
       : [
           "The central plan's utilisation % per resource and month; numbers where above 90%.",
-          `All ${ranked.length} resources.`,
+          ranked.length === 1 ? '1 resource.' : `All ${ranked.length} resources.`,
         ];
   if (points.some((p) => p.storage && rank.has(p.resource)))
     subtitle.push('A warehouse (stock) row is its stock at month end against storage capacity.');
@@ -264,7 +264,7 @@ export function gapChart(
   const notes = supplyNotes(points, escInMarks);
   const plainWorst = worstOf(asTyped);
   const plainNotes = supplyNotes(points, asTyped);
-  const altText = `Heat map of utilisation for ${shown.length} resources over ${months} months. ${overloads.length} resource-months are over capacity${plainWorst.length ? `, worst: ${plainWorst.join('; ')}` : ''}. ${near} are above 90%.${plainNotes.length ? ` ${plainNotes.join(' ')}` : ''}`;
+  const altText = `Heat map of utilisation for ${shown.length} resource${shown.length === 1 ? '' : 's'} over ${months} month${months === 1 ? '' : 's'}. ${overloads.length === 1 ? '1 resource-month is' : `${overloads.length} resource-months are`} over capacity${plainWorst.length ? `, worst: ${plainWorst.join('; ')}` : ''}. ${near} ${near === 1 ? 'is' : 'are'} above 90%.${plainNotes.length ? ` ${plainNotes.join(' ')}` : ''}`;
   return {
     spec,
     title,

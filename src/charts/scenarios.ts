@@ -250,7 +250,7 @@ export function scenarioChart(
       ? stressedSummary(rows)
       : `Each scenario at its own planned demand:\n${plainSummary(rows)}`
     : 'No scenarios to compare.';
-  const altText = `Four bar charts comparing ${rows.length} scenarios${samplesNote === null ? '' : `. ${samplesNote}`}. ${rows
+  const altText = `Four bar charts comparing ${rows.length} scenario${rows.length === 1 ? '' : 's'}${samplesNote === null ? '' : `. ${samplesNote}`}. ${rows
     .map((r) =>
       r.stress
         ? `${r.label}: expected fill rate ${formatPercent(r.stress.fillRate.expected)} (P10 ${formatPercent(r.stress.fillRate.p10)}), expected margin ${formatMoney(r.stress.margin.expected)} (P10 ${formatMoney(r.stress.margin.p10)}, P90 ${formatMoney(r.stress.margin.p90)}), ${EXCESS_STOCK.toLowerCase()} ${formatMoney(r.stress.excessInventoryValue.expected)} expected, peak utilisation ${formatPercent(r.peakUtilisation)}.`

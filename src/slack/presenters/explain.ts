@@ -139,7 +139,7 @@ function historyText(m: FamilyMonthExplanation): string {
   const ly = m.sameMonthLastYear
     ? `Same month last year (${m.sameMonthLastYear.period}): *${q(m.sameMonthLastYear.units)}*`
     : 'No sales in the same month last year.';
-  return `*History* (last ${m.history.length} months)\n${h || '_no sales history_'}\n${ly}`;
+  return `*History* (last ${m.history.length === 1 ? 'month' : `${m.history.length} months`})\n${h || '_no sales history_'}\n${ly}`;
 }
 
 function baselineText(m: FamilyMonthExplanation): string {

@@ -253,7 +253,7 @@ export function settingsText(s: SettingsRow): string {
   return [
     '*sopbot settings*',
     `• Channels: demand ${chan(s.demand_channel)}, supply ${chan(s.supply_channel)}, exec ${chan(s.exec_channel)}`,
-    `• Horizon: ${s.horizon_months} months; frozen ${months(s.frozen_months)}, slushy ${months(s.slushy_months)}`,
+    `• Horizon: ${months(s.horizon_months)}; frozen ${months(s.frozen_months)}, slushy ${months(s.slushy_months)}`,
     `• A comment is required for changes over ${s.comment_threshold_pct}%`,
     `• S&OE: deviations at production ${s.soe_production_shortfall_pct}% below plan, receipts ${s.soe_receipt_shortfall_pct}% short; frozen-zone break at ${s.soe_frozen_break_pct}%; owners get ${s.soe_due_days} working days`,
     `• Votes: ${VOTE_MODE_WORDS[s.vote_mode]}, ${s.vote_quorum === null ? 'no quorum' : `quorum ${s.vote_quorum}`} (\`/sop vote mode|quorum\`)`,

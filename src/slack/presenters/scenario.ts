@@ -84,7 +84,9 @@ export function leverParts(a: Partial<ScenarioAssumptions>): string[] {
       `+${inv.sizePct}% capacity on ${inv.resource ?? 'the most loaded resource'}${inv.from ? ` from ${inv.from}` : ''}${inv.cost === undefined ? '' : ` for ${formatMoney(inv.cost)}`}`,
     );
   if (a.stockCoverDays !== undefined)
-    parts.push(`stock targets of ${a.stockCoverDays} days of cover`);
+    parts.push(
+      `stock targets of ${a.stockCoverDays} day${a.stockCoverDays === 1 ? '' : 's'} of cover`,
+    );
   if (a.hiringFreeze) parts.push('a hiring freeze');
   const strategy = a.strategy && STRATEGY_TEXT[a.strategy];
   if (strategy) parts.push(strategy);
@@ -535,7 +537,7 @@ export function parseScenarioState(
   });
   const cover = num('cover_days', 0, 365, {
     unit: 'stock targets are in days of cover',
-    enter: (n) => `enter ${n} for ${n} days`,
+    enter: (n) => `enter ${n} for ${n} day${n === '1' ? '' : 's'}`,
   });
   const from = raw('invest_from');
   if (from && !/^\d{4}-(0[1-9]|1[0-2])$/.test(from)) errors.invest_from = 'A month as YYYY-MM.';

@@ -419,7 +419,7 @@ function openVoteText(v: PollView): string {
   const by = v.poll.closes_at ? ` by ${slackDate(v.poll.closes_at, v.timezone)}` : '';
   const n = v.tally.total;
   const quorum = v.poll.quorum ? ` of the ${v.poll.quorum} it needs` : ' so far';
-  return `Scenario vote: ${q}${/[.?!]$/.test(q) ? '' : '.'} Choose one of ${labels.length} scenarios: ${labels.join(', ')}. Executives vote with the buttons${by}. ${n} executive vote${n === 1 ? '' : 's'} counted${quorum}.`;
+  return `Scenario vote: ${q}${/[.?!]$/.test(q) ? '' : '.'} Choose one of ${labels.length} scenario${labels.length === 1 ? '' : 's'}: ${labels.join(', ')}. Executives vote with the buttons${by}. ${n} executive vote${n === 1 ? '' : 's'} counted${quorum}.`;
 }
 
 /**
@@ -436,7 +436,7 @@ function chartAltText(v: PollView): string {
     return `${o.label}: ${figures}, peak utilisation ${pct(k.peakUtilisation)}.`;
   });
   return clip(
-    `Bar charts comparing the ${v.options.length} scenarios of plan run ${v.poll.run_id}. ${each.join(' ')}`,
+    `Bar charts comparing the ${v.options.length === 1 ? 'scenario' : `${v.options.length} scenarios`} of plan run ${v.poll.run_id}. ${each.join(' ')}`,
     2000,
   );
 }
