@@ -11,9 +11,11 @@ import { getOpenCycle } from '../src/services/cycles.js';
 import { enqueueDurably } from '../src/services/outbox.js';
 import { openPlansThread } from '../src/services/plan-threads.js';
 import { getSettings } from '../src/services/settings.js';
+import { userNamesFor } from '../src/services/user-names.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { MOVED_TO_DM, postWhereInvoked } from '../src/slack/invoking-channel.js';
 import { PostInFlightError, postMessageOnce } from '../src/slack/post-ledger.js';
+import { esc } from '../src/slack/presenters/format.js';
 
 export const plan: SopSubcommand = {
   name: 'plan',
@@ -24,7 +26,10 @@ export const plan: SopSubcommand = {
     if (args.length > 0) throw new UsageError('`/sop plan` takes no arguments.');
     const cycle = await getOpenCycle(deps.db);
     if (!cycle) throw new UsageError('No S&OP cycle is open. Start one with `/sop cycle start`.');
-    const text = `:hourglass_flowing_sand: Planning… <@${member.userId}> asked for a new plan of the ${cycle.month} cycle. Results will follow in this thread.`;
+    // Named, not mentioned: a mention in this new post would notify them of their own request.
+    // A person is waiting: no retry; a name Slack cannot give shows the id, logged.
+    const asker = await userNamesFor(deps.db, client, deps.logger).name(member.userId);
+    const text = `:hourglass_flowing_sand: Planning… ${esc(asker)} asked for a new plan of the ${cycle.month} cycle. Results will follow in this thread.`;
     const key = `plan-request:${requestKey}`;
     const exec = (await getSettings(deps.db)).exec_channel;
     let replyTo: { channel: string; threadTs: string } | null;

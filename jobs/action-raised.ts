@@ -8,10 +8,10 @@
  */
 import { announceMessageAction } from '../src/services/action-from-message.js';
 import { redrawHomeInJob } from '../src/slack/home.js';
-import type { Processor } from './processor-types.js';
+import { lastAttempt, type Processor } from './processor-types.js';
 
 export const actionRaised: Processor<'action-raised'> = async (p, ctx) => {
-  const out = await announceMessageAction(ctx, p.actionId);
+  const out = await announceMessageAction(ctx, p.actionId, { lastAttempt: lastAttempt(ctx.job) });
   if (!out) return out;
   if (out.thread === 'refused')
     ctx.logger.info(

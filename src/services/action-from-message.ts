@@ -18,7 +18,7 @@ import { addDays, isDay, localDate } from '../core/calendar.js';
 import { readFreeText } from '../core/text.js';
 import type { CycleDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
-import { permanentRefusal, sendEach } from '../slack/post-ledger.js';
+import { ledgerEntry, permanentRefusal, sendEach } from '../slack/post-ledger.js';
 import { madeActionThreadMessage } from '../slack/presenters/action-from-message.js';
 import { actionDm } from '../slack/presenters/actions.js';
 import { notAnOwner } from './action-reassign.js';
@@ -28,6 +28,7 @@ import { messageLink } from './message-link.js';
 import { requestJob } from './outbox.js';
 import { postOnce } from './reminders.js';
 import { getSettings } from './settings.js';
+import { type NamesOptions, type UserNamesOptions, userNamesFor } from './user-names.js';
 
 /** The form's fields, as its refusals name them. */
 export type MessageActionField = 'description' | 'owner' | 'due';
@@ -182,11 +183,19 @@ export interface MessageActionAnnounced {
  * The `action-raised` job: the owner's assignment DM (linking the message, when Slack gives
  * its permalink) while the action is open, and a note in the message's thread, each once. A
  * thread Slack refuses for good (a private channel the bot is not in) is skipped; the owner's
- * DM refused for good is thrown (sendEach) for the worker to tell the admins.
+ * DM refused for good is thrown (sendEach) for the worker to tell the admins. The note names
+ * who made the action rather than mention them (a mention in a new post would notify them of
+ * what they did themselves); the name is looked up as for any post that goes out once
+ * (`retry`, src/services/user-names.ts), until the job's last attempt (`lastAttempt`).
  */
 export async function announceMessageAction(
-  deps: { readonly db: Db; readonly slack: WebClient },
+  deps: {
+    readonly db: Db;
+    readonly slack: WebClient;
+    readonly logger?: UserNamesOptions['logger'];
+  },
   actionId: string,
+  opts: Pick<NamesOptions, 'lastAttempt'> = {},
 ): Promise<MessageActionAnnounced | null> {
   const a = await actionById(deps.db, actionId);
   if (!a?.source_channel || !a.source_ts) return null;
@@ -201,9 +210,18 @@ export async function announceMessageAction(
     {
       to: channel,
       send: async () => {
+        const key = `action-raised:${a.id}:thread`;
+        // The maker's name, for a note not yet posted (one posted needs nothing from Slack).
+        const unposted = !(await ledgerEntry(deps.db, key))?.ts;
+        const nameOf = await userNamesFor(deps.db, deps.slack, deps.logger).names(
+          unposted ? [a.created_by] : [],
+          {
+            retry: true,
+            ...(opts.lastAttempt !== undefined ? { lastAttempt: opts.lastAttempt } : {}),
+          },
+        );
         try {
-          const msg = madeActionThreadMessage(a, cycle.month);
-          const key = `action-raised:${a.id}:thread`;
+          const msg = madeActionThreadMessage(a, cycle.month, nameOf);
           if (await postOnce(deps.slack, deps.db, key, channel, msg, thread)) noted = 'posted';
         } catch (err) {
           if (!permanentRefusal(err)) throw err;

@@ -147,7 +147,9 @@ describe('a planner makes a message an action', () => {
     expect(JSON.stringify(dms[0]?.blocks)).toContain('"action_id":"action_done"');
     const thread = h.standin.threadReplies('C_SUPPLY', sourceTs).filter((m) => m.ts !== sourceTs);
     expect(thread.map((m) => m.text)).toEqual([
-      `:memo: <@${PAT}> made this an S&OP follow-up action: *#${actionId}* @channel @Sam says the PO 12 (https://example.com/po/12) slips &amp; we lack pallets\nOwner <@${OTTO}>, due *2027-02-17* (cycle 2027-02).`,
+      // Pat, who made it, is named (the stand-in's display name "pat"), not mentioned: a
+      // mention in this new post notified Pat of what Pat did. Otto, asked to act, is.
+      `:memo: pat made this an S&OP follow-up action: *#${actionId}* @channel @Sam says the PO 12 (https://example.com/po/12) slips &amp; we lack pallets\nOwner <@${OTTO}>, due *2027-02-17* (cycle 2027-02).`,
     ]);
     // The job run again (a redelivery) sends nothing more.
     await h.runAgain('action-raised', { actionId }, 'notifications');
@@ -320,7 +322,7 @@ it('made from a reply in a thread, its note goes in that thread and the DM links
       .map((m) => m.text),
   ).toEqual([
     'Order 40 more pallets',
-    `:memo: <@${PAT}> made this an S&OP follow-up action: *#${made.id}* Order 40 more pallets\nOwner <@${OTTO}>, due *2027-02-17* (cycle 2027-02).`,
+    `:memo: pat made this an S&OP follow-up action: *#${made.id}* Order 40 more pallets\nOwner <@${OTTO}>, due *2027-02-17* (cycle 2027-02).`,
   ]);
   const dm = h.standin.messagesIn(`D_${OTTO}`).at(-1);
   expect(JSON.stringify(dm?.blocks)).toContain(

@@ -132,7 +132,8 @@ describe('/sop plan', () => {
       const r = running.standin.threadReplies(CHANNELS.exec, parent.ts);
       return r.some((m) => m.text.includes('answers this request too')) ? r : undefined;
     }, 60_000);
-    const asked = replies.findIndex((m) => m.text.includes(`Planning… <@${PLANNER}> asked`));
+    // Named as Slack shows her (the stand-in's U_ALICE is "alice"), not mentioned.
+    const asked = replies.findIndex((m) => m.text.includes('Planning… alice asked'));
     const again = replies.findIndex((m) => m.text.includes('answers this request too'));
     expect(asked).toBeGreaterThanOrEqual(0);
     expect(again).toBeGreaterThan(asked);

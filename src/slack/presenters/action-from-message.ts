@@ -136,12 +136,17 @@ export function madeActionModal(
   };
 }
 
-/** The note in the message's thread: which action it became, whose, and by when. */
+/**
+ * The note in the message's thread: which action it became, whose, and by when. Who made it
+ * is named (`nameOf`: display names, escaped here), not mentioned: the note is a new post, and
+ * a mention would notify them of what they did themselves. The owner, asked to act, is.
+ */
 export function madeActionThreadMessage(
   a: Pick<ActionRow, 'id' | 'owner' | 'due_date' | 'description' | 'created_by'>,
   cycleMonth: string,
+  nameOf: (id: string) => string,
 ): { text: string; blocks: types.KnownBlock[] } {
-  const text = `:memo: <@${a.created_by}> made this an S&OP follow-up action: *#${a.id}* ${esc(clip(a.description, 300))}\nOwner <@${a.owner}>, due *${a.due_date}* (cycle ${cycleMonth}).`;
+  const text = `:memo: ${esc(nameOf(a.created_by))} made this an S&OP follow-up action: *#${a.id}* ${esc(clip(a.description, 300))}\nOwner <@${a.owner}>, due *${a.due_date}* (cycle ${cycleMonth}).`;
   return {
     text: clip(text, 3000),
     blocks: [{ type: 'section', text: mrkdwn(clip(text, 3000)) }],
