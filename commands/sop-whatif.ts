@@ -31,6 +31,7 @@ import {
   unknownWhatIfCode,
 } from '../src/services/scenarios.js';
 import { getSettings } from '../src/services/settings.js';
+import { userNamesFor } from '../src/services/user-names.js';
 import type { SopSubcommand } from '../src/slack/command-types.js';
 import { MOVED_TO_DM, postWhereInvoked } from '../src/slack/invoking-channel.js';
 import { PostInFlightError, postMessageOnce } from '../src/slack/post-ledger.js';
@@ -113,7 +114,10 @@ export const whatif: SopSubcommand = {
     // The scenario it is solved against (the cycle's first), named as planners named it.
     const { scenarios } = await listCycleScenarios(deps.db, cycle.id);
     const reference = scenarios[0] ?? DEFAULT_SCENARIOS[0]!;
-    const asked = `:crystal_ball: <@${member.userId}> asked: what if ${esc(whatIfSpan(text))}? Solving against ${esc(reference.label)}…`;
+    // Named, not mentioned: a mention in this new post would notify them of their own question.
+    // A person is waiting: no retry; a name Slack cannot give shows the id, logged.
+    const asker = await userNamesFor(deps.db, client, deps.logger).name(member.userId);
+    const asked = `:crystal_ball: ${esc(asker)} asked: what if ${esc(whatIfSpan(text))}? Solving against ${esc(reference.label)}…`;
     const key = `whatif-request:${requestKey}`;
     const exec = settings.exec_channel;
     const inExec = exec !== null && command.channel_id === exec;

@@ -277,7 +277,7 @@ describe('a what-if holding typed text is refused before it is posted', () => {
     });
     const asked = await s.standin.waitFor(() => s.standin.messagesIn('C_GENERAL').at(-1));
     expect(asked.text).toBe(
-      `:crystal_ball: <@${ADMIN}> asked: what if \`demand fam-1 +10%;  overtime off\`? Solving against Central…`,
+      `:crystal_ball: ada asked: what if \`demand fam-1 +10%;  overtime off\`? Solving against Central…`,
     );
     // Queued after it is posted: the job carries the thread to answer in.
     expect(await pollUntil(queued, (n) => n > 0)).toBe(1);
@@ -297,7 +297,7 @@ describe('a what-if holding typed text is refused before it is posted', () => {
         .find((m) => typeof m.text === 'string' && m.text.includes('fam-1 -10%')),
     );
     expect(asked.text).toBe(
-      `:crystal_ball: <@${ADMIN}> asked: what if \`demand fam-1 -10%; overtime on; price all +2%\`? Solving against Central…`,
+      `:crystal_ball: ada asked: what if \`demand fam-1 -10%; overtime on; price all +2%\`? Solving against Central…`,
     );
   });
 
@@ -321,7 +321,7 @@ describe('a what-if holding typed text is refused before it is posted', () => {
         .find((m) => typeof m.text === 'string' && m.text.includes('`overtime off`?')),
     );
     expect(asked.text).toBe(
-      `:crystal_ball: <@${ADMIN}> asked: what if \`overtime off\`? Solving against Budget &amp; base…`,
+      `:crystal_ball: ada asked: what if \`overtime off\`? Solving against Budget &amp; base…`,
     );
   });
 });
