@@ -34,7 +34,7 @@ export const deviationPublish: Processor<'deviation-publish'> = async (p, ctx) =
 };
 
 export const deviationRollup: Processor<'deviation-rollup'> = async (p, ctx) => {
-  const r = await publishRollup(ctx, p.check);
+  const r = await publishRollup(ctx, p.check, { lastAttempt: lastAttempt(ctx.job) });
   if (!r)
     ctx.logger.warn({ check: p.check }, 'no roll-up of S&OE deviations under this audit entry');
   return r ? { ...r } : { deviations: 0 };

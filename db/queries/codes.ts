@@ -13,6 +13,24 @@ export async function resourceIds(db: Db): Promise<Map<string, number>> {
 }
 
 /**
+ * Code → the unit each family and resource is counted in (`unit` of families.csv and
+ * resources.csv; blank as 'units'): what a deviation's figures are written in.
+ */
+export async function codeUnits(db: Db): Promise<{
+  readonly families: Map<string, string>;
+  readonly resources: Map<string, string>;
+}> {
+  const units = (table: 'families' | 'resources') =>
+    db
+      .selectFrom(table)
+      .select(['code', 'unit'])
+      .execute()
+      .then((rows) => new Map(rows.map((r) => [r.code, r.unit.trim() || 'units'])));
+  const [families, resources] = await Promise.all([units('families'), units('resources')]);
+  return { families, resources };
+}
+
+/**
  * The families (or resources) a plan is made of, as a `where` of a query on one of the two
  * tables: the active ones. An inactive one keeps its rows (its history, the plans it was in)
  * and no plan includes it. The plan (`loadCompany`), the counts below and the check of the

@@ -379,12 +379,16 @@ export function deviationsWithActions(db: Db) {
   return db
     .selectFrom('deviations')
     .leftJoin('actions', 'actions.id', 'deviations.action_id')
+    .leftJoin('families', 'families.id', 'deviations.family_id')
+    .leftJoin('resources', 'resources.id', 'deviations.resource_id')
     .where((eb) =>
       eb.or([eb('actions.status', 'is', null), eb('actions.status', '<>', 'cancelled')]),
     )
     .select([
       'deviations.id',
       'deviations.kind',
+      // The family's or resource's code (a report names one of them).
+      (eb) => eb.fn.coalesce('families.code', 'resources.code').as('code'),
       'deviations.week',
       'deviations.summary',
       'deviations.frozen_break',

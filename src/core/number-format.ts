@@ -18,6 +18,15 @@ export function fmtQty(n: number): string {
 }
 
 /**
+ * A quantity with its unit, as fmtQty writes the number: 1,022 units, 300 hours; 1 unit (the
+ * default unit's singular). Text: the caller escapes it for mrkdwn.
+ */
+export function fmtQtyIn(n: number, unit: string): string {
+  const q = fmtQty(n);
+  return `${q} ${unit === 'units' && q === '1' ? 'unit' : unit}`;
+}
+
+/**
  * A fraction as a percentage with one decimal: 0.0123 → "1.2%", and "+1.2%" when `signed`;
  * null or NaN → "n/a". Like `fmtQty`, a value that rounds to zero has no sign: −0.00009 → "0.0%",
  * not "-0.0%".

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/connect.js';
 import { withSessionLock } from '../../db/queries/adjustments.js';
 import { audit, auditEntry } from '../../db/queries/audit.js';
-import { familyIds, resourceIds } from '../../db/queries/codes.js';
+import { codeUnits, familyIds, resourceIds } from '../../db/queries/codes.js';
 import {
   adoptedCycleFor,
   cancelOpenAction,
@@ -51,7 +51,7 @@ import {
   weekMonth,
   weekParts,
 } from '../core/execution.js';
-import { fmtQty, formatPercent } from '../core/number-format.js';
+import { fmtQty, fmtQtyIn, formatPercent } from '../core/number-format.js';
 import { daysInMonth, type Period } from '../core/period.js';
 import { familyCoveringRoles } from '../core/policy.js';
 import { readFreeText } from '../core/text.js';
@@ -71,6 +71,7 @@ import {
   type RollupDeviation,
   type RollupView,
   rollupMessage,
+  rollupNeedsThread,
   rollupOwnerDm,
   rollupThread,
 } from '../slack/presenters/deviation-rollup.js';
@@ -80,6 +81,7 @@ import {
   digestMessage,
 } from '../slack/presenters/execution.js';
 import {
+  getAction,
   isOverdue,
   notifyOwners,
   requestActionReminders,
@@ -119,6 +121,23 @@ interface Pending extends NewDeviation {
   readonly owner: string;
   /** The family or supplier code. */
   readonly code: string;
+  /** The unit its figures are counted in: its family's or resource's (codeUnits). */
+  readonly unit: string;
+  /** A sales break of the frozen plan: the planned quantity it was judged on. */
+  readonly planned?: number;
+}
+
+/** The units of the codes (codeUnits) as a deviation of `kind` on `code` counts its figures. */
+type UnitOf = (kind: DeviationKind, code: string) => string;
+
+async function unitsOf(db: Db): Promise<UnitOf> {
+  const { families, resources } = await codeUnits(db);
+  return (kind, code) =>
+    (kind === 'supplier_short'
+      ? resources.get(code)
+      : kind === 'reported'
+        ? (families.get(code) ?? resources.get(code))
+        : families.get(code)) ?? 'units';
 }
 
 /** Who should own a deviation: the family's sales rep, operations, or a planner. */
@@ -145,17 +164,20 @@ export interface ReportedDeviation extends RecordedDeviation {
 
 type Recorded = RecordedDeviation & {
   readonly code: string;
+  readonly unit: string;
+  readonly planned: number | null;
   readonly actual: number | null;
   readonly expected: number | null;
 };
 
 /**
- * A check that records more new deviations than this posts them rolled up: one message in the
- * supply channel with the complete list in its thread, and one DM per owner (the
- * `deviation-rollup` job), rather than a message and a DM per deviation. At or below it,
- * each is published on its own (`deviation-publish`), as a report is.
+ * A check that records more new deviations than this posts them rolled up (the
+ * `deviation-rollup` job): one message in the supply channel (the list in its thread when it is
+ * too long for the message), and one DM per owner, rather than a message and a DM per
+ * deviation. So one check is one post in the channel, and each owner hears of it once. A
+ * check's single deviation is published on its own (`deviation-publish`), as a report is.
  */
-export const ROLLUP_THRESHOLD = 3;
+export const ROLLUP_THRESHOLD = 1;
 
 /** What `record` wrote, and the job requests the caller hands over after the commit. */
 interface RecordOutcome {
@@ -221,6 +243,8 @@ async function record(
         frozenBreak: p.frozenBreak,
         actionId: action.id,
         code: p.code,
+        unit: p.unit,
+        planned: p.planned ?? null,
         actual: p.actual,
         expected: p.expected,
       });
@@ -250,6 +274,8 @@ function rollupEntry(d: Recorded): RollupDeviation {
     id: d.id,
     kind: d.kind,
     code: d.code,
+    unit: d.unit,
+    planned: d.planned,
     actual: d.actual,
     expected: d.expected,
     owner: d.owner,
@@ -261,8 +287,8 @@ function rollupEntry(d: Recorded): RollupDeviation {
 
 /**
  * Schedule the deviation's reminders, post it in the supply channel and DM its owner; each
- * once (the ledger keys), so a retry or a second call sends nothing twice. Who reported it is
- * named, read before the post: Slack not answering (a 429, a timeout, a 5xx) retries the job
+ * once (the ledger keys), so a retry or a second call sends nothing twice. Its owner and who
+ * reported it are named in the post, not mentioned (the DM tells the owner), read before it: Slack not answering (a 429, a timeout, a 5xx) retries the job
  * rather than post the id for good; on its last attempt (`lastAttempt`), only a 429 does.
  */
 export async function publishDeviation(
@@ -277,12 +303,13 @@ export async function publishDeviation(
   await scheduleActionReminders(deps, action);
   const { supply_channel } = await getSettings(deps.db);
   const key = `deviation:${d.id}`;
-  // The reporter's name, for a post not yet sent (one sent needs nothing from Slack).
-  const reporter =
-    supply_channel && d.reported_by && !(await ledgerEntry(deps.db, key))?.ts
-      ? [d.reported_by]
+  // The owner's and the reporter's names, for a post not yet sent (one sent needs nothing
+  // from Slack): the post names the owner, whose DM is what tells them.
+  const named =
+    supply_channel && !(await ledgerEntry(deps.db, key))?.ts
+      ? [action.owner, ...(d.reported_by ? [d.reported_by] : [])]
       : [];
-  const nameOf = await userNamesFor(deps.db, deps.slack, deps.logger).names(reporter, {
+  const nameOf = await userNamesFor(deps.db, deps.slack, deps.logger).names(named, {
     retry: true,
     ...opts,
   });
@@ -328,6 +355,9 @@ const rollupSchema = z.object({
       id: z.string(),
       kind: z.enum(['sales_above_p90', 'production_below_plan', 'supplier_short', 'reported']),
       code: z.string(),
+      // Roll-ups stored before units were kept show none rather than a wrong one.
+      unit: z.string().nullable().default(null),
+      planned: z.number().nullable().default(null),
       actual: z.number().nullable(),
       expected: z.number().nullable(),
       owner: z.string(),
@@ -357,8 +387,9 @@ export interface RollupOutcome {
  * same replies.
  */
 export async function publishRollup(
-  deps: ExecutionDeps,
+  deps: ExecutionDeps & { readonly logger?: UserNamesOptions['logger'] },
   check: string,
+  opts: Pick<NamesOptions, 'lastAttempt'> = {},
 ): Promise<RollupOutcome | null> {
   const entry = await auditEntry(deps.db, check);
   if (entry?.action !== 'deviation.rollup') return null;
@@ -382,10 +413,19 @@ export async function publishRollup(
   }
   let replies = 0;
   if (supply_channel) {
+    // The owners are named in the channel, not mentioned: each is told once, by their DM
+    // below. Their names are read before anything is posted: Slack not answering (a 429, a
+    // timeout, a 5xx) retries the job rather than post an id for good; on its last attempt,
+    // only a 429 does. The names come from the store once read, so every attempt cuts the
+    // thread alike.
+    const nameOf = await userNamesFor(deps.db, deps.slack, deps.logger).names(
+      [...new Set(view.deviations.map((d) => d.owner))],
+      { retry: true, ...opts },
+    );
     const main = await postMessageOnce(deps.db, deps.slack, {
       key,
       channel: supply_channel,
-      ...rollupMessage(view),
+      ...rollupMessage(view, nameOf),
     });
     // The channel it was posted in, should the settings have changed since.
     const channel = (await ledgerEntry(deps.db, key))?.channel ?? supply_channel;
@@ -394,7 +434,9 @@ export async function publishRollup(
       view.deviations.map((d) => `deviation:${d.id}`),
       { channel, ts: main.ts },
     );
-    for (const [i, reply] of rollupThread(view).entries()) {
+    // The complete list in its thread, when the message could not show it all.
+    const thread = rollupNeedsThread(view, nameOf) ? rollupThread(view, nameOf) : [];
+    for (const [i, reply] of thread.entries()) {
       await postMessageOnce(deps.db, deps.slack, {
         key: `${key}:thread:${i + 1}`,
         channel,
@@ -407,11 +449,20 @@ export async function publishRollup(
   const byOwner = new Map<string, RollupDeviation[]>();
   for (const d of view.deviations) byOwner.set(d.owner, [...(byOwner.get(d.owner) ?? []), d]);
   // An owner Slack refuses for good (who left) does not stop the others' DMs. A deactivated
-  // owner's DM is withheld and recorded as such (refuseIfDeactivated), as reminders are.
+  // owner's DM is withheld and recorded as such (refuseIfDeactivated), as reminders are. An
+  // owner of one of them gets its action's own DM, with its buttons (as a deviation published
+  // on its own); of several, one DM listing them (their buttons in App Home and reminders).
   await sendEach(
     [...byOwner],
     ([owner]) => owner,
     async ([owner, deviations]) => {
+      const [only] = deviations;
+      const action =
+        deviations.length === 1 && only ? await getAction(deps.db, only.actionId) : null;
+      if (action) {
+        await notifyOwners(deps.slack, deps.db, [action], (a) => actionDm(a, 'assigned'));
+        return;
+      }
       await refuseIfDeactivated(deps.slack, deps.db, `${key}:owner:${owner}`, owner);
       await dmOnce(
         deps.slack,
@@ -544,13 +595,15 @@ async function checkWeekLocked(deps: ExecutionDeps, week: string): Promise<WeekC
   });
   const fam = await familyIds(deps.db);
   const res = await resourceIds(deps.db);
+  const unitOf = await unitsOf(deps.db);
   const fallback = adopted.opened_by ?? 'sopbot';
   const pending: Pending[] = [];
   for (const d of found) {
     const what = d.family ?? d.supplier ?? '';
+    const unit = unitOf(d.kind, what);
     const summary =
       d.kind === 'sales_above_p90'
-        ? `${what} sold ${num(d.actual)} in the week of ${week}, above ${num(d.expected)}, the top of its forecast range (${pct(d.actual, d.expected)})${
+        ? `${what} sold ${fmtQtyIn(d.actual, unit)} in the week of ${week}, above ${num(d.expected)}, the top of its forecast range (${pct(d.actual, d.expected)})${
             // A break of the frozen plan is judged against the plan, not the range: its
             // figures say so, in the post and in the pack that quotes it.
             d.frozenBreak
@@ -558,8 +611,8 @@ async function checkWeekLocked(deps: ExecutionDeps, week: string): Promise<WeekC
               : ''
           }`
         : d.kind === 'production_below_plan'
-          ? `${what} produced ${num(d.actual)} in the week of ${week}, ${pct(d.actual, d.expected)} against its planned ${num(d.expected)}`
-          : `${what} delivered ${num(d.actual)} of ${num(d.expected)} due in the week of ${week} (${pct(d.actual, d.expected)})`;
+          ? `${what} produced ${fmtQtyIn(d.actual, unit)} in the week of ${week}, ${pct(d.actual, d.expected)} against its planned ${num(d.expected)}`
+          : `${what} delivered ${num(d.actual)} of ${fmtQtyIn(d.expected, unit)} due in the week of ${week} (${pct(d.actual, d.expected)})`;
     pending.push({
       dedupeKey: `${d.kind}:${week}:${what}`,
       kind: d.kind,
@@ -575,6 +628,8 @@ async function checkWeekLocked(deps: ExecutionDeps, week: string): Promise<WeekC
       createdAt: deps.clock.now(),
       owner: await suggestOwner(deps.db, d.kind, d.family, fallback),
       code: what,
+      unit,
+      ...(d.kind === 'sales_above_p90' && d.frozenBreak ? { planned: d.planned } : {}),
     });
   }
   const current = (kind: DeviationKind, code: string): number | null =>
@@ -584,7 +639,7 @@ async function checkWeekLocked(deps: ExecutionDeps, week: string): Promise<WeekC
           (a) =>
             a.family === code && a.kind === (kind === 'sales_above_p90' ? 'sales' : 'production'),
         )?.units ?? null);
-  const revised = await revise(deps, week, pending, current);
+  const revised = await revise(deps, week, pending, current, unitOf);
   // The publish is a job recorded with the deviations: a retry of this check (after a 429,
   // say) records nothing new, so it could not publish what this attempt missed. Many new
   // deviations are published rolled up (ROLLUP_THRESHOLD).
@@ -612,6 +667,7 @@ async function revise(
   week: string,
   pending: readonly Pending[],
   current: (kind: DeviationKind, code: string) => number | null,
+  unitOf: UnitOf,
 ): Promise<{ updated: number; resolved: number; requests: string[] }> {
   const now = new Map(pending.map((p) => [p.dedupeKey, p]));
   const out = { updated: 0, resolved: 0, requests: [] as string[] };
@@ -630,6 +686,7 @@ async function revise(
     if (p && p.summary === e.summary && p.frozenBreak === e.frozen_break) continue;
     // Resolved only on a figure that is there now and within the threshold.
     const code = e.dedupe_key.split(':').slice(2).join(':');
+    const unit = unitOf(e.kind, code);
     const value = current(e.kind, code);
     if (!p && value === null) continue;
     // Only a corrected figure revises it: the same actual judged against a plan adopted since
@@ -647,7 +704,7 @@ async function revise(
           frozenBreak: p.frozenBreak,
           at: deps.clock.now(),
         });
-        const note = `Corrected by a new import: ${p.summary}${d.actual === null ? '' : ` (was ${num(d.actual)})`}.${d.frozen_break && !p.frozenBreak ? ' It no longer breaks the frozen plan.' : ''}${!d.frozen_break && p.frozenBreak ? ' It now breaks the frozen plan: it goes to the next executive meeting.' : ''}`;
+        const note = `Corrected by a new import: ${p.summary}${d.actual === null ? '' : ` (was ${fmtQtyIn(d.actual, unit)})`}.${d.frozen_break && !p.frozenBreak ? ' It no longer breaks the frozen plan.' : ''}${!d.frozen_break && p.frozenBreak ? ' It now breaks the frozen plan: it goes to the next executive meeting.' : ''}`;
         const auditId = await audit(trx, {
           actor: 'sopbot',
           action: 'deviation.update',
@@ -661,7 +718,7 @@ async function revise(
       if (!(await cancelOpenAction(trx, d.action_id))) return null;
       // Its figure as corrected: a later correction is judged against this one.
       if (value !== null) await setDeviationActual(trx, e.id, value);
-      const note = `No longer a deviation: a corrected import has ${code} at ${num(value ?? 0)} in the week of ${week}${d.actual === null ? '' : ` (was ${num(d.actual)})`}, within its threshold. Action #${d.action_id} is closed as no longer needed.`;
+      const note = `No longer a deviation: a corrected import has ${code} at ${fmtQtyIn(value ?? 0, unit)} in the week of ${week}${d.actual === null ? '' : ` (was ${fmtQtyIn(d.actual, unit)})`}, within its threshold. Action #${d.action_id} is closed as no longer needed.`;
       const auditId = await audit(trx, {
         actor: 'sopbot',
         action: 'deviation.resolve',
@@ -710,7 +767,7 @@ async function reopen(
       at: now,
       reopened: true,
     });
-    const note = `Raised again by a corrected import: ${p.summary}${d.actual === null ? '' : ` (was ${num(d.actual)})`}. Action #${action.id} is open again.${p.frozenBreak ? ' It breaks the frozen plan: it goes to the next executive meeting.' : ''}`;
+    const note = `Raised again by a corrected import: ${p.summary}${d.actual === null ? '' : ` (was ${fmtQtyIn(d.actual, p.unit)})`}. Action #${action.id} is open again.${p.frozenBreak ? ' It breaks the frozen plan: it goes to the next executive meeting.' : ''}`;
     const auditId = await audit(trx, {
       actor: 'sopbot',
       action: 'deviation.reopen',
@@ -816,6 +873,7 @@ export async function reportDeviation(
   if (!family && !resource)
     throw new ValidationError(`code: '${r.code}' is neither a family nor a resource code.`);
   const code = (family ?? resource)?.code ?? r.code;
+  const unit = (await unitsOf(deps.db))('reported', code);
   const familyId = family?.value ?? null;
   const resourceId = resource?.value ?? null;
   const week = mondayOf(r.day);
@@ -829,7 +887,7 @@ export async function reportDeviation(
     breaksFrozenPlan(r.actual, r.expected, settings.soe_frozen_break_pct);
   const impact =
     r.expected !== null && r.actual !== null
-      ? `: ${num(r.actual)} of ${num(r.expected)} expected (${pct(r.actual, r.expected)})`
+      ? `: ${num(r.actual)} of ${fmtQtyIn(r.expected, unit)} expected (${pct(r.actual, r.expected)})`
       : '';
   const { made, requests } = await record(deps, [
     {
@@ -847,6 +905,7 @@ export async function reportDeviation(
       createdAt: deps.clock.now(),
       owner: r.reportedBy,
       code,
+      unit,
     },
   ]);
   const [d] = made;
@@ -891,9 +950,9 @@ export async function missedDigestWeeks(
  * (no `forWeek`) also covers the weeks no digest went out for since the last one
  * (`missedDigestWeeks`: a worker down across their Mondays ran one digest when back): it
  * names them, gives each one's totals, and lists the deviations from the oldest of them on.
- * A summary: the owner of a deviation whose own post went out (`deviation:<id>`, where they
- * were mentioned, besides their DM) is named, not pinged again; of one whose post did not,
- * mentioned.
+ * A summary: a deviation whose own post went out (`deviation:<id>`, its own or its check's
+ * roll-up) is listed by kind and code, its figures left to that post, and its owner (told by
+ * DM) named, not pinged again; one whose post did not is given whole, its owner mentioned.
  */
 export async function postDigest(
   deps: ExecutionDeps & { readonly logger?: UserNamesOptions['logger'] },
@@ -944,6 +1003,8 @@ export async function postDigest(
         ...(earlier.length > 0 ? { missed: { weeks: earlier, since: missed.since } } : {}),
         deviations: deviations.map((d) => ({
           summary: d.summary,
+          kind: d.kind,
+          code: d.code,
           week: d.week,
           owner: d.owner,
           due: d.due_date,

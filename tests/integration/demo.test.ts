@@ -95,22 +95,42 @@ describe('npm run demo', () => {
       'Action completion rate 100.0%: 1 done (1 early) of 1 due by today or done early.',
     );
     expect(transcript).toContain('S&OP 2027-03: performance review');
-    expect(transcript).toContain('*Sales above range*: FAM-1 sold');
+    // The week's check found three deviations: one post lists them, its figures in the
+    // families' and the supplier's unit (the sample company's: units).
+    expect(transcript.split('## S&OE: 3 deviations in the week of 2027-03-01')).toHaveLength(2);
+    expect(transcript).toMatch(/\*Sales above range\* FAM-1: sold [\d,]+ units, range top /);
+    expect(transcript).toMatch(/\*Supplier short\* SUP-1: delivered [\d,]+ of [\d,]+ units due/);
+    expect(transcript).toMatch(
+      /Production stop on LINE-1 in the week of 2027-03-01: 300 of 500 hours expected/,
+    );
     expect(transcript).toContain('S&OE digest: week of 2027-03-01');
     // The S&OE step happens on the Monday after its week, 2027-03-08, whatever day the demo
     // runs: each deviation (three found, one reported) is due 2 working days later (the
     // settings' soe_due_days), Wednesday 2027-03-10, in the channel, the digest, the owners'
     // DMs and the next pack.
     const dues = (re: RegExp) => [...transcript.matchAll(re)].map((m) => m[1]);
-    expect(dues(/Suggested owner <@U_\w+>, due (\S+) \(action #/g)).toEqual(
-      Array(4).fill('2027-03-10'),
+    // In the channel the owners are named, not mentioned: each owner's DM tells them, once.
+    expect(
+      dues(/^• .*: (?:sold|produced|delivered) .* · (?:Rita|Otto) due (\S+) · action #/gm),
+    ).toEqual(Array(3).fill('2027-03-10'));
+    expect(dues(/Suggested owner Otto, due (\S+) \(action #/g)).toEqual(['2027-03-10']);
+    const soe = transcript.slice(
+      transcript.indexOf('## S&OE: 3 deviations in the week of 2027-03-01'),
+      transcript.indexOf('## S&OE digest: week of 2027-03-01'),
     );
-    // The digest names each owner (their deviation's own post pinged them): no mention.
-    expect(dues(/ in the week of 2027-03-01\b.* · (?:Rita|Otto) due (\S+)$/gm)).toEqual(
-      Array(4).fill('2027-03-10'),
-    );
+    expect(soe).not.toContain('<@');
+    // From the check's post to the digest's header, one more post began: Otto's report (the
+    // second "**sopbot**" is the digest's own).
+    expect(soe.split('\n**sopbot**').length - 1).toBe(2);
+    // The digest lists each by kind and code, where it stands and its owner named: the figures
+    // are in their posts above, not repeated.
+    expect(
+      dues(/^• .*\* (?:FAM|SUP|LINE)-\d+ · .*(?:Rita|Otto) due (\S+) · action #\d+$/gm),
+    ).toEqual(Array(4).fill('2027-03-10'));
     const digest = transcript.slice(transcript.indexOf('## S&OE digest: week of 2027-03-01'));
-    expect(digest.slice(0, digest.indexOf('**sopbot**'))).not.toContain('<@');
+    const digestPost = digest.slice(0, digest.indexOf('**sopbot**'));
+    expect(digestPost).not.toContain('<@');
+    expect(digestPost).not.toContain('sold 250');
     expect(dues(/escalated from S&amp;OE .*, due (\S+), overdue\.$/gm)).toEqual(
       Array(4).fill('2027-03-10'),
     );

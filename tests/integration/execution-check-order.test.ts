@@ -112,7 +112,7 @@ describe('S&OE checks of one week', () => {
     const [a, b] = await Promise.all([checkA, checkB]);
     // A frozen month: 150 against the week's plan 400 × 7/28 = 100 is +50.0%, past 25%.
     expect(a.found.map((d) => d.summary)).toEqual([
-      'FAM-1 sold 150 in the week of 2027-02-01, above 140, the top of its forecast range (+7.1%), +50.0% against its planned 100',
+      'FAM-1 sold 150 units in the week of 2027-02-01, above 140, the top of its forecast range (+7.1%), +50.0% against its planned 100',
     ]);
     // B runs after A and judges A's deviation by the corrected figure.
     expect({ found: b.found.length, resolved: b.resolved }).toEqual({ found: 0, resolved: 1 });

@@ -37,6 +37,7 @@ const running = useHttpTestBot('execution-outage', {
     await insertFamilies(t.db);
     await t.db
       .insertInto('resources')
+      // No unit given: a resource counts in hours (resources.csv's default), and its report says so.
       .values({ code: 'SUP-1', name: 'Frames supplier', kind: 'supplier', regular_capacity: 500 })
       .execute();
     await t.db
@@ -85,7 +86,7 @@ describe('/sop execution with Redis down', () => {
     expect(deviations).toHaveLength(1);
     const deviation = deviations[0]!;
     expect(deviation.summary).toBe(
-      'Supplier delay on SUP-1 in the week of 2027-02-08: 60 of 100 expected (−40.0%)',
+      'Supplier delay on SUP-1 in the week of 2027-02-08: 60 of 100 hours expected (−40.0%)',
     );
     expect(deviation.action_id).not.toBeNull();
     // ...and its publish waits in the outbox, recorded with it.
@@ -140,7 +141,7 @@ describe('/sop execution with Redis down', () => {
         20_000,
       );
       expect(JSON.stringify(post.blocks)).toContain(
-        'Supplier delay on SUP-1 in the week of 2027-02-08: 60 of 100 expected (−40.0%)',
+        'Supplier delay on SUP-1 in the week of 2027-02-08: 60 of 100 hours expected (−40.0%)',
       );
       expect(running.standin.messagesIn('C_SUPPLY')).toHaveLength(1);
     } finally {

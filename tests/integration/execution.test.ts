@@ -35,7 +35,13 @@ beforeAll(async () => {
   fam = await insertFamilies(db);
   await db
     .insertInto('resources')
-    .values({ code: 'SUP-1', name: 'Frames supplier', kind: 'supplier', regular_capacity: 500 })
+    .values({
+      code: 'SUP-1',
+      name: 'Frames supplier',
+      kind: 'supplier',
+      unit: 'frames',
+      regular_capacity: 500,
+    })
     .execute();
   await db
     .insertInto('member_families')
@@ -140,51 +146,26 @@ describe('weekly S&OE', () => {
       .find((id) => id?.startsWith(`execution-check-${WEEK}`));
     expect(jobId).toBeDefined();
     const out = await h.finished('posts', jobId!);
-    expect(out).toEqual({ deviations: 2 });
-
-    // Each deviation is published by a job of its own, recorded with it.
+    // Two deviations from one check: published together, one job recorded with them.
+    expect(out).toEqual({ deviations: 2, rolledUp: true });
     const published = await db
       .selectFrom('job_outbox')
       .select('job_name')
-      .where('job_name', '=', 'deviation-publish')
+      .where('job_name', 'in', ['deviation-publish', 'deviation-rollup'])
       .execute();
-    expect(published).toHaveLength(2);
-    const posts = await h.standin.waitFor(() => {
-      const m = h.standin.messagesIn('C_SUPPLY');
-      return m.length >= 2 ? m : undefined;
-    }, 20_000);
-    expect(posts).toHaveLength(2);
-    const sales = JSON.stringify(posts.find((m) => m.text.startsWith('Sales above range'))?.blocks);
-    expect(sales).toContain(
-      'FAM-1 sold 150 in the week of 2027-02-01, above 140, the top of its forecast range (+7.1%), +50.0% against its planned 100',
-    );
-    // The family's sales rep owns it; two working days from Monday 8 February.
-    expect(sales).toContain('Suggested owner <@U_RITA>, due 2027-02-10');
-    // 150 against the consensus share 400 × 7/28 = 100 is (150 − 100) / 100 = +50.0% in a
-    // frozen month (threshold 25%): a break, and the post gives the figures it is judged on,
-    // not only the +7.1% above the range, which is within 25%.
-    expect(sales).toContain('(+7.1%), +50.0% against its planned 100.');
-    expect(sales).toContain('goes to the next executive meeting');
-    const prod = JSON.stringify(
-      posts.find((m) => m.text.startsWith('Production below plan'))?.blocks,
-    );
-    expect(prod).toContain(
-      'FAM-2 produced 200 in the week of 2027-02-01, −20.0% against its planned 250',
-    );
-    expect(prod).toContain('Suggested owner <@U_OTTO>, due 2027-02-10');
-    expect(prod).not.toContain('executive meeting'); // 20% is within the frozen-zone threshold
-
+    expect(published.map((r) => r.job_name)).toEqual(['deviation-rollup']);
     const actions = await db
       .selectFrom('actions')
-      .select(['owner', 'due_date', 'status', 'description'])
+      .select(['id', 'owner', 'due_date', 'status', 'description'])
       .orderBy('id')
       .execute();
     expect(actions.map((a) => `${a.owner} ${a.due_date} ${a.status}`)).toEqual([
       'U_RITA 2027-02-10 open',
       'U_OTTO 2027-02-10 open',
     ]);
-    // Each owner got the action's DM (its ledger entry has the message's ts), sent after the
-    // channel's post.
+    const [rita, otto] = actions;
+    // Each owner got their action's own DM, with its buttons (its ledger entry has the
+    // message's ts).
     const dms = await h.standin.waitFor(async () => {
       const rows = await db
         .selectFrom('slack_posts')
@@ -193,8 +174,47 @@ describe('weekly S&OE', () => {
         .execute();
       return rows.length >= 2 && rows.every((d) => d.ts) ? rows : undefined;
     }, 20_000);
-    expect(dms).toHaveLength(2);
-    expect(dms.every((d) => d.ts)).toBe(true);
+    expect(dms.map((d) => d.post_key).sort()).toEqual(
+      [`action:${rita!.id}:assigned`, `action:${otto!.id}:assigned`].sort(),
+    );
+    // One check, one post in the channel (after a 429 the job retried: still one).
+    const posts = h.standin.messagesIn('C_SUPPLY');
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.text).toBe(
+      'S&OE, week of 2027-02-01: 2 deviations, 1 breaking the frozen plan',
+    );
+    // 150 against the consensus share 400 × 7/28 = 100 is (150 − 100) / 100 = +50.0% in a
+    // frozen month (threshold 25%): a break, listed first, with the figures it is judged on,
+    // not only the +7.1% above the range, which is within 25%. Units: the families' default.
+    // The owners are named ("rita", "otto": the stand-in's display names), not mentioned.
+    const list = (posts[0]!.blocks as { text?: { text: string } }[])[1]!.text!.text;
+    expect(list).toBe(
+      [
+        ':rotating_light: *1 breaks the frozen plan* and goes to the next executive meeting (listed first).',
+        `• :rotating_light: *Sales above range* FAM-1: sold 150 units, range top 140 (+7.1%), +50.0% against 100 planned · breaks the frozen plan · rita due 2027-02-10 · action #${rita!.id}`,
+        // FAM-2: planned 1,000 × 7/28 = 250; made 200: (200 − 250) / 250 = −20.0%, within 25%.
+        `• *Production below plan* FAM-2: produced 200 of 250 units planned (−20.0%) · otto due 2027-02-10 · action #${otto!.id}`,
+      ].join('\n'),
+    );
+    // Every line fits the message: no list repeated in its thread.
+    expect(h.standin.threadReplies('C_SUPPLY', posts[0]!.ts)).toEqual([]);
+    // Each owner hears of the check once: one DM each, and no mention in the channel.
+    const ofCheck = h.standin.store.messages;
+    for (const user of ['U_RITA', 'U_OTTO']) {
+      const mentions = ofCheck.filter(
+        (m) => !m.channel.startsWith('D') && JSON.stringify(m).includes(`<@${user}>`),
+      );
+      const toThem = ofCheck.filter(
+        (m) => m.channel.startsWith('D') && JSON.stringify(m).includes('weekly S&OE check'),
+      );
+      expect(mentions.length).toBe(0);
+      expect(toThem.filter((m) => m.channel === `D_${user}`)).toHaveLength(1);
+    }
+    // The action's words, in its DM, the pack and `/sop actions`: its unit said.
+    expect(actions.map((a) => a.description)).toEqual([
+      'FAM-1 sold 150 units in the week of 2027-02-01, above 140, the top of its forecast range (+7.1%), +50.0% against its planned 100',
+      'FAM-2 produced 200 units in the week of 2027-02-01, −20.0% against its planned 250',
+    ]);
     // The DM says where the action comes from: the weekly check, not the executive meeting.
     const dm = h.standin.store.messages.find(
       (m) => m.channel.startsWith('D') && m.text.includes('FAM-2 produced 200'),
@@ -207,14 +227,14 @@ describe('weekly S&OE', () => {
   it('checking the same week again posts nothing new', async () => {
     const id = await h.queues.enqueue('execution-check', { week: WEEK, requestKey: 'again' });
     expect(await h.finished('posts', id)).toEqual({ deviations: 0 });
-    expect(h.standin.messagesIn('C_SUPPLY')).toHaveLength(2);
+    expect(h.standin.messagesIn('C_SUPPLY')).toHaveLength(1);
     expect(await db.selectFrom('deviations').select('id').execute()).toHaveLength(2);
   });
 
   it("/sop actions lists the deviations' actions, as /sop help says it does", async () => {
     const answer = await commandEphemeral(h, '/sop', 'U_PAT', 'actions');
     // The two deviations above are each an open action, owned by Rita and Otto.
-    expect(answer.text).toContain('FAM-2 produced 200 in the week of 2027-02-01');
+    expect(answer.text).toContain('FAM-2 produced 200 units in the week of 2027-02-01');
     expect(answer.text).toContain('<@U_OTTO>');
     expect(answer.text).toContain('<@U_RITA>');
     expect(helpText(SOP_SUBCOMMANDS, { role: 'planner' })).toContain(
@@ -255,10 +275,12 @@ describe('weekly S&OE', () => {
     const blocks = JSON.stringify(post.blocks);
     // The week of Wednesday 10 February starts on Monday 8; 60 of 100 is 40% short, > 25%.
     expect(blocks).toContain(
-      'Supplier delay on SUP-1 in the week of 2027-02-08: 60 of 100 expected (−40.0%)',
+      'Supplier delay on SUP-1 in the week of 2027-02-08: 60 of 100 frames expected (−40.0%)',
     );
     expect(blocks).toContain('Port strike &lt;at&gt; Rotterdam &amp; Antwerp');
-    expect(blocks).toContain('Suggested owner <@U_OTTO>, due 2027-02-10');
+    // Otto is named, not mentioned: his report's action DM is what tells him.
+    expect(blocks).toContain('Suggested owner otto, due 2027-02-10');
+    expect(`${post.text}${blocks}`).not.toContain('<@');
     expect(blocks).toContain('goes to the next executive meeting');
   });
 
@@ -299,7 +321,7 @@ describe('weekly S&OE', () => {
     const md = packMarkdown(await buildPack(db, '2027-02', clock.now()));
     const q6 = md.slice(md.indexOf('## 6. '), md.indexOf('## 7. '));
     expect(q6).toContain(
-      'DECIDE: escalated from S&OE (breaks the frozen plan): FAM-1 sold 150 in the week of 2027-02-01, above 140, the top of its forecast range (+7.1%), +50.0% against its planned 100; owner U_RITA, due 2027-02-10, open.',
+      'DECIDE: escalated from S&OE (breaks the frozen plan): FAM-1 sold 150 units in the week of 2027-02-01, above 140, the top of its forecast range (+7.1%), +50.0% against its planned 100; owner U_RITA, due 2027-02-10, open.',
     );
     expect(q6).toContain('Supplier delay on SUP-1 in the week of 2027-02-08');
     expect(q6).not.toContain('FAM-2 produced');
@@ -325,6 +347,23 @@ describe('weekly S&OE', () => {
     expect(blocks).toContain(' · rita due 2027-02-10');
     expect(blocks).toContain(' · otto due 2027-02-10');
     expect(blocks).not.toContain('<@');
+    // Each was posted in this channel when found: the digest lists it by kind and code with
+    // where it stands, and leaves its figures to that post rather than say them again.
+    const [fam1, fam2] = await db
+      .selectFrom('deviations')
+      .select('action_id')
+      .where('week', '=', WEEK)
+      .where('kind', '<>', 'reported')
+      .orderBy('id')
+      .execute();
+    expect(blocks).toContain(
+      `• :rotating_light: *Sales above range* FAM-1 · breaks the frozen plan · rita due 2027-02-10 · action #${fam1!.action_id}`,
+    );
+    expect(blocks).toContain(
+      `• *Production below plan* FAM-2 · otto due 2027-02-10 · action #${fam2!.action_id}`,
+    );
+    expect(blocks).not.toContain('sold 150');
+    expect(blocks).not.toContain('produced 200');
   });
 
   it('admins set the thresholds with /sop settings execution; a bad key is named', async () => {
@@ -365,7 +404,7 @@ describe('weekly S&OE', () => {
     );
     // (99,999 − 100,000) / 100,000 = −0.001% → one decimal: 0.0%.
     expect(JSON.stringify(post.blocks)).toContain(
-      'Supplier delay on SUP-1 in the week of 2027-02-08: 99,999 of 100,000 expected (0.0%)',
+      'Supplier delay on SUP-1 in the week of 2027-02-08: 99,999 of 100,000 frames expected (0.0%)',
     );
   });
 
@@ -425,7 +464,7 @@ describe('weekly S&OE', () => {
         actual: 4000,
         expected: 140,
         summary:
-          'FAM-1 sold 4,000 in the week of 2027-02-15, above 140, the top of its forecast range (+2,757.1%), +3,900.0% against its planned 100',
+          'FAM-1 sold 4,000 units in the week of 2027-02-15, above 140, the top of its forecast range (+2,757.1%), +3,900.0% against its planned 100',
         // February is January's plan's second month: frozen (2 months).
         frozen_break: true,
       },
@@ -457,7 +496,7 @@ describe('weekly S&OE', () => {
     clock.set('2027-02-25T09:00:00Z');
     await closeCycle(deps, feb.id, 'U_PAT');
     const line =
-      'DECIDE: escalated from S&OE (breaks the frozen plan): FAM-1 sold 1,000 in the week of 2027-02-22, above 140, the top of its forecast range (+614.3%), +900.0% against its planned 100';
+      'DECIDE: escalated from S&OE (breaks the frozen plan): FAM-1 sold 1,000 units in the week of 2027-02-22, above 140, the top of its forecast range (+614.3%), +900.0% against its planned 100';
     const q6 = async (month: string) => {
       const md = packMarkdown(await buildPack(db, month, clock.now()));
       return md.slice(md.indexOf('## 6. '), md.indexOf('## 7. '));
@@ -468,12 +507,12 @@ describe('weekly S&OE', () => {
     const march = await q6('2027-03');
     expect(march).toContain(line);
     expect(march).toContain(
-      'DECIDE: escalated from S&OE (breaks the frozen plan): FAM-1 sold 150 in the week of 2027-02-01',
+      'DECIDE: escalated from S&OE (breaks the frozen plan): FAM-1 sold 150 units in the week of 2027-02-01',
     );
     expect(march.split(line)).toHaveLength(2);
     const february = await q6('2027-02');
     expect(february).not.toContain(line);
-    expect(february).toContain('FAM-1 sold 150 in the week of 2027-02-01');
+    expect(february).toContain('FAM-1 sold 150 units in the week of 2027-02-01');
   });
 
   it('a corrected weekly import updates the open deviations and resolves those it clears', async () => {
@@ -485,8 +524,8 @@ describe('weekly S&OE', () => {
       .orderBy('id')
       .execute();
     expect(before.map((d) => d.summary)).toEqual([
-      'FAM-1 sold 150 in the week of 2027-02-01, above 140, the top of its forecast range (+7.1%), +50.0% against its planned 100',
-      'FAM-2 produced 200 in the week of 2027-02-01, −20.0% against its planned 250',
+      'FAM-1 sold 150 units in the week of 2027-02-01, above 140, the top of its forecast range (+7.1%), +50.0% against its planned 100',
+      'FAM-2 produced 200 units in the week of 2027-02-01, −20.0% against its planned 250',
     ]);
     const [sales, prod] = before;
     const postOf = async (id: string) =>
@@ -495,7 +534,9 @@ describe('weekly S&OE', () => {
         .select('ts')
         .where('post_key', '=', `deviation:${id}`)
         .executeTakeFirstOrThrow())!.ts!;
+    // Both were posted by the check's one message: their notes go to its thread.
     const [salesTs, prodTs] = [await postOf(sales!.id), await postOf(prod!.id)];
+    expect(prodTs).toBe(salesTs);
     /** The DMs that offer the buttons of action `id` (Done, Snooze, Reassign). */
     const offering = (id: string) =>
       h.standin.store.messages.filter(
@@ -544,33 +585,30 @@ describe('weekly S&OE', () => {
         // stays what was posted.
         actual: 120,
         summary:
-          'FAM-1 sold 150 in the week of 2027-02-01, above 140, the top of its forecast range (+7.1%), +50.0% against its planned 100',
+          'FAM-1 sold 150 units in the week of 2027-02-01, above 140, the top of its forecast range (+7.1%), +50.0% against its planned 100',
         frozen_break: true,
         status: 'cancelled',
         description:
-          'FAM-1 sold 150 in the week of 2027-02-01, above 140, the top of its forecast range (+7.1%), +50.0% against its planned 100',
+          'FAM-1 sold 150 units in the week of 2027-02-01, above 140, the top of its forecast range (+7.1%), +50.0% against its planned 100',
       },
       {
         actual: 150,
-        summary: 'FAM-2 produced 150 in the week of 2027-02-01, −40.0% against its planned 250',
+        summary:
+          'FAM-2 produced 150 units in the week of 2027-02-01, −40.0% against its planned 250',
         frozen_break: true,
         status: 'open',
-        description: 'FAM-2 produced 150 in the week of 2027-02-01, −40.0% against its planned 250',
+        description:
+          'FAM-2 produced 150 units in the week of 2027-02-01, −40.0% against its planned 250',
       },
     ]);
     // Each note in its deviation's thread, once; the resolution in the owner's DM too.
-    const replies = (ts: string) =>
-      h.standin.waitFor(() => {
-        const r = h.standin.threadReplies('C_SUPPLY', ts);
-        return r.length > 0 ? r : undefined;
-      }, 20_000);
-    const salesNote = await replies(salesTs);
-    expect(salesNote.map((m) => m.text)).toEqual([
-      `No longer a deviation: a corrected import has FAM-1 at 120 in the week of 2027-02-01 (was 150), within its threshold. Action #${sales!.action_id} is closed as no longer needed.`,
-    ]);
-    const prodNote = await replies(prodTs);
-    expect(prodNote.map((m) => m.text)).toEqual([
-      'Corrected by a new import: FAM-2 produced 150 in the week of 2027-02-01, −40.0% against its planned 250 (was 200). It now breaks the frozen plan: it goes to the next executive meeting.',
+    const notes = await h.standin.waitFor(() => {
+      const r = h.standin.threadReplies('C_SUPPLY', salesTs);
+      return r.length >= 2 ? r : undefined;
+    }, 20_000);
+    expect(notes.map((m) => m.text).sort()).toEqual([
+      'Corrected by a new import: FAM-2 produced 150 units in the week of 2027-02-01, −40.0% against its planned 250 (was 200 units). It now breaks the frozen plan: it goes to the next executive meeting.',
+      `No longer a deviation: a corrected import has FAM-1 at 120 units in the week of 2027-02-01 (was 150 units), within its threshold. Action #${sales!.action_id} is closed as no longer needed.`,
     ]);
     const dm = await h.standin.waitFor(
       () =>
@@ -613,7 +651,7 @@ describe('weekly S&OE', () => {
     };
     // Its action, due 2027-02-10 and not done, is overdue on the 25th (as question 10 says).
     const line =
-      'DECIDE: escalated from S&OE (breaks the frozen plan): FAM-2 produced 150 in the week of 2027-02-01, −40.0% against its planned 250; owner U_OTTO, due 2027-02-10, overdue.';
+      'DECIDE: escalated from S&OE (breaks the frozen plan): FAM-2 produced 150 units in the week of 2027-02-01, −40.0% against its planned 250; owner U_OTTO, due 2027-02-10, overdue.';
     const february = await q6('2027-02');
     expect(february).not.toContain('FAM-1 sold 150');
     expect(february).not.toContain(line);
@@ -636,7 +674,7 @@ describe('weekly S&OE', () => {
       .where('kind', '=', 'production_below_plan')
       .executeTakeFirstOrThrow();
     expect(prod).toEqual({
-      summary: 'FAM-2 produced 150 in the week of 2027-02-01, −40.0% against its planned 250',
+      summary: 'FAM-2 produced 150 units in the week of 2027-02-01, −40.0% against its planned 250',
       frozen_break: true,
     });
     await db.updateTable('workspace_settings').set({ soe_frozen_break_pct: 25 }).execute();
@@ -667,7 +705,7 @@ describe('weekly S&OE', () => {
       .executeTakeFirstOrThrow();
     expect(row).toMatchObject({
       summary:
-        'FAM-1 sold 200 in the week of 2027-02-01, above 140, the top of its forecast range (+42.9%), +100.0% against its planned 100',
+        'FAM-1 sold 200 units in the week of 2027-02-01, above 140, the top of its forecast range (+42.9%), +100.0% against its planned 100',
       actual: 200,
       status: 'open',
     });
@@ -679,7 +717,7 @@ describe('weekly S&OE', () => {
       20_000,
     );
     expect(dm.text).toBe(
-      `Raised again by a corrected import: FAM-1 sold 200 in the week of 2027-02-01, above 140, the top of its forecast range (+42.9%), +100.0% against its planned 100 (was 120). Action #${row.id} is open again. It breaks the frozen plan: it goes to the next executive meeting.`,
+      `Raised again by a corrected import: FAM-1 sold 200 units in the week of 2027-02-01, above 140, the top of its forecast range (+42.9%), +100.0% against its planned 100 (was 120 units). Action #${row.id} is open again. It breaks the frozen plan: it goes to the next executive meeting.`,
     );
     // The owner's earlier DMs, which said it was cancelled, offer its buttons again and say it
     // is open again (before: "Cancelled as no longer needed. Reminders stopped." while open).
@@ -737,7 +775,7 @@ describe('weekly S&OE', () => {
       .where('week', '=', week)
       .execute();
     expect(rows.map((r) => r.summary)).toEqual([
-      'FAM-2 produced 206 in the week of 2027-03-29, −10.4% against its planned 230',
+      'FAM-2 produced 206 units in the week of 2027-03-29, −10.4% against its planned 230',
     ]);
     expect(rows[0]!.expected).toBeCloseTo(1000 * (3 / 31 + 4 / 30), 9);
     // April is March's plan's second month, frozen; 10.5% is within a break's 25%.
@@ -765,7 +803,8 @@ describe('weekly S&OE', () => {
     expect(
       await reported(supplierDelay('SUP-1', '2027-02-24', '100', '60', 'Late February report')),
     ).toEqual({
-      summary: 'Supplier delay on SUP-1 in the week of 2027-02-22: 60 of 100 expected (−40.0%)',
+      summary:
+        'Supplier delay on SUP-1 in the week of 2027-02-22: 60 of 100 frames expected (−40.0%)',
       frozen_break: true,
     });
     // The week of 12 April (Thursday the 15th, April, March's frozen month 2): FAM-1 made 200
@@ -777,7 +816,7 @@ describe('weekly S&OE', () => {
         kind: { pick: 'other' },
       }),
     ).toEqual({
-      summary: 'Other on FAM-1 in the week of 2027-04-12: 200 of 100 expected (+100.0%)',
+      summary: 'Other on FAM-1 in the week of 2027-04-12: 200 of 100 units expected (+100.0%)',
       frozen_break: true,
     });
     // 7,496 of 10,000 is 25.04% short, printed −25.0%: not more than 25%, as the weekly checks
@@ -786,7 +825,7 @@ describe('weekly S&OE', () => {
       await reported(supplierDelay('SUP-1', '2027-04-14', '10000', '7496', 'Just within')),
     ).toEqual({
       summary:
-        'Supplier delay on SUP-1 in the week of 2027-04-12: 7,496 of 10,000 expected (−25.0%)',
+        'Supplier delay on SUP-1 in the week of 2027-04-12: 7,496 of 10,000 frames expected (−25.0%)',
       frozen_break: false,
     });
   });
@@ -827,9 +866,15 @@ describe('weekly S&OE', () => {
       `Weekly S&OE · week of 2027-04-12 · deviation ${id} · reported by Olga &lt;Ops&gt; &amp; co`,
     );
     expect(blocks).not.toContain(`reported by <@${OLGA}>`);
-    // She is the suggested owner, asked to act: that is her one mention, in the post and its
-    // notification text alike.
-    expect(blocks.split(`<@${OLGA}>`)).toHaveLength(2);
-    expect(post.text).toContain(`Suggested owner <@${OLGA}>`);
+    // She is the suggested owner too, named alike: her action's DM (with its buttons) is
+    // what tells her, once, so the channel's post mentions nobody.
+    expect(`${post.text}${blocks}`).not.toContain('<@');
+    expect(post.text).toContain('Suggested owner Olga &lt;Ops&gt; &amp; co, due');
+    const toOlga = () =>
+      h.standin.store.messages.filter(
+        (m) => m.channel === `D_${OLGA}` && m.text.includes('weekly S&OE check'),
+      );
+    await h.standin.waitFor(() => toOlga()[0], 20_000);
+    expect(toOlga()).toHaveLength(1);
   });
 });

@@ -16,6 +16,7 @@ const WEEK = '2027-02-01';
 const dev = (over: Partial<RollupDeviation> & Pick<RollupDeviation, 'id'>): RollupDeviation => ({
   kind: 'production_below_plan',
   code: 'FAM-2',
+  unit: 'units',
   actual: 200,
   expected: 250,
   owner: 'U_OTTO',
@@ -30,23 +31,34 @@ const sectionText = (blocks: readonly unknown[], i: number) =>
 
 describe('the roll-up message in the supply channel', () => {
   it('counts the deviations, lists the frozen-zone breaks first and escapes the codes', () => {
-    const m = rollupMessage({
-      week: WEEK,
-      deviations: [
-        dev({ id: '1' }),
-        // A code as typed in a families file: `&`, `<` and `>` are data, not markup.
-        dev({
-          id: '2',
-          kind: 'sales_above_p90',
-          code: 'R&D <!channel>',
-          actual: 150,
-          expected: 140,
-          owner: 'U_RITA',
-          frozenBreak: true,
-        }),
-        dev({ id: '3', kind: 'supplier_short', code: 'SUP-1', actual: 60, expected: 100 }),
-      ],
-    });
+    const m = rollupMessage(
+      {
+        week: WEEK,
+        deviations: [
+          dev({ id: '1' }),
+          // A code as typed in a families file: `&`, `<` and `>` are data, not markup.
+          dev({
+            id: '2',
+            kind: 'sales_above_p90',
+            code: 'R&D <!channel>',
+            actual: 150,
+            expected: 140,
+            owner: 'U_RITA',
+            frozenBreak: true,
+          }),
+          // A unit as typed in a resources file is data too.
+          dev({
+            id: '3',
+            kind: 'supplier_short',
+            code: 'SUP-1',
+            unit: 'pcs <kits>',
+            actual: 60,
+            expected: 100,
+          }),
+        ],
+      },
+      (id) => ({ U_RITA: 'Rita', U_OTTO: 'Otto' })[id] ?? id,
+    );
     expect(validateBlocks(m.blocks, 'message')).toEqual([]);
     expect(m.text).toBe('S&OE, week of 2027-02-01: 3 deviations, 1 breaking the frozen plan');
     expect(m.blocks[0]).toEqual({
@@ -58,22 +70,24 @@ describe('the roll-up message in the supply channel', () => {
       },
     });
     // (150 − 140) / 140 = +7.1%; (200 − 250) / 250 = −20.0%; (60 − 100) / 100 = −40.0%.
+    // Each figure says its unit once; the owners are named: their DMs are what tell them.
     expect(sectionText(m.blocks, 1)).toBe(
       [
         ':rotating_light: *1 breaks the frozen plan* and goes to the next executive meeting (listed first).',
-        '• :rotating_light: *Sales above range* R&amp;D &lt;!channel&gt;: sold 150, range top 140 (+7.1%) · breaks the frozen plan · <@U_RITA> due 2027-02-10 · action #12',
-        '• *Production below plan* FAM-2: produced 200 of 250 planned (−20.0%) · <@U_OTTO> due 2027-02-10 · action #11',
-        '• *Supplier short* SUP-1: delivered 60 of 100 due (−40.0%) · <@U_OTTO> due 2027-02-10 · action #13',
+        '• :rotating_light: *Sales above range* R&amp;D &lt;!channel&gt;: sold 150 units, range top 140 (+7.1%) · breaks the frozen plan · Rita due 2027-02-10 · action #12',
+        '• *Production below plan* FAM-2: produced 200 of 250 units planned (−20.0%) · Otto due 2027-02-10 · action #11',
+        '• *Supplier short* SUP-1: delivered 60 of 100 pcs &lt;kits&gt; due (−40.0%) · Otto due 2027-02-10 · action #13',
       ].join('\n'),
     );
     expect(JSON.stringify(m.blocks)).not.toContain('<!channel>');
+    expect(`${m.text}${JSON.stringify(m.blocks)}`).not.toContain('<@');
     // Each owner can hand theirs on: Reassign is named beside Done and Snooze.
     expect(m.blocks.at(-1)).toEqual({
       type: 'context',
       elements: [
         {
           type: 'mrkdwn',
-          text: 'Weekly S&OE · each deviation is a follow-up action for its owner: Done, Snooze and Reassign in App Home, `/sop actions` lists them. Corrections are noted in this thread.',
+          text: 'Weekly S&OE · each deviation is a follow-up action, sent to its owner by DM: Done, Snooze and Reassign in App Home, `/sop actions` lists them. Corrections are noted in this thread.',
         },
       ],
     });
@@ -94,7 +108,7 @@ describe('the roll-up message in the supply channel', () => {
     expect(lines).toHaveLength(1 + 15 + 1);
     expect(lines[0]).toBe('None breaks the frozen plan.');
     expect(lines[15]).toBe(
-      '• *Production below plan* FAM-15: produced 80 of 100 planned (−20.0%) · <@U_OTTO> due 2027-02-10 · action #115',
+      '• *Production below plan* FAM-15: produced 80 of 100 units planned (−20.0%) · U_OTTO due 2027-02-10 · action #115',
     );
     expect(lines[16]).toBe("_…and 5 more deviations: this message's thread lists all 20._");
   });
@@ -102,14 +116,16 @@ describe('the roll-up message in the supply channel', () => {
   it('cuts at whole lines within 3,000 characters when the codes are long', () => {
     // A 64-character code of '&' escapes to 64 × 5 = 320 characters. Each line is then
     // "• *Supplier short* " (19) + 320 + ": delivered 60 of 100 due (−40.0%)" (34)
-    // + " · <@U_OTTO> due 2027-02-10" (27) + " · action #1N" (13 for N = 1…9) = 413.
+    // + " · U_OTTO due 2027-02-10" (24) + " · action #1N" (13 for N = 1…9) = 410.
     // Head "None breaks the frozen plan." (28) and a newline; k lines and k − 1 newlines;
     // a newline and "_…and 13 more deviations: this message's thread lists all 20._" (62):
-    // 29 + 414k − 1 + 63 ≤ 3000 → k ≤ 7.03: 7 lines, 13 more.
+    // 29 + 411k − 1 + 63 ≤ 3000 → k ≤ 7.08: 7 lines, 13 more. (A roll-up stored before units
+    // were kept has none: its figures show no unit rather than a wrong one.)
     const ds = Array.from({ length: 20 }, (_, i) =>
       dev({
         id: String(i + 1),
         kind: 'supplier_short',
+        unit: null,
         code: '&'.repeat(64),
         actual: 60,
         expected: 100,
@@ -117,7 +133,7 @@ describe('the roll-up message in the supply channel', () => {
     );
     const text = sectionText(rollupMessage({ week: WEEK, deviations: ds }).blocks, 1);
     const lines = text.split('\n');
-    expect(lines[1]).toHaveLength(413);
+    expect(lines[1]).toHaveLength(410);
     expect(lines).toHaveLength(1 + 7 + 1);
     expect(lines.at(-1)).toBe("_…and 13 more deviations: this message's thread lists all 20._");
     expect(text.length).toBeLessThanOrEqual(3000);
@@ -139,8 +155,8 @@ describe("the roll-up's thread", () => {
             text: {
               type: 'mrkdwn',
               text: [
-                '• :rotating_light: *Production below plan* A&lt;B&gt;: produced 200 of 250 planned (−20.0%) · breaks the frozen plan · <@U_OTTO> due 2027-02-10 · action #12',
-                '• *Production below plan* FAM-2: produced 200 of 250 planned (−20.0%) · <@U_OTTO> due 2027-02-10 · action #11',
+                '• :rotating_light: *Production below plan* A&lt;B&gt;: produced 200 of 250 units planned (−20.0%) · breaks the frozen plan · U_OTTO due 2027-02-10 · action #12',
+                '• *Production below plan* FAM-2: produced 200 of 250 units planned (−20.0%) · U_OTTO due 2027-02-10 · action #11',
               ].join('\n'),
             },
           },
@@ -241,8 +257,8 @@ describe("an owner's DM", () => {
         ':memo: You own 2 follow-up actions from the weekly S&OE check of the week of 2027-02-01; 1 of them breaks the frozen plan and goes to the next executive meeting.',
         // What to do, in the words of the deviation's own post and its reminders.
         'To do: find the cause and act within the adopted plan (expedite, re-sequence or re-allocate) without reopening it, then mark the action Done.',
-        '• :rotating_light: *#12* Supplier short SUP-1: delivered 60 of 100 due (−40.0%) · breaks the frozen plan · due 2027-02-10',
-        '• *#11* Production below plan Q&amp;A: produced 200 of 250 planned (−20.0%) · due 2027-02-10',
+        '• :rotating_light: *#12* Supplier short SUP-1: delivered 60 of 100 units due (−40.0%) · breaks the frozen plan · due 2027-02-10',
+        '• *#11* Production below plan Q&amp;A: produced 200 of 250 units planned (−20.0%) · due 2027-02-10',
       ].join('\n'),
     );
     expect(JSON.stringify(m.blocks[1])).toContain(
@@ -254,7 +270,8 @@ describe("an owner's DM", () => {
     // 146 actions (the audit's count per owner), ids 0…145, actions #10…#19 then #110….
     // "• *#10* Production below plan FAM-2: produced 200 of 250 planned (−20.0%) · due 2027-02-10"
     // is 2 + 5 + 1 + 21 + 1 + 5 + 2 + 36 + 17 = 90 characters; with #110… 91.
-    const ds = Array.from({ length: 146 }, (_, i) => dev({ id: String(i) }));
+    // (Figures without a unit: a roll-up stored before units were kept.)
+    const ds = Array.from({ length: 146 }, (_, i) => dev({ id: String(i), unit: null }));
     const text = sectionText(rollupOwnerDm({ week: WEEK, deviations: ds }).blocks, 0);
     const lines = text.split('\n');
     // Head ":memo: You own 146 follow-up actions from the weekly S&OE check of the week of

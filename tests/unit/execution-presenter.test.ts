@@ -112,7 +112,7 @@ describe('/sop execution form', () => {
     });
   });
 
-  it('a deviation names who reported it in plain text, escaped, and mentions only its owner', () => {
+  it('a deviation names who reported it and its owner in plain text, escaped, and mentions nobody', () => {
     const m = deviationMessage(
       {
         id: '8',
@@ -126,15 +126,17 @@ describe('/sop execution form', () => {
         frozenBreak: false,
         reportedBy: 'U_OTTO',
       },
-      (id) => (id === 'U_OTTO' ? 'Otto <Ops> & *co*' : id),
+      (id) => (id === 'U_OTTO' ? 'Otto <Ops> & *co*' : id === 'U_NINA' ? 'Nina' : id),
     );
     const all = `${m.text}${JSON.stringify(m.blocks)}`;
     expect(JSON.stringify(m.blocks)).toContain(
       'Weekly S&OE · week of 2027-02-08 · deviation 8 · reported by Otto &lt;Ops&gt; &amp; \u200b*\u200bco\u200b*\u200b',
     );
-    // The reporter did something; the owner is asked to act.
-    expect(all).not.toContain('<@U_OTTO>');
-    expect(all).toContain('Suggested owner <@U_NINA>');
+    // The reporter did something; the owner is asked to act, by the action's DM sent with
+    // the post: the channel's post names them rather than ping them a second time.
+    expect(all).not.toContain('<@');
+    expect(JSON.stringify(m.blocks)).toContain('Suggested owner Nina, due 2027-02-10');
+    expect(m.text).toContain('Suggested owner Nina, due 2027-02-10 (action #13).');
   });
 
   it('the modal and the messages are valid Block Kit; typed text is escaped', () => {
@@ -156,7 +158,7 @@ describe('/sop execution form', () => {
     expect(JSON.stringify(m.blocks)).toContain('goes to the next executive meeting');
     // The suggested owner may be the wrong one: the post names Reassign beside Done and Snooze.
     expect(JSON.stringify(m.blocks)).toContain(
-      'Suggested owner <@U_OTTO>, due 2027-02-10 (action #12: Done, Snooze and Reassign in their DM; `/sop actions` lists it).',
+      'Suggested owner U_OTTO, due 2027-02-10 (action #12: Done, Snooze and Reassign in their DM; `/sop actions` lists it).',
     );
     // What to do, in the post and in its action's DM and reminders alike.
     const task =
@@ -328,6 +330,53 @@ describe('/sop execution form', () => {
     expect((unsent.blocks[2] as { text: { text: string } }).text.text).toBe(
       '• FAM-2 made 80 · <@U_OTTO> due 2027-02-10',
     );
+  });
+
+  it('the digest does not repeat the figures of deviations already posted: it lists them by kind and code', () => {
+    const posted = {
+      summary:
+        'FAM-1 sold 250 units in the week of 2027-03-01, above 219, the top of its forecast range (+14.2%)',
+      kind: 'sales_above_p90' as const,
+      code: 'R&D',
+      week: '2027-03-01',
+      owner: 'U_RITA',
+      due: '2027-03-10',
+      status: 'overdue',
+      frozenBreak: true,
+      actionId: '3',
+      announced: true,
+    };
+    const never = {
+      ...posted,
+      summary: 'SUP-1 delivered 600 of 1,000 units due in the week of 2027-03-01 (−40.0%)',
+      kind: 'supplier_short' as const,
+      code: 'SUP-1',
+      owner: 'U_OTTO',
+      status: 'open',
+      frozenBreak: false,
+      actionId: '5',
+      announced: false,
+    };
+    const d = digestMessage(
+      {
+        week: '2027-03-01',
+        sales: 1,
+        production: 1,
+        deviations: [posted, never],
+        nextMeeting: { breaks: 1, done: 0 },
+      },
+      (id) => (id === 'U_RITA' ? 'Rita' : id),
+    );
+    expect(validateBlocks(d.blocks, 'message')).toEqual([]);
+    expect((d.blocks[2] as { text: { text: string } }).text.text).toBe(
+      [
+        '• :rotating_light: *OVERDUE* *Sales above range* R&amp;D · breaks the frozen plan · Rita due 2027-03-10 · action #3',
+        // Never posted: the digest is the first to give its figures and to tell its owner.
+        '• SUP-1 delivered 600 of 1,000 units due in the week of 2027-03-01 (−40.0%) · <@U_OTTO> due 2027-03-10',
+      ].join('\n'),
+    );
+    expect(JSON.stringify(d.blocks)).not.toContain('sold 250');
+    expect(JSON.stringify(d.blocks[3])).toContain('their posts have the figures');
   });
 
   it("the digest's lines say in words what their emoji mark: done, and a frozen-plan break", () => {

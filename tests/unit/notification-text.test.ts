@@ -242,7 +242,7 @@ describe('S&OE deviations outside the message pane', () => {
 
   it('the notification is escaped as the section is, and carries the ask and its due date', () => {
     expect(deviationMessage(d).text).toBe(
-      'Reported by operations: Supplier delay on SUP-1 &lt;!here&gt;. It breaks the frozen plan. Suggested owner <@U_OTTO>, due 2027-02-10 (action #12).',
+      'Reported by operations: Supplier delay on SUP-1 &lt;!here&gt;. It breaks the frozen plan. Suggested owner U_OTTO, due 2027-02-10 (action #12).',
     );
     expect(
       deviationRevisionMessage({

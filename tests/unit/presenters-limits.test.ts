@@ -547,7 +547,7 @@ describe('what the fits leave out, and what they keep', () => {
     expect(sections[1]).toBe(`> ${'&amp;'.repeat(599)}`);
     expect(sections[2]).toBe(`> ${'&amp;'.repeat(401)}`);
     expect(shown(`${sections[1]}${sections[2]}`.replace(/> /g, ''))).toBe('&'.repeat(1000));
-    expect(sections[3]).toContain('Suggested owner <@U_OTTO>, due 2027-02-10 (action #12');
+    expect(sections[3]).toContain('Suggested owner U_OTTO, due 2027-02-10 (action #12');
     expect(sections[3]).toContain('To do: find the cause');
     expect(sections[3]).toContain('it goes to the next executive meeting.');
     expect(refusals(m)).toEqual([]);

@@ -6,7 +6,8 @@
  */
 import type { types } from '@slack/bolt';
 import type { DeviationKind } from '../../../db/schema.js';
-import { fmtQty, formatPercent } from '../../core/number-format.js';
+import { changeAsShown } from '../../core/execution.js';
+import { fmtQty, fmtQtyIn, formatPercent } from '../../core/number-format.js';
 import { ACTION_BUTTON_NAMES, BREAKS_WORDS, DEVIATION_TASK, KIND_LABEL } from './execution.js';
 import {
   andMore,
@@ -17,7 +18,7 @@ import {
   MESSAGE_BLOCKS_CHARS,
   SECTION_TEXT_CHARS,
 } from './fit.js';
-import { clip, esc, mrkdwn, plain } from './format.js';
+import { clip, esc, escInMarks, mrkdwn, plain } from './format.js';
 
 /** A deviation as the check recorded it. */
 export interface RollupDeviation {
@@ -25,8 +26,18 @@ export interface RollupDeviation {
   readonly kind: DeviationKind;
   /** The family or supplier code. */
   readonly code: string;
+  /**
+   * The unit its figures are counted in (its family's or resource's); null in a roll-up stored
+   * before units were kept, whose figures then show none rather than a wrong one.
+   */
+  readonly unit?: string | null;
   readonly actual: number | null;
   readonly expected: number | null;
+  /**
+   * A sales break of the frozen plan: the planned quantity it was judged on, which its figures
+   * give as its own post does. Absent or null otherwise (and in older stored roll-ups).
+   */
+  readonly planned?: number | null;
   readonly owner: string;
   readonly due: string;
   readonly actionId: string;
@@ -46,15 +57,30 @@ export const ROLLUP_MESSAGE_LINES = 15;
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
-/** "sold 150, range top 140 (+7.1%)": the figures of a deviation, by kind. */
-export function rollupFigures(d: Pick<RollupDeviation, 'kind' | 'actual' | 'expected'>): string {
+/**
+ * "sold 150 units, range top 140 (+7.1%)": the figures of a deviation, by kind, the unit (typed
+ * in an import, escaped) said once, after the figure it counts first.
+ */
+export function rollupFigures(
+  d: Pick<RollupDeviation, 'kind' | 'actual' | 'expected' | 'unit' | 'planned'>,
+): string {
   if (d.actual === null || d.expected === null) return 'no figures';
-  const a = fmtQty(d.actual);
-  const e = fmtQty(d.expected);
-  const pct = d.expected > 0 ? formatPercent((d.actual - d.expected) / d.expected, 1, true) : 'n/a';
+  const withUnit = (n: number) => (d.unit ? esc(fmtQtyIn(n, d.unit)) : fmtQty(n));
+  const a = d.kind === 'sales_above_p90' ? withUnit(d.actual) : fmtQty(d.actual);
+  const e = d.kind === 'sales_above_p90' ? fmtQty(d.expected) : withUnit(d.expected);
+  // Between the figures as printed, as the deviation's own post says it (changeAsShown).
+  const change = (actual: number, base: number) => {
+    const c = changeAsShown(actual, base);
+    return c === null ? 'n/a' : formatPercent(c, 1, true);
+  };
+  const pct = change(d.actual, d.expected);
   switch (d.kind) {
     case 'sales_above_p90':
-      return `sold ${a}, range top ${e} (${pct})`;
+      return `sold ${a}, range top ${e} (${pct})${
+        d.planned != null
+          ? `, ${change(d.actual, d.planned)} against ${fmtQty(d.planned)} planned`
+          : ''
+      }`;
     case 'production_below_plan':
       return `produced ${a} of ${e} planned (${pct})`;
     case 'supplier_short':
@@ -71,10 +97,16 @@ export function rollupOrder(ds: readonly RollupDeviation[]): RollupDeviation[] {
 
 const icon = (d: RollupDeviation) => (d.frozenBreak ? ':rotating_light: ' : '');
 
-/** One deviation's line in the channel and its thread. */
-export function rollupLine(d: RollupDeviation): string {
+/** Each owner's Slack name (userNames, read before); the id when none is known. */
+type NameOf = (userId: string) => string;
+
+/**
+ * One deviation's line in the channel and its thread. Its owner is named, not mentioned: the
+ * owner's DM is what tells them (once per check), the channel's post tells the others.
+ */
+export function rollupLine(d: RollupDeviation, nameOf: NameOf = (id) => id): string {
   const breaks = d.frozenBreak ? ` · ${BREAKS_WORDS}` : '';
-  return `• ${icon(d)}*${KIND_LABEL[d.kind]}* ${esc(d.code)}: ${rollupFigures(d)}${breaks} · <@${d.owner}> due ${d.due} · action #${d.actionId}`;
+  return `• ${icon(d)}*${KIND_LABEL[d.kind]}* ${esc(d.code)}: ${rollupFigures(d)}${breaks} · ${escInMarks(nameOf(d.owner))} due ${d.due} · action #${d.actionId}`;
 }
 
 const breaksLine = (n: number) =>
@@ -82,14 +114,13 @@ const breaksLine = (n: number) =>
     ? 'None breaks the frozen plan.'
     : `:rotating_light: *${plural(n, 'breaks', 'break')} the frozen plan* and ${n === 1 ? 'goes' : 'go'} to the next executive meeting (listed first).`;
 
-/** The message in the supply channel: the header, the count and the first whole lines. */
-export function rollupMessage(v: RollupView): Message {
+/** The channel message's list: the breaks' count, then as many whole lines as fit. */
+function rollupList(v: RollupView, nameOf: NameOf): { text: string; hidden: number } {
   const all = rollupOrder(v.deviations);
   const n = all.length;
-  const breaks = all.filter((d) => d.frozenBreak).length;
-  const list = fitText(
-    breaksLine(breaks),
-    all.map(rollupLine),
+  return fitText(
+    breaksLine(all.filter((d) => d.frozenBreak).length),
+    all.map((d) => rollupLine(d, nameOf)),
     { chars: SECTION_TEXT_CHARS, lines: ROLLUP_MESSAGE_LINES },
     (hidden) =>
       andMore(
@@ -97,7 +128,23 @@ export function rollupMessage(v: RollupView): Message {
         hidden === 1 ? 'deviation' : 'deviations',
         `this message's thread lists all ${n}`,
       ),
-  ).text;
+  );
+}
+
+/**
+ * Whether the channel message leaves deviations out ("…and N more"), so its thread lists them
+ * all (rollupThread); a message that shows every one has no list in its thread.
+ */
+export function rollupNeedsThread(v: RollupView, nameOf: NameOf = (id) => id): boolean {
+  return rollupList(v, nameOf).hidden > 0;
+}
+
+/** The message in the supply channel: the header, the count and the first whole lines. */
+export function rollupMessage(v: RollupView, nameOf: NameOf = (id) => id): Message {
+  const all = rollupOrder(v.deviations);
+  const n = all.length;
+  const breaks = all.filter((d) => d.frozenBreak).length;
+  const list = rollupList(v, nameOf).text;
   return {
     text: `S&OE, week of ${v.week}: ${plural(n, 'deviation', 'deviations')}, ${breaks} breaking the frozen plan`,
     blocks: [
@@ -112,7 +159,7 @@ export function rollupMessage(v: RollupView): Message {
         type: 'context',
         elements: [
           mrkdwn(
-            `Weekly S&OE · each deviation is a follow-up action for its owner: ${ACTION_BUTTON_NAMES} in App Home, \`/sop actions\` lists them. Corrections are noted in this thread.`,
+            `Weekly S&OE · each deviation is a follow-up action, sent to its owner by DM: ${ACTION_BUTTON_NAMES} in App Home, \`/sop actions\` lists them. Corrections are noted in this thread.`,
           ),
         ],
       },
@@ -133,10 +180,10 @@ const blocksSize = (blocks: readonly types.KnownBlock[]) => JSON.stringify(block
  * of blocks (Slack's `msg_blocks_too_long` comes near 13k) a reply, each ending with the range
  * it holds. The same deviations always give the same replies, so a retry posts each once.
  */
-export function rollupThread(v: RollupView): Message[] {
+export function rollupThread(v: RollupView, nameOf: NameOf = (id) => id): Message[] {
   const all = rollupOrder(v.deviations);
   const n = all.length;
-  const lines = all.map((d) => clipMrkdwn(rollupLine(d), SECTION_TEXT_CHARS));
+  const lines = all.map((d) => clipMrkdwn(rollupLine(d, nameOf), SECTION_TEXT_CHARS));
   // The range context at its longest, kept free in every reply.
   const reserve = blocksSize([rangeContext(v, n, n, n)]) + 1;
   const emptySection = blocksSize([{ type: 'section', text: mrkdwn('') }]) - 2;

@@ -47,6 +47,8 @@ const quantityInput = (block: string, label: string): types.KnownBlock => ({
   block_id: block,
   optional: true,
   label: plain(label),
+  // The post writes the figures in the code's unit (families.csv and resources.csv `unit`).
+  hint: plain('In the unit the family or resource is counted in: a line’s is often hours.'),
   element: {
     type: 'number_input',
     action_id: 'value',
@@ -222,16 +224,17 @@ export interface DeviationView {
 }
 
 /**
- * A deviation's post in the supply channel. Its owner is mentioned (asked to act); who reported
- * it is named (`nameOf`, their Slack name; the id when none is known), in plain text: the post
- * records what they did and asks nothing of them.
+ * A deviation's post in the supply channel. Its owner and who reported it are named (`nameOf`,
+ * their Slack name; the id when none is known), in plain text: the owner is told once, by the
+ * action's DM (with its buttons), sent with this post; the post tells the channel.
  */
 export function deviationMessage(
   d: DeviationView,
   nameOf: (userId: string) => string = (id) => id,
 ): { text: string; blocks: types.KnownBlock[] } {
   const head = `${d.frozenBreak ? ':rotating_light: ' : ':warning: '}*${KIND_LABEL[d.kind]}*: ${esc(d.summary)}.`;
-  const owner = `Suggested owner <@${d.owner}>, due ${d.due} (action #${d.actionId}: ${ACTION_BUTTON_NAMES} in their DM; \`/sop actions\` lists it).`;
+  const ownerName = escInMarks(nameOf(d.owner));
+  const owner = `Suggested owner ${ownerName}, due ${d.due} (action #${d.actionId}: ${ACTION_BUTTON_NAMES} in their DM; \`/sop actions\` lists it).`;
   const quote = d.comment ? `> ${esc(d.comment).replace(/\n/g, '\n> ')}` : null;
   const after = [
     owner,
@@ -258,7 +261,7 @@ export function deviationMessage(
     // The notification: what deviated, whether it breaks the frozen plan, and the ask (the
     // section's words without its marks or emoji, escaped alike).
     text: clipMrkdwn(
-      `${KIND_LABEL[d.kind]}: ${esc(d.summary)}.${d.frozenBreak ? ' It breaks the frozen plan.' : ''} Suggested owner <@${d.owner}>, due ${d.due} (action #${d.actionId}).`,
+      `${KIND_LABEL[d.kind]}: ${esc(d.summary)}.${d.frozenBreak ? ' It breaks the frozen plan.' : ''} Suggested owner ${ownerName}, due ${d.due} (action #${d.actionId}).`,
       3000,
     ),
     blocks: [
@@ -301,6 +304,12 @@ export interface DigestView {
   readonly production: number | null;
   readonly deviations: readonly {
     summary: string;
+    /**
+     * Its kind and family or resource code: a deviation whose own post went out (`announced`)
+     * is listed by them, its figures left to that post rather than repeated here.
+     */
+    kind?: DeviationKind;
+    code?: string | null;
     week: string;
     owner: string | null;
     due: string | null;
@@ -363,8 +372,16 @@ export function digestMessage(
   const open = v.deviations.filter((d) => d.status === 'open' || d.status === 'overdue');
   const owner = (id: string, announced: boolean) =>
     announced ? escInMarks(nameOf(id)) : `<@${id}>`;
+  // A deviation already posted in this channel is listed by its kind and code, where it stands,
+  // and its action: its post has the figures. One never posted gives them here.
+  const short = (d: DigestView['deviations'][number]) =>
+    d.announced === true && d.kind !== undefined && d.code ? d : null;
+  const what = (d: DigestView['deviations'][number]) => {
+    const s = short(d);
+    return s ? `*${KIND_LABEL[s.kind!]}* ${esc(s.code!)}` : esc(d.summary);
+  };
   const line = (d: DigestView['deviations'][number]) =>
-    `${d.frozenBreak ? ':rotating_light: ' : ''}${d.status === 'overdue' ? '*OVERDUE* ' : d.status === 'done' ? ':white_check_mark: *done* ' : ''}${esc(d.summary)}${d.frozenBreak ? ` · ${BREAKS_WORDS}` : ''}${d.owner ? ` · ${owner(d.owner, d.announced === true)} due ${d.due}` : ''}`;
+    `${d.frozenBreak ? ':rotating_light: ' : ''}${d.status === 'overdue' ? '*OVERDUE* ' : d.status === 'done' ? ':white_check_mark: *done* ' : ''}${what(d)}${d.frozenBreak ? ` · ${BREAKS_WORDS}` : ''}${d.owner ? ` · ${owner(d.owner, d.announced === true)} due ${d.due}` : ''}${short(d) && d.actionId ? ` · action #${d.actionId}` : ''}`;
   // Whole lines, at most MAX_DIGEST_LINES of them, then how many more and where they are: a
   // list cut to Slack's 3,000 characters would lose its count and end mid-line.
   const list = fitText(
@@ -416,6 +433,18 @@ export function digestMessage(
         type: 'section',
         text: mrkdwn(v.deviations.length ? list : noDeviationText(v.sales, v.production)),
       },
+      ...(v.deviations.some((d) => short(d))
+        ? [
+            {
+              type: 'context',
+              elements: [
+                mrkdwn(
+                  'Deviations posted in this channel when they were found are listed by code: their posts have the figures and, in their threads, any correction.',
+                ),
+              ],
+            } satisfies types.KnownBlock,
+          ]
+        : []),
     ],
   };
 }
