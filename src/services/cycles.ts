@@ -139,13 +139,15 @@ export async function startCycle(
     }
     const settings = await getSettings(trx);
     const latest = await latestCycleWhere(trx);
-    refuseCycleMonth(month, latest?.month ?? null, localDate(now, settings.timezone).slice(0, 7));
+    // An open cycle is said first: the month's advice ("the next cycle to plan is …") would
+    // name a command that fails while it is open.
     if (open) {
       throw new SopError(
         'conflict',
         `Cycle ${open.month} is still open (phase: ${PHASE_LABEL[open.phase]}); close it first with \`/sop cycle close\`.`,
       );
     }
+    refuseCycleMonth(month, latest?.month ?? null, localDate(now, settings.timezone).slice(0, 7));
     if (await getCycleByMonth(trx, month)) {
       throw new SopError('conflict', `A cycle for ${month} already exists and is closed.`);
     }

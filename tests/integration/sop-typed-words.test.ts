@@ -179,6 +179,11 @@ describe('/sop families with codes typed with spaces', () => {
 
 describe('/sop cycle start refuses a month behind the last cycle or over a year ahead', () => {
   it('opens no cycle for 2019-01 or 2028-04, and opens 2028-03, 12 months ahead', async () => {
+    // While 2027-03 is open, that is said first: "the next cycle to plan is 2027-04" would name
+    // a command refused until it is closed.
+    expect(await answer(PLANNER, 'cycle start 2019-01')).toBe(
+      ':warning: Cycle 2027-03 is still open (phase: Executive S&amp;OP); close it first with `/sop cycle close`.',
+    );
     await db.updateTable('cycles').set({ phase: 'closed', closed_at: clock.now() }).execute();
     const cycles = () => db.selectFrom('cycles').select('month').orderBy('month').execute();
     expect(await answer(PLANNER, 'cycle start 2019-01')).toBe(
