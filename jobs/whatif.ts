@@ -17,6 +17,7 @@ import { ScenarioCodeError } from '../src/core/scenarios.js';
 import { scenarioKpis } from '../src/services/chart-data.js';
 import { MissingCompanyDataError } from '../src/services/company-data.js';
 import { runWhatIf, stressKpis } from '../src/services/planning.js';
+import { userNamesFor } from '../src/services/user-names.js';
 import { jobHolder, postFileOnce, postMessageOnce, slackError } from '../src/slack/post-ledger.js';
 import { esc } from '../src/slack/presenters/format.js';
 import {
@@ -37,6 +38,16 @@ export const whatif: Processor<'whatif'> = async (p, ctx) => {
    * "Solving…" stays behind; a retry edits it to the same words. A message deleted since, or
    * a job queued before the message was kept, gets it as a reply in the thread, once.
    */
+  // Who asked, named (not mentioned: the answer may be posted anew, which would ping them for
+  // their own question), for the answer edited from their "Solving…", which named them. A
+  // person is waiting: no retry; a name Slack cannot give shows the id, logged.
+  const asker =
+    p.answerTs && reply
+      ? await userNamesFor(ctx.db, ctx.slack, ctx.logger).name(p.requestedBy)
+      : undefined;
+  /** An error's answer still says who asked what, as the "Solving…" it replaces did. */
+  const asked =
+    asker === undefined ? '' : `${esc(asker)} asked: what if ${esc(whatIfSpan(p.text))}? `;
   const say = async (suffix: string, text: string) => {
     if (!reply) return;
     if (p.answerTs) {
@@ -64,7 +75,7 @@ export const whatif: Processor<'whatif'> = async (p, ctx) => {
     whatIfs = parseWhatIfs(p.text);
   } catch (err) {
     if (err instanceof WhatIfError) {
-      await say('error', `Could not read the what-if: ${esc(err.message)}`);
+      await say('error', `${asked}Could not read the what-if: ${esc(err.message)}`);
       throw new UnrecoverableError(err.message);
     }
     throw err;
@@ -83,13 +94,15 @@ export const whatif: Processor<'whatif'> = async (p, ctx) => {
     if (err instanceof ScenarioCodeError) {
       await say(
         'error',
-        `Could not run the what-if ${esc(whatIfSpan(p.text))}: ${esc(err.message)}`,
+        asker === undefined
+          ? `Could not run the what-if ${esc(whatIfSpan(p.text))}: ${esc(err.message)}`
+          : `${asked}Could not run it: ${esc(err.message)}`,
       );
       throw new UnrecoverableError(err.message);
     }
     // No families or resources yet: say what to import; no retry can import it.
     if (err instanceof MissingCompanyDataError) {
-      await say('error', `:warning: Could not run the what-if. ${esc(err.message)}`);
+      await say('error', `:warning: ${asked}Could not run the what-if. ${esc(err.message)}`);
       throw new UnrecoverableError(err.message);
     }
     throw err;
@@ -114,7 +127,7 @@ export const whatif: Processor<'whatif'> = async (p, ctx) => {
     happens ? { central: stressKpis(happens.central), whatIf: stressKpis(happens.whatIf) } : null,
     out.central.problem.periods,
     // Edited into "Solving…", the answer still says who asked.
-    p.answerTs ? p.requestedBy : undefined,
+    asker,
   );
   // The chart draws what the message leads with: a demand what-if's "If it happens", both
   // plans against the samples with the change in them; any other, the forecast's samples.

@@ -220,7 +220,7 @@ describe('/sop whatif', () => {
     expect(top).toHaveLength(before + 1);
     const comment = top.find((m) => m.ts === root.ts)?.text ?? '';
     expect(comment).not.toContain('Solving');
-    expect(comment.split('\n')[0]).toBe(`*What-if:* \`demand FAM-2 +50%\`, asked by <@${PLANNER}>`);
+    expect(comment.split('\n')[0]).toBe(`*What-if:* \`demand FAM-2 +50%\`, asked by alice`);
     // Its thread holds the chart, once, saying which of the sections above it draws.
     expect(running.standin.threadReplies('C_GENERAL', root.ts)).toEqual([reply]);
     const file = running.standin.files.find((f) => f.id === reply.files[0]);
@@ -346,7 +346,7 @@ describe('/sop whatif', () => {
     // "Solving…" was a reply in the thread, edited into the answer; the chart follows it.
     const answers = ours().filter((m) => m.files.length === 0);
     expect(answers.map((m) => m.text.split('\n')[0])).toEqual([
-      `*What-if:* \`capacity LINE-1 -20%\`, asked by <@${PLANNER}>`,
+      `*What-if:* \`capacity LINE-1 -20%\`, asked by alice`,
     ]);
     expect(answers[0]!.text).not.toContain('Solving');
     const thread = running.standin.threadReplies(CHANNELS.exec, parent.ts);

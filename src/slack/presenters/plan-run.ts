@@ -444,8 +444,8 @@ export function whatIfDiff(
   /** The run's months, which the money figures are totals over (said under the head). */
   horizon: readonly string[] = [],
   /**
-   * Who asked (a Slack user id), mentioned on the first line: the answer is their "Solving…"
-   * message edited, which named them.
+   * Who asked (their display name), named on the first line, never mentioned: the answer is
+   * their "Solving…" message edited, which named them, or posted anew when that was deleted.
    */
   askedBy?: string,
 ): string {
@@ -457,7 +457,7 @@ export function whatIfDiff(
       storedBillGap(central.stress) ?? storedBillGap(whatIf.stress),
     ),
   );
-  const asker = askedBy === undefined ? '' : `, asked by <@${askedBy}>`;
+  const asker = askedBy === undefined ? '' : `, asked by ${escInMarks(askedBy)}`;
   const head = `*What-if:* ${esc(whatIfSpan(text))}${asker}${totals ? `\n_${totals}._` : ''}`;
   if (central.status !== 'optimal')
     return `${head}\n${esc(central.label)} has no plan (${central.status}): ${esc(central.message ?? '')}`.trim();
