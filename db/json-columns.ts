@@ -90,6 +90,8 @@ export const JSON_COLUMNS: Readonly<Record<string, z.ZodType>> = {
       .looseObject({ cumulativeCash: z.array(z.number()), peakWorkingCapital: z.number() })
       .nullable(),
   }),
+  /** chart_fingerprints: what a posted chart showed (src/charts/shown.ts `shownForm`). */
+  shown: z.looseObject({ title: z.string(), summary: z.string(), spec: z.unknown() }),
   /** audit_log: what the entry is about. */
   details: z.record(z.string(), z.unknown()),
   /** job_outbox: a job's payload (checked against the job contract when it is requested). */

@@ -672,6 +672,8 @@ export interface ChartFingerprintsTable {
   fingerprint: string;
   post_key: string;
   created_at: Timestamp;
+  /** What the picture showed when claimed (`shownForm`); null for a claim from before it was kept. */
+  shown: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
 export interface Database {

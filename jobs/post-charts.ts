@@ -12,11 +12,12 @@
  * posts its charts in the channels.
  *
  * No noise: a chart that looks the same as the latest picture of it in the thread (the words
- * and the figures it prints, and each mark within a pixel: `looksSame`, against that post's run
- * built again from its stored data) is not posted again: the run's chart key names that post
- * (the vote shows the chart of its run). Else the picture is claimed atomically through the
- * ledger (`claimContent`) as the one that follows that latest post (its fingerprint is what it
- * shows, `shownContent`, and after which post), so two jobs never both post it, and a picture
+ * and the figures it prints, and each mark within a pixel: `looksSame`, against what that post
+ * showed, kept with its claim as `shownForm`) is not posted again: the run's chart key names
+ * that post (the vote shows the chart of its run). Else the picture is claimed atomically
+ * through the ledger (`claimContent`, keeping what it shows) as the one that follows that
+ * latest post (its fingerprint is what it shows, `shownContent`, and after which post), so two
+ * jobs never both post it, and a picture
  * shown before another one (A, B, then A again) is posted again below. A replaced run claims no
  * picture (`contentShown`): its post says "replaced", so a newer run with the same
  * chart posts a copy of its own. A thread that
@@ -33,8 +34,7 @@ import { UnrecoverableError } from 'bullmq';
 import { latestChartShown } from '../db/queries/chart-fingerprints.js';
 import { latestRun, runScenarios } from '../db/queries/plan-runs.js';
 import { renderChart } from '../src/charts/render.js';
-import { looksSame, shownContent } from '../src/charts/shown.js';
-import type { ChartResult } from '../src/charts/types.js';
+import { looksSame, type ShownForm, shownContent, shownForm } from '../src/charts/shown.js';
 import { runStaleStock } from '../src/core/supply/from-company.js';
 import { authorsOf, loadRunCharts, withAuthorNames } from '../src/services/chart-data.js';
 import { noticeReplacedRun } from '../src/services/meeting-posts.js';
@@ -244,27 +244,6 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
     return out;
   };
   const prefix = `run:${runId}:`;
-  /**
-   * The chart a post of `key` (`run:<id>:<chart>`) shows, built again from its run's stored
-   * data as it was posted, or null when that run no longer plans it.
-   */
-  const rebuilt = new Map<string, ChartResult | null>();
-  const chartOfKey = async (key: string): Promise<ChartResult | null> => {
-    if (rebuilt.has(key)) return rebuilt.get(key) ?? null;
-    const id = /^run:(\d+):/.exec(key)?.[1];
-    const other = id === undefined ? null : await loadRunCharts(ctx.db, id, { maxFamilies: 3 });
-    let out: ChartResult | null = null;
-    if (other) {
-      const names = await userNamesFor(ctx.db, ctx.slack, ctx.logger).names(authorsOf(other));
-      const kinds = planned.map((x) => x.kind);
-      out =
-        planCharts(withAuthorNames(other, names), kinds)
-          .find((x) => x.key === key)
-          ?.build() ?? null;
-    }
-    rebuilt.set(key, out);
-    return out;
-  };
   for (const c of planned) {
     const todo = places(c).filter((at) => {
       if (!done.has(at.key)) return true;
@@ -285,10 +264,12 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
           threadTs,
           c.key.slice(prefix.length),
         );
-        if (latest?.posterKey) {
-          const before = await chartOfKey(latest.posterKey);
-          const shown =
-            before && looksSame(before, chart) ? await ledgerEntry(ctx.db, latest.postKey) : null;
+        // What that post showed, as kept when it was claimed: not its run's chart built again,
+        // which reads today's sales and baselines. A post from before it was kept has none, and
+        // the chart is posted again unless its picture's fingerprint is already claimed.
+        const before = latest?.shown as ShownForm | null | undefined;
+        if (latest && before) {
+          const shown = looksSame(before, chart) ? await ledgerEntry(ctx.db, latest.postKey) : null;
           if (shown?.ts) {
             await recordSharedPost(ctx.db, key, shown);
             unchanged++;
@@ -307,8 +288,8 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
         // "replaced", and a newer run with the same chart posts a copy of its own.
         const existing = replaced
           ? await contentShown(ctx.db, { channel, fingerprint })
-          : await claimContent(ctx.db, { channel, fingerprint, key }).then((c) =>
-              c.mine ? null : c,
+          : await claimContent(ctx.db, { channel, fingerprint, key, shown: shownForm(chart) }).then(
+              (c) => (c.mine ? null : c),
             );
         if (existing) {
           // The same picture is being posted by another job right now: come back for its ts.

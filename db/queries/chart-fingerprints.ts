@@ -10,7 +10,8 @@ export interface FingerprintOwner {
 
 /**
  * Claims the picture `fingerprint` in `channel` for `postKey` (a no-op when it already holds
- * it), and returns the key that holds it now.
+ * it), keeping what it shows (`shown`, JSON: the chart's `shownForm`), and returns the key that
+ * holds it now.
  */
 export async function claimFingerprint(
   db: Db,
@@ -18,10 +19,16 @@ export async function claimFingerprint(
   fingerprint: string,
   postKey: string,
   staleMs: number,
+  shown: unknown = null,
 ): Promise<FingerprintOwner> {
   const inserted = await db
     .insertInto('chart_fingerprints')
-    .values({ channel_id: channel, fingerprint, post_key: postKey })
+    .values({
+      channel_id: channel,
+      fingerprint,
+      post_key: postKey,
+      shown: shown === null ? null : JSON.stringify(shown),
+    })
     .onConflict((oc) => oc.columns(['channel_id', 'fingerprint']).doNothing())
     .returning('post_key')
     .executeTakeFirst();
@@ -50,17 +57,25 @@ export async function fingerprintOwner(
   return row ? { postKey: row.post_key, stale: row.stale } : null;
 }
 
-/** Hands the picture from `from` to `to` (compare-and-swap: one taker wins). */
+/**
+ * Hands the picture from `from` to `to` (compare-and-swap: one taker wins), with what `to`'s
+ * chart shows.
+ */
 export async function takeOverFingerprint(
   db: Db,
   channel: string,
   fingerprint: string,
   from: string,
   to: string,
+  shown: unknown = null,
 ): Promise<boolean> {
   const res = await db
     .updateTable('chart_fingerprints')
-    .set({ post_key: to, created_at: sql`now()` })
+    .set({
+      post_key: to,
+      created_at: sql`now()`,
+      shown: shown === null ? null : JSON.stringify(shown),
+    })
     .where('channel_id', '=', channel)
     .where('fingerprint', '=', fingerprint)
     .where('post_key', '=', from)
@@ -78,12 +93,18 @@ export interface ChartShown {
    * none did: a replaced run's copy, which no newer run stands on.
    */
   readonly posterKey: string | null;
+  /**
+   * What the picture showed when it was claimed (the chart's `shownForm`), or null: none
+   * claimed it, or it was claimed before this was kept.
+   */
+  readonly shown: unknown;
 }
 
 /**
  * The latest picture posted in `channel`'s thread `threadTs` (or top level, null) under a run's
  * key for the chart `chart` (`run:<id>:<chart>`, e.g. `cash`, `family:Widgets`): the one a
- * reader sees last, which a new run's chart is compared with.
+ * reader sees last, which a new run's chart is compared with. It reads the thread's posts alone
+ * (index slack_posts_thread), and the claim of the post by its key (chart_fingerprints_post_key).
  */
 export async function latestChartShown(
   db: Db,
@@ -91,32 +112,37 @@ export async function latestChartShown(
   threadTs: string | null,
   chart: string,
 ): Promise<ChartShown | null> {
+  const inThread = (t: 'p' | 'o') =>
+    threadTs === null
+      ? sql<boolean>`${sql.ref(`${t}.thread_ts`)} is null`
+      : sql<boolean>`${sql.ref(`${t}.thread_ts`)} = ${threadTs}`;
   const row = await db
     .selectFrom('slack_posts as p')
-    .select([
-      'p.post_key',
-      'p.ts',
-      (eb) =>
-        eb
-          .selectFrom('chart_fingerprints as f')
-          .innerJoin('slack_posts as o', 'o.post_key', 'f.post_key')
-          .select('f.post_key')
-          .whereRef('f.channel_id', '=', 'p.channel_id')
-          .whereRef('o.channel_id', '=', 'p.channel_id')
-          .whereRef('o.ts', '=', 'p.ts')
-          .limit(1)
-          .as('poster_key'),
-    ])
+    .select(['p.post_key', 'p.ts'])
     .where('p.channel_id', '=', channel)
-    .where(
-      threadTs === null
-        ? sql<boolean>`p.thread_ts is null`
-        : sql<boolean>`p.thread_ts = ${threadTs}`,
-    )
+    .where(inThread('p'))
     .where('p.ts', 'is not', null)
     .where(sql<boolean>`substring(p.post_key from '^run:[0-9]+:(.*)$') = ${chart}`)
     .orderBy(sql`p.ts::numeric`, 'desc')
     .limit(1)
     .executeTakeFirst();
-  return row?.ts ? { postKey: row.post_key, ts: row.ts, posterKey: row.poster_key ?? null } : null;
+  if (!row?.ts) return null;
+  // The post's claim: the key whose post has this ts (the poster's, among those sharing it).
+  const poster = await db
+    .selectFrom('slack_posts as o')
+    .innerJoin('chart_fingerprints as f', 'f.post_key', 'o.post_key')
+    .select(['f.post_key', 'f.shown'])
+    .where('o.channel_id', '=', channel)
+    .where(inThread('o'))
+    .where('o.ts', '=', row.ts)
+    .where('f.channel_id', '=', channel)
+    .orderBy('f.created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return {
+    postKey: row.post_key,
+    ts: row.ts,
+    posterKey: poster?.post_key ?? null,
+    shown: poster?.shown ?? null,
+  };
 }

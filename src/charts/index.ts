@@ -14,6 +14,6 @@ export {
 } from './render.js';
 export { type ReviewTrendPoint, reviewTrendChart } from './review.js';
 export { scenarioChart } from './scenarios.js';
-export { looksSame, shownContent } from './shown.js';
+export { looksSame, type ShownForm, shownContent, shownForm } from './shown.js';
 export { CHART_WIDTH, chartTheme, FONT_FAMILY, palette, scenarioColours } from './theme.js';
 export type * from './types.js';

@@ -214,22 +214,38 @@ function sameShown(
 }
 
 /**
- * Whether a reader would see no change from chart `before` (the one on screen) to `after`: the
- * same title, summary and printed figures, and every mark placed within a pixel, which
- * `shownContent`'s rounding alone cannot promise (a point near a rounding step moves $1 and
- * crosses it). The data fields nothing draws are left out, as there.
+ * What a chart showed when it was posted, as kept with its picture (chart_fingerprints.shown):
+ * its title, its summary and its spec cut down to the data fields it draws, numbers as they
+ * were (`looksSame` compares it with a new chart). Plain JSON, so what is stored reads back the
+ * same.
  */
-export function looksSame(
-  before: Pick<ChartResult, 'spec' | 'title' | 'summary'>,
-  after: Pick<ChartResult, 'spec' | 'title' | 'summary'>,
-): boolean {
-  if (before.title !== after.title || before.summary !== after.summary) return false;
-  const fields = drawnFields(after.spec);
-  const placed = positionFields(after.spec);
+export interface ShownForm {
+  readonly title: string;
+  readonly summary: string;
+  readonly spec: unknown;
+}
+
+/** Drops what JSON cannot hold (an undefined field, NaN as null), as a stored form reads back. */
+const asJson = (x: unknown): unknown => JSON.parse(JSON.stringify(x ?? null));
+
+/** The chart as it is kept once posted: `ShownForm`. */
+export function shownForm(chart: ShownForm): ShownForm {
   const keep = (v: unknown) => v;
-  return sameShown(
-    cutData(before.spec, drawnFields(before.spec), keep),
-    cutData(after.spec, fields, keep),
-    placed,
-  );
+  return {
+    title: chart.title,
+    summary: chart.summary,
+    spec: asJson(cutData(chart.spec, drawnFields(chart.spec), keep)),
+  };
+}
+
+/**
+ * Whether a reader would see no change from chart `before` (the one on screen, as posted: its
+ * `shownForm`, or a chart) to `after`: the same title, summary and printed figures, and every
+ * mark placed within a pixel, which `shownContent`'s rounding alone cannot promise (a point near
+ * a rounding step moves $1 and crosses it). The data fields nothing draws are left out, as there.
+ */
+export function looksSame(before: ShownForm, after: ShownForm): boolean {
+  if (before.title !== after.title || before.summary !== after.summary) return false;
+  // A stored form cut again is itself (its undrawn fields are gone, its drawn ones named).
+  return sameShown(shownForm(before).spec, shownForm(after).spec, positionFields(after.spec));
 }

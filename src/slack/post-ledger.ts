@@ -600,15 +600,22 @@ export type ContentClaim =
  */
 export async function claimContent(
   db: Db,
-  c: { readonly channel: string; readonly fingerprint: string; readonly key: string },
+  c: {
+    readonly channel: string;
+    readonly fingerprint: string;
+    readonly key: string;
+    /** What the picture shows, kept with the claim (JSON): a later chart is compared with it. */
+    readonly shown?: unknown;
+  },
   /** How long to wait for a post in flight under the other key before answering. */
   waitMs = CONTENT_WAIT_MS,
 ): Promise<ContentClaim> {
-  const owner = await claimFingerprint(db, c.channel, c.fingerprint, c.key, STALE_CLAIM_MS);
+  const shown = c.shown ?? null;
+  const owner = await claimFingerprint(db, c.channel, c.fingerprint, c.key, STALE_CLAIM_MS, shown);
   if (owner.postKey === c.key) return { mine: true };
   let row = await getPost(db, owner.postKey);
   if (!row?.ts && owner.stale) {
-    if (await takeOverFingerprint(db, c.channel, c.fingerprint, owner.postKey, c.key))
+    if (await takeOverFingerprint(db, c.channel, c.fingerprint, owner.postKey, c.key, shown))
       return { mine: true };
     return claimContent(db, c, waitMs);
   }

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { cashChart } from '../../src/charts/cash.js';
 import { gapChart } from '../../src/charts/gap.js';
 import { scenarioChart } from '../../src/charts/scenarios.js';
-import { looksSame, shownContent } from '../../src/charts/shown.js';
+import { looksSame, shownContent, shownForm } from '../../src/charts/shown.js';
 import type { GapPoint, ScenarioKpis } from '../../src/charts/types.js';
 import { sinceLines } from '../../src/slack/presenters/plan-run.js';
 
@@ -107,6 +107,17 @@ describe('looksSame', () => {
         cash((i) => (i === 11 ? 600_000 : 0)),
       ),
     ).toBe(false);
+  });
+
+  it('compares with a chart as stored when posted (its shownForm, read back from JSON)', () => {
+    const stored = JSON.parse(JSON.stringify(shownForm(gapChart([cell(975.2)]))));
+    // The tooltip's load is not kept: nothing draws it.
+    expect(JSON.stringify(stored)).not.toContain('tooltip');
+    expect(looksSame(stored, gapChart([cell(977.9)]))).toBe(true);
+    expect(looksSame(stored, gapChart([cell(985.4)]))).toBe(false);
+    // A field left undefined in a spec is not there once stored, and is no change.
+    const chart = gapChart([cell(975.2)]);
+    expect(looksSame(stored, { ...chart, spec: { ...chart.spec, name: undefined } })).toBe(true);
   });
 
   it('is false when the gap chart prints another number in a cell', () => {
