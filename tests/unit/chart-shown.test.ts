@@ -173,6 +173,29 @@ describe('sinceLines', () => {
     ).toBe('Figures that moved: *Central* bad-case cash $79.9M → $80.0M.');
   });
 
+  it('says a scenario is new, or has no plan this run, rather than "n/a → 95.9%"', () => {
+    // Lean: new in this run, at central's figures; Central: infeasible this run.
+    const lean = { ...central(73_351_000), name: 'lean', label: 'Lean <b>' };
+    const none = { ...central(0), status: 'infeasible', kpis: {} };
+    expect(
+      sinceLines({ since: '3', inputs: [], otherInputs: true, previous: [central(73_249_000)] }, [
+        none,
+        lean,
+      ])[1],
+    ).toBe(
+      'Figures that moved: *Central* has no plan this run; *Lean &lt;b&gt;* is new: expected fill rate 95.9%, expected margin $73.4M.',
+    );
+    // The run after: Central solves again, at the figures it had before.
+    expect(
+      sinceLines({ since: '4', inputs: [], otherInputs: true, previous: [none, lean] }, [
+        central(73_249_000),
+        lean,
+      ])[1],
+    ).toBe(
+      'Figures that moved: *Central* has a plan again: expected fill rate 95.9%, expected margin $73.2M.',
+    );
+  });
+
   it('says when no figure shown changed', () => {
     expect(
       sinceLines({ since: '2', inputs: [], otherInputs: true, previous: [central(73_249_000)] }, [

@@ -174,11 +174,15 @@ function shownFigures(x: ScenarioFigures | undefined): [string, string][] {
       ];
 }
 
+/** The figures "is new" and "has a plan again" name (`sinceLines`). */
+const LEAD_FIGURES = new Set(['expected fill rate', 'expected margin', 'fill rate', 'margin']);
+
 /**
  * Two lines under a run's headline: what changed in its inputs since the run before it that
  * people saw (each family's demand and resource's capacity, its months and who entered it, by
  * name), and which of the scenarios' margin, fill rate and cash figures moved, as printed, or
- * that none did.
+ * that none did. A scenario new to the run, or solving again, is said to be, with its fill rate
+ * and margin; one that no longer solves "has no plan this run".
  */
 export function sinceLines(c: SinceRun, now: readonly ScenarioFigures[]): string[] {
   const inputs = c.inputs.map(
@@ -191,14 +195,27 @@ export function sinceLines(c: SinceRun, now: readonly ScenarioFigures[]): string
       ? 'inputs other than demand and capacity'
       : 'no input';
   const before = new Map(c.previous.map((x) => [x.name, x]));
+  /** Its fill rate and margin, as its headline line leads with them. */
+  const lead = (x: ScenarioFigures): string =>
+    shownFigures(x)
+      .filter(([name]) => LEAD_FIGURES.has(name))
+      .map(([name, v]) => `${name} ${v}`)
+      .join(', ');
   const moved = now.flatMap((x) => {
-    const was = new Map(shownFigures(before.get(x.name)));
+    const prior = before.get(x.name);
+    const label = `*${escInMarks(x.label)}*`;
+    // A scenario with no figures on one side: said in words, not as "n/a → 95.0%".
+    const solves = x.status === 'optimal';
+    if (!prior) return solves ? [`${label} is new: ${lead(x)}`] : [];
+    if (prior.status !== 'optimal') return solves ? [`${label} has a plan again: ${lead(x)}`] : [];
+    if (!solves) return [`${label} has no plan this run`];
+    const was = new Map(shownFigures(prior));
     return shownFigures(x)
       .filter(([name, v]) => was.get(name) !== v)
       .map(([name, v]) => {
         // The two amounts at one precision: "$79.9M → $80.0M", not "→ $80M".
         const [from, to] = moneyAlike([was.get(name) ?? 'n/a', v]);
-        return `*${escInMarks(x.label)}* ${name} ${from} → ${to}`;
+        return `${label} ${name} ${from} → ${to}`;
       });
   });
   return [
