@@ -292,6 +292,11 @@ export interface PlanRunsTable {
   total_ms: number | null;
   /** The month of the inventory count the plan opened on (the latest before its first month). */
   opening_stock_month: ColumnType<string | null, string | null | undefined, string | null>;
+  /**
+   * When the run read its inputs (before solving; `created_at` is when it was stored, after):
+   * null for a run stored before it was kept.
+   */
+  inputs_read_at: NullableTimestamp;
   created_at: Timestamp;
 }
 

@@ -38,7 +38,7 @@ import * as actionSourceThread from './20261215T1030-action-source-thread.js';
 import * as slackPersonChanges from './20261215T1100-slack-person-changes.js';
 import * as breakDispositionChosen from './20261216T1300-break-disposition-chosen.js';
 import * as codesUniqueInAnyCase from './20261217T1208-codes-unique-in-any-case.js';
-import * as chartShown from './20261217T1214-chart-shown.js';
+import * as shownChartsAndInputsRead from './20261217T1214-shown-charts-and-inputs-read.js';
 
 export const migrations: Record<string, Migration> = {
   '20261122T0400-initial': initial,
@@ -76,5 +76,5 @@ export const migrations: Record<string, Migration> = {
   '20261215T1100-slack-person-changes': slackPersonChanges,
   '20261216T1300-break-disposition-chosen': breakDispositionChosen,
   '20261217T1208-codes-unique-in-any-case': codesUniqueInAnyCase,
-  '20261217T1214-chart-shown': chartShown,
+  '20261217T1214-shown-charts-and-inputs-read': shownChartsAndInputsRead,
 };

@@ -44,6 +44,8 @@ export interface NewPlanRun {
   readonly openingStockMonth?: string | null;
   /** When it was made, by the caller's clock; the database's now() when left out. */
   readonly createdAt?: Date;
+  /** When it read its inputs, before solving them (by the same clock as `createdAt`). */
+  readonly inputsReadAt?: Date;
   readonly scenarios: readonly NewScenario[];
 }
 
@@ -138,6 +140,7 @@ export function planRunRow(run: NewPlanRun): Insertable<Database['plan_runs']> {
     total_ms: run.totalMs,
     opening_stock_month: run.openingStockMonth ?? null,
     ...(run.createdAt ? { created_at: run.createdAt } : {}),
+    inputs_read_at: run.inputsReadAt ?? null,
   };
 }
 
@@ -267,7 +270,10 @@ export async function runScenarios(db: Db, runId: string): Promise<PlanScenarioR
 }
 
 /** What a run is compared with: the run people saw before it. */
-export type ShownRun = Pick<PlanRunRow, 'id' | 'input_hash' | 'problem' | 'created_at'>;
+export type ShownRun = Pick<
+  PlanRunRow,
+  'id' | 'input_hash' | 'problem' | 'created_at' | 'inputs_read_at'
+>;
 
 /**
  * The cycle's latest run before `runId` whose headline was posted (ledger key
@@ -280,7 +286,7 @@ export async function previousShownRun(
 ): Promise<ShownRun | undefined> {
   return db
     .selectFrom('plan_runs')
-    .select(['id', 'input_hash', 'problem', 'created_at'])
+    .select(['id', 'input_hash', 'problem', 'created_at', 'inputs_read_at'])
     .where('cycle_id', '=', cycleId)
     .where('id', '<', runId)
     .where(({ exists, selectFrom }) =>
@@ -305,7 +311,9 @@ export interface ChangeAuthor {
 
 /**
  * The people who entered forecast adjustments (of `cycleId`) or capacity updates, or resolved
- * or withdrew a constraint, after `after` and at or before `until`, by family or resource code.
+ * or withdrew a constraint, after `after` and at or before `until`, by family or resource code:
+ * between two runs' input reads (`inputsReadAt`), the changes the later run read and the earlier
+ * did not.
  */
 export async function changeAuthors(
   db: Db,

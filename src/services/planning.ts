@@ -19,7 +19,7 @@ import {
 } from '../../db/queries/cycle-inputs.js';
 import { cycleScenarios } from '../../db/queries/cycle-scenarios.js';
 import { lastAdoptedCycleBefore, lockCyclePhase } from '../../db/queries/cycles.js';
-import { productionActuals } from '../../db/queries/execution.js';
+import { dbNow, productionActuals } from '../../db/queries/execution.js';
 import {
   insertPlanRun,
   latestRunInputs,
@@ -852,6 +852,9 @@ async function solvePlan(
   if (existing) return { runId: existing.id, created: false, ms: null, ...staleOf(existing) };
   await refuseClosedCycle(db, req.cycleId);
   const t0 = performance.now();
+  // When the inputs are read, by the clock that dates the run and the changes: a change entered
+  // after it, while this run solves, is the next run's (`changesSincePrevious`).
+  const inputsReadAt = now ? now() : await dbNow(db);
   const inputs = await preparePlan(db, req.cycleId);
   // Exactly one run per input: a request whose inputs are those of the cycle's latest run
   // gets that run (a phase change, `/sop plan` and a capacity update seconds apart).
@@ -883,7 +886,11 @@ async function solvePlan(
         reused = latest.id;
         return latest.id;
       }
-      const id = await insertPlanRun(trx, now ? { ...record, createdAt: now() } : record);
+      const id = await insertPlanRun(trx, {
+        ...record,
+        inputsReadAt,
+        ...(now ? { createdAt: now() } : {}),
+      });
       await storeRunDuals(trx, id, solved, inputs.loaded);
       await audit(trx, {
         actor: req.requestedBy ?? 'sopbot',

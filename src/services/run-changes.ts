@@ -91,21 +91,31 @@ export function inputChanges(
   return out;
 }
 
+/** When a run read its inputs, or when it was stored for a run from before that was kept. */
+const inputsReadAt = (run: Pick<PlanRunRow, 'created_at' | 'inputs_read_at'>): Date =>
+  run.inputs_read_at ?? run.created_at;
+
 /**
  * The run's changes since the cycle's previous run whose headline was posted, or null when
  * there is none (the cycle's first run people see) or the run is outside a cycle.
  */
 export async function changesSincePrevious(
   db: Db,
-  run: Pick<PlanRunRow, 'id' | 'cycle_id' | 'input_hash' | 'problem' | 'created_at'>,
+  run: Pick<
+    PlanRunRow,
+    'id' | 'cycle_id' | 'input_hash' | 'problem' | 'created_at' | 'inputs_read_at'
+  >,
 ): Promise<RunChanges | null> {
   if (run.cycle_id === null) return null;
   const prev = await previousShownRun(db, run.cycle_id, run.id);
   if (!prev) return null;
   // json-columns checked both problems with planProblemSchema as they were read.
   const changed = inputChanges(prev.problem as PlanProblem, run.problem as PlanProblem);
+  // Who entered them: the changes each run read, by when it read its inputs (a change entered
+  // while the earlier run was solving is older than that run's row but not in it); a run
+  // stored before the read time was kept stands on when it was stored.
   const authors = changed.length
-    ? await changeAuthors(db, run.cycle_id, prev.created_at, run.created_at)
+    ? await changeAuthors(db, run.cycle_id, inputsReadAt(prev), inputsReadAt(run))
     : [];
   const inputs = changed.map((c) => ({
     ...c,
