@@ -160,6 +160,24 @@ describe('sinceLines', () => {
     ]);
   });
 
+  it('keeps a code and a name with mrkdwn marks as typed, not italic', () => {
+    // "CREW-1._x_" and "_Jo_" would turn italic in mrkdwn; each `_` not between two letters or
+    // digits gets a zero-width space on each side, so it neither opens nor closes.
+    expect(
+      sinceLines(
+        {
+          since: '2',
+          inputs: [{ kind: 'capacity', code: 'CREW-1._x_', months: ['2027-03'], by: ['_Jo_'] }],
+          otherInputs: false,
+          previous: [central(73_249_000)],
+        },
+        [central(73_249_000)],
+      )[0],
+    ).toBe(
+      '_Changed since plan run 2:_ capacity of CREW-1.\u200B_\u200Bx\u200B_\u200B in 2027-03 (\u200B_\u200BJo\u200B_\u200B).',
+    );
+  });
+
   it('writes the two amounts of a figure that moved at one precision', () => {
     // 79,940,000 prints "$79.9M" and 80,020,000 "$80M" alone; side by side: "$80.0M".
     const cash = (c: number) => ({

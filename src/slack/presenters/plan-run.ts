@@ -187,7 +187,7 @@ const LEAD_FIGURES = new Set(['expected fill rate', 'expected margin', 'fill rat
 export function sinceLines(c: SinceRun, now: readonly ScenarioFigures[]): string[] {
   const inputs = c.inputs.map(
     (x) =>
-      `${x.kind} of ${esc(x.code)} in ${monthRuns(x.months, 2)}${x.by.length ? ` (${x.by.map(esc).join(', ')})` : ''}`,
+      `${x.kind} of ${escInMarks(x.code)} in ${monthRuns(x.months, 2)}${x.by.length ? ` (${x.by.map(escInMarks).join(', ')})` : ''}`,
   );
   const what = inputs.length
     ? more(inputs)
