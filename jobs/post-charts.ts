@@ -76,6 +76,13 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
   const { fontDir } = ctx.worker;
   const loaded = await loadRunCharts(ctx.db, p.runId, { maxFamilies: 3 });
   if (!loaded) throw new UnrecoverableError(`post-charts: plan run ${p.runId} does not exist`);
+  // A vote on an older run (open, or closed and owed a decision) is told first, before the
+  // names are read (a lookup Slack answers late retries the job): its figures are out of date.
+  // The notice is posted once (the ledger), however often the job runs.
+  const cycleId = loaded.run.cycle_id;
+  const stale =
+    cycleId === null ? null : await noticeReplacedRun(ctx.slack, ctx.db, cycleId, p.runId);
+  if (stale) ctx.logger.info({ runId: p.runId, ...stale }, 'vote told its plan run was replaced');
   // Charts show people by name: a picture cannot render a <@U…> mention. The plans thread's
   // message names who asked for the run too: it is edited, and posted anew when deleted, and
   // should ping nobody. A picture, once posted, is never drawn again: read before anything is
@@ -95,12 +102,6 @@ export const postCharts: Processor<'post-charts'> = async (p, ctx) => {
     { retry: true, lastAttempt: lastAttempt(ctx.job) },
   );
   const data = withAuthorNames(loaded, nameOf);
-  // A vote on an older run (open, or closed and owed a decision) is told first: its figures
-  // are out of date.
-  const cycleId = loaded.run.cycle_id;
-  const stale =
-    cycleId === null ? null : await noticeReplacedRun(ctx.slack, ctx.db, cycleId, p.runId);
-  if (stale) ctx.logger.info({ runId: p.runId, ...stale }, 'vote told its plan run was replaced');
   const settings = await getSettings(ctx.db);
   const channels = {
     demand: settings.demand_channel,
