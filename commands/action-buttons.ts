@@ -434,14 +434,15 @@ export function register(app: App, deps: AppDeps): void {
     if (!ran || !given) {
       // Sent again (a double click, Slack's retry) while the first sending holds the form:
       // answered at once with what the first has written, or with the refusal it gives (the
-      // same checks asked again, nothing written, for at most 1.5 s), rather than closed without
-      // a word: a retry came because an answer was slow.
+      // same checks asked again, nothing written, Slack for at most OWNER_CHECK_MS), rather than
+      // closed without a word: a retry came because an answer was slow.
       deps.logger.info({ requestKey }, 'reassign form sent again: answered with what is written');
       let repeat: Awaited<ReturnType<typeof repeatedReassignment>>;
       try {
         repeat = await repeatedReassignment({ ...deps, slack: client }, input);
       } catch (err) {
-        // Slack did not answer the checks (users.info): what the first sending did is unknown.
+        // The checks failed (Postgres, or Slack for good: a missing scope): what the first
+        // sending did is unknown.
         deps.logger.error({ err, requestKey }, 'reassign form sent again: its checks failed');
         repeat = { unknown: true };
       }

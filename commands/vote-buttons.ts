@@ -309,12 +309,15 @@ export function register(app: App, deps: AppDeps): void {
     const parsed = parseDecisionState(view.state.values as StateValues, meta.rows, day, timezone);
     // An owner who is a bot, not in the workspace or deactivated is refused under their row's
     // owner, with the form's other mistakes; Slack is asked before the ack (users.info, once
-    // per person, all at once), as Make an S&OP action and Reassign ask it.
+    // per person, all at once, for at most OWNER_CHECK_MS: one it did not answer in time is
+    // refused saying so), as Make an S&OP action and Reassign ask it.
     let owners: Record<string, string> = {};
     let ownersUnknown = false;
     try {
       const names = userNamesFor(deps.db, client, deps.logger);
-      const refusals = Object.entries(await ownerRefusals(client, parsed.owners));
+      const refusals = Object.entries(
+        await ownerRefusals({ ...deps, slack: client }, parsed.owners),
+      );
       const texts = await Promise.all(
         refusals.map(([, why]) => fieldErrorText(new ValidationError(why), names)),
       );

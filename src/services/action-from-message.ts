@@ -21,7 +21,7 @@ import { SopError, ValidationError } from '../errors.js';
 import { ledgerEntry, permanentRefusal, sendEach } from '../slack/post-ledger.js';
 import { madeActionThreadMessage } from '../slack/presenters/action-from-message.js';
 import { actionDm } from '../slack/presenters/actions.js';
-import { notAnOwner } from './action-reassign.js';
+import { notAnOwner, type OwnerCheckDeps } from './action-reassign.js';
 import { notifyOwners, requestActionReminders } from './actions.js';
 import { MAX_ACTION_CHARS } from './decisions.js';
 import { messageLink } from './message-link.js';
@@ -92,7 +92,7 @@ export interface MessageActionRecord {
  * one. The caller checks the policy first (`action.raise`).
  */
 export async function makeMessageAction(
-  deps: Pick<CycleDeps, 'db' | 'clock'> & { readonly slack: Parameters<typeof notAnOwner>[0] },
+  deps: Pick<CycleDeps, 'clock'> & OwnerCheckDeps,
   input: MessageActionInput,
 ): Promise<MessageActionRecord> {
   const text = readFreeText('The description', input.description, MAX_ACTION_CHARS);
@@ -109,8 +109,9 @@ export async function makeMessageAction(
       'due',
       `The due date ${input.dueDate} is in the past: today is ${today} in ${timezone}, the company's time zone.`,
     );
-  // A bot, someone not in the workspace or a deactivated account would never see it.
-  const notOwner = await notAnOwner(deps.slack, input.owner);
+  // A bot, someone not in the workspace or a deactivated account would never see it; Slack
+  // not saying in time refuses too (the form is answered within Slack's 3 s).
+  const notOwner = await notAnOwner(deps, input.owner);
   if (notOwner) throw new MessageActionFieldError('owner', notOwner);
   return deps.db.transaction().execute(async (trx): Promise<MessageActionRecord> => {
     const known = await actionByRequestKey(trx, input.requestKey);

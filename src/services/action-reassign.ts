@@ -61,19 +61,71 @@ import { messageLink } from './message-link.js';
 import { deliverJobs, requestJob } from './outbox.js';
 import { dmOnce } from './reminders.js';
 import { getSettings } from './settings.js';
-import { slackPerson } from './slack-person.js';
+import { type SlackPerson, slackPerson } from './slack-person.js';
+import { learnUserName, mayAnswerLater } from './user-names.js';
 
 /** The part of WebClient used here: `users.info` (scope `users:read`), `conversations.open`, `chat.postMessage`. */
 type Slack = Parameters<typeof dmOnce>[0];
 
 /**
- * Why Slack's `user` cannot own an action, as a sentence naming what to fix; null when they
- * can: a person of the workspace whose account is active. Slack's other failures (a 429, an
- * outage) are thrown as they are. Asked too of the owner of an action made from a message
- * (src/services/action-from-message.ts).
+ * How long an owner check waits for Slack's users.info: a form is answered before its ack,
+ * which Slack wants within 3 s (the bot's client would wait 10). The checks of one form run at
+ * once (ownerRefusals), so this is their total, and a refusal's names are not waited on
+ * (fieldErrorText).
  */
-export async function notAnOwner(slack: Slack, user: string): Promise<string | null> {
-  switch (await slackPerson(slack, user)) {
+export const OWNER_CHECK_MS = 1_500;
+
+/** What an owner check uses: Slack, the names it learns (Postgres), where a failure is logged. */
+export interface OwnerCheckDeps {
+  readonly slack: Slack;
+  readonly db: Db;
+  readonly logger: { warn(obj: object, msg: string): void };
+}
+
+/** The refusal when Slack did not say, in OWNER_CHECK_MS, whether `user` can own an action. */
+export function ownerNotSaid(user: string): string {
+  return `Slack did not say in time whether <@${user}> can own an action; try again.`;
+}
+
+/**
+ * Why Slack's `user` cannot own an action, as a sentence naming what to fix; null when they
+ * can: a person of the workspace whose account is active. Slack not answering within
+ * OWNER_CHECK_MS, or answering what may pass when asked again (a 429, a timeout, a 5xx:
+ * mayAnswerLater), refuses them too, saying so (ownerNotSaid), logged once with its stack:
+ * nothing is recorded on an owner nobody checked. Slack's other failures are thrown as they
+ * are. The name users.info gives is kept (learnUserName), for the refusal to name them. Asked
+ * too of the owner of an action made from a message (src/services/action-from-message.ts) and
+ * of the decision form's owners (ownerRefusals).
+ */
+export async function notAnOwner(deps: OwnerCheckDeps, user: string): Promise<string | null> {
+  const { slack, db, logger } = deps;
+  // Made here, for its stack to say who asked.
+  const tooLate = new Error(`users.info did not answer within ${OWNER_CHECK_MS} ms`);
+  const asked = slackPerson(slack, user, (info) =>
+    learnUserName(db, slack, user, info).catch((err: unknown) =>
+      logger.warn({ err, user }, "an action owner's name could not be kept"),
+    ),
+  );
+  // An answer after the form's: nobody waits for it, and the lateness is logged below.
+  asked.catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), OWNER_CHECK_MS);
+  });
+  let is: SlackPerson | 'late';
+  try {
+    is = await Promise.race([asked, late]);
+  } catch (err) {
+    if (!mayAnswerLater(err)) throw err;
+    logger.warn({ err, user }, 'users.info failed: the action owner is refused until Slack says');
+    return ownerNotSaid(user);
+  } finally {
+    clearTimeout(timer);
+  }
+  switch (is) {
+    case 'late':
+      logger.warn({ err: tooLate, user }, 'users.info was late: the action owner is refused');
+      return ownerNotSaid(user);
     case 'unknown':
       return `Slack knows no person \`${user}\` in this workspace; name someone who is in it.`;
     case 'bot':
@@ -120,7 +172,7 @@ export interface Reassignment {
  * hands it to the queue (`handOverReassignment`): a form answers first, as Redis may be slow.
  */
 export async function reassignAction(
-  deps: CycleDeps & { readonly slack: Slack },
+  deps: CycleDeps & OwnerCheckDeps,
   input: ReassignInput,
 ): Promise<Reassignment> {
   const a = await reassignable(deps, input);
@@ -160,10 +212,7 @@ export async function reassignAction(
  * neither its owner nor allowed by `action.manage-any`, its owner already, a bot, someone Slack
  * does not know in the workspace, a deactivated account. Reads only (the database, `users.info`).
  */
-async function reassignable(
-  deps: Pick<CycleDeps, 'db'> & { readonly slack: Slack },
-  input: ReassignInput,
-): Promise<ActionRow> {
+async function reassignable(deps: OwnerCheckDeps, input: ReassignInput): Promise<ActionRow> {
   const a = await getAction(deps.db, input.actionId);
   if (!a)
     throw new SopError(
@@ -182,7 +231,7 @@ async function reassignable(
     throw new ValidationError(
       `<@${a.owner}> owns action #${a.id} already; name the person who takes it over.`,
     );
-  const why = await notAnOwner(deps.slack, input.to);
+  const why = await notAnOwner(deps, input.to);
   if (why) throw new ValidationError(why);
   return a;
 }
@@ -204,22 +253,20 @@ export async function reassignmentOfRequest(
   return handover && action ? { action, handover } : null;
 }
 
-/** How long a repeated form's checks may take before it is answered without them. */
-const REPEAT_CHECK_MS = 1_500;
-
 /**
  * What a Reassign form sent again (a double click, Slack's retry) answers, when its first
  * sending has its key (`once`), read at once and never waited on: `given`, what the first
  * sending wrote; `refused`, the refusal the first sending gives or gave, found by asking the
  * same questions of the same facts (reassignable: the database and `users.info`, nothing
  * written), so a repeat of a sending refused because the person is a bot, or its owner already,
- * says that and not that nothing is known; `unknown`, when the first sending has written
- * nothing and nothing refuses it within REPEAT_CHECK_MS: it is still under way, or was refused
- * in its write (a Done or another reassignment in that instant), or Slack was slow to answer. A refusal that only the first sending's own write
+ * says that and not that nothing is known, and one Slack did not answer in time (OWNER_CHECK_MS:
+ * the answer is due within Slack's 3 s) says so; `unknown`, when the first sending has written
+ * nothing and nothing refuses it: it is still under way, or was refused in its write (a Done or
+ * another reassignment in that instant). A refusal that only the first sending's own write
  * causes (the action is `to`'s now) is read as what it wrote.
  */
 export async function repeatedReassignment(
-  deps: Pick<CycleDeps, 'db'> & { readonly slack: Slack },
+  deps: OwnerCheckDeps,
   input: ReassignInput,
 ): Promise<
   | { readonly given: { action: ActionRow; handover: Handover } }
@@ -230,16 +277,7 @@ export async function repeatedReassignment(
   const first = await written();
   if (first) return { given: first };
   try {
-    // A repeat comes because an answer was slow, and Slack wants this one within 3 s: the
-    // checks (Slack's users.info among them) get REPEAT_CHECK_MS; later, what the first sending
-    // did is told as unknown, and the checks' late answer is dropped (the form is answered).
-    const checked = reassignable(deps, input).then(() => 'allowed' as const);
-    checked.catch(() => undefined);
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), REPEAT_CHECK_MS);
-    });
-    await Promise.race([checked, late]).finally(() => clearTimeout(timer));
+    await reassignable(deps, input);
     return { unknown: true };
   } catch (err) {
     if (!(err instanceof SopError)) throw err;

@@ -38,7 +38,7 @@ import { codeSpan, MAX_COMMENT_CHARS, noBackticks, readFreeText } from '../core/
 import { toCsv } from '../csv/format.js';
 import type { CycleDeps } from '../deps.js';
 import { SopError, ValidationError } from '../errors.js';
-import { notAnOwner } from './action-reassign.js';
+import { notAnOwner, type OwnerCheckDeps } from './action-reassign.js';
 import { requestActionReminders } from './actions.js';
 import { currentDispositions, escalationsOf } from './escalations.js';
 import { deliverJobs, requestJob } from './outbox.js';
@@ -176,16 +176,17 @@ export function cleanDecisionText(input: RecordDecisionInput): RecordDecisionInp
  * The owners picked on the decision form who cannot own an action, by the form's field
  * (`a2_owner`): a bot, someone not in the workspace or a deactivated account, refused as a
  * reassignment and Make an S&OP action refuse them (`notAnOwner`). Slack is asked once per
- * person, all at once: the form is answered within Slack's 3 s. Its other failures (a 429, an
- * outage) are thrown as they are.
+ * person, all at once, for at most OWNER_CHECK_MS: the form is answered within Slack's 3 s,
+ * and an owner Slack said nothing of in that time is refused saying so. Slack's other
+ * failures (a missing scope) are thrown as they are.
  */
 export async function ownerRefusals(
-  slack: Parameters<typeof notAnOwner>[0],
+  deps: OwnerCheckDeps,
   owners: readonly { readonly field: string; readonly owner: string }[],
 ): Promise<Record<string, string>> {
   const people = [...new Set(owners.map((o) => o.owner))];
   const why = new Map(
-    await Promise.all(people.map(async (p) => [p, await notAnOwner(slack, p)] as const)),
+    await Promise.all(people.map(async (p) => [p, await notAnOwner(deps, p)] as const)),
   );
   const errors: Record<string, string> = {};
   for (const { field, owner } of owners) {

@@ -21,21 +21,36 @@ export type SlackPerson = 'person' | 'bot' | 'deactivated' | 'unknown';
 /** The part of WebClient used here. */
 export interface UsersInfoLookup {
   readonly users: {
-    info(args: {
-      user: string;
-    }): Promise<{ user?: { is_bot?: boolean; deleted?: boolean } | undefined }>;
+    info(args: { user: string }): Promise<{ user?: SlackUserInfo | undefined }>;
   };
 }
 
-/** What `user` is to Slack; Slack's other failures (a 429, an outage) are thrown as they are. */
-export async function slackPerson(slack: UsersInfoLookup, user: string): Promise<SlackPerson> {
-  let info: { is_bot?: boolean; deleted?: boolean } | undefined;
+/** What users.info says of a user that is read here: who they are, and their names. */
+export interface SlackUserInfo {
+  is_bot?: boolean;
+  deleted?: boolean;
+  name?: string;
+  real_name?: string;
+  profile?: { display_name?: string; real_name?: string };
+}
+
+/**
+ * What `user` is to Slack; Slack's other failures (a 429, an outage) are thrown as they are.
+ * `seen` is given Slack's answer, for the name it carries (learnUserName).
+ */
+export async function slackPerson(
+  slack: UsersInfoLookup,
+  user: string,
+  seen?: (info: SlackUserInfo) => Promise<void>,
+): Promise<SlackPerson> {
+  let info: SlackUserInfo | undefined;
   try {
     info = (await slack.users.info({ user })).user;
   } catch (err) {
     if (slackError(err) === 'user_not_found') return 'unknown';
     throw err;
   }
+  if (info && seen) await seen(info);
   if (info?.is_bot || user === 'USLACKBOT') return 'bot';
   if (info?.deleted) return 'deactivated';
   return 'person';

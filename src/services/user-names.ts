@@ -56,6 +56,13 @@ export interface UserNames {
   name(id: string, opts?: NamesOptions): Promise<string>;
   /** Resolves every id at once; the returned function answers synchronously. */
   names(ids: Iterable<string>, opts?: NamesOptions): Promise<(id: string) => string>;
+  /**
+   * The names known without asking Slack (this process's memory, else `slack_user_names`, of
+   * any age), each other id as itself: for a form's error, answered before Slack's 3 s ack
+   * deadline. The ids not known are looked up in the background (a failure logged once, with
+   * its stack), so the next answer names them.
+   */
+  known(ids: Iterable<string>): Promise<(id: string) => string>;
 }
 
 export interface UserNamesOptions {
@@ -166,7 +173,13 @@ export function displayNameOf(user: {
 }
 
 /** Ids to names with the caches of one process (memory, Postgres); Slack asked once at a time. */
-type Lookup = (id: string) => Promise<Found>;
+interface Lookup {
+  (id: string): Promise<Found>;
+  /** The name known without asking Slack (memory, else Postgres, of any age), or null. */
+  readonly known: (id: string) => Promise<string | null>;
+  /** Keeps the name of a users.info answer asked for another reason (slackPerson's). */
+  readonly learn: (id: string, user: Parameters<typeof displayNameOf>[0]) => Promise<void>;
+}
 
 function lookupOf(opts: Omit<UserNamesOptions, 'logger'>): Lookup {
   const ttl = opts.ttlMs ?? DAY_MS;
@@ -195,7 +208,7 @@ function lookupOf(opts: Omit<UserNamesOptions, 'logger'>): Lookup {
     return { name };
   };
 
-  return (id) => {
+  const lookup = (id: string): Promise<Found> => {
     const hit = memory.get(id);
     if (hit && now() - hit.at < ttl) return Promise.resolve({ name: hit.name });
     const pending = inFlight.get(id);
@@ -204,6 +217,15 @@ function lookupOf(opts: Omit<UserNamesOptions, 'logger'>): Lookup {
     inFlight.set(id, p);
     return p;
   };
+  const known = async (id: string): Promise<string | null> =>
+    memory.get(id)?.name ?? (await storedUserName(opts.db, id))?.name ?? null;
+  const learn = async (id: string, user: Parameters<typeof displayNameOf>[0]) => {
+    const name = displayNameOf(user);
+    if (!name) return;
+    await storeUserName(opts.db, id, name, new Date(now()));
+    memory.set(id, { name, at: now() });
+  };
+  return Object.assign(lookup, { known, learn });
 }
 
 /** The names of `lookup`, its failures logged on `logger` (each once, with its stack). */
@@ -254,11 +276,28 @@ function namesOf(lookup: Lookup, logger: UserNamesOptions['logger']): UserNames 
     const map = new Map(found.map(([id, f]) => [id, 'name' in f ? f.name : id]));
     return (id: string) => map.get(id) ?? id;
   };
+  const known = async (ids: Iterable<string>) => {
+    const unique = [...new Set(ids)].filter(Boolean);
+    const found = new Map<string, string>();
+    for (const id of unique) {
+      const name = await lookup.known(id);
+      if (name !== null) found.set(id, name);
+    }
+    const missing = unique.filter((id) => !found.has(id));
+    // Not awaited: whoever waits is answered now. names() logs Slack's failures itself; what
+    // is left to log is the database's.
+    if (missing.length > 0)
+      names(missing).catch((err: unknown) =>
+        logger?.warn({ err, users: missing }, 'names could not be looked up for later'),
+      );
+    return (id: string) => found.get(id) ?? id;
+  };
   return {
     async name(id, o = {}) {
       return (await names([id], o))(id);
     },
     names,
+    known,
   };
 }
 
@@ -286,16 +325,34 @@ export function createUserNames(opts: UserNamesOptions): UserNames {
 /** One cache per Slack client, for the lifetime of the process (a worker, the bot). */
 const perClient = new WeakMap<object, Lookup>();
 
+function lookupFor(db: Db, slack: UsersInfoClient): Lookup {
+  let lookup = perClient.get(slack);
+  if (!lookup) {
+    lookup = lookupOf({ db, slack });
+    perClient.set(slack, lookup);
+  }
+  return lookup;
+}
+
 /** The names of `slack`'s cache, a failure logged on `logger` (the caller's: its job, its command). */
 export function userNamesFor(
   db: Db,
   slack: UsersInfoClient,
   logger?: UserNamesOptions['logger'],
 ): UserNames {
-  let lookup = perClient.get(slack);
-  if (!lookup) {
-    lookup = lookupOf({ db, slack });
-    perClient.set(slack, lookup);
-  }
-  return namesOf(lookup, logger);
+  return namesOf(lookupFor(db, slack), logger);
+}
+
+/**
+ * Keeps `user`'s name from a users.info answer asked for another reason (whether they can own
+ * an action), in `slack`'s cache and in Postgres: a refusal naming them before a form's ack
+ * (fieldErrorText, which does not wait for Slack) then says their name, not their id.
+ */
+export async function learnUserName(
+  db: Db,
+  slack: UsersInfoClient,
+  id: string,
+  user: Parameters<typeof displayNameOf>[0],
+): Promise<void> {
+  await lookupFor(db, slack).learn(id, user);
 }

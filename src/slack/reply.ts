@@ -36,12 +36,15 @@ const CODE_SPAN = /`([^`\n]+)`/g;
  * The refusal or apology for a modal field's error, which Slack shows as plain text: the
  * people it mentions (`<@U…>`) by their names (`@nina`), as they would read them in a message,
  * and a code span (`/sop actions all`) in quotes ("/sop actions all") rather than backticks.
+ * It answers a view_submission, due within Slack's 3 s, so Slack is not waited on: a name is
+ * the one known now (UserNames.known: memory, else Postgres), else the id, and the next
+ * refusal names them (looked up meanwhile).
  */
 export async function fieldErrorText(err: unknown, names: UserNames): Promise<string> {
   const text = userMessage(err).replace(CODE_SPAN, '"$1"');
   const ids = [...text.matchAll(MENTION)].map((m) => m[1] ?? '');
   if (ids.length === 0) return text;
-  const nameOf = await names.names(ids);
+  const nameOf = await names.known(ids);
   return text.replace(MENTION, (_, id: string) => `@${nameOf(id)}`);
 }
 

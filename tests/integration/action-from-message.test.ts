@@ -300,6 +300,37 @@ it('an owner who is a bot is refused under the owner, and nothing is made', asyn
   expect(await actions()).toHaveLength(before);
 });
 
+it('Slack slow to say who the owner is: answered in time, refused under the owner, nothing made; sent again, made', async () => {
+  const ts = said('Recount the resin').ts;
+  const before = (await actions()).length;
+  const view = await shortcut(ts, PAT);
+  // Slack holds the question about NINA; let go after 5 s at the latest, so that a bot waiting
+  // for it answers late (as it did) rather than never.
+  const held = h.standin.holdNext('users.info', { channel: NINA });
+  void held.reached.then(() => setTimeout(() => held.release(), 5_000));
+  const sent = await h.driver.submitView(view.id, {
+    user: PAT,
+    values: { owner: { value: NINA } },
+  });
+  // Before: answered after Slack's 3 s (Bolt's 404), and the action made anyway.
+  expect(sent.ok).toBe(true);
+  expect(sent.outcome).toEqual({
+    action: 'errors',
+    // By the name Slack gave when an action above was given to NINA (kept, not asked again).
+    errors: { owner: 'Slack did not say in time whether @nina can own an action; try again.' },
+  });
+  expect(await actions()).toHaveLength(before);
+  held.release();
+  const again = await h.driver.submitView(view.id, {
+    user: PAT,
+    values: { owner: { value: NINA } },
+  });
+  expect(again.outcome).toMatchObject({ action: 'updated' });
+  const made = await actions();
+  expect(made).toHaveLength(before + 1);
+  expect(made.at(-1)).toMatchObject({ owner: NINA, description: 'Recount the resin' });
+});
+
 it('made from a reply in a thread, its note goes in that thread and the DM links the reply', async () => {
   const root = said('Pallets for March?').ts;
   const reply = h.standin.store.addMessage({

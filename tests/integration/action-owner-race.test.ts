@@ -17,6 +17,7 @@ import { handOverReassignment, reassignAction } from '../../src/services/action-
 import { getAction, markDone, snoozeAction } from '../../src/services/actions.js';
 import { getMember } from '../../src/services/members.js';
 import type { Standin } from '../../src/slack-standin/index.js';
+import { recordedLogs } from '../helpers/log-lines.js';
 import { standinClient } from '../helpers/slack.js';
 import { actionButtonsBlock, decideMarchActions } from './action-fixture.js';
 import { pollUntil, settledJob, testClock, useHarness } from './meeting-fixture.js';
@@ -46,7 +47,7 @@ beforeAll(async () => {
   ]);
 }, 60_000);
 
-const deps = () => ({ db, queue: h.queues, clock });
+const deps = () => ({ db, queue: h.queues, clock, logger: recordedLogs().logger });
 const stateOf = (id: string) =>
   db
     .selectFrom('actions')

@@ -5,6 +5,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
+import { storedUserNames } from '../../db/queries/user-names.js';
 import { createQueues, type Queues } from '../../jobs/queues.js';
 import type { Driver, Standin } from '../../src/slack-standin/index.js';
 import { type HttpTestBot, startHttpTestBot } from '../helpers/bot.js';
@@ -292,7 +293,7 @@ describe('/forecast', () => {
       .insertInto('members')
       .values(people.map((p) => ({ slack_user_id: p.id, role: p.role })))
       .execute();
-    const named = await driver.submitView(await openModal('/forecast', REP), {
+    const frozenChange = {
       values: changeModalValues({
         target: 'FAM-1',
         from: '2027-02',
@@ -300,7 +301,22 @@ describe('/forecast', () => {
         value: '50',
         reason: 'promotion',
       }),
+    };
+    // The form is answered before Slack says their names: Slack holds both questions, and the
+    // answer names them by the ids, the names not known yet (it waited for users.info, five
+    // calls at most, before its ack).
+    const held = people.map((p) => standin.holdNext('users.info', { channel: p.id }));
+    const unnamed = await driver.submitView(await openModal('/forecast', REP), frozenChange);
+    expect(unnamed.outcome).toEqual({
+      action: 'errors',
+      errors: {
+        from: `${refusal('2027-02')} Ask @U_ADA or @U_CLEO to make this change with "/forecast" (typed or in its form).`,
+      },
     });
+    // Asked meanwhile: once Slack answers, the names are kept, and the next refusal says them.
+    for (const c of held) c.release();
+    await standin.waitFor(async () => (await storedUserNames(db, ['U_ADA', 'U_CLEO'])).size === 2);
+    const named = await driver.submitView(await openModal('/forecast', REP), frozenChange);
     expect(named.outcome).toEqual({
       action: 'errors',
       errors: {
