@@ -11,12 +11,19 @@ import type { ChartResult } from './types.js';
 /** Encoding channels that draw nothing in a PNG. */
 const UNDRAWN = new Set(['tooltip', 'href', 'description']);
 
-/** The data fields a spec draws: named by an encoding or a sort, or read in an expression. */
-function drawnFields(spec: unknown): Set<string> {
-  const fields = new Set<string>();
+/**
+ * Walks a spec outside its inline data: each field an expression reads (`datum.x` in a string)
+ * goes to `onRead`, and each object's entry to `onEntry`, which says whether it took the entry
+ * (true) or the walk goes on into it (false).
+ */
+function walkSpec(
+  spec: unknown,
+  onRead: (field: string) => void,
+  onEntry: (key: string, value: unknown, walk: (node: unknown) => void) => boolean,
+): void {
   const walk = (node: unknown): void => {
     if (typeof node === 'string') {
-      for (const m of node.matchAll(/datum\.([A-Za-z_$][\w$]*)/g)) fields.add(m[1]!);
+      for (const m of node.matchAll(/datum\.([A-Za-z_$][\w$]*)/g)) onRead(m[1]!);
       return;
     }
     if (Array.isArray(node)) {
@@ -25,12 +32,26 @@ function drawnFields(spec: unknown): Set<string> {
     }
     if (!node || typeof node !== 'object') return;
     for (const [k, v] of Object.entries(node)) {
-      if (UNDRAWN.has(k) || k === 'data') continue;
-      if (k === 'field' && typeof v === 'string') fields.add(v);
-      else walk(v);
+      if (k === 'data' || onEntry(k, v, walk)) continue;
+      walk(v);
     }
   };
   walk(spec);
+}
+
+/** The data fields a spec draws: named by an encoding or a sort, or read in an expression. */
+function drawnFields(spec: unknown): Set<string> {
+  const fields = new Set<string>();
+  walkSpec(
+    spec,
+    (f) => fields.add(f),
+    (k, v) => {
+      if (UNDRAWN.has(k)) return true;
+      if (k !== 'field' || typeof v !== 'string') return false;
+      fields.add(v);
+      return true;
+    },
+  );
   return fields;
 }
 
@@ -102,18 +123,10 @@ const POSITIONAL = new Set(['x', 'y', 'x2', 'y2']);
 function positionFields(spec: unknown): Map<string, { readonly zero: boolean }> {
   const placed = new Map<string, { zero: boolean }>();
   const printed = new Set<string>();
-  const walk = (node: unknown): void => {
-    if (typeof node === 'string') {
-      for (const m of node.matchAll(/datum\.([A-Za-z_$][\w$]*)/g)) printed.add(m[1]!);
-      return;
-    }
-    if (Array.isArray(node)) {
-      for (const x of node) walk(x);
-      return;
-    }
-    if (!node || typeof node !== 'object') return;
-    for (const [k, v] of Object.entries(node)) {
-      if (k === 'data') continue;
+  walkSpec(
+    spec,
+    (f) => printed.add(f),
+    (k, v, walk) => {
       if (k === 'encoding' && v && typeof v === 'object') {
         for (const [channel, def] of Object.entries(v)) {
           const d = def as { field?: unknown; type?: unknown; scale?: { zero?: unknown } } | null;
@@ -129,13 +142,13 @@ function positionFields(spec: unknown): Map<string, { readonly zero: boolean }> 
             walk(rest);
           } else walk(def);
         }
-        continue;
+        return true;
       }
-      if (k === 'field' && typeof v === 'string') printed.add(v);
-      else walk(v);
-    }
-  };
-  walk(spec);
+      if (k !== 'field' || typeof v !== 'string') return false;
+      printed.add(v);
+      return true;
+    },
+  );
   for (const f of printed) placed.delete(f);
   return placed;
 }
