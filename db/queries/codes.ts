@@ -1,6 +1,15 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import type { Db } from '../connect.js';
 
+/**
+ * Held until the transaction ends: imports that add family (or resource) codes take turns, so
+ * the second reads the codes the first committed, and a code differing from one of them only
+ * in case is refused in words rather than by the unique index on `upper(code)`.
+ */
+export async function lockCodes(trx: Db, what: 'family' | 'resource'): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`sopbot.import.codes.${what}`}))`.execute(trx);
+}
+
 /** Code → id maps for families and resources, to resolve the codes people type. */
 export async function familyIds(db: Db): Promise<Map<string, number>> {
   const rows = await db.selectFrom('families').select(['id', 'code']).execute();

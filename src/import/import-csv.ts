@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../../db/connect.js';
 import { audit } from '../../db/queries/audit.js';
-import { familyIds, resourceIds } from '../../db/queries/codes.js';
+import { familyIds, lockCodes, resourceIds } from '../../db/queries/codes.js';
 import { listHoliday } from '../../db/queries/holidays.js';
 import { type UpsertCounts, upsertRows } from '../../db/queries/upsert.js';
 import { controlCharacter } from '../core/text.js';
@@ -453,6 +453,9 @@ async function importFile(trx: Db, req: ImportRequest, write: boolean): Promise<
   const problems = new Problems(req.fileName, cap);
   const warnings = new LineNotes(req.fileName, cap);
   const warn = importWarnings(trx, req.kind);
+  // A file that adds codes reads the stored ones only once no other such import is writing.
+  const coded = KIND_SPECS[req.kind].coded;
+  if (write && coded) await lockCodes(trx, coded);
   const mapping =
     write && req.kind !== 'holidays' ? await tableMapping(trx, req.kind, problems) : null;
   let counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };

@@ -718,6 +718,34 @@ describe('sopbot import', () => {
     ).rejects.toThrow(/resources_code_any_case/);
   });
 
+  it('two imports at once adding one code in two cases: one stands, the other is refused in words', async () => {
+    // Both begin before either commits. Unserialised, each read no LINE-TWIN and the second
+    // met the unique index on upper(code): Postgres's "duplicate key" error, not a sentence.
+    const add = (code: string) =>
+      importCsv(t.db, {
+        kind: 'resources',
+        fileName: `${code}.csv`,
+        text: `code,name,kind,regular_capacity\n${code},Twin line,line,100\n`,
+        actor: 'U1',
+      });
+    const [a, b] = await Promise.allSettled([add('LINE-TWIN'), add('line-twin')]);
+    const outcomes = [a, b].map((r) => r.status).sort();
+    expect(outcomes).toEqual(['fulfilled', 'rejected']);
+    const lost = [a, b].find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(lost.reason).toBeInstanceOf(ImportError);
+    expect((lost.reason as ImportError).problems).toEqual([
+      expect.stringMatching(
+        /^(LINE-TWIN|line-twin)\.csv:2: column 'code': '(LINE-TWIN|line-twin)' differs from the resource (LINE-TWIN|line-twin) only in case; write \3 to update it \(codes are matched in any case\)$/,
+      ),
+    ]);
+    const stored = await t.db
+      .selectFrom('resources')
+      .select('code')
+      .where((eb) => eb(eb.fn('upper', ['code']), '=', 'LINE-TWIN'))
+      .execute();
+    expect(stored).toHaveLength(1);
+  });
+
   it('imports a file whose header and rows end in empty columns, as spreadsheets save them', async () => {
     // Two unnamed columns after revenue, empty in every row; one row one comma short of them.
     const text = 'family,period,units,revenue,,\nFAM-1,2025-01,7.25,70,,\nFAM-2,2025-01,8.5,80,\n';
