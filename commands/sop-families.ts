@@ -14,7 +14,7 @@ import type { SopSubcommand } from '../src/slack/command-types.js';
 import { esc } from '../src/slack/presenters/format.js';
 import { parseUserMention, unlinkedPersonText } from '../src/slack/tokenise.js';
 
-const USAGE = '/sop families [@user FAM-1 FAM-2 ... | none]';
+const USAGE = '/sop families @user FAM-1 FAM-2 ... | none';
 
 /**
  * The company's families, one a line: code, name (typed text, escaped) and the sales reps who
@@ -38,7 +38,8 @@ const listed = (codes: readonly string[]) => codes.map((c) => `\`${c}\``).join('
 export const families: SopSubcommand = {
   name: 'families',
   usage: USAGE,
-  summary: 'list the families and their reps; assign the families a sales rep covers, or see them',
+  summary:
+    'alone, the families and their sales reps; with a rep, the families they cover: assigned, or shown',
   action: 'families.assign',
   keywords: ['none'],
   async handle({ deps, args, member, respond }) {

@@ -152,7 +152,7 @@ describe("a sales rep's families when their role changes", () => {
       `:warning: \`@rita\` ${pick}. Usage: \`/sop role @user sales|ops|planner|exec|admin|none\``,
     );
     expect(await sop('families @rita FAM-1')).toBe(
-      `:warning: \`@rita\` ${pick}. Usage: \`/sop families [@user FAM-1 FAM-2 ... | none]\``,
+      `:warning: \`@rita\` ${pick}. Usage: \`/sop families @user FAM-1 FAM-2 ... | none\``,
     );
     expect(await sop('actions @rita')).toBe(
       `:warning: \`@rita\` ${pick}.\nUsage: /sop actions [@user|me] [open|overdue|all]`,

@@ -197,7 +197,7 @@ describe('family summary', () => {
         after: 100.4 + 0.4 * i,
       })),
     }).summary;
-    expect(s).toContain('consensus 101 units over 1 months vs baseline 100 (+1.0%)');
+    expect(s).toContain('consensus 101 units over 1 month vs baseline 100 (+1.0%)');
     expect(s).toContain(
       '1 adjusted month (3 adjustments): promotion +1, new customer +0, event +0.',
     );
