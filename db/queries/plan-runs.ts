@@ -275,30 +275,24 @@ export type ShownRun = Pick<
   'id' | 'input_hash' | 'problem' | 'created_at' | 'inputs_read_at'
 >;
 
-/**
- * The cycle's latest run before `runId` whose headline was posted (ledger key
- * `run:<id>:headline`, with its ts): the run before it that people saw.
- */
-export async function previousShownRun(
-  db: Db,
-  cycleId: number,
-  runId: string,
-): Promise<ShownRun | undefined> {
+/** The ids of the cycle's runs before `runId`, the latest first. */
+export async function earlierRunIds(db: Db, cycleId: number, runId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('plan_runs')
+    .select('id')
+    .where('cycle_id', '=', cycleId)
+    .where('id', '<', runId)
+    .orderBy('id', 'desc')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** A run as it is compared with a later one. */
+export async function shownRun(db: Db, id: string): Promise<ShownRun | undefined> {
   return db
     .selectFrom('plan_runs')
     .select(['id', 'input_hash', 'problem', 'created_at', 'inputs_read_at'])
-    .where('cycle_id', '=', cycleId)
-    .where('id', '<', runId)
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('slack_posts')
-          .select('slack_posts.post_key')
-          .where('slack_posts.post_key', '=', sql<string>`'run:' || plan_runs.id || ':headline'`)
-          .where('slack_posts.ts', 'is not', null),
-      ),
-    )
-    .orderBy('id', 'desc')
-    .limit(1)
+    .where('id', '=', id)
     .executeTakeFirst();
 }
 

@@ -8,9 +8,15 @@
  */
 
 import type { Db } from '../../db/connect.js';
-import { changeAuthors, previousShownRun, runScenarios } from '../../db/queries/plan-runs.js';
+import {
+  changeAuthors,
+  earlierRunIds,
+  runScenarios,
+  shownRun,
+} from '../../db/queries/plan-runs.js';
 import type { PlanRunRow, PlanScenarioRow } from '../../db/schema.js';
 import type { PlanProblem } from '../core/supply/problem.js';
+import { postedOf } from '../slack/post-ledger.js';
 
 /** A family's demand or a resource's capacity that differs between the two runs. */
 export interface InputChange {
@@ -95,6 +101,9 @@ export function inputChanges(
 const inputsReadAt = (run: Pick<PlanRunRow, 'created_at' | 'inputs_read_at'>): Date =>
   run.inputs_read_at ?? run.created_at;
 
+/** The ledger key of a run's headline in the executive thread (jobs/post-charts.ts). */
+const headlineKey = (id: string): string => `run:${id}:headline`;
+
 /**
  * The run's changes since the cycle's previous run whose headline was posted, or null when
  * there is none (the cycle's first run people see) or the run is outside a cycle.
@@ -107,7 +116,12 @@ export async function changesSincePrevious(
   >,
 ): Promise<RunChanges | null> {
   if (run.cycle_id === null) return null;
-  const prev = await previousShownRun(db, run.cycle_id, run.id);
+  // The run before it that people saw: the cycle's latest earlier run whose headline the
+  // ledger posted (key `run:<id>:headline`).
+  const earlier = await earlierRunIds(db, run.cycle_id, run.id);
+  const posted = await postedOf(db, earlier.map(headlineKey));
+  const seen = earlier.find((id) => posted.has(headlineKey(id)));
+  const prev = seen === undefined ? undefined : await shownRun(db, seen);
   if (!prev) return null;
   // json-columns checked both problems with planProblemSchema as they were read.
   const changed = inputChanges(prev.problem as PlanProblem, run.problem as PlanProblem);
