@@ -13,7 +13,13 @@ import { fitBaselines } from '../../src/services/planning-baseline.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
 import { insertCycle, useDb } from '../helpers/db.js';
 import { useStandin } from '../helpers/slack.js';
-import { addAdjustments, CHANNELS, setUpCycle, useInProcessWorker } from './jobs-fixture.js';
+import {
+  addAdjustments,
+  CHANNELS,
+  runPostCharts,
+  setUpCycle,
+  useInProcessWorker,
+} from './jobs-fixture.js';
 
 const t = useDb();
 const standin = useStandin({ postMessageRate: false, tierLimits: false });
@@ -59,17 +65,8 @@ async function plan(runKey: string): Promise<string> {
   ).runId;
 }
 
-async function postCharts(runId: string): Promise<void> {
-  const posts = worker.queues.queue('posts');
-  const jobId = `shown-stored-${runId}`;
-  await posts.add('post-charts', { runId, charts: ['accuracy'] }, { jobId });
-  await standin.waitFor(async () => {
-    const state = await posts.getJobState(jobId);
-    if (state === 'failed')
-      throw new Error(`${jobId} failed: ${(await posts.getJob(jobId))?.failedReason}`);
-    return state === 'completed' ? true : undefined;
-  }, 90_000);
-}
+const postCharts = (runId: string): Promise<void> =>
+  runPostCharts({ worker, standin }, `shown-stored-${runId}`, { runId, charts: ['accuracy'] });
 
 /** The chart files posted in the demand channel's plans thread, by name, in order. */
 const filesInDemand = (): (string | undefined)[] => {

@@ -264,6 +264,28 @@ export function useInProcessWorker(
   );
 }
 
+/** The charts a post-charts job may be asked for. */
+export type ChartName = 'gap' | 'family' | 'scenarios' | 'cash' | 'accuracy';
+
+/**
+ * Runs a post-charts job of run `runId` (its `charts`) on `worker`'s queue under `jobId`, and
+ * waits until it has completed; a job that failed for good fails the test with its reason.
+ */
+export async function runPostCharts(
+  on: { readonly worker: RunningWorker; readonly standin: Standin },
+  jobId: string,
+  data: { readonly runId: string; readonly charts: readonly ChartName[] },
+): Promise<void> {
+  const posts = on.worker.queues.queue('posts');
+  await posts.add('post-charts', { runId: data.runId, charts: [...data.charts] }, { jobId });
+  await on.standin.waitFor(async () => {
+    const state = await posts.getJobState(jobId);
+    if (state === 'failed')
+      throw new Error(`${jobId} failed: ${(await posts.getJob(jobId))?.failedReason}`);
+    return state === 'completed' ? true : undefined;
+  }, 90_000);
+}
+
 /** Polls `probe` every 50 ms until it gives a value other than null; fails naming `what`. */
 export async function until<T>(
   what: string,

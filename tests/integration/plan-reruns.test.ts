@@ -15,7 +15,13 @@ import { DEFAULT_USERS } from '../../src/slack-standin/index.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
 import { useDb } from '../helpers/db.js';
 import { useStandin } from '../helpers/slack.js';
-import { addAdjustments, CHANNELS, setUpCycle, useInProcessWorker } from './jobs-fixture.js';
+import {
+  addAdjustments,
+  CHANNELS,
+  runPostCharts,
+  setUpCycle,
+  useInProcessWorker,
+} from './jobs-fixture.js';
 
 const t = useDb();
 /** Who enters the capacity update: a display name (the stand-in's `name`) that needs escaping. */
@@ -49,17 +55,8 @@ async function plan(runKey: string): Promise<string> {
 }
 
 /** Runs run `runId`'s post-charts job and waits until it has completed. */
-async function postCharts(runId: string): Promise<void> {
-  const posts = worker.queues.queue('posts');
-  const jobId = `reruns-${runId}`;
-  await posts.add('post-charts', { runId, charts: [...CHARTS] }, { jobId });
-  await standin.waitFor(async () => {
-    const state = await posts.getJobState(jobId);
-    if (state === 'failed')
-      throw new Error(`${jobId} failed: ${(await posts.getJob(jobId))?.failedReason}`);
-    return state === 'completed' ? true : undefined;
-  }, 90_000);
-}
+const postCharts = (runId: string): Promise<void> =>
+  runPostCharts({ worker, standin }, `reruns-${runId}`, { runId, charts: CHARTS });
 
 interface StoredCash {
   cumulativeCash: number[];

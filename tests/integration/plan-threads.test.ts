@@ -17,7 +17,14 @@ import { updateSettings } from '../../src/services/settings.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
 import { useDb } from '../helpers/db.js';
 import { useStandin } from '../helpers/slack.js';
-import { addAdjustments, CHANNELS, setUpCycle, useInProcessWorker } from './jobs-fixture.js';
+import {
+  addAdjustments,
+  CHANNELS,
+  type ChartName,
+  runPostCharts,
+  setUpCycle,
+  useInProcessWorker,
+} from './jobs-fixture.js';
 
 const t = useDb();
 const standin = useStandin({ postMessageRate: false, tierLimits: false });
@@ -63,24 +70,15 @@ async function retryChartJob(runId: string): Promise<void> {
   );
 }
 
-/** Runs a post-charts job of `data` under `jobId` and waits until it has completed. */
-async function runChartJob(
+/** Runs a post-charts job of `data` (every chart unless it names them) under `jobId`. */
+const runChartJob = (
   jobId: string,
-  data: { runId: string; charts?: ('gap' | 'family' | 'scenarios' | 'cash' | 'accuracy')[] },
-): Promise<void> {
-  const posts = worker.queues.queue('posts');
-  await posts.add(
-    'post-charts',
-    { charts: ['gap', 'family', 'scenarios', 'cash', 'accuracy'], ...data },
-    { jobId },
-  );
-  await standin.waitFor(async () => {
-    const state = await posts.getJobState(jobId);
-    if (state === 'failed')
-      throw new Error(`${jobId} failed: ${(await posts.getJob(jobId))?.failedReason}`);
-    return state === 'completed' ? true : undefined;
-  }, 90_000);
-}
+  data: { runId: string; charts?: readonly ChartName[] },
+): Promise<void> =>
+  runPostCharts({ worker, standin }, jobId, {
+    charts: ['gap', 'family', 'scenarios', 'cash', 'accuracy'],
+    ...data,
+  });
 
 const runIds = async (): Promise<string[]> =>
   (

@@ -12,7 +12,7 @@ import { runPlan } from '../../src/services/planning.js';
 import { createHighsSolver } from '../../src/solver/highs.js';
 import { useDb } from '../helpers/db.js';
 import { useStandin } from '../helpers/slack.js';
-import { CHANNELS, setUpCycle, useInProcessWorker } from './jobs-fixture.js';
+import { CHANNELS, runPostCharts, setUpCycle, useInProcessWorker } from './jobs-fixture.js';
 
 const t = useDb();
 const standin = useStandin({ postMessageRate: false, tierLimits: false });
@@ -78,17 +78,8 @@ async function plan(runKey: string, whileSolving: () => Promise<void>): Promise<
   return out.runId;
 }
 
-async function postHeadline(runId: string): Promise<void> {
-  const posts = worker.queues.queue('posts');
-  const jobId = `read-time-${runId}`;
-  await posts.add('post-charts', { runId, charts: ['scenarios'] }, { jobId });
-  await standin.waitFor(async () => {
-    const state = await posts.getJobState(jobId);
-    if (state === 'failed')
-      throw new Error(`${jobId} failed: ${(await posts.getJob(jobId))?.failedReason}`);
-    return state === 'completed' ? true : undefined;
-  }, 90_000);
-}
+const postHeadline = (runId: string): Promise<void> =>
+  runPostCharts({ worker, standin }, `read-time-${runId}`, { runId, charts: ['scenarios'] });
 
 const headline = (runId: string): string[] => {
   const [root] = standin.messagesIn(CHANNELS.exec);
