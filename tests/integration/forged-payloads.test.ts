@@ -10,6 +10,7 @@
 import { WebClient } from '@slack/web-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
+import { jobId } from '../../jobs/contracts.js';
 import { createLogger } from '../../src/logger.js';
 import { handOverDecision, recordDecision } from '../../src/services/decisions.js';
 import { scenarioVersion } from '../../src/services/scenarios.js';
@@ -22,6 +23,7 @@ import {
   insertFamilies,
   insertMarchRun,
   pollUntil,
+  settledJob,
   testClock,
   useHarness,
 } from './meeting-fixture.js';
@@ -227,6 +229,9 @@ describe("a forged button on someone else's follow-up action", () => {
       actions: [{ owner: EXEC, description: 'Approve the overtime budget', dueDate: '2027-03-30' }],
     });
     await handOverDecision({ ...deps, logger: createLogger('silent', 'test') }, rec);
+    // The decision log goes to #sop-exec by a job; it is waited for here, so that it is not
+    // counted as a post of the next test's forged form.
+    await settledJob(h.queues, 'posts', jobId('decision-publish', { decisionId: rec.decision.id }));
     const id = rec.actions[0]!.id;
     // Before: "… (the owner) or an admin can close this action."
     expect(await click(OTTO, 'action_done', id, 'C_GENERAL')).toBe(
