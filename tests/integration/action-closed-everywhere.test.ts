@@ -76,7 +76,7 @@ beforeAll(async () => {
     { owner: NINA, dueDate: '2027-03-17', description: 'Count the safety stock' },
     { owner: NINA, dueDate: '2027-03-10', description: 'Order resin' },
   ])) as [string, string, string, string];
-  await standin.waitFor(() => dms(OTTO).length === 2 && dms(NINA).length === 2, 10_000);
+  await standin.waitFor(() => dms(OTTO).length === 2 && dms(NINA).length === 2, 20_000);
   // Mon 15 March: the 17th's actions are 2 days off, the 10th's at their third overdue working
   // day (11, 12, 15): one digest each, the overdue one first.
   clock.set('2027-03-15T09:00:00Z');

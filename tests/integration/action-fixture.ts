@@ -9,7 +9,7 @@ import { recordDecision } from '../../src/services/decisions.js';
 import { deliverJobs } from '../../src/services/outbox.js';
 import type { Standin } from '../../src/slack-standin/index.js';
 import { insertCycle } from '../helpers/db.js';
-import { type Harness, insertFamilies, insertMarchRun } from './meeting-fixture.js';
+import { type Harness, insertFamilies, insertMarchRun, settledJob } from './meeting-fixture.js';
 
 /** Owner and audit entries (`action.reassign`) of action `id`, as Postgres holds them. */
 export async function actionState(db: Db, id: string) {
@@ -91,5 +91,8 @@ export async function decideMarchActions(
     },
   );
   await deliverJobs(h.db, h.queues, { ids: rec.jobRequests });
+  // The decision log and the owners' DMs are posted by a job; waited for here, so that no
+  // test counts them as its own or edits a DM not yet posted.
+  await settledJob(h.queues, 'posts', jobId('decision-publish', { decisionId: rec.decision.id }));
   return rec.actions.map((a) => a.id);
 }
