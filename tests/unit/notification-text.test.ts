@@ -273,7 +273,15 @@ describe("the channels' review summaries outside the message pane", () => {
         [{ family: 'FAM-4', reps: 2 }],
       ),
     ).toBe(
-      'Demand review 2027-01: 5 adjustment months so far, for 2 families; 5 carried from earlier cycles; no change declared for 1 family.',
+      'Demand review 2027-01: 5 adjustment months so far, for 2 families; 5 carried from earlier cycles; no change declared for 1 other family.',
+    );
+    // Only declared: no family is listed, so none is "other"; FAM-1 adjusted and declared is
+    // listed with its adjustment, not counted again as declared.
+    expect(demandSummaryText('2027-01', [], [{ family: 'FAM-4', reps: 2 }])).toBe(
+      'Demand review 2027-01: no adjustments yet; no change declared for 1 family.',
+    );
+    expect(demandSummaryText('2027-01', [fam('FAM-1', 1)], [{ family: 'FAM-1', reps: 1 }])).toBe(
+      'Demand review 2027-01: 1 adjustment month so far, for 1 family.',
     );
   });
 

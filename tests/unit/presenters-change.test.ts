@@ -9,6 +9,7 @@ import {
   beforeAfterTable,
   confirmationBlocks,
   demandSummaryBlocks,
+  demandSummaryText,
   noChangeNote,
   supplySummaryBlocks,
   threadNote,
@@ -364,7 +365,15 @@ describe('change presenters', () => {
     expect(none).toContain('No adjustments yet this cycle. 2 adjustment months carried');
   });
 
-  it("the demand summary names reps' no-change declarations, families in code order", () => {
+  /** A 64-character code (the documented maximum): `FAM-07-` and 57 X's. */
+  const longCode = (prefix: string, i: number) =>
+    `${prefix}-${String(i).padStart(2, '0')}-${'X'.repeat(64 - prefix.length - 4)}`;
+  const sectionText = (blocks: ReturnType<typeof demandSummaryBlocks>) => {
+    const section = blocks.find((b) => b.type === 'section');
+    return section?.type === 'section' ? (section.text?.text ?? '') : '';
+  };
+
+  it("the demand summary names reps' no-change declarations beside adjustments, and counts the other families", () => {
     const blocks = demandSummaryBlocks(
       '2027-02',
       [
@@ -378,31 +387,88 @@ describe('change presenters', () => {
     );
     const section = blocks.find((b) => b.type === 'section');
     const text = section?.type === 'section' ? section.text?.text : '';
-    // 2 + 1 months adjusted; FAM-2 and FAM-3 declared: 2 families. FAM-2 before FAM-10.
+    // 2 + 1 months adjusted; FAM-10's two months first. FAM-3 only declared: counted, not listed.
     expect(text).toBe(
       [
-        '3 adjustment months so far. No change declared for 2 families.',
-        '• *FAM-2*: 1 adjustment month by 1 person; no change declared by 1 rep',
-        '• *FAM-3*: no change declared by 2 reps',
+        '3 adjustment months so far.',
         '• *FAM-10*: 2 adjustment months by 1 person',
+        '• *FAM-2*: 1 adjustment month by 1 person; no change declared by 1 rep',
+        'No change declared for 1 other family.',
       ].join('\n'),
     );
     const onlyDeclared = JSON.stringify(
       demandSummaryBlocks('2027-02', [], [{ family: 'FAM-1', reps: 1 }]),
     );
     expect(onlyDeclared).toContain(
-      'No adjustments yet this cycle. No change declared for 1 family.',
+      'No adjustments yet this cycle.\\nNo change declared for 1 family.',
     );
     expect(validateBlocks(blocks, 'message')).toEqual([]);
   });
 
-  /** A 64-character code (the documented maximum): `FAM-07-` and 57 X's. */
-  const longCode = (prefix: string, i: number) =>
-    `${prefix}-${String(i).padStart(2, '0')}-${'X'.repeat(64 - prefix.length - 4)}`;
-  const sectionText = (blocks: ReturnType<typeof demandSummaryBlocks>) => {
-    const section = blocks.find((b) => b.type === 'section');
-    return section?.type === 'section' ? (section.text?.text ?? '') : '';
-  };
+  it('the demand summary of 120 families, 28 reps on No change, shows the adjustment on FAM-100 and one line for the rest', () => {
+    // FAM-100: 3 months by Ann; FAM-2: 1 month by Bo, who also clicked No change. Every family
+    // but FAM-100 declared unchanged by one rep or more: 119, of which FAM-2 is listed.
+    const declared = Array.from({ length: 120 }, (_, i) => ({ family: `FAM-${i + 1}`, reps: 1 }))
+      .filter((d) => d.family !== 'FAM-100')
+      .map((d) => (d.family === 'FAM-7' ? { ...d, reps: 3 } : d));
+    const activity = [
+      { family: 'FAM-2', adjustments: 1, authors: 1, flagged: 0, carried: 0 },
+      { family: 'FAM-100', adjustments: 3, authors: 1, flagged: 1, carried: 0 },
+    ];
+    const blocks = demandSummaryBlocks('2027-01', activity, declared);
+    expect(sectionText(blocks)).toBe(
+      [
+        '4 adjustment months so far.',
+        '• *FAM-100*: 3 adjustment months by 1 person, 1 flagged',
+        '• *FAM-2*: 1 adjustment month by 1 person; no change declared by 1 rep',
+        'No change declared for 118 other families.',
+      ].join('\n'),
+    );
+    expect(demandSummaryText('2027-01', activity, declared)).toBe(
+      'Demand review 2027-01: 4 adjustment months so far, for 2 families; no change declared for 118 other families.',
+    );
+    expect(validateBlocks(blocks, 'message')).toEqual([]);
+  });
+
+  it('the demand summary cut at 40 families shows the most months first and names the command for the rest', () => {
+    // FAM-1..FAM-45 one month each (FAM-1 also declared unchanged by two reps), FAM-100 two;
+    // FAM-46..FAM-120 but FAM-100 only declared unchanged: 74 families.
+    const activity = [
+      ...Array.from({ length: 45 }, (_, i) => ({
+        family: `FAM-${45 - i}`,
+        adjustments: 1,
+        authors: 1,
+        flagged: 0,
+        carried: 0,
+      })),
+      { family: 'FAM-100', adjustments: 2, authors: 2, flagged: 0, carried: 0 },
+    ];
+    const declared = [
+      { family: 'FAM-1', reps: 2 },
+      ...Array.from({ length: 75 }, (_, i) => ({ family: `FAM-${46 + i}`, reps: 1 })).filter(
+        (d) => d.family !== 'FAM-100',
+      ),
+    ];
+    const text = sectionText(demandSummaryBlocks('2027-01', activity, declared));
+    const lines = text.split('\n');
+    // 45 + 2 months; FAM-100 first, then FAM-1..FAM-39 in code order (40 lines), FAM-40..FAM-45
+    // counted with the command that lists one's changes, then the 74 declared unchanged.
+    expect(lines).toHaveLength(43);
+    expect(lines.slice(0, 5)).toEqual([
+      '47 adjustment months so far.',
+      '• *FAM-100*: 2 adjustment months by 2 people',
+      '• *FAM-1*: 1 adjustment month by 1 person; no change declared by 2 reps',
+      '• *FAM-2*: 1 adjustment month by 1 person',
+      '• *FAM-3*: 1 adjustment month by 1 person',
+    ]);
+    expect(lines.slice(-3)).toEqual([
+      '• *FAM-39*: 1 adjustment month by 1 person',
+      "_…and 6 more adjusted families: `/sop explain who changed FAM-40` lists a family's adjustments._",
+      'No change declared for 74 other families.',
+    ]);
+    expect(text).not.toContain('FAM-40*');
+    expect(text).not.toContain('FAM-46');
+  });
 
   it('the demand summary of 60 families with 64-character codes keeps whole lines and counts the rest', () => {
     const activity = Array.from({ length: 60 }, (_, i) => ({
@@ -413,21 +479,26 @@ describe('change presenters', () => {
       carried: 0,
     }));
     expect(activity[0]?.family).toHaveLength(64);
-    const blocks = demandSummaryBlocks('2027-01', activity);
+    const declared = Array.from({ length: 10 }, (_, i) => ({ family: `FAM-${61 + i}`, reps: 1 }));
+    const blocks = demandSummaryBlocks('2027-01', activity, declared);
     const text = sectionText(blocks);
     // By hand: head "120 adjustment months so far." is 29 chars (60 × 2 months), then "\n";
     // a line "• *<64>*: 2 adjustment months by 1 person" is 3 + 64 + 3 + 31 = 101 chars; the
-    // "more" line "_…and NN more families._" is 24, with its "\n" 25. k lines fit when
-    // 29 + 1 + 101k + (k − 1) + 25 ≤ 3000, i.e. 102k ≤ 2946: k = 28, so 32 more; length
-    // 29 + 1 + 28 × 101 + 27 + 25 = 2910.
+    // "more" line "_…and NN more adjusted families: `/sop explain who changed <64>` lists a
+    // family's adjustments._" is 6 + 2 + 25 + 26 + 64 + 1 + 29 + 2 = 155, with its "\n" 156;
+    // the last line "No change declared for 10 other families." is 41, with its "\n" 42. k lines
+    // fit when 29 + 1 + 101k + (k − 1) + 156 + 42 ≤ 3000, i.e. 102k ≤ 2773: k = 27, so 33
+    // more, the first FAM-28-…; length 29 + 1 + 27 × 101 + 26 + 156 + 42 = 2981.
     expect(text.startsWith('120 adjustment months so far.\n')).toBe(true);
-    expect(text.length).toBeLessThanOrEqual(3000);
-    expect(text).toHaveLength(2910);
-    expect(text.endsWith('…and 32 more families._')).toBe(true);
-    const shown = text.split('\n').filter((l) => l.startsWith('• '));
-    expect(shown).toHaveLength(28);
+    expect(text).toHaveLength(2981);
+    const lines = text.split('\n');
+    expect(lines.slice(-2)).toEqual([
+      `_…and 33 more adjusted families: \`/sop explain who changed FAM-28-${'X'.repeat(57)}\` lists a family's adjustments._`,
+      'No change declared for 10 other families.',
+    ]);
+    const shown = lines.filter((l) => l.startsWith('• '));
+    expect(shown).toHaveLength(27);
     expect(shown.every((l) => l.endsWith(': 2 adjustment months by 1 person'))).toBe(true);
-    expect(shown.length + 32).toBe(60);
     expect(validateBlocks(blocks, 'message')).toEqual([]);
   });
 

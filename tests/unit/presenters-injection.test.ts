@@ -302,10 +302,22 @@ const PRESENTERS: Readonly<Record<string, (evil: string) => unknown>> = {
   confirmationModal: (e) => confirmationModal(outcome(e), 'forecast'),
   threadNote: (e) => threadNote(outcome(e)),
   noChangeText: (e) => noChangeText('2027-01', [e, `${e}-2`]),
-  demandSummaryBlocks: (e) =>
+  demandSummaryBlocks: (e) => [
     demandSummaryBlocks('2027-01', [
       { family: e, adjustments: 1, authors: 1, flagged: 0, carried: 0 },
     ]),
+    // Past the 40 lines, the typed code is the first hidden, named in the command for the rest.
+    demandSummaryBlocks('2027-01', [
+      ...Array.from({ length: 40 }, (_, i) => ({
+        family: `FAM-${i + 1}`,
+        adjustments: 2,
+        authors: 1,
+        flagged: 0,
+        carried: 0,
+      })),
+      { family: e, adjustments: 1, authors: 1, flagged: 0, carried: 0 },
+    ]),
+  ],
   supplySummaryBlocks: (e) =>
     supplySummaryBlocks('2027-01', [
       { resource: e, updates: 1, months: [{ before: 0, after: 5 }], unit: e },

@@ -87,7 +87,9 @@ describe('small truths', () => {
     const text = JSON.stringify(demandSummaryBlocks('2027-01', activity));
     expect(text).toContain('*FAM-40*');
     expect(text).not.toContain('*FAM-41*');
-    expect(text).toContain('…and 3 more families.');
+    expect(text).toContain(
+      "…and 3 more adjusted families: `/sop explain who changed FAM-41` lists a family's adjustments.",
+    );
     // 43 families × 2 adjustment months
     expect(text).toContain('86 adjustment months so far.');
   });

@@ -5,7 +5,7 @@
 import type { types } from '@slack/bolt';
 import type { FamilyActivity } from '../../../db/queries/adjustments.js';
 import type { ResourceActivity } from '../../../db/queries/capacity.js';
-import { compareCodes } from '../../core/text.js';
+import { codeSpan, compareCodes } from '../../core/text.js';
 import type { ChangeOutcome } from '../../services/adjustments.js';
 import { constraintPhrase } from './constraints.js';
 import { andMore, fitText, SECTION_TEXT_CHARS } from './fit.js';
@@ -174,10 +174,36 @@ export interface FamilyDeclared {
 }
 
 /**
- * The demand channel's summary: per family, the months adjusted this cycle (each adjustment
- * is one family-month, so the head and the lines count the same thing), those carried from
- * earlier cycles, and the reps who declared no change for it (input too: `/sop status` counts
- * it as an answer). Families in code order, digits as numbers.
+ * The families the demand summary lists, each with something adjusted (this cycle or carried
+ * from earlier ones), and how many others had only "no change" declared (counted, not listed:
+ * 28 of 30 reps clicking No change filled the list with them and cut adjustments off it).
+ * Listed by the months adjusted this cycle, then those carried, the most first (the biggest
+ * changes the summary can measure), then in code order, digits as numbers.
+ */
+function demandSummaryFamilies(
+  activity: readonly FamilyActivity[],
+  declared: readonly FamilyDeclared[],
+): { listed: FamilyActivity[]; onlyDeclared: number } {
+  const listed = activity
+    .filter((a) => a.adjustments > 0 || a.carried > 0)
+    .sort(
+      (x, y) =>
+        y.adjustments - x.adjustments || y.carried - x.carried || compareCodes(x.family, y.family),
+    );
+  const shown = new Set(listed.map((a) => a.family));
+  const onlyDeclared = new Set(
+    declared.filter((d) => d.reps > 0 && !shown.has(d.family)).map((d) => d.family),
+  ).size;
+  return { listed, onlyDeclared };
+}
+
+/**
+ * The demand channel's summary: per family adjusted, the months adjusted this cycle (each
+ * adjustment is one family-month, so the head and the lines count the same thing), those
+ * carried from earlier cycles, and the reps who declared no change for it too; then one line
+ * counting the families with only "no change" declared (input too: `/sop status` counts it as
+ * an answer). Families by the months adjusted, the most first (`demandSummaryFamilies`); those
+ * that do not fit are counted with the command that lists one's changes.
  */
 export function demandSummaryBlocks(
   cycleMonth: string,
@@ -188,31 +214,40 @@ export function demandSummaryBlocks(
   const carried = activity.reduce((s, a) => s + a.carried, 0);
   const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
   const declaredBy = new Map(declared.filter((d) => d.reps > 0).map((d) => [d.family, d.reps]));
-  const byFamily = new Map(activity.map((a) => [a.family, a]));
-  const families = [...new Set([...byFamily.keys(), ...declaredBy.keys()])].sort(compareCodes);
-  const rows = families.map((family) => {
-    const a = byFamily.get(family);
-    const own = a?.adjustments
+  const { listed, onlyDeclared } = demandSummaryFamilies(activity, declared);
+  const rows = listed.map((a) => {
+    const own = a.adjustments
       ? `${plural(a.adjustments, 'adjustment month')} by ${a.authors} ${a.authors === 1 ? 'person' : 'people'}${a.flagged ? `, ${a.flagged} flagged` : ''}`
       : '';
-    const kept = a?.carried ? `${a.carried} carried from earlier cycles` : '';
-    const reps = declaredBy.get(family);
+    const kept = a.carried ? `${a.carried} carried from earlier cycles` : '';
+    const reps = declaredBy.get(a.family);
     const same = reps ? `no change declared by ${plural(reps, 'rep')}` : '';
-    return `• *${escInMarks(family)}*: ${[own, kept, same].filter(Boolean).join('; ')}`;
+    return `• *${escInMarks(a.family)}*: ${[own, kept, same].filter(Boolean).join('; ')}`;
   });
   const carriedNote = carried
     ? `${plural(carried, 'adjustment month')} carried from earlier cycles count until their authors adjust those months again.`
     : '';
-  const declaredNote = declaredBy.size
-    ? `No change declared for ${declaredBy.size} ${declaredBy.size === 1 ? 'family' : 'families'}.`
-    : '';
   const head = [
     total === 0 ? 'No adjustments yet this cycle.' : `${plural(total, 'adjustment month')} so far.`,
     carriedNote,
-    declaredNote,
   ]
     .filter(Boolean)
     .join(' ');
+  // Always shown, after the list: the "more" line and the lines make room for it.
+  const declaredLine = onlyDeclared
+    ? `No change declared for ${onlyDeclared}${listed.length ? ' other' : ''} ${onlyDeclared === 1 ? 'family' : 'families'}.`
+    : '';
+  // The families left out are the last ones listed, the fewest months: the first is named.
+  const more = (n: number) => {
+    const first = listed[listed.length - n]?.family ?? '';
+    return andMore(
+      n,
+      n === 1 ? 'adjusted family' : 'adjusted families',
+      `${esc(codeSpan(`/sop explain who changed ${first}`, 120))} lists a family's adjustments`,
+    );
+  };
+  const budget = SECTION_TEXT_CHARS - (declaredLine ? declaredLine.length + 1 : 0);
+  const fitted = fitText(head, rows, { chars: budget, lines: SUMMARY_LINES }, more).text;
   return [
     { type: 'header', text: plain(clip(`Demand review ${cycleMonth}: forecast adjustments`, 150)) },
     {
@@ -220,7 +255,7 @@ export function demandSummaryBlocks(
       text: mrkdwn(
         total === 0 && carried === 0 && declaredBy.size === 0
           ? 'No adjustments yet.'
-          : summaryText(head, rows, 'families'),
+          : [fitted, declaredLine].filter(Boolean).join('\n'),
       ),
     },
     {
@@ -233,8 +268,8 @@ export function demandSummaryBlocks(
 /**
  * The demand summary's notification and screen-reader text, drawn again with its blocks: how
  * many months were adjusted this cycle and for how many families, those carried from earlier
- * cycles, and the families declared unchanged ("Demand review 2027-01: 5 adjustment months so
- * far, for 3 families; no change declared for 1 family.").
+ * cycles, and the other families, declared unchanged ("Demand review 2027-01: 5 adjustment
+ * months so far, for 3 families; no change declared for 1 other family.").
  */
 export function demandSummaryText(
   cycleMonth: string,
@@ -245,13 +280,16 @@ export function demandSummaryText(
   const total = activity.reduce((s, a) => s + a.adjustments, 0);
   const carried = activity.reduce((s, a) => s + a.carried, 0);
   const adjusted = activity.filter((a) => a.adjustments > 0).length;
-  const unchanged = new Set(declared.filter((d) => d.reps > 0).map((d) => d.family)).size;
+  const { listed, onlyDeclared } = demandSummaryFamilies(activity, declared);
+  const other = listed.length ? 'other ' : '';
   const parts = [
     total === 0
       ? 'no adjustments yet'
       : `${plural(total, 'adjustment month', 'adjustment months')} so far, for ${plural(adjusted, 'family', 'families')}`,
     ...(carried ? [`${carried} carried from earlier cycles`] : []),
-    ...(unchanged ? [`no change declared for ${plural(unchanged, 'family', 'families')}`] : []),
+    ...(onlyDeclared
+      ? [`no change declared for ${plural(onlyDeclared, `${other}family`, `${other}families`)}`]
+      : []),
   ];
   return `Demand review ${cycleMonth}: ${parts.join('; ')}.`;
 }
