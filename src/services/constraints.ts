@@ -108,13 +108,24 @@ export function constraintGroups<
 
 const compare = (a = '', b = '') => (a < b ? -1 : a > b ? 1 : 0);
 
+/** One open constraint as a nudge names it, and who entered it. */
+export interface ConstraintLabel {
+  /** "LINE-2 2027-03–2027-04 (maintenance)". */
+  readonly label: string;
+  /** Who entered it: a Slack user id, or an import's author. */
+  readonly author: string;
+}
+
 /**
  * The cycle's open constraints (`appliesToCycle`: its own, earlier cycles' still open and
  * standing ones, for its months), one per constraint as `constraintGroups` counts them, as
  * `CODE months (reason)`: "LINE-2 2027-03–2027-04 (maintenance)", one constraint, as the
- * status counts it and the pack names it.
+ * status counts it and the pack names it; each with who entered it.
  */
-export async function openConstraintLabels(db: AppDeps['db'], cycleId: number): Promise<string[]> {
+export async function openConstraintsLabelled(
+  db: AppDeps['db'],
+  cycleId: number,
+): Promise<ConstraintLabel[]> {
   const rows = await openConstraintMonths(db, cycleId);
   // By resource in code order (as the rows come), then by month.
   const codeAt = new Map<string, number>();
@@ -122,7 +133,15 @@ export async function openConstraintLabels(db: AppDeps['db'], cycleId: number): 
   const at = (r: { code: string }) => codeAt.get(r.code) ?? 0;
   return constraintGroups(rows)
     .sort((a, b) => at(a.first) - at(b.first) || compare(a.months[0], b.months[0]))
-    .map(({ first, months }) => `${first.code} ${periodSpan(months)} (${first.reason_code})`);
+    .map(({ first, months }) => ({
+      label: `${first.code} ${periodSpan(months)} (${first.reason_code})`,
+      author: first.author,
+    }));
+}
+
+/** `openConstraintsLabelled`'s labels alone. */
+export async function openConstraintLabels(db: AppDeps['db'], cycleId: number): Promise<string[]> {
+  return (await openConstraintsLabelled(db, cycleId)).map((c) => c.label);
 }
 
 /** Months of one request and resource make one constraint, in the order the rows come. */

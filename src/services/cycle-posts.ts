@@ -22,7 +22,7 @@ import {
   voteNudgeText,
 } from '../slack/presenters/cycle.js';
 import { slackDate } from '../slack/presenters/format.js';
-import { openConstraintLabels } from './constraints.js';
+import { openConstraintsLabelled } from './constraints.js';
 import { requireCycle } from './cycles.js';
 import { runReplacing } from './polls.js';
 import { dmOnce, postOnce } from './reminders.js';
@@ -82,17 +82,30 @@ export async function announcePhaseOf(
 export interface OwedInput {
   /** Sales reps and the families for which they made neither an adjustment nor "no change". */
   readonly reps: readonly { userId: string; families: readonly string[] }[];
-  /** Operations members and the open constraints of the cycle. */
-  readonly ops: readonly { userId: string; constraints: readonly string[] }[];
+  /**
+   * Operations members and the open constraints of the cycle: those each entered (`mine`),
+   * and the others.
+   */
+  readonly ops: readonly {
+    userId: string;
+    mine: readonly string[];
+    others: readonly string[];
+  }[];
 }
 
 export async function owedInput(db: Db, cycle: CycleRow): Promise<OwedInput> {
   const reps = await repsOwingInput(db, cycle.id, familyCoveringRoles());
-  const list = await openConstraintLabels(db, cycle.id);
+  const list = await openConstraintsLabelled(db, cycle.id);
   const opsMembers = list.length ? await membersWithRole(db, ['ops']) : [];
+  const labels = (mine: boolean, userId: string) =>
+    list.filter((c) => (c.author === userId) === mine).map((c) => c.label);
   return {
     reps,
-    ops: opsMembers.map((m) => ({ userId: m.userId, constraints: list })),
+    ops: opsMembers.map((m) => ({
+      userId: m.userId,
+      mine: labels(true, m.userId),
+      others: labels(false, m.userId),
+    })),
   };
 }
 
@@ -154,7 +167,10 @@ export async function sendNudges(
       nudges.push({ userId: r.userId, text: demandNudgeText(cycle.month, by, r.families) });
   if (phase === 'supply_review')
     for (const o of owed.ops)
-      nudges.push({ userId: o.userId, text: supplyNudgeText(cycle.month, by, o.constraints) });
+      nudges.push({
+        userId: o.userId,
+        text: supplyNudgeText(cycle.month, by, o.mine, o.others),
+      });
   if (phase === 'executive') {
     // A vote on a run a newer one replaced takes no more votes: the nudge says how to go on.
     const poll = await openPollOf(db, cycle.id);

@@ -147,7 +147,7 @@ describe('a nudge whose phase the worker, back, has yet to enter', () => {
     ).toEqual({ changed: false, phase: 'supply_review' });
 
     expect(standin.messagesIn(`D_${OPS}`).map((m) => m.text)).toEqual([
-      `Reminder for S&OP 2027-04: the supply review closes ${SUPPLY_DEADLINE}. Open constraints: LINE-1 2027-04 (maintenance). Each holds in the plan until it is resolved or withdrawn: \`/sop constraints\` lists them, resolve one that is over, withdraw one entered by mistake or cancelled.`,
+      `Reminder for S&OP 2027-04: the supply review closes ${SUPPLY_DEADLINE}. Open constraints you entered: LINE-1 2027-04 (maintenance). Each holds in the plan until it is resolved or withdrawn: \`/sop constraints\` lists them, resolve one that is over, withdraw one entered by mistake or cancelled.`,
     ]);
     // Nobody is asked for the demand review, over since Tuesday.
     expect(standin.messagesIn(`D_${REP}`)).toEqual([]);

@@ -155,8 +155,9 @@ describe('constraintListMessage', () => {
     expect(shown).toBeLessThan(60);
     // Each constraint shown is whole, with its buttons; the last line counts the rest.
     expect(m.blocks.filter((b) => b.type === 'actions')).toHaveLength(shown);
+    // All left out are LINE-2's: the command that lists that resource's.
     expect(texts(m.blocks).at(-1)).toBe(
-      `_…and ${60 - shown} more constraints: resolve or withdraw some of these, or type \`/sop constraints resolve <number>\`._`,
+      `_…and ${60 - shown} more constraints on LINE-2: type \`/sop constraints LINE-2\` to list that resource's._`,
     );
     // At most 20 even when short (here without buttons: a sales rep's list).
     const short = constraintListMessage(
@@ -168,7 +169,60 @@ describe('constraintListMessage', () => {
       { canAct: false },
     );
     expect(short.blocks.filter((b) => b.block_id?.startsWith('constraint_'))).toHaveLength(20);
-    expect(texts(short.blocks).at(-1)).toBe('_…and 5 more constraints: ask an operations member._');
+    expect(texts(short.blocks).at(-1)).toBe(
+      "_…and 5 more constraints on LINE-2: type `/sop constraints LINE-2` to list that resource's._",
+    );
+  });
+
+  /** `n` constraints on resources R-01, R-02, …, one each, ids 101, 102, …. */
+  const spread = (n: number): ConstraintEntry[] =>
+    Array.from({ length: n }, (_, i) => ({
+      ...imported,
+      id: String(101 + i),
+      code: `R-${String(i + 1).padStart(2, '0')}`,
+      months: ['2027-05'],
+    }));
+
+  it('names the resources of those left out and the command that lists one resource’s', () => {
+    // 25 on 25 resources, without buttons: 20 shown (the cap), R-21 … R-25 left out.
+    const m = constraintListMessage(
+      { cycleMonth: '2027-02', cycleOpen: true, entries: spread(25) },
+      { canAct: false },
+    );
+    expect(m.blocks.filter((b) => b.block_id?.startsWith('constraint_'))).toHaveLength(20);
+    expect(texts(m.blocks).at(-1)).toBe(
+      "_…and 5 more constraints on R-21, R-22, R-23, R-24 and R-25: type `/sop constraints <resource>` to list one resource's, e.g. `/sop constraints R-21`._",
+    );
+    // Twelve resources left out: eight named, the rest counted; a code escaped, its marks shown.
+    const entries = spread(32).map((e) => (e.code === 'R-21' ? { ...e, code: 'R&D*2' } : e));
+    const many = constraintListMessage(
+      { cycleMonth: '2027-02', cycleOpen: true, entries },
+      { canAct: false },
+    );
+    expect(many.blocks.filter((b) => b.block_id?.startsWith('constraint_'))).toHaveLength(20);
+    expect(texts(many.blocks).at(-1)).toBe(
+      "_…and 12 more constraints on R&amp;D*2, R-22, R-23, R-24, R-25, R-26, R-27, R-28 and 4 other resources: type `/sop constraints <resource>` to list one resource's, e.g. `/sop constraints R&amp;D*2`._",
+    );
+    expect(validateBlocks(many.blocks, 'message')).toEqual([]);
+  });
+
+  it("names the numbers of those left out of one resource's list", () => {
+    const entries = spread(27).map((e) => ({
+      ...e,
+      code: 'LINE-2',
+      months: ['2027-03', '2027-04'],
+    }));
+    const list = { cycleMonth: '2027-02', cycleOpen: true, resource: 'LINE-2', entries };
+    expect(texts(constraintListMessage(list, { canAct: false }).blocks).at(-1)).toBe(
+      '_…and 7 more constraints on LINE-2 (#121 2027-03..2027-04, #122 2027-03..2027-04, #123 2027-03..2027-04, #124 2027-03..2027-04, #125 2027-03..2027-04 and 2 more): ask an operations member._',
+    );
+    // With buttons, 16 fit in Slack's size (#101 … #116): the six after them named.
+    const six = { ...list, entries: entries.slice(0, 22) };
+    const withButtons = constraintListMessage(six, { canAct: true }).blocks;
+    expect(withButtons.filter((b) => b.type === 'actions')).toHaveLength(16);
+    expect(texts(withButtons).at(-1)).toBe(
+      '_…and 6 more constraints on LINE-2 (#117 2027-03..2027-04, #118 2027-03..2027-04, #119 2027-03..2027-04, #120 2027-03..2027-04, #121 2027-03..2027-04 and #122 2027-03..2027-04): `/sop constraints resolve <number>` closes one that is over, `/sop constraints withdraw <number>` one entered by mistake._',
+    );
   });
 });
 
@@ -225,14 +279,45 @@ describe('what a click did', () => {
 });
 
 describe('the operations nudge', () => {
-  it('names the open constraints, escaped, and points at /sop constraints', () => {
+  const tail =
+    'Each holds in the plan until it is resolved or withdrawn: `/sop constraints` lists them, resolve one that is over, withdraw one entered by mistake or cancelled.';
+
+  it('names the open constraints, escaped, those the member entered first, and points at /sop constraints', () => {
     expect(
-      supplyNudgeText('2027-02', 'Fri 5 Feb', [
-        'LINE-2 2027-03 (maintenance)',
-        'R&D <1> 2027-04 (other)',
-      ]),
+      supplyNudgeText(
+        '2027-02',
+        'Fri 5 Feb',
+        [],
+        ['LINE-2 2027-03 (maintenance)', 'R&D <1> 2027-04 (other)'],
+      ),
     ).toBe(
-      'Reminder for S&OP 2027-02: the supply review closes Fri 5 Feb. Open constraints: LINE-2 2027-03 (maintenance); R&amp;D &lt;1&gt; 2027-04 (other). Each holds in the plan until it is resolved or withdrawn: `/sop constraints` lists them, resolve one that is over, withdraw one entered by mistake or cancelled.',
+      `Reminder for S&OP 2027-02: the supply review closes Fri 5 Feb. Open constraints: LINE-2 2027-03 (maintenance); R&amp;D &lt;1&gt; 2027-04 (other). ${tail}`,
+    );
+    expect(
+      supplyNudgeText(
+        '2027-02',
+        'Fri 5 Feb',
+        ['R&D <1> 2027-04 (other)'],
+        ['LINE-2 2027-03 (maintenance)'],
+      ),
+    ).toBe(
+      `Reminder for S&OP 2027-02: the supply review closes Fri 5 Feb. Open constraints you entered: R&amp;D &lt;1&gt; 2027-04 (other). Entered by others: LINE-2 2027-03 (maintenance). ${tail}`,
+    );
+  });
+
+  it('past ten, names only the first ten the member entered and counts the rest', () => {
+    const labels = (n: number, from: number) =>
+      Array.from({ length: n }, (_, i) => `LINE-${from + i} 2027-03 (maintenance)`);
+    const all =
+      'Each holds in the plan until it is resolved or withdrawn: `/sop constraints` lists them all, resolve one that is over, withdraw one entered by mistake or cancelled.';
+    expect(supplyNudgeText('2027-02', 'Fri 5 Feb', labels(12, 1), [])).toBe(
+      `Reminder for S&OP 2027-02: the supply review closes Fri 5 Feb. Open constraints you entered: LINE-1 2027-03 (maintenance); LINE-2 2027-03 (maintenance); LINE-3 2027-03 (maintenance); LINE-4 2027-03 (maintenance); LINE-5 2027-03 (maintenance); LINE-6 2027-03 (maintenance); LINE-7 2027-03 (maintenance); LINE-8 2027-03 (maintenance); LINE-9 2027-03 (maintenance); LINE-10 2027-03 (maintenance) and 2 more of yours. ${all}`,
+    );
+    expect(supplyNudgeText('2027-02', 'Fri 5 Feb', labels(1, 1), labels(10, 2))).toBe(
+      `Reminder for S&OP 2027-02: the supply review closes Fri 5 Feb. Open constraints you entered: LINE-1 2027-03 (maintenance). 10 more are open, entered by others. ${all}`,
+    );
+    expect(supplyNudgeText('2027-02', 'Fri 5 Feb', [], labels(11, 1))).toBe(
+      `Reminder for S&OP 2027-02: the supply review closes Fri 5 Feb. 11 constraints are open, none of them entered by you. ${all}`,
     );
   });
 });

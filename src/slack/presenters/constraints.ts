@@ -4,6 +4,7 @@
  */
 import type { types } from '@slack/bolt';
 import { type Period, periodIndex } from '../../core/period.js';
+import { codeSpan } from '../../core/text.js';
 import type {
   ConstraintClosed,
   ConstraintEntry,
@@ -183,14 +184,7 @@ export function constraintListMessage(
   const texts = list.entries.map(constraintText);
   const overhead = perConstraintJson(opts.canAct, resource);
   const used = JSON.stringify(blocks).length + 200;
-  const more = (k: number) =>
-    andMore(
-      k,
-      k === 1 ? 'constraint' : 'constraints',
-      opts.canAct
-        ? 'resolve or withdraw some of these, or type `/sop constraints resolve <number>`'
-        : 'ask an operations member',
-    );
+  const more = (k: number) => hiddenLine(list.entries.slice(n - k), resource, opts.canAct);
   const fitted = fitLines(
     texts,
     {
@@ -207,6 +201,57 @@ export function constraintListMessage(
   });
   if (fitted.hidden > 0) blocks.push({ type: 'context', elements: [mrkdwn(more(fitted.hidden))] });
   return { text: stripped(opts.notice, `Open capacity constraints${on}${about}: ${n}`), blocks };
+}
+
+/** The resources a cut list names at most under it; past them it counts the rest. */
+const HIDDEN_RESOURCES_NAMED = 8;
+/** The numbers a cut list of one resource's names at most under it. */
+const HIDDEN_NUMBERS_NAMED = 5;
+
+/** "A, B and C", or "A, B, … and 4 other resources" past `max` (one past it is named). */
+function namesAnd(names: readonly string[], max: number, others: (k: number) => string): string {
+  if (names.length > max + 1)
+    return `${names.slice(0, max).join(', ')} and ${others(names.length - max)}`;
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
+/**
+ * The line under a cut list: how many more, which (every resource's list: the resources they
+ * are on, and `/sop constraints <resource>`, which lists one resource's; one resource's: their
+ * numbers and months), and what to do. `hidden` are the constraints left out, in order.
+ */
+function hiddenLine(
+  hidden: readonly ConstraintEntry[],
+  resource: string | null,
+  canAct: boolean,
+): string {
+  const k = hidden.length;
+  const noun = k === 1 ? 'constraint' : 'constraints';
+  if (resource === null) {
+    const codes = [...new Set(hidden.map((e) => e.code))];
+    const on = namesAnd(codes.map(escInMarks), HIDDEN_RESOURCES_NAMED, (r) =>
+      r === 1 ? '1 other resource' : `${r} other resources`,
+    );
+    const first = esc(codeSpan(`/sop constraints ${codes[0] ?? ''}`));
+    const where =
+      codes.length === 1
+        ? `type ${first} to list that resource's`
+        : `type \`/sop constraints <resource>\` to list one resource's, e.g. ${first}`;
+    return andMore(k, `${noun} on ${on}`, where);
+  }
+  const numbers = namesAnd(
+    hidden.map((e) => `#${e.id} ${monthRanges(e.months)}`),
+    HIDDEN_NUMBERS_NAMED,
+    (r) => `${r} more`,
+  );
+  return andMore(
+    k,
+    `${noun} on ${escInMarks(resource)} (${numbers})`,
+    canAct
+      ? '`/sop constraints resolve <number>` closes one that is over, `/sop constraints withdraw <number>` one entered by mistake'
+      : 'ask an operations member',
+  );
 }
 
 /**

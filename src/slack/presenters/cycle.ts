@@ -147,11 +147,38 @@ export function demandNudgeText(month: string, by: string, families: readonly st
 }
 
 /**
- * The DM to an operations member while `constraints` are open before the supply review closes
- * (labels with resource codes from an import: escaped).
+ * The DM to an operations member while constraints are open before the supply review closes
+ * `by`: those they entered (`mine`) first, then the others (`others`). When all of them fit in
+ * NUDGE_CODES they are named; else only theirs are (the first NUDGE_CODES), the others counted,
+ * and `/sop constraints` lists them all (25 open constraints made one run-on sentence to every
+ * operations member). Labels with resource codes from an import: escaped.
  */
-export function supplyNudgeText(month: string, by: string, constraints: readonly string[]): string {
-  return `Reminder for S&OP ${month}: the supply review closes ${by}. Open constraints: ${constraints.map(esc).join('; ')}. Each holds in the plan until it is resolved or withdrawn: \`/sop constraints\` lists them, resolve one that is over, withdraw one entered by mistake or cancelled.`;
+export function supplyNudgeText(
+  month: string,
+  by: string,
+  mine: readonly string[],
+  others: readonly string[],
+): string {
+  const named = (list: readonly string[]) => list.map(esc).join('; ');
+  const all = mine.length + others.length <= NUDGE_CODES;
+  const yours =
+    mine.length === 0
+      ? ''
+      : mine.length > NUDGE_CODES
+        ? `Open constraints you entered: ${named(mine.slice(0, NUDGE_CODES))} and ${mine.length - NUDGE_CODES} more of yours.`
+        : `Open constraints you entered: ${named(mine)}.`;
+  const rest =
+    others.length === 0
+      ? ''
+      : all
+        ? mine.length === 0
+          ? `Open constraints: ${named(others)}.`
+          : `Entered by others: ${named(others)}.`
+        : mine.length === 0
+          ? `${others.length} constraints are open, none of them entered by you.`
+          : `${others.length} more ${others.length === 1 ? 'is' : 'are'} open, entered by others.`;
+  const what = [yours, rest].filter(Boolean).join(' ');
+  return `Reminder for S&OP ${month}: the supply review closes ${by}. ${what} Each holds in the plan until it is resolved or withdrawn: \`/sop constraints\` lists them${all ? '' : ' all'}, resolve one that is over, withdraw one entered by mistake or cancelled.`;
 }
 
 /**
