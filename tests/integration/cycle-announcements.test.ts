@@ -174,7 +174,11 @@ describe('/sop cycle start while Slack refuses the announcement once', () => {
     await h.sop(PLANNER, 'cycle start 2027-05', 'C_EXEC');
     // Before the fix: the apology, no announcement, and a retry told to close the new cycle.
     await waitPosted('C_DEMAND', '2027-05', 'Data gathering has started');
-    expect(posted('C_DEMAND', '2027-05')).toHaveLength(1);
+    // The review's retry may post before or after the announcement's: only the announcement
+    // is counted.
+    expect(
+      posted('C_DEMAND', '2027-05').filter((t) => t.includes('Data gathering has started')),
+    ).toHaveLength(1);
     expect(standin.ephemeralsFor(PLANNER).filter((e) => APOLOGY.test(e.text))).toEqual([]);
   });
 });

@@ -50,6 +50,15 @@ const fileShares = (channel: string) => {
   return shared;
 };
 
+/** Waits until no post-charts job is waiting, delayed or running: the files are shared and recorded. */
+async function chartsSettled(): Promise<void> {
+  const posts = worker.queues.queue('posts');
+  await standin.waitFor(async () => {
+    const jobs = await posts.getJobs(['active', 'waiting', 'delayed']);
+    return jobs.some((j) => j.name === 'post-charts') ? undefined : true;
+  }, 60_000);
+}
+
 async function jobsNamed(name: string): Promise<Job[]> {
   const out: Job[] = [];
   for (const q of ['planning', 'posts'] as const) {
@@ -71,6 +80,9 @@ describe('a burst of 50 submissions', () => {
       );
     // gap → supply, scenarios and cash → exec, one family chart per adjusted family → demand.
     await standin.waitFor(() => standin.files.length >= 5, 60_000);
+    // The chart job records each share after its file shows; waited for, then a little
+    // longer, for anything posted twice to show.
+    await chartsSettled();
     await new Promise((r) => setTimeout(r, 1500));
     const runs = await t.db.selectFrom('plan_runs').selectAll().execute();
     expect(runs).toHaveLength(1);
@@ -143,6 +155,7 @@ describe('a Slack 429', () => {
     });
     const started = Date.now();
     await standin.waitFor(() => standin.files.length >= 5, 60_000);
+    await chartsSettled();
     await new Promise((r) => setTimeout(r, 1000));
     const limited = standin.callsTo('files.getUploadURLExternal').filter((c) => c.status === 429);
     expect(limited).toHaveLength(1);
