@@ -34,6 +34,7 @@ import { formFirst, openForm, slotAfterForm } from '../src/slack/after-ack-limit
 import { redrawHome } from '../src/slack/home.js';
 import { memberOf } from '../src/slack/member-context.js';
 import {
+  BREAKS_LEAVE_ROWS,
   DECISION_ADD_ACTION,
   DECISION_CALLBACK,
   type DecisionModalMeta,
@@ -101,6 +102,8 @@ const MetaSchema = z.object({
   cycleId: rowIdNumber,
   pollId: rowIdString.nullable(),
   rows: z.number().int().min(0).max(MAX_ACTION_ROWS),
+  // A form drawn before it kept its most rows held BREAKS_LEAVE_ROWS, its breaks the rest.
+  most: z.number().int().min(0).max(MAX_ACTION_ROWS).default(BREAKS_LEAVE_ROWS),
   supersedes: rowIdString.nullable().optional(),
 });
 /** The vote button's value: `<pollId>:<scenarioId>`, each a row id. */

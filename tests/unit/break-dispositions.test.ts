@@ -92,9 +92,10 @@ describe('the decision form asks what the meeting decides about each break', () 
   });
 
   it('stays within 100 blocks with 40 breaks, even at the most action rows, and says what it leaves out', () => {
-    // By hand: scenario 1 + rationale 1 + header and hint 2 + 10 action rows × 3 = 34 blocks at
-    // the most rows; 100 − 34 = 66 for the breaks: one listing section (40 short lines), one
-    // "more" line, then two blocks a break: (66 − 1 − 1) / 2 = 32 breaks asked, 33–40 left out.
+    // By hand: scenario 1 + rationale 1 + header and hint 2 + 10 action rows × 3 + the line
+    // under them 1 = 35 blocks; 100 − 35 = 65 for the breaks: one listing section (40 short
+    // lines), one "more" line, then two blocks a break: (65 − 1 − 1) / 2 = 31 breaks asked,
+    // 32–40 left out. They leave no room for an 11th action row.
     for (const rows of [3, MAX_ACTION_ROWS]) {
       const v = decisionModal(
         { cycleId: 1, pollId: null, rows },
@@ -105,13 +106,14 @@ describe('the decision form asks what the meeting decides about each break', () 
       );
       expect(validateView(v)).toEqual([]);
       expect(v.blocks.length).toBeLessThanOrEqual(100);
-      expect(selects(v.blocks)).toHaveLength(32);
+      expect(selects(v.blocks)).toHaveLength(31);
       const more = (v.blocks as Block[]).find((b) => b.block_id === 'trade_offs_breaks_more');
       expect(more?.elements?.[0]?.text).toContain(
-        'Breaks 33–40 do not fit in this form (Slack holds 100 blocks): this decision decides nothing about them: they come back to the next meeting.',
+        'Breaks 32–40 do not fit in this form (Slack holds 100 blocks): this decision decides nothing about them: they come back to the next meeting.',
       );
     }
-    // At 10 rows: 34 + 1 listing + 64 + 1 more line = 100 exactly (no "Add another action").
+    // Asked for 20 rows, it holds 10: 35 + 1 listing + 62 + 1 more line = 99, the last block
+    // saying how to add more actions where "Add another action" was.
     const full = decisionModal(
       { cycleId: 1, pollId: null, rows: MAX_ACTION_ROWS },
       choices,
@@ -119,7 +121,11 @@ describe('the decision form asks what the meeting decides about each break', () 
       undefined,
       breaks(40),
     );
-    expect(full.blocks).toHaveLength(100);
+    expect(full.blocks).toHaveLength(99);
+    expect(JSON.parse(full.private_metadata ?? '{}')).toMatchObject({ rows: 10, most: 10 });
+    expect((full.blocks as Block[]).at(-1)?.elements?.[0]?.text).toBe(
+      '_This form holds 10 actions. For more, record the decision, then use the message shortcut *Make an S&OP action* (the ⋯ menu) on its decision log in the executive channel, once for each action: it asks for the owner, the due date and what is to be done._',
+    );
   });
 
   it('keeps the form valid when what broke is long: the listing is bounded', () => {

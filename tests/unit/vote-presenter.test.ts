@@ -250,6 +250,39 @@ describe('vote presenters', () => {
       expect(JSON.parse(v.private_metadata ?? '{}').rows).toBe(Math.min(rows, MAX_ACTION_ROWS));
     }
   });
+
+  it('grows to 20 action rows, then says how to add more where "Add another action" was', () => {
+    const choices = options.map((o) => ({ scenarioId: o.scenarioId, label: o.label }));
+    const button = (v: ReturnType<typeof decisionModal>) =>
+      JSON.stringify(v.blocks).includes('Add another action');
+    const nineteen = decisionModal({ cycleId: 1, pollId: '7', rows: 19 }, choices, '2');
+    expect(button(nineteen)).toBe(true);
+    const full = decisionModal({ cycleId: 1, pollId: '7', rows: 20 }, choices, '2');
+    expect(validateView(full)).toEqual([]);
+    // By hand: scenario, rationale, header and hint 4 + 20 rows × 3 + the line under them = 65.
+    expect(full.blocks).toHaveLength(65);
+    expect(full.blocks.filter((b) => b.block_id === 'a20_desc')).toHaveLength(1);
+    expect(button(full)).toBe(false);
+    expect(full.blocks.at(-1)).toEqual({
+      type: 'context',
+      block_id: 'more',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: '_This form holds 20 actions. For more, record the decision, then use the message shortcut *Make an S&OP action* (the ⋯ menu) on its decision log in the executive channel, once for each action: it asks for the owner, the due date and what is to be done._',
+        },
+      ],
+    });
+    expect(JSON.parse(full.private_metadata ?? '{}')).toMatchObject({ rows: 20, most: 20 });
+  });
+
+  it('a redrawn form keeps the most rows it was first drawn with (its breaks are not drawn again)', () => {
+    const choices = options.map((o) => ({ scenarioId: o.scenarioId, label: o.label }));
+    const v = decisionModal({ cycleId: 1, pollId: '7', rows: 11, most: 10 }, choices, '2');
+    expect(JSON.parse(v.private_metadata ?? '{}')).toMatchObject({ rows: 10, most: 10 });
+    expect(v.blocks.some((b) => b.block_id === 'a11_owner')).toBe(false);
+    expect(JSON.stringify(v.blocks.at(-1))).toContain('This form holds 10 actions.');
+  });
 });
 
 describe('the decision form and the breaks S&OE escalated to the meeting', () => {

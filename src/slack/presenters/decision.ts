@@ -43,13 +43,29 @@ import { clip, esc, escInMarks, mrkdwn, plain } from './format.js';
 export const DECISION_CALLBACK = 'decision_submit';
 export const DECISION_ADD_ACTION = 'decision_add_action';
 export const INITIAL_ACTION_ROWS = 3;
-/** 4 blocks per row would pass 100 only past 20 rows; 10 keeps the modal readable. */
-export const MAX_ACTION_ROWS = 10;
+/**
+ * The most action rows a form grows to (3 blocks each: 60 of Slack's 100), when the breaks of
+ * the frozen plan leave room for them; a decision sets 10 to 20 actions at a company of 120
+ * families. Past them, the form says how to add more after recording.
+ */
+export const MAX_ACTION_ROWS = 20;
+/**
+ * The action rows the breaks always leave room for: they take what the form leaves at these
+ * many rows, so adding a row never drops one. A form drawn before the form kept its own most
+ * rows (`DecisionModalMeta.most`) held this many.
+ */
+export const BREAKS_LEAVE_ROWS = 10;
 
 export interface DecisionModalMeta {
   readonly cycleId: number;
   readonly pollId: string | null;
   readonly rows: number;
+  /**
+   * The most action rows this form holds: what its breaks leave of Slack's 100 blocks, at most
+   * MAX_ACTION_ROWS. Worked out when the form is first drawn and kept in its metadata, since a
+   * redraw ("Add another action") keeps the breaks' blocks without drawing them again.
+   */
+  readonly most?: number;
   /** The cycle's current decision, which this one would supersede (asks why). */
   readonly supersedes?: string | null;
 }
@@ -193,6 +209,15 @@ function escalationBlocks(
   return [...listing, ...choices, ...more];
 }
 
+/**
+ * Said under the last action row when the form holds no more: how to add the rest. A decision's
+ * actions are set in its form; the message shortcut makes any further one, filed under the
+ * open cycle (the pack's question 10 lists it with the decision's).
+ */
+export function moreActionsText(most: number): string {
+  return `_This form holds ${most} action${most === 1 ? '' : 's'}. For more, record the decision, then use the message shortcut *Make an S&OP action* (the ⋯ menu) on its decision log in the executive channel, once for each action: it asks for the owner, the due date and what is to be done._`;
+}
+
 export function decisionModal(
   meta: DecisionModalMeta,
   choices: readonly ScenarioChoice[],
@@ -205,8 +230,15 @@ export function decisionModal(
     .map((c) => ({ text: plain(clip(c.label, 75)), value: c.scenarioId }));
   const initial = options.find((o) => o.value === defaultScenarioId);
   const trade = tradeOffBlocks(choices);
-  // The breaks get what the form leaves at its most action rows, so adding rows never drops one.
-  const fixed = 1 + trade.length + 1 + (meta.supersedes ? 1 : 0) + 2 + 3 * MAX_ACTION_ROWS;
+  // The breaks get what the form leaves at BREAKS_LEAVE_ROWS action rows and the block under
+  // them ("Add another action", or the line saying how to add more), so adding rows never drops
+  // one; the action rows then grow into what the breaks leave, up to MAX_ACTION_ROWS.
+  const others = 1 + trade.length + 1 + (meta.supersedes ? 1 : 0) + 2;
+  const breaks = escalationBlocks(escalations, MODAL_BLOCKS - others - 3 * BREAKS_LEAVE_ROWS - 1);
+  const most = Math.min(
+    meta.most ?? MAX_ACTION_ROWS,
+    Math.floor((MODAL_BLOCKS - others - breaks.length - 1) / 3),
+  );
   const blocks: types.KnownBlock[] = [
     {
       type: 'input',
@@ -220,7 +252,7 @@ export function decisionModal(
       },
     },
     ...trade,
-    ...escalationBlocks(escalations, MODAL_BLOCKS - fixed),
+    ...breaks,
     {
       type: 'input',
       block_id: 'rationale',
@@ -252,7 +284,7 @@ export function decisionModal(
       ],
     },
   ];
-  const rows = Math.min(MAX_ACTION_ROWS, Math.max(0, meta.rows));
+  const rows = Math.min(most, Math.max(0, meta.rows));
   for (let i = 1; i <= rows; i++) {
     blocks.push(
       {
@@ -278,19 +310,21 @@ export function decisionModal(
       },
     );
   }
-  if (rows < MAX_ACTION_ROWS) {
-    blocks.push({
-      type: 'actions',
-      block_id: 'more',
-      elements: [
-        { type: 'button', action_id: DECISION_ADD_ACTION, text: plain('Add another action') },
-      ],
-    });
-  }
+  blocks.push(
+    rows < most
+      ? {
+          type: 'actions',
+          block_id: 'more',
+          elements: [
+            { type: 'button', action_id: DECISION_ADD_ACTION, text: plain('Add another action') },
+          ],
+        }
+      : { type: 'context', block_id: 'more', elements: [mrkdwn(moreActionsText(most))] },
+  );
   return {
     type: 'modal',
     callback_id: DECISION_CALLBACK,
-    private_metadata: JSON.stringify({ ...meta, rows }),
+    private_metadata: JSON.stringify({ ...meta, rows, most }),
     title: plain(clip(title, 24)),
     submit: plain('Record'),
     close: plain('Cancel'),
