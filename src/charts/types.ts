@@ -148,7 +148,14 @@ export interface ChartResult {
   readonly altText: string;
   /**
    * The numbers that matter, in Slack mrkdwn (the file's comment): names people typed, such
-   * as scenario labels, escaped with `esc`; at most 600 characters.
+   * as scenario labels, escaped with `esc`. Slack sets no limit of its own on a file's
+   * `initial_comment` that docs/slack-platform.md records; each builder keeps its comment short
+   * enough to read beside the picture: 600 characters (family, cash, accuracy, review); the
+   * capacity check up to 600 for the plan's line plus its rough-cut line (700) and a supplier
+   * note of up to 300 for each kind present; the scenario comparison up to 2,500, so that each
+   * scenario keeps its whole line (a plan's line reads 150 to 250 characters: the three sample
+   * scenarios already take 596, and cut to 600 a run with a what-if or two lost the later
+   * scenarios' figures).
    */
   readonly summary: string;
 }
