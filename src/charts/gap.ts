@@ -8,6 +8,7 @@
  * each of the three one line.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { MAX_RANGE_MONTHS } from '../core/explain/grammar.js';
 import { compareCodes, escInMarks, oneUnit } from '../core/text.js';
 import { clip, formatNumber, formatPercent } from './format.js';
 import { CHART_WIDTH, palette, specHead } from './theme.js';
@@ -260,6 +261,26 @@ export function gapChart(
     : overloads.length
       ? `*In the plan, ${overloads.length} overload${overloads.length === 1 ? '' : 's'}* (resource-months over regular capacity): ${worst.join('; ')}${overloads.length > 3 ? `; +${overloads.length - 3} more` : ''}. ${near} more above 90%.`
       : `*In the plan, no overloads*: every resource stays within capacity${peak ? `; the peak is ${escInMarks(peak.resource)} ${atShown(peak)}` : ''}. ${near} resource-month${near === 1 ? '' : 's'} above 90%.`;
+  // Where the resource-months counted and not named are read: `/sop explain` gives one
+  // resource's load, capacity and overload at consensus month by month. Named after the first
+  // one left out, over the chart's months; kept whole, the summary cut before it if need be.
+  const roughMore = opts.roughCut !== undefined && opts.roughCut.total > 3;
+  // With no overload, the peak named is the first of the months above 90%.
+  const unnamedNear = overloads.length ? near : Math.max(0, near - 1);
+  const example =
+    overloads[3]?.resource ??
+    (unnamedNear > 0
+      ? points.filter((p) => gapStatus(p) === 'above 90%').sort((a, b) => util(b) - util(a))[0]
+          ?.resource
+      : undefined) ??
+    (roughMore ? opts.roughCut?.gaps[3]?.resource : undefined);
+  const pointer =
+    example === undefined
+      ? ''
+      : ` ${explainPointer(
+          example,
+          points.map((p) => p.period),
+        )}`;
   const rough = opts.roughCut === undefined ? [] : [roughCutLine(opts.roughCut)];
   const notes = supplyNotes(points, escInMarks);
   const plainWorst = worstOf(asTyped);
@@ -269,8 +290,26 @@ export function gapChart(
     spec,
     title,
     altText: clip(altText, 1000),
-    summary: [...rough, clip(summary, 600), ...notes.map((n) => clip(n, 300))].join('\n'),
+    summary: [
+      ...rough,
+      `${clip(summary, 600 - pointer.length)}${pointer}`,
+      ...notes.map((n) => clip(n, 300)),
+    ].join('\n'),
   };
+}
+
+/**
+ * "To read any resource month by month: `/sop explain LINE-9 2027-01..2027-12`": the question that
+ * reads one resource over the chart's months (at most the range `/sop explain` takes).
+ */
+function explainPointer(resource: string, periods: readonly string[]): string {
+  const months = [...new Set(periods)].sort().slice(0, MAX_RANGE_MONTHS);
+  const first = months[0] ?? '';
+  const last = months.at(-1) ?? first;
+  const when = first === last ? first : `${first}..${last}`;
+  // Marks broken as elsewhere in the comment (a code's `_x_` is no italics in every client);
+  // a command typed from a copy reads without the breaks (src/slack/command-text.ts).
+  return `To read any resource month by month: \`/sop explain ${escInMarks(resource)} ${when}\`.`;
 }
 
 /** How a resource's code is written: escaped for mrkdwn (`escInMarks`), or as typed (`asTyped`). */

@@ -264,7 +264,7 @@ describe('gap chart', () => {
     // The text posted with the chart says the same figures, in the line's unit; 0.4 hours over
     // is not "0 over" (and one hour, not "1 hours").
     expect(c.summary).toBe(
-      '*In the plan, 2 overloads* (resource-months over regular capacity): LINE-1 in 2027-04 at 110% (10 hours over, beyond overtime); LINE-1 in 2027-01 at 101% (less than 1 hour over). 2 more above 90%.',
+      '*In the plan, 2 overloads* (resource-months over regular capacity): LINE-1 in 2027-04 at 110% (10 hours over, beyond overtime); LINE-1 in 2027-01 at 101% (less than 1 hour over). 2 more above 90%. To read any resource month by month: `/sop explain LINE-1 2027-01..2027-04`.',
     );
     // A unit is typed (a resources file): escaped in the summary's mrkdwn, as typed in alt text.
     const typed = gapChart([{ ...point('MIX', '2027-01', 120), unit: 'kg <b> & bags' }]);
@@ -600,7 +600,7 @@ describe('resource codes come from an import, which takes any text', () => {
     const lines = chart.summary.split('\n');
     expect(lines).toEqual([
       `*Rough-cut at consensus demand*, each month made in its month: 1 resource-month over capacity, 0 beyond the overtime allowed; largest: ${SHOWN} in 2027-03 at 150% (50 over). The plan closes them by building ahead, overtime, hiring or subcontracting.`,
-      `*In the plan, 1 overload* (resource-months over regular capacity): ${SHOWN} in 2027-03 at 118% (18 over, beyond overtime). 1 more above 90%.`,
+      `*In the plan, 1 overload* (resource-months over regular capacity): ${SHOWN} in 2027-03 at 118% (18 over, beyond overtime). 1 more above 90%. To read any resource month by month: \`/sop explain ${SHOWN}-WH 2027-03\`.`,
       `Orders already placed (inside the supplier's lead time): ${SHOWN}-SUP in 2027-03; too late to order more, only overtime or other sources can add.`,
       `Warehouse stock against storage capacity: ${SHOWN}-WH peaks at 95% in 2027-03 (95 of 100).`,
     ]);
@@ -613,6 +613,34 @@ describe('resource codes come from an import, which takes any text', () => {
     const calm = gapChart([at(EVIL, '2027-03', 70)]).summary;
     expect(calm).toContain(`the peak is ${SHOWN} at 70%`);
     expect(calm).not.toMatch(LIVE);
+  });
+
+  it('the gap summary says where the resource-months it only counts are read, kept whole', () => {
+    // Five lines over four months, each over 100: 20 overloads, the worst LINE-5's (150% down
+    // to 147%), then LINE-4's (140%); the fourth, the first left out, is LINE-5's in 2027-04.
+    const points = ['LINE-1', 'LINE-2', 'LINE-3', 'LINE-4', 'LINE-5'].flatMap((r, i) =>
+      ['2027-01', '2027-02', '2027-03', '2027-04'].map((m, k) =>
+        at(r, m, 110 + 10 * i - (i === 4 ? k : 0)),
+      ),
+    );
+    const plan = gapChart(points).summary;
+    expect(plan).toBe(
+      '*In the plan, 20 overloads* (resource-months over regular capacity): LINE-5 in 2027-01 at 150% (50 over, beyond overtime); LINE-5 in 2027-02 at 149% (49 over, beyond overtime); LINE-5 in 2027-03 at 148% (48 over, beyond overtime); +17 more. 0 more above 90%. To read any resource month by month: `/sop explain LINE-5 2027-01..2027-04`.',
+    );
+    // A code of 64 characters: the summary is cut before the question, never the question.
+    const long = `L${'X'.repeat(63)}`;
+    const wide = gapChart(
+      ['A', 'B', 'C', 'D'].map((x, i) =>
+        at(`${long.slice(0, 63)}${x}`, '2027-01', 150 - i, { unit: 'press-hours-of-the-old-line' }),
+      ),
+    ).summary;
+    expect(wide.length).toBeLessThanOrEqual(600);
+    expect(
+      wide.endsWith(
+        `To read any resource month by month: \`/sop explain ${long.slice(0, 63)}D 2027-01\`.`,
+      ),
+    ).toBe(true);
+    expect(wide).toContain('…');
   });
 
   it('the gap picture draws a code as typed (SVG text, XML-escaped once)', async () => {
