@@ -255,6 +255,67 @@ describe('explain presenters', () => {
     expect(of('Standing')).not.toContain('entered in');
   });
 
+  it('says where the families of a resource-month left out are read: one with /sop explain, all with sopbot', () => {
+    const month = explainResourceMonth({
+      resource: 'CREW-1',
+      unit: 'hours',
+      period: '2027-05',
+      runId: '3',
+      overtimeCost: 80,
+      plan: { load: 1400, capacity: 1500, overtime: 0, overtimeLimit: 80 },
+      lastMonth: false,
+      baseCapacity: null,
+      updates: [],
+      families: [],
+      shadowPrice: null,
+      shadowPriceKind: null,
+      scenarios: [],
+    });
+    // 14 families of 100 hours each, the largest first as the service orders them.
+    const families = Array.from({ length: 14 }, (_, i) => ({
+      family: `FAM-${i + 1}`,
+      production: 50,
+      perUnit: 2,
+      load: 100,
+    }));
+    const e = {
+      kind: 'resource',
+      query: { intent: 'explain', code: 'CREW-1', from: '2027-05', to: '2027-05', direction: null },
+      resource: { id: 2, code: 'CREW-1', name: 'Crew 1', unit: 'hours', overtimeCost: 80 },
+      months: [{ ...month, families }],
+      cycleMonth: '2027-04',
+      timezone: 'UTC',
+      runId: '3',
+      names: {},
+    } as unknown as Extract<Explanation, { kind: 'resource' }>;
+    // In Slack: the first 12, then the 2 left out with where to read them.
+    expect(JSON.stringify(explainMessage(e).blocks)).toContain(
+      "• FAM-12: 50 made × 2 hours = *100 hours*\\n_…and 2 more families: 200 hours. One family's load here: `/sop explain FAM-13 2027-05`; every family: `sopbot explain CREW-1 2027-05`._",
+    );
+    // At the terminal, every family.
+    const text = explainPlainText(e);
+    expect(text).toContain('FAM-14: 50 made × 2 hours = 100 hours');
+    expect(text).not.toContain('more families');
+    // A range cut to fit names the months left out as a question to ask.
+    const periods = ['2027-05', '2027-06', '2027-07', '2027-08', '2027-09', '2027-10'];
+    const range = explainMessage(
+      {
+        ...e,
+        query: { ...e.query, to: '2027-10' },
+        months: periods.map((period) => ({ ...month, period })),
+      } as Explanation,
+      { maxChars: 800 },
+    );
+    // 250 characters left for the list (800 − the header and context − 400): two months and
+    // the line naming the other four.
+    const said = JSON.stringify(range.blocks);
+    expect(said).toContain('*2027-06*');
+    expect(said).not.toContain('*2027-07*');
+    expect(said).toContain(
+      '_…and 4 more months: ask for them: `/sop explain CREW-1 2027-07..2027-10`._',
+    );
+  });
+
   it('says what each price is: exact as it is, a rate or an older run’s as the bound, a lost sale, none', () => {
     const RATE = '(the marginal rate: not re-solved for a whole unit)';
     const OLDER = '(stored before exact prices were marked)';

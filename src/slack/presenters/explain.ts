@@ -111,9 +111,27 @@ const jsonSize = (x: unknown): number => JSON.stringify(x).length;
  * The first lines that fit in `max` lines and `chars` characters (as JSON, as Slack counts
  * them), then "…and N more" for the rest.
  */
-const capped = (lines: readonly string[], lim: Limits, what: string): string[] =>
-  fitLines(lines, { chars: lim.chars, lines: lim.lines, size: jsonChars }, (n) => andMore(n, what))
-    .lines;
+const capped = (
+  lines: readonly string[],
+  lim: Limits,
+  what: string,
+  where?: (hidden: number) => string,
+): string[] =>
+  fitLines(lines, { chars: lim.chars, lines: lim.lines, size: jsonChars }, (n) =>
+    andMore(n, what, where?.(n)),
+  ).lines;
+
+/**
+ * Where the last `hidden` months of a range are read: the same question over those months
+ * ("ask for them: `/sop explain FAM-3 2028-03..2028-05`").
+ */
+const laterMonths =
+  (code: string, months: readonly { readonly period: string }[]) =>
+  (hidden: number): string => {
+    const first = months[months.length - hidden]?.period ?? '';
+    const last = months.at(-1)?.period ?? first;
+    return `ask for them: \`/sop explain ${escInMarks(code)} ${first === last ? first : `${first}..${last}`}\``;
+  };
 
 /** What is left for a list once the fixed blocks are counted. */
 const remaining = (lim: Limits, fixed: readonly Block[]): Limits => ({
@@ -339,7 +357,12 @@ function familyRangeBlocks(
   }
   const blocks: Block[] = [];
   const half = { chars: lim.chars / 2, lines: lim.lines };
-  for (const t of pack('*Month by month*', capped(lines, half, 'months'))) blocks.push(section(t));
+  const code = months[0]?.family ?? '';
+  for (const t of pack(
+    '*Month by month*',
+    capped(lines, half, 'months', laterMonths(code, months)),
+  ))
+    blocks.push(section(t));
   const adj = [...byAuthor.entries()].map(([k, v]) => `• ${signed(v)} ${k}`);
   for (const t of pack(
     `*Total: ${q(consensus)}* = baseline ${q(baseline)} + adjustments ${signed(consensus - baseline)}`,
@@ -388,11 +411,14 @@ function resourceMonthBlocks(
     (f) =>
       `• ${esc(f.family)}: ${q(f.production)} made × ${num(f.perUnit)} ${u} = *${q(f.load)} ${u}*`,
   );
-  const rest = m.families.slice(TOP_FAMILIES);
-  const shown = fams.slice(0, TOP_FAMILIES);
-  if (rest.length)
+  // The terminal's answer (`sopbot explain`, no line limit) lists every family.
+  const top = Number.isFinite(lim.lines) ? TOP_FAMILIES : m.families.length;
+  const rest = m.families.slice(top);
+  const shown = fams.slice(0, top);
+  const next = rest[0];
+  if (next)
     shown.push(
-      `_…and ${rest.length} more families: ${q(rest.reduce((a, f) => a + f.load, 0))} ${u}_`,
+      `_…and ${rest.length} more ${rest.length === 1 ? 'family' : 'families'}: ${q(rest.reduce((a, f) => a + f.load, 0))} ${u}. One family's load here: \`/sop explain ${escInMarks(next.family)} ${m.period}\`; every family: \`sopbot explain ${escInMarks(m.resource)} ${m.period}\`._`,
     );
   const blocks: Block[] = [];
   for (const t of pack(`*Load by family* (${m.families.length})`, shown)) blocks.push(section(t));
@@ -462,7 +488,10 @@ function resourceRangeBlocks(months: readonly ResourceMonthExplanation[], lim: L
     const u = esc(m.unit);
     return `• *${m.period}*: load ${q(m.load)} of ${q(m.capacity)} ${u}${m.overload > 0 ? `, ${q(m.overload)} over at consensus` : ''}${m.response.overtime > 0 ? `, overtime ${q(m.response.overtime)}` : ''} · shadow price ${m.shadowPrice === null ? 'n/a' : capacityPrice(m.shadowPrice, m.shadowPriceKind, m.lastMonth && m.shadowPrice > 0)}`;
   });
-  return pack('*Month by month*', capped(lines, lim, 'months')).map(section);
+  const code = months[0]?.resource ?? '';
+  return pack('*Month by month*', capped(lines, lim, 'months', laterMonths(code, months))).map(
+    section,
+  );
 }
 
 // --- who changed ------------------------------------------------------------------------
