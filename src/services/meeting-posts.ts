@@ -7,6 +7,7 @@
 
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/connect.js';
+import { withSessionLock } from '../../db/queries/adjustments.js';
 import { decisionContext, pollAwaitingDecision } from '../../db/queries/decisions.js';
 import { getPoll } from '../../db/queries/polls.js';
 import {
@@ -30,24 +31,40 @@ import { getSettings } from './settings.js';
 import { refuseIfDeactivated, type SlackPerson } from './slack-person.js';
 import { type NamesOptions, type UserNamesOptions, userNamesFor } from './user-names.js';
 
-/** Re-render the poll's message (tally, or outcome once closed). */
+/** The advisory lock under which the vote message of poll `pollId` is read and edited. */
+export const pollDrawLock = (pollId: string) => `poll-draw:${pollId}`;
+
+/**
+ * Re-render the poll's message (tally, or outcome once closed), read and edited under the
+ * vote's draw lock (`pollDrawLock`, a Postgres session advisory lock, read on its own
+ * connection), whichever process draws it: the deadline's job, a click's `poll-refresh`, the
+ * chair's Close, a quorum's click, the decision's publish. Without it, a redraw that read
+ * "closed, no decision" before `/sop decide` committed could land its chat.update after the
+ * decision's redraw, and the message kept "Decision pending" for good. Every change of a vote
+ * asks for a redraw after its commit, so the last to take the lock reads the state the vote
+ * ends in, after the one before it was edited. Held across one chat.update only, bounded by
+ * the client's timeout; a 429 throws (the clients reject them) and lets it go, for the job's
+ * retry; nothing else is locked under it.
+ */
 export async function refreshPollMessage(
   slack: WebClient,
   db: Db,
   pollId: string,
 ): Promise<PollView> {
-  const view = await getPollView(db, pollId);
-  if (view.poll.channel_id && view.poll.message_ts) {
-    const msg = voteMessage(view);
-    const channel = view.poll.channel_id;
-    await slack.chat
-      .update({ channel, ts: view.poll.message_ts, text: msg.text, blocks: msg.blocks })
-      // Slack refusing it for good (the bot left the channel) names the vote and its channel.
-      .catch((err: unknown) => {
-        throw refusedAs(err, `poll:${pollId}:message`, channel);
-      });
-  }
-  return view;
+  return withSessionLock(db, pollDrawLock(pollId), async (conn) => {
+    const view = await getPollView(conn, pollId);
+    if (view.poll.channel_id && view.poll.message_ts) {
+      const msg = voteMessage(view);
+      const channel = view.poll.channel_id;
+      await slack.chat
+        .update({ channel, ts: view.poll.message_ts, text: msg.text, blocks: msg.blocks })
+        // Slack refusing it for good (the bot left the channel) names the vote and its channel.
+        .catch((err: unknown) => {
+          throw refusedAs(err, `poll:${pollId}:message`, channel);
+        });
+    }
+    return view;
+  });
 }
 
 /**
