@@ -6,11 +6,12 @@
  */
 import { codeSpan } from '../src/core/text.js';
 import { otherWriting, otherWritingAdvice, readTypedNumber } from '../src/core/typed-number.js';
+import { type VoteLength, voteLengthText } from '../src/core/vote.js';
 import type { AppDeps } from '../src/deps.js';
 import { UsageError } from '../src/errors.js';
 import { requireOpenCycle } from '../src/services/cycles.js';
 import { membersWhoMay, requirePermission } from '../src/services/members.js';
-import { attachPollMessage, createPoll, DEFAULT_POLL_HOURS } from '../src/services/polls.js';
+import { attachPollMessage, createPoll, DEFAULT_POLL_LENGTH } from '../src/services/polls.js';
 import { getSettings, updateSettings } from '../src/services/settings.js';
 import type { SopCommandContext, SopSubcommand } from '../src/slack/command-types.js';
 import { MOVED_TO_DM, type PostedWhere, postWhereInvoked } from '../src/slack/invoking-channel.js';
@@ -23,36 +24,40 @@ import {
   voteMessage,
 } from '../src/slack/presenters/vote.js';
 
-/** Two weeks: the longest a vote stays open. */
-const MAX_VOTE_HOURS = 24 * 14;
+/** Two weeks: the longest a vote stays open, in days, and in hours for a length typed in hours. */
+const MAX_VOTE_DAYS = 14;
+const MAX_VOTE_HOURS = 24 * MAX_VOTE_DAYS;
 
-/** The words of a vote's length, each as hours: `72h`, `3 days`, `1 week`. */
-const UNIT_HOURS: Readonly<Record<string, number>> = {
-  h: 1,
-  hour: 1,
-  hours: 1,
-  d: 24,
-  day: 24,
-  days: 24,
-  w: 168,
-  week: 168,
-  weeks: 168,
+/**
+ * The words of a vote's length: hours (`72h`), real hours; days (`3 days`) and weeks (`1 week`,
+ * 7 days), calendar days in the company's zone, so a vote closes at the time of day it opened.
+ */
+const UNITS_OF: Readonly<Record<string, { unit: VoteLength['unit']; per: number }>> = {
+  h: { unit: 'hours', per: 1 },
+  hour: { unit: 'hours', per: 1 },
+  hours: { unit: 'hours', per: 1 },
+  d: { unit: 'days', per: 1 },
+  day: { unit: 'days', per: 1 },
+  days: { unit: 'days', per: 1 },
+  w: { unit: 'days', per: 7 },
+  week: { unit: 'days', per: 7 },
+  weeks: { unit: 'days', per: 7 },
 };
-const UNITS = Object.keys(UNIT_HOURS);
+const UNITS = Object.keys(UNITS_OF);
 
 /** Why `word` says no length of a vote, and how to write one. */
 const lengthRefusal = (word: string) =>
   new UsageError(
-    `${codeSpan(word)}: give how long the vote stays open as whole hours or days, from 1 hour to ${MAX_VOTE_HOURS / 24} days, e.g. \`/sop vote 72\` or \`/sop vote 3 days\`.`,
+    `${codeSpan(word)}: give how long the vote stays open as whole hours or days, from 1 hour to ${MAX_VOTE_DAYS} days, e.g. \`/sop vote 72\` or \`/sop vote 3 days\`.`,
   );
 
 /**
- * How long a vote stays open, in hours, as typed after `/sop vote`: `72`, `72h`, `3d`, `3 days`,
- * `1 week` (undefined: nothing typed, the default). Every other word is refused by name, so
- * `3 fortnights` never opens a vote of 3 hours; a length outside 1 hour to two weeks is refused
- * with what it comes to in hours.
+ * How long a vote stays open, as typed after `/sop vote`: `72`, `72h` (hours), `3d`, `3 days`,
+ * `1 week` (days; undefined: nothing typed, the default). Every other word is refused by name,
+ * so `3 fortnights` never opens a vote of 3 hours; a length outside 1 hour to two weeks (336
+ * hours, or 14 days) is refused, weeks with what they come to in days.
  */
-function voteHours(words: readonly string[]): number | undefined {
+function voteLength(words: readonly string[]): VoteLength | undefined {
   const [first, second, ...more] = words;
   if (first === undefined) return undefined;
   const m = /^(\d{1,6})([a-z]*)$/i.exec(first);
@@ -62,21 +67,22 @@ function voteHours(words: readonly string[]): number | undefined {
     throw lengthRefusal(first);
   }
   const glued = m[2]?.toLowerCase() ?? '';
-  if (glued !== '' && !(glued in UNIT_HOURS)) throw lengthRefusal(first);
+  if (glued !== '' && !(glued in UNITS_OF)) throw lengthRefusal(first);
   // `3d` takes no word after it; `3` takes one unit.
   const unit = glued !== '' ? glued : (second?.toLowerCase() ?? 'h');
   if (glued !== '' && second !== undefined) throw lengthRefusal(second);
-  if (!(unit in UNIT_HOURS)) throw lengthRefusal(second ?? first);
+  const of = UNITS_OF[unit];
+  if (!of) throw lengthRefusal(second ?? first);
   if (more[0] !== undefined) throw lengthRefusal(more[0]);
-  const hours = Number(m[1]) * (UNIT_HOURS[unit] ?? 1);
-  if (hours < 1 || hours > MAX_VOTE_HOURS) {
+  const count = Number(m[1]) * of.per;
+  if (count < 1 || count > (of.unit === 'hours' ? MAX_VOTE_HOURS : MAX_VOTE_DAYS)) {
     const typed = words.join(' ');
-    const inHours = (UNIT_HOURS[unit] ?? 1) === 1 ? '' : ` is ${hours} hours`;
+    const inDays = of.per === 1 ? '' : ` is ${count} days`;
     throw new UsageError(
-      `${codeSpan(typed)}${inHours}: a vote stays open from 1 hour to ${MAX_VOTE_HOURS / 24} days (${MAX_VOTE_HOURS} hours), e.g. \`/sop vote 72\` or \`/sop vote 3 days\`.`,
+      `${codeSpan(typed)}${inDays}: a vote stays open from 1 hour to ${MAX_VOTE_DAYS} days (${MAX_VOTE_HOURS} hours), e.g. \`/sop vote 72\` or \`/sop vote 3 days\`.`,
     );
   }
-  return hours;
+  return { unit: of.unit, count };
 }
 
 /**
@@ -111,14 +117,14 @@ export const vote: SopSubcommand = {
   ],
   async handle(ctx) {
     if (ctx.args[0] === 'mode' || ctx.args[0] === 'quorum') return configure(ctx);
-    const hours = voteHours(ctx.args);
+    const length = voteLength(ctx.args);
     const { db } = ctx.deps;
     const cycle = await requireOpenCycle(db);
     const { view, replaced, closesWithPhase } = await createPoll(ctx.deps, {
       cycle,
       createdBy: ctx.member.userId,
       requestKey: ctx.requestKey,
-      ...(hours !== undefined ? { hours } : {}),
+      ...(length !== undefined ? { length } : {}),
     });
     const settings = await getSettings(db);
     const post = {
@@ -181,9 +187,10 @@ export const vote: SopSubcommand = {
       ? ` It replaces vote ${replaced.id}, whose plan run ${replaced.runId} was out of date.`
       : '';
     const unreachable = await quorumOutOfReach(ctx.deps, view.poll.quorum, 'it');
+    const typedLength = length ?? DEFAULT_POLL_LENGTH;
     const early =
       closesWithPhase && view.poll.closes_at
-        ? ` It closes ${slackDate(view.poll.closes_at, view.timezone)}, before its ${hours ?? DEFAULT_POLL_HOURS} hours are up: the executive phase ends then and closes the cycle, after which no decision can be recorded.`
+        ? ` It closes ${slackDate(view.poll.closes_at, view.timezone)}, before its ${voteLengthText(typedLength)} ${typedLength.count === 1 ? 'is' : 'are'} up: the executive phase ends then and closes the cycle, after which no decision can be recorded.`
         : '';
     await ctx.respond({
       response_type: 'ephemeral',

@@ -1,3 +1,4 @@
+import { addLocalDays } from './calendar.js';
 import { formatNumber } from './number-format.js';
 
 /**
@@ -195,22 +196,47 @@ export function replacedRunDecisionNotice(newer: string, older: string, pollId: 
   return `${runReplaced(newer, older, `vote ${pollId}`)}, so no decision can be recorded on them. ${ON_THE_LATEST_RUN}`;
 }
 
+/**
+ * How long a vote stays open, as typed: whole hours (`72`, `72h`), which are real hours, or
+ * calendar days (`3 days`, `1 week` as 7), which end at the same wall-clock time that many days
+ * later in the company's zone, as a person reading "3 days" from Friday 17:00 expects Monday
+ * 17:00, across a DST change too (then 71 or 73 hours).
+ */
+export type VoteLength =
+  | { readonly unit: 'hours'; readonly count: number }
+  | { readonly unit: 'days'; readonly count: number };
+
+/** "48 hours", "1 hour", "3 days", "1 day": a vote's length as its messages say it. */
+export function voteLengthText(length: VoteLength): string {
+  const word = length.unit === 'hours' ? 'hour' : 'day';
+  return `${length.count} ${word}${length.count === 1 ? '' : 's'}`;
+}
+
 /** When a vote closes, and whether the executive phase's end is what closes it. */
 export interface VoteClose {
   readonly at: Date;
-  /** True when the phase's deadline comes before the vote's hours are up, and closes it. */
+  /** True when the phase's deadline comes before the vote's length is up, and closes it. */
   readonly withPhase: boolean;
 }
 
 /**
- * When a vote opened at `now` for `hours` closes: then, or at `phaseEnd` (the executive
- * phase's deadline) when that comes first, since the cycle closes at that deadline and its
- * vote with it (no decision can be recorded after). A deadline already past is the cycle's
- * own business (its job is late): the vote keeps its hours.
+ * When a vote opened at `now` for `length` closes: `now` plus its hours, or the same local time
+ * its days later in the company's `zone` (`addLocalDays`, as a snooze ends); or at `phaseEnd`
+ * (the executive phase's deadline) when that comes first, since the cycle closes at that
+ * deadline and its vote with it (no decision can be recorded after). A deadline already past is
+ * the cycle's own business (its job is late): the vote keeps its length.
  */
-export function voteClose(now: Date, hours: number, phaseEnd: Date | null): VoteClose {
-  const byHours = new Date(now.getTime() + hours * 3600_000);
-  return phaseEnd && phaseEnd.getTime() > now.getTime() && phaseEnd.getTime() < byHours.getTime()
+export function voteClose(
+  now: Date,
+  length: VoteLength,
+  zone: string,
+  phaseEnd: Date | null,
+): VoteClose {
+  const byLength =
+    length.unit === 'hours'
+      ? new Date(now.getTime() + length.count * 3600_000)
+      : addLocalDays(now, length.count, zone);
+  return phaseEnd && phaseEnd.getTime() > now.getTime() && phaseEnd.getTime() < byLength.getTime()
     ? { at: phaseEnd, withPhase: true }
-    : { at: byHours, withPhase: false };
+    : { at: byLength, withPhase: false };
 }

@@ -39,6 +39,7 @@ import {
   replacedRunNotice,
   type Tally,
   tally,
+  type VoteLength,
   voteClose,
 } from '../core/vote.js';
 import type { CycleDeps } from '../deps.js';
@@ -84,7 +85,8 @@ export interface PollView {
   readonly horizon?: readonly string[];
 }
 
-export const DEFAULT_POLL_HOURS = 48;
+/** How long a vote stays open when no length is typed: 48 real hours. */
+export const DEFAULT_POLL_LENGTH: VoteLength = { unit: 'hours', count: 48 };
 
 /**
  * The poll's options and its tally (the counted votes, the quorum) as `db` reads them: the
@@ -206,7 +208,8 @@ export interface CreatePollInput {
   readonly cycle: CycleRow;
   readonly createdBy: string;
   readonly requestKey: string;
-  readonly hours?: number;
+  /** How long it stays open; absent: `DEFAULT_POLL_LENGTH`. */
+  readonly length?: VoteLength;
 }
 
 /** The open vote a new one replaced: its plan run was out of date. */
@@ -231,7 +234,7 @@ export async function createPoll(
   view: PollView;
   created: boolean;
   replaced: ReplacedPoll | null;
-  /** True when the executive phase's deadline closes the vote before its hours are up. */
+  /** True when the executive phase's deadline closes the vote before its length is up. */
   closesWithPhase: boolean;
 }> {
   const key = `poll:${input.requestKey}`;
@@ -260,12 +263,11 @@ export async function createPoll(
       `The latest plan run of ${cycle.month} has no feasible scenario to vote on; fix the plan and run \`/sop plan\` again.`,
     );
   }
-  const hours = input.hours ?? DEFAULT_POLL_HOURS;
   const now = deps.clock.now();
   const phaseEnd = cycle.deadlines.executive ? new Date(cycle.deadlines.executive) : null;
-  const close = voteClose(now, hours, phaseEnd);
-  const closesAt = close.at;
   const settings = await getSettings(deps.db);
+  const close = voteClose(now, input.length ?? DEFAULT_POLL_LENGTH, settings.timezone, phaseEnd);
+  const closesAt = close.at;
   const poll = await deps.db.transaction().execute(async (trx) => {
     await lockPollCreation(trx, cycle.id);
     // Share-locked until the vote is written: the cycle cannot close (and leave it open) meanwhile.
@@ -323,9 +325,15 @@ export async function createPoll(
     // A vote that the phase's end closes needs no deadline job of its own: the cycle's
     // deadline closes it, in the cycle's closing transaction. One of its own at that same
     // instant could close it first and ask the chair for a decision the cycle then refuses.
+    // Its delay is read off closes_at, so the job and the stored deadline are one instant.
     if (!close.withPhase)
       jobs.push(
-        await requestJob(trx, 'poll-deadline', { pollId: row.id }, { delayMs: hours * 3600_000 }),
+        await requestJob(
+          trx,
+          'poll-deadline',
+          { pollId: row.id },
+          { delayMs: closesAt.getTime() - now.getTime() },
+        ),
       );
     return { id: row.id, jobs, replaced, created: true };
   });

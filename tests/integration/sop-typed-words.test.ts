@@ -67,9 +67,9 @@ describe('/sop vote reads how long the vote stays open', () => {
     expect(await answer(PLANNER, 'vote 3 fortnight')).toBe(
       ':warning: `fortnight`: give how long the vote stays open as whole hours or days, from 1 hour to 14 days, e.g. `/sop vote 72` or `/sop vote 3 days`.',
     );
-    // 3 weeks = 3 × 168 = 504 hours, over 14 × 24 = 336.
+    // 3 weeks = 3 × 7 = 21 days, over 14.
     expect(await answer(PLANNER, 'vote 3 weeks')).toBe(
-      ':warning: `3 weeks` is 504 hours: a vote stays open from 1 hour to 14 days (336 hours), e.g. `/sop vote 72` or `/sop vote 3 days`.',
+      ':warning: `3 weeks` is 21 days: a vote stays open from 1 hour to 14 days (336 hours), e.g. `/sop vote 72` or `/sop vote 3 days`.',
     );
     expect(await answer(PLANNER, 'vote 3d more')).toBe(
       ':warning: `more`: give how long the vote stays open as whole hours or days, from 1 hour to 14 days, e.g. `/sop vote 72` or `/sop vote 3 days`.',
