@@ -13,6 +13,7 @@ import type {
 } from '@slack/bolt';
 import { activeFamilies, familyByCode } from '../../db/queries/adjustments.js';
 import { activeResources } from '../../db/queries/capacity.js';
+import { localDate } from '../core/calendar.js';
 import { can } from '../core/policy.js';
 import type { AppDeps } from '../deps.js';
 import { SopError } from '../errors.js';
@@ -279,9 +280,12 @@ export async function runTextChange(
   try {
     const m = await member();
     requirePermission(m, spec.action, spec.doing);
-    // A month named without its year is read from the open cycle's month (none: today's).
+    // A month named without its year is read from the open cycle's month (none: the company's
+    // month today, in its zone, not UTC's).
     const cycle = await getOpenCycle(deps.db);
-    const anchor = cycle?.month ?? deps.clock.now().toISOString().slice(0, 7);
+    const anchor =
+      cycle?.month ??
+      localDate(deps.clock.now(), (await getSettings(deps.db)).timezone).slice(0, 7);
     const input = parseChangeText(command.text, spec.reasons, spec.subject, anchor);
     outcome = await spec.submit(deps, m, input, {
       requestKey,
