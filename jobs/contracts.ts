@@ -144,6 +144,12 @@ export const payloads = {
    */
   'action-raised': z.object({ actionId: id }),
   /**
+   * The company's zone changed (SOPBOT_TIMEZONE and a restart): each open action's reminders
+   * still waiting move to REMINDER_HOUR in the zone now stored. `change` is the audit entry
+   * (`settings.change`, by SOPBOT_TIMEZONE) recorded with the change.
+   */
+  'reminders-rezone': z.object({ change: id }),
+  /**
    * Publish a recorded decision: the vote message's outcome, the decision log in the
    * executive channel (its thread) and each action owner's DM, each once (ledger keys).
    */
@@ -220,6 +226,7 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   'action-closed': 'notifications',
   'action-reopened': 'notifications',
   'action-raised': 'notifications',
+  'reminders-rezone': 'notifications',
   'decision-publish': 'posts',
   pack: 'posts',
   review: 'posts',
@@ -255,6 +262,7 @@ const JOB_IDS: { readonly [N in JobName]: (p: JobPayload<N>) => string } = {
   'action-closed': (p) => `action-closed-${p.closing}${p.redraw ? '-redraw' : ''}`,
   'action-reopened': (p) => `action-reopened-${p.reopening}`,
   'action-raised': (p) => `action-raised-${p.actionId}`,
+  'reminders-rezone': (p) => `reminders-rezone-${p.change}`,
   'decision-publish': (p) => `decision-publish-${p.decisionId}`,
   pack: (p) => `pack-${p.cycleId}`,
   review: (p) => `review-${p.cycleId}`,

@@ -3,14 +3,14 @@
  * call core and services, write results, and post. They are registered in jobs/registry.ts.
  */
 import type { WebClient } from '@slack/web-api';
-import type { FlowProducer, Job } from 'bullmq';
+import type { FlowProducer, Job, Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Db } from '../db/connect.js';
 import type { Config } from '../src/config.js';
 import type { LpSolver } from '../src/core/supply/lp.js';
 import type { Clock } from '../src/deps.js';
 import type { FitMany } from '../src/services/thread-pool.js';
-import type { JobName, JobPayload, JobQueue } from './contracts.js';
+import type { JobName, JobPayload, JobQueue, QueueName } from './contracts.js';
 
 export interface JobContext {
   readonly db: Db;
@@ -31,6 +31,8 @@ export interface JobContext {
  */
 export interface WorkerServices {
   readonly flows: FlowProducer;
+  /** BullMQ's queue `name`, for a job that moves other jobs (reminders-rezone). */
+  queue(name: QueueName): Queue;
   /** Loaded on first use, warm when it resolves. */
   solver(): Promise<LpSolver>;
   /** Fits many forecasts on every core. */

@@ -23,6 +23,7 @@ import { postCharts } from './post-charts.js';
 import type { Processor } from './processor-types.js';
 import { recompute, recomputeDaily } from './recompute.js';
 import { refusalNotice } from './refusal-notice.js';
+import { remindersRezone } from './reminders-rezone.js';
 import { review } from './review.js';
 import { userLeft } from './user-left.js';
 import { whatif } from './whatif.js';
@@ -43,6 +44,7 @@ export const PROCESSORS: { readonly [N in JobName]: Processor<N> } = {
   'action-closed': actionClosed,
   'action-reopened': actionReopened,
   'action-raised': actionRaised,
+  'reminders-rezone': remindersRezone,
   'poll-deadline': pollDeadline,
   'poll-refresh': pollRefresh,
   'decision-publish': decisionPublish,

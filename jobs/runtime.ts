@@ -171,8 +171,20 @@ export function startRuntime(deps: RuntimeDeps, opts: RuntimeOptions = {}): JobR
       )
     : null;
   let solver: Promise<LpSolver> | null = null;
+  // Queues a job reads or moves other jobs of (made on first use, on the workers' connection).
+  const jobQueues = new Map<QueueName, Queue>();
   const services: WorkerServices = {
     flows,
+    queue: (name) => {
+      let q = jobQueues.get(name);
+      if (!q) {
+        q = new Queue(name, { connection: deps.connection, prefix: deps.prefix });
+        // Its errors are the connection's, logged once there ('worker error').
+        q.on('error', () => undefined);
+        jobQueues.set(name, q);
+      }
+      return q;
+    },
     fitMany: pool?.fit ?? fitInProcess,
     // With a pool, every LP is solved on its threads, each with a HiGHS runtime of its own
     // (a thread not warm yet loads it for its first solve); without one (a worker that does
@@ -372,6 +384,7 @@ export function startRuntime(deps: RuntimeDeps, opts: RuntimeOptions = {}): JobR
         await warm?.done; // the render in progress, at most one
         await Promise.all(workers.map((w) => w.close()));
         await Promise.all(sweptQueues.map((q) => q.close()));
+        await Promise.all([...jobQueues.values()].map((q) => q.close()));
         await flows.close();
         await pool?.close();
       })();

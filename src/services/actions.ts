@@ -24,6 +24,7 @@ import {
   setDigestItems,
 } from '../../db/queries/reminder-digests.js';
 import type { ActionRow, SkippedHoliday } from '../../db/schema.js';
+import { jobId } from '../../jobs/contracts.js';
 import {
   addDays,
   addLocalDays,
@@ -282,6 +283,76 @@ export async function scheduleActionReminders(deps: CycleDeps, action: ActionRow
   for (const slot of initialReminders(action.due_date, deps.clock.now(), timezone, holidays)) {
     await enqueueReminder(deps, action.id, slot);
   }
+}
+
+/**
+ * The delayed reminder jobs, as the worker holds them (BullMQ in jobs/reminders-rezone.ts). Each
+ * answers false when job `id` is not waiting out a delay (none, or running, or done).
+ */
+export interface DelayedReminders {
+  isDelayed(id: string): Promise<boolean>;
+  /** Runs job `id` `delayMs` from now (0: at once). */
+  move(id: string, delayMs: number): Promise<boolean>;
+  remove(id: string): Promise<boolean>;
+}
+
+/** What moveRemindersToZone did to the reminders waiting. */
+export interface RezonedReminders {
+  /** Moved to their time in the zone, or run at once when that was earlier today. */
+  readonly moved: number;
+  /** Dropped: their time in the zone was on a day already gone (the next one replaces them). */
+  readonly dropped: number;
+}
+
+/**
+ * After the company's zone changed (SOPBOT_TIMEZONE and a restart): each open action's
+ * scheduled reminders still waiting (before, due, overdue-k; a snooze's keeps the instant the
+ * owner chose) move to REMINDER_HOUR of their working day in the zone now stored, so moving
+ * east a "due" reminder comes at 09:00 on the due day rather than at 02:45 the next day as
+ * "Overdue by 1 day". One whose time in the new zone has passed runs at once when that time
+ * is today (the owner has not had it: its old time was still ahead), and is dropped when it
+ * was an earlier day: the action's next reminder takes its place (an overdue one's successor
+ * is scheduled first, so the chain goes on). Computed from the zone stored and the clock, not
+ * from the change: run again (a retry, another worker), it moves nothing further.
+ */
+export async function moveRemindersToZone(
+  deps: CycleDeps,
+  jobs: DelayedReminders,
+): Promise<RezonedReminders> {
+  const { timezone } = await getSettings(deps.db);
+  const holidays = await holidaySet(deps.db);
+  const now = deps.clock.now();
+  const today = localDate(now, timezone);
+  let moved = 0;
+  let dropped = 0;
+  for (const action of await actionsWhere(deps.db, { open: true })) {
+    const due = action.due_date;
+    const slots: [ReminderKind, string][] = [
+      ['before', addDays(due, -BEFORE_DAYS)],
+      ['due', due],
+      ...Array.from({ length: OVERDUE_CAP }, (_, i): [ReminderKind, string] => [
+        'overdue',
+        `overdue-${i + 1}`,
+      ]),
+    ];
+    for (const [kind, occurrence] of slots) {
+      const id = jobId('action-reminder', { actionId: action.id, kind, occurrence });
+      if (!(await jobs.isDelayed(id))) continue;
+      const at = reminderTime(due, kind, occurrence, timezone, holidays);
+      if (at.getTime() > now.getTime() || localDate(at, timezone) === today) {
+        if (await jobs.move(id, Math.max(0, at.getTime() - now.getTime()))) moved++;
+        continue;
+      }
+      if (kind === 'overdue') {
+        let next = nextOverdue(due, occurrence, timezone, holidays);
+        while (next && next.at.getTime() <= now.getTime() && localDate(next.at, timezone) < today)
+          next = nextOverdue(due, next.occurrence, timezone, holidays);
+        if (next) await enqueueReminder(deps, action.id, next);
+      }
+      if (await jobs.remove(id)) dropped++;
+    }
+  }
+  return { moved, dropped };
 }
 
 /** The items of the reminder digest posted as `channel`/`ts`, and its owner; null if it is none. */

@@ -15,6 +15,7 @@ import type { SettingsRow } from '../../db/schema.js';
 import type { Config } from '../config.js';
 import type { TimeFences } from '../core/company.js';
 import { ValidationError } from '../errors.js';
+import { requestJob } from './outbox.js';
 
 /** The single workspace's settings row, created with defaults on first use. */
 export async function getSettings(db: Db, teamId = 'default'): Promise<SettingsRow> {
@@ -140,7 +141,8 @@ function checkFenceInHorizon(frozen: number, horizon: number, horizonChanged: bo
 
 /**
  * At the start of a process: store SOPBOT_TIMEZONE in the settings, and warn when that moved
- * the company to another zone (deadlines already set keep their instants).
+ * the company to another zone (deadlines already set keep their instants; the open actions'
+ * reminders move to their time in the new zone, storeTimezone).
  */
 export async function useConfiguredTimezone(
   db: Db,
@@ -151,7 +153,7 @@ export async function useConfiguredTimezone(
   if (before !== null) {
     logger.warn(
       { from: before, to: config.SOPBOT_TIMEZONE },
-      'SOPBOT_TIMEZONE changed the company time zone; deadlines already set keep their instants',
+      "SOPBOT_TIMEZONE changed the company time zone; deadlines already set keep their instants, and open actions' reminders move to 09:00 in the new zone",
     );
   }
 }
@@ -163,8 +165,11 @@ const DEFAULT_TIMEZONE = 'UTC';
  * Store the deployment's time zone (SOPBOT_TIMEZONE) as the company's, in the settings that
  * every process reads (settings.timezone); the bot and the workers call this when they start.
  * A missing row stands for the defaults, UTC among them, so a row is created only for another
- * zone. A change of zone is audited (`settings.change`, by SOPBOT_TIMEZONE). Returns the zone it
- * replaced in a stored row, or null.
+ * zone. A change of zone is audited (`settings.change`, by SOPBOT_TIMEZONE) and, with it, asks
+ * for the `reminders-rezone` job (the job outbox: whichever process stores the change, under
+ * the rows' lock, asks once, and the relay of any process hands it over even if this one
+ * stops), which moves the open actions' reminders waiting to their time in the new zone.
+ * Returns the zone it replaced in a stored row, or null.
  */
 export async function storeTimezone(db: Db, zone: string): Promise<string | null> {
   return db.transaction().execute(async (trx) => {
@@ -178,13 +183,14 @@ export async function storeTimezone(db: Db, zone: string): Promise<string | null
     if (stale === undefined) return null;
     await setAllTimezones(trx, zone);
     // Deadlines of new cycles and reminders are counted in the zone: who moved it, and when.
-    await audit(trx, {
+    const change = await audit(trx, {
       actor: 'sopbot',
       action: 'settings.change',
       entity: 'settings',
       entityId: null,
       details: { from: { timezone: stale }, to: { timezone: zone }, by: 'SOPBOT_TIMEZONE' },
     });
+    await requestJob(trx, 'reminders-rezone', { change });
     return stale;
   });
 }
