@@ -482,6 +482,15 @@ export function stressKpis(x: StressSummary | null): Record<string, number | nul
     excessInventoryValueP90: x.excessInventoryValue.p90,
     // Of which written off past its shelf life (expected): the trade-off names it.
     writtenOffValue: x.writtenOffValue.expected,
+    // Which way demand runs in the bad case of the stock, the cash and the fill rate (−1 low,
+    // 1 high, 0 neither clearly): the trade-off sentence says it. Absent from older runs.
+    ...(x.demandTails
+      ? {
+          excessStockDemandTail: x.demandTails.excessStock,
+          cashDemandTail: x.demandTails.cash,
+          fillRateDemandTail: x.demandTails.fillRate,
+        }
+      : {}),
     cashFlow: x.cashFlow.expected,
     cashFlowP10: x.cashFlow.p10,
     cashFlowP90: x.cashFlow.p90,

@@ -56,7 +56,7 @@ describe('npm run demo', () => {
     expect(transcript).toMatch(goodCase);
     expect(pack).toMatch(goodCase);
     expect(transcript).toContain(
-      'in a bad case, 1 demand outcome in 10 does worse, in a good case 1 in 10 does better',
+      'in a bad case, 1 demand outcome in 10 does worse, each figure its own 1 in 10; in a good case 1 in 10 does better',
     );
     expect(pack).toContain('Against uncertain demand, over the same months: expected margin');
     expect(pack).toContain('Demand risk, Cautious: fill rate');
@@ -186,7 +186,7 @@ describe('npm run demo', () => {
     // The closing grid says what the pack says, in its words and its money: expected and bad
     // case, never "P10" or the fill rate at forecast demand (100% for nearly every plan).
     expect(lines).toContain(
-      'Scenarios of the latest plan run, each against the same demand samples (in a bad case, 1 demand outcome in 10 does worse):',
+      'Scenarios of the latest plan run, each against the same demand samples (in a bad case, 1 demand outcome in 10 does worse, each figure its own 1 in 10):',
     );
     // The months its money covers, named as the vote names them, right under the heading.
     // The latest run is 2027-03's: the loop imported February's sales and production, so its

@@ -287,7 +287,7 @@ describe('two families, three months: the finance read by hand', () => {
       '- Peak working capital (its highest month-end) $9.1k expected, $9.1k in a bad case; the expected peak is +$90 vs budget $9.1k, the bad case +$90: neither fits within the budget.',
     );
     expect(md).toContain(
-      "- Central: expected margin $11.9k; in a bad case (1 in 10) it leaves $0 of stock beyond 3 months' cover, cash is +$570 against budget and it fills 100.0% of demand.",
+      "- Central: expected margin $11.9k; in a bad case (each its own 1 in 10) it leaves $0 of stock beyond 3 months' cover, cash is +$570 against budget and it fills 100.0% of demand.",
     );
 
     const vote = await voteText();
@@ -362,7 +362,7 @@ describe('two families, three months: the finance read by hand', () => {
       '- Cash over the horizon $3.8k expected, $3.8k in a bad case; invoices and bills open before 2027-01 are left out; the budget starts in 2027-02, after 2027-01, so the cash is not set against it.',
     );
     expect(md).toContain(
-      "- Central: expected margin $11.9k; in a bad case (1 in 10) it leaves $0 of stock beyond 3 months' cover, cash over the horizon is $3.8k and it fills 100.0% of demand.",
+      "- Central: expected margin $11.9k; in a bad case (each its own 1 in 10) it leaves $0 of stock beyond 3 months' cover, cash over the horizon is $3.8k and it fills 100.0% of demand.",
     );
     const run = await getRun(t.db, late.runId);
     expect(
@@ -409,7 +409,7 @@ describe('two families, three months: the finance read by hand', () => {
       "- Cash over the horizon $3.8k expected, $3.8k in a bad case; by 2027-02, the budget's last month, +$270 in a bad case against budget −$650;",
     );
     const sentence =
-      "Central: expected margin $11.9k; in a bad case (1 in 10) it leaves $0 of stock beyond 3 months' cover, cash by 2027-02, the budget's last month, is +$270 against budget and it fills 100.0% of demand.";
+      "Central: expected margin $11.9k; in a bad case (each its own 1 in 10) it leaves $0 of stock beyond 3 months' cover, cash by 2027-02, the budget's last month, is +$270 against budget and it fills 100.0% of demand.";
     expect(md).toContain(`- ${sentence}`);
     expect(await voteText()).toContain(sentence);
     expect((await runTradeOffs(t.db, early.runId)).get(central!.id)).toBe(sentence);

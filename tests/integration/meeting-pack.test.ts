@@ -203,7 +203,7 @@ describe('meeting pack', () => {
     // "Bad case" is said in words in every line and defined once, at the top.
     expect(md.split('## 1.')[1]).not.toContain('P10');
     expect(md.split('## 1.')[0]).toContain(
-      "in a bad case, 1 demand outcome in 10 does worse (the samples' P10; of working capital, their P90: more cash tied up); in a good case, 1 in 10 does better (the P90 of margin).",
+      "in a bad case, 1 demand outcome in 10 does worse (the samples' P10; of working capital, their P90: more cash tied up), each figure its own 1 in 10, not one outcome, so question 6 says whether demand runs low or high where the samples show it; in a good case, 1 in 10 does better (the P90 of margin).",
     );
     // Cash at P10 300,000 against the budget's 320,000: −20,000.
     expect(section(md, 4)).toContain('$300k in a bad case vs budget $320k (−$20k in a bad case)');
@@ -223,7 +223,7 @@ describe('meeting pack', () => {
     // 700k = +60k, expected 660k − 650k = +10k, cash at P10 250k − budget 320k = −70k, service
     // at risk 86% − 90% = −4.0 pts.
     expect(section(md, 6)).toContain(
-      "Ambitious: margin $760k in a good case (1 in 10), +$60k vs Central $700k, and $660k expected, +$10k vs Central $650k; in a bad case (1 in 10) it leaves $95k of stock beyond 3 months' cover, cash is −$70k against budget and it fills 86.0% of demand (−4.0 pts vs Central).",
+      "Ambitious: margin $760k in a good case (1 in 10), +$60k vs Central $700k, and $660k expected, +$10k vs Central $650k; in a bad case (each its own 1 in 10) it leaves $95k of stock beyond 3 months' cover, cash is −$70k against budget and it fills 86.0% of demand (−4.0 pts vs Central).",
     );
     expect(section(md, 6)).toContain('Cautious: revenue');
     expect(section(md, 6)).toContain(

@@ -201,7 +201,7 @@ describe('vote settings, quorum and the chair prompt', () => {
     // The trade-off each choice accepts is on the modal (the fixture's stress KPIs: P90
     // margin 760k vs 700k, expected 660k vs 650k, cash at P10 250k vs the budget's 320k).
     const tradeOff =
-      "Ambitious: margin $760k in a good case (1 in 10), +$60k vs Central $700k, and $660k expected, +$10k vs Central $650k; in a bad case (1 in 10) it leaves $95k of stock beyond 3 months' cover, cash is −$70k against budget and it fills 86.0% of demand (−4.0 pts vs Central).";
+      "Ambitious: margin $760k in a good case (1 in 10), +$60k vs Central $700k, and $660k expected, +$10k vs Central $650k; in a bad case (each its own 1 in 10) it leaves $95k of stock beyond 3 months' cover, cash is −$70k against budget and it fills 86.0% of demand (−4.0 pts vs Central).";
     expect(JSON.stringify(modal.definition.blocks)).toContain(tradeOff);
     // The chair has picked the scenario and typed the rationale, then adds a row.
     await h.driver.selectOption(modal.id, 'decision_add_action', null, {

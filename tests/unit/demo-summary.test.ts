@@ -42,7 +42,7 @@ describe('scenarioSummary', () => {
     expect(HORIZON.at(-1)).toBe('2028-06');
     // The months the money covers, named as the vote names them.
     expect(scenarioSummary([central, cautious], HORIZON)).toEqual([
-      'Scenarios of the latest plan run, each against the same demand samples (in a bad case, 1 demand outcome in 10 does worse):',
+      'Scenarios of the latest plan run, each against the same demand samples (in a bad case, 1 demand outcome in 10 does worse, each figure its own 1 in 10):',
       // A run that did not count the invoices open when it began (no openingReceivables).
       'Money over 2027-01–2028-06 (18 months): margin and cash are totals for the period; invoices and bills open before 2027-01 are left out of the cash.',
       '  Central  expected margin $72.4M, $68M in a bad case;   fills 95.9% expected, 93.0% in a bad case; cash $57.3M in a bad case; peak utilisation 121.4%',

@@ -139,8 +139,8 @@ describe('trade-off sentences', () => {
     // → +$84.5k; stock 999,400 → $999k; cash 500,000 − 500,000.4 = −0.4 → $0. Beside the
     // differences the margins, at the sentence's precision: $2.0M and $2.0M, $1.1M and $1.0M.
     expect(tradeOffSentences([central, ambitious])).toEqual([
-      "Central: expected margin $1M; in a bad case (1 in 10) it leaves $1B of stock beyond 3 months' cover and fills 90.0% of demand.",
-      "Ambitious: margin $2.0M in a good case (1 in 10), +$1.2k vs Central $2.0M, and $1.1M expected, +$84.5k vs Central $1.0M; in a bad case (1 in 10) it leaves $999k of stock beyond 3 months' cover, cash is $0 against budget and it fills 90.0% of demand (0.0 pts vs Central).",
+      "Central: expected margin $1M; in a bad case (each its own 1 in 10) it leaves $1B of stock beyond 3 months' cover and fills 90.0% of demand.",
+      "Ambitious: margin $2.0M in a good case (1 in 10), +$1.2k vs Central $2.0M, and $1.1M expected, +$84.5k vs Central $1.0M; in a bad case (each its own 1 in 10) it leaves $999k of stock beyond 3 months' cover, cash is $0 against budget and it fills 90.0% of demand (0.0 pts vs Central).",
     ]);
   });
 });

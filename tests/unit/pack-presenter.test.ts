@@ -148,7 +148,7 @@ describe('pack presenters', () => {
     // Question 6's trade-offs say "in a good case" as others say "in a bad case": the context
     // line under the header defines both.
     expect(JSON.stringify(packMessage(data(1, 0)).blocks[1])).toContain(
-      'in a bad case, 1 demand outcome in 10 does worse, in a good case 1 in 10 does better',
+      'in a bad case, 1 demand outcome in 10 does worse, each figure its own 1 in 10; in a good case 1 in 10 does better',
     );
   });
 

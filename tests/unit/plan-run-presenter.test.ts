@@ -54,7 +54,7 @@ describe('plan headline', () => {
       '*Plan run 7 for 2027-01 is ready.*',
       '• *Central*: expected fill rate 95.8% (92.6% in a bad case), expected margin $73.2M ($70.1M in a bad case), cash $60.4M ($58.0M in a bad case); peak utilisation 100.0%, 4 resource-months on overtime; margin at its own planned demand $77.4M',
       '• *Cautious*: expected fill rate 87.6% (82.9% in a bad case), expected margin $71.9M ($69.0M in a bad case), cash $61.0M ($59.5M in a bad case); peak utilisation 90.0%, 0 resource-months on overtime; margin at its own planned demand $70M',
-      '_Expected and bad case: each plan against the same demand samples; in a bad case, 1 demand outcome in 10 does worse._',
+      '_Expected and bad case: each plan against the same demand samples; in a bad case, 1 demand outcome in 10 does worse, each figure its own 1 in 10._',
     ]);
   });
 
@@ -224,7 +224,7 @@ describe('what-if differences', () => {
     // (92.6% → 93.9%) but the expected margin falls by the stock it does not sell.
     expect(whatIfDiff('demand FAM-2 +5%', withWc, stressedWhatIf).split('\n')).toEqual([
       '*What-if:* `demand FAM-2 +5%`',
-      '_Against the forecast’s demand samples (both plans, the same samples; in a bad case, 1 demand outcome in 10 does worse):_',
+      '_Against the forecast’s demand samples (both plans, the same samples; in a bad case, 1 demand outcome in 10 does worse, each figure its own 1 in 10):_',
       // 96.1 − 95.8 = 0.3 points; 93.9 − 92.6 = 1.3 points
       '• Expected fill rate: 96.1% (+0.3 pts vs Central 95.8%)',
       '• Fill rate in a bad case: 93.9% (+1.3 pts vs Central 92.6%)',
@@ -329,7 +329,7 @@ describe('what-if differences', () => {
     const lines = whatIfDiff('demand FAM-2 +20%', withWc, stressedWhatIf, happens).split('\n');
     expect(lines.slice(0, 11)).toEqual([
       '*What-if:* `demand FAM-2 +20%`',
-      '_If it happens (the change in every demand sample; Central’s plan as made, the what-if’s made for it; in a bad case, 1 demand outcome in 10 does worse):_',
+      '_If it happens (the change in every demand sample; Central’s plan as made, the what-if’s made for it; in a bad case, 1 demand outcome in 10 does worse, each figure its own 1 in 10):_',
       // 95.0 − 91.2 = 3.8 points; 92.0 − 86.4 = 5.6 points
       '• Expected fill rate: 95.0% (+3.8 pts vs Central 91.2%)',
       '• Fill rate in a bad case: 92.0% (+5.6 pts vs Central 86.4%)',

@@ -496,8 +496,8 @@ describe('the trade-off and the same figure everywhere', () => {
         { coverMonths: 1 },
       ),
     ).toEqual([
-      "Central: expected margin $9.7k; in a bad case (1 in 10) it leaves $400 of stock beyond 1 months' cover, cash over the horizon is $9.5k and it fills 74.9% of demand.",
-      "Lean: margin $11.0k in a good case (1 in 10), +$60 vs Central $10.9k, and $9.8k expected, +$60 vs Central $9.7k; in a bad case (1 in 10) it leaves $0 of stock beyond 1 months' cover, cash over the horizon is $9.5k and it fills 74.9% of demand (0.0 pts vs Central).",
+      "Central: expected margin $9.7k; in a bad case (each its own 1 in 10) it leaves $400 of stock beyond 1 months' cover, cash over the horizon is $9.5k and it fills 74.9% of demand.",
+      "Lean: margin $11.0k in a good case (1 in 10), +$60 vs Central $10.9k, and $9.8k expected, +$60 vs Central $9.7k; in a bad case (each its own 1 in 10) it leaves $0 of stock beyond 1 months' cover, cash over the horizon is $9.5k and it fills 74.9% of demand (0.0 pts vs Central).",
     ]);
   });
 
@@ -610,12 +610,12 @@ describe('trade-offs with negative margins and demand all met', () => {
         { label: 'Better', kpis: kpis(-734_567, 100_000) },
       ]),
     ).toEqual([
-      "Central: expected margin −$1.2M; in a bad case (1 in 10) it leaves $0 of stock beyond 3 months' cover and fills 100.0% of demand.",
-      "Worse: margin −$2.0M in a good case (1 in 10), −$1.6M vs Central −$400k, and −$3.5M expected, −$2.3M vs Central −$1.2M; in a bad case (1 in 10) it leaves $0 of stock beyond 3 months' cover and fills 100.0% of demand (0.0 pts vs Central).",
+      "Central: expected margin −$1.2M; in a bad case (each its own 1 in 10) it leaves $0 of stock beyond 3 months' cover and fills 100.0% of demand.",
+      "Worse: margin −$2.0M in a good case (1 in 10), −$1.6M vs Central −$400k, and −$3.5M expected, −$2.3M vs Central −$1.2M; in a bad case (each its own 1 in 10) it leaves $0 of stock beyond 3 months' cover and fills 100.0% of demand (0.0 pts vs Central).",
       // −734,567 ("−$735k") against −1,234,567 ("−$1.2M"): +$500,000, written to the $1k,
       // finer than the $0.1M of "−$1.2M", so unrounded: "+$500k". A profit in the good case,
       // +$100k, against a loss of $400k: +$500k.
-      "Better: margin $100k in a good case (1 in 10), +$500k vs Central −$400k, and −$735k expected, +$500k vs Central −$1.2M; in a bad case (1 in 10) it leaves $0 of stock beyond 3 months' cover and fills 100.0% of demand (0.0 pts vs Central).",
+      "Better: margin $100k in a good case (1 in 10), +$500k vs Central −$400k, and −$735k expected, +$500k vs Central −$1.2M; in a bad case (each its own 1 in 10) it leaves $0 of stock beyond 3 months' cover and fills 100.0% of demand (0.0 pts vs Central).",
     ]);
   });
 });
@@ -664,7 +664,7 @@ describe('stock written off past its shelf life', () => {
     expect(k.writtenOffValue).toBe(250);
     expect(k.expectedMargin).toBe(3350);
     expect(tradeOffSentences([{ label: 'Central', kpis: k }])).toEqual([
-      "Central: expected margin $3.4k; in a bad case (1 in 10) it leaves $250 of stock beyond 3 months' cover or past its shelf life, cash over the horizon is $3.4k and it fills 100.0% of demand.",
+      "Central: expected margin $3.4k; in a bad case (each its own 1 in 10) it leaves $250 of stock beyond 3 months' cover or past its shelf life, cash over the horizon is $3.4k and it fills 100.0% of demand.",
     ]);
   });
 });

@@ -49,4 +49,14 @@ describe('stress KPIs against the budget', () => {
     expect(k.budgetCashFlow).toBeNull();
     expect(k.cashP10VsBudget).toBeUndefined();
   });
+
+  it('keeps which way demand runs in each bad case, and nothing of it for an older run', () => {
+    const tails = { excessStock: -1, cash: 0, fillRate: 1 } as const;
+    expect(stressKpis({ ...summary(null), demandTails: tails })).toMatchObject({
+      excessStockDemandTail: -1,
+      cashDemandTail: 0,
+      fillRateDemandTail: 1,
+    });
+    expect(stressKpis(summary(null))).not.toHaveProperty('fillRateDemandTail');
+  });
 });

@@ -18,7 +18,7 @@ const central = { label: 'Central', kpis: centralKpis };
 // By hand, for every sentence below: stock 269,000 → "$269k"; cash at P10 57.0M − budget
 // 66.9M = −9.9M → "−$9.9M"; central's fill rate at P10 (service at risk) 92.7%.
 const tail = (fills = '92.7%') =>
-  `in a bad case (1 in 10) it leaves $269k of stock beyond 3 months' cover, cash is −$9.9M against budget and it fills ${fills} of demand`;
+  `in a bad case (each its own 1 in 10) it leaves $269k of stock beyond 3 months' cover, cash is −$9.9M against budget and it fills ${fills} of demand`;
 
 describe('trade-off sentences', () => {
   it('a copy of central reads "same margin as Central" and "0.0 pts", not "$0 margin" and "+0.0"', () => {

@@ -366,10 +366,10 @@ describe('trade-offs on the vote', () => {
     // sentence's other amounts in tenths (one precision);
     // 93% vs 90% = +3.0 pts.
     expect(text).toContain(
-      "Ambitious &lt;b&gt;: margin $23.3M in a good case (1 in 10), +$12.3M vs Central $11.0M, and $11.5M expected, +$1.5M vs Central $10.0M; in a bad case (1 in 10) it leaves $4.1M of stock beyond 3 months' cover, cash is −$6.0M against budget and it fills 93.0% of demand (+3.0 pts vs Central).",
+      "Ambitious &lt;b&gt;: margin $23.3M in a good case (1 in 10), +$12.3M vs Central $11.0M, and $11.5M expected, +$1.5M vs Central $10.0M; in a bad case (each its own 1 in 10) it leaves $4.1M of stock beyond 3 months' cover, cash is −$6.0M against budget and it fills 93.0% of demand (+3.0 pts vs Central).",
     );
     expect(text).toContain(
-      "Central: expected margin $10M; in a bad case (1 in 10) it leaves $1M of stock beyond 3 months' cover, cash is −$1M against budget and it fills 90.0% of demand.",
+      "Central: expected margin $10M; in a bad case (each its own 1 in 10) it leaves $1M of stock beyond 3 months' cover, cash is −$1M against budget and it fills 90.0% of demand.",
     );
     // The label typed by a planner is escaped in mrkdwn (the button is plain text).
     expect(text).toContain('"text":"*Ambitious &lt;b&gt;*"');
@@ -378,7 +378,7 @@ describe('trade-offs on the vote', () => {
     expect(text).toContain('*Expected margin*\\n$10M (bad case $8M)');
     expect(text).toContain('*Fill rate expected / bad case*\\n95.0% / 90.0%');
     expect(text).toContain(
-      'Each plan against the same demand samples · in a bad case, 1 demand outcome in 10 does worse, in a good case 1 in 10 does better',
+      'Each plan against the same demand samples · in a bad case, 1 demand outcome in 10 does worse, each figure its own 1 in 10; in a good case 1 in 10 does better',
     );
     expect(text).not.toContain('P10');
   });

@@ -3,14 +3,18 @@
  * figures (the KPIs stored with each scenario, metric names as in the grid), in words an
  * executive reads without a statistics glossary: a "good case (1 in 10)" is the margin that 1
  * demand outcome in 10 beats (the P90), a "bad case (1 in 10)" the stock, cash and fill rate
- * that 1 outcome in 10 does worse than (P90 of stock, P10 of cash and fill rate). The stock is
- * what is left beyond cover plus what expired; "or past its shelf life" says so when any
- * sample writes stock off (`writtenOffValue`, expected):
+ * that 1 outcome in 10 does worse than (P90 of stock, P10 of cash and fill rate). Each is its
+ * own 1 in 10, not one outcome: the samples behind the stock's are not the fill rate's, and
+ * often come from the other end of demand. So the sentence says which way demand runs in each
+ * where the samples show it (`demandTail`, kept with the KPIs), and "each its own 1 in 10"
+ * where they do not (and for runs stored before it was kept). The stock is what is left beyond
+ * cover plus what expired; "or past its shelf life" says so when any sample writes stock off
+ * (`writtenOffValue`, expected):
  *
  *   "Ambitious: margin $92.3M in a good case (1 in 10), +$12.3M vs Central $80.0M, and $74.5M
- *    expected, +$2.1M vs Central $72.4M; in a bad case (1 in 10) it leaves $4.1M of stock
- *    beyond 3 months' cover, cash is −$6.0M against budget and it fills 91.2% of demand
- *    (+3.4 pts vs Central)."
+ *    expected, +$2.1M vs Central $72.4M; if demand runs low (1 in 10) it leaves $4.1M of stock
+ *    beyond 3 months' cover and cash is −$6.0M against budget; if it runs high (1 in 10) it
+ *    fills 91.2% of demand (+3.4 pts vs Central)."
  *
  * Differences are against the first scenario (central), named in the sentence beside the two
  * margins they are taken from (nothing else prints the good case's), so finance can check
@@ -50,22 +54,28 @@ export const EXCESS_STOCK = 'Stock beyond cover or expired';
 export const GOOD_CASE = 'in a good case (1 in 10)';
 /**
  * The stock, cash, fill rate or working capital 1 demand outcome in 10 does worse than (P10;
- * P90 of stock and of peak working capital, whose high side is the bad one).
+ * P90 of stock and of peak working capital, whose high side is the bad one). Each figure is
+ * its own 1 in 10, from its own samples (the stock's bad case can be low demand, the fill
+ * rate's high demand), so figures said together are "each its own" (`BAD_CASES`), or grouped
+ * by which way demand runs in them where the samples show it (`badCaseWords`).
  */
 export const BAD_CASE = 'in a bad case (1 in 10)';
+/** Several bad-case figures said together, none tied to one way demand runs. */
+export const BAD_CASES = 'in a bad case (each its own 1 in 10)';
 /** What "bad case" means, for a message's one note on it. */
-export const BAD_CASE_WORDS = 'in a bad case, 1 demand outcome in 10 does worse';
+export const BAD_CASE_WORDS =
+  'in a bad case, 1 demand outcome in 10 does worse, each figure its own 1 in 10';
 /**
  * What "bad case" and "good case" mean, for the one note of a message whose trade-off
  * sentences (`tradeOffSentences`) say both: the vote, the Slack pack.
  */
-export const CASES_WORDS = `${BAD_CASE_WORDS}, in a good case 1 in 10 does better`;
+export const CASES_WORDS = `${BAD_CASE_WORDS}; in a good case 1 in 10 does better`;
 /**
  * The same, as a sentence heading a document (the pack) whose lines say "in a bad case" and,
  * of the margin in question 6, "in a good case".
  */
 export const BAD_CASE_MEANING =
-  "Expected figures are averages over the forecast's demand samples, each plan against the same samples; in a bad case, 1 demand outcome in 10 does worse (the samples' P10; of working capital, their P90: more cash tied up); in a good case, 1 in 10 does better (the P90 of margin).";
+  "Expected figures are averages over the forecast's demand samples, each plan against the same samples; in a bad case, 1 demand outcome in 10 does worse (the samples' P10; of working capital, their P90: more cash tied up), each figure its own 1 in 10, not one outcome, so question 6 says whether demand runs low or high where the samples show it; in a good case, 1 in 10 does better (the P90 of margin).";
 
 /** A scenario's peak working capital (its highest month-end) as its KPIs keep it. */
 export interface PeakWorkingCapital {
@@ -163,6 +173,49 @@ export function budgetEndBefore(
     : null;
 }
 
+/** Which way demand runs in a bad-case figure, as the KPIs keep it (`demandTail`); null: neither. */
+type Tail = 'low' | 'high' | null;
+
+const tailOf = (k: TradeOffInput['kpis'], key: string): Tail => {
+  const v = num(k, key);
+  return v === null || v === 0 ? null : v < 0 ? 'low' : 'high';
+};
+
+/** "a", "a and b", "a, b and c". */
+const listed = (xs: readonly string[]): string =>
+  xs.length < 2 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`;
+
+/**
+ * The bad-case figures, each its own 1 in 10, grouped by which way demand runs in them, in
+ * the order they come: "if demand runs low (1 in 10) it leaves $940k of stock beyond 3
+ * months' cover and cash is −$6.6M against budget; if it runs high (1 in 10) it fills 92.7%
+ * of demand". Figures whose samples show no direction: "in a bad case (1 in 10)", or "(each
+ * its own 1 in 10)" when there are several (runs stored before the direction was kept say
+ * that of all three).
+ */
+function badCaseWords(figures: readonly { readonly tail: Tail; readonly words: string }[]): string {
+  const groups: { tail: Tail; words: string[] }[] = [];
+  for (const f of figures) {
+    const g = groups.find((x) => x.tail === f.tail);
+    if (!g) {
+      groups.push({ tail: f.tail, words: [f.words] });
+      continue;
+    }
+    // "it leaves … and fills …", as one subject.
+    const last = g.words[g.words.length - 1] ?? '';
+    g.words.push(last.startsWith('it ') && f.words.startsWith('it ') ? f.words.slice(3) : f.words);
+  }
+  let named = false;
+  return groups
+    .map((g) => {
+      if (g.tail === null) return `${g.words.length > 1 ? BAD_CASES : BAD_CASE} ${listed(g.words)}`;
+      const who = named ? 'it' : 'demand';
+      named = true;
+      return `if ${who} runs ${g.tail} (1 in 10) ${listed(g.words)}`;
+    })
+    .join('; ');
+}
+
 /** The trade-off sentences, one per scenario with stress figures (null where there are none). */
 export function tradeOffSentences(
   scenarios: readonly TradeOffInput[],
@@ -244,13 +297,16 @@ export function tradeOffSentences(
           ? `cash over the horizon is ${cashT}`
           : `cash${end ? ` by ${end}, the budget's last month,` : ''} is ${cashT} against budget`;
     const stock = `it leaves ${excessT} of stock beyond ${cover} months' cover${expires ? ' or past its shelf life' : ''}`;
-    /** What the bad case does, ending with the fill rate and `vs` (its difference, if any). */
-    const risk = (vs = ''): string => {
-      const fills = `fills ${formatPercent(atRisk)} of demand${vs}`;
-      return cash === null
-        ? `${BAD_CASE} ${stock} and ${fills}`
-        : `${BAD_CASE} ${stock}, ${cash} and it ${fills}`;
-    };
+    /** What the bad case does, the fill rate followed by `vs` (its difference, if any). */
+    const risk = (vs = ''): string =>
+      badCaseWords([
+        { tail: tailOf(k, 'excessStockDemandTail'), words: stock },
+        ...(cash === null ? [] : [{ tail: tailOf(k, 'cashDemandTail'), words: cash }]),
+        {
+          tail: tailOf(k, 'fillRateDemandTail'),
+          words: `it fills ${formatPercent(atRisk)} of demand${vs}`,
+        },
+      ]);
     if (i === 0 || !central) return `${s.label}: expected margin ${marginT}; ${risk()}.`;
     const ref = central.label;
     if (cMargin === null || cRisk === null) {

@@ -12,7 +12,7 @@ import {
 import { periodIndex } from '../period.js';
 import { quantileSorted } from '../random.js';
 import { type CashSettings, DEFAULT_CASH } from '../scenarios/schema.js';
-import type { PlanProblem } from '../supply/problem.js';
+import { familyCost, type PlanProblem } from '../supply/problem.js';
 import type { SolvedPlan } from '../supply/solve.js';
 import {
   type DemandDistribution,
@@ -21,9 +21,11 @@ import {
   sampleDemand,
 } from './demand.js';
 import { type StressInput, type StressSamples, stressPlan } from './simulate.js';
+import { type DemandTails, demandTail } from './tails.js';
 
 export * from './demand.js';
 export * from './simulate.js';
+export * from './tails.js';
 
 /** Expected value (mean over samples) and the 10th and 90th percentiles of a figure. */
 export interface Spread {
@@ -74,6 +76,11 @@ export interface StressSummary {
    * and month, for the words (openingLeftOut's `billsGap`).
    */
   readonly openingPayablesGap?: BillGap;
+  /**
+   * Which way demand runs in the bad case of the stock, the cash (to the budget's last month)
+   * and the fill rate (`demandTail`); absent from runs stored before it was kept.
+   */
+  readonly demandTails?: DemandTails;
 }
 
 /**
@@ -192,6 +199,51 @@ export interface StressRunOptions {
   readonly bills?: OpeningPayables | null;
 }
 
+/**
+ * Which way demand runs in the bad case of the trade-off sentence's figures (`demandTail`):
+ * each sample's demand valued at the scenario's prices (in units when it has none), over the
+ * horizon for the stock and the fill rate, over the budget's months (`cashMonths`) for the
+ * cash, whose cumulative net cash there is the figure.
+ */
+export function demandTailsOf(
+  problem: PlanProblem,
+  demand: Float64Array,
+  x: StressSamples,
+  cashMonths: number,
+): DemandTails {
+  const T = problem.periods.length;
+  const F = problem.families.length;
+  const S = x.samples;
+  const price = new Float64Array(F * T);
+  let priced = false;
+  problem.families.forEach((f, i) => {
+    problem.periods.forEach((t, j) => {
+      const v = familyCost(f, 'price', t);
+      price[i * T + j] = v;
+      if (v > 0) priced = true;
+    });
+  });
+  const n = Math.max(0, Math.min(T, cashMonths));
+  const all = new Float64Array(S);
+  const early = new Float64Array(S);
+  const cash = new Float64Array(S);
+  for (let s = 0; s < S; s++) {
+    for (let f = 0; f < F; f++)
+      for (let t = 0; t < T; t++) {
+        const k = f * T + t;
+        const v = (demand[s * F * T + k] ?? 0) * (priced ? price[k]! : 1);
+        all[s] = all[s]! + v;
+        if (t < n) early[s] = early[s]! + v;
+      }
+    for (let t = 0; t < n; t++) cash[s] = cash[s]! + x.cashByMonth[s * T + t]!;
+  }
+  return {
+    excessStock: demandTail(x.excessInventoryValue, all, 'high'),
+    cash: demandTail(cash, early, 'low'),
+    fillRate: demandTail(x.fillRate, all, 'low'),
+  };
+}
+
 /** Plays one scenario's plan against the samples and summarises it. */
 export function stressScenario(
   input: StressInput,
@@ -205,13 +257,17 @@ export function stressScenario(
     opening: opts.opening ?? null,
     bills: opts.bills ?? null,
   });
-  return summarise(
-    x,
-    input.problem.periods.length,
-    opts.budget ?? null,
-    opts.opening ?? null,
-    opts.bills ?? null,
-  );
+  const T = input.problem.periods.length;
+  const budget = opts.budget ?? null;
+  return {
+    ...summarise(x, T, budget, opts.opening ?? null, opts.bills ?? null),
+    demandTails: demandTailsOf(
+      input.problem,
+      samples.demand,
+      x,
+      budget ? Math.min(T, budget.cumulativeCash.length) : T,
+    ),
+  };
 }
 
 export interface BudgetCash {
