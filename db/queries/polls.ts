@@ -25,6 +25,8 @@ export interface PollOptionRow {
    * stress test's `openingPayablesGap`); null otherwise.
    */
   readonly billsGap?: BillGap | null;
+  /** The run's bills estimated from the sales at unit cost (`openingPayablesEstimated`). */
+  readonly billsEstimated?: boolean;
 }
 
 export async function getPoll(db: Db, pollId: string): Promise<PollRow | null> {
@@ -49,6 +51,7 @@ export async function pollOptions(db: Db, pollId: string): Promise<PollOptionRow
       'plan_scenarios.kpis',
       'plan_scenarios.cost_breakdown',
       sql<unknown>`plan_scenarios.stress -> 'openingPayablesGap'`.as('bills_gap'),
+      sql<unknown>`plan_scenarios.stress -> 'openingPayablesEstimated'`.as('bills_estimated'),
     ])
     .where('poll_options.poll_id', '=', pollId)
     .orderBy('poll_options.position')
@@ -65,6 +68,7 @@ export async function pollOptions(db: Db, pollId: string): Promise<PollOptionRow
       kpis: r.kpis,
       costBreakdown: r.cost_breakdown,
       ...(billsGap ? { billsGap } : {}),
+      ...(r.bills_estimated === true ? { billsEstimated: true } : {}),
     };
   });
 }

@@ -1,10 +1,11 @@
 /**
- * Cash against budget: the cumulative net cash of each scenario at every month's end
- * (expected over the demand samples, solid; at P10, dotted), and the budget's, dashed.
+ * Cash generated against budget: the cumulative net operating cash of each scenario at every
+ * month's end, counted from $0, not a bank balance (CASH_GENERATED_WORDS), expected over the
+ * demand samples (solid) and at P10 (dotted), and the budget's, dashed.
  * Revenue is collected after the DSO and costs paid after the DPO (src/core/finance.ts).
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { type OpeningAmounts, openingLeftOut } from '../core/finance.js';
+import { CASH_GENERATED_WORDS, type OpeningAmounts, openingLeftOut } from '../core/finance.js';
 import type { Period } from '../core/period.js';
 import { escInMarks } from '../core/text.js';
 import { clip, formatMoney, formatMoneyBetween, MONEY_AXIS_LABEL, moneyAlike } from './format.js';
@@ -38,19 +39,20 @@ export function cashChart(
     })),
   ];
   // Without a budget there is no dashed line to name, nor a budget in the title.
-  const title = budget ? 'Cumulative cash against budget' : 'Cumulative cash';
+  const title = budget ? 'Cash generated against budget' : 'Cash generated';
   // The horizon's own sales and costs, what customers owed when it began when the sales
   // history gives it, and the bills open then when the production actuals give them.
   const first = series[0]?.points[0]?.period;
   const openingWords = !first
     ? null
     : opening.receivables === null && opening.payables === null
-      ? `Cash of the horizon's own sales and costs: ${openingLeftOut(first, opening)}`
-      : `Cash of the horizon's sales and costs; ${openingLeftOut(first, opening, 'every line')}`;
+      ? `Cash generated: ${CASH_GENERATED_WORDS}; ${openingLeftOut(first, opening)}`
+      : `Cash generated: ${CASH_GENERATED_WORDS}; ${openingLeftOut(first, opening, 'every line')}`;
   // A subtitle line as wide as the plot at most: one clause a line, each begun in capitals;
-  // counting both the invoices and the bills, the payments go on the next line.
+  // counting both the invoices and the bills, the payments go on the next line, and where the
+  // bills are estimated, what from on the one after.
   const subtitle = (openingWords?.split('; ') ?? []).flatMap((x) =>
-    `${x.charAt(0).toUpperCase()}${x.slice(1)}`.split(/ (?=and paying )/),
+    `${x.charAt(0).toUpperCase()}${x.slice(1)}`.split(/ (?=and paying |\(their sales then)/),
   );
   const spec = {
     ...specHead(title, [
@@ -78,7 +80,7 @@ export function cashChart(
           y: {
             field: 'cash',
             type: 'quantitative',
-            title: 'Cumulative net cash',
+            title: 'Cash generated to date',
             axis: { labelExpr: MONEY_AXIS_LABEL },
           },
           color: {
@@ -149,7 +151,7 @@ export function cashChart(
     return `*${escInMarks(s.label)}*: ${expected} expected by ${e.period}, ${bad} in a bad case${vs}`;
   });
   const summary = series.length ? `${parts.join('.\n')}.` : 'No scenarios to compare.';
-  const altText = `Line chart of cumulative net cash by month for ${series.length} scenario${series.length === 1 ? '' : 's'}${budget ? ' and the budget' : ''}. ${series
+  const altText = `Line chart of cash generated to date by month for ${series.length} scenario${series.length === 1 ? '' : 's'}${budget ? ' and the budget' : ''}. ${series
     .map((s) => {
       const e = end(s);
       return e

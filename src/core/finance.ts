@@ -275,6 +275,27 @@ export function salesRevenue(
 }
 
 /**
+ * Cost of each of `months`' sales from the sales history: a row's units at the family's unit
+ * cost that month (an imported unit cost for the month, else the family's): the estimate of
+ * a month's production bill when the production actuals do not give it (`openingBillsOf` in
+ * src/services/planning.ts). A month the history does not cover is not known: null, as in
+ * `salesRevenue`.
+ */
+export function salesCost(
+  history: readonly SalesRow[],
+  families: readonly Pick<Family, 'code' | 'unitCost'>[],
+  familyCosts: readonly Pick<FamilyPeriodCost, 'family' | 'period' | 'unitCost'>[],
+  months: readonly Period[],
+): (number | null)[] {
+  return salesRevenue(
+    history.map((h) => ({ ...h, revenue: null })),
+    families.map((f) => ({ code: f.code, price: f.unitCost })),
+    familyCosts.map((c) => ({ family: c.family, period: c.period, price: c.unitCost })),
+    months,
+  );
+}
+
+/**
  * What the months before a horizon of `T` months (`before`, oldest first, as
  * `openingSalesMonths` names them) still owe when it begins, after `days`: the share of each
  * that lands in each month of the horizon, what is still owed at each month's end, and the
@@ -324,6 +345,12 @@ export interface OpeningPayables {
   readonly outstanding: readonly number[];
   /** What the company owed when the first month began. */
   readonly total: number;
+  /**
+   * True when the production actuals do not give them and they are estimated from the sales
+   * of those months at unit cost (`salesCost`), so the cash pays a bill for what customers
+   * were invoiced, as it collects their invoices; absent when they come from production.
+   */
+  readonly estimated?: boolean;
 }
 
 /** A month's production of a family as the production actuals have it. */
@@ -394,6 +421,17 @@ export function storedBillGap(stress: unknown): BillGap | null {
 }
 
 /**
+ * Whether a stored stress test (a plan scenario's `stress`) says its bills are estimated from
+ * the sales at unit cost (its `openingPayablesEstimated`); a run stored before has none.
+ */
+export function storedBillsEstimated(stress: unknown): boolean {
+  return (
+    (stress as { openingPayablesEstimated?: unknown } | null | undefined)
+      ?.openingPayablesEstimated === true
+  );
+}
+
+/**
  * The first of `months` whose bill is not known because a family of `withHistory` (still
  * producing) has no row for it, with the first such family in code order; null when each
  * month has every row, or when no family is producing (nobody to name).
@@ -422,9 +460,11 @@ export function openingPayables(
   before: readonly number[],
   T: number,
   dpoDays: number,
+  /** Estimated from the sales at unit cost (`salesCost`), not from the production actuals. */
+  estimated = false,
 ): OpeningPayables {
   const { settled, outstanding, total } = openingLag(before, T, dpoDays);
-  return { paid: settled, outstanding, total };
+  return { paid: settled, outstanding, total, ...(estimated ? { estimated: true } : {}) };
 }
 
 /**
@@ -435,8 +475,13 @@ export function openingPayables(
 export interface OpeningAmounts {
   readonly receivables: number | null;
   readonly payables: number | null;
-  /** With `payables` null: the family and month whose production is missing (productionGap). */
+  /**
+   * With `payables` null or estimated: the family and month whose production is missing
+   * (productionGap).
+   */
   readonly billsGap?: BillGap | null;
+  /** `payables` estimated from the sales at unit cost (`OpeningPayables.estimated`). */
+  readonly billsEstimated?: boolean;
 }
 
 const NOTHING_COUNTED: OpeningAmounts = { receivables: null, payables: null };
@@ -452,7 +497,10 @@ const NOTHING_COUNTED: OpeningAmounts = { receivables: null, payables: null };
  * December production it pays. An amount of 0 is known: none was open (payment on delivery,
  * or nothing sold or made then), and the words say so rather than that it is left out. Bills
  * left out because a family still producing lacks a month's row name it (`billsGap`): "bills
- * open then are left out: FAM-B has no production for 2026-12".
+ * open then are left out: FAM-B has no production for 2026-12". Bills estimated from the
+ * sales at unit cost (`billsEstimated`) say so and why: "paying an estimated $1.3k of bills
+ * for their production before 2027-01 (their sales then at unit cost: no production actuals
+ * then)".
  */
 export function openingLeftOut(
   firstMonth: string,
@@ -477,11 +525,23 @@ export function openingLeftOut(
   const collecting = `collecting the ${formatMoney(receivables ?? 0, currency)} customers owed for the plan's families' sales`;
   if (payables === null || payables === 0)
     return `${counts} ${collecting} before ${firstMonth}; ${payables === 0 ? 'no bills were open then' : `bills open then are left out${why}`}`;
-  const bills = formatMoney(payables, currency);
+  // Estimated from the sales at unit cost: said, and why (the production actuals lacking).
+  const estimated = opening.billsEstimated === true;
+  const bills = `${estimated ? 'an estimated' : 'the'} ${formatMoney(payables, currency)}`;
+  const source = estimated
+    ? ` (their sales then at unit cost: ${opening.billsGap ? `${opening.billsGap.family} has no production for ${opening.billsGap.month}` : 'no production actuals then'})`
+    : '';
   if (receivables === null || receivables === 0)
-    return `${counts} paying the ${bills} of bills for the plan's families' production before ${firstMonth}; ${receivables === 0 ? 'no invoices were open then' : 'invoices open then are left out'}`;
-  return `${counts} collecting the ${formatMoney(receivables, currency)} customers owed for the plan's families' sales and paying the ${bills} of bills for their production before ${firstMonth}`;
+    return `${counts} paying ${bills} of bills for the plan's families' production before ${firstMonth}${source}; ${receivables === 0 ? 'no invoices were open then' : 'invoices open then are left out'}`;
+  return `${counts} collecting the ${formatMoney(receivables, currency)} customers owed for the plan's families' sales and paying ${bills} of bills for their production before ${firstMonth}${source}`;
 }
+
+/**
+ * What "cash generated" is, said beside the figure (the pack's cash line, the cash chart): not
+ * a bank balance but the net operating cash of the horizon, counted from nothing.
+ */
+export const CASH_GENERATED_WORDS =
+  'sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex';
 
 export interface MonthlyCash {
   /** Revenue collected in each month (after DSO). */

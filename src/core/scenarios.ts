@@ -477,7 +477,10 @@ export interface RunScenariosOptions {
    * src/core/finance.ts); absent or null: their payments are not counted.
    */
   readonly bills?: OpeningPayables | null;
-  /** Without `bills`: the family still producing whose row a month lacks (productionGap). */
+  /**
+   * Without `bills`, or with them estimated: the family still producing whose row a month
+   * lacks (productionGap).
+   */
   readonly billsGap?: BillGap | null;
 }
 
@@ -491,7 +494,7 @@ export interface StressContext {
   readonly opening?: OpeningReceivables | null;
   /** Bills open when the horizon began; absent or null: not counted. */
   readonly bills?: OpeningPayables | null;
-  /** Without `bills`: why they are not known (productionGap). */
+  /** Without `bills`, or with them estimated: why production does not give them (productionGap). */
   readonly billsGap?: BillGap | null;
 }
 
@@ -582,7 +585,7 @@ export function stressContext(
     cash,
     opening: opts.opening ?? null,
     bills: opts.bills ?? null,
-    billsGap: opts.bills ? null : (opts.billsGap ?? null),
+    billsGap: opts.bills && !opts.bills.estimated ? null : (opts.billsGap ?? null),
   };
 }
 
@@ -612,7 +615,9 @@ export function stressOne(
       bills: ctx.bills ?? null,
     },
   );
-  return !ctx.bills && ctx.billsGap ? { ...summary, openingPayablesGap: ctx.billsGap } : summary;
+  return (!ctx.bills || ctx.bills.estimated) && ctx.billsGap
+    ? { ...summary, openingPayablesGap: ctx.billsGap }
+    : summary;
 }
 
 export type MetricFormat = 'percent' | 'money' | 'units' | 'days' | 'count';
@@ -686,8 +691,8 @@ const STRESS_METRICS: readonly (Omit<ScenarioGridRow, 'values'> & { pick: Metric
     false,
     (r) => r.stress?.excessInventoryValue.expected ?? null,
   ),
-  money('cashFlow', 'Cash flow (expected)', true, (r) => r.stress?.cashFlow.expected ?? null),
-  money('cashFlowP10', 'Cash flow at P10', true, (r) => r.stress?.cashFlow.p10 ?? null),
+  money('cashFlow', 'Cash generated (expected)', true, (r) => r.stress?.cashFlow.expected ?? null),
+  money('cashFlowP10', 'Cash generated at P10', true, (r) => r.stress?.cashFlow.p10 ?? null),
   money(
     'workingCapital',
     'Peak working capital (expected)',
@@ -826,7 +831,9 @@ const METRICS: readonly (Omit<ScenarioGridRow, 'values'> & { pick: MetricPick })
   },
   {
     metric: 'workingCapitalDelta',
-    label: 'Working capital vs budget',
+    // Stock alone, at the horizon's end: not the pack's peak working capital (stock +
+    // receivables − payables), whose gap to the budget can have the other sign.
+    label: 'Stock value vs budget, end',
     unit: 'money',
     format: 'money',
     higherIsBetter: false,

@@ -6,7 +6,7 @@
  * as the pack's question 6 leaves them; a run without the stress test has only those, and its
  * lines say so. Each part starts in the same column on every line.
  */
-import { storedBillGap } from '../core/finance.js';
+import { storedBillGap, storedBillsEstimated } from '../core/finance.js';
 import { formatMoney, formatPercent } from '../core/number-format.js';
 import { BAD_CASE_WORDS } from '../core/scenarios/trade-off.js';
 import { moneyNote, openingCash } from '../slack/presenters/vote.js';
@@ -41,14 +41,14 @@ function parts(s: SummaryScenario): string[] {
     s.label,
     `expected margin ${money(num(k, 'expectedMargin'))}, ${money(num(k, 'marginP10'))} in a bad case;`,
     `fills ${pct(num(k, 'expectedFillRate'))} expected, ${pct(num(k, 'serviceAtRisk'))} in a bad case;`,
-    `cash ${money(num(k, 'cashFlowP10'))} in a bad case;`,
+    `cash generated ${money(num(k, 'cashFlowP10'))} in a bad case;`,
     peak,
   ];
 }
 
 /**
  * The heading, the months the money covers as the vote names them ("Money over 2027-01–2028-06
- * (18 months): margin and cash are totals for the period"), and one line per scenario,
+ * (18 months): margin and cash generated are totals for the period"), and one line per scenario,
  * indented by two spaces, columns aligned.
  */
 export function scenarioSummary(
@@ -77,6 +77,7 @@ export function scenarioSummary(
           openingCash(
             solved.map((s) => s.kpis),
             solved.map((s) => storedBillGap(s.stress)).find((g) => g !== null) ?? null,
+            solved.some((s) => storedBillsEstimated(s.stress)),
           ),
         )
       : null;

@@ -226,12 +226,14 @@ export function cashSeries(
   let receivables: number | null = null;
   let payables: number | null = null;
   let billsGap: BillGap | null = null;
+  let billsEstimated = false;
   for (const r of rows) {
     const x = r.status === 'optimal' ? storedStress(r) : null;
     if (!x) continue;
     receivables ??= typeof x.openingReceivables === 'number' ? x.openingReceivables : null;
     payables ??= typeof x.openingPayables === 'number' ? x.openingPayables : null;
     billsGap ??= x.openingPayablesGap ?? null;
+    billsEstimated ||= x.openingPayablesEstimated === true;
     series.push({
       scenario: r.name,
       label: r.label,
@@ -251,7 +253,8 @@ export function cashSeries(
   const opening = {
     receivables,
     payables,
-    ...(payables === null && billsGap ? { billsGap } : {}),
+    ...((payables === null || billsEstimated) && billsGap ? { billsGap } : {}),
+    ...(payables !== null && billsEstimated ? { billsEstimated: true } : {}),
   };
   return series.length ? { series, budget, opening } : null;
 }

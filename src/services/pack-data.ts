@@ -107,10 +107,12 @@ export interface PackData {
      */
     readonly openingPayables: number | null;
     /**
-     * With `openingPayables` null: the family still producing whose production a month
+     * With `openingPayables` null or estimated: the family still producing whose production a month
      * lacks (the central scenario's stress test has it), for the words; else null.
      */
     readonly openingPayablesGap?: BillGap | null;
+    /** `openingPayables` estimated from the sales of those months at unit cost. */
+    readonly openingPayablesEstimated?: boolean;
   };
   /** Q5 */
   readonly risks: {

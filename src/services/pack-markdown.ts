@@ -3,7 +3,7 @@
  * the Slack presenter, src/slack/presenters/pack.ts) and the Markdown file itself.
  */
 
-import { type OpeningAmounts, openingLeftOut } from '../core/finance.js';
+import { CASH_GENERATED_WORDS, type OpeningAmounts, openingLeftOut } from '../core/finance.js';
 import { BIAS_SIGN_CONVENTION } from '../core/kpi.js';
 import { formatMoneyBetween, formatNumber, moneyAlike, pctAsShown } from '../core/number-format.js';
 import { ratio } from '../core/pack-kpis.js';
@@ -101,6 +101,7 @@ const openingOf = (fi: PackData['finance']): OpeningAmounts => ({
   receivables: fi.openingReceivables,
   payables: fi.openingPayables,
   billsGap: fi.openingPayablesGap,
+  ...(fi.openingPayablesEstimated ? { billsEstimated: true } : {}),
 });
 
 /**
@@ -121,7 +122,8 @@ function cashLine(fi: PackData['finance']): string {
           formatMoneyBetween(fi.budgetCashFlow + fi.cashP10VsBudget, fi.budgetCashFlow),
         ]),
   ]);
-  const head = `Cash over the horizon ${expected} expected, ${bad} in a bad case`;
+  // Not a bank balance: what it counts is said beside it, so the CFO does not read it as one.
+  const head = `Cash generated over the horizon (${CASH_GENERATED_WORDS}) ${expected} expected, ${bad} in a bad case`;
   const first = fi.periods[0];
   if (!budgeted) {
     // A budget with no line for the plan's first month has no cash to compare (budgetCash).

@@ -24,7 +24,7 @@ import {
 } from '../../db/queries/plan-results.js';
 import { latestRun, runScenarios } from '../../db/queries/plan-runs.js';
 import { previousCycle, referenceScenario } from '../../db/queries/review.js';
-import { storedBillGap } from '../core/finance.js';
+import { storedBillGap, storedBillsEstimated } from '../core/finance.js';
 import {
   budgetGap,
   demandByFamily,
@@ -272,7 +272,11 @@ export async function buildPack(
       openingReceivables: kNum(ck, 'openingReceivables'),
       openingPayables: kNum(ck, 'openingPayables'),
       openingPayablesGap:
-        kNum(ck, 'openingPayables') === null ? storedBillGap(central?.stress) : null,
+        kNum(ck, 'openingPayables') === null || storedBillsEstimated(central?.stress)
+          ? storedBillGap(central?.stress)
+          : null,
+      openingPayablesEstimated:
+        kNum(ck, 'openingPayables') !== null && storedBillsEstimated(central?.stress),
     },
     risks: {
       // One line per constraint (its months, one request's), as /sop constraints lists them.

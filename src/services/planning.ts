@@ -41,6 +41,7 @@ import {
   productionCost,
   productionGap,
   revenueByRow,
+  salesCost,
   salesRevenue,
 } from '../core/finance.js';
 import { nextPeriods, type Period } from '../core/period.js';
@@ -354,6 +355,9 @@ export function openingOf(inputs: PlanInputs): OpeningReceivables | null {
   const dso = inputs.settings.dso_days;
   const months = openingSalesMonths(first, dso);
   if (months.length === 0) return openingReceivables([], inputs.periods.length, dso);
+  // Collecting what customers owed while paying none of the bills open then would overstate
+  // the cash: with the bills not known (nor to be estimated), the invoices are left out too.
+  if (openingBillsOf(inputs) === null) return null;
   const c = inputs.loaded.company;
   const revenue = salesRevenue(c.history, c.families, c.familyCosts ?? [], months);
   const known = revenue.filter((r): r is number => r !== null);
@@ -365,9 +369,11 @@ export function openingOf(inputs: PlanInputs): OpeningReceivables | null {
  * The bills open when the plan's first month begins (src/core/finance.ts): the production of
  * the months before it that is still being paid on the workspace's DPO, from the production
  * actuals at each family's unit cost that month: none with payment on delivery (DPO 0), a
- * known zero. Null when one of those months lacks the row of a family still producing
- * (billRange; monthly, or its weeks holding the month whole): its production is not known,
- * so it is left out, not taken as zero.
+ * known zero. When one of those months lacks the row of a family still producing (billRange;
+ * monthly, or its weeks holding the month whole), or no production actuals reach them, they
+ * are estimated as the sales of those months at unit cost (salesCost, `estimated`), as the
+ * invoices open then are counted from the same sales. Null when the sales history does not
+ * reach those months either: not known, so left out, not taken as zero.
  */
 export function openingBillsOf(inputs: PlanInputs): OpeningPayables | null {
   const first = inputs.periods[0];
@@ -377,20 +383,23 @@ export function openingBillsOf(inputs: PlanInputs): OpeningPayables | null {
   if (months.length === 0) return openingPayables([], inputs.periods.length, dpo);
   const c = inputs.loaded.company;
   const { rows, families } = inputs.production;
-  const cost = productionCost(rows, c.families, c.familyCosts ?? [], months, families);
-  const known = cost.filter((x): x is number => x !== null);
-  if (known.length < months.length) return null;
-  return openingPayables(known, inputs.periods.length, dpo);
+  const known = (xs: readonly (number | null)[]): number[] | null =>
+    xs.every((x) => x !== null) ? (xs as number[]) : null;
+  const made = known(productionCost(rows, c.families, c.familyCosts ?? [], months, families));
+  if (made) return openingPayables(made, inputs.periods.length, dpo);
+  const sold = known(salesCost(c.history, c.families, c.familyCosts ?? [], months));
+  return sold ? openingPayables(sold, inputs.periods.length, dpo, true) : null;
 }
 
 /**
- * Why the bills open when the plan begins are not known (openingBillsOf null): the first of
- * their months that a family still producing has no row for, and that family
- * (productionGap); null when they are known, or no family is producing.
+ * Why the production actuals do not give the bills open when the plan begins (openingBillsOf
+ * null or estimated): the first of their months that a family still producing has no row
+ * for, and that family (productionGap); null when they give them, or no family is producing.
  */
 export function openingBillsGapOf(inputs: PlanInputs): BillGap | null {
   const first = inputs.periods[0];
-  if (!first || openingBillsOf(inputs) !== null) return null;
+  const bills = openingBillsOf(inputs);
+  if (!first || (bills !== null && bills.estimated !== true)) return null;
   const months = openingSalesMonths(first, inputs.settings.dpo_days);
   return productionGap(inputs.production.rows, months, inputs.production.families);
 }

@@ -193,13 +193,13 @@ describe('npm run demo', () => {
     // cash counts the invoices and the bills open when it began (DSO 45, DPO 30).
     const head = lines.findIndex((l) => l.startsWith('Scenarios of the latest plan run'));
     expect(lines[head + 1]).toMatch(
-      /^Money over 2027-03–\d{4}-\d{2} \(\d+ months\): margin and cash are totals for the period; cash counts collecting the \$[\d.]+[kMB]? customers owed for the plan's families' sales and paying the \$[\d.]+[kMB]? of bills for their production before 2027-03\.$/,
+      /^Money over 2027-03–\d{4}-\d{2} \(\d+ months\): margin and cash generated are totals for the period; cash counts collecting the \$[\d.]+[kMB]? customers owed for the plan's families' sales and paying the \$[\d.]+[kMB]? of bills for their production before 2027-03\.$/,
     );
     const grid = lines.filter((l) => /^ {2}(Central|Cautious|Ambitious) /.test(l));
     expect(grid.map((l) => l.trim().split(' ')[0])).toEqual(['Central', 'Cautious', 'Ambitious']);
     for (const l of grid) {
       expect(l).toMatch(
-        /^ {2}\w+ +expected margin −?\$[\d.]+[kMB]?, −?\$[\d.]+[kMB]? in a bad case; +fills \d+\.\d% expected, \d+\.\d% in a bad case; +cash −?\$[\d.]+[kMB]? in a bad case; +peak utilisation \d+\.\d%$/,
+        /^ {2}\w+ +expected margin −?\$[\d.]+[kMB]?, −?\$[\d.]+[kMB]? in a bad case; +fills \d+\.\d% expected, \d+\.\d% in a bad case; +cash generated −?\$[\d.]+[kMB]? in a bad case; +peak utilisation \d+\.\d%$/,
       );
       expect(l).not.toMatch(/P10|at risk|fill rate|\d{1,3},\d{3},\d{3}/);
     }
@@ -210,9 +210,11 @@ describe('npm run demo', () => {
       /Against uncertain demand, over the same months: expected margin (\S+), (\S+) in a bad case\./.exec(
         pack,
       );
-    const cash = /Cash over the horizon \S+ expected, (\S+) in a bad case/.exec(pack);
+    const cash = /Cash generated over the horizon \([^)]*\) \S+ expected, (\S+) in a bad case/.exec(
+      pack,
+    );
     expect(grid[0]).toContain(`expected margin ${margins?.[1]}, ${margins?.[2]} in a bad case;`);
-    expect(grid[0]).toContain(`cash ${cash?.[1]} in a bad case;`);
+    expect(grid[0]).toContain(`cash generated ${cash?.[1]} in a bad case;`);
 
     // The page, as a person opens it: headless Chromium, no network, every image loads.
     // SOPBOT_SCREENSHOT_DIR=docs/img refreshes the README's screenshots.

@@ -279,7 +279,7 @@ describe('two families, three months: the finance read by hand', () => {
       '- Against uncertain demand, over the same months: expected margin $11.9k, $11.9k in a bad case.',
     );
     expect(md).toContain(
-      'Cash over the horizon $3.8k expected, $3.8k in a bad case vs budget $3.3k (+$570 in a bad case); invoices and bills open before 2027-01 are left out of both.',
+      'Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex) $3.8k expected, $3.8k in a bad case vs budget $3.3k (+$570 in a bad case); invoices and bills open before 2027-01 are left out of both.',
     );
     // The budget's peak 9 050 → "$9.1k", as the plan's 9 140: the gap unrounded, +$90; the
     // bad case is the same 9 140 (no spread), so neither is within the budget's peak.
@@ -295,7 +295,7 @@ describe('two families, three months: the finance read by hand', () => {
     expect(vote).toContain('$3.8k / $3.8k');
     // The totals' months, said once under the header; working capital is an expected peak.
     expect(vote).toContain(
-      'Money over 2027-01–2027-03 (3 months): margin and cash are totals for the period, working capital its highest month-end',
+      'Money over 2027-01–2027-03 (3 months): margin and cash generated are totals for the period, working capital its highest month-end',
     );
     expect(vote).toContain(
       '*Peak working capital expected / bad case*\\n$9.1k / $9.1k\\nThe expected peak is +$90 vs budget $9.1k, the bad case +$90: neither fits within the budget',
@@ -320,10 +320,19 @@ describe('two families, three months: the finance read by hand', () => {
       '*Central*: $3.8k expected by 2027-03, $3.8k in a bad case (+$570 and +$570 vs budget $3.3k)',
     );
     // January reads −$1,060 because December's sales, collected in January, are not counted:
-    // the chart says so, in its subtitle and its description.
+    // the chart says so, in its subtitle and its description, and that the cash is what the
+    // horizon generates from $0, not a bank balance.
     const opening = 'invoices and bills open before 2027-01 are left out';
-    expect(JSON.stringify(chart.spec)).toContain(opening);
-    expect(chart.altText).toContain(opening);
+    const generated =
+      'Cash generated: sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex';
+    expect((chart.spec as { title: { subtitle: string[] } }).title.subtitle).toEqual([
+      'Solid: expected over the demand samples; dotted: bad case (1 in 10); dashed grey: budget',
+      generated,
+      'Invoices and bills open before 2027-01 are left out',
+    ]);
+    expect(chart.altText).toContain(`${generated}; ${opening}.`);
+    expect(chart.title).toBe('Cash generated against budget');
+    expect(JSON.stringify(chart.spec)).toContain('"title":"Cash generated to date"');
 
     // explain: FAM-B's revenue month by month and over the three months, 1 200 + 2 400 + 1 200.
     const month = explainPlainText(await explainQuestion(t.db, 'FAM-B 2027-02'));
@@ -359,7 +368,7 @@ describe('two families, three months: the finance read by hand', () => {
       '$19.8k, 2027-01–2027-03; over the 2 months the budget covers (2027-02–2027-03): $13.6k vs budget $13.0k (+4.6%).',
     );
     expect(md).toContain(
-      '- Cash over the horizon $3.8k expected, $3.8k in a bad case; invoices and bills open before 2027-01 are left out; the budget starts in 2027-02, after 2027-01, so the cash is not set against it.',
+      '- Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex) $3.8k expected, $3.8k in a bad case; invoices and bills open before 2027-01 are left out; the budget starts in 2027-02, after 2027-01, so the cash is not set against it.',
     );
     expect(md).toContain(
       "- Central: expected margin $11.9k; in a bad case (each its own 1 in 10) it leaves $0 of stock beyond 3 months' cover, cash over the horizon is $3.8k and it fills 100.0% of demand.",
@@ -406,7 +415,7 @@ describe('two families, three months: the finance read by hand', () => {
     expect(central?.kpis.cashP10VsBudget).toBe(270);
     const md = packMarkdown(await buildPack(t.db, '2027-01', NOW));
     expect(md).toContain(
-      "- Cash over the horizon $3.8k expected, $3.8k in a bad case; by 2027-02, the budget's last month, +$270 in a bad case against budget −$650;",
+      "- Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex) $3.8k expected, $3.8k in a bad case; by 2027-02, the budget's last month, +$270 in a bad case against budget −$650;",
     );
     const sentence =
       "Central: expected margin $11.9k; in a bad case (each its own 1 in 10) it leaves $0 of stock beyond 3 months' cover, cash by 2027-02, the budget's last month, is +$270 against budget and it fills 100.0% of demand.";
@@ -438,6 +447,13 @@ describe('two families, three months: the finance read by hand', () => {
  *   peak 9 140, in every sample (its bad case too), February as before. The budget's:
  *   January 600 + 6 500 + 3 200 − 1 300 = 9 000, February 9 050; peak 9 050: +$90, expected
  *   and in the bad case, so neither fits within the budget.
+ * No production actuals reach December, so its bills are estimated from its sales at unit
+ *   cost, as its invoices are counted from them: FAM-A 100 × $20 = 2 000, FAM-B 50 × $12 (no
+ *   unit cost imported for December) = 600: 2 600. Suppliers are paid after 15 days: half,
+ *   1 300 ("$1.3k"), is open when January begins and paid in January, nothing owed at its end.
+ *   The plan's cash: 4 940 − 1 300 = 3 640, 8 820 − 1 300 = 7 520, 13 020 − 1 300 = 11 720
+ *   ("$11.7k"); the budget's 4 700 − 1 300 = 3 400, 8 550 − 1 300 = 7 250 ("$7.3k"): +270 by
+ *   February, as before. Working capital as above: the bills are paid by January's end.
  */
 describe('the invoices open when the plan begins, by hand', () => {
   it('are collected in its first months, the budget’s alike, and the words say what is counted', async () => {
@@ -475,9 +491,11 @@ describe('the invoices open when the plan begins, by hand', () => {
     // The plan itself is unchanged: the history is not what it plans from here.
     expect(k.makingCost).toBe(7320);
     expect(k.openingReceivables).toBe(9200);
-    expect(x.cumulativeCash).toEqual([4940, 8820, 13020]);
-    expect(k.cashFlow).toBe(13020);
-    expect(x.budget).toEqual({ cumulativeCash: [4700, 8550], peakWorkingCapital: 9050 });
+    expect(k.openingPayables).toBe(1300);
+    expect(x.openingPayablesEstimated).toBe(true);
+    expect(x.cumulativeCash).toEqual([3640, 7520, 11720]);
+    expect(k.cashFlow).toBe(11720);
+    expect(x.budget).toEqual({ cumulativeCash: [3400, 7250], peakWorkingCapital: 9050 });
     expect(k.cashP10VsBudget).toBe(270);
     expect(k.workingCapital).toBe(9140);
     expect(k.workingCapitalInBudget).toBe(9140);
@@ -485,10 +503,10 @@ describe('the invoices open when the plan begins, by hand', () => {
     expect(k.workingCapitalVsBudget).toBe(90);
 
     const owed =
-      "count collecting the $9.2k customers owed for the plan's families' sales before 2027-01; bills open then are left out";
+      "count collecting the $9.2k customers owed for the plan's families' sales and paying an estimated $1.3k of bills for their production before 2027-01 (their sales then at unit cost: no production actuals then)";
     const md = packMarkdown(await buildPack(t.db, '2027-01', NOW));
     expect(md).toContain(
-      `- Cash over the horizon $13.0k expected, $13.0k in a bad case; by 2027-02, the budget's last month, +$270 in a bad case against budget $8.6k; both ${owed}.`,
+      `- Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex) $11.7k expected, $11.7k in a bad case; by 2027-02, the budget's last month, +$270 in a bad case against budget $7.3k; both ${owed}.`,
     );
     // 9 140 and 9 050 both print "$9.1k"; the gaps are unrounded.
     expect(md).toContain(
@@ -498,29 +516,52 @@ describe('the invoices open when the plan begins, by hand', () => {
     expect(vote).toContain(
       "By 2027-02, the budget's last month, the expected peak is $9.1k, +$90 vs budget $9.1k, the bad case $9.1k, +$90: neither fits within the budget",
     );
-    // The vote's cash, $13k, holds the $9.2k collected: its note says so, where it says what
-    // the figures are.
+    // The vote's cash, $11.7k, holds the $9.2k collected and the $1.3k paid: its note says so,
+    // where it says what the figures are.
     expect(vote).toContain(
-      `Money over 2027-01–2027-03 (3 months): margin and cash are totals for the period, working capital its highest month-end; cash ${owed.replace(/^count/, 'counts')}`,
+      `Money over 2027-01–2027-03 (3 months): margin and cash generated are totals for the period, working capital its highest month-end; cash ${owed.replace(/^count/, 'counts')}`,
     );
     const stored = await getRun(t.db, run.runId);
     const cash = cashSeries(stored!.periods as Period[], await runScenarios(t.db, run.runId));
-    expect(cash?.opening).toEqual({ receivables: 9200, payables: null });
+    expect(cash?.opening).toEqual({ receivables: 9200, payables: 1300, billsEstimated: true });
     const chart = cashChart(cash!.series, cash!.budget, cash!.opening);
     // One clause a subtitle line, so the line is no wider than the plot.
     expect((chart.spec as { title: { subtitle: string[] } }).title.subtitle).toEqual([
       'Solid: expected over the demand samples; dotted: bad case (1 in 10); dashed grey: budget',
-      "Cash of the horizon's sales and costs",
-      "Every line counts collecting the $9.2k customers owed for the plan's families' sales before 2027-01",
-      'Bills open then are left out',
+      'Cash generated: sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex',
+      "Every line counts collecting the $9.2k customers owed for the plan's families' sales",
+      'and paying an estimated $1.3k of bills for their production before 2027-01',
+      '(their sales then at unit cost: no production actuals then)',
     ]);
+    expect(chart.title).toBe('Cash generated against budget');
     expect(chart.altText).toContain(`every line ${owed.replace(/^count/, 'counts')}`);
 
     /*
      * A history that stops at 2026-11: December's sales are not known (no row of any family
-     * that late), so nothing is counted, not December as zero: the cash is the horizon's own
-     * again, 3 820, and the words say the invoices are left out.
+     * that late), so nothing is counted, not December as zero, neither its invoices nor the
+     * bills estimated from it: the cash is the horizon's own again, 3 820, and the words say
+     * both are left out.
      */
+    /*
+     * Suppliers paid after 105 days: the bills open then reach back to September, which the
+     * history does not: they cannot be estimated, so the invoices it gives are left out too,
+     * where January collected them and paid none.
+     */
+    await t.db.updateTable('workspace_settings').set({ dpo_days: 105 }).execute();
+    const unpaid = await runPlan(t.db, await createHighsSolver(), {
+      cycleId: cycle!.id,
+      runKey: 'finance-by-hand-opening-bills-unknown',
+      trigger: 'test',
+      requestedBy: null,
+    });
+    const [c1] = await runScenarios(t.db, unpaid.runId);
+    expect(c1?.kpis.openingReceivables).toBeUndefined();
+    expect(c1?.kpis.openingPayables).toBeUndefined();
+    expect(packMarkdown(await buildPack(t.db, '2027-01', NOW))).toContain(
+      'invoices and bills open before 2027-01 are left out of both.',
+    );
+    await t.db.updateTable('workspace_settings').set({ dpo_days: 15 }).execute();
+
     await t.db.deleteFrom('sales_history').where('period', '=', '2026-12').execute();
     const short = await runPlan(t.db, await createHighsSolver(), {
       cycleId: cycle!.id,
@@ -531,6 +572,7 @@ describe('the invoices open when the plan begins, by hand', () => {
     const [c2] = await runScenarios(t.db, short.runId);
     expect(c2?.kpis.cashFlow).toBe(3820);
     expect(c2?.kpis.openingReceivables).toBeUndefined();
+    expect(c2?.kpis.openingPayables).toBeUndefined();
     expect(packMarkdown(await buildPack(t.db, '2027-01', NOW))).toContain(
       'invoices and bills open before 2027-01 are left out of both.',
     );
@@ -590,10 +632,10 @@ describe('the bills open when the plan begins, by hand', () => {
 
     const md = packMarkdown(await buildPack(t.db, '2027-01', NOW));
     expect(md).toContain(
-      `- Cash over the horizon $2.5k expected, $2.5k in a bad case; by 2027-02, the budget's last month, +$270 in a bad case against budget −$2.0k; both count ${bills}.`,
+      `- Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex) $2.5k expected, $2.5k in a bad case; by 2027-02, the budget's last month, +$270 in a bad case against budget −$2.0k; both count ${bills}.`,
     );
     expect(await voteText()).toContain(
-      `Money over 2027-01–2027-03 (3 months): margin and cash are totals for the period, working capital its highest month-end; cash counts ${bills}`,
+      `Money over 2027-01–2027-03 (3 months): margin and cash generated are totals for the period, working capital its highest month-end; cash counts ${bills}`,
     );
     const stored = await getRun(t.db, run.runId);
     const cash = cashSeries(stored!.periods as Period[], await runScenarios(t.db, run.runId));
@@ -633,50 +675,61 @@ describe('the bills open when the plan begins, by hand', () => {
     const both =
       "collecting the $9.2k customers owed for the plan's families' sales and paying the $1.3k of bills for their production before 2027-01";
     expect(packMarkdown(await buildPack(t.db, '2027-01', NOW))).toContain(
-      `- Cash over the horizon $11.7k expected, $11.7k in a bad case; by 2027-02, the budget's last month, +$270 in a bad case against budget $7.2k; both count ${both}.`,
+      `- Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex) $11.7k expected, $11.7k in a bad case; by 2027-02, the budget's last month, +$270 in a bad case against budget $7.2k; both count ${both}.`,
     );
     expect(await voteText()).toContain(`; cash counts ${both}`);
   });
 
   /*
    * Without the week of 28 December, FAM-B's weeks do not hold December's 28th to 31st: its
-   * December is held in part, not known, so no bill is counted, not FAM-B's December as the
-   * days it has, and the cash is the invoices' alone again: 4 940, 8 820, 13 020. FAM-B is
-   * still producing (weeks in December), so the words name it and December: FAM-A has its row.
+   * December is held in part, not known, so the production actuals do not give December's
+   * bill, not FAM-B's December as the days it has. It is estimated from December's sales at
+   * unit cost, as the invoices are counted from them: FAM-A 100 × $20 = 2 000, FAM-B 50 × $14
+   * (December's imported unit cost) = 700: 2 700, half of it, 1 350 ("$1.4k"), open when
+   * January begins and paid in January. The cash is the invoices' (4 940, 8 820, 13 020) less
+   * 1 350: 3 590, 7 470, 11 670. FAM-B is still producing (weeks in December), so the words
+   * say the bills are estimated and why, naming it and December: FAM-A has its row.
    */
-  it('a month the actuals hold in part: nothing counted, and the words say bills are left out', async () => {
+  it('a month the actuals hold in part: the bills estimated from the sales, and the words say so', async () => {
     await t.db.deleteFrom('weekly_actuals').where('week', '=', '2026-12-28').execute();
     const { cycle, run, central } = await planJanuary('finance-by-hand-bills-in-part');
-    expect(central?.kpis.openingPayables).toBeUndefined();
+    expect(central?.kpis.openingPayables).toBe(1350);
     expect((central!.stress as unknown as StressSummary).cumulativeCash).toEqual([
-      4940, 8820, 13020,
+      3590, 7470, 11670,
     ]);
     const gap = { family: 'FAM-B', month: '2026-12' };
     expect((central!.stress as unknown as StressSummary).openingPayablesGap).toEqual(gap);
-    const leftOut = 'bills open then are left out: FAM-B has no production for 2026-12';
+    const leftOut =
+      'and paying an estimated $1.4k of bills for their production before 2027-01 (their sales then at unit cost: FAM-B has no production for 2026-12)';
     expect(packMarkdown(await buildPack(t.db, '2027-01', NOW))).toContain(
-      `both count collecting the $9.2k customers owed for the plan's families' sales before 2027-01; ${leftOut}.`,
+      `both count collecting the $9.2k customers owed for the plan's families' sales ${leftOut}.`,
     );
     expect(await voteText()).toContain(
-      `cash counts collecting the $9.2k customers owed for the plan's families' sales before 2027-01; ${leftOut}`,
+      `cash counts collecting the $9.2k customers owed for the plan's families' sales ${leftOut}`,
     );
     const stored = await getRun(t.db, run.runId);
     const rows = await runScenarios(t.db, run.runId);
     expect(
       planHeadline(run.runId, '2027-01', rows, null, [], [], stored!.periods as Period[]),
     ).toContain(
-      `; cash counts collecting the $9.2k customers owed for the plan's families' sales before 2027-01; ${leftOut}._`,
+      `; cash counts collecting the $9.2k customers owed for the plan's families' sales ${leftOut}._`,
     );
     const cash = cashSeries(stored!.periods as Period[], rows);
-    expect(cash?.opening).toEqual({ receivables: 9200, payables: null, billsGap: gap });
+    expect(cash?.opening).toEqual({
+      receivables: 9200,
+      payables: 1350,
+      billsGap: gap,
+      billsEstimated: true,
+    });
     const chart = cashChart(cash!.series, cash!.budget, cash!.opening);
     expect(chart.altText).toContain(leftOut);
     // The subtitle's clause a line, no wider than the one before it.
     expect((chart.spec as { title: { subtitle: string[] } }).title.subtitle).toEqual([
       'Solid: expected over the demand samples; dotted: bad case (1 in 10); dashed grey: budget',
-      "Cash of the horizon's sales and costs",
-      "Every line counts collecting the $9.2k customers owed for the plan's families' sales before 2027-01",
-      'Bills open then are left out: FAM-B has no production for 2026-12',
+      'Cash generated: sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex',
+      "Every line counts collecting the $9.2k customers owed for the plan's families' sales",
+      'and paying an estimated $1.4k of bills for their production before 2027-01',
+      '(their sales then at unit cost: FAM-B has no production for 2026-12)',
     ]);
     // /sop whatif and the demo's closing grid say the same sentence, naming FAM-B.
     const out = await runWhatIf(
@@ -696,11 +749,11 @@ describe('the bills open when the plan begins, by hand', () => {
     expect(
       whatIfDiff('demand FAM-A +0%', figures[0]!, figures[1]!, null, stored!.periods as Period[]),
     ).toContain(
-      `; cash counts collecting the $9.2k customers owed for the plan's families' sales before 2027-01; ${leftOut}._`,
+      `; cash counts collecting the $9.2k customers owed for the plan's families' sales ${leftOut}._`,
     );
     const latest = await latestRunScenarios(t.db);
     expect(scenarioSummary(latest.scenarios, latest.periods)[1]).toBe(
-      `Money over 2027-01–2027-03 (3 months): margin and cash are totals for the period; cash counts collecting the $9.2k customers owed for the plan's families' sales before 2027-01; ${leftOut}.`,
+      `Money over 2027-01–2027-03 (3 months): margin and cash generated are totals for the period; cash counts collecting the $9.2k customers owed for the plan's families' sales ${leftOut}.`,
     );
   });
   /*
@@ -721,10 +774,10 @@ describe('the bills open when the plan begins, by hand', () => {
     expect(x.budget?.cumulativeCash).toEqual([3900, 7800]);
     const none = 'no invoices or bills were open before 2027-01';
     expect(packMarkdown(await buildPack(t.db, '2027-01', NOW))).toContain(
-      `- Cash over the horizon $12.5k expected, $12.5k in a bad case; by 2027-02, the budget's last month, +$960 in a bad case against budget $7.8k; ${none}.`,
+      `- Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex) $12.5k expected, $12.5k in a bad case; by 2027-02, the budget's last month, +$960 in a bad case against budget $7.8k; ${none}.`,
     );
     expect(await voteText()).toContain(
-      `Money over 2027-01–2027-03 (3 months): margin and cash are totals for the period, working capital its highest month-end; ${none}`,
+      `Money over 2027-01–2027-03 (3 months): margin and cash generated are totals for the period, working capital its highest month-end; ${none}`,
     );
     const stored = await getRun(t.db, run.runId);
     const cash = cashSeries(stored!.periods as Period[], await runScenarios(t.db, run.runId));
@@ -750,7 +803,7 @@ describe('the bills open when the plan begins, by hand', () => {
     expect(x.cumulativeCash).toEqual([3880, 7460, 11780]);
     expect(x.budget?.cumulativeCash).toEqual([3400, 7250]);
     expect(packMarkdown(await buildPack(t.db, '2027-01', NOW))).toContain(
-      "- Cash over the horizon $11.8k expected, $11.8k in a bad case; by 2027-02, the budget's last month, +$210 in a bad case against budget $7.3k; both count collecting the $9.2k customers owed for the plan's families' sales before 2027-01; no bills were open then.",
+      "- Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex) $11.8k expected, $11.8k in a bad case; by 2027-02, the budget's last month, +$210 in a bad case against budget $7.3k; both count collecting the $9.2k customers owed for the plan's families' sales before 2027-01; no bills were open then.",
     );
   });
 });

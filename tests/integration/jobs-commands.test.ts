@@ -266,7 +266,7 @@ describe('/sop whatif', () => {
     expect(comment).toContain('_Each plan at the demand it plans for:_');
     // The money is totals over the cycle's six months, said under the what-if.
     expect(comment).toMatch(
-      /\n_Money over \d{4}-\d{2}–\d{4}-\d{2} \(6 months\): margin and cash are totals for the period, working capital its highest month-end; (?:cash counts collecting the \$[\d.]+[kMB]? customers owed for the plan's families' sales before \d{4}-\d{2}; bills open then are left out|invoices and bills open before \d{4}-\d{2} are left out of the cash)\._\n/,
+      /\n_Money over \d{4}-\d{2}–\d{4}-\d{2} \(6 months\): margin and cash generated are totals for the period, working capital its highest month-end; (?:cash counts collecting the \$[\d.]+[kMB]? customers owed for the plan's families' sales and paying an estimated \$[\d.]+[kMB]? of bills for their production before \d{4}-\d{2} \(their sales then at unit cost: no production actuals then\)|invoices and bills open before \d{4}-\d{2} are left out of the cash)\._\n/,
     );
     expect(comment).toMatch(/Making cost: \$[\d.]+[kMB]? \(\+\$[\d.]+[kMB]? vs Central/);
   });

@@ -193,13 +193,13 @@ describe('a Slack 429', () => {
     const replies = standin.threadReplies('C_GENERAL', root.ts ?? '');
     const headlines = replies.filter((m) => /Plan run \d+ .*is ready/.test(m.text ?? ''));
     expect(headlines).toHaveLength(1);
-    // Its margin and cash are totals over the run's six months, which it names, working
+    // Its margin and cash generated are totals over the run's six months, which it names, working
     // capital a month-end; and what its cash counts of the invoices open when it began.
     expect(headlines[0]?.text).toContain(
-      `Money over ${month}–${addMonths(month as Period, 5)} (6 months): margin and cash are totals for the period, working capital its highest month-end; `,
+      `Money over ${month}–${addMonths(month as Period, 5)} (6 months): margin and cash generated are totals for the period, working capital its highest month-end; `,
     );
     expect(headlines[0]?.text).toMatch(
-      /month-end; (?:cash counts collecting the \$[\d.]+[kMB]? customers owed for the plan's families' sales before \d{4}-\d{2}; bills open then are left out|invoices and bills open before \d{4}-\d{2} are left out of the cash)\._/,
+      /month-end; (?:cash counts collecting the \$[\d.]+[kMB]? customers owed for the plan's families' sales and paying an estimated \$[\d.]+[kMB]? of bills for their production before \d{4}-\d{2} \(their sales then at unit cost: no production actuals then\)|invoices and bills open before \d{4}-\d{2} are left out of the cash)\._/,
     );
     expect(replies.filter((m) => (m.files ?? []).length > 0)).toHaveLength(5);
     expect(standin.callsTo('chat.postMessage').filter((c) => c.status === 429)).toHaveLength(1);

@@ -203,18 +203,33 @@ describe('plan runs and their inputs', () => {
     expect(after.runId).not.toBe(latest.runId);
   }, 120_000);
 
-  it('the production before the plan whose bills its cash pays is an input; a run from before they were counted is reused until they are known', async () => {
+  it('the production before the plan whose bills its cash pays is an input; a run from before they were counted is not reused once they are estimated', async () => {
     // A run as this version stores it: another stress seed makes one.
     await t.db.updateTable('workspace_settings').set({ stress_seed: 777 }).execute();
     const latest = await plan();
     expect(latest.created).toBe(true);
     const inputs = await preparePlan(t.db, cycleId);
-    // No production actuals yet: the bills open when the plan begins are not known.
-    expect(openingBillsOf(inputs)).toBeNull();
     expect(inputs.settings.dpo_days).toBe(30);
     const first = inputs.periods[0]!;
     const before = addMonths(first, -1);
     const fam = inputs.loaded.company.families[0]!;
+    // No unit cost of its own imported for the month before: the families' unit costs.
+    expect(
+      (inputs.loaded.company.familyCosts ?? []).some(
+        (c) => c.period === before && c.unitCost !== null,
+      ),
+    ).toBe(false);
+    // No production actuals yet: the bills open when the plan begins are estimated from the
+    // sales of the month before at unit cost (30 days: all of that month's bill is open).
+    const unitCost = new Map(inputs.loaded.company.families.map((f) => [f.code, f.unitCost]));
+    const estimate = inputs.loaded.company.history
+      .filter((h) => h.period === before)
+      .reduce((a, h) => a + h.units * unitCost.get(h.family)!, 0);
+    expect(estimate).toBeGreaterThan(0);
+    const bills = openingBillsOf(inputs);
+    expect(bills?.estimated).toBe(true);
+    expect(bills?.total).toBeCloseTo(estimate, 6);
+    expect((await openingKpis(latest.runId)).openingPayables).toBeCloseTo(estimate, 6);
     const withProduction = (period: string) => ({
       ...inputs,
       production: { rows: [{ family: fam.code, period, units: 100 }], families: [fam.code] },
@@ -224,25 +239,18 @@ describe('plan runs and their inputs', () => {
     expect(planInputHash(withProduction(before))).not.toBe(planInputHash(inputs));
     expect(planInputHash(withProduction(addMonths(first, -12)))).toBe(planInputHash(inputs));
 
-    // The latest run as the version before the bills stored it: its cash counts no bills
-    // (its KPIs have none), and none are known: still its run, reused after an upgrade.
+    // The latest run as the version before the bills stored it: its cash counts no bills,
+    // and the estimate is known now, so it is not the run of these inputs: another, which
+    // pays them.
     await storeHash(latest.runId, beforeBillsHash(inputs));
     expect(beforeBillsHash(inputs)).not.toBe(planInputHash(inputs));
-    expect(await openingKpis(latest.runId)).not.toHaveProperty('openingPayables');
     const upgraded = await plan();
-    expect({ runId: upgraded.runId, reused: upgraded.reused }).toEqual({
-      runId: latest.runId,
-      reused: true,
-    });
+    expect(upgraded.created).toBe(true);
+    expect(upgraded.runId).not.toBe(latest.runId);
+    expect((await openingKpis(upgraded.runId)).openingPayables).toBeCloseTo(estimate, 6);
 
-    // The month before imported: the bills are known, and that run's cash leaves them out.
-    // Another run, which pays the month's bill in the first month: 100 units at the family's
-    // unit cost (no cost of its own imported for that month).
-    expect(
-      (inputs.loaded.company.familyCosts ?? []).some(
-        (c) => c.family === fam.code && c.period === before && c.unitCost !== null,
-      ),
-    ).toBe(false);
+    // The month before imported: the bills come from production, another run, which pays
+    // the month's bill in the first month: 100 units at the family's unit cost.
     await importCsv(t.db, {
       kind: 'production',
       fileName: 'production.csv',
@@ -251,7 +259,7 @@ describe('plan runs and their inputs', () => {
     });
     const counted = await plan();
     expect(counted.created).toBe(true);
-    expect(counted.runId).not.toBe(latest.runId);
+    expect(counted.runId).not.toBe(upgraded.runId);
     expect((await openingKpis(counted.runId)).openingPayables).toBeCloseTo(100 * fam.unitCost, 6);
     // And it is the run of its inputs from then on.
     const again = await plan();

@@ -57,7 +57,9 @@ describe('one of a thing is named in the singular', () => {
       ],
       null,
     );
-    expect(cash.altText).toMatch(/^Line chart of cumulative net cash by month for 1 scenario\. /);
+    expect(cash.altText).toMatch(
+      /^Line chart of cash generated to date by month for 1 scenario\. /,
+    );
     const one = sampleScenarios().slice(0, 1);
     expect(scenarioChart(one).altText).toMatch(/^Four bar charts comparing 1 scenario[.:]/);
     const accuracy = accuracyChart([

@@ -188,7 +188,7 @@ describe('sinceLines', () => {
       sinceLines({ since: '1', inputs: [], otherInputs: true, previous: [cash(79_940_000)] }, [
         cash(80_020_000),
       ])[1],
-    ).toBe('Figures that moved: *Central* bad-case cash $79.9M → $80.0M.');
+    ).toBe('Figures that moved: *Central* bad-case cash generated $79.9M → $80.0M.');
   });
 
   it('says a scenario is new, or has no plan this run, rather than "n/a → 95.9%"', () => {

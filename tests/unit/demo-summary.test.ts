@@ -44,9 +44,9 @@ describe('scenarioSummary', () => {
     expect(scenarioSummary([central, cautious], HORIZON)).toEqual([
       'Scenarios of the latest plan run, each against the same demand samples (in a bad case, 1 demand outcome in 10 does worse, each figure its own 1 in 10):',
       // A run that did not count the invoices open when it began (no openingReceivables).
-      'Money over 2027-01–2028-06 (18 months): margin and cash are totals for the period; invoices and bills open before 2027-01 are left out of the cash.',
-      '  Central  expected margin $72.4M, $68M in a bad case;   fills 95.9% expected, 93.0% in a bad case; cash $57.3M in a bad case; peak utilisation 121.4%',
-      '  Cautious expected margin $67.1M, $64.9M in a bad case; fills 90.1% expected, 84.1% in a bad case; cash −$45k in a bad case;  peak utilisation 100.0%',
+      'Money over 2027-01–2028-06 (18 months): margin and cash generated are totals for the period; invoices and bills open before 2027-01 are left out of the cash.',
+      '  Central  expected margin $72.4M, $68M in a bad case;   fills 95.9% expected, 93.0% in a bad case; cash generated $57.3M in a bad case; peak utilisation 121.4%',
+      '  Cautious expected margin $67.1M, $64.9M in a bad case; fills 90.1% expected, 84.1% in a bad case; cash generated −$45k in a bad case;  peak utilisation 100.0%',
     ]);
   });
 
@@ -56,7 +56,7 @@ describe('scenarioSummary', () => {
       kpis: { ...x.kpis, openingReceivables: 19_480_000 },
     });
     expect(scenarioSummary([owed(central), owed(cautious)], HORIZON)[1]).toBe(
-      "Money over 2027-01–2028-06 (18 months): margin and cash are totals for the period; cash counts collecting the $19.5M customers owed for the plan's families' sales before 2027-01; bills open then are left out.",
+      "Money over 2027-01–2028-06 (18 months): margin and cash generated are totals for the period; cash counts collecting the $19.5M customers owed for the plan's families' sales before 2027-01; bills open then are left out.",
     );
   });
 
@@ -74,7 +74,7 @@ describe('scenarioSummary', () => {
     );
     expect(lines).toEqual([
       'Scenarios of the latest plan run, each at its own demand (no stress test ran):',
-      'Money over 2027-01–2027-03 (3 months): margin and cash are totals for the period.',
+      'Money over 2027-01–2027-03 (3 months): margin and cash generated are totals for the period.',
       '  Central   margin $1.2M and fill rate 98.8% if demand comes as forecast; peak utilisation 90.0%',
       '  Ambitious no plan (infeasible)',
     ]);

@@ -13,6 +13,7 @@ import {
   openingSalesMonths,
   productionCost,
   productionGap,
+  salesCost,
 } from '../../src/core/finance.js';
 
 describe('the bills open when the plan begins', () => {
@@ -249,6 +250,84 @@ describe('bills left out because a family lacks a month name it', () => {
     // Bills known: a gap given anyway is not said.
     expect(openingLeftOut(first, { receivables: 0, payables: 0, billsGap })).toBe(
       'no invoices or bills were open before 2027-01',
+    );
+  });
+});
+
+/*
+ * Bills estimated when no production actuals reach the months they are open for: the sales
+ * of those months at unit cost, as the invoices open then are counted from the same sales.
+ * Two families, a plan of two months from 2027-01, customers paying after 45 days and
+ * suppliers paid after 30:
+ *   December's sales: A 100 units (revenue $5 000 given), B 50 units at its $30 price.
+ *   November's sales: A 80 units, B 40 units ($1 200 given).
+ *   Unit costs: A $20; B $12, imported as $14 for December.
+ * The estimated bills (30 days: December's, all open on 1 January, all paid in January):
+ *   A 100 × $20 = 2 000, B 50 × $14 = 700: 2 700.
+ * The invoices (45 days: half of November's and all of December's): November 80 × $50 +
+ *   1 200 = 5 200, half 2 600; December 5 000 + 50 × $30 = 6 500; 9 100 owed, collected
+ *   2 600 + 3 250 = 5 850 in January and 3 250 in February.
+ * With no sales or costs of the plan's own, January's cash is 5 850 − 2 700 = 3 150 and
+ * February's 3 250: 6 400 in all, where leaving the bills out made it 9 100.
+ */
+describe('bills estimated from the sales when the production actuals do not reach them', () => {
+  const history = [
+    { family: 'A', period: '2026-11', units: 80, revenue: null },
+    { family: 'B', period: '2026-11', units: 40, revenue: 1200 },
+    { family: 'A', period: '2026-12', units: 100, revenue: 5000 },
+    { family: 'B', period: '2026-12', units: 50, revenue: null },
+  ];
+  const families = [
+    { code: 'A', unitCost: 20, price: 50 },
+    { code: 'B', unitCost: 12, price: 30 },
+  ];
+  const costs = [{ family: 'B', period: '2026-12', unitCost: 14, price: null }];
+
+  it('cost the sales of those months at unit cost, and pay them as the plan’s own bills', () => {
+    expect(salesCost(history, families, costs, ['2026-12'])).toEqual([2700]);
+    // A month the history does not reach is not known, not zero.
+    expect(salesCost(history, families, costs, ['2026-10', '2026-12'])).toEqual([null, 2700]);
+    expect(openingPayables([2700], 2, 30, true)).toEqual({
+      paid: [2700, 0],
+      outstanding: [0, 0],
+      total: 2700,
+      estimated: true,
+    });
+    // From the production actuals, nothing marks them.
+    expect(openingPayables([2700], 2, 30)).toEqual({
+      paid: [2700, 0],
+      outstanding: [0, 0],
+      total: 2700,
+    });
+  });
+
+  it('make the first month’s cash collect and pay alike', () => {
+    const invoices = openingReceivables([5200, 6500], 2, 45);
+    expect(invoices.total).toBe(9100);
+    const bills = openingPayables([2700], 2, 30, true);
+    const cash = monthlyCash([0, 0], [0, 0], 45, 30, invoices, bills);
+    expect(Array.from(cash.net)).toEqual([3150, 3250]);
+    expect(Array.from(monthlyCash([0, 0], [0, 0], 45, 30, invoices, null).net)).toEqual([
+      5850, 3250,
+    ]);
+  });
+
+  it('the words say the bills are estimated, and from what', () => {
+    const first = '2027-01';
+    expect(
+      openingLeftOut(first, { receivables: 9100, payables: 2700, billsEstimated: true }, 'both'),
+    ).toBe(
+      "both count collecting the $9.1k customers owed for the plan's families' sales and paying an estimated $2.7k of bills for their production before 2027-01 (their sales then at unit cost: no production actuals then)",
+    );
+    const billsGap = { family: 'B', month: '2026-12' };
+    expect(
+      openingLeftOut(
+        first,
+        { receivables: null, payables: 2700, billsEstimated: true, billsGap },
+        'cash',
+      ),
+    ).toBe(
+      "cash counts paying an estimated $2.7k of bills for the plan's families' production before 2027-01 (their sales then at unit cost: B has no production for 2026-12); invoices open then are left out",
     );
   });
 });

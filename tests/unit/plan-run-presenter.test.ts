@@ -52,8 +52,8 @@ describe('plan headline', () => {
     const text = planHeadline('7', '2027-01', [central, cautious]);
     expect(text.split('\n')).toEqual([
       '*Plan run 7 for 2027-01 is ready.*',
-      '• *Central*: expected fill rate 95.8% (92.6% in a bad case), expected margin $73.2M ($70.1M in a bad case), cash $60.4M ($58.0M in a bad case); peak utilisation 100.0%, 4 resource-months on overtime; margin at its own planned demand $77.4M',
-      '• *Cautious*: expected fill rate 87.6% (82.9% in a bad case), expected margin $71.9M ($69.0M in a bad case), cash $61.0M ($59.5M in a bad case); peak utilisation 90.0%, 0 resource-months on overtime; margin at its own planned demand $70M',
+      '• *Central*: expected fill rate 95.8% (92.6% in a bad case), expected margin $73.2M ($70.1M in a bad case), cash generated $60.4M ($58.0M in a bad case); peak utilisation 100.0%, 4 resource-months on overtime; margin at its own planned demand $77.4M',
+      '• *Cautious*: expected fill rate 87.6% (82.9% in a bad case), expected margin $71.9M ($69.0M in a bad case), cash generated $61.0M ($59.5M in a bad case); peak utilisation 90.0%, 0 resource-months on overtime; margin at its own planned demand $70M',
       '_Expected and bad case: each plan against the same demand samples; in a bad case, 1 demand outcome in 10 does worse, each figure its own 1 in 10._',
     ]);
   });
@@ -79,10 +79,10 @@ describe('plan headline: peak working capital', () => {
       '\n',
     );
     expect(lines[1]).toBe(
-      '• *Central*: expected fill rate 95.8% (92.6% in a bad case), expected margin $73.2M ($70.1M in a bad case), cash $60.4M ($58.0M in a bad case), peak working capital $12.0M ($13.5M in a bad case); peak utilisation 100.0%, 4 resource-months on overtime; margin at its own planned demand $77.4M',
+      '• *Central*: expected fill rate 95.8% (92.6% in a bad case), expected margin $73.2M ($70.1M in a bad case), cash generated $60.4M ($58.0M in a bad case), peak working capital $12.0M ($13.5M in a bad case); peak utilisation 100.0%, 4 resource-months on overtime; margin at its own planned demand $77.4M',
     );
     expect(lines).toContain(
-      '_Money over 2027-01–2027-02 (2 months): margin and cash are totals for the period, working capital its highest month-end; invoices and bills open before 2027-01 are left out of the cash._',
+      '_Money over 2027-01–2027-02 (2 months): margin and cash generated are totals for the period, working capital its highest month-end; invoices and bills open before 2027-01 are left out of the cash._',
     );
   });
 
@@ -90,7 +90,7 @@ describe('plan headline: peak working capital', () => {
     const wc = { ...central, kpis: { ...central.kpis, workingCapital: 12_000_000 } };
     const line = planHeadline('7', '2027-01', [wc]).split('\n')[1];
     expect(line).toContain(
-      'cash $60.4M ($58.0M in a bad case), expected peak working capital $12M;',
+      'cash generated $60.4M ($58.0M in a bad case), expected peak working capital $12M;',
     );
     expect(line).not.toContain('working capital $12M (');
   });
@@ -233,8 +233,8 @@ describe('what-if differences', () => {
       // 0.2 apart: no sign on a change that rounds to nothing
       '• Margin in a bad case: $70.1M ($0 vs Central $70.1M)',
       // The same expected cash (the what-if keeps Central's 60,432,220).
-      '• Expected cash: $60.4M ($0 vs Central $60.4M)',
-      '• Cash in a bad case: $57.5M (−$500k vs Central $58.0M)',
+      '• Expected cash generated: $60.4M ($0 vs Central $60.4M)',
+      '• Cash generated in a bad case: $57.5M (−$500k vs Central $58.0M)',
       '• Expected peak working capital: $12.5M (+$500k vs Central $12.0M)',
       '_Each plan at the demand it plans for:_',
       // 130,000,000 − 129,667,098 = +332,902; both round to $130M, the change says by how much
@@ -256,7 +256,7 @@ describe('what-if differences', () => {
     // A run that did not count the invoices open when it began (no openingReceivables): said.
     expect(lines.slice(0, 2)).toEqual([
       '*What-if:* `demand FAM-2 +5%`',
-      '_Money over 2027-01–2027-03 (3 months): margin and cash are totals for the period, working capital its highest month-end; invoices and bills open before 2027-01 are left out of the cash._',
+      '_Money over 2027-01–2027-03 (3 months): margin and cash generated are totals for the period, working capital its highest month-end; invoices and bills open before 2027-01 are left out of the cash._',
     ]);
   });
 
@@ -270,7 +270,7 @@ describe('what-if differences', () => {
       '2027-02',
     ]).split('\n');
     expect(lines[1]).toBe(
-      "_Money over 2027-01–2027-02 (2 months): margin and cash are totals for the period, working capital its highest month-end; cash counts collecting the $19.5M customers owed for the plan's families' sales before 2027-01; bills open then are left out._",
+      "_Money over 2027-01–2027-02 (2 months): margin and cash generated are totals for the period, working capital its highest month-end; cash counts collecting the $19.5M customers owed for the plan's families' sales before 2027-01; bills open then are left out._",
     );
   });
 
@@ -340,8 +340,8 @@ describe('what-if differences', () => {
       '• Margin in a bad case: $74.0M (+$2.7M vs Central $71.3M)',
       // If it happens, the cash and working capital it takes: 60.2 − 61 = −0.8M;
       // 57.1 − 58.5 = −1.4M; 13 − 12.1 = +0.9M; 14.2 − 12.9 = +1.3M.
-      '• Expected cash: $60.2M (−$800k vs Central $61.0M)',
-      '• Cash in a bad case: $57.1M (−$1.4M vs Central $58.5M)',
+      '• Expected cash generated: $60.2M (−$800k vs Central $61.0M)',
+      '• Cash generated in a bad case: $57.1M (−$1.4M vs Central $58.5M)',
       '• Expected peak working capital: $13.0M (+$900k vs Central $12.1M)',
       '• Peak working capital in a bad case: $14.2M (+$1.3M vs Central $12.9M)',
       '_If demand comes as forecast (both plans, the forecast’s samples):_',

@@ -517,7 +517,7 @@ describe('the trade-off and the same figure everywhere', () => {
      */
     const head = planHeadline('5', '2027-01', rows);
     expect(head).toContain(
-      '*Central*: expected fill rate 89.5% (74.9% in a bad case), expected margin $9.7k ($8.0k in a bad case), cash $11.5k ($9.5k in a bad case), peak working capital −$940 (−$856 in a bad case); peak utilisation 80.0%',
+      '*Central*: expected fill rate 89.5% (74.9% in a bad case), expected margin $9.7k ($8.0k in a bad case), cash generated $11.5k ($9.5k in a bad case), peak working capital −$940 (−$856 in a bad case); peak utilisation 80.0%',
     );
     expect(head).toContain(
       '*Lean*: expected fill rate 89.5% (74.9% in a bad case), expected margin $9.8k ($8.1k in a bad case)',
@@ -568,7 +568,7 @@ describe('the trade-off and the same figure everywhere', () => {
     for (const field of [
       '*Expected margin*\\n$9.7k (bad case $8.0k)',
       '*Fill rate expected / bad case*\\n89.5% / 74.9%',
-      '*Cash expected / bad case*\\n$11.5k / $9.5k',
+      '*Cash generated expected / bad case*\\n$11.5k / $9.5k',
       '*Utilisation avg / peak*\\n60.0% / 80.0%',
       '*Expected margin*\\n$9.8k (bad case $8.1k)',
     ])

@@ -300,6 +300,13 @@ describe('default scenarios on one grid', () => {
     expect(row('revenue')[2]).toBeGreaterThan(row('revenue')[1] ?? Infinity);
     expect(grid.rows.every((r) => r.values.length === 3)).toBe(true);
     expect(row('workingCapitalDelta')).toEqual([null, null, null]);
+    // Its label says it is stock alone at the end, not the pack's peak working capital
+    // (stock + receivables − payables), whose gap to the budget can have the other sign; and
+    // the cash rows say what the cash is: generated over the horizon, not a balance.
+    const label = (m: string) => grid.rows.find((r) => r.metric === m)?.label;
+    expect(label('workingCapitalDelta')).toBe('Stock value vs budget, end');
+    expect(label('cashFlow')).toBe('Cash generated (expected)');
+    expect(label('cashFlowP10')).toBe('Cash generated at P10');
   });
 
   it('an infeasible scenario gets its plain-words reason and empty cells', async () => {

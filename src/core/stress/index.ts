@@ -46,9 +46,12 @@ export interface StressSummary {
   readonly excessInventoryValue: Spread;
   readonly writtenOffValue: Spread;
   readonly peakWorkingCapital: Spread;
-  /** Expected cumulative net cash at each month's end. */
+  /**
+   * Expected cash generated to date at each month's end: the cumulative net operating cash
+   * from $0, not a balance.
+   */
   readonly cumulativeCash: readonly number[];
-  /** 10th percentile of cumulative net cash at each month's end. */
+  /** 10th percentile of the cash generated to date at each month's end. */
   readonly cumulativeCashP10: readonly number[];
   /** The budget's cumulative cash and peak working capital on the same terms; null without. */
   readonly budget: BudgetCash | null;
@@ -72,7 +75,12 @@ export interface StressSummary {
    */
   readonly openingPayables?: number;
   /**
-   * Without `openingPayables`, when a family still producing lacks a month's row: that family
+   * True when `openingPayables` is estimated from the sales of those months at unit cost, the
+   * production actuals not giving it (openingLeftOut's `billsEstimated`).
+   */
+  readonly openingPayablesEstimated?: boolean;
+  /**
+   * Without `openingPayables`, or with it estimated, when a family still producing lacks a month's row: that family
    * and month, for the words (openingLeftOut's `billsGap`).
    */
   readonly openingPayablesGap?: BillGap;
@@ -169,6 +177,7 @@ export function summarise(
       : {}),
     ...(opening ? { openingReceivables: opening.total } : {}),
     ...(bills ? { openingPayables: bills.total } : {}),
+    ...(bills?.estimated ? { openingPayablesEstimated: true } : {}),
   };
 }
 

@@ -10,7 +10,7 @@ import {
   formatPointsBetween,
   moneyAlike,
 } from '../../charts/format.js';
-import { storedBillGap } from '../../core/finance.js';
+import { storedBillGap, storedBillsEstimated } from '../../core/finance.js';
 import { type FamilyGap, monthRuns } from '../../core/history-gaps.js';
 import { BAD_CASE_WORDS } from '../../core/scenarios/trade-off.js';
 import { whatIfSpan } from '../../core/scenarios/what-if.js';
@@ -99,7 +99,7 @@ export function planHeadline(
     const k = x.kpis;
     if (typeof k.expectedMargin !== 'number')
       return `• *${escInMarks(x.label)}*: at its own planned demand, fill rate ${pct(k.fillRate)}, margin ${money(k.grossMargin)}; ${tension(k)}`;
-    return `• *${escInMarks(x.label)}*: expected fill rate ${pct(k.expectedFillRate)} (${pct(k.serviceAtRisk)} in a bad case), expected margin ${withBadCase(k.expectedMargin, k.marginP10)}, cash ${withBadCase(k.cashFlow, k.cashFlowP10)}${workingCapital(k)}; ${tension(k)}; margin at its own planned demand ${money(k.grossMargin)}`;
+    return `• *${escInMarks(x.label)}*: expected fill rate ${pct(k.expectedFillRate)} (${pct(k.serviceAtRisk)} in a bad case), expected margin ${withBadCase(k.expectedMargin, k.marginP10)}, cash generated ${withBadCase(k.cashFlow, k.cashFlowP10)}${workingCapital(k)}; ${tension(k)}; margin at its own planned demand ${money(k.grossMargin)}`;
   });
   const head = replaced
     ? `*Plan run ${runId}${cycleMonth ? ` for ${cycleMonth}` : ''} (${replacedWords(replaced)}): its figures are out of date.*`
@@ -111,6 +111,7 @@ export function planHeadline(
     openingCash(
       solved.map((x) => x.kpis),
       solved.map((x) => storedBillGap(x.stress)).find((g) => g !== null) ?? null,
+      solved.some((x) => storedBillsEstimated(x.stress)),
     ),
   );
   const note = [
@@ -165,8 +166,8 @@ function shownFigures(x: ScenarioFigures | undefined): [string, string][] {
         ['bad-case fill rate', pct(k.serviceAtRisk)],
         ['expected margin', money(k.expectedMargin)],
         ['bad-case margin', money(k.marginP10)],
-        ['cash', money(k.cashFlow)],
-        ['bad-case cash', money(k.cashFlowP10)],
+        ['cash generated', money(k.cashFlow)],
+        ['bad-case cash generated', money(k.cashFlowP10)],
       ]
     : [
         ['fill rate', pct(k.fillRate)],
@@ -372,8 +373,18 @@ const STRESSED: readonly Diff[] = [
     delta: signedMoney,
   },
   // Expected cash beside its bad case, as the plan headline and the vote give both.
-  { label: 'Expected cash', key: 'cashFlow', format: (v) => money(v), delta: signedMoney },
-  { label: 'Cash in a bad case', key: 'cashFlowP10', format: (v) => money(v), delta: signedMoney },
+  {
+    label: 'Expected cash generated',
+    key: 'cashFlow',
+    format: (v) => money(v),
+    delta: signedMoney,
+  },
+  {
+    label: 'Cash generated in a bad case',
+    key: 'cashFlowP10',
+    format: (v) => money(v),
+    delta: signedMoney,
+  },
   {
     label: 'Expected peak working capital',
     key: 'workingCapital',
@@ -472,6 +483,7 @@ export function whatIfDiff(
     openingCash(
       [central.kpis, whatIf.kpis],
       storedBillGap(central.stress) ?? storedBillGap(whatIf.stress),
+      storedBillsEstimated(central.stress) || storedBillsEstimated(whatIf.stress),
     ),
   );
   const asker = askedBy === undefined ? '' : `, asked by ${escInMarks(askedBy)}`;

@@ -68,7 +68,7 @@ export function moneyNote(
   if (first === undefined) return null;
   const months = `${horizon.length} month${horizon.length === 1 ? '' : 's'}`;
   const invoices = opening ? `; ${openingLeftOut(first, opening, 'cash')}` : '';
-  return `Money over ${periodSpan(horizon)} (${months}): margin and cash are totals for the period${workingCapital ? ', working capital its highest month-end' : ''}${invoices}`;
+  return `Money over ${periodSpan(horizon)} (${months}): margin and cash generated are totals for the period${workingCapital ? ', working capital its highest month-end' : ''}${invoices}`;
 }
 
 /**
@@ -81,21 +81,26 @@ export type OpeningCash = OpeningAmounts;
  * The invoices and bills open when the run began, as its scenarios' KPIs keep them
  * (`openingReceivables`, `openingPayables`, the same for each; a run stored before either was
  * counted has none), or null when none of them has cash figures. `billsGap`: the family still
- * producing whose production a month lacks, named when the bills are left out for it.
+ * producing whose production a month lacks, named when the bills are left out or estimated
+ * for it.
  */
 export function openingCash(
   kpis: readonly Readonly<Record<string, number | null | undefined>>[],
   billsGap: BillGap | null = null,
+  /** The bills estimated from the sales at unit cost (the stress test's `openingPayablesEstimated`). */
+  billsEstimated = false,
 ): OpeningCash | null {
   if (!kpis.some((k) => typeof k.cashFlow === 'number' || typeof k.cashFlowP10 === 'number'))
     return null;
   const amount = (key: 'openingReceivables' | 'openingPayables'): number | null =>
     kpis.map((k) => k[key]).find((v) => typeof v === 'number') ?? null;
   const payables = amount('openingPayables');
+  const estimated = payables !== null && billsEstimated;
   return {
     receivables: amount('openingReceivables'),
     payables,
-    ...(payables === null && billsGap ? { billsGap } : {}),
+    ...((payables === null || estimated) && billsGap ? { billsGap } : {}),
+    ...(estimated ? { billsEstimated: true } : {}),
   };
 }
 
@@ -135,7 +140,7 @@ function scenarioFields(o: PollOptionRow, horizon: readonly string[]): types.Mrk
   return [
     mrkdwn(`*Expected margin*\n${margin} (bad case ${marginBad})`),
     mrkdwn(`*Fill rate expected / bad case*\n${pct(k.expectedFillRate)} / ${pct(k.serviceAtRisk)}`),
-    mrkdwn(`*Cash expected / bad case*\n${alike(k.cashFlow, k.cashFlowP10).join(' / ')}`),
+    mrkdwn(`*Cash generated expected / bad case*\n${alike(k.cashFlow, k.cashFlowP10).join(' / ')}`),
     mrkdwn(`*${EXCESS_STOCK}*\n${money(k.excessInventoryValue)} expected`),
     mrkdwn(workingCapitalField(k, horizon)),
     mrkdwn(`*Utilisation avg / peak*\n${pct(k.averageUtilisation)} / ${pct(k.peakUtilisation)}`),
@@ -321,6 +326,7 @@ export function voteMessage(v: PollView): { text: string; blocks: types.KnownBlo
     openingCash(
       v.options.map((o) => o.kpis),
       v.options.find((o) => o.billsGap)?.billsGap ?? null,
+      v.options.some((o) => o.billsEstimated === true),
     ),
   );
   const blocks: types.KnownBlock[] = [
