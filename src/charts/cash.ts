@@ -49,10 +49,13 @@ export function cashChart(
       ? `Cash generated: ${CASH_GENERATED_WORDS}; ${openingLeftOut(first, opening)}`
       : `Cash generated: ${CASH_GENERATED_WORDS}; ${openingLeftOut(first, opening, 'every line')}`;
   // A subtitle line as wide as the plot at most: one clause a line, each begun in capitals;
-  // counting both the invoices and the bills, the payments go on the next line, and where the
-  // bills are estimated, what from on the one after.
+  // what cash generated leaves out goes on the line after what it counts; counting both the
+  // invoices and the bills, the payments go on the next line, and where the bills are
+  // estimated, what from on the one after.
   const subtitle = (openingWords?.split('; ') ?? []).flatMap((x) =>
-    `${x.charAt(0).toUpperCase()}${x.slice(1)}`.split(/ (?=and paying |\(their sales then)/),
+    `${x.charAt(0).toUpperCase()}${x.slice(1)}`.split(
+      / (?=without the opening bank balance|and paying |\(their sales then)/,
+    ),
   );
   const spec = {
     ...specHead(title, [

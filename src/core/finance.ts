@@ -541,7 +541,7 @@ export function openingLeftOut(
  * a bank balance but the net operating cash of the horizon, counted from nothing.
  */
 export const CASH_GENERATED_WORDS =
-  'sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex';
+  "sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex other than a scenario's own investment";
 
 export interface MonthlyCash {
   /** Revenue collected in each month (after DSO). */

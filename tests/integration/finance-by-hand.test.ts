@@ -279,7 +279,7 @@ describe('two families, three months: the finance read by hand', () => {
       '- Against uncertain demand, over the same months: expected margin $11.9k, $11.9k in a bad case.',
     );
     expect(md).toContain(
-      'Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex) $3.8k expected, $3.8k in a bad case vs budget $3.3k (+$570 in a bad case); invoices and bills open before 2027-01 are left out of both.',
+      "Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex other than a scenario's own investment) $3.8k expected, $3.8k in a bad case vs budget $3.3k (+$570 in a bad case); invoices and bills open before 2027-01 are left out of both.",
     );
     // The budget's peak 9 050 → "$9.1k", as the plan's 9 140: the gap unrounded, +$90; the
     // bad case is the same 9 140 (no spread), so neither is within the budget's peak.
@@ -324,10 +324,11 @@ describe('two families, three months: the finance read by hand', () => {
     // horizon generates from $0, not a bank balance.
     const opening = 'invoices and bills open before 2027-01 are left out';
     const generated =
-      'Cash generated: sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex';
+      "Cash generated: sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex other than a scenario's own investment";
     expect((chart.spec as { title: { subtitle: string[] } }).title.subtitle).toEqual([
       'Solid: expected over the demand samples; dotted: bad case (1 in 10); dashed grey: budget',
-      generated,
+      'Cash generated: sales collected less costs paid, from $0,',
+      "without the opening bank balance, overheads, tax or capex other than a scenario's own investment",
       'Invoices and bills open before 2027-01 are left out',
     ]);
     expect(chart.altText).toContain(`${generated}; ${opening}.`);
@@ -368,7 +369,7 @@ describe('two families, three months: the finance read by hand', () => {
       '$19.8k, 2027-01–2027-03; over the 2 months the budget covers (2027-02–2027-03): $13.6k vs budget $13.0k (+4.6%).',
     );
     expect(md).toContain(
-      '- Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex) $3.8k expected, $3.8k in a bad case; invoices and bills open before 2027-01 are left out; the budget starts in 2027-02, after 2027-01, so the cash is not set against it.',
+      "- Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex other than a scenario's own investment) $3.8k expected, $3.8k in a bad case; invoices and bills open before 2027-01 are left out; the budget starts in 2027-02, after 2027-01, so the cash is not set against it.",
     );
     expect(md).toContain(
       "- Central: expected margin $11.9k; in a bad case (each its own 1 in 10) it leaves $0 of stock beyond 3 months' cover, cash over the horizon is $3.8k and it fills 100.0% of demand.",
@@ -415,7 +416,7 @@ describe('two families, three months: the finance read by hand', () => {
     expect(central?.kpis.cashP10VsBudget).toBe(270);
     const md = packMarkdown(await buildPack(t.db, '2027-01', NOW));
     expect(md).toContain(
-      "- Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex) $3.8k expected, $3.8k in a bad case; by 2027-02, the budget's last month, +$270 in a bad case against budget −$650;",
+      "- Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex other than a scenario's own investment) $3.8k expected, $3.8k in a bad case; by 2027-02, the budget's last month, +$270 in a bad case against budget −$650;",
     );
     const sentence =
       "Central: expected margin $11.9k; in a bad case (each its own 1 in 10) it leaves $0 of stock beyond 3 months' cover, cash by 2027-02, the budget's last month, is +$270 against budget and it fills 100.0% of demand.";
@@ -506,7 +507,7 @@ describe('the invoices open when the plan begins, by hand', () => {
       "count collecting the $9.2k customers owed for the plan's families' sales and paying an estimated $1.3k of bills for their production before 2027-01 (their sales then at unit cost: no production actuals then)";
     const md = packMarkdown(await buildPack(t.db, '2027-01', NOW));
     expect(md).toContain(
-      `- Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex) $11.7k expected, $11.7k in a bad case; by 2027-02, the budget's last month, +$270 in a bad case against budget $7.3k; both ${owed}.`,
+      `- Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex other than a scenario's own investment) $11.7k expected, $11.7k in a bad case; by 2027-02, the budget's last month, +$270 in a bad case against budget $7.3k; both ${owed}.`,
     );
     // 9 140 and 9 050 both print "$9.1k"; the gaps are unrounded.
     expect(md).toContain(
@@ -528,7 +529,8 @@ describe('the invoices open when the plan begins, by hand', () => {
     // One clause a subtitle line, so the line is no wider than the plot.
     expect((chart.spec as { title: { subtitle: string[] } }).title.subtitle).toEqual([
       'Solid: expected over the demand samples; dotted: bad case (1 in 10); dashed grey: budget',
-      'Cash generated: sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex',
+      'Cash generated: sales collected less costs paid, from $0,',
+      "without the opening bank balance, overheads, tax or capex other than a scenario's own investment",
       "Every line counts collecting the $9.2k customers owed for the plan's families' sales",
       'and paying an estimated $1.3k of bills for their production before 2027-01',
       '(their sales then at unit cost: no production actuals then)',
@@ -632,7 +634,7 @@ describe('the bills open when the plan begins, by hand', () => {
 
     const md = packMarkdown(await buildPack(t.db, '2027-01', NOW));
     expect(md).toContain(
-      `- Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex) $2.5k expected, $2.5k in a bad case; by 2027-02, the budget's last month, +$270 in a bad case against budget −$2.0k; both count ${bills}.`,
+      `- Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex other than a scenario's own investment) $2.5k expected, $2.5k in a bad case; by 2027-02, the budget's last month, +$270 in a bad case against budget −$2.0k; both count ${bills}.`,
     );
     expect(await voteText()).toContain(
       `Money over 2027-01–2027-03 (3 months): margin and cash generated are totals for the period, working capital its highest month-end; cash counts ${bills}`,
@@ -675,7 +677,7 @@ describe('the bills open when the plan begins, by hand', () => {
     const both =
       "collecting the $9.2k customers owed for the plan's families' sales and paying the $1.3k of bills for their production before 2027-01";
     expect(packMarkdown(await buildPack(t.db, '2027-01', NOW))).toContain(
-      `- Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex) $11.7k expected, $11.7k in a bad case; by 2027-02, the budget's last month, +$270 in a bad case against budget $7.2k; both count ${both}.`,
+      `- Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex other than a scenario's own investment) $11.7k expected, $11.7k in a bad case; by 2027-02, the budget's last month, +$270 in a bad case against budget $7.2k; both count ${both}.`,
     );
     expect(await voteText()).toContain(`; cash counts ${both}`);
   });
@@ -726,7 +728,8 @@ describe('the bills open when the plan begins, by hand', () => {
     // The subtitle's clause a line, no wider than the one before it.
     expect((chart.spec as { title: { subtitle: string[] } }).title.subtitle).toEqual([
       'Solid: expected over the demand samples; dotted: bad case (1 in 10); dashed grey: budget',
-      'Cash generated: sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex',
+      'Cash generated: sales collected less costs paid, from $0,',
+      "without the opening bank balance, overheads, tax or capex other than a scenario's own investment",
       "Every line counts collecting the $9.2k customers owed for the plan's families' sales",
       'and paying an estimated $1.4k of bills for their production before 2027-01',
       '(their sales then at unit cost: FAM-B has no production for 2026-12)',
@@ -774,7 +777,7 @@ describe('the bills open when the plan begins, by hand', () => {
     expect(x.budget?.cumulativeCash).toEqual([3900, 7800]);
     const none = 'no invoices or bills were open before 2027-01';
     expect(packMarkdown(await buildPack(t.db, '2027-01', NOW))).toContain(
-      `- Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex) $12.5k expected, $12.5k in a bad case; by 2027-02, the budget's last month, +$960 in a bad case against budget $7.8k; ${none}.`,
+      `- Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex other than a scenario's own investment) $12.5k expected, $12.5k in a bad case; by 2027-02, the budget's last month, +$960 in a bad case against budget $7.8k; ${none}.`,
     );
     expect(await voteText()).toContain(
       `Money over 2027-01–2027-03 (3 months): margin and cash generated are totals for the period, working capital its highest month-end; ${none}`,
@@ -803,7 +806,7 @@ describe('the bills open when the plan begins, by hand', () => {
     expect(x.cumulativeCash).toEqual([3880, 7460, 11780]);
     expect(x.budget?.cumulativeCash).toEqual([3400, 7250]);
     expect(packMarkdown(await buildPack(t.db, '2027-01', NOW))).toContain(
-      "- Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex) $11.8k expected, $11.8k in a bad case; by 2027-02, the budget's last month, +$210 in a bad case against budget $7.3k; both count collecting the $9.2k customers owed for the plan's families' sales before 2027-01; no bills were open then.",
+      "- Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex other than a scenario's own investment) $11.8k expected, $11.8k in a bad case; by 2027-02, the budget's last month, +$210 in a bad case against budget $7.3k; both count collecting the $9.2k customers owed for the plan's families' sales before 2027-01; no bills were open then.",
     );
   });
 });

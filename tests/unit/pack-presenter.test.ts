@@ -185,7 +185,7 @@ describe('pack presenters', () => {
       packSections({ ...base, finance })[3]!.lines.find((l) => l.startsWith('Cash'));
     // To the horizon's end (2027-03): 120 − 200 = −80 at P10.
     expect(line({ ...fi, budgetCashPeriod: '2027-03', cashP10VsBudget: -80 })).toBe(
-      'Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex) $150 expected, $120 in a bad case vs budget $200 (−$80 in a bad case); invoices and bills open before 2027-02 are left out of both.',
+      "Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex other than a scenario's own investment) $150 expected, $120 in a bad case vs budget $200 (−$80 in a bad case); invoices and bills open before 2027-02 are left out of both.",
     );
     // A budget that starts in 2027-03, after the plan's first month: no budget cash, and why.
     expect(
@@ -198,11 +198,11 @@ describe('pack presenters', () => {
         cashP10VsBudget: null,
       }),
     ).toBe(
-      'Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex) $150 expected, $120 in a bad case; invoices and bills open before 2027-02 are left out; the budget starts in 2027-03, after 2027-02, so the cash is not set against it.',
+      "Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex other than a scenario's own investment) $150 expected, $120 in a bad case; invoices and bills open before 2027-02 are left out; the budget starts in 2027-03, after 2027-02, so the cash is not set against it.",
     );
     // A budget that ends in 2027-02: the comparison is there (P10 by then 90: −110).
     expect(line({ ...fi, budgetCashPeriod: '2027-02', cashP10VsBudget: -110 })).toBe(
-      "Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex) $150 expected, $120 in a bad case; by 2027-02, the budget's last month, −$110 in a bad case against budget $200; invoices and bills open before 2027-02 are left out of both.",
+      "Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex other than a scenario's own investment) $150 expected, $120 in a bad case; by 2027-02, the budget's last month, −$110 in a bad case against budget $200; invoices and bills open before 2027-02 are left out of both.",
     );
   });
 
@@ -314,7 +314,7 @@ describe('pack presenters', () => {
     };
     const line = packSections({ ...base, finance })[3]!.lines.find((l) => l.startsWith('Cash'));
     expect(line).toBe(
-      'Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex) $63.7M expected, $58.0M in a bad case vs budget $67.1M (−$9.1M in a bad case); invoices and bills open before 2027-02 are left out of both.',
+      "Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex other than a scenario's own investment) $63.7M expected, $58.0M in a bad case vs budget $67.1M (−$9.1M in a bad case); invoices and bills open before 2027-02 are left out of both.",
     );
   });
 
@@ -584,7 +584,7 @@ describe('money and minus signs in the pack', () => {
       "Margin at planned demand $77.4M over 2027-02–2027-03 (40.0% of revenue): revenue less the plan's cash costs, plus the change in stock at cost; the model's penalties are not in it.",
     );
     expect(s[3]!.lines).toContain(
-      'Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex) −$5.0M expected, −$6.2M in a bad case vs budget $200 (−$6.2M in a bad case); invoices and bills open before 2027-02 are left out of both.',
+      "Cash generated over the horizon (sales collected less costs paid, from $0, without the opening bank balance, overheads, tax or capex other than a scenario's own investment) −$5.0M expected, −$6.2M in a bad case vs budget $200 (−$6.2M in a bad case); invoices and bills open before 2027-02 are left out of both.",
     );
     // 234,442 of stock: 234.4 thousand, no decimal at 100 or more.
     expect(s[4]!.lines).toContain(
