@@ -130,7 +130,7 @@ describe('the trade-off sentence says which way demand runs in each bad-case fig
     budgetCashFlow: 85_700_000,
   };
 
-  it('low demand leaves the stock and the short cash, high demand the low fill rate', () => {
+  it('low demand leaves the stock and the short cash, each its own 1 in 10; high demand the low fill rate', () => {
     expect(
       tradeOffSentences([
         {
@@ -139,11 +139,13 @@ describe('the trade-off sentence says which way demand runs in each bad-case fig
         },
       ]),
     ).toEqual([
-      "Central: expected margin $72.4M; if demand runs low (1 in 10) it leaves $940k of stock beyond 3 months' cover or past its shelf life and cash is −$6.6M against budget; if it runs high (1 in 10) it fills 92.7% of demand.",
+      "Central: expected margin $72.4M; if demand runs low (each its own 1 in 10) it leaves $940k of stock beyond 3 months' cover or past its shelf life and cash is −$6.6M against budget; if it runs high (1 in 10) it fills 92.7% of demand.",
     ]);
   });
 
-  it('a figure tied to neither is its own 1 in 10, the others grouped as they come', () => {
+  it('a figure tied to neither is its own 1 in 10, the others grouped as they come, each its own 1 in 10', () => {
+    // The stock and the fill rate both run low, but from different samples: the sentence
+    // must not read as one outcome that leaves $940k of stock and fills 92.7% of demand.
     expect(
       tradeOffSentences([
         {
@@ -152,7 +154,7 @@ describe('the trade-off sentence says which way demand runs in each bad-case fig
         },
       ]),
     ).toEqual([
-      "Central: expected margin $72.4M; if demand runs low (1 in 10) it leaves $940k of stock beyond 3 months' cover or past its shelf life and fills 92.7% of demand; in a bad case (1 in 10) cash is −$6.6M against budget.",
+      "Central: expected margin $72.4M; if demand runs low (each its own 1 in 10) it leaves $940k of stock beyond 3 months' cover or past its shelf life and fills 92.7% of demand; in a bad case (1 in 10) cash is −$6.6M against budget.",
     ]);
   });
 

@@ -12,9 +12,9 @@
  * (`writtenOffValue`, expected):
  *
  *   "Ambitious: margin $92.3M in a good case (1 in 10), +$12.3M vs Central $80.0M, and $74.5M
- *    expected, +$2.1M vs Central $72.4M; if demand runs low (1 in 10) it leaves $4.1M of stock
- *    beyond 3 months' cover and cash is −$6.0M against budget; if it runs high (1 in 10) it
- *    fills 91.2% of demand (+3.4 pts vs Central)."
+ *    expected, +$2.1M vs Central $72.4M; if demand runs low (each its own 1 in 10) it leaves
+ *    $4.1M of stock beyond 3 months' cover and cash is −$6.0M against budget; if it runs high
+ *    (1 in 10) it fills 91.2% of demand (+3.4 pts vs Central)."
  *
  * Differences are against the first scenario (central), named in the sentence beside the two
  * margins they are taken from (nothing else prints the good case's), so finance can check
@@ -187,11 +187,11 @@ const listed = (xs: readonly string[]): string =>
 
 /**
  * The bad-case figures, each its own 1 in 10, grouped by which way demand runs in them, in
- * the order they come: "if demand runs low (1 in 10) it leaves $940k of stock beyond 3
- * months' cover and cash is −$6.6M against budget; if it runs high (1 in 10) it fills 92.7%
- * of demand". Figures whose samples show no direction: "in a bad case (1 in 10)", or "(each
- * its own 1 in 10)" when there are several (runs stored before the direction was kept say
- * that of all three).
+ * the order they come: "if demand runs low (each its own 1 in 10) it leaves $940k of stock
+ * beyond 3 months' cover and cash is −$6.6M against budget; if it runs high (1 in 10) it
+ * fills 92.7% of demand". A group of several figures says "each its own 1 in 10", as figures
+ * whose samples show no direction do: "in a bad case (1 in 10)", or "(each its own 1 in 10)"
+ * when there are several (runs stored before the direction was kept say that of all three).
  */
 function badCaseWords(figures: readonly { readonly tail: Tail; readonly words: string }[]): string {
   const groups: { tail: Tail; words: string[] }[] = [];
@@ -211,7 +211,9 @@ function badCaseWords(figures: readonly { readonly tail: Tail; readonly words: s
       if (g.tail === null) return `${g.words.length > 1 ? BAD_CASES : BAD_CASE} ${listed(g.words)}`;
       const who = named ? 'it' : 'demand';
       named = true;
-      return `if ${who} runs ${g.tail} (1 in 10) ${listed(g.words)}`;
+      // Several figures of one direction are still each its own 1 in 10, not one outcome.
+      const odds = g.words.length > 1 ? '(each its own 1 in 10)' : '(1 in 10)';
+      return `if ${who} runs ${g.tail} ${odds} ${listed(g.words)}`;
     })
     .join('; ');
 }
