@@ -40,7 +40,7 @@ import {
   type DecisionModalMeta,
   decisionModal,
   INITIAL_ACTION_ROWS,
-  isTradeOffsBlock,
+  keepTradeOffs,
   MAX_ACTION_ROWS,
   parseDecisionState,
   type StateValues,
@@ -81,21 +81,6 @@ async function modalFor(db: AppDeps['db'], view: PollView, rows = INITIAL_ACTION
     undefined,
     await escalationsToDecide(db, view.poll.cycle_id),
   );
-}
-
-/**
- * The rebuilt modal keeps the blocks the first one showed after the select: the trade-offs, the
- * escalated breaks and each break's disposition (Slack keeps what was chosen in them).
- */
-function keepTradeOffs(
-  view: ReturnType<typeof decisionModal>,
-  before: readonly unknown[],
-): ReturnType<typeof decisionModal> {
-  const sections = before.filter((b) => isTradeOffsBlock((b as { block_id?: string }).block_id));
-  if (sections.length === 0) return view;
-  const blocks = [...view.blocks];
-  blocks.splice(1, 0, ...(sections as typeof blocks));
-  return { ...view, blocks };
 }
 
 const MetaSchema = z.object({

@@ -19,6 +19,7 @@ import {
   decisionModal,
   decisionsListText,
   type EscalationChoice,
+  keepTradeOffs,
   MAX_ACTION_ROWS,
   parseDecisionState,
   typedDecisionBreaks,
@@ -126,6 +127,47 @@ describe('the decision form asks what the meeting decides about each break', () 
     expect((full.blocks as Block[]).at(-1)?.elements?.[0]?.text).toBe(
       '_This form holds 10 actions. For more, record the decision, then use the message shortcut *Make an S&OP action* (the ⋯ menu) on its decision log in the executive channel, once for each action: it asks for the owner, the due date and what is to be done._',
     );
+  });
+
+  it('a form opened before it kept its most rows stays within 100 blocks at its 10th row', () => {
+    // Such a form gave its breaks 100 − others − 30 blocks: with the scenario, the rationale,
+    // the header and the hint (4), 66: one listing section, 32 breaks of two blocks and the
+    // line saying what it leaves out. It filled 100 blocks at 10 rows, with nothing under
+    // them; the line now under the 10th row would make 101, which Slack refuses.
+    const drawn = decisionModal(
+      { cycleId: 1, pollId: null, rows: 3 },
+      choices,
+      '1',
+      undefined,
+      breaks(40),
+    ).blocks as Block[];
+    const kept = drawn.filter((b) => b.block_id?.startsWith('trade_offs'));
+    const last = kept.filter((b) => b.block_id?.startsWith('trade_offs_break_')).slice(-2);
+    const extra = last.map((b) => ({
+      ...b,
+      block_id: b.block_id!.replace('trade_offs_break_130', 'trade_offs_break_131'),
+    }));
+    const old = [...kept.slice(0, -1), ...extra, kept.at(-1)!];
+    expect(old).toHaveLength(66);
+    // Its metadata has no `most`: vote-buttons reads it as 10 (BREAKS_LEAVE_ROWS); the
+    // presenter alone, as the most the blocks leave.
+    for (const meta of [
+      { cycleId: 1, pollId: null, rows: 9, most: 10 },
+      { cycleId: 1, pollId: null, rows: 9 },
+    ]) {
+      const before = keepTradeOffs(decisionModal(meta, choices, '1'), old);
+      // 1 + 66 + 3 + 9 rows × 3 + "Add another action" = 98.
+      expect(before.blocks).toHaveLength(98);
+      const after = keepTradeOffs(
+        decisionModal({ ...meta, rows: 10 }, choices, '1'),
+        before.blocks,
+      );
+      expect(after.blocks).toHaveLength(100);
+      expect(validateView(after)).toEqual([]);
+      const ids = (after.blocks as Block[]).map((b) => b.block_id);
+      expect(ids).toContain('a10_desc');
+      expect(ids).not.toContain('more');
+    }
   });
 
   it('keeps the form valid when what broke is long: the listing is bounded', () => {

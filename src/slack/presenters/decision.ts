@@ -325,11 +325,35 @@ export function decisionModal(
     type: 'modal',
     callback_id: DECISION_CALLBACK,
     private_metadata: JSON.stringify({ ...meta, rows, most }),
+    blocks: withinModalBlocks(blocks),
     title: plain(clip(title, 24)),
     submit: plain('Record'),
     close: plain('Cancel'),
-    blocks,
   };
+}
+
+/**
+ * At most Slack's 100 blocks, which it refuses a view past: over them, the block under the
+ * action rows ("Add another action", or the line saying how to add more) is left out. A form
+ * drawn before it kept its most rows gave its breaks that block (100 − others − 30 blocks), so
+ * its 10th row, where the line now comes, would make 101.
+ */
+function withinModalBlocks<B>(blocks: readonly B[]): B[] {
+  if (blocks.length <= MODAL_BLOCKS) return [...blocks];
+  return blocks.filter((b) => (b as { block_id?: string }).block_id !== 'more');
+}
+
+/**
+ * The rebuilt modal ("Add another action") keeps the blocks the first one showed after the
+ * select: the trade-offs, the escalated breaks and each break's disposition (Slack keeps what
+ * was chosen in them); within Slack's 100 blocks (`withinModalBlocks`).
+ */
+export function keepTradeOffs(view: types.View, before: readonly unknown[]): types.View {
+  const sections = before.filter((b) => isTradeOffsBlock((b as { block_id?: string }).block_id));
+  if (sections.length === 0) return view;
+  const blocks = [...view.blocks];
+  blocks.splice(1, 0, ...(sections as typeof blocks));
+  return { ...view, blocks: withinModalBlocks(blocks) };
 }
 
 /** The subset of view.state.values the parser reads. */
