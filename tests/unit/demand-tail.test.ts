@@ -116,6 +116,36 @@ describe('a scenario’s figures against its samples', () => {
     expect(demandTailsOf(p, demand, x, 1)).toEqual({ excessStock: 1, cash: -1, fillRate: 1 });
     expect(demandTailsOf(p, demand, x, 2)).toEqual({ excessStock: 1, cash: 1, fillRate: 1 });
   });
+
+  it('counts units when a family has no price, not that family as $0', () => {
+    /*
+     * B without a price: by A's price alone (B at $0) sample s's demand would be worth 10s a
+     * month, rising with s, so the stock's and the fill rate's bad cases (highest s) would
+     * read high. In units, s + 1 000 − 5s = 1 000 − 4s a month, falling with s: low. The cash
+     * to January is worst at the lowest s, whose units are the highest: high.
+     */
+    const unpriced = parsePlanProblem({
+      periods,
+      families: [
+        { code: 'A', price: 10, unitCost: 1, holdingCost: 0, backlogCost: 1 },
+        { code: 'B', unitCost: 1, holdingCost: 0, backlogCost: 1 },
+      ],
+      demand: periods.flatMap((period) => [
+        { family: 'A', period, units: 100 },
+        { family: 'B', period, units: 500 },
+      ]),
+      resources: [{ code: 'L', capacity: 1000 }],
+      loads: [
+        { family: 'A', resource: 'L', perUnit: 1 },
+        { family: 'B', resource: 'L', perUnit: 1 },
+      ],
+    });
+    expect(demandTailsOf(unpriced, demand, x, 1)).toEqual({
+      excessStock: -1,
+      cash: 1,
+      fillRate: -1,
+    });
+  });
 });
 
 describe('the trade-off sentence says which way demand runs in each bad-case figure', () => {

@@ -210,9 +210,10 @@ export interface StressRunOptions {
 
 /**
  * Which way demand runs in the bad case of the trade-off sentence's figures (`demandTail`):
- * each sample's demand valued at the scenario's prices (in units when it has none), over the
- * horizon for the stock and the fill rate, over the budget's months (`cashMonths`) for the
- * cash, whose cumulative net cash there is the figure.
+ * each sample's demand valued at the scenario's prices when every family has one in every
+ * month, else in units (a family with no price would count as $0, and its demand not at all),
+ * over the horizon for the stock and the fill rate, over the budget's months (`cashMonths`)
+ * for the cash, whose cumulative net cash there is the figure.
  */
 export function demandTailsOf(
   problem: PlanProblem,
@@ -224,12 +225,13 @@ export function demandTailsOf(
   const F = problem.families.length;
   const S = x.samples;
   const price = new Float64Array(F * T);
-  let priced = false;
+  // By price only when every family has one in every month: otherwise in units.
+  let priced = F > 0 && T > 0;
   problem.families.forEach((f, i) => {
     problem.periods.forEach((t, j) => {
       const v = familyCost(f, 'price', t);
       price[i * T + j] = v;
-      if (v > 0) priced = true;
+      if (!(v > 0)) priced = false;
     });
   });
   const n = Math.max(0, Math.min(T, cashMonths));

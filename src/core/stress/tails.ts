@@ -7,7 +7,8 @@
  *
  * The rule, per figure: take its bad tenth, the samples at least as bad as its bad case (stock
  * at or above its P90; cash, fill rate at or below their P10), and each sample's demand (its
- * units valued at the scenario's prices over the figure's months). Demand "runs low" there
+ * units over the figure's months, valued at the scenario's prices when every family has one
+ * in every month: `demandTailsOf`). Demand "runs low" there
  * when at least 3 in 4 of those samples have demand below the median sample's, "high" when 3
  * in 4 have it above. Otherwise, and when the tenth holds fewer than 20 samples (by chance
  * alone 3 in 4 of a few samples often fall on one side) or is no tail at all (the bad case
