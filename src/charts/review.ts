@@ -84,13 +84,7 @@ export function reviewTrendChart(points: readonly ReviewTrendPoint[]): ChartResu
         legend: { symbolType: 'stroke', symbolStrokeWidth: 2.5, symbolSize: 300 },
         scale: {
           domain: SERIES.map(([, s]) => s),
-          range: [
-            palette.consensus,
-            palette.baseline,
-            palette.warn,
-            palette.good,
-            palette.categories[3],
-          ],
+          range: [palette.consensus, palette.baseline, palette.warn, palette.good, palette.otif],
         },
       },
       // No `legend: null` here: on the same field it merges with the colour's legend, and

@@ -27,8 +27,19 @@ export const palette = {
   band95: '#d6e8f5',
   capacity: '#1d1c1d',
   overtime: '#8c8c8c',
-  /** Categories in order: central, cautious, ambitious, then what-ifs. */
-  categories: ['#4c78a8', '#72b7b2', '#f58518', '#b279a2', '#9d755d', '#bab0ac', '#54a24b'],
+  /** The review chart's OTIF line. */
+  otif: '#b279a2',
+  /**
+   * Scenarios in order: central, cautious, ambitious, then any other (MAX_SCENARIOS is 6).
+   * The first three are Tableau 10's (as the README's pictures show them); the other three are
+   * Paul Tol's colour-blind-safe qualitative schemes' green ('bright'), indigo ('muted') and
+   * cyan ('vibrant'), https://personal.sron.nl/~pault/. None is grey, so the budget's `muted`
+   * grey stays the only grey line, and the six stay apart with protanopia and deuteranopia
+   * too (tests/unit/charts-palette.test.ts). Tableau 10's light grey, brown and purple were
+   * here: the grey read as the budget's, and teal against it or against the purple ran
+   * together for red-green colour-blind readers.
+   */
+  categories: ['#4c78a8', '#72b7b2', '#f58518', '#228833', '#332288', '#33bbee'],
 } as const;
 
 /** The scenarios whose colour is fixed: the first three of `palette.categories`, in order. */
@@ -38,18 +49,24 @@ const STANDARD_SCENARIOS = ['central', 'cautious', 'ambitious'] as const;
  * The colour scale of a chart's scenarios: each drawn in the same colour on every chart.
  * Central, cautious and ambitious keep theirs, whichever of them the chart shows; any other
  * (a what-if, a scenario a planner added) takes the next colour after them, in order of
- * appearance. Keyed by label, as the charts' encodings are.
+ * appearance, and past the last, a standard scenario's colour that the chart does not show,
+ * so up to six scenarios on a chart are six colours. Keyed by label, as the charts' encodings
+ * are.
  */
 export function scenarioColours(rows: readonly { scenario: string; label: string }[]): {
   domain: string[];
   range: string[];
 } {
-  const others = palette.categories.length - STANDARD_SCENARIOS.length;
+  const standard = STANDARD_SCENARIOS as readonly string[];
+  const shown = new Set(rows.map((r) => r.scenario));
+  const spare = [
+    ...palette.categories.slice(standard.length),
+    ...palette.categories.slice(0, standard.length).filter((_, i) => !shown.has(standard[i]!)),
+  ];
   let extra = 0;
   const range = rows.map((r) => {
-    const fixed = (STANDARD_SCENARIOS as readonly string[]).indexOf(r.scenario);
-    const index = fixed >= 0 ? fixed : STANDARD_SCENARIOS.length + (extra++ % others);
-    return palette.categories[index] as string;
+    const fixed = standard.indexOf(r.scenario);
+    return fixed >= 0 ? palette.categories[fixed]! : spare[extra++ % spare.length]!;
   });
   return { domain: rows.map((r) => r.label), range };
 }
