@@ -24,6 +24,7 @@ import {
 } from '../../src/charts/samples.js';
 import { fontAdvances, textWidth } from '../../src/charts/text-width.js';
 import type { ChartResult } from '../../src/charts/types.js';
+import { labelColours as colours } from '../helpers/chart-colours.js';
 
 const svgWidth = (svg: string) => Number(/<svg[^>]*\swidth="([\d.]+)"/.exec(svg)?.[1]);
 
@@ -152,25 +153,6 @@ describe('every month is named on a month axis', () => {
 });
 
 describe('a scenario is drawn in one colour on every chart', () => {
-  /** The label → colour of a chart's scenario colour scale. */
-  function colours(spec: unknown): Record<string, string> {
-    const found: Record<string, string> = {};
-    const walk = (n: unknown): void => {
-      if (Array.isArray(n)) n.forEach(walk);
-      else if (n && typeof n === 'object') {
-        const o = n as Record<string, unknown>;
-        const c = o.color as { field?: string; scale?: { domain: string[]; range: string[] } };
-        if (c?.field === 'label' && c.scale)
-          c.scale.domain.forEach((d, i) => {
-            found[d] = c.scale!.range[i]!;
-          });
-        Object.values(o).forEach(walk);
-      }
-    };
-    walk(spec);
-    return found;
-  }
-
   it('the cash chart and the comparison agree, also when the cash chart lacks a scenario', () => {
     const rows = sampleScenarios();
     const { series, budget } = sampleCash();

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { cashChart } from '../../src/charts/cash.js';
 import { sampleCash } from '../../src/charts/samples.js';
 import { scenarioColours } from '../../src/charts/theme.js';
+import { labelColours as colours } from '../helpers/chart-colours.js';
 
 /** The budget line's grey, `palette.muted`. */
 const BUDGET_GREY = '#616061';
@@ -58,25 +59,6 @@ function lab(hex: string, sight: Matrix | null = null): Rgb {
 
 const deltaE = (a: Rgb, b: Rgb) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
 const chroma = (hex: string) => Math.hypot(lab(hex)[1], lab(hex)[2]);
-
-/** The label → colour of the cash chart's colour scale. */
-function colours(spec: unknown): Record<string, string> {
-  const found: Record<string, string> = {};
-  const walk = (n: unknown): void => {
-    if (Array.isArray(n)) n.forEach(walk);
-    else if (n && typeof n === 'object') {
-      const o = n as Record<string, unknown>;
-      const c = o.color as { field?: string; scale?: { domain: string[]; range: string[] } };
-      if (c?.field === 'label' && c.scale)
-        c.scale.domain.forEach((d, i) => {
-          found[d] = c.scale!.range[i]!;
-        });
-      Object.values(o).forEach(walk);
-    }
-  };
-  walk(spec);
-  return found;
-}
 
 /** The cash chart of six scenarios: the three standard ones and three a planner added. */
 function sixScenarios(): Record<string, string> {
